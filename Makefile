@@ -1,0 +1,86 @@
+# cchc: build, test, demo, bench.  See README.md.
+#   make            library and program (build/)
+#   make check      install missing packages, run all tests, then run them
+#                   again under AddressSanitizer + UndefinedBehaviorSanitizer
+#   make demo       install missing packages, build, run on the bundled sample
+#   make bench      throughput on the corpus repeated to about 100 MB
+#   make eval       score extraction against ../shared/gold
+
+PKGS     := icu-uc icu-i18n libpcre2-8 libxml-2.0 libutf8proc check sqlite3 jansson
+BUILD    ?= build
+CC       ?= cc
+SHARED   ?= ../shared
+
+WARN     := -std=c11 -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
+            -Wno-unused-parameter
+BASE_CFLAGS := $(WARN) -D_DEFAULT_SOURCE -Iinclude -MMD -MP
+ifeq ($(SAN),1)
+  OPT := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined \
+         -fno-sanitize-recover=all
+else
+  OPT := -O2 -g
+endif
+
+PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+CFLAGS   += $(BASE_CFLAGS) $(OPT) $(PKG_CFLAGS)
+LDFLAGS  += $(OPT)
+LDLIBS   += $(PKG_LIBS) -lm
+
+LIB_SRC  := $(wildcard common/*.c normalize/*.c extract/*.c emit/*.c corpus/*.c)
+CLI_SRC  := $(wildcard cli/*.c)
+TEST_SRC := $(wildcard tests/test_*.c)
+LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/obj/%.o)
+CLI_OBJ  := $(CLI_SRC:%.c=$(BUILD)/obj/%.o)
+HARNESS  := $(BUILD)/obj/tests/harness.o
+TESTS    := $(TEST_SRC:tests/%.c=$(BUILD)/tests/%)
+
+.PHONY: all deps check test demo bench eval clean
+all: $(BUILD)/libcchc.a $(BUILD)/cchc
+
+$(BUILD)/obj/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -c $< -o $@
+
+$(BUILD)/libcchc.a: $(LIB_OBJ)
+	@rm -f $@
+	ar rcs $@ $^
+
+$(BUILD)/cchc: $(CLI_OBJ) $(BUILD)/libcchc.a
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+$(BUILD)/tests/%: $(BUILD)/obj/tests/%.o $(HARNESS) $(BUILD)/libcchc.a
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+deps:
+	@sh scripts/deps.sh
+
+# Every test program runs even when one fails; the target fails at the end.
+test: all $(TESTS)
+	@fail=0; for t in $(TESTS); do \
+	  echo "== $$t"; \
+	  CCHC_BIN=$(BUILD)/cchc CCHC_SHARED=$(SHARED) CCHC_ROOT=$(CURDIR) \
+	    $$t || fail=1; \
+	done; exit $$fail
+
+check: deps
+	@$(MAKE) --no-print-directory test
+	@echo "== again under AddressSanitizer and UndefinedBehaviorSanitizer"
+	@ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 \
+	 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+	 $(MAKE) --no-print-directory BUILD=build-san SAN=1 test
+
+demo: deps
+	@$(MAKE) --no-print-directory all
+	$(BUILD)/cchc normalize --explain samples/nghia_trung_2026.txt
+
+bench: deps
+	@$(MAKE) --no-print-directory all
+	@sh scripts/bench.sh $(BUILD)/cchc $(SHARED)/corpus
+
+clean:
+	rm -rf build build-san
+
+-include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(HARNESS:.o=.d) \
+         $(TEST_SRC:tests/%.c=$(BUILD)/obj/tests/%.d)

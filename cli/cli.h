@@ -1,0 +1,43 @@
+/* cli.h: the cchc program's shared helpers.  Only the CLI prints. */
+#ifndef CCHC_CLI_H
+#define CCHC_CLI_H
+
+#include "cchc.h"
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+
+/* Exit codes, documented in README.md and `cchc --help`. */
+enum {
+  EXIT_OK = 0,       /* success; audit: no findings */
+  EXIT_INPUT = 1,    /* some input was rejected; audit: findings */
+  EXIT_USAGE = 2,    /* bad usage, or a failure that stopped the command */
+};
+
+/* Print "cchc: FILE:LINE: message" for an error about `path`, computing LINE
+ * from err->offset in `data` (when given and the error has an offset). */
+void cli_report(const char *path, const char *data, size_t len,
+                const cchc_error *err);
+/* Print "cchc: message" (printf-style). */
+void cli_errorf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* Read a whole file ("-" or NULL: standard input).  *data is malloc'd and
+ * NUL-terminated.  Returns false and fills err on failure. */
+bool cli_read_file(const char *path, char **data, size_t *len, cchc_error *err);
+
+/* Atomic output: write to a temporary file beside `path`, then rename. */
+typedef struct cli_out {
+  FILE *fp;
+  char *path; /* final path, NULL for stdout */
+  char *tmp;
+} cli_out;
+bool cli_out_open(cli_out *o, const char *path);
+/* Flush, check for write errors, rename into place.  false on failure
+ * (the temporary file is removed, the target is untouched). */
+bool cli_out_commit(cli_out *o);
+void cli_out_abort(cli_out *o);
+
+int cmd_normalize(int argc, char **argv);
+
+#endif

@@ -1,0 +1,56 @@
+/* main.c: the cchc program.  A table of subcommands, one thin function each
+ * (cli/cmd_*.c) that parses options and calls the library. */
+#include "cli.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include <unicode/uclean.h>
+
+typedef struct command {
+  const char *name;
+  int (*run)(int argc, char **argv);
+  const char *summary;
+} command;
+
+static const command commands[] = {
+    {"normalize", cmd_normalize,
+     "decode a plan and write its canonical text"},
+};
+
+static void usage(FILE *fp) {
+  fprintf(fp, "usage: cchc COMMAND [OPTIONS] [FILE...]\n\ncommands:\n");
+  for (size_t i = 0; i < sizeof commands / sizeof *commands; i++)
+    fprintf(fp, "  %-10s %s\n", commands[i].name, commands[i].summary);
+  fprintf(fp,
+          "\n'cchc COMMAND --help' describes a command.\n"
+          "\nexit codes:\n"
+          "  0  success\n"
+          "  1  some input was rejected (the others were processed)\n"
+          "  2  usage error, or a failure that stopped the command\n"
+          "\nerrors are printed as 'cchc: FILE:LINE: message'.\n");
+}
+
+int main(int argc, char **argv) {
+  if (argc < 2) {
+    usage(stderr);
+    return EXIT_USAGE;
+  }
+  const char *name = argv[1];
+  if (!strcmp(name, "--help") || !strcmp(name, "-h") || !strcmp(name, "help")) {
+    usage(stdout);
+    return fflush(stdout) == 0 ? EXIT_OK : EXIT_USAGE;
+  }
+  if (!strcmp(name, "--version")) {
+    printf("cchc %s\n", CCHC_VERSION);
+    return fflush(stdout) == 0 ? EXIT_OK : EXIT_USAGE;
+  }
+  for (size_t i = 0; i < sizeof commands / sizeof *commands; i++)
+    if (!strcmp(name, commands[i].name)) {
+      int rc = commands[i].run(argc - 1, argv + 1);
+      u_cleanup(); /* release ICU caches so leak checkers see a clean exit */
+      return rc;
+    }
+  cli_errorf("'%s' is not a command; see 'cchc --help'", name);
+  return EXIT_USAGE;
+}

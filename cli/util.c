@@ -1,0 +1,179 @@
+/* util.c: reading inputs, reporting errors, atomic output. */
+#define _GNU_SOURCE
+#include "cli.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+static unsigned line_of(const char *data, size_t len, size_t offset) {
+  if (!data)
+    return 0;
+  if (offset > len)
+    offset = len;
+  unsigned line = 1;
+  for (const char *p = data; (p = memchr(p, '\n', (size_t)(data + offset - p)));
+       p++)
+    line++;
+  return line;
+}
+
+void cli_report(const char *path, const char *data, size_t len,
+                const cchc_error *err) {
+  const char *name = path && strcmp(path, "-") ? path : "<stdin>";
+  if (err->line)
+    fprintf(stderr, "cchc: %s:%u: %s\n", err->path[0] ? err->path : name,
+            err->line, err->message);
+  else if (err->has_offset && data)
+    fprintf(stderr, "cchc: %s:%u: %s\n", name, line_of(data, len, err->offset),
+            err->message);
+  else
+    fprintf(stderr, "cchc: %s: %s\n", name, err->message);
+}
+
+void cli_errorf(const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  fputs("cchc: ", stderr);
+  vfprintf(stderr, fmt, ap);
+  fputc('\n', stderr);
+  va_end(ap);
+}
+
+bool cli_read_file(const char *path, char **data, size_t *len,
+                   cchc_error *err) {
+  bool is_stdin = !path || strcmp(path, "-") == 0;
+  FILE *fp = is_stdin ? stdin : fopen(path, "rb");
+  *data = NULL;
+  *len = 0;
+  if (!fp) {
+    err->code = CCHC_ERR_IO;
+    snprintf(err->message, sizeof err->message, "cannot open: %s",
+             strerror(errno));
+    return false;
+  }
+  struct stat stt;
+  if (!is_stdin && fstat(fileno(fp), &stt) == 0 && S_ISDIR(stt.st_mode)) {
+    fclose(fp);
+    err->code = CCHC_ERR_IO;
+    snprintf(err->message, sizeof err->message, "is a directory");
+    return false;
+  }
+  /* Read at most one byte past the limit: normalize reports the size. */
+  size_t limit = CCHC_DEFAULT_MAX_BYTES + 1, cap = 1 << 16, n = 0;
+  if (!is_stdin && fstat(fileno(fp), &stt) == 0 && S_ISREG(stt.st_mode)) {
+    if ((unsigned long long)stt.st_size > CCHC_DEFAULT_MAX_BYTES) {
+      fclose(fp);
+      err->code = CCHC_ERR_TOO_LARGE;
+      snprintf(err->message, sizeof err->message,
+               "input is %lld bytes, more than the limit of %zu bytes",
+               (long long)stt.st_size, (size_t)CCHC_DEFAULT_MAX_BYTES);
+      return false;
+    }
+    cap = (size_t)stt.st_size + 1;
+  }
+  char *buf = malloc(cap);
+  bool ok = buf != NULL;
+  while (ok) {
+    if (n + 1 >= cap) {
+      size_t ncap = cap * 2;
+      char *nb = realloc(buf, ncap);
+      if (!nb) {
+        ok = false;
+        break;
+      }
+      buf = nb;
+      cap = ncap;
+    }
+    size_t got = fread(buf + n, 1, cap - n - 1, fp);
+    n += got;
+    if (got == 0 || n > limit)
+      break;
+  }
+  bool rerr = ferror(fp);
+  if (!is_stdin)
+    fclose(fp);
+  if (!ok || rerr) {
+    free(buf);
+    err->code = ok ? CCHC_ERR_IO : CCHC_ERR_NOMEM;
+    snprintf(err->message, sizeof err->message, "%s",
+             ok ? "read error" : "out of memory");
+    return false;
+  }
+  buf[n] = '\0';
+  *data = buf;
+  *len = n;
+  return true;
+}
+
+bool cli_out_open(cli_out *o, const char *path) {
+  memset(o, 0, sizeof *o);
+  if (!path || strcmp(path, "-") == 0) {
+    o->fp = stdout;
+    return true;
+  }
+  o->path = strdup(path);
+  if (!o->path || asprintf(&o->tmp, "%s.tmp.XXXXXX", path) < 0) {
+    free(o->path);
+    o->path = NULL;
+    cli_errorf("%s: out of memory", path);
+    return false;
+  }
+  int fd = mkstemp(o->tmp);
+  if (fd < 0) {
+    cli_errorf("%s: cannot create: %s", path, strerror(errno));
+    free(o->path);
+    free(o->tmp);
+    memset(o, 0, sizeof *o);
+    return false;
+  }
+  o->fp = fdopen(fd, "wb");
+  if (!o->fp) {
+    close(fd);
+    unlink(o->tmp);
+    free(o->path);
+    free(o->tmp);
+    memset(o, 0, sizeof *o);
+    return false;
+  }
+  return true;
+}
+
+bool cli_out_commit(cli_out *o) {
+  bool ok = true;
+  if (!o->path) {
+    ok = fflush(o->fp) == 0 && !ferror(o->fp);
+    if (!ok)
+      cli_errorf("<stdout>: write error: %s", strerror(errno));
+    return ok;
+  }
+  if (fflush(o->fp) != 0 || ferror(o->fp) || fsync(fileno(o->fp)) != 0)
+    ok = false;
+  if (fclose(o->fp) != 0)
+    ok = false;
+  o->fp = NULL;
+  if (ok && rename(o->tmp, o->path) != 0)
+    ok = false;
+  if (!ok) {
+    cli_errorf("%s: write error: %s", o->path, strerror(errno));
+    unlink(o->tmp);
+  }
+  free(o->path);
+  free(o->tmp);
+  o->path = o->tmp = NULL;
+  return ok;
+}
+
+void cli_out_abort(cli_out *o) {
+  if (!o->path)
+    return;
+  if (o->fp)
+    fclose(o->fp);
+  unlink(o->tmp);
+  free(o->path);
+  free(o->tmp);
+  memset(o, 0, sizeof *o);
+}

@@ -1,0 +1,74 @@
+/* internal.h: helpers shared by the stages; not part of the public API. */
+#ifndef CCHC_INTERNAL_H
+#define CCHC_INTERNAL_H
+
+#include "cchc.h"
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#if defined(__GNUC__)
+#define CCHC_PRINTF(a, b) __attribute__((format(printf, a, b)))
+#else
+#define CCHC_PRINTF(a, b)
+#endif
+
+/* Fill *err (if non-NULL) and return `code`. */
+cchc_status cchc_fail(cchc_error *err, cchc_status code, const char *fmt, ...)
+    CCHC_PRINTF(3, 4);
+/* Same, with a byte offset. */
+cchc_status cchc_fail_at(cchc_error *err, cchc_status code, size_t offset,
+                         const char *fmt, ...) CCHC_PRINTF(4, 5);
+void cchc_error_clear(cchc_error *err);
+
+/* A growing UTF-8 byte buffer where every byte carries the offset, in the
+ * original input, it came from.  Stages read one and write the next. */
+typedef struct cchc_mbuf {
+  char *data;
+  uint32_t *map;
+  size_t len;
+  size_t cap;
+  bool failed; /* an allocation failed; later appends are no-ops */
+} cchc_mbuf;
+
+void cchc_mbuf_init(cchc_mbuf *b);
+void cchc_mbuf_free(cchc_mbuf *b);
+bool cchc_mbuf_reserve(cchc_mbuf *b, size_t extra);
+/* Append n bytes that all map to `src`. */
+void cchc_mbuf_put(cchc_mbuf *b, const char *s, size_t n, uint32_t src);
+/* Append n bytes with their own map entries. */
+void cchc_mbuf_copy(cchc_mbuf *b, const char *s, const uint32_t *map, size_t n);
+/* Append one code point (UTF-8 encoded) mapped to `src`. */
+void cchc_mbuf_putc(cchc_mbuf *b, uint32_t cp, uint32_t src);
+/* Same, but the last byte maps to `last`: the last source byte of the
+ * character, so that spans end exactly where the source character ends. */
+void cchc_mbuf_putc_span(cchc_mbuf *b, uint32_t cp, uint32_t src,
+                         uint32_t last);
+/* Make data NUL-terminated (not counted in len). */
+bool cchc_mbuf_terminate(cchc_mbuf *b);
+
+/* A growing plain byte buffer. */
+typedef struct cchc_sbuf {
+  char *data;
+  size_t len;
+  size_t cap;
+  bool failed;
+} cchc_sbuf;
+
+void cchc_sbuf_init(cchc_sbuf *b);
+void cchc_sbuf_free(cchc_sbuf *b);
+void cchc_sbuf_put(cchc_sbuf *b, const char *s, size_t n);
+void cchc_sbuf_puts(cchc_sbuf *b, const char *s);
+void cchc_sbuf_printf(cchc_sbuf *b, const char *fmt, ...) CCHC_PRINTF(2, 3);
+/* NUL-terminate and hand the data over (caller frees); NULL on failure. */
+char *cchc_sbuf_take(cchc_sbuf *b);
+
+/* Decode one UTF-8 code point at s[*i] (< n); advances *i.  Returns the
+ * code point, or -1 for an ill-formed sequence (then *i advances by one). */
+int32_t cchc_utf8_next(const char *s, size_t n, size_t *i);
+/* Encode cp into out (4 bytes room); returns the length. */
+size_t cchc_utf8_encode(uint32_t cp, char *out);
+
+#endif

@@ -1,0 +1,368 @@
+/* decode.c: input bytes -> UTF-8 text with a map to the original offsets.
+ *
+ * UTF-8 is validated with ICU's U8_NEXT; UTF-16 and Windows-1258 go through
+ * an ICU converter, whose offset array tells, for every UTF-16 unit, where in
+ * the source it came from.  Windows-1258 stores tone marks as combining
+ * characters; the canonical-characters stage recomposes them (NFC). */
+#include "normalize.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include <unicode/ucnv.h>
+#include <unicode/ucnv_err.h>
+#include <unicode/utf16.h>
+
+static const char *const enc_names[] = {
+    [CCHC_ENC_AUTO] = "auto",         [CCHC_ENC_UTF8] = "utf-8",
+    [CCHC_ENC_UTF16LE] = "utf-16le", [CCHC_ENC_UTF16BE] = "utf-16be",
+    [CCHC_ENC_CP1258] = "windows-1258",
+};
+
+const char *cchc_encoding_name(cchc_encoding enc) {
+  if ((unsigned)enc < sizeof enc_names / sizeof *enc_names)
+    return enc_names[enc];
+  return "unknown";
+}
+
+cchc_status cchc_encoding_parse(const char *name, cchc_encoding *enc) {
+  static const struct {
+    const char *name;
+    cchc_encoding enc;
+  } names[] = {
+      {"auto", CCHC_ENC_AUTO},        {"utf-8", CCHC_ENC_UTF8},
+      {"utf8", CCHC_ENC_UTF8},        {"utf-16le", CCHC_ENC_UTF16LE},
+      {"utf16le", CCHC_ENC_UTF16LE},  {"utf-16be", CCHC_ENC_UTF16BE},
+      {"utf16be", CCHC_ENC_UTF16BE},  {"windows-1258", CCHC_ENC_CP1258},
+      {"cp1258", CCHC_ENC_CP1258},    {"win1258", CCHC_ENC_CP1258},
+  };
+  for (size_t i = 0; i < sizeof names / sizeof *names; i++)
+    if (strcasecmp(name, names[i].name) == 0) {
+      *enc = names[i].enc;
+      return CCHC_OK;
+    }
+  return CCHC_ERR_UNSUPPORTED;
+}
+
+/* The per-code-point filter every decoder feeds. */
+typedef struct sink {
+  cchc_mbuf *out;
+  cchc_repair_log *log;
+  bool prev_cr;
+  bool saw_nul;
+  uint32_t nul_offset;
+  size_t controls;
+  size_t chars;
+} sink;
+
+static void sink_put(sink *k, int32_t cp, uint32_t src, uint32_t last) {
+  k->chars++;
+  if (cp == '\n') {
+    if (k->prev_cr) { /* second half of CR LF */
+      k->prev_cr = false;
+      return;
+    }
+    cchc_mbuf_put(k->out, "\n", 1, src);
+    return;
+  }
+  k->prev_cr = false;
+  if (cp == '\r') {
+    k->prev_cr = true;
+    cchc_mbuf_put(k->out, "\n", 1, src);
+    return;
+  }
+  if (cp == '\f') { /* page break from PDF extraction */
+    cchc_mbuf_put(k->out, "\n", 1, src);
+    return;
+  }
+  if (cp == 0) {
+    if (!k->saw_nul)
+      k->nul_offset = src;
+    k->saw_nul = true;
+    return;
+  }
+  if ((cp < 0x20 && cp != '\t') || cp == 0x7F || (cp >= 0x80 && cp < 0xA0)) {
+    k->controls++;
+    cchc_log_repair(k->log, CCHC_REPAIR_CONTROL, src,
+                    "control character U+%04X removed", (unsigned)cp);
+    return;
+  }
+  if (cp < 0x80) {
+    char c = (char)cp;
+    cchc_mbuf_put(k->out, &c, 1, src);
+    return;
+  }
+  cchc_mbuf_putc_span(k->out, (uint32_t)cp, src, last);
+}
+
+/* Scan bytes that carry no BOM: NULs, valid multi-byte sequences, the first
+ * invalid one. */
+typedef struct scan {
+  size_t nuls, even_nuls, odd_nuls;
+  size_t first_nul;
+  size_t valid_multibyte;
+  size_t invalid;
+  size_t first_invalid;
+  bool first_invalid_truncated;
+} scan;
+
+static void scan_bytes(const char *in, size_t len, scan *s) {
+  memset(s, 0, sizeof *s);
+  s->first_nul = s->first_invalid = SIZE_MAX;
+  size_t i = 0;
+  while (i < len) {
+    unsigned char c = (unsigned char)in[i];
+    if (c < 0x80) {
+      if (c == 0) {
+        if (s->first_nul == SIZE_MAX)
+          s->first_nul = i;
+        s->nuls++;
+        if (i % 2)
+          s->odd_nuls++;
+        else
+          s->even_nuls++;
+      }
+      i++;
+      continue;
+    }
+    size_t at = i;
+    int32_t cp = cchc_utf8_next(in, len, &i);
+    if (cp < 0) {
+      if (s->first_invalid == SIZE_MAX) {
+        s->first_invalid = at;
+        /* A lead byte whose sequence runs past the end: truncated input. */
+        size_t need = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : c >= 0xC2 ? 2 : 0;
+        bool ok_prefix = need && at + need > len;
+        for (size_t k = at + 1; ok_prefix && k < len; k++)
+          if (((unsigned char)in[k] & 0xC0) != 0x80)
+            ok_prefix = false;
+        s->first_invalid_truncated = ok_prefix;
+      }
+      s->invalid++;
+    } else {
+      s->valid_multibyte++;
+    }
+  }
+}
+
+static cchc_status decode_utf8(const char *in, size_t len, size_t skip,
+                               bool repair, sink *k, cchc_error *err) {
+  size_t i = skip;
+  while (i < len) {
+    unsigned char c = (unsigned char)in[i];
+    if (c < 0x80) {
+      sink_put(k, c, (uint32_t)i, (uint32_t)i);
+      i++;
+      continue;
+    }
+    size_t at = i;
+    int32_t cp = cchc_utf8_next(in, len, &i);
+    if (cp >= 0) {
+      sink_put(k, cp, (uint32_t)at, (uint32_t)(i - 1));
+      continue;
+    }
+    if (!repair)
+      return cchc_fail_at(err, CCHC_ERR_ENCODING, at,
+                          "invalid UTF-8 byte 0x%02X at offset %zu "
+                          "(use --repair to replace bad bytes)",
+                          c, at);
+    cchc_log_repair(k->log, CCHC_REPAIR_INVALID_BYTES, (uint32_t)at,
+                    "invalid byte 0x%02X replaced by U+FFFD", c);
+    sink_put(k, 0xFFFD, (uint32_t)at, (uint32_t)at);
+  }
+  return CCHC_OK;
+}
+
+static cchc_status decode_icu(const char *in, size_t len, size_t skip,
+                              const char *icu_name, uint32_t unit, bool repair,
+                              sink *k, cchc_error *err) {
+  UErrorCode st = U_ZERO_ERROR;
+  UConverter *cnv = ucnv_open(icu_name, &st);
+  if (U_FAILURE(st))
+    return cchc_fail(err, CCHC_ERR_INTERNAL, "ICU cannot open converter %s: %s",
+                     icu_name, u_errorName(st));
+  st = U_ZERO_ERROR;
+  ucnv_setToUCallBack(cnv, UCNV_TO_U_CALLBACK_STOP, NULL, NULL, NULL, &st);
+
+  enum { N = 8192 };
+  UChar ubuf[N];
+  int32_t offs[N];
+  const char *src = in + skip;
+  const char *end = in + len;
+  UChar lead = 0; /* a lead surrogate waiting for its trail */
+  uint32_t lead_src = 0;
+  uint32_t last_src = (uint32_t)skip;
+  cchc_status rc = CCHC_OK;
+
+  for (;;) {
+    const char *chunk = src;
+    UChar *t = ubuf;
+    st = U_ZERO_ERROR;
+    ucnv_toUnicode(cnv, &t, ubuf + N, &src, end, offs, 1, &st);
+    size_t base = (size_t)(chunk - in);
+    for (int32_t j = 0; j < (int32_t)(t - ubuf); j++) {
+      uint32_t at = offs[j] >= 0 ? (uint32_t)(base + (size_t)offs[j]) : last_src;
+      last_src = at;
+      UChar u = ubuf[j];
+      if (lead) {
+        if (U16_IS_TRAIL(u)) {
+          sink_put(k, U16_GET_SUPPLEMENTARY(lead, u), lead_src,
+                   lead_src + 2 * unit - 1);
+          lead = 0;
+          continue;
+        }
+        sink_put(k, 0xFFFD, lead_src, lead_src + unit - 1);
+        lead = 0;
+      }
+      if (U16_IS_LEAD(u)) {
+        lead = u;
+        lead_src = at;
+      } else if (U16_IS_TRAIL(u)) {
+        sink_put(k, 0xFFFD, at, at + unit - 1);
+      } else {
+        sink_put(k, u, at, at + unit - 1);
+      }
+    }
+    if (st == U_BUFFER_OVERFLOW_ERROR)
+      continue;
+    if (U_FAILURE(st)) {
+      char bad[32];
+      int8_t badlen = (int8_t)sizeof bad;
+      UErrorCode st2 = U_ZERO_ERROR;
+      ucnv_getInvalidChars(cnv, bad, &badlen, &st2);
+      if (U_FAILURE(st2))
+        badlen = 1;
+      size_t at = (size_t)(src - in) - (size_t)badlen;
+      bool truncated = st == U_TRUNCATED_CHAR_FOUND;
+      if (!repair) {
+        rc = cchc_fail_at(err, CCHC_ERR_ENCODING, at,
+                          truncated ? "truncated %s sequence at end of input "
+                                      "(offset %zu)"
+                                    : "invalid %s sequence at offset %zu "
+                                      "(use --repair to replace bad bytes)",
+                          icu_name, at);
+        goto cleanup;
+      }
+      cchc_log_repair(k->log, CCHC_REPAIR_INVALID_BYTES, (uint32_t)at,
+                      "invalid %s sequence replaced by U+FFFD", icu_name);
+      sink_put(k, 0xFFFD, (uint32_t)at, (uint32_t)at);
+      if (src < end)
+        continue;
+    }
+    if (src >= end)
+      break;
+  }
+  if (lead)
+    sink_put(k, 0xFFFD, lead_src, lead_src + unit - 1);
+
+cleanup:
+  ucnv_close(cnv);
+  return rc;
+}
+
+cchc_status cchc_decode(const char *in, size_t len,
+                        const cchc_normalize_options *opt, cchc_mbuf *out,
+                        cchc_encoding *enc_out, cchc_repair_log *log,
+                        cchc_error *err) {
+  size_t max = opt && opt->max_bytes ? opt->max_bytes : CCHC_DEFAULT_MAX_BYTES;
+  if (max > UINT32_MAX - 1)
+    max = UINT32_MAX - 1;
+  if (len > max)
+    return cchc_fail(err, CCHC_ERR_TOO_LARGE,
+                     "input is %zu bytes, more than the limit of %zu bytes",
+                     len, max);
+  bool repair = opt && (opt->flags & CCHC_NORM_REPAIR);
+  cchc_encoding enc = opt ? opt->encoding : CCHC_ENC_AUTO;
+  const unsigned char *u = (const unsigned char *)in;
+  size_t skip = 0;
+
+  /* A BOM decides, whatever was asked, unless it contradicts the request. */
+  cchc_encoding bom = CCHC_ENC_AUTO;
+  if (len >= 3 && u[0] == 0xEF && u[1] == 0xBB && u[2] == 0xBF) {
+    bom = CCHC_ENC_UTF8;
+    skip = 3;
+  } else if (len >= 2 && u[0] == 0xFF && u[1] == 0xFE) {
+    bom = CCHC_ENC_UTF16LE;
+    skip = 2;
+  } else if (len >= 2 && u[0] == 0xFE && u[1] == 0xFF) {
+    bom = CCHC_ENC_UTF16BE;
+    skip = 2;
+  }
+  if (bom != CCHC_ENC_AUTO) {
+    if (enc != CCHC_ENC_AUTO && enc != bom)
+      return cchc_fail_at(err, CCHC_ERR_ENCODING, 0,
+                          "input starts with a %s byte-order mark but %s "
+                          "was requested",
+                          cchc_encoding_name(bom), cchc_encoding_name(enc));
+    enc = bom;
+    cchc_log_repair(log, CCHC_REPAIR_BOM, 0, "%s byte-order mark removed",
+                    cchc_encoding_name(bom));
+  }
+
+  if (enc == CCHC_ENC_AUTO || enc == CCHC_ENC_UTF8) {
+    scan s;
+    scan_bytes(in + skip, len - skip, &s);
+    if (s.nuls) {
+      size_t pairs = (len - skip) / 2;
+      bool odd = s.odd_nuls * 10 >= pairs * 3 && s.even_nuls * 20 < pairs;
+      bool even = s.even_nuls * 10 >= pairs * 3 && s.odd_nuls * 20 < pairs;
+      if (enc == CCHC_ENC_AUTO && pairs >= 2 && (odd || even))
+        return cchc_fail_at(
+            err, CCHC_ERR_ENCODING, 0,
+            "input looks like UTF-16%s without a byte-order mark; add a BOM "
+            "or pass --encoding utf-16%s",
+            odd ? "LE" : "BE", odd ? "le" : "be");
+      return cchc_fail_at(err, CCHC_ERR_BINARY, skip + s.first_nul,
+                          "binary input: NUL byte at offset %zu",
+                          skip + s.first_nul);
+    }
+    if (enc == CCHC_ENC_AUTO)
+      enc = (s.invalid == 0 || s.valid_multibyte >= s.invalid) ? CCHC_ENC_UTF8
+                                                               : CCHC_ENC_CP1258;
+    if (enc == CCHC_ENC_UTF8 && s.invalid && !repair) {
+      size_t at = skip + s.first_invalid;
+      if (s.first_invalid_truncated)
+        return cchc_fail_at(err, CCHC_ERR_ENCODING, at,
+                            "truncated UTF-8 sequence at end of input "
+                            "(offset %zu; use --repair to replace it)",
+                            at);
+      return cchc_fail_at(err, CCHC_ERR_ENCODING, at,
+                          "invalid UTF-8 byte 0x%02X at offset %zu "
+                          "(use --repair to replace bad bytes)",
+                          u[at], at);
+    }
+  }
+
+  sink k = {.out = out, .log = log};
+  cchc_status rc;
+  switch (enc) {
+  case CCHC_ENC_UTF8:
+    rc = decode_utf8(in, len, skip, repair, &k, err);
+    break;
+  case CCHC_ENC_UTF16LE:
+    rc = decode_icu(in, len, skip, "UTF-16LE", 2, repair, &k, err);
+    break;
+  case CCHC_ENC_UTF16BE:
+    rc = decode_icu(in, len, skip, "UTF-16BE", 2, repair, &k, err);
+    break;
+  case CCHC_ENC_CP1258:
+    rc = decode_icu(in, len, skip, "windows-1258", 1, repair, &k, err);
+    break;
+  default:
+    return cchc_fail(err, CCHC_ERR_UNSUPPORTED, "unsupported encoding");
+  }
+  if (rc != CCHC_OK)
+    return rc;
+  if (out->failed)
+    return cchc_fail(err, CCHC_ERR_NOMEM, "out of memory while decoding");
+  if (k.saw_nul)
+    return cchc_fail_at(err, CCHC_ERR_BINARY, k.nul_offset,
+                        "binary input: NUL character at offset %u",
+                        (unsigned)k.nul_offset);
+  if (k.controls > 16 && k.controls * 100 > k.chars)
+    return cchc_fail(err, CCHC_ERR_BINARY,
+                     "binary input: %zu control characters in %zu", k.controls,
+                     k.chars);
+  *enc_out = enc;
+  return CCHC_OK;
+}

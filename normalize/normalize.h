@@ -1,0 +1,44 @@
+/* normalize.h: internal interface of the normalize stage. */
+#ifndef CCHC_NORMALIZE_H
+#define CCHC_NORMALIZE_H
+
+#include "../common/internal.h"
+
+typedef struct cchc_repair {
+  uint32_t offset; /* in the original input */
+  uint8_t kind;
+  char detail[47];
+} cchc_repair;
+
+/* Repairs are always counted; the list keeps the first CCHC_REPAIR_LIST_MAX. */
+#define CCHC_REPAIR_LIST_MAX 200000
+
+typedef struct cchc_repair_log {
+  cchc_repair *items;
+  size_t len, cap;
+  size_t counts[CCHC_REPAIR_KIND_COUNT];
+  bool failed;
+} cchc_repair_log;
+
+void cchc_log_init(cchc_repair_log *log);
+void cchc_log_free(cchc_repair_log *log);
+void cchc_log_repair(cchc_repair_log *log, cchc_repair_kind kind,
+                     uint32_t offset, const char *fmt, ...) CCHC_PRINTF(4, 5);
+
+/* Stage 1: bytes -> UTF-8 with the map.  CR LF and CR become LF, form feeds
+ * become LF, control characters are dropped (counted). */
+cchc_status cchc_decode(const char *in, size_t len,
+                        const cchc_normalize_options *opt, cchc_mbuf *out,
+                        cchc_encoding *enc_out, cchc_repair_log *log,
+                        cchc_error *err);
+
+/* Stage 2: characters -> canonical characters (NFC with ICU, tone marks,
+ * look-alike letters, spaces, dashes and quotes). */
+cchc_status cchc_canon_chars(const cchc_mbuf *in, cchc_mbuf *out,
+                             cchc_repair_log *log, cchc_error *err);
+
+/* Stage 3: layout repair (Markdown, wrapped lines, page numbers). */
+cchc_status cchc_layout(const cchc_mbuf *in, cchc_mbuf *out,
+                        cchc_repair_log *log, cchc_error *err);
+
+#endif

@@ -1,0 +1,173 @@
+/* text.c: the normalized text object and the normalize pipeline:
+ * decode -> canonical characters -> layout. */
+#include "normalize.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct cchc_text {
+  cchc_mbuf buf;
+  size_t source_len;
+  cchc_encoding encoding;
+  cchc_repair_log log;
+};
+
+static const char *const kind_names[CCHC_REPAIR_KIND_COUNT] = {
+    [CCHC_REPAIR_BOM] = "bom",
+    [CCHC_REPAIR_INVALID_BYTES] = "invalid-bytes",
+    [CCHC_REPAIR_CONTROL] = "control",
+    [CCHC_REPAIR_NFC] = "nfc",
+    [CCHC_REPAIR_TONE_MARK] = "tone-mark",
+    [CCHC_REPAIR_LOOKALIKE] = "lookalike",
+    [CCHC_REPAIR_SPACE] = "space",
+    [CCHC_REPAIR_PUNCT] = "punct",
+    [CCHC_REPAIR_LINE_JOIN] = "line-join",
+    [CCHC_REPAIR_HYPHEN_JOIN] = "hyphen-join",
+    [CCHC_REPAIR_PAGE_NUMBER] = "page-number",
+    [CCHC_REPAIR_MARKDOWN] = "markdown",
+    [CCHC_REPAIR_WHITESPACE] = "whitespace",
+};
+
+const char *cchc_repair_kind_name(cchc_repair_kind kind) {
+  return (unsigned)kind < CCHC_REPAIR_KIND_COUNT ? kind_names[kind] : "unknown";
+}
+
+void cchc_log_init(cchc_repair_log *log) { memset(log, 0, sizeof *log); }
+
+void cchc_log_free(cchc_repair_log *log) {
+  free(log->items);
+  memset(log, 0, sizeof *log);
+}
+
+void cchc_log_repair(cchc_repair_log *log, cchc_repair_kind kind,
+                     uint32_t offset, const char *fmt, ...) {
+  log->counts[kind]++;
+  if (log->failed || log->len >= CCHC_REPAIR_LIST_MAX)
+    return;
+  if (log->len == log->cap) {
+    size_t cap = log->cap ? log->cap * 2 : 64;
+    cchc_repair *items = realloc(log->items, cap * sizeof *items);
+    if (!items) {
+      log->failed = true;
+      return;
+    }
+    log->items = items;
+    log->cap = cap;
+  }
+  cchc_repair *r = &log->items[log->len++];
+  r->offset = offset;
+  r->kind = (uint8_t)kind;
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(r->detail, sizeof r->detail, fmt, ap);
+  va_end(ap);
+}
+
+static int cmp_repair(const void *a, const void *b) {
+  const cchc_repair *x = a, *y = b;
+  if (x->offset != y->offset)
+    return x->offset < y->offset ? -1 : 1;
+  return (x > y) - (x < y); /* keep order of equal offsets: stable enough */
+}
+
+cchc_status cchc_normalize(const char *input, size_t len,
+                           const cchc_normalize_options *options,
+                           cchc_text **out, cchc_error *err) {
+  *out = NULL;
+  cchc_text *t = calloc(1, sizeof *t);
+  if (!t)
+    return cchc_fail(err, CCHC_ERR_NOMEM, "out of memory");
+  cchc_mbuf decoded, chars;
+  cchc_mbuf_init(&decoded);
+  cchc_mbuf_init(&chars);
+  cchc_log_init(&t->log);
+  t->source_len = len;
+
+  cchc_status rc = cchc_decode(input ? input : "", input ? len : 0, options,
+                               &decoded, &t->encoding, &t->log, err);
+  if (rc != CCHC_OK)
+    goto fail;
+  rc = cchc_canon_chars(&decoded, &chars, &t->log, err);
+  cchc_mbuf_free(&decoded);
+  if (rc != CCHC_OK)
+    goto fail;
+  if (options && (options->flags & CCHC_NORM_NO_LAYOUT)) {
+    t->buf = chars;
+    cchc_mbuf_init(&chars);
+  } else {
+    rc = cchc_layout(&chars, &t->buf, &t->log, err);
+    if (rc != CCHC_OK)
+      goto fail;
+  }
+  if (!cchc_mbuf_terminate(&t->buf)) {
+    rc = cchc_fail(err, CCHC_ERR_NOMEM, "out of memory");
+    goto fail;
+  }
+  /* Repairs come from several passes; list them in input order.  The
+   * comparison breaks ties by position, which is the logging order. */
+  qsort(t->log.items, t->log.len, sizeof *t->log.items, cmp_repair);
+  cchc_mbuf_free(&chars);
+  *out = t;
+  return CCHC_OK;
+
+fail:
+  cchc_mbuf_free(&decoded);
+  cchc_mbuf_free(&chars);
+  cchc_text_free(t);
+  return rc;
+}
+
+void cchc_text_free(cchc_text *t) {
+  if (!t)
+    return;
+  cchc_mbuf_free(&t->buf);
+  cchc_log_free(&t->log);
+  free(t);
+}
+
+const char *cchc_text_data(const cchc_text *t) {
+  return t->buf.data ? t->buf.data : "";
+}
+size_t cchc_text_len(const cchc_text *t) { return t->buf.len; }
+size_t cchc_text_source_len(const cchc_text *t) { return t->source_len; }
+cchc_encoding cchc_text_encoding(const cchc_text *t) { return t->encoding; }
+
+size_t cchc_text_source_offset(const cchc_text *t, size_t offset) {
+  if (offset >= t->buf.len)
+    return t->source_len;
+  return t->buf.map[offset];
+}
+
+void cchc_text_source_span(const cchc_text *t, size_t start, size_t end,
+                           size_t *src_start, size_t *src_end) {
+  /* The map is non-decreasing and the last byte of every character maps to
+   * the last source byte of what it came from. */
+  if (end > t->buf.len)
+    end = t->buf.len;
+  if (start >= end) {
+    *src_start = *src_end = cchc_text_source_offset(t, start);
+    return;
+  }
+  *src_start = t->buf.map[start];
+  *src_end = (size_t)t->buf.map[end - 1] + 1;
+  if (*src_end > t->source_len)
+    *src_end = t->source_len;
+}
+
+size_t cchc_text_repair_count(const cchc_text *t, cchc_repair_kind kind) {
+  return (unsigned)kind < CCHC_REPAIR_KIND_COUNT ? t->log.counts[kind] : 0;
+}
+
+size_t cchc_text_repairs(const cchc_text *t) { return t->log.len; }
+
+void cchc_text_repair_at(const cchc_text *t, size_t i, cchc_repair_kind *kind,
+                         size_t *source_offset, const char **detail) {
+  const cchc_repair *r = &t->log.items[i];
+  if (kind)
+    *kind = (cchc_repair_kind)r->kind;
+  if (source_offset)
+    *source_offset = r->offset;
+  if (detail)
+    *detail = r->detail;
+}

@@ -1,0 +1,27 @@
+#!/bin/sh
+# Install the Debian packages cchc needs, when pkg-config cannot find them.
+# Works on a fresh Debian 12; uses sudo when not root.
+set -eu
+missing=""
+need() { # need PKG-CONFIG-NAME DEBIAN-PACKAGE
+  pkg-config --exists "$1" 2>/dev/null || missing="$missing $2"
+}
+command -v pkg-config >/dev/null 2>&1 || missing="$missing pkg-config"
+command -v cc >/dev/null 2>&1 || missing="$missing build-essential"
+command -v make >/dev/null 2>&1 || missing="$missing make"
+need icu-uc libicu-dev
+need libpcre2-8 libpcre2-dev
+need libxml-2.0 libxml2-dev
+need libutf8proc libutf8proc-dev
+need check check
+need sqlite3 libsqlite3-dev
+need jansson libjansson-dev
+if [ -z "$missing" ]; then
+  exit 0
+fi
+echo "deps: installing$missing"
+SUDO=""
+[ "$(id -u)" -eq 0 ] || SUDO="sudo"
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -qq
+$SUDO apt-get install -y -qq --no-install-recommends $missing
