@@ -76,11 +76,14 @@ demo: deps
 	$(BUILD)/cchc normalize --explain samples/nghia_trung_2026.txt
 
 bench: deps
-	@$(MAKE) --no-print-directory all
-	@sh scripts/bench.sh $(BUILD)/cchc $(SHARED)/corpus
+	@$(MAKE) --no-print-directory all $(BUILD)/bench
+	$(BUILD)/bench $(SHARED) 100
+
+$(BUILD)/bench: $(BUILD)/obj/tests/bench.o $(HARNESS) $(BUILD)/libcchc.a
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
 clean:
 	rm -rf build build-san
 
--include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(HARNESS:.o=.d) \
+-include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(HARNESS:.o=.d) $(BUILD)/obj/tests/bench.d \
          $(TEST_SRC:tests/%.c=$(BUILD)/obj/tests/%.d)

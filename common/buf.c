@@ -47,7 +47,7 @@ bool cchc_mbuf_reserve(cchc_mbuf *b, size_t extra) {
 }
 
 void cchc_mbuf_put(cchc_mbuf *b, const char *s, size_t n, uint32_t src) {
-  if (!cchc_mbuf_reserve(b, n))
+  if (b->len + n + 1 > b->cap && !cchc_mbuf_reserve(b, n))
     return;
   memcpy(b->data + b->len, s, n);
   for (size_t i = 0; i < n; i++)
@@ -55,9 +55,19 @@ void cchc_mbuf_put(cchc_mbuf *b, const char *s, size_t n, uint32_t src) {
   b->len += n;
 }
 
+void cchc_mbuf_put_seq(cchc_mbuf *b, const char *s, size_t n, uint32_t src) {
+  if (b->len + n + 1 > b->cap && !cchc_mbuf_reserve(b, n))
+    return;
+  memcpy(b->data + b->len, s, n);
+  uint32_t *m = b->map + b->len;
+  for (size_t i = 0; i < n; i++)
+    m[i] = src + (uint32_t)i;
+  b->len += n;
+}
+
 void cchc_mbuf_copy(cchc_mbuf *b, const char *s, const uint32_t *map,
                     size_t n) {
-  if (!cchc_mbuf_reserve(b, n))
+  if (b->len + n + 1 > b->cap && !cchc_mbuf_reserve(b, n))
     return;
   memcpy(b->data + b->len, s, n);
   memcpy(b->map + b->len, map, n * sizeof *map);
@@ -75,7 +85,7 @@ void cchc_mbuf_putc_span(cchc_mbuf *b, uint32_t cp, uint32_t src,
   char tmp[4];
   size_t n = cchc_utf8_encode(cp, tmp);
   cchc_mbuf_put(b, tmp, n, src);
-  if (!b->failed)
+  if (!b->failed && n > 1) /* a one-byte character keeps its start */
     b->map[b->len - 1] = last < src ? src : last;
 }
 

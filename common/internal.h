@@ -38,12 +38,16 @@ void cchc_mbuf_free(cchc_mbuf *b);
 bool cchc_mbuf_reserve(cchc_mbuf *b, size_t extra);
 /* Append n bytes that all map to `src`. */
 void cchc_mbuf_put(cchc_mbuf *b, const char *s, size_t n, uint32_t src);
+/* Append n bytes copied verbatim from source offset src: byte k maps to
+ * src + k. */
+void cchc_mbuf_put_seq(cchc_mbuf *b, const char *s, size_t n, uint32_t src);
 /* Append n bytes with their own map entries. */
 void cchc_mbuf_copy(cchc_mbuf *b, const char *s, const uint32_t *map, size_t n);
 /* Append one code point (UTF-8 encoded) mapped to `src`. */
 void cchc_mbuf_putc(cchc_mbuf *b, uint32_t cp, uint32_t src);
-/* Same, but the last byte maps to `last`: the last source byte of the
- * character, so that spans end exactly where the source character ends. */
+/* Same, but for a character of two or more bytes the last byte maps to
+ * `last`, the last source byte of the character, so that spans end exactly
+ * where the source character ends.  A one-byte character maps to `src`. */
 void cchc_mbuf_putc_span(cchc_mbuf *b, uint32_t cp, uint32_t src,
                          uint32_t last);
 /* Make data NUL-terminated (not counted in len). */

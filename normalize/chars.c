@@ -60,6 +60,7 @@ static cchc_status nfc_pass(const cchc_mbuf *in, cchc_mbuf *out,
     goto cleanup;
   }
 
+  cchc_mbuf_reserve(out, in->len + in->len / 64);
   size_t start = 0;
   while (start < in->len) {
     size_t end = chunk_end(in, start);
@@ -71,6 +72,22 @@ static cchc_status nfc_pass(const cchc_mbuf *in, cchc_mbuf *out,
       copy_span(out, in, start, end);
       start = end;
       continue;
+    }
+    /* Most chunks are NFC already: ask ICU on the whole chunk first. */
+    {
+      int32_t ulen = 0;
+      st = U_ZERO_ERROR;
+      u_strFromUTF8(u, CHUNK + 1, &ulen, in->data + start, (int32_t)(end - start),
+                    &st);
+      if (U_SUCCESS(st)) {
+        st = U_ZERO_ERROR;
+        int32_t yes = unorm2_spanQuickCheckYes(nfc, u, ulen, &st);
+        if (U_SUCCESS(st) && yes == ulen) {
+          copy_span(out, in, start, end);
+          start = end;
+          continue;
+        }
+      }
     }
     /* UTF-8 -> UTF-16, remembering where each unit came from. */
     int32_t n16 = 0;
@@ -217,38 +234,23 @@ static int32_t map_char(int32_t cp, cchc_repair_kind *kind) {
   }
 }
 
-typedef struct wchar {
-  int32_t cp;
-  uint32_t src, last;
-} wchar;
-
-enum { WORD_MAX = 48 };
-
-typedef struct tone_ctx {
-  const UNormalizer2 *nfc, *nfd;
-  wchar word[WORD_MAX];
-  int n;
-  bool overflow; /* word longer than WORD_MAX: emitted as is */
-} tone_ctx;
+/* The tail of the current word in the output: the last three characters
+ * (code point and byte offset in `out`), enough for the tone-mark rule. */
+typedef struct tail {
+  int32_t cp[3];
+  size_t at[3];
+  int n; /* characters in the current word */
+} tail;
 
 static bool is_vowel_base(UChar32 c) {
-  return c && strchr("aeiouyAEIOUY", (int)c) && c < 0x80;
+  return c > 0 && c < 0x80 && strchr("aeiouyAEIOUY", (int)c);
 }
 
-/* First character of the full decomposition of c (its base letter). */
-static UChar32 base_of(const UNormalizer2 *nfd, UChar32 c, UChar *dec,
-                       int32_t *declen) {
+/* Full decomposition of c; returns its length (0: none). */
+static int32_t decompose(const UNormalizer2 *nfd, UChar32 c, UChar dec[8]) {
   UErrorCode st = U_ZERO_ERROR;
   int32_t n = unorm2_getDecomposition(nfd, c, dec, 8, &st);
-  if (U_FAILURE(st) || n <= 0) {
-    *declen = 0;
-    return c;
-  }
-  *declen = n;
-  UChar32 b;
-  int32_t i = 0;
-  U16_NEXT(dec, i, n, b);
-  return b;
+  return U_FAILURE(st) || n < 0 ? 0 : n;
 }
 
 static bool is_tone_mark(UChar c) {
@@ -256,58 +258,50 @@ static bool is_tone_mark(UChar c) {
          c == 0x0323;
 }
 
-static void fix_tone(tone_ctx *t, cchc_repair_log *log) {
-  int n = t->n;
-  if (n < 2)
+/* At the end of a word: move the tone mark of a final "oa", "oe", "uy" to
+ * its first vowel ("hoá" -> "hóa"), rewriting the end of `out`. */
+static void fix_tone(const UNormalizer2 *nfc, const UNormalizer2 *nfd, tail *t,
+                     cchc_mbuf *out, size_t word_start, cchc_repair_log *log) {
+  if (t->n < 2 || t->cp[2] < 0x80 || out->failed)
     return;
-  UChar32 c1 = t->word[n - 2].cp, c2 = t->word[n - 1].cp;
+  UChar32 c1 = t->cp[1], c2 = t->cp[2];
   UChar32 l1 = c1 | 0x20;
   if (c1 >= 0x80 || (l1 != 'o' && l1 != 'u'))
     return;
   UChar dec[8];
-  int32_t declen;
-  UChar32 b2 = base_of(t->nfd, c2, dec, &declen);
-  if (declen != 2 || !is_tone_mark(dec[1]))
+  if (decompose(nfd, c2, dec) != 2 || !is_tone_mark(dec[1]) || dec[0] >= 0x80)
     return;
-  UChar32 lb2 = b2 | 0x20;
-  if (b2 >= 0x80)
-    return;
+  UChar32 b2 = dec[0], lb2 = b2 | 0x20;
   if (!((l1 == 'o' && (lb2 == 'a' || lb2 == 'e')) || (l1 == 'u' && lb2 == 'y')))
     return;
-  if (n >= 3) {
+  if (t->n >= 3) {
+    UChar32 prev = t->cp[0];
     UChar d[8];
-    int32_t dl;
-    UChar32 prev = base_of(t->nfd, t->word[n - 3].cp, d, &dl);
+    if (prev >= 0x80 && decompose(nfd, prev, d) > 0)
+      prev = d[0];
     if (is_vowel_base(prev))
       return; /* "oa" is not the whole vowel nucleus */
     if (l1 == 'u' && (prev | 0x20) == 'q')
       return; /* "quý": the u belongs to qu- */
   }
-  UChar32 c1new = unorm2_composePair(t->nfc, c1, dec[1]);
+  UChar32 c1new = unorm2_composePair(nfc, c1, dec[1]);
   if (c1new < 0)
     return;
-  char before[WORD_MAX * 4 + 1], after[WORD_MAX * 4 + 1];
-  size_t bl = 0, al = 0;
-  for (int i = 0; i < n; i++)
-    bl += cchc_utf8_encode((uint32_t)t->word[i].cp, before + bl);
-  before[bl] = '\0';
-  t->word[n - 2].cp = c1new;
-  t->word[n - 1].cp = b2;
-  for (int i = 0; i < n; i++)
-    al += cchc_utf8_encode((uint32_t)t->word[i].cp, after + al);
-  after[al] = '\0';
-  cchc_log_repair(log, CCHC_REPAIR_TONE_MARK, t->word[n - 2].src, "%s -> %s",
-                  before, after);
-}
-
-static void flush_word(tone_ctx *t, cchc_mbuf *out, cchc_repair_log *log) {
-  if (!t->overflow)
-    fix_tone(t, log);
-  for (int i = 0; i < t->n; i++)
-    cchc_mbuf_putc_span(out, (uint32_t)t->word[i].cp, t->word[i].src,
-                        t->word[i].last);
-  t->n = 0;
-  t->overflow = false;
+  char before[64];
+  size_t wl = out->len - word_start < 40 ? out->len - word_start : 40;
+  memcpy(before, out->data + word_start, wl);
+  before[wl] = '\0';
+  size_t at1 = t->at[1];
+  uint32_t src1 = out->map[at1], last1 = out->map[t->at[2] - 1];
+  uint32_t src2 = out->map[t->at[2]], last2 = out->map[out->len - 1];
+  out->len = at1; /* drop c1 c2, append the fixed pair */
+  cchc_mbuf_putc_span(out, (uint32_t)c1new, src1, last1);
+  cchc_mbuf_putc_span(out, (uint32_t)b2, src2, last2);
+  char after[64];
+  wl = out->len - word_start < 40 ? out->len - word_start : 40;
+  memcpy(after, out->data + word_start, wl);
+  after[wl] = '\0';
+  cchc_log_repair(log, CCHC_REPAIR_TONE_MARK, src1, "%s -> %s", before, after);
 }
 
 static bool is_word_char(int32_t cp) {
@@ -319,17 +313,19 @@ static bool is_word_char(int32_t cp) {
 static cchc_status map_pass(const cchc_mbuf *in, cchc_mbuf *out,
                             cchc_repair_log *log, cchc_error *err) {
   UErrorCode st = U_ZERO_ERROR;
-  tone_ctx t = {0};
-  t.nfc = unorm2_getNFCInstance(&st);
-  t.nfd = unorm2_getNFDInstance(&st);
+  const UNormalizer2 *nfc = unorm2_getNFCInstance(&st);
+  const UNormalizer2 *nfd = unorm2_getNFDInstance(&st);
   if (U_FAILURE(st))
     return cchc_fail(err, CCHC_ERR_INTERNAL, "ICU normalizer unavailable: %s",
                      u_errorName(st));
+  tail t = {{0}, {0}, 0};
+  size_t word_start = 0;
+  cchc_mbuf_reserve(out, in->len + in->len / 64);
   size_t i = 0;
   while (i < in->len) {
     size_t at = i;
-    int32_t cp;
     unsigned char b = (unsigned char)in->data[i];
+    int32_t cp;
     if (b < 0x80) {
       cp = b;
       i++;
@@ -338,49 +334,49 @@ static cchc_status map_pass(const cchc_mbuf *in, cchc_mbuf *out,
       if (cp < 0)
         cp = 0xFFFD;
     }
-    uint32_t src = in->map[at], last = in->map[i - 1];
-    cchc_repair_kind kind = CCHC_REPAIR_KIND_COUNT;
-    int32_t m = map_char(cp, &kind);
-    if (kind != CCHC_REPAIR_KIND_COUNT) {
-      if (m < 0)
-        cchc_log_repair(log, kind, src, "U+%04X removed", (unsigned)cp);
-      else
-        cchc_log_repair(log, kind, src, "U+%04X -> U+%04X", (unsigned)cp,
-                        (unsigned)m);
-    }
-    if (m < 0)
-      continue;
-    if (is_word_char(m)) {
-      if (t.n == WORD_MAX) { /* too long for a syllable: pass through */
-        t.overflow = true;
-        for (int k = 0; k < t.n; k++)
-          cchc_mbuf_putc_span(out, (uint32_t)t.word[k].cp, t.word[k].src,
-                              t.word[k].last);
-        t.n = 0;
+    int32_t m = cp;
+    if (b >= 0x80 || b == '\t') {
+      cchc_repair_kind kind = CCHC_REPAIR_KIND_COUNT;
+      m = map_char(cp, &kind);
+      if (kind != CCHC_REPAIR_KIND_COUNT) {
+        if (m < 0)
+          cchc_log_repair(log, kind, in->map[at], "U+%04X removed",
+                          (unsigned)cp);
+        else
+          cchc_log_repair(log, kind, in->map[at], "U+%04X -> U+%04X",
+                          (unsigned)cp, (unsigned)m);
       }
-      t.word[t.n].cp = m;
-      t.word[t.n].src = src;
-      t.word[t.n].last = last;
+      if (m < 0)
+        continue;
+    }
+    bool word = is_word_char(m);
+    if (!word && t.n) {
+      fix_tone(nfc, nfd, &t, out, word_start, log);
+      t.n = 0;
+    }
+    if (word) {
+      if (t.n == 0)
+        word_start = out->len;
+      t.cp[0] = t.cp[1], t.cp[1] = t.cp[2], t.cp[2] = m;
+      t.at[0] = t.at[1], t.at[1] = t.at[2], t.at[2] = out->len;
       t.n++;
-      continue;
     }
-    flush_word(&t, out, log);
-    if (m < 0x80 && m == cp) {
-      char c = (char)m;
-      cchc_mbuf_put(out, &c, 1, src);
-    } else {
-      cchc_mbuf_putc_span(out, (uint32_t)m, src, last);
-    }
+    if (m == cp)
+      cchc_mbuf_copy(out, in->data + at, in->map + at, i - at);
+    else
+      cchc_mbuf_putc_span(out, (uint32_t)m, in->map[at], in->map[i - 1]);
   }
-  flush_word(&t, out, log);
+  if (t.n)
+    fix_tone(nfc, nfd, &t, out, word_start, log);
   return CCHC_OK;
 }
 
-cchc_status cchc_canon_chars(const cchc_mbuf *in, cchc_mbuf *out,
+cchc_status cchc_canon_chars(cchc_mbuf *in, cchc_mbuf *out,
                              cchc_repair_log *log, cchc_error *err) {
   cchc_mbuf mid;
   cchc_mbuf_init(&mid);
   cchc_status rc = nfc_pass(in, &mid, log, err);
+  cchc_mbuf_free(in); /* consumed: keep the peak memory down */
   if (rc == CCHC_OK && mid.failed)
     rc = cchc_fail(err, CCHC_ERR_NOMEM, "out of memory in NFC");
   if (rc == CCHC_OK)

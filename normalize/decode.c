@@ -139,6 +139,9 @@ static void scan_bytes(const char *in, size_t len, scan *s) {
         s->first_invalid_truncated = ok_prefix;
       }
       s->invalid++;
+      /* One ill-formed sequence counts once: skip its continuation bytes. */
+      while (i < len && ((unsigned char)in[i] & 0xC0) == 0x80)
+        i++;
     } else {
       s->valid_multibyte++;
     }
@@ -147,9 +150,38 @@ static void scan_bytes(const char *in, size_t len, scan *s) {
 
 static cchc_status decode_utf8(const char *in, size_t len, size_t skip,
                                bool repair, sink *k, cchc_error *err) {
+  const unsigned char *u = (const unsigned char *)in;
+  cchc_mbuf_reserve(k->out, len - skip);
   size_t i = skip;
   while (i < len) {
-    unsigned char c = (unsigned char)in[i];
+    /* Fast path: a run of bytes that pass through unchanged (printable
+     * ASCII, LF, TAB, valid multi-byte characters other than C1 controls). */
+    size_t j = i;
+    while (j < len) {
+      unsigned char c = u[j];
+      if ((c >= 0x20 && c < 0x7F) || c == '\t' || (c == '\n' && !k->prev_cr)) {
+        k->prev_cr = false;
+        j++;
+        continue;
+      }
+      if (c >= 0x80) {
+        size_t q = j;
+        int32_t cp = cchc_utf8_next(in, len, &q);
+        if (cp >= 0xA0) {
+          k->prev_cr = false;
+          j = q;
+          continue;
+        }
+      }
+      break;
+    }
+    if (j > i) {
+      cchc_mbuf_put_seq(k->out, in + i, j - i, (uint32_t)i);
+      k->chars += j - i;
+      i = j;
+      continue;
+    }
+    unsigned char c = u[i];
     if (c < 0x80) {
       sink_put(k, c, (uint32_t)i, (uint32_t)i);
       i++;
@@ -317,8 +349,11 @@ cchc_status cchc_decode(const char *in, size_t len,
                           skip + s.first_nul);
     }
     if (enc == CCHC_ENC_AUTO)
-      enc = (s.invalid == 0 || s.valid_multibyte >= s.invalid) ? CCHC_ENC_UTF8
-                                                               : CCHC_ENC_CP1258;
+      enc = (s.invalid == 0 || s.valid_multibyte >= s.invalid ||
+             (s.invalid == 1 && s.first_invalid_truncated &&
+              s.valid_multibyte > 0))
+                ? CCHC_ENC_UTF8
+                : CCHC_ENC_CP1258;
     if (enc == CCHC_ENC_UTF8 && s.invalid && !repair) {
       size_t at = skip + s.first_invalid;
       if (s.first_invalid_truncated)

@@ -241,7 +241,16 @@ static void classify(const cchc_mbuf *b, line *l) {
   l->lone_num = is_lone_number(c, n, &l->lone_punct);
   l->func_end = ends_with_func_word(s, p, q);
   int letters = 0, upper = 0;
-  for (size_t k = 0; k < n;) {
+  for (size_t k = 0; k < n && letters == upper;) {
+    unsigned char ab = (unsigned char)c[k];
+    if (ab < 0x80) { /* ASCII fast path: a lower-case letter ends it */
+      k++;
+      if (ab >= 'a' && ab <= 'z')
+        letters++;
+      else if (ab >= 'A' && ab <= 'Z')
+        letters++, upper++;
+      continue;
+    }
     int32_t ch = cp_at(c, n, &k);
     if (u_isalpha(ch)) {
       letters++;
@@ -272,6 +281,14 @@ static void strip_markdown(const cchc_mbuf *in, cchc_mbuf *out,
         j++;
       md = j - i <= 6 && j < n && s[j] == ' ';
     }
+  bool any = md;
+  for (size_t i = 0; i < n && !any; i++)
+    any = s[i] == '*';
+  cchc_mbuf_reserve(out, n);
+  if (!any) { /* nothing to strip: the common case */
+    cchc_mbuf_copy(out, s, in->map, n);
+    return;
+  }
   size_t i = 0;
   while (i < n) {
     /* At a line start: skip spaces, then heading hashes. */
@@ -292,8 +309,17 @@ static void strip_markdown(const cchc_mbuf *in, cchc_mbuf *out,
     }
     size_t content = i;
     while (i < n && s[i] != '\n') {
+      /* Copy the run up to the next character that may need work. */
+      size_t j = i;
+      while (j < n && s[j] != '\n' && s[j] != '*' && s[j] != '\\')
+        j++;
+      if (j > i) {
+        cchc_mbuf_copy(out, s + i, in->map + i, j - i);
+        i = j;
+        continue;
+      }
       if (s[i] == '*') {
-        size_t j = i;
+        j = i;
         while (j < n && s[j] == '*')
           j++;
         size_t run = j - i;
@@ -310,8 +336,8 @@ static void strip_markdown(const cchc_mbuf *in, cchc_mbuf *out,
         i = j;
         continue;
       }
-      if (md && s[i] == '\\' && i + 1 < n && s[i + 1] &&
-          strchr("*_#.-()[]!+", s[i + 1])) {
+      /* a backslash */
+      if (md && i + 1 < n && s[i + 1] && strchr("*_#.-()[]!+", s[i + 1])) {
         cchc_log_repair(log, CCHC_REPAIR_MARKDOWN, in->map[i],
                         "escape removed");
         i++;
@@ -395,6 +421,13 @@ static void put_content(cchc_mbuf *out, const cchc_mbuf *in, const line *l,
                         cchc_repair_log *log) {
   const char *s = in->data;
   size_t i = l->start;
+  bool plain = true; /* no tab, no run of blanks: one copy */
+  for (size_t k = l->start; k + 1 < l->end && plain; k++)
+    plain = s[k] != '\t' && !(s[k] == ' ' && s[k + 1] == ' ');
+  if (plain) {
+    cchc_mbuf_copy(out, s + l->start, in->map + l->start, l->end - l->start);
+    return;
+  }
   while (i < l->end) {
     if (is_space(s[i])) {
       size_t j = i;
@@ -454,6 +487,7 @@ static cchc_status layout_once(const cchc_mbuf *in, cchc_mbuf *out,
   nlines = k;
   mark_tables(ls, nb, cnt);
   model m = build_model(ls, nb, cnt);
+  cchc_mbuf_reserve(out, md.len + 1);
 
   const line *prev = NULL; /* last emitted line */
   for (size_t j = 0; j < cnt; j++) {
@@ -473,7 +507,11 @@ static cchc_status layout_once(const cchc_mbuf *in, cchc_mbuf *out,
       }
     }
     if (prev) {
-      uint32_t at = prev->nl < md.len ? md.map[prev->nl] : md.map[md.len - 1];
+      /* The separator stands for what follows the content: trailing blanks,
+       * the newline, blank lines. */
+      uint32_t at = prev->end < md.len ? md.map[prev->end] : md.map[md.len - 1];
+      if (out->len && !out->failed && out->map[out->len - 1] > at)
+        at = out->map[out->len - 1]; /* after a kept "3," comma */
       bool in_table = l->table || prev->table;
       enum { NEWBLOCK, SPACE, GLUE } how = NEWBLOCK;
       if (l->marker)
@@ -517,7 +555,7 @@ static cchc_status layout_once(const cchc_mbuf *in, cchc_mbuf *out,
     prev = l;
   }
   if (prev) {
-    uint32_t at = prev->nl < md.len ? md.map[prev->nl] : md.map[md.len - 1];
+    uint32_t at = prev->end < md.len ? md.map[prev->end] : md.map[md.len - 1];
     cchc_mbuf_put(out, "\n", 1, at);
   }
   if (out->failed)
@@ -530,11 +568,12 @@ cleanup:
   return rc;
 }
 
-cchc_status cchc_layout(const cchc_mbuf *in, cchc_mbuf *out,
-                        cchc_repair_log *log, cchc_error *err) {
+cchc_status cchc_layout(cchc_mbuf *in, cchc_mbuf *out, cchc_repair_log *log,
+                        cchc_error *err) {
   cchc_mbuf cur;
   cchc_mbuf_init(&cur);
   cchc_status rc = layout_once(in, &cur, log, err);
+  cchc_mbuf_free(in);
   for (int pass = 1; rc == CCHC_OK && pass < 4; pass++) {
     cchc_mbuf next;
     cchc_mbuf_init(&next);

@@ -33,12 +33,13 @@ cchc_status cchc_decode(const char *in, size_t len,
                         cchc_error *err);
 
 /* Stage 2: characters -> canonical characters (NFC with ICU, tone marks,
- * look-alike letters, spaces, dashes and quotes). */
-cchc_status cchc_canon_chars(const cchc_mbuf *in, cchc_mbuf *out,
+ * look-alike letters, spaces, dashes and quotes).  Consumes (frees) `in`. */
+cchc_status cchc_canon_chars(cchc_mbuf *in, cchc_mbuf *out,
                              cchc_repair_log *log, cchc_error *err);
 
-/* Stage 3: layout repair (Markdown, wrapped lines, page numbers). */
-cchc_status cchc_layout(const cchc_mbuf *in, cchc_mbuf *out,
+/* Stage 3: layout repair (Markdown, wrapped lines, page numbers).
+ * Consumes (frees) `in`. */
+cchc_status cchc_layout(cchc_mbuf *in, cchc_mbuf *out,
                         cchc_repair_log *log, cchc_error *err);
 
 #endif

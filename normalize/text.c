@@ -89,7 +89,6 @@ cchc_status cchc_normalize(const char *input, size_t len,
   if (rc != CCHC_OK)
     goto fail;
   rc = cchc_canon_chars(&decoded, &chars, &t->log, err);
-  cchc_mbuf_free(&decoded);
   if (rc != CCHC_OK)
     goto fail;
   if (options && (options->flags & CCHC_NORM_NO_LAYOUT)) {
@@ -106,7 +105,8 @@ cchc_status cchc_normalize(const char *input, size_t len,
   }
   /* Repairs come from several passes; list them in input order.  The
    * comparison breaks ties by position, which is the logging order. */
-  qsort(t->log.items, t->log.len, sizeof *t->log.items, cmp_repair);
+  if (t->log.len)
+    qsort(t->log.items, t->log.len, sizeof *t->log.items, cmp_repair);
   cchc_mbuf_free(&chars);
   *out = t;
   return CCHC_OK;
@@ -150,7 +150,19 @@ void cchc_text_source_span(const cchc_text *t, size_t start, size_t end,
     return;
   }
   *src_start = t->buf.map[start];
-  *src_end = (size_t)t->buf.map[end - 1] + 1;
+  size_t last = t->buf.map[end - 1];
+  if ((unsigned char)t->buf.data[end - 1] >= 0x80) {
+    *src_end = last + 1;
+  } else {
+    /* A one-byte character records only its start; its source (a dash, an
+     * "á" whose tone moved, a UTF-16 unit) ends where the next canonical
+     * character's source begins. */
+    size_t next = end < t->buf.len ? t->buf.map[end] : t->source_len;
+    *src_end = next > last + 4 ? last + 1 : next > last ? next : last + 1;
+    if (next > last + 4 && t->encoding != CCHC_ENC_UTF8 &&
+        t->encoding != CCHC_ENC_CP1258)
+      *src_end = last + 2; /* UTF-16 unit before a dropped stretch */
+  }
   if (*src_end > t->source_len)
     *src_end = t->source_len;
 }

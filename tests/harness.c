@@ -1,0 +1,159 @@
+/* harness.c: shared helpers of the test programs. */
+#define _GNU_SOURCE
+#include "harness.h"
+
+#include <dirent.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+int harness_run(Suite *s) {
+  SRunner *sr = srunner_create(s);
+  srunner_run_all(sr, CK_NORMAL);
+  int failed = srunner_ntests_failed(sr);
+  srunner_free(sr);
+  return failed ? 1 : 0;
+}
+
+const char *harness_shared(void) {
+  const char *s = getenv("CCHC_SHARED");
+  return s && *s ? s : "../shared";
+}
+
+const char *harness_root(void) {
+  const char *s = getenv("CCHC_ROOT");
+  return s && *s ? s : ".";
+}
+
+char *harness_read(const char *path, size_t *len) {
+  FILE *fp = fopen(path, "rb");
+  if (!fp)
+    return NULL;
+  size_t cap = 1 << 16, n = 0;
+  char *buf = malloc(cap);
+  for (;;) {
+    if (n + 1 >= cap) {
+      cap *= 2;
+      buf = realloc(buf, cap);
+    }
+    size_t got = fread(buf + n, 1, cap - n - 1, fp);
+    if (!got)
+      break;
+    n += got;
+  }
+  fclose(fp);
+  buf[n] = '\0';
+  if (len)
+    *len = n;
+  return buf;
+}
+
+int harness_write(const char *path, const char *data, size_t len) {
+  FILE *fp = fopen(path, "wb");
+  if (!fp)
+    return -1;
+  size_t w = fwrite(data, 1, len, fp);
+  return (fclose(fp) == 0 && w == len) ? 0 : -1;
+}
+
+const char *harness_tmpdir(void) {
+  static char dir[] = "/tmp/cchc-test-XXXXXX";
+  static int made;
+  if (!made) {
+    if (!mkdtemp(dir))
+      return "/tmp";
+    made = 1;
+  }
+  return dir;
+}
+
+int harness_cli(const char *const *argv, const char *in, size_t inlen,
+                char **out, size_t *outlen, char **err) {
+  const char *bin = getenv("CCHC_BIN");
+  if (!bin)
+    bin = "build/cchc";
+  char inp[4096], outp[4096], errp[4096];
+  static int seq;
+  snprintf(inp, sizeof inp, "%s/cli-%d-%d.in", harness_tmpdir(), getpid(), seq);
+  snprintf(outp, sizeof outp, "%s/cli-%d-%d.out", harness_tmpdir(), getpid(), seq);
+  snprintf(errp, sizeof errp, "%s/cli-%d-%d.err", harness_tmpdir(), getpid(), seq);
+  seq++;
+  harness_write(inp, in ? in : "", in ? inlen : 0);
+  size_t argc = 0;
+  while (argv[argc])
+    argc++;
+  char **args = calloc(argc + 2, sizeof *args);
+  args[0] = (char *)bin;
+  for (size_t i = 0; i < argc; i++)
+    args[i + 1] = (char *)argv[i];
+  pid_t pid = fork();
+  if (pid == 0) {
+    int fi = open(inp, O_RDONLY), fo = open(outp, O_WRONLY | O_CREAT | O_TRUNC, 0600),
+        fe = open(errp, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+    dup2(fi, 0);
+    dup2(fo, 1);
+    dup2(fe, 2);
+    execv(bin, args);
+    _exit(127);
+  }
+  free(args);
+  int status = 0;
+  waitpid(pid, &status, 0);
+  size_t ol = 0;
+  char *o = harness_read(outp, &ol);
+  char *e = harness_read(errp, NULL);
+  unlink(inp);
+  unlink(outp);
+  unlink(errp);
+  if (out)
+    *out = o;
+  else
+    free(o);
+  if (outlen)
+    *outlen = ol;
+  if (err)
+    *err = e;
+  else
+    free(e);
+  return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+static int cmp_str(const void *a, const void *b) {
+  return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+size_t harness_corpus(char ***paths) {
+  char dir[4096];
+  snprintf(dir, sizeof dir, "%s/corpus", harness_shared());
+  DIR *d = opendir(dir);
+  *paths = NULL;
+  if (!d)
+    return 0;
+  size_t n = 0, cap = 16;
+  char **list = malloc(cap * sizeof *list);
+  struct dirent *e;
+  while ((e = readdir(d))) {
+    size_t l = strlen(e->d_name);
+    if (l < 5 || strcmp(e->d_name + l - 4, ".txt"))
+      continue;
+    if (n == cap)
+      list = realloc(list, (cap *= 2) * sizeof *list);
+    if (asprintf(&list[n], "%s/%s", dir, e->d_name) < 0)
+      break;
+    n++;
+  }
+  closedir(d);
+  qsort(list, n, sizeof *list, cmp_str);
+  *paths = list;
+  return n;
+}
+
+void harness_free_list(char **paths, size_t n) {
+  for (size_t i = 0; i < n; i++)
+    free(paths[i]);
+  free(paths);
+}

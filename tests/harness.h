@@ -1,0 +1,37 @@
+/* harness.h: helpers for the Check test programs.  Each tests/test_*.c is
+ * one program with its own main() that calls harness_run(). */
+#ifndef CCHC_HARNESS_H
+#define CCHC_HARNESS_H
+
+#include <check.h>
+#include <stddef.h>
+
+#include "cchc.h"
+
+/* Run a suite; prints Check's summary; returns the process exit status. */
+int harness_run(Suite *s);
+
+/* ../shared (env CCHC_SHARED) and the repository root (env CCHC_ROOT). */
+const char *harness_shared(void);
+const char *harness_root(void);
+
+/* Read a whole file; NULL if it cannot be read.  Caller frees. */
+char *harness_read(const char *path, size_t *len);
+/* Write a file; returns 0 on success. */
+int harness_write(const char *path, const char *data, size_t len);
+/* A fresh temporary directory (removed by the OS's tmp cleaning). */
+const char *harness_tmpdir(void);
+
+/* Run the cchc program (env CCHC_BIN) with argv (NULL-terminated, without
+ * the program name), feeding `in` on standard input.  Captures standard
+ * output and error (NUL-terminated, caller frees).  Returns the exit status,
+ * or -1 if the program died of a signal. */
+int harness_cli(const char *const *argv, const char *in, size_t inlen,
+                char **out, size_t *outlen, char **err);
+
+/* The corpus files (sorted); returns their count.  Caller frees with
+ * harness_free_list. */
+size_t harness_corpus(char ***paths);
+void harness_free_list(char **paths, size_t n);
+
+#endif
