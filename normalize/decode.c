@@ -47,6 +47,7 @@ cchc_status cchc_encoding_parse(const char *name, cchc_encoding *enc) {
 /* The per-code-point filter every decoder feeds. */
 typedef struct sink {
   cchc_mbuf *out;
+  uint8_t *starts;
   cchc_repair_log *log;
   bool prev_cr;
   bool saw_nul;
@@ -55,8 +56,13 @@ typedef struct sink {
   size_t chars;
 } sink;
 
+static void mark_start(sink *k, uint32_t src) {
+  k->starts[src >> 3] |= (uint8_t)(1u << (src & 7));
+}
+
 static void sink_put(sink *k, int32_t cp, uint32_t src, uint32_t last) {
   k->chars++;
+  mark_start(k, src);
   if (cp == '\n') {
     if (k->prev_cr) { /* second half of CR LF */
       k->prev_cr = false;
@@ -176,6 +182,9 @@ static cchc_status decode_utf8(const char *in, size_t len, size_t skip,
       break;
     }
     if (j > i) {
+      for (size_t q = i; q < j; q++)
+        if ((u[q] & 0xC0) != 0x80)
+          mark_start(k, (uint32_t)q);
       cchc_mbuf_put_seq(k->out, in + i, j - i, (uint32_t)i);
       k->chars += j - i;
       i = j;
@@ -294,8 +303,8 @@ cleanup:
 
 cchc_status cchc_decode(const char *in, size_t len,
                         const cchc_normalize_options *opt, cchc_mbuf *out,
-                        cchc_encoding *enc_out, cchc_repair_log *log,
-                        cchc_error *err) {
+                        uint8_t *starts, cchc_encoding *enc_out,
+                        cchc_repair_log *log, cchc_error *err) {
   size_t max = opt && opt->max_bytes ? opt->max_bytes : CCHC_DEFAULT_MAX_BYTES;
   if (max > UINT32_MAX - 1)
     max = UINT32_MAX - 1;
@@ -368,7 +377,9 @@ cchc_status cchc_decode(const char *in, size_t len,
     }
   }
 
-  sink k = {.out = out, .log = log};
+  sink k = {.out = out, .starts = starts, .log = log};
+  if (skip)
+    mark_start(&k, 0); /* the BOM is a character of its own */
   cchc_status rc;
   switch (enc) {
   case CCHC_ENC_UTF8:

@@ -27,10 +27,13 @@ void cchc_log_repair(cchc_repair_log *log, cchc_repair_kind kind,
 
 /* Stage 1: bytes -> UTF-8 with the map.  CR LF and CR become LF, form feeds
  * become LF, control characters are dropped (counted). */
+/* `starts` (len / 8 + 1 bytes, zeroed) receives one bit per source byte
+ * that begins a character, so spans can end where a source character ends
+ * whatever became of it. */
 cchc_status cchc_decode(const char *in, size_t len,
                         const cchc_normalize_options *opt, cchc_mbuf *out,
-                        cchc_encoding *enc_out, cchc_repair_log *log,
-                        cchc_error *err);
+                        uint8_t *starts, cchc_encoding *enc_out,
+                        cchc_repair_log *log, cchc_error *err);
 
 /* Stage 2: characters -> canonical characters (NFC with ICU, tone marks,
  * look-alike letters, spaces, dashes and quotes).  Consumes (frees) `in`. */

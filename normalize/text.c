@@ -8,6 +8,7 @@
 
 struct cchc_text {
   cchc_mbuf buf;
+  uint8_t *starts; /* bit per source byte: a source character starts here */
   size_t source_len;
   cchc_encoding encoding;
   cchc_repair_log log;
@@ -84,8 +85,14 @@ cchc_status cchc_normalize(const char *input, size_t len,
   cchc_log_init(&t->log);
   t->source_len = len;
 
-  cchc_status rc = cchc_decode(input ? input : "", input ? len : 0, options,
-                               &decoded, &t->encoding, &t->log, err);
+  cchc_status rc;
+  t->starts = calloc(len / 8 + 2, 1);
+  if (!t->starts) {
+    rc = cchc_fail(err, CCHC_ERR_NOMEM, "out of memory");
+    goto fail;
+  }
+  rc = cchc_decode(input ? input : "", input ? len : 0, options, &decoded,
+                   t->starts, &t->encoding, &t->log, err);
   if (rc != CCHC_OK)
     goto fail;
   rc = cchc_canon_chars(&decoded, &chars, &t->log, err);
@@ -123,6 +130,7 @@ void cchc_text_free(cchc_text *t) {
     return;
   cchc_mbuf_free(&t->buf);
   cchc_log_free(&t->log);
+  free(t->starts);
   free(t);
 }
 
@@ -150,21 +158,13 @@ void cchc_text_source_span(const cchc_text *t, size_t start, size_t end,
     return;
   }
   *src_start = t->buf.map[start];
-  size_t last = t->buf.map[end - 1];
-  if ((unsigned char)t->buf.data[end - 1] >= 0x80) {
-    *src_end = last + 1;
-  } else {
-    /* A one-byte character records only its start; its source (a dash, an
-     * "á" whose tone moved, a UTF-16 unit) ends where the next canonical
-     * character's source begins. */
-    size_t next = end < t->buf.len ? t->buf.map[end] : t->source_len;
-    *src_end = next > last + 4 ? last + 1 : next > last ? next : last + 1;
-    if (next > last + 4 && t->encoding != CCHC_ENC_UTF8 &&
-        t->encoding != CCHC_ENC_CP1258)
-      *src_end = last + 2; /* UTF-16 unit before a dropped stretch */
-  }
-  if (*src_end > t->source_len)
-    *src_end = t->source_len;
+  /* The last byte maps into the last source character (its last byte for
+   * multi-byte characters, its first for one-byte ones); the span ends at
+   * the next source character start. */
+  size_t e = (size_t)t->buf.map[end - 1] + 1;
+  while (e < t->source_len && !(t->starts[e >> 3] & (1u << (e & 7))))
+    e++;
+  *src_end = e;
 }
 
 size_t cchc_text_repair_count(const cchc_text *t, cchc_repair_kind kind) {

@@ -1,0 +1,441 @@
+/* test_cli.c: the cchc program, run as a user runs it: exit codes (0 ok,
+ * 1 input rejected, 2 usage), error messages "cchc: FILE:LINE: message",
+ * atomic output files, batches. */
+#define _GNU_SOURCE
+#include "harness.h"
+
+#include <dirent.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+/* ------------------------------------------------------------------ */
+/* Helpers                                                             */
+
+/* A path under the test's temporary directory; caller frees. */
+static char *tmp_path(const char *name) {
+  char *p = NULL;
+  ck_assert_int_ge(asprintf(&p, "%s/%s", harness_tmpdir(), name), 0);
+  return p;
+}
+
+static char *write_tmp(const char *name, const char *data, size_t len) {
+  char *p = tmp_path(name);
+  ck_assert_msg(harness_write(p, data, len) == 0, "cannot write %s", p);
+  return p;
+}
+
+static char *make_dir(const char *name) {
+  char *p = tmp_path(name);
+  ck_assert_msg(mkdir(p, 0700) == 0, "cannot create directory %s", p);
+  return p;
+}
+
+typedef struct run {
+  int rc;
+  char *out;
+  size_t outlen;
+  char *err;
+} run;
+
+static run cli(const char *const *argv, const char *in, size_t inlen) {
+  run r = {0};
+  r.rc = harness_cli(argv, in, inlen, &r.out, &r.outlen, &r.err);
+  ck_assert_ptr_nonnull(r.out);
+  ck_assert_ptr_nonnull(r.err);
+  return r;
+}
+
+static void run_free(run *r) {
+  free(r->out);
+  free(r->err);
+}
+
+/* stderr has a line "cchc: PATH:LINE: ..." (line > 0) or "cchc: PATH: ..."
+ * (line == 0) that contains `needle`. */
+static void assert_report(const char *err, const char *path, unsigned line,
+                          const char *needle) {
+  char prefix[4200];
+  if (line)
+    snprintf(prefix, sizeof prefix, "cchc: %s:%u: ", path, line);
+  else
+    snprintf(prefix, sizeof prefix, "cchc: %s: ", path);
+  const char *p = err;
+  bool found = false;
+  while (p && *p && !found) {
+    const char *eol = strchr(p, '\n');
+    size_t l = eol ? (size_t)(eol - p) : strlen(p);
+    if (l >= strlen(prefix) && strncmp(p, prefix, strlen(prefix)) == 0 &&
+        memmem(p, l, needle, strlen(needle)))
+      found = true;
+    p = eol ? eol + 1 : NULL;
+  }
+  ck_assert_msg(found, "no line starting [%s] and containing [%s] in stderr:\n%s",
+                prefix, needle, err);
+}
+
+static bool file_exists(const char *path) {
+  struct stat st;
+  return stat(path, &st) == 0;
+}
+
+/* Number of entries of a directory (not . and ..); their names, separated
+ * by spaces, go to `names` for messages. */
+static size_t dir_entries(const char *dir, char *names, size_t cap) {
+  DIR *d = opendir(dir);
+  ck_assert_ptr_nonnull(d);
+  size_t n = 0;
+  names[0] = '\0';
+  struct dirent *e;
+  while ((e = readdir(d))) {
+    if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
+      continue;
+    n++;
+    if (strlen(names) + strlen(e->d_name) + 2 < cap) {
+      strcat(names, e->d_name);
+      strcat(names, " ");
+    }
+  }
+  closedir(d);
+  return n;
+}
+
+/* ------------------------------------------------------------------ */
+/* Rejected inputs                                                     */
+
+START_TEST(truncated_utf8_file) {
+  const char data[] = "Kế hoạch cải cách hành chính\nnăm 2026 của xã\n\xE1\xBB";
+  char *path = write_tmp("truncated.txt", data, sizeof data - 1);
+  const char *argv[] = {"normalize", path, NULL};
+  run r = cli(argv, NULL, 0);
+  ck_assert_int_eq(r.rc, 1);
+  ck_assert_uint_eq(r.outlen, 0);
+  assert_report(r.err, path, 3, "truncated");
+  run_free(&r);
+  free(path);
+}
+END_TEST
+
+START_TEST(nul_bytes_file) {
+  const char data[] = "Kế hoạch\ncải cách hành chính\0\0 năm 2026\n";
+  char *path = write_tmp("nul.txt", data, sizeof data - 1);
+  const char *argv[] = {"normalize", path, NULL};
+  run r = cli(argv, NULL, 0);
+  ck_assert_int_eq(r.rc, 1);
+  ck_assert_uint_eq(r.outlen, 0);
+  assert_report(r.err, path, 2, "binary");
+  run_free(&r);
+  free(path);
+}
+END_TEST
+
+START_TEST(utf16_without_bom_file) {
+  const char *text = "Administrative reform plan\nfor the year 2026\n";
+  char data[256];
+  size_t n = 0;
+  for (const char *p = text; *p; p++) {
+    data[n++] = *p;
+    data[n++] = '\0';
+  }
+  char *path = write_tmp("utf16.txt", data, n);
+  const char *argv[] = {"normalize", path, NULL};
+  run r = cli(argv, NULL, 0);
+  ck_assert_int_eq(r.rc, 1);
+  assert_report(r.err, path, 1, "UTF-16");
+  run_free(&r);
+  /* Told the encoding, the program reads it. */
+  const char *argv2[] = {"normalize", "--encoding", "utf-16le", path, NULL};
+  r = cli(argv2, NULL, 0);
+  ck_assert_int_eq(r.rc, 0);
+  ck_assert_str_eq(r.out, "Administrative reform plan for the year 2026\n");
+  run_free(&r);
+  free(path);
+}
+END_TEST
+
+START_TEST(missing_file) {
+  char *path = tmp_path("does-not-exist.txt");
+  const char *argv[] = {"normalize", path, NULL};
+  run r = cli(argv, NULL, 0);
+  ck_assert_int_eq(r.rc, 1);
+  ck_assert_uint_eq(r.outlen, 0);
+  assert_report(r.err, path, 0, "cannot open");
+  run_free(&r);
+  free(path);
+}
+END_TEST
+
+START_TEST(huge_single_line_file) {
+  static const char unit[] =
+      "Kế hoạch cải cách hành chính năm 2026 của Ủy ban nhân dân xã, ";
+  size_t ul = sizeof unit - 1, units = (50u << 20) / ul + 1;
+  size_t n = units * ul + 5;
+  char *data = malloc(n + 1);
+  ck_assert_ptr_nonnull(data);
+  for (size_t i = 0; i < units; i++)
+    memcpy(data + i * ul, unit, ul);
+  memcpy(data + units * ul, "cuối", 5);
+  char *path = write_tmp("huge.txt", data, n);
+  const char *argv[] = {"normalize", path, NULL};
+  run r = cli(argv, NULL, 0);
+  unlink(path); /* 50 MB: do not leave it behind, even when a check fails */
+  ck_assert_int_eq(r.rc, 0);
+  ck_assert_msg(r.err[0] == '\0', "stderr: %s", r.err);
+  /* Canonical already: the output is the input plus the final newline. */
+  ck_assert_uint_eq(r.outlen, n + 1);
+  ck_assert_msg(memcmp(r.out, data, n) == 0, "output differs from input");
+  ck_assert_int_eq(r.out[n], '\n');
+  run_free(&r);
+  free(path);
+  free(data);
+}
+END_TEST
+
+/* ------------------------------------------------------------------ */
+/* Batches and output files                                            */
+
+START_TEST(batch_with_bad_middle) {
+  char *indir = make_dir("batch-in");
+  char *outdir = make_dir("batch-out");
+  char a[4200], b[4200], c[4200];
+  snprintf(a, sizeof a, "%s/a.txt", indir);
+  snprintf(b, sizeof b, "%s/b.txt", indir);
+  snprintf(c, sizeof c, "%s/c.txt", indir);
+  ck_assert_int_eq(harness_write(a, "Văn hoá\n", strlen("Văn hoá\n")), 0);
+  const char bad[] = "Việt Nam \xC3 và hơn\n";
+  ck_assert_int_eq(harness_write(b, bad, sizeof bad - 1), 0);
+  ck_assert_int_eq(harness_write(c, "Thuỷ lợi\r\n", strlen("Thuỷ lợi\r\n")),
+                   0);
+  const char *argv[] = {"normalize", "-o", outdir, a, b, c, NULL};
+  run r = cli(argv, NULL, 0);
+  ck_assert_int_eq(r.rc, 1);
+  assert_report(r.err, b, 1, "invalid UTF-8");
+  run_free(&r);
+
+  char oa[4200], ob[4200], oc[4200];
+  snprintf(oa, sizeof oa, "%s/a.txt", outdir);
+  snprintf(ob, sizeof ob, "%s/b.txt", outdir);
+  snprintf(oc, sizeof oc, "%s/c.txt", outdir);
+  char *da = harness_read(oa, NULL), *dc = harness_read(oc, NULL);
+  ck_assert_msg(da != NULL, "%s not written", oa);
+  ck_assert_msg(dc != NULL, "%s not written", oc);
+  ck_assert_str_eq(da, "Văn hóa\n");
+  ck_assert_str_eq(dc, "Thủy lợi\n");
+  ck_assert_msg(!file_exists(ob), "%s exists for the bad input", ob);
+  char names[1024];
+  size_t k = dir_entries(outdir, names, sizeof names);
+  ck_assert_msg(k == 2, "output directory has: %s", names);
+  free(da);
+  free(dc);
+  free(indir);
+  free(outdir);
+}
+END_TEST
+
+START_TEST(output_file_atomic) {
+  char *dir = make_dir("atomic");
+  char in[4200], out[4200];
+  snprintf(in, sizeof in, "%s/bad.txt", dir);
+  snprintf(out, sizeof out, "%s/result.txt", dir);
+  const char bad[] = "Kế hoạch cải cách\nhành chính \xFF năm 2026\n";
+  ck_assert_int_eq(harness_write(in, bad, sizeof bad - 1), 0);
+  const char *argv[] = {"normalize", "-o", out, in, NULL};
+
+  /* No output file is left behind, not even a temporary one. */
+  run r = cli(argv, NULL, 0);
+  ck_assert_int_eq(r.rc, 1);
+  assert_report(r.err, in, 2, "0xFF");
+  run_free(&r);
+  ck_assert_msg(!file_exists(out), "%s left behind", out);
+  char names[1024];
+  ck_assert_msg(dir_entries(dir, names, sizeof names) == 1, "directory has: %s",
+                names);
+
+  /* An existing output file is left untouched. */
+  ck_assert_int_eq(harness_write(out, "old content\n", 12), 0);
+  r = cli(argv, NULL, 0);
+  ck_assert_int_eq(r.rc, 1);
+  run_free(&r);
+  char *d = harness_read(out, NULL);
+  ck_assert_ptr_nonnull(d);
+  ck_assert_str_eq(d, "old content\n");
+  free(d);
+  ck_assert_msg(dir_entries(dir, names, sizeof names) == 2, "directory has: %s",
+                names);
+
+  /* A good input replaces it. */
+  const char good[] = "Kế hoạch cải cách\nhành chính năm 2026\n";
+  ck_assert_int_eq(harness_write(in, good, sizeof good - 1), 0);
+  r = cli(argv, NULL, 0);
+  ck_assert_int_eq(r.rc, 0);
+  ck_assert_uint_eq(r.outlen, 0); /* written to the file, not stdout */
+  run_free(&r);
+  d = harness_read(out, NULL);
+  ck_assert_ptr_nonnull(d);
+  ck_assert_str_eq(d, "Kế hoạch cải cách hành chính năm 2026\n");
+  free(d);
+  free(dir);
+}
+END_TEST
+
+/* ------------------------------------------------------------------ */
+/* Options                                                             */
+
+START_TEST(repair_option) {
+  const char bad[] = "Việt Nam \xC3 và hơn\n";
+  char *path = write_tmp("repair.txt", bad, sizeof bad - 1);
+  const char *argv[] = {"normalize", "--repair", path, NULL};
+  run r = cli(argv, NULL, 0);
+  ck_assert_int_eq(r.rc, 0);
+  ck_assert_str_eq(r.out, "Việt Nam \uFFFD và hơn\n");
+  run_free(&r);
+  const char *argv2[] = {"normalize", path, NULL};
+  r = cli(argv2, NULL, 0);
+  ck_assert_int_eq(r.rc, 1);
+  assert_report(r.err, path, 1, "invalid UTF-8 byte 0xC3");
+  run_free(&r);
+  free(path);
+}
+END_TEST
+
+START_TEST(explain_option) {
+  const char data[] = "- Đẩy mạnh tuyên truyền về cải\n\ncách hành chính về văn hoá.\n";
+  char *path = write_tmp("explain.txt", data, sizeof data - 1);
+  const char *argv[] = {"normalize", "--explain", path, NULL};
+  run r = cli(argv, NULL, 0);
+  ck_assert_int_eq(r.rc, 0);
+  ck_assert_str_eq(r.out,
+                   "- Đẩy mạnh tuyên truyền về cải cách hành chính về văn hóa.\n");
+  char want[4300];
+  snprintf(want, sizeof want, "%s:1: line-join: ", path);
+  ck_assert_msg(strstr(r.err, want) != NULL, "no [%s] in stderr:\n%s", want,
+                r.err);
+  snprintf(want, sizeof want, "%s:3: tone-mark: ", path);
+  ck_assert_msg(strstr(r.err, want) != NULL, "no [%s] in stderr:\n%s", want,
+                r.err);
+  snprintf(want, sizeof want, "%s: utf-8; tone-mark 1 line-join 1\n", path);
+  ck_assert_msg(strstr(r.err, want) != NULL, "no [%s] in stderr:\n%s", want,
+                r.err);
+  run_free(&r);
+  /* Without --explain, nothing on stderr. */
+  const char *argv2[] = {"normalize", path, NULL};
+  r = cli(argv2, NULL, 0);
+  ck_assert_int_eq(r.rc, 0);
+  ck_assert_str_eq(r.err, "");
+  run_free(&r);
+  free(path);
+}
+END_TEST
+
+START_TEST(usage_errors) {
+  const char *argv[] = {"frobnicate", NULL};
+  run r = cli(argv, NULL, 0);
+  ck_assert_int_eq(r.rc, 2);
+  ck_assert_msg(strstr(r.err, "cchc: 'frobnicate' is not a command") != NULL,
+                "stderr: %s", r.err);
+  run_free(&r);
+  const char *argv2[] = {"normalize", "--no-such-option", NULL};
+  r = cli(argv2, NULL, 0);
+  ck_assert_int_eq(r.rc, 2);
+  run_free(&r);
+  const char *argv3[] = {"normalize", "--encoding", "latin-9", NULL};
+  r = cli(argv3, NULL, 0);
+  ck_assert_int_eq(r.rc, 2);
+  ck_assert_ptr_nonnull(strstr(r.err, "unknown encoding"));
+  run_free(&r);
+  const char *argv4[] = {NULL};
+  r = cli(argv4, NULL, 0);
+  ck_assert_int_eq(r.rc, 2);
+  run_free(&r);
+}
+END_TEST
+
+START_TEST(help) {
+  const char *argv[] = {"--help", NULL};
+  run r = cli(argv, NULL, 0);
+  ck_assert_int_eq(r.rc, 0);
+  ck_assert_ptr_nonnull(strstr(r.out, "exit codes"));
+  ck_assert_ptr_nonnull(strstr(r.out, "0  success"));
+  ck_assert_ptr_nonnull(strstr(r.out, "1  some input was rejected"));
+  ck_assert_ptr_nonnull(strstr(r.out, "2  usage error"));
+  ck_assert_ptr_nonnull(strstr(r.out, "normalize"));
+  run_free(&r);
+}
+END_TEST
+
+START_TEST(empty_stdin) {
+  const char *argv[] = {"normalize", NULL};
+  run r = cli(argv, "", 0);
+  ck_assert_int_eq(r.rc, 0);
+  ck_assert_uint_eq(r.outlen, 0);
+  ck_assert_str_eq(r.err, "");
+  run_free(&r);
+  /* And "-" names standard input. */
+  const char *argv2[] = {"normalize", "-", NULL};
+  r = cli(argv2, "Văn hoá\r\n", strlen("Văn hoá\r\n"));
+  ck_assert_int_eq(r.rc, 0);
+  ck_assert_str_eq(r.out, "Văn hóa\n");
+  run_free(&r);
+}
+END_TEST
+
+START_TEST(stdin_error_names_stdin) {
+  const char bad[] = "Kế hoạch\nnăm 2026\n\xE1\xBB";
+  const char *argv[] = {"normalize", NULL};
+  run r = cli(argv, bad, sizeof bad - 1);
+  ck_assert_int_eq(r.rc, 1);
+  assert_report(r.err, "<stdin>", 3, "truncated");
+  run_free(&r);
+}
+END_TEST
+
+START_TEST(corpus_file) {
+  char path[4200];
+  snprintf(path, sizeof path, "%s/corpus/004_122b22815aff8c9c.txt",
+           harness_shared());
+  ck_assert_msg(file_exists(path), "missing %s", path);
+  const char *argv[] = {"normalize", path, NULL};
+  run r = cli(argv, NULL, 0);
+  ck_assert_int_eq(r.rc, 0);
+  ck_assert_uint_gt(r.outlen, 1000);
+  ck_assert_msg(strstr(r.err, "cchc:") == NULL, "stderr: %s", r.err);
+  ck_assert_ptr_nonnull(strstr(r.out, "Hồng Lộc"));
+  run_free(&r);
+}
+END_TEST
+
+int main(void) {
+  Suite *s = suite_create("cli");
+
+  TCase *tc = tcase_create("rejected");
+  tcase_add_test(tc, truncated_utf8_file);
+  tcase_add_test(tc, nul_bytes_file);
+  tcase_add_test(tc, utf16_without_bom_file);
+  tcase_add_test(tc, missing_file);
+  tcase_add_test(tc, stdin_error_names_stdin);
+  suite_add_tcase(s, tc);
+
+  tc = tcase_create("huge");
+  tcase_set_timeout(tc, 60);
+  tcase_add_test(tc, huge_single_line_file);
+  suite_add_tcase(s, tc);
+
+  tc = tcase_create("output");
+  tcase_add_test(tc, batch_with_bad_middle);
+  tcase_add_test(tc, output_file_atomic);
+  suite_add_tcase(s, tc);
+
+  tc = tcase_create("options");
+  tcase_add_test(tc, repair_option);
+  tcase_add_test(tc, explain_option);
+  tcase_add_test(tc, usage_errors);
+  tcase_add_test(tc, help);
+  tcase_add_test(tc, empty_stdin);
+  tcase_add_test(tc, corpus_file);
+  suite_add_tcase(s, tc);
+
+  return harness_run(s);
+}

@@ -1,0 +1,909 @@
+/* test_normalize.c: unit tests of the normalize stage (decode, canonical
+ * characters, layout repair, offset map, repair log, match keys), each with
+ * a small input written here. */
+#define _GNU_SOURCE
+#include "harness.h"
+
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* ------------------------------------------------------------------ */
+/* Helpers                                                             */
+
+/* Normalize; returns the status, *t on success. */
+static cchc_status norm_opt(const char *in, size_t len, unsigned flags,
+                            cchc_encoding enc, cchc_text **t, cchc_error *err) {
+  cchc_normalize_options o = {.flags = flags, .encoding = enc};
+  memset(err, 0, sizeof *err);
+  return cchc_normalize(in, len, &o, t, err);
+}
+
+/* Normalize and require success. */
+static cchc_text *must_norm(const char *in, size_t len, unsigned flags,
+                            cchc_encoding enc) {
+  cchc_text *t = NULL;
+  cchc_error err;
+  cchc_status st = norm_opt(in, len, flags, enc, &t, &err);
+  ck_assert_msg(st == CCHC_OK, "normalize failed: %s: %s",
+                cchc_status_name(st), err.message);
+  ck_assert_ptr_nonnull(t);
+  return t;
+}
+
+/* Normalizing canonical text must give the same bytes. */
+static void assert_idempotent(const cchc_text *t) {
+  cchc_text *again = must_norm(cchc_text_data(t), cchc_text_len(t), 0,
+                               CCHC_ENC_AUTO);
+  ck_assert_msg(cchc_text_len(again) == cchc_text_len(t) &&
+                    memcmp(cchc_text_data(again), cchc_text_data(t),
+                           cchc_text_len(t)) == 0,
+                "not idempotent:\n[%s]\nbecame\n[%s]", cchc_text_data(t),
+                cchc_text_data(again));
+  cchc_text_free(again);
+}
+
+/* Characters only (no layout): output and the count of one repair kind. */
+static void check_chars(const char *in, const char *expected,
+                        cchc_repair_kind kind, size_t count) {
+  cchc_text *t = must_norm(in, strlen(in), CCHC_NORM_NO_LAYOUT, CCHC_ENC_AUTO);
+  ck_assert_msg(strcmp(cchc_text_data(t), expected) == 0,
+                "input [%s]: got [%s], expected [%s]", in, cchc_text_data(t),
+                expected);
+  ck_assert_uint_eq(cchc_text_len(t), strlen(expected));
+  ck_assert_msg(cchc_text_repair_count(t, kind) == count,
+                "input [%s]: %zu %s repairs, expected %zu", in,
+                cchc_text_repair_count(t, kind), cchc_repair_kind_name(kind),
+                count);
+  cchc_text_free(t);
+}
+
+/* Layout (default flags): exact output and idempotence.  Returns the text
+ * for repair counts; caller frees. */
+static cchc_text *check_layout(const char *in, const char *expected) {
+  cchc_text *t = must_norm(in, strlen(in), 0, CCHC_ENC_AUTO);
+  ck_assert_msg(strcmp(cchc_text_data(t), expected) == 0,
+                "got:\n[%s]\nexpected:\n[%s]", cchc_text_data(t), expected);
+  assert_idempotent(t);
+  return t;
+}
+
+/* UTF-8 (BMP only) -> UTF-16 with an optional BOM.  out needs 2 * (len + 1)
+ * bytes.  Returns the length. */
+static size_t to_utf16(const char *s, bool be, bool bom, char *out) {
+  size_t n = 0;
+  const unsigned char *u = (const unsigned char *)s;
+  if (bom) {
+    out[n++] = be ? (char)0xFE : (char)0xFF;
+    out[n++] = be ? (char)0xFF : (char)0xFE;
+  }
+  while (*u) {
+    unsigned cp;
+    if (u[0] < 0x80) {
+      cp = u[0];
+      u += 1;
+    } else if (u[0] < 0xE0) {
+      cp = (unsigned)(u[0] & 0x1F) << 6 | (u[1] & 0x3F);
+      u += 2;
+    } else {
+      cp = (unsigned)(u[0] & 0x0F) << 12 | (unsigned)(u[1] & 0x3F) << 6 |
+           (u[2] & 0x3F);
+      u += 3;
+    }
+    char hi = (char)(cp >> 8), lo = (char)(cp & 0xFF);
+    out[n++] = be ? hi : lo;
+    out[n++] = be ? lo : hi;
+  }
+  return n;
+}
+
+/* Byte offset of needle in the canonical text (must be there). */
+static size_t find_in(const char *hay, size_t len, const char *needle) {
+  const char *p = memmem(hay, len, needle, strlen(needle));
+  ck_assert_msg(p != NULL, "[%s] not found in [%.*s]", needle, (int)len, hay);
+  return (size_t)(p - hay);
+}
+
+/* The canonical span of `canon_word` maps back to exactly the bytes of
+ * `src_word` in the input. */
+static void check_span(const cchc_text *t, const char *src, size_t srclen,
+                       const char *canon_word, const char *src_word) {
+  size_t c = find_in(cchc_text_data(t), cchc_text_len(t), canon_word);
+  size_t s = find_in(src, srclen, src_word);
+  size_t a = 0, b = 0;
+  cchc_text_source_span(t, c, c + strlen(canon_word), &a, &b);
+  ck_assert_msg(a == s && b == s + strlen(src_word),
+                "span of [%s] is [%zu,%zu), expected [%zu,%zu)", canon_word, a,
+                b, s, s + strlen(src_word));
+  ck_assert_mem_eq(src + a, src_word, strlen(src_word));
+}
+
+/* ------------------------------------------------------------------ */
+/* Decoding                                                            */
+
+START_TEST(utf8_without_bom) {
+  const char *in = "Xin chào Việt Nam\n";
+  cchc_text *t = must_norm(in, strlen(in), 0, CCHC_ENC_AUTO);
+  ck_assert_str_eq(cchc_text_data(t), "Xin chào Việt Nam\n");
+  ck_assert_int_eq(cchc_text_encoding(t), CCHC_ENC_UTF8);
+  ck_assert_uint_eq(cchc_text_source_len(t), strlen(in));
+  ck_assert_uint_eq(cchc_text_repair_count(t, CCHC_REPAIR_BOM), 0);
+  ck_assert_uint_eq(cchc_text_repairs(t), 0);
+  cchc_text_free(t);
+}
+END_TEST
+
+START_TEST(utf8_with_bom) {
+  const char *in = "\xEF\xBB\xBFXin chào Việt Nam\n";
+  cchc_text *t = must_norm(in, strlen(in), 0, CCHC_ENC_AUTO);
+  ck_assert_str_eq(cchc_text_data(t), "Xin chào Việt Nam\n");
+  ck_assert_int_eq(cchc_text_encoding(t), CCHC_ENC_UTF8);
+  ck_assert_uint_eq(cchc_text_repair_count(t, CCHC_REPAIR_BOM), 1);
+  ck_assert_uint_eq(cchc_text_source_offset(t, 0), 3); /* 'X' after the BOM */
+  cchc_text_free(t);
+  /* Forcing UTF-8 with a UTF-8 BOM is fine; forcing UTF-16 is a conflict. */
+  t = must_norm(in, strlen(in), 0, CCHC_ENC_UTF8);
+  ck_assert_str_eq(cchc_text_data(t), "Xin chào Việt Nam\n");
+  cchc_text_free(t);
+  cchc_error err;
+  t = NULL;
+  ck_assert_int_eq(norm_opt(in, strlen(in), 0, CCHC_ENC_UTF16LE, &t, &err),
+                   CCHC_ERR_ENCODING);
+  ck_assert_ptr_null(t);
+}
+END_TEST
+
+START_TEST(utf16le_with_bom) {
+  const char *s = "Xin chào Việt Nam\n";
+  char in[128];
+  size_t n = to_utf16(s, false, true, in);
+  cchc_text *t = must_norm(in, n, 0, CCHC_ENC_AUTO);
+  ck_assert_str_eq(cchc_text_data(t), "Xin chào Việt Nam\n");
+  ck_assert_int_eq(cchc_text_encoding(t), CCHC_ENC_UTF16LE);
+  ck_assert_uint_eq(cchc_text_repair_count(t, CCHC_REPAIR_BOM), 1);
+  ck_assert_uint_eq(cchc_text_source_len(t), n);
+  cchc_text_free(t);
+}
+END_TEST
+
+START_TEST(utf16be_with_bom) {
+  const char *s = "Đồng Nai, ngày 25/01/2026\r\nKế hoạch\r\n";
+  char in[128];
+  size_t n = to_utf16(s, true, true, in);
+  cchc_text *t = must_norm(in, n, CCHC_NORM_NO_LAYOUT, CCHC_ENC_AUTO);
+  ck_assert_str_eq(cchc_text_data(t), "Đồng Nai, ngày 25/01/2026\nKế hoạch\n");
+  ck_assert_int_eq(cchc_text_encoding(t), CCHC_ENC_UTF16BE);
+  ck_assert_uint_eq(cchc_text_repair_count(t, CCHC_REPAIR_BOM), 1);
+  cchc_text_free(t);
+  /* The same bytes forced as UTF-16BE. */
+  t = must_norm(in, n, CCHC_NORM_NO_LAYOUT, CCHC_ENC_UTF16BE);
+  ck_assert_str_eq(cchc_text_data(t), "Đồng Nai, ngày 25/01/2026\nKế hoạch\n");
+  cchc_text_free(t);
+}
+END_TEST
+
+START_TEST(cp1258_auto) {
+  /* Windows-1258: 0xF4 ô, 0xCC U+0300, 0xF2 U+0323, 0xEA ê, 0xD0 Đ, 0xE0 à,
+   * 0xE3 ă, 0xDE U+0303, 0xD2 U+0309, 0xEC U+0301. */
+  const char in[] = "H\xF4\xCC" "ng L\xF4\xF2" "c, Vi\xEA\xF2" "t Nam, \xD0\xE0"
+                    " N\xE3\xDE" "ng, thuy\xD2, Hoa\xEC";
+  cchc_text *t = must_norm(in, sizeof in - 1, CCHC_NORM_NO_LAYOUT,
+                           CCHC_ENC_AUTO);
+  ck_assert_int_eq(cchc_text_encoding(t), CCHC_ENC_CP1258);
+  ck_assert_str_eq(cchc_text_data(t),
+                   "Hồng Lộc, Việt Nam, Đà Nẵng, thủy, Hóa");
+  ck_assert_uint_ge(cchc_text_repair_count(t, CCHC_REPAIR_NFC), 1);
+  ck_assert_uint_eq(cchc_text_repair_count(t, CCHC_REPAIR_TONE_MARK), 2);
+  cchc_text_free(t);
+
+  /* The smallest case: "Hoa" + combining acute. */
+  t = must_norm("Hoa\xEC", 4, CCHC_NORM_NO_LAYOUT, CCHC_ENC_AUTO);
+  ck_assert_int_eq(cchc_text_encoding(t), CCHC_ENC_CP1258);
+  ck_assert_str_eq(cchc_text_data(t), "Hóa");
+  ck_assert_uint_eq(cchc_text_repair_count(t, CCHC_REPAIR_TONE_MARK), 1);
+  cchc_text_free(t);
+}
+END_TEST
+
+START_TEST(cp1258_forced) {
+  cchc_text *t = must_norm("Hoa\xEC", 4, 0, CCHC_ENC_CP1258);
+  ck_assert_int_eq(cchc_text_encoding(t), CCHC_ENC_CP1258);
+  ck_assert_str_eq(cchc_text_data(t), "Hóa\n");
+  cchc_text_free(t);
+  /* Bytes that are valid UTF-8 ("á") read as Windows-1258 when forced:
+   * 0xC3 is Ă, 0xA1 is ¡. */
+  t = must_norm("\xC3\xA1", 2, CCHC_NORM_NO_LAYOUT, CCHC_ENC_CP1258);
+  ck_assert_str_eq(cchc_text_data(t), "Ă¡");
+  cchc_text_free(t);
+  t = must_norm("\xC3\xA1", 2, CCHC_NORM_NO_LAYOUT, CCHC_ENC_AUTO);
+  ck_assert_int_eq(cchc_text_encoding(t), CCHC_ENC_UTF8);
+  ck_assert_str_eq(cchc_text_data(t), "á");
+  cchc_text_free(t);
+}
+END_TEST
+
+START_TEST(invalid_utf8_rejected) {
+  const char prefix[] = "Việt Nam ";
+  const char in[] = "Việt Nam \xC3 và \xFF hơn";
+  cchc_text *t = NULL;
+  cchc_error err;
+  ck_assert_int_eq(norm_opt(in, sizeof in - 1, 0, CCHC_ENC_AUTO, &t, &err),
+                   CCHC_ERR_ENCODING);
+  ck_assert_ptr_null(t);
+  ck_assert_int_eq(err.code, CCHC_ERR_ENCODING);
+  ck_assert(err.has_offset);
+  ck_assert_uint_eq(err.offset, sizeof prefix - 1);
+  ck_assert_msg(strstr(err.message, "0xC3") != NULL, "message: %s",
+                err.message);
+}
+END_TEST
+
+START_TEST(invalid_utf8_repaired) {
+  const char in[] = "Việt Nam \xC3 và \xFF hơn";
+  cchc_text *t = must_norm(in, sizeof in - 1, CCHC_NORM_REPAIR | CCHC_NORM_NO_LAYOUT,
+                           CCHC_ENC_AUTO);
+  ck_assert_int_eq(cchc_text_encoding(t), CCHC_ENC_UTF8);
+  ck_assert_str_eq(cchc_text_data(t), "Việt Nam \uFFFD và \uFFFD hơn");
+  ck_assert_uint_eq(cchc_text_repair_count(t, CCHC_REPAIR_INVALID_BYTES), 2);
+  cchc_text_free(t);
+}
+END_TEST
+
+START_TEST(truncated_utf8_at_end) {
+  const char prefix[] = "Kế hoạch cải cách hành chính\n";
+  const char in[] = "Kế hoạch cải cách hành chính\n\xE1\xBB";
+  cchc_text *t = NULL;
+  cchc_error err;
+  ck_assert_int_eq(norm_opt(in, sizeof in - 1, 0, CCHC_ENC_AUTO, &t, &err),
+                   CCHC_ERR_ENCODING);
+  ck_assert(err.has_offset);
+  ck_assert_uint_eq(err.offset, sizeof prefix - 1);
+  ck_assert_msg(strstr(err.message, "truncated") != NULL, "message: %s",
+                err.message);
+  /* With repair: the two bytes become U+FFFD. */
+  t = must_norm(in, sizeof in - 1, CCHC_NORM_REPAIR, CCHC_ENC_AUTO);
+  ck_assert_ptr_nonnull(strstr(cchc_text_data(t), "\uFFFD"));
+  ck_assert_uint_eq(cchc_text_repair_count(t, CCHC_REPAIR_INVALID_BYTES), 2);
+  cchc_text_free(t);
+}
+END_TEST
+
+/* The header documents detection as "UTF-8 when the bytes contain valid
+ * multi-byte UTF-8": a short UTF-8 text cut inside its last character is
+ * UTF-8 with a truncated sequence, not Windows-1258. */
+START_TEST(truncated_utf8_short_text) {
+  const char prefix[] = "Việt Nam\n";
+  const char in[] = "Việt Nam\n\xE1\xBB";
+  cchc_text *t = NULL;
+  cchc_error err;
+  cchc_status st = norm_opt(in, sizeof in - 1, 0, CCHC_ENC_AUTO, &t, &err);
+  ck_assert_msg(st == CCHC_ERR_ENCODING,
+                "got %s (decoded as %s: [%s]), expected an encoding error",
+                cchc_status_name(st),
+                t ? cchc_encoding_name(cchc_text_encoding(t)) : "-",
+                t ? cchc_text_data(t) : "");
+  ck_assert(err.has_offset);
+  ck_assert_uint_eq(err.offset, sizeof prefix - 1);
+  ck_assert_ptr_nonnull(strstr(err.message, "truncated"));
+  cchc_text_free(t);
+}
+END_TEST
+
+START_TEST(nul_bytes_binary) {
+  const char prefix[] = "Kế hoạch cải cách hành chính năm 2026";
+  const char in[] = "Kế hoạch cải cách hành chính năm 2026\0\0\0 của xã\n";
+  cchc_text *t = NULL;
+  cchc_error err;
+  ck_assert_int_eq(norm_opt(in, sizeof in - 1, 0, CCHC_ENC_AUTO, &t, &err),
+                   CCHC_ERR_BINARY);
+  ck_assert_ptr_null(t);
+  ck_assert(err.has_offset);
+  ck_assert_uint_eq(err.offset, sizeof prefix - 1);
+  /* Repair does not make binary input text. */
+  ck_assert_int_eq(norm_opt(in, sizeof in - 1, CCHC_NORM_REPAIR, CCHC_ENC_AUTO,
+                            &t, &err),
+                   CCHC_ERR_BINARY);
+  ck_assert_ptr_null(t);
+}
+END_TEST
+
+START_TEST(utf16_without_bom) {
+  char in[256];
+  size_t n = to_utf16("Administrative reform plan for 2026\n", false, false, in);
+  cchc_text *t = NULL;
+  cchc_error err;
+  ck_assert_int_eq(norm_opt(in, n, 0, CCHC_ENC_AUTO, &t, &err),
+                   CCHC_ERR_ENCODING);
+  ck_assert_ptr_null(t);
+  ck_assert_msg(strstr(err.message, "UTF-16") != NULL, "message: %s",
+                err.message);
+  /* Forced, the same bytes decode. */
+  t = must_norm(in, n, 0, CCHC_ENC_UTF16LE);
+  ck_assert_str_eq(cchc_text_data(t), "Administrative reform plan for 2026\n");
+  cchc_text_free(t);
+  /* Big-endian without a BOM is recognized too. */
+  n = to_utf16("Administrative reform plan for 2026\n", true, false, in);
+  ck_assert_int_eq(norm_opt(in, n, 0, CCHC_ENC_AUTO, &t, &err),
+                   CCHC_ERR_ENCODING);
+  ck_assert_msg(strstr(err.message, "UTF-16") != NULL, "message: %s",
+                err.message);
+}
+END_TEST
+
+START_TEST(empty_input) {
+  cchc_text *t = must_norm("", 0, 0, CCHC_ENC_AUTO);
+  ck_assert_uint_eq(cchc_text_len(t), 0);
+  ck_assert_str_eq(cchc_text_data(t), "");
+  ck_assert_uint_eq(cchc_text_source_len(t), 0);
+  ck_assert_uint_eq(cchc_text_repairs(t), 0);
+  cchc_text_free(t);
+  t = must_norm(NULL, 0, CCHC_NORM_NO_LAYOUT, CCHC_ENC_AUTO);
+  ck_assert_uint_eq(cchc_text_len(t), 0);
+  ck_assert_str_eq(cchc_text_data(t), "");
+  cchc_text_free(t);
+}
+END_TEST
+
+START_TEST(line_endings) {
+  const char *in = "Dòng một.\r\nDòng hai.\rDòng ba.\r\n\r\nDòng bốn.";
+  cchc_text *t = must_norm(in, strlen(in), CCHC_NORM_NO_LAYOUT, CCHC_ENC_AUTO);
+  ck_assert_str_eq(cchc_text_data(t),
+                   "Dòng một.\nDòng hai.\nDòng ba.\n\nDòng bốn.");
+  cchc_text_free(t);
+  t = must_norm(in, strlen(in), 0, CCHC_ENC_AUTO);
+  ck_assert_str_eq(cchc_text_data(t),
+                   "Dòng một.\nDòng hai.\nDòng ba.\nDòng bốn.\n");
+  assert_idempotent(t);
+  cchc_text_free(t);
+}
+END_TEST
+
+START_TEST(too_large) {
+  const char *in = "0123456789A";
+  cchc_normalize_options o = {.max_bytes = 10};
+  cchc_text *t = NULL;
+  cchc_error err = {0};
+  ck_assert_int_eq(cchc_normalize(in, 11, &o, &t, &err), CCHC_ERR_TOO_LARGE);
+  ck_assert_ptr_null(t);
+  ck_assert_int_eq(err.code, CCHC_ERR_TOO_LARGE);
+  /* At the limit it is accepted. */
+  ck_assert_int_eq(cchc_normalize(in, 10, &o, &t, &err), CCHC_OK);
+  ck_assert_str_eq(cchc_text_data(t), "0123456789\n");
+  cchc_text_free(t);
+}
+END_TEST
+
+/* ------------------------------------------------------------------ */
+/* Canonical characters                                                */
+
+START_TEST(nfd_to_nfc) {
+  check_chars("a\u0301", "á", CCHC_REPAIR_NFC, 1);
+  check_chars("Vie\u0302\u0323t Nam", "Việt Nam", CCHC_REPAIR_NFC, 1);
+  check_chars("Vie\u0323\u0302t", "Việt", CCHC_REPAIR_NFC, 1);
+  check_chars("Việt Nam", "Việt Nam", CCHC_REPAIR_NFC, 0);
+  /* NFD and then the tone rule. */
+  check_chars("hoa\u0301", "hóa", CCHC_REPAIR_TONE_MARK, 1);
+}
+END_TEST
+
+START_TEST(tone_marks_moved) {
+  check_chars("hoá", "hóa", CCHC_REPAIR_TONE_MARK, 1);
+  check_chars("hoà", "hòa", CCHC_REPAIR_TONE_MARK, 1);
+  check_chars("thuỷ", "thủy", CCHC_REPAIR_TONE_MARK, 1);
+  check_chars("khoẻ", "khỏe", CCHC_REPAIR_TONE_MARK, 1);
+  check_chars("HOÁ", "HÓA", CCHC_REPAIR_TONE_MARK, 1);
+  check_chars("Tuỳ", "Tùy", CCHC_REPAIR_TONE_MARK, 1);
+  check_chars("Uỷ ban", "Ủy ban", CCHC_REPAIR_TONE_MARK, 1);
+  check_chars("văn hoá, xã hội; hoà giải", "văn hóa, xã hội; hòa giải",
+              CCHC_REPAIR_TONE_MARK, 2);
+}
+END_TEST
+
+START_TEST(tone_marks_kept) {
+  static const char *const words[] = {
+      "hoàn", "khoảng", "quý", "quỳ", "thuyết", "hoạch", "Quý",
+      "ngoài", "toàn", "hóa", "thủy", "quá", "khuya"};
+  for (size_t i = 0; i < sizeof words / sizeof *words; i++)
+    check_chars(words[i], words[i], CCHC_REPAIR_TONE_MARK, 0);
+}
+END_TEST
+
+START_TEST(lookalike_letters) {
+  check_chars("\u00D0ồng Nai", "Đồng Nai", CCHC_REPAIR_LOOKALIKE, 1);
+  check_chars("\u00D0\u00D0", "ĐĐ", CCHC_REPAIR_LOOKALIKE, 2);
+  check_chars("Đồng Nai", "Đồng Nai", CCHC_REPAIR_LOOKALIKE, 0);
+}
+END_TEST
+
+START_TEST(odd_spaces) {
+  check_chars("năm\u00A0" "2026", "năm 2026", CCHC_REPAIR_SPACE, 1);
+  check_chars("Kế\u200B hoạch", "Kế hoạch", CCHC_REPAIR_SPACE, 1);
+  check_chars("hành\u200Bchính", "hànhchính", CCHC_REPAIR_SPACE, 1);
+}
+END_TEST
+
+START_TEST(dashes_and_quotes) {
+  check_chars("2021\u2013" "2030", "2021-2030", CCHC_REPAIR_PUNCT, 1);
+  check_chars("a \u2014 b", "a - b", CCHC_REPAIR_PUNCT, 1);
+  check_chars("\u201CĐề án\u201D", "\"Đề án\"", CCHC_REPAIR_PUNCT, 2);
+  check_chars("a - \"b\"", "a - \"b\"", CCHC_REPAIR_PUNCT, 0);
+}
+END_TEST
+
+/* ------------------------------------------------------------------ */
+/* Layout                                                              */
+
+START_TEST(layout_blank_line_in_sentence) {
+  cchc_text *t = check_layout(
+      "- Đảm bảo triển khai có hiệu quả, đồng bộ Chương trình tổng thể cải "
+      "cách \n\nhành chính Nhà nước.",
+      "- Đảm bảo triển khai có hiệu quả, đồng bộ Chương trình tổng thể cải "
+      "cách hành chính Nhà nước.\n");
+  ck_assert_uint_eq(cchc_text_repair_count(t, CCHC_REPAIR_LINE_JOIN), 1);
+  cchc_text_free(t);
+}
+END_TEST
+
+/* A hard-wrapped document as PDF extraction gives it: lines of about 70
+ * characters, wrapped lines end with a space, paragraph ends do not. */
+static const char wrapped_doc[] =
+    "- Đảm bảo triển khai có hiệu quả, đồng bộ Chương trình tổng thể cải cách \n"
+    "hành chính nhà nước giai đoạn 2021-2030 của Chính phủ về cải cách. \n"
+    "Xây dựng nền hành chính hiện đại, chuyên nghiệp, dân chủ, công khai, \n"
+    "minh bạch, liêm chính, tinh gọn, hiệu lực, hiệu quả; nâng cao chất lượng \n"
+    "phục vụ người dân, tổ chức và doanh nghiệp đối với chính quyền.\n"
+    "- Tập trung thực hiện đồng bộ 06 nội dung trọng tâm của cải cách hành \n"
+    "chính, gồm: cải cách thể chế; cải cách thủ tục hành chính; cải cách tổ \n"
+    "chức bộ máy; cải cách chế độ công vụ; cải cách tài chính công.\n"
+    "- Cải thiện các chỉ số đánh giá cải cách hành chính, nhất là Chỉ số PAR \n"
+    "INDEX, PAPI, SIPAS, PCI, góp phần nâng cao hiệu lực, hiệu quả quản lý \n"
+    "nhà nước của chính quyền các cấp trên địa bàn xã trong giai đoạn 2026 \n"
+    "đến 2030, phấn đấu thuộc nhóm dẫn đầu toàn tỉnh về chỉ số cải cách.\n"
+    "- 100% thủ tục hành chính đủ điều kiện được cung cấp dịch vụ công trực \n"
+    "tuyến toàn trình, định hướng phát triển chính quyền số đến năm \n"
+    "2030.\n"
+    "- Gắn trách nhiệm của người đứng đầu cơ quan, đơn vị với kết quả thực \n"
+    "hiện nhiệm vụ cải cách hành chính; gắn kết quả thực hiện nhiệm vụ cải.\n"
+    "Căn cứ kết quả thực hiện nhiệm vụ cải cách hành chính năm 2025 của xã.\n";
+
+START_TEST(layout_wrapped_sentence_end) {
+  cchc_text *t = check_layout(
+      wrapped_doc,
+      /* A long line ending in '.' with the wrap space: same paragraph. */
+      "- Đảm bảo triển khai có hiệu quả, đồng bộ Chương trình tổng thể cải "
+      "cách hành chính nhà nước giai đoạn 2021-2030 của Chính phủ về cải "
+      "cách. Xây dựng nền hành chính hiện đại, chuyên nghiệp, dân chủ, công "
+      "khai, minh bạch, liêm chính, tinh gọn, hiệu lực, hiệu quả; nâng cao "
+      "chất lượng phục vụ người dân, tổ chức và doanh nghiệp đối với chính "
+      "quyền.\n"
+      "- Tập trung thực hiện đồng bộ 06 nội dung trọng tâm của cải cách hành "
+      "chính, gồm: cải cách thể chế; cải cách thủ tục hành chính; cải cách tổ "
+      "chức bộ máy; cải cách chế độ công vụ; cải cách tài chính công.\n"
+      /* A capitalized continuation after a line at the margin. */
+      "- Cải thiện các chỉ số đánh giá cải cách hành chính, nhất là Chỉ số "
+      "PAR INDEX, PAPI, SIPAS, PCI, góp phần nâng cao hiệu lực, hiệu quả "
+      "quản lý nhà nước của chính quyền các cấp trên địa bàn xã trong giai "
+      "đoạn 2026 đến 2030, phấn đấu thuộc nhóm dẫn đầu toàn tỉnh về chỉ số "
+      "cải cách.\n"
+      /* A bullet starting with a number; "2030." continues it. */
+      "- 100% thủ tục hành chính đủ điều kiện được cung cấp dịch vụ công "
+      "trực tuyến toàn trình, định hướng phát triển chính quyền số đến năm "
+      "2030.\n"
+      /* A long line ending in '.' without the wrap space: paragraph end. */
+      "- Gắn trách nhiệm của người đứng đầu cơ quan, đơn vị với kết quả thực "
+      "hiện nhiệm vụ cải cách hành chính; gắn kết quả thực hiện nhiệm vụ "
+      "cải.\n"
+      "Căn cứ kết quả thực hiện nhiệm vụ cải cách hành chính năm 2025 của "
+      "xã.\n");
+  ck_assert_uint_eq(cchc_text_repair_count(t, CCHC_REPAIR_LINE_JOIN), 12);
+  cchc_text_free(t);
+}
+END_TEST
+
+START_TEST(layout_markers_start_lines) {
+  /* Every line ends with a word that cannot end a sentence ("của", "và",
+   * ...): without marker detection the next line would be joined to it. */
+  const char *in = "Nội dung thực hiện gồm các nhiệm vụ sau đây của\n"
+                   "- rà soát thể chế của\n"
+                   "+ rà soát văn bản quy phạm và\n"
+                   "* thời gian thực hiện trong năm cho\n"
+                   "1. cải cách thủ tục hành chính với\n"
+                   "1.1. công khai thủ tục hành chính theo\n"
+                   "I. tổ chức thực hiện kế hoạch tại\n"
+                   "a) văn phòng chủ trì thực hiện\n";
+  cchc_text *t = check_layout(in, in);
+  ck_assert_uint_eq(cchc_text_repair_count(t, CCHC_REPAIR_LINE_JOIN), 0);
+  ck_assert_uint_eq(cchc_text_repair_count(t, CCHC_REPAIR_MARKDOWN), 0);
+  cchc_text_free(t);
+}
+END_TEST
+
+START_TEST(layout_number_bullet) {
+  /* A bullet that starts with a number stays a bullet, even after a line
+   * that ends with a word that cannot end a sentence. */
+  cchc_text *t = check_layout(
+      "Chỉ tiêu cụ thể của xã trong năm gồm các nội dung sau đây của\n"
+      "- 100% TTHC được công khai đúng quy định và\n"
+      "- 95% hồ sơ được giải quyết đúng hạn.\n",
+      "Chỉ tiêu cụ thể của xã trong năm gồm các nội dung sau đây của\n"
+      "- 100% TTHC được công khai đúng quy định và\n"
+      "- 95% hồ sơ được giải quyết đúng hạn.\n");
+  ck_assert_uint_eq(cchc_text_repair_count(t, CCHC_REPAIR_LINE_JOIN), 0);
+  cchc_text_free(t);
+  /* A number that is not a marker continues a line that ends with a word
+   * that cannot end a sentence. */
+  t = check_layout("Định hướng phát triển chính quyền số tầm nhìn đến\n2030.\n",
+                   "Định hướng phát triển chính quyền số tầm nhìn đến 2030.\n");
+  ck_assert_uint_eq(cchc_text_repair_count(t, CCHC_REPAIR_LINE_JOIN), 1);
+  cchc_text_free(t);
+}
+END_TEST
+
+START_TEST(layout_page_number_dropped) {
+  cchc_text *t = check_layout(
+      "- Đẩy mạnh công tác thông tin, tuyên truyền về cải\n\n\n9\n\ncách hành "
+      "chính.\n",
+      "- Đẩy mạnh công tác thông tin, tuyên truyền về cải cách hành chính.\n");
+  ck_assert_uint_eq(cchc_text_repair_count(t, CCHC_REPAIR_PAGE_NUMBER), 1);
+  ck_assert_uint_eq(cchc_text_repair_count(t, CCHC_REPAIR_LINE_JOIN), 1);
+  cchc_text_free(t);
+}
+END_TEST
+
+START_TEST(layout_list_number_kept) {
+  cchc_text *t = check_layout("Các nhiệm vụ gồm:\n1\nRà soát văn bản.\n",
+                              "Các nhiệm vụ gồm:\n1\nRà soát văn bản.\n");
+  ck_assert_uint_eq(cchc_text_repair_count(t, CCHC_REPAIR_PAGE_NUMBER), 0);
+  cchc_text_free(t);
+}
+END_TEST
+
+START_TEST(layout_markdown) {
+  cchc_text *t = check_layout("**KẾ HOẠCH**\n"
+                              "## **2. Yêu cầu**\n"
+                              "*(Có Danh mục)*\n"
+                              "* Thời gian thực hiện: năm 2026.\n",
+                              "KẾ HOẠCH\n"
+                              "2. Yêu cầu\n"
+                              "(Có Danh mục)\n"
+                              "* Thời gian thực hiện: năm 2026.\n");
+  /* "**" twice, "##", "**" twice, "*" twice. */
+  ck_assert_uint_eq(cchc_text_repair_count(t, CCHC_REPAIR_MARKDOWN), 7);
+  cchc_text_free(t);
+}
+END_TEST
+
+START_TEST(layout_hyphen_join) {
+  cchc_text *t = check_layout(
+      "Căn cứ Nghị quyết số 12-\nNQ/TU ngày 26/5/2022 của Tỉnh ủy.\n",
+      "Căn cứ Nghị quyết số 12-NQ/TU ngày 26/5/2022 của Tỉnh ủy.\n");
+  ck_assert_uint_eq(cchc_text_repair_count(t, CCHC_REPAIR_HYPHEN_JOIN), 1);
+  ck_assert_uint_eq(cchc_text_repair_count(t, CCHC_REPAIR_LINE_JOIN), 0);
+  cchc_text_free(t);
+}
+END_TEST
+
+START_TEST(layout_stray_leading_space) {
+  cchc_text *t = check_layout(
+      "Tăng cường kiểm tra, rà soát văn bản quy phạm\n pháp luật của xã.\n"
+      " - Rà soát văn bản.\n",
+      "Tăng cường kiểm tra, rà soát văn bản quy phạm pháp luật của xã.\n"
+      "- Rà soát văn bản.\n");
+  ck_assert_uint_eq(cchc_text_repair_count(t, CCHC_REPAIR_WHITESPACE), 2);
+  cchc_text_free(t);
+}
+END_TEST
+
+/* ------------------------------------------------------------------ */
+/* Offset map                                                          */
+
+static const char messy_utf8[] =
+    "\xEF\xBB\xBFKế hoạch cải cách \n\nhành chính về văn hoá \n\n7\n\nxã hội "
+    "tỉnh \u00D0ồng Nai năm 2021\u20132030; Vie\u0302\u0323t Nam.\r\n";
+
+START_TEST(offsets_monotonic) {
+  size_t n = sizeof messy_utf8 - 1;
+  cchc_text *t = must_norm(messy_utf8, n, 0, CCHC_ENC_AUTO);
+  ck_assert_str_eq(cchc_text_data(t),
+                   "Kế hoạch cải cách hành chính về văn hóa xã hội tỉnh Đồng "
+                   "Nai năm 2021-2030; Việt Nam.\n");
+  size_t len = cchc_text_len(t);
+  size_t prev = 0;
+  for (size_t i = 0; i < len; i++) {
+    size_t o = cchc_text_source_offset(t, i);
+    ck_assert_msg(o >= prev, "offset of byte %zu is %zu < %zu", i, o, prev);
+    ck_assert_msg(o < n, "offset of byte %zu is %zu >= %zu", i, o, n);
+    prev = o;
+  }
+  ck_assert_uint_eq(cchc_text_source_offset(t, len), n);
+  cchc_text_free(t);
+}
+END_TEST
+
+START_TEST(offsets_word_spans) {
+  const char *in = messy_utf8;
+  size_t n = sizeof messy_utf8 - 1;
+  cchc_text *t = must_norm(in, n, 0, CCHC_ENC_AUTO);
+  check_span(t, in, n, "Kế", "Kế");       /* right after the BOM */
+  check_span(t, in, n, "hành", "hành");   /* after a line join */
+  check_span(t, in, n, "hóa", "hoá");     /* after a tone-mark repair */
+  check_span(t, in, n, "xã", "xã");       /* after a dropped page number */
+  check_span(t, in, n, "Đồng", "\u00D0ồng"); /* look-alike letter */
+  check_span(t, in, n, "2021-2030", "2021\u20132030");
+  check_span(t, in, n, "Việt", "Vie\u0302\u0323t"); /* NFD -> NFC */
+  /* A span across a join covers both words and what lay between. */
+  size_t c = find_in(cchc_text_data(t), cchc_text_len(t), "cách hành");
+  size_t s = find_in(in, n, "cách \n\nhành");
+  size_t a, b;
+  cchc_text_source_span(t, c, c + strlen("cách hành"), &a, &b);
+  ck_assert_uint_eq(a, s);
+  ck_assert_uint_eq(b, s + strlen("cách \n\nhành"));
+  cchc_text_free(t);
+}
+END_TEST
+
+START_TEST(offsets_utf16) {
+  const char *s = "Xin chào Việt Nam và hoá\n";
+  char in[128];
+  size_t n = to_utf16(s, false, true, in);
+  cchc_text *t = must_norm(in, n, 0, CCHC_ENC_AUTO);
+  ck_assert_str_eq(cchc_text_data(t), "Xin chào Việt Nam và hóa\n");
+  const char *d = cchc_text_data(t);
+  size_t a, b;
+  /* "Việt" is characters 9..12: UTF-16 bytes 2 + 18 .. 2 + 26. */
+  size_t c = find_in(d, cchc_text_len(t), "Việt");
+  cchc_text_source_span(t, c, c + strlen("Việt"), &a, &b);
+  ck_assert_uint_eq(a, 2 + 2 * 9);
+  ck_assert_uint_eq(b, 2 + 2 * 13);
+  /* "chào": characters 4..7. */
+  c = find_in(d, cchc_text_len(t), "chào");
+  cchc_text_source_span(t, c, c + strlen("chào"), &a, &b);
+  ck_assert_uint_eq(a, 2 + 2 * 4);
+  ck_assert_uint_eq(b, 2 + 2 * 8);
+  /* "hóa" from "hoá": characters 21..23. */
+  c = find_in(d, cchc_text_len(t), "hóa");
+  cchc_text_source_span(t, c, c + strlen("hóa"), &a, &b);
+  ck_assert_uint_eq(a, 2 + 2 * 21);
+  ck_assert_uint_eq(b, 2 + 2 * 24);
+  size_t prev = 0;
+  for (size_t i = 0; i < cchc_text_len(t); i++) {
+    size_t o = cchc_text_source_offset(t, i);
+    ck_assert_uint_ge(o, prev);
+    ck_assert_uint_lt(o, n);
+    prev = o;
+  }
+  cchc_text_free(t);
+}
+END_TEST
+
+/* Characters dropped next to a word (zero-width space, soft hyphen, a
+ * control character) are not part of the word's smallest covering span. */
+START_TEST(offsets_span_next_to_dropped) {
+  const char in[] = "Nam\u200B Việt x\u00ADy abc\x01 def";
+  size_t n = sizeof in - 1;
+  cchc_text *t = must_norm(in, n, CCHC_NORM_NO_LAYOUT, CCHC_ENC_AUTO);
+  ck_assert_str_eq(cchc_text_data(t), "Nam Việt xy abc def");
+  size_t a, b;
+  cchc_text_source_span(t, 0, 3, &a, &b); /* "Nam" */
+  ck_assert_uint_eq(a, 0);
+  ck_assert_msg(b == 3, "span of \"Nam\" ends at %zu, expected 3", b);
+  size_t c = find_in(cchc_text_data(t), cchc_text_len(t), "x");
+  cchc_text_source_span(t, c, c + 1, &a, &b); /* "x" before a soft hyphen */
+  size_t s = find_in(in, n, "x");
+  ck_assert_uint_eq(a, s);
+  ck_assert_msg(b == s + 1, "span of \"x\" ends at %zu, expected %zu", b,
+                s + 1);
+  c = find_in(cchc_text_data(t), cchc_text_len(t), "abc");
+  cchc_text_source_span(t, c, c + 3, &a, &b); /* "abc" before U+0001 */
+  s = find_in(in, n, "abc");
+  ck_assert_uint_eq(a, s);
+  ck_assert_msg(b == s + 3, "span of \"abc\" ends at %zu, expected %zu", b,
+                s + 3);
+  cchc_text_free(t);
+
+  /* UTF-16: "Nam" + U+200B + " Việt": "Nam" is bytes 2..8. */
+  char u16[64];
+  size_t m = to_utf16("Nam\u200B Việt", false, true, u16);
+  t = must_norm(u16, m, CCHC_NORM_NO_LAYOUT, CCHC_ENC_AUTO);
+  ck_assert_str_eq(cchc_text_data(t), "Nam Việt");
+  cchc_text_source_span(t, 0, 3, &a, &b);
+  ck_assert_uint_eq(a, 2);
+  ck_assert_msg(b == 8, "UTF-16 span of \"Nam\" ends at %zu, expected 8", b);
+  cchc_text_free(t);
+}
+END_TEST
+
+/* ------------------------------------------------------------------ */
+/* Repair list                                                         */
+
+START_TEST(repairs_listed) {
+  size_t n = sizeof messy_utf8 - 1;
+  cchc_text *t = must_norm(messy_utf8, n, 0, CCHC_ENC_AUTO);
+  size_t count = cchc_text_repairs(t);
+  ck_assert_uint_gt(count, 0);
+  /* Every kind made here is listed, and the list matches the counts. */
+  ck_assert_uint_eq(cchc_text_repair_count(t, CCHC_REPAIR_BOM), 1);
+  ck_assert_uint_eq(cchc_text_repair_count(t, CCHC_REPAIR_TONE_MARK), 1);
+  ck_assert_uint_eq(cchc_text_repair_count(t, CCHC_REPAIR_LOOKALIKE), 1);
+  ck_assert_uint_eq(cchc_text_repair_count(t, CCHC_REPAIR_PUNCT), 1);
+  ck_assert_uint_eq(cchc_text_repair_count(t, CCHC_REPAIR_PAGE_NUMBER), 1);
+  ck_assert_uint_ge(cchc_text_repair_count(t, CCHC_REPAIR_NFC), 1);
+  ck_assert_uint_ge(cchc_text_repair_count(t, CCHC_REPAIR_LINE_JOIN), 2);
+  size_t total = 0, per_kind[CCHC_REPAIR_KIND_COUNT] = {0};
+  for (int k = 0; k < CCHC_REPAIR_KIND_COUNT; k++)
+    total += cchc_text_repair_count(t, (cchc_repair_kind)k);
+  ck_assert_uint_eq(total, count);
+  size_t prev = 0;
+  for (size_t i = 0; i < count; i++) {
+    cchc_repair_kind kind = CCHC_REPAIR_KIND_COUNT;
+    size_t off = SIZE_MAX;
+    const char *detail = NULL;
+    cchc_text_repair_at(t, i, &kind, &off, &detail);
+    ck_assert_int_lt(kind, CCHC_REPAIR_KIND_COUNT);
+    per_kind[kind]++;
+    const char *name = cchc_repair_kind_name(kind);
+    ck_assert_ptr_nonnull(name);
+    ck_assert_uint_gt(strlen(name), 0);
+    ck_assert_str_ne(name, "unknown");
+    ck_assert_ptr_nonnull(detail);
+    ck_assert_msg(off >= prev, "repair %zu at %zu before %zu", i, off, prev);
+    ck_assert_uint_lt(off, n);
+    prev = off;
+  }
+  for (int k = 0; k < CCHC_REPAIR_KIND_COUNT; k++)
+    ck_assert_uint_eq(per_kind[k], cchc_text_repair_count(t, (cchc_repair_kind)k));
+  cchc_text_free(t);
+  ck_assert_str_eq(cchc_repair_kind_name(CCHC_REPAIR_LINE_JOIN), "line-join");
+}
+END_TEST
+
+/* ------------------------------------------------------------------ */
+/* Match keys                                                          */
+
+static void check_key(const char *s, const char *expected) {
+  cchc_error err = {0};
+  char *k = cchc_match_key(s, strlen(s), &err);
+  ck_assert_msg(k != NULL, "match key of [%s] failed: %s", s, err.message);
+  ck_assert_msg(strcmp(k, expected) == 0, "key of [%s] is [%s], expected [%s]",
+                s, k, expected);
+  free(k);
+}
+
+START_TEST(match_keys) {
+  check_key("Văn hoá – Xã hội", "van hoa - xa hoi");
+  check_key("van hoa - xa hoi", "van hoa - xa hoi");
+  check_key("VĂN HÓA - XÃ HỘI", "van hoa - xa hoi");
+  check_key("Văn hóa — Xã hội", "van hoa - xa hoi");
+  check_key("Đồng Nai", "dong nai");
+  check_key("  Văn   hoá \n Xã\t hội  ", "van hoa xa hoi");
+  check_key("Vie\u0302\u0323t Nam", "viet nam");
+}
+END_TEST
+
+/* ------------------------------------------------------------------ */
+/* Pathological inputs                                                 */
+
+START_TEST(huge_single_line) {
+  /* 50 MB without a newline.  "hoá" becomes "hóa" (same byte length). */
+  static const char unit_in[] =
+      "Kế hoạch cải cách hành chính năm 2026 của Ủy ban nhân dân xã về văn "
+      "hoá, ";
+  static const char unit_out[] =
+      "Kế hoạch cải cách hành chính năm 2026 của Ủy ban nhân dân xã về văn "
+      "hóa, ";
+  ck_assert_uint_eq(sizeof unit_in, sizeof unit_out);
+  size_t ul = sizeof unit_in - 1;
+  size_t units = (50u << 20) / ul + 1;
+  const char tail[] = "cuối.";
+  size_t n = units * ul + sizeof tail - 1;
+  char *in = malloc(n), *expect = malloc(n + 1);
+  ck_assert_ptr_nonnull(in);
+  ck_assert_ptr_nonnull(expect);
+  for (size_t i = 0; i < units; i++) {
+    memcpy(in + i * ul, unit_in, ul);
+    memcpy(expect + i * ul, unit_out, ul);
+  }
+  memcpy(in + units * ul, tail, sizeof tail - 1);
+  memcpy(expect + units * ul, tail, sizeof tail - 1);
+  expect[n] = '\n';
+  cchc_text *t = must_norm(in, n, 0, CCHC_ENC_AUTO);
+  ck_assert_uint_eq(cchc_text_len(t), n + 1);
+  ck_assert_msg(memcmp(cchc_text_data(t), expect, n + 1) == 0,
+                "50 MB line normalized wrongly");
+  ck_assert_uint_eq(cchc_text_repair_count(t, CCHC_REPAIR_TONE_MARK), units);
+  ck_assert_uint_eq(cchc_text_source_offset(t, n - 1), n - 1);
+  cchc_text_free(t);
+  free(in);
+  free(expect);
+}
+END_TEST
+
+START_TEST(many_combining_marks) {
+  enum { MARKS = 100000 };
+  size_t n = 1 + 2 * MARKS;
+  char *in = malloc(n);
+  ck_assert_ptr_nonnull(in);
+  in[0] = 'a';
+  for (size_t i = 0; i < MARKS; i++) {
+    in[1 + 2 * i] = (char)0xCC; /* U+0301 */
+    in[2 + 2 * i] = (char)0x81;
+  }
+  cchc_text *t = must_norm(in, n, 0, CCHC_ENC_AUTO);
+  /* NFC: "á" followed by the 99999 other marks, then the final newline. */
+  const char *d = cchc_text_data(t);
+  ck_assert_uint_eq(cchc_text_len(t), 2 + 2 * (MARKS - 1) + 1);
+  ck_assert_mem_eq(d, "á", 2);
+  for (size_t i = 0; i < MARKS - 1; i++)
+    ck_assert_msg(d[2 + 2 * i] == (char)0xCC && d[3 + 2 * i] == (char)0x81,
+                  "mark %zu changed", i);
+  ck_assert_int_eq(d[cchc_text_len(t) - 1], '\n');
+  cchc_text_free(t);
+  free(in);
+}
+END_TEST
+
+/* ------------------------------------------------------------------ */
+
+int main(void) {
+  Suite *s = suite_create("normalize");
+
+  TCase *tc = tcase_create("decode");
+  tcase_add_test(tc, utf8_without_bom);
+  tcase_add_test(tc, utf8_with_bom);
+  tcase_add_test(tc, utf16le_with_bom);
+  tcase_add_test(tc, utf16be_with_bom);
+  tcase_add_test(tc, cp1258_auto);
+  tcase_add_test(tc, cp1258_forced);
+  tcase_add_test(tc, invalid_utf8_rejected);
+  tcase_add_test(tc, invalid_utf8_repaired);
+  tcase_add_test(tc, truncated_utf8_at_end);
+  tcase_add_test(tc, truncated_utf8_short_text);
+  tcase_add_test(tc, nul_bytes_binary);
+  tcase_add_test(tc, utf16_without_bom);
+  tcase_add_test(tc, empty_input);
+  tcase_add_test(tc, line_endings);
+  tcase_add_test(tc, too_large);
+  suite_add_tcase(s, tc);
+
+  tc = tcase_create("chars");
+  tcase_add_test(tc, nfd_to_nfc);
+  tcase_add_test(tc, tone_marks_moved);
+  tcase_add_test(tc, tone_marks_kept);
+  tcase_add_test(tc, lookalike_letters);
+  tcase_add_test(tc, odd_spaces);
+  tcase_add_test(tc, dashes_and_quotes);
+  suite_add_tcase(s, tc);
+
+  tc = tcase_create("layout");
+  tcase_add_test(tc, layout_blank_line_in_sentence);
+  tcase_add_test(tc, layout_wrapped_sentence_end);
+  tcase_add_test(tc, layout_markers_start_lines);
+  tcase_add_test(tc, layout_number_bullet);
+  tcase_add_test(tc, layout_page_number_dropped);
+  tcase_add_test(tc, layout_list_number_kept);
+  tcase_add_test(tc, layout_markdown);
+  tcase_add_test(tc, layout_hyphen_join);
+  tcase_add_test(tc, layout_stray_leading_space);
+  suite_add_tcase(s, tc);
+
+  tc = tcase_create("offsets");
+  tcase_add_test(tc, offsets_monotonic);
+  tcase_add_test(tc, offsets_word_spans);
+  tcase_add_test(tc, offsets_utf16);
+  tcase_add_test(tc, offsets_span_next_to_dropped);
+  tcase_add_test(tc, repairs_listed);
+  suite_add_tcase(s, tc);
+
+  tc = tcase_create("matchkey");
+  tcase_add_test(tc, match_keys);
+  suite_add_tcase(s, tc);
+
+  tc = tcase_create("pathological");
+  tcase_set_timeout(tc, 60);
+  tcase_add_test(tc, huge_single_line);
+  tcase_add_test(tc, many_combining_marks);
+  suite_add_tcase(s, tc);
+
+  return harness_run(s);
+}
