@@ -116,12 +116,14 @@ bool cli_out_open(cli_out *o, const char *path) {
     return true;
   }
   o->path = strdup(path);
-  if (!o->path || asprintf(&o->tmp, "%s.tmp.XXXXXX", path) < 0) {
+  /* mkstemp's template: six placeholder letters after ".tmp." */
+  if (!o->path || asprintf(&o->tmp, "%s.tmp.......", path) < 0) {
     free(o->path);
     o->path = NULL;
     cli_errorf("%s: out of memory", path);
     return false;
   }
+  memset(o->tmp + strlen(o->tmp) - 6, 'X', 6);
   int fd = mkstemp(o->tmp);
   if (fd < 0) {
     cli_errorf("%s: cannot create: %s", path, strerror(errno));

