@@ -53,22 +53,6 @@ void cchc_mbuf_putc_span(cchc_mbuf *b, uint32_t cp, uint32_t src,
 /* Make data NUL-terminated (not counted in len). */
 bool cchc_mbuf_terminate(cchc_mbuf *b);
 
-/* A growing plain byte buffer. */
-typedef struct cchc_sbuf {
-  char *data;
-  size_t len;
-  size_t cap;
-  bool failed;
-} cchc_sbuf;
-
-void cchc_sbuf_init(cchc_sbuf *b);
-void cchc_sbuf_free(cchc_sbuf *b);
-void cchc_sbuf_put(cchc_sbuf *b, const char *s, size_t n);
-void cchc_sbuf_puts(cchc_sbuf *b, const char *s);
-void cchc_sbuf_printf(cchc_sbuf *b, const char *fmt, ...) CCHC_PRINTF(2, 3);
-/* NUL-terminate and hand the data over (caller frees); NULL on failure. */
-char *cchc_sbuf_take(cchc_sbuf *b);
-
 /* Decode one UTF-8 code point at s[*i] (< n); advances *i.  Returns the
  * code point, or -1 for an ill-formed sequence (then *i advances by one). */
 int32_t cchc_utf8_next(const char *s, size_t n, size_t *i);

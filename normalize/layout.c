@@ -30,7 +30,6 @@
 typedef struct line {
   size_t raw;        /* first byte of the raw line */
   size_t start, end; /* trimmed content */
-  size_t nl;         /* the '\n' ending the line (== len at the end) */
   int cplen;
   bool blank, lead_space, trail_space;
   bool marker, lower, cont_punct, terminal, dot_end, hyphen_end;
@@ -202,7 +201,6 @@ static bool is_lone_number(const char *s, size_t n, char *punct) {
 static void classify(const cchc_mbuf *b, line *l) {
   const char *s = b->data;
   size_t p = l->start, q = l->end;
-  l->lead_space = p < q && p > l->raw;
   while (p < q && is_space(s[p]))
     p++;
   l->lead_space = p > l->raw;
@@ -475,7 +473,6 @@ static cchc_status layout_once(const cchc_mbuf *in, cchc_mbuf *out,
     size_t e = nlp ? (size_t)(nlp - md.data) : md.len;
     ls[k].raw = ls[k].start = p;
     ls[k].end = e;
-    ls[k].nl = e;
     classify(&md, &ls[k]);
     if (!ls[k].blank)
       nb[cnt++] = k;
@@ -484,7 +481,6 @@ static cchc_status layout_once(const cchc_mbuf *in, cchc_mbuf *out,
     if (!nlp)
       break;
   }
-  nlines = k;
   mark_tables(ls, nb, cnt);
   model m = build_model(ls, nb, cnt);
   cchc_mbuf_reserve(out, md.len + 1);

@@ -30,6 +30,15 @@ static cchc_text *norm(const char *data, size_t len) {
   return t;
 }
 
+/* Read corpus file i and normalize it; *src and the text are the caller's. */
+static cchc_text *norm_file(size_t i, char **src, size_t *len) {
+  load();
+  ck_assert_uint_lt(i, nfiles);
+  *src = harness_read(files[i], len);
+  ck_assert_ptr_nonnull(*src);
+  return norm(*src, *len);
+}
+
 START_TEST(corpus_present) {
   load();
   ck_assert_msg(nfiles >= 4, "expected the corpus in %s/corpus, found %zu files",
@@ -38,11 +47,9 @@ START_TEST(corpus_present) {
 END_TEST
 
 START_TEST(valid_nfc_utf8) {
-  load();
-  ck_assert_uint_gt(nfiles, 0);
   size_t len;
-  char *src = harness_read(files[_i], &len);
-  cchc_text *t = norm(src, len);
+  char *src;
+  cchc_text *t = norm_file((size_t)_i, &src, &len);
   const char *s = cchc_text_data(t);
   size_t n = cchc_text_len(t);
   ck_assert_uint_gt(n, 1000);
@@ -81,10 +88,9 @@ START_TEST(valid_nfc_utf8) {
 END_TEST
 
 START_TEST(clean_lines) {
-  load();
   size_t len;
-  char *src = harness_read(files[_i], &len);
-  cchc_text *t = norm(src, len);
+  char *src;
+  cchc_text *t = norm_file((size_t)_i, &src, &len);
   const char *s = cchc_text_data(t);
   size_t n = cchc_text_len(t);
   ck_assert_msg(n && s[n - 1] == '\n', "text ends with a newline");
@@ -100,10 +106,9 @@ START_TEST(clean_lines) {
 END_TEST
 
 START_TEST(idempotent) {
-  load();
   size_t len;
-  char *src = harness_read(files[_i], &len);
-  cchc_text *a = norm(src, len);
+  char *src;
+  cchc_text *a = norm_file((size_t)_i, &src, &len);
   cchc_text *b = norm(cchc_text_data(a), cchc_text_len(a));
   ck_assert_uint_eq(cchc_text_len(a), cchc_text_len(b));
   ck_assert_msg(memcmp(cchc_text_data(a), cchc_text_data(b), cchc_text_len(a)) == 0,
@@ -120,10 +125,9 @@ START_TEST(idempotent) {
 END_TEST
 
 START_TEST(offset_map) {
-  load();
   size_t len;
-  char *src = harness_read(files[_i], &len);
-  cchc_text *t = norm(src, len);
+  char *src;
+  cchc_text *t = norm_file((size_t)_i, &src, &len);
   size_t n = cchc_text_len(t), prev = 0;
   for (size_t i = 0; i < n; i++) {
     size_t o = cchc_text_source_offset(t, i);
@@ -173,10 +177,9 @@ static size_t canon_of(const cchc_text *t, size_t src_off) {
 }
 
 START_TEST(wrapped_sentences_joined) {
-  load();
   size_t len;
-  char *src = harness_read(files[_i], &len);
-  cchc_text *t = norm(src, len);
+  char *src;
+  cchc_text *t = norm_file((size_t)_i, &src, &len);
   const char *s = cchc_text_data(t);
   size_t pairs = 0;
   size_t i = 0;
