@@ -6,14 +6,15 @@
 #   make bench      throughput on the corpus repeated to about 100 MB
 #   make eval       score extraction against ../shared/gold
 
-PKGS     := icu-uc icu-i18n libpcre2-8 libxml-2.0 libutf8proc check sqlite3 jansson
+PKGS     := icu-uc icu-i18n libpcre2-8 libxml-2.0 libutf8proc check sqlite3 jansson libcrypto
 BUILD    ?= build
 CC       ?= cc
 SHARED   ?= ../shared
 
 WARN     := -std=c11 -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
             -Wno-unused-parameter
-BASE_CFLAGS := $(WARN) -D_DEFAULT_SOURCE -Iinclude -MMD -MP
+BASE_CFLAGS := $(WARN) -D_DEFAULT_SOURCE -Iinclude -MMD -MP \
+            -DCCHC_RULES_DIR='"$(CURDIR)/rules"'
 ifeq ($(SAN),1)
   OPT := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined \
          -fno-sanitize-recover=all
@@ -25,7 +26,7 @@ PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 CFLAGS   += $(BASE_CFLAGS) $(OPT) $(PKG_CFLAGS)
 LDFLAGS  += $(OPT)
-LDLIBS   += $(PKG_LIBS) -lm
+LDLIBS   += $(PKG_LIBS) -lcsv -lm
 
 LIB_SRC  := $(wildcard common/*.c normalize/*.c extract/*.c emit/*.c corpus/*.c)
 CLI_SRC  := $(wildcard cli/*.c)
@@ -58,7 +59,9 @@ deps:
 
 # Every test program runs even when one fails; the target fails at the end.
 test: all $(TESTS)
-	@fail=0; for t in $(TESTS); do \
+	@fail=0; echo "== cchc rules test"; \
+	$(BUILD)/cchc rules test --rules rules || fail=1; \
+	for t in $(TESTS); do \
 	  echo "== $$t"; \
 	  CCHC_BIN=$(BUILD)/cchc CCHC_SHARED=$(SHARED) CCHC_ROOT=$(CURDIR) \
 	    $$t || fail=1; \

@@ -38,6 +38,15 @@ bool cli_out_open(cli_out *o, const char *path);
 bool cli_out_commit(cli_out *o);
 void cli_out_abort(cli_out *o);
 
+/* Load the rules: from `dir` when non-NULL, else $CCHC_RULES, else the
+ * rules/ directory beside the program's build directory, else the one
+ * compiled in.  Prints the error and returns NULL on failure. */
+cchc_rules *cli_load_rules(const char *dir);
+
 int cmd_normalize(int argc, char **argv);
+int cmd_extract(int argc, char **argv);
+int cmd_schema(int argc, char **argv);
+int cmd_rules(int argc, char **argv);
+int cmd_eval(int argc, char **argv);
 
 #endif

@@ -16,6 +16,11 @@ typedef struct command {
 static const command commands[] = {
     {"normalize", cmd_normalize,
      "decode a plan and write its canonical text"},
+    {"extract", cmd_extract,
+     "extract task frames and write them as JSON, XML or CSV"},
+    {"schema", cmd_schema, "print the JSON Schema or XSD of the frame"},
+    {"rules", cmd_rules, "check the rules: 'cchc rules test'"},
+    {"eval", cmd_eval, "score extraction against hand annotations"},
 };
 
 static void usage(FILE *fp) {

@@ -179,3 +179,36 @@ void cli_out_abort(cli_out *o) {
   free(o->tmp);
   memset(o, 0, sizeof *o);
 }
+
+/* The rules directory: an explicit one, $CCHC_RULES, rules/ beside the
+ * build directory of this program (a fresh clone needs no installing), or
+ * the one compiled in. */
+cchc_rules *cli_load_rules(const char *dir) {
+  char exe_rules[4200];
+  if (!dir)
+    dir = getenv("CCHC_RULES");
+  if (!dir) {
+    char exe[4096];
+    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+    if (n > 0) {
+      exe[n] = '\0';
+      char *slash = strrchr(exe, '/');
+      if (slash) {
+        *slash = '\0';
+        snprintf(exe_rules, sizeof exe_rules, "%s/../rules", exe);
+        struct stat st;
+        if (stat(exe_rules, &st) == 0 && S_ISDIR(st.st_mode))
+          dir = exe_rules;
+      }
+    }
+  }
+  if (!dir)
+    dir = CCHC_RULES_DIR;
+  cchc_rules *rules = NULL;
+  cchc_error err = {0};
+  if (cchc_rules_load(dir, &rules, &err) != CCHC_OK) {
+    cli_report(dir, NULL, 0, &err);
+    return NULL;
+  }
+  return rules;
+}

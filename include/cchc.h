@@ -18,6 +18,7 @@
 #ifndef CCHC_H
 #define CCHC_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -160,6 +161,74 @@ void cchc_text_repair_at(const cchc_text *text, size_t i,
  * "van hoa - xa hoi".  Returns a malloc'd NUL-terminated string the caller
  * frees with free(), or NULL with *err filled. */
 char *cchc_match_key(const char *s, size_t len, cchc_error *err);
+
+
+/* ------------------------------------------------------------------ */
+/* Rules: PCRE2 patterns kept as data in rules/ (*.rules files), compiled once
+ * with JIT.  See rules/README.md for the file format. */
+typedef struct cchc_rules cchc_rules;
+
+/* Load and compile every *.rules file and the taxonomy *.tsv files of
+ * directory `dir`.  On error err->path and err->line name the file and
+ * line at fault.  On success *out owns the rule set (cchc_rules_free). */
+cchc_status cchc_rules_load(const char *dir, cchc_rules **out,
+                            cchc_error *err);
+void cchc_rules_free(cchc_rules *rules);
+/* Number of compiled rules. */
+size_t cchc_rules_count(const cchc_rules *rules);
+
+/* Called once per failing example by cchc_rules_test. */
+typedef void (*cchc_rules_report_fn)(void *ctx, const char *path,
+                                     size_t line, const char *rule_id,
+                                     const char *message);
+/* Run every positive and negative example of every rule.  Returns the
+ * number of failing examples; *examples (if non-NULL) gets the number
+ * run. */
+size_t cchc_rules_test(const cchc_rules *rules, cchc_rules_report_fn report,
+                       void *ctx, size_t *examples);
+
+/* ------------------------------------------------------------------ */
+/* Extraction: a task frame (document metadata, references, sections,
+ * targets, deadlines, tasks, leads) from a normalized text.  Every value
+ * keeps its byte span in the original input and the id of its rule. */
+typedef struct cchc_frame cchc_frame;
+
+/* Extract a frame from `text` with `rules`.  The frame copies what it
+ * needs: it does not borrow from `text` or `rules`.  `path` (may be NULL)
+ * and the original `input` bytes fill the frame's source record (path,
+ * SHA-256, size).  On success *out owns the frame (cchc_frame_free). */
+cchc_status cchc_extract(const cchc_rules *rules, const cchc_text *text,
+                         const char *path, const char *input, size_t len,
+                         cchc_frame **out, cchc_error *err);
+void cchc_frame_free(cchc_frame *frame);
+
+/* ------------------------------------------------------------------ */
+/* Emit: one walk of the frame; only syntax and escaping differ per
+ * format. */
+typedef enum cchc_format {
+  CCHC_FORMAT_JSON = 0, /* one pretty-printed JSON document */
+  CCHC_FORMAT_JSONL,    /* one JSON document on one line */
+  CCHC_FORMAT_XML,      /* one XML document (libxml2 writer) */
+  CCHC_FORMAT_CSV       /* one row per target (RFC 4180) */
+} cchc_format;
+
+/* Parse "json", "jsonl", "xml", "csv"; returns false if unknown. */
+bool cchc_format_parse(const char *name, cchc_format *out);
+
+enum {
+  /* CSV: start with a UTF-8 BOM and the header row. */
+  CCHC_RENDER_CSV_HEADER = 1u << 0
+};
+
+/* Render `frame` in `format` into a new buffer: *out (NUL-terminated, to
+ * be freed with free()) and *len. */
+cchc_status cchc_render(const cchc_frame *frame, cchc_format format,
+                        unsigned flags, char **out, size_t *len,
+                        cchc_error *err);
+
+/* The published schema of the frame: a JSON Schema ("json") or an XSD
+ * ("xml").  Static storage; NULL for an unknown name. */
+const char *cchc_schema(const char *name);
 
 #ifdef __cplusplus
 }

@@ -16,6 +16,9 @@ need libutf8proc libutf8proc-dev
 need check check
 need sqlite3 libsqlite3-dev
 need jansson libjansson-dev
+need libcrypto libssl-dev
+# libcsv ships no pkg-config file
+[ -f /usr/include/csv.h ] || missing="$missing libcsv-dev"
 if [ -z "$missing" ]; then
   exit 0
 fi

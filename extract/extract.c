@@ -1,0 +1,110 @@
+/* extract.c: run the extractors over one normalized text. */
+#include "extract.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include <openssl/evp.h>
+
+frame_span xspan(const xctx *x, size_t start, size_t end) {
+  frame_span sp;
+  cchc_text_source_span(x->text, start, end, &sp.start, &sp.end);
+  return sp;
+}
+
+size_t xline_at(const xctx *x, size_t off) {
+  size_t lo = 0, hi = x->nlines;
+  while (hi - lo > 1) {
+    size_t mid = lo + (hi - lo) / 2;
+    if (x->lines[mid].start <= off) lo = mid;
+    else hi = mid;
+  }
+  return lo;
+}
+
+const char *xsection_area(const xctx *x, int sec) {
+  while (sec >= 0) {
+    const frame_section *s = &x->f->sections[sec];
+    if (s->area) return s->area;
+    sec = s->parent;
+  }
+  return NULL;
+}
+
+static cchc_status split_lines(xctx *x) {
+  size_t cap = 0;
+  for (size_t i = 0; i < x->n;) {
+    const char *nl = memchr(x->s + i, '\n', x->n - i);
+    size_t end = nl ? (size_t)(nl - x->s) : x->n;
+    if (x->nlines == cap) {
+      cap = cap ? cap * 2 : 256;
+      xline *p = realloc(x->lines, cap * sizeof *p);
+      if (!p) return cchc_fail(x->err, CCHC_ERR_NOMEM, "out of memory");
+      x->lines = p;
+    }
+    x->lines[x->nlines++] = (xline){i, end, -1};
+    i = end + 1;
+  }
+  return CCHC_OK;
+}
+
+static cchc_status fill_source(cchc_frame *f, const cchc_text *text,
+                               const char *path, const char *input,
+                               size_t len, cchc_error *err) {
+  unsigned char md[EVP_MAX_MD_SIZE];
+  unsigned int mdlen = 0;
+  if (!EVP_Digest(input ? input : "", input ? len : 0, md, &mdlen,
+                  EVP_sha256(), NULL))
+    return cchc_fail(err, CCHC_ERR_INTERNAL, "SHA-256 failed");
+  static const char hex[] = "0123456789abcdef";
+  for (unsigned i = 0; i < mdlen && i < 32; i++) {
+    f->sha256[2 * i] = hex[md[i] >> 4];
+    f->sha256[2 * i + 1] = hex[md[i] & 15];
+  }
+  f->sha256[64] = '\0';
+  f->path = path ? frame_strdup(f, path) : NULL;
+  f->bytes = input ? len : cchc_text_source_len(text);
+  f->encoding = cchc_encoding_name(cchc_text_encoding(text));
+  f->repairs = cchc_text_repairs(text);
+  return CCHC_OK;
+}
+
+cchc_status cchc_extract(const cchc_rules *rules, const cchc_text *text,
+                         const char *path, const char *input, size_t len,
+                         cchc_frame **out, cchc_error *err) {
+  *out = NULL;
+  if (!rules || !text)
+    return cchc_fail(err, CCHC_ERR_INVALID, "extract needs rules and a text");
+  xctx x = {.rules = rules,
+            .text = text,
+            .s = cchc_text_data(text),
+            .n = cchc_text_len(text),
+            .err = err};
+  cchc_status st = CCHC_ERR_NOMEM;
+  x.f = frame_new();
+  x.md = rules_match_data(rules);
+  if (!x.f || !x.md) {
+    cchc_fail(err, st, "out of memory");
+    goto fail;
+  }
+  if ((st = fill_source(x.f, text, path, input, len, err)) != CCHC_OK ||
+      (st = split_lines(&x)) != CCHC_OK ||
+      (st = extract_sections(&x)) != CCHC_OK ||
+      (st = extract_meta(&x)) != CCHC_OK ||
+      (st = extract_refs(&x)) != CCHC_OK ||
+      (st = extract_targets(&x)) != CCHC_OK)
+    goto fail;
+  if (x.f->failed) {
+    st = cchc_fail(err, CCHC_ERR_NOMEM, "out of memory");
+    goto fail;
+  }
+  free(x.lines);
+  pcre2_match_data_free(x.md);
+  *out = x.f;
+  return CCHC_OK;
+fail:
+  free(x.lines);
+  pcre2_match_data_free(x.md);
+  cchc_frame_free(x.f);
+  return st;
+}

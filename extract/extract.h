@@ -1,0 +1,42 @@
+/* extract.h: the extraction context shared by the extractors of one
+ * document (sections.c, meta.c, refs.c, targets.c, ...).  Internal. */
+#ifndef CCHC_EXTRACT_H
+#define CCHC_EXTRACT_H
+
+#include "frame.h"
+#include "rules.h"
+
+/* One canonical line (a block: paragraph, bullet, heading or table cell). */
+typedef struct xline {
+  size_t start, end; /* canonical offsets, end excludes the '\n' */
+  int section;       /* innermost section containing the line, or -1 */
+} xline;
+
+typedef struct xctx {
+  const cchc_rules *rules;
+  const cchc_text *text;
+  const char *s; /* canonical text */
+  size_t n;
+  cchc_frame *f;
+  pcre2_match_data *md;
+  xline *lines;
+  size_t nlines;
+  size_t first_section_line; /* lines before it are the header */
+  cchc_error *err;
+} xctx;
+
+/* Canonical [start, end) to the original-input span. */
+frame_span xspan(const xctx *x, size_t start, size_t end);
+/* Index of the line holding canonical offset `off`. */
+size_t xline_at(const xctx *x, size_t off);
+/* Area key of section `sec`, walking up to the nearest ancestor with one. */
+const char *xsection_area(const xctx *x, int sec);
+
+/* The extractors, run in this order; each appends to x->f.  They return
+ * CCHC_OK or an error (x->err filled). */
+cchc_status extract_sections(xctx *x);
+cchc_status extract_meta(xctx *x);
+cchc_status extract_refs(xctx *x);
+cchc_status extract_targets(xctx *x);
+
+#endif

@@ -1,0 +1,181 @@
+/* frame.h: the task frame as plain structs, shared by extract/ (which
+ * fills it) and emit/ (which walks it).  Not part of the public API: the
+ * public type cchc_frame is opaque.
+ *
+ * Ownership: every string and array hangs off the frame's arena and is
+ * released at once by cchc_frame_free.  Strings may be NULL ("unknown",
+ * emitted as null). */
+#ifndef CCHC_FRAME_H
+#define CCHC_FRAME_H
+
+#include "../common/internal.h"
+
+/* Byte span [start, end) in the ORIGINAL input. */
+typedef struct frame_span {
+  size_t start, end;
+} frame_span;
+
+/* A scalar with its provenance (document fields). */
+typedef struct frame_field {
+  const char *value; /* NULL when unknown */
+  frame_span span;
+  const char *rule; /* id of the rule that found it; NULL when unknown */
+} frame_field;
+
+typedef struct frame_document {
+  frame_field kind;     /* "ke_hoach" | "quyet_dinh" */
+  frame_field level;    /* commune ward district province city ministry */
+  frame_field place;
+  frame_field province;
+  frame_field year;     /* decimal string, "2026" */
+  frame_field period_start, period_end; /* ISO dates */
+  frame_field number;
+  frame_field date;     /* ISO */
+  frame_field title;
+  frame_field signer;
+  frame_field parent_number;
+  frame_field parent_date; /* ISO */
+} frame_document;
+
+typedef struct frame_reference {
+  const char *number; /* as printed: "76/NQ-CP" */
+  const char *kind;   /* nghi_quyet, quyet_dinh, ... other */
+  const char *date;   /* ISO, NULL if not printed */
+  const char *issuer; /* "Chính phủ", "UBND tỉnh" ... or NULL */
+  frame_span span;    /* first mention */
+  const char *rule;
+  frame_span *mentions; /* every mention, first included */
+  size_t nmentions, cap_mentions;
+} frame_reference;
+
+typedef struct frame_section {
+  const char *id;      /* "s1", "s2", ... in document order */
+  const char *number;  /* marker as printed: "II.", "1.1", "a)"; NULL for the
+                          document root */
+  const char *heading; /* heading text without the marker */
+  const char *area;    /* area key or NULL (inherited from the parent when
+                          the heading names none) */
+  int level;           /* depth, 1 = top */
+  int parent;          /* index into sections or -1 */
+  frame_span span;     /* heading line, original bytes */
+  size_t body_start, body_end; /* canonical offsets covered by the section */
+  const char *rule;
+} frame_section;
+
+typedef struct frame_target {
+  const char *id;         /* "t1", ... */
+  int section;            /* index into sections or -1 */
+  const char *area;       /* area key or NULL */
+  const char *indicator;  /* indicator key or NULL */
+  const char *subject;    /* what is measured */
+  const char *text;       /* enclosing clause */
+  const char *comparator; /* ">=", ">", "<=", "=", "range" */
+  double value;
+  double value_max;
+  bool has_value_max;
+  const char *unit;       /* "%" or "count" */
+  frame_span span;        /* the number with its comparator */
+  const char *rule;
+} frame_target;
+
+/* A unit mention: taxonomy key (NULL when unknown), canonical name, text
+ * as printed. */
+typedef struct frame_unit {
+  const char *key;
+  const char *name;
+  const char *text;
+  frame_span span;
+} frame_unit;
+
+typedef struct frame_deadline {
+  const char *id;
+  const char *text;
+  const char *kind;  /* date month quarter half year range recurring
+                        continuous conditional */
+  const char *start; /* ISO or NULL */
+  const char *end;   /* ISO or NULL */
+  const char *recurrence; /* "monthly", "quarterly", ... or NULL */
+  bool year_inferred;
+  frame_span span;
+  const char *rule;
+} frame_deadline;
+
+typedef struct frame_task {
+  const char *id;
+  int section;
+  const char *area;
+  const char *text;
+  frame_unit *lead;
+  size_t nlead;
+  const char *lead_from; /* NULL, or "area" when taken from the area lead */
+  frame_unit *coordinators;
+  size_t ncoordinators;
+  int deadline;          /* index into deadlines or -1 */
+  const char *products;
+  const char *budget;
+  int target;            /* index into targets or -1 */
+  frame_span span;
+  const char *rule;
+} frame_task;
+
+typedef struct frame_lead {
+  const char *area;
+  frame_unit unit;
+  const char *text;
+  frame_span span;
+  const char *rule;
+} frame_lead;
+
+typedef struct frame_inconsistency {
+  const char *indicator;
+  int first, second; /* indices into targets */
+} frame_inconsistency;
+
+/* Growable array of T with a count: use FRAME_PUSH. */
+#define FRAME_ARRAY(T, name) \
+  T *name;                   \
+  size_t n##name;            \
+  size_t cap_##name
+
+typedef struct frame_arena_block frame_arena_block;
+
+struct cchc_frame {
+  /* source */
+  const char *path;    /* NULL for stdin */
+  char sha256[65];
+  size_t bytes;
+  const char *encoding;
+  size_t repairs;
+
+  frame_document document;
+  FRAME_ARRAY(frame_reference, references);
+  FRAME_ARRAY(frame_section, sections);
+  FRAME_ARRAY(frame_target, targets);
+  FRAME_ARRAY(frame_deadline, deadlines);
+  FRAME_ARRAY(frame_task, tasks);
+  FRAME_ARRAY(frame_lead, leads);
+  FRAME_ARRAY(frame_inconsistency, inconsistencies);
+
+  frame_arena_block *arena;
+  bool failed; /* an allocation failed */
+};
+
+/* A new empty frame, or NULL. */
+cchc_frame *frame_new(void);
+/* Arena allocation; NULL (and frame->failed) on failure. */
+void *frame_alloc(cchc_frame *f, size_t n);
+/* Copy of s[0..n) NUL-terminated in the arena. */
+const char *frame_strndup(cchc_frame *f, const char *s, size_t n);
+const char *frame_strdup(cchc_frame *f, const char *s);
+/* printf into the arena. */
+const char *frame_printf(cchc_frame *f, const char *fmt, ...)
+    CCHC_PRINTF(2, 3);
+/* Grow an array (element size `size`) by one zeroed element; returns it or
+ * NULL.  Arrays are malloc'd (not arena) so they can grow. */
+void *frame_grow(cchc_frame *f, void **items, size_t *n, size_t *cap,
+                 size_t size);
+#define FRAME_PUSH(f, arr) \
+  frame_grow((f), (void **)&(f)->arr, &(f)->n##arr, &(f)->cap_##arr, \
+             sizeof(*(f)->arr))
+
+#endif

@@ -1,0 +1,116 @@
+/* sections.c: the section tree from the plan's numbering.
+ *
+ * Like a Markdown list parser, depth comes from the order in which
+ * numbering styles first appear (I. then 1. then 1.1. then a)), kept on a
+ * stack: a style already on the stack closes the deeper ones, a new style
+ * opens a level.  This tolerates the plans' numbering mistakes (a missing
+ * level, "1.1" without its final dot) without a fixed grammar. */
+#include "extract.h"
+
+#include <string.h>
+
+enum { MAX_DEPTH = 8, MAX_RULES = 64 };
+
+/* A heading that reads like a title, not a numbered paragraph: short. */
+static bool heading_like(size_t len) { return len <= 160; }
+
+/* Marker style of a rule, as an interned pointer for comparison. */
+static const char *marker_of(const rule *r) {
+  const char *m = rule_attr(r, "marker");
+  return m ? m : r->id;
+}
+
+/* Decimal markers nest by their number of parts: 1.1 under 1., 2.2.1 under
+ * 2.2; give each depth its own style. */
+static const char *decimal_style(const char *num, size_t n) {
+  static const char *const styles[] = {"decimal2", "decimal3", "decimal4",
+                                       "decimal5"};
+  size_t dots = 0;
+  for (size_t i = 0; i + 1 < n; i++) /* a final dot does not count */
+    dots += num[i] == '.';
+  if (dots < 1) dots = 1;
+  if (dots > 4) dots = 4;
+  return styles[dots - 1];
+}
+
+static const char *heading_area(xctx *x, const rule **areas, size_t nareas,
+                                const char *s, size_t n) {
+  for (size_t i = 0; i < nareas; i++)
+    if (rule_exec(areas[i], s, n, 0, x->md)) return rule_attr(areas[i], "area");
+  return NULL;
+}
+
+cchc_status extract_sections(xctx *x) {
+  const rule *marks[MAX_RULES], *areas[MAX_RULES];
+  size_t nmarks = rules_select(x->rules, "section.", marks, MAX_RULES);
+  size_t nareas = rules_select(x->rules, "area.", areas, MAX_RULES);
+  if (nmarks > MAX_RULES || nareas > MAX_RULES)
+    return cchc_fail(x->err, CCHC_ERR_RULES, "too many section or area rules");
+  cchc_frame *f = x->f;
+  const char *stack_style[MAX_DEPTH];
+  int stack_sec[MAX_DEPTH];
+  int depth = 0;
+  bool in_appendix = false;
+  x->first_section_line = x->nlines;
+  for (size_t li = 0; li < x->nlines; li++) {
+    xline *ln = &x->lines[li];
+    const char *s = x->s + ln->start;
+    size_t n = ln->end - ln->start;
+    const rule *hit = NULL;
+    for (size_t i = 0; i < nmarks && !hit; i++) {
+      if (in_appendix && !rule_attr(marks[i], "table") &&
+          strcmp(marker_of(marks[i]), "appendix"))
+        continue;
+      if (rule_exec(marks[i], s, n, 0, x->md)) hit = marks[i];
+    }
+    if (!hit) {
+      ln->section = depth ? stack_sec[depth - 1] : -1;
+      continue;
+    }
+    size_t ns = 0, ne = 0, hs = n, he = n;
+    rule_group(hit, x->md, "num", &ns, &ne);
+    rule_group(hit, x->md, "head", &hs, &he);
+    const char *style = marker_of(hit);
+    if (!strcmp(style, "decimal")) style = decimal_style(s + ns, ne - ns);
+    if (!strcmp(style, "appendix")) {
+      in_appendix = true;
+      depth = 0; /* the appendix is a top-level part */
+    } else {
+      int k = depth - 1;
+      while (k >= 0 && strcmp(stack_style[k], style)) k--;
+      if (k >= 0) depth = k; /* sibling of an open level */
+    }
+    if (depth == MAX_DEPTH) depth--;
+    frame_section *sec = FRAME_PUSH(f, sections);
+    if (!sec) return cchc_fail(x->err, CCHC_ERR_NOMEM, "out of memory");
+    int idx = (int)f->nsections - 1;
+    sec->id = frame_printf(f, "s%d", idx + 1);
+    sec->number = frame_strndup(f, s + ns, ne - ns);
+    sec->heading = frame_strndup(f, s + hs, he - hs);
+    sec->level = depth + 1;
+    sec->parent = depth ? stack_sec[depth - 1] : -1;
+    sec->span = xspan(x, ln->start, ln->end);
+    sec->body_start = ln->start;
+    sec->rule = hit->id;
+    if (heading_like(he - hs))
+      sec->area = heading_area(x, areas, nareas, s + hs, he - hs);
+    stack_style[depth] = style;
+    stack_sec[depth] = idx;
+    depth++;
+    ln->section = idx;
+    if (x->first_section_line == x->nlines) x->first_section_line = li;
+  }
+  /* Body ends where the next section at the same or a shallower level
+   * starts. */
+  for (size_t i = 0; i < f->nsections; i++) {
+    frame_section *sec = &f->sections[i];
+    sec->body_end = x->n;
+    for (size_t j = i + 1; j < f->nsections; j++)
+      if (f->sections[j].level <= sec->level) {
+        sec->body_end = f->sections[j].body_start;
+        break;
+      }
+  }
+  return f->failed ? cchc_fail(x->err, CCHC_ERR_NOMEM, "out of memory")
+                   : CCHC_OK;
+}
