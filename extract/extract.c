@@ -94,6 +94,7 @@ cchc_status cchc_extract(const cchc_rules *rules, const cchc_text *text,
       (st = extract_refs(&x)) != CCHC_OK ||
       (st = extract_targets(&x)) != CCHC_OK)
     goto fail;
+  frame_adopt_strings(x.f);
   if (x.f->failed) {
     st = cchc_fail(err, CCHC_ERR_NOMEM, "out of memory");
     goto fail;

@@ -101,3 +101,80 @@ void cchc_frame_free(cchc_frame *f) {
   }
   free(f);
 }
+
+static bool in_arena(const cchc_frame *f, const char *s) {
+  for (const frame_arena_block *b = f->arena; b; b = b->next) {
+    const char *lo = (const char *)b->data;
+    if (s >= lo && s < lo + b->used) return true;
+  }
+  return false;
+}
+
+static void adopt(cchc_frame *f, const char **s) {
+  if (*s && !in_arena(f, *s)) *s = frame_strdup(f, *s);
+}
+
+static void adopt_field(cchc_frame *f, frame_field *fd) {
+  adopt(f, &fd->value);
+  adopt(f, &fd->rule);
+}
+
+static void adopt_unit(cchc_frame *f, frame_unit *u) {
+  adopt(f, &u->key);
+  adopt(f, &u->name);
+  adopt(f, &u->text);
+}
+
+/* Extractors may point at strings owned by the rules (rule ids, keys read
+ * from the taxonomy); copy those into the arena so the frame outlives the
+ * rules, as the public header promises. */
+void frame_adopt_strings(cchc_frame *f) {
+  frame_document *d = &f->document;
+  frame_field *fields[] = {&d->kind,          &d->level,      &d->place,
+                           &d->province,      &d->year,       &d->period_start,
+                           &d->period_end,    &d->number,     &d->date,
+                           &d->title,         &d->signer,     &d->parent_number,
+                           &d->parent_date};
+  for (size_t i = 0; i < sizeof fields / sizeof *fields; i++)
+    adopt_field(f, fields[i]);
+  adopt(f, &f->path);
+  adopt(f, &f->encoding);
+  for (size_t i = 0; i < f->nreferences; i++) {
+    frame_reference *r = &f->references[i];
+    adopt(f, &r->number), adopt(f, &r->kind), adopt(f, &r->date);
+    adopt(f, &r->issuer), adopt(f, &r->rule);
+  }
+  for (size_t i = 0; i < f->nsections; i++) {
+    frame_section *s = &f->sections[i];
+    adopt(f, &s->id), adopt(f, &s->number), adopt(f, &s->heading);
+    adopt(f, &s->area), adopt(f, &s->rule);
+  }
+  for (size_t i = 0; i < f->ntargets; i++) {
+    frame_target *t = &f->targets[i];
+    adopt(f, &t->id), adopt(f, &t->area), adopt(f, &t->indicator);
+    adopt(f, &t->subject), adopt(f, &t->text), adopt(f, &t->comparator);
+    adopt(f, &t->unit), adopt(f, &t->rule);
+  }
+  for (size_t i = 0; i < f->ndeadlines; i++) {
+    frame_deadline *d2 = &f->deadlines[i];
+    adopt(f, &d2->id), adopt(f, &d2->text), adopt(f, &d2->kind);
+    adopt(f, &d2->start), adopt(f, &d2->end), adopt(f, &d2->recurrence);
+    adopt(f, &d2->rule);
+  }
+  for (size_t i = 0; i < f->ntasks; i++) {
+    frame_task *t = &f->tasks[i];
+    adopt(f, &t->id), adopt(f, &t->area), adopt(f, &t->text);
+    adopt(f, &t->lead_from), adopt(f, &t->products), adopt(f, &t->budget);
+    adopt(f, &t->rule);
+    for (size_t k = 0; k < t->nlead; k++) adopt_unit(f, &t->lead[k]);
+    for (size_t k = 0; k < t->ncoordinators; k++)
+      adopt_unit(f, &t->coordinators[k]);
+  }
+  for (size_t i = 0; i < f->nleads; i++) {
+    frame_lead *l = &f->leads[i];
+    adopt(f, &l->area), adopt(f, &l->text), adopt(f, &l->rule);
+    adopt_unit(f, &l->unit);
+  }
+  for (size_t i = 0; i < f->ninconsistencies; i++)
+    adopt(f, &f->inconsistencies[i].indicator);
+}

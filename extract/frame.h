@@ -174,6 +174,9 @@ const char *frame_printf(cchc_frame *f, const char *fmt, ...)
  * NULL.  Arrays are malloc'd (not arena) so they can grow. */
 void *frame_grow(cchc_frame *f, void **items, size_t *n, size_t *cap,
                  size_t size);
+/* Copy into the arena every string that points elsewhere (rules, text),
+ * so the frame borrows nothing.  Run once at the end of extraction. */
+void frame_adopt_strings(cchc_frame *f);
 #define FRAME_PUSH(f, arr) \
   frame_grow((f), (void **)&(f)->arr, &(f)->n##arr, &(f)->cap_##arr, \
              sizeof(*(f)->arr))
