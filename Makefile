@@ -82,6 +82,10 @@ bench: deps
 	@$(MAKE) --no-print-directory all $(BUILD)/bench
 	$(BUILD)/bench $(SHARED) 100
 
+eval: deps
+	@$(MAKE) --no-print-directory all
+	$(BUILD)/cchc eval --gold $(SHARED)/gold $(SHARED)/corpus/*.txt
+
 $(BUILD)/bench: $(BUILD)/obj/tests/bench.o $(HARNESS) $(BUILD)/libcchc.a
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 

@@ -38,5 +38,19 @@ cchc_status extract_sections(xctx *x);
 cchc_status extract_meta(xctx *x);
 cchc_status extract_refs(xctx *x);
 cchc_status extract_targets(xctx *x);
+/* Issue 4: time limits (deadlines.c); tasks and leads (tasks.c). */
+cchc_status extract_deadlines(xctx *x);
+
+/* A unit mention found by units.c: taxonomy key (NULL when the text names
+ * a unit the taxonomy lacks), its canonical name, and canonical offsets. */
+typedef struct xunit {
+  const char *key;  /* owned by the rules, or NULL */
+  const char *name; /* canonical name (taxonomy), or NULL */
+  size_t start, end;
+  const char *rule;
+} xunit;
+/* Unit mentions in canonical [start, end), in text order, at most `max`;
+ * returns how many were found (may exceed max). */
+size_t units_find(xctx *x, size_t start, size_t end, xunit *out, size_t max);
 
 #endif

@@ -230,6 +230,76 @@ cchc_status cchc_render(const cchc_frame *frame, cchc_format format,
  * ("xml").  Static storage; NULL for an unknown name. */
 const char *cchc_schema(const char *name);
 
+/* ------------------------------------------------------------------ */
+/* Evaluation: frames scored against hand annotations (gold files in the
+ * format of ../shared/gold/FORMAT.md), GROBID-style: counts are kept per
+ * document and micro-averaged over all documents.
+ *
+ * Text matching folds both sides with cchc_match_key (case, diacritics,
+ * tone-mark placement, runs of white space); two texts overlap when one
+ * contains the other or they share a common substring at least half as long
+ * as the shorter.  Items match one to one, greedily: each predicted item in
+ * frame order takes the free gold item it matches best (containment first,
+ * then the longest common substring; ties: the earliest).
+ * - targets: value equal and predicted "text" / gold "quote" overlap;
+ *   over matched targets, accuracy of comparator, indicator and area.
+ * - references: number equal without white space; then date accuracy.
+ * - document fields: accuracy of each over documents (place and province
+ *   by match key; numbers without white space; null equals null).
+ * - deadlines: (kind, start, end) triples as multisets.
+ * - leads: (area, unit) pairs as multisets; a unit without key is
+ *   "name:" + its text.
+ * - tasks: texts overlap; over matched tasks, lead accuracy (same set of
+ *   units), coordinator P/R/F1 (micro over units) and deadline accuracy
+ *   (the task's deadline id resolved in the frame; null equals null).
+ *
+ * Metric names for cchc_eval_score: P/R/F1 metrics "targets",
+ * "references", "deadlines", "leads", "tasks", "tasks.coordinators" take a
+ * suffix ".precision", ".recall", ".f1", ".tp", ".fp" or ".fn"; accuracy
+ * metrics "targets.comparator", "targets.indicator", "targets.area",
+ * "references.date", "document.kind", "document.level", "document.place",
+ * "document.province", "document.year", "document.period",
+ * "document.number", "document.date", "document.parent.number",
+ * "document.parent.date", "tasks.lead", "tasks.deadline" give the accuracy
+ * by themselves and take ".accuracy", ".correct" or ".total". */
+typedef struct cchc_eval cchc_eval;
+
+/* A new, empty evaluation; NULL when out of memory. */
+cchc_eval *cchc_eval_new(void);
+void cchc_eval_free(cchc_eval *ev);
+
+/* Score one document and add its counts.  `frame_json` is a frame as
+ * cchc_render writes it (JSON or JSONL, "schema": "cchc/1"); `gold_json`
+ * a gold file.  `name` (may be NULL) labels the document in the results.
+ * On failure nothing is added and *err says why: err->path is "gold" or
+ * "frame", naming the input at fault, and for a JSON syntax error
+ * err->line and err->offset locate it in that input. */
+cchc_status cchc_eval_add(cchc_eval *ev, const char *name,
+                          const char *frame_json, size_t frame_len,
+                          const char *gold_json, size_t gold_len,
+                          cchc_error *err);
+
+/* Number of documents added, and the name of the i-th. */
+size_t cchc_eval_documents(const cchc_eval *ev);
+const char *cchc_eval_document_name(const cchc_eval *ev, size_t i);
+
+/* A metric by name (see above), micro-averaged over all documents; NaN
+ * when it is undefined (nothing to count) or the name is unknown. */
+double cchc_eval_score(const cchc_eval *ev, const char *metric);
+/* The same metric for the i-th document alone. */
+double cchc_eval_document_score(const cchc_eval *ev, size_t i,
+                                const char *metric);
+
+/* The results as a text table (metric, P, R, F1 or accuracy, counts), or
+ * as JSON ({"schema":"cchc-eval/1","documents","metrics":{...},
+ * "per_document":[{"name","metrics","diffs"}]}, undefined values null;
+ * "diffs" lists every missed, spurious or wrong item).  *out is
+ * NUL-terminated and freed with free(). */
+cchc_status cchc_eval_render_table(const cchc_eval *ev, char **out,
+                                   cchc_error *err);
+cchc_status cchc_eval_render_json(const cchc_eval *ev, char **out,
+                                  cchc_error *err);
+
 #ifdef __cplusplus
 }
 #endif
