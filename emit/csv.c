@@ -1,0 +1,265 @@
+/* csv.c: one row per target, RFC 4180, through libcsv.
+ *
+ * The CSV is a projection of the same walk as JSON and XML: it remembers
+ * the source path, the document's place and year and each section's number
+ * as they pass, then writes one row when a target closes.  Every field is
+ * quoted by libcsv (csv_fwrite); a null is an empty unquoted field, so that
+ * it differs from an empty string ("").  Rows end with CRLF. */
+#include "emit.h"
+
+#include <csv.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+enum {
+  COL_PATH,
+  COL_PLACE,
+  COL_YEAR,
+  COL_TARGET,
+  COL_SECTION,
+  COL_AREA,
+  COL_INDICATOR,
+  COL_SUBJECT,
+  COL_COMPARATOR,
+  COL_VALUE,
+  COL_VALUE_MAX,
+  COL_UNIT,
+  COL_TEXT,
+  COL_SPAN_START,
+  COL_SPAN_END,
+  COL_RULE,
+  NCOLS
+};
+
+static const char *const header[NCOLS] = {
+    "source_path", "place",      "year",      "target_id",
+    "section_number", "area",    "indicator", "subject",
+    "comparator",  "value",      "value_max", "unit",
+    "text",        "span_start", "span_end",  "rule"};
+
+/* Fields of a target, by name, and their column. */
+static const struct {
+  const char *name;
+  int col;
+} target_cols[] = {
+    {"id", COL_TARGET},         {"section", COL_SECTION},
+    {"area", COL_AREA},         {"indicator", COL_INDICATOR},
+    {"subject", COL_SUBJECT},   {"text", COL_TEXT},
+    {"comparator", COL_COMPARATOR}, {"value", COL_VALUE},
+    {"value_max", COL_VALUE_MAX}, {"unit", COL_UNIT},
+    {"rule", COL_RULE},
+};
+
+enum { CSV_MAX_DEPTH = 16 };
+
+typedef struct section_number {
+  char *id, *number;
+} section_number;
+
+typedef struct cctx {
+  FILE *fp;
+  const char *names[CSV_MAX_DEPTH]; /* open containers (walk's literals) */
+  int depth;
+  char *path, *place, *year;
+  char *row[NCOLS];
+  section_number *sections;
+  size_t nsections, cap;
+  section_number cur; /* the section being walked */
+  bool failed;
+} cctx;
+
+static bool in(const cctx *c, const char *top) {
+  return c->depth == 3 && strcmp(c->names[1], top) == 0;
+}
+
+static bool in_object(const cctx *c, const char *obj) {
+  return c->depth == 2 && strcmp(c->names[1], obj) == 0;
+}
+
+/* Replace *slot with a copy of v (NULL stays NULL). */
+static void keep(cctx *c, char **slot, const char *v) {
+  free(*slot);
+  *slot = NULL;
+  if (v && !(*slot = strdup(v)))
+    c->failed = true;
+}
+
+static void put_field(cctx *c, int col, const char *v) {
+  if (col > 0 && fputc(',', c->fp) == EOF)
+    c->failed = true;
+  if (v && csv_fwrite(c->fp, v, strlen(v)) != 0)
+    c->failed = true;
+}
+
+static void put_row(cctx *c, const char *const *cols) {
+  for (int i = 0; i < NCOLS; i++)
+    put_field(c, i, cols[i]);
+  if (fputs("\r\n", c->fp) == EOF)
+    c->failed = true;
+}
+
+static const char *section_number_of(const cctx *c, const char *id) {
+  if (!id)
+    return NULL;
+  for (size_t i = 0; i < c->nsections; i++)
+    if (c->sections[i].id && strcmp(c->sections[i].id, id) == 0)
+      return c->sections[i].number;
+  return NULL;
+}
+
+static void write_target(cctx *c) {
+  const char *cols[NCOLS];
+  for (int i = 0; i < NCOLS; i++)
+    cols[i] = c->row[i];
+  cols[COL_PATH] = c->path;
+  cols[COL_PLACE] = c->place;
+  cols[COL_YEAR] = c->year;
+  cols[COL_SECTION] = section_number_of(c, c->row[COL_SECTION]);
+  put_row(c, cols);
+  for (int i = 0; i < NCOLS; i++)
+    keep(c, &c->row[i], NULL);
+}
+
+/* A scalar (text already formatted; NULL for null) named `name`. */
+static void scalar(cctx *c, const char *name, const char *v) {
+  if (in_object(c, "source")) {
+    if (!strcmp(name, "path"))
+      keep(c, &c->path, v);
+  } else if (in_object(c, "document")) {
+    if (!strcmp(name, "place"))
+      keep(c, &c->place, v);
+    else if (!strcmp(name, "year"))
+      keep(c, &c->year, v);
+  } else if (in(c, "sections")) {
+    if (!strcmp(name, "id"))
+      keep(c, &c->cur.id, v);
+    else if (!strcmp(name, "number"))
+      keep(c, &c->cur.number, v);
+  } else if (in(c, "targets")) {
+    for (size_t i = 0; i < sizeof target_cols / sizeof *target_cols; i++)
+      if (!strcmp(name, target_cols[i].name))
+        keep(c, &c->row[target_cols[i].col], v);
+  }
+}
+
+static void c_begin(void *ctx, const char *name) {
+  cctx *c = ctx;
+  if (c->depth < CSV_MAX_DEPTH)
+    c->names[c->depth] = name;
+  else
+    c->failed = true;
+  c->depth++;
+}
+
+static void c_begin_array(void *ctx, const char *name, const char *item) {
+  c_begin(ctx, name);
+}
+
+static void c_end(void *ctx) {
+  cctx *c = ctx;
+  if (in(c, "targets")) {
+    write_target(c);
+  } else if (in(c, "sections")) {
+    if (c->nsections == c->cap) {
+      size_t ncap = c->cap ? c->cap * 2 : 32;
+      section_number *p = realloc(c->sections, ncap * sizeof *p);
+      if (!p) {
+        c->failed = true;
+        goto out;
+      }
+      c->sections = p;
+      c->cap = ncap;
+    }
+    c->sections[c->nsections++] = c->cur;
+    c->cur.id = c->cur.number = NULL;
+  }
+out:
+  if (c->depth > 0)
+    c->depth--;
+}
+
+static void c_string(void *ctx, const char *name, const char *value) {
+  scalar(ctx, name, value);
+}
+
+static void c_number(void *ctx, const char *name, double value) {
+  char buf[40];
+  scalar(ctx, name, emit_format_number(value, buf));
+}
+
+static void c_integer(void *ctx, const char *name, long long value) {
+  char buf[32];
+  snprintf(buf, sizeof buf, "%lld", value);
+  scalar(ctx, name, buf);
+}
+
+static void c_boolean(void *ctx, const char *name, bool value) {
+  scalar(ctx, name, value ? "true" : "false");
+}
+
+static void c_null(void *ctx, const char *name) { scalar(ctx, name, NULL); }
+
+static void c_span(void *ctx, const char *name, frame_span s) {
+  cctx *c = ctx;
+  if (!in(c, "targets") || strcmp(name, "span") != 0)
+    return;
+  char buf[32];
+  snprintf(buf, sizeof buf, "%zu", s.start);
+  keep(c, &c->row[COL_SPAN_START], buf);
+  snprintf(buf, sizeof buf, "%zu", s.end);
+  keep(c, &c->row[COL_SPAN_END], buf);
+}
+
+static const emit_ops csv_ops = {
+    .begin_object = c_begin,
+    .end_object = c_end,
+    .begin_array = c_begin_array,
+    .end_array = c_end,
+    .string = c_string,
+    .number = c_number,
+    .integer = c_integer,
+    .boolean = c_boolean,
+    .null = c_null,
+    .span = c_span,
+};
+
+cchc_status emit_csv(const cchc_frame *frame, bool with_header, char **out,
+                     size_t *len, cchc_error *err) {
+  char *buf = NULL;
+  size_t size = 0;
+  cctx c = {.fp = open_memstream(&buf, &size)};
+  if (!c.fp)
+    return cchc_fail(err, CCHC_ERR_NOMEM, "out of memory while writing CSV");
+  if (with_header) {
+    /* A UTF-8 BOM, so that spreadsheet programs read Vietnamese text as
+     * UTF-8, then the header row. */
+    if (fputs("\xEF\xBB\xBF", c.fp) == EOF)
+      c.failed = true;
+    put_row(&c, header);
+  }
+  cchc_status st = emit_walk(frame, &csv_ops, &c, err);
+  if (fclose(c.fp) != 0)
+    c.failed = true;
+  free(c.path);
+  free(c.place);
+  free(c.year);
+  for (int i = 0; i < NCOLS; i++)
+    free(c.row[i]);
+  for (size_t i = 0; i < c.nsections; i++) {
+    free(c.sections[i].id);
+    free(c.sections[i].number);
+  }
+  free(c.sections);
+  free(c.cur.id);
+  free(c.cur.number);
+  if (st == CCHC_OK && c.failed)
+    st = cchc_fail(err, CCHC_ERR_NOMEM, "out of memory while writing CSV");
+  if (st != CCHC_OK) {
+    free(buf);
+    return st;
+  }
+  *out = buf;
+  *len = size;
+  return CCHC_OK;
+}

@@ -1,0 +1,131 @@
+/* xml.c: the frame as XML, through libxml2's xmlTextWriter.
+ *
+ * Shape (described exactly by emit/schema/frame.xsd): root
+ * <frame schema="cchc/1">; an object is an element whose children are its
+ * fields in walk order; an array is an element (plural name) holding one
+ * element per item (singular name); a scalar is an element with text; a
+ * null is an omitted element; a span is an empty element with attributes
+ * start and end.  No namespace. */
+#include "emit.h"
+
+#include <libxml/xmlwriter.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct xctx {
+  xmlTextWriterPtr w;
+  int depth; /* open elements */
+  bool failed;
+} xctx;
+
+static void ok(xctx *c, int rc) {
+  if (rc < 0)
+    c->failed = true;
+}
+
+static void x_begin(void *ctx, const char *name) {
+  xctx *c = ctx;
+  ok(c, xmlTextWriterStartElement(c->w, BAD_CAST name));
+  c->depth++;
+}
+
+static void x_begin_array(void *ctx, const char *name, const char *item) {
+  x_begin(ctx, name);
+}
+
+static void x_end(void *ctx) {
+  xctx *c = ctx;
+  ok(c, xmlTextWriterEndElement(c->w));
+  c->depth--;
+}
+
+static void x_text(xctx *c, const char *name, const char *text) {
+  ok(c, xmlTextWriterWriteElement(c->w, BAD_CAST name, BAD_CAST text));
+}
+
+static void x_string(void *ctx, const char *name, const char *value) {
+  xctx *c = ctx;
+  if (!value)
+    return;
+  /* The schema identifier is an attribute of the root element. */
+  if (c->depth == 1 && strcmp(name, "schema") == 0)
+    ok(c, xmlTextWriterWriteAttribute(c->w, BAD_CAST "schema",
+                                      BAD_CAST value));
+  else
+    x_text(c, name, value);
+}
+
+static void x_number(void *ctx, const char *name, double value) {
+  char buf[40];
+  x_text(ctx, name, emit_format_number(value, buf));
+}
+
+static void x_integer(void *ctx, const char *name, long long value) {
+  char buf[32];
+  snprintf(buf, sizeof buf, "%lld", value);
+  x_text(ctx, name, buf);
+}
+
+static void x_boolean(void *ctx, const char *name, bool value) {
+  x_text(ctx, name, value ? "true" : "false");
+}
+
+static void x_null(void *ctx, const char *name) {}
+
+static void x_span(void *ctx, const char *name, frame_span s) {
+  xctx *c = ctx;
+  ok(c, xmlTextWriterStartElement(c->w, BAD_CAST name));
+  ok(c, xmlTextWriterWriteFormatAttribute(c->w, BAD_CAST "start", "%zu",
+                                          s.start));
+  ok(c, xmlTextWriterWriteFormatAttribute(c->w, BAD_CAST "end", "%zu", s.end));
+  ok(c, xmlTextWriterEndElement(c->w));
+}
+
+static const emit_ops xml_ops = {
+    .begin_object = x_begin,
+    .end_object = x_end,
+    .begin_array = x_begin_array,
+    .end_array = x_end,
+    .string = x_string,
+    .number = x_number,
+    .integer = x_integer,
+    .boolean = x_boolean,
+    .null = x_null,
+    .span = x_span,
+};
+
+cchc_status emit_xml(const cchc_frame *frame, char **out, size_t *len,
+                     cchc_error *err) {
+  xmlBufferPtr buf = xmlBufferCreate();
+  if (!buf)
+    return cchc_fail(err, CCHC_ERR_NOMEM, "out of memory while writing XML");
+  xctx c = {.w = xmlNewTextWriterMemory(buf, 0)};
+  if (!c.w) {
+    xmlBufferFree(buf);
+    return cchc_fail(err, CCHC_ERR_NOMEM, "out of memory while writing XML");
+  }
+  ok(&c, xmlTextWriterSetIndent(c.w, 1));
+  ok(&c, xmlTextWriterSetIndentString(c.w, BAD_CAST "  "));
+  ok(&c, xmlTextWriterStartDocument(c.w, NULL, "UTF-8", NULL));
+  cchc_status st = emit_walk(frame, &xml_ops, &c, err);
+  if (st == CCHC_OK)
+    ok(&c, xmlTextWriterEndDocument(c.w));
+  xmlFreeTextWriter(c.w); /* flushes into buf */
+  if (st == CCHC_OK && c.failed)
+    st = cchc_fail(err, CCHC_ERR_INTERNAL, "libxml2 failed to write XML");
+  if (st == CCHC_OK) {
+    size_t n = (size_t)xmlBufferLength(buf);
+    char *text = malloc(n + 1);
+    if (!text) {
+      st = cchc_fail(err, CCHC_ERR_NOMEM, "out of memory while writing XML");
+    } else {
+      memcpy(text, xmlBufferContent(buf), n);
+      text[n] = '\0';
+      *out = text;
+      *len = n;
+    }
+  }
+  xmlBufferFree(buf);
+  return st;
+}

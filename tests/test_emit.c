@@ -1,0 +1,1933 @@
+/* test_emit.c: the emit stage and `cchc extract` / `cchc schema`.
+ *
+ * Unit tests build frames by hand (hard Vietnamese text with quotes,
+ * commas, newlines, "<&>", nulls, 98.5, ranges) and check every format:
+ * JSON holds the exact values and validates against the published JSON
+ * Schema (with a small validator below, which also must reject broken
+ * frames); XML validates against the published XSD and holds the same
+ * content as the JSON; CSV parses back with libcsv; jsonl is one line.
+ * CLI tests run the program on the real corpus and on batches with a bad
+ * input, and check exit codes and atomic output files. */
+#define _GNU_SOURCE
+#include "harness.h"
+
+#include "../emit/emit.h"
+#include "../extract/frame.h"
+
+#include <csv.h>
+#include <dirent.h>
+#include <jansson.h>
+#include <libxml/parser.h>
+#include <libxml/tree.h>
+#include <libxml/xmlschemas.h>
+#include <math.h>
+#include <openssl/evp.h>
+#include <regex.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+/* ------------------------------------------------------------------ */
+/* A hand-built frame                                                  */
+
+static const char HARD_PATH[] = "dữ liệu/kế hoạch, \"số 1\"\n<2026>&.txt";
+static const char HARD_TITLE[] =
+    "Kế hoạch Cải cách hành chính năm 2026 của xã \"Nghĩa Trung\", "
+    "tỉnh Đồng Nai <&>";
+static const char HARD_TEXT[] =
+    "Tỷ lệ hồ sơ \"đúng hạn\", đạt tối thiểu 98,5%;\n"
+    "không <thấp> hơn & \"cao\" hơn năm 2025";
+static const char RANGE_TEXT[] = "từ 95% - 100% hồ sơ, \"một cửa\" 'liên thông'";
+static const char COUNT_TEXT[] = "02 hoạt động\r\ntuyên truyền, \"CCHC\"";
+static const char SHA[] =
+    "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
+
+static frame_field field(cchc_frame *f, const char *value, size_t s, size_t e,
+                         const char *rule) {
+  frame_field x = {frame_strdup(f, value), {s, e}, frame_strdup(f, rule)};
+  return x;
+}
+
+static frame_unit unit(cchc_frame *f, const char *key, const char *name,
+                       const char *text, size_t s, size_t e) {
+  frame_unit u = {frame_strdup(f, key), frame_strdup(f, name),
+                  frame_strdup(f, text), {s, e}};
+  return u;
+}
+
+static cchc_frame *hand_frame(void) {
+  cchc_frame *f = frame_new();
+  ck_assert_ptr_nonnull(f);
+  f->path = frame_strdup(f, HARD_PATH);
+  memcpy(f->sha256, SHA, sizeof SHA);
+  f->bytes = 31479;
+  f->encoding = frame_strdup(f, "utf-8");
+  f->repairs = 7;
+
+  frame_document *d = &f->document;
+  d->kind = field(f, "ke_hoach", 0, 8, "doc.kind");
+  d->level = field(f, "commune", 20, 30, "doc.level");
+  d->place = field(f, "Nghĩa Trung", 31, 44, "doc.place");
+  d->province = field(f, "Đồng Nai", 300, 310, "doc.province");
+  d->year = field(f, "2026", 60, 64, "doc.year");
+  d->period_start = field(f, "2026-01-01", 60, 64, "doc.period");
+  d->period_end = field(f, "2026-12-31", 60, 64, "doc.period");
+  d->title = field(f, HARD_TITLE, 40, 120, "doc.title");
+  d->parent_number = field(f, "228/KH-UBND", 200, 211, "doc.parent");
+  d->parent_date = field(f, "2026-01-25", 217, 227, "doc.parent");
+  /* number, date, signer: unknown */
+
+  frame_reference *r = FRAME_PUSH(f, references);
+  r->number = frame_strdup(f, "76/NQ-CP");
+  r->kind = frame_strdup(f, "nghi_quyet");
+  r->date = frame_strdup(f, "2022-07-15");
+  r->issuer = frame_strdup(f, "Chính phủ");
+  r->span = (frame_span){100, 108};
+  r->rule = frame_strdup(f, "ref.number");
+  r->mentions = malloc(2 * sizeof *r->mentions);
+  ck_assert_ptr_nonnull(r->mentions);
+  r->mentions[0] = (frame_span){100, 108};
+  r->mentions[1] = (frame_span){900, 908};
+  r->nmentions = r->cap_mentions = 2;
+  r = FRAME_PUSH(f, references);
+  r->number = frame_strdup(f, "118/2025/NĐ-CP");
+  r->kind = frame_strdup(f, "nghi_dinh");
+  r->span = (frame_span){400, 416};
+  r->rule = frame_strdup(f, "ref.number");
+  r->mentions = malloc(sizeof *r->mentions);
+  ck_assert_ptr_nonnull(r->mentions);
+  r->mentions[0] = (frame_span){400, 416};
+  r->nmentions = r->cap_mentions = 1;
+
+  frame_section *s = FRAME_PUSH(f, sections);
+  s->id = frame_strdup(f, "s1");
+  s->number = frame_strdup(f, "I.");
+  s->heading = frame_strdup(f, "MỤC TIÊU, YÊU CẦU");
+  s->level = 1;
+  s->parent = -1;
+  s->span = (frame_span){500, 530};
+  s->rule = frame_strdup(f, "section.roman");
+  s = FRAME_PUSH(f, sections);
+  s->id = frame_strdup(f, "s2");
+  s->number = frame_strdup(f, "1.");
+  s->heading = frame_strdup(f, "Cải cách thủ tục hành chính");
+  s->area = frame_strdup(f, "tthc");
+  s->level = 2;
+  s->parent = 0;
+  s->span = (frame_span){531, 570};
+  s->rule = frame_strdup(f, "section.arabic");
+  s = FRAME_PUSH(f, sections);
+  s->id = frame_strdup(f, "s3");
+  s->number = frame_strdup(f, "a)");
+  s->heading = frame_strdup(f, "Một cửa <&> \"liên thông\",\nhiện đại");
+  s->area = frame_strdup(f, "tthc");
+  s->level = 3;
+  s->parent = 1;
+  s->span = (frame_span){571, 600};
+  s->rule = frame_strdup(f, "section.letter");
+
+  frame_target *t = FRAME_PUSH(f, targets);
+  t->id = frame_strdup(f, "t1");
+  t->section = 1;
+  t->area = frame_strdup(f, "tthc");
+  t->indicator = frame_strdup(f, "tthc.dung_han");
+  t->subject = frame_strdup(f, "hồ sơ \"đúng hạn\"");
+  t->text = frame_strdup(f, HARD_TEXT);
+  t->comparator = frame_strdup(f, ">=");
+  t->value = 98.5;
+  t->unit = frame_strdup(f, "%");
+  t->span = (frame_span){610, 640};
+  t->rule = frame_strdup(f, "target.percent");
+  t = FRAME_PUSH(f, targets);
+  t->id = frame_strdup(f, "t2");
+  t->section = 2;
+  t->area = frame_strdup(f, "tthc");
+  t->text = frame_strdup(f, RANGE_TEXT);
+  t->comparator = frame_strdup(f, "range");
+  t->value = 95;
+  t->value_max = 100;
+  t->has_value_max = true;
+  t->unit = frame_strdup(f, "%");
+  t->span = (frame_span){650, 665};
+  t->rule = frame_strdup(f, "target.range");
+  t = FRAME_PUSH(f, targets);
+  t->id = frame_strdup(f, "t3");
+  t->section = -1;
+  t->subject = frame_strdup(f, ""); /* empty, not null */
+  t->text = frame_strdup(f, COUNT_TEXT);
+  t->comparator = frame_strdup(f, "=");
+  t->value = 2;
+  t->unit = frame_strdup(f, "count");
+  t->span = (frame_span){700, 712};
+  t->rule = frame_strdup(f, "target.count");
+
+  frame_deadline *dl = FRAME_PUSH(f, deadlines);
+  dl->id = frame_strdup(f, "d1");
+  dl->text = frame_strdup(f, "trước ngày 30/01/2026");
+  dl->kind = frame_strdup(f, "date");
+  dl->end = frame_strdup(f, "2026-01-30");
+  dl->span = (frame_span){800, 825};
+  dl->rule = frame_strdup(f, "deadline.date");
+  dl = FRAME_PUSH(f, deadlines);
+  dl->id = frame_strdup(f, "d2");
+  dl->text = frame_strdup(f, "hằng quý");
+  dl->kind = frame_strdup(f, "recurring");
+  dl->recurrence = frame_strdup(f, "quarterly");
+  dl->year_inferred = true;
+  dl->span = (frame_span){830, 840};
+  dl->rule = frame_strdup(f, "deadline.recurring");
+
+  frame_task *k = FRAME_PUSH(f, tasks);
+  k->id = frame_strdup(f, "k1");
+  k->section = 1;
+  k->area = frame_strdup(f, "tthc");
+  k->text = frame_strdup(f, "Rà soát, đơn giản hóa \"TTHC\"\nvà <báo cáo>");
+  k->lead = frame_alloc(f, sizeof *k->lead);
+  k->lead[0] = unit(f, "vp_hdnd_ubnd", "Văn phòng HĐND và UBND",
+                    "Văn phòng HĐND & UBND xã", 850, 880);
+  k->nlead = 1;
+  k->coordinators = frame_alloc(f, 2 * sizeof *k->coordinators);
+  k->coordinators[0] = unit(f, NULL, "name:Trung tâm Chuyển đổi số tỉnh",
+                            "Trung tâm \"Chuyển đổi số\" tỉnh", 881, 900);
+  k->coordinators[1] = unit(f, "cong_an", "Công an xã", "Công an xã", 901, 915);
+  k->ncoordinators = 2;
+  k->deadline = 0;
+  k->products = frame_strdup(f, "Báo cáo, kế hoạch");
+  k->target = 0;
+  k->span = (frame_span){845, 920};
+  k->rule = frame_strdup(f, "task.bullet");
+  k = FRAME_PUSH(f, tasks);
+  k->id = frame_strdup(f, "k2");
+  k->section = -1;
+  k->text = frame_strdup(f, "Thường xuyên");
+  k->lead_from = frame_strdup(f, "area");
+  k->deadline = -1;
+  k->target = -1;
+  k->span = (frame_span){930, 942};
+  k->rule = frame_strdup(f, "task.row");
+
+  frame_lead *l = FRAME_PUSH(f, leads);
+  l->area = frame_strdup(f, "the_che");
+  l->unit = unit(f, "tu_phap", "Công chức Tư pháp - Hộ tịch", "Tư pháp", 950,
+                 957);
+  l->text = frame_strdup(f, "Chủ trì triển khai nội dung cải cách thể chế");
+  l->span = (frame_span){945, 1000};
+  l->rule = frame_strdup(f, "lead.area");
+
+  frame_inconsistency *c = FRAME_PUSH(f, inconsistencies);
+  c->indicator = frame_strdup(f, "tthc.dung_han");
+  c->first = 0;
+  c->second = 1;
+  ck_assert(!f->failed);
+  return f;
+}
+
+/* ------------------------------------------------------------------ */
+/* Helpers                                                             */
+
+static char *root_file(const char *rel, size_t *len) {
+  char path[4200];
+  snprintf(path, sizeof path, "%s/%s", harness_root(), rel);
+  char *data = harness_read(path, len);
+  ck_assert_msg(data != NULL, "cannot read %s", path);
+  return data;
+}
+
+static char *render(const cchc_frame *f, cchc_format fmt, unsigned flags,
+                    size_t *len) {
+  char *out = NULL;
+  size_t n = 0;
+  cchc_error err = {0};
+  cchc_status st = cchc_render(f, fmt, flags, &out, &n, &err);
+  ck_assert_msg(st == CCHC_OK, "render failed: %s", err.message);
+  ck_assert_ptr_nonnull(out);
+  ck_assert_uint_eq(n, strlen(out));
+  if (len)
+    *len = n;
+  return out;
+}
+
+static json_t *parse_json(const char *text) {
+  json_error_t je;
+  json_t *j = json_loads(text, 0, &je);
+  ck_assert_msg(j != NULL, "invalid JSON at line %d: %s", je.line, je.text);
+  return j;
+}
+
+/* Value at a path like "targets/0/value" ("" is the root); NULL if absent. */
+static json_t *jat(json_t *j, const char *path) {
+  char buf[256];
+  snprintf(buf, sizeof buf, "%s", path);
+  char *save = NULL;
+  for (char *tok = strtok_r(buf, "/", &save); tok && j;
+       tok = strtok_r(NULL, "/", &save)) {
+    if (json_is_array(j))
+      j = json_array_get(j, strtoul(tok, NULL, 10));
+    else
+      j = json_object_get(j, tok);
+  }
+  return j;
+}
+
+static void assert_jstr(json_t *root, const char *path, const char *want) {
+  json_t *v = jat(root, path);
+  ck_assert_msg(json_is_string(v), "%s: not a string", path);
+  ck_assert_msg(strcmp(json_string_value(v), want) == 0,
+                "%s: [%s], want [%s]", path, json_string_value(v), want);
+}
+
+static void assert_jnull(json_t *root, const char *path) {
+  json_t *v = jat(root, path);
+  ck_assert_msg(v != NULL, "%s: missing", path);
+  ck_assert_msg(json_is_null(v), "%s: not null", path);
+}
+
+static void assert_jint(json_t *root, const char *path, long long want) {
+  json_t *v = jat(root, path);
+  ck_assert_msg(json_is_integer(v), "%s: not an integer", path);
+  ck_assert_msg(json_integer_value(v) == want, "%s: %lld, want %lld", path,
+                (long long)json_integer_value(v), want);
+}
+
+static void assert_jspan(json_t *root, const char *path, long long s,
+                         long long e) {
+  json_t *v = jat(root, path);
+  ck_assert_msg(json_is_array(v) && json_array_size(v) == 2,
+                "%s: not a span", path);
+  ck_assert_msg(json_integer_value(json_array_get(v, 0)) == s &&
+                    json_integer_value(json_array_get(v, 1)) == e,
+                "%s: wrong span", path);
+}
+
+/* ------------------------------------------------------------------ */
+/* A JSON Schema validator for the keywords the published schema uses.
+ * It refuses any other keyword, so the schema cannot silently rely on
+ * something this validator ignores. */
+
+typedef struct jsv {
+  json_t *root;
+  int errors;
+  char msg[4096];
+} jsv;
+
+static void jsv_fail(jsv *v, const char *path, const char *fmt, ...) {
+  v->errors++;
+  size_t used = strlen(v->msg);
+  if (used + 200 > sizeof v->msg)
+    return;
+  va_list ap;
+  va_start(ap, fmt);
+  snprintf(v->msg + used, sizeof v->msg - used, "%s: ", *path ? path : "/");
+  used = strlen(v->msg);
+  vsnprintf(v->msg + used, sizeof v->msg - used, fmt, ap);
+  used = strlen(v->msg);
+  snprintf(v->msg + used, sizeof v->msg - used, "\n");
+  va_end(ap);
+}
+
+static bool jsv_type(json_t *inst, const char *type) {
+  if (!strcmp(type, "null"))
+    return json_is_null(inst);
+  if (!strcmp(type, "boolean"))
+    return json_is_boolean(inst);
+  if (!strcmp(type, "object"))
+    return json_is_object(inst);
+  if (!strcmp(type, "array"))
+    return json_is_array(inst);
+  if (!strcmp(type, "string"))
+    return json_is_string(inst);
+  if (!strcmp(type, "number"))
+    return json_is_number(inst);
+  if (!strcmp(type, "integer"))
+    return json_is_integer(inst) ||
+           (json_is_real(inst) &&
+            json_real_value(inst) == floor(json_real_value(inst)));
+  ck_abort_msg("schema: unknown type name '%s'", type);
+  return false;
+}
+
+static void jsv_check(jsv *v, json_t *schema, json_t *inst, const char *path);
+
+static void jsv_check(jsv *v, json_t *schema, json_t *inst, const char *path) {
+  static const char *const known[] = {
+      "$schema", "$id",   "$defs",   "title",    "description",
+      "type",    "enum",  "const",   "properties", "required",
+      "additionalProperties", "items", "minItems", "maxItems",
+      "minimum", "pattern", "$ref"};
+  ck_assert_msg(json_is_object(schema), "%s: schema is not an object", path);
+  const char *kw;
+  json_t *arg;
+  json_object_foreach(schema, kw, arg) {
+    bool ok = false;
+    for (size_t i = 0; i < sizeof known / sizeof *known; i++)
+      ok = ok || !strcmp(kw, known[i]);
+    ck_assert_msg(ok, "schema uses keyword '%s', which the test validator "
+                      "does not implement", kw);
+  }
+  char sub[512];
+  if ((arg = json_object_get(schema, "$ref"))) {
+    const char *ref = json_string_value(arg);
+    ck_assert_msg(ref && !strncmp(ref, "#/$defs/", 8), "unsupported $ref");
+    json_t *target = json_object_get(json_object_get(v->root, "$defs"), ref + 8);
+    ck_assert_msg(target != NULL, "dangling $ref %s", ref);
+    jsv_check(v, target, inst, path);
+  }
+  if ((arg = json_object_get(schema, "type"))) {
+    bool ok = false;
+    if (json_is_string(arg)) {
+      ok = jsv_type(inst, json_string_value(arg));
+    } else {
+      size_t i;
+      json_t *t;
+      json_array_foreach(arg, i, t) ok = ok || jsv_type(inst, json_string_value(t));
+    }
+    if (!ok) {
+      char *want = json_dumps(arg, JSON_ENCODE_ANY | JSON_COMPACT);
+      jsv_fail(v, path, "wrong type, want %s", want);
+      free(want);
+      return;
+    }
+  }
+  if ((arg = json_object_get(schema, "enum"))) {
+    bool ok = false;
+    size_t i;
+    json_t *e;
+    json_array_foreach(arg, i, e) ok = ok || json_equal(e, inst);
+    if (!ok)
+      jsv_fail(v, path, "value not in enum");
+  }
+  if ((arg = json_object_get(schema, "const")) && !json_equal(arg, inst))
+    jsv_fail(v, path, "value differs from const");
+  if (json_is_object(inst)) {
+    json_t *props = json_object_get(schema, "properties");
+    if ((arg = json_object_get(schema, "required"))) {
+      size_t i;
+      json_t *name;
+      json_array_foreach(arg, i, name) if (!json_object_get(
+          inst, json_string_value(name)))
+          jsv_fail(v, path, "required property '%s' missing",
+                   json_string_value(name));
+    }
+    json_t *addl = json_object_get(schema, "additionalProperties");
+    const char *key;
+    json_t *val;
+    json_object_foreach(inst, key, val) {
+      snprintf(sub, sizeof sub, "%s/%s", path, key);
+      json_t *ps = props ? json_object_get(props, key) : NULL;
+      if (ps)
+        jsv_check(v, ps, val, sub);
+      else if (json_is_false(addl))
+        jsv_fail(v, sub, "property not allowed");
+      else if (json_is_object(addl))
+        jsv_check(v, addl, val, sub);
+    }
+  }
+  if (json_is_array(inst)) {
+    size_t n = json_array_size(inst);
+    if ((arg = json_object_get(schema, "minItems")) &&
+        n < (size_t)json_integer_value(arg))
+      jsv_fail(v, path, "fewer than %lld items",
+               (long long)json_integer_value(arg));
+    if ((arg = json_object_get(schema, "maxItems")) &&
+        n > (size_t)json_integer_value(arg))
+      jsv_fail(v, path, "more than %lld items",
+               (long long)json_integer_value(arg));
+    if ((arg = json_object_get(schema, "items"))) {
+      size_t i;
+      json_t *item;
+      json_array_foreach(inst, i, item) {
+        snprintf(sub, sizeof sub, "%s/%zu", path, i);
+        jsv_check(v, arg, item, sub);
+      }
+    }
+  }
+  if (json_is_number(inst) && (arg = json_object_get(schema, "minimum")) &&
+      json_number_value(inst) < json_number_value(arg))
+    jsv_fail(v, path, "below the minimum");
+  if (json_is_string(inst) && (arg = json_object_get(schema, "pattern"))) {
+    regex_t re;
+    ck_assert_int_eq(regcomp(&re, json_string_value(arg),
+                             REG_EXTENDED | REG_NOSUB),
+                     0);
+    if (regexec(&re, json_string_value(inst), 0, NULL, 0) != 0)
+      jsv_fail(v, path, "does not match %s", json_string_value(arg));
+    regfree(&re);
+  }
+}
+
+static json_t *json_schema(void) {
+  char *text = root_file("emit/schema/frame.schema.json", NULL);
+  json_t *s = parse_json(text);
+  free(text);
+  return s;
+}
+
+/* Number of violations of the published schema; messages in msg. */
+static int schema_errors(json_t *inst, char *msg, size_t cap) {
+  jsv v = {.root = json_schema()};
+  jsv_check(&v, v.root, inst, "");
+  json_decref(v.root);
+  if (msg)
+    snprintf(msg, cap, "%s", v.msg);
+  return v.errors;
+}
+
+static void assert_schema_valid(json_t *inst, const char *what) {
+  char msg[4096];
+  int n = schema_errors(inst, msg, sizeof msg);
+  ck_assert_msg(n == 0, "%s: %d schema violations:\n%s", what, n, msg);
+}
+
+/* ------------------------------------------------------------------ */
+/* XSD validation with libxml2                                         */
+
+typedef struct xerrs {
+  int n;
+  char msg[4096];
+} xerrs;
+
+static void xerr_cb(void *ctx, const xmlError *e) {
+  xerrs *x = ctx;
+  x->n++;
+  size_t used = strlen(x->msg);
+  if (used + 300 < sizeof x->msg)
+    snprintf(x->msg + used, sizeof x->msg - used, "line %d: %s", e->line,
+             e->message ? e->message : "?\n");
+}
+
+/* 0 when `doc` validates against emit/schema/frame.xsd; messages in *x. */
+static int xsd_validate_doc(xmlDoc *doc, xerrs *x) {
+  size_t len;
+  char *xsd = root_file("emit/schema/frame.xsd", &len);
+  xmlSchemaParserCtxtPtr pc = xmlSchemaNewMemParserCtxt(xsd, (int)len);
+  ck_assert_ptr_nonnull(pc);
+  xmlSchemaPtr schema = xmlSchemaParse(pc);
+  ck_assert_msg(schema != NULL, "the XSD does not parse");
+  xmlSchemaValidCtxtPtr vc = xmlSchemaNewValidCtxt(schema);
+  ck_assert_ptr_nonnull(vc);
+  memset(x, 0, sizeof *x);
+  xmlSchemaSetValidStructuredErrors(vc, (xmlStructuredErrorFunc)xerr_cb, x);
+  int rc = xmlSchemaValidateDoc(vc, doc);
+  xmlSchemaFreeValidCtxt(vc);
+  xmlSchemaFree(schema);
+  xmlSchemaFreeParserCtxt(pc);
+  free(xsd);
+  return rc;
+}
+
+static xmlDoc *parse_xml(const char *text, size_t len) {
+  xmlDoc *doc = xmlReadMemory(text, (int)len, "frame.xml", NULL, XML_PARSE_NONET);
+  ck_assert_msg(doc != NULL, "XML does not parse");
+  return doc;
+}
+
+static void assert_xsd_valid(xmlDoc *doc, const char *what) {
+  xerrs x;
+  int rc = xsd_validate_doc(doc, &x);
+  ck_assert_msg(rc == 0, "%s: XML does not validate against the XSD:\n%s",
+                what, x.msg);
+}
+
+static xmlNode *first_element(xmlNode *n) {
+  while (n && n->type != XML_ELEMENT_NODE)
+    n = n->next;
+  return n;
+}
+
+static xmlNode *child(xmlNode *n, const char *name) {
+  for (xmlNode *c = first_element(n->children); c;
+       c = first_element(c->next))
+    if (!strcmp((const char *)c->name, name))
+      return c;
+  return NULL;
+}
+
+static char *content(xmlNode *n) { return (char *)xmlNodeGetContent(n); }
+
+static long long attr_ll(xmlNode *n, const char *name) {
+  xmlChar *v = xmlGetProp(n, BAD_CAST name);
+  ck_assert_msg(v != NULL, "<%s> has no attribute %s", n->name, name);
+  long long r = strtoll((const char *)v, NULL, 10);
+  xmlFree(v);
+  return r;
+}
+
+/* The XML element `el` holds the same content as the JSON value `j`:
+ * fields in the same order, nulls omitted, arrays as children, spans as
+ * start/end attributes, the root's "schema" as an attribute. */
+static void xml_same_as_json(xmlNode *el, json_t *j, const char *path,
+                             bool root) {
+  char sub[512];
+  if (json_is_object(j)) {
+    xmlNode *c = first_element(el->children);
+    const char *key;
+    json_t *val;
+    json_object_foreach(j, key, val) {
+      snprintf(sub, sizeof sub, "%s/%s", path, key);
+      if (root && !strcmp(key, "schema")) {
+        xmlChar *a = xmlGetProp(el, BAD_CAST "schema");
+        ck_assert_msg(a && !strcmp((char *)a, json_string_value(val)),
+                      "root attribute schema");
+        xmlFree(a);
+        continue;
+      }
+      if (json_is_null(val))
+        continue;
+      ck_assert_msg(c != NULL, "%s: no XML element", sub);
+      ck_assert_msg(!strcmp((const char *)c->name, key),
+                    "%s: XML has <%s> instead", sub, c->name);
+      xml_same_as_json(c, val, sub, false);
+      c = first_element(c->next);
+    }
+    ck_assert_msg(c == NULL, "%s: XML has extra <%s>", path,
+                  c ? (const char *)c->name : "");
+  } else if (json_is_array(j)) {
+    if (xmlHasProp(el, BAD_CAST "start")) {
+      ck_assert_msg(json_array_size(j) == 2, "%s: span", path);
+      ck_assert_msg(attr_ll(el, "start") ==
+                            json_integer_value(json_array_get(j, 0)) &&
+                        attr_ll(el, "end") ==
+                            json_integer_value(json_array_get(j, 1)),
+                    "%s: span differs", path);
+      ck_assert_ptr_null(first_element(el->children));
+      return;
+    }
+    xmlNode *c = first_element(el->children);
+    size_t i;
+    json_t *item;
+    json_array_foreach(j, i, item) {
+      snprintf(sub, sizeof sub, "%s/%zu", path, i);
+      ck_assert_msg(c != NULL, "%s: missing in XML", sub);
+      xml_same_as_json(c, item, sub, false);
+      c = first_element(c->next);
+    }
+    ck_assert_msg(c == NULL, "%s: XML has more items", path);
+  } else {
+    ck_assert_msg(first_element(el->children) == NULL,
+                  "%s: scalar with child elements", path);
+    char *text = content(el);
+    ck_assert_ptr_nonnull(text);
+    if (json_is_string(j))
+      ck_assert_msg(!strcmp(text, json_string_value(j)),
+                    "%s: XML [%s], JSON [%s]", path, text,
+                    json_string_value(j));
+    else if (json_is_integer(j))
+      ck_assert_msg(strtoll(text, NULL, 10) == json_integer_value(j) &&
+                        !strchr(text, '.'),
+                    "%s: XML %s, JSON %lld", path, text,
+                    (long long)json_integer_value(j));
+    else if (json_is_real(j))
+      ck_assert_msg(strtod(text, NULL) == json_real_value(j),
+                    "%s: XML %s, JSON %g", path, text, json_real_value(j));
+    else if (json_is_boolean(j))
+      ck_assert_msg(!strcmp(text, json_is_true(j) ? "true" : "false"),
+                    "%s: XML %s", path, text);
+    else
+      ck_abort_msg("%s: unexpected JSON type", path);
+    xmlFree(text);
+  }
+}
+
+/* ------------------------------------------------------------------ */
+/* CSV parsing with libcsv                                             */
+
+typedef struct csv_row {
+  char **f; /* NULL entries: empty unquoted fields (null) */
+  size_t n;
+} csv_row;
+
+typedef struct csv_table {
+  csv_row *rows;
+  size_t n, cap;
+  csv_row cur;
+} csv_table;
+
+static void csv_cb_field(void *s, size_t len, void *data) {
+  csv_table *t = data;
+  t->cur.f = realloc(t->cur.f, (t->cur.n + 1) * sizeof *t->cur.f);
+  t->cur.f[t->cur.n++] = s ? strndup(s, len) : NULL;
+}
+
+static void csv_cb_row(int c, void *data) {
+  csv_table *t = data;
+  if (t->n == t->cap)
+    t->rows = realloc(t->rows, (t->cap = t->cap ? t->cap * 2 : 16) *
+                                   sizeof *t->rows);
+  t->rows[t->n++] = t->cur;
+  memset(&t->cur, 0, sizeof t->cur);
+}
+
+static csv_table csv_read(const char *text, size_t len) {
+  struct csv_parser p;
+  ck_assert_int_eq(csv_init(&p, CSV_STRICT | CSV_STRICT_FINI |
+                                    CSV_EMPTY_IS_NULL | CSV_APPEND_NULL),
+                   0);
+  csv_table t = {0};
+  size_t used = csv_parse(&p, text, len, csv_cb_field, csv_cb_row, &t);
+  ck_assert_msg(used == len, "CSV parse error at byte %zu: %s", used,
+                csv_strerror(csv_error(&p)));
+  ck_assert_int_eq(csv_fini(&p, csv_cb_field, csv_cb_row, &t), 0);
+  csv_free(&p);
+  return t;
+}
+
+static void csv_table_free(csv_table *t) {
+  for (size_t i = 0; i < t->n; i++) {
+    for (size_t k = 0; k < t->rows[i].n; k++)
+      free(t->rows[i].f[k]);
+    free(t->rows[i].f);
+  }
+  free(t->rows);
+}
+
+static const char *const CSV_HEADER[] = {
+    "source_path", "place",      "year",      "target_id",
+    "section_number", "area",    "indicator", "subject",
+    "comparator",  "value",      "value_max", "unit",
+    "text",        "span_start", "span_end",  "rule"};
+enum { NCSV = sizeof CSV_HEADER / sizeof *CSV_HEADER };
+
+static void assert_field(const csv_row *r, size_t col, const char *want) {
+  ck_assert_uint_eq(r->n, NCSV);
+  if (!want) {
+    ck_assert_msg(r->f[col] == NULL, "column %s: [%s], want null",
+                  CSV_HEADER[col], r->f[col]);
+    return;
+  }
+  ck_assert_msg(r->f[col] != NULL, "column %s: null, want [%s]",
+                CSV_HEADER[col], want);
+  ck_assert_msg(!strcmp(r->f[col], want), "column %s: [%s], want [%s]",
+                CSV_HEADER[col], r->f[col], want);
+}
+
+static bool is_header(const csv_row *r) {
+  if (r->n != NCSV)
+    return false;
+  for (size_t i = 0; i < NCSV; i++)
+    if (!r->f[i] || strcmp(r->f[i], CSV_HEADER[i]))
+      return false;
+  return true;
+}
+
+static size_t count_substr(const char *s, size_t len, const char *needle) {
+  size_t n = 0, nl = strlen(needle);
+  for (const char *p = s; (p = memmem(p, len - (size_t)(p - s), needle, nl));
+       p += nl)
+    n++;
+  return n;
+}
+
+static const char BOM[] = "\xEF\xBB\xBF";
+
+/* ------------------------------------------------------------------ */
+/* Unit tests: JSON                                                    */
+
+START_TEST(json_exact_values) {
+  cchc_frame *f = hand_frame();
+  size_t len;
+  char *out = render(f, CCHC_FORMAT_JSON, 0, &len);
+  ck_assert_int_eq(out[len - 1], '\n');
+  /* Vietnamese stays readable, 98.5 and 2 are printed as such. */
+  ck_assert_msg(strstr(out, "\\u") == NULL, "escaped non-ASCII:\n%s", out);
+  ck_assert_ptr_nonnull(strstr(out, "Nghĩa Trung"));
+  ck_assert_ptr_nonnull(strstr(out, "\"value\": 98.5,"));
+  ck_assert_ptr_nonnull(strstr(out, "\"value\": 2,"));
+  ck_assert_ptr_nonnull(strstr(out, "\"year\": 2026,"));
+  json_t *j = parse_json(out);
+
+  assert_jstr(j, "schema", "cchc/1");
+  assert_jstr(j, "source/path", HARD_PATH);
+  assert_jstr(j, "source/sha256", SHA);
+  assert_jint(j, "source/bytes", 31479);
+  assert_jstr(j, "source/encoding", "utf-8");
+  assert_jint(j, "source/repairs", 7);
+
+  assert_jstr(j, "document/kind", "ke_hoach");
+  assert_jstr(j, "document/level", "commune");
+  assert_jstr(j, "document/place", "Nghĩa Trung");
+  assert_jstr(j, "document/province", "Đồng Nai");
+  assert_jint(j, "document/year", 2026);
+  assert_jstr(j, "document/period/start", "2026-01-01");
+  assert_jstr(j, "document/period/end", "2026-12-31");
+  assert_jnull(j, "document/number");
+  assert_jnull(j, "document/date");
+  assert_jstr(j, "document/title", HARD_TITLE);
+  assert_jnull(j, "document/signer");
+  assert_jstr(j, "document/parent/number", "228/KH-UBND");
+  assert_jstr(j, "document/parent/date", "2026-01-25");
+  assert_jspan(j, "document/provenance/kind/span", 0, 8);
+  assert_jstr(j, "document/provenance/kind/rule", "doc.kind");
+  assert_jspan(j, "document/provenance/title/span", 40, 120);
+  assert_jstr(j, "document/provenance/parent_date/rule", "doc.parent");
+  ck_assert_ptr_null(jat(j, "document/provenance/signer"));
+  ck_assert_ptr_null(jat(j, "document/provenance/number"));
+  ck_assert_uint_eq(json_object_size(jat(j, "document/provenance")), 10);
+
+  ck_assert_uint_eq(json_array_size(jat(j, "references")), 2);
+  assert_jstr(j, "references/0/number", "76/NQ-CP");
+  assert_jstr(j, "references/0/kind", "nghi_quyet");
+  assert_jstr(j, "references/0/date", "2022-07-15");
+  assert_jstr(j, "references/0/issuer", "Chính phủ");
+  assert_jspan(j, "references/0/span", 100, 108);
+  assert_jstr(j, "references/0/rule", "ref.number");
+  ck_assert_uint_eq(json_array_size(jat(j, "references/0/mentions")), 2);
+  assert_jspan(j, "references/0/mentions/1", 900, 908);
+  assert_jstr(j, "references/1/number", "118/2025/NĐ-CP");
+  assert_jnull(j, "references/1/date");
+  assert_jnull(j, "references/1/issuer");
+
+  ck_assert_uint_eq(json_array_size(jat(j, "sections")), 3);
+  assert_jstr(j, "sections/0/id", "s1");
+  assert_jnull(j, "sections/0/parent");
+  assert_jnull(j, "sections/0/area");
+  assert_jstr(j, "sections/1/parent", "s1");
+  assert_jstr(j, "sections/2/parent", "s2");
+  assert_jstr(j, "sections/2/heading", "Một cửa <&> \"liên thông\",\nhiện đại");
+  assert_jint(j, "sections/2/level", 3);
+  assert_jspan(j, "sections/2/span", 571, 600);
+  assert_jstr(j, "sections/2/rule", "section.letter");
+
+  ck_assert_uint_eq(json_array_size(jat(j, "targets")), 3);
+  assert_jstr(j, "targets/0/id", "t1");
+  assert_jstr(j, "targets/0/section", "s2");
+  assert_jstr(j, "targets/0/area", "tthc");
+  assert_jstr(j, "targets/0/indicator", "tthc.dung_han");
+  assert_jstr(j, "targets/0/subject", "hồ sơ \"đúng hạn\"");
+  assert_jstr(j, "targets/0/text", HARD_TEXT);
+  assert_jstr(j, "targets/0/comparator", ">=");
+  ck_assert(json_is_real(jat(j, "targets/0/value")));
+  ck_assert(json_real_value(jat(j, "targets/0/value")) == 98.5);
+  assert_jnull(j, "targets/0/value_max");
+  assert_jstr(j, "targets/0/unit", "%");
+  assert_jspan(j, "targets/0/span", 610, 640);
+  assert_jstr(j, "targets/0/rule", "target.percent");
+  assert_jstr(j, "targets/1/section", "s3");
+  assert_jnull(j, "targets/1/indicator");
+  assert_jnull(j, "targets/1/subject");
+  assert_jstr(j, "targets/1/comparator", "range");
+  assert_jint(j, "targets/1/value", 95);
+  assert_jint(j, "targets/1/value_max", 100);
+  assert_jstr(j, "targets/1/text", RANGE_TEXT);
+  assert_jnull(j, "targets/2/section");
+  assert_jnull(j, "targets/2/area");
+  assert_jstr(j, "targets/2/subject", "");
+  assert_jint(j, "targets/2/value", 2);
+  assert_jstr(j, "targets/2/unit", "count");
+  assert_jstr(j, "targets/2/text", COUNT_TEXT);
+
+  assert_jstr(j, "deadlines/0/id", "d1");
+  assert_jstr(j, "deadlines/0/kind", "date");
+  assert_jnull(j, "deadlines/0/start");
+  assert_jstr(j, "deadlines/0/end", "2026-01-30");
+  assert_jnull(j, "deadlines/0/recurrence");
+  ck_assert(json_is_false(jat(j, "deadlines/0/year_inferred")));
+  assert_jstr(j, "deadlines/1/recurrence", "quarterly");
+  ck_assert(json_is_true(jat(j, "deadlines/1/year_inferred")));
+
+  assert_jstr(j, "tasks/0/id", "k1");
+  assert_jstr(j, "tasks/0/section", "s2");
+  assert_jstr(j, "tasks/0/text", "Rà soát, đơn giản hóa \"TTHC\"\nvà <báo cáo>");
+  ck_assert_uint_eq(json_array_size(jat(j, "tasks/0/lead")), 1);
+  assert_jstr(j, "tasks/0/lead/0/key", "vp_hdnd_ubnd");
+  assert_jstr(j, "tasks/0/lead/0/name", "Văn phòng HĐND và UBND");
+  assert_jstr(j, "tasks/0/lead/0/text", "Văn phòng HĐND & UBND xã");
+  assert_jspan(j, "tasks/0/lead/0/span", 850, 880);
+  assert_jnull(j, "tasks/0/lead_from");
+  ck_assert_uint_eq(json_array_size(jat(j, "tasks/0/coordinators")), 2);
+  assert_jnull(j, "tasks/0/coordinators/0/key");
+  assert_jstr(j, "tasks/0/coordinators/0/name",
+              "name:Trung tâm Chuyển đổi số tỉnh");
+  assert_jstr(j, "tasks/0/coordinators/1/key", "cong_an");
+  assert_jstr(j, "tasks/0/deadline", "d1");
+  assert_jstr(j, "tasks/0/products", "Báo cáo, kế hoạch");
+  assert_jnull(j, "tasks/0/budget");
+  assert_jstr(j, "tasks/0/target", "t1");
+  ck_assert(json_is_array(jat(j, "tasks/1/lead")));
+  ck_assert_uint_eq(json_array_size(jat(j, "tasks/1/lead")), 0);
+  ck_assert_uint_eq(json_array_size(jat(j, "tasks/1/coordinators")), 0);
+  assert_jstr(j, "tasks/1/lead_from", "area");
+  assert_jnull(j, "tasks/1/section");
+  assert_jnull(j, "tasks/1/deadline");
+  assert_jnull(j, "tasks/1/target");
+
+  assert_jstr(j, "leads/0/area", "the_che");
+  assert_jstr(j, "leads/0/unit/key", "tu_phap");
+  assert_jspan(j, "leads/0/unit/span", 950, 957);
+  assert_jstr(j, "leads/0/rule", "lead.area");
+
+  assert_jstr(j, "inconsistencies/0/indicator", "tthc.dung_han");
+  assert_jstr(j, "inconsistencies/0/first", "t1");
+  assert_jstr(j, "inconsistencies/0/second", "t2");
+  assert_jspan(j, "inconsistencies/0/spans/0", 610, 640);
+  assert_jspan(j, "inconsistencies/0/spans/1", 650, 665);
+
+  /* The top-level fields, in the order of the contract. */
+  static const char *const order[] = {
+      "schema",  "source", "document", "references", "sections",
+      "targets", "deadlines", "tasks", "leads",      "inconsistencies"};
+  size_t i = 0;
+  const char *key;
+  json_t *val;
+  json_object_foreach(j, key, val) {
+    ck_assert_uint_lt(i, sizeof order / sizeof *order);
+    ck_assert_str_eq(key, order[i++]);
+  }
+  ck_assert_uint_eq(i, sizeof order / sizeof *order);
+  json_decref(j);
+  free(out);
+  cchc_frame_free(f);
+}
+END_TEST
+
+START_TEST(jsonl_one_line) {
+  cchc_frame *f = hand_frame();
+  size_t len;
+  char *line = render(f, CCHC_FORMAT_JSONL, 0, &len);
+  char *pretty = render(f, CCHC_FORMAT_JSON, 0, NULL);
+  ck_assert_uint_eq(count_substr(line, len, "\n"), 1);
+  ck_assert_int_eq(line[len - 1], '\n');
+  json_t *a = parse_json(line), *b = parse_json(pretty);
+  ck_assert_msg(json_equal(a, b), "jsonl and json differ");
+  json_decref(a);
+  json_decref(b);
+  free(line);
+  free(pretty);
+  cchc_frame_free(f);
+}
+END_TEST
+
+START_TEST(json_validates_against_schema) {
+  cchc_frame *f = hand_frame();
+  char *out = render(f, CCHC_FORMAT_JSON, 0, NULL);
+  json_t *j = parse_json(out);
+  assert_schema_valid(j, "hand-built frame");
+  json_decref(j);
+  free(out);
+  cchc_frame_free(f);
+
+  /* An empty frame: every field null, every array empty. */
+  f = frame_new();
+  out = render(f, CCHC_FORMAT_JSON, 0, NULL);
+  j = parse_json(out);
+  assert_schema_valid(j, "empty frame");
+  assert_jnull(j, "source/path");
+  assert_jnull(j, "source/sha256");
+  assert_jnull(j, "document/year");
+  assert_jnull(j, "document/period/start");
+  ck_assert_uint_eq(json_object_size(jat(j, "document/provenance")), 0);
+  static const char *const arrays[] = {"references", "sections", "targets",
+                                       "deadlines",  "tasks",    "leads",
+                                       "inconsistencies"};
+  for (size_t i = 0; i < sizeof arrays / sizeof *arrays; i++) {
+    ck_assert_msg(json_is_array(jat(j, arrays[i])), "%s", arrays[i]);
+    ck_assert_uint_eq(json_array_size(jat(j, arrays[i])), 0);
+  }
+  json_decref(j);
+  free(out);
+  cchc_frame_free(f);
+}
+END_TEST
+
+/* The validator rejects frames that break the schema, naming the place. */
+START_TEST(json_schema_rejects_broken_frames) {
+  cchc_frame *f = hand_frame();
+  char *out = render(f, CCHC_FORMAT_JSON, 0, NULL);
+  json_t *good = parse_json(out);
+  free(out);
+  cchc_frame_free(f);
+  static const struct {
+    const char *path;  /* object holding the field */
+    const char *key;   /* field changed */
+    const char *value; /* new JSON value; NULL: delete the field */
+    const char *where; /* in the message */
+  } cases[] = {
+      {"targets/0", "comparator", NULL, "required property 'comparator'"},
+      {"document", "year", "\"2026\"", "/document/year: wrong type"},
+      {"targets/0", "value", "\"98.5\"", "/targets/0/value: wrong type"},
+      {"targets/0", "value", "null", "/targets/0/value: wrong type"},
+      {"targets/1", "comparator", "\"about\"", "/targets/1/comparator"},
+      {"targets/2", "unit", "\"percent\"", "/targets/2/unit"},
+      {"targets/0", "colour", "\"red\"", "/targets/0/colour: property not"},
+      {"source", "sha256", "\"xyz\"", "/source/sha256: does not match"},
+      {"source", "bytes", "-1", "/source/bytes: below"},
+      {"targets/0", "span", "[1]", "/targets/0/span: fewer"},
+      {"targets/0", "span", "[1, 2, 3]", "/targets/0/span: more"},
+      {"document/parent", "date", "\"25/01/2026\"", "/document/parent/date"},
+      {"tasks/0/lead/0", "span", "[1.5, 2]", "/tasks/0/lead/0/span/0"},
+      {"deadlines/0", "year_inferred", "0", "/deadlines/0/year_inferred"},
+      {"", "schema", "\"cchc/2\"", "/schema: value differs"},
+      {"", "tasks", NULL, "required property 'tasks'"},
+      {"document/provenance", "author", "{\"span\": [0, 1], \"rule\": null}",
+       "/document/provenance/author"},
+  };
+  for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+    json_t *bad = json_deep_copy(good);
+    json_t *obj = *cases[i].path ? jat(bad, cases[i].path) : bad;
+    ck_assert_ptr_nonnull(obj);
+    if (cases[i].value) {
+      json_error_t je;
+      json_t *v = json_loads(cases[i].value, JSON_DECODE_ANY, &je);
+      ck_assert_ptr_nonnull(v);
+      json_object_set_new(obj, cases[i].key, v);
+    } else {
+      ck_assert_int_eq(json_object_del(obj, cases[i].key), 0);
+    }
+    char msg[4096];
+    int n = schema_errors(bad, msg, sizeof msg);
+    ck_assert_msg(n > 0, "case %zu (%s.%s) accepted", i, cases[i].path,
+                  cases[i].key);
+    ck_assert_msg(strstr(msg, cases[i].where) != NULL,
+                  "case %zu: no [%s] in:\n%s", i, cases[i].where, msg);
+    json_decref(bad);
+  }
+  json_decref(good);
+}
+END_TEST
+
+START_TEST(schema_text_matches_published_files) {
+  size_t len;
+  char *json = root_file("emit/schema/frame.schema.json", &len);
+  ck_assert_ptr_nonnull(cchc_schema("json"));
+  ck_assert_uint_eq(strlen(cchc_schema("json")), len);
+  ck_assert_msg(memcmp(cchc_schema("json"), json, len) == 0,
+                "emit/schema.c and emit/schema/frame.schema.json differ");
+  char *xsd = root_file("emit/schema/frame.xsd", &len);
+  ck_assert_ptr_nonnull(cchc_schema("xml"));
+  ck_assert_uint_eq(strlen(cchc_schema("xml")), len);
+  ck_assert_msg(memcmp(cchc_schema("xml"), xsd, len) == 0,
+                "emit/schema.c and emit/schema/frame.xsd differ");
+  ck_assert_ptr_null(cchc_schema("yaml"));
+  ck_assert_ptr_null(cchc_schema(NULL));
+  /* The JSON Schema is JSON, declares draft 2020-12, and the XSD parses. */
+  json_t *s = parse_json(json);
+  assert_jstr(s, "$schema", "https://json-schema.org/draft/2020-12/schema");
+  json_decref(s);
+  xmlSchemaParserCtxtPtr pc = xmlSchemaNewMemParserCtxt(xsd, (int)len);
+  xmlSchemaPtr schema = xmlSchemaParse(pc);
+  ck_assert_ptr_nonnull(schema);
+  xmlSchemaFree(schema);
+  xmlSchemaFreeParserCtxt(pc);
+  free(json);
+  free(xsd);
+}
+END_TEST
+
+/* ------------------------------------------------------------------ */
+/* Unit tests: XML                                                     */
+
+START_TEST(xml_validates_and_matches_json) {
+  cchc_frame *f = hand_frame();
+  size_t len;
+  char *xml = render(f, CCHC_FORMAT_XML, 0, &len);
+  char *json = render(f, CCHC_FORMAT_JSON, 0, NULL);
+  ck_assert_msg(strstr(xml, "Nghĩa Trung") != NULL, "non-ASCII escaped");
+  xmlDoc *doc = parse_xml(xml, len);
+  assert_xsd_valid(doc, "hand-built frame");
+  xmlNode *root = xmlDocGetRootElement(doc);
+  ck_assert_str_eq((const char *)root->name, "frame");
+  json_t *j = parse_json(json);
+  xml_same_as_json(root, j, "", true);
+
+  /* A few values read straight from the tree. */
+  xmlNode *t = first_element(child(root, "targets")->children);
+  char *text = content(child(t, "text"));
+  ck_assert_str_eq(text, HARD_TEXT);
+  xmlFree(text);
+  text = content(child(t, "value"));
+  ck_assert_str_eq(text, "98.5");
+  xmlFree(text);
+  ck_assert_ptr_null(child(t, "value_max"));
+  t = first_element(first_element(t->next)->next);
+  text = content(child(t, "text"));
+  ck_assert_str_eq(text, COUNT_TEXT); /* the CR survives */
+  xmlFree(text);
+  xmlNode *d = child(root, "document");
+  ck_assert_ptr_null(child(d, "signer"));
+  text = content(child(d, "title"));
+  ck_assert_str_eq(text, HARD_TITLE);
+  xmlFree(text);
+
+  json_decref(j);
+  xmlFreeDoc(doc);
+  free(xml);
+  free(json);
+  cchc_frame_free(f);
+
+  f = frame_new();
+  xml = render(f, CCHC_FORMAT_XML, 0, &len);
+  doc = parse_xml(xml, len);
+  assert_xsd_valid(doc, "empty frame");
+  json = render(f, CCHC_FORMAT_JSON, 0, NULL);
+  j = parse_json(json);
+  xml_same_as_json(xmlDocGetRootElement(doc), j, "", true);
+  json_decref(j);
+  xmlFreeDoc(doc);
+  free(xml);
+  free(json);
+  cchc_frame_free(f);
+}
+END_TEST
+
+/* The XSD is strict: broken documents are rejected. */
+START_TEST(xsd_rejects_broken_documents) {
+  cchc_frame *f = hand_frame();
+  size_t len;
+  char *xml = render(f, CCHC_FORMAT_XML, 0, &len);
+  cchc_frame_free(f);
+  static const struct {
+    const char *parent; /* child of <frame> holding the first item */
+    const char *field;
+    const char *text; /* new text; NULL: remove the element */
+  } cases[] = {
+      {"targets", "comparator", NULL},      {"targets", "comparator", "about"},
+      {"targets", "value", "nhiều"},        {"targets", "section", "s99"},
+      {"targets", "span", NULL},            {"sections", "id", "s2"},
+      {"tasks", "deadline", "d9"},          {"references", "date", "15/07/2022"},
+      {"deadlines", "year_inferred", "có"}, {"inconsistencies", "first", "t9"},
+      {"tasks", "target", "t7"},
+  };
+  for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+    xmlDoc *doc = parse_xml(xml, len);
+    xmlNode *root = xmlDocGetRootElement(doc);
+    xmlNode *item = first_element(child(root, cases[i].parent)->children);
+    xmlNode *el = child(item, cases[i].field);
+    ck_assert_msg(el != NULL, "case %zu: no <%s>", i, cases[i].field);
+    if (cases[i].text) {
+      xmlNodeSetContent(el, BAD_CAST cases[i].text);
+    } else {
+      xmlUnlinkNode(el);
+      xmlFreeNode(el);
+    }
+    xerrs x;
+    ck_assert_msg(xsd_validate_doc(doc, &x) != 0,
+                  "case %zu: <%s> in <%s> accepted", i, cases[i].field,
+                  cases[i].parent);
+    xmlFreeDoc(doc);
+  }
+  /* And the root attribute is required. */
+  xmlDoc *doc = parse_xml(xml, len);
+  xmlUnsetProp(xmlDocGetRootElement(doc), BAD_CAST "schema");
+  xerrs x;
+  ck_assert(xsd_validate_doc(doc, &x) != 0);
+  xmlFreeDoc(doc);
+  free(xml);
+}
+END_TEST
+
+/* ------------------------------------------------------------------ */
+/* Unit tests: CSV                                                     */
+
+START_TEST(csv_parses_back) {
+  cchc_frame *f = hand_frame();
+  size_t len;
+  char *out = render(f, CCHC_FORMAT_CSV, CCHC_RENDER_CSV_HEADER, &len);
+  ck_assert_msg(len > 3 && memcmp(out, BOM, 3) == 0, "no BOM");
+  ck_assert_uint_eq(count_substr(out, len, BOM), 1);
+  ck_assert_msg(len >= 2 && !memcmp(out + len - 2, "\r\n", 2),
+                "rows end with CRLF");
+  csv_table t = csv_read(out + 3, len - 3);
+  ck_assert_uint_eq(t.n, 4);
+  ck_assert_msg(is_header(&t.rows[0]), "first row is not the header");
+  const csv_row *r = &t.rows[1];
+  assert_field(r, 0, HARD_PATH);
+  assert_field(r, 1, "Nghĩa Trung");
+  assert_field(r, 2, "2026");
+  assert_field(r, 3, "t1");
+  assert_field(r, 4, "1.");
+  assert_field(r, 5, "tthc");
+  assert_field(r, 6, "tthc.dung_han");
+  assert_field(r, 7, "hồ sơ \"đúng hạn\"");
+  assert_field(r, 8, ">=");
+  assert_field(r, 9, "98.5");
+  assert_field(r, 10, NULL);
+  assert_field(r, 11, "%");
+  assert_field(r, 12, HARD_TEXT);
+  assert_field(r, 13, "610");
+  assert_field(r, 14, "640");
+  assert_field(r, 15, "target.percent");
+  r = &t.rows[2];
+  assert_field(r, 3, "t2");
+  assert_field(r, 4, "a)");
+  assert_field(r, 6, NULL);
+  assert_field(r, 7, NULL);
+  assert_field(r, 8, "range");
+  assert_field(r, 9, "95");
+  assert_field(r, 10, "100");
+  assert_field(r, 12, RANGE_TEXT);
+  r = &t.rows[3];
+  assert_field(r, 3, "t3");
+  assert_field(r, 4, NULL);
+  assert_field(r, 5, NULL);
+  assert_field(r, 7, ""); /* empty string, not null */
+  assert_field(r, 9, "2");
+  assert_field(r, 11, "count");
+  assert_field(r, 12, COUNT_TEXT);
+  csv_table_free(&t);
+  free(out);
+
+  /* Without the flag: no BOM, no header, the same rows. */
+  out = render(f, CCHC_FORMAT_CSV, 0, &len);
+  ck_assert_msg(memcmp(out, BOM, 3) != 0, "BOM without the header flag");
+  t = csv_read(out, len);
+  ck_assert_uint_eq(t.n, 3);
+  assert_field(&t.rows[0], 3, "t1");
+  assert_field(&t.rows[0], 12, HARD_TEXT);
+  csv_table_free(&t);
+  free(out);
+  cchc_frame_free(f);
+
+  /* No targets: only the header, or nothing. */
+  f = frame_new();
+  out = render(f, CCHC_FORMAT_CSV, CCHC_RENDER_CSV_HEADER, &len);
+  ck_assert_msg(memcmp(out, BOM, 3) == 0, "no BOM");
+  t = csv_read(out + 3, len - 3);
+  ck_assert_uint_eq(t.n, 1);
+  ck_assert(is_header(&t.rows[0]));
+  csv_table_free(&t);
+  free(out);
+  out = render(f, CCHC_FORMAT_CSV, 0, &len);
+  ck_assert_uint_eq(len, 0);
+  free(out);
+  cchc_frame_free(f);
+}
+END_TEST
+
+/* ------------------------------------------------------------------ */
+/* Unit tests: numbers, names, bad frames, bad strings                 */
+
+START_TEST(number_text) {
+  static const struct {
+    double v;
+    const char *text;
+  } cases[] = {
+      {98.5, "98.5"}, {98, "98"},   {0, "0"},      {12.3, "12.3"},
+      {-0.5, "-0.5"}, {1e20, "1e20"}, {1e-7, "1e-7"}, {0.1 + 0.2, "0.3"},
+      {100, "100"},   {2.25, "2.25"}, {1234567, "1234567"},
+  };
+  char buf[40];
+  for (size_t i = 0; i < sizeof cases / sizeof *cases; i++)
+    ck_assert_str_eq(emit_format_number(cases[i].v, buf), cases[i].text);
+  /* JSON prints the same text. */
+  cchc_frame *f = frame_new();
+  frame_target *t = FRAME_PUSH(f, targets);
+  t->id = "t1";
+  t->section = -1;
+  t->comparator = "=";
+  t->unit = "%";
+  t->rule = "r";
+  t->value = 12.3;
+  t->value_max = 1e-7;
+  t->has_value_max = true;
+  char *out = render(f, CCHC_FORMAT_JSONL, 0, NULL);
+  ck_assert_msg(strstr(out, "\"value\":12.3,\"value_max\":1e-7,"), "%s", out);
+  free(out);
+  out = render(f, CCHC_FORMAT_XML, 0, NULL);
+  ck_assert_msg(strstr(out, "<value>12.3</value>"), "%s", out);
+  ck_assert_msg(strstr(out, "<value_max>1e-7</value_max>"), "%s", out);
+  free(out);
+  cchc_frame_free(f);
+}
+END_TEST
+
+START_TEST(format_names) {
+  cchc_format fmt = CCHC_FORMAT_CSV;
+  ck_assert(cchc_format_parse("json", &fmt) && fmt == CCHC_FORMAT_JSON);
+  ck_assert(cchc_format_parse("jsonl", &fmt) && fmt == CCHC_FORMAT_JSONL);
+  ck_assert(cchc_format_parse("xml", &fmt) && fmt == CCHC_FORMAT_XML);
+  ck_assert(cchc_format_parse("csv", &fmt) && fmt == CCHC_FORMAT_CSV);
+  ck_assert(!cchc_format_parse("JSON", &fmt));
+  ck_assert(!cchc_format_parse("yaml", &fmt));
+  ck_assert(!cchc_format_parse("", &fmt));
+  ck_assert(!cchc_format_parse(NULL, &fmt));
+  ck_assert_int_eq(fmt, CCHC_FORMAT_CSV);
+}
+END_TEST
+
+typedef void (*breaker)(cchc_frame *f);
+static void bad_section(cchc_frame *f) { f->targets[0].section = 99; }
+static void bad_parent(cchc_frame *f) { f->sections[1].parent = 7; }
+static void bad_deadline(cchc_frame *f) { f->tasks[0].deadline = 2; }
+static void bad_task_target(cchc_frame *f) { f->tasks[0].target = -2; }
+static void bad_pair(cchc_frame *f) { f->inconsistencies[0].second = 3; }
+static void bad_value(cchc_frame *f) { f->targets[1].value_max = NAN; }
+static void bad_inf(cchc_frame *f) { f->targets[0].value = INFINITY; }
+static void bad_year(cchc_frame *f) { f->document.year.value = "20x6"; }
+
+/* An inconsistent frame is an error in every format, with a message. */
+START_TEST(inconsistent_frames_rejected) {
+  static const breaker breakers[] = {bad_section,  bad_parent, bad_deadline,
+                                     bad_task_target, bad_pair, bad_value,
+                                     bad_inf,      bad_year};
+  for (size_t b = 0; b < sizeof breakers / sizeof *breakers; b++)
+    for (int fmt = CCHC_FORMAT_JSON; fmt <= CCHC_FORMAT_CSV; fmt++) {
+      cchc_frame *f = hand_frame();
+      breakers[b](f);
+      char *out = (char *)"untouched";
+      size_t len = 99;
+      cchc_error err = {0};
+      cchc_status st =
+          cchc_render(f, (cchc_format)fmt, CCHC_RENDER_CSV_HEADER, &out, &len,
+                      &err);
+      ck_assert_msg(st == CCHC_ERR_INVALID, "breaker %zu format %d: %d", b,
+                    fmt, st);
+      ck_assert_ptr_null(out);
+      ck_assert_uint_eq(len, 0);
+      ck_assert_msg(err.message[0] != '\0', "no message");
+      cchc_frame_free(f);
+    }
+  /* A frame whose building ran out of memory is not emitted. */
+  cchc_frame *f = hand_frame();
+  f->failed = true;
+  char *out = NULL;
+  size_t len = 0;
+  cchc_error err = {0};
+  ck_assert_int_eq(cchc_render(f, CCHC_FORMAT_JSON, 0, &out, &len, &err),
+                   CCHC_ERR_NOMEM);
+  ck_assert_int_eq(cchc_render(f, (cchc_format)42, 0, &out, &len, &err),
+                   CCHC_ERR_INVALID);
+  cchc_frame_free(f);
+}
+END_TEST
+
+/* Invalid UTF-8 and characters XML cannot carry become U+FFFD in every
+ * format alike, so the XML still parses. */
+START_TEST(bad_strings_replaced) {
+  cchc_frame *f = hand_frame();
+  f->document.place.value = "Nghĩa\x01Trung\xC3 \xEF\xBF\xBE|\t\r\n";
+  f->targets[0].text = "bad \xE1\xBB end\x1B";
+  const char *place = "Nghĩa\uFFFDTrung\uFFFD \uFFFD|\t\r\n";
+  const char *text = "bad \uFFFD\uFFFD end\uFFFD";
+  size_t len;
+  char *out = render(f, CCHC_FORMAT_JSON, 0, NULL);
+  json_t *j = parse_json(out);
+  assert_jstr(j, "document/place", place);
+  assert_jstr(j, "targets/0/text", text);
+  assert_schema_valid(j, "frame with bad strings");
+  free(out);
+  out = render(f, CCHC_FORMAT_XML, 0, &len);
+  xmlDoc *doc = parse_xml(out, len);
+  assert_xsd_valid(doc, "frame with bad strings");
+  xml_same_as_json(xmlDocGetRootElement(doc), j, "", true);
+  xmlFreeDoc(doc);
+  free(out);
+  out = render(f, CCHC_FORMAT_CSV, 0, &len);
+  csv_table t = csv_read(out, len);
+  assert_field(&t.rows[0], 1, place);
+  assert_field(&t.rows[0], 12, text);
+  csv_table_free(&t);
+  free(out);
+  json_decref(j);
+  cchc_frame_free(f);
+}
+END_TEST
+
+/* ------------------------------------------------------------------ */
+/* CLI                                                                 */
+
+typedef struct run {
+  int rc;
+  char *out;
+  size_t outlen;
+  char *err;
+} run;
+
+static run cli(const char *const *argv, const char *in, size_t inlen) {
+  run r = {0};
+  r.rc = harness_cli(argv, in, inlen, &r.out, &r.outlen, &r.err);
+  ck_assert_ptr_nonnull(r.out);
+  ck_assert_ptr_nonnull(r.err);
+  return r;
+}
+
+static void run_free(run *r) {
+  free(r->out);
+  free(r->err);
+}
+
+static char *tmp_path(const char *name) {
+  char *p = NULL;
+  ck_assert_int_ge(asprintf(&p, "%s/%s", harness_tmpdir(), name), 0);
+  return p;
+}
+
+static char *make_dir(const char *name) {
+  char *p = tmp_path(name);
+  ck_assert_msg(mkdir(p, 0700) == 0, "cannot create directory %s", p);
+  return p;
+}
+
+static char *in_dir(const char *dir, const char *name) {
+  char *p = NULL;
+  ck_assert_int_ge(asprintf(&p, "%s/%s", dir, name), 0);
+  return p;
+}
+
+static bool file_exists(const char *path) {
+  struct stat st;
+  return stat(path, &st) == 0;
+}
+
+static size_t dir_entries(const char *dir, char *names, size_t cap) {
+  DIR *d = opendir(dir);
+  ck_assert_ptr_nonnull(d);
+  size_t n = 0;
+  names[0] = '\0';
+  struct dirent *e;
+  while ((e = readdir(d))) {
+    if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
+      continue;
+    n++;
+    if (strlen(names) + strlen(e->d_name) + 2 < cap) {
+      strcat(names, e->d_name);
+      strcat(names, " ");
+    }
+  }
+  closedir(d);
+  return n;
+}
+
+static const char GOOD_PLAN[] =
+    "ỦY BAN NHÂN DÂN\nXÃ NGHĨA TRUNG\nSố: 15/KH-UBND\n"
+    "Nghĩa Trung, ngày 02 tháng 02 năm 2026\n\nKẾ HOẠCH\n"
+    "Cải cách hành chính năm 2026\n\n"
+    "Thực hiện Kế hoạch số 228/KH-UBND ngày 25/01/2026 của UBND tỉnh Đồng "
+    "Nai về cải cách hành chính năm 2026;\n"
+    "I. MỤC TIÊU\n1. Cải cách thủ tục hành chính\n"
+    "- Tỷ lệ hồ sơ giải quyết đúng hạn đạt tối thiểu 98,5%.\n"
+    "- Tổ chức ít nhất 02 hoạt động tuyên truyền về \"CCHC\", hoàn thành "
+    "trước ngày 30/6/2026.\n";
+static const char BAD_PLAN[] =
+    "Kế hoạch cải cách\nhành chính \xC3 năm 2026\n"; /* invalid at line 2 */
+
+static void write_file(const char *path, const char *data, size_t len) {
+  ck_assert_msg(harness_write(path, data, len) == 0, "cannot write %s", path);
+}
+
+/* stderr has a line "cchc: PATH:LINE: ..." containing `needle`. */
+static void assert_report(const char *err, const char *path, unsigned line,
+                          const char *needle) {
+  char prefix[4200];
+  snprintf(prefix, sizeof prefix, "cchc: %s:%u: ", path, line);
+  bool found = false;
+  for (const char *p = err; p && *p && !found;) {
+    const char *eol = strchr(p, '\n');
+    size_t l = eol ? (size_t)(eol - p) : strlen(p);
+    found = l >= strlen(prefix) && !strncmp(p, prefix, strlen(prefix)) &&
+            memmem(p, l, needle, strlen(needle));
+    p = eol ? eol + 1 : NULL;
+  }
+  ck_assert_msg(found, "no line [%s...%s] in stderr:\n%s", prefix, needle,
+                err);
+}
+
+/* Every span of a frame lies within the input: 0 <= start <= end <= bytes. */
+static void assert_spans_in_input(json_t *v, const char *key, long long bytes,
+                                  const char *path) {
+  bool is_span = key && (!strcmp(key, "span") || !strcmp(key, "mention"));
+  if (is_span) {
+    ck_assert_msg(json_is_array(v) && json_array_size(v) == 2, "%s", path);
+    long long s = json_integer_value(json_array_get(v, 0));
+    long long e = json_integer_value(json_array_get(v, 1));
+    ck_assert_msg(0 <= s && s <= e && e <= bytes,
+                  "%s: span [%lld, %lld) outside the input of %lld bytes",
+                  path, s, e, bytes);
+    return;
+  }
+  char sub[512];
+  if (json_is_object(v)) {
+    const char *k;
+    json_t *c;
+    json_object_foreach(v, k, c) {
+      snprintf(sub, sizeof sub, "%s/%s", path, k);
+      assert_spans_in_input(c, k, bytes, sub);
+    }
+  } else if (json_is_array(v)) {
+    /* Items of "mentions" and "spans" are spans. */
+    const char *item = key && (!strcmp(key, "mentions") || !strcmp(key, "spans"))
+                           ? "span"
+                           : NULL;
+    size_t i;
+    json_t *c;
+    json_array_foreach(v, i, c) {
+      snprintf(sub, sizeof sub, "%s/%zu", path, i);
+      assert_spans_in_input(c, item, bytes, sub);
+    }
+  }
+}
+
+static void sha256_hex(const char *data, size_t len, char out[65]) {
+  unsigned char md[EVP_MAX_MD_SIZE];
+  unsigned n = 0;
+  ck_assert(EVP_Digest(data, len, md, &n, EVP_sha256(), NULL) == 1);
+  ck_assert_uint_eq(n, 32);
+  for (unsigned i = 0; i < n; i++)
+    snprintf(out + 2 * i, 3, "%02x", md[i]);
+}
+
+/* The checks every emitted JSON frame of file `path` passes. */
+static void assert_frame_of(json_t *j, const char *path) {
+  assert_schema_valid(j, path);
+  size_t len;
+  char *data = harness_read(path, &len);
+  ck_assert_ptr_nonnull(data);
+  char sha[65];
+  sha256_hex(data, len, sha);
+  assert_jstr(j, "source/path", path);
+  assert_jint(j, "source/bytes", (long long)len);
+  assert_jstr(j, "source/sha256", sha);
+  assert_spans_in_input(j, NULL, (long long)len, "");
+  free(data);
+}
+
+static char **corpus;
+static size_t ncorpus;
+
+static void load_corpus(void) {
+  if (!corpus)
+    ncorpus = harness_corpus(&corpus);
+  ck_assert_msg(ncorpus >= 4, "expected the corpus in %s/corpus, found %zu",
+                harness_shared(), ncorpus);
+}
+
+START_TEST(cli_schema) {
+  static const struct {
+    const char *name, *file;
+  } cases[] = {{"json", "emit/schema/frame.schema.json"},
+               {"xml", "emit/schema/frame.xsd"}};
+  for (size_t i = 0; i < 2; i++) {
+    const char *argv[] = {"schema", cases[i].name, NULL};
+    run r = cli(argv, NULL, 0);
+    ck_assert_int_eq(r.rc, 0);
+    size_t len;
+    char *want = root_file(cases[i].file, &len);
+    ck_assert_uint_eq(r.outlen, len);
+    ck_assert_msg(memcmp(r.out, want, len) == 0,
+                  "cchc schema %s differs from %s", cases[i].name,
+                  cases[i].file);
+    ck_assert_str_eq(r.err, "");
+    free(want);
+    run_free(&r);
+  }
+  const char *none[] = {"schema", NULL};
+  run r = cli(none, NULL, 0);
+  ck_assert_int_eq(r.rc, 2);
+  ck_assert_uint_eq(r.outlen, 0);
+  run_free(&r);
+  const char *yaml[] = {"schema", "yaml", NULL};
+  r = cli(yaml, NULL, 0);
+  ck_assert_int_eq(r.rc, 2);
+  ck_assert_ptr_nonnull(strstr(r.err, "cchc: schema: unknown schema 'yaml'"));
+  run_free(&r);
+  const char *help[] = {"schema", "--help", NULL};
+  r = cli(help, NULL, 0);
+  ck_assert_int_eq(r.rc, 0);
+  ck_assert_ptr_nonnull(strstr(r.out, "usage: cchc schema"));
+  run_free(&r);
+}
+END_TEST
+
+/* Every corpus file: JSON valid against the schema, spans in the input,
+ * source record right; XML valid against the XSD with the same content. */
+START_TEST(cli_corpus_json_and_xml) {
+  load_corpus();
+  const char *path = corpus[_i];
+  const char *argv_json[] = {"extract", "-f", "json", path, NULL};
+  run r = cli(argv_json, NULL, 0);
+  ck_assert_msg(r.rc == 0, "%s: exit %d\n%s", path, r.rc, r.err);
+  ck_assert_str_eq(r.err, "");
+  json_t *j = parse_json(r.out);
+  assert_frame_of(j, path);
+  run_free(&r);
+
+  const char *argv_xml[] = {"extract", "-f", "xml", path, NULL};
+  r = cli(argv_xml, NULL, 0);
+  ck_assert_msg(r.rc == 0, "%s: exit %d\n%s", path, r.rc, r.err);
+  xmlDoc *doc = parse_xml(r.out, r.outlen);
+  assert_xsd_valid(doc, path);
+  xml_same_as_json(xmlDocGetRootElement(doc), j, "", true);
+  xmlFreeDoc(doc);
+  run_free(&r);
+  json_decref(j);
+}
+END_TEST
+
+/* The whole corpus in one stream: jsonl one line per file, csv one BOM,
+ * one header and one row per target. */
+START_TEST(cli_corpus_streams) {
+  load_corpus();
+  const char **argv = calloc(ncorpus + 4, sizeof *argv);
+  argv[0] = "extract";
+  argv[1] = "-f";
+  argv[2] = "jsonl";
+  for (size_t i = 0; i < ncorpus; i++)
+    argv[3 + i] = corpus[i];
+  run r = cli(argv, NULL, 0);
+  ck_assert_msg(r.rc == 0, "exit %d\n%s", r.rc, r.err);
+  ck_assert_uint_eq(count_substr(r.out, r.outlen, "\n"), ncorpus);
+  size_t targets = 0;
+  char *save = NULL;
+  size_t k = 0;
+  for (char *line = strtok_r(r.out, "\n", &save); line;
+       line = strtok_r(NULL, "\n", &save), k++) {
+    json_t *j = parse_json(line);
+    assert_frame_of(j, corpus[k]);
+    targets += json_array_size(jat(j, "targets"));
+    json_decref(j);
+  }
+  ck_assert_uint_eq(k, ncorpus);
+  run_free(&r);
+
+  argv[2] = "csv";
+  r = cli(argv, NULL, 0);
+  ck_assert_msg(r.rc == 0, "exit %d\n%s", r.rc, r.err);
+  ck_assert_msg(r.outlen >= 3 && !memcmp(r.out, BOM, 3), "no BOM");
+  ck_assert_uint_eq(count_substr(r.out, r.outlen, BOM), 1);
+  csv_table t = csv_read(r.out + 3, r.outlen - 3);
+  ck_assert_uint_ge(t.n, 1);
+  ck_assert(is_header(&t.rows[0]));
+  ck_assert_uint_eq(t.n - 1, targets);
+  for (size_t i = 1; i < t.n; i++) {
+    ck_assert_uint_eq(t.rows[i].n, NCSV);
+    ck_assert_msg(!is_header(&t.rows[i]), "header repeated at row %zu", i);
+    ck_assert_ptr_nonnull(t.rows[i].f[0]); /* source path */
+    ck_assert_ptr_nonnull(t.rows[i].f[3]); /* target id */
+    ck_assert_ptr_nonnull(t.rows[i].f[9]); /* value */
+  }
+  csv_table_free(&t);
+  run_free(&r);
+  free(argv);
+}
+END_TEST
+
+/* A bad input in the middle of a batch is reported; the others are still
+ * written; the exit code is 1.  In every format. */
+START_TEST(cli_batch_with_bad_middle) {
+  char *indir = make_dir("batch-in");
+  char *a = in_dir(indir, "a.txt"), *b = in_dir(indir, "b.txt"),
+       *c = in_dir(indir, "c.txt");
+  write_file(a, GOOD_PLAN, sizeof GOOD_PLAN - 1);
+  write_file(b, BAD_PLAN, sizeof BAD_PLAN - 1);
+  write_file(c, GOOD_PLAN, sizeof GOOD_PLAN - 1);
+
+  const char *jsonl[] = {"extract", "-f", "jsonl", a, b, c, NULL};
+  run r = cli(jsonl, NULL, 0);
+  ck_assert_int_eq(r.rc, 1);
+  assert_report(r.err, b, 2, "invalid UTF-8");
+  ck_assert_uint_eq(count_substr(r.out, r.outlen, "\n"), 2);
+  char *nl = strchr(r.out, '\n');
+  *nl = '\0';
+  json_t *j = parse_json(r.out);
+  assert_frame_of(j, a);
+  json_decref(j);
+  j = parse_json(nl + 1);
+  assert_frame_of(j, c);
+  json_decref(j);
+  run_free(&r);
+
+  const char *csv[] = {"extract", "-f", "csv", a, b, c, NULL};
+  r = cli(csv, NULL, 0);
+  ck_assert_int_eq(r.rc, 1);
+  assert_report(r.err, b, 2, "invalid UTF-8");
+  ck_assert_uint_eq(count_substr(r.out, r.outlen, BOM), 1);
+  csv_table t = csv_read(r.out + 3, r.outlen - 3);
+  ck_assert(is_header(&t.rows[0]));
+  for (size_t i = 1; i < t.n; i++) {
+    ck_assert_msg(!is_header(&t.rows[i]), "header repeated");
+    ck_assert_msg(!strcmp(t.rows[i].f[0], a) || !strcmp(t.rows[i].f[0], c),
+                  "row %zu from %s", i, t.rows[i].f[0]);
+  }
+  csv_table_free(&t);
+  run_free(&r);
+
+  static const char *const formats[] = {"json", "xml"};
+  for (size_t f = 0; f < 2; f++) {
+    char name[64];
+    snprintf(name, sizeof name, "batch-out-%s", formats[f]);
+    char *outdir = make_dir(name);
+    const char *argv[] = {"extract", "-f", formats[f], "-o", outdir,
+                          a,         b,    c,          NULL};
+    r = cli(argv, NULL, 0);
+    ck_assert_int_eq(r.rc, 1);
+    assert_report(r.err, b, 2, "invalid UTF-8");
+    ck_assert_uint_eq(r.outlen, 0);
+    run_free(&r);
+    char names[1024];
+    ck_assert_msg(dir_entries(outdir, names, sizeof names) == 2,
+                  "output directory has: %s", names);
+    snprintf(name, sizeof name, "b.%s", formats[f]);
+    char *ob = in_dir(outdir, name);
+    ck_assert_msg(!file_exists(ob), "%s written for the bad input", ob);
+    const char *good[] = {a, c};
+    for (size_t g = 0; g < 2; g++) {
+      snprintf(name, sizeof name, "%c.%s", g ? 'c' : 'a', formats[f]);
+      char *o = in_dir(outdir, name);
+      size_t len;
+      char *data = harness_read(o, &len);
+      ck_assert_msg(data != NULL, "%s not written", o);
+      if (f == 0) {
+        json_t *fj = parse_json(data);
+        assert_frame_of(fj, good[g]);
+        json_decref(fj);
+      } else {
+        xmlDoc *doc = parse_xml(data, len);
+        assert_xsd_valid(doc, o);
+        xmlFreeDoc(doc);
+      }
+      free(data);
+      free(o);
+    }
+    free(ob);
+    free(outdir);
+  }
+  free(a);
+  free(b);
+  free(c);
+  free(indir);
+}
+END_TEST
+
+/* -o into a directory that does not exist: exit 2, nothing created. */
+START_TEST(cli_output_dir_missing) {
+  char *dir = make_dir("missing");
+  char *in = in_dir(dir, "plan.txt");
+  write_file(in, GOOD_PLAN, sizeof GOOD_PLAN - 1);
+  char *out = in_dir(dir, "nowhere/out.json");
+  const char *argv[] = {"extract", "-o", out, in, NULL};
+  run r = cli(argv, NULL, 0);
+  ck_assert_int_eq(r.rc, 2);
+  ck_assert_msg(strstr(r.err, "cchc: ") && strstr(r.err, "nowhere/out.json"),
+                "stderr: %s", r.err);
+  ck_assert_uint_eq(r.outlen, 0);
+  run_free(&r);
+  const char *argv2[] = {"extract", "-f", "jsonl", "-o", out, in, in, NULL};
+  r = cli(argv2, NULL, 0);
+  ck_assert_int_eq(r.rc, 2);
+  run_free(&r);
+  char names[1024];
+  ck_assert_msg(dir_entries(dir, names, sizeof names) == 1,
+                "directory has: %s", names);
+  free(out);
+  free(in);
+  free(dir);
+}
+END_TEST
+
+/* A failing run never leaves a (half-written) output file, and leaves an
+ * existing one untouched; a good run replaces it. */
+START_TEST(cli_output_atomic) {
+  char *dir = make_dir("atomic");
+  char *bad = in_dir(dir, "bad.txt"), *out = in_dir(dir, "out.json");
+  write_file(bad, BAD_PLAN, sizeof BAD_PLAN - 1);
+  const char *argv[] = {"extract", "-o", out, bad, NULL};
+  run r = cli(argv, NULL, 0);
+  ck_assert_int_eq(r.rc, 1);
+  assert_report(r.err, bad, 2, "invalid UTF-8");
+  run_free(&r);
+  ck_assert_msg(!file_exists(out), "%s left behind", out);
+  char names[1024];
+  ck_assert_msg(dir_entries(dir, names, sizeof names) == 1,
+                "directory has: %s", names);
+
+  write_file(out, "old content\n", 12);
+  r = cli(argv, NULL, 0);
+  ck_assert_int_eq(r.rc, 1);
+  run_free(&r);
+  /* A stream where every input fails also leaves it alone. */
+  const char *argv2[] = {"extract", "-f", "jsonl", "-o", out, bad, bad, NULL};
+  r = cli(argv2, NULL, 0);
+  ck_assert_int_eq(r.rc, 1);
+  run_free(&r);
+  char *d = harness_read(out, NULL);
+  ck_assert_ptr_nonnull(d);
+  ck_assert_str_eq(d, "old content\n");
+  free(d);
+  ck_assert_msg(dir_entries(dir, names, sizeof names) == 2,
+                "directory has: %s", names);
+
+  write_file(bad, GOOD_PLAN, sizeof GOOD_PLAN - 1);
+  r = cli(argv, NULL, 0);
+  ck_assert_msg(r.rc == 0, "exit %d\n%s", r.rc, r.err);
+  ck_assert_uint_eq(r.outlen, 0);
+  run_free(&r);
+  d = harness_read(out, NULL);
+  ck_assert_ptr_nonnull(d);
+  json_t *j = parse_json(d);
+  assert_frame_of(j, bad);
+  json_decref(j);
+  free(d);
+  ck_assert_msg(dir_entries(dir, names, sizeof names) == 2,
+                "directory has: %s", names);
+  free(bad);
+  free(out);
+  free(dir);
+}
+END_TEST
+
+START_TEST(cli_usage_errors) {
+  char *dir = make_dir("usage");
+  char *a = in_dir(dir, "a.txt"), *b = in_dir(dir, "b.txt");
+  write_file(a, GOOD_PLAN, sizeof GOOD_PLAN - 1);
+  write_file(b, GOOD_PLAN, sizeof GOOD_PLAN - 1);
+
+  /* json or xml with two inputs and no -o: suggest jsonl. */
+  const char *json2[] = {"extract", a, b, NULL};
+  run r = cli(json2, NULL, 0);
+  ck_assert_int_eq(r.rc, 2);
+  ck_assert_uint_eq(r.outlen, 0);
+  ck_assert_msg(strstr(r.err, "cchc: ") && strstr(r.err, "jsonl"),
+                "stderr: %s", r.err);
+  run_free(&r);
+  const char *xml2[] = {"extract", "-f", "xml", a, b, NULL};
+  r = cli(xml2, NULL, 0);
+  ck_assert_int_eq(r.rc, 2);
+  ck_assert_uint_eq(r.outlen, 0);
+  run_free(&r);
+  /* ... or -o naming a file. */
+  char *file = in_dir(dir, "out.json");
+  const char *json2o[] = {"extract", "-o", file, a, b, NULL};
+  r = cli(json2o, NULL, 0);
+  ck_assert_int_eq(r.rc, 2);
+  ck_assert_ptr_nonnull(strstr(r.err, "directory"));
+  run_free(&r);
+  ck_assert(!file_exists(file));
+  /* Two inputs that would overwrite each other's output. */
+  char *sub = in_dir(dir, "sub");
+  ck_assert_int_eq(mkdir(sub, 0700), 0);
+  char *a2 = in_dir(sub, "a.txt");
+  write_file(a2, GOOD_PLAN, sizeof GOOD_PLAN - 1);
+  const char *clash[] = {"extract", "-o", sub, a, a2, NULL};
+  r = cli(clash, NULL, 0);
+  ck_assert_int_eq(r.rc, 2);
+  ck_assert_ptr_nonnull(strstr(r.err, "a.json"));
+  run_free(&r);
+  char names[1024];
+  ck_assert_uint_eq(dir_entries(sub, names, sizeof names), 1);
+  /* A stream format with -o naming a directory. */
+  const char *csvdir[] = {"extract", "-f", "csv", "-o", sub, a, NULL};
+  r = cli(csvdir, NULL, 0);
+  ck_assert_int_eq(r.rc, 2);
+  run_free(&r);
+  /* Unknown format, option, encoding, rules directory. */
+  const char *yaml[] = {"extract", "-f", "yaml", a, NULL};
+  r = cli(yaml, NULL, 0);
+  ck_assert_int_eq(r.rc, 2);
+  ck_assert_ptr_nonnull(strstr(r.err, "unknown format 'yaml'"));
+  run_free(&r);
+  const char *opt[] = {"extract", "--frobnicate", a, NULL};
+  r = cli(opt, NULL, 0);
+  ck_assert_int_eq(r.rc, 2);
+  run_free(&r);
+  const char *enc[] = {"extract", "--encoding", "latin-9", a, NULL};
+  r = cli(enc, NULL, 0);
+  ck_assert_int_eq(r.rc, 2);
+  run_free(&r);
+  char *norules = in_dir(dir, "no-rules");
+  const char *rules[] = {"extract", "--rules", norules, a, NULL};
+  r = cli(rules, NULL, 0);
+  ck_assert_int_eq(r.rc, 2);
+  ck_assert_uint_eq(r.outlen, 0);
+  ck_assert_ptr_nonnull(strstr(r.err, "cchc: "));
+  run_free(&r);
+  /* Help. */
+  const char *help[] = {"extract", "--help", NULL};
+  r = cli(help, NULL, 0);
+  ck_assert_int_eq(r.rc, 0);
+  ck_assert_ptr_nonnull(strstr(r.out, "usage: cchc extract"));
+  ck_assert_ptr_nonnull(strstr(r.out, "jsonl"));
+  ck_assert_ptr_nonnull(strstr(r.out, "csv"));
+  run_free(&r);
+  free(norules);
+  free(a2);
+  free(sub);
+  free(file);
+  free(a);
+  free(b);
+  free(dir);
+}
+END_TEST
+
+/* Standard input: path null, the rest as for a file; -o DIR with one json
+ * input writes DIR/NAME.json. */
+START_TEST(cli_stdin_and_single_dir) {
+  const char *argv[] = {"extract", NULL};
+  run r = cli(argv, GOOD_PLAN, sizeof GOOD_PLAN - 1);
+  ck_assert_msg(r.rc == 0, "exit %d\n%s", r.rc, r.err);
+  json_t *j = parse_json(r.out);
+  assert_schema_valid(j, "<stdin>");
+  assert_jnull(j, "source/path");
+  assert_jint(j, "source/bytes", (long long)(sizeof GOOD_PLAN - 1));
+  assert_spans_in_input(j, NULL, (long long)(sizeof GOOD_PLAN - 1), "");
+  json_decref(j);
+  run_free(&r);
+
+  const char *bad[] = {"extract", "-f", "xml", NULL};
+  r = cli(bad, BAD_PLAN, sizeof BAD_PLAN - 1);
+  ck_assert_int_eq(r.rc, 1);
+  ck_assert_uint_eq(r.outlen, 0);
+  assert_report(r.err, "<stdin>", 2, "invalid UTF-8");
+  run_free(&r);
+
+  char *dir = make_dir("single");
+  char *in = in_dir(dir, "kế hoạch.v2.txt");
+  write_file(in, GOOD_PLAN, sizeof GOOD_PLAN - 1);
+  char *outdir = make_dir("single-out");
+  const char *one[] = {"extract", "-f", "xml", "-o", outdir, in, NULL};
+  r = cli(one, NULL, 0);
+  ck_assert_msg(r.rc == 0, "exit %d\n%s", r.rc, r.err);
+  run_free(&r);
+  char *o = in_dir(outdir, "kế hoạch.v2.xml");
+  size_t len;
+  char *data = harness_read(o, &len);
+  ck_assert_msg(data != NULL, "%s not written", o);
+  xmlDoc *doc = parse_xml(data, len);
+  assert_xsd_valid(doc, o);
+  xmlFreeDoc(doc);
+  free(data);
+  free(o);
+  free(outdir);
+  free(in);
+  free(dir);
+}
+END_TEST
+
+int main(void) {
+  Suite *s = suite_create("emit");
+
+  TCase *tc = tcase_create("formats");
+  tcase_add_test(tc, json_exact_values);
+  tcase_add_test(tc, jsonl_one_line);
+  tcase_add_test(tc, json_validates_against_schema);
+  tcase_add_test(tc, json_schema_rejects_broken_frames);
+  tcase_add_test(tc, schema_text_matches_published_files);
+  tcase_add_test(tc, xml_validates_and_matches_json);
+  tcase_add_test(tc, xsd_rejects_broken_documents);
+  tcase_add_test(tc, csv_parses_back);
+  tcase_add_test(tc, number_text);
+  tcase_add_test(tc, format_names);
+  tcase_add_test(tc, inconsistent_frames_rejected);
+  tcase_add_test(tc, bad_strings_replaced);
+  suite_add_tcase(s, tc);
+
+  tc = tcase_create("cli");
+  tcase_set_timeout(tc, 300);
+  tcase_add_test(tc, cli_schema);
+  /* One test per corpus file (at least one, which fails when the corpus
+   * is missing). */
+  ncorpus = harness_corpus(&corpus);
+  tcase_add_loop_test(tc, cli_corpus_json_and_xml, 0,
+                      (int)(ncorpus ? ncorpus : 1));
+  tcase_add_test(tc, cli_corpus_streams);
+  tcase_add_test(tc, cli_batch_with_bad_middle);
+  tcase_add_test(tc, cli_output_dir_missing);
+  tcase_add_test(tc, cli_output_atomic);
+  tcase_add_test(tc, cli_usage_errors);
+  tcase_add_test(tc, cli_stdin_and_single_dir);
+  suite_add_tcase(s, tc);
+
+  int rc = harness_run(s);
+  harness_free_list(corpus, ncorpus);
+  return rc;
+}
