@@ -417,6 +417,12 @@ static cchc_status parse_rules_file(cchc_rules *rs, const char *path,
       st = fail_line(err, path, line, "NUL byte in rules file");
       break;
     }
+    for (size_t k = 0; k < n;)
+      if (cchc_utf8_next(p, n, &k) < 0) {
+        st = fail_line(err, path, line, "invalid UTF-8 in rules file");
+        break;
+      }
+    if (st != CCHC_OK) break;
     char *raw = p;
     p = nl ? nl + 1 : data + len;
     size_t tn = n;
@@ -665,7 +671,10 @@ pcre2_match_data *rules_match_data(const cchc_rules *rs) {
 
 bool rule_exec(const rule *r, const char *s, size_t len, size_t start,
                pcre2_match_data *md) {
-  int rc = pcre2_match(r->code, (PCRE2_SPTR)s, len, start, 0, md, NULL);
+  /* Subjects are canonical text or examples, both checked UTF-8 already;
+   * re-checking the whole subject on every call would be quadratic. */
+  int rc = pcre2_match(r->code, (PCRE2_SPTR)s, len, start, PCRE2_NO_UTF_CHECK,
+                       md, NULL);
   return rc > 0;
 }
 

@@ -33,11 +33,21 @@ static const char *decimal_style(const char *num, size_t n) {
   return styles[dots - 1];
 }
 
+/* The area a heading names first: "... CHÍNH QUYỀN SỐ VÀ ÁP DỤNG ISO" is
+ * about digital government before ISO.  Rule order breaks ties. */
 static const char *heading_area(xctx *x, const rule **areas, size_t nareas,
                                 const char *s, size_t n) {
+  const char *best = NULL;
+  size_t best_at = n + 1;
   for (size_t i = 0; i < nareas; i++)
-    if (rule_exec(areas[i], s, n, 0, x->md)) return rule_attr(areas[i], "area");
-  return NULL;
+    if (rule_exec(areas[i], s, n, 0, x->md)) {
+      size_t at = pcre2_get_ovector_pointer(x->md)[0];
+      if (at < best_at) {
+        best_at = at;
+        best = rule_attr(areas[i], "area");
+      }
+    }
+  return best;
 }
 
 cchc_status extract_sections(xctx *x) {
@@ -58,8 +68,9 @@ cchc_status extract_sections(xctx *x) {
     size_t n = ln->end - ln->start;
     const rule *hit = NULL;
     for (size_t i = 0; i < nmarks && !hit; i++) {
-      if (in_appendix && !rule_attr(marks[i], "table") &&
-          strcmp(marker_of(marks[i]), "appendix"))
+      const char *table = rule_attr(marks[i], "table");
+      if (in_appendix ? !table && strcmp(marker_of(marks[i]), "appendix")
+                      : table && !strcmp(table, "only"))
         continue;
       if (rule_exec(marks[i], s, n, 0, x->md)) hit = marks[i];
     }

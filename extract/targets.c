@@ -1,3 +1,378 @@
-/* targets.c: being written. */
+/* targets.c: quantified commitments (percentages and counts).
+ *
+ * Every pattern is in rules/targets.rules (groups target., nontarget.,
+ * clause., cell., subject.) and rules/indicators.rules (indicator.); this
+ * file only orchestrates:
+ *
+ * 1. Blocks.  A block is a canonical line, or several when the next lines
+ *    continue it (the scattered cells of an appendix table: "1.7. Tối thiểu
+ *    80%" / "TTHC có yêu cầu ...").  The cell.* rules decide; a section
+ *    heading never absorbs the line after it.
+ * 2. Candidates.  Every target.* rule runs over the block; a number keeps the
+ *    first rule (file order) whose match covers it, so "tối thiểu 98%"
+ *    beats the bare "98%".  A candidate whose number lies in a nontarget.*
+ *    match (a citation, a date, "Đề án 06", "tốc độ trên 01 Gb/s") is
+ *    dropped.
+ * 3. Clauses.  clause.* role=end matches cut the block; two targets left in
+ *    one clause are parted at the last list separator (", ", " và ") before
+ *    the second one, or before the subject opener ("tỷ lệ ...") that leads
+ *    to it; without a separator they share the clause.
+ * 4. Fields.  subject from subject.* (after the quantity, else before it);
+ *    indicator from the first indicator.* rule matching the clause; area
+ *    from the section, else from the indicator's taxonomy entry. */
 #include "extract.h"
-cchc_status extract_targets(xctx *x) { (void)x; return CCHC_OK; }
+
+#include <stdlib.h>
+#include <string.h>
+
+enum { MAX_RULES = 128 };
+
+typedef struct rule_set {
+  const rule *r[MAX_RULES];
+  size_t n;
+} rule_set;
+
+/* Rules of a group, optionally only those with `set: role=ROLE`. */
+static void select_rules(const cchc_rules *rs, const char *prefix,
+                         const char *role, rule_set *out) {
+  const rule *all[MAX_RULES];
+  size_t n = rules_select(rs, prefix, all, MAX_RULES);
+  if (n > MAX_RULES) n = MAX_RULES;
+  out->n = 0;
+  for (size_t i = 0; i < n; i++) {
+    const char *r = rule_attr(all[i], "role");
+    if (!role || (r && !strcmp(r, role))) out->r[out->n++] = all[i];
+  }
+}
+
+typedef struct tctx {
+  xctx *x;
+  rule_set targets, nontargets, ends, lists, openers;
+  rule_set cell_new, cell_closed, cell_open, cell_continue;
+  rule_set subj_after, subj_before, indicators;
+} tctx;
+
+/* Does any rule of `set` match s[0..n)? */
+static bool any_match(tctx *t, const rule_set *set, const char *s, size_t n) {
+  for (size_t i = 0; i < set->n; i++)
+    if (rule_exec(set->r[i], s, n, 0, t->x->md)) return true;
+  return false;
+}
+
+/* Where to search next after a match [a, b) of s[0..n): its end, or past one
+ * character after an empty match. */
+static size_t next_pos(const char *s, size_t n, size_t pos, size_t b) {
+  if (b > pos) return b;
+  pos++;
+  while (pos < n && ((unsigned char)s[pos] & 0xC0) == 0x80) pos++;
+  return pos;
+}
+
+static void group0(pcre2_match_data *md, size_t *s, size_t *e) {
+  PCRE2_SIZE *ov = pcre2_get_ovector_pointer(md);
+  *s = ov[0];
+  *e = ov[1];
+}
+
+/* ---- 1. blocks ------------------------------------------------------------ */
+
+static bool is_heading_line(const xctx *x, size_t li) {
+  int sec = x->lines[li].section;
+  return sec >= 0 && x->f->sections[sec].body_start == x->lines[li].start;
+}
+
+/* Does line `next` continue the block whose last line is `last`? */
+static bool joins(tctx *t, size_t last, size_t next) {
+  const xctx *x = t->x;
+  if (is_heading_line(x, last) || is_heading_line(x, next)) return false;
+  const xline *a = &x->lines[last], *b = &x->lines[next];
+  const char *as = x->s + a->start, *bs = x->s + b->start;
+  size_t an = a->end - a->start, bn = b->end - b->start;
+  if (!an || !bn) return false;
+  if (any_match(t, &t->cell_closed, as, an)) return false;
+  if (any_match(t, &t->cell_new, bs, bn)) return false;
+  return any_match(t, &t->cell_open, as, an) ||
+         any_match(t, &t->cell_continue, bs, bn);
+}
+
+/* ---- 2. candidates ---------------------------------------------------------- */
+
+typedef struct cand {
+  size_t ms, me; /* whole match, block offsets */
+  size_t vs, ve; /* value */
+  size_t xs, xe; /* max value of a range, or 0,0 */
+  const rule *r;
+  size_t cs, ce; /* clause */
+  bool dropped;
+} cand;
+
+typedef struct cands {
+  cand *v;
+  size_t n, cap;
+} cands;
+
+static bool push_cand(cands *c, const cand *k) {
+  if (c->n == c->cap) {
+    size_t cap = c->cap ? c->cap * 2 : 16;
+    cand *p = realloc(c->v, cap * sizeof *p);
+    if (!p) return false;
+    c->v = p;
+    c->cap = cap;
+  }
+  c->v[c->n++] = *k;
+  return true;
+}
+
+static bool overlaps(size_t s1, size_t e1, size_t s2, size_t e2) {
+  return s1 < e2 && s2 < e1;
+}
+
+static int cmp_cand(const void *a, const void *b) {
+  const cand *x = a, *y = b;
+  return x->vs < y->vs ? -1 : x->vs > y->vs;
+}
+
+static bool find_candidates(tctx *t, const char *s, size_t n, cands *out) {
+  pcre2_match_data *md = t->x->md;
+  for (size_t i = 0; i < t->targets.n; i++) {
+    const rule *r = t->targets.r[i];
+    size_t pos = 0;
+    while (pos <= n && rule_exec(r, s, n, pos, md)) {
+      cand k = {.r = r};
+      group0(md, &k.ms, &k.me);
+      pos = next_pos(s, n, pos, k.me);
+      if (!rule_group(r, md, "value", &k.vs, &k.ve)) continue;
+      rule_group(r, md, "max", &k.xs, &k.xe);
+      if (k.ms > k.vs) k.ms = k.vs; /* \K after the value: keep it covered */
+      bool taken = false;
+      for (size_t j = 0; j < out->n && !taken; j++)
+        taken = overlaps(k.ms, k.me, out->v[j].ms, out->v[j].me);
+      if (!taken && !push_cand(out, &k)) return false;
+    }
+  }
+  /* Numbers that are not targets. */
+  for (size_t i = 0; i < t->nontargets.n && out->n; i++) {
+    const rule *r = t->nontargets.r[i];
+    size_t pos = 0;
+    while (pos <= n && rule_exec(r, s, n, pos, md)) {
+      size_t a, b;
+      group0(md, &a, &b);
+      pos = next_pos(s, n, pos, b);
+      for (size_t j = 0; j < out->n; j++)
+        if (overlaps(out->v[j].vs, out->v[j].ve, a, b)) out->v[j].dropped = true;
+    }
+  }
+  size_t k = 0;
+  for (size_t j = 0; j < out->n; j++)
+    if (!out->v[j].dropped) out->v[k++] = out->v[j];
+  out->n = k;
+  if (out->n > 1) qsort(out->v, out->n, sizeof *out->v, cmp_cand);
+  return true;
+}
+
+/* ---- 3. clauses ------------------------------------------------------------- */
+
+typedef struct cut {
+  size_t s, e;
+} cut;
+
+typedef struct cuts {
+  cut *v;
+  size_t n, cap;
+} cuts;
+
+static bool collect(tctx *t, const rule_set *set, const char *s, size_t n,
+                    cuts *out) {
+  out->n = 0;
+  for (size_t i = 0; i < set->n; i++) {
+    size_t pos = 0;
+    while (pos <= n && rule_exec(set->r[i], s, n, pos, t->x->md)) {
+      cut c;
+      group0(t->x->md, &c.s, &c.e);
+      pos = next_pos(s, n, pos, c.e);
+      if (out->n == out->cap) {
+        size_t cap = out->cap ? out->cap * 2 : 16;
+        cut *p = realloc(out->v, cap * sizeof *p);
+        if (!p) return false;
+        out->v = p;
+        out->cap = cap;
+      }
+      out->v[out->n++] = c;
+    }
+  }
+  return true;
+}
+
+static void set_clauses(cands *c, const cuts *ends, const cuts *lists,
+                        const cuts *openers, size_t n) {
+  for (size_t i = 0; i < c->n; i++) {
+    cand *k = &c->v[i];
+    k->cs = 0;
+    k->ce = n;
+    for (size_t j = 0; j < ends->n; j++) {
+      const cut *e = &ends->v[j];
+      if (e->e <= k->ms && e->e > k->cs) k->cs = e->e;
+      if (e->s >= k->me && e->s < k->ce) k->ce = e->s;
+    }
+  }
+  /* Two targets in one clause: part them. */
+  for (size_t i = 0; i + 1 < c->n; i++) {
+    cand *a = &c->v[i], *b = &c->v[i + 1];
+    if (a->cs != b->cs || a->me > b->ms) continue;
+    size_t limit = b->ms;
+    for (size_t j = 0; j < openers->n; j++)
+      if (openers->v[j].s >= a->me && openers->v[j].s < limit)
+        limit = openers->v[j].s;
+    const cut *sep = NULL;
+    for (size_t j = 0; j < lists->n; j++) {
+      const cut *l = &lists->v[j];
+      if (l->s >= a->me && l->e <= limit && (!sep || l->s > sep->s)) sep = l;
+    }
+    if (!sep) continue; /* "01 hội nghị ... cho 100% cán bộ": one clause */
+    a->ce = sep->s;
+    b->cs = sep->e;
+  }
+}
+
+/* ---- 4. fields -------------------------------------------------------------- */
+
+static bool is_trim(char c) {
+  return c == ' ' || c == '\n' || c == '\t' || c == ',' || c == ';' ||
+         c == '.' || c == ':';
+}
+
+/* Copy s[a..b) into the frame, trimmed, with line breaks as spaces. */
+static const char *flat(cchc_frame *f, const char *s, size_t a, size_t b) {
+  while (a < b && (s[a] == ' ' || s[a] == '\n' || s[a] == '\t' ||
+                   s[a] == ',' || s[a] == ';'))
+    a++;
+  while (b > a && is_trim(s[b - 1])) b--;
+  char *p = frame_alloc(f, b - a + 1);
+  if (!p) return NULL;
+  for (size_t i = a; i < b; i++) p[i - a] = s[i] == '\n' ? ' ' : s[i];
+  p[b - a] = '\0';
+  return p;
+}
+
+static const char *subject_of(tctx *t, const char *s, const cand *k) {
+  pcre2_match_data *md = t->x->md;
+  size_t a, b;
+  for (size_t i = 0; i < t->subj_after.n; i++) {
+    const rule *r = t->subj_after.r[i];
+    if (k->me <= k->ce && rule_exec(r, s + k->me, k->ce - k->me, 0, md) &&
+        rule_group(r, md, "subject", &a, &b) && b > a)
+      return flat(t->x->f, s + k->me, a, b);
+  }
+  for (size_t i = 0; i < t->subj_before.n; i++) {
+    const rule *r = t->subj_before.r[i];
+    if (k->cs <= k->ms && rule_exec(r, s + k->cs, k->ms - k->cs, 0, md) &&
+        rule_group(r, md, "subject", &a, &b) && b > a)
+      return flat(t->x->f, s + k->cs, a, b);
+  }
+  return NULL;
+}
+
+static const char *indicator_of(tctx *t, const char *text) {
+  if (!text) return NULL;
+  size_t n = strlen(text);
+  for (size_t i = 0; i < t->indicators.n; i++)
+    if (rule_exec(t->indicators.r[i], text, n, 0, t->x->md)) {
+      const char *key = rule_attr(t->indicators.r[i], "indicator");
+      return key && strcmp(key, "none") ? key : NULL;
+    }
+  return NULL;
+}
+
+/* "98,5" -> 98.5; a count may group thousands with dots ("1.000"). */
+static double number(const char *s, size_t n, bool count) {
+  char buf[32];
+  size_t k = 0;
+  for (size_t i = 0; i < n && k + 1 < sizeof buf; i++) {
+    char c = s[i];
+    if (c == ',' || c == '.') {
+      if (count) continue;
+      c = '.';
+    }
+    buf[k++] = c;
+  }
+  buf[k] = '\0';
+  return strtod(buf, NULL);
+}
+
+static cchc_status emit(tctx *t, size_t base, const char *s, const cand *k) {
+  xctx *x = t->x;
+  cchc_frame *f = x->f;
+  frame_target *tg = FRAME_PUSH(f, targets);
+  if (!tg) return cchc_fail(x->err, CCHC_ERR_NOMEM, "out of memory");
+  const char *unit = rule_attr(k->r, "measure");
+  bool count = unit && !strcmp(unit, "count");
+  tg->id = frame_printf(f, "t%zu", f->ntargets);
+  tg->section = x->lines[xline_at(x, base + k->vs)].section;
+  tg->comparator = rule_attr(k->r, "comparator");
+  tg->unit = unit;
+  tg->value = number(s + k->vs, k->ve - k->vs, count);
+  if (k->xe > k->xs) {
+    tg->value_max = number(s + k->xs, k->xe - k->xs, count);
+    tg->has_value_max = true;
+  }
+  tg->text = flat(f, s, k->cs, k->ce);
+  tg->subject = subject_of(t, s, k);
+  tg->indicator = indicator_of(t, tg->text);
+  tg->area = xsection_area(x, tg->section);
+  if (!tg->area && tg->indicator) {
+    const tax_indicator *ti = tax_find_indicator(x->rules, tg->indicator);
+    if (ti) tg->area = ti->area;
+  }
+  tg->span = xspan(x, base + k->ms, base + k->me);
+  tg->rule = k->r->id;
+  return f->failed ? cchc_fail(x->err, CCHC_ERR_NOMEM, "out of memory")
+                   : CCHC_OK;
+}
+
+cchc_status extract_targets(xctx *x) {
+  tctx t = {.x = x};
+  const cchc_rules *rs = x->rules;
+  select_rules(rs, "target.", NULL, &t.targets);
+  select_rules(rs, "nontarget.", NULL, &t.nontargets);
+  select_rules(rs, "clause.", "end", &t.ends);
+  select_rules(rs, "clause.", "list", &t.lists);
+  select_rules(rs, "clause.", "opener", &t.openers);
+  select_rules(rs, "cell.", "new", &t.cell_new);
+  select_rules(rs, "cell.", "closed", &t.cell_closed);
+  select_rules(rs, "cell.", "open", &t.cell_open);
+  select_rules(rs, "cell.", "continue", &t.cell_continue);
+  select_rules(rs, "subject.", "after", &t.subj_after);
+  select_rules(rs, "subject.", "before", &t.subj_before);
+  select_rules(rs, "indicator.", NULL, &t.indicators);
+  cands c = {0};
+  cuts ends = {0}, lists = {0}, openers = {0};
+  cchc_status st = CCHC_OK;
+  for (size_t li = 0; li < x->nlines && st == CCHC_OK;) {
+    size_t lj = li;
+    while (lj + 1 < x->nlines && joins(&t, lj, lj + 1)) lj++;
+    size_t base = x->lines[li].start;
+    const char *s = x->s + base;
+    size_t n = x->lines[lj].end - base;
+    li = lj + 1;
+    c.n = 0;
+    if (!find_candidates(&t, s, n, &c)) {
+      st = cchc_fail(x->err, CCHC_ERR_NOMEM, "out of memory");
+      break;
+    }
+    if (!c.n) continue;
+    if (!collect(&t, &t.ends, s, n, &ends) ||
+        !collect(&t, &t.lists, s, n, &lists) ||
+        !collect(&t, &t.openers, s, n, &openers)) {
+      st = cchc_fail(x->err, CCHC_ERR_NOMEM, "out of memory");
+      break;
+    }
+    set_clauses(&c, &ends, &lists, &openers, n);
+    for (size_t i = 0; i < c.n && st == CCHC_OK; i++)
+      st = emit(&t, base, s, &c.v[i]);
+  }
+  free(c.v);
+  free(ends.v);
+  free(lists.v);
+  free(openers.v);
+  return st;
+}

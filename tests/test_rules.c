@@ -115,6 +115,7 @@ static const struct {
     {"rule a.b\npattern: (?<v>x)\nyes: x => w=x\nno: y\n", 3, "no group"},
     {"rule a.b\npattern: x\nflags: sideways\n", 3, "unknown flag"},
     {"rule a.b\npattern: x\nno: x => v=1\n", 3, "cannot expect"},
+    {"rule a.b\npattern: x\nyes: \xff\xfe\n", 3, "invalid UTF-8"},
 };
 
 START_TEST(bad_rules_file_names_file_and_line) {

@@ -1,0 +1,652 @@
+/* test_extract_targets.c: targets (quantified commitments) extracted from
+ * hand-written plan sentences with the real rules in rules/: every
+ * comparator form, decimal comma, ranges, counts, two targets in one
+ * sentence, every kind of number that is not a target, the typos of real
+ * plans, a scattered appendix table; spans checked against the original
+ * bytes.  Then the whole corpus against the hand annotations in
+ * ../shared/gold: precision and recall of targets (value equal and texts
+ * overlapping after folding), comparator and indicator accuracy. */
+#define _GNU_SOURCE
+#include "harness.h"
+
+#include "../extract/frame.h"
+
+#include <jansson.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* ------------------------------------------------------------------ */
+/* Extraction of a hand-written text                                   */
+
+static cchc_rules *rules;
+
+static void load_rules(void) {
+  char dir[4096];
+  snprintf(dir, sizeof dir, "%s/rules", harness_root());
+  cchc_error err = {0};
+  cchc_status st = cchc_rules_load(dir, &rules, &err);
+  ck_assert_msg(st == CCHC_OK, "rules: %s:%u: %s", err.path, err.line,
+                err.message);
+}
+
+static void free_rules(void) {
+  cchc_rules_free(rules);
+  rules = NULL;
+}
+
+typedef struct doc {
+  const char *src; /* original input */
+  cchc_text *text;
+  cchc_frame *f;
+} doc;
+
+static doc extract(const char *src) {
+  doc d = {.src = src};
+  cchc_error err = {0};
+  size_t len = strlen(src);
+  ck_assert_int_eq(cchc_normalize(src, len, NULL, &d.text, &err), CCHC_OK);
+  cchc_status st = cchc_extract(rules, d.text, NULL, src, len, &d.f, &err);
+  ck_assert_msg(st == CCHC_OK, "extract: %s", err.message);
+  return d;
+}
+
+static void done(doc *d) {
+  cchc_frame_free(d->f);
+  cchc_text_free(d->text);
+}
+
+static const frame_target *tgt(const doc *d, size_t i) {
+  ck_assert_msg(i < d->f->ntargets, "target %zu of %zu", i, d->f->ntargets);
+  return &d->f->targets[i];
+}
+
+/* The original bytes of a target's span, white space folded to one space. */
+static char *span_text(const doc *d, const frame_target *t) {
+  ck_assert_uint_le(t->span.start, t->span.end);
+  ck_assert_uint_le(t->span.end, strlen(d->src));
+  char *s = malloc(t->span.end - t->span.start + 1);
+  size_t k = 0;
+  bool space = false;
+  for (size_t i = t->span.start; i < t->span.end; i++) {
+    char c = d->src[i];
+    if (c == ' ' || c == '\n' || c == '\r' || c == '\t') {
+      space = k > 0;
+      continue;
+    }
+    if (space) s[k++] = ' ';
+    space = false;
+    s[k++] = c;
+  }
+  s[k] = '\0';
+  return s;
+}
+
+static void check_span(const doc *d, const frame_target *t, const char *want) {
+  char *got = span_text(d, t);
+  ck_assert_msg(!strcmp(got, want), "span reads '%s', expected '%s'", got,
+                want);
+  free(got);
+}
+
+static void check_str(const char *got, const char *want, const char *what) {
+  if (!want) {
+    ck_assert_msg(got == NULL, "%s is '%s', expected null", what, got);
+    return;
+  }
+  ck_assert_msg(got && !strcmp(got, want), "%s is '%s', expected '%s'", what,
+                got ? got : "(null)", want);
+}
+
+/* comparator, value, unit, indicator and span of one target */
+static void check(const doc *d, size_t i, const char *cmp, double value,
+                  const char *unit, const char *indicator, const char *span) {
+  const frame_target *t = tgt(d, i);
+  check_str(t->comparator, cmp, "comparator");
+  ck_assert_msg(fabs(t->value - value) < 1e-9, "value %g, expected %g",
+                t->value, value);
+  check_str(t->unit, unit, "unit");
+  check_str(t->indicator, indicator, "indicator");
+  if (strcmp(cmp, "range")) ck_assert(!t->has_value_max);
+  if (span) check_span(d, t, span);
+  ck_assert_ptr_nonnull(t->rule);
+  ck_assert_ptr_nonnull(t->text);
+  ck_assert_ptr_nonnull(t->id);
+}
+
+/* ------------------------------------------------------------------ */
+/* Comparators                                                          */
+
+START_TEST(comparator_min) {
+  doc d = extract("- Tỷ lệ giải quyết hồ sơ đúng hạn đạt tối thiểu 98%.\n");
+  ck_assert_uint_eq(d.f->ntargets, 1);
+  check(&d, 0, ">=", 98, "%", "tthc.dung_han", "tối thiểu 98%");
+  check_str(tgt(&d, 0)->subject, "Tỷ lệ giải quyết hồ sơ đúng hạn", "subject");
+  check_str(tgt(&d, 0)->text,
+            "- Tỷ lệ giải quyết hồ sơ đúng hạn đạt tối thiểu 98%", "text");
+  check_str(tgt(&d, 0)->id, "t1", "id");
+  check_str(tgt(&d, 0)->rule, "target.min", "rule");
+  done(&d);
+  /* "ít nhất", and a few words between the comparator and the number */
+  d = extract("- Số hóa kết quả giải quyết TTHC đạt tỷ lệ tối thiểu cấp xã "
+              "75% số hồ sơ tiếp nhận.\n- Tỷ lệ hồ sơ trực tuyến ít nhất là "
+              "60%.\n");
+  ck_assert_uint_eq(d.f->ntargets, 2);
+  check(&d, 0, ">=", 75, "%", "tthc.so_hoa", "tối thiểu cấp xã 75%");
+  check(&d, 1, ">=", 60, "%", "tthc.ho_so_truc_tuyen", "ít nhất là 60%");
+  done(&d);
+}
+END_TEST
+
+START_TEST(comparator_min_forms) {
+  doc d = extract("- Tỷ lệ giao dịch thanh toán trực tuyến đạt từ 80% trở lên.\n"
+                  "- Mức độ hài lòng của người dân không thấp hơn 90%.\n"
+                  "- Tỷ lệ cán bộ, công chức có trình độ đại học đạt 80% trở "
+                  "lên.\n");
+  ck_assert_uint_eq(d.f->ntargets, 3);
+  check(&d, 0, ">=", 80, "%", "tthc.thanh_toan_giao_dich", "từ 80% trở lên");
+  check(&d, 1, ">=", 90, "%", "tthc.hai_long", "không thấp hơn 90%");
+  check(&d, 2, ">=", 80, "%", "cong_vu.trinh_do", "80% trở lên");
+  done(&d);
+}
+END_TEST
+
+START_TEST(comparator_more) {
+  doc d = extract("- Trên 80% giao dịch không dùng tiền mặt.\n"
+                  "- Tỷ lệ giải quyết hồ sơ đúng hạn đạt trên 98%.\n"
+                  "- Tỷ lệ hồ sơ trực tuyến trên tổng số hồ sơ là 80%.\n");
+  ck_assert_uint_eq(d.f->ntargets, 3);
+  check(&d, 0, ">", 80, "%", "kinh_te_so.khong_tien_mat", "Trên 80%");
+  check(&d, 1, ">", 98, "%", "tthc.dung_han", "trên 98%");
+  /* "trên tổng số" is a preposition, not a comparator */
+  check(&d, 2, "=", 80, "%", "tthc.ho_so_truc_tuyen", "là 80%");
+  done(&d);
+}
+END_TEST
+
+START_TEST(comparator_max) {
+  doc d = extract("- Tỷ lệ hồ sơ giải quyết quá hạn không quá 2%.\n"
+                  "- Giảm tối đa 20% chi phí tuân thủ TTHC.\n"
+                  "- Tỷ lệ hồ sơ trễ hạn từ 1% trở xuống.\n");
+  ck_assert_uint_eq(d.f->ntargets, 3);
+  check(&d, 0, "<=", 2, "%", NULL, "không quá 2%");
+  check(&d, 1, "<=", 20, "%", "tthc.don_gian_hoa", "tối đa 20%");
+  check(&d, 2, "<=", 1, "%", NULL, "1% trở xuống");
+  done(&d);
+}
+END_TEST
+
+START_TEST(comparator_range) {
+  doc d = extract("- Mức độ hài lòng của người dân, doanh nghiệp đạt từ 95% "
+                  "-100%.\n- Tỷ lệ hồ sơ đúng hạn đạt 95-100%.\n");
+  ck_assert_uint_eq(d.f->ntargets, 2);
+  check(&d, 0, "range", 95, "%", "tthc.hai_long", "từ 95% -100%");
+  ck_assert(tgt(&d, 0)->has_value_max);
+  ck_assert(fabs(tgt(&d, 0)->value_max - 100) < 1e-9);
+  check(&d, 1, "range", 95, "%", NULL, "95-100%");
+  ck_assert(tgt(&d, 1)->has_value_max);
+  ck_assert(fabs(tgt(&d, 1)->value_max - 100) < 1e-9);
+  done(&d);
+}
+END_TEST
+
+START_TEST(comparator_eq) {
+  doc d = extract(
+      "- Tỷ lệ cung cấp dịch vụ công trực tuyến toàn trình trên tổng số "
+      "thủ tục hành chính có đủ điều kiện là 90%.\n"
+      "- 100% TTHC thuộc thẩm quyền giải quyết phải được rà soát, kịp thời "
+      "cập nhật công khai.\n"
+      "- Tăng cường việc gửi, nhận văn bản điện tử trên trục liên thông của "
+      "tỉnh đạt tỷ lệ 100%.\n");
+  ck_assert_uint_eq(d.f->ntargets, 3);
+  check(&d, 0, "=", 90, "%", "tthc.dvc_toan_trinh", "là 90%");
+  check(&d, 1, "=", 100, "%", "tthc.cong_khai", "100%");
+  check_str(tgt(&d, 1)->subject, "TTHC thuộc thẩm quyền giải quyết",
+            "subject");
+  check(&d, 2, "=", 100, "%", "cqs.van_ban_dien_tu", "đạt tỷ lệ 100%");
+  done(&d);
+}
+END_TEST
+
+START_TEST(decimal_comma) {
+  doc d = extract("- Mức độ hài lòng về giải quyết TTHC đạt 98,5%; tỷ lệ hồ "
+                  "sơ đúng hạn đạt tối thiểu 99.5%.\n");
+  ck_assert_uint_eq(d.f->ntargets, 2);
+  check(&d, 0, "=", 98.5, "%", "tthc.hai_long", "đạt 98,5%");
+  check(&d, 1, ">=", 99.5, "%", NULL, "tối thiểu 99.5%");
+  done(&d);
+}
+END_TEST
+
+/* A span that crosses a line break of the input still covers the
+ * comparator words and the number in the original bytes. */
+START_TEST(span_across_line_break) {
+  doc d = extract("- Tỷ lệ giải quyết hồ sơ đúng hạn đạt tối\nthiểu 98%.\n");
+  ck_assert_uint_eq(d.f->ntargets, 1);
+  check(&d, 0, ">=", 98, "%", "tthc.dung_han", "tối thiểu 98%");
+  done(&d);
+}
+END_TEST
+
+/* ------------------------------------------------------------------ */
+/* Counts                                                               */
+
+START_TEST(counts) {
+  doc d = extract(
+      "- Thực hiện đầy đủ 02 hoạt động theo dõi thi hành pháp luật.\n"
+      "- Phấn đấu trong năm tổ chức ít nhất 01 cuộc đối thoại của lãnh đạo "
+      "UBND xã với người dân, doanh nghiệp.\n"
+      "- Tăng cường công tác đối thoại với doanh nghiệp (phấn đấu 01 cuộc "
+      "trong năm).\n"
+      "- Phấn đấu ít nhất có 01 sáng kiến (hoặc giải pháp mới) về CCHC.\n"
+      "- Tổ chức 2 lớp tập huấn kỹ năng số cho cán bộ, công chức.\n");
+  ck_assert_uint_eq(d.f->ntargets, 5);
+  check(&d, 0, "=", 2, "count", "the_che.theo_doi_thi_hanh", "02");
+  check(&d, 1, ">=", 1, "count", "chi_dao.doi_thoai", "ít nhất 01");
+  check(&d, 2, "=", 1, "count", "chi_dao.doi_thoai", "01");
+  check(&d, 3, ">=", 1, "count", "chi_dao.sang_kien", "ít nhất có 01");
+  check(&d, 4, "=", 2, "count", "cqs.ky_nang_so", "2");
+  done(&d);
+  /* a count that starts its line (a "Chỉ tiêu" cell) is not an item number */
+  d = extract("01 sáng kiến về cải cách hành chính\n");
+  ck_assert_uint_eq(d.f->ntargets, 1);
+  check(&d, 0, "=", 1, "count", "chi_dao.sang_kien", "01");
+  done(&d);
+}
+END_TEST
+
+/* ------------------------------------------------------------------ */
+/* Two targets in one sentence                                          */
+
+START_TEST(two_in_one_sentence) {
+  doc d = extract(
+      "- Tỷ lệ giải quyết hồ sơ đúng hạn đạt tối thiểu 98%; tỷ lệ giao dịch "
+      "thanh toán trực tuyến đạt từ 80% trở lên.\n"
+      "- Mỗi ấp có 01 tổ công nghệ số cộng đồng và có ít nhất 01 điểm tư "
+      "vấn, hỗ trợ người dân sử dụng công nghệ số.\n"
+      "- Tối thiểu 80% thủ tục hành chính có yêu cầu nghĩa vụ tài chính, "
+      "được triển khai thanh toán trực tuyến, trong số đó, tỷ lệ giao dịch "
+      "thanh toán trực tuyến đạt 95%.\n"
+      "- Rà soát, đơn giản hóa TTHC nội bộ để cắt giảm 20% quy định và 20% "
+      "chi phí tuân thủ TTHC nội bộ.\n"
+      "- Tỷ lệ cung cấp dịch vụ công trực tuyến toàn trình là 90%. Tỷ lệ hồ "
+      "sơ trực tuyến trên tổng số hồ sơ là 80%.\n");
+  ck_assert_uint_eq(d.f->ntargets, 10);
+  check_str(tgt(&d, 0)->text,
+            "- Tỷ lệ giải quyết hồ sơ đúng hạn đạt tối thiểu 98%", "text");
+  check_str(tgt(&d, 1)->text,
+            "tỷ lệ giao dịch thanh toán trực tuyến đạt từ 80% trở lên", "text");
+  check(&d, 1, ">=", 80, "%", "tthc.thanh_toan_giao_dich", "từ 80% trở lên");
+  check_str(tgt(&d, 2)->text, "- Mỗi ấp có 01 tổ công nghệ số cộng đồng",
+            "text");
+  check(&d, 2, "=", 1, "count", "kinh_te_so.to_cong_nghe_so", "01");
+  check_str(tgt(&d, 3)->text,
+            "có ít nhất 01 điểm tư vấn, hỗ trợ người dân sử dụng công nghệ số",
+            "text");
+  check(&d, 3, ">=", 1, "count", NULL, "ít nhất 01");
+  check_str(tgt(&d, 4)->text,
+            "- Tối thiểu 80% thủ tục hành chính có yêu cầu nghĩa vụ tài chính, "
+            "được triển khai thanh toán trực tuyến",
+            "text");
+  check(&d, 4, ">=", 80, "%", "tthc.thanh_toan_trien_khai", "Tối thiểu 80%");
+  check_str(tgt(&d, 5)->text, "tỷ lệ giao dịch thanh toán trực tuyến đạt 95%",
+            "text");
+  check(&d, 5, "=", 95, "%", "tthc.thanh_toan_giao_dich", "đạt 95%");
+  check_str(tgt(&d, 6)->text,
+            "- Rà soát, đơn giản hóa TTHC nội bộ để cắt giảm 20% quy định",
+            "text");
+  check_str(tgt(&d, 7)->text, "20% chi phí tuân thủ TTHC nội bộ", "text");
+  check(&d, 6, "=", 20, "%", "tthc.don_gian_hoa", "20%");
+  check(&d, 7, "=", 20, "%", "tthc.don_gian_hoa", "20%");
+  check(&d, 8, "=", 90, "%", "tthc.dvc_toan_trinh", "là 90%");
+  check(&d, 9, "=", 80, "%", "tthc.ho_so_truc_tuyen", "là 80%");
+  check_str(tgt(&d, 9)->text,
+            "Tỷ lệ hồ sơ trực tuyến trên tổng số hồ sơ là 80%", "text");
+  done(&d);
+  /* no separator between the two: they share the clause */
+  d = extract("- Tổ chức 01 hội nghị tập huấn về CCHC cho 100% cán bộ, công "
+              "chức.\n");
+  ck_assert_uint_eq(d.f->ntargets, 2);
+  check(&d, 0, "=", 1, "count", NULL, "01");
+  check(&d, 1, "=", 100, "%", NULL, "100%");
+  check_str(tgt(&d, 0)->text, tgt(&d, 1)->text, "text");
+  check_str(tgt(&d, 0)->subject, "hội nghị tập huấn về CCHC", "subject");
+  check_str(tgt(&d, 1)->subject, "cán bộ, công chức", "subject");
+  done(&d);
+}
+END_TEST
+
+/* ------------------------------------------------------------------ */
+/* Numbers that are not targets                                         */
+
+static void expect_none(const char *src) {
+  doc d = extract(src);
+  ck_assert_msg(d.f->ntargets == 0, "'%s': %zu targets, first '%s' (%s)",
+                src, d.f->ntargets,
+                d.f->ntargets ? d.f->targets[0].text : "",
+                d.f->ntargets ? d.f->targets[0].rule : "");
+  done(&d);
+}
+
+START_TEST(not_citations_dates_names) {
+  expect_none("- Căn cứ Quyết định số 3183/QĐ-UBND ngày 09/9/2021 của UBND "
+              "tỉnh; Nghị định số 118/2025/NĐ-CP ngày 09/6/2025.\n");
+  expect_none("- Thực hiện Chương trình hành động số 07-CTr/ĐU ngày "
+              "01/12/2025; Kế hoạch số 05 ngày 10/01/2024.\n");
+  expect_none("Hồng Lộc, ngày 12 tháng 01 năm 2024\n");
+  expect_none("- Hoàn thành trước ngày 30/01/2026; Tháng 01 năm 2024 tổ chức "
+              "sơ kết 06 tháng.\n");
+  expect_none("- Triển khai các nội dung liên quan đến Đề án 06 theo phân "
+              "công; thực hiện Chỉ thị 36 của Ban Thường vụ.\n");
+  expect_none("- Áp dụng hệ thống quản lý chất lượng theo TCVN ISO "
+              "9001:2015 tại xã.\n");
+}
+END_TEST
+
+START_TEST(not_descriptive_counts) {
+  expect_none("- Tập trung thực hiện đồng bộ 06 nội dung trọng tâm của cải "
+              "cách hành chính.\n");
+  expect_none("- Ổn định tổ chức sau khi thực hiện mô hình chính quyền địa "
+              "phương 02 cấp.\n");
+  expect_none("- Phân công, phân nhiệm đảm bảo nguyên tắc 6 rõ.\n");
+  expect_none("- Tiếp nhận, xử lý hồ sơ TTHC mức độ 3, mức độ 4 trên Cổng "
+              "dịch vụ công.\n");
+}
+END_TEST
+
+START_TEST(not_windows_sections) {
+  expect_none("- Báo cáo cải cách hành chính quý I gửi trước ngày 10/3, (Số "
+              "liệu thống kê tính từ ngày 15/12 của năm trước kỳ báo cáo đến "
+              "ngày 14/3 của năm báo cáo).\n");
+  expect_none("II. MỤC TIÊU\n2.2.1. Chính quyền số\n3\n");
+  expect_none("- Trong năm 2025 tỷ lệ giải quyết hồ sơ đúng hạn đã đạt 97%.\n");
+  /* the item number of a target line is not a second target */
+  doc d = extract("3.2. 100% TTHC đủ điều kiện được cung cấp dịch vụ công "
+                  "trực tuyến toàn trình.\n");
+  ck_assert_uint_eq(d.f->ntargets, 1);
+  check(&d, 0, "=", 100, "%", "tthc.dvc_toan_trinh", "100%");
+  check_str(tgt(&d, 0)->text,
+            "3.2. 100% TTHC đủ điều kiện được cung cấp dịch vụ công trực "
+            "tuyến toàn trình",
+            "text");
+  done(&d);
+}
+END_TEST
+
+/* A condition inside a target is not a second target. */
+START_TEST(not_conditions) {
+  doc d = extract("- 100% người sử dụng có khả năng truy cập băng rộng cố "
+                  "định với tốc độ trên 01 Gb/s.\n");
+  ck_assert_uint_eq(d.f->ntargets, 1);
+  check(&d, 0, "=", 100, "%", "kinh_te_so.bang_rong", "100%");
+  done(&d);
+}
+END_TEST
+
+/* ------------------------------------------------------------------ */
+/* Typos of real plans                                                  */
+
+START_TEST(typos) {
+  doc d = extract(
+      "- Tỷ lệ số hóa hồ sơ, kết quả giải quyết TTHC đạt 100%; tỷ kệ cấp kết "
+      "quả giải quyết TTHC điện tử đạt 100%.\n"
+      "- Phân đấu có 02 sáng kiến về cải cách hành chính.\n"
+      "- 90% dân số trưởng thành tiếp cập dịch vụ số trong y tế, giáo dục.\n"
+      "- Trên 10% dân số trưởng thành có và dùng chữ số cá nhân.\n");
+  ck_assert_uint_eq(d.f->ntargets, 5);
+  check(&d, 0, "=", 100, "%", "tthc.so_hoa", "đạt 100%");
+  check(&d, 1, "=", 100, "%", "tthc.ket_qua_dien_tu", "đạt 100%");
+  check_str(tgt(&d, 1)->text,
+            "tỷ kệ cấp kết quả giải quyết TTHC điện tử đạt 100%", "text");
+  check(&d, 2, "=", 2, "count", "chi_dao.sang_kien", "02");
+  check(&d, 3, "=", 90, "%", "kinh_te_so.dich_vu_so", "90%");
+  check(&d, 4, ">", 10, "%", "kinh_te_so.chu_ky_so_ca_nhan", "Trên 10%");
+  done(&d);
+}
+END_TEST
+
+/* ------------------------------------------------------------------ */
+/* Sections, areas, appendix tables                                     */
+
+START_TEST(area_from_section_or_indicator) {
+  doc d = extract(
+      "II. MỤC TIÊU\n"
+      "1. Cải cách thủ tục hành chính\n"
+      "- Phấn đấu trong năm tổ chức ít nhất 01 cuộc đối thoại với doanh "
+      "nghiệp.\n"
+      "2. Một số chỉ tiêu khác\n"
+      "- 100% các khoản chi tiêu công được quản lý qua hệ thống kế toán số.\n"
+      "3. Áp dụng ISO\n"
+      "- 100% duy trì, cải tiến hệ thống đáp ứng yêu cầu TCVN ISO 9001:2015.\n");
+  ck_assert_uint_eq(d.f->ntargets, 3);
+  /* the section's area wins over the indicator's */
+  check(&d, 0, ">=", 1, "count", "chi_dao.doi_thoai", "ít nhất 01");
+  check_str(tgt(&d, 0)->area, "tthc", "area");
+  ck_assert_int_ge(tgt(&d, 0)->section, 0);
+  /* a section without area: the indicator's area */
+  check(&d, 1, "=", 100, "%", "tai_chinh.ke_toan_so", "100%");
+  check_str(tgt(&d, 1)->area, "tai_chinh", "area");
+  /* no indicator, area from the section */
+  check(&d, 2, "=", 100, "%", NULL, "100%");
+  check_str(tgt(&d, 2)->area, "iso", "area");
+  done(&d);
+}
+END_TEST
+
+/* An appendix table whose cells come one short line each: the comparator
+ * words and the number, or the number and its subject, sit on different
+ * lines; unit and deadline cells are not part of the target. */
+START_TEST(scattered_appendix_table) {
+  doc d = extract(
+      "PHỤ LỤC\n"
+      "KHUNG NHIỆM VỤ CẢI CÁCH HÀNH CHÍNH\n"
+      "TT\n"
+      "1- Mục tiêu/Chỉ tiêu\n"
+      "2- Nhiệm vụ\n"
+      "III CẢI CÁCH THỦ TỤC HÀNH CHÍNH\n"
+      "1\n"
+      "1.5. Số hóa kết quả giải quyết thủ tục hành chính đạt tỷ lệ tối "
+      "thiểu\n"
+      "75% số hồ sơ tiếp nhận\n"
+      "2.5. Nâng cao tỷ lệ số hóa\n"
+      "Tư pháp\n"
+      "Thường xuyên\n"
+      "2\n"
+      "1.7. Tối thiểu 80%\n"
+      "TTHC có yêu cầu nghĩa vụ tài chính, được triển khai thanh toán trực "
+      "tuyến\n"
+      "2.7. Đẩy mạnh thanh toán trực tuyến\n"
+      "Các ban, ngành cấp xã\n"
+      "Quý II,\n"
+      "III/2024\n"
+      "3\n"
+      "1.2. 100 % văn bản\n"
+      "QPPL của HĐND,\n"
+      "UBND xã được rà soát để sửa đổi, bổ sung\n"
+      "2.2. Nâng cao chất lượng\n"
+      "Tư pháp\n"
+      "Năm 2024\n");
+  ck_assert_uint_eq(d.f->ntargets, 3);
+  check(&d, 0, ">=", 75, "%", "tthc.so_hoa", "tối thiểu 75%");
+  check_str(tgt(&d, 0)->text,
+            "1.5. Số hóa kết quả giải quyết thủ tục hành chính đạt tỷ lệ tối "
+            "thiểu 75% số hồ sơ tiếp nhận",
+            "text");
+  check_str(tgt(&d, 0)->area, "tthc", "area");
+  check(&d, 1, ">=", 80, "%", "tthc.thanh_toan_trien_khai", "Tối thiểu 80%");
+  check_str(tgt(&d, 1)->text,
+            "1.7. Tối thiểu 80% TTHC có yêu cầu nghĩa vụ tài chính, được "
+            "triển khai thanh toán trực tuyến",
+            "text");
+  check(&d, 2, "=", 100, "%", "the_che.vbqppl_ra_soat", "100 %");
+  check_str(tgt(&d, 2)->text,
+            "1.2. 100 % văn bản QPPL của HĐND, UBND xã được rà soát để sửa "
+            "đổi, bổ sung",
+            "text");
+  check_str(tgt(&d, 2)->subject, "văn bản QPPL của HĐND, UBND xã", "subject");
+  done(&d);
+}
+END_TEST
+
+START_TEST(empty_and_plain_texts) {
+  expect_none("");
+  expect_none("Không có chỉ tiêu nào.\n");
+  doc d = extract("100%");
+  ck_assert_uint_eq(d.f->ntargets, 1);
+  check(&d, 0, "=", 100, "%", NULL, "100%");
+  done(&d);
+}
+END_TEST
+
+/* ------------------------------------------------------------------ */
+/* The corpus against the gold annotations                              */
+
+static char *fold(const char *s) {
+  cchc_error err = {0};
+  char *k = cchc_match_key(s, strlen(s), &err);
+  ck_assert_ptr_nonnull(k);
+  return k;
+}
+
+/* Length of the longest common substring (bytes). */
+static size_t common(const char *a, const char *b) {
+  size_t n = strlen(a), m = strlen(b), best = 0;
+  size_t *row = calloc(m + 1, sizeof *row), *prev = calloc(m + 1, sizeof *prev);
+  for (size_t i = 1; i <= n; i++) {
+    for (size_t j = 1; j <= m; j++) {
+      row[j] = a[i - 1] == b[j - 1] ? prev[j - 1] + 1 : 0;
+      if (row[j] > best) best = row[j];
+    }
+    size_t *t = prev;
+    prev = row;
+    row = t;
+  }
+  free(row);
+  free(prev);
+  return best;
+}
+
+/* Texts overlap: one holds the other, or they share a run of at least half
+ * of the shorter one. */
+static bool overlap(const char *a, const char *b) {
+  if (!*a || !*b) return false;
+  if (strstr(a, b) || strstr(b, a)) return true;
+  size_t la = strlen(a), lb = strlen(b);
+  return 2 * common(a, b) >= (la < lb ? la : lb);
+}
+
+typedef struct score {
+  size_t gold, pred, tp, cmp, ind;
+} score;
+
+static void score_file(const char *path, score *sc) {
+  size_t len;
+  char *src = harness_read(path, &len);
+  ck_assert_ptr_nonnull(src);
+  const char *base = strrchr(path, '/');
+  base = base ? base + 1 : path;
+  char gpath[4096];
+  snprintf(gpath, sizeof gpath, "%s/gold/%.*s.gold.json", harness_shared(),
+           (int)(strlen(base) - 4), base);
+  json_error_t jerr;
+  json_t *gold = json_load_file(gpath, 0, &jerr);
+  ck_assert_msg(gold != NULL, "%s: %s", gpath, jerr.text);
+  json_t *gt = json_object_get(gold, "targets");
+  ck_assert(json_is_array(gt));
+
+  cchc_text *text = NULL;
+  cchc_frame *f = NULL;
+  cchc_error err = {0};
+  ck_assert_int_eq(cchc_normalize(src, len, NULL, &text, &err), CCHC_OK);
+  ck_assert_int_eq(cchc_extract(rules, text, path, src, len, &f, &err),
+                   CCHC_OK);
+  size_t np = f->ntargets;
+  char **pf = calloc(np + 1, sizeof *pf);
+  bool *used = calloc(np + 1, sizeof *used);
+  for (size_t i = 0; i < np; i++) pf[i] = fold(f->targets[i].text);
+  size_t gi;
+  json_t *g;
+  json_array_foreach(gt, gi, g) {
+    char *q = fold(json_string_value(json_object_get(g, "quote")));
+    double v = json_number_value(json_object_get(g, "value"));
+    for (size_t i = 0; i < np; i++) {
+      if (used[i] || fabs(f->targets[i].value - v) > 1e-9 ||
+          !overlap(q, pf[i]))
+        continue;
+      used[i] = true;
+      sc->tp++;
+      const char *c = json_string_value(json_object_get(g, "comparator"));
+      const char *ind = json_string_value(json_object_get(g, "indicator"));
+      const frame_target *t = &f->targets[i];
+      sc->cmp += c && t->comparator && !strcmp(c, t->comparator);
+      sc->ind += (!ind && !t->indicator) ||
+                 (ind && t->indicator && !strcmp(ind, t->indicator));
+      break;
+    }
+    free(q);
+  }
+  sc->gold += json_array_size(gt);
+  sc->pred += np;
+  for (size_t i = 0; i < np; i++) free(pf[i]);
+  free(pf);
+  free(used);
+  json_decref(gold);
+  cchc_frame_free(f);
+  cchc_text_free(text);
+  free(src);
+}
+
+START_TEST(corpus_against_gold) {
+  char **files;
+  size_t n = harness_corpus(&files);
+  ck_assert_uint_ge(n, 4);
+  score sc = {0};
+  for (size_t i = 0; i < n; i++) score_file(files[i], &sc);
+  harness_free_list(files, n);
+  ck_assert_uint_gt(sc.gold, 0);
+  double p = sc.pred ? (double)sc.tp / (double)sc.pred : 0;
+  double r = (double)sc.tp / (double)sc.gold;
+  double cmp = sc.tp ? (double)sc.cmp / (double)sc.tp : 0;
+  double ind = sc.tp ? (double)sc.ind / (double)sc.tp : 0;
+  printf("targets: gold %zu, predicted %zu, matched %zu: P %.3f R %.3f, "
+         "comparator %.3f, indicator %.3f\n",
+         sc.gold, sc.pred, sc.tp, p, r, cmp, ind);
+  ck_assert_msg(p >= 0.95, "target precision %.3f < 0.95", p);
+  ck_assert_msg(r >= 0.95, "target recall %.3f < 0.95", r);
+  ck_assert_msg(cmp >= 0.95, "comparator accuracy %.3f < 0.95", cmp);
+  ck_assert_msg(ind >= 0.85, "indicator accuracy %.3f < 0.85", ind);
+}
+END_TEST
+
+int main(void) {
+  Suite *s = suite_create("extract_targets");
+  TCase *tc = tcase_create("sentences");
+  tcase_add_checked_fixture(tc, load_rules, free_rules);
+  tcase_set_timeout(tc, 30);
+  tcase_add_test(tc, comparator_min);
+  tcase_add_test(tc, comparator_min_forms);
+  tcase_add_test(tc, comparator_more);
+  tcase_add_test(tc, comparator_max);
+  tcase_add_test(tc, comparator_range);
+  tcase_add_test(tc, comparator_eq);
+  tcase_add_test(tc, decimal_comma);
+  tcase_add_test(tc, span_across_line_break);
+  tcase_add_test(tc, counts);
+  tcase_add_test(tc, two_in_one_sentence);
+  tcase_add_test(tc, not_citations_dates_names);
+  tcase_add_test(tc, not_descriptive_counts);
+  tcase_add_test(tc, not_windows_sections);
+  tcase_add_test(tc, not_conditions);
+  tcase_add_test(tc, typos);
+  tcase_add_test(tc, area_from_section_or_indicator);
+  tcase_add_test(tc, scattered_appendix_table);
+  tcase_add_test(tc, empty_and_plain_texts);
+  suite_add_tcase(s, tc);
+  TCase *tcc = tcase_create("corpus");
+  tcase_add_checked_fixture(tcc, load_rules, free_rules);
+  tcase_set_timeout(tcc, 120);
+  tcase_add_test(tcc, corpus_against_gold);
+  suite_add_tcase(s, tcc);
+  return harness_run(s);
+}
