@@ -52,5 +52,11 @@ typedef struct xunit {
 /* Unit mentions in canonical [start, end), in text order, at most `max`;
  * returns how many were found (may exceed max). */
 size_t units_find(xctx *x, size_t start, size_t end, xunit *out, size_t max);
+/* A unit-like noun phrase in canonical [start, end) that the taxonomy lacks
+ * ("Trung tâm Chuyển đổi số tỉnh"), for a lead or coordinator position:
+ * the first one not overlapping a units_find mention, as *out with key and
+ * name NULL.  False when there is none.  Call again from out->end for the
+ * next one. */
+bool units_unknown(xctx *x, size_t start, size_t end, xunit *out);
 
 #endif

@@ -1,0 +1,479 @@
+/* units.c: unit mentions, resolved to keys of the taxonomy (units.tsv) by
+ * the `unit.` rules of rules/units.rules; unit-like noun phrases the
+ * taxonomy lacks by the `unitname.` rules.
+ *
+ * Every rule runs over the range; a mention is the rule's group `u` (else
+ * its whole match).  Rules marked `standalone=yes` (short cell titles such
+ * as "Tư pháp") keep a mention only where it stands as a cell, a line, a
+ * list item, next to another mention, or in a context a `unitcell.` rule
+ * accepts ("phối hợp với ...", "... chủ trì"); `level=` rules apply only in
+ * plans of those levels; `alt=KEY` turns a short title into KEY when the
+ * document names KEY in full elsewhere.  Overlapping mentions are settled
+ * longest first, then leftmost, then by rule order.
+ *
+ * The text is canonical (valid UTF-8), so matching skips PCRE2's UTF check,
+ * which would otherwise rescan the rest of the text at every match. */
+#include "extract.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include <utf8proc.h>
+
+enum { MAX_UNIT_RULES = 512, MAX_ALTS = 16 };
+
+typedef struct cand {
+  const rule *r;
+  size_t order; /* rule order in the file */
+  const char *key;
+  size_t start, end;
+  bool standalone;
+  bool ok; /* still a mention (standalone test passed) */
+} cand;
+
+typedef struct cand_list {
+  cand *items;
+  size_t n, cap;
+  bool failed;
+} cand_list;
+
+static void cand_push(cand_list *l, cand c) {
+  if (l->failed) return;
+  if (l->n == l->cap) {
+    size_t cap = l->cap ? l->cap * 2 : 64;
+    cand *p = realloc(l->items, cap * sizeof *p);
+    if (!p) {
+      l->failed = true;
+      return;
+    }
+    l->items = p;
+    l->cap = cap;
+  }
+  l->items[l->n++] = c;
+}
+
+static void out_of_memory(xctx *x) {
+  if (x->f) x->f->failed = true;
+}
+
+/* ---- rule attributes ----------------------------------------------------- */
+
+static bool attr_yes(const rule *r, const char *key) {
+  const char *v = rule_attr(r, key);
+  return v && !strcmp(v, "yes");
+}
+
+/* Does a space-separated list contain `word`? */
+static bool list_has(const char *list, const char *word) {
+  size_t wl = strlen(word);
+  for (const char *p = list; *p;) {
+    while (*p == ' ' || *p == ',') p++;
+    size_t l = strcspn(p, " ,");
+    if (l == wl && !strncmp(p, word, wl)) return true;
+    p += l;
+  }
+  return false;
+}
+
+/* A `level=` rule applies only in plans of those levels. */
+static bool level_applies(const xctx *x, const rule *r) {
+  const char *want = rule_attr(r, "level");
+  if (!want) return true;
+  const char *level = x->f ? x->f->document.level.value : NULL;
+  return level && list_has(want, level);
+}
+
+/* rule_exec without the UTF-8 check (the range is cut on character
+ * boundaries). */
+static bool match_at(const rule *r, const char *s, size_t len, size_t at,
+                     pcre2_match_data *md) {
+  return pcre2_match(r->code, (PCRE2_SPTR)s, len, at, PCRE2_NO_UTF_CHECK, md,
+                     NULL) > 0;
+}
+
+/* ---- text around a mention ------------------------------------------------ */
+
+/* The `unitcell.` rules (context before or after a short title) and the
+ * `unitname.` rules (names a short title may be part of). */
+typedef struct cell_ctx {
+  const rule *before[16], *after[16], *names[16];
+  size_t nbefore, nafter, nnames;
+} cell_ctx;
+
+static void cell_ctx_load(const xctx *x, cell_ctx *cc) {
+  const rule *rs[32];
+  size_t n = rules_select(x->rules, "unitname.", rs, 32);
+  cc->nnames = n < 16 ? n : 16;
+  memcpy(cc->names, rs, cc->nnames * sizeof *rs);
+  n = rules_select(x->rules, "unitcell.", rs, 32);
+  if (n > 32) n = 32;
+  cc->nbefore = cc->nafter = 0;
+  for (size_t i = 0; i < n; i++) {
+    const char *side = rule_attr(rs[i], "side");
+    if (side && !strcmp(side, "before") && cc->nbefore < 16)
+      cc->before[cc->nbefore++] = rs[i];
+    else if (side && !strcmp(side, "after") && cc->nafter < 16)
+      cc->after[cc->nafter++] = rs[i];
+  }
+}
+
+static bool is_space(char c) {
+  return c == ' ' || c == '\t' || c == '\r' || c == '\n';
+}
+
+static bool in_set(char c, const char *set) { return c && strchr(set, c); }
+
+static bool starts_with(const char *s, size_t at, size_t to,
+                        const char *lit) {
+  size_t n = strlen(lit);
+  return to - at >= n && !memcmp(s + at, lit, n);
+}
+
+static size_t line_start(const xctx *x, size_t lo, size_t at) {
+  while (at > lo && x->s[at - 1] != '\n') at--;
+  return at;
+}
+
+static size_t line_end(const xctx *x, size_t at, size_t hi) {
+  while (at < hi && x->s[at] != '\n') at++;
+  return at;
+}
+
+/* Is s[from, to) only list markers and blanks: "-", "+", "*", "•",
+ * numbering ("1.", "1.1.", "2)", "a)", "II.")? */
+static bool only_markers(const char *s, size_t from, size_t to) {
+  size_t i = from;
+  while (i < to) {
+    if (is_space(s[i])) {
+      i++;
+      continue;
+    }
+    size_t j = i;
+    if (s[j] == '-' || s[j] == '+' || s[j] == '*') {
+      i = j + 1;
+      continue;
+    }
+    if (starts_with(s, j, to, "•") || starts_with(s, j, to, "–")) {
+      i = j + strlen("•"); /* both three bytes */
+      continue;
+    }
+    /* 1.  1.1.  2)  3.12 */
+    if (s[j] >= '0' && s[j] <= '9') {
+      while (j < to && ((s[j] >= '0' && s[j] <= '9') || s[j] == '.')) j++;
+      if (j < to && s[j] == ')') j++;
+      if (j < to && !is_space(s[j])) return false;
+      i = j;
+      continue;
+    }
+    /* a)  b. */
+    if (s[j] >= 'a' && s[j] <= 'z' && j + 1 < to &&
+        (s[j + 1] == ')' || s[j + 1] == '.')) {
+      i = j + 2;
+      if (i < to && !is_space(s[i])) return false;
+      continue;
+    }
+    /* I.  II  IV. */
+    if (s[j] == 'I' || s[j] == 'V' || s[j] == 'X') {
+      while (j < to && (s[j] == 'I' || s[j] == 'V' || s[j] == 'X')) j++;
+      if (j < to && (s[j] == '.' || s[j] == ')')) j++;
+      if (j < to && !is_space(s[j])) return false;
+      i = j;
+      continue;
+    }
+    return false;
+  }
+  return true;
+}
+
+/* Is s[from, to) only blanks and closing punctuation? */
+static bool only_closing(const char *s, size_t from, size_t to) {
+  for (size_t i = from; i < to; i++)
+    if (!is_space(s[i]) && !in_set(s[i], ".,;:)")) return false;
+  return true;
+}
+
+/* Text between two adjacent mentions: blanks, list punctuation, "và". */
+static bool gap_joins(const char *s, size_t from, size_t to) {
+  size_t i = from;
+  while (i < to) {
+    if (is_space(s[i]) || in_set(s[i], ",;&/+")) {
+      i++;
+    } else if (starts_with(s, i, to, "và") &&
+               (i + strlen("và") == to || is_space(s[i + strlen("và")]))) {
+      i += strlen("và");
+    } else {
+      return false;
+    }
+  }
+  return true;
+}
+
+static bool starts_upper(const char *s, size_t at, size_t n) {
+  utf8proc_int32_t cp;
+  utf8proc_ssize_t l = utf8proc_iterate((const utf8proc_uint8_t *)s + at,
+                                        (utf8proc_ssize_t)(n - at), &cp);
+  return l > 0 && utf8proc_category(cp) == UTF8PROC_CATEGORY_LU;
+}
+
+/* Is the word ending before `at` (after blanks) a capitalised word such as
+ * "Nhà" or "Sở" (not an abbreviation such as "TTHC")? */
+static bool after_title_word(const char *s, size_t lo, size_t at) {
+  size_t e = at;
+  while (e > lo && is_space(s[e - 1])) e--;
+  size_t b = e;
+  while (b > lo && !is_space(s[b - 1])) b--;
+  if (b == e || !starts_upper(s, b, e)) return false;
+  size_t i = b;
+  utf8proc_int32_t cp;
+  utf8proc_ssize_t l = utf8proc_iterate((const utf8proc_uint8_t *)s + i,
+                                        (utf8proc_ssize_t)(e - i), &cp);
+  if (l <= 0 || (size_t)l >= e - i) return false;
+  i += (size_t)l;
+  l = utf8proc_iterate((const utf8proc_uint8_t *)s + i,
+                       (utf8proc_ssize_t)(e - i), &cp);
+  return l > 0 && utf8proc_category(cp) == UTF8PROC_CATEGORY_LL;
+}
+
+/* Does a unit-like name ("Trung tâm Văn hóa", "Phòng Tư pháp") run from
+ * before c into it? */
+static bool inside_name(const xctx *x, const cell_ctx *cc, const cand *c,
+                        size_t ls, size_t le) {
+  for (size_t k = 0; k < cc->nnames; k++) {
+    size_t at = ls;
+    while (at < c->start && match_at(cc->names[k], x->s, le, at, x->md)) {
+      PCRE2_SIZE *ov = pcre2_get_ovector_pointer(x->md);
+      size_t us = ov[0], ue = ov[1];
+      rule_group(cc->names[k], x->md, "u", &us, &ue);
+      if (us < c->start && ue > c->start) return true;
+      if (ov[1] <= at) break;
+      at = ov[1];
+    }
+  }
+  return false;
+}
+
+/* Is there an accepted mention right before c (only joining text between)? */
+static bool joined_before(const xctx *x, const cand_list *l, const cand *c,
+                          size_t lo) {
+  for (size_t i = 0; i < l->n; i++) {
+    const cand *d = &l->items[i];
+    if (d == c || !d->ok || d->end > c->start || d->end < lo) continue;
+    if (gap_joins(x->s, d->end, c->start)) return true;
+  }
+  return false;
+}
+
+static bool joined_after(const xctx *x, const cand_list *l, const cand *c,
+                         size_t hi) {
+  for (size_t i = 0; i < l->n; i++) {
+    const cand *d = &l->items[i];
+    if (d == c || !d->ok || d->start < c->end || d->start > hi) continue;
+    if (gap_joins(x->s, c->end, d->start)) return true;
+  }
+  return false;
+}
+
+/* A short title stands as a unit: whole cell or line, list item, next to
+ * another mention, or capitalised at the end of a line of run-together
+ * cells.  [lo, hi) is the range the caller gave, whose ends count as cell
+ * edges. */
+static bool stands_alone(const xctx *x, const cell_ctx *cc,
+                         const cand_list *l, const cand *c, size_t lo,
+                         size_t hi) {
+  const char *s = x->s;
+  size_t ls = line_start(x, lo, c->start), le = line_end(x, c->end, hi);
+  /* a cell edge after it: the end of the line or another mention */
+  bool right_edge = only_closing(s, c->end, le) || joined_after(x, l, c, le);
+  bool right = right_edge;
+  if (!right) {
+    size_t i = c->end;
+    while (i < le && is_space(s[i])) i++;
+    right = i < le && in_set(s[i], ",;/)");
+  }
+  for (size_t k = 0; !right && k < cc->nafter; k++)
+    right = match_at(cc->after[k], s, le, c->end, x->md);
+  if (!right) return false;
+  if (only_markers(s, ls, c->start)) return true;
+  size_t i = c->start;
+  while (i > ls && is_space(s[i - 1])) i--;
+  if (i > ls && in_set(s[i - 1], ",;:(/+")) return true;
+  if (joined_before(x, l, c, ls)) return true;
+  for (size_t k = 0; k < cc->nbefore; k++)
+    if (match_at(cc->before[k], s, c->start, ls, x->md)) return true;
+  /* "... kèm theo Tư pháp", "Kế hoạch Tư pháp Các ban, ...": a capitalised
+   * title before a cell edge, where cells ran together; not the end of a
+   * longer name ("Nhà Văn hóa", "Trung tâm Văn hóa") */
+  return right_edge && c->start > ls && is_space(s[c->start - 1]) &&
+         starts_upper(s, c->start, x->n) &&
+         !after_title_word(s, ls, c->start) &&
+         !inside_name(x, cc, c, ls, le);
+}
+
+/* ---- matching --------------------------------------------------------------- */
+
+static bool continuation(const xctx *x, size_t at) {
+  return at < x->n && ((unsigned char)x->s[at] & 0xC0) == 0x80;
+}
+
+/* Clip [*start, *end) to the text and to character boundaries; false when
+ * nothing is left. */
+static bool clip_range(const xctx *x, size_t *start, size_t *end) {
+  if (*end > x->n) *end = x->n;
+  while (*end > 0 && continuation(x, *end)) (*end)--;
+  while (*start < *end && continuation(x, *start)) (*start)++;
+  return *start < *end;
+}
+
+/* Run rule r over s[lo, hi); push each mention. */
+static void run_rule(xctx *x, const rule *r, size_t order, const char *key,
+                     size_t lo, size_t hi, cand_list *l) {
+  size_t at = lo;
+  while (at < hi && match_at(r, x->s, hi, at, x->md)) {
+    PCRE2_SIZE *ov = pcre2_get_ovector_pointer(x->md);
+    size_t ms = ov[0], me = ov[1];
+    size_t us = ms, ue = me;
+    rule_group(r, x->md, "u", &us, &ue);
+    if (ue > us)
+      cand_push(l, (cand){r, order, key, us, ue, attr_yes(r, "standalone"),
+                          true});
+    at = me > at ? me : at + 1;
+    while (at < hi && continuation(x, at)) at++;
+  }
+}
+
+/* Does the document name `key` by a full (not standalone) form? */
+static bool document_names(xctx *x, const rule **rs, size_t nrs,
+                           const char *key) {
+  for (size_t i = 0; i < nrs; i++) {
+    const char *k = rule_attr(rs[i], "unit");
+    if (!k || strcmp(k, key) || attr_yes(rs[i], "standalone") ||
+        rule_attr(rs[i], "alt") || !level_applies(x, rs[i]))
+      continue;
+    if (match_at(rs[i], x->s, x->n, 0, x->md)) return true;
+  }
+  return false;
+}
+
+static int by_strength(const void *a, const void *b) {
+  const cand *p = a, *q = b;
+  size_t lp = p->end - p->start, lq = q->end - q->start;
+  if (lp != lq) return lp > lq ? -1 : 1;
+  if (p->start != q->start) return p->start < q->start ? -1 : 1;
+  return p->order < q->order ? -1 : p->order > q->order;
+}
+
+static int by_start(const void *a, const void *b) {
+  const cand *p = a, *q = b;
+  if (p->start != q->start) return p->start < q->start ? -1 : 1;
+  return p->end < q->end ? -1 : p->end > q->end;
+}
+
+/* The mentions in [start, end): l->items[0, l->n) in text order, apart. */
+static void mentions(xctx *x, size_t start, size_t end, cand_list *l) {
+  const rule *rs[MAX_UNIT_RULES];
+  size_t nrs = rules_select(x->rules, "unit.", rs, MAX_UNIT_RULES);
+  if (nrs > MAX_UNIT_RULES) nrs = MAX_UNIT_RULES;
+  for (size_t i = 0; i < nrs; i++) {
+    const char *key = rule_attr(rs[i], "unit");
+    if (!key || !level_applies(x, rs[i])) continue;
+    run_rule(x, rs[i], i, key, start, end, l);
+  }
+  if (l->failed) {
+    l->n = 0;
+    out_of_memory(x);
+    return;
+  }
+  /* Standalone titles: first judge them with the text alone, then let
+   * those next to an accepted mention in, until nothing changes. */
+  cell_ctx cc;
+  cell_ctx_load(x, &cc);
+  for (size_t i = 0; i < l->n; i++)
+    if (l->items[i].standalone) l->items[i].ok = false;
+  for (bool changed = true; changed;) {
+    changed = false;
+    for (size_t i = 0; i < l->n; i++) {
+      cand *c = &l->items[i];
+      if (c->standalone && !c->ok && stands_alone(x, &cc, l, c, start, end))
+        c->ok = changed = true;
+    }
+  }
+  /* Short titles that mean another unit in this document. */
+  const char *alt_key[MAX_ALTS];
+  bool alt_named[MAX_ALTS];
+  size_t nalt = 0;
+  for (size_t i = 0; i < l->n; i++) {
+    cand *c = &l->items[i];
+    const char *alt = c->ok ? rule_attr(c->r, "alt") : NULL;
+    if (!alt) continue;
+    size_t k = 0;
+    while (k < nalt && strcmp(alt_key[k], alt)) k++;
+    if (k == nalt) {
+      if (nalt == MAX_ALTS) continue;
+      alt_key[nalt] = alt;
+      alt_named[nalt] = document_names(x, rs, nrs, alt);
+      nalt++;
+    }
+    if (alt_named[k]) c->key = alt_key[k];
+  }
+  /* Overlaps: the longest mention wins. */
+  size_t kept = 0;
+  for (size_t i = 0; i < l->n; i++)
+    if (l->items[i].ok) l->items[kept++] = l->items[i];
+  if (kept > 1) qsort(l->items, kept, sizeof *l->items, by_strength);
+  size_t n = 0;
+  for (size_t i = 0; i < kept; i++) {
+    cand c = l->items[i];
+    bool clash = false;
+    for (size_t j = 0; j < n && !clash; j++)
+      clash = c.start < l->items[j].end && l->items[j].start < c.end;
+    if (!clash) l->items[n++] = c;
+  }
+  if (n > 1) qsort(l->items, n, sizeof *l->items, by_start);
+  l->n = n;
+}
+
+size_t units_find(xctx *x, size_t start, size_t end, xunit *out, size_t max) {
+  if (!clip_range(x, &start, &end)) return 0;
+  cand_list l = {0};
+  mentions(x, start, end, &l);
+  for (size_t i = 0; i < l.n && i < max; i++) {
+    const cand *c = &l.items[i];
+    const tax_unit *u = tax_find_unit(x->rules, c->key);
+    out[i] = (xunit){c->key, u ? u->name : NULL, c->start, c->end, c->r->id};
+  }
+  free(l.items);
+  return l.n;
+}
+
+bool units_unknown(xctx *x, size_t start, size_t end, xunit *out) {
+  if (!clip_range(x, &start, &end)) return false;
+  cand_list known = {0};
+  mentions(x, start, end, &known);
+  const rule *rs[MAX_UNIT_RULES];
+  size_t nrs = rules_select(x->rules, "unitname.", rs, MAX_UNIT_RULES);
+  if (nrs > MAX_UNIT_RULES) nrs = MAX_UNIT_RULES;
+  bool found = false;
+  for (size_t i = 0; i < nrs; i++) {
+    size_t at = start;
+    while (at < end && match_at(rs[i], x->s, end, at, x->md)) {
+      PCRE2_SIZE *ov = pcre2_get_ovector_pointer(x->md);
+      size_t us = ov[0], ue = ov[1];
+      rule_group(rs[i], x->md, "u", &us, &ue);
+      at = ov[1] > at ? ov[1] : at + 1;
+      while (at < end && continuation(x, at)) at++;
+      if (ue <= us) continue;
+      bool clash = false;
+      for (size_t k = 0; k < known.n && !clash; k++)
+        clash = us < known.items[k].end && known.items[k].start < ue;
+      if (clash) continue;
+      if (!found || us < out->start ||
+          (us == out->start && ue - us > out->end - out->start)) {
+        *out = (xunit){NULL, NULL, us, ue, rs[i]->id};
+        found = true;
+      }
+      break;
+    }
+  }
+  free(known.items);
+  return found;
+}

@@ -1,0 +1,689 @@
+/* test_extract_units.c: unit mentions (extract/units.c, rules/units.rules).
+ * Every spelling the issue and units.tsv list resolves to its key with
+ * exact offsets; the longest mention wins; lists and run-together cells
+ * give one mention per unit; short cell titles resolve only as cells;
+ * unknown units come back with key NULL; and on the real plans every unit
+ * key the gold names is found. */
+#include "harness.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+
+#include "../extract/extract.h"
+
+/* ---- fixture: the shipped rules, loaded once ------------------------------ */
+
+static cchc_rules *rules;
+
+static void load_rules(void) {
+  char dir[4096];
+  snprintf(dir, sizeof dir, "%s/rules", harness_root());
+  cchc_error err = {0};
+  if (cchc_rules_load(dir, &rules, &err) != CCHC_OK) {
+    fprintf(stderr, "%s:%u: %s\n", err.path, err.line, err.message);
+    rules = NULL;
+  }
+}
+
+static void free_rules(void) {
+  cchc_rules_free(rules);
+  rules = NULL;
+}
+
+/* A document context over the canonical form of `input`. */
+typedef struct doc {
+  cchc_text *t;
+  xctx x;
+  cchc_error err;
+} doc;
+
+static void doc_open(doc *d, const char *input, size_t len,
+                     const char *level) {
+  ck_assert_msg(rules != NULL, "the shipped rules do not load");
+  memset(d, 0, sizeof *d);
+  ck_assert_int_eq(cchc_normalize(input, len, NULL, &d->t, &d->err), CCHC_OK);
+  d->x.rules = rules;
+  d->x.text = d->t;
+  d->x.s = cchc_text_data(d->t);
+  d->x.n = cchc_text_len(d->t);
+  d->x.f = frame_new();
+  d->x.md = rules_match_data(rules);
+  d->x.err = &d->err;
+  ck_assert_ptr_nonnull(d->x.f);
+  ck_assert_ptr_nonnull(d->x.md);
+  d->x.f->document.level.value = level;
+}
+
+static void doc_close(doc *d) {
+  pcre2_match_data_free(d->x.md);
+  cchc_frame_free(d->x.f);
+  cchc_text_free(d->t);
+}
+
+enum { MAX_FOUND = 4096 };
+static xunit found[MAX_FOUND];
+
+static size_t find_all(doc *d) {
+  size_t n = units_find(&d->x, 0, d->x.n, found, MAX_FOUND);
+  ck_assert_uint_le(n, MAX_FOUND);
+  return n;
+}
+
+static void dump(const doc *d, size_t n) {
+  for (size_t i = 0; i < n; i++)
+    fprintf(stderr, "  [%zu,%zu) %s %s '%.*s'\n", found[i].start,
+            found[i].end, found[i].key ? found[i].key : "(null)",
+            found[i].rule, (int)(found[i].end - found[i].start),
+            d->x.s + found[i].start);
+}
+
+/* The mention at exactly the offsets of `want` (its first occurrence in the
+ * canonical text), or NULL. */
+static const xunit *mention_of(const doc *d, size_t n, const char *want) {
+  const char *at = strstr(d->x.s, want);
+  ck_assert_msg(at != NULL, "'%s' not in the canonical text '%s'", want,
+                d->x.s);
+  size_t s = (size_t)(at - d->x.s), e = s + strlen(want);
+  for (size_t i = 0; i < n; i++)
+    if (found[i].start == s && found[i].end == e) return &found[i];
+  return NULL;
+}
+
+/* ---- each spelling from the issue ------------------------------------------ */
+
+static const struct {
+  const char *input; /* as a plan prints it */
+  const char *want;  /* the mention, in canonical form */
+  const char *key;
+} spellings[] = {
+    /* office of the commune council and committee */
+    {"3. Văn phòng HĐND và UBND Xã\n", "Văn phòng HĐND và UBND Xã",
+     "vp_hdnd_ubnd"},
+    {"Phối hợp với Văn phòng HĐND & UBND xã tổ chức khảo sát\n",
+     "Văn phòng HĐND & UBND xã", "vp_hdnd_ubnd"},
+    {"2. Văn phòng HĐND – UBND xã\n", "Văn phòng HĐND - UBND xã",
+     "vp_hdnd_ubnd"},
+    {"- Chánh, Phó Chánh VP.HĐND-UBND xã;\n", "VP.HĐND-UBND xã",
+     "vp_hdnd_ubnd"},
+    {"Văn phòng Hội đồng nhân dân và Uỷ ban nhân dân xã chủ trì\n",
+     "Văn phòng Hội đồng nhân dân và Ủy ban nhân dân xã", "vp_hdnd_ubnd"},
+    /* Phòng Văn hóa - Xã hội */
+    {"2. Phòng Văn hoá – Xã hội\n", "Phòng Văn hóa - Xã hội", "phong_vhxh"},
+    {"gửi về UBND xã (qua Phòng Phòng Văn hóa - Xã hội) để tổng hợp\n",
+     "Phòng Phòng Văn hóa - Xã hội", "phong_vhxh"},
+    {"Phòng VHXH chủ trì, phối hợp\n", "Phòng VHXH", "phong_vhxh"},
+    {"VHXH\n", "VHXH", "phong_vhxh"},
+    {"Phòng Kinh tế xã phối hợp với Phòng Văn hóa - Xã hội xã và\n",
+     "Phòng Văn hóa - Xã hội xã", "phong_vhxh"},
+    {"Phòng Kinh tế xã phối hợp với Phòng Văn hóa - Xã hội xã và\n",
+     "Phòng Kinh tế xã", "phong_kinh_te"},
+    /* centres and desks */
+    {"5. Trung tâm Phục vụ Hành chính công xã\n",
+     "Trung tâm Phục vụ Hành chính công xã", "tt_phvhcc"},
+    {"Phối hợp với Trung tâm dịch vụ tổng hợp tăng cường\n",
+     "Trung tâm dịch vụ tổng hợp", "tt_dvth"},
+    {"3. Bộ phận tiếp nhận và trả kết quả của xã\n",
+     "Bộ phận tiếp nhận và trả kết quả của xã", "bp_mot_cua"},
+    {"TTHC tại Bộ phận\nMột cửa cấp xã\n", "Bộ phận\nMột cửa cấp xã",
+     "bp_mot_cua"},
+    {"8. Trạm Y tế xã\n", "Trạm Y tế xã", "tram_y_te"},
+    {"6. Các cơ sở Y tế, Giáo dục\n", "Các cơ sở Y tế", "tram_y_te"},
+    {"6. Các cơ sở Y tế, Giáo dục\n", "Giáo dục", "truong_hoc"},
+    {"7. Mặt trận Tổ quốc Việt Nam và các tổ chức chính trị - xã hội xã\n",
+     "Mặt trận Tổ quốc Việt Nam và các tổ chức chính trị - xã hội xã",
+     "mttq"},
+    {"9. Ban nhân dân các ấp\n", "Ban nhân dân các ấp", "ban_nhan_dan_thon"},
+    /* old commune titles as table cells */
+    {"Tư pháp\n", "Tư pháp", "tu_phap"},
+    {"2. Công chức Tư pháp\n", "Công chức Tư pháp", "tu_phap"},
+    {"Theo đề nghị của Công chức Tư pháp - Hộ tịch (sau khi\n",
+     "Công chức Tư pháp - Hộ tịch", "tu_phap"},
+    {"Văn hoá\n", "Văn hóa", "van_hoa_thong_tin"},
+    {"Văn hóa thông tin\n", "Văn hóa thông tin", "van_hoa_thong_tin"},
+    {"4. Văn hóa - Thông tin\n", "Văn hóa - Thông tin", "van_hoa_thong_tin"},
+    {"Kế hoạch\nVăn hóa -\nThông tin\nCác ban ngành cấp xã\n",
+     "Văn hóa -\nThông tin", "van_hoa_thong_tin"},
+    {"Văn phòng\n", "Văn phòng", "van_phong_thong_ke"},
+    {"Tư pháp,\nVăn\nPhòng,\nVăn hóa thông tin\n", "Văn\nPhòng",
+     "van_phong_thong_ke"},
+    {"Công văn\nTài chính\nCác ban, ngành cấp xã\n", "Tài chính",
+     "tai_chinh_ke_toan"},
+    {"Biên bản Tổ kiểm Các ban Năm 2024\n", "Tổ kiểm", "to_kiem_tra"},
+    /* collectives */
+    {"1. Các ban, ngành cấp xã.\n", "Các ban, ngành cấp xã",
+     "cac_ban_nganh"},
+    {"Tư pháp\nCác ban ngành cấp xã\n", "Các ban ngành cấp xã",
+     "cac_ban_nganh"},
+    {"Chủ động phối hợp với các ban, ngành, đoàn thể tuyên truyền\n",
+     "các ban, ngành, đoàn thể", "cac_ban_nganh"},
+    {"Chủ trì, phối hợp với các ban, ngành có liên quan xây dựng\n",
+     "các ban, ngành có liên quan", "cac_ban_nganh"},
+    {"phối hợp với Văn phòng HĐND & UBND, các cơ quan, đơn vị có liên quan "
+     "xây dựng\n",
+     "các cơ quan, đơn vị có liên quan", "cac_co_quan"},
+    {"Văn bản và các dự thảo kèm theo Tư pháp\nCác cơ quan chủ trì\nCCHC của "
+     "xã, các cơ quan liên quan khác\nTrước\n",
+     "Các cơ quan chủ trì\nCCHC của xã, các cơ quan liên quan khác",
+     "cac_co_quan"},
+    {"Phối hợp với các Phòng ban chuyên môn xử lý thủ tục hành chính\n",
+     "các Phòng ban chuyên môn", "cac_co_quan"},
+    {"1. Các cơ quan chuyên môn của xã, Trung tâm Phục vụ Hành chính công\n",
+     "Các cơ quan chuyên môn của xã", "cac_co_quan"},
+    {"Phối hợp với UBND xã và các phòng, đơn vị chuyên môn tổ chức\n",
+     "các phòng, đơn vị chuyên môn", "cac_co_quan"},
+    /* people's committees and the province */
+    {"Chủ tịch UBND xã yêu cầu các ban, ngành cấp xã\n", "Chủ tịch UBND xã",
+     "ubnd_xa"},
+    {"gửi về UBND tỉnh (qua Sở Nội vụ) chậm nhất\n", "UBND tỉnh",
+     "ubnd_tinh"},
+    {"gửi về UBND tỉnh (qua Sở Nội vụ) chậm nhất\n", "Sở Nội vụ",
+     "so_noi_vu"},
+    {"Theo Kế hoạch của\nUBND huyện\n", "UBND huyện", "ubnd_huyen"},
+    {"Phối hợp Sở Khoa học và Công nghệ hoàn chỉnh\n",
+     "Sở Khoa học và Công nghệ", "so_khcn"},
+    {"PAPI, Bộ\nNội vụ công bố chỉ số\n", "Bộ\nNội vụ", "bo_noi_vu"},
+    {"kết nối với Trung tâm Phục vụ hành chính công tỉnh.\n",
+     "Trung tâm Phục vụ hành chính công tỉnh", "tt_phvhcc_tinh"},
+};
+
+START_TEST(spelling_resolves_with_exact_offsets) {
+  doc d;
+  doc_open(&d, spellings[_i].input, strlen(spellings[_i].input), "commune");
+  size_t n = find_all(&d);
+  const xunit *u = mention_of(&d, n, spellings[_i].want);
+  if (!u || !u->key || strcmp(u->key, spellings[_i].key)) dump(&d, n);
+  ck_assert_msg(u != NULL, "no mention '%s' in '%s'", spellings[_i].want,
+                spellings[_i].input);
+  ck_assert_ptr_nonnull(u->key);
+  ck_assert_str_eq(u->key, spellings[_i].key);
+  const tax_unit *t = tax_find_unit(rules, u->key);
+  ck_assert_ptr_nonnull(t);
+  ck_assert_str_eq(u->name, t->name);
+  ck_assert_ptr_nonnull(u->rule);
+  ck_assert_ptr_nonnull(rules_find(rules, u->rule));
+  doc_close(&d);
+}
+END_TEST
+
+/* ---- each form of units.tsv -------------------------------------------- */
+
+/* A form or name as written in units.tsv, with its note in parentheses. */
+typedef struct form_case {
+  char text[512];
+  char key[64];
+  const char *level;  /* document level the note asks for */
+  const char *prefix; /* context line before it */
+  size_t units;       /* mentions expected in the form */
+} form_case;
+
+static form_case *form_cases;
+static size_t nform_cases, cap_form_cases;
+
+static void add_case(const char *text, size_t len, const char *note,
+                     const char *key) {
+  if (nform_cases == cap_form_cases) {
+    cap_form_cases = cap_form_cases ? cap_form_cases * 2 : 128;
+    form_cases = realloc(form_cases, cap_form_cases * sizeof *form_cases);
+  }
+  form_case *c = &form_cases[nform_cases++];
+  memset(c, 0, sizeof *c);
+  snprintf(c->text, sizeof c->text, "%.*s", (int)len, text);
+  snprintf(c->key, sizeof c->key, "%s", key);
+  c->units = 1;
+  if (note && strstr(note, "province plan")) c->level = "province";
+  if (note && strstr(note, "national plan")) c->level = "ministry";
+  if (note && strstr(note, "two units")) c->units = 2;
+  if (note && strstr(note, "no other office"))
+    c->prefix = "3. Văn phòng HĐND và UBND xã\n";
+}
+
+/* "Ủy ban nhân dân tỉnh / thành phố": both names. */
+static void add_form(const char *form, const char *key) {
+  const char *paren = strstr(form, " (");
+  size_t len = paren ? (size_t)(paren - form) : strlen(form);
+  const char *note = paren ? paren + 2 : NULL;
+  const char *slash = strstr(form, " / ");
+  if (slash && (size_t)(slash - form) < len) {
+    size_t left = (size_t)(slash - form);
+    add_case(form, left, note, key);
+    size_t stem = left;
+    while (stem && form[stem - 1] != ' ') stem--;
+    char buf[512];
+    snprintf(buf, sizeof buf, "%.*s%.*s", (int)stem, form,
+             (int)(len - left - 3), slash + 3);
+    add_case(buf, strlen(buf), note, key);
+    return;
+  }
+  add_case(form, len, note, key);
+}
+
+static void collect_forms(void) {
+  load_rules();
+  if (!rules) return;
+  for (size_t i = 0; i < rules->nunits; i++) {
+    const tax_unit *u = &rules->units[i];
+    add_form(u->name, u->key);
+    for (size_t j = 0; j < u->nforms; j++) add_form(u->forms[j], u->key);
+  }
+  free_rules();
+}
+
+START_TEST(taxonomy_form_resolves) {
+  ck_assert_uint_gt(nform_cases, 100);
+  const form_case *c = &form_cases[_i];
+  char input[1200];
+  snprintf(input, sizeof input, "%s%s\n", c->prefix ? c->prefix : "",
+           c->text);
+  doc d;
+  doc_open(&d, input, strlen(input), c->level);
+  size_t n = find_all(&d);
+  size_t before = c->prefix ? 1 : 0;
+  bool ok = n == before + c->units && found[before].key &&
+            !strcmp(found[before].key, c->key);
+  /* one mention covering the whole form */
+  size_t line = c->prefix ? (size_t)(strchr(d.x.s, '\n') - d.x.s) + 1 : 0;
+  size_t line_end = d.x.n;
+  while (line_end > line && (d.x.s[line_end - 1] == '\n')) line_end--;
+  if (ok && c->units == 1)
+    ok = found[before].start == line && found[before].end == line_end;
+  if (!ok) dump(&d, n);
+  ck_assert_msg(ok, "units.tsv form '%s' (level %s) does not resolve to %s",
+                c->text, c->level ? c->level : "-", c->key);
+  doc_close(&d);
+}
+END_TEST
+
+/* ---- longest match, lists, run-together cells ---------------------------- */
+
+static size_t find_in(doc *d, const char *input, const char *level) {
+  doc_open(d, input, strlen(input), level);
+  return find_all(d);
+}
+
+START_TEST(longest_match_wins) {
+  doc d;
+  size_t n = find_in(&d, "Văn phòng HĐND và UBND xã chủ trì\n", "commune");
+  ck_assert_uint_eq(n, 1);
+  ck_assert_str_eq(found[0].key, "vp_hdnd_ubnd");
+  ck_assert_uint_eq(found[0].start, 0);
+  ck_assert_uint_eq(found[0].end, strlen("Văn phòng HĐND và UBND xã"));
+  doc_close(&d);
+
+  n = find_in(&d, "báo cáo gửi Sở Tư pháp\n", "commune");
+  ck_assert_uint_eq(n, 1);
+  ck_assert_str_eq(found[0].key, "so_tu_phap");
+  doc_close(&d);
+
+  n = find_in(&d, "2. Công chức Tư pháp - Hộ tịch\n", "commune");
+  ck_assert_uint_eq(n, 1);
+  ck_assert_str_eq(found[0].key, "tu_phap");
+  ck_assert_str_eq(found[0].rule, "unit.tu_phap");
+  doc_close(&d);
+
+  /* the whole cell, not "Các cơ quan liên quan khác" */
+  n = find_in(&d,
+              "Các cơ quan chủ trì CCHC của xã, các cơ quan liên quan khác\n",
+              "commune");
+  ck_assert_uint_eq(n, 1);
+  ck_assert_str_eq(found[0].key, "cac_co_quan");
+  ck_assert_uint_eq(found[0].end, d.x.n - 1);
+  doc_close(&d);
+}
+END_TEST
+
+START_TEST(comma_list_gives_each_unit) {
+  doc d;
+  const char *in = "7. Công an xã, Ban chỉ huy Quân sự xã\n";
+  size_t n = find_in(&d, in, "commune");
+  ck_assert_uint_eq(n, 2);
+  ck_assert_str_eq(found[0].key, "cong_an");
+  ck_assert_uint_eq(found[0].start, strlen("7. "));
+  ck_assert_uint_eq(found[0].end, strlen("7. Công an xã"));
+  ck_assert_str_eq(found[1].key, "quan_su");
+  ck_assert_uint_eq(found[1].start, strlen("7. Công an xã, "));
+  ck_assert_uint_eq(found[1].end, strlen(in) - 1);
+  doc_close(&d);
+
+  /* a list of cell titles */
+  n = find_in(&d, "Tư pháp, Văn phòng, Văn hóa thông tin\n", "commune");
+  ck_assert_uint_eq(n, 3);
+  ck_assert_str_eq(found[0].key, "tu_phap");
+  ck_assert_str_eq(found[1].key, "van_phong_thong_ke");
+  ck_assert_str_eq(found[2].key, "van_hoa_thong_tin");
+  doc_close(&d);
+
+  /* two cells of a table row run together on one line */
+  n = find_in(&d, "Văn phòng Các ban, ngành cấp xã\n", "commune");
+  ck_assert_uint_eq(n, 2);
+  ck_assert_str_eq(found[0].key, "van_phong_thong_ke");
+  ck_assert_uint_eq(found[0].end, strlen("Văn phòng"));
+  ck_assert_str_eq(found[1].key, "cac_ban_nganh");
+  doc_close(&d);
+
+  /* the lead and its collaborators */
+  n = find_in(&d,
+              "Chủ trì phối hợp với các ban, ngành và các đơn vị liên quan "
+              "kiểm soát\n",
+              "commune");
+  ck_assert_uint_eq(n, 2);
+  ck_assert_str_eq(found[0].key, "cac_ban_nganh");
+  ck_assert_str_eq(found[1].key, "cac_co_quan");
+  doc_close(&d);
+}
+END_TEST
+
+/* ---- short titles only as cells -------------------------------------------- */
+
+static const char *const not_units[] = {
+    "6. Cải cách tài chính công\n",
+    "- Chỉ đạo thực hiện nghiêm túc các kết luận về tài chính, ngân sách.\n",
+    "Mua sắm văn phòng phẩm, thiết bị.\n",
+    "- Văn phòng phẩm được cấp đủ.\n",
+    "- Văn hóa công vụ được nâng cao.\n",
+    "tại các lĩnh vực đất đai, xây dựng, tư pháp, y tế.\n",
+    "Tăng cường công tác Tư pháp trong xã.\n",
+    "- Tài chính công được minh bạch.\n",
+    "Xây dựng môi trường văn hóa thông tin lành mạnh.\n",
+    "Ban hành kế hoạch tổ chức hội nghị.\n",
+    "người dân, doanh nghiệp.\n",
+    "Sinh hoạt tại Nhà Văn hóa\n",
+    "Phối hợp với Trung tâm Văn hóa\n",
+    "gửi Phòng Tư pháp\n",
+};
+
+START_TEST(short_title_in_running_text_is_no_unit) {
+  doc d;
+  size_t n = find_in(&d, not_units[_i], "commune");
+  if (n) dump(&d, n);
+  ck_assert_msg(n == 0, "'%s' gave %zu mentions", not_units[_i], n);
+  doc_close(&d);
+}
+END_TEST
+
+START_TEST(short_title_as_cell_is_a_unit) {
+  doc d;
+  /* capitalised at the end of a line of run-together cells */
+  size_t n = find_in(&d, "Văn bản và các dự thảo kèm theo Tư pháp\n",
+                     "commune");
+  ck_assert_uint_eq(n, 1);
+  ck_assert_str_eq(found[0].key, "tu_phap");
+  ck_assert_uint_eq(found[0].start, strlen("Văn bản và các dự thảo kèm theo "));
+  doc_close(&d);
+
+  /* columns of a table row interleaved: titles before a cell edge */
+  n = find_in(&d,
+              "1 1.1. Ban hành Kế 2.1. Xây dựng dự 3.1. Lấy ý kiến các Kế "
+              "hoạch Tư pháp Các ban, Quý hoạch hoạt động\n",
+              "commune");
+  ck_assert_uint_eq(n, 2);
+  ck_assert_str_eq(found[0].key, "tu_phap");
+  ck_assert_str_eq(found[1].key, "cac_ban_nganh");
+  doc_close(&d);
+
+  /* the subject of what a unit does, or after "phối hợp với" */
+  n = find_in(&d, "Tư pháp chủ trì, phối hợp với các ban, ngành liên quan.\n",
+              "commune");
+  ck_assert_uint_eq(n, 2);
+  ck_assert_str_eq(found[0].key, "tu_phap");
+  ck_assert_uint_eq(found[0].start, 0);
+  ck_assert_str_eq(found[1].key, "cac_ban_nganh");
+  doc_close(&d);
+  n = find_in(&d, "- Phối hợp với Văn phòng kiểm tra hồ sơ.\n", "commune");
+  ck_assert_uint_eq(n, 0); /* "với" alone: the title must also end there */
+  doc_close(&d);
+  n = find_in(&d, "- Phối hợp với Văn phòng, Tư pháp.\n", "commune");
+  ck_assert_uint_eq(n, 2);
+  ck_assert_str_eq(found[0].key, "van_phong_thong_ke");
+  ck_assert_str_eq(found[1].key, "tu_phap");
+  doc_close(&d);
+
+  /* a bullet item */
+  n = find_in(&d, "- Tài chính;\n", "commune");
+  ck_assert_uint_eq(n, 1);
+  ck_assert_str_eq(found[0].key, "tai_chinh_ke_toan");
+  doc_close(&d);
+
+  /* the caller's range is a cell: its edges count */
+  const char *in = "Phối hợp: Văn phòng phẩm; Tư pháp xử lý\n";
+  doc_open(&d, in, strlen(in), "commune");
+  size_t s = strlen("Phối hợp: Văn phòng phẩm; ");
+  size_t e = s + strlen("Tư pháp");
+  ck_assert_uint_eq(units_find(&d.x, 0, d.x.n, found, MAX_FOUND), 0);
+  ck_assert_uint_eq(units_find(&d.x, s, e, found, MAX_FOUND), 1);
+  ck_assert_str_eq(found[0].key, "tu_phap");
+  ck_assert_uint_eq(found[0].start, s);
+  ck_assert_uint_eq(found[0].end, e);
+  doc_close(&d);
+}
+END_TEST
+
+/* "Văn phòng" is the Văn phòng HĐND và UBND where the plan names one. */
+START_TEST(short_title_takes_the_unit_the_plan_names) {
+  doc d;
+  size_t n = find_in(&d,
+                     "3. Văn phòng HĐND và UBND xã\n- Chủ trì.\nVăn phòng\n"
+                     "Văn hóa\nTài chính\n",
+                     "commune");
+  ck_assert_uint_eq(n, 4);
+  ck_assert_str_eq(found[1].key, "vp_hdnd_ubnd");
+  ck_assert_str_eq(found[1].name, "Văn phòng HĐND và UBND xã");
+  ck_assert_str_eq(found[2].key, "van_hoa_thong_tin");
+  ck_assert_str_eq(found[3].key, "tai_chinh_ke_toan");
+  doc_close(&d);
+
+  n = find_in(&d,
+              "2. Phòng Văn hóa - Xã hội\n4. Phòng Kinh tế\nVăn hóa\n"
+              "Tài chính\n",
+              "commune");
+  ck_assert_uint_eq(n, 4);
+  ck_assert_str_eq(found[2].key, "phong_vhxh");
+  ck_assert_str_eq(found[3].key, "phong_kinh_te");
+  doc_close(&d);
+}
+END_TEST
+
+/* Rules that hold only at some levels of government. */
+START_TEST(level_decides_collectives) {
+  const char *in = "phối hợp với các cơ quan, đơn vị liên quan\n";
+  doc d;
+  ck_assert_uint_eq(find_in(&d, in, "province"), 1);
+  ck_assert_str_eq(found[0].key, "cac_so_nganh");
+  doc_close(&d);
+  ck_assert_uint_eq(find_in(&d, in, "commune"), 1);
+  ck_assert_str_eq(found[0].key, "cac_co_quan");
+  doc_close(&d);
+  ck_assert_uint_eq(find_in(&d, in, NULL), 1);
+  ck_assert_str_eq(found[0].key, "cac_co_quan");
+  doc_close(&d);
+
+  in = "Trung tâm Phục vụ hành chính công\n";
+  ck_assert_uint_eq(find_in(&d, in, "province"), 1);
+  ck_assert_str_eq(found[0].key, "tt_phvhcc_tinh");
+  doc_close(&d);
+  ck_assert_uint_eq(find_in(&d, in, "commune"), 1);
+  ck_assert_str_eq(found[0].key, "tt_phvhcc");
+  doc_close(&d);
+}
+END_TEST
+
+/* ---- units the taxonomy lacks ------------------------------------------------ */
+
+START_TEST(unknown_unit_keeps_its_text) {
+  const char *in =
+      "Phối hợp với Trung tâm Chuyển đổi số tỉnh và Phòng Văn hóa - Xã hội "
+      "triển khai.\n";
+  doc d;
+  doc_open(&d, in, strlen(in), "commune");
+  xunit u;
+  ck_assert(units_unknown(&d.x, 0, d.x.n, &u));
+  ck_assert_ptr_null(u.key);
+  ck_assert_ptr_null(u.name);
+  ck_assert_ptr_nonnull(u.rule);
+  ck_assert_uint_eq(u.start, strlen("Phối hợp với "));
+  ck_assert_uint_eq(u.end, strlen("Phối hợp với Trung tâm Chuyển đổi số tỉnh"));
+  /* the next one is a known unit: none left */
+  ck_assert(!units_unknown(&d.x, u.end, d.x.n, &u));
+  doc_close(&d);
+
+  in = "7. Ban Tuyên giáo\n";
+  doc_open(&d, in, strlen(in), "commune");
+  ck_assert(units_unknown(&d.x, 0, d.x.n, &u));
+  ck_assert_ptr_null(u.key);
+  ck_assert_int_eq((int)(u.end - u.start), (int)strlen("Ban Tuyên giáo"));
+  ck_assert(!memcmp(d.x.s + u.start, "Ban Tuyên giáo", u.end - u.start));
+  doc_close(&d);
+
+  static const char *const known_or_none[] = {
+      "2. Phòng Văn hóa - Xã hội\n", "Ban hành kế hoạch tổ chức hội nghị.\n",
+      "Sở Nội vụ tỉnh\n", "- Tổ chức kiểm tra, giám sát.\n"};
+  for (size_t i = 0; i < sizeof known_or_none / sizeof *known_or_none; i++) {
+    doc_open(&d, known_or_none[i], strlen(known_or_none[i]), "commune");
+    ck_assert_msg(!units_unknown(&d.x, 0, d.x.n, &u), "'%s' gave '%.*s'",
+                  known_or_none[i], (int)(u.end - u.start), d.x.s + u.start);
+    doc_close(&d);
+  }
+}
+END_TEST
+
+/* ---- API edges and the rules themselves ----------------------------------- */
+
+START_TEST(count_exceeds_max_and_ranges_clip) {
+  const char *in = "Công an xã, Ban chỉ huy Quân sự xã, Trạm Y tế xã\n";
+  doc d;
+  doc_open(&d, in, strlen(in), "commune");
+  xunit two[2] = {{0}};
+  ck_assert_uint_eq(units_find(&d.x, 0, d.x.n, two, 2), 3);
+  ck_assert_str_eq(two[0].key, "cong_an");
+  ck_assert_str_eq(two[1].key, "quan_su");
+  ck_assert_uint_eq(units_find(&d.x, 0, d.x.n, NULL, 0), 3);
+  /* a range ending inside a mention does not see it whole */
+  size_t cut = strlen("Công an xã, Ban chỉ huy");
+  ck_assert_uint_eq(units_find(&d.x, 0, cut, two, 2), 1);
+  ck_assert_uint_eq(units_find(&d.x, 5, 5, two, 2), 0);
+  ck_assert_uint_eq(units_find(&d.x, 0, d.x.n + 100, NULL, 0), 3);
+  doc_close(&d);
+}
+END_TEST
+
+START_TEST(unit_rules_name_taxonomy_keys) {
+  ck_assert_ptr_nonnull(rules);
+  const rule *rs[512];
+  size_t n = rules_select(rules, "unit.", rs, 512);
+  ck_assert_uint_gt(n, 40);
+  ck_assert_uint_le(n, 512);
+  for (size_t i = 0; i < n; i++) {
+    const char *k = rule_attr(rs[i], "unit");
+    ck_assert_msg(k != NULL, "%s has no unit=", rs[i]->id);
+    const char *alt = rule_attr(rs[i], "alt");
+    ck_assert_msg(!alt || tax_find_unit(rules, alt), "%s: alt=%s unknown",
+                  rs[i]->id, alt);
+  }
+  ck_assert_uint_gt(rules_select(rules, "unitname.", rs, 512), 0);
+  n = rules_select(rules, "unitcell.", rs, 512);
+  ck_assert_uint_gt(n, 0);
+  for (size_t i = 0; i < n; i++) {
+    const char *side = rule_attr(rs[i], "side");
+    ck_assert_msg(side && (!strcmp(side, "before") || !strcmp(side, "after")),
+                  "%s: side must be before or after", rs[i]->id);
+  }
+}
+END_TEST
+
+/* ---- the real plans: every unit the gold names is found ------------------- */
+
+static char **corpus;
+static size_t ncorpus;
+
+static void add_key(const char **keys, size_t *n, size_t max, const char *k) {
+  if (!k || !strncmp(k, "name:", 5)) return;
+  for (size_t i = 0; i < *n; i++)
+    if (!strcmp(keys[i], k)) return;
+  if (*n < max) keys[(*n)++] = k;
+}
+
+START_TEST(corpus_finds_every_gold_unit) {
+  ck_assert_uint_lt((size_t)_i, ncorpus);
+  const char *path = corpus[_i];
+  const char *base = strrchr(path, '/');
+  base = base ? base + 1 : path;
+  char gold[4096];
+  snprintf(gold, sizeof gold, "%s/gold/%.*s.gold.json", harness_shared(),
+           (int)(strlen(base) - 4), base);
+  json_error_t jerr;
+  json_t *g = json_load_file(gold, 0, &jerr);
+  if (!g) return; /* a plan without gold */
+  const char *keys[256];
+  size_t nkeys = 0;
+  size_t i;
+  json_t *v;
+  json_array_foreach(json_object_get(g, "leads"), i, v)
+      add_key(keys, &nkeys, 256, json_string_value(json_object_get(v, "unit")));
+  json_array_foreach(json_object_get(g, "tasks"), i, v) {
+    size_t j;
+    json_t *w;
+    json_array_foreach(json_object_get(v, "lead"), j, w)
+        add_key(keys, &nkeys, 256, json_string_value(w));
+    json_array_foreach(json_object_get(v, "coordinators"), j, w)
+        add_key(keys, &nkeys, 256, json_string_value(w));
+  }
+  size_t len;
+  char *src = harness_read(path, &len);
+  ck_assert_ptr_nonnull(src);
+  doc d;
+  doc_open(&d, src, len, NULL);
+  size_t n = find_all(&d);
+  /* mentions are in text order, apart, inside the text, with names */
+  for (size_t k = 0; k < n; k++) {
+    ck_assert_uint_lt(found[k].start, found[k].end);
+    ck_assert_uint_le(found[k].end, d.x.n);
+    if (k) ck_assert_uint_le(found[k - 1].end, found[k].start);
+    ck_assert_ptr_nonnull(found[k].key);
+    ck_assert_ptr_nonnull(tax_find_unit(rules, found[k].key));
+    ck_assert_ptr_nonnull(found[k].name);
+  }
+  for (size_t k = 0; k < nkeys; k++) {
+    bool seen = false;
+    for (size_t m = 0; m < n && !seen; m++) seen = !strcmp(found[m].key, keys[k]);
+    ck_assert_msg(seen, "%s: gold unit %s never found", base, keys[k]);
+  }
+  ck_assert_uint_gt(nkeys, 3);
+  doc_close(&d);
+  free(src);
+  json_decref(g);
+}
+END_TEST
+
+int main(void) {
+  collect_forms();
+  ncorpus = harness_corpus(&corpus);
+  Suite *s = suite_create("units");
+  TCase *tc = tcase_create("spellings");
+  tcase_add_unchecked_fixture(tc, load_rules, free_rules);
+  tcase_add_loop_test(tc, spelling_resolves_with_exact_offsets, 0,
+                      (int)(sizeof spellings / sizeof *spellings));
+  tcase_add_loop_test(tc, taxonomy_form_resolves, 0, (int)nform_cases);
+  tcase_add_test(tc, longest_match_wins);
+  tcase_add_test(tc, comma_list_gives_each_unit);
+  tcase_add_loop_test(tc, short_title_in_running_text_is_no_unit, 0,
+                      (int)(sizeof not_units / sizeof *not_units));
+  tcase_add_test(tc, short_title_as_cell_is_a_unit);
+  tcase_add_test(tc, short_title_takes_the_unit_the_plan_names);
+  tcase_add_test(tc, level_decides_collectives);
+  tcase_add_test(tc, unknown_unit_keeps_its_text);
+  tcase_add_test(tc, count_exceeds_max_and_ranges_clip);
+  tcase_add_test(tc, unit_rules_name_taxonomy_keys);
+  suite_add_tcase(s, tc);
+  TCase *tcorp = tcase_create("corpus");
+  tcase_set_timeout(tcorp, 60);
+  tcase_add_unchecked_fixture(tcorp, load_rules, free_rules);
+  tcase_add_loop_test(tcorp, corpus_finds_every_gold_unit, 0,
+                      (int)(ncorpus ? ncorpus : 1));
+  suite_add_tcase(s, tcorp);
+  int rc = harness_run(s);
+  harness_free_list(corpus, ncorpus);
+  free(form_cases);
+  return rc;
+}
