@@ -76,7 +76,7 @@ check: deps
 
 demo: deps
 	@$(MAKE) --no-print-directory all
-	$(BUILD)/cchc normalize --explain samples/nghia_trung_2026.txt
+	$(BUILD)/cchc extract samples/nghia_trung_2026.txt
 
 bench: deps
 	@$(MAKE) --no-print-directory all $(BUILD)/bench
