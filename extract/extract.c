@@ -31,6 +31,52 @@ const char *xsection_area(const xctx *x, int sec) {
   return NULL;
 }
 
+int xint(const char *s, size_t a, size_t b) {
+  int v = 0;
+  for (size_t i = a; i < b && i < a + 6; i++) {
+    if (s[i] < '0' || s[i] > '9') return -1;
+    v = v * 10 + (s[i] - '0');
+  }
+  return b > a ? v : -1;
+}
+
+bool xvalid_date(int y, int m, int d) {
+  static const int days[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  if (y < 1900 || y > 2100 || m < 1 || m > 12 || d < 1) return false;
+  bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+  return d <= days[m - 1] + (m == 2 && leap);
+}
+
+const char *xdate_groups(xctx *x, const rule *r) {
+  size_t ds, de, ms, me, ys, ye;
+  if (!rule_group(r, x->md, "d", &ds, &de) ||
+      !rule_group(r, x->md, "m", &ms, &me) ||
+      !rule_group(r, x->md, "y", &ys, &ye))
+    return NULL;
+  int d = xint(x->s, ds, de), m = xint(x->s, ms, me), y = xint(x->s, ys, ye);
+  if (!xvalid_date(y, m, d)) return NULL;
+  return frame_printf(x->f, "%04d-%02d-%02d", y, m, d);
+}
+
+const char *xfolded(xctx *x, size_t a, size_t b) {
+  char *out = frame_alloc(x->f, b - a + 1);
+  if (!out) return NULL;
+  size_t n = 0;
+  bool space = false;
+  for (size_t i = a; i < b; i++) {
+    char c = x->s[i];
+    if (c == ' ' || c == '\t' || c == '\n' || c == '\r') {
+      space = n > 0;
+      continue;
+    }
+    if (space) out[n++] = ' ';
+    space = false;
+    out[n++] = c;
+  }
+  out[n] = '\0';
+  return out;
+}
+
 static cchc_status split_lines(xctx *x) {
   size_t cap = 0;
   for (size_t i = 0; i < x->n;) {

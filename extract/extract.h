@@ -29,6 +29,16 @@ typedef struct xctx {
 frame_span xspan(const xctx *x, size_t start, size_t end);
 /* Index of the line holding canonical offset `off`. */
 size_t xline_at(const xctx *x, size_t off);
+/* Decimal value of the digits s[a..b) (at most 6), or -1. */
+int xint(const char *s, size_t a, size_t b);
+/* True for a real calendar date between 1900 and 2100. */
+bool xvalid_date(int y, int m, int d);
+/* ISO date (in the frame arena) from the named groups d, m, y of the
+ * current match of r in the canonical text, or NULL. */
+const char *xdate_groups(xctx *x, const rule *r);
+/* Copy (in the frame arena) of canonical [a, b) with runs of white space
+ * folded to one space. */
+const char *xfolded(xctx *x, size_t a, size_t b);
 /* Area key of section `sec`, walking up to the nearest ancestor with one. */
 const char *xsection_area(const xctx *x, int sec);
 
@@ -38,6 +48,10 @@ cchc_status extract_sections(xctx *x);
 cchc_status extract_meta(xctx *x);
 cchc_status extract_refs(xctx *x);
 cchc_status extract_targets(xctx *x);
+/* The period (ISO first and last day) of the earliest period expression
+ * in canonical [a, b) (meta.c; refs.c scores candidate parents by it). */
+bool meta_find_period(xctx *x, size_t a, size_t b, char from[11],
+                      char to[11]);
 /* Issue 4: time limits (deadlines.c); tasks and leads (tasks.c). */
 cchc_status extract_deadlines(xctx *x);
 

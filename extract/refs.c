@@ -1,3 +1,351 @@
-/* refs.c: being written. */
+/* refs.c: legal documents cited by number (rules/refs.rules, group "ref."),
+ * one entry per distinct number with every mention, and the choice of the
+ * parent plan among the citations of the header (cues meta.parent.* of
+ * rules/meta.rules).
+ *
+ * A citation is a type word and a number (ref.cite), then, anchored where
+ * the previous piece ended, its date (ref.date), more numbers of the same
+ * list (ref.next) with their dates, and the issuing body (ref.issuer).  A
+ * number printed without a type word (ref.bare) counts when its symbol
+ * gives its kind (ref.symbol.*).  The plan's own number, and that of the
+ * decision that issues it (ref.self), are not citations. */
 #include "extract.h"
-cchc_status extract_refs(xctx *x) { (void)x; return CCHC_OK; }
+
+#include <stdlib.h>
+#include <string.h>
+
+/* At most this many ref.* (and meta.*) rules. */
+enum { MAX_RULES = 128 };
+
+/* A citation needs this score from the meta.parent.* cues to be the
+ * parent plan (documented in rules/meta.rules). */
+enum { PARENT_MIN_SCORE = 5 };
+
+typedef struct mention {
+  size_t s, e;   /* as printed: type word (or number) to the number's end */
+  size_t ns, ne; /* the number */
+  size_t ds, de; /* its date, when printed */
+  const char *date, *kind, *issuer;
+  const rule *r;
+  size_t ref; /* entry in f->references */
+} mention;
+
+typedef struct refs_state {
+  xctx *x;
+  const rule *cite, *date, *next, *issuer, *bare, *self;
+  const rule *types[MAX_RULES], *symbols[MAX_RULES];
+  size_t ntypes, nsymbols;
+  mention *m;
+  size_t nm, cap;
+  const char **own; /* numbers that are the document's own */
+  size_t nown, cap_own;
+} refs_state;
+
+static cchc_status nomem(xctx *x) {
+  return cchc_fail(x->err, CCHC_ERR_NOMEM, "out of memory");
+}
+
+static size_t header_end(const xctx *x) {
+  return x->first_section_line < x->nlines
+             ? x->lines[x->first_section_line].start
+             : x->n;
+}
+
+static void whole(const xctx *x, size_t *s, size_t *e) {
+  PCRE2_SIZE *ov = pcre2_get_ovector_pointer(x->md);
+  *s = ov[0];
+  *e = ov[1];
+}
+
+static bool same(const char *a, const char *s, size_t n) {
+  return strlen(a) == n && !memcmp(a, s, n);
+}
+
+/* ---- values --------------------------------------------------------------- */
+
+/* The `kind` of the first rule in rs that matches s[a..b), or NULL. */
+static const char *kind_of(xctx *x, const rule *const *rs, size_t n, size_t a,
+                           size_t b) {
+  for (size_t i = 0; i < n; i++)
+    if (rule_exec(rs[i], x->s + a, b - a, 0, x->md))
+      return rule_attr(rs[i], "kind");
+  return NULL;
+}
+
+static bool is_own(const refs_state *st, size_t s, size_t e) {
+  for (size_t i = 0; i < st->nown; i++)
+    if (same(st->own[i], st->x->s + s, e - s)) return true;
+  return false;
+}
+
+static bool add_own(refs_state *st, const char *num) {
+  if (!num) return true;
+  if (st->nown == st->cap_own) {
+    size_t cap = st->cap_own ? st->cap_own * 2 : 8;
+    const char **p = realloc(st->own, cap * sizeof *p);
+    if (!p) return false;
+    st->own = p;
+    st->cap_own = cap;
+  }
+  st->own[st->nown++] = num;
+  return true;
+}
+
+static mention *add_mention(refs_state *st, const rule *r, size_t s,
+                            size_t ns, size_t ne, const char *kind) {
+  if (st->nm == st->cap) {
+    size_t cap = st->cap ? st->cap * 2 : 64;
+    mention *p = realloc(st->m, cap * sizeof *p);
+    if (!p) return NULL;
+    st->m = p;
+    st->cap = cap;
+  }
+  mention *m = &st->m[st->nm++];
+  *m = (mention){.s = s, .e = ne, .ns = ns, .ne = ne, .kind = kind, .r = r};
+  return m;
+}
+
+/* ---- finding mentions --------------------------------------------------- */
+
+/* The date right after position *pos (ref.date); sets it on m. */
+static void take_date(refs_state *st, mention *m, size_t *pos) {
+  xctx *x = st->x;
+  if (!st->date || !rule_exec(st->date, x->s, x->n, *pos, x->md)) return;
+  size_t s, e, ws, we;
+  whole(x, &ws, &we);
+  if (!rule_group(st->date, x->md, "date", &s, &e)) s = ws, e = we;
+  const char *iso = xdate_groups(x, st->date);
+  if (m && iso) {
+    m->date = iso;
+    m->ds = s;
+    m->de = e;
+  }
+  *pos = we;
+}
+
+/* Every typed citation with its list, dates and issuer. */
+static cchc_status typed_mentions(refs_state *st) {
+  xctx *x = st->x;
+  size_t at = 0;
+  while (at < x->n && rule_exec(st->cite, x->s, x->n, at, x->md)) {
+    size_t ms, me, ts, te, ns, ne;
+    whole(x, &ms, &me);
+    if (!rule_group(st->cite, x->md, "type", &ts, &te)) ts = ms, te = ms;
+    if (!rule_group(st->cite, x->md, "number", &ns, &ne)) ns = ms, ne = me;
+    const char *kind = kind_of(x, st->types, st->ntypes, ts, te);
+    if (!kind) kind = "other";
+    size_t first = st->nm, pos = ne;
+    mention *m = NULL;
+    if (!is_own(st, ns, ne) &&
+        !(m = add_mention(st, st->cite, ms, ns, ne, kind)))
+      return nomem(x);
+    for (;;) {
+      take_date(st, m, &pos);
+      if (!st->next || !rule_exec(st->next, x->s, x->n, pos, x->md) ||
+          !rule_group(st->next, x->md, "number", &ns, &ne))
+        break;
+      m = NULL;
+      if (!is_own(st, ns, ne) &&
+          !(m = add_mention(st, st->next, ns, ns, ne, kind)))
+        return nomem(x);
+      pos = ne;
+    }
+    size_t is, ie;
+    if (st->issuer && rule_exec(st->issuer, x->s, x->n, pos, x->md) &&
+        rule_group(st->issuer, x->md, "issuer", &is, &ie)) {
+      const char *issuer = xfolded(x, is, ie);
+      for (size_t i = first; i < st->nm; i++) st->m[i].issuer = issuer;
+      whole(x, &is, &pos);
+    }
+    at = pos > ms ? pos : me;
+  }
+  return CCHC_OK;
+}
+
+/* Numbers without a type word whose symbol names their kind. */
+static cchc_status bare_mentions(refs_state *st) {
+  xctx *x = st->x;
+  size_t ntyped = st->nm, k = 0, at = 0;
+  while (st->bare && at < x->n &&
+         rule_exec(st->bare, x->s, x->n, at, x->md)) {
+    size_t ms, me, ns, ne;
+    whole(x, &ms, &me);
+    at = me > ms ? me : ms + 1;
+    if (!rule_group(st->bare, x->md, "number", &ns, &ne)) continue;
+    while (k < ntyped && st->m[k].ne <= ns) k++;
+    if (k < ntyped && st->m[k].ns < ne) continue; /* part of a typed one */
+    if (is_own(st, ns, ne)) continue;
+    const char *kind = kind_of(x, st->symbols, st->nsymbols, ns, ne);
+    if (!kind) continue;
+    mention *m = add_mention(st, st->bare, ns, ns, ne, kind);
+    if (!m) return nomem(x);
+    size_t pos = ne;
+    take_date(st, m, &pos);
+  }
+  return CCHC_OK;
+}
+
+static int by_start(const void *a, const void *b) {
+  const mention *p = a, *q = b;
+  return p->s < q->s ? -1 : p->s > q->s;
+}
+
+/* ---- entries ------------------------------------------------------------ */
+
+static cchc_status build_entries(refs_state *st) {
+  xctx *x = st->x;
+  cchc_frame *f = x->f;
+  if (st->nm) qsort(st->m, st->nm, sizeof *st->m, by_start);
+  for (size_t i = 0; i < st->nm; i++) {
+    mention *m = &st->m[i];
+    size_t k = 0;
+    while (k < f->nreferences &&
+           !same(f->references[k].number, x->s + m->ns, m->ne - m->ns))
+      k++;
+    frame_reference *r;
+    if (k == f->nreferences) {
+      if (!(r = FRAME_PUSH(f, references))) return nomem(x);
+      r->number = frame_strndup(f, x->s + m->ns, m->ne - m->ns);
+      if (!r->number) return nomem(x);
+      r->kind = m->kind;
+      r->span = xspan(x, m->s, m->e);
+      r->rule = m->r->id;
+    } else {
+      r = &f->references[k];
+    }
+    if (!r->date) r->date = m->date;
+    if (!r->issuer) r->issuer = m->issuer;
+    if (r->nmentions == r->cap_mentions) {
+      size_t cap = r->cap_mentions ? r->cap_mentions * 2 : 4;
+      frame_span *p = realloc(r->mentions, cap * sizeof *p);
+      if (!p) return nomem(x);
+      r->mentions = p;
+      r->cap_mentions = cap;
+    }
+    r->mentions[r->nmentions++] = xspan(x, m->s, m->e);
+    m->ref = k;
+  }
+  return CCHC_OK;
+}
+
+/* ---- the parent plan ---------------------------------------------------- */
+
+/* Score of mention i (first of its clause in the header) by the cues. */
+static int parent_score(refs_state *st, size_t i, size_t cs, size_t ce,
+                        const rule *const *cues, size_t ncues,
+                        const rule **top) {
+  xctx *x = st->x;
+  const mention *m = &st->m[i];
+  size_t after_end = ce;
+  if (i + 1 < st->nm && st->m[i + 1].s >= m->e && st->m[i + 1].s < ce)
+    after_end = st->m[i + 1].s;
+  const frame_document *d = &x->f->document;
+  int score = 0, top_weight = 0;
+  for (size_t k = 0; k < ncues; k++) {
+    const char *on = rule_attr(cues[k], "on");
+    const char *w = rule_attr(cues[k], "weight");
+    size_t a = m->e, b = after_end;
+    if (on && !strcmp(on, "before")) a = cs, b = m->s;
+    else if (on && !strcmp(on, "mention")) a = m->s, b = m->e;
+    if (!w || b < a || !rule_exec(cues[k], x->s + a, b - a, 0, x->md))
+      continue;
+    int weight = atoi(w);
+    const char *overlap = rule_attr(cues[k], "overlap");
+    if (overlap) { /* a period cue: compare with the plan's own period */
+      char from[11], to[11];
+      if (!d->period_start.value || !d->period_end.value ||
+          !meta_find_period(x, a, b, from, to))
+        continue;
+      if (strcmp(from, d->period_start.value) ||
+          strcmp(to, d->period_end.value))
+        weight = strcmp(from, d->period_end.value) <= 0 &&
+                         strcmp(to, d->period_start.value) >= 0
+                     ? atoi(overlap)
+                     : 0;
+    }
+    score += weight;
+    if (weight > top_weight) top_weight = weight, *top = cues[k];
+  }
+  return score;
+}
+
+static void choose_parent(refs_state *st) {
+  xctx *x = st->x;
+  const rule *cues[MAX_RULES];
+  size_t ncues = rules_select(x->rules, "meta.parent.", cues, MAX_RULES);
+  size_t hend = header_end(x), best = SIZE_MAX;
+  int best_score = 0;
+  const rule *best_cue = NULL;
+  for (size_t i = 0; i < st->nm && st->m[i].s < hend; i++) {
+    const mention *m = &st->m[i];
+    const xline *ln = &x->lines[xline_at(x, m->s)];
+    size_t cs = m->s, ce = m->e;
+    while (cs > ln->start && x->s[cs - 1] != ';') cs--;
+    while (ce < ln->end && x->s[ce] != ';') ce++;
+    if (i > 0 && st->m[i - 1].s >= cs) continue; /* not first in clause */
+    const rule *top = NULL;
+    int score = parent_score(st, i, cs, ce, cues, ncues, &top);
+    if (score >= PARENT_MIN_SCORE && score >= best_score) {
+      best = i;
+      best_score = score;
+      best_cue = top;
+    }
+  }
+  if (best == SIZE_MAX) return;
+  const mention *m = &st->m[best];
+  const frame_reference *r = &x->f->references[m->ref];
+  frame_document *d = &x->f->document;
+  d->parent_number.value = r->number;
+  d->parent_number.span = xspan(x, m->ns, m->ne);
+  d->parent_number.rule = best_cue ? best_cue->id : m->r->id;
+  /* Its date: printed with this mention, else with another one. */
+  const mention *dm = m->date ? m : NULL;
+  for (size_t i = 0; !dm && i < st->nm; i++)
+    if (st->m[i].ref == m->ref && st->m[i].date) dm = &st->m[i];
+  if (dm) {
+    d->parent_date.value = dm->date;
+    d->parent_date.span = xspan(x, dm->ds, dm->de);
+    d->parent_date.rule = st->date->id;
+  }
+}
+
+cchc_status extract_refs(xctx *x) {
+  refs_state st = {.x = x};
+  st.cite = rules_find(x->rules, "ref.cite");
+  if (!st.cite) return CCHC_OK; /* no citation rules loaded */
+  st.date = rules_find(x->rules, "ref.date");
+  st.next = rules_find(x->rules, "ref.next");
+  st.issuer = rules_find(x->rules, "ref.issuer");
+  st.bare = rules_find(x->rules, "ref.bare");
+  st.self = rules_find(x->rules, "ref.self");
+  if (rules_select(x->rules, "ref.", NULL, 0) > MAX_RULES ||
+      rules_select(x->rules, "meta.", NULL, 0) > MAX_RULES)
+    return cchc_fail(x->err, CCHC_ERR_RULES,
+                     "more than %d ref.* or meta.* rules", MAX_RULES);
+  st.ntypes = rules_select(x->rules, "ref.type.", st.types, MAX_RULES);
+  st.nsymbols = rules_select(x->rules, "ref.symbol.", st.symbols, MAX_RULES);
+  cchc_status rc = CCHC_OK;
+  if (!add_own(&st, x->f->document.number.value)) goto oom;
+  for (size_t at = 0;
+       st.self && at < x->n && rule_exec(st.self, x->s, x->n, at, x->md);) {
+    size_t ms, me, s, e;
+    whole(x, &ms, &me);
+    at = me > ms ? me : ms + 1;
+    if (rule_group(st.self, x->md, "number", &s, &e) && !is_own(&st, s, e) &&
+        !add_own(&st, frame_strndup(x->f, x->s + s, e - s)))
+      goto oom;
+  }
+  if ((rc = typed_mentions(&st)) != CCHC_OK ||
+      (rc = bare_mentions(&st)) != CCHC_OK ||
+      (rc = build_entries(&st)) != CCHC_OK)
+    goto done;
+  choose_parent(&st);
+  if (x->f->failed) goto oom;
+  goto done;
+oom:
+  rc = nomem(x);
+done:
+  free(st.m);
+  free(st.own);
+  return rc;
+}

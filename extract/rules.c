@@ -313,8 +313,9 @@ static cchc_status finish_rule(parse_state *ps, cchc_error *err) {
   /* Named groups expected by examples must exist in the pattern. */
   for (size_t i = 0; i < r->nexamples; i++)
     for (size_t j = 0; j < r->examples[i].nexpect; j++)
-      if (pcre2_substring_number_from_name(
-              r->code, (PCRE2_SPTR)r->examples[i].expect_names[j]) < 0)
+      if (pcre2_substring_nametable_scan(
+              r->code, (PCRE2_SPTR)r->examples[i].expect_names[j], NULL,
+              NULL) < 0)
         return fail_line(err, ps->path, r->examples[i].line,
                          "rule %s has no group named '%s'", r->id,
                          r->examples[i].expect_names[j]);

@@ -158,3 +158,53 @@ void harness_free_list(char **paths, size_t n) {
     free(paths[i]);
   free(paths);
 }
+
+static cchc_rules *shipped_rules;
+
+cchc_rules *harness_rules(void) {
+  if (!shipped_rules) {
+    char dir[4096];
+    snprintf(dir, sizeof dir, "%s/rules", harness_root());
+    cchc_error err = {0};
+    cchc_status st = cchc_rules_load(dir, &shipped_rules, &err);
+    ck_assert_msg(st == CCHC_OK, "rules: %s:%u: %s", err.path, err.line,
+                  err.message);
+  }
+  return shipped_rules;
+}
+
+void harness_free_rules(void) {
+  cchc_rules_free(shipped_rules);
+  shipped_rules = NULL;
+}
+
+void harness_extract(const cchc_rules *rules, const char *src, size_t len,
+                     cchc_text **text, cchc_frame **frame) {
+  cchc_error err = {0};
+  ck_assert_msg(cchc_normalize(src, len, NULL, text, &err) == CCHC_OK,
+                "normalize: %s", err.message);
+  ck_assert_msg(cchc_extract(rules, *text, NULL, src, len, frame, &err) ==
+                    CCHC_OK,
+                "extract: %s", err.message);
+}
+
+const char *harness_rules_dir_with(const char *name, const char *content) {
+  static char dir[4096];
+  snprintf(dir, sizeof dir, "%s/rules", harness_tmpdir());
+  mkdir(dir, 0777);
+  static const char *const tsv[] = {"areas.tsv", "indicators.tsv",
+                                    "units.tsv"};
+  char path[4200];
+  for (int i = 0; i < 3; i++) {
+    snprintf(path, sizeof path, "%s/rules/%s", harness_root(), tsv[i]);
+    size_t len;
+    char *data = harness_read(path, &len);
+    ck_assert_ptr_nonnull(data);
+    snprintf(path, sizeof path, "%s/%s", dir, tsv[i]);
+    ck_assert_int_eq(harness_write(path, data, len), 0);
+    free(data);
+  }
+  snprintf(path, sizeof path, "%s/%s", dir, name);
+  ck_assert_int_eq(harness_write(path, content, strlen(content)), 0);
+  return dir;
+}

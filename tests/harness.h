@@ -34,4 +34,20 @@ int harness_cli(const char *const *argv, const char *in, size_t inlen,
 size_t harness_corpus(char ***paths);
 void harness_free_list(char **paths, size_t n);
 
+/* The shipped rules (harness_root()/rules), loaded once per process and
+ * shared; the test fails if they do not load.  harness_free_rules releases
+ * them (for leak checkers). */
+cchc_rules *harness_rules(void);
+void harness_free_rules(void);
+
+/* Normalize and extract `src` with `rules`, asserting success.  The caller
+ * frees *text and *frame. */
+void harness_extract(const cchc_rules *rules, const char *src, size_t len,
+                     cchc_text **text, cchc_frame **frame);
+
+/* A fresh temporary rules directory holding the shipped taxonomy tables
+ * and one rules file `name` with `content`.  Static storage, overwritten by
+ * the next call. */
+const char *harness_rules_dir_with(const char *name, const char *content);
+
 #endif

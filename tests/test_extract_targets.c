@@ -22,19 +22,8 @@
 
 static cchc_rules *rules;
 
-static void load_rules(void) {
-  char dir[4096];
-  snprintf(dir, sizeof dir, "%s/rules", harness_root());
-  cchc_error err = {0};
-  cchc_status st = cchc_rules_load(dir, &rules, &err);
-  ck_assert_msg(st == CCHC_OK, "rules: %s:%u: %s", err.path, err.line,
-                err.message);
-}
-
-static void free_rules(void) {
-  cchc_rules_free(rules);
-  rules = NULL;
-}
+static void load_rules(void) { rules = harness_rules(); }
+static void free_rules(void) { harness_free_rules(); }
 
 typedef struct doc {
   const char *src; /* original input */
@@ -44,11 +33,7 @@ typedef struct doc {
 
 static doc extract(const char *src) {
   doc d = {.src = src};
-  cchc_error err = {0};
-  size_t len = strlen(src);
-  ck_assert_int_eq(cchc_normalize(src, len, NULL, &d.text, &err), CCHC_OK);
-  cchc_status st = cchc_extract(rules, d.text, NULL, src, len, &d.f, &err);
-  ck_assert_msg(st == CCHC_OK, "extract: %s", err.message);
+  harness_extract(rules, src, strlen(src), &d.text, &d.f);
   return d;
 }
 

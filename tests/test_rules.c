@@ -10,32 +10,10 @@
 #include "../extract/frame.h"
 #include "../extract/rules.h"
 
-/* A rules directory holding the shipped taxonomy and one rules file. */
-static const char *rules_dir_with(const char *name, const char *content) {
-  static char dir[4096];
-  snprintf(dir, sizeof dir, "%s/rules", harness_tmpdir());
-  mkdir(dir, 0777);
-  static const char *const tsv[] = {"areas.tsv", "indicators.tsv",
-                                    "units.tsv"};
-  char path[4200];
-  for (int i = 0; i < 3; i++) {
-    snprintf(path, sizeof path, "%s/rules/%s", harness_root(), tsv[i]);
-    size_t len;
-    char *data = harness_read(path, &len);
-    ck_assert_ptr_nonnull(data);
-    snprintf(path, sizeof path, "%s/%s", dir, tsv[i]);
-    ck_assert_int_eq(harness_write(path, data, len), 0);
-    free(data);
-  }
-  snprintf(path, sizeof path, "%s/%s", dir, name);
-  ck_assert_int_eq(harness_write(path, content, strlen(content)), 0);
-  return dir;
-}
-
 static cchc_status load_one(const char *content, cchc_error *err) {
   cchc_rules *rs = NULL;
   cchc_status st =
-      cchc_rules_load(rules_dir_with("x.rules", content), &rs, err);
+      cchc_rules_load(harness_rules_dir_with("x.rules", content), &rs, err);
   cchc_rules_free(rs);
   return st;
 }
@@ -50,7 +28,7 @@ START_TEST(loads_and_runs_examples) {
   cchc_rules *rs = NULL;
   cchc_error err = {0};
   ck_assert_int_eq(
-      cchc_rules_load(rules_dir_with("x.rules", good_rule), &rs, &err),
+      cchc_rules_load(harness_rules_dir_with("x.rules", good_rule), &rs, &err),
       CCHC_OK);
   ck_assert_uint_eq(cchc_rules_count(rs), 1);
   size_t examples = 0;
@@ -85,7 +63,7 @@ START_TEST(failing_examples_are_reported_with_line) {
                             "no: đạt 50%\n";              /* line 5: matches */
   cchc_rules *rs = NULL;
   cchc_error err = {0};
-  ck_assert_int_eq(cchc_rules_load(rules_dir_with("x.rules", bad), &rs, &err),
+  ck_assert_int_eq(cchc_rules_load(harness_rules_dir_with("x.rules", bad), &rs, &err),
                    CCHC_OK);
   failures f = {0};
   ck_assert_uint_eq(cchc_rules_test(rs, collect, &f, NULL), 3);
@@ -129,7 +107,7 @@ START_TEST(bad_rules_file_names_file_and_line) {
 END_TEST
 
 START_TEST(bad_taxonomy_line_is_named) {
-  const char *dir = rules_dir_with("x.rules", good_rule);
+  const char *dir = harness_rules_dir_with("x.rules", good_rule);
   char path[4200];
   snprintf(path, sizeof path, "%s/indicators.tsv", dir);
   static const char tsv[] = "key\tarea\tunit\tname\twording\n"
@@ -162,7 +140,7 @@ START_TEST(continuation_lines_extend_the_pattern) {
   cchc_rules *rs = NULL;
   cchc_error err = {0};
   ck_assert_int_eq(
-      cchc_rules_load(rules_dir_with("x.rules", multi), &rs, &err), CCHC_OK);
+      cchc_rules_load(harness_rules_dir_with("x.rules", multi), &rs, &err), CCHC_OK);
   ck_assert_uint_eq(cchc_rules_test(rs, NULL, NULL, NULL), 0);
   cchc_rules_free(rs);
 }
@@ -188,19 +166,10 @@ END_TEST
 /* ---- section tree ---------------------------------------------------- */
 
 static cchc_frame *extract_text(const char *input) {
-  char dir[4096];
-  snprintf(dir, sizeof dir, "%s/rules", harness_root());
-  cchc_rules *rs = NULL;
-  cchc_error err = {0};
-  ck_assert_int_eq(cchc_rules_load(dir, &rs, &err), CCHC_OK);
   cchc_text *t = NULL;
-  ck_assert_int_eq(cchc_normalize(input, strlen(input), NULL, &t, &err),
-                   CCHC_OK);
   cchc_frame *f = NULL;
-  ck_assert_int_eq(cchc_extract(rs, t, "mem", input, strlen(input), &f, &err),
-                   CCHC_OK);
+  harness_extract(harness_rules(), input, strlen(input), &t, &f);
   cchc_text_free(t);
-  cchc_rules_free(rs);
   return f;
 }
 
@@ -327,6 +296,7 @@ int main(void) {
   tcase_add_test(tc, shipped_rules_pass_their_examples);
   suite_add_tcase(s, tc);
   TCase *ts = tcase_create("sections");
+  tcase_add_unchecked_fixture(ts, NULL, harness_free_rules);
   tcase_set_timeout(ts, 30);
   tcase_add_test(ts, section_tree_nests_by_numbering_style);
   tcase_add_test(ts, appendix_cells_are_not_sections);

@@ -1,0 +1,561 @@
+/* test_extract_meta.c: document metadata and citations.  Small hand-written
+ * plans (a header in capitals, Căn cứ / Thực hiện lines, footnotes, lists
+ * of numbers, a decision that issues a plan, half years and spans of
+ * years) with exact values and spans in the original bytes; every corpus
+ * file against its gold annotation; and a malformed meta rules file. */
+#define _GNU_SOURCE
+#include "harness.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include <jansson.h>
+
+#include "../extract/frame.h"
+
+/* ---- fixture: the shipped rules ----------------------------------------- */
+
+static cchc_rules *rules;
+
+static void load_rules(void) { rules = harness_rules(); }
+static void free_rules(void) { harness_free_rules(); }
+
+/* ---- one document ----------------------------------------------------- */
+
+typedef struct doc {
+  const char *src;
+  size_t len;
+  cchc_text *text;
+  cchc_frame *f;
+} doc;
+
+static void extract(doc *d, const char *src, size_t len) {
+  d->src = src;
+  d->len = len;
+  harness_extract(rules, src, len, &d->text, &d->f);
+}
+
+static void release(doc *d) {
+  cchc_frame_free(d->f);
+  cchc_text_free(d->text);
+}
+
+/* The original bytes of a span. */
+static char *span_text(const doc *d, frame_span sp) {
+  ck_assert_uint_le(sp.start, sp.end);
+  ck_assert_uint_le(sp.end, d->len);
+  return strndup(d->src + sp.start, sp.end - sp.start);
+}
+
+/* A field: its value, the original text of its span, and a rule of group
+ * `group` ("meta.", "ref.") that found it.  value NULL: unknown. */
+static void check_field(const doc *d, const char *name, const frame_field *fd,
+                        const char *value, const char *text,
+                        const char *group) {
+  if (!value) {
+    ck_assert_msg(fd->value == NULL, "%s: expected null, got '%s'", name,
+                  fd->value);
+    return;
+  }
+  ck_assert_msg(fd->value && !strcmp(fd->value, value),
+                "%s: expected '%s', got '%s'", name, value,
+                fd->value ? fd->value : "(null)");
+  char *t = span_text(d, fd->span);
+  ck_assert_msg(!strcmp(t, text), "%s: span text '%s', expected '%s'", name,
+                t, text);
+  free(t);
+  ck_assert_msg(fd->rule && !strncmp(fd->rule, group, strlen(group)),
+                "%s: rule '%s' is not of group %s", name,
+                fd->rule ? fd->rule : "(null)", group);
+}
+
+static const frame_reference *find_ref(const doc *d, const char *number) {
+  for (size_t i = 0; i < d->f->nreferences; i++)
+    if (!strcmp(d->f->references[i].number, number))
+      return &d->f->references[i];
+  return NULL;
+}
+
+static void check_ref(const doc *d, const char *number, const char *kind,
+                      const char *date, const char *issuer, const char *text,
+                      size_t mentions) {
+  const frame_reference *r = find_ref(d, number);
+  ck_assert_msg(r != NULL, "no reference %s", number);
+  ck_assert_str_eq(r->kind, kind);
+  if (date) ck_assert_pstr_eq(r->date, date);
+  else ck_assert_msg(r->date == NULL, "%s: date %s", number, r->date);
+  if (issuer) ck_assert_pstr_eq(r->issuer, issuer);
+  else ck_assert_msg(r->issuer == NULL, "%s: issuer %s", number, r->issuer);
+  char *t = span_text(d, r->span);
+  ck_assert_msg(!strcmp(t, text), "%s: span text '%s', expected '%s'", number,
+                t, text);
+  free(t);
+  ck_assert_uint_eq(r->nmentions, mentions);
+  ck_assert_uint_eq(r->mentions[0].start, r->span.start);
+  ck_assert_ptr_nonnull(r->rule);
+  ck_assert_int_eq(strncmp(r->rule, "ref.", 4), 0);
+}
+
+/* ---- hand-written plans ------------------------------------------------- */
+
+/* A commune plan with its header, a half year, Căn cứ and Thực hiện lines,
+ * a list of telegrams, a list of decisions with their dates, the plan's
+ * own number cited in the body, and a deputy's signature. */
+static const char plan_half[] =
+    "ỦY BAN NHÂN DÂN\n"
+    "XÃ TÂN PHÚ\n"
+    "Số: 15/KH-UBND\n"
+    "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\n"
+    "Độc lập - Tự do - Hạnh phúc\n"
+    "Tân Phú, ngày 05 tháng 7 năm 2025\n"
+    "\n"
+    "KẾ HOẠCH\n"
+    "Cải cách hành chính sáu tháng cuối năm 2025\n"
+    "\n"
+    "Căn cứ Nghị quyết số 76/NQ-CP ngày 15 tháng 7 năm 2021 của Chính phủ "
+    "về Chương trình tổng thể cải cách hành chính nhà nước giai đoạn "
+    "2021-2030;\n"
+    "\n"
+    "Thực hiện Kế hoạch số 228/KH-UBND ngày 25/01/2025 của UBND tỉnh Đồng "
+    "Nai về cải cách hành chính năm 2025;\n"
+    "\n"
+    "I. MỤC ĐÍCH, YÊU CẦU\n"
+    "1. Mục đích\n"
+    "- Thực hiện Công điện số 280/CĐ-TTg và 968/CĐ-TTg của Thủ tướng Chính "
+    "phủ.\n"
+    "- Triển khai các Quyết định số: 12/QĐ-UBND ngày 01/02/2020, "
+    "13/QĐ-UBND ngày 02/3/2020 của UBND tỉnh.\n"
+    "- Các phòng thực hiện Kế hoạch số 15/KH-UBND này; quán triệt Nghị quyết "
+    "76/NQ-CP.\n"
+    "\n"
+    "KT. CHỦ TỊCH\n"
+    "PHÓ CHỦ TỊCH\n"
+    "Nguyễn Văn An\n";
+
+START_TEST(plan_with_header_and_half_year) {
+  doc d;
+  extract(&d, plan_half, strlen(plan_half));
+  const frame_document *m = &d.f->document;
+  check_field(&d, "kind", &m->kind, "ke_hoach", "KẾ HOẠCH", "meta.");
+  check_field(&d, "level", &m->level, "commune", "XÃ TÂN PHÚ", "meta.");
+  check_field(&d, "place", &m->place, "Tân Phú", "TÂN PHÚ", "meta.");
+  check_field(&d, "province", &m->province, "Đồng Nai", "Đồng Nai",
+              "meta.");
+  check_field(&d, "year", &m->year, "2025", "2025", "meta.");
+  check_field(&d, "period_start", &m->period_start, "2025-07-01",
+              "sáu tháng cuối năm 2025", "meta.");
+  check_field(&d, "period_end", &m->period_end, "2025-12-31",
+              "sáu tháng cuối năm 2025", "meta.");
+  check_field(&d, "number", &m->number, "15/KH-UBND", "15/KH-UBND", "meta.");
+  check_field(&d, "date", &m->date, "2025-07-05", "ngày 05 tháng 7 năm 2025",
+              "meta.");
+  check_field(&d, "title", &m->title,
+              "KẾ HOẠCH Cải cách hành chính sáu tháng cuối năm 2025",
+              "KẾ HOẠCH\nCải cách hành chính sáu tháng cuối năm 2025",
+              "meta.");
+  check_field(&d, "signer", &m->signer, "Nguyễn Văn An", "Nguyễn Văn An",
+              "meta.");
+  check_field(&d, "parent_number", &m->parent_number, "228/KH-UBND",
+              "228/KH-UBND", "meta.parent.");
+  check_field(&d, "parent_date", &m->parent_date, "2025-01-25", "25/01/2025",
+              "ref.");
+
+  ck_assert_uint_eq(d.f->nreferences, 6);
+  check_ref(&d, "76/NQ-CP", "nghi_quyet", "2021-07-15", "Chính phủ",
+            "Nghị quyết số 76/NQ-CP", 2);
+  check_ref(&d, "228/KH-UBND", "ke_hoach", "2025-01-25", "UBND tỉnh Đồng Nai",
+            "Kế hoạch số 228/KH-UBND", 1);
+  check_ref(&d, "280/CĐ-TTg", "cong_dien", NULL, "Thủ tướng Chính phủ",
+            "Công điện số 280/CĐ-TTg", 1);
+  check_ref(&d, "968/CĐ-TTg", "cong_dien", NULL, "Thủ tướng Chính phủ",
+            "968/CĐ-TTg", 1);
+  check_ref(&d, "12/QĐ-UBND", "quyet_dinh", "2020-02-01", "UBND tỉnh",
+            "Quyết định số: 12/QĐ-UBND", 1);
+  check_ref(&d, "13/QĐ-UBND", "quyet_dinh", "2020-03-02", "UBND tỉnh",
+            "13/QĐ-UBND", 1);
+  /* The plan's own number is not a citation. */
+  ck_assert_ptr_null(find_ref(&d, "15/KH-UBND"));
+  /* The second mention of 76/NQ-CP, without "số". */
+  const frame_reference *r = find_ref(&d, "76/NQ-CP");
+  char *t = span_text(&d, r->mentions[1]);
+  ck_assert_str_eq(t, "Nghị quyết 76/NQ-CP");
+  free(t);
+  release(&d);
+}
+END_TEST
+
+/* A ward's decision that issues a plan for a span of years; the plan is
+ * attached with its own title; a footnote cites a decision; the parent is
+ * the province's programme for the same period, cited under "Căn cứ". */
+static const char decision[] =
+    "ỦY BAN NHÂN DÂN\n"
+    "PHƯỜNG AN BÌNH\n"
+    "Số: 07/QĐ-UBND\n"
+    "An Bình, ngày 20 tháng 01 năm 2026\n"
+    "QUYẾT ĐỊNH\n"
+    "Ban hành Kế hoạch cải cách hành chính giai đoạn 2026-2030\n"
+    "CHỦ TỊCH ỦY BAN NHÂN DÂN PHƯỜNG AN BÌNH\n"
+    "Căn cứ Luật Tổ chức chính quyền địa phương ngày 16 tháng 6 năm 2025;\n"
+    "Căn cứ Nghị quyết 66-NQ/TW ngày 30/4/2025 của Bộ Chính trị về đổi mới "
+    "công tác xây dựng và thi hành pháp luật;\n"
+    "Căn cứ Quyết định số 2347/QĐ-UBND ngày 17/12/2025 của UBND tỉnh Thái "
+    "Nguyên ban hành Chương trình cải cách hành chính nhà nước tỉnh Thái "
+    "Nguyên giai đoạn 2026-2030;\n"
+    "QUYẾT ĐỊNH:\n"
+    "Điều 1. Ban hành kèm theo Quyết định này Kế hoạch cải cách hành chính "
+    "phường An Bình giai đoạn 2026-2030.\n"
+    "Điều 2. Quyết định này có hiệu lực kể từ ngày ký.\n"
+    "TM. ỦY BAN NHÂN DÂN\n"
+    "CHỦ TỊCH\n"
+    "Lê Thị Hoa\n"
+    "KẾ HOẠCH\n"
+    "Cải cách hành chính phường An Bình giai đoạn 2026-2030\n"
+    "(Ban hành kèm theo Quyết định số 07/QĐ-UBND ngày 20/01/2026 của Chủ "
+    "tịch UBND phường An Bình)\n"
+    "I. MỤC TIÊU\n"
+    "1. Triển khai Nghị quyết số 66-NQ/TW của Bộ Chính trị và Chương trình "
+    "tổng thể của phường1.\n"
+    "1\n"
+    "Quyết định số 157/QĐ-UBND ngày 31/12/2021 về việc ban hành Chương "
+    "trình tổng thể cải cách hành chính nhà nước trên địa bàn phường giai "
+    "đoạn 2021-2030.\n";
+
+START_TEST(decision_issuing_a_plan_for_years) {
+  doc d;
+  extract(&d, decision, strlen(decision));
+  const frame_document *m = &d.f->document;
+  check_field(&d, "kind", &m->kind, "quyet_dinh", "QUYẾT ĐỊNH", "meta.");
+  check_field(&d, "level", &m->level, "ward", "PHƯỜNG AN BÌNH", "meta.");
+  check_field(&d, "place", &m->place, "An Bình", "AN BÌNH", "meta.");
+  check_field(&d, "province", &m->province, "Thái Nguyên", "Thái Nguyên",
+              "meta.");
+  check_field(&d, "year", &m->year, "2026", "2026", "meta.");
+  check_field(&d, "period_start", &m->period_start, "2026-01-01",
+              "giai đoạn 2026-2030", "meta.");
+  check_field(&d, "period_end", &m->period_end, "2030-12-31",
+              "giai đoạn 2026-2030", "meta.");
+  check_field(&d, "number", &m->number, "07/QĐ-UBND", "07/QĐ-UBND", "meta.");
+  check_field(&d, "date", &m->date, "2026-01-20", "ngày 20 tháng 01 năm 2026",
+              "meta.");
+  check_field(&d, "title", &m->title,
+              "KẾ HOẠCH Cải cách hành chính phường An Bình giai đoạn "
+              "2026-2030",
+              "KẾ HOẠCH\nCải cách hành chính phường An Bình giai đoạn "
+              "2026-2030",
+              "meta.");
+  check_field(&d, "signer", &m->signer, "Lê Thị Hoa", "Lê Thị Hoa", "meta.");
+  check_field(&d, "parent_number", &m->parent_number, "2347/QĐ-UBND",
+              "2347/QĐ-UBND", "meta.parent.");
+  check_field(&d, "parent_date", &m->parent_date, "2025-12-17", "17/12/2025",
+              "ref.");
+
+  ck_assert_uint_eq(d.f->nreferences, 3);
+  check_ref(&d, "66-NQ/TW", "nghi_quyet", "2025-04-30", "Bộ Chính trị",
+            "Nghị quyết 66-NQ/TW", 2);
+  check_ref(&d, "2347/QĐ-UBND", "quyet_dinh", "2025-12-17",
+            "UBND tỉnh Thái Nguyên", "Quyết định số 2347/QĐ-UBND", 1);
+  check_ref(&d, "157/QĐ-UBND", "quyet_dinh", "2021-12-31", NULL,
+            "Quyết định số 157/QĐ-UBND", 1);
+  /* Its own number, printed in the header and under the plan's title. */
+  ck_assert_ptr_null(find_ref(&d, "07/QĐ-UBND"));
+  release(&d);
+}
+END_TEST
+
+/* No header: the body is the subject of the preamble's last sentence; a
+ * blank number and a blank day give null; the parent is the programme the
+ * plan carries out; a directive cited without "số". */
+static const char plan_no_header[] =
+    "Số: /KH-UBND\n"
+    "Bình Minh, ngày    tháng 12 năm 2025\n"
+    "KẾ HOẠCH\n"
+    "Triển khai thực hiện Chương trình hành động của Đảng ủy xã về chuyển "
+    "đổi số năm 2026\n"
+    "Căn cứ Chỉ thị 23/CT-TTg ngày 02/9/2021 của Thủ tướng Chính phủ về "
+    "việc đẩy mạnh cải cách hành chính;\n"
+    "Thực hiện Chương trình hành động số 07-CTr/ĐU ngày 01/12/2025 của Ban "
+    "Chấp hành Đảng bộ xã khóa I về đẩy mạnh chuyển đổi số năm 2026;\n"
+    "Ủy ban nhân dân xã Bình Minh xây dựng Kế hoạch triển khai thực hiện "
+    "như sau:\n"
+    "I. MỤC TIÊU\n"
+    "- Triển khai Kế hoạch số 12/KH-UBND (Kế hoạch 12/KH-UBND của UBND "
+    "tỉnh Đồng Nai).\n"
+    "- Cụ thể hóa Chương trình hành động số 07-CTr/ĐU ngày 01/12/2025.\n"
+    "CHỦ TỊCH\n";
+
+START_TEST(plan_without_header) {
+  doc d;
+  extract(&d, plan_no_header, strlen(plan_no_header));
+  const frame_document *m = &d.f->document;
+  check_field(&d, "kind", &m->kind, "ke_hoach", "KẾ HOẠCH", "meta.");
+  check_field(&d, "level", &m->level, "commune", "xã Bình Minh", "meta.");
+  check_field(&d, "place", &m->place, "Bình Minh", "Bình Minh", "meta.");
+  check_field(&d, "province", &m->province, "Đồng Nai", "Đồng Nai", "meta.");
+  check_field(&d, "year", &m->year, "2026", "2026", "meta.");
+  check_field(&d, "period_start", &m->period_start, "2026-01-01", "năm 2026",
+              "meta.");
+  check_field(&d, "number", &m->number, NULL, NULL, NULL);
+  check_field(&d, "date", &m->date, NULL, NULL, NULL);
+  check_field(&d, "signer", &m->signer, NULL, NULL, NULL);
+  check_field(&d, "parent_number", &m->parent_number, "07-CTr/ĐU",
+              "07-CTr/ĐU", "meta.parent.");
+  check_field(&d, "parent_date", &m->parent_date, "2025-12-01", "01/12/2025",
+              "ref.");
+  ck_assert_uint_eq(d.f->nreferences, 3);
+  check_ref(&d, "23/CT-TTg", "chi_thi", "2021-09-02", "Thủ tướng Chính phủ",
+            "Chỉ thị 23/CT-TTg", 1);
+  check_ref(&d, "07-CTr/ĐU", "chuong_trinh", "2025-12-01",
+            "Ban Chấp hành Đảng bộ xã khóa I",
+            "Chương trình hành động số 07-CTr/ĐU", 2);
+  check_ref(&d, "12/KH-UBND", "ke_hoach", NULL, "UBND tỉnh Đồng Nai",
+            "Kế hoạch số 12/KH-UBND", 2);
+  release(&d);
+}
+END_TEST
+
+/* A name printed only in capitals is title-cased; without a plan that
+ * the text carries out or that covers its period there is no parent. */
+static const char caps_only[] =
+    "UBND XÃ HÒA BÌNH\n"
+    "KẾ HOẠCH\n"
+    "Cải cách hành chính năm 2026\n"
+    "Căn cứ Nghị định số 118/2025/NĐ-CP ngày 09/6/2025 của Chính phủ về "
+    "thực hiện thủ tục hành chính theo cơ chế một cửa;\n"
+    "I. MỤC TIÊU\n"
+    "- Hoàn thành các chỉ tiêu theo 118/2025/NĐ-CP.\n";
+
+START_TEST(capitals_and_no_parent) {
+  doc d;
+  extract(&d, caps_only, strlen(caps_only));
+  const frame_document *m = &d.f->document;
+  check_field(&d, "place", &m->place, "Hòa Bình", "HÒA BÌNH", "meta.");
+  check_field(&d, "level", &m->level, "commune", "XÃ HÒA BÌNH", "meta.");
+  check_field(&d, "province", &m->province, NULL, NULL, NULL);
+  check_field(&d, "parent_number", &m->parent_number, NULL, NULL, NULL);
+  ck_assert_uint_eq(d.f->nreferences, 1);
+  /* The bare number is a second mention. */
+  check_ref(&d, "118/2025/NĐ-CP", "nghi_dinh", "2025-06-09", "Chính phủ",
+            "Nghị định số 118/2025/NĐ-CP", 2);
+  release(&d);
+}
+END_TEST
+
+START_TEST(empty_text_has_no_metadata) {
+  doc d;
+  extract(&d, "", 0);
+  const frame_document *m = &d.f->document;
+  const frame_field *all[] = {&m->kind,          &m->level,     &m->place,
+                              &m->province,      &m->year,      &m->number,
+                              &m->date,          &m->title,     &m->signer,
+                              &m->parent_number, &m->parent_date};
+  for (size_t i = 0; i < sizeof all / sizeof *all; i++)
+    ck_assert_ptr_null(all[i]->value);
+  ck_assert_uint_eq(d.f->nreferences, 0);
+  release(&d);
+}
+END_TEST
+
+/* ---- the corpus against its gold annotations ----------------------------- */
+
+static char **files;
+static size_t nfiles;
+
+static void load_corpus(void) {
+  if (!files) nfiles = harness_corpus(&files);
+}
+
+static const char *jstr(json_t *o, const char *key) {
+  json_t *v = json_object_get(o, key);
+  return json_is_string(v) ? json_string_value(v) : NULL;
+}
+
+static void agree(const char *file, const char *name, const frame_field *fd,
+                  const char *gold) {
+  if (!gold)
+    ck_assert_msg(!fd->value, "%s: %s: expected null, got '%s'", file, name,
+                  fd->value);
+  else
+    ck_assert_msg(fd->value && !strcmp(fd->value, gold),
+                  "%s: %s: expected '%s', got '%s'", file, name, gold,
+                  fd->value ? fd->value : "(null)");
+}
+
+START_TEST(corpus_agrees_with_gold) {
+  load_corpus();
+  ck_assert_uint_lt((size_t)_i, nfiles);
+  const char *path = files[_i];
+  const char *base = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
+  char gpath[4096];
+  snprintf(gpath, sizeof gpath, "%s/gold/%.*s.gold.json", harness_shared(),
+           (int)(strlen(base) - 4), base);
+  json_error_t jerr;
+  json_t *gold = json_load_file(gpath, 0, &jerr);
+  ck_assert_msg(gold != NULL, "%s: %s", gpath, jerr.text);
+  size_t len;
+  char *src = harness_read(path, &len);
+  ck_assert_ptr_nonnull(src);
+  doc d;
+  extract(&d, src, len);
+  const frame_document *m = &d.f->document;
+  json_t *g = json_object_get(gold, "document");
+  json_t *period = json_object_get(g, "period");
+  json_t *parent = json_object_get(g, "parent");
+  json_t *year = json_object_get(g, "year");
+  char ybuf[16] = "";
+  if (json_is_integer(year))
+    snprintf(ybuf, sizeof ybuf, "%lld", (long long)json_integer_value(year));
+  agree(base, "kind", &m->kind, jstr(g, "kind"));
+  agree(base, "level", &m->level, jstr(g, "level"));
+  agree(base, "place", &m->place, jstr(g, "place"));
+  agree(base, "province", &m->province, jstr(g, "province"));
+  agree(base, "year", &m->year, ybuf[0] ? ybuf : NULL);
+  agree(base, "period.start", &m->period_start, jstr(period, "start"));
+  agree(base, "period.end", &m->period_end, jstr(period, "end"));
+  agree(base, "number", &m->number, jstr(g, "number"));
+  agree(base, "date", &m->date, jstr(g, "date"));
+  agree(base, "parent.number", &m->parent_number, jstr(parent, "number"));
+  agree(base, "parent.date", &m->parent_date, jstr(parent, "date"));
+  /* Every field found has a span in the input and a rule. */
+  const frame_field *all[] = {&m->kind,   &m->level,  &m->place,
+                              &m->province, &m->year, &m->period_start,
+                              &m->period_end, &m->number, &m->date,
+                              &m->title,  &m->signer, &m->parent_number,
+                              &m->parent_date};
+  for (size_t i = 0; i < sizeof all / sizeof *all; i++)
+    if (all[i]->value) {
+      ck_assert_ptr_nonnull(all[i]->rule);
+      ck_assert_uint_lt(all[i]->span.start, all[i]->span.end);
+      ck_assert_uint_le(all[i]->span.end, len);
+    }
+  /* References: the same set of numbers, with their kinds and dates. */
+  json_t *refs = json_object_get(gold, "references");
+  size_t i;
+  json_t *r;
+  json_array_foreach(refs, i, r) {
+    const char *num = jstr(r, "number");
+    const frame_reference *p = find_ref(&d, num);
+    ck_assert_msg(p != NULL, "%s: reference %s not found", base, num);
+    ck_assert_msg(!strcmp(p->kind, jstr(r, "kind")), "%s: %s: kind %s", base,
+                  num, p->kind);
+    const char *gd = jstr(r, "date");
+    ck_assert_msg(gd ? p->date && !strcmp(p->date, gd) : !p->date,
+                  "%s: %s: date %s, expected %s", base, num,
+                  p->date ? p->date : "null", gd ? gd : "null");
+  }
+  ck_assert_msg(d.f->nreferences == json_array_size(refs),
+                "%s: %zu references, gold has %zu", base, d.f->nreferences,
+                json_array_size(refs));
+  for (size_t k = 0; k < d.f->nreferences; k++) {
+    const frame_reference *p = &d.f->references[k];
+    ck_assert_uint_ge(p->nmentions, 1);
+    for (size_t j = 0; j < p->nmentions; j++) {
+      ck_assert_uint_lt(p->mentions[j].start, p->mentions[j].end);
+      ck_assert_uint_le(p->mentions[j].end, len);
+      if (j) ck_assert_uint_gt(p->mentions[j].start, p->mentions[j - 1].start);
+    }
+  }
+  release(&d);
+  free(src);
+  json_decref(gold);
+}
+END_TEST
+
+START_TEST(corpus_present) {
+  load_corpus();
+  ck_assert_msg(nfiles >= 4, "expected the corpus in %s/corpus",
+                harness_shared());
+}
+END_TEST
+
+/* ---- rules -------------------------------------------------------------- */
+
+typedef struct failures {
+  size_t n;
+  char last[1024];
+} failures;
+
+static void collect(void *ctx, const char *path, size_t line,
+                    const char *rule_id, const char *message) {
+  failures *f = ctx;
+  if (strncmp(rule_id, "meta.", 5) && strncmp(rule_id, "ref.", 4)) return;
+  f->n++;
+  snprintf(f->last, sizeof f->last, "%s:%zu: %s: %s", path, line, rule_id,
+           message);
+}
+
+START_TEST(meta_and_ref_rules_pass_their_examples) {
+  failures f = {0};
+  cchc_rules_test(rules, collect, &f, NULL);
+  ck_assert_msg(f.n == 0, "%zu failing examples, last: %s", f.n, f.last);
+}
+END_TEST
+
+/* A rules directory with the shipped taxonomy and one meta.rules. */
+static const struct {
+  const char *content;
+  unsigned line;
+} bad_meta[] = {
+    /* an unclosed group: the error names the rule's line */
+    {"# metadata\n"
+     "rule meta.kind.ke_hoach\n"
+     "purpose: a plan\n"
+     "pattern: ^(?<kw>KẾ\\s+HOẠCH\n"
+     "set: kind=ke_hoach\n"
+     "yes: KẾ HOẠCH\n"
+     "no: Kế hoạch số 12\n",
+     2},
+    /* a misspelt field */
+    {"rule meta.number\n"
+     "purpose: the number\n"
+     "pattern: Số:\\s*(?<number>\\S+)\n"
+     "yse: Số: 03/QĐ-UBND\n",
+     4},
+    /* an example expects a group the pattern does not have */
+    {"rule meta.date\n"
+     "purpose: the date\n"
+     "pattern: ngày\\s+(?<d>\\d+)\n"
+     "yes: ngày 12 => day=12\n"
+     "no: tháng 12\n",
+     4},
+};
+
+START_TEST(malformed_meta_rules_name_file_and_line) {
+  cchc_rules *rs = NULL;
+  cchc_error err = {0};
+  cchc_status st = cchc_rules_load(harness_rules_dir_with("meta.rules", bad_meta[_i].content), &rs,
+                                   &err);
+  ck_assert_int_eq(st, CCHC_ERR_RULES);
+  ck_assert_ptr_null(rs);
+  ck_assert_msg(strstr(err.path, "meta.rules"), "path: %s", err.path);
+  ck_assert_uint_eq(err.line, bad_meta[_i].line);
+}
+END_TEST
+
+int main(void) {
+  Suite *s = suite_create("extract_meta");
+  TCase *tp = tcase_create("plans");
+  tcase_add_checked_fixture(tp, load_rules, free_rules);
+  tcase_add_test(tp, plan_with_header_and_half_year);
+  tcase_add_test(tp, decision_issuing_a_plan_for_years);
+  tcase_add_test(tp, plan_without_header);
+  tcase_add_test(tp, capitals_and_no_parent);
+  tcase_add_test(tp, empty_text_has_no_metadata);
+  tcase_add_test(tp, meta_and_ref_rules_pass_their_examples);
+  suite_add_tcase(s, tp);
+  TCase *tc = tcase_create("corpus");
+  tcase_add_checked_fixture(tc, load_rules, free_rules);
+  tcase_set_timeout(tc, 60);
+  tcase_add_test(tc, corpus_present);
+  load_corpus();
+  tcase_add_loop_test(tc, corpus_agrees_with_gold, 0, (int)nfiles);
+  suite_add_tcase(s, tc);
+  TCase *tr = tcase_create("rules");
+  tcase_add_loop_test(tr, malformed_meta_rules_name_file_and_line, 0,
+                      (int)(sizeof bad_meta / sizeof *bad_meta));
+  suite_add_tcase(s, tr);
+  int rc = harness_run(s);
+  harness_free_list(files, nfiles);
+  return rc;
+}
