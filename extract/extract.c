@@ -138,7 +138,9 @@ cchc_status cchc_extract(const cchc_rules *rules, const cchc_text *text,
       (st = extract_sections(&x)) != CCHC_OK ||
       (st = extract_meta(&x)) != CCHC_OK ||
       (st = extract_refs(&x)) != CCHC_OK ||
-      (st = extract_targets(&x)) != CCHC_OK)
+      (st = extract_targets(&x)) != CCHC_OK ||
+      (st = extract_deadlines(&x)) != CCHC_OK ||
+      (st = extract_tasks(&x)) != CCHC_OK)
     goto fail;
   frame_adopt_strings(x.f);
   if (x.f->failed) {

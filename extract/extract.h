@@ -54,6 +54,7 @@ bool meta_find_period(xctx *x, size_t a, size_t b, char from[11],
                       char to[11]);
 /* Issue 4: time limits (deadlines.c); tasks and leads (tasks.c). */
 cchc_status extract_deadlines(xctx *x);
+cchc_status extract_tasks(xctx *x);
 
 /* A unit mention found by units.c: taxonomy key (NULL when the text names
  * a unit the taxonomy lacks), its canonical name, and canonical offsets. */

@@ -1,0 +1,590 @@
+/* deadlines.c: every time limit the plan sets, as an interval with a grain.
+ *
+ * The language lives in rules/deadlines.rules: deadline.* rules find where
+ * a time limit stands, point.* rules parse the time expressions they
+ * capture, nodeadline.* rules mark dates that are not time limits, grain.*
+ * rules read a recurrence.  This file runs them over the whole canonical
+ * text (a phrase may run over the short lines of table cells), resolves
+ * overlaps (the earlier rule in file order wins) and does the calendar
+ * arithmetic: month lengths, leap years, quarters and halves, Roman
+ * numerals I-IV, and the plan's year for a day and month without one.
+ *
+ * Cost is linear in the text: every rule is one left-to-right scan;
+ * overlaps are resolved per cluster of overlapping matches. */
+#include "extract.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+enum { MAX_RULES = 128, MAX_DATES = 16 };
+
+#define NOMEM(x) cchc_fail((x)->err, CCHC_ERR_NOMEM, "out of memory")
+
+/* ---- calendar ------------------------------------------------------------ */
+
+static bool leap_year(int y) {
+  return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+}
+
+static int month_days(int y, int m) {
+  static const int days[12] = {31, 28, 31, 30, 31, 30,
+                               31, 31, 30, 31, 30, 31};
+  return m == 2 && leap_year(y) ? 29 : days[m - 1];
+}
+
+typedef struct ymd {
+  int y, m, d;
+} ymd;
+
+/* A parsed time expression: what point.* found, before the plan's year
+ * fills a missing one. */
+typedef struct raw_point {
+  const char *kind; /* date month quarter half year (rule attribute) */
+  int day, month, year; /* year 0: not printed */
+  int qfirst, qlast;    /* quarters 1..4 */
+  int half;             /* 1 or 2 */
+} raw_point;
+
+/* An interval; a date has only its end. */
+typedef struct interval {
+  const char *kind;
+  bool has_start, has_end;
+  ymd start, end;
+  bool inferred; /* the year is the plan's */
+} interval;
+
+/* Fill iv from p with `year` (> 0).  False when the date does not exist. */
+static bool resolve(const raw_point *p, int year, interval *iv) {
+  iv->kind = p->kind;
+  iv->has_start = iv->has_end = false;
+  if (year < 1 || year > 9999) return false;
+  int m1, m2;
+  if (!strcmp(p->kind, "date")) {
+    if (p->month < 1 || p->month > 12 || p->day < 1 ||
+        p->day > month_days(year, p->month))
+      return false;
+    iv->has_end = true;
+    iv->end = (ymd){year, p->month, p->day};
+    return true;
+  }
+  if (!strcmp(p->kind, "month")) {
+    if (p->month < 1 || p->month > 12) return false;
+    m1 = m2 = p->month;
+  } else if (!strcmp(p->kind, "quarter")) {
+    if (p->qfirst < 1 || p->qlast > 4 || p->qfirst > p->qlast) return false;
+    m1 = 3 * p->qfirst - 2;
+    m2 = 3 * p->qlast;
+  } else if (!strcmp(p->kind, "half")) {
+    m1 = p->half == 2 ? 7 : 1;
+    m2 = m1 + 5;
+  } else if (!strcmp(p->kind, "year")) {
+    m1 = 1;
+    m2 = 12;
+  } else {
+    return false;
+  }
+  iv->has_start = iv->has_end = true;
+  iv->start = (ymd){year, m1, 1};
+  iv->end = (ymd){year, m2, month_days(year, m2)};
+  return true;
+}
+
+/* A list of quarters "II, III", "I-IV", "1, 2": Roman numerals I-IV or
+ * digits 1-4 between separators; first and last (smallest and largest). */
+static bool parse_quarters(const char *s, size_t n, int *first, int *last) {
+  int lo = 5, hi = 0;
+  for (size_t i = 0; i < n;) {
+    int v = 0;
+    if (s[i] >= '1' && s[i] <= '4') {
+      v = s[i] - '0';
+      i++;
+    } else if (s[i] == 'I' || s[i] == 'i' || s[i] == 'V' || s[i] == 'v') {
+      char r[4];
+      size_t k = 0;
+      while (i < n && (s[i] == 'I' || s[i] == 'i' || s[i] == 'V' ||
+                       s[i] == 'v')) {
+        if (k == sizeof r) return false;
+        r[k++] = (char)(s[i] == 'i' ? 'I' : s[i] == 'v' ? 'V' : s[i]);
+        i++;
+      }
+      static const char *const roman[] = {"I", "II", "III", "IV"};
+      for (int q = 0; q < 4; q++)
+        if (strlen(roman[q]) == k && !memcmp(roman[q], r, k)) v = q + 1;
+      if (!v) return false;
+    } else {
+      i++; /* separator: space, comma, dash (bytes of "–" too) */
+      continue;
+    }
+    if (v < lo) lo = v;
+    if (v > hi) hi = v;
+  }
+  if (!hi) return false;
+  *first = lo;
+  *last = hi;
+  return true;
+}
+
+/* ---- rule matching ------------------------------------------------------- */
+
+static size_t match_start(pcre2_match_data *md) {
+  return pcre2_get_ovector_pointer(md)[0];
+}
+static size_t match_end(pcre2_match_data *md) {
+  return pcre2_get_ovector_pointer(md)[1];
+}
+
+/* Next search offset after a match ending at `end` that began at `start`:
+ * past an empty match by one whole character. */
+static size_t next_from(const char *s, size_t n, size_t start, size_t end) {
+  if (end > start) return end;
+  size_t i = end + 1;
+  while (i < n && ((unsigned char)s[i] & 0xC0) == 0x80) i++;
+  return i;
+}
+
+typedef struct dctx {
+  xctx *x;
+  const rule *points[MAX_RULES], *grains[MAX_RULES];
+  size_t npoints, ngrains;
+  pcre2_match_data *md; /* for point and grain rules */
+  int plan_year;        /* 0 when unknown */
+} dctx;
+
+/* s[a..b) as a number into *out; false when it is not digits. */
+static bool to_int(const char *s, size_t a, size_t b, int *out) {
+  int v = xint(s, a, b);
+  if (v < 0) return false;
+  *out = v;
+  return true;
+}
+
+/* Read the groups of point rule r matched in s into p. */
+static bool read_point(const dctx *d, const rule *r, const char *s,
+                       raw_point *p) {
+  memset(p, 0, sizeof *p);
+  p->kind = rule_attr(r, "kind");
+  if (!p->kind) return false;
+  size_t a, b;
+  if (rule_group(r, d->md, "year", &a, &b) && !to_int(s, a, b, &p->year))
+    return false;
+  if (rule_group(r, d->md, "day", &a, &b) && !to_int(s, a, b, &p->day))
+    return false;
+  if (rule_group(r, d->md, "month", &a, &b) && !to_int(s, a, b, &p->month))
+    return false;
+  if (rule_group(r, d->md, "quarters", &a, &b) &&
+      !parse_quarters(s + a, b - a, &p->qfirst, &p->qlast))
+    return false;
+  if (rule_group(r, d->md, "h1", &a, &b)) p->half = 1;
+  if (rule_group(r, d->md, "h2", &a, &b)) p->half = 2;
+  return true;
+}
+
+/* The interval of the time expression that starts s[0..n): the first
+ * point rule (file order) that matches at its start. */
+static bool parse_point(const dctx *d, const char *s, size_t n,
+                        interval *iv) {
+  while (n && (*s == ' ' || *s == '\t' || *s == '\n')) s++, n--;
+  for (size_t i = 0; i < d->npoints; i++) {
+    const rule *r = d->points[i];
+    if (!rule_exec(r, s, n, 0, d->md) || match_start(d->md) != 0) continue;
+    raw_point p;
+    if (!read_point(d, r, s, &p)) return false;
+    int year = p.year ? p.year : d->plan_year;
+    iv->inferred = !p.year;
+    if (!year) { /* no year anywhere: the kind without dates */
+      iv->kind = p.kind;
+      iv->has_start = iv->has_end = false;
+      return true;
+    }
+    return resolve(&p, year, iv);
+  }
+  return false;
+}
+
+/* Every date in a list "15/3, 15/6, 15/9/2026": one interval each.  A date
+ * without a year takes the year printed after it in the list, else the
+ * plan's. */
+static size_t parse_dates(const dctx *d, const char *s, size_t n,
+                          interval *out, size_t max) {
+  raw_point raw[MAX_DATES];
+  size_t k = 0;
+  for (size_t pos = 0; pos < n && k < max && k < MAX_DATES;) {
+    const rule *best = NULL;
+    size_t best_at = n;
+    for (size_t i = 0; i < d->npoints; i++) {
+      const char *kind = rule_attr(d->points[i], "kind");
+      if (!kind || strcmp(kind, "date")) continue;
+      if (rule_exec(d->points[i], s, n, pos, d->md) &&
+          match_start(d->md) < best_at) {
+        best = d->points[i];
+        best_at = match_start(d->md);
+      }
+    }
+    if (!best || !rule_exec(best, s, n, best_at, d->md)) break;
+    size_t end = match_end(d->md);
+    if (read_point(d, best, s, &raw[k])) k++;
+    pos = next_from(s, n, best_at, end);
+  }
+  size_t m = 0;
+  for (size_t i = 0; i < k; i++) {
+    int year = raw[i].year;
+    for (size_t j = i + 1; !year && j < k; j++) year = raw[j].year;
+    bool inferred = !year;
+    if (!year) year = d->plan_year;
+    interval iv = {.kind = raw[i].kind, .inferred = inferred};
+    if (!year || resolve(&raw[i], year, &iv)) out[m++] = iv;
+  }
+  return m;
+}
+
+/* The recurrence the grain rules read in s[0..n), or NULL. */
+static const char *grain_of(const dctx *d, const char *s, size_t n) {
+  for (size_t i = 0; i < d->ngrains; i++)
+    if (rule_exec(d->grains[i], s, n, 0, d->md))
+      return rule_attr(d->grains[i], "recurrence");
+  return NULL;
+}
+
+/* ---- the plan's year ----------------------------------------------------- */
+
+static int year_of(const char *v) {
+  int y = 0;
+  if (v && to_int(v, 0, strnlen(v, 4), &y) && y >= 1000) return y;
+  return 0;
+}
+
+static int plan_year(xctx *x) {
+  int y = year_of(x->f->document.year.value);
+  if (!y) y = year_of(x->f->document.period_start.value);
+  if (y) return y;
+  /* The metadata has none: the header's own year (planyear.*). */
+  size_t hend = x->first_section_line < x->nlines
+                    ? x->lines[x->first_section_line].start
+                    : x->n;
+  const rule *rs[MAX_RULES];
+  size_t nr = rules_select(x->rules, "planyear.", rs, MAX_RULES);
+  if (nr > MAX_RULES) nr = MAX_RULES;
+  for (size_t i = 0; i < nr; i++) {
+    size_t a, b;
+    if (rule_exec(rs[i], x->s, hend, 0, x->md) &&
+        rule_group(rs[i], x->md, "year", &a, &b) &&
+        to_int(x->s, a, b, &y))
+      return y;
+  }
+  return 0;
+}
+
+/* ---- candidates, exclusions, overlaps ------------------------------------ */
+
+enum { G_AT, G_FROM, G_TO, G_DATES, G_PHRASE, NGROUPS };
+static const char *const group_names[NGROUPS] = {"at", "from", "to", "dates",
+                                                 "phrase"};
+
+typedef struct cand {
+  size_t start, end; /* whole match, canonical */
+  size_t prio;       /* rule order */
+  const rule *r;
+  size_t gs[NGROUPS], ge[NGROUPS];
+  bool has[NGROUPS];
+  bool keep;
+} cand;
+
+typedef struct zone {
+  size_t start, end;
+} zone;
+
+static int cmp_zone(const void *a, const void *b) {
+  const zone *p = a, *q = b;
+  return p->start < q->start ? -1 : p->start > q->start;
+}
+
+static int cmp_cand_start(const void *a, const void *b) {
+  const cand *p = a, *q = b;
+  if (p->start != q->start) return p->start < q->start ? -1 : 1;
+  return p->prio < q->prio ? -1 : p->prio > q->prio;
+}
+
+/* Whether [s, e) overlaps one of the merged, sorted zones. */
+static bool in_zone(const zone *z, size_t nz, size_t s, size_t e) {
+  size_t lo = 0, hi = nz; /* first zone with start >= e */
+  while (lo < hi) {
+    size_t mid = lo + (hi - lo) / 2;
+    if (z[mid].start < e) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo > 0 && z[lo - 1].end > s;
+}
+
+static bool grow_array(void **items, size_t *cap, size_t n, size_t size) {
+  if (n < *cap) return true;
+  size_t ncap = *cap ? *cap * 2 : 64;
+  void *p = realloc(*items, ncap * size);
+  if (!p) return false;
+  *items = p;
+  *cap = ncap;
+  return true;
+}
+
+/* Sorted, merged nodeadline zones. */
+static cchc_status find_zones(xctx *x, zone **out, size_t *nout) {
+  const rule *rs[MAX_RULES];
+  size_t nr = rules_select(x->rules, "nodeadline.", rs, MAX_RULES);
+  if (nr > MAX_RULES)
+    return cchc_fail(x->err, CCHC_ERR_RULES, "too many nodeadline rules");
+  zone *z = NULL;
+  size_t nz = 0, cap = 0;
+  for (size_t i = 0; i < nr; i++)
+    for (size_t pos = 0;
+         pos < x->n && rule_exec(rs[i], x->s, x->n, pos, x->md);) {
+      size_t ms = match_start(x->md), me = match_end(x->md), a, b;
+      if (!rule_group(rs[i], x->md, "zone", &a, &b)) a = ms, b = me;
+      if (b > a) {
+        if (!grow_array((void **)&z, &cap, nz, sizeof *z)) {
+          free(z);
+          return NOMEM(x);
+        }
+        z[nz++] = (zone){a, b};
+      }
+      pos = next_from(x->s, x->n, ms, me);
+    }
+  if (nz) qsort(z, nz, sizeof *z, cmp_zone);
+  size_t m = 0;
+  for (size_t i = 0; i < nz; i++) {
+    if (m && z[i].start < z[m - 1].end) {
+      if (z[i].end > z[m - 1].end) z[m - 1].end = z[i].end;
+    } else {
+      z[m++] = z[i];
+    }
+  }
+  *out = z;
+  *nout = m;
+  return CCHC_OK;
+}
+
+/* For each section, whether it lies in the appendix (a section whose rule
+ * has marker=appendix, or a descendant of one).  Parents come first. */
+static bool *appendix_sections(xctx *x) {
+  const cchc_frame *f = x->f;
+  bool *app = calloc(f->nsections ? f->nsections : 1, sizeof *app);
+  if (!app) return NULL;
+  for (size_t i = 0; i < f->nsections; i++) {
+    const frame_section *sec = &f->sections[i];
+    const rule *r = sec->rule ? rules_find(x->rules, sec->rule) : NULL;
+    const char *marker = r ? rule_attr(r, "marker") : NULL;
+    app[i] = (marker && !strcmp(marker, "appendix")) ||
+             (sec->parent >= 0 && (size_t)sec->parent < i &&
+              app[sec->parent]);
+  }
+  return app;
+}
+
+static bool in_table(xctx *x, const bool *app, size_t off) {
+  if (!x->nlines) return false;
+  int sec = x->lines[xline_at(x, off)].section;
+  return sec >= 0 && (size_t)sec < x->f->nsections && app[sec];
+}
+
+/* Among candidates sorted by start, keep the earlier rule where matches
+ * overlap: within each cluster of overlapping matches, accept in rule
+ * order whatever overlaps nothing accepted before. */
+static cchc_status resolve_overlaps(xctx *x, cand *c, size_t n) {
+  size_t *order = NULL, cap = 0;
+  for (size_t i = 0; i < n;) {
+    size_t j = i + 1, end = c[i].end;
+    while (j < n && c[j].start < end) {
+      if (c[j].end > end) end = c[j].end;
+      j++;
+    }
+    size_t k = j - i;
+    if (k == 1) {
+      c[i].keep = true;
+    } else {
+      if (k > cap) {
+        size_t *p = realloc(order, k * sizeof *p);
+        if (!p) {
+          free(order);
+          return NOMEM(x);
+        }
+        order = p;
+        cap = k;
+      }
+      for (size_t a = 0; a < k; a++) order[a] = i + a;
+      for (size_t a = 1; a < k; a++) /* insertion sort by rule order */
+        for (size_t b = a; b > 0 && c[order[b]].prio < c[order[b - 1]].prio;
+             b--) {
+          size_t t = order[b];
+          order[b] = order[b - 1];
+          order[b - 1] = t;
+        }
+      for (size_t a = 0; a < k; a++) {
+        cand *p = &c[order[a]];
+        bool clash = false;
+        for (size_t b = i; b < j && !clash; b++)
+          clash = c[b].keep && c[b].start < p->end && p->start < c[b].end;
+        p->keep = !clash;
+      }
+    }
+    i = j;
+  }
+  free(order);
+  return CCHC_OK;
+}
+
+/* ---- output -------------------------------------------------------------- */
+
+static const char *iso(cchc_frame *f, ymd d) {
+  return frame_printf(f, "%04d-%02d-%02d", d.y, d.m, d.d);
+}
+
+static cchc_status push(xctx *x, const cand *c, const char *kind,
+                        const interval *from, const interval *to,
+                        const char *recurrence) {
+  cchc_frame *f = x->f;
+  frame_deadline *dl = FRAME_PUSH(f, deadlines);
+  if (!dl) return NOMEM(x);
+  size_t ps = c->has[G_PHRASE] ? c->gs[G_PHRASE] : c->start;
+  size_t pe = c->has[G_PHRASE] ? c->ge[G_PHRASE] : c->end;
+  dl->id = frame_printf(f, "d%zu", f->ndeadlines);
+  dl->text = xfolded(x, ps, pe);
+  dl->kind = kind;
+  dl->start = from && from->has_start ? iso(f, from->start) : NULL;
+  dl->end = to && to->has_end ? iso(f, to->end) : NULL;
+  dl->recurrence = recurrence;
+  dl->year_inferred = (from && from->inferred && (from->has_start ||
+                                                  from->has_end)) ||
+                      (to && to->inferred && (to->has_start || to->has_end));
+  dl->span = xspan(x, ps, pe);
+  dl->rule = c->r->id;
+  return f->failed ? NOMEM(x) : CCHC_OK;
+}
+
+/* Turn one accepted candidate into deadlines (none when its time
+ * expressions do not parse). */
+static cchc_status emit(dctx *d, const cand *c) {
+  xctx *x = d->x;
+  const char *kind = rule_attr(c->r, "kind");
+  const char *s = x->s;
+  interval from = {0}, to = {0};
+  bool has_from = c->has[G_FROM] &&
+                  parse_point(d, s + c->gs[G_FROM],
+                              c->ge[G_FROM] - c->gs[G_FROM], &from);
+  bool has_to = c->has[G_TO] &&
+                parse_point(d, s + c->gs[G_TO], c->ge[G_TO] - c->gs[G_TO],
+                            &to);
+  if ((c->has[G_FROM] && !has_from) || (c->has[G_TO] && !has_to))
+    return CCHC_OK;
+  if (!strcmp(kind, "point")) {
+    interval at;
+    if (!c->has[G_AT] ||
+        !parse_point(d, s + c->gs[G_AT], c->ge[G_AT] - c->gs[G_AT], &at))
+      return CCHC_OK;
+    return push(x, c, at.kind, &at, &at, NULL);
+  }
+  if (!strcmp(kind, "date")) {
+    if (!c->has[G_DATES]) return CCHC_OK;
+    interval dates[MAX_DATES];
+    size_t n = parse_dates(d, s + c->gs[G_DATES],
+                           c->ge[G_DATES] - c->gs[G_DATES], dates, MAX_DATES);
+    for (size_t i = 0; i < n; i++) {
+      cchc_status st = push(x, c, "date", NULL, &dates[i], NULL);
+      if (st != CCHC_OK) return st;
+    }
+    return CCHC_OK;
+  }
+  if (!strcmp(kind, "range") && !(has_from && has_to)) return CCHC_OK;
+  const char *recurrence = NULL;
+  if (!strcmp(kind, "recurring") || !strcmp(kind, "continuous")) {
+    recurrence = grain_of(d, s + c->start, c->end - c->start);
+    if (!recurrence) recurrence = rule_attr(c->r, "recurrence");
+  }
+  return push(x, c, kind, has_from ? &from : NULL, has_to ? &to : NULL,
+              recurrence);
+}
+
+/* ---- driver -------------------------------------------------------------- */
+
+static bool known_kind(const char *k) {
+  static const char *const kinds[] = {"point",     "date",      "range",
+                                      "continuous", "recurring", "conditional"};
+  for (size_t i = 0; k && i < sizeof kinds / sizeof *kinds; i++)
+    if (!strcmp(k, kinds[i])) return true;
+  return false;
+}
+
+static cchc_status collect(dctx *d, const rule *const *rs, size_t nr,
+                           const zone *z, size_t nz, const bool *app,
+                           cand **out, size_t *nout) {
+  xctx *x = d->x;
+  cand *c = NULL;
+  size_t n = 0, cap = 0;
+  for (size_t i = 0; i < nr; i++) {
+    const rule *r = rs[i];
+    if (!known_kind(rule_attr(r, "kind"))) {
+      free(c);
+      return cchc_fail(x->err, CCHC_ERR_RULES,
+                       "%s:%u: rule %s: kind must be point, date, range, "
+                       "continuous, recurring or conditional",
+                       r->path, r->line, r->id);
+    }
+    const char *where = rule_attr(r, "where");
+    bool table = where && !strcmp(where, "table");
+    for (size_t pos = 0;
+         pos < x->n && rule_exec(r, x->s, x->n, pos, x->md);) {
+      size_t ms = match_start(x->md), me = match_end(x->md);
+      pos = next_from(x->s, x->n, ms, me);
+      if (me == ms || in_zone(z, nz, ms, me) ||
+          (table && !in_table(x, app, ms)))
+        continue;
+      if (!grow_array((void **)&c, &cap, n, sizeof *c)) {
+        free(c);
+        return NOMEM(x);
+      }
+      cand *k = &c[n++];
+      memset(k, 0, sizeof *k);
+      k->start = ms;
+      k->end = me;
+      k->prio = i;
+      k->r = r;
+      for (int g = 0; g < NGROUPS; g++)
+        k->has[g] = rule_group(r, x->md, group_names[g], &k->gs[g], &k->ge[g]);
+    }
+  }
+  *out = c;
+  *nout = n;
+  return CCHC_OK;
+}
+
+cchc_status extract_deadlines(xctx *x) {
+  dctx d = {.x = x};
+  const rule *rs[MAX_RULES];
+  size_t nr = rules_select(x->rules, "deadline.", rs, MAX_RULES);
+  d.npoints = rules_select(x->rules, "point.", d.points, MAX_RULES);
+  d.ngrains = rules_select(x->rules, "grain.", d.grains, MAX_RULES);
+  if (nr > MAX_RULES || d.npoints > MAX_RULES || d.ngrains > MAX_RULES)
+    return cchc_fail(x->err, CCHC_ERR_RULES, "too many deadline rules");
+  if (!nr) return CCHC_OK;
+  d.plan_year = plan_year(x);
+  d.md = rules_match_data(x->rules);
+  bool *app = appendix_sections(x);
+  zone *z = NULL;
+  size_t nz = 0, nc = 0;
+  cand *c = NULL;
+  cchc_status st = CCHC_OK;
+  if (!d.md || !app) {
+    st = NOMEM(x);
+    goto done;
+  }
+  if ((st = find_zones(x, &z, &nz)) != CCHC_OK ||
+      (st = collect(&d, rs, nr, z, nz, app, &c, &nc)) != CCHC_OK)
+    goto done;
+  if (nc) qsort(c, nc, sizeof *c, cmp_cand_start);
+  if ((st = resolve_overlaps(x, c, nc)) != CCHC_OK) goto done;
+  for (size_t i = 0; i < nc && st == CCHC_OK; i++)
+    if (c[i].keep) st = emit(&d, &c[i]);
+done:
+  free(c);
+  free(z);
+  free(app);
+  pcre2_match_data_free(d.md);
+  return st;
+}

@@ -1,0 +1,577 @@
+/* test_extract_deadlines.c: time limits.  Hand-written plans hold every
+ * form of deadline (dates and lists of dates, months, quarters, halves,
+ * years, spans, ongoing and recurring work, conditions), as body sentences
+ * and as the scattered cells of an appendix table; each is checked for its
+ * kind, interval, inferred year, recurrence and the original bytes of its
+ * span.  Dates that are not time limits give nothing; February follows the
+ * leap years; a day and month without a year take the plan's year.  The
+ * corpus is scored against its gold annotations. */
+#define _GNU_SOURCE
+#include "harness.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include <jansson.h>
+
+#include "../extract/frame.h"
+
+/* ---- fixture: the shipped rules ------------------------------------------ */
+
+static cchc_rules *rules;
+
+static void load_rules(void) { rules = harness_rules(); }
+static void free_rules(void) { harness_free_rules(); }
+
+/* ---- one document -------------------------------------------------------- */
+
+typedef struct doc {
+  const char *src;
+  size_t len;
+  cchc_text *text;
+  cchc_frame *f;
+  bool *seen; /* deadlines already matched by an expectation */
+} doc;
+
+static void extract(doc *d, const char *src) {
+  d->src = src;
+  d->len = strlen(src);
+  harness_extract(rules, src, d->len, &d->text, &d->f);
+  d->seen = calloc(d->f->ndeadlines + 1, sizeof *d->seen);
+  ck_assert_ptr_nonnull(d->seen);
+}
+
+static void release(doc *d) {
+  free(d->seen);
+  cchc_frame_free(d->f);
+  cchc_text_free(d->text);
+}
+
+static bool same(const char *a, const char *b) {
+  return a ? b && !strcmp(a, b) : !b;
+}
+
+static const char *str(const char *s) { return s ? s : "null"; }
+
+static void dump(const doc *d) {
+  for (size_t i = 0; i < d->f->ndeadlines; i++) {
+    const frame_deadline *x = &d->f->deadlines[i];
+    fprintf(stderr, "  %s %s %s..%s rec=%s inferred=%d rule=%s '%s'\n", x->id,
+            x->kind, str(x->start), str(x->end), str(x->recurrence),
+            x->year_inferred, x->rule, x->text);
+  }
+}
+
+/* The next deadline not yet checked whose original span reads `span`;
+ * then its kind, interval, inferred year and recurrence (NULL: none). */
+static void expect(doc *d, const char *span, const char *kind,
+                   const char *start, const char *end, bool inferred,
+                   const char *recurrence) {
+  const frame_deadline *hit = NULL;
+  for (size_t i = 0; i < d->f->ndeadlines && !hit; i++) {
+    const frame_deadline *x = &d->f->deadlines[i];
+    ck_assert_uint_le(x->span.start, x->span.end);
+    ck_assert_uint_le(x->span.end, d->len);
+    if (d->seen[i] || x->span.end - x->span.start != strlen(span) ||
+        memcmp(d->src + x->span.start, span, strlen(span)))
+      continue;
+    if (!same(x->kind, kind) || !same(x->start, start) || !same(x->end, end))
+      continue;
+    d->seen[i] = true;
+    hit = x;
+  }
+  if (!hit) dump(d);
+  ck_assert_msg(hit != NULL, "no deadline '%s' %s %s..%s", span, kind,
+                str(start), str(end));
+  ck_assert_msg(hit->year_inferred == inferred, "'%s': year_inferred %d",
+                span, hit->year_inferred);
+  ck_assert_msg(same(hit->recurrence, recurrence), "'%s': recurrence %s",
+                span, str(hit->recurrence));
+  ck_assert_ptr_nonnull(hit->rule);
+  ck_assert_int_eq(strncmp(hit->rule, "deadline.", 9), 0);
+  ck_assert_ptr_nonnull(hit->text);
+  ck_assert_ptr_nonnull(hit->id);
+}
+
+/* Every deadline was expected. */
+static void expect_all_seen(const doc *d) {
+  for (size_t i = 0; i < d->f->ndeadlines; i++)
+    if (!d->seen[i]) {
+      dump(d);
+      ck_abort_msg("unexpected deadline %s '%s' (%s)",
+                   d->f->deadlines[i].id, d->f->deadlines[i].text,
+                   d->f->deadlines[i].rule);
+    }
+}
+
+/* ---- body sentences ------------------------------------------------------ */
+
+static const char body_plan[] =
+    "KẾ HOẠCH\n"
+    "Cải cách hành chính năm 2024\n"
+    "I. NHIỆM VỤ\n"
+    "1. Cải cách thể chế\n"
+    "- Các cơ quan xây dựng kế hoạch, hoàn thành trước ngày 30/01/2024.\n"
+    "- Báo cáo cải cách hành chính quý I gửi trước ngày 10/3, (Số liệu "
+    "thống kê tính từ ngày 15/12 của năm trước kỳ báo cáo đến ngày 14/3 "
+    "của năm báo cáo).\n"
+    "- Báo cáo cải cách hành chính năm gửi trước ngày 10/12.\n"
+    "- Tham mưu báo cáo gửi về UBND tỉnh chậm nhất vào ngày 15/3, 15/6, "
+    "15/9, 15/11 theo quy định.\n"
+    "- Tổng hợp số liệu trước ngày 29/2.\n"
+    "2. Chuyển đổi số\n"
+    "* Thời gian thực hiện: Từ Quý II năm 2024 đến Quý IV năm 2024 và các "
+    "năm tiếp theo.\n"
+    "* Thời gian thực hiện: Từ Quý I năm 2024 và duy trì thường xuyên hằng "
+    "quý, hằng năm.\n"
+    "* Thời gian thực hiện: Thường xuyên, hằng tháng, hằng quý từ "
+    "2024-2026.\n"
+    "* Thời gian thực hiện: Thường xuyên, đánh giá định kỳ vào Quý IV hằng "
+    "năm.\n"
+    "* Thời gian thực hiện: Theo kế hoạch của UBND tỉnh.\n"
+    "- Hoàn thành rà soát trong 6 tháng đầu năm.\n"
+    "- Các bộ phận báo cáo kết quả hằng tháng về Văn phòng.\n"
+    "- Định kỳ quý I, 6 tháng, quý III, năm báo cáo bằng văn bản.\n"
+    "- Thực hiện chế độ báo cáo định kỳ kết quả tự chủ.\n";
+
+START_TEST(dates_in_the_body) {
+  doc d;
+  extract(&d, body_plan);
+  expect(&d, "trước ngày 30/01/2024", "date", NULL, "2024-01-30", false,
+         NULL);
+  expect(&d, "trước ngày 10/3", "date", NULL, "2024-03-10", true, NULL);
+  expect(&d, "trước ngày 10/12", "date", NULL, "2024-12-10", true, NULL);
+  /* A list gives one deadline per date, all with the list's span. */
+  const char *list = "chậm nhất vào ngày 15/3, 15/6, 15/9, 15/11";
+  expect(&d, list, "date", NULL, "2024-03-15", true, NULL);
+  expect(&d, list, "date", NULL, "2024-06-15", true, NULL);
+  expect(&d, list, "date", NULL, "2024-09-15", true, NULL);
+  expect(&d, list, "date", NULL, "2024-11-15", true, NULL);
+  /* 2024 is a leap year. */
+  expect(&d, "trước ngày 29/2", "date", NULL, "2024-02-29", true, NULL);
+  release(&d);
+}
+END_TEST
+
+START_TEST(spans_ongoing_and_recurring_work) {
+  doc d;
+  extract(&d, body_plan);
+  expect(&d, "Từ Quý II năm 2024 đến Quý IV năm 2024", "range", "2024-04-01",
+         "2024-12-31", false, NULL);
+  expect(&d,
+         "Từ Quý I năm 2024 và duy trì thường xuyên hằng quý, hằng năm",
+         "continuous", "2024-01-01", NULL, false, "quarterly");
+  expect(&d, "Thường xuyên, hằng tháng, hằng quý từ 2024-2026", "continuous",
+         "2024-01-01", "2026-12-31", false, "monthly");
+  expect(&d, "Thường xuyên", "continuous", NULL, NULL, false, NULL);
+  expect(&d, "định kỳ vào Quý IV hằng năm", "recurring", NULL, NULL, false,
+         "yearly");
+  expect(&d, "Theo kế hoạch của UBND tỉnh", "conditional", NULL, NULL, false,
+         NULL);
+  expect(&d, "6 tháng đầu năm", "half", "2024-01-01", "2024-06-30", true,
+         NULL);
+  expect(&d, "hằng tháng", "recurring", NULL, NULL, false, "monthly");
+  expect(&d, "Định kỳ quý I, 6 tháng, quý III, năm báo cáo", "recurring",
+         NULL, NULL, false, "quarterly");
+  expect(&d, "chế độ báo cáo định kỳ", "recurring", NULL, NULL, false,
+         "periodic");
+  release(&d);
+}
+END_TEST
+
+START_TEST(body_has_nothing_else) {
+  doc d;
+  extract(&d, body_plan);
+  /* 8 dates, 10 others; the statistics window gives nothing. */
+  ck_assert_uint_eq(d.f->ndeadlines, 18);
+  for (size_t i = 0; i < d.f->ndeadlines; i++) {
+    char id[32];
+    snprintf(id, sizeof id, "d%zu", i + 1);
+    ck_assert_str_eq(d.f->deadlines[i].id, id);
+    if (i) /* in text order */
+      ck_assert_uint_le(d.f->deadlines[i - 1].span.start,
+                        d.f->deadlines[i].span.start);
+  }
+  release(&d);
+}
+END_TEST
+
+/* ---- appendix table, cells scattered over short lines -------------------- */
+
+static const char table_plan[] =
+    "KẾ HOẠCH\n"
+    "Cải cách hành chính xã năm 2024\n"
+    "I. MỤC TIÊU\n"
+    "1. Tối thiểu 50% cơ quan được kiểm tra trong năm 2024.\n"
+    "PHỤ LỤC\n"
+    "KHUNG NHIỆM VỤ CẢI CÁCH HÀNH CHÍNH TRỌNG TÂM NĂM 2024\n"
+    "I CÔNG TÁC CHỈ ĐẠO ĐIỀU HÀNH CCHC\n"
+    "1\n"
+    "1.1. Ban hành kế hoạch CCHC năm 2024 của xã\n"
+    "Kế hoạch\n"
+    "Tư pháp\n"
+    "Các ban ngành cấp xã\n"
+    "Trước\n"
+    "15/01/2024\n"
+    "1.2. Tuyên truyền\n"
+    "Văn hóa - Thông tin\n"
+    "Tháng\n"
+    "02/2024\n"
+    "Theo dự toán được cấp\n"
+    "1.3. Họp giao ban\n"
+    "Tháng 01/2024\n"
+    "1.4. Năm 2024 giảm biên chế công chức theo quy định.\n"
+    "Văn phòng Các ban, ngành cấp xã Năm 2024\n"
+    "Thường xuyên\n"
+    "Quý I/2024\n"
+    "Quý II,\n"
+    "III/2024\n"
+    "Quý I, II năm 2024\n"
+    "Quý I-IV năm 2024\n"
+    "Các ban, ngành cấp xã Quý IV cho phù hợp\n"
+    "Quý\n"
+    "IV/2024\n"
+    "Các ban, Quý hoạch hoạt động kiểm soát\n"
+    "I/2024\n"
+    "Theo Kế hoạch của\n"
+    "UBND huyện\n"
+    "Sau khi Bộ Nội vụ công bố chỉ số CCHC\n"
+    "Theo lộ trình đề án được phê duyệt\n"
+    "Theo\n"
+    "KH chuyển đổi số\n"
+    "Thường xuyên\n";
+
+START_TEST(table_cells) {
+  doc d;
+  extract(&d, table_plan);
+  expect(&d, "Trước\n15/01/2024", "date", NULL, "2024-01-15", false, NULL);
+  /* February of a leap year has 29 days. */
+  expect(&d, "Tháng\n02/2024", "month", "2024-02-01", "2024-02-29", false,
+         NULL);
+  expect(&d, "Tháng 01/2024", "month", "2024-01-01", "2024-01-31", false,
+         NULL);
+  expect(&d, "Năm 2024", "year", "2024-01-01", "2024-12-31", false, NULL);
+  /* Repeated cells are repeated deadlines. */
+  expect(&d, "Thường xuyên", "continuous", NULL, NULL, false, NULL);
+  expect(&d, "Thường xuyên", "continuous", NULL, NULL, false, NULL);
+  expect(&d, "Quý I/2024", "quarter", "2024-01-01", "2024-03-31", false,
+         NULL);
+  expect(&d, "Quý II,\nIII/2024", "quarter", "2024-04-01", "2024-09-30",
+         false, NULL);
+  expect(&d, "Quý I, II năm 2024", "quarter", "2024-01-01", "2024-06-30",
+         false, NULL);
+  expect(&d, "Quý I-IV năm 2024", "quarter", "2024-01-01", "2024-12-31",
+         false, NULL);
+  expect(&d, "Quý IV", "quarter", "2024-10-01", "2024-12-31", true, NULL);
+  expect(&d, "Quý\nIV/2024", "quarter", "2024-10-01", "2024-12-31", false,
+         NULL);
+  expect(&d, "I/2024", "quarter", "2024-01-01", "2024-03-31", false, NULL);
+  expect(&d, "Theo Kế hoạch của\nUBND huyện", "conditional", NULL, NULL,
+         false, NULL);
+  expect(&d, "Sau khi Bộ Nội vụ công bố chỉ số CCHC", "conditional", NULL,
+         NULL, false, NULL);
+  expect(&d, "Theo lộ trình đề án được phê duyệt", "conditional", NULL, NULL,
+         false, NULL);
+  /* Not deadlines: the title's year, the plan name's year, "trong năm
+   * 2024" in a target, a year opening a numbered target, budget cells. */
+  expect_all_seen(&d);
+  release(&d);
+}
+END_TEST
+
+/* Table cells count only in the appendix: the same lines in the body are
+ * ordinary words. */
+START_TEST(cells_need_the_table) {
+  doc d;
+  extract(&d,
+          "KẾ HOẠCH\n"
+          "Cải cách hành chính năm 2024\n"
+          "I. NHIỆM VỤ\n"
+          "Năm 2024 tiếp tục đẩy mạnh cải cách\n"
+          "Thường xuyên\n"
+          "Quý I\n"
+          "Theo Kế hoạch của\n"
+          "UBND huyện\n");
+  ck_assert_uint_eq(d.f->ndeadlines, 0);
+  release(&d);
+}
+END_TEST
+
+/* ---- not deadlines ------------------------------------------------------- */
+
+START_TEST(dates_that_are_not_deadlines) {
+  doc d;
+  extract(&d,
+          "ỦY BAN NHÂN DÂN\n"
+          "XÃ NGHĨA TRUNG\n"
+          "Nghĩa Trung, ngày 31 tháng 12 năm 2025\n"
+          "KẾ HOẠCH\n"
+          "Cải cách hành chính 6 tháng đầu năm 2026\n"
+          "Căn cứ Luật Tổ chức chính quyền địa phương ngày 19/6/2015;\n"
+          "Thực hiện Kế hoạch số 228/KH-UBND ngày 25/01/2026 của UBND tỉnh "
+          "về cải cách hành chính năm 2026;\n"
+          "I. MỤC TIÊU\n"
+          "- Kết quả chỉ số cải thiện so với năm 2025; tối thiểu 50% cơ quan "
+          "được kiểm tra trong năm 2026.\n"
+          "- Thường xuyên rà soát, đề xuất phương án cắt giảm TTHC.\n"
+          "- Bố trí kinh phí trong dự toán ngân sách hàng năm.\n"
+          "- Tổ chức kiểm tra công vụ định kỳ và đột xuất.\n"
+          "- Giao ban định kỳ của UBND xã.\n"
+          "- Báo cáo 6 tháng đầu năm 2026 của xã.\n"
+          "(Số liệu thống kê tính từ ngày 14/6 đến ngày 14/9 của năm báo "
+          "cáo).\n");
+  if (d.f->ndeadlines) dump(&d);
+  ck_assert_uint_eq(d.f->ndeadlines, 0);
+  release(&d);
+}
+END_TEST
+
+/* "báo cáo định kỳ" whose dates follow: the dates are the deadlines. */
+START_TEST(periodic_reports_with_their_dates) {
+  doc d;
+  extract(&d,
+          "KẾ HOẠCH\n"
+          "Cải cách hành chính năm 2026\n"
+          "I. TỔ CHỨC THỰC HIỆN\n"
+          "Tham mưu báo cáo định kỳ, giao ban cải cách hành chính quý I, 6 "
+          "tháng, quý III, năm gửi về UBND tỉnh chậm nhất vào ngày 15/3, "
+          "15/6 theo quy định.\n");
+  ck_assert_uint_eq(d.f->ndeadlines, 2);
+  ck_assert_str_eq(d.f->deadlines[0].kind, "date");
+  ck_assert_str_eq(d.f->deadlines[0].end, "2026-03-15");
+  ck_assert_str_eq(d.f->deadlines[1].end, "2026-06-15");
+  release(&d);
+}
+END_TEST
+
+/* ---- calendar and the plan's year ---------------------------------------- */
+
+/* The year printed in the title or header is the year of a day and month
+ * without one; the deadline says it was inferred. */
+START_TEST(plan_year_from_the_title) {
+  doc d;
+  extract(&d,
+          "KẾ HOẠCH\n"
+          "Cải cách hành chính xã năm 2024\n"
+          "I. TỔ CHỨC THỰC HIỆN\n"
+          "- Báo cáo gửi trước ngày 10/3.\n"
+          "- Hoàn thành trước ngày 15/12/2025.\n");
+  expect(&d, "trước ngày 10/3", "date", NULL, "2024-03-10", true, NULL);
+  expect(&d, "trước ngày 15/12/2025", "date", NULL, "2025-12-15", false,
+         NULL);
+  expect_all_seen(&d);
+  release(&d);
+}
+END_TEST
+
+START_TEST(leap_years) {
+  doc d;
+  extract(&d,
+          "KẾ HOẠCH\n"
+          "Cải cách hành chính năm 2026\n"
+          "I. NHIỆM VỤ\n"
+          "- Hoàn thành trước ngày 29/2.\n"          /* 2026: no such day */
+          "- Hoàn thành trước ngày 29/2/2000.\n"     /* leap (400) */
+          "- Hoàn thành trước ngày 29/2/2100.\n"     /* not leap (100) */
+          "- Hoàn thành trước ngày 31/4/2026.\n"     /* no such day */
+          "- Hoàn thành trong tháng 2/2100.\n"
+          "- Hoàn thành trong tháng 2/2028.\n"
+          "- Hoàn thành trong 6 tháng cuối năm 2026.\n");
+  expect(&d, "trước ngày 29/2/2000", "date", NULL, "2000-02-29", false,
+         NULL);
+  expect(&d, "tháng 2/2100", "month", "2100-02-01", "2100-02-28", false,
+         NULL);
+  expect(&d, "tháng 2/2028", "month", "2028-02-01", "2028-02-29", false,
+         NULL);
+  expect(&d, "6 tháng cuối năm 2026", "half", "2026-07-01", "2026-12-31",
+         false, NULL);
+  expect_all_seen(&d);
+  release(&d);
+}
+END_TEST
+
+/* No year anywhere: the deadline is kept, without dates. */
+START_TEST(no_year_no_dates) {
+  doc d;
+  extract(&d, "I. NHIỆM VỤ\n- Báo cáo gửi trước ngày 10/3.\n");
+  ck_assert_uint_eq(d.f->ndeadlines, 1);
+  const frame_deadline *x = &d.f->deadlines[0];
+  ck_assert_str_eq(x->kind, "date");
+  ck_assert_ptr_null(x->start);
+  ck_assert_ptr_null(x->end);
+  ck_assert(!x->year_inferred);
+  release(&d);
+}
+END_TEST
+
+START_TEST(empty_text) {
+  doc d;
+  extract(&d, "");
+  ck_assert_uint_eq(d.f->ndeadlines, 0);
+  release(&d);
+}
+END_TEST
+
+/* ---- rules --------------------------------------------------------------- */
+
+START_TEST(deadline_rules_pass_their_examples) {
+  size_t examples = 0;
+  ck_assert_uint_eq(cchc_rules_test(rules, NULL, NULL, &examples), 0);
+  ck_assert_uint_gt(examples, 0);
+}
+END_TEST
+
+/* A deadline rule with an unknown kind stops extraction with its file and
+ * line. */
+START_TEST(unknown_kind_is_an_error) {
+  static const char bad[] = "rule deadline.x\n"
+                            "purpose: test\n"
+                            "pattern: trước\\s+ngày\n"
+                            "set: kind=soon\n"
+                            "yes: trước ngày\n"
+                            "no: sau\n";
+  const char *dir = harness_rules_dir_with("deadlines.rules", bad);
+  cchc_rules *rs = NULL;
+  cchc_error err = {0};
+  ck_assert_int_eq(cchc_rules_load(dir, &rs, &err), CCHC_OK);
+  static const char in[] = "Gửi trước ngày 10/3.\n";
+  cchc_text *t = NULL;
+  ck_assert_int_eq(cchc_normalize(in, strlen(in), NULL, &t, &err), CCHC_OK);
+  cchc_frame *f = NULL;
+  ck_assert_int_eq(cchc_extract(rs, t, NULL, in, strlen(in), &f, &err),
+                   CCHC_ERR_RULES);
+  ck_assert_ptr_null(f);
+  ck_assert_ptr_nonnull(strstr(err.message, "deadlines.rules:1"));
+  ck_assert_ptr_nonnull(strstr(err.message, "deadline.x"));
+  cchc_text_free(t);
+  cchc_rules_free(rs);
+}
+END_TEST
+
+/* ---- the corpus against its gold annotations ----------------------------- */
+
+typedef struct triple {
+  char kind[16], start[16], end[16];
+} triple;
+
+static void set_triple(triple *t, const char *kind, const char *start,
+                       const char *end) {
+  snprintf(t->kind, sizeof t->kind, "%s", kind ? kind : "");
+  snprintf(t->start, sizeof t->start, "%s", start ? start : "null");
+  snprintf(t->end, sizeof t->end, "%s", end ? end : "null");
+}
+
+static bool triple_eq(const triple *a, const triple *b) {
+  return !strcmp(a->kind, b->kind) && !strcmp(a->start, b->start) &&
+         !strcmp(a->end, b->end);
+}
+
+static const char *jstr(json_t *o, const char *key) {
+  json_t *v = json_object_get(o, key);
+  return json_is_string(v) ? json_string_value(v) : NULL;
+}
+
+/* Deadline precision, recall and F1 over (kind, start, end) counted as
+ * multisets, micro-averaged over the corpus. */
+START_TEST(corpus_deadlines_against_gold) {
+  char **files = NULL;
+  size_t nfiles = harness_corpus(&files);
+  ck_assert_uint_gt(nfiles, 0);
+  size_t tp = 0, fp = 0, fn = 0;
+  for (size_t k = 0; k < nfiles; k++) {
+    const char *path = files[k];
+    const char *base = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
+    char gpath[4096];
+    snprintf(gpath, sizeof gpath, "%s/gold/%.*s.gold.json", harness_shared(),
+             (int)(strlen(base) - 4), base);
+    json_error_t jerr;
+    json_t *gold = json_load_file(gpath, 0, &jerr);
+    ck_assert_msg(gold != NULL, "%s: %s", gpath, jerr.text);
+    json_t *garr = json_object_get(gold, "deadlines");
+    size_t ng = json_array_size(garr);
+    triple *g = calloc(ng + 1, sizeof *g);
+    bool *used = calloc(ng + 1, sizeof *used);
+    ck_assert(g && used);
+    for (size_t i = 0; i < ng; i++) {
+      json_t *o = json_array_get(garr, i);
+      set_triple(&g[i], jstr(o, "kind"), jstr(o, "start"), jstr(o, "end"));
+    }
+    size_t len;
+    char *src = harness_read(path, &len);
+    ck_assert_ptr_nonnull(src);
+    cchc_error err = {0};
+    cchc_text *t = NULL;
+    cchc_frame *f = NULL;
+    ck_assert_int_eq(cchc_normalize(src, len, NULL, &t, &err), CCHC_OK);
+    ck_assert_int_eq(cchc_extract(rules, t, path, src, len, &f, &err),
+                     CCHC_OK);
+    size_t ftp = 0;
+    for (size_t i = 0; i < f->ndeadlines; i++) {
+      const frame_deadline *x = &f->deadlines[i];
+      /* every deadline has a span in the input, text and rule */
+      ck_assert_uint_lt(x->span.start, x->span.end);
+      ck_assert_uint_le(x->span.end, len);
+      ck_assert_ptr_nonnull(x->text);
+      ck_assert_ptr_nonnull(x->rule);
+      triple p;
+      set_triple(&p, x->kind, x->start, x->end);
+      for (size_t j = 0; j < ng; j++)
+        if (!used[j] && triple_eq(&p, &g[j])) {
+          used[j] = true;
+          ftp++;
+          break;
+        }
+    }
+    fprintf(stderr, "  %s: %zu predicted, %zu gold, %zu agree\n", base,
+            f->ndeadlines, ng, ftp);
+    tp += ftp;
+    fp += f->ndeadlines - ftp;
+    fn += ng - ftp;
+    cchc_frame_free(f);
+    cchc_text_free(t);
+    free(src);
+    free(g);
+    free(used);
+    json_decref(gold);
+  }
+  harness_free_list(files, nfiles);
+  double p = tp + fp ? (double)tp / (double)(tp + fp) : 1.0;
+  double r = tp + fn ? (double)tp / (double)(tp + fn) : 1.0;
+  double f1 = p + r > 0 ? 2 * p * r / (p + r) : 0.0;
+  fprintf(stderr, "  deadlines: tp %zu fp %zu fn %zu P %.3f R %.3f F1 %.3f\n",
+          tp, fp, fn, p, r, f1);
+  /* Measured: tp 73, fp 2, fn 1 (P 0.973, R 0.986, F1 0.980).  The two
+   * false positives and the miss are places where the gold files annotate
+   * the same sentence differently in two plans. */
+  ck_assert_msg(f1 >= 0.975, "deadline F1 %.3f below 0.975", f1);
+  ck_assert_msg(p >= 0.97 && r >= 0.98, "P %.3f R %.3f", p, r);
+}
+END_TEST
+
+int main(void) {
+  Suite *s = suite_create("extract_deadlines");
+  TCase *tp = tcase_create("plans");
+  tcase_add_checked_fixture(tp, load_rules, free_rules);
+  tcase_add_test(tp, dates_in_the_body);
+  tcase_add_test(tp, spans_ongoing_and_recurring_work);
+  tcase_add_test(tp, body_has_nothing_else);
+  tcase_add_test(tp, table_cells);
+  tcase_add_test(tp, cells_need_the_table);
+  tcase_add_test(tp, dates_that_are_not_deadlines);
+  tcase_add_test(tp, periodic_reports_with_their_dates);
+  tcase_add_test(tp, plan_year_from_the_title);
+  tcase_add_test(tp, leap_years);
+  tcase_add_test(tp, no_year_no_dates);
+  tcase_add_test(tp, empty_text);
+  tcase_add_test(tp, deadline_rules_pass_their_examples);
+  tcase_add_test(tp, unknown_kind_is_an_error);
+  suite_add_tcase(s, tp);
+  TCase *tc = tcase_create("corpus");
+  tcase_add_checked_fixture(tc, load_rules, free_rules);
+  tcase_set_timeout(tc, 60);
+  tcase_add_test(tc, corpus_deadlines_against_gold);
+  suite_add_tcase(s, tc);
+  return harness_run(s);
+}

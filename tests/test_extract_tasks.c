@@ -1,0 +1,397 @@
+/* test_extract_tasks.c: tasks, leads and inconsistencies extracted with the
+ * real rules in rules/ from a hand-written plan: a "Tổ chức thực hiện"
+ * part (unit headings, duties with coordinators and deadlines, area leads,
+ * an unknown unit, a closing paragraph), a body task with "Thời gian thực
+ * hiện", a body sentence naming its lead, a hand-made appendix table whose
+ * cells are scattered over short lines as in PDF text (rows rebuilt, merged
+ * cells inherited, a lone collective as coordinator, the area lead), and an
+ * appendix number that contradicts the body.  Then the whole corpus scored
+ * against ../shared/gold with the public eval API. */
+#define _GNU_SOURCE
+#include "harness.h"
+
+#include "../extract/frame.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static cchc_rules *rules;
+
+static void load_rules(void) { rules = harness_rules(); }
+static void free_rules(void) { harness_free_rules(); }
+
+typedef struct doc {
+  const char *src;
+  cchc_text *text;
+  cchc_frame *f;
+} doc;
+
+static doc extract(const char *src) {
+  doc d = {.src = src};
+  harness_extract(rules, src, strlen(src), &d.text, &d.f);
+  return d;
+}
+
+static void done(doc *d) {
+  cchc_frame_free(d->f);
+  cchc_text_free(d->text);
+}
+
+/* The task whose text starts with `prefix`. */
+static const frame_task *task(const doc *d, const char *prefix) {
+  for (size_t i = 0; i < d->f->ntasks; i++)
+    if (!strncmp(d->f->tasks[i].text, prefix, strlen(prefix)))
+      return &d->f->tasks[i];
+  ck_abort_msg("no task starting with \"%s\"", prefix);
+  return NULL;
+}
+
+static bool has_task(const doc *d, const char *prefix) {
+  for (size_t i = 0; i < d->f->ntasks; i++)
+    if (!strncmp(d->f->tasks[i].text, prefix, strlen(prefix))) return true;
+  return false;
+}
+
+/* Unit keys of a list joined with ","; an unknown unit as "name:TEXT". */
+static void keys(const frame_unit *u, size_t n, char *out, size_t cap) {
+  out[0] = '\0';
+  for (size_t i = 0; i < n; i++) {
+    size_t l = strlen(out);
+    snprintf(out + l, cap - l, "%s%s%s", i ? "," : "",
+             u[i].key ? "" : "name:", u[i].key ? u[i].key : u[i].text);
+  }
+}
+
+static void check_units(const frame_unit *u, size_t n, const char *want) {
+  char got[512];
+  keys(u, n, got, sizeof got);
+  ck_assert_str_eq(got, want);
+}
+
+static const char *deadline_text(const doc *d, const frame_task *t) {
+  if (t->deadline < 0) return "";
+  ck_assert_int_lt(t->deadline, (int)d->f->ndeadlines);
+  return d->f->deadlines[t->deadline].text;
+}
+
+static bool has_lead(const doc *d, const char *area, const char *unit) {
+  for (size_t i = 0; i < d->f->nleads; i++)
+    if (!strcmp(d->f->leads[i].area, area) && d->f->leads[i].unit.key &&
+        !strcmp(d->f->leads[i].unit.key, unit))
+      return true;
+  return false;
+}
+
+/* Original bytes of a span. */
+static char *span_of(const doc *d, frame_span sp) {
+  ck_assert_uint_le(sp.start, sp.end);
+  ck_assert_uint_le(sp.end, strlen(d->src));
+  return strndup(d->src + sp.start, sp.end - sp.start);
+}
+
+/* ------------------------------------------------------------------ */
+
+static const char plan[] =
+    "KẾ HOẠCH\n"
+    "Cải cách hành chính xã An Phú năm 2025\n"
+    "I. MỤC TIÊU\n"
+    "1. Chỉ tiêu\n"
+    "- Tỷ lệ số hóa kết quả giải quyết thủ tục hành chính đạt 60%.\n"
+    "II. NHIỆM VỤ\n"
+    "1. Nội dung, thời gian thực hiện\n"
+    "1.1. Xây dựng dữ liệu dùng chung của xã\n"
+    "- Rà soát, cập nhật dữ liệu thuộc các lĩnh vực quản lý.\n"
+    "* Thời gian thực hiện: Quý II/2025.\n"
+    "2. Kinh phí\n"
+    "Phòng Kinh tế xã phối hợp với Phòng Văn hóa - Xã hội tham mưu UBND xã "
+    "bố trí kinh phí thực hiện.\n"
+    "III. TỔ CHỨC THỰC HIỆN\n"
+    "1. Phòng Kinh tế\n"
+    "- Chủ trì triển khai thực hiện nội dung cải cách tài chính công trên "
+    "địa bàn xã.\n"
+    "- Phối hợp với Phòng Văn hóa - Xã hội và Trung tâm Chuyển đổi số tỉnh "
+    "rà soát hồ sơ, hoàn thành trước ngày 30/6/2025.\n"
+    "2. Phòng Văn hóa - Xã hội\n"
+    "- Chủ trì triển khai các nội dung về chỉ đạo điều hành; cải cách chế độ "
+    "công vụ.\n"
+    "- Chủ trì triển khai thực hiện nội dung cải cách thủ tục hành chính.\n"
+    "- Tham mưu UBND xã tổ chức tập huấn cho cán bộ, công chức; phối hợp với "
+    "Văn phòng HĐND và UBND xã kiểm tra định kỳ, báo cáo kết quả trong\n"
+    "giải quyết hồ sơ.\n"
+    "Trên đây là Kế hoạch cải cách hành chính năm 2025 của UBND xã An Phú.\n"
+    "Nơi nhận:\n"
+    "- Như trên;\n"
+    "CHỦ TỊCH\n"
+    /* a hand-made table, its cells one per short line as PDF text gives */
+    "PHỤ LỤC\n"
+    "NHIỆM VỤ TRỌNG TÂM NĂM 2025\n"
+    "TT\n"
+    "Mục tiêu\n"
+    "Nhiệm vụ Hoạt động\n"
+    "Sản phẩm\n"
+    "Chủ trì Phối hợp\n"
+    "Thời gian\n"
+    "Kinh phí\n"
+    "I CẢI CÁCH THỦ TỤC HÀNH CHÍNH\n"
+    "1\n"
+    "1.1. Tỷ lệ số hóa kết quả giải quyết thủ tục hành chính đạt 80%\n"
+    "2.1. Số hóa hồ sơ\n"
+    "thủ tục hành chính\n"
+    "3.1. Quét, lưu trữ hồ sơ\n"
+    "Hồ sơ điện tử\n"
+    "Phòng Kinh tế\n"
+    "Trạm Y tế xã\n"
+    "Quý III/2025\n"
+    "Theo dự toán được cấp\n"
+    "3.2. Kiểm tra kết quả số hóa\n"
+    "Báo cáo\n"
+    "Thường xuyên\n"
+    "2\n"
+    "1.2. Công khai thủ tục hành chính\n"
+    "2.2. Công khai thủ tục\n"
+    "2.3. Hướng dẫn người dân nộp hồ sơ\n"
+    "3.3. Niêm yết tại\n"
+    "Bộ phận tiếp nhận và trả kết quả\n"
+    "Các ban, ngành cấp xã\n"
+    "Năm 2025\n";
+
+START_TEST(organisation_part) {
+  doc d = extract(plan);
+  /* a lead bullet is a task of its heading's unit */
+  const frame_task *t = task(&d, "Chủ trì triển khai thực hiện nội dung cải cách tài");
+  check_units(t->lead, t->nlead, "phong_kinh_te");
+  check_units(t->coordinators, t->ncoordinators, "");
+  ck_assert_int_eq(t->deadline, -1);
+  ck_assert_str_eq(t->rule, "lead.area");
+  /* coordinators, an unknown unit kept with its name, the deadline inside */
+  t = task(&d, "Phối hợp với Phòng Văn hóa - Xã hội và Trung tâm");
+  check_units(t->lead, t->nlead, "phong_kinh_te");
+  check_units(t->coordinators, t->ncoordinators,
+              "phong_vhxh,name:Trung tâm Chuyển đổi số tỉnh");
+  ck_assert_ptr_null(t->coordinators[1].key);
+  ck_assert_str_eq(deadline_text(&d, t), "trước ngày 30/6/2025");
+  char *sp = span_of(&d, t->coordinators[1].span);
+  ck_assert_str_eq(sp, "Trung tâm Chuyển đổi số tỉnh");
+  free(sp);
+  /* the next heading changes the lead; a duty continued on the next line */
+  t = task(&d, "Tham mưu UBND xã tổ chức tập huấn");
+  check_units(t->lead, t->nlead, "phong_vhxh");
+  check_units(t->coordinators, t->ncoordinators, "vp_hdnd_ubnd");
+  ck_assert_ptr_nonnull(strstr(t->text, "giải quyết hồ sơ."));
+  /* the closing paragraph and the signature are not tasks */
+  ck_assert(!has_task(&d, "Trên đây là"));
+  ck_assert(!has_task(&d, "Như trên"));
+  /* the task's span is the bullet's text in the original */
+  sp = span_of(&d, t->span);
+  ck_assert_str_eq(sp, "Tham mưu UBND xã tổ chức tập huấn cho cán bộ, công "
+                       "chức; phối hợp với Văn phòng HĐND và UBND xã kiểm tra "
+                       "định kỳ, báo cáo kết quả trong\ngiải quyết hồ sơ.");
+  free(sp);
+  done(&d);
+}
+END_TEST
+
+START_TEST(leads_per_area) {
+  doc d = extract(plan);
+  ck_assert(has_lead(&d, "tai_chinh", "phong_kinh_te"));
+  ck_assert(has_lead(&d, "chi_dao", "phong_vhxh"));
+  ck_assert(has_lead(&d, "cong_vu", "phong_vhxh"));
+  ck_assert(has_lead(&d, "tthc", "phong_vhxh"));
+  /* "tập huấn cho cán bộ, công chức" trains people: no civil-service lead
+   * for the unit of that duty beyond the one it states; four in all */
+  ck_assert_uint_eq(d.f->nleads, 4);
+  for (size_t i = 0; i < d.f->nleads; i++) {
+    ck_assert_ptr_nonnull(d.f->leads[i].rule);
+    char *sp = span_of(&d, d.f->leads[i].span);
+    ck_assert_msg(!strncmp(sp, "Chủ trì", strlen("Chủ trì")), "%s", sp);
+    free(sp);
+  }
+  done(&d);
+}
+END_TEST
+
+START_TEST(body_tasks) {
+  doc d = extract(plan);
+  /* the section of a "Thời gian thực hiện" line is a task with its time */
+  const frame_task *t = task(&d, "Xây dựng dữ liệu dùng chung của xã");
+  ck_assert_uint_eq(t->nlead, 0);
+  ck_assert_int_ge(t->deadline, 0);
+  ck_assert_str_eq(d.f->deadlines[t->deadline].kind, "quarter");
+  ck_assert_str_eq(d.f->deadlines[t->deadline].start, "2025-04-01");
+  ck_assert_str_eq(t->rule, "task.time");
+  /* a body sentence that names its lead and coordinators */
+  t = task(&d, "Phòng Kinh tế xã phối hợp với");
+  check_units(t->lead, t->nlead, "phong_kinh_te");
+  check_units(t->coordinators, t->ncoordinators, "phong_vhxh");
+  /* plain body bullets are not tasks */
+  ck_assert(!has_task(&d, "Rà soát, cập nhật dữ liệu"));
+  done(&d);
+}
+END_TEST
+
+START_TEST(scattered_table) {
+  doc d = extract(plan);
+  /* row 1: the task cell continued on its next line; lead then
+   * coordinator; time and budget cells; the row's target */
+  const frame_task *t = task(&d, "2.1. Số hóa hồ sơ thủ tục hành chính");
+  check_units(t->lead, t->nlead, "phong_kinh_te");
+  check_units(t->coordinators, t->ncoordinators, "tram_y_te");
+  ck_assert_str_eq(deadline_text(&d, t), "Quý III/2025");
+  ck_assert_str_eq(t->budget, "Theo dự toán được cấp");
+  ck_assert_int_ge(t->target, 0);
+  ck_assert(d.f->targets[t->target].value == 80);
+  ck_assert_ptr_null(t->lead_from);
+  /* an activity with its own time: a row of its own, the units of the row
+   * above (merged cells) */
+  t = task(&d, "3.2. Kiểm tra kết quả số hóa");
+  check_units(t->lead, t->nlead, "phong_kinh_te");
+  check_units(t->coordinators, t->ncoordinators, "tram_y_te");
+  ck_assert_str_eq(deadline_text(&d, t), "Thường xuyên");
+  ck_assert_str_eq(t->products, "Báo cáo");
+  /* two task cells sharing one row; the place in "Niêm yết tại Bộ phận
+   * ..." is no unit cell; a lone collective is the coordinating column,
+   * so the lead is the area's (tthc) */
+  const char *shared[] = {"2.2. Công khai thủ tục",
+                          "2.3. Hướng dẫn người dân nộp hồ sơ"};
+  for (size_t i = 0; i < 2; i++) {
+    t = task(&d, shared[i]);
+    check_units(t->lead, t->nlead, "phong_vhxh");
+    ck_assert_str_eq(t->lead_from, "area");
+    check_units(t->coordinators, t->ncoordinators, "cac_ban_nganh");
+    ck_assert_str_eq(deadline_text(&d, t), "Năm 2025");
+    ck_assert_str_eq(t->area, "tthc");
+    ck_assert_int_eq(t->target, -1);
+  }
+  /* nothing else from the table: 2 + 1 + 2 tasks */
+  size_t n = 0;
+  for (size_t i = 0; i < d.f->ntasks; i++)
+    n += !strcmp(d.f->tasks[i].rule, "tcell.marker");
+  ck_assert_uint_eq(n, 4);
+  ck_assert(!has_task(&d, "3.1."));
+  ck_assert(!has_task(&d, "3.3."));
+  done(&d);
+}
+END_TEST
+
+START_TEST(inconsistency) {
+  doc d = extract(plan);
+  ck_assert_uint_eq(d.f->ninconsistencies, 1);
+  const frame_inconsistency *c = &d.f->inconsistencies[0];
+  ck_assert_str_eq(c->indicator, "tthc.so_hoa");
+  ck_assert(d.f->targets[c->first].value == 60);
+  ck_assert(d.f->targets[c->second].value == 80);
+  done(&d);
+}
+END_TEST
+
+START_TEST(ids_and_order) {
+  doc d = extract(plan);
+  ck_assert_uint_gt(d.f->ntasks, 0);
+  for (size_t i = 0; i < d.f->ntasks; i++) {
+    char id[32];
+    snprintf(id, sizeof id, "k%zu", i + 1);
+    ck_assert_str_eq(d.f->tasks[i].id, id);
+    ck_assert_ptr_nonnull(d.f->tasks[i].rule);
+    if (i) ck_assert_uint_le(d.f->tasks[i - 1].span.start,
+                             d.f->tasks[i].span.start);
+  }
+  done(&d);
+}
+END_TEST
+
+START_TEST(no_tasks) {
+  doc d = extract("KẾ HOẠCH\nI. MỤC TIÊU\n- Nâng cao chất lượng.\n");
+  ck_assert_uint_eq(d.f->ntasks, 0);
+  ck_assert_uint_eq(d.f->nleads, 0);
+  ck_assert_uint_eq(d.f->ninconsistencies, 0);
+  done(&d);
+  d = extract("");
+  ck_assert_uint_eq(d.f->ntasks, 0);
+  done(&d);
+}
+END_TEST
+
+/* ------------------------------------------------------------------ */
+/* The corpus against the gold annotations, with the public eval API   */
+
+START_TEST(corpus_against_gold) {
+  char **files;
+  size_t n = harness_corpus(&files);
+  ck_assert_uint_gt(n, 0);
+  cchc_eval *ev = cchc_eval_new();
+  ck_assert_ptr_nonnull(ev);
+  for (size_t i = 0; i < n; i++) {
+    size_t len, glen;
+    char *src = harness_read(files[i], &len);
+    ck_assert_ptr_nonnull(src);
+    const char *base = strrchr(files[i], '/');
+    base = base ? base + 1 : files[i];
+    char gpath[4096];
+    snprintf(gpath, sizeof gpath, "%s/gold/%.*s.gold.json", harness_shared(),
+             (int)(strlen(base) - 4), base);
+    char *gold = harness_read(gpath, &glen);
+    ck_assert_msg(gold != NULL, "%s", gpath);
+    cchc_error err = {0};
+    cchc_text *text;
+    cchc_frame *f;
+    ck_assert_int_eq(cchc_normalize(src, len, NULL, &text, &err), CCHC_OK);
+    ck_assert_int_eq(cchc_extract(rules, text, base, src, len, &f, &err),
+                     CCHC_OK);
+    char *json;
+    size_t jlen;
+    ck_assert_int_eq(cchc_render(f, CCHC_FORMAT_JSON, 0, &json, &jlen, &err),
+                     CCHC_OK);
+    ck_assert_int_eq(cchc_eval_add(ev, base, json, jlen, gold, glen, &err),
+                     CCHC_OK);
+    free(json);
+    cchc_frame_free(f);
+    cchc_text_free(text);
+    free(gold);
+    free(src);
+  }
+  harness_free_list(files, n);
+  double leads = cchc_eval_score(ev, "leads.f1");
+  double tasks = cchc_eval_score(ev, "tasks.f1");
+  double lead = cchc_eval_score(ev, "tasks.lead");
+  double coord = cchc_eval_score(ev, "tasks.coordinators.f1");
+  double dl = cchc_eval_score(ev, "tasks.deadline");
+  printf("leads F1 %.3f; tasks F1 %.3f (P %.3f R %.3f), lead %.3f, "
+         "coordinators F1 %.3f, deadline %.3f\n",
+         leads, tasks, cchc_eval_score(ev, "tasks.precision"),
+         cchc_eval_score(ev, "tasks.recall"), lead, coord, dl);
+  /* the issue's bar is 0.9 / 0.85 / 0.9 / 0.85 / 0.85; these are the
+   * values reached, so that a regression shows */
+  ck_assert(leads >= 0.99);
+  ck_assert(tasks >= 0.97);
+  ck_assert(lead >= 0.99);
+  ck_assert(coord >= 0.97);
+  ck_assert(dl >= 0.98);
+  /* the earlier fields hold */
+  ck_assert(cchc_eval_score(ev, "targets.f1") >= 0.99);
+  ck_assert(cchc_eval_score(ev, "references.f1") >= 0.99);
+  cchc_eval_free(ev);
+}
+END_TEST
+
+int main(void) {
+  Suite *s = suite_create("extract_tasks");
+  TCase *tc = tcase_create("plan");
+  tcase_add_checked_fixture(tc, load_rules, free_rules);
+  tcase_set_timeout(tc, 30);
+  tcase_add_test(tc, organisation_part);
+  tcase_add_test(tc, leads_per_area);
+  tcase_add_test(tc, body_tasks);
+  tcase_add_test(tc, scattered_table);
+  tcase_add_test(tc, inconsistency);
+  tcase_add_test(tc, ids_and_order);
+  tcase_add_test(tc, no_tasks);
+  suite_add_tcase(s, tc);
+  TCase *tcc = tcase_create("corpus");
+  tcase_add_checked_fixture(tcc, load_rules, free_rules);
+  tcase_set_timeout(tcc, 120);
+  tcase_add_test(tcc, corpus_against_gold);
+  suite_add_tcase(s, tcc);
+  return harness_run(s);
+}
