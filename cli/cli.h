@@ -43,10 +43,15 @@ void cli_out_abort(cli_out *o);
  * compiled in.  Prints the error and returns NULL on failure. */
 cchc_rules *cli_load_rules(const char *dir);
 
+/* The store: $CCHC_DB when set and non-empty, else ./cchc.db. */
+const char *cli_default_db(void);
+
 int cmd_normalize(int argc, char **argv);
 int cmd_extract(int argc, char **argv);
 int cmd_schema(int argc, char **argv);
 int cmd_rules(int argc, char **argv);
 int cmd_eval(int argc, char **argv);
+int cmd_ingest(int argc, char **argv);
+int cmd_list(int argc, char **argv);
 
 #endif

@@ -21,6 +21,8 @@ static const command commands[] = {
     {"schema", cmd_schema, "print the JSON Schema or XSD of the frame"},
     {"rules", cmd_rules, "check the rules: 'cchc rules test'"},
     {"eval", cmd_eval, "score extraction against hand annotations"},
+    {"ingest", cmd_ingest, "store plans (files or directories) in the store"},
+    {"list", cmd_list, "list the plans in the store"},
 };
 
 static void usage(FILE *fp) {

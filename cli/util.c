@@ -212,3 +212,8 @@ cchc_rules *cli_load_rules(const char *dir) {
   }
   return rules;
 }
+
+const char *cli_default_db(void) {
+  const char *db = getenv("CCHC_DB");
+  return db && *db ? db : "cchc.db";
+}

@@ -203,12 +203,23 @@ static bool collect(tctx *t, const rule_set *set, const char *s, size_t n,
   return true;
 }
 
+/* A clause never reaches further than this from its number: text without
+ * clause ends (a run-on line, a broken table) would otherwise give every
+ * target the whole block, quadratic in time and memory. */
+enum { CLAUSE_REACH = 1024 };
+
+/* Move a cut at `at` in s to a character start. */
+static size_t char_start(const char *s, size_t at) {
+  while (at > 0 && ((unsigned char)s[at] & 0xC0) == 0x80) at--;
+  return at;
+}
+
 static void set_clauses(cands *c, const cuts *ends, const cuts *lists,
-                        const cuts *openers, size_t n) {
+                        const cuts *openers, const char *s, size_t n) {
   for (size_t i = 0; i < c->n; i++) {
     cand *k = &c->v[i];
-    k->cs = 0;
-    k->ce = n;
+    k->cs = k->ms > CLAUSE_REACH ? char_start(s, k->ms - CLAUSE_REACH) : 0;
+    k->ce = n - k->me > CLAUSE_REACH ? char_start(s, k->me + CLAUSE_REACH) : n;
     for (size_t j = 0; j < ends->n; j++) {
       const cut *e = &ends->v[j];
       if (e->e <= k->ms && e->e > k->cs) k->cs = e->e;
@@ -366,7 +377,7 @@ cchc_status extract_targets(xctx *x) {
       st = cchc_fail(x->err, CCHC_ERR_NOMEM, "out of memory");
       break;
     }
-    set_clauses(&c, &ends, &lists, &openers, n);
+    set_clauses(&c, &ends, &lists, &openers, s, n);
     for (size_t i = 0; i < c.n && st == CCHC_OK; i++)
       st = emit(&t, base, s, &c.v[i]);
   }

@@ -231,6 +231,182 @@ cchc_status cchc_render(const cchc_frame *frame, cchc_format format,
 const char *cchc_schema(const char *name);
 
 /* ------------------------------------------------------------------ */
+/* Compare and audit: plans side by side, and a commune's plan checked
+ * against the plan it carries out.  Both work on frames as cchc_render
+ * writes them (JSON or JSONL, "schema": "cchc/1"); a target without an
+ * indicator key cannot be lined up and is left out. */
+
+/* A target's comparator (the frame's "comparator" string). */
+typedef enum cchc_comparator {
+  CCHC_CMP_GE = 0, /* ">=": at least value */
+  CCHC_CMP_GT,     /* ">": more than value */
+  CCHC_CMP_LE,     /* "<=": at most value (an upper limit) */
+  CCHC_CMP_EQ,     /* "=": value as written ("đạt 100%") */
+  CCHC_CMP_RANGE   /* "range": value to value_max */
+} cchc_comparator;
+
+/* One target in plain terms.  `count` is true for unit "count", false for
+ * "%". */
+typedef struct cchc_target {
+  cchc_comparator comparator;
+  double value;
+  double value_max; /* CCHC_CMP_RANGE only */
+  bool count;
+} cchc_target;
+
+/* Parse ">=", ">", "<=", "=", "range"; false if unknown. */
+bool cchc_comparator_parse(const char *name, cchc_comparator *out);
+
+/* The target in plain form, as a person writes it: "≥ 98%", "> 70%",
+ * "≤ 5%", "= 100%", "95–100%", "≥ 2" (counts carry no unit).  Writes at
+ * most `size` bytes (NUL included) and returns the length it needed, like
+ * snprintf. */
+size_t cchc_target_format(const cchc_target *t, char *buf, size_t size);
+
+/* Does `plan` guarantee less than `parent`?  Units must agree (% with %,
+ * count with count); targets in different units are not comparable and
+ * give false.
+ * - A parent with a floor (>=, >, =, range) sets a guaranteed lower bound:
+ *   >= v and = v and range v–w guarantee v (closed), > v guarantees just
+ *   above v (open); <= sets no floor at all.  The plan is lower when its
+ *   floor is below the parent's, or equal but open where the parent's is
+ *   closed.  So ">= 95" vs ">= 98" is lower, "> 70" vs ">= 70" is not,
+ *   ">= 70" vs "> 70" is, "95–100" vs ">= 98" is, "= 100" vs ">= 100" is
+ *   not, and "<= 100" vs ">= 98" is (it guarantees no floor).
+ * - A parent "<= v" is an upper limit on something that should stay small
+ *   (late files, complaints): the plan falls short when its guaranteed
+ *   ceiling is higher.  "<= w", "= w" and "range u–w" guarantee w; ">=" and
+ *   ">" guarantee no ceiling.  So "<= 5" vs "<= 2" is lower, "= 1" vs
+ *   "<= 2" is not, ">= 1" vs "<= 2" is. */
+bool cchc_target_lower(const cchc_target *plan, const cchc_target *parent);
+
+/* Whether a frame carries out the plan numbered `parent_number`: its
+ * document.parent.number equals it, ignoring white space and ASCII case
+ * ("228/KH-UBND" = "228/kh-ubnd").  Sets *out; fails only on a frame that
+ * is not valid JSON. */
+cchc_status cchc_frame_carries_out(const char *frame_json, size_t len,
+                                   const char *parent_number, bool *out,
+                                   cchc_error *err);
+
+/* Output of compare and audit: an aligned text table, CSV (RFC 4180, UTF-8
+ * BOM, header row, CRLF) or JSON. */
+typedef enum cchc_report_format {
+  CCHC_REPORT_TABLE = 0,
+  CCHC_REPORT_CSV,
+  CCHC_REPORT_JSON
+} cchc_report_format;
+
+/* Parse "table", "csv", "json"; false if unknown. */
+bool cchc_report_format_parse(const char *name, cchc_report_format *out);
+
+/* A comparison matrix: one row per indicator key (sorted), one column per
+ * plan.  Columns keep the order given, except that plans cited as parent
+ * (document.number equal to another frame's document.parent.number) come
+ * first.  A cell is the plan's target for the indicator in plain form
+ * (several different targets of one indicator joined with "; "), or NULL
+ * when the plan sets none. */
+typedef struct cchc_compare cchc_compare;
+
+/* Build the matrix from `n` frames (frames[i] of lens[i] bytes).  On a bad
+ * frame err->path is "frame N" (N from 1). */
+cchc_status cchc_compare_new(const char *const *frames, const size_t *lens,
+                             size_t n, cchc_compare **out, cchc_error *err);
+void cchc_compare_free(cchc_compare *cmp);
+
+size_t cchc_compare_rows(const cchc_compare *cmp);
+size_t cchc_compare_columns(const cchc_compare *cmp);
+/* Indicator key of a row. */
+const char *cchc_compare_indicator(const cchc_compare *cmp, size_t row);
+/* Label of a column ("Đồng Nai 228/KH-UBND", "Nghĩa Trung"), and the index
+ * in the input list of the frame it shows. */
+const char *cchc_compare_label(const cchc_compare *cmp, size_t col);
+size_t cchc_compare_input(const cchc_compare *cmp, size_t col);
+/* The cell at (row, col), or NULL when empty. */
+const char *cchc_compare_cell(const cchc_compare *cmp, size_t row,
+                              size_t col);
+
+/* Render: table (empty cells "-"); CSV with header "indicator" then one
+ * column per plan label; JSON {"schema":"cchc-compare/1","plans":[{label,
+ * level,place,province,year,number,date,parent,path}],"rows":[{indicator,
+ * cells:[string|null]}]}.  *out NUL-terminated, freed with free(); *len
+ * (may be NULL) gets its length. */
+cchc_status cchc_compare_render(const cchc_compare *cmp,
+                                cchc_report_format format, char **out,
+                                size_t *len, cchc_error *err);
+
+/* Audit findings. */
+typedef enum cchc_finding_kind {
+  CCHC_FINDING_LOWER = 0,   /* the plan's guaranteed level is below the
+                               parent's (cchc_target_lower) */
+  CCHC_FINDING_MISSING,     /* the parent sets an indicator the plan lacks */
+  CCHC_FINDING_LATER,       /* a dated task or report due after the
+                               parent's deadline for it */
+  CCHC_FINDING_INCONSISTENT /* the plan states one indicator twice with
+                               different values (frame "inconsistencies") */
+} cchc_finding_kind;
+
+/* "lower", "missing", "later", "inconsistent".  Static storage. */
+const char *cchc_finding_kind_name(cchc_finding_kind kind);
+
+/* One side of a finding: which plan, what it says, where.  `plan` is the
+ * plan's label (as in compare), `path` its source path (may be NULL);
+ * `value` the target in plain form or the deadline as YYYY-MM-DD (NULL
+ * when the side is absent, as the plan side of `missing`); `text` the
+ * sentence; [start, end) the byte span in the source when has_span. */
+typedef struct cchc_finding_side {
+  const char *plan;
+  const char *path;
+  const char *value;
+  const char *text;
+  bool has_span;
+  size_t start, end;
+} cchc_finding_side;
+
+/* `key` is the indicator key (lower, missing, inconsistent) or the task's
+ * match key (later).  `parent` is the parent plan's side; for
+ * `inconsistent` both sides come from the audited plan: `parent` holds the
+ * first statement and `plan` the one that contradicts it. */
+typedef struct cchc_finding {
+  cchc_finding_kind kind;
+  const char *key;
+  cchc_finding_side parent;
+  cchc_finding_side plan;
+} cchc_finding;
+
+typedef struct cchc_audit cchc_audit;
+
+/* Audit `n` plans against `parent` (frames as JSON).  Plans are not
+ * filtered by their parent link: use cchc_frame_carries_out to pick them.
+ * Findings are grouped per plan in the input order, then lower, missing
+ * (parent order), later, inconsistent.
+ * - lower/missing: each parent target with an indicator is looked up in
+ *   the plan; none is `missing`; `lower` when every plan target of that
+ *   indicator is lower (the first is the evidence).
+ * - later: tasks are lined up by a key, cchc_match_key of the task text
+ *   before its deadline phrase (or before "(" when the phrase is not in
+ *   it); when both tasks' deadlines have an end date and the plan's is
+ *   after the parent's.
+ * On a bad frame err->path is "parent" or "plan N" (N from 1). */
+cchc_status cchc_audit_new(const char *parent, size_t parent_len,
+                           const char *const *plans, const size_t *lens,
+                           size_t n, cchc_audit **out, cchc_error *err);
+void cchc_audit_free(cchc_audit *audit);
+
+size_t cchc_audit_count(const cchc_audit *audit);
+/* The i-th finding; owned by the audit. */
+const cchc_finding *cchc_audit_finding(const cchc_audit *audit, size_t i);
+
+/* Render: table (one line per finding, then the quoted evidence); CSV
+ * (kind, key, plan, plan value, plan span start/end, plan text, parent
+ * plan, parent value, parent span start/end, parent text, plan path,
+ * parent path); JSON {"schema":"cchc-audit/1","parent":{label,number,
+ * path},"findings":[{kind,key,plan:{...},parent:{...}}]} with sides
+ * {plan,path,value,text,span} (span [start,end] or null). */
+cchc_status cchc_audit_render(const cchc_audit *audit,
+                              cchc_report_format format, char **out,
+                              size_t *len, cchc_error *err);
+
+/* ------------------------------------------------------------------ */
 /* Evaluation: frames scored against hand annotations (gold files in the
  * format of ../shared/gold/FORMAT.md), GROBID-style: counts are kept per
  * document and micro-averaged over all documents.
@@ -298,6 +474,87 @@ double cchc_eval_document_score(const cchc_eval *ev, size_t i,
 cchc_status cchc_eval_render_table(const cchc_eval *ev, char **out,
                                    cchc_error *err);
 cchc_status cchc_eval_render_json(const cchc_eval *ev, char **out,
+                                  cchc_error *err);
+
+/* ------------------------------------------------------------------ */
+/* Store: many plans in one SQLite file.  The schema is versioned (PRAGMA
+ * user_version, applied by migrations on open); the database runs in WAL
+ * mode with foreign keys on.  Each plan is stored in one transaction: its
+ * whole frame (JSON, as cchc_render CCHC_FORMAT_JSONL writes it) plus rows
+ * in the tables documents, targets, deadlines, tasks, task_units
+ * (lead/coordinator units of tasks) and doc_references.  Every statement
+ * is prepared with bound parameters.  A plan is identified by its path;
+ * ingesting the same content again (same SHA-256 as the latest version) is
+ * a no-op, different content under the same path is stored as a new
+ * version and the old one kept.  Listing and frame iteration see the
+ * latest version of each path. */
+typedef struct cchc_store cchc_store;
+
+/* Schema version written to PRAGMA user_version by cchc_store_open. */
+#define CCHC_STORE_SCHEMA_VERSION 1
+
+/* Open (creating if needed) the store at `path` and bring its schema up to
+ * date.  On success *out owns the store (cchc_store_close).  A store made
+ * by a newer cchc (higher user_version) is refused (CCHC_ERR_UNSUPPORTED);
+ * SQLite failures are CCHC_ERR_INTERNAL. */
+cchc_status cchc_store_open(const char *path, cchc_store **out,
+                            cchc_error *err);
+void cchc_store_close(cchc_store *store);
+
+typedef enum cchc_ingest_outcome {
+  CCHC_INGEST_ADDED = 0,   /* a path not stored before */
+  CCHC_INGEST_UNCHANGED,   /* same content as the latest version: no-op */
+  CCHC_INGEST_NEW_VERSION  /* same path, new content: stored as version+1 */
+} cchc_ingest_outcome;
+
+typedef struct cchc_ingest_result {
+  cchc_ingest_outcome outcome;
+  int64_t document_id; /* row id of the (new or unchanged) version */
+  int version;         /* 1, 2, ... */
+  size_t targets, deadlines, tasks, references;
+} cchc_ingest_result;
+
+/* Normalize, extract and store the plan `data` (`len` bytes) read from
+ * `path` (the key of the plan; not NULL).  `result` may be NULL.  Errors of
+ * the input (encoding, binary, too large) come from cchc_normalize with
+ * their offsets into `data`; failures of the database are
+ * CCHC_ERR_INTERNAL (or CCHC_ERR_NOMEM) and leave nothing of the plan
+ * stored. */
+cchc_status cchc_store_ingest(cchc_store *store, const cchc_rules *rules,
+                              const char *path, const char *data, size_t len,
+                              cchc_ingest_result *result, cchc_error *err);
+
+/* One stored plan (latest version) as cchc_store_each_plan gives it.
+ * Strings are NULL when unknown and valid only during the callback. */
+typedef struct cchc_store_plan {
+  int64_t id;
+  const char *path;
+  int version;
+  const char *sha256;
+  const char *kind, *level, *place, *province;
+  int year; /* 0 when unknown */
+  const char *period_start, *period_end;
+  const char *number, *date, *parent_number, *parent_date;
+  const char *ingested_at; /* ISO 8601 UTC */
+  size_t targets, deadlines, tasks, references;
+} cchc_store_plan;
+
+/* Callbacks return 0 to go on, non-zero to stop the iteration (which then
+ * returns CCHC_OK). */
+typedef int (*cchc_store_plan_fn)(void *ctx, const cchc_store_plan *plan);
+typedef int (*cchc_store_frame_fn)(void *ctx, int64_t document_id,
+                                   const char *frame_json);
+
+/* Every stored plan (latest version of each path), ordered by province,
+ * level (province before commune), place, path. */
+cchc_status cchc_store_each_plan(cchc_store *store, cchc_store_plan_fn fn,
+                                 void *ctx, cchc_error *err);
+
+/* The frame JSON of every stored plan (latest version), in the order of
+ * cchc_store_each_plan, optionally only those of `province` (compared by
+ * cchc_match_key; NULL for all) and of `year` (0 for all). */
+cchc_status cchc_store_each_frame(cchc_store *store, const char *province,
+                                  int year, cchc_store_frame_fn fn, void *ctx,
                                   cchc_error *err);
 
 #ifdef __cplusplus

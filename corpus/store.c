@@ -1,0 +1,635 @@
+/* store.c: many plans in one SQLite file.
+ *
+ * Schema: versioned by PRAGMA user_version; `migrations[i]` brings a store
+ * from version i to i+1 and runs in its own transaction.  WAL journal,
+ * synchronous=FULL (a committed plan survives a crash of the process or of
+ * the machine), foreign keys on, a busy timeout so that concurrent writers
+ * wait instead of failing.
+ *
+ * Ingest: the content hash is checked first (unchanged content costs one
+ * SHA-256 and one query); otherwise the plan is normalized, extracted and
+ * rendered outside any lock, then stored in ONE transaction (BEGIN
+ * IMMEDIATE ... COMMIT, ROLLBACK on any failure): the documents row with
+ * the whole frame JSON, then its targets, deadlines, tasks, task units and
+ * references.  A kill at any point leaves either the whole plan or none of
+ * it.  Every statement is prepared once with bound parameters; no SQL is
+ * ever built from document text. */
+#define _GNU_SOURCE
+#include "../common/internal.h"
+#include "../extract/frame.h"
+
+#include <openssl/evp.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char *const migrations[] = {
+    /* 0 -> 1 */
+    "CREATE TABLE documents ("
+    "  id INTEGER PRIMARY KEY,"
+    "  path TEXT NOT NULL,"
+    "  version INTEGER NOT NULL,"
+    "  sha256 TEXT NOT NULL,"
+    "  kind TEXT, level TEXT, place TEXT, province TEXT, province_key TEXT,"
+    "  year INTEGER, period_start TEXT, period_end TEXT,"
+    "  number TEXT, date TEXT, parent_number TEXT, parent_date TEXT,"
+    "  title TEXT,"
+    "  ingested_at TEXT NOT NULL,"
+    "  frame TEXT NOT NULL,"
+    "  UNIQUE (path, version));"
+    "CREATE INDEX documents_province ON documents (province_key, year);"
+    "CREATE INDEX documents_parent ON documents (parent_number);"
+    "CREATE TABLE targets ("
+    "  document_id INTEGER NOT NULL REFERENCES documents (id)"
+    "    ON DELETE CASCADE,"
+    "  target_id TEXT NOT NULL,"
+    "  section TEXT, area TEXT, indicator TEXT, subject TEXT,"
+    "  comparator TEXT, value REAL, value_max REAL, unit TEXT, text TEXT,"
+    "  span_start INTEGER, span_end INTEGER, rule TEXT,"
+    "  PRIMARY KEY (document_id, target_id));"
+    "CREATE INDEX targets_indicator ON targets (indicator);"
+    "CREATE TABLE deadlines ("
+    "  document_id INTEGER NOT NULL REFERENCES documents (id)"
+    "    ON DELETE CASCADE,"
+    "  deadline_id TEXT NOT NULL,"
+    "  kind TEXT, start TEXT, \"end\" TEXT, recurrence TEXT,"
+    "  year_inferred INTEGER NOT NULL, text TEXT,"
+    "  span_start INTEGER, span_end INTEGER, rule TEXT,"
+    "  PRIMARY KEY (document_id, deadline_id));"
+    "CREATE TABLE tasks ("
+    "  document_id INTEGER NOT NULL REFERENCES documents (id)"
+    "    ON DELETE CASCADE,"
+    "  task_id TEXT NOT NULL,"
+    "  section TEXT, area TEXT, text TEXT, lead_from TEXT,"
+    "  deadline_id TEXT, target_id TEXT, products TEXT, budget TEXT,"
+    "  span_start INTEGER, span_end INTEGER, rule TEXT,"
+    "  PRIMARY KEY (document_id, task_id));"
+    "CREATE TABLE task_units ("
+    "  document_id INTEGER NOT NULL,"
+    "  task_id TEXT NOT NULL,"
+    "  role TEXT NOT NULL CHECK (role IN ('lead', 'coordinator')),"
+    "  seq INTEGER NOT NULL,"
+    "  key TEXT, name TEXT, text TEXT, span_start INTEGER, span_end INTEGER,"
+    "  PRIMARY KEY (document_id, task_id, role, seq),"
+    "  FOREIGN KEY (document_id, task_id) REFERENCES tasks (document_id,"
+    "    task_id) ON DELETE CASCADE);"
+    "CREATE TABLE doc_references ("
+    "  document_id INTEGER NOT NULL REFERENCES documents (id)"
+    "    ON DELETE CASCADE,"
+    "  seq INTEGER NOT NULL,"
+    "  number TEXT, kind TEXT, date TEXT, issuer TEXT,"
+    "  mentions INTEGER NOT NULL,"
+    "  span_start INTEGER, span_end INTEGER, rule TEXT,"
+    "  PRIMARY KEY (document_id, seq));"
+    "CREATE INDEX references_number ON doc_references (number);",
+};
+#define NMIGRATIONS (sizeof migrations / sizeof *migrations)
+_Static_assert(NMIGRATIONS == CCHC_STORE_SCHEMA_VERSION,
+               "one migration per schema version");
+
+/* Latest version of each path. */
+#define LATEST                                                            \
+  "NOT EXISTS (SELECT 1 FROM documents n WHERE n.path = d.path"           \
+  " AND n.version > d.version)"
+
+#define PLAN_ORDER                                                        \
+  " ORDER BY d.province_key, CASE d.level WHEN 'province' THEN 0"        \
+  " WHEN 'city' THEN 1 WHEN 'district' THEN 2 ELSE 3 END, d.place, d.path"
+
+enum {
+  Q_LATEST,
+  Q_INSERT_DOC,
+  Q_INSERT_TARGET,
+  Q_INSERT_DEADLINE,
+  Q_INSERT_TASK,
+  Q_INSERT_UNIT,
+  Q_INSERT_REF,
+  Q_BEGIN,
+  Q_COMMIT,
+  Q_ROLLBACK,
+  Q_COUNT
+};
+
+static const char *const queries[Q_COUNT] = {
+    [Q_LATEST] = "SELECT id, version, sha256 FROM documents WHERE path = ?1"
+                 " ORDER BY version DESC LIMIT 1",
+    [Q_INSERT_DOC] =
+        "INSERT INTO documents (path, version, sha256, kind, level, place,"
+        " province, province_key, year, period_start, period_end, number,"
+        " date, parent_number, parent_date, title, ingested_at, frame)"
+        " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13,"
+        " ?14, ?15, ?16, strftime('%Y-%m-%dT%H:%M:%fZ', 'now'), ?17)",
+    [Q_INSERT_TARGET] =
+        "INSERT INTO targets (document_id, target_id, section, area,"
+        " indicator, subject, comparator, value, value_max, unit, text,"
+        " span_start, span_end, rule) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7,"
+        " ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
+    [Q_INSERT_DEADLINE] =
+        "INSERT INTO deadlines (document_id, deadline_id, kind, start,"
+        " \"end\", recurrence, year_inferred, text, span_start, span_end,"
+        " rule) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+    [Q_INSERT_TASK] =
+        "INSERT INTO tasks (document_id, task_id, section, area, text,"
+        " lead_from, deadline_id, target_id, products, budget, span_start,"
+        " span_end, rule) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10,"
+        " ?11, ?12, ?13)",
+    [Q_INSERT_UNIT] =
+        "INSERT INTO task_units (document_id, task_id, role, seq, key, name,"
+        " text, span_start, span_end) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7,"
+        " ?8, ?9)",
+    [Q_INSERT_REF] =
+        "INSERT INTO doc_references (document_id, seq, number, kind, date,"
+        " issuer, mentions, span_start, span_end, rule) VALUES (?1, ?2, ?3,"
+        " ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+    [Q_BEGIN] = "BEGIN IMMEDIATE",
+    [Q_COMMIT] = "COMMIT",
+    [Q_ROLLBACK] = "ROLLBACK",
+};
+
+struct cchc_store {
+  sqlite3 *db;
+  sqlite3_stmt *stmt[Q_COUNT];
+};
+
+static cchc_status db_fail(cchc_store *s, sqlite3 *db, cchc_error *err,
+                           const char *what) {
+  (void)s;
+  int code = db ? sqlite3_errcode(db) : SQLITE_ERROR;
+  return cchc_fail(err, code == SQLITE_NOMEM ? CCHC_ERR_NOMEM
+                                             : CCHC_ERR_INTERNAL,
+                   "store: %s: %s", what,
+                   db ? sqlite3_errmsg(db) : sqlite3_errstr(code));
+}
+
+static int user_version(sqlite3 *db, int *v) {
+  sqlite3_stmt *st = NULL;
+  int rc = sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &st, NULL);
+  if (rc == SQLITE_OK) {
+    rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) {
+      *v = sqlite3_column_int(st, 0);
+      rc = SQLITE_OK;
+    }
+  }
+  sqlite3_finalize(st);
+  return rc;
+}
+
+static cchc_status migrate(cchc_store *s, cchc_error *err) {
+  sqlite3 *db = s->db;
+  int v = 0;
+  if (sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
+    return db_fail(s, db, err, "cannot lock the store");
+  if (user_version(db, &v) != SQLITE_OK) {
+    sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+    return db_fail(s, db, err, "cannot read the schema version");
+  }
+  if (v > (int)NMIGRATIONS) {
+    sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+    return cchc_fail(err, CCHC_ERR_UNSUPPORTED,
+                     "store: schema version %d is newer than this cchc "
+                     "knows (%d)",
+                     v, (int)NMIGRATIONS);
+  }
+  for (; v < (int)NMIGRATIONS; v++) {
+    char pragma[64];
+    snprintf(pragma, sizeof pragma, "PRAGMA user_version = %d", v + 1);
+    if (sqlite3_exec(db, migrations[v], NULL, NULL, NULL) != SQLITE_OK ||
+        sqlite3_exec(db, pragma, NULL, NULL, NULL) != SQLITE_OK) {
+      cchc_status st = db_fail(s, db, err, "migration failed");
+      sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+      return st;
+    }
+  }
+  if (sqlite3_exec(db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
+    cchc_status st = db_fail(s, db, err, "cannot commit the schema");
+    sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+    return st;
+  }
+  return CCHC_OK;
+}
+
+void cchc_store_close(cchc_store *s) {
+  if (!s)
+    return;
+  for (int i = 0; i < Q_COUNT; i++)
+    sqlite3_finalize(s->stmt[i]);
+  sqlite3_close(s->db);
+  free(s);
+}
+
+cchc_status cchc_store_open(const char *path, cchc_store **out,
+                            cchc_error *err) {
+  *out = NULL;
+  if (!path || !*path)
+    return cchc_fail(err, CCHC_ERR_INVALID, "store: no database path");
+  cchc_store *s = calloc(1, sizeof *s);
+  if (!s)
+    return cchc_fail(err, CCHC_ERR_NOMEM, "out of memory");
+  int rc = sqlite3_open_v2(path, &s->db,
+                           SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE |
+                               SQLITE_OPEN_NOMUTEX,
+                           NULL);
+  cchc_status st = CCHC_OK;
+  if (rc != SQLITE_OK) {
+    st = db_fail(s, s->db, err, path);
+    goto fail;
+  }
+  sqlite3_extended_result_codes(s->db, 0);
+  sqlite3_busy_timeout(s->db, 10000);
+  /* journal_mode returns a row: step it rather than exec to check. */
+  char *msg = NULL;
+  if (sqlite3_exec(s->db,
+                   "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL;"
+                   " PRAGMA foreign_keys = ON;",
+                   NULL, NULL, &msg) != SQLITE_OK) {
+    st = cchc_fail(err, CCHC_ERR_INTERNAL, "store: %s: %s", path,
+                   msg ? msg : "cannot configure");
+    sqlite3_free(msg);
+    goto fail;
+  }
+  if ((st = migrate(s, err)) != CCHC_OK)
+    goto fail;
+  for (int i = 0; i < Q_COUNT; i++)
+    if (sqlite3_prepare_v3(s->db, queries[i], -1, SQLITE_PREPARE_PERSISTENT,
+                           &s->stmt[i], NULL) != SQLITE_OK) {
+      st = db_fail(s, s->db, err, "cannot prepare a statement");
+      goto fail;
+    }
+  *out = s;
+  return CCHC_OK;
+fail:
+  cchc_store_close(s);
+  return st;
+}
+
+/* ------------------------------------------------------------------ */
+/* Binding                                                            */
+
+static int bind_text(sqlite3_stmt *st, int i, const char *v) {
+  return v ? sqlite3_bind_text(st, i, v, -1, SQLITE_TRANSIENT)
+           : sqlite3_bind_null(st, i);
+}
+
+static int bind_span(sqlite3_stmt *st, int i, frame_span sp) {
+  int rc = sqlite3_bind_int64(st, i, (sqlite3_int64)sp.start);
+  return rc ? rc : sqlite3_bind_int64(st, i + 1, (sqlite3_int64)sp.end);
+}
+
+/* Step a prepared INSERT and reset it. */
+static int run(sqlite3_stmt *st) {
+  int rc = sqlite3_step(st);
+  sqlite3_reset(st);
+  sqlite3_clear_bindings(st);
+  return rc == SQLITE_DONE ? SQLITE_OK : rc;
+}
+
+static const char *section_id(const cchc_frame *f, int i) {
+  return i >= 0 && (size_t)i < f->nsections ? f->sections[i].id : NULL;
+}
+
+static void sha256_hex(const char *data, size_t len, char out[65]) {
+  unsigned char md[EVP_MAX_MD_SIZE];
+  unsigned mdlen = 0;
+  static const char hex[] = "0123456789abcdef";
+  out[0] = '\0';
+  if (!EVP_Digest(data ? data : "", data ? len : 0, md, &mdlen, EVP_sha256(),
+                  NULL))
+    return;
+  for (unsigned i = 0; i < mdlen && i < 32; i++) {
+    out[2 * i] = hex[md[i] >> 4];
+    out[2 * i + 1] = hex[md[i] & 15];
+  }
+  out[64] = '\0';
+}
+
+/* The latest version of `path`: *found, its id, version and hash. */
+static int latest(cchc_store *s, const char *path, bool *found, int64_t *id,
+                  int *version, char sha[65]) {
+  sqlite3_stmt *st = s->stmt[Q_LATEST];
+  *found = false;
+  int rc = bind_text(st, 1, path);
+  if (rc == SQLITE_OK) {
+    rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) {
+      *found = true;
+      *id = sqlite3_column_int64(st, 0);
+      *version = sqlite3_column_int(st, 1);
+      const unsigned char *h = sqlite3_column_text(st, 2);
+      snprintf(sha, 65, "%s", h ? (const char *)h : "");
+      rc = SQLITE_OK;
+    } else if (rc == SQLITE_DONE) {
+      rc = SQLITE_OK;
+    }
+  }
+  sqlite3_reset(st);
+  sqlite3_clear_bindings(st);
+  return rc;
+}
+
+/* Insert the rows of one plan; inside the caller's transaction. */
+static int insert_plan(cchc_store *s, const cchc_frame *f, const char *path,
+                       int version, const char *json, const char *pkey,
+                       int64_t *doc_id) {
+  const frame_document *d = &f->document;
+  sqlite3_stmt *st = s->stmt[Q_INSERT_DOC];
+  int rc = SQLITE_OK;
+#define B(x)                                                              \
+  do {                                                                    \
+    if (rc == SQLITE_OK)                                                  \
+      rc = (x);                                                           \
+  } while (0)
+  B(bind_text(st, 1, path));
+  B(sqlite3_bind_int(st, 2, version));
+  B(bind_text(st, 3, f->sha256));
+  B(bind_text(st, 4, d->kind.value));
+  B(bind_text(st, 5, d->level.value));
+  B(bind_text(st, 6, d->place.value));
+  B(bind_text(st, 7, d->province.value));
+  B(bind_text(st, 8, pkey));
+  if (d->year.value)
+    B(sqlite3_bind_int(st, 9, atoi(d->year.value)));
+  B(bind_text(st, 10, d->period_start.value));
+  B(bind_text(st, 11, d->period_end.value));
+  B(bind_text(st, 12, d->number.value));
+  B(bind_text(st, 13, d->date.value));
+  B(bind_text(st, 14, d->parent_number.value));
+  B(bind_text(st, 15, d->parent_date.value));
+  B(bind_text(st, 16, d->title.value));
+  B(bind_text(st, 17, json));
+  B(run(st));
+  if (rc != SQLITE_OK)
+    return rc;
+  int64_t id = sqlite3_last_insert_rowid(s->db);
+  *doc_id = id;
+
+  st = s->stmt[Q_INSERT_TARGET];
+  for (size_t i = 0; rc == SQLITE_OK && i < f->ntargets; i++) {
+    const frame_target *t = &f->targets[i];
+    B(sqlite3_bind_int64(st, 1, id));
+    B(bind_text(st, 2, t->id));
+    B(bind_text(st, 3, section_id(f, t->section)));
+    B(bind_text(st, 4, t->area));
+    B(bind_text(st, 5, t->indicator));
+    B(bind_text(st, 6, t->subject));
+    B(bind_text(st, 7, t->comparator));
+    B(sqlite3_bind_double(st, 8, t->value));
+    if (t->has_value_max)
+      B(sqlite3_bind_double(st, 9, t->value_max));
+    B(bind_text(st, 10, t->unit));
+    B(bind_text(st, 11, t->text));
+    B(bind_span(st, 12, t->span));
+    B(bind_text(st, 14, t->rule));
+    B(run(st));
+  }
+  st = s->stmt[Q_INSERT_DEADLINE];
+  for (size_t i = 0; rc == SQLITE_OK && i < f->ndeadlines; i++) {
+    const frame_deadline *x = &f->deadlines[i];
+    B(sqlite3_bind_int64(st, 1, id));
+    B(bind_text(st, 2, x->id));
+    B(bind_text(st, 3, x->kind));
+    B(bind_text(st, 4, x->start));
+    B(bind_text(st, 5, x->end));
+    B(bind_text(st, 6, x->recurrence));
+    B(sqlite3_bind_int(st, 7, x->year_inferred));
+    B(bind_text(st, 8, x->text));
+    B(bind_span(st, 9, x->span));
+    B(bind_text(st, 11, x->rule));
+    B(run(st));
+  }
+  for (size_t i = 0; rc == SQLITE_OK && i < f->ntasks; i++) {
+    const frame_task *t = &f->tasks[i];
+    st = s->stmt[Q_INSERT_TASK];
+    B(sqlite3_bind_int64(st, 1, id));
+    B(bind_text(st, 2, t->id));
+    B(bind_text(st, 3, section_id(f, t->section)));
+    B(bind_text(st, 4, t->area));
+    B(bind_text(st, 5, t->text));
+    B(bind_text(st, 6, t->lead_from));
+    if (t->deadline >= 0 && (size_t)t->deadline < f->ndeadlines)
+      B(bind_text(st, 7, f->deadlines[t->deadline].id));
+    if (t->target >= 0 && (size_t)t->target < f->ntargets)
+      B(bind_text(st, 8, f->targets[t->target].id));
+    B(bind_text(st, 9, t->products));
+    B(bind_text(st, 10, t->budget));
+    B(bind_span(st, 11, t->span));
+    B(bind_text(st, 13, t->rule));
+    B(run(st));
+    st = s->stmt[Q_INSERT_UNIT];
+    for (int role = 0; role < 2; role++) {
+      const frame_unit *u = role ? t->coordinators : t->lead;
+      size_t n = role ? t->ncoordinators : t->nlead;
+      for (size_t k = 0; rc == SQLITE_OK && k < n; k++) {
+        B(sqlite3_bind_int64(st, 1, id));
+        B(bind_text(st, 2, t->id));
+        B(bind_text(st, 3, role ? "coordinator" : "lead"));
+        B(sqlite3_bind_int64(st, 4, (sqlite3_int64)k));
+        B(bind_text(st, 5, u[k].key));
+        B(bind_text(st, 6, u[k].name));
+        B(bind_text(st, 7, u[k].text));
+        B(bind_span(st, 8, u[k].span));
+        B(run(st));
+      }
+    }
+  }
+  st = s->stmt[Q_INSERT_REF];
+  for (size_t i = 0; rc == SQLITE_OK && i < f->nreferences; i++) {
+    const frame_reference *r = &f->references[i];
+    B(sqlite3_bind_int64(st, 1, id));
+    B(sqlite3_bind_int64(st, 2, (sqlite3_int64)i));
+    B(bind_text(st, 3, r->number));
+    B(bind_text(st, 4, r->kind));
+    B(bind_text(st, 5, r->date));
+    B(bind_text(st, 6, r->issuer));
+    B(sqlite3_bind_int64(st, 7, (sqlite3_int64)r->nmentions));
+    B(bind_span(st, 8, r->span));
+    B(bind_text(st, 10, r->rule));
+    B(run(st));
+  }
+#undef B
+  return rc;
+}
+
+cchc_status cchc_store_ingest(cchc_store *s, const cchc_rules *rules,
+                              const char *path, const char *data, size_t len,
+                              cchc_ingest_result *result, cchc_error *err) {
+  cchc_ingest_result res;
+  memset(&res, 0, sizeof res);
+  if (result)
+    *result = res;
+  if (!s || !rules || !path || (!data && len))
+    return cchc_fail(err, CCHC_ERR_INVALID, "store: invalid argument");
+
+  char sha[65], old_sha[65] = "";
+  sha256_hex(data, len, sha);
+  bool found = false;
+  int64_t old_id = 0;
+  int old_version = 0;
+  if (latest(s, path, &found, &old_id, &old_version, old_sha) != SQLITE_OK)
+    return db_fail(s, s->db, err, "cannot read the store");
+  if (found && strcmp(sha, old_sha) == 0) {
+    res.outcome = CCHC_INGEST_UNCHANGED;
+    res.document_id = old_id;
+    res.version = old_version;
+    if (result)
+      *result = res;
+    return CCHC_OK;
+  }
+
+  cchc_text *text = NULL;
+  cchc_frame *frame = NULL;
+  char *json = NULL, *pkey = NULL;
+  size_t jlen = 0;
+  cchc_status st;
+  if ((st = cchc_normalize(data, len, NULL, &text, err)) != CCHC_OK)
+    goto done;
+  if ((st = cchc_extract(rules, text, path, data, len, &frame, err)) !=
+      CCHC_OK)
+    goto done;
+  if ((st = cchc_render(frame, CCHC_FORMAT_JSONL, 0, &json, &jlen, err)) !=
+      CCHC_OK)
+    goto done;
+  /* JSONL ends with a newline: store the document alone. */
+  while (jlen && (json[jlen - 1] == '\n' || json[jlen - 1] == '\r'))
+    json[--jlen] = '\0';
+  const char *prov = frame->document.province.value;
+  if (prov && !(pkey = cchc_match_key(prov, strlen(prov), err))) {
+    st = err ? err->code : CCHC_ERR_NOMEM;
+    goto done;
+  }
+
+  if (run(s->stmt[Q_BEGIN]) != SQLITE_OK) {
+    st = db_fail(s, s->db, err, "cannot begin a transaction");
+    goto done;
+  }
+  /* Checked again under the write lock: another writer may have stored
+   * this path since. */
+  int rc = latest(s, path, &found, &old_id, &old_version, old_sha);
+  if (rc == SQLITE_OK && found && strcmp(sha, old_sha) == 0) {
+    run(s->stmt[Q_ROLLBACK]);
+    res.outcome = CCHC_INGEST_UNCHANGED;
+    res.document_id = old_id;
+    res.version = old_version;
+    st = CCHC_OK;
+    goto done;
+  }
+  int version = found ? old_version + 1 : 1;
+  int64_t id = 0;
+  if (rc == SQLITE_OK)
+    rc = insert_plan(s, frame, path, version, json, pkey, &id);
+  if (rc == SQLITE_OK)
+    rc = run(s->stmt[Q_COMMIT]);
+  if (rc != SQLITE_OK) {
+    st = db_fail(s, s->db, err, "cannot store the plan");
+    if (!sqlite3_get_autocommit(s->db))
+      run(s->stmt[Q_ROLLBACK]);
+    goto done;
+  }
+  res.outcome = found ? CCHC_INGEST_NEW_VERSION : CCHC_INGEST_ADDED;
+  res.document_id = id;
+  res.version = version;
+  res.targets = frame->ntargets;
+  res.deadlines = frame->ndeadlines;
+  res.tasks = frame->ntasks;
+  res.references = frame->nreferences;
+  st = CCHC_OK;
+done:
+  if (st == CCHC_OK && result)
+    *result = res;
+  free(pkey);
+  free(json);
+  cchc_frame_free(frame);
+  cchc_text_free(text);
+  return st;
+}
+
+/* ------------------------------------------------------------------ */
+/* Reading                                                            */
+
+static const char *col(sqlite3_stmt *st, int i) {
+  return (const char *)sqlite3_column_text(st, i);
+}
+
+cchc_status cchc_store_each_plan(cchc_store *s, cchc_store_plan_fn fn,
+                                 void *ctx, cchc_error *err) {
+  static const char sql[] =
+      "SELECT d.id, d.path, d.version, d.sha256, d.kind, d.level, d.place,"
+      " d.province, d.year, d.period_start, d.period_end, d.number, d.date,"
+      " d.parent_number, d.parent_date, d.ingested_at,"
+      " (SELECT count(*) FROM targets t WHERE t.document_id = d.id),"
+      " (SELECT count(*) FROM deadlines t WHERE t.document_id = d.id),"
+      " (SELECT count(*) FROM tasks t WHERE t.document_id = d.id),"
+      " (SELECT count(*) FROM doc_references t WHERE t.document_id = d.id)"
+      " FROM documents d WHERE " LATEST PLAN_ORDER;
+  sqlite3_stmt *st = NULL;
+  if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK)
+    return db_fail(s, s->db, err, "cannot list the plans");
+  int rc;
+  while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+    cchc_store_plan p = {
+        .id = sqlite3_column_int64(st, 0),
+        .path = col(st, 1),
+        .version = sqlite3_column_int(st, 2),
+        .sha256 = col(st, 3),
+        .kind = col(st, 4),
+        .level = col(st, 5),
+        .place = col(st, 6),
+        .province = col(st, 7),
+        .year = sqlite3_column_int(st, 8),
+        .period_start = col(st, 9),
+        .period_end = col(st, 10),
+        .number = col(st, 11),
+        .date = col(st, 12),
+        .parent_number = col(st, 13),
+        .parent_date = col(st, 14),
+        .ingested_at = col(st, 15),
+        .targets = (size_t)sqlite3_column_int64(st, 16),
+        .deadlines = (size_t)sqlite3_column_int64(st, 17),
+        .tasks = (size_t)sqlite3_column_int64(st, 18),
+        .references = (size_t)sqlite3_column_int64(st, 19),
+    };
+    if (fn(ctx, &p)) {
+      rc = SQLITE_DONE;
+      break;
+    }
+  }
+  cchc_status status = CCHC_OK;
+  if (rc != SQLITE_DONE)
+    status = db_fail(s, s->db, err, "cannot list the plans");
+  sqlite3_finalize(st);
+  return status;
+}
+
+cchc_status cchc_store_each_frame(cchc_store *s, const char *province,
+                                  int year, cchc_store_frame_fn fn, void *ctx,
+                                  cchc_error *err) {
+  static const char sql[] =
+      "SELECT d.id, d.frame FROM documents d WHERE " LATEST
+      " AND (?1 IS NULL OR d.province_key = ?1)"
+      " AND (?2 = 0 OR d.year = ?2)" PLAN_ORDER;
+  char *key = NULL;
+  if (province && !(key = cchc_match_key(province, strlen(province), err)))
+    return err ? err->code : CCHC_ERR_NOMEM;
+  sqlite3_stmt *st = NULL;
+  cchc_status status = CCHC_OK;
+  if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK ||
+      bind_text(st, 1, key) != SQLITE_OK ||
+      sqlite3_bind_int(st, 2, year) != SQLITE_OK) {
+    status = db_fail(s, s->db, err, "cannot read the frames");
+    goto done;
+  }
+  int rc;
+  while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+    if (fn(ctx, sqlite3_column_int64(st, 0), col(st, 1))) {
+      rc = SQLITE_DONE;
+      break;
+    }
+  }
+  if (rc != SQLITE_DONE)
+    status = db_fail(s, s->db, err, "cannot read the frames");
+done:
+  sqlite3_finalize(st);
+  free(key);
+  return status;
+}

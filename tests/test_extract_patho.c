@@ -1,0 +1,171 @@
+/* test_extract_patho.c: pathological inputs through the whole extractor,
+ * each under a time limit: a huge line of numbers, thousands of numbering
+ * levels, a table of ten thousand one-word cells, repeated citations, every
+ * byte value (repaired), and plans cut at every length.  Each must finish,
+ * keep its spans inside the input and render valid JSON. */
+#define _GNU_SOURCE
+#include "harness.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+
+#include "../extract/frame.h"
+
+/* Extract, check every span, render JSON and parse it back. */
+static cchc_frame *run(const char *src, size_t len) {
+  cchc_text *t = NULL;
+  cchc_frame *f = NULL;
+  harness_extract(harness_rules(), src, len, &t, &f);
+  for (size_t i = 0; i < f->ntargets; i++)
+    ck_assert_uint_le(f->targets[i].span.end, len);
+  for (size_t i = 0; i < f->nsections; i++)
+    ck_assert_uint_le(f->sections[i].span.end, len);
+  for (size_t i = 0; i < f->ndeadlines; i++)
+    ck_assert_uint_le(f->deadlines[i].span.end, len);
+  char *json = NULL;
+  size_t jlen = 0;
+  cchc_error err = {0};
+  ck_assert_msg(cchc_render(f, CCHC_FORMAT_JSONL, 0, &json, &jlen, &err) ==
+                    CCHC_OK,
+                "render: %s", err.message);
+  json_error_t jerr;
+  json_t *root = json_loadb(json, jlen, 0, &jerr);
+  ck_assert_msg(root != NULL, "JSON: %s", jerr.text);
+  json_decref(root);
+  free(json);
+  cchc_text_free(t);
+  return f;
+}
+
+/* Append `piece` to buf until it holds at least n bytes. */
+static char *repeat(const char *piece, size_t n, size_t *len) {
+  size_t pl = strlen(piece), cap = n + pl + 1;
+  char *buf = malloc(cap);
+  ck_assert_ptr_nonnull(buf);
+  *len = 0;
+  while (*len < n) {
+    memcpy(buf + *len, piece, pl);
+    *len += pl;
+  }
+  buf[*len] = '\0';
+  return buf;
+}
+
+START_TEST(one_huge_line_of_targets) {
+  size_t len;
+  char *src = repeat("tỷ lệ hồ sơ đúng hạn đạt tối thiểu 98%, ", 1 << 20, &len);
+  cchc_frame *f = run(src, len);
+  ck_assert_uint_gt(f->ntargets, 1000);
+  cchc_frame_free(f);
+  free(src);
+}
+END_TEST
+
+START_TEST(one_huge_line_of_clauses) {
+  size_t len;
+  char *src = repeat("đạt tối thiểu 98%; ", 512 << 10, &len);
+  cchc_frame *f = run(src, len);
+  ck_assert_uint_gt(f->ntargets, 10000);
+  cchc_frame_free(f);
+  free(src);
+}
+END_TEST
+
+START_TEST(deep_and_wide_numbering) {
+  size_t cap = 4 << 20, len = 0;
+  char *src = malloc(cap);
+  ck_assert_ptr_nonnull(src);
+  for (int i = 1; len + 200 < cap && i < 20000; i++)
+    len += (size_t)snprintf(src + len, cap - len,
+                            "%d.%d.%d.%d. Mục %d\na) Cải cách thể chế %d\n",
+                            i % 99 + 1, i % 7 + 1, i % 5 + 1, i % 3 + 1, i, i);
+  cchc_frame *f = run(src, len);
+  ck_assert_uint_gt(f->nsections, 10000);
+  cchc_frame_free(f);
+  free(src);
+}
+END_TEST
+
+START_TEST(table_of_tiny_cells) {
+  size_t len;
+  char *src = repeat("PHỤ LỤC\nTư pháp\nQuý I/2024\nThường xuyên\n1.1.\n", 1 << 20,
+                     &len);
+  cchc_frame *f = run(src, len);
+  ck_assert_uint_gt(f->ndeadlines, 1000);
+  cchc_frame_free(f);
+  free(src);
+}
+END_TEST
+
+START_TEST(repeated_citations) {
+  size_t len;
+  char *src = repeat("Căn cứ Quyết định số 3183/QĐ-UBND ngày 09/9/2021 của UBND "
+                     "tỉnh và Nghị định số 118/2025/NĐ-CP; ",
+                     1 << 20, &len);
+  cchc_frame *f = run(src, len);
+  ck_assert_uint_eq(f->nreferences, 2); /* one entry per number */
+  ck_assert_uint_gt(f->references[0].nmentions, 1000);
+  cchc_frame_free(f);
+  free(src);
+}
+END_TEST
+
+START_TEST(every_byte_value_repaired) {
+  char src[4096];
+  for (size_t i = 0; i < sizeof src; i++)
+    src[i] = (char)(i * 131 % 251 + 1); /* no NUL; every other byte */
+  cchc_normalize_options opt = {.flags = CCHC_NORM_REPAIR};
+  cchc_text *t = NULL;
+  cchc_error err = {0};
+  cchc_status st = cchc_normalize(src, sizeof src, &opt, &t, &err);
+  if (st == CCHC_OK) { /* control bytes may make it binary: also fine */
+    cchc_frame *f = NULL;
+    ck_assert_int_eq(cchc_extract(harness_rules(), t, NULL, src, sizeof src,
+                                  &f, &err),
+                     CCHC_OK);
+    cchc_frame_free(f);
+    cchc_text_free(t);
+  } else {
+    ck_assert_int_eq(st, CCHC_ERR_BINARY);
+  }
+}
+END_TEST
+
+/* A real plan cut at many lengths (truncated files) never fails. */
+START_TEST(truncated_plans) {
+  char **paths;
+  size_t n = harness_corpus(&paths);
+  ck_assert_uint_gt(n, 0);
+  size_t len;
+  char *data = harness_read(paths[n - 1], &len);
+  ck_assert_ptr_nonnull(data);
+  for (size_t cut = 0; cut < len; cut += len / 37 + 1) {
+    /* back off to a character start so the cut is valid UTF-8 */
+    size_t c = cut;
+    while (c > 0 && ((unsigned char)data[c] & 0xC0) == 0x80) c--;
+    cchc_frame *f = run(data, c);
+    cchc_frame_free(f);
+  }
+  free(data);
+  harness_free_list(paths, n);
+}
+END_TEST
+
+int main(void) {
+  Suite *s = suite_create("extract_patho");
+  TCase *tc = tcase_create("pathological");
+  tcase_set_timeout(tc, 60); /* generous for ASan; normal runs take ~1 s */
+  tcase_add_unchecked_fixture(tc, NULL, harness_free_rules);
+  tcase_add_test(tc, one_huge_line_of_targets);
+  tcase_add_test(tc, one_huge_line_of_clauses);
+  tcase_add_test(tc, deep_and_wide_numbering);
+  tcase_add_test(tc, table_of_tiny_cells);
+  tcase_add_test(tc, repeated_citations);
+  tcase_add_test(tc, every_byte_value_repaired);
+  tcase_add_test(tc, truncated_plans);
+  suite_add_tcase(s, tc);
+  return harness_run(s);
+}
