@@ -51,6 +51,8 @@ void cchc_rules_free(cchc_rules *rs) {
     free(r->examples);
   }
   free(rs->rules);
+  free(rs->by_group);
+  free(rs->group_len);
   for (size_t i = 0; i < rs->nareas; i++) free(rs->areas[i].words);
   free(rs->areas);
   free(rs->indicators);
@@ -578,6 +580,32 @@ static cchc_status parse_rules_file(cchc_rules *rs, const char *path,
   return st;
 }
 
+static size_t group_len(const char *id) {
+  const char *dot = strchr(id, '.');
+  return dot ? (size_t)(dot - id) : strlen(id);
+}
+
+/* Order by group name, then file order (the rule's place in rs->rules). */
+static int cmp_by_group(const void *a, const void *b) {
+  const rule *x = *(const rule *const *)a, *y = *(const rule *const *)b;
+  size_t xl = group_len(x->id), yl = group_len(y->id);
+  int c = memcmp(x->id, y->id, xl < yl ? xl : yl);
+  if (c) return c;
+  if (xl != yl) return xl < yl ? -1 : 1;
+  return x < y ? -1 : x > y;
+}
+
+static cchc_status index_groups(cchc_rules *rs, cchc_error *err) {
+  rs->by_group = malloc((rs->nrules + 1) * sizeof *rs->by_group);
+  rs->group_len = malloc((rs->nrules + 1) * sizeof *rs->group_len);
+  if (!rs->by_group || !rs->group_len) return NOMEM(err);
+  for (size_t i = 0; i < rs->nrules; i++) rs->by_group[i] = &rs->rules[i];
+  qsort(rs->by_group, rs->nrules, sizeof *rs->by_group, cmp_by_group);
+  for (size_t i = 0; i < rs->nrules; i++)
+    rs->group_len[i] = group_len(rs->by_group[i]->id);
+  return CCHC_OK;
+}
+
 static int cmp_str(const void *a, const void *b) {
   return strcmp(*(char *const *)a, *(char *const *)b);
 }
@@ -630,6 +658,7 @@ cchc_status cchc_rules_load(const char *dir, cchc_rules **out,
     snprintf(path, sizeof path, "%s/%s", dir, names[i]);
     st = parse_rules_file(rs, path, &cap_rules, err);
   }
+  if (st == CCHC_OK) st = index_groups(rs, err);
 done:
   for (size_t i = 0; i < nnames; i++) free(names[i]);
   free(names);
@@ -646,6 +675,25 @@ done:
 size_t rules_select(const cchc_rules *rs, const char *prefix,
                     const rule **out, size_t max) {
   size_t n = 0, pl = strlen(prefix);
+  if (pl > 1 && prefix[pl - 1] == '.' && memchr(prefix, '.', pl - 1) == NULL &&
+      rs->by_group) {
+    /* A whole group: binary search for its first rule. */
+    size_t gl = pl - 1, lo = 0, hi = rs->nrules;
+    while (lo < hi) {
+      size_t mid = lo + (hi - lo) / 2;
+      size_t ml = rs->group_len[mid];
+      int c = memcmp(rs->by_group[mid]->id, prefix, ml < gl ? ml : gl);
+      if (c < 0 || (c == 0 && ml < gl)) lo = mid + 1;
+      else hi = mid;
+    }
+    for (size_t i = lo; i < rs->nrules && rs->group_len[i] == gl &&
+                        !memcmp(rs->by_group[i]->id, prefix, gl);
+         i++) {
+      if (n < max) out[n] = rs->by_group[i];
+      n++;
+    }
+    return n;
+  }
   for (size_t i = 0; i < rs->nrules; i++)
     if (!strncmp(rs->rules[i].id, prefix, pl)) {
       if (n < max) out[n] = &rs->rules[i];

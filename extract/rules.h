@@ -56,6 +56,11 @@ struct cchc_rules {
   tax_unit *units;
   size_t nunits;
   uint32_t max_groups; /* largest capture count, for match data */
+  /* Rules by group (the id up to its first dot), each group in file
+   * order: rules_select on "group." is a binary search, not a scan, as
+   * extractors select per block. */
+  const rule **by_group;
+  size_t *group_len; /* length of the group name of by_group[i] */
   char **strings;      /* every string owned by the set */
   size_t nstrings, cap_strings;
 };

@@ -123,20 +123,35 @@ static bool push_cand(cands *c, const cand *k) {
   return true;
 }
 
-static bool overlaps(size_t s1, size_t e1, size_t s2, size_t e2) {
-  return s1 < e2 && s2 < e1;
-}
-
 static int cmp_cand(const void *a, const void *b) {
   const cand *x = a, *y = b;
   return x->vs < y->vs ? -1 : x->vs > y->vs;
 }
 
+static int cmp_cand_ms(const void *a, const void *b) {
+  const cand *x = a, *y = b;
+  return x->ms < y->ms ? -1 : x->ms > y->ms;
+}
+
+/* Index of the first of v[0..n) (disjoint, sorted) that ends after `at`. */
+static size_t first_ending_after(const cand *v, size_t n, size_t at,
+                                 bool value) {
+  size_t lo = 0, hi = n;
+  while (lo < hi) {
+    size_t mid = lo + (hi - lo) / 2;
+    if ((value ? v[mid].ve : v[mid].me) > at) hi = mid;
+    else lo = mid + 1;
+  }
+  return lo;
+}
+
+/* Candidates are kept disjoint and sorted by start, so each check is a
+ * binary search: a block of thousands of numbers stays n log n. */
 static bool find_candidates(tctx *t, const char *s, size_t n, cands *out) {
   pcre2_match_data *md = t->x->md;
   for (size_t i = 0; i < t->targets.n; i++) {
     const rule *r = t->targets.r[i];
-    size_t pos = 0;
+    size_t pos = 0, accepted = out->n; /* out->v[0..accepted) sorted */
     while (pos <= n && rule_exec(r, s, n, pos, md)) {
       cand k = {.r = r};
       group0(md, &k.ms, &k.me);
@@ -144,11 +159,13 @@ static bool find_candidates(tctx *t, const char *s, size_t n, cands *out) {
       if (!rule_group(r, md, "value", &k.vs, &k.ve)) continue;
       rule_group(r, md, "max", &k.xs, &k.xe);
       if (k.ms > k.vs) k.ms = k.vs; /* \K after the value: keep it covered */
-      bool taken = false;
-      for (size_t j = 0; j < out->n && !taken; j++)
-        taken = overlaps(k.ms, k.me, out->v[j].ms, out->v[j].me);
+      size_t j = first_ending_after(out->v, accepted, k.ms, false);
+      bool taken = j < accepted && out->v[j].ms < k.me;
+      /* this rule's own earlier matches end before k starts */
+      if (!taken && out->n > accepted) taken = out->v[out->n - 1].me > k.ms;
       if (!taken && !push_cand(out, &k)) return false;
     }
+    if (out->n > accepted) qsort(out->v, out->n, sizeof *out->v, cmp_cand_ms);
   }
   /* Numbers that are not targets. */
   for (size_t i = 0; i < t->nontargets.n && out->n; i++) {
@@ -158,8 +175,9 @@ static bool find_candidates(tctx *t, const char *s, size_t n, cands *out) {
       size_t a, b;
       group0(md, &a, &b);
       pos = next_pos(s, n, pos, b);
-      for (size_t j = 0; j < out->n; j++)
-        if (overlaps(out->v[j].vs, out->v[j].ve, a, b)) out->v[j].dropped = true;
+      for (size_t j = first_ending_after(out->v, out->n, a, true);
+           j < out->n && out->v[j].vs < b; j++)
+        out->v[j].dropped = true;
     }
   }
   size_t k = 0;
@@ -214,31 +232,71 @@ static size_t char_start(const char *s, size_t at) {
   return at;
 }
 
-static void set_clauses(cands *c, const cuts *ends, const cuts *lists,
-                        const cuts *openers, const char *s, size_t n) {
+static int cmp_cut_s(const void *a, const void *b) {
+  const cut *x = a, *y = b;
+  return x->s < y->s ? -1 : x->s > y->s ? 1 : (x->e > y->e) - (x->e < y->e);
+}
+
+static int cmp_cut_e(const void *a, const void *b) {
+  const cut *x = a, *y = b;
+  return x->e < y->e ? -1 : x->e > y->e;
+}
+
+/* Index of the first cut of v[0..n) (sorted by `by_end ? e : s`) whose key
+ * is >= at. */
+static size_t first_at_or_after(const cut *v, size_t n, size_t at,
+                                bool by_end) {
+  size_t lo = 0, hi = n;
+  while (lo < hi) {
+    size_t mid = lo + (hi - lo) / 2;
+    if ((by_end ? v[mid].e : v[mid].s) >= at) hi = mid;
+    else lo = mid + 1;
+  }
+  return lo;
+}
+
+/* `ends` is sorted by start and `ends_by_end` by end; `lists` and
+ * `openers` by start: every lookup is a binary search. */
+static bool copy_cuts(const cuts *from, cuts *to) {
+  if (to->cap < from->n) {
+    cut *p = realloc(to->v, (from->n ? from->n : 1) * sizeof *p);
+    if (!p) return false;
+    to->v = p;
+    to->cap = from->n;
+  }
+  if (from->n) memcpy(to->v, from->v, from->n * sizeof *from->v);
+  to->n = from->n;
+  return true;
+}
+
+static void set_clauses(cands *c, const cuts *ends, const cuts *ends_by_end,
+                        const cuts *lists, const cuts *openers, const char *s,
+                        size_t n) {
   for (size_t i = 0; i < c->n; i++) {
     cand *k = &c->v[i];
     k->cs = k->ms > CLAUSE_REACH ? char_start(s, k->ms - CLAUSE_REACH) : 0;
     k->ce = n - k->me > CLAUSE_REACH ? char_start(s, k->me + CLAUSE_REACH) : n;
-    for (size_t j = 0; j < ends->n; j++) {
-      const cut *e = &ends->v[j];
-      if (e->e <= k->ms && e->e > k->cs) k->cs = e->e;
-      if (e->s >= k->me && e->s < k->ce) k->ce = e->s;
-    }
+    /* the last end at or before the number, the first one after it */
+    size_t j = first_at_or_after(ends_by_end->v, ends_by_end->n, k->ms + 1,
+                                 true);
+    if (j > 0 && ends_by_end->v[j - 1].e > k->cs) k->cs = ends_by_end->v[j - 1].e;
+    j = first_at_or_after(ends->v, ends->n, k->me, false);
+    if (j < ends->n && ends->v[j].s < k->ce) k->ce = ends->v[j].s;
   }
   /* Two targets in one clause: part them. */
   for (size_t i = 0; i + 1 < c->n; i++) {
     cand *a = &c->v[i], *b = &c->v[i + 1];
     if (a->cs != b->cs || a->me > b->ms) continue;
     size_t limit = b->ms;
-    for (size_t j = 0; j < openers->n; j++)
-      if (openers->v[j].s >= a->me && openers->v[j].s < limit)
-        limit = openers->v[j].s;
+    size_t j = first_at_or_after(openers->v, openers->n, a->me, false);
+    if (j < openers->n && openers->v[j].s < limit) limit = openers->v[j].s;
+    /* the list separator that starts last, between the two, ending
+     * before the limit */
     const cut *sep = NULL;
-    for (size_t j = 0; j < lists->n; j++) {
-      const cut *l = &lists->v[j];
-      if (l->s >= a->me && l->e <= limit && (!sep || l->s > sep->s)) sep = l;
-    }
+    size_t lo = first_at_or_after(lists->v, lists->n, a->me, false);
+    for (size_t m = first_at_or_after(lists->v, lists->n, limit, false);
+         m > lo && !sep; m--)
+      if (lists->v[m - 1].e <= limit) sep = &lists->v[m - 1];
     if (!sep) continue; /* "01 hội nghị ... cho 100% cán bộ": one clause */
     a->ce = sep->s;
     b->cs = sep->e;
@@ -356,7 +414,7 @@ cchc_status extract_targets(xctx *x) {
   select_rules(rs, "subject.", "before", &t.subj_before);
   select_rules(rs, "indicator.", NULL, &t.indicators);
   cands c = {0};
-  cuts ends = {0}, lists = {0}, openers = {0};
+  cuts ends = {0}, ends_by_end = {0}, lists = {0}, openers = {0};
   cchc_status st = CCHC_OK;
   for (size_t li = 0; li < x->nlines && st == CCHC_OK;) {
     size_t lj = li;
@@ -377,12 +435,21 @@ cchc_status extract_targets(xctx *x) {
       st = cchc_fail(x->err, CCHC_ERR_NOMEM, "out of memory");
       break;
     }
-    set_clauses(&c, &ends, &lists, &openers, s, n);
+    if (!copy_cuts(&ends, &ends_by_end)) {
+      st = cchc_fail(x->err, CCHC_ERR_NOMEM, "out of memory");
+      break;
+    }
+    qsort(ends.v, ends.n, sizeof *ends.v, cmp_cut_s);
+    qsort(ends_by_end.v, ends_by_end.n, sizeof *ends_by_end.v, cmp_cut_e);
+    qsort(lists.v, lists.n, sizeof *lists.v, cmp_cut_s);
+    qsort(openers.v, openers.n, sizeof *openers.v, cmp_cut_s);
+    set_clauses(&c, &ends, &ends_by_end, &lists, &openers, s, n);
     for (size_t i = 0; i < c.n && st == CCHC_OK; i++)
       st = emit(&t, base, s, &c.v[i]);
   }
   free(c.v);
   free(ends.v);
+  free(ends_by_end.v);
   free(lists.v);
   free(openers.v);
   return st;

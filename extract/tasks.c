@@ -194,13 +194,24 @@ static bool is_heading_line(const xctx *x, size_t li) {
 /* ---- deadlines and units ------------------------------------------------ */
 
 /* First frame deadline whose span lies inside canonical [a, b), or -1. */
+/* Deadlines are in text order (deadlines.c emits them sorted by start):
+ * the first whose span starts at or after `at`. */
+static size_t first_deadline_from(const cchc_frame *f, size_t at) {
+  size_t lo = 0, hi = f->ndeadlines;
+  while (lo < hi) {
+    size_t mid = lo + (hi - lo) / 2;
+    if (f->deadlines[mid].span.start >= at) hi = mid;
+    else lo = mid + 1;
+  }
+  return lo;
+}
+
 static int deadline_in(tk *t, size_t a, size_t b) {
   frame_span sp = xspan(t->x, a, b);
   const cchc_frame *f = t->x->f;
-  for (size_t i = 0; i < f->ndeadlines; i++)
-    if (f->deadlines[i].span.start >= sp.start &&
-        f->deadlines[i].span.end <= sp.end)
-      return (int)i;
+  for (size_t i = first_deadline_from(f, sp.start);
+       i < f->ndeadlines && f->deadlines[i].span.start < sp.end; i++)
+    if (f->deadlines[i].span.end <= sp.end) return (int)i;
   return -1;
 }
 
@@ -208,10 +219,15 @@ static int deadline_in(tk *t, size_t a, size_t b) {
 static bool in_deadline(tk *t, size_t a, size_t b) {
   frame_span sp = xspan(t->x, a, b);
   const cchc_frame *f = t->x->f;
-  for (size_t i = 0; i < f->ndeadlines; i++)
-    if (f->deadlines[i].span.start < sp.end &&
-        sp.start < f->deadlines[i].span.end)
-      return true;
+  size_t i = first_deadline_from(f, sp.start);
+  if (i < f->ndeadlines && f->deadlines[i].span.start < sp.end) return true;
+  /* one starting before may reach into the span: spans of one list of
+   * dates are shared, so look back over equal starts too */
+  while (i > 0) {
+    const frame_deadline *d = &f->deadlines[--i];
+    if (d->span.end > sp.start) return true;
+    if (i > 0 && f->deadlines[i - 1].span.start != d->span.start) break;
+  }
   return false;
 }
 
