@@ -208,3 +208,27 @@ const char *harness_rules_dir_with(const char *name, const char *content) {
   ck_assert_int_eq(harness_write(path, content, strlen(content)), 0);
   return dir;
 }
+
+bool harness_file_exists(const char *path) {
+  struct stat st;
+  return stat(path, &st) == 0;
+}
+
+size_t harness_dir_entries(const char *dir, char *names, size_t cap) {
+  DIR *d = opendir(dir);
+  ck_assert_ptr_nonnull(d);
+  size_t n = 0;
+  names[0] = '\0';
+  struct dirent *e;
+  while ((e = readdir(d))) {
+    if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
+      continue;
+    n++;
+    if (strlen(names) + strlen(e->d_name) + 2 < cap) {
+      strcat(names, e->d_name);
+      strcat(names, " ");
+    }
+  }
+  closedir(d);
+  return n;
+}

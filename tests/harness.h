@@ -4,6 +4,7 @@
 #define CCHC_HARNESS_H
 
 #include <check.h>
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "cchc.h"
@@ -33,6 +34,12 @@ int harness_cli(const char *const *argv, const char *in, size_t inlen,
  * harness_free_list. */
 size_t harness_corpus(char ***paths);
 void harness_free_list(char **paths, size_t n);
+
+/* Does a path exist? */
+bool harness_file_exists(const char *path);
+/* Number of entries of a directory (not . and ..); their names, separated
+ * by spaces, go to `names` (capacity cap) for messages. */
+size_t harness_dir_entries(const char *dir, char *names, size_t cap);
 
 /* The shipped rules (harness_root()/rules), loaded once per process and
  * shared; the test fails if they do not load.  harness_free_rules releases

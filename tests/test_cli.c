@@ -77,31 +77,7 @@ static void assert_report(const char *err, const char *path, unsigned line,
                 prefix, needle, err);
 }
 
-static bool file_exists(const char *path) {
-  struct stat st;
-  return stat(path, &st) == 0;
-}
 
-/* Number of entries of a directory (not . and ..); their names, separated
- * by spaces, go to `names` for messages. */
-static size_t dir_entries(const char *dir, char *names, size_t cap) {
-  DIR *d = opendir(dir);
-  ck_assert_ptr_nonnull(d);
-  size_t n = 0;
-  names[0] = '\0';
-  struct dirent *e;
-  while ((e = readdir(d))) {
-    if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
-      continue;
-    n++;
-    if (strlen(names) + strlen(e->d_name) + 2 < cap) {
-      strcat(names, e->d_name);
-      strcat(names, " ");
-    }
-  }
-  closedir(d);
-  return n;
-}
 
 /* ------------------------------------------------------------------ */
 /* Rejected inputs                                                     */
@@ -224,9 +200,9 @@ START_TEST(batch_with_bad_middle) {
   ck_assert_msg(dc != NULL, "%s not written", oc);
   ck_assert_str_eq(da, "Văn hóa\n");
   ck_assert_str_eq(dc, "Thủy lợi\n");
-  ck_assert_msg(!file_exists(ob), "%s exists for the bad input", ob);
+  ck_assert_msg(!harness_file_exists(ob), "%s exists for the bad input", ob);
   char names[1024];
-  size_t k = dir_entries(outdir, names, sizeof names);
+  size_t k = harness_dir_entries(outdir, names, sizeof names);
   ck_assert_msg(k == 2, "output directory has: %s", names);
   free(da);
   free(dc);
@@ -249,9 +225,9 @@ START_TEST(output_file_atomic) {
   ck_assert_int_eq(r.rc, 1);
   assert_report(r.err, in, 2, "0xFF");
   run_free(&r);
-  ck_assert_msg(!file_exists(out), "%s left behind", out);
+  ck_assert_msg(!harness_file_exists(out), "%s left behind", out);
   char names[1024];
-  ck_assert_msg(dir_entries(dir, names, sizeof names) == 1, "directory has: %s",
+  ck_assert_msg(harness_dir_entries(dir, names, sizeof names) == 1, "directory has: %s",
                 names);
 
   /* An existing output file is left untouched. */
@@ -263,7 +239,7 @@ START_TEST(output_file_atomic) {
   ck_assert_ptr_nonnull(d);
   ck_assert_str_eq(d, "old content\n");
   free(d);
-  ck_assert_msg(dir_entries(dir, names, sizeof names) == 2, "directory has: %s",
+  ck_assert_msg(harness_dir_entries(dir, names, sizeof names) == 2, "directory has: %s",
                 names);
 
   /* A good input replaces it. */
@@ -396,7 +372,7 @@ START_TEST(corpus_file) {
   char path[4200];
   snprintf(path, sizeof path, "%s/corpus/004_122b22815aff8c9c.txt",
            harness_shared());
-  ck_assert_msg(file_exists(path), "missing %s", path);
+  ck_assert_msg(harness_file_exists(path), "missing %s", path);
   const char *argv[] = {"normalize", path, NULL};
   run r = cli(argv, NULL, 0);
   ck_assert_int_eq(r.rc, 0);

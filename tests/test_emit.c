@@ -1365,29 +1365,7 @@ static char *in_dir(const char *dir, const char *name) {
   return p;
 }
 
-static bool file_exists(const char *path) {
-  struct stat st;
-  return stat(path, &st) == 0;
-}
 
-static size_t dir_entries(const char *dir, char *names, size_t cap) {
-  DIR *d = opendir(dir);
-  ck_assert_ptr_nonnull(d);
-  size_t n = 0;
-  names[0] = '\0';
-  struct dirent *e;
-  while ((e = readdir(d))) {
-    if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
-      continue;
-    n++;
-    if (strlen(names) + strlen(e->d_name) + 2 < cap) {
-      strcat(names, e->d_name);
-      strcat(names, " ");
-    }
-  }
-  closedir(d);
-  return n;
-}
 
 static const char GOOD_PLAN[] =
     "ỦY BAN NHÂN DÂN\nXÃ NGHĨA TRUNG\nSố: 15/KH-UBND\n"
@@ -1655,11 +1633,11 @@ START_TEST(cli_batch_with_bad_middle) {
     ck_assert_uint_eq(r.outlen, 0);
     run_free(&r);
     char names[1024];
-    ck_assert_msg(dir_entries(outdir, names, sizeof names) == 2,
+    ck_assert_msg(harness_dir_entries(outdir, names, sizeof names) == 2,
                   "output directory has: %s", names);
     snprintf(name, sizeof name, "b.%s", formats[f]);
     char *ob = in_dir(outdir, name);
-    ck_assert_msg(!file_exists(ob), "%s written for the bad input", ob);
+    ck_assert_msg(!harness_file_exists(ob), "%s written for the bad input", ob);
     const char *good[] = {a, c};
     for (size_t g = 0; g < 2; g++) {
       snprintf(name, sizeof name, "%c.%s", g ? 'c' : 'a', formats[f]);
@@ -1707,7 +1685,7 @@ START_TEST(cli_output_dir_missing) {
   ck_assert_int_eq(r.rc, 2);
   run_free(&r);
   char names[1024];
-  ck_assert_msg(dir_entries(dir, names, sizeof names) == 1,
+  ck_assert_msg(harness_dir_entries(dir, names, sizeof names) == 1,
                 "directory has: %s", names);
   free(out);
   free(in);
@@ -1726,9 +1704,9 @@ START_TEST(cli_output_atomic) {
   ck_assert_int_eq(r.rc, 1);
   assert_report(r.err, bad, 2, "invalid UTF-8");
   run_free(&r);
-  ck_assert_msg(!file_exists(out), "%s left behind", out);
+  ck_assert_msg(!harness_file_exists(out), "%s left behind", out);
   char names[1024];
-  ck_assert_msg(dir_entries(dir, names, sizeof names) == 1,
+  ck_assert_msg(harness_dir_entries(dir, names, sizeof names) == 1,
                 "directory has: %s", names);
 
   write_file(out, "old content\n", 12);
@@ -1744,7 +1722,7 @@ START_TEST(cli_output_atomic) {
   ck_assert_ptr_nonnull(d);
   ck_assert_str_eq(d, "old content\n");
   free(d);
-  ck_assert_msg(dir_entries(dir, names, sizeof names) == 2,
+  ck_assert_msg(harness_dir_entries(dir, names, sizeof names) == 2,
                 "directory has: %s", names);
 
   write_file(bad, GOOD_PLAN, sizeof GOOD_PLAN - 1);
@@ -1758,7 +1736,7 @@ START_TEST(cli_output_atomic) {
   assert_frame_of(j, bad);
   json_decref(j);
   free(d);
-  ck_assert_msg(dir_entries(dir, names, sizeof names) == 2,
+  ck_assert_msg(harness_dir_entries(dir, names, sizeof names) == 2,
                 "directory has: %s", names);
   free(bad);
   free(out);
@@ -1792,7 +1770,7 @@ START_TEST(cli_usage_errors) {
   ck_assert_int_eq(r.rc, 2);
   ck_assert_ptr_nonnull(strstr(r.err, "directory"));
   run_free(&r);
-  ck_assert(!file_exists(file));
+  ck_assert(!harness_file_exists(file));
   /* Two inputs that would overwrite each other's output. */
   char *sub = in_dir(dir, "sub");
   ck_assert_int_eq(mkdir(sub, 0700), 0);
@@ -1804,7 +1782,7 @@ START_TEST(cli_usage_errors) {
   ck_assert_ptr_nonnull(strstr(r.err, "a.json"));
   run_free(&r);
   char names[1024];
-  ck_assert_uint_eq(dir_entries(sub, names, sizeof names), 1);
+  ck_assert_uint_eq(harness_dir_entries(sub, names, sizeof names), 1);
   /* A stream format with -o naming a directory. */
   const char *csvdir[] = {"extract", "-f", "csv", "-o", sub, a, NULL};
   r = cli(csvdir, NULL, 0);
