@@ -257,6 +257,11 @@ static size_t first_at_or_after(const cut *v, size_t n, size_t at,
 
 /* `ends` is sorted by start and `ends_by_end` by end; `lists` and
  * `openers` by start: every lookup is a binary search. */
+/* qsort must not see the NULL array of an empty set. */
+static void sort_cuts(cuts *c, int (*cmp)(const void *, const void *)) {
+  if (c->n > 1) qsort(c->v, c->n, sizeof *c->v, cmp);
+}
+
 static bool copy_cuts(const cuts *from, cuts *to) {
   if (to->cap < from->n) {
     cut *p = realloc(to->v, (from->n ? from->n : 1) * sizeof *p);
@@ -439,10 +444,10 @@ cchc_status extract_targets(xctx *x) {
       st = cchc_fail(x->err, CCHC_ERR_NOMEM, "out of memory");
       break;
     }
-    qsort(ends.v, ends.n, sizeof *ends.v, cmp_cut_s);
-    qsort(ends_by_end.v, ends_by_end.n, sizeof *ends_by_end.v, cmp_cut_e);
-    qsort(lists.v, lists.n, sizeof *lists.v, cmp_cut_s);
-    qsort(openers.v, openers.n, sizeof *openers.v, cmp_cut_s);
+    sort_cuts(&ends, cmp_cut_s);
+    sort_cuts(&ends_by_end, cmp_cut_e);
+    sort_cuts(&lists, cmp_cut_s);
+    sort_cuts(&openers, cmp_cut_s);
     set_clauses(&c, &ends, &ends_by_end, &lists, &openers, s, n);
     for (size_t i = 0; i < c.n && st == CCHC_OK; i++)
       st = emit(&t, base, s, &c.v[i]);
