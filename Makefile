@@ -1,8 +1,10 @@
 # cchc: build, test, demo, bench.  See README.md.
 #   make            library and program (build/)
-#   make check      install missing packages, run all tests, then run them
-#                   again under AddressSanitizer + UndefinedBehaviorSanitizer
-#   make demo       install missing packages, build, run on the bundled sample
+#   make check      install missing packages (with the tests' chromium), run
+#                   all tests, then run them again under AddressSanitizer +
+#                   UndefinedBehaviorSanitizer
+#   make demo       install missing packages, build, store the bundled samples
+#                   and the test province plan, compare them, audit them
 #   make bench      throughput on the corpus repeated to about 100 MB
 #   make eval       score extraction against ../shared/gold
 
@@ -67,16 +69,24 @@ test: all $(TESTS)
 	    $$t || fail=1; \
 	done; exit $$fail
 
-check: deps
+check:
+	@sh scripts/deps.sh test
 	@$(MAKE) --no-print-directory test
 	@echo "== again under AddressSanitizer and UndefinedBehaviorSanitizer"
 	@ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 \
 	 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 	 $(MAKE) --no-print-directory BUILD=build-san SAN=1 test
 
+# A fresh store of the bundled samples and the test province plan, then the
+# comparison and the audit (which exits 1 because it finds things).
+DEMO_DB  := $(BUILD)/demo.db
 demo: deps
 	@$(MAKE) --no-print-directory all
-	$(BUILD)/cchc extract samples/nghia_trung_2026.txt
+	rm -f $(DEMO_DB) $(DEMO_DB)-wal $(DEMO_DB)-shm
+	$(BUILD)/cchc ingest --db $(DEMO_DB) samples tests/data/dong_nai_228_KH-UBND_2026.txt
+	$(BUILD)/cchc list --db $(DEMO_DB)
+	$(BUILD)/cchc compare --db $(DEMO_DB) --province "Đồng Nai"
+	$(BUILD)/cchc audit --db $(DEMO_DB) --parent 228/KH-UBND || test $$? -eq 1
 
 bench: deps
 	@$(MAKE) --no-print-directory all $(BUILD)/bench

@@ -23,6 +23,9 @@ static const command commands[] = {
     {"eval", cmd_eval, "score extraction against hand annotations"},
     {"ingest", cmd_ingest, "store plans (files or directories) in the store"},
     {"list", cmd_list, "list the plans in the store"},
+    {"compare", cmd_compare, "stored plans side by side, indicator by indicator"},
+    {"audit", cmd_audit, "check plans against the plan they carry out"},
+    {"report", cmd_report, "the store as one HTML page: plans, heat map, audit"},
 };
 
 static void usage(FILE *fp) {
@@ -33,7 +36,8 @@ static void usage(FILE *fp) {
           "\n'cchc COMMAND --help' describes a command.\n"
           "\nexit codes:\n"
           "  0  success\n"
-          "  1  some input was rejected (the others were processed)\n"
+          "  1  some input was rejected (the others were processed);\n"
+          "     audit: there are findings\n"
           "  2  usage error, or a failure that stopped the command\n"
           "\nerrors are printed as 'cchc: FILE:LINE: message'.\n");
 }

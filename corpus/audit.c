@@ -195,7 +195,7 @@ static char fold(char c) {
 }
 
 /* Equal ignoring white space and ASCII case. */
-static bool number_eq(const char *a, const char *b) {
+bool cchc_number_equal(const char *a, const char *b) {
   if (!a || !b)
     return false;
   for (;;) {
@@ -344,7 +344,7 @@ cchc_status cchc_frame_carries_out(const char *frame_json, size_t len,
     return CCHC_ERR_INVALID;
   const char *p = jstr(json_object_get(json_object_get(root, "document"), "parent"),
                        "number");
-  *out = number_eq(p, parent_number);
+  *out = cchc_number_equal(p, parent_number);
   json_decref(root);
   return CCHC_OK;
 }
@@ -558,7 +558,7 @@ cchc_status cchc_compare_new(const char *const *frames, const size_t *lens,
     for (size_t i = 0; i < n; i++) {
       bool is_parent = false;
       for (size_t j = 0; j < n && c->plans[i].number; j++)
-        if (j != i && number_eq(c->plans[j].parent, c->plans[i].number))
+        if (j != i && cchc_number_equal(c->plans[j].parent, c->plans[i].number))
           is_parent = true;
       if (is_parent == (pass == 0))
         c->order[col++] = i;

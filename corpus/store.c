@@ -18,7 +18,6 @@
 #include "../common/internal.h"
 #include "../extract/frame.h"
 
-#include <openssl/evp.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -289,21 +288,6 @@ static const char *section_id(const cchc_frame *f, int i) {
   return i >= 0 && (size_t)i < f->nsections ? f->sections[i].id : NULL;
 }
 
-static void sha256_hex(const char *data, size_t len, char out[65]) {
-  unsigned char md[EVP_MAX_MD_SIZE];
-  unsigned mdlen = 0;
-  static const char hex[] = "0123456789abcdef";
-  out[0] = '\0';
-  if (!EVP_Digest(data ? data : "", data ? len : 0, md, &mdlen, EVP_sha256(),
-                  NULL))
-    return;
-  for (unsigned i = 0; i < mdlen && i < 32; i++) {
-    out[2 * i] = hex[md[i] >> 4];
-    out[2 * i + 1] = hex[md[i] & 15];
-  }
-  out[64] = '\0';
-}
-
 /* The latest version of `path`: *found, its id, version and hash. */
 static int latest(cchc_store *s, const char *path, bool *found, int64_t *id,
                   int *version, char sha[65]) {
@@ -462,7 +446,9 @@ cchc_status cchc_store_ingest(cchc_store *s, const cchc_rules *rules,
     return cchc_fail(err, CCHC_ERR_INVALID, "store: invalid argument");
 
   char sha[65], old_sha[65] = "";
-  sha256_hex(data, len, sha);
+  cchc_status hst = cchc_sha256_hex(data, len, sha, err);
+  if (hst != CCHC_OK)
+    return hst;
   bool found = false;
   int64_t old_id = 0;
   int old_version = 0;

@@ -4,7 +4,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <openssl/evp.h>
 
 frame_span xspan(const xctx *x, size_t start, size_t end) {
   frame_span sp;
@@ -97,17 +96,8 @@ static cchc_status split_lines(xctx *x) {
 static cchc_status fill_source(cchc_frame *f, const cchc_text *text,
                                const char *path, const char *input,
                                size_t len, cchc_error *err) {
-  unsigned char md[EVP_MAX_MD_SIZE];
-  unsigned int mdlen = 0;
-  if (!EVP_Digest(input ? input : "", input ? len : 0, md, &mdlen,
-                  EVP_sha256(), NULL))
-    return cchc_fail(err, CCHC_ERR_INTERNAL, "SHA-256 failed");
-  static const char hex[] = "0123456789abcdef";
-  for (unsigned i = 0; i < mdlen && i < 32; i++) {
-    f->sha256[2 * i] = hex[md[i] >> 4];
-    f->sha256[2 * i + 1] = hex[md[i] & 15];
-  }
-  f->sha256[64] = '\0';
+  cchc_status st = cchc_sha256_hex(input, input ? len : 0, f->sha256, err);
+  if (st != CCHC_OK) return st;
   f->path = path ? frame_strdup(f, path) : NULL;
   f->bytes = input ? len : cchc_text_source_len(text);
   f->encoding = cchc_encoding_name(cchc_text_encoding(text));

@@ -156,6 +156,11 @@ void cchc_text_repair_at(const cchc_text *text, size_t i,
                          cchc_repair_kind *kind, size_t *source_offset,
                          const char **detail);
 
+/* SHA-256 of data[0..len) as 64 lowercase hex digits and a NUL, the
+ * content hash that frames and the store use. */
+cchc_status cchc_sha256_hex(const char *data, size_t len, char out[65],
+                            cchc_error *err);
+
 /* Diacritic-, case- and punctuation-insensitive match key of a UTF-8 string,
  * made with utf8proc: "Văn hoá – Xã hội" and "van hoa - xa hoi" both give
  * "van hoa - xa hoi".  Returns a malloc'd NUL-terminated string the caller
@@ -279,6 +284,10 @@ size_t cchc_target_format(const cchc_target *t, char *buf, size_t size);
  *   ">" guarantee no ceiling.  So "<= 5" vs "<= 2" is lower, "= 1" vs
  *   "<= 2" is not, ">= 1" vs "<= 2" is. */
 bool cchc_target_lower(const cchc_target *plan, const cchc_target *parent);
+
+/* Document numbers ("228/KH-UBND") are equal ignoring white space and ASCII
+ * case; false when either is NULL. */
+bool cchc_number_equal(const char *a, const char *b);
 
 /* Whether a frame carries out the plan numbered `parent_number`: its
  * document.parent.number equals it, ignoring white space and ASCII case
@@ -405,6 +414,39 @@ const cchc_finding *cchc_audit_finding(const cchc_audit *audit, size_t i);
 cchc_status cchc_audit_render(const cchc_audit *audit,
                               cchc_report_format format, char **out,
                               size_t *len, cchc_error *err);
+
+/* ------------------------------------------------------------------ */
+/* Report: the store as one self-contained HTML5 page for people who would
+ * rather look than read.  The page is built as a libxml2 HTML tree, so all
+ * text from the plans (paths, places, quoted sentences) is escaped by the
+ * serializer; it holds inline CSS only, no scripts and no network
+ * resources, and is UTF-8.  Sections:
+ * - plans (id="plans"): one row per stored plan (latest version): level,
+ *   place, province, period, number, parent, numbers of targets, deadlines
+ *   and tasks, path;
+ * - heat map (id="heatmap"): one row per indicator key (as in compare), one
+ *   column per plan, reference plans first; each cell is the plan's target
+ *   in plain form (cchc_target_format) with class "cell STATE" and
+ *   data-state="STATE" against the column's reference plan: the plan it
+ *   carries out when that is in the store, else a province-level plan of
+ *   the same province.  STATE is "below" (cchc_target_lower: every target
+ *   of the plan for the indicator is lower than one of the reference's),
+ *   "equal" (neither lower nor higher), "above" (the reference's is lower
+ *   than one of the plan's), "none" (no comparable reference target), "ref"
+ *   (a reference plan's own column, when it has no reference itself) or
+ *   "missing" (the plan sets no target: empty cell).  A legend explains the
+ *   colours;
+ * - audit (id="audit"): for each plan that other stored plans carry out
+ *   (cchc_frame_carries_out), the cchc_audit findings of those plans, each
+ *   a row class "finding KIND" with the indicator or task key and, for both
+ *   sides, the plan, value, quoted text, byte span and source path.
+ * With `parent_number` (not NULL) the page covers only that plan and the
+ * plans carrying it out; CCHC_ERR_INVALID when no stored plan has that
+ * number.  *out is NUL-terminated, freed with free(); *len (may be NULL)
+ * gets its length. */
+typedef struct cchc_store cchc_store; /* see Store, below */
+cchc_status cchc_report_html(cchc_store *store, const char *parent_number,
+                             char **out, size_t *len, cchc_error *err);
 
 /* ------------------------------------------------------------------ */
 /* Evaluation: frames scored against hand annotations (gold files in the

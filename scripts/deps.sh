@@ -1,8 +1,24 @@
 #!/bin/sh
 # Install the Debian packages cchc needs, when pkg-config cannot find them.
 # Works on a fresh Debian 12; uses sudo when not root.
+#   sh scripts/deps.sh        build and run
+#   sh scripts/deps.sh test   also what the tests need: Debian's chromium
+#                             (the report is checked in headless Chromium)
+#                             and a font with Vietnamese glyphs
 set -eu
 missing=""
+case "${1:-}" in
+  test)
+    command -v chromium >/dev/null 2>&1 || missing="$missing chromium"
+    # DejaVu covers Vietnamese; any font that fontconfig says does is fine
+    if ! command -v fc-list >/dev/null 2>&1 ||
+       [ -z "$(fc-list :lang=vi family 2>/dev/null)" ]; then
+      missing="$missing fonts-dejavu-core"
+    fi
+    ;;
+  "") ;;
+  *) echo "usage: sh scripts/deps.sh [test]" >&2; exit 2 ;;
+esac
 need() { # need PKG-CONFIG-NAME DEBIAN-PACKAGE
   pkg-config --exists "$1" 2>/dev/null || missing="$missing $2"
 }

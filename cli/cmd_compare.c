@@ -1,0 +1,296 @@
+/* cmd_compare.c: cchc compare [--db PATH] [--province P] [--year Y]
+ * [--area A] [--indicator K] [-f table|csv|json] [-o OUT]
+ *
+ * Reads the latest frames from the store (filtered by province and year in
+ * SQL), keeps their source, document and the targets whose indicator
+ * passes --area/--indicator,
+ * and hands the frames to cchc_compare_new, which puts the parent plans'
+ * columns first; cchc_compare_render writes the matrix. */
+#define _GNU_SOURCE
+#include "cli.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <jansson.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+static const char compare_help[] =
+    "usage: cchc compare [--db PATH] [--province P] [--year Y] [--area A]\n"
+    "                    [--indicator K]... [-f table|csv|json] [-o OUT]\n"
+    "\n"
+    "The stored plans side by side: one row per indicator key, one column per\n"
+    "plan (the latest version of each), the plan that the others carry out\n"
+    "first.  A cell is the target as written in plain form ('≥ 98%', '> 70%',\n"
+    "'95–100%', '= 100%', '≥ 2' for counts; several different targets of one\n"
+    "indicator joined with '; '), '-' when the plan sets none.\n"
+    "\n"
+    "  --db PATH        the store (default: $CCHC_DB, else ./cchc.db)\n"
+    "  --province P     only the plans of province P (case and accents as\n"
+    "                   written or not: 'Đồng Nai', 'dong nai')\n"
+    "  --year Y         only the plans of year Y\n"
+    "  --area A         only the indicators of area A (the key's prefix:\n"
+    "                   tthc, cqs, cong_vu, ...)\n"
+    "  --indicator K    only indicator K (tthc.dung_han); may be repeated\n"
+    "  -f, --format F   table (default), csv (UTF-8 with BOM, CRLF) or json\n"
+    "  -o, --output OUT write to OUT (atomically) instead of standard output\n";
+
+typedef struct frames {
+  char **data;
+  size_t *lens;
+  size_t n, cap;
+  const char *area;          /* NULL: all */
+  const char *const *inds;   /* indicator keys; ninds == 0: all */
+  size_t ninds;
+  cchc_status st;            /* CCHC_OK unless a frame could not be kept */
+  cchc_error err;
+} frames;
+
+static bool indicator_wanted(const frames *fr, const char *key) {
+  if (!key)
+    return false;
+  if (fr->area) {
+    size_t n = strlen(fr->area);
+    if (strncmp(key, fr->area, n) != 0 || key[n] != '.')
+      return false;
+  }
+  if (fr->ninds) {
+    for (size_t i = 0; i < fr->ninds; i++)
+      if (strcmp(key, fr->inds[i]) == 0)
+        return true;
+    return false;
+  }
+  return true;
+}
+
+/* The frame with only the targets whose indicator is wanted and without
+ * the parts compare does not read, as compact JSON.  NULL with fr->st set
+ * on failure. */
+static char *filter_frame(frames *fr, const char *json, size_t *len) {
+  json_error_t je;
+  json_t *root = json_loads(json, 0, &je);
+  if (!root || !json_is_object(root)) {
+    json_decref(root);
+    fr->st = CCHC_ERR_INVALID;
+    snprintf(fr->err.message, sizeof fr->err.message,
+             "a stored frame is not valid JSON: %s", je.text);
+    return NULL;
+  }
+  json_t *kept = json_array();
+  json_t *ts = json_object_get(root, "targets");
+  size_t i;
+  json_t *t;
+  json_array_foreach(ts, i, t) {
+    if (indicator_wanted(fr, json_string_value(json_object_get(t, "indicator"))))
+      json_array_append(kept, t);
+  }
+  json_object_set_new(root, "targets", kept);
+  static const char *const unused[] = {"sections", "tasks", "deadlines",
+                                       "leads", "references",
+                                       "inconsistencies"};
+  for (size_t k = 0; k < sizeof unused / sizeof *unused; k++)
+    json_object_del(root, unused[k]);
+  char *out = json_dumps(root, JSON_COMPACT | JSON_PRESERVE_ORDER);
+  json_decref(root);
+  if (!out) {
+    fr->st = CCHC_ERR_NOMEM;
+    snprintf(fr->err.message, sizeof fr->err.message, "out of memory");
+    return NULL;
+  }
+  *len = strlen(out);
+  return out;
+}
+
+static int add_frame(void *ctx, int64_t id, const char *json) {
+  frames *fr = ctx;
+  if (!json)
+    return 0;
+  if (fr->n == fr->cap) {
+    size_t cap = fr->cap ? fr->cap * 2 : 64;
+    char **d = realloc(fr->data, cap * sizeof *d);
+    if (d)
+      fr->data = d;
+    size_t *l = realloc(fr->lens, cap * sizeof *l);
+    if (l)
+      fr->lens = l;
+    if (!d || !l) {
+      fr->st = CCHC_ERR_NOMEM;
+      snprintf(fr->err.message, sizeof fr->err.message, "out of memory");
+      return 1;
+    }
+    fr->cap = cap;
+  }
+  /* Always slimmed: holding 1,000 whole frames parsed at once costs about
+   * 400 MB, their document and targets alone a sixth of that, and the
+   * extra parse is paid back by the smaller one in cchc_compare_new. */
+  size_t len = 0;
+  char *copy = filter_frame(fr, json, &len);
+  if (!copy)
+    return 1;
+  fr->data[fr->n] = copy;
+  fr->lens[fr->n] = len;
+  fr->n++;
+  return 0;
+}
+
+static bool parse_year(const char *s, int *out) {
+  char *end;
+  errno = 0;
+  long v = strtol(s, &end, 10);
+  if (errno || end == s || *end || v < 1900 || v > 2200)
+    return false;
+  *out = (int)v;
+  return true;
+}
+
+int cmd_compare(int argc, char **argv) {
+  enum { OPT_DB = 256, OPT_PROVINCE, OPT_YEAR, OPT_AREA, OPT_INDICATOR };
+  static const struct option longopts[] = {
+      {"db", required_argument, NULL, OPT_DB},
+      {"province", required_argument, NULL, OPT_PROVINCE},
+      {"year", required_argument, NULL, OPT_YEAR},
+      {"area", required_argument, NULL, OPT_AREA},
+      {"indicator", required_argument, NULL, OPT_INDICATOR},
+      {"format", required_argument, NULL, 'f'},
+      {"output", required_argument, NULL, 'o'},
+      {"help", no_argument, NULL, 'h'},
+      {NULL, 0, NULL, 0}};
+  const char *db = cli_default_db(), *province = NULL, *output = NULL;
+  const char *area = NULL;
+  int year = 0;
+  cchc_report_format format = CCHC_REPORT_TABLE;
+  const char **inds = NULL;
+  size_t ninds = 0;
+  int c, rc = EXIT_OK;
+  optind = 1;
+  while ((c = getopt_long(argc, argv, "f:o:h", longopts, NULL)) != -1) {
+    switch (c) {
+    case OPT_DB:
+      db = optarg;
+      break;
+    case OPT_PROVINCE:
+      province = optarg;
+      break;
+    case OPT_YEAR:
+      if (!parse_year(optarg, &year)) {
+        cli_errorf("compare: --year wants a year such as 2026, not '%s'",
+                   optarg);
+        free(inds);
+        return EXIT_USAGE;
+      }
+      break;
+    case OPT_AREA:
+      area = optarg;
+      break;
+    case OPT_INDICATOR: {
+      const char **n = realloc(inds, (ninds + 1) * sizeof *n);
+      if (!n) {
+        cli_errorf("out of memory");
+        free(inds);
+        return EXIT_USAGE;
+      }
+      inds = n;
+      inds[ninds++] = optarg;
+      break;
+    }
+    case 'f':
+      if (!cchc_report_format_parse(optarg, &format)) {
+        cli_errorf("compare: unknown format '%s' (table, csv or json)",
+                   optarg);
+        free(inds);
+        return EXIT_USAGE;
+      }
+      break;
+    case 'o':
+      output = optarg;
+      break;
+    case 'h':
+      free(inds);
+      fputs(compare_help, stdout);
+      return fflush(stdout) == 0 ? EXIT_OK : EXIT_USAGE;
+    default:
+      free(inds);
+      fputs(compare_help, stderr);
+      return EXIT_USAGE;
+    }
+  }
+  if (optind < argc) {
+    cli_errorf("compare: unexpected argument '%s' (plans are read from the "
+               "store; 'cchc ingest' them first)",
+               argv[optind]);
+    free(inds);
+    return EXIT_USAGE;
+  }
+  if (area && !*area)
+    area = NULL;
+
+  if (access(db, F_OK) != 0) {
+    cli_errorf("%s: no store here; 'cchc ingest --db %s FILE...' makes one",
+               db, db);
+    free(inds);
+    return EXIT_USAGE;
+  }
+  cchc_store *store = NULL;
+  cchc_error err = {0};
+  frames fr = {.area = area, .inds = inds, .ninds = ninds};
+  cchc_compare *cmp = NULL;
+  char *text = NULL;
+  size_t len = 0;
+  if (cchc_store_open(db, &store, &err) != CCHC_OK) {
+    cli_report(db, NULL, 0, &err);
+    rc = EXIT_USAGE;
+    goto done;
+  }
+  if (cchc_store_each_frame(store, province, year, add_frame, &fr, &err) !=
+      CCHC_OK) {
+    cli_report(db, NULL, 0, &err);
+    rc = EXIT_USAGE;
+    goto done;
+  }
+  if (fr.st != CCHC_OK) {
+    cli_report(db, NULL, 0, &fr.err);
+    rc = EXIT_USAGE;
+    goto done;
+  }
+  if (fr.n == 0) {
+    if (province || year)
+      cli_errorf("compare: no stored plan matches the --province/--year "
+                 "given");
+    else
+      cli_errorf("compare: %s holds no plans", db);
+  }
+  if (cchc_compare_new((const char *const *)fr.data, fr.lens, fr.n, &cmp,
+                       &err) != CCHC_OK) {
+    cli_report(db, NULL, 0, &err);
+    rc = EXIT_USAGE;
+    goto done;
+  }
+  if (fr.n && cchc_compare_rows(cmp) == 0 && (area || ninds))
+    cli_errorf("compare: no stored target has %s",
+               ninds ? "that indicator" : "an indicator of that area");
+  if (cchc_compare_render(cmp, format, &text, &len, &err) != CCHC_OK) {
+    cli_report("compare", NULL, 0, &err);
+    rc = EXIT_USAGE;
+    goto done;
+  }
+  cli_out out;
+  if (!cli_out_open(&out, output)) {
+    rc = EXIT_USAGE;
+    goto done;
+  }
+  fwrite(text, 1, len, out.fp);
+  if (!cli_out_commit(&out))
+    rc = EXIT_USAGE;
+
+done:
+  free(text);
+  cchc_compare_free(cmp);
+  for (size_t i = 0; i < fr.n; i++)
+    free(fr.data[i]);
+  free(fr.data);
+  free(fr.lens);
+  cchc_store_close(store);
+  free(inds);
+  return rc;
+}
