@@ -87,6 +87,8 @@ demo: deps
 	$(BUILD)/cchc list --db $(DEMO_DB)
 	$(BUILD)/cchc compare --db $(DEMO_DB) --province "Đồng Nai"
 	$(BUILD)/cchc audit --db $(DEMO_DB) --parent 228/KH-UBND || test $$? -eq 1
+	$(BUILD)/cchc report --db $(DEMO_DB) -o $(BUILD)/report.html
+	@echo "report: $(BUILD)/report.html"
 
 bench: deps
 	@$(MAKE) --no-print-directory all $(BUILD)/bench
