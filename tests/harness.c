@@ -232,3 +232,29 @@ size_t harness_dir_entries(const char *dir, char *names, size_t cap) {
   closedir(d);
   return n;
 }
+
+harness_result harness_cli_run(const char *const *argv, const char *in,
+                               size_t inlen) {
+  harness_result r = {0};
+  r.rc = harness_cli(argv, in, inlen, &r.out, &r.outlen, &r.err);
+  ck_assert_ptr_nonnull(r.out);
+  ck_assert_ptr_nonnull(r.err);
+  return r;
+}
+
+void harness_result_free(harness_result *r) {
+  free(r->out);
+  free(r->err);
+}
+
+char *harness_tmp_path(const char *name) {
+  char *p = NULL;
+  ck_assert_int_ge(asprintf(&p, "%s/%s", harness_tmpdir(), name), 0);
+  return p;
+}
+
+char *harness_make_dir(const char *name) {
+  char *p = harness_tmp_path(name);
+  ck_assert_msg(mkdir(p, 0700) == 0, "cannot create directory %s", p);
+  return p;
+}

@@ -30,6 +30,23 @@ const char *harness_tmpdir(void);
 int harness_cli(const char *const *argv, const char *in, size_t inlen,
                 char **out, size_t *outlen, char **err);
 
+/* harness_cli with its outputs in one value, asserting they were
+ * captured; release with harness_result_free. */
+typedef struct harness_result {
+  int rc;
+  char *out;
+  size_t outlen;
+  char *err;
+} harness_result;
+harness_result harness_cli_run(const char *const *argv, const char *in,
+                               size_t inlen);
+void harness_result_free(harness_result *r);
+
+/* A path under the test's temporary directory, and the same made a
+ * directory; the caller frees. */
+char *harness_tmp_path(const char *name);
+char *harness_make_dir(const char *name);
+
 /* The corpus files (sorted); returns their count.  Caller frees with
  * harness_free_list. */
 size_t harness_corpus(char ***paths);

@@ -15,43 +15,10 @@
 /* ------------------------------------------------------------------ */
 /* Helpers                                                             */
 
-/* A path under the test's temporary directory; caller frees. */
-static char *tmp_path(const char *name) {
-  char *p = NULL;
-  ck_assert_int_ge(asprintf(&p, "%s/%s", harness_tmpdir(), name), 0);
-  return p;
-}
-
 static char *write_tmp(const char *name, const char *data, size_t len) {
-  char *p = tmp_path(name);
+  char *p = harness_tmp_path(name);
   ck_assert_msg(harness_write(p, data, len) == 0, "cannot write %s", p);
   return p;
-}
-
-static char *make_dir(const char *name) {
-  char *p = tmp_path(name);
-  ck_assert_msg(mkdir(p, 0700) == 0, "cannot create directory %s", p);
-  return p;
-}
-
-typedef struct run {
-  int rc;
-  char *out;
-  size_t outlen;
-  char *err;
-} run;
-
-static run cli(const char *const *argv, const char *in, size_t inlen) {
-  run r = {0};
-  r.rc = harness_cli(argv, in, inlen, &r.out, &r.outlen, &r.err);
-  ck_assert_ptr_nonnull(r.out);
-  ck_assert_ptr_nonnull(r.err);
-  return r;
-}
-
-static void run_free(run *r) {
-  free(r->out);
-  free(r->err);
 }
 
 /* stderr has a line "cchc: PATH:LINE: ..." (line > 0) or "cchc: PATH: ..."
@@ -86,11 +53,11 @@ START_TEST(truncated_utf8_file) {
   const char data[] = "Kế hoạch cải cách hành chính\nnăm 2026 của xã\n\xE1\xBB";
   char *path = write_tmp("truncated.txt", data, sizeof data - 1);
   const char *argv[] = {"normalize", path, NULL};
-  run r = cli(argv, NULL, 0);
+  harness_result r = harness_cli_run(argv, NULL, 0);
   ck_assert_int_eq(r.rc, 1);
   ck_assert_uint_eq(r.outlen, 0);
   assert_report(r.err, path, 3, "truncated");
-  run_free(&r);
+  harness_result_free(&r);
   free(path);
 }
 END_TEST
@@ -99,11 +66,11 @@ START_TEST(nul_bytes_file) {
   const char data[] = "Kế hoạch\ncải cách hành chính\0\0 năm 2026\n";
   char *path = write_tmp("nul.txt", data, sizeof data - 1);
   const char *argv[] = {"normalize", path, NULL};
-  run r = cli(argv, NULL, 0);
+  harness_result r = harness_cli_run(argv, NULL, 0);
   ck_assert_int_eq(r.rc, 1);
   ck_assert_uint_eq(r.outlen, 0);
   assert_report(r.err, path, 2, "binary");
-  run_free(&r);
+  harness_result_free(&r);
   free(path);
 }
 END_TEST
@@ -118,28 +85,28 @@ START_TEST(utf16_without_bom_file) {
   }
   char *path = write_tmp("utf16.txt", data, n);
   const char *argv[] = {"normalize", path, NULL};
-  run r = cli(argv, NULL, 0);
+  harness_result r = harness_cli_run(argv, NULL, 0);
   ck_assert_int_eq(r.rc, 1);
   assert_report(r.err, path, 1, "UTF-16");
-  run_free(&r);
+  harness_result_free(&r);
   /* Told the encoding, the program reads it. */
   const char *argv2[] = {"normalize", "--encoding", "utf-16le", path, NULL};
-  r = cli(argv2, NULL, 0);
+  r = harness_cli_run(argv2, NULL, 0);
   ck_assert_int_eq(r.rc, 0);
   ck_assert_str_eq(r.out, "Administrative reform plan for the year 2026\n");
-  run_free(&r);
+  harness_result_free(&r);
   free(path);
 }
 END_TEST
 
 START_TEST(missing_file) {
-  char *path = tmp_path("does-not-exist.txt");
+  char *path = harness_tmp_path("does-not-exist.txt");
   const char *argv[] = {"normalize", path, NULL};
-  run r = cli(argv, NULL, 0);
+  harness_result r = harness_cli_run(argv, NULL, 0);
   ck_assert_int_eq(r.rc, 1);
   ck_assert_uint_eq(r.outlen, 0);
   assert_report(r.err, path, 0, "cannot open");
-  run_free(&r);
+  harness_result_free(&r);
   free(path);
 }
 END_TEST
@@ -156,7 +123,7 @@ START_TEST(huge_single_line_file) {
   memcpy(data + units * ul, "cuối", 5);
   char *path = write_tmp("huge.txt", data, n);
   const char *argv[] = {"normalize", path, NULL};
-  run r = cli(argv, NULL, 0);
+  harness_result r = harness_cli_run(argv, NULL, 0);
   unlink(path); /* 50 MB: do not leave it behind, even when a check fails */
   ck_assert_int_eq(r.rc, 0);
   ck_assert_msg(r.err[0] == '\0', "stderr: %s", r.err);
@@ -164,7 +131,7 @@ START_TEST(huge_single_line_file) {
   ck_assert_uint_eq(r.outlen, n + 1);
   ck_assert_msg(memcmp(r.out, data, n) == 0, "output differs from input");
   ck_assert_int_eq(r.out[n], '\n');
-  run_free(&r);
+  harness_result_free(&r);
   free(path);
   free(data);
 }
@@ -174,8 +141,8 @@ END_TEST
 /* Batches and output files                                            */
 
 START_TEST(batch_with_bad_middle) {
-  char *indir = make_dir("batch-in");
-  char *outdir = make_dir("batch-out");
+  char *indir = harness_make_dir("batch-in");
+  char *outdir = harness_make_dir("batch-out");
   char a[4200], b[4200], c[4200];
   snprintf(a, sizeof a, "%s/a.txt", indir);
   snprintf(b, sizeof b, "%s/b.txt", indir);
@@ -186,10 +153,10 @@ START_TEST(batch_with_bad_middle) {
   ck_assert_int_eq(harness_write(c, "Thuỷ lợi\r\n", strlen("Thuỷ lợi\r\n")),
                    0);
   const char *argv[] = {"normalize", "-o", outdir, a, b, c, NULL};
-  run r = cli(argv, NULL, 0);
+  harness_result r = harness_cli_run(argv, NULL, 0);
   ck_assert_int_eq(r.rc, 1);
   assert_report(r.err, b, 1, "invalid UTF-8");
-  run_free(&r);
+  harness_result_free(&r);
 
   char oa[4200], ob[4200], oc[4200];
   snprintf(oa, sizeof oa, "%s/a.txt", outdir);
@@ -212,7 +179,7 @@ START_TEST(batch_with_bad_middle) {
 END_TEST
 
 START_TEST(output_file_atomic) {
-  char *dir = make_dir("atomic");
+  char *dir = harness_make_dir("atomic");
   char in[4200], out[4200];
   snprintf(in, sizeof in, "%s/bad.txt", dir);
   snprintf(out, sizeof out, "%s/result.txt", dir);
@@ -221,10 +188,10 @@ START_TEST(output_file_atomic) {
   const char *argv[] = {"normalize", "-o", out, in, NULL};
 
   /* No output file is left behind, not even a temporary one. */
-  run r = cli(argv, NULL, 0);
+  harness_result r = harness_cli_run(argv, NULL, 0);
   ck_assert_int_eq(r.rc, 1);
   assert_report(r.err, in, 2, "0xFF");
-  run_free(&r);
+  harness_result_free(&r);
   ck_assert_msg(!harness_file_exists(out), "%s left behind", out);
   char names[1024];
   ck_assert_msg(harness_dir_entries(dir, names, sizeof names) == 1, "directory has: %s",
@@ -232,9 +199,9 @@ START_TEST(output_file_atomic) {
 
   /* An existing output file is left untouched. */
   ck_assert_int_eq(harness_write(out, "old content\n", 12), 0);
-  r = cli(argv, NULL, 0);
+  r = harness_cli_run(argv, NULL, 0);
   ck_assert_int_eq(r.rc, 1);
-  run_free(&r);
+  harness_result_free(&r);
   char *d = harness_read(out, NULL);
   ck_assert_ptr_nonnull(d);
   ck_assert_str_eq(d, "old content\n");
@@ -245,10 +212,10 @@ START_TEST(output_file_atomic) {
   /* A good input replaces it. */
   const char good[] = "Kế hoạch cải cách\nhành chính năm 2026\n";
   ck_assert_int_eq(harness_write(in, good, sizeof good - 1), 0);
-  r = cli(argv, NULL, 0);
+  r = harness_cli_run(argv, NULL, 0);
   ck_assert_int_eq(r.rc, 0);
   ck_assert_uint_eq(r.outlen, 0); /* written to the file, not stdout */
-  run_free(&r);
+  harness_result_free(&r);
   d = harness_read(out, NULL);
   ck_assert_ptr_nonnull(d);
   ck_assert_str_eq(d, "Kế hoạch cải cách hành chính năm 2026\n");
@@ -264,15 +231,15 @@ START_TEST(repair_option) {
   const char bad[] = "Việt Nam \xC3 và hơn\n";
   char *path = write_tmp("repair.txt", bad, sizeof bad - 1);
   const char *argv[] = {"normalize", "--repair", path, NULL};
-  run r = cli(argv, NULL, 0);
+  harness_result r = harness_cli_run(argv, NULL, 0);
   ck_assert_int_eq(r.rc, 0);
   ck_assert_str_eq(r.out, "Việt Nam \uFFFD và hơn\n");
-  run_free(&r);
+  harness_result_free(&r);
   const char *argv2[] = {"normalize", path, NULL};
-  r = cli(argv2, NULL, 0);
+  r = harness_cli_run(argv2, NULL, 0);
   ck_assert_int_eq(r.rc, 1);
   assert_report(r.err, path, 1, "invalid UTF-8 byte 0xC3");
-  run_free(&r);
+  harness_result_free(&r);
   free(path);
 }
 END_TEST
@@ -281,7 +248,7 @@ START_TEST(explain_option) {
   const char data[] = "- Đẩy mạnh tuyên truyền về cải\n\ncách hành chính về văn hoá.\n";
   char *path = write_tmp("explain.txt", data, sizeof data - 1);
   const char *argv[] = {"normalize", "--explain", path, NULL};
-  run r = cli(argv, NULL, 0);
+  harness_result r = harness_cli_run(argv, NULL, 0);
   ck_assert_int_eq(r.rc, 0);
   ck_assert_str_eq(r.out,
                    "- Đẩy mạnh tuyên truyền về cải cách hành chính về văn hóa.\n");
@@ -295,76 +262,76 @@ START_TEST(explain_option) {
   snprintf(want, sizeof want, "%s: utf-8; tone-mark 1 line-join 1\n", path);
   ck_assert_msg(strstr(r.err, want) != NULL, "no [%s] in stderr:\n%s", want,
                 r.err);
-  run_free(&r);
+  harness_result_free(&r);
   /* Without --explain, nothing on stderr. */
   const char *argv2[] = {"normalize", path, NULL};
-  r = cli(argv2, NULL, 0);
+  r = harness_cli_run(argv2, NULL, 0);
   ck_assert_int_eq(r.rc, 0);
   ck_assert_str_eq(r.err, "");
-  run_free(&r);
+  harness_result_free(&r);
   free(path);
 }
 END_TEST
 
 START_TEST(usage_errors) {
   const char *argv[] = {"frobnicate", NULL};
-  run r = cli(argv, NULL, 0);
+  harness_result r = harness_cli_run(argv, NULL, 0);
   ck_assert_int_eq(r.rc, 2);
   ck_assert_msg(strstr(r.err, "cchc: 'frobnicate' is not a command") != NULL,
                 "stderr: %s", r.err);
-  run_free(&r);
+  harness_result_free(&r);
   const char *argv2[] = {"normalize", "--no-such-option", NULL};
-  r = cli(argv2, NULL, 0);
+  r = harness_cli_run(argv2, NULL, 0);
   ck_assert_int_eq(r.rc, 2);
-  run_free(&r);
+  harness_result_free(&r);
   const char *argv3[] = {"normalize", "--encoding", "latin-9", NULL};
-  r = cli(argv3, NULL, 0);
+  r = harness_cli_run(argv3, NULL, 0);
   ck_assert_int_eq(r.rc, 2);
   ck_assert_ptr_nonnull(strstr(r.err, "unknown encoding"));
-  run_free(&r);
+  harness_result_free(&r);
   const char *argv4[] = {NULL};
-  r = cli(argv4, NULL, 0);
+  r = harness_cli_run(argv4, NULL, 0);
   ck_assert_int_eq(r.rc, 2);
-  run_free(&r);
+  harness_result_free(&r);
 }
 END_TEST
 
 START_TEST(help) {
   const char *argv[] = {"--help", NULL};
-  run r = cli(argv, NULL, 0);
+  harness_result r = harness_cli_run(argv, NULL, 0);
   ck_assert_int_eq(r.rc, 0);
   ck_assert_ptr_nonnull(strstr(r.out, "exit codes"));
   ck_assert_ptr_nonnull(strstr(r.out, "0  success"));
   ck_assert_ptr_nonnull(strstr(r.out, "1  some input was rejected"));
   ck_assert_ptr_nonnull(strstr(r.out, "2  usage error"));
   ck_assert_ptr_nonnull(strstr(r.out, "normalize"));
-  run_free(&r);
+  harness_result_free(&r);
 }
 END_TEST
 
 START_TEST(empty_stdin) {
   const char *argv[] = {"normalize", NULL};
-  run r = cli(argv, "", 0);
+  harness_result r = harness_cli_run(argv, "", 0);
   ck_assert_int_eq(r.rc, 0);
   ck_assert_uint_eq(r.outlen, 0);
   ck_assert_str_eq(r.err, "");
-  run_free(&r);
+  harness_result_free(&r);
   /* And "-" names standard input. */
   const char *argv2[] = {"normalize", "-", NULL};
-  r = cli(argv2, "Văn hoá\r\n", strlen("Văn hoá\r\n"));
+  r = harness_cli_run(argv2, "Văn hoá\r\n", strlen("Văn hoá\r\n"));
   ck_assert_int_eq(r.rc, 0);
   ck_assert_str_eq(r.out, "Văn hóa\n");
-  run_free(&r);
+  harness_result_free(&r);
 }
 END_TEST
 
 START_TEST(stdin_error_names_stdin) {
   const char bad[] = "Kế hoạch\nnăm 2026\n\xE1\xBB";
   const char *argv[] = {"normalize", NULL};
-  run r = cli(argv, bad, sizeof bad - 1);
+  harness_result r = harness_cli_run(argv, bad, sizeof bad - 1);
   ck_assert_int_eq(r.rc, 1);
   assert_report(r.err, "<stdin>", 3, "truncated");
-  run_free(&r);
+  harness_result_free(&r);
 }
 END_TEST
 
@@ -374,12 +341,12 @@ START_TEST(corpus_file) {
            harness_shared());
   ck_assert_msg(harness_file_exists(path), "missing %s", path);
   const char *argv[] = {"normalize", path, NULL};
-  run r = cli(argv, NULL, 0);
+  harness_result r = harness_cli_run(argv, NULL, 0);
   ck_assert_int_eq(r.rc, 0);
   ck_assert_uint_gt(r.outlen, 1000);
   ck_assert_msg(strstr(r.err, "cchc:") == NULL, "stderr: %s", r.err);
   ck_assert_ptr_nonnull(strstr(r.out, "Hồng Lộc"));
-  run_free(&r);
+  harness_result_free(&r);
 }
 END_TEST
 

@@ -1327,38 +1327,6 @@ END_TEST
 /* ------------------------------------------------------------------ */
 /* CLI                                                                 */
 
-typedef struct run {
-  int rc;
-  char *out;
-  size_t outlen;
-  char *err;
-} run;
-
-static run cli(const char *const *argv, const char *in, size_t inlen) {
-  run r = {0};
-  r.rc = harness_cli(argv, in, inlen, &r.out, &r.outlen, &r.err);
-  ck_assert_ptr_nonnull(r.out);
-  ck_assert_ptr_nonnull(r.err);
-  return r;
-}
-
-static void run_free(run *r) {
-  free(r->out);
-  free(r->err);
-}
-
-static char *tmp_path(const char *name) {
-  char *p = NULL;
-  ck_assert_int_ge(asprintf(&p, "%s/%s", harness_tmpdir(), name), 0);
-  return p;
-}
-
-static char *make_dir(const char *name) {
-  char *p = tmp_path(name);
-  ck_assert_msg(mkdir(p, 0700) == 0, "cannot create directory %s", p);
-  return p;
-}
-
 static char *in_dir(const char *dir, const char *name) {
   char *p = NULL;
   ck_assert_int_ge(asprintf(&p, "%s/%s", dir, name), 0);
@@ -1477,7 +1445,7 @@ START_TEST(cli_schema) {
                {"xml", "emit/schema/frame.xsd"}};
   for (size_t i = 0; i < 2; i++) {
     const char *argv[] = {"schema", cases[i].name, NULL};
-    run r = cli(argv, NULL, 0);
+    harness_result r = harness_cli_run(argv, NULL, 0);
     ck_assert_int_eq(r.rc, 0);
     size_t len;
     char *want = root_file(cases[i].file, &len);
@@ -1487,23 +1455,23 @@ START_TEST(cli_schema) {
                   cases[i].file);
     ck_assert_str_eq(r.err, "");
     free(want);
-    run_free(&r);
+    harness_result_free(&r);
   }
   const char *none[] = {"schema", NULL};
-  run r = cli(none, NULL, 0);
+  harness_result r = harness_cli_run(none, NULL, 0);
   ck_assert_int_eq(r.rc, 2);
   ck_assert_uint_eq(r.outlen, 0);
-  run_free(&r);
+  harness_result_free(&r);
   const char *yaml[] = {"schema", "yaml", NULL};
-  r = cli(yaml, NULL, 0);
+  r = harness_cli_run(yaml, NULL, 0);
   ck_assert_int_eq(r.rc, 2);
   ck_assert_ptr_nonnull(strstr(r.err, "cchc: schema: unknown schema 'yaml'"));
-  run_free(&r);
+  harness_result_free(&r);
   const char *help[] = {"schema", "--help", NULL};
-  r = cli(help, NULL, 0);
+  r = harness_cli_run(help, NULL, 0);
   ck_assert_int_eq(r.rc, 0);
   ck_assert_ptr_nonnull(strstr(r.out, "usage: cchc schema"));
-  run_free(&r);
+  harness_result_free(&r);
 }
 END_TEST
 
@@ -1513,21 +1481,21 @@ START_TEST(cli_corpus_json_and_xml) {
   load_corpus();
   const char *path = corpus[_i];
   const char *argv_json[] = {"extract", "-f", "json", path, NULL};
-  run r = cli(argv_json, NULL, 0);
+  harness_result r = harness_cli_run(argv_json, NULL, 0);
   ck_assert_msg(r.rc == 0, "%s: exit %d\n%s", path, r.rc, r.err);
   ck_assert_str_eq(r.err, "");
   json_t *j = parse_json(r.out);
   assert_frame_of(j, path);
-  run_free(&r);
+  harness_result_free(&r);
 
   const char *argv_xml[] = {"extract", "-f", "xml", path, NULL};
-  r = cli(argv_xml, NULL, 0);
+  r = harness_cli_run(argv_xml, NULL, 0);
   ck_assert_msg(r.rc == 0, "%s: exit %d\n%s", path, r.rc, r.err);
   xmlDoc *doc = parse_xml(r.out, r.outlen);
   assert_xsd_valid(doc, path);
   xml_same_as_json(xmlDocGetRootElement(doc), j, "", true);
   xmlFreeDoc(doc);
-  run_free(&r);
+  harness_result_free(&r);
   json_decref(j);
 }
 END_TEST
@@ -1542,7 +1510,7 @@ START_TEST(cli_corpus_streams) {
   argv[2] = "jsonl";
   for (size_t i = 0; i < ncorpus; i++)
     argv[3 + i] = corpus[i];
-  run r = cli(argv, NULL, 0);
+  harness_result r = harness_cli_run(argv, NULL, 0);
   ck_assert_msg(r.rc == 0, "exit %d\n%s", r.rc, r.err);
   ck_assert_uint_eq(count_substr(r.out, r.outlen, "\n"), ncorpus);
   size_t targets = 0;
@@ -1556,10 +1524,10 @@ START_TEST(cli_corpus_streams) {
     json_decref(j);
   }
   ck_assert_uint_eq(k, ncorpus);
-  run_free(&r);
+  harness_result_free(&r);
 
   argv[2] = "csv";
-  r = cli(argv, NULL, 0);
+  r = harness_cli_run(argv, NULL, 0);
   ck_assert_msg(r.rc == 0, "exit %d\n%s", r.rc, r.err);
   ck_assert_msg(r.outlen >= 3 && !memcmp(r.out, BOM, 3), "no BOM");
   ck_assert_uint_eq(count_substr(r.out, r.outlen, BOM), 1);
@@ -1575,7 +1543,7 @@ START_TEST(cli_corpus_streams) {
     ck_assert_ptr_nonnull(t.rows[i].f[9]); /* value */
   }
   csv_table_free(&t);
-  run_free(&r);
+  harness_result_free(&r);
   free(argv);
 }
 END_TEST
@@ -1583,7 +1551,7 @@ END_TEST
 /* A bad input in the middle of a batch is reported; the others are still
  * written; the exit code is 1.  In every format. */
 START_TEST(cli_batch_with_bad_middle) {
-  char *indir = make_dir("batch-in");
+  char *indir = harness_make_dir("batch-in");
   char *a = in_dir(indir, "a.txt"), *b = in_dir(indir, "b.txt"),
        *c = in_dir(indir, "c.txt");
   write_file(a, GOOD_PLAN, sizeof GOOD_PLAN - 1);
@@ -1591,7 +1559,7 @@ START_TEST(cli_batch_with_bad_middle) {
   write_file(c, GOOD_PLAN, sizeof GOOD_PLAN - 1);
 
   const char *jsonl[] = {"extract", "-f", "jsonl", a, b, c, NULL};
-  run r = cli(jsonl, NULL, 0);
+  harness_result r = harness_cli_run(jsonl, NULL, 0);
   ck_assert_int_eq(r.rc, 1);
   assert_report(r.err, b, 2, "invalid UTF-8");
   ck_assert_uint_eq(count_substr(r.out, r.outlen, "\n"), 2);
@@ -1603,10 +1571,10 @@ START_TEST(cli_batch_with_bad_middle) {
   j = parse_json(nl + 1);
   assert_frame_of(j, c);
   json_decref(j);
-  run_free(&r);
+  harness_result_free(&r);
 
   const char *csv[] = {"extract", "-f", "csv", a, b, c, NULL};
-  r = cli(csv, NULL, 0);
+  r = harness_cli_run(csv, NULL, 0);
   ck_assert_int_eq(r.rc, 1);
   assert_report(r.err, b, 2, "invalid UTF-8");
   ck_assert_uint_eq(count_substr(r.out, r.outlen, BOM), 1);
@@ -1618,20 +1586,20 @@ START_TEST(cli_batch_with_bad_middle) {
                   "row %zu from %s", i, t.rows[i].f[0]);
   }
   csv_table_free(&t);
-  run_free(&r);
+  harness_result_free(&r);
 
   static const char *const formats[] = {"json", "xml"};
   for (size_t f = 0; f < 2; f++) {
     char name[64];
     snprintf(name, sizeof name, "batch-out-%s", formats[f]);
-    char *outdir = make_dir(name);
+    char *outdir = harness_make_dir(name);
     const char *argv[] = {"extract", "-f", formats[f], "-o", outdir,
                           a,         b,    c,          NULL};
-    r = cli(argv, NULL, 0);
+    r = harness_cli_run(argv, NULL, 0);
     ck_assert_int_eq(r.rc, 1);
     assert_report(r.err, b, 2, "invalid UTF-8");
     ck_assert_uint_eq(r.outlen, 0);
-    run_free(&r);
+    harness_result_free(&r);
     char names[1024];
     ck_assert_msg(harness_dir_entries(outdir, names, sizeof names) == 2,
                   "output directory has: %s", names);
@@ -1669,21 +1637,21 @@ END_TEST
 
 /* -o into a directory that does not exist: exit 2, nothing created. */
 START_TEST(cli_output_dir_missing) {
-  char *dir = make_dir("missing");
+  char *dir = harness_make_dir("missing");
   char *in = in_dir(dir, "plan.txt");
   write_file(in, GOOD_PLAN, sizeof GOOD_PLAN - 1);
   char *out = in_dir(dir, "nowhere/out.json");
   const char *argv[] = {"extract", "-o", out, in, NULL};
-  run r = cli(argv, NULL, 0);
+  harness_result r = harness_cli_run(argv, NULL, 0);
   ck_assert_int_eq(r.rc, 2);
   ck_assert_msg(strstr(r.err, "cchc: ") && strstr(r.err, "nowhere/out.json"),
                 "stderr: %s", r.err);
   ck_assert_uint_eq(r.outlen, 0);
-  run_free(&r);
+  harness_result_free(&r);
   const char *argv2[] = {"extract", "-f", "jsonl", "-o", out, in, in, NULL};
-  r = cli(argv2, NULL, 0);
+  r = harness_cli_run(argv2, NULL, 0);
   ck_assert_int_eq(r.rc, 2);
-  run_free(&r);
+  harness_result_free(&r);
   char names[1024];
   ck_assert_msg(harness_dir_entries(dir, names, sizeof names) == 1,
                 "directory has: %s", names);
@@ -1696,28 +1664,28 @@ END_TEST
 /* A failing run never leaves a (half-written) output file, and leaves an
  * existing one untouched; a good run replaces it. */
 START_TEST(cli_output_atomic) {
-  char *dir = make_dir("atomic");
+  char *dir = harness_make_dir("atomic");
   char *bad = in_dir(dir, "bad.txt"), *out = in_dir(dir, "out.json");
   write_file(bad, BAD_PLAN, sizeof BAD_PLAN - 1);
   const char *argv[] = {"extract", "-o", out, bad, NULL};
-  run r = cli(argv, NULL, 0);
+  harness_result r = harness_cli_run(argv, NULL, 0);
   ck_assert_int_eq(r.rc, 1);
   assert_report(r.err, bad, 2, "invalid UTF-8");
-  run_free(&r);
+  harness_result_free(&r);
   ck_assert_msg(!harness_file_exists(out), "%s left behind", out);
   char names[1024];
   ck_assert_msg(harness_dir_entries(dir, names, sizeof names) == 1,
                 "directory has: %s", names);
 
   write_file(out, "old content\n", 12);
-  r = cli(argv, NULL, 0);
+  r = harness_cli_run(argv, NULL, 0);
   ck_assert_int_eq(r.rc, 1);
-  run_free(&r);
+  harness_result_free(&r);
   /* A stream where every input fails also leaves it alone. */
   const char *argv2[] = {"extract", "-f", "jsonl", "-o", out, bad, bad, NULL};
-  r = cli(argv2, NULL, 0);
+  r = harness_cli_run(argv2, NULL, 0);
   ck_assert_int_eq(r.rc, 1);
-  run_free(&r);
+  harness_result_free(&r);
   char *d = harness_read(out, NULL);
   ck_assert_ptr_nonnull(d);
   ck_assert_str_eq(d, "old content\n");
@@ -1726,10 +1694,10 @@ START_TEST(cli_output_atomic) {
                 "directory has: %s", names);
 
   write_file(bad, GOOD_PLAN, sizeof GOOD_PLAN - 1);
-  r = cli(argv, NULL, 0);
+  r = harness_cli_run(argv, NULL, 0);
   ck_assert_msg(r.rc == 0, "exit %d\n%s", r.rc, r.err);
   ck_assert_uint_eq(r.outlen, 0);
-  run_free(&r);
+  harness_result_free(&r);
   d = harness_read(out, NULL);
   ck_assert_ptr_nonnull(d);
   json_t *j = parse_json(d);
@@ -1745,31 +1713,31 @@ START_TEST(cli_output_atomic) {
 END_TEST
 
 START_TEST(cli_usage_errors) {
-  char *dir = make_dir("usage");
+  char *dir = harness_make_dir("usage");
   char *a = in_dir(dir, "a.txt"), *b = in_dir(dir, "b.txt");
   write_file(a, GOOD_PLAN, sizeof GOOD_PLAN - 1);
   write_file(b, GOOD_PLAN, sizeof GOOD_PLAN - 1);
 
   /* json or xml with two inputs and no -o: suggest jsonl. */
   const char *json2[] = {"extract", a, b, NULL};
-  run r = cli(json2, NULL, 0);
+  harness_result r = harness_cli_run(json2, NULL, 0);
   ck_assert_int_eq(r.rc, 2);
   ck_assert_uint_eq(r.outlen, 0);
   ck_assert_msg(strstr(r.err, "cchc: ") && strstr(r.err, "jsonl"),
                 "stderr: %s", r.err);
-  run_free(&r);
+  harness_result_free(&r);
   const char *xml2[] = {"extract", "-f", "xml", a, b, NULL};
-  r = cli(xml2, NULL, 0);
+  r = harness_cli_run(xml2, NULL, 0);
   ck_assert_int_eq(r.rc, 2);
   ck_assert_uint_eq(r.outlen, 0);
-  run_free(&r);
+  harness_result_free(&r);
   /* ... or -o naming a file. */
   char *file = in_dir(dir, "out.json");
   const char *json2o[] = {"extract", "-o", file, a, b, NULL};
-  r = cli(json2o, NULL, 0);
+  r = harness_cli_run(json2o, NULL, 0);
   ck_assert_int_eq(r.rc, 2);
   ck_assert_ptr_nonnull(strstr(r.err, "directory"));
-  run_free(&r);
+  harness_result_free(&r);
   ck_assert(!harness_file_exists(file));
   /* Two inputs that would overwrite each other's output. */
   char *sub = in_dir(dir, "sub");
@@ -1777,46 +1745,46 @@ START_TEST(cli_usage_errors) {
   char *a2 = in_dir(sub, "a.txt");
   write_file(a2, GOOD_PLAN, sizeof GOOD_PLAN - 1);
   const char *clash[] = {"extract", "-o", sub, a, a2, NULL};
-  r = cli(clash, NULL, 0);
+  r = harness_cli_run(clash, NULL, 0);
   ck_assert_int_eq(r.rc, 2);
   ck_assert_ptr_nonnull(strstr(r.err, "a.json"));
-  run_free(&r);
+  harness_result_free(&r);
   char names[1024];
   ck_assert_uint_eq(harness_dir_entries(sub, names, sizeof names), 1);
   /* A stream format with -o naming a directory. */
   const char *csvdir[] = {"extract", "-f", "csv", "-o", sub, a, NULL};
-  r = cli(csvdir, NULL, 0);
+  r = harness_cli_run(csvdir, NULL, 0);
   ck_assert_int_eq(r.rc, 2);
-  run_free(&r);
+  harness_result_free(&r);
   /* Unknown format, option, encoding, rules directory. */
   const char *yaml[] = {"extract", "-f", "yaml", a, NULL};
-  r = cli(yaml, NULL, 0);
+  r = harness_cli_run(yaml, NULL, 0);
   ck_assert_int_eq(r.rc, 2);
   ck_assert_ptr_nonnull(strstr(r.err, "unknown format 'yaml'"));
-  run_free(&r);
+  harness_result_free(&r);
   const char *opt[] = {"extract", "--frobnicate", a, NULL};
-  r = cli(opt, NULL, 0);
+  r = harness_cli_run(opt, NULL, 0);
   ck_assert_int_eq(r.rc, 2);
-  run_free(&r);
+  harness_result_free(&r);
   const char *enc[] = {"extract", "--encoding", "latin-9", a, NULL};
-  r = cli(enc, NULL, 0);
+  r = harness_cli_run(enc, NULL, 0);
   ck_assert_int_eq(r.rc, 2);
-  run_free(&r);
+  harness_result_free(&r);
   char *norules = in_dir(dir, "no-rules");
   const char *rules[] = {"extract", "--rules", norules, a, NULL};
-  r = cli(rules, NULL, 0);
+  r = harness_cli_run(rules, NULL, 0);
   ck_assert_int_eq(r.rc, 2);
   ck_assert_uint_eq(r.outlen, 0);
   ck_assert_ptr_nonnull(strstr(r.err, "cchc: "));
-  run_free(&r);
+  harness_result_free(&r);
   /* Help. */
   const char *help[] = {"extract", "--help", NULL};
-  r = cli(help, NULL, 0);
+  r = harness_cli_run(help, NULL, 0);
   ck_assert_int_eq(r.rc, 0);
   ck_assert_ptr_nonnull(strstr(r.out, "usage: cchc extract"));
   ck_assert_ptr_nonnull(strstr(r.out, "jsonl"));
   ck_assert_ptr_nonnull(strstr(r.out, "csv"));
-  run_free(&r);
+  harness_result_free(&r);
   free(norules);
   free(a2);
   free(sub);
@@ -1831,7 +1799,7 @@ END_TEST
  * input writes DIR/NAME.json. */
 START_TEST(cli_stdin_and_single_dir) {
   const char *argv[] = {"extract", NULL};
-  run r = cli(argv, GOOD_PLAN, sizeof GOOD_PLAN - 1);
+  harness_result r = harness_cli_run(argv, GOOD_PLAN, sizeof GOOD_PLAN - 1);
   ck_assert_msg(r.rc == 0, "exit %d\n%s", r.rc, r.err);
   json_t *j = parse_json(r.out);
   assert_schema_valid(j, "<stdin>");
@@ -1839,23 +1807,23 @@ START_TEST(cli_stdin_and_single_dir) {
   assert_jint(j, "source/bytes", (long long)(sizeof GOOD_PLAN - 1));
   assert_spans_in_input(j, NULL, (long long)(sizeof GOOD_PLAN - 1), "");
   json_decref(j);
-  run_free(&r);
+  harness_result_free(&r);
 
   const char *bad[] = {"extract", "-f", "xml", NULL};
-  r = cli(bad, BAD_PLAN, sizeof BAD_PLAN - 1);
+  r = harness_cli_run(bad, BAD_PLAN, sizeof BAD_PLAN - 1);
   ck_assert_int_eq(r.rc, 1);
   ck_assert_uint_eq(r.outlen, 0);
   assert_report(r.err, "<stdin>", 2, "invalid UTF-8");
-  run_free(&r);
+  harness_result_free(&r);
 
-  char *dir = make_dir("single");
+  char *dir = harness_make_dir("single");
   char *in = in_dir(dir, "kế hoạch.v2.txt");
   write_file(in, GOOD_PLAN, sizeof GOOD_PLAN - 1);
-  char *outdir = make_dir("single-out");
+  char *outdir = harness_make_dir("single-out");
   const char *one[] = {"extract", "-f", "xml", "-o", outdir, in, NULL};
-  r = cli(one, NULL, 0);
+  r = harness_cli_run(one, NULL, 0);
   ck_assert_msg(r.rc == 0, "exit %d\n%s", r.rc, r.err);
-  run_free(&r);
+  harness_result_free(&r);
   char *o = in_dir(outdir, "kế hoạch.v2.xml");
   size_t len;
   char *data = harness_read(o, &len);

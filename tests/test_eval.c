@@ -808,24 +808,6 @@ END_TEST
 /* ------------------------------------------------------------------ */
 /* The command                                                         */
 
-typedef struct run {
-  int rc;
-  char *out, *err;
-} run;
-
-static run cli(const char *const *argv) {
-  run r = {0};
-  r.rc = harness_cli(argv, NULL, 0, &r.out, NULL, &r.err);
-  ck_assert_ptr_nonnull(r.out);
-  ck_assert_ptr_nonnull(r.err);
-  return r;
-}
-
-static void run_free(run *r) {
-  free(r->out);
-  free(r->err);
-}
-
 static char *path_in(const char *dir, const char *name) {
   char *p = NULL;
   ck_assert_int_ge(asprintf(&p, "%s/%s", dir, name), 0);
@@ -866,7 +848,7 @@ START_TEST(cli_eval_frames) {
 
   char *out = path_in(dir, "scores.json");
   const char *argv[] = {"eval", "--gold", gdir, "--json", out, fa, fb, NULL};
-  run r = cli(argv);
+  harness_result r = harness_cli_run(argv, NULL, 0);
   ck_assert_msg(r.rc == 0, "rc %d, stderr: %s", r.rc, r.err);
   ck_assert_str_eq(r.err, "");
   /* 3 of 4 targets: P 1, R 0.75, F1 6/7 */
@@ -881,7 +863,7 @@ START_TEST(cli_eval_frames) {
   ck_assert_msg(strstr(r.out, "\ndocument.place                             "
                               "1.000  2 of 2\n") != NULL,
                 "%s", r.out);
-  run_free(&r);
+  harness_result_free(&r);
 
   char *js = harness_read(out, NULL);
   ck_assert_msg(js != NULL, "%s not written", out);
@@ -912,7 +894,7 @@ START_TEST(cli_eval_frames) {
   free(f);
   put(gd, "{\"document\": {},\n\"targets\": [,]}\n");
   const char *argv2[] = {"eval", "--gold", gdir, fc, fa, fd, NULL};
-  r = cli(argv2);
+  r = harness_cli_run(argv2, NULL, 0);
   ck_assert_int_eq(r.rc, 1);
   char *want = NULL;
   ck_assert_int_ge(asprintf(&want, "cchc: %s/c.gold.json: cannot open", gdir), 0);
@@ -924,7 +906,7 @@ START_TEST(cli_eval_frames) {
   free(want);
   ck_assert_msg(strstr(r.out, "1 document, micro-averaged") != NULL, "%s",
                 r.out);
-  run_free(&r);
+  harness_result_free(&r);
 
   /* A malformed frame file is named with its line. */
   put(fc, "{\"schema\": \"cchc/1\",\n\n\"targets\": [}");
@@ -934,13 +916,13 @@ START_TEST(cli_eval_frames) {
   free(g);
   free(gc);
   const char *argv3[] = {"eval", "--gold", gdir, fc, NULL};
-  r = cli(argv3);
+  r = harness_cli_run(argv3, NULL, 0);
   ck_assert_int_eq(r.rc, 1);
   ck_assert_int_ge(asprintf(&want, "cchc: %s:3: frame is not valid JSON", fc),
                    0);
   ck_assert_msg(strstr(r.err, want) != NULL, "stderr: %s", r.err);
   free(want);
-  run_free(&r);
+  harness_result_free(&r);
 
   free(fc);
   free(fd);
@@ -957,21 +939,21 @@ END_TEST
 
 START_TEST(cli_eval_usage) {
   const char *argv[] = {"eval", "x.json", NULL};
-  run r = cli(argv);
+  harness_result r = harness_cli_run(argv, NULL, 0);
   ck_assert_int_eq(r.rc, 2);
   ck_assert_msg(strstr(r.err, "cchc: eval: --gold DIR is required") != NULL,
                 "stderr: %s", r.err);
-  run_free(&r);
+  harness_result_free(&r);
   const char *argv2[] = {"eval", "--gold", "/tmp", NULL};
-  r = cli(argv2);
+  r = harness_cli_run(argv2, NULL, 0);
   ck_assert_int_eq(r.rc, 2);
   ck_assert_ptr_nonnull(strstr(r.err, "no FILE"));
-  run_free(&r);
+  harness_result_free(&r);
   const char *argv3[] = {"eval", "--help", NULL};
-  r = cli(argv3);
+  r = harness_cli_run(argv3, NULL, 0);
   ck_assert_int_eq(r.rc, 0);
   ck_assert_ptr_nonnull(strstr(r.out, "usage: cchc eval --gold DIR"));
-  run_free(&r);
+  harness_result_free(&r);
 }
 END_TEST
 
@@ -983,12 +965,12 @@ START_TEST(cli_eval_plan) {
   snprintf(gdir, sizeof gdir, "%s/gold", harness_shared());
   char *out = path_in(harness_tmpdir(), "plan-scores.json");
   const char *argv[] = {"eval", "--gold", gdir, "--json", out, plan, NULL};
-  run r = cli(argv);
+  harness_result r = harness_cli_run(argv, NULL, 0);
   ck_assert_msg(r.rc == 0, "rc %d, stderr: %s", r.rc, r.err);
   ck_assert_ptr_nonnull(strstr(r.out, "1 document, micro-averaged"));
   ck_assert_ptr_nonnull(strstr(r.out, "\ntargets "));
   ck_assert_ptr_nonnull(strstr(r.out, "\ntasks.deadline "));
-  run_free(&r);
+  harness_result_free(&r);
   char *js = harness_read(out, NULL);
   ck_assert_ptr_nonnull(js);
   json_t *root = json_loads(js, 0, NULL);
