@@ -57,12 +57,6 @@ static bool find(xctx *x, const rule *r, size_t a, size_t b, bool last) {
   return found != SIZE_MAX && rule_exec(r, x->s, b, found, x->md);
 }
 
-static void whole(const xctx *x, size_t *s, size_t *e) {
-  PCRE2_SIZE *ov = pcre2_get_ovector_pointer(x->md);
-  *s = ov[0];
-  *e = ov[1];
-}
-
 /* The first rule of `prefix` (file order) that matches in its scope. */
 static const rule *first_rule(xctx *x, const char *prefix) {
   const rule *rs[MAX_RULES];
@@ -156,7 +150,7 @@ static void meta_kind(xctx *x) {
   const rule *r = first_rule(x, "meta.kind.");
   if (!r) return;
   size_t s, e;
-  if (!rule_group(r, x->md, "kw", &s, &e)) whole(x, &s, &e);
+  if (!rule_group(r, x->md, "kw", &s, &e)) rule_match_span(x->md, &s, &e);
   set_field(x, &x->f->document.kind, rule_attr(r, "kind"), s, e, r);
 }
 
@@ -166,7 +160,7 @@ static void meta_title(xctx *x, size_t *ts, size_t *te) {
   const rule *r = first_rule(x, "meta.title.");
   if (!r) return;
   size_t s, e;
-  if (!rule_group(r, x->md, "title", &s, &e)) whole(x, &s, &e);
+  if (!rule_group(r, x->md, "title", &s, &e)) rule_match_span(x->md, &s, &e);
   set_field(x, &x->f->document.title, xfolded(x, s, e), s, e, r);
   *ts = s;
   *te = e;
@@ -188,7 +182,7 @@ static bool find_period(xctx *x, size_t a, size_t b, period *p) {
   for (size_t i = 0; i < n; i++)
     if (rule_exec(rs[i], x->s, b, a, x->md)) {
       size_t s, e;
-      whole(x, &s, &e);
+      rule_match_span(x->md, &s, &e);
       if (s < best_at) best = rs[i], best_at = s;
     }
   if (!best || !rule_exec(best, x->s, b, best_at, x->md)) return false;
@@ -200,7 +194,7 @@ static bool find_period(xctx *x, size_t a, size_t b, period *p) {
   int y1 = xint(x->s, p->ys, p->ye), y2 = xint(x->s, y2s, y2e);
   if (y1 < 1900 || y2 < y1 || y2 > 2100) return false;
   p->r = best;
-  whole(x, &p->s, &p->e);
+  rule_match_span(x->md, &p->s, &p->e);
   snprintf(p->from, sizeof p->from, "%04u-%.5s", (unsigned)y1 % 10000u, from);
   snprintf(p->to, sizeof p->to, "%04u-%.5s", (unsigned)y2 % 10000u, to);
   return true;
@@ -284,7 +278,7 @@ static void meta_province(xctx *x) {
     size_t end = scope_end(x, rs[i]);
     for (size_t at = 0; at < end && rule_exec(rs[i], x->s, end, at, x->md);) {
       size_t ms, me, s, e;
-      whole(x, &ms, &me);
+      rule_match_span(x->md, &ms, &me);
       at = me > ms ? me : next_char(x, ms);
       if (!rule_group(rs[i], x->md, "name", &s, &e)) continue;
       size_t k = 0;
@@ -341,7 +335,7 @@ static void meta_date(xctx *x) {
   if (!r) return;
   const char *iso = xdate_groups(x, r);
   size_t s, e;
-  if (!rule_group(r, x->md, "date", &s, &e)) whole(x, &s, &e);
+  if (!rule_group(r, x->md, "date", &s, &e)) rule_match_span(x->md, &s, &e);
   if (iso) set_field(x, &x->f->document.date, iso, s, e, r);
 }
 

@@ -51,12 +51,6 @@ static size_t header_end(const xctx *x) {
              : x->n;
 }
 
-static void whole(const xctx *x, size_t *s, size_t *e) {
-  PCRE2_SIZE *ov = pcre2_get_ovector_pointer(x->md);
-  *s = ov[0];
-  *e = ov[1];
-}
-
 static bool same(const char *a, const char *s, size_t n) {
   return strlen(a) == n && !memcmp(a, s, n);
 }
@@ -112,7 +106,7 @@ static void take_date(refs_state *st, mention *m, size_t *pos) {
   xctx *x = st->x;
   if (!st->date || !rule_exec(st->date, x->s, x->n, *pos, x->md)) return;
   size_t s, e, ws, we;
-  whole(x, &ws, &we);
+  rule_match_span(x->md, &ws, &we);
   if (!rule_group(st->date, x->md, "date", &s, &e)) s = ws, e = we;
   const char *iso = xdate_groups(x, st->date);
   if (m && iso) {
@@ -129,7 +123,7 @@ static cchc_status typed_mentions(refs_state *st) {
   size_t at = 0;
   while (at < x->n && rule_exec(st->cite, x->s, x->n, at, x->md)) {
     size_t ms, me, ts, te, ns, ne;
-    whole(x, &ms, &me);
+    rule_match_span(x->md, &ms, &me);
     if (!rule_group(st->cite, x->md, "type", &ts, &te)) ts = ms, te = ms;
     if (!rule_group(st->cite, x->md, "number", &ns, &ne)) ns = ms, ne = me;
     const char *kind = kind_of(x, st->types, st->ntypes, ts, te);
@@ -155,7 +149,7 @@ static cchc_status typed_mentions(refs_state *st) {
         rule_group(st->issuer, x->md, "issuer", &is, &ie)) {
       const char *issuer = xfolded(x, is, ie);
       for (size_t i = first; i < st->nm; i++) st->m[i].issuer = issuer;
-      whole(x, &is, &pos);
+      rule_match_span(x->md, &is, &pos);
     }
     at = pos > ms ? pos : me;
   }
@@ -169,7 +163,7 @@ static cchc_status bare_mentions(refs_state *st) {
   while (st->bare && at < x->n &&
          rule_exec(st->bare, x->s, x->n, at, x->md)) {
     size_t ms, me, ns, ne;
-    whole(x, &ms, &me);
+    rule_match_span(x->md, &ms, &me);
     at = me > ms ? me : ms + 1;
     if (!rule_group(st->bare, x->md, "number", &ns, &ne)) continue;
     while (k < ntyped && st->m[k].ne <= ns) k++;
@@ -329,7 +323,7 @@ cchc_status extract_refs(xctx *x) {
   for (size_t at = 0;
        st.self && at < x->n && rule_exec(st.self, x->s, x->n, at, x->md);) {
     size_t ms, me, s, e;
-    whole(x, &ms, &me);
+    rule_match_span(x->md, &ms, &me);
     at = me > ms ? me : ms + 1;
     if (rule_group(st.self, x->md, "number", &s, &e) && !is_own(&st, s, e) &&
         !add_own(&st, frame_strndup(x->f, x->s + s, e - s)))

@@ -672,13 +672,16 @@ done:
 
 /* ---- lookup and matching ----------------------------------------------- */
 
-size_t rules_select(const cchc_rules *rs, const char *prefix,
-                    const rule **out, size_t max) {
-  size_t n = 0, pl = strlen(prefix);
-  if (pl > 1 && prefix[pl - 1] == '.' && memchr(prefix, '.', pl - 1) == NULL &&
-      rs->by_group) {
-    /* A whole group: binary search for its first rule. */
-    size_t gl = pl - 1, lo = 0, hi = rs->nrules;
+/* The rules of `prefix` in file order, optionally only those with
+ * `set: role=ROLE`.  A whole group ("group.") comes from the group index
+ * by binary search; any other prefix from a scan. */
+static size_t select_where(const cchc_rules *rs, const char *prefix,
+                           const char *role, const rule **out, size_t max) {
+  size_t n = 0, pl = strlen(prefix), lo = 0, hi = rs->nrules;
+  bool grouped = pl > 1 && prefix[pl - 1] == '.' &&
+                 memchr(prefix, '.', pl - 1) == NULL && rs->by_group;
+  if (grouped) {
+    size_t gl = pl - 1;
     while (lo < hi) {
       size_t mid = lo + (hi - lo) / 2;
       size_t ml = rs->group_len[mid];
@@ -686,20 +689,32 @@ size_t rules_select(const cchc_rules *rs, const char *prefix,
       if (c < 0 || (c == 0 && ml < gl)) lo = mid + 1;
       else hi = mid;
     }
-    for (size_t i = lo; i < rs->nrules && rs->group_len[i] == gl &&
-                        !memcmp(rs->by_group[i]->id, prefix, gl);
-         i++) {
-      if (n < max) out[n] = rs->by_group[i];
-      n++;
-    }
-    return n;
+    hi = lo;
+    while (hi < rs->nrules && rs->group_len[hi] == gl &&
+           !memcmp(rs->by_group[hi]->id, prefix, gl))
+      hi++;
   }
-  for (size_t i = 0; i < rs->nrules; i++)
-    if (!strncmp(rs->rules[i].id, prefix, pl)) {
-      if (n < max) out[n] = &rs->rules[i];
-      n++;
+  for (size_t i = lo; i < hi; i++) {
+    const rule *r = grouped ? rs->by_group[i] : &rs->rules[i];
+    if (!grouped && strncmp(r->id, prefix, pl)) continue;
+    if (role) {
+      const char *rr = rule_attr(r, "role");
+      if (!rr || strcmp(rr, role)) continue;
     }
+    if (n < max) out[n] = r;
+    n++;
+  }
   return n;
+}
+
+size_t rules_select(const cchc_rules *rs, const char *prefix,
+                    const rule **out, size_t max) {
+  return select_where(rs, prefix, NULL, out, max);
+}
+
+size_t rules_select_role(const cchc_rules *rs, const char *prefix,
+                         const char *role, const rule **out, size_t max) {
+  return select_where(rs, prefix, role, out, max);
 }
 
 const rule *rules_find(const cchc_rules *rs, const char *id) {
@@ -725,6 +740,12 @@ bool rule_exec(const rule *r, const char *s, size_t len, size_t start,
   int rc = pcre2_match(r->code, (PCRE2_SPTR)s, len, start, PCRE2_NO_UTF_CHECK,
                        md, NULL);
   return rc > 0;
+}
+
+void rule_match_span(pcre2_match_data *md, size_t *start, size_t *end) {
+  PCRE2_SIZE *ov = pcre2_get_ovector_pointer(md);
+  *start = ov[0];
+  *end = ov[1];
 }
 
 bool rule_group(const rule *r, pcre2_match_data *md, const char *name,

@@ -69,6 +69,10 @@ struct cchc_rules {
  * writes up to `max` pointers, returns how many there are. */
 size_t rules_select(const cchc_rules *rs, const char *prefix,
                     const rule **out, size_t max);
+/* Same, keeping only the rules with `set: role=ROLE` (all when role is
+ * NULL). */
+size_t rules_select_role(const cchc_rules *rs, const char *prefix,
+                         const char *role, const rule **out, size_t max);
 const rule *rules_find(const cchc_rules *rs, const char *id);
 /* The value of "set: key=value", or NULL. */
 const char *rule_attr(const rule *r, const char *key);
@@ -79,6 +83,8 @@ pcre2_match_data *rules_match_data(const cchc_rules *rs);
  * match is then group 0 of md. */
 bool rule_exec(const rule *r, const char *s, size_t len, size_t start,
                pcre2_match_data *md);
+/* Offsets of the whole current match (group 0). */
+void rule_match_span(pcre2_match_data *md, size_t *start, size_t *end);
 /* Offsets of named group `name` (the first set one when the name repeats);
  * false when the group is absent or unset. */
 bool rule_group(const rule *r, pcre2_match_data *md, const char *name,

@@ -35,14 +35,8 @@ typedef struct rule_set {
 /* Rules of a group, optionally only those with `set: role=ROLE`. */
 static void select_rules(const cchc_rules *rs, const char *prefix,
                          const char *role, rule_set *out) {
-  const rule *all[MAX_RULES];
-  size_t n = rules_select(rs, prefix, all, MAX_RULES);
-  if (n > MAX_RULES) n = MAX_RULES;
-  out->n = 0;
-  for (size_t i = 0; i < n; i++) {
-    const char *r = rule_attr(all[i], "role");
-    if (!role || (r && !strcmp(r, role))) out->r[out->n++] = all[i];
-  }
+  out->n = rules_select_role(rs, prefix, role, out->r, MAX_RULES);
+  if (out->n > MAX_RULES) out->n = MAX_RULES;
 }
 
 typedef struct tctx {
@@ -66,12 +60,6 @@ static size_t next_pos(const char *s, size_t n, size_t pos, size_t b) {
   pos++;
   while (pos < n && ((unsigned char)s[pos] & 0xC0) == 0x80) pos++;
   return pos;
-}
-
-static void group0(pcre2_match_data *md, size_t *s, size_t *e) {
-  PCRE2_SIZE *ov = pcre2_get_ovector_pointer(md);
-  *s = ov[0];
-  *e = ov[1];
 }
 
 /* ---- 1. blocks ------------------------------------------------------------ */
@@ -154,7 +142,7 @@ static bool find_candidates(tctx *t, const char *s, size_t n, cands *out) {
     size_t pos = 0, accepted = out->n; /* out->v[0..accepted) sorted */
     while (pos <= n && rule_exec(r, s, n, pos, md)) {
       cand k = {.r = r};
-      group0(md, &k.ms, &k.me);
+      rule_match_span(md, &k.ms, &k.me);
       pos = next_pos(s, n, pos, k.me);
       if (!rule_group(r, md, "value", &k.vs, &k.ve)) continue;
       rule_group(r, md, "max", &k.xs, &k.xe);
@@ -173,7 +161,7 @@ static bool find_candidates(tctx *t, const char *s, size_t n, cands *out) {
     size_t pos = 0;
     while (pos <= n && rule_exec(r, s, n, pos, md)) {
       size_t a, b;
-      group0(md, &a, &b);
+      rule_match_span(md, &a, &b);
       pos = next_pos(s, n, pos, b);
       for (size_t j = first_ending_after(out->v, out->n, a, true);
            j < out->n && out->v[j].vs < b; j++)
@@ -206,7 +194,7 @@ static bool collect(tctx *t, const rule_set *set, const char *s, size_t n,
     size_t pos = 0;
     while (pos <= n && rule_exec(set->r[i], s, n, pos, t->x->md)) {
       cut c;
-      group0(t->x->md, &c.s, &c.e);
+      rule_match_span(t->x->md, &c.s, &c.e);
       pos = next_pos(s, n, pos, c.e);
       if (out->n == out->cap) {
         size_t cap = out->cap ? out->cap * 2 : 16;

@@ -73,14 +73,8 @@ typedef struct tk {
 
 static void select_role(const cchc_rules *rs, const char *prefix,
                         const char *role, rset *out) {
-  const rule *all[MAX_RULES * 4];
-  size_t n = rules_select(rs, prefix, all, MAX_RULES * 4);
-  if (n > MAX_RULES * 4) n = MAX_RULES * 4;
-  out->n = 0;
-  for (size_t i = 0; i < n && out->n < MAX_RULES; i++) {
-    const char *r = rule_attr(all[i], "role");
-    if (!role || (r && !strcmp(r, role))) out->r[out->n++] = all[i];
-  }
+  out->n = rules_select_role(rs, prefix, role, out->r, MAX_RULES);
+  if (out->n > MAX_RULES) out->n = MAX_RULES;
 }
 
 /* area.* rules and leadarea.* rules that set an area */
