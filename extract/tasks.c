@@ -200,13 +200,24 @@ static size_t first_deadline_from(const cchc_frame *f, size_t at) {
   return lo;
 }
 
+static bool is_recurring(const cchc_frame *f, int i) {
+  return i >= 0 && !strcmp(f->deadlines[i].kind, "recurring");
+}
+
+/* A recurrence ("báo cáo định kỳ") says how often, not by when: a time
+ * limit in the same span is the task's deadline, the recurrence only when
+ * there is none. */
 static int deadline_in(tk *t, size_t a, size_t b) {
   frame_span sp = xspan(t->x, a, b);
   const cchc_frame *f = t->x->f;
+  int periodic = -1;
   for (size_t i = first_deadline_from(f, sp.start);
-       i < f->ndeadlines && f->deadlines[i].span.start < sp.end; i++)
-    if (f->deadlines[i].span.end <= sp.end) return (int)i;
-  return -1;
+       i < f->ndeadlines && f->deadlines[i].span.start < sp.end; i++) {
+    if (f->deadlines[i].span.end > sp.end) continue;
+    if (!is_recurring(f, (int)i)) return (int)i;
+    if (periodic < 0) periodic = (int)i;
+  }
+  return periodic;
 }
 
 /* Does canonical [a, b) overlap a frame deadline? */
@@ -538,7 +549,8 @@ static void body_block(tk *t, size_t a, size_t b, const ulist *deflt,
       } else if (p.open) {
         p.b = ce;
         if (p.deadline < 0) p.deadline = dl;
-      } else if (dl >= 0) {
+      } else if (dl >= 0 && !is_recurring(t->x->f, dl)) {
+        /* a frequency alone does not make a clause a task */
         p = (pending){true, cs, ce, {.n = 0}, false, dl, why_deflt};
         if (deflt) p.lead = *deflt;
       }

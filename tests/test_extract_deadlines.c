@@ -317,8 +317,8 @@ START_TEST(dates_that_are_not_deadlines) {
           "được kiểm tra trong năm 2026.\n"
           "- Thường xuyên rà soát, đề xuất phương án cắt giảm TTHC.\n"
           "- Bố trí kinh phí trong dự toán ngân sách hàng năm.\n"
-          "- Tổ chức kiểm tra công vụ định kỳ và đột xuất.\n"
           "- Giao ban định kỳ của UBND xã.\n"
+          "- Khen thưởng định kỳ theo quy định.\n"
           "- Báo cáo 6 tháng đầu năm 2026 của xã.\n"
           "(Số liệu thống kê tính từ ngày 14/6 đến ngày 14/9 của năm báo "
           "cáo).\n");
@@ -328,7 +328,8 @@ START_TEST(dates_that_are_not_deadlines) {
 }
 END_TEST
 
-/* "báo cáo định kỳ" whose dates follow: the dates are the deadlines. */
+/* "báo cáo định kỳ" whose dates follow: the report is periodic (a
+ * recurring deadline) and each date is a deadline of its own. */
 START_TEST(periodic_reports_with_their_dates) {
   doc d;
   extract(&d,
@@ -338,10 +339,31 @@ START_TEST(periodic_reports_with_their_dates) {
           "Tham mưu báo cáo định kỳ, giao ban cải cách hành chính quý I, 6 "
           "tháng, quý III, năm gửi về UBND tỉnh chậm nhất vào ngày 15/3, "
           "15/6 theo quy định.\n");
+  ck_assert_uint_eq(d.f->ndeadlines, 3);
+  ck_assert_str_eq(d.f->deadlines[0].kind, "recurring");
+  ck_assert_str_eq(d.f->deadlines[1].kind, "date");
+  ck_assert_str_eq(d.f->deadlines[1].end, "2026-03-15");
+  ck_assert_str_eq(d.f->deadlines[2].end, "2026-06-15");
+  release(&d);
+}
+END_TEST
+
+/* Periodic inspections and yearly reviews are recurring obligations;
+ * a yearly budget is not work. */
+START_TEST(periodic_obligations) {
+  doc d;
+  extract(&d,
+          "KẾ HOẠCH\n"
+          "Cải cách hành chính năm 2026\n"
+          "I. NHIỆM VỤ\n"
+          "- Thanh tra định kỳ và đột xuất việc chấp hành kỷ luật.\n"
+          "- Sơ kết, đánh giá việc thực hiện quy chế hằng năm.\n"
+          "- Bảo đảm kinh phí trong dự toán ngân sách hằng năm.\n");
+  if (d.f->ndeadlines != 2) dump(&d);
   ck_assert_uint_eq(d.f->ndeadlines, 2);
-  ck_assert_str_eq(d.f->deadlines[0].kind, "date");
-  ck_assert_str_eq(d.f->deadlines[0].end, "2026-03-15");
-  ck_assert_str_eq(d.f->deadlines[1].end, "2026-06-15");
+  ck_assert_str_eq(d.f->deadlines[0].kind, "recurring");
+  ck_assert_str_eq(d.f->deadlines[1].kind, "recurring");
+  ck_assert_str_eq(d.f->deadlines[1].recurrence, "yearly");
   release(&d);
 }
 END_TEST
@@ -561,6 +583,7 @@ int main(void) {
   tcase_add_test(tp, cells_need_the_table);
   tcase_add_test(tp, dates_that_are_not_deadlines);
   tcase_add_test(tp, periodic_reports_with_their_dates);
+  tcase_add_test(tp, periodic_obligations);
   tcase_add_test(tp, plan_year_from_the_title);
   tcase_add_test(tp, leap_years);
   tcase_add_test(tp, no_year_no_dates);
