@@ -14,7 +14,7 @@
  *    space, has one): a sentence may end at the margin.
  *  - A number alone on a line is a page number or footnote digit, dropped,
  *    when it interrupts a sentence; otherwise it is kept (table row numbers,
- *    list items).
+ *    list items, a number on the last line).
  *  - In table zones (runs of short lines: cells scattered line by line) lines
  *    are kept as they are, for the appendix reader.
  * The pass is repeated until it changes nothing (at most 4 times), so
@@ -446,6 +446,18 @@ static void put_content(cchc_mbuf *out, const cchc_mbuf *in, const line *l,
   }
 }
 
+/* Source offset of the separator written after line `prev`: it stands for
+ * what follows the content (trailing blanks, the newline, blank lines), and
+ * never lies before what was last written (a kept "3," comma), so the map
+ * stays non-decreasing. */
+static uint32_t separator_offset(const cchc_mbuf *md, const line *prev,
+                                 const cchc_mbuf *out) {
+  uint32_t at = prev->end < md->len ? md->map[prev->end] : md->map[md->len - 1];
+  if (out->len && !out->failed && out->map[out->len - 1] > at)
+    at = out->map[out->len - 1];
+  return at;
+}
+
 static cchc_status layout_once(const cchc_mbuf *in, cchc_mbuf *out,
                                cchc_repair_log *log, cchc_error *err) {
   cchc_mbuf md;
@@ -491,8 +503,10 @@ static cchc_status layout_once(const cchc_mbuf *in, cchc_mbuf *out,
     const line *next = j + 1 < cnt ? &ls[nb[j + 1]] : NULL;
     if (l->lone_num) {
       bool interrupts = next && (next->lower || next->cont_punct);
-      bool mid_sentence = prev && !prev->terminal && !(next && next->marker) &&
-                          !(next && next->lone_num && l->table);
+      /* At the end of the text there is no sentence left to interrupt:
+       * "...chỉ số\n2." keeps its "2.". */
+      bool mid_sentence = prev && next && !prev->terminal && !next->marker &&
+                          !(next->lone_num && l->table);
       if (interrupts || mid_sentence) {
         cchc_log_repair(log, CCHC_REPAIR_PAGE_NUMBER, md.map[l->start],
                         "number alone on a line dropped");
@@ -503,11 +517,7 @@ static cchc_status layout_once(const cchc_mbuf *in, cchc_mbuf *out,
       }
     }
     if (prev) {
-      /* The separator stands for what follows the content: trailing blanks,
-       * the newline, blank lines. */
-      uint32_t at = prev->end < md.len ? md.map[prev->end] : md.map[md.len - 1];
-      if (out->len && !out->failed && out->map[out->len - 1] > at)
-        at = out->map[out->len - 1]; /* after a kept "3," comma */
+      uint32_t at = separator_offset(&md, prev, out);
       bool in_table = l->table || prev->table;
       enum { NEWBLOCK, SPACE, GLUE } how = NEWBLOCK;
       if (l->marker)
@@ -550,10 +560,8 @@ static cchc_status layout_once(const cchc_mbuf *in, cchc_mbuf *out,
     put_content(out, &md, l, log);
     prev = l;
   }
-  if (prev) {
-    uint32_t at = prev->end < md.len ? md.map[prev->end] : md.map[md.len - 1];
-    cchc_mbuf_put(out, "\n", 1, at);
-  }
+  if (prev)
+    cchc_mbuf_put(out, "\n", 1, separator_offset(&md, prev, out));
   if (out->failed)
     rc = cchc_fail(err, CCHC_ERR_NOMEM, "out of memory in layout");
 

@@ -4,7 +4,9 @@
 #define _GNU_SOURCE
 #include "harness.h"
 
+#include <dirent.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -677,6 +679,169 @@ START_TEST(offsets_utf16) {
 }
 END_TEST
 
+/* A trailing "N." line: dropped as a page number, its '.' used to be glued
+ * to the previous line and the final newline mapped before it. */
+START_TEST(offsets_trailing_number_dot) {
+  cchc_text *t = check_layout("abc\n1.", "abc\n1.\n");
+  ck_assert_uint_eq(cchc_text_source_offset(t, 3), 3); /* the newline */
+  ck_assert_uint_eq(cchc_text_source_offset(t, 4), 4); /* '1' */
+  ck_assert_uint_eq(cchc_text_source_offset(t, 6), 5); /* final newline */
+  cchc_text_free(t);
+  t = check_layout("- Giảm chi phí tuân thủ các chỉ số\n2.",
+                   "- Giảm chi phí tuân thủ các chỉ số\n2.\n");
+  cchc_text_free(t);
+}
+END_TEST
+
+/* The offset-map invariant on one input: every canonical byte maps inside
+ * the input, the map never goes back, and canonical text is a fixed point.
+ * Inputs that do not decode (binary) are skipped; invalid UTF-8 is
+ * repaired so cut characters still exercise the layout. */
+static void check_map_invariant(const char *in, size_t n, const char *what,
+                                size_t which) {
+  cchc_text *t = NULL;
+  cchc_error err;
+  if (norm_opt(in, n, CCHC_NORM_REPAIR, CCHC_ENC_AUTO, &t, &err) != CCHC_OK)
+    return;
+  size_t len = cchc_text_len(t), prev = 0;
+  for (size_t i = 0; i < len; i++) {
+    size_t o = cchc_text_source_offset(t, i);
+    if (o < prev || o >= n) /* not ck_assert: it logs a mark per call */
+      ck_abort_msg("%s #%zu: byte %zu maps to %zu (previous %zu, input %zu "
+                   "bytes) for input [%.*s]",
+                   what, which, i, o, prev, n, n < 300 ? (int)n : 300, in);
+    prev = o;
+  }
+  ck_assert_uint_eq(cchc_text_source_offset(t, len), n);
+  assert_idempotent(t);
+  cchc_text_free(t);
+}
+
+/* xorshift64: a fixed sequence, so a failure reproduces. */
+static uint64_t rng_next(uint64_t *s) {
+  *s ^= *s << 13;
+  *s ^= *s >> 7;
+  *s ^= *s << 17;
+  return *s;
+}
+
+/* Offsets of the line starts of s[0..n): out[0] = 0; returns the count. */
+static size_t line_starts(const char *s, size_t n, size_t **out) {
+  size_t cnt = 1;
+  for (size_t i = 0; i < n; i++)
+    cnt += s[i] == '\n' && i + 1 < n;
+  size_t *ls = malloc(cnt * sizeof *ls);
+  ck_assert_ptr_nonnull(ls);
+  size_t k = 0;
+  ls[k++] = 0;
+  for (size_t i = 0; i + 1 < n; i++)
+    if (s[i] == '\n')
+      ls[k++] = i + 1;
+  *out = ls;
+  return cnt;
+}
+
+/* Mutations of one real plan: prefixes cut at many lengths, windows of
+ * lines cut at a random byte, and windows with their lines shuffled. */
+static void check_plan_mutations(const char *path, uint64_t *seed) {
+  size_t n = 0;
+  char *plan = harness_read(path, &n);
+  if (!plan)
+    return;
+  for (size_t k = 1; k <= 24; k++)
+    check_map_invariant(plan, n * k / 24, path, k);
+  size_t *ls, nl = line_starts(plan, n, &ls);
+  char *buf = malloc(n + 1);
+  ck_assert_ptr_nonnull(buf);
+  for (size_t k = 0; k < 150; k++) {
+    size_t first = rng_next(seed) % nl;
+    size_t last = first + 1 + rng_next(seed) % 24;
+    size_t a = ls[first], b = last < nl ? ls[last] : n;
+    size_t cut = b - rng_next(seed) % (b - a < 8 ? b - a + 1 : 8);
+    check_map_invariant(plan + a, cut - a, path, 100 + k);
+  }
+  for (size_t k = 0; k < 100; k++) {
+    size_t first = rng_next(seed) % nl;
+    size_t cnt = 2 + rng_next(seed) % 16;
+    if (first + cnt > nl)
+      cnt = nl - first;
+    size_t order[18];
+    for (size_t j = 0; j < cnt; j++)
+      order[j] = first + j;
+    for (size_t j = cnt; j > 1; j--) { /* Fisher-Yates */
+      size_t r = rng_next(seed) % j, tmp = order[j - 1];
+      order[j - 1] = order[r];
+      order[r] = tmp;
+    }
+    size_t len = 0;
+    for (size_t j = 0; j < cnt; j++) {
+      size_t a = ls[order[j]], b = order[j] + 1 < nl ? ls[order[j] + 1] : n;
+      memcpy(buf + len, plan + a, b - a);
+      len += b - a;
+      if (b == n && j + 1 < cnt && (len == 0 || buf[len - 1] != '\n'))
+        buf[len++] = '\n'; /* the last line had no newline */
+    }
+    check_map_invariant(buf, len, path, 300 + k);
+  }
+  free(buf);
+  free(ls);
+  free(plan);
+}
+
+/* Every plan at hand, mutated. */
+START_TEST(offsets_invariant_plans) {
+  static const char *const dirs[] = {"corpus", "corpus/province-national",
+                                     "extra"};
+  uint64_t seed = 0x9E3779B97F4A7C15u;
+  char dir[4096];
+  size_t plans = 0;
+  for (size_t d = 0; d < 5; d++) {
+    if (d < 3)
+      snprintf(dir, sizeof dir, "%s/%s", harness_shared(), dirs[d]);
+    else
+      snprintf(dir, sizeof dir, "%s/%s", harness_root(),
+               d == 3 ? "samples" : "tests/data");
+    DIR *dp = opendir(dir);
+    if (!dp)
+      continue;
+    struct dirent *e;
+    while ((e = readdir(dp))) {
+      size_t l = strlen(e->d_name);
+      if (l < 5 || strcmp(e->d_name + l - 4, ".txt") != 0)
+        continue;
+      char path[8192];
+      snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
+      check_plan_mutations(path, &seed);
+      plans++;
+    }
+    closedir(dp);
+  }
+  ck_assert_msg(plans >= 4, "only %zu plans found", plans);
+}
+END_TEST
+
+/* Short random strings over the characters the layout rules look at. */
+START_TEST(offsets_invariant_random) {
+  static const char *const atoms[] = {
+      "0", "1", "2", "9", "12", ".", ".", ",", ";", ":", ")", "\n", "\n",
+      "\n", " ", " ", "\t", "a", "b", "x", "A", "B", "I", "V", "-", "+",
+      "*", "#", "ố", "Đ", "Trang ", "Điều ", "của", "\r", "\\"};
+  size_t natoms = sizeof atoms / sizeof *atoms;
+  uint64_t seed = 0x2545F4914F6CDD1Du;
+  char buf[256];
+  for (size_t k = 0; k < 40000; k++) {
+    size_t len = 0, count = 1 + rng_next(&seed) % 24;
+    for (size_t j = 0; j < count; j++) {
+      const char *a = atoms[rng_next(&seed) % natoms];
+      size_t al = strlen(a);
+      memcpy(buf + len, a, al);
+      len += al;
+    }
+    check_map_invariant(buf, len, "random", k);
+  }
+}
+END_TEST
+
 /* Characters dropped next to a word (zero-width space, soft hyphen, a
  * control character) are not part of the word's smallest covering span. */
 START_TEST(offsets_span_next_to_dropped) {
@@ -892,6 +1057,7 @@ int main(void) {
   tcase_add_test(tc, offsets_word_spans);
   tcase_add_test(tc, offsets_utf16);
   tcase_add_test(tc, offsets_span_next_to_dropped);
+  tcase_add_test(tc, offsets_trailing_number_dot);
   tcase_add_test(tc, repairs_listed);
   suite_add_tcase(s, tc);
 
@@ -903,6 +1069,12 @@ int main(void) {
   tcase_set_timeout(tc, 60);
   tcase_add_test(tc, huge_single_line);
   tcase_add_test(tc, many_combining_marks);
+  suite_add_tcase(s, tc);
+
+  tc = tcase_create("offset invariant");
+  tcase_set_timeout(tc, 300);
+  tcase_add_test(tc, offsets_invariant_plans);
+  tcase_add_test(tc, offsets_invariant_random);
   suite_add_tcase(s, tc);
 
   return harness_run(s);
