@@ -3,6 +3,7 @@
 #include "cli.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -43,70 +44,112 @@ void cli_errorf(const char *fmt, ...) {
   va_end(ap);
 }
 
+/* What a non-regular file is, for the message refusing it. */
+static const char *file_kind(mode_t mode) {
+  if (S_ISDIR(mode))
+    return "a directory";
+  if (S_ISFIFO(mode))
+    return "a FIFO";
+  if (S_ISCHR(mode))
+    return "a character device";
+  if (S_ISBLK(mode))
+    return "a block device";
+  if (S_ISSOCK(mode))
+    return "a socket";
+  return "a special file";
+}
+
+static bool read_fail(cchc_error *err, cchc_status code, const char *fmt,
+                      ...) __attribute__((format(printf, 3, 4)));
+static bool read_fail(cchc_error *err, cchc_status code, const char *fmt,
+                      ...) {
+  err->code = code;
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(err->message, sizeof err->message, fmt, ap);
+  va_end(ap);
+  return false;
+}
+
 bool cli_read_file(const char *path, char **data, size_t *len,
                    cchc_error *err) {
+  const size_t max = CCHC_DEFAULT_MAX_BYTES;
   bool is_stdin = !path || strcmp(path, "-") == 0;
-  FILE *fp = is_stdin ? stdin : fopen(path, "rb");
   *data = NULL;
   *len = 0;
-  if (!fp) {
-    err->code = CCHC_ERR_IO;
-    snprintf(err->message, sizeof err->message, "cannot open: %s",
-             strerror(errno));
-    return false;
+  /* A named input must be a regular file (a symlink to one is followed:
+   * the user named it).  O_NONBLOCK: opening a FIFO or a device must not
+   * wait before fstat can refuse it. */
+  int fd = is_stdin ? STDIN_FILENO
+                    : open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+  if (fd < 0)
+    return read_fail(err, CCHC_ERR_IO, "cannot open: %s", strerror(errno));
+  char *buf = NULL;
+  bool ok = false;
+  struct stat st;
+  if (fstat(fd, &st) != 0) {
+    read_fail(err, CCHC_ERR_IO, "cannot open: %s", strerror(errno));
+    goto cleanup;
   }
-  struct stat stt;
-  if (!is_stdin && fstat(fileno(fp), &stt) == 0 && S_ISDIR(stt.st_mode)) {
-    fclose(fp);
-    err->code = CCHC_ERR_IO;
-    snprintf(err->message, sizeof err->message, "is a directory");
-    return false;
+  if (S_ISDIR(st.st_mode) || (!is_stdin && !S_ISREG(st.st_mode))) {
+    read_fail(err, CCHC_ERR_IO,
+              "%s, not a regular file; give a file (or pipe the data to "
+              "standard input)",
+              file_kind(st.st_mode));
+    goto cleanup;
   }
-  /* Read at most one byte past the limit: normalize reports the size. */
-  size_t limit = CCHC_DEFAULT_MAX_BYTES + 1, cap = 1 << 16, n = 0;
-  if (!is_stdin && fstat(fileno(fp), &stt) == 0 && S_ISREG(stt.st_mode)) {
-    if ((unsigned long long)stt.st_size > CCHC_DEFAULT_MAX_BYTES) {
-      fclose(fp);
-      err->code = CCHC_ERR_TOO_LARGE;
-      snprintf(err->message, sizeof err->message,
-               "input is %lld bytes, more than the limit of %zu bytes",
-               (long long)stt.st_size, (size_t)CCHC_DEFAULT_MAX_BYTES);
-      return false;
-    }
-    cap = (size_t)stt.st_size + 1;
+  if (S_ISREG(st.st_mode) && (unsigned long long)st.st_size > max) {
+    read_fail(err, CCHC_ERR_TOO_LARGE,
+              "input is %lld bytes, more than the limit of %zu bytes",
+              (long long)st.st_size, max);
+    goto cleanup;
   }
-  char *buf = malloc(cap);
-  bool ok = buf != NULL;
-  while (ok) {
-    if (n + 1 >= cap) {
-      size_t ncap = cap * 2;
+  if (!is_stdin) { /* regular: reads never block; fail on a read error */
+    int flags = fcntl(fd, F_GETFL);
+    if (flags >= 0)
+      fcntl(fd, F_SETFL, flags & ~O_NONBLOCK);
+  }
+  /* Room for max + 1 bytes and the NUL at most: one byte past the limit
+   * tells a pipe that is too long, without reading (or allocating) the
+   * rest.  A regular file is read into one block of its size. */
+  size_t cap = S_ISREG(st.st_mode) ? (size_t)st.st_size + 2 : 1 << 16, n = 0;
+  for (;;) {
+    if (!buf || n + 1 >= cap) {
+      size_t ncap = !buf ? cap : cap > (max + 2) / 2 ? max + 2 : cap * 2;
       char *nb = realloc(buf, ncap);
       if (!nb) {
-        ok = false;
-        break;
+        read_fail(err, CCHC_ERR_NOMEM, "out of memory");
+        goto cleanup;
       }
       buf = nb;
       cap = ncap;
     }
-    size_t got = fread(buf + n, 1, cap - n - 1, fp);
-    n += got;
-    if (got == 0 || n > limit)
+    ssize_t got = read(fd, buf + n, cap - n - 1);
+    if (got < 0 && errno == EINTR)
+      continue;
+    if (got < 0) {
+      read_fail(err, CCHC_ERR_IO, "read error: %s", strerror(errno));
+      goto cleanup;
+    }
+    if (got == 0)
       break;
-  }
-  bool rerr = ferror(fp);
-  if (!is_stdin)
-    fclose(fp);
-  if (!ok || rerr) {
-    free(buf);
-    err->code = ok ? CCHC_ERR_IO : CCHC_ERR_NOMEM;
-    snprintf(err->message, sizeof err->message, "%s",
-             ok ? "read error" : "out of memory");
-    return false;
+    n += (size_t)got;
+    if (n > max) {
+      read_fail(err, CCHC_ERR_TOO_LARGE,
+                "input is more than the limit of %zu bytes", max);
+      goto cleanup;
+    }
   }
   buf[n] = '\0';
   *data = buf;
   *len = n;
-  return true;
+  buf = NULL;
+  ok = true;
+cleanup:
+  free(buf);
+  if (!is_stdin)
+    close(fd);
+  return ok;
 }
 
 bool cli_out_open(cli_out *o, const char *path) {

@@ -7,6 +7,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -72,18 +74,20 @@ const char *harness_tmpdir(void) {
   return dir;
 }
 
-int harness_cli(const char *const *argv, const char *in, size_t inlen,
-                char **out, size_t *outlen, char **err) {
+/* Run the program with standard input from in_path and its outputs to
+ * out_path and err_path, bounded as harness_cli_bounded describes; the
+ * outputs are read back into *out (length *outlen) and *err. */
+static int run_cli(const char *const *argv, const char *in_path,
+                   harness_limits lim, char **out, size_t *outlen,
+                   char **err) {
   const char *bin = getenv("CCHC_BIN");
   if (!bin)
     bin = "build/cchc";
-  char inp[4096], outp[4096], errp[4096];
+  char outp[4096], errp[4096];
   static int seq;
-  snprintf(inp, sizeof inp, "%s/cli-%d-%d.in", harness_tmpdir(), getpid(), seq);
   snprintf(outp, sizeof outp, "%s/cli-%d-%d.out", harness_tmpdir(), getpid(), seq);
   snprintf(errp, sizeof errp, "%s/cli-%d-%d.err", harness_tmpdir(), getpid(), seq);
   seq++;
-  harness_write(inp, in ? in : "", in ? inlen : 0);
   size_t argc = 0;
   while (argv[argc])
     argc++;
@@ -93,11 +97,20 @@ int harness_cli(const char *const *argv, const char *in, size_t inlen,
     args[i + 1] = (char *)argv[i];
   pid_t pid = fork();
   if (pid == 0) {
-    int fi = open(inp, O_RDONLY), fo = open(outp, O_WRONLY | O_CREAT | O_TRUNC, 0600),
+    int fi = open(in_path, O_RDONLY),
+        fo = open(outp, O_WRONLY | O_CREAT | O_TRUNC, 0600),
         fe = open(errp, O_WRONLY | O_CREAT | O_TRUNC, 0600);
     dup2(fi, 0);
     dup2(fo, 1);
     dup2(fe, 2);
+    /* As a shell leaves them: SIGXFSZ kills unless the program copes. */
+    signal(SIGXFSZ, SIG_DFL);
+    if (lim.file_size) {
+      struct rlimit rl = {lim.file_size, lim.file_size};
+      setrlimit(RLIMIT_FSIZE, &rl);
+    }
+    if (lim.seconds)
+      alarm(lim.seconds); /* kept across exec: a hang dies of SIGALRM */
     execv(bin, args);
     _exit(127);
   }
@@ -107,7 +120,6 @@ int harness_cli(const char *const *argv, const char *in, size_t inlen,
   size_t ol = 0;
   char *o = harness_read(outp, &ol);
   char *e = harness_read(errp, NULL);
-  unlink(inp);
   unlink(outp);
   unlink(errp);
   if (out)
@@ -121,6 +133,28 @@ int harness_cli(const char *const *argv, const char *in, size_t inlen,
   else
     free(e);
   return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+int harness_cli(const char *const *argv, const char *in, size_t inlen,
+                char **out, size_t *outlen, char **err) {
+  char inp[4096];
+  static int seq;
+  snprintf(inp, sizeof inp, "%s/cli-%d-%d.in", harness_tmpdir(), getpid(),
+           seq++);
+  harness_write(inp, in ? in : "", in ? inlen : 0);
+  int rc = run_cli(argv, inp, (harness_limits){0}, out, outlen, err);
+  unlink(inp);
+  return rc;
+}
+
+harness_result harness_cli_bounded(const char *const *argv, const char *in_path,
+                                   harness_limits limits) {
+  harness_result r = {0};
+  r.rc = run_cli(argv, in_path ? in_path : "/dev/null", limits, &r.out,
+                 &r.outlen, &r.err);
+  ck_assert_ptr_nonnull(r.out);
+  ck_assert_ptr_nonnull(r.err);
+  return r;
 }
 
 static int cmp_str(const void *a, const void *b) {

@@ -42,6 +42,20 @@ harness_result harness_cli_run(const char *const *argv, const char *in,
                                size_t inlen);
 void harness_result_free(harness_result *r);
 
+/* Bounds for a run: killed by SIGALRM after `seconds` (so a hang fails the
+ * test instead of outliving it), and a file size limit (ulimit -f) of
+ * `file_size` bytes; 0 means none. */
+typedef struct harness_limits {
+  unsigned seconds;
+  unsigned long file_size;
+} harness_limits;
+/* harness_cli_run with standard input opened from `in_path` (a file, a
+ * device, a FIFO; NULL: /dev/null), within `limits`, and SIGXFSZ at its
+ * default action as a shell leaves it.  rc is -1 when the program died of
+ * a signal. */
+harness_result harness_cli_bounded(const char *const *argv, const char *in_path,
+                                   harness_limits limits);
+
 /* A path under the test's temporary directory, and the same made a
  * directory; the caller frees. */
 char *harness_tmp_path(const char *name);

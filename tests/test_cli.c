@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -225,6 +226,75 @@ START_TEST(output_file_atomic) {
 END_TEST
 
 /* ------------------------------------------------------------------ */
+/* Special files as inputs                                            */
+
+/* Every run here is bounded: a hang dies of SIGALRM (rc -1) and fails. */
+static const harness_limits bounded = {.seconds = 20};
+
+START_TEST(input_device_refused) {
+  const char *argv[] = {"extract", "/dev/zero", NULL};
+  harness_result r = harness_cli_bounded(argv, NULL, bounded);
+  ck_assert_msg(r.rc == 1, "exit %d: %s", r.rc, r.err);
+  ck_assert_uint_eq(r.outlen, 0);
+  assert_report(r.err, "/dev/zero", 0, "a character device, not a regular file");
+  harness_result_free(&r);
+
+  /* Standard input may be anything readable; it is read up to the limit
+   * (1 GiB) and one byte more, no further. */
+  const char *argv2[] = {"normalize", NULL};
+  r = harness_cli_bounded(argv2, "/dev/zero", (harness_limits){.seconds = 120});
+  ck_assert_msg(r.rc == 1, "exit %d: %s", r.rc, r.err);
+  assert_report(r.err, "<stdin>", 0, "more than the limit of 1073741824 bytes");
+  ck_assert_msg(strstr(r.err, "2147483647") == NULL, "stderr: %s", r.err);
+  harness_result_free(&r);
+}
+END_TEST
+
+START_TEST(input_fifo_refused) {
+  char *fifo = harness_tmp_path("in.fifo");
+  ck_assert_int_eq(mkfifo(fifo, 0600), 0);
+  static const char *const cmds[] = {"extract", "normalize", "ingest"};
+  char *db = harness_tmp_path("fifo.db");
+  for (size_t i = 0; i < 3; i++) {
+    const char *argv[] = {cmds[i], fifo, NULL};
+    const char *ingest[] = {"ingest", "--db", db, fifo, NULL};
+    harness_result r = harness_cli_bounded(i == 2 ? ingest : argv, NULL, bounded);
+    ck_assert_msg(r.rc == 1, "%s: exit %d (-1: killed waiting): %s", cmds[i],
+                  r.rc, r.err);
+    assert_report(r.err, fifo, 0, "a FIFO, not a regular file");
+    harness_result_free(&r);
+  }
+  free(db);
+  free(fifo);
+}
+END_TEST
+
+/* A symlink named on the command line is followed (the user chose it),
+ * but only to a regular file. */
+START_TEST(input_symlink_named) {
+  const char text[] = "Kế hoạch năm 2026\n";
+  char *plan = write_tmp("target.txt", text, sizeof text - 1);
+  char *link = harness_tmp_path("link.txt");
+  ck_assert_int_eq(symlink(plan, link), 0);
+  const char *argv[] = {"normalize", link, NULL};
+  harness_result r = harness_cli_bounded(argv, NULL, bounded);
+  ck_assert_msg(r.rc == 0, "exit %d: %s", r.rc, r.err);
+  ck_assert_str_eq(r.out, "Kế hoạch năm 2026\n");
+  harness_result_free(&r);
+  char *zero = harness_tmp_path("zero.txt");
+  ck_assert_int_eq(symlink("/dev/zero", zero), 0);
+  const char *argv2[] = {"normalize", zero, NULL};
+  r = harness_cli_bounded(argv2, NULL, bounded);
+  ck_assert_msg(r.rc == 1, "exit %d: %s", r.rc, r.err);
+  assert_report(r.err, zero, 0, "a character device");
+  harness_result_free(&r);
+  free(zero);
+  free(link);
+  free(plan);
+}
+END_TEST
+
+/* ------------------------------------------------------------------ */
 /* Options                                                             */
 
 START_TEST(repair_option) {
@@ -369,6 +439,13 @@ int main(void) {
   tc = tcase_create("output");
   tcase_add_test(tc, batch_with_bad_middle);
   tcase_add_test(tc, output_file_atomic);
+  suite_add_tcase(s, tc);
+
+  tc = tcase_create("special files");
+  tcase_set_timeout(tc, 300);
+  tcase_add_test(tc, input_device_refused);
+  tcase_add_test(tc, input_fifo_refused);
+  tcase_add_test(tc, input_symlink_named);
   suite_add_tcase(s, tc);
 
   tc = tcase_create("options");
