@@ -26,17 +26,30 @@ void cli_errorf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
  * NUL-terminated.  Returns false and fills err on failure. */
 bool cli_read_file(const char *path, char **data, size_t *len, cchc_error *err);
 
-/* Atomic output: write to a temporary file beside `path`, then rename. */
+/* Output to standard output ("-" or NULL) or to a file: a regular file
+ * (or a new one) is written to a temporary file beside it, with the
+ * permissions the umask allows, then renamed into place; an existing
+ * special file (/dev/null, a FIFO with a reader) is written to directly. */
 typedef struct cli_out {
   FILE *fp;
   char *path; /* final path, NULL for stdout */
-  char *tmp;
+  char *tmp;  /* the temporary file; NULL when writing directly */
+  int error;  /* errno of the first failed write */
+  bool reported; /* the write error was printed */
 } cli_out;
 bool cli_out_open(cli_out *o, const char *path);
-/* Flush, check for write errors, rename into place.  false on failure
- * (the temporary file is removed, the target is untouched). */
+/* Write len bytes; on failure print "cchc: PATH: write error: reason"
+ * (once) and return false. */
+bool cli_out_write(cli_out *o, const void *data, size_t len);
+/* Flush, check for write errors, rename into place.  false on failure,
+ * with the reason printed (the temporary file is removed, the target is
+ * untouched). */
 bool cli_out_commit(cli_out *o);
 void cli_out_abort(cli_out *o);
+
+/* After a failure that stops a batch (a write error, a full disk): "cchc:
+ * stopped: N inputs not tried", when N > 0. */
+void cli_report_untried(size_t n);
 
 /* Load the rules: from `dir` when non-NULL, else $CCHC_RULES, else the
  * rules/ directory beside the program's build directory, else the one

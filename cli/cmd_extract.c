@@ -233,16 +233,15 @@ int cmd_extract(int argc, char **argv) {
       cli_out o;
       if (!cli_out_open(&o, names[i])) {
         rc = EXIT_USAGE;
-        goto cleanup;
-      }
-      fwrite(buf, 1, len, o.fp); /* errors are caught by the commit */
-      if (!cli_out_commit(&o)) {
+      } else if (!cli_out_write(&o, buf, len) || !cli_out_commit(&o)) {
+        cli_out_abort(&o);
         rc = EXIT_USAGE;
-        goto cleanup;
       }
-    } else if (fwrite(buf, 1, len, shared.fp) != len) {
-      cli_errorf("%s: write error", out_path ? out_path : "<stdout>");
+    } else if (!cli_out_write(&shared, buf, len)) {
       rc = EXIT_USAGE;
+    }
+    if (rc == EXIT_USAGE) { /* the output failed: the rest cannot be written */
+      cli_report_untried((size_t)(nfiles - i - 1));
       goto cleanup;
     }
     free(buf);

@@ -30,8 +30,10 @@ static const char ingest_help[] =
     "plan.  A plan whose content is already stored under the same path is\n"
     "left alone; new content under a stored path becomes a new version (the\n"
     "old one is kept).  A bad file is reported as 'cchc: FILE:LINE: message'\n"
-    "and the others are still stored; the exit code is then 1.  The last line\n"
-    "counts the files added, unchanged, stored as new versions and failed.\n"
+    "and the others are still stored; the exit code is then 1.  A failure of\n"
+    "the store itself (a full disk) stops the batch with exit code 2.  The\n"
+    "last line counts the files added, unchanged, stored as new versions and\n"
+    "failed, and those not tried after a stop.\n"
     "\n"
     "  --watch DIR   a drop folder: store the *.txt plans already in DIR, then\n"
     "                each one that lands in it once completely written (closed\n"
@@ -388,7 +390,7 @@ int cmd_ingest(int argc, char **argv) {
     return EXIT_USAGE;
   }
 
-  size_t failed = 0, added = 0, unchanged = 0, versions = 0;
+  size_t failed = 0, added = 0, unchanged = 0, versions = 0, untried = 0;
   file_list files = {0};
   for (int i = optind; i < argc; i++) {
     struct stat st;
@@ -444,9 +446,12 @@ int cmd_ingest(int argc, char **argv) {
       else
         versions++;
     } else if (st == CCHC_ERR_INTERNAL || st == CCHC_ERR_NOMEM) {
-      /* The store itself failed: the batch cannot go on. */
+      /* The store itself failed (a full disk): the batch cannot go on.
+       * This plan failed; the rest were not tried. */
       cli_report(db, NULL, 0, &err);
-      failed += files.n - i;
+      failed++;
+      untried = files.n - i - 1;
+      cli_report_untried(untried);
       rc = EXIT_USAGE;
       free(key);
       free(data);
@@ -465,8 +470,11 @@ int cmd_ingest(int argc, char **argv) {
     fputs("\r\033[K", stderr);
   if (failed && rc == EXIT_OK)
     rc = EXIT_INPUT;
-  printf("%zu added, %zu unchanged, %zu new versions, %zu failed\n", added,
+  printf("%zu added, %zu unchanged, %zu new versions, %zu failed", added,
          unchanged, versions, failed);
+  if (untried)
+    printf(", %zu not tried", untried);
+  putchar('\n');
   if (fflush(stdout) != 0)
     rc = EXIT_USAGE;
 

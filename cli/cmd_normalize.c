@@ -141,25 +141,27 @@ int cmd_normalize(int argc, char **argv) {
       cli_out o;
       bool ok = copy && asprintf(&target, "%s/%s", out_path, basename(copy)) >= 0;
       if (ok && cli_out_open(&o, target)) {
-        fwrite(cchc_text_data(t), 1, cchc_text_len(t), o.fp);
-        ok = cli_out_commit(&o);
+        ok = cli_out_write(&o, cchc_text_data(t), cchc_text_len(t)) &&
+             cli_out_commit(&o);
+        if (!ok)
+          cli_out_abort(&o);
       } else {
         ok = false;
       }
       free(copy);
       free(target);
-      if (!ok) {
+      if (!ok)
         rc = EXIT_USAGE;
-        cchc_text_free(t);
-        free(data);
-        break;
-      }
-    } else {
-      fwrite(cchc_text_data(t), 1, cchc_text_len(t), shared.fp);
+    } else if (!cli_out_write(&shared, cchc_text_data(t), cchc_text_len(t))) {
+      rc = EXIT_USAGE;
     }
   next:
     cchc_text_free(t);
     free(data);
+    if (rc == EXIT_USAGE) { /* the output failed: the rest cannot be written */
+      cli_report_untried((size_t)(nfiles - i - 1));
+      break;
+    }
   }
   if (shared_open) {
     /* Keep no output file for a single input that failed. */

@@ -86,8 +86,7 @@ int cmd_report(int argc, char **argv) {
   if (!cli_out_open(&out, output)) {
     rc = EXIT_USAGE;
   } else {
-    if (fwrite(html, 1, len, out.fp) != len) {
-      cli_errorf("%s: write error", output ? output : "<stdout>");
+    if (!cli_out_write(&out, html, len)) {
       cli_out_abort(&out);
       rc = EXIT_USAGE;
     } else if (!cli_out_commit(&out)) {

@@ -2,6 +2,7 @@
  * (cli/cmd_*.c) that parses options and calls the library. */
 #include "cli.h"
 
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -47,6 +48,10 @@ int main(int argc, char **argv) {
     usage(stderr);
     return EXIT_USAGE;
   }
+  /* A write past the file size limit (ulimit -f) then fails with EFBIG and
+   * is reported like any write error, instead of killing the program
+   * silently and leaving a temporary file. */
+  signal(SIGXFSZ, SIG_IGN);
   const char *name = argv[1];
   if (!strcmp(name, "--help") || !strcmp(name, "-h") || !strcmp(name, "help")) {
     usage(stdout);

@@ -152,64 +152,126 @@ cleanup:
   return ok;
 }
 
+/* The permissions a new file gets from open(2) with mode 0666. */
+static mode_t umask_mode(void) {
+  mode_t mask = umask(0);
+  umask(mask);
+  return 0666 & ~mask;
+}
+
+/* An existing target that is not a regular file (/dev/null, /dev/stdout, a
+ * FIFO a reader waits on) is written to directly: renaming over it would
+ * replace the device or the FIFO.  A FIFO with no reader is refused rather
+ * than waited on; a directory cannot be opened for writing. */
+static bool out_open_through(cli_out *o, const char *path) {
+  int fd = open(path, O_WRONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
+  if (fd < 0) {
+    if (errno == ENXIO)
+      cli_errorf("%s: cannot write: no process is reading this FIFO", path);
+    else
+      cli_errorf("%s: cannot write: %s", path, strerror(errno));
+    return false;
+  }
+  int flags = fcntl(fd, F_GETFL);
+  if (flags >= 0)
+    fcntl(fd, F_SETFL, flags & ~O_NONBLOCK); /* writes wait for the reader */
+  if (!(o->path = strdup(path)) || !(o->fp = fdopen(fd, "wb"))) {
+    cli_errorf("%s: cannot write: %s", path, strerror(errno));
+    close(fd);
+    free(o->path);
+    o->path = NULL;
+    return false;
+  }
+  return true;
+}
+
 bool cli_out_open(cli_out *o, const char *path) {
   memset(o, 0, sizeof *o);
   if (!path || strcmp(path, "-") == 0) {
     o->fp = stdout;
     return true;
   }
-  o->path = strdup(path);
+  struct stat st;
+  if (stat(path, &st) == 0 && !S_ISREG(st.st_mode))
+    return out_open_through(o, path);
   /* mkstemp's template: six placeholder letters after ".tmp." */
-  if (!o->path || asprintf(&o->tmp, "%s.tmp.......", path) < 0) {
-    free(o->path);
-    o->path = NULL;
+  if (!(o->path = strdup(path)) ||
+      asprintf(&o->tmp, "%s.tmp.......", path) < 0) {
+    o->tmp = NULL;
     cli_errorf("%s: out of memory", path);
-    return false;
+    goto fail;
   }
   memset(o->tmp + strlen(o->tmp) - 6, 'X', 6);
   int fd = mkstemp(o->tmp);
   if (fd < 0) {
     cli_errorf("%s: cannot create: %s", path, strerror(errno));
-    free(o->path);
-    free(o->tmp);
-    memset(o, 0, sizeof *o);
-    return false;
+    goto fail;
   }
-  o->fp = fdopen(fd, "wb");
-  if (!o->fp) {
+  /* mkstemp makes the file 0600; the output gets what the umask allows. */
+  if (fchmod(fd, umask_mode()) != 0 || !(o->fp = fdopen(fd, "wb"))) {
+    cli_errorf("%s: cannot create: %s", path, strerror(errno));
     close(fd);
     unlink(o->tmp);
-    free(o->path);
-    free(o->tmp);
-    memset(o, 0, sizeof *o);
-    return false;
+    goto fail;
   }
   return true;
+fail:
+  free(o->path);
+  free(o->tmp);
+  memset(o, 0, sizeof *o);
+  return false;
+}
+
+/* "cchc: PATH: write error: reason", once per output. */
+static void out_report(cli_out *o, int why) {
+  if (o->reported)
+    return;
+  o->reported = true;
+  cli_errorf("%s: write error: %s", o->path ? o->path : "<stdout>",
+             strerror(why ? why : EIO));
+}
+
+bool cli_out_write(cli_out *o, const void *data, size_t len) {
+  if (o->error)
+    return false;
+  errno = 0;
+  if (fwrite(data, 1, len, o->fp) == len)
+    return true;
+  o->error = errno ? errno : EIO;
+  out_report(o, o->error);
+  return false;
 }
 
 bool cli_out_commit(cli_out *o) {
-  bool ok = true;
+  /* The first reason a write failed; a failed fflush retries what is
+   * buffered and tells why. */
+  int why = o->error;
+  errno = 0;
+  if (fflush(o->fp) != 0 && !why)
+    why = errno ? errno : EIO;
+  if (ferror(o->fp) && !why)
+    why = EIO;
   if (!o->path) {
-    ok = fflush(o->fp) == 0 && !ferror(o->fp);
-    if (!ok)
-      cli_errorf("<stdout>: write error: %s", strerror(errno));
-    return ok;
+    if (why)
+      out_report(o, why);
+    return !why;
   }
-  if (fflush(o->fp) != 0 || ferror(o->fp) || fsync(fileno(o->fp)) != 0)
-    ok = false;
-  if (fclose(o->fp) != 0)
-    ok = false;
+  if (!why && o->tmp && fsync(fileno(o->fp)) != 0)
+    why = errno;
+  if (fclose(o->fp) != 0 && !why)
+    why = errno ? errno : EIO;
   o->fp = NULL;
-  if (ok && rename(o->tmp, o->path) != 0)
-    ok = false;
-  if (!ok) {
-    cli_errorf("%s: write error: %s", o->path, strerror(errno));
-    unlink(o->tmp);
+  if (!why && o->tmp && rename(o->tmp, o->path) != 0)
+    why = errno;
+  if (why) {
+    out_report(o, why);
+    if (o->tmp)
+      unlink(o->tmp);
   }
   free(o->path);
   free(o->tmp);
   o->path = o->tmp = NULL;
-  return ok;
+  return !why;
 }
 
 void cli_out_abort(cli_out *o) {
@@ -217,10 +279,16 @@ void cli_out_abort(cli_out *o) {
     return;
   if (o->fp)
     fclose(o->fp);
-  unlink(o->tmp);
+  if (o->tmp)
+    unlink(o->tmp);
   free(o->path);
   free(o->tmp);
   memset(o, 0, sizeof *o);
+}
+
+void cli_report_untried(size_t n) {
+  if (n)
+    cli_errorf("stopped: %zu input%s not tried", n, n == 1 ? "" : "s");
 }
 
 /* The rules directory: an explicit one, $CCHC_RULES, rules/ beside the

@@ -5,12 +5,13 @@
 #include "harness.h"
 
 #include <dirent.h>
+#include <fcntl.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <fcntl.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <unistd.h>
 
 /* ------------------------------------------------------------------ */
@@ -226,10 +227,35 @@ START_TEST(output_file_atomic) {
 END_TEST
 
 /* ------------------------------------------------------------------ */
-/* Special files as inputs                                            */
+/* Special files: inputs, outputs, limits                              */
 
 /* Every run here is bounded: a hang dies of SIGALRM (rc -1) and fails. */
 static const harness_limits bounded = {.seconds = 20};
+
+/* A memory device node like /dev/null (minor 3) or /dev/full (minor 7) in
+ * the test's directory when the test may make one (as root), so that a
+ * program that replaced its output instead of writing to it harms
+ * nothing; else the real one, which a user cannot replace. */
+static char *device_node(const char *name, unsigned minor, const char *real) {
+  char *p = harness_tmp_path(name);
+  if (mknod(p, S_IFCHR | 0666, makedev(1, minor)) == 0)
+    return p;
+  free(p);
+  return strdup(real);
+}
+
+static bool is_kind(const char *path, mode_t kind) {
+  struct stat st;
+  return lstat(path, &st) == 0 && (st.st_mode & S_IFMT) == kind;
+}
+
+/* A plan from samples/, path malloc'd. */
+static char *sample_plan(void) {
+  char *p = NULL;
+  ck_assert_int_ge(
+      asprintf(&p, "%s/samples/nghia_trung_2026.txt", harness_root()), 0);
+  return p;
+}
 
 START_TEST(input_device_refused) {
   const char *argv[] = {"extract", "/dev/zero", NULL};
@@ -291,6 +317,134 @@ START_TEST(input_symlink_named) {
   free(zero);
   free(link);
   free(plan);
+}
+END_TEST
+
+/* -o naming a device or a FIFO writes to it; it is not replaced. */
+START_TEST(output_special_written_through) {
+  char *dir = harness_make_dir("special");
+  const char text[] = "Kế hoạch\nnăm 2026\n";
+  char *in = write_tmp("special-in.txt", text, sizeof text - 1);
+  char *null = device_node("special/null", 3, "/dev/null");
+  const char *argv[] = {"normalize", "-o", null, in, NULL};
+  harness_result r = harness_cli_bounded(argv, NULL, bounded);
+  ck_assert_msg(r.rc == 0, "exit %d: %s", r.rc, r.err);
+  harness_result_free(&r);
+  ck_assert_msg(is_kind(null, S_IFCHR), "%s is no longer a device", null);
+
+  /* A FIFO with a reader receives the output. */
+  char fifo[4200];
+  snprintf(fifo, sizeof fifo, "%s/out.fifo", dir);
+  ck_assert_int_eq(mkfifo(fifo, 0600), 0);
+  int rd = open(fifo, O_RDONLY | O_NONBLOCK);
+  ck_assert_int_ge(rd, 0);
+  const char *argv2[] = {"normalize", "-o", fifo, in, NULL};
+  r = harness_cli_bounded(argv2, NULL, bounded);
+  ck_assert_msg(r.rc == 0, "exit %d: %s", r.rc, r.err);
+  harness_result_free(&r);
+  char got[256];
+  ssize_t n = read(rd, got, sizeof got - 1);
+  close(rd);
+  ck_assert_int_ge(n, 0);
+  got[n] = '\0';
+  ck_assert_str_eq(got, "Kế hoạch năm 2026\n");
+  ck_assert_msg(is_kind(fifo, S_IFIFO), "%s is no longer a FIFO", fifo);
+
+  /* With no reader: refused at once rather than waited on. */
+  r = harness_cli_bounded(argv2, NULL, bounded);
+  ck_assert_msg(r.rc == 2, "exit %d: %s", r.rc, r.err);
+  assert_report(r.err, fifo, 0, "no process is reading");
+  harness_result_free(&r);
+  ck_assert_msg(is_kind(fifo, S_IFIFO), "%s is no longer a FIFO", fifo);
+  char names[1024];
+  ck_assert_msg(harness_dir_entries(dir, names, sizeof names) ==
+                    (strncmp(null, dir, strlen(dir)) == 0 ? 2 : 1),
+                "directory has: %s", names);
+  free(null);
+  free(in);
+  free(dir);
+}
+END_TEST
+
+/* The output file gets the permissions the umask allows, as a file made
+ * by the shell would. */
+START_TEST(output_honours_umask) {
+  const char text[] = "Kế hoạch năm 2026\n";
+  char *in = write_tmp("umask-in.txt", text, sizeof text - 1);
+  char *out = harness_tmp_path("umask-out.txt");
+  static const mode_t masks[] = {022, 027, 077};
+  for (size_t i = 0; i < 3; i++) {
+    mode_t old = umask(masks[i]);
+    const char *argv[] = {"normalize", "-o", out, in, NULL};
+    harness_result r = harness_cli_bounded(argv, NULL, bounded);
+    umask(old);
+    ck_assert_msg(r.rc == 0, "exit %d: %s", r.rc, r.err);
+    harness_result_free(&r);
+    struct stat st;
+    ck_assert_int_eq(stat(out, &st), 0);
+    ck_assert_msg((st.st_mode & 0777) == (0666 & ~masks[i]),
+                  "umask %03o: mode %03o", (unsigned)masks[i],
+                  (unsigned)(st.st_mode & 0777));
+  }
+  free(out);
+  free(in);
+}
+END_TEST
+
+/* ulimit -f: the write fails with a message, the program is not killed,
+ * and no temporary file is left. */
+START_TEST(output_file_size_limit) {
+  char *dir = harness_make_dir("fsize");
+  char *plan = sample_plan(), out[4200];
+  snprintf(out, sizeof out, "%s/frame.json", dir);
+  const char *argv[] = {"extract", "-o", out, plan, NULL};
+  harness_result r = harness_cli_bounded(
+      argv, NULL, (harness_limits){.seconds = 20, .file_size = 4096});
+  ck_assert_msg(r.rc == 2, "exit %d (-1: killed by a signal): %s", r.rc, r.err);
+  assert_report(r.err, out, 0, "write error: File too large");
+  harness_result_free(&r);
+  char names[1024];
+  ck_assert_msg(harness_dir_entries(dir, names, sizeof names) == 0,
+                "directory has: %s", names);
+  free(plan);
+  free(dir);
+}
+END_TEST
+
+/* A full disk (/dev/full): the message says why; the inputs after the
+ * failure are not tried, and said to be. */
+START_TEST(output_write_error_reason) {
+  char *full = device_node("full", 7, "/dev/full");
+  char *plan = sample_plan();
+  const char *argv[] = {"extract", "-o", full, plan, NULL};
+  harness_result r = harness_cli_bounded(argv, NULL, bounded);
+  ck_assert_msg(r.rc == 2, "exit %d: %s", r.rc, r.err);
+  assert_report(r.err, full, 0, "write error: No space left on device");
+  harness_result_free(&r);
+
+  const char *argv2[] = {"extract", "-f", "jsonl", "-o", full,
+                         plan,      plan, plan, NULL};
+  r = harness_cli_bounded(argv2, NULL, bounded);
+  ck_assert_msg(r.rc == 2, "exit %d: %s", r.rc, r.err);
+  assert_report(r.err, full, 0, "write error: No space left on device");
+  ck_assert_msg(strstr(r.err, "cchc: stopped: 2 inputs not tried\n"),
+                "stderr: %s", r.err);
+  harness_result_free(&r);
+
+  char *db = harness_tmp_path("full.db");
+  const char *ingest[] = {"ingest", "--db", db, plan, NULL};
+  r = harness_cli_bounded(ingest, NULL, bounded);
+  ck_assert_msg(r.rc == 0, "exit %d: %s", r.rc, r.err);
+  harness_result_free(&r);
+  const char *report[] = {"report", "--db", db, "-o", full, NULL};
+  r = harness_cli_bounded(report, NULL, bounded);
+  ck_assert_msg(r.rc == 2, "exit %d: %s", r.rc, r.err);
+  assert_report(r.err, full, 0, "write error: No space left on device");
+  harness_result_free(&r);
+  ck_assert_msg(is_kind(full, S_IFCHR), "%s is no longer a device", full);
+  free(db);
+  free(plan);
+  free(full);
 }
 END_TEST
 
@@ -446,6 +600,10 @@ int main(void) {
   tcase_add_test(tc, input_device_refused);
   tcase_add_test(tc, input_fifo_refused);
   tcase_add_test(tc, input_symlink_named);
+  tcase_add_test(tc, output_special_written_through);
+  tcase_add_test(tc, output_honours_umask);
+  tcase_add_test(tc, output_file_size_limit);
+  tcase_add_test(tc, output_write_error_reason);
   suite_add_tcase(s, tc);
 
   tc = tcase_create("options");

@@ -505,6 +505,42 @@ static char *make_copies(void) {
   return dir;
 }
 
+/* A full disk mid-batch (the store cannot grow past a file size limit):
+ * the batch stops, the plan being stored failed, the others are counted
+ * as not tried rather than as failed, and the store is intact. */
+START_TEST(full_disk_mid_batch) {
+  ck_assert_uint_gt(ncorpus, 0);
+  char *dir = make_copies();
+  char *db = NULL;
+  ck_assert_int_ge(asprintf(&db, "%s.db", dir), 0);
+  const char *argv[] = {"ingest", "--db", db, dir, NULL};
+  harness_result r = harness_cli_bounded(
+      argv, NULL, (harness_limits){.seconds = 120, .file_size = 512 << 10});
+  ck_assert_msg(r.rc == 2, "exit %d (-1: killed by a signal): %s", r.rc,
+                r.err);
+  assert_integrity(db);
+  long long stored = check_rows_match_frames(db);
+  ck_assert_int_lt(stored, NCOPIES - 1);
+  char *summary = NULL, *stopped = NULL;
+  long long untried = NCOPIES - stored - 1;
+  ck_assert_int_ge(asprintf(&summary,
+                            "%lld added, 0 unchanged, 0 new versions, "
+                            "1 failed, %lld not tried\n",
+                            stored, untried),
+                   0);
+  ck_assert_msg(strstr(r.out, summary) != NULL, "stdout: %s", r.out);
+  ck_assert_int_ge(asprintf(&stopped, "cchc: stopped: %lld inputs not tried",
+                            untried),
+                   0);
+  ck_assert_msg(strstr(r.err, stopped) != NULL, "stderr: %s", r.err);
+  harness_result_free(&r);
+  free(stopped);
+  free(summary);
+  free(db);
+  free(dir);
+}
+END_TEST
+
 static long long documents_now(const char *db) {
   sqlite3 *h = NULL;
   long long n = 0;
@@ -699,6 +735,7 @@ int main(void) {
   tcase_set_timeout(tc, 600);
   tcase_add_test(tc, cli_batch_with_bad_file);
   tcase_add_test(tc, crash_mid_batch);
+  tcase_add_test(tc, full_disk_mid_batch);
   tcase_add_test(tc, cli_watch_drop_folder);
   suite_add_tcase(s, tc);
 
