@@ -8,6 +8,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #if defined(__GNUC__)
 #define CCHC_PRINTF(a, b) __attribute__((format(printf, a, b)))
@@ -58,5 +59,14 @@ bool cchc_mbuf_terminate(cchc_mbuf *b);
 int32_t cchc_utf8_next(const char *s, size_t n, size_t *i);
 /* Encode cp into out (4 bytes room); returns the length. */
 size_t cchc_utf8_encode(uint32_t cp, char *out);
+
+/* Would a spreadsheet read this CSV cell as a formula?  It begins with
+ * '=', '+', '-', '@', tab or carriage return and is not a plain number
+ * ("-5", "98.5"). */
+bool cchc_csv_is_formula(const char *cell, size_t len);
+/* Write one CSV field with libcsv's quoting (csv_fwrite), a formula cell
+ * preceded by an apostrophe (the OWASP rule) so that it stays text.  false
+ * on a write or allocation failure. */
+bool cchc_csv_write_cell(FILE *fp, const char *cell, size_t len);
 
 #endif

