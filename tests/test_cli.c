@@ -249,6 +249,13 @@ static bool is_kind(const char *path, mode_t kind) {
   return lstat(path, &st) == 0 && (st.st_mode & S_IFMT) == kind;
 }
 
+/* A plan of one line, canonical already: normalizing it gives it back. */
+static const char SMALL_PLAN[] = "Kế hoạch năm 2026\n";
+
+static char *small_plan(const char *name) {
+  return write_tmp(name, SMALL_PLAN, sizeof SMALL_PLAN - 1);
+}
+
 /* A plan from samples/, path malloc'd. */
 static char *sample_plan(void) {
   char *p = NULL;
@@ -298,14 +305,13 @@ END_TEST
 /* A symlink named on the command line is followed (the user chose it),
  * but only to a regular file. */
 START_TEST(input_symlink_named) {
-  const char text[] = "Kế hoạch năm 2026\n";
-  char *plan = write_tmp("target.txt", text, sizeof text - 1);
+  char *plan = small_plan("target.txt");
   char *link = harness_tmp_path("link.txt");
   ck_assert_int_eq(symlink(plan, link), 0);
   const char *argv[] = {"normalize", link, NULL};
   harness_result r = harness_cli_bounded(argv, NULL, bounded);
   ck_assert_msg(r.rc == 0, "exit %d: %s", r.rc, r.err);
-  ck_assert_str_eq(r.out, "Kế hoạch năm 2026\n");
+  ck_assert_str_eq(r.out, SMALL_PLAN);
   harness_result_free(&r);
   char *zero = harness_tmp_path("zero.txt");
   ck_assert_int_eq(symlink("/dev/zero", zero), 0);
@@ -323,8 +329,7 @@ END_TEST
 /* -o naming a device or a FIFO writes to it; it is not replaced. */
 START_TEST(output_special_written_through) {
   char *dir = harness_make_dir("special");
-  const char text[] = "Kế hoạch\nnăm 2026\n";
-  char *in = write_tmp("special-in.txt", text, sizeof text - 1);
+  char *in = small_plan("special-in.txt");
   char *null = device_node("special/null", 3, "/dev/null");
   const char *argv[] = {"normalize", "-o", null, in, NULL};
   harness_result r = harness_cli_bounded(argv, NULL, bounded);
@@ -347,7 +352,7 @@ START_TEST(output_special_written_through) {
   close(rd);
   ck_assert_int_ge(n, 0);
   got[n] = '\0';
-  ck_assert_str_eq(got, "Kế hoạch năm 2026\n");
+  ck_assert_str_eq(got, SMALL_PLAN);
   ck_assert_msg(is_kind(fifo, S_IFIFO), "%s is no longer a FIFO", fifo);
 
   /* With no reader: refused at once rather than waited on. */
@@ -369,8 +374,7 @@ END_TEST
 /* The output file gets the permissions the umask allows, as a file made
  * by the shell would. */
 START_TEST(output_honours_umask) {
-  const char text[] = "Kế hoạch năm 2026\n";
-  char *in = write_tmp("umask-in.txt", text, sizeof text - 1);
+  char *in = small_plan("umask-in.txt");
   char *out = harness_tmp_path("umask-out.txt");
   static const mode_t masks[] = {022, 027, 077};
   for (size_t i = 0; i < 3; i++) {
