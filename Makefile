@@ -7,6 +7,7 @@
 #                   and the test province plan, compare them, audit them
 #   make bench      throughput on the corpus repeated to about 100 MB
 #   make eval       score extraction against ../shared/gold
+#   make forms      frames of the corpus plans in other surface forms
 
 PKGS     := icu-uc icu-i18n libpcre2-8 libxml-2.0 libutf8proc check sqlite3 jansson libcrypto
 BUILD    ?= build
@@ -38,7 +39,7 @@ CLI_OBJ  := $(CLI_SRC:%.c=$(BUILD)/obj/%.o)
 HARNESS  := $(BUILD)/obj/tests/harness.o
 TESTS    := $(TEST_SRC:tests/%.c=$(BUILD)/tests/%)
 
-.PHONY: all deps check test demo bench eval clean
+.PHONY: all deps check test demo bench eval forms clean
 all: $(BUILD)/libcchc.a $(BUILD)/cchc
 
 $(BUILD)/obj/%.o: %.c
@@ -101,8 +102,23 @@ eval: deps
 $(BUILD)/bench: $(BUILD)/obj/tests/bench.o $(HARNESS) $(BUILD)/libcchc.a
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
+# The same plans in other surface forms (issue 12): transformations and the
+# comparison of frames in tests/forms.c, used by test_forms and the tool.
+FORMS_OBJ := $(BUILD)/obj/tests/forms.o $(HARNESS) $(BUILD)/libcchc.a
+$(BUILD)/tests/test_forms: $(BUILD)/obj/tests/test_forms.o $(FORMS_OBJ)
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+$(BUILD)/forms: $(BUILD)/obj/tests/forms_tool.o $(FORMS_OBJ)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+forms: deps
+	@$(MAKE) --no-print-directory all $(BUILD)/forms
+	$(BUILD)/forms --rules rules $(SHARED)
+
 clean:
 	rm -rf build build-san
 
 -include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(HARNESS:.o=.d) $(BUILD)/obj/tests/bench.d \
+         $(BUILD)/obj/tests/forms.d $(BUILD)/obj/tests/forms_tool.d \
          $(TEST_SRC:tests/%.c=$(BUILD)/obj/tests/%.d)

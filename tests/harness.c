@@ -161,30 +161,49 @@ static int cmp_str(const void *a, const void *b) {
   return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-size_t harness_corpus(char ***paths) {
-  char dir[4096];
-  snprintf(dir, sizeof dir, "%s/corpus", harness_shared());
+/* Append the .txt files of dir to *list (n of them, room for *cap). */
+static size_t list_txt(const char *dir, char ***list, size_t n, size_t *cap) {
   DIR *d = opendir(dir);
-  *paths = NULL;
   if (!d)
-    return 0;
-  size_t n = 0, cap = 16;
-  char **list = malloc(cap * sizeof *list);
+    return n;
   struct dirent *e;
   while ((e = readdir(d))) {
     size_t l = strlen(e->d_name);
     if (l < 5 || strcmp(e->d_name + l - 4, ".txt"))
       continue;
-    if (n == cap)
-      list = realloc(list, (cap *= 2) * sizeof *list);
-    if (asprintf(&list[n], "%s/%s", dir, e->d_name) < 0)
+    if (n == *cap)
+      *list = realloc(*list, (*cap *= 2) * sizeof **list);
+    if (asprintf(&(*list)[n], "%s/%s", dir, e->d_name) < 0)
       break;
     n++;
   }
   closedir(d);
+  return n;
+}
+
+/* The .txt files of the given folders of the shared corpus, sorted. */
+static size_t corpus_in(const char *const *subdirs, char ***paths) {
+  size_t n = 0, cap = 16;
+  char **list = malloc(cap * sizeof *list);
+  for (; *subdirs; subdirs++) {
+    char dir[4096];
+    snprintf(dir, sizeof dir, "%s/%s", harness_shared(), *subdirs);
+    n = list_txt(dir, &list, n, &cap);
+  }
   qsort(list, n, sizeof *list, cmp_str);
   *paths = list;
   return n;
+}
+
+size_t harness_corpus(char ***paths) {
+  static const char *const dirs[] = {"corpus", NULL};
+  return corpus_in(dirs, paths);
+}
+
+size_t harness_corpus_all(char ***paths) {
+  static const char *const dirs[] = {"corpus", "corpus/province-national",
+                                     NULL};
+  return corpus_in(dirs, paths);
 }
 
 void harness_free_list(char **paths, size_t n) {
