@@ -404,16 +404,26 @@ bool meta_find_period(xctx *x, size_t a, size_t b, char from[11],
   return true;
 }
 
+/* Whether a line closes its clause: it ends with ';', '.' or ':'. */
+static bool closes_clause(const xctx *x, const xline *ln) {
+  size_t e = ln->end;
+  while (e > ln->start && strchr(" \t*", x->s[e - 1])) e--;
+  return e > ln->start && strchr(";.:", x->s[e - 1]);
+}
+
 /* The earliest period in the header's lines that do not cite the plan's
- * bases (meta.basis). */
+ * bases (meta.basis, to the end of its clause: a wrapped line goes on). */
 static bool header_period(xctx *x, const issue *iss, period *p) {
   const rule *basis = rules_find(x->rules, "meta.basis");
+  bool in_basis = false;
   for (size_t i = 0; i < x->first_section_line && i < x->nlines; i++) {
     const xline *ln = &x->lines[i];
     if (basis &&
         rule_exec(basis, x->s + ln->start, ln->end - ln->start, 0, x->md))
-      continue;
-    if (find_period(x, ln->start, ln->end, iss, p)) return true;
+      in_basis = true;
+    bool skip = in_basis;
+    if (closes_clause(x, ln)) in_basis = false;
+    if (!skip && find_period(x, ln->start, ln->end, iss, p)) return true;
   }
   return false;
 }
