@@ -128,8 +128,13 @@ static int cmp_str(const void *a, const void *b) {
 }
 
 size_t harness_corpus(char ***paths) {
+  return harness_corpus_in("", paths);
+}
+
+size_t harness_corpus_in(const char *sub, char ***paths) {
   char dir[4096];
-  snprintf(dir, sizeof dir, "%s/corpus", harness_shared());
+  snprintf(dir, sizeof dir, "%s/corpus%s%s", harness_shared(),
+           *sub ? "/" : "", sub);
   DIR *d = opendir(dir);
   *paths = NULL;
   if (!d)

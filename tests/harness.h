@@ -50,6 +50,9 @@ char *harness_make_dir(const char *name);
 /* The corpus files (sorted); returns their count.  Caller frees with
  * harness_free_list. */
 size_t harness_corpus(char ***paths);
+/* The same for the plans in a subfolder of the corpus
+ * ("province-national"). */
+size_t harness_corpus_in(const char *sub, char ***paths);
 void harness_free_list(char **paths, size_t n);
 
 /* Does a path exist? */
