@@ -523,6 +523,8 @@ START_TEST(crawled_table_cells) {
           "II. PHỤ LỤC NHIỆM VỤ\n"
           "| TT | Nhiệm vụ | Chủ trì | Thời gian hoàn thành |\n"
           "| 1 | Số hóa hồ sơ | Sở Nội vụ | 2026-2028 |\n"
+          "| 2 | Tập huấn cán bộ | Sở Tư pháp | 30/9/2026 |\n"
+          "| 3 | Khảo sát người dân | Sở Nội vụ | Tháng 6 |\n"
           "|\n"
           "Xây dựng kho dữ liệu\n"
           "|\n"
@@ -543,6 +545,8 @@ START_TEST(crawled_table_cells) {
           "12/2026\n"
           "|\n");
   expect(&d, "2026-2028", "range", "2026-01-01", "2028-12-31", false, NULL);
+  expect(&d, "30/9/2026", "date", NULL, "2026-09-30", false, NULL);
+  expect(&d, "Tháng 6", "month", "2026-06-01", "2026-06-30", true, NULL);
   expect(&d, "2027", "year", "2027-01-01", "2027-12-31", false, NULL);
   expect(&d, "Hằng năm", "recurring", NULL, NULL, false, "yearly");
   expect(&d, "Quí IV-2026", "quarter", "2026-10-01", "2026-12-31", false,
