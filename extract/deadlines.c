@@ -3,11 +3,14 @@
  * The language lives in rules/deadlines.rules: deadline.* rules find where
  * a time limit stands, point.* rules parse the time expressions they
  * capture, nodeadline.* rules mark dates that are not time limits, grain.*
- * rules read a recurrence.  This file runs them over the whole canonical
- * text (a phrase may run over the short lines of table cells), resolves
- * overlaps (the earlier rule in file order wins) and does the calendar
- * arithmetic: month lengths, leap years, quarters and halves, Roman
- * numerals I-IV, and the plan's year for a day and month without one.
+ * rules read a recurrence, numword.* rules name calendar words.  This file
+ * runs them over the whole canonical text (a phrase may run over the short
+ * lines of table cells), resolves overlaps (the earlier rule in file order
+ * wins), tells table cells (the appendix, or a crawl's '|' table) from the
+ * body, and does the calendar arithmetic: month lengths, leap years,
+ * quarters and halves, Roman numerals I-IV, numerals in words (ICU's
+ * Vietnamese spell-out rules), and the plan's year for a day and month
+ * without one.
  *
  * Cost is linear in the text: every rule is one left-to-right scan;
  * overlaps are resolved per cluster of overlapping matches. */
@@ -15,6 +18,9 @@
 
 #include <stdlib.h>
 #include <string.h>
+
+#include <unicode/unum.h>
+#include <unicode/ustring.h>
 
 enum { MAX_RULES = 128, MAX_DATES = 16 };
 
@@ -39,10 +45,11 @@ typedef struct ymd {
 /* A parsed time expression: what point.* found, before the plan's year
  * fills a missing one. */
 typedef struct raw_point {
-  const char *kind; /* date month quarter half year (rule attribute) */
-  int day, month, year; /* year 0: not printed */
+  const char *kind; /* date month quarter half year years (rule attribute) */
+  int day, month, year; /* year 0: not printed; day -1: the month's last */
   int qfirst, qlast;    /* quarters 1..4 */
   int half;             /* 1 or 2 */
+  int count;            /* years: how many, from the year */
 } raw_point;
 
 /* An interval; a date has only its end. */
@@ -60,11 +67,19 @@ static bool resolve(const raw_point *p, int year, interval *iv) {
   if (year < 1 || year > 9999) return false;
   int m1, m2;
   if (!strcmp(p->kind, "date")) {
-    if (p->month < 1 || p->month > 12 || p->day < 1 ||
-        p->day > month_days(year, p->month))
-      return false;
+    if (p->month < 1 || p->month > 12) return false;
+    int day = p->day == -1 ? month_days(year, p->month) : p->day;
+    if (day < 1 || day > month_days(year, p->month)) return false;
     iv->has_end = true;
-    iv->end = (ymd){year, p->month, p->day};
+    iv->end = (ymd){year, p->month, day};
+    return true;
+  }
+  if (!strcmp(p->kind, "years")) {
+    if (p->count < 1 || p->count > 100 || year + p->count - 1 > 9999)
+      return false;
+    iv->has_start = iv->has_end = true;
+    iv->start = (ymd){year, 1, 1};
+    iv->end = (ymd){year + p->count - 1, 12, 31};
     return true;
   }
   if (!strcmp(p->kind, "month")) {
@@ -111,6 +126,8 @@ static bool parse_quarters(const char *s, size_t n, int *first, int *last) {
       for (int q = 0; q < 4; q++)
         if (strlen(roman[q]) == k && !memcmp(roman[q], r, k)) v = q + 1;
       if (!v) return false;
+    } else if ((s[i] | 0x20) >= 'a' && (s[i] | 0x20) <= 'z') {
+      return false; /* a word, not a numeral */
     } else {
       i++; /* separator: space, comma, dash (bytes of "–" too) */
       continue;
@@ -144,10 +161,11 @@ static size_t next_from(const char *s, size_t n, size_t start, size_t end) {
 
 typedef struct dctx {
   xctx *x;
-  const rule *points[MAX_RULES], *grains[MAX_RULES];
-  size_t npoints, ngrains;
+  const rule *points[MAX_RULES], *grains[MAX_RULES], *words[MAX_RULES];
+  size_t npoints, ngrains, nwords;
   pcre2_match_data *md; /* for point and grain rules */
   int plan_year;        /* 0 when unknown */
+  UNumberFormat *spell; /* Vietnamese numerals in words (ICU), lazily */
 } dctx;
 
 /* s[a..b) as a number into *out; false when it is not digits. */
@@ -158,30 +176,70 @@ static bool to_int(const char *s, size_t a, size_t b, int *out) {
   return true;
 }
 
-/* Read the groups of point rule r matched in s into p. */
-static bool read_point(const dctx *d, const rule *r, const char *s,
-                       raw_point *p) {
+/* A numeral in words ("mười lăm", "hai mươi mốt") by ICU's Vietnamese
+ * spell-out rules, lower-cased first; the whole text must be read. */
+static bool spelled(dctx *d, const char *s, size_t n, int *out) {
+  UErrorCode st = U_ZERO_ERROR;
+  if (!d->spell) d->spell = unum_open(UNUM_SPELLOUT, NULL, 0, "vi", NULL, &st);
+  if (!d->spell || U_FAILURE(st) || n > 120) return false;
+  UChar u[128], low[128];
+  int32_t un = 0, pos = 0;
+  u_strFromUTF8(u, 128, &un, s, (int32_t)n, &st);
+  int32_t ln = U_SUCCESS(st) ? u_strToLower(low, 128, u, un, "vi", &st) : 0;
+  if (U_FAILURE(st) || ln <= 0 || ln >= 128) return false;
+  double v = unum_parseDouble(d->spell, low, ln, &pos, &st);
+  if (U_FAILURE(st) || pos != ln || v < 0 || v > 9999 || v != (int)v)
+    return false;
+  *out = (int)v;
+  return true;
+}
+
+/* A number as printed: digits, a calendar word of numword.* ("giêng",
+ * "chạp", "tư": set value=), or a numeral in words. */
+static bool to_value(dctx *d, const char *s, size_t a, size_t b, int *out) {
+  if (to_int(s, a, b, out)) return true;
+  for (size_t i = 0; i < d->nwords; i++) {
+    const char *v = rule_attr(d->words[i], "value");
+    if (v && rule_exec(d->words[i], s + a, b - a, 0, d->md) &&
+        match_start(d->md) == 0 && match_end(d->md) == b - a)
+      return to_int(v, 0, strlen(v), out);
+  }
+  return spelled(d, s + a, b - a, out);
+}
+
+/* Read the groups of point rule r matched in s into p: day, month, year,
+ * count (digits or words), quarters (a list, or one in words), h1 / h2;
+ * a rule may set day=first or day=last. */
+static bool read_point(dctx *d, const rule *r, const char *s, raw_point *p) {
   memset(p, 0, sizeof *p);
   p->kind = rule_attr(r, "kind");
   if (!p->kind) return false;
+  const char *day = rule_attr(r, "day");
+  if (day) p->day = !strcmp(day, "last") ? -1 : 1;
   size_t a, b;
-  if (rule_group(r, d->md, "year", &a, &b) && !to_int(s, a, b, &p->year))
-    return false;
-  if (rule_group(r, d->md, "day", &a, &b) && !to_int(s, a, b, &p->day))
-    return false;
-  if (rule_group(r, d->md, "month", &a, &b) && !to_int(s, a, b, &p->month))
-    return false;
-  if (rule_group(r, d->md, "quarters", &a, &b) &&
-      !parse_quarters(s + a, b - a, &p->qfirst, &p->qlast))
-    return false;
   if (rule_group(r, d->md, "h1", &a, &b)) p->half = 1;
   if (rule_group(r, d->md, "h2", &a, &b)) p->half = 2;
+  /* Every group first: to_value reuses the match data. */
+  static const char *const names[] = {"year", "day", "month", "count",
+                                      "quarters"};
+  size_t ga[5], gb[5];
+  bool has[5];
+  for (int k = 0; k < 5; k++)
+    has[k] = rule_group(r, d->md, names[k], &ga[k], &gb[k]);
+  int *fields[] = {&p->year, &p->day, &p->month, &p->count};
+  for (int k = 0; k < 4; k++)
+    if (has[k] && !to_value(d, s, ga[k], gb[k], fields[k])) return false;
+  if (has[4] &&
+      !parse_quarters(s + ga[4], gb[4] - ga[4], &p->qfirst, &p->qlast)) {
+    if (!to_value(d, s, ga[4], gb[4], &p->qfirst)) return false;
+    p->qlast = p->qfirst;
+  }
   return true;
 }
 
 /* The interval of the time expression that starts s[0..n): the first
  * point rule (file order) that matches at its start. */
-static bool parse_point(const dctx *d, const char *s, size_t n,
+static bool parse_point(dctx *d, const char *s, size_t n,
                         interval *iv) {
   while (n && (*s == ' ' || *s == '\t' || *s == '\n')) s++, n--;
   for (size_t i = 0; i < d->npoints; i++) {
@@ -204,7 +262,7 @@ static bool parse_point(const dctx *d, const char *s, size_t n,
 /* Every date in a list "15/3, 15/6, 15/9/2026": one interval each.  A date
  * without a year takes the year printed after it in the list, else the
  * plan's. */
-static size_t parse_dates(const dctx *d, const char *s, size_t n,
+static size_t parse_dates(dctx *d, const char *s, size_t n,
                           interval *out, size_t max) {
   raw_point raw[MAX_DATES];
   size_t k = 0;
@@ -378,10 +436,34 @@ static bool *appendix_sections(xctx *x) {
   return app;
 }
 
+static bool has_pipe(const xctx *x, size_t li) {
+  const xline *ln = &x->lines[li];
+  return memchr(x->s + ln->start, '|', ln->end - ln->start) != NULL;
+}
+
+/* Whether line li is in a table as a crawl prints it: the line holds '|'
+ * cell separators, or it is a cell between separator lines (one within a
+ * few lines each way).  The header's layout table does not count. */
+static bool pipe_cell(const xctx *x, size_t li) {
+  enum { REACH = 3 };
+  if (li < x->first_section_line) return false;
+  if (has_pipe(x, li)) return true;
+  bool before = false, after = false;
+  for (size_t k = 1; k <= REACH && k <= li && !before; k++)
+    before = has_pipe(x, li - k);
+  for (size_t k = 1; k <= REACH && li + k < x->nlines && !after; k++)
+    after = has_pipe(x, li + k);
+  return before && after;
+}
+
+/* Whether offset off is in a table cell: the appendix, or a crawled
+ * table. */
 static bool in_table(xctx *x, const bool *app, size_t off) {
   if (!x->nlines) return false;
-  int sec = x->lines[xline_at(x, off)].section;
-  return sec >= 0 && (size_t)sec < x->f->nsections && app[sec];
+  size_t li = xline_at(x, off);
+  int sec = x->lines[li].section;
+  return (sec >= 0 && (size_t)sec < x->f->nsections && app[sec]) ||
+         pipe_cell(x, li);
 }
 
 /* Among candidates sorted by start, keep the earlier rule where matches
@@ -473,6 +555,21 @@ static cchc_status emit(dctx *d, const cand *c) {
                             &to);
   if ((c->has[G_FROM] && !has_from) || (c->has[G_TO] && !has_to))
     return CCHC_OK;
+  /* "từ tháng ba đến tháng sáu năm 2027": a start without a year takes
+   * the end's. */
+  if (has_from && has_to && from.inferred && !to.inferred && to.has_end) {
+    int plan = d->plan_year;
+    d->plan_year = to.end.y;
+    has_from = parse_point(d, s + c->gs[G_FROM],
+                           c->ge[G_FROM] - c->gs[G_FROM], &from);
+    d->plan_year = plan;
+    if (!has_from) return CCHC_OK;
+  }
+  /* A span from a day starts that day ("Từ 01/7/2025"). */
+  if (has_from && !from.has_start && from.has_end) {
+    from.has_start = true;
+    from.start = from.end;
+  }
   if (!strcmp(kind, "point")) {
     interval at;
     if (!c->has[G_AT] ||
@@ -491,14 +588,27 @@ static cchc_status emit(dctx *d, const cand *c) {
     }
     return CCHC_OK;
   }
-  if (!strcmp(kind, "range") && !(has_from && has_to)) return CCHC_OK;
+  /* A range without `to` is open: "Từ 01/7/2025", "năm 2025 và các năm
+   * tiếp theo". */
+  if (!strcmp(kind, "range") && !has_from) return CCHC_OK;
   const char *recurrence = NULL;
   if (!strcmp(kind, "recurring") || !strcmp(kind, "continuous")) {
     recurrence = grain_of(d, s + c->start, c->end - c->start);
     if (!recurrence) recurrence = rule_attr(c->r, "recurrence");
   }
-  return push(x, c, kind, has_from ? &from : NULL, has_to ? &to : NULL,
+  /* Days of the year that recur ("trước ngày 01/6 và 15/11 hằng năm"):
+   * one recurring deadline per day, without dates. */
+  size_t times = 1;
+  if (c->has[G_DATES]) {
+    interval dates[MAX_DATES];
+    times = parse_dates(d, s + c->gs[G_DATES],
+                        c->ge[G_DATES] - c->gs[G_DATES], dates, MAX_DATES);
+  }
+  cchc_status st = CCHC_OK;
+  for (size_t i = 0; i < times && st == CCHC_OK; i++)
+    st = push(x, c, kind, has_from ? &from : NULL, has_to ? &to : NULL,
               recurrence);
+  return st;
 }
 
 /* ---- driver -------------------------------------------------------------- */
@@ -560,7 +670,9 @@ cchc_status extract_deadlines(xctx *x) {
   size_t nr = rules_select(x->rules, "deadline.", rs, MAX_RULES);
   d.npoints = rules_select(x->rules, "point.", d.points, MAX_RULES);
   d.ngrains = rules_select(x->rules, "grain.", d.grains, MAX_RULES);
-  if (nr > MAX_RULES || d.npoints > MAX_RULES || d.ngrains > MAX_RULES)
+  d.nwords = rules_select(x->rules, "numword.", d.words, MAX_RULES);
+  if (nr > MAX_RULES || d.npoints > MAX_RULES || d.ngrains > MAX_RULES ||
+      d.nwords > MAX_RULES)
     return cchc_fail(x->err, CCHC_ERR_RULES, "too many deadline rules");
   if (!nr) return CCHC_OK;
   d.plan_year = plan_year(x);
@@ -586,5 +698,6 @@ done:
   free(z);
   free(app);
   pcre2_match_data_free(d.md);
+  if (d.spell) unum_close(d.spell);
   return st;
 }

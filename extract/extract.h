@@ -52,6 +52,10 @@ cchc_status extract_targets(xctx *x);
  * in canonical [a, b) (meta.c; refs.c scores candidate parents by it). */
 bool meta_find_period(xctx *x, size_t a, size_t b, char from[11],
                       char to[11]);
+/* The longest run of consecutive words canonical [a, b) shares with the
+ * plan's subject (the title's group `subject`), folded by match key
+ * (meta.c; refs.c: a cited programme on the plan's own subject). */
+int meta_subject_overlap(xctx *x, size_t a, size_t b);
 /* Issue 4: time limits (deadlines.c); tasks and leads (tasks.c). */
 cchc_status extract_deadlines(xctx *x);
 cchc_status extract_tasks(xctx *x);

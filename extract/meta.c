@@ -107,11 +107,27 @@ static const char *spelling(xctx *x, size_t a, size_t b) {
   const char *name = x->s + a;
   size_t n = b - a;
   if (has_lower(name, n)) return xfolded(x, a, b);
+  /* The words as literals (\Q...\E), any white space between them: the
+   * name may be wrapped differently where it is printed in mixed case. */
+  const char *words = xfolded(x, a, b);
+  char pat[1024];
+  size_t pn = 0;
+  bool ok = words && !strchr(words, '\\');
+  for (const char *w = words; ok && *w;) {
+    size_t wl = strcspn(w, " ");
+    ok = pn + wl + 16 < sizeof pat;
+    if (ok)
+      pn += (size_t)snprintf(pat + pn, sizeof pat - pn, "%s\\Q%.*s\\E",
+                             pn ? "\\s+" : "", (int)wl, w);
+    w += wl;
+    while (*w == ' ') w++;
+  }
   int code;
   PCRE2_SIZE at;
-  pcre2_code *re = pcre2_compile((PCRE2_SPTR)name, n,
-                                 PCRE2_LITERAL | PCRE2_CASELESS | PCRE2_UTF,
-                                 &code, &at, NULL);
+  pcre2_code *re = ok ? pcre2_compile((PCRE2_SPTR)pat, pn,
+                                      PCRE2_CASELESS | PCRE2_UTF, &code, &at,
+                                      NULL)
+                      : NULL;
   if (re) {
     pcre2_match_data *md = pcre2_match_data_create(1, NULL);
     size_t from = 0;
@@ -144,10 +160,105 @@ static const char *spelling(xctx *x, size_t a, size_t b) {
   return frame_strndup(x->f, buf, (size_t)len);
 }
 
+/* ---- a legal portal's metadata table ------------------------------------ */
+/* Portals print a document's attributes in a table before its text, the
+ * labels in one row and the values in the row below ("| Số hiệu | Ngày ban
+ * hành |" / "| 144/KH-UBND | 24/11/2025 |"); a label beside its value
+ * ("Số hiệu: ...", "| Số hiệu | ... |") is left to the ordinary rules.
+ * meta.label.* recognize a label cell (`field`); the value cell below it
+ * is read by the rules meta.cell.FIELD.*, with the groups of the ordinary
+ * rules of that field. */
+enum { MAX_CELLS = 16 };
+enum { P_KIND, P_ISSUER, P_NUMBER, P_DATE, P_SIGNER, NPORTAL };
+static const char *const portal_fields[NPORTAL] = {"kind", "issuer", "number",
+                                                   "date", "signer"};
+
+typedef struct portal {
+  bool has[NPORTAL];
+  size_t s[NPORTAL], e[NPORTAL]; /* the value cell, canonical */
+} portal;
+
+typedef struct cells {
+  size_t n, s[MAX_CELLS], e[MAX_CELLS];
+} cells;
+
+/* The '|'-separated cells of a line, trimmed (none without a '|'). */
+static void split_cells(const xctx *x, const xline *ln, cells *c) {
+  c->n = 0;
+  if (!memchr(x->s + ln->start, '|', ln->end - ln->start)) return;
+  for (size_t i = ln->start, a = i; i <= ln->end && c->n < MAX_CELLS; i++) {
+    if (i < ln->end && x->s[i] != '|') continue;
+    size_t s = a, e = i;
+    while (s < e && (x->s[s] == ' ' || x->s[s] == '\t')) s++;
+    while (e > s && (x->s[e - 1] == ' ' || x->s[e - 1] == '\t')) e--;
+    c->s[c->n] = s, c->e[c->n] = e, c->n++;
+    a = i + 1;
+  }
+}
+
+/* A row of table rules only ("|---|:--|"). */
+static bool rule_row(const xctx *x, const xline *ln) {
+  for (size_t i = ln->start; i < ln->end; i++)
+    if (!strchr("|-: \t", x->s[i])) return false;
+  return true;
+}
+
+/* The portal field a label cell names, as an index, or -1. */
+static int label_field(xctx *x, size_t s, size_t e) {
+  const rule *rs[MAX_RULES];
+  size_t n = rules_select(x->rules, "meta.label.", rs, MAX_RULES);
+  for (size_t i = 0; i < n && e > s; i++) {
+    const char *f = rule_attr(rs[i], "field");
+    if (!f || !rule_exec(rs[i], x->s + s, e - s, 0, x->md)) continue;
+    for (int k = 0; k < NPORTAL; k++)
+      if (!strcmp(f, portal_fields[k])) return k;
+  }
+  return -1;
+}
+
+static void find_portal(xctx *x, portal *pt) {
+  memset(pt, 0, sizeof *pt);
+  for (size_t i = 0; i < x->first_section_line && i < x->nlines; i++) {
+    cells lab, val;
+    split_cells(x, &x->lines[i], &lab);
+    size_t j = i + 1;
+    while (j < x->nlines && j < i + 3 && rule_row(x, &x->lines[j])) j++;
+    if (!lab.n || j >= x->nlines) continue;
+    split_cells(x, &x->lines[j], &val);
+    for (size_t c = 0; c < lab.n && c < val.n; c++) {
+      int k = label_field(x, lab.s[c], lab.e[c]);
+      if (k < 0 || pt->has[k] || val.e[c] == val.s[c] ||
+          label_field(x, val.s[c], val.e[c]) >= 0)
+        continue;
+      pt->has[k] = true, pt->s[k] = val.s[c], pt->e[k] = val.e[c];
+    }
+  }
+}
+
+/* The first rule of "meta.cell.FIELD." matching the portal's value cell of
+ * that field (x->md holds the match), or NULL. */
+static const rule *portal_rule(xctx *x, const portal *pt, int k) {
+  if (!pt->has[k]) return NULL;
+  char prefix[32];
+  snprintf(prefix, sizeof prefix, "meta.cell.%s.", portal_fields[k]);
+  const rule *rs[MAX_RULES];
+  size_t n = rules_select(x->rules, prefix, rs, MAX_RULES);
+  for (size_t i = 0; i < n && i < MAX_RULES; i++)
+    if (rule_exec(rs[i], x->s, pt->e[k], pt->s[k], x->md)) return rs[i];
+  return NULL;
+}
+
+/* The portal's value of field k, else the first rule of `prefix`. */
+static const rule *field_rule(xctx *x, const portal *pt, int k,
+                              const char *prefix) {
+  const rule *r = portal_rule(x, pt, k);
+  return r ? r : first_rule(x, prefix);
+}
+
 /* ---- fields -------------------------------------------------------------- */
 
-static void meta_kind(xctx *x) {
-  const rule *r = first_rule(x, "meta.kind.");
+static void meta_kind(xctx *x, const portal *pt) {
+  const rule *r = field_rule(x, pt, P_KIND, "meta.kind.");
   if (!r) return;
   size_t s, e;
   if (!rule_group(r, x->md, "kw", &s, &e)) rule_match_span(x->md, &s, &e);
@@ -166,15 +277,81 @@ static void meta_title(xctx *x, size_t *ts, size_t *te) {
   *te = e;
 }
 
+/* ---- the plan's subject, for its parent ---------------------------------- */
+
+enum { MAX_WORDS = 96 };
+
+typedef struct words {
+  size_t n;
+  const char *w[MAX_WORDS];
+  size_t len[MAX_WORDS];
+} words;
+
+static bool word_byte(char c) {
+  return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+         (unsigned char)c >= 0x80;
+}
+
+/* The words (runs of letters and digits) of a match key (lower case). */
+static void split_words(const char *k, words *out) {
+  out->n = 0;
+  for (const char *p = k; *p && out->n < MAX_WORDS;) {
+    size_t l = 0;
+    while (word_byte(p[l])) l++;
+    if (l) out->w[out->n] = p, out->len[out->n++] = l, p += l;
+    else p++;
+  }
+}
+
+int meta_subject_overlap(xctx *x, size_t a, size_t b) {
+  const rule *r = first_rule(x, "meta.title.");
+  size_t ss, se;
+  if (!r || !rule_group(r, x->md, "subject", &ss, &se) || b <= a) return 0;
+  cchc_error err = {0};
+  char *ks = cchc_match_key(x->s + ss, se - ss, &err);
+  char *kt = ks ? cchc_match_key(x->s + a, b - a, &err) : NULL;
+  int best = 0;
+  if (kt) {
+    words sw, tw;
+    split_words(ks, &sw);
+    split_words(kt, &tw);
+    /* Longest run of consecutive words the two share. */
+    int run[MAX_WORDS + 1] = {0};
+    for (size_t i = 0; i < sw.n; i++)
+      for (size_t j = tw.n; j-- > 0;) {
+        bool eq = sw.len[i] == tw.len[j] &&
+                  !memcmp(sw.w[i], tw.w[j], sw.len[i]);
+        run[j + 1] = eq ? run[j] + 1 : 0;
+        if (run[j + 1] > best) best = run[j + 1];
+      }
+  }
+  free(ks);
+  free(kt);
+  return best;
+}
+
+/* Where the plan's issue date printed its year (a period stated only by
+ * its end, "đến năm 2030", starts then). */
+typedef struct issue {
+  int year; /* 0 when unknown */
+  size_t ys, ye;
+  const rule *r;
+} issue;
+
 typedef struct period {
   const rule *r;
   size_t s, e;   /* whole match */
-  size_t ys, ye; /* first year */
-  char from[11], to[11];
+  size_t ys, ye; /* where the first year is printed */
+  int y1, y2;
 } period;
 
-/* The earliest period expression in s[a..b) (ties: file order). */
-static bool find_period(xctx *x, size_t a, size_t b, period *p) {
+static bool year_ok(int y) { return y >= 1900 && y <= 2100; }
+
+/* The earliest period expression in s[a..b) (ties: file order).  A rule
+ * without group `y` gives only the last year: the first is the year of
+ * issue, when that is not later. */
+static bool find_period(xctx *x, size_t a, size_t b, const issue *iss,
+                        period *p) {
   const rule *rs[MAX_RULES];
   size_t n = rules_select(x->rules, "meta.period.", rs, MAX_RULES);
   const rule *best = NULL;
@@ -187,69 +364,152 @@ static bool find_period(xctx *x, size_t a, size_t b, period *p) {
     }
   if (!best || !rule_exec(best, x->s, b, best_at, x->md)) return false;
   size_t y2s, y2e;
-  const char *from = rule_attr(best, "from"), *to = rule_attr(best, "to");
-  if (!from || !to || !rule_group(best, x->md, "y", &p->ys, &p->ye))
-    return false;
-  if (!rule_group(best, x->md, "y2", &y2s, &y2e)) y2s = p->ys, y2e = p->ye;
-  int y1 = xint(x->s, p->ys, p->ye), y2 = xint(x->s, y2s, y2e);
-  if (y1 < 1900 || y2 < y1 || y2 > 2100) return false;
+  bool has_first = rule_group(best, x->md, "y", &p->ys, &p->ye);
+  if (!rule_group(best, x->md, "y2", &y2s, &y2e)) {
+    if (!has_first) return false;
+    y2s = p->ys, y2e = p->ye;
+  }
+  p->y2 = xint(x->s, y2s, y2e);
+  if (has_first) {
+    p->y1 = xint(x->s, p->ys, p->ye);
+  } else {
+    p->y1 = iss->year;
+    p->ys = iss->ys, p->ye = iss->ye;
+  }
+  if (!year_ok(p->y1) || !year_ok(p->y2) || p->y2 < p->y1) return false;
   p->r = best;
   rule_match_span(x->md, &p->s, &p->e);
-  snprintf(p->from, sizeof p->from, "%04u-%.5s", (unsigned)y1 % 10000u, from);
-  snprintf(p->to, sizeof p->to, "%04u-%.5s", (unsigned)y2 % 10000u, to);
   return true;
+}
+
+static void iso_bound(char out[11], int year, const rule *r, const char *key,
+                      const char *dflt) {
+  const char *md = r ? rule_attr(r, key) : NULL;
+  snprintf(out, 11, "%04u-%.5s", (unsigned)year % 10000u, md ? md : dflt);
+}
+
+/* The year of an ISO date string, or 0. */
+static int iso_year(const char *v) {
+  int y = v ? xint(v, 0, strnlen(v, 4)) : -1;
+  return year_ok(y) ? y : 0;
 }
 
 bool meta_find_period(xctx *x, size_t a, size_t b, char from[11],
                       char to[11]) {
+  issue iss = {.year = iso_year(x->f->document.date.value)};
   period p;
-  if (!find_period(x, a, b, &p)) return false;
-  memcpy(from, p.from, 11);
-  memcpy(to, p.to, 11);
+  if (!find_period(x, a, b, &iss, &p)) return false;
+  iso_bound(from, p.y1, p.r, "from", "01-01");
+  iso_bound(to, p.y2, p.r, "to", "12-31");
   return true;
 }
 
+/* Whether a line closes its clause: it ends with ';', '.' or ':'. */
+static bool closes_clause(const xctx *x, const xline *ln) {
+  size_t e = ln->end;
+  while (e > ln->start && strchr(" \t*", x->s[e - 1])) e--;
+  return e > ln->start && strchr(";.:", x->s[e - 1]);
+}
+
 /* The earliest period in the header's lines that do not cite the plan's
- * bases (meta.basis). */
-static bool header_period(xctx *x, period *p) {
+ * bases (meta.basis, to the end of its clause: a wrapped line goes on). */
+static bool header_period(xctx *x, const issue *iss, period *p) {
   const rule *basis = rules_find(x->rules, "meta.basis");
+  bool in_basis = false;
   for (size_t i = 0; i < x->first_section_line && i < x->nlines; i++) {
     const xline *ln = &x->lines[i];
     if (basis &&
         rule_exec(basis, x->s + ln->start, ln->end - ln->start, 0, x->md))
-      continue;
-    if (find_period(x, ln->start, ln->end, p)) return true;
+      in_basis = true;
+    bool skip = in_basis;
+    if (closes_clause(x, ln)) in_basis = false;
+    if (!skip && find_period(x, ln->start, ln->end, iss, p)) return true;
   }
   return false;
 }
 
-/* The period the plan covers: from its title, else the header, else the
- * whole text. */
-static void meta_period(xctx *x, size_t ts, size_t te) {
-  period p;
-  if (!(te > ts && find_period(x, ts, te, &p)) && !header_period(x, &p) &&
-      !find_period(x, 0, x->n, &p))
-    return;
-  frame_document *d = &x->f->document;
-  set_field(x, &d->year, frame_strndup(x->f, x->s + p.ys, p.ye - p.ys), p.ys,
-            p.ye, p.r);
-  set_field(x, &d->period_start, frame_strdup(x->f, p.from), p.s, p.e, p.r);
-  set_field(x, &d->period_end, frame_strdup(x->f, p.to), p.s, p.e, p.r);
+/* The plan's own name in the sentence that issues it ("UBND tỉnh ban hành
+ * Kế hoạch ... giai đoạn 2026-2030, cụ thể như sau"): meta.own_plan,
+ * group `plan`. */
+static bool own_plan_period(xctx *x, const issue *iss, period *p) {
+  const rule *r = first_rule(x, "meta.own_plan");
+  size_t s, e;
+  return r && rule_group(r, x->md, "plan", &s, &e) &&
+         find_period(x, s, e, iss, p);
 }
 
-/* The issuing body: level (meta.level.* on the body's name) and place. */
-static void meta_issuer(xctx *x) {
-  const rule *r = first_rule(x, "meta.issuer.");
+/* A plan that states no period runs from its issue to the last horizon of
+ * its objectives ("a) Đến năm 2030: ..."), meta.horizon.* over the text
+ * (span: group `at`, else the match); without an issue date, from the
+ * first horizon. */
+static bool horizon_period(xctx *x, const issue *iss, period *p) {
+  const rule *rs[MAX_RULES];
+  size_t n = rules_select(x->rules, "meta.horizon.", rs, MAX_RULES);
+  int lo = 0, hi = 0;
+  size_t los = 0, loe = 0;
+  for (size_t i = 0; i < n; i++)
+    for (size_t at = 0; at < x->n && rule_exec(rs[i], x->s, x->n, at, x->md);) {
+      size_t ms, me, s, e;
+      rule_match_span(x->md, &ms, &me);
+      at = me > ms ? me : next_char(x, ms);
+      rule_group(rs[i], x->md, "at", &ms, &me); /* the phrase, if marked */
+      int y = rule_group(rs[i], x->md, "y", &s, &e) ? xint(x->s, s, e) : -1;
+      if (!year_ok(y)) continue;
+      if (!lo || y < lo) lo = y, los = s, loe = e;
+      if (y > hi) hi = y, p->r = rs[i], p->s = ms, p->e = me;
+    }
+  if (!hi) return false;
+  p->y2 = hi;
+  if (iss->year && iss->year <= lo)
+    p->y1 = iss->year, p->ys = iss->ys, p->ye = iss->ye;
+  else
+    p->y1 = lo, p->ys = los, p->ye = loe;
+  return true;
+}
+
+/* The period the plan covers: its title, else the sentence that issues
+ * it, else the header, else its objectives' horizons.  A plan that states
+ * none (period null) belongs to the year it was issued. */
+static void meta_period(xctx *x, size_t ts, size_t te, const issue *iss) {
+  frame_document *d = &x->f->document;
+  period p;
+  if (!(te > ts && find_period(x, ts, te, iss, &p)) &&
+      !own_plan_period(x, iss, &p) && !header_period(x, iss, &p) &&
+      !horizon_period(x, iss, &p)) {
+    if (iss->year)
+      set_field(x, &d->year, frame_printf(x->f, "%d", iss->year), iss->ys,
+                iss->ye, iss->r);
+    return;
+  }
+  char from[11], to[11];
+  iso_bound(from, p.y1, p.r, "from", "01-01");
+  iso_bound(to, p.y2, p.r, "to", "12-31");
+  set_field(x, &d->year, frame_printf(x->f, "%d", p.y1), p.ys, p.ye, p.r);
+  set_field(x, &d->period_start, frame_strdup(x->f, from), p.s, p.e, p.r);
+  set_field(x, &d->period_end, frame_strdup(x->f, to), p.s, p.e, p.r);
+}
+
+/* The issuing body: level and place, set by the rule (national bodies:
+ * `level`, `place`) or read from its groups: `place`, and the level of
+ * `body` by meta.level.*. */
+static void meta_issuer(xctx *x, const portal *pt) {
+  const rule *r = field_rule(x, pt, P_ISSUER, "meta.issuer.");
   if (!r) return;
   size_t bs, be, ps, pe;
-  if (!rule_group(r, x->md, "body", &bs, &be) ||
-      !rule_group(r, x->md, "place", &ps, &pe))
-    return;
+  if (!rule_group(r, x->md, "body", &bs, &be)) return;
   frame_document *d = &x->f->document;
-  set_field(x, &d->place, spelling(x, ps, pe), ps, pe, r);
+  const char *place = rule_attr(r, "place"), *level = rule_attr(r, "level");
+  if (place) {
+    set_field(x, &d->place, place, bs, be, r);
+  } else if (rule_group(r, x->md, "place", &ps, &pe)) {
+    set_field(x, &d->place, spelling(x, ps, pe), ps, pe, r);
+  } else {
+    return;
+  }
   const rule *ls[MAX_RULES];
-  size_t n = rules_select(x->rules, "meta.level.", ls, MAX_RULES);
-  for (size_t i = 0; i < n; i++)
+  size_t n = level ? 0 : rules_select(x->rules, "meta.level.", ls, MAX_RULES);
+  if (level) set_field(x, &d->level, level, bs, be, r);
+  for (size_t i = 0; i < n && i < MAX_RULES; i++)
     if (rule_exec(ls[i], x->s + bs, be - bs, 0, x->md)) {
       set_field(x, &d->level, rule_attr(ls[i], "level"), bs, be, ls[i]);
       break;
@@ -322,25 +582,30 @@ static void meta_province(xctx *x) {
               forms[best].r);
 }
 
-static void meta_number(xctx *x) {
-  const rule *r = first_rule(x, "meta.number");
+static void meta_number(xctx *x, const portal *pt) {
+  const rule *r = field_rule(x, pt, P_NUMBER, "meta.number");
   size_t s, e;
   if (r && rule_group(r, x->md, "number", &s, &e))
     set_field(x, &x->f->document.number, frame_strndup(x->f, x->s + s, e - s),
               s, e, r);
 }
 
-static void meta_date(xctx *x) {
-  const rule *r = first_rule(x, "meta.date");
+/* The issue date; *iss gets its year and where the year is printed. */
+static void meta_date(xctx *x, const portal *pt, issue *iss) {
+  memset(iss, 0, sizeof *iss);
+  const rule *r = field_rule(x, pt, P_DATE, "meta.date");
   if (!r) return;
   const char *iso = xdate_groups(x, r);
   size_t s, e;
+  if (!iso || !rule_group(r, x->md, "y", &iss->ys, &iss->ye)) return;
   if (!rule_group(r, x->md, "date", &s, &e)) rule_match_span(x->md, &s, &e);
-  if (iso) set_field(x, &x->f->document.date, iso, s, e, r);
+  set_field(x, &x->f->document.date, iso, s, e, r);
+  iss->year = iso_year(iso);
+  iss->r = r;
 }
 
-static void meta_signer(xctx *x) {
-  const rule *r = first_rule(x, "meta.signer");
+static void meta_signer(xctx *x, const portal *pt) {
+  const rule *r = field_rule(x, pt, P_SIGNER, "meta.signer");
   size_t s, e;
   if (r && rule_group(r, x->md, "name", &s, &e))
     set_field(x, &x->f->document.signer, xfolded(x, s, e), s, e, r);
@@ -350,14 +615,17 @@ cchc_status extract_meta(xctx *x) {
   if (rules_select(x->rules, "meta.", NULL, 0) > MAX_RULES)
     return cchc_fail(x->err, CCHC_ERR_RULES, "more than %d meta.* rules",
                      MAX_RULES);
+  portal pt;
+  issue iss;
   size_t ts, te;
-  meta_kind(x);
+  find_portal(x, &pt);
+  meta_kind(x, &pt);
   meta_title(x, &ts, &te);
-  meta_period(x, ts, te);
-  meta_issuer(x);
+  meta_date(x, &pt, &iss);
+  meta_period(x, ts, te, &iss);
+  meta_issuer(x, &pt);
   meta_province(x);
-  meta_number(x);
-  meta_date(x);
-  meta_signer(x);
+  meta_number(x, &pt);
+  meta_signer(x, &pt);
   return x->f->failed ? nomem(x) : CCHC_OK;
 }

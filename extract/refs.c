@@ -243,6 +243,8 @@ static int parent_score(refs_state *st, size_t i, size_t cs, size_t ce,
     else if (on && !strcmp(on, "mention")) a = m->s, b = m->e;
     if (!w || b < a || !rule_exec(cues[k], x->s + a, b - a, 0, x->md))
       continue;
+    const char *shared = rule_attr(cues[k], "shared");
+    if (shared && meta_subject_overlap(x, a, b) < atoi(shared)) continue;
     int weight = atoi(w);
     const char *overlap = rule_attr(cues[k], "overlap");
     if (overlap) { /* a period cue: compare with the plan's own period */

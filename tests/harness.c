@@ -200,6 +200,13 @@ size_t harness_corpus(char ***paths) {
   return corpus_in(dirs, paths);
 }
 
+size_t harness_corpus_in(const char *sub, char ***paths) {
+  char dir[4096];
+  snprintf(dir, sizeof dir, "corpus/%s", sub);
+  const char *const dirs[] = {dir, NULL};
+  return corpus_in(dirs, paths);
+}
+
 size_t harness_corpus_all(char ***paths) {
   static const char *const dirs[] = {"corpus", "corpus/province-national",
                                      NULL};

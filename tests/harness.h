@@ -66,6 +66,8 @@ char *harness_make_dir(const char *name);
 size_t harness_corpus(char ***paths);
 /* The same with the plans of corpus/province-national. */
 size_t harness_corpus_all(char ***paths);
+/* The plans in one subfolder of the corpus ("province-national"). */
+size_t harness_corpus_in(const char *sub, char ***paths);
 void harness_free_list(char **paths, size_t n);
 
 /* Does a path exist? */

@@ -301,30 +301,35 @@ END_TEST
 
 /* ---- not deadlines ------------------------------------------------------- */
 
-START_TEST(dates_that_are_not_deadlines) {
+/* A plan in which nothing is a deadline. */
+static void expect_none(const char *src) {
   doc d;
-  extract(&d,
-          "ỦY BAN NHÂN DÂN\n"
-          "XÃ NGHĨA TRUNG\n"
-          "Nghĩa Trung, ngày 31 tháng 12 năm 2025\n"
-          "KẾ HOẠCH\n"
-          "Cải cách hành chính 6 tháng đầu năm 2026\n"
-          "Căn cứ Luật Tổ chức chính quyền địa phương ngày 19/6/2015;\n"
-          "Thực hiện Kế hoạch số 228/KH-UBND ngày 25/01/2026 của UBND tỉnh "
-          "về cải cách hành chính năm 2026;\n"
-          "I. MỤC TIÊU\n"
-          "- Kết quả chỉ số cải thiện so với năm 2025; tối thiểu 50% cơ quan "
-          "được kiểm tra trong năm 2026.\n"
-          "- Thường xuyên rà soát, đề xuất phương án cắt giảm TTHC.\n"
-          "- Bố trí kinh phí trong dự toán ngân sách hàng năm.\n"
-          "- Giao ban định kỳ của UBND xã.\n"
-          "- Khen thưởng định kỳ theo quy định.\n"
-          "- Báo cáo 6 tháng đầu năm 2026 của xã.\n"
-          "(Số liệu thống kê tính từ ngày 14/6 đến ngày 14/9 của năm báo "
-          "cáo).\n");
+  extract(&d, src);
   if (d.f->ndeadlines) dump(&d);
   ck_assert_uint_eq(d.f->ndeadlines, 0);
   release(&d);
+}
+
+START_TEST(dates_that_are_not_deadlines) {
+  expect_none(
+      "ỦY BAN NHÂN DÂN\n"
+      "XÃ NGHĨA TRUNG\n"
+      "Nghĩa Trung, ngày 31 tháng 12 năm 2025\n"
+      "KẾ HOẠCH\n"
+      "Cải cách hành chính 6 tháng đầu năm 2026\n"
+      "Căn cứ Luật Tổ chức chính quyền địa phương ngày 19/6/2015;\n"
+      "Thực hiện Kế hoạch số 228/KH-UBND ngày 25/01/2026 của UBND tỉnh "
+      "về cải cách hành chính năm 2026;\n"
+      "I. MỤC TIÊU\n"
+      "- Kết quả chỉ số cải thiện so với năm 2025; tối thiểu 50% cơ quan "
+      "được kiểm tra trong năm 2026.\n"
+      "- Thường xuyên rà soát, đề xuất phương án cắt giảm TTHC.\n"
+      "- Bố trí kinh phí trong dự toán ngân sách hàng năm.\n"
+      "- Giao ban định kỳ của UBND xã.\n"
+      "- Khen thưởng định kỳ theo quy định.\n"
+      "- Báo cáo 6 tháng đầu năm 2026 của xã.\n"
+      "(Số liệu thống kê tính từ ngày 14/6 đến ngày 14/9 của năm báo "
+      "cáo).\n");
 }
 END_TEST
 
@@ -365,6 +370,212 @@ START_TEST(periodic_obligations) {
   ck_assert_str_eq(d.f->deadlines[1].kind, "recurring");
   ck_assert_str_eq(d.f->deadlines[1].recurrence, "yearly");
   release(&d);
+}
+END_TEST
+
+/* ---- time expressions as people write them -------------------------------- */
+
+/* Absolute dates, months, quarters and years, number words included (at
+ * least what Duckling's Vietnamese time rules cover), each in a clause of
+ * a plan for 2026: the first deadline found and its interval. */
+static const struct {
+  const char *clause, *kind, *start, *end;
+} expressions[] = {
+    {"- Nộp hồ sơ trước ngày 15/3/2027.", "date", NULL, "2027-03-15"},
+    {"- Nộp hồ sơ trước ngày 15 tháng 3 năm 2027.", "date", NULL,
+     "2027-03-15"},
+    {"- Nộp hồ sơ trước ngày mười lăm tháng ba năm 2027.", "date", NULL,
+     "2027-03-15"},
+    {"- Nộp hồ sơ chậm nhất ngày hai mươi mốt tháng mười hai.", "date", NULL,
+     "2026-12-21"},
+    {"- Nộp hồ sơ trước ngày mồng 3 tháng 3.", "date", NULL, "2026-03-03"},
+    {"- Nộp hồ sơ trước mùng năm tháng giêng năm 2027.", "date", NULL,
+     "2027-01-05"},
+    {"- Nộp hồ sơ trước ngày 30.6.2026.", "date", NULL, "2026-06-30"},
+    {"- Nộp hồ sơ trước ngày 2026-09-30.", "date", NULL, "2026-09-30"},
+    {"- Khai trương vào ngày đầu tiên của tháng 3.", "date", NULL,
+     "2026-03-01"},
+    {"- Tổng kết trước ngày cuối cùng của tháng hai năm 2028.", "date", NULL,
+     "2028-02-29"},
+    {"- Trình phê duyệt trong tháng mười.", "month", "2026-10-01",
+     "2026-10-31"},
+    {"- Trình phê duyệt trong tháng tư.", "month", "2026-04-01",
+     "2026-04-30"},
+    {"- Trình phê duyệt trong tháng 11/2026.", "month", "2026-11-01",
+     "2026-11-30"},
+    {"* Thời hạn hoàn thành: tháng chạp năm 2026.", "month", "2026-12-01",
+     "2026-12-31"},
+    {"- Trình phê duyệt trong tháng giêng năm 2027.", "month", "2027-01-01",
+     "2027-01-31"},
+    {"- Hoàn thành trong quý ba.", "quarter", "2026-07-01", "2026-09-30"},
+    {"- Hoàn thành trong quý 2 năm 2027.", "quarter", "2027-04-01",
+     "2027-06-30"},
+    {"- Hoàn thành trong quý thứ tư.", "quarter", "2026-10-01",
+     "2026-12-31"},
+    {"Sở Tài chính Quí I/2027 Các sở", "quarter", "2027-01-01",
+     "2027-03-31"},
+    {"Sở Tài chính Quý IV-2026 Các sở", "quarter", "2026-10-01",
+     "2026-12-31"},
+    {"Sở Tài chính Quý IV/2026 - Quý II/2027 Các sở", "range", "2026-10-01",
+     "2027-06-30"},
+    {"- Triển khai từ tháng ba đến tháng sáu năm 2027.", "range",
+     "2027-03-01", "2027-06-30"},
+    {"- Triển khai từ năm 2026 đến năm 2028.", "range", "2026-01-01",
+     "2028-12-31"},
+    {"* Thời gian thực hiện: năm 2027.", "year", "2027-01-01", "2027-12-31"},
+    {"* Thời gian thực hiện: 2026 - 2028.", "range", "2026-01-01",
+     "2028-12-31"},
+    {"- Từ năm 2027, toàn bộ hồ sơ được số hóa.", "range", "2027-01-01",
+     NULL},
+    {"- Đến năm 2030, mọi xã có điểm phục vụ số.", "year", "2030-01-01",
+     "2030-12-31"},
+    {"- Duy trì mô hình trong 05 năm tiếp theo.", "range", "2026-01-01",
+     "2030-12-31"},
+    {"- Hoàn thành rà soát trong sáu tháng cuối năm.", "half", "2026-07-01",
+     "2026-12-31"},
+    {"* Thời gian thực hiện: Hằng năm.", "recurring", NULL, NULL},
+    {"- Tổ chức hội nghị thường niên về chuyển đổi số.", "recurring", NULL,
+     NULL},
+};
+
+START_TEST(expressions_as_people_write_them) {
+  const char *e = expressions[_i].clause;
+  char *src = NULL;
+  ck_assert_int_ge(asprintf(&src,
+                            "KẾ HOẠCH\nCải cách hành chính năm 2026\n"
+                            "I. NHIỆM VỤ\n%s\n",
+                            e),
+                   0);
+  doc d;
+  extract(&d, src);
+  if (!d.f->ndeadlines) dump(&d);
+  ck_assert_msg(d.f->ndeadlines >= 1, "'%s': no deadline", e);
+  const frame_deadline *x = &d.f->deadlines[0];
+  if (!same(x->kind, expressions[_i].kind) ||
+      !same(x->start, expressions[_i].start) ||
+      !same(x->end, expressions[_i].end))
+    dump(&d);
+  ck_assert_msg(same(x->kind, expressions[_i].kind), "'%s': kind %s", e,
+                x->kind);
+  ck_assert_msg(same(x->start, expressions[_i].start), "'%s': start %s", e,
+                str(x->start));
+  ck_assert_msg(same(x->end, expressions[_i].end), "'%s': end %s", e,
+                str(x->end));
+  release(&d);
+  free(src);
+}
+END_TEST
+
+/* Labelled times of a task, recurring and conditional work, and the days
+ * of every year a report is due. */
+START_TEST(labels_recurrences_and_yearly_days) {
+  doc d;
+  extract(&d,
+          "KẾ HOẠCH\n"
+          "Chuyển đổi số năm 2026\n"
+          "I. NHIỆM VỤ\n"
+          "- Thời gian thực hiện: năm 2026 và các năm tiếp theo.\n"
+          "- Thời gian thực hiện: Từ 01/9/2026.\n"
+          "- Thời gian thực hiện: Giai đoạn 2026-2030 và những năm sau.\n"
+          "- Thời hạn trình: Sau khi Bộ ban hành hướng dẫn.\n"
+          "- Hàng quý hoặc đột xuất báo cáo Sở Tư pháp.\n"
+          "- Định kỳ tổng hợp số liệu, kiến nghị điều chỉnh.\n"
+          "- Gửi báo cáo đột xuất khi có yêu cầu.\n"
+          "- Phấn đấu mỗi năm đào tạo 300 người.\n"
+          "- Các xã định kỳ trước ngày 05/6 và 20/11 hằng năm gửi báo cáo.\n"
+          "- Báo cáo Sở kết quả năm (trước ngày 10 tháng 12).\n");
+  expect(&d, "Thời gian thực hiện: năm 2026", "range", "2026-01-01", NULL,
+         false, NULL);
+  expect(&d, "Thời gian thực hiện: Từ 01/9/2026", "range", "2026-09-01",
+         NULL, false, NULL);
+  expect(&d, "Thời gian thực hiện: Giai đoạn 2026-2030", "range",
+         "2026-01-01", "2030-12-31", false, NULL);
+  expect(&d, "Sau khi Bộ ban hành hướng dẫn", "conditional", NULL, NULL,
+         false, NULL);
+  expect(&d, "Hàng quý hoặc đột xuất báo cáo", "recurring", NULL, NULL,
+         false, "quarterly");
+  expect(&d, "Định kỳ tổng hợp", "recurring", NULL, NULL, false,
+         "periodic");
+  expect(&d, "báo cáo đột xuất khi có yêu cầu", "conditional", NULL, NULL,
+         false, NULL);
+  expect(&d, "mỗi năm", "recurring", NULL, NULL, false, "yearly");
+  const char *yearly = "định kỳ trước ngày 05/6 và 20/11 hằng năm";
+  expect(&d, yearly, "recurring", NULL, NULL, false, "yearly");
+  expect(&d, yearly, "recurring", NULL, NULL, false, "yearly");
+  expect(&d, "trước ngày 10 tháng 12", "date", NULL, "2026-12-10", true,
+         NULL);
+  expect_all_seen(&d);
+  release(&d);
+}
+END_TEST
+
+/* A table as a crawl prints it: cells one per line between '|' lines.  Its
+ * cells are deadlines; the same words in the body are not. */
+START_TEST(crawled_table_cells) {
+  doc d;
+  extract(&d,
+          "KẾ HOẠCH\n"
+          "Chuyển đổi số năm 2026\n"
+          "I. NHIỆM VỤ\n"
+          "Các sở hoàn thiện dữ liệu đúng tiến độ.\n"
+          "2027\n"
+          "Hằng năm\n"
+          "II. PHỤ LỤC NHIỆM VỤ\n"
+          "| TT | Nhiệm vụ | Chủ trì | Thời gian hoàn thành |\n"
+          "| 1 | Số hóa hồ sơ | Sở Nội vụ | 2026-2028 |\n"
+          "| 2 | Tập huấn cán bộ | Sở Tư pháp | 30/9/2026 |\n"
+          "| 3 | Khảo sát người dân | Sở Nội vụ | Tháng 6 |\n"
+          "|\n"
+          "Xây dựng kho dữ liệu\n"
+          "|\n"
+          "Sở Tài chính\n"
+          "|\n"
+          "2027\n"
+          "|\n"
+          "Tập huấn kỹ năng số\n"
+          "|\n"
+          "Hằng năm\n"
+          "|\n"
+          "Rà soát hạ tầng\n"
+          "|\n"
+          "Quí IV-2026\n"
+          "|\n"
+          "Từ năm 2027\n"
+          "|\n"
+          "12/2026\n"
+          "|\n");
+  expect(&d, "2026-2028", "range", "2026-01-01", "2028-12-31", false, NULL);
+  expect(&d, "30/9/2026", "date", NULL, "2026-09-30", false, NULL);
+  expect(&d, "Tháng 6", "month", "2026-06-01", "2026-06-30", true, NULL);
+  expect(&d, "2027", "year", "2027-01-01", "2027-12-31", false, NULL);
+  expect(&d, "Hằng năm", "recurring", NULL, NULL, false, "yearly");
+  expect(&d, "Quí IV-2026", "quarter", "2026-10-01", "2026-12-31", false,
+         NULL);
+  expect(&d, "Từ năm 2027", "range", "2027-01-01", NULL, false, NULL);
+  expect(&d, "12/2026", "month", "2026-12-01", "2026-12-31", false, NULL);
+  expect_all_seen(&d);
+  release(&d);
+}
+END_TEST
+
+/* The plan's own period where it only names the plan, cited documents and
+ * their horizons, a law's entry into force, titles in capitals: none is a
+ * deadline. */
+START_TEST(periods_that_name_things) {
+  expect_none(
+      "KẾ HOẠCH\n"
+      "Cải cách hành chính sáu tháng cuối năm 2025\n"
+      "Căn cứ Quyết định số 12/QĐ-TTg ngày 3/1/2024 phê duyệt Chiến lược "
+      "dữ liệu quốc gia đến năm 2030, định hướng đến năm 2035;\n"
+      "I. MỤC TIÊU\n"
+      "- Hoàn thành các chỉ tiêu trong năm 2025 của xã.\n"
+      "- Triển khai Chương trình phát triển du lịch đến năm 2030, tầm "
+      "nhìn đến năm 2045.\n"
+      "- Bám sát Quy hoạch vùng thời kỳ 2021 - 2030, tầm nhìn đến năm "
+      "2050.\n"
+      "- Luật có hiệu lực thi hành từ ngày 01 tháng 01 năm 2026.\n"
+      "PHỤ LỤC\n"
+      "CÁC CHỈ TIÊU ĐẾN NĂM 2030\n");
 }
 END_TEST
 
@@ -495,13 +706,10 @@ static const char *jstr(json_t *o, const char *key) {
   return json_is_string(v) ? json_string_value(v) : NULL;
 }
 
-/* Deadline precision, recall and F1 over (kind, start, end) counted as
- * multisets, micro-averaged over the corpus. */
-START_TEST(corpus_deadlines_against_gold) {
-  char **files = NULL;
-  size_t nfiles = harness_corpus(&files);
-  ck_assert_uint_gt(nfiles, 0);
-  size_t tp = 0, fp = 0, fn = 0;
+/* Deadline counts over (kind, start, end) as multisets for the plans in
+ * `files`, added to *tp, *fp, *fn. */
+static void score_plans(char **files, size_t nfiles, size_t *tp, size_t *fp,
+                        size_t *fn) {
   for (size_t k = 0; k < nfiles; k++) {
     const char *path = files[k];
     const char *base = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
@@ -548,9 +756,9 @@ START_TEST(corpus_deadlines_against_gold) {
     }
     fprintf(stderr, "  %s: %zu predicted, %zu gold, %zu agree\n", base,
             f->ndeadlines, ng, ftp);
-    tp += ftp;
-    fp += f->ndeadlines - ftp;
-    fn += ng - ftp;
+    *tp += ftp;
+    *fp += f->ndeadlines - ftp;
+    *fn += ng - ftp;
     cchc_frame_free(f);
     cchc_text_free(t);
     free(src);
@@ -558,17 +766,44 @@ START_TEST(corpus_deadlines_against_gold) {
     free(used);
     json_decref(gold);
   }
+}
+
+/* Deadline precision, recall and F1 over (kind, start, end) counted as
+ * multisets, micro-averaged over the plans of a corpus folder ("" for the
+ * commune plans), against floors. */
+static const struct {
+  const char *folder;
+  double f1, p, r;
+} folders[] = {
+    /* Measured: tp 82, fp 1, fn 0 (P 0.988, R 1.000, F1 0.994).  The false
+     * positive is a yearly evaluation the gold files annotate in one plan
+     * and not in another. */
+    {"", 0.99, 0.98, 0.99},
+    /* Province and national plans, crawled from a portal.  Measured: tp
+     * 89, fp 0, fn 6 (P 1.000, R 0.937, F1 0.967).  The misses are adverbs
+     * and noun modifiers ("cập nhật thường xuyên", "kinh phí chi thường
+     * xuyên hằng năm") that the commune gold does not count, and one
+     * "định kỳ" whose "ỳ" the crawl garbled (no rule reads one plan's
+     * mojibake). */
+    {"province-national", 0.96, 0.98, 0.93},
+};
+
+START_TEST(corpus_deadlines_against_gold) {
+  char **files = NULL;
+  size_t nfiles = harness_corpus_in(folders[_i].folder, &files);
+  ck_assert_uint_gt(nfiles, 0);
+  size_t tp = 0, fp = 0, fn = 0;
+  score_plans(files, nfiles, &tp, &fp, &fn);
   harness_free_list(files, nfiles);
   double p = tp + fp ? (double)tp / (double)(tp + fp) : 1.0;
   double r = tp + fn ? (double)tp / (double)(tp + fn) : 1.0;
   double f1 = p + r > 0 ? 2 * p * r / (p + r) : 0.0;
   fprintf(stderr, "  deadlines: tp %zu fp %zu fn %zu P %.3f R %.3f F1 %.3f\n",
           tp, fp, fn, p, r, f1);
-  /* Measured: tp 73, fp 2, fn 1 (P 0.973, R 0.986, F1 0.980).  The two
-   * false positives and the miss are places where the gold files annotate
-   * the same sentence differently in two plans. */
-  ck_assert_msg(f1 >= 0.975, "deadline F1 %.3f below 0.975", f1);
-  ck_assert_msg(p >= 0.97 && r >= 0.98, "P %.3f R %.3f", p, r);
+  ck_assert_msg(f1 >= folders[_i].f1, "deadline F1 %.3f below %.2f", f1,
+                folders[_i].f1);
+  ck_assert_msg(p >= folders[_i].p && r >= folders[_i].r, "P %.3f R %.3f", p,
+                r);
 }
 END_TEST
 
@@ -584,6 +819,11 @@ int main(void) {
   tcase_add_test(tp, dates_that_are_not_deadlines);
   tcase_add_test(tp, periodic_reports_with_their_dates);
   tcase_add_test(tp, periodic_obligations);
+  tcase_add_loop_test(tp, expressions_as_people_write_them, 0,
+                      (int)(sizeof expressions / sizeof *expressions));
+  tcase_add_test(tp, labels_recurrences_and_yearly_days);
+  tcase_add_test(tp, crawled_table_cells);
+  tcase_add_test(tp, periods_that_name_things);
   tcase_add_test(tp, plan_year_from_the_title);
   tcase_add_test(tp, leap_years);
   tcase_add_test(tp, no_year_no_dates);
@@ -594,7 +834,8 @@ int main(void) {
   TCase *tc = tcase_create("corpus");
   tcase_add_checked_fixture(tc, load_rules, free_rules);
   tcase_set_timeout(tc, 60);
-  tcase_add_test(tc, corpus_deadlines_against_gold);
+  tcase_add_loop_test(tc, corpus_deadlines_against_gold, 0,
+                      (int)(sizeof folders / sizeof *folders));
   suite_add_tcase(s, tc);
   return harness_run(s);
 }
