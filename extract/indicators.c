@@ -13,6 +13,7 @@
  * a word the clause lacks is skipped without a scan. */
 #include "indicators.h"
 
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -185,7 +186,7 @@ static cchc_status fold_words(const char *s, size_t len, char **key, word **w,
 
 /* ---- matching ------------------------------------------------------------- */
 
-enum { NOT_IN_VOCAB = (size_t)-1 };
+#define NOT_IN_VOCAB SIZE_MAX
 
 /* A clause as word numbers: w[i] is a vocabulary index or NOT_IN_VOCAB;
  * number[i] says whether word i is a number; has[v] whether vocabulary
