@@ -3,11 +3,14 @@
  * run the examples.  The file format is described in rules/README.md. */
 #include "rules.h"
 
+#include "indicators.h"
+
 #include <dirent.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 /* ---- string ownership ------------------------------------------------ */
 
@@ -58,12 +61,15 @@ void cchc_rules_free(cchc_rules *rs) {
   free(rs->indicators);
   for (size_t i = 0; i < rs->nunits; i++) free(rs->units[i].forms);
   free(rs->units);
+  indicators_free(rs->indicators_by_meaning);
   for (size_t i = 0; i < rs->nstrings; i++) free(rs->strings[i]);
   free(rs->strings);
   free(rs);
 }
 
-size_t cchc_rules_count(const cchc_rules *rs) { return rs ? rs->nrules : 0; }
+size_t cchc_rules_count(const cchc_rules *rs) {
+  return rs ? rs->nrules + indicators_count(rs->indicators_by_meaning) : 0;
+}
 
 /* ---- errors naming file and line -------------------------------------- */
 
@@ -606,6 +612,21 @@ static cchc_status index_groups(cchc_rules *rs, cchc_error *err) {
   return CCHC_OK;
 }
 
+/* indicators.concepts, when the directory has one. */
+static cchc_status load_concepts(cchc_rules *rs, const char *dir,
+                                 cchc_error *err) {
+  char path[4096];
+  snprintf(path, sizeof path, "%s/indicators.concepts", dir);
+  if (access(path, F_OK) != 0) return CCHC_OK;
+  size_t len;
+  char *data = read_all(path, &len, err);
+  if (!data) return err ? err->code : CCHC_ERR_IO;
+  cchc_status st = indicators_parse(rs, path, data, len,
+                                    &rs->indicators_by_meaning, err);
+  free(data);
+  return st;
+}
+
 static int cmp_str(const void *a, const void *b) {
   return strcmp(*(char *const *)a, *(char *const *)b);
 }
@@ -659,6 +680,7 @@ cchc_status cchc_rules_load(const char *dir, cchc_rules **out,
     st = parse_rules_file(rs, path, &cap_rules, err);
   }
   if (st == CCHC_OK) st = index_groups(rs, err);
+  if (st == CCHC_OK) st = load_concepts(rs, dir, err);
 done:
   for (size_t i = 0; i < nnames; i++) free(names[i]);
   free(names);
@@ -808,6 +830,7 @@ size_t cchc_rules_test(const cchc_rules *rs, cchc_rules_report_fn report,
     }
   }
   pcre2_match_data_free(md);
+  failed += indicators_test(rs->indicators_by_meaning, report, ctx, &run);
   if (examples) *examples = run;
   return failed;
 }

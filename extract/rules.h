@@ -40,6 +40,9 @@ typedef struct tax_indicator {
   const char *key, *area, *unit, *name;
 } tax_indicator;
 
+/* Indicators described by their concepts (indicators.c). */
+struct indicator_set;
+
 typedef struct tax_unit {
   const char *key, *name;
   const char **forms; /* surface forms seen in real plans */
@@ -55,6 +58,7 @@ struct cchc_rules {
   size_t nindicators;
   tax_unit *units;
   size_t nunits;
+  struct indicator_set *indicators_by_meaning; /* indicators.concepts */
   uint32_t max_groups; /* largest capture count, for match data */
   /* Rules by group (the id up to its first dot), each group in file
    * order: rules_select on "group." is a binary search, not a scan, as

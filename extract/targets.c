@@ -1,8 +1,9 @@
 /* targets.c: quantified commitments (percentages and counts).
  *
  * Every pattern is in rules/targets.rules (groups target., nontarget.,
- * clause., cell., subject.) and rules/indicators.rules (indicator.); this
- * file only orchestrates:
+ * clause., cell., subject.), rules/indicators.concepts (what an indicator
+ * measures) and rules/areas.rules (planarea.); this file only
+ * orchestrates:
  *
  * 1. Blocks.  A block is a canonical line, or several when the next lines
  *    continue it (the scattered cells of an appendix table: "1.7. Tối thiểu
@@ -18,9 +19,13 @@
  *    the second one, or before the subject opener ("tỷ lệ ...") that leads
  *    to it; without a separator they share the clause.
  * 4. Fields.  subject from subject.* (after the quantity, else before it);
- *    indicator from the first indicator.* rule matching the clause; area
- *    from the section, else from the indicator's taxonomy entry. */
+ *    indicator from the concepts the clause holds (indicators.c); area
+ *    from the section, else from the plan's title when the title names
+ *    one area (the plan is the root of its sections: a digital-economy
+ *    plan's goals are digital economy whatever they count), else from the
+ *    indicator's taxonomy entry. */
 #include "extract.h"
+#include "indicators.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -43,7 +48,8 @@ typedef struct tctx {
   xctx *x;
   rule_set targets, nontargets, ends, lists, openers;
   rule_set cell_new, cell_closed, cell_open, cell_continue;
-  rule_set subj_after, subj_before, indicators;
+  rule_set subj_after, subj_before;
+  const char *plan_area; /* the one area the plan's title names, or NULL */
 } tctx;
 
 /* Does any rule of `set` match s[0..n)? */
@@ -334,15 +340,33 @@ static const char *subject_of(tctx *t, const char *s, const cand *k) {
   return NULL;
 }
 
-static const char *indicator_of(tctx *t, const char *text) {
-  if (!text) return NULL;
-  size_t n = strlen(text);
-  for (size_t i = 0; i < t->indicators.n; i++)
-    if (rule_exec(t->indicators.r[i], text, n, 0, t->x->md)) {
-      const char *key = rule_attr(t->indicators.r[i], "indicator");
-      return key && strcmp(key, "none") ? key : NULL;
-    }
-  return NULL;
+static cchc_status indicator_of(tctx *t, const char *text, const char **key) {
+  *key = NULL;
+  if (!text) return CCHC_OK;
+  return indicators_match(t->x->rules->indicators_by_meaning, text,
+                          strlen(text), key, t->x->err);
+}
+
+/* The area of the plan's title: the one its area.* words name when they
+ * agree, unless the title names the whole reform (planarea.*: "cải cách
+ * hành chính và chuyển đổi số" covers every area). */
+static const char *title_area(tctx *t) {
+  xctx *x = t->x;
+  const char *title = x->f->document.title.value;
+  if (!title) return NULL;
+  size_t n = strlen(title);
+  rule_set whole, areas;
+  select_rules(x->rules, "planarea.", NULL, &whole);
+  if (any_match(t, &whole, title, n)) return NULL;
+  select_rules(x->rules, "area.", NULL, &areas);
+  const char *area = NULL;
+  for (size_t i = 0; i < areas.n; i++) {
+    const char *a = rule_attr(areas.r[i], "area");
+    if (!a || !rule_exec(areas.r[i], title, n, 0, x->md)) continue;
+    if (area && strcmp(area, a)) return NULL;
+    area = a;
+  }
+  return area;
 }
 
 /* "98,5" -> 98.5; a count may group thousands with dots ("1.000"). */
@@ -379,8 +403,10 @@ static cchc_status emit(tctx *t, size_t base, const char *s, const cand *k) {
   }
   tg->text = flat(f, s, k->cs, k->ce);
   tg->subject = subject_of(t, s, k);
-  tg->indicator = indicator_of(t, tg->text);
+  cchc_status st = indicator_of(t, tg->text, &tg->indicator);
+  if (st != CCHC_OK) return st;
   tg->area = xsection_area(x, tg->section);
+  if (!tg->area) tg->area = t->plan_area;
   if (!tg->area && tg->indicator) {
     const tax_indicator *ti = tax_find_indicator(x->rules, tg->indicator);
     if (ti) tg->area = ti->area;
@@ -405,7 +431,7 @@ cchc_status extract_targets(xctx *x) {
   select_rules(rs, "cell.", "continue", &t.cell_continue);
   select_rules(rs, "subject.", "after", &t.subj_after);
   select_rules(rs, "subject.", "before", &t.subj_before);
-  select_rules(rs, "indicator.", NULL, &t.indicators);
+  t.plan_area = title_area(&t);
   cands c = {0};
   cuts ends = {0}, ends_by_end = {0}, lists = {0}, openers = {0};
   cchc_status st = CCHC_OK;

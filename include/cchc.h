@@ -173,8 +173,8 @@ char *cchc_match_key(const char *s, size_t len, cchc_error *err);
  * with JIT.  See rules/README.md for the file format. */
 typedef struct cchc_rules cchc_rules;
 
-/* Load and compile every *.rules file and the taxonomy *.tsv files of
- * directory `dir`.  On error err->path and err->line name the file and
+/* Load and compile every *.rules file, the taxonomy *.tsv files and
+ * indicators.concepts (when present) of directory `dir`.  On error err->path and err->line name the file and
  * line at fault.  On success *out owns the rule set (cchc_rules_free). */
 cchc_status cchc_rules_load(const char *dir, cchc_rules **out,
                             cchc_error *err);

@@ -155,9 +155,10 @@ START_TEST(comparator_max) {
                   "- Giảm tối đa 20% chi phí tuân thủ TTHC.\n"
                   "- Tỷ lệ hồ sơ trễ hạn từ 1% trở xuống.\n");
   ck_assert_uint_eq(d.f->ntargets, 3);
-  check(&d, 0, "<=", 2, "%", NULL, "không quá 2%");
+  /* late applications measure the same thing as on-time ones */
+  check(&d, 0, "<=", 2, "%", "tthc.dung_han", "không quá 2%");
   check(&d, 1, "<=", 20, "%", "tthc.don_gian_hoa", "tối đa 20%");
-  check(&d, 2, "<=", 1, "%", NULL, "1% trở xuống");
+  check(&d, 2, "<=", 1, "%", "tthc.dung_han", "1% trở xuống");
   done(&d);
 }
 END_TEST
@@ -169,7 +170,7 @@ START_TEST(comparator_range) {
   check(&d, 0, "range", 95, "%", "tthc.hai_long", "từ 95% -100%");
   ck_assert(tgt(&d, 0)->has_value_max);
   ck_assert(fabs(tgt(&d, 0)->value_max - 100) < 1e-9);
-  check(&d, 1, "range", 95, "%", NULL, "95-100%");
+  check(&d, 1, "range", 95, "%", "tthc.dung_han", "95-100%");
   ck_assert(tgt(&d, 1)->has_value_max);
   ck_assert(fabs(tgt(&d, 1)->value_max - 100) < 1e-9);
   done(&d);
@@ -199,7 +200,7 @@ START_TEST(decimal_comma) {
                   "sơ đúng hạn đạt tối thiểu 99.5%.\n");
   ck_assert_uint_eq(d.f->ntargets, 2);
   check(&d, 0, "=", 98.5, "%", "tthc.hai_long", "đạt 98,5%");
-  check(&d, 1, ">=", 99.5, "%", NULL, "tối thiểu 99.5%");
+  check(&d, 1, ">=", 99.5, "%", "tthc.dung_han", "tối thiểu 99.5%");
   done(&d);
 }
 END_TEST
@@ -293,8 +294,9 @@ START_TEST(two_in_one_sentence) {
   d = extract("- Tổ chức 01 hội nghị tập huấn về CCHC cho 100% cán bộ, công "
               "chức.\n");
   ck_assert_uint_eq(d.f->ntargets, 2);
-  check(&d, 0, "=", 1, "count", NULL, "01");
-  check(&d, 1, "=", 100, "%", NULL, "100%");
+  /* one clause, one meaning: civil servants trained */
+  check(&d, 0, "=", 1, "count", "cong_vu.dao_tao", "01");
+  check(&d, 1, "=", 100, "%", "cong_vu.dao_tao", "100%");
   check_str(tgt(&d, 0)->text, tgt(&d, 1)->text, "text");
   check_str(tgt(&d, 0)->subject, "hội nghị tập huấn về CCHC", "subject");
   check_str(tgt(&d, 1)->subject, "cán bộ, công chức", "subject");

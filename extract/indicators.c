@@ -1,0 +1,683 @@
+/* indicators.c: what a target measures, from concepts kept as data.
+ *
+ * rules/indicators.concepts names concept classes (the phrases that say one
+ * thing: "hồ sơ | TTHC | thủ tục hành chính") and describes each indicator
+ * by the concepts its clause must hold ("has:", every line) and must not
+ * hold ("not:").  Phrases and clauses are compared word by word on match
+ * keys (cchc_match_key: case, diacritics, đ/d and punctuation folded), so
+ * "Tỉ lệ hồ sơ TTHC nộp trực tuyến" and "tỷ lệ nộp hồ sơ thủ tục hành chính
+ * trực tuyến" hold the same concepts, in any order.  Entries are tried in
+ * file order and the first whose concepts the clause holds gives the key.
+ * Classes are expanded into their phrases when the file loads and every
+ * word is interned, so matching compares word numbers, and a phrase with
+ * a word the clause lacks is skipped without a scan. */
+#include "indicators.h"
+
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+enum {
+  GAP_WORDS = 8,       /* "..." stands for up to this many words */
+  MAX_EXPANSION = 4096 /* phrases one line may expand into */
+};
+
+typedef enum { ITEM_WORD, ITEM_NUMBER, ITEM_GAP } item_kind;
+
+typedef struct item {
+  item_kind kind;
+  size_t word; /* ITEM_WORD: index into the set's vocabulary */
+} item;
+
+typedef struct phrase {
+  const item *items;
+  size_t n;
+} phrase;
+
+/* A disjunction: a clause holds it when it holds one of its phrases. */
+typedef struct alts {
+  phrase *v;
+  size_t n, cap;
+} alts;
+
+typedef struct concept_class {
+  const char *name;
+  alts a;
+} concept_class;
+
+typedef struct example {
+  const char *text;
+  unsigned line;
+  bool positive;
+} example;
+
+typedef struct entry {
+  const char *id;  /* "indicator tthc.dung_han", for reports */
+  const char *key; /* taxonomy key; NULL for "none" */
+  unsigned line;
+  alts *has; /* every one must hold */
+  size_t nhas, cap_has;
+  alts exclude; /* none may hold */
+  example *ex;
+  size_t nex, cap_ex;
+} entry;
+
+/* A folded word of the phrases and its number: vocab[id] is word id;
+ * sorted[] holds the same words in byte order, for a binary search. */
+typedef struct vocab_word {
+  const char *s;
+  size_t n, id;
+} vocab_word;
+
+struct indicator_set {
+  const char *path;
+  concept_class *cls;
+  size_t ncls, cap_cls;
+  entry *e;
+  size_t ne, cap_e;
+  vocab_word *vocab;
+  size_t nvocab, cap_vocab;
+  vocab_word *sorted;
+  void **blocks; /* every allocation, released together */
+  size_t nblocks, cap_blocks;
+};
+
+/* ---- memory: one list of blocks per set ------------------------------- */
+
+static void *keep(indicator_set *s, size_t size) {
+  if (s->nblocks == s->cap_blocks) {
+    size_t cap = s->cap_blocks ? 2 * s->cap_blocks : 64;
+    void **p = realloc(s->blocks, cap * sizeof *p);
+    if (!p) return NULL;
+    s->blocks = p;
+    s->cap_blocks = cap;
+  }
+  void *m = calloc(1, size ? size : 1);
+  if (m) s->blocks[s->nblocks++] = m;
+  return m;
+}
+
+/* Room for an (n+1)-th element in v (capacity *cap): v itself, or a copy
+ * twice as large. */
+static void *room(indicator_set *s, void *v, size_t *cap, size_t n,
+                  size_t size) {
+  if (n < *cap) return v;
+  size_t ncap = *cap ? 2 * *cap : 8;
+  void *p = keep(s, ncap * size);
+  if (!p) return NULL;
+  if (n) memcpy(p, v, n * size);
+  *cap = ncap;
+  return p;
+}
+
+static const char *keep_str(indicator_set *s, const char *t, size_t n) {
+  char *c = keep(s, n + 1);
+  if (c) memcpy(c, t, n);
+  return c;
+}
+
+void indicators_free(indicator_set *s) {
+  if (!s) return;
+  for (size_t i = 0; i < s->nblocks; i++) free(s->blocks[i]);
+  free(s->blocks);
+  free(s);
+}
+
+size_t indicators_count(const indicator_set *s) { return s ? s->ne : 0; }
+
+/* ---- words of a match key ----------------------------------------------- */
+
+typedef struct word {
+  const char *s;
+  size_t n;
+} word;
+
+static bool is_digit(char c) { return c >= '0' && c <= '9'; }
+
+static bool word_byte(unsigned char c) {
+  return (c >= 'a' && c <= 'z') || is_digit((char)c) || c >= 0x80;
+}
+
+/* Words of match key k: runs of letters and digits (a number keeps its
+ * inner "." or ",": "98,5"), and "%" alone; other punctuation separates.
+ * out has room for strlen(k) words. */
+static size_t words_of(const char *k, word *out) {
+  size_t n = 0;
+  for (size_t i = 0; k[i];) {
+    if (k[i] == '%') {
+      out[n++] = (word){k + i, 1};
+      i++;
+      continue;
+    }
+    if (!word_byte((unsigned char)k[i])) {
+      i++;
+      continue;
+    }
+    size_t j = i;
+    bool number = is_digit(k[i]);
+    while (k[j] && (word_byte((unsigned char)k[j]) ||
+                    (number && (k[j] == '.' || k[j] == ',') &&
+                     is_digit(k[j + 1]))))
+      j++;
+    out[n++] = (word){k + i, j - i};
+    i = j;
+  }
+  return n;
+}
+
+/* Words of s[0..len) folded; *key and *w are malloc'd for the caller. */
+static cchc_status fold_words(const char *s, size_t len, char **key, word **w,
+                              size_t *nw, cchc_error *err) {
+  cchc_error local = {0};
+  *w = NULL;
+  if (!(*key = cchc_match_key(s, len, &local))) {
+    if (err) *err = local;
+    return local.code ? local.code : CCHC_ERR_NOMEM;
+  }
+  if (!(*w = malloc((strlen(*key) + 1) * sizeof **w))) {
+    free(*key);
+    *key = NULL;
+    return cchc_fail(err, CCHC_ERR_NOMEM, "out of memory");
+  }
+  *nw = words_of(*key, *w);
+  return CCHC_OK;
+}
+
+/* ---- matching ------------------------------------------------------------- */
+
+#define NOT_IN_VOCAB SIZE_MAX
+
+/* A clause as word numbers: w[i] is a vocabulary index or NOT_IN_VOCAB;
+ * number[i] says whether word i is a number; has[v] whether vocabulary
+ * word v occurs. */
+typedef struct clause {
+  size_t *w;
+  bool *number, *has;
+  size_t n;
+} clause;
+
+static int cmp_vocab(const void *a, const void *b) {
+  const vocab_word *x = a, *y = b;
+  int c = memcmp(x->s, y->s, x->n < y->n ? x->n : y->n);
+  return c ? c : (x->n > y->n) - (x->n < y->n);
+}
+
+static size_t vocab_find(const indicator_set *s, const word *w) {
+  vocab_word k = {w->s, w->n, 0};
+  const vocab_word *hit =
+      bsearch(&k, s->sorted, s->nvocab, sizeof *s->sorted, cmp_vocab);
+  return hit ? hit->id : NOT_IN_VOCAB;
+}
+
+static bool match_from(const phrase *p, size_t k, const clause *c,
+                       size_t at) {
+  for (; k < p->n; k++) {
+    const item *it = &p->items[k];
+    if (it->kind == ITEM_GAP) {
+      for (size_t g = 0; g <= GAP_WORDS && at + g <= c->n; g++)
+        if (match_from(p, k + 1, c, at + g)) return true;
+      return false;
+    }
+    if (at >= c->n ||
+        (it->kind == ITEM_NUMBER ? !c->number[at] : c->w[at] != it->word))
+      return false;
+    at++;
+  }
+  return true;
+}
+
+/* Can phrase p occur at all: does the clause have each of its words? */
+static bool has_words(const phrase *p, const clause *c) {
+  for (size_t k = 0; k < p->n; k++)
+    if (p->items[k].kind == ITEM_WORD && !c->has[p->items[k].word])
+      return false;
+  return true;
+}
+
+static bool holds(const alts *a, const clause *c) {
+  for (size_t i = 0; i < a->n; i++)
+    if (has_words(&a->v[i], c))
+      for (size_t at = 0; at < c->n; at++)
+        if (match_from(&a->v[i], 0, c, at)) return true;
+  return false;
+}
+
+/* Index of the first entry the clause satisfies, or -1. */
+static long resolve(const indicator_set *s, const clause *c) {
+  for (size_t i = 0; i < s->ne; i++) {
+    const entry *e = &s->e[i];
+    bool ok = !holds(&e->exclude, c);
+    for (size_t j = 0; ok && j < e->nhas; j++) ok = holds(&e->has[j], c);
+    if (ok) return (long)i;
+  }
+  return -1;
+}
+
+static cchc_status classify(const indicator_set *s, const char *text,
+                            size_t len, long *out, cchc_error *err) {
+  char *key;
+  word *w;
+  size_t nw;
+  *out = -1;
+  cchc_status st = fold_words(text, len, &key, &w, &nw, err);
+  if (st != CCHC_OK) return st;
+  clause c = {.w = malloc((nw + 1) * sizeof *c.w),
+              .number = malloc(nw + 1),
+              .has = calloc(s->nvocab + 1, 1),
+              .n = nw};
+  if (c.w && c.number && c.has) {
+    for (size_t i = 0; i < nw; i++) {
+      c.number[i] = is_digit(w[i].s[0]);
+      c.w[i] = vocab_find(s, &w[i]);
+      if (c.w[i] != NOT_IN_VOCAB) c.has[c.w[i]] = true;
+    }
+    *out = resolve(s, &c);
+  } else {
+    st = cchc_fail(err, CCHC_ERR_NOMEM, "out of memory");
+  }
+  free(c.w);
+  free(c.number);
+  free(c.has);
+  free(w);
+  free(key);
+  return st;
+}
+
+cchc_status indicators_match(const indicator_set *s, const char *text,
+                             size_t len, const char **key, cchc_error *err) {
+  long e;
+  *key = NULL;
+  if (!s || !text) return CCHC_OK;
+  cchc_status st = classify(s, text, len, &e, err);
+  if (st == CCHC_OK && e >= 0) *key = s->e[e].key;
+  return st;
+}
+
+/* ---- parsing -------------------------------------------------------------- */
+
+typedef struct parser {
+  const cchc_rules *rs;
+  indicator_set *s;
+  unsigned line;
+  alts *cont; /* the class, has: or not: an indented line continues */
+  cchc_error *err;
+} parser;
+
+static cchc_status fail(parser *p, const char *fmt, ...) CCHC_PRINTF(2, 3);
+static cchc_status fail(parser *p, const char *fmt, ...) {
+  if (!p->err) return CCHC_ERR_RULES;
+  cchc_error_clear(p->err);
+  p->err->code = CCHC_ERR_RULES;
+  p->err->line = p->line;
+  snprintf(p->err->path, sizeof p->err->path, "%s", p->s->path);
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(p->err->message, sizeof p->err->message, fmt, ap);
+  va_end(ap);
+  return CCHC_ERR_RULES;
+}
+
+static cchc_status nomem(parser *p) {
+  return cchc_fail(p->err, CCHC_ERR_NOMEM, "out of memory");
+}
+
+static bool push_phrase(indicator_set *s, alts *a, phrase ph) {
+  phrase *v = room(s, a->v, &a->cap, a->n, sizeof *v);
+  if (!v) return false;
+  a->v = v;
+  a->v[a->n++] = ph;
+  return true;
+}
+
+/* Every phrase of `cur` followed by each of `tail` (the items of a word
+ * chunk, or one phrase of a class per copy). */
+static bool extend(indicator_set *s, alts *cur, const alts *tail) {
+  alts next = {0};
+  for (size_t i = 0; i < cur->n; i++)
+    for (size_t j = 0; j < tail->n; j++) {
+      const phrase *a = &cur->v[i], *b = &tail->v[j];
+      item *it = keep(s, (a->n + b->n) * sizeof *it);
+      if (!it) return false;
+      if (a->n) memcpy(it, a->items, a->n * sizeof *it);
+      if (b->n) memcpy(it + a->n, b->items, b->n * sizeof *it);
+      if (!push_phrase(s, &next, (phrase){it, a->n + b->n})) return false;
+    }
+  *cur = next;
+  return true;
+}
+
+static const concept_class *find_class(const indicator_set *s, const char *n,
+                                       size_t len) {
+  for (size_t i = 0; i < s->ncls; i++)
+    if (strlen(s->cls[i].name) == len && !memcmp(s->cls[i].name, n, len))
+      return &s->cls[i];
+  return NULL;
+}
+
+static bool is_gap(const char *t, size_t n) {
+  return (n == 3 && !memcmp(t, "...", 3)) ||
+         (n == 3 && !memcmp(t, "\xE2\x80\xA6", 3)); /* U+2026 */
+}
+
+/* The number of folded word w in the vocabulary, added when new. */
+static bool intern(indicator_set *s, const word *w, size_t *id) {
+  for (size_t i = 0; i < s->nvocab; i++)
+    if (s->vocab[i].n == w->n && !memcmp(s->vocab[i].s, w->s, w->n)) {
+      *id = i;
+      return true;
+    }
+  vocab_word *v = room(s, s->vocab, &s->cap_vocab, s->nvocab, sizeof *v);
+  const char *copy = v ? keep_str(s, w->s, w->n) : NULL;
+  if (!copy) return false;
+  s->vocab = v;
+  s->vocab[s->nvocab] = (vocab_word){copy, w->n, s->nvocab};
+  *id = s->nvocab++;
+  return true;
+}
+
+/* The words of one chunk of a phrase ("hồ", "sơ,", "(TTHC)") as items. */
+static cchc_status chunk_items(parser *p, const char *t, size_t n,
+                               alts *tail) {
+  char *key;
+  word *w;
+  size_t nw;
+  cchc_status st = fold_words(t, n, &key, &w, &nw, p->err);
+  if (st != CCHC_OK) return st;
+  item *it = keep(p->s, nw * sizeof *it);
+  bool ok = it != NULL;
+  for (size_t i = 0; ok && i < nw; i++) {
+    it[i].kind = ITEM_WORD;
+    ok = intern(p->s, &w[i], &it[i].word);
+  }
+  free(w);
+  free(key);
+  if (!ok || !push_phrase(p->s, tail, (phrase){it, nw})) return nomem(p);
+  return CCHC_OK;
+}
+
+/* One alternative "w w @class # ... w" appended to `out`, its classes
+ * expanded. */
+static cchc_status parse_phrase(parser *p, const char *t, size_t n,
+                                alts *out) {
+  static const item gap = {ITEM_GAP, 0}, num = {ITEM_NUMBER, 0};
+  alts cur = {0};
+  if (!push_phrase(p->s, &cur, (phrase){NULL, 0})) return nomem(p);
+  bool last_gap = true; /* a phrase cannot start with a gap */
+  size_t items = 0;
+  for (size_t i = 0; i < n;) {
+    while (i < n && (t[i] == ' ' || t[i] == '\t')) i++;
+    size_t j = i;
+    while (j < n && t[j] != ' ' && t[j] != '\t') j++;
+    if (j == i) break;
+    const char *c = t + i;
+    size_t cn = j - i;
+    i = j;
+    alts tail = {0};
+    cchc_status st = CCHC_OK;
+    bool gap_here = is_gap(c, cn);
+    if (gap_here) {
+      if (last_gap)
+        return fail(p, "'...' must stand between two words of a phrase");
+      if (!push_phrase(p->s, &tail, (phrase){&gap, 1})) return nomem(p);
+    } else if (cn == 1 && c[0] == '#') {
+      if (!push_phrase(p->s, &tail, (phrase){&num, 1})) return nomem(p);
+    } else if (c[0] == '@') {
+      const concept_class *k = find_class(p->s, c + 1, cn - 1);
+      if (!k) return fail(p, "unknown class '%.*s'", (int)cn, c);
+      tail = k->a;
+      if (cur.n * tail.n > MAX_EXPANSION)
+        return fail(p, "phrase expands into more than %d phrases",
+                    MAX_EXPANSION);
+    } else if ((st = chunk_items(p, c, cn, &tail)) != CCHC_OK) {
+      return st;
+    }
+    if (!tail.n || (tail.n == 1 && !tail.v[0].n)) continue; /* "-" alone */
+    if (!extend(p->s, &cur, &tail)) return nomem(p);
+    last_gap = gap_here;
+    items++;
+  }
+  if (!items) return fail(p, "empty phrase");
+  if (last_gap) return fail(p, "'...' must stand between two words of a phrase");
+  for (size_t i = 0; i < cur.n; i++)
+    if (!push_phrase(p->s, out, cur.v[i])) return nomem(p);
+  return CCHC_OK;
+}
+
+static void trim(const char **t, size_t *n);
+
+/* "a | b c | @cls d" appended to `out`.  A list that goes on over indented
+ * lines may end one line with "|" or start the next with it. */
+static cchc_status parse_alts(parser *p, const char *t, size_t n, alts *out) {
+  trim(&t, &n);
+  if (n && t[0] == '|') t++, n--;
+  if (n && t[n - 1] == '|') n--;
+  for (;;) {
+    const char *bar = memchr(t, '|', n);
+    size_t an = bar ? (size_t)(bar - t) : n;
+    cchc_status st = parse_phrase(p, t, an, out);
+    if (st != CCHC_OK || !bar) return st;
+    t = bar + 1;
+    n -= an + 1;
+  }
+}
+
+static bool name_ok(const char *t, size_t n) {
+  for (size_t i = 0; i < n; i++)
+    if (!((t[i] >= 'a' && t[i] <= 'z') || is_digit(t[i]) || t[i] == '_' ||
+          t[i] == '.'))
+      return false;
+  return n > 0;
+}
+
+static void trim(const char **t, size_t *n) {
+  while (*n && (**t == ' ' || **t == '\t')) (*t)++, (*n)--;
+  while (*n && ((*t)[*n - 1] == ' ' || (*t)[*n - 1] == '\t' ||
+                (*t)[*n - 1] == '\r'))
+    (*n)--;
+}
+
+static cchc_status parse_class(parser *p, const char *t, size_t n) {
+  const char *colon = memchr(t, ':', n);
+  if (!colon) return fail(p, "expected 'class NAME: phrase | phrase'");
+  const char *name = t;
+  size_t nn = (size_t)(colon - t);
+  trim(&name, &nn);
+  if (!name_ok(name, nn) || memchr(name, '.', nn))
+    return fail(p, "class name must be [a-z0-9_]: '%.*s'", (int)nn, name);
+  if (find_class(p->s, name, nn))
+    return fail(p, "class '%.*s' defined twice", (int)nn, name);
+  indicator_set *s = p->s;
+  concept_class *c = room(s, s->cls, &s->cap_cls, s->ncls, sizeof *c);
+  if (!c || !(c[s->ncls].name = keep_str(s, name, nn))) return nomem(p);
+  s->cls = c;
+  c = &s->cls[s->ncls];
+  c->a = (alts){0};
+  cchc_status st = parse_alts(p, colon + 1, n - (size_t)(colon + 1 - t), &c->a);
+  if (st != CCHC_OK) return st;
+  s->ncls++; /* usable from the next line: a class cannot name itself */
+  p->cont = &c->a;
+  return CCHC_OK;
+}
+
+/* An entry is complete: it can match and shows that it does. */
+static cchc_status finish_entry(parser *p) {
+  indicator_set *s = p->s;
+  if (!s->ne) return CCHC_OK;
+  entry *e = &s->e[s->ne - 1];
+  bool yes = false, no = false;
+  for (size_t i = 0; i < e->nex; i++) {
+    if (e->ex[i].positive) yes = true;
+    else no = true;
+  }
+  unsigned at = p->line;
+  p->line = e->line;
+  cchc_status st = CCHC_OK;
+  if (!e->nhas) st = fail(p, "%s has no 'has:' line", e->id);
+  else if (!yes || !no)
+    st = fail(p, "%s needs at least one 'yes:' and one 'no:' example", e->id);
+  p->line = at;
+  return st;
+}
+
+static cchc_status parse_indicator(parser *p, const char *t, size_t n) {
+  trim(&t, &n);
+  cchc_status st = finish_entry(p);
+  if (st != CCHC_OK) return st;
+  if (!name_ok(t, n))
+    return fail(p, "expected 'indicator KEY', KEY a taxonomy key or none");
+  char key[128];
+  if (n >= sizeof key) return fail(p, "indicator key too long");
+  memcpy(key, t, n);
+  key[n] = '\0';
+  bool none = !strcmp(key, "none");
+  const tax_indicator *ti = none ? NULL : tax_find_indicator(p->rs, key);
+  if (!none && !ti) return fail(p, "unknown indicator key '%s'", key);
+  indicator_set *s = p->s;
+  entry *e = room(s, s->e, &s->cap_e, s->ne, sizeof *e);
+  if (!e) return nomem(p);
+  s->e = e;
+  e = &s->e[s->ne];
+  memset(e, 0, sizeof *e);
+  char id[160];
+  snprintf(id, sizeof id, "indicator %s", key);
+  if (!(e->id = keep_str(s, id, strlen(id)))) return nomem(p);
+  e->key = ti ? ti->key : NULL;
+  e->line = p->line;
+  s->ne++;
+  p->cont = NULL;
+  return CCHC_OK;
+}
+
+static cchc_status parse_field(parser *p, const char *t, size_t n) {
+  const char *colon = memchr(t, ':', n);
+  if (!colon) return fail(p, "expected 'field: value', 'class' or 'indicator'");
+  size_t fn = (size_t)(colon - t);
+  const char *v = colon + 1;
+  size_t vn = n - fn - 1;
+  trim(&v, &vn);
+  indicator_set *s = p->s;
+  if (!s->ne) return fail(p, "field before the first 'indicator' line");
+  entry *e = &s->e[s->ne - 1];
+  p->cont = NULL;
+#define FIELD(name) (fn == sizeof(name) - 1 && !memcmp(t, name, fn))
+  if (FIELD("purpose")) return CCHC_OK;
+  if (FIELD("has")) {
+    alts *h = room(s, e->has, &e->cap_has, e->nhas, sizeof *h);
+    if (!h) return nomem(p);
+    e->has = h;
+    h = &e->has[e->nhas++];
+    *h = (alts){0};
+    p->cont = h;
+    return parse_alts(p, v, vn, h);
+  }
+  if (FIELD("not")) {
+    p->cont = &e->exclude;
+    return parse_alts(p, v, vn, &e->exclude);
+  }
+  if (FIELD("yes") || FIELD("no")) {
+    if (!vn) return fail(p, "empty example");
+    example *x = room(s, e->ex, &e->cap_ex, e->nex, sizeof *x);
+    if (!x) return nomem(p);
+    e->ex = x;
+    x = &e->ex[e->nex];
+    if (!(x->text = keep_str(s, v, vn))) return nomem(p);
+    x->line = p->line;
+    x->positive = FIELD("yes");
+    e->nex++;
+    return CCHC_OK;
+  }
+#undef FIELD
+  return fail(p, "unknown field '%.*s'", (int)fn, t);
+}
+
+static cchc_status parse_line(parser *p, const char *raw, size_t n) {
+  for (size_t k = 0; k < n;)
+    if (cchc_utf8_next(raw, n, &k) < 0) return fail(p, "invalid UTF-8");
+  if (memchr(raw, '\0', n)) return fail(p, "NUL byte");
+  bool indented = n && (raw[0] == ' ' || raw[0] == '\t');
+  const char *t = raw;
+  trim(&t, &n);
+  if (!n || t[0] == '#') {
+    p->cont = NULL;
+    return CCHC_OK;
+  }
+  if (indented) {
+    if (!p->cont)
+      return fail(p, "an indented line continues only 'class', 'has:' or "
+                     "'not:'");
+    return parse_alts(p, t, n, p->cont);
+  }
+  if (n > 6 && !memcmp(t, "class ", 6)) return parse_class(p, t + 6, n - 6);
+  if (n > 10 && !memcmp(t, "indicator ", 10))
+    return parse_indicator(p, t + 10, n - 10);
+  return parse_field(p, t, n);
+}
+
+/* The vocabulary in byte order, for vocab_find. */
+static cchc_status sort_vocab(parser *p) {
+  indicator_set *s = p->s;
+  if (!(s->sorted = keep(s, (s->nvocab + 1) * sizeof *s->sorted)))
+    return nomem(p);
+  if (s->nvocab) memcpy(s->sorted, s->vocab, s->nvocab * sizeof *s->sorted);
+  qsort(s->sorted, s->nvocab, sizeof *s->sorted, cmp_vocab);
+  return CCHC_OK;
+}
+
+cchc_status indicators_parse(const cchc_rules *rs, const char *path,
+                             const char *data, size_t len,
+                             indicator_set **out, cchc_error *err) {
+  *out = NULL;
+  indicator_set *s = calloc(1, sizeof *s);
+  if (!s) return cchc_fail(err, CCHC_ERR_NOMEM, "out of memory");
+  parser p = {.rs = rs, .s = s, .err = err};
+  cchc_status st = (s->path = keep_str(s, path, strlen(path)))
+                       ? CCHC_OK
+                       : cchc_fail(err, CCHC_ERR_NOMEM, "out of memory");
+  for (size_t at = 0; st == CCHC_OK && at < len;) {
+    const char *nl = memchr(data + at, '\n', len - at);
+    size_t n = nl ? (size_t)(nl - (data + at)) : len - at;
+    p.line++;
+    st = parse_line(&p, data + at, n);
+    at += n + 1;
+  }
+  if (st == CCHC_OK) st = finish_entry(&p);
+  if (st == CCHC_OK) st = sort_vocab(&p);
+  if (st != CCHC_OK) {
+    indicators_free(s);
+    return st;
+  }
+  *out = s;
+  return CCHC_OK;
+}
+
+/* ---- examples ------------------------------------------------------------- */
+
+size_t indicators_test(const indicator_set *s, cchc_rules_report_fn report,
+                       void *ctx, size_t *run) {
+  size_t failed = 0;
+  for (size_t i = 0; s && i < s->ne; i++) {
+    const entry *e = &s->e[i];
+    for (size_t j = 0; j < e->nex; j++) {
+      const example *x = &e->ex[j];
+      long got;
+      char msg[768];
+      msg[0] = '\0';
+      if (run) (*run)++;
+      if (classify(s, x->text, strlen(x->text), &got, NULL) != CCHC_OK)
+        snprintf(msg, sizeof msg, "cannot fold: %s", x->text);
+      else if (x->positive && got != (long)i)
+        snprintf(msg, sizeof msg, "'yes' example goes to %s: %s",
+                 got < 0 ? "no entry" : s->e[got].id, x->text);
+      else if (!x->positive && got >= 0 &&
+               (got == (long)i || (e->key && s->e[got].key == e->key)))
+        snprintf(msg, sizeof msg, "'no' example gets this key (%s): %s",
+                 s->e[got].id, x->text);
+      if (msg[0]) {
+        failed++;
+        if (report) report(ctx, s->path, x->line, e->id, msg);
+      }
+    }
+  }
+  return failed;
+}
