@@ -18,21 +18,6 @@
 /* ------------------------------------------------------------------ */
 /* Targets */
 
-bool cchc_comparator_parse(const char *name, cchc_comparator *out) {
-  static const struct { const char *s; cchc_comparator c; } map[] = {
-      {">=", CCHC_CMP_GE}, {">", CCHC_CMP_GT},  {"<=", CCHC_CMP_LE},
-      {"=", CCHC_CMP_EQ},  {"range", CCHC_CMP_RANGE}};
-  if (!name)
-    return false;
-  for (size_t i = 0; i < sizeof map / sizeof map[0]; i++)
-    if (strcmp(name, map[i].s) == 0) {
-      if (out)
-        *out = map[i].c;
-      return true;
-    }
-  return false;
-}
-
 size_t cchc_target_format(const cchc_target *t, char *buf, size_t size) {
   const char *unit = t->count ? "" : "%";
   int n;
