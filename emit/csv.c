@@ -3,7 +3,7 @@
  * The CSV is a projection of the same walk as JSON and XML: it remembers
  * the source path, the document's place and year and each section's number
  * as they pass, then writes one row when a target closes.  Every field is
- * quoted by libcsv (csv_fwrite); a null is an empty unquoted field, so that
+ * quoted by libcsv (csv_write); a null is an empty unquoted field, so that
  * it differs from an empty string ("").  Rows end with CRLF. */
 #include "emit.h"
 
@@ -58,7 +58,7 @@ typedef struct section_number {
 } section_number;
 
 typedef struct cctx {
-  FILE *fp;
+  strbuf out;
   const char *names[CSV_MAX_DEPTH]; /* open containers (walk's literals) */
   int depth;
   char *path, *place, *year;
@@ -85,18 +85,24 @@ static void keep(cctx *c, char **slot, const char *v) {
     c->failed = true;
 }
 
-static void put_field(cctx *c, int col, const char *v) {
-  if (col > 0 && fputc(',', c->fp) == EOF)
-    c->failed = true;
-  if (v && csv_fwrite(c->fp, v, strlen(v)) != 0)
-    c->failed = true;
+void emit_csv_field(strbuf *sb, const char *s) {
+  if (!s)
+    return;
+  size_t n = strlen(s), need = csv_write(NULL, 0, s, n);
+  if (!strbuf_grow(sb, need))
+    return;
+  csv_write(sb->buf + sb->len, need, s, n);
+  sb->len += need;
+  sb->buf[sb->len] = '\0';
 }
 
 static void put_row(cctx *c, const char *const *cols) {
-  for (int i = 0; i < NCOLS; i++)
-    put_field(c, i, cols[i]);
-  if (fputs("\r\n", c->fp) == EOF)
-    c->failed = true;
+  for (int i = 0; i < NCOLS; i++) {
+    if (i > 0)
+      strbuf_addch(&c->out, ',');
+    emit_csv_field(&c->out, cols[i]);
+  }
+  strbuf_addstr(&c->out, "\r\n");
 }
 
 static const char *section_number_of(const cctx *c, const char *id) {
@@ -226,21 +232,14 @@ static const emit_ops csv_ops = {
 
 cchc_status emit_csv(const cchc_frame *frame, bool with_header, char **out,
                      size_t *len, cchc_error *err) {
-  char *buf = NULL;
-  size_t size = 0;
-  cctx c = {.fp = open_memstream(&buf, &size)};
-  if (!c.fp)
-    return cchc_fail(err, CCHC_ERR_NOMEM, "out of memory while writing CSV");
+  cctx c = {.out = STRBUF_INIT};
   if (with_header) {
     /* A UTF-8 BOM, so that spreadsheet programs read Vietnamese text as
      * UTF-8, then the header row. */
-    if (fputs("\xEF\xBB\xBF", c.fp) == EOF)
-      c.failed = true;
+    strbuf_addstr(&c.out, "\xEF\xBB\xBF");
     put_row(&c, header);
   }
   cchc_status st = emit_walk(frame, &csv_ops, &c, err);
-  if (fclose(c.fp) != 0)
-    c.failed = true;
   free(c.path);
   free(c.place);
   free(c.year);
@@ -253,13 +252,15 @@ cchc_status emit_csv(const cchc_frame *frame, bool with_header, char **out,
   free(c.sections);
   free(c.cur.id);
   free(c.cur.number);
-  if (st == CCHC_OK && c.failed)
+  size_t n = 0;
+  char *buf = strbuf_detach(&c.out, &n);
+  if (st == CCHC_OK && (c.failed || !buf))
     st = cchc_fail(err, CCHC_ERR_NOMEM, "out of memory while writing CSV");
   if (st != CCHC_OK) {
     free(buf);
     return st;
   }
   *out = buf;
-  *len = size;
+  *len = n;
   return CCHC_OK;
 }
