@@ -149,6 +149,35 @@ const char *cchc_frame_document_rule(const cchc_frame *f,
   return fd ? fd->rule : NULL;
 }
 
+static bool is_space(char c) {
+  return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' ||
+         c == '\v';
+}
+
+static char fold_ascii(char c) {
+  return (c >= 'A' && c <= 'Z') ? (char)(c - 'A' + 'a') : c;
+}
+
+bool cchc_number_equal(const char *a, const char *b) {
+  if (!a || !b)
+    return false;
+  for (;;) {
+    while (*a && is_space(*a))
+      a++;
+    while (*b && is_space(*b))
+      b++;
+    if (!*a || !*b)
+      return !*a && !*b;
+    if (fold_ascii(*a) != fold_ascii(*b))
+      return false;
+    a++, b++;
+  }
+}
+
+bool cchc_frame_carries_out(const cchc_frame *f, const char *parent_number) {
+  return cchc_number_equal(f->document.parent_number.value, parent_number);
+}
+
 /* ------------------------------------------------------------------ */
 /* Items                                                               */
 

@@ -328,6 +328,11 @@ cchc_span cchc_frame_document_span(const cchc_frame *f,
 const char *cchc_frame_document_rule(const cchc_frame *f,
                                      cchc_doc_field field);
 
+/* Whether a frame carries out the plan numbered `parent_number`: its
+ * parent number equals it, ignoring white space and ASCII case
+ * ("228/KH-UBND" = "228/kh-ubnd"). */
+bool cchc_frame_carries_out(const cchc_frame *f, const char *parent_number);
+
 /* References to other documents, each once, in order of first mention. */
 typedef struct cchc_frame_reference cchc_frame_reference;
 size_t cchc_frame_references(const cchc_frame *f);
@@ -480,9 +485,10 @@ const char *cchc_schema(const char *name);
 
 /* ------------------------------------------------------------------ */
 /* Compare and audit: plans side by side, and a commune's plan checked
- * against the plan it carries out.  Both work on frames as cchc_render
- * writes them (JSON or JSONL, "schema": "cchc/1"); a target without an
- * indicator key cannot be lined up and is left out. */
+ * against the plan it carries out.  Both read frames (from cchc_extract,
+ * or cchc_frame_from_json for stored ones) and point into them: free the
+ * frames after the comparison or audit.  A target without an indicator key
+ * cannot be lined up and is left out. */
 
 /* One target in plain terms.  `count` is true for unit "count", false for
  * "%". */
@@ -524,14 +530,6 @@ bool cchc_target_lower(const cchc_target *plan, const cchc_target *parent);
  * case; false when either is NULL. */
 bool cchc_number_equal(const char *a, const char *b);
 
-/* Whether a frame carries out the plan numbered `parent_number`: its
- * document.parent.number equals it, ignoring white space and ASCII case
- * ("228/KH-UBND" = "228/kh-ubnd").  Sets *out; fails only on a frame that
- * is not valid JSON. */
-cchc_status cchc_frame_carries_out(const char *frame_json, size_t len,
-                                   const char *parent_number, bool *out,
-                                   cchc_error *err);
-
 /* Output of compare and audit: an aligned text table, CSV (RFC 4180, UTF-8
  * BOM, header row, CRLF) or JSON. */
 typedef enum cchc_report_format {
@@ -545,16 +543,27 @@ bool cchc_report_format_parse(const char *name, cchc_report_format *out);
 
 /* A comparison matrix: one row per indicator key (sorted), one column per
  * plan.  Columns keep the order given, except that plans cited as parent
- * (document.number equal to another frame's document.parent.number) come
- * first.  A cell is the plan's target for the indicator in plain form
- * (several different targets of one indicator joined with "; "), or NULL
- * when the plan sets none. */
+ * (document number equal to another frame's parent number) come first.  A
+ * cell is the plan's target for the indicator in plain form (several
+ * different targets of one indicator joined with "; "), or NULL when the
+ * plan sets none. */
 typedef struct cchc_compare cchc_compare;
 
-/* Build the matrix from `n` frames (frames[i] of lens[i] bytes).  On a bad
- * frame err->path is "frame N" (N from 1). */
-cchc_status cchc_compare_new(const char *const *frames, const size_t *lens,
-                             size_t n, cchc_compare **out, cchc_error *err);
+/* Which indicators a comparison shows: those of `area` (the key's prefix
+ * before '.': "tthc" for "tthc.dung_han"; NULL for every area) and, when
+ * `nindicators` is not 0, only the keys listed. */
+typedef struct cchc_compare_options {
+  const char *area;
+  const char *const *indicators;
+  size_t nindicators;
+} cchc_compare_options;
+
+/* Build the matrix from `n` frames.  `options` may be NULL (every
+ * indicator).  A frame without place or path is labelled "frame N" (N
+ * from 1). */
+cchc_status cchc_compare_new(const cchc_frame *const *frames, size_t n,
+                             const cchc_compare_options *options,
+                             cchc_compare **out, cchc_error *err);
 void cchc_compare_free(cchc_compare *cmp);
 
 size_t cchc_compare_rows(const cchc_compare *cmp);
@@ -619,8 +628,8 @@ typedef struct cchc_finding {
 
 typedef struct cchc_audit cchc_audit;
 
-/* Audit `n` plans against `parent` (frames as JSON).  Plans are not
- * filtered by their parent link: use cchc_frame_carries_out to pick them.
+/* Audit `n` plans against `parent`.  Plans are not filtered by their
+ * parent link: use cchc_frame_carries_out to pick them.
  * Findings are grouped per plan in the input order, then lower, missing
  * (parent order), later, inconsistent.
  * - lower/missing: each parent target with an indicator is looked up in
@@ -630,10 +639,11 @@ typedef struct cchc_audit cchc_audit;
  *   before its deadline phrase (or before "(" when the phrase is not in
  *   it); when both tasks' deadlines have an end date and the plan's is
  *   after the parent's.
- * On a bad frame err->path is "parent" or "plan N" (N from 1). */
-cchc_status cchc_audit_new(const char *parent, size_t parent_len,
-                           const char *const *plans, const size_t *lens,
-                           size_t n, cchc_audit **out, cchc_error *err);
+ * A plan without place or path is labelled "plan N" (N from 1), the
+ * parent "parent". */
+cchc_status cchc_audit_new(const cchc_frame *parent,
+                           const cchc_frame *const *plans, size_t n,
+                           cchc_audit **out, cchc_error *err);
 void cchc_audit_free(cchc_audit *audit);
 
 size_t cchc_audit_count(const cchc_audit *audit);
@@ -721,16 +731,15 @@ typedef struct cchc_eval cchc_eval;
 cchc_eval *cchc_eval_new(void);
 void cchc_eval_free(cchc_eval *ev);
 
-/* Score one document and add its counts.  `frame_json` is a frame as
- * cchc_render writes it (JSON or JSONL, "schema": "cchc/1"); `gold_json`
- * a gold file.  `name` (may be NULL) labels the document in the results.
- * On failure nothing is added and *err says why: err->path is "gold" or
- * "frame", naming the input at fault, and for a JSON syntax error
- * err->line and err->offset locate it in that input. */
+/* Score one document and add its counts: `frame` (extracted, or read
+ * with cchc_frame_from_json) against `gold_json`, a gold file.  `name`
+ * (may be NULL) labels the document in the results.  On failure nothing is
+ * added and *err says why: a gold file that is not valid JSON or not in
+ * the gold format (err->path "gold"; for a JSON syntax error err->line and
+ * err->offset locate it), or no memory. */
 cchc_status cchc_eval_add(cchc_eval *ev, const char *name,
-                          const char *frame_json, size_t frame_len,
-                          const char *gold_json, size_t gold_len,
-                          cchc_error *err);
+                          const cchc_frame *frame, const char *gold_json,
+                          size_t gold_len, cchc_error *err);
 
 /* Number of documents added, and the name of the i-th. */
 size_t cchc_eval_documents(const cchc_eval *ev);

@@ -431,6 +431,14 @@ START_TEST(frames_left_short) {
   ck_assert_int_eq(cchc_frame_target_comparator(t), CCHC_CMP_NONE);
   ck_assert_int_eq(cchc_frame_target_unit(t), CCHC_UNIT_NONE);
   ck_assert(cchc_frame_target_value(t) == 98);
+  ck_assert(cchc_frame_carries_out(f, "x") == false);
+  cchc_frame_free(f);
+
+  f = from_json("{\"schema\": \"cchc/1\", \"document\":"
+                " {\"parent\": {\"number\": \"228/KH-UBND\"}}}");
+  ck_assert(cchc_frame_carries_out(f, " 228/kh-ubnd"));
+  ck_assert(!cchc_frame_carries_out(f, "07-CTr/ĐU"));
+  ck_assert(!cchc_frame_carries_out(f, NULL));
   cchc_frame_free(f);
 }
 END_TEST
