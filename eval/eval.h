@@ -172,7 +172,9 @@ typedef struct side {
 } side;
 
 void side_release(side *sd);
-/* Sort a unit set and drop repeats. */
+/* Add `id` (NULL: nothing) to a set with room for it; false when the
+ * scoring has failed (id was not made).  Then sort it and drop repeats. */
+bool unitset_put(scorer *s, unitset *u, char *id);
 void unitset_finish(unitset *u);
 
 /* The gold file `root` (errors through `r`, which names "gold") and the

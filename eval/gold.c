@@ -174,11 +174,8 @@ static bool read_unitset(scorer *s, json_reader *r, const json_t *o,
       return json_read_fail(r, "%s.%s[%zu] must be a unit key (a string), "
                                "not %s",
                             where, key, i, json_read_type_name(u));
-    char *id = scorer_unit_id(s, json_string_value(u));
-    if (s->status != CCHC_OK)
+    if (!unitset_put(s, out, scorer_unit_id(s, json_string_value(u))))
       return false;
-    if (id)
-      out->ids[out->n++] = id;
   }
   unitset_finish(out);
   return true;

@@ -63,14 +63,11 @@ static bool read_unitset(scorer *s, const cchc_frame_task *t, bool leads,
     return true;
   if (!(out->ids = items(s, n, sizeof *out->ids)))
     return false;
-  for (size_t i = 0; i < n; i++) {
-    char *id = unit_id(s, leads ? cchc_frame_task_lead_at(t, i)
-                               : cchc_frame_task_coordinator_at(t, i));
-    if (s->status != CCHC_OK)
+  for (size_t i = 0; i < n; i++)
+    if (!unitset_put(s, out,
+                     unit_id(s, leads ? cchc_frame_task_lead_at(t, i)
+                                      : cchc_frame_task_coordinator_at(t, i))))
       return false;
-    if (id)
-      out->ids[out->n++] = id;
-  }
   unitset_finish(out);
   return true;
 }

@@ -297,6 +297,17 @@ static long *match_and_count(scorer *s, int metric, size_t np, size_t ng,
   return gold_of;
 }
 
+/* Match items by their folded texts (targets, tasks: `size` bytes each,
+ * text first): fold both sides into ctx, then match_and_count. */
+static long *match_texts(scorer *s, int metric, pair_ctx *ctx, size_t np,
+                         size_t ng, size_t size, match_fn match) {
+  if (!(ctx->gfold = fold_all(s, ctx->gold, ng, size)) ||
+      !(ctx->pfold = fold_all(s, ctx->pred, np, size)) ||
+      s->status != CCHC_OK)
+    return NULL;
+  return match_and_count(s, metric, np, ng, match, ctx);
+}
+
 static bool *taken_golds(scorer *s, const long *gold_of, size_t npred,
                          size_t ngold) {
   bool *t = calloc(ngold ? ngold : 1, sizeof *t);
@@ -345,11 +356,9 @@ static void score_targets(scorer *s, const side *ps, const side *gs) {
   size_t np = ps->ntargets, ng = gs->ntargets;
   const target *pt = ps->targets, *gt = gs->targets;
   pair_ctx ctx = {pt, gt, NULL, NULL};
-  long *gold_of = NULL;
-  if (!(ctx.gfold = fold_all(s, gt, ng, sizeof *gt)) ||
-      !(ctx.pfold = fold_all(s, pt, np, sizeof *pt)) ||
-      s->status != CCHC_OK ||
-      !(gold_of = match_and_count(s, M_TARGETS, np, ng, target_match, &ctx)))
+  long *gold_of =
+      match_texts(s, M_TARGETS, &ctx, np, ng, sizeof *pt, target_match);
+  if (!gold_of)
     goto done;
   char v[64];
   for (size_t p = 0; p < np; p++) {
@@ -569,6 +578,14 @@ void unitset_finish(unitset *u) {
   u->n = w;
 }
 
+bool unitset_put(scorer *s, unitset *u, char *id) {
+  if (s->status != CCHC_OK)
+    return false;
+  if (id)
+    u->ids[u->n++] = id;
+  return true;
+}
+
 static bool unitset_has(const unitset *u, const char *id) {
   return bsearch(&id, u->ids, u->n, sizeof *u->ids, cmp_id) != NULL;
 }
@@ -641,11 +658,8 @@ static void score_tasks(scorer *s, const side *ps, const side *gs) {
   size_t np = ps->ntasks, ng = gs->ntasks;
   const task *pt = ps->tasks, *gt = gs->tasks;
   pair_ctx ctx = {pt, gt, NULL, NULL};
-  long *gold_of = NULL;
-  if (!(ctx.gfold = fold_all(s, gt, ng, sizeof *gt)) ||
-      !(ctx.pfold = fold_all(s, pt, np, sizeof *pt)) ||
-      s->status != CCHC_OK ||
-      !(gold_of = match_and_count(s, M_TASKS, np, ng, task_match, &ctx)))
+  long *gold_of = match_texts(s, M_TASKS, &ctx, np, ng, sizeof *pt, task_match);
+  if (!gold_of)
     goto done;
   for (size_t p = 0; p < np && s->status == CCHC_OK; p++) {
     if (gold_of[p] < 0)
