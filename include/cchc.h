@@ -2,8 +2,9 @@
  *
  * libcchc turns Vietnamese administrative-reform plans (Kế hoạch cải cách
  * hành chính) into data.  The pipeline has stages, one folder each:
- * normalize (decode + canonical text + offset map), extract (rules as data),
- * emit (JSON, XML, CSV) and corpus (store, compare, audit).
+ * normalize (decode + canonical text + offset map), extract (rules as data;
+ * the frame and its read API), emit (JSON, XML, CSV), corpus (store,
+ * compare, audit, report) and eval (scores against gold).
  *
  * Conventions
  * - Every function that can fail returns a cchc_status and, when it fails,
