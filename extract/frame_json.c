@@ -9,6 +9,7 @@
 #include "frame.h"
 #include "../common/json_read.h"
 
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -68,15 +69,18 @@ static bool boolean(reader *r, const json_t *o, const char *where,
   return true;
 }
 
+/* An integer from 0 to `max`; 0 when missing. */
 static bool integer(reader *r, const json_t *o, const char *where,
-                    const char *key, json_int_t min, json_int_t *out) {
+                    const char *key, json_int_t max, json_int_t *out) {
   json_t *v = json_object_get(o, key);
   *out = 0;
   if (!v || json_is_null(v))
     return true;
-  if (!json_is_integer(v) || json_integer_value(v) < min)
-    return json_read_fail(&r->jr, "%s: \"%s\" must be an integer >= %lld",
-                          where, key, (long long)min);
+  if (!json_is_integer(v) || json_integer_value(v) < 0 ||
+      json_integer_value(v) > max)
+    return json_read_fail(&r->jr,
+                          "%s: \"%s\" must be an integer from 0 to %lld",
+                          where, key, (long long)max);
   *out = json_integer_value(v);
   return true;
 }
@@ -177,10 +181,10 @@ static bool read_source(reader *r, json_t *root) {
       !str(r, src, "source", "path", &r->f->path) ||
       !str(r, src, "source", "encoding", &r->f->encoding) ||
       !json_read_string(&r->jr, src, "source", "sha256", false, &sha) ||
-      !integer(r, src, "source", "bytes", 0, &bytes) ||
-      !integer(r, src, "source", "repairs", 0, &repairs))
+      !integer(r, src, "source", "bytes", LLONG_MAX, &bytes) ||
+      !integer(r, src, "source", "repairs", LLONG_MAX, &repairs))
     return false;
-  if (sha && strlen(sha) != 64)
+  if (sha && (strlen(sha) != 64 || strspn(sha, "0123456789abcdef") != 64))
     return json_read_fail(&r->jr, "source: \"sha256\" must be 64 hex digits");
   snprintf(r->f->sha256, sizeof r->f->sha256, "%s", sha ? sha : "");
   r->f->bytes = (size_t)bytes;
@@ -248,26 +252,33 @@ static bool read_document(reader *r, json_t *root) {
   return true;
 }
 
-/* Each item of array `key` read by `item` into a new element of the
- * frame's array (FRAME_PUSH). */
-#define EACH(r, root, key, i, o, where)                                     \
-  json_t *arr_##key;                                                        \
-  if (!json_read_array(&(r)->jr, root, "", #key, false, &arr_##key))        \
-    return false;                                                           \
-  char where[64];                                                           \
-  json_t *o;                                                                \
-  for (size_t i = 0; i < json_array_size(arr_##key); i++)                   \
-    if (snprintf(where, sizeof where, #key "[%zu]", i) < 0 ||               \
-        !(o = json_read_item(&(r)->jr, arr_##key, #key, i)))                \
-      return false;                                                         \
-    else
+/* Item i of array `name`, an object, with `where` naming it in messages
+ * ("targets[3]"); NULL on failure. */
+static json_t *item(reader *r, json_t *arr, const char *name, size_t i,
+                    char where[64]) {
+  snprintf(where, 64, "%s[%zu]", name, i);
+  return json_read_item(&r->jr, arr, name, i);
+}
+
+/* A new element of one of the frame's arrays (FRAME_PUSH), or NULL with
+ * the failure recorded. */
+static void *pushed(reader *r, void *element) {
+  if (!element)
+    json_read_nomem(&r->jr);
+  return element;
+}
 
 static bool read_references(reader *r, json_t *root) {
-  EACH(r, root, references, i, o, where) {
-    frame_reference *x = FRAME_PUSH(r->f, references);
+  json_t *arr;
+  if (!json_read_array(&r->jr, root, "", "references", false, &arr))
+    return false;
+  for (size_t i = 0; i < json_array_size(arr); i++) {
+    char where[64];
+    json_t *o = item(r, arr, "references", i, where);
+    frame_reference *x = o ? pushed(r, FRAME_PUSH(r->f, references)) : NULL;
     json_t *ms;
     if (!x)
-      return json_read_nomem(&r->jr);
+      return false;
     if (!str(r, o, where, "number", &x->number) ||
         !str(r, o, where, "kind", &x->kind) ||
         !str(r, o, where, "date", &x->date) ||
@@ -289,20 +300,25 @@ static bool read_references(reader *r, json_t *root) {
 }
 
 static bool read_sections(reader *r, json_t *root) {
-  EACH(r, root, sections, i, o, where) {
-    frame_section *x = FRAME_PUSH(r->f, sections);
+  json_t *arr;
+  if (!json_read_array(&r->jr, root, "", "sections", false, &arr))
+    return false;
+  for (size_t i = 0; i < json_array_size(arr); i++) {
+    char where[64];
+    json_t *o = item(r, arr, "sections", i, where);
+    frame_section *x = o ? pushed(r, FRAME_PUSH(r->f, sections)) : NULL;
     json_int_t level;
     if (!x)
-      return json_read_nomem(&r->jr);
+      return false;
     if (!str(r, o, where, "id", &x->id) ||
         !str(r, o, where, "number", &x->number) ||
         !str(r, o, where, "heading", &x->heading) ||
         !str(r, o, where, "area", &x->area) ||
-        !integer(r, o, where, "level", 0, &level) ||
+        !integer(r, o, where, "level", INT_MAX, &level) ||
         !span(r, o, where, "span", &x->span) ||
         !str(r, o, where, "rule", &x->rule))
       return false;
-    x->level = level > 1000000 ? 1000000 : (int)level;
+    x->level = (int)level;
   }
   return true;
 }
@@ -324,11 +340,16 @@ static bool link_sections(reader *r, json_t *root, const id_index *secs) {
 }
 
 static bool read_targets(reader *r, json_t *root, const id_index *secs) {
-  EACH(r, root, targets, i, o, where) {
-    frame_target *x = FRAME_PUSH(r->f, targets);
+  json_t *arr;
+  if (!json_read_array(&r->jr, root, "", "targets", false, &arr))
+    return false;
+  for (size_t i = 0; i < json_array_size(arr); i++) {
+    char where[64];
+    json_t *o = item(r, arr, "targets", i, where);
+    frame_target *x = o ? pushed(r, FRAME_PUSH(r->f, targets)) : NULL;
     bool has;
     if (!x)
-      return json_read_nomem(&r->jr);
+      return false;
     if (!str(r, o, where, "id", &x->id) ||
         !ref(r, o, where, "section", secs, &x->section) ||
         !str(r, o, where, "area", &x->area) ||
@@ -348,10 +369,15 @@ static bool read_targets(reader *r, json_t *root, const id_index *secs) {
 }
 
 static bool read_deadlines(reader *r, json_t *root) {
-  EACH(r, root, deadlines, i, o, where) {
-    frame_deadline *x = FRAME_PUSH(r->f, deadlines);
+  json_t *arr;
+  if (!json_read_array(&r->jr, root, "", "deadlines", false, &arr))
+    return false;
+  for (size_t i = 0; i < json_array_size(arr); i++) {
+    char where[64];
+    json_t *o = item(r, arr, "deadlines", i, where);
+    frame_deadline *x = o ? pushed(r, FRAME_PUSH(r->f, deadlines)) : NULL;
     if (!x)
-      return json_read_nomem(&r->jr);
+      return false;
     if (!str(r, o, where, "id", &x->id) ||
         !str(r, o, where, "text", &x->text) ||
         !enum_str(r, o, where, "kind", is_deadline_kind, &x->kind) ||
@@ -399,10 +425,15 @@ static bool read_units(reader *r, const json_t *task, const char *where,
 
 static bool read_tasks(reader *r, json_t *root, const id_index *secs,
                        const id_index *targets, const id_index *deadlines) {
-  EACH(r, root, tasks, i, o, where) {
-    frame_task *x = FRAME_PUSH(r->f, tasks);
+  json_t *arr;
+  if (!json_read_array(&r->jr, root, "", "tasks", false, &arr))
+    return false;
+  for (size_t i = 0; i < json_array_size(arr); i++) {
+    char where[64];
+    json_t *o = item(r, arr, "tasks", i, where);
+    frame_task *x = o ? pushed(r, FRAME_PUSH(r->f, tasks)) : NULL;
     if (!x)
-      return json_read_nomem(&r->jr);
+      return false;
     if (!str(r, o, where, "id", &x->id) ||
         !ref(r, o, where, "section", secs, &x->section) ||
         !str(r, o, where, "area", &x->area) ||
@@ -423,13 +454,18 @@ static bool read_tasks(reader *r, json_t *root, const id_index *secs,
 }
 
 static bool read_leads(reader *r, json_t *root) {
-  EACH(r, root, leads, i, o, where) {
-    frame_lead *x = FRAME_PUSH(r->f, leads);
+  json_t *arr;
+  if (!json_read_array(&r->jr, root, "", "leads", false, &arr))
+    return false;
+  for (size_t i = 0; i < json_array_size(arr); i++) {
+    char where[64];
+    json_t *o = item(r, arr, "leads", i, where);
+    frame_lead *x = o ? pushed(r, FRAME_PUSH(r->f, leads)) : NULL;
     json_t *u;
     char uw[80];
     snprintf(uw, sizeof uw, "%s.unit", where);
     if (!x)
-      return json_read_nomem(&r->jr);
+      return false;
     if (!str(r, o, where, "area", &x->area) ||
         !json_read_object(&r->jr, o, where, "unit", false, &u) ||
         !read_unit(r, u, uw, &x->unit) ||
@@ -445,10 +481,15 @@ static bool read_leads(reader *r, json_t *root) {
  * shown, so it is an error rather than a none. */
 static bool read_inconsistencies(reader *r, json_t *root,
                                  const id_index *targets) {
-  EACH(r, root, inconsistencies, i, o, where) {
-    frame_inconsistency *x = FRAME_PUSH(r->f, inconsistencies);
+  json_t *arr;
+  if (!json_read_array(&r->jr, root, "", "inconsistencies", false, &arr))
+    return false;
+  for (size_t i = 0; i < json_array_size(arr); i++) {
+    char where[64];
+    json_t *o = item(r, arr, "inconsistencies", i, where);
+    frame_inconsistency *x = o ? pushed(r, FRAME_PUSH(r->f, inconsistencies)) : NULL;
     if (!x)
-      return json_read_nomem(&r->jr);
+      return false;
     if (!str(r, o, where, "indicator", &x->indicator) ||
         !ref(r, o, where, "first", targets, &x->first) ||
         !ref(r, o, where, "second", targets, &x->second))
@@ -460,8 +501,6 @@ static bool read_inconsistencies(reader *r, json_t *root,
   }
   return true;
 }
-
-#undef EACH
 
 /* Everything but the arrays that refer to others, then those. */
 static bool read_frame(reader *r, json_t *root) {

@@ -517,6 +517,15 @@ START_TEST(bad_json) {
              0, "must name targets");
   expect_bad("{\"schema\": \"cchc/1\", \"source\": {\"sha256\": \"abc\"}}", 0,
              "\"sha256\" must be 64 hex digits");
+  char sha[200];
+  snprintf(sha, sizeof sha,
+           "{\"schema\": \"cchc/1\", \"source\": {\"sha256\": \"%064d\"}}", 0);
+  sha[strlen("{\"schema\": \"cchc/1\", \"source\": {\"sha256\": \"")] = 'G';
+  expect_bad(sha, 0, "\"sha256\" must be 64 hex digits");
+  expect_bad("{\"schema\": \"cchc/1\", \"source\": {\"bytes\": -1}}", 0,
+             "source: \"bytes\" must be an integer from 0");
+  expect_bad("{\"schema\": \"cchc/1\", \"sections\": [{\"level\": 3e9}]}", 0,
+             "sections[0]: \"level\" must be an integer");
 }
 END_TEST
 
