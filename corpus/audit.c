@@ -292,7 +292,8 @@ static const out_table findings_table = {
 
 /* One side: JSON {plan, path, value, text, span}; CSV plan, value, start,
  * end, text; the table plan and value. */
-static void walk_side(out_writer *o, const char *name, const cchc_finding_side *s) {
+static void walk_side(out_writer *o, const char *name,
+                      const cchc_finding_side *s) {
   out_begin_object(o, name);
   out_string(o, OUT_ALL, "plan", s->plan);
   out_string(o, OUT_JSON, "path", s->path);

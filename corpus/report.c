@@ -442,7 +442,8 @@ static cchc_status audit_one(builder *b, xmlNodePtr sec, const rset *s,
     return cchc_fail(err, CCHC_ERR_NOMEM, "out of memory");
   size_t n = 0;
   for (size_t i = 0; i < s->n; i++)
-    if (i != parent && s->p[i].in && cchc_number_equal(s->p[i].parent, par->number))
+    if (i != parent && s->p[i].in &&
+        cchc_number_equal(s->p[i].parent, par->number))
       frames[n++] = s->p[i].frame;
   cchc_audit *a = NULL;
   cchc_status st = n ? cchc_audit_new(par->frame, frames, n, &a, err)

@@ -41,7 +41,8 @@ out_writer *out_new(cchc_report_format format) {
   return o;
 }
 
-cchc_status out_finish(out_writer *o, char **res, size_t *len, cchc_error *err) {
+cchc_status out_finish(out_writer *o, char **res, size_t *len,
+                       cchc_error *err) {
   char *text = NULL;
   size_t n = 0;
   cchc_status st = o->ops->finish(o->ctx, &text, &n, err);
@@ -95,9 +96,13 @@ static void end(out_writer *o) {
     o->ops->end_row(o->ctx);
 }
 
-void out_begin_object(out_writer *o, const char *name) { begin(o, name, false); }
+void out_begin_object(out_writer *o, const char *name) {
+  begin(o, name, false);
+}
 void out_end_object(out_writer *o) { end(o); }
-void out_begin_array(out_writer *o, const char *name) { begin(o, name, true); }
+void out_begin_array(out_writer *o, const char *name) {
+  begin(o, name, true);
+}
 void out_end_array(out_writer *o) { end(o); }
 
 void out_begin_table(out_writer *o, const char *name, const out_table *table) {
@@ -135,7 +140,8 @@ void out_string(out_writer *o, unsigned formats, const char *name,
     o->ops->string(o->ctx, name, value);
 }
 
-void out_integer(out_writer *o, unsigned formats, const char *name, long long value) {
+void out_integer(out_writer *o, unsigned formats, const char *name,
+                 long long value) {
   if (shows(o, formats))
     o->ops->integer(o->ctx, name, value);
 }

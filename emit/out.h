@@ -70,7 +70,8 @@ void out_end_table(out_writer *o);
 /* Values, shown in the formats of `formats`; a NULL string is null. */
 void out_string(out_writer *o, unsigned formats, const char *name,
                 const char *value);
-void out_integer(out_writer *o, unsigned formats, const char *name, long long value);
+void out_integer(out_writer *o, unsigned formats, const char *name,
+                 long long value);
 /* A real; NaN is null. */
 void out_real(out_writer *o, unsigned formats, const char *name, double value);
 void out_null(out_writer *o, unsigned formats, const char *name);

@@ -487,7 +487,8 @@ static bool read_inconsistencies(reader *r, json_t *root,
   for (size_t i = 0; i < json_array_size(arr); i++) {
     char where[64];
     json_t *o = item(r, arr, "inconsistencies", i, where);
-    frame_inconsistency *x = o ? pushed(r, FRAME_PUSH(r->f, inconsistencies)) : NULL;
+    frame_inconsistency *x =
+        o ? pushed(r, FRAME_PUSH(r->f, inconsistencies)) : NULL;
     if (!x)
       return false;
     if (!str(r, o, where, "indicator", &x->indicator) ||
