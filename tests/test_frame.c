@@ -191,12 +191,29 @@ static void span_same(cchc_span a, cchc_span b, const char *what, size_t i) {
                 b.start, b.end);
 }
 
-static void unit_same(const cchc_frame_unit *a, const cchc_frame_unit *b,
+/* Field `f` of items x and y (of kind `k`: cchc_frame_k_f) is the same:
+ * a string, a span, or a number or enum. */
+#define SAME_STR(k, f)                                                       \
+  str_same(cchc_frame_##k##_##f(x), cchc_frame_##k##_##f(y), #k " " #f, i)
+#define SAME_SPAN(k)                                                         \
+  span_same(cchc_frame_##k##_span(x), cchc_frame_##k##_span(y), #k, i)
+#define SAME_NUM(k, f)                                                       \
+  ck_assert_msg(cchc_frame_##k##_##f(x) == cchc_frame_##k##_##f(y),          \
+                #k " %zu: " #f " differs", i)
+/* Both frames have as many items of array `arr`; x and y walk them. */
+#define EACH_PAIR(k, arr)                                                    \
+  ck_assert_uint_eq(cchc_frame_##arr(a), cchc_frame_##arr(b));              \
+  for (size_t i = 0; i < cchc_frame_##arr(a); i++)                           \
+    for (const cchc_frame_##k *x = cchc_frame_##k##_at(a, i),                \
+                              *y = cchc_frame_##k##_at(b, i);                \
+         x; x = NULL)
+
+static void unit_same(const cchc_frame_unit *x, const cchc_frame_unit *y,
                       size_t i) {
-  str_same(cchc_frame_unit_key(a), cchc_frame_unit_key(b), "unit key", i);
-  str_same(cchc_frame_unit_name(a), cchc_frame_unit_name(b), "unit name", i);
-  str_same(cchc_frame_unit_text(a), cchc_frame_unit_text(b), "unit text", i);
-  span_same(cchc_frame_unit_span(a), cchc_frame_unit_span(b), "unit", i);
+  SAME_STR(unit, key);
+  SAME_STR(unit, name);
+  SAME_STR(unit, text);
+  SAME_SPAN(unit);
 }
 
 /* Every accessor of `a` and `b` returns the same. */
@@ -207,165 +224,98 @@ static void frames_same(const cchc_frame *a, const cchc_frame *b) {
   ck_assert_uint_eq(cchc_frame_bytes(a), cchc_frame_bytes(b));
   ck_assert_uint_eq(cchc_frame_repairs(a), cchc_frame_repairs(b));
   for (size_t k = 0; k < CCHC_DOC_FIELD_COUNT; k++) {
-    const char *va = cchc_frame_document(a, (cchc_doc_field)k);
-    str_same(va, cchc_frame_document(b, (cchc_doc_field)k), "document", k);
+    cchc_doc_field fd = (cchc_doc_field)k;
+    const char *va = cchc_frame_document(a, fd);
+    str_same(va, cchc_frame_document(b, fd), "document", k);
     /* provenance is kept for known fields only */
     if (va) {
-      span_same(cchc_frame_document_span(a, (cchc_doc_field)k),
-                cchc_frame_document_span(b, (cchc_doc_field)k), "document",
-                k);
-      str_same(cchc_frame_document_rule(a, (cchc_doc_field)k),
-               cchc_frame_document_rule(b, (cchc_doc_field)k), "doc rule", k);
+      span_same(cchc_frame_document_span(a, fd),
+                cchc_frame_document_span(b, fd), "document", k);
+      str_same(cchc_frame_document_rule(a, fd),
+               cchc_frame_document_rule(b, fd), "document rule", k);
     }
   }
-
-  ck_assert_uint_eq(cchc_frame_references(a), cchc_frame_references(b));
-  for (size_t i = 0; i < cchc_frame_references(a); i++) {
-    const cchc_frame_reference *x = cchc_frame_reference_at(a, i),
-                               *y = cchc_frame_reference_at(b, i);
-    str_same(cchc_frame_reference_number(x), cchc_frame_reference_number(y),
-             "reference number", i);
-    str_same(cchc_frame_reference_kind(x), cchc_frame_reference_kind(y),
-             "reference kind", i);
-    str_same(cchc_frame_reference_date(x), cchc_frame_reference_date(y),
-             "reference date", i);
-    str_same(cchc_frame_reference_issuer(x), cchc_frame_reference_issuer(y),
-             "reference issuer", i);
-    str_same(cchc_frame_reference_rule(x), cchc_frame_reference_rule(y),
-             "reference rule", i);
-    span_same(cchc_frame_reference_span(x), cchc_frame_reference_span(y),
-              "reference", i);
-    ck_assert_uint_eq(cchc_frame_reference_mentions(x),
-                      cchc_frame_reference_mentions(y));
+  EACH_PAIR(reference, references) {
+    SAME_STR(reference, number);
+    SAME_STR(reference, kind);
+    SAME_STR(reference, date);
+    SAME_STR(reference, issuer);
+    SAME_STR(reference, rule);
+    SAME_SPAN(reference);
+    SAME_NUM(reference, mentions);
     for (size_t m = 0; m < cchc_frame_reference_mentions(x); m++)
       span_same(cchc_frame_reference_mention_at(x, m),
                 cchc_frame_reference_mention_at(y, m), "mention", m);
   }
-
-  ck_assert_uint_eq(cchc_frame_sections(a), cchc_frame_sections(b));
-  for (size_t i = 0; i < cchc_frame_sections(a); i++) {
-    const cchc_frame_section *x = cchc_frame_section_at(a, i),
-                             *y = cchc_frame_section_at(b, i);
-    str_same(cchc_frame_section_id(x), cchc_frame_section_id(y), "section id",
-             i);
-    str_same(cchc_frame_section_number(x), cchc_frame_section_number(y),
-             "section number", i);
-    str_same(cchc_frame_section_heading(x), cchc_frame_section_heading(y),
-             "section heading", i);
-    str_same(cchc_frame_section_area(x), cchc_frame_section_area(y),
-             "section area", i);
-    str_same(cchc_frame_section_rule(x), cchc_frame_section_rule(y),
-             "section rule", i);
-    ck_assert_int_eq(cchc_frame_section_level(x), cchc_frame_section_level(y));
-    ck_assert_uint_eq(cchc_frame_section_parent(x),
-                      cchc_frame_section_parent(y));
-    span_same(cchc_frame_section_span(x), cchc_frame_section_span(y),
-              "section", i);
+  EACH_PAIR(section, sections) {
+    SAME_STR(section, id);
+    SAME_STR(section, number);
+    SAME_STR(section, heading);
+    SAME_STR(section, area);
+    SAME_STR(section, rule);
+    SAME_NUM(section, level);
+    SAME_NUM(section, parent);
+    SAME_SPAN(section);
   }
-
-  ck_assert_uint_eq(cchc_frame_targets(a), cchc_frame_targets(b));
-  for (size_t i = 0; i < cchc_frame_targets(a); i++) {
-    const cchc_frame_target *x = cchc_frame_target_at(a, i),
-                            *y = cchc_frame_target_at(b, i);
-    str_same(cchc_frame_target_id(x), cchc_frame_target_id(y), "target id", i);
-    ck_assert_uint_eq(cchc_frame_target_section(x),
-                      cchc_frame_target_section(y));
-    str_same(cchc_frame_target_area(x), cchc_frame_target_area(y),
-             "target area", i);
-    str_same(cchc_frame_target_indicator(x), cchc_frame_target_indicator(y),
-             "target indicator", i);
-    str_same(cchc_frame_target_subject(x), cchc_frame_target_subject(y),
-             "target subject", i);
-    str_same(cchc_frame_target_text(x), cchc_frame_target_text(y),
-             "target text", i);
-    str_same(cchc_frame_target_rule(x), cchc_frame_target_rule(y),
-             "target rule", i);
-    ck_assert_int_eq(cchc_frame_target_comparator(x),
-                     cchc_frame_target_comparator(y));
-    ck_assert_int_eq(cchc_frame_target_unit(x), cchc_frame_target_unit(y));
-    ck_assert(cchc_frame_target_value(x) == cchc_frame_target_value(y));
+  EACH_PAIR(target, targets) {
+    SAME_STR(target, id);
+    SAME_STR(target, area);
+    SAME_STR(target, indicator);
+    SAME_STR(target, subject);
+    SAME_STR(target, text);
+    SAME_STR(target, rule);
+    SAME_NUM(target, section);
+    SAME_NUM(target, comparator);
+    SAME_NUM(target, unit);
+    SAME_NUM(target, value);
     double mx = cchc_frame_target_value_max(x),
            my = cchc_frame_target_value_max(y);
     ck_assert((isnan(mx) && isnan(my)) || mx == my);
-    span_same(cchc_frame_target_span(x), cchc_frame_target_span(y), "target",
-              i);
+    SAME_SPAN(target);
   }
-
-  ck_assert_uint_eq(cchc_frame_deadlines(a), cchc_frame_deadlines(b));
-  for (size_t i = 0; i < cchc_frame_deadlines(a); i++) {
-    const cchc_frame_deadline *x = cchc_frame_deadline_at(a, i),
-                              *y = cchc_frame_deadline_at(b, i);
-    str_same(cchc_frame_deadline_id(x), cchc_frame_deadline_id(y),
-             "deadline id", i);
-    str_same(cchc_frame_deadline_text(x), cchc_frame_deadline_text(y),
-             "deadline text", i);
-    str_same(cchc_frame_deadline_start(x), cchc_frame_deadline_start(y),
-             "deadline start", i);
-    str_same(cchc_frame_deadline_end(x), cchc_frame_deadline_end(y),
-             "deadline end", i);
-    str_same(cchc_frame_deadline_recurrence(x),
-             cchc_frame_deadline_recurrence(y), "deadline recurrence", i);
-    str_same(cchc_frame_deadline_rule(x), cchc_frame_deadline_rule(y),
-             "deadline rule", i);
-    ck_assert_int_eq(cchc_frame_deadline_kind(x), cchc_frame_deadline_kind(y));
-    ck_assert_int_eq(cchc_frame_deadline_year_inferred(x),
-                     cchc_frame_deadline_year_inferred(y));
-    span_same(cchc_frame_deadline_span(x), cchc_frame_deadline_span(y),
-              "deadline", i);
+  EACH_PAIR(deadline, deadlines) {
+    SAME_STR(deadline, id);
+    SAME_STR(deadline, text);
+    SAME_STR(deadline, start);
+    SAME_STR(deadline, end);
+    SAME_STR(deadline, recurrence);
+    SAME_STR(deadline, rule);
+    SAME_NUM(deadline, kind);
+    SAME_NUM(deadline, year_inferred);
+    SAME_SPAN(deadline);
   }
-
-  ck_assert_uint_eq(cchc_frame_tasks(a), cchc_frame_tasks(b));
-  for (size_t i = 0; i < cchc_frame_tasks(a); i++) {
-    const cchc_frame_task *x = cchc_frame_task_at(a, i),
-                          *y = cchc_frame_task_at(b, i);
-    str_same(cchc_frame_task_id(x), cchc_frame_task_id(y), "task id", i);
-    str_same(cchc_frame_task_area(x), cchc_frame_task_area(y), "task area", i);
-    str_same(cchc_frame_task_text(x), cchc_frame_task_text(y), "task text", i);
-    str_same(cchc_frame_task_lead_from(x), cchc_frame_task_lead_from(y),
-             "task lead_from", i);
-    str_same(cchc_frame_task_products(x), cchc_frame_task_products(y),
-             "task products", i);
-    str_same(cchc_frame_task_budget(x), cchc_frame_task_budget(y),
-             "task budget", i);
-    str_same(cchc_frame_task_rule(x), cchc_frame_task_rule(y), "task rule", i);
-    ck_assert_uint_eq(cchc_frame_task_section(x), cchc_frame_task_section(y));
-    ck_assert_uint_eq(cchc_frame_task_deadline(x),
-                      cchc_frame_task_deadline(y));
-    ck_assert_uint_eq(cchc_frame_task_target(x), cchc_frame_task_target(y));
-    span_same(cchc_frame_task_span(x), cchc_frame_task_span(y), "task", i);
-    ck_assert_uint_eq(cchc_frame_task_leads(x), cchc_frame_task_leads(y));
+  EACH_PAIR(task, tasks) {
+    SAME_STR(task, id);
+    SAME_STR(task, area);
+    SAME_STR(task, text);
+    SAME_STR(task, lead_from);
+    SAME_STR(task, products);
+    SAME_STR(task, budget);
+    SAME_STR(task, rule);
+    SAME_NUM(task, section);
+    SAME_NUM(task, deadline);
+    SAME_NUM(task, target);
+    SAME_SPAN(task);
+    SAME_NUM(task, leads);
     for (size_t k = 0; k < cchc_frame_task_leads(x); k++)
       unit_same(cchc_frame_task_lead_at(x, k), cchc_frame_task_lead_at(y, k),
                 k);
-    ck_assert_uint_eq(cchc_frame_task_coordinators(x),
-                      cchc_frame_task_coordinators(y));
+    SAME_NUM(task, coordinators);
     for (size_t k = 0; k < cchc_frame_task_coordinators(x); k++)
       unit_same(cchc_frame_task_coordinator_at(x, k),
                 cchc_frame_task_coordinator_at(y, k), k);
   }
-
-  ck_assert_uint_eq(cchc_frame_leads(a), cchc_frame_leads(b));
-  for (size_t i = 0; i < cchc_frame_leads(a); i++) {
-    const cchc_frame_lead *x = cchc_frame_lead_at(a, i),
-                          *y = cchc_frame_lead_at(b, i);
-    str_same(cchc_frame_lead_area(x), cchc_frame_lead_area(y), "lead area", i);
-    str_same(cchc_frame_lead_text(x), cchc_frame_lead_text(y), "lead text", i);
-    str_same(cchc_frame_lead_rule(x), cchc_frame_lead_rule(y), "lead rule", i);
-    span_same(cchc_frame_lead_span(x), cchc_frame_lead_span(y), "lead", i);
+  EACH_PAIR(lead, leads) {
+    SAME_STR(lead, area);
+    SAME_STR(lead, text);
+    SAME_STR(lead, rule);
+    SAME_SPAN(lead);
     unit_same(cchc_frame_lead_unit(x), cchc_frame_lead_unit(y), i);
   }
-
-  ck_assert_uint_eq(cchc_frame_inconsistencies(a),
-                    cchc_frame_inconsistencies(b));
-  for (size_t i = 0; i < cchc_frame_inconsistencies(a); i++) {
-    const cchc_frame_inconsistency *x = cchc_frame_inconsistency_at(a, i),
-                                   *y = cchc_frame_inconsistency_at(b, i);
-    str_same(cchc_frame_inconsistency_indicator(x),
-             cchc_frame_inconsistency_indicator(y), "inconsistency", i);
-    ck_assert_uint_eq(cchc_frame_inconsistency_first(x),
-                      cchc_frame_inconsistency_first(y));
-    ck_assert_uint_eq(cchc_frame_inconsistency_second(x),
-                      cchc_frame_inconsistency_second(y));
+  EACH_PAIR(inconsistency, inconsistencies) {
+    SAME_STR(inconsistency, indicator);
+    SAME_NUM(inconsistency, first);
+    SAME_NUM(inconsistency, second);
   }
 }
 
