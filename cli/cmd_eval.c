@@ -63,11 +63,13 @@ static bool frame_of(const char *path, const char *data, size_t len,
   cchc_text *t = NULL;
   cchc_error err = {0};
   bool ok = false;
-  if (is_frame && cchc_frame_from_json(data, len, frame, &err) != CCHC_OK)
-    cli_report(path, data, len, &err);
-  else if (is_frame)
-    ok = true;
-  else if (cchc_normalize(data, len, &opt, &t, &err) != CCHC_OK)
+  if (is_frame) {
+    ok = cchc_frame_from_json(data, len, frame, &err) == CCHC_OK;
+    if (!ok)
+      cli_report(path, data, len, &err);
+    return ok;
+  }
+  if (cchc_normalize(data, len, &opt, &t, &err) != CCHC_OK)
     cli_report(path, data, len, &err);
   else if (cchc_extract(rules, t, path, data, len, frame, &err) != CCHC_OK)
     cli_report(path, data, len, &err);
