@@ -11,7 +11,6 @@
 #include "cli.h"
 
 #include <getopt.h>
-#include <jansson.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -100,8 +99,7 @@ static void plans_free(plans *ps) {
 typedef struct input {
   const char *arg; /* as given on the command line; NULL for found plans */
   int64_t id;      /* stored plan, or -1 */
-  char *frame;
-  size_t len;
+  cchc_frame *frame;
 } input;
 
 typedef struct ctx {
@@ -131,14 +129,16 @@ static const splan *stored_by_id(plans *ps, int64_t id) {
   return NULL;
 }
 
-static char *dup_frame(const char *json, size_t *len) {
-  size_t n = strlen(json);
-  char *s = malloc(n + 1);
-  if (s) {
-    memcpy(s, json, n + 1);
-    *len = n;
+/* A stored frame read back; NULL with c->failed on failure. */
+static cchc_frame *read_frame(ctx *c, const char *json) {
+  cchc_frame *f = NULL;
+  if (cchc_frame_from_json(json, strlen(json), &f, &c->err) != CCHC_OK) {
+    /* Its line and offset are in the store's text, not in a file. */
+    c->err.line = 0;
+    c->err.has_offset = 0;
+    c->failed = true;
   }
-  return s;
+  return f;
 }
 
 static int take_frame(void *vctx, int64_t id, const char *json) {
@@ -147,47 +147,41 @@ static int take_frame(void *vctx, int64_t id, const char *json) {
     return 0;
   for (size_t i = 0; i <= c->nlisted; i++) {
     input *in = i < c->nlisted ? &c->listed[i] : c->parent;
-    if (in->id == id && !in->frame && !(in->frame = dup_frame(json, &in->len))) {
-      c->failed = true;
+    if (in->id == id && !in->frame && !(in->frame = read_frame(c, json)))
       return 1;
-    }
   }
   if (c->children_of && id != c->parent->id) {
     /* the store's parent number first (cheap), then the frame itself */
     const splan *sp = stored_by_id(c->stored, id);
     if (sp && !cchc_number_equal(sp->parent_number, c->children_of))
       return 0;
-    bool yes = false;
-    if (cchc_frame_carries_out(json, strlen(json), c->children_of, &yes,
-                               &c->err) != CCHC_OK) {
-      c->failed = true;
+    cchc_frame *f = read_frame(c, json);
+    if (!f)
       return 1;
-    }
-    if (!yes)
+    if (!cchc_frame_carries_out(f, c->children_of)) {
+      cchc_frame_free(f);
       return 0;
+    }
     if (c->nfound == c->capfound) {
       size_t cap = c->capfound ? c->capfound * 2 : 32;
-      input *f = realloc(c->found, cap * sizeof *f);
-      if (!f) {
+      input *found = realloc(c->found, cap * sizeof *found);
+      if (!found) {
+        cchc_frame_free(f);
         c->failed = true;
         return 1;
       }
-      c->found = f;
+      c->found = found;
       c->capfound = cap;
     }
-    input *in = &c->found[c->nfound];
+    input *in = &c->found[c->nfound++];
     memset(in, 0, sizeof *in);
     in->id = id;
-    if (!(in->frame = dup_frame(json, &in->len))) {
-      c->failed = true;
-      return 1;
-    }
-    c->nfound++;
+    in->frame = f;
   }
   return 0;
 }
 
-/* Extract the frame of the file `path` (JSON) into in->frame. */
+/* Extract the frame of the file `path` into in->frame. */
 static bool extract_file(const char *path, const char *data, size_t len,
                          cchc_rules **rules, const char *rules_dir,
                          input *in) {
@@ -195,20 +189,15 @@ static bool extract_file(const char *path, const char *data, size_t len,
     return false;
   cchc_normalize_options opt = {0};
   cchc_text *text = NULL;
-  cchc_frame *frame = NULL;
   cchc_error err = {0};
   bool ok = false;
   if (cchc_normalize(data, len, &opt, &text, &err) != CCHC_OK)
     cli_report(path, data, len, &err);
-  else if (cchc_extract(*rules, text, path, data, len, &frame, &err) !=
+  else if (cchc_extract(*rules, text, path, data, len, &in->frame, &err) !=
            CCHC_OK)
     cli_report(path, data, len, &err);
-  else if (cchc_render(frame, CCHC_FORMAT_JSONL, 0, &in->frame, &in->len,
-                       &err) != CCHC_OK)
-    cli_report(path, NULL, 0, &err);
   else
     ok = true;
-  cchc_frame_free(frame);
   cchc_text_free(text);
   return ok;
 }
@@ -254,17 +243,6 @@ static bool resolve(const char *arg, const plans *stored, cchc_rules **rules,
     }
   cli_errorf("%s: no such file, and no stored plan has that path", arg);
   return false;
-}
-
-/* document.number of a frame (for --against a file not in the store);
- * malloc'd, NULL when it has none. */
-static char *frame_number(const char *json, size_t len) {
-  json_t *root = json_loadb(json, len, 0, NULL);
-  const char *s = json_string_value(
-      json_object_get(json_object_get(root, "document"), "number"));
-  char *n = s ? strdup(s) : NULL;
-  json_decref(root);
-  return n;
 }
 
 int cmd_audit(int argc, char **argv) {
@@ -344,8 +322,7 @@ int cmd_audit(int argc, char **argv) {
   cchc_audit *audit = NULL;
   char *text = NULL, *number = NULL;
   size_t len = 0;
-  const char **frames = NULL;
-  size_t *lens = NULL;
+  const cchc_frame **frames = NULL;
   if (!listed) {
     cli_errorf("out of memory");
     goto done;
@@ -408,8 +385,9 @@ int cmd_audit(int argc, char **argv) {
           parent.id >= 0 ? stored_by_id(&stored, parent.id) : NULL;
       if (sp && sp->number)
         number = strdup(sp->number);
-      else if (!sp && parent.frame)
-        number = frame_number(parent.frame, parent.len);
+      else if (!sp && parent.frame &&
+               cchc_frame_document(parent.frame, CCHC_DOC_NUMBER))
+        number = strdup(cchc_frame_document(parent.frame, CCHC_DOC_NUMBER));
       if (!number) {
         cli_errorf("%s: the plan has no number that others could cite; list "
                    "the plans to audit",
@@ -447,8 +425,7 @@ int cmd_audit(int argc, char **argv) {
   size_t n = nlisted ? nlisted : cx.nfound;
   input *in = nlisted ? listed : cx.found;
   frames = calloc(n ? n : 1, sizeof *frames);
-  lens = calloc(n ? n : 1, sizeof *lens);
-  if (!frames || !lens) {
+  if (!frames) {
     cli_errorf("out of memory");
     goto done;
   }
@@ -458,22 +435,16 @@ int cmd_audit(int argc, char **argv) {
       goto done;
     }
     frames[i] = in[i].frame;
-    lens[i] = in[i].len;
-    if (nlisted && parent_number) {
-      bool yes = false;
-      if (cchc_frame_carries_out(in[i].frame, in[i].len, parent_number, &yes,
-                                 &err) == CCHC_OK &&
-          !yes)
-        cli_errorf("note: %s does not cite %s as its parent; audited "
-                   "against it anyway",
-                   in[i].arg, parent_number);
-    }
+    if (nlisted && parent_number &&
+        !cchc_frame_carries_out(in[i].frame, parent_number))
+      cli_errorf("note: %s does not cite %s as its parent; audited "
+                 "against it anyway",
+                 in[i].arg, parent_number);
   }
   if (n == 0)
     cli_errorf("audit: no stored plan carries out %s", cx.children_of);
 
-  if (cchc_audit_new(parent.frame, parent.len, frames, lens, n, &audit,
-                     &err) != CCHC_OK) {
+  if (cchc_audit_new(parent.frame, frames, n, &audit, &err) != CCHC_OK) {
     cli_report(db, NULL, 0, &err);
     goto done;
   }
@@ -497,13 +468,12 @@ done:
   free(text);
   cchc_audit_free(audit);
   free(frames);
-  free(lens);
-  free(parent.frame);
+  cchc_frame_free(parent.frame);
   for (size_t i = 0; i < nlisted && listed; i++)
-    free(listed[i].frame);
+    cchc_frame_free(listed[i].frame);
   free(listed);
   for (size_t i = 0; i < cx.nfound; i++)
-    free(cx.found[i].frame);
+    cchc_frame_free(cx.found[i].frame);
   free(cx.found);
   free(number);
   plans_free(&stored);

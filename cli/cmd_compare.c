@@ -2,16 +2,14 @@
  * [--area A] [--indicator K] [-f table|csv|json] [-o OUT]
  *
  * Reads the latest frames from the store (filtered by province and year in
- * SQL), keeps their source, document and the targets whose indicator
- * passes --area/--indicator,
- * and hands the frames to cchc_compare_new, which puts the parent plans'
- * columns first; cchc_compare_render writes the matrix. */
+ * SQL) and hands them to cchc_compare_new with --area/--indicator, which
+ * puts the parent plans' columns first; cchc_compare_render writes the
+ * matrix. */
 #define _GNU_SOURCE
 #include "cli.h"
 
 #include <errno.h>
 #include <getopt.h>
-#include <jansson.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -37,70 +35,11 @@ static const char compare_help[] =
     "  -o, --output OUT write to OUT (atomically) instead of standard output\n";
 
 typedef struct frames {
-  char **data;
-  size_t *lens;
+  cchc_frame **data;
   size_t n, cap;
-  const char *area;          /* NULL: all */
-  const char *const *inds;   /* indicator keys; ninds == 0: all */
-  size_t ninds;
   cchc_status st;            /* CCHC_OK unless a frame could not be kept */
   cchc_error err;
 } frames;
-
-static bool indicator_wanted(const frames *fr, const char *key) {
-  if (!key)
-    return false;
-  if (fr->area) {
-    size_t n = strlen(fr->area);
-    if (strncmp(key, fr->area, n) != 0 || key[n] != '.')
-      return false;
-  }
-  if (fr->ninds) {
-    for (size_t i = 0; i < fr->ninds; i++)
-      if (strcmp(key, fr->inds[i]) == 0)
-        return true;
-    return false;
-  }
-  return true;
-}
-
-/* The frame with only the targets whose indicator is wanted and without
- * the parts compare does not read, as compact JSON.  NULL with fr->st set
- * on failure. */
-static char *filter_frame(frames *fr, const char *json, size_t *len) {
-  json_error_t je;
-  json_t *root = json_loads(json, 0, &je);
-  if (!root || !json_is_object(root)) {
-    json_decref(root);
-    fr->st = CCHC_ERR_INVALID;
-    snprintf(fr->err.message, sizeof fr->err.message,
-             "a stored frame is not valid JSON: %s", je.text);
-    return NULL;
-  }
-  json_t *kept = json_array();
-  json_t *ts = json_object_get(root, "targets");
-  size_t i;
-  json_t *t;
-  json_array_foreach(ts, i, t) {
-    if (indicator_wanted(fr, json_string_value(json_object_get(t, "indicator"))))
-      json_array_append(kept, t);
-  }
-  json_object_set_new(root, "targets", kept);
-  static const char *const unused[] = {"sections", "tasks", "deadlines",
-                                       "leads", "references",
-                                       "inconsistencies"};
-  for (size_t k = 0; k < sizeof unused / sizeof *unused; k++)
-    json_object_del(root, unused[k]);
-  char *out = json_dumps(root, JSON_COMPACT | JSON_PRESERVE_ORDER);
-  json_decref(root);
-  if (!out) {
-    fr->st = CCHC_ERR_NOMEM;
-    snprintf(fr->err.message, sizeof fr->err.message, "out of memory");
-    return NULL;
-  }
-  *len = strlen(out);
-  return out;
-}
 
 static int add_frame(void *ctx, int64_t id, const char *json) {
   frames *fr = ctx;
@@ -108,28 +47,23 @@ static int add_frame(void *ctx, int64_t id, const char *json) {
     return 0;
   if (fr->n == fr->cap) {
     size_t cap = fr->cap ? fr->cap * 2 : 64;
-    char **d = realloc(fr->data, cap * sizeof *d);
-    if (d)
-      fr->data = d;
-    size_t *l = realloc(fr->lens, cap * sizeof *l);
-    if (l)
-      fr->lens = l;
-    if (!d || !l) {
+    cchc_frame **d = realloc(fr->data, cap * sizeof *d);
+    if (!d) {
       fr->st = CCHC_ERR_NOMEM;
       snprintf(fr->err.message, sizeof fr->err.message, "out of memory");
       return 1;
     }
+    fr->data = d;
     fr->cap = cap;
   }
-  /* Always slimmed: holding 1,000 whole frames parsed at once costs about
-   * 400 MB, their document and targets alone a sixth of that, and the
-   * extra parse is paid back by the smaller one in cchc_compare_new. */
-  size_t len = 0;
-  char *copy = filter_frame(fr, json, &len);
-  if (!copy)
+  fr->st = cchc_frame_from_json(json, strlen(json), &fr->data[fr->n],
+                                &fr->err);
+  if (fr->st != CCHC_OK) {
+    /* Its line and offset are in the store's text, not in a file. */
+    fr->err.line = 0;
+    fr->err.has_offset = 0;
     return 1;
-  fr->data[fr->n] = copy;
-  fr->lens[fr->n] = len;
+  }
   fr->n++;
   return 0;
 }
@@ -233,7 +167,8 @@ int cmd_compare(int argc, char **argv) {
   }
   cchc_store *store = NULL;
   cchc_error err = {0};
-  frames fr = {.area = area, .inds = inds, .ninds = ninds};
+  frames fr = {0};
+  cchc_compare_options opt = {area, inds, ninds};
   cchc_compare *cmp = NULL;
   char *text = NULL;
   size_t len = 0;
@@ -260,7 +195,7 @@ int cmd_compare(int argc, char **argv) {
     else
       cli_errorf("compare: %s holds no plans", db);
   }
-  if (cchc_compare_new((const char *const *)fr.data, fr.lens, fr.n, &cmp,
+  if (cchc_compare_new((const cchc_frame *const *)fr.data, fr.n, &opt, &cmp,
                        &err) != CCHC_OK) {
     cli_report(db, NULL, 0, &err);
     rc = EXIT_USAGE;
@@ -287,9 +222,8 @@ done:
   free(text);
   cchc_compare_free(cmp);
   for (size_t i = 0; i < fr.n; i++)
-    free(fr.data[i]);
+    cchc_frame_free(fr.data[i]);
   free(fr.data);
-  free(fr.lens);
   cchc_store_close(store);
   free(inds);
   return rc;

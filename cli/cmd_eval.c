@@ -54,46 +54,40 @@ static char *gold_path(const char *dir, const char *path) {
   return out;
 }
 
-/* Extract a plan in process and render its frame as one line of JSON.
- * Reports its own errors. */
-static bool frame_of_plan(const char *path, const char *data, size_t len,
-                          const cchc_rules *rules, char **json,
-                          size_t *json_len) {
+/* The frame of FILE: read back from a frame file (.json), else extracted
+ * in process.  Reports its own errors. */
+static bool frame_of(const char *path, const char *data, size_t len,
+                     bool is_frame, const cchc_rules *rules,
+                     cchc_frame **frame) {
   cchc_normalize_options opt = {0};
   cchc_text *t = NULL;
-  cchc_frame *f = NULL;
   cchc_error err = {0};
   bool ok = false;
+  if (is_frame) {
+    ok = cchc_frame_from_json(data, len, frame, &err) == CCHC_OK;
+    if (!ok)
+      cli_report(path, data, len, &err);
+    return ok;
+  }
   if (cchc_normalize(data, len, &opt, &t, &err) != CCHC_OK)
     cli_report(path, data, len, &err);
-  else if (cchc_extract(rules, t, path, data, len, &f, &err) != CCHC_OK)
+  else if (cchc_extract(rules, t, path, data, len, frame, &err) != CCHC_OK)
     cli_report(path, data, len, &err);
-  else if (cchc_render(f, CCHC_FORMAT_JSONL, 0, json, json_len, &err) !=
-           CCHC_OK)
-    cli_report(path, NULL, 0, &err);
   else
     ok = true;
-  cchc_frame_free(f);
   cchc_text_free(t);
   return ok;
 }
 
-/* Report an error of cchc_eval_add against the input it names. */
-static void report_add(const char *path, const char *data, size_t len,
-                       const char *gpath, const char *gold, size_t glen,
-                       bool frame_is_file, cchc_error *err) {
+/* Report an error of cchc_eval_add: in the gold file, or no memory. */
+static void report_add(const char *path, const char *gpath, const char *gold,
+                       size_t glen, cchc_error *err) {
   bool in_gold = strcmp(err->path, "gold") == 0;
   err->path[0] = '\0';
-  if (in_gold) {
+  if (in_gold)
     cli_report(gpath, gold, glen, err);
-  } else if (frame_is_file) {
-    cli_report(path, data, len, err);
-  } else {
-    /* A frame made here: its lines mean nothing to the user. */
-    err->line = 0;
-    err->has_offset = 0;
+  else
     cli_report(path, NULL, 0, err);
-  }
 }
 
 int cmd_eval(int argc, char **argv) {
@@ -143,8 +137,9 @@ int cmd_eval(int argc, char **argv) {
   for (int i = optind; i < argc; i++) {
     const char *path = argv[i];
     bool is_frame = ends_with(path, ".json");
-    char *data = NULL, *gold = NULL, *frame = NULL, *gpath = NULL;
-    size_t len = 0, glen = 0, flen = 0;
+    char *data = NULL, *gold = NULL, *gpath = NULL;
+    cchc_frame *frame = NULL;
+    size_t len = 0, glen = 0;
     cchc_error err = {0};
     if (!(gpath = gold_path(gold_dir, path))) {
       cli_errorf("out of memory");
@@ -161,30 +156,24 @@ int cmd_eval(int argc, char **argv) {
       rc = EXIT_INPUT;
       goto next;
     }
-    if (is_frame) {
-      frame = data;
-      flen = len;
-    } else {
-      if (!rules && !(rules = cli_load_rules(rules_dir))) {
-        rc = EXIT_USAGE;
-        free(data);
-        free(gold);
-        free(gpath);
-        break;
-      }
-      if (!frame_of_plan(path, data, len, rules, &frame, &flen)) {
-        rc = EXIT_INPUT;
-        goto next;
-      }
+    if (!is_frame && !rules && !(rules = cli_load_rules(rules_dir))) {
+      rc = EXIT_USAGE;
+      free(data);
+      free(gold);
+      free(gpath);
+      break;
     }
-    if (cchc_eval_add(ev, base_name(path), frame, flen, gold, glen, &err) !=
+    if (!frame_of(path, data, len, is_frame, rules, &frame)) {
+      rc = EXIT_INPUT;
+      goto next;
+    }
+    if (cchc_eval_add(ev, base_name(path), frame, gold, glen, &err) !=
         CCHC_OK) {
-      report_add(path, data, len, gpath, gold, glen, is_frame, &err);
+      report_add(path, gpath, gold, glen, &err);
       rc = EXIT_INPUT;
     }
   next:
-    if (frame != data)
-      free(frame);
+    cchc_frame_free(frame);
     free(data);
     free(gold);
     free(gpath);

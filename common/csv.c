@@ -8,6 +8,7 @@
  * as that number, not as a formula, and is left as it is so that the
  * column still sorts. */
 #include "internal.h"
+#include "strbuf.h"
 
 #include <csv.h>
 #include <stdlib.h>
@@ -30,15 +31,19 @@ bool cchc_csv_is_formula(const char *cell, size_t len) {
   return len && memchr("=+-@\t\r", cell[0], 6) && !plain_number(cell, len);
 }
 
-bool cchc_csv_write_cell(FILE *fp, const char *cell, size_t len) {
-  if (!cchc_csv_is_formula(cell, len))
-    return csv_fwrite(fp, cell, len) == 0;
-  char *text = malloc(len + 1);
-  if (!text)
-    return false;
-  text[0] = '\'';
-  memcpy(text + 1, cell, len);
-  bool ok = csv_fwrite(fp, text, len + 1) == 0;
-  free(text);
-  return ok;
+void cchc_csv_cell(strbuf *sb, const char *cell, size_t len) {
+  bool formula = cchc_csv_is_formula(cell, len);
+  /* libcsv quotes the apostrophe-prefixed text the same as the cell
+   * (an apostrophe needs no quoting), so quote the cell and insert it. */
+  size_t need = csv_write(NULL, 0, cell, len);
+  if (!strbuf_grow(sb, need + formula))
+    return;
+  char *at = sb->buf + sb->len;
+  csv_write(at, need, cell, len);
+  if (formula) { /* '"=x"' -> '"'=x"': after the opening quote */
+    memmove(at + 2, at + 1, need - 1);
+    at[1] = '\'';
+  }
+  sb->len += need + formula;
+  sb->buf[sb->len] = '\0';
 }

@@ -64,9 +64,9 @@ size_t cchc_utf8_encode(uint32_t cp, char *out);
  * '=', '+', '-', '@', tab or carriage return and is not a plain number
  * ("-5", "98.5"). */
 bool cchc_csv_is_formula(const char *cell, size_t len);
-/* Write one CSV field with libcsv's quoting (csv_fwrite), a formula cell
- * preceded by an apostrophe (the OWASP rule) so that it stays text.  false
- * on a write or allocation failure. */
-bool cchc_csv_write_cell(FILE *fp, const char *cell, size_t len);
+/* Append one CSV field, quoted by libcsv (csv_write), a formula cell
+ * preceded by an apostrophe (the OWASP rule) so that it stays text. */
+struct strbuf;
+void cchc_csv_cell(struct strbuf *sb, const char *cell, size_t len);
 
 #endif

@@ -4,13 +4,11 @@
  * in through xmlNewTextChild or xmlNewProp and is escaped by the serializer
  * (htmlDocDumpMemoryFormat), never by hand.  The only literal markup is the
  * constant style sheet.  Frames come from the store (cchc_store_each_frame)
- * and are read with jansson; the heat map's cells and the audit findings
- * come from cchc_compare and cchc_audit, so the page says what `cchc
- * compare` and `cchc audit` say. */
-#include "cchc.h"
-#include "../common/internal.h"
+ * and are read with cchc_frame_from_json; the heat map's cells and the
+ * audit findings come from cchc_compare and cchc_audit, so the page says
+ * what `cchc compare` and `cchc audit` say. */
+#include "plan.h"
 
-#include <jansson.h>
 #include <libxml/HTMLtree.h>
 #include <libxml/tree.h>
 #include <stdint.h>
@@ -23,21 +21,13 @@
 /* ------------------------------------------------------------------ */
 /* Plans read from the store */
 
-typedef struct rtarget {
-  const char *indicator;
-  cchc_target t;
-} rtarget;
-
 typedef struct rplan {
-  char *frame; /* the frame JSON as stored */
-  size_t len;
-  json_t *root;
+  char *json; /* the frame as stored, until it is read */
+  cchc_frame *frame;
+  plan plan; /* its comparable targets */
   const char *path, *level, *place, *province, *number, *parent, *pdate;
   const char *pstart, *pend;
-  json_int_t year;
-  size_t ntargets_all, ndeadlines, ntasks;
-  rtarget *targets;
-  size_t ntargets;
+  long long year;
   char *province_key;
   size_t ref;  /* index of the reference plan, or NONE */
   bool is_ref; /* some plan is coloured against this one */
@@ -49,10 +39,6 @@ typedef struct rset {
   size_t n, cap;
   bool oom;
 } rset;
-
-static const char *jstr(json_t *o, const char *k) {
-  return json_string_value(json_object_get(o, k));
-}
 
 static int collect(void *ctx, int64_t id, const char *frame) {
   rset *s = ctx;
@@ -69,74 +55,53 @@ static int collect(void *ctx, int64_t id, const char *frame) {
   }
   rplan *p = &s->p[s->n];
   memset(p, 0, sizeof *p);
-  p->len = strlen(frame);
-  p->frame = malloc(p->len + 1);
-  if (!p->frame) {
+  if (!(p->json = strdup(frame))) {
     s->oom = true;
     return 1;
   }
-  memcpy(p->frame, frame, p->len + 1);
   s->n++;
   return 0;
 }
 
 static void rset_free(rset *s) {
   for (size_t i = 0; i < s->n; i++) {
-    free(s->p[i].frame);
-    free(s->p[i].targets);
+    free(s->p[i].json);
+    plan_release(&s->p[i].plan);
+    cchc_frame_free(s->p[i].frame);
     free(s->p[i].province_key);
-    json_decref(s->p[i].root);
   }
   free(s->p);
 }
 
 static cchc_status plan_read(rplan *p, size_t index, cchc_error *err) {
-  json_error_t je;
-  p->root = json_loadb(p->frame, p->len, 0, &je);
-  if (!p->root || !json_is_object(json_object_get(p->root, "document")))
-    return cchc_fail(err, CCHC_ERR_INTERNAL,
-                     "stored frame %zu is not a frame: %s", index + 1,
-                     p->root ? "no document" : je.text);
-  json_t *doc = json_object_get(p->root, "document");
-  json_t *period = json_object_get(doc, "period");
-  json_t *parent = json_object_get(doc, "parent");
-  p->path = jstr(json_object_get(p->root, "source"), "path");
-  p->level = jstr(doc, "level");
-  p->place = jstr(doc, "place");
-  p->province = jstr(doc, "province");
-  p->number = jstr(doc, "number");
-  p->parent = jstr(parent, "number");
-  p->pdate = jstr(parent, "date");
-  p->pstart = jstr(period, "start");
-  p->pend = jstr(period, "end");
-  p->year = json_integer_value(json_object_get(doc, "year"));
-  p->ndeadlines = json_array_size(json_object_get(p->root, "deadlines"));
-  p->ntasks = json_array_size(json_object_get(p->root, "tasks"));
+  cchc_error e = {0};
+  if (cchc_frame_from_json(p->json, strlen(p->json), &p->frame, &e) !=
+      CCHC_OK)
+    return e.code == CCHC_ERR_NOMEM
+               ? cchc_fail(err, CCHC_ERR_NOMEM, "out of memory")
+               : cchc_fail(err, CCHC_ERR_INTERNAL,
+                           "stored frame %zu is not a frame: %s", index + 1,
+                           e.message);
+  free(p->json);
+  p->json = NULL;
+  const cchc_frame *f = p->frame;
+  p->path = cchc_frame_path(f);
+  p->level = cchc_frame_document(f, CCHC_DOC_LEVEL);
+  p->place = cchc_frame_document(f, CCHC_DOC_PLACE);
+  p->province = cchc_frame_document(f, CCHC_DOC_PROVINCE);
+  p->number = cchc_frame_document(f, CCHC_DOC_NUMBER);
+  p->parent = cchc_frame_document(f, CCHC_DOC_PARENT_NUMBER);
+  p->pdate = cchc_frame_document(f, CCHC_DOC_PARENT_DATE);
+  p->pstart = cchc_frame_document(f, CCHC_DOC_PERIOD_START);
+  p->pend = cchc_frame_document(f, CCHC_DOC_PERIOD_END);
+  const char *year = cchc_frame_document(f, CCHC_DOC_YEAR);
+  p->year = year ? strtoll(year, NULL, 10) : 0;
   p->ref = NONE;
   if (p->province &&
       !(p->province_key = cchc_match_key(p->province, strlen(p->province),
                                          err)))
     return err ? err->code : CCHC_ERR_NOMEM;
-
-  json_t *ts = json_object_get(p->root, "targets");
-  p->ntargets_all = json_array_size(ts);
-  p->targets = calloc(p->ntargets_all + 1, sizeof *p->targets);
-  if (!p->targets)
-    return cchc_fail(err, CCHC_ERR_NOMEM, "out of memory");
-  for (size_t i = 0; i < p->ntargets_all; i++) {
-    json_t *t = json_array_get(ts, i);
-    rtarget *x = &p->targets[p->ntargets];
-    json_t *v = json_object_get(t, "value"), *vm = json_object_get(t, "value_max");
-    x->indicator = jstr(t, "indicator");
-    if (!x->indicator || !json_is_number(v) ||
-        !cchc_comparator_parse(jstr(t, "comparator"), &x->t.comparator))
-      continue;
-    x->t.value = json_number_value(v);
-    x->t.value_max = json_is_number(vm) ? json_number_value(vm) : x->t.value;
-    x->t.count = jstr(t, "unit") && strcmp(jstr(t, "unit"), "count") == 0;
-    p->ntargets++;
-  }
-  return CCHC_OK;
+  return plan_init(&p->plan, f, "frame", err);
 }
 
 static bool is_level(const rplan *p, const char *level) {
@@ -294,9 +259,9 @@ static void plans_section(builder *b, xmlNodePtr body, const rset *s,
       snprintf(period, sizeof period, "%lld", (long long)p->year);
     else
       snprintf(period, sizeof period, "–");
-    snprintf(num[0], sizeof num[0], "%zu", p->ntargets_all);
-    snprintf(num[1], sizeof num[1], "%zu", p->ndeadlines);
-    snprintf(num[2], sizeof num[2], "%zu", p->ntasks);
+    snprintf(num[0], sizeof num[0], "%zu", cchc_frame_targets(p->frame));
+    snprintf(num[1], sizeof num[1], "%zu", cchc_frame_deadlines(p->frame));
+    snprintf(num[2], sizeof num[2], "%zu", cchc_frame_tasks(p->frame));
     if (p->parent && p->pdate)
       snprintf(parent, sizeof parent, "%s (%s)", p->parent, p->pdate);
     else
@@ -322,21 +287,21 @@ static void plans_section(builder *b, xmlNodePtr body, const rset *s,
 /* State of the cell (plan p, indicator key). */
 static const char *cell_state(const rset *s, const rplan *p, const char *key) {
   bool has = false;
-  for (size_t i = 0; i < p->ntargets && !has; i++)
-    has = strcmp(p->targets[i].indicator, key) == 0;
+  for (size_t i = 0; i < p->plan.ntargets && !has; i++)
+    has = strcmp(p->plan.targets[i].indicator, key) == 0;
   if (!has)
     return "missing";
   if (p->ref == NONE || !s->p[p->ref].in)
     return p->is_ref ? "ref" : "none";
   const rplan *r = &s->p[p->ref];
   bool comparable = false, below = false, above = false;
-  for (size_t j = 0; j < r->ntargets; j++) {
-    const rtarget *rt = &r->targets[j];
+  for (size_t j = 0; j < r->plan.ntargets; j++) {
+    const plan_target *rt = &r->plan.targets[j];
     if (strcmp(rt->indicator, key) != 0)
       continue;
     bool all_lower = true, any = false;
-    for (size_t i = 0; i < p->ntargets; i++) {
-      const rtarget *pt = &p->targets[i];
+    for (size_t i = 0; i < p->plan.ntargets; i++) {
+      const plan_target *pt = &p->plan.targets[i];
       if (strcmp(pt->indicator, key) != 0)
         continue;
       any = true;
@@ -472,25 +437,18 @@ static cchc_status audit_one(builder *b, xmlNodePtr sec, const rset *s,
                              size_t parent, const char *const *labels,
                              cchc_error *err) {
   const rplan *par = &s->p[parent];
-  const char **frames = calloc(s->n + 1, sizeof *frames);
-  size_t *lens = calloc(s->n + 1, sizeof *lens);
-  if (!frames || !lens) {
-    free(frames);
-    free(lens);
+  const cchc_frame **frames = calloc(s->n + 1, sizeof *frames);
+  if (!frames)
     return cchc_fail(err, CCHC_ERR_NOMEM, "out of memory");
-  }
   size_t n = 0;
   for (size_t i = 0; i < s->n; i++)
-    if (i != parent && s->p[i].in && cchc_number_equal(s->p[i].parent, par->number)) {
-      frames[n] = s->p[i].frame;
-      lens[n++] = s->p[i].len;
-    }
+    if (i != parent && s->p[i].in &&
+        cchc_number_equal(s->p[i].parent, par->number))
+      frames[n++] = s->p[i].frame;
   cchc_audit *a = NULL;
-  cchc_status st = n ? cchc_audit_new(par->frame, par->len, frames, lens, n,
-                                      &a, err)
+  cchc_status st = n ? cchc_audit_new(par->frame, frames, n, &a, err)
                      : CCHC_OK;
   free(frames);
-  free(lens);
   if (st != CCHC_OK || !a)
     return st;
 
@@ -538,11 +496,10 @@ static cchc_status build(xmlNodePtr html, builder *b, rset *s,
   cchc_status st = CCHC_OK;
   size_t *cols = calloc(s->n + 1, sizeof *cols);
   size_t *col_of = calloc(s->n + 1, sizeof *col_of);
-  const char **frames = calloc(s->n + 1, sizeof *frames);
-  size_t *lens = calloc(s->n + 1, sizeof *lens);
+  const cchc_frame **frames = calloc(s->n + 1, sizeof *frames);
   const char **labels = calloc(s->n + 1, sizeof *labels);
   cchc_compare *cmp = NULL;
-  if (!cols || !col_of || !frames || !lens || !labels) {
+  if (!cols || !col_of || !frames || !labels) {
     st = cchc_fail(err, CCHC_ERR_NOMEM, "out of memory");
     goto done;
   }
@@ -569,10 +526,9 @@ static cchc_status build(xmlNodePtr html, builder *b, rset *s,
   for (size_t i = 0; i < s->n; i++)
     if (s->p[i].in) {
       frames[nin] = s->p[i].frame;
-      lens[nin] = s->p[i].len;
       cols[nin++] = i;
     }
-  st = cchc_compare_new(frames, lens, nin, &cmp, err);
+  st = cchc_compare_new(frames, nin, NULL, &cmp, err);
   if (st != CCHC_OK)
     goto done;
   for (size_t c = 0; c < nin; c++) {
@@ -655,7 +611,6 @@ done:
   free(cols);
   free(col_of);
   free(frames);
-  free(lens);
   free(labels);
   return st;
 }

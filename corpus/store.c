@@ -16,8 +16,8 @@
  * ever built from document text. */
 #define _GNU_SOURCE
 #include "../common/internal.h"
-#include "../extract/frame.h"
 
+#include <math.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -271,7 +271,7 @@ static int bind_text(sqlite3_stmt *st, int i, const char *v) {
            : sqlite3_bind_null(st, i);
 }
 
-static int bind_span(sqlite3_stmt *st, int i, frame_span sp) {
+static int bind_span(sqlite3_stmt *st, int i, cchc_span sp) {
   int rc = sqlite3_bind_int64(st, i, (sqlite3_int64)sp.start);
   return rc ? rc : sqlite3_bind_int64(st, i + 1, (sqlite3_int64)sp.end);
 }
@@ -284,8 +284,26 @@ static int run(sqlite3_stmt *st) {
   return rc == SQLITE_DONE ? SQLITE_OK : rc;
 }
 
-static const char *section_id(const cchc_frame *f, int i) {
-  return i >= 0 && (size_t)i < f->nsections ? f->sections[i].id : NULL;
+/* Ids of the items a target or task refers to; NULL for none. */
+static const char *section_id(const cchc_frame *f, size_t i) {
+  const cchc_frame_section *s = cchc_frame_section_at(f, i);
+  return s ? cchc_frame_section_id(s) : NULL;
+}
+
+static const char *deadline_id(const cchc_frame *f, size_t i) {
+  const cchc_frame_deadline *d = cchc_frame_deadline_at(f, i);
+  return d ? cchc_frame_deadline_id(d) : NULL;
+}
+
+static const char *target_id(const cchc_frame *f, size_t i) {
+  const cchc_frame_target *t = cchc_frame_target_at(f, i);
+  return t ? cchc_frame_target_id(t) : NULL;
+}
+
+/* Bind document field `field` to parameter i. */
+static int bind_doc(sqlite3_stmt *st, int i, const cchc_frame *f,
+                    cchc_doc_field field) {
+  return bind_text(st, i, cchc_frame_document(f, field));
 }
 
 /* The latest version of `path`: *found, its id, version and hash. */
@@ -316,7 +334,6 @@ static int latest(cchc_store *s, const char *path, bool *found, int64_t *id,
 static int insert_plan(cchc_store *s, const cchc_frame *f, const char *path,
                        int version, const char *json, const char *pkey,
                        int64_t *doc_id) {
-  const frame_document *d = &f->document;
   sqlite3_stmt *st = s->stmt[Q_INSERT_DOC];
   int rc = SQLITE_OK;
 #define B(x)                                                              \
@@ -326,21 +343,22 @@ static int insert_plan(cchc_store *s, const cchc_frame *f, const char *path,
   } while (0)
   B(bind_text(st, 1, path));
   B(sqlite3_bind_int(st, 2, version));
-  B(bind_text(st, 3, f->sha256));
-  B(bind_text(st, 4, d->kind.value));
-  B(bind_text(st, 5, d->level.value));
-  B(bind_text(st, 6, d->place.value));
-  B(bind_text(st, 7, d->province.value));
+  B(bind_text(st, 3, cchc_frame_sha256(f)));
+  B(bind_doc(st, 4, f, CCHC_DOC_KIND));
+  B(bind_doc(st, 5, f, CCHC_DOC_LEVEL));
+  B(bind_doc(st, 6, f, CCHC_DOC_PLACE));
+  B(bind_doc(st, 7, f, CCHC_DOC_PROVINCE));
   B(bind_text(st, 8, pkey));
-  if (d->year.value)
-    B(sqlite3_bind_int(st, 9, atoi(d->year.value)));
-  B(bind_text(st, 10, d->period_start.value));
-  B(bind_text(st, 11, d->period_end.value));
-  B(bind_text(st, 12, d->number.value));
-  B(bind_text(st, 13, d->date.value));
-  B(bind_text(st, 14, d->parent_number.value));
-  B(bind_text(st, 15, d->parent_date.value));
-  B(bind_text(st, 16, d->title.value));
+  const char *year = cchc_frame_document(f, CCHC_DOC_YEAR);
+  if (year)
+    B(sqlite3_bind_int(st, 9, atoi(year)));
+  B(bind_doc(st, 10, f, CCHC_DOC_PERIOD_START));
+  B(bind_doc(st, 11, f, CCHC_DOC_PERIOD_END));
+  B(bind_doc(st, 12, f, CCHC_DOC_NUMBER));
+  B(bind_doc(st, 13, f, CCHC_DOC_DATE));
+  B(bind_doc(st, 14, f, CCHC_DOC_PARENT_NUMBER));
+  B(bind_doc(st, 15, f, CCHC_DOC_PARENT_DATE));
+  B(bind_doc(st, 16, f, CCHC_DOC_TITLE));
   B(bind_text(st, 17, json));
   B(run(st));
   if (rc != SQLITE_OK)
@@ -349,86 +367,89 @@ static int insert_plan(cchc_store *s, const cchc_frame *f, const char *path,
   *doc_id = id;
 
   st = s->stmt[Q_INSERT_TARGET];
-  for (size_t i = 0; rc == SQLITE_OK && i < f->ntargets; i++) {
-    const frame_target *t = &f->targets[i];
+  for (size_t i = 0; rc == SQLITE_OK && i < cchc_frame_targets(f); i++) {
+    const cchc_frame_target *t = cchc_frame_target_at(f, i);
+    double max = cchc_frame_target_value_max(t);
     B(sqlite3_bind_int64(st, 1, id));
-    B(bind_text(st, 2, t->id));
-    B(bind_text(st, 3, section_id(f, t->section)));
-    B(bind_text(st, 4, t->area));
-    B(bind_text(st, 5, t->indicator));
-    B(bind_text(st, 6, t->subject));
-    B(bind_text(st, 7, t->comparator));
-    B(sqlite3_bind_double(st, 8, t->value));
-    if (t->has_value_max)
-      B(sqlite3_bind_double(st, 9, t->value_max));
-    B(bind_text(st, 10, t->unit));
-    B(bind_text(st, 11, t->text));
-    B(bind_span(st, 12, t->span));
-    B(bind_text(st, 14, t->rule));
+    B(bind_text(st, 2, cchc_frame_target_id(t)));
+    B(bind_text(st, 3, section_id(f, cchc_frame_target_section(t))));
+    B(bind_text(st, 4, cchc_frame_target_area(t)));
+    B(bind_text(st, 5, cchc_frame_target_indicator(t)));
+    B(bind_text(st, 6, cchc_frame_target_subject(t)));
+    B(bind_text(st, 7, cchc_comparator_name(cchc_frame_target_comparator(t))));
+    B(sqlite3_bind_double(st, 8, cchc_frame_target_value(t)));
+    if (!isnan(max))
+      B(sqlite3_bind_double(st, 9, max));
+    B(bind_text(st, 10, cchc_unit_name(cchc_frame_target_unit(t))));
+    B(bind_text(st, 11, cchc_frame_target_text(t)));
+    B(bind_span(st, 12, cchc_frame_target_span(t)));
+    B(bind_text(st, 14, cchc_frame_target_rule(t)));
     B(run(st));
   }
   st = s->stmt[Q_INSERT_DEADLINE];
-  for (size_t i = 0; rc == SQLITE_OK && i < f->ndeadlines; i++) {
-    const frame_deadline *x = &f->deadlines[i];
+  for (size_t i = 0; rc == SQLITE_OK && i < cchc_frame_deadlines(f); i++) {
+    const cchc_frame_deadline *x = cchc_frame_deadline_at(f, i);
     B(sqlite3_bind_int64(st, 1, id));
-    B(bind_text(st, 2, x->id));
-    B(bind_text(st, 3, x->kind));
-    B(bind_text(st, 4, x->start));
-    B(bind_text(st, 5, x->end));
-    B(bind_text(st, 6, x->recurrence));
-    B(sqlite3_bind_int(st, 7, x->year_inferred));
-    B(bind_text(st, 8, x->text));
-    B(bind_span(st, 9, x->span));
-    B(bind_text(st, 11, x->rule));
+    B(bind_text(st, 2, cchc_frame_deadline_id(x)));
+    B(bind_text(st, 3, cchc_deadline_kind_name(cchc_frame_deadline_kind(x))));
+    B(bind_text(st, 4, cchc_frame_deadline_start(x)));
+    B(bind_text(st, 5, cchc_frame_deadline_end(x)));
+    B(bind_text(st, 6, cchc_frame_deadline_recurrence(x)));
+    B(sqlite3_bind_int(st, 7, cchc_frame_deadline_year_inferred(x)));
+    B(bind_text(st, 8, cchc_frame_deadline_text(x)));
+    B(bind_span(st, 9, cchc_frame_deadline_span(x)));
+    B(bind_text(st, 11, cchc_frame_deadline_rule(x)));
     B(run(st));
   }
-  for (size_t i = 0; rc == SQLITE_OK && i < f->ntasks; i++) {
-    const frame_task *t = &f->tasks[i];
+  for (size_t i = 0; rc == SQLITE_OK && i < cchc_frame_tasks(f); i++) {
+    const cchc_frame_task *t = cchc_frame_task_at(f, i);
+    const char *tid = cchc_frame_task_id(t);
     st = s->stmt[Q_INSERT_TASK];
     B(sqlite3_bind_int64(st, 1, id));
-    B(bind_text(st, 2, t->id));
-    B(bind_text(st, 3, section_id(f, t->section)));
-    B(bind_text(st, 4, t->area));
-    B(bind_text(st, 5, t->text));
-    B(bind_text(st, 6, t->lead_from));
-    if (t->deadline >= 0 && (size_t)t->deadline < f->ndeadlines)
-      B(bind_text(st, 7, f->deadlines[t->deadline].id));
-    if (t->target >= 0 && (size_t)t->target < f->ntargets)
-      B(bind_text(st, 8, f->targets[t->target].id));
-    B(bind_text(st, 9, t->products));
-    B(bind_text(st, 10, t->budget));
-    B(bind_span(st, 11, t->span));
-    B(bind_text(st, 13, t->rule));
+    B(bind_text(st, 2, tid));
+    B(bind_text(st, 3, section_id(f, cchc_frame_task_section(t))));
+    B(bind_text(st, 4, cchc_frame_task_area(t)));
+    B(bind_text(st, 5, cchc_frame_task_text(t)));
+    B(bind_text(st, 6, cchc_frame_task_lead_from(t)));
+    B(bind_text(st, 7, deadline_id(f, cchc_frame_task_deadline(t))));
+    B(bind_text(st, 8, target_id(f, cchc_frame_task_target(t))));
+    B(bind_text(st, 9, cchc_frame_task_products(t)));
+    B(bind_text(st, 10, cchc_frame_task_budget(t)));
+    B(bind_span(st, 11, cchc_frame_task_span(t)));
+    B(bind_text(st, 13, cchc_frame_task_rule(t)));
     B(run(st));
     st = s->stmt[Q_INSERT_UNIT];
     for (int role = 0; role < 2; role++) {
-      const frame_unit *u = role ? t->coordinators : t->lead;
-      size_t n = role ? t->ncoordinators : t->nlead;
+      size_t n = role ? cchc_frame_task_coordinators(t)
+                      : cchc_frame_task_leads(t);
       for (size_t k = 0; rc == SQLITE_OK && k < n; k++) {
+        const cchc_frame_unit *u = role ? cchc_frame_task_coordinator_at(t, k)
+                                        : cchc_frame_task_lead_at(t, k);
         B(sqlite3_bind_int64(st, 1, id));
-        B(bind_text(st, 2, t->id));
+        B(bind_text(st, 2, tid));
         B(bind_text(st, 3, role ? "coordinator" : "lead"));
         B(sqlite3_bind_int64(st, 4, (sqlite3_int64)k));
-        B(bind_text(st, 5, u[k].key));
-        B(bind_text(st, 6, u[k].name));
-        B(bind_text(st, 7, u[k].text));
-        B(bind_span(st, 8, u[k].span));
+        B(bind_text(st, 5, cchc_frame_unit_key(u)));
+        B(bind_text(st, 6, cchc_frame_unit_name(u)));
+        B(bind_text(st, 7, cchc_frame_unit_text(u)));
+        B(bind_span(st, 8, cchc_frame_unit_span(u)));
         B(run(st));
       }
     }
   }
   st = s->stmt[Q_INSERT_REF];
-  for (size_t i = 0; rc == SQLITE_OK && i < f->nreferences; i++) {
-    const frame_reference *r = &f->references[i];
+  for (size_t i = 0; rc == SQLITE_OK && i < cchc_frame_references(f); i++) {
+    const cchc_frame_reference *r = cchc_frame_reference_at(f, i);
     B(sqlite3_bind_int64(st, 1, id));
     B(sqlite3_bind_int64(st, 2, (sqlite3_int64)i));
-    B(bind_text(st, 3, r->number));
-    B(bind_text(st, 4, r->kind));
-    B(bind_text(st, 5, r->date));
-    B(bind_text(st, 6, r->issuer));
-    B(sqlite3_bind_int64(st, 7, (sqlite3_int64)r->nmentions));
-    B(bind_span(st, 8, r->span));
-    B(bind_text(st, 10, r->rule));
+    B(bind_text(st, 3, cchc_frame_reference_number(r)));
+    B(bind_text(st, 4, cchc_frame_reference_kind(r)));
+    B(bind_text(st, 5, cchc_frame_reference_date(r)));
+    B(bind_text(st, 6, cchc_frame_reference_issuer(r)));
+    B(sqlite3_bind_int64(st, 7,
+                         (sqlite3_int64)cchc_frame_reference_mentions(r)));
+    B(bind_span(st, 8, cchc_frame_reference_span(r)));
+    B(bind_text(st, 10, cchc_frame_reference_rule(r)));
     B(run(st));
   }
 #undef B
@@ -479,7 +500,7 @@ cchc_status cchc_store_ingest(cchc_store *s, const cchc_rules *rules,
   /* JSONL ends with a newline: store the document alone. */
   while (jlen && (json[jlen - 1] == '\n' || json[jlen - 1] == '\r'))
     json[--jlen] = '\0';
-  const char *prov = frame->document.province.value;
+  const char *prov = cchc_frame_document(frame, CCHC_DOC_PROVINCE);
   if (prov && !(pkey = cchc_match_key(prov, strlen(prov), err))) {
     st = err ? err->code : CCHC_ERR_NOMEM;
     goto done;
@@ -515,10 +536,10 @@ cchc_status cchc_store_ingest(cchc_store *s, const cchc_rules *rules,
   res.outcome = found ? CCHC_INGEST_NEW_VERSION : CCHC_INGEST_ADDED;
   res.document_id = id;
   res.version = version;
-  res.targets = frame->ntargets;
-  res.deadlines = frame->ndeadlines;
-  res.tasks = frame->ntasks;
-  res.references = frame->nreferences;
+  res.targets = cchc_frame_targets(frame);
+  res.deadlines = cchc_frame_deadlines(frame);
+  res.tasks = cchc_frame_tasks(frame);
+  res.references = cchc_frame_references(frame);
   st = CCHC_OK;
 done:
   if (st == CCHC_OK && result)

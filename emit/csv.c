@@ -4,11 +4,12 @@
  * the source path, the document's place and year and each section's number
  * as they pass, then writes one row when a target closes.  Every field is
  * quoted by libcsv, and a field a spreadsheet would take for a formula is
- * made text with a leading apostrophe (cchc_csv_write_cell); a null is an
- * empty unquoted field, so that it differs from an empty string ("").  Rows
- * end with CRLF. */
+ * made text with a leading apostrophe (cchc_csv_cell); a null is an empty
+ * unquoted field, so that it differs from an empty string ("").  Rows end
+ * with CRLF. */
 #include "emit.h"
 
+#include <csv.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -59,7 +60,7 @@ typedef struct section_number {
 } section_number;
 
 typedef struct cctx {
-  FILE *fp;
+  strbuf out;
   const char *names[CSV_MAX_DEPTH]; /* open containers (walk's literals) */
   int depth;
   char *path, *place, *year;
@@ -86,18 +87,18 @@ static void keep(cctx *c, char **slot, const char *v) {
     c->failed = true;
 }
 
-static void put_field(cctx *c, int col, const char *v) {
-  if (col > 0 && fputc(',', c->fp) == EOF)
-    c->failed = true;
-  if (v && !cchc_csv_write_cell(c->fp, v, strlen(v)))
-    c->failed = true;
+void emit_csv_field(strbuf *sb, const char *s) {
+  if (s)
+    cchc_csv_cell(sb, s, strlen(s));
 }
 
 static void put_row(cctx *c, const char *const *cols) {
-  for (int i = 0; i < NCOLS; i++)
-    put_field(c, i, cols[i]);
-  if (fputs("\r\n", c->fp) == EOF)
-    c->failed = true;
+  for (int i = 0; i < NCOLS; i++) {
+    if (i > 0)
+      strbuf_addch(&c->out, ',');
+    emit_csv_field(&c->out, cols[i]);
+  }
+  strbuf_addstr(&c->out, "\r\n");
 }
 
 static const char *section_number_of(const cctx *c, const char *id) {
@@ -227,21 +228,14 @@ static const emit_ops csv_ops = {
 
 cchc_status emit_csv(const cchc_frame *frame, bool with_header, char **out,
                      size_t *len, cchc_error *err) {
-  char *buf = NULL;
-  size_t size = 0;
-  cctx c = {.fp = open_memstream(&buf, &size)};
-  if (!c.fp)
-    return cchc_fail(err, CCHC_ERR_NOMEM, "out of memory while writing CSV");
+  cctx c = {.out = STRBUF_INIT};
   if (with_header) {
     /* A UTF-8 BOM, so that spreadsheet programs read Vietnamese text as
      * UTF-8, then the header row. */
-    if (fputs("\xEF\xBB\xBF", c.fp) == EOF)
-      c.failed = true;
+    strbuf_addstr(&c.out, "\xEF\xBB\xBF");
     put_row(&c, header);
   }
   cchc_status st = emit_walk(frame, &csv_ops, &c, err);
-  if (fclose(c.fp) != 0)
-    c.failed = true;
   free(c.path);
   free(c.place);
   free(c.year);
@@ -254,13 +248,15 @@ cchc_status emit_csv(const cchc_frame *frame, bool with_header, char **out,
   free(c.sections);
   free(c.cur.id);
   free(c.cur.number);
-  if (st == CCHC_OK && c.failed)
+  size_t n = 0;
+  char *buf = strbuf_detach(&c.out, &n);
+  if (st == CCHC_OK && (c.failed || !buf))
     st = cchc_fail(err, CCHC_ERR_NOMEM, "out of memory while writing CSV");
   if (st != CCHC_OK) {
     free(buf);
     return st;
   }
   *out = buf;
-  *len = size;
+  *len = n;
   return CCHC_OK;
 }

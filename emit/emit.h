@@ -16,7 +16,10 @@
 #ifndef CCHC_EMIT_H
 #define CCHC_EMIT_H
 
+#include "../common/strbuf.h"
 #include "../extract/frame.h"
+
+#include <jansson.h>
 
 typedef struct emit_ops {
   void (*begin_object)(void *ctx, const char *name);
@@ -50,6 +53,33 @@ bool emit_number_is_integer(double v);
  * as integers ("98"), others with 15 significant digits ("98.5"), the
  * exponent without '+' or leading zeros ("1e300").  Returns `buf`. */
 char *emit_format_number(double v, char buf[40]);
+
+/* A JSON document built value by value with jansson, which does the
+ * escaping and printing: the frame's JSON (json.c) and the reports'
+ * (out_json.c).  A value goes into the open container under `name` (which
+ * an array ignores); after a failure everything is dropped. */
+enum { EMIT_JSON_MAX_DEPTH = 16 };
+typedef struct emit_json_tree {
+  json_t *root;
+  json_t *stack[EMIT_JSON_MAX_DEPTH];
+  int depth;
+  bool failed;
+} emit_json_tree;
+
+/* Put `v` (a new reference; NULL when jansson failed) in the open
+ * container, or make it the root. */
+void emit_json_put(emit_json_tree *t, const char *name, json_t *v);
+/* Put the container `v` and open it; emit_json_close closes it. */
+void emit_json_open(emit_json_tree *t, const char *name, json_t *v);
+void emit_json_close(emit_json_tree *t);
+/* Print the document with jansson `flags`, then a newline, into *out
+ * (malloc'd, NUL-terminated); releases the tree. */
+cchc_status emit_json_dump(emit_json_tree *t, size_t flags, char **out,
+                           size_t *len, cchc_error *err);
+
+/* One CSV field, quoted by libcsv (every field is quoted, so that a null,
+ * written as nothing, differs from an empty string ""). */
+void emit_csv_field(strbuf *sb, const char *s);
 
 /* Formats.  Each renders the whole frame into a malloc'd, NUL-terminated
  * buffer. */

@@ -2,89 +2,103 @@
  * tree; jansson does the escaping and printing (UTF-8 kept as is). */
 #include "emit.h"
 
-#include <jansson.h>
 #include <stdlib.h>
 #include <string.h>
 
-enum { JSON_MAX_DEPTH = 16 };
-
-typedef struct jctx {
-  json_t *root;
-  json_t *stack[JSON_MAX_DEPTH];
-  int depth;
-  bool failed;
-} jctx;
-
-/* Attach `v` (a new reference, NULL when jansson failed) to the open
- * container.  After a failure everything is dropped. */
-static void put(jctx *c, const char *name, json_t *v) {
-  if (!v || c->failed) {
+void emit_json_put(emit_json_tree *t, const char *name, json_t *v) {
+  if (!v || t->failed) {
     json_decref(v);
-    c->failed = true;
+    t->failed = true;
     return;
   }
-  if (c->depth == 0) {
-    if (c->root) { /* a second root: a bug in the walk */
+  if (t->depth == 0) {
+    if (t->root) { /* a second root: a bug in the walk */
       json_decref(v);
-      c->failed = true;
+      t->failed = true;
       return;
     }
-    c->root = v;
+    t->root = v;
     return;
   }
-  json_t *parent = c->stack[c->depth - 1];
+  json_t *parent = t->stack[t->depth - 1];
   int rc = json_is_array(parent) ? json_array_append_new(parent, v)
                                  : json_object_set_new(parent, name, v);
   if (rc != 0)
-    c->failed = true;
+    t->failed = true;
 }
 
-static void open_container(jctx *c, const char *name, json_t *v) {
-  if (c->depth == JSON_MAX_DEPTH) {
+void emit_json_open(emit_json_tree *t, const char *name, json_t *v) {
+  if (t->depth == EMIT_JSON_MAX_DEPTH) {
     json_decref(v);
-    c->failed = true;
+    t->failed = true;
     return;
   }
-  put(c, name, v); /* the parent owns v now; v stays valid */
-  c->stack[c->depth++] = v;
+  emit_json_put(t, name, v); /* the parent owns v now; v stays valid */
+  t->stack[t->depth++] = v;
+}
+
+void emit_json_close(emit_json_tree *t) {
+  if (t->depth > 0)
+    t->depth--;
+}
+
+cchc_status emit_json_dump(emit_json_tree *t, size_t flags, char **out,
+                           size_t *len, cchc_error *err) {
+  char *text = t->failed || !t->root ? NULL : json_dumps(t->root, flags);
+  json_decref(t->root);
+  t->root = NULL;
+  if (!text)
+    return cchc_fail(err, CCHC_ERR_NOMEM, "out of memory while writing JSON");
+  /* One document per line: end with a newline. */
+  size_t n = strlen(text);
+  char *buf = realloc(text, n + 2);
+  if (!buf) {
+    free(text);
+    return cchc_fail(err, CCHC_ERR_NOMEM, "out of memory while writing JSON");
+  }
+  buf[n] = '\n';
+  buf[n + 1] = '\0';
+  *out = buf;
+  if (len)
+    *len = n + 1;
+  return CCHC_OK;
 }
 
 static void j_begin_object(void *ctx, const char *name) {
-  open_container(ctx, name, json_object());
+  emit_json_open(ctx, name, json_object());
 }
 
 static void j_begin_array(void *ctx, const char *name, const char *item) {
-  open_container(ctx, name, json_array());
+  emit_json_open(ctx, name, json_array());
 }
 
-static void j_end(void *ctx) {
-  jctx *c = ctx;
-  if (c->depth > 0)
-    c->depth--;
-}
+static void j_end(void *ctx) { emit_json_close(ctx); }
 
 static void j_string(void *ctx, const char *name, const char *value) {
-  put(ctx, name, value ? json_string(value) : json_null());
+  emit_json_put(ctx, name, value ? json_string(value) : json_null());
 }
 
 static void j_number(void *ctx, const char *name, double value) {
-  put(ctx, name,
-      emit_number_is_integer(value) ? json_integer((json_int_t)value)
-                                    : json_real(value));
+  emit_json_put(ctx, name,
+                emit_number_is_integer(value) ? json_integer((json_int_t)value)
+                                              : json_real(value));
 }
 
 static void j_integer(void *ctx, const char *name, long long value) {
-  put(ctx, name, json_integer((json_int_t)value));
+  emit_json_put(ctx, name, json_integer((json_int_t)value));
 }
 
 static void j_boolean(void *ctx, const char *name, bool value) {
-  put(ctx, name, json_boolean(value));
+  emit_json_put(ctx, name, json_boolean(value));
 }
 
-static void j_null(void *ctx, const char *name) { put(ctx, name, json_null()); }
+static void j_null(void *ctx, const char *name) {
+  emit_json_put(ctx, name, json_null());
+}
 
 static void j_span(void *ctx, const char *name, frame_span s) {
-  put(ctx, name, json_pack("[II]", (json_int_t)s.start, (json_int_t)s.end));
+  emit_json_put(ctx, name,
+                json_pack("[II]", (json_int_t)s.start, (json_int_t)s.end));
 }
 
 static const emit_ops json_ops = {
@@ -102,34 +116,15 @@ static const emit_ops json_ops = {
 
 cchc_status emit_json(const cchc_frame *frame, bool compact, char **out,
                       size_t *len, cchc_error *err) {
-  jctx c = {0};
-  cchc_status st = emit_walk(frame, &json_ops, &c, err);
+  emit_json_tree t = {0};
+  cchc_status st = emit_walk(frame, &json_ops, &t, err);
   if (st != CCHC_OK) {
-    json_decref(c.root);
+    json_decref(t.root);
     return st;
-  }
-  if (c.failed || !c.root) {
-    json_decref(c.root);
-    return cchc_fail(err, CCHC_ERR_NOMEM, "out of memory while building JSON");
   }
   /* Non-integral values with 15 significant digits, as in XML and CSV
    * (jansson's default of 17 prints 12.3 as 12.300000000000001). */
   size_t flags = JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(15) |
                  (compact ? JSON_COMPACT : JSON_INDENT(2));
-  char *text = json_dumps(c.root, flags);
-  json_decref(c.root);
-  if (!text)
-    return cchc_fail(err, CCHC_ERR_NOMEM, "out of memory while printing JSON");
-  /* One document per line: end with a newline. */
-  size_t n = strlen(text);
-  char *buf = realloc(text, n + 2);
-  if (!buf) {
-    free(text);
-    return cchc_fail(err, CCHC_ERR_NOMEM, "out of memory while printing JSON");
-  }
-  buf[n] = '\n';
-  buf[n + 1] = '\0';
-  *out = buf;
-  *len = n + 1;
-  return CCHC_OK;
+  return emit_json_dump(&t, flags, out, len, err);
 }

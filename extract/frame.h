@@ -1,6 +1,8 @@
 /* frame.h: the task frame as plain structs, shared by extract/ (which
- * fills it) and emit/ (which walks it).  Not part of the public API: the
- * public type cchc_frame is opaque.
+ * fills it), emit/ (which walks it) and frame_json.c (which reads it back).
+ * Not part of the public API: the public types are opaque and read through
+ * the accessors of frame_read.c; each item struct here is the public
+ * type's definition (struct cchc_frame_target is frame_target).
  *
  * Ownership: every string and array hangs off the frame's arena and is
  * released at once by cchc_frame_free.  Strings may be NULL ("unknown",
@@ -11,9 +13,7 @@
 #include "../common/internal.h"
 
 /* Byte span [start, end) in the ORIGINAL input. */
-typedef struct frame_span {
-  size_t start, end;
-} frame_span;
+typedef cchc_span frame_span;
 
 /* A scalar with its provenance (document fields). */
 typedef struct frame_field {
@@ -37,7 +37,7 @@ typedef struct frame_document {
   frame_field parent_date; /* ISO */
 } frame_document;
 
-typedef struct frame_reference {
+typedef struct cchc_frame_reference {
   const char *number; /* as printed: "76/NQ-CP" */
   const char *kind;   /* nghi_quyet, quyet_dinh, ... other */
   const char *date;   /* ISO, NULL if not printed */
@@ -48,7 +48,7 @@ typedef struct frame_reference {
   size_t nmentions, cap_mentions;
 } frame_reference;
 
-typedef struct frame_section {
+typedef struct cchc_frame_section {
   const char *id;      /* "s1", "s2", ... in document order */
   const char *number;  /* marker as printed: "II.", "1.1", "a)"; NULL for the
                           document root */
@@ -62,7 +62,7 @@ typedef struct frame_section {
   const char *rule;
 } frame_section;
 
-typedef struct frame_target {
+typedef struct cchc_frame_target {
   const char *id;         /* "t1", ... */
   int section;            /* index into sections or -1 */
   const char *area;       /* area key or NULL */
@@ -80,14 +80,14 @@ typedef struct frame_target {
 
 /* A unit mention: taxonomy key (NULL when unknown), canonical name, text
  * as printed. */
-typedef struct frame_unit {
+typedef struct cchc_frame_unit {
   const char *key;
   const char *name;
   const char *text;
   frame_span span;
 } frame_unit;
 
-typedef struct frame_deadline {
+typedef struct cchc_frame_deadline {
   const char *id;
   const char *text;
   const char *kind;  /* date month quarter half year range recurring
@@ -100,7 +100,7 @@ typedef struct frame_deadline {
   const char *rule;
 } frame_deadline;
 
-typedef struct frame_task {
+typedef struct cchc_frame_task {
   const char *id;
   int section;
   const char *area;
@@ -118,7 +118,7 @@ typedef struct frame_task {
   const char *rule;
 } frame_task;
 
-typedef struct frame_lead {
+typedef struct cchc_frame_lead {
   const char *area;
   frame_unit unit;
   const char *text;
@@ -126,7 +126,7 @@ typedef struct frame_lead {
   const char *rule;
 } frame_lead;
 
-typedef struct frame_inconsistency {
+typedef struct cchc_frame_inconsistency {
   const char *indicator;
   int first, second; /* indices into targets */
 } frame_inconsistency;
@@ -177,6 +177,8 @@ void *frame_grow(cchc_frame *f, void **items, size_t *n, size_t *cap,
 /* Copy into the arena every string that points elsewhere (rules, text),
  * so the frame borrows nothing.  Run once at the end of extraction. */
 void frame_adopt_strings(cchc_frame *f);
+/* The field of `d` that `field` names, or NULL. */
+frame_field *frame_document_field(frame_document *d, cchc_doc_field field);
 #define FRAME_PUSH(f, arr) \
   frame_grow((f), (void **)&(f)->arr, &(f)->n##arr, &(f)->cap_##arr, \
              sizeof(*(f)->arr))

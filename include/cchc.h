@@ -2,8 +2,9 @@
  *
  * libcchc turns Vietnamese administrative-reform plans (Kế hoạch cải cách
  * hành chính) into data.  The pipeline has stages, one folder each:
- * normalize (decode + canonical text + offset map), extract (rules as data),
- * emit (JSON, XML, CSV) and corpus (store, compare, audit).
+ * normalize (decode + canonical text + offset map), extract (rules as data;
+ * the frame and its read API), emit (JSON, XML, CSV), corpus (store,
+ * compare, audit, report) and eval (scores against gold).
  *
  * Conventions
  * - Every function that can fail returns a cchc_status and, when it fails,
@@ -208,6 +209,254 @@ cchc_status cchc_extract(const cchc_rules *rules, const cchc_text *text,
 void cchc_frame_free(cchc_frame *frame);
 
 /* ------------------------------------------------------------------ */
+/* Reading a frame, as cmark reads its tree: typed accessors on opaque
+ * items.  A frame holds arrays of items (references, sections, targets,
+ * deadlines, tasks, leads, inconsistencies); each array is read with a
+ * count and an index (`cchc_frame_targets(f)`, `cchc_frame_target_at(f,
+ * i)`), which is how a loop walks it:
+ *
+ *     for (size_t i = 0; i < cchc_frame_targets(f); i++) {
+ *       const cchc_frame_target *t = cchc_frame_target_at(f, i);
+ *       ... cchc_frame_target_indicator(t) ...
+ *     }
+ *
+ * An item refers to another by its index in the other array (a task's
+ * deadline, a target's section), CCHC_NONE when there is none; *_at
+ * returns NULL for an index out of range, CCHC_NONE included, so
+ * `cchc_frame_deadline_at(f, cchc_frame_task_deadline(t))` is the task's
+ * deadline or NULL.  Strings are NULL when unknown; they and the items are
+ * owned by the frame and live until cchc_frame_free. */
+
+/* A byte span [start, end) in the original input. */
+typedef struct cchc_span {
+  size_t start, end;
+} cchc_span;
+
+/* "No item": an index that refers to nothing. */
+#define CCHC_NONE ((size_t)-1)
+
+/* A target's comparator (the frame's "comparator" string). */
+typedef enum cchc_comparator {
+  CCHC_CMP_GE = 0, /* ">=": at least value */
+  CCHC_CMP_GT,     /* ">": more than value */
+  CCHC_CMP_LE,     /* "<=": at most value (an upper limit) */
+  CCHC_CMP_EQ,     /* "=": value as written ("đạt 100%") */
+  CCHC_CMP_RANGE,  /* "range": value to value_max */
+  CCHC_CMP_NONE    /* none of these (only rules that set another can
+                      give it; the frame's JSON would then be invalid) */
+} cchc_comparator;
+
+/* What a target's value counts (the frame's "unit" string). */
+typedef enum cchc_unit {
+  CCHC_UNIT_PERCENT = 0, /* "%" */
+  CCHC_UNIT_COUNT,       /* "count": a number of things */
+  CCHC_UNIT_NONE         /* none of these (as CCHC_CMP_NONE) */
+} cchc_unit;
+
+/* What a deadline says (the frame's deadline "kind" string). */
+typedef enum cchc_deadline_kind {
+  CCHC_DEADLINE_DATE = 0,    /* "date": a day */
+  CCHC_DEADLINE_MONTH,       /* "month" */
+  CCHC_DEADLINE_QUARTER,     /* "quarter" */
+  CCHC_DEADLINE_HALF,        /* "half": a half year */
+  CCHC_DEADLINE_YEAR,        /* "year" */
+  CCHC_DEADLINE_RANGE,       /* "range": from start to end */
+  CCHC_DEADLINE_RECURRING,   /* "recurring": monthly, quarterly, ... */
+  CCHC_DEADLINE_CONTINUOUS,  /* "continuous": "thường xuyên" */
+  CCHC_DEADLINE_CONDITIONAL, /* "conditional": when something happens */
+  CCHC_DEADLINE_NONE         /* none of these (as CCHC_CMP_NONE) */
+} cchc_deadline_kind;
+
+/* The frame's string of a value (">=", "%", "quarter"), NULL for *_NONE;
+ * and the value of a string, false (and *out untouched) when unknown. */
+const char *cchc_comparator_name(cchc_comparator c);
+bool cchc_comparator_parse(const char *name, cchc_comparator *out);
+const char *cchc_unit_name(cchc_unit u);
+bool cchc_unit_parse(const char *name, cchc_unit *out);
+const char *cchc_deadline_kind_name(cchc_deadline_kind k);
+bool cchc_deadline_kind_parse(const char *name, cchc_deadline_kind *out);
+
+/* Read a frame back from its JSON, as cchc_render writes it (JSON or
+ * JSONL, "schema": "cchc/1"), e.g. from the store or a file.  This is the
+ * one reader of frame JSON.  Members may be left out: they are read as
+ * null, empty arrays, 0, false or *_NONE, except a target's "value".  A
+ * member of the wrong type, a comparator, unit or deadline kind the schema
+ * does not list, or a year that is not an integer (or a string of digits)
+ * is an error naming it ("frame targets[0]: \"value\" must be a number,
+ * not a string").  Ids of sections, targets and deadlines resolve to the
+ * first item with that id; an id that names no item reads as none.  For a
+ * JSON syntax error err->line and err->offset locate it.  On success *out
+ * owns the frame (cchc_frame_free). */
+cchc_status cchc_frame_from_json(const char *json, size_t len,
+                                 cchc_frame **out, cchc_error *err);
+
+/* Source: the path given to cchc_extract (NULL for standard input), the
+ * SHA-256 of the input (64 hex digits; NULL when unknown), its size, the
+ * encoding it was read in and the number of repairs normalize made. */
+const char *cchc_frame_path(const cchc_frame *f);
+const char *cchc_frame_sha256(const cchc_frame *f);
+size_t cchc_frame_bytes(const cchc_frame *f);
+const char *cchc_frame_encoding(const cchc_frame *f);
+size_t cchc_frame_repairs(const cchc_frame *f);
+
+/* Document fields.  Dates are ISO (YYYY-MM-DD), the year a decimal
+ * string; each known field has the span where it was found and the id of
+ * the rule that found it. */
+typedef enum cchc_doc_field {
+  CCHC_DOC_KIND = 0,    /* "ke_hoach", "quyet_dinh" */
+  CCHC_DOC_LEVEL,       /* "commune", "ward", "district", "province",
+                           "city", "ministry" */
+  CCHC_DOC_PLACE,
+  CCHC_DOC_PROVINCE,
+  CCHC_DOC_YEAR,
+  CCHC_DOC_PERIOD_START,
+  CCHC_DOC_PERIOD_END,
+  CCHC_DOC_NUMBER,      /* "228/KH-UBND" */
+  CCHC_DOC_DATE,
+  CCHC_DOC_TITLE,
+  CCHC_DOC_SIGNER,
+  CCHC_DOC_PARENT_NUMBER, /* the plan this one carries out */
+  CCHC_DOC_PARENT_DATE,
+  CCHC_DOC_FIELD_COUNT
+} cchc_doc_field;
+
+/* "kind", "level", ..., "period_start", ..., "parent_date" (the names of
+ * the frame's "provenance"); NULL for an unknown field. */
+const char *cchc_doc_field_name(cchc_doc_field field);
+const char *cchc_frame_document(const cchc_frame *f, cchc_doc_field field);
+cchc_span cchc_frame_document_span(const cchc_frame *f,
+                                   cchc_doc_field field);
+const char *cchc_frame_document_rule(const cchc_frame *f,
+                                     cchc_doc_field field);
+
+/* Whether a frame carries out the plan numbered `parent_number`: its
+ * parent number equals it, ignoring white space and ASCII case
+ * ("228/KH-UBND" = "228/kh-ubnd"). */
+bool cchc_frame_carries_out(const cchc_frame *f, const char *parent_number);
+
+/* References to other documents, each once, in order of first mention. */
+typedef struct cchc_frame_reference cchc_frame_reference;
+size_t cchc_frame_references(const cchc_frame *f);
+const cchc_frame_reference *cchc_frame_reference_at(const cchc_frame *f,
+                                                    size_t i);
+const char *cchc_frame_reference_number(const cchc_frame_reference *r);
+const char *cchc_frame_reference_kind(const cchc_frame_reference *r);
+const char *cchc_frame_reference_date(const cchc_frame_reference *r);
+const char *cchc_frame_reference_issuer(const cchc_frame_reference *r);
+cchc_span cchc_frame_reference_span(const cchc_frame_reference *r);
+const char *cchc_frame_reference_rule(const cchc_frame_reference *r);
+/* Every mention, the first included. */
+size_t cchc_frame_reference_mentions(const cchc_frame_reference *r);
+cchc_span cchc_frame_reference_mention_at(const cchc_frame_reference *r,
+                                          size_t i);
+
+/* Sections in document order; the first may be the document root. */
+typedef struct cchc_frame_section cchc_frame_section;
+size_t cchc_frame_sections(const cchc_frame *f);
+const cchc_frame_section *cchc_frame_section_at(const cchc_frame *f,
+                                                size_t i);
+const char *cchc_frame_section_id(const cchc_frame_section *s);
+/* The marker as printed ("II.", "1.1", "a)"); NULL for the root. */
+const char *cchc_frame_section_number(const cchc_frame_section *s);
+const char *cchc_frame_section_heading(const cchc_frame_section *s);
+const char *cchc_frame_section_area(const cchc_frame_section *s);
+int cchc_frame_section_level(const cchc_frame_section *s);
+size_t cchc_frame_section_parent(const cchc_frame_section *s);
+cchc_span cchc_frame_section_span(const cchc_frame_section *s);
+const char *cchc_frame_section_rule(const cchc_frame_section *s);
+
+/* Targets: quantified commitments ("tối thiểu 98%"). */
+typedef struct cchc_frame_target cchc_frame_target;
+size_t cchc_frame_targets(const cchc_frame *f);
+const cchc_frame_target *cchc_frame_target_at(const cchc_frame *f, size_t i);
+const char *cchc_frame_target_id(const cchc_frame_target *t);
+size_t cchc_frame_target_section(const cchc_frame_target *t);
+const char *cchc_frame_target_area(const cchc_frame_target *t);
+const char *cchc_frame_target_indicator(const cchc_frame_target *t);
+const char *cchc_frame_target_subject(const cchc_frame_target *t);
+/* The clause that states it. */
+const char *cchc_frame_target_text(const cchc_frame_target *t);
+cchc_comparator cchc_frame_target_comparator(const cchc_frame_target *t);
+double cchc_frame_target_value(const cchc_frame_target *t);
+/* The upper bound of a range; NaN when the target has none. */
+double cchc_frame_target_value_max(const cchc_frame_target *t);
+cchc_unit cchc_frame_target_unit(const cchc_frame_target *t);
+/* The number with its comparator. */
+cchc_span cchc_frame_target_span(const cchc_frame_target *t);
+const char *cchc_frame_target_rule(const cchc_frame_target *t);
+
+/* Deadlines: when tasks are due. */
+typedef struct cchc_frame_deadline cchc_frame_deadline;
+size_t cchc_frame_deadlines(const cchc_frame *f);
+const cchc_frame_deadline *cchc_frame_deadline_at(const cchc_frame *f,
+                                                  size_t i);
+const char *cchc_frame_deadline_id(const cchc_frame_deadline *d);
+const char *cchc_frame_deadline_text(const cchc_frame_deadline *d);
+cchc_deadline_kind cchc_frame_deadline_kind(const cchc_frame_deadline *d);
+/* First and last day (ISO), NULL when open or unknown. */
+const char *cchc_frame_deadline_start(const cchc_frame_deadline *d);
+const char *cchc_frame_deadline_end(const cchc_frame_deadline *d);
+/* "monthly", "quarterly", ... for recurring deadlines, else NULL. */
+const char *cchc_frame_deadline_recurrence(const cchc_frame_deadline *d);
+/* The year was not written and was taken from the plan. */
+bool cchc_frame_deadline_year_inferred(const cchc_frame_deadline *d);
+cchc_span cchc_frame_deadline_span(const cchc_frame_deadline *d);
+const char *cchc_frame_deadline_rule(const cchc_frame_deadline *d);
+
+/* A unit named as lead or coordinator: its taxonomy key (NULL when the
+ * unit is not listed), canonical name and text as printed. */
+typedef struct cchc_frame_unit cchc_frame_unit;
+const char *cchc_frame_unit_key(const cchc_frame_unit *u);
+const char *cchc_frame_unit_name(const cchc_frame_unit *u);
+const char *cchc_frame_unit_text(const cchc_frame_unit *u);
+cchc_span cchc_frame_unit_span(const cchc_frame_unit *u);
+
+/* Tasks: who does what, by when. */
+typedef struct cchc_frame_task cchc_frame_task;
+size_t cchc_frame_tasks(const cchc_frame *f);
+const cchc_frame_task *cchc_frame_task_at(const cchc_frame *f, size_t i);
+const char *cchc_frame_task_id(const cchc_frame_task *t);
+size_t cchc_frame_task_section(const cchc_frame_task *t);
+const char *cchc_frame_task_area(const cchc_frame_task *t);
+const char *cchc_frame_task_text(const cchc_frame_task *t);
+/* Lead units, and where they came from: NULL (the task names them) or
+ * "area" (the lead of the task's area). */
+size_t cchc_frame_task_leads(const cchc_frame_task *t);
+const cchc_frame_unit *cchc_frame_task_lead_at(const cchc_frame_task *t,
+                                               size_t i);
+const char *cchc_frame_task_lead_from(const cchc_frame_task *t);
+size_t cchc_frame_task_coordinators(const cchc_frame_task *t);
+const cchc_frame_unit *
+cchc_frame_task_coordinator_at(const cchc_frame_task *t, size_t i);
+size_t cchc_frame_task_deadline(const cchc_frame_task *t);
+const char *cchc_frame_task_products(const cchc_frame_task *t);
+const char *cchc_frame_task_budget(const cchc_frame_task *t);
+size_t cchc_frame_task_target(const cchc_frame_task *t);
+cchc_span cchc_frame_task_span(const cchc_frame_task *t);
+const char *cchc_frame_task_rule(const cchc_frame_task *t);
+
+/* Leads: the unit that leads an area ("Chủ trì ... cải cách thể chế"). */
+typedef struct cchc_frame_lead cchc_frame_lead;
+size_t cchc_frame_leads(const cchc_frame *f);
+const cchc_frame_lead *cchc_frame_lead_at(const cchc_frame *f, size_t i);
+const char *cchc_frame_lead_area(const cchc_frame_lead *l);
+const cchc_frame_unit *cchc_frame_lead_unit(const cchc_frame_lead *l);
+const char *cchc_frame_lead_text(const cchc_frame_lead *l);
+cchc_span cchc_frame_lead_span(const cchc_frame_lead *l);
+const char *cchc_frame_lead_rule(const cchc_frame_lead *l);
+
+/* Inconsistencies: one indicator stated twice with different values; the
+ * two targets by index. */
+typedef struct cchc_frame_inconsistency cchc_frame_inconsistency;
+size_t cchc_frame_inconsistencies(const cchc_frame *f);
+const cchc_frame_inconsistency *
+cchc_frame_inconsistency_at(const cchc_frame *f, size_t i);
+const char *
+cchc_frame_inconsistency_indicator(const cchc_frame_inconsistency *c);
+size_t cchc_frame_inconsistency_first(const cchc_frame_inconsistency *c);
+size_t cchc_frame_inconsistency_second(const cchc_frame_inconsistency *c);
+
+/* ------------------------------------------------------------------ */
 /* Emit: one walk of the frame; only syntax and escaping differ per
  * format. */
 typedef enum cchc_format {
@@ -237,18 +486,10 @@ const char *cchc_schema(const char *name);
 
 /* ------------------------------------------------------------------ */
 /* Compare and audit: plans side by side, and a commune's plan checked
- * against the plan it carries out.  Both work on frames as cchc_render
- * writes them (JSON or JSONL, "schema": "cchc/1"); a target without an
- * indicator key cannot be lined up and is left out. */
-
-/* A target's comparator (the frame's "comparator" string). */
-typedef enum cchc_comparator {
-  CCHC_CMP_GE = 0, /* ">=": at least value */
-  CCHC_CMP_GT,     /* ">": more than value */
-  CCHC_CMP_LE,     /* "<=": at most value (an upper limit) */
-  CCHC_CMP_EQ,     /* "=": value as written ("đạt 100%") */
-  CCHC_CMP_RANGE   /* "range": value to value_max */
-} cchc_comparator;
+ * against the plan it carries out.  Both read frames (from cchc_extract,
+ * or cchc_frame_from_json for stored ones) and point into them: free the
+ * frames after the comparison or audit.  A target without an indicator key
+ * cannot be lined up and is left out. */
 
 /* One target in plain terms.  `count` is true for unit "count", false for
  * "%". */
@@ -259,8 +500,9 @@ typedef struct cchc_target {
   bool count;
 } cchc_target;
 
-/* Parse ">=", ">", "<=", "=", "range"; false if unknown. */
-bool cchc_comparator_parse(const char *name, cchc_comparator *out);
+/* A frame's target in plain terms; value_max is the value when the target
+ * has no upper bound. */
+cchc_target cchc_frame_target_plain(const cchc_frame_target *t);
 
 /* The target in plain form, as a person writes it: "≥ 98%", "> 70%",
  * "≤ 5%", "= 100%", "95–100%", "≥ 2" (counts carry no unit).  Writes at
@@ -289,14 +531,6 @@ bool cchc_target_lower(const cchc_target *plan, const cchc_target *parent);
  * case; false when either is NULL. */
 bool cchc_number_equal(const char *a, const char *b);
 
-/* Whether a frame carries out the plan numbered `parent_number`: its
- * document.parent.number equals it, ignoring white space and ASCII case
- * ("228/KH-UBND" = "228/kh-ubnd").  Sets *out; fails only on a frame that
- * is not valid JSON. */
-cchc_status cchc_frame_carries_out(const char *frame_json, size_t len,
-                                   const char *parent_number, bool *out,
-                                   cchc_error *err);
-
 /* Output of compare and audit: an aligned text table, CSV (RFC 4180, UTF-8
  * BOM, header row, CRLF) or JSON. */
 typedef enum cchc_report_format {
@@ -310,16 +544,27 @@ bool cchc_report_format_parse(const char *name, cchc_report_format *out);
 
 /* A comparison matrix: one row per indicator key (sorted), one column per
  * plan.  Columns keep the order given, except that plans cited as parent
- * (document.number equal to another frame's document.parent.number) come
- * first.  A cell is the plan's target for the indicator in plain form
- * (several different targets of one indicator joined with "; "), or NULL
- * when the plan sets none. */
+ * (document number equal to another frame's parent number) come first.  A
+ * cell is the plan's target for the indicator in plain form (several
+ * different targets of one indicator joined with "; "), or NULL when the
+ * plan sets none. */
 typedef struct cchc_compare cchc_compare;
 
-/* Build the matrix from `n` frames (frames[i] of lens[i] bytes).  On a bad
- * frame err->path is "frame N" (N from 1). */
-cchc_status cchc_compare_new(const char *const *frames, const size_t *lens,
-                             size_t n, cchc_compare **out, cchc_error *err);
+/* Which indicators a comparison shows: those of `area` (the key's prefix
+ * before '.': "tthc" for "tthc.dung_han"; NULL for every area) and, when
+ * `nindicators` is not 0, only the keys listed. */
+typedef struct cchc_compare_options {
+  const char *area;
+  const char *const *indicators;
+  size_t nindicators;
+} cchc_compare_options;
+
+/* Build the matrix from `n` frames.  `options` may be NULL (every
+ * indicator).  A frame without place or path is labelled "frame N" (N
+ * from 1). */
+cchc_status cchc_compare_new(const cchc_frame *const *frames, size_t n,
+                             const cchc_compare_options *options,
+                             cchc_compare **out, cchc_error *err);
 void cchc_compare_free(cchc_compare *cmp);
 
 size_t cchc_compare_rows(const cchc_compare *cmp);
@@ -384,8 +629,8 @@ typedef struct cchc_finding {
 
 typedef struct cchc_audit cchc_audit;
 
-/* Audit `n` plans against `parent` (frames as JSON).  Plans are not
- * filtered by their parent link: use cchc_frame_carries_out to pick them.
+/* Audit `n` plans against `parent`.  Plans are not filtered by their
+ * parent link: use cchc_frame_carries_out to pick them.
  * Findings are grouped per plan in the input order, then lower, missing
  * (parent order), later, inconsistent.
  * - lower/missing: each parent target with an indicator is looked up in
@@ -395,10 +640,11 @@ typedef struct cchc_audit cchc_audit;
  *   before its deadline phrase (or before "(" when the phrase is not in
  *   it); when both tasks' deadlines have an end date and the plan's is
  *   after the parent's.
- * On a bad frame err->path is "parent" or "plan N" (N from 1). */
-cchc_status cchc_audit_new(const char *parent, size_t parent_len,
-                           const char *const *plans, const size_t *lens,
-                           size_t n, cchc_audit **out, cchc_error *err);
+ * A plan without place or path is labelled "plan N" (N from 1), the
+ * parent "parent". */
+cchc_status cchc_audit_new(const cchc_frame *parent,
+                           const cchc_frame *const *plans, size_t n,
+                           cchc_audit **out, cchc_error *err);
 void cchc_audit_free(cchc_audit *audit);
 
 size_t cchc_audit_count(const cchc_audit *audit);
@@ -486,16 +732,15 @@ typedef struct cchc_eval cchc_eval;
 cchc_eval *cchc_eval_new(void);
 void cchc_eval_free(cchc_eval *ev);
 
-/* Score one document and add its counts.  `frame_json` is a frame as
- * cchc_render writes it (JSON or JSONL, "schema": "cchc/1"); `gold_json`
- * a gold file.  `name` (may be NULL) labels the document in the results.
- * On failure nothing is added and *err says why: err->path is "gold" or
- * "frame", naming the input at fault, and for a JSON syntax error
- * err->line and err->offset locate it in that input. */
+/* Score one document and add its counts: `frame` (extracted, or read
+ * with cchc_frame_from_json) against `gold_json`, a gold file.  `name`
+ * (may be NULL) labels the document in the results.  On failure nothing is
+ * added and *err says why: a gold file that is not valid JSON or not in
+ * the gold format (err->path "gold"; for a JSON syntax error err->line and
+ * err->offset locate it), or no memory. */
 cchc_status cchc_eval_add(cchc_eval *ev, const char *name,
-                          const char *frame_json, size_t frame_len,
-                          const char *gold_json, size_t gold_len,
-                          cchc_error *err);
+                          const cchc_frame *frame, const char *gold_json,
+                          size_t gold_len, cchc_error *err);
 
 /* Number of documents added, and the name of the i-th. */
 size_t cchc_eval_documents(const cchc_eval *ev);

@@ -1,7 +1,8 @@
 /* test_audit.c: compare and audit over frames: the comparator cases, each
- * finding kind on small hand-written frames, and the chain with real
- * extraction (tests/data province plan 228/KH-UBND against the Nghĩa Trung
- * plan of ../shared/corpus that carries it out). */
+ * finding kind on small hand-written frames (read with
+ * cchc_frame_from_json), and the chain with real extraction (tests/data
+ * province plan 228/KH-UBND against the Nghĩa Trung plan of ../shared/corpus
+ * that carries it out). */
 #include <csv.h>
 #include <jansson.h>
 #include <stdio.h>
@@ -101,6 +102,15 @@ END_TEST
 
 /* ---- small hand-written frames ---- */
 
+/* The JSON of a frame read back; the test frees it. */
+static cchc_frame *parse(const char *json) {
+  cchc_frame *f = NULL;
+  cchc_error err = {0};
+  ck_assert_msg(cchc_frame_from_json(json, strlen(json), &f, &err) == CCHC_OK,
+                "%s", err.message);
+  return f;
+}
+
 static char *frame(const char *number, const char *parent, const char *place,
                    const char *targets, const char *deadlines,
                    const char *tasks, const char *incons) {
@@ -125,13 +135,23 @@ static char *frame(const char *number, const char *parent, const char *place,
   "\",\"value\":" #v ",\"value_max\":null,\"unit\":\"%\",\"text\":\"" text   \
   "\",\"span\":[" #s "," #s "0]}"
 
+/* The frames of the last run_audit; the audit points into them. */
+static cchc_frame *audited[2];
+
+static void free_audited(void) {
+  cchc_frame_free(audited[0]);
+  cchc_frame_free(audited[1]);
+  audited[0] = audited[1] = NULL;
+}
+
 static cchc_audit *run_audit(const char *parent, const char *plan) {
-  const char *plans[1] = {plan};
-  size_t lens[1] = {strlen(plan)};
+  free_audited();
+  audited[0] = parse(parent);
+  audited[1] = parse(plan);
+  const cchc_frame *plans[1] = {audited[1]};
   cchc_audit *a = NULL;
   cchc_error err;
-  ck_assert_int_eq(cchc_audit_new(parent, strlen(parent), plans, lens, 1, &a,
-                                  &err), CCHC_OK);
+  ck_assert_int_eq(cchc_audit_new(audited[0], plans, 1, &a, &err), CCHC_OK);
   return a;
 }
 
@@ -166,6 +186,7 @@ START_TEST(finding_lower_and_missing) {
   ck_assert_str_eq(f->parent.value, "≥ 50%");
   ck_assert_ptr_null(cchc_audit_finding(a, 2));
   cchc_audit_free(a);
+  free_audited();
   free(p);
   free(c);
 }
@@ -192,6 +213,7 @@ START_TEST(finding_later) {
   ck_assert(f->plan.has_span && f->plan.start == 100 && f->plan.end == 140);
   ck_assert(f->parent.has_span && f->parent.start == 10);
   cchc_audit_free(a);
+  free_audited();
   free(p);
   free(c);
 }
@@ -215,6 +237,7 @@ START_TEST(finding_inconsistent) {
   ck_assert_str_eq(f->parent.plan, "Xã A");
   ck_assert_str_eq(f->plan.text, "phụ lục: số hóa 80%");
   cchc_audit_free(a);
+  free_audited();
   free(p);
   free(c);
 }
@@ -234,24 +257,77 @@ START_TEST(no_findings_and_bad_frames) {
   free(out);
   cchc_audit_free(a);
 
-  bool yes = false;
-  ck_assert_int_eq(cchc_frame_carries_out(c, strlen(c), " 228/kh-ubnd", &yes, &err), CCHC_OK);
-  ck_assert(yes);
-  ck_assert_int_eq(cchc_frame_carries_out(c, strlen(c), "07-CTr/ĐU", &yes, &err), CCHC_OK);
-  ck_assert(!yes);
-  ck_assert_int_eq(cchc_frame_carries_out(p, strlen(p), "228/KH-UBND", &yes, &err), CCHC_OK);
-  ck_assert(!yes);
-  ck_assert_int_eq(cchc_frame_carries_out("{", 1, "x", &yes, &err), CCHC_ERR_INVALID);
+  ck_assert(cchc_frame_carries_out(audited[1], " 228/kh-ubnd"));
+  ck_assert(!cchc_frame_carries_out(audited[1], "07-CTr/ĐU"));
+  ck_assert(!cchc_frame_carries_out(audited[0], "228/KH-UBND"));
 
-  const char *plans[2] = {c, "[1]"};
-  size_t lens[2] = {strlen(c), 3};
+  /* A frame that is not one never reaches compare or audit. */
+  cchc_frame *bad = NULL;
+  ck_assert_int_eq(cchc_frame_from_json("[1]", 3, &bad, &err), CCHC_ERR_INVALID);
+  ck_assert_ptr_null(bad);
+
+  /* Plans without place or path are named by their position. */
+  cchc_frame *anon = parse("{\"schema\": \"cchc/1\"}");
+  const cchc_frame *plans[2] = {audited[1], anon};
   a = NULL;
-  ck_assert_int_eq(cchc_audit_new(p, strlen(p), plans, lens, 2, &a, &err), CCHC_ERR_INVALID);
-  ck_assert_ptr_null(a);
-  ck_assert_str_eq(err.path, "plan 2");
+  ck_assert_int_eq(cchc_audit_new(audited[0], plans, 2, &a, &err), CCHC_OK);
+  ck_assert_uint_eq(cchc_audit_count(a), 1); /* anon sets no target */
+  ck_assert_str_eq(cchc_audit_finding(a, 0)->plan.plan, "plan 2");
+  cchc_audit_free(a);
   cchc_compare *cm = NULL;
-  ck_assert_int_eq(cchc_compare_new(plans, lens, 2, &cm, &err), CCHC_ERR_INVALID);
-  ck_assert_str_eq(err.path, "frame 2");
+  ck_assert_int_eq(cchc_compare_new(plans, 2, NULL, &cm, &err), CCHC_OK);
+  ck_assert_str_eq(cchc_compare_label(cm, 1), "frame 2");
+  cchc_compare_free(cm);
+  cchc_frame_free(anon);
+  free_audited();
+  free(p);
+  free(c);
+}
+END_TEST
+
+START_TEST(compare_options) {
+  char *p = frame("228/KH-UBND", NULL, "Tỉnh",
+                  TGT("t1", "tthc.dung_han", ">=", 98, "a", 1) ","
+                  TGT("t2", "tthc.hai_long", ">=", 95, "b", 2) ","
+                  TGT("t3", "cqs.chu_ky_so", "=", 100, "c", 3),
+                  "", "", "");
+  char *c = frame(NULL, "228/KH-UBND", "Xã A",
+                  TGT("t1", "tthc.dung_han", ">=", 95, "d", 4) ","
+                  TGT("t2", "tthc.dung_han", ">=", 95, "e", 5) ","
+                  TGT("t3", "tthc.dung_han", ">", 96, "f", 6),
+                  "", "", "");
+  cchc_frame *fp = parse(p), *fc = parse(c);
+  /* the plan first: the parent's column still comes first */
+  const cchc_frame *frames[2] = {fc, fp};
+  cchc_error err;
+  cchc_compare *cm = NULL;
+  ck_assert_int_eq(cchc_compare_new(frames, 2, NULL, &cm, &err), CCHC_OK);
+  ck_assert_uint_eq(cchc_compare_rows(cm), 3);
+  ck_assert_str_eq(cchc_compare_label(cm, 0), "Tỉnh 228/KH-UBND");
+  ck_assert_str_eq(cchc_compare_indicator(cm, 0), "cqs.chu_ky_so");
+  ck_assert_ptr_null(cchc_compare_cell(cm, 0, 1));
+  /* one plain form each, in order */
+  ck_assert_str_eq(cchc_compare_cell(cm, 1, 1), "≥ 95%; > 96%");
+  cchc_compare_free(cm);
+
+  cchc_compare_options area = {"tthc", NULL, 0};
+  ck_assert_int_eq(cchc_compare_new(frames, 2, &area, &cm, &err), CCHC_OK);
+  ck_assert_uint_eq(cchc_compare_rows(cm), 2);
+  ck_assert_str_eq(cchc_compare_indicator(cm, 0), "tthc.dung_han");
+  cchc_compare_free(cm);
+  const char *keys[] = {"tthc.hai_long", "cqs.chu_ky_so"};
+  cchc_compare_options only = {"tthc", keys, 2};
+  ck_assert_int_eq(cchc_compare_new(frames, 2, &only, &cm, &err), CCHC_OK);
+  ck_assert_uint_eq(cchc_compare_rows(cm), 1);
+  ck_assert_str_eq(cchc_compare_indicator(cm, 0), "tthc.hai_long");
+  ck_assert_uint_eq(cchc_compare_columns(cm), 2);
+  cchc_compare_free(cm);
+  cchc_compare_options tthc_ = {"tth", NULL, 0}; /* a prefix, not an area */
+  ck_assert_int_eq(cchc_compare_new(frames, 2, &tthc_, &cm, &err), CCHC_OK);
+  ck_assert_uint_eq(cchc_compare_rows(cm), 0);
+  cchc_compare_free(cm);
+  cchc_frame_free(fp);
+  cchc_frame_free(fc);
   free(p);
   free(c);
 }
@@ -266,29 +342,22 @@ static const void *find_bytes(const void *h, size_t hn, const void *n, size_t nn
   return NULL;
 }
 
-static char *extract_json(const char *path, char **src, size_t *srclen) {
+/* The frame of the plan at `path`, its source in *src. */
+static cchc_frame *extract_frame(const char *path, char **src,
+                                 size_t *srclen) {
   size_t len;
   char *data = harness_read(path, &len);
   ck_assert_msg(data != NULL, "cannot read %s", path);
-  cchc_text *text;
-  cchc_frame *fr;
-  harness_extract(harness_rules(), data, len, &text, &fr);
-  /* harness_extract passes no path: render, then put the path in. */
-  char *out;
-  size_t n;
+  cchc_text *text = NULL;
+  cchc_frame *fr = NULL;
   cchc_error err;
-  ck_assert_int_eq(cchc_render(fr, CCHC_FORMAT_JSONL, 0, &out, &n, &err), CCHC_OK);
-  cchc_frame_free(fr);
+  ck_assert_int_eq(cchc_normalize(data, len, NULL, &text, &err), CCHC_OK);
+  ck_assert_int_eq(cchc_extract(harness_rules(), text, path, data, len, &fr,
+                                &err), CCHC_OK);
   cchc_text_free(text);
-  json_t *root = json_loads(out, 0, NULL);
-  ck_assert_ptr_nonnull(root);
-  free(out);
-  json_object_set_new(json_object_get(root, "source"), "path", json_string(path));
-  out = json_dumps(root, JSON_COMPACT);
-  json_decref(root);
   *src = data;
   *srclen = len;
-  return out;
+  return fr;
 }
 
 typedef struct csvcount { size_t fields, rows, cols_first; char first[64]; } csvcount;
@@ -323,28 +392,21 @@ START_TEST(chain_province_and_commune) {
            harness_shared());
   char *psrc, *csrc;
   size_t plen, clen;
-  char *pj = extract_json(prov_path, &psrc, &plen);
-  char *cj = extract_json(comm_path, &csrc, &clen);
+  cchc_frame *pf = extract_frame(prov_path, &psrc, &plen);
+  cchc_frame *cf = extract_frame(comm_path, &csrc, &clen);
 
   /* the province plan reads as a province plan */
-  json_t *pr = json_loads(pj, 0, NULL);
-  json_t *doc = json_object_get(pr, "document");
-  ck_assert_str_eq(json_string_value(json_object_get(doc, "level")), "province");
-  ck_assert_str_eq(json_string_value(json_object_get(doc, "number")), "228/KH-UBND");
-  ck_assert_str_eq(json_string_value(json_object_get(doc, "date")), "2026-01-25");
-  ck_assert_uint_ge(json_array_size(json_object_get(pr, "targets")), 8);
-  json_decref(pr);
-
-  bool yes;
-  cchc_error err;
-  ck_assert_int_eq(cchc_frame_carries_out(cj, strlen(cj), "228/KH-UBND", &yes, &err), CCHC_OK);
-  ck_assert(yes);
+  ck_assert_str_eq(cchc_frame_document(pf, CCHC_DOC_LEVEL), "province");
+  ck_assert_str_eq(cchc_frame_document(pf, CCHC_DOC_NUMBER), "228/KH-UBND");
+  ck_assert_str_eq(cchc_frame_document(pf, CCHC_DOC_DATE), "2026-01-25");
+  ck_assert_uint_ge(cchc_frame_targets(pf), 8);
+  ck_assert(cchc_frame_carries_out(cf, "228/KH-UBND"));
 
   /* compare: commune given first, province column first */
-  const char *frames[2] = {cj, pj};
-  size_t lens[2] = {strlen(cj), strlen(pj)};
+  const cchc_frame *frames[2] = {cf, pf};
+  cchc_error err;
   cchc_compare *cm = NULL;
-  ck_assert_int_eq(cchc_compare_new(frames, lens, 2, &cm, &err), CCHC_OK);
+  ck_assert_int_eq(cchc_compare_new(frames, 2, NULL, &cm, &err), CCHC_OK);
   ck_assert_uint_eq(cchc_compare_columns(cm), 2);
   ck_assert_str_eq(cchc_compare_label(cm, 0), "Đồng Nai 228/KH-UBND");
   ck_assert_str_eq(cchc_compare_label(cm, 1), "Nghĩa Trung");
@@ -398,8 +460,7 @@ START_TEST(chain_province_and_commune) {
 
   /* audit */
   cchc_audit *a = NULL;
-  ck_assert_int_eq(cchc_audit_new(pj, strlen(pj), (const char *const *)&cj,
-                                  &lens[0], 1, &a, &err), CCHC_OK);
+  ck_assert_int_eq(cchc_audit_new(pf, frames, 1, &a, &err), CCHC_OK);
   size_t nlower = 0, nmissing = 0, nlater = 0;
   for (size_t i = 0; i < cchc_audit_count(a); i++) {
     const cchc_finding *f = cchc_audit_finding(a, i);
@@ -464,8 +525,8 @@ START_TEST(chain_province_and_commune) {
   free(out);
   cchc_audit_free(a);
 
-  free(pj);
-  free(cj);
+  cchc_frame_free(pf);
+  cchc_frame_free(cf);
   free(psrc);
   free(csrc);
 }
@@ -490,6 +551,7 @@ int main(void) {
   tcase_add_test(tc, finding_later);
   tcase_add_test(tc, finding_inconsistent);
   tcase_add_test(tc, no_findings_and_bad_frames);
+  tcase_add_test(tc, compare_options);
   suite_add_tcase(s, tc);
 
   tc = tcase_create("chain");

@@ -1,0 +1,186 @@
+/* out.c: the report writer of out.h.  It keeps the nesting and hands each
+ * format what it shows: JSON the whole tree, the table and CSV formats the
+ * rows and cells of tables that have columns for them. */
+#include "out.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+enum { OUT_MAX_DEPTH = 16 };
+
+typedef enum level_kind { L_OBJECT, L_ARRAY, L_TABLE, L_ROW } level_kind;
+
+struct out_writer {
+  const out_ops *ops;
+  void *ctx;
+  unsigned format; /* OUT_TABLE, OUT_CSV or OUT_JSON */
+  level_kind level[OUT_MAX_DEPTH];
+  int depth;
+  int table;  /* depth of the open table, or -1 */
+  bool shown;  /* the open table has columns in this format */
+  bool misuse; /* nested too deep, or tables in tables: a bug in a walk */
+  bool nomem;
+};
+
+out_writer *out_new(cchc_report_format format) {
+  out_writer *o = calloc(1, sizeof *o);
+  if (!o)
+    return NULL;
+  o->format = 1u << format;
+  o->ops = format == CCHC_REPORT_JSON  ? &out_json_ops
+           : format == CCHC_REPORT_CSV ? &out_csv_ops
+                                       : &out_table_ops;
+  o->table = -1;
+  o->ctx = o->ops->create();
+  if (!o->ctx) {
+    free(o);
+    return NULL;
+  }
+  return o;
+}
+
+cchc_status out_finish(out_writer *o, char **res, size_t *len,
+                       cchc_error *err) {
+  char *text = NULL;
+  size_t n = 0;
+  cchc_status st = o->ops->finish(o->ctx, &text, &n, err);
+  if (st == CCHC_OK && (o->nomem || o->misuse)) {
+    free(text);
+    st = o->nomem ? cchc_fail(err, CCHC_ERR_NOMEM, "out of memory")
+                  : cchc_fail(err, CCHC_ERR_INTERNAL,
+                              "report tables nested, or nested too deep");
+  }
+  free(o);
+  if (st != CCHC_OK)
+    return st;
+  *res = text;
+  if (len)
+    *len = n;
+  return CCHC_OK;
+}
+
+static bool json(const out_writer *o) { return o->format == OUT_JSON; }
+
+/* Inside a row of a table shown in this (table or CSV) format. */
+static bool in_row(const out_writer *o) {
+  return o->table >= 0 && o->shown && o->depth > o->table + 1;
+}
+
+static void push(out_writer *o, level_kind kind) {
+  if (o->depth == OUT_MAX_DEPTH) {
+    o->misuse = true;
+    return;
+  }
+  o->level[o->depth++] = kind;
+}
+
+/* An object or array: a row when it is an item of the open table. */
+static void begin(out_writer *o, const char *name, bool array) {
+  bool row = o->table >= 0 && o->depth == o->table + 1;
+  push(o, row ? L_ROW : array ? L_ARRAY : L_OBJECT);
+  if (json(o))
+    o->ops->begin(o->ctx, name, array);
+  else if (row && o->shown)
+    o->ops->begin_row(o->ctx, name);
+}
+
+static void end(out_writer *o) {
+  if (o->depth == 0)
+    return;
+  level_kind kind = o->level[--o->depth];
+  if (json(o))
+    o->ops->end(o->ctx);
+  else if (kind == L_ROW && o->shown)
+    o->ops->end_row(o->ctx);
+}
+
+void out_begin_object(out_writer *o, const char *name) {
+  begin(o, name, false);
+}
+void out_end_object(out_writer *o) { end(o); }
+void out_begin_array(out_writer *o, const char *name) {
+  begin(o, name, true);
+}
+void out_end_array(out_writer *o) { end(o); }
+
+void out_begin_table(out_writer *o, const char *name, const out_table *table) {
+  if (o->table >= 0) { /* tables do not nest */
+    o->misuse = true;
+    return;
+  }
+  push(o, L_TABLE);
+  o->table = o->depth - 1;
+  o->shown = json(o) || (o->format == OUT_TABLE ? table->table != NULL
+                                                : table->csv != NULL);
+  if (o->shown)
+    o->ops->begin_table(o->ctx, name, table);
+}
+
+void out_end_table(out_writer *o) {
+  if (o->table < 0 || o->depth != o->table + 1) {
+    o->misuse = true;
+    return;
+  }
+  o->depth--;
+  o->table = -1;
+  if (o->shown)
+    o->ops->end_table(o->ctx);
+}
+
+/* Whether a value in `formats` reaches this format here. */
+static bool shows(const out_writer *o, unsigned formats) {
+  return (formats & o->format) && (json(o) || in_row(o));
+}
+
+void out_string(out_writer *o, unsigned formats, const char *name,
+                const char *value) {
+  if (shows(o, formats))
+    o->ops->string(o->ctx, name, value);
+}
+
+void out_integer(out_writer *o, unsigned formats, const char *name,
+                 long long value) {
+  if (shows(o, formats))
+    o->ops->integer(o->ctx, name, value);
+}
+
+void out_real(out_writer *o, unsigned formats, const char *name, double value) {
+  if (isnan(value))
+    out_null(o, formats, name);
+  else if (shows(o, formats))
+    o->ops->real(o->ctx, name, value);
+}
+
+void out_null(out_writer *o, unsigned formats, const char *name) {
+  out_string(o, formats, name, NULL);
+}
+
+void out_text(out_writer *o, const char *fmt, ...) {
+  if (o->format != OUT_TABLE)
+    return;
+  strbuf sb = STRBUF_INIT;
+  va_list ap;
+  va_start(ap, fmt);
+  strbuf_vaddf(&sb, fmt, ap);
+  va_end(ap);
+  if (sb.failed)
+    o->nomem = true;
+  else
+    o->ops->text(o->ctx, sb.buf);
+  strbuf_release(&sb);
+}
+
+bool cchc_report_format_parse(const char *name, cchc_report_format *fmt) {
+  static const char *const names[] = {[CCHC_REPORT_TABLE] = "table",
+                                      [CCHC_REPORT_CSV] = "csv",
+                                      [CCHC_REPORT_JSON] = "json"};
+  for (size_t i = 0; name && i < sizeof names / sizeof *names; i++)
+    if (strcmp(name, names[i]) == 0) {
+      if (fmt)
+        *fmt = (cchc_report_format)i;
+      return true;
+    }
+  return false;
+}

@@ -1,0 +1,104 @@
+/* out.h: the output of compare, audit and eval (internal).
+ *
+ * libxo's rule, as emit_walk follows it for frames: a report is walked
+ * once, calling the out_* functions below; a format (table, CSV, JSON)
+ * only supplies an out_ops table and decides syntax and escaping.
+ *
+ * The data is JSON-shaped: objects and arrays nest, every value has a name
+ * (ignored inside arrays).  An array opened with out_begin_table is a
+ * table: each object in it is a row, and each value in a row, at any
+ * depth, is the row's next cell in the table and CSV formats.  Those two
+ * formats show tables only (and the table format free text, out_text);
+ * their columns are declared when the table opens, for each format
+ * separately, since they may show different cells.  Every value says in
+ * which formats it appears: OUT_TABLE, OUT_CSV, OUT_JSON or OUT_ALL.
+ *
+ * Formats
+ * - table: the titles, a rule of dashes when asked, then one line per row;
+ *   every column but the last padded to its width (the widest cell or
+ *   title, at least column.width; by code points) and separated by
+ *   column.gap spaces; null cells "-".
+ * - CSV: a UTF-8 BOM, the titles, the rows (RFC 4180, every string quoted
+ *   by libcsv, integers bare, null an empty field, CRLF).
+ * - JSON: jansson, two-space indent, reals with 6 significant digits, a
+ *   final newline. */
+#ifndef CCHC_OUT_H
+#define CCHC_OUT_H
+
+#include "emit.h"
+
+enum {
+  OUT_TABLE = 1u << CCHC_REPORT_TABLE,
+  OUT_CSV = 1u << CCHC_REPORT_CSV,
+  OUT_JSON = 1u << CCHC_REPORT_JSON,
+  OUT_ALL = OUT_TABLE | OUT_CSV | OUT_JSON
+};
+
+typedef struct out_column {
+  const char *title;
+  size_t width; /* table: at least this wide */
+  size_t gap;   /* table: spaces before the column (not the first) */
+  bool right;   /* table: right-aligned */
+} out_column;
+
+/* A table's columns in the table and CSV formats (NULL: the table is not
+ * shown in that format).  Must stay valid until out_end_table. */
+typedef struct out_table {
+  const out_column *table;
+  size_t ntable;
+  bool rule; /* table: a line of dashes under the titles */
+  const out_column *csv;
+  size_t ncsv;
+  bool object; /* JSON: an object of named rows instead of an array */
+} out_table;
+
+typedef struct out_writer out_writer;
+
+/* A writer of `format`; NULL when out of memory. */
+out_writer *out_new(cchc_report_format format);
+/* The text written (*res malloc'd and NUL-terminated, *len may be NULL);
+ * frees the writer in every case.  Fails only when out of memory. */
+cchc_status out_finish(out_writer *o, char **res, size_t *len, cchc_error *err);
+
+void out_begin_object(out_writer *o, const char *name);
+void out_end_object(out_writer *o);
+void out_begin_array(out_writer *o, const char *name);
+void out_end_array(out_writer *o);
+void out_begin_table(out_writer *o, const char *name, const out_table *table);
+void out_end_table(out_writer *o);
+
+/* Values, shown in the formats of `formats`; a NULL string is null. */
+void out_string(out_writer *o, unsigned formats, const char *name,
+                const char *value);
+void out_integer(out_writer *o, unsigned formats, const char *name,
+                 long long value);
+/* A real; NaN is null. */
+void out_real(out_writer *o, unsigned formats, const char *name, double value);
+void out_null(out_writer *o, unsigned formats, const char *name);
+/* Free text (table format only), between the rows of a table when one is
+ * open. */
+void out_text(out_writer *o, const char *fmt, ...) CCHC_PRINTF(2, 3);
+
+/* What a format does.  The table and CSV formats get tables, rows, cells
+ * and text; JSON gets everything but text.  A format records its own
+ * failures and reports them from finish. */
+typedef struct out_ops {
+  void *(*create)(void);
+  void (*begin)(void *ctx, const char *name, bool array);
+  void (*end)(void *ctx);
+  void (*begin_table)(void *ctx, const char *name, const out_table *table);
+  void (*end_table)(void *ctx);
+  void (*begin_row)(void *ctx, const char *name);
+  void (*end_row)(void *ctx);
+  /* A value: JSON names it; a cell for the others. */
+  void (*string)(void *ctx, const char *name, const char *value);
+  void (*integer)(void *ctx, const char *name, long long value);
+  void (*real)(void *ctx, const char *name, double value);
+  void (*text)(void *ctx, const char *text);
+  /* Hand over the text and free the context (also on failure). */
+  cchc_status (*finish)(void *ctx, char **res, size_t *len, cchc_error *err);
+} out_ops;
+
+extern const out_ops out_table_ops, out_csv_ops, out_json_ops;
+
+#endif

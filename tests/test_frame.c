@@ -1,0 +1,506 @@
+/* test_frame.c: the frame's read API (cchc_frame_* accessors) and
+ * cchc_frame_from_json.
+ *
+ * - accessors: known values of the test province plan, enums and their
+ *   strings, indices between items, CCHC_NONE;
+ * - round trip on every real plan: extract -> JSON -> cchc_frame_from_json
+ *   gives a frame whose every accessor returns what the extracted frame's
+ *   returns, and which renders to the same bytes;
+ * - bad JSON: syntax errors with line and offset, members of the wrong
+ *   type named, values the schema does not list, dangling ids. */
+#define _GNU_SOURCE
+#include "harness.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Extract the plan at `path` with its path in the source record. */
+static cchc_frame *extract_path(const char *path) {
+  size_t len;
+  char *data = harness_read(path, &len);
+  ck_assert_msg(data != NULL, "cannot read %s", path);
+  cchc_text *text = NULL;
+  cchc_frame *f = NULL;
+  cchc_error err = {0};
+  ck_assert_int_eq(cchc_normalize(data, len, NULL, &text, &err), CCHC_OK);
+  ck_assert_msg(cchc_extract(harness_rules(), text, path, data, len, &f,
+                             &err) == CCHC_OK,
+                "%s: %s", path, err.message);
+  cchc_text_free(text);
+  free(data);
+  return f;
+}
+
+static char *render(const cchc_frame *f, cchc_format format, size_t *len) {
+  char *out = NULL;
+  cchc_error err = {0};
+  ck_assert_msg(cchc_render(f, format, 0, &out, len, &err) == CCHC_OK, "%s",
+                err.message);
+  return out;
+}
+
+static cchc_frame *from_json(const char *json) {
+  cchc_frame *f = NULL;
+  cchc_error err = {0};
+  cchc_status st = cchc_frame_from_json(json, strlen(json), &f, &err);
+  ck_assert_msg(st == CCHC_OK, "cchc_frame_from_json: %s", err.message);
+  return f;
+}
+
+/* ------------------------------------------------------------------ */
+/* Accessors                                                           */
+
+static char province_path[4200];
+
+static const char *province(void) {
+  snprintf(province_path, sizeof province_path,
+           "%s/tests/data/dong_nai_228_KH-UBND_2026.txt", harness_root());
+  return province_path;
+}
+
+START_TEST(document_and_source) {
+  cchc_frame *f = extract_path(province());
+  ck_assert_str_eq(cchc_frame_path(f), province_path);
+  ck_assert_str_eq(cchc_frame_encoding(f), "utf-8");
+  ck_assert_uint_eq(strlen(cchc_frame_sha256(f)), 64);
+  size_t len;
+  char *data = harness_read(province_path, &len);
+  ck_assert_uint_eq(cchc_frame_bytes(f), len);
+  char sha[65];
+  ck_assert_int_eq(cchc_sha256_hex(data, len, sha, NULL), CCHC_OK);
+  ck_assert_str_eq(cchc_frame_sha256(f), sha);
+
+  ck_assert_str_eq(cchc_frame_document(f, CCHC_DOC_LEVEL), "province");
+  ck_assert_str_eq(cchc_frame_document(f, CCHC_DOC_NUMBER), "228/KH-UBND");
+  ck_assert_str_eq(cchc_frame_document(f, CCHC_DOC_DATE), "2026-01-25");
+  ck_assert_str_eq(cchc_frame_document(f, CCHC_DOC_YEAR), "2026");
+  /* the province's reform programme it carries out (Căn cứ ... phê duyệt
+   * Chương trình cải cách hành chính của tỉnh) */
+  ck_assert_str_eq(cchc_frame_document(f, CCHC_DOC_PARENT_NUMBER),
+                   "3183/QĐ-UBND");
+  ck_assert_ptr_null(cchc_frame_document(f, CCHC_DOC_FIELD_COUNT));
+  /* The number's span holds the number; its rule is named. */
+  cchc_span sp = cchc_frame_document_span(f, CCHC_DOC_NUMBER);
+  ck_assert_uint_lt(sp.start, sp.end);
+  ck_assert_ptr_nonnull(memmem(data + sp.start, sp.end - sp.start, "228", 3));
+  ck_assert_ptr_nonnull(cchc_frame_document_rule(f, CCHC_DOC_NUMBER));
+  ck_assert_str_eq(cchc_doc_field_name(CCHC_DOC_PARENT_NUMBER),
+                   "parent_number");
+  ck_assert_ptr_null(cchc_doc_field_name(CCHC_DOC_FIELD_COUNT));
+  free(data);
+  cchc_frame_free(f);
+}
+END_TEST
+
+START_TEST(targets_tasks_and_indices) {
+  cchc_frame *f = extract_path(province());
+  size_t n = cchc_frame_targets(f);
+  ck_assert_uint_ge(n, 8);
+  ck_assert_ptr_null(cchc_frame_target_at(f, n));
+  ck_assert_ptr_null(cchc_frame_target_at(f, CCHC_NONE));
+  bool saw = false;
+  for (size_t i = 0; i < n; i++) {
+    const cchc_frame_target *t = cchc_frame_target_at(f, i);
+    ck_assert_ptr_nonnull(cchc_frame_target_id(t));
+    ck_assert_int_ne(cchc_frame_target_comparator(t), CCHC_CMP_NONE);
+    ck_assert_int_ne(cchc_frame_target_unit(t), CCHC_UNIT_NONE);
+    size_t s = cchc_frame_target_section(t);
+    ck_assert(s == CCHC_NONE || s < cchc_frame_sections(f));
+    const char *ind = cchc_frame_target_indicator(t);
+    if (ind && strcmp(ind, "tthc.dung_han") == 0) {
+      saw = true;
+      ck_assert_int_eq(cchc_frame_target_comparator(t), CCHC_CMP_GE);
+      ck_assert(cchc_frame_target_value(t) == 99);
+      ck_assert(isnan(cchc_frame_target_value_max(t)));
+      ck_assert_int_eq(cchc_frame_target_unit(t), CCHC_UNIT_PERCENT);
+      cchc_target p = cchc_frame_target_plain(t);
+      char buf[32];
+      cchc_target_format(&p, buf, sizeof buf);
+      ck_assert_str_eq(buf, "≥ 99%");
+      ck_assert_ptr_nonnull(strstr(cchc_frame_target_text(t), "99%"));
+    }
+  }
+  ck_assert(saw);
+
+  /* A task with a deadline: the index resolves to a deadline whose kind
+   * has a name. */
+  size_t dated = 0;
+  for (size_t i = 0; i < cchc_frame_tasks(f); i++) {
+    const cchc_frame_task *t = cchc_frame_task_at(f, i);
+    const cchc_frame_deadline *d =
+        cchc_frame_deadline_at(f, cchc_frame_task_deadline(t));
+    ck_assert((d == NULL) == (cchc_frame_task_deadline(t) == CCHC_NONE));
+    if (d) {
+      dated++;
+      ck_assert_ptr_nonnull(
+          cchc_deadline_kind_name(cchc_frame_deadline_kind(d)));
+    }
+    for (size_t k = 0; k < cchc_frame_task_leads(t); k++)
+      ck_assert_ptr_nonnull(cchc_frame_task_lead_at(t, k));
+    ck_assert_ptr_null(cchc_frame_task_lead_at(t, cchc_frame_task_leads(t)));
+  }
+  ck_assert_uint_ge(dated, 1);
+  ck_assert_ptr_null(cchc_frame_deadline_at(f, CCHC_NONE));
+  ck_assert_ptr_null(cchc_frame_section_at(f, CCHC_NONE));
+  cchc_frame_free(f);
+}
+END_TEST
+
+START_TEST(enum_names) {
+  static const char *const cmps[] = {">=", ">", "<=", "=", "range"};
+  for (int i = 0; i < 5; i++) {
+    cchc_comparator c;
+    ck_assert(cchc_comparator_parse(cmps[i], &c));
+    ck_assert_int_eq(c, i);
+    ck_assert_str_eq(cchc_comparator_name(c), cmps[i]);
+  }
+  ck_assert_ptr_null(cchc_comparator_name(CCHC_CMP_NONE));
+  cchc_comparator c = CCHC_CMP_GT;
+  ck_assert(!cchc_comparator_parse("=>", &c));
+  ck_assert(!cchc_comparator_parse(NULL, &c));
+  ck_assert_int_eq(c, CCHC_CMP_GT); /* untouched */
+  cchc_unit u;
+  ck_assert(cchc_unit_parse("count", &u) && u == CCHC_UNIT_COUNT);
+  ck_assert_str_eq(cchc_unit_name(CCHC_UNIT_PERCENT), "%");
+  ck_assert(!cchc_unit_parse("percent", &u));
+  static const char *const kinds[] = {"date",      "month",     "quarter",
+                                      "half",      "year",      "range",
+                                      "recurring", "continuous", "conditional"};
+  for (int i = 0; i < 9; i++) {
+    cchc_deadline_kind k;
+    ck_assert(cchc_deadline_kind_parse(kinds[i], &k));
+    ck_assert_int_eq(k, i);
+    ck_assert_str_eq(cchc_deadline_kind_name(k), kinds[i]);
+  }
+  ck_assert_ptr_null(cchc_deadline_kind_name(CCHC_DEADLINE_NONE));
+}
+END_TEST
+
+/* ------------------------------------------------------------------ */
+/* Round trip                                                          */
+
+static void str_same(const char *a, const char *b, const char *what,
+                     size_t i) {
+  ck_assert_msg((a == NULL) == (b == NULL) && (!a || strcmp(a, b) == 0),
+                "%s %zu: [%s] != [%s]", what, i, a ? a : "(null)",
+                b ? b : "(null)");
+}
+
+static void span_same(cchc_span a, cchc_span b, const char *what, size_t i) {
+  ck_assert_msg(a.start == b.start && a.end == b.end,
+                "%s %zu: span %zu-%zu != %zu-%zu", what, i, a.start, a.end,
+                b.start, b.end);
+}
+
+/* Field `f` of items x and y (of kind `k`: cchc_frame_k_f) is the same:
+ * a string, a span, or a number or enum. */
+#define SAME_STR(k, f)                                                       \
+  str_same(cchc_frame_##k##_##f(x), cchc_frame_##k##_##f(y), #k " " #f, i)
+#define SAME_SPAN(k)                                                         \
+  span_same(cchc_frame_##k##_span(x), cchc_frame_##k##_span(y), #k, i)
+#define SAME_NUM(k, f)                                                       \
+  ck_assert_msg(cchc_frame_##k##_##f(x) == cchc_frame_##k##_##f(y),          \
+                #k " %zu: " #f " differs", i)
+/* Both frames have as many items of array `arr`; x and y walk them. */
+#define EACH_PAIR(k, arr)                                                    \
+  ck_assert_uint_eq(cchc_frame_##arr(a), cchc_frame_##arr(b));              \
+  for (size_t i = 0; i < cchc_frame_##arr(a); i++)                           \
+    for (const cchc_frame_##k *x = cchc_frame_##k##_at(a, i),                \
+                              *y = cchc_frame_##k##_at(b, i);                \
+         x; x = NULL)
+
+static void unit_same(const cchc_frame_unit *x, const cchc_frame_unit *y,
+                      size_t i) {
+  SAME_STR(unit, key);
+  SAME_STR(unit, name);
+  SAME_STR(unit, text);
+  SAME_SPAN(unit);
+}
+
+/* Every accessor of `a` and `b` returns the same. */
+static void frames_same(const cchc_frame *a, const cchc_frame *b) {
+  str_same(cchc_frame_path(a), cchc_frame_path(b), "path", 0);
+  str_same(cchc_frame_sha256(a), cchc_frame_sha256(b), "sha256", 0);
+  str_same(cchc_frame_encoding(a), cchc_frame_encoding(b), "encoding", 0);
+  ck_assert_uint_eq(cchc_frame_bytes(a), cchc_frame_bytes(b));
+  ck_assert_uint_eq(cchc_frame_repairs(a), cchc_frame_repairs(b));
+  for (size_t k = 0; k < CCHC_DOC_FIELD_COUNT; k++) {
+    cchc_doc_field fd = (cchc_doc_field)k;
+    const char *va = cchc_frame_document(a, fd);
+    str_same(va, cchc_frame_document(b, fd), "document", k);
+    /* provenance is kept for known fields only */
+    if (va) {
+      span_same(cchc_frame_document_span(a, fd),
+                cchc_frame_document_span(b, fd), "document", k);
+      str_same(cchc_frame_document_rule(a, fd),
+               cchc_frame_document_rule(b, fd), "document rule", k);
+    }
+  }
+  EACH_PAIR(reference, references) {
+    SAME_STR(reference, number);
+    SAME_STR(reference, kind);
+    SAME_STR(reference, date);
+    SAME_STR(reference, issuer);
+    SAME_STR(reference, rule);
+    SAME_SPAN(reference);
+    SAME_NUM(reference, mentions);
+    for (size_t m = 0; m < cchc_frame_reference_mentions(x); m++)
+      span_same(cchc_frame_reference_mention_at(x, m),
+                cchc_frame_reference_mention_at(y, m), "mention", m);
+  }
+  EACH_PAIR(section, sections) {
+    SAME_STR(section, id);
+    SAME_STR(section, number);
+    SAME_STR(section, heading);
+    SAME_STR(section, area);
+    SAME_STR(section, rule);
+    SAME_NUM(section, level);
+    SAME_NUM(section, parent);
+    SAME_SPAN(section);
+  }
+  EACH_PAIR(target, targets) {
+    SAME_STR(target, id);
+    SAME_STR(target, area);
+    SAME_STR(target, indicator);
+    SAME_STR(target, subject);
+    SAME_STR(target, text);
+    SAME_STR(target, rule);
+    SAME_NUM(target, section);
+    SAME_NUM(target, comparator);
+    SAME_NUM(target, unit);
+    SAME_NUM(target, value);
+    double mx = cchc_frame_target_value_max(x),
+           my = cchc_frame_target_value_max(y);
+    ck_assert((isnan(mx) && isnan(my)) || mx == my);
+    SAME_SPAN(target);
+  }
+  EACH_PAIR(deadline, deadlines) {
+    SAME_STR(deadline, id);
+    SAME_STR(deadline, text);
+    SAME_STR(deadline, start);
+    SAME_STR(deadline, end);
+    SAME_STR(deadline, recurrence);
+    SAME_STR(deadline, rule);
+    SAME_NUM(deadline, kind);
+    SAME_NUM(deadline, year_inferred);
+    SAME_SPAN(deadline);
+  }
+  EACH_PAIR(task, tasks) {
+    SAME_STR(task, id);
+    SAME_STR(task, area);
+    SAME_STR(task, text);
+    SAME_STR(task, lead_from);
+    SAME_STR(task, products);
+    SAME_STR(task, budget);
+    SAME_STR(task, rule);
+    SAME_NUM(task, section);
+    SAME_NUM(task, deadline);
+    SAME_NUM(task, target);
+    SAME_SPAN(task);
+    SAME_NUM(task, leads);
+    for (size_t k = 0; k < cchc_frame_task_leads(x); k++)
+      unit_same(cchc_frame_task_lead_at(x, k), cchc_frame_task_lead_at(y, k),
+                k);
+    SAME_NUM(task, coordinators);
+    for (size_t k = 0; k < cchc_frame_task_coordinators(x); k++)
+      unit_same(cchc_frame_task_coordinator_at(x, k),
+                cchc_frame_task_coordinator_at(y, k), k);
+  }
+  EACH_PAIR(lead, leads) {
+    SAME_STR(lead, area);
+    SAME_STR(lead, text);
+    SAME_STR(lead, rule);
+    SAME_SPAN(lead);
+    unit_same(cchc_frame_lead_unit(x), cchc_frame_lead_unit(y), i);
+  }
+  EACH_PAIR(inconsistency, inconsistencies) {
+    SAME_STR(inconsistency, indicator);
+    SAME_NUM(inconsistency, first);
+    SAME_NUM(inconsistency, second);
+  }
+}
+
+/* Extract, write as JSON and JSONL, read back: the same frame. */
+static void round_trip(const char *path) {
+  cchc_frame *f = extract_path(path);
+  size_t n, m;
+  char *json = render(f, CCHC_FORMAT_JSON, &n);
+  cchc_frame *g = from_json(json);
+  frames_same(f, g);
+  char *again = render(g, CCHC_FORMAT_JSON, &m);
+  ck_assert_msg(n == m && memcmp(json, again, n) == 0,
+                "%s: the frame read back renders differently", path);
+  free(again);
+  cchc_frame_free(g);
+  char *line = render(f, CCHC_FORMAT_JSONL, &n);
+  g = from_json(line);
+  frames_same(f, g);
+  cchc_frame_free(g);
+  free(line);
+  free(json);
+  cchc_frame_free(f);
+}
+
+START_TEST(round_trip_corpus) {
+  char **paths;
+  size_t n = harness_corpus(&paths);
+  ck_assert_uint_ge(n, 4);
+  for (size_t i = 0; i < n; i++)
+    round_trip(paths[i]);
+  harness_free_list(paths, n);
+  round_trip(province());
+  char path[4200];
+  snprintf(path, sizeof path, "%s/samples/binh_minh_2025_2030.txt",
+           harness_root());
+  round_trip(path);
+}
+END_TEST
+
+START_TEST(frames_left_short) {
+  /* Members left out read as null, empty or none; year as a string. */
+  cchc_frame *f = from_json(
+      "{\"schema\": \"cchc/1\", \"document\": {\"place\": \"Xã A\","
+      " \"year\": \"2026\", \"parent\": null},"
+      " \"deadlines\": [{\"id\": \"d1\", \"end\": \"2026-03-05\"}],"
+      " \"tasks\": [{\"id\": \"k1\", \"text\": \"Báo cáo\","
+      " \"deadline\": \"d1\"}, {\"id\": \"k2\", \"deadline\": \"d9\"}],"
+      " \"targets\": [{\"id\": \"t1\", \"value\": 98, \"section\": \"s1\"}]}");
+  ck_assert_str_eq(cchc_frame_document(f, CCHC_DOC_PLACE), "Xã A");
+  ck_assert_str_eq(cchc_frame_document(f, CCHC_DOC_YEAR), "2026");
+  /* the province's reform programme it carries out (Căn cứ ... phê duyệt
+   * Chương trình cải cách hành chính của tỉnh) */
+  ck_assert_str_eq(cchc_frame_document(f, CCHC_DOC_PARENT_NUMBER),
+                   "3183/QĐ-UBND");
+  ck_assert_ptr_null(cchc_frame_path(f));
+  ck_assert_ptr_null(cchc_frame_sha256(f));
+  ck_assert_uint_eq(cchc_frame_references(f), 0);
+  ck_assert_int_eq(cchc_frame_deadline_kind(cchc_frame_deadline_at(f, 0)),
+                   CCHC_DEADLINE_NONE);
+  ck_assert_uint_eq(cchc_frame_task_deadline(cchc_frame_task_at(f, 0)), 0);
+  /* an id that names nothing reads as none */
+  ck_assert_uint_eq(cchc_frame_task_deadline(cchc_frame_task_at(f, 1)),
+                    CCHC_NONE);
+  const cchc_frame_target *t = cchc_frame_target_at(f, 0);
+  ck_assert_uint_eq(cchc_frame_target_section(t), CCHC_NONE);
+  ck_assert_int_eq(cchc_frame_target_comparator(t), CCHC_CMP_NONE);
+  ck_assert_int_eq(cchc_frame_target_unit(t), CCHC_UNIT_NONE);
+  ck_assert(cchc_frame_target_value(t) == 98);
+  ck_assert(cchc_frame_carries_out(f, "x") == false);
+  cchc_frame_free(f);
+
+  f = from_json("{\"schema\": \"cchc/1\", \"document\":"
+                " {\"parent\": {\"number\": \"228/KH-UBND\"}}}");
+  ck_assert(cchc_frame_carries_out(f, " 228/kh-ubnd"));
+  ck_assert(!cchc_frame_carries_out(f, "07-CTr/ĐU"));
+  ck_assert(!cchc_frame_carries_out(f, NULL));
+  cchc_frame_free(f);
+}
+END_TEST
+
+/* ------------------------------------------------------------------ */
+/* Bad JSON                                                            */
+
+static void expect_bad(const char *json, unsigned line, const char *needle) {
+  cchc_frame *f = (cchc_frame *)1;
+  cchc_error err = {0};
+  cchc_status st = cchc_frame_from_json(json, strlen(json), &f, &err);
+  ck_assert_int_eq(st, CCHC_ERR_INVALID);
+  ck_assert_ptr_null(f);
+  ck_assert_int_eq(err.code, CCHC_ERR_INVALID);
+  ck_assert_uint_eq(err.line, line);
+  ck_assert_str_eq(err.path, "");
+  ck_assert_msg(strstr(err.message, needle) != NULL, "message [%s] lacks [%s]",
+                err.message, needle);
+}
+
+START_TEST(bad_json) {
+  /* Syntax: line and byte offset of the error. */
+  const char *s = "{\"schema\": \"cchc/1\",\n\"targets\": [}";
+  cchc_frame *f = NULL;
+  cchc_error err = {0};
+  ck_assert_int_eq(cchc_frame_from_json(s, strlen(s), &f, &err),
+                   CCHC_ERR_INVALID);
+  ck_assert_uint_eq(err.line, 2);
+  ck_assert(err.has_offset);
+  ck_assert_uint_eq(err.offset, strlen(s));
+  ck_assert_ptr_nonnull(strstr(err.message, "frame is not valid JSON"));
+  expect_bad("", 1, "frame is not valid JSON");
+  expect_bad("{\"schema\": \"cchc/1\", \"schema\": \"cchc/1\"}", 1,
+             "duplicate");
+
+  /* Shape. */
+  expect_bad("[1]", 0, "frame must be a JSON object, not an array");
+  expect_bad("{\"targets\": []}", 0, "not a cchc/1 frame");
+  expect_bad("{\"schema\": \"cchc/2\"}", 0, "not a cchc/1 frame");
+  expect_bad("{\"schema\": \"cchc/1\", \"targets\": {}}", 0,
+             "frame \"targets\" must be an array, not an object");
+  expect_bad("{\"schema\": \"cchc/1\", \"targets\": [{\"value\": \"9\"}]}", 0,
+             "frame targets[0]: \"value\" must be a number, not a string");
+  expect_bad("{\"schema\": \"cchc/1\", \"targets\": [{\"id\": \"t1\"}]}", 0,
+             "targets[0]: \"value\" is missing");
+  expect_bad("{\"schema\": \"cchc/1\", \"targets\": [3]}", 0,
+             "targets[0] must be an object, not a number");
+  expect_bad("{\"schema\": \"cchc/1\", \"targets\": [{\"value\": 9,"
+             " \"comparator\": \"=>\"}]}",
+             0, "targets[0]: \"comparator\" has no value \"=>\"");
+  expect_bad("{\"schema\": \"cchc/1\", \"targets\": [{\"value\": 9,"
+             " \"unit\": \"percent\"}]}",
+             0, "\"unit\" has no value");
+  expect_bad("{\"schema\": \"cchc/1\", \"deadlines\": [{\"kind\": \"soon\"}]}",
+             0, "deadlines[0]: \"kind\" has no value \"soon\"");
+  expect_bad("{\"schema\": \"cchc/1\", \"targets\": [{\"value\": 9,"
+             " \"span\": [5, 2]}]}",
+             0, "targets[0]: \"span\" must be [start, end]");
+  expect_bad("{\"schema\": \"cchc/1\", \"document\": {\"year\": \"MMXXVI\"}}",
+             0, "document: \"year\" must be an integer");
+  expect_bad("{\"schema\": \"cchc/1\", \"document\": {\"year\": 2026.5}}", 0,
+             "document: \"year\" must be an integer");
+  expect_bad("{\"schema\": \"cchc/1\", \"document\": {\"place\": 7}}", 0,
+             "document: \"place\" must be a string or null, not a number");
+  expect_bad("{\"schema\": \"cchc/1\", \"tasks\": [{\"lead\":"
+             " [{\"key\": 1}]}]}",
+             0, "tasks[0].lead[0]: \"key\" must be a string");
+  expect_bad("{\"schema\": \"cchc/1\", \"deadlines\": [{\"year_inferred\":"
+             " \"no\"}]}",
+             0, "\"year_inferred\" must be a boolean");
+  expect_bad("{\"schema\": \"cchc/1\", \"sections\": [{\"id\": \"s1\","
+             " \"parent\": \"s1\"}]}",
+             0, "names the section itself");
+  expect_bad("{\"schema\": \"cchc/1\", \"inconsistencies\": [{\"first\":"
+             " \"t1\", \"second\": \"t2\"}]}",
+             0, "must name targets");
+  expect_bad("{\"schema\": \"cchc/1\", \"source\": {\"sha256\": \"abc\"}}", 0,
+             "\"sha256\" must be 64 hex digits");
+  char sha[200];
+  snprintf(sha, sizeof sha,
+           "{\"schema\": \"cchc/1\", \"source\": {\"sha256\": \"%064d\"}}", 0);
+  sha[strlen("{\"schema\": \"cchc/1\", \"source\": {\"sha256\": \"")] = 'G';
+  expect_bad(sha, 0, "\"sha256\" must be 64 hex digits");
+  expect_bad("{\"schema\": \"cchc/1\", \"source\": {\"bytes\": -1}}", 0,
+             "source: \"bytes\" must be an integer from 0");
+  expect_bad("{\"schema\": \"cchc/1\", \"sections\": [{\"level\": 3e9}]}", 0,
+             "sections[0]: \"level\" must be an integer");
+}
+END_TEST
+
+int main(void) {
+  Suite *s = suite_create("frame");
+  TCase *tc = tcase_create("accessors");
+  tcase_add_test(tc, document_and_source);
+  tcase_add_test(tc, targets_tasks_and_indices);
+  tcase_add_test(tc, enum_names);
+  suite_add_tcase(s, tc);
+
+  tc = tcase_create("json");
+  tcase_set_timeout(tc, 120);
+  tcase_add_test(tc, round_trip_corpus);
+  tcase_add_test(tc, frames_left_short);
+  tcase_add_test(tc, bad_json);
+  suite_add_tcase(s, tc);
+
+  int rc = harness_run(s);
+  harness_free_rules();
+  return rc;
+}

@@ -1,0 +1,140 @@
+/* test_out.c: the report writer of emit/out.h: one walk, three formats.
+ * The same small report is walked once per format and each output is
+ * compared byte for byte. */
+#include "harness.h"
+#include "../emit/out.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const out_column table_cols[] = {
+    {.title = "name"},
+    {.title = "n", .width = 4, .gap = 1, .right = true},
+    {.title = "note", .gap = 2},
+};
+static const out_column csv_cols[] = {
+    {.title = "name"}, {.title = "n"}, {.title = "start"}, {.title = "note"}};
+static const out_table rows = {
+    .table = table_cols, .ntable = 3, .rule = true,
+    .csv = csv_cols, .ncsv = 4};
+
+/* A report: a JSON-only header, a table of two rows (the second with a
+ * null note and no span) with text between them, text after. */
+static char *walk(cchc_report_format format) {
+  out_writer *o = out_new(format);
+  ck_assert_ptr_nonnull(o);
+  out_begin_object(o, NULL);
+  out_string(o, OUT_JSON, "schema", "test/1");
+  out_real(o, OUT_JSON, "score", 2.0 / 3.0);
+  out_real(o, OUT_JSON, "none", NAN);
+  out_begin_table(o, "rows", &rows);
+  for (int i = 0; i < 2; i++) {
+    out_begin_object(o, NULL);
+    out_string(o, OUT_ALL, "name", i ? "Nghĩa Trung" : "Xã A");
+    out_integer(o, OUT_ALL, "n", i ? 12 : 3);
+    out_begin_object(o, "where"); /* nested: flat in table and CSV */
+    if (i)
+      out_null(o, OUT_CSV | OUT_JSON, "start");
+    else
+      out_integer(o, OUT_CSV | OUT_JSON, "start", 7);
+    out_end_object(o);
+    out_string(o, OUT_ALL, "note", i ? NULL : "say \"hi\", then go");
+    out_end_object(o);
+    if (i == 0)
+      out_text(o, "\n");
+  }
+  out_end_table(o);
+  out_text(o, "%d rows\n", 2);
+  out_end_object(o);
+  char *res = NULL;
+  size_t len = 0;
+  cchc_error err = {0};
+  ck_assert_int_eq(out_finish(o, &res, &len, &err), CCHC_OK);
+  ck_assert_uint_eq(len, strlen(res));
+  return res;
+}
+
+START_TEST(table_format) {
+  char *s = walk(CCHC_REPORT_TABLE);
+  /* widths by code points; "n" right-aligned in at least 4; the rule
+   * covers each column and the gap after it; null is "-". */
+  ck_assert_str_eq(s, "name           n  note\n"
+                      "-----------------------------------\n"
+                      "Xã A           3  say \"hi\", then go\n"
+                      "\n"
+                      "Nghĩa Trung   12  -\n"
+                      "2 rows\n");
+  free(s);
+}
+END_TEST
+
+START_TEST(csv_format) {
+  char *s = walk(CCHC_REPORT_CSV);
+  ck_assert_str_eq(s, "\xEF\xBB\xBF\"name\",\"n\",\"start\",\"note\"\r\n"
+                      "\"Xã A\",3,7,\"say \"\"hi\"\", then go\"\r\n"
+                      "\"Nghĩa Trung\",12,,\r\n");
+  free(s);
+}
+END_TEST
+
+START_TEST(json_format) {
+  char *s = walk(CCHC_REPORT_JSON);
+  ck_assert_str_eq(s, "{\n"
+                      "  \"schema\": \"test/1\",\n"
+                      "  \"score\": 0.666667,\n"
+                      "  \"none\": null,\n"
+                      "  \"rows\": [\n"
+                      "    {\n"
+                      "      \"name\": \"Xã A\",\n"
+                      "      \"n\": 3,\n"
+                      "      \"where\": {\n"
+                      "        \"start\": 7\n"
+                      "      },\n"
+                      "      \"note\": \"say \\\"hi\\\", then go\"\n"
+                      "    },\n"
+                      "    {\n"
+                      "      \"name\": \"Nghĩa Trung\",\n"
+                      "      \"n\": 12,\n"
+                      "      \"where\": {\n"
+                      "        \"start\": null\n"
+                      "      },\n"
+                      "      \"note\": null\n"
+                      "    }\n"
+                      "  ]\n"
+                      "}\n");
+  free(s);
+}
+END_TEST
+
+START_TEST(misuse_is_an_error) {
+  /* Tables do not nest: the walk is wrong, and says so. */
+  for (int f = CCHC_REPORT_TABLE; f <= CCHC_REPORT_JSON; f++) {
+    out_writer *o = out_new((cchc_report_format)f);
+    out_begin_table(o, "a", &rows);
+    out_begin_object(o, NULL);
+    out_begin_table(o, "b", &rows);
+    char *res = (char *)"untouched";
+    cchc_error err = {0};
+    ck_assert_int_eq(out_finish(o, &res, NULL, &err), CCHC_ERR_INTERNAL);
+    ck_assert_str_eq(res, "untouched");
+    ck_assert(err.message[0] != '\0');
+  }
+  cchc_report_format fmt;
+  ck_assert(cchc_report_format_parse("csv", &fmt) && fmt == CCHC_REPORT_CSV);
+  ck_assert(cchc_report_format_parse("table", &fmt) &&
+            fmt == CCHC_REPORT_TABLE);
+  ck_assert(!cchc_report_format_parse("xml", &fmt));
+}
+END_TEST
+
+int main(void) {
+  Suite *s = suite_create("out");
+  TCase *tc = tcase_create("formats");
+  tcase_add_test(tc, table_format);
+  tcase_add_test(tc, csv_format);
+  tcase_add_test(tc, json_format);
+  tcase_add_test(tc, misuse_is_an_error);
+  suite_add_tcase(s, tc);
+  return harness_run(s);
+}
