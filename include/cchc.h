@@ -536,8 +536,9 @@ typedef struct cchc_store cchc_store;
 #define CCHC_STORE_SCHEMA_VERSION 1
 
 /* Open (creating if needed) the store at `path` and bring its schema up to
- * date.  On success *out owns the store (cchc_store_close).  A store made
- * by a newer cchc (higher user_version) is refused (CCHC_ERR_UNSUPPORTED);
+ * date.  On success *out owns the store (cchc_store_close).  A store whose
+ * user_version is outside 0..CCHC_STORE_SCHEMA_VERSION (made by a newer
+ * cchc, or negative) is refused (CCHC_ERR_UNSUPPORTED) and left as it is;
  * SQLite failures are CCHC_ERR_INTERNAL. */
 cchc_status cchc_store_open(const char *path, cchc_store **out,
                             cchc_error *err);
