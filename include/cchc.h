@@ -175,7 +175,10 @@ typedef struct cchc_rules cchc_rules;
 
 /* Load and compile every *.rules file and the taxonomy *.tsv files of
  * directory `dir`.  On error err->path and err->line name the file and
- * line at fault.  On success *out owns the rule set (cchc_rules_free). */
+ * line at fault.  A directory lacking the rules an extractor needs (no
+ * section.*, area.*, meta.*, ref.*, target.*, deadline.*, task.*, unit.* or
+ * indicator.* rule: sections.rules, ... missing) is CCHC_ERR_RULES naming
+ * the file.  On success *out owns the rule set (cchc_rules_free). */
 cchc_status cchc_rules_load(const char *dir, cchc_rules **out,
                             cchc_error *err);
 void cchc_rules_free(cchc_rules *rules);
