@@ -13,6 +13,8 @@ enum {
   EXIT_OK = 0,       /* success; audit: no findings */
   EXIT_INPUT = 1,    /* some input was rejected; audit: findings */
   EXIT_USAGE = 2,    /* bad usage, or a failure that stopped the command */
+  EXIT_NOMATCH = 3,  /* compare, audit, report: no stored plan (or target)
+                        matched what was asked */
 };
 
 /* Print "cchc: FILE:LINE: message" for an error about `path`, computing LINE
