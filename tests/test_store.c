@@ -681,7 +681,8 @@ START_TEST(cli_watch_drop_folder) {
     int devnull = open("/dev/null", O_WRONLY);
     dup2(fd, 1);
     dup2(devnull, 2);
-    execl(bin, bin, "ingest", "--db", db, "--watch", dir, (char *)NULL);
+    execl(bin, bin, "ingest", "--db", db, "--settle", "200", "--watch", dir,
+          (char *)NULL);
     _exit(127);
   }
   struct timespec t10 = {0, 10 * 1000 * 1000};
