@@ -126,7 +126,7 @@ static bool list_names(DIR *d, bool (*keep)(const char *name),
   while (ok && (e = readdir(d)))
     if (keep(e->d_name))
       ok = list_push(out, strdup(e->d_name));
-  if (ok)
+  if (ok && out->n) /* an empty list has no array to sort */
     qsort(out->items, out->n, sizeof *out->items, cmp_str);
   return ok;
 }
