@@ -213,6 +213,26 @@ static char *wait_lines(const watcher *w, int lines) {
   return t;
 }
 
+/* Wait three settle intervals (nothing else may come), stop the watcher,
+ * and return its log, which must have `lines` lines. */
+static char *watch_finish(watcher *w, int lines) {
+  sleep_ms(3 * SETTLE_MS);
+  watch_stop(w);
+  char *log = log_text(w);
+  ck_assert_msg(count_lines(log) == lines, "log: %s", log);
+  return log;
+}
+
+/* Copy corpus plan i to `path`. */
+static void put_plan(size_t i, const char *path) {
+  ck_assert_uint_gt(ncorpus, i);
+  size_t len;
+  char *data = harness_read(corpus[i], &len);
+  ck_assert_ptr_nonnull(data);
+  ck_assert_int_eq(harness_write(path, data, len), 0);
+  free(data);
+}
+
 /* Write `len` bytes of `data` to PATH in one open, appending. */
 static void append(const char *path, const char *data, size_t len) {
   int fd = open(path, O_WRONLY | O_CREAT | O_APPEND, 0644);
@@ -276,11 +296,7 @@ START_TEST(slow_writer_is_taken_whole) {
       versions_of(w.db, "slow.txt", whole, strlen(whole), &same), 2);
   ck_assert(same);
 
-  /* Nothing else comes. */
-  sleep_ms(3 * SETTLE_MS);
-  watch_stop(&w);
-  log = log_text(&w);
-  ck_assert_msg(count_lines(log) == 3, "log: %s", log);
+  log = watch_finish(&w, 3);
   ck_assert_ptr_null(strstr(log, "rejected"));
   ck_assert_int_eq(documents(w.db), 3);
   free(log);
@@ -366,10 +382,7 @@ START_TEST(only_regular_files_are_taken) {
   ck_assert_int_eq(harness_write(blank, " \n\n\t\n", 5), 0);
   char *log = wait_lines(&w, 7);
   free(log);
-  size_t len;
-  char *data = harness_read(corpus[0], &len);
-  ck_assert_int_eq(harness_write(plan, data, len), 0);
-  free(data);
+  put_plan(0, plan);
   log = wait_lines(&w, 8);
   double t0 = now_s();
   watch_stop(&w);
@@ -443,27 +456,19 @@ END_TEST
 START_TEST(renames_inside_are_ignored) {
   ck_assert_uint_gt(ncorpus, 1);
   watcher w = watch_start("rename");
-  size_t len;
-  char *data = harness_read(corpus[0], &len);
   char *a = join(w.dir, "a.txt"), *b = join(w.dir, "b.txt"),
        *c = join(w.dir, "c.txt"), *d = join(w.dir, "d.txt"),
        *e = join(w.dir, "e.txt");
-  ck_assert_int_eq(harness_write(a, data, len), 0);
-  free(data);
+  put_plan(0, a);
   char *log = wait_lines(&w, 1);
   free(log);
   ck_assert_int_eq(rename(a, b), 0);
   ck_assert_int_eq(rename(b, c), 0);
-  data = harness_read(corpus[1], &len);
-  ck_assert_int_eq(harness_write(d, data, len), 0);
+  put_plan(1, d);
   ck_assert_int_eq(rename(d, e), 0);
-  free(data);
   log = wait_lines(&w, 2);
   free(log);
-  sleep_ms(3 * SETTLE_MS);
-  watch_stop(&w);
-  log = log_text(&w);
-  ck_assert_msg(count_lines(log) == 2, "log: %s", log);
+  log = watch_finish(&w, 2);
   ck_assert_ptr_nonnull(strstr(log, "added "));
   ck_assert_ptr_null(strstr(log, "rejected"));
   ck_assert_ptr_nonnull(strstr(log, "/e.txt: version 1"));
@@ -504,10 +509,7 @@ START_TEST(control_characters_are_escaped) {
   }
   char *log = wait_lines(&w, 3);
   free(log);
-  sleep_ms(2 * SETTLE_MS);
-  watch_stop(&w);
-  log = log_text(&w);
-  ck_assert_msg(count_lines(log) == 3, "log: %s", log);
+  log = watch_finish(&w, 3);
   ck_assert_ptr_null(strchr(log, '\x1b'));
   for (size_t i = 0; i < 3; i++) {
     char *line = NULL;
@@ -537,16 +539,12 @@ START_TEST(walk_follows_no_links) {
   ck_assert_uint_gt(ncorpus, 1);
   char *top = fresh_dir("walk"), *sub = join(top, "sub");
   ck_assert_int_eq(mkdir(sub, 0777), 0);
-  size_t len;
-  char *data = harness_read(corpus[0], &len), *p = join(top, "a.txt");
-  ck_assert_int_eq(harness_write(p, data, len), 0);
+  char *p = join(top, "a.txt");
+  put_plan(0, p);
   free(p);
-  free(data);
-  data = harness_read(corpus[1], &len);
   p = join(sub, "b.txt");
-  ck_assert_int_eq(harness_write(p, data, len), 0);
+  put_plan(1, p);
   free(p);
-  free(data);
   static const char *const links[][2] = {
       {".", "loop1"},        {".", "loop2"},         {"..", "sub/up"},
       {"sub", "again"},      {"/etc/passwd", "passwd.txt"},
@@ -593,10 +591,7 @@ START_TEST(batch_refuses_empty_files) {
   ck_assert_int_ge(asprintf(&db, "%s.db", dir), 0);
   ck_assert_int_eq(harness_write(empty, "", 0), 0);
   ck_assert_int_eq(harness_write(blank, "\n \n", 3), 0);
-  size_t len;
-  char *data = harness_read(corpus[0], &len);
-  ck_assert_int_eq(harness_write(plan, data, len), 0);
-  free(data);
+  put_plan(0, plan);
   const char *argv[] = {"ingest", "--db", db, dir, NULL};
   harness_result r = harness_cli_bounded(argv, NULL, (harness_limits){60, 0});
   ck_assert_int_eq(r.rc, 1);
