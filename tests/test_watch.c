@@ -36,7 +36,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#define SETTLE_MS 300
+#define SETTLE_MS 500
 
 static char **corpus;
 static size_t ncorpus;
@@ -257,9 +257,9 @@ START_TEST(slow_writer_is_taken_whole) {
   char *path = join(w.dir, "slow.txt");
   size_t third = len / 3;
   append(path, plan, third);
-  sleep_ms(SETTLE_MS / 2);
+  sleep_ms(SETTLE_MS / 5);
   append(path, plan + third, third);
-  sleep_ms(SETTLE_MS / 2);
+  sleep_ms(SETTLE_MS / 5);
   append(path, plan + 2 * third, len - 2 * third);
   char *log = wait_lines(&w, 1);
   ck_assert_msg(strncmp(log, "added ", 6) == 0, "log: %s", log);
