@@ -453,7 +453,7 @@ static cchc_status push(xctx *x, const cand *c, const char *kind,
   dl->year_inferred = (from && from->inferred && (from->has_start ||
                                                   from->has_end)) ||
                       (to && to->inferred && (to->has_start || to->has_end));
-  dl->span = xspan(x, ps, pe);
+  dl->span = (frame_span){ps, pe};
   dl->rule = c->r->id;
   return f->failed ? NOMEM(x) : CCHC_OK;
 }

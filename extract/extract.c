@@ -5,12 +5,6 @@
 #include <string.h>
 
 
-frame_span xspan(const xctx *x, size_t start, size_t end) {
-  frame_span sp;
-  cchc_text_source_span(x->text, start, end, &sp.start, &sp.end);
-  return sp;
-}
-
 size_t xline_at(const xctx *x, size_t off) {
   size_t lo = 0, hi = x->nlines;
   while (hi - lo > 1) {
@@ -105,6 +99,51 @@ static cchc_status fill_source(cchc_frame *f, const cchc_text *text,
   return CCHC_OK;
 }
 
+/* ---- spans in the original input ------------------------------------- */
+
+static void to_source(const cchc_text *text, frame_span *sp) {
+  cchc_text_source_span(text, sp->start, sp->end, &sp->start, &sp->end);
+}
+
+static void unit_to_source(const cchc_text *text, frame_unit *units,
+                           size_t n) {
+  for (size_t i = 0; i < n; i++) to_source(text, &units[i].span);
+}
+
+/* Extractors keep every span in canonical offsets, the offsets of the text
+ * they read and compare; the frame promises spans in the original input,
+ * so the finished frame is mapped once, here. */
+static void spans_to_source(cchc_frame *f, const cchc_text *text) {
+  frame_document *d = &f->document;
+  frame_field *fields[] = {&d->kind,          &d->level,      &d->place,
+                           &d->province,      &d->year,       &d->period_start,
+                           &d->period_end,    &d->number,     &d->date,
+                           &d->title,         &d->signer,     &d->parent_number,
+                           &d->parent_date};
+  for (size_t i = 0; i < sizeof fields / sizeof *fields; i++)
+    to_source(text, &fields[i]->span);
+  for (size_t i = 0; i < f->nreferences; i++) {
+    frame_reference *r = &f->references[i];
+    to_source(text, &r->span);
+    for (size_t k = 0; k < r->nmentions; k++) to_source(text, &r->mentions[k]);
+  }
+  for (size_t i = 0; i < f->nsections; i++)
+    to_source(text, &f->sections[i].span);
+  for (size_t i = 0; i < f->ntargets; i++) to_source(text, &f->targets[i].span);
+  for (size_t i = 0; i < f->ndeadlines; i++)
+    to_source(text, &f->deadlines[i].span);
+  for (size_t i = 0; i < f->ntasks; i++) {
+    frame_task *t = &f->tasks[i];
+    to_source(text, &t->span);
+    unit_to_source(text, t->lead, t->nlead);
+    unit_to_source(text, t->coordinators, t->ncoordinators);
+  }
+  for (size_t i = 0; i < f->nleads; i++) {
+    to_source(text, &f->leads[i].span);
+    to_source(text, &f->leads[i].unit.span);
+  }
+}
+
 cchc_status cchc_extract(const cchc_rules *rules, const cchc_text *text,
                          const char *path, const char *input, size_t len,
                          cchc_frame **out, cchc_error *err) {
@@ -132,6 +171,7 @@ cchc_status cchc_extract(const cchc_rules *rules, const cchc_text *text,
       (st = extract_deadlines(&x)) != CCHC_OK ||
       (st = extract_tasks(&x)) != CCHC_OK)
     goto fail;
+  spans_to_source(x.f, text);
   frame_adopt_strings(x.f);
   if (x.f->failed) {
     st = cchc_fail(err, CCHC_ERR_NOMEM, "out of memory");

@@ -25,8 +25,9 @@ typedef struct xctx {
   cchc_error *err;
 } xctx;
 
-/* Canonical [start, end) to the original-input span. */
-frame_span xspan(const xctx *x, size_t start, size_t end);
+/* Frame spans hold canonical offsets while extraction runs: extractors
+ * build them as (frame_span){start, end} and compare them with the text;
+ * cchc_extract maps every span to the original input once, at the end. */
 /* Index of the line holding canonical offset `off`. */
 size_t xline_at(const xctx *x, size_t off);
 /* Decimal value of the digits s[a..b) (at most 6), or -1. */

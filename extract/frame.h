@@ -10,7 +10,8 @@
 
 #include "../common/internal.h"
 
-/* Byte span [start, end) in the ORIGINAL input. */
+/* Byte span [start, end) in the ORIGINAL input.  While extraction runs it
+ * holds canonical offsets; cchc_extract maps every span once, at the end. */
 typedef struct frame_span {
   size_t start, end;
 } frame_span;

@@ -72,7 +72,7 @@ static const rule *first_rule(xctx *x, const char *prefix) {
 static void set_field(xctx *x, frame_field *fd, const char *value, size_t s,
                       size_t e, const rule *r) {
   fd->value = value;
-  fd->span = xspan(x, s, e);
+  fd->span = (frame_span){s, e};
   fd->rule = r ? r->id : NULL;
 }
 

@@ -202,7 +202,7 @@ static cchc_status build_entries(refs_state *st) {
       r->number = frame_strndup(f, x->s + m->ns, m->ne - m->ns);
       if (!r->number) return nomem(x);
       r->kind = m->kind;
-      r->span = xspan(x, m->s, m->e);
+      r->span = (frame_span){m->s, m->e};
       r->rule = m->r->id;
     } else {
       r = &f->references[k];
@@ -216,7 +216,7 @@ static cchc_status build_entries(refs_state *st) {
       r->mentions = p;
       r->cap_mentions = cap;
     }
-    r->mentions[r->nmentions++] = xspan(x, m->s, m->e);
+    r->mentions[r->nmentions++] = (frame_span){m->s, m->e};
     m->ref = k;
   }
   return CCHC_OK;
@@ -290,7 +290,7 @@ static void choose_parent(refs_state *st) {
   const frame_reference *r = &x->f->references[m->ref];
   frame_document *d = &x->f->document;
   d->parent_number.value = r->number;
-  d->parent_number.span = xspan(x, m->ns, m->ne);
+  d->parent_number.span = (frame_span){m->ns, m->ne};
   d->parent_number.rule = best_cue ? best_cue->id : m->r->id;
   /* Its date: printed with this mention, else with another one. */
   const mention *dm = m->date ? m : NULL;
@@ -298,7 +298,7 @@ static void choose_parent(refs_state *st) {
     if (st->m[i].ref == m->ref && st->m[i].date) dm = &st->m[i];
   if (dm) {
     d->parent_date.value = dm->date;
-    d->parent_date.span = xspan(x, dm->ds, dm->de);
+    d->parent_date.span = (frame_span){dm->ds, dm->de};
     d->parent_date.rule = st->date->id;
   }
 }

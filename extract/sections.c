@@ -100,7 +100,7 @@ cchc_status extract_sections(xctx *x) {
     sec->heading = frame_strndup(f, s + hs, he - hs);
     sec->level = depth + 1;
     sec->parent = depth ? stack_sec[depth - 1] : -1;
-    sec->span = xspan(x, ln->start, ln->end);
+    sec->span = (frame_span){ln->start, ln->end};
     sec->body_start = ln->start;
     sec->rule = hit->id;
     if (heading_like(he - hs))

@@ -385,7 +385,7 @@ static cchc_status emit(tctx *t, size_t base, const char *s, const cand *k) {
     const tax_indicator *ti = tax_find_indicator(x->rules, tg->indicator);
     if (ti) tg->area = ti->area;
   }
-  tg->span = xspan(x, base + k->ms, base + k->me);
+  tg->span = (frame_span){base + k->ms, base + k->me};
   tg->rule = k->r->id;
   return f->failed ? cchc_fail(x->err, CCHC_ERR_NOMEM, "out of memory")
                    : CCHC_OK;

@@ -208,12 +208,11 @@ static bool is_recurring(const cchc_frame *f, int i) {
  * limit in the same span is the task's deadline, the recurrence only when
  * there is none. */
 static int deadline_in(tk *t, size_t a, size_t b) {
-  frame_span sp = xspan(t->x, a, b);
   const cchc_frame *f = t->x->f;
   int periodic = -1;
-  for (size_t i = first_deadline_from(f, sp.start);
-       i < f->ndeadlines && f->deadlines[i].span.start < sp.end; i++) {
-    if (f->deadlines[i].span.end > sp.end) continue;
+  for (size_t i = first_deadline_from(f, a);
+       i < f->ndeadlines && f->deadlines[i].span.start < b; i++) {
+    if (f->deadlines[i].span.end > b) continue;
     if (!is_recurring(f, (int)i)) return (int)i;
     if (periodic < 0) periodic = (int)i;
   }
@@ -222,15 +221,14 @@ static int deadline_in(tk *t, size_t a, size_t b) {
 
 /* Does canonical [a, b) overlap a frame deadline? */
 static bool in_deadline(tk *t, size_t a, size_t b) {
-  frame_span sp = xspan(t->x, a, b);
   const cchc_frame *f = t->x->f;
-  size_t i = first_deadline_from(f, sp.start);
-  if (i < f->ndeadlines && f->deadlines[i].span.start < sp.end) return true;
+  size_t i = first_deadline_from(f, a);
+  if (i < f->ndeadlines && f->deadlines[i].span.start < b) return true;
   /* one starting before may reach into the span: spans of one list of
    * dates are shared, so look back over equal starts too */
   while (i > 0) {
     const frame_deadline *d = &f->deadlines[--i];
-    if (d->span.end > sp.start) return true;
+    if (d->span.end > a) return true;
     if (i > 0 && f->deadlines[i - 1].span.start != d->span.start) break;
   }
   return false;
@@ -281,7 +279,7 @@ static frame_unit *to_frame_units(tk *t, const ulist *l) {
     u[i].key = l->u[i].key;
     u[i].name = l->u[i].name;
     u[i].text = fold(t, l->u[i].start, l->u[i].end);
-    u[i].span = xspan(t->x, l->u[i].start, l->u[i].end);
+    u[i].span = (frame_span){l->u[i].start, l->u[i].end};
   }
   return u;
 }
@@ -400,7 +398,7 @@ static frame_task *add_task(tk *t, size_t a, size_t b, const ulist *lead,
   }
   k->deadline = deadline;
   k->target = -1;
-  k->span = xspan(x, a, b);
+  k->span = (frame_span){a, b};
   /* a task found by its time alone carries the deadline's rule */
   k->rule = why ? why->id
           : deadline >= 0 && x->f->deadlines[deadline].rule
@@ -491,11 +489,11 @@ static const char *area_leads(tk *t, size_t a, size_t b, const ulist *lead) {
       l->unit.key = lead->u[u].key;
       l->unit.name = lead->u[u].name;
       l->unit.text = fold(t, lead->u[u].start, lead->u[u].end);
-      l->unit.span = xspan(x, lead->u[u].start, lead->u[u].end);
+      l->unit.span = (frame_span){lead->u[u].start, lead->u[u].end};
       size_t la = a;
       skip_bullet(x, &la, ce);
       l->text = fold(t, la, ce);
-      l->span = xspan(x, la, ce);
+      l->span = (frame_span){la, ce};
       l->rule = r->id;
     }
   }
@@ -832,16 +830,6 @@ static int by_at(const void *a, const void *b) {
   return (int)p->kind - (int)q->kind;
 }
 
-/* Canonical offset in [lo, hi] whose original offset is first >= orig. */
-static size_t canon_of(const xctx *x, size_t orig, size_t lo, size_t hi) {
-  while (lo < hi) {
-    size_t mid = lo + (hi - lo) / 2;
-    if (xspan(x, mid, mid).start < orig) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
-}
-
 /* Does unit mention m (on line li) stand as a cell? */
 static bool unit_cell(tk *t, const xunit *m, size_t li, const event *ev,
                       size_t nev, size_t self, bool joined_prev) {
@@ -908,7 +896,6 @@ static void do_appendix(tk *t) {
     um = p;
     nu = units_find(x, za, zb, um, cap);
   }
-  frame_span zsp = xspan(x, za, zb);
   tstate st;
   memset(&st, 0, sizeof st);
   row_reset(&st.row);
@@ -959,19 +946,16 @@ static void do_appendix(tk *t) {
     for (size_t k = ui; k < nu && um[k].start < b && nev < 96; k++)
       if (!in_deadline(t, um[k].start, um[k].end))
         ev[nev++] = (event){EV_UNIT, um[k].start, um[k].end, 0, (int)k};
-    frame_span lsp = xspan(x, a, b);
     for (size_t d = 0; d < f->ndeadlines && nev < 96; d++) {
       const frame_deadline *fd = &f->deadlines[d];
-      if (fd->span.start < lsp.start || fd->span.start >= lsp.end) continue;
+      if (fd->span.start < a || fd->span.start >= b) continue;
       if (d > 0 && f->deadlines[d - 1].span.start == fd->span.start) continue;
-      ev[nev++] = (event){EV_DEADLINE, canon_of(x, fd->span.start, a, b), 0, 0,
-                          (int)d};
+      ev[nev++] = (event){EV_DEADLINE, fd->span.start, 0, 0, (int)d};
     }
     for (size_t g = 0; g < f->ntargets && nev < 96; g++) {
       const frame_target *ft = &f->targets[g];
-      if (ft->span.start < lsp.start || ft->span.start >= lsp.end) continue;
-      ev[nev++] = (event){EV_TARGET, canon_of(x, ft->span.start, a, b), 0, 0,
-                          (int)g};
+      if (ft->span.start < a || ft->span.start >= b) continue;
+      ev[nev++] = (event){EV_TARGET, ft->span.start, 0, 0, (int)g};
     }
     {
       size_t ms, me;
@@ -1124,7 +1108,6 @@ static void do_appendix(tk *t) {
   }
   flush_row(t, &st);
   free(um);
-  (void)zsp;
 }
 
 /* ---- 3. body -------------------------------------------------------------- */
@@ -1205,8 +1188,7 @@ static void do_inconsistencies(tk *t) {
   xctx *x = t->x;
   cchc_frame *f = x->f;
   if (t->app_start >= t->app_end) return;
-  size_t app = xspan(x, x->lines[t->app_start].start,
-                     x->lines[t->app_start].start).start;
+  size_t app = x->lines[t->app_start].start;
   for (size_t i = 0; i < f->ntargets; i++) {
     const frame_target *q = &f->targets[i];
     if (!q->indicator || q->span.start < app) continue;
