@@ -16,7 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-enum { MAX_RULES = 128, MAX_DATES = 16 };
+enum { MAX_DATES = 16 };
 
 #define NOMEM(x) cchc_fail((x)->err, CCHC_ERR_NOMEM, "out of memory")
 
@@ -144,8 +144,7 @@ static size_t next_from(const char *s, size_t n, size_t start, size_t end) {
 
 typedef struct dctx {
   xctx *x;
-  const rule *points[MAX_RULES], *grains[MAX_RULES];
-  size_t npoints, ngrains;
+  rule_list points, grains;
   pcre2_match_data *md; /* for point and grain rules */
   int plan_year;        /* 0 when unknown */
 } dctx;
@@ -184,8 +183,8 @@ static bool read_point(const dctx *d, const rule *r, const char *s,
 static bool parse_point(const dctx *d, const char *s, size_t n,
                         interval *iv) {
   while (n && (*s == ' ' || *s == '\t' || *s == '\n')) s++, n--;
-  for (size_t i = 0; i < d->npoints; i++) {
-    const rule *r = d->points[i];
+  for (size_t i = 0; i < d->points.n; i++) {
+    const rule *r = d->points.items[i];
     if (!rule_exec(r, s, n, 0, d->md) || match_start(d->md) != 0) continue;
     raw_point p;
     if (!read_point(d, r, s, &p)) return false;
@@ -211,12 +210,12 @@ static size_t parse_dates(const dctx *d, const char *s, size_t n,
   for (size_t pos = 0; pos < n && k < max && k < MAX_DATES;) {
     const rule *best = NULL;
     size_t best_at = n;
-    for (size_t i = 0; i < d->npoints; i++) {
-      const char *kind = rule_attr(d->points[i], "kind");
+    for (size_t i = 0; i < d->points.n; i++) {
+      const rule *r = d->points.items[i];
+      const char *kind = rule_attr(r, "kind");
       if (!kind || strcmp(kind, "date")) continue;
-      if (rule_exec(d->points[i], s, n, pos, d->md) &&
-          match_start(d->md) < best_at) {
-        best = d->points[i];
+      if (rule_exec(r, s, n, pos, d->md) && match_start(d->md) < best_at) {
+        best = r;
         best_at = match_start(d->md);
       }
     }
@@ -239,9 +238,9 @@ static size_t parse_dates(const dctx *d, const char *s, size_t n,
 
 /* The recurrence the grain rules read in s[0..n), or NULL. */
 static const char *grain_of(const dctx *d, const char *s, size_t n) {
-  for (size_t i = 0; i < d->ngrains; i++)
-    if (rule_exec(d->grains[i], s, n, 0, d->md))
-      return rule_attr(d->grains[i], "recurrence");
+  for (size_t i = 0; i < d->grains.n; i++)
+    if (rule_exec(d->grains.items[i], s, n, 0, d->md))
+      return rule_attr(d->grains.items[i], "recurrence");
   return NULL;
 }
 
@@ -261,13 +260,11 @@ static int plan_year(xctx *x) {
   size_t hend = x->first_section_line < x->nlines
                     ? x->lines[x->first_section_line].start
                     : x->n;
-  const rule *rs[MAX_RULES];
-  size_t nr = rules_select(x->rules, "planyear.", rs, MAX_RULES);
-  if (nr > MAX_RULES) nr = MAX_RULES;
-  for (size_t i = 0; i < nr; i++) {
+  rule_list rs = rules_select(x->rules, "planyear.", NULL);
+  for (size_t i = 0; i < rs.n; i++) {
     size_t a, b;
-    if (rule_exec(rs[i], x->s, hend, 0, x->md) &&
-        rule_group(rs[i], x->md, "year", &a, &b) &&
+    if (rule_exec(rs.items[i], x->s, hend, 0, x->md) &&
+        rule_group(rs.items[i], x->md, "year", &a, &b) &&
         to_int(x->s, a, b, &y))
       return y;
   }
@@ -327,17 +324,14 @@ static bool grow_array(void **items, size_t *cap, size_t n, size_t size) {
 
 /* Sorted, merged nodeadline zones. */
 static cchc_status find_zones(xctx *x, zone **out, size_t *nout) {
-  const rule *rs[MAX_RULES];
-  size_t nr = rules_select(x->rules, "nodeadline.", rs, MAX_RULES);
-  if (nr > MAX_RULES)
-    return cchc_fail(x->err, CCHC_ERR_RULES, "too many nodeadline rules");
+  rule_list rs = rules_select(x->rules, "nodeadline.", NULL);
   zone *z = NULL;
   size_t nz = 0, cap = 0;
-  for (size_t i = 0; i < nr; i++)
+  for (size_t i = 0; i < rs.n; i++)
     for (size_t pos = 0;
-         pos < x->n && rule_exec(rs[i], x->s, x->n, pos, x->md);) {
+         pos < x->n && rule_exec(rs.items[i], x->s, x->n, pos, x->md);) {
       size_t ms = match_start(x->md), me = match_end(x->md), a, b;
-      if (!rule_group(rs[i], x->md, "zone", &a, &b)) a = ms, b = me;
+      if (!rule_group(rs.items[i], x->md, "zone", &a, &b)) a = ms, b = me;
       if (b > a) {
         if (!grow_array((void **)&z, &cap, nz, sizeof *z)) {
           free(z);
@@ -511,14 +505,13 @@ static bool known_kind(const char *k) {
   return false;
 }
 
-static cchc_status collect(dctx *d, const rule *const *rs, size_t nr,
-                           const zone *z, size_t nz, const bool *app,
-                           cand **out, size_t *nout) {
+static cchc_status collect(dctx *d, rule_list rs, const zone *z, size_t nz,
+                           const bool *app, cand **out, size_t *nout) {
   xctx *x = d->x;
   cand *c = NULL;
   size_t n = 0, cap = 0;
-  for (size_t i = 0; i < nr; i++) {
-    const rule *r = rs[i];
+  for (size_t i = 0; i < rs.n; i++) {
+    const rule *r = rs.items[i];
     if (!known_kind(rule_attr(r, "kind"))) {
       free(c);
       return cchc_fail(x->err, CCHC_ERR_RULES,
@@ -556,13 +549,10 @@ static cchc_status collect(dctx *d, const rule *const *rs, size_t nr,
 
 cchc_status extract_deadlines(xctx *x) {
   dctx d = {.x = x};
-  const rule *rs[MAX_RULES];
-  size_t nr = rules_select(x->rules, "deadline.", rs, MAX_RULES);
-  d.npoints = rules_select(x->rules, "point.", d.points, MAX_RULES);
-  d.ngrains = rules_select(x->rules, "grain.", d.grains, MAX_RULES);
-  if (nr > MAX_RULES || d.npoints > MAX_RULES || d.ngrains > MAX_RULES)
-    return cchc_fail(x->err, CCHC_ERR_RULES, "too many deadline rules");
-  if (!nr) return CCHC_OK;
+  rule_list rs = rules_select(x->rules, "deadline.", NULL);
+  d.points = rules_select(x->rules, "point.", NULL);
+  d.grains = rules_select(x->rules, "grain.", NULL);
+  if (!rs.n) return CCHC_OK;
   d.plan_year = plan_year(x);
   d.md = rules_match_data(x->rules);
   bool *app = appendix_sections(x);
@@ -575,7 +565,7 @@ cchc_status extract_deadlines(xctx *x) {
     goto done;
   }
   if ((st = find_zones(x, &z, &nz)) != CCHC_OK ||
-      (st = collect(&d, rs, nr, z, nz, app, &c, &nc)) != CCHC_OK)
+      (st = collect(&d, rs, z, nz, app, &c, &nc)) != CCHC_OK)
     goto done;
   if (nc) qsort(c, nc, sizeof *c, cmp_cand_start);
   if ((st = resolve_overlaps(x, c, nc)) != CCHC_OK) goto done;

@@ -18,9 +18,6 @@
 #include <unicode/uchar.h>
 #include <unicode/utf8.h>
 
-/* At most this many meta.* rules (checked once per document). */
-enum { MAX_RULES = 128, MAX_NAMES = 32 };
-
 static cchc_status nomem(xctx *x) {
   return cchc_fail(x->err, CCHC_ERR_NOMEM, "out of memory");
 }
@@ -59,12 +56,12 @@ static bool find(xctx *x, const rule *r, size_t a, size_t b, bool last) {
 
 /* The first rule of `prefix` (file order) that matches in its scope. */
 static const rule *first_rule(xctx *x, const char *prefix) {
-  const rule *rs[MAX_RULES];
-  size_t n = rules_select(x->rules, prefix, rs, MAX_RULES);
-  for (size_t i = 0; i < n; i++) {
-    const char *pick = rule_attr(rs[i], "pick");
-    if (find(x, rs[i], 0, scope_end(x, rs[i]), pick && !strcmp(pick, "last")))
-      return rs[i];
+  rule_list rs = rules_select(x->rules, prefix, NULL);
+  for (size_t i = 0; i < rs.n; i++) {
+    const rule *r = rs.items[i];
+    const char *pick = rule_attr(r, "pick");
+    if (find(x, r, 0, scope_end(x, r), pick && !strcmp(pick, "last")))
+      return r;
   }
   return NULL;
 }
@@ -175,15 +172,14 @@ typedef struct period {
 
 /* The earliest period expression in s[a..b) (ties: file order). */
 static bool find_period(xctx *x, size_t a, size_t b, period *p) {
-  const rule *rs[MAX_RULES];
-  size_t n = rules_select(x->rules, "meta.period.", rs, MAX_RULES);
+  rule_list rs = rules_select(x->rules, "meta.period.", NULL);
   const rule *best = NULL;
   size_t best_at = SIZE_MAX;
-  for (size_t i = 0; i < n; i++)
-    if (rule_exec(rs[i], x->s, b, a, x->md)) {
+  for (size_t i = 0; i < rs.n; i++)
+    if (rule_exec(rs.items[i], x->s, b, a, x->md)) {
       size_t s, e;
       rule_match_span(x->md, &s, &e);
-      if (s < best_at) best = rs[i], best_at = s;
+      if (s < best_at) best = rs.items[i], best_at = s;
     }
   if (!best || !rule_exec(best, x->s, b, best_at, x->md)) return false;
   size_t y2s, y2e;
@@ -247,11 +243,11 @@ static void meta_issuer(xctx *x) {
     return;
   frame_document *d = &x->f->document;
   set_field(x, &d->place, spelling(x, ps, pe), ps, pe, r);
-  const rule *ls[MAX_RULES];
-  size_t n = rules_select(x->rules, "meta.level.", ls, MAX_RULES);
-  for (size_t i = 0; i < n; i++)
-    if (rule_exec(ls[i], x->s + bs, be - bs, 0, x->md)) {
-      set_field(x, &d->level, rule_attr(ls[i], "level"), bs, be, ls[i]);
+  rule_list ls = rules_select(x->rules, "meta.level.", NULL);
+  for (size_t i = 0; i < ls.n; i++)
+    if (rule_exec(ls.items[i], x->s + bs, be - bs, 0, x->md)) {
+      set_field(x, &d->level, rule_attr(ls.items[i], "level"), bs, be,
+                ls.items[i]);
       break;
     }
   /* A province or a centrally-run city is its own province. */
@@ -266,41 +262,49 @@ static void meta_issuer(xctx *x) {
 static void meta_province(xctx *x) {
   frame_document *d = &x->f->document;
   if (d->province.value) return;
-  const rule *rs[MAX_RULES];
-  size_t n = rules_select(x->rules, "meta.province.", rs, MAX_RULES);
-  struct {
+  rule_list rs = rules_select(x->rules, "meta.province.", NULL);
+  struct form {
     const char *name;
     size_t votes, s, e;
     const rule *r;
-  } forms[MAX_NAMES];
-  size_t nforms = 0;
-  for (size_t i = 0; i < n; i++) {
-    size_t end = scope_end(x, rs[i]);
-    for (size_t at = 0; at < end && rule_exec(rs[i], x->s, end, at, x->md);) {
+  } *forms = NULL;
+  size_t nforms = 0, cap = 0;
+  for (size_t i = 0; i < rs.n; i++) {
+    const rule *r = rs.items[i];
+    size_t end = scope_end(x, r);
+    for (size_t at = 0; at < end && rule_exec(r, x->s, end, at, x->md);) {
       size_t ms, me, s, e;
       rule_match_span(x->md, &ms, &me);
       at = me > ms ? me : next_char(x, ms);
-      if (!rule_group(rs[i], x->md, "name", &s, &e)) continue;
+      if (!rule_group(r, x->md, "name", &s, &e)) continue;
       size_t k = 0;
       while (k < nforms && !(forms[k].e - forms[k].s == e - s &&
                              !memcmp(x->s + forms[k].s, x->s + s, e - s)))
         k++;
       if (k == nforms) {
-        if (nforms == MAX_NAMES) continue;
-        forms[k].name = NULL;
-        forms[k].votes = 0;
-        forms[k].s = s;
-        forms[k].e = e;
-        forms[k].r = rs[i];
+        if (nforms == cap) {
+          cap = cap ? 2 * cap : 16;
+          struct form *p = realloc(forms, cap * sizeof *p);
+          if (!p) {
+            x->f->failed = true;
+            free(forms);
+            return;
+          }
+          forms = p;
+        }
+        forms[k] = (struct form){NULL, 0, s, e, r};
         nforms++;
       } else if (s < forms[k].s) {
-        forms[k].s = s, forms[k].e = e, forms[k].r = rs[i];
+        forms[k].s = s, forms[k].e = e, forms[k].r = r;
       }
       forms[k].votes++;
     }
   }
   for (size_t k = 0; k < nforms; k++)
-    if (!(forms[k].name = spelling(x, forms[k].s, forms[k].e))) return;
+    if (!(forms[k].name = spelling(x, forms[k].s, forms[k].e))) {
+      free(forms);
+      return;
+    }
   size_t best = SIZE_MAX, best_votes = 0, best_s = 0;
   for (size_t k = 0; k < nforms; k++) {
     size_t votes = 0, first = forms[k].s;
@@ -320,6 +324,7 @@ static void meta_province(xctx *x) {
   if (best != SIZE_MAX)
     set_field(x, &d->province, forms[best].name, forms[best].s, forms[best].e,
               forms[best].r);
+  free(forms);
 }
 
 static void meta_number(xctx *x) {
@@ -347,9 +352,6 @@ static void meta_signer(xctx *x) {
 }
 
 cchc_status extract_meta(xctx *x) {
-  if (rules_select(x->rules, "meta.", NULL, 0) > MAX_RULES)
-    return cchc_fail(x->err, CCHC_ERR_RULES, "more than %d meta.* rules",
-                     MAX_RULES);
   size_t ts, te;
   meta_kind(x);
   meta_title(x, &ts, &te);

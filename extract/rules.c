@@ -51,8 +51,8 @@ void cchc_rules_free(cchc_rules *rs) {
     free(r->examples);
   }
   free(rs->rules);
-  free(rs->by_group);
-  free(rs->group_len);
+  free(rs->keys);
+  free(rs->selected);
   for (size_t i = 0; i < rs->nareas; i++) free(rs->areas[i].words);
   free(rs->areas);
   free(rs->indicators);
@@ -580,29 +580,55 @@ static cchc_status parse_rules_file(cchc_rules *rs, const char *path,
   return st;
 }
 
-static size_t group_len(const char *id) {
-  const char *dot = strchr(id, '.');
-  return dot ? (size_t)(dot - id) : strlen(id);
-}
+/* ---- selection index ---------------------------------------------------- */
 
-/* Order by group name, then file order (the rule's place in rs->rules). */
-static int cmp_by_group(const void *a, const void *b) {
-  const rule *x = *(const rule *const *)a, *y = *(const rule *const *)b;
-  size_t xl = group_len(x->id), yl = group_len(y->id);
-  int c = memcmp(x->id, y->id, xl < yl ? xl : yl);
+struct rule_key {
+  const char *path; /* the rule's id, of which the path is the first `len` */
+  size_t len;       /*   bytes: "meta", "meta.level", "meta.level.commune" */
+  const char *role; /* NULL in the entry that selects any role */
+  size_t order;     /* the rule's place in rs->rules: file order */
+};
+
+/* Key k against the selection (path[0..len), role), ignoring order. */
+static int key_vs(const struct rule_key *k, const char *path, size_t len,
+                  const char *role) {
+  int c = memcmp(k->path, path, k->len < len ? k->len : len);
   if (c) return c;
-  if (xl != yl) return xl < yl ? -1 : 1;
-  return x < y ? -1 : x > y;
+  if (k->len != len) return k->len < len ? -1 : 1;
+  if (!k->role || !role) return !role - !k->role;
+  return strcmp(k->role, role);
 }
 
-static cchc_status index_groups(cchc_rules *rs, cchc_error *err) {
-  rs->by_group = malloc((rs->nrules + 1) * sizeof *rs->by_group);
-  rs->group_len = malloc((rs->nrules + 1) * sizeof *rs->group_len);
-  if (!rs->by_group || !rs->group_len) return NOMEM(err);
-  for (size_t i = 0; i < rs->nrules; i++) rs->by_group[i] = &rs->rules[i];
-  qsort(rs->by_group, rs->nrules, sizeof *rs->by_group, cmp_by_group);
-  for (size_t i = 0; i < rs->nrules; i++)
-    rs->group_len[i] = group_len(rs->by_group[i]->id);
+static int cmp_key(const void *a, const void *b) {
+  const struct rule_key *x = a, *y = b;
+  int c = key_vs(x, y->path, y->len, y->role);
+  if (c) return c;
+  return x->order < y->order ? -1 : x->order > y->order;
+}
+
+static cchc_status index_rules(cchc_rules *rs, cchc_error *err) {
+  size_t n = 0;
+  for (size_t i = 0; i < rs->nrules; i++) {
+    size_t paths = 1;
+    for (const char *p = rs->rules[i].id; *p; p++) paths += *p == '.';
+    n += rule_attr(&rs->rules[i], "role") ? 2 * paths : paths;
+  }
+  rs->keys = malloc((n ? n : 1) * sizeof *rs->keys);
+  rs->selected = malloc((n ? n : 1) * sizeof *rs->selected);
+  if (!rs->keys || !rs->selected) return NOMEM(err);
+  size_t k = 0;
+  for (size_t i = 0; i < rs->nrules; i++) {
+    const char *id = rs->rules[i].id, *role = rule_attr(&rs->rules[i], "role");
+    for (size_t len = 0;; len++) {
+      if (id[len] != '.' && id[len] != '\0') continue;
+      rs->keys[k++] = (struct rule_key){id, len, NULL, i};
+      if (role) rs->keys[k++] = (struct rule_key){id, len, role, i};
+      if (!id[len]) break;
+    }
+  }
+  if (n > 1) qsort(rs->keys, n, sizeof *rs->keys, cmp_key);
+  for (size_t i = 0; i < n; i++) rs->selected[i] = &rs->rules[rs->keys[i].order];
+  rs->nkeys = n;
   return CCHC_OK;
 }
 
@@ -658,7 +684,7 @@ cchc_status cchc_rules_load(const char *dir, cchc_rules **out,
     snprintf(path, sizeof path, "%s/%s", dir, names[i]);
     st = parse_rules_file(rs, path, &cap_rules, err);
   }
-  if (st == CCHC_OK) st = index_groups(rs, err);
+  if (st == CCHC_OK) st = index_rules(rs, err);
 done:
   for (size_t i = 0; i < nnames; i++) free(names[i]);
   free(names);
@@ -672,49 +698,26 @@ done:
 
 /* ---- lookup and matching ----------------------------------------------- */
 
-/* The rules of `prefix` in file order, optionally only those with
- * `set: role=ROLE`.  A whole group ("group.") comes from the group index
- * by binary search; any other prefix from a scan. */
-static size_t select_where(const cchc_rules *rs, const char *prefix,
-                           const char *role, const rule **out, size_t max) {
-  size_t n = 0, pl = strlen(prefix), lo = 0, hi = rs->nrules;
-  bool grouped = pl > 1 && prefix[pl - 1] == '.' &&
-                 memchr(prefix, '.', pl - 1) == NULL && rs->by_group;
-  if (grouped) {
-    size_t gl = pl - 1;
-    while (lo < hi) {
-      size_t mid = lo + (hi - lo) / 2;
-      size_t ml = rs->group_len[mid];
-      int c = memcmp(rs->by_group[mid]->id, prefix, ml < gl ? ml : gl);
-      if (c < 0 || (c == 0 && ml < gl)) lo = mid + 1;
-      else hi = mid;
-    }
-    hi = lo;
-    while (hi < rs->nrules && rs->group_len[hi] == gl &&
-           !memcmp(rs->by_group[hi]->id, prefix, gl))
-      hi++;
+/* First key of rs at or after (path, role) (after, with `past`). */
+static size_t key_bound(const cchc_rules *rs, const char *path, size_t len,
+                        const char *role, bool past) {
+  size_t lo = 0, hi = rs->nkeys;
+  while (lo < hi) {
+    size_t mid = lo + (hi - lo) / 2;
+    int c = key_vs(&rs->keys[mid], path, len, role);
+    if (c < 0 || (past && c == 0)) lo = mid + 1;
+    else hi = mid;
   }
-  for (size_t i = lo; i < hi; i++) {
-    const rule *r = grouped ? rs->by_group[i] : &rs->rules[i];
-    if (!grouped && strncmp(r->id, prefix, pl)) continue;
-    if (role) {
-      const char *rr = rule_attr(r, "role");
-      if (!rr || strcmp(rr, role)) continue;
-    }
-    if (n < max) out[n] = r;
-    n++;
-  }
-  return n;
+  return lo;
 }
 
-size_t rules_select(const cchc_rules *rs, const char *prefix,
-                    const rule **out, size_t max) {
-  return select_where(rs, prefix, NULL, out, max);
-}
-
-size_t rules_select_role(const cchc_rules *rs, const char *prefix,
-                         const char *role, const rule **out, size_t max) {
-  return select_where(rs, prefix, role, out, max);
+rule_list rules_select(const cchc_rules *rs, const char *path,
+                       const char *role) {
+  size_t len = strlen(path);
+  if (len && path[len - 1] == '.') len--;
+  size_t lo = key_bound(rs, path, len, role, false);
+  size_t hi = key_bound(rs, path, len, role, true);
+  return (rule_list){rs->selected ? rs->selected + lo : NULL, hi - lo};
 }
 
 const rule *rules_find(const cchc_rules *rs, const char *id) {

@@ -25,18 +25,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-enum { MAX_RULES = 128 };
-
-typedef struct rule_set {
-  const rule *r[MAX_RULES];
-  size_t n;
-} rule_set;
+typedef rule_list rule_set;
 
 /* Rules of a group, optionally only those with `set: role=ROLE`. */
 static void select_rules(const cchc_rules *rs, const char *prefix,
                          const char *role, rule_set *out) {
-  out->n = rules_select_role(rs, prefix, role, out->r, MAX_RULES);
-  if (out->n > MAX_RULES) out->n = MAX_RULES;
+  *out = rules_select(rs, prefix, role);
 }
 
 typedef struct tctx {
@@ -49,7 +43,7 @@ typedef struct tctx {
 /* Does any rule of `set` match s[0..n)? */
 static bool any_match(tctx *t, const rule_set *set, const char *s, size_t n) {
   for (size_t i = 0; i < set->n; i++)
-    if (rule_exec(set->r[i], s, n, 0, t->x->md)) return true;
+    if (rule_exec(set->items[i], s, n, 0, t->x->md)) return true;
   return false;
 }
 
@@ -138,7 +132,7 @@ static size_t first_ending_after(const cand *v, size_t n, size_t at,
 static bool find_candidates(tctx *t, const char *s, size_t n, cands *out) {
   pcre2_match_data *md = t->x->md;
   for (size_t i = 0; i < t->targets.n; i++) {
-    const rule *r = t->targets.r[i];
+    const rule *r = t->targets.items[i];
     size_t pos = 0, accepted = out->n; /* out->v[0..accepted) sorted */
     while (pos <= n && rule_exec(r, s, n, pos, md)) {
       cand k = {.r = r};
@@ -157,7 +151,7 @@ static bool find_candidates(tctx *t, const char *s, size_t n, cands *out) {
   }
   /* Numbers that are not targets. */
   for (size_t i = 0; i < t->nontargets.n && out->n; i++) {
-    const rule *r = t->nontargets.r[i];
+    const rule *r = t->nontargets.items[i];
     size_t pos = 0;
     while (pos <= n && rule_exec(r, s, n, pos, md)) {
       size_t a, b;
@@ -192,7 +186,7 @@ static bool collect(tctx *t, const rule_set *set, const char *s, size_t n,
   out->n = 0;
   for (size_t i = 0; i < set->n; i++) {
     size_t pos = 0;
-    while (pos <= n && rule_exec(set->r[i], s, n, pos, t->x->md)) {
+    while (pos <= n && rule_exec(set->items[i], s, n, pos, t->x->md)) {
       cut c;
       rule_match_span(t->x->md, &c.s, &c.e);
       pos = next_pos(s, n, pos, c.e);
@@ -320,13 +314,13 @@ static const char *subject_of(tctx *t, const char *s, const cand *k) {
   pcre2_match_data *md = t->x->md;
   size_t a, b;
   for (size_t i = 0; i < t->subj_after.n; i++) {
-    const rule *r = t->subj_after.r[i];
+    const rule *r = t->subj_after.items[i];
     if (k->me <= k->ce && rule_exec(r, s + k->me, k->ce - k->me, 0, md) &&
         rule_group(r, md, "subject", &a, &b) && b > a)
       return flat(t->x->f, s + k->me, a, b);
   }
   for (size_t i = 0; i < t->subj_before.n; i++) {
-    const rule *r = t->subj_before.r[i];
+    const rule *r = t->subj_before.items[i];
     if (k->cs <= k->ms && rule_exec(r, s + k->cs, k->ms - k->cs, 0, md) &&
         rule_group(r, md, "subject", &a, &b) && b > a)
       return flat(t->x->f, s + k->cs, a, b);
@@ -338,8 +332,8 @@ static const char *indicator_of(tctx *t, const char *text) {
   if (!text) return NULL;
   size_t n = strlen(text);
   for (size_t i = 0; i < t->indicators.n; i++)
-    if (rule_exec(t->indicators.r[i], text, n, 0, t->x->md)) {
-      const char *key = rule_attr(t->indicators.r[i], "indicator");
+    if (rule_exec(t->indicators.items[i], text, n, 0, t->x->md)) {
+      const char *key = rule_attr(t->indicators.items[i], "indicator");
       return key && strcmp(key, "none") ? key : NULL;
     }
   return NULL;

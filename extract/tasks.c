@@ -44,12 +44,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-enum { MAX_RULES = 64, MAX_UNITS = 48, MAX_ROW_TASKS = 8 };
+enum { MAX_UNITS = 48, MAX_ROW_TASKS = 8 };
 
-typedef struct rset {
-  const rule *r[MAX_RULES];
-  size_t n;
-} rset;
+typedef rule_list rset;
 
 typedef struct ulist {
   xunit u[MAX_UNITS];
@@ -62,6 +59,7 @@ typedef struct tk {
   rset after, before, area_lead;
   rset with, cut, gap;
   rset areas, masks;
+  const rule **area_rules; /* owned: the items of `areas` */
   rset header, marker, rowno, topen, plural, budget, product, upper;
   rset cnew, cclosed, copen, ccont; /* cell.* of targets.rules */
   size_t part_start, part_end;      /* "Tổ chức thực hiện" lines */
@@ -73,17 +71,23 @@ typedef struct tk {
 
 static void select_role(const cchc_rules *rs, const char *prefix,
                         const char *role, rset *out) {
-  out->n = rules_select_role(rs, prefix, role, out->r, MAX_RULES);
-  if (out->n > MAX_RULES) out->n = MAX_RULES;
+  *out = rules_select(rs, prefix, role);
 }
 
-/* area.* rules and leadarea.* rules that set an area */
-static void select_areas(const cchc_rules *rs, rset *out) {
-  select_role(rs, "area.", NULL, out);
-  rset extra;
-  select_role(rs, "leadarea.", NULL, &extra);
-  for (size_t i = 0; i < extra.n && out->n < MAX_RULES; i++)
-    if (rule_attr(extra.r[i], "area")) out->r[out->n++] = extra.r[i];
+/* area.* rules and leadarea.* rules that set an area, in an array of its
+ * own (freed with the context). */
+static bool select_areas(tk *t, const cchc_rules *rs) {
+  rule_list areas = rules_select(rs, "area.", NULL);
+  rule_list extra = rules_select(rs, "leadarea.", NULL);
+  const rule **all = malloc((areas.n + extra.n + 1) * sizeof *all);
+  if (!all) return false;
+  size_t n = 0;
+  for (size_t i = 0; i < areas.n; i++) all[n++] = areas.items[i];
+  for (size_t i = 0; i < extra.n; i++)
+    if (rule_attr(extra.items[i], "area")) all[n++] = extra.items[i];
+  t->area_rules = all;
+  t->areas = (rule_list){all, n};
+  return true;
 }
 
 static bool is_cont_byte(const char *s, size_t at) {
@@ -102,8 +106,8 @@ static bool any_in(tk *t, const rset *set, size_t a, size_t b,
   const xctx *x = t->x;
   if (b < a) return false;
   for (size_t i = 0; i < set->n; i++)
-    if (rule_exec(set->r[i], x->s + a, b - a, 0, x->md)) {
-      if (hit) *hit = set->r[i];
+    if (rule_exec(set->items[i], x->s + a, b - a, 0, x->md)) {
+      if (hit) *hit = set->items[i];
       return true;
     }
   return false;
@@ -115,12 +119,12 @@ static bool first_in(tk *t, const rset *set, size_t a, size_t b, size_t *ms,
   const xctx *x = t->x;
   bool found = false;
   for (size_t i = 0; i < set->n; i++)
-    if (rule_exec(set->r[i], x->s + a, b - a, 0, x->md)) {
+    if (rule_exec(set->items[i], x->s + a, b - a, 0, x->md)) {
       PCRE2_SIZE *ov = pcre2_get_ovector_pointer(x->md);
       if (!found || a + ov[0] < *ms) {
         *ms = a + ov[0];
         *me = a + ov[1];
-        if (hit) *hit = set->r[i];
+        if (hit) *hit = set->items[i];
         found = true;
       }
     }
@@ -338,21 +342,21 @@ static bool find_lead(tk *t, size_t a, size_t b, bool strong, ulist *out,
     bool found = false, after = false;
     size_t ae = m[i].end + 80 < b ? boundary(x, m[i].end + 80, b) : b;
     for (size_t r = 0; r < t->after.n && !found; r++) {
-      const char *st = rule_attr(t->after.r[r], "strength");
+      const char *st = rule_attr(t->after.items[r], "strength");
       if (strong && (!st || strcmp(st, "strong"))) continue;
-      if (rule_exec(t->after.r[r], x->s + m[i].end, ae - m[i].end, 0,
+      if (rule_exec(t->after.items[r], x->s + m[i].end, ae - m[i].end, 0,
                     x->md)) {
-        hit = t->after.r[r];
+        hit = t->after.items[r];
         found = after = true;
       }
     }
     size_t bs = m[i].start > a + 40 ? boundary(x, m[i].start - 40, m[i].start)
                                     : a;
     for (size_t r = 0; r < t->before.n && !found; r++) {
-      const char *st = rule_attr(t->before.r[r], "strength");
+      const char *st = rule_attr(t->before.items[r], "strength");
       if (strong && (!st || strcmp(st, "strong"))) continue;
-      if (rule_exec(t->before.r[r], x->s + bs, m[i].start - bs, 0, x->md)) {
-        hit = t->before.r[r];
+      if (rule_exec(t->before.items[r], x->s + bs, m[i].start - bs, 0, x->md)) {
+        hit = t->before.items[r];
         found = true;
       }
     }
@@ -463,7 +467,7 @@ static const char *area_leads(tk *t, size_t a, size_t b, const ulist *lead) {
   for (size_t i = 0; i < t->masks.n; i++) {
     size_t at = 0;
     while (at < ce - cs &&
-           rule_exec(t->masks.r[i], buf, ce - cs, at, x->md)) {
+           rule_exec(t->masks.items[i], buf, ce - cs, at, x->md)) {
       PCRE2_SIZE *ov = pcre2_get_ovector_pointer(x->md);
       memset(buf + ov[0], 'x', ov[1] - ov[0]);
       at = ov[1] > at ? ov[1] : at + 1;
@@ -472,7 +476,7 @@ static const char *area_leads(tk *t, size_t a, size_t b, const ulist *lead) {
   const char *first = NULL;
   size_t first_at = (size_t)-1;
   for (size_t i = 0; i < t->areas.n; i++) {
-    const rule *r = t->areas.r[i];
+    const rule *r = t->areas.items[i];
     if (!rule_exec(r, buf, ce - cs, 0, x->md)) continue;
     const char *area = rule_attr(r, "area");
     if (!area) continue;
@@ -567,7 +571,7 @@ static bool find_part(tk *t) {
     const frame_section *sec = &f->sections[i];
     if (!sec->heading) continue;
     for (size_t r = 0; r < t->part.n; r++)
-      if (rule_exec(t->part.r[r], sec->heading, strlen(sec->heading), 0,
+      if (rule_exec(t->part.items[r], sec->heading, strlen(sec->heading), 0,
                     t->x->md)) {
         t->part_start = xline_at(t->x, sec->body_start);
         size_t end = sec->body_end ? sec->body_end : t->x->n;
@@ -616,7 +620,7 @@ typedef struct duty {
 
 static void emit_duty(tk *t, duty d, const ulist *heading) {
   ulist lead = *heading;
-  const rule *why = t->bullet.n ? t->bullet.r[0] : NULL;
+  const rule *why = t->bullet.n ? t->bullet.items[0] : NULL;
   ulist own = {.n = 0};
   const rule *own_why = NULL;
   if (find_lead(t, d.a, d.b, true, &own, NULL, &own_why)) {
@@ -624,7 +628,7 @@ static void emit_duty(tk *t, duty d, const ulist *heading) {
     why = own_why;
   }
   const char *area = area_leads(t, d.a, d.b, &lead);
-  if (area && t->area_lead.n) why = t->area_lead.r[0];
+  if (area && t->area_lead.n) why = t->area_lead.items[0];
   ulist coords = {.n = 0};
   find_coords(t, d.a, d.b, &coords);
   add_task(t, d.a, d.b, &lead, &coords, deadline_in(t, d.a, d.b), area, why);
@@ -653,7 +657,7 @@ static void do_part(tk *t) {
       } else {
         /* a numbered item: its sentences count like the body's */
         body_block(t, a, b, have ? &heading : NULL,
-                   t->part.n ? t->part.r[0] : NULL);
+                   t->part.n ? t->part.items[0] : NULL);
       }
       continue;
     }
@@ -854,7 +858,7 @@ static bool unit_cell(tk *t, const xunit *m, size_t li, const event *ev,
   /* cells run together: the next cell starts with a capital ("Tổ kiểm Các
    * ban Năm 2024") */
   if (i == m->end + 1 && blank(x->s[m->end]) && t->upper.n &&
-      rule_exec(t->upper.r[0], x->s + i, le - i, 0, x->md))
+      rule_exec(t->upper.items[0], x->s + i, le - i, 0, x->md))
     return true;
   for (size_t k = self + 1; k < nev; k++) {
     if (ev[k].at < m->end) continue;
@@ -900,7 +904,7 @@ static void do_appendix(tk *t) {
   memset(&st, 0, sizeof st);
   row_reset(&st.row);
   st.target = -1;
-  st.why = t->marker.n ? t->marker.r[0] : NULL;
+  st.why = t->marker.n ? t->marker.items[0] : NULL;
   size_t ui = 0;
   bool started = false;
   for (size_t li = first + 1; li < last; li++) {
@@ -1255,7 +1259,10 @@ cchc_status extract_tasks(xctx *x) {
   select_role(rs, "coord.", "opener", &t->with);
   select_role(rs, "coord.", "cut", &t->cut);
   select_role(rs, "coord.", "gap", &t->gap);
-  select_areas(rs, &t->areas);
+  if (!select_areas(t, rs)) {
+    free(t);
+    return cchc_fail(x->err, CCHC_ERR_NOMEM, "out of memory");
+  }
   select_role(rs, "leadarea.", "mask", &t->masks);
   select_role(rs, "tcell.", "header", &t->header);
   select_role(rs, "tcell.", "marker", &t->marker);
@@ -1281,6 +1288,7 @@ cchc_status extract_tasks(xctx *x) {
   do_body(t);
   order_tasks(t);
   do_inconsistencies(t);
+  free(t->area_rules);
   free(t);
   return x->f->failed ? cchc_fail(x->err, CCHC_ERR_NOMEM, "out of memory")
                       : CCHC_OK;

@@ -20,7 +20,7 @@
 
 #include <utf8proc.h>
 
-enum { MAX_UNIT_RULES = 512, MAX_ALTS = 16 };
+enum { MAX_ALTS = 16 };
 
 typedef struct cand {
   const rule *r;
@@ -96,25 +96,18 @@ static bool match_at(const rule *r, const char *s, size_t len, size_t at,
 /* The `unitcell.` rules (context before or after a short title) and the
  * `unitname.` rules (names a short title may be part of). */
 typedef struct cell_ctx {
-  const rule *before[16], *after[16], *names[16];
-  size_t nbefore, nafter, nnames;
+  rule_list cells, names;
 } cell_ctx;
 
 static void cell_ctx_load(const xctx *x, cell_ctx *cc) {
-  const rule *rs[32];
-  size_t n = rules_select(x->rules, "unitname.", rs, 32);
-  cc->nnames = n < 16 ? n : 16;
-  memcpy(cc->names, rs, cc->nnames * sizeof *rs);
-  n = rules_select(x->rules, "unitcell.", rs, 32);
-  if (n > 32) n = 32;
-  cc->nbefore = cc->nafter = 0;
-  for (size_t i = 0; i < n; i++) {
-    const char *side = rule_attr(rs[i], "side");
-    if (side && !strcmp(side, "before") && cc->nbefore < 16)
-      cc->before[cc->nbefore++] = rs[i];
-    else if (side && !strcmp(side, "after") && cc->nafter < 16)
-      cc->after[cc->nafter++] = rs[i];
-  }
+  cc->names = rules_select(x->rules, "unitname.", NULL);
+  cc->cells = rules_select(x->rules, "unitcell.", NULL);
+}
+
+/* Is r a `unitcell.` rule of side `side`? */
+static bool on_side(const rule *r, const char *side) {
+  const char *v = rule_attr(r, "side");
+  return v && !strcmp(v, side);
 }
 
 static bool is_space(char c) {
@@ -238,12 +231,13 @@ static bool after_title_word(const char *s, size_t lo, size_t at) {
  * before c into it? */
 static bool inside_name(const xctx *x, const cell_ctx *cc, const cand *c,
                         size_t ls, size_t le) {
-  for (size_t k = 0; k < cc->nnames; k++) {
+  for (size_t k = 0; k < cc->names.n; k++) {
+    const rule *r = cc->names.items[k];
     size_t at = ls;
-    while (at < c->start && match_at(cc->names[k], x->s, le, at, x->md)) {
+    while (at < c->start && match_at(r, x->s, le, at, x->md)) {
       PCRE2_SIZE *ov = pcre2_get_ovector_pointer(x->md);
       size_t us = ov[0], ue = ov[1];
-      rule_group(cc->names[k], x->md, "u", &us, &ue);
+      rule_group(r, x->md, "u", &us, &ue);
       if (us < c->start && ue > c->start) return true;
       if (ov[1] <= at) break;
       at = ov[1];
@@ -290,16 +284,19 @@ static bool stands_alone(const xctx *x, const cell_ctx *cc,
     while (i < le && is_space(s[i])) i++;
     right = i < le && in_set(s[i], ",;/)");
   }
-  for (size_t k = 0; !right && k < cc->nafter; k++)
-    right = match_at(cc->after[k], s, le, c->end, x->md);
+  for (size_t k = 0; !right && k < cc->cells.n; k++)
+    right = on_side(cc->cells.items[k], "after") &&
+            match_at(cc->cells.items[k], s, le, c->end, x->md);
   if (!right) return false;
   if (only_markers(s, ls, c->start)) return true;
   size_t i = c->start;
   while (i > ls && is_space(s[i - 1])) i--;
   if (i > ls && in_set(s[i - 1], ",;:(/+")) return true;
   if (joined_before(x, l, c, ls)) return true;
-  for (size_t k = 0; k < cc->nbefore; k++)
-    if (match_at(cc->before[k], s, c->start, ls, x->md)) return true;
+  for (size_t k = 0; k < cc->cells.n; k++)
+    if (on_side(cc->cells.items[k], "before") &&
+        match_at(cc->cells.items[k], s, c->start, ls, x->md))
+      return true;
   /* "... kèm theo Tư pháp", "Kế hoạch Tư pháp Các ban, ...": a capitalised
    * title before a cell edge, where cells ran together; not the end of a
    * longer name ("Nhà Văn hóa", "Trung tâm Văn hóa") */
@@ -342,14 +339,14 @@ static void run_rule(xctx *x, const rule *r, size_t order, const char *key,
 }
 
 /* Does the document name `key` by a full (not standalone) form? */
-static bool document_names(xctx *x, const rule **rs, size_t nrs,
-                           const char *key) {
-  for (size_t i = 0; i < nrs; i++) {
-    const char *k = rule_attr(rs[i], "unit");
-    if (!k || strcmp(k, key) || attr_yes(rs[i], "standalone") ||
-        rule_attr(rs[i], "alt") || !level_applies(x, rs[i]))
+static bool document_names(xctx *x, rule_list rs, const char *key) {
+  for (size_t i = 0; i < rs.n; i++) {
+    const rule *r = rs.items[i];
+    const char *k = rule_attr(r, "unit");
+    if (!k || strcmp(k, key) || attr_yes(r, "standalone") ||
+        rule_attr(r, "alt") || !level_applies(x, r))
       continue;
-    if (match_at(rs[i], x->s, x->n, 0, x->md)) return true;
+    if (match_at(r, x->s, x->n, 0, x->md)) return true;
   }
   return false;
 }
@@ -370,13 +367,11 @@ static int by_start(const void *a, const void *b) {
 
 /* The mentions in [start, end): l->items[0, l->n) in text order, apart. */
 static void mentions(xctx *x, size_t start, size_t end, cand_list *l) {
-  const rule *rs[MAX_UNIT_RULES];
-  size_t nrs = rules_select(x->rules, "unit.", rs, MAX_UNIT_RULES);
-  if (nrs > MAX_UNIT_RULES) nrs = MAX_UNIT_RULES;
-  for (size_t i = 0; i < nrs; i++) {
-    const char *key = rule_attr(rs[i], "unit");
-    if (!key || !level_applies(x, rs[i])) continue;
-    run_rule(x, rs[i], i, key, start, end, l);
+  rule_list rs = rules_select(x->rules, "unit.", NULL);
+  for (size_t i = 0; i < rs.n; i++) {
+    const char *key = rule_attr(rs.items[i], "unit");
+    if (!key || !level_applies(x, rs.items[i])) continue;
+    run_rule(x, rs.items[i], i, key, start, end, l);
   }
   if (l->failed) {
     l->n = 0;
@@ -410,7 +405,7 @@ static void mentions(xctx *x, size_t start, size_t end, cand_list *l) {
     if (k == nalt) {
       if (nalt == MAX_ALTS) continue;
       alt_key[nalt] = alt;
-      alt_named[nalt] = document_names(x, rs, nrs, alt);
+      alt_named[nalt] = document_names(x, rs, alt);
       nalt++;
     }
     if (alt_named[k]) c->key = alt_key[k];
@@ -449,16 +444,15 @@ bool units_unknown(xctx *x, size_t start, size_t end, xunit *out) {
   if (!clip_range(x, &start, &end)) return false;
   cand_list known = {0};
   mentions(x, start, end, &known);
-  const rule *rs[MAX_UNIT_RULES];
-  size_t nrs = rules_select(x->rules, "unitname.", rs, MAX_UNIT_RULES);
-  if (nrs > MAX_UNIT_RULES) nrs = MAX_UNIT_RULES;
+  rule_list rs = rules_select(x->rules, "unitname.", NULL);
   bool found = false;
-  for (size_t i = 0; i < nrs; i++) {
+  for (size_t i = 0; i < rs.n; i++) {
+    const rule *r = rs.items[i];
     size_t at = start;
-    while (at < end && match_at(rs[i], x->s, end, at, x->md)) {
+    while (at < end && match_at(r, x->s, end, at, x->md)) {
       PCRE2_SIZE *ov = pcre2_get_ovector_pointer(x->md);
       size_t us = ov[0], ue = ov[1];
-      rule_group(rs[i], x->md, "u", &us, &ue);
+      rule_group(r, x->md, "u", &us, &ue);
       at = ov[1] > at ? ov[1] : at + 1;
       while (at < end && continuation(x, at)) at++;
       if (ue <= us) continue;
@@ -468,7 +462,7 @@ bool units_unknown(xctx *x, size_t start, size_t end, xunit *out) {
       if (clash) continue;
       if (!found || us < out->start ||
           (us == out->start && ue - us > out->end - out->start)) {
-        *out = (xunit){NULL, NULL, us, ue, rs[i]->id};
+        *out = (xunit){NULL, NULL, us, ue, r->id};
         found = true;
       }
       break;

@@ -570,24 +570,22 @@ END_TEST
 
 START_TEST(unit_rules_name_taxonomy_keys) {
   ck_assert_ptr_nonnull(rules);
-  const rule *rs[512];
-  size_t n = rules_select(rules, "unit.", rs, 512);
-  ck_assert_uint_gt(n, 40);
-  ck_assert_uint_le(n, 512);
-  for (size_t i = 0; i < n; i++) {
-    const char *k = rule_attr(rs[i], "unit");
-    ck_assert_msg(k != NULL, "%s has no unit=", rs[i]->id);
-    const char *alt = rule_attr(rs[i], "alt");
+  rule_list rs = rules_select(rules, "unit.", NULL);
+  ck_assert_uint_gt(rs.n, 40);
+  for (size_t i = 0; i < rs.n; i++) {
+    const char *k = rule_attr(rs.items[i], "unit");
+    ck_assert_msg(k != NULL, "%s has no unit=", rs.items[i]->id);
+    const char *alt = rule_attr(rs.items[i], "alt");
     ck_assert_msg(!alt || tax_find_unit(rules, alt), "%s: alt=%s unknown",
-                  rs[i]->id, alt);
+                  rs.items[i]->id, alt);
   }
-  ck_assert_uint_gt(rules_select(rules, "unitname.", rs, 512), 0);
-  n = rules_select(rules, "unitcell.", rs, 512);
-  ck_assert_uint_gt(n, 0);
-  for (size_t i = 0; i < n; i++) {
-    const char *side = rule_attr(rs[i], "side");
+  ck_assert_uint_gt(rules_select(rules, "unitname.", NULL).n, 0);
+  rs = rules_select(rules, "unitcell.", NULL);
+  ck_assert_uint_gt(rs.n, 0);
+  for (size_t i = 0; i < rs.n; i++) {
+    const char *side = rule_attr(rs.items[i], "side");
     ck_assert_msg(side && (!strcmp(side, "before") || !strcmp(side, "after")),
-                  "%s: side must be before or after", rs[i]->id);
+                  "%s: side must be before or after", rs.items[i]->id);
   }
 }
 END_TEST
