@@ -497,28 +497,13 @@ static cchc_status emit(dctx *d, const cand *c) {
 
 /* ---- driver -------------------------------------------------------------- */
 
-static bool known_kind(const char *k) {
-  static const char *const kinds[] = {"point",     "date",      "range",
-                                      "continuous", "recurring", "conditional"};
-  for (size_t i = 0; k && i < sizeof kinds / sizeof *kinds; i++)
-    if (!strcmp(k, kinds[i])) return true;
-  return false;
-}
-
 static cchc_status collect(dctx *d, rule_list rs, const zone *z, size_t nz,
                            const bool *app, cand **out, size_t *nout) {
   xctx *x = d->x;
   cand *c = NULL;
   size_t n = 0, cap = 0;
   for (size_t i = 0; i < rs.n; i++) {
-    const rule *r = rs.items[i];
-    if (!known_kind(rule_attr(r, "kind"))) {
-      free(c);
-      return cchc_fail(x->err, CCHC_ERR_RULES,
-                       "%s:%u: rule %s: kind must be point, date, range, "
-                       "continuous, recurring or conditional",
-                       r->path, r->line, r->id);
-    }
+    const rule *r = rs.items[i]; /* its kind is known: the loader checks */
     const char *where = rule_attr(r, "where");
     bool table = where && !strcmp(where, "table");
     for (size_t pos = 0;

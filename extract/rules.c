@@ -275,6 +275,130 @@ typedef struct parse_state {
   uint32_t flags;
 } parse_state;
 
+/* Attributes an extractor selects or branches on, by group.  A value
+ * outside the list would leave its rule unused (a role nobody selects) or
+ * its extractor without a meaning, so it is a load error; `required`: every
+ * rule of the group must set it.  rules/README.md lists the same. */
+static const struct choice {
+  const char *group, *key;
+  const char *values; /* space-separated; NULL: any (the taxonomy checks) */
+  bool required;
+} choices[] = {
+    {"task", "role", "part end stop prefix bullet open cont time", true},
+    {"lead", "role", "after before area", true},
+    {"coord", "role", "opener cut gap", true},
+    {"leadarea", "role", "mask", false},
+    {"tcell", "role", "header marker rowno open plural budget product next",
+     true},
+    {"cell", "role", "new closed open continue", true},
+    {"clause", "role", "end list opener", true},
+    {"subject", "role", "after before", true},
+    {"unitcell", "side", "before after", true},
+    {"unit", "unit", NULL, true},
+    {"deadline", "kind",
+     "point date range continuous recurring conditional", true},
+    {"point", "kind", "date month quarter half year", true},
+};
+
+static bool in_group(const rule *r, const char *group) {
+  size_t n = strlen(group);
+  return !strncmp(r->id, group, n) && (r->id[n] == '.' || !r->id[n]);
+}
+
+static bool word_in(const char *list, const char *word) {
+  size_t wl = strlen(word);
+  for (const char *p = list; *p;) {
+    while (*p == ' ') p++;
+    size_t l = strcspn(p, " ");
+    if (l && l == wl && !strncmp(p, word, wl)) return true;
+    p += l;
+  }
+  return false;
+}
+
+/* The value of `set: key=value` on line `line` of rule r. */
+static cchc_status check_attr(parse_state *ps, const rule *r, unsigned line,
+                              const char *key, const char *value,
+                              cchc_error *err) {
+  const cchc_rules *rs = ps->rs;
+  if (!strcmp(key, "area") && !tax_find_area(rs, value))
+    return fail_line(err, ps->path, line, "unknown area key '%s'", value);
+  if (!strcmp(key, "indicator") && strcmp(value, "none") &&
+      !tax_find_indicator(rs, value))
+    return fail_line(err, ps->path, line, "unknown indicator key '%s'", value);
+  if (!strcmp(key, "unit") && !tax_find_unit(rs, value))
+    return fail_line(err, ps->path, line, "unknown unit key '%s'", value);
+  const struct choice *c = NULL;
+  for (size_t i = 0; i < sizeof choices / sizeof *choices && !c; i++)
+    if (!strcmp(choices[i].key, key) && in_group(r, choices[i].group))
+      c = &choices[i];
+  if (!c && !strcmp(key, "role"))
+    return fail_line(err, ps->path, line, "rule %s: its group takes no role",
+                     r->id);
+  if (c && c->values && !word_in(c->values, value))
+    return fail_line(err, ps->path, line, "rule %s: unknown %s '%s' (one of: %s)",
+                     r->id, key, value, c->values);
+  return CCHC_OK;
+}
+
+/* Attributes a rule of its group must set (checked when the rule ends). */
+static cchc_status check_required(parse_state *ps, const rule *r,
+                                  cchc_error *err) {
+  for (size_t i = 0; i < sizeof choices / sizeof *choices; i++)
+    if (choices[i].required && in_group(r, choices[i].group) &&
+        !rule_attr(r, choices[i].key))
+      return fail_line(err, ps->path, r->line, "rule %s needs 'set: %s=%s'",
+                       r->id, choices[i].key,
+                       choices[i].values ? "..." : "KEY");
+  return CCHC_OK;
+}
+
+/* s[0..n) as canonical text (cchc_normalize without layout: examples and
+ * pattern lines are single lines), malloc'd and NUL-terminated; NULL with
+ * *err filled on failure. */
+static char *canonical(const char *s, size_t n, size_t *len, cchc_error *err) {
+  cchc_normalize_options opt = {.flags = CCHC_NORM_NO_LAYOUT};
+  cchc_text *t = NULL;
+  if (cchc_normalize(s, n, &opt, &t, err) != CCHC_OK) return NULL;
+  *len = cchc_text_len(t);
+  char *c = malloc(*len + 1);
+  if (c) memcpy(c, cchc_text_data(t), *len + 1);
+  else NOMEM(err);
+  cchc_text_free(t);
+  return c;
+}
+
+static bool utf8_cont(char c) { return ((unsigned char)c & 0xC0) == 0x80; }
+
+/* A pattern line must be canonical text: rules only ever see canonical
+ * text, so a spelling that normalize rewrites ("Uỷ", "hoá", "–") can never
+ * match, and an alternative holding it is dead. */
+static cchc_status check_canonical(parse_state *ps, unsigned line,
+                                   const char *v, size_t n, cchc_error *err) {
+  bool plain = true;
+  for (size_t i = 0; i < n && plain; i++)
+    plain = (unsigned char)v[i] >= 0x20 && (unsigned char)v[i] < 0x80;
+  if (plain) return CCHC_OK;
+  size_t cn;
+  char *c = canonical(v, n, &cn, err);
+  if (!c) return err ? err->code : CCHC_ERR_NOMEM;
+  cchc_status st = CCHC_OK;
+  if (cn != n || memcmp(c, v, n)) {
+    size_t p = 0, q = 0;
+    while (p < n && p < cn && v[p] == c[p]) p++;
+    while (p > 0 && utf8_cont(v[p])) p--;
+    while (q < n - p && q < cn - p && v[n - 1 - q] == c[cn - 1 - q]) q++;
+    while (q > 0 && utf8_cont(v[n - q])) q--;
+    st = fail_line(err, ps->path, line,
+                   "pattern has '%.*s' where canonical text has '%.*s': it "
+                   "can never match",
+                   (int)(n - p - q < 40 ? n - p - q : 40), v + p,
+                   (int)(cn - p - q < 40 ? cn - p - q : 40), c + p);
+  }
+  free(c);
+  return st;
+}
+
 /* Finish the current rule: compile its pattern and check it is complete. */
 static cchc_status finish_rule(parse_state *ps, cchc_error *err) {
   cchc_rules *rs = ps->rs;
@@ -312,6 +436,8 @@ static cchc_status finish_rule(parse_state *ps, cchc_error *err) {
     return fail_line(err, ps->path, r->line,
                      "rule %s needs at least one 'yes:' and one 'no:' example",
                      r->id);
+  cchc_status st = check_required(ps, r, err);
+  if (st != CCHC_OK) return st;
   /* Named groups expected by examples must exist in the pattern. */
   for (size_t i = 0; i < r->nexamples; i++)
     for (size_t j = 0; j < r->examples[i].nexpect; j++)
@@ -321,20 +447,6 @@ static cchc_status finish_rule(parse_state *ps, cchc_error *err) {
         return fail_line(err, ps->path, r->examples[i].line,
                          "rule %s has no group named '%s'", r->id,
                          r->examples[i].expect_names[j]);
-  return CCHC_OK;
-}
-
-/* Keys whose values must exist in the taxonomy. */
-static cchc_status check_attr(parse_state *ps, unsigned line, const char *key,
-                              const char *value, cchc_error *err) {
-  const cchc_rules *rs = ps->rs;
-  if (!strcmp(key, "area") && !tax_find_area(rs, value))
-    return fail_line(err, ps->path, line, "unknown area key '%s'", value);
-  if (!strcmp(key, "indicator") && strcmp(value, "none") &&
-      !tax_find_indicator(rs, value))
-    return fail_line(err, ps->path, line, "unknown indicator key '%s'", value);
-  if (!strcmp(key, "unit") && !tax_find_unit(rs, value))
-    return fail_line(err, ps->path, line, "unknown unit key '%s'", value);
   return CCHC_OK;
 }
 
@@ -436,6 +548,7 @@ static cchc_status parse_rules_file(cchc_rules *rs, const char *path,
       continue;
     }
     if (indented && in_pattern) { /* pattern continuation */
+      if ((st = check_canonical(&ps, line, t, tn, err)) != CCHC_OK) break;
       char *np = realloc(ps.pattern, ps.pattern_len + tn + 1);
       if (!np) {
         st = NOMEM(err);
@@ -505,6 +618,7 @@ static cchc_status parse_rules_file(cchc_rules *rs, const char *path,
         st = fail_line(err, path, line, "rule %s has two patterns", r->id);
         break;
       }
+      if ((st = check_canonical(&ps, line, v, vn, err)) != CCHC_OK) break;
       ps.pattern = malloc(vn + 1);
       if (!ps.pattern) {
         st = NOMEM(err);
@@ -566,7 +680,7 @@ static cchc_status parse_rules_file(cchc_rules *rs, const char *path,
       r->keys[r->nattrs] = key;
       r->values[r->nattrs] = val;
       r->nattrs++;
-      st = check_attr(&ps, line, key, val, err);
+      st = check_attr(&ps, r, line, key, val, err);
     } else if (FIELD("yes") || FIELD("no")) {
       st = parse_example(&ps, r, line, FIELD("yes"), v, vn, err);
     } else {
@@ -772,6 +886,42 @@ bool rule_group(const rule *r, pcre2_match_data *md, const char *name,
 
 /* ---- examples ------------------------------------------------------------ */
 
+/* Run one example as the extractors would meet it: its text and the
+ * expected group values made canonical first.  Writes a message for a
+ * failure into msg (empty when it passes). */
+static void run_example(const rule *r, const rule_example *ex,
+                        pcre2_match_data *md, char *msg, size_t size) {
+  cchc_error err = {0};
+  size_t tl;
+  char *text = canonical(ex->text, strlen(ex->text), &tl, &err);
+  msg[0] = '\0';
+  if (!text) {
+    snprintf(msg, size, "cannot normalize the example: %s", err.message);
+    return;
+  }
+  bool hit = rule_exec(r, text, tl, 0, md);
+  if (ex->positive && !hit)
+    snprintf(msg, size, "does not match its 'yes' example: %s", ex->text);
+  else if (!ex->positive && hit)
+    snprintf(msg, size, "matches its 'no' example: %s", ex->text);
+  for (size_t k = 0; !msg[0] && ex->positive && k < ex->nexpect; k++) {
+    size_t s, e, wl;
+    char *want = canonical(ex->expect_values[k],
+                           strlen(ex->expect_values[k]), &wl, &err);
+    if (!want)
+      snprintf(msg, size, "cannot normalize '%s': %s", ex->expect_values[k],
+               err.message);
+    else if (!rule_group(r, md, ex->expect_names[k], &s, &e))
+      snprintf(msg, size, "group '%s' unset, expected '%s'",
+               ex->expect_names[k], want);
+    else if (e - s != wl || memcmp(text + s, want, wl))
+      snprintf(msg, size, "group '%s' is '%.*s', expected '%s'",
+               ex->expect_names[k], (int)(e - s), text + s, want);
+    free(want);
+  }
+  free(text);
+}
+
 size_t cchc_rules_test(const cchc_rules *rs, cchc_rules_report_fn report,
                        void *ctx, size_t *examples) {
   size_t failed = 0, run = 0;
@@ -786,24 +936,7 @@ size_t cchc_rules_test(const cchc_rules *rs, cchc_rules_report_fn report,
     for (size_t j = 0; j < r->nexamples; j++) {
       const rule_example *ex = &r->examples[j];
       run++;
-      size_t tl = strlen(ex->text);
-      bool hit = rule_exec(r, ex->text, tl, 0, md);
-      msg[0] = '\0';
-      if (ex->positive && !hit)
-        snprintf(msg, sizeof msg, "does not match its 'yes' example: %s",
-                 ex->text);
-      else if (!ex->positive && hit)
-        snprintf(msg, sizeof msg, "matches its 'no' example: %s", ex->text);
-      for (size_t k = 0; !msg[0] && ex->positive && k < ex->nexpect; k++) {
-        size_t s, e;
-        const char *want = ex->expect_values[k];
-        if (!rule_group(r, md, ex->expect_names[k], &s, &e))
-          snprintf(msg, sizeof msg, "group '%s' unset, expected '%s'",
-                   ex->expect_names[k], want);
-        else if (e - s != strlen(want) || memcmp(ex->text + s, want, e - s))
-          snprintf(msg, sizeof msg, "group '%s' is '%.*s', expected '%s'",
-                   ex->expect_names[k], (int)(e - s), ex->text + s, want);
-      }
+      run_example(r, ex, md, msg, sizeof msg);
       if (msg[0]) {
         failed++;
         if (report) report(ctx, r->path, ex->line, r->id, msg);

@@ -94,6 +94,22 @@ static const struct {
     {"rule a.b\npattern: x\nflags: sideways\n", 3, "unknown flag"},
     {"rule a.b\npattern: x\nno: x => v=1\n", 3, "cannot expect"},
     {"rule a.b\npattern: x\nyes: \xff\xfe\n", 3, "invalid UTF-8"},
+    /* a role no extractor selects, a role where the group has none, a
+     * group's required attribute missing */
+    {"rule task.x\npattern: x\nset: role=party\nyes: x\nno: y\n", 3,
+     "unknown role 'party'"},
+    {"rule a.b\npattern: x\nset: role=end\nyes: x\nno: y\n", 3,
+     "takes no role"},
+    {"rule lead.x\npattern: x\nyes: x\nno: y\n", 1, "needs 'set: role"},
+    {"rule unitcell.x\npattern: x\nset: side=left\nyes: x\nno: y\n", 3,
+     "unknown side"},
+    /* spellings canonical text never has: dead alternatives */
+    {"rule a.b\npattern: (?:Ủy|Uỷ) ban\nyes: x\nno: y\n", 2,
+     "'Uỷ' where canonical text has 'Ủy'"},
+    {"rule a.b\npattern: Văn\n    \\s+h(?:óa|oá)\nyes: x\nno: y\n", 3,
+     "can never match"},
+    {"rule a.b\npattern: x\\s*[-–]\\s*y\nyes: x\nno: y\n", 2,
+     "'–' where canonical text has '-'"},
 };
 
 START_TEST(bad_rules_file_names_file_and_line) {
@@ -119,6 +135,27 @@ START_TEST(bad_taxonomy_line_is_named) {
   ck_assert_uint_eq(err.line, 2);
   ck_assert_ptr_nonnull(strstr(err.path, "indicators.tsv"));
   ck_assert_ptr_null(rs);
+}
+END_TEST
+
+/* Examples are tested as the extractors meet text: canonical.  "Uỷ",
+ * "hoá" and the en dash of a plan match the one canonical spelling, and
+ * expected group values are compared in canonical form too. */
+START_TEST(examples_are_tested_as_canonical_text) {
+  static const char rules[] =
+      "rule t.unit\n"
+      "pattern: (?<u>Ủy\\s+ban|Văn\\s+hóa\\s*-\\s*Xã\\s+hội)\n"
+      "yes: Uỷ ban nhân dân xã => u=Uỷ ban\n"
+      "yes: Phòng Văn hoá – Xã hội => u=Văn hoá – Xã hội\n"
+      "no: văn phòng\n";
+  cchc_rules *rs = NULL;
+  cchc_error err = {0};
+  ck_assert_int_eq(
+      cchc_rules_load(harness_rules_dir_with("x.rules", rules), &rs, &err),
+      CCHC_OK);
+  failures f = {0};
+  ck_assert_msg(cchc_rules_test(rs, collect, &f, NULL) == 0, "%s", f.last);
+  cchc_rules_free(rs);
 }
 END_TEST
 
@@ -291,6 +328,7 @@ int main(void) {
   tcase_add_loop_test(tc, bad_rules_file_names_file_and_line, 0,
                       (int)(sizeof bad_files / sizeof *bad_files));
   tcase_add_test(tc, bad_taxonomy_line_is_named);
+  tcase_add_test(tc, examples_are_tested_as_canonical_text);
   tcase_add_test(tc, missing_directory_is_an_io_error);
   tcase_add_test(tc, continuation_lines_extend_the_pattern);
   tcase_add_test(tc, shipped_rules_pass_their_examples);
