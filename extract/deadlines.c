@@ -16,8 +16,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-enum { MAX_DATES = 16 };
-
 #define NOMEM(x) cchc_fail((x)->err, CCHC_ERR_NOMEM, "out of memory")
 
 /* ---- calendar ------------------------------------------------------------ */
@@ -200,14 +198,27 @@ static bool parse_point(const dctx *d, const char *s, size_t n,
   return false;
 }
 
-/* Every date in a list "15/3, 15/6, 15/9/2026": one interval each.  A date
+static bool grow_array(void **items, size_t *cap, size_t n, size_t size) {
+  if (n < *cap) return true;
+  size_t ncap = *cap ? *cap * 2 : 64;
+  void *p = realloc(*items, ncap * size);
+  if (!p) return false;
+  *items = p;
+  *cap = ncap;
+  return true;
+}
+
+/* Every date in a list "15/3, 15/6, 15/9/2026": one interval each, in
+ * *out (malloc'd, the caller frees; NULL when there is none).  A date
  * without a year takes the year printed after it in the list, else the
- * plan's. */
-static size_t parse_dates(const dctx *d, const char *s, size_t n,
-                          interval *out, size_t max) {
-  raw_point raw[MAX_DATES];
-  size_t k = 0;
-  for (size_t pos = 0; pos < n && k < max && k < MAX_DATES;) {
+ * plan's.  Returns how many; false when out of memory. */
+static bool parse_dates(const dctx *d, const char *s, size_t n,
+                        interval **out, size_t *nout) {
+  raw_point *raw = NULL;
+  size_t k = 0, cap = 0;
+  *out = NULL;
+  *nout = 0;
+  for (size_t pos = 0; pos < n;) {
     const rule *best = NULL;
     size_t best_at = n;
     for (size_t i = 0; i < d->points.n; i++) {
@@ -221,8 +232,17 @@ static size_t parse_dates(const dctx *d, const char *s, size_t n,
     }
     if (!best || !rule_exec(best, s, n, best_at, d->md)) break;
     size_t end = match_end(d->md);
+    if (!grow_array((void **)&raw, &cap, k, sizeof *raw)) {
+      free(raw);
+      return false;
+    }
     if (read_point(d, best, s, &raw[k])) k++;
     pos = next_from(s, n, best_at, end);
+  }
+  interval *iv = k ? malloc(k * sizeof *iv) : NULL;
+  if (k && !iv) {
+    free(raw);
+    return false;
   }
   size_t m = 0;
   for (size_t i = 0; i < k; i++) {
@@ -230,10 +250,13 @@ static size_t parse_dates(const dctx *d, const char *s, size_t n,
     for (size_t j = i + 1; !year && j < k; j++) year = raw[j].year;
     bool inferred = !year;
     if (!year) year = d->plan_year;
-    interval iv = {.kind = raw[i].kind, .inferred = inferred};
-    if (!year || resolve(&raw[i], year, &iv)) out[m++] = iv;
+    iv[m] = (interval){.kind = raw[i].kind, .inferred = inferred};
+    if (!year || resolve(&raw[i], year, &iv[m])) m++;
   }
-  return m;
+  free(raw);
+  *out = iv;
+  *nout = m;
+  return true;
 }
 
 /* The recurrence the grain rules read in s[0..n), or NULL. */
@@ -312,15 +335,6 @@ static bool in_zone(const zone *z, size_t nz, size_t s, size_t e) {
   return lo > 0 && z[lo - 1].end > s;
 }
 
-static bool grow_array(void **items, size_t *cap, size_t n, size_t size) {
-  if (n < *cap) return true;
-  size_t ncap = *cap ? *cap * 2 : 64;
-  void *p = realloc(*items, ncap * size);
-  if (!p) return false;
-  *items = p;
-  *cap = ncap;
-  return true;
-}
 
 /* Sorted, merged nodeadline zones. */
 static cchc_status find_zones(xctx *x, zone **out, size_t *nout) {
@@ -476,14 +490,16 @@ static cchc_status emit(dctx *d, const cand *c) {
   }
   if (!strcmp(kind, "date")) {
     if (!c->has[G_DATES]) return CCHC_OK;
-    interval dates[MAX_DATES];
-    size_t n = parse_dates(d, s + c->gs[G_DATES],
-                           c->ge[G_DATES] - c->gs[G_DATES], dates, MAX_DATES);
-    for (size_t i = 0; i < n; i++) {
-      cchc_status st = push(x, c, "date", NULL, &dates[i], NULL);
-      if (st != CCHC_OK) return st;
-    }
-    return CCHC_OK;
+    interval *dates;
+    size_t n;
+    if (!parse_dates(d, s + c->gs[G_DATES], c->ge[G_DATES] - c->gs[G_DATES],
+                     &dates, &n))
+      return NOMEM(x);
+    cchc_status st = CCHC_OK;
+    for (size_t i = 0; i < n && st == CCHC_OK; i++)
+      st = push(x, c, "date", NULL, &dates[i], NULL);
+    free(dates);
+    return st;
   }
   if (!strcmp(kind, "range") && !(has_from && has_to)) return CCHC_OK;
   const char *recurrence = NULL;
@@ -562,4 +578,48 @@ done:
   free(app);
   pcre2_match_data_free(d.md);
   return st;
+}
+
+/* ---- lookups for the task passes ----------------------------------------- */
+
+/* The first deadline whose span starts at or after `at`: deadlines are
+ * emitted in text order. */
+static size_t first_deadline_from(const cchc_frame *f, size_t at) {
+  size_t lo = 0, hi = f->ndeadlines;
+  while (lo < hi) {
+    size_t mid = lo + (hi - lo) / 2;
+    if (f->deadlines[mid].span.start >= at) hi = mid;
+    else lo = mid + 1;
+  }
+  return lo;
+}
+
+bool deadline_recurs(const xctx *x, int i) {
+  return i >= 0 && !strcmp(x->f->deadlines[i].kind, "recurring");
+}
+
+int deadline_within(const xctx *x, size_t a, size_t b) {
+  const cchc_frame *f = x->f;
+  int periodic = -1;
+  for (size_t i = first_deadline_from(f, a);
+       i < f->ndeadlines && f->deadlines[i].span.start < b; i++) {
+    if (f->deadlines[i].span.end > b) continue;
+    if (!deadline_recurs(x, (int)i)) return (int)i;
+    if (periodic < 0) periodic = (int)i;
+  }
+  return periodic;
+}
+
+bool deadline_overlaps(const xctx *x, size_t a, size_t b) {
+  const cchc_frame *f = x->f;
+  size_t i = first_deadline_from(f, a);
+  if (i < f->ndeadlines && f->deadlines[i].span.start < b) return true;
+  /* one starting before may reach into the span: spans of one list of
+   * dates are shared, so look back over equal starts too */
+  while (i > 0) {
+    const frame_deadline *d = &f->deadlines[--i];
+    if (d->span.end > a) return true;
+    if (i > 0 && f->deadlines[i - 1].span.start != d->span.start) break;
+  }
+  return false;
 }

@@ -7,9 +7,8 @@
  * level, "1.1" without its final dot) without a fixed grammar. */
 #include "extract.h"
 
+#include <stdlib.h>
 #include <string.h>
-
-enum { MAX_DEPTH = 8 };
 
 /* A heading that reads like a title, not a numbered paragraph: short. */
 static bool heading_like(size_t len) { return len <= 160; }
@@ -54,8 +53,13 @@ cchc_status extract_sections(xctx *x) {
   rule_list marks = rules_select(x->rules, "section.", NULL);
   rule_list areas = rules_select(x->rules, "area.", NULL);
   cchc_frame *f = x->f;
-  const char *stack_style[MAX_DEPTH];
-  int stack_sec[MAX_DEPTH];
+  /* The open levels: each style is on the stack at most once, so the
+   * styles there can be (the rules' markers and four decimal depths). */
+  struct level {
+    const char *style;
+    int sec;
+  } *stack = malloc((marks.n + 4) * sizeof *stack);
+  if (!stack) return cchc_fail(x->err, CCHC_ERR_NOMEM, "out of memory");
   int depth = 0;
   bool in_appendix = false;
   x->first_section_line = x->nlines;
@@ -73,7 +77,7 @@ cchc_status extract_sections(xctx *x) {
       if (rule_exec(m, s, n, 0, x->md)) hit = m;
     }
     if (!hit) {
-      ln->section = depth ? stack_sec[depth - 1] : -1;
+      ln->section = depth ? stack[depth - 1].sec : -1;
       continue;
     }
     size_t ns = 0, ne = 0, hs = n, he = n;
@@ -86,29 +90,27 @@ cchc_status extract_sections(xctx *x) {
       depth = 0; /* the appendix is a top-level part */
     } else {
       int k = depth - 1;
-      while (k >= 0 && strcmp(stack_style[k], style)) k--;
+      while (k >= 0 && strcmp(stack[k].style, style)) k--;
       if (k >= 0) depth = k; /* sibling of an open level */
     }
-    if (depth == MAX_DEPTH) depth--;
     frame_section *sec = FRAME_PUSH(f, sections);
-    if (!sec) return cchc_fail(x->err, CCHC_ERR_NOMEM, "out of memory");
+    if (!sec) break;
     int idx = (int)f->nsections - 1;
     sec->id = frame_printf(f, "s%d", idx + 1);
     sec->number = frame_strndup(f, s + ns, ne - ns);
     sec->heading = frame_strndup(f, s + hs, he - hs);
     sec->level = depth + 1;
-    sec->parent = depth ? stack_sec[depth - 1] : -1;
+    sec->parent = depth ? stack[depth - 1].sec : -1;
     sec->span = (frame_span){ln->start, ln->end};
     sec->body_start = ln->start;
     sec->rule = hit->id;
     if (heading_like(he - hs))
       sec->area = heading_area(x, areas, s + hs, he - hs);
-    stack_style[depth] = style;
-    stack_sec[depth] = idx;
-    depth++;
+    stack[depth++] = (struct level){style, idx};
     ln->section = idx;
     if (x->first_section_line == x->nlines) x->first_section_line = li;
   }
+  free(stack);
   /* Body ends where the next section at the same or a shallower level
    * starts. */
   for (size_t i = 0; i < f->nsections; i++) {

@@ -1,13 +1,12 @@
 /* targets.c: quantified commitments (percentages and counts).
  *
  * Every pattern is in rules/targets.rules (groups target., nontarget.,
- * clause., cell., subject.) and rules/indicators.rules (indicator.); this
- * file only orchestrates:
+ * clause., subject.) and rules/indicators.rules (indicator.); this file
+ * only orchestrates:
  *
- * 1. Blocks.  A block is a canonical line, or several when the next lines
- *    continue it (the scattered cells of an appendix table: "1.7. Tối thiểu
- *    80%" / "TTHC có yêu cầu ...").  The cell.* rules decide; a section
- *    heading never absorbs the line after it.
+ * 1. Blocks.  A block is one cell of text (table.c): a canonical line, or
+ *    several when the next lines continue it (the scattered cells of an
+ *    appendix table: "1.7. Tối thiểu 80%" / "TTHC có yêu cầu ...").
  * 2. Candidates.  Every target.* rule runs over the block; a number keeps the
  *    first rule (file order) whose match covers it, so "tối thiểu 98%"
  *    beats the bare "98%".  A candidate whose number lies in a nontarget.*
@@ -25,27 +24,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-typedef rule_list rule_set;
-
-/* Rules of a group, optionally only those with `set: role=ROLE`. */
-static void select_rules(const cchc_rules *rs, const char *prefix,
-                         const char *role, rule_set *out) {
-  *out = rules_select(rs, prefix, role);
-}
-
 typedef struct tctx {
   xctx *x;
-  rule_set targets, nontargets, ends, lists, openers;
-  rule_set cell_new, cell_closed, cell_open, cell_continue;
-  rule_set subj_after, subj_before, indicators;
+  rule_list targets, nontargets, ends, lists, openers;
+  rule_list subj_after, subj_before, indicators;
 } tctx;
-
-/* Does any rule of `set` match s[0..n)? */
-static bool any_match(tctx *t, const rule_set *set, const char *s, size_t n) {
-  for (size_t i = 0; i < set->n; i++)
-    if (rule_exec(set->items[i], s, n, 0, t->x->md)) return true;
-  return false;
-}
 
 /* Where to search next after a match [a, b) of s[0..n): its end, or past one
  * character after an empty match. */
@@ -58,23 +41,11 @@ static size_t next_pos(const char *s, size_t n, size_t pos, size_t b) {
 
 /* ---- 1. blocks ------------------------------------------------------------ */
 
-static bool is_heading_line(const xctx *x, size_t li) {
-  int sec = x->lines[li].section;
-  return sec >= 0 && x->f->sections[sec].body_start == x->lines[li].start;
-}
-
-/* Does line `next` continue the block whose last line is `last`? */
-static bool joins(tctx *t, size_t last, size_t next) {
-  const xctx *x = t->x;
-  if (is_heading_line(x, last) || is_heading_line(x, next)) return false;
-  const xline *a = &x->lines[last], *b = &x->lines[next];
-  const char *as = x->s + a->start, *bs = x->s + b->start;
-  size_t an = a->end - a->start, bn = b->end - b->start;
-  if (!an || !bn) return false;
-  if (any_match(t, &t->cell_closed, as, an)) return false;
-  if (any_match(t, &t->cell_new, bs, bn)) return false;
-  return any_match(t, &t->cell_open, as, an) ||
-         any_match(t, &t->cell_continue, bs, bn);
+/* The last line of the block that starts on line li: the lines that
+ * continue its cell (table_cells). */
+static size_t block_end(const xctx *x, size_t li) {
+  while (li + 1 < x->nlines && x->lines[li + 1].join == XJOIN_YES) li++;
+  return li;
 }
 
 /* ---- 2. candidates ---------------------------------------------------------- */
@@ -181,7 +152,7 @@ typedef struct cuts {
   size_t n, cap;
 } cuts;
 
-static bool collect(tctx *t, const rule_set *set, const char *s, size_t n,
+static bool collect(tctx *t, const rule_list *set, const char *s, size_t n,
                     cuts *out) {
   out->n = 0;
   for (size_t i = 0; i < set->n; i++) {
@@ -388,24 +359,19 @@ static cchc_status emit(tctx *t, size_t base, const char *s, const cand *k) {
 cchc_status extract_targets(xctx *x) {
   tctx t = {.x = x};
   const cchc_rules *rs = x->rules;
-  select_rules(rs, "target.", NULL, &t.targets);
-  select_rules(rs, "nontarget.", NULL, &t.nontargets);
-  select_rules(rs, "clause.", "end", &t.ends);
-  select_rules(rs, "clause.", "list", &t.lists);
-  select_rules(rs, "clause.", "opener", &t.openers);
-  select_rules(rs, "cell.", "new", &t.cell_new);
-  select_rules(rs, "cell.", "closed", &t.cell_closed);
-  select_rules(rs, "cell.", "open", &t.cell_open);
-  select_rules(rs, "cell.", "continue", &t.cell_continue);
-  select_rules(rs, "subject.", "after", &t.subj_after);
-  select_rules(rs, "subject.", "before", &t.subj_before);
-  select_rules(rs, "indicator.", NULL, &t.indicators);
+  t.targets = rules_select(rs, "target.", NULL);
+  t.nontargets = rules_select(rs, "nontarget.", NULL);
+  t.ends = rules_select(rs, "clause.", "end");
+  t.lists = rules_select(rs, "clause.", "list");
+  t.openers = rules_select(rs, "clause.", "opener");
+  t.subj_after = rules_select(rs, "subject.", "after");
+  t.subj_before = rules_select(rs, "subject.", "before");
+  t.indicators = rules_select(rs, "indicator.", NULL);
   cands c = {0};
   cuts ends = {0}, ends_by_end = {0}, lists = {0}, openers = {0};
   cchc_status st = CCHC_OK;
   for (size_t li = 0; li < x->nlines && st == CCHC_OK;) {
-    size_t lj = li;
-    while (lj + 1 < x->nlines && joins(&t, lj, lj + 1)) lj++;
+    size_t lj = block_end(x, li);
     size_t base = x->lines[li].start;
     const char *s = x->s + base;
     size_t n = x->lines[lj].end - base;

@@ -20,8 +20,6 @@
 
 #include <utf8proc.h>
 
-enum { MAX_ALTS = 16 };
-
 typedef struct cand {
   const rule *r;
   size_t order; /* rule order in the file */
@@ -392,24 +390,28 @@ static void mentions(xctx *x, size_t start, size_t end, cand_list *l) {
         c->ok = changed = true;
     }
   }
-  /* Short titles that mean another unit in this document. */
-  const char *alt_key[MAX_ALTS];
-  bool alt_named[MAX_ALTS];
+  /* Short titles that mean another unit in this document: whether the
+   * document names each alt= key is asked once per key. */
+  struct alt {
+    const char *key;
+    bool named;
+  } *alts = l->n ? malloc(l->n * sizeof *alts) : NULL;
   size_t nalt = 0;
+  if (l->n && !alts) {
+    l->n = 0;
+    out_of_memory(x);
+    return;
+  }
   for (size_t i = 0; i < l->n; i++) {
     cand *c = &l->items[i];
     const char *alt = c->ok ? rule_attr(c->r, "alt") : NULL;
     if (!alt) continue;
     size_t k = 0;
-    while (k < nalt && strcmp(alt_key[k], alt)) k++;
-    if (k == nalt) {
-      if (nalt == MAX_ALTS) continue;
-      alt_key[nalt] = alt;
-      alt_named[nalt] = document_names(x, rs, alt);
-      nalt++;
-    }
-    if (alt_named[k]) c->key = alt_key[k];
+    while (k < nalt && strcmp(alts[k].key, alt)) k++;
+    if (k == nalt) alts[nalt++] = (struct alt){alt, document_names(x, rs, alt)};
+    if (alts[k].named) c->key = alts[k].key;
   }
+  free(alts);
   /* Overlaps: the longest mention wins. */
   size_t kept = 0;
   for (size_t i = 0; i < l->n; i++)
@@ -427,17 +429,55 @@ static void mentions(xctx *x, size_t start, size_t end, cand_list *l) {
   l->n = n;
 }
 
-size_t units_find(xctx *x, size_t start, size_t end, xunit *out, size_t max) {
-  if (!clip_range(x, &start, &end)) return 0;
+void xunits_push(xctx *x, xunits *l, const xunit *u) {
+  xunit *p = frame_grow(x->f, (void **)&l->items, &l->n, &l->cap, sizeof *u);
+  if (p) *p = *u;
+}
+
+void xunits_free(xunits *l) {
+  free(l->items);
+  *l = (xunits){0};
+}
+
+static bool same_unit(const xctx *x, const xunit *a, const xunit *b) {
+  if (a->key || b->key) return a->key && b->key && !strcmp(a->key, b->key);
+  size_t la = a->end - a->start, lb = b->end - b->start;
+  return la == lb && !memcmp(x->s + a->start, x->s + b->start, la);
+}
+
+bool xunits_has(const xctx *x, const xunits *l, const xunit *u) {
+  for (size_t i = 0; i < l->n; i++)
+    if (same_unit(x, &l->items[i], u)) return true;
+  return false;
+}
+
+void xunits_add(xctx *x, xunits *l, const xunit *u) {
+  if (!xunits_has(x, l, u)) xunits_push(x, l, u);
+}
+
+void xunits_copy(xctx *x, xunits *dst, const xunits *src) {
+  if (dst == src) return;
+  dst->n = 0;
+  for (size_t i = 0; i < src->n; i++) xunits_push(x, dst, &src->items[i]);
+}
+
+bool units_joined(xctx *x, size_t a, size_t b) {
+  if (b < a) return false;
+  return b == a || xany(x, rules_select(x->rules, "coord.", "gap"), a, b, NULL);
+}
+
+void units_find(xctx *x, size_t start, size_t end, xunits *out) {
+  if (!clip_range(x, &start, &end)) return;
   cand_list l = {0};
   mentions(x, start, end, &l);
-  for (size_t i = 0; i < l.n && i < max; i++) {
+  for (size_t i = 0; i < l.n; i++) {
     const cand *c = &l.items[i];
     const tax_unit *u = tax_find_unit(x->rules, c->key);
-    out[i] = (xunit){c->key, u ? u->name : NULL, c->start, c->end, c->r->id};
+    xunits_push(x, out,
+                &(xunit){c->key, u ? u->name : NULL, c->start, c->end,
+                         c->r->id});
   }
   free(l.items);
-  return l.n;
 }
 
 bool units_unknown(xctx *x, size_t start, size_t end, xunit *out) {

@@ -66,11 +66,20 @@ static void doc_close(doc *d) {
 enum { MAX_FOUND = 4096 };
 static xunit found[MAX_FOUND];
 
-static size_t find_all(doc *d) {
-  size_t n = units_find(&d->x, 0, d->x.n, found, MAX_FOUND);
-  ck_assert_uint_le(n, MAX_FOUND);
+/* The mentions units_find gives for canonical [a, b), copied into
+ * found[]; returns how many. */
+static size_t find_range(doc *d, size_t a, size_t b) {
+  xunits l = {0};
+  units_find(&d->x, a, b, &l);
+  ck_assert(!d->x.f->failed);
+  ck_assert_uint_le(l.n, MAX_FOUND);
+  if (l.n) memcpy(found, l.items, l.n * sizeof *found);
+  size_t n = l.n;
+  xunits_free(&l);
   return n;
 }
+
+static size_t find_all(doc *d) { return find_range(d, 0, d->x.n); }
 
 static void dump(const doc *d, size_t n) {
   for (size_t i = 0; i < n; i++)
@@ -451,8 +460,8 @@ START_TEST(short_title_as_cell_is_a_unit) {
   doc_open(&d, in, strlen(in), "commune");
   size_t s = strlen("Phối hợp: Văn phòng phẩm; ");
   size_t e = s + strlen("Tư pháp");
-  ck_assert_uint_eq(units_find(&d.x, 0, d.x.n, found, MAX_FOUND), 0);
-  ck_assert_uint_eq(units_find(&d.x, s, e, found, MAX_FOUND), 1);
+  ck_assert_uint_eq(find_range(&d, 0, d.x.n), 0);
+  ck_assert_uint_eq(find_range(&d, s, e), 1);
   ck_assert_str_eq(found[0].key, "tu_phap");
   ck_assert_uint_eq(found[0].start, s);
   ck_assert_uint_eq(found[0].end, e);
@@ -550,20 +559,26 @@ END_TEST
 
 /* ---- API edges and the rules themselves ----------------------------------- */
 
-START_TEST(count_exceeds_max_and_ranges_clip) {
+START_TEST(lists_grow_and_ranges_clip) {
   const char *in = "Công an xã, Ban chỉ huy Quân sự xã, Trạm Y tế xã\n";
   doc d;
   doc_open(&d, in, strlen(in), "commune");
-  xunit two[2] = {{0}};
-  ck_assert_uint_eq(units_find(&d.x, 0, d.x.n, two, 2), 3);
-  ck_assert_str_eq(two[0].key, "cong_an");
-  ck_assert_str_eq(two[1].key, "quan_su");
-  ck_assert_uint_eq(units_find(&d.x, 0, d.x.n, NULL, 0), 3);
+  ck_assert_uint_eq(find_all(&d), 3);
+  ck_assert_str_eq(found[0].key, "cong_an");
+  ck_assert_str_eq(found[1].key, "quan_su");
+  ck_assert_str_eq(found[2].key, "tram_y_te");
   /* a range ending inside a mention does not see it whole */
   size_t cut = strlen("Công an xã, Ban chỉ huy");
-  ck_assert_uint_eq(units_find(&d.x, 0, cut, two, 2), 1);
-  ck_assert_uint_eq(units_find(&d.x, 5, 5, two, 2), 0);
-  ck_assert_uint_eq(units_find(&d.x, 0, d.x.n + 100, NULL, 0), 3);
+  ck_assert_uint_eq(find_range(&d, 0, cut), 1);
+  ck_assert_uint_eq(find_range(&d, 5, 5), 0);
+  ck_assert_uint_eq(find_range(&d, 0, d.x.n + 100), 3);
+  /* units_find appends: a list keeps what it had */
+  xunits l = {0};
+  units_find(&d.x, 0, cut, &l);
+  units_find(&d.x, 0, d.x.n, &l);
+  ck_assert_uint_eq(l.n, 4);
+  xunits_free(&l);
+  ck_assert_ptr_null(l.items);
   doc_close(&d);
 }
 END_TEST
@@ -671,7 +686,7 @@ int main(void) {
   tcase_add_test(tc, short_title_takes_the_unit_the_plan_names);
   tcase_add_test(tc, level_decides_collectives);
   tcase_add_test(tc, unknown_unit_keeps_its_text);
-  tcase_add_test(tc, count_exceeds_max_and_ranges_clip);
+  tcase_add_test(tc, lists_grow_and_ranges_clip);
   tcase_add_test(tc, unit_rules_name_taxonomy_keys);
   suite_add_tcase(s, tc);
   TCase *tcorp = tcase_create("corpus");
