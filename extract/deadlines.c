@@ -110,7 +110,7 @@ static bool parse_quarters(const char *s, size_t n, int *first, int *last) {
         if (strlen(roman[q]) == k && !memcmp(roman[q], r, k)) v = q + 1;
       if (!v) return false;
     } else {
-      i++; /* separator: space, comma, dash (bytes of "–" too) */
+      i++; /* separator: space, comma, dash */
       continue;
     }
     if (v < lo) lo = v;

@@ -130,8 +130,9 @@ static size_t line_end(const xctx *x, size_t at, size_t hi) {
   return at;
 }
 
-/* Is s[from, to) only list markers and blanks: "-", "+", "*", "•",
- * numbering ("1.", "1.1.", "2)", "a)", "II.")? */
+/* Is s[from, to) only list markers and blanks: "-", "+", "*" (normalize
+ * made every bullet glyph and dash "-"), numbering ("1.", "1.1.", "2)",
+ * "a)", "II.")? */
 static bool only_markers(const char *s, size_t from, size_t to) {
   size_t i = from;
   while (i < to) {
@@ -142,10 +143,6 @@ static bool only_markers(const char *s, size_t from, size_t to) {
     size_t j = i;
     if (s[j] == '-' || s[j] == '+' || s[j] == '*') {
       i = j + 1;
-      continue;
-    }
-    if (starts_with(s, j, to, "•") || starts_with(s, j, to, "–")) {
-      i = j + strlen("•"); /* both three bytes */
       continue;
     }
     /* 1.  1.1.  2)  3.12 */
