@@ -56,7 +56,7 @@ void cchc_rules_free(cchc_rules *rs) {
   for (size_t i = 0; i < rs->nareas; i++) free(rs->areas[i].words);
   free(rs->areas);
   free(rs->indicators);
-  for (size_t i = 0; i < rs->nunits; i++) free(rs->units[i].forms);
+  for (size_t i = 0; i < rs->nunits; i++) free(rs->units[i].spellings);
   free(rs->units);
   for (size_t i = 0; i < rs->nstrings; i++) free(rs->strings[i]);
   free(rs->strings);
@@ -123,7 +123,7 @@ static char *read_all(const char *path, size_t *len, cchc_error *err) {
   return data;
 }
 
-static const char *trim(char *s, size_t *n) {
+static const char *trim(const char *s, size_t *n) {
   while (*n && (*s == ' ' || *s == '\t')) s++, (*n)--;
   while (*n && (s[*n - 1] == ' ' || s[*n - 1] == '\t' || s[*n - 1] == '\r'))
     (*n)--;
@@ -154,11 +154,8 @@ static bool split_list(cchc_rules *rs, const char *s, const char ***out,
   size_t cap = 0;
   while (*s) {
     const char *semi = strchr(s, ';');
-    size_t len = semi ? (size_t)(semi - s) : strlen(s);
-    char tmp[1024];
-    size_t tl = len < sizeof tmp - 1 ? len : sizeof tmp - 1;
-    memcpy(tmp, s, tl);
-    const char *t = trim(tmp, &tl);
+    size_t tl = semi ? (size_t)(semi - s) : strlen(s);
+    const char *t = trim(s, &tl);
     if (tl) {
       const char **p = grow(*out, &cap, *n, sizeof **out);
       if (!p) return false;
@@ -183,6 +180,8 @@ static cchc_status load_tsv(cchc_rules *rs, const char *path, tsv_kind kind,
   size_t cap = 0;
   unsigned line = 0;
   char *p = data;
+  const char *opath = own(rs, path, strlen(path));
+  if (!opath) goto nomem;
   static const size_t want[] = {3, 5, 3};
   while (*p) {
     char *nl = strchr(p, '\n');
@@ -208,6 +207,8 @@ static cchc_status load_tsv(cchc_rules *rs, const char *path, tsv_kind kind,
         a = &rs->areas[rs->nareas++];
         a->key = key;
         a->name = name;
+        a->path = opath;
+        a->line = line;
         if (!split_list(rs, f[2], &a->words, &a->nwords)) goto nomem;
       } else if (kind == TSV_INDICATORS) {
         tax_indicator *t =
@@ -231,7 +232,9 @@ static cchc_status load_tsv(cchc_rules *rs, const char *path, tsv_kind kind,
         u = &rs->units[rs->nunits++];
         u->key = key;
         u->name = name;
-        if (nf > 2 && !split_list(rs, f[2], &u->forms, &u->nforms))
+        u->path = opath;
+        u->line = line;
+        if (nf > 2 && !split_list(rs, f[2], &u->spellings, &u->nspellings))
           goto nomem;
       }
     }
@@ -399,6 +402,30 @@ static cchc_status check_canonical(parse_state *ps, unsigned line,
   return st;
 }
 
+/* Compile r->pattern with `flags` (and UTF, UCP, DUPNAMES); an error names
+ * r's file and line. */
+static cchc_status compile_rule(cchc_rules *rs, rule *r, uint32_t flags,
+                                cchc_error *err) {
+  int code;
+  PCRE2_SIZE at;
+  r->code = pcre2_compile((PCRE2_SPTR)r->pattern, PCRE2_ZERO_TERMINATED,
+                          PCRE2_UTF | PCRE2_UCP | PCRE2_DUPNAMES | flags,
+                          &code, &at, NULL);
+  if (!r->code) {
+    PCRE2_UCHAR msg[256];
+    pcre2_get_error_message(code, msg, sizeof msg);
+    return fail_line(err, r->path, r->line,
+                     "rule %s: pattern error at offset %zu: %s", r->id,
+                     (size_t)at, (const char *)msg);
+  }
+  /* JIT is an optimization: a platform without it still matches. */
+  (void)pcre2_jit_compile(r->code, PCRE2_JIT_COMPLETE);
+  uint32_t groups = 0;
+  pcre2_pattern_info(r->code, PCRE2_INFO_CAPTURECOUNT, &groups);
+  if (groups > rs->max_groups) rs->max_groups = groups;
+  return CCHC_OK;
+}
+
 /* Finish the current rule: compile its pattern and check it is complete. */
 static cchc_status finish_rule(parse_state *ps, cchc_error *err) {
   cchc_rules *rs = ps->rs;
@@ -410,23 +437,8 @@ static cchc_status finish_rule(parse_state *ps, cchc_error *err) {
   free(ps->pattern);
   ps->pattern = NULL;
   if (!r->pattern) return NOMEM(err);
-  int code;
-  PCRE2_SIZE at;
-  r->code = pcre2_compile((PCRE2_SPTR)r->pattern, PCRE2_ZERO_TERMINATED,
-                          PCRE2_UTF | PCRE2_UCP | PCRE2_DUPNAMES | ps->flags,
-                          &code, &at, NULL);
-  if (!r->code) {
-    PCRE2_UCHAR msg[256];
-    pcre2_get_error_message(code, msg, sizeof msg);
-    return fail_line(err, ps->path, r->line,
-                     "rule %s: pattern error at offset %zu: %s", r->id,
-                     (size_t)at, (const char *)msg);
-  }
-  /* JIT is an optimization: a platform without it still matches. */
-  (void)pcre2_jit_compile(r->code, PCRE2_JIT_COMPLETE);
-  uint32_t groups = 0;
-  pcre2_pattern_info(r->code, PCRE2_INFO_CAPTURECOUNT, &groups);
-  if (groups > rs->max_groups) rs->max_groups = groups;
+  cchc_status st = compile_rule(rs, r, ps->flags, err);
+  if (st != CCHC_OK) return st;
   bool yes = false, no = false;
   for (size_t i = 0; i < r->nexamples; i++) {
     if (r->examples[i].positive) yes = true;
@@ -436,8 +448,7 @@ static cchc_status finish_rule(parse_state *ps, cchc_error *err) {
     return fail_line(err, ps->path, r->line,
                      "rule %s needs at least one 'yes:' and one 'no:' example",
                      r->id);
-  cchc_status st = check_required(ps, r, err);
-  if (st != CCHC_OK) return st;
+  if ((st = check_required(ps, r, err)) != CCHC_OK) return st;
   /* Named groups expected by examples must exist in the pattern. */
   for (size_t i = 0; i < r->nexamples; i++)
     for (size_t j = 0; j < r->examples[i].nexpect; j++)
@@ -564,7 +575,7 @@ static cchc_status parse_rules_file(cchc_rules *rs, const char *path,
     if (tn > 5 && !strncmp(t, "rule ", 5)) {
       if ((st = finish_rule(&ps, err)) != CCHC_OK) break;
       size_t idn = tn - 5;
-      const char *id = trim((char *)t + 5, &idn);
+      const char *id = trim(t + 5, &idn);
       for (size_t i = 0; i < idn; i++)
         if (!(id[i] == '.' || id[i] == '_' || id[i] == '-' ||
               (id[i] >= 'a' && id[i] <= 'z') || (id[i] >= '0' && id[i] <= '9'))) {
@@ -694,6 +705,231 @@ static cchc_status parse_rules_file(cchc_rules *rs, const char *path,
   return st;
 }
 
+/* ---- rules made from the taxonomy ------------------------------------------ */
+
+/* The words of a heading or lead clause that name an area (areas.tsv) and
+ * the spellings that name a unit (units.tsv) are data of the taxonomy.
+ * Each area's words become the rule area.KEY.  The spellings of units that
+ * no rule of units.rules already finds become one alternation,
+ * unit.spelling, whose (*MARK) says the unit: a new spelling costs one
+ * alternative, not one more scan of every text the units are looked for
+ * in.  These rules come after the rules of the *.rules files, so a hand
+ * rule of the same group wins a tie.  Words and spellings are written as
+ * plans print them; they are made canonical and matched in any case, as
+ * whole words, with any white space between words and any spacing around
+ * punctuation. */
+
+/* One word or spelling: canonical text, and the mark its alternative
+ * carries (NULL: none). */
+typedef struct spelling {
+  char *text;
+  const char *mark;
+  size_t order; /* place in the table */
+} spelling;
+
+static bool word_byte(unsigned char c) {
+  return c >= 0x80 || (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') ||
+         (c >= 'A' && c <= 'Z');
+}
+
+/* Room spelling_pattern needs for a spelling of n bytes with its mark. */
+static size_t pattern_room(size_t n, const char *mark) {
+  return 8 * n + 48 + (mark ? strlen(mark) : 0);
+}
+
+/* Write the pattern of spelling sp at o; returns the end of what it
+ * wrote. */
+static char *spelling_pattern(char *o, const spelling *sp) {
+  static const char edge_before[] = "(?<![\\p{L}\\p{N}])";
+  static const char edge_after[] = "(?![\\p{L}\\p{N}])";
+  bool any = false, prev_word = false, gap = false;
+  for (const char *p = sp->text; *p; p++) {
+    unsigned char c = (unsigned char)*p;
+    if (c == ' ') {
+      gap = true;
+      continue;
+    }
+    bool w = word_byte(c);
+    if (!any && w) o += sprintf(o, "%s", edge_before);
+    else if (any && !(w && prev_word)) o += sprintf(o, "\\s*");
+    else if (any && gap) o += sprintf(o, "\\s+");
+    if (!w && c < 0x80) *o++ = '\\';
+    *o++ = (char)c;
+    any = true;
+    prev_word = w;
+    gap = false;
+  }
+  if (prev_word) o += sprintf(o, "%s", edge_after);
+  if (sp->mark) o += sprintf(o, "(*MARK:%s)", sp->mark);
+  return o;
+}
+
+/* At one place the first alternative that matches wins: longer spellings
+ * first (then table order: the sort keeps it, comparing positions). */
+static int longer_first(const void *a, const void *b) {
+  const spelling *x = a, *y = b;
+  size_t lx = strlen(x->text), ly = strlen(y->text);
+  if (lx != ly) return lx > ly ? -1 : 1;
+  return x->order < y->order ? -1 : x->order > y->order;
+}
+
+/* Does a rule of units.rules find canonical spelling s of unit `key`
+ * whole, in running text and any case (caseless, not standalone, in
+ * plans of every level, meaning no other unit)? */
+static bool hand_rule_finds(const cchc_rules *rs, pcre2_match_data *md,
+                            const char *key, const char *s, size_t n) {
+  for (size_t i = 0; i < rs->nrules; i++) {
+    const rule *r = &rs->rules[i];
+    const char *k = rule_attr(r, "unit");
+    uint32_t options = 0;
+    pcre2_pattern_info(r->code, PCRE2_INFO_ALLOPTIONS, &options);
+    if (!k || strcmp(k, key) || !(options & PCRE2_CASELESS) ||
+        rule_attr(r, "standalone") || rule_attr(r, "level") ||
+        rule_attr(r, "alt") || !rule_exec(r, s, n, 0, md))
+      continue;
+    size_t a, b;
+    if (!rule_group(r, md, "u", &a, &b)) rule_match_span(md, &a, &b);
+    if (a == 0 && b == n) return true;
+  }
+  return false;
+}
+
+/* Add to *list the canonical forms of `n` words of taxonomy row
+ * path:line, each with `mark`; with md, only those no hand rule of unit
+ * `mark` finds. */
+static cchc_status add_spellings(const cchc_rules *rs, pcre2_match_data *md,
+                                 spelling **list, size_t *len, size_t *cap,
+                                 const char *const *words, size_t n,
+                                 const char *mark, const char *path,
+                                 unsigned line, cchc_error *err) {
+  for (size_t i = 0; i < n; i++) {
+    spelling *sp = grow(*list, cap, *len, sizeof **list);
+    if (!sp) return NOMEM(err);
+    *list = sp;
+    size_t cl;
+    char *c = canonical(words[i], strlen(words[i]), &cl, err);
+    if (!c) return err ? err->code : CCHC_ERR_NOMEM;
+    if (!cl) {
+      free(c);
+      return fail_line(err, path, line, "'%s' is empty as canonical text",
+                       words[i]);
+    }
+    if (md && hand_rule_finds(rs, md, mark, c, cl)) {
+      free(c);
+      continue;
+    }
+    (*list)[*len] = (spelling){c, mark, *len};
+    (*len)++;
+  }
+  return CCHC_OK;
+}
+
+/* Add the rule `id` of taxonomy file path:line matching any of the `n`
+ * spellings (none: no rule).  It sets key=value, or with value NULL its
+ * matches give `key` by their mark. */
+static cchc_status alternation_rule(cchc_rules *rs, size_t *cap_rules,
+                                    const char *id, const char *key,
+                                    const char *value, const char *path,
+                                    unsigned line, spelling *sp, size_t n,
+                                    cchc_error *err) {
+  if (!n) return CCHC_OK;
+  const rule *dup = rules_find(rs, id);
+  if (dup)
+    return fail_line(err, path, line,
+                     "rule %s is made here from the taxonomy and also "
+                     "written at %s:%u",
+                     id, dup->path, dup->line);
+  size_t room = 8;
+  for (size_t i = 0; i < n; i++)
+    room += pattern_room(strlen(sp[i].text), sp[i].mark);
+  char *pattern = malloc(room);
+  rule *r = grow(rs->rules, cap_rules, rs->nrules, sizeof *r);
+  if (!pattern || !r) {
+    free(pattern);
+    return NOMEM(err);
+  }
+  rs->rules = r;
+  qsort(sp, n, sizeof *sp, longer_first);
+  char *o = pattern + sprintf(pattern, "(?:");
+  for (size_t i = 0; i < n; i++) {
+    if (i) *o++ = '|';
+    o = spelling_pattern(o, &sp[i]);
+  }
+  sprintf(o, ")");
+  r = &rs->rules[rs->nrules];
+  memset(r, 0, sizeof *r);
+  r->id = own(rs, id, strlen(id));
+  r->path = path;
+  r->line = line;
+  r->purpose = "made from the taxonomy";
+  r->pattern = own(rs, pattern, strlen(pattern));
+  free(pattern);
+  if (!r->id || !r->pattern) return NOMEM(err);
+  if (value) {
+    r->keys = malloc(sizeof *r->keys);
+    r->values = malloc(sizeof *r->values);
+    if (!r->keys || !r->values) {
+      free(r->keys);
+      free(r->values);
+      return NOMEM(err);
+    }
+    r->keys[0] = key;
+    r->values[0] = value;
+    r->nattrs = 1;
+  } else {
+    r->marked = key;
+  }
+  rs->nrules++;
+  return compile_rule(rs, r, PCRE2_CASELESS, err);
+}
+
+static void free_spellings(spelling *sp, size_t n) {
+  for (size_t i = 0; i < n; i++) free(sp[i].text);
+  free(sp);
+}
+
+/* area.KEY for each area with words, in table order (an area's row order
+ * is its priority), then unit.spelling for the unit spellings no hand rule
+ * finds. */
+static cchc_status taxonomy_rules(cchc_rules *rs, size_t *cap_rules,
+                                  cchc_error *err) {
+  spelling *sp = NULL;
+  size_t n = 0, cap = 0;
+  cchc_status st = CCHC_OK;
+  for (size_t i = 0; i < rs->nareas && st == CCHC_OK; i++) {
+    const tax_area *a = &rs->areas[i];
+    char id[256];
+    if (snprintf(id, sizeof id, "area.%s", a->key) >= (int)sizeof id) {
+      st = fail_line(err, a->path, a->line, "key too long");
+      break;
+    }
+    st = add_spellings(rs, NULL, &sp, &n, &cap, a->words, a->nwords, NULL,
+                       a->path, a->line, err);
+    if (st == CCHC_OK)
+      st = alternation_rule(rs, cap_rules, id, "area", a->key, a->path,
+                            a->line, sp, n, err);
+    for (size_t k = 0; k < n; k++) free(sp[k].text);
+    n = 0;
+  }
+  const char *path = NULL;
+  unsigned line = 0;
+  pcre2_match_data *md = rules_match_data(rs);
+  if (!md && st == CCHC_OK) st = NOMEM(err);
+  for (size_t i = 0; i < rs->nunits && st == CCHC_OK; i++) {
+    const tax_unit *u = &rs->units[i];
+    size_t before = n;
+    st = add_spellings(rs, md, &sp, &n, &cap, u->spellings, u->nspellings,
+                       u->key, u->path, u->line, err);
+    if (n > before && !path) path = u->path, line = u->line;
+  }
+  pcre2_match_data_free(md);
+  if (st == CCHC_OK)
+    st = alternation_rule(rs, cap_rules, "unit.spelling", "unit", NULL, path,
+                          line, sp, n, err);
+  free_spellings(sp, n);
+  return st;
+}
+
 /* ---- selection index ---------------------------------------------------- */
 
 struct rule_key {
@@ -798,6 +1034,7 @@ cchc_status cchc_rules_load(const char *dir, cchc_rules **out,
     snprintf(path, sizeof path, "%s/%s", dir, names[i]);
     st = parse_rules_file(rs, path, &cap_rules, err);
   }
+  if (st == CCHC_OK) st = taxonomy_rules(rs, &cap_rules, err);
   if (st == CCHC_OK) st = index_rules(rs, err);
 done:
   for (size_t i = 0; i < nnames; i++) free(names[i]);
@@ -838,6 +1075,17 @@ const rule *rules_find(const cchc_rules *rs, const char *id) {
   for (size_t i = 0; i < rs->nrules; i++)
     if (rs->rules[i].id && !strcmp(rs->rules[i].id, id)) return &rs->rules[i];
   return NULL;
+}
+
+const char *rule_value(const rule *r, pcre2_match_data *md,
+                       const char *key) {
+  if (r->marked && !strcmp(r->marked, key))
+    return (const char *)pcre2_get_mark(md);
+  return rule_attr(r, key);
+}
+
+bool rule_gives(const rule *r, const char *key) {
+  return (r->marked && !strcmp(r->marked, key)) || rule_attr(r, key);
 }
 
 const char *rule_attr(const rule *r, const char *key) {

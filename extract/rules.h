@@ -28,12 +28,19 @@ typedef struct rule {
   size_t nattrs;
   rule_example *examples;
   size_t nexamples;
+  /* Rules made from the taxonomy (rules.c) may give an attribute per
+   * match: its value is the (*MARK) of the alternative that matched. */
+  const char *marked;
 } rule;
 
+/* Taxonomy entries remember their file and line: the rules made from
+ * their words and spellings (rules.c) report errors there. */
 typedef struct tax_area {
   const char *key, *name;
-  const char **words; /* heading words */
+  const char **words; /* words that name the area: rule area.KEY */
   size_t nwords;
+  const char *path;
+  unsigned line;
 } tax_area;
 
 typedef struct tax_indicator {
@@ -42,8 +49,10 @@ typedef struct tax_indicator {
 
 typedef struct tax_unit {
   const char *key, *name;
-  const char **forms; /* surface forms seen in real plans */
-  size_t nforms;
+  const char **spellings; /* matched anywhere: rule unit.KEY.spelling */
+  size_t nspellings;
+  const char *path;
+  unsigned line;
 } tax_unit;
 
 struct cchc_rules {
@@ -83,6 +92,11 @@ rule_list rules_select(const cchc_rules *rs, const char *path,
 const rule *rules_find(const cchc_rules *rs, const char *id);
 /* The value of "set: key=value", or NULL. */
 const char *rule_attr(const rule *r, const char *key);
+/* The value of attribute `key` for the match of r in md: the one of its
+ * alternative when r is marked for `key`, else rule_attr. */
+const char *rule_value(const rule *r, pcre2_match_data *md, const char *key);
+/* Does r give attribute `key` (set, or per match)? */
+bool rule_gives(const rule *r, const char *key);
 
 /* Match data big enough for every rule; free with pcre2_match_data_free. */
 pcre2_match_data *rules_match_data(const cchc_rules *rs);

@@ -317,15 +317,16 @@ static bool clip_range(const xctx *x, size_t *start, size_t *end) {
 }
 
 /* Run rule r over s[lo, hi); push each mention. */
-static void run_rule(xctx *x, const rule *r, size_t order, const char *key,
-                     size_t lo, size_t hi, cand_list *l) {
+static void run_rule(xctx *x, const rule *r, size_t order, size_t lo,
+                     size_t hi, cand_list *l) {
   size_t at = lo;
   while (at < hi && match_at(r, x->s, hi, at, x->md)) {
     PCRE2_SIZE *ov = pcre2_get_ovector_pointer(x->md);
     size_t ms = ov[0], me = ov[1];
     size_t us = ms, ue = me;
     rule_group(r, x->md, "u", &us, &ue);
-    if (ue > us)
+    const char *key = rule_value(r, x->md, "unit");
+    if (key && ue > us)
       cand_push(l, (cand){r, order, key, us, ue, attr_yes(r, "standalone"),
                           true});
     at = me > at ? me : at + 1;
@@ -338,10 +339,20 @@ static bool document_names(xctx *x, rule_list rs, const char *key) {
   for (size_t i = 0; i < rs.n; i++) {
     const rule *r = rs.items[i];
     const char *k = rule_attr(r, "unit");
-    if (!k || strcmp(k, key) || attr_yes(r, "standalone") ||
-        rule_attr(r, "alt") || !level_applies(x, r))
+    if ((k ? strcmp(k, key) : !rule_gives(r, "unit")) ||
+        attr_yes(r, "standalone") || rule_attr(r, "alt") ||
+        !level_applies(x, r))
       continue;
-    if (match_at(r, x->s, x->n, 0, x->md)) return true;
+    /* a rule of one unit says it by its first match; the spellings of the
+     * taxonomy by the mark of each */
+    for (size_t at = 0; at < x->n && match_at(r, x->s, x->n, at, x->md);) {
+      const char *v = rule_value(r, x->md, "unit");
+      if (v && !strcmp(v, key)) return true;
+      if (k) break;
+      PCRE2_SIZE *ov = pcre2_get_ovector_pointer(x->md);
+      at = ov[1] > at ? ov[1] : at + 1;
+      while (at < x->n && continuation(x, at)) at++;
+    }
   }
   return false;
 }
@@ -363,11 +374,9 @@ static int by_start(const void *a, const void *b) {
 /* The mentions in [start, end): l->items[0, l->n) in text order, apart. */
 static void mentions(xctx *x, size_t start, size_t end, cand_list *l) {
   rule_list rs = rules_select(x->rules, "unit.", NULL);
-  for (size_t i = 0; i < rs.n; i++) {
-    const char *key = rule_attr(rs.items[i], "unit");
-    if (!key || !level_applies(x, rs.items[i])) continue;
-    run_rule(x, rs.items[i], i, key, start, end, l);
-  }
+  for (size_t i = 0; i < rs.n; i++)
+    if (rule_gives(rs.items[i], "unit") && level_applies(x, rs.items[i]))
+      run_rule(x, rs.items[i], i, start, end, l);
   if (l->failed) {
     l->n = 0;
     out_of_memory(x);
