@@ -216,10 +216,9 @@ static void spans_to_source(cchc_frame *f, const cchc_text *text) {
  * it put in the frame (sections before everything, targets and deadlines
  * before tasks). */
 static cchc_status (*const passes[])(xctx *) = {
-    split_lines,      extract_sections, table_cells,
-    extract_meta,     extract_refs,     extract_targets,
-    extract_deadlines, extract_tasks,   extract_inconsistencies,
-};
+    split_lines,     extract_sections,  table_cells,
+    extract_meta,    extract_refs,      extract_targets,
+    extract_deadlines, extract_tasks,   extract_inconsistencies};
 
 cchc_status cchc_extract(const cchc_rules *rules, const cchc_text *text,
                          const char *path, const char *input, size_t len,

@@ -38,6 +38,7 @@ typedef struct xctx {
 /* Frame spans hold canonical offsets while extraction runs: extractors
  * build them as (frame_span){start, end} and compare them with the text;
  * cchc_extract maps every span to the original input once, at the end. */
+
 /* Index of the line holding canonical offset `off`. */
 size_t xline_at(const xctx *x, size_t off);
 /* Decimal value of the digits s[a..b) (at most 6), or -1. */
@@ -76,8 +77,8 @@ bool xany(xctx *x, rule_list rules, size_t a, size_t b, const rule **hit);
 bool xfirst(xctx *x, rule_list rules, size_t a, size_t b, size_t *ms,
             size_t *me, const rule **hit);
 
-/* The extractors, run in this order; each appends to x->f.  They return
- * CCHC_OK or an error (x->err filled). */
+/* The extractors, run in order by cchc_extract (extract.c); each appends
+ * to x->f and returns CCHC_OK or an error (x->err filled). */
 cchc_status extract_sections(xctx *x);
 cchc_status extract_meta(xctx *x);
 cchc_status extract_refs(xctx *x);

@@ -643,7 +643,11 @@ static cchc_status parse_rules_file(cchc_rules *rs, const char *path,
       if (!(r->purpose = own(rs, v, vn))) st = NOMEM(err);
     } else if (FIELD("flags")) {
       char buf[256];
-      size_t bn = vn < sizeof buf - 1 ? vn : sizeof buf - 1;
+      if (vn >= sizeof buf) {
+        st = fail_line(err, path, line, "flags line too long");
+        break;
+      }
+      size_t bn = vn;
       memcpy(buf, v, bn);
       buf[bn] = '\0';
       for (char *tok = strtok(buf, " ,"); tok; tok = strtok(NULL, " ,")) {
