@@ -1,6 +1,7 @@
 /* units.c: unit mentions, resolved to keys of the taxonomy (units.tsv) by
- * the `unit.` rules of rules/units.rules; unit-like noun phrases the
- * taxonomy lacks by the `unitname.` rules.
+ * the `unit.` rules of rules/units.rules and unit.spelling, the rule the
+ * loader makes from the table's spellings (its match says the unit);
+ * unit-like noun phrases the taxonomy lacks by the `unitname.` rules.
  *
  * Every rule runs over the range; a mention is the rule's group `u` (else
  * its whole match).  Rules marked `standalone=yes` (short cell titles such
