@@ -22,8 +22,6 @@
 #include <unicode/unum.h>
 #include <unicode/ustring.h>
 
-enum { MAX_RULES = 128, MAX_DATES = 16 };
-
 #define NOMEM(x) cchc_fail((x)->err, CCHC_ERR_NOMEM, "out of memory")
 
 /* ---- calendar ------------------------------------------------------------ */
@@ -129,7 +127,7 @@ static bool parse_quarters(const char *s, size_t n, int *first, int *last) {
     } else if ((s[i] | 0x20) >= 'a' && (s[i] | 0x20) <= 'z') {
       return false; /* a word, not a numeral */
     } else {
-      i++; /* separator: space, comma, dash (bytes of "–" too) */
+      i++; /* separator: space, comma, dash */
       continue;
     }
     if (v < lo) lo = v;
@@ -161,8 +159,7 @@ static size_t next_from(const char *s, size_t n, size_t start, size_t end) {
 
 typedef struct dctx {
   xctx *x;
-  const rule *points[MAX_RULES], *grains[MAX_RULES], *words[MAX_RULES];
-  size_t npoints, ngrains, nwords;
+  rule_list points, grains, words;
   pcre2_match_data *md; /* for point and grain rules */
   int plan_year;        /* 0 when unknown */
   UNumberFormat *spell; /* Vietnamese numerals in words (ICU), lazily */
@@ -198,9 +195,10 @@ static bool spelled(dctx *d, const char *s, size_t n, int *out) {
  * "chạp", "tư": set value=), or a numeral in words. */
 static bool to_value(dctx *d, const char *s, size_t a, size_t b, int *out) {
   if (to_int(s, a, b, out)) return true;
-  for (size_t i = 0; i < d->nwords; i++) {
-    const char *v = rule_attr(d->words[i], "value");
-    if (v && rule_exec(d->words[i], s + a, b - a, 0, d->md) &&
+  for (size_t i = 0; i < d->words.n; i++) {
+    const rule *r = d->words.items[i];
+    const char *v = rule_attr(r, "value");
+    if (v && rule_exec(r, s + a, b - a, 0, d->md) &&
         match_start(d->md) == 0 && match_end(d->md) == b - a)
       return to_int(v, 0, strlen(v), out);
   }
@@ -242,8 +240,8 @@ static bool read_point(dctx *d, const rule *r, const char *s, raw_point *p) {
 static bool parse_point(dctx *d, const char *s, size_t n,
                         interval *iv) {
   while (n && (*s == ' ' || *s == '\t' || *s == '\n')) s++, n--;
-  for (size_t i = 0; i < d->npoints; i++) {
-    const rule *r = d->points[i];
+  for (size_t i = 0; i < d->points.n; i++) {
+    const rule *r = d->points.items[i];
     if (!rule_exec(r, s, n, 0, d->md) || match_start(d->md) != 0) continue;
     raw_point p;
     if (!read_point(d, r, s, &p)) return false;
@@ -259,29 +257,51 @@ static bool parse_point(dctx *d, const char *s, size_t n,
   return false;
 }
 
-/* Every date in a list "15/3, 15/6, 15/9/2026": one interval each.  A date
+static bool grow_array(void **items, size_t *cap, size_t n, size_t size) {
+  if (n < *cap) return true;
+  size_t ncap = *cap ? *cap * 2 : 64;
+  void *p = realloc(*items, ncap * size);
+  if (!p) return false;
+  *items = p;
+  *cap = ncap;
+  return true;
+}
+
+/* Every date in a list "15/3, 15/6, 15/9/2026": one interval each, in
+ * *out (malloc'd, the caller frees; NULL when there is none).  A date
  * without a year takes the year printed after it in the list, else the
- * plan's. */
-static size_t parse_dates(dctx *d, const char *s, size_t n,
-                          interval *out, size_t max) {
-  raw_point raw[MAX_DATES];
-  size_t k = 0;
-  for (size_t pos = 0; pos < n && k < max && k < MAX_DATES;) {
+ * plan's.  Returns how many; false when out of memory. */
+static bool parse_dates(dctx *d, const char *s, size_t n, interval **out,
+                        size_t *nout) {
+  raw_point *raw = NULL;
+  size_t k = 0, cap = 0;
+  *out = NULL;
+  *nout = 0;
+  for (size_t pos = 0; pos < n;) {
     const rule *best = NULL;
     size_t best_at = n;
-    for (size_t i = 0; i < d->npoints; i++) {
-      const char *kind = rule_attr(d->points[i], "kind");
+    for (size_t i = 0; i < d->points.n; i++) {
+      const rule *r = d->points.items[i];
+      const char *kind = rule_attr(r, "kind");
       if (!kind || strcmp(kind, "date")) continue;
-      if (rule_exec(d->points[i], s, n, pos, d->md) &&
-          match_start(d->md) < best_at) {
-        best = d->points[i];
+      if (rule_exec(r, s, n, pos, d->md) && match_start(d->md) < best_at) {
+        best = r;
         best_at = match_start(d->md);
       }
     }
     if (!best || !rule_exec(best, s, n, best_at, d->md)) break;
     size_t end = match_end(d->md);
+    if (!grow_array((void **)&raw, &cap, k, sizeof *raw)) {
+      free(raw);
+      return false;
+    }
     if (read_point(d, best, s, &raw[k])) k++;
     pos = next_from(s, n, best_at, end);
+  }
+  interval *iv = k ? malloc(k * sizeof *iv) : NULL;
+  if (k && !iv) {
+    free(raw);
+    return false;
   }
   size_t m = 0;
   for (size_t i = 0; i < k; i++) {
@@ -289,17 +309,20 @@ static size_t parse_dates(dctx *d, const char *s, size_t n,
     for (size_t j = i + 1; !year && j < k; j++) year = raw[j].year;
     bool inferred = !year;
     if (!year) year = d->plan_year;
-    interval iv = {.kind = raw[i].kind, .inferred = inferred};
-    if (!year || resolve(&raw[i], year, &iv)) out[m++] = iv;
+    iv[m] = (interval){.kind = raw[i].kind, .inferred = inferred};
+    if (!year || resolve(&raw[i], year, &iv[m])) m++;
   }
-  return m;
+  free(raw);
+  *out = iv;
+  *nout = m;
+  return true;
 }
 
 /* The recurrence the grain rules read in s[0..n), or NULL. */
 static const char *grain_of(const dctx *d, const char *s, size_t n) {
-  for (size_t i = 0; i < d->ngrains; i++)
-    if (rule_exec(d->grains[i], s, n, 0, d->md))
-      return rule_attr(d->grains[i], "recurrence");
+  for (size_t i = 0; i < d->grains.n; i++)
+    if (rule_exec(d->grains.items[i], s, n, 0, d->md))
+      return rule_attr(d->grains.items[i], "recurrence");
   return NULL;
 }
 
@@ -319,13 +342,11 @@ static int plan_year(xctx *x) {
   size_t hend = x->first_section_line < x->nlines
                     ? x->lines[x->first_section_line].start
                     : x->n;
-  const rule *rs[MAX_RULES];
-  size_t nr = rules_select(x->rules, "planyear.", rs, MAX_RULES);
-  if (nr > MAX_RULES) nr = MAX_RULES;
-  for (size_t i = 0; i < nr; i++) {
+  rule_list rs = rules_select(x->rules, "planyear.", NULL);
+  for (size_t i = 0; i < rs.n; i++) {
     size_t a, b;
-    if (rule_exec(rs[i], x->s, hend, 0, x->md) &&
-        rule_group(rs[i], x->md, "year", &a, &b) &&
+    if (rule_exec(rs.items[i], x->s, hend, 0, x->md) &&
+        rule_group(rs.items[i], x->md, "year", &a, &b) &&
         to_int(x->s, a, b, &y))
       return y;
   }
@@ -373,29 +394,17 @@ static bool in_zone(const zone *z, size_t nz, size_t s, size_t e) {
   return lo > 0 && z[lo - 1].end > s;
 }
 
-static bool grow_array(void **items, size_t *cap, size_t n, size_t size) {
-  if (n < *cap) return true;
-  size_t ncap = *cap ? *cap * 2 : 64;
-  void *p = realloc(*items, ncap * size);
-  if (!p) return false;
-  *items = p;
-  *cap = ncap;
-  return true;
-}
 
 /* Sorted, merged nodeadline zones. */
 static cchc_status find_zones(xctx *x, zone **out, size_t *nout) {
-  const rule *rs[MAX_RULES];
-  size_t nr = rules_select(x->rules, "nodeadline.", rs, MAX_RULES);
-  if (nr > MAX_RULES)
-    return cchc_fail(x->err, CCHC_ERR_RULES, "too many nodeadline rules");
+  rule_list rs = rules_select(x->rules, "nodeadline.", NULL);
   zone *z = NULL;
   size_t nz = 0, cap = 0;
-  for (size_t i = 0; i < nr; i++)
+  for (size_t i = 0; i < rs.n; i++)
     for (size_t pos = 0;
-         pos < x->n && rule_exec(rs[i], x->s, x->n, pos, x->md);) {
+         pos < x->n && rule_exec(rs.items[i], x->s, x->n, pos, x->md);) {
       size_t ms = match_start(x->md), me = match_end(x->md), a, b;
-      if (!rule_group(rs[i], x->md, "zone", &a, &b)) a = ms, b = me;
+      if (!rule_group(rs.items[i], x->md, "zone", &a, &b)) a = ms, b = me;
       if (b > a) {
         if (!grow_array((void **)&z, &cap, nz, sizeof *z)) {
           free(z);
@@ -535,7 +544,7 @@ static cchc_status push(xctx *x, const cand *c, const char *kind,
   dl->year_inferred = (from && from->inferred && (from->has_start ||
                                                   from->has_end)) ||
                       (to && to->inferred && (to->has_start || to->has_end));
-  dl->span = xspan(x, ps, pe);
+  dl->span = (frame_span){ps, pe};
   dl->rule = c->r->id;
   return f->failed ? NOMEM(x) : CCHC_OK;
 }
@@ -579,14 +588,16 @@ static cchc_status emit(dctx *d, const cand *c) {
   }
   if (!strcmp(kind, "date")) {
     if (!c->has[G_DATES]) return CCHC_OK;
-    interval dates[MAX_DATES];
-    size_t n = parse_dates(d, s + c->gs[G_DATES],
-                           c->ge[G_DATES] - c->gs[G_DATES], dates, MAX_DATES);
-    for (size_t i = 0; i < n; i++) {
-      cchc_status st = push(x, c, "date", NULL, &dates[i], NULL);
-      if (st != CCHC_OK) return st;
-    }
-    return CCHC_OK;
+    interval *dates;
+    size_t n;
+    if (!parse_dates(d, s + c->gs[G_DATES], c->ge[G_DATES] - c->gs[G_DATES],
+                     &dates, &n))
+      return NOMEM(x);
+    cchc_status st = CCHC_OK;
+    for (size_t i = 0; i < n && st == CCHC_OK; i++)
+      st = push(x, c, "date", NULL, &dates[i], NULL);
+    free(dates);
+    return st;
   }
   /* A range without `to` is open: "Từ 01/7/2025", "năm 2025 và các năm
    * tiếp theo". */
@@ -600,9 +611,11 @@ static cchc_status emit(dctx *d, const cand *c) {
    * one recurring deadline per day, without dates. */
   size_t times = 1;
   if (c->has[G_DATES]) {
-    interval dates[MAX_DATES];
-    times = parse_dates(d, s + c->gs[G_DATES],
-                        c->ge[G_DATES] - c->gs[G_DATES], dates, MAX_DATES);
+    interval *dates;
+    if (!parse_dates(d, s + c->gs[G_DATES], c->ge[G_DATES] - c->gs[G_DATES],
+                     &dates, &times))
+      return NOMEM(x);
+    free(dates); /* only their number counts */
   }
   cchc_status st = CCHC_OK;
   for (size_t i = 0; i < times && st == CCHC_OK; i++)
@@ -613,29 +626,13 @@ static cchc_status emit(dctx *d, const cand *c) {
 
 /* ---- driver -------------------------------------------------------------- */
 
-static bool known_kind(const char *k) {
-  static const char *const kinds[] = {"point",     "date",      "range",
-                                      "continuous", "recurring", "conditional"};
-  for (size_t i = 0; k && i < sizeof kinds / sizeof *kinds; i++)
-    if (!strcmp(k, kinds[i])) return true;
-  return false;
-}
-
-static cchc_status collect(dctx *d, const rule *const *rs, size_t nr,
-                           const zone *z, size_t nz, const bool *app,
-                           cand **out, size_t *nout) {
+static cchc_status collect(dctx *d, rule_list rs, const zone *z, size_t nz,
+                           const bool *app, cand **out, size_t *nout) {
   xctx *x = d->x;
   cand *c = NULL;
   size_t n = 0, cap = 0;
-  for (size_t i = 0; i < nr; i++) {
-    const rule *r = rs[i];
-    if (!known_kind(rule_attr(r, "kind"))) {
-      free(c);
-      return cchc_fail(x->err, CCHC_ERR_RULES,
-                       "%s:%u: rule %s: kind must be point, date, range, "
-                       "continuous, recurring or conditional",
-                       r->path, r->line, r->id);
-    }
+  for (size_t i = 0; i < rs.n; i++) {
+    const rule *r = rs.items[i]; /* its kind is known: the loader checks */
     const char *where = rule_attr(r, "where");
     bool table = where && !strcmp(where, "table");
     for (size_t pos = 0;
@@ -666,15 +663,11 @@ static cchc_status collect(dctx *d, const rule *const *rs, size_t nr,
 
 cchc_status extract_deadlines(xctx *x) {
   dctx d = {.x = x};
-  const rule *rs[MAX_RULES];
-  size_t nr = rules_select(x->rules, "deadline.", rs, MAX_RULES);
-  d.npoints = rules_select(x->rules, "point.", d.points, MAX_RULES);
-  d.ngrains = rules_select(x->rules, "grain.", d.grains, MAX_RULES);
-  d.nwords = rules_select(x->rules, "numword.", d.words, MAX_RULES);
-  if (nr > MAX_RULES || d.npoints > MAX_RULES || d.ngrains > MAX_RULES ||
-      d.nwords > MAX_RULES)
-    return cchc_fail(x->err, CCHC_ERR_RULES, "too many deadline rules");
-  if (!nr) return CCHC_OK;
+  rule_list rs = rules_select(x->rules, "deadline.", NULL);
+  d.points = rules_select(x->rules, "point.", NULL);
+  d.grains = rules_select(x->rules, "grain.", NULL);
+  d.words = rules_select(x->rules, "numword.", NULL);
+  if (!rs.n) return CCHC_OK;
   d.plan_year = plan_year(x);
   d.md = rules_match_data(x->rules);
   bool *app = appendix_sections(x);
@@ -687,7 +680,7 @@ cchc_status extract_deadlines(xctx *x) {
     goto done;
   }
   if ((st = find_zones(x, &z, &nz)) != CCHC_OK ||
-      (st = collect(&d, rs, nr, z, nz, app, &c, &nc)) != CCHC_OK)
+      (st = collect(&d, rs, z, nz, app, &c, &nc)) != CCHC_OK)
     goto done;
   if (nc) qsort(c, nc, sizeof *c, cmp_cand_start);
   if ((st = resolve_overlaps(x, c, nc)) != CCHC_OK) goto done;
@@ -700,4 +693,48 @@ done:
   pcre2_match_data_free(d.md);
   if (d.spell) unum_close(d.spell);
   return st;
+}
+
+/* ---- lookups for the task passes ----------------------------------------- */
+
+/* The first deadline whose span starts at or after `at`: deadlines are
+ * emitted in text order. */
+static size_t first_deadline_from(const cchc_frame *f, size_t at) {
+  size_t lo = 0, hi = f->ndeadlines;
+  while (lo < hi) {
+    size_t mid = lo + (hi - lo) / 2;
+    if (f->deadlines[mid].span.start >= at) hi = mid;
+    else lo = mid + 1;
+  }
+  return lo;
+}
+
+bool deadline_recurs(const xctx *x, int i) {
+  return i >= 0 && !strcmp(x->f->deadlines[i].kind, "recurring");
+}
+
+int deadline_within(const xctx *x, size_t a, size_t b) {
+  const cchc_frame *f = x->f;
+  int periodic = -1;
+  for (size_t i = first_deadline_from(f, a);
+       i < f->ndeadlines && f->deadlines[i].span.start < b; i++) {
+    if (f->deadlines[i].span.end > b) continue;
+    if (!deadline_recurs(x, (int)i)) return (int)i;
+    if (periodic < 0) periodic = (int)i;
+  }
+  return periodic;
+}
+
+bool deadline_overlaps(const xctx *x, size_t a, size_t b) {
+  const cchc_frame *f = x->f;
+  size_t i = first_deadline_from(f, a);
+  if (i < f->ndeadlines && f->deadlines[i].span.start < b) return true;
+  /* one starting before may reach into the span: spans of one list of
+   * dates are shared, so look back over equal starts too */
+  while (i > 0) {
+    const frame_deadline *d = &f->deadlines[--i];
+    if (d->span.end > a) return true;
+    if (i > 0 && f->deadlines[i - 1].span.start != d->span.start) break;
+  }
+  return false;
 }

@@ -1,15 +1,10 @@
 /* extract.c: run the extractors over one normalized text. */
 #include "extract.h"
+#include "table.h"
 
 #include <stdlib.h>
 #include <string.h>
 
-
-frame_span xspan(const xctx *x, size_t start, size_t end) {
-  frame_span sp;
-  cchc_text_source_span(x->text, start, end, &sp.start, &sp.end);
-  return sp;
-}
 
 size_t xline_at(const xctx *x, size_t off) {
   size_t lo = 0, hi = x->nlines;
@@ -28,6 +23,77 @@ const char *xsection_area(const xctx *x, int sec) {
     sec = s->parent;
   }
   return NULL;
+}
+
+bool xline_is_heading(const xctx *x, size_t li) {
+  int sec = x->lines[li].section;
+  return sec >= 0 && x->f->sections[sec].body_start == x->lines[li].start;
+}
+
+bool xblank(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
+
+bool xline_blank(const xctx *x, size_t li) {
+  for (size_t i = x->lines[li].start; i < x->lines[li].end; i++)
+    if (!xblank(x->s[i])) return false;
+  return true;
+}
+
+void xtrim(const xctx *x, size_t *a, size_t *b) {
+  while (*a < *b && xblank(x->s[*a])) (*a)++;
+  while (*b > *a && xblank(x->s[*b - 1])) (*b)--;
+}
+
+void xskip_bullet(const xctx *x, size_t *a, size_t b) {
+  xtrim(x, a, &b);
+  size_t i = *a;
+  if (i < b && (x->s[i] == '-' || x->s[i] == '+' || x->s[i] == '*')) i++;
+  else return;
+  if (i < b && !xblank(x->s[i])) return;
+  *a = i;
+  xtrim(x, a, &b);
+}
+
+bool xappendix_lines(const xctx *x, size_t *first, size_t *last) {
+  const cchc_frame *f = x->f;
+  for (size_t i = 0; i < f->nsections; i++) {
+    const frame_section *sec = &f->sections[i];
+    const rule *r = sec->rule ? rules_find(x->rules, sec->rule) : NULL;
+    const char *m = r ? rule_attr(r, "marker") : NULL;
+    if (!m || strcmp(m, "appendix")) continue;
+    *first = xline_at(x, sec->body_start);
+    size_t end = sec->body_end ? sec->body_end : x->n;
+    *last = end >= x->n ? x->nlines : xline_at(x, end);
+    if (*last < x->nlines && x->lines[*last].start < end) (*last)++;
+    return true;
+  }
+  return false;
+}
+
+bool xany(xctx *x, rule_list rules, size_t a, size_t b, const rule **hit) {
+  if (b < a) return false;
+  for (size_t i = 0; i < rules.n; i++)
+    if (rule_exec(rules.items[i], x->s + a, b - a, 0, x->md)) {
+      if (hit) *hit = rules.items[i];
+      return true;
+    }
+  return false;
+}
+
+bool xfirst(xctx *x, rule_list rules, size_t a, size_t b, size_t *ms,
+            size_t *me, const rule **hit) {
+  bool found = false;
+  for (size_t i = 0; i < rules.n; i++)
+    if (rule_exec(rules.items[i], x->s + a, b - a, 0, x->md)) {
+      size_t s, e;
+      rule_match_span(x->md, &s, &e);
+      if (!found || a + s < *ms) {
+        *ms = a + s;
+        *me = a + e;
+        if (hit) *hit = rules.items[i];
+        found = true;
+      }
+    }
+  return found;
 }
 
 int xint(const char *s, size_t a, size_t b) {
@@ -87,7 +153,7 @@ static cchc_status split_lines(xctx *x) {
       if (!p) return cchc_fail(x->err, CCHC_ERR_NOMEM, "out of memory");
       x->lines = p;
     }
-    x->lines[x->nlines++] = (xline){i, end, -1};
+    x->lines[x->nlines++] = (xline){i, end, -1, XJOIN_NEVER};
     i = end + 1;
   }
   return CCHC_OK;
@@ -104,6 +170,55 @@ static cchc_status fill_source(cchc_frame *f, const cchc_text *text,
   f->repairs = cchc_text_repairs(text);
   return CCHC_OK;
 }
+
+/* ---- spans in the original input ------------------------------------- */
+
+static void to_source(const cchc_text *text, frame_span *sp) {
+  cchc_text_source_span(text, sp->start, sp->end, &sp->start, &sp->end);
+}
+
+static void unit_to_source(const cchc_text *text, frame_unit *units,
+                           size_t n) {
+  for (size_t i = 0; i < n; i++) to_source(text, &units[i].span);
+}
+
+/* Extractors keep every span in canonical offsets, the offsets of the text
+ * they read and compare; the frame promises spans in the original input,
+ * so the finished frame is mapped once, here. */
+static void spans_to_source(cchc_frame *f, const cchc_text *text) {
+  frame_field *fields[FRAME_DOCUMENT_FIELDS];
+  frame_document_fields(&f->document, fields);
+  for (size_t i = 0; i < FRAME_DOCUMENT_FIELDS; i++)
+    to_source(text, &fields[i]->span);
+  for (size_t i = 0; i < f->nreferences; i++) {
+    frame_reference *r = &f->references[i];
+    to_source(text, &r->span);
+    for (size_t k = 0; k < r->nmentions; k++) to_source(text, &r->mentions[k]);
+  }
+  for (size_t i = 0; i < f->nsections; i++)
+    to_source(text, &f->sections[i].span);
+  for (size_t i = 0; i < f->ntargets; i++) to_source(text, &f->targets[i].span);
+  for (size_t i = 0; i < f->ndeadlines; i++)
+    to_source(text, &f->deadlines[i].span);
+  for (size_t i = 0; i < f->ntasks; i++) {
+    frame_task *t = &f->tasks[i];
+    to_source(text, &t->span);
+    unit_to_source(text, t->lead, t->nlead);
+    unit_to_source(text, t->coordinators, t->ncoordinators);
+  }
+  for (size_t i = 0; i < f->nleads; i++) {
+    to_source(text, &f->leads[i].span);
+    to_source(text, &f->leads[i].unit.span);
+  }
+}
+
+/* The extractors in the order they run: each reads what the ones before
+ * it put in the frame (sections before everything, targets and deadlines
+ * before tasks). */
+static cchc_status (*const passes[])(xctx *) = {
+    split_lines,     extract_sections,  table_cells,
+    extract_meta,    extract_refs,      extract_targets,
+    extract_deadlines, extract_tasks,   extract_inconsistencies};
 
 cchc_status cchc_extract(const cchc_rules *rules, const cchc_text *text,
                          const char *path, const char *input, size_t len,
@@ -123,15 +238,11 @@ cchc_status cchc_extract(const cchc_rules *rules, const cchc_text *text,
     cchc_fail(err, st, "out of memory");
     goto fail;
   }
-  if ((st = fill_source(x.f, text, path, input, len, err)) != CCHC_OK ||
-      (st = split_lines(&x)) != CCHC_OK ||
-      (st = extract_sections(&x)) != CCHC_OK ||
-      (st = extract_meta(&x)) != CCHC_OK ||
-      (st = extract_refs(&x)) != CCHC_OK ||
-      (st = extract_targets(&x)) != CCHC_OK ||
-      (st = extract_deadlines(&x)) != CCHC_OK ||
-      (st = extract_tasks(&x)) != CCHC_OK)
+  if ((st = fill_source(x.f, text, path, input, len, err)) != CCHC_OK)
     goto fail;
+  for (size_t i = 0; i < sizeof passes / sizeof *passes; i++)
+    if ((st = passes[i](&x)) != CCHC_OK) goto fail;
+  spans_to_source(x.f, text);
   frame_adopt_strings(x.f);
   if (x.f->failed) {
     st = cchc_fail(err, CCHC_ERR_NOMEM, "out of memory");

@@ -6,10 +6,20 @@
 #include "frame.h"
 #include "rules.h"
 
+/* How a line stands to the line before it as text of one cell (table.c:
+ * PDF text prints a cell, or a sentence, over several short lines). */
+typedef enum xjoin {
+  XJOIN_NEVER = 0, /* it starts a cell: a heading or a blank on either
+                      side, a closed line before, a numbered line */
+  XJOIN_MAY,       /* nothing says: a table reader may know more */
+  XJOIN_YES        /* it continues the cell of the line before */
+} xjoin;
+
 /* One canonical line (a block: paragraph, bullet, heading or table cell). */
 typedef struct xline {
   size_t start, end; /* canonical offsets, end excludes the '\n' */
   int section;       /* innermost section containing the line, or -1 */
+  xjoin join;        /* to the line before (table_cells) */
 } xline;
 
 typedef struct xctx {
@@ -25,8 +35,10 @@ typedef struct xctx {
   cchc_error *err;
 } xctx;
 
-/* Canonical [start, end) to the original-input span. */
-frame_span xspan(const xctx *x, size_t start, size_t end);
+/* Frame spans hold canonical offsets while extraction runs: extractors
+ * build them as (frame_span){start, end} and compare them with the text;
+ * cchc_extract maps every span to the original input once, at the end. */
+
 /* Index of the line holding canonical offset `off`. */
 size_t xline_at(const xctx *x, size_t off);
 /* Decimal value of the digits s[a..b) (at most 6), or -1. */
@@ -41,9 +53,32 @@ const char *xdate_groups(xctx *x, const rule *r);
 const char *xfolded(xctx *x, size_t a, size_t b);
 /* Area key of section `sec`, walking up to the nearest ancestor with one. */
 const char *xsection_area(const xctx *x, int sec);
+/* Is line li a section heading (the first line of its section)? */
+bool xline_is_heading(const xctx *x, size_t li);
+/* Is line li only white space? */
+bool xline_blank(const xctx *x, size_t li);
+/* Is c a blank (space, tab, line break)? */
+bool xblank(char c);
+/* Shrink canonical [*a, *b) past blanks at both ends. */
+void xtrim(const xctx *x, size_t *a, size_t *b);
+/* Drop a leading list bullet ("- ", "+ ", "* ": normalize made every
+ * bullet glyph and dash "-") and the blanks around it from [*a, b). */
+void xskip_bullet(const xctx *x, size_t *a, size_t b);
+/* The appendix of the plan as lines [*first, *last) (the section whose
+ * rule has marker=appendix); false when it has none. */
+bool xappendix_lines(const xctx *x, size_t *first, size_t *last);
 
-/* The extractors, run in this order; each appends to x->f.  They return
- * CCHC_OK or an error (x->err filled). */
+/* Does a rule of `rules` match canonical [a, b)?  The first that does is
+ * *hit (when hit is not NULL); x->md holds its match, relative to a. */
+bool xany(xctx *x, rule_list rules, size_t a, size_t b, const rule **hit);
+/* The earliest match of a rule of `rules` in canonical [a, b): *ms, *me
+ * (canonical offsets) and *hit (the first rule, in file order, on a tie).
+ * x->md is not left holding it. */
+bool xfirst(xctx *x, rule_list rules, size_t a, size_t b, size_t *ms,
+            size_t *me, const rule **hit);
+
+/* The extractors, run in order by cchc_extract (extract.c); each appends
+ * to x->f and returns CCHC_OK or an error (x->err filled). */
 cchc_status extract_sections(xctx *x);
 cchc_status extract_meta(xctx *x);
 cchc_status extract_refs(xctx *x);
@@ -56,9 +91,21 @@ bool meta_find_period(xctx *x, size_t a, size_t b, char from[11],
  * plan's subject (the title's group `subject`), folded by match key
  * (meta.c; refs.c: a cited programme on the plan's own subject). */
 int meta_subject_overlap(xctx *x, size_t a, size_t b);
-/* Issue 4: time limits (deadlines.c); tasks and leads (tasks.c). */
+/* Time limits (deadlines.c); tasks and leads (tasks.c and the passes it
+ * runs: duties.c, appendix.c); appendix targets that disagree with the
+ * body (inconsistencies.c). */
 cchc_status extract_deadlines(xctx *x);
 cchc_status extract_tasks(xctx *x);
+cchc_status extract_inconsistencies(xctx *x);
+
+/* The frame deadline a clause canonical [a, b) sets (deadlines.c): the
+ * first time limit lying inside it, else the first recurrence ("báo cáo
+ * định kỳ" says how often, not by when); -1 when none. */
+int deadline_within(const xctx *x, size_t a, size_t b);
+/* Does canonical [a, b) overlap a frame deadline? */
+bool deadline_overlaps(const xctx *x, size_t a, size_t b);
+/* Is frame deadline i (>= 0) a recurrence? */
+bool deadline_recurs(const xctx *x, int i);
 
 /* A unit mention found by units.c: taxonomy key (NULL when the text names
  * a unit the taxonomy lacks), its canonical name, and canonical offsets. */
@@ -68,9 +115,29 @@ typedef struct xunit {
   size_t start, end;
   const char *rule;
 } xunit;
-/* Unit mentions in canonical [start, end), in text order, at most `max`;
- * returns how many were found (may exceed max). */
-size_t units_find(xctx *x, size_t start, size_t end, xunit *out, size_t max);
+
+/* A growable array of unit mentions.  Zero-initialize; release with
+ * xunits_free.  A failed allocation marks the frame failed (cchc_extract
+ * then reports it) and leaves the list as it was. */
+typedef struct xunits {
+  xunit *items;
+  size_t n, cap;
+} xunits;
+void xunits_push(xctx *x, xunits *l, const xunit *u);
+void xunits_free(xunits *l);
+/* Does l name u already (the same key; for a unit the taxonomy lacks, the
+ * same text)?  xunits_add pushes u unless it does. */
+bool xunits_has(const xctx *x, const xunits *l, const xunit *u);
+void xunits_add(xctx *x, xunits *l, const xunit *u);
+/* Make dst a copy of src. */
+void xunits_copy(xctx *x, xunits *dst, const xunits *src);
+/* Is there only joining text (blanks, commas, "và": the coord.gap rules)
+ * between two unit mentions at a and b (a <= b)? */
+bool units_joined(xctx *x, size_t a, size_t b);
+
+/* Unit mentions in canonical [start, end), in text order, appended to
+ * *out. */
+void units_find(xctx *x, size_t start, size_t end, xunits *out);
 /* A unit-like noun phrase in canonical [start, end) that the taxonomy lacks
  * ("Trung tâm Chuyển đổi số tỉnh"), for a lead or coordinator position:
  * the first one not overlapping a units_find mention, as *out with key and

@@ -128,15 +128,19 @@ static void adopt_unit(cchc_frame *f, frame_unit *u) {
 /* Extractors may point at strings owned by the rules (rule ids, keys read
  * from the taxonomy); copy those into the arena so the frame outlives the
  * rules, as the public header promises. */
+void frame_document_fields(frame_document *d,
+                           frame_field *out[FRAME_DOCUMENT_FIELDS]) {
+  frame_field *fields[FRAME_DOCUMENT_FIELDS] = {
+      &d->kind,       &d->level, &d->place, &d->province,      &d->year,
+      &d->period_start, &d->period_end, &d->number, &d->date, &d->title,
+      &d->signer,     &d->parent_number, &d->parent_date};
+  memcpy(out, fields, sizeof fields);
+}
+
 void frame_adopt_strings(cchc_frame *f) {
-  frame_document *d = &f->document;
-  frame_field *fields[] = {&d->kind,          &d->level,      &d->place,
-                           &d->province,      &d->year,       &d->period_start,
-                           &d->period_end,    &d->number,     &d->date,
-                           &d->title,         &d->signer,     &d->parent_number,
-                           &d->parent_date};
-  for (size_t i = 0; i < sizeof fields / sizeof *fields; i++)
-    adopt_field(f, fields[i]);
+  frame_field *fields[FRAME_DOCUMENT_FIELDS];
+  frame_document_fields(&f->document, fields);
+  for (size_t i = 0; i < FRAME_DOCUMENT_FIELDS; i++) adopt_field(f, fields[i]);
   adopt(f, &f->path);
   adopt(f, &f->encoding);
   for (size_t i = 0; i < f->nreferences; i++) {

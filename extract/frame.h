@@ -12,7 +12,8 @@
 
 #include "../common/internal.h"
 
-/* Byte span [start, end) in the ORIGINAL input. */
+/* Byte span [start, end) in the ORIGINAL input.  While extraction runs it
+ * holds canonical offsets; cchc_extract maps every span once, at the end. */
 typedef cchc_span frame_span;
 
 /* A scalar with its provenance (document fields). */
@@ -174,6 +175,12 @@ const char *frame_printf(cchc_frame *f, const char *fmt, ...)
  * NULL.  Arrays are malloc'd (not arena) so they can grow. */
 void *frame_grow(cchc_frame *f, void **items, size_t *n, size_t *cap,
                  size_t size);
+/* The document's fields in one fixed order (kind, level, place, province,
+ * year, period start and end, number, date, title, signer, parent number
+ * and date), for code that treats them all alike. */
+enum { FRAME_DOCUMENT_FIELDS = 13 };
+void frame_document_fields(frame_document *d,
+                           frame_field *out[FRAME_DOCUMENT_FIELDS]);
 /* Copy into the arena every string that points elsewhere (rules, text),
  * so the frame borrows nothing.  Run once at the end of extraction. */
 void frame_adopt_strings(cchc_frame *f);

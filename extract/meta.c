@@ -18,9 +18,6 @@
 #include <unicode/uchar.h>
 #include <unicode/utf8.h>
 
-/* At most this many meta.* rules (checked once per document). */
-enum { MAX_RULES = 128, MAX_NAMES = 32 };
-
 static cchc_status nomem(xctx *x) {
   return cchc_fail(x->err, CCHC_ERR_NOMEM, "out of memory");
 }
@@ -59,12 +56,12 @@ static bool find(xctx *x, const rule *r, size_t a, size_t b, bool last) {
 
 /* The first rule of `prefix` (file order) that matches in its scope. */
 static const rule *first_rule(xctx *x, const char *prefix) {
-  const rule *rs[MAX_RULES];
-  size_t n = rules_select(x->rules, prefix, rs, MAX_RULES);
-  for (size_t i = 0; i < n; i++) {
-    const char *pick = rule_attr(rs[i], "pick");
-    if (find(x, rs[i], 0, scope_end(x, rs[i]), pick && !strcmp(pick, "last")))
-      return rs[i];
+  rule_list rs = rules_select(x->rules, prefix, NULL);
+  for (size_t i = 0; i < rs.n; i++) {
+    const rule *r = rs.items[i];
+    const char *pick = rule_attr(r, "pick");
+    if (find(x, r, 0, scope_end(x, r), pick && !strcmp(pick, "last")))
+      return r;
   }
   return NULL;
 }
@@ -72,7 +69,7 @@ static const rule *first_rule(xctx *x, const char *prefix) {
 static void set_field(xctx *x, frame_field *fd, const char *value, size_t s,
                       size_t e, const rule *r) {
   fd->value = value;
-  fd->span = xspan(x, s, e);
+  fd->span = (frame_span){s, e};
   fd->rule = r ? r->id : NULL;
 }
 
@@ -205,11 +202,10 @@ static bool rule_row(const xctx *x, const xline *ln) {
 
 /* The portal field a label cell names, as an index, or -1. */
 static int label_field(xctx *x, size_t s, size_t e) {
-  const rule *rs[MAX_RULES];
-  size_t n = rules_select(x->rules, "meta.label.", rs, MAX_RULES);
-  for (size_t i = 0; i < n && e > s; i++) {
-    const char *f = rule_attr(rs[i], "field");
-    if (!f || !rule_exec(rs[i], x->s + s, e - s, 0, x->md)) continue;
+  rule_list rs = rules_select(x->rules, "meta.label.", NULL);
+  for (size_t i = 0; i < rs.n && e > s; i++) {
+    const char *f = rule_attr(rs.items[i], "field");
+    if (!f || !rule_exec(rs.items[i], x->s + s, e - s, 0, x->md)) continue;
     for (int k = 0; k < NPORTAL; k++)
       if (!strcmp(f, portal_fields[k])) return k;
   }
@@ -241,10 +237,10 @@ static const rule *portal_rule(xctx *x, const portal *pt, int k) {
   if (!pt->has[k]) return NULL;
   char prefix[32];
   snprintf(prefix, sizeof prefix, "meta.cell.%s.", portal_fields[k]);
-  const rule *rs[MAX_RULES];
-  size_t n = rules_select(x->rules, prefix, rs, MAX_RULES);
-  for (size_t i = 0; i < n && i < MAX_RULES; i++)
-    if (rule_exec(rs[i], x->s, pt->e[k], pt->s[k], x->md)) return rs[i];
+  rule_list rs = rules_select(x->rules, prefix, NULL);
+  for (size_t i = 0; i < rs.n; i++)
+    if (rule_exec(rs.items[i], x->s, pt->e[k], pt->s[k], x->md))
+      return rs.items[i];
   return NULL;
 }
 
@@ -352,15 +348,14 @@ static bool year_ok(int y) { return y >= 1900 && y <= 2100; }
  * issue, when that is not later. */
 static bool find_period(xctx *x, size_t a, size_t b, const issue *iss,
                         period *p) {
-  const rule *rs[MAX_RULES];
-  size_t n = rules_select(x->rules, "meta.period.", rs, MAX_RULES);
+  rule_list rs = rules_select(x->rules, "meta.period.", NULL);
   const rule *best = NULL;
   size_t best_at = SIZE_MAX;
-  for (size_t i = 0; i < n; i++)
-    if (rule_exec(rs[i], x->s, b, a, x->md)) {
+  for (size_t i = 0; i < rs.n; i++)
+    if (rule_exec(rs.items[i], x->s, b, a, x->md)) {
       size_t s, e;
       rule_match_span(x->md, &s, &e);
-      if (s < best_at) best = rs[i], best_at = s;
+      if (s < best_at) best = rs.items[i], best_at = s;
     }
   if (!best || !rule_exec(best, x->s, b, best_at, x->md)) return false;
   size_t y2s, y2e;
@@ -443,21 +438,22 @@ static bool own_plan_period(xctx *x, const issue *iss, period *p) {
  * (span: group `at`, else the match); without an issue date, from the
  * first horizon. */
 static bool horizon_period(xctx *x, const issue *iss, period *p) {
-  const rule *rs[MAX_RULES];
-  size_t n = rules_select(x->rules, "meta.horizon.", rs, MAX_RULES);
+  rule_list rs = rules_select(x->rules, "meta.horizon.", NULL);
   int lo = 0, hi = 0;
   size_t los = 0, loe = 0;
-  for (size_t i = 0; i < n; i++)
-    for (size_t at = 0; at < x->n && rule_exec(rs[i], x->s, x->n, at, x->md);) {
+  for (size_t i = 0; i < rs.n; i++) {
+    const rule *r = rs.items[i];
+    for (size_t at = 0; at < x->n && rule_exec(r, x->s, x->n, at, x->md);) {
       size_t ms, me, s, e;
       rule_match_span(x->md, &ms, &me);
       at = me > ms ? me : next_char(x, ms);
-      rule_group(rs[i], x->md, "at", &ms, &me); /* the phrase, if marked */
-      int y = rule_group(rs[i], x->md, "y", &s, &e) ? xint(x->s, s, e) : -1;
+      rule_group(r, x->md, "at", &ms, &me); /* the phrase, if marked */
+      int y = rule_group(r, x->md, "y", &s, &e) ? xint(x->s, s, e) : -1;
       if (!year_ok(y)) continue;
       if (!lo || y < lo) lo = y, los = s, loe = e;
-      if (y > hi) hi = y, p->r = rs[i], p->s = ms, p->e = me;
+      if (y > hi) hi = y, p->r = r, p->s = ms, p->e = me;
     }
+  }
   if (!hi) return false;
   p->y2 = hi;
   if (iss->year && iss->year <= lo)
@@ -506,12 +502,13 @@ static void meta_issuer(xctx *x, const portal *pt) {
   } else {
     return;
   }
-  const rule *ls[MAX_RULES];
-  size_t n = level ? 0 : rules_select(x->rules, "meta.level.", ls, MAX_RULES);
+  rule_list ls = {NULL, 0};
   if (level) set_field(x, &d->level, level, bs, be, r);
-  for (size_t i = 0; i < n && i < MAX_RULES; i++)
-    if (rule_exec(ls[i], x->s + bs, be - bs, 0, x->md)) {
-      set_field(x, &d->level, rule_attr(ls[i], "level"), bs, be, ls[i]);
+  else ls = rules_select(x->rules, "meta.level.", NULL);
+  for (size_t i = 0; i < ls.n; i++)
+    if (rule_exec(ls.items[i], x->s + bs, be - bs, 0, x->md)) {
+      set_field(x, &d->level, rule_attr(ls.items[i], "level"), bs, be,
+                ls.items[i]);
       break;
     }
   /* A province or a centrally-run city is its own province. */
@@ -526,41 +523,49 @@ static void meta_issuer(xctx *x, const portal *pt) {
 static void meta_province(xctx *x) {
   frame_document *d = &x->f->document;
   if (d->province.value) return;
-  const rule *rs[MAX_RULES];
-  size_t n = rules_select(x->rules, "meta.province.", rs, MAX_RULES);
-  struct {
+  rule_list rs = rules_select(x->rules, "meta.province.", NULL);
+  struct form {
     const char *name;
     size_t votes, s, e;
     const rule *r;
-  } forms[MAX_NAMES];
-  size_t nforms = 0;
-  for (size_t i = 0; i < n; i++) {
-    size_t end = scope_end(x, rs[i]);
-    for (size_t at = 0; at < end && rule_exec(rs[i], x->s, end, at, x->md);) {
+  } *forms = NULL;
+  size_t nforms = 0, cap = 0;
+  for (size_t i = 0; i < rs.n; i++) {
+    const rule *r = rs.items[i];
+    size_t end = scope_end(x, r);
+    for (size_t at = 0; at < end && rule_exec(r, x->s, end, at, x->md);) {
       size_t ms, me, s, e;
       rule_match_span(x->md, &ms, &me);
       at = me > ms ? me : next_char(x, ms);
-      if (!rule_group(rs[i], x->md, "name", &s, &e)) continue;
+      if (!rule_group(r, x->md, "name", &s, &e)) continue;
       size_t k = 0;
       while (k < nforms && !(forms[k].e - forms[k].s == e - s &&
                              !memcmp(x->s + forms[k].s, x->s + s, e - s)))
         k++;
       if (k == nforms) {
-        if (nforms == MAX_NAMES) continue;
-        forms[k].name = NULL;
-        forms[k].votes = 0;
-        forms[k].s = s;
-        forms[k].e = e;
-        forms[k].r = rs[i];
+        if (nforms == cap) {
+          cap = cap ? 2 * cap : 16;
+          struct form *p = realloc(forms, cap * sizeof *p);
+          if (!p) {
+            x->f->failed = true;
+            free(forms);
+            return;
+          }
+          forms = p;
+        }
+        forms[k] = (struct form){NULL, 0, s, e, r};
         nforms++;
       } else if (s < forms[k].s) {
-        forms[k].s = s, forms[k].e = e, forms[k].r = rs[i];
+        forms[k].s = s, forms[k].e = e, forms[k].r = r;
       }
       forms[k].votes++;
     }
   }
   for (size_t k = 0; k < nforms; k++)
-    if (!(forms[k].name = spelling(x, forms[k].s, forms[k].e))) return;
+    if (!(forms[k].name = spelling(x, forms[k].s, forms[k].e))) {
+      free(forms);
+      return;
+    }
   size_t best = SIZE_MAX, best_votes = 0, best_s = 0;
   for (size_t k = 0; k < nforms; k++) {
     size_t votes = 0, first = forms[k].s;
@@ -580,6 +585,7 @@ static void meta_province(xctx *x) {
   if (best != SIZE_MAX)
     set_field(x, &d->province, forms[best].name, forms[best].s, forms[best].e,
               forms[best].r);
+  free(forms);
 }
 
 static void meta_number(xctx *x, const portal *pt) {
@@ -612,9 +618,6 @@ static void meta_signer(xctx *x, const portal *pt) {
 }
 
 cchc_status extract_meta(xctx *x) {
-  if (rules_select(x->rules, "meta.", NULL, 0) > MAX_RULES)
-    return cchc_fail(x->err, CCHC_ERR_RULES, "more than %d meta.* rules",
-                     MAX_RULES);
   portal pt;
   issue iss;
   size_t ts, te;

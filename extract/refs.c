@@ -15,7 +15,6 @@
 #include <string.h>
 
 /* At most this many ref.* (and meta.*) rules. */
-enum { MAX_RULES = 128 };
 
 /* A citation needs this score from the meta.parent.* cues to be the
  * parent plan (documented in rules/meta.rules). */
@@ -33,8 +32,7 @@ typedef struct mention {
 typedef struct refs_state {
   xctx *x;
   const rule *cite, *date, *next, *issuer, *bare, *self;
-  const rule *types[MAX_RULES], *symbols[MAX_RULES];
-  size_t ntypes, nsymbols;
+  rule_list types, symbols;
   mention *m;
   size_t nm, cap;
   const char **own; /* numbers that are the document's own */
@@ -58,11 +56,10 @@ static bool same(const char *a, const char *s, size_t n) {
 /* ---- values --------------------------------------------------------------- */
 
 /* The `kind` of the first rule in rs that matches s[a..b), or NULL. */
-static const char *kind_of(xctx *x, const rule *const *rs, size_t n, size_t a,
-                           size_t b) {
-  for (size_t i = 0; i < n; i++)
-    if (rule_exec(rs[i], x->s + a, b - a, 0, x->md))
-      return rule_attr(rs[i], "kind");
+static const char *kind_of(xctx *x, rule_list rs, size_t a, size_t b) {
+  for (size_t i = 0; i < rs.n; i++)
+    if (rule_exec(rs.items[i], x->s + a, b - a, 0, x->md))
+      return rule_attr(rs.items[i], "kind");
   return NULL;
 }
 
@@ -126,7 +123,7 @@ static cchc_status typed_mentions(refs_state *st) {
     rule_match_span(x->md, &ms, &me);
     if (!rule_group(st->cite, x->md, "type", &ts, &te)) ts = ms, te = ms;
     if (!rule_group(st->cite, x->md, "number", &ns, &ne)) ns = ms, ne = me;
-    const char *kind = kind_of(x, st->types, st->ntypes, ts, te);
+    const char *kind = kind_of(x, st->types, ts, te);
     if (!kind) kind = "other";
     size_t first = st->nm, pos = ne;
     mention *m = NULL;
@@ -169,7 +166,7 @@ static cchc_status bare_mentions(refs_state *st) {
     while (k < ntyped && st->m[k].ne <= ns) k++;
     if (k < ntyped && st->m[k].ns < ne) continue; /* part of a typed one */
     if (is_own(st, ns, ne)) continue;
-    const char *kind = kind_of(x, st->symbols, st->nsymbols, ns, ne);
+    const char *kind = kind_of(x, st->symbols, ns, ne);
     if (!kind) continue;
     mention *m = add_mention(st, st->bare, ns, ns, ne, kind);
     if (!m) return nomem(x);
@@ -202,7 +199,7 @@ static cchc_status build_entries(refs_state *st) {
       r->number = frame_strndup(f, x->s + m->ns, m->ne - m->ns);
       if (!r->number) return nomem(x);
       r->kind = m->kind;
-      r->span = xspan(x, m->s, m->e);
+      r->span = (frame_span){m->s, m->e};
       r->rule = m->r->id;
     } else {
       r = &f->references[k];
@@ -216,7 +213,7 @@ static cchc_status build_entries(refs_state *st) {
       r->mentions = p;
       r->cap_mentions = cap;
     }
-    r->mentions[r->nmentions++] = xspan(x, m->s, m->e);
+    r->mentions[r->nmentions++] = (frame_span){m->s, m->e};
     m->ref = k;
   }
   return CCHC_OK;
@@ -226,7 +223,7 @@ static cchc_status build_entries(refs_state *st) {
 
 /* Score of mention i (first of its clause in the header) by the cues. */
 static int parent_score(refs_state *st, size_t i, size_t cs, size_t ce,
-                        const rule *const *cues, size_t ncues,
+                        rule_list cues,
                         const rule **top) {
   xctx *x = st->x;
   const mention *m = &st->m[i];
@@ -235,18 +232,19 @@ static int parent_score(refs_state *st, size_t i, size_t cs, size_t ce,
     after_end = st->m[i + 1].s;
   const frame_document *d = &x->f->document;
   int score = 0, top_weight = 0;
-  for (size_t k = 0; k < ncues; k++) {
-    const char *on = rule_attr(cues[k], "on");
-    const char *w = rule_attr(cues[k], "weight");
+  for (size_t k = 0; k < cues.n; k++) {
+    const rule *cue = cues.items[k];
+    const char *on = rule_attr(cue, "on");
+    const char *w = rule_attr(cue, "weight");
     size_t a = m->e, b = after_end;
     if (on && !strcmp(on, "before")) a = cs, b = m->s;
     else if (on && !strcmp(on, "mention")) a = m->s, b = m->e;
-    if (!w || b < a || !rule_exec(cues[k], x->s + a, b - a, 0, x->md))
+    if (!w || b < a || !rule_exec(cue, x->s + a, b - a, 0, x->md))
       continue;
-    const char *shared = rule_attr(cues[k], "shared");
+    const char *shared = rule_attr(cue, "shared");
     if (shared && meta_subject_overlap(x, a, b) < atoi(shared)) continue;
     int weight = atoi(w);
-    const char *overlap = rule_attr(cues[k], "overlap");
+    const char *overlap = rule_attr(cue, "overlap");
     if (overlap) { /* a period cue: compare with the plan's own period */
       char from[11], to[11];
       if (!d->period_start.value || !d->period_end.value ||
@@ -260,15 +258,14 @@ static int parent_score(refs_state *st, size_t i, size_t cs, size_t ce,
                      : 0;
     }
     score += weight;
-    if (weight > top_weight) top_weight = weight, *top = cues[k];
+    if (weight > top_weight) top_weight = weight, *top = cue;
   }
   return score;
 }
 
 static void choose_parent(refs_state *st) {
   xctx *x = st->x;
-  const rule *cues[MAX_RULES];
-  size_t ncues = rules_select(x->rules, "meta.parent.", cues, MAX_RULES);
+  rule_list cues = rules_select(x->rules, "meta.parent.", NULL);
   size_t hend = header_end(x), best = SIZE_MAX;
   int best_score = 0;
   const rule *best_cue = NULL;
@@ -280,7 +277,7 @@ static void choose_parent(refs_state *st) {
     while (ce < ln->end && x->s[ce] != ';') ce++;
     if (i > 0 && st->m[i - 1].s >= cs) continue; /* not first in clause */
     const rule *top = NULL;
-    int score = parent_score(st, i, cs, ce, cues, ncues, &top);
+    int score = parent_score(st, i, cs, ce, cues, &top);
     if (score >= PARENT_MIN_SCORE && score >= best_score) {
       best = i;
       best_score = score;
@@ -292,7 +289,7 @@ static void choose_parent(refs_state *st) {
   const frame_reference *r = &x->f->references[m->ref];
   frame_document *d = &x->f->document;
   d->parent_number.value = r->number;
-  d->parent_number.span = xspan(x, m->ns, m->ne);
+  d->parent_number.span = (frame_span){m->ns, m->ne};
   d->parent_number.rule = best_cue ? best_cue->id : m->r->id;
   /* Its date: printed with this mention, else with another one. */
   const mention *dm = m->date ? m : NULL;
@@ -300,7 +297,7 @@ static void choose_parent(refs_state *st) {
     if (st->m[i].ref == m->ref && st->m[i].date) dm = &st->m[i];
   if (dm) {
     d->parent_date.value = dm->date;
-    d->parent_date.span = xspan(x, dm->ds, dm->de);
+    d->parent_date.span = (frame_span){dm->ds, dm->de};
     d->parent_date.rule = st->date->id;
   }
 }
@@ -314,12 +311,8 @@ cchc_status extract_refs(xctx *x) {
   st.issuer = rules_find(x->rules, "ref.issuer");
   st.bare = rules_find(x->rules, "ref.bare");
   st.self = rules_find(x->rules, "ref.self");
-  if (rules_select(x->rules, "ref.", NULL, 0) > MAX_RULES ||
-      rules_select(x->rules, "meta.", NULL, 0) > MAX_RULES)
-    return cchc_fail(x->err, CCHC_ERR_RULES,
-                     "more than %d ref.* or meta.* rules", MAX_RULES);
-  st.ntypes = rules_select(x->rules, "ref.type.", st.types, MAX_RULES);
-  st.nsymbols = rules_select(x->rules, "ref.symbol.", st.symbols, MAX_RULES);
+  st.types = rules_select(x->rules, "ref.type.", NULL);
+  st.symbols = rules_select(x->rules, "ref.symbol.", NULL);
   cchc_status rc = CCHC_OK;
   if (!add_own(&st, x->f->document.number.value)) goto oom;
   for (size_t at = 0;

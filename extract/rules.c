@@ -54,12 +54,12 @@ void cchc_rules_free(cchc_rules *rs) {
     free(r->examples);
   }
   free(rs->rules);
-  free(rs->by_group);
-  free(rs->group_len);
+  free(rs->keys);
+  free(rs->selected);
   for (size_t i = 0; i < rs->nareas; i++) free(rs->areas[i].words);
   free(rs->areas);
   free(rs->indicators);
-  for (size_t i = 0; i < rs->nunits; i++) free(rs->units[i].forms);
+  for (size_t i = 0; i < rs->nunits; i++) free(rs->units[i].spellings);
   free(rs->units);
   indicators_free(rs->indicators_by_meaning);
   for (size_t i = 0; i < rs->nstrings; i++) free(rs->strings[i]);
@@ -129,7 +129,7 @@ static char *read_all(const char *path, size_t *len, cchc_error *err) {
   return data;
 }
 
-static const char *trim(char *s, size_t *n) {
+static const char *trim(const char *s, size_t *n) {
   while (*n && (*s == ' ' || *s == '\t')) s++, (*n)--;
   while (*n && (s[*n - 1] == ' ' || s[*n - 1] == '\t' || s[*n - 1] == '\r'))
     (*n)--;
@@ -160,11 +160,8 @@ static bool split_list(cchc_rules *rs, const char *s, const char ***out,
   size_t cap = 0;
   while (*s) {
     const char *semi = strchr(s, ';');
-    size_t len = semi ? (size_t)(semi - s) : strlen(s);
-    char tmp[1024];
-    size_t tl = len < sizeof tmp - 1 ? len : sizeof tmp - 1;
-    memcpy(tmp, s, tl);
-    const char *t = trim(tmp, &tl);
+    size_t tl = semi ? (size_t)(semi - s) : strlen(s);
+    const char *t = trim(s, &tl);
     if (tl) {
       const char **p = grow(*out, &cap, *n, sizeof **out);
       if (!p) return false;
@@ -189,6 +186,8 @@ static cchc_status load_tsv(cchc_rules *rs, const char *path, tsv_kind kind,
   size_t cap = 0;
   unsigned line = 0;
   char *p = data;
+  const char *opath = own(rs, path, strlen(path));
+  if (!opath) goto nomem;
   static const size_t want[] = {3, 5, 3};
   while (*p) {
     char *nl = strchr(p, '\n');
@@ -199,7 +198,7 @@ static cchc_status load_tsv(cchc_rules *rs, const char *path, tsv_kind kind,
     if (line > 1 && l > 0 && p[0] != '#') {
       char *f[6];
       size_t nf = split_tabs(p, f, 6);
-      if (nf < want[kind] - (kind == TSV_AREAS ? 0 : 1) || !f[0][0]) {
+      if (nf < want[kind] - 1 || !f[0][0]) { /* the last column may go */
         st = fail_line(err, path, line, "expected %zu tab-separated columns",
                        want[kind]);
         goto done;
@@ -214,7 +213,10 @@ static cchc_status load_tsv(cchc_rules *rs, const char *path, tsv_kind kind,
         a = &rs->areas[rs->nareas++];
         a->key = key;
         a->name = name;
-        if (!split_list(rs, f[2], &a->words, &a->nwords)) goto nomem;
+        a->path = opath;
+        a->line = line;
+        if (!split_list(rs, nf > 2 ? f[2] : "", &a->words, &a->nwords))
+          goto nomem;
       } else if (kind == TSV_INDICATORS) {
         tax_indicator *t =
             grow(rs->indicators, &cap, rs->nindicators, sizeof *t);
@@ -237,7 +239,9 @@ static cchc_status load_tsv(cchc_rules *rs, const char *path, tsv_kind kind,
         u = &rs->units[rs->nunits++];
         u->key = key;
         u->name = name;
-        if (nf > 2 && !split_list(rs, f[2], &u->forms, &u->nforms))
+        u->path = opath;
+        u->line = line;
+        if (nf > 2 && !split_list(rs, f[2], &u->spellings, &u->nspellings))
           goto nomem;
       }
     }
@@ -281,6 +285,154 @@ typedef struct parse_state {
   uint32_t flags;
 } parse_state;
 
+/* Attributes an extractor selects or branches on, by group.  A value
+ * outside the list would leave its rule unused (a role nobody selects) or
+ * its extractor without a meaning, so it is a load error; `required`: every
+ * rule of the group must set it.  rules/README.md lists the same. */
+static const struct choice {
+  const char *group, *key;
+  const char *values; /* space-separated; NULL: any (the taxonomy checks) */
+  bool required;
+} choices[] = {
+    {"task", "role", "part end stop prefix bullet open cont time", true},
+    {"lead", "role", "after before area", true},
+    {"coord", "role", "opener cut gap", true},
+    {"leadarea", "role", "mask", false},
+    {"tcell", "role", "header marker rowno open plural budget product next",
+     true},
+    {"cell", "role", "new closed open continue", true},
+    {"clause", "role", "end list opener", true},
+    {"subject", "role", "after before", true},
+    {"unitcell", "side", "before after", true},
+    {"unit", "unit", NULL, true},
+    {"deadline", "kind",
+     "point date range continuous recurring conditional", true},
+    {"point", "kind", "date month quarter half year years", true},
+};
+
+static bool in_group(const rule *r, const char *group) {
+  size_t n = strlen(group);
+  return !strncmp(r->id, group, n) && (r->id[n] == '.' || !r->id[n]);
+}
+
+static bool word_in(const char *list, const char *word) {
+  size_t wl = strlen(word);
+  for (const char *p = list; *p;) {
+    while (*p == ' ') p++;
+    size_t l = strcspn(p, " ");
+    if (l && l == wl && !strncmp(p, word, wl)) return true;
+    p += l;
+  }
+  return false;
+}
+
+/* The value of `set: key=value` on line `line` of rule r. */
+static cchc_status check_attr(parse_state *ps, const rule *r, unsigned line,
+                              const char *key, const char *value,
+                              cchc_error *err) {
+  const cchc_rules *rs = ps->rs;
+  if (!strcmp(key, "area") && !tax_find_area(rs, value))
+    return fail_line(err, ps->path, line, "unknown area key '%s'", value);
+  if (!strcmp(key, "indicator") && strcmp(value, "none") &&
+      !tax_find_indicator(rs, value))
+    return fail_line(err, ps->path, line, "unknown indicator key '%s'", value);
+  if (!strcmp(key, "unit") && !tax_find_unit(rs, value))
+    return fail_line(err, ps->path, line, "unknown unit key '%s'", value);
+  const struct choice *c = NULL;
+  for (size_t i = 0; i < sizeof choices / sizeof *choices && !c; i++)
+    if (!strcmp(choices[i].key, key) && in_group(r, choices[i].group))
+      c = &choices[i];
+  if (!c && !strcmp(key, "role"))
+    return fail_line(err, ps->path, line, "rule %s: its group takes no role",
+                     r->id);
+  if (c && c->values && !word_in(c->values, value))
+    return fail_line(err, ps->path, line, "rule %s: unknown %s '%s' (one of: %s)",
+                     r->id, key, value, c->values);
+  return CCHC_OK;
+}
+
+/* Attributes a rule of its group must set (checked when the rule ends). */
+static cchc_status check_required(parse_state *ps, const rule *r,
+                                  cchc_error *err) {
+  for (size_t i = 0; i < sizeof choices / sizeof *choices; i++)
+    if (choices[i].required && in_group(r, choices[i].group) &&
+        !rule_attr(r, choices[i].key))
+      return fail_line(err, ps->path, r->line, "rule %s needs 'set: %s=%s'",
+                       r->id, choices[i].key,
+                       choices[i].values ? "..." : "KEY");
+  return CCHC_OK;
+}
+
+/* s[0..n) as canonical text (cchc_normalize without layout: examples and
+ * pattern lines are single lines), malloc'd and NUL-terminated; NULL with
+ * *err filled on failure. */
+static char *canonical(const char *s, size_t n, size_t *len, cchc_error *err) {
+  cchc_normalize_options opt = {.flags = CCHC_NORM_NO_LAYOUT};
+  cchc_text *t = NULL;
+  if (cchc_normalize(s, n, &opt, &t, err) != CCHC_OK) return NULL;
+  *len = cchc_text_len(t);
+  char *c = malloc(*len + 1);
+  if (c) memcpy(c, cchc_text_data(t), *len + 1);
+  else NOMEM(err);
+  cchc_text_free(t);
+  return c;
+}
+
+static bool utf8_cont(char c) { return ((unsigned char)c & 0xC0) == 0x80; }
+
+/* A pattern line must be canonical text: rules only ever see canonical
+ * text, so a spelling that normalize rewrites ("Uỷ", "hoá", "–") can never
+ * match, and an alternative holding it is dead. */
+static cchc_status check_canonical(parse_state *ps, unsigned line,
+                                   const char *v, size_t n, cchc_error *err) {
+  bool plain = true;
+  for (size_t i = 0; i < n && plain; i++)
+    plain = (unsigned char)v[i] >= 0x20 && (unsigned char)v[i] < 0x80;
+  if (plain) return CCHC_OK;
+  size_t cn;
+  char *c = canonical(v, n, &cn, err);
+  if (!c) return err ? err->code : CCHC_ERR_NOMEM;
+  cchc_status st = CCHC_OK;
+  if (cn != n || memcmp(c, v, n)) {
+    size_t p = 0, q = 0;
+    while (p < n && p < cn && v[p] == c[p]) p++;
+    while (p > 0 && utf8_cont(v[p])) p--;
+    while (q < n - p && q < cn - p && v[n - 1 - q] == c[cn - 1 - q]) q++;
+    while (q > 0 && utf8_cont(v[n - q])) q--;
+    st = fail_line(err, ps->path, line,
+                   "pattern has '%.*s' where canonical text has '%.*s': it "
+                   "can never match",
+                   (int)(n - p - q < 40 ? n - p - q : 40), v + p,
+                   (int)(cn - p - q < 40 ? cn - p - q : 40), c + p);
+  }
+  free(c);
+  return st;
+}
+
+/* Compile r->pattern with `flags` (and UTF, UCP, DUPNAMES); an error names
+ * r's file and line. */
+static cchc_status compile_rule(cchc_rules *rs, rule *r, uint32_t flags,
+                                cchc_error *err) {
+  int code;
+  PCRE2_SIZE at;
+  r->code = pcre2_compile((PCRE2_SPTR)r->pattern, PCRE2_ZERO_TERMINATED,
+                          PCRE2_UTF | PCRE2_UCP | PCRE2_DUPNAMES | flags,
+                          &code, &at, NULL);
+  if (!r->code) {
+    PCRE2_UCHAR msg[256];
+    pcre2_get_error_message(code, msg, sizeof msg);
+    return fail_line(err, r->path, r->line,
+                     "rule %s: pattern error at offset %zu: %s", r->id,
+                     (size_t)at, (const char *)msg);
+  }
+  /* JIT is an optimization: a platform without it still matches. */
+  (void)pcre2_jit_compile(r->code, PCRE2_JIT_COMPLETE);
+  uint32_t groups = 0;
+  pcre2_pattern_info(r->code, PCRE2_INFO_CAPTURECOUNT, &groups);
+  if (groups > rs->max_groups) rs->max_groups = groups;
+  return CCHC_OK;
+}
+
 /* Finish the current rule: compile its pattern and check it is complete. */
 static cchc_status finish_rule(parse_state *ps, cchc_error *err) {
   cchc_rules *rs = ps->rs;
@@ -292,23 +444,8 @@ static cchc_status finish_rule(parse_state *ps, cchc_error *err) {
   free(ps->pattern);
   ps->pattern = NULL;
   if (!r->pattern) return NOMEM(err);
-  int code;
-  PCRE2_SIZE at;
-  r->code = pcre2_compile((PCRE2_SPTR)r->pattern, PCRE2_ZERO_TERMINATED,
-                          PCRE2_UTF | PCRE2_UCP | PCRE2_DUPNAMES | ps->flags,
-                          &code, &at, NULL);
-  if (!r->code) {
-    PCRE2_UCHAR msg[256];
-    pcre2_get_error_message(code, msg, sizeof msg);
-    return fail_line(err, ps->path, r->line,
-                     "rule %s: pattern error at offset %zu: %s", r->id,
-                     (size_t)at, (const char *)msg);
-  }
-  /* JIT is an optimization: a platform without it still matches. */
-  (void)pcre2_jit_compile(r->code, PCRE2_JIT_COMPLETE);
-  uint32_t groups = 0;
-  pcre2_pattern_info(r->code, PCRE2_INFO_CAPTURECOUNT, &groups);
-  if (groups > rs->max_groups) rs->max_groups = groups;
+  cchc_status st = compile_rule(rs, r, ps->flags, err);
+  if (st != CCHC_OK) return st;
   bool yes = false, no = false;
   for (size_t i = 0; i < r->nexamples; i++) {
     if (r->examples[i].positive) yes = true;
@@ -318,6 +455,7 @@ static cchc_status finish_rule(parse_state *ps, cchc_error *err) {
     return fail_line(err, ps->path, r->line,
                      "rule %s needs at least one 'yes:' and one 'no:' example",
                      r->id);
+  if ((st = check_required(ps, r, err)) != CCHC_OK) return st;
   /* Named groups expected by examples must exist in the pattern. */
   for (size_t i = 0; i < r->nexamples; i++)
     for (size_t j = 0; j < r->examples[i].nexpect; j++)
@@ -327,20 +465,6 @@ static cchc_status finish_rule(parse_state *ps, cchc_error *err) {
         return fail_line(err, ps->path, r->examples[i].line,
                          "rule %s has no group named '%s'", r->id,
                          r->examples[i].expect_names[j]);
-  return CCHC_OK;
-}
-
-/* Keys whose values must exist in the taxonomy. */
-static cchc_status check_attr(parse_state *ps, unsigned line, const char *key,
-                              const char *value, cchc_error *err) {
-  const cchc_rules *rs = ps->rs;
-  if (!strcmp(key, "area") && !tax_find_area(rs, value))
-    return fail_line(err, ps->path, line, "unknown area key '%s'", value);
-  if (!strcmp(key, "indicator") && strcmp(value, "none") &&
-      !tax_find_indicator(rs, value))
-    return fail_line(err, ps->path, line, "unknown indicator key '%s'", value);
-  if (!strcmp(key, "unit") && !tax_find_unit(rs, value))
-    return fail_line(err, ps->path, line, "unknown unit key '%s'", value);
   return CCHC_OK;
 }
 
@@ -442,6 +566,7 @@ static cchc_status parse_rules_file(cchc_rules *rs, const char *path,
       continue;
     }
     if (indented && in_pattern) { /* pattern continuation */
+      if ((st = check_canonical(&ps, line, t, tn, err)) != CCHC_OK) break;
       char *np = realloc(ps.pattern, ps.pattern_len + tn + 1);
       if (!np) {
         st = NOMEM(err);
@@ -457,7 +582,7 @@ static cchc_status parse_rules_file(cchc_rules *rs, const char *path,
     if (tn > 5 && !strncmp(t, "rule ", 5)) {
       if ((st = finish_rule(&ps, err)) != CCHC_OK) break;
       size_t idn = tn - 5;
-      const char *id = trim((char *)t + 5, &idn);
+      const char *id = trim(t + 5, &idn);
       for (size_t i = 0; i < idn; i++)
         if (!(id[i] == '.' || id[i] == '_' || id[i] == '-' ||
               (id[i] >= 'a' && id[i] <= 'z') || (id[i] >= '0' && id[i] <= '9'))) {
@@ -511,6 +636,7 @@ static cchc_status parse_rules_file(cchc_rules *rs, const char *path,
         st = fail_line(err, path, line, "rule %s has two patterns", r->id);
         break;
       }
+      if ((st = check_canonical(&ps, line, v, vn, err)) != CCHC_OK) break;
       ps.pattern = malloc(vn + 1);
       if (!ps.pattern) {
         st = NOMEM(err);
@@ -524,7 +650,11 @@ static cchc_status parse_rules_file(cchc_rules *rs, const char *path,
       if (!(r->purpose = own(rs, v, vn))) st = NOMEM(err);
     } else if (FIELD("flags")) {
       char buf[256];
-      size_t bn = vn < sizeof buf - 1 ? vn : sizeof buf - 1;
+      if (vn >= sizeof buf) {
+        st = fail_line(err, path, line, "flags line too long");
+        break;
+      }
+      size_t bn = vn;
       memcpy(buf, v, bn);
       buf[bn] = '\0';
       for (char *tok = strtok(buf, " ,"); tok; tok = strtok(NULL, " ,")) {
@@ -572,7 +702,7 @@ static cchc_status parse_rules_file(cchc_rules *rs, const char *path,
       r->keys[r->nattrs] = key;
       r->values[r->nattrs] = val;
       r->nattrs++;
-      st = check_attr(&ps, line, key, val, err);
+      st = check_attr(&ps, r, line, key, val, err);
     } else if (FIELD("yes") || FIELD("no")) {
       st = parse_example(&ps, r, line, FIELD("yes"), v, vn, err);
     } else {
@@ -586,29 +716,317 @@ static cchc_status parse_rules_file(cchc_rules *rs, const char *path,
   return st;
 }
 
-static size_t group_len(const char *id) {
-  const char *dot = strchr(id, '.');
-  return dot ? (size_t)(dot - id) : strlen(id);
+/* ---- rules made from the taxonomy ------------------------------------------ */
+
+/* The words of a heading or lead clause that name an area (areas.tsv) and
+ * the spellings that name a unit (units.tsv) are data of the taxonomy.
+ * Each area's words become the rule area.KEY.  The spellings of units that
+ * no rule of units.rules already finds become one alternation,
+ * unit.spelling, whose (*MARK) says the unit: a new spelling costs one
+ * alternative, not one more scan of every text the units are looked for
+ * in.  unit.spelling comes after the rules of the *.rules files, so a
+ * hand rule of its group wins a tie.  Words and spellings are written as
+ * plans print them; they are made canonical and matched in any case, as
+ * whole words, with any white space between words and any spacing around
+ * punctuation. */
+
+/* One word or spelling: canonical text, and the mark its alternative
+ * carries (NULL: none). */
+typedef struct spelling {
+  char *text;
+  const char *mark;
+  size_t order; /* place in the table */
+} spelling;
+
+static bool word_byte(unsigned char c) {
+  return c >= 0x80 || (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') ||
+         (c >= 'A' && c <= 'Z');
 }
 
-/* Order by group name, then file order (the rule's place in rs->rules). */
-static int cmp_by_group(const void *a, const void *b) {
-  const rule *x = *(const rule *const *)a, *y = *(const rule *const *)b;
-  size_t xl = group_len(x->id), yl = group_len(y->id);
-  int c = memcmp(x->id, y->id, xl < yl ? xl : yl);
+/* Room spelling_pattern needs for a spelling of n bytes with its mark. */
+static size_t pattern_room(size_t n, const char *mark) {
+  return 8 * n + 48 + (mark ? strlen(mark) : 0);
+}
+
+/* Write the pattern of spelling sp at o; returns the end of what it
+ * wrote. */
+static char *spelling_pattern(char *o, const spelling *sp) {
+  static const char edge_before[] = "(?<![\\p{L}\\p{N}])";
+  static const char edge_after[] = "(?![\\p{L}\\p{N}])";
+  bool any = false, prev_word = false, gap = false;
+  for (const char *p = sp->text; *p; p++) {
+    unsigned char c = (unsigned char)*p;
+    if (c == ' ') {
+      gap = true;
+      continue;
+    }
+    bool w = word_byte(c);
+    if (!any && w) o += sprintf(o, "%s", edge_before);
+    else if (any && !(w && prev_word)) o += sprintf(o, "\\s*");
+    else if (any && gap) o += sprintf(o, "\\s+");
+    if (!w && c < 0x80) *o++ = '\\';
+    *o++ = (char)c;
+    any = true;
+    prev_word = w;
+    gap = false;
+  }
+  if (prev_word) o += sprintf(o, "%s", edge_after);
+  if (sp->mark) o += sprintf(o, "(*MARK:%s)", sp->mark);
+  return o;
+}
+
+/* At one place the first alternative that matches wins: longer spellings
+ * first (then table order: the sort keeps it, comparing positions). */
+static int longer_first(const void *a, const void *b) {
+  const spelling *x = a, *y = b;
+  size_t lx = strlen(x->text), ly = strlen(y->text);
+  if (lx != ly) return lx > ly ? -1 : 1;
+  return x->order < y->order ? -1 : x->order > y->order;
+}
+
+/* Does a rule of units.rules find canonical spelling s of unit `key`
+ * whole, in running text and any case (caseless, not standalone, in
+ * plans of every level, meaning no other unit)? */
+static bool hand_rule_finds(const cchc_rules *rs, pcre2_match_data *md,
+                            const char *key, const char *s, size_t n) {
+  for (size_t i = 0; i < rs->nrules; i++) {
+    const rule *r = &rs->rules[i];
+    const char *k = rule_attr(r, "unit");
+    uint32_t options = 0;
+    pcre2_pattern_info(r->code, PCRE2_INFO_ALLOPTIONS, &options);
+    if (!k || strcmp(k, key) || !(options & PCRE2_CASELESS) ||
+        rule_attr(r, "standalone") || rule_attr(r, "level") ||
+        rule_attr(r, "alt") || !rule_exec(r, s, n, 0, md))
+      continue;
+    size_t a, b;
+    if (!rule_group(r, md, "u", &a, &b)) rule_match_span(md, &a, &b);
+    if (a == 0 && b == n) return true;
+  }
+  return false;
+}
+
+/* Add to *list the canonical forms of `n` words of taxonomy row
+ * path:line, each with `mark`; with md, only those no hand rule of unit
+ * `mark` finds. */
+static cchc_status add_spellings(const cchc_rules *rs, pcre2_match_data *md,
+                                 spelling **list, size_t *len, size_t *cap,
+                                 const char *const *words, size_t n,
+                                 const char *mark, const char *path,
+                                 unsigned line, cchc_error *err) {
+  for (size_t i = 0; i < n; i++) {
+    spelling *sp = grow(*list, cap, *len, sizeof **list);
+    if (!sp) return NOMEM(err);
+    *list = sp;
+    size_t cl;
+    char *c = canonical(words[i], strlen(words[i]), &cl, err);
+    if (!c) return err ? err->code : CCHC_ERR_NOMEM;
+    if (!cl) {
+      free(c);
+      return fail_line(err, path, line, "'%s' is empty as canonical text",
+                       words[i]);
+    }
+    if (md && hand_rule_finds(rs, md, mark, c, cl)) {
+      free(c);
+      continue;
+    }
+    (*list)[*len] = (spelling){c, mark, *len};
+    (*len)++;
+  }
+  return CCHC_OK;
+}
+
+/* Add the rule `id` of taxonomy file path:line matching any of the `n`
+ * spellings (none: no rule).  It sets key=value, or with value NULL its
+ * matches give `key` by their mark. */
+static cchc_status alternation_rule(cchc_rules *rs, size_t *cap_rules,
+                                    const char *id, const char *key,
+                                    const char *value, const char *path,
+                                    unsigned line, spelling *sp, size_t n,
+                                    cchc_error *err) {
+  if (!n) return CCHC_OK;
+  const rule *dup = rules_find(rs, id);
+  if (dup)
+    return fail_line(err, path, line,
+                     "rule %s is made here from the taxonomy and also "
+                     "written at %s:%u",
+                     id, dup->path, dup->line);
+  size_t room = 8;
+  for (size_t i = 0; i < n; i++)
+    room += pattern_room(strlen(sp[i].text), sp[i].mark);
+  char *pattern = malloc(room);
+  rule *r = grow(rs->rules, cap_rules, rs->nrules, sizeof *r);
+  if (!pattern || !r) {
+    free(pattern);
+    return NOMEM(err);
+  }
+  rs->rules = r;
+  qsort(sp, n, sizeof *sp, longer_first);
+  char *o = pattern + sprintf(pattern, "(?:");
+  for (size_t i = 0; i < n; i++) {
+    if (i) *o++ = '|';
+    o = spelling_pattern(o, &sp[i]);
+  }
+  sprintf(o, ")");
+  r = &rs->rules[rs->nrules];
+  memset(r, 0, sizeof *r);
+  r->id = own(rs, id, strlen(id));
+  r->path = path;
+  r->line = line;
+  r->purpose = "made from the taxonomy";
+  r->pattern = own(rs, pattern, strlen(pattern));
+  free(pattern);
+  if (!r->id || !r->pattern) return NOMEM(err);
+  if (value) {
+    r->keys = malloc(sizeof *r->keys);
+    r->values = malloc(sizeof *r->values);
+    if (!r->keys || !r->values) {
+      free(r->keys);
+      free(r->values);
+      return NOMEM(err);
+    }
+    r->keys[0] = key;
+    r->values[0] = value;
+    r->nattrs = 1;
+  } else {
+    r->marked = key;
+  }
+  rs->nrules++;
+  return compile_rule(rs, r, PCRE2_CASELESS, err);
+}
+
+static void free_spellings(spelling *sp, size_t n) {
+  for (size_t i = 0; i < n; i++) free(sp[i].text);
+  free(sp);
+}
+
+/* An area that words alone cannot name (a heading that opens with it, a
+ * context that must or must not follow) has no words in areas.tsv: its
+ * rule area.KEY is written by hand (areas.rules) and moves to its row's
+ * place, so that row order stays the areas' priority. */
+static cchc_status place_hand_area_rule(cchc_rules *rs, const tax_area *a,
+                                        const char *id, cchc_error *err) {
+  size_t i = 0;
+  while (i < rs->nrules && strcmp(rs->rules[i].id, id)) i++;
+  if (i == rs->nrules)
+    return fail_line(err, a->path, a->line,
+                     "area %s has no words here, and no rule %s is written "
+                     "(areas.rules)",
+                     a->key, id);
+  rule r = rs->rules[i];
+  const char *set = rule_attr(&r, "area");
+  if (!set || strcmp(set, a->key))
+    return fail_line(err, r.path, r.line, "rule %s needs 'set: area=%s'", id,
+                     a->key);
+  memmove(rs->rules + i, rs->rules + i + 1,
+          (rs->nrules - i - 1) * sizeof r);
+  rs->rules[rs->nrules - 1] = r;
+  return CCHC_OK;
+}
+
+/* area.KEY for each area, in table order (an area's row order is its
+ * priority): made from its words, or the hand rule of an area without
+ * words; then unit.spelling for the unit spellings no hand rule finds. */
+static cchc_status taxonomy_rules(cchc_rules *rs, size_t *cap_rules,
+                                  cchc_error *err) {
+  spelling *sp = NULL;
+  size_t n = 0, cap = 0;
+  cchc_status st = CCHC_OK;
+  size_t hand = rs->nrules; /* rules of the files; the placed ones move */
+  for (size_t i = 0; i < rs->nareas && st == CCHC_OK; i++) {
+    const tax_area *a = &rs->areas[i];
+    char id[256];
+    if (snprintf(id, sizeof id, "area.%s", a->key) >= (int)sizeof id) {
+      st = fail_line(err, a->path, a->line, "key too long");
+      break;
+    }
+    if (!a->nwords) {
+      st = place_hand_area_rule(rs, a, id, err);
+      hand--;
+      continue;
+    }
+    st = add_spellings(rs, NULL, &sp, &n, &cap, a->words, a->nwords, NULL,
+                       a->path, a->line, err);
+    if (st == CCHC_OK)
+      st = alternation_rule(rs, cap_rules, id, "area", a->key, a->path,
+                            a->line, sp, n, err);
+    for (size_t k = 0; k < n; k++) free(sp[k].text);
+    n = 0;
+  }
+  for (size_t i = 0; i < hand && st == CCHC_OK; i++)
+    if (in_group(&rs->rules[i], "area"))
+      st = fail_line(err, rs->rules[i].path, rs->rules[i].line,
+                     "rule %s: the area rules are the rows of areas.tsv "
+                     "(its words, or area.KEY written for a row without "
+                     "words)",
+                     rs->rules[i].id);
+  const char *path = NULL;
+  unsigned line = 0;
+  pcre2_match_data *md = rules_match_data(rs);
+  if (!md && st == CCHC_OK) st = NOMEM(err);
+  for (size_t i = 0; i < rs->nunits && st == CCHC_OK; i++) {
+    const tax_unit *u = &rs->units[i];
+    size_t before = n;
+    st = add_spellings(rs, md, &sp, &n, &cap, u->spellings, u->nspellings,
+                       u->key, u->path, u->line, err);
+    if (n > before && !path) path = u->path, line = u->line;
+  }
+  pcre2_match_data_free(md);
+  if (st == CCHC_OK)
+    st = alternation_rule(rs, cap_rules, "unit.spelling", "unit", NULL, path,
+                          line, sp, n, err);
+  free_spellings(sp, n);
+  return st;
+}
+
+/* ---- selection index ---------------------------------------------------- */
+
+struct rule_key {
+  const char *path; /* the rule's id, of which the path is the first `len` */
+  size_t len;       /*   bytes: "meta", "meta.level", "meta.level.commune" */
+  const char *role; /* NULL in the entry that selects any role */
+  size_t order;     /* the rule's place in rs->rules: file order */
+};
+
+/* Key k against the selection (path[0..len), role), ignoring order. */
+static int key_vs(const struct rule_key *k, const char *path, size_t len,
+                  const char *role) {
+  int c = memcmp(k->path, path, k->len < len ? k->len : len);
   if (c) return c;
-  if (xl != yl) return xl < yl ? -1 : 1;
-  return x < y ? -1 : x > y;
+  if (k->len != len) return k->len < len ? -1 : 1;
+  if (!k->role || !role) return !role - !k->role;
+  return strcmp(k->role, role);
 }
 
-static cchc_status index_groups(cchc_rules *rs, cchc_error *err) {
-  rs->by_group = malloc((rs->nrules + 1) * sizeof *rs->by_group);
-  rs->group_len = malloc((rs->nrules + 1) * sizeof *rs->group_len);
-  if (!rs->by_group || !rs->group_len) return NOMEM(err);
-  for (size_t i = 0; i < rs->nrules; i++) rs->by_group[i] = &rs->rules[i];
-  qsort(rs->by_group, rs->nrules, sizeof *rs->by_group, cmp_by_group);
-  for (size_t i = 0; i < rs->nrules; i++)
-    rs->group_len[i] = group_len(rs->by_group[i]->id);
+static int cmp_key(const void *a, const void *b) {
+  const struct rule_key *x = a, *y = b;
+  int c = key_vs(x, y->path, y->len, y->role);
+  if (c) return c;
+  return x->order < y->order ? -1 : x->order > y->order;
+}
+
+static cchc_status index_rules(cchc_rules *rs, cchc_error *err) {
+  size_t n = 0;
+  for (size_t i = 0; i < rs->nrules; i++) {
+    size_t paths = 1;
+    for (const char *p = rs->rules[i].id; *p; p++) paths += *p == '.';
+    n += rule_attr(&rs->rules[i], "role") ? 2 * paths : paths;
+  }
+  rs->keys = malloc((n ? n : 1) * sizeof *rs->keys);
+  rs->selected = malloc((n ? n : 1) * sizeof *rs->selected);
+  if (!rs->keys || !rs->selected) return NOMEM(err);
+  size_t k = 0;
+  for (size_t i = 0; i < rs->nrules; i++) {
+    const char *id = rs->rules[i].id, *role = rule_attr(&rs->rules[i], "role");
+    for (size_t len = 0;; len++) {
+      if (id[len] != '.' && id[len] != '\0') continue;
+      rs->keys[k++] = (struct rule_key){id, len, NULL, i};
+      if (role) rs->keys[k++] = (struct rule_key){id, len, role, i};
+      if (!id[len]) break;
+    }
+  }
+  if (n > 1) qsort(rs->keys, n, sizeof *rs->keys, cmp_key);
+  for (size_t i = 0; i < n; i++) rs->selected[i] = &rs->rules[rs->keys[i].order];
+  rs->nkeys = n;
   return CCHC_OK;
 }
 
@@ -636,24 +1054,42 @@ static int cmp_str(const void *a, const void *b) {
 
 /* Without the rules of one of these groups an extractor finds nothing, and
  * the frames would silently lack sections or targets: a rules directory
- * must hold them (rules/README.md, "Files"). */
+ * must hold them, each group from its file (rules/README.md, "Files").  The
+ * area rules are made from the words of areas.tsv; the unit rules of
+ * units.tsv's spellings do not stand in for units.rules. */
 static const struct {
   const char *group, *file;
 } required_groups[] = {
-    {"section.", "sections.rules"},   {"area.", "areas.rules"},
-    {"meta.", "meta.rules"},          {"ref.", "refs.rules"},
-    {"target.", "targets.rules"},     {"deadline.", "deadlines.rules"},
-    {"task.", "tasks.rules"},         {"unit.", "units.rules"},
+    {"section.", "sections.rules"},   {"area.", "areas.tsv"},
+    {"planarea.", "areas.rules"},     {"meta.", "meta.rules"},
+    {"ref.", "refs.rules"},           {"target.", "targets.rules"},
+    {"deadline.", "deadlines.rules"}, {"task.", "tasks.rules"},
+    {"unit.", "units.rules"},
 };
 
-static cchc_status check_groups(const cchc_rules *rs, char *const *names, size_t nnames,
+/* Does some rule of `list` come from file `name` (of any directory)? */
+static bool from_file(rule_list list, const char *name) {
+  size_t nl = strlen(name);
+  for (size_t i = 0; i < list.n; i++) {
+    const char *p = list.items[i]->path;
+    size_t pl = strlen(p);
+    if (pl >= nl && !strcmp(p + pl - nl, name) &&
+        (pl == nl || p[pl - nl - 1] == '/'))
+      return true;
+  }
+  return false;
+}
+
+static cchc_status check_groups(const cchc_rules *rs, const char *dir,
                                 cchc_error *err) {
   for (size_t i = 0; i < sizeof required_groups / sizeof *required_groups;
        i++) {
     const char *group = required_groups[i].group;
     const char *file = required_groups[i].file;
-    if (rules_select(rs, group, NULL, 0)) continue;
-    bool present = bsearch(&file, names, nnames, sizeof *names, cmp_str);
+    if (from_file(rules_select(rs, group, NULL), file)) continue;
+    char path[4096];
+    snprintf(path, sizeof path, "%s/%s", dir, file);
+    bool present = access(path, F_OK) == 0;
     return cchc_fail(err, CCHC_ERR_RULES,
                      "%s %s: the extractors need its %s* rules", file,
                      present ? "holds no rule of its group" : "is missing",
@@ -710,8 +1146,9 @@ cchc_status cchc_rules_load(const char *dir, cchc_rules **out,
     snprintf(path, sizeof path, "%s/%s", dir, names[i]);
     st = parse_rules_file(rs, path, &cap_rules, err);
   }
-  if (st == CCHC_OK) st = index_groups(rs, err);
-  if (st == CCHC_OK) st = check_groups(rs, names, nnames, err);
+  if (st == CCHC_OK) st = taxonomy_rules(rs, &cap_rules, err);
+  if (st == CCHC_OK) st = index_rules(rs, err);
+  if (st == CCHC_OK) st = check_groups(rs, dir, err);
   if (st == CCHC_OK) st = load_concepts(rs, dir, err);
 done:
   for (size_t i = 0; i < nnames; i++) free(names[i]);
@@ -726,55 +1163,43 @@ done:
 
 /* ---- lookup and matching ----------------------------------------------- */
 
-/* The rules of `prefix` in file order, optionally only those with
- * `set: role=ROLE`.  A whole group ("group.") comes from the group index
- * by binary search; any other prefix from a scan. */
-static size_t select_where(const cchc_rules *rs, const char *prefix,
-                           const char *role, const rule **out, size_t max) {
-  size_t n = 0, pl = strlen(prefix), lo = 0, hi = rs->nrules;
-  bool grouped = pl > 1 && prefix[pl - 1] == '.' &&
-                 memchr(prefix, '.', pl - 1) == NULL && rs->by_group;
-  if (grouped) {
-    size_t gl = pl - 1;
-    while (lo < hi) {
-      size_t mid = lo + (hi - lo) / 2;
-      size_t ml = rs->group_len[mid];
-      int c = memcmp(rs->by_group[mid]->id, prefix, ml < gl ? ml : gl);
-      if (c < 0 || (c == 0 && ml < gl)) lo = mid + 1;
-      else hi = mid;
-    }
-    hi = lo;
-    while (hi < rs->nrules && rs->group_len[hi] == gl &&
-           !memcmp(rs->by_group[hi]->id, prefix, gl))
-      hi++;
+/* First key of rs at or after (path, role) (after, with `past`). */
+static size_t key_bound(const cchc_rules *rs, const char *path, size_t len,
+                        const char *role, bool past) {
+  size_t lo = 0, hi = rs->nkeys;
+  while (lo < hi) {
+    size_t mid = lo + (hi - lo) / 2;
+    int c = key_vs(&rs->keys[mid], path, len, role);
+    if (c < 0 || (past && c == 0)) lo = mid + 1;
+    else hi = mid;
   }
-  for (size_t i = lo; i < hi; i++) {
-    const rule *r = grouped ? rs->by_group[i] : &rs->rules[i];
-    if (!grouped && strncmp(r->id, prefix, pl)) continue;
-    if (role) {
-      const char *rr = rule_attr(r, "role");
-      if (!rr || strcmp(rr, role)) continue;
-    }
-    if (n < max) out[n] = r;
-    n++;
-  }
-  return n;
+  return lo;
 }
 
-size_t rules_select(const cchc_rules *rs, const char *prefix,
-                    const rule **out, size_t max) {
-  return select_where(rs, prefix, NULL, out, max);
-}
-
-size_t rules_select_role(const cchc_rules *rs, const char *prefix,
-                         const char *role, const rule **out, size_t max) {
-  return select_where(rs, prefix, role, out, max);
+rule_list rules_select(const cchc_rules *rs, const char *path,
+                       const char *role) {
+  size_t len = strlen(path);
+  if (len && path[len - 1] == '.') len--;
+  size_t lo = key_bound(rs, path, len, role, false);
+  size_t hi = key_bound(rs, path, len, role, true);
+  return (rule_list){rs->selected ? rs->selected + lo : NULL, hi - lo};
 }
 
 const rule *rules_find(const cchc_rules *rs, const char *id) {
   for (size_t i = 0; i < rs->nrules; i++)
     if (rs->rules[i].id && !strcmp(rs->rules[i].id, id)) return &rs->rules[i];
   return NULL;
+}
+
+const char *rule_value(const rule *r, pcre2_match_data *md,
+                       const char *key) {
+  if (r->marked && !strcmp(r->marked, key))
+    return (const char *)pcre2_get_mark(md);
+  return rule_attr(r, key);
+}
+
+bool rule_gives(const rule *r, const char *key) {
+  return (r->marked && !strcmp(r->marked, key)) || rule_attr(r, key);
 }
 
 const char *rule_attr(const rule *r, const char *key) {
@@ -823,6 +1248,42 @@ bool rule_group(const rule *r, pcre2_match_data *md, const char *name,
 
 /* ---- examples ------------------------------------------------------------ */
 
+/* Run one example as the extractors would meet it: its text and the
+ * expected group values made canonical first.  Writes a message for a
+ * failure into msg (empty when it passes). */
+static void run_example(const rule *r, const rule_example *ex,
+                        pcre2_match_data *md, char *msg, size_t size) {
+  cchc_error err = {0};
+  size_t tl;
+  char *text = canonical(ex->text, strlen(ex->text), &tl, &err);
+  msg[0] = '\0';
+  if (!text) {
+    snprintf(msg, size, "cannot normalize the example: %s", err.message);
+    return;
+  }
+  bool hit = rule_exec(r, text, tl, 0, md);
+  if (ex->positive && !hit)
+    snprintf(msg, size, "does not match its 'yes' example: %s", ex->text);
+  else if (!ex->positive && hit)
+    snprintf(msg, size, "matches its 'no' example: %s", ex->text);
+  for (size_t k = 0; !msg[0] && ex->positive && k < ex->nexpect; k++) {
+    size_t s, e, wl;
+    char *want = canonical(ex->expect_values[k],
+                           strlen(ex->expect_values[k]), &wl, &err);
+    if (!want)
+      snprintf(msg, size, "cannot normalize '%s': %s", ex->expect_values[k],
+               err.message);
+    else if (!rule_group(r, md, ex->expect_names[k], &s, &e))
+      snprintf(msg, size, "group '%s' unset, expected '%s'",
+               ex->expect_names[k], want);
+    else if (e - s != wl || memcmp(text + s, want, wl))
+      snprintf(msg, size, "group '%s' is '%.*s', expected '%s'",
+               ex->expect_names[k], (int)(e - s), text + s, want);
+    free(want);
+  }
+  free(text);
+}
+
 size_t cchc_rules_test(const cchc_rules *rs, cchc_rules_report_fn report,
                        void *ctx, size_t *examples) {
   size_t failed = 0, run = 0;
@@ -837,24 +1298,7 @@ size_t cchc_rules_test(const cchc_rules *rs, cchc_rules_report_fn report,
     for (size_t j = 0; j < r->nexamples; j++) {
       const rule_example *ex = &r->examples[j];
       run++;
-      size_t tl = strlen(ex->text);
-      bool hit = rule_exec(r, ex->text, tl, 0, md);
-      msg[0] = '\0';
-      if (ex->positive && !hit)
-        snprintf(msg, sizeof msg, "does not match its 'yes' example: %s",
-                 ex->text);
-      else if (!ex->positive && hit)
-        snprintf(msg, sizeof msg, "matches its 'no' example: %s", ex->text);
-      for (size_t k = 0; !msg[0] && ex->positive && k < ex->nexpect; k++) {
-        size_t s, e;
-        const char *want = ex->expect_values[k];
-        if (!rule_group(r, md, ex->expect_names[k], &s, &e))
-          snprintf(msg, sizeof msg, "group '%s' unset, expected '%s'",
-                   ex->expect_names[k], want);
-        else if (e - s != strlen(want) || memcmp(ex->text + s, want, e - s))
-          snprintf(msg, sizeof msg, "group '%s' is '%.*s', expected '%s'",
-                   ex->expect_names[k], (int)(e - s), ex->text + s, want);
-      }
+      run_example(r, ex, md, msg, sizeof msg);
       if (msg[0]) {
         failed++;
         if (report) report(ctx, r->path, ex->line, r->id, msg);

@@ -28,12 +28,19 @@ typedef struct rule {
   size_t nattrs;
   rule_example *examples;
   size_t nexamples;
+  /* Rules made from the taxonomy (rules.c) may give an attribute per
+   * match: its value is the (*MARK) of the alternative that matched. */
+  const char *marked;
 } rule;
 
+/* Taxonomy entries remember their file and line: the rules made from
+ * their words and spellings (rules.c) report errors there. */
 typedef struct tax_area {
   const char *key, *name;
-  const char **words; /* heading words */
+  const char **words; /* words that name the area: rule area.KEY */
   size_t nwords;
+  const char *path;
+  unsigned line;
 } tax_area;
 
 typedef struct tax_indicator {
@@ -45,8 +52,10 @@ struct indicator_set;
 
 typedef struct tax_unit {
   const char *key, *name;
-  const char **forms; /* surface forms seen in real plans */
-  size_t nforms;
+  const char **spellings; /* matched anywhere: rule unit.KEY.spelling */
+  size_t nspellings;
+  const char *path;
+  unsigned line;
 } tax_unit;
 
 struct cchc_rules {
@@ -60,26 +69,38 @@ struct cchc_rules {
   size_t nunits;
   struct indicator_set *indicators_by_meaning; /* indicators.concepts */
   uint32_t max_groups; /* largest capture count, for match data */
-  /* Rules by group (the id up to its first dot), each group in file
-   * order: rules_select on "group." is a binary search, not a scan, as
-   * extractors select per block. */
-  const rule **by_group;
-  size_t *group_len; /* length of the group name of by_group[i] */
+  /* The selection index: each rule under every path of its id ("meta",
+   * "meta.level", "meta.level.commune"), once for any role and once more
+   * for its role.  Sorted by path, role and file order, so a selection is
+   * one run of `selected`, found by binary search. */
+  struct rule_key *keys;
+  const rule **selected; /* selected[i] is the rule of keys[i] */
+  size_t nkeys;
   char **strings;      /* every string owned by the set */
   size_t nstrings, cap_strings;
 };
 
-/* The rules whose id starts with `prefix` ("target."), in file order;
- * writes up to `max` pointers, returns how many there are. */
-size_t rules_select(const cchc_rules *rs, const char *prefix,
-                    const rule **out, size_t max);
-/* Same, keeping only the rules with `set: role=ROLE` (all when role is
- * NULL). */
-size_t rules_select_role(const cchc_rules *rs, const char *prefix,
-                         const char *role, const rule **out, size_t max);
+/* A selection of rules in file order: a view into the rule set (no copy,
+ * no limit), valid as long as the set. */
+typedef struct rule_list {
+  const rule *const *items;
+  size_t n;
+} rule_list;
+
+/* The rules whose id is `path` or lies under it, in file order: "task."
+ * (or "task") selects task.*, "meta.level." selects meta.level.*,
+ * "meta.number" the rule meta.number and any meta.number.*.  With `role`,
+ * only the rules with `set: role=ROLE`; NULL keeps every role. */
+rule_list rules_select(const cchc_rules *rs, const char *path,
+                       const char *role);
 const rule *rules_find(const cchc_rules *rs, const char *id);
 /* The value of "set: key=value", or NULL. */
 const char *rule_attr(const rule *r, const char *key);
+/* The value of attribute `key` for the match of r in md: the one of its
+ * alternative when r is marked for `key`, else rule_attr. */
+const char *rule_value(const rule *r, pcre2_match_data *md, const char *key);
+/* Does r give attribute `key` (set, or per match)? */
+bool rule_gives(const rule *r, const char *key);
 
 /* Match data big enough for every rule; free with pcre2_match_data_free. */
 pcre2_match_data *rules_match_data(const cchc_rules *rs);

@@ -7,9 +7,8 @@
  * level, "1.1" without its final dot) without a fixed grammar. */
 #include "extract.h"
 
+#include <stdlib.h>
 #include <string.h>
-
-enum { MAX_DEPTH = 8, MAX_RULES = 64 };
 
 /* A heading that reads like a title, not a numbered paragraph: short. */
 static bool heading_like(size_t len) { return len <= 160; }
@@ -35,30 +34,32 @@ static const char *decimal_style(const char *num, size_t n) {
 
 /* The area a heading names first: "... CHÍNH QUYỀN SỐ VÀ ÁP DỤNG ISO" is
  * about digital government before ISO.  Rule order breaks ties. */
-static const char *heading_area(xctx *x, const rule **areas, size_t nareas,
-                                const char *s, size_t n) {
+static const char *heading_area(xctx *x, rule_list areas, const char *s,
+                                size_t n) {
   const char *best = NULL;
   size_t best_at = n + 1;
-  for (size_t i = 0; i < nareas; i++)
-    if (rule_exec(areas[i], s, n, 0, x->md)) {
+  for (size_t i = 0; i < areas.n; i++)
+    if (rule_exec(areas.items[i], s, n, 0, x->md)) {
       size_t at = pcre2_get_ovector_pointer(x->md)[0];
       if (at < best_at) {
         best_at = at;
-        best = rule_attr(areas[i], "area");
+        best = rule_attr(areas.items[i], "area");
       }
     }
   return best;
 }
 
 cchc_status extract_sections(xctx *x) {
-  const rule *marks[MAX_RULES], *areas[MAX_RULES];
-  size_t nmarks = rules_select(x->rules, "section.", marks, MAX_RULES);
-  size_t nareas = rules_select(x->rules, "area.", areas, MAX_RULES);
-  if (nmarks > MAX_RULES || nareas > MAX_RULES)
-    return cchc_fail(x->err, CCHC_ERR_RULES, "too many section or area rules");
+  rule_list marks = rules_select(x->rules, "section.", NULL);
+  rule_list areas = rules_select(x->rules, "area.", NULL);
   cchc_frame *f = x->f;
-  const char *stack_style[MAX_DEPTH];
-  int stack_sec[MAX_DEPTH];
+  /* The open levels: each style is on the stack at most once, so the
+   * styles there can be (the rules' markers and four decimal depths). */
+  struct level {
+    const char *style;
+    int sec;
+  } *stack = malloc((marks.n + 4) * sizeof *stack);
+  if (!stack) return cchc_fail(x->err, CCHC_ERR_NOMEM, "out of memory");
   int depth = 0;
   bool in_appendix = false;
   x->first_section_line = x->nlines;
@@ -67,15 +68,16 @@ cchc_status extract_sections(xctx *x) {
     const char *s = x->s + ln->start;
     size_t n = ln->end - ln->start;
     const rule *hit = NULL;
-    for (size_t i = 0; i < nmarks && !hit; i++) {
-      const char *table = rule_attr(marks[i], "table");
-      if (in_appendix ? !table && strcmp(marker_of(marks[i]), "appendix")
+    for (size_t i = 0; i < marks.n && !hit; i++) {
+      const rule *m = marks.items[i];
+      const char *table = rule_attr(m, "table");
+      if (in_appendix ? !table && strcmp(marker_of(m), "appendix")
                       : table && !strcmp(table, "only"))
         continue;
-      if (rule_exec(marks[i], s, n, 0, x->md)) hit = marks[i];
+      if (rule_exec(m, s, n, 0, x->md)) hit = m;
     }
     if (!hit) {
-      ln->section = depth ? stack_sec[depth - 1] : -1;
+      ln->section = depth ? stack[depth - 1].sec : -1;
       continue;
     }
     size_t ns = 0, ne = 0, hs = n, he = n;
@@ -88,29 +90,27 @@ cchc_status extract_sections(xctx *x) {
       depth = 0; /* the appendix is a top-level part */
     } else {
       int k = depth - 1;
-      while (k >= 0 && strcmp(stack_style[k], style)) k--;
+      while (k >= 0 && strcmp(stack[k].style, style)) k--;
       if (k >= 0) depth = k; /* sibling of an open level */
     }
-    if (depth == MAX_DEPTH) depth--;
     frame_section *sec = FRAME_PUSH(f, sections);
-    if (!sec) return cchc_fail(x->err, CCHC_ERR_NOMEM, "out of memory");
+    if (!sec) break;
     int idx = (int)f->nsections - 1;
     sec->id = frame_printf(f, "s%d", idx + 1);
     sec->number = frame_strndup(f, s + ns, ne - ns);
     sec->heading = frame_strndup(f, s + hs, he - hs);
     sec->level = depth + 1;
-    sec->parent = depth ? stack_sec[depth - 1] : -1;
-    sec->span = xspan(x, ln->start, ln->end);
+    sec->parent = depth ? stack[depth - 1].sec : -1;
+    sec->span = (frame_span){ln->start, ln->end};
     sec->body_start = ln->start;
     sec->rule = hit->id;
     if (heading_like(he - hs))
-      sec->area = heading_area(x, areas, nareas, s + hs, he - hs);
-    stack_style[depth] = style;
-    stack_sec[depth] = idx;
-    depth++;
+      sec->area = heading_area(x, areas, s + hs, he - hs);
+    stack[depth++] = (struct level){style, idx};
     ln->section = idx;
     if (x->first_section_line == x->nlines) x->first_section_line = li;
   }
+  free(stack);
   /* Body ends where the next section at the same or a shallower level
    * starts. */
   for (size_t i = 0; i < f->nsections; i++) {

@@ -1,14 +1,13 @@
 /* targets.c: quantified commitments (percentages and counts).
  *
  * Every pattern is in rules/targets.rules (groups target., nontarget.,
- * clause., cell., subject.), rules/indicators.concepts (what an indicator
- * measures) and rules/areas.rules (planarea.); this file only
- * orchestrates:
+ * clause., subject.), rules/indicators.concepts (what an indicator
+ * measures), the area rules (area., planarea.: areas.tsv, areas.rules) and
+ * the table model (table.c, cell.); this file only orchestrates:
  *
- * 1. Blocks.  A block is a canonical line, or several when the next lines
- *    continue it (the scattered cells of an appendix table: "1.7. Tối thiểu
- *    80%" / "TTHC có yêu cầu ...").  The cell.* rules decide; a section
- *    heading never absorbs the line after it.
+ * 1. Blocks.  A block is one cell of text (table.c): a canonical line, or
+ *    several when the next lines continue it (the scattered cells of an
+ *    appendix table: "1.7. Tối thiểu 80%" / "TTHC có yêu cầu ...").
  * 2. Candidates.  Every target.* rule runs over the block; a number keeps the
  *    first rule (file order) whose match covers it, so "tối thiểu 98%"
  *    beats the bare "98%".  A candidate whose number lies in a nontarget.*
@@ -30,34 +29,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-enum { MAX_RULES = 128 };
-
-typedef struct rule_set {
-  const rule *r[MAX_RULES];
-  size_t n;
-} rule_set;
-
-/* Rules of a group, optionally only those with `set: role=ROLE`. */
-static void select_rules(const cchc_rules *rs, const char *prefix,
-                         const char *role, rule_set *out) {
-  out->n = rules_select_role(rs, prefix, role, out->r, MAX_RULES);
-  if (out->n > MAX_RULES) out->n = MAX_RULES;
-}
-
 typedef struct tctx {
   xctx *x;
-  rule_set targets, nontargets, ends, lists, openers;
-  rule_set cell_new, cell_closed, cell_open, cell_continue;
-  rule_set subj_after, subj_before;
+  rule_list targets, nontargets, ends, lists, openers;
+  rule_list subj_after, subj_before;
   const char *plan_area; /* the one area the plan's title names, or NULL */
 } tctx;
-
-/* Does any rule of `set` match s[0..n)? */
-static bool any_match(tctx *t, const rule_set *set, const char *s, size_t n) {
-  for (size_t i = 0; i < set->n; i++)
-    if (rule_exec(set->r[i], s, n, 0, t->x->md)) return true;
-  return false;
-}
 
 /* Where to search next after a match [a, b) of s[0..n): its end, or past one
  * character after an empty match. */
@@ -70,23 +47,11 @@ static size_t next_pos(const char *s, size_t n, size_t pos, size_t b) {
 
 /* ---- 1. blocks ------------------------------------------------------------ */
 
-static bool is_heading_line(const xctx *x, size_t li) {
-  int sec = x->lines[li].section;
-  return sec >= 0 && x->f->sections[sec].body_start == x->lines[li].start;
-}
-
-/* Does line `next` continue the block whose last line is `last`? */
-static bool joins(tctx *t, size_t last, size_t next) {
-  const xctx *x = t->x;
-  if (is_heading_line(x, last) || is_heading_line(x, next)) return false;
-  const xline *a = &x->lines[last], *b = &x->lines[next];
-  const char *as = x->s + a->start, *bs = x->s + b->start;
-  size_t an = a->end - a->start, bn = b->end - b->start;
-  if (!an || !bn) return false;
-  if (any_match(t, &t->cell_closed, as, an)) return false;
-  if (any_match(t, &t->cell_new, bs, bn)) return false;
-  return any_match(t, &t->cell_open, as, an) ||
-         any_match(t, &t->cell_continue, bs, bn);
+/* The last line of the block that starts on line li: the lines that
+ * continue its cell (table_cells). */
+static size_t block_end(const xctx *x, size_t li) {
+  while (li + 1 < x->nlines && x->lines[li + 1].join == XJOIN_YES) li++;
+  return li;
 }
 
 /* ---- 2. candidates ---------------------------------------------------------- */
@@ -144,7 +109,7 @@ static size_t first_ending_after(const cand *v, size_t n, size_t at,
 static bool find_candidates(tctx *t, const char *s, size_t n, cands *out) {
   pcre2_match_data *md = t->x->md;
   for (size_t i = 0; i < t->targets.n; i++) {
-    const rule *r = t->targets.r[i];
+    const rule *r = t->targets.items[i];
     size_t pos = 0, accepted = out->n; /* out->v[0..accepted) sorted */
     while (pos <= n && rule_exec(r, s, n, pos, md)) {
       cand k = {.r = r};
@@ -163,7 +128,7 @@ static bool find_candidates(tctx *t, const char *s, size_t n, cands *out) {
   }
   /* Numbers that are not targets. */
   for (size_t i = 0; i < t->nontargets.n && out->n; i++) {
-    const rule *r = t->nontargets.r[i];
+    const rule *r = t->nontargets.items[i];
     size_t pos = 0;
     while (pos <= n && rule_exec(r, s, n, pos, md)) {
       size_t a, b;
@@ -193,12 +158,12 @@ typedef struct cuts {
   size_t n, cap;
 } cuts;
 
-static bool collect(tctx *t, const rule_set *set, const char *s, size_t n,
+static bool collect(tctx *t, const rule_list *set, const char *s, size_t n,
                     cuts *out) {
   out->n = 0;
   for (size_t i = 0; i < set->n; i++) {
     size_t pos = 0;
-    while (pos <= n && rule_exec(set->r[i], s, n, pos, t->x->md)) {
+    while (pos <= n && rule_exec(set->items[i], s, n, pos, t->x->md)) {
       cut c;
       rule_match_span(t->x->md, &c.s, &c.e);
       pos = next_pos(s, n, pos, c.e);
@@ -326,13 +291,13 @@ static const char *subject_of(tctx *t, const char *s, const cand *k) {
   pcre2_match_data *md = t->x->md;
   size_t a, b;
   for (size_t i = 0; i < t->subj_after.n; i++) {
-    const rule *r = t->subj_after.r[i];
+    const rule *r = t->subj_after.items[i];
     if (k->me <= k->ce && rule_exec(r, s + k->me, k->ce - k->me, 0, md) &&
         rule_group(r, md, "subject", &a, &b) && b > a)
       return flat(t->x->f, s + k->me, a, b);
   }
   for (size_t i = 0; i < t->subj_before.n; i++) {
-    const rule *r = t->subj_before.r[i];
+    const rule *r = t->subj_before.items[i];
     if (k->cs <= k->ms && rule_exec(r, s + k->cs, k->ms - k->cs, 0, md) &&
         rule_group(r, md, "subject", &a, &b) && b > a)
       return flat(t->x->f, s + k->cs, a, b);
@@ -355,14 +320,14 @@ static const char *title_area(tctx *t) {
   const char *title = x->f->document.title.value;
   if (!title) return NULL;
   size_t n = strlen(title);
-  rule_set whole, areas;
-  select_rules(x->rules, "planarea.", NULL, &whole);
-  if (any_match(t, &whole, title, n)) return NULL;
-  select_rules(x->rules, "area.", NULL, &areas);
+  rule_list whole = rules_select(x->rules, "planarea.", NULL);
+  for (size_t i = 0; i < whole.n; i++)
+    if (rule_exec(whole.items[i], title, n, 0, x->md)) return NULL;
+  rule_list areas = rules_select(x->rules, "area.", NULL);
   const char *area = NULL;
   for (size_t i = 0; i < areas.n; i++) {
-    const char *a = rule_attr(areas.r[i], "area");
-    if (!a || !rule_exec(areas.r[i], title, n, 0, x->md)) continue;
+    const char *a = rule_attr(areas.items[i], "area");
+    if (!a || !rule_exec(areas.items[i], title, n, 0, x->md)) continue;
     if (area && strcmp(area, a)) return NULL;
     area = a;
   }
@@ -411,7 +376,7 @@ static cchc_status emit(tctx *t, size_t base, const char *s, const cand *k) {
     const tax_indicator *ti = tax_find_indicator(x->rules, tg->indicator);
     if (ti) tg->area = ti->area;
   }
-  tg->span = xspan(x, base + k->ms, base + k->me);
+  tg->span = (frame_span){base + k->ms, base + k->me};
   tg->rule = k->r->id;
   return f->failed ? cchc_fail(x->err, CCHC_ERR_NOMEM, "out of memory")
                    : CCHC_OK;
@@ -420,24 +385,19 @@ static cchc_status emit(tctx *t, size_t base, const char *s, const cand *k) {
 cchc_status extract_targets(xctx *x) {
   tctx t = {.x = x};
   const cchc_rules *rs = x->rules;
-  select_rules(rs, "target.", NULL, &t.targets);
-  select_rules(rs, "nontarget.", NULL, &t.nontargets);
-  select_rules(rs, "clause.", "end", &t.ends);
-  select_rules(rs, "clause.", "list", &t.lists);
-  select_rules(rs, "clause.", "opener", &t.openers);
-  select_rules(rs, "cell.", "new", &t.cell_new);
-  select_rules(rs, "cell.", "closed", &t.cell_closed);
-  select_rules(rs, "cell.", "open", &t.cell_open);
-  select_rules(rs, "cell.", "continue", &t.cell_continue);
-  select_rules(rs, "subject.", "after", &t.subj_after);
-  select_rules(rs, "subject.", "before", &t.subj_before);
+  t.targets = rules_select(rs, "target.", NULL);
+  t.nontargets = rules_select(rs, "nontarget.", NULL);
+  t.ends = rules_select(rs, "clause.", "end");
+  t.lists = rules_select(rs, "clause.", "list");
+  t.openers = rules_select(rs, "clause.", "opener");
+  t.subj_after = rules_select(rs, "subject.", "after");
+  t.subj_before = rules_select(rs, "subject.", "before");
   t.plan_area = title_area(&t);
   cands c = {0};
   cuts ends = {0}, ends_by_end = {0}, lists = {0}, openers = {0};
   cchc_status st = CCHC_OK;
   for (size_t li = 0; li < x->nlines && st == CCHC_OK;) {
-    size_t lj = li;
-    while (lj + 1 < x->nlines && joins(&t, lj, lj + 1)) lj++;
+    size_t lj = block_end(x, li);
     size_t base = x->lines[li].start;
     const char *s = x->s + base;
     size_t n = x->lines[lj].end - base;

@@ -1,6 +1,7 @@
 /* units.c: unit mentions, resolved to keys of the taxonomy (units.tsv) by
- * the `unit.` rules of rules/units.rules; unit-like noun phrases the
- * taxonomy lacks by the `unitname.` rules.
+ * the `unit.` rules of rules/units.rules and unit.spelling, the rule the
+ * loader makes from the table's spellings (its match says the unit);
+ * unit-like noun phrases the taxonomy lacks by the `unitname.` rules.
  *
  * Every rule runs over the range; a mention is the rule's group `u` (else
  * its whole match).  Rules marked `standalone=yes` (short cell titles such
@@ -19,8 +20,6 @@
 #include <string.h>
 
 #include <utf8proc.h>
-
-enum { MAX_UNIT_RULES = 512, MAX_ALTS = 16 };
 
 typedef struct cand {
   const rule *r;
@@ -96,25 +95,18 @@ static bool match_at(const rule *r, const char *s, size_t len, size_t at,
 /* The `unitcell.` rules (context before or after a short title) and the
  * `unitname.` rules (names a short title may be part of). */
 typedef struct cell_ctx {
-  const rule *before[16], *after[16], *names[16];
-  size_t nbefore, nafter, nnames;
+  rule_list cells, names;
 } cell_ctx;
 
 static void cell_ctx_load(const xctx *x, cell_ctx *cc) {
-  const rule *rs[32];
-  size_t n = rules_select(x->rules, "unitname.", rs, 32);
-  cc->nnames = n < 16 ? n : 16;
-  memcpy(cc->names, rs, cc->nnames * sizeof *rs);
-  n = rules_select(x->rules, "unitcell.", rs, 32);
-  if (n > 32) n = 32;
-  cc->nbefore = cc->nafter = 0;
-  for (size_t i = 0; i < n; i++) {
-    const char *side = rule_attr(rs[i], "side");
-    if (side && !strcmp(side, "before") && cc->nbefore < 16)
-      cc->before[cc->nbefore++] = rs[i];
-    else if (side && !strcmp(side, "after") && cc->nafter < 16)
-      cc->after[cc->nafter++] = rs[i];
-  }
+  cc->names = rules_select(x->rules, "unitname.", NULL);
+  cc->cells = rules_select(x->rules, "unitcell.", NULL);
+}
+
+/* Is r a `unitcell.` rule of side `side`? */
+static bool on_side(const rule *r, const char *side) {
+  const char *v = rule_attr(r, "side");
+  return v && !strcmp(v, side);
 }
 
 static bool is_space(char c) {
@@ -139,8 +131,9 @@ static size_t line_end(const xctx *x, size_t at, size_t hi) {
   return at;
 }
 
-/* Is s[from, to) only list markers and blanks: "-", "+", "*", "•",
- * numbering ("1.", "1.1.", "2)", "a)", "II.")? */
+/* Is s[from, to) only list markers and blanks: "-", "+", "*" (normalize
+ * made every bullet glyph and dash "-"), numbering ("1.", "1.1.", "2)",
+ * "a)", "II.")? */
 static bool only_markers(const char *s, size_t from, size_t to) {
   size_t i = from;
   while (i < to) {
@@ -151,10 +144,6 @@ static bool only_markers(const char *s, size_t from, size_t to) {
     size_t j = i;
     if (s[j] == '-' || s[j] == '+' || s[j] == '*') {
       i = j + 1;
-      continue;
-    }
-    if (starts_with(s, j, to, "•") || starts_with(s, j, to, "–")) {
-      i = j + strlen("•"); /* both three bytes */
       continue;
     }
     /* 1.  1.1.  2)  3.12 */
@@ -238,12 +227,13 @@ static bool after_title_word(const char *s, size_t lo, size_t at) {
  * before c into it? */
 static bool inside_name(const xctx *x, const cell_ctx *cc, const cand *c,
                         size_t ls, size_t le) {
-  for (size_t k = 0; k < cc->nnames; k++) {
+  for (size_t k = 0; k < cc->names.n; k++) {
+    const rule *r = cc->names.items[k];
     size_t at = ls;
-    while (at < c->start && match_at(cc->names[k], x->s, le, at, x->md)) {
+    while (at < c->start && match_at(r, x->s, le, at, x->md)) {
       PCRE2_SIZE *ov = pcre2_get_ovector_pointer(x->md);
       size_t us = ov[0], ue = ov[1];
-      rule_group(cc->names[k], x->md, "u", &us, &ue);
+      rule_group(r, x->md, "u", &us, &ue);
       if (us < c->start && ue > c->start) return true;
       if (ov[1] <= at) break;
       at = ov[1];
@@ -290,16 +280,19 @@ static bool stands_alone(const xctx *x, const cell_ctx *cc,
     while (i < le && is_space(s[i])) i++;
     right = i < le && in_set(s[i], ",;/)");
   }
-  for (size_t k = 0; !right && k < cc->nafter; k++)
-    right = match_at(cc->after[k], s, le, c->end, x->md);
+  for (size_t k = 0; !right && k < cc->cells.n; k++)
+    right = on_side(cc->cells.items[k], "after") &&
+            match_at(cc->cells.items[k], s, le, c->end, x->md);
   if (!right) return false;
   if (only_markers(s, ls, c->start)) return true;
   size_t i = c->start;
   while (i > ls && is_space(s[i - 1])) i--;
   if (i > ls && in_set(s[i - 1], ",;:(/+")) return true;
   if (joined_before(x, l, c, ls)) return true;
-  for (size_t k = 0; k < cc->nbefore; k++)
-    if (match_at(cc->before[k], s, c->start, ls, x->md)) return true;
+  for (size_t k = 0; k < cc->cells.n; k++)
+    if (on_side(cc->cells.items[k], "before") &&
+        match_at(cc->cells.items[k], s, c->start, ls, x->md))
+      return true;
   /* "... kèm theo Tư pháp", "Kế hoạch Tư pháp Các ban, ...": a capitalised
    * title before a cell edge, where cells ran together; not the end of a
    * longer name ("Nhà Văn hóa", "Trung tâm Văn hóa") */
@@ -325,15 +318,16 @@ static bool clip_range(const xctx *x, size_t *start, size_t *end) {
 }
 
 /* Run rule r over s[lo, hi); push each mention. */
-static void run_rule(xctx *x, const rule *r, size_t order, const char *key,
-                     size_t lo, size_t hi, cand_list *l) {
+static void run_rule(xctx *x, const rule *r, size_t order, size_t lo,
+                     size_t hi, cand_list *l) {
   size_t at = lo;
   while (at < hi && match_at(r, x->s, hi, at, x->md)) {
     PCRE2_SIZE *ov = pcre2_get_ovector_pointer(x->md);
     size_t ms = ov[0], me = ov[1];
     size_t us = ms, ue = me;
     rule_group(r, x->md, "u", &us, &ue);
-    if (ue > us)
+    const char *key = rule_value(r, x->md, "unit");
+    if (key && ue > us)
       cand_push(l, (cand){r, order, key, us, ue, attr_yes(r, "standalone"),
                           true});
     at = me > at ? me : at + 1;
@@ -342,14 +336,24 @@ static void run_rule(xctx *x, const rule *r, size_t order, const char *key,
 }
 
 /* Does the document name `key` by a full (not standalone) form? */
-static bool document_names(xctx *x, const rule **rs, size_t nrs,
-                           const char *key) {
-  for (size_t i = 0; i < nrs; i++) {
-    const char *k = rule_attr(rs[i], "unit");
-    if (!k || strcmp(k, key) || attr_yes(rs[i], "standalone") ||
-        rule_attr(rs[i], "alt") || !level_applies(x, rs[i]))
+static bool document_names(xctx *x, rule_list rs, const char *key) {
+  for (size_t i = 0; i < rs.n; i++) {
+    const rule *r = rs.items[i];
+    const char *k = rule_attr(r, "unit");
+    if ((k ? strcmp(k, key) : !rule_gives(r, "unit")) ||
+        attr_yes(r, "standalone") || rule_attr(r, "alt") ||
+        !level_applies(x, r))
       continue;
-    if (match_at(rs[i], x->s, x->n, 0, x->md)) return true;
+    /* a rule of one unit says it by its first match; the spellings of the
+     * taxonomy by the mark of each */
+    for (size_t at = 0; at < x->n && match_at(r, x->s, x->n, at, x->md);) {
+      const char *v = rule_value(r, x->md, "unit");
+      if (v && !strcmp(v, key)) return true;
+      if (k) break;
+      PCRE2_SIZE *ov = pcre2_get_ovector_pointer(x->md);
+      at = ov[1] > at ? ov[1] : at + 1;
+      while (at < x->n && continuation(x, at)) at++;
+    }
   }
   return false;
 }
@@ -370,14 +374,10 @@ static int by_start(const void *a, const void *b) {
 
 /* The mentions in [start, end): l->items[0, l->n) in text order, apart. */
 static void mentions(xctx *x, size_t start, size_t end, cand_list *l) {
-  const rule *rs[MAX_UNIT_RULES];
-  size_t nrs = rules_select(x->rules, "unit.", rs, MAX_UNIT_RULES);
-  if (nrs > MAX_UNIT_RULES) nrs = MAX_UNIT_RULES;
-  for (size_t i = 0; i < nrs; i++) {
-    const char *key = rule_attr(rs[i], "unit");
-    if (!key || !level_applies(x, rs[i])) continue;
-    run_rule(x, rs[i], i, key, start, end, l);
-  }
+  rule_list rs = rules_select(x->rules, "unit.", NULL);
+  for (size_t i = 0; i < rs.n; i++)
+    if (rule_gives(rs.items[i], "unit") && level_applies(x, rs.items[i]))
+      run_rule(x, rs.items[i], i, start, end, l);
   if (l->failed) {
     l->n = 0;
     out_of_memory(x);
@@ -397,24 +397,28 @@ static void mentions(xctx *x, size_t start, size_t end, cand_list *l) {
         c->ok = changed = true;
     }
   }
-  /* Short titles that mean another unit in this document. */
-  const char *alt_key[MAX_ALTS];
-  bool alt_named[MAX_ALTS];
+  /* Short titles that mean another unit in this document: whether the
+   * document names each alt= key is asked once per key. */
+  struct alt {
+    const char *key;
+    bool named;
+  } *alts = l->n ? malloc(l->n * sizeof *alts) : NULL;
   size_t nalt = 0;
+  if (l->n && !alts) {
+    l->n = 0;
+    out_of_memory(x);
+    return;
+  }
   for (size_t i = 0; i < l->n; i++) {
     cand *c = &l->items[i];
     const char *alt = c->ok ? rule_attr(c->r, "alt") : NULL;
     if (!alt) continue;
     size_t k = 0;
-    while (k < nalt && strcmp(alt_key[k], alt)) k++;
-    if (k == nalt) {
-      if (nalt == MAX_ALTS) continue;
-      alt_key[nalt] = alt;
-      alt_named[nalt] = document_names(x, rs, nrs, alt);
-      nalt++;
-    }
-    if (alt_named[k]) c->key = alt_key[k];
+    while (k < nalt && strcmp(alts[k].key, alt)) k++;
+    if (k == nalt) alts[nalt++] = (struct alt){alt, document_names(x, rs, alt)};
+    if (alts[k].named) c->key = alts[k].key;
   }
+  free(alts);
   /* Overlaps: the longest mention wins. */
   size_t kept = 0;
   for (size_t i = 0; i < l->n; i++)
@@ -432,33 +436,70 @@ static void mentions(xctx *x, size_t start, size_t end, cand_list *l) {
   l->n = n;
 }
 
-size_t units_find(xctx *x, size_t start, size_t end, xunit *out, size_t max) {
-  if (!clip_range(x, &start, &end)) return 0;
+void xunits_push(xctx *x, xunits *l, const xunit *u) {
+  xunit *p = frame_grow(x->f, (void **)&l->items, &l->n, &l->cap, sizeof *u);
+  if (p) *p = *u;
+}
+
+void xunits_free(xunits *l) {
+  free(l->items);
+  *l = (xunits){0};
+}
+
+static bool same_unit(const xctx *x, const xunit *a, const xunit *b) {
+  if (a->key || b->key) return a->key && b->key && !strcmp(a->key, b->key);
+  size_t la = a->end - a->start, lb = b->end - b->start;
+  return la == lb && !memcmp(x->s + a->start, x->s + b->start, la);
+}
+
+bool xunits_has(const xctx *x, const xunits *l, const xunit *u) {
+  for (size_t i = 0; i < l->n; i++)
+    if (same_unit(x, &l->items[i], u)) return true;
+  return false;
+}
+
+void xunits_add(xctx *x, xunits *l, const xunit *u) {
+  if (!xunits_has(x, l, u)) xunits_push(x, l, u);
+}
+
+void xunits_copy(xctx *x, xunits *dst, const xunits *src) {
+  if (dst == src) return;
+  dst->n = 0;
+  for (size_t i = 0; i < src->n; i++) xunits_push(x, dst, &src->items[i]);
+}
+
+bool units_joined(xctx *x, size_t a, size_t b) {
+  if (b < a) return false;
+  return b == a || xany(x, rules_select(x->rules, "coord.", "gap"), a, b, NULL);
+}
+
+void units_find(xctx *x, size_t start, size_t end, xunits *out) {
+  if (!clip_range(x, &start, &end)) return;
   cand_list l = {0};
   mentions(x, start, end, &l);
-  for (size_t i = 0; i < l.n && i < max; i++) {
+  for (size_t i = 0; i < l.n; i++) {
     const cand *c = &l.items[i];
     const tax_unit *u = tax_find_unit(x->rules, c->key);
-    out[i] = (xunit){c->key, u ? u->name : NULL, c->start, c->end, c->r->id};
+    xunits_push(x, out,
+                &(xunit){c->key, u ? u->name : NULL, c->start, c->end,
+                         c->r->id});
   }
   free(l.items);
-  return l.n;
 }
 
 bool units_unknown(xctx *x, size_t start, size_t end, xunit *out) {
   if (!clip_range(x, &start, &end)) return false;
   cand_list known = {0};
   mentions(x, start, end, &known);
-  const rule *rs[MAX_UNIT_RULES];
-  size_t nrs = rules_select(x->rules, "unitname.", rs, MAX_UNIT_RULES);
-  if (nrs > MAX_UNIT_RULES) nrs = MAX_UNIT_RULES;
+  rule_list rs = rules_select(x->rules, "unitname.", NULL);
   bool found = false;
-  for (size_t i = 0; i < nrs; i++) {
+  for (size_t i = 0; i < rs.n; i++) {
+    const rule *r = rs.items[i];
     size_t at = start;
-    while (at < end && match_at(rs[i], x->s, end, at, x->md)) {
+    while (at < end && match_at(r, x->s, end, at, x->md)) {
       PCRE2_SIZE *ov = pcre2_get_ovector_pointer(x->md);
       size_t us = ov[0], ue = ov[1];
-      rule_group(rs[i], x->md, "u", &us, &ue);
+      rule_group(r, x->md, "u", &us, &ue);
       at = ov[1] > at ? ov[1] : at + 1;
       while (at < end && continuation(x, at)) at++;
       if (ue <= us) continue;
@@ -468,7 +509,7 @@ bool units_unknown(xctx *x, size_t start, size_t end, xunit *out) {
       if (clash) continue;
       if (!found || us < out->start ||
           (us == out->start && ue - us > out->end - out->start)) {
-        *out = (xunit){NULL, NULL, us, ue, rs[i]->id};
+        *out = (xunit){NULL, NULL, us, ue, r->id};
         found = true;
       }
       break;

@@ -30,11 +30,13 @@ START_TEST(loads_and_runs_examples) {
   ck_assert_int_eq(
       cchc_rules_load(harness_rules_dir_with("x.rules", good_rule), &rs, &err),
       CCHC_OK);
-  /* The shipped rules, and this one with its two examples. */
+  /* The shipped rules (those made from the taxonomy among them), and this
+   * one with its two examples. */
   size_t shipped_examples = 0;
   ck_assert_uint_eq(cchc_rules_test(harness_rules(), NULL, NULL,
                                     &shipped_examples),
                     0);
+  ck_assert_uint_eq(rules_select(rs, "t.", NULL).n, 1);
   ck_assert_uint_eq(cchc_rules_count(rs),
                     cchc_rules_count(harness_rules()) + 1);
   size_t examples = 0;
@@ -100,6 +102,22 @@ static const struct {
     {"rule a.b\npattern: x\nflags: sideways\n", 3, "unknown flag"},
     {"rule a.b\npattern: x\nno: x => v=1\n", 3, "cannot expect"},
     {"rule a.b\npattern: x\nyes: \xff\xfe\n", 3, "invalid UTF-8"},
+    /* a role no extractor selects, a role where the group has none, a
+     * group's required attribute missing */
+    {"rule task.x\npattern: x\nset: role=party\nyes: x\nno: y\n", 3,
+     "unknown role 'party'"},
+    {"rule a.b\npattern: x\nset: role=end\nyes: x\nno: y\n", 3,
+     "takes no role"},
+    {"rule lead.x\npattern: x\nyes: x\nno: y\n", 1, "needs 'set: role"},
+    {"rule unitcell.x\npattern: x\nset: side=left\nyes: x\nno: y\n", 3,
+     "unknown side"},
+    /* spellings canonical text never has: dead alternatives */
+    {"rule a.b\npattern: (?:Ủy|Uỷ) ban\nyes: x\nno: y\n", 2,
+     "'Uỷ' where canonical text has 'Ủy'"},
+    {"rule a.b\npattern: Văn\n    \\s+h(?:óa|oá)\nyes: x\nno: y\n", 3,
+     "can never match"},
+    {"rule a.b\npattern: x\\s*[-–]\\s*y\nyes: x\nno: y\n", 2,
+     "'–' where canonical text has '-'"},
 };
 
 START_TEST(bad_rules_file_names_file_and_line) {
@@ -124,6 +142,8 @@ static const struct {
     {"tasks.rules", NULL, "tasks.rules is missing"},
     {"meta.rules", NULL, "meta.rules is missing"},
     {"indicators.concepts", NULL, "indicators.concepts is missing"},
+    {"areas.rules", NULL, "no rule area.kinh_te_so is written"},
+    {"areas.rules", "# emptied\n", "no rule area.kinh_te_so is written"},
     {"targets.rules", "# emptied\n", "targets.rules holds no rule"},
 };
 
@@ -165,6 +185,210 @@ START_TEST(bad_taxonomy_line_is_named) {
 }
 END_TEST
 
+/* Examples are tested as the extractors meet text: canonical.  "Uỷ",
+ * "hoá" and the en dash of a plan match the one canonical spelling, and
+ * expected group values are compared in canonical form too. */
+START_TEST(examples_are_tested_as_canonical_text) {
+  static const char rules[] =
+      "rule t.unit\n"
+      "pattern: (?<u>Ủy\\s+ban|Văn\\s+hóa\\s*-\\s*Xã\\s+hội)\n"
+      "yes: Uỷ ban nhân dân xã => u=Uỷ ban\n"
+      "yes: Phòng Văn hoá – Xã hội => u=Văn hoá – Xã hội\n"
+      "no: văn phòng\n";
+  cchc_rules *rs = NULL;
+  cchc_error err = {0};
+  ck_assert_int_eq(
+      cchc_rules_load(harness_rules_dir_with("x.rules", rules), &rs, &err),
+      CCHC_OK);
+  failures f = {0};
+  ck_assert_msg(cchc_rules_test(rs, collect, &f, NULL) == 0, "%s", f.last);
+  cchc_rules_free(rs);
+}
+END_TEST
+
+/* Replace, in the rules directory `dir`, the row of `key` of taxonomy
+ * table `table` by `row`. */
+static void set_row(const char *dir, const char *table, const char *key,
+                    const char *row) {
+  char path[4200];
+  snprintf(path, sizeof path, "%s/%s", dir, table);
+  size_t len;
+  char *data = harness_read(path, &len);
+  ck_assert_ptr_nonnull(data);
+  char *out = malloc(len + strlen(row) + 2);
+  ck_assert_ptr_nonnull(out);
+  size_t n = 0, kl = strlen(key);
+  bool found = false;
+  for (char *p = data; p < data + len;) {
+    char *nl = memchr(p, '\n', (size_t)(data + len - p));
+    size_t l = nl ? (size_t)(nl - p) + 1 : (size_t)(data + len - p);
+    if (!strncmp(p, key, kl) && p[kl] == '\t') {
+      n += (size_t)sprintf(out + n, "%s\n", row);
+      found = true;
+    } else {
+      memcpy(out + n, p, l);
+      n += l;
+    }
+    p += l;
+  }
+  ck_assert(found);
+  ck_assert_int_eq(harness_write(path, out, n), 0);
+  free(out);
+  free(data);
+}
+
+/* The words of areas.tsv are the area rules: a word added there names the
+ * area, written as plans print it ("hoá", any case, any spacing). */
+START_TEST(area_words_are_the_area_rules) {
+  const char *dir = harness_rules_dir_with("x.rules", good_rule);
+  set_row(dir, "areas.tsv", "iso",
+          "iso\tÁp dụng ISO\tISO; tiêu chuẩn hoá chất lượng");
+  cchc_rules *rs = NULL;
+  cchc_error err = {0};
+  ck_assert_msg(cchc_rules_load(dir, &rs, &err) == CCHC_OK, "%s:%u: %s",
+                err.path, err.line, err.message);
+  const rule *r = rules_find(rs, "area.iso");
+  ck_assert_ptr_nonnull(r);
+  ck_assert_str_eq(rule_attr(r, "area"), "iso");
+  ck_assert_ptr_nonnull(strstr(r->path, "areas.tsv"));
+  pcre2_match_data *md = rules_match_data(rs);
+  static const char *const yes[] = {"Áp dụng TIÊU CHUẨN HÓA  chất lượng",
+                                    "về ISO 9001", "tiêu chuẩn hóa\nchất lượng"};
+  static const char *const no[] = {"tiêu chuẩn hóa", "ISOx",
+                                   "tiêu chuẩn hóa chất lượngx"};
+  for (size_t i = 0; i < 3; i++) {
+    ck_assert_msg(rule_exec(r, yes[i], strlen(yes[i]), 0, md), "%s", yes[i]);
+    ck_assert_msg(!rule_exec(r, no[i], strlen(no[i]), 0, md), "%s", no[i]);
+  }
+  /* every area with words has its rule, in the table's order */
+  rule_list areas = rules_select(rs, "area.", NULL);
+  ck_assert_uint_eq(areas.n, rs->nareas);
+  for (size_t i = 0; i < areas.n; i++)
+    ck_assert_str_eq(rule_attr(areas.items[i], "area"), rs->areas[i].key);
+  pcre2_match_data_free(md);
+  cchc_rules_free(rs);
+}
+END_TEST
+
+/* A rule of the taxonomy and a hand rule cannot share an id. */
+START_TEST(taxonomy_rule_written_by_hand_is_an_error) {
+  static const char dup[] = "rule area.iso\n"
+                            "pattern: ISO\n"
+                            "set: area=iso\n"
+                            "yes: ISO\n"
+                            "no: x\n";
+  cchc_error err = {0};
+  ck_assert_int_eq(load_one(dup, &err), CCHC_ERR_RULES);
+  ck_assert_ptr_nonnull(strstr(err.path, "areas.tsv"));
+  ck_assert_ptr_nonnull(strstr(err.message, "x.rules:1"));
+}
+END_TEST
+
+/* An area rule written by hand stands for a row of areas.tsv without
+ * words, and says that row's area; any other is an error at its line. */
+START_TEST(hand_area_rule_needs_a_row_without_words) {
+  static const char stray[] = "rule area.iso.more\n"
+                              "pattern: tiêu\\s+chuẩn\n"
+                              "set: area=iso\n"
+                              "yes: tiêu chuẩn\n"
+                              "no: x\n";
+  cchc_error err = {0};
+  ck_assert_int_eq(load_one(stray, &err), CCHC_ERR_RULES);
+  ck_assert_ptr_nonnull(strstr(err.path, "x.rules"));
+  ck_assert_uint_eq(err.line, 1);
+  ck_assert_ptr_nonnull(strstr(err.message, "rows of areas.tsv"));
+
+  const char *dir = harness_rules_dir_with("x.rules", good_rule);
+  set_row(dir, "areas.tsv", "iso", "iso\tÁp dụng ISO");
+  char path[4200];
+  snprintf(path, sizeof path, "%s/iso.rules", dir);
+  static const char other[] = "rule area.iso\n"
+                              "pattern: ISO\n"
+                              "set: area=the_che\n"
+                              "yes: ISO\n"
+                              "no: x\n";
+  ck_assert_int_eq(harness_write(path, other, strlen(other)), 0);
+  cchc_rules *rs = NULL;
+  ck_assert_int_eq(cchc_rules_load(dir, &rs, &err), CCHC_ERR_RULES);
+  ck_assert_ptr_nonnull(strstr(err.path, "iso.rules"));
+  ck_assert_ptr_nonnull(strstr(err.message, "set: area=iso"));
+}
+END_TEST
+
+/* A title that names the whole reform gives no area: areas.rules must
+ * hold planarea.* beside the area rules. */
+START_TEST(areas_rules_without_planarea_is_an_error) {
+  const char *dir = harness_rules_dir_with("x.rules", good_rule);
+  char path[4200];
+  snprintf(path, sizeof path, "%s/areas.rules", dir);
+  size_t len;
+  char *data = harness_read(path, &len);
+  ck_assert_ptr_nonnull(data);
+  char *cut = strstr(data, "rule planarea.");
+  ck_assert_ptr_nonnull(cut);
+  ck_assert_int_eq(harness_write(path, data, (size_t)(cut - data)), 0);
+  free(data);
+  cchc_rules *rs = NULL;
+  cchc_error err = {0};
+  ck_assert_int_eq(cchc_rules_load(dir, &rs, &err), CCHC_ERR_RULES);
+  ck_assert_msg(strstr(err.message, "areas.rules holds no rule of its group"),
+                "%s", err.message);
+  ck_assert_ptr_nonnull(strstr(err.message, "planarea."));
+}
+END_TEST
+
+/* A spelling of units.tsv that no hand rule finds becomes an alternative
+ * of unit.spelling, whose match says its unit; one a hand rule finds adds
+ * nothing. */
+START_TEST(unit_spellings_no_rule_finds_become_a_rule) {
+  static const char units_rule[] = "rule unit.so_y_te_by_hand\n"
+                                   "pattern: \\bSở\\s+Y\\s+tế\n"
+                                   "set: unit=so_y_te\n"
+                                   "yes: Sở Y tế\n"
+                                   "no: Bộ Y tế\n";
+  const char *dir = harness_rules_dir_with("x.rules", units_rule);
+  cchc_rules *rs = NULL;
+  cchc_error err = {0};
+  pcre2_match_data *md = NULL;
+  set_row(dir, "units.tsv", "so_y_te", "so_y_te\tSở Y tế\tSở Y tế");
+  set_row(dir, "units.tsv", "bo_noi_vu",
+          "bo_noi_vu\tBộ Nội vụ\tBộ Nội Vụ – Vụ Cải cách hành chính");
+  ck_assert_int_eq(cchc_rules_load(dir, &rs, &err), CCHC_OK);
+  const rule *r = rules_find(rs, "unit.spelling"); /* the other unit's */
+  ck_assert_ptr_nonnull(r);
+  md = rules_match_data(rs);
+  ck_assert(!rule_exec(r, "Sở Y tế", strlen("Sở Y tế"), 0, md));
+  ck_assert(rule_exec(r, "Bộ Nội vụ - Vụ Cải cách hành chính",
+                      strlen("Bộ Nội vụ - Vụ Cải cách hành chính"), 0, md));
+  pcre2_match_data_free(md);
+  cchc_rules_free(rs);
+  set_row(dir, "units.tsv", "so_y_te",
+          "so_y_te\tSở Y tế\tSở Y tế; Trung tâm Kiểm soát bệnh tật tỉnh");
+  ck_assert_int_eq(cchc_rules_load(dir, &rs, &err), CCHC_OK);
+  r = rules_find(rs, "unit.spelling");
+  ck_assert_ptr_nonnull(r);
+  ck_assert(rule_gives(r, "unit"));
+  ck_assert_ptr_null(rule_attr(r, "unit"));
+  md = rules_match_data(rs);
+  static const struct {
+    const char *text, *unit;
+  } cases[] = {
+      {"phối hợp với TRUNG TÂM  kiểm soát bệnh tật tỉnh,", "so_y_te"},
+      {"Bộ Nội vụ-Vụ Cải cách hành chính", "bo_noi_vu"},
+      {"Bộ Nội vụ - Vụ cải cách hành chính", "bo_noi_vu"},
+      {"Trung tâm Kiểm soát bệnh tật tỉnhx", NULL},
+      {"Sở Y tế", NULL},
+  };
+  for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+    bool hit = rule_exec(r, cases[i].text, strlen(cases[i].text), 0, md);
+    ck_assert_msg(hit == (cases[i].unit != NULL), "%s", cases[i].text);
+    if (hit) ck_assert_str_eq(rule_value(r, md, "unit"), cases[i].unit);
+  }
+  pcre2_match_data_free(md);
+  cchc_rules_free(rs);
+}
+END_TEST
+
 START_TEST(missing_directory_is_an_io_error) {
   cchc_rules *rs = NULL;
   cchc_error err = {0};
@@ -203,6 +427,48 @@ START_TEST(shipped_rules_pass_their_examples) {
                 "line %zu: %s", f.line, f.last);
   ck_assert_uint_gt(examples, 2 * cchc_rules_count(rs) - 1);
   cchc_rules_free(rs);
+}
+END_TEST
+
+/* ---- areas of headings ------------------------------------------------ */
+
+/* The shipped words of areas.tsv name the area of a heading: the area
+ * whose word comes first, the upper row of the table on a tie. */
+static const struct {
+  const char *heading, *area;
+} area_headings[] = {
+    {"Đánh giá tác động của cải cách hành chính", "tac_dong"},
+    {"Áp dụng ISO trong hoạt động của các cơ quan, đơn vị", "iso"},
+    {"Kinh tế số và xã hội số", "kinh_te_so"},
+    {"Xây dựng và phát triển chính quyền điện tử, chính quyền số", "cqs"},
+    {"Về Chuyển đổi số (CĐS)", "cqs"},
+    {"CẢI CÁCH THỂ CHẾ", "the_che"},
+    {"Cải cách thủ tục hành chính (TTHC) và thực hiện cơ chế một cửa", "tthc"},
+    {"Cải cách tổ chức bộ máy hành chính nhà nước", "bo_may"},
+    {"Cải cách chế độ công vụ", "cong_vu"},
+    {"Cải cách tài chính công", "tai_chinh"},
+    {"Tuyên truyền về cải cách hành chính", "tuyen_truyen"},
+    {"Chủ trì công tác tuyên tuyền cải cách hành chính", "tuyen_truyen"},
+    {"Công tác chỉ đạo, điều hành cải cách hành chính", "chi_dao"},
+    {"Chỉ đạo điều hành CCHC", "chi_dao"},
+    {"Đánh giá kết quả", NULL},
+    {"Tổ chức thực hiện", NULL},
+    {"Thông tin cơ sở", NULL},
+};
+
+START_TEST(area_words_name_headings) {
+  char plan[512];
+  snprintf(plan, sizeof plan, "KẾ HOẠCH\nI. %s\n", area_headings[_i].heading);
+  cchc_text *t = NULL;
+  cchc_frame *f = NULL;
+  harness_extract(harness_rules(), plan, strlen(plan), &t, &f);
+  ck_assert_uint_eq(f->nsections, 1);
+  const char *want = area_headings[_i].area, *got = f->sections[0].area;
+  ck_assert_msg(want ? got && !strcmp(got, want) : !got, "'%s': %s, not %s",
+                area_headings[_i].heading, got ? got : "none",
+                want ? want : "none");
+  cchc_frame_free(f);
+  cchc_text_free(t);
 }
 END_TEST
 
@@ -337,6 +603,12 @@ int main(void) {
   tcase_add_test(tc, bad_taxonomy_line_is_named);
   tcase_add_loop_test(tc, rules_dir_missing_a_file_is_an_error, 0,
                       (int)(sizeof incomplete / sizeof *incomplete));
+  tcase_add_test(tc, examples_are_tested_as_canonical_text);
+  tcase_add_test(tc, area_words_are_the_area_rules);
+  tcase_add_test(tc, taxonomy_rule_written_by_hand_is_an_error);
+  tcase_add_test(tc, hand_area_rule_needs_a_row_without_words);
+  tcase_add_test(tc, areas_rules_without_planarea_is_an_error);
+  tcase_add_test(tc, unit_spellings_no_rule_finds_become_a_rule);
   tcase_add_test(tc, missing_directory_is_an_io_error);
   tcase_add_test(tc, continuation_lines_extend_the_pattern);
   tcase_add_test(tc, shipped_rules_pass_their_examples);
@@ -345,6 +617,8 @@ int main(void) {
   tcase_add_unchecked_fixture(ts, NULL, harness_free_rules);
   tcase_set_timeout(ts, 30);
   tcase_add_test(ts, section_tree_nests_by_numbering_style);
+  tcase_add_loop_test(ts, area_words_name_headings, 0,
+                      sizeof area_headings / sizeof *area_headings);
   tcase_add_test(ts, appendix_cells_are_not_sections);
   tcase_add_test(ts, corpus_sections_have_areas);
   suite_add_tcase(s, ts);

@@ -1,0 +1,119 @@
+/* clause.c: one clause as the task passes read it -- the units it names
+ * (outside its times), who leads it (lead.*), who coordinates (coord.*).
+ * Lists of units grow: a clause may name any number. */
+#include "tasks.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* ---- units of a clause ------------------------------------------------------- */
+
+void clause_units(tk *t, size_t a, size_t b, xunits *out) {
+  xunits all = {0};
+  units_find(t->x, a, b, &all);
+  for (size_t i = 0; i < all.n; i++)
+    if (!deadline_overlaps(t->x, all.items[i].start, all.items[i].end))
+      xunits_push(t->x, out, &all.items[i]);
+  xunits_free(&all);
+}
+
+void clause_coordinators(tk *t, size_t a, size_t b, xunits *out) {
+  xctx *x = t->x;
+  xunits m = {0};
+  size_t at = a;
+  while (at < b) {
+    size_t ms, me;
+    if (!xfirst(x, t->with, at, b, &ms, &me, NULL)) break;
+    at = me > at ? me : at + 1;
+    m.n = 0;
+    clause_units(t, me, b, &m);
+    size_t pos = me, k = 0;
+    for (;;) {
+      if (k < m.n && m.items[k].start >= pos &&
+          units_joined(t->x, pos, m.items[k].start)) {
+        xunits_add(t->x, out, &m.items[k]);
+        pos = m.items[k].end;
+        k++;
+        continue;
+      }
+      /* a name the taxonomy lacks, in the list */
+      xunit u;
+      size_t lim = k < m.n ? m.items[k].start : b;
+      if (lim > pos && units_unknown(x, pos, lim, &u) &&
+          units_joined(t->x, pos, u.start)) {
+        xunits_add(t->x, out, &u);
+        pos = u.end;
+        continue;
+      }
+      break;
+    }
+  }
+  xunits_free(&m);
+}
+
+/* ---- who leads ------------------------------------------------------------- */
+
+/* Move `at` forward to a character boundary (not past `hi`). */
+static size_t boundary(const xctx *x, size_t at, size_t hi) {
+  while (at < hi && at < x->n && ((unsigned char)x->s[at] & 0xC0) == 0x80)
+    at++;
+  return at;
+}
+
+/* The first rule of `rules` (strength=strong ones only, when `strong`)
+ * matching canonical [a, b), or NULL. */
+static const rule *lead_cue(tk *t, rule_list rules, bool strong, size_t a,
+                            size_t b) {
+  for (size_t r = 0; r < rules.n; r++) {
+    const char *st = rule_attr(rules.items[r], "strength");
+    if (strong && (!st || strcmp(st, "strong"))) continue;
+    if (rule_exec(rules.items[r], t->x->s + a, b - a, 0, t->x->md))
+      return rules.items[r];
+  }
+  return NULL;
+}
+
+bool clause_lead(tk *t, size_t a, size_t b, bool strong, xunits *out,
+                 bool *needs, const rule **why) {
+  xctx *x = t->x;
+  xunits m = {0};
+  xunits coords = {0};
+  bool found = false;
+  clause_units(t, a, b, &m);
+  if (m.n) clause_coordinators(t, a, b, &coords);
+  for (size_t i = 0; i < m.n && !found; i++) {
+    const xunit *u = &m.items[i];
+    bool in_coord = false;
+    for (size_t k = 0; k < coords.n && !in_coord; k++)
+      in_coord = coords.items[k].start == u->start;
+    if (in_coord) continue;
+    /* "X chủ trì" within 80 bytes after the unit, else "giao X" within 40
+     * before it */
+    size_t ae = u->end + 80 < b ? boundary(x, u->end + 80, b) : b;
+    const rule *hit = lead_cue(t, t->after, strong, u->end, ae);
+    bool after = hit != NULL;
+    if (!hit) {
+      size_t bs = u->start > a + 40 ? boundary(x, u->start - 40, u->start) : a;
+      hit = lead_cue(t, t->before, strong, bs, u->start);
+    }
+    if (!hit) continue;
+    found = true;
+    out->n = 0;
+    size_t lo = i, hi = i;
+    if (after) /* "Công an xã, Ban chỉ huy Quân sự xã chủ trì" */
+      while (lo > 0 &&
+             units_joined(t->x, m.items[lo - 1].end, m.items[lo].start))
+        lo--;
+    else /* "yêu cầu các ban, ngành cấp xã, Bộ phận ..." */
+      while (hi + 1 < m.n &&
+             units_joined(t->x, m.items[hi].end, m.items[hi + 1].start))
+        hi++;
+    for (size_t k = lo; k <= hi; k++) xunits_add(t->x, out, &m.items[k]);
+    const char *nd = rule_attr(hit, "needs");
+    if (needs) *needs = nd && !strcmp(nd, "deadline");
+    if (why) *why = hit;
+  }
+  xunits_free(&m);
+  xunits_free(&coords);
+  return found;
+}
