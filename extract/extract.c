@@ -186,10 +186,10 @@ static void unit_to_source(const cchc_text *text, frame_unit *units,
  * they read and compare; the frame promises spans in the original input,
  * so the finished frame is mapped once, here. */
 static void spans_to_source(cchc_frame *f, const cchc_text *text) {
-  frame_field *fields[FRAME_DOCUMENT_FIELDS];
-  frame_document_fields(&f->document, fields);
-  for (size_t i = 0; i < FRAME_DOCUMENT_FIELDS; i++)
-    to_source(text, &fields[i]->span);
+  for (int k = 0; k < CCHC_DOC_FIELD_COUNT; k++) {
+    frame_field *fd = frame_document_field(&f->document, (cchc_doc_field)k);
+    to_source(text, &fd->span);
+  }
   for (size_t i = 0; i < f->nreferences; i++) {
     frame_reference *r = &f->references[i];
     to_source(text, &r->span);

@@ -125,22 +125,32 @@ static void adopt_unit(cchc_frame *f, frame_unit *u) {
   adopt(f, &u->text);
 }
 
+frame_field *frame_document_field(frame_document *d, cchc_doc_field field) {
+  switch (field) {
+  case CCHC_DOC_KIND: return &d->kind;
+  case CCHC_DOC_LEVEL: return &d->level;
+  case CCHC_DOC_PLACE: return &d->place;
+  case CCHC_DOC_PROVINCE: return &d->province;
+  case CCHC_DOC_YEAR: return &d->year;
+  case CCHC_DOC_PERIOD_START: return &d->period_start;
+  case CCHC_DOC_PERIOD_END: return &d->period_end;
+  case CCHC_DOC_NUMBER: return &d->number;
+  case CCHC_DOC_DATE: return &d->date;
+  case CCHC_DOC_TITLE: return &d->title;
+  case CCHC_DOC_SIGNER: return &d->signer;
+  case CCHC_DOC_PARENT_NUMBER: return &d->parent_number;
+  case CCHC_DOC_PARENT_DATE: return &d->parent_date;
+  case CCHC_DOC_FIELD_COUNT: break;
+  }
+  return NULL;
+}
+
 /* Extractors may point at strings owned by the rules (rule ids, keys read
  * from the taxonomy); copy those into the arena so the frame outlives the
  * rules, as the public header promises. */
-void frame_document_fields(frame_document *d,
-                           frame_field *out[FRAME_DOCUMENT_FIELDS]) {
-  frame_field *fields[FRAME_DOCUMENT_FIELDS] = {
-      &d->kind,       &d->level, &d->place, &d->province,      &d->year,
-      &d->period_start, &d->period_end, &d->number, &d->date, &d->title,
-      &d->signer,     &d->parent_number, &d->parent_date};
-  memcpy(out, fields, sizeof fields);
-}
-
 void frame_adopt_strings(cchc_frame *f) {
-  frame_field *fields[FRAME_DOCUMENT_FIELDS];
-  frame_document_fields(&f->document, fields);
-  for (size_t i = 0; i < FRAME_DOCUMENT_FIELDS; i++) adopt_field(f, fields[i]);
+  for (int k = 0; k < CCHC_DOC_FIELD_COUNT; k++)
+    adopt_field(f, frame_document_field(&f->document, (cchc_doc_field)k));
   adopt(f, &f->path);
   adopt(f, &f->encoding);
   for (size_t i = 0; i < f->nreferences; i++) {

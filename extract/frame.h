@@ -175,16 +175,11 @@ const char *frame_printf(cchc_frame *f, const char *fmt, ...)
  * NULL.  Arrays are malloc'd (not arena) so they can grow. */
 void *frame_grow(cchc_frame *f, void **items, size_t *n, size_t *cap,
                  size_t size);
-/* The document's fields in one fixed order (kind, level, place, province,
- * year, period start and end, number, date, title, signer, parent number
- * and date), for code that treats them all alike. */
-enum { FRAME_DOCUMENT_FIELDS = 13 };
-void frame_document_fields(frame_document *d,
-                           frame_field *out[FRAME_DOCUMENT_FIELDS]);
 /* Copy into the arena every string that points elsewhere (rules, text),
  * so the frame borrows nothing.  Run once at the end of extraction. */
 void frame_adopt_strings(cchc_frame *f);
-/* The field of `d` that `field` names, or NULL. */
+/* The field of `d` that `field` names, or NULL; code that treats every
+ * field alike walks the fields 0 .. CCHC_DOC_FIELD_COUNT - 1. */
 frame_field *frame_document_field(frame_document *d, cchc_doc_field field);
 #define FRAME_PUSH(f, arr) \
   frame_grow((f), (void **)&(f)->arr, &(f)->n##arr, &(f)->cap_##arr, \

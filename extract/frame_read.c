@@ -108,26 +108,6 @@ const char *cchc_doc_field_name(cchc_doc_field field) {
   return name_of(doc_field_names, CCHC_DOC_FIELD_COUNT, (int)field);
 }
 
-frame_field *frame_document_field(frame_document *d, cchc_doc_field field) {
-  switch (field) {
-  case CCHC_DOC_KIND: return &d->kind;
-  case CCHC_DOC_LEVEL: return &d->level;
-  case CCHC_DOC_PLACE: return &d->place;
-  case CCHC_DOC_PROVINCE: return &d->province;
-  case CCHC_DOC_YEAR: return &d->year;
-  case CCHC_DOC_PERIOD_START: return &d->period_start;
-  case CCHC_DOC_PERIOD_END: return &d->period_end;
-  case CCHC_DOC_NUMBER: return &d->number;
-  case CCHC_DOC_DATE: return &d->date;
-  case CCHC_DOC_TITLE: return &d->title;
-  case CCHC_DOC_SIGNER: return &d->signer;
-  case CCHC_DOC_PARENT_NUMBER: return &d->parent_number;
-  case CCHC_DOC_PARENT_DATE: return &d->parent_date;
-  case CCHC_DOC_FIELD_COUNT: break;
-  }
-  return NULL;
-}
-
 static const frame_field *field_of(const cchc_frame *f, cchc_doc_field field) {
   return frame_document_field((frame_document *)&f->document, field);
 }
