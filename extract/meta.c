@@ -165,7 +165,6 @@ static const char *spelling(xctx *x, size_t a, size_t b) {
  * meta.label.* recognize a label cell (`field`); the value cell below it
  * is read by the rules meta.cell.FIELD.*, with the groups of the ordinary
  * rules of that field. */
-enum { MAX_CELLS = 16 };
 enum { P_KIND, P_ISSUER, P_NUMBER, P_DATE, P_SIGNER, NPORTAL };
 static const char *const portal_fields[NPORTAL] = {"kind", "issuer", "number",
                                                    "date", "signer"};
@@ -175,22 +174,19 @@ typedef struct portal {
   size_t s[NPORTAL], e[NPORTAL]; /* the value cell, canonical */
 } portal;
 
-typedef struct cells {
-  size_t n, s[MAX_CELLS], e[MAX_CELLS];
-} cells;
-
-/* The '|'-separated cells of a line, trimmed (none without a '|'). */
-static void split_cells(const xctx *x, const xline *ln, cells *c) {
-  c->n = 0;
-  if (!memchr(x->s + ln->start, '|', ln->end - ln->start)) return;
-  for (size_t i = ln->start, a = i; i <= ln->end && c->n < MAX_CELLS; i++) {
-    if (i < ln->end && x->s[i] != '|') continue;
-    size_t s = a, e = i;
-    while (s < e && (x->s[s] == ' ' || x->s[s] == '\t')) s++;
-    while (e > s && (x->s[e - 1] == ' ' || x->s[e - 1] == '\t')) e--;
-    c->s[c->n] = s, c->e[c->n] = e, c->n++;
-    a = i + 1;
-  }
+/* The next '|'-separated cell of line ln from *at, trimmed, in [*s, *e);
+ * false past the line's end.  A line without a '|' has no cells. */
+static bool next_cell(const xctx *x, const xline *ln, size_t *at, size_t *s,
+                      size_t *e) {
+  if (*at > ln->end || !memchr(x->s + ln->start, '|', ln->end - ln->start))
+    return false;
+  size_t i = *at;
+  while (i < ln->end && x->s[i] != '|') i++;
+  *s = *at, *e = i;
+  *at = i + 1;
+  while (*s < *e && (x->s[*s] == ' ' || x->s[*s] == '\t')) (*s)++;
+  while (*e > *s && (x->s[*e - 1] == ' ' || x->s[*e - 1] == '\t')) (*e)--;
+  return true;
 }
 
 /* A row of table rules only ("|---|:--|"). */
@@ -215,18 +211,18 @@ static int label_field(xctx *x, size_t s, size_t e) {
 static void find_portal(xctx *x, portal *pt) {
   memset(pt, 0, sizeof *pt);
   for (size_t i = 0; i < x->first_section_line && i < x->nlines; i++) {
-    cells lab, val;
-    split_cells(x, &x->lines[i], &lab);
     size_t j = i + 1;
     while (j < x->nlines && j < i + 3 && rule_row(x, &x->lines[j])) j++;
-    if (!lab.n || j >= x->nlines) continue;
-    split_cells(x, &x->lines[j], &val);
-    for (size_t c = 0; c < lab.n && c < val.n; c++) {
-      int k = label_field(x, lab.s[c], lab.e[c]);
-      if (k < 0 || pt->has[k] || val.e[c] == val.s[c] ||
-          label_field(x, val.s[c], val.e[c]) >= 0)
+    if (j >= x->nlines) continue;
+    /* the cells of the label row beside those of the value row */
+    const xline *lab = &x->lines[i], *val = &x->lines[j];
+    size_t la = lab->start, va = val->start, ls, le, vs, ve;
+    while (next_cell(x, lab, &la, &ls, &le) &&
+           next_cell(x, val, &va, &vs, &ve)) {
+      int k = label_field(x, ls, le);
+      if (k < 0 || pt->has[k] || ve == vs || label_field(x, vs, ve) >= 0)
         continue;
-      pt->has[k] = true, pt->s[k] = val.s[c], pt->e[k] = val.e[c];
+      pt->has[k] = true, pt->s[k] = vs, pt->e[k] = ve;
     }
   }
 }
@@ -275,12 +271,10 @@ static void meta_title(xctx *x, size_t *ts, size_t *te) {
 
 /* ---- the plan's subject, for its parent ---------------------------------- */
 
-enum { MAX_WORDS = 96 };
-
 typedef struct words {
   size_t n;
-  const char *w[MAX_WORDS];
-  size_t len[MAX_WORDS];
+  const char **w; /* room for a word per two bytes of the key */
+  size_t *len;
 } words;
 
 static bool word_byte(char c) {
@@ -288,15 +282,21 @@ static bool word_byte(char c) {
          (unsigned char)c >= 0x80;
 }
 
-/* The words (runs of letters and digits) of a match key (lower case). */
-static void split_words(const char *k, words *out) {
+/* The words (runs of letters and digits) of a match key (lower case);
+ * false when out of memory.  Free out->w and out->len. */
+static bool split_words(const char *k, words *out) {
+  size_t room = strlen(k) / 2 + 1; /* words are parted by a byte at least */
   out->n = 0;
-  for (const char *p = k; *p && out->n < MAX_WORDS;) {
+  out->w = malloc(room * sizeof *out->w);
+  out->len = malloc(room * sizeof *out->len);
+  if (!out->w || !out->len) return false;
+  for (const char *p = k; *p;) {
     size_t l = 0;
     while (word_byte(p[l])) l++;
     if (l) out->w[out->n] = p, out->len[out->n++] = l, p += l;
     else p++;
   }
+  return true;
 }
 
 int meta_subject_overlap(xctx *x, size_t a, size_t b) {
@@ -306,13 +306,11 @@ int meta_subject_overlap(xctx *x, size_t a, size_t b) {
   cchc_error err = {0};
   char *ks = cchc_match_key(x->s + ss, se - ss, &err);
   char *kt = ks ? cchc_match_key(x->s + a, b - a, &err) : NULL;
-  int best = 0;
-  if (kt) {
-    words sw, tw;
-    split_words(ks, &sw);
-    split_words(kt, &tw);
+  int best = 0, *run = NULL;
+  words sw = {0}, tw = {0};
+  if (kt && split_words(ks, &sw) && split_words(kt, &tw) &&
+      (run = calloc(tw.n + 1, sizeof *run))) {
     /* Longest run of consecutive words the two share. */
-    int run[MAX_WORDS + 1] = {0};
     for (size_t i = 0; i < sw.n; i++)
       for (size_t j = tw.n; j-- > 0;) {
         bool eq = sw.len[i] == tw.len[j] &&
@@ -320,7 +318,11 @@ int meta_subject_overlap(xctx *x, size_t a, size_t b) {
         run[j + 1] = eq ? run[j] + 1 : 0;
         if (run[j + 1] > best) best = run[j + 1];
       }
+  } else if (err.code == CCHC_ERR_NOMEM || (kt && !run)) {
+    x->f->failed = true; /* cchc_extract reports it */
   }
+  free(run);
+  free(sw.w), free(sw.len), free(tw.w), free(tw.len);
   free(ks);
   free(kt);
   return best;
