@@ -30,7 +30,7 @@ CFLAGS   += $(BASE_CFLAGS) $(OPT) $(PKG_CFLAGS)
 LDFLAGS  += $(OPT)
 LDLIBS   += $(PKG_LIBS) -lcsv -lm
 
-LIB_SRC  := $(wildcard common/*.c normalize/*.c extract/*.c emit/*.c corpus/*.c)
+LIB_SRC  := $(wildcard common/*.c normalize/*.c extract/*.c pipeline/*.c emit/*.c corpus/*.c)
 CLI_SRC  := $(wildcard cli/*.c)
 TEST_SRC := $(wildcard tests/test_*.c)
 LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/obj/%.o)

@@ -187,21 +187,18 @@ static int take_frame(void *vctx, int64_t id, const char *json) {
   return 0;
 }
 
-/* Extract the frame of the file `path` (JSON) into in->frame. */
+/* Extract the frame of the file `path` (content hash `sha256`) into
+ * in->frame, as JSON. */
 static bool extract_file(const char *path, const char *data, size_t len,
-                         cchc_rules **rules, const char *rules_dir,
-                         input *in) {
+                         const char *sha256, cchc_rules **rules,
+                         const char *rules_dir, input *in) {
   if (!*rules && !(*rules = cli_load_rules(rules_dir)))
     return false;
-  cchc_normalize_options opt = {0};
-  cchc_text *text = NULL;
+  cchc_process_options opt = {.path = path, .sha256 = sha256};
   cchc_frame *frame = NULL;
   cchc_error err = {0};
   bool ok = false;
-  if (cchc_normalize(data, len, &opt, &text, &err) != CCHC_OK)
-    cli_report(path, data, len, &err);
-  else if (cchc_extract(*rules, text, path, data, len, &frame, &err) !=
-           CCHC_OK)
+  if (cchc_process(*rules, data, len, &opt, &frame, &err) != CCHC_OK)
     cli_report(path, data, len, &err);
   else if (cchc_render(frame, CCHC_FORMAT_JSONL, 0, &in->frame, &in->len,
                        &err) != CCHC_OK)
@@ -209,7 +206,6 @@ static bool extract_file(const char *path, const char *data, size_t len,
   else
     ok = true;
   cchc_frame_free(frame);
-  cchc_text_free(text);
   return ok;
 }
 
@@ -231,9 +227,11 @@ static bool resolve(const char *arg, const plans *stored, cchc_rules **rules,
       return false;
     }
     char *real = realpath(arg, NULL);
-    if (real && stored) {
-      char sha[65];
-      (void)cchc_sha256_hex(data, len, sha, NULL);
+    char sha[65];
+    const char *hash = cchc_sha256_hex(data, len, sha, NULL) == CCHC_OK
+                           ? sha
+                           : NULL;
+    if (real && stored && hash) {
       for (size_t i = 0; i < stored->n; i++)
         if (strcmp(stored->items[i].path, real) == 0 &&
             strcmp(stored->items[i].sha256, sha) == 0) {
@@ -243,7 +241,7 @@ static bool resolve(const char *arg, const plans *stored, cchc_rules **rules,
     }
     free(real);
     bool ok = in->id >= 0 ||
-              extract_file(arg, data, len, rules, rules_dir, in);
+              extract_file(arg, data, len, hash, rules, rules_dir, in);
     free(data);
     return ok;
   }

@@ -59,14 +59,11 @@ static char *gold_path(const char *dir, const char *path) {
 static bool frame_of_plan(const char *path, const char *data, size_t len,
                           const cchc_rules *rules, char **json,
                           size_t *json_len) {
-  cchc_normalize_options opt = {0};
-  cchc_text *t = NULL;
+  cchc_process_options opt = {.path = path};
   cchc_frame *f = NULL;
   cchc_error err = {0};
   bool ok = false;
-  if (cchc_normalize(data, len, &opt, &t, &err) != CCHC_OK)
-    cli_report(path, data, len, &err);
-  else if (cchc_extract(rules, t, path, data, len, &f, &err) != CCHC_OK)
+  if (cchc_process(rules, data, len, &opt, &f, &err) != CCHC_OK)
     cli_report(path, data, len, &err);
   else if (cchc_render(f, CCHC_FORMAT_JSONL, 0, json, json_len, &err) !=
            CCHC_OK)
@@ -74,7 +71,6 @@ static bool frame_of_plan(const char *path, const char *data, size_t len,
   else
     ok = true;
   cchc_frame_free(f);
-  cchc_text_free(t);
   return ok;
 }
 

@@ -56,15 +56,14 @@ static int cmp_str(const void *a, const void *b) {
   return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-/* Read, normalize, extract and render one input into *out.  Reports the
- * error and returns false when the input is rejected. */
+/* Read, process and render one input into *out.  Reports the error and
+ * returns false when the input is rejected. */
 static bool extract_one(const cchc_rules *rules,
                         const cchc_normalize_options *opt, const char *path,
                         cchc_format format, unsigned flags, char **out,
                         size_t *outlen) {
   char *data = NULL;
   size_t len = 0;
-  cchc_text *text = NULL;
   cchc_frame *frame = NULL;
   cchc_error err = {0};
   bool ok = false;
@@ -72,13 +71,9 @@ static bool extract_one(const cchc_rules *rules,
     cli_report(path, NULL, 0, &err);
     goto done;
   }
-  if (cchc_normalize(data, len, opt, &text, &err) != CCHC_OK) {
-    cli_report(path, data, len, &err);
-    goto done;
-  }
-  const char *frame_path = strcmp(path, "-") ? path : NULL;
-  if (cchc_extract(rules, text, frame_path, data, len, &frame, &err) !=
-      CCHC_OK) {
+  cchc_process_options popt = {.normalize = *opt,
+                               .path = strcmp(path, "-") ? path : NULL};
+  if (cchc_process(rules, data, len, &popt, &frame, &err) != CCHC_OK) {
     cli_report(path, data, len, &err);
     goto done;
   }
@@ -89,7 +84,6 @@ static bool extract_one(const cchc_rules *rules,
   ok = true;
 done:
   cchc_frame_free(frame);
-  cchc_text_free(text);
   free(data);
   return ok;
 }

@@ -124,6 +124,29 @@ static char *plan_key(const char *path) {
   return real ? real : strdup(path);
 }
 
+/* Store the plan `data` read from `path`: hashed once, checked against
+ * the store, and run through the pipeline only when its content is new. */
+static cchc_status ingest_data(cchc_store *store, const cchc_rules *rules,
+                               const char *path, const char *data, size_t len,
+                               cchc_ingest_result *res, cchc_error *err) {
+  char *key = plan_key(path);
+  if (!key)
+    return CCHC_ERR_NOMEM;
+  char sha[65];
+  cchc_frame *frame = NULL;
+  cchc_status st;
+  if ((st = cchc_sha256_hex(data, len, sha, err)) == CCHC_OK &&
+      (st = cchc_store_check(store, key, sha, res, err)) == CCHC_OK &&
+      res->outcome != CCHC_INGEST_UNCHANGED) {
+    cchc_process_options opt = {.path = key, .sha256 = sha};
+    if ((st = cchc_process(rules, data, len, &opt, &frame, err)) == CCHC_OK)
+      st = cchc_store_put(store, frame, res, err);
+  }
+  cchc_frame_free(frame);
+  free(key);
+  return st;
+}
+
 static unsigned line_at(const char *data, size_t len, const cchc_error *err) {
   if (!data || !err->has_offset)
     return 0;
@@ -167,17 +190,15 @@ static bool watch_one(cchc_store *store, const cchc_rules *rules,
   char *path = NULL;
   if (asprintf(&path, "%s/%s", dir, name) < 0)
     return false;
-  char *data = NULL, *key = NULL;
+  char *data = NULL;
   size_t len = 0;
   cchc_error err = {0};
   cchc_ingest_result res;
   cchc_status st;
   if (!cli_read_file(path, &data, &len, &err))
     st = err.code;
-  else if (!(key = plan_key(path)))
-    st = CCHC_ERR_NOMEM;
   else
-    st = cchc_store_ingest(store, rules, key, data, len, &res, &err);
+    st = ingest_data(store, rules, path, data, len, &res, &err);
   bool ok = true;
   if (st == CCHC_OK) {
     if (res.outcome == CCHC_INGEST_UNCHANGED)
@@ -202,7 +223,6 @@ static bool watch_one(cchc_store *store, const cchc_rules *rules,
     printf("rejected %s: %s\n", path, reason);
   }
   fflush(stdout);
-  free(key);
   free(data);
   free(path);
   return ok;
@@ -423,17 +443,15 @@ int cmd_ingest(int argc, char **argv) {
     const char *path = files.items[i];
     if (progress)
       fprintf(stderr, "\r\033[K[%zu/%zu] %s", i + 1, files.n, path);
-    char *data = NULL, *key = NULL;
+    char *data = NULL;
     size_t len = 0;
     cchc_ingest_result res;
     memset(&err, 0, sizeof err);
-    cchc_status st = CCHC_ERR_NOMEM;
+    cchc_status st;
     if (!cli_read_file(path, &data, &len, &err))
       st = err.code;
-    else if (!(key = plan_key(path)))
-      st = CCHC_ERR_NOMEM;
     else
-      st = cchc_store_ingest(store, rules, key, data, len, &res, &err);
+      st = ingest_data(store, rules, path, data, len, &res, &err);
     if (st != CCHC_OK && progress)
       fputs("\r\033[K", stderr);
     if (st == CCHC_OK) {
@@ -448,7 +466,6 @@ int cmd_ingest(int argc, char **argv) {
       cli_report(db, NULL, 0, &err);
       failed += files.n - i;
       rc = EXIT_USAGE;
-      free(key);
       free(data);
       break;
     } else {
@@ -458,7 +475,6 @@ int cmd_ingest(int argc, char **argv) {
       cli_report(path, data, len, &err);
       failed++;
     }
-    free(key);
     free(data);
   }
   if (progress && files.n)

@@ -16,9 +16,7 @@
 
 /* Extract, check every span, render JSON and parse it back. */
 static cchc_frame *run(const char *src, size_t len) {
-  cchc_text *t = NULL;
-  cchc_frame *f = NULL;
-  harness_extract(harness_rules(), src, len, &t, &f);
+  cchc_frame *f = harness_process(harness_rules(), src, len);
   for (size_t i = 0; i < f->ntargets; i++)
     ck_assert_uint_le(f->targets[i].span.end, len);
   for (size_t i = 0; i < f->nsections; i++)
@@ -36,7 +34,6 @@ static cchc_frame *run(const char *src, size_t len) {
   ck_assert_msg(root != NULL, "JSON: %s", jerr.text);
   json_decref(root);
   free(json);
-  cchc_text_free(t);
   return f;
 }
 
@@ -117,17 +114,13 @@ START_TEST(every_byte_value_repaired) {
   char src[4096];
   for (size_t i = 0; i < sizeof src; i++)
     src[i] = (char)(i * 131 % 251 + 1); /* no NUL; every other byte */
-  cchc_normalize_options opt = {.flags = CCHC_NORM_REPAIR};
-  cchc_text *t = NULL;
+  cchc_process_options opt = {.normalize.flags = CCHC_NORM_REPAIR};
+  cchc_frame *f = NULL;
   cchc_error err = {0};
-  cchc_status st = cchc_normalize(src, sizeof src, &opt, &t, &err);
+  cchc_status st =
+      cchc_process(harness_rules(), src, sizeof src, &opt, &f, &err);
   if (st == CCHC_OK) { /* control bytes may make it binary: also fine */
-    cchc_frame *f = NULL;
-    ck_assert_int_eq(cchc_extract(harness_rules(), t, NULL, src, sizeof src,
-                                  &f, &err),
-                     CCHC_OK);
     cchc_frame_free(f);
-    cchc_text_free(t);
   } else {
     ck_assert_int_eq(st, CCHC_ERR_BINARY);
   }
