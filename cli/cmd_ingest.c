@@ -4,7 +4,6 @@
 
 #include <dirent.h>
 #include <errno.h>
-#include <getopt.h>
 #include <poll.h>
 #include <signal.h>
 #include <sys/inotify.h>
@@ -124,23 +123,27 @@ static char *plan_key(const char *path) {
   return real ? real : strdup(path);
 }
 
-/* Store the plan `data` read from `path`: hashed once, checked against
- * the store, and run through the pipeline only when its content is new. */
-static cchc_status ingest_data(cchc_store *store, const cchc_rules *rules,
-                               const char *path, const char *data, size_t len,
-                               cchc_ingest_result *res, cchc_error *err) {
+/* Read the plan `path` into *data (the caller frees it) and store it:
+ * hashed once, checked against the store, and run through the pipeline
+ * only when its content is new. */
+static cchc_status ingest_file(cli_ctx *ctx, const char *path, char **data,
+                               size_t *len, cchc_ingest_result *res,
+                               cchc_error *err) {
+  if (!cli_read_file(path, data, len, err))
+    return err->code;
   char *key = plan_key(path);
   if (!key)
     return CCHC_ERR_NOMEM;
   char sha[65];
   cchc_frame *frame = NULL;
   cchc_status st;
-  if ((st = cchc_sha256_hex(data, len, sha, err)) == CCHC_OK &&
-      (st = cchc_store_check(store, key, sha, res, err)) == CCHC_OK &&
+  if ((st = cchc_sha256_hex(*data, *len, sha, err)) == CCHC_OK &&
+      (st = cchc_store_check(ctx->store, key, sha, res, err)) == CCHC_OK &&
       res->outcome != CCHC_INGEST_UNCHANGED) {
     cchc_process_options opt = {.path = key, .sha256 = sha};
-    if ((st = cchc_process(rules, data, len, &opt, &frame, err)) == CCHC_OK)
-      st = cchc_store_put(store, frame, res, err);
+    if ((st = cchc_process(ctx->rules, *data, *len, &opt, &frame, err)) ==
+        CCHC_OK)
+      st = cchc_store_put(ctx->store, frame, res, err);
   }
   cchc_frame_free(frame);
   free(key);
@@ -185,8 +188,7 @@ static void reject(const char *dir, const char *name, const char *reason) {
 
 /* Ingest one dropped file DIR/NAME and log one line.  Returns false when
  * the store failed (the watch cannot go on). */
-static bool watch_one(cchc_store *store, const cchc_rules *rules,
-                      const char *dir, const char *name, const char *db) {
+static bool watch_one(cli_ctx *ctx, const char *dir, const char *name) {
   char *path = NULL;
   if (asprintf(&path, "%s/%s", dir, name) < 0)
     return false;
@@ -194,11 +196,7 @@ static bool watch_one(cchc_store *store, const cchc_rules *rules,
   size_t len = 0;
   cchc_error err = {0};
   cchc_ingest_result res;
-  cchc_status st;
-  if (!cli_read_file(path, &data, &len, &err))
-    st = err.code;
-  else
-    st = ingest_data(store, rules, path, data, len, &res, &err);
+  cchc_status st = ingest_file(ctx, path, &data, &len, &res, &err);
   bool ok = true;
   if (st == CCHC_OK) {
     if (res.outcome == CCHC_INGEST_UNCHANGED)
@@ -208,7 +206,7 @@ static bool watch_one(cchc_store *store, const cchc_rules *rules,
              res.outcome == CCHC_INGEST_ADDED ? "added" : "new-version", path,
              res.version, res.targets, res.tasks);
   } else if (st == CCHC_ERR_INTERNAL || st == CCHC_ERR_NOMEM) {
-    cli_report(db, NULL, 0, &err);
+    cli_report(ctx->db, NULL, 0, &err);
     ok = false;
   } else {
     if (!err.message[0])
@@ -232,8 +230,9 @@ static bool watchable(const char *name) {
   return name[0] != '.' && has_txt_suffix(name);
 }
 
-static int watch_dir(cchc_store *store, const cchc_rules *rules,
-                     const char *dir, const char *db) {
+/* Store the plans dropped into `dir` (with the store and rules set up)
+ * until SIGINT or SIGTERM. */
+static int watch_dir(cli_ctx *ctx, const char *dir) {
   sigset_t mask, old;
   sigemptyset(&mask);
   sigaddset(&mask, SIGINT);
@@ -280,7 +279,7 @@ static int watch_dir(cchc_store *store, const cchc_rules *rules,
       struct stat st;
       if (asprintf(&p, "%s/%s", dir, names.items[i]) >= 0 &&
           stat(p, &st) == 0 && S_ISREG(st.st_mode))
-        ok = watch_one(store, rules, dir, names.items[i], db);
+        ok = watch_one(ctx, dir, names.items[i]);
       free(p);
     }
     list_free(&names);
@@ -330,7 +329,7 @@ static int watch_dir(cchc_store *store, const cchc_rules *rules,
                    "already in %s",
                    dir);
       if (ev->len && !(ev->mask & IN_ISDIR) && watchable(ev->name))
-        ok = watch_one(store, rules, dir, ev->name, db);
+        ok = watch_one(ctx, dir, ev->name);
     }
     if (!ok) {
       rc = EXIT_USAGE;
@@ -347,111 +346,23 @@ done:
   return rc;
 }
 
-int cmd_ingest(int argc, char **argv) {
-  enum { OPT_DB = 256, OPT_RULES, OPT_WATCH };
-  static const struct option longopts[] = {
-      {"db", required_argument, NULL, OPT_DB},
-      {"watch", required_argument, NULL, OPT_WATCH},
-      {"rules", required_argument, NULL, OPT_RULES},
-      {"help", no_argument, NULL, 'h'},
-      {NULL, 0, NULL, 0}};
-  const char *db = cli_default_db();
-  const char *rules_dir = NULL, *watch = NULL;
-  int c;
-  optind = 1;
-  while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
-    switch (c) {
-    case OPT_DB:
-      db = optarg;
-      break;
-    case OPT_RULES:
-      rules_dir = optarg;
-      break;
-    case OPT_WATCH:
-      watch = optarg;
-      break;
-    case 'h':
-      fputs(ingest_help, stdout);
-      return fflush(stdout) == 0 ? EXIT_OK : EXIT_USAGE;
-    default:
-      fputs(ingest_help, stderr);
-      return EXIT_USAGE;
-    }
-  }
-  if (watch) {
-    if (optind < argc) {
-      cli_errorf("ingest: --watch takes one directory and no other inputs");
-      return EXIT_USAGE;
-    }
-    struct stat st;
-    if (stat(watch, &st) != 0 || !S_ISDIR(st.st_mode)) {
-      cli_errorf("%s: not a directory", watch);
-      return EXIT_USAGE;
-    }
-    cchc_rules *rules = cli_load_rules(rules_dir);
-    if (!rules)
-      return EXIT_USAGE;
-    cchc_store *store = NULL;
-    cchc_error err = {0};
-    int rc = EXIT_USAGE;
-    if (cchc_store_open(db, &store, &err) != CCHC_OK)
-      cli_report(db, NULL, 0, &err);
-    else
-      rc = watch_dir(store, rules, watch, db);
-    cchc_store_close(store);
-    cchc_rules_free(rules);
-    return rc;
-  }
-  if (optind >= argc) {
-    cli_errorf("ingest: give the plans to store (files or directories)");
-    fputs(ingest_help, stderr);
+/* Store every file of the batch; the last line counts the outcomes. */
+static int ingest_batch(cli_ctx *ctx, const file_list *files,
+                        size_t failed) {
+  size_t added = 0, unchanged = 0, versions = 0;
+  if (!cli_rules(ctx) || !cli_store(ctx, true))
     return EXIT_USAGE;
-  }
-
-  size_t failed = 0, added = 0, unchanged = 0, versions = 0;
-  file_list files = {0};
-  for (int i = optind; i < argc; i++) {
-    struct stat st;
-    bool ok;
-    if (stat(argv[i], &st) == 0 && S_ISDIR(st.st_mode))
-      ok = collect_dir(argv[i], &files, &failed);
-    else
-      ok = list_push(&files, strdup(argv[i]));
-    if (!ok) {
-      cli_errorf("out of memory");
-      list_free(&files);
-      return EXIT_USAGE;
-    }
-  }
-
   int rc = EXIT_OK;
-  cchc_store *store = NULL;
-  cchc_error err = {0};
-  cchc_rules *rules = cli_load_rules(rules_dir);
-  if (!rules) {
-    rc = EXIT_USAGE;
-    goto done;
-  }
-  if (cchc_store_open(db, &store, &err) != CCHC_OK) {
-    cli_report(db, NULL, 0, &err);
-    rc = EXIT_USAGE;
-    goto done;
-  }
-
   bool progress = isatty(2);
-  for (size_t i = 0; i < files.n; i++) {
-    const char *path = files.items[i];
+  for (size_t i = 0; i < files->n; i++) {
+    const char *path = files->items[i];
     if (progress)
-      fprintf(stderr, "\r\033[K[%zu/%zu] %s", i + 1, files.n, path);
+      fprintf(stderr, "\r\033[K[%zu/%zu] %s", i + 1, files->n, path);
     char *data = NULL;
     size_t len = 0;
     cchc_ingest_result res;
-    memset(&err, 0, sizeof err);
-    cchc_status st;
-    if (!cli_read_file(path, &data, &len, &err))
-      st = err.code;
-    else
-      st = ingest_data(store, rules, path, data, len, &res, &err);
+    cchc_error err = {0};
+    cchc_status st = ingest_file(ctx, path, &data, &len, &res, &err);
     if (st != CCHC_OK && progress)
       fputs("\r\033[K", stderr);
     if (st == CCHC_OK) {
@@ -463,8 +374,8 @@ int cmd_ingest(int argc, char **argv) {
         versions++;
     } else if (st == CCHC_ERR_INTERNAL || st == CCHC_ERR_NOMEM) {
       /* The store itself failed: the batch cannot go on. */
-      cli_report(db, NULL, 0, &err);
-      failed += files.n - i;
+      cli_report(ctx->db, NULL, 0, &err);
+      failed += files->n - i;
       rc = EXIT_USAGE;
       free(data);
       break;
@@ -477,7 +388,7 @@ int cmd_ingest(int argc, char **argv) {
     }
     free(data);
   }
-  if (progress && files.n)
+  if (progress && files->n)
     fputs("\r\033[K", stderr);
   if (failed && rc == EXIT_OK)
     rc = EXIT_INPUT;
@@ -485,11 +396,50 @@ int cmd_ingest(int argc, char **argv) {
          unchanged, versions, failed);
   if (fflush(stdout) != 0)
     rc = EXIT_USAGE;
+  return rc;
+}
 
-done:
-  cchc_store_close(store);
-  if (rules)
-    cchc_rules_free(rules);
+int cmd_ingest(cli_ctx *ctx, int argc, char **argv) {
+  const char *watch = NULL;
+  const cli_option options[] = {OPT_STRING(0, "watch", &watch), OPT_END()};
+  int rc, first = cli_parse_options(ctx, argc, argv, options, ingest_help, &rc);
+  if (first < 0)
+    return rc;
+  if (watch) {
+    if (first < argc) {
+      cli_errorf("ingest: --watch takes one directory and no other inputs");
+      return EXIT_USAGE;
+    }
+    struct stat st;
+    if (stat(watch, &st) != 0 || !S_ISDIR(st.st_mode)) {
+      cli_errorf("%s: not a directory", watch);
+      return EXIT_USAGE;
+    }
+    if (!cli_rules(ctx) || !cli_store(ctx, true))
+      return EXIT_USAGE;
+    return watch_dir(ctx, watch);
+  }
+  if (first >= argc) {
+    cli_errorf("ingest: give the plans to store (files or directories)");
+    fputs(ingest_help, stderr);
+    return EXIT_USAGE;
+  }
+  size_t failed = 0;
+  file_list files = {0};
+  for (int i = first; i < argc; i++) {
+    struct stat st;
+    bool ok;
+    if (stat(argv[i], &st) == 0 && S_ISDIR(st.st_mode))
+      ok = collect_dir(argv[i], &files, &failed);
+    else
+      ok = list_push(&files, strdup(argv[i]));
+    if (!ok) {
+      cli_errorf("out of memory");
+      list_free(&files);
+      return EXIT_USAGE;
+    }
+  }
+  rc = ingest_batch(ctx, &files, failed);
   list_free(&files);
   return rc;
 }
