@@ -159,7 +159,7 @@ FUZZ_LOGS := $(FUZZERS:$(BUILD)/fuzz/%=$(BUILD)/fuzz-logs/%.log)
 
 fuzz-run: $(FUZZERS)
 	@rm -rf $(BUILD)/fuzz-logs && mkdir -p $(BUILD)/fuzz-logs
-	@$(MAKE) --no-print-directory -k $(FUZZ_LOGS) || \
+	@$(MAKE) --no-print-directory -k --output-sync=target $(FUZZ_LOGS) || \
 	 { echo "== failed:" $$(cat $(BUILD)/fuzz-logs/failed); exit 1; }
 
 # libFuzzer writes new inputs to the first corpus directory only: ../shared

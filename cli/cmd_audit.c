@@ -415,6 +415,8 @@ int cmd_audit(cli_ctx *ctx, int argc, char **argv) {
   pass px = {.stored = &stored, .parent = &parent, .listed = listed,
              .nlisted = nlisted};
   char *number = NULL;
+  const char *parent_name = parent_number ? parent_number : against;
+  cchc_error err = {0};
   if (!listed) {
     cli_errorf("out of memory");
     goto done;
@@ -432,7 +434,6 @@ int cmd_audit(cli_ctx *ctx, int argc, char **argv) {
     goto done;
 
   /* One pass over the stored frames: the parent, listed plans, children. */
-  cchc_error err = {0};
   if (have_db && cchc_store_each_frame(ctx->store, NULL, 0, take_frame, &px,
                                        &err) != CCHC_OK) {
     cli_report(ctx->db, NULL, 0, &err);
@@ -445,7 +446,6 @@ int cmd_audit(cli_ctx *ctx, int argc, char **argv) {
       cli_errorf("out of memory");
     goto done;
   }
-  const char *parent_name = parent_number ? parent_number : against;
   if (!parent.frame) {
     cli_errorf("%s: the parent plan's frame is not in the store", parent_name);
     goto done;
