@@ -25,6 +25,21 @@ typedef struct xctx {
   cchc_error *err;
 } xctx;
 
+/* What a frame records of its input: the path (NULL for standard input),
+ * the SHA-256 as cchc_sha256_hex writes it, and the size in bytes. */
+typedef struct frame_source {
+  const char *path;
+  const char *sha256;
+  size_t bytes;
+} frame_source;
+
+/* Run every extractor over `text` into a new frame (*out, owned by the
+ * caller).  The frame copies what it needs and borrows nothing.  Only
+ * cchc_process calls it: the stages are chained in one place. */
+cchc_status extract_frame(const cchc_rules *rules, const cchc_text *text,
+                          const frame_source *src, cchc_frame **out,
+                          cchc_error *err);
+
 /* Canonical [start, end) to the original-input span. */
 frame_span xspan(const xctx *x, size_t start, size_t end);
 /* Index of the line holding canonical offset `off`. */

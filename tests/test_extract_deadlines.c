@@ -30,7 +30,6 @@ static void free_rules(void) { harness_free_rules(); }
 typedef struct doc {
   const char *src;
   size_t len;
-  cchc_text *text;
   cchc_frame *f;
   bool *seen; /* deadlines already matched by an expectation */
 } doc;
@@ -38,7 +37,7 @@ typedef struct doc {
 static void extract(doc *d, const char *src) {
   d->src = src;
   d->len = strlen(src);
-  harness_extract(rules, src, d->len, &d->text, &d->f);
+  d->f = harness_process(rules, src, d->len);
   d->seen = calloc(d->f->ndeadlines + 1, sizeof *d->seen);
   ck_assert_ptr_nonnull(d->seen);
 }
@@ -46,7 +45,6 @@ static void extract(doc *d, const char *src) {
 static void release(doc *d) {
   free(d->seen);
   cchc_frame_free(d->f);
-  cchc_text_free(d->text);
 }
 
 static bool same(const char *a, const char *b) {
@@ -670,15 +668,12 @@ START_TEST(unknown_kind_is_an_error) {
   cchc_error err = {0};
   ck_assert_int_eq(cchc_rules_load(dir, &rs, &err), CCHC_OK);
   static const char in[] = "Gửi trước ngày 10/3.\n";
-  cchc_text *t = NULL;
-  ck_assert_int_eq(cchc_normalize(in, strlen(in), NULL, &t, &err), CCHC_OK);
   cchc_frame *f = NULL;
-  ck_assert_int_eq(cchc_extract(rs, t, NULL, in, strlen(in), &f, &err),
+  ck_assert_int_eq(cchc_process(rs, in, strlen(in), NULL, &f, &err),
                    CCHC_ERR_RULES);
   ck_assert_ptr_null(f);
   ck_assert_ptr_nonnull(strstr(err.message, "deadlines.rules:1"));
   ck_assert_ptr_nonnull(strstr(err.message, "deadline.x"));
-  cchc_text_free(t);
   cchc_rules_free(rs);
 }
 END_TEST
@@ -732,11 +727,9 @@ static void score_plans(char **files, size_t nfiles, size_t *tp, size_t *fp,
     char *src = harness_read(path, &len);
     ck_assert_ptr_nonnull(src);
     cchc_error err = {0};
-    cchc_text *t = NULL;
     cchc_frame *f = NULL;
-    ck_assert_int_eq(cchc_normalize(src, len, NULL, &t, &err), CCHC_OK);
-    ck_assert_int_eq(cchc_extract(rules, t, path, src, len, &f, &err),
-                     CCHC_OK);
+    cchc_process_options opt = {.path = path};
+    ck_assert_int_eq(cchc_process(rules, src, len, &opt, &f, &err), CCHC_OK);
     size_t ftp = 0;
     for (size_t i = 0; i < f->ndeadlines; i++) {
       const frame_deadline *x = &f->deadlines[i];
@@ -760,7 +753,6 @@ static void score_plans(char **files, size_t nfiles, size_t *tp, size_t *fp,
     *fp += f->ndeadlines - ftp;
     *fn += ng - ftp;
     cchc_frame_free(f);
-    cchc_text_free(t);
     free(src);
     free(g);
     free(used);

@@ -209,11 +209,7 @@ END_TEST
 /* ---- section tree ---------------------------------------------------- */
 
 static cchc_frame *extract_text(const char *input) {
-  cchc_text *t = NULL;
-  cchc_frame *f = NULL;
-  harness_extract(harness_rules(), input, strlen(input), &t, &f);
-  cchc_text_free(t);
-  return f;
+  return harness_process(harness_rules(), input, strlen(input));
 }
 
 static const char plan[] =
