@@ -1,5 +1,7 @@
 /* fuzz_rules.c: any bytes as a rules file, loaded beside the shipped
- * taxonomy tables.  Invariants:
+ * taxonomy tables and indicators.concepts, and one small rules file with a
+ * rule of each group the loader requires (a directory without them is
+ * refused whatever the fuzzed file holds).  Invariants:
  * - a file is refused with an error naming it and a line (rules/README.md),
  *   or loaded; every loaded rule has a 'yes:' and a 'no:' example;
  * - the rules loader never accepts a rule whose examples fail: for every
@@ -17,6 +19,13 @@
 
 static char dir[64];
 static char file[128];
+/* Examples cchc_rules_test runs besides the rules' own: those of
+ * indicators.concepts. */
+static size_t concept_examples;
+
+static bool in_fuzzed_file(const char *path) {
+  return strstr(path, "/zz-fuzz.rules") != NULL;
+}
 
 static void copy_table(const char *name) {
   char from[4096], to[256];
@@ -36,9 +45,34 @@ static void copy_table(const char *name) {
     exit(2);
 }
 
+/* One rule of each group the loader requires (required_groups in
+ * extract/rules.c), ids no shipped rules file uses.  The fuzzed file is
+ * loaded after it (files load sorted), so that a clash of ids is reported
+ * in the fuzzed file. */
+static const char base_rules[] =
+    "rule section.fuzz_base\npattern: ^S$\nyes: S\nno: T\n\n"
+    "rule area.fuzz_base\npattern: ^A$\nyes: A\nno: B\n\n"
+    "rule meta.fuzz_base\npattern: ^M$\nyes: M\nno: N\n\n"
+    "rule ref.fuzz_base\npattern: ^R$\nyes: R\nno: Q\n\n"
+    "rule target.fuzz_base\npattern: ^T$\nyes: T\nno: U\n\n"
+    "rule deadline.fuzz_base\npattern: ^D$\nyes: D\nno: E\n\n"
+    "rule task.fuzz_base\npattern: ^K$\nyes: K\nno: L\n\n"
+    "rule unit.fuzz_base\npattern: ^U$\nyes: U\nno: V\n";
+
+static void write_file(const char *name, const char *data, size_t len) {
+  char to[256];
+  snprintf(to, sizeof to, "%s/%s", dir, name);
+  FILE *out = fopen(to, "wb");
+  if (!out || fwrite(data, 1, len, out) != len || fclose(out) != 0) {
+    fprintf(stderr, "fuzz_rules: cannot write %s\n", to);
+    exit(2);
+  }
+}
+
 static void remove_dir(void) {
-  static const char *const names[] = {"areas.tsv", "indicators.tsv",
-                                      "units.tsv", "fuzz.rules"};
+  static const char *const names[] = {"areas.tsv",  "indicators.tsv",
+                                      "units.tsv",  "indicators.concepts",
+                                      "base.rules", "zz-fuzz.rules"};
   char path[256];
   for (size_t i = 0; i < sizeof names / sizeof *names; i++) {
     snprintf(path, sizeof path, "%s/%s", dir, names[i]);
@@ -57,19 +91,42 @@ int LLVMFuzzerInitialize(int *argc, char ***argv) {
   copy_table("areas.tsv");
   copy_table("indicators.tsv");
   copy_table("units.tsv");
-  snprintf(file, sizeof file, "%s/fuzz.rules", dir);
+  copy_table("indicators.concepts");
+  write_file("base.rules", base_rules, sizeof base_rules - 1);
+  snprintf(file, sizeof file, "%s/zz-fuzz.rules", dir);
+  /* The concepts' examples: all that the base set runs beyond its rules'. */
+  write_file("zz-fuzz.rules", "", 0);
+  cchc_rules *rs = NULL;
+  cchc_error err = {0};
+  size_t run = 0, own = 0;
+  if (cchc_rules_load(dir, &rs, &err) != CCHC_OK ||
+      cchc_rules_test(rs, NULL, NULL, &run) != 0) {
+    fprintf(stderr, "fuzz_rules: the base set does not load or pass: %s\n",
+            err.message);
+    exit(2);
+  }
+  for (size_t i = 0; i < rs->nrules; i++)
+    own += rs->rules[i].nexamples;
+  concept_examples = run - own;
+  cchc_rules_free(rs);
   return 0;
 }
 
-/* The failures cchc_rules_test reported, by line of the example. */
+/* The failures cchc_rules_test reported: in the fuzzed file, by line of
+ * the example; elsewhere (the base rules, the shipped concepts), counted. */
 typedef struct verdicts {
   unsigned *lines;
   size_t n, cap;
+  size_t elsewhere;
 } verdicts;
 
 static void collect(void *ctx, const char *path, size_t line,
                     const char *rule_id, const char *message) {
   verdicts *v = ctx;
+  if (!in_fuzzed_file(path)) {
+    v->elsewhere++;
+    return;
+  }
   if (v->n == v->cap) {
     v->cap = v->cap ? 2 * v->cap : 16;
     v->lines = realloc(v->lines, v->cap * sizeof *v->lines);
@@ -112,8 +169,11 @@ static void check_examples(const cchc_rules *rs) {
   verdicts v = {0};
   size_t run = 0, total = 0;
   size_t failed = cchc_rules_test(rs, collect, &v, &run);
-  FUZZ_CHECK(failed == v.n, "%zu failures counted, %zu reported", failed,
-             v.n);
+  FUZZ_CHECK(failed == v.n + v.elsewhere, "%zu failures counted, %zu reported",
+             failed, v.n + v.elsewhere);
+  FUZZ_CHECK(v.elsewhere == 0,
+             "%zu examples of the base rules or the shipped concepts fail",
+             v.elsewhere);
   for (size_t i = 0; i < rs->nrules; i++) {
     const rule *r = &rs->rules[i];
     bool yes = false, no = false;
@@ -123,7 +183,7 @@ static void check_examples(const cchc_rules *rs) {
       no |= !ex->positive;
       total++;
       bool holds = example_holds(r, ex);
-      FUZZ_CHECK(holds != reported(&v, ex->line),
+      FUZZ_CHECK(holds != (in_fuzzed_file(r->path) && reported(&v, ex->line)),
                  "rule %s, line %u: the %s example %s, but the rules test "
                  "%s it: %s",
                  r->id, ex->line, ex->positive ? "'yes:'" : "'no:'",
@@ -133,7 +193,9 @@ static void check_examples(const cchc_rules *rs) {
     FUZZ_CHECK(yes && no, "rule %s loaded without a 'yes:' and a 'no:'",
                r->id);
   }
-  FUZZ_CHECK(total == run, "%zu examples loaded, %zu run", total, run);
+  FUZZ_CHECK(total + concept_examples == run,
+             "%zu examples loaded (and %zu of the concepts), %zu run", total,
+             concept_examples, run);
   free(v.lines);
 }
 
@@ -148,7 +210,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   if (st != CCHC_OK) {
     FUZZ_CHECK(rs == NULL, "a refused set was returned");
     FUZZ_CHECK(st == CCHC_ERR_RULES && err.line > 0 &&
-                   strstr(err.path, "fuzz.rules") && err.message[0],
+                   strstr(err.path, "zz-fuzz.rules") && err.message[0],
                "refused without naming file and line: %s (%s:%u: %s)",
                cchc_status_name(st), err.path, err.line, err.message);
     return 0;
