@@ -56,11 +56,14 @@ HARNESS  := $(BUILD)/obj/tests/harness.o
 TESTS    := $(TEST_SRC:tests/%.c=$(BUILD)/tests/%)
 FUZZERS  := $(FUZZ_SRC:tests/fuzz/%.c=$(BUILD)/fuzz/%)
 
-# The slowest test programs start first, so that a parallel run ends
+# The slowest test programs start first, slowest first (as measured under
+# the sanitizers; test_watch mostly waits), so that a parallel run ends
 # soon after the longest one.
-SLOW_TESTS := test_extract_patho test_store test_cli test_normalize \
-              test_emit test_report test_corpus
-TESTS_BY_LENGTH := $(filter $(SLOW_TESTS:%=$(BUILD)/tests/%),$(TESTS)) \
+SLOW_TESTS := test_forms test_extract_units test_extract_patho \
+              test_normalize test_indicators test_watch test_emit \
+              test_store test_cli test_extract_deadlines test_rules \
+              test_corpus test_report
+TESTS_BY_LENGTH := $(foreach t,$(SLOW_TESTS),$(filter $(BUILD)/tests/$(t),$(TESTS))) \
                    $(filter-out $(SLOW_TESTS:%=$(BUILD)/tests/%),$(TESTS))
 LOGS      := $(BUILD)/test-logs
 TEST_LOGS := $(TESTS_BY_LENGTH:$(BUILD)/tests/%=$(LOGS)/%.log) \
