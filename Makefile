@@ -1,18 +1,25 @@
-# cchc: build, test, demo, bench.  See README.md.
+# cchc: build, test, demo, bench, fuzz.  See README.md.
 #   make            library and program (build/)
 #   make check      install missing packages (with the tests' chromium), run
 #                   all tests, then run them again under AddressSanitizer +
-#                   UndefinedBehaviorSanitizer
+#                   UndefinedBehaviorSanitizer; test programs run in
+#                   parallel (JOBS, default: the number of CPUs)
 #   make demo       install missing packages, build, store the bundled samples
 #                   and the test province plan, compare them, audit them
 #   make bench      throughput on the corpus repeated to about 100 MB
 #   make eval       score extraction against ../shared/gold
 #   make forms      frames of the corpus plans in other surface forms
+#   make fuzz       install clang, build the libFuzzer targets of tests/fuzz/
+#                   and run each for FUZZ_SECONDS (build-fuzz/)
 
-PKGS     := icu-uc icu-i18n libpcre2-8 libxml-2.0 libutf8proc check sqlite3 jansson libcrypto
+# Check is for the tests only: the library and the program do not link it.
+PKGS      := icu-uc icu-i18n libpcre2-8 libxml-2.0 libutf8proc sqlite3 jansson libcrypto
+TEST_PKGS := check
 BUILD    ?= build
 CC       ?= cc
 SHARED   ?= ../shared
+JOBS     ?= $(shell nproc 2>/dev/null || echo 2)
+FUZZ_SECONDS ?= 30
 
 WARN     := -std=c11 -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
             -Wno-unused-parameter
@@ -21,26 +28,52 @@ BASE_CFLAGS := $(WARN) -D_DEFAULT_SOURCE -Iinclude -MMD -MP \
 ifeq ($(SAN),1)
   OPT := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined \
          -fno-sanitize-recover=all
+else ifeq ($(SAN),fuzz)
+  # Coverage for libFuzzer in every object; the fuzz targets link the
+  # fuzzer's main (FUZZ_LDFLAGS).
+  OPT := -O1 -g -fno-omit-frame-pointer \
+         -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=all
+  FUZZ_LDFLAGS := -fsanitize=fuzzer,address,undefined
 else
   OPT := -O2 -g
 endif
 
-PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) $(TEST_PKGS) 2>/dev/null)
 PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+TEST_LIBS  = $(shell pkg-config --libs $(TEST_PKGS) 2>/dev/null)
 CFLAGS   += $(BASE_CFLAGS) $(OPT) $(PKG_CFLAGS)
 LDFLAGS  += $(OPT)
 LDLIBS   += $(PKG_LIBS) -lcsv -lm
 
-LIB_SRC  := $(wildcard common/*.c normalize/*.c extract/*.c emit/*.c corpus/*.c \
-                      eval/*.c)
+LIB_SRC  := $(wildcard common/*.c normalize/*.c extract/*.c pipeline/*.c \
+                      emit/*.c corpus/*.c eval/*.c)
 CLI_SRC  := $(wildcard cli/*.c)
 TEST_SRC := $(wildcard tests/test_*.c)
+FUZZ_SRC := $(wildcard tests/fuzz/fuzz_*.c)
 LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/obj/%.o)
 CLI_OBJ  := $(CLI_SRC:%.c=$(BUILD)/obj/%.o)
 HARNESS  := $(BUILD)/obj/tests/harness.o
 TESTS    := $(TEST_SRC:tests/%.c=$(BUILD)/tests/%)
+FUZZERS  := $(FUZZ_SRC:tests/fuzz/%.c=$(BUILD)/fuzz/%)
 
-.PHONY: all deps check test demo bench eval forms clean
+# The slowest test programs start first, slowest first (as measured under
+# the sanitizers; test_watch mostly waits), so that a parallel run ends
+# soon after the longest one.
+SLOW_TESTS := test_forms test_extract_units test_extract_patho \
+              test_normalize test_indicators test_watch test_emit \
+              test_store test_cli test_extract_deadlines test_rules \
+              test_corpus test_report
+TESTS_BY_LENGTH := $(foreach t,$(SLOW_TESTS),$(filter $(BUILD)/tests/$(t),$(TESTS))) \
+                   $(filter-out $(SLOW_TESTS:%=$(BUILD)/tests/%),$(TESTS))
+LOGS      := $(BUILD)/test-logs
+TEST_LOGS := $(TESTS_BY_LENGTH:$(BUILD)/tests/%=$(LOGS)/%.log) \
+             $(LOGS)/rules-test.log
+TEST_ENV  = CCHC_BIN=$(BUILD)/cchc CCHC_SHARED=$(SHARED) CCHC_ROOT=$(CURDIR)
+# -jJOBS unless the make that runs this recipe already has a -j (then its
+# job slots are shared).
+PARALLEL  = $(if $(filter -j%,$(MAKEFLAGS)),,-j$(JOBS))
+
+.PHONY: all deps check test demo bench eval forms fuzz fuzz-run clean
 all: $(BUILD)/libcchc.a $(BUILD)/cchc
 
 $(BUILD)/obj/%.o: %.c
@@ -56,28 +89,36 @@ $(BUILD)/cchc: $(CLI_OBJ) $(BUILD)/libcchc.a
 
 $(BUILD)/tests/%: $(BUILD)/obj/tests/%.o $(HARNESS) $(BUILD)/libcchc.a
 	@mkdir -p $(dir $@)
-	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+	$(CC) $(LDFLAGS) -o $@ $^ $(TEST_LIBS) $(LDLIBS)
 
 deps:
 	@sh scripts/deps.sh
 
-# Every test program runs even when one fails; the target fails at the end.
+# Every test program runs, each as its own target of a parallel make, even
+# when one fails.  A program's output goes to its log, printed in one piece
+# when it ends; the failed ones are listed at the end.
 test: all $(TESTS)
-	@fail=0; echo "== cchc rules test"; \
-	$(BUILD)/cchc rules test --rules rules || fail=1; \
-	for t in $(TESTS); do \
-	  echo "== $$t"; \
-	  CCHC_BIN=$(BUILD)/cchc CCHC_SHARED=$(SHARED) CCHC_ROOT=$(CURDIR) \
-	    $$t || fail=1; \
-	done; exit $$fail
+	@rm -rf $(LOGS) && mkdir -p $(LOGS)
+	@$(MAKE) --no-print-directory -k $(PARALLEL) --output-sync=target $(TEST_LOGS) || \
+	 { echo "== failed:" $$(cat $(LOGS)/failed); exit 1; }
+
+$(LOGS)/rules-test.log:
+	@$(BUILD)/cchc rules test --rules rules > $@ 2>&1; rc=$$?; \
+	 echo "== cchc rules test"; cat $@; \
+	 [ $$rc -eq 0 ] || { echo "cchc rules test" >> $(LOGS)/failed; exit 1; }
+
+$(LOGS)/%.log:
+	@start=$$(date +%s); $(TEST_ENV) $(BUILD)/tests/$* > $@ 2>&1; rc=$$?; \
+	 echo "== $(BUILD)/tests/$* ($$(($$(date +%s) - start)) s)"; cat $@; \
+	 [ $$rc -eq 0 ] || { echo "$*" >> $(LOGS)/failed; exit 1; }
 
 check:
 	@sh scripts/deps.sh test
-	@$(MAKE) --no-print-directory test
+	@$(MAKE) --no-print-directory $(PARALLEL) test
 	@echo "== again under AddressSanitizer and UndefinedBehaviorSanitizer"
 	@ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 \
 	 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
-	 $(MAKE) --no-print-directory BUILD=build-san SAN=1 test
+	 $(MAKE) --no-print-directory $(PARALLEL) BUILD=build-san SAN=1 test
 
 # A fresh store of the bundled samples and the test province plan, then the
 # comparison and the audit (which exits 1 because it finds things).
@@ -101,25 +142,67 @@ eval: deps
 	$(BUILD)/cchc eval --gold $(SHARED)/gold $(SHARED)/corpus/*.txt
 
 $(BUILD)/bench: $(BUILD)/obj/tests/bench.o $(HARNESS) $(BUILD)/libcchc.a
-	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+	$(CC) $(LDFLAGS) -o $@ $^ $(TEST_LIBS) $(LDLIBS)
+
+# Fuzzing: clang's libFuzzer with ASan and UBSan, in build-fuzz/.  Each
+# target runs FUZZ_SECONDS from a seed corpus (the plans of ../shared, or
+# the shipped rules files); new inputs go to build-fuzz/fuzz-corpus/NAME,
+# a failing input to build-fuzz/fuzz-crashes/.
+fuzz:
+	@sh scripts/deps.sh fuzz
+	@$(MAKE) --no-print-directory $(PARALLEL) BUILD=build-fuzz SAN=fuzz \
+	 CC=clang fuzz-run
+
+FUZZ_SEEDS_fuzz_normalize := $(SHARED)/corpus $(SHARED)/extra
+FUZZ_SEEDS_fuzz_process   := $(SHARED)/corpus $(SHARED)/extra
+FUZZ_SEEDS_fuzz_rules     := rules
+FUZZ_DICT_fuzz_normalize  := tests/fuzz/layout.dict
+FUZZ_DICT_fuzz_process    := tests/fuzz/layout.dict
+FUZZ_MAX_LEN := 4096
+FUZZ_MAX_LEN_fuzz_rules   := 65536
+FUZZ_LOGS := $(FUZZERS:$(BUILD)/fuzz/%=$(BUILD)/fuzz-logs/%.log)
+
+fuzz-run: $(FUZZERS)
+	@rm -rf $(BUILD)/fuzz-logs && mkdir -p $(BUILD)/fuzz-logs
+	@$(MAKE) --no-print-directory -k --output-sync=target $(FUZZ_LOGS) || \
+	 { echo "== failed:" $$(cat $(BUILD)/fuzz-logs/failed); exit 1; }
+
+# libFuzzer writes new inputs to the first corpus directory only: ../shared
+# is read, never written.
+$(BUILD)/fuzz-logs/%.log:
+	@mkdir -p $(BUILD)/fuzz-corpus/$* $(BUILD)/fuzz-crashes
+	@$(BUILD)/fuzz/$* -max_total_time=$(FUZZ_SECONDS) \
+	   -max_len=$(or $(FUZZ_MAX_LEN_$*),$(FUZZ_MAX_LEN)) \
+	   $(if $(FUZZ_DICT_$*),-dict=$(FUZZ_DICT_$*)) \
+	   -timeout=60 -rss_limit_mb=4096 -print_final_stats=1 \
+	   -artifact_prefix=$(BUILD)/fuzz-crashes/$*- \
+	   $(BUILD)/fuzz-corpus/$* $(FUZZ_SEEDS_$*) > $@ 2>&1; rc=$$?; \
+	 echo "== $(BUILD)/fuzz/$* ($(FUZZ_SECONDS) s)"; \
+	 grep -v '^#[0-9]' $@ | tail -n 60; \
+	 [ $$rc -eq 0 ] || { echo "$*" >> $(BUILD)/fuzz-logs/failed; exit 1; }
+
+$(BUILD)/fuzz/%: $(BUILD)/obj/tests/fuzz/%.o $(BUILD)/libcchc.a
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS) $(FUZZ_LDFLAGS) -o $@ $^ $(LDLIBS)
 
 # The same plans in other surface forms (issue 12): transformations and the
 # comparison of frames in tests/forms.c, used by test_forms and the tool.
 FORMS_OBJ := $(BUILD)/obj/tests/forms.o $(HARNESS) $(BUILD)/libcchc.a
 $(BUILD)/tests/test_forms: $(BUILD)/obj/tests/test_forms.o $(FORMS_OBJ)
 	@mkdir -p $(dir $@)
-	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+	$(CC) $(LDFLAGS) -o $@ $^ $(TEST_LIBS) $(LDLIBS)
 
 $(BUILD)/forms: $(BUILD)/obj/tests/forms_tool.o $(FORMS_OBJ)
-	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+	$(CC) $(LDFLAGS) -o $@ $^ $(TEST_LIBS) $(LDLIBS)
 
 forms: deps
 	@$(MAKE) --no-print-directory all $(BUILD)/forms
 	$(BUILD)/forms --rules rules $(SHARED)
 
 clean:
-	rm -rf build build-san
+	rm -rf build build-san build-fuzz
 
 -include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(HARNESS:.o=.d) $(BUILD)/obj/tests/bench.d \
          $(BUILD)/obj/tests/forms.d $(BUILD)/obj/tests/forms_tool.d \
-         $(TEST_SRC:tests/%.c=$(BUILD)/obj/tests/%.d)
+         $(TEST_SRC:tests/%.c=$(BUILD)/obj/tests/%.d) \
+         $(FUZZ_SRC:tests/fuzz/%.c=$(BUILD)/obj/tests/fuzz/%.d)

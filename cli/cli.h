@@ -18,6 +18,91 @@ enum {
                         matched what was asked */
 };
 
+/* ------------------------------------------------------------------ */
+/* What a command needs, as flags in commands[] (main.c). */
+enum {
+  NEEDS_RULES = 1u << 0, /* takes --rules DIR; cli_rules() gives the rules */
+  NEEDS_STORE = 1u << 1  /* takes --db PATH; cli_store() gives the store */
+};
+
+/* What main.c hands a command: its name and flags, the common options
+ * (--rules, --db) once parsed, and the rules and store, set up once for
+ * the commands that need them and released by main.c. */
+typedef struct cli_ctx {
+  const char *name;      /* "extract" */
+  unsigned flags;        /* NEEDS_* */
+  const char *rules_dir; /* --rules DIR, or NULL */
+  const char *db;        /* --db PATH, else $CCHC_DB, else ./cchc.db */
+  cchc_rules *rules;     /* loaded by cli_rules */
+  cchc_store *store;     /* opened by cli_store */
+} cli_ctx;
+
+/* The rules: --rules DIR, else $CCHC_RULES, else the rules/ directory
+ * beside the program's build directory, else the one compiled in.  Loaded
+ * on the first call, when the command reaches the input that needs them
+ * (eval of frames and audit of stored plans never do).  Prints the error
+ * and returns NULL on failure. */
+cchc_rules *cli_rules(cli_ctx *ctx);
+
+/* The store of --db, opened on the first call.  With `create` false a
+ * missing store is an error (cli_no_store).  Prints the error and returns
+ * NULL on failure. */
+cchc_store *cli_store(cli_ctx *ctx, bool create);
+/* Whether the store file of --db exists. */
+bool cli_store_exists(const cli_ctx *ctx);
+/* Print "PATH: no store here; 'cchc ingest --db PATH FILE...' makes one"
+ * followed by `hint`. */
+void cli_no_store(const cli_ctx *ctx, const char *hint);
+
+/* ------------------------------------------------------------------ */
+/* Options: each command describes its own in a table, and one function
+ * parses them all (with getopt_long), adding --help, and --rules or --db
+ * as the command's flags say. */
+typedef enum cli_option_type {
+  CLI_OPT_END = 0,
+  CLI_OPT_FLAG,    /* no argument: *(unsigned *)value |= bits */
+  CLI_OPT_STRING,  /* *(const char **)value = argument */
+  CLI_OPT_CALLBACK /* parse(ctx, argument, value); false: it printed why */
+} cli_option_type;
+
+typedef struct cli_option {
+  cli_option_type type;
+  int short_name;        /* 'f', or 0 for none */
+  const char *long_name; /* "format" */
+  void *value;
+  unsigned bits;
+  bool (*parse)(const cli_ctx *ctx, const char *arg, void *value);
+} cli_option;
+
+#define OPT_FLAG(s, l, v, b) {CLI_OPT_FLAG, (s), (l), (v), (b), NULL}
+#define OPT_STRING(s, l, v) {CLI_OPT_STRING, (s), (l), (v), 0, NULL}
+#define OPT_CALLBACK(s, l, v, cb) {CLI_OPT_CALLBACK, (s), (l), (v), 0, (cb)}
+#define OPT_END() {CLI_OPT_END, 0, NULL, NULL, 0, NULL}
+
+/* Parse argv[1..] (argv[0] is the command's name) with `options` (NULL
+ * for none of its own).
+ * Returns the index of the first operand; or -1 when the command is done
+ * already, with *rc its exit code: --help printed `help` (0), or a usage
+ * error was printed (2; an unknown option also prints `help`). */
+int cli_parse_options(cli_ctx *ctx, int argc, char **argv,
+                      const cli_option *options, const char *help, int *rc);
+
+/* The input operands argv[first..], or "-" (standard input) when there
+ * are none; *n gets their number. */
+char **cli_inputs(int argc, char **argv, int first, int *n);
+
+/* For commands that take no operand: false (and a usage error printed)
+ * when argv[first] is one. */
+bool cli_no_operands(const cli_ctx *ctx, int argc, char **argv, int first);
+
+/* Option values shared by several commands. */
+bool cli_parse_encoding(const cli_ctx *ctx, const char *arg, void *enc);
+bool cli_parse_report_format(const cli_ctx *ctx, const char *arg,
+                             void *format);
+
+/* ------------------------------------------------------------------ */
+/* Errors, inputs and outputs. */
+
 /* Print "cchc: FILE:LINE: message" for an error about `path`, computing LINE
  * from err->offset in `data` (when given and the error has an offset). */
 void cli_report(const char *path, const char *data, size_t len,
@@ -32,6 +117,8 @@ bool cli_read_file(const char *path, char **data, size_t *len, cchc_error *err);
  * stream, up to the size limit.  The caller closes fd. */
 bool cli_read_fd(int fd, bool is_stdin, char **data, size_t *len,
                  cchc_error *err);
+/* cli_read_file, printing the error ("cchc: FILE: message") on failure. */
+bool cli_read_input(const char *path, char **data, size_t *len);
 
 /* What a file that is not regular is, for a message refusing it ("a FIFO",
  * "a symbolic link", ...). */
@@ -64,28 +151,23 @@ bool cli_out_write(cli_out *o, const void *data, size_t len);
  * untouched). */
 bool cli_out_commit(cli_out *o);
 void cli_out_abort(cli_out *o);
+/* The whole of data[0..len) to `path` (NULL or "-": standard output),
+ * atomically; false (error printed) on failure. */
+bool cli_write(const char *path, const char *data, size_t len);
 
 /* After a failure that stops a batch (a write error, a full disk): "cchc:
  * stopped: N inputs not tried", when N > 0. */
 void cli_report_untried(size_t n);
 
-/* Load the rules: from `dir` when non-NULL, else $CCHC_RULES, else the
- * rules/ directory beside the program's build directory, else the one
- * compiled in.  Prints the error and returns NULL on failure. */
-cchc_rules *cli_load_rules(const char *dir);
-
-/* The store: $CCHC_DB when set and non-empty, else ./cchc.db. */
-const char *cli_default_db(void);
-
-int cmd_normalize(int argc, char **argv);
-int cmd_extract(int argc, char **argv);
-int cmd_schema(int argc, char **argv);
-int cmd_rules(int argc, char **argv);
-int cmd_eval(int argc, char **argv);
-int cmd_ingest(int argc, char **argv);
-int cmd_list(int argc, char **argv);
-int cmd_compare(int argc, char **argv);
-int cmd_audit(int argc, char **argv);
-int cmd_report(int argc, char **argv);
+int cmd_normalize(cli_ctx *ctx, int argc, char **argv);
+int cmd_extract(cli_ctx *ctx, int argc, char **argv);
+int cmd_schema(cli_ctx *ctx, int argc, char **argv);
+int cmd_rules(cli_ctx *ctx, int argc, char **argv);
+int cmd_eval(cli_ctx *ctx, int argc, char **argv);
+int cmd_ingest(cli_ctx *ctx, int argc, char **argv);
+int cmd_list(cli_ctx *ctx, int argc, char **argv);
+int cmd_compare(cli_ctx *ctx, int argc, char **argv);
+int cmd_audit(cli_ctx *ctx, int argc, char **argv);
+int cmd_report(cli_ctx *ctx, int argc, char **argv);
 
 #endif

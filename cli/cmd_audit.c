@@ -10,12 +10,10 @@
 #define _GNU_SOURCE
 #include "cli.h"
 
-#include <getopt.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <unistd.h>
 
 static const char audit_help[] =
     "usage: cchc audit [--db PATH] [--rules DIR] (--parent NUMBER | --against "
@@ -104,7 +102,9 @@ typedef struct input {
   cchc_frame *frame;
 } input;
 
-typedef struct ctx {
+/* One pass over the stored frames fills the parent, the listed plans and
+ * the plans found to carry the parent out. */
+typedef struct pass {
   plans *stored;
   input *parent;
   input *listed;
@@ -115,7 +115,7 @@ typedef struct ctx {
   size_t nfound, capfound;
   bool failed;
   cchc_error err;
-} ctx;
+} pass;
 
 static const splan *stored_by_id(plans *ps, int64_t id) {
   /* cchc_store_each_plan and cchc_store_each_frame use the same order, so
@@ -132,7 +132,7 @@ static const splan *stored_by_id(plans *ps, int64_t id) {
 }
 
 /* A stored frame read back; NULL with c->failed on failure. */
-static cchc_frame *read_frame(ctx *c, const char *json) {
+static cchc_frame *read_frame(pass *c, const char *json) {
   cchc_frame *f = NULL;
   if (cchc_frame_from_json(json, strlen(json), &f, &c->err) != CCHC_OK) {
     /* Its line and offset are in the store's text, not in a file. */
@@ -144,7 +144,7 @@ static cchc_frame *read_frame(ctx *c, const char *json) {
 }
 
 static int take_frame(void *vctx, int64_t id, const char *json) {
-  ctx *c = vctx;
+  pass *c = vctx;
   if (!json)
     return 0;
   for (size_t i = 0; i <= c->nlisted; i++) {
@@ -183,32 +183,26 @@ static int take_frame(void *vctx, int64_t id, const char *json) {
   return 0;
 }
 
-/* Extract the frame of the file `path` into in->frame. */
-static bool extract_file(const char *path, const char *data, size_t len,
-                         cchc_rules **rules, const char *rules_dir,
-                         input *in) {
-  if (!*rules && !(*rules = cli_load_rules(rules_dir)))
+/* Extract the frame of the file `path` (content hash `sha256`) into
+ * in->frame. */
+static bool extract_file(cli_ctx *ctx, const char *path, const char *data,
+                         size_t len, const char *sha256, input *in) {
+  const cchc_rules *rules = cli_rules(ctx);
+  if (!rules)
     return false;
-  cchc_normalize_options opt = {0};
-  cchc_text *text = NULL;
+  cchc_process_options opt = {.path = path, .sha256 = sha256};
   cchc_error err = {0};
-  bool ok = false;
-  if (cchc_normalize(data, len, &opt, &text, &err) != CCHC_OK)
-    cli_report(path, data, len, &err);
-  else if (cchc_extract(*rules, text, path, data, len, &in->frame, &err) !=
-           CCHC_OK)
-    cli_report(path, data, len, &err);
-  else
-    ok = true;
-  cchc_text_free(text);
-  return ok;
+  if (cchc_process(rules, data, len, &opt, &in->frame, &err) == CCHC_OK)
+    return true;
+  cli_report(path, data, len, &err);
+  return false;
 }
 
 /* Resolve a PLAN argument: the stored plan with that file's path and
  * content, else the file extracted on the fly, else a stored plan whose
  * path is the argument itself. */
-static bool resolve(const char *arg, const plans *stored, cchc_rules **rules,
-                    const char *rules_dir, input *in) {
+static bool resolve(cli_ctx *ctx, const char *arg, const plans *stored,
+                    input *in) {
   memset(in, 0, sizeof *in);
   in->arg = arg;
   in->id = -1;
@@ -216,15 +210,14 @@ static bool resolve(const char *arg, const plans *stored, cchc_rules **rules,
   if (stat(arg, &st) == 0 && S_ISREG(st.st_mode)) {
     char *data = NULL;
     size_t len = 0;
-    cchc_error err = {0};
-    if (!cli_read_file(arg, &data, &len, &err)) {
-      cli_report(arg, NULL, 0, &err);
+    if (!cli_read_input(arg, &data, &len))
       return false;
-    }
     char *real = realpath(arg, NULL);
-    if (real && stored) {
-      char sha[65];
-      (void)cchc_sha256_hex(data, len, sha, NULL);
+    char sha[65];
+    const char *hash = cchc_sha256_hex(data, len, sha, NULL) == CCHC_OK
+                           ? sha
+                           : NULL;
+    if (real && stored && hash) {
       for (size_t i = 0; i < stored->n; i++)
         if (strcmp(stored->items[i].path, real) == 0 &&
             strcmp(stored->items[i].sha256, sha) == 0) {
@@ -234,7 +227,7 @@ static bool resolve(const char *arg, const plans *stored, cchc_rules **rules,
     }
     free(real);
     bool ok = in->id >= 0 ||
-              extract_file(arg, data, len, rules, rules_dir, in);
+              extract_file(ctx, arg, data, len, hash, in);
     free(data);
     return ok;
   }
@@ -247,187 +240,81 @@ static bool resolve(const char *arg, const plans *stored, cchc_rules **rules,
   return false;
 }
 
-int cmd_audit(int argc, char **argv) {
-  enum { OPT_DB = 256, OPT_RULES, OPT_PARENT, OPT_AGAINST };
-  static const struct option longopts[] = {
-      {"db", required_argument, NULL, OPT_DB},
-      {"rules", required_argument, NULL, OPT_RULES},
-      {"parent", required_argument, NULL, OPT_PARENT},
-      {"against", required_argument, NULL, OPT_AGAINST},
-      {"format", required_argument, NULL, 'f'},
-      {"output", required_argument, NULL, 'o'},
-      {"help", no_argument, NULL, 'h'},
-      {NULL, 0, NULL, 0}};
-  const char *db = cli_default_db(), *rules_dir = NULL, *output = NULL;
-  const char *parent_number = NULL, *against = NULL;
-  cchc_report_format format = CCHC_REPORT_TABLE;
-  int c;
-  optind = 1;
-  while ((c = getopt_long(argc, argv, "f:o:h", longopts, NULL)) != -1) {
-    switch (c) {
-    case OPT_DB:
-      db = optarg;
-      break;
-    case OPT_RULES:
-      rules_dir = optarg;
-      break;
-    case OPT_PARENT:
-      parent_number = optarg;
-      break;
-    case OPT_AGAINST:
-      against = optarg;
-      break;
-    case 'f':
-      if (!cchc_report_format_parse(optarg, &format)) {
-        cli_errorf("audit: unknown format '%s' (table, csv or json)", optarg);
-        return EXIT_USAGE;
-      }
-      break;
-    case 'o':
-      output = optarg;
-      break;
-    case 'h':
-      fputs(audit_help, stdout);
-      return fflush(stdout) == 0 ? EXIT_OK : EXIT_USAGE;
-    default:
-      fputs(audit_help, stderr);
-      return EXIT_USAGE;
-    }
-  }
-  if (!parent_number == !against) {
-    cli_errorf("audit: give the parent plan: --parent NUMBER or --against "
-               "PLAN (one of them)");
-    fputs(audit_help, stderr);
-    return EXIT_USAGE;
-  }
-  if (parent_number && !*parent_number) {
-    cli_errorf("audit: --parent wants a document number such as 228/KH-UBND");
-    return EXIT_USAGE;
-  }
-  size_t nlisted = (size_t)(argc - optind);
-  bool have_db = access(db, F_OK) == 0;
-  if (!have_db && (parent_number || nlisted == 0)) {
-    cli_errorf("%s: no store here; 'cchc ingest --db %s FILE...' makes one%s",
-               db, db,
-               parent_number ? "" : " (or list the plans to audit)");
-    return EXIT_USAGE;
-  }
-
-  int rc = EXIT_USAGE;
-  cchc_store *store = NULL;
-  cchc_rules *rules = NULL;
+/* The stored plans (without their frames), when there is a store. */
+static bool load_stored(cli_ctx *ctx, plans *stored) {
+  cchc_store *store = cli_store(ctx, false);
   cchc_error err = {0};
-  plans stored = {0};
-  input parent = {.id = -1};
-  input *listed = calloc(nlisted ? nlisted : 1, sizeof *listed);
-  ctx cx = {0};
-  cchc_audit *audit = NULL;
-  char *text = NULL, *number = NULL;
-  size_t len = 0;
-  const cchc_frame **frames = NULL;
-  if (!listed) {
+  if (!store)
+    return false;
+  if (cchc_store_each_plan(store, add_plan, stored, &err) != CCHC_OK) {
+    cli_report(ctx->db, NULL, 0, &err);
+    return false;
+  }
+  if (stored->failed) {
     cli_errorf("out of memory");
-    goto done;
+    return false;
   }
-  for (size_t i = 0; i < nlisted; i++)
-    listed[i].id = -1;
+  return true;
+}
 
-  if (have_db) {
-    if (cchc_store_open(db, &store, &err) != CCHC_OK) {
-      cli_report(db, NULL, 0, &err);
-      goto done;
-    }
-    if (cchc_store_each_plan(store, add_plan, &stored, &err) != CCHC_OK) {
-      cli_report(db, NULL, 0, &err);
-      goto done;
-    }
-    if (stored.failed) {
-      cli_errorf("out of memory");
-      goto done;
-    }
+/* The parent: the stored plan numbered `number` (the first when several
+ * are), or the plan `against`.  EXIT_OK, EXIT_NOMATCH (no stored plan has
+ * that number) or EXIT_USAGE. */
+static int find_parent(cli_ctx *ctx, const char *number, const char *against,
+                        plans *stored, bool have_db, input *parent) {
+  if (against)
+    return resolve(ctx, against, have_db ? stored : NULL, parent) ? EXIT_OK
+                                                                 : EXIT_USAGE;
+  size_t found = 0;
+  for (size_t i = 0; i < stored->n; i++)
+    if (cchc_number_equal(stored->items[i].number, number) && !found++)
+      parent->id = stored->items[i].id;
+  if (!found) {
+    cli_errorf("audit: no stored plan is numbered %s; 'cchc ingest' it, or "
+               "give it with --against FILE",
+               number);
+    return EXIT_NOMATCH;
   }
+  if (found > 1)
+    cli_errorf("audit: %zu stored plans are numbered %s; using the first "
+               "(%s); --against PLAN chooses another",
+               found, number, stored_by_id(stored, parent->id)->path);
+  return EXIT_OK;
+}
 
-  /* The parent. */
-  const char *parent_name;
-  if (parent_number) {
-    size_t found = 0;
-    for (size_t i = 0; i < stored.n; i++)
-      if (cchc_number_equal(stored.items[i].number, parent_number)) {
-        if (!found++)
-          parent.id = stored.items[i].id;
-      }
-    if (!found) {
-      cli_errorf("audit: no stored plan is numbered %s; 'cchc ingest' it, or "
-                 "give it with --against FILE",
-                 parent_number);
-      rc = EXIT_NOMATCH;
-      goto done;
-    }
-    if (found > 1)
-      cli_errorf("audit: %zu stored plans are numbered %s; using the first "
-                 "(%s); --against PLAN chooses another",
-                 found, parent_number, stored_by_id(&stored, parent.id)->path);
-    parent_name = parent_number;
-  } else {
-    if (!resolve(against, have_db ? &stored : NULL, &rules, rules_dir,
-                 &parent))
-      goto done;
-    parent_name = against;
-  }
-  for (size_t i = 0; i < nlisted; i++)
-    if (!resolve(argv[optind + i], have_db ? &stored : NULL, &rules,
-                 rules_dir, &listed[i]))
-      goto done;
+/* The number whose plans are audited when none are listed: --parent's, or
+ * the number of the --against plan (malloc'd into *owned). */
+static const char *children_number(const char *number, const char *against,
+                                   plans *stored, const input *parent,
+                                   char **owned) {
+  if (number)
+    return number;
+  const splan *sp = parent->id >= 0 ? stored_by_id(stored, parent->id) : NULL;
+  if (sp && sp->number)
+    *owned = strdup(sp->number);
+  else if (!sp && parent->frame &&
+           cchc_frame_document(parent->frame, CCHC_DOC_NUMBER))
+    *owned = strdup(cchc_frame_document(parent->frame, CCHC_DOC_NUMBER));
+  if (!*owned)
+    cli_errorf("%s: the plan has no number that others could cite; list "
+               "the plans to audit",
+               against);
+  return *owned;
+}
 
-  /* The number whose plans are audited when none are listed. */
-  if (nlisted == 0) {
-    if (parent_number)
-      cx.children_of = parent_number;
-    else {
-      const splan *sp =
-          parent.id >= 0 ? stored_by_id(&stored, parent.id) : NULL;
-      if (sp && sp->number)
-        number = strdup(sp->number);
-      else if (!sp && parent.frame &&
-               cchc_frame_document(parent.frame, CCHC_DOC_NUMBER))
-        number = strdup(cchc_frame_document(parent.frame, CCHC_DOC_NUMBER));
-      if (!number) {
-        cli_errorf("%s: the plan has no number that others could cite; list "
-                   "the plans to audit",
-                   against);
-        goto done;
-      }
-      cx.children_of = number;
-    }
-  }
-
-  /* One pass over the stored frames: the parent, listed plans, children. */
-  cx.stored = &stored;
-  cx.parent = &parent;
-  cx.listed = listed;
-  cx.nlisted = nlisted;
-  if (store) {
-    if (cchc_store_each_frame(store, NULL, 0, take_frame, &cx, &err) !=
-        CCHC_OK) {
-      cli_report(db, NULL, 0, &err);
-      goto done;
-    }
-    if (cx.failed) {
-      if (cx.err.message[0])
-        cli_report(db, NULL, 0, &cx.err);
-      else
-        cli_errorf("out of memory");
-      goto done;
-    }
-  }
-  if (!parent.frame) {
-    cli_errorf("%s: the parent plan's frame is not in the store", parent_name);
-    goto done;
-  }
-
-  size_t n = nlisted ? nlisted : cx.nfound;
-  input *in = nlisted ? listed : cx.found;
-  frames = calloc(n ? n : 1, sizeof *frames);
+/* Audit `n` plans against the parent and write the findings; EXIT_OK (no
+ * findings), EXIT_INPUT (findings), EXIT_NOMATCH (no plan to audit: the
+ * empty audit is still written) or EXIT_USAGE. */
+static int audit_plans(cli_ctx *ctx, const input *parent, const input *in,
+                       size_t n, const char *parent_number,
+                       const char *parent_name, cchc_report_format format,
+                       const char *output) {
+  int rc = EXIT_USAGE;
+  cchc_error err = {0};
+  cchc_audit *audit = NULL;
+  char *text = NULL;
+  size_t len = 0;
+  const cchc_frame **frames = calloc(n ? n : 1, sizeof *frames);
   if (!frames) {
     cli_errorf("out of memory");
     goto done;
@@ -438,50 +325,122 @@ int cmd_audit(int argc, char **argv) {
       goto done;
     }
     frames[i] = in[i].frame;
-    if (nlisted && parent_number &&
+    if (in[i].arg && parent_number &&
         !cchc_frame_carries_out(in[i].frame, parent_number))
       cli_errorf("note: %s does not cite %s as its parent; audited "
                  "against it anyway",
                  in[i].arg, parent_number);
   }
-  if (n == 0)
-    cli_errorf("audit: no stored plan carries out %s", cx.children_of);
-
-  if (cchc_audit_new(parent.frame, frames, n, &audit, &err) != CCHC_OK) {
-    cli_report(db, NULL, 0, &err);
+  if (cchc_audit_new(parent->frame, frames, n, &audit, &err) != CCHC_OK) {
+    cli_report(ctx->db, NULL, 0, &err);
     goto done;
   }
   if (cchc_audit_render(audit, format, &text, &len, &err) != CCHC_OK) {
     cli_report("audit", NULL, 0, &err);
     goto done;
   }
-  cli_out out;
-  if (!cli_out_open(&out, output))
-    goto done;
-  fwrite(text, 1, len, out.fp);
-  if (!cli_out_commit(&out))
+  if (!cli_write(output, text, len))
     goto done;
   size_t nf = cchc_audit_count(audit);
   if (format == CCHC_REPORT_TABLE)
     fprintf(stderr, "cchc: audit: %zu plan%s against %s: %zu finding%s\n", n,
             n == 1 ? "" : "s", parent_name, nf, nf == 1 ? "" : "s");
   rc = n == 0 ? EXIT_NOMATCH : nf ? EXIT_INPUT : EXIT_OK;
-
 done:
   free(text);
   cchc_audit_free(audit);
   free(frames);
+  return rc;
+}
+
+int cmd_audit(cli_ctx *ctx, int argc, char **argv) {
+  const char *parent_number = NULL, *against = NULL, *output = NULL;
+  cchc_report_format format = CCHC_REPORT_TABLE;
+  const cli_option options[] = {
+      OPT_STRING(0, "parent", &parent_number),
+      OPT_STRING(0, "against", &against),
+      OPT_CALLBACK('f', "format", &format, cli_parse_report_format),
+      OPT_STRING('o', "output", &output),
+      OPT_END()};
+  int rc, first = cli_parse_options(ctx, argc, argv, options, audit_help, &rc);
+  if (first < 0)
+    return rc;
+  if (!parent_number == !against) {
+    cli_errorf("audit: give the parent plan: --parent NUMBER or --against "
+               "PLAN (one of them)");
+    fputs(audit_help, stderr);
+    return EXIT_USAGE;
+  }
+  if (parent_number && !*parent_number) {
+    cli_errorf("audit: --parent wants a document number such as 228/KH-UBND");
+    return EXIT_USAGE;
+  }
+  size_t nlisted = (size_t)(argc - first);
+  bool have_db = cli_store_exists(ctx);
+  if (!have_db && (parent_number || nlisted == 0)) {
+    cli_no_store(ctx, parent_number ? "" : " (or list the plans to audit)");
+    return EXIT_USAGE;
+  }
+
+  rc = EXIT_USAGE;
+  plans stored = {0};
+  input parent = {.id = -1};
+  input *listed = calloc(nlisted ? nlisted : 1, sizeof *listed);
+  pass px = {.stored = &stored, .parent = &parent, .listed = listed,
+             .nlisted = nlisted};
+  char *number = NULL;
+  const char *parent_name = parent_number ? parent_number : against;
+  cchc_error err = {0};
+  if (!listed) {
+    cli_errorf("out of memory");
+    goto done;
+  }
+  if (have_db && !load_stored(ctx, &stored))
+    goto done;
+  if ((rc = find_parent(ctx, parent_number, against, &stored, have_db,
+                        &parent)) != EXIT_OK)
+    goto done;
+  rc = EXIT_USAGE;
+  for (size_t i = 0; i < nlisted; i++)
+    if (!resolve(ctx, argv[first + i], have_db ? &stored : NULL, &listed[i]))
+      goto done;
+  if (nlisted == 0 &&
+      !(px.children_of = children_number(parent_number, against, &stored,
+                                         &parent, &number)))
+    goto done;
+
+  /* One pass over the stored frames: the parent, listed plans, children. */
+  if (have_db && cchc_store_each_frame(ctx->store, NULL, 0, take_frame, &px,
+                                       &err) != CCHC_OK) {
+    cli_report(ctx->db, NULL, 0, &err);
+    goto done;
+  }
+  if (px.failed) {
+    if (px.err.message[0])
+      cli_report(ctx->db, NULL, 0, &px.err);
+    else
+      cli_errorf("out of memory");
+    goto done;
+  }
+  if (!parent.frame) {
+    cli_errorf("%s: the parent plan's frame is not in the store", parent_name);
+    goto done;
+  }
+  if (nlisted == 0 && px.nfound == 0)
+    cli_errorf("audit: no stored plan carries out %s", px.children_of);
+  rc = audit_plans(ctx, &parent, nlisted ? listed : px.found,
+                   nlisted ? nlisted : px.nfound, parent_number, parent_name,
+                   format, output);
+
+done:
   cchc_frame_free(parent.frame);
   for (size_t i = 0; i < nlisted && listed; i++)
     cchc_frame_free(listed[i].frame);
   free(listed);
-  for (size_t i = 0; i < cx.nfound; i++)
-    cchc_frame_free(cx.found[i].frame);
-  free(cx.found);
+  for (size_t i = 0; i < px.nfound; i++)
+    cchc_frame_free(px.found[i].frame);
+  free(px.found);
   free(number);
   plans_free(&stored);
-  cchc_store_close(store);
-  if (rules)
-    cchc_rules_free(rules);
   return rc;
 }

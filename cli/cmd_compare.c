@@ -9,10 +9,8 @@
 #include "cli.h"
 
 #include <errno.h>
-#include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 static const char compare_help[] =
     "usage: cchc compare [--db PATH] [--province P] [--year Y] [--area A]\n"
@@ -72,158 +70,116 @@ static int add_frame(void *ctx, int64_t id, const char *json) {
   return 0;
 }
 
-static bool parse_year(const char *s, int *out) {
+static bool parse_year(const cli_ctx *ctx, const char *arg, void *out) {
   char *end;
   errno = 0;
-  long v = strtol(s, &end, 10);
-  if (errno || end == s || *end || v < 1900 || v > 2200)
+  long v = strtol(arg, &end, 10);
+  if (errno || end == arg || *end || v < 1900 || v > 2200) {
+    cli_errorf("compare: --year wants a year such as 2026, not '%s'", arg);
     return false;
-  *out = (int)v;
+  }
+  *(int *)out = (int)v;
   return true;
 }
 
-int cmd_compare(int argc, char **argv) {
-  enum { OPT_DB = 256, OPT_PROVINCE, OPT_YEAR, OPT_AREA, OPT_INDICATOR };
-  static const struct option longopts[] = {
-      {"db", required_argument, NULL, OPT_DB},
-      {"province", required_argument, NULL, OPT_PROVINCE},
-      {"year", required_argument, NULL, OPT_YEAR},
-      {"area", required_argument, NULL, OPT_AREA},
-      {"indicator", required_argument, NULL, OPT_INDICATOR},
-      {"format", required_argument, NULL, 'f'},
-      {"output", required_argument, NULL, 'o'},
-      {"help", no_argument, NULL, 'h'},
-      {NULL, 0, NULL, 0}};
-  const char *db = cli_default_db(), *province = NULL, *output = NULL;
-  const char *area = NULL;
-  int year = 0;
-  cchc_report_format format = CCHC_REPORT_TABLE;
-  const char **inds = NULL;
-  size_t ninds = 0;
-  int c, rc = EXIT_OK;
-  optind = 1;
-  while ((c = getopt_long(argc, argv, "f:o:h", longopts, NULL)) != -1) {
-    switch (c) {
-    case OPT_DB:
-      db = optarg;
-      break;
-    case OPT_PROVINCE:
-      province = optarg;
-      break;
-    case OPT_YEAR:
-      if (!parse_year(optarg, &year)) {
-        cli_errorf("compare: --year wants a year such as 2026, not '%s'",
-                   optarg);
-        free(inds);
-        return EXIT_USAGE;
-      }
-      break;
-    case OPT_AREA:
-      area = optarg;
-      break;
-    case OPT_INDICATOR: {
-      const char **n = realloc(inds, (ninds + 1) * sizeof *n);
-      if (!n) {
-        cli_errorf("out of memory");
-        free(inds);
-        return EXIT_USAGE;
-      }
-      inds = n;
-      inds[ninds++] = optarg;
-      break;
-    }
-    case 'f':
-      if (!cchc_report_format_parse(optarg, &format)) {
-        cli_errorf("compare: unknown format '%s' (table, csv or json)",
-                   optarg);
-        free(inds);
-        return EXIT_USAGE;
-      }
-      break;
-    case 'o':
-      output = optarg;
-      break;
-    case 'h':
-      free(inds);
-      fputs(compare_help, stdout);
-      return fflush(stdout) == 0 ? EXIT_OK : EXIT_USAGE;
-    default:
-      free(inds);
-      fputs(compare_help, stderr);
-      return EXIT_USAGE;
-    }
-  }
-  if (optind < argc) {
-    cli_errorf("compare: unexpected argument '%s' (plans are read from the "
-               "store; 'cchc ingest' them first)",
-               argv[optind]);
-    free(inds);
-    return EXIT_USAGE;
-  }
-  if (area && !*area)
-    area = NULL;
+/* --indicator K, repeated. */
+typedef struct keys {
+  const char **items;
+  size_t n;
+} keys;
 
-  if (access(db, F_OK) != 0) {
-    cli_errorf("%s: no store here; 'cchc ingest --db %s FILE...' makes one",
-               db, db);
-    free(inds);
-    return EXIT_USAGE;
+static bool add_indicator(const cli_ctx *ctx, const char *arg, void *out) {
+  keys *k = out;
+  const char **items = realloc(k->items, (k->n + 1) * sizeof *items);
+  if (!items) {
+    cli_errorf("out of memory");
+    return false;
   }
-  cchc_store *store = NULL;
+  k->items = items;
+  k->items[k->n++] = arg;
+  return true;
+}
+
+/* The stored frames of the --province and --year, read back with
+ * cchc_frame_from_json, as cchc_compare_new takes them.  Says so when
+ * there are none. */
+static cchc_status gather(cli_ctx *ctx, const char *province, int year,
+                          frames *fr) {
+  cchc_store *store = cli_store(ctx, false);
+  if (!store)
+    return CCHC_ERR_IO;
   cchc_error err = {0};
-  frames fr = {0};
-  cchc_compare_options opt = {area, inds, ninds};
-  cchc_compare *cmp = NULL;
-  char *text = NULL;
-  size_t len = 0;
-  if (cchc_store_open(db, &store, &err) != CCHC_OK) {
-    cli_report(db, NULL, 0, &err);
-    rc = EXIT_USAGE;
-    goto done;
-  }
-  if (cchc_store_each_frame(store, province, year, add_frame, &fr, &err) !=
+  if (cchc_store_each_frame(store, province, year, add_frame, fr, &err) !=
       CCHC_OK) {
-    cli_report(db, NULL, 0, &err);
-    rc = EXIT_USAGE;
-    goto done;
+    cli_report(ctx->db, NULL, 0, &err);
+    return err.code;
   }
-  if (fr.st != CCHC_OK) {
-    cli_report(db, NULL, 0, &fr.err);
-    rc = EXIT_USAGE;
-    goto done;
+  if (fr->st != CCHC_OK) {
+    cli_report(ctx->db, NULL, 0, &fr->err);
+    return fr->st;
   }
-  if (fr.n == 0) {
-    rc = EXIT_NOMATCH;
+  if (fr->n == 0) {
     if (province || year)
       cli_errorf("compare: no stored plan matches the --province/--year "
                  "given");
     else
-      cli_errorf("compare: %s holds no plans", db);
+      cli_errorf("compare: %s holds no plans", ctx->db);
   }
-  if (cchc_compare_new((const cchc_frame *const *)fr.data, fr.n, &opt, &cmp,
-                       &err) != CCHC_OK) {
-    cli_report(db, NULL, 0, &err);
-    rc = EXIT_USAGE;
+  return CCHC_OK;
+}
+
+int cmd_compare(cli_ctx *ctx, int argc, char **argv) {
+  const char *province = NULL, *output = NULL, *area = NULL;
+  int year = 0;
+  cchc_report_format format = CCHC_REPORT_TABLE;
+  keys inds = {0};
+  const cli_option options[] = {
+      OPT_STRING(0, "province", &province),
+      OPT_CALLBACK(0, "year", &year, parse_year),
+      OPT_STRING(0, "area", &area),
+      OPT_CALLBACK(0, "indicator", &inds, add_indicator),
+      OPT_CALLBACK('f', "format", &format, cli_parse_report_format),
+      OPT_STRING('o', "output", &output),
+      OPT_END()};
+  int rc, first = cli_parse_options(ctx, argc, argv, options, compare_help, &rc);
+  frames fr = {0};
+  cchc_compare *cmp = NULL;
+  char *text = NULL;
+  size_t len = 0;
+  cchc_error err = {0};
+  cchc_compare_options opt = {0};
+  bool none = false; /* nothing matched: the empty comparison, exit 3 */
+  if (first < 0)
+    goto done;
+  rc = EXIT_USAGE;
+  if (first < argc) {
+    cli_errorf("compare: unexpected argument '%s' (plans are read from the "
+               "store; 'cchc ingest' them first)",
+               argv[first]);
     goto done;
   }
-  if (fr.n && cchc_compare_rows(cmp) == 0 && (area || ninds)) {
-    rc = EXIT_NOMATCH;
+  if (area && !*area)
+    area = NULL;
+  if (gather(ctx, province, year, &fr) != CCHC_OK)
+    goto done;
+  opt = (cchc_compare_options){area, inds.items, inds.n};
+  if (cchc_compare_new((const cchc_frame *const *)fr.data, fr.n, &opt, &cmp,
+                       &err) != CCHC_OK) {
+    cli_report(ctx->db, NULL, 0, &err);
+    goto done;
+  }
+  none = fr.n == 0;
+  if (!none && cchc_compare_rows(cmp) == 0 && (area || inds.n)) {
+    none = true;
     cli_errorf("compare: no stored target has %s",
-               ninds ? "that indicator" : "an indicator of that area");
+               inds.n ? "that indicator" : "an indicator of that area");
   }
   if (cchc_compare_render(cmp, format, &text, &len, &err) != CCHC_OK) {
     cli_report("compare", NULL, 0, &err);
-    rc = EXIT_USAGE;
     goto done;
   }
-  cli_out out;
-  if (!cli_out_open(&out, output)) {
-    rc = EXIT_USAGE;
-    goto done;
-  }
-  fwrite(text, 1, len, out.fp);
-  if (!cli_out_commit(&out))
-    rc = EXIT_USAGE;
+  if (cli_write(output, text, len))
+    rc = none ? EXIT_NOMATCH : EXIT_OK;
 
 done:
   free(text);
@@ -231,7 +187,6 @@ done:
   for (size_t i = 0; i < fr.n; i++)
     cchc_frame_free(fr.data[i]);
   free(fr.data);
-  cchc_store_close(store);
-  free(inds);
+  free(inds.items);
   return rc;
 }

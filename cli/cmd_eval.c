@@ -2,7 +2,6 @@
 #define _GNU_SOURCE
 #include "cli.h"
 
-#include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -54,29 +53,26 @@ static char *gold_path(const char *dir, const char *path) {
   return out;
 }
 
-/* The frame of FILE: read back from a frame file (.json), else extracted
- * in process.  Reports its own errors. */
-static bool frame_of(const char *path, const char *data, size_t len,
-                     bool is_frame, const cchc_rules *rules,
-                     cchc_frame **frame) {
-  cchc_normalize_options opt = {0};
-  cchc_text *t = NULL;
+/* The frame of FILE: read back from a frame file (.json), else made in
+ * process (cchc_process).  Reports its own errors. */
+static bool frame_of(cli_ctx *ctx, const char *path, const char *data,
+                     size_t len, bool is_frame, cchc_frame **frame,
+                     int *rc) {
   cchc_error err = {0};
-  bool ok = false;
+  const cchc_rules *rules = NULL;
   if (is_frame) {
-    ok = cchc_frame_from_json(data, len, frame, &err) == CCHC_OK;
-    if (!ok)
-      cli_report(path, data, len, &err);
-    return ok;
+    if (cchc_frame_from_json(data, len, frame, &err) == CCHC_OK)
+      return true;
+  } else if (!(rules = cli_rules(ctx))) {
+    *rc = EXIT_USAGE;
+    return false;
+  } else {
+    cchc_process_options opt = {.path = path};
+    if (cchc_process(rules, data, len, &opt, frame, &err) == CCHC_OK)
+      return true;
   }
-  if (cchc_normalize(data, len, &opt, &t, &err) != CCHC_OK)
-    cli_report(path, data, len, &err);
-  else if (cchc_extract(rules, t, path, data, len, frame, &err) != CCHC_OK)
-    cli_report(path, data, len, &err);
-  else
-    ok = true;
-  cchc_text_free(t);
-  return ok;
+  cli_report(path, data, len, &err);
+  return false;
 }
 
 /* Report an error of cchc_eval_add: in the gold file, or no memory. */
@@ -90,123 +86,86 @@ static void report_add(const char *path, const char *gpath, const char *gold,
     cli_report(path, NULL, 0, err);
 }
 
-int cmd_eval(int argc, char **argv) {
-  enum { OPT_GOLD = 256, OPT_JSON, OPT_RULES };
-  static const struct option longopts[] = {
-      {"gold", required_argument, NULL, OPT_GOLD},
-      {"json", required_argument, NULL, OPT_JSON},
-      {"rules", required_argument, NULL, OPT_RULES},
-      {"help", no_argument, NULL, 'h'},
-      {NULL, 0, NULL, 0}};
-  const char *gold_dir = NULL, *json_out = NULL, *rules_dir = NULL;
-  int c;
-  optind = 1;
-  while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
-    switch (c) {
-    case OPT_GOLD:
-      gold_dir = optarg;
-      break;
-    case OPT_JSON:
-      json_out = optarg;
-      break;
-    case OPT_RULES:
-      rules_dir = optarg;
-      break;
-    case 'h':
-      fputs(eval_help, stdout);
-      return fflush(stdout) == 0 ? EXIT_OK : EXIT_USAGE;
-    default:
-      fputs(eval_help, stderr);
-      return EXIT_USAGE;
-    }
+/* Score one FILE against its gold file and add it to `ev`; EXIT_OK, or
+ * EXIT_INPUT (reported) when the file is not scored, or EXIT_USAGE when
+ * the command cannot go on. */
+static int score_file(cli_ctx *ctx, cchc_eval *ev, const char *gold_dir,
+                      const char *path) {
+  bool is_frame = ends_with(path, ".json");
+  char *data = NULL, *gold = NULL, *gpath = NULL;
+  cchc_frame *frame = NULL;
+  size_t len = 0, glen = 0;
+  cchc_error err = {0};
+  int rc = EXIT_INPUT;
+  if (!(gpath = gold_path(gold_dir, path))) {
+    cli_errorf("out of memory");
+    return EXIT_USAGE;
   }
-  if (!gold_dir || optind >= argc) {
+  if (!cli_read_input(path, &data, &len) ||
+      !cli_read_input(gpath, &gold, &glen))
+    goto done;
+  if (!frame_of(ctx, path, data, len, is_frame, &frame, &rc))
+    goto done;
+  if (cchc_eval_add(ev, base_name(path), frame, gold, glen, &err) != CCHC_OK)
+    report_add(path, gpath, gold, glen, &err);
+  else
+    rc = EXIT_OK;
+done:
+  cchc_frame_free(frame);
+  free(data);
+  free(gold);
+  free(gpath);
+  return rc;
+}
+
+/* The table to standard output and, with --json, the JSON to its file. */
+static int write_results(const cchc_eval *ev, const char *json_out) {
+  char *table = NULL, *json = NULL;
+  cchc_error err = {0};
+  int rc = EXIT_USAGE;
+  if (cchc_eval_render_table(ev, &table, &err) != CCHC_OK ||
+      (json_out && cchc_eval_render_json(ev, &json, &err) != CCHC_OK)) {
+    cli_errorf("eval: %s", err.message);
+  } else {
+    fputs(table, stdout);
+    if (fflush(stdout) != 0 || ferror(stdout))
+      cli_errorf("<stdout>: write error");
+    else if (!json || cli_write(json_out, json, strlen(json)))
+      rc = EXIT_OK;
+  }
+  free(table);
+  free(json);
+  return rc;
+}
+
+int cmd_eval(cli_ctx *ctx, int argc, char **argv) {
+  const char *gold_dir = NULL, *json_out = NULL;
+  const cli_option options[] = {OPT_STRING(0, "gold", &gold_dir),
+                                OPT_STRING(0, "json", &json_out), OPT_END()};
+  int rc, first = cli_parse_options(ctx, argc, argv, options, eval_help, &rc);
+  if (first < 0)
+    return rc;
+  if (!gold_dir || first >= argc) {
     cli_errorf("eval: %s", !gold_dir ? "--gold DIR is required"
                                      : "no FILE to score");
     fputs(eval_help, stderr);
     return EXIT_USAGE;
   }
-
   cchc_eval *ev = cchc_eval_new();
   if (!ev) {
     cli_errorf("out of memory");
     return EXIT_USAGE;
   }
-  cchc_rules *rules = NULL;
-  int rc = EXIT_OK;
-  for (int i = optind; i < argc; i++) {
-    const char *path = argv[i];
-    bool is_frame = ends_with(path, ".json");
-    char *data = NULL, *gold = NULL, *gpath = NULL;
-    cchc_frame *frame = NULL;
-    size_t len = 0, glen = 0;
-    cchc_error err = {0};
-    if (!(gpath = gold_path(gold_dir, path))) {
-      cli_errorf("out of memory");
-      rc = EXIT_USAGE;
-      break;
-    }
-    if (!cli_read_file(path, &data, &len, &err)) {
-      cli_report(path, NULL, 0, &err);
-      rc = EXIT_INPUT;
-      goto next;
-    }
-    if (!cli_read_file(gpath, &gold, &glen, &err)) {
-      cli_report(gpath, NULL, 0, &err);
-      rc = EXIT_INPUT;
-      goto next;
-    }
-    if (!is_frame && !rules && !(rules = cli_load_rules(rules_dir))) {
-      rc = EXIT_USAGE;
-      free(data);
-      free(gold);
-      free(gpath);
-      break;
-    }
-    if (!frame_of(path, data, len, is_frame, rules, &frame)) {
-      rc = EXIT_INPUT;
-      goto next;
-    }
-    if (cchc_eval_add(ev, base_name(path), frame, gold, glen, &err) !=
-        CCHC_OK) {
-      report_add(path, gpath, gold, glen, &err);
-      rc = EXIT_INPUT;
-    }
-  next:
-    cchc_frame_free(frame);
-    free(data);
-    free(gold);
-    free(gpath);
+  rc = EXIT_OK;
+  for (int i = first; i < argc && rc != EXIT_USAGE; i++) {
+    int one = score_file(ctx, ev, gold_dir, argv[i]);
+    if (one != EXIT_OK)
+      rc = one;
   }
-  if (rules)
-    cchc_rules_free(rules);
-
   if (rc != EXIT_USAGE) {
-    char *table = NULL, *json = NULL;
-    cchc_error err = {0};
-    if (cchc_eval_render_table(ev, &table, &err) != CCHC_OK ||
-        (json_out && cchc_eval_render_json(ev, &json, &err) != CCHC_OK)) {
-      cli_errorf("eval: %s", err.message);
-      rc = EXIT_USAGE;
-    } else {
-      fputs(table, stdout);
-      if (fflush(stdout) != 0 || ferror(stdout)) {
-        cli_errorf("<stdout>: write error");
-        rc = EXIT_USAGE;
-      }
-      cli_out o;
-      if (json && rc != EXIT_USAGE) {
-        if (!cli_out_open(&o, json_out)) {
-          rc = EXIT_USAGE;
-        } else {
-          fputs(json, o.fp);
-          if (!cli_out_commit(&o))
-            rc = EXIT_USAGE;
-        }
-      }
-    }
-    free(table);
-    free(json);
+    int written = write_results(ev, json_out);
+    if (written != EXIT_OK)
+      rc = written;
   }
   cchc_eval_free(ev);
   return rc;

@@ -2,7 +2,6 @@
 #define _GNU_SOURCE
 #include "cli.h"
 
-#include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -56,29 +55,22 @@ static int cmp_str(const void *a, const void *b) {
   return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-/* Read, normalize, extract and render one input into *out.  Reports the
- * error and returns false when the input is rejected. */
+/* Read, process and render one input into *out.  Reports the error and
+ * returns false when the input is rejected. */
 static bool extract_one(const cchc_rules *rules,
                         const cchc_normalize_options *opt, const char *path,
                         cchc_format format, unsigned flags, char **out,
                         size_t *outlen) {
   char *data = NULL;
   size_t len = 0;
-  cchc_text *text = NULL;
   cchc_frame *frame = NULL;
   cchc_error err = {0};
   bool ok = false;
-  if (!cli_read_file(path, &data, &len, &err)) {
-    cli_report(path, NULL, 0, &err);
+  if (!cli_read_input(path, &data, &len))
     goto done;
-  }
-  if (cchc_normalize(data, len, opt, &text, &err) != CCHC_OK) {
-    cli_report(path, data, len, &err);
-    goto done;
-  }
-  const char *frame_path = strcmp(path, "-") ? path : NULL;
-  if (cchc_extract(rules, text, frame_path, data, len, &frame, &err) !=
-      CCHC_OK) {
+  cchc_process_options popt = {.normalize = *opt,
+                               .path = strcmp(path, "-") ? path : NULL};
+  if (cchc_process(rules, data, len, &popt, &frame, &err) != CCHC_OK) {
     cli_report(path, data, len, &err);
     goto done;
   }
@@ -89,158 +81,135 @@ static bool extract_one(const cchc_rules *rules,
   ok = true;
 done:
   cchc_frame_free(frame);
-  cchc_text_free(text);
   free(data);
   return ok;
 }
 
-int cmd_extract(int argc, char **argv) {
-  enum { OPT_RULES = 256, OPT_REPAIR, OPT_ENCODING };
-  static const struct option longopts[] = {
-      {"format", required_argument, NULL, 'f'},
-      {"output", required_argument, NULL, 'o'},
-      {"rules", required_argument, NULL, OPT_RULES},
-      {"repair", no_argument, NULL, OPT_REPAIR},
-      {"encoding", required_argument, NULL, OPT_ENCODING},
-      {"help", no_argument, NULL, 'h'},
-      {NULL, 0, NULL, 0}};
-  cchc_normalize_options opt = {0};
-  cchc_format format = CCHC_FORMAT_JSON;
-  const char *format_name = "json";
-  const char *out_path = NULL, *rules_dir = NULL;
-  int c;
-  optind = 1;
-  while ((c = getopt_long(argc, argv, "f:o:h", longopts, NULL)) != -1) {
-    switch (c) {
-    case 'f':
-      if (!cchc_format_parse(optarg, &format)) {
-        cli_errorf("extract: unknown format '%s' (json, jsonl, xml or csv)",
-                   optarg);
-        return EXIT_USAGE;
-      }
-      format_name = optarg;
-      break;
-    case 'o':
-      out_path = optarg;
-      break;
-    case OPT_RULES:
-      rules_dir = optarg;
-      break;
-    case OPT_REPAIR:
-      opt.flags |= CCHC_NORM_REPAIR;
-      break;
-    case OPT_ENCODING:
-      if (cchc_encoding_parse(optarg, &opt.encoding) != CCHC_OK) {
-        cli_errorf("unknown encoding '%s'", optarg);
-        return EXIT_USAGE;
-      }
-      break;
-    case 'h':
-      fputs(extract_help, stdout);
-      return fflush(stdout) == 0 ? EXIT_OK : EXIT_USAGE;
-    default:
-      fputs(extract_help, stderr);
-      return EXIT_USAGE;
-    }
-  }
-  int nfiles = argc - optind;
-  char *stdin_only[] = {"-"};
-  char **files = nfiles ? argv + optind : stdin_only;
-  if (!nfiles)
-    nfiles = 1;
+/* -f FORMAT: the format and its name as given, for messages. */
+typedef struct format_arg {
+  cchc_format format;
+  const char *name;
+} format_arg;
 
-  /* json and xml are one document per output: several inputs need a
-   * directory.  jsonl and csv are streams: one output for all. */
-  bool documents = format == CCHC_FORMAT_JSON || format == CCHC_FORMAT_XML;
-  bool per_file = documents && (nfiles > 1 || is_dir(out_path));
-  if (per_file && !out_path) {
+static bool parse_format(const cli_ctx *ctx, const char *arg, void *out) {
+  format_arg *f = out;
+  if (!cchc_format_parse(arg, &f->format)) {
+    cli_errorf("extract: unknown format '%s' (json, jsonl, xml or csv)", arg);
+    return false;
+  }
+  f->name = arg;
+  return true;
+}
+
+/* DIR/NAME.EXT for each input, checked for clashes before any work;
+ * NULL (error printed) on a clash. */
+static char **output_names(const char *dir, char **files, int nfiles,
+                           const char *ext) {
+  char **names = calloc((size_t)nfiles, sizeof *names);
+  char **sorted = calloc((size_t)nfiles, sizeof *sorted);
+  bool ok = names && sorted;
+  for (int i = 0; ok && i < nfiles; i++)
+    ok = (sorted[i] = names[i] = output_name(dir, files[i], ext)) != NULL;
+  if (!ok)
+    cli_errorf("out of memory");
+  if (ok)
+    qsort(sorted, (size_t)nfiles, sizeof *sorted, cmp_str);
+  for (int i = 1; ok && i < nfiles; i++)
+    if (strcmp(sorted[i - 1], sorted[i]) == 0) {
+      cli_errorf("%s: two inputs would be written to this file; give "
+                 "inputs with different names, or use -f jsonl",
+                 sorted[i]);
+      ok = false;
+    }
+  free(sorted);
+  for (int i = 0; !ok && names && i < nfiles; i++)
+    free(names[i]);
+  if (!ok) {
+    free(names);
+    names = NULL;
+  }
+  return names;
+}
+
+/* Whether the inputs go to one file each (json and xml, one document per
+ * output, with several inputs or -o DIR) or to one stream (jsonl, csv);
+ * false (error printed) when -o does not suit. */
+static bool plan_outputs(const format_arg *f, const char *out_path,
+                         int nfiles, bool *per_file) {
+  bool documents =
+      f->format == CCHC_FORMAT_JSON || f->format == CCHC_FORMAT_XML;
+  *per_file = documents && (nfiles > 1 || is_dir(out_path));
+  if (*per_file && !out_path) {
     cli_errorf("extract: -f %s writes one document per input; with several "
                "inputs give -o DIR, or use -f jsonl for one document per line",
-               format_name);
-    return EXIT_USAGE;
+               f->name);
+    return false;
   }
-  if (per_file && !is_dir(out_path)) {
+  if (*per_file && !is_dir(out_path)) {
     cli_errorf("%s: with several inputs, -o must name a directory "
                "(or use -f jsonl)",
                out_path);
-    return EXIT_USAGE;
+    return false;
   }
   if (!documents && is_dir(out_path)) {
     cli_errorf("%s: -f %s writes one stream; -o must name a file", out_path,
-               format_name);
-    return EXIT_USAGE;
+               f->name);
+    return false;
   }
+  return true;
+}
 
-  int rc = EXIT_OK;
+int cmd_extract(cli_ctx *ctx, int argc, char **argv) {
+  cchc_normalize_options opt = {0};
+  format_arg format = {CCHC_FORMAT_JSON, "json"};
+  const char *out_path = NULL;
+  const cli_option options[] = {
+      OPT_CALLBACK('f', "format", &format, parse_format),
+      OPT_STRING('o', "output", &out_path),
+      OPT_FLAG(0, "repair", &opt.flags, CCHC_NORM_REPAIR),
+      OPT_CALLBACK(0, "encoding", &opt.encoding, cli_parse_encoding),
+      OPT_END()};
+  int rc, first = cli_parse_options(ctx, argc, argv, options, extract_help, &rc);
+  if (first < 0)
+    return rc;
+  int nfiles;
+  char **files = cli_inputs(argc, argv, first, &nfiles);
+  bool per_file;
+  if (!plan_outputs(&format, out_path, nfiles, &per_file))
+    return EXIT_USAGE;
+
+  rc = EXIT_USAGE;
   char **names = NULL;
-  cchc_rules *rules = NULL;
+  const cchc_rules *rules;
   cli_out shared = {0};
   bool shared_open = false;
   size_t emitted = 0;
   char *buf = NULL;
-
-  if (per_file) {
-    /* Output names, checked for clashes before any work. */
-    const char *ext = format == CCHC_FORMAT_XML ? "xml" : "json";
-    names = calloc((size_t)nfiles, sizeof *names);
-    char **sorted = calloc((size_t)nfiles, sizeof *sorted);
-    bool ok = names && sorted;
-    for (int i = 0; ok && i < nfiles; i++)
-      ok = (sorted[i] = names[i] = output_name(out_path, files[i], ext));
-    if (!ok) {
-      cli_errorf("out of memory");
-      free(sorted);
-      rc = EXIT_USAGE;
-      goto cleanup;
-    }
-    qsort(sorted, (size_t)nfiles, sizeof *sorted, cmp_str);
-    for (int i = 1; i < nfiles; i++)
-      if (strcmp(sorted[i - 1], sorted[i]) == 0) {
-        cli_errorf("%s: two inputs would be written to this file; give "
-                   "inputs with different names, or use -f jsonl",
-                   sorted[i]);
-        rc = EXIT_USAGE;
-        break;
-      }
-    free(sorted);
-    if (rc != EXIT_OK)
-      goto cleanup;
-  }
-
-  rules = cli_load_rules(rules_dir);
-  if (!rules) {
-    rc = EXIT_USAGE;
+  if (per_file && !(names = output_names(
+                        out_path, files, nfiles,
+                        format.format == CCHC_FORMAT_XML ? "xml" : "json")))
     goto cleanup;
-  }
-  if (!per_file) {
-    if (!cli_out_open(&shared, out_path)) {
-      rc = EXIT_USAGE;
-      goto cleanup;
-    }
-    shared_open = true;
-  }
+  if (!(rules = cli_rules(ctx)))
+    goto cleanup;
+  if (!per_file && !(shared_open = cli_out_open(&shared, out_path)))
+    goto cleanup;
 
+  rc = EXIT_OK;
   for (int i = 0; i < nfiles; i++) {
     size_t len = 0;
     /* CSV: the BOM and header row once, before the first row. */
-    unsigned flags =
-        format == CCHC_FORMAT_CSV && emitted == 0 ? CCHC_RENDER_CSV_HEADER : 0;
-    if (!extract_one(rules, &opt, files[i], format, flags, &buf, &len)) {
+    unsigned flags = format.format == CCHC_FORMAT_CSV && emitted == 0
+                         ? CCHC_RENDER_CSV_HEADER
+                         : 0;
+    if (!extract_one(rules, &opt, files[i], format.format, flags, &buf,
+                     &len)) {
       rc = EXIT_INPUT;
       continue;
     }
-    if (per_file) {
-      cli_out o;
-      if (!cli_out_open(&o, names[i])) {
-        rc = EXIT_USAGE;
-      } else if (!cli_out_write(&o, buf, len) || !cli_out_commit(&o)) {
-        cli_out_abort(&o);
-        rc = EXIT_USAGE;
-      }
-    } else if (!cli_out_write(&shared, buf, len)) {
+    if (per_file ? !cli_write(names[i], buf, len)
+                 : !cli_out_write(&shared, buf, len)) {
+      /* the output failed: the rest cannot be written */
       rc = EXIT_USAGE;
-    }
-    if (rc == EXIT_USAGE) { /* the output failed: the rest cannot be written */
       cli_report_untried((size_t)(nfiles - i - 1));
       goto cleanup;
     }
@@ -263,7 +232,5 @@ cleanup:
     for (int i = 0; i < nfiles; i++)
       free(names[i]);
   free(names);
-  if (rules)
-    cchc_rules_free(rules);
   return rc;
 }

@@ -15,7 +15,6 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <getopt.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -242,11 +241,14 @@ static cchc_status set_error(cchc_error *err, cchc_status code,
   return code;
 }
 
-/* Store the plan `data` read from `path` under its key.  A file with
- * nothing in it (or only white space: a `touch`ed file, a placeholder) is
- * refused: stored, it would be a plan without a single line. */
-static cchc_status store_plan(cchc_store *store, const cchc_rules *rules,
-                              const char *path, const char *data, size_t len,
+/* Store the plan `data` read from `path` under its key: hashed once,
+ * checked against the store, and run through the pipeline (cchc_process)
+ * only when its content is new.  A file with nothing in it (or only white
+ * space: a `touch`ed file, a placeholder) is refused: stored, it would be
+ * a plan without a single line.  The batch and the watch both come
+ * through here. */
+static cchc_status store_plan(cli_ctx *ctx, const char *path,
+                              const char *data, size_t len,
                               cchc_ingest_result *res, cchc_error *err) {
   size_t blank = 0;
   while (blank < len && memchr(" \t\n\r\f\v", data[blank], 6))
@@ -258,7 +260,18 @@ static cchc_status store_plan(cchc_store *store, const cchc_rules *rules,
   char *key = plan_key(path);
   if (!key)
     return set_error(err, CCHC_ERR_NOMEM, "out of memory");
-  cchc_status st = cchc_store_ingest(store, rules, key, data, len, res, err);
+  char sha[65];
+  cchc_frame *frame = NULL;
+  cchc_status st;
+  if ((st = cchc_sha256_hex(data, len, sha, err)) == CCHC_OK &&
+      (st = cchc_store_check(ctx->store, key, sha, res, err)) == CCHC_OK &&
+      res->outcome != CCHC_INGEST_UNCHANGED) {
+    cchc_process_options opt = {.path = key, .sha256 = sha};
+    if ((st = cchc_process(ctx->rules, data, len, &opt, &frame, err)) ==
+        CCHC_OK)
+      st = cchc_store_put(ctx->store, frame, res, err);
+  }
+  cchc_frame_free(frame);
   free(key);
   return st;
 }
@@ -286,9 +299,8 @@ typedef struct drop {
 } drop;
 
 typedef struct watcher {
-  cchc_store *store;
-  const cchc_rules *rules;
-  const char *dir, *db;
+  cli_ctx *ctx; /* the store and the rules, set up */
+  const char *dir;
   long settle_ms;
   drop *drops;
   size_t n, cap;
@@ -498,7 +510,7 @@ static bool take(watcher *w, const char *name, const char *path,
                  cchc_error *err) {
   cchc_ingest_result res;
   if (st == CCHC_OK)
-    st = store_plan(w->store, w->rules, path, data, len, &res, err);
+    st = store_plan(w->ctx, path, data, len, &res, err);
   if (st == CCHC_OK) {
     if (res.outcome == CCHC_INGEST_UNCHANGED)
       log_line("unchanged", path, NULL);
@@ -509,7 +521,7 @@ static bool take(watcher *w, const char *name, const char *path,
     return true;
   }
   if (st == CCHC_ERR_INTERNAL || st == CCHC_ERR_NOMEM) {
-    cli_report(w->db, NULL, 0, err);
+    cli_report(w->ctx->db, NULL, 0, err);
     return false;
   }
   if (!err->message[0])
@@ -736,8 +748,9 @@ static bool on_event(watcher *w, const struct inotify_event *ev) {
   return true;
 }
 
-static int watch_dir(cchc_store *store, const cchc_rules *rules,
-                     const char *dir, const char *db, long settle_ms) {
+/* Store the plans dropped into `dir` (with the store and rules set up)
+ * until SIGINT or SIGTERM. */
+static int watch_dir(cli_ctx *ctx, const char *dir, long settle_ms) {
   sigset_t mask, old;
   sigemptyset(&mask);
   sigaddset(&mask, SIGINT);
@@ -749,8 +762,7 @@ static int watch_dir(cchc_store *store, const cchc_rules *rules,
   /* A writer opening a file in the instant a lease is held would send
    * SIGIO, whose default is to terminate. */
   signal(SIGIO, SIG_IGN);
-  watcher w = {.store = store, .rules = rules, .dir = dir, .db = db,
-               .settle_ms = settle_ms};
+  watcher w = {.ctx = ctx, .dir = dir, .settle_ms = settle_ms};
   int rc = EXIT_OK;
   int sfd = signalfd(-1, &mask, SFD_CLOEXEC);
   int ifd = inotify_init1(IN_CLOEXEC);
@@ -844,60 +856,106 @@ done:
   return rc;
 }
 
-int cmd_ingest(int argc, char **argv) {
-  enum { OPT_DB = 256, OPT_RULES, OPT_WATCH, OPT_SETTLE };
-  static const struct option longopts[] = {
-      {"db", required_argument, NULL, OPT_DB},
-      {"watch", required_argument, NULL, OPT_WATCH},
-      {"settle", required_argument, NULL, OPT_SETTLE},
-      {"rules", required_argument, NULL, OPT_RULES},
-      {"help", no_argument, NULL, 'h'},
-      {NULL, 0, NULL, 0}};
-  const char *db = cli_default_db();
-  const char *rules_dir = NULL, *watch = NULL;
-  long settle_ms = 2000;
-  bool settle_given = false;
-  int c;
-  optind = 1;
-  while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
-    switch (c) {
-    case OPT_DB:
-      db = optarg;
+/* Store every file of the batch; the last line counts the outcomes.
+ * `failed` counts the directories that could not be read. */
+static int ingest_batch(cli_ctx *ctx, const file_list *files,
+                        size_t failed) {
+  size_t added = 0, unchanged = 0, versions = 0, untried = 0;
+  if (!cli_rules(ctx) || !cli_store(ctx, true))
+    return EXIT_USAGE;
+  int rc = EXIT_OK;
+  bool progress = isatty(2);
+  for (size_t i = 0; i < files->n; i++) {
+    const char *path = files->items[i];
+    if (progress)
+      fprintf(stderr, "\r\033[K[%zu/%zu] %s", i + 1, files->n, path);
+    char *data = NULL;
+    size_t len = 0;
+    cchc_ingest_result res;
+    cchc_error err = {0};
+    cchc_status st = cli_read_file(path, &data, &len, &err)
+                         ? store_plan(ctx, path, data, len, &res, &err)
+                         : err.code;
+    if (st != CCHC_OK && progress)
+      fputs("\r\033[K", stderr);
+    if (st == CCHC_OK) {
+      if (res.outcome == CCHC_INGEST_ADDED)
+        added++;
+      else if (res.outcome == CCHC_INGEST_UNCHANGED)
+        unchanged++;
+      else
+        versions++;
+    } else if (st == CCHC_ERR_INTERNAL || st == CCHC_ERR_NOMEM) {
+      /* The store itself failed (a full disk): the batch cannot go on.
+       * This plan failed; the rest were not tried. */
+      cli_report(ctx->db, NULL, 0, &err);
+      failed++;
+      untried = files->n - i - 1;
+      cli_report_untried(untried);
+      rc = EXIT_USAGE;
+      free(data);
       break;
-    case OPT_RULES:
-      rules_dir = optarg;
-      break;
-    case OPT_WATCH:
-      watch = optarg;
-      break;
-    case OPT_SETTLE: {
-      char *end;
-      errno = 0;
-      settle_ms = strtol(optarg, &end, 10);
-      if (errno || end == optarg || *end || settle_ms < 0 ||
-          settle_ms > 3600000) {
-        cli_errorf("ingest: --settle wants milliseconds from 0 to 3600000, "
-                   "not '%s'",
-                   optarg);
-        return EXIT_USAGE;
-      }
-      settle_given = true;
-      break;
+    } else {
+      if (!err.message[0])
+        snprintf(err.message, sizeof err.message, "%s",
+                 cchc_status_name(st));
+      cli_report(path, data, len, &err);
+      failed++;
     }
-    case 'h':
-      fputs(ingest_help, stdout);
-      return fflush(stdout) == 0 ? EXIT_OK : EXIT_USAGE;
-    default:
-      fputs(ingest_help, stderr);
-      return EXIT_USAGE;
-    }
+    free(data);
   }
-  if (settle_given && !watch) {
+  if (progress && files->n)
+    fputs("\r\033[K", stderr);
+  if (failed && rc == EXIT_OK)
+    rc = EXIT_INPUT;
+  printf("%zu added, %zu unchanged, %zu new versions, %zu failed", added,
+         unchanged, versions, failed);
+  if (untried)
+    printf(", %zu not tried", untried);
+  putchar('\n');
+  if (fflush(stdout) != 0)
+    rc = EXIT_USAGE;
+  return rc;
+}
+
+/* --settle MS. */
+typedef struct settle_arg {
+  long ms;
+  bool given;
+} settle_arg;
+
+static bool parse_settle(const cli_ctx *ctx, const char *arg, void *out) {
+  settle_arg *settle = out;
+  char *end;
+  errno = 0;
+  long ms = strtol(arg, &end, 10);
+  if (errno || end == arg || *end || ms < 0 || ms > 3600000) {
+    cli_errorf("ingest: --settle wants milliseconds from 0 to 3600000, "
+               "not '%s'",
+               arg);
+    return false;
+  }
+  settle->ms = ms;
+  settle->given = true;
+  return true;
+}
+
+int cmd_ingest(cli_ctx *ctx, int argc, char **argv) {
+  const char *watch = NULL;
+  settle_arg settle = {.ms = 2000};
+  const cli_option options[] = {OPT_STRING(0, "watch", &watch),
+                                OPT_CALLBACK(0, "settle", &settle,
+                                             parse_settle),
+                                OPT_END()};
+  int rc, first = cli_parse_options(ctx, argc, argv, options, ingest_help, &rc);
+  if (first < 0)
+    return rc;
+  if (settle.given && !watch) {
     cli_errorf("ingest: --settle goes with --watch");
     return EXIT_USAGE;
   }
   if (watch) {
-    if (optind < argc) {
+    if (first < argc) {
       cli_errorf("ingest: --watch takes one directory and no other inputs");
       return EXIT_USAGE;
     }
@@ -906,30 +964,20 @@ int cmd_ingest(int argc, char **argv) {
       cli_errorf("%s: not a directory", watch);
       return EXIT_USAGE;
     }
-    cchc_rules *rules = cli_load_rules(rules_dir);
-    if (!rules)
+    if (!cli_rules(ctx) || !cli_store(ctx, true))
       return EXIT_USAGE;
-    cchc_store *store = NULL;
-    cchc_error err = {0};
-    int rc = EXIT_USAGE;
-    if (cchc_store_open(db, &store, &err) != CCHC_OK)
-      cli_report(db, NULL, 0, &err);
-    else
-      rc = watch_dir(store, rules, watch, db, settle_ms);
-    cchc_store_close(store);
-    cchc_rules_free(rules);
-    return rc;
+    return watch_dir(ctx, watch, settle.ms);
   }
-  if (optind >= argc) {
+  if (first >= argc) {
     cli_errorf("ingest: give the plans to store (files or directories)");
     fputs(ingest_help, stderr);
     return EXIT_USAGE;
   }
 
-  size_t failed = 0, added = 0, unchanged = 0, versions = 0, untried = 0;
+  size_t failed = 0;
   file_list files = {0};
   dir_set walked = {0};
-  for (int i = optind; i < argc; i++) {
+  for (int i = first; i < argc; i++) {
     struct stat st;
     bool ok;
     if (stat(argv[i], &st) == 0 && S_ISDIR(st.st_mode))
@@ -944,77 +992,7 @@ int cmd_ingest(int argc, char **argv) {
     }
   }
   free(walked.items);
-
-  int rc = EXIT_OK;
-  cchc_store *store = NULL;
-  cchc_error err = {0};
-  cchc_rules *rules = cli_load_rules(rules_dir);
-  if (!rules) {
-    rc = EXIT_USAGE;
-    goto done;
-  }
-  if (cchc_store_open(db, &store, &err) != CCHC_OK) {
-    cli_report(db, NULL, 0, &err);
-    rc = EXIT_USAGE;
-    goto done;
-  }
-
-  bool progress = isatty(2);
-  for (size_t i = 0; i < files.n; i++) {
-    const char *path = files.items[i];
-    if (progress)
-      fprintf(stderr, "\r\033[K[%zu/%zu] %s", i + 1, files.n, path);
-    char *data = NULL;
-    size_t len = 0;
-    cchc_ingest_result res;
-    memset(&err, 0, sizeof err);
-    cchc_status st = cli_read_file(path, &data, &len, &err)
-                         ? store_plan(store, rules, path, data, len, &res, &err)
-                         : err.code;
-    if (st != CCHC_OK && progress)
-      fputs("\r\033[K", stderr);
-    if (st == CCHC_OK) {
-      if (res.outcome == CCHC_INGEST_ADDED)
-        added++;
-      else if (res.outcome == CCHC_INGEST_UNCHANGED)
-        unchanged++;
-      else
-        versions++;
-    } else if (st == CCHC_ERR_INTERNAL || st == CCHC_ERR_NOMEM) {
-      /* The store itself failed (a full disk): the batch cannot go on.
-       * This plan failed; the rest were not tried. */
-      cli_report(db, NULL, 0, &err);
-      failed++;
-      untried = files.n - i - 1;
-      cli_report_untried(untried);
-      rc = EXIT_USAGE;
-      free(data);
-      break;
-    } else {
-      if (!err.message[0])
-        snprintf(err.message, sizeof err.message, "%s",
-                 cchc_status_name(st));
-      cli_report(path, data, len, &err);
-      failed++;
-    }
-    free(data);
-  }
-  if (progress && files.n)
-    fputs("\r\033[K", stderr);
-  if (failed && rc == EXIT_OK)
-    rc = EXIT_INPUT;
-  printf("%zu added, %zu unchanged, %zu new versions, %zu failed", added,
-         unchanged, versions, failed);
-  if (untried)
-    printf(", %zu not tried", untried);
-  putchar('\n');
-  if (fflush(stdout) != 0)
-    rc = EXIT_USAGE;
-
-done:
-  cchc_store_close(store);
-  if (rules)
-    cchc_rules_free(rules);
+  rc = ingest_batch(ctx, &files, failed);
   list_free(&files);
   return rc;
 }

@@ -2,10 +2,8 @@
 #define _GNU_SOURCE
 #include "cli.h"
 
-#include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 static const char list_help[] =
     "usage: cchc list [--db PATH]\n"
@@ -91,48 +89,47 @@ static void print_cell(const char *s, size_t w, bool right, bool last) {
     fputs("  ", stdout);
 }
 
-int cmd_list(int argc, char **argv) {
-  enum { OPT_DB = 256 };
-  static const struct option longopts[] = {
-      {"db", required_argument, NULL, OPT_DB},
-      {"help", no_argument, NULL, 'h'},
-      {NULL, 0, NULL, 0}};
-  const char *db = cli_default_db();
-  int c;
-  optind = 1;
-  while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
-    switch (c) {
-    case OPT_DB:
-      db = optarg;
-      break;
-    case 'h':
-      fputs(list_help, stdout);
-      return fflush(stdout) == 0 ? EXIT_OK : EXIT_USAGE;
-    default:
-      fputs(list_help, stderr);
-      return EXIT_USAGE;
+/* The table in aligned columns, then the count; false on a write error. */
+static bool print_table(const table *t) {
+  size_t w[NCOLS];
+  for (int k = 0; k < NCOLS; k++) {
+    w[k] = width(headers[k]);
+    for (size_t r = 0; r < t->rows; r++) {
+      size_t x = width(t->cells[r * NCOLS + k]);
+      if (x > w[k])
+        w[k] = x;
     }
   }
-  if (optind < argc) {
-    cli_errorf("list: unexpected argument '%s'", argv[optind]);
-    return EXIT_USAGE;
+  for (int k = 0; k < NCOLS; k++)
+    print_cell(headers[k], w[k], k >= 6, k == NCOLS - 1);
+  putchar('\n');
+  for (size_t r = 0; r < t->rows; r++) {
+    for (int k = 0; k < NCOLS; k++)
+      print_cell(t->cells[r * NCOLS + k], w[k], k >= 6, k == NCOLS - 1);
+    putchar('\n');
   }
+  printf("%zu plan%s\n", t->rows, t->rows == 1 ? "" : "s");
+  if (fflush(stdout) != 0) {
+    cli_errorf("<stdout>: write error");
+    return false;
+  }
+  return true;
+}
 
-  cchc_store *store = NULL;
+int cmd_list(cli_ctx *ctx, int argc, char **argv) {
+  int rc, first = cli_parse_options(ctx, argc, argv, NULL, list_help, &rc);
+  if (first < 0)
+    return rc;
+  if (!cli_no_operands(ctx, argc, argv, first))
+    return EXIT_USAGE;
+  cchc_store *store = cli_store(ctx, false);
+  if (!store)
+    return EXIT_USAGE;
   cchc_error err = {0};
   table t = {0};
-  int rc = EXIT_OK;
-  if (access(db, F_OK) != 0) {
-    cli_errorf("%s: no store here; 'cchc ingest --db %s FILE...' makes one",
-               db, db);
-    return EXIT_USAGE;
-  }
-  if (cchc_store_open(db, &store, &err) != CCHC_OK) {
-    cli_report(db, NULL, 0, &err);
-    return EXIT_USAGE;
-  }
+  rc = EXIT_OK;
   if (cchc_store_each_plan(store, add_row, &t, &err) != CCHC_OK) {
-    cli_report(db, NULL, 0, &err);
+    cli_report(ctx->db, NULL, 0, &err);
     rc = EXIT_USAGE;
     goto done;
   }
@@ -141,32 +138,11 @@ int cmd_list(int argc, char **argv) {
     rc = EXIT_USAGE;
     goto done;
   }
-  size_t w[NCOLS];
-  for (int k = 0; k < NCOLS; k++) {
-    w[k] = width(headers[k]);
-    for (size_t r = 0; r < t.rows; r++) {
-      size_t x = width(t.cells[r * NCOLS + k]);
-      if (x > w[k])
-        w[k] = x;
-    }
-  }
-  for (int k = 0; k < NCOLS; k++)
-    print_cell(headers[k], w[k], k >= 6, k == NCOLS - 1);
-  putchar('\n');
-  for (size_t r = 0; r < t.rows; r++) {
-    for (int k = 0; k < NCOLS; k++)
-      print_cell(t.cells[r * NCOLS + k], w[k], k >= 6, k == NCOLS - 1);
-    putchar('\n');
-  }
-  printf("%zu plan%s\n", t.rows, t.rows == 1 ? "" : "s");
-  if (fflush(stdout) != 0) {
-    cli_errorf("<stdout>: write error");
+  if (!print_table(&t))
     rc = EXIT_USAGE;
-  }
 done:
   for (size_t i = 0; i < t.rows * NCOLS; i++)
     free(t.cells[i]);
   free(t.cells);
-  cchc_store_close(store);
   return rc;
 }

@@ -2,7 +2,6 @@
 #define _GNU_SOURCE
 #include "cli.h"
 
-#include <getopt.h>
 #include <libgen.h>
 #include <stdlib.h>
 #include <string.h>
@@ -48,54 +47,60 @@ static void explain(const char *name, const char *data, const cchc_text *t) {
   fputc('\n', stderr);
 }
 
-int cmd_normalize(int argc, char **argv) {
-  enum { OPT_REPAIR = 256, OPT_ENCODING, OPT_EXPLAIN, OPT_NO_LAYOUT };
-  static const struct option longopts[] = {
-      {"output", required_argument, NULL, 'o'},
-      {"repair", no_argument, NULL, OPT_REPAIR},
-      {"encoding", required_argument, NULL, OPT_ENCODING},
-      {"explain", no_argument, NULL, OPT_EXPLAIN},
-      {"no-layout", no_argument, NULL, OPT_NO_LAYOUT},
-      {"help", no_argument, NULL, 'h'},
-      {NULL, 0, NULL, 0}};
+/* Normalize one input and write its text: to DIR/NAME when `out_dir` is
+ * given, else to the stream `shared`.  EXIT_OK; EXIT_INPUT when the input
+ * is rejected (reported); EXIT_USAGE when the output cannot be written. */
+static int normalize_one(const char *path, const cchc_normalize_options *opt,
+                         bool want_explain, const char *out_dir,
+                         cli_out *shared) {
+  const char *name = strcmp(path, "-") ? path : "<stdin>";
+  char *data = NULL, *copy = NULL, *target = NULL;
+  size_t len = 0;
+  cchc_text *t = NULL;
+  cchc_error err = {0};
+  int rc = EXIT_INPUT;
+  if (!cli_read_input(path, &data, &len))
+    goto done;
+  if (cchc_normalize(data, len, opt, &t, &err) != CCHC_OK) {
+    cli_report(path, data, len, &err);
+    goto done;
+  }
+  if (want_explain)
+    explain(name, data, t);
+  rc = EXIT_OK;
+  if (!out_dir) {
+    if (!cli_out_write(shared, cchc_text_data(t), cchc_text_len(t)))
+      rc = EXIT_USAGE;
+  } else if (!(copy = strdup(path)) ||
+             asprintf(&target, "%s/%s", out_dir, basename(copy)) < 0 ||
+             !cli_write(target, cchc_text_data(t), cchc_text_len(t))) {
+    rc = EXIT_USAGE;
+  }
+done:
+  free(copy);
+  free(target);
+  cchc_text_free(t);
+  free(data);
+  return rc;
+}
+
+int cmd_normalize(cli_ctx *ctx, int argc, char **argv) {
   cchc_normalize_options opt = {0};
   const char *out_path = NULL;
-  bool want_explain = false;
-  int c;
-  optind = 1;
-  while ((c = getopt_long(argc, argv, "o:h", longopts, NULL)) != -1) {
-    switch (c) {
-    case 'o':
-      out_path = optarg;
-      break;
-    case OPT_REPAIR:
-      opt.flags |= CCHC_NORM_REPAIR;
-      break;
-    case OPT_ENCODING:
-      if (cchc_encoding_parse(optarg, &opt.encoding) != CCHC_OK) {
-        cli_errorf("unknown encoding '%s'", optarg);
-        return EXIT_USAGE;
-      }
-      break;
-    case OPT_EXPLAIN:
-      want_explain = true;
-      break;
-    case OPT_NO_LAYOUT:
-      opt.flags |= CCHC_NORM_NO_LAYOUT;
-      break;
-    case 'h':
-      fputs(normalize_help, stdout);
-      return fflush(stdout) == 0 ? EXIT_OK : EXIT_USAGE;
-    default:
-      fputs(normalize_help, stderr);
-      return EXIT_USAGE;
-    }
-  }
-  int nfiles = argc - optind;
-  char *stdin_only[] = {"-"};
-  char **files = nfiles ? argv + optind : stdin_only;
-  if (!nfiles)
-    nfiles = 1;
+  unsigned want_explain = 0;
+  const cli_option options[] = {
+      OPT_STRING('o', "output", &out_path),
+      OPT_FLAG(0, "repair", &opt.flags, CCHC_NORM_REPAIR),
+      OPT_CALLBACK(0, "encoding", &opt.encoding, cli_parse_encoding),
+      OPT_FLAG(0, "explain", &want_explain, 1),
+      OPT_FLAG(0, "no-layout", &opt.flags, CCHC_NORM_NO_LAYOUT),
+      OPT_END()};
+  int rc, first =
+              cli_parse_options(ctx, argc, argv, options, normalize_help, &rc);
+  if (first < 0)
+    return rc;
+  int nfiles;
+  char **files = cli_inputs(argc, argv, first, &nfiles);
 
   bool out_dir = false;
   if (out_path && nfiles > 1) {
@@ -108,7 +113,7 @@ int cmd_normalize(int argc, char **argv) {
     out_dir = true;
   }
 
-  int rc = EXIT_OK;
+  rc = EXIT_OK;
   cli_out shared = {0};
   bool shared_open = false;
   if (!out_dir) {
@@ -116,52 +121,13 @@ int cmd_normalize(int argc, char **argv) {
       return EXIT_USAGE;
     shared_open = true;
   }
-
-  for (int i = 0; i < nfiles; i++) {
-    const char *path = files[i];
-    const char *name = strcmp(path, "-") ? path : "<stdin>";
-    char *data = NULL;
-    size_t len = 0;
-    cchc_text *t = NULL;
-    cchc_error err = {0};
-    if (!cli_read_file(path, &data, &len, &err)) {
-      cli_report(path, NULL, 0, &err);
-      rc = EXIT_INPUT;
-      goto next;
-    }
-    if (cchc_normalize(data, len, &opt, &t, &err) != CCHC_OK) {
-      cli_report(path, data, len, &err);
-      rc = EXIT_INPUT;
-      goto next;
-    }
-    if (want_explain)
-      explain(name, data, t);
-    if (out_dir) {
-      char *copy = strdup(path), *target = NULL;
-      cli_out o;
-      bool ok = copy && asprintf(&target, "%s/%s", out_path, basename(copy)) >= 0;
-      if (ok && cli_out_open(&o, target)) {
-        ok = cli_out_write(&o, cchc_text_data(t), cchc_text_len(t)) &&
-             cli_out_commit(&o);
-        if (!ok)
-          cli_out_abort(&o);
-      } else {
-        ok = false;
-      }
-      free(copy);
-      free(target);
-      if (!ok)
-        rc = EXIT_USAGE;
-    } else if (!cli_out_write(&shared, cchc_text_data(t), cchc_text_len(t))) {
-      rc = EXIT_USAGE;
-    }
-  next:
-    cchc_text_free(t);
-    free(data);
-    if (rc == EXIT_USAGE) { /* the output failed: the rest cannot be written */
+  for (int i = 0; i < nfiles && rc != EXIT_USAGE; i++) {
+    int one = normalize_one(files[i], &opt, want_explain,
+                            out_dir ? out_path : NULL, &shared);
+    if (one != EXIT_OK)
+      rc = one;
+    if (rc == EXIT_USAGE) /* the output failed: the rest cannot be written */
       cli_report_untried((size_t)(nfiles - i - 1));
-      break;
-    }
   }
   if (shared_open) {
     /* Keep no output file for a single input that failed. */

@@ -1,7 +1,6 @@
 /* cmd_rules.c: cchc rules test|list [--rules DIR] */
 #include "cli.h"
 
-#include <getopt.h>
 #include <string.h>
 
 static const char rules_help[] =
@@ -20,32 +19,19 @@ static void report_failure(void *ctx, const char *path, size_t line,
   fprintf(stderr, "cchc: %s:%zu: %s: %s\n", path, line, rule_id, message);
 }
 
-int cmd_rules(int argc, char **argv) {
-  static const struct option longopts[] = {
-      {"rules", required_argument, NULL, 'r'},
-      {"help", no_argument, NULL, 'h'},
-      {NULL, 0, NULL, 0}};
-  const char *dir = NULL;
-  int c, rc = EXIT_USAGE;
-  cchc_rules *rules = NULL;
-  optind = 1;
-  while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
-    switch (c) {
-    case 'r': dir = optarg; break;
-    case 'h':
-      fputs(rules_help, stdout);
-      return fflush(stdout) == 0 ? EXIT_OK : EXIT_USAGE;
-    default: fputs(rules_help, stderr); return EXIT_USAGE;
-    }
-  }
-  if (optind != argc - 1 ||
-      (strcmp(argv[optind], "test") && strcmp(argv[optind], "list"))) {
+int cmd_rules(cli_ctx *ctx, int argc, char **argv) {
+  int rc, first = cli_parse_options(ctx, argc, argv, NULL, rules_help, &rc);
+  if (first < 0)
+    return rc;
+  if (first != argc - 1 ||
+      (strcmp(argv[first], "test") && strcmp(argv[first], "list"))) {
     fputs(rules_help, stderr);
     return EXIT_USAGE;
   }
-  if (!(rules = cli_load_rules(dir)))
-    goto cleanup;
-  if (!strcmp(argv[optind], "list")) {
+  const cchc_rules *rules = cli_rules(ctx);
+  if (!rules)
+    return EXIT_USAGE;
+  if (!strcmp(argv[first], "list")) {
     printf("%zu rules\n", cchc_rules_count(rules));
     rc = EXIT_OK;
   } else {
@@ -59,7 +45,5 @@ int cmd_rules(int argc, char **argv) {
     cli_errorf("cannot write standard output");
     rc = EXIT_USAGE;
   }
-cleanup:
-  cchc_rules_free(rules);
   return rc;
 }

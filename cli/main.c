@@ -1,33 +1,57 @@
-/* main.c: the cchc program.  A table of subcommands, one thin function each
- * (cli/cmd_*.c) that parses options and calls the library. */
+/* main.c: the cchc program.  A table of subcommands with what each needs
+ * (the rules, the store), one thin function each (cli/cmd_*.c) that
+ * describes its options and calls the library. */
 #include "cli.h"
 
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <unicode/uclean.h>
 
+/* A subcommand; `flags` (NEEDS_*) say what main sets up for it. */
 typedef struct command {
   const char *name;
-  int (*run)(int argc, char **argv);
+  int (*run)(cli_ctx *ctx, int argc, char **argv);
+  unsigned flags;
   const char *summary;
 } command;
 
 static const command commands[] = {
-    {"normalize", cmd_normalize,
+    {"normalize", cmd_normalize, 0,
      "decode a plan and write its canonical text"},
-    {"extract", cmd_extract,
+    {"extract", cmd_extract, NEEDS_RULES,
      "extract task frames and write them as JSON, XML or CSV"},
-    {"schema", cmd_schema, "print the JSON Schema or XSD of the frame"},
-    {"rules", cmd_rules, "check the rules: 'cchc rules test'"},
-    {"eval", cmd_eval, "score extraction against hand annotations"},
-    {"ingest", cmd_ingest, "store plans (files or directories) in the store"},
-    {"list", cmd_list, "list the plans in the store"},
-    {"compare", cmd_compare, "stored plans side by side, indicator by indicator"},
-    {"audit", cmd_audit, "check plans against the plan they carry out"},
-    {"report", cmd_report, "the store as one HTML page: plans, heat map, audit"},
+    {"schema", cmd_schema, 0, "print the JSON Schema or XSD of the frame"},
+    {"rules", cmd_rules, NEEDS_RULES, "check the rules: 'cchc rules test'"},
+    {"eval", cmd_eval, NEEDS_RULES,
+     "score extraction against hand annotations"},
+    {"ingest", cmd_ingest, NEEDS_RULES | NEEDS_STORE,
+     "store plans (files or directories) in the store"},
+    {"list", cmd_list, NEEDS_STORE, "list the plans in the store"},
+    {"compare", cmd_compare, NEEDS_STORE,
+     "stored plans side by side, indicator by indicator"},
+    {"audit", cmd_audit, NEEDS_RULES | NEEDS_STORE,
+     "check plans against the plan they carry out"},
+    {"report", cmd_report, NEEDS_STORE,
+     "the store as one HTML page: plans, heat map, audit"},
 };
+
+/* Run a command with its context; the rules and store it set up are
+ * released here, once. */
+static int run(const command *cmd, int argc, char **argv) {
+  cli_ctx ctx = {.name = cmd->name, .flags = cmd->flags};
+  if (cmd->flags & NEEDS_STORE) {
+    const char *db = getenv("CCHC_DB");
+    ctx.db = db && *db ? db : "cchc.db";
+  }
+  int rc = cmd->run(&ctx, argc, argv);
+  cchc_store_close(ctx.store);
+  cchc_rules_free(ctx.rules);
+  u_cleanup(); /* release ICU caches so leak checkers see a clean exit */
+  return rc;
+}
 
 static void usage(FILE *fp) {
   fprintf(fp, "usage: cchc COMMAND [OPTIONS] [FILE...]\n\ncommands:\n");
@@ -64,11 +88,8 @@ int main(int argc, char **argv) {
     return fflush(stdout) == 0 ? EXIT_OK : EXIT_USAGE;
   }
   for (size_t i = 0; i < sizeof commands / sizeof *commands; i++)
-    if (!strcmp(name, commands[i].name)) {
-      int rc = commands[i].run(argc - 1, argv + 1);
-      u_cleanup(); /* release ICU caches so leak checkers see a clean exit */
-      return rc;
-    }
+    if (!strcmp(name, commands[i].name))
+      return run(&commands[i], argc - 1, argv + 1);
   cli_errorf("'%s' is not a command; see 'cchc --help'", name);
   return EXIT_USAGE;
 }

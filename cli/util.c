@@ -1,4 +1,5 @@
-/* util.c: reading inputs, reporting errors, atomic output. */
+/* util.c: reading inputs, reporting errors, atomic output; the rules and
+ * the store that main.c sets up for the commands that need them. */
 #define _GNU_SOURCE
 #include "cli.h"
 
@@ -237,6 +238,14 @@ static bool out_open_through(cli_out *o, const char *path) {
   return true;
 }
 
+bool cli_read_input(const char *path, char **data, size_t *len) {
+  cchc_error err = {0};
+  if (cli_read_file(path, data, len, &err))
+    return true;
+  cli_report(path, NULL, 0, &err);
+  return false;
+}
+
 bool cli_out_open(cli_out *o, const char *path) {
   memset(o, 0, sizeof *o);
   if (!path || strcmp(path, "-") == 0) {
@@ -343,11 +352,25 @@ void cli_report_untried(size_t n) {
     cli_errorf("stopped: %zu input%s not tried", n, n == 1 ? "" : "s");
 }
 
+bool cli_write(const char *path, const char *data, size_t len) {
+  cli_out out;
+  if (!cli_out_open(&out, path))
+    return false;
+  if (!cli_out_write(&out, data, len)) {
+    cli_out_abort(&out);
+    return false;
+  }
+  return cli_out_commit(&out);
+}
+
 /* The rules directory: an explicit one, $CCHC_RULES, rules/ beside the
  * build directory of this program (a fresh clone needs no installing), or
  * the one compiled in. */
-cchc_rules *cli_load_rules(const char *dir) {
+cchc_rules *cli_rules(cli_ctx *ctx) {
+  if (ctx->rules)
+    return ctx->rules;
   char exe_rules[4200];
+  const char *dir = ctx->rules_dir;
   if (!dir)
     dir = getenv("CCHC_RULES");
   if (!dir) {
@@ -367,16 +390,34 @@ cchc_rules *cli_load_rules(const char *dir) {
   }
   if (!dir)
     dir = CCHC_RULES_DIR;
-  cchc_rules *rules = NULL;
   cchc_error err = {0};
-  if (cchc_rules_load(dir, &rules, &err) != CCHC_OK) {
+  if (cchc_rules_load(dir, &ctx->rules, &err) != CCHC_OK) {
     cli_report(dir, NULL, 0, &err);
     return NULL;
   }
-  return rules;
+  return ctx->rules;
 }
 
-const char *cli_default_db(void) {
-  const char *db = getenv("CCHC_DB");
-  return db && *db ? db : "cchc.db";
+bool cli_store_exists(const cli_ctx *ctx) {
+  return access(ctx->db, F_OK) == 0;
+}
+
+void cli_no_store(const cli_ctx *ctx, const char *hint) {
+  cli_errorf("%s: no store here; 'cchc ingest --db %s FILE...' makes one%s",
+             ctx->db, ctx->db, hint);
+}
+
+cchc_store *cli_store(cli_ctx *ctx, bool create) {
+  if (ctx->store)
+    return ctx->store;
+  if (!create && !cli_store_exists(ctx)) {
+    cli_no_store(ctx, "");
+    return NULL;
+  }
+  cchc_error err = {0};
+  if (cchc_store_open(ctx->db, &ctx->store, &err) != CCHC_OK) {
+    cli_report(ctx->db, NULL, 0, &err);
+    return NULL;
+  }
+  return ctx->store;
 }

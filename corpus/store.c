@@ -6,9 +6,10 @@
  * the machine), foreign keys on, a busy timeout so that concurrent writers
  * wait instead of failing.
  *
- * Ingest: the content hash is checked first (unchanged content costs one
- * SHA-256 and one query); otherwise the plan is normalized, extracted and
- * rendered outside any lock, then stored in ONE transaction (BEGIN
+ * Put: the store takes a finished frame (cchc_process made it; the store
+ * knows nothing of rules).  cchc_store_check lets the caller skip the
+ * pipeline for content already stored (one SHA-256, one query).  The frame
+ * is rendered outside any lock, then stored in ONE transaction (BEGIN
  * IMMEDIATE ... COMMIT, ROLLBACK on any failure): the documents row with
  * the whole frame JSON, then its targets, deadlines, tasks, task units and
  * references.  A kill at any point leaves either the whole plan or none of
@@ -459,44 +460,69 @@ static int insert_plan(cchc_store *s, const cchc_frame *f, const char *path,
   return rc;
 }
 
-cchc_status cchc_store_ingest(cchc_store *s, const cchc_rules *rules,
-                              const char *path, const char *data, size_t len,
-                              cchc_ingest_result *result, cchc_error *err) {
+/* The outcome of storing content `sha` under `path`, judged against the
+ * latest version; *id and *version are the stored ones when found. */
+static int judge(cchc_store *s, const char *path, const char *sha,
+                 cchc_ingest_result *res, bool *found) {
+  char old_sha[65] = "";
+  int64_t id = 0;
+  int version = 0;
+  int rc = latest(s, path, found, &id, &version, old_sha);
+  memset(res, 0, sizeof *res);
+  if (rc != SQLITE_OK)
+    return rc;
+  if (!*found) {
+    res->outcome = CCHC_INGEST_ADDED;
+  } else if (strcmp(sha, old_sha) == 0) {
+    res->outcome = CCHC_INGEST_UNCHANGED;
+    res->document_id = id;
+    res->version = version;
+  } else {
+    res->outcome = CCHC_INGEST_NEW_VERSION;
+    res->version = version; /* the latest; put stores version + 1 */
+  }
+  return SQLITE_OK;
+}
+
+cchc_status cchc_store_check(cchc_store *s, const char *path,
+                             const char *sha256, cchc_ingest_result *result,
+                             cchc_error *err) {
+  cchc_ingest_result res;
+  bool found = false;
+  if (!s || !path || !sha256 || !result)
+    return cchc_fail(err, CCHC_ERR_INVALID, "store: invalid argument");
+  if (judge(s, path, sha256, &res, &found) != SQLITE_OK)
+    return db_fail(s, s->db, err, "cannot read the store");
+  if (res.outcome != CCHC_INGEST_UNCHANGED)
+    res.version = 0;
+  *result = res;
+  return CCHC_OK;
+}
+
+cchc_status cchc_store_put(cchc_store *s, const cchc_frame *frame,
+                           cchc_ingest_result *result, cchc_error *err) {
   cchc_ingest_result res;
   memset(&res, 0, sizeof res);
   if (result)
     *result = res;
-  if (!s || !rules || !path || (!data && len))
-    return cchc_fail(err, CCHC_ERR_INVALID, "store: invalid argument");
-
-  char sha[65], old_sha[65] = "";
-  cchc_status hst = cchc_sha256_hex(data, len, sha, err);
-  if (hst != CCHC_OK)
-    return hst;
+  const char *path = frame ? cchc_frame_path(frame) : NULL;
+  const char *sha = frame ? cchc_frame_sha256(frame) : NULL;
+  if (!s || !path || !sha)
+    return cchc_fail(err, CCHC_ERR_INVALID,
+                     "store: a frame with its source path and SHA-256 is "
+                     "needed");
   bool found = false;
-  int64_t old_id = 0;
-  int old_version = 0;
-  if (latest(s, path, &found, &old_id, &old_version, old_sha) != SQLITE_OK)
+  if (judge(s, path, sha, &res, &found) != SQLITE_OK)
     return db_fail(s, s->db, err, "cannot read the store");
-  if (found && strcmp(sha, old_sha) == 0) {
-    res.outcome = CCHC_INGEST_UNCHANGED;
-    res.document_id = old_id;
-    res.version = old_version;
+  if (res.outcome == CCHC_INGEST_UNCHANGED) {
     if (result)
       *result = res;
     return CCHC_OK;
   }
 
-  cchc_text *text = NULL;
-  cchc_frame *frame = NULL;
   char *json = NULL, *pkey = NULL;
   size_t jlen = 0;
   cchc_status st;
-  if ((st = cchc_normalize(data, len, NULL, &text, err)) != CCHC_OK)
-    goto done;
-  if ((st = cchc_extract(rules, text, path, data, len, &frame, err)) !=
-      CCHC_OK)
-    goto done;
   if ((st = cchc_render(frame, CCHC_FORMAT_JSONL, 0, &json, &jlen, err)) !=
       CCHC_OK)
     goto done;
@@ -513,18 +539,15 @@ cchc_status cchc_store_ingest(cchc_store *s, const cchc_rules *rules,
     st = db_fail(s, s->db, err, "cannot begin a transaction");
     goto done;
   }
-  /* Checked again under the write lock: another writer may have stored
+  /* Judged again under the write lock: another writer may have stored
    * this path since. */
-  int rc = latest(s, path, &found, &old_id, &old_version, old_sha);
-  if (rc == SQLITE_OK && found && strcmp(sha, old_sha) == 0) {
+  int rc = judge(s, path, sha, &res, &found);
+  if (rc == SQLITE_OK && res.outcome == CCHC_INGEST_UNCHANGED) {
     run(s->stmt[Q_ROLLBACK]);
-    res.outcome = CCHC_INGEST_UNCHANGED;
-    res.document_id = old_id;
-    res.version = old_version;
     st = CCHC_OK;
     goto done;
   }
-  int version = found ? old_version + 1 : 1;
+  int version = found ? res.version + 1 : 1;
   int64_t id = 0;
   if (rc == SQLITE_OK)
     rc = insert_plan(s, frame, path, version, json, pkey, &id);
@@ -549,8 +572,6 @@ done:
     *result = res;
   free(pkey);
   free(json);
-  cchc_frame_free(frame);
-  cchc_text_free(text);
   return st;
 }
 

@@ -1,4 +1,5 @@
-/* extract.c: run the extractors over one normalized text. */
+/* extract.c: run the extractors over one normalized text (cchc_process in
+ * pipeline/process.c is the way in). */
 #include "extract.h"
 #include "table.h"
 
@@ -160,12 +161,13 @@ static cchc_status split_lines(xctx *x) {
 }
 
 static cchc_status fill_source(cchc_frame *f, const cchc_text *text,
-                               const char *path, const char *input,
-                               size_t len, cchc_error *err) {
-  cchc_status st = cchc_sha256_hex(input, input ? len : 0, f->sha256, err);
-  if (st != CCHC_OK) return st;
-  f->path = path ? frame_strdup(f, path) : NULL;
-  f->bytes = input ? len : cchc_text_source_len(text);
+                               const frame_source *src, cchc_error *err) {
+  if (!src->sha256 || strlen(src->sha256) != sizeof f->sha256 - 1)
+    return cchc_fail(err, CCHC_ERR_INVALID,
+                     "the content hash must be 64 hex digits");
+  memcpy(f->sha256, src->sha256, sizeof f->sha256);
+  f->path = src->path ? frame_strdup(f, src->path) : NULL;
+  f->bytes = src->bytes;
   f->encoding = cchc_encoding_name(cchc_text_encoding(text));
   f->repairs = cchc_text_repairs(text);
   return CCHC_OK;
@@ -220,12 +222,13 @@ static cchc_status (*const passes[])(xctx *) = {
     extract_meta,    extract_refs,      extract_targets,
     extract_deadlines, extract_tasks,   extract_inconsistencies};
 
-cchc_status cchc_extract(const cchc_rules *rules, const cchc_text *text,
-                         const char *path, const char *input, size_t len,
-                         cchc_frame **out, cchc_error *err) {
+cchc_status extract_frame(const cchc_rules *rules, const cchc_text *text,
+                          const frame_source *src, cchc_frame **out,
+                          cchc_error *err) {
   *out = NULL;
-  if (!rules || !text)
-    return cchc_fail(err, CCHC_ERR_INVALID, "extract needs rules and a text");
+  if (!rules || !text || !src)
+    return cchc_fail(err, CCHC_ERR_INVALID,
+                     "extract needs rules, a text and its source");
   xctx x = {.rules = rules,
             .text = text,
             .s = cchc_text_data(text),
@@ -238,7 +241,7 @@ cchc_status cchc_extract(const cchc_rules *rules, const cchc_text *text,
     cchc_fail(err, st, "out of memory");
     goto fail;
   }
-  if ((st = fill_source(x.f, text, path, input, len, err)) != CCHC_OK)
+  if ((st = fill_source(x.f, text, src, err)) != CCHC_OK)
     goto fail;
   for (size_t i = 0; i < sizeof passes / sizeof *passes; i++)
     if ((st = passes[i](&x)) != CCHC_OK) goto fail;

@@ -39,6 +39,21 @@ typedef struct xctx {
  * build them as (frame_span){start, end} and compare them with the text;
  * cchc_extract maps every span to the original input once, at the end. */
 
+/* What a frame records of its input: the path (NULL for standard input),
+ * the SHA-256 as cchc_sha256_hex writes it, and the size in bytes. */
+typedef struct frame_source {
+  const char *path;
+  const char *sha256;
+  size_t bytes;
+} frame_source;
+
+/* Run every extractor over `text` into a new frame (*out, owned by the
+ * caller).  The frame copies what it needs and borrows nothing.  Only
+ * cchc_process calls it: the stages are chained in one place. */
+cchc_status extract_frame(const cchc_rules *rules, const cchc_text *text,
+                          const frame_source *src, cchc_frame **out,
+                          cchc_error *err);
+
 /* Index of the line holding canonical offset `off`. */
 size_t xline_at(const xctx *x, size_t off);
 /* Decimal value of the digits s[a..b) (at most 6), or -1. */

@@ -4,7 +4,8 @@
  * hành chính) into data.  The pipeline has stages, one folder each:
  * normalize (decode + canonical text + offset map), extract (rules as data;
  * the frame and its read API), emit (JSON, XML, CSV), corpus (store,
- * compare, audit, report) and eval (scores against gold).
+ * compare, audit, report) and eval (scores against gold).  cchc_process
+ * (pipeline/) is the one call that turns a plan's bytes into a frame.
  *
  * Conventions
  * - Every function that can fail returns a cchc_status and, when it fails,
@@ -196,18 +197,31 @@ size_t cchc_rules_test(const cchc_rules *rules, cchc_rules_report_fn report,
                        void *ctx, size_t *examples);
 
 /* ------------------------------------------------------------------ */
-/* Extraction: a task frame (document metadata, references, sections,
- * targets, deadlines, tasks, leads) from a normalized text.  Every value
- * keeps its byte span in the original input and the id of its rule. */
+/* The pipeline in one call: decode, normalize and extract a plan into a
+ * task frame (document metadata, references, sections, targets,
+ * deadlines, tasks, leads).  Every value keeps its byte span in the
+ * original input and the id of its rule. */
 typedef struct cchc_frame cchc_frame;
 
-/* Extract a frame from `text` with `rules`.  The frame copies what it
- * needs: it does not borrow from `text` or `rules`.  `path` (may be NULL)
- * and the original `input` bytes fill the frame's source record (path,
- * SHA-256, size).  On success *out owns the frame (cchc_frame_free). */
-cchc_status cchc_extract(const cchc_rules *rules, const cchc_text *text,
-                         const char *path, const char *input, size_t len,
-                         cchc_frame **out, cchc_error *err);
+typedef struct cchc_process_options {
+  cchc_normalize_options normalize; /* decoding and layout, as for
+                                       cchc_normalize */
+  const char *path;   /* the frame's source path; NULL for standard input */
+  const char *sha256; /* the input's SHA-256 (cchc_sha256_hex) when the
+                         caller has computed it already, else NULL: the
+                         input is hashed once, here or there */
+} cchc_process_options;
+
+/* Normalize `len` bytes of `bytes` and extract their frame with `rules`;
+ * `options` may be NULL (detect the encoding, no repair, no path).  The
+ * frame records its source: path, SHA-256, size, encoding and the number
+ * of repairs; it borrows nothing from the input or the rules.  Errors of
+ * the input (encoding, binary, too large) are cchc_normalize's, with their
+ * byte offsets into `bytes`.  On success *frame owns a new frame
+ * (cchc_frame_free). */
+cchc_status cchc_process(const cchc_rules *rules, const char *bytes,
+                         size_t len, const cchc_process_options *options,
+                         cchc_frame **frame, cchc_error *err);
 void cchc_frame_free(cchc_frame *frame);
 
 /* ------------------------------------------------------------------ */
@@ -292,7 +306,7 @@ bool cchc_deadline_kind_parse(const char *name, cchc_deadline_kind *out);
 cchc_status cchc_frame_from_json(const char *json, size_t len,
                                  cchc_frame **out, cchc_error *err);
 
-/* Source: the path given to cchc_extract (NULL for standard input), the
+/* Source: the path given to cchc_process (NULL for standard input), the
  * SHA-256 of the input (64 hex digits; NULL when unknown), its size, the
  * encoding it was read in and the number of repairs normalize made. */
 const char *cchc_frame_path(const cchc_frame *f);
@@ -488,7 +502,7 @@ const char *cchc_schema(const char *name);
 
 /* ------------------------------------------------------------------ */
 /* Compare and audit: plans side by side, and a commune's plan checked
- * against the plan it carries out.  Both read frames (from cchc_extract,
+ * against the plan it carries out.  Both read frames (from cchc_process,
  * or cchc_frame_from_json for stored ones) and point into them: free the
  * frames after the comparison or audit.  A target without an indicator key
  * cannot be lined up and is left out. */
@@ -776,7 +790,8 @@ cchc_status cchc_eval_render_json(const cchc_eval *ev, char **out,
  * ingesting the same content again (same SHA-256 as the latest version) is
  * a no-op, different content under the same path is stored as a new
  * version and the old one kept.  Listing and frame iteration see the
- * latest version of each path. */
+ * latest version of each path.  The store takes finished frames and knows
+ * nothing of rules or extraction. */
 typedef struct cchc_store cchc_store;
 
 /* Schema version written to PRAGMA user_version by cchc_store_open. */
@@ -804,15 +819,26 @@ typedef struct cchc_ingest_result {
   size_t targets, deadlines, tasks, references;
 } cchc_ingest_result;
 
-/* Normalize, extract and store the plan `data` (`len` bytes) read from
- * `path` (the key of the plan; not NULL).  `result` may be NULL.  Errors of
- * the input (encoding, binary, too large) come from cchc_normalize with
- * their offsets into `data`; failures of the database are
- * CCHC_ERR_INTERNAL (or CCHC_ERR_NOMEM) and leave nothing of the plan
- * stored. */
-cchc_status cchc_store_ingest(cchc_store *store, const cchc_rules *rules,
-                              const char *path, const char *data, size_t len,
-                              cchc_ingest_result *result, cchc_error *err);
+/* What storing content with SHA-256 `sha256` (cchc_sha256_hex) under
+ * `path` would do, without running the pipeline: result->outcome is
+ * CCHC_INGEST_UNCHANGED (with the stored document_id and version) when
+ * the latest version of `path` has that content, else
+ * CCHC_INGEST_NEW_VERSION or CCHC_INGEST_ADDED (other fields 0).  So a
+ * caller hashes an input once, checks, and runs cchc_process (given the
+ * hash) and cchc_store_put only for new content.  Database failures are
+ * CCHC_ERR_INTERNAL. */
+cchc_status cchc_store_check(cchc_store *store, const char *path,
+                             const char *sha256, cchc_ingest_result *result,
+                             cchc_error *err);
+
+/* Store a finished frame (cchc_process): the key of the plan is the
+ * frame's source path (a frame without one is CCHC_ERR_INVALID), its
+ * content the frame's SHA-256.  The same content as the latest version of
+ * that path is a no-op (CCHC_INGEST_UNCHANGED).  `result` may be NULL.
+ * Failures of the database are CCHC_ERR_INTERNAL (or CCHC_ERR_NOMEM) and
+ * leave nothing of the plan stored. */
+cchc_status cchc_store_put(cchc_store *store, const cchc_frame *frame,
+                           cchc_ingest_result *result, cchc_error *err);
 
 /* One stored plan (latest version) as cchc_store_each_plan gives it.
  * Strings are NULL when unknown and valid only during the callback. */

@@ -2,7 +2,8 @@
  *
  * Output: one block (paragraph, bullet, heading or table cell line) per line,
  * no blank lines.  Decisions, in order:
- *  - Markdown markers from Word conversion are removed first (`**`, `#`).
+ *  - Markdown markers from Word conversion are removed first (`**`, `#`);
+ *    the characters an emphasis marker separated are made canonical again.
  *  - A line that starts with a list marker ("- ", "+ ", "1.", "1.1.", "a)",
  *    "I.", "Điều 1") starts a block.
  *  - A line that starts with a lower-case letter or with ",;.)" continues the
@@ -263,8 +264,8 @@ static void classify(const cchc_mbuf *b, line *l) {
 
 /* Markdown markers: "#..# " at line start, runs of two or more '*', and in
  * Markdown documents single '*' glued to text ("*(...)*"), and backslash
- * escapes. */
-static void strip_markdown(const cchc_mbuf *in, cchc_mbuf *out,
+ * escapes.  Returns whether an emphasis marker was removed. */
+static bool strip_markdown(const cchc_mbuf *in, cchc_mbuf *out,
                            cchc_repair_log *log) {
   const char *s = in->data;
   size_t n = in->len;
@@ -285,8 +286,9 @@ static void strip_markdown(const cchc_mbuf *in, cchc_mbuf *out,
   cchc_mbuf_reserve(out, n);
   if (!any) { /* nothing to strip: the common case */
     cchc_mbuf_copy(out, s, in->map, n);
-    return;
+    return false;
   }
+  bool joined = false;
   size_t i = 0;
   while (i < n) {
     /* At a line start: skip spaces, then heading hashes. */
@@ -327,6 +329,7 @@ static void strip_markdown(const cchc_mbuf *in, cchc_mbuf *out,
         if (!bullet && (run >= 2 || (md && glued))) {
           cchc_log_repair(log, CCHC_REPAIR_MARKDOWN, in->map[i],
                           "emphasis marker removed");
+          joined = true;
           i = j;
           continue;
         }
@@ -349,6 +352,7 @@ static void strip_markdown(const cchc_mbuf *in, cchc_mbuf *out,
       i++;
     }
   }
+  return joined;
 }
 
 typedef struct model {
@@ -462,13 +466,24 @@ static cchc_status layout_once(const cchc_mbuf *in, cchc_mbuf *out,
                                cchc_repair_log *log, cchc_error *err) {
   cchc_mbuf md;
   cchc_mbuf_init(&md);
-  strip_markdown(in, &md, log);
+  bool joined = strip_markdown(in, &md, log);
   cchc_status rc = CCHC_OK;
   line *ls = NULL;
   size_t *nb = NULL;
   if (md.failed) {
     rc = cchc_fail(err, CCHC_ERR_NOMEM, "out of memory in layout");
     goto cleanup;
+  }
+  if (joined) {
+    /* What a removed marker separated now meets ("N**" and a combining
+     * tilde, "ho**á"): canonical characters again, or normalizing the
+     * output would compose or move a tone mark. */
+    cchc_mbuf canon;
+    cchc_mbuf_init(&canon);
+    rc = cchc_canon_chars(&md, &canon, log, err); /* consumes md */
+    md = canon;
+    if (rc != CCHC_OK)
+      goto cleanup;
   }
   size_t nlines = 1;
   for (size_t i = 0; i < md.len; i++)

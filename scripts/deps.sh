@@ -5,6 +5,9 @@
 #   sh scripts/deps.sh test   also what the tests need: Debian's chromium
 #                             (the report is checked in headless Chromium)
 #                             and a font with Vietnamese glyphs
+#   sh scripts/deps.sh fuzz   also what 'make fuzz' needs: clang and its
+#                             libFuzzer runtime (Debian 12: clang-14,
+#                             libclang-rt-14-dev)
 set -eu
 missing=""
 case "${1:-}" in
@@ -16,8 +19,15 @@ case "${1:-}" in
       missing="$missing fonts-dejavu-core"
     fi
     ;;
+  fuzz)
+    command -v clang >/dev/null 2>&1 || missing="$missing clang"
+    if ! command -v clang >/dev/null 2>&1 || [ ! -f "$(clang \
+         --print-file-name="libclang_rt.fuzzer-$(uname -m).a")" ]; then
+      missing="$missing libclang-rt-14-dev"
+    fi
+    ;;
   "") ;;
-  *) echo "usage: sh scripts/deps.sh [test]" >&2; exit 2 ;;
+  *) echo "usage: sh scripts/deps.sh [test|fuzz]" >&2; exit 2 ;;
 esac
 need() { # need PKG-CONFIG-NAME DEBIAN-PACKAGE
   pkg-config --exists "$1" 2>/dev/null || missing="$missing $2"

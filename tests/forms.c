@@ -1067,15 +1067,11 @@ const forms_transform *forms_find(const char *name) {
 
 cchc_status forms_frame(const forms_env *env, const char *in, size_t len,
                         char **out, size_t *outlen, cchc_error *err) {
-  cchc_text *text = NULL;
   cchc_frame *frame = NULL;
-  cchc_status st = cchc_normalize(in, len, NULL, &text, err);
-  if (st == CCHC_OK)
-    st = cchc_extract(env->rules, text, NULL, in, len, &frame, err);
+  cchc_status st = cchc_process(env->rules, in, len, NULL, &frame, err);
   if (st == CCHC_OK)
     st = cchc_render(frame, CCHC_FORMAT_JSON, 0, out, outlen, err);
   cchc_frame_free(frame);
-  cchc_text_free(text);
   return st;
 }
 

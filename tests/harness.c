@@ -238,14 +238,13 @@ void harness_free_rules(void) {
   shipped_rules = NULL;
 }
 
-void harness_extract(const cchc_rules *rules, const char *src, size_t len,
-                     cchc_text **text, cchc_frame **frame) {
+cchc_frame *harness_process(const cchc_rules *rules, const char *src,
+                            size_t len) {
   cchc_error err = {0};
-  ck_assert_msg(cchc_normalize(src, len, NULL, text, &err) == CCHC_OK,
-                "normalize: %s", err.message);
-  ck_assert_msg(cchc_extract(rules, *text, NULL, src, len, frame, &err) ==
-                    CCHC_OK,
-                "extract: %s", err.message);
+  cchc_frame *frame = NULL;
+  ck_assert_msg(cchc_process(rules, src, len, NULL, &frame, &err) == CCHC_OK,
+                "process: %s", err.message);
+  return frame;
 }
 
 const char *harness_rules_dir_with(const char *name, const char *content) {

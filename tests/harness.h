@@ -82,10 +82,10 @@ size_t harness_dir_entries(const char *dir, char *names, size_t cap);
 cchc_rules *harness_rules(void);
 void harness_free_rules(void);
 
-/* Normalize and extract `src` with `rules`, asserting success.  The caller
- * frees *text and *frame. */
-void harness_extract(const cchc_rules *rules, const char *src, size_t len,
-                     cchc_text **text, cchc_frame **frame);
+/* cchc_process of `src` with `rules` (no path), asserting success.  The
+ * caller frees the frame. */
+cchc_frame *harness_process(const cchc_rules *rules, const char *src,
+                            size_t len);
 
 /* A fresh temporary rules directory holding a copy of the shipped rules
  * and taxonomy tables with the file `name` given `content` (replaced or

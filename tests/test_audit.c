@@ -348,13 +348,11 @@ static cchc_frame *extract_frame(const char *path, char **src,
   size_t len;
   char *data = harness_read(path, &len);
   ck_assert_msg(data != NULL, "cannot read %s", path);
-  cchc_text *text = NULL;
+  cchc_process_options opt = {.path = path};
   cchc_frame *fr = NULL;
   cchc_error err;
-  ck_assert_int_eq(cchc_normalize(data, len, NULL, &text, &err), CCHC_OK);
-  ck_assert_int_eq(cchc_extract(harness_rules(), text, path, data, len, &fr,
-                                &err), CCHC_OK);
-  cchc_text_free(text);
+  ck_assert_int_eq(cchc_process(harness_rules(), data, len, &opt, &fr, &err),
+                   CCHC_OK);
   *src = data;
   *srclen = len;
   return fr;

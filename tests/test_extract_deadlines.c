@@ -30,7 +30,6 @@ static void free_rules(void) { harness_free_rules(); }
 typedef struct doc {
   const char *src;
   size_t len;
-  cchc_text *text;
   cchc_frame *f;
   bool *seen; /* deadlines already matched by an expectation */
 } doc;
@@ -38,7 +37,7 @@ typedef struct doc {
 static void extract(doc *d, const char *src) {
   d->src = src;
   d->len = strlen(src);
-  harness_extract(rules, src, d->len, &d->text, &d->f);
+  d->f = harness_process(rules, src, d->len);
   d->seen = calloc(d->f->ndeadlines + 1, sizeof *d->seen);
   ck_assert_ptr_nonnull(d->seen);
 }
@@ -46,7 +45,6 @@ static void extract(doc *d, const char *src) {
 static void release(doc *d) {
   free(d->seen);
   cchc_frame_free(d->f);
-  cchc_text_free(d->text);
 }
 
 static bool same(const char *a, const char *b) {
@@ -726,11 +724,9 @@ static void score_plans(char **files, size_t nfiles, size_t *tp, size_t *fp,
     char *src = harness_read(path, &len);
     ck_assert_ptr_nonnull(src);
     cchc_error err = {0};
-    cchc_text *t = NULL;
     cchc_frame *f = NULL;
-    ck_assert_int_eq(cchc_normalize(src, len, NULL, &t, &err), CCHC_OK);
-    ck_assert_int_eq(cchc_extract(rules, t, path, src, len, &f, &err),
-                     CCHC_OK);
+    cchc_process_options po = {.path = path};
+    ck_assert_int_eq(cchc_process(rules, src, len, &po, &f, &err), CCHC_OK);
     size_t ftp = 0;
     for (size_t i = 0; i < f->ndeadlines; i++) {
       const frame_deadline *x = &f->deadlines[i];
@@ -754,7 +750,6 @@ static void score_plans(char **files, size_t nfiles, size_t *tp, size_t *fp,
     *fp += f->ndeadlines - ftp;
     *fn += ng - ftp;
     cchc_frame_free(f);
-    cchc_text_free(t);
     free(src);
     free(g);
     free(used);

@@ -28,19 +28,17 @@ static void free_rules(void) { harness_free_rules(); }
 typedef struct doc {
   const char *src;
   size_t len;
-  cchc_text *text;
   cchc_frame *f;
 } doc;
 
 static void extract(doc *d, const char *src, size_t len) {
   d->src = src;
   d->len = len;
-  harness_extract(rules, src, len, &d->text, &d->f);
+  d->f = harness_process(rules, src, len);
 }
 
 static void release(doc *d) {
   cchc_frame_free(d->f);
-  cchc_text_free(d->text);
 }
 
 /* The original bytes of a span. */

@@ -27,19 +27,17 @@ static void free_rules(void) { harness_free_rules(); }
 
 typedef struct doc {
   const char *src; /* original input */
-  cchc_text *text;
   cchc_frame *f;
 } doc;
 
 static doc extract(const char *src) {
   doc d = {.src = src};
-  harness_extract(rules, src, strlen(src), &d.text, &d.f);
+  d.f = harness_process(rules, src, strlen(src));
   return d;
 }
 
 static void done(doc *d) {
   cchc_frame_free(d->f);
-  cchc_text_free(d->text);
 }
 
 static const frame_target *tgt(const doc *d, size_t i) {
@@ -542,12 +540,10 @@ static void score_file(const char *path, score *sc) {
   json_t *gt = json_object_get(gold, "targets");
   ck_assert(json_is_array(gt));
 
-  cchc_text *text = NULL;
   cchc_frame *f = NULL;
   cchc_error err = {0};
-  ck_assert_int_eq(cchc_normalize(src, len, NULL, &text, &err), CCHC_OK);
-  ck_assert_int_eq(cchc_extract(rules, text, path, src, len, &f, &err),
-                   CCHC_OK);
+  cchc_process_options opt = {.path = path};
+  ck_assert_int_eq(cchc_process(rules, src, len, &opt, &f, &err), CCHC_OK);
   size_t np = f->ntargets;
   char **pf = calloc(np + 1, sizeof *pf);
   bool *used = calloc(np + 1, sizeof *used);
@@ -580,7 +576,6 @@ static void score_file(const char *path, score *sc) {
   free(used);
   json_decref(gold);
   cchc_frame_free(f);
-  cchc_text_free(text);
   free(src);
 }
 

@@ -24,19 +24,17 @@ static void free_rules(void) { harness_free_rules(); }
 
 typedef struct doc {
   const char *src;
-  cchc_text *text;
   cchc_frame *f;
 } doc;
 
 static doc extract(const char *src) {
   doc d = {.src = src};
-  harness_extract(rules, src, strlen(src), &d.text, &d.f);
+  d.f = harness_process(rules, src, strlen(src));
   return d;
 }
 
 static void done(doc *d) {
   cchc_frame_free(d->f);
-  cchc_text_free(d->text);
 }
 
 /* The task whose text starts with `prefix`. */
@@ -334,14 +332,11 @@ START_TEST(corpus_against_gold) {
     char *gold = harness_read(gpath, &glen);
     ck_assert_msg(gold != NULL, "%s", gpath);
     cchc_error err = {0};
-    cchc_text *text;
     cchc_frame *f;
-    ck_assert_int_eq(cchc_normalize(src, len, NULL, &text, &err), CCHC_OK);
-    ck_assert_int_eq(cchc_extract(rules, text, base, src, len, &f, &err),
-                     CCHC_OK);
+    cchc_process_options opt = {.path = base};
+    ck_assert_int_eq(cchc_process(rules, src, len, &opt, &f, &err), CCHC_OK);
     ck_assert_int_eq(cchc_eval_add(ev, base, f, gold, glen, &err), CCHC_OK);
     cchc_frame_free(f);
-    cchc_text_free(text);
     free(gold);
     free(src);
   }

@@ -21,14 +21,12 @@ static cchc_frame *extract_path(const char *path) {
   size_t len;
   char *data = harness_read(path, &len);
   ck_assert_msg(data != NULL, "cannot read %s", path);
-  cchc_text *text = NULL;
+  cchc_process_options opt = {.path = path};
   cchc_frame *f = NULL;
   cchc_error err = {0};
-  ck_assert_int_eq(cchc_normalize(data, len, NULL, &text, &err), CCHC_OK);
-  ck_assert_msg(cchc_extract(harness_rules(), text, path, data, len, &f,
-                             &err) == CCHC_OK,
+  ck_assert_msg(cchc_process(harness_rules(), data, len, &opt, &f, &err) ==
+                    CCHC_OK,
                 "%s: %s", path, err.message);
-  cchc_text_free(text);
   free(data);
   return f;
 }

@@ -43,9 +43,7 @@ static char *bullets(const char *const *lines, size_t n) {
 static void expect_keys(const char *const *lines, const char *const *want,
                         size_t n) {
   char *src = bullets(lines, n);
-  cchc_text *text = NULL;
-  cchc_frame *f = NULL;
-  harness_extract(rules, src, strlen(src), &text, &f);
+  cchc_frame *f = harness_process(rules, src, strlen(src));
   ck_assert_msg(f->ntargets == n, "%zu targets for %zu lines", f->ntargets, n);
   for (size_t i = 0; i < n; i++) {
     const char *got = f->targets[i].indicator;
@@ -54,7 +52,6 @@ static void expect_keys(const char *const *lines, const char *const *want,
                   got ? got : "null", want[i] ? want[i] : "null");
   }
   cchc_frame_free(f);
-  cchc_text_free(text);
   free(src);
 }
 
@@ -282,9 +279,7 @@ END_TEST
 
 /* Areas of the targets of src, in order. */
 static void expect_areas(const char *src, const char *const *want, size_t n) {
-  cchc_text *text = NULL;
-  cchc_frame *f = NULL;
-  harness_extract(rules, src, strlen(src), &text, &f);
+  cchc_frame *f = harness_process(rules, src, strlen(src));
   ck_assert_uint_eq(f->ntargets, n);
   for (size_t i = 0; i < n; i++) {
     const char *got = f->targets[i].area;
@@ -292,7 +287,6 @@ static void expect_areas(const char *src, const char *const *want, size_t n) {
                   i, got ? got : "null", want[i]);
   }
   cchc_frame_free(f);
-  cchc_text_free(text);
 }
 
 START_TEST(area_from_section_title_or_indicator) {

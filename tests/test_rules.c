@@ -459,27 +459,20 @@ static const struct {
 START_TEST(area_words_name_headings) {
   char plan[512];
   snprintf(plan, sizeof plan, "KẾ HOẠCH\nI. %s\n", area_headings[_i].heading);
-  cchc_text *t = NULL;
-  cchc_frame *f = NULL;
-  harness_extract(harness_rules(), plan, strlen(plan), &t, &f);
+  cchc_frame *f = harness_process(harness_rules(), plan, strlen(plan));
   ck_assert_uint_eq(f->nsections, 1);
   const char *want = area_headings[_i].area, *got = f->sections[0].area;
   ck_assert_msg(want ? got && !strcmp(got, want) : !got, "'%s': %s, not %s",
                 area_headings[_i].heading, got ? got : "none",
                 want ? want : "none");
   cchc_frame_free(f);
-  cchc_text_free(t);
 }
 END_TEST
 
 /* ---- section tree ---------------------------------------------------- */
 
 static cchc_frame *extract_text(const char *input) {
-  cchc_text *t = NULL;
-  cchc_frame *f = NULL;
-  harness_extract(harness_rules(), input, strlen(input), &t, &f);
-  cchc_text_free(t);
-  return f;
+  return harness_process(harness_rules(), input, strlen(input));
 }
 
 static const char plan[] =
