@@ -824,6 +824,7 @@ typedef struct cchc_store_plan {
   const char *number, *date, *parent_number, *parent_date;
   const char *ingested_at; /* ISO 8601 UTC */
   size_t targets, deadlines, tasks, references;
+  size_t unclassified; /* targets without an indicator key */
 } cchc_store_plan;
 
 /* Callbacks return 0 to go on, non-zero to stop the iteration (which then
