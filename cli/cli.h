@@ -7,12 +7,15 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
+#include <sys/types.h>
 
 /* Exit codes, documented in README.md and `cchc --help`. */
 enum {
   EXIT_OK = 0,       /* success; audit: no findings */
   EXIT_INPUT = 1,    /* some input was rejected; audit: findings */
   EXIT_USAGE = 2,    /* bad usage, or a failure that stopped the command */
+  EXIT_NOMATCH = 3,  /* compare, audit, report: no stored plan (or target)
+                        matched what was asked */
 };
 
 /* Print "cchc: FILE:LINE: message" for an error about `path`, computing LINE
@@ -25,6 +28,21 @@ void cli_errorf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Read a whole file ("-" or NULL: standard input).  *data is malloc'd and
  * NUL-terminated.  Returns false and fills err on failure. */
 bool cli_read_file(const char *path, char **data, size_t *len, cchc_error *err);
+/* The same from an open file: a regular file, or (is_stdin) any readable
+ * stream, up to the size limit.  The caller closes fd. */
+bool cli_read_fd(int fd, bool is_stdin, char **data, size_t *len,
+                 cchc_error *err);
+
+/* What a file that is not regular is, for a message refusing it ("a FIFO",
+ * "a symbolic link", ...). */
+const char *cli_file_kind(mode_t mode);
+
+/* `s` made safe for one line of a log or a message: a newline, tab, CR or
+ * backslash as \n \t \r \\, other control bytes as \xHH (\x1b), C1
+ * controls, format characters (bidi overrides) and line separators as
+ * \uXXXX (\UXXXXXXXX), bytes that are not UTF-8 as \xHH.  malloc'd;
+ * NULL when out of memory. */
+char *cli_escape(const char *s);
 
 /* Output to standard output ("-" or NULL) or to a file: a regular file
  * (or a new one) is written to a temporary file beside it, with the

@@ -44,7 +44,9 @@ static const char audit_help[] =
     "states one indicator twice with different values).  Each gives both\n"
     "sides' text and byte spans in their source files.\n"
     "\n"
-    "exit codes: 0 no findings, 1 findings, 2 usage error or failure.\n";
+    "exit codes: 0 no findings, 1 findings, 2 usage error or failure, 3 no\n"
+    "stored plan is numbered NUMBER, or none carries the parent out (the\n"
+    "empty audit is still written).\n";
 
 /* A stored plan, as cchc_store_each_plan lists it. */
 typedef struct splan {
@@ -360,6 +362,7 @@ int cmd_audit(int argc, char **argv) {
       cli_errorf("audit: no stored plan is numbered %s; 'cchc ingest' it, or "
                  "give it with --against FILE",
                  parent_number);
+      rc = EXIT_NOMATCH;
       goto done;
     }
     if (found > 1)
@@ -464,7 +467,7 @@ int cmd_audit(int argc, char **argv) {
   if (format == CCHC_REPORT_TABLE)
     fprintf(stderr, "cchc: audit: %zu plan%s against %s: %zu finding%s\n", n,
             n == 1 ? "" : "s", parent_name, nf, nf == 1 ? "" : "s");
-  rc = nf ? EXIT_INPUT : EXIT_OK;
+  rc = n == 0 ? EXIT_NOMATCH : nf ? EXIT_INPUT : EXIT_OK;
 
 done:
   free(text);

@@ -34,7 +34,11 @@ static const char compare_help[] =
     "                   tthc, cqs, cong_vu, ...)\n"
     "  --indicator K    only indicator K (tthc.dung_han); may be repeated\n"
     "  -f, --format F   table (default), csv (UTF-8 with BOM, CRLF) or json\n"
-    "  -o, --output OUT write to OUT (atomically) instead of standard output\n";
+    "  -o, --output OUT write to OUT (atomically) instead of standard output\n"
+    "\n"
+    "exit codes: 0 written; 2 usage error or failure; 3 no stored plan matches\n"
+    "the --province/--year given (or the store is empty), or no stored target\n"
+    "has the --area/--indicator given (the empty comparison is still written).\n";
 
 typedef struct frames {
   cchc_frame **data;
@@ -191,6 +195,7 @@ int cmd_compare(int argc, char **argv) {
     goto done;
   }
   if (fr.n == 0) {
+    rc = EXIT_NOMATCH;
     if (province || year)
       cli_errorf("compare: no stored plan matches the --province/--year "
                  "given");
@@ -203,9 +208,11 @@ int cmd_compare(int argc, char **argv) {
     rc = EXIT_USAGE;
     goto done;
   }
-  if (fr.n && cchc_compare_rows(cmp) == 0 && (area || ninds))
+  if (fr.n && cchc_compare_rows(cmp) == 0 && (area || ninds)) {
+    rc = EXIT_NOMATCH;
     cli_errorf("compare: no stored target has %s",
                ninds ? "that indicator" : "an indicator of that area");
+  }
   if (cchc_compare_render(cmp, format, &text, &len, &err) != CCHC_OK) {
     cli_report("compare", NULL, 0, &err);
     rc = EXIT_USAGE;

@@ -1,27 +1,43 @@
-/* cmd_ingest.c: cchc ingest [--db PATH] [--rules DIR] FILE|DIR... */
+/* cmd_ingest.c: cchc ingest [--db PATH] [--rules DIR] FILE|DIR...
+ *               cchc ingest [--db PATH] [--rules DIR] [--settle MS] --watch DIR
+ *
+ * A batch stores the files named and the *.txt files under the directories
+ * named, each plan in its own transaction; the walk follows no symbolic
+ * link and enters no directory twice.  A watch stores what lands in a drop
+ * folder: inotify says when a file changed, was closed after writing or
+ * moved in; the file is taken once it has kept its size and times for the
+ * settle interval and no process has it open for writing, and only if it
+ * is a regular file.  What fails goes to rejected/ under a name no earlier
+ * reject has. */
 #define _GNU_SOURCE
 #include "cli.h"
 
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <poll.h>
 #include <signal.h>
-#include <sys/inotify.h>
-#include <sys/signalfd.h>
+#include <stdarg.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/inotify.h>
+#include <sys/signalfd.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 static const char ingest_help[] =
     "usage: cchc ingest [--db PATH] [--rules DIR] FILE|DIR...\n"
-    "       cchc ingest [--db PATH] [--rules DIR] --watch DIR\n"
+    "       cchc ingest [--db PATH] [--rules DIR] [--settle MS] --watch DIR\n"
     "\n"
     "Extract the task frame of each plan and store it: the whole frame plus\n"
     "rows for the document, its targets, deadlines, tasks (with their lead\n"
     "and coordinating units) and references.  Directories are searched\n"
-    "recursively for *.txt files, taken in sorted order.\n"
+    "recursively for *.txt files, taken in sorted order; symbolic links\n"
+    "inside them are not followed (a note names each one skipped) and no\n"
+    "directory is walked twice.\n"
     "\n"
     "  --db PATH     the store (default: $CCHC_DB, else ./cchc.db)\n"
     "  --rules DIR   the rules directory (default: $CCHC_RULES, else rules/)\n"
@@ -29,17 +45,25 @@ static const char ingest_help[] =
     "Each plan is stored in one transaction: a crash leaves no half-stored\n"
     "plan.  A plan whose content is already stored under the same path is\n"
     "left alone; new content under a stored path becomes a new version (the\n"
-    "old one is kept).  A bad file is reported as 'cchc: FILE:LINE: message'\n"
-    "and the others are still stored; the exit code is then 1.  A failure of\n"
-    "the store itself (a full disk) stops the batch with exit code 2.  The\n"
-    "last line counts the files added, unchanged, stored as new versions and\n"
-    "failed, and those not tried after a stop.\n"
+    "old one is kept).  A bad file (an empty one too) is reported as\n"
+    "'cchc: FILE:LINE: message' and the others are still stored; the exit\n"
+    "code is then 1.  A failure of the store itself (a full disk) stops the\n"
+    "batch with exit code 2.  The last line counts the files added,\n"
+    "unchanged, stored as new versions and failed, and those not tried after\n"
+    "a stop.\n"
     "\n"
-    "  --watch DIR   a drop folder: store the *.txt plans already in DIR, then\n"
-    "                each one that lands in it once completely written (closed\n"
-    "                after writing, or moved in), one line per file on standard\n"
-    "                output.  A file that fails is moved to DIR/rejected/ with\n"
-    "                NAME.reason beside it.  Stops on SIGINT or SIGTERM.\n";
+    "  --watch DIR   a drop folder: store the *.txt plans already in DIR and\n"
+    "                each one written or moved into it, one line per file on\n"
+    "                standard output (control characters in names escaped).\n"
+    "                A file is taken once closed and unchanged (size and\n"
+    "                times) for the settle interval, and taken again, as a\n"
+    "                new version, when it changes again.  Only regular files:\n"
+    "                a symbolic link, FIFO or device is never opened.  A file\n"
+    "                that fails, or is empty, is moved to DIR/rejected/ under\n"
+    "                a name not used there yet (x.txt, x-2.txt, ...) with\n"
+    "                that name + .reason beside it.  A plan renamed inside DIR\n"
+    "                is not taken again.  Stops on SIGINT or SIGTERM.\n"
+    "  --settle MS   the settle interval in milliseconds (default 2000)\n";
 
 typedef struct file_list {
   char **items;
@@ -78,44 +102,128 @@ static bool has_txt_suffix(const char *name) {
   return l > 4 && strcmp(name + l - 4, ".txt") == 0;
 }
 
+/* A formatted string (malloc'd), NULL when out of memory. */
+static char *strf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static char *strf(const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  char *s = NULL;
+  if (vasprintf(&s, fmt, ap) < 0)
+    s = NULL;
+  va_end(ap);
+  return s;
+}
+
+static char *path_in(const char *dir, const char *name) {
+  return strf("%s/%s", dir, name);
+}
+
+/* The names of the open directory `d` that `keep` accepts, sorted. */
+static bool list_names(DIR *d, bool (*keep)(const char *name),
+                       file_list *out) {
+  struct dirent *e;
+  bool ok = true;
+  while (ok && (e = readdir(d)))
+    if (keep(e->d_name))
+      ok = list_push(out, strdup(e->d_name));
+  if (ok && out->n) /* an empty list has no array to sort */
+    qsort(out->items, out->n, sizeof *out->items, cmp_str);
+  return ok;
+}
+
+/* "cchc: note: PATH: message" with the path escaped. */
+static void note_path(const char *path, const char *message) {
+  char *shown = cli_escape(path);
+  cli_errorf("note: %s: %s", shown ? shown : path, message);
+  free(shown);
+}
+
+/* The directories a walk has entered, by device and inode. */
+typedef struct dir_set {
+  struct dir_id {
+    dev_t dev;
+    ino_t ino;
+  } *items;
+  size_t n, cap;
+} dir_set;
+
+/* Add the directory `st` describes; false when it was there already, or
+ * when out of memory (*oom). */
+static bool dir_set_add(dir_set *s, const struct stat *st, bool *oom) {
+  for (size_t i = 0; i < s->n; i++)
+    if (s->items[i].dev == st->st_dev && s->items[i].ino == st->st_ino)
+      return false;
+  if (s->n == s->cap) {
+    size_t cap = s->cap ? s->cap * 2 : 32;
+    struct dir_id *items = realloc(s->items, cap * sizeof *items);
+    if (!items) {
+      *oom = true;
+      return false;
+    }
+    s->items = items;
+    s->cap = cap;
+  }
+  s->items[s->n++] = (struct dir_id){st->st_dev, st->st_ino};
+  return true;
+}
+
+static bool not_hidden(const char *name) { return name[0] != '.'; }
+
 /* Add the *.txt files under `dir` (recursively, sorted, hidden entries
- * skipped).  Returns false on out of memory; unreadable directories are
- * reported and counted in *failed. */
-static bool collect_dir(const char *dir, file_list *out, size_t *failed) {
-  DIR *d = opendir(dir);
-  if (!d) {
+ * skipped).  A directory named by the user may be a symbolic link; below
+ * it no link is followed, to a directory or a file (two links to "." made
+ * the walk exponential), and a directory already in `seen` (the same one
+ * named twice, a bind mount) is not walked again.  Returns false on out of
+ * memory; unreadable directories are reported and counted in *failed. */
+static bool collect_dir(const char *dir, bool named, dir_set *seen,
+                        file_list *out, size_t *failed) {
+  /* O_NOFOLLOW: a directory swapped for a link after lstat is not entered
+   * either. */
+  int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC |
+                         (named ? 0 : O_NOFOLLOW));
+  struct stat st;
+  DIR *d = NULL;
+  if (fd < 0 || fstat(fd, &st) != 0 || !(d = fdopendir(fd))) {
     cli_errorf("%s: cannot open directory: %s", dir, strerror(errno));
+    if (fd >= 0)
+      close(fd);
     (*failed)++;
     return true;
   }
-  file_list here = {0};
-  bool ok = true;
-  struct dirent *e;
-  while (ok && (e = readdir(d))) {
-    if (e->d_name[0] == '.')
-      continue;
-    char *p = NULL;
-    if (asprintf(&p, "%s/%s", dir, e->d_name) < 0) {
+  bool oom = false;
+  if (!dir_set_add(seen, &st, &oom)) {
+    closedir(d);
+    return !oom;
+  }
+  file_list names = {0};
+  bool ok = list_names(d, not_hidden, &names);
+  closedir(d);
+  for (size_t i = 0; ok && i < names.n; i++) {
+    char *p = path_in(dir, names.items[i]);
+    if (!p) {
       ok = false;
       break;
     }
-    ok = list_push(&here, p);
-  }
-  closedir(d);
-  if (ok)
-    qsort(here.items, here.n, sizeof *here.items, cmp_str);
-  for (size_t i = 0; ok && i < here.n; i++) {
-    struct stat st;
-    if (stat(here.items[i], &st) != 0)
+    struct stat est, target;
+    if (lstat(p, &est) != 0) {
+      free(p);
       continue;
-    if (S_ISDIR(st.st_mode))
-      ok = collect_dir(here.items[i], out, failed);
-    else if (S_ISREG(st.st_mode) && has_txt_suffix(here.items[i])) {
-      ok = list_push(out, here.items[i]);
-      here.items[i] = NULL;
+    }
+    if (S_ISLNK(est.st_mode)) {
+      if (has_txt_suffix(p) ||
+          (stat(p, &target) == 0 && S_ISDIR(target.st_mode)))
+        note_path(p, "a symbolic link, not followed");
+      free(p);
+    } else if (S_ISDIR(est.st_mode)) {
+      ok = collect_dir(p, false, seen, out, failed);
+      free(p);
+    } else if (S_ISREG(est.st_mode) && has_txt_suffix(p)) {
+      ok = list_push(out, p);
+    } else {
+      free(p);
     }
   }
-  list_free(&here);
+  list_free(&names);
   return ok;
 }
 
@@ -124,6 +232,35 @@ static bool collect_dir(const char *dir, file_list *out, size_t *failed) {
 static char *plan_key(const char *path) {
   char *real = realpath(path, NULL);
   return real ? real : strdup(path);
+}
+
+static cchc_status set_error(cchc_error *err, cchc_status code,
+                             const char *msg) {
+  memset(err, 0, sizeof *err);
+  err->code = code;
+  snprintf(err->message, sizeof err->message, "%s", msg);
+  return code;
+}
+
+/* Store the plan `data` read from `path` under its key.  A file with
+ * nothing in it (or only white space: a `touch`ed file, a placeholder) is
+ * refused: stored, it would be a plan without a single line. */
+static cchc_status store_plan(cchc_store *store, const cchc_rules *rules,
+                              const char *path, const char *data, size_t len,
+                              cchc_ingest_result *res, cchc_error *err) {
+  size_t blank = 0;
+  while (blank < len && memchr(" \t\n\r\f\v", data[blank], 6))
+    blank++;
+  if (blank == len)
+    return set_error(err, CCHC_ERR_INVALID,
+                     len ? "empty file: nothing but white space"
+                         : "empty file");
+  char *key = plan_key(path);
+  if (!key)
+    return set_error(err, CCHC_ERR_NOMEM, "out of memory");
+  cchc_status st = cchc_store_ingest(store, rules, key, data, len, res, err);
+  free(key);
+  return st;
 }
 
 static unsigned line_at(const char *data, size_t len, const cchc_error *err) {
@@ -136,86 +273,471 @@ static unsigned line_at(const char *data, size_t len, const cchc_error *err) {
   return line;
 }
 
-/* Move a failed drop to DIR/rejected/NAME and write NAME.reason. */
-static void reject(const char *dir, const char *name, const char *reason) {
-  char *to = NULL, *why = NULL, *from = NULL;
-  if (asprintf(&from, "%s/%s", dir, name) < 0)
-    from = NULL;
-  if (asprintf(&to, "%s/rejected/%s", dir, name) < 0)
-    to = NULL;
-  if (asprintf(&why, "%s/rejected/%s.reason", dir, name) < 0)
-    why = NULL;
-  if (from && to && why) {
-    FILE *fp = fopen(why, "w");
-    if (fp) {
-      fprintf(fp, "%s\n", reason);
-      if (fclose(fp) != 0)
-        cli_errorf("%s: cannot write: %s", why, strerror(errno));
-    } else {
-      cli_errorf("%s: cannot write: %s", why, strerror(errno));
-    }
-    if (rename(from, to) != 0)
-      cli_errorf("%s: cannot move to %s: %s", from, to, strerror(errno));
-  }
-  free(from);
-  free(to);
-  free(why);
-}
+/* ---- watch mode ---------------------------------------------------------- */
 
-/* Ingest one dropped file DIR/NAME and log one line.  Returns false when
- * the store failed (the watch cannot go on). */
-static bool watch_one(cchc_store *store, const cchc_rules *rules,
-                      const char *dir, const char *name, const char *db) {
-  char *path = NULL;
-  if (asprintf(&path, "%s/%s", dir, name) < 0)
-    return false;
-  char *data = NULL, *key = NULL;
-  size_t len = 0;
-  cchc_error err = {0};
-  cchc_ingest_result res;
-  cchc_status st;
-  if (!cli_read_file(path, &data, &len, &err))
-    st = err.code;
-  else if (!(key = plan_key(path)))
-    st = CCHC_ERR_NOMEM;
-  else
-    st = cchc_store_ingest(store, rules, key, data, len, &res, &err);
-  bool ok = true;
-  if (st == CCHC_OK) {
-    if (res.outcome == CCHC_INGEST_UNCHANGED)
-      printf("unchanged %s\n", path);
-    else
-      printf("%s %s: version %d, %zu targets, %zu tasks\n",
-             res.outcome == CCHC_INGEST_ADDED ? "added" : "new-version", path,
-             res.version, res.targets, res.tasks);
-  } else if (st == CCHC_ERR_INTERNAL || st == CCHC_ERR_NOMEM) {
-    cli_report(db, NULL, 0, &err);
-    ok = false;
-  } else {
-    if (!err.message[0])
-      snprintf(err.message, sizeof err.message, "%s", cchc_status_name(st));
-    char reason[700];
-    unsigned line = line_at(data, len, &err);
-    if (line)
-      snprintf(reason, sizeof reason, "%s:%u: %s", name, line, err.message);
-    else
-      snprintf(reason, sizeof reason, "%s: %s", name, err.message);
-    reject(dir, name, reason);
-    printf("rejected %s: %s\n", path, reason);
-  }
-  fflush(stdout);
-  free(key);
-  free(data);
-  free(path);
-  return ok;
-}
+/* A file of the drop folder not taken yet. */
+typedef struct drop {
+  char *name;
+  bool settling;       /* closed after writing or moved in (or created):
+                          look at it again at `due` */
+  bool stated;         /* `st` holds what lstat said last */
+  struct stat st;
+  struct timespec due; /* CLOCK_MONOTONIC */
+} drop;
+
+typedef struct watcher {
+  cchc_store *store;
+  const cchc_rules *rules;
+  const char *dir, *db;
+  long settle_ms;
+  drop *drops;
+  size_t n, cap;
+  /* The last IN_MOVED_FROM, until its IN_MOVED_TO: a rename inside the
+   * folder has the same cookie on both. */
+  uint32_t from_cookie;
+  bool from_watchable;
+  drop from; /* the drop it took away (name NULL: none was pending) */
+} watcher;
 
 static bool watchable(const char *name) {
   return name[0] != '.' && has_txt_suffix(name);
 }
 
+/* One line of the log on standard output: WHAT PATH[: details], the path
+ * escaped. */
+static void log_line(const char *what, const char *path, const char *fmt,
+                     ...) __attribute__((format(printf, 3, 4)));
+static void log_line(const char *what, const char *path, const char *fmt,
+                     ...) {
+  char *shown = cli_escape(path);
+  printf("%s %s", what, shown ? shown : path);
+  free(shown);
+  if (fmt) {
+    va_list ap;
+    va_start(ap, fmt);
+    fputs(": ", stdout);
+    vprintf(fmt, ap);
+    va_end(ap);
+  }
+  putchar('\n');
+  fflush(stdout);
+}
+
+static drop *drop_find(watcher *w, const char *name) {
+  for (size_t i = 0; i < w->n; i++)
+    if (strcmp(w->drops[i].name, name) == 0)
+      return &w->drops[i];
+  return NULL;
+}
+
+/* The drop of `name`, added when there is none; NULL when out of memory. */
+static drop *drop_get(watcher *w, const char *name) {
+  drop *d = drop_find(w, name);
+  if (d)
+    return d;
+  if (w->n == w->cap) {
+    size_t cap = w->cap ? w->cap * 2 : 16;
+    drop *items = realloc(w->drops, cap * sizeof *items);
+    if (!items)
+      return NULL;
+    w->drops = items;
+    w->cap = cap;
+  }
+  d = &w->drops[w->n];
+  memset(d, 0, sizeof *d);
+  if (!(d->name = strdup(name)))
+    return NULL;
+  w->n++;
+  return d;
+}
+
+/* Remove drop i; with `keep_name` its name is the caller's. */
+static void drop_remove(watcher *w, size_t i, bool keep_name) {
+  if (!keep_name)
+    free(w->drops[i].name);
+  memmove(&w->drops[i], &w->drops[i + 1], (w->n - i - 1) * sizeof *w->drops);
+  w->n--;
+}
+
+static struct timespec after_ms(long ms) {
+  struct timespec t;
+  clock_gettime(CLOCK_MONOTONIC, &t);
+  t.tv_sec += ms / 1000;
+  t.tv_nsec += (ms % 1000) * 1000000L;
+  if (t.tv_nsec >= 1000000000L) {
+    t.tv_sec++;
+    t.tv_nsec -= 1000000000L;
+  }
+  return t;
+}
+
+/* Look at the drop again once the settle interval has passed. */
+static void drop_settle(watcher *w, drop *d) {
+  d->settling = true;
+  d->due = after_ms(w->settle_ms);
+}
+
+/* Closed after writing, moved in, or created: note its size and times
+ * now, to compare when it is due. */
+static bool drop_arrived(watcher *w, const char *name) {
+  drop *d = drop_get(w, name);
+  char *path = d ? path_in(w->dir, name) : NULL;
+  if (!path)
+    return false;
+  d->stated = lstat(path, &d->st) == 0;
+  drop_settle(w, d);
+  free(path);
+  return true;
+}
+
+static bool same_file_state(const struct stat *a, const struct stat *b) {
+  return a->st_dev == b->st_dev && a->st_ino == b->st_ino &&
+         a->st_mode == b->st_mode && a->st_size == b->st_size &&
+         a->st_mtim.tv_sec == b->st_mtim.tv_sec &&
+         a->st_mtim.tv_nsec == b->st_mtim.tv_nsec &&
+         a->st_ctim.tv_sec == b->st_ctim.tv_sec &&
+         a->st_ctim.tv_nsec == b->st_ctim.tv_nsec;
+}
+
+/* Does some process have the file open for writing?  A read lease is
+ * granted only when none has (fcntl(2), F_SETLEASE); it is given back at
+ * once.  Where leases are not allowed (not the owner, without CAP_LEASE;
+ * some network file systems) this cannot tell, and the settle interval
+ * stands alone. */
+static bool open_for_writing(int fd) {
+  if (fcntl(fd, F_SETLEASE, F_RDLCK) == 0) {
+    fcntl(fd, F_SETLEASE, F_UNLCK);
+    return false;
+  }
+  return errno == EAGAIN;
+}
+
+/* rename(2) that never replaces: renameat2's RENAME_NOREPLACE, else (a file
+ * system without it) link and unlink, which fail on an existing name too.
+ * Both move the directory entry itself: a link or a FIFO is not opened or
+ * followed. */
+static int move_noreplace(const char *from, const char *to) {
+  if (renameat2(AT_FDCWD, from, AT_FDCWD, to, RENAME_NOREPLACE) == 0)
+    return 0;
+  if (errno != EINVAL && errno != ENOSYS)
+    return -1;
+  if (linkat(AT_FDCWD, from, AT_FDCWD, to, 0) != 0)
+    return -1;
+  return unlink(from);
+}
+
+/* Move DIR/NAME into DIR/rejected/ under the first name not used there
+ * (NAME, STEM-2.txt, STEM-3.txt, ...), its reason in that name + ".reason":
+ * no reject ever overwrites another.  The .reason file is made first, with
+ * O_EXCL, to claim the name.  Returns the name given (malloc'd), or NULL
+ * when the file could not be moved (reported). */
+static char *reject(const char *dir, const char *name, const char *reason) {
+  char *from = path_in(dir, name), *taken = NULL;
+  int stem = (int)strlen(name) - 4; /* watchable: NAME ends in .txt */
+  for (unsigned n = 1; from && n < 100000 && !taken; n++) {
+    char *cand = n == 1 ? strdup(name) : strf("%.*s-%u.txt", stem, name, n);
+    char *to = cand ? strf("%s/rejected/%s", dir, cand) : NULL;
+    char *why = to ? strf("%s.reason", to) : NULL;
+    if (!why) {
+      cli_errorf("out of memory");
+      free(cand);
+      free(to);
+      break;
+    }
+    int fd = open(why, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
+                  0666);
+    bool next = fd < 0 && errno == EEXIST, stop = fd < 0 && !next;
+    if (stop)
+      cli_errorf("%s: cannot write: %s", why, strerror(errno));
+    else if (fd >= 0 && move_noreplace(from, to) != 0) {
+      next = errno == EEXIST;
+      stop = !next;
+      if (stop)
+        cli_errorf("%s: cannot move to %s/rejected: %s", from, dir,
+                   strerror(errno));
+      close(fd);
+      unlink(why);
+    } else if (fd >= 0) {
+      FILE *fp = fdopen(fd, "w");
+      if (!fp || fprintf(fp, "%s\n", reason) < 0 || fclose(fp) != 0)
+        cli_errorf("%s: cannot write: %s", why, strerror(errno));
+      if (!fp)
+        close(fd);
+      taken = cand;
+      cand = NULL;
+    }
+    free(cand);
+    free(to);
+    free(why);
+    if (stop)
+      break;
+  }
+  free(from);
+  return taken;
+}
+
+/* Reject drop NAME and log it: "rejected PATH: REASON (kept as
+ * rejected/NAME2)". */
+static void reject_logged(watcher *w, const char *name, const char *path,
+                          const char *reason) {
+  char *kept = reject(w->dir, name, reason);
+  char *shown = kept ? cli_escape(kept) : NULL;
+  if (kept)
+    log_line("rejected", path, "%s (kept as rejected/%s)", reason,
+             shown ? shown : kept);
+  else
+    log_line("rejected", path, "%s (left in place)", reason);
+  free(shown);
+  free(kept);
+}
+
+/* The outcome of a drop read into data (or not: st is the error), logged.
+ * Returns false when the store failed (the watch cannot go on). */
+static bool take(watcher *w, const char *name, const char *path,
+                 const char *data, size_t len, cchc_status st,
+                 cchc_error *err) {
+  cchc_ingest_result res;
+  if (st == CCHC_OK)
+    st = store_plan(w->store, w->rules, path, data, len, &res, err);
+  if (st == CCHC_OK) {
+    if (res.outcome == CCHC_INGEST_UNCHANGED)
+      log_line("unchanged", path, NULL);
+    else
+      log_line(res.outcome == CCHC_INGEST_ADDED ? "added" : "new-version",
+               path, "version %d, %zu targets, %zu tasks", res.version,
+               res.targets, res.tasks);
+    return true;
+  }
+  if (st == CCHC_ERR_INTERNAL || st == CCHC_ERR_NOMEM) {
+    cli_report(w->db, NULL, 0, err);
+    return false;
+  }
+  if (!err->message[0])
+    snprintf(err->message, sizeof err->message, "%s", cchc_status_name(st));
+  char reason[700];
+  char *shown = cli_escape(name);
+  unsigned line = line_at(data, len, err);
+  if (line)
+    snprintf(reason, sizeof reason, "%s:%u: %s", shown ? shown : name, line,
+             err->message);
+  else
+    snprintf(reason, sizeof reason, "%s: %s", shown ? shown : name,
+             err->message);
+  free(shown);
+  reject_logged(w, name, path, reason);
+  return true;
+}
+
+typedef enum { DROP_WAIT, DROP_DONE, DROP_STORE_FAILED } drop_state;
+
+/* Drop i is due: take it if it is a regular file that has not changed
+ * since it was last seen and that no process has open for writing. */
+static drop_state drop_look(watcher *w, size_t i) {
+  drop *d = &w->drops[i];
+  char *path = path_in(w->dir, d->name);
+  if (!path)
+    return DROP_STORE_FAILED;
+  drop_state state = DROP_WAIT;
+  char *data = NULL;
+  size_t len = 0;
+  cchc_error err = {0};
+  struct stat st, fst;
+  int fd = -1;
+  if (lstat(path, &st) != 0) {
+    /* Gone (moved away, deleted): nothing to take, nothing to say. */
+    state = DROP_DONE;
+    goto cleanup;
+  }
+  if (!S_ISREG(st.st_mode)) {
+    char reason[600];
+    char *shown = cli_escape(d->name);
+    snprintf(reason, sizeof reason, "%s: %s, not a regular file",
+             shown ? shown : d->name, cli_file_kind(st.st_mode));
+    free(shown);
+    reject_logged(w, d->name, path, reason);
+    state = DROP_DONE;
+    goto cleanup;
+  }
+  if (!d->stated || !same_file_state(&d->st, &st)) {
+    d->st = st; /* changed since: one more quiet interval */
+    d->stated = true;
+    drop_settle(w, d);
+    goto cleanup;
+  }
+  /* O_NOFOLLOW and O_NONBLOCK: swapped for a link or a FIFO since lstat,
+   * it is neither followed nor waited on; fstat must agree with lstat. */
+  fd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+  if (fd < 0 && errno == ENOENT) {
+    state = DROP_DONE;
+    goto cleanup;
+  }
+  if (fd < 0 && errno != ELOOP) {
+    char why[300];
+    snprintf(why, sizeof why, "cannot open: %s", strerror(errno));
+    state = take(w, d->name, path, NULL, 0, set_error(&err, CCHC_ERR_IO, why),
+                 &err)
+                ? DROP_DONE
+                : DROP_STORE_FAILED;
+    goto cleanup;
+  }
+  if (fd < 0 || fstat(fd, &fst) != 0 || !same_file_state(&st, &fst)) {
+    d->stated = false;
+    drop_settle(w, d);
+    goto cleanup;
+  }
+  if (open_for_writing(fd)) {
+    /* Its writer's close (IN_CLOSE_WRITE) brings it back. */
+    d->settling = false;
+    goto cleanup;
+  }
+  bool read_ok = cli_read_fd(fd, false, &data, &len, &err);
+  if (fstat(fd, &fst) != 0 || !same_file_state(&st, &fst)) {
+    d->stated = false; /* written to while read */
+    drop_settle(w, d);
+    goto cleanup;
+  }
+  state = take(w, d->name, path, data, len, read_ok ? CCHC_OK : err.code,
+               &err)
+              ? DROP_DONE
+              : DROP_STORE_FAILED;
+cleanup:
+  if (fd >= 0)
+    close(fd);
+  free(data);
+  free(path);
+  return state;
+}
+
+/* Every drop that is due; false when the store failed. */
+static bool drops_due(watcher *w) {
+  struct timespec now;
+  clock_gettime(CLOCK_MONOTONIC, &now);
+  for (size_t i = 0; i < w->n;) {
+    drop *d = &w->drops[i];
+    bool due = d->settling &&
+               (d->due.tv_sec < now.tv_sec ||
+                (d->due.tv_sec == now.tv_sec && d->due.tv_nsec <= now.tv_nsec));
+    drop_state state = due ? drop_look(w, i) : DROP_WAIT;
+    if (state == DROP_STORE_FAILED)
+      return false;
+    if (state == DROP_DONE)
+      drop_remove(w, i, false);
+    else
+      i++;
+  }
+  return true;
+}
+
+/* Milliseconds until the next drop is due (rounded up), -1 when none. */
+static int next_timeout(const watcher *w) {
+  struct timespec now;
+  clock_gettime(CLOCK_MONOTONIC, &now);
+  long long best = -1;
+  for (size_t i = 0; i < w->n; i++) {
+    if (!w->drops[i].settling)
+      continue;
+    long long ms = (w->drops[i].due.tv_sec - now.tv_sec) * 1000LL +
+                   (w->drops[i].due.tv_nsec - now.tv_nsec + 999999) / 1000000;
+    if (ms < 0)
+      ms = 0;
+    if (best < 0 || ms < best)
+      best = ms;
+  }
+  return best > INT32_MAX ? INT32_MAX : (int)best;
+}
+
+/* Every *.txt entry of the folder becomes a drop: at the start, and after
+ * inotify lost events. */
+static bool scan_folder(watcher *w) {
+  DIR *d = opendir(w->dir);
+  if (!d) {
+    cli_errorf("%s: cannot read: %s", w->dir, strerror(errno));
+    return false;
+  }
+  file_list names = {0};
+  bool ok = list_names(d, watchable, &names);
+  closedir(d);
+  for (size_t i = 0; ok && i < names.n; i++)
+    ok = drop_arrived(w, names.items[i]);
+  list_free(&names);
+  if (!ok)
+    cli_errorf("out of memory");
+  return ok;
+}
+
+/* The drop a rename took away is forgotten. */
+static void forget_move(watcher *w) {
+  free(w->from.name);
+  memset(&w->from, 0, sizeof w->from);
+  w->from_cookie = 0;
+}
+
+/* One inotify event; false when out of memory. */
+static bool on_event(watcher *w, const struct inotify_event *ev) {
+  if (ev->mask & IN_Q_OVERFLOW) {
+    cli_errorf("watch: events were lost; looking at every file in %s again",
+               w->dir);
+    return scan_folder(w);
+  }
+  if (!ev->len || (ev->mask & IN_ISDIR))
+    return true;
+  bool wanted = watchable(ev->name);
+  if (ev->mask & IN_MOVED_FROM) {
+    forget_move(w);
+    w->from_cookie = ev->cookie;
+    w->from_watchable = wanted;
+    drop *d = drop_find(w, ev->name);
+    if (d) {
+      w->from = *d;
+      drop_remove(w, (size_t)(d - w->drops), true);
+    }
+    return true;
+  }
+  if (ev->mask & IN_MOVED_TO) {
+    bool inside = w->from_cookie && ev->cookie == w->from_cookie &&
+                  w->from_watchable;
+    bool ok = true;
+    if (wanted && inside && w->from.name) {
+      /* Renamed while settling: it settles under its new name. */
+      drop *d = drop_get(w, ev->name);
+      if (d) {
+        d->settling = w->from.settling;
+        d->stated = w->from.stated;
+        d->st = w->from.st;
+        d->due = w->from.due;
+      }
+      ok = d != NULL;
+    } else if (wanted && !inside) {
+      /* Moved in, or renamed from a name not watched (NAME.part). A plan
+       * renamed inside the folder after it was taken is not taken again. */
+      ok = drop_arrived(w, ev->name);
+    }
+    forget_move(w);
+    return ok;
+  }
+  if (!wanted)
+    return true;
+  if (ev->mask & IN_DELETE) {
+    drop *d = drop_find(w, ev->name);
+    if (d)
+      drop_remove(w, (size_t)(d - w->drops), false);
+    return true;
+  }
+  if (ev->mask & (IN_CLOSE_WRITE | IN_CREATE))
+    /* A link, a FIFO or a hard link is complete when created; a new file
+     * being written is held back by IN_MODIFY or by its writer's lease. */
+    return drop_arrived(w, ev->name);
+  if (ev->mask & IN_MODIFY) {
+    drop *d = drop_get(w, ev->name);
+    if (d)
+      d->settling = false; /* until its writer closes it */
+    return d != NULL;
+  }
+  return true;
+}
+
 static int watch_dir(cchc_store *store, const cchc_rules *rules,
-                     const char *dir, const char *db) {
+                     const char *dir, const char *db, long settle_ms) {
   sigset_t mask, old;
   sigemptyset(&mask);
   sigaddset(&mask, SIGINT);
@@ -224,6 +746,11 @@ static int watch_dir(cchc_store *store, const cchc_rules *rules,
     cli_errorf("watch: cannot block signals: %s", strerror(errno));
     return EXIT_USAGE;
   }
+  /* A writer opening a file in the instant a lease is held would send
+   * SIGIO, whose default is to terminate. */
+  signal(SIGIO, SIG_IGN);
+  watcher w = {.store = store, .rules = rules, .dir = dir, .db = db,
+               .settle_ms = settle_ms};
   int rc = EXIT_OK;
   int sfd = signalfd(-1, &mask, SFD_CLOEXEC);
   int ifd = inotify_init1(IN_CLOEXEC);
@@ -233,49 +760,33 @@ static int watch_dir(cchc_store *store, const cchc_rules *rules,
     rc = EXIT_USAGE;
     goto done;
   }
-  if (inotify_add_watch(ifd, dir, IN_CLOSE_WRITE | IN_MOVED_TO |
-                                      IN_ONLYDIR) < 0) {
+  if (inotify_add_watch(ifd, dir,
+                        IN_CLOSE_WRITE | IN_MOVED_TO | IN_MOVED_FROM |
+                            IN_CREATE | IN_MODIFY | IN_DELETE | IN_ONLYDIR) <
+      0) {
     cli_errorf("%s: cannot watch: %s", dir, strerror(errno));
     rc = EXIT_USAGE;
     goto done;
   }
-  if (asprintf(&rejected, "%s/rejected", dir) < 0 ||
+  if (!(rejected = path_in(dir, "rejected")) ||
       (mkdir(rejected, 0777) != 0 && errno != EEXIST)) {
     cli_errorf("%s/rejected: cannot create: %s", dir, strerror(errno));
     rc = EXIT_USAGE;
     goto done;
   }
-  /* The plans already there (a file landing now may be seen twice: the
-   * second time it is unchanged). */
-  DIR *d = opendir(dir);
-  if (d) {
-    file_list names = {0};
-    struct dirent *e;
-    bool ok = true;
-    while (ok && (e = readdir(d)))
-      if (watchable(e->d_name))
-        ok = list_push(&names, strdup(e->d_name));
-    closedir(d);
-    qsort(names.items, names.n, sizeof *names.items, cmp_str);
-    for (size_t i = 0; ok && i < names.n; i++) {
-      char *p = NULL;
-      struct stat st;
-      if (asprintf(&p, "%s/%s", dir, names.items[i]) >= 0 &&
-          stat(p, &st) == 0 && S_ISREG(st.st_mode))
-        ok = watch_one(store, rules, dir, names.items[i], db);
-      free(p);
-    }
-    list_free(&names);
-    if (!ok) {
-      rc = EXIT_USAGE;
-      goto done;
-    }
+  if (!scan_folder(&w)) {
+    rc = EXIT_USAGE;
+    goto done;
   }
   fprintf(stderr, "cchc: watching %s (stop with Ctrl-C)\n", dir);
 
   for (;;) {
+    if (!drops_due(&w)) {
+      rc = EXIT_USAGE;
+      break;
+    }
     struct pollfd fds[2] = {{sfd, POLLIN, 0}, {ifd, POLLIN, 0}};
-    if (poll(fds, 2, -1) < 0) {
+    if (poll(fds, 2, next_timeout(&w)) < 0) {
       if (errno == EINTR)
         continue;
       cli_errorf("watch: %s", strerror(errno));
@@ -303,23 +814,27 @@ static int watch_dir(cchc_store *store, const cchc_rules *rules,
       rc = EXIT_USAGE;
       break;
     }
-    bool ok = true;
+    bool ok = true, gone = false;
     for (char *p = buf; ok && p < buf + n;) {
       const struct inotify_event *ev = (const struct inotify_event *)p;
       p += sizeof *ev + ev->len;
-      if (ev->mask & IN_Q_OVERFLOW)
-        cli_errorf("watch: events were lost; restart to pick up files "
-                   "already in %s",
-                   dir);
-      if (ev->len && !(ev->mask & IN_ISDIR) && watchable(ev->name))
-        ok = watch_one(store, rules, dir, ev->name, db);
+      gone |= (ev->mask & IN_IGNORED) != 0;
+      ok = on_event(&w, ev);
     }
-    if (!ok) {
+    if (!ok)
+      cli_errorf("out of memory");
+    if (gone)
+      cli_errorf("%s: the folder was removed or unmounted", dir);
+    if (!ok || gone) {
       rc = EXIT_USAGE;
       break;
     }
   }
 done:
+  for (size_t i = 0; i < w.n; i++)
+    free(w.drops[i].name);
+  free(w.drops);
+  forget_move(&w);
   free(rejected);
   if (ifd >= 0)
     close(ifd);
@@ -330,15 +845,18 @@ done:
 }
 
 int cmd_ingest(int argc, char **argv) {
-  enum { OPT_DB = 256, OPT_RULES, OPT_WATCH };
+  enum { OPT_DB = 256, OPT_RULES, OPT_WATCH, OPT_SETTLE };
   static const struct option longopts[] = {
       {"db", required_argument, NULL, OPT_DB},
       {"watch", required_argument, NULL, OPT_WATCH},
+      {"settle", required_argument, NULL, OPT_SETTLE},
       {"rules", required_argument, NULL, OPT_RULES},
       {"help", no_argument, NULL, 'h'},
       {NULL, 0, NULL, 0}};
   const char *db = cli_default_db();
   const char *rules_dir = NULL, *watch = NULL;
+  long settle_ms = 2000;
+  bool settle_given = false;
   int c;
   optind = 1;
   while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
@@ -352,6 +870,20 @@ int cmd_ingest(int argc, char **argv) {
     case OPT_WATCH:
       watch = optarg;
       break;
+    case OPT_SETTLE: {
+      char *end;
+      errno = 0;
+      settle_ms = strtol(optarg, &end, 10);
+      if (errno || end == optarg || *end || settle_ms < 0 ||
+          settle_ms > 3600000) {
+        cli_errorf("ingest: --settle wants milliseconds from 0 to 3600000, "
+                   "not '%s'",
+                   optarg);
+        return EXIT_USAGE;
+      }
+      settle_given = true;
+      break;
+    }
     case 'h':
       fputs(ingest_help, stdout);
       return fflush(stdout) == 0 ? EXIT_OK : EXIT_USAGE;
@@ -359,6 +891,10 @@ int cmd_ingest(int argc, char **argv) {
       fputs(ingest_help, stderr);
       return EXIT_USAGE;
     }
+  }
+  if (settle_given && !watch) {
+    cli_errorf("ingest: --settle goes with --watch");
+    return EXIT_USAGE;
   }
   if (watch) {
     if (optind < argc) {
@@ -379,7 +915,7 @@ int cmd_ingest(int argc, char **argv) {
     if (cchc_store_open(db, &store, &err) != CCHC_OK)
       cli_report(db, NULL, 0, &err);
     else
-      rc = watch_dir(store, rules, watch, db);
+      rc = watch_dir(store, rules, watch, db, settle_ms);
     cchc_store_close(store);
     cchc_rules_free(rules);
     return rc;
@@ -392,19 +928,22 @@ int cmd_ingest(int argc, char **argv) {
 
   size_t failed = 0, added = 0, unchanged = 0, versions = 0, untried = 0;
   file_list files = {0};
+  dir_set walked = {0};
   for (int i = optind; i < argc; i++) {
     struct stat st;
     bool ok;
     if (stat(argv[i], &st) == 0 && S_ISDIR(st.st_mode))
-      ok = collect_dir(argv[i], &files, &failed);
+      ok = collect_dir(argv[i], true, &walked, &files, &failed);
     else
       ok = list_push(&files, strdup(argv[i]));
     if (!ok) {
       cli_errorf("out of memory");
       list_free(&files);
+      free(walked.items);
       return EXIT_USAGE;
     }
   }
+  free(walked.items);
 
   int rc = EXIT_OK;
   cchc_store *store = NULL;
@@ -425,17 +964,13 @@ int cmd_ingest(int argc, char **argv) {
     const char *path = files.items[i];
     if (progress)
       fprintf(stderr, "\r\033[K[%zu/%zu] %s", i + 1, files.n, path);
-    char *data = NULL, *key = NULL;
+    char *data = NULL;
     size_t len = 0;
     cchc_ingest_result res;
     memset(&err, 0, sizeof err);
-    cchc_status st = CCHC_ERR_NOMEM;
-    if (!cli_read_file(path, &data, &len, &err))
-      st = err.code;
-    else if (!(key = plan_key(path)))
-      st = CCHC_ERR_NOMEM;
-    else
-      st = cchc_store_ingest(store, rules, key, data, len, &res, &err);
+    cchc_status st = cli_read_file(path, &data, &len, &err)
+                         ? store_plan(store, rules, path, data, len, &res, &err)
+                         : err.code;
     if (st != CCHC_OK && progress)
       fputs("\r\033[K", stderr);
     if (st == CCHC_OK) {
@@ -453,7 +988,6 @@ int cmd_ingest(int argc, char **argv) {
       untried = files.n - i - 1;
       cli_report_untried(untried);
       rc = EXIT_USAGE;
-      free(key);
       free(data);
       break;
     } else {
@@ -463,7 +997,6 @@ int cmd_ingest(int argc, char **argv) {
       cli_report(path, data, len, &err);
       failed++;
     }
-    free(key);
     free(data);
   }
   if (progress && files.n)

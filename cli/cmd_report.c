@@ -21,7 +21,8 @@ static const char report_help[] =
     "                   carrying it out\n"
     "  -o, --output FILE  write FILE (atomically) instead of standard output\n"
     "\n"
-    "exit: 0 written; 2 usage error, no such store or plan, or write error\n";
+    "exit: 0 written; 2 usage error, no such store, or write error; 3 no\n"
+    "stored plan is numbered as --parent says (nothing written)\n";
 
 int cmd_report(int argc, char **argv) {
   enum { OPT_DB = 256, OPT_PARENT };
@@ -79,7 +80,8 @@ int cmd_report(int argc, char **argv) {
   cchc_store_close(store);
   if (st != CCHC_OK) {
     cli_report(db, NULL, 0, &err);
-    return EXIT_USAGE;
+    /* CCHC_ERR_INVALID: no stored plan has the --parent number. */
+    return st == CCHC_ERR_INVALID ? EXIT_NOMATCH : EXIT_USAGE;
   }
   cli_out out;
   int rc = EXIT_OK;

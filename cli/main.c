@@ -40,6 +40,8 @@ static void usage(FILE *fp) {
           "  1  some input was rejected (the others were processed);\n"
           "     audit: there are findings\n"
           "  2  usage error, or a failure that stopped the command\n"
+          "  3  compare, audit, report: no stored plan matched what was "
+          "asked\n"
           "\nerrors are printed as 'cchc: FILE:LINE: message'.\n");
 }
 

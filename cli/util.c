@@ -9,6 +9,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <utf8proc.h>
 
 static unsigned line_of(const char *data, size_t len, size_t offset) {
   if (!data)
@@ -26,13 +27,55 @@ void cli_report(const char *path, const char *data, size_t len,
                 const cchc_error *err) {
   const char *name = path && strcmp(path, "-") ? path : "<stdin>";
   if (err->line)
-    fprintf(stderr, "cchc: %s:%u: %s\n", err->path[0] ? err->path : name,
-            err->line, err->message);
+    name = err->path[0] ? err->path : name;
+  /* A file name may hold a newline or an escape sequence: one line each. */
+  char *shown = cli_escape(name);
+  if (shown)
+    name = shown;
+  if (err->line)
+    fprintf(stderr, "cchc: %s:%u: %s\n", name, err->line, err->message);
   else if (err->has_offset && data)
     fprintf(stderr, "cchc: %s:%u: %s\n", name, line_of(data, len, err->offset),
             err->message);
   else
     fprintf(stderr, "cchc: %s: %s\n", name, err->message);
+  free(shown);
+}
+
+char *cli_escape(const char *s) {
+  size_t n = strlen(s);
+  /* At most four bytes out per byte in: \xHH for one byte. */
+  char *out = malloc(4 * n + 1), *o = out;
+  if (!out)
+    return NULL;
+  for (size_t i = 0; i < n;) {
+    utf8proc_int32_t cp;
+    utf8proc_ssize_t k = utf8proc_iterate((const utf8proc_uint8_t *)s + i,
+                                          (utf8proc_ssize_t)(n - i), &cp);
+    if (k < 0) { /* not UTF-8: the byte itself */
+      o += sprintf(o, "\\x%02x", (unsigned char)s[i]);
+      i++;
+      continue;
+    }
+    utf8proc_category_t cat = utf8proc_category(cp);
+    if (cp == '\n' || cp == '\t' || cp == '\r' || cp == '\\') {
+      *o++ = '\\';
+      *o++ = cp == '\n' ? 'n' : cp == '\t' ? 't' : cp == '\r' ? 'r' : '\\';
+    } else if (cat == UTF8PROC_CATEGORY_CC && cp < 0x80) {
+      o += sprintf(o, "\\x%02x", (unsigned)cp);
+    } else if (cat == UTF8PROC_CATEGORY_CC || cat == UTF8PROC_CATEGORY_CF ||
+               cat == UTF8PROC_CATEGORY_ZL || cat == UTF8PROC_CATEGORY_ZP) {
+      /* C1 controls, bidi overrides, line separators: \uXXXX (\UXXXXXXXX
+       * past the BMP), at most four bytes out per byte in. */
+      o += sprintf(o, cp > 0xffff ? "\\U%08x" : "\\u%04x", (unsigned)cp);
+    } else {
+      memcpy(o, s + i, (size_t)k);
+      o += k;
+    }
+    i += (size_t)k;
+  }
+  *o = '\0';
+  return out;
 }
 
 void cli_errorf(const char *fmt, ...) {
@@ -44,8 +87,9 @@ void cli_errorf(const char *fmt, ...) {
   va_end(ap);
 }
 
-/* What a non-regular file is, for the message refusing it. */
-static const char *file_kind(mode_t mode) {
+const char *cli_file_kind(mode_t mode) {
+  if (S_ISLNK(mode))
+    return "a symbolic link";
   if (S_ISDIR(mode))
     return "a directory";
   if (S_ISFIFO(mode))
@@ -73,7 +117,6 @@ static bool read_fail(cchc_error *err, cchc_status code, const char *fmt,
 
 bool cli_read_file(const char *path, char **data, size_t *len,
                    cchc_error *err) {
-  const size_t max = CCHC_DEFAULT_MAX_BYTES;
   bool is_stdin = !path || strcmp(path, "-") == 0;
   *data = NULL;
   *len = 0;
@@ -84,6 +127,17 @@ bool cli_read_file(const char *path, char **data, size_t *len,
                     : open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
   if (fd < 0)
     return read_fail(err, CCHC_ERR_IO, "cannot open: %s", strerror(errno));
+  bool ok = cli_read_fd(fd, is_stdin, data, len, err);
+  if (!is_stdin)
+    close(fd);
+  return ok;
+}
+
+bool cli_read_fd(int fd, bool is_stdin, char **data, size_t *len,
+                 cchc_error *err) {
+  const size_t max = CCHC_DEFAULT_MAX_BYTES;
+  *data = NULL;
+  *len = 0;
   char *buf = NULL;
   bool ok = false;
   struct stat st;
@@ -95,7 +149,7 @@ bool cli_read_file(const char *path, char **data, size_t *len,
     read_fail(err, CCHC_ERR_IO,
               "%s, not a regular file; give a file (or pipe the data to "
               "standard input)",
-              file_kind(st.st_mode));
+              cli_file_kind(st.st_mode));
     goto cleanup;
   }
   if (S_ISREG(st.st_mode) && (unsigned long long)st.st_size > max) {
@@ -147,8 +201,6 @@ bool cli_read_file(const char *path, char **data, size_t *len,
   ok = true;
 cleanup:
   free(buf);
-  if (!is_stdin)
-    close(fd);
   return ok;
 }
 

@@ -184,12 +184,15 @@ static cchc_status migrate(cchc_store *s, cchc_error *err) {
     sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
     return db_fail(s, db, err, "cannot read the schema version");
   }
-  if (v > (int)NMIGRATIONS) {
+  /* user_version is any 32-bit integer another program may have set: only
+   * 0 (a new file) to NMIGRATIONS index the migrations. */
+  if (v < 0 || v > (int)NMIGRATIONS) {
     sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
     return cchc_fail(err, CCHC_ERR_UNSUPPORTED,
-                     "store: schema version %d is newer than this cchc "
-                     "knows (%d)",
-                     v, (int)NMIGRATIONS);
+                     "store: schema version %d is %s (this cchc knows 0 to "
+                     "%d)",
+                     v, v < 0 ? "not one of cchc's" : "newer than this cchc",
+                     (int)NMIGRATIONS);
   }
   for (; v < (int)NMIGRATIONS; v++) {
     char pragma[64];

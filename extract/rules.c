@@ -617,7 +617,10 @@ static cchc_status load_concepts(cchc_rules *rs, const char *dir,
                                  cchc_error *err) {
   char path[4096];
   snprintf(path, sizeof path, "%s/indicators.concepts", dir);
-  if (access(path, F_OK) != 0) return CCHC_OK;
+  if (access(path, F_OK) != 0) /* required like the groups below */
+    return cchc_fail(err, CCHC_ERR_RULES,
+                     "indicators.concepts is missing: the extractors need "
+                     "it for the indicators of targets");
   size_t len;
   char *data = read_all(path, &len, err);
   if (!data) return err ? err->code : CCHC_ERR_IO;
@@ -629,6 +632,34 @@ static cchc_status load_concepts(cchc_rules *rs, const char *dir,
 
 static int cmp_str(const void *a, const void *b) {
   return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Without the rules of one of these groups an extractor finds nothing, and
+ * the frames would silently lack sections or targets: a rules directory
+ * must hold them (rules/README.md, "Files"). */
+static const struct {
+  const char *group, *file;
+} required_groups[] = {
+    {"section.", "sections.rules"},   {"area.", "areas.rules"},
+    {"meta.", "meta.rules"},          {"ref.", "refs.rules"},
+    {"target.", "targets.rules"},     {"deadline.", "deadlines.rules"},
+    {"task.", "tasks.rules"},         {"unit.", "units.rules"},
+};
+
+static cchc_status check_groups(const cchc_rules *rs, char *const *names, size_t nnames,
+                                cchc_error *err) {
+  for (size_t i = 0; i < sizeof required_groups / sizeof *required_groups;
+       i++) {
+    const char *group = required_groups[i].group;
+    const char *file = required_groups[i].file;
+    if (rules_select(rs, group, NULL, 0)) continue;
+    bool present = bsearch(&file, names, nnames, sizeof *names, cmp_str);
+    return cchc_fail(err, CCHC_ERR_RULES,
+                     "%s %s: the extractors need its %s* rules", file,
+                     present ? "holds no rule of its group" : "is missing",
+                     group);
+  }
+  return CCHC_OK;
 }
 
 cchc_status cchc_rules_load(const char *dir, cchc_rules **out,
@@ -680,6 +711,7 @@ cchc_status cchc_rules_load(const char *dir, cchc_rules **out,
     st = parse_rules_file(rs, path, &cap_rules, err);
   }
   if (st == CCHC_OK) st = index_groups(rs, err);
+  if (st == CCHC_OK) st = check_groups(rs, names, nnames, err);
   if (st == CCHC_OK) st = load_concepts(rs, dir, err);
 done:
   for (size_t i = 0; i < nnames; i++) free(names[i]);

@@ -175,8 +175,10 @@ char *cchc_match_key(const char *s, size_t len, cchc_error *err);
 typedef struct cchc_rules cchc_rules;
 
 /* Load and compile every *.rules file, the taxonomy *.tsv files and
- * indicators.concepts (when present) of directory `dir`.  On error err->path and err->line name the file and
- * line at fault.  On success *out owns the rule set (cchc_rules_free). */
+ * indicators.concepts of directory `dir`.  On error err->path and err->line name the file and
+ * line at fault.  A directory lacking the rules an extractor needs (no
+ * section.*, area.*, meta.*, ref.*, target.*, deadline.*, task.* or unit.*
+ * rule, or no indicators.concepts) is CCHC_ERR_RULES naming the file.  On success *out owns the rule set (cchc_rules_free). */
 cchc_status cchc_rules_load(const char *dir, cchc_rules **out,
                             cchc_error *err);
 void cchc_rules_free(cchc_rules *rules);
@@ -856,8 +858,9 @@ typedef struct cchc_store cchc_store;
 #define CCHC_STORE_SCHEMA_VERSION 1
 
 /* Open (creating if needed) the store at `path` and bring its schema up to
- * date.  On success *out owns the store (cchc_store_close).  A store made
- * by a newer cchc (higher user_version) is refused (CCHC_ERR_UNSUPPORTED);
+ * date.  On success *out owns the store (cchc_store_close).  A store whose
+ * user_version is outside 0..CCHC_STORE_SCHEMA_VERSION (made by a newer
+ * cchc, or negative) is refused (CCHC_ERR_UNSUPPORTED) and left as it is;
  * SQLite failures are CCHC_ERR_INTERNAL. */
 cchc_status cchc_store_open(const char *path, cchc_store **out,
                             cchc_error *err);

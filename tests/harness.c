@@ -250,22 +250,35 @@ void harness_extract(const cchc_rules *rules, const char *src, size_t len,
 
 const char *harness_rules_dir_with(const char *name, const char *content) {
   static char dir[4096];
-  snprintf(dir, sizeof dir, "%s/rules", harness_tmpdir());
-  mkdir(dir, 0777);
-  static const char *const tsv[] = {"areas.tsv", "indicators.tsv",
-                                    "units.tsv"};
-  char path[4200];
-  for (int i = 0; i < 3; i++) {
-    snprintf(path, sizeof path, "%s/rules/%s", harness_root(), tsv[i]);
+  static int seq;
+  snprintf(dir, sizeof dir, "%s/rules-%d", harness_tmpdir(), seq++);
+  ck_assert_int_eq(mkdir(dir, 0777), 0);
+  char shipped[4096], path[4400];
+  snprintf(shipped, sizeof shipped, "%s/rules", harness_root());
+  DIR *d = opendir(shipped);
+  ck_assert_ptr_nonnull(d);
+  struct dirent *e;
+  while ((e = readdir(d))) {
+    size_t l = strlen(e->d_name);
+    bool tsv = l > 4 && !strcmp(e->d_name + l - 4, ".tsv");
+    bool rules = l > 6 && !strcmp(e->d_name + l - 6, ".rules");
+    bool concepts = l > 9 && !strcmp(e->d_name + l - 9, ".concepts");
+    if (e->d_name[0] == '.' || !(tsv || rules || concepts))
+      continue;
+    snprintf(path, sizeof path, "%s/%s", shipped, e->d_name);
     size_t len;
     char *data = harness_read(path, &len);
     ck_assert_ptr_nonnull(data);
-    snprintf(path, sizeof path, "%s/%s", dir, tsv[i]);
+    snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
     ck_assert_int_eq(harness_write(path, data, len), 0);
     free(data);
   }
+  closedir(d);
   snprintf(path, sizeof path, "%s/%s", dir, name);
-  ck_assert_int_eq(harness_write(path, content, strlen(content)), 0);
+  if (content)
+    ck_assert_int_eq(harness_write(path, content, strlen(content)), 0);
+  else
+    ck_assert_int_eq(unlink(path), 0);
   return dir;
 }
 

@@ -87,9 +87,10 @@ void harness_free_rules(void);
 void harness_extract(const cchc_rules *rules, const char *src, size_t len,
                      cchc_text **text, cchc_frame **frame);
 
-/* A fresh temporary rules directory holding the shipped taxonomy tables
- * and one rules file `name` with `content`.  Static storage, overwritten by
- * the next call. */
+/* A fresh temporary rules directory holding a copy of the shipped rules
+ * and taxonomy tables with the file `name` given `content` (replaced or
+ * added), or removed when `content` is NULL.  Static storage, overwritten
+ * by the next call. */
 const char *harness_rules_dir_with(const char *name, const char *content);
 
 #endif

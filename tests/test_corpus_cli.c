@@ -4,7 +4,8 @@
  * another parent, 004 is of another province), then `cchc list`, `cchc
  * compare` (table, CSV, JSON; filters) and `cchc audit` (--parent,
  * --against, listed plans; table, CSV, JSON; spans checked against the
- * bytes of the files they point into; exit codes 0, 1 and 2). */
+ * bytes of the files they point into; exit codes 0, 1, 2, and 3 when
+ * nothing matched). */
 #define _GNU_SOURCE
 #include "harness.h"
 
@@ -534,7 +535,7 @@ START_TEST(usage_errors) {
   free(out);
   free(err);
   const char *a2[] = {"audit", "--db", db, "--parent", "999/KH-UBND", NULL};
-  ck_assert_int_eq(run(a2, &out, NULL, &err), 2);
+  ck_assert_int_eq(run(a2, &out, NULL, &err), 3);
   ck_assert_ptr_nonnull(strstr(err, "no stored plan is numbered 999/KH-UBND"));
   free(out);
   free(err);
@@ -582,6 +583,55 @@ START_TEST(usage_errors) {
 }
 END_TEST
 
+/* "Nothing matched" is exit code 3, not 0 with a message: compare with a
+ * province or year no stored plan has, with an indicator or area no stored
+ * target has, on an empty store; audit of a parent no plan carries out.
+ * The (empty) comparison or audit is still written, and parses. */
+START_TEST(nothing_matched_exits_3) {
+  char empty[4200];
+  snprintf(empty, sizeof empty, "%s/empty.db", harness_tmpdir());
+  unlink(empty);
+  char *nothing = harness_make_dir("no-plans");
+  const char *mk[] = {"ingest", "--db", empty, nothing, NULL};
+  char *out, *err;
+  ck_assert_int_eq(run(mk, &out, NULL, &err), 0);
+  free(out);
+  free(err);
+  free(nothing);
+  const struct {
+    const char *argv[10];
+    const char *message;
+  } cases[] = {
+      {{"compare", "--db", db, "--province", "Huế", "-f", "json", NULL},
+       "no stored plan matches the --province/--year"},
+      {{"compare", "--db", db, "--year", "1999", "-f", "json", NULL},
+       "no stored plan matches the --province/--year"},
+      {{"compare", "--db", db, "--indicator", "tthc.nope", "-f", "json",
+        NULL},
+       "no stored target has that indicator"},
+      {{"compare", "--db", db, "--area", "nowhere", "-f", "json", NULL},
+       "no stored target has an indicator of that area"},
+      {{"compare", "--db", empty, "-f", "json", NULL}, "holds no plans"},
+      {{"audit", "--db", db, "--parent", "03/QĐ-UBND", "-f", "json", NULL},
+       "no stored plan carries out 03/QĐ-UBND"},
+  };
+  for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+    const char *const *argv = cases[i].argv;
+    const char *cmd = argv[0];
+    size_t n;
+    int rc = run(argv, &out, &n, &err);
+    ck_assert_msg(rc == 3, "%s %s: exit %d: %s", cmd, argv[3], rc, err);
+    ck_assert_msg(strstr(err, cases[i].message), "%s %s: %s", cmd, argv[3],
+                  err);
+    json_t *j = json_loadb(out, n, 0, NULL);
+    ck_assert_msg(j != NULL, "%s %s: %s", cmd, argv[3], out);
+    json_decref(j);
+    free(out);
+    free(err);
+  }
+}
+END_TEST
+
 int main(void) {
   make_store();
   Suite *s = suite_create("corpus_cli");
@@ -594,6 +644,7 @@ int main(void) {
   tcase_add_test(tc, audit_parent);
   tcase_add_test(tc, audit_against_and_listed);
   tcase_add_test(tc, usage_errors);
+  tcase_add_test(tc, nothing_matched_exits_3);
   suite_add_tcase(s, tc);
   return harness_run(s);
 }

@@ -260,8 +260,16 @@ START_TEST(examples_are_run) {
                              "no: 98% báo cáo nộp đúng hạn\n";
   harness_result r = rules_test(concepts_dir(good));
   ck_assert_msg(r.rc == 0, "stderr: %s", r.err);
-  /* x.rules: 1 rule, 2 examples; the entry: 3 examples */
-  ck_assert_ptr_nonnull(strstr(r.out, "2 rules, 5 examples, 0 failed"));
+  ck_assert_ptr_nonnull(strstr(r.out, " 0 failed"));
+  /* the same entry with one example less: one example fewer is run */
+  harness_result r2 = rules_test(concepts_dir(GOOD_ENTRY));
+  ck_assert_msg(r2.rc == 0, "stderr: %s", r2.err);
+  unsigned rules1, ex1, rules2, ex2;
+  ck_assert_int_eq(sscanf(r.out, "%u rules, %u examples", &rules1, &ex1), 2);
+  ck_assert_int_eq(sscanf(r2.out, "%u rules, %u examples", &rules2, &ex2), 2);
+  ck_assert_uint_eq(rules1, rules2);
+  ck_assert_uint_eq(ex1, ex2 + 1);
+  harness_result_free(&r2);
   harness_result_free(&r);
   r = rules_test(concepts_dir(GOOD_ENTRY "yes: 98% báo cáo đúng hạn\n"));
   ck_assert_int_eq(r.rc, 1); /* an example fails */

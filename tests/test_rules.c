@@ -30,10 +30,16 @@ START_TEST(loads_and_runs_examples) {
   ck_assert_int_eq(
       cchc_rules_load(harness_rules_dir_with("x.rules", good_rule), &rs, &err),
       CCHC_OK);
-  ck_assert_uint_eq(cchc_rules_count(rs), 1);
+  /* The shipped rules, and this one with its two examples. */
+  size_t shipped_examples = 0;
+  ck_assert_uint_eq(cchc_rules_test(harness_rules(), NULL, NULL,
+                                    &shipped_examples),
+                    0);
+  ck_assert_uint_eq(cchc_rules_count(rs),
+                    cchc_rules_count(harness_rules()) + 1);
   size_t examples = 0;
   ck_assert_uint_eq(cchc_rules_test(rs, NULL, NULL, &examples), 0);
-  ck_assert_uint_eq(examples, 2);
+  ck_assert_uint_eq(examples, shipped_examples + 2);
   const rule *r = rules_find(rs, "t.one");
   ck_assert_ptr_nonnull(r);
   ck_assert_str_eq(r->purpose, "a percentage");
@@ -103,6 +109,43 @@ START_TEST(bad_rules_file_names_file_and_line) {
   ck_assert_ptr_nonnull(strstr(err.path, "x.rules"));
   ck_assert_msg(strstr(err.message, bad_files[_i].message), "message: %s",
                 err.message);
+}
+END_TEST
+
+/* A rules directory without a file the extractors need is a load error
+ * naming the file, whether the file is gone or holds none of its group's
+ * rules; `cchc extract --rules DIR` stops with exit 2 and writes nothing
+ * (it wrote frames without sections or targets). */
+static const struct {
+  const char *file, *content, *message;
+} incomplete[] = {
+    {"targets.rules", NULL, "targets.rules is missing"},
+    {"sections.rules", NULL, "sections.rules is missing"},
+    {"tasks.rules", NULL, "tasks.rules is missing"},
+    {"meta.rules", NULL, "meta.rules is missing"},
+    {"indicators.concepts", NULL, "indicators.concepts is missing"},
+    {"targets.rules", "# emptied\n", "targets.rules holds no rule"},
+};
+
+START_TEST(rules_dir_missing_a_file_is_an_error) {
+  const char *dir =
+      harness_rules_dir_with(incomplete[_i].file, incomplete[_i].content);
+  cchc_rules *rs = NULL;
+  cchc_error err = {0};
+  ck_assert_int_eq(cchc_rules_load(dir, &rs, &err), CCHC_ERR_RULES);
+  ck_assert_ptr_null(rs);
+  ck_assert_msg(strstr(err.message, incomplete[_i].message), "message: %s",
+                err.message);
+
+  char plan[4200];
+  snprintf(plan, sizeof plan, "%s/tests/data/dong_nai_228_KH-UBND_2026.txt",
+           harness_root());
+  const char *argv[] = {"extract", "--rules", dir, plan, NULL};
+  harness_result r = harness_cli_bounded(argv, NULL, (harness_limits){60, 0});
+  ck_assert_int_eq(r.rc, 2);
+  ck_assert_uint_eq(r.outlen, 0);
+  ck_assert_msg(strstr(r.err, incomplete[_i].message), "stderr: %s", r.err);
+  harness_result_free(&r);
 }
 END_TEST
 
@@ -286,11 +329,14 @@ END_TEST
 int main(void) {
   Suite *s = suite_create("rules");
   TCase *tc = tcase_create("loader");
+  tcase_add_checked_fixture(tc, NULL, harness_free_rules);
   tcase_add_test(tc, loads_and_runs_examples);
   tcase_add_test(tc, failing_examples_are_reported_with_line);
   tcase_add_loop_test(tc, bad_rules_file_names_file_and_line, 0,
                       (int)(sizeof bad_files / sizeof *bad_files));
   tcase_add_test(tc, bad_taxonomy_line_is_named);
+  tcase_add_loop_test(tc, rules_dir_missing_a_file_is_an_error, 0,
+                      (int)(sizeof incomplete / sizeof *incomplete));
   tcase_add_test(tc, missing_directory_is_an_io_error);
   tcase_add_test(tc, continuation_lines_extend_the_pattern);
   tcase_add_test(tc, shipped_rules_pass_their_examples);

@@ -170,21 +170,44 @@ START_TEST(schema_created) {
   ck_assert_int_eq(query_int(db, "PRAGMA user_version"),
                    CCHC_STORE_SCHEMA_VERSION);
 
-  /* A store from a newer cchc is refused. */
-  char *newer = tmp_path("newer.db");
-  sqlite3 *h = NULL;
-  ck_assert_int_eq(sqlite3_open(newer, &h), SQLITE_OK);
-  ck_assert_int_eq(sqlite3_exec(h, "PRAGMA user_version = 99", NULL, NULL,
-                                NULL),
-                   SQLITE_OK);
-  sqlite3_close(h);
-  cchc_error err = {0};
-  s = NULL;
-  ck_assert_int_eq(cchc_store_open(newer, &s, &err), CCHC_ERR_UNSUPPORTED);
-  ck_assert_ptr_null(s);
-  ck_assert_ptr_nonnull(strstr(err.message, "99"));
-  free(newer);
   free(db);
+}
+END_TEST
+
+/* A schema version outside 0..CCHC_STORE_SCHEMA_VERSION is refused with a
+ * message naming it and the range this build knows, and the file is left
+ * as it was: one newer than this build, and a negative one (which indexed
+ * the migrations at -1).  The CLI says so and exits 2. */
+START_TEST(schema_version_out_of_range) {
+  static const int versions[] = {99, CCHC_STORE_SCHEMA_VERSION + 1, -1,
+                                 -2147483647 - 1};
+  for (size_t i = 0; i < sizeof versions / sizeof *versions; i++) {
+    char *db = tmp_path("version.db");
+    sqlite3 *h = NULL;
+    char pragma[64];
+    snprintf(pragma, sizeof pragma, "PRAGMA user_version = %d", versions[i]);
+    ck_assert_int_eq(sqlite3_open(db, &h), SQLITE_OK);
+    ck_assert_int_eq(sqlite3_exec(h, pragma, NULL, NULL, NULL), SQLITE_OK);
+    sqlite3_close(h);
+    cchc_error err = {0};
+    cchc_store *s = NULL;
+    ck_assert_int_eq(cchc_store_open(db, &s, &err), CCHC_ERR_UNSUPPORTED);
+    ck_assert_ptr_null(s);
+    char want[32];
+    snprintf(want, sizeof want, "schema version %d ", versions[i]);
+    ck_assert_msg(strstr(err.message, want) != NULL, "%s", err.message);
+    ck_assert_int_eq(query_int(db, "PRAGMA user_version"), versions[i]);
+    ck_assert_int_eq(
+        query_int(db, "SELECT count(*) FROM sqlite_master"), 0);
+
+    const char *argv[] = {"list", "--db", db, NULL};
+    harness_result r = harness_cli_bounded(argv, NULL,
+                                           (harness_limits){30, 0});
+    ck_assert_int_eq(r.rc, 2);
+    ck_assert_msg(strstr(r.err, want) != NULL, "%s", r.err);
+    harness_result_free(&r);
+    free(db);
+  }
 }
 END_TEST
 
@@ -646,7 +669,8 @@ START_TEST(cli_watch_drop_folder) {
     int devnull = open("/dev/null", O_WRONLY);
     dup2(fd, 1);
     dup2(devnull, 2);
-    execl(bin, bin, "ingest", "--db", db, "--watch", dir, (char *)NULL);
+    execl(bin, bin, "ingest", "--db", db, "--settle", "200", "--watch", dir,
+          (char *)NULL);
     _exit(127);
   }
   struct timespec t10 = {0, 10 * 1000 * 1000};
@@ -714,6 +738,7 @@ int main(void) {
   tcase_set_timeout(tc, 300);
   tcase_add_checked_fixture(tc, NULL, free_rules);
   tcase_add_test(tc, schema_created);
+  tcase_add_test(tc, schema_version_out_of_range);
   tcase_add_test(tc, corpus_ingested_and_idempotent);
   tcase_add_test(tc, new_version_keeps_old);
   tcase_add_test(tc, hostile_text_is_data);
