@@ -10,18 +10,21 @@ static const char list_help[] =
     "\n"
     "List the plans in the store (the latest version of each), one row each:\n"
     "level, place, province, period, number, parent plan, and the numbers of\n"
-    "targets and tasks.  Unknown values are shown as '-'.\n"
+    "targets, of targets without an indicator (unclassified: compare shows\n"
+    "them by subject) and of tasks.  Unknown values are shown as '-'; the\n"
+    "last line counts plans, targets and unclassified targets.\n"
     "\n"
     "  --db PATH     the store (default: $CCHC_DB, else ./cchc.db)\n";
 
-enum { NCOLS = 8 };
+enum { NCOLS = 9, FIRST_NUMBER = 6 };
 static const char *const headers[NCOLS] = {
     "level", "place", "province", "period", "number", "parent", "targets",
-    "tasks"};
+    "unclassified", "tasks"};
 
 typedef struct table {
   char **cells; /* rows * NCOLS */
   size_t rows, cap;
+  size_t targets, unclassified; /* totals */
   bool failed;
 } table;
 
@@ -62,7 +65,10 @@ static int add_row(void *ctx, const cchc_store_plan *p) {
     ok &= (row[5] = strdup(p->parent_number ? p->parent_number : dash)) !=
           NULL;
   ok &= asprintf(&row[6], "%zu", p->targets) >= 0;
-  ok &= asprintf(&row[7], "%zu", p->tasks) >= 0;
+  ok &= asprintf(&row[7], "%zu", p->unclassified) >= 0;
+  ok &= asprintf(&row[8], "%zu", p->tasks) >= 0;
+  t->targets += p->targets;
+  t->unclassified += p->unclassified;
   if (!ok) {
     t->failed = true;
     return 1;
@@ -101,14 +107,17 @@ static bool print_table(const table *t) {
     }
   }
   for (int k = 0; k < NCOLS; k++)
-    print_cell(headers[k], w[k], k >= 6, k == NCOLS - 1);
+    print_cell(headers[k], w[k], k >= FIRST_NUMBER, k == NCOLS - 1);
   putchar('\n');
   for (size_t r = 0; r < t->rows; r++) {
     for (int k = 0; k < NCOLS; k++)
-      print_cell(t->cells[r * NCOLS + k], w[k], k >= 6, k == NCOLS - 1);
+      print_cell(t->cells[r * NCOLS + k], w[k], k >= FIRST_NUMBER,
+                 k == NCOLS - 1);
     putchar('\n');
   }
-  printf("%zu plan%s\n", t->rows, t->rows == 1 ? "" : "s");
+  printf("%zu plan%s, %zu target%s, %zu unclassified\n", t->rows,
+         t->rows == 1 ? "" : "s", t->targets, t->targets == 1 ? "" : "s",
+         t->unclassified);
   if (fflush(stdout) != 0) {
     cli_errorf("<stdout>: write error");
     return false;

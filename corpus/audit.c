@@ -7,6 +7,7 @@
 #include "plan.h"
 #include "../emit/out.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -108,6 +109,7 @@ const char *cchc_finding_kind_name(cchc_finding_kind kind) {
   case CCHC_FINDING_MISSING: return "missing";
   case CCHC_FINDING_LATER: return "later";
   case CCHC_FINDING_INCONSISTENT: return "inconsistent";
+  case CCHC_FINDING_UNMATCHED: return "unmatched";
   }
   return "?";
 }
@@ -169,9 +171,49 @@ static void side_task(cchc_finding_side *s, const plan *p,
   s->end = sp.end;
 }
 
+/* The target of `ts` (n of them) whose subject is most similar to `want`'s,
+ * at least CCHC_SUBJECT_SIMILAR (ties: the first), or NULL; *sim gets its
+ * similarity. */
+static const plan_target *most_similar(const plan_target *want,
+                                       const plan_target *ts, size_t n,
+                                       const plan_target *best, double *sim) {
+  for (size_t k = 0; k < n; k++) {
+    double s = subject_similarity(&want->subject, &ts[k].subject);
+    if (s >= CCHC_SUBJECT_SIMILAR && s > *sim) {
+      best = &ts[k];
+      *sim = s;
+    }
+  }
+  return best;
+}
+
+/* A parent target `pt` that no plan target matches by indicator: looked
+ * up by subject, among the plan's unclassified targets, and among the
+ * others too when `pt` has no indicator itself.  `unmatched` with the
+ * candidate, else `missing`. */
+static bool by_subject(cchc_audit *a, const plan *par, const plan *p,
+                       const plan_target *pt) {
+  double sim = 0;
+  const plan_target *cand =
+      most_similar(pt, p->unclassified, p->nunclassified, NULL, &sim);
+  if (!pt->indicator)
+    cand = most_similar(pt, p->targets, p->ntargets, cand, &sim);
+  cchc_finding *f = add(a, cand ? CCHC_FINDING_UNMATCHED
+                                : CCHC_FINDING_MISSING, pt->indicator);
+  if (!f)
+    return false;
+  side_target(&f->parent, par, pt);
+  side_target(&f->plan, p, cand);
+  if (cand) {
+    f->similarity = sim;
+    f->lower = cchc_target_lower(&cand->t, &pt->t);
+  }
+  return true;
+}
+
 static bool audit_plan(cchc_audit *a, const audited *au) {
   const plan *par = &a->parent.plan, *p = &au->plan;
-  /* lower, then missing */
+  /* lower, then missing or unmatched */
   for (int pass = 0; pass < 2; pass++)
     for (size_t i = 0; i < par->ntargets; i++) {
       const plan_target *pt = &par->targets[i];
@@ -186,18 +228,22 @@ static bool audit_plan(cchc_audit *a, const audited *au) {
         if (!cchc_target_lower(&t->t, &pt->t))
           all_lower = false;
       }
-      cchc_finding *f = NULL;
-      if (pass == 0 && first && all_lower)
-        f = add(a, CCHC_FINDING_LOWER, pt->indicator);
-      else if (pass == 1 && !first)
-        f = add(a, CCHC_FINDING_MISSING, pt->indicator);
-      else
+      if (pass == 1 && !first) {
+        if (!by_subject(a, par, p, pt))
+          return false;
         continue;
+      }
+      if (pass == 1 || !first || !all_lower)
+        continue;
+      cchc_finding *f = add(a, CCHC_FINDING_LOWER, pt->indicator);
       if (!f)
         return false;
       side_target(&f->parent, par, pt);
       side_target(&f->plan, p, first);
     }
+  for (size_t i = 0; i < par->nunclassified; i++)
+    if (!by_subject(a, par, p, &par->unclassified[i]))
+      return false;
   /* later */
   for (size_t i = 0; i < a->parent.ntasks; i++)
     for (size_t k = 0; k < au->ntasks; k++) {
@@ -259,6 +305,30 @@ const cchc_finding *cchc_audit_finding(const cchc_audit *a, size_t i) {
   return i < a->nf ? &a->f[i] : NULL;
 }
 
+/* A similarity as shown: two decimals. */
+static double two_decimals(double v) { return round(v * 100) / 100; }
+
+size_t cchc_finding_note(const cchc_finding *f, char *buf, size_t size) {
+  const char *by_key = f->key ? "no target with this indicator; " : "";
+  int n = 0;
+  if (f->kind == CCHC_FINDING_MISSING)
+    n = snprintf(buf, size,
+                 "%sno target %swhose subject is similar (word overlap >= "
+                 "%.2g)",
+                 by_key, f->key ? "without an indicator " : "",
+                 CCHC_SUBJECT_SIMILAR);
+  else if (f->kind == CCHC_FINDING_UNMATCHED)
+    n = snprintf(buf, size,
+                 "%sthis target%s has a similar subject (word overlap %.2f) "
+                 "and %s",
+                 by_key, f->key ? " without one" : "",
+                 two_decimals(f->similarity),
+                 f->lower ? "a lower value" : "a value not lower");
+  else if (size)
+    buf[0] = '\0';
+  return n < 0 ? 0 : (size_t)n;
+}
+
 /* ------------------------------------------------------------------ */
 /* Output                                                              */
 
@@ -280,6 +350,7 @@ static const out_column csv_columns[] = {
     {.title = "parent_value"}, {.title = "parent_start"},
     {.title = "parent_end"},   {.title = "parent_text"},
     {.title = "plan_path"},    {.title = "parent_path"},
+    {.title = "similarity"},   {.title = "lower"},
 };
 
 static const out_table findings_table = {
@@ -317,6 +388,15 @@ static void walk_side(out_writer *o, const char *name,
   out_end_object(o);
 }
 
+/* The key the table shows: "(unclassified)" for a parent target without
+ * an indicator. */
+static const char *shown_key(const cchc_finding *f) {
+  bool by_target = f->kind == CCHC_FINDING_MISSING ||
+                   f->kind == CCHC_FINDING_UNMATCHED;
+  return f->key || !by_target ? f->key : "(unclassified)";
+}
+
+
 static void span_text(char *buf, size_t size, const cchc_finding_side *s) {
   if (s->has_span)
     snprintf(buf, size, "%zu-%zu", s->start, s->end);
@@ -339,22 +419,36 @@ static void walk(const cchc_audit *a, out_writer *o) {
     span_text(ps, sizeof ps, &f->plan);
     span_text(qs, sizeof qs, &f->parent);
     snprintf(spans, sizeof spans, "%s / %s", ps, qs);
+    bool unmatched = f->kind == CCHC_FINDING_UNMATCHED;
     out_begin_object(o, NULL);
     out_string(o, OUT_ALL, "kind", cchc_finding_kind_name(f->kind));
-    out_string(o, OUT_ALL, "key", f->key);
+    out_string(o, OUT_TABLE, "key", shown_key(f));
+    out_string(o, OUT_CSV | OUT_JSON, "key", f->key);
     walk_side(o, "plan", &f->plan);
     walk_side(o, "parent", &f->parent);
     out_string(o, OUT_TABLE, "spans", spans);
     out_string(o, OUT_CSV, "plan_path", f->plan.path);
     out_string(o, OUT_CSV, "parent_path", f->parent.path);
+    if (unmatched) {
+      out_real(o, OUT_CSV | OUT_JSON, "similarity",
+               two_decimals(f->similarity));
+      out_boolean(o, OUT_CSV | OUT_JSON, "lower", f->lower);
+    } else {
+      out_null(o, OUT_CSV, "similarity");
+      out_null(o, OUT_CSV, "lower");
+    }
     out_end_object(o);
   }
   out_end_table(o);
   /* The table format quotes the evidence under the table. */
   for (size_t i = 0; i < a->nf; i++) {
     const cchc_finding *f = &a->f[i];
+    const char *key = shown_key(f);
     out_text(o, "\n%zu. %s %s\n", i + 1, cchc_finding_kind_name(f->kind),
-             f->key ? f->key : "-");
+             key ? key : "-");
+    char note[256];
+    if (cchc_finding_note(f, note, sizeof note) > 0)
+      out_text(o, "   %s: %s:\n", f->plan.plan, note);
     if (f->plan.text)
       out_text(o, "   %s: \"%s\"\n", f->plan.plan, f->plan.text);
     if (f->parent.text)

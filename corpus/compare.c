@@ -1,6 +1,7 @@
-/* compare.c: plans side by side, one row per indicator key, one column
- * per plan (cchc_compare_*), and the one walk of the matrix that every
- * output format shares (emit/out.h). */
+/* compare.c: plans side by side, one row per indicator key, then one row
+ * per subject of the targets that have no indicator, one column per plan
+ * (cchc_compare_*), and the one walk of the matrix that every output format
+ * shares (emit/out.h). */
 #include "plan.h"
 #include "../common/strbuf.h"
 #include "../emit/out.h"
@@ -9,27 +10,35 @@
 #include <stdlib.h>
 #include <string.h>
 
+#define NO_GROUP ((size_t)-1)
+
 struct cchc_compare {
   plan *plans;   /* in input order */
   size_t n;
   size_t *order; /* column -> input index */
   const char **keys;
   size_t nkeys;
-  char **cells; /* nkeys x n, by column */
+  /* Rows of targets without an indicator: the first target of each, and
+   * for each plan (input order) the row of each unclassified target,
+   * nkeys + group, or NO_GROUP when filtered out. */
+  const plan_target **groups;
+  size_t ngroups;
+  size_t **row_of;
+  char **cells; /* (nkeys + ngroups) x n, by column */
 };
-
-static int cmp_str(const void *a, const void *b) {
-  return strcmp(*(const char *const *)a, *(const char *const *)b);
-}
 
 void cchc_compare_free(cchc_compare *c) {
   if (!c)
     return;
   if (c->cells)
-    for (size_t i = 0; i < c->nkeys * c->n; i++)
+    for (size_t i = 0; i < (c->nkeys + c->ngroups) * c->n; i++)
       free(c->cells[i]);
   free(c->cells);
   free(c->keys);
+  free(c->groups);
+  for (size_t i = 0; c->row_of && i < c->n; i++)
+    free(c->row_of[i]);
+  free(c->row_of);
   free(c->order);
   for (size_t i = 0; c->plans && i < c->n; i++)
     plan_release(&c->plans[i]);
@@ -51,15 +60,45 @@ static bool wanted(const cchc_compare_options *opt, const char *key) {
   return opt->nindicators == 0;
 }
 
-/* The cell of plan `p` for `key` into *out: its targets' plain forms,
- * each once, joined with "; "; NULL when it has none.  False when out of
+/* A target without an indicator is shown unless indicators are asked for
+ * by key, or its area is not the one asked for. */
+static bool unclassified_wanted(const cchc_compare_options *opt,
+                                const plan_target *t) {
+  if (!opt)
+    return true;
+  const char *area = cchc_frame_target_area(t->item);
+  return opt->nindicators == 0 &&
+         (!opt->area || !*opt->area || (area && strcmp(area, opt->area) == 0));
+}
+
+/* The i-th target of plan `pi` in row `row` (NULL past the last); *count
+ * (may be NULL) gets how many it holds. */
+static const plan_target *row_target(const cchc_compare *c, size_t row,
+                                     size_t pi, size_t i, size_t *count) {
+  const plan *p = &c->plans[pi];
+  const plan_target *found = NULL;
+  size_t k = 0;
+  if (row < c->nkeys) {
+    for (size_t t = 0; t < p->ntargets; t++)
+      if (strcmp(p->targets[t].indicator, c->keys[row]) == 0 && k++ == i)
+        found = &p->targets[t];
+  } else {
+    for (size_t t = 0; t < p->nunclassified; t++)
+      if (c->row_of[pi][t] == row && k++ == i)
+        found = &p->unclassified[t];
+  }
+  if (count)
+    *count = k;
+  return found;
+}
+
+/* The cell of plan `pi` in `row` into *out: its targets' plain forms, each
+ * once, joined with "; "; NULL when it has none.  False when out of
  * memory. */
-static bool cell_of(const plan *p, const char *key, char **out) {
+static bool cell_of(const cchc_compare *c, size_t row, size_t pi, char **out) {
   strbuf sb = STRBUF_INIT;
-  for (size_t k = 0; k < p->ntargets; k++) {
-    const plan_target *t = &p->targets[k];
-    if (strcmp(t->indicator, key) != 0)
-      continue;
+  const plan_target *t;
+  for (size_t k = 0; (t = row_target(c, row, pi, k, NULL)); k++) {
     bool dup = false;
     for (const char *s = sb.buf; *s && !dup;) {
       const char *e = strstr(s, "; ");
@@ -79,6 +118,63 @@ static bool cell_of(const plan *p, const char *key, char **out) {
   }
   *out = strbuf_detach(&sb, NULL);
   return *out != NULL;
+}
+
+/* May target `u` of plan `pi` join group `g`?  One plan states a target
+ * once, or again in the same words (body and appendix): two targets of
+ * one plan whose subjects differ are two targets, never one row. */
+static bool may_join(const cchc_compare *c, size_t pi, const plan_target *u,
+                     size_t g) {
+  const plan *p = &c->plans[pi];
+  for (size_t t = 0; t < p->nunclassified && &p->unclassified[t] != u; t++)
+    if (c->row_of[pi][t] == c->nkeys + g &&
+        subject_similarity(&p->unclassified[t].subject, &u->subject) < 1)
+      return false;
+  return true;
+}
+
+/* Rows for the targets without an indicator, in column order: each joins
+ * the row whose first target's subject is most similar to its own
+ * (SUBJECT_SIMILAR at least), else starts a row. */
+static bool group_unclassified(cchc_compare *c,
+                               const cchc_compare_options *opt) {
+  size_t total = 0;
+  if (!(c->row_of = calloc(c->n ? c->n : 1, sizeof *c->row_of)))
+    return false;
+  for (size_t i = 0; i < c->n; i++) {
+    size_t m = c->plans[i].nunclassified;
+    if (!(c->row_of[i] = malloc((m ? m : 1) * sizeof **c->row_of)))
+      return false;
+    total += m;
+  }
+  if (!(c->groups = calloc(total ? total : 1, sizeof *c->groups)))
+    return false;
+  for (size_t cl = 0; cl < c->n; cl++) {
+    size_t pi = c->order[cl];
+    const plan *p = &c->plans[pi];
+    for (size_t t = 0; t < p->nunclassified; t++) {
+      const plan_target *u = &p->unclassified[t];
+      c->row_of[pi][t] = NO_GROUP;
+      if (!unclassified_wanted(opt, u))
+        continue;
+      size_t best = NO_GROUP;
+      double best_sim = 0;
+      for (size_t g = 0; g < c->ngroups; g++) {
+        double sim = subject_similarity(&c->groups[g]->subject, &u->subject);
+        if (sim >= SUBJECT_SIMILAR && sim > best_sim &&
+            may_join(c, pi, u, g)) {
+          best = g;
+          best_sim = sim;
+        }
+      }
+      if (best == NO_GROUP) {
+        best = c->ngroups++;
+        c->groups[best] = u;
+      }
+      c->row_of[pi][t] = c->nkeys + best;
+    }
+  }
+  return true;
 }
 
 cchc_status cchc_compare_new(const cchc_frame *const *frames, size_t n,
@@ -120,22 +216,17 @@ cchc_status cchc_compare_new(const cchc_frame *const *frames, size_t n,
     for (size_t k = 0; k < c->plans[i].ntargets; k++)
       if (wanted(options, c->plans[i].targets[k].indicator))
         c->keys[c->nkeys++] = c->plans[i].targets[k].indicator;
-  if (c->nkeys)
-    qsort(c->keys, c->nkeys, sizeof *c->keys, cmp_str);
-  size_t u = 0;
-  for (size_t i = 0; i < c->nkeys; i++)
-    if (u == 0 || strcmp(c->keys[u - 1], c->keys[i]) != 0)
-      c->keys[u++] = c->keys[i];
-  c->nkeys = u;
-
-  if (!(c->cells = calloc(c->nkeys * n + 1, sizeof *c->cells)))
+  c->nkeys = sort_unique(c->keys, c->nkeys);
+  if (!group_unclassified(c, options))
     goto fail;
-  for (size_t r = 0; r < c->nkeys; r++)
-    for (size_t cl = 0; cl < n; cl++) {
-      if (!cell_of(&c->plans[c->order[cl]], c->keys[r],
-                   &c->cells[r * n + cl]))
+
+  size_t rows = c->nkeys + c->ngroups;
+  if (!(c->cells = calloc(rows * n + 1, sizeof *c->cells)))
+    goto fail;
+  for (size_t r = 0; r < rows; r++)
+    for (size_t cl = 0; cl < n; cl++)
+      if (!cell_of(c, r, c->order[cl], &c->cells[r * n + cl]))
         goto fail;
-    }
   *out = c;
   return CCHC_OK;
 fail:
@@ -143,10 +234,17 @@ fail:
   return st == CCHC_ERR_NOMEM ? cchc_fail(err, st, "out of memory") : st;
 }
 
-size_t cchc_compare_rows(const cchc_compare *c) { return c->nkeys; }
+size_t cchc_compare_rows(const cchc_compare *c) {
+  return c->nkeys + c->ngroups;
+}
 size_t cchc_compare_columns(const cchc_compare *c) { return c->n; }
 const char *cchc_compare_indicator(const cchc_compare *c, size_t row) {
   return row < c->nkeys ? c->keys[row] : NULL;
+}
+const char *cchc_compare_subject(const cchc_compare *c, size_t row) {
+  return row >= c->nkeys && row < c->nkeys + c->ngroups
+             ? c->groups[row - c->nkeys]->subject.label
+             : NULL;
 }
 const char *cchc_compare_label(const cchc_compare *c, size_t col) {
   return col < c->n ? c->plans[c->order[col]].label : NULL;
@@ -155,7 +253,23 @@ size_t cchc_compare_input(const cchc_compare *c, size_t col) {
   return col < c->n ? c->order[col] : (size_t)-1;
 }
 const char *cchc_compare_cell(const cchc_compare *c, size_t row, size_t col) {
-  return row < c->nkeys && col < c->n ? c->cells[row * c->n + col] : NULL;
+  return row < cchc_compare_rows(c) && col < c->n ? c->cells[row * c->n + col]
+                                                 : NULL;
+}
+size_t cchc_compare_cell_targets(const cchc_compare *c, size_t row,
+                                 size_t col) {
+  size_t count = 0;
+  if (row < cchc_compare_rows(c) && col < c->n)
+    row_target(c, row, c->order[col], 0, &count);
+  return count;
+}
+const cchc_frame_target *cchc_compare_cell_target_at(const cchc_compare *c,
+                                                     size_t row, size_t col,
+                                                     size_t i) {
+  const plan_target *t = row < cchc_compare_rows(c) && col < c->n
+                             ? row_target(c, row, c->order[col], i, NULL)
+                             : NULL;
+  return t ? t->item : NULL;
 }
 
 /* ------------------------------------------------------------------ */
@@ -188,32 +302,96 @@ static void walk_plans(const cchc_compare *c, out_writer *o) {
   out_end_array(o);
 }
 
+/* The table's name of an unclassified row: "(unclassified) " and the
+ * subject, cut after TABLE_SUBJECT code points with "…" (CSV and JSON
+ * carry the whole subject).  NULL when out of memory. */
+enum { TABLE_SUBJECT = 60 };
+static char *table_subject(const char *text) {
+  size_t i = 0, cps = 0;
+  for (; text[i] && cps < TABLE_SUBJECT; i++)
+    cps += ((unsigned char)text[i] & 0xC0) != 0x80;
+  while (((unsigned char)text[i] & 0xC0) == 0x80)
+    i++;
+  strbuf sb = STRBUF_INIT;
+  strbuf_addstr(&sb, "(unclassified) ");
+  strbuf_add(&sb, text, i);
+  if (text[i])
+    strbuf_addstr(&sb, "\xE2\x80\xA6");
+  return strbuf_detach(&sb, NULL);
+}
+
+/* JSON only: the targets of an unclassified row, with their column (two
+ * plans may share a label), subject, area, text and span, since the row is
+ * named after its first target only. */
+static void walk_row_targets(const cchc_compare *c, out_writer *o, size_t r) {
+  out_begin_array(o, "targets");
+  for (size_t cl = 0; cl < c->n; cl++) {
+    const plan_target *t;
+    for (size_t k = 0; (t = row_target(c, r, c->order[cl], k, NULL)); k++) {
+      cchc_span sp = cchc_frame_target_span(t->item);
+      out_begin_object(o, NULL);
+      out_integer(o, OUT_JSON, "column", (long long)cl);
+      out_string(o, OUT_JSON, "plan", c->plans[c->order[cl]].label);
+      out_string(o, OUT_JSON, "subject", t->subject.label);
+      out_string(o, OUT_JSON, "area", cchc_frame_target_area(t->item));
+      out_string(o, OUT_JSON, "value", t->plain);
+      out_string(o, OUT_JSON, "text", cchc_frame_target_text(t->item));
+      out_begin_array(o, "span");
+      out_integer(o, OUT_JSON, NULL, (long long)sp.start);
+      out_integer(o, OUT_JSON, NULL, (long long)sp.end);
+      out_end_array(o);
+      out_end_object(o);
+    }
+  }
+  out_end_array(o);
+}
+
 static cchc_status walk(const cchc_compare *c, out_writer *o, cchc_error *err) {
-  out_column *cols = calloc(c->n + 1, sizeof *cols);
-  if (!cols)
+  /* The table: indicator (or the subject), then the plans; CSV:
+   * indicator, subject, then the plans. */
+  out_column *table = calloc(c->n + 1, sizeof *table);
+  out_column *csv = calloc(c->n + 2, sizeof *csv);
+  if (!table || !csv) {
+    free(table);
+    free(csv);
     return cchc_fail(err, CCHC_ERR_NOMEM, "out of memory");
-  cols[0].title = "indicator";
+  }
+  table[0].title = csv[0].title = "indicator";
+  csv[1].title = "subject";
   for (size_t cl = 0; cl < c->n; cl++)
-    cols[cl + 1] = (out_column){.title = cchc_compare_label(c, cl), .gap = 2};
-  out_table rows = {.table = cols, .ntable = c->n + 1, .rule = true,
-                    .csv = cols, .ncsv = c->n + 1};
+    table[cl + 1] = csv[cl + 2] =
+        (out_column){.title = cchc_compare_label(c, cl), .gap = 2};
+  out_table rows = {.table = table, .ntable = c->n + 1, .rule = true,
+                    .csv = csv, .ncsv = c->n + 2};
+  bool nomem = false;
   out_begin_object(o, NULL);
   out_string(o, OUT_JSON, "schema", "cchc-compare/1");
   walk_plans(c, o);
   out_begin_table(o, "rows", &rows);
-  for (size_t r = 0; r < c->nkeys; r++) {
+  for (size_t r = 0; r < cchc_compare_rows(c); r++) {
+    const char *subj = cchc_compare_subject(c, r);
+    char *name = subj ? table_subject(subj) : NULL;
+    nomem |= subj && !name;
     out_begin_object(o, NULL);
-    out_string(o, OUT_ALL, "indicator", c->keys[r]);
+    out_string(o, OUT_TABLE, "indicator",
+               subj ? name : cchc_compare_indicator(c, r));
+    out_string(o, OUT_CSV | OUT_JSON, "indicator",
+               cchc_compare_indicator(c, r));
+    out_string(o, OUT_CSV | OUT_JSON, "subject", subj);
     out_begin_array(o, "cells");
     for (size_t cl = 0; cl < c->n; cl++)
       out_string(o, OUT_ALL, NULL, c->cells[r * c->n + cl]);
     out_end_array(o);
+    if (subj)
+      walk_row_targets(c, o, r);
     out_end_object(o);
+    free(name);
   }
   out_end_table(o);
   out_end_object(o);
-  free(cols);
-  return CCHC_OK;
+  free(table);
+  free(csv);
+  return nomem ? cchc_fail(err, CCHC_ERR_NOMEM, "out of memory") : CCHC_OK;
 }
 
 cchc_status cchc_compare_render(const cchc_compare *c,

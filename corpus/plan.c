@@ -88,7 +88,8 @@ cchc_status plan_init(plan *p, const cchc_frame *frame, const char *fallback,
   size_t nt = cchc_frame_targets(frame);
   p->label = malloc(ln);
   p->targets = calloc(nt ? nt : 1, sizeof *p->targets);
-  if (!p->label || !p->targets) {
+  p->unclassified = calloc(nt ? nt : 1, sizeof *p->unclassified);
+  if (!p->label || !p->targets || !p->unclassified) {
     plan_release(p);
     return cchc_fail(err, CCHC_ERR_NOMEM, "out of memory");
   }
@@ -96,21 +97,33 @@ cchc_status plan_init(plan *p, const cchc_frame *frame, const char *fallback,
            number ? number : "");
   for (size_t i = 0; i < nt; i++) {
     const cchc_frame_target *t = cchc_frame_target_at(frame, i);
-    plan_target *x = &p->targets[p->ntargets];
-    x->item = t;
-    x->indicator = cchc_frame_target_indicator(t);
-    x->t = cchc_frame_target_plain(t);
-    if (!x->indicator || x->t.comparator == CCHC_CMP_NONE)
+    cchc_target plain = cchc_frame_target_plain(t);
+    if (plain.comparator == CCHC_CMP_NONE)
       continue;
+    const char *indicator = cchc_frame_target_indicator(t);
+    plan_target *x = indicator ? &p->targets[p->ntargets++]
+                               : &p->unclassified[p->nunclassified++];
+    x->item = t;
+    x->indicator = indicator;
+    x->t = plain;
     cchc_target_format(&x->t, x->plain, sizeof x->plain);
-    p->ntargets++;
+    cchc_status st = subject_init(&x->subject, t, err);
+    if (st != CCHC_OK) {
+      plan_release(p);
+      return st;
+    }
   }
   return CCHC_OK;
 }
 
 void plan_release(plan *p) {
+  for (size_t i = 0; p->targets && i < p->ntargets; i++)
+    subject_release(&p->targets[i].subject);
+  for (size_t i = 0; p->unclassified && i < p->nunclassified; i++)
+    subject_release(&p->unclassified[i].subject);
   free(p->label);
   free(p->targets);
+  free(p->unclassified);
   memset(p, 0, sizeof *p);
 }
 
@@ -119,5 +132,8 @@ const plan_target *plan_target_of(const plan *p,
   for (size_t i = 0; item && i < p->ntargets; i++)
     if (p->targets[i].item == item)
       return &p->targets[i];
+  for (size_t i = 0; item && i < p->nunclassified; i++)
+    if (p->unclassified[i].item == item)
+      return &p->unclassified[i];
   return NULL;
 }

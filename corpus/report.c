@@ -8,6 +8,7 @@
  * audit findings come from cchc_compare and cchc_audit, so the page says
  * what `cchc compare` and `cchc audit` say. */
 #include "plan.h"
+#include "../common/strbuf.h"
 
 #include <libxml/HTMLtree.h>
 #include <libxml/tree.h>
@@ -214,6 +215,13 @@ static const char css[] =
     ".none{background:#dfe2e6;color:#4a525c}"
     ".ref{background:#cfe0f5;font-weight:bold}"
     ".missing{background:#fff}"
+    ".unclassified{background:repeating-linear-gradient(135deg,#eef1f4 0,"
+    "#eef1f4 6px,#dfe2e6 6px,#dfe2e6 12px);font-style:italic}"
+    "table.heatmap th.indicator.unclassified{font-family:inherit;"
+    "font-size:13px;white-space:normal;min-width:260px;max-width:420px;"
+    "font-style:italic}"
+    "table.heatmap tr.group th{background:#eef1f4;font-weight:bold;"
+    "text-align:left}"
     "ul.legend{list-style:none;padding:0;margin:4px 0 8px}"
     "ul.legend li{display:inline-block;margin-right:14px}"
     "ul.legend span.swatch{display:inline-block;width:14px;height:14px;"
@@ -223,6 +231,8 @@ static const char css[] =
     "tr.finding.missing td.kind{color:#6b4f00}"
     "tr.finding.later td.kind{color:#8a3ffc}"
     "tr.finding.inconsistent td.kind{color:#0b5cad}"
+    "tr.finding.unmatched td.kind{color:#00737a}"
+    "td.side .match{font-style:italic;color:#55606d}"
     "td.side{max-width:520px}"
     "td.side .who{font-weight:bold}"
     "td.side .value{font-family:'DejaVu Sans Mono',monospace}"
@@ -234,16 +244,23 @@ static const char css[] =
 /* ------------------------------------------------------------------ */
 /* Sections */
 
+/* Targets of a frame without an indicator key. */
+static size_t unclassified_of(const cchc_frame *f) {
+  size_t n = 0;
+  for (size_t i = 0; i < cchc_frame_targets(f); i++)
+    n += cchc_frame_target_indicator(cchc_frame_target_at(f, i)) == NULL;
+  return n;
+}
+
 static void plans_section(builder *b, xmlNodePtr body, const rset *s,
                           const size_t *cols, size_t ncols,
                           const char *const *labels) {
   xmlNodePtr sec = el(b, body, "section", NULL);
   attr(b, sec, "id", "plans");
   el(b, sec, "h2", "Plans");
-  static const char *const head[] = {"level",   "place",     "province",
-                                     "period",  "number",    "parent",
-                                     "targets", "deadlines", "tasks",
-                                     "path"};
+  static const char *const head[] = {
+      "level",        "place",     "province", "period", "number", "parent",
+      "targets",      "unclassified", "deadlines", "tasks", "path"};
   xmlNodePtr table = elc(b, sec, "table", "plans", NULL);
   xmlNodePtr tr = el(b, el(b, table, "thead", NULL), "tr", NULL);
   for (size_t i = 0; i < sizeof head / sizeof *head; i++)
@@ -251,7 +268,7 @@ static void plans_section(builder *b, xmlNodePtr body, const rset *s,
   xmlNodePtr tbody = el(b, table, "tbody", NULL);
   for (size_t c = 0; c < ncols; c++) {
     const rplan *p = &s->p[cols[c]];
-    char period[64], num[3][32], parent[256];
+    char period[64], num[4][32], parent[256];
     if (p->pstart || p->pend)
       snprintf(period, sizeof period, "%s – %s", p->pstart ? p->pstart : "?",
                p->pend ? p->pend : "?");
@@ -260,8 +277,9 @@ static void plans_section(builder *b, xmlNodePtr body, const rset *s,
     else
       snprintf(period, sizeof period, "–");
     snprintf(num[0], sizeof num[0], "%zu", cchc_frame_targets(p->frame));
-    snprintf(num[1], sizeof num[1], "%zu", cchc_frame_deadlines(p->frame));
-    snprintf(num[2], sizeof num[2], "%zu", cchc_frame_tasks(p->frame));
+    snprintf(num[1], sizeof num[1], "%zu", unclassified_of(p->frame));
+    snprintf(num[2], sizeof num[2], "%zu", cchc_frame_deadlines(p->frame));
+    snprintf(num[3], sizeof num[3], "%zu", cchc_frame_tasks(p->frame));
     if (p->parent && p->pdate)
       snprintf(parent, sizeof parent, "%s (%s)", p->parent, p->pdate);
     else
@@ -276,7 +294,7 @@ static void plans_section(builder *b, xmlNodePtr body, const rset *s,
     elc(b, tr, "td", "period", period);
     el(b, tr, "td", dash(p->number));
     el(b, tr, "td", parent);
-    for (int k = 0; k < 3; k++)
+    for (int k = 0; k < 4; k++)
       elc(b, tr, "td", "num", num[k]);
     el(b, el(b, tr, "td", NULL), "code", dash(p->path));
   }
@@ -330,6 +348,25 @@ static void legend_item(builder *b, xmlNodePtr ul, const char *cls,
   text(b, li, what);
 }
 
+/* The title of an unclassified cell: the clauses it shows. */
+static void unclassified_title(builder *b, xmlNodePtr td,
+                              const cchc_compare *cmp, size_t row,
+                              size_t col) {
+  strbuf sb = STRBUF_INIT;
+  for (size_t i = 0; i < cchc_compare_cell_targets(cmp, row, col); i++) {
+    const char *t = cchc_frame_target_text(
+        cchc_compare_cell_target_at(cmp, row, col, i));
+    if (i)
+      strbuf_addstr(&sb, " / ");
+    strbuf_addstr(&sb, t ? t : "");
+  }
+  if (sb.failed)
+    b->oom = true;
+  else
+    attr(b, td, "title", sb.buf);
+  strbuf_release(&sb);
+}
+
 static void heatmap_section(builder *b, xmlNodePtr body, const rset *s,
                             const cchc_compare *cmp, const size_t *cols,
                             size_t ncols, const size_t *col_of,
@@ -347,10 +384,11 @@ static void heatmap_section(builder *b, xmlNodePtr body, const rset *s,
   legend_item(b, ul, "none", "no comparable reference target");
   legend_item(b, ul, "ref", "reference plan");
   legend_item(b, ul, "missing", "no target");
+  legend_item(b, ul, "unclassified", "a target without an indicator");
 
   size_t rows = cchc_compare_rows(cmp);
   if (rows == 0) {
-    el(b, sec, "p", "No plan sets a target with a known indicator.");
+    el(b, sec, "p", "No plan sets a target.");
     return;
   }
   xmlNodePtr table = elc(b, elc(b, sec, "div", "scroll", NULL), "table",
@@ -371,38 +409,61 @@ static void heatmap_section(builder *b, xmlNodePtr body, const rset *s,
       attr(b, th, "data-reference", labels[p->ref]);
     }
   }
-  /* Rows: indicators a reference plan sets first, then the others. */
+  /* Rows: indicators a reference plan sets first, then the other
+   * indicators, then the targets without one (in compare's order). */
   size_t *order = calloc(rows, sizeof *order), nr = 0;
   if (!order) {
     b->oom = true;
     return;
   }
-  for (int pass = 0; pass < 2; pass++)
+  for (int pass = 0; pass < 3; pass++)
     for (size_t r = 0; r < rows; r++) {
       bool refd = false;
       for (size_t c = 0; c < ncols && !refd; c++)
         refd = s->p[cols[c]].is_ref &&
                cchc_compare_cell(cmp, r, col_of[cols[c]]) != NULL;
-      if (refd == (pass == 0))
+      int which = cchc_compare_indicator(cmp, r) == NULL ? 2 : refd ? 0 : 1;
+      if (which == pass)
         order[nr++] = r;
     }
   xmlNodePtr tbody = el(b, table, "tbody", NULL);
   for (size_t k = 0; k < rows; k++) {
     size_t r = order[k];
     const char *key = cchc_compare_indicator(cmp, r);
-    tr = el(b, tbody, "tr", NULL);
-    attr(b, tr, "data-indicator", key);
-    xmlNodePtr th = elc(b, tr, "th", "indicator", key);
+    const char *subj = cchc_compare_subject(cmp, r);
+    if (!key && (k == 0 || cchc_compare_indicator(cmp, order[k - 1]))) {
+      tbody = elc(b, table, "tbody", "unclassified-rows", NULL);
+      xmlNodePtr th = el(b, elc(b, tbody, "tr", "group", NULL), "th",
+                         "Targets without an indicator (unclassified): one "
+                         "row per subject, shared by the plans that word it "
+                         "alike; not coloured, as there is no indicator to "
+                         "compare by.");
+      char span[32];
+      snprintf(span, sizeof span, "%zu", ncols + 1);
+      attr(b, th, "colspan", span);
+    }
+    tr = elc(b, tbody, "tr", key ? NULL : "unclassified", NULL);
+    attr(b, tr, key ? "data-indicator" : "data-subject", key ? key : subj);
+    xmlNodePtr th = elc(b, tr, "th", key ? "indicator"
+                                         : "indicator unclassified", key);
+    if (!key) {
+      text(b, th, "(unclassified) ");
+      text(b, th, subj);
+    }
     attr(b, th, "scope", "row");
     for (size_t c = 0; c < ncols; c++) {
       const rplan *p = &s->p[cols[c]];
       const char *cell = cchc_compare_cell(cmp, r, col_of[cols[c]]);
-      const char *state = cell ? cell_state(s, p, key) : "missing";
+      const char *state = !cell  ? "missing"
+                          : !key ? "unclassified"
+                                 : cell_state(s, p, key);
       char cls[32];
       snprintf(cls, sizeof cls, "cell %s", state);
       xmlNodePtr td = elc(b, tr, "td", cls, cell);
       attr(b, td, "data-state", state);
-      if (cell && p->ref != NONE && s->p[p->ref].in) {
+      if (cell && !key)
+        unclassified_title(b, td, cmp, r, col_of[cols[c]]);
+      if (cell && key && p->ref != NONE && s->p[p->ref].in) {
         const char *rc = cchc_compare_cell(cmp, r, col_of[p->ref]);
         char title[1024];
         snprintf(title, sizeof title, "%s: %s; %s: %s", labels[cols[c]], cell,
@@ -414,8 +475,8 @@ static void heatmap_section(builder *b, xmlNodePtr body, const rset *s,
   free(order);
 }
 
-static void side_cell(builder *b, xmlNodePtr tr, const char *cls,
-                      const cchc_finding_side *sd) {
+static xmlNodePtr side_cell(builder *b, xmlNodePtr tr, const char *cls,
+                            const cchc_finding_side *sd) {
   xmlNodePtr td = elc(b, tr, "td", cls, NULL);
   elc(b, td, "div", "who", dash(sd->plan));
   elc(b, td, "div", "value", sd->value ? sd->value : "(none)");
@@ -431,6 +492,7 @@ static void side_cell(builder *b, xmlNodePtr tr, const char *cls,
     snprintf(v, sizeof v, "%zu %zu", sd->start, sd->end);
     attr(b, sp, "data-span", v);
   }
+  return td;
 }
 
 static cchc_status audit_one(builder *b, xmlNodePtr sec, const rset *s,
@@ -479,9 +541,14 @@ static cchc_status audit_one(builder *b, xmlNodePtr sec, const rset *s,
       if (f->key)
         attr(b, tr, "data-key", f->key);
       elc(b, tr, "td", "kind", kind);
-      elc(b, tr, "td", "key", dash(f->key));
+      elc(b, tr, "td", "key",
+          f->key || f->kind == CCHC_FINDING_LATER ? dash(f->key)
+                                                  : "(unclassified)");
       /* inconsistent: both sides are the plan's own statements */
-      side_cell(b, tr, "side plan", &f->plan);
+      xmlNodePtr td = side_cell(b, tr, "side plan", &f->plan);
+      char note[256];
+      if (cchc_finding_note(f, note, sizeof note) > 0)
+        elc(b, td, "div", "match", note);
       side_cell(b, tr, "side parent", &f->parent);
     }
   }
@@ -565,14 +632,20 @@ static cchc_status build(xmlNodePtr html, builder *b, rset *s,
   xmlNodePtr body = el(b, html, "body", NULL);
   xmlNodePtr hdr = el(b, body, "header", NULL);
   el(b, hdr, "h1", "Administrative reform plans");
-  size_t nrefs = 0;
-  for (size_t c = 0; c < ncols; c++)
+  size_t nrefs = 0, nunclassified = 0, nindicators = 0;
+  for (size_t c = 0; c < ncols; c++) {
     nrefs += s->p[cols[c]].is_ref;
+    nunclassified += unclassified_of(s->p[cols[c]].frame);
+  }
+  for (size_t r = 0; r < cchc_compare_rows(cmp); r++)
+    nindicators += cchc_compare_indicator(cmp, r) != NULL;
   char summary[512];
   snprintf(summary, sizeof summary,
-           "%zu plan%s, %zu reference plan%s, %zu indicator%s%s%s", ncols,
-           ncols == 1 ? "" : "s", nrefs, nrefs == 1 ? "" : "s",
-           cchc_compare_rows(cmp), cchc_compare_rows(cmp) == 1 ? "" : "s",
+           "%zu plan%s, %zu reference plan%s, %zu indicator%s, %zu target%s "
+           "without an indicator%s%s",
+           ncols, ncols == 1 ? "" : "s", nrefs, nrefs == 1 ? "" : "s",
+           nindicators, nindicators == 1 ? "" : "s", nunclassified,
+           nunclassified == 1 ? "" : "s",
            only != NONE ? "; plans carrying out " : "",
            only != NONE ? labels[only] : "");
   elc(b, hdr, "p", "summary", summary);
@@ -585,9 +658,12 @@ static cchc_status build(xmlNodePtr html, builder *b, rset *s,
   el(b, sec, "h2", "Audit");
   el(b, sec, "p",
      "Each plan checked against the plan it carries out: targets lower than "
-     "the parent's, targets the parent sets and the plan lacks, deadlines "
-     "later than the parent's, and indicators stated twice with different "
-     "values.");
+     "the parent's (lower), targets the parent sets and the plan lacks "
+     "(missing: no target with the indicator, nor one without an indicator "
+     "whose subject is similar), a target of the parent found only by a "
+     "similar subject, for a person to judge (unmatched), deadlines later "
+     "than the parent's (later), and indicators stated twice with different "
+     "values (inconsistent).");
   size_t audited = 0;
   for (size_t i = 0; i < s->n && st == CCHC_OK; i++) {
     const rplan *p = &s->p[i];

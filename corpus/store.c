@@ -591,7 +591,9 @@ cchc_status cchc_store_each_plan(cchc_store *s, cchc_store_plan_fn fn,
       " (SELECT count(*) FROM targets t WHERE t.document_id = d.id),"
       " (SELECT count(*) FROM deadlines t WHERE t.document_id = d.id),"
       " (SELECT count(*) FROM tasks t WHERE t.document_id = d.id),"
-      " (SELECT count(*) FROM doc_references t WHERE t.document_id = d.id)"
+      " (SELECT count(*) FROM doc_references t WHERE t.document_id = d.id),"
+      " (SELECT count(*) FROM targets t WHERE t.document_id = d.id"
+      "  AND t.indicator IS NULL)"
       " FROM documents d WHERE " LATEST PLAN_ORDER;
   sqlite3_stmt *st = NULL;
   if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK)
@@ -619,6 +621,7 @@ cchc_status cchc_store_each_plan(cchc_store *s, cchc_store_plan_fn fn,
         .deadlines = (size_t)sqlite3_column_int64(st, 17),
         .tasks = (size_t)sqlite3_column_int64(st, 18),
         .references = (size_t)sqlite3_column_int64(st, 19),
+        .unclassified = (size_t)sqlite3_column_int64(st, 20),
     };
     if (fn(ctx, &p)) {
       rc = SQLITE_DONE;

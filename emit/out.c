@@ -153,6 +153,16 @@ void out_real(out_writer *o, unsigned formats, const char *name, double value) {
     o->ops->real(o->ctx, name, value);
 }
 
+void out_boolean(out_writer *o, unsigned formats, const char *name,
+                 bool value) {
+  if (!shows(o, formats))
+    return;
+  if (json(o))
+    o->ops->boolean(o->ctx, name, value);
+  else
+    o->ops->string(o->ctx, name, value ? "true" : "false");
+}
+
 void out_null(out_writer *o, unsigned formats, const char *name) {
   out_string(o, formats, name, NULL);
 }

@@ -74,6 +74,9 @@ void out_integer(out_writer *o, unsigned formats, const char *name,
                  long long value);
 /* A real; NaN is null. */
 void out_real(out_writer *o, unsigned formats, const char *name, double value);
+/* true or false: JSON's literals, the text "true" or "false" elsewhere. */
+void out_boolean(out_writer *o, unsigned formats, const char *name,
+                 bool value);
 void out_null(out_writer *o, unsigned formats, const char *name);
 /* Free text (table format only), between the rows of a table when one is
  * open. */
@@ -94,6 +97,8 @@ typedef struct out_ops {
   void (*string)(void *ctx, const char *name, const char *value);
   void (*integer)(void *ctx, const char *name, long long value);
   void (*real)(void *ctx, const char *name, double value);
+  /* JSON only; the others get the text. */
+  void (*boolean)(void *ctx, const char *name, bool value);
   void (*text)(void *ctx, const char *text);
   /* Hand over the text and free the context (also on failure). */
   cchc_status (*finish)(void *ctx, char **res, size_t *len, cchc_error *err);

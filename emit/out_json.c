@@ -33,6 +33,10 @@ static void j_real(void *ctx, const char *name, double value) {
   emit_json_put(ctx, name, json_real(value));
 }
 
+static void j_boolean(void *ctx, const char *name, bool value) {
+  emit_json_put(ctx, name, json_boolean(value));
+}
+
 static void j_text(void *ctx, const char *text) {}
 
 static cchc_status j_finish(void *ctx, char **res, size_t *len,
@@ -55,6 +59,7 @@ const out_ops out_json_ops = {
     .string = j_string,
     .integer = j_integer,
     .real = j_real,
+    .boolean = j_boolean,
     .text = j_text,
     .finish = j_finish,
 };

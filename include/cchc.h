@@ -504,8 +504,19 @@ const char *cchc_schema(const char *name);
 /* Compare and audit: plans side by side, and a commune's plan checked
  * against the plan it carries out.  Both read frames (from cchc_process,
  * or cchc_frame_from_json for stored ones) and point into them: free the
- * frames after the comparison or audit.  A target without an indicator key
- * cannot be lined up and is left out. */
+ * frames after the comparison or audit.  Targets line up by indicator key;
+ * a target without one ("unclassified") lines up by its subject instead:
+ * compare gives it a row of its own, shared with the targets of other
+ * plans whose subject is similar, and the audit looks among them for a
+ * counterpart the indicators did not find.
+ *
+ * Similar subjects: the subject as the extractor found it (list marker
+ * off; the clause when the subject has fewer than two words that carry
+ * meaning), as the set of syllables of its match key without numbers and
+ * without function and comparator words ("các", "của", "tỷ lệ", "đạt",
+ * "tối thiểu"); two are similar when their Jaccard index (shared syllables
+ * over all syllables) is at least CCHC_SUBJECT_SIMILAR. */
+#define CCHC_SUBJECT_SIMILAR 0.5
 
 /* One target in plain terms.  `count` is true for unit "count", false for
  * "%". */
@@ -558,17 +569,26 @@ typedef enum cchc_report_format {
 /* Parse "table", "csv", "json"; false if unknown. */
 bool cchc_report_format_parse(const char *name, cchc_report_format *out);
 
-/* A comparison matrix: one row per indicator key (sorted), one column per
- * plan.  Columns keep the order given, except that plans cited as parent
+/* A comparison matrix: one row per indicator key (sorted), then one row
+ * per subject of the targets without an indicator, one column per plan.
+ * Columns keep the order given, except that plans cited as parent
  * (document number equal to another frame's parent number) come first.  A
- * cell is the plan's target for the indicator in plain form (several
- * different targets of one indicator joined with "; "), or NULL when the
- * plan sets none. */
+ * cell is the plan's target for the row in plain form (several different
+ * targets joined with "; "), or NULL when the plan sets none.
+ *
+ * Unclassified rows come in column order of their first target.  A target
+ * without an indicator joins the row whose first target's subject is most
+ * similar to its own (at least CCHC_SUBJECT_SIMILAR), unless the row holds
+ * a target of the same plan with other words (a plan states a target once,
+ * or again in the same words: two subjects of one plan are two rows); else
+ * it starts a row. */
 typedef struct cchc_compare cchc_compare;
 
 /* Which indicators a comparison shows: those of `area` (the key's prefix
  * before '.': "tthc" for "tthc.dung_han"; NULL for every area) and, when
- * `nindicators` is not 0, only the keys listed. */
+ * `nindicators` is not 0, only the keys listed.  Unclassified targets are
+ * shown when no keys are listed, those of `area` (the target's area, from
+ * its section) when an area is given. */
 typedef struct cchc_compare_options {
   const char *area;
   const char *const *indicators;
@@ -585,8 +605,11 @@ void cchc_compare_free(cchc_compare *cmp);
 
 size_t cchc_compare_rows(const cchc_compare *cmp);
 size_t cchc_compare_columns(const cchc_compare *cmp);
-/* Indicator key of a row. */
+/* Indicator key of a row; NULL for a row of unclassified targets. */
 const char *cchc_compare_indicator(const cchc_compare *cmp, size_t row);
+/* Subject of a row of unclassified targets (its first target's, list
+ * marker off); NULL for an indicator's row. */
+const char *cchc_compare_subject(const cchc_compare *cmp, size_t row);
 /* Label of a column ("Đồng Nai 228/KH-UBND", "Nghĩa Trung"), and the index
  * in the input list of the frame it shows. */
 const char *cchc_compare_label(const cchc_compare *cmp, size_t col);
@@ -594,11 +617,24 @@ size_t cchc_compare_input(const cchc_compare *cmp, size_t col);
 /* The cell at (row, col), or NULL when empty. */
 const char *cchc_compare_cell(const cchc_compare *cmp, size_t row,
                               size_t col);
+/* The frame targets the cell shows, in frame order (a plain form that
+ * repeats shows once in the cell but each target is here). */
+size_t cchc_compare_cell_targets(const cchc_compare *cmp, size_t row,
+                                 size_t col);
+const cchc_frame_target *cchc_compare_cell_target_at(const cchc_compare *cmp,
+                                                     size_t row, size_t col,
+                                                     size_t i);
 
-/* Render: table (empty cells "-"); CSV with header "indicator" then one
- * column per plan label; JSON {"schema":"cchc-compare/1","plans":[{label,
- * level,place,province,year,number,date,parent,path}],"rows":[{indicator,
- * cells:[string|null]}]}.  *out NUL-terminated, freed with free(); *len
+/* Render: table (empty cells "-"; an unclassified row named
+ * "(unclassified) SUBJECT", the subject cut after 60 characters with "…");
+ * CSV with header "indicator", "subject", then one column per plan label
+ * (indicator rows: subject empty; unclassified rows: indicator empty);
+ * JSON {"schema":"cchc-compare/1","plans":[{label,level,place,province,
+ * year,number,date,parent,path}],"rows":[{indicator,subject,cells:[string|
+ * null]}]}, where an indicator's row has "subject": null and an
+ * unclassified row "indicator": null, its "subject" and "targets":[{column,
+ * plan,subject,area,value,text,span:[start,end]}] (every target of the
+ * row, in column order).  *out NUL-terminated, freed with free(); *len
  * (may be NULL) gets its length. */
 cchc_status cchc_compare_render(const cchc_compare *cmp,
                                 cchc_report_format format, char **out,
@@ -608,14 +644,22 @@ cchc_status cchc_compare_render(const cchc_compare *cmp,
 typedef enum cchc_finding_kind {
   CCHC_FINDING_LOWER = 0,   /* the plan's guaranteed level is below the
                                parent's (cchc_target_lower) */
-  CCHC_FINDING_MISSING,     /* the parent sets an indicator the plan lacks */
+  CCHC_FINDING_MISSING,     /* the parent sets a target the plan lacks: no
+                               target with its indicator, and none by
+                               subject either (see UNMATCHED) */
   CCHC_FINDING_LATER,       /* a dated task or report due after the
                                parent's deadline for it */
-  CCHC_FINDING_INCONSISTENT /* the plan states one indicator twice with
-                               different values (frame "inconsistencies") */
+  CCHC_FINDING_INCONSISTENT, /* the plan states one indicator twice with
+                                different values (frame
+                                "inconsistencies") */
+  CCHC_FINDING_UNMATCHED    /* the parent sets a target no target of the
+                               plan matches by indicator, but one matches by
+                               subject: the candidate, for a person to
+                               judge */
 } cchc_finding_kind;
 
-/* "lower", "missing", "later", "inconsistent".  Static storage. */
+/* "lower", "missing", "later", "inconsistent", "unmatched".  Static
+ * storage. */
 const char *cchc_finding_kind_name(cchc_finding_kind kind);
 
 /* One side of a finding: which plan, what it says, where.  `plan` is the
@@ -632,26 +676,46 @@ typedef struct cchc_finding_side {
   size_t start, end;
 } cchc_finding_side;
 
-/* `key` is the indicator key (lower, missing, inconsistent) or the task's
- * match key (later).  `parent` is the parent plan's side; for
- * `inconsistent` both sides come from the audited plan: `parent` holds the
- * first statement and `plan` the one that contradicts it. */
+/* `key` is the indicator key (lower, missing, unmatched, inconsistent; NULL
+ * for a parent target without one) or the task's match key (later).
+ * `parent` is the parent plan's side; for `inconsistent` both sides come
+ * from the audited plan: `parent` holds the first statement and `plan` the
+ * one that contradicts it.  For `unmatched`, `plan` is the candidate,
+ * `similarity` the Jaccard index of the two subjects and `lower` whether
+ * the candidate guarantees less than the parent's target
+ * (cchc_target_lower; false for other kinds). */
 typedef struct cchc_finding {
   cchc_finding_kind kind;
   const char *key;
   cchc_finding_side parent;
   cchc_finding_side plan;
+  double similarity;
+  bool lower;
 } cchc_finding;
+
+/* What a missing or unmatched finding looked for, in words: "no target
+ * with this indicator; this target without one has a similar subject
+ * (word overlap 0.64) and a lower value"; "" for other kinds.  Writes at
+ * most `size` bytes (NUL included) and returns the length it needed, like
+ * snprintf. */
+size_t cchc_finding_note(const cchc_finding *f, char *buf, size_t size);
 
 typedef struct cchc_audit cchc_audit;
 
 /* Audit `n` plans against `parent`.  Plans are not filtered by their
  * parent link: use cchc_frame_carries_out to pick them.
  * Findings are grouped per plan in the input order, then lower, missing
- * (parent order), later, inconsistent.
- * - lower/missing: each parent target with an indicator is looked up in
- *   the plan; none is `missing`; `lower` when every plan target of that
- *   indicator is lower (the first is the evidence).
+ * and unmatched (parent order, the parent's targets without an indicator
+ * last), later, inconsistent.
+ * - lower: each parent target with an indicator is looked up in the plan
+ *   by indicator; `lower` when every plan target of that indicator is
+ *   lower (the first is the evidence).
+ * - missing/unmatched: a parent target with an indicator that no plan
+ *   target has is looked up by subject among the plan's targets without an
+ *   indicator (the wording may be one the rules do not know); a parent
+ *   target without an indicator, among all the plan's targets.  The most
+ *   similar subject, at least CCHC_SUBJECT_SIMILAR, is `unmatched` with
+ *   that candidate (ties: the first); none is `missing`.
  * - later: tasks are lined up by a key, cchc_match_key of the task text
  *   before its deadline phrase (or before "(" when the phrase is not in
  *   it); when both tasks' deadlines have an end date and the plan's is
@@ -667,12 +731,16 @@ size_t cchc_audit_count(const cchc_audit *audit);
 /* The i-th finding; owned by the audit. */
 const cchc_finding *cchc_audit_finding(const cchc_audit *audit, size_t i);
 
-/* Render: table (one line per finding, then the quoted evidence); CSV
- * (kind, key, plan, plan value, plan span start/end, plan text, parent
- * plan, parent value, parent span start/end, parent text, plan path,
- * parent path); JSON {"schema":"cchc-audit/1","parent":{label,number,
- * path},"findings":[{kind,key,plan:{...},parent:{...}}]} with sides
- * {plan,path,value,text,span} (span [start,end] or null). */
+/* Render: table (one line per finding, key "(unclassified)" for a parent
+ * target without an indicator, then the quoted evidence, which says for
+ * missing and unmatched what was looked for); CSV (kind, key, plan, plan
+ * value, plan span start/end, plan text, parent plan, parent value, parent
+ * span start/end, parent text, plan path, parent path, similarity, lower;
+ * the last two empty but for unmatched); JSON {"schema":"cchc-audit/1",
+ * "parent":{label,number,path},"findings":[{kind,key,plan:{...},
+ * parent:{...}}]} with sides {plan,path,value,text,span} (span
+ * [start,end] or null), and for unmatched also "similarity" (two
+ * decimals) and "lower" (true or false). */
 cchc_status cchc_audit_render(const cchc_audit *audit,
                               cchc_report_format format, char **out,
                               size_t *len, cchc_error *err);
@@ -684,8 +752,8 @@ cchc_status cchc_audit_render(const cchc_audit *audit,
  * serializer; it holds inline CSS only, no scripts and no network
  * resources, and is UTF-8.  Sections:
  * - plans (id="plans"): one row per stored plan (latest version): level,
- *   place, province, period, number, parent, numbers of targets, deadlines
- *   and tasks, path;
+ *   place, province, period, number, parent, numbers of targets, of
+ *   targets without an indicator, of deadlines and of tasks, path;
  * - heat map (id="heatmap"): one row per indicator key (as in compare), one
  *   column per plan, reference plans first; each cell is the plan's target
  *   in plain form (cchc_target_format) with class "cell STATE" and
@@ -696,12 +764,19 @@ cchc_status cchc_audit_render(const cchc_audit *audit,
  *   "equal" (neither lower nor higher), "above" (the reference's is lower
  *   than one of the plan's), "none" (no comparable reference target), "ref"
  *   (a reference plan's own column, when it has no reference itself) or
- *   "missing" (the plan sets no target: empty cell).  A legend explains the
- *   colours;
+ *   "missing" (the plan sets no target: empty cell).  Compare's
+ *   unclassified rows follow in a tbody of class "unclassified-rows": each
+ *   a row of class "unclassified" with data-subject, its header
+ *   "(unclassified) SUBJECT", its cells of state "unclassified" (not
+ *   coloured: no indicator to compare by) titled with their clauses, or
+ *   "missing".  A legend explains the colours;
  * - audit (id="audit"): for each plan that other stored plans carry out
  *   (cchc_frame_carries_out), the cchc_audit findings of those plans, each
- *   a row class "finding KIND" with the indicator or task key and, for both
- *   sides, the plan, value, quoted text, byte span and source path.
+ *   a row class "finding KIND" with the indicator or task key
+ *   ("(unclassified)" for a parent target without one) and, for both
+ *   sides, the plan, value, quoted text, byte span and source path; for
+ *   missing and unmatched the plan's side adds cchc_finding_note (class
+ *   "match").
  * With `parent_number` (not NULL) the page covers only that plan and the
  * plans carrying it out; CCHC_ERR_INVALID when no stored plan has that
  * number.  *out is NUL-terminated, freed with free(); *len (may be NULL)
@@ -853,6 +928,7 @@ typedef struct cchc_store_plan {
   const char *number, *date, *parent_number, *parent_date;
   const char *ingested_at; /* ISO 8601 UTC */
   size_t targets, deadlines, tasks, references;
+  size_t unclassified; /* targets without an indicator key */
 } cchc_store_plan;
 
 /* Callbacks return 0 to go on, non-zero to stop the iteration (which then

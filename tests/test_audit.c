@@ -439,9 +439,9 @@ START_TEST(chain_province_and_commune) {
   ck_assert_int_eq(cchc_compare_render(cm, CCHC_REPORT_CSV, &out, &n, &err), CCHC_OK);
   csvcount cc = parse_csv(out, n);
   ck_assert_str_eq(cc.first, "indicator");
-  ck_assert_uint_eq(cc.cols_first, 3);
+  ck_assert_uint_eq(cc.cols_first, 4); /* indicator, subject, two plans */
   ck_assert_uint_eq(cc.rows, rows + 1);
-  ck_assert_uint_eq(cc.fields, 3 * (rows + 1));
+  ck_assert_uint_eq(cc.fields, 4 * (rows + 1));
   free(out);
   ck_assert_int_eq(cchc_compare_render(cm, CCHC_REPORT_JSON, &out, &n, &err), CCHC_OK);
   json_error_t je;
@@ -508,9 +508,9 @@ START_TEST(chain_province_and_commune) {
   ck_assert_int_eq(cchc_audit_render(a, CCHC_REPORT_CSV, &out, &n, &err), CCHC_OK);
   cc = parse_csv(out, n);
   ck_assert_str_eq(cc.first, "kind");
-  ck_assert_uint_eq(cc.cols_first, 14);
+  ck_assert_uint_eq(cc.cols_first, 16);
   ck_assert_uint_eq(cc.rows, cchc_audit_count(a) + 1);
-  ck_assert_uint_eq(cc.fields, 14 * (cchc_audit_count(a) + 1));
+  ck_assert_uint_eq(cc.fields, 16 * (cchc_audit_count(a) + 1));
   free(out);
   ck_assert_int_eq(cchc_audit_render(a, CCHC_REPORT_JSON, &out, &n, &err), CCHC_OK);
   j = json_loadb(out, n, 0, &je);

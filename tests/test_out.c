@@ -14,13 +14,15 @@ static const out_column table_cols[] = {
     {.title = "note", .gap = 2},
 };
 static const out_column csv_cols[] = {
-    {.title = "name"}, {.title = "n"}, {.title = "start"}, {.title = "note"}};
+    {.title = "name"}, {.title = "n"}, {.title = "start"}, {.title = "note"},
+    {.title = "late"}};
 static const out_table rows = {
     .table = table_cols, .ntable = 3, .rule = true,
-    .csv = csv_cols, .ncsv = 4};
+    .csv = csv_cols, .ncsv = 5};
 
 /* A report: a JSON-only header, a table of two rows (the second with a
- * null note and no span) with text between them, text after. */
+ * null note and no span; a boolean JSON and CSV show) with text between
+ * them, text after. */
 static char *walk(cchc_report_format format) {
   out_writer *o = out_new(format);
   ck_assert_ptr_nonnull(o);
@@ -28,6 +30,7 @@ static char *walk(cchc_report_format format) {
   out_string(o, OUT_JSON, "schema", "test/1");
   out_real(o, OUT_JSON, "score", 2.0 / 3.0);
   out_real(o, OUT_JSON, "none", NAN);
+  out_boolean(o, OUT_JSON, "ok", true);
   out_begin_table(o, "rows", &rows);
   for (int i = 0; i < 2; i++) {
     out_begin_object(o, NULL);
@@ -40,6 +43,7 @@ static char *walk(cchc_report_format format) {
       out_integer(o, OUT_CSV | OUT_JSON, "start", 7);
     out_end_object(o);
     out_string(o, OUT_ALL, "note", i ? NULL : "say \"hi\", then go");
+    out_boolean(o, OUT_CSV | OUT_JSON, "late", i == 1);
     out_end_object(o);
     if (i == 0)
       out_text(o, "\n");
@@ -71,9 +75,10 @@ END_TEST
 
 START_TEST(csv_format) {
   char *s = walk(CCHC_REPORT_CSV);
-  ck_assert_str_eq(s, "\xEF\xBB\xBF\"name\",\"n\",\"start\",\"note\"\r\n"
-                      "\"Xã A\",3,7,\"say \"\"hi\"\", then go\"\r\n"
-                      "\"Nghĩa Trung\",12,,\r\n");
+  ck_assert_str_eq(s, "\xEF\xBB\xBF\"name\",\"n\",\"start\",\"note\","
+                      "\"late\"\r\n"
+                      "\"Xã A\",3,7,\"say \"\"hi\"\", then go\",\"false\"\r\n"
+                      "\"Nghĩa Trung\",12,,,\"true\"\r\n");
   free(s);
 }
 END_TEST
@@ -84,6 +89,7 @@ START_TEST(json_format) {
                       "  \"schema\": \"test/1\",\n"
                       "  \"score\": 0.666667,\n"
                       "  \"none\": null,\n"
+                      "  \"ok\": true,\n"
                       "  \"rows\": [\n"
                       "    {\n"
                       "      \"name\": \"Xã A\",\n"
@@ -91,7 +97,8 @@ START_TEST(json_format) {
                       "      \"where\": {\n"
                       "        \"start\": 7\n"
                       "      },\n"
-                      "      \"note\": \"say \\\"hi\\\", then go\"\n"
+                      "      \"note\": \"say \\\"hi\\\", then go\",\n"
+                      "      \"late\": false\n"
                       "    },\n"
                       "    {\n"
                       "      \"name\": \"Nghĩa Trung\",\n"
@@ -99,7 +106,8 @@ START_TEST(json_format) {
                       "      \"where\": {\n"
                       "        \"start\": null\n"
                       "      },\n"
-                      "      \"note\": null\n"
+                      "      \"note\": null,\n"
+                      "      \"late\": true\n"
                       "    }\n"
                       "  ]\n"
                       "}\n");

@@ -3,7 +3,9 @@
  * A temporary store holds the tests/data province plan 228/KH-UBND, two
  * corpus plans (000 carries out 228/KH-UBND; 002 does not) and a small
  * hostile plan that carries it out too, whose path and text hold markup and
- * quotes.  The page must parse, carry no script and no network resource,
+ * quotes; and the two tests/data plans of Sông Mây and Suối Mơ, whose
+ * commune states a target of its province in words no indicator rule
+ * knows (a row "(unclassified) ..." and an `unmatched` finding).  The page must parse, carry no script and no network resource,
  * show the hostile text as text, and render in headless Chromium (Debian's
  * chromium, installed by `sh scripts/deps.sh test`), which also takes a
  * screenshot: <tmpdir>/report.png, copied beside the cchc program as
@@ -38,6 +40,9 @@ static const char hostile_text[] =
     "- Tỷ lệ giải quyết hồ sơ đúng hạn <script>alert(1)</script> & "
     "\"nháy kép\" 'nháy đơn' đạt tối thiểu 90%.\n";
 
+#define SUOI_MO_WORDING                                                        \
+  "Hồ sơ thủ tục hành chính của xã được giải quyết xong trong hạn luật định"
+
 #define HOSTILE_NAME "evil <script>alert(1)<\\script> & \"q\" 'x'.txt"
 #define HOSTILE_MARK "<script>alert(1)</script>"
 
@@ -56,15 +61,19 @@ static void build_report(void) {
     snprintf(setup_error, sizeof setup_error, "cannot write %s", hostile_path);
     return;
   }
-  char prov[4200], c0[4200], c2[4200];
+  char prov[4200], c0[4200], c2[4200], song_may[4200], suoi_mo[4200];
   snprintf(prov, sizeof prov, "%s/tests/data/dong_nai_228_KH-UBND_2026.txt",
            harness_root());
   snprintf(c0, sizeof c0, "%s/corpus/000_343475c610832db2.txt",
            harness_shared());
   snprintf(c2, sizeof c2, "%s/corpus/002_f395299616728bb1.txt",
            harness_shared());
-  const char *ingest[] = {"ingest", "--db", db, prov, c0, c2, hostile_path,
-                          NULL};
+  snprintf(song_may, sizeof song_may,
+           "%s/tests/data/song_may_51_KH-UBND_2026.txt", harness_root());
+  snprintf(suoi_mo, sizeof suoi_mo, "%s/tests/data/suoi_mo_7_KH-UBND_2026.txt",
+           harness_root());
+  const char *ingest[] = {"ingest", "--db",   db,       prov,    c0,
+                          c2,       hostile_path, song_may, suoi_mo, NULL};
   int rc = harness_cli(ingest, NULL, 0, &out, NULL, &err);
   if (rc != 0) {
     snprintf(setup_error, sizeof setup_error, "ingest exit %d: %s%s", rc,
@@ -104,11 +113,12 @@ static htmlDocPtr parse_html(const char *data, size_t len) {
 /* What a walk over the tree found. */
 typedef struct scan {
   size_t elements, scripts, remote, handlers;
-  size_t below, above, equal, none, missing, ref, cells;
-  size_t findings_lower, findings_missing, findings_later;
+  size_t below, above, equal, none, missing, ref, unclassified, cells;
+  size_t findings_lower, findings_missing, findings_later, findings_unmatched;
   bool hostile_text, hostile_path, hostile_attr;
   bool plans, heatmap, audit, meta_utf8, style;
   bool dung_han_below; /* Nghĩa Trung's tthc.dung_han cell: below, ≥ 98% */
+  bool suoi_mo_row;    /* Suối Mơ's wording: a row of its own, its cell */
 } scan;
 
 static bool has_class(xmlNodePtr n, const char *cls) {
@@ -181,6 +191,7 @@ static void walk(xmlNodePtr n, scan *s) {
       s->none += has_class(n, "none");
       s->missing += has_class(n, "missing");
       s->ref += has_class(n, "ref");
+      s->unclassified += has_class(n, "unclassified");
       xmlChar *title = xmlGetProp(n, BAD_CAST "title");
       xmlChar *text = xmlNodeGetContent(n);
       if (has_class(n, "below") && n->parent &&
@@ -188,6 +199,12 @@ static void walk(xmlNodePtr n, scan *s) {
           strstr((char *)title, "Nghĩa Trung") && text &&
           strcmp((char *)text, "≥ 98%") == 0)
         s->dung_han_below = true;
+      if (has_class(n, "unclassified") && n->parent &&
+          has_class(n->parent, "unclassified") &&
+          prop_eq(n->parent, "data-subject", SUOI_MO_WORDING) && title &&
+          strstr((char *)title, SUOI_MO_WORDING " đạt tối thiểu 95%") &&
+          text && strcmp((char *)text, "≥ 95%") == 0)
+        s->suoi_mo_row = true;
       xmlFree(title);
       xmlFree(text);
     }
@@ -195,6 +212,7 @@ static void walk(xmlNodePtr n, scan *s) {
       s->findings_lower += has_class(n, "lower");
       s->findings_missing += has_class(n, "missing");
       s->findings_later += has_class(n, "later");
+      s->findings_unmatched += has_class(n, "unmatched");
     }
     walk(n->children, s);
   }
@@ -246,11 +264,18 @@ START_TEST(page_is_safe_and_structured) {
   ck_assert_uint_gt(s.missing, 0);
   ck_assert_uint_gt(s.ref, 0);
   ck_assert_uint_eq(s.cells, s.below + s.above + s.equal + s.none +
-                                 s.missing + s.ref);
+                                 s.missing + s.ref + s.unclassified);
+  /* targets without an indicator: rows of their own, marked */
+  ck_assert_msg(s.suoi_mo_row, "no unclassified row for Suối Mơ's wording");
+  ck_assert_uint_ge(s.unclassified, 2);
+  ck_assert_ptr_nonnull(strstr(html, "<th>unclassified</th>"));
+  ck_assert_ptr_nonnull(strstr(html, "(unclassified) " SUOI_MO_WORDING));
   /* the audit of 228/KH-UBND: lower, missing and later findings */
   ck_assert_uint_ge(s.findings_lower, 2);
   ck_assert_uint_ge(s.findings_missing, 1);
   ck_assert_uint_eq(s.findings_later, 1);
+  /* the audit of 51/KH-UBND: the commune's wording found by subject */
+  ck_assert_uint_eq(s.findings_unmatched, 1);
   xmlFreeDoc(doc);
   free(html);
 }
@@ -286,6 +311,21 @@ static bool find_finding(xmlNodePtr n, const char *kind, const char *key,
   return false;
 }
 
+/* The first finding row of `kind` and `key`, or NULL. */
+static xmlNodePtr find_row(xmlNodePtr n, const char *kind, const char *key) {
+  for (; n; n = n->next) {
+    if (n->type != XML_ELEMENT_NODE)
+      continue;
+    if (strcmp((char *)n->name, "tr") == 0 && has_class(n, "finding") &&
+        has_class(n, kind) && prop_eq(n, "data-key", key))
+      return n;
+    xmlNodePtr r = find_row(n->children, kind, key);
+    if (r)
+      return r;
+  }
+  return NULL;
+}
+
 START_TEST(finding_carries_evidence) {
   size_t len;
   char *html = read_report(&len);
@@ -294,6 +334,22 @@ START_TEST(finding_carries_evidence) {
   ck_assert_msg(find_finding(xmlDocGetRootElement(doc), "lower",
                              "tthc.dung_han", HOSTILE_MARK),
                 "no lower finding quoting the hostile plan");
+  /* Suối Mơ's unmatched finding: the candidate, both values, the note */
+  xmlNodePtr row = find_row(xmlDocGetRootElement(doc), "unmatched",
+                            "tthc.dung_han");
+  ck_assert_msg(row != NULL, "no unmatched finding");
+  xmlChar *all = xmlNodeGetContent(row);
+  static const char *const wants[] = {
+      SUOI_MO_WORDING, "≥ 95%", "≥ 98%", "suoi_mo_7_KH-UBND_2026.txt",
+      "song_may_51_KH-UBND_2026.txt", "bytes ",
+      "this target without one has a similar subject (word overlap 0.64) "
+      "and a lower value"};
+  for (size_t i = 0; i < sizeof wants / sizeof *wants; i++)
+    ck_assert_msg(strstr((char *)all, wants[i]), "%s lacks %s", all, wants[i]);
+  xmlFree(all);
+  /* and the target it really lacks is still missing */
+  ck_assert_ptr_nonnull(find_row(xmlDocGetRootElement(doc), "missing",
+                                 "tthc.hai_long"));
   xmlFreeDoc(doc);
   free(html);
 }
@@ -420,6 +476,8 @@ START_TEST(renders_in_chromium) {
   ck_assert_uint_eq(s.scripts, 0);
   ck_assert(s.hostile_text);
   ck_assert(s.dung_han_below);
+  ck_assert(s.suoi_mo_row);
+  ck_assert_uint_eq(s.findings_unmatched, 1);
   xmlFreeDoc(doc);
   free(dom);
 
