@@ -138,19 +138,11 @@ static void trim(const xctx *x, size_t *a, size_t *b) {
   while (*b > *a && (blank(x->s[*b - 1]))) (*b)--;
 }
 
-/* Drop a leading bullet ("- ", "+ ", "* ", "• ", "– ") from [*a, b). */
+/* Drop the list marker that opens [*a, b) ("- ", "2.4. ", "a) ": the one
+ * grammar, cchc_list_marker). */
 static void skip_bullet(const xctx *x, size_t *a, size_t b) {
   trim(x, a, &b);
-  size_t i = *a;
-  if (i < b && (x->s[i] == '-' || x->s[i] == '+' || x->s[i] == '*')) i++;
-  else if (b - i >= 3 && (!memcmp(x->s + i, "\xe2\x80\xa2", 3) ||
-                          !memcmp(x->s + i, "\xe2\x80\x93", 3)))
-    i += 3;
-  else
-    return;
-  if (i < b && !blank(x->s[i])) return;
-  *a = i;
-  trim(x, a, &b);
+  *a += cchc_list_marker(x->s + *a, b - *a);
 }
 
 /* s[a, b) with line breaks and runs of blanks folded to one space. */
@@ -590,13 +582,8 @@ static bool unit_heading(tk *t, size_t li, ulist *out) {
   const frame_section *sec = &x->f->sections[x->lines[li].section];
   (void)sec;
   size_t a = x->lines[li].start, b = x->lines[li].end;
-  /* skip the numbering */
   size_t i = a;
-  while (i < b && ((x->s[i] >= '0' && x->s[i] <= '9') || x->s[i] == '.' ||
-                   x->s[i] == ')' || blank(x->s[i]) ||
-                   (x->s[i] >= 'A' && x->s[i] <= 'Z' && i + 1 < b &&
-                    (x->s[i + 1] == '.' || x->s[i + 1] == ')'))))
-    i++;
+  skip_bullet(x, &i, b); /* the numbering */
   size_t ms, me;
   if (first_in(t, &t->prefix, i, b, &ms, &me, NULL) && ms == i) i = me;
   xunit m[MAX_UNITS];
@@ -762,7 +749,11 @@ static void flush_row(tk *t, tstate *st) {
     if (!k) continue;
     k->target = st->target;
     if (r->has_budget) k->budget = fold(t, r->bud_a, r->bud_b);
-    if (r->has_prod) k->products = fold(t, r->prod_a, r->prod_b);
+    if (r->has_prod) {
+      size_t pa = r->prod_a;
+      skip_bullet(t->x, &pa, r->prod_b);
+      k->products = fold(t, pa, r->prod_b);
+    }
     if (!lead.n) {
       xunit u;
       const char *text = lead_of_area(t, k->area, &u);

@@ -2,9 +2,12 @@
  *
  * Output: one block (paragraph, bullet, heading or table cell line) per line,
  * no blank lines.  Decisions, in order:
- *  - Markdown markers from Word conversion are removed first (`**`, `#`).
- *  - A line that starts with a list marker ("- ", "+ ", "1.", "1.1.", "a)",
- *    "I.", "Điều 1") starts a block.
+ *  - Markdown markers from Word conversion are removed first (`**`, `#`);
+ *    a line break inside a bold span ("**I. MỤC\nĐÍCH**") is a wrap.
+ *  - A line that starts with a list marker starts a block: a bullet ("- ",
+ *    "+ ", "* "), a number ("1." "1)" "1/" "1.1." "1.1"), a letter ("a)"
+ *    "a." "a/", "A." "A)"), a Roman numeral ("I." "I)" "I/" "I -"), "Điều 1",
+ *    "Chương I", "Mục 1", "Phần I".
  *  - A line that starts with a lower-case letter or with ",;.)" continues the
  *    previous block, whatever lies between (blank lines, a page number).
  *  - A line that ends with "X-" (no space) is joined without a space.
@@ -37,6 +40,8 @@ typedef struct line {
   bool func_end;  /* ends with a word that cannot end a paragraph ("của") */
   bool all_caps;  /* a heading in capitals ("CHỦ TỊCH") */
   bool motto;     /* the national motto lines of every official document */
+  bool held;      /* its newline lies inside a bold span: the next line
+                     continues it */
   char lone_punct; /* "3," -> ',' */
 } line;
 
@@ -99,32 +104,45 @@ static bool starts_with(const char *s, size_t n, const char *w) {
   return n >= k && memcmp(s, w, k) == 0;
 }
 
-/* List markers that start a block. */
-static bool is_marker(const char *s, size_t n) {
-  if (n == 0)
+/* " - " then a letter at s[r]: "I - MỤC TIÊU". */
+static bool dash_after(const char *s, size_t n, size_t r) {
+  if (r + 3 >= n || s[r] != ' ' || s[r + 1] != '-' || s[r + 2] != ' ')
     return false;
+  size_t j = r + 3;
+  return u_isalpha(cp_at(s, n, &j));
+}
+
+/* One of ".)/:" (not the NUL strchr would find). */
+static bool marker_punct(char c) { return c && strchr(".)/:", c); }
+
+/* Length of the marker itself (without the blanks after it), or 0. */
+static size_t marker_body(const char *s, size_t n) {
+  if (n == 0)
+    return 0;
   if ((s[0] == '-' || s[0] == '+' || s[0] == '*') && (n == 1 || s[1] == ' '))
-    return true;
+    return 1;
   if (s[0] == '-' && n > 1) { /* "-Tổ chức": bullet glued to a capital */
     size_t i = 1;
-    int32_t c = cp_at(s, n, &i);
-    if (u_isupper(c))
-      return true;
+    if (u_isupper(cp_at(s, n, &i)))
+      return 1;
   }
-  /* Roman numerals: "I.", "IV)", or "VII XÂY DỰNG" (table section rows). */
+  /* Roman numerals: "I.", "IV)", "II/", "III:", "I - MỤC TIÊU", or "VII
+   * XÂY DỰNG" (table section rows). */
   size_t r = 0;
   while (r < n && r < 6 && (s[r] == 'I' || s[r] == 'V' || s[r] == 'X' ||
                             s[r] == 'L'))
     r++;
   if (r > 0 && r < n) {
-    if ((s[r] == '.' || s[r] == ')') && (r + 1 == n || s[r + 1] == ' '))
-      return true;
+    if (marker_punct(s[r]) && (r + 1 == n || s[r + 1] == ' '))
+      return r + 1;
+    if (dash_after(s, n, r))
+      return r + 2;
     if (s[r] == ' ' && caps_word(s, n, r + 1))
-      return true;
+      return r;
   } else if (r > 0 && r == n) {
-    return false;
+    return 0;
   }
-  /* Numbering: 1.  1.1.  1.1  2.12:  3) */
+  /* Numbering: 1.  1)  1/  1.1.  1.1  2.12: */
   if (s[0] >= '0' && s[0] <= '9') {
     size_t i = 0;
     int groups = 0;
@@ -135,7 +153,7 @@ static bool is_marker(const char *s, size_t n) {
         d++;
       }
       if (d == 0 || d > 2)
-        return false;
+        return 0;
       groups++;
       if (i + 1 < n && s[i] == '.' && s[i + 1] >= '0' && s[i + 1] <= '9') {
         i++;
@@ -143,32 +161,59 @@ static bool is_marker(const char *s, size_t n) {
       }
       break;
     }
-    if (i < n && (s[i] == '.' || s[i] == ')' || s[i] == ':')) {
-      i++;
-      return i == n || s[i] == ' ';
-    }
-    return groups >= 2 && i < n && s[i] == ' ';
+    if (i < n && marker_punct(s[i]))
+      return i + 1 == n || s[i + 1] == ' ' ? i + 1 : 0;
+    return groups >= 2 && i < n && s[i] == ' ' ? i : 0;
   }
-  /* a) b) đ)  and "a. Capital" */
+  /* a) b/ đ)  and "a. Word" */
   size_t i = 0;
   int32_t c = cp_at(s, n, &i);
   if ((c >= 'a' && c <= 'z') || c == 0x0111) {
-    if (i < n && s[i] == ')' && (i + 1 == n || s[i + 1] == ' '))
-      return true;
+    if (i < n && (s[i] == ')' || s[i] == '/') && (i + 1 == n || s[i + 1] == ' '))
+      return i + 1;
     if (i + 2 < n && s[i] == '.' && s[i + 1] == ' ') {
       size_t j = i + 2;
-      return u_isupper(cp_at(s, n, &j));
+      return u_isalpha(cp_at(s, n, &j)) ? i + 1 : 0;
+    }
+    return 0;
+  }
+  /* A) B/ and "C. Word" (I, V, X, L are Roman numerals, above) */
+  if (((c >= 'A' && c <= 'Z') || c == 0x0110) && i + 1 < n && s[i + 1] == ' ') {
+    if (s[i] == ')' || s[i] == '/')
+      return i + 1;
+    if (s[i] == '.' && i + 2 < n) {
+      size_t j = i + 2;
+      return u_isupper(cp_at(s, n, &j)) ? i + 1 : 0;
     }
   }
-  if (starts_with(s, n, "Điều ") || starts_with(s, n, "Chương ") ||
-      starts_with(s, n, "Mục ") || starts_with(s, n, "Phần ")) {
-    const char *sp = memchr(s, ' ', n);
-    size_t j = sp ? (size_t)(sp - s) + 1 : n;
-    return j < n && ((s[j] >= '0' && s[j] <= '9') || s[j] == 'I' ||
-                     s[j] == 'V' || s[j] == 'X');
+  /* "Điều 3.", "Chương II", "Mục 1", "Phần I": the word, the number and
+   * what punctuates it. */
+  static const char *const words[] = {"Điều ", "Chương ", "Mục ", "Phần ",
+                                      "ĐIỀU ", "CHƯƠNG ", "MỤC ", "PHẦN "};
+  for (size_t w = 0; w < sizeof words / sizeof *words; w++) {
+    if (!starts_with(s, n, words[w]))
+      continue;
+    size_t j = strlen(words[w]), k = j;
+    while (k < n && ((s[k] >= '0' && s[k] <= '9') || s[k] == 'I' ||
+                     s[k] == 'V' || s[k] == 'X' || s[k] == 'L'))
+      k++;
+    if (k == j || (k < n && s[k] != ' ' && !marker_punct(s[k])))
+      return 0;
+    return k < n && marker_punct(s[k]) ? k + 1 : k;
   }
-  return false;
+  return 0;
 }
+
+size_t cchc_list_marker(const char *s, size_t n) {
+  size_t m = marker_body(s, n);
+  if (m == 0)
+    return 0;
+  while (m < n && is_space(s[m]))
+    m++;
+  return m;
+}
+
+static bool is_marker(const char *s, size_t n) { return marker_body(s, n) > 0; }
 
 /* "12", "3,", "- 9 -", "Trang 9": page numbers and footnote digits. */
 static bool is_lone_number(const char *s, size_t n, char *punct) {
@@ -261,11 +306,59 @@ static void classify(const cchc_mbuf *b, line *l) {
              (n >= 34 && memcmp(c, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", 34 < n ? 34 : n) == 0);
 }
 
+/* Newlines of the stripped text that lie inside a bold span: a heading in
+ * "**I. MỤC\nĐÍCH, YÊU CẦU**" is one heading wrapped.  A span is held
+ * only when it closes within BOLD_LINES lines and no blank line: a stray
+ * "**" holds nothing. */
+enum { BOLD_LINES = 3 };
+typedef struct held_lines {
+  size_t *at; /* offsets, increasing */
+  size_t n, cap;
+  size_t pending[BOLD_LINES]; /* newlines of the span still open */
+  size_t npending;
+  bool open;
+} held_lines;
+
+static void held_toggle(held_lines *h) {
+  if (h->open && h->npending) { /* closed: its newlines are held */
+    if (h->n + h->npending > h->cap) {
+      size_t cap = h->cap ? h->cap * 2 : 16;
+      while (cap < h->n + h->npending)
+        cap *= 2;
+      size_t *p = realloc(h->at, cap * sizeof *p);
+      if (!p) { /* then the heading stays cut: a layout choice, not data */
+        h->npending = 0;
+        h->open = false;
+        return;
+      }
+      h->at = p;
+      h->cap = cap;
+    }
+    memcpy(h->at + h->n, h->pending, h->npending * sizeof *h->pending);
+    h->n += h->npending;
+  }
+  h->npending = 0;
+  h->open = !h->open;
+}
+
+/* A newline at `at` of the stripped text, after a line with or without
+ * content. */
+static void held_newline(held_lines *h, size_t at, bool content) {
+  if (!h->open)
+    return;
+  if (!content || h->npending == BOLD_LINES) {
+    h->open = false;
+    h->npending = 0;
+    return;
+  }
+  h->pending[h->npending++] = at;
+}
+
 /* Markdown markers: "#..# " at line start, runs of two or more '*', and in
  * Markdown documents single '*' glued to text ("*(...)*"), and backslash
- * escapes. */
+ * escapes.  Newlines inside bold spans go to `held`. */
 static void strip_markdown(const cchc_mbuf *in, cchc_mbuf *out,
-                           cchc_repair_log *log) {
+                           held_lines *held, cchc_repair_log *log) {
   const char *s = in->data;
   size_t n = in->len;
   bool md = false;
@@ -327,6 +420,8 @@ static void strip_markdown(const cchc_mbuf *in, cchc_mbuf *out,
         if (!bullet && (run >= 2 || (md && glued))) {
           cchc_log_repair(log, CCHC_REPAIR_MARKDOWN, in->map[i],
                           "emphasis marker removed");
+          if (run >= 2)
+            held_toggle(held);
           i = j;
           continue;
         }
@@ -345,6 +440,10 @@ static void strip_markdown(const cchc_mbuf *in, cchc_mbuf *out,
       i++;
     }
     if (i < n) { /* the newline */
+      size_t e = content;
+      while (e < i && is_space(s[e]))
+        e++;
+      held_newline(held, out->len, e < i);
       cchc_mbuf_copy(out, s + i, in->map + i, 1);
       i++;
     }
@@ -462,7 +561,8 @@ static cchc_status layout_once(const cchc_mbuf *in, cchc_mbuf *out,
                                cchc_repair_log *log, cchc_error *err) {
   cchc_mbuf md;
   cchc_mbuf_init(&md);
-  strip_markdown(in, &md, log);
+  held_lines held = {0};
+  strip_markdown(in, &md, &held, log);
   cchc_status rc = CCHC_OK;
   line *ls = NULL;
   size_t *nb = NULL;
@@ -479,13 +579,16 @@ static cchc_status layout_once(const cchc_mbuf *in, cchc_mbuf *out,
     rc = cchc_fail(err, CCHC_ERR_NOMEM, "out of memory in layout");
     goto cleanup;
   }
-  size_t cnt = 0, k = 0, p = 0;
+  size_t cnt = 0, k = 0, p = 0, h = 0;
   while (k < nlines) {
     const char *nlp = p < md.len ? memchr(md.data + p, '\n', md.len - p) : NULL;
     size_t e = nlp ? (size_t)(nlp - md.data) : md.len;
     ls[k].raw = ls[k].start = p;
     ls[k].end = e;
     classify(&md, &ls[k]);
+    while (h < held.n && held.at[h] < e)
+      h++;
+    ls[k].held = nlp && h < held.n && held.at[h] == e;
     if (!ls[k].blank)
       nb[cnt++] = k;
     k++;
@@ -539,6 +642,8 @@ static cchc_status layout_once(const cchc_mbuf *in, cchc_mbuf *out,
                                                                : NEWBLOCK;
       else if (prev->dot_end && reaches_margin(&m, prev, 85) && !prev->lone_num)
         how = SPACE;
+      if (prev->held && !l->marker)
+        how = SPACE;
       if (prev->motto)
         how = NEWBLOCK;
       /* Table cells continue lower-case fragments only within the zone. */
@@ -566,6 +671,7 @@ static cchc_status layout_once(const cchc_mbuf *in, cchc_mbuf *out,
     rc = cchc_fail(err, CCHC_ERR_NOMEM, "out of memory in layout");
 
 cleanup:
+  free(held.at);
   free(ls);
   free(nb);
   cchc_mbuf_free(&md);
