@@ -14,9 +14,11 @@
  *  - A line that starts with a capital continues the previous one only in a
  *    hard-wrapped document and only when the previous line reaches the wrap
  *    width (and, where the extractor marks wrapped lines with a trailing
- *    space, has one): a sentence may end at the margin.
+ *    space, has one) and the first word could not have fitted on it: a
+ *    sentence may end at the margin, a heading short of it.
  *  - A number alone on a line is a page number or footnote digit, dropped,
- *    when it interrupts a sentence; otherwise it is kept (table row numbers,
+ *    when it interrupts a sentence, or when it is one of a run counting up
+ *    page by page (mark_pages); otherwise it is kept (table row numbers,
  *    list items, a number on the last line).
  *  - In table zones (runs of short lines: cells scattered line by line) lines
  *    are kept as they are, for the appendix reader.
@@ -34,8 +36,11 @@ typedef struct line {
   size_t raw;        /* first byte of the raw line */
   size_t start, end; /* trimmed content */
   int cplen;
+  int first_word; /* code points of the first word */
   bool blank, lead_space, trail_space;
-  bool marker, lower, cont_punct, terminal, dot_end, hyphen_end;
+  bool marker, lower, cont_punct, terminal, hyphen_end;
+  bool digit_end; /* ends with a number ("tốc độ 01") */
+  bool dot_end; /* ends a sentence or a clause: . ! ? ; */
   bool lone_num, short_line, table;
   bool func_end;  /* ends with a word that cannot end a paragraph ("của") */
   bool all_caps;  /* a heading in capitals ("CHỦ TỊCH") */
@@ -43,6 +48,8 @@ typedef struct line {
   bool held;      /* its newline lies inside a bold span: the next line
                      continues it */
   char lone_punct; /* "3," -> ',' */
+  int lone_value;  /* "12" -> 12 */
+  bool page;       /* one of the plan's page numbers (mark_pages) */
 } line;
 
 /* Words that never end a sentence: a line ending with one continues. */
@@ -215,28 +222,34 @@ size_t cchc_list_marker(const char *s, size_t n) {
 
 static bool is_marker(const char *s, size_t n) { return marker_body(s, n) > 0; }
 
-/* "12", "3,", "- 9 -", "Trang 9": page numbers and footnote digits. */
-static bool is_lone_number(const char *s, size_t n, char *punct) {
+/* "12", "3,", "- 9 -", "Trang 9": page numbers and footnote digits; *value
+ * is the number (-1 past 999). */
+static bool is_lone_number(const char *s, size_t n, char *punct, int *value) {
   *punct = 0;
-  size_t i = 0;
-  if (starts_with(s, n, "- ") && n >= 5 && s[n - 1] == '-' && s[n - 2] == ' ') {
-    for (i = 2; i < n - 2; i++)
-      if (s[i] < '0' || s[i] > '9')
-        return false;
-    return n - 4 >= 1;
-  }
-  if (starts_with(s, n, "Trang "))
+  *value = -1;
+  size_t i = 0, end = n;
+  bool dashed = starts_with(s, n, "- ") && n >= 5 && s[n - 1] == '-' &&
+                s[n - 2] == ' ';
+  if (dashed) {
+    i = 2;
+    end = n - 2;
+  } else if (starts_with(s, n, "Trang ")) {
     i = 6;
+  }
   size_t d = 0;
-  while (i < n && s[i] >= '0' && s[i] <= '9') {
+  int v = 0;
+  while (i < end && s[i] >= '0' && s[i] <= '9') {
+    if (d < 3)
+      v = v * 10 + (s[i] - '0');
     i++;
     d++;
   }
-  if (d == 0 || d > 3)
+  if (d == 0 || (d > 3 && !dashed))
     return false;
-  if (i == n)
+  *value = d <= 3 ? v : -1;
+  if (i == end)
     return true;
-  if (i + 1 == n && (s[i] == ',' || s[i] == ';' || s[i] == '.')) {
+  if (!dashed && i + 1 == n && (s[i] == ',' || s[i] == ';' || s[i] == '.')) {
     *punct = s[i];
     return true;
   }
@@ -264,6 +277,8 @@ static void classify(const cchc_mbuf *b, line *l) {
     if (((unsigned char)s[i] & 0xC0) != 0x80)
       cps++;
   l->cplen = cps;
+  for (size_t i = 0; i < n && !is_space(c[i]); i++)
+    l->first_word += ((unsigned char)c[i] & 0xC0) != 0x80;
   l->short_line = cps <= 24;
   l->marker = is_marker(c, n);
   size_t i = 0;
@@ -275,13 +290,14 @@ static void classify(const cchc_mbuf *b, line *l) {
   int32_t last = last_cp(s, p, q, &lp);
   l->terminal = last == '.' || last == ';' || last == ':' || last == '!' ||
                 last == '?';
-  l->dot_end = last == '.' || last == '!' || last == '?';
+  l->dot_end = last == '.' || last == '!' || last == '?' || last == ';';
+  l->digit_end = last >= '0' && last <= '9';
   if (last == '-' && lp > p) {
     size_t pp;
     int32_t before = last_cp(s, p, lp, &pp);
     l->hyphen_end = before != ' ' && (u_isalnum(before));
   }
-  l->lone_num = is_lone_number(c, n, &l->lone_punct);
+  l->lone_num = is_lone_number(c, n, &l->lone_punct, &l->lone_value);
   l->func_end = ends_with_func_word(s, p, q);
   int letters = 0, upper = 0;
   for (size_t k = 0; k < n && letters == upper;) {
@@ -450,9 +466,19 @@ static void strip_markdown(const cchc_mbuf *in, cchc_mbuf *out,
   }
 }
 
+/* Wrapped lines of a text wrapped at a fixed count of characters (a
+ * monospace export, a re-wrap) differ in length by less than the longest
+ * word: 10th to 90th percentile within FIXED_SPREAD percent of the typical
+ * length.  A PDF in a proportional font spreads far wider. */
+enum { FIXED_SPREAD = 8 };
+
 typedef struct model {
   bool wrapped;         /* the document is hard-wrapped */
   int width;            /* typical length of a wrapped line */
+  int wrap_width;       /* nearly the longest wrapped line (95th
+                           percentile): the width the text was wrapped at */
+  bool fixed;           /* wrapped at a fixed count of characters: nearly
+                           all wrapped lines are about as long */
   bool trail_signal;    /* a trailing space marks wrapped lines */
 } model;
 
@@ -469,6 +495,70 @@ static void mark_tables(line *ls, size_t *nb, size_t cnt) {
       shorts += ls[nb[j]].short_line;
     ls[nb[k]].table = win >= 5 && shorts * 3 >= win * 2;
   }
+}
+
+/* Page numbers: numbers alone on a line, outside tables, that count up one
+ * by one (2, 3, 4 ...) a page apart, three or more of them: the footer of
+ * every page of a PDF.  Anywhere on the page they fall (between two
+ * paragraphs as well as inside a sentence), they are no text of the plan.
+ * A page is PAGE_LINES to PAGE_LINES_MAX lines, and pages are about as
+ * long as each other (the longest at most PAGE_SPREAD/10 times the
+ * shortest); row numbers of a table count up too, but inside a table zone,
+ * a few lines apart, or at uneven distances. */
+enum { PAGE_LINES = 25, PAGE_LINES_MAX = 200, PAGE_SPREAD = 16, PAGE_MAX = 999 };
+
+/* Are the gaps between the members of a run of page numbers even? */
+static bool even_pages(const size_t *prev, size_t last, size_t cnt) {
+  size_t lo = (size_t)-1, hi = 0;
+  for (size_t k = last; prev[k] < cnt; k = prev[k]) {
+    size_t gap = k - prev[k];
+    lo = gap < lo ? gap : lo;
+    hi = gap > hi ? gap : hi;
+  }
+  return hi * 10 <= lo * PAGE_SPREAD;
+}
+
+static void mark_pages(line *ls, const size_t *nb, size_t cnt) {
+  /* chain[v]: the longest run of page numbers ending with value v so far:
+   * its length and the index (into nb) of its last line */
+  struct run {
+    size_t len, last;
+  } *chain = calloc(PAGE_MAX + 1, sizeof *chain);
+  size_t *prev = malloc((cnt + 1) * sizeof *prev); /* run member before */
+  if (!chain || !prev) { /* then no page number is recognized this way */
+    free(chain);
+    free(prev);
+    return;
+  }
+  size_t best_len = 0, best_last = 0;
+  for (size_t k = 0; k < cnt; k++) {
+    const line *l = &ls[nb[k]];
+    int v = l->lone_value;
+    if (!l->lone_num || l->lone_punct || v < 1 || v > PAGE_MAX)
+      continue;
+    struct run r = {1, k};
+    prev[k] = cnt;
+    size_t gap = k - chain[v - 1 > 0 ? v - 1 : 0].last;
+    if (v > 1 && chain[v - 1].len && gap >= PAGE_LINES &&
+        gap <= PAGE_LINES_MAX) {
+      r.len = chain[v - 1].len + 1;
+      prev[k] = chain[v - 1].last;
+    }
+    /* in a table zone, a number only goes on with a run of pages */
+    if (l->table && r.len < 3)
+      continue;
+    if (r.len >= chain[v].len)
+      chain[v] = r;
+    if (r.len > best_len) {
+      best_len = r.len;
+      best_last = k;
+    }
+  }
+  if (best_len >= 3 && even_pages(prev, best_last, cnt))
+    for (size_t k = best_last; k < cnt; k = prev[k])
+      ls[nb[k]].page = true;
+  free(chain);
+  free(prev);
 }
 
 static model build_model(const line *ls, const size_t *nb, size_t cnt) {
@@ -499,6 +589,9 @@ static model build_model(const line *ls, const size_t *nb, size_t cnt) {
   if (m.wrapped && widths) {
     qsort(widths, wraps, sizeof *widths, cmp_int);
     m.width = widths[wraps / 2];
+    int lo = widths[wraps / 10], hi = widths[wraps * 9 / 10];
+    m.fixed = (hi - lo) * 100 <= m.width * FIXED_SPREAD;
+    m.wrap_width = widths[wraps * 19 / 20];
   }
   m.trail_signal = wraps >= 3 && ends >= 3 && tw * 10 >= wraps * 8 &&
                    tend * 10 <= ends * 6;
@@ -511,6 +604,17 @@ static bool reaches_margin(const model *m, const line *a, int percent) {
   if (!m->wrapped || a->cplen * 100 < m->width * percent)
     return false;
   return !m->trail_signal || a->trail_space;
+}
+
+/* In a text wrapped at a fixed count of characters, would the first word
+ * of b have fitted on line a, with a column to spare (a double space)?
+ * Then the break between them is no wrap,
+ * whatever a's length: a heading or a paragraph ends there.  (In a
+ * proportional font, character counts cannot tell; where the extractor
+ * marks wrapped lines with a trailing space, the mark tells.) */
+static bool word_fits(const model *m, const line *a, const line *b) {
+  return m->fixed && !m->trail_signal &&
+         a->cplen + 1 + b->first_word < m->wrap_width;
 }
 
 /* Copy a line's content, collapsing runs of blanks. */
@@ -597,6 +701,7 @@ static cchc_status layout_once(const cchc_mbuf *in, cchc_mbuf *out,
       break;
   }
   mark_tables(ls, nb, cnt);
+  mark_pages(ls, nb, cnt);
   model m = build_model(ls, nb, cnt);
   cchc_mbuf_reserve(out, md.len + 1);
 
@@ -604,6 +709,11 @@ static cchc_status layout_once(const cchc_mbuf *in, cchc_mbuf *out,
   for (size_t j = 0; j < cnt; j++) {
     line *l = &ls[nb[j]];
     const line *next = j + 1 < cnt ? &ls[nb[j + 1]] : NULL;
+    if (l->page) {
+      cchc_log_repair(log, CCHC_REPAIR_PAGE_NUMBER, md.map[l->start],
+                      "page number dropped");
+      continue;
+    }
     if (l->lone_num) {
       bool interrupts = next && (next->lower || next->cont_punct);
       /* At the end of the text there is no sentence left to interrupt:
@@ -622,6 +732,24 @@ static cchc_status layout_once(const cchc_mbuf *in, cchc_mbuf *out,
     if (prev) {
       uint32_t at = separator_offset(&md, prev, out);
       bool in_table = l->table || prev->table;
+      /* in a text wrapped at a fixed width, a line that reaches the margin
+       * before a word that would not fit on it was wrapped: a title in
+       * capitals goes on in capitals, and a line in capitals after one in
+       * lower case is a heading unless it is one word ("CCHC"); in a
+       * table, where a cell may end at the margin too, only a phrase cut
+       * after a word that cannot end it ("đạt trên" / "85%"), a quantity
+       * and its unit ("01" / "Gb/s"), a phrase and its parenthesis
+       * ("(R&D)") or its last acronym are never two cells */
+      bool fixed_wrap = m.fixed && !prev->terminal && !prev->lone_num &&
+                        reaches_margin(&m, prev, 75) && !word_fits(&m, prev, l);
+      bool acronym = l->all_caps && l->first_word >= l->cplen - 1;
+      if (fixed_wrap && prev->all_caps)
+        fixed_wrap = l->all_caps;
+      else if (fixed_wrap && l->all_caps && !acronym)
+        fixed_wrap = false;
+      if (fixed_wrap && in_table && !prev->all_caps)
+        fixed_wrap = prev->func_end || prev->digit_end || acronym ||
+                     md.data[l->start] == '(';
       enum { NEWBLOCK, SPACE, GLUE } how = NEWBLOCK;
       if (l->marker)
         how = NEWBLOCK;
@@ -635,19 +763,24 @@ static cchc_status layout_once(const cchc_mbuf *in, cchc_mbuf *out,
         how = GLUE;
       else if (l->lower && !(in_table && prev->lone_num))
         how = (prev->hyphen_end && !in_table) ? GLUE : SPACE;
+      else if (fixed_wrap && !l->motto && !prev->motto)
+        how = SPACE;
       else if (in_table || l->all_caps || prev->all_caps || l->motto)
         how = NEWBLOCK;
       else if (!prev->terminal)
-        how = (prev->func_end || reaches_margin(&m, prev, 75)) ? SPACE
-                                                               : NEWBLOCK;
-      else if (prev->dot_end && reaches_margin(&m, prev, 85) && !prev->lone_num)
+        how = (prev->func_end ||
+               (reaches_margin(&m, prev, 75) && !word_fits(&m, prev, l)))
+                  ? SPACE
+                  : NEWBLOCK;
+      else if (prev->dot_end && reaches_margin(&m, prev, 85) &&
+               !word_fits(&m, prev, l) && !prev->lone_num)
         how = SPACE;
       if (prev->held && !l->marker)
         how = SPACE;
       if (prev->motto)
         how = NEWBLOCK;
       /* Table cells continue lower-case fragments only within the zone. */
-      if (how == SPACE && in_table && !l->lower)
+      if (how == SPACE && in_table && !l->lower && !fixed_wrap)
         how = NEWBLOCK;
       if (how == NEWBLOCK) {
         cchc_mbuf_put(out, "\n", 1, at);
