@@ -10,7 +10,8 @@
  *    "Chương I", "Mục 1", "Phần I".
  *  - A line that starts with a lower-case letter or with ",;.)" continues the
  *    previous block, whatever lies between (blank lines, a page number).
- *  - A line that ends with "X-" (no space) is joined without a space.
+ *  - A line that ends with "X-" (no space) is joined without a space, and
+ *    so is a code broken the same way inside a line ("27/NQ- TW").
  *  - A line that starts with a capital continues the previous one only in a
  *    hard-wrapped document and only when the previous line reaches the wrap
  *    width (and, where the extractor marks wrapped lines with a trailing
@@ -40,6 +41,7 @@ typedef struct line {
   bool blank, lead_space, trail_space;
   bool marker, lower, cont_punct, terminal, hyphen_end;
   bool digit_end; /* ends with a number ("tốc độ 01") */
+  bool wordless;  /* no letter or digit: a rule or a cell border ("|") */
   bool dot_end; /* ends a sentence or a clause: . ! ? ; */
   bool lone_num, short_line, table;
   bool func_end;  /* ends with a word that cannot end a paragraph ("của") */
@@ -317,6 +319,11 @@ static void classify(const cchc_mbuf *b, line *l) {
     }
   }
   l->all_caps = letters >= 4 && upper == letters;
+  l->wordless = true;
+  for (size_t k = 0; k < n && l->wordless;) {
+    int32_t ch = cp_at(c, n, &k);
+    l->wordless = !u_isalnum(ch);
+  }
   l->motto = (n == strlen("Độc lập - Tự do - Hạnh phúc") &&
               memcmp(c, "Độc lập - Tự do - Hạnh phúc", n) == 0) ||
              (n >= 34 && memcmp(c, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", 34 < n ? 34 : n) == 0);
@@ -618,18 +625,61 @@ static bool word_fits(const model *m, const line *a, const line *b) {
 }
 
 /* Copy a line's content, collapsing runs of blanks. */
+/* Length of the capital or digit (A-Z, Đ, 0-9) ending at s[k - 1], or 0. */
+static size_t code_char_before(const char *s, size_t start, size_t k) {
+  if (k > start && ((s[k - 1] >= 'A' && s[k - 1] <= 'Z') ||
+                    (s[k - 1] >= '0' && s[k - 1] <= '9')))
+    return 1;
+  return k >= start + 2 && (unsigned char)s[k - 2] == 0xC4 &&
+                 (unsigned char)s[k - 1] == 0x90
+             ? 2
+             : 0;
+}
+
+/* Length of the capital or digit starting at s[k], or 0. */
+static size_t code_char_at(const char *s, size_t end, size_t k) {
+  if (k < end && ((s[k] >= 'A' && s[k] <= 'Z') || (s[k] >= '0' && s[k] <= '9')))
+    return 1;
+  return k + 1 < end && (unsigned char)s[k] == 0xC4 &&
+                 (unsigned char)s[k + 1] == 0x90
+             ? 2
+             : 0;
+}
+
+/* The blank at s[k] follows a hyphen broken from its line inside a code
+ * ("27/NQ- TW", "57- NQ/TW"): two capitals or digits glued to the hyphen
+ * before it, two after the blank.  A dash between words is spaced on both
+ * sides ("Văn hóa - Xã hội"); a numbered header cell is one digit and a
+ * word ("1- Mục tiêu"). */
+static bool broken_hyphen(const char *s, size_t start, size_t end, size_t k) {
+  if (s[k] != ' ' || k == start || s[k - 1] != '-')
+    return false;
+  size_t a = code_char_before(s, start, k - 1);
+  size_t b = a ? code_char_before(s, start, k - 1 - a) : 0;
+  size_t c = code_char_at(s, end, k + 1);
+  size_t d = c ? code_char_at(s, end, k + 1 + c) : 0;
+  return b && d;
+}
+
 static void put_content(cchc_mbuf *out, const cchc_mbuf *in, const line *l,
                         cchc_repair_log *log) {
   const char *s = in->data;
   size_t i = l->start;
-  bool plain = true; /* no tab, no run of blanks: one copy */
+  bool plain = true; /* no tab, no run of blanks, no broken hyphen: one copy */
   for (size_t k = l->start; k + 1 < l->end && plain; k++)
-    plain = s[k] != '\t' && !(s[k] == ' ' && s[k + 1] == ' ');
+    plain = s[k] != '\t' && !(s[k] == ' ' && s[k + 1] == ' ') &&
+            !broken_hyphen(s, l->start, l->end, k);
   if (plain) {
     cchc_mbuf_copy(out, s + l->start, in->map + l->start, l->end - l->start);
     return;
   }
   while (i < l->end) {
+    if (broken_hyphen(s, l->start, l->end, i)) {
+      cchc_log_repair(log, CCHC_REPAIR_HYPHEN_JOIN, in->map[i],
+                      "blank after a broken hyphen removed");
+      i++;
+      continue;
+    }
     if (is_space(s[i])) {
       size_t j = i;
       while (j < l->end && is_space(s[j]))
@@ -778,6 +828,9 @@ static cchc_status layout_once(const cchc_mbuf *in, cchc_mbuf *out,
       if (prev->held && !l->marker)
         how = SPACE;
       if (prev->motto)
+        how = NEWBLOCK;
+      /* A border is no text to wrap: "|" of a crawled table. */
+      if (how == SPACE && (l->wordless || prev->wordless))
         how = NEWBLOCK;
       /* Table cells continue lower-case fragments only within the zone. */
       if (how == SPACE && in_table && !l->lower && !fixed_wrap)
