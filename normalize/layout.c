@@ -45,6 +45,8 @@ typedef struct line {
   bool dot_end; /* ends a sentence or a clause: . ! ? ; */
   bool lone_num, short_line, table;
   bool func_end;  /* ends with a word that cannot end a paragraph ("của") */
+  bool number_end; /* ends with "số" (ends_with_number_word) */
+  bool code_start; /* starts with a digit or a word in capitals ("PAPI") */
   bool all_caps;  /* a heading in capitals ("CHỦ TỊCH") */
   bool motto;     /* the national motto lines of every official document */
   bool held;      /* its newline lies inside a bold span: the next line
@@ -57,20 +59,33 @@ typedef struct line {
 /* Words that never end a sentence: a line ending with one continues. */
 static const char *const func_words[] = {
     "về",   "của",  "và",   "các",  "những", "cho",  "với",   "theo",
-    "tại",  "trong", "đến", "từ",   "số",    "ngày", "là",    "được",
-    "có",   "để",   "như",  "hoặc", "trên",  "giữa", "nhằm",  "bởi",
-    "do",   "thuộc", "gồm", "đối",  "vào",   "tới",  "cùng",  "nhưng",
+    "tại",  "trong", "đến", "từ",   "ngày",  "là",   "được",  "có",
+    "để",   "như",  "hoặc", "trên", "giữa",  "nhằm", "bởi",   "do",
+    "thuộc", "gồm", "đối",  "vào",  "tới",   "cùng", "nhưng",
 };
 
-static bool ends_with_func_word(const char *s, size_t start, size_t end) {
+/* The last word of s[start, end). */
+static size_t last_word(const char *s, size_t start, size_t end) {
   size_t w = end;
   while (w > start && s[w - 1] != ' ')
     w--;
-  size_t n = end - w;
+  return w;
+}
+
+static bool ends_with_func_word(const char *s, size_t start, size_t end) {
+  size_t w = last_word(s, start, end), n = end - w;
   for (size_t i = 0; i < sizeof func_words / sizeof *func_words; i++)
     if (strlen(func_words[i]) == n && memcmp(s + w, func_words[i], n) == 0)
       return true;
   return false;
+}
+
+/* "số" ends a line before the number or code it introduces ("Nghị quyết
+ * số" / "12-NQ/TU", "Chỉ số" / "PAPI"), but also ends a heading as
+ * "digital" ("Chuyển đổi số"): it continues only onto a number or a code. */
+static bool ends_with_number_word(const char *s, size_t start, size_t end) {
+  size_t w = last_word(s, start, end);
+  return end - w == strlen("số") && memcmp(s + w, "số", end - w) == 0;
 }
 
 static int32_t cp_at(const char *s, size_t n, size_t *i) {
@@ -301,6 +316,8 @@ static void classify(const cchc_mbuf *b, line *l) {
   }
   l->lone_num = is_lone_number(c, n, &l->lone_punct, &l->lone_value);
   l->func_end = ends_with_func_word(s, p, q);
+  l->number_end = ends_with_number_word(s, p, q);
+  l->code_start = (c[0] >= '0' && c[0] <= '9') || caps_word(c, n, 0);
   int letters = 0, upper = 0;
   for (size_t k = 0; k < n && letters == upper;) {
     unsigned char ab = (unsigned char)c[k];
@@ -793,12 +810,14 @@ static cchc_status layout_once(const cchc_mbuf *in, cchc_mbuf *out,
       bool fixed_wrap = m.fixed && !prev->terminal && !prev->lone_num &&
                         reaches_margin(&m, prev, 75) && !word_fits(&m, prev, l);
       bool acronym = l->all_caps && l->first_word >= l->cplen - 1;
+      /* prev ends on a word that needs what follows */
+      bool cut_phrase = prev->func_end || (prev->number_end && l->code_start);
       if (fixed_wrap && prev->all_caps)
         fixed_wrap = l->all_caps;
       else if (fixed_wrap && l->all_caps && !acronym)
         fixed_wrap = false;
       if (fixed_wrap && in_table && !prev->all_caps)
-        fixed_wrap = prev->func_end || prev->digit_end || acronym ||
+        fixed_wrap = cut_phrase || prev->digit_end || acronym ||
                      md.data[l->start] == '(';
       enum { NEWBLOCK, SPACE, GLUE } how = NEWBLOCK;
       if (l->marker)
@@ -818,7 +837,7 @@ static cchc_status layout_once(const cchc_mbuf *in, cchc_mbuf *out,
       else if (in_table || l->all_caps || prev->all_caps || l->motto)
         how = NEWBLOCK;
       else if (!prev->terminal)
-        how = (prev->func_end ||
+        how = (cut_phrase ||
                (reaches_margin(&m, prev, 75) && !word_fits(&m, prev, l)))
                   ? SPACE
                   : NEWBLOCK;
