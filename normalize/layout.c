@@ -12,17 +12,22 @@
  *    previous block, whatever lies between (blank lines, a page number).
  *  - A line that ends with "X-" (no space) is joined without a space, and
  *    so is a code broken the same way inside a line ("27/NQ- TW").
- *  - A line that starts with a capital continues the previous one only in a
- *    hard-wrapped document and only when the previous line reaches the wrap
- *    width (and, where the extractor marks wrapped lines with a trailing
- *    space, has one) and the first word could not have fitted on it: a
+ *  - A line that starts with a capital continues the previous one when that
+ *    one ends with a word that cannot end a phrase ("của"; "số" only before
+ *    a number or a code), or only in a hard-wrapped document when the
+ *    previous line reaches the wrap width (and, where the extractor marks
+ *    wrapped lines with a trailing space, has one) and, in a text wrapped
+ *    at a fixed width, the first word could not have fitted on it: a
  *    sentence may end at the margin, a heading short of it.
  *  - A number alone on a line is a page number or footnote digit, dropped,
  *    when it interrupts a sentence, or when it is one of a run counting up
  *    page by page (mark_pages); otherwise it is kept (table row numbers,
  *    list items, a number on the last line).
  *  - In table zones (runs of short lines: cells scattered line by line) lines
- *    are kept as they are, for the appendix reader.
+ *    are kept as they are, for the appendix reader, but for lower-case
+ *    continuations and, in a text wrapped at a fixed width, a wrap that cuts
+ *    a phrase, a quantity from its unit or a phrase from its parenthesis.
+ *  - A line without letters or digits ("|", a cell border) joins nothing.
  * The pass is repeated until it changes nothing (at most 4 times), so
  * normalizing canonical text is the identity. */
 #include "normalize.h"
