@@ -6,7 +6,8 @@
  *    a line break inside a bold span ("**I. MỤC\nĐÍCH**") is a wrap.
  *  - A line that starts with a list marker starts a block: a bullet ("- ",
  *    "+ ", "* "), a number ("1." "1)" "1/" "1.1." "1.1"), a letter ("a)"
- *    "a." "a/", "A." "A)"), a Roman numeral ("I." "I)" "I/" "I -"), "Điều 1",
+ *    "a." "a/", "A." "A)"), one in parentheses ("(1)" "(a)"), a Roman
+ *    numeral ("I." "I)" "I/" "I -"), "Điều 1",
  *    "Chương I", "Mục 1", "Phần I".
  *  - A line that starts with a lower-case letter or with ",;.)" continues the
  *    previous block, whatever lies between (blank lines, a page number).
@@ -47,7 +48,8 @@ typedef struct line {
   bool marker, lower, cont_punct, terminal, hyphen_end;
   bool digit_end; /* ends with a number ("tốc độ 01") */
   bool wordless;  /* no letter or digit: a rule or a cell border ("|") */
-  bool dot_end; /* ends a sentence or a clause: . ! ? ; */
+  bool dot_end;  /* ends a sentence: . ! ? */
+  bool semi_end; /* ends a clause: ; */
   bool lone_num, short_line, table;
   bool func_end;  /* ends with a word that cannot end a paragraph ("của") */
   bool number_end; /* ends with "số" (ends_with_number_word) */
@@ -154,6 +156,16 @@ static size_t marker_body(const char *s, size_t n) {
     size_t i = 1;
     if (u_isupper(cp_at(s, n, &i)))
       return 1;
+  }
+  /* (1) (12) (a): a number or a letter in parentheses */
+  if (s[0] == '(' && n > 2) {
+    size_t i = 1;
+    while (i < n && i < 3 && s[i] >= '0' && s[i] <= '9')
+      i++;
+    if (i == 1 && s[1] >= 'a' && s[1] <= 'z')
+      i = 2;
+    if (i > 1 && i < n && s[i] == ')' && (i + 1 == n || s[i + 1] == ' '))
+      return i + 1;
   }
   /* Roman numerals: "I.", "IV)", "II/", "III:", "I - MỤC TIÊU", or "VII
    * XÂY DỰNG" (table section rows). */
@@ -312,7 +324,8 @@ static void classify(const cchc_mbuf *b, line *l) {
   int32_t last = last_cp(s, p, q, &lp);
   l->terminal = last == '.' || last == ';' || last == ':' || last == '!' ||
                 last == '?';
-  l->dot_end = last == '.' || last == '!' || last == '?' || last == ';';
+  l->dot_end = last == '.' || last == '!' || last == '?';
+  l->semi_end = last == ';';
   l->digit_end = last >= '0' && last <= '9';
   if (last == '-' && lp > p) {
     size_t pp;
@@ -846,8 +859,12 @@ static cchc_status layout_once(const cchc_mbuf *in, cchc_mbuf *out,
                (reaches_margin(&m, prev, 75) && !word_fits(&m, prev, l)))
                   ? SPACE
                   : NEWBLOCK;
-      else if (prev->dot_end && reaches_margin(&m, prev, 85) &&
-               !word_fits(&m, prev, l) && !prev->lone_num)
+      /* a sentence may end at the margin and the next one go on; a clause
+       * ending in ';' before a capital is the item of a list ("Căn cứ
+       * ...;"), unless a fixed width says the next word did not fit */
+      else if ((prev->dot_end || (prev->semi_end && m.fixed)) &&
+               reaches_margin(&m, prev, 85) && !word_fits(&m, prev, l) &&
+               !prev->lone_num)
         how = SPACE;
       if (prev->held && !l->marker)
         how = SPACE;

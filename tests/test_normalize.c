@@ -617,7 +617,8 @@ START_TEST(layout_every_numbering_starts_a_block) {
                    "Điều 3. Trách nhiệm thi hành của\n"
                    "Phần II của\n"
                    "Mục 1. Công khai của\n"
-                   "* Thời gian thực hiện của\n";
+                   "* Thời gian thực hiện của\n"
+                   "(2) Tỷ lệ hồ sơ trực tuyến của\n";
   cchc_text *t = check_layout(in, in);
   ck_assert_uint_eq(cchc_text_repair_count(t, CCHC_REPAIR_LINE_JOIN), 0);
   cchc_text_free(t);
@@ -649,7 +650,9 @@ START_TEST(list_marker_lengths) {
       {"I. MỤC TIÊU", "I. "},      {"IV/ GIẢI PHÁP", "IV/ "},
       {"II - NỘI DUNG", "II - "},  {"VII XÂY DỰNG", "VII "},
       {"Điều 3. Hiệu lực", "Điều 3. "}, {"Phần II NHIỆM VỤ", "Phần II "},
-      {"a. tên", "a. "},           {"-- không", ""},
+      {"a. tên", "a. "},           {"(2) Tỷ lệ", "(2) "},
+      {"(b) Về thể chế", "(b) "},  {"(R&D) đạt", ""},
+      {"-- không", ""},
       {"1/2026 là năm", ""},       {"V/v triển khai", ""},
       {"100% hồ sơ", ""},          {"A. tên viết", ""},
       {"Mục tiêu chung", ""},      {"Phần việc", ""},
