@@ -19,7 +19,8 @@
  *    previous line reaches the wrap width (and, where the extractor marks
  *    wrapped lines with a trailing space, has one) and, in a text wrapped
  *    at a fixed width, the first word could not have fitted on it: a
- *    sentence may end at the margin, a heading short of it.
+ *    sentence may end at the margin, a heading short of it.  A line that
+ *    opens with a label ("Thời gian thực hiện:") starts a block there.
  *  - A number alone on a line is a page number or footnote digit, dropped,
  *    when it interrupts a sentence, or when it is one of a run counting up
  *    page by page (mark_pages); otherwise it is kept (table row numbers,
@@ -54,6 +55,7 @@ typedef struct line {
   bool func_end;  /* ends with a word that cannot end a paragraph ("của") */
   bool number_end; /* ends with "số" (ends_with_number_word) */
   bool code_start; /* starts with a digit or a word in capitals ("PAPI") */
+  bool label;      /* starts with a label: "Thời gian thực hiện: ..." */
   bool all_caps;  /* a heading in capitals ("CHỦ TỊCH") */
   bool motto;     /* the national motto lines of every official document */
   bool held;      /* its newline lies inside a bold span: the next line
@@ -290,6 +292,27 @@ static bool is_lone_number(const char *s, size_t n, char *punct, int *value) {
   return false;
 }
 
+/* A capital and at most LABEL_WORDS words, the last one ending in ':'
+ * ("Thời gian thực hiện:", "Đơn vị phối hợp:"): a label opens a line of its
+ * own, the way the assignment lines of a task are printed. */
+enum { LABEL_WORDS = 5 };
+
+static bool starts_with_label(const char *s, size_t n) {
+  size_t i = 0;
+  if (!u_isupper(cp_at(s, n, &i)))
+    return false;
+  int words = 1;
+  for (; i < n && words <= LABEL_WORDS; i++) {
+    if (s[i] == ':')
+      return i + 1 == n || s[i + 1] == ' ';
+    if (s[i] == ' ')
+      words++;
+    else if (s[i] == ',' || s[i] == ';' || s[i] == '.' || s[i] == '(')
+      return false;
+  }
+  return false;
+}
+
 static void classify(const cchc_mbuf *b, line *l) {
   const char *s = b->data;
   size_t p = l->start, q = l->end;
@@ -336,6 +359,7 @@ static void classify(const cchc_mbuf *b, line *l) {
   l->func_end = ends_with_func_word(s, p, q);
   l->number_end = ends_with_number_word(s, p, q);
   l->code_start = (c[0] >= '0' && c[0] <= '9') || caps_word(c, n, 0);
+  l->label = starts_with_label(c, n);
   int letters = 0, upper = 0;
   for (size_t k = 0; k < n && letters == upper;) {
     unsigned char ab = (unsigned char)c[k];
@@ -855,8 +879,8 @@ static cchc_status layout_once(const cchc_mbuf *in, cchc_mbuf *out,
       else if (in_table || l->all_caps || prev->all_caps || l->motto)
         how = NEWBLOCK;
       else if (!prev->terminal)
-        how = (cut_phrase ||
-               (reaches_margin(&m, prev, 75) && !word_fits(&m, prev, l)))
+        how = (cut_phrase || (reaches_margin(&m, prev, 75) &&
+                              !word_fits(&m, prev, l) && !l->label))
                   ? SPACE
                   : NEWBLOCK;
       /* a sentence may end at the margin and the next one go on; a clause
@@ -864,7 +888,7 @@ static cchc_status layout_once(const cchc_mbuf *in, cchc_mbuf *out,
        * ...;"), unless a fixed width says the next word did not fit */
       else if ((prev->dot_end || (prev->semi_end && m.fixed)) &&
                reaches_margin(&m, prev, 85) && !word_fits(&m, prev, l) &&
-               !prev->lone_num)
+               !prev->lone_num && !l->label)
         how = SPACE;
       if (prev->held && !l->marker)
         how = SPACE;

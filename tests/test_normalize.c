@@ -732,7 +732,8 @@ END_TEST
 
 /* A text wrapped at a fixed count of characters (80): a heading after
  * which the next word would have fitted ends there; a line at the margin
- * before a word that would not fit goes on, capital or not. */
+ * before a word that would not fit goes on, capital or not, unless the
+ * next line opens with a label ("Thời gian thực hiện:"). */
 START_TEST(layout_fixed_width_wraps) {
   cchc_text *t = check_layout(
       "- Tiếp tục đẩy mạnh cải cách thủ tục hành chính, rà soát và đơn giản "
@@ -755,7 +756,10 @@ START_TEST(layout_fixed_width_wraps) {
       "và năng lực\n"
       "phục vụ nhân dân theo hướng chuyên nghiệp, hiện đại, lấy sự hài lòng "
       "của người\n"
-      "dân làm thước đo.\n",
+      "dân làm thước đo.\n"
+      "- Rà soát, đánh giá kết quả thực hiện nhiệm vụ của các bộ phận chuyên "
+      "môn xã.\n"
+      "Thời gian thực hiện: Quý II năm 2027.\n",
       "- Tiếp tục đẩy mạnh cải cách thủ tục hành chính, rà soát và đơn giản "
       "hóa các quy định không cần thiết, bảo đảm công khai minh bạch trong "
       "giải quyết hồ sơ của người dân và doanh nghiệp trên địa bàn, rút ngắn "
@@ -769,7 +773,10 @@ START_TEST(layout_fixed_width_wraps) {
       "năm nay.\n"
       "- Nâng cao chất lượng đội ngũ cán bộ, công chức cấp xã về kỹ năng số "
       "và năng lực phục vụ nhân dân theo hướng chuyên nghiệp, hiện đại, lấy "
-      "sự hài lòng của người dân làm thước đo.\n");
+      "sự hài lòng của người dân làm thước đo.\n"
+      "- Rà soát, đánh giá kết quả thực hiện nhiệm vụ của các bộ phận chuyên "
+      "môn xã.\n"
+      "Thời gian thực hiện: Quý II năm 2027.\n");
   ck_assert_uint_eq(cchc_text_repair_count(t, CCHC_REPAIR_LINE_JOIN), 8);
   cchc_text_free(t);
 }
