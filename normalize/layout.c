@@ -212,7 +212,8 @@ static size_t marker_body(const char *s, size_t n) {
   size_t i = 0;
   int32_t c = cp_at(s, n, &i);
   if ((c >= 'a' && c <= 'z') || c == 0x0111) {
-    if (i < n && (s[i] == ')' || s[i] == '/') && (i + 1 == n || s[i + 1] == ' '))
+    if (i < n && (s[i] == ')' || s[i] == '/') &&
+        (i + 1 == n || s[i + 1] == ' '))
       return i + 1;
     if (i + 2 < n && s[i] == '.' && s[i + 1] == ' ') {
       size_t j = i + 2;
@@ -571,7 +572,12 @@ static void mark_tables(line *ls, size_t *nb, size_t cnt) {
  * long as each other (the longest at most PAGE_SPREAD/10 times the
  * shortest); row numbers of a table count up too, but inside a table zone,
  * a few lines apart, or at uneven distances. */
-enum { PAGE_LINES = 25, PAGE_LINES_MAX = 200, PAGE_SPREAD = 16, PAGE_MAX = 999 };
+enum {
+  PAGE_LINES = 25,
+  PAGE_LINES_MAX = 200,
+  PAGE_SPREAD = 16,
+  PAGE_MAX = 999
+};
 
 /* Are the gaps between the members of a run of page numbers even? */
 static bool even_pages(const size_t *prev, size_t last, size_t cnt) {

@@ -1630,8 +1630,10 @@ START_TEST(cli_csv_crafted_plan) {
     const char *text, *comparator, *value;
   } want[] = {
       {NULL, "'=", "98"},
-      {"'+sum(1) Tỷ lệ thủ tục hành chính được công khai đạt 100%", "'=", "100"},
-      {"'-sum(1) Tỷ lệ hồ sơ trực tuyến toàn trình đạt tối thiểu 80%", ">=", "80"},
+      {"'+sum(1) Tỷ lệ thủ tục hành chính được công khai đạt 100%", "'=",
+       "100"},
+      {"'-sum(1) Tỷ lệ hồ sơ trực tuyến toàn trình đạt tối thiểu 80%", ">=",
+       "80"},
       {"'@SUM(1+1) Tỷ lệ người dân hài lòng đạt trên 90%", ">", "90"},
       {"'=1+2 Tỷ lệ văn bản điện tử đạt 95%", "'=", "95"},
   };

@@ -599,6 +599,14 @@ START_TEST(layout_stray_leading_space) {
 }
 END_TEST
 
+/* check_layout, then the count of repairs of one kind. */
+static void check_repairs(const char *in, const char *expected,
+                          cchc_repair_kind kind, size_t count) {
+  cchc_text *t = check_layout(in, expected);
+  ck_assert_uint_eq(cchc_text_repair_count(t, kind), count);
+  cchc_text_free(t);
+}
+
 /* Every numbering form starts a block, even after a line that ends with a
  * word that cannot end a sentence; a slash or a dash that is no marker
  * does not. */
@@ -619,17 +627,14 @@ START_TEST(layout_every_numbering_starts_a_block) {
                    "Mục 1. Công khai của\n"
                    "* Thời gian thực hiện của\n"
                    "(2) Tỷ lệ hồ sơ trực tuyến của\n";
-  cchc_text *t = check_layout(in, in);
-  ck_assert_uint_eq(cchc_text_repair_count(t, CCHC_REPAIR_LINE_JOIN), 0);
-  cchc_text_free(t);
-  t = check_layout("Triển khai theo văn bản của\nV/v rà soát thủ tục.\n"
-                   "Thực hiện theo Kế hoạch của\n12/2025 về cải cách.\n"
-                   "Đẩy mạnh chuyển đổi số theo\nMục tiêu đã đề ra.\n",
-                   "Triển khai theo văn bản của V/v rà soát thủ tục.\n"
-                   "Thực hiện theo Kế hoạch của 12/2025 về cải cách.\n"
-                   "Đẩy mạnh chuyển đổi số theo Mục tiêu đã đề ra.\n");
-  ck_assert_uint_eq(cchc_text_repair_count(t, CCHC_REPAIR_LINE_JOIN), 3);
-  cchc_text_free(t);
+  check_repairs(in, in, CCHC_REPAIR_LINE_JOIN, 0);
+  check_repairs("Triển khai theo văn bản của\nV/v rà soát thủ tục.\n"
+                "Thực hiện theo Kế hoạch của\n12/2025 về cải cách.\n"
+                "Đẩy mạnh chuyển đổi số theo\nMục tiêu đã đề ra.\n",
+                "Triển khai theo văn bản của V/v rà soát thủ tục.\n"
+                "Thực hiện theo Kế hoạch của 12/2025 về cải cách.\n"
+                "Đẩy mạnh chuyển đổi số theo Mục tiêu đã đề ra.\n",
+                CCHC_REPAIR_LINE_JOIN, 3);
 }
 END_TEST
 
@@ -639,24 +644,41 @@ START_TEST(list_marker_lengths) {
   static const struct {
     const char *s, *marker;
   } cases[] = {
-      {"- Rà soát", "- "},         {"+ Rà soát", "+ "},
-      {"* Rà soát", "* "},         {"-Rà soát", "-"},
-      {"1. Mục tiêu", "1. "},      {"1) Mục tiêu", "1) "},
-      {"1/ Mục tiêu", "1/ "},      {"12. Mục tiêu", "12. "},
-      {"1.2. Chỉ tiêu", "1.2. "},  {"1.2 Chỉ tiêu", "1.2 "},
-      {"2.12: Nội dung", "2.12: "}, {"a) Thể chế", "a) "},
-      {"a. Thể chế", "a. "},       {"đ/ Thể chế", "đ/ "},
-      {"A. NHIỆM VỤ", "A. "},      {"C) Kinh phí", "C) "},
-      {"I. MỤC TIÊU", "I. "},      {"IV/ GIẢI PHÁP", "IV/ "},
-      {"II - NỘI DUNG", "II - "},  {"VII XÂY DỰNG", "VII "},
-      {"Điều 3. Hiệu lực", "Điều 3. "}, {"Phần II NHIỆM VỤ", "Phần II "},
-      {"a. tên", "a. "},           {"(2) Tỷ lệ", "(2) "},
-      {"(b) Về thể chế", "(b) "},  {"(R&D) đạt", ""},
+      {"- Rà soát", "- "},
+      {"+ Rà soát", "+ "},
+      {"* Rà soát", "* "},
+      {"-Rà soát", "-"},
+      {"1. Mục tiêu", "1. "},
+      {"1) Mục tiêu", "1) "},
+      {"1/ Mục tiêu", "1/ "},
+      {"12. Mục tiêu", "12. "},
+      {"1.2. Chỉ tiêu", "1.2. "},
+      {"1.2 Chỉ tiêu", "1.2 "},
+      {"2.12: Nội dung", "2.12: "},
+      {"a) Thể chế", "a) "},
+      {"a. Thể chế", "a. "},
+      {"đ/ Thể chế", "đ/ "},
+      {"A. NHIỆM VỤ", "A. "},
+      {"C) Kinh phí", "C) "},
+      {"I. MỤC TIÊU", "I. "},
+      {"IV/ GIẢI PHÁP", "IV/ "},
+      {"II - NỘI DUNG", "II - "},
+      {"VII XÂY DỰNG", "VII "},
+      {"Điều 3. Hiệu lực", "Điều 3. "},
+      {"Phần II NHIỆM VỤ", "Phần II "},
+      {"a. tên", "a. "},
+      {"(2) Tỷ lệ", "(2) "},
+      {"(b) Về thể chế", "(b) "},
+      {"(R&D) đạt", ""},
       {"-- không", ""},
-      {"1/2026 là năm", ""},       {"V/v triển khai", ""},
-      {"100% hồ sơ", ""},          {"A. tên viết", ""},
-      {"Mục tiêu chung", ""},      {"Phần việc", ""},
-      {"2026. Năm", ""},           {"", ""},
+      {"1/2026 là năm", ""},
+      {"V/v triển khai", ""},
+      {"100% hồ sơ", ""},
+      {"A. tên viết", ""},
+      {"Mục tiêu chung", ""},
+      {"Phần việc", ""},
+      {"2026. Năm", ""},
+      {"", ""},
   };
   for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
     size_t got = cchc_list_marker(cases[i].s, strlen(cases[i].s));
@@ -676,7 +698,8 @@ static char *paged(const int *at, const int *value, size_t n, int lines) {
   ck_assert_ptr_nonnull(fp);
   size_t k = 0;
   for (int i = 0; i < lines; i++) {
-    fprintf(fp, "- Nhiệm vụ thứ %d được thực hiện đúng tiến độ đề ra.\n", i + 1);
+    fprintf(fp, "- Nhiệm vụ thứ %d được thực hiện đúng tiến độ đề ra.\n",
+            i + 1);
     if (k < n && at[k] == i + 1)
       fprintf(fp, "\n%d\n\n", value[k++]);
   }
@@ -701,7 +724,8 @@ START_TEST(layout_page_numbers_counting_up) {
   static const struct {
     const int *at, *value;
     size_t dropped;
-  } cases[] = {{pages_at, pages, 3}, {list_at, list, 0}, {uneven_at, uneven, 0}};
+  } cases[] = {
+      {pages_at, pages, 3}, {list_at, list, 0}, {uneven_at, uneven, 0}};
   for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
     char *in = paged(cases[i].at, cases[i].value, 3, 160);
     cchc_text *t = must_norm(in, strlen(in), 0, CCHC_ENC_AUTO);
@@ -719,14 +743,12 @@ END_TEST
 /* A heading wrapped inside its bold markers is one heading; a "**" that
  * does not close within a few lines holds nothing. */
 START_TEST(layout_bold_span_wraps) {
-  cchc_text *t = check_layout("**I. MỤC\nĐÍCH, YÊU CẦU**\n1. Mục đích\n",
-                              "I. MỤC ĐÍCH, YÊU CẦU\n1. Mục đích\n");
-  ck_assert_uint_eq(cchc_text_repair_count(t, CCHC_REPAIR_LINE_JOIN), 1);
-  cchc_text_free(t);
-  t = check_layout("**Ghi chú\nDòng một\nDòng hai\nDòng ba\nDòng bốn**\n",
-                   "Ghi chú\nDòng một\nDòng hai\nDòng ba\nDòng bốn\n");
-  ck_assert_uint_eq(cchc_text_repair_count(t, CCHC_REPAIR_LINE_JOIN), 0);
-  cchc_text_free(t);
+  check_repairs("**I. MỤC\nĐÍCH, YÊU CẦU**\n1. Mục đích\n",
+                "I. MỤC ĐÍCH, YÊU CẦU\n1. Mục đích\n", CCHC_REPAIR_LINE_JOIN,
+                1);
+  check_repairs("**Ghi chú\nDòng một\nDòng hai\nDòng ba\nDòng bốn**\n",
+                "Ghi chú\nDòng một\nDòng hai\nDòng ba\nDòng bốn\n",
+                CCHC_REPAIR_LINE_JOIN, 0);
 }
 END_TEST
 
@@ -735,7 +757,7 @@ END_TEST
  * before a word that would not fit goes on, capital or not, unless the
  * next line opens with a label ("Thời gian thực hiện:"). */
 START_TEST(layout_fixed_width_wraps) {
-  cchc_text *t = check_layout(
+  check_repairs(
       "- Tiếp tục đẩy mạnh cải cách thủ tục hành chính, rà soát và đơn giản "
       "hóa các quy\n"
       "định không cần thiết, bảo đảm công khai minh bạch trong giải quyết hồ "
@@ -776,45 +798,41 @@ START_TEST(layout_fixed_width_wraps) {
       "sự hài lòng của người dân làm thước đo.\n"
       "- Rà soát, đánh giá kết quả thực hiện nhiệm vụ của các bộ phận chuyên "
       "môn xã.\n"
-      "Thời gian thực hiện: Quý II năm 2027.\n");
-  ck_assert_uint_eq(cchc_text_repair_count(t, CCHC_REPAIR_LINE_JOIN), 8);
-  cchc_text_free(t);
+      "Thời gian thực hiện: Quý II năm 2027.\n",
+      CCHC_REPAIR_LINE_JOIN, 8);
 }
 END_TEST
 
 /* "số" ends a heading ("digital") or introduces a number or a code. */
 START_TEST(layout_so_before_a_code) {
-  cchc_text *t = check_layout(
+  check_repairs(
       "2. Phát triển hạ tầng số\nTriển khai hạ tầng số đồng bộ, hiện đại.\n"
       "- Cải thiện kết quả các Chỉ số\nPAPI, PAR INDEX của xã hằng năm.\n"
       "- Thực hiện đầy đủ Nghị quyết số\n12-NQ/TU của Tỉnh ủy về cải cách.\n",
       "2. Phát triển hạ tầng số\nTriển khai hạ tầng số đồng bộ, hiện đại.\n"
       "- Cải thiện kết quả các Chỉ số PAPI, PAR INDEX của xã hằng năm.\n"
-      "- Thực hiện đầy đủ Nghị quyết số 12-NQ/TU của Tỉnh ủy về cải cách.\n");
-  ck_assert_uint_eq(cchc_text_repair_count(t, CCHC_REPAIR_LINE_JOIN), 2);
-  cchc_text_free(t);
+      "- Thực hiện đầy đủ Nghị quyết số 12-NQ/TU của Tỉnh ủy về cải cách.\n",
+      CCHC_REPAIR_LINE_JOIN, 2);
 }
 END_TEST
 
 /* A code broken at its hyphen inside a line is joined; a spaced dash and a
  * numbered header cell are not codes. */
 START_TEST(layout_broken_hyphen_in_a_line) {
-  cchc_text *t = check_layout(
+  check_repairs(
       "Quán triệt Nghị quyết số 27/NQ- TW và Nghị quyết số 57- NQ/TW.\n"
       "Phòng Văn hóa - Xã hội; 1- Mục tiêu 2- Nhiệm vụ\n",
       "Quán triệt Nghị quyết số 27/NQ-TW và Nghị quyết số 57-NQ/TW.\n"
-      "Phòng Văn hóa - Xã hội; 1- Mục tiêu 2- Nhiệm vụ\n");
-  ck_assert_uint_eq(cchc_text_repair_count(t, CCHC_REPAIR_HYPHEN_JOIN), 2);
-  cchc_text_free(t);
+      "Phòng Văn hóa - Xã hội; 1- Mục tiêu 2- Nhiệm vụ\n",
+      CCHC_REPAIR_HYPHEN_JOIN, 2);
 }
 END_TEST
 
 /* A cell border of a crawled table is no text: never joined. */
 START_TEST(layout_border_is_not_text) {
-  cchc_text *t = check_layout("Đơn vị thực hiện của\n|\nPhòng Kinh tế\n",
-                              "Đơn vị thực hiện của\n|\nPhòng Kinh tế\n");
-  ck_assert_uint_eq(cchc_text_repair_count(t, CCHC_REPAIR_LINE_JOIN), 0);
-  cchc_text_free(t);
+  check_repairs("Đơn vị thực hiện của\n|\nPhòng Kinh tế\n",
+                "Đơn vị thực hiện của\n|\nPhòng Kinh tế\n",
+                CCHC_REPAIR_LINE_JOIN, 0);
 }
 END_TEST
 
