@@ -118,15 +118,21 @@ static char *plan_name(const char *path) {
 /* The short label of a plan in tables: its name up to the first '_'. */
 static int label_len(const char *name) { return (int)strcspn(name, "_"); }
 
-/* Score of `metric` of one frame against its gold file, NaN without one. */
+/* Score of `metric` of one frame (as JSON) against its gold file, NaN
+ * without one. */
 static double score(const options *o, const char *gold, size_t gold_len,
-                    const char *frame, size_t len) {
+                    const char *json, size_t len) {
   double s = NAN;
-  cchc_eval *ev = gold ? cchc_eval_new() : NULL;
-  if (ev &&
-      cchc_eval_add(ev, NULL, frame, len, gold, gold_len, NULL) == CCHC_OK)
+  cchc_frame *frame = NULL;
+  cchc_eval *ev = NULL;
+  if (!gold || cchc_frame_from_json(json, len, &frame, NULL) != CCHC_OK)
+    goto cleanup;
+  ev = cchc_eval_new();
+  if (ev && cchc_eval_add(ev, NULL, frame, gold, gold_len, NULL) == CCHC_OK)
     s = cchc_eval_score(ev, o->metric);
+cleanup:
   cchc_eval_free(ev);
+  cchc_frame_free(frame);
   return s;
 }
 
