@@ -60,6 +60,15 @@ int32_t cchc_utf8_next(const char *s, size_t n, size_t *i);
 /* Encode cp into out (4 bytes room); returns the length. */
 size_t cchc_utf8_encode(uint32_t cp, char *out);
 
+/* Length of the list marker that opens the block s[0..n), with the blanks
+ * after it: a bullet ("- ", "+ ", "* "), a number ("1. " "1) " "1/ "
+ * "1.1. " "1.1 "), a letter ("a) " "a. " "a/ " "A. "), one in parentheses
+ * ("(1) " "(a) "), a Roman numeral ("II. " "II/ " "I - "), "Điều 3. ",
+ * "Chương II "; 0 when it opens with none.
+ * The one grammar of list markers: layout starts a block at each, and
+ * extraction leaves them out of the text it quotes (normalize/layout.c). */
+size_t cchc_list_marker(const char *s, size_t n);
+
 /* Would a spreadsheet read this CSV cell as a formula?  It begins with
  * '=', '+', '-', '@', tab or carriage return and is not a plain number
  * ("-5", "98.5"). */

@@ -46,7 +46,11 @@ static void row_tasks(tk *t, const table *tb, const table_row *row) {
     if (!k) continue;
     k->target = target ? target->ref : -1;
     if (budget) k->budget = xfolded(x, budget->start, budget->end);
-    if (products) k->products = xfolded(x, products->start, products->end);
+    if (products) {
+      size_t pa = products->start;
+      xskip_bullet(x, &pa, products->end);
+      k->products = xfolded(x, pa, products->end);
+    }
     if (!leads->n) area_lead(t, k);
   }
 }

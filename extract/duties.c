@@ -158,13 +158,8 @@ static const char *area_leads(tk *t, size_t a, size_t b, const xunits *lead) {
 static bool unit_heading(tk *t, size_t li, xunits *out) {
   xctx *x = t->x;
   size_t a = x->lines[li].start, b = x->lines[li].end;
-  /* skip the numbering */
   size_t i = a;
-  while (i < b && ((x->s[i] >= '0' && x->s[i] <= '9') || x->s[i] == '.' ||
-                   x->s[i] == ')' || xblank(x->s[i]) ||
-                   (x->s[i] >= 'A' && x->s[i] <= 'Z' && i + 1 < b &&
-                    (x->s[i + 1] == '.' || x->s[i + 1] == ')'))))
-    i++;
+  xskip_bullet(x, &i, b); /* the numbering */
   size_t ms, me;
   if (xfirst(x, t->prefix, i, b, &ms, &me, NULL) && ms == i) i = me;
   xunits m = {0};

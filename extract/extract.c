@@ -46,12 +46,7 @@ void xtrim(const xctx *x, size_t *a, size_t *b) {
 
 void xskip_bullet(const xctx *x, size_t *a, size_t b) {
   xtrim(x, a, &b);
-  size_t i = *a;
-  if (i < b && (x->s[i] == '-' || x->s[i] == '+' || x->s[i] == '*')) i++;
-  else return;
-  if (i < b && !xblank(x->s[i])) return;
-  *a = i;
-  xtrim(x, a, &b);
+  *a += cchc_list_marker(x->s + *a, b - *a);
 }
 
 bool xappendix_lines(const xctx *x, size_t *first, size_t *last) {

@@ -76,8 +76,8 @@ bool xline_blank(const xctx *x, size_t li);
 bool xblank(char c);
 /* Shrink canonical [*a, *b) past blanks at both ends. */
 void xtrim(const xctx *x, size_t *a, size_t *b);
-/* Drop a leading list bullet ("- ", "+ ", "* ": normalize made every
- * bullet glyph and dash "-") and the blanks around it from [*a, b). */
+/* Drop the list marker that opens [*a, b) ("- ", "2.4. ", "a) ": the one
+ * grammar, cchc_list_marker) and the blanks around it. */
 void xskip_bullet(const xctx *x, size_t *a, size_t b);
 /* The appendix of the plan as lines [*first, *last) (the section whose
  * rule has marker=appendix); false when it has none. */

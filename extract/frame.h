@@ -51,8 +51,9 @@ typedef struct cchc_frame_reference {
 
 typedef struct cchc_frame_section {
   const char *id;      /* "s1", "s2", ... in document order */
-  const char *number;  /* marker as printed: "II.", "1.1", "a)"; NULL for the
-                          document root */
+  const char *number;  /* number without the punctuation that prints it:
+                          "II" of "II." or "II -", "1.1", "a" of "a)";
+                          NULL when the heading has none ("PHỤ LỤC") */
   const char *heading; /* heading text without the marker */
   const char *area;    /* area key or NULL (inherited from the parent when
                           the heading names none) */

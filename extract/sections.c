@@ -4,7 +4,11 @@
  * numbering styles first appear (I. then 1. then 1.1. then a)), kept on a
  * stack: a style already on the stack closes the deeper ones, a new style
  * opens a level.  This tolerates the plans' numbering mistakes (a missing
- * level, "1.1" without its final dot) without a fixed grammar. */
+ * level, "1.1" without its final dot) without a fixed grammar.  A style is
+ * the kind of numbering (Roman, arabic, letter, decimal depth), not its
+ * punctuation: "1." and "1)", "a)" and "a/", "I." and "I -" are one level,
+ * and a section's number is printed without it ("II", "1.2", "a"), so a
+ * plan renumbered in another style gives the same tree. */
 #include "extract.h"
 
 #include <stdlib.h>
@@ -13,6 +17,14 @@
 /* A heading that reads like a title, not a numbered paragraph: short. */
 static bool heading_like(size_t len) { return len <= 160; }
 
+/* A heading ends before the punctuation some plans close it with
+ * ("Mục đích:", "Tổ chức thực hiện."): with or without it, one heading. */
+static void heading_trim(const char *s, size_t hs, size_t *he) {
+  while (*he > hs && (s[*he - 1] == ' ' || s[*he - 1] == '.' ||
+                      s[*he - 1] == ':' || s[*he - 1] == ';'))
+    (*he)--;
+}
+
 /* Marker style of a rule, as an interned pointer for comparison. */
 static const char *marker_of(const rule *r) {
   const char *m = rule_attr(r, "marker");
@@ -20,12 +32,13 @@ static const char *marker_of(const rule *r) {
 }
 
 /* Decimal markers nest by their number of parts: 1.1 under 1., 2.2.1 under
- * 2.2; give each depth its own style. */
+ * 2.2; give each depth its own style.  `num` is the number without its
+ * final punctuation ("2.2.1"). */
 static const char *decimal_style(const char *num, size_t n) {
   static const char *const styles[] = {"decimal2", "decimal3", "decimal4",
                                        "decimal5"};
   size_t dots = 0;
-  for (size_t i = 0; i + 1 < n; i++) /* a final dot does not count */
+  for (size_t i = 0; i < n; i++)
     dots += num[i] == '.';
   if (dots < 1) dots = 1;
   if (dots > 4) dots = 4;
@@ -81,8 +94,9 @@ cchc_status extract_sections(xctx *x) {
       continue;
     }
     size_t ns = 0, ne = 0, hs = n, he = n;
-    rule_group(hit, x->md, "num", &ns, &ne);
+    bool numbered = rule_group(hit, x->md, "num", &ns, &ne) && ne > ns;
     rule_group(hit, x->md, "head", &hs, &he);
+    heading_trim(s, hs, &he);
     const char *style = marker_of(hit);
     if (!strcmp(style, "decimal")) style = decimal_style(s + ns, ne - ns);
     if (!strcmp(style, "appendix")) {
@@ -97,7 +111,7 @@ cchc_status extract_sections(xctx *x) {
     if (!sec) break;
     int idx = (int)f->nsections - 1;
     sec->id = frame_printf(f, "s%d", idx + 1);
-    sec->number = frame_strndup(f, s + ns, ne - ns);
+    sec->number = numbered ? frame_strndup(f, s + ns, ne - ns) : NULL;
     sec->heading = frame_strndup(f, s + hs, he - hs);
     sec->level = depth + 1;
     sec->parent = depth ? stack[depth - 1].sec : -1;
@@ -108,7 +122,10 @@ cchc_status extract_sections(xctx *x) {
       sec->area = heading_area(x, areas, s + hs, he - hs);
     stack[depth++] = (struct level){style, idx};
     ln->section = idx;
-    if (x->first_section_line == x->nlines) x->first_section_line = li;
+    const char *header = rule_attr(hit, "header");
+    if (x->first_section_line == x->nlines &&
+        !(header && !strcmp(header, "continues")))
+      x->first_section_line = li;
   }
   free(stack);
   /* Body ends where the next section at the same or a shallower level

@@ -350,8 +350,13 @@ static double number(const char *s, size_t n, bool count) {
   return strtod(buf, NULL);
 }
 
-static cchc_status emit(tctx *t, size_t base, const char *s, const cand *k) {
+static cchc_status emit(tctx *t, size_t base, const char *s, const cand *c) {
   xctx *x = t->x;
+  /* a clause that starts the block starts after its list marker: "- ",
+   * "a) " or "1.3. " is how the plan prints it, not what it says */
+  cand marked = *c;
+  if (marked.cs == 0) marked.cs = cchc_list_marker(s, marked.ms);
+  const cand *k = &marked;
   cchc_frame *f = x->f;
   frame_target *tg = FRAME_PUSH(f, targets);
   if (!tg) return cchc_fail(x->err, CCHC_ERR_NOMEM, "out of memory");

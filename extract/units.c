@@ -133,7 +133,7 @@ static size_t line_end(const xctx *x, size_t at, size_t hi) {
 
 /* Is s[from, to) only list markers and blanks: "-", "+", "*" (normalize
  * made every bullet glyph and dash "-"), numbering ("1.", "1.1.", "2)",
- * "a)", "II.")? */
+ * "a)", "a/", "II.", "II -"), a bare row number? */
 static bool only_markers(const char *s, size_t from, size_t to) {
   size_t i = from;
   while (i < to) {
@@ -141,7 +141,11 @@ static bool only_markers(const char *s, size_t from, size_t to) {
       i++;
       continue;
     }
-    size_t j = i;
+    size_t j = i, m = cchc_list_marker(s + i, to - i);
+    if (m) {
+      i += m;
+      continue;
+    }
     if (s[j] == '-' || s[j] == '+' || s[j] == '*') {
       i = j + 1;
       continue;

@@ -372,7 +372,9 @@ size_t cchc_frame_sections(const cchc_frame *f);
 const cchc_frame_section *cchc_frame_section_at(const cchc_frame *f,
                                                 size_t i);
 const char *cchc_frame_section_id(const cchc_frame_section *s);
-/* The marker as printed ("II.", "1.1", "a)"); NULL for the root. */
+/* The number without the punctuation that prints it ("II" of "II." or
+ * "II -", "1.1", "a" of "a)"); NULL for the root and for a heading without
+ * one ("PHỤ LỤC"). */
 const char *cchc_frame_section_number(const cchc_frame_section *s);
 const char *cchc_frame_section_heading(const cchc_frame_section *s);
 const char *cchc_frame_section_area(const cchc_frame_section *s);

@@ -3,21 +3,34 @@
  * Output: one block (paragraph, bullet, heading or table cell line) per line,
  * no blank lines.  Decisions, in order:
  *  - Markdown markers from Word conversion are removed first (`**`, `#`);
- *    the characters an emphasis marker separated are made canonical again.
- *  - A line that starts with a list marker ("- ", "+ ", "1.", "1.1.", "a)",
- *    "I.", "Điều 1") starts a block.
+ *    the characters an emphasis marker separated are made canonical again;
+ *    a line break inside a bold span ("**I. MỤC\nĐÍCH**") is a wrap.
+ *  - A line that starts with a list marker starts a block: a bullet ("- ",
+ *    "+ ", "* "), a number ("1." "1)" "1/" "1.1." "1.1"), a letter ("a)"
+ *    "a." "a/", "A." "A)"), one in parentheses ("(1)" "(a)"), a Roman
+ *    numeral ("I." "I)" "I/" "I -"), "Điều 1",
+ *    "Chương I", "Mục 1", "Phần I".
  *  - A line that starts with a lower-case letter or with ",;.)" continues the
  *    previous block, whatever lies between (blank lines, a page number).
- *  - A line that ends with "X-" (no space) is joined without a space.
- *  - A line that starts with a capital continues the previous one only in a
- *    hard-wrapped document and only when the previous line reaches the wrap
- *    width (and, where the extractor marks wrapped lines with a trailing
- *    space, has one): a sentence may end at the margin.
+ *  - A line that ends with "X-" (no space) is joined without a space, and
+ *    so is a code broken the same way inside a line ("27/NQ- TW").
+ *  - A line that starts with a capital continues the previous one when that
+ *    one ends with a word that cannot end a phrase ("của"; "số" only before
+ *    a number or a code), or only in a hard-wrapped document when the
+ *    previous line reaches the wrap width (and, where the extractor marks
+ *    wrapped lines with a trailing space, has one) and, in a text wrapped
+ *    at a fixed width, the first word could not have fitted on it: a
+ *    sentence may end at the margin, a heading short of it.  A line that
+ *    opens with a label ("Thời gian thực hiện:") starts a block there.
  *  - A number alone on a line is a page number or footnote digit, dropped,
- *    when it interrupts a sentence; otherwise it is kept (table row numbers,
+ *    when it interrupts a sentence, or when it is one of a run counting up
+ *    page by page (mark_pages); otherwise it is kept (table row numbers,
  *    list items, a number on the last line).
  *  - In table zones (runs of short lines: cells scattered line by line) lines
- *    are kept as they are, for the appendix reader.
+ *    are kept as they are, for the appendix reader, but for lower-case
+ *    continuations and, in a text wrapped at a fixed width, a wrap that cuts
+ *    a phrase, a quantity from its unit or a phrase from its parenthesis.
+ *  - A line without letters or digits ("|", a cell border) joins nothing.
  * The pass is repeated until it changes nothing (at most 4 times), so
  * normalizing canonical text is the identity. */
 #include "normalize.h"
@@ -32,32 +45,57 @@ typedef struct line {
   size_t raw;        /* first byte of the raw line */
   size_t start, end; /* trimmed content */
   int cplen;
+  int first_word; /* code points of the first word */
   bool blank, lead_space, trail_space;
-  bool marker, lower, cont_punct, terminal, dot_end, hyphen_end;
+  bool marker, lower, cont_punct, terminal, hyphen_end;
+  bool digit_end; /* ends with a number ("tốc độ 01") */
+  bool wordless;  /* no letter or digit: a rule or a cell border ("|") */
+  bool dot_end;  /* ends a sentence: . ! ? */
+  bool semi_end; /* ends a clause: ; */
   bool lone_num, short_line, table;
   bool func_end;  /* ends with a word that cannot end a paragraph ("của") */
+  bool number_end; /* ends with "số" (ends_with_number_word) */
+  bool code_start; /* starts with a digit or a word in capitals ("PAPI") */
+  bool label;      /* starts with a label: "Thời gian thực hiện: ..." */
   bool all_caps;  /* a heading in capitals ("CHỦ TỊCH") */
   bool motto;     /* the national motto lines of every official document */
+  bool held;      /* its newline lies inside a bold span: the next line
+                     continues it */
   char lone_punct; /* "3," -> ',' */
+  int lone_value;  /* "12" -> 12 */
+  bool page;       /* one of the plan's page numbers (mark_pages) */
 } line;
 
 /* Words that never end a sentence: a line ending with one continues. */
 static const char *const func_words[] = {
     "về",   "của",  "và",   "các",  "những", "cho",  "với",   "theo",
-    "tại",  "trong", "đến", "từ",   "số",    "ngày", "là",    "được",
-    "có",   "để",   "như",  "hoặc", "trên",  "giữa", "nhằm",  "bởi",
-    "do",   "thuộc", "gồm", "đối",  "vào",   "tới",  "cùng",  "nhưng",
+    "tại",  "trong", "đến", "từ",   "ngày",  "là",   "được",  "có",
+    "để",   "như",  "hoặc", "trên", "giữa",  "nhằm", "bởi",   "do",
+    "thuộc", "gồm", "đối",  "vào",  "tới",   "cùng", "nhưng",
 };
 
-static bool ends_with_func_word(const char *s, size_t start, size_t end) {
+/* The last word of s[start, end). */
+static size_t last_word(const char *s, size_t start, size_t end) {
   size_t w = end;
   while (w > start && s[w - 1] != ' ')
     w--;
-  size_t n = end - w;
+  return w;
+}
+
+static bool ends_with_func_word(const char *s, size_t start, size_t end) {
+  size_t w = last_word(s, start, end), n = end - w;
   for (size_t i = 0; i < sizeof func_words / sizeof *func_words; i++)
     if (strlen(func_words[i]) == n && memcmp(s + w, func_words[i], n) == 0)
       return true;
   return false;
+}
+
+/* "số" ends a line before the number or code it introduces ("Nghị quyết
+ * số" / "12-NQ/TU", "Chỉ số" / "PAPI"), but also ends a heading as
+ * "digital" ("Chuyển đổi số"): it continues only onto a number or a code. */
+static bool ends_with_number_word(const char *s, size_t start, size_t end) {
+  size_t w = last_word(s, start, end);
+  return end - w == strlen("số") && memcmp(s + w, "số", end - w) == 0;
 }
 
 static int32_t cp_at(const char *s, size_t n, size_t *i) {
@@ -100,32 +138,55 @@ static bool starts_with(const char *s, size_t n, const char *w) {
   return n >= k && memcmp(s, w, k) == 0;
 }
 
-/* List markers that start a block. */
-static bool is_marker(const char *s, size_t n) {
-  if (n == 0)
+/* " - " then a letter at s[r]: "I - MỤC TIÊU". */
+static bool dash_after(const char *s, size_t n, size_t r) {
+  if (r + 3 >= n || s[r] != ' ' || s[r + 1] != '-' || s[r + 2] != ' ')
     return false;
+  size_t j = r + 3;
+  return u_isalpha(cp_at(s, n, &j));
+}
+
+/* One of ".)/:" (not the NUL strchr would find). */
+static bool marker_punct(char c) { return c && strchr(".)/:", c); }
+
+/* Length of the marker itself (without the blanks after it), or 0. */
+static size_t marker_body(const char *s, size_t n) {
+  if (n == 0)
+    return 0;
   if ((s[0] == '-' || s[0] == '+' || s[0] == '*') && (n == 1 || s[1] == ' '))
-    return true;
+    return 1;
   if (s[0] == '-' && n > 1) { /* "-Tổ chức": bullet glued to a capital */
     size_t i = 1;
-    int32_t c = cp_at(s, n, &i);
-    if (u_isupper(c))
-      return true;
+    if (u_isupper(cp_at(s, n, &i)))
+      return 1;
   }
-  /* Roman numerals: "I.", "IV)", or "VII XÂY DỰNG" (table section rows). */
+  /* (1) (12) (a): a number or a letter in parentheses */
+  if (s[0] == '(' && n > 2) {
+    size_t i = 1;
+    while (i < n && i < 3 && s[i] >= '0' && s[i] <= '9')
+      i++;
+    if (i == 1 && s[1] >= 'a' && s[1] <= 'z')
+      i = 2;
+    if (i > 1 && i < n && s[i] == ')' && (i + 1 == n || s[i + 1] == ' '))
+      return i + 1;
+  }
+  /* Roman numerals: "I.", "IV)", "II/", "III:", "I - MỤC TIÊU", or "VII
+   * XÂY DỰNG" (table section rows). */
   size_t r = 0;
   while (r < n && r < 6 && (s[r] == 'I' || s[r] == 'V' || s[r] == 'X' ||
                             s[r] == 'L'))
     r++;
   if (r > 0 && r < n) {
-    if ((s[r] == '.' || s[r] == ')') && (r + 1 == n || s[r + 1] == ' '))
-      return true;
+    if (marker_punct(s[r]) && (r + 1 == n || s[r + 1] == ' '))
+      return r + 1;
+    if (dash_after(s, n, r))
+      return r + 2;
     if (s[r] == ' ' && caps_word(s, n, r + 1))
-      return true;
+      return r;
   } else if (r > 0 && r == n) {
-    return false;
+    return 0;
   }
-  /* Numbering: 1.  1.1.  1.1  2.12:  3) */
+  /* Numbering: 1.  1)  1/  1.1.  1.1  2.12: */
   if (s[0] >= '0' && s[0] <= '9') {
     size_t i = 0;
     int groups = 0;
@@ -136,7 +197,7 @@ static bool is_marker(const char *s, size_t n) {
         d++;
       }
       if (d == 0 || d > 2)
-        return false;
+        return 0;
       groups++;
       if (i + 1 < n && s[i] == '.' && s[i + 1] >= '0' && s[i + 1] <= '9') {
         i++;
@@ -144,57 +205,112 @@ static bool is_marker(const char *s, size_t n) {
       }
       break;
     }
-    if (i < n && (s[i] == '.' || s[i] == ')' || s[i] == ':')) {
-      i++;
-      return i == n || s[i] == ' ';
-    }
-    return groups >= 2 && i < n && s[i] == ' ';
+    if (i < n && marker_punct(s[i]))
+      return i + 1 == n || s[i + 1] == ' ' ? i + 1 : 0;
+    return groups >= 2 && i < n && s[i] == ' ' ? i : 0;
   }
-  /* a) b) đ)  and "a. Capital" */
+  /* a) b/ đ)  and "a. Word" */
   size_t i = 0;
   int32_t c = cp_at(s, n, &i);
   if ((c >= 'a' && c <= 'z') || c == 0x0111) {
-    if (i < n && s[i] == ')' && (i + 1 == n || s[i + 1] == ' '))
-      return true;
+    if (i < n && (s[i] == ')' || s[i] == '/') &&
+        (i + 1 == n || s[i + 1] == ' '))
+      return i + 1;
     if (i + 2 < n && s[i] == '.' && s[i + 1] == ' ') {
       size_t j = i + 2;
-      return u_isupper(cp_at(s, n, &j));
+      return u_isalpha(cp_at(s, n, &j)) ? i + 1 : 0;
+    }
+    return 0;
+  }
+  /* A) B/ and "C. Word" (I, V, X, L are Roman numerals, above) */
+  if (((c >= 'A' && c <= 'Z') || c == 0x0110) && i + 1 < n && s[i + 1] == ' ') {
+    if (s[i] == ')' || s[i] == '/')
+      return i + 1;
+    if (s[i] == '.' && i + 2 < n) {
+      size_t j = i + 2;
+      return u_isupper(cp_at(s, n, &j)) ? i + 1 : 0;
     }
   }
-  if (starts_with(s, n, "Điều ") || starts_with(s, n, "Chương ") ||
-      starts_with(s, n, "Mục ") || starts_with(s, n, "Phần ")) {
-    const char *sp = memchr(s, ' ', n);
-    size_t j = sp ? (size_t)(sp - s) + 1 : n;
-    return j < n && ((s[j] >= '0' && s[j] <= '9') || s[j] == 'I' ||
-                     s[j] == 'V' || s[j] == 'X');
+  /* "Điều 3.", "Chương II", "Mục 1", "Phần I": the word, the number and
+   * what punctuates it. */
+  static const char *const words[] = {"Điều ", "Chương ", "Mục ", "Phần ",
+                                      "ĐIỀU ", "CHƯƠNG ", "MỤC ", "PHẦN "};
+  for (size_t w = 0; w < sizeof words / sizeof *words; w++) {
+    if (!starts_with(s, n, words[w]))
+      continue;
+    size_t j = strlen(words[w]), k = j;
+    while (k < n && ((s[k] >= '0' && s[k] <= '9') || s[k] == 'I' ||
+                     s[k] == 'V' || s[k] == 'X' || s[k] == 'L'))
+      k++;
+    if (k == j || (k < n && s[k] != ' ' && !marker_punct(s[k])))
+      return 0;
+    return k < n && marker_punct(s[k]) ? k + 1 : k;
+  }
+  return 0;
+}
+
+size_t cchc_list_marker(const char *s, size_t n) {
+  size_t m = marker_body(s, n);
+  if (m == 0)
+    return 0;
+  while (m < n && is_space(s[m]))
+    m++;
+  return m;
+}
+
+static bool is_marker(const char *s, size_t n) { return marker_body(s, n) > 0; }
+
+/* "12", "3,", "- 9 -", "Trang 9": page numbers and footnote digits; *value
+ * is the number (-1 past 999). */
+static bool is_lone_number(const char *s, size_t n, char *punct, int *value) {
+  *punct = 0;
+  *value = -1;
+  size_t i = 0, end = n;
+  bool dashed = starts_with(s, n, "- ") && n >= 5 && s[n - 1] == '-' &&
+                s[n - 2] == ' ';
+  if (dashed) {
+    i = 2;
+    end = n - 2;
+  } else if (starts_with(s, n, "Trang ")) {
+    i = 6;
+  }
+  size_t d = 0;
+  int v = 0;
+  while (i < end && s[i] >= '0' && s[i] <= '9') {
+    if (d < 3)
+      v = v * 10 + (s[i] - '0');
+    i++;
+    d++;
+  }
+  if (d == 0 || (d > 3 && !dashed))
+    return false;
+  *value = d <= 3 ? v : -1;
+  if (i == end)
+    return true;
+  if (!dashed && i + 1 == n && (s[i] == ',' || s[i] == ';' || s[i] == '.')) {
+    *punct = s[i];
+    return true;
   }
   return false;
 }
 
-/* "12", "3,", "- 9 -", "Trang 9": page numbers and footnote digits. */
-static bool is_lone_number(const char *s, size_t n, char *punct) {
-  *punct = 0;
+/* A capital and at most LABEL_WORDS words, the last one ending in ':'
+ * ("Thời gian thực hiện:", "Đơn vị phối hợp:"): a label opens a line of its
+ * own, the way the assignment lines of a task are printed. */
+enum { LABEL_WORDS = 5 };
+
+static bool starts_with_label(const char *s, size_t n) {
   size_t i = 0;
-  if (starts_with(s, n, "- ") && n >= 5 && s[n - 1] == '-' && s[n - 2] == ' ') {
-    for (i = 2; i < n - 2; i++)
-      if (s[i] < '0' || s[i] > '9')
-        return false;
-    return n - 4 >= 1;
-  }
-  if (starts_with(s, n, "Trang "))
-    i = 6;
-  size_t d = 0;
-  while (i < n && s[i] >= '0' && s[i] <= '9') {
-    i++;
-    d++;
-  }
-  if (d == 0 || d > 3)
+  if (!u_isupper(cp_at(s, n, &i)))
     return false;
-  if (i == n)
-    return true;
-  if (i + 1 == n && (s[i] == ',' || s[i] == ';' || s[i] == '.')) {
-    *punct = s[i];
-    return true;
+  int words = 1;
+  for (; i < n && words <= LABEL_WORDS; i++) {
+    if (s[i] == ':')
+      return i + 1 == n || s[i + 1] == ' ';
+    if (s[i] == ' ')
+      words++;
+    else if (s[i] == ',' || s[i] == ';' || s[i] == '.' || s[i] == '(')
+      return false;
   }
   return false;
 }
@@ -220,6 +336,8 @@ static void classify(const cchc_mbuf *b, line *l) {
     if (((unsigned char)s[i] & 0xC0) != 0x80)
       cps++;
   l->cplen = cps;
+  for (size_t i = 0; i < n && !is_space(c[i]); i++)
+    l->first_word += ((unsigned char)c[i] & 0xC0) != 0x80;
   l->short_line = cps <= 24;
   l->marker = is_marker(c, n);
   size_t i = 0;
@@ -232,13 +350,18 @@ static void classify(const cchc_mbuf *b, line *l) {
   l->terminal = last == '.' || last == ';' || last == ':' || last == '!' ||
                 last == '?';
   l->dot_end = last == '.' || last == '!' || last == '?';
+  l->semi_end = last == ';';
+  l->digit_end = last >= '0' && last <= '9';
   if (last == '-' && lp > p) {
     size_t pp;
     int32_t before = last_cp(s, p, lp, &pp);
     l->hyphen_end = before != ' ' && (u_isalnum(before));
   }
-  l->lone_num = is_lone_number(c, n, &l->lone_punct);
+  l->lone_num = is_lone_number(c, n, &l->lone_punct, &l->lone_value);
   l->func_end = ends_with_func_word(s, p, q);
+  l->number_end = ends_with_number_word(s, p, q);
+  l->code_start = (c[0] >= '0' && c[0] <= '9') || caps_word(c, n, 0);
+  l->label = starts_with_label(c, n);
   int letters = 0, upper = 0;
   for (size_t k = 0; k < n && letters == upper;) {
     unsigned char ab = (unsigned char)c[k];
@@ -257,16 +380,70 @@ static void classify(const cchc_mbuf *b, line *l) {
     }
   }
   l->all_caps = letters >= 4 && upper == letters;
+  l->wordless = true;
+  for (size_t k = 0; k < n && l->wordless;) {
+    int32_t ch = cp_at(c, n, &k);
+    l->wordless = !u_isalnum(ch);
+  }
   l->motto = (n == strlen("Độc lập - Tự do - Hạnh phúc") &&
               memcmp(c, "Độc lập - Tự do - Hạnh phúc", n) == 0) ||
              (n >= 34 && memcmp(c, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", 34 < n ? 34 : n) == 0);
 }
 
+/* Newlines of the stripped text that lie inside a bold span: a heading in
+ * "**I. MỤC\nĐÍCH, YÊU CẦU**" is one heading wrapped.  A span is held
+ * only when it closes within BOLD_LINES lines and no blank line: a stray
+ * "**" holds nothing. */
+enum { BOLD_LINES = 3 };
+typedef struct held_lines {
+  size_t *at; /* offsets, increasing */
+  size_t n, cap;
+  size_t pending[BOLD_LINES]; /* newlines of the span still open */
+  size_t npending;
+  bool open;
+} held_lines;
+
+static void held_toggle(held_lines *h) {
+  if (h->open && h->npending) { /* closed: its newlines are held */
+    if (h->n + h->npending > h->cap) {
+      size_t cap = h->cap ? h->cap * 2 : 16;
+      while (cap < h->n + h->npending)
+        cap *= 2;
+      size_t *p = realloc(h->at, cap * sizeof *p);
+      if (!p) { /* then the heading stays cut: a layout choice, not data */
+        h->npending = 0;
+        h->open = false;
+        return;
+      }
+      h->at = p;
+      h->cap = cap;
+    }
+    memcpy(h->at + h->n, h->pending, h->npending * sizeof *h->pending);
+    h->n += h->npending;
+  }
+  h->npending = 0;
+  h->open = !h->open;
+}
+
+/* A newline at `at` of the stripped text, after a line with or without
+ * content. */
+static void held_newline(held_lines *h, size_t at, bool content) {
+  if (!h->open)
+    return;
+  if (!content || h->npending == BOLD_LINES) {
+    h->open = false;
+    h->npending = 0;
+    return;
+  }
+  h->pending[h->npending++] = at;
+}
+
 /* Markdown markers: "#..# " at line start, runs of two or more '*', and in
  * Markdown documents single '*' glued to text ("*(...)*"), and backslash
- * escapes.  Returns whether an emphasis marker was removed. */
+ * escapes.  Newlines inside bold spans go to `held`.  Returns whether an
+ * emphasis marker was removed. */
 static bool strip_markdown(const cchc_mbuf *in, cchc_mbuf *out,
-                           cchc_repair_log *log) {
+                           held_lines *held, cchc_repair_log *log) {
   const char *s = in->data;
   size_t n = in->len;
   bool md = false;
@@ -330,6 +507,8 @@ static bool strip_markdown(const cchc_mbuf *in, cchc_mbuf *out,
           cchc_log_repair(log, CCHC_REPAIR_MARKDOWN, in->map[i],
                           "emphasis marker removed");
           joined = true;
+          if (run >= 2)
+            held_toggle(held);
           i = j;
           continue;
         }
@@ -348,6 +527,10 @@ static bool strip_markdown(const cchc_mbuf *in, cchc_mbuf *out,
       i++;
     }
     if (i < n) { /* the newline */
+      size_t e = content;
+      while (e < i && is_space(s[e]))
+        e++;
+      held_newline(held, out->len, e < i);
       cchc_mbuf_copy(out, s + i, in->map + i, 1);
       i++;
     }
@@ -355,9 +538,19 @@ static bool strip_markdown(const cchc_mbuf *in, cchc_mbuf *out,
   return joined;
 }
 
+/* Wrapped lines of a text wrapped at a fixed count of characters (a
+ * monospace export, a re-wrap) differ in length by less than the longest
+ * word: 10th to 90th percentile within FIXED_SPREAD percent of the typical
+ * length.  A PDF in a proportional font spreads far wider. */
+enum { FIXED_SPREAD = 8 };
+
 typedef struct model {
   bool wrapped;         /* the document is hard-wrapped */
   int width;            /* typical length of a wrapped line */
+  int wrap_width;       /* nearly the longest wrapped line (95th
+                           percentile): the width the text was wrapped at */
+  bool fixed;           /* wrapped at a fixed count of characters: nearly
+                           all wrapped lines are about as long */
   bool trail_signal;    /* a trailing space marks wrapped lines */
 } model;
 
@@ -374,6 +567,75 @@ static void mark_tables(line *ls, size_t *nb, size_t cnt) {
       shorts += ls[nb[j]].short_line;
     ls[nb[k]].table = win >= 5 && shorts * 3 >= win * 2;
   }
+}
+
+/* Page numbers: numbers alone on a line, outside tables, that count up one
+ * by one (2, 3, 4 ...) a page apart, three or more of them: the footer of
+ * every page of a PDF.  Anywhere on the page they fall (between two
+ * paragraphs as well as inside a sentence), they are no text of the plan.
+ * A page is PAGE_LINES to PAGE_LINES_MAX lines, and pages are about as
+ * long as each other (the longest at most PAGE_SPREAD/10 times the
+ * shortest); row numbers of a table count up too, but inside a table zone,
+ * a few lines apart, or at uneven distances. */
+enum {
+  PAGE_LINES = 25,
+  PAGE_LINES_MAX = 200,
+  PAGE_SPREAD = 16,
+  PAGE_MAX = 999
+};
+
+/* Are the gaps between the members of a run of page numbers even? */
+static bool even_pages(const size_t *prev, size_t last, size_t cnt) {
+  size_t lo = (size_t)-1, hi = 0;
+  for (size_t k = last; prev[k] < cnt; k = prev[k]) {
+    size_t gap = k - prev[k];
+    lo = gap < lo ? gap : lo;
+    hi = gap > hi ? gap : hi;
+  }
+  return hi * 10 <= lo * PAGE_SPREAD;
+}
+
+static void mark_pages(line *ls, const size_t *nb, size_t cnt) {
+  /* chain[v]: the longest run of page numbers ending with value v so far:
+   * its length and the index (into nb) of its last line */
+  struct run {
+    size_t len, last;
+  } *chain = calloc(PAGE_MAX + 1, sizeof *chain);
+  size_t *prev = malloc((cnt + 1) * sizeof *prev); /* run member before */
+  if (!chain || !prev) { /* then no page number is recognized this way */
+    free(chain);
+    free(prev);
+    return;
+  }
+  size_t best_len = 0, best_last = 0;
+  for (size_t k = 0; k < cnt; k++) {
+    const line *l = &ls[nb[k]];
+    int v = l->lone_value;
+    if (!l->lone_num || l->lone_punct || v < 1 || v > PAGE_MAX)
+      continue;
+    struct run r = {1, k};
+    prev[k] = cnt;
+    size_t gap = k - chain[v - 1 > 0 ? v - 1 : 0].last;
+    if (v > 1 && chain[v - 1].len && gap >= PAGE_LINES &&
+        gap <= PAGE_LINES_MAX) {
+      r.len = chain[v - 1].len + 1;
+      prev[k] = chain[v - 1].last;
+    }
+    /* in a table zone, a number only goes on with a run of pages */
+    if (l->table && r.len < 3)
+      continue;
+    if (r.len >= chain[v].len)
+      chain[v] = r;
+    if (r.len > best_len) {
+      best_len = r.len;
+      best_last = k;
+    }
+  }
+  if (best_len >= 3 && even_pages(prev, best_last, cnt))
+    for (size_t k = best_last; k < cnt; k = prev[k])
+      ls[nb[k]].page = true;
+  free(chain);
+  free(prev);
 }
 
 static model build_model(const line *ls, const size_t *nb, size_t cnt) {
@@ -404,6 +666,9 @@ static model build_model(const line *ls, const size_t *nb, size_t cnt) {
   if (m.wrapped && widths) {
     qsort(widths, wraps, sizeof *widths, cmp_int);
     m.width = widths[wraps / 2];
+    int lo = widths[wraps / 10], hi = widths[wraps * 9 / 10];
+    m.fixed = (hi - lo) * 100 <= m.width * FIXED_SPREAD;
+    m.wrap_width = widths[wraps * 19 / 20];
   }
   m.trail_signal = wraps >= 3 && ends >= 3 && tw * 10 >= wraps * 8 &&
                    tend * 10 <= ends * 6;
@@ -418,19 +683,73 @@ static bool reaches_margin(const model *m, const line *a, int percent) {
   return !m->trail_signal || a->trail_space;
 }
 
+/* In a text wrapped at a fixed count of characters, would the first word
+ * of b have fitted on line a, with a column to spare (a double space)?
+ * Then the break between them is no wrap,
+ * whatever a's length: a heading or a paragraph ends there.  (In a
+ * proportional font, character counts cannot tell; where the extractor
+ * marks wrapped lines with a trailing space, the mark tells.) */
+static bool word_fits(const model *m, const line *a, const line *b) {
+  return m->fixed && !m->trail_signal &&
+         a->cplen + 1 + b->first_word < m->wrap_width;
+}
+
 /* Copy a line's content, collapsing runs of blanks. */
+/* Length of the capital or digit (A-Z, Đ, 0-9) ending at s[k - 1], or 0. */
+static size_t code_char_before(const char *s, size_t start, size_t k) {
+  if (k > start && ((s[k - 1] >= 'A' && s[k - 1] <= 'Z') ||
+                    (s[k - 1] >= '0' && s[k - 1] <= '9')))
+    return 1;
+  return k >= start + 2 && (unsigned char)s[k - 2] == 0xC4 &&
+                 (unsigned char)s[k - 1] == 0x90
+             ? 2
+             : 0;
+}
+
+/* Length of the capital or digit starting at s[k], or 0. */
+static size_t code_char_at(const char *s, size_t end, size_t k) {
+  if (k < end && ((s[k] >= 'A' && s[k] <= 'Z') || (s[k] >= '0' && s[k] <= '9')))
+    return 1;
+  return k + 1 < end && (unsigned char)s[k] == 0xC4 &&
+                 (unsigned char)s[k + 1] == 0x90
+             ? 2
+             : 0;
+}
+
+/* The blank at s[k] follows a hyphen broken from its line inside a code
+ * ("27/NQ- TW", "57- NQ/TW"): two capitals or digits glued to the hyphen
+ * before it, two after the blank.  A dash between words is spaced on both
+ * sides ("Văn hóa - Xã hội"); a numbered header cell is one digit and a
+ * word ("1- Mục tiêu"). */
+static bool broken_hyphen(const char *s, size_t start, size_t end, size_t k) {
+  if (s[k] != ' ' || k == start || s[k - 1] != '-')
+    return false;
+  size_t a = code_char_before(s, start, k - 1);
+  size_t b = a ? code_char_before(s, start, k - 1 - a) : 0;
+  size_t c = code_char_at(s, end, k + 1);
+  size_t d = c ? code_char_at(s, end, k + 1 + c) : 0;
+  return b && d;
+}
+
 static void put_content(cchc_mbuf *out, const cchc_mbuf *in, const line *l,
                         cchc_repair_log *log) {
   const char *s = in->data;
   size_t i = l->start;
-  bool plain = true; /* no tab, no run of blanks: one copy */
+  bool plain = true; /* no tab, no run of blanks, no broken hyphen: one copy */
   for (size_t k = l->start; k + 1 < l->end && plain; k++)
-    plain = s[k] != '\t' && !(s[k] == ' ' && s[k + 1] == ' ');
+    plain = s[k] != '\t' && !(s[k] == ' ' && s[k + 1] == ' ') &&
+            !broken_hyphen(s, l->start, l->end, k);
   if (plain) {
     cchc_mbuf_copy(out, s + l->start, in->map + l->start, l->end - l->start);
     return;
   }
   while (i < l->end) {
+    if (broken_hyphen(s, l->start, l->end, i)) {
+      cchc_log_repair(log, CCHC_REPAIR_HYPHEN_JOIN, in->map[i],
+                      "blank after a broken hyphen removed");
+      i++;
+      continue;
+    }
     if (is_space(s[i])) {
       size_t j = i;
       while (j < l->end && is_space(s[j]))
@@ -466,7 +785,8 @@ static cchc_status layout_once(const cchc_mbuf *in, cchc_mbuf *out,
                                cchc_repair_log *log, cchc_error *err) {
   cchc_mbuf md;
   cchc_mbuf_init(&md);
-  bool joined = strip_markdown(in, &md, log);
+  held_lines held = {0};
+  bool joined = strip_markdown(in, &md, &held, log);
   cchc_status rc = CCHC_OK;
   line *ls = NULL;
   size_t *nb = NULL;
@@ -494,13 +814,16 @@ static cchc_status layout_once(const cchc_mbuf *in, cchc_mbuf *out,
     rc = cchc_fail(err, CCHC_ERR_NOMEM, "out of memory in layout");
     goto cleanup;
   }
-  size_t cnt = 0, k = 0, p = 0;
+  size_t cnt = 0, k = 0, p = 0, h = 0;
   while (k < nlines) {
     const char *nlp = p < md.len ? memchr(md.data + p, '\n', md.len - p) : NULL;
     size_t e = nlp ? (size_t)(nlp - md.data) : md.len;
     ls[k].raw = ls[k].start = p;
     ls[k].end = e;
     classify(&md, &ls[k]);
+    while (h < held.n && held.at[h] < e)
+      h++;
+    ls[k].held = nlp && h < held.n && held.at[h] == e;
     if (!ls[k].blank)
       nb[cnt++] = k;
     k++;
@@ -509,6 +832,7 @@ static cchc_status layout_once(const cchc_mbuf *in, cchc_mbuf *out,
       break;
   }
   mark_tables(ls, nb, cnt);
+  mark_pages(ls, nb, cnt);
   model m = build_model(ls, nb, cnt);
   cchc_mbuf_reserve(out, md.len + 1);
 
@@ -516,6 +840,11 @@ static cchc_status layout_once(const cchc_mbuf *in, cchc_mbuf *out,
   for (size_t j = 0; j < cnt; j++) {
     line *l = &ls[nb[j]];
     const line *next = j + 1 < cnt ? &ls[nb[j + 1]] : NULL;
+    if (l->page) {
+      cchc_log_repair(log, CCHC_REPAIR_PAGE_NUMBER, md.map[l->start],
+                      "page number dropped");
+      continue;
+    }
     if (l->lone_num) {
       bool interrupts = next && (next->lower || next->cont_punct);
       /* At the end of the text there is no sentence left to interrupt:
@@ -534,6 +863,26 @@ static cchc_status layout_once(const cchc_mbuf *in, cchc_mbuf *out,
     if (prev) {
       uint32_t at = separator_offset(&md, prev, out);
       bool in_table = l->table || prev->table;
+      /* in a text wrapped at a fixed width, a line that reaches the margin
+       * before a word that would not fit on it was wrapped: a title in
+       * capitals goes on in capitals, and a line in capitals after one in
+       * lower case is a heading unless it is one word ("CCHC"); in a
+       * table, where a cell may end at the margin too, only a phrase cut
+       * after a word that cannot end it ("đạt trên" / "85%"), a quantity
+       * and its unit ("01" / "Gb/s"), a phrase and its parenthesis
+       * ("(R&D)") or its last acronym are never two cells */
+      bool fixed_wrap = m.fixed && !prev->terminal && !prev->lone_num &&
+                        reaches_margin(&m, prev, 75) && !word_fits(&m, prev, l);
+      bool acronym = l->all_caps && l->first_word >= l->cplen - 1;
+      /* prev ends on a word that needs what follows */
+      bool cut_phrase = prev->func_end || (prev->number_end && l->code_start);
+      if (fixed_wrap && prev->all_caps)
+        fixed_wrap = l->all_caps;
+      else if (fixed_wrap && l->all_caps && !acronym)
+        fixed_wrap = false;
+      if (fixed_wrap && in_table && !prev->all_caps)
+        fixed_wrap = cut_phrase || prev->digit_end || acronym ||
+                     md.data[l->start] == '(';
       enum { NEWBLOCK, SPACE, GLUE } how = NEWBLOCK;
       if (l->marker)
         how = NEWBLOCK;
@@ -547,17 +896,31 @@ static cchc_status layout_once(const cchc_mbuf *in, cchc_mbuf *out,
         how = GLUE;
       else if (l->lower && !(in_table && prev->lone_num))
         how = (prev->hyphen_end && !in_table) ? GLUE : SPACE;
+      else if (fixed_wrap && !l->motto && !prev->motto)
+        how = SPACE;
       else if (in_table || l->all_caps || prev->all_caps || l->motto)
         how = NEWBLOCK;
       else if (!prev->terminal)
-        how = (prev->func_end || reaches_margin(&m, prev, 75)) ? SPACE
-                                                               : NEWBLOCK;
-      else if (prev->dot_end && reaches_margin(&m, prev, 85) && !prev->lone_num)
+        how = (cut_phrase || (reaches_margin(&m, prev, 75) &&
+                              !word_fits(&m, prev, l) && !l->label))
+                  ? SPACE
+                  : NEWBLOCK;
+      /* a sentence may end at the margin and the next one go on; a clause
+       * ending in ';' before a capital is the item of a list ("Căn cứ
+       * ...;"), unless a fixed width says the next word did not fit */
+      else if ((prev->dot_end || (prev->semi_end && m.fixed)) &&
+               reaches_margin(&m, prev, 85) && !word_fits(&m, prev, l) &&
+               !prev->lone_num && !l->label)
+        how = SPACE;
+      if (prev->held && !l->marker)
         how = SPACE;
       if (prev->motto)
         how = NEWBLOCK;
+      /* A border is no text to wrap: "|" of a crawled table. */
+      if (how == SPACE && (l->wordless || prev->wordless))
+        how = NEWBLOCK;
       /* Table cells continue lower-case fragments only within the zone. */
-      if (how == SPACE && in_table && !l->lower)
+      if (how == SPACE && in_table && !l->lower && !fixed_wrap)
         how = NEWBLOCK;
       if (how == NEWBLOCK) {
         cchc_mbuf_put(out, "\n", 1, at);
@@ -581,6 +944,7 @@ static cchc_status layout_once(const cchc_mbuf *in, cchc_mbuf *out,
     rc = cchc_fail(err, CCHC_ERR_NOMEM, "out of memory in layout");
 
 cleanup:
+  free(held.at);
   free(ls);
   free(nb);
   cchc_mbuf_free(&md);

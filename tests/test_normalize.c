@@ -4,6 +4,8 @@
 #define _GNU_SOURCE
 #include "harness.h"
 
+#include "../common/internal.h"
+
 #include <dirent.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -597,6 +599,243 @@ START_TEST(layout_stray_leading_space) {
 }
 END_TEST
 
+/* check_layout, then the count of repairs of one kind. */
+static void check_repairs(const char *in, const char *expected,
+                          cchc_repair_kind kind, size_t count) {
+  cchc_text *t = check_layout(in, expected);
+  ck_assert_uint_eq(cchc_text_repair_count(t, kind), count);
+  cchc_text_free(t);
+}
+
+/* Every numbering form starts a block, even after a line that ends with a
+ * word that cannot end a sentence; a slash or a dash that is no marker
+ * does not. */
+START_TEST(layout_every_numbering_starts_a_block) {
+  const char *in = "Các phần của\n"
+                   "I - MỤC TIÊU của\n"
+                   "II/ NHIỆM VỤ của\n"
+                   "III) GIẢI PHÁP của\n"
+                   "1/ Mục tiêu chung của\n"
+                   "2) Mục tiêu cụ thể của\n"
+                   "1.2 Chỉ tiêu của\n"
+                   "a/ Về thể chế của\n"
+                   "b. về thủ tục của\n"
+                   "B. NHIỆM VỤ CỤ THỂ của\n"
+                   "C) Kinh phí của\n"
+                   "Điều 3. Trách nhiệm thi hành của\n"
+                   "Phần II của\n"
+                   "Mục 1. Công khai của\n"
+                   "* Thời gian thực hiện của\n"
+                   "(2) Tỷ lệ hồ sơ trực tuyến của\n";
+  check_repairs(in, in, CCHC_REPAIR_LINE_JOIN, 0);
+  check_repairs("Triển khai theo văn bản của\nV/v rà soát thủ tục.\n"
+                "Thực hiện theo Kế hoạch của\n12/2025 về cải cách.\n"
+                "Đẩy mạnh chuyển đổi số theo\nMục tiêu đã đề ra.\n",
+                "Triển khai theo văn bản của V/v rà soát thủ tục.\n"
+                "Thực hiện theo Kế hoạch của 12/2025 về cải cách.\n"
+                "Đẩy mạnh chuyển đổi số theo Mục tiêu đã đề ra.\n",
+                CCHC_REPAIR_LINE_JOIN, 3);
+}
+END_TEST
+
+/* The one grammar of list markers: the length of the marker and the
+ * blanks after it, 0 for none. */
+START_TEST(list_marker_lengths) {
+  static const struct {
+    const char *s, *marker;
+  } cases[] = {
+      {"- Rà soát", "- "},
+      {"+ Rà soát", "+ "},
+      {"* Rà soát", "* "},
+      {"-Rà soát", "-"},
+      {"1. Mục tiêu", "1. "},
+      {"1) Mục tiêu", "1) "},
+      {"1/ Mục tiêu", "1/ "},
+      {"12. Mục tiêu", "12. "},
+      {"1.2. Chỉ tiêu", "1.2. "},
+      {"1.2 Chỉ tiêu", "1.2 "},
+      {"2.12: Nội dung", "2.12: "},
+      {"a) Thể chế", "a) "},
+      {"a. Thể chế", "a. "},
+      {"đ/ Thể chế", "đ/ "},
+      {"A. NHIỆM VỤ", "A. "},
+      {"C) Kinh phí", "C) "},
+      {"I. MỤC TIÊU", "I. "},
+      {"IV/ GIẢI PHÁP", "IV/ "},
+      {"II - NỘI DUNG", "II - "},
+      {"VII XÂY DỰNG", "VII "},
+      {"Điều 3. Hiệu lực", "Điều 3. "},
+      {"Phần II NHIỆM VỤ", "Phần II "},
+      {"a. tên", "a. "},
+      {"(2) Tỷ lệ", "(2) "},
+      {"(b) Về thể chế", "(b) "},
+      {"(R&D) đạt", ""},
+      {"-- không", ""},
+      {"1/2026 là năm", ""},
+      {"V/v triển khai", ""},
+      {"100% hồ sơ", ""},
+      {"A. tên viết", ""},
+      {"Mục tiêu chung", ""},
+      {"Phần việc", ""},
+      {"2026. Năm", ""},
+      {"", ""},
+  };
+  for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+    size_t got = cchc_list_marker(cases[i].s, strlen(cases[i].s));
+    ck_assert_msg(got == strlen(cases[i].marker), "\"%s\": %zu, want \"%s\"",
+                  cases[i].s, got, cases[i].marker);
+  }
+}
+END_TEST
+
+/* Pages of numbered duties with the page number alone between two
+ * paragraphs: counting up a page apart, the numbers are dropped; numbers
+ * a few lines apart (a list) or at uneven distances are kept. */
+static char *paged(const int *at, const int *value, size_t n, int lines) {
+  char *text = NULL;
+  size_t len = 0;
+  FILE *fp = open_memstream(&text, &len);
+  ck_assert_ptr_nonnull(fp);
+  size_t k = 0;
+  for (int i = 0; i < lines; i++) {
+    fprintf(fp, "- Nhiệm vụ thứ %d được thực hiện đúng tiến độ đề ra.\n",
+            i + 1);
+    if (k < n && at[k] == i + 1)
+      fprintf(fp, "\n%d\n\n", value[k++]);
+  }
+  ck_assert_int_eq(fclose(fp), 0);
+  return text;
+}
+
+static size_t lone_number_lines(const char *s) {
+  size_t n = 0;
+  for (const char *p = s; *p;) {
+    size_t k = strcspn(p, "\n"), d = strspn(p, "0123456789");
+    n += d > 0 && d == k;
+    p += k + (p[k] == '\n');
+  }
+  return n;
+}
+
+START_TEST(layout_page_numbers_counting_up) {
+  static const int pages_at[] = {40, 80, 120}, pages[] = {2, 3, 4};
+  static const int list_at[] = {40, 44, 48}, list[] = {1, 2, 3};
+  static const int uneven_at[] = {30, 60, 150}, uneven[] = {2, 3, 4};
+  static const struct {
+    const int *at, *value;
+    size_t dropped;
+  } cases[] = {
+      {pages_at, pages, 3}, {list_at, list, 0}, {uneven_at, uneven, 0}};
+  for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+    char *in = paged(cases[i].at, cases[i].value, 3, 160);
+    cchc_text *t = must_norm(in, strlen(in), 0, CCHC_ENC_AUTO);
+    ck_assert_uint_eq(cchc_text_repair_count(t, CCHC_REPAIR_PAGE_NUMBER),
+                      cases[i].dropped);
+    ck_assert_uint_eq(lone_number_lines(cchc_text_data(t)),
+                      3 - cases[i].dropped);
+    assert_idempotent(t);
+    cchc_text_free(t);
+    free(in);
+  }
+}
+END_TEST
+
+/* A heading wrapped inside its bold markers is one heading; a "**" that
+ * does not close within a few lines holds nothing. */
+START_TEST(layout_bold_span_wraps) {
+  check_repairs("**I. MỤC\nĐÍCH, YÊU CẦU**\n1. Mục đích\n",
+                "I. MỤC ĐÍCH, YÊU CẦU\n1. Mục đích\n", CCHC_REPAIR_LINE_JOIN,
+                1);
+  check_repairs("**Ghi chú\nDòng một\nDòng hai\nDòng ba\nDòng bốn**\n",
+                "Ghi chú\nDòng một\nDòng hai\nDòng ba\nDòng bốn\n",
+                CCHC_REPAIR_LINE_JOIN, 0);
+}
+END_TEST
+
+/* A text wrapped at a fixed count of characters (80): a heading after
+ * which the next word would have fitted ends there; a line at the margin
+ * before a word that would not fit goes on, capital or not, unless the
+ * next line opens with a label ("Thời gian thực hiện:"). */
+START_TEST(layout_fixed_width_wraps) {
+  check_repairs(
+      "- Tiếp tục đẩy mạnh cải cách thủ tục hành chính, rà soát và đơn giản "
+      "hóa các quy\n"
+      "định không cần thiết, bảo đảm công khai minh bạch trong giải quyết hồ "
+      "sơ của\n"
+      "người dân và doanh nghiệp trên địa bàn, rút ngắn thời gian giải quyết "
+      "và giảm\n"
+      "chi phí tuân thủ cho người dân.\n"
+      "b) Xây dựng cơ sở dữ liệu dùng chung toàn xã phục vụ điều hành\n"
+      "Tích hợp dữ liệu dân cư, đất đai và hộ tịch để phục vụ điều hành, bảo "
+      "đảm kết\n"
+      "nối ổn định cho các cơ quan nhà nước và người dân trong toàn xã, từng "
+      "bước hình\n"
+      "thành kho dữ liệu mở của địa phương.\n"
+      "- Các bộ phận chuyên môn thực hiện nghiêm túc và kịp thời chỉ đạo của "
+      "Chủ tịch\n"
+      "Ủy ban nhân dân xã về việc triển khai kế hoạch chuyển đổi số năm nay.\n"
+      "- Nâng cao chất lượng đội ngũ cán bộ, công chức cấp xã về kỹ năng số "
+      "và năng lực\n"
+      "phục vụ nhân dân theo hướng chuyên nghiệp, hiện đại, lấy sự hài lòng "
+      "của người\n"
+      "dân làm thước đo.\n"
+      "- Rà soát, đánh giá kết quả thực hiện nhiệm vụ của các bộ phận chuyên "
+      "môn xã.\n"
+      "Thời gian thực hiện: Quý II năm 2027.\n",
+      "- Tiếp tục đẩy mạnh cải cách thủ tục hành chính, rà soát và đơn giản "
+      "hóa các quy định không cần thiết, bảo đảm công khai minh bạch trong "
+      "giải quyết hồ sơ của người dân và doanh nghiệp trên địa bàn, rút ngắn "
+      "thời gian giải quyết và giảm chi phí tuân thủ cho người dân.\n"
+      "b) Xây dựng cơ sở dữ liệu dùng chung toàn xã phục vụ điều hành\n"
+      "Tích hợp dữ liệu dân cư, đất đai và hộ tịch để phục vụ điều hành, bảo "
+      "đảm kết nối ổn định cho các cơ quan nhà nước và người dân trong toàn "
+      "xã, từng bước hình thành kho dữ liệu mở của địa phương.\n"
+      "- Các bộ phận chuyên môn thực hiện nghiêm túc và kịp thời chỉ đạo của "
+      "Chủ tịch Ủy ban nhân dân xã về việc triển khai kế hoạch chuyển đổi số "
+      "năm nay.\n"
+      "- Nâng cao chất lượng đội ngũ cán bộ, công chức cấp xã về kỹ năng số "
+      "và năng lực phục vụ nhân dân theo hướng chuyên nghiệp, hiện đại, lấy "
+      "sự hài lòng của người dân làm thước đo.\n"
+      "- Rà soát, đánh giá kết quả thực hiện nhiệm vụ của các bộ phận chuyên "
+      "môn xã.\n"
+      "Thời gian thực hiện: Quý II năm 2027.\n",
+      CCHC_REPAIR_LINE_JOIN, 8);
+}
+END_TEST
+
+/* "số" ends a heading ("digital") or introduces a number or a code. */
+START_TEST(layout_so_before_a_code) {
+  check_repairs(
+      "2. Phát triển hạ tầng số\nTriển khai hạ tầng số đồng bộ, hiện đại.\n"
+      "- Cải thiện kết quả các Chỉ số\nPAPI, PAR INDEX của xã hằng năm.\n"
+      "- Thực hiện đầy đủ Nghị quyết số\n12-NQ/TU của Tỉnh ủy về cải cách.\n",
+      "2. Phát triển hạ tầng số\nTriển khai hạ tầng số đồng bộ, hiện đại.\n"
+      "- Cải thiện kết quả các Chỉ số PAPI, PAR INDEX của xã hằng năm.\n"
+      "- Thực hiện đầy đủ Nghị quyết số 12-NQ/TU của Tỉnh ủy về cải cách.\n",
+      CCHC_REPAIR_LINE_JOIN, 2);
+}
+END_TEST
+
+/* A code broken at its hyphen inside a line is joined; a spaced dash and a
+ * numbered header cell are not codes. */
+START_TEST(layout_broken_hyphen_in_a_line) {
+  check_repairs(
+      "Quán triệt Nghị quyết số 27/NQ- TW và Nghị quyết số 57- NQ/TW.\n"
+      "Phòng Văn hóa - Xã hội; 1- Mục tiêu 2- Nhiệm vụ\n",
+      "Quán triệt Nghị quyết số 27/NQ-TW và Nghị quyết số 57-NQ/TW.\n"
+      "Phòng Văn hóa - Xã hội; 1- Mục tiêu 2- Nhiệm vụ\n",
+      CCHC_REPAIR_HYPHEN_JOIN, 2);
+}
+END_TEST
+
+/* A cell border of a crawled table is no text: never joined. */
+START_TEST(layout_border_is_not_text) {
+  check_repairs("Đơn vị thực hiện của\n|\nPhòng Kinh tế\n",
+                "Đơn vị thực hiện của\n|\nPhòng Kinh tế\n",
+                CCHC_REPAIR_LINE_JOIN, 0);
+}
+END_TEST
+
 /* ------------------------------------------------------------------ */
 /* Offset map                                                          */
 
@@ -1071,6 +1310,14 @@ int main(void) {
   tcase_add_test(tc, layout_markdown_joins_characters);
   tcase_add_test(tc, layout_hyphen_join);
   tcase_add_test(tc, layout_stray_leading_space);
+  tcase_add_test(tc, layout_every_numbering_starts_a_block);
+  tcase_add_test(tc, list_marker_lengths);
+  tcase_add_test(tc, layout_page_numbers_counting_up);
+  tcase_add_test(tc, layout_bold_span_wraps);
+  tcase_add_test(tc, layout_fixed_width_wraps);
+  tcase_add_test(tc, layout_so_before_a_code);
+  tcase_add_test(tc, layout_broken_hyphen_in_a_line);
+  tcase_add_test(tc, layout_border_is_not_text);
   suite_add_tcase(s, tc);
 
   tc = tcase_create("offsets");

@@ -507,11 +507,11 @@ static const frame_section *find_section(const cchc_frame *f,
 
 START_TEST(section_tree_nests_by_numbering_style) {
   cchc_frame *f = extract_text(plan);
-  const frame_section *s2 = find_section(f, "II.", 0);
-  const frame_section *s21 = find_section(f, "1.", 1);
-  const frame_section *s211 = find_section(f, "1.1.", 0);
+  const frame_section *s2 = find_section(f, "II", 0);
+  const frame_section *s21 = find_section(f, "1", 1);
+  const frame_section *s211 = find_section(f, "1.1", 0);
   const frame_section *s212 = find_section(f, "1.2", 0);
-  const frame_section *sa = find_section(f, "a)", 0);
+  const frame_section *sa = find_section(f, "a", 0);
   ck_assert_ptr_nonnull(s2);
   ck_assert_ptr_nonnull(s21);
   ck_assert_ptr_nonnull(s211);
@@ -528,8 +528,8 @@ START_TEST(section_tree_nests_by_numbering_style) {
   /* Areas come from heading words and are inherited below. */
   ck_assert_str_eq(s21->area, "the_che");
   ck_assert_ptr_null(s211->area);
-  ck_assert_str_eq(find_section(f, "2.", 0)->area, "tthc");
-  const frame_section *wrong = find_section(f, "3.3.", 0);
+  ck_assert_str_eq(find_section(f, "2", 0)->area, "tthc");
+  const frame_section *wrong = find_section(f, "3.3", 0);
   ck_assert_ptr_nonnull(wrong);
   ck_assert_int_eq(wrong->level, 3); /* still under "2." */
   ck_assert_str_eq(wrong->area, "cqs");
@@ -545,16 +545,100 @@ END_TEST
 
 START_TEST(appendix_cells_are_not_sections) {
   cchc_frame *f = extract_text(plan);
-  const frame_section *app = find_section(f, "PHỤ LỤC", 0);
+  const frame_section *app = NULL;
+  for (size_t i = 0; i < f->nsections && !app; i++)
+    if (!strcmp(f->sections[i].rule, "section.appendix"))
+      app = &f->sections[i];
   ck_assert_ptr_nonnull(app);
+  ck_assert_ptr_null(app->number); /* "PHỤ LỤC" without a number */
   ck_assert_int_eq(app->level, 1);
-  const frame_section *group = find_section(f, "I", 0);
+  const frame_section *group = find_section(f, "I", 1); /* after "I." */
   ck_assert_ptr_nonnull(group);
   ck_assert_ptr_eq(&f->sections[group->parent], app);
   ck_assert_str_eq(group->area, "chi_dao");
   /* "1.1." appears once, in the body; the appendix one is a cell. */
-  ck_assert_ptr_nonnull(find_section(f, "1.1.", 0));
-  ck_assert_ptr_null(find_section(f, "1.1.", 1));
+  ck_assert_ptr_nonnull(find_section(f, "1.1", 0));
+  ck_assert_ptr_null(find_section(f, "1.1", 1));
+  cchc_frame_free(f);
+}
+END_TEST
+
+/* Each numbering form a plan may use: the section found, its number
+ * without punctuation and the rule; a closing '.' or ':' is not part of the
+ * heading.  Wordings of our own. */
+static const struct {
+  const char *line, *number, *heading, *rule;
+} numbering_forms[] = {
+    {"a) Phát triển dữ liệu số", "a", "Phát triển dữ liệu số", "section.alpha"},
+    {"b. Đào tạo kỹ năng số:", "b", "Đào tạo kỹ năng số", "section.alpha"},
+    {"đ/ Tăng cường kiểm tra.", "đ", "Tăng cường kiểm tra", "section.alpha"},
+    {"1) Mục tiêu chung", "1", "Mục tiêu chung", "section.arabic"},
+    {"2. Mục tiêu cụ thể:", "2", "Mục tiêu cụ thể", "section.arabic"},
+    {"3/ Nhiệm vụ", "3", "Nhiệm vụ", "section.arabic"},
+    {"I. MỤC ĐÍCH", "I", "MỤC ĐÍCH", "section.roman"},
+    {"II - NỘI DUNG", "II", "NỘI DUNG", "section.roman"},
+    {"III/ GIẢI PHÁP:", "III", "GIẢI PHÁP", "section.roman"},
+    {"IV) Kinh phí", "IV", "Kinh phí", "section.roman"},
+    {"1.1. Chỉ tiêu", "1.1", "Chỉ tiêu", "section.decimal"},
+    {"2.3 Nhiệm vụ", "2.3", "Nhiệm vụ", "section.decimal"},
+    {"3.1.2. Dữ liệu mở", "3.1.2", "Dữ liệu mở", "section.decimal"},
+    {"Điều 2. Tổ chức thực hiện", "2", "Tổ chức thực hiện", "section.article"},
+    {"Phần I. QUY ĐỊNH CHUNG", "I", "QUY ĐỊNH CHUNG", "section.part"},
+    {"Chương 2", "2", "", "section.chapter"},
+    {"Mục 3. Kiểm tra", "3", "Kiểm tra", "section.item"},
+    {"B. NHIỆM VỤ CỤ THỂ", "B", "NHIỆM VỤ CỤ THỂ", "section.upper"},
+};
+
+START_TEST(section_numbering_forms) {
+  char text[256];
+  snprintf(text, sizeof text, "KẾ HOẠCH\nThử nghiệm\n%s\nNội dung.\n",
+           numbering_forms[_i].line);
+  cchc_frame *f = extract_text(text);
+  ck_assert_msg(f->nsections == 1, "%s: %zu sections", numbering_forms[_i].line,
+                f->nsections);
+  const frame_section *sec = &f->sections[0];
+  ck_assert_str_eq(sec->number, numbering_forms[_i].number);
+  ck_assert_str_eq(sec->heading, numbering_forms[_i].heading);
+  ck_assert_str_eq(sec->rule, numbering_forms[_i].rule);
+  cchc_frame_free(f);
+}
+END_TEST
+
+/* A plan's nesting comes from the kind of its numbering, whatever the
+ * punctuation: "1." and "1)" are one level, and so are "a)" and "a/". */
+START_TEST(section_levels_ignore_punctuation) {
+  cchc_frame *f = extract_text("KẾ HOẠCH\n"
+                               "I - MỤC TIÊU\n"
+                               "1. Mục tiêu chung\n"
+                               "a) Về thể chế\n"
+                               "b/ Về thủ tục\n"
+                               "2) Mục tiêu cụ thể\n"
+                               "II/ NHIỆM VỤ\n"
+                               "1/ Nhiệm vụ chung\n");
+  ck_assert_uint_eq(f->nsections, 7);
+  static const int level[] = {1, 2, 3, 3, 2, 1, 2};
+  static const int parent[] = {-1, 0, 1, 1, 0, -1, 5};
+  for (size_t i = 0; i < 7; i++) {
+    ck_assert_int_eq(f->sections[i].level, level[i]);
+    ck_assert_int_eq(f->sections[i].parent, parent[i]);
+  }
+  cchc_frame_free(f);
+}
+END_TEST
+
+/* Articles of a decision are sections, but the header goes on past them:
+ * the title of the plan the decision issues is still found. */
+START_TEST(decision_articles_are_sections) {
+  cchc_frame *f = extract_text("QUYẾT ĐỊNH\n"
+                               "Điều 1. Ban hành kèm theo Quyết định này Kế "
+                               "hoạch thử nghiệm.\n"
+                               "Điều 2. Quyết định có hiệu lực từ ngày ký.\n"
+                               "I. MỤC TIÊU\n"
+                               "1. Mục tiêu chung\n");
+  ck_assert_uint_eq(f->nsections, 4);
+  ck_assert_str_eq(f->sections[1].number, "2");
+  ck_assert_int_eq(f->sections[1].level, 1);
+  ck_assert_int_eq(f->sections[2].level, 2); /* "I." under "Điều 2." */
   cchc_frame_free(f);
 }
 END_TEST
@@ -612,6 +696,10 @@ int main(void) {
   tcase_add_test(ts, section_tree_nests_by_numbering_style);
   tcase_add_loop_test(ts, area_words_name_headings, 0,
                       sizeof area_headings / sizeof *area_headings);
+  tcase_add_loop_test(ts, section_numbering_forms, 0,
+                      (int)(sizeof numbering_forms / sizeof *numbering_forms));
+  tcase_add_test(ts, section_levels_ignore_punctuation);
+  tcase_add_test(ts, decision_articles_are_sections);
   tcase_add_test(ts, appendix_cells_are_not_sections);
   tcase_add_test(ts, corpus_sections_have_areas);
   suite_add_tcase(s, ts);
