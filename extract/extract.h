@@ -140,5 +140,9 @@ void units_find(xctx *x, size_t start, size_t end, xunits *out);
  * name NULL.  False when there is none.  Call again from out->end for the
  * next one. */
 bool units_unknown(xctx *x, size_t start, size_t end, xunit *out);
+/* units_find with the unit names the taxonomy lacks (key and name NULL)
+ * that overlap no mention, in text order: who a clause names, known or
+ * not. */
+void units_find_named(xctx *x, size_t start, size_t end, xunits *out);
 
 #endif
