@@ -28,6 +28,28 @@ size_t clause_list(tk *t, const xunits *m, size_t k, size_t pos) {
   return n;
 }
 
+size_t clause_opening(tk *t, size_t a, size_t b, xunits *out) {
+  xctx *x = t->x;
+  size_t i = a, ms, me;
+  if (xfirst(x, t->prefix, i, b, &ms, &me, NULL) && ms == i) i = me;
+  xunits m = {0};
+  clause_units(t, i, b, &m);
+  size_t n = m.n && m.items[0].start == i ? clause_list(t, &m, 0, i) : 0;
+  for (size_t k = 0; k < n; k++) xunits_add(x, out, &m.items[k]);
+  size_t end = n ? m.items[n - 1].end : a;
+  xunits_free(&m);
+  return end;
+}
+
+bool clause_acts(tk *t, size_t end, size_t b) {
+  xctx *x = t->x;
+  size_t i = end;
+  while (i < b && xblank(x->s[i])) i++;
+  if (i < b && x->s[i] == ':') return true;
+  if (xany(x, t->after, end, b, NULL)) return true;
+  return xany(x, t->cont, i, b, NULL);
+}
+
 void clause_coordinators(tk *t, size_t a, size_t b, xunits *out) {
   xctx *x = t->x;
   xunits m = {0};

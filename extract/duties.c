@@ -58,20 +58,8 @@ typedef struct part_line {
   xunits units;     /* the units it opens with (owned) */
   size_t units_end; /* where that list ends */
   bool heading;     /* nothing but the list */
+  bool acts;        /* the list goes on with what the units do */
 } part_line;
-
-/* Start of the text of heading line li: after its section's marker. */
-static size_t after_marker(tk *t, size_t li) {
-  xctx *x = t->x;
-  size_t a = x->lines[li].start, b = x->lines[li].end;
-  const frame_section *sec = &x->f->sections[x->lines[li].section];
-  const rule *r = sec->rule ? rules_find(x->rules, sec->rule) : NULL;
-  size_t hs, he;
-  if (r && rule_exec(r, x->s + a, b - a, 0, x->md) &&
-      rule_group(r, x->md, "head", &hs, &he))
-    return a + hs;
-  return a;
-}
 
 /* Does [a, b) hold nothing but closing punctuation and a short tail (a
  * level word or a parenthesis after the units, at most 12 bytes)? */
@@ -88,33 +76,12 @@ static void read_line(tk *t, size_t li, part_line *pl) {
   int sec = x->lines[li].section;
   pl->level = sec >= 0 ? x->f->sections[sec].level : 0;
   pl->b = x->lines[li].end;
-  pl->a = pl->numbered ? after_marker(t, li) : x->lines[li].start;
-  xskip_bullet(x, &pl->a, pl->b);
+  pl->a = xline_text_start(x, li);
   pl->units.n = 0;
-  pl->units_end = pl->a;
-  pl->heading = false;
-  size_t i = pl->a, ms, me;
-  if (xfirst(x, t->prefix, i, pl->b, &ms, &me, NULL) && ms == i) i = me;
-  xunits m = {0};
-  clause_units(t, i, pl->b, &m);
-  size_t n = m.n && m.items[0].start == i ? clause_list(t, &m, 0, i) : 0;
-  for (size_t k = 0; k < n; k++) xunits_add(x, &pl->units, &m.items[k]);
-  xunits_free(&m);
-  if (!n) return;
-  pl->units_end = pl->units.items[n - 1].end;
-  pl->heading = short_tail(x, pl->units_end, pl->b);
-}
-
-/* Does the line go on, after its units, with what they do: a colon, a
- * lead cue ("chủ trì", "có trách nhiệm") or a verb in lower case? */
-static bool units_act(tk *t, const part_line *pl) {
-  xctx *x = t->x;
-  if (!pl->units.n || pl->heading) return false;
-  size_t i = pl->units_end;
-  while (i < pl->b && xblank(x->s[i])) i++;
-  if (i < pl->b && x->s[i] == ':') return true;
-  if (xany(x, t->after, pl->units_end, pl->b, NULL)) return true;
-  return xany(x, t->cont, i, pl->b, NULL);
+  pl->units_end = clause_opening(t, pl->a, pl->b, &pl->units);
+  pl->heading = pl->units.n && short_tail(x, pl->units_end, pl->b);
+  pl->acts = pl->units.n && !pl->heading &&
+             clause_acts(t, pl->units_end, pl->b);
 }
 
 /* Does line li hold a letter or a digit (not a blank line, nor table
@@ -131,10 +98,7 @@ static bool has_text(const xctx *x, size_t li) {
 
 /* ---- duties ----------------------------------------------------------------- */
 
-/* The task of duty [a, b): led by `heading` unless the duty names its own
- * lead, or opens with units that act (`own`, their list ending at
- * own_end). */
-static void duty_task(tk *t, size_t a, size_t b, const xunits *heading,
+void duty_task(tk *t, size_t a, size_t b, const xunits *heading,
                       const xunits *own, size_t own_end) {
   const xunits *lead = own->n ? own : heading;
   size_t at = own->n ? own_end : a;
@@ -192,7 +156,7 @@ void duties_tasks(tk *t) {
       break;
     }
     read_line(t, li, &pl);
-    bool acts = units_act(t, &pl);
+    bool acts = pl.acts;
     if (pl.heading) { /* a unit heading, at any depth */
       duty_close(t, &d, &heading);
       xunits_copy(x, &heading, &pl.units);

@@ -10,7 +10,8 @@
  *    model (table.c).
  * 3. Body sentences outside those parts (here): a clause whose unit stands
  *    as a lead (lead.after, lead.before) starts a task, and so does a
- *    clause holding a frame deadline; "* Thời gian thực hiện: ..."
+ *    clause holding a frame deadline; a numbered item whose units act is
+ *    a task of theirs; "* Thời gian thực hiện: ..."
  *    (task.time) makes its section a task with that deadline.  A
  *    sentence on what to do if difficulties arise (task.contingent) is
  *    none.
@@ -193,13 +194,28 @@ static void section_task(tk *t, size_t li, const rule *why) {
   task_add(t, i, hb, &none, &none, dl, NULL, why);
 }
 
+/* A numbered item of the body whose units act ("2. UBND xã bố trí kinh
+ * phí ...", "3. Sở Tài chính chủ trì ...") is a task of theirs; other
+ * headings are titles. */
+static void heading_task(tk *t, size_t li) {
+  xctx *x = t->x;
+  size_t a = xline_text_start(x, li), b = x->lines[li].end;
+  xunits own = {0}, none = {0};
+  size_t end = clause_opening(t, a, b, &own);
+  if (own.n && clause_acts(t, end, b)) duty_task(t, a, b, &none, &own, end);
+  xunits_free(&own);
+}
+
 static void body_tasks(tk *t) {
   xctx *x = t->x;
   for (size_t li = x->first_section_line; li < x->nlines; li++) {
     if (in_part(t, li) || in_appendix(t, li) || xline_blank(x, li)) continue;
     size_t a = x->lines[li].start, b = x->lines[li].end;
     if (xany(x, t->stop, a, b, NULL)) break;
-    if (xline_is_heading(x, li)) continue;
+    if (xline_is_heading(x, li)) {
+      heading_task(t, li);
+      continue;
+    }
     const rule *hit = NULL;
     if (xany(x, t->time, a, b, &hit)) section_task(t, li, hit);
     else task_sentences(t, a, b, NULL, NULL);

@@ -31,6 +31,14 @@ void clause_units(tk *t, size_t a, size_t b, xunits *out);
 /* How many units of m, from m->items[k], are listed from `pos` on: each
  * after only joining text (coord.gap) from the end of the one before. */
 size_t clause_list(tk *t, const xunits *m, size_t k, size_t pos);
+/* The units [a, b) opens with (after a task.prefix: "Giao", "Đề nghị:",
+ * "Trách nhiệm của"), listed, into *out; returns where the list ends (a
+ * when there is none). */
+size_t clause_opening(tk *t, size_t a, size_t b, xunits *out);
+/* Do units whose list ends at `end` act in what follows, up to b: a
+ * colon, a lead cue (lead.after: "chủ trì", "có trách nhiệm") or a word
+ * in lower case (task.cont: "UBND các xã tăng cường ...")? */
+bool clause_acts(tk *t, size_t end, size_t b);
 /* Coordinators of [a, b): the units listed right after each "phối hợp
  * (với)"; added to *out (without repeats, xunits_add). */
 void clause_coordinators(tk *t, size_t a, size_t b, xunits *out);
@@ -75,6 +83,12 @@ const char *leads_of_areas(tk *t, size_t a, size_t at, size_t b,
 bool duties_find(tk *t);
 /* Its duties, headings of units and area leads (duties.c). */
 void duties_tasks(tk *t);
+/* The task of duty [a, b): led by `heading` unless the duty names its own
+ * lead (lead.* strength=strong) or opens with units that act (`own`,
+ * their list ending at own_end); with the leads of areas it states
+ * (duties.c). */
+void duty_task(tk *t, size_t a, size_t b, const xunits *heading,
+               const xunits *own, size_t own_end);
 /* The task table of the appendix [app_start, app_end) (appendix.c). */
 void appendix_tasks(tk *t);
 

@@ -219,7 +219,8 @@ END_TEST
  * colon, naming units the taxonomy lacks; duties as "-", "+", "*" bullets
  * and an unbulleted paragraph; numbered items whose units act ("3. X chủ
  * trì ...", "4. X: chủ trì ..."); a whole-plan lead; a body sentence
- * "Giao X chủ trì ..."; a closing paragraph on difficulties. */
+ * "Giao X chủ trì ..." and a numbered body item whose units act; a
+ * closing paragraph on difficulties. */
 static const char province_plan[] =
     "ỦY BAN NHÂN DÂN TỈNH AN GIANG\n"
     "KẾ HOẠCH\n"
@@ -228,9 +229,11 @@ static const char province_plan[] =
     "1. Nâng tỷ trọng kinh tế số đạt 20% GRDP của tỉnh.\n"
     "II. NHIỆM VỤ\n"
     "1. Hạ tầng số\n"
-    "Giao Sở Công Thương chủ trì, phối hợp với Hiệp hội Phần mềm tỉnh phát "
+    "- Giao Sở Công Thương chủ trì, phối hợp với Hiệp hội Phần mềm tỉnh phát "
     "triển thương mại điện tử và kinh tế số nông thôn, hoàn thành trước "
     "ngày 30/9/2026.\n"
+    "2. UBND các xã, phường bố trí kinh phí thực hiện Kế hoạch trong dự "
+    "toán hằng năm.\n"
     "III. TỔ CHỨC THỰC HIỆN\n"
     "1. Trách nhiệm chung\n"
     "Các sở, ban, ngành căn cứ chức năng, nhiệm vụ xây dựng kế hoạch của "
@@ -318,6 +321,10 @@ START_TEST(leads_wherever_stated) {
                         "name:Đài Phát thanh và Truyền hình tỉnh"));
   ck_assert(has_lead_of(&d, "kinh_te_so",
                         "name:Đài Phát thanh và Truyền hình tỉnh"));
+  /* a numbered item of the body whose units act is a task of theirs; a
+   * numbered title is none */
+  check_lead(&d, "UBND các xã, phường bố trí kinh phí", "ubnd_cap_xa");
+  ck_assert(!has_task(&d, "Hạ tầng số"));
   /* "X chủ trì số hóa tài liệu": work that names no area leads none */
   ck_assert_uint_eq(d.f->nleads, 4);
   done(&d);
@@ -557,10 +564,10 @@ START_TEST(corpus_against_gold) {
   /* the issue's bar is 0.9 / 0.85 / 0.9 / 0.85 / 0.85; these are the
    * values reached, so that a regression shows */
   ck_assert(leads >= 0.99);
-  ck_assert(tasks >= 0.97);
+  ck_assert(tasks >= 0.99);
   ck_assert(lead >= 0.99);
-  ck_assert(coord >= 0.97);
-  ck_assert(dl >= 0.98);
+  ck_assert(coord >= 0.99);
+  ck_assert(dl >= 0.99);
   /* the earlier fields hold */
   ck_assert(cchc_eval_score(ev, "targets.f1") >= 0.99);
   ck_assert(cchc_eval_score(ev, "references.f1") >= 0.99);
