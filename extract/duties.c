@@ -90,7 +90,8 @@ static bool has_text(const xctx *x, size_t li) {
   for (size_t i = x->lines[li].start; i < x->lines[li].end; i++) {
     unsigned char c = (unsigned char)x->s[i];
     unsigned char lower = c | 0x20;
-    if (c >= 0x80 || (c >= '0' && c <= '9') || (lower >= 'a' && lower <= 'z'))
+    if (c >= 0x80 || (c >= '0' && c <= '9') ||
+        (lower >= 'a' && lower <= 'z'))
       return true;
   }
   return false;
@@ -99,7 +100,7 @@ static bool has_text(const xctx *x, size_t li) {
 /* ---- duties ----------------------------------------------------------------- */
 
 void duty_task(tk *t, size_t a, size_t b, const xunits *heading,
-                      const xunits *own, size_t own_end) {
+               const xunits *own, size_t own_end) {
   const xunits *lead = own->n ? own : heading;
   size_t at = own->n ? own_end : a;
   const rule *why = t->bullet.n ? t->bullet.items[0] : NULL;
@@ -109,7 +110,6 @@ void duty_task(tk *t, size_t a, size_t b, const xunits *heading,
     lead = &named;
     why = named_why;
     at = named.items[named.n - 1].end;
-    if (at < a) at = a;
   }
   const char *area = leads_of_areas(t, a, at, b, lead, &why);
   clause_coordinators(t, a, b, &coords);

@@ -63,7 +63,7 @@ frame_task *task_add(tk *t, size_t a, size_t b, const xunits *lead,
 void task_sentences(tk *t, size_t a, size_t b, const xunits *deflt,
                     const rule *why_deflt);
 
-/* ---- leads of areas (leads.c) ---------------------------------------------- */
+/* ---- leads of areas (leads.c) ---------------------------------------- */
 
 /* The area the plan's title names first, or NULL (found once). */
 const char *plan_area(tk *t);

@@ -538,7 +538,8 @@ void units_find_named(xctx *x, size_t start, size_t end, xunits *out) {
   cand_list names = {0};
   unknown_names(x, start, end, &l, &names);
   /* among the names, the longest wins an overlap, as among mentions */
-  if (names.n > 1) qsort(names.items, names.n, sizeof *names.items, by_strength);
+  if (names.n > 1)
+    qsort(names.items, names.n, sizeof *names.items, by_strength);
   for (size_t i = 0; i < names.n; i++) {
     bool clash = false;
     for (size_t j = nknown; j < l.n && !clash; j++)
