@@ -1,6 +1,7 @@
 /* clause.c: one clause as the task passes read it -- the units it names
- * (outside its times), who leads it (lead.*), who coordinates (coord.*).
- * Lists of units grow: a clause may name any number. */
+ * (outside its times; names the taxonomy lacks included), who leads it
+ * (lead.*), who coordinates (coord.*).  Lists of units grow: a clause may
+ * name any number. */
 #include "tasks.h"
 
 #include <stdlib.h>
@@ -10,43 +11,59 @@
 
 void clause_units(tk *t, size_t a, size_t b, xunits *out) {
   xunits all = {0};
-  units_find(t->x, a, b, &all);
+  units_find_named(t->x, a, b, &all);
   for (size_t i = 0; i < all.n; i++)
     if (!deadline_overlaps(t->x, all.items[i].start, all.items[i].end))
       xunits_push(t->x, out, &all.items[i]);
   xunits_free(&all);
 }
 
+size_t clause_list(tk *t, const xunits *m, size_t k, size_t pos) {
+  size_t n = 0;
+  while (k + n < m->n && m->items[k + n].start >= pos &&
+         units_joined(t->x, pos, m->items[k + n].start)) {
+    pos = m->items[k + n].end;
+    n++;
+  }
+  return n;
+}
+
+size_t clause_opening(tk *t, size_t a, size_t b, xunits *out) {
+  xctx *x = t->x;
+  size_t i = a, ms, me;
+  if (xfirst(x, t->prefix, i, b, &ms, &me, NULL) && ms == i) i = me;
+  xunits m = {0};
+  clause_units(t, i, b, &m);
+  size_t n = m.n && m.items[0].start == i ? clause_list(t, &m, 0, i) : 0;
+  for (size_t k = 0; k < n; k++) xunits_add(x, out, &m.items[k]);
+  size_t end = n ? m.items[n - 1].end : a;
+  xunits_free(&m);
+  return end;
+}
+
+bool clause_acts(tk *t, size_t end, size_t b) {
+  xctx *x = t->x;
+  size_t i = end;
+  while (i < b && xblank(x->s[i])) i++;
+  if (i < b && x->s[i] == ':') return true;
+  if (xany(x, t->after, end, b, NULL)) return true;
+  return xany(x, t->cont, i, b, NULL);
+}
+
 void clause_coordinators(tk *t, size_t a, size_t b, xunits *out) {
   xctx *x = t->x;
   xunits m = {0};
-  size_t at = a;
+  bool have = false;
+  size_t at = a, k = 0;
   while (at < b) {
     size_t ms, me;
     if (!xfirst(x, t->with, at, b, &ms, &me, NULL)) break;
     at = me > at ? me : at + 1;
-    m.n = 0;
-    clause_units(t, me, b, &m);
-    size_t pos = me, k = 0;
-    for (;;) {
-      if (k < m.n && m.items[k].start >= pos &&
-          units_joined(t->x, pos, m.items[k].start)) {
-        xunits_add(t->x, out, &m.items[k]);
-        pos = m.items[k].end;
-        k++;
-        continue;
-      }
-      /* a name the taxonomy lacks, in the list */
-      xunit u;
-      size_t lim = k < m.n ? m.items[k].start : b;
-      if (lim > pos && units_unknown(x, pos, lim, &u) &&
-          units_joined(t->x, pos, u.start)) {
-        xunits_add(t->x, out, &u);
-        pos = u.end;
-        continue;
-      }
-      break;
-    }
+    if (!have) clause_units(t, me, b, &m);
+    have = true;
+    while (k < m.n && m.items[k].start < me) k++;
+    size_t n = clause_list(t, &m, k, me);
+    for (size_t i = 0; i < n; i++) xunits_add(x, out, &m.items[k + i]);
   }
   xunits_free(&m);
 }

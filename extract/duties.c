@@ -1,16 +1,27 @@
 /* duties.c: the "Tổ chức thực hiện" part (task.part) -- who does what.
  *
- * Each numbered heading that names units (units at its start) opens a
- * block; each bullet or paragraph under it is a duty, a task whose lead is
- * the heading's units unless the duty names another lead (lead.*
- * strength=strong).  Lines left open (task.open, task.cont) continue the
- * duty.  A duty opening with "Chủ trì" (lead.area) also gives one lead per
- * area its clause names (area.* and leadarea.* over the clause, cut at the
- * sentence end or a later coordination, coord.cut; leadarea role=mask
- * hides people).  Numbered items under a heading are text, not duties:
- * their sentences count like body sentences, with the heading's units as
- * default lead.  A closing paragraph (task.end) ends the blocks; its
- * sentences count like body sentences until the signature (task.stop). */
+ * Each line of the part is read from its start (after its numbering, its
+ * bullet and a prefix such as "Đề nghị", "Trách nhiệm của": task.prefix)
+ * for the list of units it opens with, names the taxonomy lacks included:
+ *
+ * - a line that is only such a list is a unit heading ("1. Sở Y tế",
+ *   "a) Phòng Kinh tế:", a bold line, "- Văn phòng HĐND và UBND xã:");
+ * - a line where the list goes on with what the units do ("2. Sở Tài
+ *   chính chủ trì, ...", "- Phòng Tư pháp: ...", "3. UBND các xã tăng
+ *   cường ...") is a duty led by those units; numbered, it also heads the
+ *   lines under it.
+ *
+ * Under a unit heading every bullet, unbulleted paragraph and numbered item
+ * deeper than the heading is a duty: a task whose lead is the heading's
+ * units unless the duty names another lead (lead.* strength=strong).  Lines
+ * left open (task.open, task.cont) continue the duty.  A numbered line as
+ * deep as the heading or shallower that names no units ("2. Trách nhiệm
+ * chung", "3. Chế độ báo cáo") closes the heading: its sentences, and the
+ * lines under it, count like body sentences (a clause naming its lead or
+ * its time is a task), so sub-parts at any depth are read alike.  Duties
+ * that open with "Chủ trì" give leads of areas (leads.c).  A closing
+ * paragraph (task.end) ends the part; its sentences count like body
+ * sentences until the signature (task.stop). */
 #include "tasks.h"
 
 #include <stdlib.h>
@@ -36,210 +47,159 @@ bool duties_find(tk *t) {
   return false;
 }
 
-/* ---- leads of areas ------------------------------------------------------------- */
+/* ---- one line of the part ------------------------------------------------ */
 
-static bool has_lead(const cchc_frame *f, const char *area, const xunit *u) {
-  for (size_t i = 0; i < f->nleads; i++) {
-    const frame_lead *l = &f->leads[i];
-    if (strcmp(l->area, area)) continue;
-    if (u->key ? l->unit.key && !strcmp(l->unit.key, u->key) : !l->unit.key)
+/* A line as the part reads it. */
+typedef struct part_line {
+  size_t a, b;      /* its text: after the numbering or bullet */
+  bool numbered;    /* a section heading */
+  int level;        /* depth of its section (of the one it lies in when
+                       not numbered); 0 outside any */
+  xunits units;     /* the units it opens with (owned) */
+  size_t units_end; /* where that list ends */
+  bool heading;     /* nothing but the list */
+  bool acts;        /* the list goes on with what the units do */
+} part_line;
+
+/* Does [a, b) hold nothing but closing punctuation and a short tail (a
+ * level word or a parenthesis after the units, at most 12 bytes)? */
+static bool short_tail(const xctx *x, size_t a, size_t b) {
+  size_t n = 0;
+  for (size_t i = a; i < b; i++)
+    if (!xblank(x->s[i]) && !strchr(".:;,", x->s[i])) n++;
+  return n == 0 || b - a <= 12;
+}
+
+static void read_line(tk *t, size_t li, part_line *pl) {
+  xctx *x = t->x;
+  pl->numbered = xline_is_heading(x, li);
+  int sec = x->lines[li].section;
+  pl->level = sec >= 0 ? x->f->sections[sec].level : 0;
+  pl->b = x->lines[li].end;
+  pl->a = xline_text_start(x, li);
+  pl->units.n = 0;
+  pl->units_end = clause_opening(t, pl->a, pl->b, &pl->units);
+  pl->heading = pl->units.n && short_tail(x, pl->units_end, pl->b);
+  pl->acts = pl->units.n && !pl->heading &&
+             clause_acts(t, pl->units_end, pl->b);
+}
+
+/* Does line li hold a letter or a digit (not a blank line, nor table
+ * borders or stray marks such as "|" and "* *")? */
+static bool has_text(const xctx *x, size_t li) {
+  for (size_t i = x->lines[li].start; i < x->lines[li].end; i++) {
+    unsigned char c = (unsigned char)x->s[i];
+    unsigned char lower = c | 0x20;
+    if (c >= 0x80 || (c >= '0' && c <= '9') ||
+        (lower >= 'a' && lower <= 'z'))
       return true;
   }
   return false;
 }
 
-/* End of the clause of a "Chủ trì ..." duty starting at a: the sentence
- * end, or a later coordination (coord.cut), within [a, b). */
-static size_t lead_clause_end(tk *t, size_t a, size_t b) {
-  const char *s = t->x->s;
-  size_t e = b;
-  for (size_t i = a; i < b; i++)
-    if (s[i] == '.' && (i + 1 == b || xblank(s[i + 1]))) {
-      e = i;
-      break;
-    }
-  size_t ms, me;
-  if (xfirst(t->x, t->cut, a, e, &ms, &me, NULL)) e = ms;
-  return e;
-}
-
-/* Where the work of a "Chủ trì" clause starts, from cs: after "phối hợp
- * với X, Y" when the clause goes on with one ("Chủ trì, phối hợp với X, Y
- * <work>"). */
-static size_t work_start(tk *t, size_t cs, size_t b) {
-  size_t ms, me;
-  if (!xfirst(t->x, t->with, cs, b, &ms, &me, NULL) ||
-      !units_joined(t->x, cs, ms))
-    return cs;
-  xunits c = {0};
-  clause_coordinators(t, cs, b, &c);
-  size_t w = me;
-  for (size_t i = 0; i < c.n; i++)
-    if (c.items[i].end > w) w = c.items[i].end;
-  xunits_free(&c);
-  return w;
-}
-
-/* A copy of canonical [a, b) with people ("cán bộ, công chức",
- * leadarea role=mask) hidden from the area words; NULL when out of
- * memory. */
-static char *masked(tk *t, size_t a, size_t b) {
-  xctx *x = t->x;
-  size_t n = b - a;
-  char *buf = malloc(n + 1);
-  if (!buf) {
-    x->f->failed = true;
-    return NULL;
-  }
-  memcpy(buf, x->s + a, n);
-  buf[n] = '\0';
-  for (size_t i = 0; i < t->masks.n; i++)
-    for (size_t at = 0;
-         at < n && rule_exec(t->masks.items[i], buf, n, at, x->md);) {
-      size_t ms, me;
-      rule_match_span(x->md, &ms, &me);
-      memset(buf + ms, 'x', me - ms);
-      at = me > at ? me : at + 1;
-    }
-  return buf;
-}
-
-static void add_lead(tk *t, const char *area, const xunit *u, size_t a,
-                     size_t ce, const rule *r) {
-  xctx *x = t->x;
-  frame_lead *l = FRAME_PUSH(x->f, leads);
-  if (!l) return;
-  l->area = area;
-  l->unit = (frame_unit){u->key, u->name, xfolded(x, u->start, u->end),
-                         (frame_span){u->start, u->end}};
-  xskip_bullet(x, &a, ce);
-  l->text = xfolded(x, a, ce);
-  l->span = (frame_span){a, ce};
-  l->rule = r->id;
-}
-
-/* A duty [a, b) that opens with "Chủ trì": one lead per area its clause
- * names, for each lead unit.  Returns the area named first, or NULL. */
-static const char *area_leads(tk *t, size_t a, size_t b, const xunits *lead) {
-  xctx *x = t->x;
-  if (!lead->n || !xany(x, t->area_lead, a, b, NULL)) return NULL;
-  size_t ms, me;
-  rule_match_span(x->md, &ms, &me);
-  size_t cs = work_start(t, a + me, b);
-  size_t ce = lead_clause_end(t, cs, b);
-  if (ce <= cs) return NULL;
-  char *buf = masked(t, cs, ce);
-  if (!buf) return NULL;
-  const char *first = NULL;
-  size_t first_at = (size_t)-1;
-  for (size_t i = 0; i < t->areas.n; i++) {
-    const rule *r = t->areas.items[i];
-    if (!rule_exec(r, buf, ce - cs, 0, x->md)) continue;
-    const char *area = rule_attr(r, "area");
-    if (!area) continue;
-    size_t at, end;
-    rule_match_span(x->md, &at, &end);
-    if (at < first_at) {
-      first_at = at;
-      first = area;
-    }
-    for (size_t u = 0; u < lead->n; u++)
-      if (!has_lead(x->f, area, &lead->items[u]))
-        add_lead(t, area, &lead->items[u], a, ce, r);
-  }
-  free(buf);
-  return first;
-}
-
 /* ---- duties ----------------------------------------------------------------- */
 
-/* The units a heading line names from its start (after its numbering and
- * an optional prefix such as "Đề nghị"), into *out. */
-static bool unit_heading(tk *t, size_t li, xunits *out) {
-  xctx *x = t->x;
-  size_t a = x->lines[li].start, b = x->lines[li].end;
-  size_t i = a;
-  xskip_bullet(x, &i, b); /* the numbering */
-  size_t ms, me;
-  if (xfirst(x, t->prefix, i, b, &ms, &me, NULL) && ms == i) i = me;
-  xunits m = {0};
-  clause_units(t, i, b, &m);
-  /* the heading is a list of units: nothing but joins between them, and
-   * not a sentence after the last one */
-  bool list = m.n && m.items[0].start == i;
-  for (size_t k = 0; list && k + 1 < m.n; k++)
-    list = units_joined(t->x, m.items[k].end, m.items[k + 1].start);
-  if (list && b - m.items[m.n - 1].end > 12) list = false;
-  if (list) {
-    out->n = 0;
-    for (size_t k = 0; k < m.n; k++) xunits_add(t->x, out, &m.items[k]);
-  }
-  xunits_free(&m);
-  return list;
-}
-
-/* The task of duty [a, b) under a heading naming `heading`. */
-static void duty_task(tk *t, size_t a, size_t b, const xunits *heading) {
-  const xunits *lead = heading;
+void duty_task(tk *t, size_t a, size_t b, const xunits *heading,
+               const xunits *own, size_t own_end) {
+  const xunits *lead = own->n ? own : heading;
+  size_t at = own->n ? own_end : a;
   const rule *why = t->bullet.n ? t->bullet.items[0] : NULL;
-  xunits own = {0}, coords = {0};
-  const rule *own_why = NULL;
-  if (clause_lead(t, a, b, true, &own, NULL, &own_why)) {
-    lead = &own;
-    why = own_why;
+  xunits named = {0}, coords = {0};
+  const rule *named_why = NULL;
+  if (clause_lead(t, a, b, true, &named, NULL, &named_why)) {
+    lead = &named;
+    why = named_why;
+    at = named.items[named.n - 1].end;
   }
-  const char *area = area_leads(t, a, b, lead);
-  if (area && t->area_lead.n) why = t->area_lead.items[0];
+  const char *area = leads_of_areas(t, a, at, b, lead, &why);
   clause_coordinators(t, a, b, &coords);
   task_add(t, a, b, lead, &coords, deadline_within(t->x, a, b), area, why);
-  xunits_free(&own);
+  xunits_free(&named);
   xunits_free(&coords);
+}
+
+/* The duty being read: its text and who it names at its start. */
+typedef struct duty {
+  bool open;
+  size_t a, b;
+  xunits own; /* owned */
+  size_t own_end;
+} duty;
+
+static void duty_close(tk *t, duty *d, const xunits *heading) {
+  if (d->open) duty_task(t, d->a, d->b, heading, &d->own, d->own_end);
+  d->open = false;
+}
+
+static void duty_open(tk *t, duty *d, const part_line *pl, bool acts) {
+  d->open = true;
+  d->a = pl->a;
+  d->b = pl->b;
+  d->own.n = 0;
+  if (acts) xunits_copy(t->x, &d->own, &pl->units);
+  d->own_end = pl->units_end;
 }
 
 void duties_tasks(tk *t) {
   xctx *x = t->x;
-  xunits heading = {0}, named = {0};
-  bool have = false, in_duty = false;
-  size_t da = 0, db = 0; /* the duty being read */
+  xunits heading = {0};
+  bool have = false; /* a unit heading is open */
+  int hlevel = 0;    /* its depth */
+  duty d = {.open = false};
+  part_line pl = {0};
   size_t li = t->part_start + 1, closing = t->part_end;
   for (; li < t->part_end; li++) {
-    if (xline_blank(x, li)) continue;
+    if (!has_text(x, li)) continue;
     size_t a = x->lines[li].start, b = x->lines[li].end;
     if (xany(x, t->end, a, b, NULL)) {
       closing = li;
       break;
     }
-    if (xline_is_heading(x, li)) {
-      if (in_duty) duty_task(t, da, db, &heading);
-      in_duty = false;
-      if (unit_heading(t, li, &named)) {
-        xunits_copy(t->x, &heading, &named);
-        have = true;
-      } else {
-        /* a numbered item: its sentences count like the body's */
-        task_sentences(t, a, b, have ? &heading : NULL,
-                       t->part.n ? t->part.items[0] : NULL);
-      }
+    read_line(t, li, &pl);
+    bool acts = pl.acts;
+    if (pl.heading) { /* a unit heading, at any depth */
+      duty_close(t, &d, &heading);
+      xunits_copy(x, &heading, &pl.units);
+      have = true;
+      hlevel = pl.level;
       continue;
     }
-    if (!have) {
+    if (pl.numbered) {
+      duty_close(t, &d, &heading);
+      if (have && pl.level > hlevel) { /* a numbered duty */
+        duty_open(t, &d, &pl, acts);
+        continue;
+      }
+      if (acts) { /* "2. Sở Tài chính chủ trì ...": a duty that heads */
+        xunits_copy(x, &heading, &pl.units);
+        have = true;
+        hlevel = pl.level;
+        duty_open(t, &d, &pl, false);
+        continue;
+      }
+      /* a sub-part or an item of its own: read like the body */
+      have = false;
+      task_sentences(t, a, b, NULL, t->part.n ? t->part.items[0] : NULL);
+      continue;
+    }
+    if (!have && !acts) {
       task_sentences(t, a, b, NULL, NULL);
       continue;
     }
     bool bullet = xany(x, t->bullet, a, b, NULL);
-    if (in_duty && !bullet &&
-        (xany(x, t->open, da, db, NULL) || xany(x, t->cont, a, b, NULL))) {
-      db = b; /* the duty goes on */
+    if (d.open && !bullet &&
+        (xany(x, t->open, d.a, d.b, NULL) ||
+         (!acts && xany(x, t->cont, a, b, NULL)))) {
+      d.b = b; /* the duty goes on */
       continue;
     }
-    if (in_duty) duty_task(t, da, db, &heading);
-    da = a;
-    db = b;
-    in_duty = true;
+    duty_close(t, &d, &heading);
+    duty_open(t, &d, &pl, acts);
   }
-  if (in_duty) duty_task(t, da, db, &heading);
+  duty_close(t, &d, &heading);
   xunits_free(&heading);
-  xunits_free(&named);
+  xunits_free(&d.own);
+  xunits_free(&pl.units);
   /* closing paragraphs */
   for (li = closing; li < t->part_end; li++) {
     size_t a = x->lines[li].start, b = x->lines[li].end;

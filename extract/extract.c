@@ -33,6 +33,20 @@ bool xline_is_heading(const xctx *x, size_t li) {
 
 bool xblank(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
 
+size_t xline_text_start(const xctx *x, size_t li) {
+  size_t a = x->lines[li].start, b = x->lines[li].end;
+  if (xline_is_heading(x, li)) {
+    const frame_section *sec = &x->f->sections[x->lines[li].section];
+    const rule *r = sec->rule ? rules_find(x->rules, sec->rule) : NULL;
+    size_t hs, he;
+    if (r && rule_exec(r, x->s + a, b - a, 0, x->md) &&
+        rule_group(r, x->md, "head", &hs, &he))
+      a += hs;
+  }
+  xskip_bullet(x, &a, b);
+  return a;
+}
+
 bool xline_blank(const xctx *x, size_t li) {
   for (size_t i = x->lines[li].start; i < x->lines[li].end; i++)
     if (!xblank(x->s[i])) return false;

@@ -70,6 +70,10 @@ const char *xfolded(xctx *x, size_t a, size_t b);
 const char *xsection_area(const xctx *x, int sec);
 /* Is line li a section heading (the first line of its section)? */
 bool xline_is_heading(const xctx *x, size_t li);
+/* Start of the text of line li: after its section marker when it is a
+ * heading (the group `head` of its section rule), after its bullet
+ * otherwise. */
+size_t xline_text_start(const xctx *x, size_t li);
 /* Is line li only white space? */
 bool xline_blank(const xctx *x, size_t li);
 /* Is c a blank (space, tab, line break)? */
@@ -159,5 +163,9 @@ void units_find(xctx *x, size_t start, size_t end, xunits *out);
  * name NULL.  False when there is none.  Call again from out->end for the
  * next one. */
 bool units_unknown(xctx *x, size_t start, size_t end, xunit *out);
+/* units_find with the unit names the taxonomy lacks (key and name NULL)
+ * that overlap no mention, in text order: who a clause names, known or
+ * not. */
+void units_find_named(xctx *x, size_t start, size_t end, xunits *out);
 
 #endif

@@ -294,8 +294,9 @@ static const struct choice {
   const char *values; /* space-separated; NULL: any (the taxonomy checks) */
   bool required;
 } choices[] = {
-    {"task", "role", "part end stop prefix bullet open cont time", true},
-    {"lead", "role", "after before area", true},
+    {"task", "role", "part end stop prefix bullet open cont time contingent",
+     true},
+    {"lead", "role", "after before area plan", true},
     {"coord", "role", "opener cut gap", true},
     {"leadarea", "role", "mask", false},
     {"tcell", "role", "header marker rowno open plural budget product next",

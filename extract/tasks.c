@@ -4,19 +4,24 @@
  * leadarea., tcell.) and the area words in the taxonomy (area.); the task
  * files only orchestrate, in three passes that this file runs:
  *
- * 1. "Tổ chức thực hiện" (duties.c): the duties under headings that name
- *    units, and the leads of areas.
+ * 1. "Tổ chức thực hiện" (duties.c): the duties of the units its headings
+ *    and items name, at any depth.
  * 2. The appendix task table (appendix.c): one task per row of the table
  *    model (table.c).
  * 3. Body sentences outside those parts (here): a clause whose unit stands
  *    as a lead (lead.after, lead.before) starts a task, and so does a
- *    clause holding a frame deadline; "* Thời gian thực hiện: ..."
- *    (task.time) makes its section a task with that deadline.
+ *    clause holding a frame deadline; a numbered item whose units act is
+ *    a task of theirs; "* Thời gian thực hiện: ..."
+ *    (task.time) makes its section a task with that deadline.  A
+ *    sentence on what to do if difficulties arise (task.contingent) is
+ *    none.
  *
- * Coordinators are the units listed right after "phối hợp (với)"
- * (coord.with, joined by coord.gap), unknown names kept by units_unknown;
- * a task's deadline is the first frame deadline inside its text
- * (clause.c, deadlines.c).  Tasks end up in document order. */
+ * Wherever a clause makes its unit lead with "chủ trì", the areas its work
+ * names are leads (leads.c).  Units are those the taxonomy knows and the
+ * names it lacks, kept as printed (units_find_named); coordinators are the
+ * units listed right after "phối hợp (với)" (coord.with, joined by
+ * coord.gap); a task's deadline is the first frame deadline inside its
+ * text (clause.c, deadlines.c).  Tasks end up in document order. */
 #include "tasks.h"
 
 #include <stdlib.h>
@@ -76,6 +81,7 @@ typedef struct pending {
   xunits lead; /* owned */
   bool needs;
   int deadline;
+  const char *area; /* the area it leads, or NULL */
   const rule *why;
 } pending;
 
@@ -83,6 +89,7 @@ static void open_pending(tk *t, pending *p, size_t a, size_t b,
                          const xunits *lead, bool needs, int deadline,
                          const rule *why) {
   p->open = true;
+  p->area = NULL;
   p->a = a;
   p->b = b;
   p->lead.n = 0;
@@ -99,8 +106,15 @@ static void close_pending(tk *t, pending *p) {
   if (!p->lead.n && p->deadline < 0) return;
   xunits coords = {0};
   clause_coordinators(t, p->a, p->b, &coords);
-  task_add(t, p->a, p->b, &p->lead, &coords, p->deadline, NULL, p->why);
+  task_add(t, p->a, p->b, &p->lead, &coords, p->deadline, p->area, p->why);
   xunits_free(&coords);
+}
+
+/* End of the sentence starting at a, within [a, b). */
+static size_t sentence_end(const xctx *x, size_t a, size_t b) {
+  for (size_t i = a; i < b; i++)
+    if (x->s[i] == '.' && (i + 1 == b || xblank(x->s[i + 1]))) return i;
+  return b;
 }
 
 void task_sentences(tk *t, size_t a, size_t b, const xunits *deflt,
@@ -109,19 +123,27 @@ void task_sentences(tk *t, size_t a, size_t b, const xunits *deflt,
   pending p = {.open = false};
   xunits lead = {0};
   size_t cs = a;
+  /* a sentence of what to do if difficulties arise sets no task */
+  bool contingent = xany(t->x, t->contingent, a, sentence_end(t->x, a, b),
+                         NULL);
   for (size_t i = a; i <= b; i++) {
-    bool sentence_end =
+    bool sentence_end_here =
         i == b || (s[i] == '.' && (i + 1 == b || xblank(s[i + 1])));
-    bool clause_end = sentence_end || s[i] == ';';
+    bool clause_end = sentence_end_here || s[i] == ';';
     if (!clause_end) continue;
     size_t ce = i;
-    if (ce > cs) {
+    if (ce > cs && !contingent) {
       bool needs = false;
       const rule *why = NULL;
       int dl = deadline_within(t->x, cs, ce);
       if (clause_lead(t, cs, ce, false, &lead, &needs, &why)) {
         close_pending(t, &p);
+        /* "Giao X chủ trì ...", "X chủ trì, phối hợp ...": the leads of
+         * areas it states, its work read to the sentence end */
+        size_t at = lead.items[lead.n - 1].end;
+        const char *area = leads_of_areas(t, cs, at, b, &lead, &why);
         open_pending(t, &p, cs, ce, &lead, needs, dl, why);
+        p.area = area;
       } else if (p.open) {
         p.b = ce;
         if (p.deadline < 0) p.deadline = dl;
@@ -130,8 +152,13 @@ void task_sentences(tk *t, size_t a, size_t b, const xunits *deflt,
         open_pending(t, &p, cs, ce, deflt, false, dl, why_deflt);
       }
     }
-    if (sentence_end) close_pending(t, &p);
     cs = i + 1;
+    if (sentence_end_here) {
+      close_pending(t, &p);
+      if (cs < b)
+        contingent = xany(t->x, t->contingent, cs, sentence_end(t->x, cs, b),
+                          NULL);
+    }
   }
   close_pending(t, &p);
   xunits_free(&lead);
@@ -167,13 +194,28 @@ static void section_task(tk *t, size_t li, const rule *why) {
   task_add(t, i, hb, &none, &none, dl, NULL, why);
 }
 
+/* A numbered item of the body whose units act ("2. UBND xã bố trí kinh
+ * phí ...", "3. Sở Tài chính chủ trì ...") is a task of theirs; other
+ * headings are titles. */
+static void heading_task(tk *t, size_t li) {
+  xctx *x = t->x;
+  size_t a = xline_text_start(x, li), b = x->lines[li].end;
+  xunits own = {0}, none = {0};
+  size_t end = clause_opening(t, a, b, &own);
+  if (own.n && clause_acts(t, end, b)) duty_task(t, a, b, &none, &own, end);
+  xunits_free(&own);
+}
+
 static void body_tasks(tk *t) {
   xctx *x = t->x;
   for (size_t li = x->first_section_line; li < x->nlines; li++) {
     if (in_part(t, li) || in_appendix(t, li) || xline_blank(x, li)) continue;
     size_t a = x->lines[li].start, b = x->lines[li].end;
     if (xany(x, t->stop, a, b, NULL)) break;
-    if (xline_is_heading(x, li)) continue;
+    if (xline_is_heading(x, li)) {
+      heading_task(t, li);
+      continue;
+    }
     const rule *hit = NULL;
     if (xany(x, t->time, a, b, &hit)) section_task(t, li, hit);
     else task_sentences(t, a, b, NULL, NULL);
@@ -223,12 +265,14 @@ cchc_status extract_tasks(xctx *x) {
           .open = rules_select(rs, "task.", "open"),
           .cont = rules_select(rs, "task.", "cont"),
           .time = rules_select(rs, "task.", "time"),
+          .contingent = rules_select(rs, "task.", "contingent"),
           .after = rules_select(rs, "lead.", "after"),
           .before = rules_select(rs, "lead.", "before"),
           .area_lead = rules_select(rs, "lead.", "area"),
+          .plan = rules_select(rs, "lead.", "plan"),
           .with = rules_select(rs, "coord.", "opener"),
           .cut = rules_select(rs, "coord.", "cut"),
-                    .masks = rules_select(rs, "leadarea.", "mask"),
+          .masks = rules_select(rs, "leadarea.", "mask"),
           .part_start = x->nlines,
           .part_end = x->nlines,
           .app_start = x->nlines,

@@ -9,25 +9,38 @@
 typedef struct tk {
   xctx *x;
   /* task.*: the "Tổ chức thực hiện" part, its closing and duty lines */
-  rule_list part, end, stop, prefix, bullet, open, cont, time;
+  rule_list part, end, stop, prefix, bullet, open, cont, time, contingent;
   /* lead.*, coord.*: where a unit leads, who coordinates */
-  rule_list after, before, area_lead;
+  rule_list after, before, area_lead, plan;
   rule_list with, cut;
   /* area.* with the leadarea.* rules that set an area; leadarea masks */
   rule_list areas, masks;
   const rule **area_rules; /* owned: the items of `areas` */
   size_t part_start, part_end; /* "Tổ chức thực hiện" lines */
   size_t app_start, app_end;   /* appendix lines */
+  const char *plan_area; /* the area the plan's title names (plan_area) */
+  bool plan_area_known;
 } tk;
 
 /* ---- one clause (clause.c) ---------------------------------------------- */
 
 /* Unit mentions in canonical [a, b) outside deadlines ("Theo Kế hoạch của
- * UBND huyện" is a time, not a unit), appended to *out. */
+ * UBND huyện" is a time, not a unit), names the taxonomy lacks included
+ * (units_find_named), appended to *out. */
 void clause_units(tk *t, size_t a, size_t b, xunits *out);
+/* How many units of m, from m->items[k], are listed from `pos` on: each
+ * after only joining text (coord.gap) from the end of the one before. */
+size_t clause_list(tk *t, const xunits *m, size_t k, size_t pos);
+/* The units [a, b) opens with (after a task.prefix: "Giao", "Đề nghị:",
+ * "Trách nhiệm của"), listed, into *out; returns where the list ends (a
+ * when there is none). */
+size_t clause_opening(tk *t, size_t a, size_t b, xunits *out);
+/* Do units whose list ends at `end` act in what follows, up to b: a
+ * colon, a lead cue (lead.after: "chủ trì", "có trách nhiệm") or a word
+ * in lower case (task.cont: "UBND các xã tăng cường ...")? */
+bool clause_acts(tk *t, size_t end, size_t b);
 /* Coordinators of [a, b): the units listed right after each "phối hợp
- * (với)", names the taxonomy lacks included; added to *out (without
- * repeats, xunits_add). */
+ * (với)"; added to *out (without repeats, xunits_add). */
 void clause_coordinators(tk *t, size_t a, size_t b, xunits *out);
 /* The lead a clause [a, b) names: a unit followed by a lead.after match or
  * preceded by a lead.before one, with the units listed with it; units in a
@@ -50,6 +63,19 @@ frame_task *task_add(tk *t, size_t a, size_t b, const xunits *lead,
 void task_sentences(tk *t, size_t a, size_t b, const xunits *deflt,
                     const rule *why_deflt);
 
+/* ---- leads of areas (leads.c) ---------------------------------------- */
+
+/* The area the plan's title names first, or NULL (found once). */
+const char *plan_area(tk *t);
+/* The leads a clause states: where lead.area matches at `at` (right after
+ * the lead units, or the start of a duty), one lead per area the work
+ * after it names (and the plan's area when the work is the whole plan,
+ * lead.plan), for each unit of `lead`; the quote runs from a.  Returns
+ * the area named first, or NULL (no lead); *why becomes the lead.area
+ * rule when there is one. */
+const char *leads_of_areas(tk *t, size_t a, size_t at, size_t b,
+                           const xunits *lead, const rule **why);
+
 /* ---- the passes ------------------------------------------------------------- */
 
 /* The "Tổ chức thực hiện" part, if the plan has one: [part_start,
@@ -57,6 +83,12 @@ void task_sentences(tk *t, size_t a, size_t b, const xunits *deflt,
 bool duties_find(tk *t);
 /* Its duties, headings of units and area leads (duties.c). */
 void duties_tasks(tk *t);
+/* The task of duty [a, b): led by `heading` unless the duty names its own
+ * lead (lead.* strength=strong) or opens with units that act (`own`,
+ * their list ending at own_end); with the leads of areas it states
+ * (duties.c). */
+void duty_task(tk *t, size_t a, size_t b, const xunits *heading,
+               const xunits *own, size_t own_end);
 /* The task table of the appendix [app_start, app_end) (appendix.c). */
 void appendix_tasks(tk *t);
 

@@ -491,12 +491,11 @@ void units_find(xctx *x, size_t start, size_t end, xunits *out) {
   free(l.items);
 }
 
-bool units_unknown(xctx *x, size_t start, size_t end, xunit *out) {
-  if (!clip_range(x, &start, &end)) return false;
-  cand_list known = {0};
-  mentions(x, start, end, &known);
+/* Every match of the `unitname.` rules in [start, end) that overlaps no
+ * mention of `known`, pushed to *l. */
+static void unknown_names(xctx *x, size_t start, size_t end,
+                          const cand_list *known, cand_list *l) {
   rule_list rs = rules_select(x->rules, "unitname.", NULL);
-  bool found = false;
   for (size_t i = 0; i < rs.n; i++) {
     const rule *r = rs.items[i];
     size_t at = start;
@@ -508,17 +507,59 @@ bool units_unknown(xctx *x, size_t start, size_t end, xunit *out) {
       while (at < end && continuation(x, at)) at++;
       if (ue <= us) continue;
       bool clash = false;
-      for (size_t k = 0; k < known.n && !clash; k++)
-        clash = us < known.items[k].end && known.items[k].start < ue;
-      if (clash) continue;
-      if (!found || us < out->start ||
-          (us == out->start && ue - us > out->end - out->start)) {
-        *out = (xunit){NULL, NULL, us, ue, r->id};
-        found = true;
-      }
-      break;
+      for (size_t k = 0; k < known->n && !clash; k++)
+        clash = us < known->items[k].end && known->items[k].start < ue;
+      if (!clash) cand_push(l, (cand){r, i, NULL, us, ue, false, true});
     }
   }
+}
+
+bool units_unknown(xctx *x, size_t start, size_t end, xunit *out) {
+  if (!clip_range(x, &start, &end)) return false;
+  cand_list known = {0}, names = {0};
+  mentions(x, start, end, &known);
+  unknown_names(x, start, end, &known, &names);
+  bool found = false;
+  for (size_t i = 0; i < names.n; i++) {
+    const cand *c = &names.items[i];
+    if (!found || c->start < out->start ||
+        (c->start == out->start && c->end - c->start > out->end - out->start)) {
+      *out = (xunit){NULL, NULL, c->start, c->end, c->r->id};
+      found = true;
+    }
+  }
+  if (known.failed || names.failed) out_of_memory(x);
   free(known.items);
+  free(names.items);
   return found;
+}
+
+void units_find_named(xctx *x, size_t start, size_t end, xunits *out) {
+  if (!clip_range(x, &start, &end)) return;
+  cand_list l = {0};
+  mentions(x, start, end, &l);
+  size_t nknown = l.n;
+  cand_list names = {0};
+  unknown_names(x, start, end, &l, &names);
+  /* among the names, the longest wins an overlap, as among mentions */
+  if (names.n > 1)
+    qsort(names.items, names.n, sizeof *names.items, by_strength);
+  for (size_t i = 0; i < names.n; i++) {
+    bool clash = false;
+    for (size_t j = nknown; j < l.n && !clash; j++)
+      clash = names.items[i].start < l.items[j].end &&
+              l.items[j].start < names.items[i].end;
+    if (!clash) cand_push(&l, names.items[i]);
+  }
+  if (l.failed || names.failed) out_of_memory(x);
+  if (l.n > 1) qsort(l.items, l.n, sizeof *l.items, by_start);
+  for (size_t i = 0; i < l.n; i++) {
+    const cand *c = &l.items[i];
+    const tax_unit *u = c->key ? tax_find_unit(x->rules, c->key) : NULL;
+    xunits_push(x, out,
+                &(xunit){c->key, u ? u->name : NULL, c->start, c->end,
+                         c->r->id});
+  }
+  free(l.items);
+  free(names.items);
 }

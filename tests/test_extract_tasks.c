@@ -74,11 +74,14 @@ static const char *deadline_text(const doc *d, const frame_task *t) {
   return d->f->deadlines[t->deadline].text;
 }
 
+/* Has the frame the lead (area, unit), the unit a key or "name:TEXT"? */
 static bool has_lead(const doc *d, const char *area, const char *unit) {
-  for (size_t i = 0; i < d->f->nleads; i++)
-    if (!strcmp(d->f->leads[i].area, area) && d->f->leads[i].unit.key &&
-        !strcmp(d->f->leads[i].unit.key, unit))
-      return true;
+  for (size_t i = 0; i < d->f->nleads; i++) {
+    const frame_lead *l = &d->f->leads[i];
+    char got[256];
+    keys(&l->unit, 1, got, sizeof got);
+    if (!strcmp(l->area, area) && !strcmp(got, unit)) return true;
+  }
   return false;
 }
 
@@ -206,6 +209,204 @@ START_TEST(leads_per_area) {
     ck_assert_msg(!strncmp(sp, "Chủ trì", strlen("Chủ trì")), "%s", sp);
     free(sp);
   }
+  done(&d);
+}
+END_TEST
+
+/* ---- "Tổ chức thực hiện" in other shapes, leads wherever stated ---------- */
+
+/* A province plan written for the test: sub-parts ("Trách nhiệm chung",
+ * "Phân công cụ thể") with unit headings one level down, lettered, with a
+ * colon, naming units the taxonomy lacks; duties as "-", "+", "*" bullets
+ * and an unbulleted paragraph; numbered items whose units act ("3. X chủ
+ * trì ...", "4. X: chủ trì ..."); a whole-plan lead; a body sentence
+ * "Giao X chủ trì ..." and a numbered body item whose units act; a
+ * closing paragraph on difficulties. */
+static const char province_plan[] =
+    "ỦY BAN NHÂN DÂN TỈNH AN GIANG\n"
+    "KẾ HOẠCH\n"
+    "Phát triển kinh tế số tỉnh An Giang năm 2026\n"
+    "I. MỤC TIÊU\n"
+    "1. Nâng tỷ trọng kinh tế số đạt 20% GRDP của tỉnh.\n"
+    "II. NHIỆM VỤ\n"
+    "1. Hạ tầng số\n"
+    "- Giao Sở Công Thương chủ trì, phối hợp với Hiệp hội Phần mềm tỉnh phát "
+    "triển thương mại điện tử và kinh tế số nông thôn, hoàn thành trước "
+    "ngày 30/9/2026.\n"
+    "2. UBND các xã, phường bố trí kinh phí thực hiện Kế hoạch trong dự "
+    "toán hằng năm.\n"
+    "III. TỔ CHỨC THỰC HIỆN\n"
+    "1. Trách nhiệm chung\n"
+    "Các sở, ban, ngành căn cứ chức năng, nhiệm vụ xây dựng kế hoạch của "
+    "đơn vị trước ngày 31/3/2026.\n"
+    "2. Phân công cụ thể\n"
+    "a) Sở Khoa học và Công nghệ\n"
+    "- Là cơ quan đầu mối, chủ trì, phối hợp với các sở, ban, ngành tham mưu "
+    "Ủy ban nhân dân tỉnh tổ chức triển khai Kế hoạch này.\n"
+    "+ Theo dõi, tổng hợp kết quả thực hiện, báo cáo Ủy ban nhân dân tỉnh.\n"
+    "b) Sở Tài chính:\n"
+    "* Bố trí kinh phí thực hiện Kế hoạch.\n"
+    "c) Quỹ Đầu tư phát triển tỉnh, Hiệp hội Doanh nghiệp tỉnh\n"
+    "Cho vay ưu đãi các dự án chuyển đổi số của doanh nghiệp nhỏ và vừa.\n"
+    "3. Trung tâm Lưu trữ lịch sử tỉnh chủ trì số hóa tài liệu lưu trữ của "
+    "tỉnh.\n"
+    "4. Đài Phát thanh và Truyền hình tỉnh: chủ trì công tác tuyên truyền "
+    "về kinh tế số, phối hợp với Hội Nhà báo tỉnh mở chuyên mục.\n"
+    "IV. CHẾ ĐỘ BÁO CÁO\n"
+    "Trong quá trình thực hiện, nếu có khó khăn, vướng mắc, các cơ quan "
+    "phản ánh về Sở Khoa học và Công nghệ trước ngày 15/12/2026.\n";
+
+/* Lead of a task as "key,name:TEXT,...". */
+static void check_lead(const doc *d, const char *prefix, const char *want) {
+  const frame_task *t = task(d, prefix);
+  check_units(t->lead, t->nlead, want);
+}
+
+START_TEST(organisation_part_any_depth) {
+  doc d = extract(province_plan);
+  /* a unit that acts, outside any unit heading */
+  check_lead(&d, "Các sở, ban, ngành căn cứ", "cac_so_nganh");
+  /* heading "a)" one level under a sub-part; its "-" and "+" duties */
+  const frame_task *t = task(&d, "Là cơ quan đầu mối, chủ trì");
+  check_units(t->lead, t->nlead, "so_khcn");
+  check_units(t->coordinators, t->ncoordinators, "cac_so_nganh");
+  check_lead(&d, "Theo dõi, tổng hợp kết quả", "so_khcn");
+  /* a heading with a colon, a "*" duty */
+  check_lead(&d, "Bố trí kinh phí", "so_tai_chinh");
+  /* a heading of two units the taxonomy lacks, an unbulleted duty */
+  check_lead(&d, "Cho vay ưu đãi",
+             "name:Quỹ Đầu tư phát triển tỉnh,name:Hiệp hội Doanh nghiệp "
+             "tỉnh");
+  /* numbered items whose units act: a duty each, by name */
+  check_lead(&d, "Trung tâm Lưu trữ lịch sử tỉnh chủ trì",
+             "name:Trung tâm Lưu trữ lịch sử tỉnh");
+  t = task(&d, "Đài Phát thanh và Truyền hình tỉnh: chủ trì");
+  check_units(t->lead, t->nlead, "name:Đài Phát thanh và Truyền hình tỉnh");
+  check_units(t->coordinators, t->ncoordinators, "name:Hội Nhà báo tỉnh");
+  /* the sub-part headings and the difficulties paragraph are no tasks */
+  ck_assert(!has_task(&d, "Trách nhiệm chung"));
+  ck_assert(!has_task(&d, "Phân công cụ thể"));
+  ck_assert(!has_task(&d, "Trong quá trình thực hiện"));
+  ck_assert(!has_task(&d, "Quỹ Đầu tư"));
+  done(&d);
+}
+END_TEST
+
+/* The leads the test province plan states, and what states each. */
+static const struct {
+  const char *area, *unit;
+} province_leads[] = {
+    /* "Là cơ quan đầu mối, chủ trì ... tổ chức triển khai Kế hoạch này":
+     * the whole plan, whose title names the digital economy */
+    {"kinh_te_so", "so_khcn"},
+    /* "Giao X chủ trì, phối hợp với ... <work>" in the body */
+    {"kinh_te_so", "so_cong_thuong"},
+    /* "X: chủ trì công tác tuyên truyền về kinh tế số, phối hợp ...": the
+     * areas its work names, cut before the coordination, by name */
+    {"tuyen_truyen", "name:Đài Phát thanh và Truyền hình tỉnh"},
+    {"kinh_te_so", "name:Đài Phát thanh và Truyền hình tỉnh"},
+};
+
+START_TEST(leads_wherever_stated) {
+  doc d = extract(province_plan);
+  size_t n = sizeof province_leads / sizeof *province_leads;
+  for (size_t i = 0; i < n; i++)
+    ck_assert_msg(
+        has_lead(&d, province_leads[i].area, province_leads[i].unit),
+        "no lead %s %s", province_leads[i].area, province_leads[i].unit);
+  /* "X chủ trì số hóa tài liệu": work that names no area leads none */
+  ck_assert_uint_eq(d.f->nleads, n);
+  const frame_task *t = task(&d, "Giao Sở Công Thương chủ trì");
+  check_units(t->lead, t->nlead, "so_cong_thuong");
+  check_units(t->coordinators, t->ncoordinators,
+              "name:Hiệp hội Phần mềm tỉnh");
+  ck_assert_str_eq(deadline_text(&d, t), "trước ngày 30/9/2026");
+  ck_assert_str_eq(t->area, "kinh_te_so");
+  /* a numbered item of the body whose units act is a task of theirs; a
+   * numbered title is none */
+  check_lead(&d, "UBND các xã, phường bố trí kinh phí", "ubnd_cap_xa");
+  ck_assert(!has_task(&d, "Hạ tầng số"));
+  done(&d);
+}
+END_TEST
+
+/* The shape the issue names: a commune's "Tổ chức thực hiện" whose unit
+ * headings are "a." lines ending with a period and whose duties open with
+ * "Chủ trì, phối hợp ... các nội dung về X; Y"; a bold line (no
+ * numbering) heading a unit under a sub-part that names none. */
+static const char commune_plan[] =
+    "KẾ HOẠCH\n"
+    "Cải cách hành chính xã Tân Lập năm 2026\n"
+    "I. NHIỆM VỤ\n"
+    "1. Rà soát văn bản do xã ban hành.\n"
+    "II. TỔ CHỨC THỰC HIỆN\n"
+    "a. Phòng Văn hóa - Xã hội.\n"
+    "- Chủ trì, phối hợp với các phòng chuyên môn triển khai các nội dung "
+    "về cải cách thể chế; cải cách thủ tục hành chính.\n"
+    "- Tổng hợp báo cáo kết quả thực hiện Kế hoạch.\n"
+    "b. Văn phòng HĐND và UBND xã.\n"
+    "- Chủ trì triển khai nội dung về công tác tuyên truyền cải cách hành "
+    "chính.\n"
+    "c. Các đơn vị khác\n"
+    "Phòng Kinh tế\n"
+    "+ Bố trí kinh phí thực hiện Kế hoạch.\n"
+    "Ban Quản lý chợ xã\n"
+    "+ Niêm yết công khai thủ tục tại chợ.\n";
+
+START_TEST(unit_heading_then_area_leads) {
+  doc d = extract(commune_plan);
+  ck_assert(has_lead(&d, "the_che", "phong_vhxh"));
+  ck_assert(has_lead(&d, "tthc", "phong_vhxh"));
+  ck_assert(has_lead(&d, "tuyen_truyen", "vp_hdnd_ubnd"));
+  ck_assert_uint_eq(d.f->nleads, 3);
+  const frame_task *t = task(&d, "Chủ trì, phối hợp với các phòng");
+  check_units(t->lead, t->nlead, "phong_vhxh");
+  check_units(t->coordinators, t->ncoordinators, "cac_co_quan");
+  ck_assert_str_eq(t->area, "the_che");
+  check_lead(&d, "Tổng hợp báo cáo kết quả", "phong_vhxh");
+  check_lead(&d, "Bố trí kinh phí", "phong_kinh_te");
+  check_lead(&d, "Niêm yết công khai", "name:Ban Quản lý chợ xã");
+  ck_assert(!has_task(&d, "Các đơn vị khác"));
+  ck_assert(!has_task(&d, "Phòng Kinh tế"));
+  done(&d);
+}
+END_TEST
+
+/* A unit the taxonomy lacks comes out by its name, as lead and as
+ * coordinator, in several wordings. */
+static const struct {
+  const char *sentence; /* a body sentence of a plan */
+  const char *lead, *coordinators;
+} unknown_in_clauses[] = {
+    {"Giao Ban Quản lý các khu công nghiệp tỉnh chủ trì, phối hợp với Sở "
+     "Nội vụ rà soát thủ tục, hoàn thành trước ngày 30/6/2026.",
+     "name:Ban Quản lý các khu công nghiệp tỉnh", "so_noi_vu"},
+    {"Chi cục Thống kê khu vực IV có trách nhiệm tổng hợp số liệu, gửi "
+     "trước ngày 10/7/2026.",
+     "name:Chi cục Thống kê khu vực IV", ""},
+    {"Sở Y tế chủ trì, phối hợp với Bảo hiểm xã hội tỉnh và Liên đoàn Lao "
+     "động tỉnh triển khai sổ sức khỏe điện tử trước ngày 31/8/2026.",
+     "so_y_te",
+     "name:Bảo hiểm xã hội tỉnh,name:Liên đoàn Lao động tỉnh"},
+    {"Đề nghị Hội Liên hiệp Phụ nữ tỉnh phối hợp với Sở Nội vụ vận động hội "
+     "viên, hoàn thành trước ngày 30/10/2026.",
+     "name:Hội Liên hiệp Phụ nữ tỉnh", "so_noi_vu"},
+};
+
+START_TEST(unknown_unit_by_name) {
+  char src[1024];
+  snprintf(src, sizeof src,
+           "KẾ HOẠCH\nChuyển đổi số tỉnh Bình Thuận năm 2026\n"
+           "I. NHIỆM VỤ\n1. Nội dung\n%s\n",
+           unknown_in_clauses[_i].sentence);
+  doc d = extract(src);
+  ck_assert_uint_eq(d.f->ntasks, 1);
+  const frame_task *t = &d.f->tasks[0];
+  check_units(t->lead, t->nlead, unknown_in_clauses[_i].lead);
+  check_units(t->coordinators, t->ncoordinators,
+              unknown_in_clauses[_i].coordinators);
+  for (size_t i = 0; i < t->nlead; i++)
+    if (!t->lead[i].key) ck_assert_ptr_null(t->lead[i].name);
   done(&d);
 }
 END_TEST
@@ -353,10 +554,10 @@ START_TEST(corpus_against_gold) {
   /* the issue's bar is 0.9 / 0.85 / 0.9 / 0.85 / 0.85; these are the
    * values reached, so that a regression shows */
   ck_assert(leads >= 0.99);
-  ck_assert(tasks >= 0.97);
+  ck_assert(tasks >= 0.99);
   ck_assert(lead >= 0.99);
-  ck_assert(coord >= 0.97);
-  ck_assert(dl >= 0.98);
+  ck_assert(coord >= 0.99);
+  ck_assert(dl >= 0.99);
   /* the earlier fields hold */
   ck_assert(cchc_eval_score(ev, "targets.f1") >= 0.99);
   ck_assert(cchc_eval_score(ev, "references.f1") >= 0.99);
@@ -371,6 +572,12 @@ int main(void) {
   tcase_set_timeout(tc, 30);
   tcase_add_test(tc, organisation_part);
   tcase_add_test(tc, leads_per_area);
+  tcase_add_test(tc, organisation_part_any_depth);
+  tcase_add_test(tc, leads_wherever_stated);
+  tcase_add_test(tc, unit_heading_then_area_leads);
+  tcase_add_loop_test(tc, unknown_unit_by_name, 0,
+                      (int)(sizeof unknown_in_clauses /
+                            sizeof *unknown_in_clauses));
   tcase_add_test(tc, body_tasks);
   tcase_add_test(tc, scattered_table);
   tcase_add_test(tc, inconsistency);

@@ -2,8 +2,9 @@
  * Every spelling the issue and units.tsv list resolves to its key with
  * exact offsets; the longest mention wins; lists and run-together cells
  * give one mention per unit; short cell titles resolve only as cells;
- * unknown units come back with key NULL; and on the real plans every unit
- * key the gold names is found. */
+ * unknown units come back with key NULL, their names cut by the grammar
+ * of unit names; and on the real plans every unit key the gold names is
+ * found. */
 #include "harness.h"
 
 #include <stdio.h>
@@ -593,6 +594,57 @@ START_TEST(unknown_unit_keeps_its_text) {
 }
 END_TEST
 
+/* The grammar of unit names: a head noun and the name up to a boundary,
+ * in wordings written for the test; units_find_named gives the known
+ * mentions (keys) and these names (key NULL) in text order. */
+static const struct {
+  const char *input;
+  const char *want; /* the mentions, '|' between them; "=KEY" for a key */
+} named[] = {
+    {"Hiệp hội Thủy sản tỉnh, Hội Nông dân tỉnh và Liên minh Hợp tác xã "
+     "tỉnh phối hợp thực hiện.\n",
+     "Hiệp hội Thủy sản tỉnh|Hội Nông dân tỉnh|Liên minh Hợp tác xã tỉnh"},
+    {"Giao Bộ Lao động - Thương binh và Xã hội, Bộ Tư pháp rà soát.\n",
+     "Bộ Lao động - Thương binh và Xã hội|=bo_tu_phap"},
+    {"Báo và Phát thanh, Truyền hình tỉnh Lâm Đồng chủ trì tuyên truyền.\n",
+     "Báo và Phát thanh, Truyền hình tỉnh Lâm Đồng"},
+    {"5. Thành đoàn\n", "Thành đoàn"},
+    {"Sở KH&CN phối hợp với các cơ quan báo chí đóng trên địa bàn tỉnh "
+     "đưa tin.\n",
+     "=so_khcn|các cơ quan báo chí đóng trên địa bàn tỉnh"},
+    {"Quỹ Đầu tư phát triển tỉnh phát triển các sản phẩm cho vay.\n",
+     "Quỹ Đầu tư phát triển tỉnh"},
+    {"Bộ KH&CN, Thông tấn xã Việt Nam và Đài Tiếng nói Việt Nam đưa tin.\n",
+     "=bo_khcn|Thông tấn xã Việt Nam|Đài Tiếng nói Việt Nam"},
+    {"Ban hành kế hoạch tổ chức hội nghị trong các trường hợp cần thiết.\n",
+     ""},
+};
+
+START_TEST(unit_names_by_grammar) {
+  doc d;
+  const char *in = named[_i].input;
+  doc_open(&d, in, strlen(in), "province");
+  xunits l = {0};
+  units_find_named(&d.x, 0, d.x.n, &l);
+  char got[1024] = "";
+  for (size_t i = 0; i < l.n; i++) {
+    size_t n = strlen(got);
+    if (l.items[i].key)
+      snprintf(got + n, sizeof got - n, "%s=%s", i ? "|" : "",
+               l.items[i].key);
+    else
+      snprintf(got + n, sizeof got - n, "%s%.*s", i ? "|" : "",
+               (int)(l.items[i].end - l.items[i].start),
+               d.x.s + l.items[i].start);
+    ck_assert(!l.items[i].key == !l.items[i].name);
+  }
+  ck_assert_msg(!strcmp(got, named[_i].want), "'%s': got '%s', want '%s'",
+                in, got, named[_i].want);
+  xunits_free(&l);
+  doc_close(&d);
+}
+END_TEST
+
 /* ---- API edges and the rules themselves ----------------------------------- */
 
 START_TEST(lists_grow_and_ranges_clip) {
@@ -793,6 +845,8 @@ int main(void) {
   tcase_add_test(tc, short_title_takes_the_unit_the_plan_names);
   tcase_add_test(tc, level_decides_collectives);
   tcase_add_test(tc, unknown_unit_keeps_its_text);
+  tcase_add_loop_test(tc, unit_names_by_grammar, 0,
+                      (int)(sizeof named / sizeof *named));
   tcase_add_test(tc, lists_grow_and_ranges_clip);
   tcase_add_test(tc, unit_rules_name_taxonomy_keys);
   tcase_add_test(tc, taxonomy_spellings_are_found);
