@@ -17,6 +17,11 @@
  *    list items).
  *  - In table zones (runs of short lines: cells scattered line by line) lines
  *    are kept as they are, for the appendix reader.
+ *  - Crawled tables keep their '|': a line that starts with '|' (a bar
+ *    alone, or a row "| a | b |") starts a block, nothing joins a bar
+ *    alone, and a number beside a bar is a row number, kept.  Between two
+ *    bars lies one cell, so there the prose rules join its wrapped lines
+ *    (the bars, not short lines, say where cells end).
  * The pass is repeated until it changes nothing (at most 4 times), so
  * normalizing canonical text is the identity. */
 #include "normalize.h"
@@ -34,6 +39,7 @@ typedef struct line {
   bool blank, lead_space, trail_space;
   bool marker, lower, cont_punct, terminal, dot_end, hyphen_end;
   bool lone_num, short_line, table;
+  bool pipe, bar; /* starts with '|'; is only '|' (a crawled cell border) */
   bool func_end;  /* ends with a word that cannot end a paragraph ("của") */
   bool all_caps;  /* a heading in capitals ("CHỦ TỊCH") */
   bool motto;     /* the national motto lines of every official document */
@@ -220,6 +226,8 @@ static void classify(const cchc_mbuf *b, line *l) {
       cps++;
   l->cplen = cps;
   l->short_line = cps <= 24;
+  l->pipe = c[0] == '|';
+  l->bar = n == 1 && l->pipe;
   l->marker = is_marker(c, n);
   size_t i = 0;
   int32_t first = cp_at(c, n, &i);
@@ -372,6 +380,19 @@ static void mark_tables(line *ls, size_t *nb, size_t cnt) {
   }
 }
 
+/* Lines between two bars alone are one cell of a crawled table: not a
+ * zone of scattered cells. */
+static void mark_bar_cells(line *ls, const size_t *nb, size_t cnt) {
+  size_t open = cnt; /* index in nb of the last bar, or cnt */
+  for (size_t k = 0; k < cnt; k++) {
+    if (!ls[nb[k]].bar)
+      continue;
+    for (size_t j = open + 1; open < cnt && j < k; j++)
+      ls[nb[j]].table = false;
+    open = k;
+  }
+}
+
 static model build_model(const line *ls, const size_t *nb, size_t cnt) {
   model m = {0};
   int *widths = malloc((cnt + 1) * sizeof *widths);
@@ -483,13 +504,14 @@ static cchc_status layout_once(const cchc_mbuf *in, cchc_mbuf *out,
   }
   mark_tables(ls, nb, cnt);
   model m = build_model(ls, nb, cnt);
+  mark_bar_cells(ls, nb, cnt);
   cchc_mbuf_reserve(out, md.len + 1);
 
   const line *prev = NULL; /* last emitted line */
   for (size_t j = 0; j < cnt; j++) {
     line *l = &ls[nb[j]];
     const line *next = j + 1 < cnt ? &ls[nb[j + 1]] : NULL;
-    if (l->lone_num) {
+    if (l->lone_num && !(prev && prev->bar) && !(next && next->bar)) {
       bool interrupts = next && (next->lower || next->cont_punct);
       bool mid_sentence = prev && !prev->terminal && !(next && next->marker) &&
                           !(next && next->lone_num && l->table);
@@ -510,7 +532,7 @@ static cchc_status layout_once(const cchc_mbuf *in, cchc_mbuf *out,
         at = out->map[out->len - 1]; /* after a kept "3," comma */
       bool in_table = l->table || prev->table;
       enum { NEWBLOCK, SPACE, GLUE } how = NEWBLOCK;
-      if (l->marker)
+      if (l->marker || l->pipe || prev->bar)
         how = NEWBLOCK;
       else if (prev->hyphen_end && !l->lower && !in_table) {
         size_t i = l->start;
