@@ -248,11 +248,13 @@ cchc_status cchc_extract(const cchc_rules *rules, const cchc_text *text,
     st = cchc_fail(err, CCHC_ERR_NOMEM, "out of memory");
     goto fail;
   }
+  table_free_all(&x);
   free(x.lines);
   pcre2_match_data_free(x.md);
   *out = x.f;
   return CCHC_OK;
 fail:
+  table_free_all(&x);
   free(x.lines);
   pcre2_match_data_free(x.md);
   cchc_frame_free(x.f);

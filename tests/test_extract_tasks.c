@@ -214,13 +214,13 @@ END_TEST
 
 START_TEST(body_tasks) {
   doc d = extract(plan);
-  /* the section of a "Thời gian thực hiện" line is a task with its time */
+  /* the item a "Thời gian thực hiện" line follows is a task with its time */
   const frame_task *t = task(&d, "Xây dựng dữ liệu dùng chung của xã");
   ck_assert_uint_eq(t->nlead, 0);
   ck_assert_int_ge(t->deadline, 0);
   ck_assert_str_eq(d.f->deadlines[t->deadline].kind, "quarter");
   ck_assert_str_eq(d.f->deadlines[t->deadline].start, "2025-04-01");
-  ck_assert_str_eq(t->rule, "task.time");
+  ck_assert_str_eq(t->rule, "field.deadline");
   /* a body sentence that names its lead and coordinators */
   t = task(&d, "Phòng Kinh tế xã phối hợp với");
   check_units(t->lead, t->nlead, "phong_kinh_te");
