@@ -651,8 +651,9 @@ static bool header_row(const slot *s, size_t k) {
 }
 
 /* The columns of a table: the role of each header cell. */
+enum { MAX_COLUMNS = 32 };
 typedef struct columns {
-  table_role role[32];
+  table_role role[MAX_COLUMNS];
   size_t n;
   int number; /* column of the row number, or -1 */
   const rule *why; /* the rule of the work's header cell */
@@ -837,8 +838,8 @@ static void build_table(crawl *c, const columns *cols, const raw_rows *rows,
     /* a group heading: one text, spanning the columns, numbered I or A,
      * in capitals, or numbered as the parent of the next row */
     if (text == 1) {
-      const slot *next = NULL;
-      for (size_t q = r + 1; q < rows->n && !next; q++)
+      const slot *next = NULL; /* the number of a row soon after */
+      for (size_t q = r + 1; q < rows->n && q <= r + 3 && !next; q++)
         if (cols->number >= 0 && (size_t)cols->number < rows->v[q].k) {
           const slot *ns = &c->slots[rows->v[q].first + cols->number];
           if (ns->a != ns->b) next = ns;
@@ -871,8 +872,9 @@ static void build_table(crawl *c, const columns *cols, const raw_rows *rows,
  * parting slot)? */
 static bool table_starts(const crawl *c, size_t i, size_t *k) {
   const slot *s = c->slots;
-  size_t n = 0;
-  while (i + n < c->nslots && s[i + n].a != s[i + n].b && s[i + n].lines <= 3)
+  size_t n = 0; /* a header has at most MAX_COLUMNS cells: look no further */
+  while (i + n < c->nslots && n <= MAX_COLUMNS && s[i + n].a != s[i + n].b &&
+         s[i + n].lines <= 3)
     n++;
   *k = n;
   return (i == 0 || (s[i - 1].a != s[i - 1].b && s[i - 1].field < 0)) &&
