@@ -15,9 +15,11 @@
  * Its task is the item it follows: the lines back to the nearest heading,
  * the heading's words included (they name the work), or to the assignment
  * before; when nothing stands between, the heading alone.  The lead and
- * coordinators are the units their values list (table_cell_units), the
- * deadline the first time limit of the time value (else of the task), the
- * products the products value.  The lines read are claimed: the body
+ * coordinators are the units their values list (table_cell_units), else
+ * those the item names itself (clause.c); the deadline the time of the
+ * time value (the last of the steps it lists), else the first of the
+ * item's text when no label gives a time; the products the products
+ * value.  The lines read are claimed: the body
  * pass does not read them again. */
 #include "table.h"
 #include "tasks.h"
@@ -158,7 +160,7 @@ static void assign(tk *t, const label *l, size_t n, size_t li, size_t last) {
   int deadline = -1;
   const char *products = NULL;
   const rule *why = NULL;
-  bool assigns = false;
+  bool assigns = false, timed = false;
   for (size_t i = 0; i < n; i++) {
     size_t a = l[i].from, b = l[i].to;
     xtrim(x, &a, &b);
@@ -174,7 +176,7 @@ static void assign(tk *t, const label *l, size_t n, size_t li, size_t last) {
       break;
     case TABLE_DEADLINE: /* a time found with its label starts there */
       if (deadline < 0) deadline = deadline_latest(x, l[i].at, b);
-      assigns = true;
+      assigns = timed = true;
       break;
     case TABLE_PRODUCTS:
       if (a < b && !products) products = xfolded(x, a, b);
@@ -187,7 +189,12 @@ static void assign(tk *t, const label *l, size_t n, size_t li, size_t last) {
   }
   size_t ts, te;
   if (assigns && item_before(t, li, l[0].at, &ts, &te)) {
-    if (deadline < 0) deadline = deadline_within(x, ts, te);
+    /* what the labels leave out, the item's own words may say ("Giao X
+     * chủ trì, phối hợp với Y ..."); a time label read as no time stays
+     * so */
+    if (!lead.n) clause_lead(t, ts, te, true, &lead, NULL, NULL);
+    if (!coords.n) clause_coordinators(t, ts, te, &coords);
+    if (!timed) deadline = deadline_within(x, ts, te);
     frame_task *k = task_add(t, ts, te, &lead, &coords, deadline, NULL, why);
     if (k) k->products = products;
     for (size_t i = xline_at(x, ts); i <= last; i++) t->claimed[i] = true;

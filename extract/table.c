@@ -1,6 +1,7 @@
 /* table.c: the table model (table.h) -- cells of text for every line, and
- * rows × cells with column roles for a task table -- and its one reader
- * today, for scattered cells.
+ * rows × cells with column roles for a table -- and its two readers: for
+ * scattered cells (here) and for crawled tables (further down, "the crawl
+ * reader").
  *
  * Scattered cells are what PDF text makes of a task table: one cell per
  * line or several run together, in column order, with the row structure
@@ -21,7 +22,8 @@
 
 /* ---- cells of text ------------------------------------------------------------ */
 
-cchc_status table_crawled(xctx *x);
+/* The crawled tables of the text into x->tables (the crawl reader). */
+static cchc_status table_crawled(xctx *x);
 
 cchc_status table_cells(xctx *x) {
   rule_list fresh = rules_select(x->rules, "cell.", "new");
@@ -541,7 +543,7 @@ bool table_read(xctx *x, size_t first, size_t last, table *out) {
   return true;
 }
 
-/* ---- the crawl reader ------------------------------------------------------ */
+/* ---- the crawl reader ---------------------------------------------------- */
 
 /* A crawled page prints a table row by row, each cell between two '|':
  * either as lines "| a | b |" (a row that wraps goes on, on the lines
@@ -683,10 +685,11 @@ static int row_score(const slot *s, size_t k, const columns *cols) {
   for (size_t i = 0; i < k; i++) full += s[i].a != s[i].b;
   if (!full) return -2;
   if (header_row(s, k)) return 0; /* a header repeated under a group */
-  int score = k == cols->n               ? 3
-              : full <= 2                ? 0 /* a group heading */
-              : k + 1 == cols->n || k == cols->n + 1 ? -1
-                                                     : -3;
+  int score;
+  if (k == cols->n) score = 3;
+  else if (full <= 2) score = 0; /* a group heading spanning columns */
+  else if (k + 1 == cols->n || k == cols->n + 1) score = -1;
+  else score = -3;
   if (cols->number >= 0 && (size_t)cols->number < k &&
       s[cols->number].a != s[cols->number].b)
     score += s[cols->number].number ? 1 : -1;
@@ -717,14 +720,15 @@ static size_t cut_rows(crawl *c, size_t from, size_t to, const columns *cols,
   size_t m = to - from, maxk = cols->n + 1;
   if (!m) return from;
   /* best[i]: score of the best cut of [from, from + i) into rows and
-   * parting slots, a row starting at from + i; back[i]: how it came */
+   * parting slots, a row starting at from + i; it came from the row of
+   * back_k[i] slots at back[i] (back_k 0: slot back[i] was dropped) */
   long *best = malloc((m + 1) * sizeof *best);
-  size_t *back = malloc((m + 1) * sizeof *back), *backk =
-                                                  malloc((m + 1) * sizeof *backk);
-  if (!best || !back || !backk) {
+  size_t *back = malloc((m + 1) * sizeof *back);
+  size_t *back_k = malloc((m + 1) * sizeof *back_k);
+  size_t stop = from;
+  if (!best || !back || !back_k) {
     x->f->failed = true;
-    free(best), free(back), free(backk);
-    return from;
+    goto cleanup;
   }
   const long none = -(1L << 40);
   for (size_t i = 0; i <= m; i++) best[i] = none;
@@ -737,7 +741,7 @@ static size_t cut_rows(crawl *c, size_t from, size_t to, const columns *cols,
     if (best[i] - 6 > best[i + 1]) {
       best[i + 1] = best[i] - 6;
       back[i + 1] = i;
-      backk[i + 1] = 0;
+      back_k[i + 1] = 0;
     }
     for (size_t k = 1; k <= maxk && i + k <= m; k++) {
       long sc = best[i] + row_score(&c->slots[from + i], k, cols);
@@ -751,11 +755,10 @@ static size_t cut_rows(crawl *c, size_t from, size_t to, const columns *cols,
           sc > best[gap + 1]) {
         best[gap + 1] = sc;
         back[gap + 1] = i;
-        backk[gap + 1] = k;
+        back_k[gap + 1] = k;
       }
     }
   }
-  size_t stop = from;
   if (end_score != none) {
     /* walk back from the last row, then append in text order */
     size_t n0 = out->n, i = end_at, k = end_k;
@@ -763,11 +766,11 @@ static size_t cut_rows(crawl *c, size_t from, size_t to, const columns *cols,
     for (;;) {
       push_raw(x, out, from + i, k);
       if (!i) break;
-      size_t j = back[i], kk = backk[i];
+      size_t j = back[i], kk = back_k[i];
       while (!kk && j) { /* through dropped slots */
         i = j;
         j = back[i];
-        kk = backk[i];
+        kk = back_k[i];
       }
       if (!kk) break;
       i = j;
@@ -779,9 +782,10 @@ static size_t cut_rows(crawl *c, size_t from, size_t to, const columns *cols,
       out->v[b - 1] = t;
     }
   }
+cleanup:
   free(best);
   free(back);
-  free(backk);
+  free(back_k);
   return stop;
 }
 
@@ -877,8 +881,9 @@ static bool table_starts(const crawl *c, size_t i, size_t *k) {
          s[i + n].lines <= 3)
     n++;
   *k = n;
-  return (i == 0 || (s[i - 1].a != s[i - 1].b && s[i - 1].field < 0)) &&
-         n >= 2 && s[i].field >= 0 && (i + n == c->nslots || s[i + n].a == s[i + n].b) &&
+  bool after_text = i == 0 || (s[i - 1].a != s[i - 1].b && s[i - 1].field < 0);
+  bool parted = i + n == c->nslots || s[i + n].a == s[i + n].b;
+  return after_text && parted && n >= 2 && s[i].field >= 0 &&
          header_row(&s[i], n);
 }
 
@@ -993,7 +998,7 @@ static void row_tables(crawl *c) {
   }
 }
 
-cchc_status table_crawled(xctx *x) {
+static cchc_status table_crawled(xctx *x) {
   crawl c = {.x = x,
              .number = rules_select(x->rules, "tcell.", "number"),
              .group = rules_select(x->rules, "tcell.", "group"),
@@ -1018,7 +1023,7 @@ void table_free_all(xctx *x) {
   x->ntables = x->cap_tables = 0;
 }
 
-/* ---- units and references of crawled cells --------------------------------- */
+/* ---- units and references of crawled cells ------------------------------- */
 
 /* A cell or value in a unit position that names no unit at all is itself
  * the name of one the taxonomy lacks ("Tỉnh đoàn"), or a list of them

@@ -361,7 +361,7 @@ static cchc_status emit(tctx *t, size_t base, const char *s, const cand *k) {
                    : CCHC_OK;
 }
 
-/* ---- 5. target tables ---------------------------------------------------------- */
+/* ---- 5. target tables ---------------------------------------------------- */
 
 static bool has_target_in(const cchc_frame *f, size_t a, size_t b) {
   for (size_t g = 0; g < f->ntargets; g++)

@@ -505,7 +505,8 @@ START_TEST(table_targets) {
   const frame_target *g = &d.f->targets[0];
   ck_assert(g->value == 85);
   ck_assert_str_eq(g->unit, "%");
-  ck_assert_str_eq(g->text, "Tỷ lệ hồ sơ giải quyết trực tuyến toàn trình 85 %");
+  ck_assert_str_eq(g->text,
+                   "Tỷ lệ hồ sơ giải quyết trực tuyến toàn trình 85 %");
   char *sp = span_of(&d, g->span);
   ck_assert_str_eq(sp, "85");
   free(sp);
@@ -543,6 +544,9 @@ static const char assign_plan[] =
     "+ Thời hạn:\n"
     "- Lập chuyên mục trước ngày 15/5/2026;\n"
     "- Vận hành chuyên mục trước ngày 30/6/2026.\n"
+    "4. Rà soát quy chế làm việc\n"
+    "Giao Phòng Kinh tế chủ trì, phối hợp với Công an xã rà soát quy chế. "
+    "Thời hạn hoàn thành: trước ngày 30/9/2026.\n"
     "II. KINH PHÍ\n"
     "Kinh phí thực hiện từ ngân sách xã.\n";
 
@@ -573,11 +577,18 @@ START_TEST(inline_assignments) {
   t = task(&d, "Lập chuyên mục hỏi đáp cho người dân");
   check_units(t->lead, t->nlead, "name:Tổ công nghệ số cộng đồng");
   ck_assert_str_eq(d.f->deadlines[t->deadline].end, "2026-06-30");
+  /* a time label only: the item's own words name lead and coordinators */
+  t = task(&d, "Rà soát quy chế làm việc Giao Phòng Kinh tế chủ trì");
+  check_units(t->lead, t->nlead, "phong_kinh_te");
+  check_units(t->coordinators, t->ncoordinators, "cong_an");
+  ck_assert_str_eq(d.f->deadlines[t->deadline].end, "2026-09-30");
+  ck_assert_str_eq(t->rule, "field.deadline");
   /* the label lines and the steps are no tasks of their own */
   ck_assert(!has_task(&d, "Cơ quan"));
   ck_assert(!has_task(&d, "Lập chuyên mục trước"));
   ck_assert(!has_task(&d, "Vận hành chuyên mục"));
-  ck_assert_uint_eq(d.f->ntasks, 4);
+  ck_assert(!has_task(&d, "Giao Phòng Kinh tế"));
+  ck_assert_uint_eq(d.f->ntasks, 5);
   done(&d);
 }
 END_TEST
