@@ -546,13 +546,14 @@ bool table_read(xctx *x, size_t first, size_t last, table *out) {
 /* ---- the crawl reader ---------------------------------------------------- */
 
 /* A crawled page prints a table row by row, each cell between two '|':
- * either as lines "| a | b |" (a row that wraps goes on, on the lines
- * after, up to the '|' that closes it), or with every '|' alone on a line
- * and a cell's text on the lines between.  In the second form an empty
- * cell and the step from one row to the next look the same ('|' twice), so
- * rows are cut by the number of columns of the header: a row holds the n
- * cells the header names, rows are parted by an empty slot, and a row of
- * fewer cells is a group heading spanning the columns.  Where a crawl
+ * as lines "| a | b |" (a row that wraps goes on, on the lines after, up
+ * to the '|' that closes it), rows run together on one line, or every '|'
+ * alone on a line and a cell's text on the lines between.  All read alike
+ * as one stream of slots, the text between one '|' and the next.  An
+ * empty cell and the step from one row to the next look the same (an empty
+ * slot), so rows are cut by the number of columns of the header: a row
+ * holds the n cells the header names, rows are parted by an empty slot,
+ * and a row of fewer cells is a group heading spanning the columns.  Where a crawl
  * leaves that out of step (a stray cell, a row of one cell more), the cut
  * that fits best wins: among all ways to cut the slots into rows, the one
  * whose rows have the header's width, row numbers in the number column
@@ -568,8 +569,9 @@ bool table_read(xctx *x, size_t first, size_t last, table *out) {
  * that table_resolve gives the row the merged cells of the row above. */
 
 typedef struct slot {
+  size_t open, close;   /* the borders ('|') around it */
   size_t a, b;          /* trimmed canonical text; a == b when empty */
-  size_t lines;         /* lines it spans */
+  size_t lines;         /* line breaks in it */
   int field;            /* table_role of the field a header cell names, or
                            -1 */
   const rule *why;      /* that field's rule */
@@ -585,12 +587,6 @@ typedef struct crawl {
 
 /* Longest cell: a slot longer than this is text between two tables. */
 enum { CELL_LINES = 30 };
-
-static bool is_bar(const xctx *x, size_t li) {
-  size_t a = x->lines[li].start, b = x->lines[li].end;
-  xtrim(x, &a, &b);
-  return b == a + 1 && x->s[a] == '|';
-}
 
 bool table_field(xctx *x, size_t a, size_t b, table_role *role,
                  const rule **hit, size_t *end) {
@@ -619,14 +615,22 @@ bool table_field(xctx *x, size_t a, size_t b, table_role *role,
   return false;
 }
 
-static void add_slot(crawl *c, size_t a, size_t b, size_t lines) {
+/* The slot between borders at open and close, lines apart.  A rule line
+ * between them ("|---|") is no text. */
+static void add_slot(crawl *c, size_t open, size_t close, size_t lines) {
   xctx *x = c->x;
+  size_t a = open + 1, b = close;
   xtrim(x, &a, &b);
   slot *s = frame_grow(x->f, (void **)&c->slots, &c->nslots, &c->cap,
                        sizeof *c->slots);
   if (!s) return;
-  *s = (slot){.a = a, .b = b, .lines = lines, .field = -1};
-  if (a == b) return;
+  *s = (slot){open, close, a, b, lines, -1, NULL, false, false};
+  bool dashes = true;
+  for (size_t i = a; i < b && dashes; i++)
+    dashes = x->s[i] == '-' || x->s[i] == ':' || x->s[i] == '|' ||
+             xblank(x->s[i]);
+  if (dashes) s->a = s->b = b;
+  if (s->a == s->b) return;
   table_role role;
   /* a header cell is short: one line of a few words */
   if (lines <= 3 && b - a <= 120 && table_field(x, a, b, &role, &s->why, NULL))
@@ -684,7 +688,7 @@ static int row_score(const slot *s, size_t k, const columns *cols) {
   size_t full = 0;
   for (size_t i = 0; i < k; i++) full += s[i].a != s[i].b;
   if (!full) return -2;
-  if (header_row(s, k)) return 0; /* a header repeated under a group */
+  if (header_row(s, k)) return 3; /* a header repeated under a group */
   int score;
   if (k == cols->n) score = 3;
   else if (full <= 2) score = 0; /* a group heading spanning columns */
@@ -887,17 +891,40 @@ static bool table_starts(const crawl *c, size_t i, size_t *k) {
          header_row(&s[i], n);
 }
 
-/* Tables whose cells are parted by bars alone on their lines. */
-static void bar_tables(crawl *c) {
-  xctx *x = c->x;
-  c->nslots = 0;
-  size_t prev = x->nlines; /* the last bar line */
-  for (size_t li = 0; li < x->nlines; li++) {
-    if (!is_bar(x, li)) continue;
-    if (prev < x->nlines)
-      add_slot(c, x->lines[prev].end, x->lines[li].start, li - prev - 1);
-    prev = li;
+/* "|---|:---:|": the line under a Markdown header, no cells. */
+static bool rule_line(const xctx *x, size_t li) {
+  bool dash = false;
+  for (size_t i = x->lines[li].start; i < x->lines[li].end; i++) {
+    char ch = x->s[i];
+    if (ch == '-') dash = true;
+    else if (ch != '|' && ch != ':' && !xblank(ch)) return false;
   }
+  return dash;
+}
+
+/* The slots between the bars of the text, every '|' a border (rule lines
+ * aside): a bar alone on its line, the bars of a row "| a | b |", or rows
+ * run together on one line read alike. */
+static void read_slots(crawl *c) {
+  xctx *x = c->x;
+  size_t prev = x->n; /* the last border */
+  for (size_t li = 0; li < x->nlines; li++) {
+    const char *p = x->s + x->lines[li].start;
+    size_t len = x->lines[li].end - x->lines[li].start;
+    if (!memchr(p, '|', len) || rule_line(x, li)) continue;
+    for (size_t at = x->lines[li].start; at < x->lines[li].end; at++) {
+      if (x->s[at] != '|') continue;
+      if (prev < x->n)
+        add_slot(c, prev, at, xline_at(x, at) - xline_at(x, prev));
+      prev = at;
+    }
+  }
+}
+
+/* The tables of the text: each a header, then its rows. */
+static void crawled_tables(crawl *c) {
+  xctx *x = c->x;
+  read_slots(c);
   for (size_t i = 0; i < c->nslots;) {
     size_t k;
     columns cols;
@@ -913,88 +940,13 @@ static void bar_tables(crawl *c) {
       to++;
     raw_rows rows = {0};
     size_t stop = cut_rows(c, from, to, &cols, &rows);
-    /* its lines: from the bar before the header to the bar after its last
-     * cell (slots lie between bar lines) */
-    size_t first = xline_at(x, c->slots[i].a) - 1;
-    size_t end = stop > from ? c->slots[stop - 1].b : c->slots[i + k - 1].b;
-    size_t last = xline_at(x, end) + 2;
-    build_table(c, &cols, &rows, first, last < x->nlines ? last : x->nlines);
+    /* its lines: from the border before the header to the one after its
+     * last cell */
+    const slot *end = stop > from ? &c->slots[stop - 1] : &c->slots[i + k - 1];
+    build_table(c, &cols, &rows, xline_at(x, c->slots[i].open),
+                xline_at(x, end->close) + 1);
     free(rows.v);
     i = stop > i + k ? stop : i + k;
-  }
-}
-
-static bool starts_with_bar(const xctx *x, size_t li) {
-  size_t a = x->lines[li].start, b = x->lines[li].end;
-  xtrim(x, &a, &b);
-  return a < b && x->s[a] == '|';
-}
-
-static bool ends_with_bar(const xctx *x, size_t li) {
-  size_t a = x->lines[li].start, b = x->lines[li].end;
-  xtrim(x, &a, &b);
-  return a < b && x->s[b - 1] == '|';
-}
-
-/* A line "| a | b ..." opening a row: a bar, and another after it. */
-static bool row_line(const xctx *x, size_t li) {
-  if (!starts_with_bar(x, li) || is_bar(x, li)) return false;
-  const char *p = x->s + x->lines[li].start;
-  const char *q = memchr(p, '|', x->lines[li].end - x->lines[li].start);
-  return q && memchr(q + 1, '|', (size_t)(x->s + x->lines[li].end - q - 1));
-}
-
-/* "|---|:---:|": the line under a Markdown header. */
-static bool rule_row(const xctx *x, size_t a, size_t b) {
-  bool dash = false;
-  for (size_t i = a; i < b; i++) {
-    char ch = x->s[i];
-    if (ch == '-') dash = true;
-    else if (ch != '|' && ch != ':' && !xblank(ch)) return false;
-  }
-  return dash;
-}
-
-/* Tables printed as rows "| a | b |", a row that wraps going on up to the
- * bar that closes it. */
-static void row_tables(crawl *c) {
-  xctx *x = c->x;
-  for (size_t li = 0; li < x->nlines;) {
-    if (!row_line(x, li)) {
-      li++;
-      continue;
-    }
-    size_t first = li;
-    c->nslots = 0;
-    raw_rows rows = {0};
-    while (li < x->nlines && row_line(x, li)) {
-      size_t end = li;
-      while (!ends_with_bar(x, end) && end + 1 < x->nlines &&
-             !starts_with_bar(x, end + 1) && end - li < CELL_LINES)
-        end++;
-      size_t a = x->lines[li].start, b = x->lines[end].end;
-      if (!rule_row(x, a, b)) {
-        size_t k0 = c->nslots, at = a + 1; /* after the opening bar */
-        for (size_t i = at; i <= b; i++) {
-          if (i < b && x->s[i] != '|') continue;
-          if (i < b || i > at) add_slot(c, at, i, end - li + 1);
-          at = i + 1;
-        }
-        push_raw(x, &rows, k0, c->nslots - k0);
-      }
-      li = end + 1;
-    }
-    /* the header: the first row that names fields */
-    columns cols;
-    size_t h = 0;
-    while (h < rows.n &&
-           !read_columns(&c->slots[rows.v[h].first], rows.v[h].k, &cols))
-      h++;
-    if (h < rows.n) {
-      raw_rows body = {rows.v + h + 1, rows.n - h - 1, 0};
-      build_table(c, &cols, &body, first, li);
-    }
-    free(rows.v);
   }
 }
 
@@ -1003,8 +955,7 @@ static cchc_status table_crawled(xctx *x) {
              .number = rules_select(x->rules, "tcell.", "number"),
              .group = rules_select(x->rules, "tcell.", "group"),
              .cont = rules_select(x->rules, "task.", "cont")};
-  bar_tables(&c);
-  row_tables(&c);
+  crawled_tables(&c);
   free(c.slots);
   return x->f->failed ? cchc_fail(x->err, CCHC_ERR_NOMEM, "out of memory")
                       : CCHC_OK;

@@ -320,10 +320,11 @@ END_TEST
 /* ------------------------------------------------------------------ */
 /* Tables in every form, and inline assignment lines                    */
 
-/* One small table of our own, the same rows in four forms: cells
+/* One small table of our own, the same rows in several forms: cells
  * scattered one per line as PDF text gives them, crawled rows "| a | b |",
- * crawled with every '|' alone on a line, and crawled rows with the
- * columns in another order.  The plan around it is the same. */
+ * crawled with every '|' alone on a line, crawled rows with the columns in
+ * another order, rows run together on one line, every cell on a line
+ * behind its bar.  The plan around it is the same. */
 #define TABLE_PLAN_HEAD                                                       \
   "KẾ HOẠCH\n"                                                                \
   "Cải cách hành chính xã Tân Hòa năm 2026\n"                                 \
@@ -380,6 +381,25 @@ static const char table_reordered[] =
     "| Năm 2026 | Công an xã | 2 | Phòng Văn hóa - Xã hội "
     "| 2.2. Đối thoại với hộ kinh doanh về thủ tục đất đai |\n";
 
+/* Rows run together on one line, as a rewrapped crawl gives them. */
+static const char table_glued[] =
+    TABLE_PLAN_HEAD
+    "| TT | Nhiệm vụ | Chủ trì | Phối hợp | Thời gian | | I | CẢI CÁCH THỦ "
+    "TỤC HÀNH CHÍNH | | | | | | 1 | 2.1. Niêm yết công khai thủ tục hành "
+    "chính tại trụ sở | Phòng Kinh tế | Trạm Y tế xã | Quý II/2026 | | 2 | "
+    "2.2. Đối thoại với hộ kinh doanh về thủ tục đất đai | Phòng Văn hóa - "
+    "Xã hội | Công an xã | Năm 2026 |\n";
+
+/* Every cell on a line of its own behind its bar. */
+static const char table_bar_lines[] =
+    TABLE_PLAN_HEAD
+    "| TT\n| Nhiệm vụ\n| Chủ trì\n| Phối hợp\n| Thời gian\n|\n"
+    "| I\n| CẢI CÁCH THỦ TỤC HÀNH CHÍNH\n|\n|\n|\n|\n"
+    "| 1\n| 2.1. Niêm yết công khai thủ tục hành chính tại trụ sở\n"
+    "| Phòng Kinh tế\n| Trạm Y tế xã\n| Quý II/2026\n|\n"
+    "| 2\n| 2.2. Đối thoại với hộ kinh doanh về thủ tục đất đai\n"
+    "| Phòng Văn hóa - Xã hội\n| Công an xã\n| Năm 2026\n|\n";
+
 /* The tasks a table gave (those of its rule), one line each: text, lead,
  * coordinators, deadline kind and dates. */
 static char *table_tasks(const doc *d, const char *rule) {
@@ -415,8 +435,9 @@ START_TEST(table_forms_agree) {
   free(got);
   done(&d);
   /* the crawled forms: their tasks carry the rule of the work's header */
-  const char *crawled[] = {table_rows, table_bars, table_reordered};
-  for (size_t i = 0; i < 3; i++) {
+  const char *crawled[] = {table_rows, table_bars, table_reordered,
+                           table_glued, table_bar_lines};
+  for (size_t i = 0; i < sizeof crawled / sizeof *crawled; i++) {
     d = extract(crawled[i]);
     got = table_tasks(&d, "field.task");
     ck_assert_msg(!strcmp(got, want), "form %zu:\n%s", i, got);
