@@ -671,8 +671,16 @@ static bool read_columns(const slot *s, size_t k, columns *cols) {
   cols->n = k;
   cols->number = -1;
   cols->why = NULL;
+  /* "Kết quả" of a task is what it delivers, of a target its figure */
+  bool task = false, products = false;
+  for (size_t i = 0; i < k; i++) {
+    task = task || s[i].field == TABLE_TASK;
+    products = products || s[i].field == TABLE_PRODUCTS;
+  }
   for (size_t i = 0; i < k; i++) {
     cols->role[i] = s[i].field < 0 ? TABLE_OTHER : (table_role)s[i].field;
+    if (cols->role[i] == TABLE_VALUE && task && !products)
+      cols->role[i] = TABLE_PRODUCTS;
     if (cols->role[i] == TABLE_NUMBER && cols->number < 0)
       cols->number = (int)i;
     if ((cols->role[i] == TABLE_TASK ||

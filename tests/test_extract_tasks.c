@@ -373,12 +373,13 @@ static const char table_bars[] =
 
 static const char table_reordered[] =
     TABLE_PLAN_HEAD
-    "| Thời gian | Cơ quan phối hợp | TT | Cơ quan chủ trì | Nội dung |\n"
-    "| --- | --- | --- | --- | --- |\n"
-    "| | | I | | CẢI CÁCH THỦ TỤC HÀNH CHÍNH |\n"
-    "| Quý II/2026 | Trạm Y tế xã | 1 | Phòng Kinh tế "
+    "| Thời gian | Kết quả | Cơ quan phối hợp | TT | Cơ quan chủ trì "
+    "| Nội dung |\n"
+    "| --- | --- | --- | --- | --- | --- |\n"
+    "| | | | I | | CẢI CÁCH THỦ TỤC HÀNH CHÍNH |\n"
+    "| Quý II/2026 | Bảng niêm yết | Trạm Y tế xã | 1 | Phòng Kinh tế "
     "| 2.1. Niêm yết công khai thủ tục hành chính tại trụ sở |\n"
-    "| Năm 2026 | Công an xã | 2 | Phòng Văn hóa - Xã hội "
+    "| Năm 2026 | Biên bản | Công an xã | 2 | Phòng Văn hóa - Xã hội "
     "| 2.2. Đối thoại với hộ kinh doanh về thủ tục đất đai |\n";
 
 /* Rows run together on one line, as a rewrapped crawl gives them. */
@@ -443,6 +444,9 @@ START_TEST(table_forms_agree) {
     ck_assert_msg(!strcmp(got, want), "form %zu:\n%s", i, got);
     /* nothing else became a task: not the header, the group row, a cell */
     ck_assert_uint_eq(d.f->ntasks, 2);
+    /* "Kết quả" of a task table is what the task delivers */
+    if (crawled[i] == table_reordered)
+      ck_assert_str_eq(d.f->tasks[0].products, "Bảng niêm yết");
     free(got);
     done(&d);
   }
