@@ -9,7 +9,7 @@
 typedef struct tk {
   xctx *x;
   /* task.*: the "Tổ chức thực hiện" part, its closing and duty lines */
-  rule_list part, end, stop, prefix, bullet, open, cont, time;
+  rule_list part, end, stop, prefix, bullet, open, cont;
   /* lead.*, coord.*: where a unit leads, who coordinates */
   rule_list after, before, area_lead;
   rule_list with, cut;
@@ -18,6 +18,7 @@ typedef struct tk {
   const rule **area_rules; /* owned: the items of `areas` */
   size_t part_start, part_end; /* "Tổ chức thực hiện" lines */
   size_t app_start, app_end;   /* appendix lines */
+  bool *claimed; /* lines an inline assignment has read (assign.c) */
 } tk;
 
 /* ---- one clause (clause.c) ---------------------------------------------- */
@@ -57,7 +58,12 @@ void task_sentences(tk *t, size_t a, size_t b, const xunits *deflt,
 bool duties_find(tk *t);
 /* Its duties, headings of units and area leads (duties.c). */
 void duties_tasks(tk *t);
-/* The task table of the appendix [app_start, app_end) (appendix.c). */
+/* The tasks of the crawled tables, and of the scattered table of the
+ * appendix [app_start, app_end) (appendix.c). */
 void appendix_tasks(tk *t);
+/* Inline assignment lines ("Cơ quan chủ trì: ...") outside the
+ * "Tổ chức thực hiện" part and the tables: the tasks they assign; their
+ * lines are marked in claimed (assign.c). */
+void assign_tasks(tk *t);
 
 #endif
