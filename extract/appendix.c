@@ -1,8 +1,13 @@
-/* appendix.c: the task table of the appendix -- one task per task cell of
+/* appendix.c: the tasks of the plan's tables -- one task per task cell of
  * each row of the table model (table.c), else one for its activity cell,
- * with the row's lead, coordinators, deadline, target, budget and
- * products.  A row without lead takes the lead of its area (lead_from
- * "area"). */
+ * else one for its target cell when the row says who leads it ("TT | Chỉ
+ * tiêu | Chủ trì"); with the row's lead, coordinators, deadline, target,
+ * budget and products.  A lead cell that names who leads ("X chủ trì ...;
+ * Y thực hiện") leads with X, the others coordinate.  A row without lead
+ * takes the lead of its area (lead_from "area").
+ *
+ * Crawled tables anywhere in the plan; the scattered-cells reader reads
+ * the appendix when no crawled table lies there. */
 #include "table.h"
 #include "tasks.h"
 
@@ -25,25 +30,70 @@ static void area_lead(tk *t, frame_task *k) {
   }
 }
 
+/* The units of every cell of `role` in the row (a cell and the cells that
+ * go on from it), into *out. */
+static void role_units(tk *t, const table_row *row, table_role role,
+                       xunits *out) {
+  for (size_t i = 0; i < row->ncells; i++)
+    if (row->cells[i].role == role)
+      for (size_t u = 0; u < row->cells[i].units.n; u++)
+        xunits_add(t->x, out, &row->cells[i].units.items[u]);
+}
+
+/* Who leads and who coordinates a row: its lead cell, unless that cell
+ * itself names a lead ("Sở X chủ trì ...; các sở thực hiện ..."): then
+ * that one leads and the cell's other units coordinate, with the
+ * coordinators' cell. */
+static void row_units(tk *t, const table_row *row, xunits *lead,
+                      xunits *coords) {
+  role_units(t, row, TABLE_LEAD, lead);
+  const table_cell *c = table_cell_of(row, TABLE_LEAD);
+  xunits own = {0};
+  if (c && lead->n > 1 &&
+      clause_lead(t, c->start, c->end, true, &own, NULL, NULL) &&
+      own.n < lead->n) {
+    for (size_t i = 0; i < lead->n; i++)
+      if (!xunits_has(t->x, &own, &lead->items[i]))
+        xunits_add(t->x, coords, &lead->items[i]);
+    xunits_copy(t->x, lead, &own);
+  }
+  xunits_free(&own);
+  role_units(t, row, TABLE_COORDINATORS, coords);
+}
+
+/* Task k of cell i of the row takes the text of the cells that go on from
+ * it (a row wrapped onto rows of its own), its span reaching their end. */
+static void more_text(xctx *x, const table_row *row, size_t i,
+                      frame_task *k) {
+  const table_cell *c = &row->cells[i];
+  for (size_t j = i + 1; j < row->ncells && k->text; j++) {
+    const table_cell *m = &row->cells[j];
+    if (m->role != c->role || !m->more) continue;
+    k->text = frame_printf(x->f, "%s %s", k->text,
+                           xfolded(x, m->start, m->end));
+    k->span.end = m->end;
+  }
+}
+
 static void row_tasks(tk *t, const table *tb, const table_row *row) {
-  static const xunits none = {0};
   xctx *x = t->x;
-  const table_cell *lead = table_cell_of(row, TABLE_LEAD);
-  const table_cell *coords = table_cell_of(row, TABLE_COORDINATORS);
   const table_cell *deadline = table_cell_of(row, TABLE_DEADLINE);
   const table_cell *target = table_cell_of(row, TABLE_TARGET);
   const table_cell *budget = table_cell_of(row, TABLE_BUDGET);
   const table_cell *products = table_cell_of(row, TABLE_PRODUCTS);
-  const xunits *leads = lead ? &lead->units : &none;
-  table_role role =
-      table_cell_of(row, TABLE_TASK) ? TABLE_TASK : TABLE_ACTIVITY;
+  xunits lead = {0}, coords = {0};
+  row_units(t, row, &lead, &coords);
+  table_role role = table_cell_of(row, TABLE_TASK)       ? TABLE_TASK
+                    : table_cell_of(row, TABLE_ACTIVITY) ? TABLE_ACTIVITY
+                    : lead.n                             ? TABLE_TARGET
+                                                         : TABLE_TASK;
   for (size_t i = 0; i < row->ncells; i++) {
     const table_cell *c = &row->cells[i];
-    if (c->role != role) continue;
-    frame_task *k = task_add(t, c->start, c->end, leads,
-                             coords ? &coords->units : &none,
+    if (c->role != role || c->more) continue;
+    frame_task *k = task_add(t, c->start, c->end, &lead, &coords,
                              deadline ? deadline->ref : -1, NULL, tb->rule);
     if (!k) continue;
+    more_text(x, row, i, k);
     k->target = target ? target->ref : -1;
     if (budget) k->budget = xfolded(x, budget->start, budget->end);
     if (products) {
@@ -51,13 +101,29 @@ static void row_tasks(tk *t, const table *tb, const table_row *row) {
       xskip_bullet(x, &pa, products->end);
       k->products = xfolded(x, pa, products->end);
     }
-    if (!leads->n) area_lead(t, k);
+    if (!lead.n) area_lead(t, k);
   }
+  xunits_free(&lead);
+  xunits_free(&coords);
+}
+
+static void table_tasks(tk *t, const table *tb) {
+  for (size_t r = 0; r < tb->nrows; r++) row_tasks(t, tb, &tb->rows[r]);
 }
 
 void appendix_tasks(tk *t) {
+  xctx *x = t->x;
+  bool crawled_in_appendix = false;
+  for (size_t i = 0; i < x->ntables; i++) {
+    table_resolve(x, &x->tables[i]);
+    table_tasks(t, &x->tables[i]);
+    if (x->tables[i].first < t->app_end && x->tables[i].last > t->app_start)
+      crawled_in_appendix = true;
+  }
   table tb;
-  if (!table_read(t->x, t->app_start, t->app_end, &tb)) return;
-  for (size_t r = 0; r < tb.nrows; r++) row_tasks(t, &tb, &tb.rows[r]);
+  if (crawled_in_appendix || t->app_start >= t->app_end ||
+      !table_read(x, t->app_start, t->app_end, &tb))
+    return;
+  table_tasks(t, &tb);
   table_free(&tb);
 }

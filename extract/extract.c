@@ -61,6 +61,7 @@ void xtrim(const xctx *x, size_t *a, size_t *b) {
 void xskip_bullet(const xctx *x, size_t *a, size_t b) {
   xtrim(x, a, &b);
   *a += cchc_list_marker(x->s + *a, b - *a);
+  xtrim(x, a, &b); /* a marker ending at b leaves its blank outside */
 }
 
 bool xappendix_lines(const xctx *x, size_t *first, size_t *last) {
@@ -140,6 +141,11 @@ const char *xfolded(xctx *x, size_t a, size_t b) {
   bool space = false;
   for (size_t i = a; i < b; i++) {
     char c = x->s[i];
+    if (c == '\n') { /* a line's own list marker is no text of it */
+      size_t e = i + 1;
+      while (e < b && x->s[e] != '\n') e++;
+      i += cchc_list_marker(x->s + i + 1, e - i - 1);
+    }
     if (c == ' ' || c == '\t' || c == '\n' || c == '\r') {
       space = n > 0;
       continue;
@@ -260,11 +266,13 @@ cchc_status extract_frame(const cchc_rules *rules, const cchc_text *text,
     st = cchc_fail(err, CCHC_ERR_NOMEM, "out of memory");
     goto fail;
   }
+  table_free_all(&x);
   free(x.lines);
   pcre2_match_data_free(x.md);
   *out = x.f;
   return CCHC_OK;
 fail:
+  table_free_all(&x);
   free(x.lines);
   pcre2_match_data_free(x.md);
   cchc_frame_free(x.f);

@@ -22,6 +22,8 @@ typedef struct xline {
   xjoin join;        /* to the line before (table_cells) */
 } xline;
 
+struct table;
+
 typedef struct xctx {
   const cchc_rules *rules;
   const cchc_text *text;
@@ -32,6 +34,8 @@ typedef struct xctx {
   xline *lines;
   size_t nlines;
   size_t first_section_line; /* lines before it are the header */
+  struct table *tables;      /* crawled tables (table.c), owned */
+  size_t ntables, cap_tables;
   cchc_error *err;
 } xctx;
 

@@ -294,14 +294,18 @@ static const struct choice {
   const char *values; /* space-separated; NULL: any (the taxonomy checks) */
   bool required;
 } choices[] = {
-    {"task", "role", "part end stop prefix bullet open cont time contingent",
-     true},
+    {"task", "role", "part end stop prefix bullet open cont contingent", true},
     {"lead", "role", "after before area plan", true},
     {"coord", "role", "opener cut gap", true},
     {"leadarea", "role", "mask", false},
-    {"tcell", "role", "header marker rowno open plural budget product next",
+    {"tcell", "role",
+     "header marker rowno open plural budget product next number group",
      true},
     {"cell", "role", "new closed open continue", true},
+    {"field", "role",
+     "number task target lead coordinators deadline products budget measure "
+     "value note",
+     true},
     {"clause", "role", "end list opener", true},
     {"subject", "role", "after before", true},
     {"unitcell", "side", "before after", true},

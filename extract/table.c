@@ -1,6 +1,7 @@
 /* table.c: the table model (table.h) -- cells of text for every line, and
- * rows × cells with column roles for a task table -- and its one reader
- * today, for scattered cells.
+ * rows × cells with column roles for a table -- and its two readers: for
+ * scattered cells (here) and for crawled tables (further down, "the crawl
+ * reader").
  *
  * Scattered cells are what PDF text makes of a task table: one cell per
  * line or several run together, in column order, with the row structure
@@ -21,6 +22,9 @@
 
 /* ---- cells of text ------------------------------------------------------------ */
 
+/* The crawled tables of the text into x->tables (the crawl reader). */
+static cchc_status table_crawled(xctx *x);
+
 cchc_status table_cells(xctx *x) {
   rule_list fresh = rules_select(x->rules, "cell.", "new");
   rule_list closed = rules_select(x->rules, "cell.", "closed");
@@ -40,7 +44,7 @@ cchc_status table_cells(xctx *x) {
                    ? XJOIN_YES
                    : XJOIN_MAY;
   }
-  return CCHC_OK;
+  return table_crawled(x);
 }
 
 /* ---- the model ------------------------------------------------------------------ */
@@ -537,4 +541,521 @@ bool table_read(xctx *x, size_t first, size_t last, table *out) {
   free(rd.tasks);
   free(rd.ev);
   return true;
+}
+
+/* ---- the crawl reader ---------------------------------------------------- */
+
+/* A crawled page prints a table row by row, each cell between two '|':
+ * as lines "| a | b |" (a row that wraps goes on, on the lines after, up
+ * to the '|' that closes it), rows run together on one line, or every '|'
+ * alone on a line and a cell's text on the lines between.  All read alike
+ * as one stream of slots, the text between one '|' and the next.  An
+ * empty cell and the step from one row to the next look the same (an empty
+ * slot), so rows are cut by the number of columns of the header: a row
+ * holds the n cells the header names, rows are parted by an empty slot,
+ * and a row of fewer cells is a group heading spanning the columns.  Where a crawl
+ * leaves that out of step (a stray cell, a row of one cell more), the cut
+ * that fits best wins: among all ways to cut the slots into rows, the one
+ * whose rows have the header's width, row numbers in the number column
+ * and group rows of a heading only (dynamic programming over the slots).
+ *
+ * The header row is the first row whose cells each name a field (field.*
+ * rules, whole cell), with the work (task or target) and one more.  Then
+ * rows become the model's rows: a row of one heading (tcell.group: "I.
+ * ...", capitals; or a number that the next row's number extends, "5.1"
+ * before "5.1.1") starts a group; a row without number whose cells all
+ * start in lower case goes on with the row above (its cells marked
+ * `more`); a repeated header row is skipped; empty cells are left out, so
+ * that table_resolve gives the row the merged cells of the row above. */
+
+typedef struct slot {
+  size_t open, close;   /* the borders ('|') around it */
+  size_t a, b;          /* trimmed canonical text; a == b when empty */
+  size_t lines;         /* line breaks in it */
+  int field;            /* table_role of the field a header cell names, or
+                           -1 */
+  const rule *why;      /* that field's rule */
+  bool number, heading; /* tcell.number, tcell.group */
+} slot;
+
+typedef struct crawl {
+  xctx *x;
+  rule_list number, group, cont;
+  slot *slots;
+  size_t nslots, cap;
+} crawl;
+
+/* Longest cell: a slot longer than this is text between two tables. */
+enum { CELL_LINES = 30 };
+
+bool table_field(xctx *x, size_t a, size_t b, table_role *role,
+                 const rule **hit, size_t *end) {
+  static const struct {
+    const char *name;
+    table_role role;
+  } roles[] = {{"number", TABLE_NUMBER},       {"task", TABLE_TASK},
+               {"target", TABLE_TARGET},       {"lead", TABLE_LEAD},
+               {"coordinators", TABLE_COORDINATORS},
+               {"deadline", TABLE_DEADLINE},   {"products", TABLE_PRODUCTS},
+               {"budget", TABLE_BUDGET},       {"measure", TABLE_MEASURE},
+               {"value", TABLE_VALUE},         {"note", TABLE_OTHER}};
+  const rule *r;
+  if (a >= b || !xany(x, rules_select(x->rules, "field.", NULL), a, b, &r))
+    return false;
+  const char *name = rule_attr(r, "role");
+  size_t ms, me;
+  rule_match_span(x->md, &ms, &me);
+  for (size_t i = 0; name && i < sizeof roles / sizeof *roles; i++)
+    if (!strcmp(roles[i].name, name)) {
+      *role = roles[i].role;
+      if (hit) *hit = r;
+      if (end) *end = a + me;
+      return true;
+    }
+  return false;
+}
+
+/* The slot between borders at open and close, lines apart.  A rule line
+ * between them ("|---|") is no text. */
+static void add_slot(crawl *c, size_t open, size_t close, size_t lines) {
+  xctx *x = c->x;
+  size_t a = open + 1, b = close;
+  xtrim(x, &a, &b);
+  slot *s = frame_grow(x->f, (void **)&c->slots, &c->nslots, &c->cap,
+                       sizeof *c->slots);
+  if (!s) return;
+  *s = (slot){open, close, a, b, lines, -1, NULL, false, false};
+  bool dashes = true;
+  for (size_t i = a; i < b && dashes; i++)
+    dashes = x->s[i] == '-' || x->s[i] == ':' || x->s[i] == '|' ||
+             xblank(x->s[i]);
+  if (dashes) s->a = s->b = b;
+  if (s->a == s->b) return;
+  table_role role;
+  /* a header cell is short: one line of a few words */
+  if (lines <= 3 && b - a <= 120 && table_field(x, a, b, &role, &s->why, NULL))
+    s->field = (int)role;
+  s->number = xany(x, c->number, a, b, NULL);
+  s->heading = xany(x, c->group, a, b, NULL);
+}
+
+/* Do the k slots from s make a header row: each names a field (a third may
+ * name none), two at least, the work (task or target) among them and one
+ * field more? */
+static bool header_row(const slot *s, size_t k) {
+  size_t named = 0;
+  bool work = false, other = false;
+  for (size_t i = 0; i < k; i++) {
+    if (s[i].a == s[i].b) return false;
+    if (s[i].field < 0) continue;
+    named++;
+    if (s[i].field == TABLE_TASK || s[i].field == TABLE_TARGET) work = true;
+    else if (s[i].field != TABLE_NUMBER && s[i].field != TABLE_OTHER)
+      other = true;
+  }
+  return named >= 2 && named * 3 >= k * 2 && work && other;
+}
+
+/* The columns of a table: the role of each header cell. */
+enum { MAX_COLUMNS = 32 };
+typedef struct columns {
+  table_role role[MAX_COLUMNS];
+  size_t n;
+  int number; /* column of the row number, or -1 */
+  const rule *why; /* the rule of the work's header cell */
+} columns;
+
+static bool read_columns(const slot *s, size_t k, columns *cols) {
+  if (k > sizeof cols->role / sizeof *cols->role || !header_row(s, k))
+    return false;
+  cols->n = k;
+  cols->number = -1;
+  cols->why = NULL;
+  /* "Kết quả" of a task is what it delivers, of a target its figure */
+  bool task = false, products = false;
+  for (size_t i = 0; i < k; i++) {
+    task = task || s[i].field == TABLE_TASK;
+    products = products || s[i].field == TABLE_PRODUCTS;
+  }
+  for (size_t i = 0; i < k; i++) {
+    cols->role[i] = s[i].field < 0 ? TABLE_OTHER : (table_role)s[i].field;
+    if (cols->role[i] == TABLE_VALUE && task && !products)
+      cols->role[i] = TABLE_PRODUCTS;
+    if (cols->role[i] == TABLE_NUMBER && cols->number < 0)
+      cols->number = (int)i;
+    if ((cols->role[i] == TABLE_TASK ||
+         (cols->role[i] == TABLE_TARGET && !cols->why)))
+      cols->why = s[i].why;
+  }
+  return true;
+}
+
+/* How well the k slots from s read as one row of a table of these
+ * columns. */
+static int row_score(const slot *s, size_t k, const columns *cols) {
+  size_t full = 0;
+  for (size_t i = 0; i < k; i++) full += s[i].a != s[i].b;
+  if (!full) return -2;
+  if (header_row(s, k)) return 3; /* a header repeated under a group */
+  int score;
+  if (k == cols->n) score = 3;
+  else if (full <= 2) score = 0; /* a group heading spanning columns */
+  else if (k + 1 == cols->n || k == cols->n + 1) score = -1;
+  else score = -3;
+  if (cols->number >= 0 && (size_t)cols->number < k &&
+      s[cols->number].a != s[cols->number].b)
+    score += s[cols->number].number ? 1 : -1;
+  return score;
+}
+
+/* A row of a table being built: its cells' slots. */
+typedef struct raw_row {
+  size_t first, k; /* slots [first, first + k) of the crawl */
+} raw_row;
+
+typedef struct raw_rows {
+  raw_row *v;
+  size_t n, cap;
+} raw_rows;
+
+static void push_raw(xctx *x, raw_rows *rows, size_t first, size_t k) {
+  raw_row *r = frame_grow(x->f, (void **)&rows->v, &rows->n, &rows->cap,
+                          sizeof *rows->v);
+  if (r) *r = (raw_row){first, k};
+}
+
+/* Cut slots [from, to) into rows (the best cut, see above), appended to
+ * *out.  Returns the slot after the last row. */
+static size_t cut_rows(crawl *c, size_t from, size_t to, const columns *cols,
+                       raw_rows *out) {
+  xctx *x = c->x;
+  size_t m = to - from, maxk = cols->n + 1;
+  if (!m) return from;
+  /* best[i]: score of the best cut of [from, from + i) into rows and
+   * parting slots, a row starting at from + i; it came from the row of
+   * back_k[i] slots at back[i] (back_k 0: slot back[i] was dropped) */
+  long *best = malloc((m + 1) * sizeof *best);
+  size_t *back = malloc((m + 1) * sizeof *back);
+  size_t *back_k = malloc((m + 1) * sizeof *back_k);
+  size_t stop = from;
+  if (!best || !back || !back_k) {
+    x->f->failed = true;
+    goto cleanup;
+  }
+  const long none = -(1L << 40);
+  for (size_t i = 0; i <= m; i++) best[i] = none;
+  best[0] = 0;
+  long end_score = none;
+  size_t end_at = 0, end_k = 0;
+  for (size_t i = 0; i < m; i++) {
+    if (best[i] == none) continue;
+    /* a stray slot: dropped at a cost */
+    if (best[i] - 6 > best[i + 1]) {
+      best[i + 1] = best[i] - 6;
+      back[i + 1] = i;
+      back_k[i + 1] = 0;
+    }
+    for (size_t k = 1; k <= maxk && i + k <= m; k++) {
+      long sc = best[i] + row_score(&c->slots[from + i], k, cols);
+      if (sc >= end_score) { /* the table may end with this row */
+        end_score = sc;
+        end_at = i;
+        end_k = k;
+      }
+      size_t gap = i + k;
+      if (gap < m && c->slots[from + gap].a == c->slots[from + gap].b &&
+          sc > best[gap + 1]) {
+        best[gap + 1] = sc;
+        back[gap + 1] = i;
+        back_k[gap + 1] = k;
+      }
+    }
+  }
+  if (end_score != none) {
+    /* walk back from the last row, then append in text order */
+    size_t n0 = out->n, i = end_at, k = end_k;
+    stop = from + end_at + end_k;
+    for (;;) {
+      push_raw(x, out, from + i, k);
+      if (!i) break;
+      size_t j = back[i], kk = back_k[i];
+      while (!kk && j) { /* through dropped slots */
+        i = j;
+        j = back[i];
+        kk = back_k[i];
+      }
+      if (!kk) break;
+      i = j;
+      k = kk;
+    }
+    for (size_t a = n0, b = out->n; b > a + 1; a++, b--) {
+      raw_row t = out->v[a];
+      out->v[a] = out->v[b - 1];
+      out->v[b - 1] = t;
+    }
+  }
+cleanup:
+  free(best);
+  free(back);
+  free(back_k);
+  return stop;
+}
+
+/* Is the number of slot s extended by the number of slot t ("5.1" and
+ * "5.1.1")? */
+static bool number_extends(const xctx *x, const slot *s, const slot *t) {
+  size_t n = s->b - s->a;
+  while (n && (x->s[s->a + n - 1] == '.' || x->s[s->a + n - 1] == ')')) n--;
+  return n && t->b - t->a > n + 1 && !memcmp(x->s + s->a, x->s + t->a, n) &&
+         x->s[t->a + n] == '.' && x->s[t->a + n + 1] >= '0' &&
+         x->s[t->a + n + 1] <= '9';
+}
+
+/* Does every non-empty cell of row r start in lower case (the text of the
+ * row above, wrapped)? */
+static bool wrapped_row(crawl *c, const raw_row *r) {
+  size_t full = 0;
+  for (size_t i = 0; i < r->k; i++) {
+    const slot *s = &c->slots[r->first + i];
+    if (s->a == s->b) continue;
+    full++;
+    if (!xany(c->x, c->cont, s->a, s->b, NULL)) return false;
+  }
+  return full > 0;
+}
+
+/* Rows of one table into the model, appended to x->tables. */
+static void build_table(crawl *c, const columns *cols, const raw_rows *rows,
+                        size_t first_line, size_t last_line) {
+  xctx *x = c->x;
+  table *t = frame_grow(x->f, (void **)&x->tables, &x->ntables,
+                        &x->cap_tables, sizeof *x->tables);
+  if (!t) return;
+  t->rule = cols->why;
+  t->first = first_line;
+  t->last = last_line;
+  int group = 0;
+  for (size_t r = 0; r < rows->n; r++) {
+    const raw_row *raw = &rows->v[r];
+    const slot *s = &c->slots[raw->first];
+    if (header_row(s, raw->k)) continue;
+    size_t full = 0, text = 0, k = raw->k < cols->n ? raw->k : cols->n;
+    const slot *num = NULL, *only = NULL;
+    for (size_t i = 0; i < raw->k; i++) {
+      if (s[i].a == s[i].b) continue;
+      full++;
+      if ((int)i == cols->number && s[i].number) num = &s[i];
+      else {
+        text++;
+        only = &s[i];
+      }
+    }
+    if (!full) continue;
+    /* a group heading: one text, spanning the columns, numbered I or A,
+     * in capitals, or numbered as the parent of the next row */
+    if (text == 1) {
+      const slot *next = NULL; /* the number of a row soon after */
+      for (size_t q = r + 1; q < rows->n && q <= r + 3 && !next; q++)
+        if (cols->number >= 0 && (size_t)cols->number < rows->v[q].k) {
+          const slot *ns = &c->slots[rows->v[q].first + cols->number];
+          if (ns->a != ns->b) next = ns;
+        }
+      bool heading = raw->k + 1 < cols->n || only->heading ||
+                     (num && num->heading) ||
+                     (num && next && number_extends(x, num, next));
+      if (heading) {
+        group++;
+        continue;
+      }
+    }
+    /* a row whose text wrapped onto a row of its own */
+    table_row *above = t->nrows ? &t->rows[t->nrows - 1] : NULL;
+    bool more = above && above->group == group && !num &&
+                wrapped_row(c, raw);
+    table_row *row = more ? above : add_row(x, t, group);
+    if (!row) continue;
+    for (size_t i = 0; i < k; i++) {
+      if (s[i].a == s[i].b || cols->role[i] == TABLE_OTHER) continue;
+      table_cell *cell = add_cell(x, row, cols->role[i], s[i].a, s[i].b, -1);
+      if (cell) cell->more = more;
+    }
+  }
+}
+
+/* Does a table start at slot i, its header the k slots from there: cells
+ * that name fields (the first one does), then a parting slot, after text
+ * that is no header cell (a header repeated under a group row follows a
+ * parting slot)? */
+static bool table_starts(const crawl *c, size_t i, size_t *k) {
+  const slot *s = c->slots;
+  size_t n = 0; /* a header has at most MAX_COLUMNS cells: look no further */
+  while (i + n < c->nslots && n <= MAX_COLUMNS && s[i + n].a != s[i + n].b &&
+         s[i + n].lines <= 3)
+    n++;
+  *k = n;
+  bool after_text = i == 0 || (s[i - 1].a != s[i - 1].b && s[i - 1].field < 0);
+  bool parted = i + n == c->nslots || s[i + n].a == s[i + n].b;
+  return after_text && parted && n >= 2 && s[i].field >= 0 &&
+         header_row(&s[i], n);
+}
+
+/* "|---|:---:|": the line under a Markdown header, no cells. */
+static bool rule_line(const xctx *x, size_t li) {
+  bool dash = false;
+  for (size_t i = x->lines[li].start; i < x->lines[li].end; i++) {
+    char ch = x->s[i];
+    if (ch == '-') dash = true;
+    else if (ch != '|' && ch != ':' && !xblank(ch)) return false;
+  }
+  return dash;
+}
+
+/* The slots between the bars of the text, every '|' a border (rule lines
+ * aside): a bar alone on its line, the bars of a row "| a | b |", or rows
+ * run together on one line read alike. */
+static void read_slots(crawl *c) {
+  xctx *x = c->x;
+  size_t prev = x->n; /* the last border */
+  for (size_t li = 0; li < x->nlines; li++) {
+    const char *p = x->s + x->lines[li].start;
+    size_t len = x->lines[li].end - x->lines[li].start;
+    if (!memchr(p, '|', len) || rule_line(x, li)) continue;
+    for (size_t at = x->lines[li].start; at < x->lines[li].end; at++) {
+      if (x->s[at] != '|') continue;
+      if (prev < x->n)
+        add_slot(c, prev, at, xline_at(x, at) - xline_at(x, prev));
+      prev = at;
+    }
+  }
+}
+
+/* The tables of the text: each a header, then its rows. */
+static void crawled_tables(crawl *c) {
+  xctx *x = c->x;
+  read_slots(c);
+  for (size_t i = 0; i < c->nslots;) {
+    size_t k;
+    columns cols;
+    if (!table_starts(c, i, &k) || !read_columns(&c->slots[i], k, &cols)) {
+      i++;
+      continue;
+    }
+    /* its rows: up to a slot too long for a cell, or the next table */
+    size_t from = i + k + 1 < c->nslots ? i + k + 1 : c->nslots, to = from;
+    size_t h;
+    while (to < c->nslots && c->slots[to].lines <= CELL_LINES &&
+           !table_starts(c, to, &h))
+      to++;
+    raw_rows rows = {0};
+    size_t stop = cut_rows(c, from, to, &cols, &rows);
+    /* its lines: from the border before the header to the one after its
+     * last cell */
+    const slot *end = stop > from ? &c->slots[stop - 1] : &c->slots[i + k - 1];
+    build_table(c, &cols, &rows, xline_at(x, c->slots[i].open),
+                xline_at(x, end->close) + 1);
+    free(rows.v);
+    i = stop > i + k ? stop : i + k;
+  }
+}
+
+static cchc_status table_crawled(xctx *x) {
+  crawl c = {.x = x,
+             .number = rules_select(x->rules, "tcell.", "number"),
+             .group = rules_select(x->rules, "tcell.", "group"),
+             .cont = rules_select(x->rules, "task.", "cont")};
+  crawled_tables(&c);
+  free(c.slots);
+  return x->f->failed ? cchc_fail(x->err, CCHC_ERR_NOMEM, "out of memory")
+                      : CCHC_OK;
+}
+
+bool table_holds(const xctx *x, size_t li) {
+  for (size_t i = 0; i < x->ntables; i++)
+    if (li >= x->tables[i].first && li < x->tables[i].last) return true;
+  return false;
+}
+
+void table_free_all(xctx *x) {
+  for (size_t i = 0; i < x->ntables; i++) table_free(&x->tables[i]);
+  free(x->tables);
+  x->tables = NULL;
+  x->ntables = x->cap_tables = 0;
+}
+
+/* ---- units and references of crawled cells ------------------------------- */
+
+/* A cell or value in a unit position that names no unit at all is itself
+ * the name of one the taxonomy lacks ("Tỉnh đoàn"), or a list of them
+ * parted by ';': each part that reads as a name (short, no digit) is
+ * added. */
+static void named_units(xctx *x, size_t a, size_t b, xunits *out) {
+  for (size_t at = a; at < b;) {
+    const char *semi = memchr(x->s + at, ';', b - at);
+    size_t e = semi ? (size_t)(semi - x->s) : b, pa = at, pb = e;
+    at = e + 1;
+    while (pb > pa && (x->s[pb - 1] == '.' || xblank(x->s[pb - 1]))) pb--;
+    xtrim(x, &pa, &pb);
+    bool name = pa < pb && pb - pa <= 80;
+    for (size_t i = pa; name && i < pb; i++)
+      name = !(x->s[i] >= '0' && x->s[i] <= '9');
+    if (name) xunits_add(x, out, &(xunit){NULL, NULL, pa, pb, NULL});
+  }
+}
+
+void table_cell_units(xctx *x, size_t a, size_t b, xunits *out) {
+  xunits known = {0};
+  units_find(x, a, b, &known);
+  size_t pos = a, n0 = out->n;
+  for (size_t i = 0; i <= known.n; i++) {
+    const xunit *k = i < known.n ? &known.items[i] : NULL;
+    if (k && deadline_overlaps(x, k->start, k->end)) continue;
+    /* names the taxonomy lacks, listed before this unit (or at the end) */
+    size_t lim = k ? k->start : b;
+    xunit u;
+    while (pos < lim && units_unknown(x, pos, lim, &u) &&
+           units_joined(x, pos, u.start)) {
+      xunits_add(x, out, &u);
+      pos = u.end;
+    }
+    if (!k) break;
+    xunits_add(x, out, k);
+    if (k->end > pos) pos = k->end;
+  }
+  xunits_free(&known);
+  if (out->n == n0) named_units(x, a, b, out);
+}
+
+void table_resolve(xctx *x, table *t) {
+  const cchc_frame *f = x->f;
+  for (size_t r = 0; r < t->nrows; r++) {
+    table_row *row = &t->rows[r];
+    for (size_t i = 0; i < row->ncells; i++) {
+      table_cell *c = &row->cells[i];
+      c->units.n = 0;
+      if (c->role == TABLE_LEAD || c->role == TABLE_COORDINATORS)
+        table_cell_units(x, c->start, c->end, &c->units);
+      else if (c->role == TABLE_DEADLINE)
+        c->ref = deadline_latest(x, c->start, c->end);
+      else if (c->role == TABLE_TARGET)
+        for (size_t g = 0; g < f->ntargets && c->ref < 0; g++)
+          if (f->targets[g].span.start >= c->start &&
+              f->targets[g].span.start < c->end)
+            c->ref = (int)g;
+    }
+  }
+  fill_merged(x, t);
+}
+
+int deadline_latest(const xctx *x, size_t a, size_t b) {
+  const cchc_frame *f = x->f;
+  int best = -1;
+  for (size_t i = 0; i < f->ndeadlines; i++) {
+    const frame_deadline *d = &f->deadlines[i];
+    if (d->span.start < a || d->span.start >= b) continue;
+    if (best < 0) best = (int)i;
+    else if (d->end && (!f->deadlines[best].end ||
+                        strcmp(d->end, f->deadlines[best].end) > 0))
+      best = (int)i;
+  }
+  return best;
 }

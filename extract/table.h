@@ -7,11 +7,13 @@
  *   continues the cell of the line before.  PDF text prints a table cell,
  *   and many a sentence, over several short lines; targets read whole
  *   cells, the task-table reader reads where a cell's text ends.
- * - rows (table_read): a task table as rows × cells with column roles,
- *   which the appendix pass turns into tasks.  A new form of table (crawl
- *   text with "| a | b |" lines and a header row naming "Nhiệm vụ", "Cơ
- *   quan chủ trì", "Phối hợp", "Thời gian hoàn thành") is a new reader
- *   filling the same rows, not a new model. */
+ * - rows: a table as rows × cells with column roles, which the task pass
+ *   turns into tasks.  Two readers fill them: the scattered-cells reader
+ *   (table_read: PDF text, one cell per line, row structure lost) and the
+ *   crawl reader (table_cells: text crawled from a web page, whose cells
+ *   are divided by '|', a bar alone on a line or "| a | b |" rows, under a
+ *   header row naming the columns).  Column roles come from the words of
+ *   the header (field.* rules), never from a column's place. */
 #ifndef CCHC_TABLE_H
 #define CCHC_TABLE_H
 
@@ -26,7 +28,11 @@ typedef enum table_role {
   TABLE_COORDINATORS, /* the units that coordinate */
   TABLE_DEADLINE,     /* the time (ref: a frame deadline) */
   TABLE_BUDGET,       /* where the money comes from */
-  TABLE_PRODUCTS      /* what the row delivers */
+  TABLE_PRODUCTS,     /* what the row delivers */
+  TABLE_NUMBER,       /* the row's number (STT) */
+  TABLE_MEASURE,      /* the unit of a target's figure (Đơn vị tính) */
+  TABLE_VALUE,        /* a target's figure */
+  TABLE_OTHER         /* a column no field names (Ghi chú) */
 } table_role;
 
 typedef struct table_cell {
@@ -34,6 +40,8 @@ typedef struct table_cell {
   size_t start, end; /* canonical text of the cell */
   xunits units;      /* LEAD, COORDINATORS: the units it names */
   int ref;           /* TARGET, DEADLINE: index into the frame; else -1 */
+  bool more;         /* goes on from the cell of its role before it: the
+                        text of a row that wrapped onto a row of its own */
 } table_cell;
 
 typedef struct table_row {
@@ -46,12 +54,40 @@ typedef struct table {
   table_row *rows;
   size_t nrows, cap;
   const rule *rule; /* the rule the rows were read by: their tasks' rule */
+  size_t first, last; /* crawled tables: the lines they hold */
 } table;
 
-/* Mark x->lines[li].join for every line (cell.* rules).  Needs the
- * sections (a heading never joins); run once, before the targets.
- * Returns CCHC_OK: it cannot fail. */
+/* Mark x->lines[li].join for every line (cell.* rules), and read the
+ * crawled tables of the text into x->tables (their rows and cells, without
+ * units or references yet: table_resolve).  Needs the sections (a heading
+ * never joins); run once, before the targets. */
 cchc_status table_cells(xctx *x);
+/* Release x->tables. */
+void table_free_all(xctx *x);
+/* Does line li lie in a crawled table? */
+bool table_holds(const xctx *x, size_t li);
+/* Fill the units of the LEAD and COORDINATORS cells of crawled table t and
+ * the references of its TARGET and DEADLINE cells (the frame's targets and
+ * deadlines lying in them), then give rows the merged cells of the row
+ * above.  Needs the frame's targets and deadlines. */
+void table_resolve(xctx *x, table *t);
+
+/* The field a header cell or a label names from canonical a (field.*
+ * rules, matched from a up to the end of the cell or a label's colon):
+ * its role, rule and the end of its name (when not NULL).  False when
+ * none does. */
+bool table_field(xctx *x, size_t a, size_t b, table_role *role,
+                 const rule **hit, size_t *end);
+/* The units a cell or a field value [a, b) lists: every unit it names
+ * outside its times, and names the taxonomy lacks where a list of units
+ * has them; when it names none, its text as the name of one (or of several
+ * parted by ';').  Appended to *out without repeats. */
+void table_cell_units(xctx *x, size_t a, size_t b, xunits *out);
+/* The time a cell or a field value [a, b) sets: of the frame deadlines
+ * starting in it, the one that ends last (a time field that lists steps
+ * ends with its last), else the first recurrence or open one; -1 when
+ * none. */
+int deadline_latest(const xctx *x, size_t a, size_t b);
 
 /* Read the task table of lines [first, last) into *out (zeroed first):
  * false when the lines hold none.  Needs the frame's targets and

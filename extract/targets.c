@@ -22,9 +22,14 @@
  *    from the section, else from the plan's title when the title names
  *    one area (the plan is the root of its sections: a digital-economy
  *    plan's goals are digital economy whatever they count), else from the
- *    indicator's taxonomy entry. */
+ *    indicator's taxonomy entry.
+ * 5. Target tables ("Chỉ tiêu | Đơn vị tính | Kết quả", rows of the table
+ *    model, table.h): a row whose cells hold no target of their own reads
+ *    as its target cell followed by its figure in its measure ("Tỷ lệ ...
+ *    80 %"), through the same rules. */
 #include "extract.h"
 #include "indicators.h"
+#include "table.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -387,6 +392,72 @@ static cchc_status emit(tctx *t, size_t base, const char *s, const cand *c) {
                    : CCHC_OK;
 }
 
+/* ---- 5. target tables ---------------------------------------------------- */
+
+static bool has_target_in(const cchc_frame *f, size_t a, size_t b) {
+  for (size_t g = 0; g < f->ntargets; g++)
+    if (f->targets[g].span.start >= a && f->targets[g].span.start < b)
+      return true;
+  return false;
+}
+
+/* The target of a row of a target table, if its cells state none. */
+static cchc_status row_target(tctx *t, const table_row *row, cands *c) {
+  xctx *x = t->x;
+  const table_cell *what = table_cell_of(row, TABLE_TARGET);
+  const table_cell *val = table_cell_of(row, TABLE_VALUE);
+  const table_cell *unit = table_cell_of(row, TABLE_MEASURE);
+  if (!what || !val || has_target_in(x->f, what->start, what->end) ||
+      has_target_in(x->f, val->start, val->end))
+    return CCHC_OK;
+  const char *name = xfolded(x, what->start, what->end);
+  const char *figure = xfolded(x, val->start, val->end);
+  const char *measure = unit ? xfolded(x, unit->start, unit->end) : "";
+  const char *s = frame_printf(x->f, "%s %s %s", name, figure, measure);
+  if (!s) return cchc_fail(x->err, CCHC_ERR_NOMEM, "out of memory");
+  size_t n = strlen(s), at = strlen(name) + 1;
+  c->n = 0;
+  if (!find_candidates(t, s, n, c))
+    return cchc_fail(x->err, CCHC_ERR_NOMEM, "out of memory");
+  for (size_t i = 0; i < c->n; i++) {
+    cand *k = &c->v[i];
+    if (k->vs < at) continue; /* a number of the target's words */
+    k->cs = 0;
+    k->ce = n;
+    /* offsets in s from `at` on are those of the value cell */
+    size_t base = val->start - at;
+    cchc_status st = emit(t, base, s, k);
+    if (st != CCHC_OK) return st;
+    frame_target *tg = &x->f->targets[x->f->ntargets - 1];
+    tg->span = (frame_span){val->start, val->end};
+    break;
+  }
+  return CCHC_OK;
+}
+
+static int by_start(const void *a, const void *b) {
+  const frame_target *p = a, *q = b;
+  return p->span.start < q->span.start ? -1 : p->span.start > q->span.start;
+}
+
+static cchc_status table_targets(tctx *t) {
+  xctx *x = t->x;
+  cchc_frame *f = x->f;
+  cands c = {0};
+  cchc_status st = CCHC_OK;
+  size_t n0 = f->ntargets;
+  for (size_t i = 0; i < x->ntables && st == CCHC_OK; i++)
+    for (size_t r = 0; r < x->tables[i].nrows && st == CCHC_OK; r++)
+      st = row_target(t, &x->tables[i].rows[r], &c);
+  free(c.v);
+  if (st == CCHC_OK && f->ntargets > n0) { /* in text order again */
+    qsort(f->targets, f->ntargets, sizeof *f->targets, by_start);
+    for (size_t i = 0; i < f->ntargets; i++)
+      f->targets[i].id = frame_printf(f, "t%zu", i + 1);
+  }
+  return st;
+}
+
 cchc_status extract_targets(xctx *x) {
   tctx t = {.x = x};
   const cchc_rules *rs = x->rules;
@@ -431,6 +502,7 @@ cchc_status extract_targets(xctx *x) {
     for (size_t i = 0; i < c.n && st == CCHC_OK; i++)
       st = emit(&t, base, s, &c.v[i]);
   }
+  if (st == CCHC_OK) st = table_targets(&t);
   free(c.v);
   free(ends.v);
   free(ends_by_end.v);

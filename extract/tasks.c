@@ -6,15 +6,16 @@
  *
  * 1. "Tổ chức thực hiện" (duties.c): the duties of the units its headings
  *    and items name, at any depth.
- * 2. The appendix task table (appendix.c): one task per row of the table
- *    model (table.c).
- * 3. Body sentences outside those parts (here): a clause whose unit stands
+ * 2. The tables (appendix.c): one task per row of the table model
+ *    (table.c), crawled tables anywhere and the scattered table of the
+ *    appendix.
+ * 3. Inline assignment lines (assign.c): "Cơ quan chủ trì: ...", "Thời
+ *    gian thực hiện: ..." give the item they follow its lead and time.
+ * 4. Body sentences outside those parts (here): a clause whose unit stands
  *    as a lead (lead.after, lead.before) starts a task, and so does a
  *    clause holding a frame deadline; a numbered item whose units act is
- *    a task of theirs; "* Thời gian thực hiện: ..."
- *    (task.time) makes its section a task with that deadline.  A
- *    sentence on what to do if difficulties arise (task.contingent) is
- *    none.
+ *    a task of theirs.  A sentence on what to do if difficulties arise
+ *    (task.contingent) is none.
  *
  * Wherever a clause makes its unit lead with "chủ trì", the areas its work
  * names are leads (leads.c).  Units are those the taxonomy knows and the
@@ -22,6 +23,7 @@
  * units listed right after "phối hợp (với)" (coord.with, joined by
  * coord.gap); a task's deadline is the first frame deadline inside its
  * text (clause.c, deadlines.c).  Tasks end up in document order. */
+#include "table.h"
 #include "tasks.h"
 
 #include <stdlib.h>
@@ -47,7 +49,13 @@ frame_task *task_add(tk *t, size_t a, size_t b, const xunits *lead,
   xctx *x = t->x;
   xskip_bullet(x, &a, b);
   xtrim(x, &a, &b);
-  if (a >= b) return NULL;
+  /* a text without a letter or digit ("|", "...") says no work */
+  size_t i = a;
+  while (i < b && !(x->s[i] & 0x80) && !((x->s[i] | 0x20) >= 'a' &&
+                                          (x->s[i] | 0x20) <= 'z') &&
+         !(x->s[i] >= '0' && x->s[i] <= '9'))
+    i++;
+  if (i >= b) return NULL;
   frame_task *k = FRAME_PUSH(x->f, tasks);
   if (!k) return NULL;
   k->section = x->lines[xline_at(x, a)].section;
@@ -172,26 +180,7 @@ static bool in_part(const tk *t, size_t li) {
 }
 
 static bool in_appendix(const tk *t, size_t li) {
-  return li >= t->app_start && li < t->app_end;
-}
-
-/* "* Thời gian thực hiện: ..." on line li: its section, named by the
- * heading without its numbering, is a task with that deadline. */
-static void section_task(tk *t, size_t li, const rule *why) {
-  xctx *x = t->x;
-  size_t a = x->lines[li].start, b = x->lines[li].end;
-  int sec = x->lines[li].section;
-  int dl = deadline_within(x, a, b);
-  if (sec < 0 || dl < 0) return;
-  const frame_section *s = &x->f->sections[sec];
-  size_t hl = xline_at(x, s->body_start);
-  size_t i = x->lines[hl].start, hb = x->lines[hl].end;
-  while (i < hb &&
-         ((x->s[i] >= '0' && x->s[i] <= '9') || x->s[i] == '.' ||
-          xblank(x->s[i])))
-    i++;
-  xunits none = {0};
-  task_add(t, i, hb, &none, &none, dl, NULL, why);
+  return (li >= t->app_start && li < t->app_end) || table_holds(t->x, li);
 }
 
 /* A numbered item of the body whose units act ("2. UBND xã bố trí kinh
@@ -209,16 +198,16 @@ static void heading_task(tk *t, size_t li) {
 static void body_tasks(tk *t) {
   xctx *x = t->x;
   for (size_t li = x->first_section_line; li < x->nlines; li++) {
-    if (in_part(t, li) || in_appendix(t, li) || xline_blank(x, li)) continue;
+    if (in_part(t, li) || in_appendix(t, li) || t->claimed[li] ||
+        xline_blank(x, li))
+      continue;
     size_t a = x->lines[li].start, b = x->lines[li].end;
     if (xany(x, t->stop, a, b, NULL)) break;
     if (xline_is_heading(x, li)) {
       heading_task(t, li);
       continue;
     }
-    const rule *hit = NULL;
-    if (xany(x, t->time, a, b, &hit)) section_task(t, li, hit);
-    else task_sentences(t, a, b, NULL, NULL);
+    task_sentences(t, a, b, NULL, NULL);
   }
 }
 
@@ -264,7 +253,6 @@ cchc_status extract_tasks(xctx *x) {
           .bullet = rules_select(rs, "task.", "bullet"),
           .open = rules_select(rs, "task.", "open"),
           .cont = rules_select(rs, "task.", "cont"),
-          .time = rules_select(rs, "task.", "time"),
           .contingent = rules_select(rs, "task.", "contingent"),
           .after = rules_select(rs, "lead.", "after"),
           .before = rules_select(rs, "lead.", "before"),
@@ -277,18 +265,26 @@ cchc_status extract_tasks(xctx *x) {
           .part_end = x->nlines,
           .app_start = x->nlines,
           .app_end = x->nlines};
-  if (!select_areas(&t, rs))
+  t.claimed = calloc(x->nlines ? x->nlines : 1, sizeof *t.claimed);
+  if (!t.claimed || !select_areas(&t, rs)) {
+    free(t.claimed);
     return cchc_fail(x->err, CCHC_ERR_NOMEM, "out of memory");
+  }
   xappendix_lines(x, &t.app_start, &t.app_end);
   if (duties_find(&t)) {
     if (t.app_start > t.part_start && t.app_start < t.part_end)
       t.part_end = t.app_start;
+    for (size_t i = 0; i < x->ntables; i++) /* tables are read as tables */
+      if (x->tables[i].first > t.part_start && x->tables[i].first < t.part_end)
+        t.part_end = x->tables[i].first;
     duties_tasks(&t);
   }
-  if (t.app_start < t.app_end) appendix_tasks(&t);
+  appendix_tasks(&t);
+  assign_tasks(&t);
   body_tasks(&t);
   order_tasks(x->f);
   free(t.area_rules);
+  free(t.claimed);
   return x->f->failed ? cchc_fail(x->err, CCHC_ERR_NOMEM, "out of memory")
                       : CCHC_OK;
 }

@@ -9,7 +9,7 @@
 typedef struct tk {
   xctx *x;
   /* task.*: the "Tổ chức thực hiện" part, its closing and duty lines */
-  rule_list part, end, stop, prefix, bullet, open, cont, time, contingent;
+  rule_list part, end, stop, prefix, bullet, open, cont, contingent;
   /* lead.*, coord.*: where a unit leads, who coordinates */
   rule_list after, before, area_lead, plan;
   rule_list with, cut;
@@ -20,6 +20,7 @@ typedef struct tk {
   size_t app_start, app_end;   /* appendix lines */
   const char *plan_area; /* the area the plan's title names (plan_area) */
   bool plan_area_known;
+  bool *claimed; /* lines an inline assignment has read (assign.c) */
 } tk;
 
 /* ---- one clause (clause.c) ---------------------------------------------- */
@@ -89,7 +90,12 @@ void duties_tasks(tk *t);
  * (duties.c). */
 void duty_task(tk *t, size_t a, size_t b, const xunits *heading,
                const xunits *own, size_t own_end);
-/* The task table of the appendix [app_start, app_end) (appendix.c). */
+/* The tasks of the crawled tables, and of the scattered table of the
+ * appendix [app_start, app_end) (appendix.c). */
 void appendix_tasks(tk *t);
+/* Inline assignment lines ("Cơ quan chủ trì: ...") outside the
+ * "Tổ chức thực hiện" part and the tables: the tasks they assign; their
+ * lines are marked in claimed (assign.c). */
+void assign_tasks(tk *t);
 
 #endif

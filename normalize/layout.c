@@ -31,6 +31,11 @@
  *    continuations and, in a text wrapped at a fixed width, a wrap that cuts
  *    a phrase, a quantity from its unit or a phrase from its parenthesis.
  *  - A line without letters or digits ("|", a cell border) joins nothing.
+ *  - Crawled tables keep their '|': a line that starts with '|' (a bar
+ *    alone, or a row "| a | b |") starts a block, nothing joins a bar
+ *    alone, and a number beside a bar is a row number, kept.  Between two
+ *    bars lies one cell, so there the prose rules join its wrapped lines
+ *    (the bars, not short lines, say where cells end).
  * The pass is repeated until it changes nothing (at most 4 times), so
  * normalizing canonical text is the identity. */
 #include "normalize.h"
@@ -53,6 +58,7 @@ typedef struct line {
   bool dot_end;  /* ends a sentence: . ! ? */
   bool semi_end; /* ends a clause: ; */
   bool lone_num, short_line, table;
+  bool pipe, bar; /* starts with '|'; is only '|' (a crawled cell border) */
   bool func_end;  /* ends with a word that cannot end a paragraph ("của") */
   bool number_end; /* ends with "số" (ends_with_number_word) */
   bool code_start; /* starts with a digit or a word in capitals ("PAPI") */
@@ -339,6 +345,8 @@ static void classify(const cchc_mbuf *b, line *l) {
   for (size_t i = 0; i < n && !is_space(c[i]); i++)
     l->first_word += ((unsigned char)c[i] & 0xC0) != 0x80;
   l->short_line = cps <= 24;
+  l->pipe = c[0] == '|';
+  l->bar = n == 1 && l->pipe;
   l->marker = is_marker(c, n);
   size_t i = 0;
   int32_t first = cp_at(c, n, &i);
@@ -595,6 +603,23 @@ static bool even_pages(const size_t *prev, size_t last, size_t cnt) {
   return hi * 10 <= lo * PAGE_SPREAD;
 }
 
+/* Of two runs as long as each other ending with the same value (a page
+ * number and a table's row number), is the one ending at `held` the
+ * more even, its last gap closer to the gap before it, than the one
+ * ending at k?  Without gaps to compare the later one is taken. */
+static bool more_even(const size_t *prev, size_t held, size_t k, size_t cnt) {
+  size_t dev[2];
+  const size_t last[2] = {held, k};
+  for (int i = 0; i < 2; i++) {
+    size_t p = prev[last[i]];
+    if (p >= cnt || prev[p] >= cnt)
+      return false;
+    size_t g = last[i] - p, h = p - prev[p];
+    dev[i] = g > h ? g - h : h - g;
+  }
+  return dev[0] <= dev[1];
+}
+
 static void mark_pages(line *ls, const size_t *nb, size_t cnt) {
   /* chain[v]: the longest run of page numbers ending with value v so far:
    * its length and the index (into nb) of its last line */
@@ -624,18 +649,33 @@ static void mark_pages(line *ls, const size_t *nb, size_t cnt) {
     /* in a table zone, a number only goes on with a run of pages */
     if (l->table && r.len < 3)
       continue;
-    if (r.len >= chain[v].len)
+    if (r.len > chain[v].len ||
+        (r.len == chain[v].len && !more_even(prev, chain[v].last, k, cnt)))
       chain[v] = r;
-    if (r.len > best_len) {
-      best_len = r.len;
-      best_last = k;
-    }
   }
+  for (int v = 1; v <= PAGE_MAX; v++)
+    if (chain[v].len > best_len) {
+      best_len = chain[v].len;
+      best_last = chain[v].last;
+    }
   if (best_len >= 3 && even_pages(prev, best_last, cnt))
     for (size_t k = best_last; k < cnt; k = prev[k])
       ls[nb[k]].page = true;
   free(chain);
   free(prev);
+}
+
+/* Lines between two bars alone are one cell of a crawled table: not a
+ * zone of scattered cells. */
+static void mark_bar_cells(line *ls, const size_t *nb, size_t cnt) {
+  size_t open = cnt; /* index in nb of the last bar, or cnt */
+  for (size_t k = 0; k < cnt; k++) {
+    if (!ls[nb[k]].bar)
+      continue;
+    for (size_t j = open + 1; open < cnt && j < k; j++)
+      ls[nb[j]].table = false;
+    open = k;
+  }
 }
 
 static model build_model(const line *ls, const size_t *nb, size_t cnt) {
@@ -834,6 +874,7 @@ static cchc_status layout_once(const cchc_mbuf *in, cchc_mbuf *out,
   mark_tables(ls, nb, cnt);
   mark_pages(ls, nb, cnt);
   model m = build_model(ls, nb, cnt);
+  mark_bar_cells(ls, nb, cnt);
   cchc_mbuf_reserve(out, md.len + 1);
 
   const line *prev = NULL; /* last emitted line */
@@ -845,7 +886,7 @@ static cchc_status layout_once(const cchc_mbuf *in, cchc_mbuf *out,
                       "page number dropped");
       continue;
     }
-    if (l->lone_num) {
+    if (l->lone_num && !(prev && prev->bar) && !(next && next->bar)) {
       bool interrupts = next && (next->lower || next->cont_punct);
       /* At the end of the text there is no sentence left to interrupt:
        * "...chỉ số\n2." keeps its "2.". */
@@ -884,7 +925,7 @@ static cchc_status layout_once(const cchc_mbuf *in, cchc_mbuf *out,
         fixed_wrap = cut_phrase || prev->digit_end || acronym ||
                      md.data[l->start] == '(';
       enum { NEWBLOCK, SPACE, GLUE } how = NEWBLOCK;
-      if (l->marker)
+      if (l->marker || l->pipe || prev->bar)
         how = NEWBLOCK;
       else if (prev->hyphen_end && !l->lower && !in_table) {
         size_t i = l->start;

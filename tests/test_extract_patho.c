@@ -1,6 +1,7 @@
 /* test_extract_patho.c: pathological inputs through the whole extractor,
  * each under a time limit: a huge line of numbers, thousands of numbering
- * levels, a table of ten thousand one-word cells, repeated citations, every
+ * levels, a table of ten thousand one-word cells, crawled tables without
+ * end, repeated citations, every
  * byte value (repaired), and plans cut at every length.  Each must finish,
  * keep its spans inside the input and render valid JSON. */
 #define _GNU_SOURCE
@@ -99,6 +100,34 @@ START_TEST(table_of_tiny_cells) {
 }
 END_TEST
 
+/* Crawled tables without end: a header, then ten thousands of rows of bars
+ * alone (empty cells, stray cells), and "| a | b |" rows that never close;
+ * the tasks stay inside the input. */
+START_TEST(crawled_tables_without_end) {
+  size_t len, n;
+  char *body = repeat("|\n1\n|\nRà soát hồ sơ\n|\nCông an xã\n|\n|\n|\n"
+                      "|\nxã\n|\n", 1 << 20, &n);
+  const char *head = "|\nSTT\n|\nNhiệm vụ\n|\nChủ trì\n|\nThời gian\n|\n";
+  char *src = malloc(strlen(head) + n + 1);
+  ck_assert_ptr_nonnull(src);
+  strcpy(src, head);
+  strcat(src, body);
+  len = strlen(src);
+  cchc_frame *f = run(src, len);
+  ck_assert_uint_gt(f->ntasks, 1000);
+  for (size_t i = 0; i < f->ntasks; i++)
+    ck_assert_uint_le(f->tasks[i].span.end, len);
+  cchc_frame_free(f);
+  free(src);
+  free(body);
+  src = repeat("| Nhiệm vụ | Chủ trì | Phối hợp\n| Rà soát | Sở Tư pháp\n",
+               1 << 20, &len);
+  f = run(src, len);
+  cchc_frame_free(f);
+  free(src);
+}
+END_TEST
+
 START_TEST(repeated_citations) {
   size_t len;
   char *src = repeat("Căn cứ Quyết định số 3183/QĐ-UBND ngày 09/9/2021 của UBND "
@@ -158,6 +187,7 @@ int main(void) {
   tcase_add_test(tc, one_huge_line_of_clauses);
   tcase_add_test(tc, deep_and_wide_numbering);
   tcase_add_test(tc, table_of_tiny_cells);
+  tcase_add_test(tc, crawled_tables_without_end);
   tcase_add_test(tc, repeated_citations);
   tcase_add_test(tc, every_byte_value_repaired);
   tcase_add_test(tc, truncated_plans);

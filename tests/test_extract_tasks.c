@@ -5,8 +5,12 @@
  * hiện", a body sentence naming its lead, a hand-made appendix table whose
  * cells are scattered over short lines as in PDF text (rows rebuilt, merged
  * cells inherited, a lone collective as coordinator, the area lead), and an
- * appendix number that contradicts the body.  Then the whole corpus scored
- * against ../shared/gold with the public eval API. */
+ * appendix number that contradicts the body.  Tables in every form (one
+ * table of our own scattered, crawled in rows, crawled with bars alone and
+ * with its columns reordered, all giving the same tasks; merged cells,
+ * wrapped rows, groups; a target table) and inline assignment lines in
+ * several wordings.  Then the whole corpus scored against ../shared/gold
+ * with the public eval API. */
 #define _GNU_SOURCE
 #include "harness.h"
 
@@ -413,13 +417,13 @@ END_TEST
 
 START_TEST(body_tasks) {
   doc d = extract(plan);
-  /* the section of a "Thời gian thực hiện" line is a task with its time */
+  /* the item a "Thời gian thực hiện" line follows is a task with its time */
   const frame_task *t = task(&d, "Xây dựng dữ liệu dùng chung của xã");
   ck_assert_uint_eq(t->nlead, 0);
   ck_assert_int_ge(t->deadline, 0);
   ck_assert_str_eq(d.f->deadlines[t->deadline].kind, "quarter");
   ck_assert_str_eq(d.f->deadlines[t->deadline].start, "2025-04-01");
-  ck_assert_str_eq(t->rule, "task.time");
+  ck_assert_str_eq(t->rule, "field.deadline");
   /* a body sentence that names its lead and coordinators */
   t = task(&d, "Phòng Kinh tế xã phối hợp với");
   check_units(t->lead, t->nlead, "phong_kinh_te");
@@ -513,6 +517,308 @@ START_TEST(no_tasks) {
 END_TEST
 
 /* ------------------------------------------------------------------ */
+/* Tables in every form, and inline assignment lines                    */
+
+/* One small table of our own, the same rows in several forms: cells
+ * scattered one per line as PDF text gives them, crawled rows "| a | b |",
+ * crawled with every '|' alone on a line, crawled rows with the columns in
+ * another order, rows run together on one line, every cell on a line
+ * behind its bar.  The plan around it is the same. */
+#define TABLE_PLAN_HEAD                                                       \
+  "KẾ HOẠCH\n"                                                                \
+  "Cải cách hành chính xã Tân Hòa năm 2026\n"                                 \
+  "I. MỤC TIÊU\n"                                                             \
+  "- Giải quyết hồ sơ đúng hạn.\n"                                            \
+  "PHỤ LỤC\n"                                                                 \
+  "NHIỆM VỤ NĂM 2026\n"
+
+static const char table_scattered[] =
+    TABLE_PLAN_HEAD
+    "TT\n"
+    "Nhiệm vụ\n"
+    "Chủ trì\n"
+    "Phối hợp\n"
+    "Thời gian\n"
+    "I CẢI CÁCH THỦ TỤC HÀNH CHÍNH\n"
+    "1\n"
+    "2.1. Niêm yết công khai thủ tục hành chính tại trụ sở\n"
+    "Phòng Kinh tế\n"
+    "Trạm Y tế xã\n"
+    "Quý II/2026\n"
+    "2\n"
+    "2.2. Đối thoại với hộ kinh doanh về thủ tục đất đai\n"
+    "Phòng Văn hóa - Xã hội\n"
+    "Công an xã\n"
+    "Năm 2026\n";
+
+static const char table_rows[] =
+    TABLE_PLAN_HEAD
+    "| TT | Nhiệm vụ | Chủ trì | Phối hợp | Thời gian |\n"
+    "|---|---|---|---|---|\n"
+    "| I | CẢI CÁCH THỦ TỤC HÀNH CHÍNH | | | |\n"
+    "| 1 | 2.1. Niêm yết công khai thủ tục hành chính tại trụ sở "
+    "| Phòng Kinh tế | Trạm Y tế xã | Quý II/2026 |\n"
+    "| 2 | 2.2. Đối thoại với hộ kinh doanh về thủ tục đất đai "
+    "| Phòng Văn hóa - Xã hội | Công an xã | Năm 2026 |\n";
+
+static const char table_bars[] =
+    TABLE_PLAN_HEAD
+    "|\nTT\n|\nNhiệm vụ\n|\nChủ trì\n|\nPhối hợp\n|\nThời gian\n|\n"
+    "|\nI\n|\nCẢI CÁCH THỦ TỤC HÀNH CHÍNH\n|\n|\n|\n|\n"
+    "|\n1\n|\n2.1. Niêm yết công khai thủ tục\nhành chính tại trụ sở\n|\n"
+    "Phòng Kinh tế\n|\nTrạm Y tế xã\n|\nQuý II/2026\n|\n"
+    "|\n2\n|\n2.2. Đối thoại với hộ kinh doanh về thủ tục đất đai\n|\n"
+    "Phòng Văn hóa - Xã hội\n|\nCông an xã\n|\nNăm 2026\n|\n";
+
+static const char table_reordered[] =
+    TABLE_PLAN_HEAD
+    "| Thời gian | Kết quả | Cơ quan phối hợp | TT | Cơ quan chủ trì "
+    "| Nội dung |\n"
+    "| --- | --- | --- | --- | --- | --- |\n"
+    "| | | | I | | CẢI CÁCH THỦ TỤC HÀNH CHÍNH |\n"
+    "| Quý II/2026 | Bảng niêm yết | Trạm Y tế xã | 1 | Phòng Kinh tế "
+    "| 2.1. Niêm yết công khai thủ tục hành chính tại trụ sở |\n"
+    "| Năm 2026 | Biên bản | Công an xã | 2 | Phòng Văn hóa - Xã hội "
+    "| 2.2. Đối thoại với hộ kinh doanh về thủ tục đất đai |\n";
+
+/* Rows run together on one line, as a rewrapped crawl gives them. */
+static const char table_glued[] =
+    TABLE_PLAN_HEAD
+    "| TT | Nhiệm vụ | Chủ trì | Phối hợp | Thời gian | | I | CẢI CÁCH THỦ "
+    "TỤC HÀNH CHÍNH | | | | | | 1 | 2.1. Niêm yết công khai thủ tục hành "
+    "chính tại trụ sở | Phòng Kinh tế | Trạm Y tế xã | Quý II/2026 | | 2 | "
+    "2.2. Đối thoại với hộ kinh doanh về thủ tục đất đai | Phòng Văn hóa - "
+    "Xã hội | Công an xã | Năm 2026 |\n";
+
+/* Every cell on a line of its own behind its bar. */
+static const char table_bar_lines[] =
+    TABLE_PLAN_HEAD
+    "| TT\n| Nhiệm vụ\n| Chủ trì\n| Phối hợp\n| Thời gian\n|\n"
+    "| I\n| CẢI CÁCH THỦ TỤC HÀNH CHÍNH\n|\n|\n|\n|\n"
+    "| 1\n| 2.1. Niêm yết công khai thủ tục hành chính tại trụ sở\n"
+    "| Phòng Kinh tế\n| Trạm Y tế xã\n| Quý II/2026\n|\n"
+    "| 2\n| 2.2. Đối thoại với hộ kinh doanh về thủ tục đất đai\n"
+    "| Phòng Văn hóa - Xã hội\n| Công an xã\n| Năm 2026\n|\n";
+
+/* The tasks a table gave (those of its rule), one line each: text, lead,
+ * coordinators, deadline kind and dates. */
+static char *table_tasks(const doc *d, const char *rule) {
+  size_t cap = 4096, len = 0;
+  char *out = calloc(cap, 1);
+  ck_assert_ptr_nonnull(out);
+  for (size_t i = 0; i < d->f->ntasks; i++) {
+    const frame_task *t = &d->f->tasks[i];
+    if (strcmp(t->rule, rule)) continue;
+    char lead[256], coords[256];
+    keys(t->lead, t->nlead, lead, sizeof lead);
+    keys(t->coordinators, t->ncoordinators, coords, sizeof coords);
+    const frame_deadline *dl =
+        t->deadline >= 0 ? &d->f->deadlines[t->deadline] : NULL;
+    len += (size_t)snprintf(out + len, cap - len, "%s | %s | %s | %s %s..%s\n",
+                            t->text, lead, coords, dl ? dl->kind : "-",
+                            dl && dl->start ? dl->start : "",
+                            dl && dl->end ? dl->end : "");
+    ck_assert_uint_lt(len, cap);
+  }
+  return out;
+}
+
+START_TEST(table_forms_agree) {
+  /* the cell's own numbering ("2.1.") is a list marker, left out */
+  const char *want =
+      "Niêm yết công khai thủ tục hành chính tại trụ sở | phong_kinh_te "
+      "| tram_y_te | quarter 2026-04-01..2026-06-30\n"
+      "Đối thoại với hộ kinh doanh về thủ tục đất đai | phong_vhxh "
+      "| cong_an | year 2026-01-01..2026-12-31\n";
+  doc d = extract(table_scattered);
+  char *got = table_tasks(&d, "tcell.marker");
+  ck_assert_str_eq(got, want);
+  free(got);
+  done(&d);
+  /* the crawled forms: their tasks carry the rule of the work's header */
+  const char *crawled[] = {table_rows, table_bars, table_reordered,
+                           table_glued, table_bar_lines};
+  for (size_t i = 0; i < sizeof crawled / sizeof *crawled; i++) {
+    d = extract(crawled[i]);
+    got = table_tasks(&d, "field.task");
+    ck_assert_msg(!strcmp(got, want), "form %zu:\n%s", i, got);
+    /* nothing else became a task: not the header, the group row, a cell */
+    ck_assert_uint_eq(d.f->ntasks, 2);
+    /* "Kết quả" of a task table is what the task delivers */
+    if (crawled[i] == table_reordered)
+      ck_assert_str_eq(d.f->tasks[0].products, "Bảng niêm yết");
+    free(got);
+    done(&d);
+  }
+}
+END_TEST
+
+/* Merged cells, a row wrapped onto a row of its own, a row whose line
+ * wraps before its closing bar, group rows, a repeated header, a unit the
+ * taxonomy lacks, a lead cell naming who leads, a products column. */
+static const char table_crawl_plan[] =
+    TABLE_PLAN_HEAD
+    "| STT | Nhiệm vụ, giải pháp | Đơn vị thực hiện | Đơn vị phối hợp "
+    "| Thời hạn hoàn thành | Sản phẩm đầu ra |\n"
+    "|---|---|---|---|---|---|\n"
+    "| A | THỦ TỤC HÀNH CHÍNH | | | | |\n"
+    "| 1 | Rà soát quy trình nội bộ | Phòng Kinh tế | Trạm Y tế xã "
+    "| Quý III/2026 | Quy trình |\n"
+    "| 2 | Công khai kết quả rà soát | | | | Thông báo |\n"
+    "| | trên cổng thông tin của xã | | | | |\n"
+    "| 3 | Cập nhật dữ liệu dân cư | Công an xã;\n"
+    "Ban Chỉ huy Quân sự xã | | Năm 2026 | Dữ liệu |\n"
+    "| B | TỔ CHỨC BỘ MÁY | | | | |\n"
+    "| Nội dung | Đơn vị thực hiện | Đơn vị phối hợp | Thời hạn hoàn thành "
+    "| Sản phẩm đầu ra |\n"
+    "| 4 | Sắp xếp tổ công tác | | | | Quyết định |\n"
+    "| 5 | Tập huấn nghiệp vụ một cửa | Hội Nông dân xã | | Quý IV/2026 "
+    "| Lớp |\n"
+    "| 6 | Báo cáo kết quả | Phòng Kinh tế chủ trì tổng hợp; Công an xã "
+    "thực hiện | | Năm 2026 | Báo cáo |\n";
+
+START_TEST(table_crawl_rows) {
+  doc d = extract(table_crawl_plan);
+  const frame_task *t = task(&d, "Rà soát quy trình nội bộ");
+  check_units(t->lead, t->nlead, "phong_kinh_te");
+  check_units(t->coordinators, t->ncoordinators, "tram_y_te");
+  ck_assert_str_eq(deadline_text(&d, t), "Quý III/2026");
+  ck_assert_str_eq(t->products, "Quy trình");
+  ck_assert_str_eq(t->rule, "field.task");
+  /* empty cells take the units and time of the row above (merged); the
+   * row below, in lower case and without number, is its text wrapped */
+  t = task(&d, "Công khai kết quả rà soát trên cổng thông tin của xã");
+  check_units(t->lead, t->nlead, "phong_kinh_te");
+  check_units(t->coordinators, t->ncoordinators, "tram_y_te");
+  ck_assert_str_eq(deadline_text(&d, t), "Quý III/2026");
+  ck_assert_str_eq(t->products, "Thông báo");
+  ck_assert(!has_task(&d, "trên cổng thông tin"));
+  /* a row whose line wraps before its closing bar */
+  t = task(&d, "Cập nhật dữ liệu dân cư");
+  check_units(t->lead, t->nlead, "cong_an,quan_su");
+  ck_assert_str_eq(deadline_text(&d, t), "Năm 2026");
+  /* a new group: nothing merged across it; a repeated header is no row */
+  t = task(&d, "Sắp xếp tổ công tác");
+  ck_assert_uint_eq(t->nlead, 0);
+  ck_assert_int_eq(t->deadline, -1);
+  ck_assert(!has_task(&d, "Nội dung"));
+  ck_assert(!has_task(&d, "THỦ TỤC HÀNH CHÍNH"));
+  ck_assert(!has_task(&d, "TỔ CHỨC BỘ MÁY"));
+  /* a unit the taxonomy lacks, by its name */
+  t = task(&d, "Tập huấn nghiệp vụ một cửa");
+  check_units(t->lead, t->nlead, "name:Hội Nông dân xã");
+  /* "X chủ trì ...; Y thực hiện" in the lead cell: X leads */
+  t = task(&d, "Báo cáo kết quả");
+  check_units(t->lead, t->nlead, "phong_kinh_te");
+  check_units(t->coordinators, t->ncoordinators, "cong_an");
+  ck_assert_uint_eq(d.f->ntasks, 6);
+  done(&d);
+}
+END_TEST
+
+/* A target table: each row's figure in its measure is a target; a row
+ * whose target cell states its own figure keeps that one. */
+START_TEST(table_targets) {
+  doc d = extract(TABLE_PLAN_HEAD
+                  "| TT | Chỉ tiêu | Đơn vị tính | Kết quả |\n"
+                  "|---|---|---|---|\n"
+                  "| 1 | Tỷ lệ hồ sơ giải quyết trực tuyến toàn trình | % "
+                  "| 85 |\n"
+                  "| 2 | Tỷ lệ thủ tục hành chính công khai đạt 100% | % "
+                  "| 100 |\n");
+  ck_assert_uint_eq(d.f->ntargets, 2);
+  const frame_target *g = &d.f->targets[0];
+  ck_assert(g->value == 85);
+  ck_assert_str_eq(g->unit, "%");
+  ck_assert_str_eq(g->text,
+                   "Tỷ lệ hồ sơ giải quyết trực tuyến toàn trình 85 %");
+  char *sp = span_of(&d, g->span);
+  ck_assert_str_eq(sp, "85");
+  free(sp);
+  g = &d.f->targets[1];
+  ck_assert(g->value == 100);
+  ck_assert_str_eq(g->text, "Tỷ lệ thủ tục hành chính công khai đạt 100%");
+  ck_assert_str_eq(g->id, "t2");
+  /* a target table names no lead: no task */
+  ck_assert_uint_eq(d.f->ntasks, 0);
+  done(&d);
+}
+END_TEST
+
+/* Inline assignment lines in several wordings, on their own lines or run
+ * into one, bulleted or not, after a heading alone or after its items. */
+static const char assign_plan[] =
+    "KẾ HOẠCH\n"
+    "Chuyển đổi số xã Tân Hòa năm 2026\n"
+    "I. NHIỆM VỤ\n"
+    "1. Số hóa sổ hộ tịch\n"
+    "- Rà soát, số hóa sổ hộ tịch lưu tại xã.\n"
+    "Cơ quan chủ trì: Phòng Văn hóa - Xã hội.\n"
+    "Cơ quan phối hợp: Công an xã, Trạm Y tế xã.\n"
+    "Thời hạn hoàn thành: Quý III/2026.\n"
+    "2. Tập huấn kỹ năng số cho cán bộ\n"
+    "- Đơn vị chủ trì (thực hiện): Phòng Kinh tế.\n"
+    "- Đơn vị/cơ quan phối hợp: Văn phòng HĐND và UBND xã.\n"
+    "- Thời gian thực hiện: Tháng 8/2026.\n"
+    "- Sản phẩm: Lớp tập huấn.\n"
+    "3. Cập nhật trang thông tin điện tử\n"
+    "- Đăng tải văn bản mới ban hành. Đơn vị thực hiện: Văn phòng HĐND và "
+    "UBND xã. Thời hạn (ban hành): trước ngày 31/12/2026.\n"
+    "- Lập chuyên mục hỏi đáp cho người dân.\n"
+    "+ Đơn vị chủ trì: Tổ công nghệ số cộng đồng.\n"
+    "+ Thời hạn:\n"
+    "- Lập chuyên mục trước ngày 15/5/2026;\n"
+    "- Vận hành chuyên mục trước ngày 30/6/2026.\n"
+    "4. Rà soát quy chế làm việc\n"
+    "Giao Phòng Kinh tế chủ trì, phối hợp với Công an xã rà soát quy chế. "
+    "Thời hạn hoàn thành: trước ngày 30/9/2026.\n"
+    "II. KINH PHÍ\n"
+    "Kinh phí thực hiện từ ngân sách xã.\n";
+
+START_TEST(inline_assignments) {
+  doc d = extract(assign_plan);
+  /* the labels follow the item's bullet: the item with its heading */
+  const frame_task *t = task(&d, "Số hóa sổ hộ tịch");
+  ck_assert_ptr_nonnull(strstr(t->text, "Rà soát, số hóa sổ hộ tịch"));
+  check_units(t->lead, t->nlead, "phong_vhxh");
+  check_units(t->coordinators, t->ncoordinators, "cong_an,tram_y_te");
+  ck_assert_str_eq(d.f->deadlines[t->deadline].kind, "quarter");
+  ck_assert_str_eq(t->rule, "field.lead");
+  /* bulleted labels right under the heading: the heading is the task */
+  t = task(&d, "Tập huấn kỹ năng số cho cán bộ");
+  check_units(t->lead, t->nlead, "phong_kinh_te");
+  check_units(t->coordinators, t->ncoordinators, "vp_hdnd_ubnd");
+  ck_assert_str_eq(d.f->deadlines[t->deadline].start, "2026-08-01");
+  ck_assert_str_eq(t->products, "Lớp tập huấn.");
+  /* labels run into the item's line */
+  t = task(&d, "Cập nhật trang thông tin điện tử");
+  ck_assert_ptr_nonnull(strstr(t->text, "Đăng tải văn bản mới ban hành."));
+  ck_assert_ptr_null(strstr(t->text, "Đơn vị thực hiện"));
+  check_units(t->lead, t->nlead, "vp_hdnd_ubnd");
+  ck_assert_str_eq(d.f->deadlines[t->deadline].end, "2026-12-31");
+  /* the next item of the same heading; a lead the taxonomy lacks, named;
+   * a time label ending at its colon takes the steps below it, and the
+   * task ends with the last */
+  t = task(&d, "Lập chuyên mục hỏi đáp cho người dân");
+  check_units(t->lead, t->nlead, "name:Tổ công nghệ số cộng đồng");
+  ck_assert_str_eq(d.f->deadlines[t->deadline].end, "2026-06-30");
+  /* a time label only: the item's own words name lead and coordinators */
+  t = task(&d, "Rà soát quy chế làm việc Giao Phòng Kinh tế chủ trì");
+  check_units(t->lead, t->nlead, "phong_kinh_te");
+  check_units(t->coordinators, t->ncoordinators, "cong_an");
+  ck_assert_str_eq(d.f->deadlines[t->deadline].end, "2026-09-30");
+  ck_assert_str_eq(t->rule, "field.deadline");
+  /* the label lines and the steps are no tasks of their own */
+  ck_assert(!has_task(&d, "Cơ quan"));
+  ck_assert(!has_task(&d, "Lập chuyên mục trước"));
+  ck_assert(!has_task(&d, "Vận hành chuyên mục"));
+  ck_assert(!has_task(&d, "Giao Phòng Kinh tế"));
+  ck_assert_uint_eq(d.f->ntasks, 5);
+  done(&d);
+}
+END_TEST
+
+/* ------------------------------------------------------------------ */
 /* The corpus against the gold annotations, with the public eval API   */
 
 START_TEST(corpus_against_gold) {
@@ -583,6 +889,10 @@ int main(void) {
   tcase_add_test(tc, inconsistency);
   tcase_add_test(tc, ids_and_order);
   tcase_add_test(tc, no_tasks);
+  tcase_add_test(tc, table_forms_agree);
+  tcase_add_test(tc, table_crawl_rows);
+  tcase_add_test(tc, table_targets);
+  tcase_add_test(tc, inline_assignments);
   suite_add_tcase(s, tc);
   TCase *tcc = tcase_create("corpus");
   tcase_add_checked_fixture(tcc, load_rules, free_rules);

@@ -563,6 +563,30 @@ START_TEST(layout_list_number_kept) {
 }
 END_TEST
 
+/* A crawled table: every '|' alone on a line is a cell border and stays a
+ * line of its own; a row number beside a border is kept; the wrapped lines
+ * of one cell join by the prose rules (here after "và"), however short;
+ * a "| a | b |" row starts a block. */
+START_TEST(layout_crawled_table) {
+  cchc_text *t = check_layout("Phân công như sau\n"
+                              "|\n**STT**\n|\n**Nhiệm vụ**\n|\n**Chủ trì**\n|\n"
+                              "|\n1\n|\nRà soát hồ sơ đất\nđai tồn đọng\n|\n"
+                              "Phòng Văn hóa và\nXã hội\n|\n"
+                              "|\n2\n|\nLập danh mục đến\n|\n** **\n|\n"
+                              "Ghi chú cuối bảng\n"
+                              "| 3 | Cập nhật dữ liệu | Công an xã |\n",
+                              "Phân công như sau\n"
+                              "|\nSTT\n|\nNhiệm vụ\n|\nChủ trì\n|\n"
+                              "|\n1\n|\nRà soát hồ sơ đất đai tồn đọng\n|\n"
+                              "Phòng Văn hóa và Xã hội\n|\n"
+                              "|\n2\n|\nLập danh mục đến\n|\n|\n"
+                              "Ghi chú cuối bảng\n"
+                              "| 3 | Cập nhật dữ liệu | Công an xã |\n");
+  ck_assert_uint_eq(cchc_text_repair_count(t, CCHC_REPAIR_PAGE_NUMBER), 0);
+  cchc_text_free(t);
+}
+END_TEST
+
 START_TEST(layout_markdown) {
   cchc_text *t = check_layout("**KẾ HOẠCH**\n"
                               "## **2. Yêu cầu**\n"
@@ -1306,6 +1330,7 @@ int main(void) {
   tcase_add_test(tc, layout_number_bullet);
   tcase_add_test(tc, layout_page_number_dropped);
   tcase_add_test(tc, layout_list_number_kept);
+  tcase_add_test(tc, layout_crawled_table);
   tcase_add_test(tc, layout_markdown);
   tcase_add_test(tc, layout_markdown_joins_characters);
   tcase_add_test(tc, layout_hyphen_join);
