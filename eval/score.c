@@ -567,7 +567,8 @@ static int cmp_id(const void *a, const void *b) {
 }
 
 void unitset_finish(unitset *u) {
-  qsort(u->ids, u->n, sizeof *u->ids, cmp_id);
+  if (u->n) /* qsort must not see the NULL of an empty set */
+    qsort(u->ids, u->n, sizeof *u->ids, cmp_id);
   size_t w = 0;
   for (size_t i = 0; i < u->n; i++) {
     if (w && strcmp(u->ids[w - 1], u->ids[i]) == 0)
@@ -587,7 +588,8 @@ bool unitset_put(scorer *s, unitset *u, char *id) {
 }
 
 static bool unitset_has(const unitset *u, const char *id) {
-  return bsearch(&id, u->ids, u->n, sizeof *u->ids, cmp_id) != NULL;
+  /* an empty set may have no storage: bsearch must not see NULL */
+  return u->n && bsearch(&id, u->ids, u->n, sizeof *u->ids, cmp_id) != NULL;
 }
 
 /* Units of a set joined with ", " for diffs; caller frees. */
