@@ -50,8 +50,8 @@ static void copy_table(const char *name) {
 /* One rule of each group the loader requires, in the file it must come
  * from (required_groups in extract/rules.c; the area.* and planarea.*
  * rules are the shipped areas.tsv and areas.rules, copied, since the areas
- * of the table without words need their hand rules), with ids no shipped rules file uses and the 'set:'
- * keys the group needs.  The fuzzed file loads after them (files load
+ * of the table without words need their hand rules), with ids no shipped
+ * rules file uses and the 'set:' keys the group needs.  The fuzzed file loads after them (files load
  * sorted), so that a clash of ids is reported in the fuzzed file.  The
  * unit is a key of the shipped units.tsv. */
 static const struct {
