@@ -597,6 +597,31 @@ START_TEST(layout_stray_leading_space) {
 }
 END_TEST
 
+/* Joining a line can make another joinable (a line of pipes stops being a
+ * table row, and the ':' line after it joins): layout repeats its pass
+ * until nothing changes, however many passes that takes.  Found by
+ * fuzz_normalize: five passes were needed, four were run, and normalizing
+ * the output changed it again. */
+START_TEST(layout_repeats_until_nothing_changes) {
+  static const char in[] =
+      "\xc3\x8a\xc3\x8a\xc3\x8a\xc3\x8a\xc3\x8a\xc3\x8a\xc3\x8a\xc3\x8a\xc3\x8a\xc3\x8a\xc3\x8a\xc3\x8a\xc3\x8a\xc3\x8a\xc3\x8a\xc3\x8a\xc3\x8a:\xc3\x8a\xc3\x8a\xc3\x8a\xc3\x8a\xc3\x8a\xc3\x8a#\n"
+      "\xe2\x80\xa1\n"
+      "H\n"
+      ")G H\xc4\x82'A tttttttttttttt\"\xcb\x9cI\n"
+      "|\n"
+      ":\xc3\x8a\xc3\x8a\xc3\x8a\xc3\x8a\xc3\x8a\xc3\x8a.Real plans\n"
+      "ngh\xc3\xa1\"\xe2\x80\xa1\n"
+      "*\n"
+      ")G H\xc4\x82'A tttttttttttttt\"\xcb\x9cI\n"
+      "|\n"
+      ":\n"
+      "R";
+  cchc_text *t = must_norm(in, sizeof in - 1, 0, CCHC_ENC_AUTO);
+  assert_idempotent(t);
+  cchc_text_free(t);
+}
+END_TEST
+
 /* ------------------------------------------------------------------ */
 /* Offset map                                                          */
 
@@ -1071,6 +1096,7 @@ int main(void) {
   tcase_add_test(tc, layout_markdown_joins_characters);
   tcase_add_test(tc, layout_hyphen_join);
   tcase_add_test(tc, layout_stray_leading_space);
+  tcase_add_test(tc, layout_repeats_until_nothing_changes);
   suite_add_tcase(s, tc);
 
   tc = tcase_create("offsets");
