@@ -10,7 +10,9 @@
 #   make eval       score extraction against ../shared/gold
 #   make forms      frames of the corpus plans in other surface forms
 #   make fuzz       install clang, build the libFuzzer targets of tests/fuzz/
-#                   and run each for FUZZ_SECONDS (build-fuzz/)
+#                   and run each for FUZZ_SECONDS, or FUZZ_RUNS executions
+#                   if that comes first (FUZZ_SECONDS=0: no time limit)
+#                   (build-fuzz/)
 
 # Check is for the tests only: the library and the program do not link it.
 PKGS      := icu-uc icu-i18n libpcre2-8 libxml-2.0 libutf8proc sqlite3 jansson libcrypto
@@ -20,6 +22,7 @@ CC       ?= cc
 SHARED   ?= ../shared
 JOBS     ?= $(shell nproc 2>/dev/null || echo 2)
 FUZZ_SECONDS ?= 30
+FUZZ_RUNS    ?=
 
 WARN     := -std=c11 -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
             -Wno-unused-parameter
@@ -145,9 +148,13 @@ $(BUILD)/bench: $(BUILD)/obj/tests/bench.o $(HARNESS) $(BUILD)/libcchc.a
 	$(CC) $(LDFLAGS) -o $@ $^ $(TEST_LIBS) $(LDLIBS)
 
 # Fuzzing: clang's libFuzzer with ASan and UBSan, in build-fuzz/.  Each
-# target runs FUZZ_SECONDS from a seed corpus (the plans of ../shared, or
-# the shipped rules files); new inputs go to build-fuzz/fuzz-corpus/NAME,
-# a failing input to build-fuzz/fuzz-crashes/.
+# target runs FUZZ_SECONDS, or FUZZ_RUNS executions (libFuzzer's -runs)
+# if given and reached first, from a seed corpus (the plans of ../shared,
+# or the shipped rules files); new inputs go to build-fuzz/fuzz-corpus/NAME,
+# a failing input to build-fuzz/fuzz-crashes/.  Inputs are cut to
+# FUZZ_MAX_LEN bytes (seeds too): an execution costs about its length under
+# the sanitizers, and a page of a plan already holds its layout, sections
+# and targets; a rules file needs several rules.
 fuzz:
 	@sh scripts/deps.sh fuzz
 	@$(MAKE) --no-print-directory $(PARALLEL) BUILD=build-fuzz SAN=fuzz \
@@ -158,8 +165,8 @@ FUZZ_SEEDS_fuzz_process   := $(SHARED)/corpus $(SHARED)/extra
 FUZZ_SEEDS_fuzz_rules     := rules
 FUZZ_DICT_fuzz_normalize  := tests/fuzz/layout.dict
 FUZZ_DICT_fuzz_process    := tests/fuzz/layout.dict
-FUZZ_MAX_LEN := 4096
-FUZZ_MAX_LEN_fuzz_rules   := 65536
+FUZZ_MAX_LEN := 1024
+FUZZ_MAX_LEN_fuzz_rules   := 8192
 FUZZ_LOGS := $(FUZZERS:$(BUILD)/fuzz/%=$(BUILD)/fuzz-logs/%.log)
 
 fuzz-run: $(FUZZERS)
@@ -172,15 +179,19 @@ fuzz-run: $(FUZZERS)
 $(BUILD)/fuzz-logs/%.log:
 	@mkdir -p $(BUILD)/fuzz-corpus/$* $(BUILD)/fuzz-crashes
 	@$(BUILD)/fuzz/$* -max_total_time=$(FUZZ_SECONDS) \
+	   $(if $(FUZZ_RUNS),-runs=$(FUZZ_RUNS)) \
 	   -max_len=$(or $(FUZZ_MAX_LEN_$*),$(FUZZ_MAX_LEN)) \
 	   $(if $(FUZZ_DICT_$*),-dict=$(FUZZ_DICT_$*)) \
 	   -timeout=60 -rss_limit_mb=4096 -print_final_stats=1 \
 	   -artifact_prefix=$(BUILD)/fuzz-crashes/$*- \
 	   $(BUILD)/fuzz-corpus/$* $(FUZZ_SEEDS_$*) > $@ 2>&1; rc=$$?; \
-	 echo "== $(BUILD)/fuzz/$* ($(FUZZ_SECONDS) s)"; \
+	 echo "== $(BUILD)/fuzz/$* ($(FUZZ_SECONDS) s$(if $(FUZZ_RUNS),$(comma) $(FUZZ_RUNS) runs))"; \
 	 grep -v '^#[0-9]' $@ | tail -n 60; \
 	 [ $$rc -eq 0 ] || { echo "$*" >> $(BUILD)/fuzz-logs/failed; exit 1; }
 
+comma := ,
+# Kept, so that a second 'make fuzz' does not compile the targets again.
+.SECONDARY: $(FUZZ_SRC:tests/fuzz/%.c=$(BUILD)/obj/tests/fuzz/%.o)
 $(BUILD)/fuzz/%: $(BUILD)/obj/tests/fuzz/%.o $(BUILD)/libcchc.a
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) $(FUZZ_LDFLAGS) -o $@ $^ $(LDLIBS)

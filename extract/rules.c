@@ -383,6 +383,18 @@ static char *canonical(const char *s, size_t n, size_t *len, cchc_error *err) {
   return c;
 }
 
+/* canonical() for a line of a rules file or table: text that normalize
+ * refuses (binary, no encoding) is an error naming the file and line. */
+static cchc_status canonical_at(const char *path, unsigned line,
+                                const char *what, const char *s, size_t n,
+                                char **out, size_t *len, cchc_error *err) {
+  cchc_error why = {0};
+  *out = canonical(s, n, len, &why);
+  if (*out) return CCHC_OK;
+  if (why.code == CCHC_ERR_NOMEM) return NOMEM(err);
+  return fail_line(err, path, line, "%s is not text: %s", what, why.message);
+}
+
 static bool utf8_cont(char c) { return ((unsigned char)c & 0xC0) == 0x80; }
 
 /* A pattern line must be canonical text: rules only ever see canonical
@@ -395,9 +407,9 @@ static cchc_status check_canonical(parse_state *ps, unsigned line,
     plain = (unsigned char)v[i] >= 0x20 && (unsigned char)v[i] < 0x80;
   if (plain) return CCHC_OK;
   size_t cn;
-  char *c = canonical(v, n, &cn, err);
-  if (!c) return err ? err->code : CCHC_ERR_NOMEM;
-  cchc_status st = CCHC_OK;
+  char *c;
+  cchc_status st = canonical_at(ps->path, line, "pattern", v, n, &c, &cn, err);
+  if (st != CCHC_OK) return st;
   if (cn != n || memcmp(c, v, n)) {
     size_t p = 0, q = 0;
     while (p < n && p < cn && v[p] == c[p]) p++;
@@ -823,8 +835,10 @@ static cchc_status add_spellings(const cchc_rules *rs, pcre2_match_data *md,
     if (!sp) return NOMEM(err);
     *list = sp;
     size_t cl;
-    char *c = canonical(words[i], strlen(words[i]), &cl, err);
-    if (!c) return err ? err->code : CCHC_ERR_NOMEM;
+    char *c;
+    cchc_status st = canonical_at(path, line, "spelling", words[i],
+                                  strlen(words[i]), &c, &cl, err);
+    if (st != CCHC_OK) return st;
     if (!cl) {
       free(c);
       return fail_line(err, path, line, "'%s' is empty as canonical text",

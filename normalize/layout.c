@@ -992,13 +992,28 @@ cleanup:
   return rc;
 }
 
+/* What a pass of layout can only lower: it removes bytes (markers, page
+ * numbers, blanks) or turns a line break into a space or nothing, and never
+ * splits a line. */
+static size_t layout_weight(const cchc_mbuf *b) {
+  size_t n = b->len;
+  for (size_t i = 0; i < b->len; i++)
+    n += b->data[i] == '\n';
+  return n;
+}
+
+/* Layout repeats its pass until nothing changes, so that normalizing the
+ * output again changes nothing: one join can make the next line joinable
+ * (a line stops being a table row), a cascade of any length.  Every pass
+ * that changes the text lowers its weight, so the repetition ends; a pass
+ * that would not (none known) ends it too rather than risk a cycle. */
 cchc_status cchc_layout(cchc_mbuf *in, cchc_mbuf *out, cchc_repair_log *log,
                         cchc_error *err) {
   cchc_mbuf cur;
   cchc_mbuf_init(&cur);
   cchc_status rc = layout_once(in, &cur, log, err);
   cchc_mbuf_free(in);
-  for (int pass = 1; rc == CCHC_OK && pass < 4; pass++) {
+  while (rc == CCHC_OK) {
     cchc_mbuf next;
     cchc_mbuf_init(&next);
     cchc_repair_log more;
@@ -1006,6 +1021,8 @@ cchc_status cchc_layout(cchc_mbuf *in, cchc_mbuf *out, cchc_repair_log *log,
     rc = layout_once(&cur, &next, &more, err);
     bool same = rc == CCHC_OK && next.len == cur.len &&
                 memcmp(next.data, cur.data, cur.len) == 0;
+    if (rc == CCHC_OK && !same && layout_weight(&next) >= layout_weight(&cur))
+      same = true; /* keep cur: the pass did not lower the weight */
     if (rc == CCHC_OK && !same) {
       for (size_t i = 0; i < more.len; i++)
         cchc_log_repair(log, more.items[i].kind, more.items[i].offset, "%s",

@@ -858,6 +858,29 @@ START_TEST(layout_border_is_not_text) {
                 "Đơn vị thực hiện của\n|\nPhòng Kinh tế\n",
                 CCHC_REPAIR_LINE_JOIN, 0);
 }
+/* Joining a line can make another joinable (a line of pipes stops being a
+ * table row, and the ':' line after it joins): layout repeats its pass
+ * until nothing changes, however many passes that takes.  Found by
+ * fuzz_normalize: five passes were needed, four were run, and normalizing
+ * the output changed it again. */
+START_TEST(layout_repeats_until_nothing_changes) {
+  static const char in[] =
+      "\xc3\x8a\xc3\x8a\xc3\x8a\xc3\x8a\xc3\x8a\xc3\x8a\xc3\x8a\xc3\x8a\xc3\x8a\xc3\x8a\xc3\x8a\xc3\x8a\xc3\x8a\xc3\x8a\xc3\x8a\xc3\x8a\xc3\x8a:\xc3\x8a\xc3\x8a\xc3\x8a\xc3\x8a\xc3\x8a\xc3\x8a#\n"
+      "\xe2\x80\xa1\n"
+      "H\n"
+      ")G H\xc4\x82'A tttttttttttttt\"\xcb\x9cI\n"
+      "|\n"
+      ":\xc3\x8a\xc3\x8a\xc3\x8a\xc3\x8a\xc3\x8a\xc3\x8a.Real plans\n"
+      "ngh\xc3\xa1\"\xe2\x80\xa1\n"
+      "*\n"
+      ")G H\xc4\x82'A tttttttttttttt\"\xcb\x9cI\n"
+      "|\n"
+      ":\n"
+      "R";
+  cchc_text *t = must_norm(in, sizeof in - 1, 0, CCHC_ENC_AUTO);
+  assert_idempotent(t);
+  cchc_text_free(t);
+}
 END_TEST
 
 /* ------------------------------------------------------------------ */
@@ -1343,6 +1366,7 @@ int main(void) {
   tcase_add_test(tc, layout_so_before_a_code);
   tcase_add_test(tc, layout_broken_hyphen_in_a_line);
   tcase_add_test(tc, layout_border_is_not_text);
+  tcase_add_test(tc, layout_repeats_until_nothing_changes);
   suite_add_tcase(s, tc);
 
   tc = tcase_create("offsets");

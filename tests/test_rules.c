@@ -118,6 +118,13 @@ static const struct {
      "can never match"},
     {"rule a.b\npattern: x\\s*[-–]\\s*y\nyes: x\nno: y\n", 2,
      "'–' where canonical text has '-'"},
+    /* a pattern normalize refuses as binary, more than 16 control
+     * characters (found by fuzz_rules: the error named neither file nor
+     * line) */
+    {"rule a.b\npattern: \a\a\a\a\a\a\a\a\a\a\a\a\a\a\a\a\a\n"
+     "yes: x\nno: y\n",
+     2,
+     "pattern is not text: binary input"},
 };
 
 START_TEST(bad_rules_file_names_file_and_line) {

@@ -7,9 +7,11 @@
 
 #include "cchc.h"
 
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <utf8proc.h>
 
 #define FUZZ_CHECK(cond, ...)                                           \
   do {                                                                  \
@@ -25,6 +27,19 @@
 static inline const char *fuzz_rules_dir(void) {
   const char *dir = getenv("CCHC_RULES");
   return dir && *dir ? dir : CCHC_RULES_DIR;
+}
+
+/* Is s[0..n) valid UTF-8 (utf8proc's reading, not the library's)? */
+static inline bool fuzz_utf8_valid(const char *s, size_t n) {
+  for (size_t i = 0; i < n;) {
+    utf8proc_int32_t cp;
+    utf8proc_ssize_t k = utf8proc_iterate((const utf8proc_uint8_t *)s + i,
+                                          (utf8proc_ssize_t)(n - i), &cp);
+    if (k <= 0)
+      return false;
+    i += (size_t)k;
+  }
+  return true;
 }
 
 int LLVMFuzzerInitialize(int *argc, char ***argv);

@@ -10,7 +10,6 @@
 #include "fuzz.h"
 
 #include <string.h>
-#include <utf8proc.h>
 
 int LLVMFuzzerInitialize(int *argc, char ***argv) { return 0; }
 
@@ -20,13 +19,7 @@ static void check_text(const cchc_text *t, size_t size, const char *how) {
   FUZZ_CHECK(src == size, "%s: source length %zu, input %zu bytes", how, src,
              size);
   FUZZ_CHECK(s[n] == '\0', "%s: text not NUL-terminated", how);
-  for (size_t i = 0; i < n;) {
-    utf8proc_int32_t cp;
-    utf8proc_ssize_t k = utf8proc_iterate((const utf8proc_uint8_t *)s + i,
-                                          (utf8proc_ssize_t)(n - i), &cp);
-    FUZZ_CHECK(k > 0, "%s: canonical text is not UTF-8 at byte %zu", how, i);
-    i += (size_t)k;
-  }
+  FUZZ_CHECK(fuzz_utf8_valid(s, n), "%s: canonical text is not UTF-8", how);
   size_t prev = 0;
   for (size_t i = 0; i < n; i++) {
     size_t o = cchc_text_source_offset(t, i);
