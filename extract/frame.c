@@ -102,12 +102,39 @@ void cchc_frame_free(cchc_frame *f) {
   free(f);
 }
 
-static bool in_arena(const cchc_frame *f, const char *s) {
+struct frame_range {
+  const char *lo, *hi; /* [lo, hi) */
+};
+
+static int by_lo(const void *a, const void *b) {
+  const struct frame_range *p = a, *q = b;
+  return p->lo < q->lo ? -1 : p->lo > q->lo;
+}
+
+/* Sort the blocks that exist now (strings copied during adoption are
+ * never asked about again). */
+static bool index_arena(cchc_frame *f) {
+  size_t n = 0;
+  for (const frame_arena_block *b = f->arena; b; b = b->next) n++;
+  f->ranges = malloc((n ? n : 1) * sizeof *f->ranges);
+  if (!f->ranges) return false;
+  f->nranges = 0;
   for (const frame_arena_block *b = f->arena; b; b = b->next) {
     const char *lo = (const char *)b->data;
-    if (s >= lo && s < lo + b->used) return true;
+    f->ranges[f->nranges++] = (struct frame_range){lo, lo + b->used};
   }
-  return false;
+  if (n > 1) qsort(f->ranges, n, sizeof *f->ranges, by_lo);
+  return true;
+}
+
+static bool in_arena(const cchc_frame *f, const char *s) {
+  size_t lo = 0, hi = f->nranges; /* last range with lo <= s */
+  while (lo < hi) {
+    size_t mid = lo + (hi - lo) / 2;
+    if (f->ranges[mid].lo <= s) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo > 0 && s < f->ranges[lo - 1].hi;
 }
 
 static void adopt(cchc_frame *f, const char **s) {
@@ -149,6 +176,10 @@ frame_field *frame_document_field(frame_document *d, cchc_doc_field field) {
  * from the taxonomy); copy those into the arena so the frame outlives the
  * rules, as the public header promises. */
 void frame_adopt_strings(cchc_frame *f) {
+  if (!index_arena(f)) {
+    f->failed = true;
+    return;
+  }
   for (int k = 0; k < CCHC_DOC_FIELD_COUNT; k++)
     adopt_field(f, frame_document_field(&f->document, (cchc_doc_field)k));
   adopt(f, &f->path);
@@ -191,4 +222,7 @@ void frame_adopt_strings(cchc_frame *f) {
   }
   for (size_t i = 0; i < f->ninconsistencies; i++)
     adopt(f, &f->inconsistencies[i].indicator);
+  free(f->ranges);
+  f->ranges = NULL;
+  f->nranges = 0;
 }

@@ -159,6 +159,11 @@ struct cchc_frame {
   FRAME_ARRAY(frame_inconsistency, inconsistencies);
 
   frame_arena_block *arena;
+  /* while frame_adopt_strings runs: the arena's blocks sorted by address,
+   * so that telling an arena string from a borrowed one is a binary
+   * search, not a walk of every block per string */
+  struct frame_range *ranges;
+  size_t nranges;
   bool failed; /* an allocation failed */
 };
 
