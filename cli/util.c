@@ -66,8 +66,9 @@ char *cli_escape(const char *s) {
       o += sprintf(o, "\\x%02x", (unsigned)cp);
     } else if (cat == UTF8PROC_CATEGORY_CC || cat == UTF8PROC_CATEGORY_CF ||
                cat == UTF8PROC_CATEGORY_ZL || cat == UTF8PROC_CATEGORY_ZP) {
-      /* C1 controls, bidi overrides, line separators: \uXXXX (\UXXXXXXXX
-       * past the BMP), at most four bytes out per byte in. */
+      /* C1 controls, bidi overrides, line separators: \u and four hex
+       * digits (\U and eight past the BMP), at most four bytes out per
+       * byte in. */
       o += sprintf(o, cp > 0xffff ? "\\U%08x" : "\\u%04x", (unsigned)cp);
     } else {
       memcpy(o, s + i, (size_t)k);

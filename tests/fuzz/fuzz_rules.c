@@ -96,7 +96,10 @@ static void remove_dir(void) {
 }
 
 int LLVMFuzzerInitialize(int *argc, char ***argv) {
-  snprintf(dir, sizeof dir, "/tmp/cchc-fuzz-rules-XXXXXX");
+  /* mkdtemp's template ends in six 'X' */
+  int n = snprintf(dir, sizeof dir, "/tmp/cchc-fuzz-rules-");
+  memset(dir + n, 'X', 6);
+  dir[n + 6] = '\0';
   if (!mkdtemp(dir)) {
     perror("fuzz_rules: mkdtemp");
     exit(2);
