@@ -587,7 +587,8 @@ bool unitset_put(scorer *s, unitset *u, char *id) {
 }
 
 static bool unitset_has(const unitset *u, const char *id) {
-  return bsearch(&id, u->ids, u->n, sizeof *u->ids, cmp_id) != NULL;
+  /* an empty set has no array: bsearch must not see its NULL */
+  return u->n && bsearch(&id, u->ids, u->n, sizeof *u->ids, cmp_id) != NULL;
 }
 
 /* Units of a set joined with ", " for diffs; caller frees. */
