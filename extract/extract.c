@@ -141,7 +141,8 @@ const char *xfolded(xctx *x, size_t a, size_t b) {
   bool space = false;
   for (size_t i = a; i < b; i++) {
     char c = x->s[i];
-    if (c == '\n') { /* a line's own list marker is no text of it */
+    if (c == '\n' && n > 0) { /* the marker of a line the text runs on to
+                                is no text of it */
       size_t e = i + 1;
       while (e < b && x->s[e] != '\n') e++;
       i += cchc_list_marker(x->s + i + 1, e - i - 1);
