@@ -9,6 +9,18 @@
 
 #include <unicode/utf8.h>
 
+void *cchc_grow(void *items, size_t *cap, size_t n, size_t size) {
+  if (n < *cap)
+    return items;
+  size_t ncap = *cap ? *cap * 2 : 16;
+  if (ncap <= n)
+    ncap = n + 1;
+  void *p = realloc(items, ncap * size);
+  if (p)
+    *cap = ncap;
+  return p;
+}
+
 void cchc_mbuf_init(cchc_mbuf *b) { memset(b, 0, sizeof *b); }
 
 void cchc_mbuf_free(cchc_mbuf *b) {

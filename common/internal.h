@@ -69,6 +69,12 @@ size_t cchc_utf8_encode(uint32_t cp, char *out);
  * extraction leaves them out of the text it quotes (normalize/layout.c). */
 size_t cchc_list_marker(const char *s, size_t n);
 
+/* Room for item n of an array of `size`-byte items holding *cap: the
+ * array itself (unchanged while n < *cap), else the array grown to twice
+ * (at least 16) items, *cap updated; NULL when out of memory, and then
+ * `items` is still the caller's to free. */
+void *cchc_grow(void *items, size_t *cap, size_t n, size_t size);
+
 /* Would a spreadsheet read this CSV cell as a formula?  It begins with
  * '=', '+', '-', '@', tab or carriage return and is not a plain number
  * ("-5", "98.5"). */

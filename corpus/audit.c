@@ -127,14 +127,10 @@ void cchc_audit_free(cchc_audit *a) {
 
 static cchc_finding *add(cchc_audit *a, cchc_finding_kind kind,
                          const char *key) {
-  if (a->nf == a->cap) {
-    size_t cap = a->cap ? a->cap * 2 : 16;
-    cchc_finding *f = realloc(a->f, cap * sizeof *f);
-    if (!f)
-      return NULL;
-    a->f = f;
-    a->cap = cap;
-  }
+  cchc_finding *grown = cchc_grow(a->f, &a->cap, a->nf, sizeof *grown);
+  if (!grown)
+    return NULL;
+  a->f = grown;
   cchc_finding *f = &a->f[a->nf++];
   memset(f, 0, sizeof *f);
   f->kind = kind;

@@ -257,16 +257,6 @@ static bool parse_point(dctx *d, const char *s, size_t n,
   return false;
 }
 
-static bool grow_array(void **items, size_t *cap, size_t n, size_t size) {
-  if (n < *cap) return true;
-  size_t ncap = *cap ? *cap * 2 : 64;
-  void *p = realloc(*items, ncap * size);
-  if (!p) return false;
-  *items = p;
-  *cap = ncap;
-  return true;
-}
-
 /* Every date in a list "15/3, 15/6, 15/9/2026": one interval each, in
  * *out (malloc'd, the caller frees; NULL when there is none).  A date
  * without a year takes the year printed after it in the list, else the
@@ -291,10 +281,12 @@ static bool parse_dates(dctx *d, const char *s, size_t n, interval **out,
     }
     if (!best || !rule_exec(best, s, n, best_at, d->md)) break;
     size_t end = match_end(d->md);
-    if (!grow_array((void **)&raw, &cap, k, sizeof *raw)) {
+    void *grown = cchc_grow(raw, &cap, k, sizeof *raw);
+    if (!grown) {
       free(raw);
       return false;
     }
+    raw = grown;
     if (read_point(d, best, s, &raw[k])) k++;
     pos = next_from(s, n, best_at, end);
   }
@@ -406,10 +398,12 @@ static cchc_status find_zones(xctx *x, zone **out, size_t *nout) {
       size_t ms = match_start(x->md), me = match_end(x->md), a, b;
       if (!rule_group(rs.items[i], x->md, "zone", &a, &b)) a = ms, b = me;
       if (b > a) {
-        if (!grow_array((void **)&z, &cap, nz, sizeof *z)) {
+        void *grown = cchc_grow(z, &cap, nz, sizeof *z);
+        if (!grown) {
           free(z);
           return NOMEM(x);
         }
+        z = grown;
         z[nz++] = (zone){a, b};
       }
       pos = next_from(x->s, x->n, ms, me);
@@ -642,10 +636,12 @@ static cchc_status collect(dctx *d, rule_list rs, const zone *z, size_t nz,
       if (me == ms || in_zone(z, nz, ms, me) ||
           (table && !in_table(x, app, ms)))
         continue;
-      if (!grow_array((void **)&c, &cap, n, sizeof *c)) {
+      void *grown = cchc_grow(c, &cap, n, sizeof *c);
+      if (!grown) {
         free(c);
         return NOMEM(x);
       }
+      c = grown;
       cand *k = &c[n++];
       memset(k, 0, sizeof *k);
       k->start = ms;
