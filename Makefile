@@ -9,6 +9,8 @@
 #   make bench      throughput on the corpus repeated to about 100 MB
 #   make eval       score extraction against ../shared/gold
 #   make forms      frames of the corpus plans in other surface forms
+#   make frames     record the frames test_frames compares (after a change
+#                   meant to change frames, scored with make eval)
 #   make fuzz       install clang, build the libFuzzer targets of tests/fuzz/
 #                   and run each for FUZZ_SECONDS, or FUZZ_RUNS executions
 #                   if that comes first (FUZZ_SECONDS=0: no time limit)
@@ -76,7 +78,7 @@ TEST_ENV  = CCHC_BIN=$(BUILD)/cchc CCHC_SHARED=$(SHARED) CCHC_ROOT=$(CURDIR)
 # job slots are shared).
 PARALLEL  = $(if $(filter -j%,$(MAKEFLAGS)),,-j$(JOBS))
 
-.PHONY: all deps check test demo bench eval forms fuzz fuzz-run clean
+.PHONY: all deps check test demo bench eval forms frames fuzz fuzz-run clean
 all: $(BUILD)/libcchc.a $(BUILD)/cchc
 
 $(BUILD)/obj/%.o: %.c
@@ -209,6 +211,9 @@ $(BUILD)/forms: $(BUILD)/obj/tests/forms_tool.o $(FORMS_OBJ)
 forms: deps
 	@$(MAKE) --no-print-directory all $(BUILD)/forms
 	$(BUILD)/forms --rules rules $(SHARED)
+
+frames: all
+	sh scripts/frames.sh $(BUILD)/cchc $(SHARED) tests/data/frames
 
 clean:
 	rm -rf build build-san build-fuzz
