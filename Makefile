@@ -28,7 +28,7 @@ FUZZ_RUNS    ?=
 
 WARN     := -std=c11 -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
             -Wno-unused-parameter
-BASE_CFLAGS := $(WARN) -D_DEFAULT_SOURCE -Iinclude -MMD -MP \
+BASE_CFLAGS := $(WARN) -D_DEFAULT_SOURCE -pthread -Iinclude -MMD -MP \
             -DCCHC_RULES_DIR='"$(CURDIR)/rules"'
 ifeq ($(SAN),1)
   OPT := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined \
@@ -48,7 +48,7 @@ PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 TEST_LIBS  = $(shell pkg-config --libs $(TEST_PKGS) 2>/dev/null)
 CFLAGS   += $(BASE_CFLAGS) $(OPT) $(PKG_CFLAGS)
 LDFLAGS  += $(OPT)
-LDLIBS   += $(PKG_LIBS) -lcsv -lm
+LDLIBS   += $(PKG_LIBS) -lcsv -lm -pthread
 
 LIB_SRC  := $(wildcard common/*.c normalize/*.c extract/*.c pipeline/*.c \
                       emit/*.c corpus/*.c eval/*.c)

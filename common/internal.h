@@ -14,6 +14,11 @@
 #define CCHC_PRINTF(a, b) __attribute__((format(printf, a, b)))
 #else
 #define CCHC_PRINTF(a, b)
+/* libxml2's one-time set-up (xmlInitParser), run once per process
+ * whichever thread comes first: libxml2 2.9 must be initialised before
+ * two threads use it.  Every entry point that uses libxml2 calls it. */
+void cchc_xml_init(void);
+
 #endif
 
 /* Fill *err (if non-NULL) and return `code`. */
@@ -83,5 +88,10 @@ bool cchc_csv_is_formula(const char *cell, size_t len);
  * preceded by an apostrophe (the OWASP rule) so that it stays text. */
 struct strbuf;
 void cchc_csv_cell(struct strbuf *sb, const char *cell, size_t len);
+
+/* libxml2's one-time set-up (xmlInitParser), run once per process
+ * whichever thread comes first: libxml2 2.9 must be initialised before
+ * two threads use it.  Every entry point that uses libxml2 calls it. */
+void cchc_xml_init(void);
 
 #endif

@@ -706,6 +706,7 @@ cchc_status cchc_report_html(cchc_store *store, const char *parent_number,
   link_refs(&s);
 
   builder b = {false};
+  cchc_xml_init();
   htmlDocPtr doc = htmlNewDocNoDtD(NULL, NULL);
   xmlNodePtr html = doc ? xmlNewDocNode(doc, NULL, BAD_CAST "html", NULL) : NULL;
   if (!doc || !html || !xmlCreateIntSubset(doc, BAD_CAST "html", NULL, NULL)) {

@@ -97,6 +97,7 @@ static const emit_ops xml_ops = {
 
 cchc_status emit_xml(const cchc_frame *frame, char **out, size_t *len,
                      cchc_error *err) {
+  cchc_xml_init();
   xmlBufferPtr buf = xmlBufferCreate();
   if (!buf)
     return cchc_fail(err, CCHC_ERR_NOMEM, "out of memory while writing XML");

@@ -674,7 +674,9 @@ static cchc_status parse_rules_file(cchc_rules *rs, const char *path,
       size_t bn = vn;
       memcpy(buf, v, bn);
       buf[bn] = '\0';
-      for (char *tok = strtok(buf, " ,"); tok; tok = strtok(NULL, " ,")) {
+      char *save = NULL;
+      for (char *tok = strtok_r(buf, " ,", &save); tok;
+           tok = strtok_r(NULL, " ,", &save)) {
         if (!strcmp(tok, "case-sensitive")) ps.flags &= ~(uint32_t)PCRE2_CASELESS;
         else if (!strcmp(tok, "extended")) ps.flags |= PCRE2_EXTENDED;
         else {

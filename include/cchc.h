@@ -16,6 +16,22 @@
  *   matching *_free.  Pointers returned by accessors (const char *) are owned
  *   by the object and stay valid until it is freed.
  * - Strings are UTF-8.  Offsets are byte offsets.
+ *
+ * Threads
+ * - The library keeps no mutable global state; what it sets up once per
+ *   process (libxml2's initialisation, ICU's and OpenSSL's tables) is set
+ *   up thread-safely by whichever thread comes first.  Calls on different
+ *   objects may run in different threads at the same time.
+ * - A cchc_rules may be shared: once cchc_rules_load has returned it is
+ *   only read, so any number of threads may pass it to cchc_process (or
+ *   cchc_rules_test) at once.  Free it after the last of them returns.
+ * - Every other object (cchc_text, cchc_frame, cchc_store, cchc_eval,
+ *   cchc_compare, cchc_audit) is used by one thread at a time: one thread
+ *   may make a frame and hand it to another, but two threads must not use
+ *   it at once without a lock of their own, even to read it.  A store is
+ *   an SQLite connection: open one per thread, or keep it on one thread.
+ * - u_cleanup (ICU) and xmlCleanupParser (libxml2), if the program calls
+ *   them, come after every other thread has finished with the library.
  */
 #ifndef CCHC_H
 #define CCHC_H
