@@ -64,7 +64,7 @@ FUZZERS  := $(FUZZ_SRC:tests/fuzz/%.c=$(BUILD)/fuzz/%)
 # The slowest test programs start first, slowest first (as measured under
 # the sanitizers; test_watch mostly waits), so that a parallel run ends
 # soon after the longest one.
-SLOW_TESTS := test_forms test_extract_units test_extract_patho \
+SLOW_TESTS := test_forms test_extract_units test_extract_patho test_jobs \
               test_normalize test_indicators test_watch test_emit \
               test_store test_cli test_extract_deadlines test_rules \
               test_corpus test_report

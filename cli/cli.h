@@ -4,6 +4,7 @@
 
 #include "cchc.h"
 
+#include <dirent.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -97,6 +98,9 @@ bool cli_no_operands(const cli_ctx *ctx, int argc, char **argv, int first);
 
 /* Option values shared by several commands. */
 bool cli_parse_encoding(const cli_ctx *ctx, const char *arg, void *enc);
+/* -j N: the number of worker threads, 1 to CLI_MAX_JOBS, into an unsigned
+ * (whose default is cli_default_jobs()). */
+bool cli_parse_jobs(const cli_ctx *ctx, const char *arg, void *jobs);
 bool cli_parse_report_format(const cli_ctx *ctx, const char *arg,
                              void *format);
 
@@ -154,6 +158,70 @@ void cli_out_abort(cli_out *o);
 /* The whole of data[0..len) to `path` (NULL or "-": standard output),
  * atomically; false (error printed) on failure. */
 bool cli_write(const char *path, const char *data, size_t len);
+
+/* ------------------------------------------------------------------ */
+/* The inputs of a batch (walk.c). */
+
+/* A list of malloc'd paths. */
+typedef struct cli_paths {
+  char **items;
+  size_t n, cap;
+} cli_paths;
+/* Append `s` (the list takes it); false when `s` is NULL or out of
+ * memory (then `s` is freed). */
+bool cli_paths_push(cli_paths *l, char *s);
+void cli_paths_free(cli_paths *l);
+
+/* The inputs the operands stand for, in order: a directory (a symbolic
+ * link to one, when named) stands for the *.txt files under it, searched
+ * recursively in sorted order, hidden entries skipped; below it no
+ * symbolic link is followed (a note names each one skipped) and no
+ * directory is walked twice.  Any other operand ("-" too) is taken as
+ * given.  A directory that cannot be read is reported and counted in
+ * *failed.  false (printed) when out of memory. */
+bool cli_collect_inputs(char **operands, int n, cli_paths *out,
+                        size_t *failed);
+/* The names in the open directory `d` that `keep` accepts, sorted. */
+bool cli_dir_names(DIR *d, bool (*keep)(const char *name), cli_paths *out);
+bool cli_has_txt_suffix(const char *name);
+/* DIR/NAME, malloc'd; NULL when out of memory. */
+char *cli_path_in(const char *dir, const char *name);
+
+/* ------------------------------------------------------------------ */
+/* A batch on several threads (jobs.c), for -j N.  Input i is prepared on
+ * the calling thread, in input order; worked on by one of N worker
+ * threads; then finished on the calling thread, strictly in input order,
+ * so that what a batch prints and writes is the same for every N.  At
+ * most 2N inputs are in flight at once: memory does not grow with the
+ * number of inputs.  With N = 1 no thread is started and each input is
+ * prepared, worked on and finished before the next. */
+typedef struct cli_batch {
+  size_t n;        /* inputs */
+  unsigned jobs;   /* worker threads (N) */
+  size_t job_size; /* bytes of one job, the caller's struct, zeroed
+                      before prepare */
+  void *ctx;
+  /* Calling thread: set up job `job` for input i (read it, ...). */
+  void (*prepare)(void *ctx, size_t i, void *job);
+  /* A worker: the work of a job; touches nothing but the job and what
+   * may be shared read-only (the rules). */
+  void (*work)(void *ctx, void *job);
+  /* Calling thread, in input order: report and write the result, and
+   * release what the job holds.  false stops the batch: no input is
+   * prepared or finished after it. */
+  bool (*finish)(void *ctx, size_t i, void *job);
+  /* Calling thread, after a stop: release a job prepared but not
+   * finished. */
+  void (*discard)(void *ctx, void *job);
+} cli_batch;
+
+/* Run the batch.  false when finish stopped it, or when out of memory
+ * (printed) before any input was tried. */
+bool cli_batch_run(const cli_batch *b);
+
+/* The default of -j: the number of online processors. */
+unsigned cli_default_jobs(void);
+enum { CLI_MAX_JOBS = 256 };
 
 /* After a failure that stops a batch (a write error, a full disk): "cchc:
  * stopped: N inputs not tried", when N > 0. */

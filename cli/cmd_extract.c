@@ -7,13 +7,15 @@
 #include <sys/stat.h>
 
 static const char extract_help[] =
-    "usage: cchc extract [-f FORMAT] [-o OUT] [--rules DIR] [--repair]\n"
-    "                    [--encoding ENC] [FILE...]\n"
+    "usage: cchc extract [-f FORMAT] [-o OUT] [-j N] [--rules DIR] [--repair]\n"
+    "                    [--encoding ENC] [FILE|DIR...]\n"
     "\n"
     "Extract the task frame of each FILE (standard input when none): document\n"
     "metadata, references, sections, targets, deadlines, tasks and leads,\n"
     "each with its byte span in the input and the id of the rule that found\n"
-    "it.\n"
+    "it.  A DIR stands for the *.txt files under it, searched recursively in\n"
+    "sorted order; symbolic links inside it are not followed (a note names\n"
+    "each one skipped) and no directory is walked twice.\n"
     "\n"
     "  -f FORMAT       json    one pretty-printed document (default)\n"
     "                  jsonl   one document per line\n"
@@ -23,6 +25,9 @@ static const char extract_help[] =
     "                  FILEs, OUT is a directory that receives NAME.json or\n"
     "                  NAME.xml per input; jsonl and csv write every input to\n"
     "                  one stream\n"
+    "  -j N            extract on N threads (default: the number of\n"
+    "                  processors); the output is the same for every N, in\n"
+    "                  the order of the inputs\n"
     "  --rules DIR     the rules directory (default: $CCHC_RULES, else rules/)\n"
     "  --repair        replace invalid bytes with U+FFFD instead of failing\n"
     "  --encoding ENC  utf-8, utf-16le, utf-16be or windows-1258\n"
@@ -55,36 +60,6 @@ static int cmp_str(const void *a, const void *b) {
   return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-/* Read, process and render one input into *out.  Reports the error and
- * returns false when the input is rejected. */
-static bool extract_one(const cchc_rules *rules,
-                        const cchc_normalize_options *opt, const char *path,
-                        cchc_format format, unsigned flags, char **out,
-                        size_t *outlen) {
-  char *data = NULL;
-  size_t len = 0;
-  cchc_frame *frame = NULL;
-  cchc_error err = {0};
-  bool ok = false;
-  if (!cli_read_input(path, &data, &len))
-    goto done;
-  cchc_process_options popt = {.normalize = *opt,
-                               .path = strcmp(path, "-") ? path : NULL};
-  if (cchc_process(rules, data, len, &popt, &frame, &err) != CCHC_OK) {
-    cli_report(path, data, len, &err);
-    goto done;
-  }
-  if (cchc_render(frame, format, flags, out, outlen, &err) != CCHC_OK) {
-    cli_report(path, NULL, 0, &err);
-    goto done;
-  }
-  ok = true;
-done:
-  cchc_frame_free(frame);
-  free(data);
-  return ok;
-}
-
 /* -f FORMAT: the format and its name as given, for messages. */
 typedef struct format_arg {
   cchc_format format;
@@ -103,18 +78,18 @@ static bool parse_format(const cli_ctx *ctx, const char *arg, void *out) {
 
 /* DIR/NAME.EXT for each input, checked for clashes before any work;
  * NULL (error printed) on a clash. */
-static char **output_names(const char *dir, char **files, int nfiles,
+static char **output_names(const char *dir, char **files, size_t nfiles,
                            const char *ext) {
   char **names = calloc((size_t)nfiles, sizeof *names);
   char **sorted = calloc((size_t)nfiles, sizeof *sorted);
   bool ok = names && sorted;
-  for (int i = 0; ok && i < nfiles; i++)
+  for (size_t i = 0; ok && i < nfiles; i++)
     ok = (sorted[i] = names[i] = output_name(dir, files[i], ext)) != NULL;
   if (!ok)
     cli_errorf("out of memory");
   if (ok)
-    qsort(sorted, (size_t)nfiles, sizeof *sorted, cmp_str);
-  for (int i = 1; ok && i < nfiles; i++)
+    qsort(sorted, nfiles, sizeof *sorted, cmp_str);
+  for (size_t i = 1; ok && i < nfiles; i++)
     if (strcmp(sorted[i - 1], sorted[i]) == 0) {
       cli_errorf("%s: two inputs would be written to this file; give "
                  "inputs with different names, or use -f jsonl",
@@ -122,7 +97,7 @@ static char **output_names(const char *dir, char **files, int nfiles,
       ok = false;
     }
   free(sorted);
-  for (int i = 0; !ok && names && i < nfiles; i++)
+  for (size_t i = 0; !ok && names && i < nfiles; i++)
     free(names[i]);
   if (!ok) {
     free(names);
@@ -135,7 +110,7 @@ static char **output_names(const char *dir, char **files, int nfiles,
  * output, with several inputs or -o DIR) or to one stream (jsonl, csv);
  * false (error printed) when -o does not suit. */
 static bool plan_outputs(const format_arg *f, const char *out_path,
-                         int nfiles, bool *per_file) {
+                         size_t nfiles, bool *per_file) {
   bool documents =
       f->format == CCHC_FORMAT_JSON || f->format == CCHC_FORMAT_XML;
   *per_file = documents && (nfiles > 1 || is_dir(out_path));
@@ -159,78 +134,167 @@ static bool plan_outputs(const format_arg *f, const char *out_path,
   return true;
 }
 
+/* One input of the batch: read on the calling thread (standard input
+ * too, which only that thread reads), processed and rendered by a
+ * worker, reported and written on the calling thread in input order. */
+typedef struct extract_job {
+  const char *path;
+  char *data; /* the input; kept past the work when it failed, for the
+                 line of the error */
+  size_t len;
+  bool failed;
+  bool data_in_report; /* the error's offset is into data */
+  cchc_error err;
+  cchc_frame *frame; /* kept for CSV: the first one written gets the
+                        header */
+  char *out;
+  size_t outlen;
+} extract_job;
+
+/* What the batch shares: options and rules read by every thread, the
+ * outputs written by the calling thread only. */
+typedef struct extract_run {
+  const cchc_rules *rules;
+  cchc_normalize_options opt;
+  cchc_format format;
+  char **files;
+  size_t nfiles;
+  char **names;   /* per input: DIR/NAME.EXT, or NULL for one stream */
+  cli_out *shared;
+  size_t emitted; /* inputs written */
+  int rc;
+} extract_run;
+
+static void job_release(void *ctx, void *job) {
+  extract_job *j = job;
+  free(j->data);
+  cchc_frame_free(j->frame);
+  free(j->out);
+}
+
+static void extract_prepare(void *ctx, size_t i, void *job) {
+  extract_run *run = ctx;
+  extract_job *j = job;
+  j->path = run->files[i];
+  j->failed = !cli_read_file(j->path, &j->data, &j->len, &j->err);
+}
+
+static void extract_work(void *ctx, void *job) {
+  const extract_run *run = ctx;
+  extract_job *j = job;
+  if (j->failed)
+    return;
+  cchc_process_options popt = {.normalize = run->opt,
+                               .path = strcmp(j->path, "-") ? j->path : NULL};
+  if (cchc_process(run->rules, j->data, j->len, &popt, &j->frame, &j->err) !=
+      CCHC_OK) {
+    j->failed = j->data_in_report = true;
+    return;
+  }
+  free(j->data);
+  j->data = NULL;
+  j->failed = cchc_render(j->frame, run->format, 0, &j->out, &j->outlen,
+                          &j->err) != CCHC_OK;
+  if (run->format != CCHC_FORMAT_CSV) {
+    cchc_frame_free(j->frame);
+    j->frame = NULL;
+  }
+}
+
+static bool extract_finish(void *ctx, size_t i, void *job) {
+  extract_run *run = ctx;
+  extract_job *j = job;
+  bool go = true;
+  /* CSV: the BOM and header row once, before the first row. */
+  if (!j->failed && run->format == CCHC_FORMAT_CSV && run->emitted == 0) {
+    free(j->out);
+    j->out = NULL;
+    j->failed = cchc_render(j->frame, run->format, CCHC_RENDER_CSV_HEADER,
+                            &j->out, &j->outlen, &j->err) != CCHC_OK;
+  }
+  if (j->failed) {
+    cli_report(j->path, j->data_in_report ? j->data : NULL, j->len, &j->err);
+    run->rc = EXIT_INPUT;
+  } else if (run->names ? !cli_write(run->names[i], j->out, j->outlen)
+                        : !cli_out_write(run->shared, j->out, j->outlen)) {
+    /* the output failed: the rest cannot be written */
+    run->rc = EXIT_USAGE;
+    cli_report_untried(run->nfiles - i - 1);
+    go = false;
+  } else {
+    run->emitted++;
+  }
+  job_release(ctx, job);
+  return go;
+}
+
 int cmd_extract(cli_ctx *ctx, int argc, char **argv) {
-  cchc_normalize_options opt = {0};
+  extract_run run = {.format = CCHC_FORMAT_JSON};
   format_arg format = {CCHC_FORMAT_JSON, "json"};
   const char *out_path = NULL;
+  unsigned jobs = cli_default_jobs();
   const cli_option options[] = {
       OPT_CALLBACK('f', "format", &format, parse_format),
       OPT_STRING('o', "output", &out_path),
-      OPT_FLAG(0, "repair", &opt.flags, CCHC_NORM_REPAIR),
-      OPT_CALLBACK(0, "encoding", &opt.encoding, cli_parse_encoding),
+      OPT_CALLBACK('j', "jobs", &jobs, cli_parse_jobs),
+      OPT_FLAG(0, "repair", &run.opt.flags, CCHC_NORM_REPAIR),
+      OPT_CALLBACK(0, "encoding", &run.opt.encoding, cli_parse_encoding),
       OPT_END()};
   int rc, first = cli_parse_options(ctx, argc, argv, options, extract_help, &rc);
   if (first < 0)
     return rc;
-  int nfiles;
-  char **files = cli_inputs(argc, argv, first, &nfiles);
-  bool per_file;
-  if (!plan_outputs(&format, out_path, nfiles, &per_file))
+  int noperands;
+  char **operands = cli_inputs(argc, argv, first, &noperands);
+  cli_paths files = {0};
+  size_t unreadable = 0;
+  if (!cli_collect_inputs(operands, noperands, &files, &unreadable))
     return EXIT_USAGE;
+  run.format = format.format;
+  run.files = files.items;
+  run.nfiles = files.n;
 
   rc = EXIT_USAGE;
-  char **names = NULL;
-  const cchc_rules *rules;
+  bool per_file;
   cli_out shared = {0};
   bool shared_open = false;
-  size_t emitted = 0;
-  char *buf = NULL;
-  if (per_file && !(names = output_names(
-                        out_path, files, nfiles,
+  if (!plan_outputs(&format, out_path, files.n, &per_file))
+    goto cleanup;
+  if (per_file && !(run.names = output_names(
+                        out_path, files.items, files.n,
                         format.format == CCHC_FORMAT_XML ? "xml" : "json")))
     goto cleanup;
-  if (!(rules = cli_rules(ctx)))
+  if (!(run.rules = cli_rules(ctx)))
     goto cleanup;
   if (!per_file && !(shared_open = cli_out_open(&shared, out_path)))
     goto cleanup;
+  run.shared = &shared;
 
-  rc = EXIT_OK;
-  for (int i = 0; i < nfiles; i++) {
-    size_t len = 0;
-    /* CSV: the BOM and header row once, before the first row. */
-    unsigned flags = format.format == CCHC_FORMAT_CSV && emitted == 0
-                         ? CCHC_RENDER_CSV_HEADER
-                         : 0;
-    if (!extract_one(rules, &opt, files[i], format.format, flags, &buf,
-                     &len)) {
-      rc = EXIT_INPUT;
-      continue;
-    }
-    if (per_file ? !cli_write(names[i], buf, len)
-                 : !cli_out_write(&shared, buf, len)) {
-      /* the output failed: the rest cannot be written */
-      rc = EXIT_USAGE;
-      cli_report_untried((size_t)(nfiles - i - 1));
-      goto cleanup;
-    }
-    free(buf);
-    buf = NULL;
-    emitted++;
-  }
+  run.rc = unreadable ? EXIT_INPUT : EXIT_OK;
+  cli_batch batch = {.n = files.n,
+                     .jobs = jobs,
+                     .job_size = sizeof(extract_job),
+                     .ctx = &run,
+                     .prepare = extract_prepare,
+                     .work = extract_work,
+                     .finish = extract_finish,
+                     .discard = job_release};
+  if (!cli_batch_run(&batch))
+    run.rc = EXIT_USAGE;
+  rc = run.rc;
 
 cleanup:
   if (shared_open) {
     /* No output file after a stopped command or when nothing was
      * extracted: a failing run leaves the target untouched. */
-    if (rc == EXIT_USAGE || (out_path && emitted == 0))
+    if (rc == EXIT_USAGE || (out_path && run.emitted == 0))
       cli_out_abort(&shared);
     else if (!cli_out_commit(&shared))
       rc = EXIT_USAGE;
   }
-  free(buf);
-  if (names)
-    for (int i = 0; i < nfiles; i++)
-      free(names[i]);
-  free(names);
+  if (run.names)
+    for (size_t i = 0; i < files.n; i++)
+      free(run.names[i]);
+  free(run.names);
+  cli_paths_free(&files);
   return rc;
 }

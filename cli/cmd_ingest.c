@@ -2,8 +2,8 @@
  *               cchc ingest [--db PATH] [--rules DIR] [--settle MS] --watch DIR
  *
  * A batch stores the files named and the *.txt files under the directories
- * named, each plan in its own transaction; the walk follows no symbolic
- * link and enters no directory twice.  A watch stores what lands in a drop
+ * named (cli_collect_inputs), each plan in its own transaction; the
+ * pipeline runs on -j worker threads, the store on this one.  A watch stores what lands in a drop
  * folder: inotify says when a file changed, was closed after writing or
  * moved in; the file is taken once it has kept its size and times for the
  * settle interval and no process has it open for writing, and only if it
@@ -28,7 +28,7 @@
 #include <unistd.h>
 
 static const char ingest_help[] =
-    "usage: cchc ingest [--db PATH] [--rules DIR] FILE|DIR...\n"
+    "usage: cchc ingest [--db PATH] [--rules DIR] [-j N] FILE|DIR...\n"
     "       cchc ingest [--db PATH] [--rules DIR] [--settle MS] --watch DIR\n"
     "\n"
     "Extract the task frame of each plan and store it: the whole frame plus\n"
@@ -40,6 +40,9 @@ static const char ingest_help[] =
     "\n"
     "  --db PATH     the store (default: $CCHC_DB, else ./cchc.db)\n"
     "  --rules DIR   the rules directory (default: $CCHC_RULES, else rules/)\n"
+    "  -j N          extract on N threads (default: the number of processors);\n"
+    "                plans are stored one at a time, in the order of the\n"
+    "                inputs, the same for every N\n"
     "\n"
     "Each plan is stored in one transaction: a crash leaves no half-stored\n"
     "plan.  A plan whose content is already stored under the same path is\n"
@@ -64,43 +67,6 @@ static const char ingest_help[] =
     "                is not taken again.  Stops on SIGINT or SIGTERM.\n"
     "  --settle MS   the settle interval in milliseconds (default 2000)\n";
 
-typedef struct file_list {
-  char **items;
-  size_t n, cap;
-} file_list;
-
-static bool list_push(file_list *l, char *s) {
-  if (!s)
-    return false;
-  if (l->n == l->cap) {
-    size_t cap = l->cap ? l->cap * 2 : 64;
-    char **items = realloc(l->items, cap * sizeof *items);
-    if (!items) {
-      free(s);
-      return false;
-    }
-    l->items = items;
-    l->cap = cap;
-  }
-  l->items[l->n++] = s;
-  return true;
-}
-
-static void list_free(file_list *l) {
-  for (size_t i = 0; i < l->n; i++)
-    free(l->items[i]);
-  free(l->items);
-}
-
-static int cmp_str(const void *a, const void *b) {
-  return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-static bool has_txt_suffix(const char *name) {
-  size_t l = strlen(name);
-  return l > 4 && strcmp(name + l - 4, ".txt") == 0;
-}
-
 /* A formatted string (malloc'd), NULL when out of memory. */
 static char *strf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 static char *strf(const char *fmt, ...) {
@@ -111,119 +77,6 @@ static char *strf(const char *fmt, ...) {
     s = NULL;
   va_end(ap);
   return s;
-}
-
-static char *path_in(const char *dir, const char *name) {
-  return strf("%s/%s", dir, name);
-}
-
-/* The names of the open directory `d` that `keep` accepts, sorted. */
-static bool list_names(DIR *d, bool (*keep)(const char *name),
-                       file_list *out) {
-  struct dirent *e;
-  bool ok = true;
-  while (ok && (e = readdir(d)))
-    if (keep(e->d_name))
-      ok = list_push(out, strdup(e->d_name));
-  if (ok && out->n) /* an empty list has no array to sort */
-    qsort(out->items, out->n, sizeof *out->items, cmp_str);
-  return ok;
-}
-
-/* "cchc: note: PATH: message" with the path escaped. */
-static void note_path(const char *path, const char *message) {
-  char *shown = cli_escape(path);
-  cli_errorf("note: %s: %s", shown ? shown : path, message);
-  free(shown);
-}
-
-/* The directories a walk has entered, by device and inode. */
-typedef struct dir_set {
-  struct dir_id {
-    dev_t dev;
-    ino_t ino;
-  } *items;
-  size_t n, cap;
-} dir_set;
-
-/* Add the directory `st` describes; false when it was there already, or
- * when out of memory (*oom). */
-static bool dir_set_add(dir_set *s, const struct stat *st, bool *oom) {
-  for (size_t i = 0; i < s->n; i++)
-    if (s->items[i].dev == st->st_dev && s->items[i].ino == st->st_ino)
-      return false;
-  if (s->n == s->cap) {
-    size_t cap = s->cap ? s->cap * 2 : 32;
-    struct dir_id *items = realloc(s->items, cap * sizeof *items);
-    if (!items) {
-      *oom = true;
-      return false;
-    }
-    s->items = items;
-    s->cap = cap;
-  }
-  s->items[s->n++] = (struct dir_id){st->st_dev, st->st_ino};
-  return true;
-}
-
-static bool not_hidden(const char *name) { return name[0] != '.'; }
-
-/* Add the *.txt files under `dir` (recursively, sorted, hidden entries
- * skipped).  A directory named by the user may be a symbolic link; below
- * it no link is followed, to a directory or a file (two links to "." made
- * the walk exponential), and a directory already in `seen` (the same one
- * named twice, a bind mount) is not walked again.  Returns false on out of
- * memory; unreadable directories are reported and counted in *failed. */
-static bool collect_dir(const char *dir, bool named, dir_set *seen,
-                        file_list *out, size_t *failed) {
-  /* O_NOFOLLOW: a directory swapped for a link after lstat is not entered
-   * either. */
-  int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC |
-                         (named ? 0 : O_NOFOLLOW));
-  struct stat st;
-  DIR *d = NULL;
-  if (fd < 0 || fstat(fd, &st) != 0 || !(d = fdopendir(fd))) {
-    cli_errorf("%s: cannot open directory: %s", dir, strerror(errno));
-    if (fd >= 0)
-      close(fd);
-    (*failed)++;
-    return true;
-  }
-  bool oom = false;
-  if (!dir_set_add(seen, &st, &oom)) {
-    closedir(d);
-    return !oom;
-  }
-  file_list names = {0};
-  bool ok = list_names(d, not_hidden, &names);
-  closedir(d);
-  for (size_t i = 0; ok && i < names.n; i++) {
-    char *p = path_in(dir, names.items[i]);
-    if (!p) {
-      ok = false;
-      break;
-    }
-    struct stat est, target;
-    if (lstat(p, &est) != 0) {
-      free(p);
-      continue;
-    }
-    if (S_ISLNK(est.st_mode)) {
-      if (has_txt_suffix(p) ||
-          (stat(p, &target) == 0 && S_ISDIR(target.st_mode)))
-        note_path(p, "a symbolic link, not followed");
-      free(p);
-    } else if (S_ISDIR(est.st_mode)) {
-      ok = collect_dir(p, false, seen, out, failed);
-      free(p);
-    } else if (S_ISREG(est.st_mode) && has_txt_suffix(p)) {
-      ok = list_push(out, p);
-    } else {
-      free(p);
-    }
-  }
-  list_free(&names);
-  return ok;
 }
 
 /* The key of a plan in the store: its absolute path when it can be
@@ -241,39 +94,85 @@ static cchc_status set_error(cchc_error *err, cchc_status code,
   return code;
 }
 
-/* Store the plan `data` read from `path` under its key: hashed once,
- * checked against the store, and run through the pipeline (cchc_process)
- * only when its content is new.  A file with nothing in it (or only white
- * space: a `touch`ed file, a placeholder) is refused: stored, it would be
- * a plan without a single line.  The batch and the watch both come
- * through here. */
+/* A plan on its way into the store, in three steps: checked on the
+ * store's thread, processed on any thread (a worker of the batch), put on
+ * the store's thread.  Each step does nothing once one before it failed
+ * (st) or found the content stored already. */
+typedef struct plan_job {
+  const char *path;
+  const char *data;
+  size_t len;
+  char *owned; /* the batch's copy of data, or NULL when borrowed */
+  char *key;
+  char sha[65];
+  cchc_frame *frame;
+  cchc_status st;
+  cchc_error err;
+  cchc_ingest_result res;
+} plan_job;
+
+/* Whether the plan still has its pipeline and store steps to go. */
+static bool plan_is_new(const plan_job *p) {
+  return p->st == CCHC_OK && p->res.outcome != CCHC_INGEST_UNCHANGED;
+}
+
+/* Step one: the plan `data` read from `path` is keyed, hashed once and
+ * checked against the store, so that only new content is run through the
+ * pipeline.  A file with nothing in it (or only white space: a `touch`ed
+ * file, a placeholder) is refused: stored, it would be a plan without a
+ * single line. */
+static void plan_check(cli_ctx *ctx, plan_job *p) {
+  size_t blank = 0;
+  while (blank < p->len && memchr(" \t\n\r\f\v", p->data[blank], 6))
+    blank++;
+  if (blank == p->len) {
+    p->st = set_error(&p->err, CCHC_ERR_INVALID,
+                      p->len ? "empty file: nothing but white space"
+                             : "empty file");
+    return;
+  }
+  if (!(p->key = plan_key(p->path))) {
+    p->st = set_error(&p->err, CCHC_ERR_NOMEM, "out of memory");
+    return;
+  }
+  if ((p->st = cchc_sha256_hex(p->data, p->len, p->sha, &p->err)) == CCHC_OK)
+    p->st = cchc_store_check(ctx->store, p->key, p->sha, &p->res, &p->err);
+}
+
+/* Step two, on any thread: the pipeline, with the rules shared. */
+static void plan_process(const cchc_rules *rules, plan_job *p) {
+  if (!plan_is_new(p))
+    return;
+  cchc_process_options opt = {.path = p->key, .sha256 = p->sha};
+  p->st = cchc_process(rules, p->data, p->len, &opt, &p->frame, &p->err);
+}
+
+/* Step three: the frame into the store. */
+static void plan_put(cli_ctx *ctx, plan_job *p) {
+  if (plan_is_new(p))
+    p->st = cchc_store_put(ctx->store, p->frame, &p->res, &p->err);
+}
+
+static void plan_release(plan_job *p) {
+  cchc_frame_free(p->frame);
+  free(p->key);
+  free(p->owned);
+}
+
+/* Store the plan `data` read from `path` under its key, the three steps
+ * in turn.  The watch comes through here; the batch runs the same steps
+ * with the pipeline on its workers. */
 static cchc_status store_plan(cli_ctx *ctx, const char *path,
                               const char *data, size_t len,
                               cchc_ingest_result *res, cchc_error *err) {
-  size_t blank = 0;
-  while (blank < len && memchr(" \t\n\r\f\v", data[blank], 6))
-    blank++;
-  if (blank == len)
-    return set_error(err, CCHC_ERR_INVALID,
-                     len ? "empty file: nothing but white space"
-                         : "empty file");
-  char *key = plan_key(path);
-  if (!key)
-    return set_error(err, CCHC_ERR_NOMEM, "out of memory");
-  char sha[65];
-  cchc_frame *frame = NULL;
-  cchc_status st;
-  if ((st = cchc_sha256_hex(data, len, sha, err)) == CCHC_OK &&
-      (st = cchc_store_check(ctx->store, key, sha, res, err)) == CCHC_OK &&
-      res->outcome != CCHC_INGEST_UNCHANGED) {
-    cchc_process_options opt = {.path = key, .sha256 = sha};
-    if ((st = cchc_process(ctx->rules, data, len, &opt, &frame, err)) ==
-        CCHC_OK)
-      st = cchc_store_put(ctx->store, frame, res, err);
-  }
-  cchc_frame_free(frame);
-  free(key);
-  return st;
+  plan_job p = {.path = path, .data = data, .len = len};
+  plan_check(ctx, &p);
+  plan_process(ctx->rules, &p);
+  plan_put(ctx, &p);
+  *res = p.res;
+  *err = p.err;
+  plan_release(&p);
+  return p.st;
 }
 
 static unsigned line_at(const char *data, size_t len, const cchc_error *err) {
@@ -312,7 +211,7 @@ typedef struct watcher {
 } watcher;
 
 static bool watchable(const char *name) {
-  return name[0] != '.' && has_txt_suffix(name);
+  return name[0] != '.' && cli_has_txt_suffix(name);
 }
 
 /* One line of the log on standard output: WHAT PATH[: details], the path
@@ -393,7 +292,7 @@ static void drop_settle(watcher *w, drop *d) {
  * now, to compare when it is due. */
 static bool drop_arrived(watcher *w, const char *name) {
   drop *d = drop_get(w, name);
-  char *path = d ? path_in(w->dir, name) : NULL;
+  char *path = d ? cli_path_in(w->dir, name) : NULL;
   if (!path)
     return false;
   d->stated = lstat(path, &d->st) == 0;
@@ -444,7 +343,7 @@ static int move_noreplace(const char *from, const char *to) {
  * O_EXCL, to claim the name.  Returns the name given (malloc'd), or NULL
  * when the file could not be moved (reported). */
 static char *reject(const char *dir, const char *name, const char *reason) {
-  char *from = path_in(dir, name), *taken = NULL;
+  char *from = cli_path_in(dir, name), *taken = NULL;
   int stem = (int)strlen(name) - 4; /* watchable: NAME ends in .txt */
   for (unsigned n = 1; from && n < 100000 && !taken; n++) {
     char *cand = n == 1 ? strdup(name) : strf("%.*s-%u.txt", stem, name, n);
@@ -546,7 +445,7 @@ typedef enum { DROP_WAIT, DROP_DONE, DROP_STORE_FAILED } drop_state;
  * since it was last seen and that no process has open for writing. */
 static drop_state drop_look(watcher *w, size_t i) {
   drop *d = &w->drops[i];
-  char *path = path_in(w->dir, d->name);
+  char *path = cli_path_in(w->dir, d->name);
   if (!path)
     return DROP_STORE_FAILED;
   drop_state state = DROP_WAIT;
@@ -666,12 +565,12 @@ static bool scan_folder(watcher *w) {
     cli_errorf("%s: cannot read: %s", w->dir, strerror(errno));
     return false;
   }
-  file_list names = {0};
-  bool ok = list_names(d, watchable, &names);
+  cli_paths names = {0};
+  bool ok = cli_dir_names(d, watchable, &names);
   closedir(d);
   for (size_t i = 0; ok && i < names.n; i++)
     ok = drop_arrived(w, names.items[i]);
-  list_free(&names);
+  cli_paths_free(&names);
   if (!ok)
     cli_errorf("out of memory");
   return ok;
@@ -780,7 +679,7 @@ static int watch_dir(cli_ctx *ctx, const char *dir, long settle_ms) {
     rc = EXIT_USAGE;
     goto done;
   }
-  if (!(rejected = path_in(dir, "rejected")) ||
+  if (!(rejected = cli_path_in(dir, "rejected")) ||
       (mkdir(rejected, 0777) != 0 && errno != EEXIST)) {
     cli_errorf("%s/rejected: cannot create: %s", dir, strerror(errno));
     rc = EXIT_USAGE;
@@ -856,66 +755,115 @@ done:
   return rc;
 }
 
-/* Store every file of the batch; the last line counts the outcomes.
- * `failed` counts the directories that could not be read. */
-static int ingest_batch(cli_ctx *ctx, const file_list *files,
-                        size_t failed) {
-  size_t added = 0, unchanged = 0, versions = 0, untried = 0;
+/* A batch: the plans are read and checked against the store on this
+ * thread, run through the pipeline on -j workers, and stored here in
+ * input order; SQLite is used by this thread only. */
+typedef struct ingest_run {
+  cli_ctx *ctx;
+  const cli_paths *files;
+  size_t added, unchanged, versions, failed, untried;
+  bool progress; /* standard error is a terminal: show the file stored */
+  int rc;
+} ingest_run;
+
+static void ingest_prepare(void *ctx, size_t i, void *job) {
+  ingest_run *run = ctx;
+  plan_job *p = job;
+  p->path = run->files->items[i];
+  if (!cli_read_file(p->path, &p->owned, &p->len, &p->err)) {
+    p->st = p->err.code;
+    return;
+  }
+  p->data = p->owned;
+  plan_check(run->ctx, p);
+}
+
+static void ingest_work(void *ctx, void *job) {
+  const ingest_run *run = ctx;
+  plan_job *p = job;
+  plan_process(run->ctx->rules, p);
+  if (p->st == CCHC_OK) { /* the input is needed only for an error's line */
+    free(p->owned);
+    p->owned = NULL;
+    p->data = NULL;
+  }
+}
+
+static void ingest_discard(void *ctx, void *job) { plan_release(job); }
+
+/* Store a plan, count its outcome; false when the store failed and the
+ * batch stops. */
+static bool ingest_finish(void *ctx, size_t i, void *job) {
+  ingest_run *run = ctx;
+  plan_job *p = job;
+  const cli_paths *files = run->files;
+  bool go = true;
+  if (run->progress)
+    fprintf(stderr, "\r\033[K[%zu/%zu] %s", i + 1, files->n, p->path);
+  plan_put(run->ctx, p);
+  if (p->st != CCHC_OK && run->progress)
+    fputs("\r\033[K", stderr);
+  if (p->st == CCHC_OK) {
+    if (p->res.outcome == CCHC_INGEST_ADDED)
+      run->added++;
+    else if (p->res.outcome == CCHC_INGEST_UNCHANGED)
+      run->unchanged++;
+    else
+      run->versions++;
+  } else if (p->st == CCHC_ERR_INTERNAL || p->st == CCHC_ERR_NOMEM) {
+    /* The store itself failed (a full disk): the batch cannot go on.
+     * This plan failed; the rest were not tried. */
+    cli_report(run->ctx->db, NULL, 0, &p->err);
+    run->failed++;
+    run->untried = files->n - i - 1;
+    cli_report_untried(run->untried);
+    run->rc = EXIT_USAGE;
+    go = false;
+  } else {
+    if (!p->err.message[0])
+      snprintf(p->err.message, sizeof p->err.message, "%s",
+               cchc_status_name(p->st));
+    cli_report(p->path, p->data, p->len, &p->err);
+    run->failed++;
+  }
+  plan_release(p);
+  return go;
+}
+
+/* Store every file of the batch on `jobs` threads; the last line counts
+ * the outcomes.  `failed` counts the directories that could not be
+ * read. */
+static int ingest_batch(cli_ctx *ctx, const cli_paths *files, size_t failed,
+                        unsigned jobs) {
   if (!cli_rules(ctx) || !cli_store(ctx, true))
     return EXIT_USAGE;
-  int rc = EXIT_OK;
-  bool progress = isatty(2);
-  for (size_t i = 0; i < files->n; i++) {
-    const char *path = files->items[i];
-    if (progress)
-      fprintf(stderr, "\r\033[K[%zu/%zu] %s", i + 1, files->n, path);
-    char *data = NULL;
-    size_t len = 0;
-    cchc_ingest_result res;
-    cchc_error err = {0};
-    cchc_status st = cli_read_file(path, &data, &len, &err)
-                         ? store_plan(ctx, path, data, len, &res, &err)
-                         : err.code;
-    if (st != CCHC_OK && progress)
-      fputs("\r\033[K", stderr);
-    if (st == CCHC_OK) {
-      if (res.outcome == CCHC_INGEST_ADDED)
-        added++;
-      else if (res.outcome == CCHC_INGEST_UNCHANGED)
-        unchanged++;
-      else
-        versions++;
-    } else if (st == CCHC_ERR_INTERNAL || st == CCHC_ERR_NOMEM) {
-      /* The store itself failed (a full disk): the batch cannot go on.
-       * This plan failed; the rest were not tried. */
-      cli_report(ctx->db, NULL, 0, &err);
-      failed++;
-      untried = files->n - i - 1;
-      cli_report_untried(untried);
-      rc = EXIT_USAGE;
-      free(data);
-      break;
-    } else {
-      if (!err.message[0])
-        snprintf(err.message, sizeof err.message, "%s",
-                 cchc_status_name(st));
-      cli_report(path, data, len, &err);
-      failed++;
-    }
-    free(data);
-  }
-  if (progress && files->n)
+  ingest_run run = {.ctx = ctx,
+                    .files = files,
+                    .failed = failed,
+                    .progress = isatty(2),
+                    .rc = EXIT_OK};
+  cli_batch batch = {.n = files->n,
+                     .jobs = jobs,
+                     .job_size = sizeof(plan_job),
+                     .ctx = &run,
+                     .prepare = ingest_prepare,
+                     .work = ingest_work,
+                     .finish = ingest_finish,
+                     .discard = ingest_discard};
+  if (!cli_batch_run(&batch))
+    run.rc = EXIT_USAGE;
+  if (run.progress && files->n)
     fputs("\r\033[K", stderr);
-  if (failed && rc == EXIT_OK)
-    rc = EXIT_INPUT;
-  printf("%zu added, %zu unchanged, %zu new versions, %zu failed", added,
-         unchanged, versions, failed);
-  if (untried)
-    printf(", %zu not tried", untried);
+  if (run.failed && run.rc == EXIT_OK)
+    run.rc = EXIT_INPUT;
+  printf("%zu added, %zu unchanged, %zu new versions, %zu failed", run.added,
+         run.unchanged, run.versions, run.failed);
+  if (run.untried)
+    printf(", %zu not tried", run.untried);
   putchar('\n');
   if (fflush(stdout) != 0)
-    rc = EXIT_USAGE;
-  return rc;
+    run.rc = EXIT_USAGE;
+  return run.rc;
 }
 
 /* --settle MS. */
@@ -943,9 +891,12 @@ static bool parse_settle(const cli_ctx *ctx, const char *arg, void *out) {
 int cmd_ingest(cli_ctx *ctx, int argc, char **argv) {
   const char *watch = NULL;
   settle_arg settle = {.ms = 2000};
+  unsigned jobs = cli_default_jobs();
   const cli_option options[] = {OPT_STRING(0, "watch", &watch),
                                 OPT_CALLBACK(0, "settle", &settle,
                                              parse_settle),
+                                OPT_CALLBACK('j', "jobs", &jobs,
+                                             cli_parse_jobs),
                                 OPT_END()};
   int rc, first = cli_parse_options(ctx, argc, argv, options, ingest_help, &rc);
   if (first < 0)
@@ -975,24 +926,10 @@ int cmd_ingest(cli_ctx *ctx, int argc, char **argv) {
   }
 
   size_t failed = 0;
-  file_list files = {0};
-  dir_set walked = {0};
-  for (int i = first; i < argc; i++) {
-    struct stat st;
-    bool ok;
-    if (stat(argv[i], &st) == 0 && S_ISDIR(st.st_mode))
-      ok = collect_dir(argv[i], true, &walked, &files, &failed);
-    else
-      ok = list_push(&files, strdup(argv[i]));
-    if (!ok) {
-      cli_errorf("out of memory");
-      list_free(&files);
-      free(walked.items);
-      return EXIT_USAGE;
-    }
-  }
-  free(walked.items);
-  rc = ingest_batch(ctx, &files, failed);
-  list_free(&files);
+  cli_paths files = {0};
+  if (!cli_collect_inputs(argv + first, argc - first, &files, &failed))
+    return EXIT_USAGE;
+  rc = ingest_batch(ctx, &files, failed, jobs);
+  cli_paths_free(&files);
   return rc;
 }

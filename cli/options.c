@@ -3,6 +3,7 @@
  * options instead of copying a getopt loop. */
 #include "cli.h"
 
+#include <errno.h>
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
@@ -98,6 +99,19 @@ bool cli_parse_encoding(const cli_ctx *ctx, const char *arg, void *enc) {
     return true;
   cli_errorf("unknown encoding '%s'", arg);
   return false;
+}
+
+bool cli_parse_jobs(const cli_ctx *ctx, const char *arg, void *jobs) {
+  char *end;
+  errno = 0;
+  long n = strtol(arg, &end, 10);
+  if (errno || end == arg || *end || n < 1 || n > CLI_MAX_JOBS) {
+    cli_errorf("%s: -j wants a number of threads from 1 to %d, not '%s'",
+               ctx->name, CLI_MAX_JOBS, arg);
+    return false;
+  }
+  *(unsigned *)jobs = (unsigned)n;
+  return true;
 }
 
 bool cli_parse_report_format(const cli_ctx *ctx, const char *arg,

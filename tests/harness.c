@@ -79,7 +79,7 @@ const char *harness_tmpdir(void) {
  * outputs are read back into *out (length *outlen) and *err. */
 static int run_cli(const char *const *argv, const char *in_path,
                    harness_limits lim, char **out, size_t *outlen,
-                   char **err) {
+                   char **err, long *maxrss_kb) {
   const char *bin = getenv("CCHC_BIN");
   if (!bin)
     bin = "build/cchc";
@@ -116,7 +116,10 @@ static int run_cli(const char *const *argv, const char *in_path,
   }
   free(args);
   int status = 0;
-  waitpid(pid, &status, 0);
+  struct rusage ru = {0};
+  wait4(pid, &status, 0, &ru);
+  if (maxrss_kb)
+    *maxrss_kb = ru.ru_maxrss;
   size_t ol = 0;
   char *o = harness_read(outp, &ol);
   char *e = harness_read(errp, NULL);
@@ -142,7 +145,7 @@ int harness_cli(const char *const *argv, const char *in, size_t inlen,
   snprintf(inp, sizeof inp, "%s/cli-%d-%d.in", harness_tmpdir(), getpid(),
            seq++);
   harness_write(inp, in ? in : "", in ? inlen : 0);
-  int rc = run_cli(argv, inp, (harness_limits){0}, out, outlen, err);
+  int rc = run_cli(argv, inp, (harness_limits){0}, out, outlen, err, NULL);
   unlink(inp);
   return rc;
 }
@@ -151,7 +154,7 @@ harness_result harness_cli_bounded(const char *const *argv, const char *in_path,
                                    harness_limits limits) {
   harness_result r = {0};
   r.rc = run_cli(argv, in_path ? in_path : "/dev/null", limits, &r.out,
-                 &r.outlen, &r.err);
+                 &r.outlen, &r.err, &r.maxrss_kb);
   ck_assert_ptr_nonnull(r.out);
   ck_assert_ptr_nonnull(r.err);
   return r;

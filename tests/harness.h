@@ -37,6 +37,8 @@ typedef struct harness_result {
   char *out;
   size_t outlen;
   char *err;
+  long maxrss_kb; /* harness_cli_bounded: the program's peak resident set
+                     (wait4's ru_maxrss, KiB); 0 otherwise */
 } harness_result;
 harness_result harness_cli_run(const char *const *argv, const char *in,
                                size_t inlen);

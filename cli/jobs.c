@@ -1,0 +1,154 @@
+/* jobs.c: a batch on several threads (-j N), finished in input order.
+ *
+ * The jobs of the inputs in flight live in a ring of 2N slots: input i in
+ * slot i % 2N.  The calling thread prepares inputs while the ring has
+ * room, then waits for the oldest one to be done and finishes it; workers
+ * take the prepared inputs in order.  One mutex guards the counters and
+ * the done flags; a job itself belongs to the thread that the counters
+ * give it to (calling thread until submitted, then one worker until done,
+ * then the calling thread again), so it needs no lock of its own. */
+#include "cli.h"
+
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+typedef struct runner {
+  const cli_batch *b;
+  char *slots; /* window jobs of b->job_size bytes */
+  bool *done;  /* done[i % window]: input i's work is over */
+  size_t window;
+  /* Inputs [finished, started) are being worked on or done; [started,
+   * submitted) wait for a worker; [submitted, n) are not prepared yet. */
+  size_t submitted, started, finished;
+  bool stop; /* workers take no more inputs */
+  pthread_mutex_t lock;
+  pthread_cond_t work_cv; /* an input was submitted, or stop */
+  pthread_cond_t done_cv; /* an input's work is over */
+} runner;
+
+static void *slot(const runner *r, size_t i) {
+  return r->slots + (i % r->window) * r->b->job_size;
+}
+
+static void *worker(void *arg) {
+  runner *r = arg;
+  pthread_mutex_lock(&r->lock);
+  for (;;) {
+    while (!r->stop && r->started == r->submitted)
+      pthread_cond_wait(&r->work_cv, &r->lock);
+    if (r->stop)
+      break;
+    size_t i = r->started++;
+    pthread_mutex_unlock(&r->lock);
+    r->b->work(r->b->ctx, slot(r, i));
+    pthread_mutex_lock(&r->lock);
+    r->done[i % r->window] = true;
+    pthread_cond_signal(&r->done_cv);
+  }
+  pthread_mutex_unlock(&r->lock);
+  return NULL;
+}
+
+/* Every input on the calling thread, one after the other. */
+static bool run_serial(const cli_batch *b) {
+  void *job = malloc(b->job_size ? b->job_size : 1);
+  if (!job) {
+    cli_errorf("out of memory");
+    return false;
+  }
+  bool go = true;
+  for (size_t i = 0; go && i < b->n; i++) {
+    memset(job, 0, b->job_size);
+    b->prepare(b->ctx, i, job);
+    b->work(b->ctx, job);
+    go = b->finish(b->ctx, i, job);
+  }
+  free(job);
+  return go;
+}
+
+/* The calling thread's part: prepare while the ring has room, finish the
+ * oldest input once it is done.  Returns with the lock held, and false
+ * when finish stopped the batch. */
+static bool feed_and_finish(runner *r) {
+  const cli_batch *b = r->b;
+  while (r->finished < b->n) {
+    while (r->submitted < b->n && r->submitted - r->finished < r->window) {
+      size_t i = r->submitted;
+      pthread_mutex_unlock(&r->lock);
+      memset(slot(r, i), 0, b->job_size);
+      b->prepare(b->ctx, i, slot(r, i));
+      pthread_mutex_lock(&r->lock);
+      r->done[i % r->window] = false;
+      r->submitted++;
+      pthread_cond_signal(&r->work_cv);
+    }
+    while (!r->done[r->finished % r->window])
+      pthread_cond_wait(&r->done_cv, &r->lock);
+    size_t i = r->finished;
+    pthread_mutex_unlock(&r->lock);
+    bool go = b->finish(b->ctx, i, slot(r, i));
+    pthread_mutex_lock(&r->lock);
+    r->finished++;
+    if (!go)
+      return false;
+  }
+  return true;
+}
+
+bool cli_batch_run(const cli_batch *b) {
+  size_t nthreads = b->jobs < b->n ? b->jobs : b->n;
+  if (nthreads <= 1)
+    return run_serial(b);
+  runner r = {.b = b, .window = 2 * nthreads};
+  pthread_t *threads = calloc(nthreads, sizeof *threads);
+  r.slots = calloc(r.window, b->job_size ? b->job_size : 1);
+  r.done = calloc(r.window, sizeof *r.done);
+  if (!threads || !r.slots || !r.done) {
+    free(threads);
+    free(r.slots);
+    free(r.done);
+    return run_serial(b);
+  }
+  pthread_mutex_init(&r.lock, NULL);
+  pthread_cond_init(&r.work_cv, NULL);
+  pthread_cond_init(&r.done_cv, NULL);
+  size_t started = 0;
+  while (started < nthreads &&
+         pthread_create(&threads[started], NULL, worker, &r) == 0)
+    started++;
+
+  bool go;
+  if (started == 0) { /* no thread to be had: work on this one */
+    go = run_serial(b);
+  } else {
+    pthread_mutex_lock(&r.lock);
+    go = feed_and_finish(&r);
+    /* Stopped or at the end: no input is taken any more; those being
+     * worked on run to their end before their jobs are discarded. */
+    r.stop = true;
+    pthread_cond_broadcast(&r.work_cv);
+    for (size_t i = r.finished; i < r.started; i++)
+      while (!r.done[i % r.window])
+        pthread_cond_wait(&r.done_cv, &r.lock);
+    pthread_mutex_unlock(&r.lock);
+    for (size_t t = 0; t < started; t++)
+      pthread_join(threads[t], NULL);
+    for (size_t i = r.finished; i < r.submitted; i++)
+      b->discard(b->ctx, slot(&r, i));
+  }
+  pthread_cond_destroy(&r.done_cv);
+  pthread_cond_destroy(&r.work_cv);
+  pthread_mutex_destroy(&r.lock);
+  free(threads);
+  free(r.slots);
+  free(r.done);
+  return go;
+}
+
+unsigned cli_default_jobs(void) {
+  long n = sysconf(_SC_NPROCESSORS_ONLN);
+  return n < 1 ? 1 : n > CLI_MAX_JOBS ? CLI_MAX_JOBS : (unsigned)n;
+}
