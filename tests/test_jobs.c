@@ -56,10 +56,9 @@ static void assert_same_run(const harness_result *a, const harness_result *b,
 }
 
 /* Two directories hold the same files with the same bytes. */
-static void assert_same_dir(const char *a, const char *b, size_t expect) {
+static void assert_same_dir(const char *a, const char *b) {
   char names[8192], other[8192];
   size_t n = harness_dir_entries(a, names, sizeof names);
-  ck_assert_uint_eq(n, expect);
   ck_assert_uint_eq(harness_dir_entries(b, other, sizeof other), n);
   for (char *name = strtok(names, " "); name; name = strtok(NULL, " ")) {
     char pa[4200], pb[4200];
@@ -75,21 +74,61 @@ static void assert_same_dir(const char *a, const char *b, size_t expect) {
   }
 }
 
-/* Run `head` + paths with -j 1 and with -j 2 (the -j value is argv[1] of
- * head, "J"), assert the two runs agree, return the -j 1 run. */
+/* Run `head` + paths with -j 1 and with -j 2 (head[2], the value of -j,
+ * is set here), assert the two runs agree, return the -j 1 run.  With
+ * dirs, the argument "DIR" of head is dirs[0] for -j 1 and dirs[1] for
+ * -j 2, and the two directories must then hold the same files. */
 static harness_result run_both(const char **head, char **paths, size_t n,
-                               const char *what) {
-  head[2] = "1";
-  const char **argv = args(head, paths, n);
-  harness_result one = harness_cli_bounded(argv, NULL, bounded);
-  free(argv);
-  head[2] = "2";
-  argv = args(head, paths, n);
-  harness_result two = harness_cli_bounded(argv, NULL, bounded);
-  free(argv);
-  assert_same_run(&one, &two, what);
-  harness_result_free(&two);
-  return one;
+                               char *const *dirs, const char *what) {
+  harness_result runs[2];
+  size_t dir_at = 0;
+  while (dirs && strcmp(head[dir_at], "DIR") != 0)
+    dir_at++;
+  for (int j = 0; j < 2; j++) {
+    head[2] = j ? "2" : "1";
+    if (dirs)
+      head[dir_at] = dirs[j];
+    const char **argv = args(head, paths, n);
+    runs[j] = harness_cli_bounded(argv, NULL, bounded);
+    free(argv);
+  }
+  if (dirs) {
+    head[dir_at] = "DIR";
+    assert_same_dir(dirs[0], dirs[1]);
+  }
+  assert_same_run(&runs[0], &runs[1], what);
+  harness_result_free(&runs[1]);
+  return runs[0];
+}
+
+/* ingest the paths with -j 1 into dbs[0] and with -j 2 into dbs[1];
+ * assert the two runs agree. */
+static void ingest_both(char **paths, size_t n, char *const *dbs,
+                        harness_result runs[2], const char *what) {
+  for (int j = 0; j < 2; j++) {
+    const char *head[] = {"ingest", "-j", j ? "2" : "1", "--db", dbs[j], NULL};
+    const char **argv = args(head, paths, n);
+    runs[j] = harness_cli_bounded(argv, NULL, bounded);
+    free(argv);
+  }
+  assert_same_run(&runs[0], &runs[1], what);
+}
+
+/* `out` is exactly one line per path, in order, each the frame of its
+ * path. */
+static void assert_frames_in_order(const char *out, char *const *paths,
+                                   size_t n) {
+  const char *line = out;
+  for (size_t i = 0; i < n; i++) {
+    const char *eol = strchr(line, '\n');
+    ck_assert_msg(eol, "line %zu of %zu missing", i + 1, n);
+    char want[4200];
+    snprintf(want, sizeof want, "\"path\":\"%s\"", paths[i]);
+    ck_assert_msg(memmem(line, (size_t)(eol - line), want, strlen(want)),
+                  "line %zu is not the frame of %s", i + 1, paths[i]);
+    line = eol + 1;
+  }
+  ck_assert_msg(*line == '\0', "more than %zu lines", n);
 }
 
 /* ------------------------------------------------------------------ */
@@ -97,39 +136,29 @@ static harness_result run_both(const char **head, char **paths, size_t n,
 START_TEST(same_bytes_every_format) {
   char **plans;
   size_t n = all_plans(&plans);
-  static const char *const streams[] = {"jsonl", "csv"};
-  for (size_t f = 0; f < 2; f++) {
-    const char *head[] = {"extract", "-j", "J", "-f", streams[f], NULL};
-    harness_result r = run_both(head, plans, n, streams[f]);
-    ck_assert_msg(r.rc == 0, "%s: exit %d: %s", streams[f], r.rc, r.err);
-    ck_assert_uint_gt(r.outlen, 1000);
-    harness_result_free(&r);
-  }
-  static const char *const documents[] = {"json", "xml"};
-  for (size_t f = 0; f < 2; f++) {
+  static const char *const formats[] = {"jsonl", "csv", "json", "xml"};
+  for (size_t f = 0; f < 4; f++) {
     char name[32];
-    snprintf(name, sizeof name, "%s-j1", documents[f]);
-    char *d1 = harness_make_dir(name);
-    snprintf(name, sizeof name, "%s-j2", documents[f]);
-    char *d2 = harness_make_dir(name);
-    const char *head[] = {"extract", "-j", "1", "-f", documents[f], "-o", d1,
-                          NULL};
-    const char **argv = args(head, plans, n);
-    harness_result one = harness_cli_bounded(argv, NULL, bounded);
-    free(argv);
-    head[2] = "2";
-    head[6] = d2;
-    argv = args(head, plans, n);
-    harness_result two = harness_cli_bounded(argv, NULL, bounded);
-    free(argv);
-    ck_assert_msg(one.rc == 0 && two.rc == 0, "%s: exit %d and %d: %s%s",
-                  documents[f], one.rc, two.rc, one.err, two.err);
-    ck_assert_str_eq(one.err, two.err);
-    assert_same_dir(d1, d2, n);
-    harness_result_free(&one);
-    harness_result_free(&two);
-    free(d1);
-    free(d2);
+    snprintf(name, sizeof name, "%s-j1", formats[f]);
+    char *dirs[2] = {harness_make_dir(name), NULL};
+    snprintf(name, sizeof name, "%s-j2", formats[f]);
+    dirs[1] = harness_make_dir(name);
+    /* json and xml: one file per input in -o DIR; the others a stream */
+    bool per_file = f >= 2;
+    const char *head[] = {"extract", "-j", "J", "-f", formats[f],
+                          per_file ? "-o" : NULL, "DIR", NULL};
+    harness_result r =
+        run_both(head, plans, n, per_file ? dirs : NULL, formats[f]);
+    ck_assert_msg(r.rc == 0, "%s: exit %d: %s", formats[f], r.rc, r.err);
+    if (per_file) {
+      char names[8192];
+      ck_assert_uint_eq(harness_dir_entries(dirs[0], names, sizeof names), n);
+    } else {
+      ck_assert_uint_gt(r.outlen, 1000);
+    }
+    harness_result_free(&r);
+    free(dirs[0]);
+    free(dirs[1]);
   }
   harness_free_list(plans, n);
 }
@@ -145,19 +174,9 @@ START_TEST(input_order_slowest_first) {
   memmove(plans + 1, plans, (n - 1) * sizeof *plans);
   plans[0] = extra;
   const char *head[] = {"extract", "-j", "J", "-f", "jsonl", NULL};
-  harness_result r = run_both(head, plans, n, "slowest first");
+  harness_result r = run_both(head, plans, n, NULL, "slowest first");
   ck_assert_msg(r.rc == 0, "exit %d: %s", r.rc, r.err);
-  const char *line = r.out;
-  for (size_t i = 0; i < n; i++) {
-    const char *eol = strchr(line, '\n');
-    ck_assert_msg(eol, "line %zu of %zu missing", i + 1, n);
-    char want[4200];
-    snprintf(want, sizeof want, "\"path\":\"%s\"", plans[i]);
-    ck_assert_msg(memmem(line, (size_t)(eol - line), want, strlen(want)),
-                  "line %zu is not the frame of %s", i + 1, plans[i]);
-    line = eol + 1;
-  }
-  ck_assert_str_eq(line, "");
+  assert_frames_in_order(r.out, plans, n);
   harness_result_free(&r);
   harness_free_list(plans, n);
 }
@@ -184,7 +203,7 @@ START_TEST(bad_inputs_in_the_middle) {
   size_t n = sizeof inputs / sizeof *inputs;
 
   const char *head[] = {"extract", "-j", "J", "-f", "jsonl", NULL};
-  harness_result r = run_both(head, inputs, n, "extract, bad inputs");
+  harness_result r = run_both(head, inputs, n, NULL, "extract, bad inputs");
   ck_assert_msg(r.rc == 1, "exit %d: %s", r.rc, r.err);
   char want[4200];
   snprintf(want, sizeof want, "cchc: %s:2: ", binary);
@@ -194,58 +213,33 @@ START_TEST(bad_inputs_in_the_middle) {
   snprintf(want, sizeof want, "cchc: %s:3: ", bad);
   ck_assert_msg(strstr(r.err, want), "no message for %s:\n%s", bad, r.err);
   /* the empty file is a plan with nothing in it: its frame is written */
-  size_t lines = 0;
-  for (const char *p = r.out; (p = strchr(p, '\n')); p++)
-    lines++;
-  ck_assert_uint_eq(lines, 5);
-  const char *good[] = {plans[0], plans[1], empty, plans[2], plans[3]};
-  const char *at = r.out;
-  for (size_t i = 0; i < 5; i++) {
-    snprintf(want, sizeof want, "\"path\":\"%s\"", good[i]);
-    const char *hit = strstr(at, want);
-    ck_assert_msg(hit, "no frame of %s after the one before", good[i]);
-    at = hit + 1;
-  }
+  char *good[] = {plans[0], plans[1], empty, plans[2], plans[3]};
+  assert_frames_in_order(r.out, good, 5);
   harness_result_free(&r);
 
   /* One file per input: the good ones are all there. */
-  char *d1 = harness_make_dir("bad-j1"), *d2 = harness_make_dir("bad-j2");
-  const char *h1[] = {"extract", "-j", "1", "-o", d1, NULL};
-  const char **argv = args(h1, inputs, n);
-  harness_result one = harness_cli_bounded(argv, NULL, bounded);
-  free(argv);
-  const char *h2[] = {"extract", "-j", "2", "-o", d2, NULL};
-  argv = args(h2, inputs, n);
-  harness_result two = harness_cli_bounded(argv, NULL, bounded);
-  free(argv);
-  ck_assert_int_eq(one.rc, 1);
-  ck_assert_int_eq(two.rc, 1);
-  ck_assert_str_eq(one.err, two.err);
-  assert_same_dir(d1, d2, 5);
-  harness_result_free(&one);
-  harness_result_free(&two);
+  char *dirs[] = {harness_make_dir("bad-j1"), harness_make_dir("bad-j2")};
+  const char *per_file[] = {"extract", "-j", "J", "-o", "DIR", NULL};
+  r = run_both(per_file, inputs, n, dirs, "extract -o DIR, bad inputs");
+  ck_assert_int_eq(r.rc, 1);
+  char names[8192];
+  ck_assert_uint_eq(harness_dir_entries(dirs[0], names, sizeof names), 5);
+  harness_result_free(&r);
 
-  /* ingest: the same messages, counts and exit code. */
-  char *db1 = harness_tmp_path("bad1.db"), *db2 = harness_tmp_path("bad2.db");
-  const char *i1[] = {"ingest", "-j", "1", "--db", db1, NULL};
-  argv = args(i1, inputs, n);
-  one = harness_cli_bounded(argv, NULL, bounded);
-  free(argv);
-  const char *i2[] = {"ingest", "-j", "2", "--db", db2, NULL};
-  argv = args(i2, inputs, n);
-  two = harness_cli_bounded(argv, NULL, bounded);
-  free(argv);
-  assert_same_run(&one, &two, "ingest, bad inputs");
-  ck_assert_int_eq(one.rc, 1);
-  ck_assert_str_eq(one.out,
+  /* ingest: the same messages, counts and exit code (a store each). */
+  char *dbs[] = {harness_tmp_path("bad1.db"), harness_tmp_path("bad2.db")};
+  harness_result runs[2];
+  ingest_both(inputs, n, dbs, runs, "ingest, bad inputs");
+  ck_assert_int_eq(runs[0].rc, 1);
+  ck_assert_str_eq(runs[0].out,
                    "4 added, 0 unchanged, 0 new versions, 4 failed\n");
-  harness_result_free(&one);
-  harness_result_free(&two);
+  harness_result_free(&runs[0]);
+  harness_result_free(&runs[1]);
 
-  free(db1);
-  free(db2);
-  free(d1);
-  free(d2);
+  free(dbs[0]);
+  free(dbs[1]);
+  free(dirs[0]);
+  free(dirs[1]);
   free(binary);
   free(empty);
   free(bad);
@@ -263,7 +257,7 @@ START_TEST(output_failure_stops_the_same) {
   size_t n = all_plans(&plans);
   const char *head[] = {"extract", "-j", "J", "-f", "jsonl", "-o",
                         "/dev/full", NULL};
-  harness_result r = run_both(head, plans, n, "/dev/full");
+  harness_result r = run_both(head, plans, n, NULL, "/dev/full");
   ck_assert_msg(r.rc == 2, "exit %d: %s", r.rc, r.err);
   ck_assert_msg(strstr(r.err, "No space left on device") &&
                     strstr(r.err, "inputs not tried"),
@@ -301,21 +295,10 @@ START_TEST(directory_input) {
 
   char *inputs[] = {dir};
   const char *head[] = {"extract", "-j", "J", "-f", "jsonl", NULL};
-  harness_result r = run_both(head, inputs, 1, "directory");
+  harness_result r = run_both(head, inputs, 1, NULL, "directory");
   ck_assert_msg(r.rc == 0, "exit %d: %s", r.rc, r.err);
-  const char *order[] = {files[1], files[0], files[2]};
-  const char *at = r.out;
-  size_t lines = 0;
-  for (const char *p = r.out; (p = strchr(p, '\n')); p++)
-    lines++;
-  ck_assert_uint_eq(lines, 3);
-  for (size_t i = 0; i < 3; i++) {
-    char want[4200];
-    snprintf(want, sizeof want, "\"path\":\"%s\"", order[i]);
-    const char *hit = strstr(at, want);
-    ck_assert_msg(hit, "no frame of %s in its place:\n%s", order[i], r.out);
-    at = hit + 1;
-  }
+  char *order[] = {files[1], files[0], files[2]};
+  assert_frames_in_order(r.out, order, 3);
   ck_assert_msg(!strstr(r.out, "linked.txt") && !strstr(r.out, ".hidden") &&
                     !strstr(r.out, "notes.md"),
                 "a link, hidden file or non-.txt file was read");
@@ -331,11 +314,9 @@ START_TEST(directory_input) {
   /* The same directory named twice, and one of its files after it: the
    * directory is walked once, the file named is taken as named. */
   char *twice[] = {dir, dir, files[1]};
-  r = run_both(head, twice, 3, "directory twice");
-  lines = 0;
-  for (const char *p = r.out; (p = strchr(p, '\n')); p++)
-    lines++;
-  ck_assert_uint_eq(lines, 4);
+  r = run_both(head, twice, 3, NULL, "directory twice");
+  char *walked_once[] = {files[1], files[0], files[2], files[1]};
+  assert_frames_in_order(r.out, walked_once, 4);
   harness_result_free(&r);
 
   for (size_t i = 0; i < 6; i++)
@@ -380,13 +361,7 @@ START_TEST(ingest_same_store) {
   char *db1 = harness_tmp_path("j1.db"), *db2 = harness_tmp_path("j2.db");
   char *dbs[] = {db1, db2};
   harness_result runs[2];
-  for (int j = 0; j < 2; j++) {
-    const char *head[] = {"ingest", "-j", j ? "2" : "1", "--db", dbs[j], NULL};
-    const char **argv = args(head, plans, n);
-    runs[j] = harness_cli_bounded(argv, NULL, bounded);
-    free(argv);
-  }
-  assert_same_run(&runs[0], &runs[1], "ingest");
+  ingest_both(plans, n, dbs, runs, "ingest");
   ck_assert_msg(runs[0].rc == 0, "exit %d: %s", runs[0].rc, runs[0].err);
   char want[64];
   snprintf(want, sizeof want, "%zu added, 0 unchanged, 0 new versions, 0 failed\n",
@@ -433,9 +408,12 @@ enum { MANY = 2000 };
 
 START_TEST(memory_flat_over_many_plans) {
   char *dir = harness_make_dir("many");
+  char **paths = calloc(MANY, sizeof *paths);
+  ck_assert_ptr_nonnull(paths);
   for (int i = 0; i < MANY; i++) {
-    char path[4200], text[512];
-    snprintf(path, sizeof path, "%s/plan-%04d.txt", dir, i);
+    char text[512];
+    ck_assert_int_ge(asprintf(&paths[i], "%s/plan-%04d.txt", dir, i), 0);
+    const char *path = paths[i];
     int len = snprintf(text, sizeof text,
                        "KẾ HOẠCH\nCải cách hành chính năm 2026 của xã số %d\n\n"
                        "I. MỤC TIÊU\n- 100%% hồ sơ thủ tục hành chính được "
@@ -447,16 +425,7 @@ START_TEST(memory_flat_over_many_plans) {
   harness_result r =
       harness_cli_bounded(argv, NULL, (harness_limits){.seconds = 120});
   ck_assert_msg(r.rc == 0, "exit %d: %s", r.rc, r.err);
-  const char *line = r.out;
-  for (int i = 0; i < MANY; i++) {
-    char want[4200];
-    snprintf(want, sizeof want, "\"path\":\"%s/plan-%04d.txt\"", dir, i);
-    const char *eol = strchr(line, '\n');
-    ck_assert_msg(eol && memmem(line, (size_t)(eol - line), want, strlen(want)),
-                  "line %d is not the frame of plan-%04d.txt", i + 1, i);
-    line = eol + 1;
-  }
-  ck_assert_str_eq(line, "");
+  assert_frames_in_order(r.out, paths, MANY);
 #if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
   /* Shadow memory and the allocator's quarantine make the resident set
    * of a sanitized build meaningless as a measure. */
@@ -466,6 +435,7 @@ START_TEST(memory_flat_over_many_plans) {
                 "peak RSS %ld KiB over %d plans", r.maxrss_kb, MANY);
 #endif
   harness_result_free(&r);
+  harness_free_list(paths, MANY);
   free(dir);
 }
 END_TEST
