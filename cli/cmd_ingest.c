@@ -1,14 +1,14 @@
-/* cmd_ingest.c: cchc ingest [--db PATH] [--rules DIR] FILE|DIR...
+/* cmd_ingest.c: cchc ingest [--db PATH] [--rules DIR] [-j N] FILE|DIR...
  *               cchc ingest [--db PATH] [--rules DIR] [--settle MS] --watch DIR
  *
  * A batch stores the files named and the *.txt files under the directories
  * named (cli_collect_inputs), each plan in its own transaction; the
- * pipeline runs on -j worker threads, the store on this one.  A watch stores what lands in a drop
- * folder: inotify says when a file changed, was closed after writing or
- * moved in; the file is taken once it has kept its size and times for the
- * settle interval and no process has it open for writing, and only if it
- * is a regular file.  What fails goes to rejected/ under a name no earlier
- * reject has. */
+ * pipeline runs on -j worker threads, the store on this one.  A watch
+ * stores what lands in a drop folder: inotify says when a file changed,
+ * was closed after writing or moved in; the file is taken once it has
+ * kept its size and times for the settle interval and no process has it
+ * open for writing, and only if it is a regular file.  What fails goes to
+ * rejected/ under a name no earlier reject has. */
 #define _GNU_SOURCE
 #include "cli.h"
 

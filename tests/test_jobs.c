@@ -364,8 +364,8 @@ START_TEST(ingest_same_store) {
   ingest_both(plans, n, dbs, runs, "ingest");
   ck_assert_msg(runs[0].rc == 0, "exit %d: %s", runs[0].rc, runs[0].err);
   char want[64];
-  snprintf(want, sizeof want, "%zu added, 0 unchanged, 0 new versions, 0 failed\n",
-           n);
+  snprintf(want, sizeof want,
+           "%zu added, 0 unchanged, 0 new versions, 0 failed\n", n);
   ck_assert_str_eq(runs[0].out, want);
   harness_result_free(&runs[0]);
   harness_result_free(&runs[1]);
@@ -390,8 +390,8 @@ START_TEST(ingest_same_store) {
   const char **argv = args(again, plans, n);
   runs[0] = harness_cli_bounded(argv, NULL, bounded);
   free(argv);
-  snprintf(want, sizeof want, "0 added, %zu unchanged, 0 new versions, 0 failed\n",
-           n);
+  snprintf(want, sizeof want,
+           "0 added, %zu unchanged, 0 new versions, 0 failed\n", n);
   ck_assert_str_eq(runs[0].out, want);
   harness_result_free(&runs[0]);
   free(db1);
