@@ -55,34 +55,67 @@ static int cmp_str(const void *a, const void *b) {
   return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-/* Read, process and render one input into *out.  Reports the error and
- * returns false when the input is rejected. */
-static bool extract_one(const cchc_rules *rules,
-                        const cchc_normalize_options *opt, const char *path,
-                        cchc_format format, unsigned flags, char **out,
-                        size_t *outlen) {
+/* The frame of one input, or NULL (error reported) when it is rejected. */
+static cchc_frame *extract_one(const cchc_rules *rules,
+                               const cchc_normalize_options *opt,
+                               const char *path) {
   char *data = NULL;
   size_t len = 0;
   cchc_frame *frame = NULL;
   cchc_error err = {0};
-  bool ok = false;
   if (!cli_read_input(path, &data, &len))
-    goto done;
+    return NULL;
   cchc_process_options popt = {.normalize = *opt,
                                .path = strcmp(path, "-") ? path : NULL};
-  if (cchc_process(rules, data, len, &popt, &frame, &err) != CCHC_OK) {
+  if (cchc_process(rules, data, len, &popt, &frame, &err) != CCHC_OK)
     cli_report(path, data, len, &err);
-    goto done;
-  }
-  if (cchc_render(frame, format, flags, out, outlen, &err) != CCHC_OK) {
-    cli_report(path, NULL, 0, &err);
-    goto done;
-  }
-  ok = true;
-done:
-  cchc_frame_free(frame);
   free(data);
-  return ok;
+  return frame;
+}
+
+/* cchc_render_to's writer: an output of cli_out, which reports a failed
+ * write itself. */
+typedef struct out_sink {
+  cli_out *out;
+  bool wrote; /* something of the current input reached it */
+} out_sink;
+
+static bool write_out(void *ctx, const char *data, size_t len) {
+  out_sink *o = ctx;
+  o->wrote = true;
+  return cli_out_write(o->out, data, len);
+}
+
+/* Render `frame` straight into `out`.  Returns CCHC_OK, CCHC_ERR_IO (the
+ * output failed, reported) or another failure of the rendering (reported
+ * against `path`); *wrote says whether part of it reached the output. */
+static cchc_status render_one(const cchc_frame *frame, const char *path,
+                              cchc_format format, unsigned flags,
+                              cli_out *out, bool *wrote) {
+  out_sink sink = {out, false};
+  cchc_error err = {0};
+  cchc_status st =
+      cchc_render_to(frame, format, flags, write_out, &sink, &err);
+  if (st != CCHC_OK && st != CCHC_ERR_IO)
+    cli_report(path, NULL, 0, &err);
+  *wrote = sink.wrote;
+  return st;
+}
+
+/* One document into its own file `name`, which a failure leaves as it
+ * was. */
+static cchc_status render_file(const cchc_frame *frame, const char *path,
+                               const char *name, cchc_format format) {
+  cli_out out;
+  bool wrote;
+  if (!cli_out_open(&out, name))
+    return CCHC_ERR_IO;
+  cchc_status st = render_one(frame, path, format, 0, &out, &wrote);
+  if (st != CCHC_OK) {
+    cli_out_abort(&out);
+    return st;
+  }
+  return cli_out_commit(&out) ? CCHC_OK : CCHC_ERR_IO;
 }
 
 /* -f FORMAT: the format and its name as given, for messages. */
@@ -184,7 +217,6 @@ int cmd_extract(cli_ctx *ctx, int argc, char **argv) {
   cli_out shared = {0};
   bool shared_open = false;
   size_t emitted = 0;
-  char *buf = NULL;
   if (per_file && !(names = output_names(
                         out_path, files, nfiles,
                         format.format == CCHC_FORMAT_XML ? "xml" : "json")))
@@ -196,25 +228,32 @@ int cmd_extract(cli_ctx *ctx, int argc, char **argv) {
 
   rc = EXIT_OK;
   for (int i = 0; i < nfiles; i++) {
-    size_t len = 0;
     /* CSV: the BOM and header row once, before the first row. */
     unsigned flags = format.format == CCHC_FORMAT_CSV && emitted == 0
                          ? CCHC_RENDER_CSV_HEADER
                          : 0;
-    if (!extract_one(rules, &opt, files[i], format.format, flags, &buf,
-                     &len)) {
+    cchc_frame *frame = extract_one(rules, &opt, files[i]);
+    if (!frame) {
       rc = EXIT_INPUT;
       continue;
     }
-    if (per_file ? !cli_write(names[i], buf, len)
-                 : !cli_out_write(&shared, buf, len)) {
-      /* the output failed: the rest cannot be written */
+    bool wrote = false;
+    cchc_status st =
+        per_file ? render_file(frame, files[i], names[i], format.format)
+                 : render_one(frame, files[i], format.format, flags, &shared,
+                              &wrote);
+    cchc_frame_free(frame);
+    if (st == CCHC_ERR_IO || (st != CCHC_OK && wrote)) {
+      /* the output failed, or holds half a document: the rest cannot be
+       * written */
       rc = EXIT_USAGE;
       cli_report_untried((size_t)(nfiles - i - 1));
       goto cleanup;
     }
-    free(buf);
-    buf = NULL;
+    if (st != CCHC_OK) {
+      rc = EXIT_INPUT;
+      continue;
+    }
     emitted++;
   }
 
@@ -227,7 +266,6 @@ cleanup:
     else if (!cli_out_commit(&shared))
       rc = EXIT_USAGE;
   }
-  free(buf);
   if (names)
     for (int i = 0; i < nfiles; i++)
       free(names[i]);

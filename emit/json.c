@@ -1,75 +1,127 @@
-/* json.c: the frame as JSON, through jansson.  The walk builds a json_t
- * tree; jansson does the escaping and printing (UTF-8 kept as is). */
+/* json.c: the frame as JSON, written as the walk goes (emit_json_writer in
+ * emit.h): jansson prints every key and scalar, the writer lays them out
+ * as jansson lays out a whole tree. */
 #include "emit.h"
 
-#include <stdlib.h>
 #include <string.h>
 
-void emit_json_put(emit_json_tree *t, const char *name, json_t *v) {
-  if (!v || t->failed) {
-    json_decref(v);
-    t->failed = true;
-    return;
-  }
-  if (t->depth == 0) {
-    if (t->root) { /* a second root: a bug in the walk */
-      json_decref(v);
-      t->failed = true;
-      return;
+void emit_json_start(emit_json_writer *j, emit_sink *out, size_t flags) {
+  memset(j, 0, sizeof *j);
+  j->out = out;
+  j->flags = flags;
+}
+
+static int to_sink(const char *buf, size_t size, void *data) {
+  emit_put(data, buf, size);
+  return 0;
+}
+
+/* jansson's dump_indent: a line break and `depth` levels of indentation,
+ * or with no indentation a space where one separates values. */
+static void indent(emit_json_writer *j, int depth, bool space) {
+  static const char blanks[] = "                                ";
+  size_t per = j->flags & JSON_MAX_INDENT;
+  if (per) {
+    emit_put(j->out, "\n", 1);
+    for (size_t n = per * (size_t)depth; n > 0;) {
+      size_t k = n < sizeof blanks - 1 ? n : sizeof blanks - 1;
+      emit_put(j->out, blanks, k);
+      n -= k;
     }
-    t->root = v;
-    return;
+  } else if (space && !(j->flags & JSON_COMPACT)) {
+    emit_put(j->out, " ", 1);
   }
-  json_t *parent = t->stack[t->depth - 1];
-  int rc = json_is_array(parent) ? json_array_append_new(parent, v)
-                                 : json_object_set_new(parent, name, v);
-  if (rc != 0)
-    t->failed = true;
 }
 
-void emit_json_open(emit_json_tree *t, const char *name, json_t *v) {
-  if (t->depth == EMIT_JSON_MAX_DEPTH) {
+/* Print a key or scalar with jansson; releases v. */
+static void dump(emit_json_writer *j, json_t *v) {
+  if (!v || json_dump_callback(v, to_sink, j->out,
+                               j->flags | JSON_ENCODE_ANY) != 0)
+    j->failed = true;
+  json_decref(v);
+}
+
+/* What comes before a value in the open container: the separator from the
+ * value before it, the line break and indentation, the member's key. */
+static bool begin_value(emit_json_writer *j, const char *name) {
+  if (j->failed)
+    return false;
+  int d = j->depth;
+  if (d == 0) {
+    if (j->done) /* a second root: a bug in the walk */
+      j->failed = true;
+    return !j->failed;
+  }
+  if (j->filled[d - 1]) {
+    emit_put(j->out, ",", 1);
+    indent(j, d, true);
+  } else {
+    indent(j, d, false);
+  }
+  j->filled[d - 1] = true;
+  if (!j->array[d - 1]) {
+    if (!name) {
+      j->failed = true;
+      return false;
+    }
+    dump(j, json_string(name));
+    if (j->flags & JSON_COMPACT)
+      emit_put(j->out, ":", 1);
+    else
+      emit_put(j->out, ": ", 2);
+  }
+  return !j->failed;
+}
+
+void emit_json_put(emit_json_writer *j, const char *name, json_t *v) {
+  if (!v || !begin_value(j, name)) {
     json_decref(v);
-    t->failed = true;
+    j->failed = true;
     return;
   }
-  emit_json_put(t, name, v); /* the parent owns v now; v stays valid */
-  t->stack[t->depth++] = v;
+  dump(j, v);
+  if (j->depth == 0)
+    j->done = true;
 }
 
-void emit_json_close(emit_json_tree *t) {
-  if (t->depth > 0)
-    t->depth--;
+void emit_json_open(emit_json_writer *j, const char *name, bool array) {
+  if (j->depth == EMIT_JSON_MAX_DEPTH) {
+    j->failed = true;
+    return;
+  }
+  if (!begin_value(j, name))
+    return;
+  emit_put(j->out, array ? "[" : "{", 1);
+  j->array[j->depth] = array;
+  j->filled[j->depth] = false;
+  j->depth++;
 }
 
-cchc_status emit_json_dump(emit_json_tree *t, size_t flags, char **out,
-                           size_t *len, cchc_error *err) {
-  char *text = t->failed || !t->root ? NULL : json_dumps(t->root, flags);
-  json_decref(t->root);
-  t->root = NULL;
-  if (!text)
+void emit_json_close(emit_json_writer *j) {
+  if (j->failed || j->depth == 0)
+    return;
+  int d = --j->depth;
+  if (j->filled[d])
+    indent(j, d, false);
+  emit_put(j->out, j->array[d] ? "]" : "}", 1);
+  if (d == 0)
+    j->done = true;
+}
+
+cchc_status emit_json_end(emit_json_writer *j, cchc_error *err) {
+  if (j->failed || j->depth || !j->done)
     return cchc_fail(err, CCHC_ERR_NOMEM, "out of memory while writing JSON");
   /* One document per line: end with a newline. */
-  size_t n = strlen(text);
-  char *buf = realloc(text, n + 2);
-  if (!buf) {
-    free(text);
-    return cchc_fail(err, CCHC_ERR_NOMEM, "out of memory while writing JSON");
-  }
-  buf[n] = '\n';
-  buf[n + 1] = '\0';
-  *out = buf;
-  if (len)
-    *len = n + 1;
+  emit_put(j->out, "\n", 1);
   return CCHC_OK;
 }
 
 static void j_begin_object(void *ctx, const char *name) {
-  emit_json_open(ctx, name, json_object());
+  emit_json_open(ctx, name, false);
 }
 
 static void j_begin_array(void *ctx, const char *name, const char *item) {
-  emit_json_open(ctx, name, json_array());
+  emit_json_open(ctx, name, true);
 }
 
 static void j_end(void *ctx) { emit_json_close(ctx); }
@@ -97,8 +149,10 @@ static void j_null(void *ctx, const char *name) {
 }
 
 static void j_span(void *ctx, const char *name, frame_span s) {
-  emit_json_put(ctx, name,
-                json_pack("[II]", (json_int_t)s.start, (json_int_t)s.end));
+  emit_json_open(ctx, name, true);
+  emit_json_put(ctx, NULL, json_integer((json_int_t)s.start));
+  emit_json_put(ctx, NULL, json_integer((json_int_t)s.end));
+  emit_json_close(ctx);
 }
 
 static const emit_ops json_ops = {
@@ -114,17 +168,14 @@ static const emit_ops json_ops = {
     .span = j_span,
 };
 
-cchc_status emit_json(const cchc_frame *frame, bool compact, char **out,
-                      size_t *len, cchc_error *err) {
-  emit_json_tree t = {0};
-  cchc_status st = emit_walk(frame, &json_ops, &t, err);
-  if (st != CCHC_OK) {
-    json_decref(t.root);
-    return st;
-  }
+cchc_status emit_json(const cchc_frame *frame, bool compact, emit_sink *out,
+                      cchc_error *err) {
+  emit_json_writer j;
   /* Non-integral values with 15 significant digits, as in XML and CSV
    * (jansson's default of 17 prints 12.3 as 12.300000000000001). */
-  size_t flags = JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(15) |
-                 (compact ? JSON_COMPACT : JSON_INDENT(2));
-  return emit_json_dump(&t, flags, out, len, err);
+  emit_json_start(&j, out,
+                  JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(15) |
+                      (compact ? JSON_COMPACT : JSON_INDENT(2)));
+  cchc_status st = emit_walk(frame, &json_ops, &j, err);
+  return st == CCHC_OK ? emit_json_end(&j, err) : st;
 }
