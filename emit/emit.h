@@ -73,36 +73,6 @@ void emit_puts(emit_sink *s, const char *str);
  * a piece. */
 bool emit_sink_flush(emit_sink *s);
 
-/* A JSON document written value by value as a walk goes, with jansson:
- * the frame's JSON (json.c) and the reports' (out_json.c).  jansson prints
- * every key and scalar (escaping, numbers, with the writer's `flags`); the
- * writer adds the brackets, separators and indentation jansson puts
- * around them, so that the text is byte for byte what json_dumps prints
- * for the same tree with the same flags, followed by a newline.  A value
- * goes into the open container under `name` (which an array ignores);
- * after a failure nothing more is written. */
-enum { EMIT_JSON_MAX_DEPTH = 16 };
-typedef struct emit_json_writer {
-  emit_sink *out;
-  size_t flags; /* jansson's JSON_INDENT, JSON_COMPACT, JSON_REAL_PRECISION */
-  int depth;    /* open containers */
-  bool array[EMIT_JSON_MAX_DEPTH];  /* container i is an array */
-  bool filled[EMIT_JSON_MAX_DEPTH]; /* container i holds a value */
-  bool done;   /* the root value is complete */
-  bool failed; /* jansson failed (out of memory), or a bug in the walk */
-} emit_json_writer;
-
-void emit_json_start(emit_json_writer *j, emit_sink *out, size_t flags);
-/* Write the scalar `v` (a new reference, released here; NULL when jansson
- * failed to make it). */
-void emit_json_put(emit_json_writer *j, const char *name, json_t *v);
-/* Open an object or an array; emit_json_close closes it. */
-void emit_json_open(emit_json_writer *j, const char *name, bool array);
-void emit_json_close(emit_json_writer *j);
-/* End the document with a newline.  CCHC_ERR_NOMEM when a value could not
- * be made; a refused write is the caller's to see in the sink. */
-cchc_status emit_json_end(emit_json_writer *j, cchc_error *err);
-
 /* One CSV field, quoted by libcsv (every field is quoted, so that a null,
  * written as nothing, differs from an empty string ""). */
 void emit_csv_field(strbuf *sb, const char *s);
