@@ -17,6 +17,16 @@
 #include "../extract/frame.h"
 
 /* Extract, check every span, render JSON and parse it back. */
+/* The frame as 'cchc extract -f jsonl' writes it (*len bytes). */
+static char *jsonl(const cchc_frame *f, size_t *len) {
+  char *json = NULL;
+  cchc_error err = {0};
+  ck_assert_msg(cchc_render(f, CCHC_FORMAT_JSONL, 0, &json, len, &err) ==
+                    CCHC_OK,
+                "render: %s", err.message);
+  return json;
+}
+
 static cchc_frame *run(const char *src, size_t len) {
   cchc_frame *f = harness_process(harness_rules(), src, len);
   for (size_t i = 0; i < f->ntargets; i++)
@@ -25,12 +35,9 @@ static cchc_frame *run(const char *src, size_t len) {
     ck_assert_uint_le(f->sections[i].span.end, len);
   for (size_t i = 0; i < f->ndeadlines; i++)
     ck_assert_uint_le(f->deadlines[i].span.end, len);
-  char *json = NULL;
-  size_t jlen = 0;
+  size_t jlen;
+  char *json = jsonl(f, &jlen);
   cchc_error err = {0};
-  ck_assert_msg(cchc_render(f, CCHC_FORMAT_JSONL, 0, &json, &jlen, &err) ==
-                    CCHC_OK,
-                "render: %s", err.message);
   /* The JSON reads back as a frame with as many items. */
   cchc_frame *back = NULL;
   ck_assert_msg(cchc_frame_from_json(json, jlen, &back, &err) == CCHC_OK,
@@ -93,12 +100,8 @@ static double timed_line_of_targets(size_t n) {
   const cchc_rules *rules = harness_rules();
   double t0 = cpu_seconds();
   cchc_frame *f = harness_process(rules, src, len);
-  char *json = NULL;
-  size_t jlen = 0;
-  cchc_error err = {0};
-  ck_assert_msg(cchc_render(f, CCHC_FORMAT_JSONL, 0, &json, &jlen, &err) ==
-                    CCHC_OK,
-                "render: %s", err.message);
+  size_t jlen;
+  char *json = jsonl(f, &jlen);
   double t = cpu_seconds() - t0;
   /* one target per clause, each with its indicator and its own span */
   size_t clauses = len / strlen("tỷ lệ hồ sơ giải quyết đúng hạn đạt tối "

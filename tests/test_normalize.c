@@ -1270,20 +1270,14 @@ static char *reference_key(const char *s, size_t len) {
           UTF8PROC_STRIPCC,
       ref_fold_d, NULL);
   ck_assert_msg(n >= 0, "utf8proc: %s", utf8proc_errmsg(n));
-  char *k = (char *)mapped;
-  size_t o = 0;
-  bool space = false;
-  for (utf8proc_ssize_t i = 0; i < n; i++) {
-    char c = k[i];
-    if (c == ' ' || c == '\t' || c == '\n' || c == '\r') {
-      space = o > 0;
-      continue;
-    }
-    if (space) k[o++] = ' ';
-    space = false;
-    k[o++] = c;
-  }
-  k[o] = '\0';
+  /* its words, one space between them */
+  char *k = calloc((size_t)n + 1, 1), *save = NULL;
+  ck_assert_ptr_nonnull(k);
+  size_t at = 0;
+  for (char *w = strtok_r((char *)mapped, " \t\n\r", &save); w;
+       w = strtok_r(NULL, " \t\n\r", &save))
+    at += (size_t)sprintf(k + at, "%s%s", at ? " " : "", w);
+  free(mapped);
   return k;
 }
 
