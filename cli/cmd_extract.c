@@ -60,6 +60,51 @@ static int cmp_str(const void *a, const void *b) {
   return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
+/* cchc_render_to's writer: an output of cli_out, which reports a failed
+ * write itself. */
+typedef struct out_sink {
+  cli_out *out;
+  bool wrote; /* something of the current input reached it */
+} out_sink;
+
+static bool write_out(void *ctx, const char *data, size_t len) {
+  out_sink *o = ctx;
+  o->wrote = true;
+  return cli_out_write(o->out, data, len);
+}
+
+/* Render `frame` straight into `out`.  Returns CCHC_OK, CCHC_ERR_IO (the
+ * output failed, reported) or another failure of the rendering (reported
+ * against `path`); *wrote says whether part of it reached the output. */
+static cchc_status render_one(const cchc_frame *frame, const char *path,
+                              cchc_format format, unsigned flags,
+                              cli_out *out, bool *wrote) {
+  out_sink sink = {out, false};
+  cchc_error err = {0};
+  cchc_status st =
+      cchc_render_to(frame, format, flags, write_out, &sink, &err);
+  if (st != CCHC_OK && st != CCHC_ERR_IO)
+    cli_report(path, NULL, 0, &err);
+  *wrote = sink.wrote;
+  return st;
+}
+
+/* One document into its own file `name`, which a failure leaves as it
+ * was. */
+static cchc_status render_file(const cchc_frame *frame, const char *path,
+                               const char *name, cchc_format format) {
+  cli_out out;
+  bool wrote;
+  if (!cli_out_open(&out, name))
+    return CCHC_ERR_IO;
+  cchc_status st = render_one(frame, path, format, 0, &out, &wrote);
+  if (st != CCHC_OK) {
+    cli_out_abort(&out);
+    return st;
+  }
+  return cli_out_commit(&out) ? CCHC_OK : CCHC_ERR_IO;
+}
+
 /* -f FORMAT: the format and its name as given, for messages. */
 typedef struct format_arg {
   cchc_format format;
@@ -135,8 +180,8 @@ static bool plan_outputs(const format_arg *f, const char *out_path,
 }
 
 /* One input of the batch: read on the calling thread (standard input
- * too, which only that thread reads), processed and rendered by a
- * worker, reported and written on the calling thread in input order. */
+ * too, which only that thread reads), processed by a worker, reported
+ * and rendered into its output on the calling thread in input order. */
 typedef struct extract_job {
   const char *path;
   char *data; /* the input; kept past the work when it failed, for the
@@ -145,10 +190,7 @@ typedef struct extract_job {
   bool failed;
   bool data_in_report; /* the error's offset is into data */
   cchc_error err;
-  cchc_frame *frame; /* kept for CSV: the first one written gets the
-                        header */
-  char *out;
-  size_t outlen;
+  cchc_frame *frame; /* rendered by the calling thread, in order */
 } extract_job;
 
 /* What the batch shares: options and rules read by every thread, the
@@ -169,7 +211,6 @@ static void job_release(void *ctx, void *job) {
   extract_job *j = job;
   free(j->data);
   cchc_frame_free(j->frame);
-  free(j->out);
 }
 
 static void extract_prepare(void *ctx, size_t i, void *job) {
@@ -193,34 +234,38 @@ static void extract_work(void *ctx, void *job) {
   }
   free(j->data);
   j->data = NULL;
-  j->failed = cchc_render(j->frame, run->format, 0, &j->out, &j->outlen,
-                          &j->err) != CCHC_OK;
-  if (run->format != CCHC_FORMAT_CSV) {
-    cchc_frame_free(j->frame);
-    j->frame = NULL;
-  }
 }
 
+/* In input order on the calling thread: the frame is rendered straight
+ * into its output (no whole document held as a string). */
 static bool extract_finish(void *ctx, size_t i, void *job) {
   extract_run *run = ctx;
   extract_job *j = job;
   bool go = true;
-  /* CSV: the BOM and header row once, before the first row. */
-  if (!j->failed && run->format == CCHC_FORMAT_CSV && run->emitted == 0) {
-    free(j->out);
-    j->out = NULL;
-    j->failed = cchc_render(j->frame, run->format, CCHC_RENDER_CSV_HEADER,
-                            &j->out, &j->outlen, &j->err) != CCHC_OK;
-  }
   if (j->failed) {
     cli_report(j->path, j->data_in_report ? j->data : NULL, j->len, &j->err);
     run->rc = EXIT_INPUT;
-  } else if (run->names ? !cli_write(run->names[i], j->out, j->outlen)
-                        : !cli_out_write(run->shared, j->out, j->outlen)) {
-    /* the output failed: the rest cannot be written */
+    job_release(ctx, job);
+    return true;
+  }
+  /* CSV: the BOM and header row once, before the first row. */
+  unsigned flags = run->format == CCHC_FORMAT_CSV && run->emitted == 0
+                       ? CCHC_RENDER_CSV_HEADER
+                       : 0;
+  bool wrote = false;
+  cchc_status st =
+      run->names
+          ? render_file(j->frame, j->path, run->names[i], run->format)
+          : render_one(j->frame, j->path, run->format, flags, run->shared,
+                       &wrote);
+  if (st == CCHC_ERR_IO || (st != CCHC_OK && wrote)) {
+    /* the output failed, or holds half a document: the rest cannot be
+     * written */
     run->rc = EXIT_USAGE;
     cli_report_untried(run->nfiles - i - 1);
     go = false;
+  } else if (st != CCHC_OK) {
+    run->rc = EXIT_INPUT;
   } else {
     run->emitted++;
   }

@@ -57,10 +57,12 @@ enum { CSV_MAX_DEPTH = 16 };
 
 typedef struct section_number {
   char *id, *number;
+  size_t order; /* in the walk */
 } section_number;
 
 typedef struct cctx {
-  strbuf out;
+  emit_sink *out;
+  strbuf row_text; /* the row being written */
   const char *names[CSV_MAX_DEPTH]; /* open containers (walk's literals) */
   int depth;
   char *path, *place, *year;
@@ -92,22 +94,47 @@ void emit_csv_field(strbuf *sb, const char *s) {
     cchc_csv_cell(sb, s, strlen(s));
 }
 
+/* One row, quoted by libcsv, then on to the output. */
 static void put_row(cctx *c, const char *const *cols) {
+  strbuf *sb = &c->row_text;
+  strbuf_reset(sb);
   for (int i = 0; i < NCOLS; i++) {
     if (i > 0)
-      strbuf_addch(&c->out, ',');
-    emit_csv_field(&c->out, cols[i]);
+      strbuf_addch(sb, ',');
+    emit_csv_field(sb, cols[i]);
   }
-  strbuf_addstr(&c->out, "\r\n");
+  strbuf_addstr(sb, "\r\n");
+  if (sb->failed)
+    c->failed = true;
+  else
+    emit_put(c->out, sb->buf, sb->len);
 }
 
+/* Sections by id, then walk order; those without an id last. */
+static int by_id(const void *a, const void *b) {
+  const section_number *p = a, *q = b;
+  int c = !p->id || !q->id ? (!p->id) - (!q->id) : strcmp(p->id, q->id);
+  return c ? c : (p->order > q->order) - (p->order < q->order);
+}
+
+/* The number of the first section (in walk order) with this id: a binary
+ * search of the sections sorted by by_id when their array closed. */
 static const char *section_number_of(const cctx *c, const char *id) {
   if (!id)
     return NULL;
-  for (size_t i = 0; i < c->nsections; i++)
-    if (c->sections[i].id && strcmp(c->sections[i].id, id) == 0)
-      return c->sections[i].number;
-  return NULL;
+  size_t lo = 0, hi = c->nsections;
+  while (lo < hi) {
+    size_t mid = lo + (hi - lo) / 2;
+    const char *m = c->sections[mid].id;
+    if (m && strcmp(m, id) < 0)
+      lo = mid + 1;
+    else
+      hi = mid;
+  }
+  return lo < c->nsections && c->sections[lo].id &&
+                 strcmp(c->sections[lo].id, id) == 0
+             ? c->sections[lo].number
+             : NULL;
 }
 
 static void write_target(cctx *c) {
@@ -173,8 +200,12 @@ static void c_end(void *ctx) {
       c->sections = p;
       c->cap = ncap;
     }
+    c->cur.order = c->nsections;
     c->sections[c->nsections++] = c->cur;
     c->cur.id = c->cur.number = NULL;
+  } else if (in_object(c, "sections") && c->nsections > 1) {
+    /* the sections array closes: by id for section_number_of */
+    qsort(c->sections, c->nsections, sizeof *c->sections, by_id);
   }
 out:
   if (c->depth > 0)
@@ -226,13 +257,13 @@ static const emit_ops csv_ops = {
     .span = c_span,
 };
 
-cchc_status emit_csv(const cchc_frame *frame, bool with_header, char **out,
-                     size_t *len, cchc_error *err) {
-  cctx c = {.out = STRBUF_INIT};
+cchc_status emit_csv(const cchc_frame *frame, bool with_header,
+                     emit_sink *out, cchc_error *err) {
+  cctx c = {.out = out, .row_text = STRBUF_INIT};
   if (with_header) {
     /* A UTF-8 BOM, so that spreadsheet programs read Vietnamese text as
      * UTF-8, then the header row. */
-    strbuf_addstr(&c.out, "\xEF\xBB\xBF");
+    emit_puts(out, "\xEF\xBB\xBF");
     put_row(&c, header);
   }
   cchc_status st = emit_walk(frame, &csv_ops, &c, err);
@@ -248,15 +279,8 @@ cchc_status emit_csv(const cchc_frame *frame, bool with_header, char **out,
   free(c.sections);
   free(c.cur.id);
   free(c.cur.number);
-  size_t n = 0;
-  char *buf = strbuf_detach(&c.out, &n);
-  if (st == CCHC_OK && (c.failed || !buf))
+  strbuf_release(&c.row_text);
+  if (st == CCHC_OK && c.failed)
     st = cchc_fail(err, CCHC_ERR_NOMEM, "out of memory while writing CSV");
-  if (st != CCHC_OK) {
-    free(buf);
-    return st;
-  }
-  *out = buf;
-  *len = n;
-  return CCHC_OK;
+  return st;
 }

@@ -54,40 +54,36 @@ bool emit_number_is_integer(double v);
  * exponent without '+' or leading zeros ("1e300").  Returns `buf`. */
 char *emit_format_number(double v, char buf[40]);
 
-/* A JSON document built value by value with jansson, which does the
- * escaping and printing: the frame's JSON (json.c) and the reports'
- * (out_json.c).  A value goes into the open container under `name` (which
- * an array ignores); after a failure everything is dropped. */
-enum { EMIT_JSON_MAX_DEPTH = 16 };
-typedef struct emit_json_tree {
-  json_t *root;
-  json_t *stack[EMIT_JSON_MAX_DEPTH];
-  int depth;
+/* Where a format writes: the caller's write function (cchc_render_to),
+ * behind a buffer so that it sees pieces of a useful size.  After the
+ * write function refuses a piece, everything after it is dropped and
+ * `failed` stays set. */
+typedef struct emit_sink {
+  cchc_write_fn write;
+  void *ctx;
+  size_t n; /* bytes in buf */
   bool failed;
-} emit_json_tree;
+  char buf[16384];
+} emit_sink;
 
-/* Put `v` (a new reference; NULL when jansson failed) in the open
- * container, or make it the root. */
-void emit_json_put(emit_json_tree *t, const char *name, json_t *v);
-/* Put the container `v` and open it; emit_json_close closes it. */
-void emit_json_open(emit_json_tree *t, const char *name, json_t *v);
-void emit_json_close(emit_json_tree *t);
-/* Print the document with jansson `flags`, then a newline, into *out
- * (malloc'd, NUL-terminated); releases the tree. */
-cchc_status emit_json_dump(emit_json_tree *t, size_t flags, char **out,
-                           size_t *len, cchc_error *err);
+void emit_sink_init(emit_sink *s, cchc_write_fn write, void *ctx);
+void emit_put(emit_sink *s, const void *data, size_t len);
+void emit_puts(emit_sink *s, const char *str);
+/* Hand what is buffered to the write function; false if it ever refused
+ * a piece. */
+bool emit_sink_flush(emit_sink *s);
 
 /* One CSV field, quoted by libcsv (every field is quoted, so that a null,
  * written as nothing, differs from an empty string ""). */
 void emit_csv_field(strbuf *sb, const char *s);
 
-/* Formats.  Each renders the whole frame into a malloc'd, NUL-terminated
- * buffer. */
-cchc_status emit_json(const cchc_frame *frame, bool compact, char **out,
-                      size_t *len, cchc_error *err);
-cchc_status emit_xml(const cchc_frame *frame, char **out, size_t *len,
+/* Formats.  Each writes the whole frame to `out` as it walks it; a
+ * refused write shows in out->failed, not in the status. */
+cchc_status emit_json(const cchc_frame *frame, bool compact, emit_sink *out,
+                      cchc_error *err);
+cchc_status emit_xml(const cchc_frame *frame, emit_sink *out,
                      cchc_error *err);
-cchc_status emit_csv(const cchc_frame *frame, bool header, char **out,
-                     size_t *len, cchc_error *err);
+cchc_status emit_csv(const cchc_frame *frame, bool header, emit_sink *out,
+                     cchc_error *err);
 
 #endif

@@ -107,6 +107,94 @@ bool xfirst(xctx *x, rule_list rules, size_t a, size_t b, size_t *ms,
   return found;
 }
 
+/* ---- items by where they start ---------------------------------------- */
+
+static int by_start_then_item(const void *a, const void *b) {
+  const xstart *p = a, *q = b;
+  if (p->start != q->start) return p->start < q->start ? -1 : 1;
+  return (p->item > q->item) - (p->item < q->item);
+}
+
+static int by_index(const void *a, const void *b) {
+  size_t p = *(const size_t *)a, q = *(const size_t *)b;
+  return (p > q) - (p < q);
+}
+
+/* The first of ix->by_start whose start is at or after `at`. */
+static size_t first_start_from(const xstarts *ix, size_t at) {
+  size_t lo = 0, hi = ix->n;
+  while (lo < hi) {
+    size_t mid = lo + (hi - lo) / 2;
+    if (ix->by_start[mid].start >= at) hi = mid;
+    else lo = mid + 1;
+  }
+  return lo;
+}
+
+static size_t target_start(const cchc_frame *f, size_t i) {
+  return f->targets[i].span.start;
+}
+
+static size_t deadline_start(const cchc_frame *f, size_t i) {
+  return f->deadlines[i].span.start;
+}
+
+/* The items (count of them, item i starting at start_of(f, i)) that start
+ * in [a, b), in index order. */
+static const size_t *starting_in(xctx *x, xstarts *ix, size_t count,
+                                 size_t (*start_of)(const cchc_frame *,
+                                                    size_t),
+                                 size_t a, size_t b, size_t *n) {
+  *n = 0;
+  if (!ix->built || ix->n != count) {
+    xstart *v = realloc(ix->by_start, (count ? count : 1) * sizeof *v);
+    if (!v) {
+      x->f->failed = true;
+      return NULL;
+    }
+    for (size_t i = 0; i < count; i++)
+      v[i] = (xstart){start_of(x->f, i), i};
+    if (count > 1) qsort(v, count, sizeof *v, by_start_then_item);
+    ix->by_start = v;
+    ix->n = count;
+    ix->built = true;
+  }
+  size_t lo = first_start_from(ix, a);
+  size_t hi = b > a ? first_start_from(ix, b) : lo;
+  if (hi - lo > ix->cap_found) {
+    size_t *p = realloc(ix->found, (hi - lo) * sizeof *p);
+    if (!p) {
+      x->f->failed = true;
+      return NULL;
+    }
+    ix->found = p;
+    ix->cap_found = hi - lo;
+  }
+  bool sorted = true;
+  for (size_t k = lo; k < hi; k++) {
+    ix->found[k - lo] = ix->by_start[k].item;
+    if (k > lo && ix->found[k - lo] < ix->found[k - lo - 1]) sorted = false;
+  }
+  *n = hi - lo;
+  if (!sorted) qsort(ix->found, *n, sizeof *ix->found, by_index);
+  return ix->found;
+}
+
+const size_t *xtargets_in(xctx *x, size_t a, size_t b, size_t *n) {
+  return starting_in(x, &x->target_starts, x->f->ntargets, target_start, a,
+                     b, n);
+}
+
+const size_t *xdeadlines_in(xctx *x, size_t a, size_t b, size_t *n) {
+  return starting_in(x, &x->deadline_starts, x->f->ndeadlines,
+                     deadline_start, a, b, n);
+}
+
+static void xstarts_free(xstarts *ix) {
+  free(ix->by_start);
+  free(ix->found);
+}
+
 int xint(const char *s, size_t a, size_t b) {
   int v = 0;
   for (size_t i = a; i < b && i < a + 6; i++) {
@@ -255,26 +343,25 @@ cchc_status extract_frame(const cchc_rules *rules, const cchc_text *text,
   x.md = rules_match_data(rules);
   if (!x.f || !x.md) {
     cchc_fail(err, st, "out of memory");
-    goto fail;
+    goto cleanup;
   }
   if ((st = fill_source(x.f, text, src, err)) != CCHC_OK)
-    goto fail;
+    goto cleanup;
   for (size_t i = 0; i < sizeof passes / sizeof *passes; i++)
-    if ((st = passes[i](&x)) != CCHC_OK) goto fail;
+    if ((st = passes[i](&x)) != CCHC_OK) goto cleanup;
   spans_to_source(x.f, text);
   frame_adopt_strings(x.f);
   if (x.f->failed) {
     st = cchc_fail(err, CCHC_ERR_NOMEM, "out of memory");
-    goto fail;
+    goto cleanup;
   }
-  table_free_all(&x);
-  free(x.lines);
-  pcre2_match_data_free(x.md);
   *out = x.f;
-  return CCHC_OK;
-fail:
+  x.f = NULL;
+cleanup:
   table_free_all(&x);
   free(x.lines);
+  xstarts_free(&x.target_starts);
+  xstarts_free(&x.deadline_starts);
   pcre2_match_data_free(x.md);
   cchc_frame_free(x.f);
   return st;

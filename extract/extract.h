@@ -24,6 +24,21 @@ typedef struct xline {
 
 struct table;
 
+/* Items of the frame (targets or deadlines) by where their span starts:
+ * (start, index) pairs sorted, for the lookups of xtargets_in and
+ * xdeadlines_in. */
+typedef struct xstart {
+  size_t start, item;
+} xstart;
+
+typedef struct xstarts {
+  xstart *by_start;
+  size_t n;      /* items indexed: the frame's count when it was built */
+  bool built;
+  size_t *found; /* the answer to the last lookup */
+  size_t cap_found;
+} xstarts;
+
 typedef struct xctx {
   const cchc_rules *rules;
   const cchc_text *text;
@@ -36,6 +51,7 @@ typedef struct xctx {
   size_t first_section_line; /* lines before it are the header */
   struct table *tables;      /* crawled tables (table.c), owned */
   size_t ntables, cap_tables;
+  xstarts target_starts, deadline_starts; /* built when first asked */
   cchc_error *err;
 } xctx;
 
@@ -90,6 +106,17 @@ void xskip_bullet(const xctx *x, size_t *a, size_t b);
 /* The appendix of the plan as lines [*first, *last) (the section whose
  * rule has marker=appendix); false when it has none. */
 bool xappendix_lines(const xctx *x, size_t *first, size_t *last);
+
+/* The frame's targets (deadlines) whose span starts in canonical [a, b),
+ * in index order: *n indices, in storage of x valid until the next lookup
+ * of the same kind.  Each is a binary search of the items sorted by start
+ * once (again when their number has changed), so passes that look up the
+ * items of each line or cell stay linear.  The spans must not change
+ * while their number stays the same: the task passes, which run once the
+ * targets and deadlines are final, use them.  A failed allocation marks
+ * the frame failed and finds nothing. */
+const size_t *xtargets_in(xctx *x, size_t a, size_t b, size_t *n);
+const size_t *xdeadlines_in(xctx *x, size_t a, size_t b, size_t *n);
 
 /* Does a rule of `rules` match canonical [a, b)?  The first that does is
  * *hit (when hit is not NULL); x->md holds its match, relative to a. */

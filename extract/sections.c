@@ -129,16 +129,19 @@ cchc_status extract_sections(xctx *x) {
   }
   free(stack);
   /* Body ends where the next section at the same or a shallower level
-   * starts. */
-  for (size_t i = 0; i < f->nsections; i++) {
-    frame_section *sec = &f->sections[i];
+   * starts: one pass, the sections whose end is not known yet on a stack
+   * (deeper towards the top). */
+  size_t *open = malloc((f->nsections ? f->nsections : 1) * sizeof *open);
+  if (!open) return cchc_fail(x->err, CCHC_ERR_NOMEM, "out of memory");
+  size_t nopen = 0;
+  for (size_t j = 0; j < f->nsections; j++) {
+    frame_section *sec = &f->sections[j];
+    while (nopen && f->sections[open[nopen - 1]].level >= sec->level)
+      f->sections[open[--nopen]].body_end = sec->body_start;
     sec->body_end = x->n;
-    for (size_t j = i + 1; j < f->nsections; j++)
-      if (f->sections[j].level <= sec->level) {
-        sec->body_end = f->sections[j].body_start;
-        break;
-      }
+    open[nopen++] = j;
   }
+  free(open);
   return f->failed ? cchc_fail(x->err, CCHC_ERR_NOMEM, "out of memory")
                    : CCHC_OK;
 }

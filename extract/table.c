@@ -282,17 +282,18 @@ static void line_events(reader *rd, size_t a, size_t b) {
     if (!deadline_overlaps(x, um->items[k].start, um->items[k].end))
       push_event(rd, (event){EV_UNIT, um->items[k].start, um->items[k].end,
                              0, k});
-  for (size_t d = 0; d < f->ndeadlines; d++) {
+  size_t n;
+  const size_t *in = xdeadlines_in(x, a, b, &n);
+  for (size_t k = 0; k < n; k++) {
+    size_t d = in[k];
     const frame_deadline *fd = &f->deadlines[d];
-    if (fd->span.start < a || fd->span.start >= b) continue;
     if (d > 0 && f->deadlines[d - 1].span.start == fd->span.start) continue;
     push_event(rd, (event){EV_DEADLINE, fd->span.start, 0, 0, d});
   }
-  for (size_t g = 0; g < f->ntargets; g++) {
-    const frame_target *ft = &f->targets[g];
-    if (ft->span.start >= a && ft->span.start < b)
-      push_event(rd, (event){EV_TARGET, ft->span.start, 0, 0, g});
-  }
+  in = xtargets_in(x, a, b, &n);
+  for (size_t k = 0; k < n; k++)
+    push_event(rd, (event){EV_TARGET, f->targets[in[k]].span.start, 0, 0,
+                           in[k]});
   /* a budget cell may run over the following lines */
   size_t ms, me;
   if (xfirst(x, rd->budget_rules, a, rd->zone_end, &ms, &me, NULL) &&
@@ -1026,7 +1027,6 @@ void table_cell_units(xctx *x, size_t a, size_t b, xunits *out) {
 }
 
 void table_resolve(xctx *x, table *t) {
-  const cchc_frame *f = x->f;
   for (size_t r = 0; r < t->nrows; r++) {
     table_row *row = &t->rows[r];
     for (size_t i = 0; i < row->ncells; i++) {
@@ -1036,22 +1036,24 @@ void table_resolve(xctx *x, table *t) {
         table_cell_units(x, c->start, c->end, &c->units);
       else if (c->role == TABLE_DEADLINE)
         c->ref = deadline_latest(x, c->start, c->end);
-      else if (c->role == TABLE_TARGET)
-        for (size_t g = 0; g < f->ntargets && c->ref < 0; g++)
-          if (f->targets[g].span.start >= c->start &&
-              f->targets[g].span.start < c->end)
-            c->ref = (int)g;
+      else if (c->role == TABLE_TARGET && c->ref < 0) {
+        size_t n; /* the first target in the cell */
+        const size_t *in = xtargets_in(x, c->start, c->end, &n);
+        if (n) c->ref = (int)in[0];
+      }
     }
   }
   fill_merged(x, t);
 }
 
-int deadline_latest(const xctx *x, size_t a, size_t b) {
+int deadline_latest(xctx *x, size_t a, size_t b) {
   const cchc_frame *f = x->f;
   int best = -1;
-  for (size_t i = 0; i < f->ndeadlines; i++) {
+  size_t n;
+  const size_t *in = xdeadlines_in(x, a, b, &n);
+  for (size_t k = 0; k < n; k++) {
+    size_t i = in[k];
     const frame_deadline *d = &f->deadlines[i];
-    if (d->span.start < a || d->span.start >= b) continue;
     if (best < 0) best = (int)i;
     else if (d->end && (!f->deadlines[best].end ||
                         strcmp(d->end, f->deadlines[best].end) > 0))

@@ -87,7 +87,7 @@ void table_cell_units(xctx *x, size_t a, size_t b, xunits *out);
  * starting in it, the one that ends last (a time field that lists steps
  * ends with its last), else the first recurrence or open one; -1 when
  * none. */
-int deadline_latest(const xctx *x, size_t a, size_t b);
+int deadline_latest(xctx *x, size_t a, size_t b);
 
 /* Read the task table of lines [first, last) into *out (zeroed first):
  * false when the lines hold none.  Needs the frame's targets and

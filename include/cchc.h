@@ -508,6 +508,20 @@ enum {
   CCHC_RENDER_CSV_HEADER = 1u << 0
 };
 
+/* Where cchc_render_to writes: called with each piece of the output, in
+ * order; returns false when the piece could not be written. */
+typedef bool (*cchc_write_fn)(void *ctx, const char *data, size_t len);
+
+/* Render `frame` in `format` to `write` as the walk of the frame goes,
+ * never holding the whole text (pieces of up to 16 KB; the same bytes as
+ * cchc_render).  An inconsistent frame (CCHC_ERR_INVALID) fails before
+ * anything is written; once `write` refuses a piece nothing more is
+ * written and the call fails with CCHC_ERR_IO.  Running out of memory
+ * midway (CCHC_ERR_NOMEM) may leave part of the text written. */
+cchc_status cchc_render_to(const cchc_frame *frame, cchc_format format,
+                           unsigned flags, cchc_write_fn write, void *ctx,
+                           cchc_error *err);
+
 /* Render `frame` in `format` into a new buffer: *out (NUL-terminated, to
  * be freed with free()) and *len. */
 cchc_status cchc_render(const cchc_frame *frame, cchc_format format,

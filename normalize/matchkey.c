@@ -1,12 +1,25 @@
 /* matchkey.c: diacritic-, case- and punctuation-insensitive keys made with
  * utf8proc, so that "Văn hoá – Xã hội", "VĂN HÓA - XÃ HỘI" and
- * "van hoa - xa hoi" compare equal. */
+ * "van hoa - xa hoi" compare equal.
+ *
+ * utf8proc maps every character on its own (decomposition, case folding,
+ * marks stripped, lumping) and reorders only combining marks, which no
+ * ASCII character is; so the key is made run by run: each run of
+ * non-ASCII characters by utf8proc, in one call that decomposes it once
+ * into a reused buffer, and each ASCII byte by what utf8proc makes of it
+ * with these options (ascii_key; test_normalize compares the two on every
+ * ASCII byte and on mixed text). */
 #include "../common/internal.h"
+#include "../common/strbuf.h"
 
 #include <stdlib.h>
 #include <string.h>
 
 #include <utf8proc.h>
+
+static const utf8proc_option_t KEY_OPTIONS =
+    UTF8PROC_COMPAT | UTF8PROC_DECOMPOSE | UTF8PROC_STRIPMARK |
+    UTF8PROC_CASEFOLD | UTF8PROC_LUMP | UTF8PROC_IGNORE | UTF8PROC_STRIPCC;
 
 /* đ/Đ have no decomposition (the stroke is part of the letter), so
  * STRIPMARK keeps them; Vietnamese keys fold them to d. */
@@ -17,34 +30,101 @@ static utf8proc_int32_t fold_d(utf8proc_int32_t c, void *data) {
   return c;
 }
 
+/* utf8proc's key of an ASCII byte: case folded; a tab, line break,
+ * vertical tab or form feed a space (STRIPCC); other control characters
+ * dropped (-1); the rest as it is. */
+static int ascii_key(unsigned char c) {
+  if (c >= 'A' && c <= 'Z')
+    return c - 'A' + 'a';
+  if (c == '\t' || c == '\n' || c == '\v' || c == '\f' || c == '\r')
+    return ' ';
+  if (c < 0x20 || c == 0x7F)
+    return -1;
+  return c;
+}
+
+/* Code points decomposed at once without an allocation. */
+enum { RUN_ON_STACK = 256 };
+
+/* The key of the non-ASCII run s[0..len) appended to `out` through
+ * utf8proc, in *heap (*heap_cap code points, grown as needed) when the
+ * stack buffer is too small; 0 or a utf8proc error. */
+static utf8proc_ssize_t key_run(const char *s, size_t len, strbuf *out,
+                                utf8proc_int32_t **heap, size_t *heap_cap) {
+  /* utf8proc_reencode writes 4 bytes per code point and a NUL: one code
+   * point more than the decomposition holds */
+  utf8proc_int32_t local[RUN_ON_STACK + 1];
+  utf8proc_int32_t *buf = *heap_cap ? *heap : local;
+  size_t cap = *heap_cap ? *heap_cap : RUN_ON_STACK;
+  for (;;) {
+    utf8proc_ssize_t n = utf8proc_decompose_custom(
+        (const utf8proc_uint8_t *)s, (utf8proc_ssize_t)len, buf,
+        (utf8proc_ssize_t)cap, KEY_OPTIONS, fold_d, NULL);
+    if (n < 0)
+      return n;
+    if ((size_t)n <= cap) {
+      n = utf8proc_reencode(buf, n, KEY_OPTIONS); /* UTF-8, in place */
+      if (n < 0)
+        return n;
+      strbuf_add(out, buf, (size_t)n);
+      return 0;
+    }
+    utf8proc_int32_t *p = realloc(*heap, ((size_t)n + 1) * sizeof *p);
+    if (!p)
+      return UTF8PROC_ERROR_NOMEM;
+    *heap = buf = p;
+    *heap_cap = cap = (size_t)n;
+  }
+}
+
 char *cchc_match_key(const char *s, size_t len, cchc_error *err) {
-  utf8proc_uint8_t *mapped = NULL;
-  utf8proc_ssize_t n = utf8proc_map_custom(
-      (const utf8proc_uint8_t *)s, (utf8proc_ssize_t)len, &mapped,
-      UTF8PROC_COMPAT | UTF8PROC_DECOMPOSE | UTF8PROC_STRIPMARK |
-          UTF8PROC_CASEFOLD | UTF8PROC_LUMP | UTF8PROC_IGNORE |
-          UTF8PROC_STRIPCC,
-      fold_d, NULL);
-  if (n < 0) {
-    cchc_fail(err, n == UTF8PROC_ERROR_NOMEM ? CCHC_ERR_NOMEM : CCHC_ERR_ENCODING,
-              "match key: %s", utf8proc_errmsg(n));
+  strbuf key = STRBUF_INIT;
+  utf8proc_int32_t *heap = NULL;
+  size_t heap_cap = 0;
+  utf8proc_ssize_t rc = 0;
+  strbuf_grow(&key, len);
+  for (size_t i = 0; i < len && rc == 0;) {
+    unsigned char c = (unsigned char)s[i];
+    if (c < 0x80) {
+      int k = ascii_key(c);
+      if (k >= 0)
+        strbuf_addch(&key, (char)k);
+      i++;
+      continue;
+    }
+    size_t j = i + 1;
+    while (j < len && (unsigned char)s[j] >= 0x80)
+      j++;
+    rc = key_run(s + i, j - i, &key, &heap, &heap_cap);
+    i = j;
+  }
+  free(heap);
+  if (rc == 0 && key.failed)
+    rc = UTF8PROC_ERROR_NOMEM;
+  if (rc < 0) {
+    strbuf_release(&key);
+    cchc_fail(err,
+              rc == UTF8PROC_ERROR_NOMEM ? CCHC_ERR_NOMEM : CCHC_ERR_ENCODING,
+              "match key: %s", utf8proc_errmsg(rc));
     return NULL;
   }
   /* Collapse white space and trim: keys ignore layout. */
-  char *k = (char *)mapped;
+  char *k = key.buf;
   size_t o = 0;
   bool space = false;
-  for (utf8proc_ssize_t i = 0; i < n; i++) {
-    char c = k[i];
-    if (c == ' ' || c == '\t' || c == '\n' || c == '\r') {
+  for (size_t i = 0; i < key.len; i++) {
+    char ch = k[i];
+    if (ch == ' ' || ch == '\t' || ch == '\n' || ch == '\r') {
       space = o > 0;
       continue;
     }
     if (space)
       k[o++] = ' ';
     space = false;
-    k[o++] = c;
+    k[o++] = ch;
   }
-  k[o] = '\0';
-  return k;
+  key.len = o;
+  if (key.alloc)
+    k[o] = '\0';
+  return strbuf_detach(&key, NULL);
 }

@@ -1492,6 +1492,129 @@ static void load_corpus(void) {
                 harness_shared(), ncorpus);
 }
 
+/* ------------------------------------------------------------------ */
+/* Streaming: cchc_render_to                                           */
+
+/* A writer that keeps what it is given and can refuse its n-th call. */
+typedef struct pieces {
+  char *text;
+  size_t len, calls, largest;
+  size_t refuse_at; /* the call that fails (1-based); 0: none */
+} pieces;
+
+static bool keep_piece(void *ctx, const char *data, size_t len) {
+  pieces *p = ctx;
+  p->calls++;
+  if (p->refuse_at && p->calls >= p->refuse_at)
+    return false;
+  p->text = realloc(p->text, p->len + len + 1);
+  ck_assert_ptr_nonnull(p->text);
+  memcpy(p->text + p->len, data, len);
+  p->len += len;
+  p->text[p->len] = '\0';
+  if (len > p->largest)
+    p->largest = len;
+  return true;
+}
+
+/* The frame of every corpus plan, streamed in every format, is the text
+ * cchc_render gives, in pieces no larger than the buffer; the JSON is
+ * exactly what jansson prints for the same document with the same flags,
+ * though no tree of it was built. */
+START_TEST(render_to_streams_the_same_text) {
+  load_corpus();
+  for (size_t c = 0; c < ncorpus; c++) {
+    size_t len;
+    char *src = harness_read(corpus[c], &len);
+    ck_assert_ptr_nonnull(src);
+    cchc_frame *f = harness_process(harness_rules(), src, len);
+    for (int fmt = CCHC_FORMAT_JSON; fmt <= CCHC_FORMAT_CSV; fmt++) {
+      size_t n;
+      char *whole = render(f, (cchc_format)fmt, CCHC_RENDER_CSV_HEADER, &n);
+      pieces p = {0};
+      cchc_error err = {0};
+      ck_assert_int_eq(cchc_render_to(f, (cchc_format)fmt,
+                                      CCHC_RENDER_CSV_HEADER, keep_piece, &p,
+                                      &err),
+                       CCHC_OK);
+      ck_assert_uint_eq(p.len, n);
+      ck_assert_msg(memcmp(p.text, whole, n) == 0, "%s: format %d differs",
+                    corpus[c], fmt);
+      ck_assert_uint_le(p.largest, 16384);
+      if (n > 16384)
+        ck_assert_uint_gt(p.calls, 1);
+      if (fmt == CCHC_FORMAT_JSON || fmt == CCHC_FORMAT_JSONL) {
+        json_t *j = parse_json(whole);
+        size_t flags = JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(15) |
+                       (fmt == CCHC_FORMAT_JSONL ? JSON_COMPACT
+                                                 : JSON_INDENT(2));
+        char *again = json_dumps(j, flags);
+        ck_assert_ptr_nonnull(again);
+        ck_assert_uint_eq(strlen(again) + 1, n);
+        ck_assert_msg(memcmp(again, whole, n - 1) == 0 && whole[n - 1] == '\n',
+                      "%s: JSON laid out unlike jansson", corpus[c]);
+        free(again);
+        json_decref(j);
+      }
+      free(p.text);
+      free(whole);
+    }
+    cchc_frame_free(f);
+    free(src);
+  }
+}
+END_TEST
+
+/* A writer that refuses a piece stops the rendering: CCHC_ERR_IO, and it
+ * is not called again.  An inconsistent frame writes nothing. */
+START_TEST(render_to_stops_at_a_refused_write) {
+  load_corpus();
+  /* the longest plan: its JSON and XML need several pieces */
+  char *src = NULL;
+  size_t len = 0;
+  for (size_t c = 0; c < ncorpus; c++) {
+    size_t n;
+    char *d = harness_read(corpus[c], &n);
+    ck_assert_ptr_nonnull(d);
+    if (n > len) {
+      free(src);
+      src = d;
+      len = n;
+    } else {
+      free(d);
+    }
+  }
+  cchc_frame *f = harness_process(harness_rules(), src, len);
+  for (int fmt = CCHC_FORMAT_JSON; fmt <= CCHC_FORMAT_CSV; fmt++) {
+    size_t n;
+    free(render(f, (cchc_format)fmt, 0, &n));
+    for (size_t at = 1; at <= (n > 16384 ? 2 : 1); at++) {
+      pieces p = {.refuse_at = at};
+      cchc_error err = {0};
+      ck_assert_int_eq(
+          cchc_render_to(f, (cchc_format)fmt, 0, keep_piece, &p, &err),
+          CCHC_ERR_IO);
+      ck_assert_uint_eq(p.calls, at);
+      ck_assert_msg(err.message[0] != '\0', "no message");
+      free(p.text);
+    }
+  }
+  cchc_error err = {0};
+  ck_assert_int_eq(cchc_render_to(f, CCHC_FORMAT_JSON, 0, NULL, NULL, &err),
+                   CCHC_ERR_INVALID);
+  cchc_frame_free(f);
+  free(src);
+
+  f = hand_frame();
+  bad_section(f);
+  pieces p = {0};
+  ck_assert_int_eq(cchc_render_to(f, CCHC_FORMAT_XML, 0, keep_piece, &p, &err),
+                   CCHC_ERR_INVALID);
+  ck_assert_uint_eq(p.calls, 0);
+  cchc_frame_free(f);
+}
+END_TEST
+
 START_TEST(cli_schema) {
   static const struct {
     const char *name, *file;
@@ -1960,6 +2083,13 @@ int main(void) {
   tcase_add_test(tc, inconsistent_frames_rejected);
   tcase_add_test(tc, bad_strings_replaced);
   tcase_add_test(tc, csv_formulas_neutralized);
+  suite_add_tcase(s, tc);
+
+  tc = tcase_create("stream");
+  tcase_set_timeout(tc, 120);
+  tcase_add_unchecked_fixture(tc, NULL, harness_free_rules);
+  tcase_add_test(tc, render_to_streams_the_same_text);
+  tcase_add_test(tc, render_to_stops_at_a_refused_write);
   suite_add_tcase(s, tc);
 
   tc = tcase_create("cli");

@@ -1,7 +1,8 @@
 /* test_extract_patho.c: pathological inputs through the whole extractor,
- * each under a time limit: a huge line of numbers, thousands of numbering
- * levels, a table of ten thousand one-word cells, crawled tables without
- * end, repeated citations, every
+ * each under a time limit: a huge line of numbers, a 4 MB line of targets
+ * timed on the CPU (against a limit, and against a 1 MB one for linear
+ * growth), thousands of numbering levels, a table of ten thousand
+ * one-word cells, crawled tables without end, repeated citations, every
  * byte value (repaired), and plans cut at every length.  Each must finish,
  * keep its spans inside the input and render valid JSON. */
 #define _GNU_SOURCE
@@ -10,11 +11,22 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 
 #include "../extract/frame.h"
 
 /* Extract, check every span, render JSON and parse it back. */
+/* The frame as 'cchc extract -f jsonl' writes it (*len bytes). */
+static char *jsonl(const cchc_frame *f, size_t *len) {
+  char *json = NULL;
+  cchc_error err = {0};
+  ck_assert_msg(cchc_render(f, CCHC_FORMAT_JSONL, 0, &json, len, &err) ==
+                    CCHC_OK,
+                "render: %s", err.message);
+  return json;
+}
+
 static cchc_frame *run(const char *src, size_t len) {
   cchc_frame *f = harness_process(harness_rules(), src, len);
   for (size_t i = 0; i < f->ntargets; i++)
@@ -23,12 +35,9 @@ static cchc_frame *run(const char *src, size_t len) {
     ck_assert_uint_le(f->sections[i].span.end, len);
   for (size_t i = 0; i < f->ndeadlines; i++)
     ck_assert_uint_le(f->deadlines[i].span.end, len);
-  char *json = NULL;
-  size_t jlen = 0;
+  size_t jlen;
+  char *json = jsonl(f, &jlen);
   cchc_error err = {0};
-  ck_assert_msg(cchc_render(f, CCHC_FORMAT_JSONL, 0, &json, &jlen, &err) ==
-                    CCHC_OK,
-                "render: %s", err.message);
   /* The JSON reads back as a frame with as many items. */
   cchc_frame *back = NULL;
   ck_assert_msg(cchc_frame_from_json(json, jlen, &back, &err) == CCHC_OK,
@@ -71,6 +80,80 @@ START_TEST(one_huge_line_of_clauses) {
   ck_assert_uint_gt(f->ntargets, 10000);
   cchc_frame_free(f);
   free(src);
+}
+END_TEST
+
+/* CPU seconds of this process (the machine may be shared: wall time would
+ * count the other processes). */
+static double cpu_seconds(void) {
+  struct timespec t;
+  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t);
+  return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
+}
+
+/* The whole pipeline as 'cchc extract -f jsonl' runs it, on a single line
+ * of n bytes dense with targets; its CPU seconds. */
+static double timed_line_of_targets(size_t n) {
+  size_t len;
+  char *src =
+      repeat("tỷ lệ hồ sơ giải quyết đúng hạn đạt tối thiểu 98%; ", n, &len);
+  const cchc_rules *rules = harness_rules();
+  double t0 = cpu_seconds();
+  cchc_frame *f = harness_process(rules, src, len);
+  size_t jlen;
+  char *json = jsonl(f, &jlen);
+  double t = cpu_seconds() - t0;
+  /* one target per clause, each with its indicator and its own span */
+  size_t clauses = len / strlen("tỷ lệ hồ sơ giải quyết đúng hạn đạt tối "
+                                "thiểu 98%; ");
+  ck_assert_uint_eq(f->ntargets, clauses);
+  for (size_t i = 0; i < f->ntargets; i++) {
+    ck_assert_str_eq(f->targets[i].indicator, "tthc.dung_han");
+    ck_assert_uint_le(f->targets[i].span.end, len);
+    if (i) ck_assert_uint_ge(f->targets[i].span.start,
+                             f->targets[i - 1].span.end);
+  }
+  ck_assert_uint_gt(jlen, len);
+  free(json);
+  cchc_frame_free(f);
+  free(src);
+  return t;
+}
+
+/* Issue 10 #5: a 4 MB single line of targets through the whole pipeline
+ * in a few seconds, and growing linearly: four times the text takes at
+ * most five times as long.  The limit is about three times the CPU time
+ * measured (least of the runs, on a loaded 2-core machine: 3.3 s plain,
+ * 7 s under the sanitizers, where PCRE2's JIT code, most of the work, is
+ * not instrumented). */
+enum { LINE_BIG = 4 << 20, LINE_SMALL = 1 << 20 };
+#if defined(__SANITIZE_ADDRESS__)
+static const double LINE_BIG_SECONDS = 21;
+#else
+static const double LINE_BIG_SECONDS = 10;
+#endif
+
+/* The least of `runs` timings: what the pipeline needs when the machine
+ * lets it run. */
+static double least_of(int runs, size_t n) {
+  double best = timed_line_of_targets(n);
+  for (int i = 1; i < runs; i++) {
+    double t = timed_line_of_targets(n);
+    if (t < best) best = t;
+  }
+  return best;
+}
+
+START_TEST(line_of_targets_linear) {
+  double small = least_of(3, LINE_SMALL), big = least_of(2, LINE_BIG);
+  printf("one line of targets: %d bytes %.2f s, %d bytes %.2f s of CPU\n",
+         LINE_SMALL, small, LINE_BIG, big);
+  ck_assert_msg(big <= LINE_BIG_SECONDS,
+                "%d bytes took %.2f s of CPU (limit %.0f)", LINE_BIG, big,
+                LINE_BIG_SECONDS);
+  ck_assert_msg(big <= 5 * small,
+                "4x the text took %.1fx the time (%.2f s, %.2f s)",
+                big / small, small, big);
 }
 END_TEST
 
@@ -191,6 +274,13 @@ int main(void) {
   tcase_add_test(tc, repeated_citations);
   tcase_add_test(tc, every_byte_value_repaired);
   tcase_add_test(tc, truncated_plans);
+  suite_add_tcase(s, tc);
+  /* Its limit is on CPU time; the wall clock only stops a hang, on a
+   * machine other work may share. */
+  tc = tcase_create("linear");
+  tcase_set_timeout(tc, 600);
+  tcase_add_unchecked_fixture(tc, NULL, harness_free_rules);
+  tcase_add_test(tc, line_of_targets_linear);
   suite_add_tcase(s, tc);
   return harness_run(s);
 }

@@ -4,6 +4,8 @@
 #define _GNU_SOURCE
 #include "harness.h"
 
+#include <utf8proc.h>
+
 #include "../common/internal.h"
 
 #include <dirent.h>
@@ -1251,6 +1253,81 @@ START_TEST(match_keys) {
 }
 END_TEST
 
+/* The key as utf8proc makes it of the whole string in one call, with the
+ * options and the đ fold of normalize/matchkey.c, white space collapsed:
+ * what cchc_match_key gives run by run must be the same. */
+static utf8proc_int32_t ref_fold_d(utf8proc_int32_t c, void *data) {
+  (void)data;
+  return c == 0x0110 || c == 0x0111 || c == 0x00D0 || c == 0x00F0 ? 'd' : c;
+}
+
+static char *reference_key(const char *s, size_t len) {
+  utf8proc_uint8_t *mapped = NULL;
+  utf8proc_ssize_t n = utf8proc_map_custom(
+      (const utf8proc_uint8_t *)s, (utf8proc_ssize_t)len, &mapped,
+      UTF8PROC_COMPAT | UTF8PROC_DECOMPOSE | UTF8PROC_STRIPMARK |
+          UTF8PROC_CASEFOLD | UTF8PROC_LUMP | UTF8PROC_IGNORE |
+          UTF8PROC_STRIPCC,
+      ref_fold_d, NULL);
+  ck_assert_msg(n >= 0, "utf8proc: %s", utf8proc_errmsg(n));
+  /* its words, one space between them */
+  char *k = calloc((size_t)n + 1, 1), *save = NULL;
+  ck_assert_ptr_nonnull(k);
+  size_t at = 0;
+  for (char *w = strtok_r((char *)mapped, " \t\n\r", &save); w;
+       w = strtok_r(NULL, " \t\n\r", &save))
+    at += (size_t)sprintf(k + at, "%s%s", at ? " " : "", w);
+  free(mapped);
+  return k;
+}
+
+static void same_as_reference(const char *s, size_t len, const char *what) {
+  cchc_error err = {0};
+  char *k = cchc_match_key(s, len, &err);
+  ck_assert_msg(k != NULL, "%s: %s", what, err.message);
+  char *want = reference_key(s, len);
+  ck_assert_msg(strcmp(k, want) == 0, "%s: key [%.80s], utf8proc [%.80s]",
+                what, k, want);
+  free(k);
+  free(want);
+}
+
+/* Every ASCII byte, and every other code point between ASCII letters and
+ * line breaks, keys as utf8proc keys the whole string; so do mixed
+ * Vietnamese, NFD text and compatibility characters. */
+START_TEST(match_keys_as_utf8proc) {
+  for (int c = 0; c < 0x80; c++) {
+    char one[8];
+    int n = snprintf(one, sizeof one, "a%cB\r\n", c ? c : ' ');
+    if (!c) one[1] = '\0';
+    same_as_reference(one, (size_t)n, "ASCII byte");
+  }
+  size_t cap = 12u << 20, len = 0;
+  char *all = malloc(cap);
+  ck_assert_ptr_nonnull(all);
+  for (uint32_t cp = 0x80; cp <= 0x10FFFF; cp++) {
+    if (cp >= 0xD800 && cp <= 0xDFFF) continue;
+    all[len++] = (cp & 1) ? 'X' : ' ';
+    len += cchc_utf8_encode(cp, all + len);
+    if ((cp & 15) == 0) all[len++] = '\n';
+  }
+  same_as_reference(all, len, "every code point");
+  free(all);
+  static const char *const texts[] = {
+      "Tỷ lệ HỒ SƠ giải quyết ĐÚNG HẠN đạt tối thiểu 98%; \r\n",
+      "Vie\u0302\u0323t Nam \u0110\u00F0\u00D0 \uFB01 \u2460 \u00BD "
+      "\u00AD\u200B\xC2\x85" "x\u2028y \u01C4 \u1E9E \u0130",
+      "a\u0301\u0323b\u0323\u0301 \u1100\u1161\u11A8 \uAC00",
+      "\x01\x7F tab\there\vvt\fff \u00A0nbsp\u3000ideo"};
+  for (size_t i = 0; i < sizeof texts / sizeof *texts; i++)
+    same_as_reference(texts[i], strlen(texts[i]), texts[i]);
+  /* an invalid byte fails as utf8proc fails */
+  cchc_error err = {0};
+  ck_assert_ptr_null(cchc_match_key("ok \xC3 z", 6, &err));
+  ck_assert_int_eq(err.code, CCHC_ERR_ENCODING);
+}
+END_TEST
+
 /* ------------------------------------------------------------------ */
 /* Pathological inputs                                                 */
 
@@ -1380,6 +1457,7 @@ int main(void) {
 
   tc = tcase_create("matchkey");
   tcase_add_test(tc, match_keys);
+  tcase_add_test(tc, match_keys_as_utf8proc);
   suite_add_tcase(s, tc);
 
   tc = tcase_create("pathological");

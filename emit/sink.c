@@ -1,0 +1,41 @@
+/* sink.c: the buffered output every format writes to (see emit.h). */
+#include "emit.h"
+
+#include <string.h>
+
+void emit_sink_init(emit_sink *s, cchc_write_fn write, void *ctx) {
+  s->write = write;
+  s->ctx = ctx;
+  s->n = 0;
+  s->failed = false;
+}
+
+/* Hand the buffered bytes to the writer; after it refuses a piece, drop
+ * everything. */
+static void drain(emit_sink *s) {
+  if (s->n && !s->failed && !s->write(s->ctx, s->buf, s->n))
+    s->failed = true;
+  s->n = 0;
+}
+
+void emit_put(emit_sink *s, const void *data, size_t len) {
+  if (s->failed)
+    return;
+  if (s->n + len > sizeof s->buf) {
+    drain(s);
+    if (len >= sizeof s->buf) { /* a large piece goes through as it is */
+      if (!s->failed && !s->write(s->ctx, data, len))
+        s->failed = true;
+      return;
+    }
+  }
+  memcpy(s->buf + s->n, data, len);
+  s->n += len;
+}
+
+void emit_puts(emit_sink *s, const char *str) { emit_put(s, str, strlen(str)); }
+
+bool emit_sink_flush(emit_sink *s) {
+  drain(s);
+  return !s->failed;
+}
