@@ -74,15 +74,17 @@ const char *harness_tmpdir(void) {
   return dir;
 }
 
-/* Run the program with standard input from in_path and its outputs to
+static const char *cchc_bin(void) {
+  const char *bin = getenv("CCHC_BIN");
+  return bin ? bin : "build/cchc";
+}
+
+/* Run the program bin with standard input from in_path and its outputs to
  * out_path and err_path, bounded as harness_cli_bounded describes; the
  * outputs are read back into *out (length *outlen) and *err. */
-static int run_cli(const char *const *argv, const char *in_path,
-                   harness_limits lim, char **out, size_t *outlen,
-                   char **err, long *maxrss_kb) {
-  const char *bin = getenv("CCHC_BIN");
-  if (!bin)
-    bin = "build/cchc";
+static int run_program(const char *bin, const char *const *argv,
+                       const char *in_path, harness_limits lim, char **out,
+                       size_t *outlen, char **err, long *maxrss_kb) {
   char outp[4096], errp[4096];
   static int seq;
   snprintf(outp, sizeof outp, "%s/cli-%d-%d.out", harness_tmpdir(), getpid(), seq);
@@ -145,19 +147,27 @@ int harness_cli(const char *const *argv, const char *in, size_t inlen,
   snprintf(inp, sizeof inp, "%s/cli-%d-%d.in", harness_tmpdir(), getpid(),
            seq++);
   harness_write(inp, in ? in : "", in ? inlen : 0);
-  int rc = run_cli(argv, inp, (harness_limits){0}, out, outlen, err, NULL);
+  int rc = run_program(cchc_bin(), argv, inp, (harness_limits){0}, out,
+                       outlen, err, NULL);
   unlink(inp);
   return rc;
 }
 
-harness_result harness_cli_bounded(const char *const *argv, const char *in_path,
-                                   harness_limits limits) {
+harness_result harness_program_bounded(const char *bin,
+                                       const char *const *argv,
+                                       const char *in_path,
+                                       harness_limits limits) {
   harness_result r = {0};
-  r.rc = run_cli(argv, in_path ? in_path : "/dev/null", limits, &r.out,
-                 &r.outlen, &r.err, &r.maxrss_kb);
+  r.rc = run_program(bin, argv, in_path ? in_path : "/dev/null", limits,
+                     &r.out, &r.outlen, &r.err, &r.maxrss_kb);
   ck_assert_ptr_nonnull(r.out);
   ck_assert_ptr_nonnull(r.err);
   return r;
+}
+
+harness_result harness_cli_bounded(const char *const *argv, const char *in_path,
+                                   harness_limits limits) {
+  return harness_program_bounded(cchc_bin(), argv, in_path, limits);
 }
 
 static int cmp_str(const void *a, const void *b) {

@@ -57,6 +57,11 @@ typedef struct harness_limits {
  * a signal. */
 harness_result harness_cli_bounded(const char *const *argv, const char *in_path,
                                    harness_limits limits);
+/* The same for another program of the build (the bench, env CCHC_BENCH). */
+harness_result harness_program_bounded(const char *bin,
+                                       const char *const *argv,
+                                       const char *in_path,
+                                       harness_limits limits);
 
 /* A path under the test's temporary directory, and the same made a
  * directory; the caller frees. */

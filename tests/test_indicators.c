@@ -400,6 +400,9 @@ int main(void) {
   tcase_add_test(tc, direction_words_inside_another_area);
   suite_add_tcase(s, tc);
   TCase *tf = tcase_create("file");
+  /* Check's default of 4 s is too short for examples_are_run under the
+   * sanitizers on a shared, busy 2-core machine. */
+  tcase_set_timeout(tf, 60);
   tcase_add_loop_test(tf, bad_concepts_name_file_and_line, 0,
                       sizeof bad_concepts / sizeof *bad_concepts);
   tcase_add_test(tf, examples_are_run);
