@@ -432,8 +432,11 @@ static cchc_status compile_rule(cchc_rules *rs, rule *r, uint32_t flags,
                                 cchc_error *err) {
   int code;
   PCRE2_SIZE at;
+  /* USE_OFFSET_LIMIT: rule_scan stops a search where no match can start
+   * any more. */
   r->code = pcre2_compile((PCRE2_SPTR)r->pattern, PCRE2_ZERO_TERMINATED,
-                          PCRE2_UTF | PCRE2_UCP | PCRE2_DUPNAMES | flags,
+                          PCRE2_UTF | PCRE2_UCP | PCRE2_DUPNAMES |
+                              PCRE2_USE_OFFSET_LIMIT | flags,
                           &code, &at, NULL);
   if (!r->code) {
     PCRE2_UCHAR msg[256];
@@ -443,7 +446,8 @@ static cchc_status compile_rule(cchc_rules *rs, rule *r, uint32_t flags,
                      (size_t)at, (const char *)msg);
   }
   /* JIT is an optimization: a platform without it still matches. */
-  (void)pcre2_jit_compile(r->code, PCRE2_JIT_COMPLETE);
+  r->jit = pcre2_jit_compile(r->code, PCRE2_JIT_COMPLETE) == 0;
+  rule_read_facts(r, flags);
   uint32_t groups = 0;
   pcre2_pattern_info(r->code, PCRE2_INFO_CAPTURECOUNT, &groups);
   if (groups > rs->max_groups) rs->max_groups = groups;
@@ -1235,8 +1239,10 @@ bool rule_exec(const rule *r, const char *s, size_t len, size_t start,
                pcre2_match_data *md) {
   /* Subjects are canonical text or examples, both checked UTF-8 already;
    * re-checking the whole subject on every call would be quadratic. */
-  int rc = pcre2_match(r->code, (PCRE2_SPTR)s, len, start, PCRE2_NO_UTF_CHECK,
-                       md, NULL);
+  int rc = r->jit ? pcre2_jit_match(r->code, (PCRE2_SPTR)s, len, start,
+                                    PCRE2_NO_UTF_CHECK, md, NULL)
+                  : pcre2_match(r->code, (PCRE2_SPTR)s, len, start,
+                                PCRE2_NO_UTF_CHECK, md, NULL);
   return rc > 0;
 }
 
@@ -1281,7 +1287,12 @@ static void run_example(const rule *r, const rule_example *ex,
     return;
   }
   bool hit = rule_exec(r, text, tl, 0, md);
-  if (ex->positive && !hit)
+  if (hit && !rule_may_match(r, rule_features(text, tl)))
+    snprintf(msg, size,
+             "matches '%s', which its pattern's facts say it cannot (the "
+             "pattern reader, extract/rulescan.c, is wrong)",
+             ex->text);
+  else if (ex->positive && !hit)
     snprintf(msg, size, "does not match its 'yes' example: %s", ex->text);
   else if (!ex->positive && hit)
     snprintf(msg, size, "matches its 'no' example: %s", ex->text);

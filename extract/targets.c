@@ -113,8 +113,12 @@ static size_t first_ending_after(const cand *v, size_t n, size_t at,
  * binary search: a block of thousands of numbers stays n log n. */
 static bool find_candidates(tctx *t, const char *s, size_t n, cands *out) {
   pcre2_match_data *md = t->x->md;
+  /* a block without a digit (or a '%') runs none of the rules that need
+   * one */
+  uint64_t has = rule_features(s, n);
   for (size_t i = 0; i < t->targets.n; i++) {
     const rule *r = t->targets.items[i];
+    if (!rule_may_match(r, has)) continue;
     size_t pos = 0, accepted = out->n; /* out->v[0..accepted) sorted */
     while (pos <= n && rule_exec(r, s, n, pos, md)) {
       cand k = {.r = r};
@@ -134,6 +138,7 @@ static bool find_candidates(tctx *t, const char *s, size_t n, cands *out) {
   /* Numbers that are not targets. */
   for (size_t i = 0; i < t->nontargets.n && out->n; i++) {
     const rule *r = t->nontargets.items[i];
+    if (!rule_may_match(r, has)) continue;
     size_t pos = 0;
     while (pos <= n && rule_exec(r, s, n, pos, md)) {
       size_t a, b;
@@ -164,9 +169,10 @@ typedef struct cuts {
 } cuts;
 
 static bool collect(tctx *t, const rule_list *set, const char *s, size_t n,
-                    cuts *out) {
+                    uint64_t has, cuts *out) {
   out->n = 0;
   for (size_t i = 0; i < set->n; i++) {
+    if (!rule_may_match(set->items[i], has)) continue;
     size_t pos = 0;
     while (pos <= n && rule_exec(set->items[i], s, n, pos, t->x->md)) {
       cut c;
@@ -484,9 +490,10 @@ cchc_status extract_targets(xctx *x) {
       break;
     }
     if (!c.n) continue;
-    if (!collect(&t, &t.ends, s, n, &ends) ||
-        !collect(&t, &t.lists, s, n, &lists) ||
-        !collect(&t, &t.openers, s, n, &openers)) {
+    uint64_t has = rule_features(s, n);
+    if (!collect(&t, &t.ends, s, n, has, &ends) ||
+        !collect(&t, &t.lists, s, n, has, &lists) ||
+        !collect(&t, &t.openers, s, n, has, &openers)) {
       st = cchc_fail(x->err, CCHC_ERR_NOMEM, "out of memory");
       break;
     }
