@@ -126,10 +126,14 @@ static const char *spelling(xctx *x, size_t a, size_t b) {
                                       NULL)
                       : NULL;
   if (re) {
+    /* it may run over the whole text, once per occurrence: JIT, and no
+     * UTF-8 check of the canonical text on every call */
+    (void)pcre2_jit_compile(re, PCRE2_JIT_COMPLETE);
     pcre2_match_data *md = pcre2_match_data_create(1, NULL);
     size_t from = 0;
     while (md && from < x->n &&
-           pcre2_match(re, (PCRE2_SPTR)x->s, x->n, from, 0, md, NULL) > 0) {
+           pcre2_match(re, (PCRE2_SPTR)x->s, x->n, from, PCRE2_NO_UTF_CHECK,
+                       md, NULL) > 0) {
       PCRE2_SIZE *ov = pcre2_get_ovector_pointer(md);
       size_t s = ov[0], e = ov[1];
       if (has_lower(x->s + s, e - s) && !letter_at(x, s, true) &&
