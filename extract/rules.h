@@ -35,6 +35,10 @@ typedef struct rule_facts {
    * `after`, or at the start of the subject when at_zero. */
   uint64_t after;
   bool at_zero, starts;
+  /* A match starts with a byte of `first` (a bit per byte value), or
+   * with a digit beyond ASCII when first_digits; only when has_first. */
+  uint64_t first[4];
+  bool first_digits, has_first;
 } rule_facts;
 
 typedef struct rule {
@@ -53,6 +57,10 @@ typedef struct rule {
   const char *marked;
   rule_facts facts;
   bool jit; /* code has JIT code: matched by pcre2_jit_match */
+  /* The pattern compiled anchored, tried only where a match can start
+   * (facts.first) when PCRE2 knows no first bytes of its own (a pattern
+   * that opens with \d or a lookbehind); NULL otherwise. */
+  pcre2_code *anchored;
 } rule;
 
 /* Taxonomy entries remember their file and line: the rules made from
@@ -134,9 +142,10 @@ bool rule_exec(const rule *r, const char *s, size_t len, size_t start,
 uint64_t rule_features(const char *s, size_t n);
 /* Can r match a subject with features `has`?  False only when it cannot. */
 bool rule_may_match(const rule *r, uint64_t has);
-/* Read r's facts from its pattern, compiled with `options` (rules.c calls
- * it once r->code is compiled). */
-void rule_read_facts(rule *r, uint32_t options);
+/* Read r's facts from its pattern (rules.c calls it once r->code is
+ * compiled), and compile r->anchored when they say where matches start and
+ * PCRE2 does not know. */
+void rule_read_facts(rule *r);
 
 /* A whole text as scans see it: its lines and the features of each, so
  * that a scan skips the lines and stretches a rule cannot match in. */

@@ -29,6 +29,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <unicode/uset.h>
+
 /* ---- features ------------------------------------------------------------ */
 
 /* Bit 0: a decimal digit (\d is \p{Nd} in UCP mode: any script's digits);
@@ -91,6 +93,78 @@ bool rule_may_match(const rule *r, uint64_t has) {
   return true;
 }
 
+/* ---- first bytes ---------------------------------------------------------- */
+
+/* A set of byte values a match can start with; `digits`: and the lead
+ * bytes of the digits beyond ASCII (told on the text by
+ * lead_may_be_digit). */
+typedef struct bytes {
+  uint64_t w[4];
+  bool digits;
+} bytes;
+
+static void bytes_add(bytes *b, unsigned lo, unsigned hi) {
+  for (unsigned c = lo; c <= hi && c < 256; c++) b->w[c >> 6] |= BIT(c & 63);
+}
+
+static void bytes_or(bytes *a, const bytes *b) {
+  for (int i = 0; i < 4; i++) a->w[i] |= b->w[i];
+  a->digits = a->digits || b->digits;
+}
+
+static unsigned bytes_count(const bytes *b) {
+  unsigned n = 0;
+  for (int i = 0; i < 4; i++) n += (unsigned)__builtin_popcountll(b->w[i]);
+  return n;
+}
+
+static unsigned lead_byte(uint32_t cp) {
+  return cp < 0x80 ? cp : cp < 0x800 ? 0xC0 | cp >> 6
+                        : cp < 0x10000 ? 0xE0 | cp >> 12 : 0xF0 | cp >> 18;
+}
+
+/* The first bytes of the characters lo..hi (a lead byte grows with the
+ * code point). */
+static void bytes_add_chars(bytes *b, uint32_t lo, uint32_t hi) {
+  if (lo < 0x80) bytes_add(b, lo, hi < 0x80 ? hi : 0x7F);
+  if (hi >= 0x80) bytes_add(b, lead_byte(lo < 0x80 ? 0x80 : lo), lead_byte(hi));
+}
+
+/* Every byte a character beyond ASCII starts with. */
+static void bytes_add_non_ascii(bytes *b) { bytes_add(b, 0xC0, 0xFF); }
+
+/* lo..hi in any case: the case-insensitive closure (ICU's, which holds the
+ * case folding PCRE2 matches by: 'k' is also U+212A KELVIN SIGN). */
+static void bytes_add_caseless(bytes *b, uint32_t lo, uint32_t hi) {
+  if (hi < 0x80) { /* ASCII: the table, not a set per letter */
+    for (uint32_t c = lo; c <= hi; c++) {
+      bytes_add_chars(b, c, c);
+      uint32_t l = c | 0x20;
+      if (l >= 'a' && l <= 'z') {
+        bytes_add_chars(b, l, l);
+        bytes_add_chars(b, l - 32, l - 32);
+        if (l == 'k') bytes_add_chars(b, 0x212A, 0x212A);
+        if (l == 's') bytes_add_chars(b, 0x17F, 0x17F);
+      }
+    }
+    return;
+  }
+  USet *set = uset_open((UChar32)lo, (UChar32)hi);
+  if (!set) {
+    bytes_add(b, 0, 255);
+    return;
+  }
+  uset_closeOver(set, USET_CASE_INSENSITIVE);
+  for (int32_t i = 0, n = uset_getItemCount(set); i < n; i++) {
+    UChar32 a, z;
+    UErrorCode st = U_ZERO_ERROR;
+    /* strings (full case foldings) are no single character PCRE2 matches */
+    if (uset_getItem(set, i, &a, &z, NULL, 0, &st) == 0)
+      bytes_add_chars(b, (uint32_t)a, (uint32_t)z);
+  }
+  uset_close(set);
+}
+
 /* ---- reading a pattern -------------------------------------------------- */
 
 /* What a piece of pattern matches, as far as the facts go. */
@@ -104,11 +178,13 @@ typedef struct node {
   bool zero;        /* it matches the empty string only */
   uint64_t after;   /* start condition: the character before (F_ANY: any) */
   bool at_zero;     /*   or the subject's start */
+  bool empty;       /* it may match the empty string */
+  bytes first;      /* what its matches start with when not empty */
 } node;
 
 typedef struct reader {
   const unsigned char *p, *end;
-  bool ext, ext2, multiline, dotall; /* options in force */
+  bool ext, ext2, multiline, dotall, caseless; /* options in force */
   bool lf;                           /* the newline is LF alone */
   bool quoted;                       /* inside \Q...\E */
   bool bad;                          /* something unknown: no facts */
@@ -116,7 +192,7 @@ typedef struct reader {
 } reader;
 
 static node empty_node(void) {
-  return (node){.zero = true, .after = F_ANY, .at_zero = true};
+  return (node){.zero = true, .after = F_ANY, .at_zero = true, .empty = true};
 }
 
 /* A clause c more in n's conjunction: kept when no clause already in it
@@ -151,6 +227,8 @@ static void then(node *a, const node *b) {
   a->eats |= b->eats;
   a->one = 0;
   a->zero = a->zero && b->zero;
+  if (a->empty) bytes_or(&a->first, &b->first);
+  a->empty = a->empty && b->empty;
 }
 
 /* a or b (a holds the branches before). */
@@ -165,14 +243,25 @@ static void either(node *a, const node *b) {
   n.zero = a->zero && b->zero;
   n.after |= b->after;
   n.at_zero = n.at_zero || b->at_zero;
+  n.empty = a->empty || b->empty;
+  bytes_or(&n.first, &b->first);
   *a = n;
 }
 
-/* A node that matches one character with features `one`. */
-static node char_node(uint64_t one) {
-  node n = {.one = one, .eats = one, .after = F_ANY, .at_zero = true};
+/* A node that matches one character with features `one`, starting with
+ * a byte of `first`. */
+static node char_node(uint64_t one, const bytes *first) {
+  node n = {.one = one, .eats = one, .after = F_ANY, .at_zero = true,
+            .first = *first};
   if (!(one & F_OTHER)) add_clause(&n, one);
   return n;
+}
+
+/* A node of any one character. */
+static node any_node(uint64_t one) {
+  bytes all = {0};
+  bytes_add(&all, 0, 255);
+  return char_node(one, &all);
 }
 
 static uint64_t cp_features(uint32_t cp) {
@@ -244,8 +333,9 @@ static uint32_t take_code(reader *rd, bool octal) {
   return v;
 }
 
-/* The features of \p{NAME} (or \pL), reading past it. */
-static uint64_t take_property(reader *rd, bool negated) {
+/* The features of \p{NAME} (or \pL), reading past it; its first bytes
+ * into b. */
+static uint64_t take_property(reader *rd, bool negated, bytes *b) {
   char name[32];
   size_t n = 0;
   if (peek(rd, 0) == '{') {
@@ -258,33 +348,73 @@ static uint64_t take_property(reader *rd, bool negated) {
     name[n++] = (char)*rd->p++;
   }
   name[n] = '\0';
-  if (negated || name[0] == '^') return F_ANY;
-  if (!strcmp(name, "Nd")) return BIT(F_DIGIT);
+  if (!negated && name[0] != '^' && !strcmp(name, "Nd")) {
+    bytes_add(b, '0', '9');
+    b->digits = true;
+    return BIT(F_DIGIT);
+  }
+  bytes_add_non_ascii(b);
+  if (negated || name[0] == '^') {
+    bytes_add(b, 0, 0x7F);
+    return F_ANY;
+  }
+  /* letters of any case: caseless matching may extend \p{Lu} to them */
   static const char *const letters[] = {"L",  "Lu", "Ll", "Lt", "Lm", "Lo",
                                         "L&", "Lc", "M",  "Mn", "Mc", "Me"};
   for (size_t i = 0; i < sizeof letters / sizeof *letters; i++)
-    if (!strcmp(name, letters[i])) return F_OTHER;
-  if (!strcmp(name, "N")) return F_OTHER | BIT(F_DIGIT);
+    if (!strcmp(name, letters[i])) {
+      bytes_add(b, 'A', 'Z');
+      bytes_add(b, 'a', 'z');
+      return F_OTHER;
+    }
+  if (!strcmp(name, "N")) {
+    bytes_add(b, '0', '9');
+    return F_OTHER | BIT(F_DIGIT);
+  }
+  bytes_add(b, 0, 0x7F);
   return F_ANY;
 }
 
 /* Features of the class escape \c (d, s, w, h, v and their negations, p,
- * P), reading past its argument; 0 when c is none. */
-static uint64_t class_escape(reader *rd, int c) {
+ * P), reading past its argument, its first bytes into b; 0 when c is
+ * none. */
+static uint64_t class_escape(reader *rd, int c, bytes *b) {
   switch (c) {
-  case 'd': return BIT(F_DIGIT);
-  case 's': return F_BLANKS | F_OTHER;
-  case 'S': return (F_ALL & ~F_BLANKS) | F_OTHER;
-  case 'w': return BIT(F_DIGIT) | ascii_features['_'] | F_OTHER;
-  case 'h': return F_HSPACE | F_OTHER;
-  case 'H': return (F_ALL & ~F_HSPACE) | F_OTHER;
-  case 'v': return F_VSPACE | F_OTHER;
-  case 'V': return (F_ALL & ~F_VSPACE) | F_OTHER;
-  case 'D': case 'W': return F_ANY;
-  case 'p': return take_property(rd, false);
-  case 'P': return take_property(rd, true);
-  default: return 0;
+  case 'd':
+    bytes_add(b, '0', '9');
+    b->digits = true;
+    return BIT(F_DIGIT);
+  case 's':
+    bytes_add(b, '\t', '\r');
+    bytes_add(b, ' ', ' ');
+    bytes_add_non_ascii(b);
+    return F_BLANKS | F_OTHER;
+  case 'w':
+    bytes_add(b, '0', '9');
+    bytes_add(b, 'A', 'Z');
+    bytes_add(b, 'a', 'z');
+    bytes_add(b, '_', '_');
+    bytes_add_non_ascii(b);
+    return BIT(F_DIGIT) | ascii_features['_'] | F_OTHER;
+  case 'h':
+    bytes_add(b, '\t', '\t');
+    bytes_add(b, ' ', ' ');
+    bytes_add_non_ascii(b);
+    return F_HSPACE | F_OTHER;
+  case 'v':
+    bytes_add(b, '\n', '\r');
+    bytes_add_non_ascii(b);
+    return F_VSPACE | F_OTHER;
+  case 'p': return take_property(rd, false, b);
+  case 'P': return take_property(rd, true, b);
   }
+  uint64_t f = c == 'S'   ? (F_ALL & ~F_BLANKS) | F_OTHER
+               : c == 'H' ? (F_ALL & ~F_HSPACE) | F_OTHER
+               : c == 'V' ? (F_ALL & ~F_VSPACE) | F_OTHER
+               : c == 'D' || c == 'W' ? F_ANY
+                                      : 0;
+  if (f) bytes_add(b, 0, 255);
+  return f;
 }
 
 /* A character escape (after the backslash and its letter c): the code
@@ -312,8 +442,9 @@ static int32_t char_escape(reader *rd, int c) {
   }
 }
 
-/* [...]: the features of the characters it matches. */
-static uint64_t read_class(reader *rd) {
+/* [...]: the features of the characters it matches; their first bytes
+ * into b. */
+static uint64_t read_class(reader *rd, bytes *b) {
   bool negated = false, first = true;
   uint64_t any = 0, plain = 0; /* plain: ASCII features listed alone */
   if (peek(rd, 0) == '^') {
@@ -347,14 +478,23 @@ static uint64_t read_class(reader *rd) {
       size_t n = (size_t)(close - rd->p - 2);
       const char *name = (const char *)rd->p + 2;
       rd->p = close + 2;
-      if (n == 5 && !memcmp(name, "digit", 5)) any |= BIT(F_DIGIT);
-      else if ((n == 5 && (!memcmp(name, "alpha", 5) ||
-                           !memcmp(name, "upper", 5) ||
-                           !memcmp(name, "lower", 5))))
-        any |= F_OTHER;
-      else if (n == 5 && !memcmp(name, "alnum", 5))
-        any |= F_OTHER | BIT(F_DIGIT);
-      else any |= F_ANY;
+      if (n == 5 && !memcmp(name, "digit", 5)) {
+        any |= BIT(F_DIGIT);
+        bytes_add(b, '0', '9');
+        b->digits = true;
+      } else if (n == 5 && (!memcmp(name, "alpha", 5) ||
+                            !memcmp(name, "upper", 5) ||
+                            !memcmp(name, "lower", 5) ||
+                            !memcmp(name, "alnum", 5))) {
+        any |= F_OTHER | (name[2] == 'n' ? BIT(F_DIGIT) : 0);
+        bytes_add(b, '0', '9');
+        bytes_add(b, 'A', 'Z');
+        bytes_add(b, 'a', 'z');
+        bytes_add_non_ascii(b);
+      } else {
+        any |= F_ANY;
+        bytes_add(b, 0, 255);
+      }
       continue;
     } else if (c == '[' && (peek(rd, 1) == '.' || peek(rd, 1) == '=')) {
       rd->bad = true;
@@ -372,7 +512,7 @@ static uint64_t read_class(reader *rd) {
         return F_ANY;
       }
       if (e == 'E') continue;
-      uint64_t f = class_escape(rd, e);
+      uint64_t f = class_escape(rd, e, b);
       if (f) {
         any |= f;
         continue;
@@ -428,6 +568,8 @@ static uint64_t read_class(reader *rd) {
     }
     for (int32_t k = lo; k <= hi && k < 0x80; k++) any |= cp_features((uint32_t)k);
     if (hi >= 0x80) any |= F_OTHER | BIT(F_DIGIT);
+    if (rd->caseless) bytes_add_caseless(b, (uint32_t)lo, (uint32_t)hi);
+    else bytes_add_chars(b, (uint32_t)lo, (uint32_t)hi);
     if (lo == hi && lo < 0x80 && ascii_features[lo] && lo > '9')
       plain |= ascii_features[lo];
     if (lo == hi && lo < 0x80 && ascii_features[lo] && lo < '0')
@@ -435,6 +577,7 @@ static uint64_t read_class(reader *rd) {
   }
   if (!negated) return any;
   /* every character but the punctuation and blanks listed alone */
+  bytes_add(b, 0, 255);
   return F_ANY & ~plain;
 }
 
@@ -486,7 +629,7 @@ static bool read_quantifier(reader *rd, unsigned *min, unsigned *max) {
 static bool read_options(reader *rd) {
   bool on = true;
   if (peek(rd, 0) == '^') {
-    rd->ext = rd->ext2 = rd->multiline = rd->dotall = false;
+    rd->ext = rd->ext2 = rd->multiline = rd->dotall = rd->caseless = false;
     rd->p++;
   }
   while (!at_end(rd) && *rd->p != ')' && *rd->p != ':') {
@@ -494,6 +637,7 @@ static bool read_options(reader *rd) {
     if (c == '-') on = false;
     else if (c == 'm') rd->multiline = on;
     else if (c == 's') rd->dotall = on;
+    else if (c == 'i') rd->caseless = on;
     else if (c == 'x') {
       if (on && peek(rd, 0) == 'x') {
         rd->p++;
@@ -501,7 +645,7 @@ static bool read_options(reader *rd) {
       }
       rd->ext = on;
       if (!on) rd->ext2 = false;
-    } else if (c != 'i' && c != 'n' && c != 'J' && c != 'U') {
+    } else if (c != 'n' && c != 'J' && c != 'U') {
       return false;
     }
   }
@@ -588,6 +732,7 @@ static void read_group(reader *rd, node *out) {
   rd->ext2 = saved.ext2;
   rd->multiline = saved.multiline;
   rd->dotall = saved.dotall;
+  rd->caseless = saved.caseless;
   if (kind == PLAIN) {
     *out = inner;
     return;
@@ -598,6 +743,14 @@ static void read_group(reader *rd, node *out) {
     out->after = inner.one;
     out->at_zero = false;
   }
+}
+
+/* A node of the literal character cp. */
+static node literal_node(const reader *rd, uint32_t cp) {
+  bytes first = {0};
+  if (rd->caseless) bytes_add_caseless(&first, cp, cp);
+  else bytes_add_chars(&first, cp, cp);
+  return char_node(cp_features(cp), &first);
 }
 
 /* One item with its quantifier. */
@@ -617,7 +770,7 @@ static void read_item(reader *rd, node *out) {
       rd->depth--;
       return;
     }
-    *out = char_node(cp_features(take_char(rd)));
+    *out = literal_node(rd, take_char(rd));
     rd->depth--;
     return;
   }
@@ -627,10 +780,12 @@ static void read_item(reader *rd, node *out) {
     read_group(rd, out);
   } else if (c == '[') {
     rd->p++;
-    *out = char_node(read_class(rd));
+    bytes first = {0};
+    uint64_t one = read_class(rd, &first);
+    *out = char_node(one, &first);
   } else if (c == '.') {
     rd->p++;
-    *out = char_node(rd->dotall || !rd->lf ? F_ANY : F_ANY & ~F_NL);
+    *out = any_node(rd->dotall || !rd->lf ? F_ANY : F_ANY & ~F_NL);
   } else if (c == '^') {
     rd->p++;
     if (!rd->multiline) out->after = 0;
@@ -651,6 +806,7 @@ static void read_item(reader *rd, node *out) {
       rd->p++;
       uint64_t f;
       int32_t cp;
+      bytes first = {0};
       if (e == 'Q') {
         rd->quoted = true;
         quantifiable = false;
@@ -661,29 +817,29 @@ static void read_item(reader *rd, node *out) {
       } else if (e == 'A') {
         out->after = 0;
         quantifiable = false;
-      } else if ((f = class_escape(rd, e))) {
-        *out = char_node(f);
+      } else if ((f = class_escape(rd, e, &first))) {
+        *out = char_node(f, &first);
       } else if (e == 'N' && peek(rd, 0) != '{') {
-        *out = char_node(rd->lf ? F_ANY & ~F_NL : F_ANY);
+        *out = any_node(rd->lf ? F_ANY & ~F_NL : F_ANY);
       } else if (e == 'R') {
-        *out = char_node(F_VSPACE | F_OTHER);
+        *out = any_node(F_VSPACE | F_OTHER);
         out->one = 0; /* \r\n is one \R */
         out->nneeds = 0;
       } else if (e == 'X') {
-        *out = char_node(F_ANY);
+        *out = any_node(F_ANY);
         out->one = 0;
       } else if ((cp = char_escape(rd, e)) >= 0) {
-        *out = char_node(cp_features((uint32_t)cp));
+        *out = literal_node(rd, (uint32_t)cp);
       } else if (e < 0x80 && (e == '_' || (e >= '0' && e <= '9') ||
                               ((e | 0x20) >= 'a' && (e | 0x20) <= 'z'))) {
         rd->bad = true; /* backreferences, \G, \K, \g, \k, \C, ... */
       } else {
         rd->p--;
-        *out = char_node(cp_features(take_char(rd)));
+        *out = literal_node(rd, take_char(rd));
       }
     }
   } else {
-    *out = char_node(cp_features(take_char(rd)));
+    *out = literal_node(rd, take_char(rd));
   }
   if (rd->bad || rd->quoted) {
     rd->depth--;
@@ -698,6 +854,7 @@ static void read_item(reader *rd, node *out) {
       out->nneeds = 0;
       out->after = F_ANY;
       out->at_zero = true;
+      out->empty = true;
     }
     int q = peek(rd, 0);
     if (q == '*' || q == '+' || q == '?' || q == '{') rd->bad = true;
@@ -742,16 +899,18 @@ static void read_alt(reader *rd, node *out) {
   }
 }
 
-void rule_read_facts(rule *r, uint32_t options) {
+void rule_read_facts(rule *r) {
   memset(&r->facts, 0, sizeof r->facts);
-  uint32_t newline = 0;
+  uint32_t newline = 0, options = 0;
   pcre2_pattern_info(r->code, PCRE2_INFO_NEWLINE, &newline);
+  pcre2_pattern_info(r->code, PCRE2_INFO_ARGOPTIONS, &options);
   reader rd = {.p = (const unsigned char *)r->pattern,
                .end = (const unsigned char *)r->pattern + strlen(r->pattern),
                .ext = options & PCRE2_EXTENDED,
                .ext2 = options & PCRE2_EXTENDED_MORE,
                .multiline = options & PCRE2_MULTILINE,
                .dotall = options & PCRE2_DOTALL,
+               .caseless = options & PCRE2_CASELESS,
                .lf = newline == PCRE2_NEWLINE_LF};
   node n;
   read_alt(&rd, &n);
@@ -775,6 +934,59 @@ void rule_read_facts(rule *r, uint32_t options) {
     r->facts.after = n.after;
     r->facts.at_zero = n.at_zero;
   }
+  if (n.empty) return;
+  memcpy(r->facts.first, n.first.w, sizeof n.first.w);
+  r->facts.first_digits = n.first.digits;
+  r->facts.has_first = true;
+  /* PCRE2 skips to a match's first bytes itself when it knows them; it
+   * does not for a pattern that opens with \d in UCP mode, or with a
+   * lookbehind before one.  Then an anchored copy is tried at each
+   * position whose byte can start a match, when those are few (not any
+   * letter, not any character beyond ASCII). */
+  uint32_t type = 0, anchored = 0;
+  const uint8_t *bitmap = NULL;
+  pcre2_pattern_info(r->code, PCRE2_INFO_FIRSTCODETYPE, &type);
+  pcre2_pattern_info(r->code, PCRE2_INFO_FIRSTBITMAP, &bitmap);
+  pcre2_pattern_info(r->code, PCRE2_INFO_ALLOPTIONS, &anchored);
+  if (type || bitmap || (anchored & PCRE2_ANCHORED) ||
+      bytes_count(&n.first) > 40)
+    return;
+  int code;
+  PCRE2_SIZE at;
+  r->anchored = pcre2_compile((PCRE2_SPTR)r->pattern, PCRE2_ZERO_TERMINATED,
+                              options | PCRE2_ANCHORED, &code, &at, NULL);
+  if (r->anchored && pcre2_jit_compile(r->anchored, PCRE2_JIT_COMPLETE)) {
+    pcre2_code_free(r->anchored); /* no JIT: the search is as good */
+    r->anchored = NULL;
+  }
+}
+
+/* Can a match of r start at s[i] (< n)? */
+static bool may_start(const rule *r, const unsigned char *s, size_t i,
+                      size_t n) {
+  unsigned c = s[i];
+  return (r->facts.first[c >> 6] & BIT(c & 63)) ||
+         (c >= 0x80 && r->facts.first_digits && lead_may_be_digit(s + i, s + n));
+}
+
+bool rule_exec(const rule *r, const char *s, size_t len, size_t start,
+               pcre2_match_data *md) {
+  /* Subjects are canonical text or examples, both checked UTF-8 already;
+   * re-checking the whole subject on every call would be quadratic. */
+  if (r->anchored) {
+    const unsigned char *u = (const unsigned char *)s;
+    for (size_t i = start; i < len; i++)
+      if (may_start(r, u, i, len) &&
+          pcre2_jit_match(r->anchored, u, len, i, PCRE2_NO_UTF_CHECK, md,
+                          NULL) > 0)
+        return true;
+    return false;
+  }
+  int rc = r->jit ? pcre2_jit_match(r->code, (PCRE2_SPTR)s, len, start,
+                                    PCRE2_NO_UTF_CHECK, md, NULL)
+                  : pcre2_match(r->code, (PCRE2_SPTR)s, len, start,
+                                PCRE2_NO_UTF_CHECK, md, NULL);
+  return rc > 0;
 }
 
 /* ---- scans ---------------------------------------------------------------- */
@@ -852,28 +1064,44 @@ static bool match_within(const rule *r, const rule_text *t, size_t len,
   return rule_exec_until(r, t, t->s, len, from, limit, md);
 }
 
+/* r's match starting at p, if any: tried only where a match can start. */
+static bool match_at(const rule *r, const rule_text *t, size_t len, size_t p,
+                     pcre2_match_data *md) {
+  const unsigned char *s = (const unsigned char *)t->s;
+  if (r->facts.has_first && (p >= len || !may_start(r, s, p, len)))
+    return false;
+  if (r->anchored)
+    return pcre2_jit_match(r->anchored, s, len, p, PCRE2_NO_UTF_CHECK, md,
+                           NULL) > 0;
+  return match_within(r, t, len, p, p, md);
+}
+
 /* r's first match starting in [from, limit] (limit <= len), tried only
- * where its start condition holds when it has one: one anchored try at
- * each line start or after each character of `after`. */
+ * where its start condition holds when it has one: at each line start or
+ * after each character of `after`; else at each byte a match can start
+ * with when PCRE2 would try everywhere. */
 static bool match_in(const rule *r, const rule_text *t, size_t len,
                      size_t from, size_t limit, pcre2_match_data *md) {
   const rule_facts *f = &r->facts;
-  if (!f->starts) return match_within(r, t, len, from, limit, md);
-  if (from == 0 && f->at_zero && match_within(r, t, len, 0, 0, md))
-    return true;
+  if (!f->starts) {
+    if (!r->anchored) return match_within(r, t, len, from, limit, md);
+    for (size_t i = from; i <= limit && i < len; i++)
+      if (match_at(r, t, len, i, md)) return true;
+    return false;
+  }
+  if (from == 0 && f->at_zero && match_at(r, t, len, 0, md)) return true;
   const unsigned char *s = (const unsigned char *)t->s;
   uint64_t in_line = f->after & ~F_NL;
   for (size_t li = line_of(t, from); li < t->nlines; li++) {
     size_t ls = line_start(t, li);
     if (ls > limit) break;
-    if (li && (f->after & F_NL) && ls >= from &&
-        match_within(r, t, len, ls, ls, md))
+    if (li && (f->after & F_NL) && ls >= from && match_at(r, t, len, ls, md))
       return true;
     if (!(t->line_has[li] & in_line)) continue;
     for (size_t i = ls + 1 > from ? ls : from - 1;
          i < t->line_end[li] && i < limit; i++)
       if (s[i] < 0x80 && (ascii_features[s[i]] & in_line) &&
-          match_within(r, t, len, i + 1, i + 1, md))
+          match_at(r, t, len, i + 1, md))
         return true;
   }
   return false;

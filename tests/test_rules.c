@@ -450,7 +450,7 @@ static rule fact_rule(const char *pattern, uint32_t flags) {
                              PCRE2_USE_OFFSET_LIMIT | flags,
                          &code, &at, NULL);
   ck_assert_msg(r.code != NULL, "%s does not compile", pattern);
-  rule_read_facts(&r, flags);
+  rule_read_facts(&r);
   return r;
 }
 
@@ -539,21 +539,25 @@ START_TEST(facts_say_where_matches_lie) {
 }
 END_TEST
 
-/* Every match of rule r in s[0..len) from 0 on, found by rule_exec or by
- * rule_scan: the same, or a message saying where they part. */
+/* Every match of rule r in s[0..len) from 0 on, found by PCRE2 searching
+ * everywhere, by rule_exec and by rule_scan: the same, or a message saying
+ * where they part. */
 static bool same_matches(const rule *r, const rule_text *t, size_t len,
                          pcre2_match_data *md, char *why, size_t size) {
   for (size_t at = 0, k = 0; at <= len; k++) {
-    bool a = rule_exec(r, t->s, len, at, md);
-    size_t as = 0, ae = 0, bs = 0, be = 0;
+    bool a = pcre2_match(r->code, (PCRE2_SPTR)t->s, len, at,
+                         PCRE2_NO_UTF_CHECK, md, NULL) > 0;
+    size_t as = 0, ae = 0, bs = 0, be = 0, cs = 0, ce = 0;
     if (a) rule_match_span(md, &as, &ae);
-    bool b = rule_scan(r, t, len, at, md);
+    bool b = rule_exec(r, t->s, len, at, md);
     if (b) rule_match_span(md, &bs, &be);
-    if (a != b || as != bs || ae != be) {
+    bool c = rule_scan(r, t, len, at, md);
+    if (c) rule_match_span(md, &cs, &ce);
+    if (a != b || as != bs || ae != be || a != c || as != cs || ae != ce) {
       snprintf(why, size,
-               "%s, match %zu from %zu of %zu bytes: exec %d [%zu, %zu), "
-               "scan %d [%zu, %zu)",
-               r->id, k, at, len, a, as, ae, b, bs, be);
+               "%s, match %zu from %zu of %zu bytes: search %d [%zu, %zu), "
+               "exec %d [%zu, %zu), scan %d [%zu, %zu)",
+               r->id, k, at, len, a, as, ae, b, bs, be, c, cs, ce);
       return false;
     }
     if (!a) break;
@@ -578,6 +582,12 @@ static const struct {
     {"[^;]*\\d;", "a\nb 1; c\n2;\n;3"},
     {"(?m)$", "a\nb\n"},
     {"\\d*", "a1\n22"},
+    /* no first bytes PCRE2 knows (\d in UCP mode): tried where a match
+     * can start, in any case: U+212A KELVIN SIGN is a 'k', U+00B5 MICRO
+     * SIGN a 'μ' */
+    {"(?:\\d|k)\\d", "K5 k5 \u212A5 \u06635"},
+    {"(?:\\d|μ)x", "µx Μx μx 1x"},
+    {"(?<![\\d.])\\d{1,3}\\s*%", "1.5% 15%\n٣%"},
 };
 
 START_TEST(scans_find_what_rules_match_where_facts_skip) {
