@@ -3,7 +3,7 @@
  *
  * PCRE2 keeps its parse to itself (pcre2_pattern_info gives one required
  * code unit, and no first bytes for a pattern that opens with \d in UCP
- * mode), so at load each pattern is read once more for three facts:
+ * mode), so at load each pattern is read once more for four facts:
  *
  *   needs    characters every match holds: "a digit", "a '%'", "a ',' or
  *            a '.'" (clauses over features, rules.h);
@@ -11,7 +11,9 @@
  *            pattern has no atom that matches a line break never spans
  *            two lines;
  *   start    what must stand before a match: "(?m)(?:^|(?<=\|))" starts
- *            only at a line start or after a '|'.
+ *            only at a line start or after a '|';
+ *   first    the bytes a match can start with, for the patterns PCRE2
+ *            would try at every position.
  *
  * Each is an over-approximation of the pattern's language: a match holds a
  * needed character, so a text without one has no match.  Only consuming
@@ -938,11 +940,13 @@ void rule_read_facts(rule *r) {
   memcpy(r->facts.first, n.first.w, sizeof n.first.w);
   r->facts.first_digits = n.first.digits;
   r->facts.has_first = true;
+  r->facts.first[2] = 0; /* 0x80-0xBF continue a character */
   /* PCRE2 skips to a match's first bytes itself when it knows them; it
    * does not for a pattern that opens with \d in UCP mode, or with a
    * lookbehind before one.  Then an anchored copy is tried at each
-   * position whose byte can start a match, when those are few (not any
-   * letter, not any character beyond ASCII). */
+   * position whose byte can start a match, when those are few (at most
+   * 40 byte values: not every letter, nor every character beyond
+   * ASCII). */
   uint32_t type = 0, anchored = 0;
   const uint8_t *bitmap = NULL;
   pcre2_pattern_info(r->code, PCRE2_INFO_FIRSTCODETYPE, &type);
@@ -1083,14 +1087,14 @@ static bool match_at(const rule *r, const rule_text *t, size_t len, size_t p,
 static bool match_in(const rule *r, const rule_text *t, size_t len,
                      size_t from, size_t limit, pcre2_match_data *md) {
   const rule_facts *f = &r->facts;
+  const unsigned char *s = (const unsigned char *)t->s;
   if (!f->starts) {
     if (!r->anchored) return match_within(r, t, len, from, limit, md);
     for (size_t i = from; i <= limit && i < len; i++)
-      if (match_at(r, t, len, i, md)) return true;
+      if (may_start(r, s, i, len) && match_at(r, t, len, i, md)) return true;
     return false;
   }
   if (from == 0 && f->at_zero && match_at(r, t, len, 0, md)) return true;
-  const unsigned char *s = (const unsigned char *)t->s;
   uint64_t in_line = f->after & ~F_NL;
   for (size_t li = line_of(t, from); li < t->nlines; li++) {
     size_t ls = line_start(t, li);

@@ -111,11 +111,11 @@ static size_t first_ending_after(const cand *v, size_t n, size_t at,
 
 /* Candidates are kept disjoint and sorted by start, so each check is a
  * binary search: a block of thousands of numbers stays n log n. */
-static bool find_candidates(tctx *t, const char *s, size_t n, cands *out) {
+/* `has`: the features of s[0..n) (or more): a block without a digit (or a
+ * '%') runs none of the rules that need one. */
+static bool find_candidates(tctx *t, const char *s, size_t n, uint64_t has,
+                            cands *out) {
   pcre2_match_data *md = t->x->md;
-  /* a block without a digit (or a '%') runs none of the rules that need
-   * one */
-  uint64_t has = rule_features(s, n);
   for (size_t i = 0; i < t->targets.n; i++) {
     const rule *r = t->targets.items[i];
     if (!rule_may_match(r, has)) continue;
@@ -423,7 +423,7 @@ static cchc_status row_target(tctx *t, const table_row *row, cands *c) {
   if (!s) return cchc_fail(x->err, CCHC_ERR_NOMEM, "out of memory");
   size_t n = strlen(s), at = strlen(name) + 1;
   c->n = 0;
-  if (!find_candidates(t, s, n, c))
+  if (!find_candidates(t, s, n, rule_features(s, n), c))
     return cchc_fail(x->err, CCHC_ERR_NOMEM, "out of memory");
   for (size_t i = 0; i < c->n; i++) {
     cand *k = &c->v[i];
@@ -483,14 +483,16 @@ cchc_status extract_targets(xctx *x) {
     size_t base = x->lines[li].start;
     const char *s = x->s + base;
     size_t n = x->lines[lj].end - base;
+    /* the features of its lines (with their breaks: a little more) */
+    uint64_t has = 0;
+    for (size_t k = li; k <= lj; k++) has |= x->scan.line_has[k];
     li = lj + 1;
     c.n = 0;
-    if (!find_candidates(&t, s, n, &c)) {
+    if (!find_candidates(&t, s, n, has, &c)) {
       st = cchc_fail(x->err, CCHC_ERR_NOMEM, "out of memory");
       break;
     }
     if (!c.n) continue;
-    uint64_t has = rule_features(s, n);
     if (!collect(&t, &t.ends, s, n, has, &ends) ||
         !collect(&t, &t.lists, s, n, has, &lists) ||
         !collect(&t, &t.openers, s, n, has, &openers)) {
