@@ -381,41 +381,37 @@ static uint64_t take_property(reader *rd, bool negated, bytes *b) {
  * P), reading past its argument, its first bytes into b; 0 when c is
  * none. */
 static uint64_t class_escape(reader *rd, int c, bytes *b) {
-  switch (c) {
-  case 'd':
-    bytes_add(b, '0', '9');
-    b->digits = true;
-    return BIT(F_DIGIT);
-  case 's':
-    bytes_add(b, '\t', '\r');
-    bytes_add(b, ' ', ' ');
-    bytes_add_non_ascii(b);
-    return F_BLANKS | F_OTHER;
-  case 'w':
-    bytes_add(b, '0', '9');
-    bytes_add(b, 'A', 'Z');
-    bytes_add(b, 'a', 'z');
-    bytes_add(b, '_', '_');
-    bytes_add_non_ascii(b);
-    return BIT(F_DIGIT) | ascii_features['_'] | F_OTHER;
-  case 'h':
-    bytes_add(b, '\t', '\t');
-    bytes_add(b, ' ', ' ');
-    bytes_add_non_ascii(b);
-    return F_HSPACE | F_OTHER;
-  case 'v':
-    bytes_add(b, '\n', '\r');
-    bytes_add_non_ascii(b);
-    return F_VSPACE | F_OTHER;
-  case 'p': return take_property(rd, false, b);
-  case 'P': return take_property(rd, true, b);
-  }
-  uint64_t f = c == 'S'   ? (F_ALL & ~F_BLANKS) | F_OTHER
+  if (c == 'p' || c == 'P') return take_property(rd, c == 'P', b);
+  uint64_t f = c == 'd'   ? BIT(F_DIGIT)
+               : c == 's' ? F_BLANKS | F_OTHER
+               : c == 'w' ? BIT(F_DIGIT) | ascii_features['_'] | F_OTHER
+               : c == 'h' ? F_HSPACE | F_OTHER
+               : c == 'v' ? F_VSPACE | F_OTHER
+               : c == 'S' ? (F_ALL & ~F_BLANKS) | F_OTHER
                : c == 'H' ? (F_ALL & ~F_HSPACE) | F_OTHER
                : c == 'V' ? (F_ALL & ~F_VSPACE) | F_OTHER
                : c == 'D' || c == 'W' ? F_ANY
                                       : 0;
-  if (f) bytes_add(b, 0, 255);
+  /* the ASCII they match (pairs of range ends), and whether characters
+   * beyond ASCII too (\d: only digits, told by their lead bytes) */
+  static const struct {
+    char c;
+    const char *ascii;
+    bool beyond;
+  } ranges[] = {{'d', "09", false},
+                {'s', "\t\r  ", true},
+                {'w', "09AZaz__", true},
+                {'h', "\t\t  ", true},
+                {'v', "\n\r", true}};
+  for (size_t i = 0; f && i < sizeof ranges / sizeof *ranges; i++) {
+    if (ranges[i].c != c) continue;
+    for (const char *r = ranges[i].ascii; *r; r += 2)
+      bytes_add(b, (unsigned char)r[0], (unsigned char)r[1]);
+    if (ranges[i].beyond) bytes_add_non_ascii(b);
+    else b->digits = true;
+    return f;
+  }
+  if (f) bytes_add(b, 0, 255); /* a negated class */
   return f;
 }
 
@@ -442,6 +438,30 @@ static int32_t char_escape(reader *rd, int c) {
   }
   default: return -1;
   }
+}
+
+/* The letter of the escape at rd->p (a backslash), read past; -1 at the
+ * end. */
+static int take_escape(reader *rd) {
+  int e = peek(rd, 1);
+  if (e >= 0) rd->p += 2;
+  return e;
+}
+
+/* The character a class member escaped with letter e stands for (read
+ * past it), or -1 (rd->bad) for one the reader does not know: octal,
+ * \N, \R, \X, \C, \g, \k. */
+static int32_t class_char(reader *rd, int e) {
+  if (e == 'b') return 8; /* backspace, in a class */
+  int32_t cp = char_escape(rd, e);
+  if (cp >= 0) return cp;
+  if (e < 0x80 && (e == '_' || (e >= '0' && e <= '9') ||
+                   ((e | 0x20) >= 'a' && (e | 0x20) <= 'z'))) {
+    rd->bad = true;
+    return -1;
+  }
+  rd->p--; /* any other character, escaped: itself */
+  return (int32_t)take_char(rd);
 }
 
 /* [...]: the features of the characters it matches; their first bytes
@@ -502,14 +522,8 @@ static uint64_t read_class(reader *rd, bytes *b) {
       rd->bad = true;
       return F_ANY;
     } else if (c == '\\') {
-      rd->p++;
-      int e = peek(rd, 0);
-      if (e < 0) {
-        rd->bad = true;
-        return F_ANY;
-      }
-      rd->p++;
-      if (e == 'Q') { /* may quote the ends of a range: not worth knowing */
+      int e = take_escape(rd);
+      if (e < 0 || e == 'Q') { /* \Q may quote the ends of a range */
         rd->bad = true;
         return F_ANY;
       }
@@ -519,19 +533,7 @@ static uint64_t read_class(reader *rd, bytes *b) {
         any |= f;
         continue;
       }
-      if (e == 'b') lo = 8;
-      else if ((e >= '0' && e <= '9') || e == 'N' || e == 'R' || e == 'X' ||
-               e == 'C' || e == 'g' || e == 'k') {
-        rd->bad = true;
-        return F_ANY;
-      } else if ((lo = char_escape(rd, e)) < 0) {
-        if ((e | 0x20) >= 'a' && (e | 0x20) <= 'z') {
-          rd->bad = true;
-          return F_ANY;
-        }
-        rd->p--;
-        lo = (int32_t)take_char(rd);
-      }
+      if ((lo = class_char(rd, e)) < 0) return F_ANY;
     } else {
       lo = (int32_t)take_char(rd);
     }
@@ -541,21 +543,10 @@ static uint64_t read_class(reader *rd, bytes *b) {
         peek(rd, 1) >= 0) {
       rd->p++;
       if (*rd->p == '\\') {
-        rd->p++;
-        int e = peek(rd, 0);
-        if (e < 0) {
+        int e = take_escape(rd);
+        if (e < 0 || (hi = class_char(rd, e)) < 0) {
           rd->bad = true;
           return F_ANY;
-        }
-        rd->p++;
-        if (e == 'b') hi = 8;
-        else if ((hi = char_escape(rd, e)) < 0) {
-          if ((e | 0x20) >= 'a' && (e | 0x20) <= 'z') {
-            rd->bad = true;
-            return F_ANY;
-          }
-          rd->p--;
-          hi = (int32_t)take_char(rd);
         }
       } else if (*rd->p == '[') {
         rd->bad = true;
