@@ -57,10 +57,19 @@ typedef struct rule {
   const char *marked;
   rule_facts facts;
   bool jit; /* code has JIT code: matched by pcre2_jit_match */
-  /* The pattern compiled anchored, tried only where a match can start
-   * (facts.first) when PCRE2 knows no first bytes of its own (a pattern
-   * that opens with \d or a lookbehind); NULL otherwise. */
+  /* The pattern compiled anchored and without PCRE2's start-up scans,
+   * to try it at one position: where a match can start (facts.first), a
+   * line start.  NULL when its first bytes are many. */
   pcre2_code *anchored;
+  /* rule_exec tries `anchored` at each position whose byte can start a
+   * match, as PCRE2 knows no first bytes of its own (a pattern that opens
+   * with \d in UCP mode, or a lookbehind before it) and would try them
+   * all. */
+  bool by_first;
+  /* Every search of code looks ahead for a character every match holds,
+   * to the end of the subject when it is missing: searching many small
+   * windows with it would cost the rest of the text each time. */
+  bool looks_ahead;
 } rule;
 
 /* Taxonomy entries remember their file and line: the rules made from

@@ -932,28 +932,32 @@ void rule_read_facts(rule *r) {
   r->facts.first_digits = n.first.digits;
   r->facts.has_first = true;
   r->facts.first[2] = 0; /* 0x80-0xBF continue a character */
-  /* PCRE2 skips to a match's first bytes itself when it knows them; it
-   * does not for a pattern that opens with \d in UCP mode, or with a
-   * lookbehind before one.  Then an anchored copy is tried at each
-   * position whose byte can start a match, when those are few (at most
-   * 40 byte values: not every letter, nor every character beyond
-   * ASCII). */
-  uint32_t type = 0, anchored = 0;
+  uint32_t type = 0, anchored = 0, last = 0;
   const uint8_t *bitmap = NULL;
   pcre2_pattern_info(r->code, PCRE2_INFO_FIRSTCODETYPE, &type);
   pcre2_pattern_info(r->code, PCRE2_INFO_FIRSTBITMAP, &bitmap);
   pcre2_pattern_info(r->code, PCRE2_INFO_ALLOPTIONS, &anchored);
-  if (type || bitmap || (anchored & PCRE2_ANCHORED) ||
-      bytes_count(&n.first) > 40)
-    return;
+  pcre2_pattern_info(r->code, PCRE2_INFO_LASTCODETYPE, &last);
+  r->looks_ahead = last != 0;
+  /* One try at a position is an anchored match without the start-up scans
+   * (first bytes, a required character): worth it when few bytes can
+   * start a match (at most 40 values: not every letter, nor every
+   * character beyond ASCII). */
+  if (bytes_count(&n.first) > 40) return;
   int code;
   PCRE2_SIZE at;
-  r->anchored = pcre2_compile((PCRE2_SPTR)r->pattern, PCRE2_ZERO_TERMINATED,
-                              options | PCRE2_ANCHORED, &code, &at, NULL);
+  r->anchored = pcre2_compile(
+      (PCRE2_SPTR)r->pattern, PCRE2_ZERO_TERMINATED,
+      options | PCRE2_ANCHORED | PCRE2_NO_START_OPTIMIZE, &code, &at, NULL);
   if (r->anchored && pcre2_jit_compile(r->anchored, PCRE2_JIT_COMPLETE)) {
-    pcre2_code_free(r->anchored); /* no JIT: the search is as good */
+    pcre2_code_free(r->anchored); /* no JIT: a search is as good */
     r->anchored = NULL;
   }
+  /* PCRE2 skips to a match's first bytes itself when it knows them; it
+   * does not for a pattern that opens with \d in UCP mode, or with a
+   * lookbehind before one, and tries every position. */
+  r->by_first =
+      r->anchored && !type && !bitmap && !(anchored & PCRE2_ANCHORED);
 }
 
 /* Can a match of r start at s[i] (< n)? */
@@ -968,7 +972,7 @@ bool rule_exec(const rule *r, const char *s, size_t len, size_t start,
                pcre2_match_data *md) {
   /* Subjects are canonical text or examples, both checked UTF-8 already;
    * re-checking the whole subject on every call would be quadratic. */
-  if (r->anchored) {
+  if (r->by_first) {
     const unsigned char *u = (const unsigned char *)s;
     for (size_t i = start; i < len; i++)
       if (may_start(r, u, i, len) &&
@@ -1073,14 +1077,16 @@ static bool match_at(const rule *r, const rule_text *t, size_t len, size_t p,
 
 /* r's first match starting in [from, limit] (limit <= len), tried only
  * where its start condition holds when it has one: at each line start or
- * after each character of `after`; else at each byte a match can start
- * with when PCRE2 would try everywhere. */
+ * after each character of `after`; else PCRE2's search up to the limit,
+ * unless it would try every position or look ahead through the rest of
+ * the text: then at each byte a match can start with. */
 static bool match_in(const rule *r, const rule_text *t, size_t len,
                      size_t from, size_t limit, pcre2_match_data *md) {
   const rule_facts *f = &r->facts;
   const unsigned char *s = (const unsigned char *)t->s;
   if (!f->starts) {
-    if (!r->anchored) return match_within(r, t, len, from, limit, md);
+    if (!r->by_first && !r->looks_ahead)
+      return match_within(r, t, len, from, limit, md);
     for (size_t i = from; i <= limit && i < len; i++)
       if (may_start(r, s, i, len) && match_at(r, t, len, i, md)) return true;
     return false;
@@ -1160,7 +1166,11 @@ bool rule_scan(const rule *r, const rule_text *t, size_t len, size_t start,
   if (len > t->n || start > len || !t->mc)
     return rule_exec(r, t->s, len, start, md);
   if (!rule_may_match(r, t->has)) return false;
-  if (f->nneeds && f->barrier) return scan_windows(r, t, len, start, md);
-  if (f->starts) return match_in(r, t, len, start, len, md);
+  /* windows and single positions are tried without the look-ahead's scan
+   * of the rest of the text each time */
+  bool small_tries = r->anchored || !r->looks_ahead;
+  if (small_tries && f->nneeds && f->barrier)
+    return scan_windows(r, t, len, start, md);
+  if (small_tries && f->starts) return match_in(r, t, len, start, len, md);
   return rule_exec(r, t->s, len, start, md);
 }

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 
 #include "../extract/frame.h"
 #include "../extract/rules.h"
@@ -450,8 +451,14 @@ static rule fact_rule(const char *pattern, uint32_t flags) {
                              PCRE2_USE_OFFSET_LIMIT | flags,
                          &code, &at, NULL);
   ck_assert_msg(r.code != NULL, "%s does not compile", pattern);
+  r.jit = pcre2_jit_compile(r.code, PCRE2_JIT_COMPLETE) == 0;
   rule_read_facts(&r);
   return r;
+}
+
+static void free_fact_rule(rule *r) {
+  pcre2_code_free(r->code);
+  pcre2_code_free(r->anchored);
 }
 
 static bool may_match(const rule *r, const char *text) {
@@ -488,7 +495,7 @@ START_TEST(facts_say_what_every_match_holds) {
                 needs[_i].pattern, needs[_i].cannot);
   ck_assert_msg(may_match(&r, needs[_i].may), "%s: '%s'", needs[_i].pattern,
                 needs[_i].may);
-  pcre2_code_free(r.code);
+  free_fact_rule(&r);
 }
 END_TEST
 
@@ -505,7 +512,7 @@ static const char *const no_needs[] = {
 START_TEST(facts_need_nothing_they_cannot_tell) {
   rule r = fact_rule(no_needs[_i], PCRE2_CASELESS);
   ck_assert_msg(may_match(&r, "abc"), "%s", no_needs[_i]);
-  pcre2_code_free(r.code);
+  free_fact_rule(&r);
 }
 END_TEST
 
@@ -515,27 +522,27 @@ START_TEST(facts_say_where_matches_lie) {
   ck_assert(r.facts.starts && r.facts.at_zero);
   ck_assert(r.facts.after == rule_features("\n|", 2));
   ck_assert(r.facts.barrier & rule_features("\n", 1));
-  pcre2_code_free(r.code);
+  free_fact_rule(&r);
   r = fact_rule("^\\s*\\d", 0); /* only at the start of the subject */
   ck_assert(r.facts.starts && r.facts.at_zero && !r.facts.after);
-  pcre2_code_free(r.code);
+  free_fact_rule(&r);
   r = fact_rule("(?<![\\p{L}])trong\\s+\\d", 0); /* \s spans lines */
   ck_assert(!r.facts.starts);
   ck_assert(!(r.facts.barrier & rule_features("\n", 1)));
   ck_assert(r.facts.barrier & rule_features(";", 1));
-  pcre2_code_free(r.code);
+  free_fact_rule(&r);
   r = fact_rule("[^.;\\n]+\\d", 0);
   ck_assert(r.facts.barrier == rule_features(".;\n", 3));
-  pcre2_code_free(r.code);
+  free_fact_rule(&r);
   r = fact_rule("a.b", 0);
   ck_assert(r.facts.barrier == rule_features("\n", 1));
-  pcre2_code_free(r.code);
+  free_fact_rule(&r);
   r = fact_rule("(?s)a.b", 0);
   ck_assert(!r.facts.barrier);
-  pcre2_code_free(r.code);
+  free_fact_rule(&r);
   r = fact_rule("(\\d)\\1", 0);
   ck_assert(no_facts(&r));
-  pcre2_code_free(r.code);
+  free_fact_rule(&r);
 }
 END_TEST
 
@@ -604,7 +611,64 @@ START_TEST(scans_find_what_rules_match_where_facts_skip) {
                     crafted[_i].pattern, why);
   rule_text_free(&t);
   pcre2_match_data_free(md);
-  pcre2_code_free(r.code);
+  free_fact_rule(&r);
+}
+END_TEST
+
+/* Many small windows or start positions, and the character every match
+ * holds (a required code unit PCRE2 looks ahead for) missing: no try may
+ * look through the rest of the text, or the scan would take hours where
+ * one search of the whole text takes milliseconds.  The scan finds what
+ * the search finds, in about the same time. */
+static const char *const look_ahead[] = {
+    "(?m)^[ \\t]*\\d+(?:\\.\\d+)*\\.?\\s+(?<zone>Năm\\s+\\d{4})",
+    "(?<![\\p{L}\\d])\\d+[\\p{L}\\d.-]*/[\\p{L}\\d/.-]+\\s+ngày",
+    "(?<![\\p{L}])trong\\s+\\d+\\s+ngày",
+    "\\w+\\s\\d+y",
+};
+
+/* CPU seconds of finding every match of r in t, by the plain search or by
+ * rule_scan; their number in *n. */
+static double find_all(const rule *r, const rule_text *t, bool scan,
+                       pcre2_match_data *md, size_t *n) {
+  clock_t t0 = clock();
+  *n = 0;
+  for (size_t at = 0; at <= t->n; (*n)++) {
+    bool hit = scan ? rule_scan(r, t, t->n, at, md)
+                    : pcre2_match(r->code, (PCRE2_SPTR)t->s, t->n, at,
+                                  PCRE2_NO_UTF_CHECK, md, NULL) > 0;
+    if (!hit) break;
+    size_t s, e;
+    rule_match_span(md, &s, &e);
+    at = e > s ? e : s + 1;
+  }
+  return (double)(clock() - t0) / CLOCKS_PER_SEC;
+}
+
+START_TEST(scans_stay_linear_without_a_required_character) {
+  enum { LINES = 200000 };
+  size_t cap = LINES * 24, n = 0;
+  char *s = malloc(cap);
+  ck_assert_ptr_nonnull(s);
+  for (int i = 0; i < LINES; i++)
+    n += (size_t)snprintf(s + n, cap - n, i % 2 ? "%d.%d. Mục a/b\n"
+                                                : "trong %d tháng\n",
+                          i % 97, i % 13);
+  rule r = fact_rule(look_ahead[_i], PCRE2_CASELESS);
+  pcre2_match_data *md = pcre2_match_data_create_from_pattern(r.code, NULL);
+  rule_text t;
+  cchc_error err = {0};
+  ck_assert_int_eq(rule_text_init(&t, s, n, &err), CCHC_OK);
+  size_t searched, scanned;
+  double search = find_all(&r, &t, false, md, &searched);
+  double scan = find_all(&r, &t, true, md, &scanned);
+  ck_assert_uint_eq(scanned, searched);
+  ck_assert_msg(scan < 100 * search + 3, "%s: %.3f s, the search %.3f s",
+                look_ahead[_i], scan, search);
+  rule_text_free(&t);
+  pcre2_match_data_free(md);
+  free_fact_rule(&r);
+  free(s);
 }
 END_TEST
 
@@ -915,6 +979,8 @@ int main(void) {
   tcase_add_test(tf, facts_say_where_matches_lie);
   tcase_add_loop_test(tf, scans_find_what_rules_match_where_facts_skip, 0,
                       (int)(sizeof crafted / sizeof *crafted));
+  tcase_add_loop_test(tf, scans_stay_linear_without_a_required_character, 0,
+                      (int)(sizeof look_ahead / sizeof *look_ahead));
   tcase_add_test(tf, scans_find_what_rules_match);
   suite_add_tcase(s, tf);
   TCase *ts = tcase_create("sections");
