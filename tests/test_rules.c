@@ -555,12 +555,16 @@ static bool same_matches(const rule *r, const rule_text *t, size_t len,
     bool a = pcre2_match(r->code, (PCRE2_SPTR)t->s, len, at,
                          PCRE2_NO_UTF_CHECK, md, NULL) > 0;
     size_t as = 0, ae = 0, bs = 0, be = 0, cs = 0, ce = 0;
-    if (a) rule_match_span(md, &as, &ae);
+    /* the mark of a match (a unit's key) too */
+    const char *am = NULL, *bm = NULL, *cm = NULL;
+    if (a) rule_match_span(md, &as, &ae), am = (const char *)pcre2_get_mark(md);
     bool b = rule_exec(r, t->s, len, at, md);
-    if (b) rule_match_span(md, &bs, &be);
+    if (b) rule_match_span(md, &bs, &be), bm = (const char *)pcre2_get_mark(md);
     bool c = rule_scan(r, t, len, at, md);
-    if (c) rule_match_span(md, &cs, &ce);
-    if (a != b || as != bs || ae != be || a != c || as != cs || ae != ce) {
+    if (c) rule_match_span(md, &cs, &ce), cm = (const char *)pcre2_get_mark(md);
+    if (a != b || as != bs || ae != be || a != c || as != cs || ae != ce ||
+        (am != bm && (!am || !bm || strcmp(am, bm))) ||
+        (am != cm && (!am || !cm || strcmp(am, cm)))) {
       snprintf(why, size,
                "%s, match %zu from %zu of %zu bytes: search %d [%zu, %zu), "
                "exec %d [%zu, %zu), scan %d [%zu, %zu)",
