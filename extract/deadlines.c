@@ -337,7 +337,7 @@ static int plan_year(xctx *x) {
   rule_list rs = rules_select(x->rules, "planyear.", NULL);
   for (size_t i = 0; i < rs.n; i++) {
     size_t a, b;
-    if (rule_exec(rs.items[i], x->s, hend, 0, x->md) &&
+    if (rule_scan(rs.items[i], &x->scan, hend, 0, x->md) &&
         rule_group(rs.items[i], x->md, "year", &a, &b) &&
         to_int(x->s, a, b, &y))
       return y;
@@ -394,7 +394,7 @@ static cchc_status find_zones(xctx *x, zone **out, size_t *nout) {
   size_t nz = 0, cap = 0;
   for (size_t i = 0; i < rs.n; i++)
     for (size_t pos = 0;
-         pos < x->n && rule_exec(rs.items[i], x->s, x->n, pos, x->md);) {
+         pos < x->n && rule_scan(rs.items[i], &x->scan, x->n, pos, x->md);) {
       size_t ms = match_start(x->md), me = match_end(x->md), a, b;
       if (!rule_group(rs.items[i], x->md, "zone", &a, &b)) a = ms, b = me;
       if (b > a) {
@@ -630,7 +630,7 @@ static cchc_status collect(dctx *d, rule_list rs, const zone *z, size_t nz,
     const char *where = rule_attr(r, "where");
     bool table = where && !strcmp(where, "table");
     for (size_t pos = 0;
-         pos < x->n && rule_exec(r, x->s, x->n, pos, x->md);) {
+         pos < x->n && rule_scan(r, &x->scan, x->n, pos, x->md);) {
       size_t ms = match_start(x->md), me = match_end(x->md);
       pos = next_from(x->s, x->n, ms, me);
       if (me == ms || in_zone(z, nz, ms, me) ||

@@ -80,21 +80,47 @@ bool xappendix_lines(const xctx *x, size_t *first, size_t *last) {
   return false;
 }
 
+/* The features of canonical [a, b), computed once for a list of rules:
+ * only when a rule needs some. */
+typedef struct span_features {
+  uint64_t has;
+  bool known;
+} span_features;
+
+static bool may_match(const xctx *x, const rule *r, size_t a, size_t b,
+                      span_features *sf) {
+  if (!r->facts.nneeds) return true;
+  if (!sf->known) {
+    sf->has = rule_features(x->s + a, b - a);
+    sf->known = true;
+  }
+  return rule_may_match(r, sf->has);
+}
+
 bool xany(xctx *x, rule_list rules, size_t a, size_t b, const rule **hit) {
   if (b < a) return false;
+  span_features sf = {0};
   for (size_t i = 0; i < rules.n; i++)
-    if (rule_exec(rules.items[i], x->s + a, b - a, 0, x->md)) {
+    if (may_match(x, rules.items[i], a, b, &sf) &&
+        rule_exec(rules.items[i], x->s + a, b - a, 0, x->md)) {
       if (hit) *hit = rules.items[i];
       return true;
     }
   return false;
 }
 
-bool xfirst(xctx *x, rule_list rules, size_t a, size_t b, size_t *ms,
-            size_t *me, const rule **hit) {
+bool xfirst_before(xctx *x, rule_list rules, size_t a, size_t b,
+                   size_t limit, size_t *ms, size_t *me, const rule **hit) {
   bool found = false;
+  /* a match that starts before the limit may run on to b: the features of
+   * [a, b) would be as many scans of the rest as calls */
+  bool limited = limit < b;
+  span_features sf = {0};
   for (size_t i = 0; i < rules.n; i++)
-    if (rule_exec(rules.items[i], x->s + a, b - a, 0, x->md)) {
+    if (limited ? rule_exec_until(rules.items[i], &x->scan, x->s + a, b - a,
+                                  0, limit - a, x->md)
+                : may_match(x, rules.items[i], a, b, &sf) &&
+                      rule_exec(rules.items[i], x->s + a, b - a, 0, x->md)) {
       size_t s, e;
       rule_match_span(x->md, &s, &e);
       if (!found || a + s < *ms) {
@@ -195,6 +221,11 @@ static void xstarts_free(xstarts *ix) {
   free(ix->found);
 }
 
+bool xfirst(xctx *x, rule_list rules, size_t a, size_t b, size_t *ms,
+            size_t *me, const rule **hit) {
+  return xfirst_before(x, rules, a, b, b, ms, me, hit);
+}
+
 int xint(const char *s, size_t a, size_t b) {
   int v = 0;
   for (size_t i = a; i < b && i < a + 6; i++) {
@@ -261,7 +292,7 @@ static cchc_status split_lines(xctx *x) {
     x->lines[x->nlines++] = (xline){i, end, -1, XJOIN_NEVER};
     i = end + 1;
   }
-  return CCHC_OK;
+  return rule_text_init(&x->scan, x->s, x->n, x->err);
 }
 
 static cchc_status fill_source(cchc_frame *f, const cchc_text *text,
@@ -362,6 +393,7 @@ cleanup:
   free(x.lines);
   xstarts_free(&x.target_starts);
   xstarts_free(&x.deadline_starts);
+  rule_text_free(&x.scan);
   pcre2_match_data_free(x.md);
   cchc_frame_free(x.f);
   return st;

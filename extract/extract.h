@@ -52,6 +52,7 @@ typedef struct xctx {
   struct table *tables;      /* crawled tables (table.c), owned */
   size_t ntables, cap_tables;
   xstarts target_starts, deadline_starts; /* built when first asked */
+  rule_text scan; /* the text as rule_scan reads it, owned */
   cchc_error *err;
 } xctx;
 
@@ -119,13 +120,18 @@ const size_t *xtargets_in(xctx *x, size_t a, size_t b, size_t *n);
 const size_t *xdeadlines_in(xctx *x, size_t a, size_t b, size_t *n);
 
 /* Does a rule of `rules` match canonical [a, b)?  The first that does is
- * *hit (when hit is not NULL); x->md holds its match, relative to a. */
+ * *hit (when hit is not NULL); x->md holds its match, relative to a.
+ * Rules whose facts say they cannot match [a, b) are not run. */
 bool xany(xctx *x, rule_list rules, size_t a, size_t b, const rule **hit);
 /* The earliest match of a rule of `rules` in canonical [a, b): *ms, *me
  * (canonical offsets) and *hit (the first rule, in file order, on a tie).
  * x->md is not left holding it. */
 bool xfirst(xctx *x, rule_list rules, size_t a, size_t b, size_t *ms,
             size_t *me, const rule **hit);
+/* xfirst for a match that starts before `limit` (a <= limit <= b): the
+ * search stops there. */
+bool xfirst_before(xctx *x, rule_list rules, size_t a, size_t b,
+                   size_t limit, size_t *ms, size_t *me, const rule **hit);
 
 /* The extractors, run in order by cchc_extract (extract.c); each appends
  * to x->f and returns CCHC_OK or an error (x->err filled). */

@@ -45,13 +45,13 @@ static size_t next_char(const xctx *x, size_t i) {
  * success x->md holds the match. */
 static bool find(xctx *x, const rule *r, size_t a, size_t b, bool last) {
   size_t at = a, found = SIZE_MAX;
-  while (at <= b && rule_exec(r, x->s, b, at, x->md)) {
+  while (at <= b && rule_scan(r, &x->scan, b, at, x->md)) {
     PCRE2_SIZE *ov = pcre2_get_ovector_pointer(x->md);
     if (!last) return true;
     found = ov[0];
     at = ov[1] > ov[0] ? ov[1] : next_char(x, ov[0]);
   }
-  return found != SIZE_MAX && rule_exec(r, x->s, b, found, x->md);
+  return found != SIZE_MAX && rule_scan(r, &x->scan, b, found, x->md);
 }
 
 /* The first rule of `prefix` (file order) that matches in its scope. */
@@ -126,10 +126,14 @@ static const char *spelling(xctx *x, size_t a, size_t b) {
                                       NULL)
                       : NULL;
   if (re) {
+    /* it may run over the whole text, once per occurrence: JIT, and no
+     * UTF-8 check of the canonical text on every call */
+    (void)pcre2_jit_compile(re, PCRE2_JIT_COMPLETE);
     pcre2_match_data *md = pcre2_match_data_create(1, NULL);
     size_t from = 0;
     while (md && from < x->n &&
-           pcre2_match(re, (PCRE2_SPTR)x->s, x->n, from, 0, md, NULL) > 0) {
+           pcre2_match(re, (PCRE2_SPTR)x->s, x->n, from, PCRE2_NO_UTF_CHECK,
+                       md, NULL) > 0) {
       PCRE2_SIZE *ov = pcre2_get_ovector_pointer(md);
       size_t s = ov[0], e = ov[1];
       if (has_lower(x->s + s, e - s) && !letter_at(x, s, true) &&
@@ -235,7 +239,7 @@ static const rule *portal_rule(xctx *x, const portal *pt, int k) {
   snprintf(prefix, sizeof prefix, "meta.cell.%s.", portal_fields[k]);
   rule_list rs = rules_select(x->rules, prefix, NULL);
   for (size_t i = 0; i < rs.n; i++)
-    if (rule_exec(rs.items[i], x->s, pt->e[k], pt->s[k], x->md))
+    if (rule_scan(rs.items[i], &x->scan, pt->e[k], pt->s[k], x->md))
       return rs.items[i];
   return NULL;
 }
@@ -354,12 +358,12 @@ static bool find_period(xctx *x, size_t a, size_t b, const issue *iss,
   const rule *best = NULL;
   size_t best_at = SIZE_MAX;
   for (size_t i = 0; i < rs.n; i++)
-    if (rule_exec(rs.items[i], x->s, b, a, x->md)) {
+    if (rule_scan(rs.items[i], &x->scan, b, a, x->md)) {
       size_t s, e;
       rule_match_span(x->md, &s, &e);
       if (s < best_at) best = rs.items[i], best_at = s;
     }
-  if (!best || !rule_exec(best, x->s, b, best_at, x->md)) return false;
+  if (!best || !rule_scan(best, &x->scan, b, best_at, x->md)) return false;
   size_t y2s, y2e;
   bool has_first = rule_group(best, x->md, "y", &p->ys, &p->ye);
   if (!rule_group(best, x->md, "y2", &y2s, &y2e)) {
@@ -445,7 +449,7 @@ static bool horizon_period(xctx *x, const issue *iss, period *p) {
   size_t los = 0, loe = 0;
   for (size_t i = 0; i < rs.n; i++) {
     const rule *r = rs.items[i];
-    for (size_t at = 0; at < x->n && rule_exec(r, x->s, x->n, at, x->md);) {
+    for (size_t at = 0; at < x->n && rule_scan(r, &x->scan, x->n, at, x->md);) {
       size_t ms, me, s, e;
       rule_match_span(x->md, &ms, &me);
       at = me > ms ? me : next_char(x, ms);
@@ -535,7 +539,7 @@ static void meta_province(xctx *x) {
   for (size_t i = 0; i < rs.n; i++) {
     const rule *r = rs.items[i];
     size_t end = scope_end(x, r);
-    for (size_t at = 0; at < end && rule_exec(r, x->s, end, at, x->md);) {
+    for (size_t at = 0; at < end && rule_scan(r, &x->scan, end, at, x->md);) {
       size_t ms, me, s, e;
       rule_match_span(x->md, &ms, &me);
       at = me > ms ? me : next_char(x, ms);

@@ -101,7 +101,7 @@ static mention *add_mention(refs_state *st, const rule *r, size_t s,
 /* The date right after position *pos (ref.date); sets it on m. */
 static void take_date(refs_state *st, mention *m, size_t *pos) {
   xctx *x = st->x;
-  if (!st->date || !rule_exec(st->date, x->s, x->n, *pos, x->md)) return;
+  if (!st->date || !rule_scan(st->date, &x->scan, x->n, *pos, x->md)) return;
   size_t s, e, ws, we;
   rule_match_span(x->md, &ws, &we);
   if (!rule_group(st->date, x->md, "date", &s, &e)) s = ws, e = we;
@@ -118,7 +118,7 @@ static void take_date(refs_state *st, mention *m, size_t *pos) {
 static cchc_status typed_mentions(refs_state *st) {
   xctx *x = st->x;
   size_t at = 0;
-  while (at < x->n && rule_exec(st->cite, x->s, x->n, at, x->md)) {
+  while (at < x->n && rule_scan(st->cite, &x->scan, x->n, at, x->md)) {
     size_t ms, me, ts, te, ns, ne;
     rule_match_span(x->md, &ms, &me);
     if (!rule_group(st->cite, x->md, "type", &ts, &te)) ts = ms, te = ms;
@@ -132,7 +132,7 @@ static cchc_status typed_mentions(refs_state *st) {
       return nomem(x);
     for (;;) {
       take_date(st, m, &pos);
-      if (!st->next || !rule_exec(st->next, x->s, x->n, pos, x->md) ||
+      if (!st->next || !rule_scan(st->next, &x->scan, x->n, pos, x->md) ||
           !rule_group(st->next, x->md, "number", &ns, &ne))
         break;
       m = NULL;
@@ -142,7 +142,7 @@ static cchc_status typed_mentions(refs_state *st) {
       pos = ne;
     }
     size_t is, ie;
-    if (st->issuer && rule_exec(st->issuer, x->s, x->n, pos, x->md) &&
+    if (st->issuer && rule_scan(st->issuer, &x->scan, x->n, pos, x->md) &&
         rule_group(st->issuer, x->md, "issuer", &is, &ie)) {
       const char *issuer = xfolded(x, is, ie);
       for (size_t i = first; i < st->nm; i++) st->m[i].issuer = issuer;
@@ -158,7 +158,7 @@ static cchc_status bare_mentions(refs_state *st) {
   xctx *x = st->x;
   size_t ntyped = st->nm, k = 0, at = 0;
   while (st->bare && at < x->n &&
-         rule_exec(st->bare, x->s, x->n, at, x->md)) {
+         rule_scan(st->bare, &x->scan, x->n, at, x->md)) {
     size_t ms, me, ns, ne;
     rule_match_span(x->md, &ms, &me);
     at = me > ms ? me : ms + 1;
@@ -316,7 +316,7 @@ cchc_status extract_refs(xctx *x) {
   cchc_status rc = CCHC_OK;
   if (!add_own(&st, x->f->document.number.value)) goto oom;
   for (size_t at = 0;
-       st.self && at < x->n && rule_exec(st.self, x->s, x->n, at, x->md);) {
+       st.self && at < x->n && rule_scan(st.self, &x->scan, x->n, at, x->md);) {
     size_t ms, me, s, e;
     rule_match_span(x->md, &ms, &me);
     at = me > ms ? me : ms + 1;

@@ -45,6 +45,7 @@ void cchc_rules_free(cchc_rules *rs) {
   for (size_t i = 0; i < rs->nrules; i++) {
     rule *r = &rs->rules[i];
     pcre2_code_free(r->code);
+    pcre2_code_free(r->anchored);
     free(r->keys);
     free(r->values);
     for (size_t j = 0; j < r->nexamples; j++) {
@@ -432,9 +433,12 @@ static cchc_status compile_rule(cchc_rules *rs, rule *r, uint32_t flags,
                                 cchc_error *err) {
   int code;
   PCRE2_SIZE at;
+  /* USE_OFFSET_LIMIT: rule_scan stops a search where no match can start
+   * any more. */
+  uint32_t options = PCRE2_UTF | PCRE2_UCP | PCRE2_DUPNAMES |
+                     PCRE2_USE_OFFSET_LIMIT | flags;
   r->code = pcre2_compile((PCRE2_SPTR)r->pattern, PCRE2_ZERO_TERMINATED,
-                          PCRE2_UTF | PCRE2_UCP | PCRE2_DUPNAMES | flags,
-                          &code, &at, NULL);
+                          options, &code, &at, NULL);
   if (!r->code) {
     PCRE2_UCHAR msg[256];
     pcre2_get_error_message(code, msg, sizeof msg);
@@ -443,7 +447,8 @@ static cchc_status compile_rule(cchc_rules *rs, rule *r, uint32_t flags,
                      (size_t)at, (const char *)msg);
   }
   /* JIT is an optimization: a platform without it still matches. */
-  (void)pcre2_jit_compile(r->code, PCRE2_JIT_COMPLETE);
+  r->jit = pcre2_jit_compile(r->code, PCRE2_JIT_COMPLETE) == 0;
+  rule_read_facts(r);
   uint32_t groups = 0;
   pcre2_pattern_info(r->code, PCRE2_INFO_CAPTURECOUNT, &groups);
   if (groups > rs->max_groups) rs->max_groups = groups;
@@ -1233,15 +1238,6 @@ pcre2_match_data *rules_match_data(const cchc_rules *rs) {
   return pcre2_match_data_create(rs->max_groups + 1, NULL);
 }
 
-bool rule_exec(const rule *r, const char *s, size_t len, size_t start,
-               pcre2_match_data *md) {
-  /* Subjects are canonical text or examples, both checked UTF-8 already;
-   * re-checking the whole subject on every call would be quadratic. */
-  int rc = pcre2_match(r->code, (PCRE2_SPTR)s, len, start, PCRE2_NO_UTF_CHECK,
-                       md, NULL);
-  return rc > 0;
-}
-
 void rule_match_span(pcre2_match_data *md, size_t *start, size_t *end) {
   PCRE2_SIZE *ov = pcre2_get_ovector_pointer(md);
   *start = ov[0];
@@ -1283,7 +1279,23 @@ static void run_example(const rule *r, const rule_example *ex,
     return;
   }
   bool hit = rule_exec(r, text, tl, 0, md);
-  if (ex->positive && !hit)
+  size_t hs = 0, he = 0, ps = 0, pe = 0;
+  if (hit) rule_match_span(md, &hs, &he);
+  bool plain = pcre2_match(r->code, (PCRE2_SPTR)text, tl, 0,
+                           PCRE2_NO_UTF_CHECK, md, NULL) > 0;
+  if (plain) rule_match_span(md, &ps, &pe);
+  if (hit) rule_exec(r, text, tl, 0, md); /* its groups, for the checks */
+  if (hit != plain || hs != ps || he != pe)
+    snprintf(msg, size,
+             "finds %s where a search of every position finds %s in '%s' "
+             "(the pattern reader, extract/rulescan.c, is wrong)",
+             hit ? "a match" : "none", plain ? "one" : "none", ex->text);
+  else if (hit && !rule_may_match(r, rule_features(text, tl)))
+    snprintf(msg, size,
+             "matches '%s', which its pattern's facts say it cannot (the "
+             "pattern reader, extract/rulescan.c, is wrong)",
+             ex->text);
+  else if (ex->positive && !hit)
     snprintf(msg, size, "does not match its 'yes' example: %s", ex->text);
   else if (!ex->positive && hit)
     snprintf(msg, size, "matches its 'no' example: %s", ex->text);

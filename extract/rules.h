@@ -17,6 +17,30 @@ typedef struct rule_example {
   size_t nexpect;
 } rule_example;
 
+/* What a rule's pattern says about the text it can match, read from the
+ * pattern at load (rule_read_facts, rulescan.c).  Text is summed up as
+ * features, a bit each (RULE_FEATURE_*): a decimal digit, each ASCII
+ * punctuation mark and blank.  Every fact is sound: a scan that skips
+ * text on it never loses a match.  A pattern the reader does not fully
+ * know has no facts (nneeds 0, barrier 0, starts false). */
+enum { RULE_NEEDS = 4 };
+typedef struct rule_facts {
+  /* Each match holds, for every clause, a character of one of the
+   * clause's features. */
+  uint64_t needs[RULE_NEEDS];
+  size_t nneeds;
+  /* Features no match holds: a match lies between two of them. */
+  uint64_t barrier;
+  /* With `starts`, a match starts only right after a character of
+   * `after`, or at the start of the subject when at_zero. */
+  uint64_t after;
+  bool at_zero, starts;
+  /* A match starts with a byte of `first` (a bit per byte value), or
+   * with a digit beyond ASCII when first_digits; only when has_first. */
+  uint64_t first[4];
+  bool first_digits, has_first;
+} rule_facts;
+
 typedef struct rule {
   const char *id;      /* "target.min" */
   const char *path;    /* file it came from */
@@ -31,6 +55,21 @@ typedef struct rule {
   /* Rules made from the taxonomy (rules.c) may give an attribute per
    * match: its value is the (*MARK) of the alternative that matched. */
   const char *marked;
+  rule_facts facts;
+  bool jit; /* code has JIT code: matched by pcre2_jit_match */
+  /* The pattern compiled anchored and without PCRE2's start-up scans,
+   * to try it at one position: where a match can start (facts.first), a
+   * line start.  NULL when its first bytes are many. */
+  pcre2_code *anchored;
+  /* rule_exec tries `anchored` at each position whose byte can start a
+   * match, as PCRE2 knows no first bytes of its own (a pattern that opens
+   * with \d in UCP mode, or a lookbehind before it) and would try them
+   * all. */
+  bool by_first;
+  /* Every search of code looks ahead for a character every match holds,
+   * to the end of the subject when it is missing: searching many small
+   * windows with it would cost the rest of the text each time. */
+  bool looks_ahead;
 } rule;
 
 /* Taxonomy entries remember their file and line: the rules made from
@@ -108,6 +147,39 @@ pcre2_match_data *rules_match_data(const cchc_rules *rs);
  * match is then group 0 of md. */
 bool rule_exec(const rule *r, const char *s, size_t len, size_t start,
                pcre2_match_data *md);
+/* The features of s[0..n) (a bit per RULE_FEATURE_* present). */
+uint64_t rule_features(const char *s, size_t n);
+/* Can r match a subject with features `has`?  False only when it cannot. */
+bool rule_may_match(const rule *r, uint64_t has);
+/* Read r's facts from its pattern (rules.c calls it once r->code is
+ * compiled), and compile r->anchored when they say where matches start and
+ * PCRE2 does not know. */
+void rule_read_facts(rule *r);
+
+/* A whole text as scans see it: its lines and the features of each, so
+ * that a scan skips the lines and stretches a rule cannot match in. */
+typedef struct rule_text {
+  const char *s;
+  size_t n;
+  size_t *line_end; /* offset of the line break ending line i (or n) */
+  uint64_t *line_has; /* features of line i with its line break */
+  size_t nlines;
+  uint64_t has; /* features of the whole text */
+  pcre2_match_context *mc;
+} rule_text;
+cchc_status rule_text_init(rule_text *t, const char *s, size_t n,
+                           cchc_error *err);
+void rule_text_free(rule_text *t);
+/* rule_exec for a match starting at or before `limit` only: the search
+ * stops there (t lends its match context; s need not be its text). */
+bool rule_exec_until(const rule *r, const rule_text *t, const char *s,
+                     size_t len, size_t start, size_t limit,
+                     pcre2_match_data *md);
+/* rule_exec(r, t->s, len, start, md) (len <= t->n), without running r
+ * where its facts say it cannot match. */
+bool rule_scan(const rule *r, const rule_text *t, size_t len, size_t start,
+               pcre2_match_data *md);
+
 /* Offsets of the whole current match (group 0). */
 void rule_match_span(pcre2_match_data *md, size_t *start, size_t *end);
 /* Offsets of named group `name` (the first set one when the name repeats);

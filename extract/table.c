@@ -296,8 +296,8 @@ static void line_events(reader *rd, size_t a, size_t b) {
                            in[k]});
   /* a budget cell may run over the following lines */
   size_t ms, me;
-  if (xfirst(x, rd->budget_rules, a, rd->zone_end, &ms, &me, NULL) &&
-      ms < b)
+  if (b > a && xfirst_before(x, rd->budget_rules, a, rd->zone_end, b - 1,
+                            &ms, &me, NULL))
     push_event(rd, (event){EV_BUDGET, ms, me, 0, 0});
   if (rd->nev > 1) qsort(rd->ev, rd->nev, sizeof *rd->ev, by_at);
 }

@@ -111,10 +111,14 @@ static size_t first_ending_after(const cand *v, size_t n, size_t at,
 
 /* Candidates are kept disjoint and sorted by start, so each check is a
  * binary search: a block of thousands of numbers stays n log n. */
-static bool find_candidates(tctx *t, const char *s, size_t n, cands *out) {
+/* `has`: the features of s[0..n) (or more): a block without a digit (or a
+ * '%') runs none of the rules that need one. */
+static bool find_candidates(tctx *t, const char *s, size_t n, uint64_t has,
+                            cands *out) {
   pcre2_match_data *md = t->x->md;
   for (size_t i = 0; i < t->targets.n; i++) {
     const rule *r = t->targets.items[i];
+    if (!rule_may_match(r, has)) continue;
     size_t pos = 0, accepted = out->n; /* out->v[0..accepted) sorted */
     while (pos <= n && rule_exec(r, s, n, pos, md)) {
       cand k = {.r = r};
@@ -134,6 +138,7 @@ static bool find_candidates(tctx *t, const char *s, size_t n, cands *out) {
   /* Numbers that are not targets. */
   for (size_t i = 0; i < t->nontargets.n && out->n; i++) {
     const rule *r = t->nontargets.items[i];
+    if (!rule_may_match(r, has)) continue;
     size_t pos = 0;
     while (pos <= n && rule_exec(r, s, n, pos, md)) {
       size_t a, b;
@@ -164,9 +169,10 @@ typedef struct cuts {
 } cuts;
 
 static bool collect(tctx *t, const rule_list *set, const char *s, size_t n,
-                    cuts *out) {
+                    uint64_t has, cuts *out) {
   out->n = 0;
   for (size_t i = 0; i < set->n; i++) {
+    if (!rule_may_match(set->items[i], has)) continue;
     size_t pos = 0;
     while (pos <= n && rule_exec(set->items[i], s, n, pos, t->x->md)) {
       cut c;
@@ -417,7 +423,7 @@ static cchc_status row_target(tctx *t, const table_row *row, cands *c) {
   if (!s) return cchc_fail(x->err, CCHC_ERR_NOMEM, "out of memory");
   size_t n = strlen(s), at = strlen(name) + 1;
   c->n = 0;
-  if (!find_candidates(t, s, n, c))
+  if (!find_candidates(t, s, n, rule_features(s, n), c))
     return cchc_fail(x->err, CCHC_ERR_NOMEM, "out of memory");
   for (size_t i = 0; i < c->n; i++) {
     cand *k = &c->v[i];
@@ -477,16 +483,19 @@ cchc_status extract_targets(xctx *x) {
     size_t base = x->lines[li].start;
     const char *s = x->s + base;
     size_t n = x->lines[lj].end - base;
+    /* the features of its lines (with their breaks: a little more) */
+    uint64_t has = 0;
+    for (size_t k = li; k <= lj; k++) has |= x->scan.line_has[k];
     li = lj + 1;
     c.n = 0;
-    if (!find_candidates(&t, s, n, &c)) {
+    if (!find_candidates(&t, s, n, has, &c)) {
       st = cchc_fail(x->err, CCHC_ERR_NOMEM, "out of memory");
       break;
     }
     if (!c.n) continue;
-    if (!collect(&t, &t.ends, s, n, &ends) ||
-        !collect(&t, &t.lists, s, n, &lists) ||
-        !collect(&t, &t.openers, s, n, &openers)) {
+    if (!collect(&t, &t.ends, s, n, has, &ends) ||
+        !collect(&t, &t.lists, s, n, has, &lists) ||
+        !collect(&t, &t.openers, s, n, has, &openers)) {
       st = cchc_fail(x->err, CCHC_ERR_NOMEM, "out of memory");
       break;
     }

@@ -82,12 +82,10 @@ static bool level_applies(const xctx *x, const rule *r) {
   return level && list_has(want, level);
 }
 
-/* rule_exec without the UTF-8 check (the range is cut on character
- * boundaries). */
-static bool match_at(const rule *r, const char *s, size_t len, size_t at,
-                     pcre2_match_data *md) {
-  return pcre2_match(r->code, (PCRE2_SPTR)s, len, at, PCRE2_NO_UTF_CHECK, md,
-                     NULL) > 0;
+/* r's first match in the canonical text cut at len, from `at` (ranges are
+ * cut on character boundaries). */
+static bool match_at(const xctx *x, const rule *r, size_t len, size_t at) {
+  return rule_scan(r, &x->scan, len, at, x->md);
 }
 
 /* ---- text around a mention ------------------------------------------------ */
@@ -234,7 +232,7 @@ static bool inside_name(const xctx *x, const cell_ctx *cc, const cand *c,
   for (size_t k = 0; k < cc->names.n; k++) {
     const rule *r = cc->names.items[k];
     size_t at = ls;
-    while (at < c->start && match_at(r, x->s, le, at, x->md)) {
+    while (at < c->start && match_at(x, r, le, at)) {
       PCRE2_SIZE *ov = pcre2_get_ovector_pointer(x->md);
       size_t us = ov[0], ue = ov[1];
       rule_group(r, x->md, "u", &us, &ue);
@@ -286,7 +284,7 @@ static bool stands_alone(const xctx *x, const cell_ctx *cc,
   }
   for (size_t k = 0; !right && k < cc->cells.n; k++)
     right = on_side(cc->cells.items[k], "after") &&
-            match_at(cc->cells.items[k], s, le, c->end, x->md);
+            match_at(x, cc->cells.items[k], le, c->end);
   if (!right) return false;
   if (only_markers(s, ls, c->start)) return true;
   size_t i = c->start;
@@ -295,7 +293,7 @@ static bool stands_alone(const xctx *x, const cell_ctx *cc,
   if (joined_before(x, l, c, ls)) return true;
   for (size_t k = 0; k < cc->cells.n; k++)
     if (on_side(cc->cells.items[k], "before") &&
-        match_at(cc->cells.items[k], s, c->start, ls, x->md))
+        match_at(x, cc->cells.items[k], c->start, ls))
       return true;
   /* "... kèm theo Tư pháp", "Kế hoạch Tư pháp Các ban, ...": a capitalised
    * title before a cell edge, where cells ran together; not the end of a
@@ -325,7 +323,7 @@ static bool clip_range(const xctx *x, size_t *start, size_t *end) {
 static void run_rule(xctx *x, const rule *r, size_t order, size_t lo,
                      size_t hi, cand_list *l) {
   size_t at = lo;
-  while (at < hi && match_at(r, x->s, hi, at, x->md)) {
+  while (at < hi && match_at(x, r, hi, at)) {
     PCRE2_SIZE *ov = pcre2_get_ovector_pointer(x->md);
     size_t ms = ov[0], me = ov[1];
     size_t us = ms, ue = me;
@@ -350,7 +348,7 @@ static bool document_names(xctx *x, rule_list rs, const char *key) {
       continue;
     /* a rule of one unit says it by its first match; the spellings of the
      * taxonomy by the mark of each */
-    for (size_t at = 0; at < x->n && match_at(r, x->s, x->n, at, x->md);) {
+    for (size_t at = 0; at < x->n && match_at(x, r, x->n, at);) {
       const char *v = rule_value(r, x->md, "unit");
       if (v && !strcmp(v, key)) return true;
       if (k) break;
@@ -499,7 +497,7 @@ static void unknown_names(xctx *x, size_t start, size_t end,
   for (size_t i = 0; i < rs.n; i++) {
     const rule *r = rs.items[i];
     size_t at = start;
-    while (at < end && match_at(r, x->s, end, at, x->md)) {
+    while (at < end && match_at(x, r, end, at)) {
       PCRE2_SIZE *ov = pcre2_get_ovector_pointer(x->md);
       size_t us = ov[0], ue = ov[1];
       rule_group(r, x->md, "u", &us, &ue);

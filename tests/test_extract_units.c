@@ -55,10 +55,13 @@ static void doc_open(doc *d, const char *input, size_t len,
   d->x.err = &d->err;
   ck_assert_ptr_nonnull(d->x.f);
   ck_assert_ptr_nonnull(d->x.md);
+  ck_assert_int_eq(rule_text_init(&d->x.scan, d->x.s, d->x.n, &d->err),
+                   CCHC_OK);
   d->x.f->document.level.value = level;
 }
 
 static void doc_close(doc *d) {
+  rule_text_free(&d->x.scan);
   pcre2_match_data_free(d->x.md);
   cchc_frame_free(d->x.f);
   cchc_text_free(d->t);

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 
 #include "../extract/frame.h"
 #include "../extract/rules.h"
@@ -437,6 +438,281 @@ START_TEST(shipped_rules_pass_their_examples) {
 }
 END_TEST
 
+/* ---- what patterns say before they run ------------------------------ */
+
+/* A rule of one pattern, compiled as the loader compiles it, with its
+ * facts read. */
+static rule fact_rule(const char *pattern, uint32_t flags) {
+  rule r = {.id = "t", .pattern = pattern};
+  int code;
+  PCRE2_SIZE at;
+  r.code = pcre2_compile((PCRE2_SPTR)pattern, PCRE2_ZERO_TERMINATED,
+                         PCRE2_UTF | PCRE2_UCP | PCRE2_DUPNAMES |
+                             PCRE2_USE_OFFSET_LIMIT | flags,
+                         &code, &at, NULL);
+  ck_assert_msg(r.code != NULL, "%s does not compile", pattern);
+  r.jit = pcre2_jit_compile(r.code, PCRE2_JIT_COMPLETE) == 0;
+  rule_read_facts(&r);
+  return r;
+}
+
+static void free_fact_rule(rule *r) {
+  pcre2_code_free(r->code);
+  pcre2_code_free(r->anchored);
+}
+
+static bool may_match(const rule *r, const char *text) {
+  return rule_may_match(r, rule_features(text, strlen(text)));
+}
+
+static bool no_facts(const rule *r) {
+  return !r->facts.nneeds && !r->facts.barrier && !r->facts.starts;
+}
+
+/* What every match holds: texts without it cannot match; texts with it
+ * may. */
+static const struct {
+  const char *pattern, *cannot, *may;
+} needs[] = {
+    {"(?<value>\\d{1,3})\\s*%", "98 phần trăm", "đạt 98%"},
+    {"(?<value>\\d{1,3})\\s*%", "không có số %", "98 %"},
+    {"\\d+%|\\d+/", "5 và 6", "5/"},
+    {"\\d+%|\\d+/", "%/", "7%"},
+    {"số\\s+\\d+", "số một", "số ٣"},  /* any script's digits: \d in UCP */
+    {"\\p{Nd}", "không", "٣"},
+    {"[0-9]", "không", "9"},
+    {"\\x25", "100", "%"},
+    {"\\Q5%\\E", "5", "5%"},
+    {"[;|]", "a, b", "a | b"},
+    {"(?x) \\d+ \\s* %", "98", "98 %"},
+    {"(?i)TỶ\\s+LỆ\\s+\\d+", "tỷ lệ", "tỷ lệ 9"},
+    {"a(?:b|c\\d)%", "ab", "ab%"},
+};
+
+START_TEST(facts_say_what_every_match_holds) {
+  rule r = fact_rule(needs[_i].pattern, PCRE2_CASELESS);
+  ck_assert_msg(!may_match(&r, needs[_i].cannot), "%s: '%s'",
+                needs[_i].pattern, needs[_i].cannot);
+  ck_assert_msg(may_match(&r, needs[_i].may), "%s: '%s'", needs[_i].pattern,
+                needs[_i].may);
+  free_fact_rule(&r);
+}
+END_TEST
+
+/* Patterns whose matches need nothing particular, or that the reader does
+ * not know: the rule runs on everything. */
+static const char *const no_needs[] = {
+    "a\\d?",          "(?:\\d)*x",    "(?=\\d)a",     "(?<=%)b",
+    "\\w+",           "\\p{N}",       "[^a]",         "(?i)k",
+    "a|\\d",          "\\d(*ACCEPT)%", "(\\d)\\1%",   "\\G\\d%",
+    "\\d\\K%",        "(\\d)?(?(1)%|/)",  "(*COMMIT)\\d%", "(?1)(\\d%)",
+    "(?x)a # \\d",    "x{,3}\\d",
+};
+
+START_TEST(facts_need_nothing_they_cannot_tell) {
+  rule r = fact_rule(no_needs[_i], PCRE2_CASELESS);
+  ck_assert_msg(may_match(&r, "abc"), "%s", no_needs[_i]);
+  free_fact_rule(&r);
+}
+END_TEST
+
+/* Where matches start, and what they never hold. */
+START_TEST(facts_say_where_matches_lie) {
+  rule r = fact_rule("(?m)(?:^|(?<=\\|))[ \\t]*\\d{4}[ \\t]*(?=\\||$)", 0);
+  ck_assert(r.facts.starts && r.facts.at_zero);
+  ck_assert(r.facts.after == rule_features("\n|", 2));
+  ck_assert(r.facts.barrier & rule_features("\n", 1));
+  free_fact_rule(&r);
+  r = fact_rule("^\\s*\\d", 0); /* only at the start of the subject */
+  ck_assert(r.facts.starts && r.facts.at_zero && !r.facts.after);
+  free_fact_rule(&r);
+  r = fact_rule("(?<![\\p{L}])trong\\s+\\d", 0); /* \s spans lines */
+  ck_assert(!r.facts.starts);
+  ck_assert(!(r.facts.barrier & rule_features("\n", 1)));
+  ck_assert(r.facts.barrier & rule_features(";", 1));
+  free_fact_rule(&r);
+  r = fact_rule("[^.;\\n]+\\d", 0);
+  ck_assert(r.facts.barrier == rule_features(".;\n", 3));
+  free_fact_rule(&r);
+  r = fact_rule("a.b", 0);
+  ck_assert(r.facts.barrier == rule_features("\n", 1));
+  free_fact_rule(&r);
+  r = fact_rule("(?s)a.b", 0);
+  ck_assert(!r.facts.barrier);
+  free_fact_rule(&r);
+  r = fact_rule("(\\d)\\1", 0);
+  ck_assert(no_facts(&r));
+  free_fact_rule(&r);
+}
+END_TEST
+
+/* Every match of rule r in s[0..len) from 0 on, found by PCRE2 searching
+ * everywhere, by rule_exec and by rule_scan: the same, or a message saying
+ * where they part. */
+static bool same_matches(const rule *r, const rule_text *t, size_t len,
+                         pcre2_match_data *md, char *why, size_t size) {
+  for (size_t at = 0, k = 0; at <= len; k++) {
+    bool a = pcre2_match(r->code, (PCRE2_SPTR)t->s, len, at,
+                         PCRE2_NO_UTF_CHECK, md, NULL) > 0;
+    size_t as = 0, ae = 0, bs = 0, be = 0, cs = 0, ce = 0;
+    /* the mark of a match (a unit's key) too */
+    const char *am = NULL, *bm = NULL, *cm = NULL;
+    if (a) rule_match_span(md, &as, &ae), am = (const char *)pcre2_get_mark(md);
+    bool b = rule_exec(r, t->s, len, at, md);
+    if (b) rule_match_span(md, &bs, &be), bm = (const char *)pcre2_get_mark(md);
+    bool c = rule_scan(r, t, len, at, md);
+    if (c) rule_match_span(md, &cs, &ce), cm = (const char *)pcre2_get_mark(md);
+    if (a != b || as != bs || ae != be || a != c || as != cs || ae != ce ||
+        (am != bm && (!am || !bm || strcmp(am, bm))) ||
+        (am != cm && (!am || !cm || strcmp(am, cm)))) {
+      snprintf(why, size,
+               "%s, match %zu from %zu of %zu bytes: search %d [%zu, %zu), "
+               "exec %d [%zu, %zu), scan %d [%zu, %zu)",
+               r->id, k, at, len, a, as, ae, b, bs, be, c, cs, ce);
+      return false;
+    }
+    if (!a) break;
+    at = ae > as ? ae : as + 1;
+    while (at < len && ((unsigned char)t->s[at] & 0xC0) == 0x80) at++;
+  }
+  return true;
+}
+
+/* The same on texts made to put matches where the facts skip: across a
+ * line break, after a '|', at line starts, needing a line break. */
+static const struct {
+  const char *pattern, *text;
+} crafted[] = {
+    {"a[\\n;]b", "zz a\nb zz\na;b"},
+    {"a\\s*[\\n]\\s*b", "a \n b\nx\n a\n\nb"},
+    {"(?m)(?:^|(?<=\\|))[ \\t]*\\d+[ \\t]*(?=\\||$)", "x|12\n34|x5\n 7 |"},
+    {"\\d+\\s*%", "không\n5 %\n7%\n\n8\n%"},
+    {"(?<![\\p{L}])trong\\s+\\d+", "trong\n5 trong 6; trong\n\n7"},
+    {"^\\d", "5\n6"},
+    {"(?m)^\\d", "5\n6\n\n7"},
+    {"[^;]*\\d;", "a\nb 1; c\n2;\n;3"},
+    {"(?m)$", "a\nb\n"},
+    {"\\d*", "a1\n22"},
+    /* no first bytes PCRE2 knows (\d in UCP mode): tried where a match
+     * can start, in any case: U+212A KELVIN SIGN is a 'k', U+00B5 MICRO
+     * SIGN a 'μ' */
+    {"(?:\\d|k)\\d", "K5 k5 \u212A5 \u06635"},
+    {"(?:\\d|μ)x", "µx Μx μx 1x"},
+    {"(?<![\\d.])\\d{1,3}\\s*%", "1.5% 15%\n٣%"},
+};
+
+START_TEST(scans_find_what_rules_match_where_facts_skip) {
+  rule r = fact_rule(crafted[_i].pattern, PCRE2_CASELESS);
+  pcre2_match_data *md = pcre2_match_data_create_from_pattern(r.code, NULL);
+  rule_text t;
+  cchc_error err = {0};
+  const char *s = crafted[_i].text;
+  ck_assert_int_eq(rule_text_init(&t, s, strlen(s), &err), CCHC_OK);
+  char why[512];
+  for (size_t len = 0; len <= t.n; len++)
+    if (len == t.n || ((unsigned char)s[len] & 0xC0) != 0x80)
+      ck_assert_msg(same_matches(&r, &t, len, md, why, sizeof why), "%s: %s",
+                    crafted[_i].pattern, why);
+  rule_text_free(&t);
+  pcre2_match_data_free(md);
+  free_fact_rule(&r);
+}
+END_TEST
+
+/* Many small windows or start positions, and the character every match
+ * holds (a required code unit PCRE2 looks ahead for) missing: no try may
+ * look through the rest of the text, or the scan would take hours where
+ * one search of the whole text takes milliseconds.  The scan finds what
+ * the search finds, in about the same time. */
+static const char *const look_ahead[] = {
+    "(?m)^[ \\t]*\\d+(?:\\.\\d+)*\\.?\\s+(?<zone>Năm\\s+\\d{4})",
+    "(?<![\\p{L}\\d])\\d+[\\p{L}\\d.-]*/[\\p{L}\\d/.-]+\\s+ngày",
+    "(?<![\\p{L}])trong\\s+\\d+\\s+ngày",
+    "\\w+\\s\\d+y",
+};
+
+/* CPU seconds of finding every match of r in t, by the plain search or by
+ * rule_scan; their number in *n. */
+static double find_all(const rule *r, const rule_text *t, bool scan,
+                       pcre2_match_data *md, size_t *n) {
+  clock_t t0 = clock();
+  *n = 0;
+  for (size_t at = 0; at <= t->n; (*n)++) {
+    bool hit = scan ? rule_scan(r, t, t->n, at, md)
+                    : pcre2_match(r->code, (PCRE2_SPTR)t->s, t->n, at,
+                                  PCRE2_NO_UTF_CHECK, md, NULL) > 0;
+    if (!hit) break;
+    size_t s, e;
+    rule_match_span(md, &s, &e);
+    at = e > s ? e : s + 1;
+  }
+  return (double)(clock() - t0) / CLOCKS_PER_SEC;
+}
+
+START_TEST(scans_stay_linear_without_a_required_character) {
+  enum { LINES = 200000 };
+  size_t cap = LINES * 24, n = 0;
+  char *s = malloc(cap);
+  ck_assert_ptr_nonnull(s);
+  for (int i = 0; i < LINES; i++)
+    n += (size_t)snprintf(s + n, cap - n, i % 2 ? "%d.%d. Mục a/b\n"
+                                                : "trong %d tháng\n",
+                          i % 97, i % 13);
+  rule r = fact_rule(look_ahead[_i], PCRE2_CASELESS);
+  pcre2_match_data *md = pcre2_match_data_create_from_pattern(r.code, NULL);
+  rule_text t;
+  cchc_error err = {0};
+  ck_assert_int_eq(rule_text_init(&t, s, n, &err), CCHC_OK);
+  size_t searched, scanned;
+  double search = find_all(&r, &t, false, md, &searched);
+  double scan = find_all(&r, &t, true, md, &scanned);
+  ck_assert_uint_eq(scanned, searched);
+  ck_assert_msg(scan < 100 * search + 3, "%s: %.3f s, the search %.3f s",
+                look_ahead[_i], scan, search);
+  rule_text_free(&t);
+  pcre2_match_data_free(md);
+  free_fact_rule(&r);
+  free(s);
+}
+END_TEST
+
+/* The scans that skip on facts find what the plain search finds, for every
+ * shipped rule over every plan's canonical text, whole and cut short. */
+START_TEST(scans_find_what_rules_match) {
+  const cchc_rules *rs = harness_rules();
+  pcre2_match_data *md = rules_match_data(rs);
+  char **paths;
+  size_t n = harness_corpus_all(&paths);
+  ck_assert_uint_gt(n, 0);
+  char why[512];
+  for (size_t i = 0; i < n; i++) {
+    size_t len;
+    char *data = harness_read(paths[i], &len);
+    ck_assert_ptr_nonnull(data);
+    cchc_text *text = NULL;
+    cchc_error err = {0};
+    ck_assert_int_eq(cchc_normalize(data, len, NULL, &text, &err), CCHC_OK);
+    rule_text t;
+    ck_assert_int_eq(rule_text_init(&t, cchc_text_data(text),
+                                    cchc_text_len(text), &err),
+                     CCHC_OK);
+    size_t cut = t.n / 3;
+    while (cut > 0 && ((unsigned char)t.s[cut] & 0xC0) == 0x80) cut--;
+    for (size_t k = 0; k < rs->nrules; k++) {
+      ck_assert_msg(same_matches(&rs->rules[k], &t, t.n, md, why, sizeof why),
+                    "%s: %s", paths[i], why);
+      ck_assert_msg(same_matches(&rs->rules[k], &t, cut, md, why, sizeof why),
+                    "%s: %s", paths[i], why);
+    }
+    rule_text_free(&t);
+    cchc_text_free(text);
+    free(data);
+  }
+  harness_free_list(paths, n);
+  pcre2_match_data_free(md);
+}
+END_TEST
+
 /* ---- areas of headings ------------------------------------------------ */
 
 /* The shipped words of areas.tsv name the area of a heading: the area
@@ -697,6 +973,20 @@ int main(void) {
   tcase_add_test(tc, continuation_lines_extend_the_pattern);
   tcase_add_test(tc, shipped_rules_pass_their_examples);
   suite_add_tcase(s, tc);
+  TCase *tf = tcase_create("facts");
+  tcase_add_unchecked_fixture(tf, NULL, harness_free_rules);
+  tcase_set_timeout(tf, 120);
+  tcase_add_loop_test(tf, facts_say_what_every_match_holds, 0,
+                      (int)(sizeof needs / sizeof *needs));
+  tcase_add_loop_test(tf, facts_need_nothing_they_cannot_tell, 0,
+                      (int)(sizeof no_needs / sizeof *no_needs));
+  tcase_add_test(tf, facts_say_where_matches_lie);
+  tcase_add_loop_test(tf, scans_find_what_rules_match_where_facts_skip, 0,
+                      (int)(sizeof crafted / sizeof *crafted));
+  tcase_add_loop_test(tf, scans_stay_linear_without_a_required_character, 0,
+                      (int)(sizeof look_ahead / sizeof *look_ahead));
+  tcase_add_test(tf, scans_find_what_rules_match);
+  suite_add_tcase(s, tf);
   TCase *ts = tcase_create("sections");
   tcase_add_unchecked_fixture(ts, NULL, harness_free_rules);
   tcase_set_timeout(ts, 30);

@@ -1,0 +1,1176 @@
+/* rulescan.c: what a rule's pattern says about the text it can match, and
+ * the scans that skip the text it cannot.
+ *
+ * PCRE2 keeps its parse to itself (pcre2_pattern_info gives one required
+ * code unit, and no first bytes for a pattern that opens with \d in UCP
+ * mode), so at load each pattern is read once more for four facts:
+ *
+ *   needs    characters every match holds: "a digit", "a '%'", "a ',' or
+ *            a '.'" (clauses over features, rules.h);
+ *   barrier  the punctuation and blanks no match holds: a rule whose
+ *            pattern has no atom that matches a line break never spans
+ *            two lines;
+ *   start    what must stand before a match: "(?m)(?:^|(?<=\|))" starts
+ *            only at a line start or after a '|';
+ *   first    the bytes a match can start with, for the patterns PCRE2
+ *            would try at every position.
+ *
+ * Each is an over-approximation of the pattern's language: a match holds a
+ * needed character, so a text without one has no match.  Only consuming
+ * atoms count (a lookahead may look past a barrier), and whatever the
+ * reader does not know (backreferences, recursion, conditionals, verbs
+ * other than MARK, \G, \K, callouts) leaves the rule without facts: it is
+ * then run on everything, as before.
+ *
+ * The scans give exactly what rule_exec gives on the whole subject: the
+ * subject stays whole (lookbehinds and lookaheads see what they saw), and
+ * a match context's offset limit stops each search where no match can
+ * start any more. */
+#include "rules.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include <unicode/uset.h>
+
+/* ---- features ------------------------------------------------------------ */
+
+/* Bit 0: a decimal digit (\d is \p{Nd} in UCP mode: any script's digits);
+ * bits 1-32: ASCII punctuation; 33-38: ASCII blanks. */
+enum { F_DIGIT = 0, F_LAST = 38 };
+#define BIT(b) ((uint64_t)1 << (b))
+#define F_ALL (BIT(F_LAST + 1) - 1)
+/* Any character that is no feature: a letter, a control character, a
+ * character beyond ASCII (some of which are digits: F_DIGIT too). */
+#define F_OTHER BIT(63)
+#define F_ANY (F_ALL | F_OTHER)
+
+#define P(c, bit) [c] = BIT(bit)
+static const uint64_t ascii_features[128] = {
+    ['0'] = 1, ['1'] = 1, ['2'] = 1, ['3'] = 1, ['4'] = 1,
+    ['5'] = 1, ['6'] = 1, ['7'] = 1, ['8'] = 1, ['9'] = 1,
+    P('!', 1),   P('"', 2),   P('#', 3),  P('$', 4),  P('%', 5),
+    P('&', 6),   P('\'', 7),  P('(', 8),  P(')', 9),  P('*', 10),
+    P('+', 11),  P(',', 12),  P('-', 13), P('.', 14), P('/', 15),
+    P(':', 16),  P(';', 17),  P('<', 18), P('=', 19), P('>', 20),
+    P('?', 21),  P('@', 22),  P('[', 23), P('\\', 24), P(']', 25),
+    P('^', 26),  P('_', 27),  P('`', 28), P('{', 29), P('|', 30),
+    P('}', 31),  P('~', 32),  P('\t', 33), P('\n', 34), P('\v', 35),
+    P('\f', 36), P('\r', 37), P(' ', 38)};
+#undef P
+
+#define F_NL ascii_features['\n']
+#define F_BLANKS (BIT(33) | BIT(34) | BIT(35) | BIT(36) | BIT(37) | BIT(38))
+#define F_HSPACE (ascii_features['\t'] | ascii_features[' '])
+#define F_VSPACE (BIT(34) | BIT(35) | BIT(36) | BIT(37))
+
+/* No character below U+0660 but 0-9 is a decimal digit, nor any of
+ * U+1E00-U+2BFF (Latin Extended Additional, Greek Extended, punctuation,
+ * symbols): Vietnamese text lies there.  Anything else may be a digit. */
+static bool cp_may_be_digit(uint32_t cp) {
+  return (cp >= '0' && cp <= '9') ||
+         (cp >= 0x660 && !(cp >= 0x1E00 && cp < 0x2C00));
+}
+
+/* The same test on the UTF-8 lead byte at p (p < e). */
+static bool lead_may_be_digit(const unsigned char *p, const unsigned char *e) {
+  if (*p < 0xD9) return false; /* below U+0640, or a continuation byte */
+  if (*p == 0xE1) return p + 1 >= e || p[1] < 0xB8;
+  if (*p == 0xE2) return p + 1 >= e || p[1] >= 0xB0;
+  return true;
+}
+
+uint64_t rule_features(const char *s, size_t n) {
+  const unsigned char *p = (const unsigned char *)s, *e = p + n;
+  uint64_t has = 0;
+  for (; p < e; p++)
+    has |= *p < 0x80 ? ascii_features[*p]
+                     : lead_may_be_digit(p, e) ? BIT(F_DIGIT) : 0;
+  return has;
+}
+
+bool rule_may_match(const rule *r, uint64_t has) {
+  for (size_t i = 0; i < r->facts.nneeds; i++)
+    if (!(r->facts.needs[i] & has)) return false;
+  return true;
+}
+
+/* ---- first bytes ---------------------------------------------------------- */
+
+/* A set of byte values a match can start with; `digits`: and the lead
+ * bytes of the digits beyond ASCII (told on the text by
+ * lead_may_be_digit). */
+typedef struct bytes {
+  uint64_t w[4];
+  bool digits;
+} bytes;
+
+static void bytes_add(bytes *b, unsigned lo, unsigned hi) {
+  for (unsigned c = lo; c <= hi && c < 256; c++) b->w[c >> 6] |= BIT(c & 63);
+}
+
+static void bytes_or(bytes *a, const bytes *b) {
+  for (int i = 0; i < 4; i++) a->w[i] |= b->w[i];
+  a->digits = a->digits || b->digits;
+}
+
+static unsigned bytes_count(const bytes *b) {
+  unsigned n = 0;
+  for (int i = 0; i < 4; i++) n += (unsigned)__builtin_popcountll(b->w[i]);
+  return n;
+}
+
+static unsigned lead_byte(uint32_t cp) {
+  return cp < 0x80 ? cp : cp < 0x800 ? 0xC0 | cp >> 6
+                        : cp < 0x10000 ? 0xE0 | cp >> 12 : 0xF0 | cp >> 18;
+}
+
+/* The first bytes of the characters lo..hi (a lead byte grows with the
+ * code point). */
+static void bytes_add_chars(bytes *b, uint32_t lo, uint32_t hi) {
+  if (lo < 0x80) bytes_add(b, lo, hi < 0x80 ? hi : 0x7F);
+  if (hi >= 0x80) bytes_add(b, lead_byte(lo < 0x80 ? 0x80 : lo), lead_byte(hi));
+}
+
+/* Every byte a character beyond ASCII starts with. */
+static void bytes_add_non_ascii(bytes *b) { bytes_add(b, 0xC0, 0xFF); }
+
+/* lo..hi in any case: the case-insensitive closure (ICU's, which holds the
+ * case folding PCRE2 matches by: 'k' is also U+212A KELVIN SIGN). */
+static void bytes_add_caseless(bytes *b, uint32_t lo, uint32_t hi) {
+  if (hi < 0x80) { /* ASCII: the table, not a set per letter */
+    for (uint32_t c = lo; c <= hi; c++) {
+      bytes_add_chars(b, c, c);
+      uint32_t l = c | 0x20;
+      if (l >= 'a' && l <= 'z') {
+        bytes_add_chars(b, l, l);
+        bytes_add_chars(b, l - 32, l - 32);
+        if (l == 'k') bytes_add_chars(b, 0x212A, 0x212A);
+        if (l == 's') bytes_add_chars(b, 0x17F, 0x17F);
+      }
+    }
+    return;
+  }
+  USet *set = uset_open((UChar32)lo, (UChar32)hi);
+  if (!set) {
+    bytes_add(b, 0, 255);
+    return;
+  }
+  uset_closeOver(set, USET_CASE_INSENSITIVE);
+  for (int32_t i = 0, n = uset_getItemCount(set); i < n; i++) {
+    UChar32 a, z;
+    UErrorCode st = U_ZERO_ERROR;
+    /* strings (full case foldings) are no single character PCRE2 matches */
+    if (uset_getItem(set, i, &a, &z, NULL, 0, &st) == 0)
+      bytes_add_chars(b, (uint32_t)a, (uint32_t)z);
+  }
+  uset_close(set);
+}
+
+/* ---- reading a pattern -------------------------------------------------- */
+
+/* What a piece of pattern matches, as far as the facts go. */
+typedef struct node {
+  uint64_t needs[RULE_NEEDS]; /* clauses, as in rule_facts */
+  size_t nneeds;
+  uint64_t eats; /* features (and F_OTHER) its matches may hold */
+  /* when it matches exactly one character: that character's features
+   * (F_OTHER among them when it may be no feature); else 0 */
+  uint64_t one;
+  bool zero;        /* it matches the empty string only */
+  uint64_t after;   /* start condition: the character before (F_ANY: any) */
+  bool at_zero;     /*   or the subject's start */
+  bool empty;       /* it may match the empty string */
+  bytes first;      /* what its matches start with when not empty */
+} node;
+
+typedef struct reader {
+  const unsigned char *p, *end;
+  bool ext, ext2, multiline, dotall, caseless; /* options in force */
+  bool lf;                           /* the newline is LF alone */
+  bool quoted;                       /* inside \Q...\E */
+  bool bad;                          /* something unknown: no facts */
+  int depth;
+} reader;
+
+static node empty_node(void) {
+  return (node){.zero = true, .after = F_ANY, .at_zero = true, .empty = true};
+}
+
+/* A clause c more in n's conjunction: kept when no clause already in it
+ * says as much; at most RULE_NEEDS, the most selective ones (fewest
+ * features, a punctuation mark before a digit). */
+static int clause_weight(uint64_t c) {
+  return 2 * __builtin_popcountll(c) + (int)(c & BIT(F_DIGIT));
+}
+
+static void add_clause(node *n, uint64_t c) {
+  for (size_t i = 0; i < n->nneeds; i++)
+    if ((n->needs[i] & c) == n->needs[i]) return; /* c is weaker */
+  size_t k = 0;
+  for (size_t i = 0; i < n->nneeds; i++)
+    if ((c & n->needs[i]) != c) n->needs[k++] = n->needs[i];
+  n->nneeds = k;
+  if (k == RULE_NEEDS) {
+    size_t worst = 0;
+    for (size_t i = 1; i < k; i++)
+      if (clause_weight(n->needs[i]) > clause_weight(n->needs[worst]))
+        worst = i;
+    if (clause_weight(c) >= clause_weight(n->needs[worst])) return;
+    n->needs[worst] = c;
+    return;
+  }
+  n->needs[n->nneeds++] = c;
+}
+
+/* a then b. */
+static void then(node *a, const node *b) {
+  for (size_t i = 0; i < b->nneeds; i++) add_clause(a, b->needs[i]);
+  a->eats |= b->eats;
+  a->one = 0;
+  a->zero = a->zero && b->zero;
+  if (a->empty) bytes_or(&a->first, &b->first);
+  a->empty = a->empty && b->empty;
+}
+
+/* a or b (a holds the branches before). */
+static void either(node *a, const node *b) {
+  node n = *a;
+  n.nneeds = 0;
+  for (size_t i = 0; i < a->nneeds; i++)
+    for (size_t j = 0; j < b->nneeds; j++)
+      add_clause(&n, a->needs[i] | b->needs[j]);
+  n.eats |= b->eats;
+  n.one = a->one && b->one ? a->one | b->one : 0;
+  n.zero = a->zero && b->zero;
+  n.after |= b->after;
+  n.at_zero = n.at_zero || b->at_zero;
+  n.empty = a->empty || b->empty;
+  bytes_or(&n.first, &b->first);
+  *a = n;
+}
+
+/* A node that matches one character with features `one`, starting with
+ * a byte of `first`. */
+static node char_node(uint64_t one, const bytes *first) {
+  node n = {.one = one, .eats = one, .after = F_ANY, .at_zero = true,
+            .first = *first};
+  if (!(one & F_OTHER)) add_clause(&n, one);
+  return n;
+}
+
+/* A node of any one character. */
+static node any_node(uint64_t one) {
+  bytes all = {0};
+  bytes_add(&all, 0, 255);
+  return char_node(one, &all);
+}
+
+static uint64_t cp_features(uint32_t cp) {
+  if (cp < 0x80) return ascii_features[cp] ? ascii_features[cp] : F_OTHER;
+  return cp_may_be_digit(cp) ? F_OTHER | BIT(F_DIGIT) : F_OTHER;
+}
+
+static bool at_end(const reader *rd) { return rd->p >= rd->end; }
+static int peek(const reader *rd, size_t k) {
+  return rd->p + k < rd->end ? rd->p[k] : -1;
+}
+
+/* One UTF-8 character (the pattern compiled, so it is well formed). */
+static uint32_t take_char(reader *rd) {
+  size_t n = (size_t)(rd->end - rd->p), i = 0;
+  int32_t cp = cchc_utf8_next((const char *)rd->p, n, &i);
+  rd->p += i ? i : 1;
+  if (cp < 0) rd->bad = true;
+  return cp < 0 ? 0xFFFD : (uint32_t)cp;
+}
+
+/* Pattern white space and comments of extended mode. */
+static void skip_extended(reader *rd) {
+  while (rd->ext && !rd->quoted && !at_end(rd)) {
+    int c = peek(rd, 0);
+    if (c == ' ' || c == '\t' || c == '\n' || c == '\v' || c == '\f' ||
+        c == '\r') {
+      rd->p++;
+    } else if (c == '#') {
+      while (!at_end(rd) && *rd->p != '\n') rd->p++;
+    } else if (c >= 0x80) {
+      /* NEL, LRM, RLM, LS, PS are white space too: not worth knowing */
+      if ((c == 0xC2 && peek(rd, 1) == 0x85) ||
+          (c == 0xE2 && peek(rd, 1) == 0x80 &&
+           (peek(rd, 2) == 0x8E || peek(rd, 2) == 0x8F ||
+            peek(rd, 2) == 0xA8 || peek(rd, 2) == 0xA9)))
+        rd->bad = true;
+      return;
+    } else {
+      return;
+    }
+  }
+}
+
+static bool hex_digit(int c) {
+  return (c >= '0' && c <= '9') || ((c | 0x20) >= 'a' && (c | 0x20) <= 'f');
+}
+
+/* \x{...}, \xhh, \o{...}: the code point, reading past it. */
+static uint32_t take_code(reader *rd, bool octal) {
+  uint32_t v = 0;
+  if (peek(rd, 0) == '{') {
+    rd->p++;
+    while (!at_end(rd) && *rd->p != '}') {
+      int c = *rd->p++;
+      if (octal ? !(c >= '0' && c <= '7') : !hex_digit(c)) rd->bad = true;
+      v = v * (octal ? 8 : 16) + (uint32_t)(c <= '9' ? c - '0' : (c | 0x20) - 'a' + 10);
+      if (v > 0x10FFFF) rd->bad = true;
+    }
+    if (at_end(rd)) rd->bad = true;
+    else rd->p++;
+    return v;
+  }
+  if (octal) rd->bad = true;
+  for (int k = 0; k < 2 && hex_digit(peek(rd, 0)); k++) {
+    int c = *rd->p++;
+    v = v * 16 + (uint32_t)(c <= '9' ? c - '0' : (c | 0x20) - 'a' + 10);
+  }
+  return v;
+}
+
+/* The features of \p{NAME} (or \pL), reading past it; its first bytes
+ * into b. */
+static uint64_t take_property(reader *rd, bool negated, bytes *b) {
+  char name[32];
+  size_t n = 0;
+  if (peek(rd, 0) == '{') {
+    rd->p++;
+    while (!at_end(rd) && *rd->p != '}' && n + 1 < sizeof name)
+      name[n++] = (char)*rd->p++;
+    if (at_end(rd) || *rd->p != '}') rd->bad = true;
+    else rd->p++;
+  } else if (!at_end(rd)) {
+    name[n++] = (char)*rd->p++;
+  }
+  name[n] = '\0';
+  if (!negated && name[0] != '^' && !strcmp(name, "Nd")) {
+    bytes_add(b, '0', '9');
+    b->digits = true;
+    return BIT(F_DIGIT);
+  }
+  bytes_add_non_ascii(b);
+  if (negated || name[0] == '^') {
+    bytes_add(b, 0, 0x7F);
+    return F_ANY;
+  }
+  /* letters of any case: caseless matching may extend \p{Lu} to them */
+  static const char *const letters[] = {"L",  "Lu", "Ll", "Lt", "Lm", "Lo",
+                                        "L&", "Lc", "M",  "Mn", "Mc", "Me"};
+  for (size_t i = 0; i < sizeof letters / sizeof *letters; i++)
+    if (!strcmp(name, letters[i])) {
+      bytes_add(b, 'A', 'Z');
+      bytes_add(b, 'a', 'z');
+      return F_OTHER;
+    }
+  if (!strcmp(name, "N")) {
+    bytes_add(b, '0', '9');
+    return F_OTHER | BIT(F_DIGIT);
+  }
+  bytes_add(b, 0, 0x7F);
+  return F_ANY;
+}
+
+/* Features of the class escape \c (d, s, w, h, v and their negations, p,
+ * P), reading past its argument, its first bytes into b; 0 when c is
+ * none. */
+static uint64_t class_escape(reader *rd, int c, bytes *b) {
+  if (c == 'p' || c == 'P') return take_property(rd, c == 'P', b);
+  uint64_t f = c == 'd'   ? BIT(F_DIGIT)
+               : c == 's' ? F_BLANKS | F_OTHER
+               : c == 'w' ? BIT(F_DIGIT) | ascii_features['_'] | F_OTHER
+               : c == 'h' ? F_HSPACE | F_OTHER
+               : c == 'v' ? F_VSPACE | F_OTHER
+               : c == 'S' ? (F_ALL & ~F_BLANKS) | F_OTHER
+               : c == 'H' ? (F_ALL & ~F_HSPACE) | F_OTHER
+               : c == 'V' ? (F_ALL & ~F_VSPACE) | F_OTHER
+               : c == 'D' || c == 'W' ? F_ANY
+                                      : 0;
+  /* the ASCII they match (pairs of range ends), and whether characters
+   * beyond ASCII too (\d: only digits, told by their lead bytes) */
+  static const struct {
+    char c;
+    const char *ascii;
+    bool beyond;
+  } ranges[] = {{'d', "09", false},
+                {'s', "\t\r  ", true},
+                {'w', "09AZaz__", true},
+                {'h', "\t\t  ", true},
+                {'v', "\n\r", true}};
+  for (size_t i = 0; f && i < sizeof ranges / sizeof *ranges; i++) {
+    if (ranges[i].c != c) continue;
+    for (const char *r = ranges[i].ascii; *r; r += 2)
+      bytes_add(b, (unsigned char)r[0], (unsigned char)r[1]);
+    if (ranges[i].beyond) bytes_add_non_ascii(b);
+    else b->digits = true;
+    return f;
+  }
+  if (f) bytes_add(b, 0, 255); /* a negated class */
+  return f;
+}
+
+/* A character escape (after the backslash and its letter c): the code
+ * point, or -1 when c starts none. */
+static int32_t char_escape(reader *rd, int c) {
+  switch (c) {
+  case 'a': return 7;
+  case 'e': return 27;
+  case 'f': return '\f';
+  case 'n': return '\n';
+  case 'r': return '\r';
+  case 't': return '\t';
+  case 'x': return (int32_t)take_code(rd, false);
+  case 'o': return (int32_t)take_code(rd, true);
+  case 'c': { /* \cX: X upper-cased, bit 6 flipped */
+    int x = peek(rd, 0);
+    if (x < 0x20 || x > 0x7E) {
+      rd->bad = true;
+      return 0;
+    }
+    rd->p++;
+    return (x >= 'a' && x <= 'z' ? x - 32 : x) ^ 0x40;
+  }
+  default: return -1;
+  }
+}
+
+/* The letter of the escape at rd->p (a backslash), read past; -1 at the
+ * end. */
+static int take_escape(reader *rd) {
+  int e = peek(rd, 1);
+  if (e >= 0) rd->p += 2;
+  return e;
+}
+
+/* The character a class member escaped with letter e stands for (read
+ * past it), or -1 (rd->bad) for one the reader does not know: octal,
+ * \N, \R, \X, \C, \g, \k. */
+static int32_t class_char(reader *rd, int e) {
+  if (e == 'b') return 8; /* backspace, in a class */
+  int32_t cp = char_escape(rd, e);
+  if (cp >= 0) return cp;
+  if (e < 0x80 && (e == '_' || (e >= '0' && e <= '9') ||
+                   ((e | 0x20) >= 'a' && (e | 0x20) <= 'z'))) {
+    rd->bad = true;
+    return -1;
+  }
+  rd->p--; /* any other character, escaped: itself */
+  return (int32_t)take_char(rd);
+}
+
+/* [...]: the features of the characters it matches; their first bytes
+ * into b. */
+static uint64_t read_class(reader *rd, bytes *b) {
+  bool negated = false, first = true;
+  uint64_t any = 0, plain = 0; /* plain: ASCII features listed alone */
+  if (peek(rd, 0) == '^') {
+    negated = true;
+    rd->p++;
+  }
+  for (;;) {
+    if (at_end(rd)) {
+      rd->bad = true;
+      return F_ANY;
+    }
+    int c = *rd->p;
+    if (c == ']' && !first) {
+      rd->p++;
+      break;
+    }
+    if (rd->ext2 && (c == ' ' || c == '\t')) {
+      rd->p++;
+      continue;
+    }
+    first = false;
+    int32_t lo = -1;
+    if (c == '[' && peek(rd, 1) == ':') {
+      const unsigned char *close = rd->p + 2;
+      while (close + 1 < rd->end && !(close[0] == ':' && close[1] == ']'))
+        close++;
+      if (close + 1 >= rd->end) {
+        rd->bad = true;
+        return F_ANY;
+      }
+      size_t n = (size_t)(close - rd->p - 2);
+      const char *name = (const char *)rd->p + 2;
+      rd->p = close + 2;
+      if (n == 5 && !memcmp(name, "digit", 5)) {
+        any |= BIT(F_DIGIT);
+        bytes_add(b, '0', '9');
+        b->digits = true;
+      } else if (n == 5 && (!memcmp(name, "alpha", 5) ||
+                            !memcmp(name, "upper", 5) ||
+                            !memcmp(name, "lower", 5) ||
+                            !memcmp(name, "alnum", 5))) {
+        any |= F_OTHER | (name[2] == 'n' ? BIT(F_DIGIT) : 0);
+        bytes_add(b, '0', '9');
+        bytes_add(b, 'A', 'Z');
+        bytes_add(b, 'a', 'z');
+        bytes_add_non_ascii(b);
+      } else {
+        any |= F_ANY;
+        bytes_add(b, 0, 255);
+      }
+      continue;
+    } else if (c == '[' && (peek(rd, 1) == '.' || peek(rd, 1) == '=')) {
+      rd->bad = true;
+      return F_ANY;
+    } else if (c == '\\') {
+      int e = take_escape(rd);
+      if (e < 0 || e == 'Q') { /* \Q may quote the ends of a range */
+        rd->bad = true;
+        return F_ANY;
+      }
+      if (e == 'E') continue;
+      uint64_t f = class_escape(rd, e, b);
+      if (f) {
+        any |= f;
+        continue;
+      }
+      if ((lo = class_char(rd, e)) < 0) return F_ANY;
+    } else {
+      lo = (int32_t)take_char(rd);
+    }
+    /* a range lo-hi? */
+    int32_t hi = lo;
+    if (peek(rd, 0) == '-' && peek(rd, 1) != ']' &&
+        peek(rd, 1) >= 0) {
+      rd->p++;
+      if (*rd->p == '\\') {
+        int e = take_escape(rd);
+        if (e < 0 || (hi = class_char(rd, e)) < 0) {
+          rd->bad = true;
+          return F_ANY;
+        }
+      } else if (*rd->p == '[') {
+        rd->bad = true;
+        return F_ANY;
+      } else {
+        hi = (int32_t)take_char(rd);
+      }
+      if (hi < lo) {
+        rd->bad = true;
+        return F_ANY;
+      }
+    }
+    for (int32_t k = lo; k <= hi && k < 0x80; k++) any |= cp_features((uint32_t)k);
+    if (hi >= 0x80) any |= F_OTHER | BIT(F_DIGIT);
+    if (rd->caseless) bytes_add_caseless(b, (uint32_t)lo, (uint32_t)hi);
+    else bytes_add_chars(b, (uint32_t)lo, (uint32_t)hi);
+    if (lo == hi && lo < 0x80 && ascii_features[lo] && lo > '9')
+      plain |= ascii_features[lo];
+    if (lo == hi && lo < 0x80 && ascii_features[lo] && lo < '0')
+      plain |= ascii_features[lo];
+  }
+  if (!negated) return any;
+  /* every character but the punctuation and blanks listed alone */
+  bytes_add(b, 0, 255);
+  return F_ANY & ~plain;
+}
+
+static void read_alt(reader *rd, node *out);
+
+/* A quantifier after an item: min and whether there is one.  A '{' that is
+ * no quantifier in every PCRE2 version ("{,3}" became one in 10.43) is
+ * unknown. */
+static bool read_quantifier(reader *rd, unsigned *min, unsigned *max) {
+  int c = peek(rd, 0);
+  if (c == '*' || c == '+' || c == '?') {
+    rd->p++;
+    *min = c == '+';
+    *max = c == '?' ? 1 : UINT32_MAX;
+  } else if (c == '{') {
+    const unsigned char *q = rd->p + 1;
+    unsigned lo = 0, hi;
+    if (q >= rd->end || *q < '0' || *q > '9') {
+      rd->bad = true;
+      return false;
+    }
+    while (q < rd->end && *q >= '0' && *q <= '9' && lo < 100000)
+      lo = lo * 10 + (unsigned)(*q++ - '0');
+    hi = lo;
+    if (q < rd->end && *q == ',') {
+      q++;
+      hi = UINT32_MAX;
+      if (q < rd->end && *q >= '0' && *q <= '9') {
+        hi = 0;
+        while (q < rd->end && *q >= '0' && *q <= '9' && hi < 100000)
+          hi = hi * 10 + (unsigned)(*q++ - '0');
+      }
+    }
+    if (q >= rd->end || *q != '}') {
+      rd->bad = true;
+      return false;
+    }
+    rd->p = q + 1;
+    *min = lo;
+    *max = hi;
+  } else {
+    return false;
+  }
+  if (peek(rd, 0) == '+' || peek(rd, 0) == '?') rd->p++;
+  return true;
+}
+
+/* Option letters of "(?imsx-imsx" up to ')' or ':'; false when unknown. */
+static bool read_options(reader *rd) {
+  bool on = true;
+  if (peek(rd, 0) == '^') {
+    rd->ext = rd->ext2 = rd->multiline = rd->dotall = rd->caseless = false;
+    rd->p++;
+  }
+  while (!at_end(rd) && *rd->p != ')' && *rd->p != ':') {
+    int c = *rd->p++;
+    if (c == '-') on = false;
+    else if (c == 'm') rd->multiline = on;
+    else if (c == 's') rd->dotall = on;
+    else if (c == 'i') rd->caseless = on;
+    else if (c == 'x') {
+      if (on && peek(rd, 0) == 'x') {
+        rd->p++;
+        rd->ext2 = true;
+      }
+      rd->ext = on;
+      if (!on) rd->ext2 = false;
+    } else if (c != 'n' && c != 'J' && c != 'U') {
+      return false;
+    }
+  }
+  return !at_end(rd);
+}
+
+/* The group after "(" (the parenthesis read), up to and past ")". */
+static void read_group(reader *rd, node *out) {
+  *out = empty_node();
+  reader saved = *rd;
+  enum { PLAIN, AHEAD, BEHIND, NOT_BEHIND, NOT_AHEAD } kind = PLAIN;
+  if (peek(rd, 0) == '*') {
+    /* (*MARK:NAME) and (*:NAME) only: other verbs steer the search */
+    rd->p++;
+    if (peek(rd, 0) == ':') rd->p++;
+    else if (rd->end - rd->p >= 5 && !memcmp(rd->p, "MARK:", 5)) rd->p += 5;
+    else {
+      rd->bad = true;
+      return;
+    }
+    while (!at_end(rd) && *rd->p != ')') rd->p++;
+    if (at_end(rd)) rd->bad = true;
+    else rd->p++;
+    return;
+  }
+  if (peek(rd, 0) == '?') {
+    rd->p++;
+    int c = peek(rd, 0);
+    if (c == '#') {
+      while (!at_end(rd) && *rd->p != ')') rd->p++;
+      if (at_end(rd)) rd->bad = true;
+      else rd->p++;
+      return;
+    }
+    if (c == ':' || c == '|' || c == '>') {
+      rd->p++;
+    } else if (c == '=') {
+      rd->p++;
+      kind = AHEAD;
+    } else if (c == '!') {
+      rd->p++;
+      kind = NOT_AHEAD;
+    } else if (c == '<' && peek(rd, 1) == '=') {
+      rd->p += 2;
+      kind = BEHIND;
+    } else if (c == '<' && peek(rd, 1) == '!') {
+      rd->p += 2;
+      kind = NOT_BEHIND;
+    } else if (c == '<' || c == '\'' || (c == 'P' && peek(rd, 1) == '<')) {
+      int close = c == '\'' ? '\'' : '>';
+      rd->p += c == 'P' ? 2 : 1;
+      while (!at_end(rd) && *rd->p != close) {
+        int k = *rd->p++;
+        if (!(k == '_' || (k >= '0' && k <= '9') ||
+              ((k | 0x20) >= 'a' && (k | 0x20) <= 'z'))) {
+          rd->bad = true;
+          return;
+        }
+      }
+      if (at_end(rd)) {
+        rd->bad = true;
+        return;
+      }
+      rd->p++;
+    } else {
+      /* options: "(?i)" for the rest of the group, "(?i:...)" a group */
+      if (!read_options(rd)) {
+        rd->bad = true;
+        return;
+      }
+      if (*rd->p++ == ')') return; /* the setting lasts: *rd keeps it */
+    }
+  }
+  node inner;
+  read_alt(rd, &inner);
+  if (rd->bad) return;
+  if (at_end(rd) || *rd->p != ')') {
+    rd->bad = true;
+    return;
+  }
+  rd->p++;
+  /* options set inside end with the group */
+  rd->ext = saved.ext;
+  rd->ext2 = saved.ext2;
+  rd->multiline = saved.multiline;
+  rd->dotall = saved.dotall;
+  rd->caseless = saved.caseless;
+  if (kind == PLAIN) {
+    *out = inner;
+    return;
+  }
+  /* an assertion consumes nothing; a lookbehind of one character from a
+   * set of ASCII features says what stands before */
+  if (kind == BEHIND && inner.one && !(inner.one & (F_OTHER | BIT(F_DIGIT)))) {
+    out->after = inner.one;
+    out->at_zero = false;
+  }
+}
+
+/* A node of the literal character cp. */
+static node literal_node(const reader *rd, uint32_t cp) {
+  bytes first = {0};
+  if (rd->caseless) bytes_add_caseless(&first, cp, cp);
+  else bytes_add_chars(&first, cp, cp);
+  return char_node(cp_features(cp), &first);
+}
+
+/* One item with its quantifier. */
+static void read_item(reader *rd, node *out) {
+  *out = empty_node();
+  if (++rd->depth > 300) { /* deeper than PCRE2 nests */
+    rd->bad = true;
+    return;
+  }
+  int c = *rd->p;
+  if (rd->quoted) {
+    if (c == '\\' && peek(rd, 1) == 'E') {
+      rd->p += 2;
+      rd->quoted = false;
+      int q = peek(rd, 0);
+      if (q == '*' || q == '+' || q == '?' || q == '{') rd->bad = true;
+      rd->depth--;
+      return;
+    }
+    *out = literal_node(rd, take_char(rd));
+    rd->depth--;
+    return;
+  }
+  bool quantifiable = true;
+  if (c == '(') {
+    rd->p++;
+    read_group(rd, out);
+  } else if (c == '[') {
+    rd->p++;
+    bytes first = {0};
+    uint64_t one = read_class(rd, &first);
+    *out = char_node(one, &first);
+  } else if (c == '.') {
+    rd->p++;
+    *out = any_node(rd->dotall || !rd->lf ? F_ANY : F_ANY & ~F_NL);
+  } else if (c == '^') {
+    rd->p++;
+    if (!rd->multiline) out->after = 0;
+    else if (rd->lf) out->after = F_NL;
+    quantifiable = false;
+  } else if (c == '$') {
+    rd->p++;
+    quantifiable = false;
+  } else if (c == '*' || c == '+' || c == '?' || c == '{' || c == ')' ||
+             c == '|') {
+    rd->bad = true; /* a quantifier with nothing before it */
+  } else if (c == '\\') {
+    rd->p++;
+    int e = peek(rd, 0);
+    if (e < 0) {
+      rd->bad = true;
+    } else {
+      rd->p++;
+      uint64_t f;
+      int32_t cp;
+      bytes first = {0};
+      if (e == 'Q') {
+        rd->quoted = true;
+        quantifiable = false;
+      } else if (e == 'E') {
+        quantifiable = false;
+      } else if (e == 'b' || e == 'B' || e == 'z' || e == 'Z') {
+        quantifiable = false;
+      } else if (e == 'A') {
+        out->after = 0;
+        quantifiable = false;
+      } else if ((f = class_escape(rd, e, &first))) {
+        *out = char_node(f, &first);
+      } else if (e == 'N' && peek(rd, 0) != '{') {
+        *out = any_node(rd->lf ? F_ANY & ~F_NL : F_ANY);
+      } else if (e == 'R') {
+        *out = any_node(F_VSPACE | F_OTHER);
+        out->one = 0; /* \r\n is one \R */
+        out->nneeds = 0;
+      } else if (e == 'X') {
+        *out = any_node(F_ANY);
+        out->one = 0;
+      } else if ((cp = char_escape(rd, e)) >= 0) {
+        *out = literal_node(rd, (uint32_t)cp);
+      } else if (e < 0x80 && (e == '_' || (e >= '0' && e <= '9') ||
+                              ((e | 0x20) >= 'a' && (e | 0x20) <= 'z'))) {
+        rd->bad = true; /* backreferences, \G, \K, \g, \k, \C, ... */
+      } else {
+        rd->p--;
+        *out = literal_node(rd, take_char(rd));
+      }
+    }
+  } else {
+    *out = literal_node(rd, take_char(rd));
+  }
+  if (rd->bad || rd->quoted) {
+    rd->depth--;
+    return;
+  }
+  skip_extended(rd);
+  unsigned min, max;
+  if (read_quantifier(rd, &min, &max)) {
+    if (!quantifiable) rd->bad = true;
+    if (max != 1 || min != 1) out->one = 0;
+    if (min == 0) {
+      out->nneeds = 0;
+      out->after = F_ANY;
+      out->at_zero = true;
+      out->empty = true;
+    }
+    int q = peek(rd, 0);
+    if (q == '*' || q == '+' || q == '?' || q == '{') rd->bad = true;
+  }
+  rd->depth--;
+}
+
+/* Items up to '|', ')' or the end. */
+static void read_seq(reader *rd, node *out) {
+  *out = empty_node();
+  bool leading = true; /* the items read so far match the empty string */
+  for (;;) {
+    skip_extended(rd);
+    if (rd->bad || at_end(rd)) return;
+    if (!rd->quoted && (*rd->p == '|' || *rd->p == ')')) return;
+    node item;
+    read_item(rd, &item);
+    if (rd->bad) return;
+    if (leading) {
+      out->after &= item.after;
+      out->at_zero = out->at_zero && item.at_zero;
+    }
+    leading = leading && item.zero;
+    uint64_t after = out->after;
+    bool at_zero = out->at_zero;
+    bool only = out->zero && !out->nneeds && !out->eats;
+    then(out, &item);
+    if (only) out->one = item.one; /* the first item is the whole so far */
+    out->after = after;
+    out->at_zero = at_zero;
+  }
+}
+
+/* Branches up to ')' or the end. */
+static void read_alt(reader *rd, node *out) {
+  read_seq(rd, out);
+  while (!rd->bad && !at_end(rd) && *rd->p == '|') {
+    rd->p++;
+    node branch;
+    read_seq(rd, &branch);
+    either(out, &branch);
+  }
+}
+
+void rule_read_facts(rule *r) {
+  memset(&r->facts, 0, sizeof r->facts);
+  uint32_t newline = 0, options = 0;
+  pcre2_pattern_info(r->code, PCRE2_INFO_NEWLINE, &newline);
+  pcre2_pattern_info(r->code, PCRE2_INFO_ARGOPTIONS, &options);
+  reader rd = {.p = (const unsigned char *)r->pattern,
+               .end = (const unsigned char *)r->pattern + strlen(r->pattern),
+               .ext = options & PCRE2_EXTENDED,
+               .ext2 = options & PCRE2_EXTENDED_MORE,
+               .multiline = options & PCRE2_MULTILINE,
+               .dotall = options & PCRE2_DOTALL,
+               .caseless = options & PCRE2_CASELESS,
+               .lf = newline == PCRE2_NEWLINE_LF};
+  node n;
+  read_alt(&rd, &n);
+  if (rd.bad || !at_end(&rd) || rd.quoted) return;
+  /* the most selective clause first: line scans look for it */
+  for (size_t i = 1; i < n.nneeds; i++)
+    for (size_t k = i; k > 0 && clause_weight(n.needs[k]) <
+                                    clause_weight(n.needs[k - 1]);
+         k--) {
+      uint64_t c = n.needs[k];
+      n.needs[k] = n.needs[k - 1];
+      n.needs[k - 1] = c;
+    }
+  memcpy(r->facts.needs, n.needs, sizeof n.needs);
+  r->facts.nneeds = n.nneeds;
+  r->facts.barrier = F_ALL & ~n.eats & ~BIT(F_DIGIT);
+  /* A start after certain characters helps when they are few: not after
+   * blanks within a line, nor after letters or digits. */
+  if (!(n.after & (F_OTHER | BIT(F_DIGIT) | F_HSPACE))) {
+    r->facts.starts = true;
+    r->facts.after = n.after;
+    r->facts.at_zero = n.at_zero;
+  }
+  if (n.empty) return;
+  memcpy(r->facts.first, n.first.w, sizeof n.first.w);
+  r->facts.first_digits = n.first.digits;
+  r->facts.has_first = true;
+  r->facts.first[2] = 0; /* 0x80-0xBF continue a character */
+  uint32_t type = 0, anchored = 0, last = 0;
+  const uint8_t *bitmap = NULL;
+  pcre2_pattern_info(r->code, PCRE2_INFO_FIRSTCODETYPE, &type);
+  pcre2_pattern_info(r->code, PCRE2_INFO_FIRSTBITMAP, &bitmap);
+  pcre2_pattern_info(r->code, PCRE2_INFO_ALLOPTIONS, &anchored);
+  pcre2_pattern_info(r->code, PCRE2_INFO_LASTCODETYPE, &last);
+  r->looks_ahead = last != 0;
+  /* One try at a position is an anchored match without the start-up scans
+   * (first bytes, a required character): worth it when few bytes can
+   * start a match (at most 40 values: not every letter, nor every
+   * character beyond ASCII). */
+  if (bytes_count(&n.first) > 40) return;
+  int code;
+  PCRE2_SIZE at;
+  r->anchored = pcre2_compile(
+      (PCRE2_SPTR)r->pattern, PCRE2_ZERO_TERMINATED,
+      options | PCRE2_ANCHORED | PCRE2_NO_START_OPTIMIZE, &code, &at, NULL);
+  if (r->anchored && pcre2_jit_compile(r->anchored, PCRE2_JIT_COMPLETE)) {
+    pcre2_code_free(r->anchored); /* no JIT: a search is as good */
+    r->anchored = NULL;
+  }
+  /* PCRE2 skips to a match's first bytes itself when it knows them; it
+   * does not for a pattern that opens with \d in UCP mode, or with a
+   * lookbehind before one, and tries every position. */
+  r->by_first =
+      r->anchored && !type && !bitmap && !(anchored & PCRE2_ANCHORED);
+}
+
+/* Can a match of r start at s[i] (< n)? */
+static bool may_start(const rule *r, const unsigned char *s, size_t i,
+                      size_t n) {
+  unsigned c = s[i];
+  return (r->facts.first[c >> 6] & BIT(c & 63)) ||
+         (c >= 0x80 && r->facts.first_digits && lead_may_be_digit(s + i, s + n));
+}
+
+bool rule_exec(const rule *r, const char *s, size_t len, size_t start,
+               pcre2_match_data *md) {
+  /* Subjects are canonical text or examples, both checked UTF-8 already;
+   * re-checking the whole subject on every call would be quadratic. */
+  if (r->by_first) {
+    const unsigned char *u = (const unsigned char *)s;
+    for (size_t i = start; i < len; i++)
+      if (may_start(r, u, i, len) &&
+          pcre2_jit_match(r->anchored, u, len, i, PCRE2_NO_UTF_CHECK, md,
+                          NULL) > 0)
+        return true;
+    return false;
+  }
+  int rc = r->jit ? pcre2_jit_match(r->code, (PCRE2_SPTR)s, len, start,
+                                    PCRE2_NO_UTF_CHECK, md, NULL)
+                  : pcre2_match(r->code, (PCRE2_SPTR)s, len, start,
+                                PCRE2_NO_UTF_CHECK, md, NULL);
+  return rc > 0;
+}
+
+/* ---- scans ---------------------------------------------------------------- */
+
+void rule_text_free(rule_text *t) {
+  free(t->line_end);
+  free(t->line_has);
+  pcre2_match_context_free(t->mc);
+  memset(t, 0, sizeof *t);
+}
+
+cchc_status rule_text_init(rule_text *t, const char *s, size_t n,
+                           cchc_error *err) {
+  memset(t, 0, sizeof *t);
+  t->s = s;
+  t->n = n;
+  size_t cap = 0;
+  for (size_t i = 0;;) {
+    const char *nl = memchr(s + i, '\n', n - i);
+    size_t end = nl ? (size_t)(nl - s) : n;
+    if (t->nlines == cap) {
+      size_t c1 = cap, c2 = cap;
+      size_t *ends = cchc_grow(t->line_end, &c1, t->nlines, sizeof *ends);
+      if (ends) t->line_end = ends;
+      uint64_t *has = cchc_grow(t->line_has, &c2, t->nlines, sizeof *has);
+      if (has) t->line_has = has;
+      if (!ends || !has) goto nomem;
+      cap = c1;
+    }
+    t->line_end[t->nlines] = end;
+    t->line_has[t->nlines] = rule_features(s + i, end + (nl != NULL) - i);
+    t->has |= t->line_has[t->nlines++];
+    if (!nl) break;
+    i = end + 1;
+  }
+  if (!(t->mc = pcre2_match_context_create(NULL))) goto nomem;
+  return CCHC_OK;
+nomem:
+  rule_text_free(t);
+  return cchc_fail(err, CCHC_ERR_NOMEM, "out of memory");
+}
+
+static size_t line_start(const rule_text *t, size_t li) {
+  return li ? t->line_end[li - 1] + 1 : 0;
+}
+
+/* The line holding offset `at` (a line's break belongs to it). */
+static size_t line_of(const rule_text *t, size_t at) {
+  size_t lo = 0, hi = t->nlines - 1;
+  while (lo < hi) {
+    size_t mid = lo + (hi - lo) / 2;
+    if (t->line_end[mid] < at) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+bool rule_exec_until(const rule *r, const rule_text *t, const char *s,
+                     size_t len, size_t start, size_t limit,
+                     pcre2_match_data *md) {
+  if (!t->mc) /* the first match, if it starts in time */
+    return rule_exec(r, s, len, start, md) &&
+           pcre2_get_ovector_pointer(md)[0] <= limit;
+  pcre2_set_offset_limit(t->mc, limit);
+  int rc = r->jit ? pcre2_jit_match(r->code, (PCRE2_SPTR)s, len, start,
+                                    PCRE2_NO_UTF_CHECK, md, t->mc)
+                  : pcre2_match(r->code, (PCRE2_SPTR)s, len, start,
+                                PCRE2_NO_UTF_CHECK, md, t->mc);
+  return rc > 0;
+}
+
+/* r's first match in t->s[0..len) starting in [from, limit]. */
+static bool match_within(const rule *r, const rule_text *t, size_t len,
+                         size_t from, size_t limit, pcre2_match_data *md) {
+  return rule_exec_until(r, t, t->s, len, from, limit, md);
+}
+
+/* r's match starting at p, if any: tried only where a match can start. */
+static bool match_at(const rule *r, const rule_text *t, size_t len, size_t p,
+                     pcre2_match_data *md) {
+  const unsigned char *s = (const unsigned char *)t->s;
+  if (r->facts.has_first && (p >= len || !may_start(r, s, p, len)))
+    return false;
+  if (r->anchored)
+    return pcre2_jit_match(r->anchored, s, len, p, PCRE2_NO_UTF_CHECK, md,
+                           NULL) > 0;
+  return match_within(r, t, len, p, p, md);
+}
+
+/* r's first match starting in [from, limit] (limit <= len), tried only
+ * where its start condition holds when it has one: at each line start or
+ * after each character of `after`; else PCRE2's search up to the limit,
+ * unless it would try every position or look ahead through the rest of
+ * the text: then at each byte a match can start with. */
+static bool match_in(const rule *r, const rule_text *t, size_t len,
+                     size_t from, size_t limit, pcre2_match_data *md) {
+  const rule_facts *f = &r->facts;
+  const unsigned char *s = (const unsigned char *)t->s;
+  if (!f->starts) {
+    if (!r->by_first && !r->looks_ahead)
+      return match_within(r, t, len, from, limit, md);
+    for (size_t i = from; i <= limit && i < len; i++)
+      if (may_start(r, s, i, len) && match_at(r, t, len, i, md)) return true;
+    return false;
+  }
+  if (from == 0 && f->at_zero && match_at(r, t, len, 0, md)) return true;
+  uint64_t in_line = f->after & ~F_NL;
+  for (size_t li = line_of(t, from); li < t->nlines; li++) {
+    size_t ls = line_start(t, li);
+    if (ls > limit) break;
+    if (li && (f->after & F_NL) && ls >= from && match_at(r, t, len, ls, md))
+      return true;
+    if (!(t->line_has[li] & in_line)) continue;
+    for (size_t i = ls + 1 > from ? ls : from - 1;
+         i < t->line_end[li] && i < limit; i++)
+      if (s[i] < 0x80 && (ascii_features[s[i]] & in_line) &&
+          match_at(r, t, len, i + 1, md))
+        return true;
+  }
+  return false;
+}
+
+static uint64_t features_at(const rule_text *t, size_t i) {
+  const unsigned char *s = (const unsigned char *)t->s;
+  if (s[i] < 0x80) return ascii_features[s[i]];
+  return lead_may_be_digit(s + i, s + t->n) ? BIT(F_DIGIT) : 0;
+}
+
+/* Where the stretch without barrier b that runs into line li starts: after
+ * the last barrier before it, and not before pos. */
+static size_t stretch_start(const rule_text *t, size_t li, size_t pos,
+                            uint64_t b) {
+  while (li-- > 0) {
+    size_t ls = line_start(t, li), le = t->line_end[li];
+    if (le < pos) break;
+    if (t->line_has[li] & b)
+      for (size_t i = le; i > ls && i > pos; i--)
+        if (features_at(t, i - 1) & b) return i;
+    if (ls <= pos) break;
+  }
+  return pos;
+}
+
+/* Only the lines holding what r needs are searched (its first clause; all
+ * of them when no match spans lines), each from the start of the stretch
+ * without barriers that runs into it: a match holds a needed character and
+ * no barrier, so it starts in the window of the line holding its needed
+ * character.  Consecutive such lines share a window. */
+static bool scan_windows(const rule *r, const rule_text *t, size_t len,
+                         size_t start, pcre2_match_data *md) {
+  uint64_t q = r->facts.needs[0], b = r->facts.barrier;
+  bool in_line = b & F_NL;
+  size_t pos = start;
+  for (size_t li = line_of(t, start); li < t->nlines;) {
+    size_t ls = line_start(t, li);
+    if (ls >= len) break;
+    if (in_line ? !rule_may_match(r, t->line_has[li])
+                : !(t->line_has[li] & q)) {
+      li++;
+      continue;
+    }
+    size_t from = in_line ? (ls > pos ? ls : pos) : stretch_start(t, li, pos, b);
+    while (li + 1 < t->nlines && line_start(t, li + 1) < len &&
+           (in_line ? rule_may_match(r, t->line_has[li + 1])
+                    : (t->line_has[li + 1] & q)))
+      li++;
+    size_t to = t->line_end[li] < len ? t->line_end[li] : len;
+    if (match_in(r, t, len, from, to, md)) return true;
+    pos = to + 1;
+    li++;
+  }
+  return false;
+}
+
+bool rule_scan(const rule *r, const rule_text *t, size_t len, size_t start,
+               pcre2_match_data *md) {
+  const rule_facts *f = &r->facts;
+  if (len > t->n || start > len || !t->mc)
+    return rule_exec(r, t->s, len, start, md);
+  if (!rule_may_match(r, t->has)) return false;
+  /* windows and single positions are tried without the look-ahead's scan
+   * of the rest of the text each time */
+  bool small_tries = r->anchored || !r->looks_ahead;
+  if (small_tries && f->nneeds && f->barrier)
+    return scan_windows(r, t, len, start, md);
+  if (small_tries && f->starts) return match_in(r, t, len, start, len, md);
+  return rule_exec(r, t->s, len, start, md);
+}
