@@ -927,11 +927,6 @@ void rule_read_facts(rule *r) {
     r->facts.after = n.after;
     r->facts.at_zero = n.at_zero;
   }
-  if (n.empty) return;
-  memcpy(r->facts.first, n.first.w, sizeof n.first.w);
-  r->facts.first_digits = n.first.digits;
-  r->facts.has_first = true;
-  r->facts.first[2] = 0; /* 0x80-0xBF continue a character */
   uint32_t type = 0, anchored = 0, last = 0;
   const uint8_t *bitmap = NULL;
   pcre2_pattern_info(r->code, PCRE2_INFO_FIRSTCODETYPE, &type);
@@ -939,6 +934,11 @@ void rule_read_facts(rule *r) {
   pcre2_pattern_info(r->code, PCRE2_INFO_ALLOPTIONS, &anchored);
   pcre2_pattern_info(r->code, PCRE2_INFO_LASTCODETYPE, &last);
   r->looks_ahead = last != 0;
+  if (n.empty) return;
+  memcpy(r->facts.first, n.first.w, sizeof n.first.w);
+  r->facts.first_digits = n.first.digits;
+  r->facts.has_first = true;
+  r->facts.first[2] = 0; /* 0x80-0xBF continue a character */
   /* PCRE2 skips to a match's first bytes itself when it knows them; it
    * does not for a pattern that opens with \d in UCP mode, or with a
    * lookbehind before one, and tries every position. */
