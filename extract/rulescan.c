@@ -927,11 +927,6 @@ void rule_read_facts(rule *r) {
     r->facts.after = n.after;
     r->facts.at_zero = n.at_zero;
   }
-  if (n.empty) return;
-  memcpy(r->facts.first, n.first.w, sizeof n.first.w);
-  r->facts.first_digits = n.first.digits;
-  r->facts.has_first = true;
-  r->facts.first[2] = 0; /* 0x80-0xBF continue a character */
   uint32_t type = 0, anchored = 0, last = 0;
   const uint8_t *bitmap = NULL;
   pcre2_pattern_info(r->code, PCRE2_INFO_FIRSTCODETYPE, &type);
@@ -939,11 +934,26 @@ void rule_read_facts(rule *r) {
   pcre2_pattern_info(r->code, PCRE2_INFO_ALLOPTIONS, &anchored);
   pcre2_pattern_info(r->code, PCRE2_INFO_LASTCODETYPE, &last);
   r->looks_ahead = last != 0;
+  if (n.empty) return;
+  memcpy(r->facts.first, n.first.w, sizeof n.first.w);
+  r->facts.first_digits = n.first.digits;
+  r->facts.has_first = true;
+  r->facts.first[2] = 0; /* 0x80-0xBF continue a character */
+  /* PCRE2 skips to a match's first bytes itself when it knows them; it
+   * does not for a pattern that opens with \d in UCP mode, or with a
+   * lookbehind before one, and tries every position. */
+  bool tries_all = !type && !bitmap && !(anchored & PCRE2_ANCHORED);
   /* One try at a position is an anchored match without the start-up scans
-   * (first bytes, a required character): worth it when few bytes can
+   * (first bytes, a required character): for those patterns, for tries at
+   * line starts (one try at the subject's start is a search), and in
+   * windows where a search would look ahead; worth it when few bytes can
    * start a match (at most 40 values: not every letter, nor every
    * character beyond ASCII). */
-  if (bytes_count(&n.first) > 40) return;
+  bool line_tries = r->facts.starts && r->facts.after;
+  bool windows = r->facts.nneeds && r->facts.barrier && r->looks_ahead;
+  if ((!tries_all && !line_tries && !windows) ||
+      bytes_count(&n.first) > 40)
+    return;
   int code;
   PCRE2_SIZE at;
   r->anchored = pcre2_compile(
@@ -953,11 +963,7 @@ void rule_read_facts(rule *r) {
     pcre2_code_free(r->anchored); /* no JIT: a search is as good */
     r->anchored = NULL;
   }
-  /* PCRE2 skips to a match's first bytes itself when it knows them; it
-   * does not for a pattern that opens with \d in UCP mode, or with a
-   * lookbehind before one, and tries every position. */
-  r->by_first =
-      r->anchored && !type && !bitmap && !(anchored & PCRE2_ANCHORED);
+  r->by_first = r->anchored && tries_all;
 }
 
 /* Can a match of r start at s[i] (< n)? */
@@ -1171,6 +1177,7 @@ bool rule_scan(const rule *r, const rule_text *t, size_t len, size_t start,
   bool small_tries = r->anchored || !r->looks_ahead;
   if (small_tries && f->nneeds && f->barrier)
     return scan_windows(r, t, len, start, md);
-  if (small_tries && f->starts) return match_in(r, t, len, start, len, md);
+  if (f->starts && (small_tries || !f->after))
+    return match_in(r, t, len, start, len, md);
   return rule_exec(r, t->s, len, start, md);
 }
