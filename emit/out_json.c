@@ -1,16 +1,135 @@
-/* out_json.c: the JSON format of out.h, on the tree builder that writes
- * the frame's JSON (json.c). */
+/* out_json.c: the JSON format of out.h, written as the walk goes.
+ *
+ * Jansson prints every value: a scalar as soon as it comes, a row of a
+ * table as one tree (the tree builder of json.c) when the row ends.
+ * Jansson has no streaming writer, so the containers around them (the
+ * report's object, a table's array) are opened and closed here, with the
+ * separators and indentation jansson's own dump of the whole tree puts
+ * there (JSON_INDENT(2): an item on a line of its own, two spaces deeper
+ * per level, "key": value, "{}" and "[]" when empty); a row printed by
+ * jansson at depth 0 gets its depth's indentation after every newline
+ * (jansson escapes newlines inside strings, so every newline it prints is
+ * one of its own).  A report written whole by jansson and the same report
+ * written here are the same bytes (test_out). */
 #include "out.h"
 
 #include <stdlib.h>
+#include <string.h>
 
-static void *j_create(void) { return calloc(1, sizeof(emit_json_tree)); }
+#define JSON_FLAGS                                                        \
+  (JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(6))
 
-static void j_begin(void *ctx, const char *name, bool array) {
-  emit_json_open(ctx, name, array ? json_array() : json_object());
+enum { INDENT = 2 };
+
+typedef struct jctx {
+  out_sink *sink;
+  /* The open containers written here: whether each is an array, and how
+   * many items it has so far. */
+  struct jlevel {
+    bool array;
+    size_t items;
+  } open[OUT_MAX_DEPTH];
+  int depth;
+  emit_json_tree row; /* the open row, built for jansson */
+  bool in_row;
+  bool failed; /* a value jansson could not make (not UTF-8, no memory) */
+} jctx;
+
+static void *j_create(out_sink *sink, out_mode mode) {
+  jctx *c = calloc(1, sizeof *c);
+  if (c)
+    c->sink = sink;
+  return c;
 }
 
-static void j_end(void *ctx) { emit_json_close(ctx); }
+static void spaces(jctx *c, int depth) {
+  static const char blank[] = "                                ";
+  for (size_t n = (size_t)depth * INDENT; n > 0;) {
+    size_t k = n < sizeof blank - 1 ? n : sizeof blank - 1;
+    out_put(c->sink, blank, k);
+    n -= k;
+  }
+}
+
+/* Jansson's text of `v` at depth `depth` into the sink; consumes v. */
+typedef struct indented {
+  jctx *c;
+  int depth;
+} indented;
+
+static int put_indented(const char *buf, size_t size, void *data) {
+  indented *in = data;
+  for (const char *p = buf, *e = buf + size; p < e;) {
+    const char *nl = memchr(p, '\n', (size_t)(e - p));
+    size_t k = nl ? (size_t)(nl - p) + 1 : (size_t)(e - p);
+    out_put(in->c->sink, p, k);
+    if (nl)
+      spaces(in->c, in->depth);
+    p += k;
+  }
+  return in->c->sink->failed ? -1 : 0;
+}
+
+static void put_value(jctx *c, json_t *v, int depth) {
+  indented in = {c, depth};
+  if (!v)
+    c->failed = true;
+  else if (json_dump_callback(v, put_indented, &in,
+                              JSON_FLAGS | JSON_ENCODE_ANY) != 0 &&
+           !c->sink->failed)
+    c->failed = true;
+  json_decref(v);
+}
+
+/* Where the next item of the innermost open container goes: after a
+ * comma when it is not the first, on a line of its own, named in an
+ * object. */
+static void next_item(jctx *c, const char *name) {
+  if (c->depth == 0)
+    return;
+  struct jlevel *l = &c->open[c->depth - 1];
+  if (l->items++)
+    out_put(c->sink, ",", 1);
+  out_put(c->sink, "\n", 1);
+  spaces(c, c->depth);
+  if (!l->array) {
+    put_value(c, json_string(name ? name : ""), 0);
+    out_put(c->sink, ": ", 2);
+  }
+}
+
+static void j_begin(void *ctx, const char *name, bool array) {
+  jctx *c = ctx;
+  if (c->in_row) {
+    emit_json_open(&c->row, name, array ? json_array() : json_object());
+    return;
+  }
+  if (c->depth == OUT_MAX_DEPTH) {
+    c->failed = true;
+    return;
+  }
+  next_item(c, name);
+  out_put(c->sink, array ? "[" : "{", 1);
+  c->open[c->depth++] = (struct jlevel){array, 0};
+}
+
+static void j_end(void *ctx) {
+  jctx *c = ctx;
+  if (c->in_row) {
+    emit_json_close(&c->row);
+    return;
+  }
+  if (c->depth == 0)
+    return;
+  struct jlevel l = c->open[--c->depth];
+  if (l.items) {
+    out_put(c->sink, "\n", 1);
+    spaces(c, c->depth);
+  }
+  out_put(c->sink, l.array ? "]" : "}", 1);
+  if (c->depth == 0) /* one document per line: end with a newline */
+    out_put(c->sink, "\n", 1);
+}
 
 static void j_begin_table(void *ctx, const char *name,
                           const out_table *table) {
@@ -18,34 +137,64 @@ static void j_begin_table(void *ctx, const char *name,
 }
 
 static void j_begin_row(void *ctx, const char *name) {
-  j_begin(ctx, name, false);
+  jctx *c = ctx;
+  next_item(c, name);
+  memset(&c->row, 0, sizeof c->row);
+  emit_json_open(&c->row, NULL, json_object());
+  c->in_row = true;
+}
+
+static void j_end_row(void *ctx) {
+  jctx *c = ctx;
+  c->in_row = false;
+  if (c->row.failed) {
+    c->failed = true;
+    json_decref(c->row.root);
+  } else {
+    put_value(c, c->row.root, c->depth);
+  }
+  memset(&c->row, 0, sizeof c->row);
+}
+
+/* A scalar: into the open row, else printed where it stands. */
+static void put(jctx *c, const char *name, json_t *v) {
+  if (c->in_row) {
+    emit_json_put(&c->row, name, v);
+    return;
+  }
+  next_item(c, name);
+  put_value(c, v, c->depth);
 }
 
 static void j_string(void *ctx, const char *name, const char *value) {
-  emit_json_put(ctx, name, value ? json_string(value) : json_null());
+  put(ctx, name, value ? json_string(value) : json_null());
 }
 
 static void j_integer(void *ctx, const char *name, long long value) {
-  emit_json_put(ctx, name, json_integer((json_int_t)value));
+  put(ctx, name, json_integer((json_int_t)value));
 }
 
 static void j_real(void *ctx, const char *name, double value) {
-  emit_json_put(ctx, name, json_real(value));
+  put(ctx, name, json_real(value));
 }
 
 static void j_boolean(void *ctx, const char *name, bool value) {
-  emit_json_put(ctx, name, json_boolean(value));
+  put(ctx, name, json_boolean(value));
 }
 
 static void j_text(void *ctx, const char *text) {}
+static bool j_again(void *ctx) { return false; }
+static bool j_shows_text(void *ctx) { return false; }
 
-static cchc_status j_finish(void *ctx, char **res, size_t *len,
-                            cchc_error *err) {
-  cchc_status st = emit_json_dump(
-      ctx, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(6), res,
-      len, err);
-  free(ctx);
-  return st;
+static cchc_status j_finish(void *ctx, cchc_error *err) {
+  jctx *c = ctx;
+  bool failed = c->failed || c->in_row;
+  if (c->in_row)
+    json_decref(c->row.root);
+  free(c);
+  return failed ? cchc_fail(err, CCHC_ERR_NOMEM,
+                            "out of memory while writing JSON")
+                : CCHC_OK;
 }
 
 const out_ops out_json_ops = {
@@ -55,11 +204,13 @@ const out_ops out_json_ops = {
     .begin_table = j_begin_table,
     .end_table = j_end,
     .begin_row = j_begin_row,
-    .end_row = j_end,
+    .end_row = j_end_row,
     .string = j_string,
     .integer = j_integer,
     .real = j_real,
     .boolean = j_boolean,
     .text = j_text,
+    .again = j_again,
+    .shows_text = j_shows_text,
     .finish = j_finish,
 };

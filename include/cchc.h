@@ -571,6 +571,11 @@ typedef enum cchc_report_format {
 /* Parse "table", "csv", "json"; false if unknown. */
 bool cchc_report_format_parse(const char *name, cchc_report_format *out);
 
+/* Where output written as it is made goes (cchc_compare_write,
+ * cchc_audit_write): `write` gets the text in pieces, in order, and returns
+ * false to stop (a write error; the call then fails with CCHC_ERR_IO). */
+typedef bool (*cchc_write_fn)(void *ctx, const char *data, size_t len);
+
 /* A comparison matrix: one row per indicator key (sorted), then one row
  * per subject of the targets without an indicator, one column per plan.
  * Columns keep the order given, except that plans cited as parent
