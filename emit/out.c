@@ -25,9 +25,26 @@ struct out_writer {
   bool nomem;
 };
 
-void out_put(out_sink *sink, const char *data, size_t len) {
-  if (len && !sink->failed && !sink->write(sink->ctx, data, len))
+/* Hand the waiting bytes to the write function. */
+static void flush(out_sink *sink) {
+  if (sink->len && !sink->failed &&
+      !sink->write(sink->ctx, sink->buf, sink->len))
     sink->failed = true;
+  sink->len = 0;
+}
+
+void out_put(out_sink *sink, const char *data, size_t len) {
+  if (sink->failed)
+    return;
+  if (sink->len + len > OUT_CHUNK)
+    flush(sink);
+  if (len > OUT_CHUNK) {
+    if (!sink->write(sink->ctx, data, len))
+      sink->failed = true;
+    return;
+  }
+  memcpy(sink->buf + sink->len, data, len);
+  sink->len += len;
 }
 
 static bool keep_text(void *ctx, const char *data, size_t len) {
@@ -47,10 +64,12 @@ static out_writer *writer(cchc_report_format format, out_mode mode,
                                        : &out_table_ops;
   o->table = -1;
   strbuf_init(&o->text);
-  o->sink = write ? (out_sink){write, ctx, false}
-                  : (out_sink){keep_text, &o->text, false};
-  o->ctx = o->ops->create(&o->sink, mode);
+  o->sink = write ? (out_sink){write, ctx, false, NULL, 0}
+                  : (out_sink){keep_text, &o->text, false, NULL, 0};
+  o->sink.buf = malloc(OUT_CHUNK);
+  o->ctx = o->sink.buf ? o->ops->create(&o->sink, mode) : NULL;
   if (!o->ctx) {
+    free(o->sink.buf);
     free(o);
     return NULL;
   }
@@ -81,6 +100,8 @@ bool out_shows_text(const out_writer *o) {
 cchc_status out_finish(out_writer *o, char **res, size_t *len,
                        cchc_error *err) {
   cchc_status st = o->ops->finish(o->ctx, err);
+  flush(&o->sink);
+  free(o->sink.buf);
   bool kept = o->sink.write == keep_text;
   if (o->misuse) /* what the format then says is a consequence */
     st = cchc_fail(err, CCHC_ERR_INTERNAL,

@@ -106,11 +106,16 @@ void out_null(out_writer *o, unsigned formats, const char *name);
 void out_text(out_writer *o, const char *fmt, ...) CCHC_PRINTF(2, 3);
 
 /* Where a format writes its text: out.c's string, or the caller's
- * cchc_write_fn.  After a failed write nothing more is written. */
+ * cchc_write_fn, in pieces of OUT_CHUNK bytes (jansson and the formats
+ * write a few bytes at a time).  After a failed write nothing more is
+ * written. */
+enum { OUT_CHUNK = 64 * 1024 };
 typedef struct out_sink {
   cchc_write_fn write;
   void *ctx;
   bool failed;
+  char *buf; /* OUT_CHUNK bytes, `len` of them waiting */
+  size_t len;
 } out_sink;
 void out_put(out_sink *sink, const char *data, size_t len);
 

@@ -23,6 +23,8 @@ enum { INDENT = 2 };
 
 typedef struct jctx {
   out_sink *sink;
+  char *text; /* a row as jansson prints it */
+  size_t room;
   /* The open containers written here: whether each is an array, and how
    * many items it has so far. */
   struct jlevel {
@@ -51,33 +53,36 @@ static void spaces(jctx *c, int depth) {
   }
 }
 
-/* Jansson's text of `v` at depth `depth` into the sink; consumes v. */
-typedef struct indented {
-  jctx *c;
-  int depth;
-} indented;
-
-static int put_indented(const char *buf, size_t size, void *data) {
-  indented *in = data;
+/* Text jansson printed at depth 0, put at depth `depth`. */
+static void put_indented(jctx *c, const char *buf, size_t size, int depth) {
   for (const char *p = buf, *e = buf + size; p < e;) {
     const char *nl = memchr(p, '\n', (size_t)(e - p));
     size_t k = nl ? (size_t)(nl - p) + 1 : (size_t)(e - p);
-    out_put(in->c->sink, p, k);
+    out_put(c->sink, p, k);
     if (nl)
-      spaces(in->c, in->depth);
+      spaces(c, depth);
     p += k;
   }
-  return in->c->sink->failed ? -1 : 0;
 }
 
+/* Printed into c->text first: jansson calls a callback for every few
+ * bytes. */
 static void put_value(jctx *c, json_t *v, int depth) {
-  indented in = {c, depth};
-  if (!v)
+  size_t n = v ? json_dumpb(v, c->text, c->room, JSON_FLAGS | JSON_ENCODE_ANY)
+               : 0;
+  if (v && n > c->room) {
+    size_t room = n > 2 * c->room ? n : 2 * c->room;
+    char *grown = realloc(c->text, room);
+    if (grown) {
+      c->text = grown;
+      c->room = room;
+      n = json_dumpb(v, c->text, c->room, JSON_FLAGS | JSON_ENCODE_ANY);
+    }
+  }
+  if (!v || n == 0 || n > c->room)
     c->failed = true;
-  else if (json_dump_callback(v, put_indented, &in,
-                              JSON_FLAGS | JSON_ENCODE_ANY) != 0 &&
-           !c->sink->failed)
-    c->failed = true;
+  else
+    put_indented(c, c->text, n, depth);
   json_decref(v);
 }
 
@@ -191,6 +196,7 @@ static cchc_status j_finish(void *ctx, cchc_error *err) {
   bool failed = c->failed || c->in_row;
   if (c->in_row)
     json_decref(c->row.root);
+  free(c->text);
   free(c);
   return failed ? cchc_fail(err, CCHC_ERR_NOMEM,
                             "out of memory while writing JSON")
