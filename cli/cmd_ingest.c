@@ -2,7 +2,8 @@
  *               cchc ingest [--db PATH] [--rules DIR] [--settle MS] --watch DIR
  *
  * A batch stores the files named and the *.txt files under the directories
- * named, each plan in its own transaction; the walk follows no symbolic
+ * named, committing plans in groups (one transaction per group), each plan
+ * reported only once its group is committed; the walk follows no symbolic
  * link and enters no directory twice.  A watch stores what lands in a drop
  * folder: inotify says when a file changed, was closed after writing or
  * moved in; the file is taken once it has kept its size and times for the
@@ -28,7 +29,7 @@
 #include <unistd.h>
 
 static const char ingest_help[] =
-    "usage: cchc ingest [--db PATH] [--rules DIR] FILE|DIR...\n"
+    "usage: cchc ingest [--db PATH] [--rules DIR] [-v] FILE|DIR...\n"
     "       cchc ingest [--db PATH] [--rules DIR] [--settle MS] --watch DIR\n"
     "\n"
     "Extract the task frame of each plan and store it: the whole frame plus\n"
@@ -40,16 +41,19 @@ static const char ingest_help[] =
     "\n"
     "  --db PATH     the store (default: $CCHC_DB, else ./cchc.db)\n"
     "  --rules DIR   the rules directory (default: $CCHC_RULES, else rules/)\n"
+    "  -v, --verbose one line per plan on standard output once it is stored,\n"
+    "                as --watch writes them (added PATH: version 1, ...)\n"
     "\n"
-    "Each plan is stored in one transaction: a crash leaves no half-stored\n"
-    "plan.  A plan whose content is already stored under the same path is\n"
-    "left alone; new content under a stored path becomes a new version (the\n"
-    "old one is kept).  A bad file (an empty one too) is reported as\n"
-    "'cchc: FILE:LINE: message' and the others are still stored; the exit\n"
-    "code is then 1.  A failure of the store itself (a full disk) stops the\n"
-    "batch with exit code 2.  The last line counts the files added,\n"
-    "unchanged, stored as new versions and failed, and those not tried after\n"
-    "a stop.\n"
+    "Plans are stored in transactions of up to 64 plans or a quarter of a\n"
+    "second: a crash loses no plan already logged as stored, and leaves no\n"
+    "half-stored plan.  A plan whose content is already stored under the\n"
+    "same path is left alone; new content under a stored path becomes a new\n"
+    "version (the old one is kept).  A bad file (an empty one too) is\n"
+    "reported as 'cchc: FILE:LINE: message' and the others are still stored;\n"
+    "the exit code is then 1.  A failure of the store itself (a full disk)\n"
+    "stops the batch with exit code 2.  The last line counts the files\n"
+    "added, unchanged, stored as new versions and failed, and those not\n"
+    "tried after a stop.\n"
     "\n"
     "  --watch DIR   a drop folder: store the *.txt plans already in DIR and\n"
     "                each one written or moved into it, one line per file on\n"
@@ -241,15 +245,18 @@ static cchc_status set_error(cchc_error *err, cchc_status code,
   return code;
 }
 
-/* Store the plan `data` read from `path` under its key: hashed once,
- * checked against the store, and run through the pipeline (cchc_process)
- * only when its content is new.  A file with nothing in it (or only white
- * space: a `touch`ed file, a placeholder) is refused: stored, it would be
- * a plan without a single line.  The batch and the watch both come
- * through here. */
-static cchc_status store_plan(cli_ctx *ctx, const char *path,
-                              const char *data, size_t len,
-                              cchc_ingest_result *res, cchc_error *err) {
+/* The plan `data` read from `path`, made ready for the store: keyed,
+ * hashed once and checked against the store, and run through the pipeline
+ * (cchc_process) only when its content is new (*frame; NULL with
+ * res->outcome CCHC_INGEST_UNCHANGED when it is stored already).  A file
+ * with nothing in it (or only white space: a `touch`ed file, a
+ * placeholder) is refused: stored, it would be a plan without a single
+ * line. */
+static cchc_status prepare_plan(cli_ctx *ctx, const char *path,
+                                const char *data, size_t len,
+                                cchc_frame **frame, cchc_ingest_result *res,
+                                cchc_error *err) {
+  *frame = NULL;
   size_t blank = 0;
   while (blank < len && memchr(" \t\n\r\f\v", data[blank], 6))
     blank++;
@@ -261,19 +268,58 @@ static cchc_status store_plan(cli_ctx *ctx, const char *path,
   if (!key)
     return set_error(err, CCHC_ERR_NOMEM, "out of memory");
   char sha[65];
-  cchc_frame *frame = NULL;
   cchc_status st;
   if ((st = cchc_sha256_hex(data, len, sha, err)) == CCHC_OK &&
       (st = cchc_store_check(ctx->store, key, sha, res, err)) == CCHC_OK &&
       res->outcome != CCHC_INGEST_UNCHANGED) {
     cchc_process_options opt = {.path = key, .sha256 = sha};
-    if ((st = cchc_process(ctx->rules, data, len, &opt, &frame, err)) ==
-        CCHC_OK)
-      st = cchc_store_put(ctx->store, frame, res, err);
+    st = cchc_process(ctx->rules, data, len, &opt, frame, err);
   }
-  cchc_frame_free(frame);
   free(key);
   return st;
+}
+
+/* Store the plan `data` read from `path`, in a transaction of its own: the
+ * watch takes files one at a time. */
+static cchc_status store_plan(cli_ctx *ctx, const char *path,
+                              const char *data, size_t len,
+                              cchc_ingest_result *res, cchc_error *err) {
+  cchc_frame *frame = NULL;
+  cchc_status st = prepare_plan(ctx, path, data, len, &frame, res, err);
+  if (st == CCHC_OK && frame)
+    st = cchc_store_put(ctx->store, frame, res, err);
+  cchc_frame_free(frame);
+  return st;
+}
+
+/* One line of the log on standard output: WHAT PATH[: details], the path
+ * escaped. */
+static void log_line(const char *what, const char *path, const char *fmt,
+                     ...) __attribute__((format(printf, 3, 4)));
+static void log_line(const char *what, const char *path, const char *fmt,
+                     ...) {
+  char *shown = cli_escape(path);
+  printf("%s %s", what, shown ? shown : path);
+  free(shown);
+  if (fmt) {
+    va_list ap;
+    va_start(ap, fmt);
+    fputs(": ", stdout);
+    vprintf(fmt, ap);
+    va_end(ap);
+  }
+  putchar('\n');
+  fflush(stdout);
+}
+
+/* The log line of a plan stored (or found stored already). */
+static void log_stored(const char *path, const cchc_ingest_result *res) {
+  if (res->outcome == CCHC_INGEST_UNCHANGED)
+    log_line("unchanged", path, NULL);
+  else
+    log_line(res->outcome == CCHC_INGEST_ADDED ? "added" : "new-version",
+             path, "version %d, %zu targets, %zu tasks", res->version,
+             res->targets, res->tasks);
 }
 
 static unsigned line_at(const char *data, size_t len, const cchc_error *err) {
@@ -313,26 +359,6 @@ typedef struct watcher {
 
 static bool watchable(const char *name) {
   return name[0] != '.' && has_txt_suffix(name);
-}
-
-/* One line of the log on standard output: WHAT PATH[: details], the path
- * escaped. */
-static void log_line(const char *what, const char *path, const char *fmt,
-                     ...) __attribute__((format(printf, 3, 4)));
-static void log_line(const char *what, const char *path, const char *fmt,
-                     ...) {
-  char *shown = cli_escape(path);
-  printf("%s %s", what, shown ? shown : path);
-  free(shown);
-  if (fmt) {
-    va_list ap;
-    va_start(ap, fmt);
-    fputs(": ", stdout);
-    vprintf(fmt, ap);
-    va_end(ap);
-  }
-  putchar('\n');
-  fflush(stdout);
 }
 
 static drop *drop_find(watcher *w, const char *name) {
@@ -512,12 +538,7 @@ static bool take(watcher *w, const char *name, const char *path,
   if (st == CCHC_OK)
     st = store_plan(w->ctx, path, data, len, &res, err);
   if (st == CCHC_OK) {
-    if (res.outcome == CCHC_INGEST_UNCHANGED)
-      log_line("unchanged", path, NULL);
-    else
-      log_line(res.outcome == CCHC_INGEST_ADDED ? "added" : "new-version",
-               path, "version %d, %zu targets, %zu tasks", res.version,
-               res.targets, res.tasks);
+    log_stored(path, &res);
     return true;
   }
   if (st == CCHC_ERR_INTERNAL || st == CCHC_ERR_NOMEM) {
@@ -856,62 +877,200 @@ done:
   return rc;
 }
 
+/* ---- batch mode ---------------------------------------------------------- */
+
+/* A batch commits its plans in groups: one transaction (one write of the
+ * pages they share, one sync) per BATCH_PLANS plans or BATCH_MS
+ * milliseconds, whichever comes first.  A plan is counted, and logged
+ * with --verbose, only once its group is committed: a kill loses no plan
+ * reported stored, and leaves none half-stored (the group in flight is
+ * rolled back whole).  When the store fails, the group is put again plan
+ * by plan, each in its own transaction, so that the plan that failed is
+ * the one named, as when every plan had its own. */
+enum { BATCH_PLANS = 64, BATCH_MS = 250 };
+
+/* A plan of the open group: put (its frame kept, for putting it again) or
+ * found stored already (frame NULL). */
+typedef struct pending {
+  size_t index; /* in the batch's files */
+  cchc_frame *frame;
+  cchc_ingest_result res;
+} pending;
+
+typedef struct ingest_run {
+  cli_ctx *ctx;
+  const file_list *files;
+  bool verbose;
+  pending *group;
+  size_t ngroup, capgroup;
+  bool open; /* a store transaction holds the group */
+  struct timespec started; /* CLOCK_MONOTONIC, when the group opened */
+  size_t added, unchanged, versions, failed, untried;
+  bool stopped; /* the store failed: the rest is not tried */
+} ingest_run;
+
+/* A plan stored: counted, and logged with --verbose. */
+static void count_stored(ingest_run *run, size_t index,
+                         const cchc_ingest_result *res) {
+  if (res->outcome == CCHC_INGEST_ADDED)
+    run->added++;
+  else if (res->outcome == CCHC_INGEST_UNCHANGED)
+    run->unchanged++;
+  else
+    run->versions++;
+  if (run->verbose)
+    log_stored(run->files->items[index], res);
+}
+
+/* The store failed on file `index`: it failed, those after it are not
+ * tried. */
+static void store_failed(ingest_run *run, size_t index, cchc_error *err) {
+  cli_report(run->ctx->db, NULL, 0, err);
+  run->failed++;
+  run->untried = run->files->n - index - 1;
+  cli_report_untried(run->untried);
+  run->stopped = true;
+}
+
+static void group_clear(ingest_run *run) {
+  for (size_t i = 0; i < run->ngroup; i++)
+    cchc_frame_free(run->group[i].frame);
+  run->ngroup = 0;
+}
+
+/* The group was rolled back: its plans put again one by one; counted up
+ * to the first the store fails on.  False when one failed. */
+static bool group_again(ingest_run *run) {
+  for (size_t i = 0; i < run->ngroup; i++) {
+    pending *p = &run->group[i];
+    cchc_error err = {0};
+    if (p->frame &&
+        cchc_store_put(run->ctx->store, p->frame, &p->res, &err) != CCHC_OK) {
+      store_failed(run, p->index, &err);
+      return false;
+    }
+    count_stored(run, p->index, &p->res);
+  }
+  return true;
+}
+
+/* Commit the open group and count its plans; false when the store failed
+ * (reported). */
+static bool group_commit(ingest_run *run) {
+  bool ok = true;
+  cchc_error err = {0};
+  if (run->open && cchc_store_commit(run->ctx->store, &err) != CCHC_OK)
+    ok = group_again(run);
+  else
+    for (size_t i = 0; i < run->ngroup; i++)
+      count_stored(run, run->group[i].index, &run->group[i].res);
+  run->open = false;
+  group_clear(run);
+  return ok;
+}
+
+static bool group_due(const ingest_run *run) {
+  struct timespec now;
+  clock_gettime(CLOCK_MONOTONIC, &now);
+  long long ms = (now.tv_sec - run->started.tv_sec) * 1000LL +
+                 (now.tv_nsec - run->started.tv_nsec) / 1000000;
+  return run->ngroup >= BATCH_PLANS || ms >= BATCH_MS;
+}
+
+/* File `index`, made ready (its frame, taken over, or NULL when stored
+ * already), into the open group; the group committed when due.  False
+ * when the store failed (reported). */
+static bool group_put(ingest_run *run, size_t index, cchc_frame *frame,
+                      const cchc_ingest_result *res) {
+  cchc_store *store = run->ctx->store;
+  cchc_error err = {0};
+  pending *grown = run->group;
+  if (run->ngroup == run->capgroup) {
+    size_t cap = run->capgroup ? run->capgroup * 2 : BATCH_PLANS;
+    if ((grown = realloc(run->group, cap * sizeof *grown)))
+      run->capgroup = cap;
+  }
+  if (!grown) {
+    cchc_frame_free(frame);
+    set_error(&err, CCHC_ERR_NOMEM, "out of memory");
+    store_failed(run, index, &err);
+    return false;
+  }
+  run->group = grown;
+  pending *p = &run->group[run->ngroup++];
+  *p = (pending){index, frame, *res};
+  if (frame && !run->open) {
+    if (cchc_store_begin(store, &err) != CCHC_OK) {
+      group_clear(run);
+      store_failed(run, index, &err);
+      return false;
+    }
+    run->open = true;
+    clock_gettime(CLOCK_MONOTONIC, &run->started);
+  }
+  if (frame && cchc_store_put(store, frame, &p->res, &err) != CCHC_OK) {
+    /* the group was rolled back with it */
+    run->open = false;
+    bool ok = group_again(run);
+    group_clear(run);
+    return ok;
+  }
+  return !group_due(run) || group_commit(run);
+}
+
 /* Store every file of the batch; the last line counts the outcomes.
  * `failed` counts the directories that could not be read. */
-static int ingest_batch(cli_ctx *ctx, const file_list *files,
-                        size_t failed) {
-  size_t added = 0, unchanged = 0, versions = 0, untried = 0;
+static int ingest_batch(cli_ctx *ctx, const file_list *files, size_t failed,
+                        bool verbose) {
   if (!cli_rules(ctx) || !cli_store(ctx, true))
     return EXIT_USAGE;
-  int rc = EXIT_OK;
+  ingest_run run = {.ctx = ctx, .files = files, .verbose = verbose,
+                    .failed = failed};
+  clock_gettime(CLOCK_MONOTONIC, &run.started);
   bool progress = isatty(2);
-  for (size_t i = 0; i < files->n; i++) {
+  for (size_t i = 0; i < files->n && !run.stopped; i++) {
     const char *path = files->items[i];
     if (progress)
       fprintf(stderr, "\r\033[K[%zu/%zu] %s", i + 1, files->n, path);
     char *data = NULL;
     size_t len = 0;
+    cchc_frame *frame = NULL;
     cchc_ingest_result res;
     cchc_error err = {0};
-    cchc_status st = cli_read_file(path, &data, &len, &err)
-                         ? store_plan(ctx, path, data, len, &res, &err)
-                         : err.code;
+    cchc_status st =
+        cli_read_file(path, &data, &len, &err)
+            ? prepare_plan(ctx, path, data, len, &frame, &res, &err)
+            : err.code;
     if (st != CCHC_OK && progress)
       fputs("\r\033[K", stderr);
     if (st == CCHC_OK) {
-      if (res.outcome == CCHC_INGEST_ADDED)
-        added++;
-      else if (res.outcome == CCHC_INGEST_UNCHANGED)
-        unchanged++;
-      else
-        versions++;
+      group_put(&run, i, frame, &res);
     } else if (st == CCHC_ERR_INTERNAL || st == CCHC_ERR_NOMEM) {
-      /* The store itself failed (a full disk): the batch cannot go on.
-       * This plan failed; the rest were not tried. */
-      cli_report(ctx->db, NULL, 0, &err);
-      failed++;
-      untried = files->n - i - 1;
-      cli_report_untried(untried);
-      rc = EXIT_USAGE;
-      free(data);
-      break;
+      /* The store itself failed: the plans of the group are stored
+       * first, then this one failed. */
+      cchc_frame_free(frame);
+      if (group_commit(&run))
+        store_failed(&run, i, &err);
     } else {
       if (!err.message[0])
         snprintf(err.message, sizeof err.message, "%s",
                  cchc_status_name(st));
       cli_report(path, data, len, &err);
-      failed++;
+      run.failed++;
     }
     free(data);
   }
+  if (!run.stopped)
+    group_commit(&run);
+  group_clear(&run);
+  free(run.group);
   if (progress && files->n)
     fputs("\r\033[K", stderr);
-  if (failed && rc == EXIT_OK)
-    rc = EXIT_INPUT;
-  printf("%zu added, %zu unchanged, %zu new versions, %zu failed", added,
-         unchanged, versions, failed);
-  if (untried)
-    printf(", %zu not tried", untried);
+  int rc = run.stopped ? EXIT_USAGE : run.failed ? EXIT_INPUT : EXIT_OK;
+  printf("%zu added, %zu unchanged, %zu new versions, %zu failed", run.added,
+         run.unchanged, run.versions, run.failed);
+  if (run.untried)
+    printf(", %zu not tried", run.untried);
   putchar('\n');
   if (fflush(stdout) != 0)
     rc = EXIT_USAGE;
@@ -943,9 +1102,11 @@ static bool parse_settle(const cli_ctx *ctx, const char *arg, void *out) {
 int cmd_ingest(cli_ctx *ctx, int argc, char **argv) {
   const char *watch = NULL;
   settle_arg settle = {.ms = 2000};
+  unsigned verbose = 0;
   const cli_option options[] = {OPT_STRING(0, "watch", &watch),
                                 OPT_CALLBACK(0, "settle", &settle,
                                              parse_settle),
+                                OPT_FLAG('v', "verbose", &verbose, 1),
                                 OPT_END()};
   int rc, first = cli_parse_options(ctx, argc, argv, options, ingest_help, &rc);
   if (first < 0)
@@ -992,7 +1153,7 @@ int cmd_ingest(cli_ctx *ctx, int argc, char **argv) {
     }
   }
   free(walked.items);
-  rc = ingest_batch(ctx, &files, failed);
+  rc = ingest_batch(ctx, &files, failed, verbose != 0);
   list_free(&files);
   return rc;
 }

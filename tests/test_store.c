@@ -11,7 +11,9 @@
  *   exit 1, the others stored), summary line, `cchc list`;
  * - crash safety: a child `cchc ingest` of 40 plans is SIGKILLed in the
  *   middle; the store is then intact, no plan is half-stored, and a second
- *   run completes the batch;
+ *   run completes the batch; a child `cchc ingest -v` of 400 small plans,
+ *   committed in groups, is SIGKILLed after several groups: every plan it
+ *   logged as stored is stored, whole;
  * - watch mode: a rejected drop (moved to rejected/ with its reason), two
  *   plans stored, a clean stop on SIGTERM. */
 #define _GNU_SOURCE
@@ -132,7 +134,9 @@ static long long check_rows_match_frames(const char *db) {
           "SELECT d.path, d.frame,"
           " (SELECT count(*) FROM targets t WHERE t.document_id = d.id),"
           " (SELECT count(*) FROM tasks t WHERE t.document_id = d.id),"
-          " (SELECT count(*) FROM deadlines t WHERE t.document_id = d.id)"
+          " (SELECT count(*) FROM deadlines t WHERE t.document_id = d.id),"
+          " (SELECT count(*) FROM inconsistencies t"
+          "  WHERE t.document_id = d.id)"
           " FROM documents d",
           -1, &st, NULL),
       SQLITE_OK);
@@ -148,6 +152,8 @@ static long long check_rows_match_frames(const char *db) {
     ck_assert_int_eq(sqlite3_column_int64(st, 2), cchc_frame_targets(f));
     ck_assert_int_eq(sqlite3_column_int64(st, 3), cchc_frame_tasks(f));
     ck_assert_int_eq(sqlite3_column_int64(st, 4), cchc_frame_deadlines(f));
+    ck_assert_int_eq(sqlite3_column_int64(st, 5),
+                     cchc_frame_inconsistencies(f));
     cchc_frame_free(f);
     n++;
   }
@@ -660,6 +666,120 @@ START_TEST(crash_mid_batch) {
 }
 END_TEST
 
+/* Many small plans (the test plans of tests/data, each copy with a line of
+ * its own), so that groups fill up to their size and not only their
+ * time. */
+#define NSMALL 400
+
+static char *make_small_copies(void) {
+  static const char *const names[] = {"song_may_51_KH-UBND_2026.txt",
+                                      "suoi_mo_7_KH-UBND_2026.txt",
+                                      "dong_nai_228_KH-UBND_2026.txt"};
+  char *dir = tmp_path("small");
+  ck_assert_int_eq(mkdir(dir, 0777), 0);
+  for (int k = 0; k < NSMALL; k++) {
+    char src[4096];
+    snprintf(src, sizeof src, "%s/tests/data/%s", harness_root(),
+             names[k % 3]);
+    size_t len;
+    char *text = harness_read(src, &len);
+    ck_assert_ptr_nonnull(text);
+    char *p = NULL, *data = NULL;
+    ck_assert_int_ge(asprintf(&p, "%s/small%03d.txt", dir, k), 0);
+    int n = asprintf(&data, "%.*s\nBản sao số %d.\n", (int)len, text, k);
+    ck_assert_int_ge(n, 0);
+    ck_assert_int_eq(harness_write(p, data, (size_t)n), 0);
+    free(data);
+    free(p);
+    free(text);
+  }
+  return dir;
+}
+
+static size_t count_lines(const char *path) {
+  char *text = harness_read(path, NULL);
+  size_t n = 0;
+  for (const char *p = text; p && *p; p++)
+    n += *p == '\n';
+  free(text);
+  return n;
+}
+
+/* `cchc ingest -v` commits its plans in groups and logs each plan once its
+ * group is committed.  Killed (SIGKILL) once several groups are logged,
+ * the store holds every plan logged as stored, whole, and nothing
+ * half-stored; the plans it holds beyond those were committed but not yet
+ * logged. */
+START_TEST(crash_after_logged_groups) {
+  char *dir = make_small_copies();
+  char *db = NULL, *log = NULL;
+  ck_assert_int_ge(asprintf(&db, "%s.db", dir), 0);
+  ck_assert_int_ge(asprintf(&log, "%s.log", dir), 0);
+  const char *bin = getenv("CCHC_BIN");
+  if (!bin)
+    bin = "build/cchc";
+  pid_t pid = fork();
+  ck_assert_int_ge(pid, 0);
+  if (pid == 0) {
+    int fd = open(log, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+    int devnull = open("/dev/null", O_WRONLY);
+    if (fd < 0 || devnull < 0)
+      _exit(126);
+    dup2(fd, 1);
+    dup2(devnull, 2);
+    execl(bin, bin, "ingest", "-v", "--db", db, dir, (char *)NULL);
+    _exit(127);
+  }
+  /* More than one full group logged (64 plans), then the kill, at once. */
+  struct timespec t2 = {0, 2 * 1000 * 1000};
+  for (int i = 0; i < 30000 && count_lines(log) <= 70; i++)
+    nanosleep(&t2, NULL);
+  ck_assert_int_eq(kill(pid, SIGKILL), 0);
+  int status = 0;
+  ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+  ck_assert_msg(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL,
+                "the child ended before it was killed (status %d)", status);
+
+  assert_integrity(db);
+  long long stored = check_rows_match_frames(db);
+  ck_assert_int_lt(stored, NSMALL);
+  /* Every complete line of the log names a plan stored once. */
+  char *text = harness_read(log, NULL);
+  ck_assert_ptr_nonnull(text);
+  size_t logged = 0;
+  sqlite3 *h = NULL;
+  ck_assert_int_eq(sqlite3_open_v2(db, &h, SQLITE_OPEN_READONLY, NULL),
+                   SQLITE_OK);
+  sqlite3_stmt *st = NULL;
+  ck_assert_int_eq(sqlite3_prepare_v2(h,
+                                      "SELECT count(*) FROM documents"
+                                      " WHERE path = ?1",
+                                      -1, &st, NULL),
+                   SQLITE_OK);
+  for (char *line = text, *nl; (nl = strchr(line, '\n')); line = nl + 1) {
+    *nl = '\0';
+    ck_assert_msg(strncmp(line, "added ", 6) == 0, "log: %s", line);
+    char *colon = strstr(line, ": version 1, ");
+    ck_assert_msg(colon, "log: %s", line);
+    *colon = '\0';
+    sqlite3_bind_text(st, 1, line + 6, -1, SQLITE_TRANSIENT);
+    ck_assert_int_eq(sqlite3_step(st), SQLITE_ROW);
+    ck_assert_msg(sqlite3_column_int64(st, 0) == 1, "%s logged, not stored",
+                  line + 6);
+    sqlite3_reset(st);
+    logged++;
+  }
+  sqlite3_finalize(st);
+  sqlite3_close(h);
+  ck_assert_uint_gt(logged, 64);
+  ck_assert_int_ge(stored, (long long)logged);
+  free(text);
+  free(log);
+  free(db);
+  free(dir);
+}
+END_TEST
+
 static bool exists(const char *path) {
   struct stat st;
   return stat(path, &st) == 0;
@@ -769,6 +889,7 @@ int main(void) {
   tcase_set_timeout(tc, 600);
   tcase_add_test(tc, cli_batch_with_bad_file);
   tcase_add_test(tc, crash_mid_batch);
+  tcase_add_test(tc, crash_after_logged_groups);
   tcase_add_test(tc, full_disk_mid_batch);
   tcase_add_test(tc, cli_watch_drop_folder);
   suite_add_tcase(s, tc);
