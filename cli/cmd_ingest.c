@@ -245,18 +245,31 @@ static cchc_status set_error(cchc_error *err, cchc_status code,
   return code;
 }
 
+/* A plan made ready for the store: its frame and the frame's JSON, which
+ * is most of the work of storing it (cchc_store_put_rendered).  Both NULL
+ * when the plan is stored already. */
+typedef struct ready {
+  cchc_frame *frame;
+  char *json;
+  size_t len;
+} ready;
+
+static void ready_release(ready *r) {
+  cchc_frame_free(r->frame);
+  free(r->json);
+  memset(r, 0, sizeof *r);
+}
+
 /* The plan `data` read from `path`, made ready for the store: keyed,
  * hashed once and checked against the store, and run through the pipeline
- * (cchc_process) only when its content is new (*frame; NULL with
- * res->outcome CCHC_INGEST_UNCHANGED when it is stored already).  A file
- * with nothing in it (or only white space: a `touch`ed file, a
- * placeholder) is refused: stored, it would be a plan without a single
- * line. */
+ * (cchc_process) and rendered only when its content is new (else *out
+ * stays empty, res->outcome CCHC_INGEST_UNCHANGED).  A file with nothing
+ * in it (or only white space: a `touch`ed file, a placeholder) is
+ * refused: stored, it would be a plan without a single line. */
 static cchc_status prepare_plan(cli_ctx *ctx, const char *path,
-                                const char *data, size_t len,
-                                cchc_frame **frame, cchc_ingest_result *res,
-                                cchc_error *err) {
-  *frame = NULL;
+                                const char *data, size_t len, ready *out,
+                                cchc_ingest_result *res, cchc_error *err) {
+  memset(out, 0, sizeof *out);
   size_t blank = 0;
   while (blank < len && memchr(" \t\n\r\f\v", data[blank], 6))
     blank++;
@@ -273,10 +286,22 @@ static cchc_status prepare_plan(cli_ctx *ctx, const char *path,
       (st = cchc_store_check(ctx->store, key, sha, res, err)) == CCHC_OK &&
       res->outcome != CCHC_INGEST_UNCHANGED) {
     cchc_process_options opt = {.path = key, .sha256 = sha};
-    st = cchc_process(ctx->rules, data, len, &opt, frame, err);
+    if ((st = cchc_process(ctx->rules, data, len, &opt, &out->frame, err)) ==
+        CCHC_OK)
+      st = cchc_render(out->frame, CCHC_FORMAT_JSONL, 0, &out->json,
+                       &out->len, err);
   }
   free(key);
+  if (st != CCHC_OK)
+    ready_release(out);
   return st;
+}
+
+/* Put a plan made ready. */
+static cchc_status put_ready(cli_ctx *ctx, const ready *r,
+                             cchc_ingest_result *res, cchc_error *err) {
+  return cchc_store_put_rendered(ctx->store, r->frame, r->json, r->len, res,
+                                 err);
 }
 
 /* Store the plan `data` read from `path`, in a transaction of its own: the
@@ -284,11 +309,11 @@ static cchc_status prepare_plan(cli_ctx *ctx, const char *path,
 static cchc_status store_plan(cli_ctx *ctx, const char *path,
                               const char *data, size_t len,
                               cchc_ingest_result *res, cchc_error *err) {
-  cchc_frame *frame = NULL;
-  cchc_status st = prepare_plan(ctx, path, data, len, &frame, res, err);
-  if (st == CCHC_OK && frame)
-    st = cchc_store_put(ctx->store, frame, res, err);
-  cchc_frame_free(frame);
+  ready r;
+  cchc_status st = prepare_plan(ctx, path, data, len, &r, res, err);
+  if (st == CCHC_OK && r.frame)
+    st = put_ready(ctx, &r, res, err);
+  ready_release(&r);
   return st;
 }
 
@@ -889,11 +914,11 @@ done:
  * the one named, as when every plan had its own. */
 enum { BATCH_PLANS = 64, BATCH_MS = 250 };
 
-/* A plan of the open group: put (its frame kept, for putting it again) or
- * found stored already (frame NULL). */
+/* A plan of the open group: put (kept ready, for putting it again) or
+ * found stored already (nothing ready). */
 typedef struct pending {
   size_t index; /* in the batch's files */
-  cchc_frame *frame;
+  ready plan;
   cchc_ingest_result res;
 } pending;
 
@@ -934,7 +959,7 @@ static void store_failed(ingest_run *run, size_t index, cchc_error *err) {
 
 static void group_clear(ingest_run *run) {
   for (size_t i = 0; i < run->ngroup; i++)
-    cchc_frame_free(run->group[i].frame);
+    ready_release(&run->group[i].plan);
   run->ngroup = 0;
 }
 
@@ -944,8 +969,8 @@ static bool group_again(ingest_run *run) {
   for (size_t i = 0; i < run->ngroup; i++) {
     pending *p = &run->group[i];
     cchc_error err = {0};
-    if (p->frame &&
-        cchc_store_put(run->ctx->store, p->frame, &p->res, &err) != CCHC_OK) {
+    if (p->plan.frame &&
+        put_ready(run->ctx, &p->plan, &p->res, &err) != CCHC_OK) {
       store_failed(run, p->index, &err);
       return false;
     }
@@ -977,10 +1002,10 @@ static bool group_due(const ingest_run *run) {
   return run->ngroup >= BATCH_PLANS || ms >= BATCH_MS;
 }
 
-/* File `index`, made ready (its frame, taken over, or NULL when stored
+/* File `index`, made ready (`plan`, taken over; empty when stored
  * already), into the open group; the group committed when due.  False
  * when the store failed (reported). */
-static bool group_put(ingest_run *run, size_t index, cchc_frame *frame,
+static bool group_put(ingest_run *run, size_t index, ready *plan,
                       const cchc_ingest_result *res) {
   cchc_store *store = run->ctx->store;
   cchc_error err = {0};
@@ -991,15 +1016,17 @@ static bool group_put(ingest_run *run, size_t index, cchc_frame *frame,
       run->capgroup = cap;
   }
   if (!grown) {
-    cchc_frame_free(frame);
+    ready_release(plan);
     set_error(&err, CCHC_ERR_NOMEM, "out of memory");
     store_failed(run, index, &err);
     return false;
   }
   run->group = grown;
   pending *p = &run->group[run->ngroup++];
-  *p = (pending){index, frame, *res};
-  if (frame && !run->open) {
+  *p = (pending){index, *plan, *res};
+  bool put = plan->frame != NULL;
+  memset(plan, 0, sizeof *plan);
+  if (put && !run->open) {
     if (cchc_store_begin(store, &err) != CCHC_OK) {
       group_clear(run);
       store_failed(run, index, &err);
@@ -1008,7 +1035,7 @@ static bool group_put(ingest_run *run, size_t index, cchc_frame *frame,
     run->open = true;
     clock_gettime(CLOCK_MONOTONIC, &run->started);
   }
-  if (frame && cchc_store_put(store, frame, &p->res, &err) != CCHC_OK) {
+  if (put && put_ready(run->ctx, &p->plan, &p->res, &err) != CCHC_OK) {
     /* the group was rolled back with it */
     run->open = false;
     bool ok = group_again(run);
@@ -1034,21 +1061,20 @@ static int ingest_batch(cli_ctx *ctx, const file_list *files, size_t failed,
       fprintf(stderr, "\r\033[K[%zu/%zu] %s", i + 1, files->n, path);
     char *data = NULL;
     size_t len = 0;
-    cchc_frame *frame = NULL;
+    ready plan;
     cchc_ingest_result res;
     cchc_error err = {0};
     cchc_status st =
         cli_read_file(path, &data, &len, &err)
-            ? prepare_plan(ctx, path, data, len, &frame, &res, &err)
+            ? prepare_plan(ctx, path, data, len, &plan, &res, &err)
             : err.code;
     if (st != CCHC_OK && progress)
       fputs("\r\033[K", stderr);
     if (st == CCHC_OK) {
-      group_put(&run, i, frame, &res);
+      group_put(&run, i, &plan, &res);
     } else if (st == CCHC_ERR_INTERNAL || st == CCHC_ERR_NOMEM) {
       /* The store itself failed: the plans of the group are stored
        * first, then this one failed. */
-      cchc_frame_free(frame);
       if (group_commit(&run))
         store_failed(&run, i, &err);
     } else {

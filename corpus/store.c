@@ -25,6 +25,7 @@
 #define _GNU_SOURCE
 #include "stored.h"
 
+#include <limits.h>
 #include <math.h>
 #include <sqlite3.h>
 #include <stdio.h>
@@ -421,8 +422,8 @@ static int latest(cchc_store *s, const char *path, bool *found, int64_t *id,
 
 /* Insert the rows of one plan; inside the caller's transaction. */
 static int insert_plan(cchc_store *s, const cchc_frame *f, const char *path,
-                       int version, const char *json, const char *pkey,
-                       int64_t *doc_id) {
+                       int version, const char *json, size_t jlen,
+                       const char *pkey, int64_t *doc_id) {
   sqlite3_stmt *st = s->stmt[Q_INSERT_DOC];
   int rc = SQLITE_OK;
 #define B(x)                                                              \
@@ -448,7 +449,7 @@ static int insert_plan(cchc_store *s, const cchc_frame *f, const char *path,
   B(bind_doc(st, 14, f, CCHC_DOC_PARENT_NUMBER));
   B(bind_doc(st, 15, f, CCHC_DOC_PARENT_DATE));
   B(bind_doc(st, 16, f, CCHC_DOC_TITLE));
-  B(bind_text(st, 17, json));
+  B(sqlite3_bind_text(st, 17, json, (int)jlen, SQLITE_STATIC));
   B(run(st));
   if (rc != SQLITE_OK)
     return rc;
@@ -626,8 +627,11 @@ cchc_status cchc_store_commit(cchc_store *s, cchc_error *err) {
   return st;
 }
 
-cchc_status cchc_store_put(cchc_store *s, const cchc_frame *frame,
-                           cchc_ingest_result *result, cchc_error *err) {
+/* cchc_store_put, with the frame's JSON when the caller rendered it
+ * (json NULL: rendered here). */
+static cchc_status put(cchc_store *s, const cchc_frame *frame,
+                       const char *json, size_t jlen,
+                       cchc_ingest_result *result, cchc_error *err) {
   cchc_ingest_result res;
   memset(&res, 0, sizeof res);
   if (result)
@@ -647,15 +651,21 @@ cchc_status cchc_store_put(cchc_store *s, const cchc_frame *frame,
     return CCHC_OK;
   }
 
-  char *json = NULL, *pkey = NULL;
-  size_t jlen = 0;
-  cchc_status st;
-  if ((st = cchc_render(frame, CCHC_FORMAT_JSONL, 0, &json, &jlen, err)) !=
-      CCHC_OK)
+  char *rendered = NULL, *pkey = NULL;
+  cchc_status st = CCHC_OK;
+  if (!json &&
+      (st = cchc_render(frame, CCHC_FORMAT_JSONL, 0, &rendered, &jlen,
+                        err)) != CCHC_OK)
     goto done;
+  if (!json)
+    json = rendered;
   /* JSONL ends with a newline: store the document alone. */
   while (jlen && (json[jlen - 1] == '\n' || json[jlen - 1] == '\r'))
-    json[--jlen] = '\0';
+    jlen--;
+  if (jlen > INT_MAX) {
+    st = cchc_fail(err, CCHC_ERR_TOO_LARGE, "store: the frame is too large");
+    goto done;
+  }
   const char *prov = cchc_frame_document(frame, CCHC_DOC_PROVINCE);
   if (prov && !(pkey = cchc_match_key(prov, strlen(prov), err))) {
     st = err ? err->code : CCHC_ERR_NOMEM;
@@ -683,7 +693,7 @@ cchc_status cchc_store_put(cchc_store *s, const cchc_frame *frame,
   int version = found ? res.version + 1 : 1;
   int64_t id = 0;
   if (rc == SQLITE_OK)
-    rc = insert_plan(s, frame, path, version, json, pkey, &id);
+    rc = insert_plan(s, frame, path, version, json, jlen, pkey, &id);
   if (rc == SQLITE_OK && own)
     rc = run(s->stmt[Q_COMMIT]);
   if (rc != SQLITE_OK) {
@@ -706,8 +716,22 @@ done:
   if (st == CCHC_OK && result)
     *result = res;
   free(pkey);
-  free(json);
+  free(rendered);
   return st;
+}
+
+cchc_status cchc_store_put(cchc_store *s, const cchc_frame *frame,
+                           cchc_ingest_result *result, cchc_error *err) {
+  return put(s, frame, NULL, 0, result, err);
+}
+
+cchc_status cchc_store_put_rendered(cchc_store *s, const cchc_frame *frame,
+                                    const char *json, size_t len,
+                                    cchc_ingest_result *result,
+                                    cchc_error *err) {
+  if (!json)
+    return cchc_fail(err, CCHC_ERR_INVALID, "store: no JSON given");
+  return put(s, frame, json, len, result, err);
 }
 
 /* ------------------------------------------------------------------ */

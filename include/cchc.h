@@ -960,6 +960,15 @@ cchc_status cchc_store_check(cchc_store *store, const char *path,
  * leave nothing of the plan stored. */
 cchc_status cchc_store_put(cchc_store *store, const cchc_frame *frame,
                            cchc_ingest_result *result, cchc_error *err);
+/* cchc_store_put with the frame's JSON rendered already: `json` (`len`
+ * bytes) must be what cchc_render(frame, CCHC_FORMAT_JSONL, ...) wrote.
+ * Rendering is most of a put's work: a caller that makes frames on
+ * several threads renders each there, and the thread that stores them
+ * only writes. */
+cchc_status cchc_store_put_rendered(cchc_store *store,
+                                    const cchc_frame *frame, const char *json,
+                                    size_t len, cchc_ingest_result *result,
+                                    cchc_error *err);
 
 /* Several plans in one transaction: after cchc_store_begin, each
  * cchc_store_put is part of the batch until cchc_store_commit, which

@@ -7,6 +7,10 @@
  * - idempotence (same content: unchanged, row counts unchanged) and
  *   versions (new content under the same path: version 2, version 1 kept,
  *   iteration sees only the latest);
+ * - batches: plans put in a batch are seen by its own connection only
+ *   until the commit, and not at all after a rollback; a frame put with
+ *   its JSON rendered by the caller is stored as cchc_store_put stores
+ *   it;
  * - the CLI: a batch with an invalid UTF-8 file (reported with its line,
  *   exit 1, the others stored), summary line, `cchc list`;
  * - crash safety: a child `cchc ingest` of 40 plans is SIGKILLed in the
@@ -328,6 +332,81 @@ START_TEST(corpus_ingested_and_idempotent) {
       cchc_store_each_frame(s, "Đồng Nai", 1999, count_frame, &c, &err),
       CCHC_OK);
   ck_assert_uint_eq(c.frames, 0);
+  cchc_store_close(s);
+  assert_integrity(db);
+  free(db);
+}
+END_TEST
+
+/* A frame of plan i of the corpus under `path`. */
+static cchc_frame *corpus_frame(size_t i, const char *path) {
+  size_t len;
+  char *data = harness_read(corpus[i], &len);
+  ck_assert_ptr_nonnull(data);
+  char sha[65];
+  cchc_error err = {0};
+  ck_assert_int_eq(cchc_sha256_hex(data, len, sha, &err), CCHC_OK);
+  cchc_process_options opt = {.path = path, .sha256 = sha};
+  cchc_frame *f = NULL;
+  ck_assert_int_eq(cchc_process(harness_rules(), data, len, &opt, &f, &err),
+                   CCHC_OK);
+  free(data);
+  return f;
+}
+
+START_TEST(batches) {
+  ck_assert_uint_gt(ncorpus, 1);
+  char *db = tmp_path("batch.db");
+  cchc_store *s = open_store(db);
+  cchc_frame *a = corpus_frame(0, "/plans/a.txt");
+  cchc_frame *b = corpus_frame(1, "/plans/b.txt");
+  cchc_error err = {0};
+  cchc_ingest_result r, check;
+
+  /* Rolled back: nothing. */
+  ck_assert_int_eq(cchc_store_begin(s, &err), CCHC_OK);
+  ck_assert_int_eq(cchc_store_begin(s, &err), CCHC_ERR_INVALID);
+  ck_assert_int_eq(cchc_store_put(s, a, &r, &err), CCHC_OK);
+  ck_assert_int_eq(r.outcome, CCHC_INGEST_ADDED);
+  ck_assert_int_eq(cchc_store_check(s, "/plans/a.txt", cchc_frame_sha256(a),
+                                    &check, &err),
+                   CCHC_OK);
+  ck_assert_int_eq(check.outcome, CCHC_INGEST_UNCHANGED);
+  ck_assert_int_eq(query_int(db, "SELECT count(*) FROM documents"), 0);
+  cchc_store_rollback(s);
+  ck_assert_int_eq(cchc_store_commit(s, &err), CCHC_ERR_INVALID);
+  ck_assert_int_eq(query_int(db, "SELECT count(*) FROM documents"), 0);
+  ck_assert_int_eq(cchc_store_check(s, "/plans/a.txt", cchc_frame_sha256(a),
+                                    &check, &err),
+                   CCHC_OK);
+  ck_assert_int_eq(check.outcome, CCHC_INGEST_ADDED);
+
+  /* Committed: both, one with its JSON rendered here. */
+  char *json = NULL;
+  size_t len = 0;
+  ck_assert_int_eq(cchc_render(b, CCHC_FORMAT_JSONL, 0, &json, &len, &err),
+                   CCHC_OK);
+  ck_assert_int_eq(cchc_store_begin(s, &err), CCHC_OK);
+  ck_assert_int_eq(cchc_store_put(s, a, &r, &err), CCHC_OK);
+  ck_assert_int_eq(cchc_store_put_rendered(s, b, json, len, &r, &err),
+                   CCHC_OK);
+  ck_assert_int_eq(r.outcome, CCHC_INGEST_ADDED);
+  ck_assert_int_eq(query_int(db, "SELECT count(*) FROM documents"), 0);
+  ck_assert_int_eq(cchc_store_commit(s, &err), CCHC_OK);
+  ck_assert_int_eq(query_int(db, "SELECT count(*) FROM documents"), 2);
+  ck_assert_int_eq(check_rows_match_frames(db), 2);
+  char *stored = query_text(db, "SELECT frame FROM documents"
+                                " WHERE path = '/plans/b.txt'");
+  ck_assert_uint_eq(strlen(stored), len - 1); /* without the newline */
+  ck_assert(strncmp(stored, json, len - 1) == 0);
+  /* Put again, in a batch or not: unchanged. */
+  ck_assert_int_eq(cchc_store_put_rendered(s, b, json, len, &r, &err),
+                   CCHC_OK);
+  ck_assert_int_eq(r.outcome, CCHC_INGEST_UNCHANGED);
+  free(stored);
+  free(json);
+  cchc_frame_free(a);
+  cchc_frame_free(b);
   cchc_store_close(s);
   assert_integrity(db);
   free(db);
@@ -882,6 +961,7 @@ int main(void) {
   tcase_add_test(tc, schema_version_out_of_range);
   tcase_add_test(tc, corpus_ingested_and_idempotent);
   tcase_add_test(tc, new_version_keeps_old);
+  tcase_add_test(tc, batches);
   tcase_add_test(tc, hostile_text_is_data);
   suite_add_tcase(s, tc);
 
