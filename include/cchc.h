@@ -504,9 +504,12 @@ const char *cchc_schema(const char *name);
 
 /* ------------------------------------------------------------------ */
 /* Compare and audit: plans side by side, and a commune's plan checked
- * against the plan it carries out.  Both read frames (from cchc_process,
- * or cchc_frame_from_json for stored ones) and point into them: free the
- * frames after the comparison or audit.  Targets line up by indicator key;
+ * against the plan it carries out.  cchc_compare_new and cchc_audit_new
+ * read frames (from cchc_process, or cchc_frame_from_json) and point into
+ * them: free the frames after the comparison or audit.  cchc_compare_write
+ * and cchc_audit_write read the store's tables instead and write the
+ * same output as they make it, in memory that does not grow with the
+ * number of plans.  Targets line up by indicator key;
  * a target without one ("unclassified") lines up by its subject instead:
  * compare gives it a row of its own, shared with the targets of other
  * plans whose subject is similar, and the audit looks among them for a
