@@ -584,25 +584,14 @@ static cchc_status kept_findings(void *ctx, finding_fn fn, void *fn_ctx,
   return st;
 }
 
+static cchc_status walk_kept(void *ctx, out_writer *o, cchc_error *err) {
+  const cchc_audit *a = ctx;
+  return walk(&a->parent, o, kept_findings, (void *)a, err);
+}
+
 cchc_status cchc_audit_render(const cchc_audit *a, cchc_report_format format,
                               char **res, size_t *len, cchc_error *err) {
-  out_writer *o = out_new(format);
-  if (!o)
-    return cchc_fail(err, CCHC_ERR_NOMEM, "out of memory");
-  cchc_status st = walk(&a->parent, o, kept_findings, (void *)a, err);
-  char *text = NULL;
-  size_t n = 0;
-  cchc_status fst = out_finish(o, &text, &n, err);
-  if (st == CCHC_OK)
-    st = fst;
-  if (st != CCHC_OK) {
-    free(text);
-    return st;
-  }
-  *res = text;
-  if (len)
-    *len = n;
-  return CCHC_OK;
+  return out_render(format, walk_kept, (void *)a, res, len, err);
 }
 
 /* ------------------------------------------------------------------ */
@@ -660,6 +649,11 @@ static cchc_status made_findings(void *ctx, finding_fn fn, void *fn_ctx,
   return st;
 }
 
+static cchc_status walk_made(void *ctx, out_writer *o, cchc_error *err) {
+  audit_run *r = ctx;
+  return walk(r->parent, o, made_findings, r, err);
+}
+
 cchc_status cchc_audit_write(cchc_store *store, const cchc_audit_plan *parent,
                              const cchc_audit_plan *plans, size_t n,
                              cchc_report_format format, cchc_write_fn write,
@@ -669,27 +663,13 @@ cchc_status cchc_audit_write(cchc_store *store, const cchc_audit_plan *parent,
   audited par;
   subject_cache *subjects = subject_cache_new();
   cchc_status st = audited_of(&par, store, subjects, parent, "parent", err);
-  if (st != CCHC_OK) {
-    subject_cache_free(subjects);
-    return st;
-  }
-  audit_run r = {store, subjects, &par, plans, n, 0, NULL, NULL};
-  out_writer *o = out_new_stream(format, write, ctx);
-  if (!o)
-    st = cchc_fail(err, CCHC_ERR_NOMEM, "out of memory");
   if (st == CCHC_OK) {
-    do
-      st = walk(&par, o, made_findings, &r, err);
-    while (st == CCHC_OK && out_again(o));
+    audit_run r = {store, subjects, &par, plans, n, 0, NULL, NULL};
+    st = out_write(format, walk_made, &r, write, ctx, err);
+    if (findings)
+      *findings = r.findings;
+    audited_release(&par);
   }
-  if (o) {
-    cchc_status fst = out_finish(o, NULL, NULL, err);
-    if (st == CCHC_OK)
-      st = fst;
-  }
-  if (findings)
-    *findings = r.findings;
-  audited_release(&par);
   subject_cache_free(subjects);
   return st;
 }

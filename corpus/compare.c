@@ -1040,27 +1040,16 @@ static cchc_status kept_rows(void *ctx, row_fn fn, void *fn_ctx,
   return st;
 }
 
+static cchc_status walk_kept(void *ctx, out_writer *o, cchc_error *err) {
+  const cchc_compare *c = ctx;
+  walker w = {o, c->fs.src.heads, c->order, c->n};
+  return walk(&w, kept_rows, (void *)c, err);
+}
+
 cchc_status cchc_compare_render(const cchc_compare *c,
                                 cchc_report_format format, char **res,
                                 size_t *len, cchc_error *err) {
-  out_writer *o = out_new(format);
-  if (!o)
-    return cchc_fail(err, CCHC_ERR_NOMEM, "out of memory");
-  walker w = {o, c->fs.src.heads, c->order, c->n};
-  cchc_status st = walk(&w, kept_rows, (void *)c, err);
-  char *text = NULL;
-  size_t n = 0;
-  cchc_status fst = out_finish(o, &text, &n, err);
-  if (st == CCHC_OK)
-    st = fst;
-  if (st != CCHC_OK) {
-    free(text);
-    return st;
-  }
-  *res = text;
-  if (len)
-    *len = n;
-  return CCHC_OK;
+  return out_render(format, walk_kept, (void *)c, res, len, err);
 }
 
 /* ------------------------------------------------------------------ */
@@ -1101,6 +1090,7 @@ static int add_head(void *ctx, const cchc_store_plan *row) {
 
 typedef struct stored_rows {
   compare_run *run;
+  const plan *heads;
   size_t rows;
 } stored_rows;
 
@@ -1108,6 +1098,12 @@ static cchc_status make_stored_rows(void *ctx, row_fn fn, void *fn_ctx,
                                     cchc_error *err) {
   stored_rows *sr = ctx;
   return make_rows(sr->run, fn, fn_ctx, &sr->rows, err);
+}
+
+static cchc_status walk_made(void *ctx, out_writer *o, cchc_error *err) {
+  stored_rows *sr = ctx;
+  walker w = {o, sr->heads, sr->run->order, sr->run->n};
+  return walk(&w, make_stored_rows, sr, err);
 }
 
 cchc_status cchc_compare_write(cchc_store *store, const char *province,
@@ -1126,8 +1122,7 @@ cchc_status cchc_compare_write(cchc_store *store, const char *province,
                      .bare = format != CCHC_REPORT_JSON,
                      .subjects = subject_cache_new()};
   compare_run run = {0};
-  stored_rows sr = {&run, 0};
-  out_writer *o = NULL;
+  stored_rows sr = {&run, NULL, 0};
   store_heads h = {&ss, CCHC_OK, err};
   stored_filter filter = {province, year};
   cchc_status st = stored_each_document(store, &filter, add_head, &h, err);
@@ -1139,19 +1134,9 @@ cchc_status cchc_compare_write(cchc_store *store, const char *province,
     qsort(ss.ids, ss.nids, sizeof *ss.ids, by_id);
   if (st == CCHC_OK)
     st = run_prepare(&run, &ss.src, options, err);
-  if (st == CCHC_OK && !(o = out_new_stream(format, write, ctx)))
-    st = cchc_fail(err, CCHC_ERR_NOMEM, "out of memory");
-  if (st == CCHC_OK) {
-    walker w = {o, ss.src.heads, run.order, run.n};
-    do
-      st = walk(&w, make_stored_rows, &sr, err);
-    while (st == CCHC_OK && out_again(o));
-  }
-  if (o) {
-    cchc_status fst = out_finish(o, NULL, NULL, err);
-    if (st == CCHC_OK)
-      st = fst;
-  }
+  sr.heads = ss.src.heads;
+  if (st == CCHC_OK)
+    st = out_write(format, walk_made, &sr, write, ctx, err);
   if (columns)
     *columns = ss.src.n;
   if (rows)

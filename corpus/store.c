@@ -741,7 +741,6 @@ static const char *col(sqlite3_stmt *st, int i) {
   return (const char *)sqlite3_column_text(st, i);
 }
 
-
 /* A plan's row: DOCUMENT_COLUMNS, then the counts when the query has
  * them. */
 static cchc_store_plan document_row(sqlite3_stmt *st) {
@@ -773,6 +772,26 @@ static cchc_store_plan document_row(sqlite3_stmt *st) {
   return p;
 }
 
+/* A row of statement `st` to the caller's function `fn` (a pointer to
+ * it), as its reader does. */
+typedef int (*row_reader)(sqlite3_stmt *st, const void *fn, void *ctx);
+
+/* Step `st` (NULL: it could not be made ready), each row to `row`, until
+ * the end or until it returns non-zero. */
+static cchc_status step_rows(cchc_store *s, sqlite3_stmt *st, row_reader row,
+                             const void *fn, void *ctx, cchc_error *err) {
+  int rc = st ? SQLITE_OK : SQLITE_ERROR;
+  while (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW)
+    rc = row(st, fn, ctx) ? SQLITE_DONE : SQLITE_OK;
+  return rc == SQLITE_DONE ? CCHC_OK
+                           : db_fail(s, s->db, err, "cannot read the store");
+}
+
+static int document_of(sqlite3_stmt *st, const void *fn, void *ctx) {
+  cchc_store_plan p = document_row(st);
+  return (*(const cchc_store_plan_fn *)fn)(ctx, &p);
+}
+
 /* The plans `sql` selects, with the filter bound as ?1 (province key) and
  * ?2 (year) when it has them. */
 static cchc_status each_document(cchc_store *s, const char *sql,
@@ -790,17 +809,8 @@ static cchc_status each_document(cchc_store *s, const char *sql,
     if (rc == SQLITE_OK)
       rc = sqlite3_bind_int(st, 2, filter ? filter->year : 0);
   }
-  while (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
-    cchc_store_plan p = document_row(st);
-    if (fn(ctx, &p)) {
-      rc = SQLITE_DONE;
-      break;
-    }
-    rc = SQLITE_OK;
-  }
-  cchc_status status = rc == SQLITE_DONE
-                           ? CCHC_OK
-                           : db_fail(s, s->db, err, "cannot list the plans");
+  cchc_status status =
+      step_rows(s, rc == SQLITE_OK ? st : NULL, document_of, &fn, ctx, err);
   sqlite3_finalize(st);
   free(key);
   return status;
@@ -835,9 +845,8 @@ cchc_status stored_each_document(cchc_store *s, const stored_filter *filter,
  * statement is prepared once: a callback may run other reads, not its
  * own. */
 static cchc_status each_row(cchc_store *s, int which, int64_t id,
-                            int (*row)(sqlite3_stmt *st, const void *fn,
-                                       void *ctx),
-                            const void *fn, void *ctx, cchc_error *err) {
+                            row_reader row, const void *fn, void *ctx,
+                            cchc_error *err) {
   sqlite3_stmt *st = s->read[which];
   int rc = SQLITE_OK;
   if (!st) {
@@ -847,26 +856,13 @@ static cchc_status each_row(cchc_store *s, int which, int64_t id,
   }
   if (rc == SQLITE_OK && sqlite3_bind_parameter_count(st) > 0)
     rc = sqlite3_bind_int64(st, 1, id);
-  while (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
-    if (row(st, fn, ctx)) {
-      rc = SQLITE_DONE;
-      break;
-    }
-    rc = SQLITE_OK;
-  }
-  cchc_status status = rc == SQLITE_DONE
-                           ? CCHC_OK
-                           : db_fail(s, s->db, err, "cannot read the store");
+  cchc_status status =
+      step_rows(s, rc == SQLITE_OK ? st : NULL, row, fn, ctx, err);
   if (st) {
     sqlite3_reset(st);
     sqlite3_clear_bindings(st);
   }
   return status;
-}
-
-static int document_of(sqlite3_stmt *st, const void *fn, void *ctx) {
-  cchc_store_plan p = document_row(st);
-  return (*(const cchc_store_plan_fn *)fn)(ctx, &p);
 }
 
 cchc_status stored_document(cchc_store *s, int64_t id, cchc_store_plan_fn fn,

@@ -127,6 +127,40 @@ cchc_status out_finish(out_writer *o, char **res, size_t *len,
   return CCHC_OK;
 }
 
+cchc_status out_render(cchc_report_format format, out_walk_fn walk,
+                       void *ctx, char **res, size_t *len, cchc_error *err) {
+  out_writer *o = out_new(format);
+  if (!o)
+    return cchc_fail(err, CCHC_ERR_NOMEM, "out of memory");
+  cchc_status st = walk(ctx, o, err);
+  char *text = NULL;
+  size_t n = 0;
+  cchc_status fst = out_finish(o, &text, &n, err);
+  if (st == CCHC_OK)
+    st = fst;
+  if (st != CCHC_OK) {
+    free(text);
+    return st;
+  }
+  *res = text;
+  if (len)
+    *len = n;
+  return CCHC_OK;
+}
+
+cchc_status out_write(cchc_report_format format, out_walk_fn walk, void *ctx,
+                      cchc_write_fn write, void *write_ctx, cchc_error *err) {
+  out_writer *o = out_new_stream(format, write, write_ctx);
+  if (!o)
+    return cchc_fail(err, CCHC_ERR_NOMEM, "out of memory");
+  cchc_status st;
+  do
+    st = walk(ctx, o, err);
+  while (st == CCHC_OK && out_again(o));
+  cchc_status fst = out_finish(o, NULL, NULL, err);
+  return st == CCHC_OK ? fst : st;
+}
+
 static bool json(const out_writer *o) { return o->format == OUT_JSON; }
 
 /* Inside a row of a table shown in this (table or CSV) format. */

@@ -73,6 +73,17 @@ out_writer *out_new_stream(cchc_report_format format, cchc_write_fn write,
 /* After a walk: true when the format wants the walk once more (a streamed
  * table: the walk that measured its columns is done, the next writes). */
 bool out_again(out_writer *o);
+/* A walk of a report into `o`. */
+typedef cchc_status (*out_walk_fn)(void *ctx, out_writer *o, cchc_error *err);
+/* The report `walk` makes, in `format`, into a string (*res malloc'd and
+ * NUL-terminated, *len may be NULL). */
+cchc_status out_render(cchc_report_format format, out_walk_fn walk,
+                       void *ctx, char **res, size_t *len, cchc_error *err);
+/* The report `walk` makes, in `format`, written through `write` as it
+ * goes (out_new_stream: walked again while out_again says so). */
+cchc_status out_write(cchc_report_format format, out_walk_fn walk, void *ctx,
+                      cchc_write_fn write, void *write_ctx, cchc_error *err);
+
 /* Whether out_text shows anywhere in this walk (a walk may skip what only
  * free text needs). */
 bool out_shows_text(const out_writer *o);

@@ -675,26 +675,39 @@ static long long documents_now(const char *db) {
   return n;
 }
 
+/* `cchc ARGS...` (NULL-terminated) started in a child process, its
+ * standard output to the file `log` (NULL: /dev/null), its standard error
+ * to /dev/null. */
+static pid_t spawn_cchc(const char *log, const char *const *args) {
+  const char *bin = getenv("CCHC_BIN");
+  if (!bin)
+    bin = "build/cchc";
+  char *argv[16] = {(char *)bin};
+  for (size_t i = 0; args[i] && i + 2 < 16; i++)
+    argv[i + 1] = (char *)args[i];
+  pid_t pid = fork();
+  ck_assert_int_ge(pid, 0);
+  if (pid == 0) {
+    int out = log ? open(log, O_WRONLY | O_CREAT | O_TRUNC, 0600)
+                  : open("/dev/null", O_WRONLY);
+    int devnull = open("/dev/null", O_WRONLY);
+    if (out < 0 || devnull < 0)
+      _exit(126);
+    dup2(out, 1);
+    dup2(devnull, 2);
+    execv(bin, argv);
+    _exit(127);
+  }
+  return pid;
+}
+
 START_TEST(crash_mid_batch) {
   ck_assert_uint_gt(ncorpus, 0);
   char *dir = make_copies();
   char *db = NULL;
   ck_assert_int_ge(asprintf(&db, "%s.db", dir), 0);
-  const char *bin = getenv("CCHC_BIN");
-  if (!bin)
-    bin = "build/cchc";
-
-  pid_t pid = fork();
-  ck_assert_int_ge(pid, 0);
-  if (pid == 0) {
-    int devnull = open("/dev/null", O_WRONLY);
-    if (devnull >= 0) {
-      dup2(devnull, 1);
-      dup2(devnull, 2);
-    }
-    execl(bin, bin, "ingest", "--db", db, dir, (char *)NULL);
-    _exit(127);
-  }
+  const char *args[] = {"ingest", "--db", db, dir, NULL};
+  pid_t pid = spawn_cchc(NULL, args);
   /* SIGKILL once at least one plan is stored (within 10 ms of it, so in
    * the middle of the batch however fast the machine). */
   for (int i = 0; i < 2000 && documents_now(db) < 1; i++) {
@@ -794,21 +807,8 @@ START_TEST(crash_after_logged_groups) {
   char *db = NULL, *log = NULL;
   ck_assert_int_ge(asprintf(&db, "%s.db", dir), 0);
   ck_assert_int_ge(asprintf(&log, "%s.log", dir), 0);
-  const char *bin = getenv("CCHC_BIN");
-  if (!bin)
-    bin = "build/cchc";
-  pid_t pid = fork();
-  ck_assert_int_ge(pid, 0);
-  if (pid == 0) {
-    int fd = open(log, O_WRONLY | O_CREAT | O_TRUNC, 0600);
-    int devnull = open("/dev/null", O_WRONLY);
-    if (fd < 0 || devnull < 0)
-      _exit(126);
-    dup2(fd, 1);
-    dup2(devnull, 2);
-    execl(bin, bin, "ingest", "-v", "--db", db, dir, (char *)NULL);
-    _exit(127);
-  }
+  const char *args[] = {"ingest", "-v", "--db", db, dir, NULL};
+  pid_t pid = spawn_cchc(log, args);
   /* More than one full group logged (64 plans), then the kill, at once. */
   struct timespec t2 = {0, 2 * 1000 * 1000};
   for (int i = 0; i < 30000 && count_lines(log) <= 70; i++)
@@ -879,20 +879,9 @@ START_TEST(cli_watch_drop_folder) {
   ck_assert_int_ge(asprintf(&moved, "%s/rejected/bad.txt", dir), 0);
   static const char badtext[] = "KẾ HOẠCH\nTỷ lệ \xC3\x28 đạt 98%\n";
   ck_assert_int_eq(harness_write(bad, badtext, sizeof badtext - 1), 0);
-  const char *bin = getenv("CCHC_BIN");
-  if (!bin)
-    bin = "build/cchc";
-  pid_t pid = fork();
-  ck_assert_int_ge(pid, 0);
-  if (pid == 0) {
-    int fd = open(log, O_WRONLY | O_CREAT | O_TRUNC, 0600);
-    int devnull = open("/dev/null", O_WRONLY);
-    dup2(fd, 1);
-    dup2(devnull, 2);
-    execl(bin, bin, "ingest", "--db", db, "--settle", "200", "--watch", dir,
-          (char *)NULL);
-    _exit(127);
-  }
+  const char *args[] = {"ingest", "--db",  db,  "--settle",
+                        "200",    "--watch", dir, NULL};
+  pid_t pid = spawn_cchc(log, args);
   struct timespec t10 = {0, 10 * 1000 * 1000};
   /* The file already there is rejected once the watch is set up. */
   for (int i = 0; i < 3000 && !exists(reason); i++)
