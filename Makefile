@@ -16,6 +16,8 @@
 #   make forms      frames of the corpus plans in other surface forms
 #   make frames     record the frames test_frames compares (after a change
 #                   meant to change frames, scored with make eval)
+#   make reports    record the compare and audit outputs test_reports
+#                   compares (after a change meant to change them)
 #   make fuzz       install clang, build the libFuzzer targets of tests/fuzz/
 #                   and run each for FUZZ_SECONDS, or FUZZ_RUNS executions
 #                   if that comes first (FUZZ_SECONDS=0: no time limit)
@@ -84,7 +86,8 @@ TEST_ENV  = CCHC_BIN=$(BUILD)/cchc CCHC_BENCH=$(BUILD)/bench \
 # job slots are shared).
 PARALLEL  = $(if $(filter -j%,$(MAKEFLAGS)),,-j$(JOBS))
 
-.PHONY: all deps check test demo bench eval forms frames fuzz fuzz-run clean
+.PHONY: all deps check test demo bench eval forms frames reports fuzz fuzz-run \
+        clean
 all: $(BUILD)/libcchc.a $(BUILD)/cchc
 
 $(BUILD)/obj/%.o: %.c
@@ -224,6 +227,9 @@ forms: deps
 
 frames: all
 	sh scripts/frames.sh $(BUILD)/cchc $(SHARED) tests/data/frames
+
+reports: all $(BUILD)/tests/test_reports
+	CCHC_RECORD_REPORTS=1 $(TEST_ENV) $(BUILD)/tests/test_reports
 
 clean:
 	rm -rf build build-san build-fuzz

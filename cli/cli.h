@@ -155,6 +155,9 @@ bool cli_out_write(cli_out *o, const void *data, size_t len);
  * untouched). */
 bool cli_out_commit(cli_out *o);
 void cli_out_abort(cli_out *o);
+/* cli_out_write as a cchc_write_fn, `ctx` the cli_out: for the library's
+ * output written as it is made. */
+bool cli_out_sink(void *ctx, const char *data, size_t len);
 /* The whole of data[0..len) to `path` (NULL or "-": standard output),
  * atomically; false (error printed) on failure. */
 bool cli_write(const char *path, const char *data, size_t len);

@@ -1,12 +1,13 @@
 /* cmd_audit.c: cchc audit [--db PATH] (--parent NUMBER | --against PLAN)
  * [-f table|csv|json] [-o OUT] [PLAN...]
  *
- * Finds the parent frame (the stored plan numbered NUMBER, or the plan
- * PLAN), the plans to audit (those listed, else the stored plans that carry
- * the parent out), and hands them to cchc_audit_new; cchc_audit_render
- * writes the findings.  A listed plan is taken from the store when the file
- * is stored under its path with the same content (its SHA-256), else it is
- * extracted on the fly. */
+ * Finds the parent (the stored plan numbered NUMBER, or the plan PLAN) and
+ * the plans to audit (those listed, else the stored plans that carry the
+ * parent out), and hands them to cchc_audit_write, which reads each stored
+ * plan from the store's tables in turn and writes the findings as it goes.
+ * A listed plan is taken from the store when the file is stored under its
+ * path with the same content (its SHA-256), else it is extracted on the
+ * fly. */
 #define _GNU_SOURCE
 #include "cli.h"
 
@@ -55,7 +56,6 @@ typedef struct splan {
 typedef struct plans {
   splan *items;
   size_t n, cap;
-  size_t cursor; /* where stored_by_id looks first */
   bool failed;
 } plans;
 
@@ -96,7 +96,7 @@ static void plans_free(plans *ps) {
   free(ps->items);
 }
 
-/* A frame to audit: from the store (id >= 0, filled by the frame pass) or
+/* A plan to audit, or the parent: a stored plan (id >= 0) or a frame
  * extracted from a file. */
 typedef struct input {
   const char *arg; /* as given on the command line; NULL for found plans */
@@ -104,85 +104,11 @@ typedef struct input {
   cchc_frame *frame;
 } input;
 
-/* One pass over the stored frames fills the parent, the listed plans and
- * the plans found to carry the parent out. */
-typedef struct pass {
-  plans *stored;
-  input *parent;
-  input *listed;
-  size_t nlisted;
-  /* --parent/--against without PLAN: gather the plans carrying it out */
-  const char *children_of;
-  input *found;
-  size_t nfound, capfound;
-  bool failed;
-  cchc_error err;
-} pass;
-
-static const splan *stored_by_id(plans *ps, int64_t id) {
-  /* cchc_store_each_plan and cchc_store_each_frame use the same order, so
-   * the plan after the last one found is almost always the one wanted: a
-   * search from a moving cursor keeps a whole pass linear. */
-  for (size_t k = 0; k < ps->n; k++) {
-    size_t i = (ps->cursor + k) % ps->n;
-    if (ps->items[i].id == id) {
-      ps->cursor = i + 1;
+static const splan *stored_by_id(const plans *ps, int64_t id) {
+  for (size_t i = 0; i < ps->n; i++)
+    if (ps->items[i].id == id)
       return &ps->items[i];
-    }
-  }
   return NULL;
-}
-
-/* A stored frame read back; NULL with c->failed on failure. */
-static cchc_frame *read_frame(pass *c, const char *json) {
-  cchc_frame *f = NULL;
-  if (cchc_frame_from_json(json, strlen(json), &f, &c->err) != CCHC_OK) {
-    /* Its line and offset are in the store's text, not in a file. */
-    c->err.line = 0;
-    c->err.has_offset = 0;
-    c->failed = true;
-  }
-  return f;
-}
-
-static int take_frame(void *vctx, int64_t id, const char *json) {
-  pass *c = vctx;
-  if (!json)
-    return 0;
-  for (size_t i = 0; i <= c->nlisted; i++) {
-    input *in = i < c->nlisted ? &c->listed[i] : c->parent;
-    if (in->id == id && !in->frame && !(in->frame = read_frame(c, json)))
-      return 1;
-  }
-  if (c->children_of && id != c->parent->id) {
-    /* the store's parent number first (cheap), then the frame itself */
-    const splan *sp = stored_by_id(c->stored, id);
-    if (sp && !cchc_number_equal(sp->parent_number, c->children_of))
-      return 0;
-    cchc_frame *f = read_frame(c, json);
-    if (!f)
-      return 1;
-    if (!cchc_frame_carries_out(f, c->children_of)) {
-      cchc_frame_free(f);
-      return 0;
-    }
-    if (c->nfound == c->capfound) {
-      size_t cap = c->capfound ? c->capfound * 2 : 32;
-      input *found = realloc(c->found, cap * sizeof *found);
-      if (!found) {
-        cchc_frame_free(f);
-        c->failed = true;
-        return 1;
-      }
-      c->found = found;
-      c->capfound = cap;
-    }
-    input *in = &c->found[c->nfound++];
-    memset(in, 0, sizeof *in);
-    in->id = id;
-    in->frame = f;
-  }
-  return 0;
 }
 
 /* Extract the frame of the file `path` (content hash `sha256`) into
@@ -304,54 +230,68 @@ static const char *children_number(const char *number, const char *against,
   return *owned;
 }
 
+/* The stored plans that carry out `number` (other than the parent), in
+ * the store's order. */
+static bool children(const plans *stored, const char *number,
+                     int64_t parent_id, input **out, size_t *n) {
+  *n = 0;
+  *out = calloc(stored->n + 1, sizeof **out);
+  if (!*out)
+    return false;
+  for (size_t i = 0; i < stored->n; i++)
+    if (stored->items[i].id != parent_id &&
+        cchc_number_equal(stored->items[i].parent_number, number))
+      (*out)[(*n)++] = (input){NULL, stored->items[i].id, NULL};
+  return true;
+}
+
 /* Audit `n` plans against the parent and write the findings; EXIT_OK (no
  * findings), EXIT_INPUT (findings), EXIT_NOMATCH (no plan to audit: the
  * empty audit is still written) or EXIT_USAGE. */
-static int audit_plans(cli_ctx *ctx, const input *parent, const input *in,
-                       size_t n, const char *parent_number,
+static int audit_plans(cli_ctx *ctx, const plans *stored, const input *parent,
+                       const input *in, size_t n, const char *parent_number,
                        const char *parent_name, cchc_report_format format,
                        const char *output) {
   int rc = EXIT_USAGE;
   cchc_error err = {0};
-  cchc_audit *audit = NULL;
-  char *text = NULL;
-  size_t len = 0;
-  const cchc_frame **frames = calloc(n ? n : 1, sizeof *frames);
-  if (!frames) {
+  cli_out out;
+  size_t nf = 0;
+  cchc_audit_plan *refs = calloc(n + 1, sizeof *refs);
+  if (!refs) {
     cli_errorf("out of memory");
     goto done;
   }
   for (size_t i = 0; i < n; i++) {
-    if (!in[i].frame) {
-      cli_errorf("%s: the plan's frame is not in the store", in[i].arg);
-      goto done;
-    }
-    frames[i] = in[i].frame;
-    if (in[i].arg && parent_number &&
-        !cchc_frame_carries_out(in[i].frame, parent_number))
+    refs[i] = (cchc_audit_plan){in[i].frame, in[i].id};
+    const splan *sp = in[i].frame ? NULL : stored_by_id(stored, in[i].id);
+    bool cites = in[i].frame
+                     ? cchc_frame_carries_out(in[i].frame, parent_number)
+                     : sp && cchc_number_equal(sp->parent_number,
+                                               parent_number);
+    if (in[i].arg && parent_number && !cites)
       cli_errorf("note: %s does not cite %s as its parent; audited "
                  "against it anyway",
                  in[i].arg, parent_number);
   }
-  if (cchc_audit_new(parent->frame, frames, n, &audit, &err) != CCHC_OK) {
-    cli_report(ctx->db, NULL, 0, &err);
+  cchc_audit_plan par = {parent->frame, parent->id};
+  if (!cli_out_open(&out, output))
+    goto done;
+  cchc_status st = cchc_audit_write(ctx->store, &par, refs, n, format,
+                                    cli_out_sink, &out, &nf, &err);
+  if (st != CCHC_OK) {
+    if (st != CCHC_ERR_IO) /* a write error is reported already */
+      cli_report(ctx->db, NULL, 0, &err);
+    cli_out_abort(&out);
     goto done;
   }
-  if (cchc_audit_render(audit, format, &text, &len, &err) != CCHC_OK) {
-    cli_report("audit", NULL, 0, &err);
+  if (!cli_out_commit(&out))
     goto done;
-  }
-  if (!cli_write(output, text, len))
-    goto done;
-  size_t nf = cchc_audit_count(audit);
   if (format == CCHC_REPORT_TABLE)
     fprintf(stderr, "cchc: audit: %zu plan%s against %s: %zu finding%s\n", n,
             n == 1 ? "" : "s", parent_name, nf, nf == 1 ? "" : "s");
   rc = n == 0 ? EXIT_NOMATCH : nf ? EXIT_INPUT : EXIT_OK;
 done:
-  free(text);
-  cchc_audit_free(audit);
-  free(frames);
+  free(refs);
   return rc;
 }
 
@@ -388,11 +328,11 @@ int cmd_audit(cli_ctx *ctx, int argc, char **argv) {
   plans stored = {0};
   input parent = {.id = -1};
   input *listed = calloc(nlisted ? nlisted : 1, sizeof *listed);
-  pass px = {.stored = &stored, .parent = &parent, .listed = listed,
-             .nlisted = nlisted};
+  input *found = NULL;
+  size_t nfound = 0;
   char *number = NULL;
+  const char *children_of = NULL;
   const char *parent_name = parent_number ? parent_number : against;
-  cchc_error err = {0};
   if (!listed) {
     cli_errorf("out of memory");
     goto done;
@@ -406,32 +346,19 @@ int cmd_audit(cli_ctx *ctx, int argc, char **argv) {
   for (size_t i = 0; i < nlisted; i++)
     if (!resolve(ctx, argv[first + i], have_db ? &stored : NULL, &listed[i]))
       goto done;
-  if (nlisted == 0 &&
-      !(px.children_of = children_number(parent_number, against, &stored,
-                                         &parent, &number)))
-    goto done;
-
-  /* One pass over the stored frames: the parent, listed plans, children. */
-  if (have_db && cchc_store_each_frame(ctx->store, NULL, 0, take_frame, &px,
-                                       &err) != CCHC_OK) {
-    cli_report(ctx->db, NULL, 0, &err);
-    goto done;
-  }
-  if (px.failed) {
-    if (px.err.message[0])
-      cli_report(ctx->db, NULL, 0, &px.err);
-    else
+  if (nlisted == 0) {
+    if (!(children_of = children_number(parent_number, against, &stored,
+                                        &parent, &number)))
+      goto done;
+    if (!children(&stored, children_of, parent.id, &found, &nfound)) {
       cli_errorf("out of memory");
-    goto done;
+      goto done;
+    }
+    if (nfound == 0)
+      cli_errorf("audit: no stored plan carries out %s", children_of);
   }
-  if (!parent.frame) {
-    cli_errorf("%s: the parent plan's frame is not in the store", parent_name);
-    goto done;
-  }
-  if (nlisted == 0 && px.nfound == 0)
-    cli_errorf("audit: no stored plan carries out %s", px.children_of);
-  rc = audit_plans(ctx, &parent, nlisted ? listed : px.found,
-                   nlisted ? nlisted : px.nfound, parent_number, parent_name,
+  rc = audit_plans(ctx, &stored, &parent, nlisted ? listed : found,
+                   nlisted ? nlisted : nfound, parent_number, parent_name,
                    format, output);
 
 done:
@@ -439,9 +366,7 @@ done:
   for (size_t i = 0; i < nlisted && listed; i++)
     cchc_frame_free(listed[i].frame);
   free(listed);
-  for (size_t i = 0; i < px.nfound; i++)
-    cchc_frame_free(px.found[i].frame);
-  free(px.found);
+  free(found);
   free(number);
   plans_free(&stored);
   return rc;

@@ -1,10 +1,9 @@
 /* cmd_compare.c: cchc compare [--db PATH] [--province P] [--year Y]
  * [--area A] [--indicator K] [-f table|csv|json] [-o OUT]
  *
- * Reads the latest frames from the store (filtered by province and year in
- * SQL) and hands them to cchc_compare_new with --area/--indicator, which
- * puts the parent plans' columns first; cchc_compare_render writes the
- * matrix. */
+ * cchc_compare_write makes the matrix from the store's tables (the latest
+ * plans, filtered by province and year, the parent plans' columns first;
+ * --area/--indicator) and writes it row by row to the output. */
 #define _GNU_SOURCE
 #include "cli.h"
 
@@ -38,40 +37,6 @@ static const char compare_help[] =
     "the --province/--year given (or the store is empty), or no stored target\n"
     "has the --area/--indicator given (the empty comparison is still written).\n";
 
-typedef struct frames {
-  cchc_frame **data;
-  size_t n, cap;
-  cchc_status st;            /* CCHC_OK unless a frame could not be kept */
-  cchc_error err;
-} frames;
-
-static int add_frame(void *ctx, int64_t id, const char *json) {
-  frames *fr = ctx;
-  if (!json)
-    return 0;
-  if (fr->n == fr->cap) {
-    size_t cap = fr->cap ? fr->cap * 2 : 64;
-    cchc_frame **d = realloc(fr->data, cap * sizeof *d);
-    if (!d) {
-      fr->st = CCHC_ERR_NOMEM;
-      snprintf(fr->err.message, sizeof fr->err.message, "out of memory");
-      return 1;
-    }
-    fr->data = d;
-    fr->cap = cap;
-  }
-  fr->st = cchc_frame_from_json(json, strlen(json), &fr->data[fr->n],
-                                &fr->err);
-  if (fr->st != CCHC_OK) {
-    /* Its line and offset are in the store's text, not in a file. */
-    fr->err.line = 0;
-    fr->err.has_offset = 0;
-    return 1;
-  }
-  fr->n++;
-  return 0;
-}
-
 static bool parse_year(const cli_ctx *ctx, const char *arg, void *out) {
   char *end;
   errno = 0;
@@ -102,34 +67,6 @@ static bool add_indicator(const cli_ctx *ctx, const char *arg, void *out) {
   return true;
 }
 
-/* The stored frames of the --province and --year, read back with
- * cchc_frame_from_json, as cchc_compare_new takes them.  Says so when
- * there are none. */
-static cchc_status gather(cli_ctx *ctx, const char *province, int year,
-                          frames *fr) {
-  cchc_store *store = cli_store(ctx, false);
-  if (!store)
-    return CCHC_ERR_IO;
-  cchc_error err = {0};
-  if (cchc_store_each_frame(store, province, year, add_frame, fr, &err) !=
-      CCHC_OK) {
-    cli_report(ctx->db, NULL, 0, &err);
-    return err.code;
-  }
-  if (fr->st != CCHC_OK) {
-    cli_report(ctx->db, NULL, 0, &fr->err);
-    return fr->st;
-  }
-  if (fr->n == 0) {
-    if (province || year)
-      cli_errorf("compare: no stored plan matches the --province/--year "
-                 "given");
-    else
-      cli_errorf("compare: %s holds no plans", ctx->db);
-  }
-  return CCHC_OK;
-}
-
 int cmd_compare(cli_ctx *ctx, int argc, char **argv) {
   const char *province = NULL, *output = NULL, *area = NULL;
   int year = 0;
@@ -144,13 +81,10 @@ int cmd_compare(cli_ctx *ctx, int argc, char **argv) {
       OPT_STRING('o', "output", &output),
       OPT_END()};
   int rc, first = cli_parse_options(ctx, argc, argv, options, compare_help, &rc);
-  frames fr = {0};
-  cchc_compare *cmp = NULL;
-  char *text = NULL;
-  size_t len = 0;
   cchc_error err = {0};
-  cchc_compare_options opt = {0};
-  bool none = false; /* nothing matched: the empty comparison, exit 3 */
+  cchc_store *store = NULL;
+  cli_out out;
+  size_t columns = 0, rows = 0;
   if (first < 0)
     goto done;
   rc = EXIT_USAGE;
@@ -162,33 +96,34 @@ int cmd_compare(cli_ctx *ctx, int argc, char **argv) {
   }
   if (area && !*area)
     area = NULL;
-  if (gather(ctx, province, year, &fr) != CCHC_OK)
+  if (!(store = cli_store(ctx, false)) || !cli_out_open(&out, output))
     goto done;
-  opt = (cchc_compare_options){area, inds.items, inds.n};
-  if (cchc_compare_new((const cchc_frame *const *)fr.data, fr.n, &opt, &cmp,
-                       &err) != CCHC_OK) {
-    cli_report(ctx->db, NULL, 0, &err);
+  cchc_compare_options opt = {area, inds.items, inds.n};
+  cchc_status st = cchc_compare_write(store, province, year, &opt, format,
+                                      cli_out_sink, &out, &columns, &rows,
+                                      &err);
+  if (st != CCHC_OK) {
+    if (st != CCHC_ERR_IO) /* a write error is reported already */
+      cli_report(ctx->db, NULL, 0, &err);
+    cli_out_abort(&out);
     goto done;
   }
-  none = fr.n == 0;
-  if (!none && cchc_compare_rows(cmp) == 0 && (area || inds.n)) {
-    none = true;
+  if (!cli_out_commit(&out))
+    goto done;
+  /* Nothing matched: the empty comparison is written, exit 3. */
+  rc = EXIT_NOMATCH;
+  if (columns == 0 && (province || year))
+    cli_errorf("compare: no stored plan matches the --province/--year "
+               "given");
+  else if (columns == 0)
+    cli_errorf("compare: %s holds no plans", ctx->db);
+  else if (rows == 0 && (area || inds.n))
     cli_errorf("compare: no stored target has %s",
                inds.n ? "that indicator" : "an indicator of that area");
-  }
-  if (cchc_compare_render(cmp, format, &text, &len, &err) != CCHC_OK) {
-    cli_report("compare", NULL, 0, &err);
-    goto done;
-  }
-  if (cli_write(output, text, len))
-    rc = none ? EXIT_NOMATCH : EXIT_OK;
+  else
+    rc = EXIT_OK;
 
 done:
-  free(text);
-  cchc_compare_free(cmp);
-  for (size_t i = 0; i < fr.n; i++)
-    cchc_frame_free(fr.data[i]);
-  free(fr.data);
   free(inds.items);
   return rc;
 }

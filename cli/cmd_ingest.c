@@ -1,9 +1,10 @@
-/* cmd_ingest.c: cchc ingest [--db PATH] [--rules DIR] [-j N] FILE|DIR...
+/* cmd_ingest.c: cchc ingest [--db PATH] [--rules DIR] [-j N] [-v] FILE|DIR...
  *               cchc ingest [--db PATH] [--rules DIR] [--settle MS] --watch DIR
  *
  * A batch stores the files named and the *.txt files under the directories
- * named (cli_collect_inputs), each plan in its own transaction; the
- * pipeline runs on -j worker threads, the store on this one.  A watch
+ * named (cli_collect_inputs); the pipeline runs on -j worker threads, the
+ * store on this one, committing plans in groups (one transaction per
+ * group), each plan reported only once its group is committed.  A watch
  * stores what lands in a drop folder: inotify says when a file changed,
  * was closed after writing or moved in; the file is taken once it has
  * kept its size and times for the settle interval and no process has it
@@ -28,7 +29,7 @@
 #include <unistd.h>
 
 static const char ingest_help[] =
-    "usage: cchc ingest [--db PATH] [--rules DIR] [-j N] FILE|DIR...\n"
+    "usage: cchc ingest [--db PATH] [--rules DIR] [-j N] [-v] FILE|DIR...\n"
     "       cchc ingest [--db PATH] [--rules DIR] [--settle MS] --watch DIR\n"
     "\n"
     "Extract the task frame of each plan and store it: the whole frame plus\n"
@@ -43,16 +44,19 @@ static const char ingest_help[] =
     "  -j N          extract on N threads (default: the number of processors);\n"
     "                plans are stored one at a time, in the order of the\n"
     "                inputs, the same for every N\n"
+    "  -v, --verbose one line per plan on standard output once it is stored,\n"
+    "                as --watch writes them (added PATH: version 1, ...)\n"
     "\n"
-    "Each plan is stored in one transaction: a crash leaves no half-stored\n"
-    "plan.  A plan whose content is already stored under the same path is\n"
-    "left alone; new content under a stored path becomes a new version (the\n"
-    "old one is kept).  A bad file (an empty one too) is reported as\n"
-    "'cchc: FILE:LINE: message' and the others are still stored; the exit\n"
-    "code is then 1.  A failure of the store itself (a full disk) stops the\n"
-    "batch with exit code 2.  The last line counts the files added,\n"
-    "unchanged, stored as new versions and failed, and those not tried after\n"
-    "a stop.\n"
+    "Plans are stored in transactions of up to 64 plans or a quarter of a\n"
+    "second: a crash loses no plan already logged as stored, and leaves no\n"
+    "half-stored plan.  A plan whose content is already stored under the\n"
+    "same path is left alone; new content under a stored path becomes a new\n"
+    "version (the old one is kept).  A bad file (an empty one too) is\n"
+    "reported as 'cchc: FILE:LINE: message' and the others are still stored;\n"
+    "the exit code is then 1.  A failure of the store itself (a full disk)\n"
+    "stops the batch with exit code 2.  The last line counts the files\n"
+    "added, unchanged, stored as new versions and failed, and those not\n"
+    "tried after a stop.\n"
     "\n"
     "  --watch DIR   a drop folder: store the *.txt plans already in DIR and\n"
     "                each one written or moved into it, one line per file on\n"
@@ -95,9 +99,9 @@ static cchc_status set_error(cchc_error *err, cchc_status code,
 }
 
 /* A plan on its way into the store, in three steps: checked on the
- * store's thread, processed on any thread (a worker of the batch), put on
- * the store's thread.  Each step does nothing once one before it failed
- * (st) or found the content stored already. */
+ * store's thread, processed and rendered on any thread (a worker of the
+ * batch), put on the store's thread.  Each step does nothing once one
+ * before it failed (st) or found the content stored already. */
 typedef struct plan_job {
   const char *path;
   const char *data;
@@ -106,6 +110,9 @@ typedef struct plan_job {
   char *key;
   char sha[65];
   cchc_frame *frame;
+  char *json; /* the frame's JSON, most of the work of storing it
+                 (cchc_store_put_rendered) */
+  size_t json_len;
   cchc_status st;
   cchc_error err;
   cchc_ingest_result res;
@@ -139,29 +146,40 @@ static void plan_check(cli_ctx *ctx, plan_job *p) {
     p->st = cchc_store_check(ctx->store, p->key, p->sha, &p->res, &p->err);
 }
 
-/* Step two, on any thread: the pipeline, with the rules shared. */
+/* Step two, on any thread: the pipeline, with the rules shared, and the
+ * frame's JSON for the store. */
 static void plan_process(const cchc_rules *rules, plan_job *p) {
   if (!plan_is_new(p))
     return;
   cchc_process_options opt = {.path = p->key, .sha256 = p->sha};
   p->st = cchc_process(rules, p->data, p->len, &opt, &p->frame, &p->err);
+  if (p->st == CCHC_OK)
+    p->st = cchc_render(p->frame, CCHC_FORMAT_JSONL, 0, &p->json,
+                        &p->json_len, &p->err);
 }
 
-/* Step three: the frame into the store. */
-static void plan_put(cli_ctx *ctx, plan_job *p) {
+/* Step three: the frame into the store (into the open group's transaction
+ * when there is one, else a transaction of its own). */
+static cchc_status plan_put(cli_ctx *ctx, plan_job *p) {
   if (plan_is_new(p))
-    p->st = cchc_store_put(ctx->store, p->frame, &p->res, &p->err);
+    p->st = cchc_store_put_rendered(ctx->store, p->frame, p->json,
+                                    p->json_len, &p->res, &p->err);
+  return p->st;
 }
 
 static void plan_release(plan_job *p) {
   cchc_frame_free(p->frame);
+  free(p->json);
   free(p->key);
   free(p->owned);
+  p->frame = NULL;
+  p->json = NULL;
+  p->key = p->owned = NULL;
 }
 
 /* Store the plan `data` read from `path` under its key, the three steps
- * in turn.  The watch comes through here; the batch runs the same steps
- * with the pipeline on its workers. */
+ * in turn, in a transaction of its own: the watch takes files one at a
+ * time.  The batch runs the same steps with the pipeline on its workers. */
 static cchc_status store_plan(cli_ctx *ctx, const char *path,
                               const char *data, size_t len,
                               cchc_ingest_result *res, cchc_error *err) {
@@ -232,6 +250,16 @@ static void log_line(const char *what, const char *path, const char *fmt,
   }
   putchar('\n');
   fflush(stdout);
+}
+
+/* The log line of a plan stored (or found stored already). */
+static void log_stored(const char *path, const cchc_ingest_result *res) {
+  if (res->outcome == CCHC_INGEST_UNCHANGED)
+    log_line("unchanged", path, NULL);
+  else
+    log_line(res->outcome == CCHC_INGEST_ADDED ? "added" : "new-version",
+             path, "version %d, %zu targets, %zu tasks", res->version,
+             res->targets, res->tasks);
 }
 
 static drop *drop_find(watcher *w, const char *name) {
@@ -411,12 +439,7 @@ static bool take(watcher *w, const char *name, const char *path,
   if (st == CCHC_OK)
     st = store_plan(w->ctx, path, data, len, &res, err);
   if (st == CCHC_OK) {
-    if (res.outcome == CCHC_INGEST_UNCHANGED)
-      log_line("unchanged", path, NULL);
-    else
-      log_line(res.outcome == CCHC_INGEST_ADDED ? "added" : "new-version",
-               path, "version %d, %zu targets, %zu tasks", res.version,
-               res.targets, res.tasks);
+    log_stored(path, &res);
     return true;
   }
   if (st == CCHC_ERR_INTERNAL || st == CCHC_ERR_NOMEM) {
@@ -755,16 +778,152 @@ done:
   return rc;
 }
 
+/* ---- batch mode ---------------------------------------------------------- */
+
+/* A batch commits its plans in groups: one transaction (one write of the
+ * pages they share, one sync) per BATCH_PLANS plans or BATCH_MS
+ * milliseconds, whichever comes first.  A plan is counted, and logged
+ * with --verbose, only once its group is committed: a kill loses no plan
+ * reported stored, and leaves none half-stored (the group in flight is
+ * rolled back whole).  When the store fails, the group is put again plan
+ * by plan, each in its own transaction, so that the plan that failed is
+ * the one named, as when every plan had its own. */
+enum { BATCH_PLANS = 64, BATCH_MS = 250 };
+
+/* A plan of the open group: put (kept ready, for putting it again) or
+ * found stored already (nothing ready). */
+typedef struct pending {
+  size_t index; /* in the batch's files */
+  plan_job plan;
+} pending;
+
 /* A batch: the plans are read and checked against the store on this
- * thread, run through the pipeline on -j workers, and stored here in
- * input order; SQLite is used by this thread only. */
+ * thread, run through the pipeline on -j workers, and stored here in input
+ * order; SQLite is used by this thread only. */
 typedef struct ingest_run {
   cli_ctx *ctx;
   const cli_paths *files;
-  size_t added, unchanged, versions, failed, untried;
+  bool verbose;
   bool progress; /* standard error is a terminal: show the file stored */
-  int rc;
+  pending *group;
+  size_t ngroup, capgroup;
+  bool open; /* a store transaction holds the group */
+  struct timespec started; /* CLOCK_MONOTONIC, when the group opened */
+  size_t added, unchanged, versions, failed, untried;
+  bool stopped; /* the store failed: the rest is not tried */
 } ingest_run;
+
+/* A plan stored: counted, and logged with --verbose. */
+static void count_stored(ingest_run *run, size_t index,
+                         const cchc_ingest_result *res) {
+  if (res->outcome == CCHC_INGEST_ADDED)
+    run->added++;
+  else if (res->outcome == CCHC_INGEST_UNCHANGED)
+    run->unchanged++;
+  else
+    run->versions++;
+  if (run->verbose)
+    log_stored(run->files->items[index], res);
+}
+
+/* The store failed on file `index`: it failed, those after it are not
+ * tried. */
+static void store_failed(ingest_run *run, size_t index, cchc_error *err) {
+  cli_report(run->ctx->db, NULL, 0, err);
+  run->failed++;
+  run->untried = run->files->n - index - 1;
+  cli_report_untried(run->untried);
+  run->stopped = true;
+}
+
+static void group_clear(ingest_run *run) {
+  for (size_t i = 0; i < run->ngroup; i++)
+    plan_release(&run->group[i].plan);
+  run->ngroup = 0;
+}
+
+/* The group was rolled back: its plans put again one by one; counted up
+ * to the first the store fails on.  False when one failed. */
+static bool group_again(ingest_run *run) {
+  for (size_t i = 0; i < run->ngroup; i++) {
+    pending *p = &run->group[i];
+    if (p->plan.frame && plan_put(run->ctx, &p->plan) != CCHC_OK) {
+      store_failed(run, p->index, &p->plan.err);
+      return false;
+    }
+    count_stored(run, p->index, &p->plan.res);
+  }
+  return true;
+}
+
+/* Commit the open group and count its plans; false when the store failed
+ * (reported). */
+static bool group_commit(ingest_run *run) {
+  bool ok = true;
+  cchc_error err = {0};
+  if (run->open && cchc_store_commit(run->ctx->store, &err) != CCHC_OK)
+    ok = group_again(run);
+  else
+    for (size_t i = 0; i < run->ngroup; i++)
+      count_stored(run, run->group[i].index, &run->group[i].plan.res);
+  run->open = false;
+  group_clear(run);
+  return ok;
+}
+
+static bool group_due(const ingest_run *run) {
+  struct timespec now;
+  clock_gettime(CLOCK_MONOTONIC, &now);
+  long long ms = (now.tv_sec - run->started.tv_sec) * 1000LL +
+                 (now.tv_nsec - run->started.tv_nsec) / 1000000;
+  return run->ngroup >= BATCH_PLANS || ms >= BATCH_MS;
+}
+
+/* File `index`, run through the pipeline (`plan`, taken over; without a
+ * frame when stored already), into the open group; the group committed
+ * when due.  False when the store failed (reported). */
+static bool group_put(ingest_run *run, size_t index, plan_job *plan) {
+  cchc_store *store = run->ctx->store;
+  cchc_error err = {0};
+  pending *grown = run->group;
+  if (run->ngroup == run->capgroup) {
+    size_t cap = run->capgroup ? run->capgroup * 2 : BATCH_PLANS;
+    if ((grown = realloc(run->group, cap * sizeof *grown)))
+      run->capgroup = cap;
+  }
+  if (!grown) {
+    plan_release(plan);
+    set_error(&err, CCHC_ERR_NOMEM, "out of memory");
+    store_failed(run, index, &err);
+    return false;
+  }
+  run->group = grown;
+  pending *p = &run->group[run->ngroup++];
+  *p = (pending){index, *plan};
+  memset(plan, 0, sizeof *plan);
+  /* the input is needed no more: only an error's line would read it */
+  free(p->plan.owned);
+  p->plan.owned = NULL;
+  p->plan.data = NULL;
+  bool put = p->plan.frame != NULL;
+  if (put && !run->open) {
+    if (cchc_store_begin(store, &err) != CCHC_OK) {
+      group_clear(run);
+      store_failed(run, index, &err);
+      return false;
+    }
+    run->open = true;
+    clock_gettime(CLOCK_MONOTONIC, &run->started);
+  }
+  if (put && plan_put(run->ctx, &p->plan) != CCHC_OK) {
+    /* the group was rolled back with it */
+    run->open = false;
+    bool ok = group_again(run);
+    group_clear(run);
+    return ok;
+  }
+  return !group_due(run) || group_commit(run);
+}
 
 static void ingest_prepare(void *ctx, size_t i, void *job) {
   ingest_run *run = ctx;
@@ -780,45 +939,27 @@ static void ingest_prepare(void *ctx, size_t i, void *job) {
 
 static void ingest_work(void *ctx, void *job) {
   const ingest_run *run = ctx;
-  plan_job *p = job;
-  plan_process(run->ctx->rules, p);
-  if (p->st == CCHC_OK) { /* the input is needed only for an error's line */
-    free(p->owned);
-    p->owned = NULL;
-    p->data = NULL;
-  }
+  plan_process(run->ctx->rules, job);
 }
 
 static void ingest_discard(void *ctx, void *job) { plan_release(job); }
 
-/* Store a plan, count its outcome; false when the store failed and the
- * batch stops. */
+/* A plan into the open group, in input order; false when the store failed
+ * and the batch stops. */
 static bool ingest_finish(void *ctx, size_t i, void *job) {
   ingest_run *run = ctx;
   plan_job *p = job;
-  const cli_paths *files = run->files;
-  bool go = true;
   if (run->progress)
-    fprintf(stderr, "\r\033[K[%zu/%zu] %s", i + 1, files->n, p->path);
-  plan_put(run->ctx, p);
+    fprintf(stderr, "\r\033[K[%zu/%zu] %s", i + 1, run->files->n, p->path);
   if (p->st != CCHC_OK && run->progress)
     fputs("\r\033[K", stderr);
   if (p->st == CCHC_OK) {
-    if (p->res.outcome == CCHC_INGEST_ADDED)
-      run->added++;
-    else if (p->res.outcome == CCHC_INGEST_UNCHANGED)
-      run->unchanged++;
-    else
-      run->versions++;
+    group_put(run, i, p);
   } else if (p->st == CCHC_ERR_INTERNAL || p->st == CCHC_ERR_NOMEM) {
-    /* The store itself failed (a full disk): the batch cannot go on.
-     * This plan failed; the rest were not tried. */
-    cli_report(run->ctx->db, NULL, 0, &p->err);
-    run->failed++;
-    run->untried = files->n - i - 1;
-    cli_report_untried(run->untried);
-    run->rc = EXIT_USAGE;
-    go = false;
+    /* The store itself failed: the plans of the group are stored first,
+     * then this one failed. */
+    if (group_commit(run))
+      store_failed(run, i, &p->err);
   } else {
     if (!p->err.message[0])
       snprintf(p->err.message, sizeof p->err.message, "%s",
@@ -827,21 +968,22 @@ static bool ingest_finish(void *ctx, size_t i, void *job) {
     run->failed++;
   }
   plan_release(p);
-  return go;
+  return !run->stopped;
 }
 
 /* Store every file of the batch on `jobs` threads; the last line counts
  * the outcomes.  `failed` counts the directories that could not be
  * read. */
 static int ingest_batch(cli_ctx *ctx, const cli_paths *files, size_t failed,
-                        unsigned jobs) {
+                        unsigned jobs, bool verbose) {
   if (!cli_rules(ctx) || !cli_store(ctx, true))
     return EXIT_USAGE;
   ingest_run run = {.ctx = ctx,
                     .files = files,
-                    .failed = failed,
+                    .verbose = verbose,
                     .progress = isatty(2),
-                    .rc = EXIT_OK};
+                    .failed = failed};
+  clock_gettime(CLOCK_MONOTONIC, &run.started);
   cli_batch batch = {.n = files->n,
                      .jobs = jobs,
                      .job_size = sizeof(plan_job),
@@ -850,20 +992,24 @@ static int ingest_batch(cli_ctx *ctx, const cli_paths *files, size_t failed,
                      .work = ingest_work,
                      .finish = ingest_finish,
                      .discard = ingest_discard};
-  if (!cli_batch_run(&batch))
-    run.rc = EXIT_USAGE;
+  bool ran = cli_batch_run(&batch);
+  if (!run.stopped)
+    group_commit(&run);
+  group_clear(&run);
+  free(run.group);
   if (run.progress && files->n)
     fputs("\r\033[K", stderr);
-  if (run.failed && run.rc == EXIT_OK)
-    run.rc = EXIT_INPUT;
+  int rc = !ran || run.stopped ? EXIT_USAGE
+           : run.failed       ? EXIT_INPUT
+                              : EXIT_OK;
   printf("%zu added, %zu unchanged, %zu new versions, %zu failed", run.added,
          run.unchanged, run.versions, run.failed);
   if (run.untried)
     printf(", %zu not tried", run.untried);
   putchar('\n');
   if (fflush(stdout) != 0)
-    run.rc = EXIT_USAGE;
-  return run.rc;
+    rc = EXIT_USAGE;
+  return rc;
 }
 
 /* --settle MS. */
@@ -892,11 +1038,13 @@ int cmd_ingest(cli_ctx *ctx, int argc, char **argv) {
   const char *watch = NULL;
   settle_arg settle = {.ms = 2000};
   unsigned jobs = cli_default_jobs();
+  unsigned verbose = 0;
   const cli_option options[] = {OPT_STRING(0, "watch", &watch),
                                 OPT_CALLBACK(0, "settle", &settle,
                                              parse_settle),
                                 OPT_CALLBACK('j', "jobs", &jobs,
                                              cli_parse_jobs),
+                                OPT_FLAG('v', "verbose", &verbose, 1),
                                 OPT_END()};
   int rc, first = cli_parse_options(ctx, argc, argv, options, ingest_help, &rc);
   if (first < 0)
@@ -929,7 +1077,7 @@ int cmd_ingest(cli_ctx *ctx, int argc, char **argv) {
   cli_paths files = {0};
   if (!cli_collect_inputs(argv + first, argc - first, &files, &failed))
     return EXIT_USAGE;
-  rc = ingest_batch(ctx, &files, failed, jobs);
+  rc = ingest_batch(ctx, &files, failed, jobs, verbose != 0);
   cli_paths_free(&files);
   return rc;
 }

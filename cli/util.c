@@ -336,6 +336,10 @@ bool cli_out_commit(cli_out *o) {
   return !why;
 }
 
+bool cli_out_sink(void *ctx, const char *data, size_t len) {
+  return cli_out_write(ctx, data, len);
+}
+
 void cli_out_abort(cli_out *o) {
   if (!o->path)
     return;

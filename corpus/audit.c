@@ -1,9 +1,13 @@
-/* audit.c: plans checked against the plan they carry out (cchc_audit_*),
- * and the one walk of the findings that every output format shares
+/* audit.c: plans checked against the plan they carry out: kept in memory
+ * (cchc_audit_new) or written as they are checked, one plan at a time
+ * (cchc_audit_write, plans from frames or from the store's tables); and
+ * the one walk of the findings that every output format shares
  * (emit/out.h).
  *
  * Each plan is seen through plan.h (label, comparable targets) plus its
- * dated tasks, keyed by cchc_match_key of the text before the deadline. */
+ * dated tasks, keyed by cchc_match_key of the text before the deadline,
+ * and its inconsistencies.  Findings are made plan by plan and handed to
+ * a callback: kept, or walked at once. */
 #include "plan.h"
 #include "../emit/out.h"
 
@@ -15,14 +19,23 @@
 /* A task with a deadline that ends on a day. */
 typedef struct dated_task {
   char *key;
-  const cchc_frame_task *item;
+  const char *text;
+  cchc_span span;
   const char *due; /* YYYY-MM-DD */
 } dated_task;
+
+/* An inconsistency: the keys of its two targets (plan_target.key). */
+typedef struct clash {
+  const char *indicator;
+  int64_t first, second;
+} clash;
 
 typedef struct audited {
   plan plan;
   dated_task *tasks;
-  size_t ntasks;
+  size_t ntasks, captasks;
+  clash *clashes;
+  size_t nclashes, capclashes;
 } audited;
 
 struct cchc_audit {
@@ -69,38 +82,114 @@ static void audited_release(audited *a) {
   for (size_t i = 0; i < a->ntasks; i++)
     free(a->tasks[i].key);
   free(a->tasks);
+  free(a->clashes);
   plan_release(&a->plan);
   memset(a, 0, sizeof *a);
+}
+
+/* Add the task `text` due on `due` (its deadline written `dtext`), when it
+ * has both and a key. */
+static cchc_status add_task(audited *a, const char *text, cchc_span span,
+                            const char *due, const char *dtext,
+                            cchc_error *err) {
+  if (!text || !due)
+    return CCHC_OK;
+  cchc_status st;
+  char *key = task_key(text, dtext, &st, err);
+  if (!key)
+    return st;
+  dated_task *grown = cchc_grow(a->tasks, &a->captasks, a->ntasks,
+                                sizeof *grown);
+  if (!grown) {
+    free(key);
+    return cchc_fail(err, CCHC_ERR_NOMEM, "out of memory");
+  }
+  a->tasks = grown;
+  a->tasks[a->ntasks++] = (dated_task){key, text, span, due};
+  return CCHC_OK;
+}
+
+static cchc_status add_clash(audited *a, const char *indicator,
+                             int64_t first, int64_t second,
+                             cchc_error *err) {
+  clash *grown = cchc_grow(a->clashes, &a->capclashes, a->nclashes,
+                           sizeof *grown);
+  if (!grown)
+    return cchc_fail(err, CCHC_ERR_NOMEM, "out of memory");
+  a->clashes = grown;
+  a->clashes[a->nclashes++] = (clash){indicator, first, second};
+  return CCHC_OK;
 }
 
 static cchc_status audited_init(audited *a, const cchc_frame *f,
                                 const char *which, cchc_error *err) {
   memset(a, 0, sizeof *a);
   cchc_status st = plan_init(&a->plan, f, which, err);
-  if (st != CCHC_OK)
-    return st;
-  size_t nk = cchc_frame_tasks(f);
-  if (!(a->tasks = calloc(nk ? nk : 1, sizeof *a->tasks))) {
-    audited_release(a);
-    return cchc_fail(err, CCHC_ERR_NOMEM, "out of memory");
-  }
-  for (size_t i = 0; i < nk; i++) {
+  for (size_t i = 0; st == CCHC_OK && i < cchc_frame_tasks(f); i++) {
     const cchc_frame_task *k = cchc_frame_task_at(f, i);
     const cchc_frame_deadline *d =
         cchc_frame_deadline_at(f, cchc_frame_task_deadline(k));
-    const char *text = cchc_frame_task_text(k);
-    const char *due = d ? cchc_frame_deadline_end(d) : NULL;
-    if (!text || !due)
-      continue;
-    char *key = task_key(text, cchc_frame_deadline_text(d), &st, err);
-    if (st != CCHC_OK) {
-      audited_release(a);
-      return st;
-    }
-    if (key)
-      a->tasks[a->ntasks++] = (dated_task){key, k, due};
+    st = add_task(a, cchc_frame_task_text(k), cchc_frame_task_span(k),
+                  d ? cchc_frame_deadline_end(d) : NULL,
+                  d ? cchc_frame_deadline_text(d) : NULL, err);
   }
-  return CCHC_OK;
+  for (size_t i = 0; st == CCHC_OK && i < cchc_frame_inconsistencies(f);
+       i++) {
+    const cchc_frame_inconsistency *x = cchc_frame_inconsistency_at(f, i);
+    st = add_clash(a, cchc_frame_inconsistency_indicator(x),
+                   (int64_t)cchc_frame_inconsistency_first(x),
+                   (int64_t)cchc_frame_inconsistency_second(x), err);
+  }
+  if (st != CCHC_OK)
+    audited_release(a);
+  return st;
+}
+
+/* Reading a stored plan's tasks and inconsistencies. */
+typedef struct audited_reader {
+  audited *a;
+  cchc_status st;
+  cchc_error *err;
+} audited_reader;
+
+static int read_task(void *ctx, const stored_task *t) {
+  audited_reader *r = ctx;
+  plan *p = &r->a->plan;
+  if (!t->text || !t->due)
+    return 0;
+  bool failed = false;
+  const char *text = plan_keep(p, t->text, &failed);
+  const char *due = plan_keep(p, t->due, &failed);
+  r->st = failed ? cchc_fail(r->err, CCHC_ERR_NOMEM, "out of memory")
+                 : add_task(r->a, text, t->span, due, t->deadline_text,
+                            r->err);
+  return r->st != CCHC_OK;
+}
+
+static int read_clash(void *ctx, const stored_inconsistency *x) {
+  audited_reader *r = ctx;
+  bool failed = false;
+  const char *indicator = plan_keep(&r->a->plan, x->indicator, &failed);
+  r->st = failed ? cchc_fail(r->err, CCHC_ERR_NOMEM, "out of memory")
+                 : add_clash(r->a, indicator, x->first, x->second, r->err);
+  return r->st != CCHC_OK;
+}
+
+/* The stored plan `id`, as audited_init reads a frame. */
+static cchc_status audited_stored(audited *a, cchc_store *store, int64_t id,
+                                  subject_cache *subjects, cchc_error *err) {
+  memset(a, 0, sizeof *a);
+  audited_reader r = {a, CCHC_OK, err};
+  cchc_status st = plan_stored(&a->plan, store, id, subjects, err);
+  if (st == CCHC_OK)
+    st = stored_each_task(store, id, read_task, &r, err);
+  if (st == CCHC_OK && (st = r.st) == CCHC_OK)
+    st = stored_each_inconsistency(store, id, read_clash, &r, err);
+  if (st == CCHC_OK)
+    st = r.st;
+  if (st != CCHC_OK)
+    audited_release(a);
+  return st;
 }
 
 const char *cchc_finding_kind_name(cchc_finding_kind kind) {
@@ -114,33 +203,29 @@ const char *cchc_finding_kind_name(cchc_finding_kind kind) {
   return "?";
 }
 
-void cchc_audit_free(cchc_audit *a) {
-  if (!a)
-    return;
-  audited_release(&a->parent);
-  for (size_t i = 0; a->plans && i < a->n; i++)
-    audited_release(&a->plans[i]);
-  free(a->plans);
-  free(a->f);
-  free(a);
-}
+/* Findings go to a callback as they are made: kept (cchc_audit_new) or
+ * written (cchc_audit_write).  Their strings are the plans'. */
+typedef cchc_status (*finding_fn)(void *ctx, const cchc_finding *f,
+                                  cchc_error *err);
 
-static cchc_finding *add(cchc_audit *a, cchc_finding_kind kind,
-                         const char *key) {
-  cchc_finding *grown = cchc_grow(a->f, &a->cap, a->nf, sizeof *grown);
-  if (!grown)
-    return NULL;
-  a->f = grown;
-  cchc_finding *f = &a->f[a->nf++];
-  memset(f, 0, sizeof *f);
-  f->kind = kind;
-  f->key = key;
+typedef struct finder {
+  const audited *parent;
+  finding_fn fn;
+  void *ctx;
+  cchc_error *err;
+} finder;
+
+static cchc_finding finding(cchc_finding_kind kind, const char *key) {
+  cchc_finding f;
+  memset(&f, 0, sizeof f);
+  f.kind = kind;
+  f.key = key;
   return f;
 }
 
 static void side_of(cchc_finding_side *s, const plan *p) {
   s->plan = p->label;
-  s->path = cchc_frame_path(p->frame);
+  s->path = p->path;
 }
 
 static void side_target(cchc_finding_side *s, const plan *p,
@@ -148,23 +233,21 @@ static void side_target(cchc_finding_side *s, const plan *p,
   side_of(s, p);
   if (!t)
     return;
-  cchc_span sp = cchc_frame_target_span(t->item);
   s->value = t->plain;
-  s->text = cchc_frame_target_text(t->item);
+  s->text = t->text;
   s->has_span = true;
-  s->start = sp.start;
-  s->end = sp.end;
+  s->start = t->span.start;
+  s->end = t->span.end;
 }
 
 static void side_task(cchc_finding_side *s, const plan *p,
                       const dated_task *t) {
-  cchc_span sp = cchc_frame_task_span(t->item);
   side_of(s, p);
   s->value = t->due;
-  s->text = cchc_frame_task_text(t->item);
+  s->text = t->text;
   s->has_span = true;
-  s->start = sp.start;
-  s->end = sp.end;
+  s->start = t->span.start;
+  s->end = t->span.end;
 }
 
 /* The target of `ts` (n of them) whose subject is most similar to `want`'s,
@@ -187,31 +270,30 @@ static const plan_target *most_similar(const plan_target *want,
  * up by subject, among the plan's unclassified targets, and among the
  * others too when `pt` has no indicator itself.  `unmatched` with the
  * candidate, else `missing`. */
-static bool by_subject(cchc_audit *a, const plan *par, const plan *p,
-                       const plan_target *pt) {
+static cchc_status by_subject(const finder *fd, const plan *p,
+                              const plan_target *pt) {
   double sim = 0;
   const plan_target *cand =
       most_similar(pt, p->unclassified, p->nunclassified, NULL, &sim);
   if (!pt->indicator)
     cand = most_similar(pt, p->targets, p->ntargets, cand, &sim);
-  cchc_finding *f = add(a, cand ? CCHC_FINDING_UNMATCHED
+  cchc_finding f = finding(cand ? CCHC_FINDING_UNMATCHED
                                 : CCHC_FINDING_MISSING, pt->indicator);
-  if (!f)
-    return false;
-  side_target(&f->parent, par, pt);
-  side_target(&f->plan, p, cand);
+  side_target(&f.parent, &fd->parent->plan, pt);
+  side_target(&f.plan, p, cand);
   if (cand) {
-    f->similarity = sim;
-    f->lower = cchc_target_lower(&cand->t, &pt->t);
+    f.similarity = sim;
+    f.lower = cchc_target_lower(&cand->t, &pt->t);
   }
-  return true;
+  return fd->fn(fd->ctx, &f, fd->err);
 }
 
-static bool audit_plan(cchc_audit *a, const audited *au) {
-  const plan *par = &a->parent.plan, *p = &au->plan;
+static cchc_status audit_plan(const finder *fd, const audited *au) {
+  const plan *par = &fd->parent->plan, *p = &au->plan;
+  cchc_status st = CCHC_OK;
   /* lower, then missing or unmatched */
   for (int pass = 0; pass < 2; pass++)
-    for (size_t i = 0; i < par->ntargets; i++) {
+    for (size_t i = 0; st == CCHC_OK && i < par->ntargets; i++) {
       const plan_target *pt = &par->targets[i];
       const plan_target *first = NULL;
       bool all_lower = true;
@@ -225,50 +307,66 @@ static bool audit_plan(cchc_audit *a, const audited *au) {
           all_lower = false;
       }
       if (pass == 1 && !first) {
-        if (!by_subject(a, par, p, pt))
-          return false;
+        st = by_subject(fd, p, pt);
         continue;
       }
       if (pass == 1 || !first || !all_lower)
         continue;
-      cchc_finding *f = add(a, CCHC_FINDING_LOWER, pt->indicator);
-      if (!f)
-        return false;
-      side_target(&f->parent, par, pt);
-      side_target(&f->plan, p, first);
+      cchc_finding f = finding(CCHC_FINDING_LOWER, pt->indicator);
+      side_target(&f.parent, par, pt);
+      side_target(&f.plan, p, first);
+      st = fd->fn(fd->ctx, &f, fd->err);
     }
-  for (size_t i = 0; i < par->nunclassified; i++)
-    if (!by_subject(a, par, p, &par->unclassified[i]))
-      return false;
+  for (size_t i = 0; st == CCHC_OK && i < par->nunclassified; i++)
+    st = by_subject(fd, p, &par->unclassified[i]);
   /* later */
-  for (size_t i = 0; i < a->parent.ntasks; i++)
-    for (size_t k = 0; k < au->ntasks; k++) {
-      const dated_task *pt = &a->parent.tasks[i], *t = &au->tasks[k];
+  const audited *pa = fd->parent;
+  for (size_t i = 0; st == CCHC_OK && i < pa->ntasks; i++)
+    for (size_t k = 0; st == CCHC_OK && k < au->ntasks; k++) {
+      const dated_task *pt = &pa->tasks[i], *t = &au->tasks[k];
       if (strcmp(pt->key, t->key) != 0 || strcmp(t->due, pt->due) <= 0)
         continue;
-      cchc_finding *f = add(a, CCHC_FINDING_LATER, pt->key);
-      if (!f)
-        return false;
-      side_task(&f->parent, par, pt);
-      side_task(&f->plan, p, t);
+      cchc_finding f = finding(CCHC_FINDING_LATER, pt->key);
+      side_task(&f.parent, par, pt);
+      side_task(&f.plan, p, t);
+      st = fd->fn(fd->ctx, &f, fd->err);
     }
   /* inconsistent: both sides are the plan's own statements */
-  for (size_t i = 0; i < cchc_frame_inconsistencies(p->frame); i++) {
-    const cchc_frame_inconsistency *x =
-        cchc_frame_inconsistency_at(p->frame, i);
-    const plan_target *t1 = plan_target_of(
-        p, cchc_frame_target_at(p->frame, cchc_frame_inconsistency_first(x)));
-    const plan_target *t2 = plan_target_of(
-        p, cchc_frame_target_at(p->frame, cchc_frame_inconsistency_second(x)));
-    const char *key = cchc_frame_inconsistency_indicator(x);
-    cchc_finding *f = add(a, CCHC_FINDING_INCONSISTENT,
-                          key ? key : t1 ? t1->indicator : NULL);
-    if (!f)
-      return false;
-    side_target(&f->parent, p, t1);
-    side_target(&f->plan, p, t2);
+  for (size_t i = 0; st == CCHC_OK && i < au->nclashes; i++) {
+    const clash *x = &au->clashes[i];
+    const plan_target *t1 = plan_target_by_key(p, x->first);
+    const plan_target *t2 = plan_target_by_key(p, x->second);
+    cchc_finding f = finding(CCHC_FINDING_INCONSISTENT,
+                             x->indicator ? x->indicator
+                             : t1         ? t1->indicator
+                                          : NULL);
+    side_target(&f.parent, p, t1);
+    side_target(&f.plan, p, t2);
+    st = fd->fn(fd->ctx, &f, fd->err);
   }
-  return true;
+  return st;
+}
+
+void cchc_audit_free(cchc_audit *a) {
+  if (!a)
+    return;
+  audited_release(&a->parent);
+  for (size_t i = 0; a->plans && i < a->n; i++)
+    audited_release(&a->plans[i]);
+  free(a->plans);
+  free(a->f);
+  free(a);
+}
+
+static cchc_status keep_finding(void *ctx, const cchc_finding *f,
+                                cchc_error *err) {
+  cchc_audit *a = ctx;
+  cchc_finding *grown = cchc_grow(a->f, &a->cap, a->nf, sizeof *grown);
+  if (!grown)
+    return cchc_fail(err, CCHC_ERR_NOMEM, "out of memory");
+  a->f = grown;
+  a->f[a->nf++] = *f;
+  return CCHC_OK;
 }
 
 cchc_status cchc_audit_new(const cchc_frame *parent,
@@ -285,9 +383,9 @@ cchc_status cchc_audit_new(const cchc_frame *parent,
     snprintf(which, sizeof which, "plan %zu", a->n + 1);
     st = audited_init(&a->plans[a->n], plans[a->n], which, err);
   }
+  finder fd = {&a->parent, keep_finding, a, err};
   for (size_t i = 0; st == CCHC_OK && i < n; i++)
-    if (!audit_plan(a, &a->plans[i]))
-      st = cchc_fail(err, CCHC_ERR_NOMEM, "out of memory");
+    st = audit_plan(&fd, &a->plans[i]);
   if (st != CCHC_OK) {
     cchc_audit_free(a);
     return st;
@@ -400,64 +498,178 @@ static void span_text(char *buf, size_t size, const cchc_finding_side *s) {
     snprintf(buf, size, "-");
 }
 
-static void walk(const cchc_audit *a, out_writer *o) {
+/* A finding as a row of the table. */
+static cchc_status walk_finding(void *ctx, const cchc_finding *f,
+                                cchc_error *err) {
+  out_writer *o = ctx;
+  char ps[48], qs[48], spans[100];
+  span_text(ps, sizeof ps, &f->plan);
+  span_text(qs, sizeof qs, &f->parent);
+  snprintf(spans, sizeof spans, "%s / %s", ps, qs);
+  bool unmatched = f->kind == CCHC_FINDING_UNMATCHED;
+  out_begin_object(o, NULL);
+  out_string(o, OUT_ALL, "kind", cchc_finding_kind_name(f->kind));
+  out_string(o, OUT_TABLE, "key", shown_key(f));
+  out_string(o, OUT_CSV | OUT_JSON, "key", f->key);
+  walk_side(o, "plan", &f->plan);
+  walk_side(o, "parent", &f->parent);
+  out_string(o, OUT_TABLE, "spans", spans);
+  out_string(o, OUT_CSV, "plan_path", f->plan.path);
+  out_string(o, OUT_CSV, "parent_path", f->parent.path);
+  if (unmatched) {
+    out_real(o, OUT_CSV | OUT_JSON, "similarity",
+             two_decimals(f->similarity));
+    out_boolean(o, OUT_CSV | OUT_JSON, "lower", f->lower);
+  } else {
+    out_null(o, OUT_CSV, "similarity");
+    out_null(o, OUT_CSV, "lower");
+  }
+  out_end_object(o);
+  return CCHC_OK;
+}
+
+/* The evidence the table format quotes under the table, numbered. */
+typedef struct evidence {
+  out_writer *o;
+  size_t n;
+} evidence;
+
+static cchc_status walk_evidence(void *ctx, const cchc_finding *f,
+                                 cchc_error *err) {
+  evidence *e = ctx;
+  const char *key = shown_key(f);
+  out_text(e->o, "\n%zu. %s %s\n", ++e->n, cchc_finding_kind_name(f->kind),
+           key ? key : "-");
+  char note[256];
+  if (cchc_finding_note(f, note, sizeof note) > 0)
+    out_text(e->o, "   %s: %s:\n", f->plan.plan, note);
+  if (f->plan.text)
+    out_text(e->o, "   %s: \"%s\"\n", f->plan.plan, f->plan.text);
+  if (f->parent.text)
+    out_text(e->o, "   %s: \"%s\"\n", f->parent.plan, f->parent.text);
+  return CCHC_OK;
+}
+
+/* Every finding to `fn`, in order. */
+typedef cchc_status (*each_finding_fn)(void *ctx, finding_fn fn,
+                                       void *fn_ctx, cchc_error *err);
+
+static cchc_status walk(const audited *parent, out_writer *o,
+                        each_finding_fn each, void *each_ctx,
+                        cchc_error *err) {
   out_begin_object(o, NULL);
   out_string(o, OUT_JSON, "schema", "cchc-audit/1");
   out_begin_object(o, "parent");
-  out_string(o, OUT_JSON, "label", a->parent.plan.label);
-  out_string(o, OUT_JSON, "number", plan_doc(&a->parent.plan, CCHC_DOC_NUMBER));
-  out_string(o, OUT_JSON, "path", cchc_frame_path(a->parent.plan.frame));
+  out_string(o, OUT_JSON, "label", parent->plan.label);
+  out_string(o, OUT_JSON, "number", plan_doc(&parent->plan, CCHC_DOC_NUMBER));
+  out_string(o, OUT_JSON, "path", parent->plan.path);
   out_end_object(o);
   out_begin_table(o, "findings", &findings_table);
-  for (size_t i = 0; i < a->nf; i++) {
-    const cchc_finding *f = &a->f[i];
-    char ps[48], qs[48], spans[100];
-    span_text(ps, sizeof ps, &f->plan);
-    span_text(qs, sizeof qs, &f->parent);
-    snprintf(spans, sizeof spans, "%s / %s", ps, qs);
-    bool unmatched = f->kind == CCHC_FINDING_UNMATCHED;
-    out_begin_object(o, NULL);
-    out_string(o, OUT_ALL, "kind", cchc_finding_kind_name(f->kind));
-    out_string(o, OUT_TABLE, "key", shown_key(f));
-    out_string(o, OUT_CSV | OUT_JSON, "key", f->key);
-    walk_side(o, "plan", &f->plan);
-    walk_side(o, "parent", &f->parent);
-    out_string(o, OUT_TABLE, "spans", spans);
-    out_string(o, OUT_CSV, "plan_path", f->plan.path);
-    out_string(o, OUT_CSV, "parent_path", f->parent.path);
-    if (unmatched) {
-      out_real(o, OUT_CSV | OUT_JSON, "similarity",
-               two_decimals(f->similarity));
-      out_boolean(o, OUT_CSV | OUT_JSON, "lower", f->lower);
-    } else {
-      out_null(o, OUT_CSV, "similarity");
-      out_null(o, OUT_CSV, "lower");
-    }
-    out_end_object(o);
-  }
+  cchc_status st = each(each_ctx, walk_finding, o, err);
   out_end_table(o);
   /* The table format quotes the evidence under the table. */
-  for (size_t i = 0; i < a->nf; i++) {
-    const cchc_finding *f = &a->f[i];
-    const char *key = shown_key(f);
-    out_text(o, "\n%zu. %s %s\n", i + 1, cchc_finding_kind_name(f->kind),
-             key ? key : "-");
-    char note[256];
-    if (cchc_finding_note(f, note, sizeof note) > 0)
-      out_text(o, "   %s: %s:\n", f->plan.plan, note);
-    if (f->plan.text)
-      out_text(o, "   %s: \"%s\"\n", f->plan.plan, f->plan.text);
-    if (f->parent.text)
-      out_text(o, "   %s: \"%s\"\n", f->parent.plan, f->parent.text);
-  }
+  evidence e = {o, 0};
+  if (st == CCHC_OK && out_shows_text(o))
+    st = each(each_ctx, walk_evidence, &e, err);
   out_end_object(o);
+  return st;
+}
+
+static cchc_status kept_findings(void *ctx, finding_fn fn, void *fn_ctx,
+                                 cchc_error *err) {
+  const cchc_audit *a = ctx;
+  cchc_status st = CCHC_OK;
+  for (size_t i = 0; st == CCHC_OK && i < a->nf; i++)
+    st = fn(fn_ctx, &a->f[i], err);
+  return st;
+}
+
+static cchc_status walk_kept(void *ctx, out_writer *o, cchc_error *err) {
+  const cchc_audit *a = ctx;
+  return walk(&a->parent, o, kept_findings, (void *)a, err);
 }
 
 cchc_status cchc_audit_render(const cchc_audit *a, cchc_report_format format,
                               char **res, size_t *len, cchc_error *err) {
-  out_writer *o = out_new(format);
-  if (!o)
-    return cchc_fail(err, CCHC_ERR_NOMEM, "out of memory");
-  walk(a, o);
-  return out_finish(o, res, len, err);
+  return out_render(format, walk_kept, (void *)a, res, len, err);
+}
+
+/* ------------------------------------------------------------------ */
+/* Written as made                                                     */
+
+/* The plans of cchc_audit_write, read one at a time. */
+typedef struct audit_run {
+  cchc_store *store;
+  subject_cache *subjects;
+  const audited *parent;
+  const cchc_audit_plan *plans;
+  size_t n;
+  size_t findings; /* counted in a walk */
+  finding_fn fn;
+  void *fn_ctx;
+} audit_run;
+
+static cchc_status count_finding(void *ctx, const cchc_finding *f,
+                                 cchc_error *err) {
+  audit_run *r = ctx;
+  r->findings++;
+  return r->fn(r->fn_ctx, f, err);
+}
+
+static cchc_status audited_of(audited *a, cchc_store *store,
+                              subject_cache *subjects,
+                              const cchc_audit_plan *ref, const char *which,
+                              cchc_error *err) {
+  if (ref->frame)
+    return audited_init(a, ref->frame, which, err);
+  if (!store)
+    return cchc_fail(err, CCHC_ERR_INVALID,
+                     "audit: a stored plan without a store");
+  return audited_stored(a, store, ref->document_id, subjects, err);
+}
+
+static cchc_status made_findings(void *ctx, finding_fn fn, void *fn_ctx,
+                                 cchc_error *err) {
+  audit_run *r = ctx;
+  r->findings = 0;
+  r->fn = fn;
+  r->fn_ctx = fn_ctx;
+  finder fd = {r->parent, count_finding, r, err};
+  cchc_status st = CCHC_OK;
+  for (size_t i = 0; st == CCHC_OK && i < r->n; i++) {
+    char which[32];
+    snprintf(which, sizeof which, "plan %zu", i + 1);
+    audited a;
+    if ((st = audited_of(&a, r->store, r->subjects, &r->plans[i], which,
+                         err)) != CCHC_OK)
+      break;
+    st = audit_plan(&fd, &a);
+    audited_release(&a);
+  }
+  return st;
+}
+
+static cchc_status walk_made(void *ctx, out_writer *o, cchc_error *err) {
+  audit_run *r = ctx;
+  return walk(r->parent, o, made_findings, r, err);
+}
+
+cchc_status cchc_audit_write(cchc_store *store, const cchc_audit_plan *parent,
+                             const cchc_audit_plan *plans, size_t n,
+                             cchc_report_format format, cchc_write_fn write,
+                             void *ctx, size_t *findings, cchc_error *err) {
+  if (!parent || (n && !plans) || !write)
+    return cchc_fail(err, CCHC_ERR_INVALID, "audit: invalid argument");
+  audited par;
+  subject_cache *subjects = subject_cache_new();
+  cchc_status st = audited_of(&par, store, subjects, parent, "parent", err);
+  if (st == CCHC_OK) {
+    audit_run r = {store, subjects, &par, plans, n, 0, NULL, NULL};
+    st = out_write(format, walk_made, &r, write, ctx, err);
+    if (findings)
+      *findings = r.findings;
+    audited_release(&par);
+  }
+  subject_cache_free(subjects);
+  return st;
 }

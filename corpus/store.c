@@ -11,13 +11,21 @@
  * pipeline for content already stored (one SHA-256, one query).  The frame
  * is rendered outside any lock, then stored in ONE transaction (BEGIN
  * IMMEDIATE ... COMMIT, ROLLBACK on any failure): the documents row with
- * the whole frame JSON, then its targets, deadlines, tasks, task units and
- * references.  A kill at any point leaves either the whole plan or none of
- * it.  Every statement is prepared once with bound parameters; no SQL is
- * ever built from document text. */
+ * the whole frame JSON, then its targets, deadlines, tasks, task units,
+ * references and inconsistencies.  A kill at any point leaves either the
+ * whole plan or none of it.  A batch (cchc_store_begin ... commit) puts
+ * several plans in one transaction instead: one write of the pages they
+ * share and one sync for all, and still all of them or none.  Every
+ * statement is prepared once with bound parameters; no SQL is ever built
+ * from document text.
+ *
+ * Reading: compare and audit read rows (stored.h), not frames; the index
+ * on targets (indicator, document_id) gives every indicator's targets in
+ * the order compare shows them. */
 #define _GNU_SOURCE
-#include "../common/internal.h"
+#include "stored.h"
 
+#include <limits.h>
 #include <math.h>
 #include <sqlite3.h>
 #include <stdio.h>
@@ -83,6 +91,24 @@ static const char *const migrations[] = {
     "  span_start INTEGER, span_end INTEGER, rule TEXT,"
     "  PRIMARY KEY (document_id, seq));"
     "CREATE INDEX references_number ON doc_references (number);",
+    /* 1 -> 2: the inconsistencies, which the audit reads from the tables
+     * (taken from the stored frames), and the targets of an indicator by
+     * plan with what compare reads of them. */
+    "CREATE TABLE inconsistencies ("
+    "  document_id INTEGER NOT NULL REFERENCES documents (id)"
+    "    ON DELETE CASCADE,"
+    "  seq INTEGER NOT NULL,"
+    "  indicator TEXT,"
+    "  first_target TEXT NOT NULL, second_target TEXT NOT NULL,"
+    "  PRIMARY KEY (document_id, seq));"
+    "INSERT INTO inconsistencies (document_id, seq, indicator, first_target,"
+    "  second_target)"
+    "  SELECT d.id, j.key, json_extract(j.value, '$.indicator'),"
+    "    json_extract(j.value, '$.first'), json_extract(j.value, '$.second')"
+    "  FROM documents d, json_each(d.frame, '$.inconsistencies') j;"
+    "DROP INDEX targets_indicator;"
+    "CREATE INDEX targets_indicator ON targets (indicator, document_id,"
+    "  comparator, unit, value, value_max);",
 };
 #define NMIGRATIONS (sizeof migrations / sizeof *migrations)
 _Static_assert(NMIGRATIONS == CCHC_STORE_SCHEMA_VERSION,
@@ -105,6 +131,7 @@ enum {
   Q_INSERT_TASK,
   Q_INSERT_UNIT,
   Q_INSERT_REF,
+  Q_INSERT_INCONSISTENCY,
   Q_BEGIN,
   Q_COMMIT,
   Q_ROLLBACK,
@@ -142,14 +169,69 @@ static const char *const queries[Q_COUNT] = {
         "INSERT INTO doc_references (document_id, seq, number, kind, date,"
         " issuer, mentions, span_start, span_end, rule) VALUES (?1, ?2, ?3,"
         " ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+    [Q_INSERT_INCONSISTENCY] =
+        "INSERT INTO inconsistencies (document_id, seq, indicator,"
+        " first_target, second_target) VALUES (?1, ?2, ?3, ?4, ?5)",
     [Q_BEGIN] = "BEGIN IMMEDIATE",
     [Q_COMMIT] = "COMMIT",
     [Q_ROLLBACK] = "ROLLBACK",
 };
 
+#define DOCUMENT_COLUMNS                                                  \
+  "d.id, d.path, d.version, d.sha256, d.kind, d.level, d.place,"          \
+  " d.province, d.year, d.period_start, d.period_end, d.number, d.date,"  \
+  " d.parent_number, d.parent_date, d.ingested_at"
+enum { DOCUMENT_NCOLUMNS = 16 };
+
+/* What compare and audit read (stored.h).  The index on targets holds
+ * what compare reads of every target with an indicator. */
+#define TARGET_COLUMNS                                                    \
+  "t.document_id, t.rowid, t.target_id, t.indicator, t.area, t.subject,"  \
+  " t.text, t.comparator, t.unit, t.value, t.value_max, t.span_start,"    \
+  " t.span_end"
+
+enum {
+  R_DOCUMENT,
+  R_TARGETS,
+  R_CLASSIFIED,
+  R_TARGET_AT,
+  R_TASKS,
+  R_INCONSISTENCIES,
+  R_COUNT
+};
+
+static const char *const reads[R_COUNT] = {
+    [R_DOCUMENT] = "SELECT " DOCUMENT_COLUMNS " FROM documents d"
+                   " WHERE d.id = ?1",
+    [R_TARGETS] = "SELECT " TARGET_COLUMNS " FROM targets t"
+                  " WHERE t.document_id = ?1 ORDER BY t.rowid",
+    /* what the index holds, so that the table is not read */
+    [R_CLASSIFIED] = "SELECT t.document_id, t.rowid, NULL, t.indicator,"
+                     " NULL, NULL, NULL, t.comparator, t.unit, t.value,"
+                     " t.value_max, 0, 0 FROM targets t"
+                     " WHERE t.indicator IS NOT NULL"
+                     " ORDER BY t.indicator, t.document_id, t.rowid",
+    [R_TARGET_AT] = "SELECT " TARGET_COLUMNS " FROM targets t"
+                    " WHERE t.rowid = ?1",
+    [R_TASKS] = "SELECT k.text, k.span_start, k.span_end, d.\"end\", d.text"
+                " FROM tasks k LEFT JOIN deadlines d"
+                " ON d.document_id = k.document_id"
+                " AND d.deadline_id = k.deadline_id"
+                " WHERE k.document_id = ?1 ORDER BY k.rowid",
+    [R_INCONSISTENCIES] =
+        "SELECT i.indicator, a.rowid, b.rowid FROM inconsistencies i"
+        " JOIN targets a ON a.document_id = i.document_id"
+        " AND a.target_id = i.first_target"
+        " JOIN targets b ON b.document_id = i.document_id"
+        " AND b.target_id = i.second_target"
+        " WHERE i.document_id = ?1 ORDER BY i.seq",
+};
+
 struct cchc_store {
   sqlite3 *db;
   sqlite3_stmt *stmt[Q_COUNT];
+  sqlite3_stmt *read[R_COUNT]; /* prepared on first use */
+  bool batch; /* a cchc_store_begin transaction is open */
 };
 
 static cchc_status db_fail(cchc_store *s, sqlite3 *db, cchc_error *err,
@@ -216,8 +298,12 @@ static cchc_status migrate(cchc_store *s, cchc_error *err) {
 void cchc_store_close(cchc_store *s) {
   if (!s)
     return;
+  if (s->batch)
+    sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
   for (int i = 0; i < Q_COUNT; i++)
     sqlite3_finalize(s->stmt[i]);
+  for (int i = 0; i < R_COUNT; i++)
+    sqlite3_finalize(s->read[i]);
   sqlite3_close(s->db);
   free(s);
 }
@@ -336,8 +422,8 @@ static int latest(cchc_store *s, const char *path, bool *found, int64_t *id,
 
 /* Insert the rows of one plan; inside the caller's transaction. */
 static int insert_plan(cchc_store *s, const cchc_frame *f, const char *path,
-                       int version, const char *json, const char *pkey,
-                       int64_t *doc_id) {
+                       int version, const char *json, size_t jlen,
+                       const char *pkey, int64_t *doc_id) {
   sqlite3_stmt *st = s->stmt[Q_INSERT_DOC];
   int rc = SQLITE_OK;
 #define B(x)                                                              \
@@ -363,7 +449,7 @@ static int insert_plan(cchc_store *s, const cchc_frame *f, const char *path,
   B(bind_doc(st, 14, f, CCHC_DOC_PARENT_NUMBER));
   B(bind_doc(st, 15, f, CCHC_DOC_PARENT_DATE));
   B(bind_doc(st, 16, f, CCHC_DOC_TITLE));
-  B(bind_text(st, 17, json));
+  B(sqlite3_bind_text(st, 17, json, (int)jlen, SQLITE_STATIC));
   B(run(st));
   if (rc != SQLITE_OK)
     return rc;
@@ -456,6 +542,17 @@ static int insert_plan(cchc_store *s, const cchc_frame *f, const char *path,
     B(bind_text(st, 10, cchc_frame_reference_rule(r)));
     B(run(st));
   }
+  st = s->stmt[Q_INSERT_INCONSISTENCY];
+  for (size_t i = 0; rc == SQLITE_OK && i < cchc_frame_inconsistencies(f);
+       i++) {
+    const cchc_frame_inconsistency *x = cchc_frame_inconsistency_at(f, i);
+    B(sqlite3_bind_int64(st, 1, id));
+    B(sqlite3_bind_int64(st, 2, (sqlite3_int64)i));
+    B(bind_text(st, 3, cchc_frame_inconsistency_indicator(x)));
+    B(bind_text(st, 4, target_id(f, cchc_frame_inconsistency_first(x))));
+    B(bind_text(st, 5, target_id(f, cchc_frame_inconsistency_second(x))));
+    B(run(st));
+  }
 #undef B
   return rc;
 }
@@ -499,8 +596,42 @@ cchc_status cchc_store_check(cchc_store *s, const char *path,
   return CCHC_OK;
 }
 
-cchc_status cchc_store_put(cchc_store *s, const cchc_frame *frame,
-                           cchc_ingest_result *result, cchc_error *err) {
+cchc_status cchc_store_begin(cchc_store *s, cchc_error *err) {
+  if (!s || s->batch)
+    return cchc_fail(err, CCHC_ERR_INVALID,
+                     "store: %s", s ? "a batch is open already"
+                                    : "invalid argument");
+  if (run(s->stmt[Q_BEGIN]) != SQLITE_OK)
+    return db_fail(s, s->db, err, "cannot begin a batch");
+  s->batch = true;
+  return CCHC_OK;
+}
+
+void cchc_store_rollback(cchc_store *s) {
+  if (!s || !s->batch)
+    return;
+  s->batch = false;
+  if (!sqlite3_get_autocommit(s->db))
+    run(s->stmt[Q_ROLLBACK]);
+}
+
+cchc_status cchc_store_commit(cchc_store *s, cchc_error *err) {
+  if (!s || !s->batch)
+    return cchc_fail(err, CCHC_ERR_INVALID, "store: no batch is open");
+  s->batch = false;
+  if (run(s->stmt[Q_COMMIT]) == SQLITE_OK)
+    return CCHC_OK;
+  cchc_status st = db_fail(s, s->db, err, "cannot commit the batch");
+  if (!sqlite3_get_autocommit(s->db))
+    run(s->stmt[Q_ROLLBACK]);
+  return st;
+}
+
+/* cchc_store_put, with the frame's JSON when the caller rendered it
+ * (json NULL: rendered here). */
+static cchc_status put(cchc_store *s, const cchc_frame *frame,
+                       const char *json, size_t jlen,
+                       cchc_ingest_result *result, cchc_error *err) {
   cchc_ingest_result res;
   memset(&res, 0, sizeof res);
   if (result)
@@ -520,41 +651,55 @@ cchc_status cchc_store_put(cchc_store *s, const cchc_frame *frame,
     return CCHC_OK;
   }
 
-  char *json = NULL, *pkey = NULL;
-  size_t jlen = 0;
-  cchc_status st;
-  if ((st = cchc_render(frame, CCHC_FORMAT_JSONL, 0, &json, &jlen, err)) !=
-      CCHC_OK)
+  char *rendered = NULL, *pkey = NULL;
+  cchc_status st = CCHC_OK;
+  if (!json &&
+      (st = cchc_render(frame, CCHC_FORMAT_JSONL, 0, &rendered, &jlen,
+                        err)) != CCHC_OK)
     goto done;
+  if (!json)
+    json = rendered;
   /* JSONL ends with a newline: store the document alone. */
   while (jlen && (json[jlen - 1] == '\n' || json[jlen - 1] == '\r'))
-    json[--jlen] = '\0';
+    jlen--;
+  if (jlen > INT_MAX) {
+    st = cchc_fail(err, CCHC_ERR_TOO_LARGE, "store: the frame is too large");
+    goto done;
+  }
   const char *prov = cchc_frame_document(frame, CCHC_DOC_PROVINCE);
   if (prov && !(pkey = cchc_match_key(prov, strlen(prov), err))) {
     st = err ? err->code : CCHC_ERR_NOMEM;
     goto done;
   }
 
-  if (run(s->stmt[Q_BEGIN]) != SQLITE_OK) {
-    st = db_fail(s, s->db, err, "cannot begin a transaction");
-    goto done;
-  }
-  /* Judged again under the write lock: another writer may have stored
-   * this path since. */
-  int rc = judge(s, path, sha, &res, &found);
-  if (rc == SQLITE_OK && res.outcome == CCHC_INGEST_UNCHANGED) {
-    run(s->stmt[Q_ROLLBACK]);
-    st = CCHC_OK;
-    goto done;
+  /* In a batch the write lock is held since cchc_store_begin, and the
+   * judgement above was made under it. */
+  bool own = !s->batch;
+  int rc = SQLITE_OK;
+  if (own) {
+    if (run(s->stmt[Q_BEGIN]) != SQLITE_OK) {
+      st = db_fail(s, s->db, err, "cannot begin a transaction");
+      goto done;
+    }
+    /* Judged again under the write lock: another writer may have stored
+     * this path since. */
+    rc = judge(s, path, sha, &res, &found);
+    if (rc == SQLITE_OK && res.outcome == CCHC_INGEST_UNCHANGED) {
+      run(s->stmt[Q_ROLLBACK]);
+      st = CCHC_OK;
+      goto done;
+    }
   }
   int version = found ? res.version + 1 : 1;
   int64_t id = 0;
   if (rc == SQLITE_OK)
-    rc = insert_plan(s, frame, path, version, json, pkey, &id);
-  if (rc == SQLITE_OK)
+    rc = insert_plan(s, frame, path, version, json, jlen, pkey, &id);
+  if (rc == SQLITE_OK && own)
     rc = run(s->stmt[Q_COMMIT]);
   if (rc != SQLITE_OK) {
+    /* Nothing of the plan stays; in a batch, nothing of the batch. */
     st = db_fail(s, s->db, err, "cannot store the plan");
+    s->batch = false;
     if (!sqlite3_get_autocommit(s->db))
       run(s->stmt[Q_ROLLBACK]);
     goto done;
@@ -571,8 +716,22 @@ done:
   if (st == CCHC_OK && result)
     *result = res;
   free(pkey);
-  free(json);
+  free(rendered);
   return st;
+}
+
+cchc_status cchc_store_put(cchc_store *s, const cchc_frame *frame,
+                           cchc_ingest_result *result, cchc_error *err) {
+  return put(s, frame, NULL, 0, result, err);
+}
+
+cchc_status cchc_store_put_rendered(cchc_store *s, const cchc_frame *frame,
+                                    const char *json, size_t len,
+                                    cchc_ingest_result *result,
+                                    cchc_error *err) {
+  if (!json)
+    return cchc_fail(err, CCHC_ERR_INVALID, "store: no JSON given");
+  return put(s, frame, json, len, result, err);
 }
 
 /* ------------------------------------------------------------------ */
@@ -582,12 +741,85 @@ static const char *col(sqlite3_stmt *st, int i) {
   return (const char *)sqlite3_column_text(st, i);
 }
 
+/* A plan's row: DOCUMENT_COLUMNS, then the counts when the query has
+ * them. */
+static cchc_store_plan document_row(sqlite3_stmt *st) {
+  cchc_store_plan p = {
+      .id = sqlite3_column_int64(st, 0),
+      .path = col(st, 1),
+      .version = sqlite3_column_int(st, 2),
+      .sha256 = col(st, 3),
+      .kind = col(st, 4),
+      .level = col(st, 5),
+      .place = col(st, 6),
+      .province = col(st, 7),
+      .year = sqlite3_column_int(st, 8),
+      .period_start = col(st, 9),
+      .period_end = col(st, 10),
+      .number = col(st, 11),
+      .date = col(st, 12),
+      .parent_number = col(st, 13),
+      .parent_date = col(st, 14),
+      .ingested_at = col(st, 15),
+  };
+  if (sqlite3_column_count(st) > DOCUMENT_NCOLUMNS) {
+    p.targets = (size_t)sqlite3_column_int64(st, 16);
+    p.deadlines = (size_t)sqlite3_column_int64(st, 17);
+    p.tasks = (size_t)sqlite3_column_int64(st, 18);
+    p.references = (size_t)sqlite3_column_int64(st, 19);
+    p.unclassified = (size_t)sqlite3_column_int64(st, 20);
+  }
+  return p;
+}
+
+/* A row of statement `st` to the caller's function `fn` (a pointer to
+ * it), as its reader does. */
+typedef int (*row_reader)(sqlite3_stmt *st, const void *fn, void *ctx);
+
+/* Step `st` (NULL: it could not be made ready), each row to `row`, until
+ * the end or until it returns non-zero. */
+static cchc_status step_rows(cchc_store *s, sqlite3_stmt *st, row_reader row,
+                             const void *fn, void *ctx, cchc_error *err) {
+  int rc = st ? SQLITE_OK : SQLITE_ERROR;
+  while (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW)
+    rc = row(st, fn, ctx) ? SQLITE_DONE : SQLITE_OK;
+  return rc == SQLITE_DONE ? CCHC_OK
+                           : db_fail(s, s->db, err, "cannot read the store");
+}
+
+static int document_of(sqlite3_stmt *st, const void *fn, void *ctx) {
+  cchc_store_plan p = document_row(st);
+  return (*(const cchc_store_plan_fn *)fn)(ctx, &p);
+}
+
+/* The plans `sql` selects, with the filter bound as ?1 (province key) and
+ * ?2 (year) when it has them. */
+static cchc_status each_document(cchc_store *s, const char *sql,
+                                 const stored_filter *filter,
+                                 cchc_store_plan_fn fn, void *ctx,
+                                 cchc_error *err) {
+  char *key = NULL;
+  const char *province = filter ? filter->province : NULL;
+  if (province && !(key = cchc_match_key(province, strlen(province), err)))
+    return err ? err->code : CCHC_ERR_NOMEM;
+  sqlite3_stmt *st = NULL;
+  int rc = sqlite3_prepare_v2(s->db, sql, -1, &st, NULL);
+  if (rc == SQLITE_OK && sqlite3_bind_parameter_count(st) == 2) {
+    rc = bind_text(st, 1, key);
+    if (rc == SQLITE_OK)
+      rc = sqlite3_bind_int(st, 2, filter ? filter->year : 0);
+  }
+  cchc_status status =
+      step_rows(s, rc == SQLITE_OK ? st : NULL, document_of, &fn, ctx, err);
+  sqlite3_finalize(st);
+  free(key);
+  return status;
+}
+
 cchc_status cchc_store_each_plan(cchc_store *s, cchc_store_plan_fn fn,
                                  void *ctx, cchc_error *err) {
   static const char sql[] =
-      "SELECT d.id, d.path, d.version, d.sha256, d.kind, d.level, d.place,"
-      " d.province, d.year, d.period_start, d.period_end, d.number, d.date,"
-      " d.parent_number, d.parent_date, d.ingested_at,"
+      "SELECT " DOCUMENT_COLUMNS ","
       " (SELECT count(*) FROM targets t WHERE t.document_id = d.id),"
       " (SELECT count(*) FROM deadlines t WHERE t.document_id = d.id),"
       " (SELECT count(*) FROM tasks t WHERE t.document_id = d.id),"
@@ -595,44 +827,117 @@ cchc_status cchc_store_each_plan(cchc_store *s, cchc_store_plan_fn fn,
       " (SELECT count(*) FROM targets t WHERE t.document_id = d.id"
       "  AND t.indicator IS NULL)"
       " FROM documents d WHERE " LATEST PLAN_ORDER;
-  sqlite3_stmt *st = NULL;
-  if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK)
-    return db_fail(s, s->db, err, "cannot list the plans");
-  int rc;
-  while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-    cchc_store_plan p = {
-        .id = sqlite3_column_int64(st, 0),
-        .path = col(st, 1),
-        .version = sqlite3_column_int(st, 2),
-        .sha256 = col(st, 3),
-        .kind = col(st, 4),
-        .level = col(st, 5),
-        .place = col(st, 6),
-        .province = col(st, 7),
-        .year = sqlite3_column_int(st, 8),
-        .period_start = col(st, 9),
-        .period_end = col(st, 10),
-        .number = col(st, 11),
-        .date = col(st, 12),
-        .parent_number = col(st, 13),
-        .parent_date = col(st, 14),
-        .ingested_at = col(st, 15),
-        .targets = (size_t)sqlite3_column_int64(st, 16),
-        .deadlines = (size_t)sqlite3_column_int64(st, 17),
-        .tasks = (size_t)sqlite3_column_int64(st, 18),
-        .references = (size_t)sqlite3_column_int64(st, 19),
-        .unclassified = (size_t)sqlite3_column_int64(st, 20),
-    };
-    if (fn(ctx, &p)) {
-      rc = SQLITE_DONE;
-      break;
-    }
+  return each_document(s, sql, NULL, fn, ctx, err);
+}
+
+cchc_status stored_each_document(cchc_store *s, const stored_filter *filter,
+                                 cchc_store_plan_fn fn, void *ctx,
+                                 cchc_error *err) {
+  static const char sql[] =
+      "SELECT " DOCUMENT_COLUMNS " FROM documents d WHERE " LATEST
+      " AND (?1 IS NULL OR d.province_key = ?1)"
+      " AND (?2 = 0 OR d.year = ?2)" PLAN_ORDER;
+  return each_document(s, sql, filter, fn, ctx, err);
+}
+
+/* Step read `which` (its ?1 bound to `id` when it has one), calling `row`
+ * on each row with `fn`, a pointer to the caller's function.  A read's
+ * statement is prepared once: a callback may run other reads, not its
+ * own. */
+static cchc_status each_row(cchc_store *s, int which, int64_t id,
+                            row_reader row, const void *fn, void *ctx,
+                            cchc_error *err) {
+  sqlite3_stmt *st = s->read[which];
+  int rc = SQLITE_OK;
+  if (!st) {
+    rc = sqlite3_prepare_v3(s->db, reads[which], -1,
+                            SQLITE_PREPARE_PERSISTENT, &s->read[which], NULL);
+    st = s->read[which];
   }
-  cchc_status status = CCHC_OK;
-  if (rc != SQLITE_DONE)
-    status = db_fail(s, s->db, err, "cannot list the plans");
-  sqlite3_finalize(st);
+  if (rc == SQLITE_OK && sqlite3_bind_parameter_count(st) > 0)
+    rc = sqlite3_bind_int64(st, 1, id);
+  cchc_status status =
+      step_rows(s, rc == SQLITE_OK ? st : NULL, row, fn, ctx, err);
+  if (st) {
+    sqlite3_reset(st);
+    sqlite3_clear_bindings(st);
+  }
   return status;
+}
+
+cchc_status stored_document(cchc_store *s, int64_t id, cchc_store_plan_fn fn,
+                            void *ctx, cchc_error *err) {
+  return each_row(s, R_DOCUMENT, id, document_of, &fn, ctx, err);
+}
+
+static cchc_span span_of(sqlite3_stmt *st, int i) {
+  cchc_span sp = {(size_t)sqlite3_column_int64(st, i),
+                  (size_t)sqlite3_column_int64(st, i + 1)};
+  return sp;
+}
+
+static int target_row(sqlite3_stmt *st, const void *fn, void *ctx) {
+  stored_target t = {
+      .document_id = sqlite3_column_int64(st, 0),
+      .rowid = sqlite3_column_int64(st, 1),
+      .target_id = col(st, 2),
+      .indicator = col(st, 3),
+      .area = col(st, 4),
+      .subject = col(st, 5),
+      .text = col(st, 6),
+      .comparator = col(st, 7),
+      .unit = col(st, 8),
+      .value = sqlite3_column_double(st, 9),
+      .has_value_max = sqlite3_column_type(st, 10) != SQLITE_NULL,
+      .value_max = sqlite3_column_double(st, 10),
+      .span = span_of(st, 11),
+  };
+  return (*(const stored_target_fn *)fn)(ctx, &t);
+}
+
+cchc_status stored_each_target(cchc_store *s, int64_t document_id,
+                               stored_target_fn fn, void *ctx,
+                               cchc_error *err) {
+  return each_row(s, R_TARGETS, document_id, target_row, &fn, ctx,
+                  err);
+}
+
+cchc_status stored_each_classified(cchc_store *s, stored_target_fn fn,
+                                   void *ctx, cchc_error *err) {
+  return each_row(s, R_CLASSIFIED, 0, target_row, &fn, ctx, err);
+}
+
+cchc_status stored_target_at(cchc_store *s, int64_t rowid, stored_target_fn fn,
+                             void *ctx, cchc_error *err) {
+  return each_row(s, R_TARGET_AT, rowid, target_row, &fn, ctx, err);
+}
+
+static int task_row(sqlite3_stmt *st, const void *fn, void *ctx) {
+  stored_task t = {.text = col(st, 0),
+                   .span = span_of(st, 1),
+                   .due = col(st, 3),
+                   .deadline_text = col(st, 4)};
+  return (*(const stored_task_fn *)fn)(ctx, &t);
+}
+
+cchc_status stored_each_task(cchc_store *s, int64_t document_id,
+                             stored_task_fn fn, void *ctx, cchc_error *err) {
+  return each_row(s, R_TASKS, document_id, task_row, &fn, ctx, err);
+}
+
+static int inconsistency_row(sqlite3_stmt *st, const void *fn,
+                             void *ctx) {
+  stored_inconsistency x = {.indicator = col(st, 0),
+                            .first = sqlite3_column_int64(st, 1),
+                            .second = sqlite3_column_int64(st, 2)};
+  return (*(const stored_inconsistency_fn *)fn)(ctx, &x);
+}
+
+cchc_status stored_each_inconsistency(cchc_store *s, int64_t document_id,
+                                      stored_inconsistency_fn fn, void *ctx,
+                                      cchc_error *err) {
+  return each_row(s, R_INCONSISTENCIES, document_id, inconsistency_row,
+                  &fn, ctx, err);
 }
 
 cchc_status cchc_store_each_frame(cchc_store *s, const char *province,

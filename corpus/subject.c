@@ -131,11 +131,9 @@ static cchc_status read_label(subject *s, const char *text, cchc_error *err) {
   return CCHC_OK;
 }
 
-cchc_status subject_init(subject *s, const cchc_frame_target *t,
+cchc_status subject_init(subject *s, const char *subj, const char *text,
                          cchc_error *err) {
   memset(s, 0, sizeof *s);
-  const char *subj = cchc_frame_target_subject(t);
-  const char *text = cchc_frame_target_text(t);
   cchc_status st = CCHC_OK;
   if (subj)
     st = read_label(s, subj, err);
@@ -153,6 +151,30 @@ void subject_release(subject *s) {
   memset(s, 0, sizeof *s);
 }
 
+cchc_status subject_copy(subject *dst, const subject *src, cchc_error *err) {
+  memset(dst, 0, sizeof *dst);
+  size_t room = 1;
+  for (size_t i = 0; i < src->nwords; i++)
+    room += strlen(src->words[i]) + 1;
+  dst->label = strdup(src->label ? src->label : "");
+  dst->key = malloc(room);
+  dst->words = malloc((src->nwords + 1) * sizeof *dst->words);
+  if (!dst->label || !dst->key || !dst->words) {
+    subject_release(dst);
+    return cchc_fail(err, CCHC_ERR_NOMEM, "out of memory");
+  }
+  char *w = dst->key;
+  for (size_t i = 0; i < src->nwords; i++) {
+    size_t l = strlen(src->words[i]) + 1;
+    memcpy(w, src->words[i], l);
+    dst->words[i] = w;
+    w += l;
+  }
+  *w = '\0';
+  dst->nwords = src->nwords;
+  return CCHC_OK;
+}
+
 double subject_similarity(const subject *a, const subject *b) {
   if (a->nwords == 0 || b->nwords == 0)
     return 0;
@@ -164,4 +186,93 @@ double subject_similarity(const subject *a, const subject *b) {
     j += c >= 0;
   }
   return (double)shared / (double)(a->nwords + b->nwords - shared);
+}
+
+/* ------------------------------------------------------------------ */
+/* The cache                                                           */
+
+typedef struct cached {
+  char *subj, *text; /* as given; NULL stands for NULL */
+  bool used;
+  subject made;
+} cached;
+
+struct subject_cache {
+  cached *slots; /* open addressing, twice SUBJECT_CACHE_SIZE */
+  size_t cap, n;
+};
+
+subject_cache *subject_cache_new(void) {
+  subject_cache *c = calloc(1, sizeof *c);
+  if (c && !(c->slots = calloc(2 * SUBJECT_CACHE_SIZE, sizeof *c->slots))) {
+    free(c);
+    return NULL;
+  }
+  if (c)
+    c->cap = 2 * SUBJECT_CACHE_SIZE;
+  return c;
+}
+
+static void cache_empty(subject_cache *c) {
+  for (size_t i = 0; i < c->cap; i++)
+    if (c->slots[i].used) {
+      free(c->slots[i].subj);
+      free(c->slots[i].text);
+      subject_release(&c->slots[i].made);
+      c->slots[i].used = false;
+    }
+  c->n = 0;
+}
+
+void subject_cache_free(subject_cache *c) {
+  if (!c)
+    return;
+  cache_empty(c);
+  free(c->slots);
+  free(c);
+}
+
+static bool same(const char *a, const char *b) {
+  return a == b || (a && b && strcmp(a, b) == 0);
+}
+
+static char *dup_or_null(const char *s, bool *failed) {
+  char *d = s ? strdup(s) : NULL;
+  *failed |= s && !d;
+  return d;
+}
+
+cchc_status subject_init_cached(subject_cache *c, subject *s,
+                                const char *subj, const char *text,
+                                cchc_error *err) {
+  if (!c)
+    return subject_init(s, subj, text, err);
+  uint64_t h = subject_hash(SUBJECT_HASH_START, subj ? subj : "");
+  h = subject_hash(h ^ 0x1f, text ? text : "");
+  size_t k = (size_t)(h & (c->cap - 1));
+  while (c->slots[k].used &&
+         !(same(c->slots[k].subj, subj) && same(c->slots[k].text, text)))
+    k = (k + 1) & (c->cap - 1);
+  if (c->slots[k].used)
+    return subject_copy(s, &c->slots[k].made, err);
+  cchc_status st = subject_init(s, subj, text, err);
+  if (st != CCHC_OK)
+    return st;
+  if (c->n == SUBJECT_CACHE_SIZE) { /* full: start again */
+    cache_empty(c);
+    k = (size_t)(h & (c->cap - 1));
+  }
+  cached *slot = &c->slots[k];
+  bool failed = false;
+  slot->subj = dup_or_null(subj, &failed);
+  slot->text = dup_or_null(text, &failed);
+  if (failed || subject_copy(&slot->made, s, NULL) != CCHC_OK) {
+    free(slot->subj);
+    free(slot->text);
+    memset(slot, 0, sizeof *slot);
+    return CCHC_OK; /* not kept: made afresh next time */
+  }
+  slot->used = true;
+  c->n++;
+  return CCHC_OK;
 }

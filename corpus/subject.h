@@ -36,11 +36,40 @@ typedef struct subject {
   size_t nwords;
 } subject;
 
-/* The subject of frame target `t` into *s (released with
- * subject_release, also after a failure). */
-cchc_status subject_init(subject *s, const cchc_frame_target *t,
+/* The subject of a target into *s, from the subject the extractor found
+ * and the target's text (either may be NULL); released with
+ * subject_release, also after a failure. */
+cchc_status subject_init(subject *s, const char *subject, const char *text,
                          cchc_error *err);
 void subject_release(subject *s);
+/* A copy of `src` into *dst (its label and words; released with
+ * subject_release). */
+cchc_status subject_copy(subject *dst, const subject *src, cchc_error *err);
+
+/* Subjects made already, by the strings they were made from: plans read
+ * from the store state the same targets in the same words again and again
+ * (plans written from one template, versions of one plan), and a subject
+ * costs a match key.  It holds at most SUBJECT_CACHE_SIZE subjects and is
+ * emptied when full, so it stays small whatever the number of plans. */
+typedef struct subject_cache subject_cache;
+enum { SUBJECT_CACHE_SIZE = 4096 };
+/* NULL when out of memory (then subject_init_cached makes every subject
+ * afresh). */
+subject_cache *subject_cache_new(void);
+void subject_cache_free(subject_cache *c);
+/* subject_init through `c` (may be NULL). */
+cchc_status subject_init_cached(subject_cache *c, subject *s,
+                                const char *subj, const char *text,
+                                cchc_error *err);
+
+/* FNV-1a of the string `s`, continuing from `h` (start with
+ * SUBJECT_HASH_START): for tables keyed by text. */
+#define SUBJECT_HASH_START 1469598103934665603u
+static inline uint64_t subject_hash(uint64_t h, const char *s) {
+  for (; *s; s++)
+    h = (h ^ (unsigned char)*s) * 1099511628211u;
+  return h;
+}
 
 /* The Jaccard index of the two word sets, 0 when either has none. */
 double subject_similarity(const subject *a, const subject *b);

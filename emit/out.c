@@ -1,6 +1,7 @@
 /* out.c: the report writer of out.h.  It keeps the nesting and hands each
  * format what it shows: JSON the whole tree, the table and CSV formats the
- * rows and cells of tables that have columns for them. */
+ * rows and cells of tables that have columns for them; and it gives the
+ * formats their sink, a string or the caller's write function. */
 #include "out.h"
 
 #include <math.h>
@@ -8,13 +9,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-enum { OUT_MAX_DEPTH = 16 };
-
 typedef enum level_kind { L_OBJECT, L_ARRAY, L_TABLE, L_ROW } level_kind;
 
 struct out_writer {
   const out_ops *ops;
   void *ctx;
+  out_sink sink;
+  strbuf text;     /* out_new: what the format wrote */
   unsigned format; /* OUT_TABLE, OUT_CSV or OUT_JSON */
   level_kind level[OUT_MAX_DEPTH];
   int depth;
@@ -24,7 +25,36 @@ struct out_writer {
   bool nomem;
 };
 
-out_writer *out_new(cchc_report_format format) {
+/* Hand the waiting bytes to the write function. */
+static void flush(out_sink *sink) {
+  if (sink->len && !sink->failed &&
+      !sink->write(sink->ctx, sink->buf, sink->len))
+    sink->failed = true;
+  sink->len = 0;
+}
+
+void out_put(out_sink *sink, const char *data, size_t len) {
+  if (sink->failed)
+    return;
+  if (sink->len + len > OUT_CHUNK)
+    flush(sink);
+  if (len > OUT_CHUNK) {
+    if (!sink->write(sink->ctx, data, len))
+      sink->failed = true;
+    return;
+  }
+  memcpy(sink->buf + sink->len, data, len);
+  sink->len += len;
+}
+
+static bool keep_text(void *ctx, const char *data, size_t len) {
+  strbuf *sb = ctx;
+  strbuf_add(sb, data, len);
+  return !sb->failed;
+}
+
+static out_writer *writer(cchc_report_format format, out_mode mode,
+                          cchc_write_fn write, void *ctx) {
   out_writer *o = calloc(1, sizeof *o);
   if (!o)
     return NULL;
@@ -33,32 +63,102 @@ out_writer *out_new(cchc_report_format format) {
            : format == CCHC_REPORT_CSV ? &out_csv_ops
                                        : &out_table_ops;
   o->table = -1;
-  o->ctx = o->ops->create();
+  strbuf_init(&o->text);
+  o->sink = write ? (out_sink){write, ctx, false, NULL, 0}
+                  : (out_sink){keep_text, &o->text, false, NULL, 0};
+  o->sink.buf = malloc(OUT_CHUNK);
+  o->ctx = o->sink.buf ? o->ops->create(&o->sink, mode) : NULL;
   if (!o->ctx) {
+    free(o->sink.buf);
     free(o);
     return NULL;
   }
   return o;
 }
 
+out_writer *out_new(cchc_report_format format) {
+  return writer(format, OUT_KEEP, NULL, NULL);
+}
+
+out_writer *out_new_stream(cchc_report_format format, cchc_write_fn write,
+                           void *ctx) {
+  return write ? writer(format, OUT_STREAM, write, ctx) : NULL;
+}
+
+bool out_again(out_writer *o) {
+  if (o->misuse || o->nomem || o->sink.failed || !o->ops->again(o->ctx))
+    return false;
+  o->depth = 0;
+  o->table = -1;
+  return true;
+}
+
+bool out_shows_text(const out_writer *o) {
+  return o->format == OUT_TABLE && o->ops->shows_text(o->ctx);
+}
+
 cchc_status out_finish(out_writer *o, char **res, size_t *len,
                        cchc_error *err) {
-  char *text = NULL;
+  cchc_status st = o->ops->finish(o->ctx, err);
+  flush(&o->sink);
+  free(o->sink.buf);
+  bool kept = o->sink.write == keep_text;
+  if (o->misuse) /* what the format then says is a consequence */
+    st = cchc_fail(err, CCHC_ERR_INTERNAL,
+                   "report tables nested, or nested too deep");
+  else if (st == CCHC_OK && (o->nomem || o->text.failed))
+    st = cchc_fail(err, CCHC_ERR_NOMEM, "out of memory");
+  else if (st == CCHC_OK && o->sink.failed)
+    st = cchc_fail(err, CCHC_ERR_IO, "the report could not be written");
   size_t n = 0;
-  cchc_status st = o->ops->finish(o->ctx, &text, &n, err);
-  if (st == CCHC_OK && (o->nomem || o->misuse)) {
-    free(text);
-    st = o->nomem ? cchc_fail(err, CCHC_ERR_NOMEM, "out of memory")
-                  : cchc_fail(err, CCHC_ERR_INTERNAL,
-                              "report tables nested, or nested too deep");
-  }
+  char *text = kept && st == CCHC_OK ? strbuf_detach(&o->text, &n) : NULL;
+  strbuf_release(&o->text);
   free(o);
   if (st != CCHC_OK)
     return st;
+  if (kept && !text)
+    return cchc_fail(err, CCHC_ERR_NOMEM, "out of memory");
+  if (res)
+    *res = text;
+  else
+    free(text);
+  if (len)
+    *len = n;
+  return CCHC_OK;
+}
+
+cchc_status out_render(cchc_report_format format, out_walk_fn walk,
+                       void *ctx, char **res, size_t *len, cchc_error *err) {
+  out_writer *o = out_new(format);
+  if (!o)
+    return cchc_fail(err, CCHC_ERR_NOMEM, "out of memory");
+  cchc_status st = walk(ctx, o, err);
+  char *text = NULL;
+  size_t n = 0;
+  cchc_status fst = out_finish(o, &text, &n, err);
+  if (st == CCHC_OK)
+    st = fst;
+  if (st != CCHC_OK) {
+    free(text);
+    return st;
+  }
   *res = text;
   if (len)
     *len = n;
   return CCHC_OK;
+}
+
+cchc_status out_write(cchc_report_format format, out_walk_fn walk, void *ctx,
+                      cchc_write_fn write, void *write_ctx, cchc_error *err) {
+  out_writer *o = out_new_stream(format, write, write_ctx);
+  if (!o)
+    return cchc_fail(err, CCHC_ERR_NOMEM, "out of memory");
+  cchc_status st;
+  do
+    st = walk(ctx, o, err);
+  while (st == CCHC_OK && out_again(o));
+  cchc_status fst = out_finish(o, NULL, NULL, err);
+  return st == CCHC_OK ? fst : st;
 }
 
 static bool json(const out_writer *o) { return o->format == OUT_JSON; }
@@ -80,20 +180,20 @@ static void push(out_writer *o, level_kind kind) {
 static void begin(out_writer *o, const char *name, bool array) {
   bool row = o->table >= 0 && o->depth == o->table + 1;
   push(o, row ? L_ROW : array ? L_ARRAY : L_OBJECT);
-  if (json(o))
-    o->ops->begin(o->ctx, name, array);
-  else if (row && o->shown)
+  if (row && o->shown)
     o->ops->begin_row(o->ctx, name);
+  else if (json(o))
+    o->ops->begin(o->ctx, name, array);
 }
 
 static void end(out_writer *o) {
   if (o->depth == 0)
     return;
   level_kind kind = o->level[--o->depth];
-  if (json(o))
-    o->ops->end(o->ctx);
-  else if (kind == L_ROW && o->shown)
+  if (kind == L_ROW && o->shown)
     o->ops->end_row(o->ctx);
+  else if (json(o))
+    o->ops->end(o->ctx);
 }
 
 void out_begin_object(out_writer *o, const char *name) {

@@ -21,11 +21,21 @@
  * - CSV: a UTF-8 BOM, the titles, the rows (RFC 4180, every string quoted
  *   by libcsv, integers bare, null an empty field, CRLF).
  * - JSON: jansson, two-space indent, reals with 6 significant digits, a
- *   final newline. */
+ *   final newline.
+ *
+ * Two kinds of writer.  out_new keeps the text and hands it over at the
+ * end (the walk runs once; a table's lines are kept until it ends, for
+ * its widths).  out_new_stream writes as the walk goes, so that a report
+ * of any size takes the memory of one row: a table is walked twice, the
+ * first walk measuring its columns and writing nothing (out_again says
+ * when to walk once more), and JSON is written row by row (out_json.c). */
 #ifndef CCHC_OUT_H
 #define CCHC_OUT_H
 
 #include "emit.h"
+
+/* How deep objects and arrays may nest. */
+enum { OUT_MAX_DEPTH = 16 };
 
 enum {
   OUT_TABLE = 1u << CCHC_REPORT_TABLE,
@@ -54,10 +64,34 @@ typedef struct out_table {
 
 typedef struct out_writer out_writer;
 
-/* A writer of `format`; NULL when out of memory. */
+/* A writer of `format` into a string; NULL when out of memory. */
 out_writer *out_new(cchc_report_format format);
-/* The text written (*res malloc'd and NUL-terminated, *len may be NULL);
- * frees the writer in every case.  Fails only when out of memory. */
+/* A writer of `format` that writes through `write` as it goes; NULL when
+ * out of memory.  Walk the report, then again while out_again says so. */
+out_writer *out_new_stream(cchc_report_format format, cchc_write_fn write,
+                           void *ctx);
+/* After a walk: true when the format wants the walk once more (a streamed
+ * table: the walk that measured its columns is done, the next writes). */
+bool out_again(out_writer *o);
+/* A walk of a report into `o`. */
+typedef cchc_status (*out_walk_fn)(void *ctx, out_writer *o, cchc_error *err);
+/* The report `walk` makes, in `format`, into a string (*res malloc'd and
+ * NUL-terminated, *len may be NULL). */
+cchc_status out_render(cchc_report_format format, out_walk_fn walk,
+                       void *ctx, char **res, size_t *len, cchc_error *err);
+/* The report `walk` makes, in `format`, written through `write` as it
+ * goes (out_new_stream: walked again while out_again says so). */
+cchc_status out_write(cchc_report_format format, out_walk_fn walk, void *ctx,
+                      cchc_write_fn write, void *write_ctx, cchc_error *err);
+
+/* Whether out_text shows anywhere in this walk (a walk may skip what only
+ * free text needs). */
+bool out_shows_text(const out_writer *o);
+/* Finish the text and free the writer in every case.  out_new's writer
+ * hands the text over (*res malloc'd and NUL-terminated, *len may be
+ * NULL); a streaming writer takes res NULL.  Fails when out of memory,
+ * when the walk misused the writer, and (CCHC_ERR_IO) when `write`
+ * failed. */
 cchc_status out_finish(out_writer *o, char **res, size_t *len, cchc_error *err);
 
 void out_begin_object(out_writer *o, const char *name);
@@ -82,11 +116,30 @@ void out_null(out_writer *o, unsigned formats, const char *name);
  * open. */
 void out_text(out_writer *o, const char *fmt, ...) CCHC_PRINTF(2, 3);
 
+/* Where a format writes its text: out.c's string, or the caller's
+ * cchc_write_fn, in pieces of OUT_CHUNK bytes (jansson and the formats
+ * write a few bytes at a time).  After a failed write nothing more is
+ * written. */
+enum { OUT_CHUNK = 64 * 1024 };
+typedef struct out_sink {
+  cchc_write_fn write;
+  void *ctx;
+  bool failed;
+  char *buf; /* OUT_CHUNK bytes, `len` of them waiting */
+  size_t len;
+} out_sink;
+void out_put(out_sink *sink, const char *data, size_t len);
+
+/* How a format is used: kept and handed over at the end (one walk), or
+ * streamed (the table format measures in a first walk). */
+typedef enum out_mode { OUT_KEEP, OUT_STREAM } out_mode;
+
 /* What a format does.  The table and CSV formats get tables, rows, cells
- * and text; JSON gets everything but text.  A format records its own
- * failures and reports them from finish. */
+ * and text; JSON gets everything but text (rows through begin_row and
+ * end_row, the other containers through begin and end).  A format
+ * records its own failures and reports them from finish. */
 typedef struct out_ops {
-  void *(*create)(void);
+  void *(*create)(out_sink *sink, out_mode mode);
   void (*begin)(void *ctx, const char *name, bool array);
   void (*end)(void *ctx);
   void (*begin_table)(void *ctx, const char *name, const out_table *table);
@@ -100,8 +153,12 @@ typedef struct out_ops {
   /* JSON only; the others get the text. */
   void (*boolean)(void *ctx, const char *name, bool value);
   void (*text)(void *ctx, const char *text);
-  /* Hand over the text and free the context (also on failure). */
-  cchc_status (*finish)(void *ctx, char **res, size_t *len, cchc_error *err);
+  /* After a walk: true when the next walk is wanted (and prepared). */
+  bool (*again)(void *ctx);
+  /* Whether text is shown in this walk. */
+  bool (*shows_text)(void *ctx);
+  /* Write what is left and free the context (also on failure). */
+  cchc_status (*finish)(void *ctx, cchc_error *err);
 } out_ops;
 
 extern const out_ops out_table_ops, out_csv_ops, out_json_ops;

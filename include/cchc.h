@@ -534,9 +534,12 @@ const char *cchc_schema(const char *name);
 
 /* ------------------------------------------------------------------ */
 /* Compare and audit: plans side by side, and a commune's plan checked
- * against the plan it carries out.  Both read frames (from cchc_process,
- * or cchc_frame_from_json for stored ones) and point into them: free the
- * frames after the comparison or audit.  Targets line up by indicator key;
+ * against the plan it carries out.  cchc_compare_new and cchc_audit_new
+ * read frames (from cchc_process, or cchc_frame_from_json) and point into
+ * them: free the frames after the comparison or audit.  cchc_compare_write
+ * and cchc_audit_write read the store's tables instead and write the
+ * same output as they make it, in memory that does not grow with the
+ * number of plans.  Targets line up by indicator key;
  * a target without one ("unclassified") lines up by its subject instead:
  * compare gives it a row of its own, shared with the targets of other
  * plans whose subject is similar, and the audit looks among them for a
@@ -600,6 +603,13 @@ typedef enum cchc_report_format {
 
 /* Parse "table", "csv", "json"; false if unknown. */
 bool cchc_report_format_parse(const char *name, cchc_report_format *out);
+
+/* Where output written as it is made goes (cchc_compare_write,
+ * cchc_audit_write): `write` gets the text in pieces, in order, and returns
+ * false to stop (a write error; the call then fails with CCHC_ERR_IO). */
+typedef bool (*cchc_write_fn)(void *ctx, const char *data, size_t len);
+
+typedef struct cchc_store cchc_store; /* see Store, below */
 
 /* A comparison matrix: one row per indicator key (sorted), then one row
  * per subject of the targets without an indicator, one column per plan.
@@ -671,6 +681,21 @@ const cchc_frame_target *cchc_compare_cell_target_at(const cchc_compare *cmp,
 cchc_status cchc_compare_render(const cchc_compare *cmp,
                                 cchc_report_format format, char **out,
                                 size_t *len, cchc_error *err);
+
+/* The comparison of the plans in `store` (the latest version of each;
+ * those of `province`, compared by cchc_match_key, and of `year` when
+ * given: NULL and 0 for all), as cchc_compare_new and cchc_compare_render
+ * would make and write it from their frames, byte for byte, but made from
+ * the store's tables and written through `write` a row at a time: memory
+ * does not grow with the number of plans beyond their columns' names (the
+ * table format is made twice, its column widths first).  *columns and
+ * *rows (may be NULL) get the size of the matrix.  On failure part of the
+ * output may have been written. */
+cchc_status cchc_compare_write(cchc_store *store, const char *province,
+                               int year, const cchc_compare_options *options,
+                               cchc_report_format format, cchc_write_fn write,
+                               void *ctx, size_t *columns, size_t *rows,
+                               cchc_error *err);
 
 /* Audit findings. */
 typedef enum cchc_finding_kind {
@@ -762,6 +787,27 @@ void cchc_audit_free(cchc_audit *audit);
 size_t cchc_audit_count(const cchc_audit *audit);
 /* The i-th finding; owned by the audit. */
 const cchc_finding *cchc_audit_finding(const cchc_audit *audit, size_t i);
+
+/* A plan to audit, or to audit against, for cchc_audit_write: a frame
+ * (extracted on the fly), or when `frame` is NULL the stored plan with id
+ * `document_id` (cchc_store_plan.id). */
+typedef struct cchc_audit_plan {
+  const cchc_frame *frame;
+  int64_t document_id;
+} cchc_audit_plan;
+
+/* The audit of `n` plans against `parent`, as cchc_audit_new and
+ * cchc_audit_render would make and write it, byte for byte, but written
+ * through `write` as each plan is checked: a stored plan is read from the
+ * store's tables when its turn comes and let go after it, so memory does
+ * not grow with the number of plans (the table format checks them twice,
+ * its column widths first).  `store` may be NULL when every plan is a
+ * frame.  *findings (may be NULL) gets their number.  On failure part of
+ * the output may have been written. */
+cchc_status cchc_audit_write(cchc_store *store, const cchc_audit_plan *parent,
+                             const cchc_audit_plan *plans, size_t n,
+                             cchc_report_format format, cchc_write_fn write,
+                             void *ctx, size_t *findings, cchc_error *err);
 
 /* Render: table (one line per finding, key "(unclassified)" for a parent
  * target without an indicator, then the quoted evidence, which says for
@@ -892,7 +938,8 @@ cchc_status cchc_eval_render_json(const cchc_eval *ev, char **out,
  * mode with foreign keys on.  Each plan is stored in one transaction: its
  * whole frame (JSON, as cchc_render CCHC_FORMAT_JSONL writes it) plus rows
  * in the tables documents, targets, deadlines, tasks, task_units
- * (lead/coordinator units of tasks) and doc_references.  Every statement
+ * (lead/coordinator units of tasks), doc_references and inconsistencies;
+ * or several plans in one transaction (a batch, below).  Every statement
  * is prepared with bound parameters.  A plan is identified by its path;
  * ingesting the same content again (same SHA-256 as the latest version) is
  * a no-op, different content under the same path is stored as a new
@@ -902,7 +949,7 @@ cchc_status cchc_eval_render_json(const cchc_eval *ev, char **out,
 typedef struct cchc_store cchc_store;
 
 /* Schema version written to PRAGMA user_version by cchc_store_open. */
-#define CCHC_STORE_SCHEMA_VERSION 1
+#define CCHC_STORE_SCHEMA_VERSION 2
 
 /* Open (creating if needed) the store at `path` and bring its schema up to
  * date.  On success *out owns the store (cchc_store_close).  A store whose
@@ -946,6 +993,27 @@ cchc_status cchc_store_check(cchc_store *store, const char *path,
  * leave nothing of the plan stored. */
 cchc_status cchc_store_put(cchc_store *store, const cchc_frame *frame,
                            cchc_ingest_result *result, cchc_error *err);
+/* cchc_store_put with the frame's JSON rendered already: `json` (`len`
+ * bytes) must be what cchc_render(frame, CCHC_FORMAT_JSONL, ...) wrote.
+ * Rendering is most of a put's work: a caller that makes frames on
+ * several threads renders each there, and the thread that stores them
+ * only writes. */
+cchc_status cchc_store_put_rendered(cchc_store *store,
+                                    const cchc_frame *frame, const char *json,
+                                    size_t len, cchc_ingest_result *result,
+                                    cchc_error *err);
+
+/* Several plans in one transaction: after cchc_store_begin, each
+ * cchc_store_put is part of the batch until cchc_store_commit, which
+ * stores all of them (one write, one sync) or, when it fails, none; a
+ * kill or cchc_store_rollback before it leaves none either.  So a caller
+ * reports a plan as stored only once its batch committed.  A put that
+ * fails inside a batch rolls the whole batch back (the batch is then
+ * closed): the caller may put the plans again one by one to learn which
+ * failed.  The write lock is held from begin to commit. */
+cchc_status cchc_store_begin(cchc_store *store, cchc_error *err);
+cchc_status cchc_store_commit(cchc_store *store, cchc_error *err);
+void cchc_store_rollback(cchc_store *store);
 
 /* One stored plan (latest version) as cchc_store_each_plan gives it.
  * Strings are NULL when unknown and valid only during the callback. */

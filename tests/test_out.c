@@ -2,6 +2,7 @@
  * The same small report is walked once per format and each output is
  * compared byte for byte. */
 #include "harness.h"
+#include "../common/strbuf.h"
 #include "../emit/out.h"
 
 #include <math.h>
@@ -23,9 +24,7 @@ static const out_table rows = {
 /* A report: a JSON-only header, a table of two rows (the second with a
  * null note and no span; a boolean JSON and CSV show) with text between
  * them, text after. */
-static char *walk(cchc_report_format format) {
-  out_writer *o = out_new(format);
-  ck_assert_ptr_nonnull(o);
+static void walk_into(out_writer *o) {
   out_begin_object(o, NULL);
   out_string(o, OUT_JSON, "schema", "test/1");
   out_real(o, OUT_JSON, "score", 2.0 / 3.0);
@@ -50,7 +49,29 @@ static char *walk(cchc_report_format format) {
   }
   out_end_table(o);
   out_text(o, "%d rows\n", 2);
+  /* empty containers, and a table that is a JSON object of named rows */
+  out_begin_array(o, "none");
+  out_end_array(o);
+  out_begin_object(o, "nothing");
   out_end_object(o);
+  static const out_table named = {.table = table_cols, .ntable = 3,
+                                  .object = true};
+  out_begin_table(o, "named", &named);
+  out_begin_object(o, "first");
+  out_string(o, OUT_ALL, "name", "x");
+  out_begin_array(o, "list");
+  out_end_array(o);
+  out_end_object(o);
+  out_end_table(o);
+  out_begin_table(o, "empty", &rows);
+  out_end_table(o);
+  out_end_object(o);
+}
+
+static char *walk(cchc_report_format format) {
+  out_writer *o = out_new(format);
+  ck_assert_ptr_nonnull(o);
+  walk_into(o);
   char *res = NULL;
   size_t len = 0;
   cchc_error err = {0};
@@ -68,7 +89,11 @@ START_TEST(table_format) {
                       "Xã A           3  say \"hi\", then go\n"
                       "\n"
                       "Nghĩa Trung   12  -\n"
-                      "2 rows\n");
+                      "2 rows\n"
+                      "name    n  note\n"
+                      "x\n"
+                      "name    n  note\n"
+                      "---------------\n");
   free(s);
 }
 END_TEST
@@ -78,7 +103,8 @@ START_TEST(csv_format) {
   ck_assert_str_eq(s, "\xEF\xBB\xBF\"name\",\"n\",\"start\",\"note\","
                       "\"late\"\r\n"
                       "\"Xã A\",3,7,\"say \"\"hi\"\", then go\",\"false\"\r\n"
-                      "\"Nghĩa Trung\",12,,,\"true\"\r\n");
+                      "\"Nghĩa Trung\",12,,,\"true\"\r\n"
+                      "\"name\",\"n\",\"start\",\"note\",\"late\"\r\n");
   free(s);
 }
 END_TEST
@@ -109,9 +135,60 @@ START_TEST(json_format) {
                       "      \"note\": null,\n"
                       "      \"late\": true\n"
                       "    }\n"
-                      "  ]\n"
+                      "  ],\n"
+                      "  \"none\": [],\n"
+                      "  \"nothing\": {},\n"
+                      "  \"named\": {\n"
+                      "    \"first\": {\n"
+                      "      \"name\": \"x\",\n"
+                      "      \"list\": []\n"
+                      "    }\n"
+                      "  },\n"
+                      "  \"empty\": []\n"
                       "}\n");
   free(s);
+}
+END_TEST
+
+static bool append(void *ctx, const char *data, size_t len) {
+  strbuf *sb = ctx;
+  strbuf_add(sb, data, len);
+  return true;
+}
+
+static bool refuse(void *ctx, const char *data, size_t len) {
+  (*(int *)ctx)++;
+  return false;
+}
+
+/* Written as it goes, the report is the same bytes as kept whole: the
+ * table format walks twice (the first walk measures), JSON is written row
+ * by row around jansson's own text.  A failed write stops the writer. */
+START_TEST(streamed_same_bytes) {
+  for (int f = CCHC_REPORT_TABLE; f <= CCHC_REPORT_JSON; f++) {
+    strbuf sb = STRBUF_INIT;
+    out_writer *o = out_new_stream((cchc_report_format)f, append, &sb);
+    ck_assert_ptr_nonnull(o);
+    int walks = 0;
+    do
+      walks++, walk_into(o);
+    while (out_again(o));
+    ck_assert_int_eq(walks, f == CCHC_REPORT_TABLE ? 2 : 1);
+    cchc_error err = {0};
+    ck_assert_int_eq(out_finish(o, NULL, NULL, &err), CCHC_OK);
+    char *kept = walk((cchc_report_format)f);
+    ck_assert_str_eq(sb.buf, kept);
+    free(kept);
+    strbuf_release(&sb);
+
+    int calls = 0;
+    o = out_new_stream((cchc_report_format)f, refuse, &calls);
+    do
+      walk_into(o);
+    while (out_again(o));
+    ck_assert_int_eq(out_finish(o, NULL, NULL, &err), CCHC_ERR_IO);
+    ck_assert_int_eq(calls, 1);
+  }
 }
 END_TEST
 
@@ -142,6 +219,7 @@ int main(void) {
   tcase_add_test(tc, table_format);
   tcase_add_test(tc, csv_format);
   tcase_add_test(tc, json_format);
+  tcase_add_test(tc, streamed_same_bytes);
   tcase_add_test(tc, misuse_is_an_error);
   suite_add_tcase(s, tc);
   return harness_run(s);

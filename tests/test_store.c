@@ -7,11 +7,17 @@
  * - idempotence (same content: unchanged, row counts unchanged) and
  *   versions (new content under the same path: version 2, version 1 kept,
  *   iteration sees only the latest);
+ * - batches: plans put in a batch are seen by its own connection only
+ *   until the commit, and not at all after a rollback; a frame put with
+ *   its JSON rendered by the caller is stored as cchc_store_put stores
+ *   it;
  * - the CLI: a batch with an invalid UTF-8 file (reported with its line,
  *   exit 1, the others stored), summary line, `cchc list`;
  * - crash safety: a child `cchc ingest` of 40 plans is SIGKILLed in the
  *   middle; the store is then intact, no plan is half-stored, and a second
- *   run completes the batch;
+ *   run completes the batch; a child `cchc ingest -v` of 400 small plans,
+ *   committed in groups, is SIGKILLed after several groups: every plan it
+ *   logged as stored is stored, whole;
  * - watch mode: a rejected drop (moved to rejected/ with its reason), two
  *   plans stored, a clean stop on SIGTERM. */
 #define _GNU_SOURCE
@@ -132,7 +138,9 @@ static long long check_rows_match_frames(const char *db) {
           "SELECT d.path, d.frame,"
           " (SELECT count(*) FROM targets t WHERE t.document_id = d.id),"
           " (SELECT count(*) FROM tasks t WHERE t.document_id = d.id),"
-          " (SELECT count(*) FROM deadlines t WHERE t.document_id = d.id)"
+          " (SELECT count(*) FROM deadlines t WHERE t.document_id = d.id),"
+          " (SELECT count(*) FROM inconsistencies t"
+          "  WHERE t.document_id = d.id)"
           " FROM documents d",
           -1, &st, NULL),
       SQLITE_OK);
@@ -148,6 +156,8 @@ static long long check_rows_match_frames(const char *db) {
     ck_assert_int_eq(sqlite3_column_int64(st, 2), cchc_frame_targets(f));
     ck_assert_int_eq(sqlite3_column_int64(st, 3), cchc_frame_tasks(f));
     ck_assert_int_eq(sqlite3_column_int64(st, 4), cchc_frame_deadlines(f));
+    ck_assert_int_eq(sqlite3_column_int64(st, 5),
+                     cchc_frame_inconsistencies(f));
     cchc_frame_free(f);
     n++;
   }
@@ -322,6 +332,81 @@ START_TEST(corpus_ingested_and_idempotent) {
       cchc_store_each_frame(s, "Đồng Nai", 1999, count_frame, &c, &err),
       CCHC_OK);
   ck_assert_uint_eq(c.frames, 0);
+  cchc_store_close(s);
+  assert_integrity(db);
+  free(db);
+}
+END_TEST
+
+/* A frame of plan i of the corpus under `path`. */
+static cchc_frame *corpus_frame(size_t i, const char *path) {
+  size_t len;
+  char *data = harness_read(corpus[i], &len);
+  ck_assert_ptr_nonnull(data);
+  char sha[65];
+  cchc_error err = {0};
+  ck_assert_int_eq(cchc_sha256_hex(data, len, sha, &err), CCHC_OK);
+  cchc_process_options opt = {.path = path, .sha256 = sha};
+  cchc_frame *f = NULL;
+  ck_assert_int_eq(cchc_process(harness_rules(), data, len, &opt, &f, &err),
+                   CCHC_OK);
+  free(data);
+  return f;
+}
+
+START_TEST(batches) {
+  ck_assert_uint_gt(ncorpus, 1);
+  char *db = tmp_path("batch.db");
+  cchc_store *s = open_store(db);
+  cchc_frame *a = corpus_frame(0, "/plans/a.txt");
+  cchc_frame *b = corpus_frame(1, "/plans/b.txt");
+  cchc_error err = {0};
+  cchc_ingest_result r, check;
+
+  /* Rolled back: nothing. */
+  ck_assert_int_eq(cchc_store_begin(s, &err), CCHC_OK);
+  ck_assert_int_eq(cchc_store_begin(s, &err), CCHC_ERR_INVALID);
+  ck_assert_int_eq(cchc_store_put(s, a, &r, &err), CCHC_OK);
+  ck_assert_int_eq(r.outcome, CCHC_INGEST_ADDED);
+  ck_assert_int_eq(cchc_store_check(s, "/plans/a.txt", cchc_frame_sha256(a),
+                                    &check, &err),
+                   CCHC_OK);
+  ck_assert_int_eq(check.outcome, CCHC_INGEST_UNCHANGED);
+  ck_assert_int_eq(query_int(db, "SELECT count(*) FROM documents"), 0);
+  cchc_store_rollback(s);
+  ck_assert_int_eq(cchc_store_commit(s, &err), CCHC_ERR_INVALID);
+  ck_assert_int_eq(query_int(db, "SELECT count(*) FROM documents"), 0);
+  ck_assert_int_eq(cchc_store_check(s, "/plans/a.txt", cchc_frame_sha256(a),
+                                    &check, &err),
+                   CCHC_OK);
+  ck_assert_int_eq(check.outcome, CCHC_INGEST_ADDED);
+
+  /* Committed: both, one with its JSON rendered here. */
+  char *json = NULL;
+  size_t len = 0;
+  ck_assert_int_eq(cchc_render(b, CCHC_FORMAT_JSONL, 0, &json, &len, &err),
+                   CCHC_OK);
+  ck_assert_int_eq(cchc_store_begin(s, &err), CCHC_OK);
+  ck_assert_int_eq(cchc_store_put(s, a, &r, &err), CCHC_OK);
+  ck_assert_int_eq(cchc_store_put_rendered(s, b, json, len, &r, &err),
+                   CCHC_OK);
+  ck_assert_int_eq(r.outcome, CCHC_INGEST_ADDED);
+  ck_assert_int_eq(query_int(db, "SELECT count(*) FROM documents"), 0);
+  ck_assert_int_eq(cchc_store_commit(s, &err), CCHC_OK);
+  ck_assert_int_eq(query_int(db, "SELECT count(*) FROM documents"), 2);
+  ck_assert_int_eq(check_rows_match_frames(db), 2);
+  char *stored = query_text(db, "SELECT frame FROM documents"
+                                " WHERE path = '/plans/b.txt'");
+  ck_assert_uint_eq(strlen(stored), len - 1); /* without the newline */
+  ck_assert(strncmp(stored, json, len - 1) == 0);
+  /* Put again, in a batch or not: unchanged. */
+  ck_assert_int_eq(cchc_store_put_rendered(s, b, json, len, &r, &err),
+                   CCHC_OK);
+  ck_assert_int_eq(r.outcome, CCHC_INGEST_UNCHANGED);
+  free(stored);
+  free(json);
+  cchc_frame_free(a);
+  cchc_frame_free(b);
   cchc_store_close(s);
   assert_integrity(db);
   free(db);
@@ -590,26 +675,39 @@ static long long documents_now(const char *db) {
   return n;
 }
 
+/* `cchc ARGS...` (NULL-terminated) started in a child process, its
+ * standard output to the file `log` (NULL: /dev/null), its standard error
+ * to /dev/null. */
+static pid_t spawn_cchc(const char *log, const char *const *args) {
+  const char *bin = getenv("CCHC_BIN");
+  if (!bin)
+    bin = "build/cchc";
+  char *argv[16] = {(char *)bin};
+  for (size_t i = 0; args[i] && i + 2 < 16; i++)
+    argv[i + 1] = (char *)args[i];
+  pid_t pid = fork();
+  ck_assert_int_ge(pid, 0);
+  if (pid == 0) {
+    int out = log ? open(log, O_WRONLY | O_CREAT | O_TRUNC, 0600)
+                  : open("/dev/null", O_WRONLY);
+    int devnull = open("/dev/null", O_WRONLY);
+    if (out < 0 || devnull < 0)
+      _exit(126);
+    dup2(out, 1);
+    dup2(devnull, 2);
+    execv(bin, argv);
+    _exit(127);
+  }
+  return pid;
+}
+
 START_TEST(crash_mid_batch) {
   ck_assert_uint_gt(ncorpus, 0);
   char *dir = make_copies();
   char *db = NULL;
   ck_assert_int_ge(asprintf(&db, "%s.db", dir), 0);
-  const char *bin = getenv("CCHC_BIN");
-  if (!bin)
-    bin = "build/cchc";
-
-  pid_t pid = fork();
-  ck_assert_int_ge(pid, 0);
-  if (pid == 0) {
-    int devnull = open("/dev/null", O_WRONLY);
-    if (devnull >= 0) {
-      dup2(devnull, 1);
-      dup2(devnull, 2);
-    }
-    execl(bin, bin, "ingest", "--db", db, dir, (char *)NULL);
-    _exit(127);
-  }
+  const char *args[] = {"ingest", "--db", db, dir, NULL};
+  pid_t pid = spawn_cchc(NULL, args);
   /* SIGKILL once at least one plan is stored (within 10 ms of it, so in
    * the middle of the batch however fast the machine). */
   for (int i = 0; i < 2000 && documents_now(db) < 1; i++) {
@@ -660,6 +758,107 @@ START_TEST(crash_mid_batch) {
 }
 END_TEST
 
+/* Many small plans (the test plans of tests/data, each copy with a line of
+ * its own), so that groups fill up to their size and not only their
+ * time. */
+#define NSMALL 400
+
+static char *make_small_copies(void) {
+  static const char *const names[] = {"song_may_51_KH-UBND_2026.txt",
+                                      "suoi_mo_7_KH-UBND_2026.txt",
+                                      "dong_nai_228_KH-UBND_2026.txt"};
+  char *dir = tmp_path("small");
+  ck_assert_int_eq(mkdir(dir, 0777), 0);
+  for (int k = 0; k < NSMALL; k++) {
+    char src[4096];
+    snprintf(src, sizeof src, "%s/tests/data/%s", harness_root(),
+             names[k % 3]);
+    size_t len;
+    char *text = harness_read(src, &len);
+    ck_assert_ptr_nonnull(text);
+    char *p = NULL, *data = NULL;
+    ck_assert_int_ge(asprintf(&p, "%s/small%03d.txt", dir, k), 0);
+    int n = asprintf(&data, "%.*s\nBản sao số %d.\n", (int)len, text, k);
+    ck_assert_int_ge(n, 0);
+    ck_assert_int_eq(harness_write(p, data, (size_t)n), 0);
+    free(data);
+    free(p);
+    free(text);
+  }
+  return dir;
+}
+
+static size_t count_lines(const char *path) {
+  char *text = harness_read(path, NULL);
+  size_t n = 0;
+  for (const char *p = text; p && *p; p++)
+    n += *p == '\n';
+  free(text);
+  return n;
+}
+
+/* `cchc ingest -v` commits its plans in groups and logs each plan once its
+ * group is committed.  Killed (SIGKILL) once several groups are logged,
+ * the store holds every plan logged as stored, whole, and nothing
+ * half-stored; the plans it holds beyond those were committed but not yet
+ * logged. */
+START_TEST(crash_after_logged_groups) {
+  char *dir = make_small_copies();
+  char *db = NULL, *log = NULL;
+  ck_assert_int_ge(asprintf(&db, "%s.db", dir), 0);
+  ck_assert_int_ge(asprintf(&log, "%s.log", dir), 0);
+  const char *args[] = {"ingest", "-v", "--db", db, dir, NULL};
+  pid_t pid = spawn_cchc(log, args);
+  /* More than one full group logged (64 plans), then the kill, at once. */
+  struct timespec t2 = {0, 2 * 1000 * 1000};
+  for (int i = 0; i < 30000 && count_lines(log) <= 70; i++)
+    nanosleep(&t2, NULL);
+  ck_assert_int_eq(kill(pid, SIGKILL), 0);
+  int status = 0;
+  ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+  ck_assert_msg(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL,
+                "the child ended before it was killed (status %d)", status);
+
+  assert_integrity(db);
+  long long stored = check_rows_match_frames(db);
+  ck_assert_int_lt(stored, NSMALL);
+  /* Every complete line of the log names a plan stored once. */
+  char *text = harness_read(log, NULL);
+  ck_assert_ptr_nonnull(text);
+  size_t logged = 0;
+  sqlite3 *h = NULL;
+  ck_assert_int_eq(sqlite3_open_v2(db, &h, SQLITE_OPEN_READONLY, NULL),
+                   SQLITE_OK);
+  sqlite3_stmt *st = NULL;
+  ck_assert_int_eq(sqlite3_prepare_v2(h,
+                                      "SELECT count(*) FROM documents"
+                                      " WHERE path = ?1",
+                                      -1, &st, NULL),
+                   SQLITE_OK);
+  for (char *line = text, *nl; (nl = strchr(line, '\n')); line = nl + 1) {
+    *nl = '\0';
+    ck_assert_msg(strncmp(line, "added ", 6) == 0, "log: %s", line);
+    char *colon = strstr(line, ": version 1, ");
+    ck_assert_msg(colon, "log: %s", line);
+    *colon = '\0';
+    sqlite3_bind_text(st, 1, line + 6, -1, SQLITE_TRANSIENT);
+    ck_assert_int_eq(sqlite3_step(st), SQLITE_ROW);
+    ck_assert_msg(sqlite3_column_int64(st, 0) == 1, "%s logged, not stored",
+                  line + 6);
+    sqlite3_reset(st);
+    logged++;
+  }
+  sqlite3_finalize(st);
+  sqlite3_close(h);
+  ck_assert_uint_gt(logged, 64);
+  ck_assert_int_ge(stored, (long long)logged);
+  free(text);
+  free(log);
+  free(db);
+  free(dir);
+}
+END_TEST
+
 static bool exists(const char *path) {
   struct stat st;
   return stat(path, &st) == 0;
@@ -680,20 +879,9 @@ START_TEST(cli_watch_drop_folder) {
   ck_assert_int_ge(asprintf(&moved, "%s/rejected/bad.txt", dir), 0);
   static const char badtext[] = "KẾ HOẠCH\nTỷ lệ \xC3\x28 đạt 98%\n";
   ck_assert_int_eq(harness_write(bad, badtext, sizeof badtext - 1), 0);
-  const char *bin = getenv("CCHC_BIN");
-  if (!bin)
-    bin = "build/cchc";
-  pid_t pid = fork();
-  ck_assert_int_ge(pid, 0);
-  if (pid == 0) {
-    int fd = open(log, O_WRONLY | O_CREAT | O_TRUNC, 0600);
-    int devnull = open("/dev/null", O_WRONLY);
-    dup2(fd, 1);
-    dup2(devnull, 2);
-    execl(bin, bin, "ingest", "--db", db, "--settle", "200", "--watch", dir,
-          (char *)NULL);
-    _exit(127);
-  }
+  const char *args[] = {"ingest", "--db",  db,  "--settle",
+                        "200",    "--watch", dir, NULL};
+  pid_t pid = spawn_cchc(log, args);
   struct timespec t10 = {0, 10 * 1000 * 1000};
   /* The file already there is rejected once the watch is set up. */
   for (int i = 0; i < 3000 && !exists(reason); i++)
@@ -762,6 +950,7 @@ int main(void) {
   tcase_add_test(tc, schema_version_out_of_range);
   tcase_add_test(tc, corpus_ingested_and_idempotent);
   tcase_add_test(tc, new_version_keeps_old);
+  tcase_add_test(tc, batches);
   tcase_add_test(tc, hostile_text_is_data);
   suite_add_tcase(s, tc);
 
@@ -769,6 +958,7 @@ int main(void) {
   tcase_set_timeout(tc, 600);
   tcase_add_test(tc, cli_batch_with_bad_file);
   tcase_add_test(tc, crash_mid_batch);
+  tcase_add_test(tc, crash_after_logged_groups);
   tcase_add_test(tc, full_disk_mid_batch);
   tcase_add_test(tc, cli_watch_drop_folder);
   suite_add_tcase(s, tc);

@@ -96,7 +96,9 @@ static cchc_frame *parse(const char *json) {
 static subject subject_at(const cchc_frame *f, size_t i) {
   subject s;
   cchc_error err = {0};
-  ck_assert_int_eq(subject_init(&s, cchc_frame_target_at(f, i), &err),
+  const cchc_frame_target *t = cchc_frame_target_at(f, i);
+  ck_assert_int_eq(subject_init(&s, cchc_frame_target_subject(t),
+                                cchc_frame_target_text(t), &err),
                    CCHC_OK);
   return s;
 }
