@@ -24,26 +24,43 @@ cchc_status cchc_fail_at(cchc_error *err, cchc_status code, size_t offset,
                          const char *fmt, ...) CCHC_PRINTF(4, 5);
 void cchc_error_clear(cchc_error *err);
 
-/* A growing UTF-8 byte buffer where every byte carries the offset, in the
- * original input, it came from.  Stages read one and write the next. */
+/* A growing UTF-8 byte buffer that knows, for each byte, the offset in the
+ * original input it came from.  Stages read one and write the next.
+ *
+ * The map is sparse: a run starts wherever the bytes stop following the
+ * source one for one (an edit changed lengths), so text copied through
+ * unchanged costs one run, not 4 bytes per byte.  Within a run, byte
+ * `at + k` maps to `src + k` (seq) or to `src` (a character or separator
+ * standing for more or fewer source bytes). */
+typedef struct cchc_run {
+  uint32_t at; /* first byte of the run */
+  uint32_t src;
+  bool seq;
+} cchc_run;
+
 typedef struct cchc_mbuf {
   char *data;
-  uint32_t *map;
   size_t len;
   size_t cap;
+  cchc_run *runs; /* increasing `at`; runs[0].at == 0 once len > 0 */
+  size_t nruns, runs_cap;
   bool failed; /* an allocation failed; later appends are no-ops */
 } cchc_mbuf;
 
 void cchc_mbuf_init(cchc_mbuf *b);
 void cchc_mbuf_free(cchc_mbuf *b);
+/* Room for `extra` more bytes (and the NUL); false when out of memory or
+ * past the 4 GB the map's 32-bit offsets can address. */
 bool cchc_mbuf_reserve(cchc_mbuf *b, size_t extra);
 /* Append n bytes that all map to `src`. */
 void cchc_mbuf_put(cchc_mbuf *b, const char *s, size_t n, uint32_t src);
 /* Append n bytes copied verbatim from source offset src: byte k maps to
  * src + k. */
 void cchc_mbuf_put_seq(cchc_mbuf *b, const char *s, size_t n, uint32_t src);
-/* Append n bytes with their own map entries. */
-void cchc_mbuf_copy(cchc_mbuf *b, const char *s, const uint32_t *map, size_t n);
+/* Append bytes [from, from + n) of `in` with their map; `hint` as for
+ * cchc_mbuf_src. */
+void cchc_mbuf_copy(cchc_mbuf *b, const cchc_mbuf *in, size_t from, size_t n,
+                    size_t *hint);
 /* Append one code point (UTF-8 encoded) mapped to `src`. */
 void cchc_mbuf_putc(cchc_mbuf *b, uint32_t cp, uint32_t src);
 /* Same, but for a character of two or more bytes the last byte maps to
@@ -51,8 +68,13 @@ void cchc_mbuf_putc(cchc_mbuf *b, uint32_t cp, uint32_t src);
  * where the source character ends.  A one-byte character maps to `src`. */
 void cchc_mbuf_putc_span(cchc_mbuf *b, uint32_t cp, uint32_t src,
                          uint32_t last);
+/* Drop the bytes from `len` on. */
+void cchc_mbuf_truncate(cchc_mbuf *b, size_t len);
 /* Make data NUL-terminated (not counted in len). */
 bool cchc_mbuf_terminate(cchc_mbuf *b);
+/* Source offset of byte i (< len).  `hint` (may be NULL) remembers the run
+ * found, so that a walk in increasing order finds each in constant time. */
+uint32_t cchc_mbuf_src(const cchc_mbuf *b, size_t i, size_t *hint);
 
 /* Decode one UTF-8 code point at s[*i] (< n); advances *i.  Returns the
  * code point, or -1 for an ill-formed sequence (then *i advances by one). */

@@ -27,7 +27,7 @@ enum { CHUNK = 16384 };
 static void copy_span(cchc_mbuf *out, const cchc_mbuf *in, size_t from,
                       size_t to) {
   if (to > from)
-    cchc_mbuf_copy(out, in->data + from, in->map + from, to - from);
+    cchc_mbuf_copy(out, in, from, to - from, NULL);
 }
 
 static size_t chunk_end(const cchc_mbuf *in, size_t start) {
@@ -170,12 +170,12 @@ static cchc_status nfc_pass(const cchc_mbuf *in, cchc_mbuf *out,
       if (outlen == seglen && memcmp(sout, u + yes, (size_t)seglen * 2) == 0) {
         copy_span(out, in, from, to);
       } else {
-        uint32_t src = in->map[from];
+        uint32_t src = cchc_mbuf_src(in, from, NULL);
+        uint32_t last = cchc_mbuf_src(in, to - 1, NULL);
         for (int32_t k = 0; k < outlen;) {
           UChar32 oc;
           U16_NEXT(sout, k, outlen, oc);
-          cchc_mbuf_putc_span(out, (uint32_t)oc, src,
-                              k >= outlen ? in->map[to - 1] : src);
+          cchc_mbuf_putc_span(out, (uint32_t)oc, src, k >= outlen ? last : src);
         }
         cchc_log_repair(log, CCHC_REPAIR_NFC, src, "recomposed to NFC");
       }
@@ -292,9 +292,11 @@ static void fix_tone(const UNormalizer2 *nfc, const UNormalizer2 *nfd, tail *t,
   memcpy(before, out->data + word_start, wl);
   before[wl] = '\0';
   size_t at1 = t->at[1];
-  uint32_t src1 = out->map[at1], last1 = out->map[t->at[2] - 1];
-  uint32_t src2 = out->map[t->at[2]], last2 = out->map[out->len - 1];
-  out->len = at1; /* drop c1 c2, append the fixed pair */
+  uint32_t src1 = cchc_mbuf_src(out, at1, NULL);
+  uint32_t last1 = cchc_mbuf_src(out, t->at[2] - 1, NULL);
+  uint32_t src2 = cchc_mbuf_src(out, t->at[2], NULL);
+  uint32_t last2 = cchc_mbuf_src(out, out->len - 1, NULL);
+  cchc_mbuf_truncate(out, at1); /* drop c1 c2, append the fixed pair */
   cchc_mbuf_putc_span(out, (uint32_t)c1new, src1, last1);
   cchc_mbuf_putc_span(out, (uint32_t)b2, src2, last2);
   char after[64];
@@ -321,7 +323,7 @@ static cchc_status map_pass(const cchc_mbuf *in, cchc_mbuf *out,
   tail t = {{0}, {0}, 0};
   size_t word_start = 0;
   cchc_mbuf_reserve(out, in->len + in->len / 64);
-  size_t i = 0;
+  size_t i = 0, hint = 0;
   while (i < in->len) {
     size_t at = i;
     unsigned char b = (unsigned char)in->data[i];
@@ -340,10 +342,11 @@ static cchc_status map_pass(const cchc_mbuf *in, cchc_mbuf *out,
       m = map_char(cp, &kind);
       if (kind != CCHC_REPAIR_KIND_COUNT) {
         if (m < 0)
-          cchc_log_repair(log, kind, in->map[at], "U+%04X removed",
-                          (unsigned)cp);
+          cchc_log_repair(log, kind, cchc_mbuf_src(in, at, &hint),
+                          "U+%04X removed", (unsigned)cp);
         else
-          cchc_log_repair(log, kind, in->map[at], "U+%04X -> U+%04X",
+          cchc_log_repair(log, kind, cchc_mbuf_src(in, at, &hint),
+                          "U+%04X -> U+%04X",
                           (unsigned)cp, (unsigned)m);
       }
       if (m < 0)
@@ -362,9 +365,10 @@ static cchc_status map_pass(const cchc_mbuf *in, cchc_mbuf *out,
       t.n++;
     }
     if (m == cp)
-      cchc_mbuf_copy(out, in->data + at, in->map + at, i - at);
+      cchc_mbuf_copy(out, in, at, i - at, &hint);
     else
-      cchc_mbuf_putc_span(out, (uint32_t)m, in->map[at], in->map[i - 1]);
+      cchc_mbuf_putc_span(out, (uint32_t)m, cchc_mbuf_src(in, at, &hint),
+                          cchc_mbuf_src(in, i - 1, &hint));
   }
   if (t.n)
     fix_tone(nfc, nfd, &t, out, word_start, log);

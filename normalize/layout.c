@@ -453,7 +453,7 @@ static void held_newline(held_lines *h, size_t at, bool content) {
 static bool strip_markdown(const cchc_mbuf *in, cchc_mbuf *out,
                            held_lines *held, cchc_repair_log *log) {
   const char *s = in->data;
-  size_t n = in->len;
+  size_t n = in->len, hint = 0;
   bool md = false;
   for (size_t i = 0; i + 1 < n && !md; i++)
     if (s[i] == '*' && s[i + 1] == '*')
@@ -470,7 +470,7 @@ static bool strip_markdown(const cchc_mbuf *in, cchc_mbuf *out,
     any = s[i] == '*';
   cchc_mbuf_reserve(out, n);
   if (!any) { /* nothing to strip: the common case */
-    cchc_mbuf_copy(out, s, in->map, n);
+    cchc_mbuf_copy(out, in, 0, n, &hint);
     return false;
   }
   bool joined = false;
@@ -481,13 +481,13 @@ static bool strip_markdown(const cchc_mbuf *in, cchc_mbuf *out,
     while (i < n && is_space(s[i]))
       i++;
     if (i > ls)
-      cchc_mbuf_copy(out, s + ls, in->map + ls, i - ls);
+      cchc_mbuf_copy(out, in, ls, i - ls, &hint);
     if (md && i < n && s[i] == '#') {
       size_t j = i;
       while (j < n && s[j] == '#')
         j++;
       if (j - i <= 6 && j < n && s[j] == ' ') {
-        cchc_log_repair(log, CCHC_REPAIR_MARKDOWN, in->map[i],
+        cchc_log_repair(log, CCHC_REPAIR_MARKDOWN, cchc_mbuf_src(in, i, NULL),
                         "heading marker removed");
         i = j + 1;
       }
@@ -499,7 +499,7 @@ static bool strip_markdown(const cchc_mbuf *in, cchc_mbuf *out,
       while (j < n && s[j] != '\n' && s[j] != '*' && s[j] != '\\')
         j++;
       if (j > i) {
-        cchc_mbuf_copy(out, s + i, in->map + i, j - i);
+        cchc_mbuf_copy(out, in, i, j - i, &hint);
         i = j;
         continue;
       }
@@ -512,7 +512,7 @@ static bool strip_markdown(const cchc_mbuf *in, cchc_mbuf *out,
         bool glued = (i > content && !is_space(s[i - 1])) ||
                      (j < n && s[j] != '\n' && !is_space(s[j]));
         if (!bullet && (run >= 2 || (md && glued))) {
-          cchc_log_repair(log, CCHC_REPAIR_MARKDOWN, in->map[i],
+          cchc_log_repair(log, CCHC_REPAIR_MARKDOWN, cchc_mbuf_src(in, i, NULL),
                           "emphasis marker removed");
           joined = true;
           if (run >= 2)
@@ -520,18 +520,18 @@ static bool strip_markdown(const cchc_mbuf *in, cchc_mbuf *out,
           i = j;
           continue;
         }
-        cchc_mbuf_copy(out, s + i, in->map + i, run);
+        cchc_mbuf_copy(out, in, i, run, &hint);
         i = j;
         continue;
       }
       /* a backslash */
       if (md && i + 1 < n && s[i + 1] && strchr("*_#.-()[]!+", s[i + 1])) {
-        cchc_log_repair(log, CCHC_REPAIR_MARKDOWN, in->map[i],
+        cchc_log_repair(log, CCHC_REPAIR_MARKDOWN, cchc_mbuf_src(in, i, NULL),
                         "escape removed");
         i++;
         continue;
       }
-      cchc_mbuf_copy(out, s + i, in->map + i, 1);
+      cchc_mbuf_copy(out, in, i, 1, &hint);
       i++;
     }
     if (i < n) { /* the newline */
@@ -539,7 +539,7 @@ static bool strip_markdown(const cchc_mbuf *in, cchc_mbuf *out,
       while (e < i && is_space(s[e]))
         e++;
       held_newline(held, out->len, e < i);
-      cchc_mbuf_copy(out, s + i, in->map + i, 1);
+      cchc_mbuf_copy(out, in, i, 1, &hint);
       i++;
     }
   }
@@ -774,18 +774,19 @@ static bool broken_hyphen(const char *s, size_t start, size_t end, size_t k) {
 static void put_content(cchc_mbuf *out, const cchc_mbuf *in, const line *l,
                         cchc_repair_log *log) {
   const char *s = in->data;
+  size_t hint = 0;
   size_t i = l->start;
   bool plain = true; /* no tab, no run of blanks, no broken hyphen: one copy */
   for (size_t k = l->start; k + 1 < l->end && plain; k++)
     plain = s[k] != '\t' && !(s[k] == ' ' && s[k + 1] == ' ') &&
             !broken_hyphen(s, l->start, l->end, k);
   if (plain) {
-    cchc_mbuf_copy(out, s + l->start, in->map + l->start, l->end - l->start);
+    cchc_mbuf_copy(out, in, l->start, l->end - l->start, &hint);
     return;
   }
   while (i < l->end) {
     if (broken_hyphen(s, l->start, l->end, i)) {
-      cchc_log_repair(log, CCHC_REPAIR_HYPHEN_JOIN, in->map[i],
+      cchc_log_repair(log, CCHC_REPAIR_HYPHEN_JOIN, cchc_mbuf_src(in, i, NULL),
                       "blank after a broken hyphen removed");
       i++;
       continue;
@@ -795,16 +796,16 @@ static void put_content(cchc_mbuf *out, const cchc_mbuf *in, const line *l,
       while (j < l->end && is_space(s[j]))
         j++;
       if (j - i > 1 || s[i] != ' ')
-        cchc_log_repair(log, CCHC_REPAIR_WHITESPACE, in->map[i],
+        cchc_log_repair(log, CCHC_REPAIR_WHITESPACE, cchc_mbuf_src(in, i, NULL),
                         "%zu blanks collapsed", j - i);
-      cchc_mbuf_put(out, " ", 1, in->map[i]);
+      cchc_mbuf_put(out, " ", 1, cchc_mbuf_src(in, i, NULL));
       i = j;
       continue;
     }
     size_t j = i;
     while (j < l->end && !is_space(s[j]))
       j++;
-    cchc_mbuf_copy(out, s + i, in->map + i, j - i);
+    cchc_mbuf_copy(out, in, i, j - i, &hint);
     i = j;
   }
 }
@@ -815,9 +816,13 @@ static void put_content(cchc_mbuf *out, const cchc_mbuf *in, const line *l,
  * stays non-decreasing. */
 static uint32_t separator_offset(const cchc_mbuf *md, const line *prev,
                                  const cchc_mbuf *out) {
-  uint32_t at = prev->end < md->len ? md->map[prev->end] : md->map[md->len - 1];
-  if (out->len && !out->failed && out->map[out->len - 1] > at)
-    at = out->map[out->len - 1];
+  uint32_t at = cchc_mbuf_src(md, prev->end < md->len ? prev->end : md->len - 1,
+                              NULL);
+  if (out->len && !out->failed) {
+    uint32_t last = cchc_mbuf_src(out, out->len - 1, NULL);
+    if (last > at)
+      at = last;
+  }
   return at;
 }
 
@@ -882,7 +887,8 @@ static cchc_status layout_once(const cchc_mbuf *in, cchc_mbuf *out,
     line *l = &ls[nb[j]];
     const line *next = j + 1 < cnt ? &ls[nb[j + 1]] : NULL;
     if (l->page) {
-      cchc_log_repair(log, CCHC_REPAIR_PAGE_NUMBER, md.map[l->start],
+      cchc_log_repair(log, CCHC_REPAIR_PAGE_NUMBER,
+                      cchc_mbuf_src(&md, l->start, NULL),
                       "page number dropped");
       continue;
     }
@@ -893,10 +899,12 @@ static cchc_status layout_once(const cchc_mbuf *in, cchc_mbuf *out,
       bool mid_sentence = prev && next && !prev->terminal && !next->marker &&
                           !(next->lone_num && l->table);
       if (interrupts || mid_sentence) {
-        cchc_log_repair(log, CCHC_REPAIR_PAGE_NUMBER, md.map[l->start],
+        cchc_log_repair(log, CCHC_REPAIR_PAGE_NUMBER,
+                        cchc_mbuf_src(&md, l->start, NULL),
                         "number alone on a line dropped");
         if (l->lone_punct && prev) { /* "3," keeps its comma */
-          cchc_mbuf_put(out, &l->lone_punct, 1, md.map[l->end - 1]);
+          cchc_mbuf_put(out, &l->lone_punct, 1,
+                        cchc_mbuf_src(&md, l->end - 1, NULL));
         }
         continue;
       }
@@ -974,7 +982,8 @@ static cchc_status layout_once(const cchc_mbuf *in, cchc_mbuf *out,
       }
     }
     if (l->lead_space && prev)
-      cchc_log_repair(log, CCHC_REPAIR_WHITESPACE, md.map[l->raw],
+      cchc_log_repair(log, CCHC_REPAIR_WHITESPACE,
+                      cchc_mbuf_src(&md, l->raw, NULL),
                       "stray leading space removed");
     put_content(out, &md, l, log);
     prev = l;

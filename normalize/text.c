@@ -144,7 +144,7 @@ cchc_encoding cchc_text_encoding(const cchc_text *t) { return t->encoding; }
 size_t cchc_text_source_offset(const cchc_text *t, size_t offset) {
   if (offset >= t->buf.len)
     return t->source_len;
-  return t->buf.map[offset];
+  return cchc_mbuf_src(&t->buf, offset, NULL);
 }
 
 void cchc_text_source_span(const cchc_text *t, size_t start, size_t end,
@@ -157,11 +157,11 @@ void cchc_text_source_span(const cchc_text *t, size_t start, size_t end,
     *src_start = *src_end = cchc_text_source_offset(t, start);
     return;
   }
-  *src_start = t->buf.map[start];
+  *src_start = cchc_mbuf_src(&t->buf, start, NULL);
   /* The last byte maps into the last source character (its last byte for
    * multi-byte characters, its first for one-byte ones); the span ends at
    * the next source character start. */
-  size_t e = (size_t)t->buf.map[end - 1] + 1;
+  size_t e = (size_t)cchc_mbuf_src(&t->buf, end - 1, NULL) + 1;
   while (e < t->source_len && !(t->starts[e >> 3] & (1u << (e & 7))))
     e++;
   *src_end = e;
