@@ -183,6 +183,28 @@ void cchc_mbuf_truncate(cchc_mbuf *b, size_t len) {
     b->runs[b->nruns - 1].seq = false; /* one byte left: either kind */
 }
 
+void cchc_mbuf_drop_front(cchc_mbuf *b, size_t n) {
+  if (n == 0)
+    return;
+  if (n >= b->len) {
+    b->len = b->nruns = 0;
+    return;
+  }
+  size_t r = run_of(b, n);
+  cchc_run *first = &b->runs[r];
+  if (first->seq)
+    first->src += (uint32_t)(n - first->at);
+  first->at = (uint32_t)n;
+  b->nruns -= r;
+  memmove(b->runs, first, b->nruns * sizeof *b->runs);
+  for (size_t k = 0; k < b->nruns; k++)
+    b->runs[k].at -= (uint32_t)n;
+  b->len -= n;
+  memmove(b->data, b->data + n, b->len);
+  if (b->nruns && (b->nruns == 1 ? b->len : b->runs[1].at) == 1)
+    b->runs[0].seq = false; /* one byte left in it: either kind */
+}
+
 bool cchc_mbuf_terminate(cchc_mbuf *b) {
   if (!cchc_mbuf_reserve(b, 0))
     return false;

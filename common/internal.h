@@ -70,6 +70,8 @@ void cchc_mbuf_putc_span(cchc_mbuf *b, uint32_t cp, uint32_t src,
                          uint32_t last);
 /* Drop the bytes from `len` on. */
 void cchc_mbuf_truncate(cchc_mbuf *b, size_t len);
+/* Drop the first n bytes (those a stage has consumed). */
+void cchc_mbuf_drop_front(cchc_mbuf *b, size_t n);
 /* Make data NUL-terminated (not counted in len). */
 bool cchc_mbuf_terminate(cchc_mbuf *b);
 /* Source offset of byte i (< len).  `hint` (may be NULL) remembers the run

@@ -1,16 +1,24 @@
-/* chars.c: canonical characters.
+/* chars.c: canonical characters, in one streaming pass.
  *
- * 1. NFC with ICU.  Most text is NFC already; unorm2_spanQuickCheckYes finds
- *    the normalized prefix, and only the segments after it (between two
+ * 1. NFC with ICU.  Most text is NFC already: a chunk made only of
+ *    characters whose NFC quick check is "yes" with combining class 0 is
+ *    NFC whatever surrounds it, and is told so on its UTF-8 bytes (the
+ *    classes are asked of ICU once per block of 64 code points).  Other
+ *    chunks go to UTF-16, where unorm2_spanQuickCheckYes finds the
+ *    normalized prefix, and only the segments after it (between two
  *    normalization boundaries) are renormalized, so the offset map stays
  *    exact outside the repaired segments.
  * 2. One pass that maps look-alike letters, odd spaces, dashes, quotation
  *    marks and bullet glyphs, and moves tone marks of the syllables oa, oe,
- *    uy to the first vowel ("hoá" -> "hóa", "thuỷ" -> "thủy"), the
- *    convention of the corpus.  Tone marks are split and joined with ICU's
- *    decomposition data, not with hand tables. */
+ *    uy to the first vowel ("hoá" -> "hóa"), the convention of the corpus.
+ *    Tone marks are split and joined with ICU's decomposition data, not
+ *    with hand tables.
+ * Text is fed in pieces (by the decoder, or from a buffer); each complete
+ * chunk goes through both steps into the output at once, so no full copy
+ * of the text is made between them. */
 #include "normalize.h"
 
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,174 +29,9 @@
 #include <unicode/utf16.h>
 #include <unicode/utf8.h>
 
-enum { CHUNK = 16384 };
-
-/* Copy UTF-8 [from, to) of `in` into out, keeping the map. */
-static void copy_span(cchc_mbuf *out, const cchc_mbuf *in, size_t from,
-                      size_t to) {
-  if (to > from)
-    cchc_mbuf_copy(out, in, from, to - from, NULL);
-}
-
-static size_t chunk_end(const cchc_mbuf *in, size_t start) {
-  size_t end = start + CHUNK;
-  if (end >= in->len)
-    return in->len;
-  /* End before an ASCII byte: every ASCII character starts an NFC segment. */
-  for (size_t p = end; p > start + 1; p--)
-    if ((unsigned char)in->data[p] < 0x80)
-      return p;
-  for (size_t p = end; p > start + 1; p--) /* pathological: any lead byte */
-    if (((unsigned char)in->data[p] & 0xC0) != 0x80)
-      return p;
-  return end;
-}
-
-static cchc_status nfc_pass(const cchc_mbuf *in, cchc_mbuf *out,
-                            cchc_repair_log *log, cchc_error *err) {
-  UErrorCode st = U_ZERO_ERROR;
-  const UNormalizer2 *nfc = unorm2_getNFCInstance(&st);
-  if (U_FAILURE(st))
-    return cchc_fail(err, CCHC_ERR_INTERNAL, "ICU NFC unavailable: %s",
-                     u_errorName(st));
-  UChar *u = malloc((CHUNK + 1) * sizeof *u);
-  int32_t *at8 = malloc((CHUNK + 2) * sizeof *at8); /* UTF-16 -> UTF-8 index */
-  UChar seg_in[64], seg_out[256];
-  cchc_status rc = CCHC_OK;
-  if (!u || !at8) {
-    rc = cchc_fail(err, CCHC_ERR_NOMEM, "out of memory in NFC");
-    goto cleanup;
-  }
-
-  cchc_mbuf_reserve(out, in->len + in->len / 64);
-  size_t start = 0;
-  while (start < in->len) {
-    size_t end = chunk_end(in, start);
-    /* ASCII-only chunks are NFC. */
-    bool ascii = true;
-    for (size_t p = start; p < end && ascii; p++)
-      ascii = (unsigned char)in->data[p] < 0x80;
-    if (ascii) {
-      copy_span(out, in, start, end);
-      start = end;
-      continue;
-    }
-    /* Most chunks are NFC already: ask ICU on the whole chunk first. */
-    {
-      int32_t ulen = 0;
-      st = U_ZERO_ERROR;
-      u_strFromUTF8(u, CHUNK + 1, &ulen, in->data + start, (int32_t)(end - start),
-                    &st);
-      if (U_SUCCESS(st)) {
-        st = U_ZERO_ERROR;
-        int32_t yes = unorm2_spanQuickCheckYes(nfc, u, ulen, &st);
-        if (U_SUCCESS(st) && yes == ulen) {
-          copy_span(out, in, start, end);
-          start = end;
-          continue;
-        }
-      }
-    }
-    /* UTF-8 -> UTF-16, remembering where each unit came from. */
-    int32_t n16 = 0;
-    size_t p = start;
-    while (p < end) {
-      UChar32 c;
-      int32_t i = 0;
-      int32_t avail = (int32_t)(end - p > 4 ? 4 : end - p);
-      U8_NEXT((const uint8_t *)in->data + p, i, avail, c);
-      if (c < 0)
-        c = 0xFFFD; /* decode made valid UTF-8; defensive only */
-      at8[n16] = (int32_t)(p - start);
-      if (U_IS_BMP(c)) {
-        u[n16++] = (UChar)c;
-      } else {
-        u[n16++] = U16_LEAD(c);
-        at8[n16] = (int32_t)(p - start);
-        u[n16++] = U16_TRAIL(c);
-      }
-      p += (size_t)i;
-    }
-    at8[n16] = (int32_t)(end - start);
-
-    int32_t pos = 0;
-    while (pos < n16) {
-      st = U_ZERO_ERROR;
-      int32_t yes = pos + unorm2_spanQuickCheckYes(nfc, u + pos, n16 - pos, &st);
-      if (U_FAILURE(st)) {
-        rc = cchc_fail(err, CCHC_ERR_INTERNAL, "ICU NFC check failed: %s",
-                       u_errorName(st));
-        goto cleanup;
-      }
-      copy_span(out, in, start + (size_t)at8[pos], start + (size_t)at8[yes]);
-      if (yes >= n16)
-        break;
-      /* The segment: from `yes` to the next normalization boundary. */
-      int32_t segend = yes;
-      UChar32 c;
-      U16_NEXT(u, segend, n16, c);
-      while (segend < n16) {
-        int32_t q = segend;
-        U16_NEXT(u, q, n16, c);
-        if (unorm2_hasBoundaryBefore(nfc, c))
-          break;
-        segend = q;
-      }
-      int32_t seglen = segend - yes;
-      UChar *sin = seglen <= (int32_t)(sizeof seg_in / sizeof *seg_in)
-                       ? seg_in
-                       : NULL;
-      UChar *big_out = NULL;
-      if (!sin) {
-        /* A base with a very long run of marks: normalize it in place of
-         * the stack buffers. */
-        sin = u + yes;
-      } else {
-        memcpy(sin, u + yes, (size_t)seglen * sizeof *sin);
-      }
-      st = U_ZERO_ERROR;
-      int32_t cap = (int32_t)(sizeof seg_out / sizeof *seg_out);
-      UChar *sout = seg_out;
-      int32_t outlen = unorm2_normalize(nfc, sin, seglen, sout, cap, &st);
-      if (st == U_BUFFER_OVERFLOW_ERROR) {
-        big_out = malloc(((size_t)outlen + 1) * sizeof *big_out);
-        if (!big_out) {
-          rc = cchc_fail(err, CCHC_ERR_NOMEM, "out of memory in NFC");
-          goto cleanup;
-        }
-        st = U_ZERO_ERROR;
-        outlen = unorm2_normalize(nfc, sin, seglen, big_out, outlen + 1, &st);
-        sout = big_out;
-      }
-      if (U_FAILURE(st)) {
-        free(big_out);
-        rc = cchc_fail(err, CCHC_ERR_INTERNAL, "ICU NFC failed: %s",
-                       u_errorName(st));
-        goto cleanup;
-      }
-      size_t from = start + (size_t)at8[yes], to = start + (size_t)at8[segend];
-      if (outlen == seglen && memcmp(sout, u + yes, (size_t)seglen * 2) == 0) {
-        copy_span(out, in, from, to);
-      } else {
-        uint32_t src = cchc_mbuf_src(in, from, NULL);
-        uint32_t last = cchc_mbuf_src(in, to - 1, NULL);
-        for (int32_t k = 0; k < outlen;) {
-          UChar32 oc;
-          U16_NEXT(sout, k, outlen, oc);
-          cchc_mbuf_putc_span(out, (uint32_t)oc, src, k >= outlen ? last : src);
-        }
-        cchc_log_repair(log, CCHC_REPAIR_NFC, src, "recomposed to NFC");
-      }
-      free(big_out);
-      pos = segend;
-    }
-    start = end;
-  }
-cleanup:
-  free(u);
-  free(at8);
-  return rc;
-}
+/* NFC works on chunks of CHUNK bytes (ending before an ASCII byte); text
+ * fed is canonicalized once BATCH bytes wait. */
+enum { CHUNK = 16384, BATCH = 8 * CHUNK };
 
 /* Character-level mapping.  Returns the replacement (or -1 to drop the
  * character) and sets *kind; returns `cp` unchanged when nothing applies. */
@@ -258,16 +101,22 @@ static bool is_tone_mark(UChar c) {
          c == 0x0323;
 }
 
+/* Could the word end with "oa", "oe" or "uy" and a tone mark (two
+ * characters or more, an ASCII o or u then a letter with a mark)? */
+static bool tone_candidate(const tail *t) {
+  UChar32 l1 = t->cp[1] | 0x20;
+  return t->n >= 2 && t->cp[2] >= 0x80 && t->cp[1] < 0x80 &&
+         (l1 == 'o' || l1 == 'u');
+}
+
 /* At the end of a word: move the tone mark of a final "oa", "oe", "uy" to
  * its first vowel ("hoá" -> "hóa"), rewriting the end of `out`. */
 static void fix_tone(const UNormalizer2 *nfc, const UNormalizer2 *nfd, tail *t,
                      cchc_mbuf *out, size_t word_start, cchc_repair_log *log) {
-  if (t->n < 2 || t->cp[2] < 0x80 || out->failed)
+  if (!tone_candidate(t) || out->failed)
     return;
   UChar32 c1 = t->cp[1], c2 = t->cp[2];
   UChar32 l1 = c1 | 0x20;
-  if (c1 >= 0x80 || (l1 != 'o' && l1 != 'u'))
-    return;
   UChar dec[8];
   if (decompose(nfd, c2, dec) != 2 || !is_tone_mark(dec[1]) || dec[0] >= 0x80)
     return;
@@ -306,87 +155,417 @@ static void fix_tone(const UNormalizer2 *nfc, const UNormalizer2 *nfd, tail *t,
   cchc_log_repair(log, CCHC_REPAIR_TONE_MARK, src1, "%s -> %s", before, after);
 }
 
-static bool is_word_char(int32_t cp) {
-  if (cp < 0x80)
-    return (cp | 0x20) >= 'a' && (cp | 0x20) <= 'z';
+/* Classes of BMP code points, asked of ICU for a block of 64 at its first
+ * use: NFC quick check "yes" with combining class 0, and word character
+ * (letter or non-spacing mark). */
+enum { CP_BLOCKS = 0x10000 / 64 };
+typedef struct cp_classes {
+  uint64_t known[CP_BLOCKS / 64];
+  uint64_t nfc_yes[CP_BLOCKS], word[CP_BLOCKS];
+} cp_classes;
+
+static bool is_word_char_icu(int32_t cp) {
   return u_isalpha(cp) || u_charType(cp) == U_NON_SPACING_MARK;
 }
 
-static cchc_status map_pass(const cchc_mbuf *in, cchc_mbuf *out,
-                            cchc_repair_log *log, cchc_error *err) {
-  UErrorCode st = U_ZERO_ERROR;
-  const UNormalizer2 *nfc = unorm2_getNFCInstance(&st);
-  const UNormalizer2 *nfd = unorm2_getNFDInstance(&st);
-  if (U_FAILURE(st))
-    return cchc_fail(err, CCHC_ERR_INTERNAL, "ICU normalizer unavailable: %s",
-                     u_errorName(st));
-  tail t = {{0}, {0}, 0};
-  size_t word_start = 0;
-  cchc_mbuf_reserve(out, in->len + in->len / 64);
-  size_t i = 0, hint = 0;
-  while (i < in->len) {
+static void classes_fill(cp_classes *k, const UNormalizer2 *nfc, size_t blk) {
+  uint64_t yes = 0, word = 0;
+  for (unsigned j = 0; j < 64; j++) {
+    UChar32 c = (UChar32)(blk * 64 + j);
+    UChar u = (UChar)c;
+    UErrorCode st = U_ZERO_ERROR;
+    if (!U_IS_SURROGATE(c) && unorm2_getCombiningClass(nfc, c) == 0 &&
+        unorm2_quickCheck(nfc, &u, 1, &st) == UNORM_YES && U_SUCCESS(st))
+      yes |= (uint64_t)1 << j;
+    if (is_word_char_icu(c))
+      word |= (uint64_t)1 << j;
+  }
+  k->nfc_yes[blk] = yes;
+  k->word[blk] = word;
+  k->known[blk / 64] |= (uint64_t)1 << (blk % 64);
+}
+
+/* Look up a BMP code point in `bits` (nfc_yes or word). */
+static bool classes_has(cp_classes *k, const UNormalizer2 *nfc,
+                        const uint64_t *bits, uint32_t cp) {
+  size_t blk = cp / 64;
+  if (!(k->known[blk / 64] & ((uint64_t)1 << (blk % 64))))
+    classes_fill(k, nfc, blk);
+  return bits[blk] >> (cp % 64) & 1;
+}
+
+struct cchc_canon {
+  cchc_mbuf in;  /* fed, waiting for NFC */
+  cchc_mbuf mid; /* through NFC, waiting for the mapping */
+  cchc_mbuf *out;
+  const UNormalizer2 *nfc, *nfd;
+  UChar *u;     /* a chunk in UTF-16 */
+  int32_t *at8; /* UTF-16 index -> UTF-8 index in the chunk */
+  tail t;       /* the word being mapped */
+  size_t word_start;
+  cchc_repair_log nfc_log, map_log;
+  cchc_status rc; /* the first failure; later steps do nothing */
+  cchc_error err;
+  cp_classes classes;
+};
+
+static bool is_word_char(cchc_canon *c, int32_t cp) {
+  if (cp < 0x80)
+    return (cp | 0x20) >= 'a' && (cp | 0x20) <= 'z';
+  if (cp > 0xFFFF)
+    return is_word_char_icu(cp);
+  return classes_has(&c->classes, c->nfc, c->classes.word, (uint32_t)cp);
+}
+
+/* Copy UTF-8 [from, to) of `in` into out, keeping the map. */
+static void copy_span(cchc_mbuf *out, const cchc_mbuf *in, size_t from,
+                      size_t to) {
+  if (to > from)
+    cchc_mbuf_copy(out, in, from, to - from, NULL);
+}
+
+static size_t chunk_end(const cchc_mbuf *in, size_t start) {
+  size_t end = start + CHUNK;
+  if (end >= in->len)
+    return in->len;
+  /* End before an ASCII byte: every ASCII character starts an NFC segment. */
+  for (size_t p = end; p > start + 1; p--)
+    if ((unsigned char)in->data[p] < 0x80)
+      return p;
+  for (size_t p = end; p > start + 1; p--) /* pathological: any lead byte */
+    if (((unsigned char)in->data[p] & 0xC0) != 0x80)
+      return p;
+  return end;
+}
+
+/* Is the UTF-8 text s[0..n) made only of characters that are NFC whatever
+ * surrounds them?  Then ICU's quick check on the chunk says "yes" to all
+ * of it.  Below U+0300 (lead bytes below 0xCC) every character is. */
+static bool chunk_is_nfc(cchc_canon *c, const char *s, size_t n) {
+  const unsigned char *u = (const unsigned char *)s;
+  size_t i = 0;
+  while (i < n) {
+    if (u[i] < 0xCC) {
+      i++;
+      continue;
+    }
+    uint32_t cp;
+    if (u[i] < 0xE0 && i + 1 < n && (u[i + 1] & 0xC0) == 0x80) {
+      cp = (uint32_t)(u[i] & 0x1F) << 6 | (u[i + 1] & 0x3F);
+      i += 2;
+    } else if (u[i] >= 0xE0 && u[i] < 0xF0 && i + 2 < n &&
+               (u[i + 1] & 0xC0) == 0x80 && (u[i + 2] & 0xC0) == 0x80) {
+      cp = (uint32_t)(u[i] & 0x0F) << 12 | (uint32_t)(u[i + 1] & 0x3F) << 6 |
+           (u[i + 2] & 0x3F);
+      i += 3;
+    } else {
+      return false; /* a supplementary character: ask ICU */
+    }
+    if (!classes_has(&c->classes, c->nfc, c->classes.nfc_yes, cp))
+      return false;
+  }
+  return true;
+}
+
+static void canon_fail(cchc_canon *c, cchc_status code, const char *what,
+                       UErrorCode st) {
+  if (code == CCHC_ERR_NOMEM)
+    cchc_fail(&c->err, code, "out of memory in NFC");
+  else
+    cchc_fail(&c->err, code, "ICU NFC %s: %s", what, u_errorName(st));
+  c->rc = code;
+}
+
+/* NFC of the chunk [start, end) of c->in, appended to c->mid. */
+static void nfc_chunk(cchc_canon *c, size_t start, size_t end) {
+  const cchc_mbuf *in = &c->in;
+  cchc_mbuf *out = &c->mid;
+  const UNormalizer2 *nfc = c->nfc;
+  UChar *u = c->u;
+  int32_t *at8 = c->at8;
+  UChar seg_in[64], seg_out[256];
+  UErrorCode st;
+  if (chunk_is_nfc(c, in->data + start, end - start)) {
+    copy_span(out, in, start, end);
+    return;
+  }
+  /* UTF-8 -> UTF-16, remembering where each unit came from. */
+  int32_t n16 = 0;
+  size_t p = start;
+  while (p < end) {
+    UChar32 ch;
+    int32_t i = 0;
+    int32_t avail = (int32_t)(end - p > 4 ? 4 : end - p);
+    U8_NEXT((const uint8_t *)in->data + p, i, avail, ch);
+    if (ch < 0)
+      ch = 0xFFFD; /* decode made valid UTF-8; defensive only */
+    at8[n16] = (int32_t)(p - start);
+    if (U_IS_BMP(ch)) {
+      u[n16++] = (UChar)ch;
+    } else {
+      u[n16++] = U16_LEAD(ch);
+      at8[n16] = (int32_t)(p - start);
+      u[n16++] = U16_TRAIL(ch);
+    }
+    p += (size_t)i;
+  }
+  at8[n16] = (int32_t)(end - start);
+
+  int32_t pos = 0;
+  while (pos < n16) {
+    st = U_ZERO_ERROR;
+    int32_t yes = pos + unorm2_spanQuickCheckYes(nfc, u + pos, n16 - pos, &st);
+    if (U_FAILURE(st)) {
+      canon_fail(c, CCHC_ERR_INTERNAL, "check failed", st);
+      return;
+    }
+    copy_span(out, in, start + (size_t)at8[pos], start + (size_t)at8[yes]);
+    if (yes >= n16)
+      break;
+    /* The segment: from `yes` to the next normalization boundary. */
+    int32_t segend = yes;
+    UChar32 ch;
+    U16_NEXT(u, segend, n16, ch);
+    while (segend < n16) {
+      int32_t q = segend;
+      U16_NEXT(u, q, n16, ch);
+      if (unorm2_hasBoundaryBefore(nfc, ch))
+        break;
+      segend = q;
+    }
+    int32_t seglen = segend - yes;
+    UChar *sin =
+        seglen <= (int32_t)(sizeof seg_in / sizeof *seg_in) ? seg_in : NULL;
+    UChar *big_out = NULL;
+    if (!sin) {
+      /* A base with a very long run of marks: normalize it in place of
+       * the stack buffers. */
+      sin = u + yes;
+    } else {
+      memcpy(sin, u + yes, (size_t)seglen * sizeof *sin);
+    }
+    st = U_ZERO_ERROR;
+    int32_t cap = (int32_t)(sizeof seg_out / sizeof *seg_out);
+    UChar *sout = seg_out;
+    int32_t outlen = unorm2_normalize(nfc, sin, seglen, sout, cap, &st);
+    if (st == U_BUFFER_OVERFLOW_ERROR) {
+      big_out = malloc(((size_t)outlen + 1) * sizeof *big_out);
+      if (!big_out) {
+        canon_fail(c, CCHC_ERR_NOMEM, NULL, st);
+        return;
+      }
+      st = U_ZERO_ERROR;
+      outlen = unorm2_normalize(nfc, sin, seglen, big_out, outlen + 1, &st);
+      sout = big_out;
+    }
+    if (U_FAILURE(st)) {
+      free(big_out);
+      canon_fail(c, CCHC_ERR_INTERNAL, "failed", st);
+      return;
+    }
+    size_t from = start + (size_t)at8[yes], to = start + (size_t)at8[segend];
+    if (outlen == seglen && memcmp(sout, u + yes, (size_t)seglen * 2) == 0) {
+      copy_span(out, in, from, to);
+    } else {
+      uint32_t src = cchc_mbuf_src(in, from, NULL);
+      uint32_t last = cchc_mbuf_src(in, to - 1, NULL);
+      for (int32_t k = 0; k < outlen;) {
+        UChar32 oc;
+        U16_NEXT(sout, k, outlen, oc);
+        cchc_mbuf_putc_span(out, (uint32_t)oc, src, k >= outlen ? last : src);
+      }
+      cchc_log_repair(&c->nfc_log, CCHC_REPAIR_NFC, src, "recomposed to NFC");
+    }
+    free(big_out);
+    pos = segend;
+  }
+}
+
+/* NFC of the chunks of c->in that are complete (all of them at the end),
+ * which then leave c->in. */
+static void nfc_step(cchc_canon *c, bool final) {
+  size_t start = 0;
+  while (c->rc == CCHC_OK && start < c->in.len &&
+         (final || c->in.len > start + CHUNK)) {
+    size_t end = chunk_end(&c->in, start);
+    nfc_chunk(c, start, end);
+    start = end;
+  }
+  cchc_mbuf_drop_front(&c->in, start);
+}
+
+/* A word ends: the tone rule, on the output written so far. */
+static void end_word(cchc_canon *c) {
+  fix_tone(c->nfc, c->nfd, &c->t, c->out, c->word_start, &c->map_log);
+  c->t.n = 0;
+}
+
+/* The mapping of all of c->mid, appended to c->out.  Characters that stay
+ * as they are wait in [pend, i) and are copied in one piece. */
+static void map_step(cchc_canon *c) {
+  const cchc_mbuf *in = &c->mid;
+  cchc_mbuf *out = c->out;
+  const char *s = in->data;
+  tail *t = &c->t;
+  size_t n = in->len, i = 0, pend = 0, hint = 0;
+  while (i < n) {
     size_t at = i;
-    unsigned char b = (unsigned char)in->data[i];
+    unsigned char b = (unsigned char)s[i];
     int32_t cp;
+    if (b < 0x80 && b != '\t') { /* ASCII stays; only words matter */
+      i++;
+      if ((b | 0x20) >= 'a' && (b | 0x20) <= 'z') {
+        if (t->n == 0)
+          c->word_start = out->len + (at - pend);
+        t->cp[0] = t->cp[1], t->cp[1] = t->cp[2], t->cp[2] = b;
+        t->at[0] = t->at[1], t->at[1] = t->at[2];
+        t->at[2] = out->len + (at - pend);
+        t->n++;
+      } else if (t->n) {
+        if (tone_candidate(t)) {
+          cchc_mbuf_copy(out, in, pend, at - pend, &hint);
+          pend = at;
+        }
+        end_word(c);
+      }
+      continue;
+    }
     if (b < 0x80) {
       cp = b;
       i++;
     } else {
-      cp = cchc_utf8_next(in->data, in->len, &i);
+      cp = cchc_utf8_next(s, n, &i);
       if (cp < 0)
         cp = 0xFFFD;
     }
-    int32_t m = cp;
-    if (b >= 0x80 || b == '\t') {
-      cchc_repair_kind kind = CCHC_REPAIR_KIND_COUNT;
-      m = map_char(cp, &kind);
-      if (kind != CCHC_REPAIR_KIND_COUNT) {
-        if (m < 0)
-          cchc_log_repair(log, kind, cchc_mbuf_src(in, at, &hint),
-                          "U+%04X removed", (unsigned)cp);
-        else
-          cchc_log_repair(log, kind, cchc_mbuf_src(in, at, &hint),
-                          "U+%04X -> U+%04X",
-                          (unsigned)cp, (unsigned)m);
-      }
+    cchc_repair_kind kind = CCHC_REPAIR_KIND_COUNT;
+    int32_t m = map_char(cp, &kind);
+    if (kind != CCHC_REPAIR_KIND_COUNT) {
       if (m < 0)
-        continue;
+        cchc_log_repair(&c->map_log, kind, cchc_mbuf_src(in, at, &hint),
+                        "U+%04X removed", (unsigned)cp);
+      else
+        cchc_log_repair(&c->map_log, kind, cchc_mbuf_src(in, at, &hint),
+                        "U+%04X -> U+%04X", (unsigned)cp, (unsigned)m);
     }
-    bool word = is_word_char(m);
-    if (!word && t.n) {
-      fix_tone(nfc, nfd, &t, out, word_start, log);
-      t.n = 0;
+    bool word = m >= 0 && is_word_char(c, m);
+    bool ends = m >= 0 && !word && t->n; /* ends the word before it */
+    /* what is written differently, and the tone rule, which rewrites the
+     * end of the output, need the waiting characters written first */
+    if (m != cp || (ends && tone_candidate(t))) {
+      cchc_mbuf_copy(out, in, pend, at - pend, &hint);
+      pend = at;
     }
+    if (m < 0) {
+      pend = i;
+      continue;
+    }
+    if (ends)
+      end_word(c);
     if (word) {
-      if (t.n == 0)
-        word_start = out->len;
-      t.cp[0] = t.cp[1], t.cp[1] = t.cp[2], t.cp[2] = m;
-      t.at[0] = t.at[1], t.at[1] = t.at[2], t.at[2] = out->len;
-      t.n++;
+      if (t->n == 0)
+        c->word_start = out->len + (at - pend);
+      t->cp[0] = t->cp[1], t->cp[1] = t->cp[2], t->cp[2] = m;
+      t->at[0] = t->at[1], t->at[1] = t->at[2];
+      t->at[2] = out->len + (at - pend);
+      t->n++;
     }
-    if (m == cp)
-      cchc_mbuf_copy(out, in, at, i - at, &hint);
-    else
+    if (m != cp) {
       cchc_mbuf_putc_span(out, (uint32_t)m, cchc_mbuf_src(in, at, &hint),
                           cchc_mbuf_src(in, i - 1, &hint));
+      pend = i;
+    }
   }
-  if (t.n)
-    fix_tone(nfc, nfd, &t, out, word_start, log);
+  cchc_mbuf_copy(out, in, pend, n - pend, &hint);
+  cchc_mbuf_truncate(&c->mid, 0);
+}
+
+cchc_canon *cchc_canon_new(cchc_mbuf *out) {
+  cchc_canon *c = malloc(sizeof *c);
+  if (!c)
+    return NULL;
+  memset(c, 0, offsetof(cchc_canon, classes));
+  memset(c->classes.known, 0, sizeof c->classes.known);
+  UErrorCode st = U_ZERO_ERROR;
+  c->nfc = unorm2_getNFCInstance(&st);
+  c->nfd = unorm2_getNFDInstance(&st);
+  if (U_FAILURE(st)) {
+    cchc_fail(&c->err, CCHC_ERR_INTERNAL, "ICU normalizer unavailable: %s",
+              u_errorName(st));
+    c->rc = CCHC_ERR_INTERNAL;
+  }
+  c->out = out;
+  c->u = malloc((CHUNK + 1) * sizeof *c->u);
+  c->at8 = malloc((CHUNK + 2) * sizeof *c->at8);
+  if (!c->u || !c->at8) {
+    cchc_canon_free(c);
+    return NULL;
+  }
+  return c;
+}
+
+void cchc_canon_free(cchc_canon *c) {
+  if (!c)
+    return;
+  cchc_mbuf_free(&c->in);
+  cchc_mbuf_free(&c->mid);
+  cchc_log_free(&c->nfc_log);
+  cchc_log_free(&c->map_log);
+  free(c->u);
+  free(c->at8);
+  free(c);
+}
+
+cchc_mbuf *cchc_canon_input(cchc_canon *c) { return &c->in; }
+
+void cchc_canon_fed(cchc_canon *c) {
+  if (c->in.len < BATCH || c->rc != CCHC_OK)
+    return;
+  nfc_step(c, false);
+  map_step(c);
+}
+
+cchc_status cchc_canon_finish(cchc_canon *c, cchc_repair_log *log,
+                              cchc_error *err) {
+  if (c->rc == CCHC_OK) {
+    nfc_step(c, true);
+    map_step(c);
+  }
+  if (c->rc == CCHC_OK && c->t.n)
+    end_word(c);
+  if (c->rc == CCHC_OK && (c->in.failed || c->mid.failed))
+    canon_fail(c, CCHC_ERR_NOMEM, NULL, U_ZERO_ERROR);
+  if (c->rc == CCHC_OK && c->out->failed) {
+    cchc_fail(&c->err, CCHC_ERR_NOMEM, "out of memory");
+    c->rc = CCHC_ERR_NOMEM;
+  }
+  if (c->rc != CCHC_OK) {
+    if (err)
+      *err = c->err;
+    return c->rc;
+  }
+  /* The repairs in the order of the stages: NFC's, then the mapping's. */
+  cchc_log_append(log, &c->nfc_log);
+  cchc_log_append(log, &c->map_log);
   return CCHC_OK;
 }
 
 cchc_status cchc_canon_chars(cchc_mbuf *in, cchc_mbuf *out,
                              cchc_repair_log *log, cchc_error *err) {
-  cchc_mbuf mid;
-  cchc_mbuf_init(&mid);
-  cchc_status rc = nfc_pass(in, &mid, log, err);
-  cchc_mbuf_free(in); /* consumed: keep the peak memory down */
-  if (rc == CCHC_OK && mid.failed)
-    rc = cchc_fail(err, CCHC_ERR_NOMEM, "out of memory in NFC");
-  if (rc == CCHC_OK)
-    rc = map_pass(&mid, out, log, err);
-  if (rc == CCHC_OK && out->failed)
-    rc = cchc_fail(err, CCHC_ERR_NOMEM, "out of memory");
-  cchc_mbuf_free(&mid);
+  cchc_canon *c = cchc_canon_new(out);
+  if (!c) {
+    cchc_mbuf_free(in);
+    return cchc_fail(err, CCHC_ERR_NOMEM, "out of memory");
+  }
+  cchc_mbuf_reserve(out, in->len + in->len / 64);
+  size_t hint = 0;
+  for (size_t at = 0; at < in->len; at += BATCH) {
+    size_t n = in->len - at < BATCH ? in->len - at : BATCH;
+    cchc_mbuf_copy(&c->in, in, at, n, &hint);
+    cchc_canon_fed(c);
+  }
+  cchc_mbuf_free(in); /* consumed */
+  cchc_status rc = cchc_canon_finish(c, log, err);
+  cchc_canon_free(c);
   return rc;
 }

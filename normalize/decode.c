@@ -46,7 +46,8 @@ cchc_status cchc_encoding_parse(const char *name, cchc_encoding *enc) {
 
 /* The per-code-point filter every decoder feeds. */
 typedef struct sink {
-  cchc_mbuf *out;
+  cchc_canon *canon; /* takes the text decoded */
+  cchc_mbuf *out;    /* its input */
   uint8_t *starts;
   cchc_repair_log *log;
   bool prev_cr;
@@ -157,13 +158,15 @@ static void scan_bytes(const char *in, size_t len, scan *s) {
 static cchc_status decode_utf8(const char *in, size_t len, size_t skip,
                                bool repair, sink *k, cchc_error *err) {
   const unsigned char *u = (const unsigned char *)in;
-  cchc_mbuf_reserve(k->out, len - skip);
   size_t i = skip;
   while (i < len) {
+    cchc_canon_fed(k->canon);
     /* Fast path: a run of bytes that pass through unchanged (printable
-     * ASCII, LF, TAB, valid multi-byte characters other than C1 controls). */
-    size_t j = i;
-    while (j < len) {
+     * ASCII, LF, TAB, valid multi-byte characters other than C1 controls),
+     * at most RUN at a time so that the next stage takes them in turn. */
+    enum { RUN = 65536 };
+    size_t j = i, lim = len - i > RUN ? i + RUN : len;
+    while (j < lim) {
       unsigned char c = u[j];
       if ((c >= 0x20 && c < 0x7F) || c == '\t' || (c == '\n' && !k->prev_cr)) {
         k->prev_cr = false;
@@ -264,6 +267,7 @@ static cchc_status decode_icu(const char *in, size_t len, size_t skip,
         sink_put(k, u, at, at + unit - 1);
       }
     }
+    cchc_canon_fed(k->canon);
     if (st == U_BUFFER_OVERFLOW_ERROR)
       continue;
     if (U_FAILURE(st)) {
@@ -302,7 +306,7 @@ cleanup:
 }
 
 cchc_status cchc_decode(const char *in, size_t len,
-                        const cchc_normalize_options *opt, cchc_mbuf *out,
+                        const cchc_normalize_options *opt, cchc_canon *out,
                         uint8_t *starts, cchc_encoding *enc_out,
                         cchc_repair_log *log, cchc_error *err) {
   size_t max = opt && opt->max_bytes ? opt->max_bytes : CCHC_DEFAULT_MAX_BYTES;
@@ -377,7 +381,8 @@ cchc_status cchc_decode(const char *in, size_t len,
     }
   }
 
-  sink k = {.out = out, .starts = starts, .log = log};
+  sink k = {.canon = out, .out = cchc_canon_input(out), .starts = starts,
+            .log = log};
   if (skip)
     mark_start(&k, 0); /* the BOM is a character of its own */
   cchc_status rc;
@@ -399,7 +404,7 @@ cchc_status cchc_decode(const char *in, size_t len,
   }
   if (rc != CCHC_OK)
     return rc;
-  if (out->failed)
+  if (k.out->failed)
     return cchc_fail(err, CCHC_ERR_NOMEM, "out of memory while decoding");
   if (k.saw_nul)
     return cchc_fail_at(err, CCHC_ERR_BINARY, k.nul_offset,

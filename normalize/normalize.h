@@ -24,19 +24,36 @@ void cchc_log_init(cchc_repair_log *log);
 void cchc_log_free(cchc_repair_log *log);
 void cchc_log_repair(cchc_repair_log *log, cchc_repair_kind kind,
                      uint32_t offset, const char *fmt, ...) CCHC_PRINTF(4, 5);
+/* Log the repairs of `more` after those of `log`, as if logged there. */
+void cchc_log_append(cchc_repair_log *log, const cchc_repair_log *more);
 
-/* Stage 1: bytes -> UTF-8 with the map.  CR LF and CR become LF, form feeds
- * become LF, control characters are dropped (counted). */
+typedef struct cchc_canon cchc_canon; /* stage 2, below */
+
+/* Stage 1: bytes -> UTF-8 with the map, fed to stage 2 as it is decoded.
+ * CR LF and CR become LF, form feeds become LF, control characters are
+ * dropped (counted). */
 /* `starts` (len / 8 + 1 bytes, zeroed) receives one bit per source byte
  * that begins a character, so spans can end where a source character ends
  * whatever became of it. */
 cchc_status cchc_decode(const char *in, size_t len,
-                        const cchc_normalize_options *opt, cchc_mbuf *out,
+                        const cchc_normalize_options *opt, cchc_canon *out,
                         uint8_t *starts, cchc_encoding *enc_out,
                         cchc_repair_log *log, cchc_error *err);
 
 /* Stage 2: characters -> canonical characters (NFC with ICU, tone marks,
- * look-alike letters, spaces, dashes and quotes).  Consumes (frees) `in`. */
+ * look-alike letters, spaces, dashes and quotes), streaming: text appended
+ * to cchc_canon_input() is canonicalized into `out` as soon as it is
+ * complete (cchc_canon_fed), the rest by cchc_canon_finish. */
+/* NULL when out of memory. */
+cchc_canon *cchc_canon_new(cchc_mbuf *out);
+void cchc_canon_free(cchc_canon *c);
+cchc_mbuf *cchc_canon_input(cchc_canon *c);
+void cchc_canon_fed(cchc_canon *c);
+/* The rest; the repairs go to `log` (NFC's first, then the mapping's). */
+cchc_status cchc_canon_finish(cchc_canon *c, cchc_repair_log *log,
+                              cchc_error *err);
+
+/* Stage 2 on a whole buffer.  Consumes (frees) `in`. */
 cchc_status cchc_canon_chars(cchc_mbuf *in, cchc_mbuf *out,
                              cchc_repair_log *log, cchc_error *err);
 

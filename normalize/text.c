@@ -41,28 +41,44 @@ void cchc_log_free(cchc_repair_log *log) {
   memset(log, 0, sizeof *log);
 }
 
+/* Room for one more item in the list, or NULL: the list is full, or an
+ * allocation failed (then it stays as it is). */
+static cchc_repair *log_slot(cchc_repair_log *log) {
+  if (log->failed || log->len >= CCHC_REPAIR_LIST_MAX)
+    return NULL;
+  cchc_repair *items =
+      cchc_grow(log->items, &log->cap, log->len, sizeof *log->items);
+  if (!items) {
+    log->failed = true;
+    return NULL;
+  }
+  log->items = items;
+  return &log->items[log->len++];
+}
+
 void cchc_log_repair(cchc_repair_log *log, cchc_repair_kind kind,
                      uint32_t offset, const char *fmt, ...) {
   log->counts[kind]++;
-  if (log->failed || log->len >= CCHC_REPAIR_LIST_MAX)
+  cchc_repair *r = log_slot(log);
+  if (!r)
     return;
-  if (log->len == log->cap) {
-    size_t cap = log->cap ? log->cap * 2 : 64;
-    cchc_repair *items = realloc(log->items, cap * sizeof *items);
-    if (!items) {
-      log->failed = true;
-      return;
-    }
-    log->items = items;
-    log->cap = cap;
-  }
-  cchc_repair *r = &log->items[log->len++];
   r->offset = offset;
   r->kind = (uint8_t)kind;
   va_list ap;
   va_start(ap, fmt);
   vsnprintf(r->detail, sizeof r->detail, fmt, ap);
   va_end(ap);
+}
+
+void cchc_log_append(cchc_repair_log *log, const cchc_repair_log *more) {
+  for (int k = 0; k < CCHC_REPAIR_KIND_COUNT; k++)
+    log->counts[k] += more->counts[k];
+  for (size_t i = 0; i < more->len; i++) {
+    cchc_repair *r = log_slot(log);
+    if (!r)
+      return;
+    *r = more->items[i];
+  }
 }
 
 static int cmp_repair(const void *a, const void *b) {
@@ -79,23 +95,28 @@ cchc_status cchc_normalize(const char *input, size_t len,
   cchc_text *t = calloc(1, sizeof *t);
   if (!t)
     return cchc_fail(err, CCHC_ERR_NOMEM, "out of memory");
-  cchc_mbuf decoded, chars;
-  cchc_mbuf_init(&decoded);
+  cchc_mbuf chars;
   cchc_mbuf_init(&chars);
   cchc_log_init(&t->log);
   t->source_len = len;
 
   cchc_status rc;
+  cchc_canon *canon = cchc_canon_new(&chars);
   t->starts = calloc(len / 8 + 2, 1);
-  if (!t->starts) {
+  if (!t->starts || !canon) {
     rc = cchc_fail(err, CCHC_ERR_NOMEM, "out of memory");
     goto fail;
   }
-  rc = cchc_decode(input ? input : "", input ? len : 0, options, &decoded,
+  /* The decoder feeds the canonical-characters stage as it goes; what
+   * both write is the text, once. */
+  cchc_mbuf_reserve(&chars, len + len / 64);
+  rc = cchc_decode(input ? input : "", input ? len : 0, options, canon,
                    t->starts, &t->encoding, &t->log, err);
   if (rc != CCHC_OK)
     goto fail;
-  rc = cchc_canon_chars(&decoded, &chars, &t->log, err);
+  rc = cchc_canon_finish(canon, &t->log, err);
+  cchc_canon_free(canon);
+  canon = NULL;
   if (rc != CCHC_OK)
     goto fail;
   if (options && (options->flags & CCHC_NORM_NO_LAYOUT)) {
@@ -119,7 +140,7 @@ cchc_status cchc_normalize(const char *input, size_t len,
   return CCHC_OK;
 
 fail:
-  cchc_mbuf_free(&decoded);
+  cchc_canon_free(canon);
   cchc_mbuf_free(&chars);
   cchc_text_free(t);
   return rc;
