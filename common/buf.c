@@ -134,7 +134,10 @@ void cchc_mbuf_copy(cchc_mbuf *b, const cchc_mbuf *in, size_t from, size_t n,
                     size_t *hint) {
   if (n == 0 || (b->len + n + 1 > b->cap && !cchc_mbuf_reserve(b, n)))
     return;
-  memcpy(b->data + b->len, in->data + from, n);
+  if (b->data != in->data)
+    memcpy(b->data + b->len, in->data + from, n);
+  else if (b->len != from) /* a rewrite in place, behind what it reads */
+    memmove(b->data + b->len, in->data + from, n);
   size_t end = from + n;
   size_t r = run_near(in, from, hint);
   for (; r < in->nruns && in->runs[r].at < end; r++) {
@@ -203,6 +206,24 @@ void cchc_mbuf_drop_front(cchc_mbuf *b, size_t n) {
   memmove(b->data, b->data + n, b->len);
   if (b->nruns && (b->nruns == 1 ? b->len : b->runs[1].at) == 1)
     b->runs[0].seq = false; /* one byte left in it: either kind */
+}
+
+void cchc_mbuf_rewrite_begin(cchc_mbuf *out, const cchc_mbuf *text) {
+  cchc_mbuf_init(out);
+  out->data = text->data;
+  out->cap = text->cap;
+  out->failed = text->failed;
+}
+
+void cchc_mbuf_rewrite_end(cchc_mbuf *text, cchc_mbuf *out) {
+  free(text->runs); /* the bytes are out's now */
+  *text = *out;
+  cchc_mbuf_init(out);
+}
+
+void cchc_mbuf_rewrite_undo(cchc_mbuf *text, cchc_mbuf *out) {
+  free(out->runs);
+  cchc_mbuf_init(out);
 }
 
 bool cchc_mbuf_terminate(cchc_mbuf *b) {

@@ -58,7 +58,7 @@ void cchc_mbuf_put(cchc_mbuf *b, const char *s, size_t n, uint32_t src);
  * src + k. */
 void cchc_mbuf_put_seq(cchc_mbuf *b, const char *s, size_t n, uint32_t src);
 /* Append bytes [from, from + n) of `in` with their map; `hint` as for
- * cchc_mbuf_src. */
+ * cchc_mbuf_src.  `in` may be the text `b` rewrites (from >= b->len). */
 void cchc_mbuf_copy(cchc_mbuf *b, const cchc_mbuf *in, size_t from, size_t n,
                     size_t *hint);
 /* Append one code point (UTF-8 encoded) mapped to `src`. */
@@ -72,6 +72,14 @@ void cchc_mbuf_putc_span(cchc_mbuf *b, uint32_t cp, uint32_t src,
 void cchc_mbuf_truncate(cchc_mbuf *b, size_t len);
 /* Drop the first n bytes (those a stage has consumed). */
 void cchc_mbuf_drop_front(cchc_mbuf *b, size_t n);
+/* Rewriting a text in place: `out` writes over the bytes of `text`, which
+ * keeps its map, so that a stage that never writes past what it has read
+ * reads on from `text`.  Then either `text` becomes `out`
+ * (cchc_mbuf_rewrite_end) or, when `out` wrote back the very bytes it
+ * read, `text` stays as it was (cchc_mbuf_rewrite_undo). */
+void cchc_mbuf_rewrite_begin(cchc_mbuf *out, const cchc_mbuf *text);
+void cchc_mbuf_rewrite_end(cchc_mbuf *text, cchc_mbuf *out);
+void cchc_mbuf_rewrite_undo(cchc_mbuf *text, cchc_mbuf *out);
 /* Make data NUL-terminated (not counted in len). */
 bool cchc_mbuf_terminate(cchc_mbuf *b);
 /* Source offset of byte i (< len).  `hint` (may be NULL) remembers the run

@@ -550,22 +550,33 @@ cchc_status cchc_canon_finish(cchc_canon *c, cchc_repair_log *log,
   return CCHC_OK;
 }
 
-cchc_status cchc_canon_chars(cchc_mbuf *in, cchc_mbuf *out,
-                             cchc_repair_log *log, cchc_error *err) {
-  cchc_canon *c = cchc_canon_new(out);
-  if (!c) {
-    cchc_mbuf_free(in);
+cchc_status cchc_canon_chars(cchc_mbuf *text, cchc_repair_log *log,
+                             cchc_error *err) {
+  cchc_mbuf out, rest;
+  cchc_mbuf_rewrite_begin(&out, text);
+  cchc_mbuf_init(&rest);
+  cchc_canon *c = cchc_canon_new(&out);
+  if (!c)
     return cchc_fail(err, CCHC_ERR_NOMEM, "out of memory");
+  const cchc_mbuf *src = text; /* read from */
+  size_t r = 0, hint = 0;      /* src is read up to r */
+  while (r < src->len && c->rc == CCHC_OK) {
+    size_t n = src->len - r < BATCH ? src->len - r : BATCH;
+    cchc_mbuf_copy(&c->in, src, r, n, &hint);
+    r += n;
+    nfc_step(c, false);
+    if (src == text && out.len + c->mid.len > r) {
+      /* NFC lengthened the text (a rare decomposition): the mapping
+       * would write over what is not read yet; read it from a copy. */
+      cchc_mbuf_copy(&rest, text, r, text->len - r, NULL);
+      src = &rest;
+      r = hint = 0;
+    }
+    map_step(c);
   }
-  cchc_mbuf_reserve(out, in->len + in->len / 64);
-  size_t hint = 0;
-  for (size_t at = 0; at < in->len; at += BATCH) {
-    size_t n = in->len - at < BATCH ? in->len - at : BATCH;
-    cchc_mbuf_copy(&c->in, in, at, n, &hint);
-    cchc_canon_fed(c);
-  }
-  cchc_mbuf_free(in); /* consumed */
   cchc_status rc = cchc_canon_finish(c, log, err);
   cchc_canon_free(c);
+  cchc_mbuf_free(&rest);
+  cchc_mbuf_rewrite_end(text, &out);
   return rc;
 }

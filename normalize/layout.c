@@ -46,30 +46,31 @@
 
 #include <unicode/uchar.h>
 
+/* A line with content (blank lines are no lines here).  The flags are
+ * bits: a long text has a million lines. */
 typedef struct line {
-  size_t raw;        /* first byte of the raw line */
-  size_t start, end; /* trimmed content */
+  uint32_t start, end; /* trimmed content */
   int cplen;
   int first_word; /* code points of the first word */
-  bool blank, lead_space, trail_space;
-  bool marker, lower, cont_punct, terminal, hyphen_end;
-  bool digit_end; /* ends with a number ("tốc độ 01") */
-  bool wordless;  /* no letter or digit: a rule or a cell border ("|") */
-  bool dot_end;  /* ends a sentence: . ! ? */
-  bool semi_end; /* ends a clause: ; */
-  bool lone_num, short_line, table;
-  bool pipe, bar; /* starts with '|'; is only '|' (a crawled cell border) */
-  bool func_end;  /* ends with a word that cannot end a paragraph ("của") */
-  bool number_end; /* ends with "số" (ends_with_number_word) */
-  bool code_start; /* starts with a digit or a word in capitals ("PAPI") */
-  bool label;      /* starts with a label: "Thời gian thực hiện: ..." */
-  bool all_caps;  /* a heading in capitals ("CHỦ TỊCH") */
-  bool motto;     /* the national motto lines of every official document */
-  bool held;      /* its newline lies inside a bold span: the next line
-                     continues it */
+  int lone_value; /* "12" -> 12 */
   char lone_punct; /* "3," -> ',' */
-  int lone_value;  /* "12" -> 12 */
-  bool page;       /* one of the plan's page numbers (mark_pages) */
+  bool lead_space : 1, trail_space : 1;
+  bool marker : 1, lower : 1, cont_punct : 1, terminal : 1, hyphen_end : 1;
+  bool digit_end : 1; /* ends with a number ("tốc độ 01") */
+  bool wordless : 1;  /* no letter or digit: a rule or a cell border ("|") */
+  bool dot_end : 1;   /* ends a sentence: . ! ? */
+  bool semi_end : 1;  /* ends a clause: ; */
+  bool lone_num : 1, short_line : 1, table : 1;
+  bool pipe : 1, bar : 1; /* starts with '|'; is only '|' (a cell border) */
+  bool func_end : 1; /* ends with a word that cannot end a paragraph ("của") */
+  bool number_end : 1; /* ends with "số" (ends_with_number_word) */
+  bool code_start : 1; /* starts with a digit or a word in capitals ("PAPI") */
+  bool label : 1;      /* starts with a label: "Thời gian thực hiện: ..." */
+  bool all_caps : 1;   /* a heading in capitals ("CHỦ TỊCH") */
+  bool motto : 1;      /* the national motto lines of every official document */
+  bool held : 1;       /* its newline lies inside a bold span: the next line
+                          continues it */
+  bool page : 1;       /* one of the plan's page numbers (mark_pages) */
 } line;
 
 /* Words that never end a sentence: a line ending with one continues. */
@@ -321,20 +322,18 @@ static bool starts_with_label(const char *s, size_t n) {
   return false;
 }
 
-static void classify(const cchc_mbuf *b, line *l) {
-  const char *s = b->data;
-  size_t p = l->start, q = l->end;
+/* Classify the raw line s[raw, end) into *l; false when it is blank. */
+static bool classify(const char *s, size_t raw, size_t end, line *l) {
+  size_t p = raw, q = end;
   while (p < q && is_space(s[p]))
     p++;
-  l->lead_space = p > l->raw;
-  l->trail_space = q > p && is_space(s[q - 1]);
   while (q > p && is_space(s[q - 1]))
     q--;
-  l->start = p;
-  l->end = q;
-  l->blank = p == q;
-  if (l->blank)
-    return;
+  if (p == q)
+    return false;
+  *l = (line){.start = (uint32_t)p, .end = (uint32_t)q};
+  l->lead_space = p > raw;
+  l->trail_space = q < end;
   size_t n = q - p;
   const char *c = s + p;
   int cps = 0;
@@ -365,7 +364,11 @@ static void classify(const cchc_mbuf *b, line *l) {
     int32_t before = last_cp(s, p, lp, &pp);
     l->hyphen_end = before != ' ' && (u_isalnum(before));
   }
-  l->lone_num = is_lone_number(c, n, &l->lone_punct, &l->lone_value);
+  char punct;
+  int value;
+  l->lone_num = is_lone_number(c, n, &punct, &value);
+  l->lone_punct = punct;
+  l->lone_value = value;
   l->func_end = ends_with_func_word(s, p, q);
   l->number_end = ends_with_number_word(s, p, q);
   l->code_start = (c[0] >= '0' && c[0] <= '9') || caps_word(c, n, 0);
@@ -396,6 +399,7 @@ static void classify(const cchc_mbuf *b, line *l) {
   l->motto = (n == strlen("Độc lập - Tự do - Hạnh phúc") &&
               memcmp(c, "Độc lập - Tự do - Hạnh phúc", n) == 0) ||
              (n >= 34 && memcmp(c, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", 34 < n ? 34 : n) == 0);
+  return true;
 }
 
 /* Newlines of the stripped text that lie inside a bold span: a heading in
@@ -446,33 +450,40 @@ static void held_newline(held_lines *h, size_t at, bool content) {
   h->pending[h->npending++] = at;
 }
 
-/* Markdown markers: "#..# " at line start, runs of two or more '*', and in
- * Markdown documents single '*' glued to text ("*(...)*"), and backslash
- * escapes.  Newlines inside bold spans go to `held`.  Returns whether an
- * emphasis marker was removed. */
-static bool strip_markdown(const cchc_mbuf *in, cchc_mbuf *out,
-                           held_lines *held, cchc_repair_log *log) {
+/* Is the text Markdown: a "**" anywhere, or a heading ("#" to "######"
+ * and a space) at the start of a line?  Then layout strips its markers. */
+static bool is_markdown(const cchc_mbuf *b) {
+  const char *s = b->data, *e = s + b->len;
+  for (const char *p = s; p < e && (p = memchr(p, '*', (size_t)(e - p)));
+       p++)
+    if (p + 1 < e && p[1] == '*')
+      return true;
+  for (const char *p = s; p < e && (p = memchr(p, '#', (size_t)(e - p)));
+       p++) {
+    if (p > s && p[-1] != '\n')
+      continue;
+    const char *q = p;
+    while (q < e && *q == '#')
+      q++;
+    if (q - p <= 6 && q < e && *q == ' ')
+      return true;
+  }
+  return false;
+}
+
+/* Markdown markers of a Markdown text: "#..# " at line start, runs of two
+ * or more '*', single '*' glued to text ("*(...)*"), and backslash
+ * escapes, removed in place.  Newlines inside bold spans go to `held`.
+ * Returns whether an emphasis marker was removed. */
+static bool strip_markdown(cchc_mbuf *text, held_lines *held,
+                           cchc_repair_log *log) {
+  /* Nothing is written past what was read, and what is read behind is
+   * either not yet overwritten or overwritten by itself. */
+  const cchc_mbuf *in = text;
   const char *s = in->data;
   size_t n = in->len, hint = 0;
-  bool md = false;
-  for (size_t i = 0; i + 1 < n && !md; i++)
-    if (s[i] == '*' && s[i + 1] == '*')
-      md = true;
-  for (size_t i = 0; i < n && !md; i++)
-    if (s[i] == '#' && (i == 0 || s[i - 1] == '\n')) {
-      size_t j = i;
-      while (j < n && s[j] == '#')
-        j++;
-      md = j - i <= 6 && j < n && s[j] == ' ';
-    }
-  bool any = md;
-  for (size_t i = 0; i < n && !any; i++)
-    any = s[i] == '*';
-  cchc_mbuf_reserve(out, n);
-  if (!any) { /* nothing to strip: the common case */
-    cchc_mbuf_copy(out, in, 0, n, &hint);
-    return false;
-  }
+  cchc_mbuf out;
+  cchc_mbuf_rewrite_begin(&out, text);
   bool joined = false;
   size_t i = 0;
   while (i < n) {
@@ -481,8 +492,8 @@ static bool strip_markdown(const cchc_mbuf *in, cchc_mbuf *out,
     while (i < n && is_space(s[i]))
       i++;
     if (i > ls)
-      cchc_mbuf_copy(out, in, ls, i - ls, &hint);
-    if (md && i < n && s[i] == '#') {
+      cchc_mbuf_copy(&out, in, ls, i - ls, &hint);
+    if (i < n && s[i] == '#') {
       size_t j = i;
       while (j < n && s[j] == '#')
         j++;
@@ -493,13 +504,18 @@ static bool strip_markdown(const cchc_mbuf *in, cchc_mbuf *out,
       }
     }
     size_t content = i;
+    const char *nl = memchr(s + i, '\n', n - i);
+    size_t eol = nl ? (size_t)(nl - s) : n;
+    bool has_content = false; /* markers count */
+    for (size_t k = content; k < eol && !has_content; k++)
+      has_content = !is_space(s[k]);
     while (i < n && s[i] != '\n') {
       /* Copy the run up to the next character that may need work. */
       size_t j = i;
       while (j < n && s[j] != '\n' && s[j] != '*' && s[j] != '\\')
         j++;
       if (j > i) {
-        cchc_mbuf_copy(out, in, i, j - i, &hint);
+        cchc_mbuf_copy(&out, in, i, j - i, &hint);
         i = j;
         continue;
       }
@@ -511,7 +527,7 @@ static bool strip_markdown(const cchc_mbuf *in, cchc_mbuf *out,
         bool bullet = i == content && j < n && s[j] == ' ' && run == 1;
         bool glued = (i > content && !is_space(s[i - 1])) ||
                      (j < n && s[j] != '\n' && !is_space(s[j]));
-        if (!bullet && (run >= 2 || (md && glued))) {
+        if (!bullet && (run >= 2 || glued)) {
           cchc_log_repair(log, CCHC_REPAIR_MARKDOWN, cchc_mbuf_src(in, i, NULL),
                           "emphasis marker removed");
           joined = true;
@@ -520,29 +536,27 @@ static bool strip_markdown(const cchc_mbuf *in, cchc_mbuf *out,
           i = j;
           continue;
         }
-        cchc_mbuf_copy(out, in, i, run, &hint);
+        cchc_mbuf_copy(&out, in, i, run, &hint);
         i = j;
         continue;
       }
       /* a backslash */
-      if (md && i + 1 < n && s[i + 1] && strchr("*_#.-()[]!+", s[i + 1])) {
+      if (i + 1 < n && s[i + 1] && strchr("*_#.-()[]!+", s[i + 1])) {
         cchc_log_repair(log, CCHC_REPAIR_MARKDOWN, cchc_mbuf_src(in, i, NULL),
                         "escape removed");
         i++;
         continue;
       }
-      cchc_mbuf_copy(out, in, i, 1, &hint);
+      cchc_mbuf_copy(&out, in, i, 1, &hint);
       i++;
     }
     if (i < n) { /* the newline */
-      size_t e = content;
-      while (e < i && is_space(s[e]))
-        e++;
-      held_newline(held, out->len, e < i);
-      cchc_mbuf_copy(out, in, i, 1, &hint);
+      held_newline(held, out.len, has_content);
+      cchc_mbuf_copy(&out, in, i, 1, &hint);
       i++;
     }
   }
+  cchc_mbuf_rewrite_end(text, &out);
   return joined;
 }
 
@@ -566,14 +580,13 @@ static int cmp_int(const void *a, const void *b) {
   return *(const int *)a - *(const int *)b;
 }
 
-static void mark_tables(line *ls, size_t *nb, size_t cnt) {
-  /* nb: indexes of non-blank lines, cnt of them. */
+static void mark_tables(line *ls, size_t cnt) {
   for (size_t k = 0; k < cnt; k++) {
     size_t lo = k >= 4 ? k - 4 : 0, hi = k + 4 < cnt ? k + 4 : cnt - 1;
     size_t win = hi - lo + 1, shorts = 0;
     for (size_t j = lo; j <= hi; j++)
-      shorts += ls[nb[j]].short_line;
-    ls[nb[k]].table = win >= 5 && shorts * 3 >= win * 2;
+      shorts += ls[j].short_line;
+    ls[k].table = win >= 5 && shorts * 3 >= win * 2;
   }
 }
 
@@ -620,9 +633,9 @@ static bool more_even(const size_t *prev, size_t held, size_t k, size_t cnt) {
   return dev[0] <= dev[1];
 }
 
-static void mark_pages(line *ls, const size_t *nb, size_t cnt) {
+static void mark_pages(line *ls, size_t cnt) {
   /* chain[v]: the longest run of page numbers ending with value v so far:
-   * its length and the index (into nb) of its last line */
+   * its length and the index of its last line */
   struct run {
     size_t len, last;
   } *chain = calloc(PAGE_MAX + 1, sizeof *chain);
@@ -634,7 +647,7 @@ static void mark_pages(line *ls, const size_t *nb, size_t cnt) {
   }
   size_t best_len = 0, best_last = 0;
   for (size_t k = 0; k < cnt; k++) {
-    const line *l = &ls[nb[k]];
+    const line *l = &ls[k];
     int v = l->lone_value;
     if (!l->lone_num || l->lone_punct || v < 1 || v > PAGE_MAX)
       continue;
@@ -660,36 +673,36 @@ static void mark_pages(line *ls, const size_t *nb, size_t cnt) {
     }
   if (best_len >= 3 && even_pages(prev, best_last, cnt))
     for (size_t k = best_last; k < cnt; k = prev[k])
-      ls[nb[k]].page = true;
+      ls[k].page = true;
   free(chain);
   free(prev);
 }
 
 /* Lines between two bars alone are one cell of a crawled table: not a
  * zone of scattered cells. */
-static void mark_bar_cells(line *ls, const size_t *nb, size_t cnt) {
-  size_t open = cnt; /* index in nb of the last bar, or cnt */
+static void mark_bar_cells(line *ls, size_t cnt) {
+  size_t open = cnt; /* index of the last bar, or cnt */
   for (size_t k = 0; k < cnt; k++) {
-    if (!ls[nb[k]].bar)
+    if (!ls[k].bar)
       continue;
     for (size_t j = open + 1; open < cnt && j < k; j++)
-      ls[nb[j]].table = false;
+      ls[j].table = false;
     open = k;
   }
 }
 
-static model build_model(const line *ls, const size_t *nb, size_t cnt) {
+static model build_model(const line *ls, size_t cnt) {
   model m = {0};
   int *widths = malloc((cnt + 1) * sizeof *widths);
   size_t wraps = 0, total = 0, tw = 0, ends = 0, tend = 0;
   for (size_t k = 0; k < cnt; k++) {
-    const line *a = &ls[nb[k]];
+    const line *a = &ls[k];
     if (a->table)
       continue;
     total++;
     if (k + 1 >= cnt)
       continue;
-    const line *b = &ls[nb[k + 1]];
+    const line *b = &ls[k + 1];
     if (b->table)
       continue;
     if (!a->terminal && b->lower && !b->marker && !a->lone_num) {
@@ -734,7 +747,6 @@ static bool word_fits(const model *m, const line *a, const line *b) {
          a->cplen + 1 + b->first_word < m->wrap_width;
 }
 
-/* Copy a line's content, collapsing runs of blanks. */
 /* Length of the capital or digit (A-Z, Đ, 0-9) ending at s[k - 1], or 0. */
 static size_t code_char_before(const char *s, size_t start, size_t k) {
   if (k > start && ((s[k - 1] >= 'A' && s[k - 1] <= 'Z') ||
@@ -771,43 +783,108 @@ static bool broken_hyphen(const char *s, size_t start, size_t end, size_t k) {
   return b && d;
 }
 
-static void put_content(cchc_mbuf *out, const cchc_mbuf *in, const line *l,
-                        cchc_repair_log *log) {
+/* One line of the output of a pass, as the next pass reads it. */
+typedef struct block {
+  uint32_t start, end; /* its content in the output */
+  uint32_t from;       /* the line it copies unchanged, or NO_LINE */
+} block;
+#define NO_LINE UINT32_MAX
+
+/* The state of layout from one pass to the next: the lines of the text a
+ * pass reads, and the blocks it writes. */
+typedef struct layout {
+  line *ls;
+  size_t cnt, cap;
+  block *blocks;
+  size_t nblocks, blocks_cap;
+  bool failed; /* out of memory */
+} layout;
+
+/* One pass writing: the text it reads (md), where it writes (out, over
+ * md's bytes or elsewhere), whether the output differs from md. */
+typedef struct emitter {
+  const cchc_mbuf *md;
+  cchc_mbuf *out;
+  cchc_repair_log *log;
+  layout *L;
+  bool dirty;
+  size_t hint;
+  cchc_mbuf edit; /* a line whose content is edited, read from a copy */
+} emitter;
+
+/* Start a block of output at the end of `out`. */
+static void block_open(emitter *e, uint32_t from) {
+  layout *L = e->L;
+  block *b = cchc_grow(L->blocks, &L->blocks_cap, L->nblocks, sizeof *b);
+  if (!b) {
+    L->failed = true;
+    return;
+  }
+  L->blocks = b;
+  L->blocks[L->nblocks++] = (block){(uint32_t)e->out->len, 0, from};
+}
+
+/* The block being written is no copy of one line. */
+static void block_changed(emitter *e) {
+  if (e->L->nblocks)
+    e->L->blocks[e->L->nblocks - 1].from = NO_LINE;
+}
+
+/* The block being written ends here. */
+static void block_close(emitter *e) {
+  if (e->L->nblocks)
+    e->L->blocks[e->L->nblocks - 1].end = (uint32_t)e->out->len;
+}
+
+/* Copy a line's content, collapsing runs of blanks.  Returns whether it
+ * went as it is. */
+static bool put_content(emitter *e, const line *l) {
+  const cchc_mbuf *in = e->md;
   const char *s = in->data;
-  size_t hint = 0;
-  size_t i = l->start;
   bool plain = true; /* no tab, no run of blanks, no broken hyphen: one copy */
   for (size_t k = l->start; k + 1 < l->end && plain; k++)
     plain = s[k] != '\t' && !(s[k] == ' ' && s[k + 1] == ' ') &&
             !broken_hyphen(s, l->start, l->end, k);
   if (plain) {
-    cchc_mbuf_copy(out, in, l->start, l->end - l->start, &hint);
-    return;
+    e->dirty |= e->out->len != l->start;
+    cchc_mbuf_copy(e->out, in, l->start, l->end - l->start, &e->hint);
+    return true;
   }
-  while (i < l->end) {
-    if (broken_hyphen(s, l->start, l->end, i)) {
-      cchc_log_repair(log, CCHC_REPAIR_HYPHEN_JOIN, cchc_mbuf_src(in, i, NULL),
+  e->dirty = true;
+  /* The edits look back at what precedes them, which a rewrite in place
+   * may have overwritten: work on a copy of the line. */
+  cchc_mbuf_truncate(&e->edit, 0);
+  cchc_mbuf_copy(&e->edit, in, l->start, l->end - l->start, NULL);
+  in = &e->edit;
+  s = in->data;
+  size_t i = 0, end = in->len, hint = 0;
+  while (i < end) {
+    if (broken_hyphen(s, 0, end, i)) {
+      cchc_log_repair(e->log, CCHC_REPAIR_HYPHEN_JOIN,
+                      cchc_mbuf_src(in, i, &hint),
                       "blank after a broken hyphen removed");
       i++;
       continue;
     }
     if (is_space(s[i])) {
       size_t j = i;
-      while (j < l->end && is_space(s[j]))
+      while (j < end && is_space(s[j]))
         j++;
       if (j - i > 1 || s[i] != ' ')
-        cchc_log_repair(log, CCHC_REPAIR_WHITESPACE, cchc_mbuf_src(in, i, NULL),
-                        "%zu blanks collapsed", j - i);
-      cchc_mbuf_put(out, " ", 1, cchc_mbuf_src(in, i, NULL));
+        cchc_log_repair(e->log, CCHC_REPAIR_WHITESPACE,
+                        cchc_mbuf_src(in, i, &hint), "%zu blanks collapsed",
+                        j - i);
+      cchc_mbuf_put(e->out, " ", 1, cchc_mbuf_src(in, i, &hint));
       i = j;
       continue;
     }
     size_t j = i;
-    while (j < l->end && !is_space(s[j]))
+    while (j < end && !is_space(s[j]))
       j++;
-    cchc_mbuf_copy(out, in, i, j - i, &hint);
+    cchc_mbuf_copy(e->out, in, i, j - i, &hint);
     i = j;
   }
+  return false;
 }
 
 /* Source offset of the separator written after line `prev`: it stands for
@@ -826,70 +903,41 @@ static uint32_t separator_offset(const cchc_mbuf *md, const line *prev,
   return at;
 }
 
-static cchc_status layout_once(const cchc_mbuf *in, cchc_mbuf *out,
-                               cchc_repair_log *log, cchc_error *err) {
-  cchc_mbuf md;
-  cchc_mbuf_init(&md);
-  held_lines held = {0};
-  bool joined = strip_markdown(in, &md, &held, log);
-  cchc_status rc = CCHC_OK;
-  line *ls = NULL;
-  size_t *nb = NULL;
-  if (md.failed) {
-    rc = cchc_fail(err, CCHC_ERR_NOMEM, "out of memory in layout");
-    goto cleanup;
-  }
-  if (joined) {
-    /* What a removed marker separated now meets ("N**" and a combining
-     * tilde, "ho**á"): canonical characters again, or normalizing the
-     * output would compose or move a tone mark. */
-    cchc_mbuf canon;
-    cchc_mbuf_init(&canon);
-    rc = cchc_canon_chars(&md, &canon, log, err); /* consumes md */
-    md = canon;
-    if (rc != CCHC_OK)
-      goto cleanup;
-  }
-  size_t nlines = 1;
-  for (size_t i = 0; i < md.len; i++)
-    nlines += md.data[i] == '\n';
-  ls = calloc(nlines, sizeof *ls);
-  nb = malloc(nlines * sizeof *nb);
-  if (!ls || !nb) {
-    rc = cchc_fail(err, CCHC_ERR_NOMEM, "out of memory in layout");
-    goto cleanup;
-  }
-  size_t cnt = 0, k = 0, p = 0, h = 0;
-  while (k < nlines) {
-    const char *nlp = p < md.len ? memchr(md.data + p, '\n', md.len - p) : NULL;
-    size_t e = nlp ? (size_t)(nlp - md.data) : md.len;
-    ls[k].raw = ls[k].start = p;
-    ls[k].end = e;
-    classify(&md, &ls[k]);
-    while (h < held.n && held.at[h] < e)
-      h++;
-    ls[k].held = nlp && h < held.n && held.at[h] == e;
-    if (!ls[k].blank)
-      nb[cnt++] = k;
-    k++;
-    p = e + 1;
-    if (!nlp)
-      break;
-  }
-  mark_tables(ls, nb, cnt);
-  mark_pages(ls, nb, cnt);
-  model m = build_model(ls, nb, cnt);
-  mark_bar_cells(ls, nb, cnt);
-  cchc_mbuf_reserve(out, md.len + 1);
+/* The first byte of the raw line of l: its leading blanks, which a rewrite
+ * in place has not reached while l's separator is not written. */
+static size_t raw_start(const cchc_mbuf *md, const line *l) {
+  size_t p = l->start;
+  while (p > 0 && is_space(md->data[p - 1]))
+    p--;
+  return p;
+}
+
+/* A pass: decide, line by line, what separates it from the line before
+ * (a new block, a space, nothing), drop page numbers, and write md's lines
+ * to out (which may be md's own bytes: nothing is written past what was
+ * read).  The blocks written go to L for the next pass. */
+static bool write_pass(layout *L, const cchc_mbuf *md, cchc_mbuf *out,
+                       cchc_repair_log *log) {
+  line *ls = L->ls;
+  size_t cnt = L->cnt;
+  for (size_t j = 0; j < cnt; j++)
+    ls[j].page = false;
+  mark_tables(ls, cnt);
+  mark_pages(ls, cnt);
+  model m = build_model(ls, cnt);
+  mark_bar_cells(ls, cnt);
+  L->nblocks = 0;
+  emitter e = {.md = md, .out = out, .log = log, .L = L};
 
   const line *prev = NULL; /* last emitted line */
   for (size_t j = 0; j < cnt; j++) {
-    line *l = &ls[nb[j]];
-    const line *next = j + 1 < cnt ? &ls[nb[j + 1]] : NULL;
+    line *l = &ls[j];
+    const line *next = j + 1 < cnt ? &ls[j + 1] : NULL;
     if (l->page) {
       cchc_log_repair(log, CCHC_REPAIR_PAGE_NUMBER,
-                      cchc_mbuf_src(&md, l->start, NULL),
+                      cchc_mbuf_src(md, l->start, NULL),
                       "page number dropped");
+      e.dirty = true;
       continue;
     }
     if (l->lone_num && !(prev && prev->bar) && !(next && next->bar)) {
@@ -900,17 +948,23 @@ static cchc_status layout_once(const cchc_mbuf *in, cchc_mbuf *out,
                           !(next->lone_num && l->table);
       if (interrupts || mid_sentence) {
         cchc_log_repair(log, CCHC_REPAIR_PAGE_NUMBER,
-                        cchc_mbuf_src(&md, l->start, NULL),
+                        cchc_mbuf_src(md, l->start, NULL),
                         "number alone on a line dropped");
+        e.dirty = true;
         if (l->lone_punct && prev) { /* "3," keeps its comma */
-          cchc_mbuf_put(out, &l->lone_punct, 1,
-                        cchc_mbuf_src(&md, l->end - 1, NULL));
+          char punct = l->lone_punct;
+          cchc_mbuf_put(out, &punct, 1, cchc_mbuf_src(md, l->end - 1, NULL));
+          block_changed(&e);
         }
         continue;
       }
     }
+    enum { NEWBLOCK, SPACE, GLUE } how = NEWBLOCK;
+    /* before the separator, which may overwrite the newline in front of
+     * the leading blanks */
+    size_t raw = l->lead_space ? raw_start(md, l) : l->start;
     if (prev) {
-      uint32_t at = separator_offset(&md, prev, out);
+      uint32_t at = separator_offset(md, prev, out);
       bool in_table = l->table || prev->table;
       /* in a text wrapped at a fixed width, a line that reaches the margin
        * before a word that would not fit on it was wrapped: a title in
@@ -931,13 +985,12 @@ static cchc_status layout_once(const cchc_mbuf *in, cchc_mbuf *out,
         fixed_wrap = false;
       if (fixed_wrap && in_table && !prev->all_caps)
         fixed_wrap = cut_phrase || prev->digit_end || acronym ||
-                     md.data[l->start] == '(';
-      enum { NEWBLOCK, SPACE, GLUE } how = NEWBLOCK;
+                     md->data[l->start] == '(';
       if (l->marker || l->pipe || prev->bar)
         how = NEWBLOCK;
       else if (prev->hyphen_end && !l->lower && !in_table) {
         size_t i = l->start;
-        int32_t c = cp_at(md.data, l->end, &i);
+        int32_t c = cp_at(md->data, l->end, &i);
         how = u_isalnum(c) ? GLUE : NEWBLOCK;
         if (how == NEWBLOCK && reaches_margin(&m, prev, 75))
           how = SPACE;
@@ -971,7 +1024,11 @@ static cchc_status layout_once(const cchc_mbuf *in, cchc_mbuf *out,
       /* Table cells continue lower-case fragments only within the zone. */
       if (how == SPACE && in_table && !l->lower && !fixed_wrap)
         how = NEWBLOCK;
+      /* only a newline where the newline was leaves the text as it was */
+      e.dirty |= how != NEWBLOCK || out->len != prev->end ||
+                 l->start != prev->end + 1;
       if (how == NEWBLOCK) {
+        block_close(&e);
         cchc_mbuf_put(out, "\n", 1, at);
       } else if (how == SPACE) {
         cchc_log_repair(log, CCHC_REPAIR_LINE_JOIN, at, "wrapped line rejoined");
@@ -982,22 +1039,107 @@ static cchc_status layout_once(const cchc_mbuf *in, cchc_mbuf *out,
       }
     }
     if (l->lead_space && prev)
-      cchc_log_repair(log, CCHC_REPAIR_WHITESPACE,
-                      cchc_mbuf_src(&md, l->raw, NULL),
+      cchc_log_repair(log, CCHC_REPAIR_WHITESPACE, cchc_mbuf_src(md, raw, NULL),
                       "stray leading space removed");
-    put_content(out, &md, l, log);
+    if (how == NEWBLOCK) /* (the first line too) */
+      block_open(&e, (uint32_t)j);
+    if (!put_content(&e, l) || how != NEWBLOCK)
+      block_changed(&e);
     prev = l;
   }
-  if (prev)
-    cchc_mbuf_put(out, "\n", 1, separator_offset(&md, prev, out));
-  if (out->failed)
-    rc = cchc_fail(err, CCHC_ERR_NOMEM, "out of memory in layout");
+  if (prev) {
+    e.dirty |= out->len != prev->end || md->len != (size_t)prev->end + 1;
+    block_close(&e);
+    cchc_mbuf_put(out, "\n", 1, separator_offset(md, prev, out));
+  }
+  e.dirty |= out->len != md->len;
+  cchc_mbuf_free(&e.edit);
+  if (e.edit.failed)
+    out->failed = true;
+  return e.dirty;
+}
 
+/* The lines of md, every one classified; `held` lists the newlines that
+ * lie inside a bold span. */
+static void read_lines(layout *L, const cchc_mbuf *md, const held_lines *held) {
+  const char *s = md->data;
+  size_t nlines = 1;
+  for (const char *p = s; p && (p = memchr(p, '\n', md->len - (size_t)(p - s)));
+       p++)
+    nlines++;
+  L->cnt = 0;
+  if (nlines > L->cap) {
+    free(L->ls);
+    L->cap = 0;
+    L->ls = malloc(nlines * sizeof *L->ls);
+    if (!L->ls) {
+      L->failed = true;
+      return;
+    }
+    L->cap = nlines;
+  }
+  size_t p = 0, h = 0;
+  for (;;) {
+    const char *nlp = p < md->len ? memchr(s + p, '\n', md->len - p) : NULL;
+    size_t e = nlp ? (size_t)(nlp - s) : md->len;
+    line *l = &L->ls[L->cnt];
+    while (h < held->n && held->at[h] < e)
+      h++;
+    if (classify(s, p, e, l)) {
+      l->held = nlp && h < held->n && held->at[h] == e;
+      L->cnt++;
+    }
+    p = e + 1;
+    if (!nlp)
+      break;
+  }
+}
+
+/* The lines of `text`, the output of the pass before: a block that copies
+ * a line unchanged keeps that line's classes (no blank around it now),
+ * the others are classified again. */
+static void reread_lines(layout *L, const cchc_mbuf *text) {
+  /* Block k comes from line k or a later one: the lines are rewritten in
+   * order over the array. */
+  for (size_t k = 0; k < L->nblocks; k++) {
+    const block *b = &L->blocks[k];
+    line *l = &L->ls[k];
+    if (b->from != NO_LINE) {
+      *l = L->ls[b->from];
+      l->start = b->start;
+      l->end = b->end;
+      l->lead_space = l->trail_space = l->held = false;
+    } else {
+      classify(text->data, b->start, b->end, l);
+    }
+  }
+  L->cnt = L->nblocks;
+}
+
+/* Strip the Markdown of md, make what the markers separated canonical
+ * again, and read the lines: the text a pass reads, rewritten in place. */
+static cchc_status prepare(layout *L, cchc_mbuf *md, cchc_repair_log *log,
+                           cchc_error *err) {
+  held_lines held = {0};
+  cchc_status rc = CCHC_OK;
+  bool joined = strip_markdown(md, &held, log);
+  if (md->failed) {
+    rc = cchc_fail(err, CCHC_ERR_NOMEM, "out of memory in layout");
+    goto cleanup;
+  }
+  if (joined) {
+    /* What a removed marker separated now meets ("N**" and a combining
+     * tilde, "ho**á"): canonical characters again, or normalizing the
+     * output would compose or move a tone mark. */
+    rc = cchc_canon_chars(md, log, err);
+    if (rc != CCHC_OK)
+      goto cleanup;
+  }
+  read_lines(L, md, &held);
+  if (L->failed)
+    rc = cchc_fail(err, CCHC_ERR_NOMEM, "out of memory in layout");
 cleanup:
   free(held.at);
-  free(ls);
-  free(nb);
-  cchc_mbuf_free(&md);
   return rc;
 }
 
@@ -1006,49 +1148,106 @@ cleanup:
  * splits a line. */
 static size_t layout_weight(const cchc_mbuf *b) {
   size_t n = b->len;
-  for (size_t i = 0; i < b->len; i++)
-    n += b->data[i] == '\n';
+  for (const char *p = b->data, *e = p + b->len;
+       p < e && (p = memchr(p, '\n', (size_t)(e - p))); p++)
+    n++;
   return n;
+}
+
+/* A pass after the first over a text with Markdown left (rare): on a copy,
+ * kept only when it changes the text and lowers its weight, as a pass
+ * that would not (none known) ends the repetition rather than risk a
+ * cycle.  *same: the text stays. */
+static cchc_status markdown_pass(layout *L, cchc_mbuf *text,
+                                 cchc_repair_log *log, bool *same,
+                                 cchc_error *err) {
+  cchc_mbuf md, next;
+  cchc_mbuf_init(&md);
+  cchc_mbuf_init(&next);
+  cchc_repair_log more;
+  cchc_log_init(&more);
+  cchc_mbuf_copy(&md, text, 0, text->len, NULL);
+  cchc_status rc = prepare(L, &md, &more, err);
+  if (rc == CCHC_OK) {
+    cchc_mbuf_reserve(&next, md.len + 1);
+    write_pass(L, &md, &next, &more);
+    if (next.failed || L->failed)
+      rc = cchc_fail(err, CCHC_ERR_NOMEM, "out of memory in layout");
+  }
+  *same = rc != CCHC_OK ||
+          (next.len == text->len &&
+           memcmp(next.data, text->data, text->len) == 0) ||
+          layout_weight(&next) >= layout_weight(text);
+  if (!*same) {
+    cchc_log_append(log, &more);
+    cchc_mbuf_free(text);
+    *text = next;
+    cchc_mbuf_init(&next);
+  }
+  cchc_log_free(&more);
+  cchc_mbuf_free(&md);
+  cchc_mbuf_free(&next);
+  return rc;
+}
+
+/* A pass after the first over a text without Markdown: its lines are the
+ * blocks of the pass before, only the new ones classified again, and it
+ * rewrites the text in place, which it changes only where a decision
+ * changes; a pass that changes nothing leaves it as it is. */
+static cchc_status plain_pass(layout *L, cchc_mbuf *text,
+                              cchc_repair_log *log, bool *same,
+                              cchc_error *err) {
+  reread_lines(L, text);
+  cchc_repair_log more;
+  cchc_log_init(&more);
+  cchc_mbuf out;
+  cchc_mbuf_rewrite_begin(&out, text);
+  bool dirty = write_pass(L, text, &out, &more);
+  cchc_status rc = CCHC_OK;
+  if (out.failed || L->failed)
+    rc = cchc_fail(err, CCHC_ERR_NOMEM, "out of memory in layout");
+  /* Such a pass only removes bytes or turns line breaks into blanks:
+   * when it changes the text, it lowers its weight. */
+  *same = !dirty;
+  if (dirty) {
+    cchc_mbuf_rewrite_end(text, &out);
+    cchc_log_append(log, &more);
+  } else {
+    cchc_mbuf_rewrite_undo(text, &out);
+  }
+  cchc_log_free(&more);
+  return rc;
 }
 
 /* Layout repeats its pass until nothing changes, so that normalizing the
  * output again changes nothing: one join can make the next line joinable
  * (a line stops being a table row), a cascade of any length.  Every pass
- * that changes the text lowers its weight, so the repetition ends; a pass
- * that would not (none known) ends it too rather than risk a cycle. */
-cchc_status cchc_layout(cchc_mbuf *in, cchc_mbuf *out, cchc_repair_log *log,
+ * that changes the text lowers its weight, so the repetition ends.  Only
+ * the first pass reads every line; the next ones read again only the
+ * lines a join made, and write only from the first change on. */
+cchc_status cchc_layout(cchc_mbuf *text, cchc_repair_log *log,
                         cchc_error *err) {
-  cchc_mbuf cur;
-  cchc_mbuf_init(&cur);
-  cchc_status rc = layout_once(in, &cur, log, err);
-  cchc_mbuf_free(in);
-  while (rc == CCHC_OK) {
-    cchc_mbuf next;
-    cchc_mbuf_init(&next);
-    cchc_repair_log more;
-    cchc_log_init(&more);
-    rc = layout_once(&cur, &next, &more, err);
-    bool same = rc == CCHC_OK && next.len == cur.len &&
-                memcmp(next.data, cur.data, cur.len) == 0;
-    if (rc == CCHC_OK && !same && layout_weight(&next) >= layout_weight(&cur))
-      same = true; /* keep cur: the pass did not lower the weight */
-    if (rc == CCHC_OK && !same) {
-      for (size_t i = 0; i < more.len; i++)
-        cchc_log_repair(log, more.items[i].kind, more.items[i].offset, "%s",
-                        more.items[i].detail);
-      cchc_mbuf_free(&cur);
-      cur = next;
-    } else {
-      cchc_mbuf_free(&next);
-    }
-    cchc_log_free(&more);
-    if (same)
-      break;
-  }
+  layout L = {0};
+  cchc_status rc = CCHC_OK;
+  if (is_markdown(text))
+    rc = prepare(&L, text, log, err);
+  else
+    read_lines(&L, text, &(held_lines){0});
+  if (rc == CCHC_OK && L.failed)
+    rc = cchc_fail(err, CCHC_ERR_NOMEM, "out of memory in layout");
   if (rc == CCHC_OK) {
-    *out = cur;
-  } else {
-    cchc_mbuf_free(&cur);
+    cchc_mbuf out;
+    cchc_mbuf_rewrite_begin(&out, text);
+    write_pass(&L, text, &out, log);
+    cchc_mbuf_rewrite_end(text, &out);
+    if (text->failed || L.failed)
+      rc = cchc_fail(err, CCHC_ERR_NOMEM, "out of memory in layout");
   }
+  bool same = false;
+  while (rc == CCHC_OK && !same)
+    rc = is_markdown(text) ? markdown_pass(&L, text, log, &same, err)
+                           : plain_pass(&L, text, log, &same, err);
+  free(L.ls);
+  free(L.blocks);
   return rc;
 }

@@ -53,13 +53,13 @@ void cchc_canon_fed(cchc_canon *c);
 cchc_status cchc_canon_finish(cchc_canon *c, cchc_repair_log *log,
                               cchc_error *err);
 
-/* Stage 2 on a whole buffer.  Consumes (frees) `in`. */
-cchc_status cchc_canon_chars(cchc_mbuf *in, cchc_mbuf *out,
-                             cchc_repair_log *log, cchc_error *err);
+/* Stage 2 on the whole of `text`, rewritten in place. */
+cchc_status cchc_canon_chars(cchc_mbuf *text, cchc_repair_log *log,
+                             cchc_error *err);
 
-/* Stage 3: layout repair (Markdown, wrapped lines, page numbers).
- * Consumes (frees) `in`. */
-cchc_status cchc_layout(cchc_mbuf *in, cchc_mbuf *out,
-                        cchc_repair_log *log, cchc_error *err);
+/* Stage 3: layout repair (Markdown, wrapped lines, page numbers) of
+ * `text`, rewritten in place. */
+cchc_status cchc_layout(cchc_mbuf *text, cchc_repair_log *log,
+                        cchc_error *err);
 
 #endif

@@ -119,14 +119,13 @@ cchc_status cchc_normalize(const char *input, size_t len,
   canon = NULL;
   if (rc != CCHC_OK)
     goto fail;
-  if (options && (options->flags & CCHC_NORM_NO_LAYOUT)) {
-    t->buf = chars;
-    cchc_mbuf_init(&chars);
-  } else {
-    rc = cchc_layout(&chars, &t->buf, &t->log, err);
+  if (!(options && (options->flags & CCHC_NORM_NO_LAYOUT))) {
+    rc = cchc_layout(&chars, &t->log, err);
     if (rc != CCHC_OK)
       goto fail;
   }
+  t->buf = chars;
+  cchc_mbuf_init(&chars);
   if (!cchc_mbuf_terminate(&t->buf)) {
     rc = cchc_fail(err, CCHC_ERR_NOMEM, "out of memory");
     goto fail;
