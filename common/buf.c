@@ -130,6 +130,13 @@ uint32_t cchc_mbuf_src(const cchc_mbuf *b, size_t i, size_t *hint) {
   return r->seq ? r->src + (uint32_t)(i - r->at) : r->src;
 }
 
+uint32_t cchc_mbuf_last_src(const cchc_mbuf *b) {
+  if (!b->nruns) /* after a failed allocation */
+    return 0;
+  const cchc_run *r = &b->runs[b->nruns - 1];
+  return r->seq ? r->src + (uint32_t)(b->len - 1 - r->at) : r->src;
+}
+
 void cchc_mbuf_copy(cchc_mbuf *b, const cchc_mbuf *in, size_t from, size_t n,
                     size_t *hint) {
   if (n == 0 || (b->len + n + 1 > b->cap && !cchc_mbuf_reserve(b, n)))
@@ -231,21 +238,6 @@ bool cchc_mbuf_terminate(cchc_mbuf *b) {
     return false;
   b->data[b->len] = '\0';
   return true;
-}
-
-int32_t cchc_utf8_next(const char *s, size_t n, size_t *i) {
-  /* ICU's U8_NEXT validates (overlongs, surrogates, truncation). */
-  UChar32 c;
-  int32_t pos = 0;
-  size_t start = *i;
-  int32_t len = (int32_t)((n - start) > 4 ? 4 : (n - start));
-  U8_NEXT((const uint8_t *)s + start, pos, len, c);
-  if (c < 0) {
-    *i = start + 1;
-    return -1;
-  }
-  *i = start + (size_t)pos;
-  return c;
 }
 
 size_t cchc_utf8_encode(uint32_t cp, char *out) {

@@ -10,10 +10,14 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include <unicode/utf8.h>
+
 #if defined(__GNUC__)
 #define CCHC_PRINTF(a, b) __attribute__((format(printf, a, b)))
+#define CCHC_INLINE inline __attribute__((always_inline))
 #else
 #define CCHC_PRINTF(a, b)
+#define CCHC_INLINE inline
 #endif
 
 /* Fill *err (if non-NULL) and return `code`. */
@@ -68,6 +72,8 @@ void cchc_mbuf_putc(cchc_mbuf *b, uint32_t cp, uint32_t src);
  * where the source character ends.  A one-byte character maps to `src`. */
 void cchc_mbuf_putc_span(cchc_mbuf *b, uint32_t cp, uint32_t src,
                          uint32_t last);
+/* Source offset of the last byte (len > 0). */
+uint32_t cchc_mbuf_last_src(const cchc_mbuf *b);
 /* Drop the bytes from `len` on. */
 void cchc_mbuf_truncate(cchc_mbuf *b, size_t len);
 /* Drop the first n bytes (those a stage has consumed). */
@@ -87,8 +93,22 @@ bool cchc_mbuf_terminate(cchc_mbuf *b);
 uint32_t cchc_mbuf_src(const cchc_mbuf *b, size_t i, size_t *hint);
 
 /* Decode one UTF-8 code point at s[*i] (< n); advances *i.  Returns the
- * code point, or -1 for an ill-formed sequence (then *i advances by one). */
-int32_t cchc_utf8_next(const char *s, size_t n, size_t *i);
+ * code point, or -1 for an ill-formed sequence (then *i advances by one).
+ * Inline: every stage walks text with it. */
+static CCHC_INLINE int32_t cchc_utf8_next(const char *s, size_t n, size_t *i) {
+  /* ICU's U8_NEXT validates (overlongs, surrogates, truncation). */
+  UChar32 c;
+  int32_t pos = 0;
+  size_t start = *i;
+  int32_t len = (int32_t)((n - start) > 4 ? 4 : (n - start));
+  U8_NEXT((const uint8_t *)s + start, pos, len, c);
+  if (c < 0) {
+    *i = start + 1;
+    return -1;
+  }
+  *i = start + (size_t)pos;
+  return c;
+}
 /* Encode cp into out (4 bytes room); returns the length. */
 size_t cchc_utf8_encode(uint32_t cp, char *out);
 

@@ -85,6 +85,17 @@ typedef struct tail {
   int n; /* characters in the current word */
 } tail;
 
+/* The word goes on with cp, written at `at` in the output.  Only the last
+ * three characters and whether there are three matter. */
+static void tail_push(tail *t, int32_t cp, size_t at) {
+  t->cp[0] = t->cp[1], t->cp[1] = t->cp[2], t->cp[2] = cp;
+  t->at[0] = t->at[1], t->at[1] = t->at[2], t->at[2] = at;
+  if (t->n < 3)
+    t->n++;
+}
+
+static bool is_ascii_letter(char c) { return (c | 0x20) >= 'a' && (c | 0x20) <= 'z'; }
+
 static bool is_vowel_base(UChar32 c) {
   return c > 0 && c < 0x80 && strchr("aeiouyAEIOUY", (int)c);
 }
@@ -155,13 +166,13 @@ static void fix_tone(const UNormalizer2 *nfc, const UNormalizer2 *nfd, tail *t,
   cchc_log_repair(log, CCHC_REPAIR_TONE_MARK, src1, "%s -> %s", before, after);
 }
 
-/* Classes of BMP code points, asked of ICU for a block of 64 at its first
- * use: NFC quick check "yes" with combining class 0, and word character
- * (letter or non-spacing mark). */
+/* Classes of BMP code points, found for a block of 64 at its first use:
+ * NFC quick check "yes" with combining class 0 and word character (letter
+ * or non-spacing mark), asked of ICU, and whether map_char changes it. */
 enum { CP_BLOCKS = 0x10000 / 64 };
 typedef struct cp_classes {
   uint64_t known[CP_BLOCKS / 64];
-  uint64_t nfc_yes[CP_BLOCKS], word[CP_BLOCKS];
+  uint64_t nfc_yes[CP_BLOCKS], word[CP_BLOCKS], mapped[CP_BLOCKS];
 } cp_classes;
 
 static bool is_word_char_icu(int32_t cp) {
@@ -169,23 +180,27 @@ static bool is_word_char_icu(int32_t cp) {
 }
 
 static void classes_fill(cp_classes *k, const UNormalizer2 *nfc, size_t blk) {
-  uint64_t yes = 0, word = 0;
+  uint64_t yes = 0, word = 0, mapped = 0;
   for (unsigned j = 0; j < 64; j++) {
     UChar32 c = (UChar32)(blk * 64 + j);
     UChar u = (UChar)c;
     UErrorCode st = U_ZERO_ERROR;
+    cchc_repair_kind kind = CCHC_REPAIR_KIND_COUNT;
     if (!U_IS_SURROGATE(c) && unorm2_getCombiningClass(nfc, c) == 0 &&
         unorm2_quickCheck(nfc, &u, 1, &st) == UNORM_YES && U_SUCCESS(st))
       yes |= (uint64_t)1 << j;
     if (is_word_char_icu(c))
       word |= (uint64_t)1 << j;
+    if (map_char(c, &kind) != c || kind != CCHC_REPAIR_KIND_COUNT)
+      mapped |= (uint64_t)1 << j;
   }
   k->nfc_yes[blk] = yes;
   k->word[blk] = word;
+  k->mapped[blk] = mapped;
   k->known[blk / 64] |= (uint64_t)1 << (blk % 64);
 }
 
-/* Look up a BMP code point in `bits` (nfc_yes or word). */
+/* Look up a BMP code point in `bits` (one of the classes). */
 static bool classes_has(cp_classes *k, const UNormalizer2 *nfc,
                         const uint64_t *bits, uint32_t cp) {
   size_t blk = cp / 64;
@@ -206,12 +221,16 @@ struct cchc_canon {
   cchc_repair_log nfc_log, map_log;
   cchc_status rc; /* the first failure; later steps do nothing */
   cchc_error err;
+  /* A rewrite in place: the output may not grow past `limit` (what is
+   * read of the text it overwrites); `blocked` when it would have. */
+  size_t limit;
+  bool blocked;
   cp_classes classes;
 };
 
 static bool is_word_char(cchc_canon *c, int32_t cp) {
   if (cp < 0x80)
-    return (cp | 0x20) >= 'a' && (cp | 0x20) <= 'z';
+    return is_ascii_letter((char)cp);
   if (cp > 0xFFFF)
     return is_word_char_icu(cp);
   return classes_has(&c->classes, c->nfc, c->classes.word, (uint32_t)cp);
@@ -249,19 +268,10 @@ static bool chunk_is_nfc(cchc_canon *c, const char *s, size_t n) {
       i++;
       continue;
     }
-    uint32_t cp;
-    if (u[i] < 0xE0 && i + 1 < n && (u[i + 1] & 0xC0) == 0x80) {
-      cp = (uint32_t)(u[i] & 0x1F) << 6 | (u[i + 1] & 0x3F);
-      i += 2;
-    } else if (u[i] >= 0xE0 && u[i] < 0xF0 && i + 2 < n &&
-               (u[i + 1] & 0xC0) == 0x80 && (u[i + 2] & 0xC0) == 0x80) {
-      cp = (uint32_t)(u[i] & 0x0F) << 12 | (uint32_t)(u[i + 1] & 0x3F) << 6 |
-           (u[i + 2] & 0x3F);
-      i += 3;
-    } else {
+    int32_t cp = cchc_utf8_next(s, n, &i);
+    if (cp < 0 || cp > 0xFFFF)
       return false; /* a supplementary character: ask ICU */
-    }
-    if (!classes_has(&c->classes, c->nfc, c->classes.nfc_yes, cp))
+    if (!classes_has(&c->classes, c->nfc, c->classes.nfc_yes, (uint32_t)cp))
       return false;
   }
   return true;
@@ -276,8 +286,9 @@ static void canon_fail(cchc_canon *c, cchc_status code, const char *what,
   c->rc = code;
 }
 
-/* NFC of the chunk [start, end) of c->in, appended to c->mid. */
-static void nfc_chunk(cchc_canon *c, size_t start, size_t end) {
+/* NFC of the chunk [start, end) of c->in, appended to c->mid; false when
+ * the chunk is NFC already (nothing is written then). */
+static bool nfc_chunk(cchc_canon *c, size_t start, size_t end) {
   const cchc_mbuf *in = &c->in;
   cchc_mbuf *out = &c->mid;
   const UNormalizer2 *nfc = c->nfc;
@@ -285,10 +296,8 @@ static void nfc_chunk(cchc_canon *c, size_t start, size_t end) {
   int32_t *at8 = c->at8;
   UChar seg_in[64], seg_out[256];
   UErrorCode st;
-  if (chunk_is_nfc(c, in->data + start, end - start)) {
-    copy_span(out, in, start, end);
-    return;
-  }
+  if (chunk_is_nfc(c, in->data + start, end - start))
+    return false;
   /* UTF-8 -> UTF-16, remembering where each unit came from. */
   int32_t n16 = 0;
   size_t p = start;
@@ -317,7 +326,7 @@ static void nfc_chunk(cchc_canon *c, size_t start, size_t end) {
     int32_t yes = pos + unorm2_spanQuickCheckYes(nfc, u + pos, n16 - pos, &st);
     if (U_FAILURE(st)) {
       canon_fail(c, CCHC_ERR_INTERNAL, "check failed", st);
-      return;
+      return true;
     }
     copy_span(out, in, start + (size_t)at8[pos], start + (size_t)at8[yes]);
     if (yes >= n16)
@@ -352,7 +361,7 @@ static void nfc_chunk(cchc_canon *c, size_t start, size_t end) {
       big_out = malloc(((size_t)outlen + 1) * sizeof *big_out);
       if (!big_out) {
         canon_fail(c, CCHC_ERR_NOMEM, NULL, st);
-        return;
+        return true;
       }
       st = U_ZERO_ERROR;
       outlen = unorm2_normalize(nfc, sin, seglen, big_out, outlen + 1, &st);
@@ -361,7 +370,7 @@ static void nfc_chunk(cchc_canon *c, size_t start, size_t end) {
     if (U_FAILURE(st)) {
       free(big_out);
       canon_fail(c, CCHC_ERR_INTERNAL, "failed", st);
-      return;
+      return true;
     }
     size_t from = start + (size_t)at8[yes], to = start + (size_t)at8[segend];
     if (outlen == seglen && memcmp(sout, u + yes, (size_t)seglen * 2) == 0) {
@@ -379,19 +388,7 @@ static void nfc_chunk(cchc_canon *c, size_t start, size_t end) {
     free(big_out);
     pos = segend;
   }
-}
-
-/* NFC of the chunks of c->in that are complete (all of them at the end),
- * which then leave c->in. */
-static void nfc_step(cchc_canon *c, bool final) {
-  size_t start = 0;
-  while (c->rc == CCHC_OK && start < c->in.len &&
-         (final || c->in.len > start + CHUNK)) {
-    size_t end = chunk_end(&c->in, start);
-    nfc_chunk(c, start, end);
-    start = end;
-  }
-  cchc_mbuf_drop_front(&c->in, start);
+  return true;
 }
 
 /* A word ends: the tone rule, on the output written so far. */
@@ -400,34 +397,42 @@ static void end_word(cchc_canon *c) {
   c->t.n = 0;
 }
 
-/* The mapping of all of c->mid, appended to c->out.  Characters that stay
+/* The mapping of in[from, n), appended to c->out.  Characters that stay
  * as they are wait in [pend, i) and are copied in one piece. */
-static void map_step(cchc_canon *c) {
-  const cchc_mbuf *in = &c->mid;
+static void map_range(cchc_canon *c, const cchc_mbuf *in, size_t from,
+                      size_t n) {
   cchc_mbuf *out = c->out;
   const char *s = in->data;
   tail *t = &c->t;
-  size_t n = in->len, i = 0, pend = 0, hint = 0;
+  size_t i = from, pend = from, hint = 0;
   while (i < n) {
     size_t at = i;
     unsigned char b = (unsigned char)s[i];
     int32_t cp;
     if (b < 0x80 && b != '\t') { /* ASCII stays; only words matter */
-      i++;
-      if ((b | 0x20) >= 'a' && (b | 0x20) <= 'z') {
+      size_t j = i + 1;
+      if (is_ascii_letter(b)) {
+        /* a word goes on: only its last three letters can matter */
+        while (j < n && is_ascii_letter(s[j]))
+          j++;
         if (t->n == 0)
           c->word_start = out->len + (at - pend);
-        t->cp[0] = t->cp[1], t->cp[1] = t->cp[2], t->cp[2] = b;
-        t->at[0] = t->at[1], t->at[1] = t->at[2];
-        t->at[2] = out->len + (at - pend);
-        t->n++;
-      } else if (t->n) {
+        for (size_t q = j - at > 3 ? j - 3 : at; q < j; q++)
+          tail_push(t, (unsigned char)s[q], out->len + (q - pend));
+        i = j;
+        continue;
+      }
+      if (t->n) {
         if (tone_candidate(t)) {
           cchc_mbuf_copy(out, in, pend, at - pend, &hint);
           pend = at;
         }
         end_word(c);
       }
+      while (j < n && (unsigned char)s[j] < 0x80 && s[j] != '\t' &&
+             !is_ascii_letter(s[j]))
+        j++;
+      i = j;
       continue;
     }
     if (b < 0x80) {
@@ -439,7 +444,10 @@ static void map_step(cchc_canon *c) {
         cp = 0xFFFD;
     }
     cchc_repair_kind kind = CCHC_REPAIR_KIND_COUNT;
-    int32_t m = map_char(cp, &kind);
+    int32_t m = cp;
+    if (cp > 0xFFFF || classes_has(&c->classes, c->nfc, c->classes.mapped,
+                                   (uint32_t)cp))
+      m = map_char(cp, &kind);
     if (kind != CCHC_REPAIR_KIND_COUNT) {
       if (m < 0)
         cchc_log_repair(&c->map_log, kind, cchc_mbuf_src(in, at, &hint),
@@ -465,10 +473,7 @@ static void map_step(cchc_canon *c) {
     if (word) {
       if (t->n == 0)
         c->word_start = out->len + (at - pend);
-      t->cp[0] = t->cp[1], t->cp[1] = t->cp[2], t->cp[2] = m;
-      t->at[0] = t->at[1], t->at[1] = t->at[2];
-      t->at[2] = out->len + (at - pend);
-      t->n++;
+      tail_push(t, m, out->len + (at - pend));
     }
     if (m != cp) {
       cchc_mbuf_putc_span(out, (uint32_t)m, cchc_mbuf_src(in, at, &hint),
@@ -477,7 +482,42 @@ static void map_step(cchc_canon *c) {
     }
   }
   cchc_mbuf_copy(out, in, pend, n - pend, &hint);
-  cchc_mbuf_truncate(&c->mid, 0);
+}
+
+/* NFC and mapping of the chunks of c->in that are complete (all of them
+ * at the end), which then leave c->in. */
+static void canon_step(cchc_canon *c, bool final) {
+  size_t start = 0;
+  c->blocked = false;
+  if (c->mid.len) { /* through NFC before a rewrite was blocked */
+    if (c->out->len + c->mid.len > c->limit) {
+      c->blocked = true;
+      return;
+    }
+    map_range(c, &c->mid, 0, c->mid.len);
+    cchc_mbuf_truncate(&c->mid, 0);
+  }
+  while (c->rc == CCHC_OK && start < c->in.len &&
+         (final || c->in.len > start + CHUNK)) {
+    size_t end = chunk_end(&c->in, start);
+    if (!nfc_chunk(c, start, end)) {
+      if (c->out->len + (end - start) > c->limit) {
+        c->blocked = true;
+        break;
+      }
+      map_range(c, &c->in, start, end);
+    } else if (c->rc == CCHC_OK) {
+      if (c->out->len + c->mid.len > c->limit) {
+        c->blocked = true;
+        start = end;
+        break;
+      }
+      map_range(c, &c->mid, 0, c->mid.len);
+      cchc_mbuf_truncate(&c->mid, 0);
+    }
+    start = end;
+  }
+  cchc_mbuf_drop_front(&c->in, start);
 }
 
 cchc_canon *cchc_canon_new(cchc_mbuf *out) {
@@ -495,6 +535,7 @@ cchc_canon *cchc_canon_new(cchc_mbuf *out) {
     c->rc = CCHC_ERR_INTERNAL;
   }
   c->out = out;
+  c->limit = SIZE_MAX;
   c->u = malloc((CHUNK + 1) * sizeof *c->u);
   c->at8 = malloc((CHUNK + 2) * sizeof *c->at8);
   if (!c->u || !c->at8) {
@@ -521,16 +562,13 @@ cchc_mbuf *cchc_canon_input(cchc_canon *c) { return &c->in; }
 void cchc_canon_fed(cchc_canon *c) {
   if (c->in.len < BATCH || c->rc != CCHC_OK)
     return;
-  nfc_step(c, false);
-  map_step(c);
+  canon_step(c, false);
 }
 
 cchc_status cchc_canon_finish(cchc_canon *c, cchc_repair_log *log,
                               cchc_error *err) {
-  if (c->rc == CCHC_OK) {
-    nfc_step(c, true);
-    map_step(c);
-  }
+  if (c->rc == CCHC_OK)
+    canon_step(c, true);
   if (c->rc == CCHC_OK && c->t.n)
     end_word(c);
   if (c->rc == CCHC_OK && (c->in.failed || c->mid.failed))
@@ -564,16 +602,19 @@ cchc_status cchc_canon_chars(cchc_mbuf *text, cchc_repair_log *log,
     size_t n = src->len - r < BATCH ? src->len - r : BATCH;
     cchc_mbuf_copy(&c->in, src, r, n, &hint);
     r += n;
-    nfc_step(c, false);
-    if (src == text && out.len + c->mid.len > r) {
-      /* NFC lengthened the text (a rare decomposition): the mapping
-       * would write over what is not read yet; read it from a copy. */
+    c->limit = src == text ? r : SIZE_MAX;
+    canon_step(c, false);
+    if (c->blocked) {
+      /* NFC lengthened the text (a rare decomposition): the output
+       * would overwrite what is not read yet; read it from a copy. */
       cchc_mbuf_copy(&rest, text, r, text->len - r, NULL);
       src = &rest;
       r = hint = 0;
+      c->limit = SIZE_MAX;
+      canon_step(c, false);
     }
-    map_step(c);
   }
+  c->limit = SIZE_MAX; /* all is read */
   cchc_status rc = cchc_canon_finish(c, log, err);
   cchc_canon_free(c);
   cchc_mbuf_free(&rest);

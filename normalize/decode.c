@@ -61,6 +61,45 @@ static void mark_start(sink *k, uint32_t src) {
   k->starts[src >> 3] |= (uint8_t)(1u << (src & 7));
 }
 
+/* Byte-parallel tests on 8 bytes at a time (a 64-bit word). */
+static const uint64_t ONES = 0x0101010101010101u, HIGH = 0x8080808080808080u;
+
+static uint64_t load8(const unsigned char *p) {
+  uint64_t x;
+  memcpy(&x, p, sizeof x);
+  return x;
+}
+
+/* Is a byte of x below n (n <= 128)?  (Nonzero when one is.) */
+static uint64_t has_less(uint64_t x, unsigned n) {
+  return (x - ONES * n) & ~x & HIGH;
+}
+
+/* Are the 8 bytes at p printable ASCII (0x20 to 0x7E)? */
+static bool printable8(const unsigned char *p) {
+  uint64_t x = load8(p);
+  return ((x & HIGH) | has_less(x, 0x20) | has_less(x ^ (ONES * 0x7F), 1)) ==
+         0;
+}
+
+/* Mark the characters of the valid UTF-8 in[i, j) (bytes that are no
+ * continuation byte), 8 at a time where the bitmap has a whole byte. */
+static void mark_starts(sink *k, const unsigned char *in, size_t i, size_t j) {
+  size_t q = i;
+  for (; q < j && (q & 7); q++)
+    if ((in[q] & 0xC0) != 0x80)
+      mark_start(k, (uint32_t)q);
+  for (; q + 8 <= j; q += 8) {
+    uint64_t x = load8(in + q);
+    uint64_t starts = ~(x & ~(x << 1)) & HIGH; /* not 10xxxxxx */
+    /* gather the 8 high bits, byte b to bit b */
+    k->starts[q >> 3] |= (uint8_t)(((starts >> 7) * 0x0102040810204080u) >> 56);
+  }
+  for (; q < j; q++)
+    if ((in[q] & 0xC0) != 0x80)
+      mark_start(k, (uint32_t)q);
+}
+
 static void sink_put(sink *k, int32_t cp, uint32_t src, uint32_t last) {
   k->chars++;
   mark_start(k, src);
@@ -114,11 +153,17 @@ typedef struct scan {
 } scan;
 
 static void scan_bytes(const char *in, size_t len, scan *s) {
+  const unsigned char *u = (const unsigned char *)in;
   memset(s, 0, sizeof *s);
   s->first_nul = s->first_invalid = SIZE_MAX;
   size_t i = 0;
   while (i < len) {
-    unsigned char c = (unsigned char)in[i];
+    /* ASCII without NUL, 8 bytes at a time */
+    while (i + 8 <= len && ((load8(u + i) & HIGH) | has_less(load8(u + i), 1)) == 0)
+      i += 8;
+    if (i >= len)
+      break;
+    unsigned char c = u[i];
     if (c < 0x80) {
       if (c == 0) {
         if (s->first_nul == SIZE_MAX)
@@ -132,26 +177,27 @@ static void scan_bytes(const char *in, size_t len, scan *s) {
       i++;
       continue;
     }
-    size_t at = i;
-    int32_t cp = cchc_utf8_next(in, len, &i);
-    if (cp < 0) {
-      if (s->first_invalid == SIZE_MAX) {
-        s->first_invalid = at;
-        /* A lead byte whose sequence runs past the end: truncated input. */
-        size_t need = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : c >= 0xC2 ? 2 : 0;
-        bool ok_prefix = need && at + need > len;
-        for (size_t k = at + 1; ok_prefix && k < len; k++)
-          if (((unsigned char)in[k] & 0xC0) != 0x80)
-            ok_prefix = false;
-        s->first_invalid_truncated = ok_prefix;
-      }
-      s->invalid++;
-      /* One ill-formed sequence counts once: skip its continuation bytes. */
-      while (i < len && ((unsigned char)in[i] & 0xC0) == 0x80)
-        i++;
-    } else {
+    size_t q = i;
+    if (cchc_utf8_next(in, len, &q) >= 0) {
       s->valid_multibyte++;
+      i = q;
+      continue;
     }
+    if (s->first_invalid == SIZE_MAX) {
+      s->first_invalid = i;
+      /* A lead byte whose sequence runs past the end: truncated input. */
+      size_t need = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : c >= 0xC2 ? 2 : 0;
+      bool ok_prefix = need && i + need > len;
+      for (size_t k = i + 1; ok_prefix && k < len; k++)
+        if ((u[k] & 0xC0) != 0x80)
+          ok_prefix = false;
+      s->first_invalid_truncated = ok_prefix;
+    }
+    s->invalid++;
+    /* One ill-formed sequence counts once: skip its continuation bytes. */
+    i++;
+    while (i < len && (u[i] & 0xC0) == 0x80)
+      i++;
   }
 }
 
@@ -166,28 +212,28 @@ static cchc_status decode_utf8(const char *in, size_t len, size_t skip,
      * at most RUN at a time so that the next stage takes them in turn. */
     enum { RUN = 65536 };
     size_t j = i, lim = len - i > RUN ? i + RUN : len;
+    if (j < lim && u[j] == '\n' && k->prev_cr)
+      lim = j; /* the LF of a CR LF goes to sink_put */
     while (j < lim) {
+      if (j + 8 <= lim && printable8(u + j)) {
+        j += 8;
+        continue;
+      }
       unsigned char c = u[j];
-      if ((c >= 0x20 && c < 0x7F) || c == '\t' || (c == '\n' && !k->prev_cr)) {
-        k->prev_cr = false;
+      if ((c >= 0x20 && c < 0x7F) || c == '\t' || c == '\n') {
         j++;
         continue;
       }
-      if (c >= 0x80) {
-        size_t q = j;
-        int32_t cp = cchc_utf8_next(in, len, &q);
-        if (cp >= 0xA0) {
-          k->prev_cr = false;
-          j = q;
-          continue;
-        }
+      size_t q = j;
+      if (c >= 0x80 && cchc_utf8_next(in, len, &q) >= 0xA0) {
+        j = q;
+        continue;
       }
       break;
     }
     if (j > i) {
-      for (size_t q = i; q < j; q++)
-        if ((u[q] & 0xC0) != 0x80)
-          mark_start(k, (uint32_t)q);
+      k->prev_cr = false;
+      mark_starts(k, u, i, j);
       cchc_mbuf_put_seq(k->out, in + i, j - i, (uint32_t)i);
       k->chars += j - i;
       i = j;

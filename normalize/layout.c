@@ -71,14 +71,23 @@ typedef struct line {
   bool held : 1;       /* its newline lies inside a bold span: the next line
                           continues it */
   bool page : 1;       /* one of the plan's page numbers (mark_pages) */
+  bool plain : 1;      /* its content needs no edit (known from the pass
+                          that wrote it as it was) */
 } line;
 
 /* Words that never end a sentence: a line ending with one continues. */
-static const char *const func_words[] = {
-    "về",   "của",  "và",   "các",  "những", "cho",  "với",   "theo",
-    "tại",  "trong", "đến", "từ",   "ngày",  "là",   "được",  "có",
-    "để",   "như",  "hoặc", "trên", "giữa",  "nhằm", "bởi",   "do",
-    "thuộc", "gồm", "đối",  "vào",  "tới",   "cùng", "nhưng",
+static const struct {
+  const char *s;
+  size_t n;
+} func_words[] = {
+#define W(s) {s, sizeof s - 1}
+    W("về"),    W("của"),  W("và"),   W("các"),  W("những"), W("cho"),
+    W("với"),   W("theo"), W("tại"),  W("trong"), W("đến"),  W("từ"),
+    W("ngày"),  W("là"),   W("được"), W("có"),   W("để"),    W("như"),
+    W("hoặc"),  W("trên"), W("giữa"), W("nhằm"), W("bởi"),   W("do"),
+    W("thuộc"), W("gồm"),  W("đối"),  W("vào"),  W("tới"),   W("cùng"),
+    W("nhưng"),
+#undef W
 };
 
 /* The last word of s[start, end). */
@@ -92,7 +101,7 @@ static size_t last_word(const char *s, size_t start, size_t end) {
 static bool ends_with_func_word(const char *s, size_t start, size_t end) {
   size_t w = last_word(s, start, end), n = end - w;
   for (size_t i = 0; i < sizeof func_words / sizeof *func_words; i++)
-    if (strlen(func_words[i]) == n && memcmp(s + w, func_words[i], n) == 0)
+    if (func_words[i].n == n && memcmp(s + w, func_words[i].s, n) == 0)
       return true;
   return false;
 }
@@ -808,7 +817,7 @@ typedef struct emitter {
   cchc_repair_log *log;
   layout *L;
   bool dirty;
-  size_t hint;
+  size_t hint, md_hint; /* for the walks over md's map */
   cchc_mbuf edit; /* a line whose content is edited, read from a copy */
 } emitter;
 
@@ -841,10 +850,12 @@ static void block_close(emitter *e) {
 static bool put_content(emitter *e, const line *l) {
   const cchc_mbuf *in = e->md;
   const char *s = in->data;
-  bool plain = true; /* no tab, no run of blanks, no broken hyphen: one copy */
-  for (size_t k = l->start; k + 1 < l->end && plain; k++)
-    plain = s[k] != '\t' && !(s[k] == ' ' && s[k + 1] == ' ') &&
-            !broken_hyphen(s, l->start, l->end, k);
+  /* no tab, no run of blanks, no broken hyphen: one copy */
+  bool plain = true;
+  for (size_t k = l->start; !l->plain && plain && k + 1 < l->end; k++)
+    if (s[k] == ' ' || s[k] == '\t')
+      plain = s[k] == ' ' && s[k + 1] != ' ' &&
+              !broken_hyphen(s, l->start, l->end, k);
   if (plain) {
     e->dirty |= e->out->len != l->start;
     cchc_mbuf_copy(e->out, in, l->start, l->end - l->start, &e->hint);
@@ -891,12 +902,12 @@ static bool put_content(emitter *e, const line *l) {
  * what follows the content (trailing blanks, the newline, blank lines), and
  * never lies before what was last written (a kept "3," comma), so the map
  * stays non-decreasing. */
-static uint32_t separator_offset(const cchc_mbuf *md, const line *prev,
-                                 const cchc_mbuf *out) {
+static uint32_t separator_offset(emitter *e, const line *prev) {
+  const cchc_mbuf *md = e->md, *out = e->out;
   uint32_t at = cchc_mbuf_src(md, prev->end < md->len ? prev->end : md->len - 1,
-                              NULL);
+                              &e->md_hint);
   if (out->len && !out->failed) {
-    uint32_t last = cchc_mbuf_src(out, out->len - 1, NULL);
+    uint32_t last = cchc_mbuf_last_src(out);
     if (last > at)
       at = last;
   }
@@ -964,7 +975,7 @@ static bool write_pass(layout *L, const cchc_mbuf *md, cchc_mbuf *out,
      * the leading blanks */
     size_t raw = l->lead_space ? raw_start(md, l) : l->start;
     if (prev) {
-      uint32_t at = separator_offset(md, prev, out);
+      uint32_t at = separator_offset(&e, prev);
       bool in_table = l->table || prev->table;
       /* in a text wrapped at a fixed width, a line that reaches the margin
        * before a word that would not fit on it was wrapped: a title in
@@ -1050,7 +1061,7 @@ static bool write_pass(layout *L, const cchc_mbuf *md, cchc_mbuf *out,
   if (prev) {
     e.dirty |= out->len != prev->end || md->len != (size_t)prev->end + 1;
     block_close(&e);
-    cchc_mbuf_put(out, "\n", 1, separator_offset(md, prev, out));
+    cchc_mbuf_put(out, "\n", 1, separator_offset(&e, prev));
   }
   e.dirty |= out->len != md->len;
   cchc_mbuf_free(&e.edit);
@@ -1109,6 +1120,7 @@ static void reread_lines(layout *L, const cchc_mbuf *text) {
       l->start = b->start;
       l->end = b->end;
       l->lead_space = l->trail_space = l->held = false;
+      l->plain = true;
     } else {
       classify(text->data, b->start, b->end, l);
     }
