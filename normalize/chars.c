@@ -219,6 +219,7 @@ struct cchc_canon {
   tail t;       /* the word being mapped */
   size_t word_start;
   cchc_repair_log nfc_log, map_log;
+  cchc_edits edits; /* where the output differs from the input */
   cchc_status rc; /* the first failure; later steps do nothing */
   cchc_error err;
   /* A rewrite in place: the output may not grow past `limit` (what is
@@ -284,6 +285,20 @@ static void canon_fail(cchc_canon *c, cchc_status code, const char *what,
   else
     cchc_fail(&c->err, code, "ICU NFC %s: %s", what, u_errorName(st));
   c->rc = code;
+}
+
+/* The output changes at `at`. */
+static void note_edit(cchc_canon *c, size_t at) {
+  cchc_edits *e = &c->edits;
+  if (e->all)
+    return;
+  size_t *p = cchc_grow(e->at, &e->cap, e->n, sizeof *p);
+  if (!p) { /* then anywhere */
+    e->all = true;
+    return;
+  }
+  e->at = p;
+  e->at[e->n++] = at;
 }
 
 /* NFC of the chunk [start, end) of c->in, appended to c->mid; false when
@@ -384,6 +399,7 @@ static bool nfc_chunk(cchc_canon *c, size_t start, size_t end) {
         cchc_mbuf_putc_span(out, (uint32_t)oc, src, k >= outlen ? last : src);
       }
       cchc_log_repair(&c->nfc_log, CCHC_REPAIR_NFC, src, "recomposed to NFC");
+      c->edits.all = true; /* (an offset in the output is not known here) */
     }
     free(big_out);
     pos = segend;
@@ -393,7 +409,10 @@ static bool nfc_chunk(cchc_canon *c, size_t start, size_t end) {
 
 /* A word ends: the tone rule, on the output written so far. */
 static void end_word(cchc_canon *c) {
+  size_t fixed = c->map_log.counts[CCHC_REPAIR_TONE_MARK];
   fix_tone(c->nfc, c->nfd, &c->t, c->out, c->word_start, &c->map_log);
+  if (c->map_log.counts[CCHC_REPAIR_TONE_MARK] != fixed)
+    note_edit(c, c->t.at[1]);
   c->t.n = 0;
 }
 
@@ -463,6 +482,8 @@ static void map_range(cchc_canon *c, const cchc_mbuf *in, size_t from,
     if (m != cp || (ends && tone_candidate(t))) {
       cchc_mbuf_copy(out, in, pend, at - pend, &hint);
       pend = at;
+      if (m != cp)
+        note_edit(c, out->len);
     }
     if (m < 0) {
       pend = i;
@@ -552,6 +573,7 @@ void cchc_canon_free(cchc_canon *c) {
   cchc_mbuf_free(&c->mid);
   cchc_log_free(&c->nfc_log);
   cchc_log_free(&c->map_log);
+  free(c->edits.at);
   free(c->u);
   free(c->at8);
   free(c);
@@ -559,14 +581,32 @@ void cchc_canon_free(cchc_canon *c) {
 
 cchc_mbuf *cchc_canon_input(cchc_canon *c) { return &c->in; }
 
+void cchc_canon_reset(cchc_canon *c) {
+  cchc_mbuf_truncate(&c->in, 0);
+  cchc_mbuf_truncate(&c->mid, 0);
+  cchc_mbuf_truncate(c->out, 0);
+  c->in.failed = c->mid.failed = c->out->failed = false;
+  c->t = (tail){{0}, {0}, 0};
+  c->word_start = 0;
+  cchc_log_free(&c->nfc_log);
+  cchc_log_free(&c->map_log);
+  c->edits.n = 0;
+  c->edits.all = false;
+}
+
 void cchc_canon_fed(cchc_canon *c) {
   if (c->in.len < BATCH || c->rc != CCHC_OK)
     return;
   canon_step(c, false);
 }
 
+static int cmp_size(const void *a, const void *b) {
+  size_t x = *(const size_t *)a, y = *(const size_t *)b;
+  return (x > y) - (x < y);
+}
+
 cchc_status cchc_canon_finish(cchc_canon *c, cchc_repair_log *log,
-                              cchc_error *err) {
+                              cchc_edits *edits, cchc_error *err) {
   if (c->rc == CCHC_OK)
     canon_step(c, true);
   if (c->rc == CCHC_OK && c->t.n)
@@ -585,37 +625,73 @@ cchc_status cchc_canon_finish(cchc_canon *c, cchc_repair_log *log,
   /* The repairs in the order of the stages: NFC's, then the mapping's. */
   cchc_log_append(log, &c->nfc_log);
   cchc_log_append(log, &c->map_log);
+  if (edits) {
+    /* a tone mark moved after a character mapped in its word */
+    if (c->edits.n > 1)
+      qsort(c->edits.at, c->edits.n, sizeof *c->edits.at, cmp_size);
+    *edits = c->edits;
+    memset(&c->edits, 0, sizeof c->edits);
+  }
   return CCHC_OK;
 }
 
-cchc_status cchc_canon_chars(cchc_mbuf *text, cchc_repair_log *log,
+/* Could a chunk of `text` end inside a run of non-ASCII bytes, where its
+ * end depends on where chunks began?  (A run of CHUNK / 2 bytes or more.) */
+static bool long_non_ascii(const cchc_mbuf *text) {
+  size_t run = 0; /* words of 8 bytes without an ASCII byte */
+  for (size_t i = 0; i + 8 <= text->len; i += 8) {
+    uint64_t x;
+    memcpy(&x, text->data + i, sizeof x);
+    run = (x & 0x8080808080808080u) == 0x8080808080808080u ? run + 1 : 0;
+    if (run * 8 + 16 >= CHUNK / 2)
+      return true;
+  }
+  return false;
+}
+
+cchc_status cchc_canon_chars(cchc_mbuf *text, const size_t *lines,
+                             size_t nlines, cchc_repair_log *log,
                              cchc_error *err) {
+  /* Canonical text is left as it is by this stage, line by line (a line
+   * ends a word and an NFC segment, and chunks end before ASCII bytes):
+   * only the given lines need it, unless a chunk could end elsewhere. */
+  if (lines && long_non_ascii(text))
+    lines = NULL;
   cchc_mbuf out, rest;
   cchc_mbuf_rewrite_begin(&out, text);
   cchc_mbuf_init(&rest);
   cchc_canon *c = cchc_canon_new(&out);
   if (!c)
     return cchc_fail(err, CCHC_ERR_NOMEM, "out of memory");
-  const cchc_mbuf *src = text; /* read from */
-  size_t r = 0, hint = 0;      /* src is read up to r */
-  while (r < src->len && c->rc == CCHC_OK) {
-    size_t n = src->len - r < BATCH ? src->len - r : BATCH;
-    cchc_mbuf_copy(&c->in, src, r, n, &hint);
-    r += n;
+  const cchc_mbuf *src = text; /* read from; src[0] is text[base] */
+  size_t base = 0, r = 0, hint = 0, k = 0; /* text is read up to r */
+  while (r < text->len && c->rc == CCHC_OK) {
+    size_t a = r, b = text->len - r < BATCH ? text->len : r + BATCH;
+    if (lines) {
+      a = k < nlines ? lines[2 * k] : text->len;
+      b = k < nlines ? lines[2 * k + 1] : text->len;
+      k++;
+    }
+    if (a > r) /* canonical already */
+      cchc_mbuf_copy(&out, src, r - base, a - r, &hint);
+    if (b > a)
+      cchc_mbuf_copy(&c->in, src, a - base, b - a, &hint);
+    r = b;
     c->limit = src == text ? r : SIZE_MAX;
-    canon_step(c, false);
+    canon_step(c, lines != NULL);
     if (c->blocked) {
       /* NFC lengthened the text (a rare decomposition): the output
        * would overwrite what is not read yet; read it from a copy. */
       cchc_mbuf_copy(&rest, text, r, text->len - r, NULL);
       src = &rest;
-      r = hint = 0;
+      base = r;
+      hint = 0;
       c->limit = SIZE_MAX;
-      canon_step(c, false);
+      canon_step(c, lines != NULL);
     }
   }
   c->limit = SIZE_MAX; /* all is read */
-  cchc_status rc = cchc_canon_finish(c, log, err);
+  cchc_status rc = cchc_canon_finish(c, log, NULL, err);
   cchc_canon_free(c);
   cchc_mbuf_free(&rest);
   cchc_mbuf_rewrite_end(text, &out);

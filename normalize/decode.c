@@ -52,6 +52,8 @@ typedef struct sink {
   cchc_repair_log *log;
   bool prev_cr;
   bool saw_nul;
+  bool guess;   /* decoding before any scan: stop at a NUL or a bad byte */
+  bool stopped; /* it did */
   uint32_t nul_offset;
   size_t controls;
   size_t chars;
@@ -240,6 +242,10 @@ static cchc_status decode_utf8(const char *in, size_t len, size_t skip,
       continue;
     }
     unsigned char c = u[i];
+    if (c == 0 && k->guess) {
+      k->stopped = true;
+      return CCHC_OK;
+    }
     if (c < 0x80) {
       sink_put(k, c, (uint32_t)i, (uint32_t)i);
       i++;
@@ -250,6 +256,10 @@ static cchc_status decode_utf8(const char *in, size_t len, size_t skip,
     if (cp >= 0) {
       sink_put(k, cp, (uint32_t)at, (uint32_t)(i - 1));
       continue;
+    }
+    if (k->guess) {
+      k->stopped = true;
+      return CCHC_OK;
     }
     if (!repair)
       return cchc_fail_at(err, CCHC_ERR_ENCODING, at,
@@ -390,7 +400,34 @@ cchc_status cchc_decode(const char *in, size_t len,
                     cchc_encoding_name(bom));
   }
 
+  sink k = {.canon = out, .out = cchc_canon_input(out), .starts = starts,
+            .log = log};
+  if (skip)
+    mark_start(&k, 0); /* the BOM is a character of its own */
+  cchc_status rc;
   if (enc == CCHC_ENC_AUTO || enc == CCHC_ENC_UTF8) {
+    /* Most input is UTF-8 without a NUL or an ill-formed byte: decode it
+     * straight away.  At the first NUL or ill-formed byte, start again
+     * with a scan of it all, which tells what they mean. */
+    size_t logged = log->len, counts[CCHC_REPAIR_KIND_COUNT];
+    bool log_failed = log->failed;
+    memcpy(counts, log->counts, sizeof counts);
+    k.guess = true;
+    rc = decode_utf8(in, len, skip, repair, &k, err);
+    if (!k.stopped) {
+      enc = CCHC_ENC_UTF8;
+      goto decoded;
+    }
+    log->len = logged;
+    log->failed = log_failed;
+    memcpy(log->counts, counts, sizeof counts);
+    memset(starts, 0, len / 8 + 1);
+    cchc_canon_reset(out);
+    k = (sink){.canon = out, .out = cchc_canon_input(out), .starts = starts,
+               .log = log};
+    if (skip)
+      mark_start(&k, 0);
+
     scan s;
     scan_bytes(in + skip, len - skip, &s);
     if (s.nuls) {
@@ -427,11 +464,6 @@ cchc_status cchc_decode(const char *in, size_t len,
     }
   }
 
-  sink k = {.canon = out, .out = cchc_canon_input(out), .starts = starts,
-            .log = log};
-  if (skip)
-    mark_start(&k, 0); /* the BOM is a character of its own */
-  cchc_status rc;
   switch (enc) {
   case CCHC_ENC_UTF8:
     rc = decode_utf8(in, len, skip, repair, &k, err);
@@ -448,6 +480,7 @@ cchc_status cchc_decode(const char *in, size_t len,
   default:
     return cchc_fail(err, CCHC_ERR_UNSUPPORTED, "unsupported encoding");
   }
+decoded:
   if (rc != CCHC_OK)
     return rc;
   if (k.out->failed)

@@ -480,11 +480,33 @@ static bool is_markdown(const cchc_mbuf *b) {
   return false;
 }
 
+/* Lines of a text, as pairs of offsets (start, end after the newline). */
+typedef struct line_list {
+  size_t *at;
+  size_t n, cap; /* n offsets: n / 2 lines */
+  bool all;      /* every line */
+} line_list;
+
+static void line_list_add(line_list *l, size_t start, size_t end) {
+  if (l->all)
+    return;
+  size_t *p = cchc_grow(l->at, &l->cap, l->n + 1, sizeof *p);
+  if (!p) { /* then every line */
+    l->all = true;
+    return;
+  }
+  l->at = p;
+  l->at[l->n++] = start;
+  l->at[l->n++] = end;
+}
+
 /* Markdown markers of a Markdown text: "#..# " at line start, runs of two
  * or more '*', single '*' glued to text ("*(...)*"), and backslash
- * escapes, removed in place.  Newlines inside bold spans go to `held`.
- * Returns whether an emphasis marker was removed. */
-static bool strip_markdown(cchc_mbuf *text, held_lines *held,
+ * escapes, removed in place.  Newlines inside bold spans go to `held`;
+ * the lines where a marker went or where stage 2 made an edit (`edits`)
+ * to `dirty`.  Returns whether an emphasis marker was removed. */
+static bool strip_markdown(cchc_mbuf *text, const cchc_edits *edits,
+                           held_lines *held, line_list *dirty,
                            cchc_repair_log *log) {
   /* Nothing is written past what was read, and what is read behind is
    * either not yet overwritten or overwritten by itself. */
@@ -494,10 +516,12 @@ static bool strip_markdown(cchc_mbuf *text, held_lines *held,
   cchc_mbuf out;
   cchc_mbuf_rewrite_begin(&out, text);
   bool joined = false;
-  size_t i = 0;
+  size_t i = 0, e = 0; /* edits->at[e]: the next edit */
+  dirty->all = edits->all;
   while (i < n) {
     /* At a line start: skip spaces, then heading hashes. */
-    size_t ls = i;
+    size_t ls = i, out_ls = out.len, removed = 0;
+    size_t nremoved = log->counts[CCHC_REPAIR_MARKDOWN];
     while (i < n && is_space(s[i]))
       i++;
     if (i > ls)
@@ -564,6 +588,12 @@ static bool strip_markdown(cchc_mbuf *text, held_lines *held,
       cchc_mbuf_copy(&out, in, i, 1, &hint);
       i++;
     }
+    /* an edit at p changed the character at p or removed one before it */
+    while (e < edits->n && edits->at[e] < ls)
+      e++;
+    removed = log->counts[CCHC_REPAIR_MARKDOWN] - nremoved;
+    if (removed || (e < edits->n && edits->at[e] <= eol + 1))
+      line_list_add(dirty, out_ls, out.len);
   }
   cchc_mbuf_rewrite_end(text, &out);
   return joined;
@@ -792,6 +822,47 @@ static bool broken_hyphen(const char *s, size_t start, size_t end, size_t k) {
   return b && d;
 }
 
+/* 0x80 in each byte of x that is c, 0 in the others. */
+static uint64_t bytes_equal(uint64_t x, unsigned char c) {
+  const uint64_t low7 = 0x7F7F7F7F7F7F7F7Fu;
+  uint64_t y = x ^ (0x0101010101010101u * c);
+  return ~(((y & low7) + low7) | y | low7);
+}
+
+/* Is the content s[start, end) free of what put_content edits: a tab, a
+ * run of blanks, a broken hyphen?  Blanks are looked at 8 bytes at a
+ * time. */
+static bool content_plain(const char *s, size_t start, size_t end) {
+  if (memchr(s + start, '\t', end - start))
+    return false;
+  size_t k = start;
+  for (; k + 8 <= end; k += 8) {
+    uint64_t x;
+    memcpy(&x, s + k, sizeof x);
+    uint64_t sp = bytes_equal(x, ' ');
+    if (!sp)
+      continue;
+    if (sp & (sp >> 8)) /* two blanks in the word */
+      return false;
+    uint64_t after_dash = sp & (bytes_equal(x, '-') << 8);
+    if ((sp & 0x80) && k > start) { /* a blank first, after the word before */
+      if (s[k - 1] == ' ')
+        return false;
+      if (s[k - 1] == '-')
+        after_dash |= 0x80;
+    }
+    for (size_t j = 0; after_dash; j++, after_dash >>= 8)
+      if ((after_dash & 0x80) && k + j + 1 < end &&
+          broken_hyphen(s, start, end, k + j))
+        return false;
+  }
+  for (k = k > start ? k - 1 : start; k + 1 < end; k++)
+    if (s[k] == ' ' &&
+        (s[k + 1] == ' ' || broken_hyphen(s, start, end, k)))
+      return false;
+  return true;
+}
+
 /* One line of the output of a pass, as the next pass reads it. */
 typedef struct block {
   uint32_t start, end; /* its content in the output */
@@ -851,11 +922,7 @@ static bool put_content(emitter *e, const line *l) {
   const cchc_mbuf *in = e->md;
   const char *s = in->data;
   /* no tab, no run of blanks, no broken hyphen: one copy */
-  bool plain = true;
-  for (size_t k = l->start; !l->plain && plain && k + 1 < l->end; k++)
-    if (s[k] == ' ' || s[k] == '\t')
-      plain = s[k] == ' ' && s[k + 1] != ' ' &&
-              !broken_hyphen(s, l->start, l->end, k);
+  bool plain = l->plain || content_plain(s, l->start, l->end);
   if (plain) {
     e->dirty |= e->out->len != l->start;
     cchc_mbuf_copy(e->out, in, l->start, l->end - l->start, &e->hint);
@@ -1130,11 +1197,12 @@ static void reread_lines(layout *L, const cchc_mbuf *text) {
 
 /* Strip the Markdown of md, make what the markers separated canonical
  * again, and read the lines: the text a pass reads, rewritten in place. */
-static cchc_status prepare(layout *L, cchc_mbuf *md, cchc_repair_log *log,
-                           cchc_error *err) {
+static cchc_status prepare(layout *L, cchc_mbuf *md, const cchc_edits *edits,
+                           cchc_repair_log *log, cchc_error *err) {
   held_lines held = {0};
+  line_list dirty = {0};
   cchc_status rc = CCHC_OK;
-  bool joined = strip_markdown(md, &held, log);
+  bool joined = strip_markdown(md, edits, &held, &dirty, log);
   if (md->failed) {
     rc = cchc_fail(err, CCHC_ERR_NOMEM, "out of memory in layout");
     goto cleanup;
@@ -1143,7 +1211,8 @@ static cchc_status prepare(layout *L, cchc_mbuf *md, cchc_repair_log *log,
     /* What a removed marker separated now meets ("N**" and a combining
      * tilde, "ho**á"): canonical characters again, or normalizing the
      * output would compose or move a tone mark. */
-    rc = cchc_canon_chars(md, log, err);
+    rc = cchc_canon_chars(md, dirty.all ? NULL : dirty.at, dirty.n / 2, log,
+                          err);
     if (rc != CCHC_OK)
       goto cleanup;
   }
@@ -1152,6 +1221,7 @@ static cchc_status prepare(layout *L, cchc_mbuf *md, cchc_repair_log *log,
     rc = cchc_fail(err, CCHC_ERR_NOMEM, "out of memory in layout");
 cleanup:
   free(held.at);
+  free(dirty.at);
   return rc;
 }
 
@@ -1179,7 +1249,7 @@ static cchc_status markdown_pass(layout *L, cchc_mbuf *text,
   cchc_repair_log more;
   cchc_log_init(&more);
   cchc_mbuf_copy(&md, text, 0, text->len, NULL);
-  cchc_status rc = prepare(L, &md, &more, err);
+  cchc_status rc = prepare(L, &md, &(cchc_edits){.all = true}, &more, err);
   if (rc == CCHC_OK) {
     cchc_mbuf_reserve(&next, md.len + 1);
     write_pass(L, &md, &next, &more);
@@ -1237,12 +1307,12 @@ static cchc_status plain_pass(layout *L, cchc_mbuf *text,
  * that changes the text lowers its weight, so the repetition ends.  Only
  * the first pass reads every line; the next ones read again only the
  * lines a join made, and write only from the first change on. */
-cchc_status cchc_layout(cchc_mbuf *text, cchc_repair_log *log,
-                        cchc_error *err) {
+cchc_status cchc_layout(cchc_mbuf *text, const cchc_edits *edits,
+                        cchc_repair_log *log, cchc_error *err) {
   layout L = {0};
   cchc_status rc = CCHC_OK;
   if (is_markdown(text))
-    rc = prepare(&L, text, log, err);
+    rc = prepare(&L, text, edits, log, err);
   else
     read_lines(&L, text, &(held_lines){0});
   if (rc == CCHC_OK && L.failed)

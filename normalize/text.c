@@ -114,16 +114,17 @@ cchc_status cchc_normalize(const char *input, size_t len,
                    t->starts, &t->encoding, &t->log, err);
   if (rc != CCHC_OK)
     goto fail;
-  rc = cchc_canon_finish(canon, &t->log, err);
+  cchc_edits edits = {0};
+  rc = cchc_canon_finish(canon, &t->log, &edits, err);
   cchc_canon_free(canon);
   canon = NULL;
   if (rc != CCHC_OK)
     goto fail;
-  if (!(options && (options->flags & CCHC_NORM_NO_LAYOUT))) {
-    rc = cchc_layout(&chars, &t->log, err);
-    if (rc != CCHC_OK)
-      goto fail;
-  }
+  if (!(options && (options->flags & CCHC_NORM_NO_LAYOUT)))
+    rc = cchc_layout(&chars, &edits, &t->log, err);
+  free(edits.at);
+  if (rc != CCHC_OK)
+    goto fail;
   t->buf = chars;
   cchc_mbuf_init(&chars);
   if (!cchc_mbuf_terminate(&t->buf)) {
