@@ -77,19 +77,16 @@ static int32_t map_char(int32_t cp, cchc_repair_kind *kind) {
   }
 }
 
-/* The tail of the current word in the output: the last three characters
- * (code point and byte offset in `out`), enough for the tone-mark rule. */
+/* The tail of the current word: its last three characters, enough for the
+ * tone-mark rule (which finds them at the end of the output). */
 typedef struct tail {
   int32_t cp[3];
-  size_t at[3];
-  int n; /* characters in the current word */
+  int n; /* characters in the current word, up to 3 */
 } tail;
 
-/* The word goes on with cp, written at `at` in the output.  Only the last
- * three characters and whether there are three matter. */
-static void tail_push(tail *t, int32_t cp, size_t at) {
+/* The word goes on with cp. */
+static void tail_push(tail *t, int32_t cp) {
   t->cp[0] = t->cp[1], t->cp[1] = t->cp[2], t->cp[2] = cp;
-  t->at[0] = t->at[1], t->at[1] = t->at[2], t->at[2] = at;
   if (t->n < 3)
     t->n++;
 }
@@ -122,39 +119,54 @@ static bool tone_candidate(const tail *t) {
 
 /* At the end of a word: move the tone mark of a final "oa", "oe", "uy" to
  * its first vowel ("hoá" -> "hóa"), rewriting the end of `out`. */
-static void fix_tone(const UNormalizer2 *nfc, const UNormalizer2 *nfd, tail *t,
-                     cchc_mbuf *out, size_t word_start, cchc_repair_log *log) {
-  if (!tone_candidate(t) || out->failed)
-    return;
+/* The tone rule on the word that ends with the tail t: true when it moves
+ * the mark, with the new pair of characters. */
+static bool tone_move(const UNormalizer2 *nfc, const UNormalizer2 *nfd,
+                      const tail *t, UChar32 *c1new, UChar32 *b2) {
+  if (!tone_candidate(t))
+    return false;
   UChar32 c1 = t->cp[1], c2 = t->cp[2];
   UChar32 l1 = c1 | 0x20;
   UChar dec[8];
   if (decompose(nfd, c2, dec) != 2 || !is_tone_mark(dec[1]) || dec[0] >= 0x80)
-    return;
-  UChar32 b2 = dec[0], lb2 = b2 | 0x20;
+    return false;
+  *b2 = dec[0];
+  UChar32 lb2 = *b2 | 0x20;
   if (!((l1 == 'o' && (lb2 == 'a' || lb2 == 'e')) || (l1 == 'u' && lb2 == 'y')))
-    return;
+    return false;
   if (t->n >= 3) {
     UChar32 prev = t->cp[0];
     UChar d[8];
     if (prev >= 0x80 && decompose(nfd, prev, d) > 0)
       prev = d[0];
     if (is_vowel_base(prev))
-      return; /* "oa" is not the whole vowel nucleus */
+      return false; /* "oa" is not the whole vowel nucleus */
     if (l1 == 'u' && (prev | 0x20) == 'q')
-      return; /* "quý": the u belongs to qu- */
+      return false; /* "quý": the u belongs to qu- */
   }
-  UChar32 c1new = unorm2_composePair(nfc, c1, dec[1]);
-  if (c1new < 0)
-    return;
+  *c1new = unorm2_composePair(nfc, c1, dec[1]);
+  return *c1new >= 0;
+}
+
+/* At the end of a word, which ends the output: move the tone mark of a
+ * final "oa", "oe", "uy" to its first vowel ("hoá" -> "hóa"), rewriting
+ * the end of `out`.  Returns where the pair begins, or SIZE_MAX when the
+ * rule leaves the word as it is. */
+static size_t fix_tone(const UNormalizer2 *nfc, const UNormalizer2 *nfd,
+                       const tail *t, cchc_mbuf *out, size_t word_start,
+                       cchc_repair_log *log) {
+  UChar32 c1new, b2;
+  if (out->failed || !tone_move(nfc, nfd, t, &c1new, &b2))
+    return SIZE_MAX;
   char before[64];
   size_t wl = out->len - word_start < 40 ? out->len - word_start : 40;
   memcpy(before, out->data + word_start, wl);
   before[wl] = '\0';
-  size_t at1 = t->at[1];
+  size_t at2 = out->len - (size_t)U8_LENGTH(t->cp[2]);
+  size_t at1 = at2 - 1; /* an ASCII o or u */
   uint32_t src1 = cchc_mbuf_src(out, at1, NULL);
-  uint32_t last1 = cchc_mbuf_src(out, t->at[2] - 1, NULL);
-  uint32_t src2 = cchc_mbuf_src(out, t->at[2], NULL);
+  uint32_t last1 = cchc_mbuf_src(out, at2 - 1, NULL);
+  uint32_t src2 = cchc_mbuf_src(out, at2, NULL);
   uint32_t last2 = cchc_mbuf_src(out, out->len - 1, NULL);
   cchc_mbuf_truncate(out, at1); /* drop c1 c2, append the fixed pair */
   cchc_mbuf_putc_span(out, (uint32_t)c1new, src1, last1);
@@ -164,6 +176,7 @@ static void fix_tone(const UNormalizer2 *nfc, const UNormalizer2 *nfd, tail *t,
   memcpy(after, out->data + word_start, wl);
   after[wl] = '\0';
   cchc_log_repair(log, CCHC_REPAIR_TONE_MARK, src1, "%s -> %s", before, after);
+  return at1;
 }
 
 /* Classes of BMP code points, found for a block of 64 at its first use:
@@ -200,13 +213,19 @@ static void classes_fill(cp_classes *k, const UNormalizer2 *nfc, size_t blk) {
   k->known[blk / 64] |= (uint64_t)1 << (blk % 64);
 }
 
-/* Look up a BMP code point in `bits` (one of the classes). */
-static bool classes_has(cp_classes *k, const UNormalizer2 *nfc,
-                        const uint64_t *bits, uint32_t cp) {
+/* The block of a BMP code point, its classes known. */
+static CCHC_INLINE size_t classes_block(cp_classes *k, const UNormalizer2 *nfc,
+                                        uint32_t cp) {
   size_t blk = cp / 64;
   if (!(k->known[blk / 64] & ((uint64_t)1 << (blk % 64))))
     classes_fill(k, nfc, blk);
-  return bits[blk] >> (cp % 64) & 1;
+  return blk;
+}
+
+/* Look up a BMP code point in `bits` (one of the classes). */
+static CCHC_INLINE bool classes_has(cp_classes *k, const UNormalizer2 *nfc,
+                                    const uint64_t *bits, uint32_t cp) {
+  return bits[classes_block(k, nfc, cp)] >> (cp % 64) & 1;
 }
 
 struct cchc_canon {
@@ -408,11 +427,18 @@ static bool nfc_chunk(cchc_canon *c, size_t start, size_t end) {
 }
 
 /* A word ends: the tone rule, on the output written so far. */
+/* Does the tone rule rewrite the word that ends? */
+static bool word_moves(const cchc_canon *c) {
+  UChar32 c1new, b2;
+  return tone_candidate(&c->t) &&
+         tone_move(c->nfc, c->nfd, &c->t, &c1new, &b2);
+}
+
 static void end_word(cchc_canon *c) {
-  size_t fixed = c->map_log.counts[CCHC_REPAIR_TONE_MARK];
-  fix_tone(c->nfc, c->nfd, &c->t, c->out, c->word_start, &c->map_log);
-  if (c->map_log.counts[CCHC_REPAIR_TONE_MARK] != fixed)
-    note_edit(c, c->t.at[1]);
+  size_t at = fix_tone(c->nfc, c->nfd, &c->t, c->out, c->word_start,
+                       &c->map_log);
+  if (at != SIZE_MAX)
+    note_edit(c, at);
   c->t.n = 0;
 }
 
@@ -436,17 +462,25 @@ static void map_range(cchc_canon *c, const cchc_mbuf *in, size_t from,
           j++;
         if (t->n == 0)
           c->word_start = out->len + (at - pend);
-        for (size_t q = j - at > 3 ? j - 3 : at; q < j; q++)
-          tail_push(t, (unsigned char)s[q], out->len + (q - pend));
+        if (j - at >= 3) {
+          t->cp[0] = (unsigned char)s[j - 3];
+          t->cp[1] = (unsigned char)s[j - 2];
+          t->cp[2] = (unsigned char)s[j - 1];
+          t->n = 3;
+        } else {
+          for (size_t q = at; q < j; q++)
+            tail_push(t, (unsigned char)s[q]);
+        }
         i = j;
         continue;
       }
       if (t->n) {
-        if (tone_candidate(t)) {
+        if (word_moves(c)) {
           cchc_mbuf_copy(out, in, pend, at - pend, &hint);
           pend = at;
+          end_word(c);
         }
-        end_word(c);
+        t->n = 0;
       }
       while (j < n && (unsigned char)s[j] < 0x80 && s[j] != '\t' &&
              !is_ascii_letter(s[j]))
@@ -463,10 +497,16 @@ static void map_range(cchc_canon *c, const cchc_mbuf *in, size_t from,
         cp = 0xFFFD;
     }
     cchc_repair_kind kind = CCHC_REPAIR_KIND_COUNT;
-    int32_t m = cp;
-    if (cp > 0xFFFF || classes_has(&c->classes, c->nfc, c->classes.mapped,
-                                   (uint32_t)cp))
-      m = map_char(cp, &kind);
+    bool mapped = true, word_cp = false; /* classes of cp */
+    if (cp <= 0xFFFF) {
+      size_t blk = classes_block(&c->classes, c->nfc, (uint32_t)cp);
+      uint64_t bit = (uint64_t)1 << (cp % 64);
+      mapped = c->classes.mapped[blk] & bit;
+      word_cp = c->classes.word[blk] & bit;
+    } else {
+      word_cp = is_word_char_icu(cp);
+    }
+    int32_t m = mapped ? map_char(cp, &kind) : cp;
     if (kind != CCHC_REPAIR_KIND_COUNT) {
       if (m < 0)
         cchc_log_repair(&c->map_log, kind, cchc_mbuf_src(in, at, &hint),
@@ -475,11 +515,12 @@ static void map_range(cchc_canon *c, const cchc_mbuf *in, size_t from,
         cchc_log_repair(&c->map_log, kind, cchc_mbuf_src(in, at, &hint),
                         "U+%04X -> U+%04X", (unsigned)cp, (unsigned)m);
     }
-    bool word = m >= 0 && is_word_char(c, m);
+    bool word = m == cp ? word_cp : m >= 0 && is_word_char(c, m);
     bool ends = m >= 0 && !word && t->n; /* ends the word before it */
+    bool moves = ends && word_moves(c);
     /* what is written differently, and the tone rule, which rewrites the
      * end of the output, need the waiting characters written first */
-    if (m != cp || (ends && tone_candidate(t))) {
+    if (m != cp || moves) {
       cchc_mbuf_copy(out, in, pend, at - pend, &hint);
       pend = at;
       if (m != cp)
@@ -489,12 +530,14 @@ static void map_range(cchc_canon *c, const cchc_mbuf *in, size_t from,
       pend = i;
       continue;
     }
-    if (ends)
+    if (moves)
       end_word(c);
+    else if (ends)
+      t->n = 0;
     if (word) {
       if (t->n == 0)
         c->word_start = out->len + (at - pend);
-      tail_push(t, m, out->len + (at - pend));
+      tail_push(t, m);
     }
     if (m != cp) {
       cchc_mbuf_putc_span(out, (uint32_t)m, cchc_mbuf_src(in, at, &hint),
@@ -586,7 +629,7 @@ void cchc_canon_reset(cchc_canon *c) {
   cchc_mbuf_truncate(&c->mid, 0);
   cchc_mbuf_truncate(c->out, 0);
   c->in.failed = c->mid.failed = c->out->failed = false;
-  c->t = (tail){{0}, {0}, 0};
+  c->t = (tail){{0}, 0};
   c->word_start = 0;
   cchc_log_free(&c->nfc_log);
   cchc_log_free(&c->map_log);

@@ -77,11 +77,19 @@ static uint64_t has_less(uint64_t x, unsigned n) {
   return (x - ONES * n) & ~x & HIGH;
 }
 
-/* Are the 8 bytes at p printable ASCII (0x20 to 0x7E)? */
-static bool printable8(const unsigned char *p) {
+/* How many of the 8 bytes at p, from the first, are printable ASCII (0x20
+ * to 0x7E)?  (The lowest byte has_less flags is exact.) */
+static size_t printable8(const unsigned char *p) {
   uint64_t x = load8(p);
-  return ((x & HIGH) | has_less(x, 0x20) | has_less(x ^ (ONES * 0x7F), 1)) ==
-         0;
+  uint64_t bad = (x & HIGH) | has_less(x, 0x20) | has_less(x ^ (ONES * 0x7F), 1);
+#if defined(__GNUC__)
+  return bad ? (size_t)__builtin_ctzll(bad) / 8 : 8;
+#else
+  size_t n = 0;
+  for (; n < 8 && !(bad & 0x80); n++)
+    bad >>= 8;
+  return n;
+#endif
 }
 
 /* Mark the characters of the valid UTF-8 in[i, j) (bytes that are no
@@ -217,9 +225,11 @@ static cchc_status decode_utf8(const char *in, size_t len, size_t skip,
     if (j < lim && u[j] == '\n' && k->prev_cr)
       lim = j; /* the LF of a CR LF goes to sink_put */
     while (j < lim) {
-      if (j + 8 <= lim && printable8(u + j)) {
-        j += 8;
-        continue;
+      if (j + 8 <= lim) {
+        size_t n = printable8(u + j);
+        j += n;
+        if (n == 8)
+          continue;
       }
       unsigned char c = u[j];
       if ((c >= 0x20 && c < 0x7F) || c == '\t' || c == '\n') {

@@ -101,7 +101,8 @@ static size_t last_word(const char *s, size_t start, size_t end) {
 static bool ends_with_func_word(const char *s, size_t start, size_t end) {
   size_t w = last_word(s, start, end), n = end - w;
   for (size_t i = 0; i < sizeof func_words / sizeof *func_words; i++)
-    if (func_words[i].n == n && memcmp(s + w, func_words[i].s, n) == 0)
+    if (func_words[i].n == n && func_words[i].s[0] == s[w] &&
+        memcmp(s + w, func_words[i].s, n) == 0)
       return true;
   return false;
 }
@@ -112,6 +113,21 @@ static bool ends_with_func_word(const char *s, size_t start, size_t end) {
 static bool ends_with_number_word(const char *s, size_t start, size_t end) {
   size_t w = last_word(s, start, end);
   return end - w == strlen("số") && memcmp(s + w, "số", end - w) == 0;
+}
+
+/* ICU's classes of letters and digits, answered without a call for
+ * ASCII (where they are A-Z, a-z and 0-9). */
+static bool is_upper(int32_t c) {
+  return c < 0x80 ? c >= 'A' && c <= 'Z' : u_isupper(c);
+}
+static bool is_lower(int32_t c) {
+  return c < 0x80 ? c >= 'a' && c <= 'z' : u_islower(c);
+}
+static bool is_alpha(int32_t c) {
+  return c < 0x80 ? (c | 0x20) >= 'a' && (c | 0x20) <= 'z' : u_isalpha(c);
+}
+static bool is_alnum(int32_t c) {
+  return c < 0x80 ? is_alpha(c) || (c >= '0' && c <= '9') : u_isalnum(c);
 }
 
 static int32_t cp_at(const char *s, size_t n, size_t *i) {
@@ -140,8 +156,8 @@ static bool caps_word(const char *s, size_t n, size_t i) {
   int letters = 0;
   while (i < n && !is_space(s[i])) {
     int32_t c = cp_at(s, n, &i);
-    if (u_isalpha(c)) {
-      if (!u_isupper(c))
+    if (is_alpha(c)) {
+      if (!is_upper(c))
         return false;
       letters++;
     }
@@ -150,6 +166,8 @@ static bool caps_word(const char *s, size_t n, size_t i) {
 }
 
 static bool starts_with(const char *s, size_t n, const char *w) {
+  if (n == 0 || s[0] != w[0]) /* (most lines: no call) */
+    return false;
   size_t k = strlen(w);
   return n >= k && memcmp(s, w, k) == 0;
 }
@@ -159,7 +177,7 @@ static bool dash_after(const char *s, size_t n, size_t r) {
   if (r + 3 >= n || s[r] != ' ' || s[r + 1] != '-' || s[r + 2] != ' ')
     return false;
   size_t j = r + 3;
-  return u_isalpha(cp_at(s, n, &j));
+  return is_alpha(cp_at(s, n, &j));
 }
 
 /* One of ".)/:" (not the NUL strchr would find). */
@@ -173,7 +191,7 @@ static size_t marker_body(const char *s, size_t n) {
     return 1;
   if (s[0] == '-' && n > 1) { /* "-Tổ chức": bullet glued to a capital */
     size_t i = 1;
-    if (u_isupper(cp_at(s, n, &i)))
+    if (is_upper(cp_at(s, n, &i)))
       return 1;
   }
   /* (1) (12) (a): a number or a letter in parentheses */
@@ -234,7 +252,7 @@ static size_t marker_body(const char *s, size_t n) {
       return i + 1;
     if (i + 2 < n && s[i] == '.' && s[i + 1] == ' ') {
       size_t j = i + 2;
-      return u_isalpha(cp_at(s, n, &j)) ? i + 1 : 0;
+      return is_alpha(cp_at(s, n, &j)) ? i + 1 : 0;
     }
     return 0;
   }
@@ -244,7 +262,7 @@ static size_t marker_body(const char *s, size_t n) {
       return i + 1;
     if (s[i] == '.' && i + 2 < n) {
       size_t j = i + 2;
-      return u_isupper(cp_at(s, n, &j)) ? i + 1 : 0;
+      return is_upper(cp_at(s, n, &j)) ? i + 1 : 0;
     }
   }
   /* "Điều 3.", "Chương II", "Mục 1", "Phần I": the word, the number and
@@ -317,7 +335,7 @@ enum { LABEL_WORDS = 5 };
 
 static bool starts_with_label(const char *s, size_t n) {
   size_t i = 0;
-  if (!u_isupper(cp_at(s, n, &i)))
+  if (!is_upper(cp_at(s, n, &i)))
     return false;
   int words = 1;
   for (; i < n && words <= LABEL_WORDS; i++) {
@@ -329,6 +347,22 @@ static bool starts_with_label(const char *s, size_t n) {
       return false;
   }
   return false;
+}
+
+/* Code points of the UTF-8 s[p, q): the bytes that continue none, 8 at
+ * a time. */
+static size_t count_chars(const char *s, size_t p, size_t q) {
+  const uint64_t high = 0x8080808080808080u, ones = 0x0101010101010101u;
+  size_t n = q - p;
+  for (; p + 8 <= q; p += 8) {
+    uint64_t x;
+    memcpy(&x, s + p, sizeof x);
+    uint64_t cont = x & ~(x << 1) & high; /* 10xxxxxx */
+    n -= (size_t)(((cont >> 7) * ones) >> 56);
+  }
+  for (; p < q; p++)
+    n -= ((unsigned char)s[p] & 0xC0) == 0x80;
+  return n;
 }
 
 /* Classify the raw line s[raw, end) into *l; false when it is blank. */
@@ -345,10 +379,7 @@ static bool classify(const char *s, size_t raw, size_t end, line *l) {
   l->trail_space = q < end;
   size_t n = q - p;
   const char *c = s + p;
-  int cps = 0;
-  for (size_t i = p; i < q; i++)
-    if (((unsigned char)s[i] & 0xC0) != 0x80)
-      cps++;
+  int cps = (int)count_chars(s, p, q);
   l->cplen = cps;
   for (size_t i = 0; i < n && !is_space(c[i]); i++)
     l->first_word += ((unsigned char)c[i] & 0xC0) != 0x80;
@@ -358,7 +389,7 @@ static bool classify(const char *s, size_t raw, size_t end, line *l) {
   l->marker = is_marker(c, n);
   size_t i = 0;
   int32_t first = cp_at(c, n, &i);
-  l->lower = u_islower(first);
+  l->lower = is_lower(first);
   l->cont_punct = first == ',' || first == ';' || first == '.' ||
                   first == ')' || first == ':' || first == 0x2026;
   size_t lp;
@@ -371,7 +402,7 @@ static bool classify(const char *s, size_t raw, size_t end, line *l) {
   if (last == '-' && lp > p) {
     size_t pp;
     int32_t before = last_cp(s, p, lp, &pp);
-    l->hyphen_end = before != ' ' && (u_isalnum(before));
+    l->hyphen_end = before != ' ' && (is_alnum(before));
   }
   char punct;
   int value;
@@ -394,16 +425,16 @@ static bool classify(const char *s, size_t raw, size_t end, line *l) {
       continue;
     }
     int32_t ch = cp_at(c, n, &k);
-    if (u_isalpha(ch)) {
+    if (is_alpha(ch)) {
       letters++;
-      upper += u_isupper(ch);
+      upper += is_upper(ch);
     }
   }
   l->all_caps = letters >= 4 && upper == letters;
   l->wordless = true;
   for (size_t k = 0; k < n && l->wordless;) {
     int32_t ch = cp_at(c, n, &k);
-    l->wordless = !u_isalnum(ch);
+    l->wordless = !is_alnum(ch);
   }
   l->motto = (n == strlen("Độc lập - Tự do - Hạnh phúc") &&
               memcmp(c, "Độc lập - Tự do - Hạnh phúc", n) == 0) ||
@@ -542,11 +573,19 @@ static bool strip_markdown(cchc_mbuf *text, const cchc_edits *edits,
     bool has_content = false; /* markers count */
     for (size_t k = content; k < eol && !has_content; k++)
       has_content = !is_space(s[k]);
+    const char *star = memchr(s + i, '*', eol - i);
+    const char *bslash = memchr(s + i, '\\', eol - i);
     while (i < n && s[i] != '\n') {
       /* Copy the run up to the next character that may need work. */
-      size_t j = i;
-      while (j < n && s[j] != '\n' && s[j] != '*' && s[j] != '\\')
-        j++;
+      if (star && (size_t)(star - s) < i)
+        star = memchr(s + i, '*', eol - i);
+      if (bslash && (size_t)(bslash - s) < i)
+        bslash = memchr(s + i, '\\', eol - i);
+      size_t j = eol;
+      if (star && (size_t)(star - s) < j)
+        j = (size_t)(star - s);
+      if (bslash && (size_t)(bslash - s) < j)
+        j = (size_t)(bslash - s);
       if (j > i) {
         cchc_mbuf_copy(&out, in, i, j - i, &hint);
         i = j;
@@ -888,9 +927,25 @@ typedef struct emitter {
   cchc_repair_log *log;
   layout *L;
   bool dirty;
+  bool skip; /* in place and not dirty yet: out is md up to out->len, and
+                nothing is written, not even the map */
   size_t hint, md_hint; /* for the walks over md's map */
   cchc_mbuf edit; /* a line whose content is edited, read from a copy */
 } emitter;
+
+/* From here on the output differs from md: when it was md itself so far
+ * and went unwritten, its map is written now. */
+static void emit_dirty(emitter *e) {
+  if (e->dirty)
+    return;
+  e->dirty = true;
+  if (e->skip) {
+    size_t n = e->out->len; /* (its bytes are in place) */
+    e->out->len = 0;
+    cchc_mbuf_copy(e->out, e->md, 0, n, NULL);
+    e->skip = false;
+  }
+}
 
 /* Start a block of output at the end of `out`. */
 static void block_open(emitter *e, uint32_t from) {
@@ -924,11 +979,15 @@ static bool put_content(emitter *e, const line *l) {
   /* no tab, no run of blanks, no broken hyphen: one copy */
   bool plain = l->plain || content_plain(s, l->start, l->end);
   if (plain) {
-    e->dirty |= e->out->len != l->start;
-    cchc_mbuf_copy(e->out, in, l->start, l->end - l->start, &e->hint);
+    if (e->out->len != l->start)
+      emit_dirty(e);
+    if (e->skip)
+      e->out->len += l->end - l->start;
+    else
+      cchc_mbuf_copy(e->out, in, l->start, l->end - l->start, &e->hint);
     return true;
   }
-  e->dirty = true;
+  emit_dirty(e);
   /* The edits look back at what precedes them, which a rewrite in place
    * may have overwritten: work on a copy of the line. */
   cchc_mbuf_truncate(&e->edit, 0);
@@ -974,7 +1033,8 @@ static uint32_t separator_offset(emitter *e, const line *prev) {
   uint32_t at = cchc_mbuf_src(md, prev->end < md->len ? prev->end : md->len - 1,
                               &e->md_hint);
   if (out->len && !out->failed) {
-    uint32_t last = cchc_mbuf_last_src(out);
+    uint32_t last = e->skip ? cchc_mbuf_src(md, out->len - 1, &e->md_hint)
+                            : cchc_mbuf_last_src(out);
     if (last > at)
       at = last;
   }
@@ -1005,7 +1065,8 @@ static bool write_pass(layout *L, const cchc_mbuf *md, cchc_mbuf *out,
   model m = build_model(ls, cnt);
   mark_bar_cells(ls, cnt);
   L->nblocks = 0;
-  emitter e = {.md = md, .out = out, .log = log, .L = L};
+  emitter e = {.md = md, .out = out, .log = log, .L = L,
+               .skip = out->data == md->data};
 
   const line *prev = NULL; /* last emitted line */
   for (size_t j = 0; j < cnt; j++) {
@@ -1015,7 +1076,7 @@ static bool write_pass(layout *L, const cchc_mbuf *md, cchc_mbuf *out,
       cchc_log_repair(log, CCHC_REPAIR_PAGE_NUMBER,
                       cchc_mbuf_src(md, l->start, NULL),
                       "page number dropped");
-      e.dirty = true;
+      emit_dirty(&e);
       continue;
     }
     if (l->lone_num && !(prev && prev->bar) && !(next && next->bar)) {
@@ -1028,7 +1089,7 @@ static bool write_pass(layout *L, const cchc_mbuf *md, cchc_mbuf *out,
         cchc_log_repair(log, CCHC_REPAIR_PAGE_NUMBER,
                         cchc_mbuf_src(md, l->start, NULL),
                         "number alone on a line dropped");
-        e.dirty = true;
+        emit_dirty(&e);
         if (l->lone_punct && prev) { /* "3," keeps its comma */
           char punct = l->lone_punct;
           cchc_mbuf_put(out, &punct, 1, cchc_mbuf_src(md, l->end - 1, NULL));
@@ -1069,7 +1130,7 @@ static bool write_pass(layout *L, const cchc_mbuf *md, cchc_mbuf *out,
       else if (prev->hyphen_end && !l->lower && !in_table) {
         size_t i = l->start;
         int32_t c = cp_at(md->data, l->end, &i);
-        how = u_isalnum(c) ? GLUE : NEWBLOCK;
+        how = is_alnum(c) ? GLUE : NEWBLOCK;
         if (how == NEWBLOCK && reaches_margin(&m, prev, 75))
           how = SPACE;
       } else if (l->cont_punct && !in_table)
@@ -1103,11 +1164,15 @@ static bool write_pass(layout *L, const cchc_mbuf *md, cchc_mbuf *out,
       if (how == SPACE && in_table && !l->lower && !fixed_wrap)
         how = NEWBLOCK;
       /* only a newline where the newline was leaves the text as it was */
-      e.dirty |= how != NEWBLOCK || out->len != prev->end ||
-                 l->start != prev->end + 1;
+      if (how != NEWBLOCK || out->len != prev->end ||
+          l->start != prev->end + 1)
+        emit_dirty(&e);
       if (how == NEWBLOCK) {
         block_close(&e);
-        cchc_mbuf_put(out, "\n", 1, at);
+        if (e.skip)
+          out->len++;
+        else
+          cchc_mbuf_put(out, "\n", 1, at);
       } else if (how == SPACE) {
         cchc_log_repair(log, CCHC_REPAIR_LINE_JOIN, at, "wrapped line rejoined");
         cchc_mbuf_put(out, " ", 1, at);
@@ -1126,11 +1191,17 @@ static bool write_pass(layout *L, const cchc_mbuf *md, cchc_mbuf *out,
     prev = l;
   }
   if (prev) {
-    e.dirty |= out->len != prev->end || md->len != (size_t)prev->end + 1;
+    if (out->len != prev->end || md->len != (size_t)prev->end + 1 ||
+        md->data[prev->end] != '\n') /* (a text ending with blanks) */
+      emit_dirty(&e);
     block_close(&e);
-    cchc_mbuf_put(out, "\n", 1, separator_offset(&e, prev));
+    if (e.skip)
+      out->len++;
+    else
+      cchc_mbuf_put(out, "\n", 1, separator_offset(&e, prev));
   }
-  e.dirty |= out->len != md->len;
+  if (out->len != md->len)
+    emit_dirty(&e);
   cchc_mbuf_free(&e.edit);
   if (e.edit.failed)
     out->failed = true;
@@ -1320,8 +1391,10 @@ cchc_status cchc_layout(cchc_mbuf *text, const cchc_edits *edits,
   if (rc == CCHC_OK) {
     cchc_mbuf out;
     cchc_mbuf_rewrite_begin(&out, text);
-    write_pass(&L, text, &out, log);
-    cchc_mbuf_rewrite_end(text, &out);
+    if (write_pass(&L, text, &out, log))
+      cchc_mbuf_rewrite_end(text, &out);
+    else /* (the text is laid out already) */
+      cchc_mbuf_rewrite_undo(text, &out);
     if (text->failed || L.failed)
       rc = cchc_fail(err, CCHC_ERR_NOMEM, "out of memory in layout");
   }

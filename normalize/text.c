@@ -64,6 +64,14 @@ void cchc_log_repair(cchc_repair_log *log, cchc_repair_kind kind,
     return;
   r->offset = offset;
   r->kind = (uint8_t)kind;
+  size_t n = strlen(fmt);
+  if (!memchr(fmt, '%', n)) { /* most details are fixed words */
+    if (n >= sizeof r->detail)
+      n = sizeof r->detail - 1;
+    memcpy(r->detail, fmt, n);
+    r->detail[n] = '\0';
+    return;
+  }
   va_list ap;
   va_start(ap, fmt);
   vsnprintf(r->detail, sizeof r->detail, fmt, ap);
