@@ -1,6 +1,7 @@
 /* buf.c: growing buffers.  cchc_mbuf keeps, for each byte, the offset in the
  * original input it came from, so every stage of normalize can keep the map
- * back to the source without composing maps afterwards. */
+ * back to the source without composing maps afterwards; the map is a list
+ * of runs, one where an edit breaks the byte-for-byte correspondence. */
 #include "internal.h"
 
 #include <stdio.h>
@@ -25,14 +26,14 @@ void cchc_mbuf_init(cchc_mbuf *b) { memset(b, 0, sizeof *b); }
 
 void cchc_mbuf_free(cchc_mbuf *b) {
   free(b->data);
-  free(b->map);
+  free(b->runs);
   memset(b, 0, sizeof *b);
 }
 
 bool cchc_mbuf_reserve(cchc_mbuf *b, size_t extra) {
   if (b->failed)
     return false;
-  if (extra > SIZE_MAX / 2 - b->len - 1) {
+  if (extra > (size_t)UINT32_MAX - 1 - b->len) {
     b->failed = true;
     return false;
   }
@@ -48,22 +49,42 @@ bool cchc_mbuf_reserve(cchc_mbuf *b, size_t extra) {
     return false;
   }
   b->data = d;
-  uint32_t *m = realloc(b->map, cap * sizeof *m);
-  if (!m) {
-    b->failed = true;
-    return false;
-  }
-  b->map = m;
   b->cap = cap;
   return true;
+}
+
+/* Map the n bytes from `at` (the end of the text) to src (seq: src, src+1,
+ * ...), extending the last run when they continue it. */
+static void map_add(cchc_mbuf *b, size_t at, size_t n, uint32_t src, bool seq) {
+  if (n == 0)
+    return;
+  if (b->nruns) {
+    cchc_run *r = &b->runs[b->nruns - 1];
+    size_t len = at - r->at; /* bytes of the run so far */
+    bool one = len == 1;
+    if ((r->seq || one) && (seq || n == 1) && src == r->src + len) {
+      r->seq = true;
+      return;
+    }
+    if ((!r->seq || one) && (!seq || n == 1) && src == r->src) {
+      r->seq = false;
+      return;
+    }
+  }
+  cchc_run *runs = cchc_grow(b->runs, &b->runs_cap, b->nruns, sizeof *runs);
+  if (!runs) {
+    b->failed = true;
+    return;
+  }
+  b->runs = runs;
+  b->runs[b->nruns++] = (cchc_run){(uint32_t)at, src, seq && n > 1};
 }
 
 void cchc_mbuf_put(cchc_mbuf *b, const char *s, size_t n, uint32_t src) {
   if (b->len + n + 1 > b->cap && !cchc_mbuf_reserve(b, n))
     return;
   memcpy(b->data + b->len, s, n);
-  for (size_t i = 0; i < n; i++)
-    b->map[b->len + i] = src;
+  map_add(b, b->len, n, src, false);
   b->len += n;
 }
 
@@ -71,18 +92,72 @@ void cchc_mbuf_put_seq(cchc_mbuf *b, const char *s, size_t n, uint32_t src) {
   if (b->len + n + 1 > b->cap && !cchc_mbuf_reserve(b, n))
     return;
   memcpy(b->data + b->len, s, n);
-  uint32_t *m = b->map + b->len;
-  for (size_t i = 0; i < n; i++)
-    m[i] = src + (uint32_t)i;
+  map_add(b, b->len, n, src, true);
   b->len += n;
 }
 
-void cchc_mbuf_copy(cchc_mbuf *b, const char *s, const uint32_t *map,
-                    size_t n) {
-  if (b->len + n + 1 > b->cap && !cchc_mbuf_reserve(b, n))
+/* The run holding byte i (< len). */
+static size_t run_of(const cchc_mbuf *b, size_t i) {
+  size_t lo = 0, hi = b->nruns; /* runs[lo].at <= i < runs[hi].at */
+  while (hi - lo > 1) {
+    size_t mid = lo + (hi - lo) / 2;
+    if (b->runs[mid].at <= i)
+      lo = mid;
+    else
+      hi = mid;
+  }
+  return lo;
+}
+
+static size_t run_near(const cchc_mbuf *b, size_t i, size_t *hint) {
+  if (hint && *hint < b->nruns && b->runs[*hint].at <= i) {
+    size_t r = *hint;
+    /* a walk in increasing order moves on by a run or two */
+    for (int step = 0; step < 4; step++, r++)
+      if (r + 1 >= b->nruns || b->runs[r + 1].at > i)
+        return *hint = r;
+  }
+  size_t r = run_of(b, i);
+  if (hint)
+    *hint = r;
+  return r;
+}
+
+uint32_t cchc_mbuf_src(const cchc_mbuf *b, size_t i, size_t *hint) {
+  if (!b->nruns) /* after a failed allocation */
+    return 0;
+  const cchc_run *r = &b->runs[run_near(b, i, hint)];
+  return r->seq ? r->src + (uint32_t)(i - r->at) : r->src;
+}
+
+uint32_t cchc_mbuf_last_src(const cchc_mbuf *b) {
+  if (!b->nruns) /* after a failed allocation */
+    return 0;
+  const cchc_run *r = &b->runs[b->nruns - 1];
+  return r->seq ? r->src + (uint32_t)(b->len - 1 - r->at) : r->src;
+}
+
+void cchc_mbuf_copy(cchc_mbuf *b, const cchc_mbuf *in, size_t from, size_t n,
+                    size_t *hint) {
+  if (n == 0 || (b->len + n + 1 > b->cap && !cchc_mbuf_reserve(b, n)))
     return;
-  memcpy(b->data + b->len, s, n);
-  memcpy(b->map + b->len, map, n * sizeof *map);
+  if (b->data != in->data)
+    memcpy(b->data + b->len, in->data + from, n);
+  else if (b->len != from) /* a rewrite in place, behind what it reads */
+    memmove(b->data + b->len, in->data + from, n);
+  size_t end = from + n;
+  size_t r = run_near(in, from, hint);
+  for (; r < in->nruns && in->runs[r].at < end; r++) {
+    const cchc_run *run = &in->runs[r];
+    size_t a = run->at > from ? run->at : from;
+    size_t z = r + 1 < in->nruns && in->runs[r + 1].at < end
+                   ? in->runs[r + 1].at
+                   : end;
+    uint32_t src = run->seq ? run->src + (uint32_t)(a - run->at) : run->src;
+    map_add(b, b->len + (a - from), z - a, src, run->seq);
+  }
+  if (hint && r > 0)
+    *hint = r - 1;
   b->len += n;
 }
 
@@ -96,9 +171,66 @@ void cchc_mbuf_putc_span(cchc_mbuf *b, uint32_t cp, uint32_t src,
                          uint32_t last) {
   char tmp[4];
   size_t n = cchc_utf8_encode(cp, tmp);
-  cchc_mbuf_put(b, tmp, n, src);
-  if (!b->failed && n > 1) /* a one-byte character keeps its start */
-    b->map[b->len - 1] = last < src ? src : last;
+  if (n == 1) { /* a one-byte character keeps its start */
+    cchc_mbuf_put(b, tmp, 1, src);
+    return;
+  }
+  if (b->len + n + 1 > b->cap && !cchc_mbuf_reserve(b, n))
+    return;
+  memcpy(b->data + b->len, tmp, n);
+  map_add(b, b->len, n - 1, src, false);
+  map_add(b, b->len + n - 1, 1, last < src ? src : last, false);
+  b->len += n;
+}
+
+void cchc_mbuf_truncate(cchc_mbuf *b, size_t len) {
+  if (len >= b->len)
+    return;
+  b->len = len;
+  while (b->nruns && b->runs[b->nruns - 1].at >= len)
+    b->nruns--;
+  if (b->nruns && len - b->runs[b->nruns - 1].at == 1)
+    b->runs[b->nruns - 1].seq = false; /* one byte left: either kind */
+}
+
+void cchc_mbuf_drop_front(cchc_mbuf *b, size_t n) {
+  if (n == 0)
+    return;
+  if (n >= b->len) {
+    b->len = b->nruns = 0;
+    return;
+  }
+  size_t r = run_of(b, n);
+  cchc_run *first = &b->runs[r];
+  if (first->seq)
+    first->src += (uint32_t)(n - first->at);
+  first->at = (uint32_t)n;
+  b->nruns -= r;
+  memmove(b->runs, first, b->nruns * sizeof *b->runs);
+  for (size_t k = 0; k < b->nruns; k++)
+    b->runs[k].at -= (uint32_t)n;
+  b->len -= n;
+  memmove(b->data, b->data + n, b->len);
+  if (b->nruns && (b->nruns == 1 ? b->len : b->runs[1].at) == 1)
+    b->runs[0].seq = false; /* one byte left in it: either kind */
+}
+
+void cchc_mbuf_rewrite_begin(cchc_mbuf *out, const cchc_mbuf *text) {
+  cchc_mbuf_init(out);
+  out->data = text->data;
+  out->cap = text->cap;
+  out->failed = text->failed;
+}
+
+void cchc_mbuf_rewrite_end(cchc_mbuf *text, cchc_mbuf *out) {
+  free(text->runs); /* the bytes are out's now */
+  *text = *out;
+  cchc_mbuf_init(out);
+}
+
+void cchc_mbuf_rewrite_undo(cchc_mbuf *text, cchc_mbuf *out) {
+  free(out->runs);
+  cchc_mbuf_init(out);
 }
 
 bool cchc_mbuf_terminate(cchc_mbuf *b) {
@@ -106,21 +238,6 @@ bool cchc_mbuf_terminate(cchc_mbuf *b) {
     return false;
   b->data[b->len] = '\0';
   return true;
-}
-
-int32_t cchc_utf8_next(const char *s, size_t n, size_t *i) {
-  /* ICU's U8_NEXT validates (overlongs, surrogates, truncation). */
-  UChar32 c;
-  int32_t pos = 0;
-  size_t start = *i;
-  int32_t len = (int32_t)((n - start) > 4 ? 4 : (n - start));
-  U8_NEXT((const uint8_t *)s + start, pos, len, c);
-  if (c < 0) {
-    *i = start + 1;
-    return -1;
-  }
-  *i = start + (size_t)pos;
-  return c;
 }
 
 size_t cchc_utf8_encode(uint32_t cp, char *out) {

@@ -10,15 +10,14 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include <unicode/utf8.h>
+
 #if defined(__GNUC__)
 #define CCHC_PRINTF(a, b) __attribute__((format(printf, a, b)))
+#define CCHC_INLINE inline __attribute__((always_inline))
 #else
 #define CCHC_PRINTF(a, b)
-/* libxml2's one-time set-up (xmlInitParser), run once per process
- * whichever thread comes first: libxml2 2.9 must be initialised before
- * two threads use it.  Every entry point that uses libxml2 calls it. */
-void cchc_xml_init(void);
-
+#define CCHC_INLINE inline
 #endif
 
 /* Fill *err (if non-NULL) and return `code`. */
@@ -29,26 +28,43 @@ cchc_status cchc_fail_at(cchc_error *err, cchc_status code, size_t offset,
                          const char *fmt, ...) CCHC_PRINTF(4, 5);
 void cchc_error_clear(cchc_error *err);
 
-/* A growing UTF-8 byte buffer where every byte carries the offset, in the
- * original input, it came from.  Stages read one and write the next. */
+/* A growing UTF-8 byte buffer that knows, for each byte, the offset in the
+ * original input it came from.  Stages read one and write the next.
+ *
+ * The map is sparse: a run starts wherever the bytes stop following the
+ * source one for one (an edit changed lengths), so text copied through
+ * unchanged costs one run, not 4 bytes per byte.  Within a run, byte
+ * `at + k` maps to `src + k` (seq) or to `src` (a character or separator
+ * standing for more or fewer source bytes). */
+typedef struct cchc_run {
+  uint32_t at; /* first byte of the run */
+  uint32_t src;
+  bool seq;
+} cchc_run;
+
 typedef struct cchc_mbuf {
   char *data;
-  uint32_t *map;
   size_t len;
   size_t cap;
+  cchc_run *runs; /* increasing `at`; runs[0].at == 0 once len > 0 */
+  size_t nruns, runs_cap;
   bool failed; /* an allocation failed; later appends are no-ops */
 } cchc_mbuf;
 
 void cchc_mbuf_init(cchc_mbuf *b);
 void cchc_mbuf_free(cchc_mbuf *b);
+/* Room for `extra` more bytes (and the NUL); false when out of memory or
+ * past the 4 GB the map's 32-bit offsets can address. */
 bool cchc_mbuf_reserve(cchc_mbuf *b, size_t extra);
 /* Append n bytes that all map to `src`. */
 void cchc_mbuf_put(cchc_mbuf *b, const char *s, size_t n, uint32_t src);
 /* Append n bytes copied verbatim from source offset src: byte k maps to
  * src + k. */
 void cchc_mbuf_put_seq(cchc_mbuf *b, const char *s, size_t n, uint32_t src);
-/* Append n bytes with their own map entries. */
-void cchc_mbuf_copy(cchc_mbuf *b, const char *s, const uint32_t *map, size_t n);
+/* Append bytes [from, from + n) of `in` with their map; `hint` as for
+ * cchc_mbuf_src.  `in` may be the text `b` rewrites (from >= b->len). */
+void cchc_mbuf_copy(cchc_mbuf *b, const cchc_mbuf *in, size_t from, size_t n,
+                    size_t *hint);
 /* Append one code point (UTF-8 encoded) mapped to `src`. */
 void cchc_mbuf_putc(cchc_mbuf *b, uint32_t cp, uint32_t src);
 /* Same, but for a character of two or more bytes the last byte maps to
@@ -56,12 +72,43 @@ void cchc_mbuf_putc(cchc_mbuf *b, uint32_t cp, uint32_t src);
  * where the source character ends.  A one-byte character maps to `src`. */
 void cchc_mbuf_putc_span(cchc_mbuf *b, uint32_t cp, uint32_t src,
                          uint32_t last);
+/* Source offset of the last byte (len > 0). */
+uint32_t cchc_mbuf_last_src(const cchc_mbuf *b);
+/* Drop the bytes from `len` on. */
+void cchc_mbuf_truncate(cchc_mbuf *b, size_t len);
+/* Drop the first n bytes (those a stage has consumed). */
+void cchc_mbuf_drop_front(cchc_mbuf *b, size_t n);
+/* Rewriting a text in place: `out` writes over the bytes of `text`, which
+ * keeps its map, so that a stage that never writes past what it has read
+ * reads on from `text`.  Then either `text` becomes `out`
+ * (cchc_mbuf_rewrite_end) or, when `out` wrote back the very bytes it
+ * read, `text` stays as it was (cchc_mbuf_rewrite_undo). */
+void cchc_mbuf_rewrite_begin(cchc_mbuf *out, const cchc_mbuf *text);
+void cchc_mbuf_rewrite_end(cchc_mbuf *text, cchc_mbuf *out);
+void cchc_mbuf_rewrite_undo(cchc_mbuf *text, cchc_mbuf *out);
 /* Make data NUL-terminated (not counted in len). */
 bool cchc_mbuf_terminate(cchc_mbuf *b);
+/* Source offset of byte i (< len).  `hint` (may be NULL) remembers the run
+ * found, so that a walk in increasing order finds each in constant time. */
+uint32_t cchc_mbuf_src(const cchc_mbuf *b, size_t i, size_t *hint);
 
 /* Decode one UTF-8 code point at s[*i] (< n); advances *i.  Returns the
- * code point, or -1 for an ill-formed sequence (then *i advances by one). */
-int32_t cchc_utf8_next(const char *s, size_t n, size_t *i);
+ * code point, or -1 for an ill-formed sequence (then *i advances by one).
+ * Inline: every stage walks text with it. */
+static CCHC_INLINE int32_t cchc_utf8_next(const char *s, size_t n, size_t *i) {
+  /* ICU's U8_NEXT validates (overlongs, surrogates, truncation). */
+  UChar32 c;
+  int32_t pos = 0;
+  size_t start = *i;
+  int32_t len = (int32_t)((n - start) > 4 ? 4 : (n - start));
+  U8_NEXT((const uint8_t *)s + start, pos, len, c);
+  if (c < 0) {
+    *i = start + 1;
+    return -1;
+  }
+  *i = start + (size_t)pos;
+  return c;
+}
 /* Encode cp into out (4 bytes room); returns the length. */
 size_t cchc_utf8_encode(uint32_t cp, char *out);
 

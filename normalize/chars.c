@@ -1,16 +1,24 @@
-/* chars.c: canonical characters.
+/* chars.c: canonical characters, in one streaming pass.
  *
- * 1. NFC with ICU.  Most text is NFC already; unorm2_spanQuickCheckYes finds
- *    the normalized prefix, and only the segments after it (between two
+ * 1. NFC with ICU.  Most text is NFC already: a chunk made only of
+ *    characters whose NFC quick check is "yes" with combining class 0 is
+ *    NFC whatever surrounds it, and is told so on its UTF-8 bytes (the
+ *    classes are asked of ICU once per block of 64 code points).  Other
+ *    chunks go to UTF-16, where unorm2_spanQuickCheckYes finds the
+ *    normalized prefix, and only the segments after it (between two
  *    normalization boundaries) are renormalized, so the offset map stays
  *    exact outside the repaired segments.
  * 2. One pass that maps look-alike letters, odd spaces, dashes, quotation
  *    marks and bullet glyphs, and moves tone marks of the syllables oa, oe,
- *    uy to the first vowel ("hoá" -> "hóa", "thuỷ" -> "thủy"), the
- *    convention of the corpus.  Tone marks are split and joined with ICU's
- *    decomposition data, not with hand tables. */
+ *    uy to the first vowel ("hoá" -> "hóa"), the convention of the corpus.
+ *    Tone marks are split and joined with ICU's decomposition data, not
+ *    with hand tables.
+ * Text is fed in pieces (by the decoder, or from a buffer); each complete
+ * chunk goes through both steps into the output at once, so no full copy
+ * of the text is made between them. */
 #include "normalize.h"
 
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,174 +29,9 @@
 #include <unicode/utf16.h>
 #include <unicode/utf8.h>
 
-enum { CHUNK = 16384 };
-
-/* Copy UTF-8 [from, to) of `in` into out, keeping the map. */
-static void copy_span(cchc_mbuf *out, const cchc_mbuf *in, size_t from,
-                      size_t to) {
-  if (to > from)
-    cchc_mbuf_copy(out, in->data + from, in->map + from, to - from);
-}
-
-static size_t chunk_end(const cchc_mbuf *in, size_t start) {
-  size_t end = start + CHUNK;
-  if (end >= in->len)
-    return in->len;
-  /* End before an ASCII byte: every ASCII character starts an NFC segment. */
-  for (size_t p = end; p > start + 1; p--)
-    if ((unsigned char)in->data[p] < 0x80)
-      return p;
-  for (size_t p = end; p > start + 1; p--) /* pathological: any lead byte */
-    if (((unsigned char)in->data[p] & 0xC0) != 0x80)
-      return p;
-  return end;
-}
-
-static cchc_status nfc_pass(const cchc_mbuf *in, cchc_mbuf *out,
-                            cchc_repair_log *log, cchc_error *err) {
-  UErrorCode st = U_ZERO_ERROR;
-  const UNormalizer2 *nfc = unorm2_getNFCInstance(&st);
-  if (U_FAILURE(st))
-    return cchc_fail(err, CCHC_ERR_INTERNAL, "ICU NFC unavailable: %s",
-                     u_errorName(st));
-  UChar *u = malloc((CHUNK + 1) * sizeof *u);
-  int32_t *at8 = malloc((CHUNK + 2) * sizeof *at8); /* UTF-16 -> UTF-8 index */
-  UChar seg_in[64], seg_out[256];
-  cchc_status rc = CCHC_OK;
-  if (!u || !at8) {
-    rc = cchc_fail(err, CCHC_ERR_NOMEM, "out of memory in NFC");
-    goto cleanup;
-  }
-
-  cchc_mbuf_reserve(out, in->len + in->len / 64);
-  size_t start = 0;
-  while (start < in->len) {
-    size_t end = chunk_end(in, start);
-    /* ASCII-only chunks are NFC. */
-    bool ascii = true;
-    for (size_t p = start; p < end && ascii; p++)
-      ascii = (unsigned char)in->data[p] < 0x80;
-    if (ascii) {
-      copy_span(out, in, start, end);
-      start = end;
-      continue;
-    }
-    /* Most chunks are NFC already: ask ICU on the whole chunk first. */
-    {
-      int32_t ulen = 0;
-      st = U_ZERO_ERROR;
-      u_strFromUTF8(u, CHUNK + 1, &ulen, in->data + start, (int32_t)(end - start),
-                    &st);
-      if (U_SUCCESS(st)) {
-        st = U_ZERO_ERROR;
-        int32_t yes = unorm2_spanQuickCheckYes(nfc, u, ulen, &st);
-        if (U_SUCCESS(st) && yes == ulen) {
-          copy_span(out, in, start, end);
-          start = end;
-          continue;
-        }
-      }
-    }
-    /* UTF-8 -> UTF-16, remembering where each unit came from. */
-    int32_t n16 = 0;
-    size_t p = start;
-    while (p < end) {
-      UChar32 c;
-      int32_t i = 0;
-      int32_t avail = (int32_t)(end - p > 4 ? 4 : end - p);
-      U8_NEXT((const uint8_t *)in->data + p, i, avail, c);
-      if (c < 0)
-        c = 0xFFFD; /* decode made valid UTF-8; defensive only */
-      at8[n16] = (int32_t)(p - start);
-      if (U_IS_BMP(c)) {
-        u[n16++] = (UChar)c;
-      } else {
-        u[n16++] = U16_LEAD(c);
-        at8[n16] = (int32_t)(p - start);
-        u[n16++] = U16_TRAIL(c);
-      }
-      p += (size_t)i;
-    }
-    at8[n16] = (int32_t)(end - start);
-
-    int32_t pos = 0;
-    while (pos < n16) {
-      st = U_ZERO_ERROR;
-      int32_t yes = pos + unorm2_spanQuickCheckYes(nfc, u + pos, n16 - pos, &st);
-      if (U_FAILURE(st)) {
-        rc = cchc_fail(err, CCHC_ERR_INTERNAL, "ICU NFC check failed: %s",
-                       u_errorName(st));
-        goto cleanup;
-      }
-      copy_span(out, in, start + (size_t)at8[pos], start + (size_t)at8[yes]);
-      if (yes >= n16)
-        break;
-      /* The segment: from `yes` to the next normalization boundary. */
-      int32_t segend = yes;
-      UChar32 c;
-      U16_NEXT(u, segend, n16, c);
-      while (segend < n16) {
-        int32_t q = segend;
-        U16_NEXT(u, q, n16, c);
-        if (unorm2_hasBoundaryBefore(nfc, c))
-          break;
-        segend = q;
-      }
-      int32_t seglen = segend - yes;
-      UChar *sin = seglen <= (int32_t)(sizeof seg_in / sizeof *seg_in)
-                       ? seg_in
-                       : NULL;
-      UChar *big_out = NULL;
-      if (!sin) {
-        /* A base with a very long run of marks: normalize it in place of
-         * the stack buffers. */
-        sin = u + yes;
-      } else {
-        memcpy(sin, u + yes, (size_t)seglen * sizeof *sin);
-      }
-      st = U_ZERO_ERROR;
-      int32_t cap = (int32_t)(sizeof seg_out / sizeof *seg_out);
-      UChar *sout = seg_out;
-      int32_t outlen = unorm2_normalize(nfc, sin, seglen, sout, cap, &st);
-      if (st == U_BUFFER_OVERFLOW_ERROR) {
-        big_out = malloc(((size_t)outlen + 1) * sizeof *big_out);
-        if (!big_out) {
-          rc = cchc_fail(err, CCHC_ERR_NOMEM, "out of memory in NFC");
-          goto cleanup;
-        }
-        st = U_ZERO_ERROR;
-        outlen = unorm2_normalize(nfc, sin, seglen, big_out, outlen + 1, &st);
-        sout = big_out;
-      }
-      if (U_FAILURE(st)) {
-        free(big_out);
-        rc = cchc_fail(err, CCHC_ERR_INTERNAL, "ICU NFC failed: %s",
-                       u_errorName(st));
-        goto cleanup;
-      }
-      size_t from = start + (size_t)at8[yes], to = start + (size_t)at8[segend];
-      if (outlen == seglen && memcmp(sout, u + yes, (size_t)seglen * 2) == 0) {
-        copy_span(out, in, from, to);
-      } else {
-        uint32_t src = in->map[from];
-        for (int32_t k = 0; k < outlen;) {
-          UChar32 oc;
-          U16_NEXT(sout, k, outlen, oc);
-          cchc_mbuf_putc_span(out, (uint32_t)oc, src,
-                              k >= outlen ? in->map[to - 1] : src);
-        }
-        cchc_log_repair(log, CCHC_REPAIR_NFC, src, "recomposed to NFC");
-      }
-      free(big_out);
-      pos = segend;
-    }
-    start = end;
-  }
-cleanup:
-  free(u);
-  free(at8);
-  return rc;
-}
+/* NFC works on chunks of CHUNK bytes (ending before an ASCII byte); text
+ * fed is canonicalized once BATCH bytes wait. */
+enum { CHUNK = 16384, BATCH = 8 * CHUNK };
 
 /* Character-level mapping.  Returns the replacement (or -1 to drop the
  * character) and sets *kind; returns `cp` unchanged when nothing applies. */
@@ -234,13 +77,21 @@ static int32_t map_char(int32_t cp, cchc_repair_kind *kind) {
   }
 }
 
-/* The tail of the current word in the output: the last three characters
- * (code point and byte offset in `out`), enough for the tone-mark rule. */
+/* The tail of the current word: its last three characters, enough for the
+ * tone-mark rule (which finds them at the end of the output). */
 typedef struct tail {
   int32_t cp[3];
-  size_t at[3];
-  int n; /* characters in the current word */
+  int n; /* characters in the current word, up to 3 */
 } tail;
+
+/* The word goes on with cp. */
+static void tail_push(tail *t, int32_t cp) {
+  t->cp[0] = t->cp[1], t->cp[1] = t->cp[2], t->cp[2] = cp;
+  if (t->n < 3)
+    t->n++;
+}
+
+static bool is_ascii_letter(char c) { return (c | 0x20) >= 'a' && (c | 0x20) <= 'z'; }
 
 static bool is_vowel_base(UChar32 c) {
   return c > 0 && c < 0x80 && strchr("aeiouyAEIOUY", (int)c);
@@ -258,43 +109,66 @@ static bool is_tone_mark(UChar c) {
          c == 0x0323;
 }
 
+/* Could the word end with "oa", "oe" or "uy" and a tone mark (two
+ * characters or more, an ASCII o or u then a letter with a mark)? */
+static bool tone_candidate(const tail *t) {
+  UChar32 l1 = t->cp[1] | 0x20;
+  return t->n >= 2 && t->cp[2] >= 0x80 && t->cp[1] < 0x80 &&
+         (l1 == 'o' || l1 == 'u');
+}
+
 /* At the end of a word: move the tone mark of a final "oa", "oe", "uy" to
  * its first vowel ("hoá" -> "hóa"), rewriting the end of `out`. */
-static void fix_tone(const UNormalizer2 *nfc, const UNormalizer2 *nfd, tail *t,
-                     cchc_mbuf *out, size_t word_start, cchc_repair_log *log) {
-  if (t->n < 2 || t->cp[2] < 0x80 || out->failed)
-    return;
+/* The tone rule on the word that ends with the tail t: true when it moves
+ * the mark, with the new pair of characters. */
+static bool tone_move(const UNormalizer2 *nfc, const UNormalizer2 *nfd,
+                      const tail *t, UChar32 *c1new, UChar32 *b2) {
+  if (!tone_candidate(t))
+    return false;
   UChar32 c1 = t->cp[1], c2 = t->cp[2];
   UChar32 l1 = c1 | 0x20;
-  if (c1 >= 0x80 || (l1 != 'o' && l1 != 'u'))
-    return;
   UChar dec[8];
   if (decompose(nfd, c2, dec) != 2 || !is_tone_mark(dec[1]) || dec[0] >= 0x80)
-    return;
-  UChar32 b2 = dec[0], lb2 = b2 | 0x20;
+    return false;
+  *b2 = dec[0];
+  UChar32 lb2 = *b2 | 0x20;
   if (!((l1 == 'o' && (lb2 == 'a' || lb2 == 'e')) || (l1 == 'u' && lb2 == 'y')))
-    return;
+    return false;
   if (t->n >= 3) {
     UChar32 prev = t->cp[0];
     UChar d[8];
     if (prev >= 0x80 && decompose(nfd, prev, d) > 0)
       prev = d[0];
     if (is_vowel_base(prev))
-      return; /* "oa" is not the whole vowel nucleus */
+      return false; /* "oa" is not the whole vowel nucleus */
     if (l1 == 'u' && (prev | 0x20) == 'q')
-      return; /* "quý": the u belongs to qu- */
+      return false; /* "quý": the u belongs to qu- */
   }
-  UChar32 c1new = unorm2_composePair(nfc, c1, dec[1]);
-  if (c1new < 0)
-    return;
+  *c1new = unorm2_composePair(nfc, c1, dec[1]);
+  return *c1new >= 0;
+}
+
+/* At the end of a word, which ends the output: move the tone mark of a
+ * final "oa", "oe", "uy" to its first vowel ("hoá" -> "hóa"), rewriting
+ * the end of `out`.  Returns where the pair begins, or SIZE_MAX when the
+ * rule leaves the word as it is. */
+static size_t fix_tone(const UNormalizer2 *nfc, const UNormalizer2 *nfd,
+                       const tail *t, cchc_mbuf *out, size_t word_start,
+                       cchc_repair_log *log) {
+  UChar32 c1new, b2;
+  if (out->failed || !tone_move(nfc, nfd, t, &c1new, &b2))
+    return SIZE_MAX;
   char before[64];
   size_t wl = out->len - word_start < 40 ? out->len - word_start : 40;
   memcpy(before, out->data + word_start, wl);
   before[wl] = '\0';
-  size_t at1 = t->at[1];
-  uint32_t src1 = out->map[at1], last1 = out->map[t->at[2] - 1];
-  uint32_t src2 = out->map[t->at[2]], last2 = out->map[out->len - 1];
-  out->len = at1; /* drop c1 c2, append the fixed pair */
+  size_t at2 = out->len - (size_t)U8_LENGTH(t->cp[2]);
+  size_t at1 = at2 - 1; /* an ASCII o or u */
+  uint32_t src1 = cchc_mbuf_src(out, at1, NULL);
+  uint32_t last1 = cchc_mbuf_src(out, at2 - 1, NULL);
+  uint32_t src2 = cchc_mbuf_src(out, at2, NULL);
+  uint32_t last2 = cchc_mbuf_src(out, out->len - 1, NULL);
+  cchc_mbuf_truncate(out, at1); /* drop c1 c2, append the fixed pair */
   cchc_mbuf_putc_span(out, (uint32_t)c1new, src1, last1);
   cchc_mbuf_putc_span(out, (uint32_t)b2, src2, last2);
   char after[64];
@@ -302,87 +176,567 @@ static void fix_tone(const UNormalizer2 *nfc, const UNormalizer2 *nfd, tail *t,
   memcpy(after, out->data + word_start, wl);
   after[wl] = '\0';
   cchc_log_repair(log, CCHC_REPAIR_TONE_MARK, src1, "%s -> %s", before, after);
+  return at1;
 }
 
-static bool is_word_char(int32_t cp) {
-  if (cp < 0x80)
-    return (cp | 0x20) >= 'a' && (cp | 0x20) <= 'z';
+/* Classes of BMP code points, found for a block of 64 at its first use:
+ * NFC quick check "yes" with combining class 0 and word character (letter
+ * or non-spacing mark), asked of ICU, and whether map_char changes it. */
+enum { CP_BLOCKS = 0x10000 / 64 };
+typedef struct cp_classes {
+  uint64_t known[CP_BLOCKS / 64];
+  uint64_t nfc_yes[CP_BLOCKS], word[CP_BLOCKS], mapped[CP_BLOCKS];
+} cp_classes;
+
+static bool is_word_char_icu(int32_t cp) {
   return u_isalpha(cp) || u_charType(cp) == U_NON_SPACING_MARK;
 }
 
-static cchc_status map_pass(const cchc_mbuf *in, cchc_mbuf *out,
-                            cchc_repair_log *log, cchc_error *err) {
-  UErrorCode st = U_ZERO_ERROR;
-  const UNormalizer2 *nfc = unorm2_getNFCInstance(&st);
-  const UNormalizer2 *nfd = unorm2_getNFDInstance(&st);
-  if (U_FAILURE(st))
-    return cchc_fail(err, CCHC_ERR_INTERNAL, "ICU normalizer unavailable: %s",
-                     u_errorName(st));
-  tail t = {{0}, {0}, 0};
-  size_t word_start = 0;
-  cchc_mbuf_reserve(out, in->len + in->len / 64);
+static void classes_fill(cp_classes *k, const UNormalizer2 *nfc, size_t blk) {
+  uint64_t yes = 0, word = 0, mapped = 0;
+  for (unsigned j = 0; j < 64; j++) {
+    UChar32 c = (UChar32)(blk * 64 + j);
+    UChar u = (UChar)c;
+    UErrorCode st = U_ZERO_ERROR;
+    cchc_repair_kind kind = CCHC_REPAIR_KIND_COUNT;
+    if (!U_IS_SURROGATE(c) && unorm2_getCombiningClass(nfc, c) == 0 &&
+        unorm2_quickCheck(nfc, &u, 1, &st) == UNORM_YES && U_SUCCESS(st))
+      yes |= (uint64_t)1 << j;
+    if (is_word_char_icu(c))
+      word |= (uint64_t)1 << j;
+    if (map_char(c, &kind) != c || kind != CCHC_REPAIR_KIND_COUNT)
+      mapped |= (uint64_t)1 << j;
+  }
+  k->nfc_yes[blk] = yes;
+  k->word[blk] = word;
+  k->mapped[blk] = mapped;
+  k->known[blk / 64] |= (uint64_t)1 << (blk % 64);
+}
+
+/* The block of a BMP code point, its classes known. */
+static CCHC_INLINE size_t classes_block(cp_classes *k, const UNormalizer2 *nfc,
+                                        uint32_t cp) {
+  size_t blk = cp / 64;
+  if (!(k->known[blk / 64] & ((uint64_t)1 << (blk % 64))))
+    classes_fill(k, nfc, blk);
+  return blk;
+}
+
+/* Look up a BMP code point in `bits` (one of the classes). */
+static CCHC_INLINE bool classes_has(cp_classes *k, const UNormalizer2 *nfc,
+                                    const uint64_t *bits, uint32_t cp) {
+  return bits[classes_block(k, nfc, cp)] >> (cp % 64) & 1;
+}
+
+struct cchc_canon {
+  cchc_mbuf in;  /* fed, waiting for NFC */
+  cchc_mbuf mid; /* through NFC, waiting for the mapping */
+  cchc_mbuf *out;
+  const UNormalizer2 *nfc, *nfd;
+  UChar *u;     /* a chunk in UTF-16 */
+  int32_t *at8; /* UTF-16 index -> UTF-8 index in the chunk */
+  tail t;       /* the word being mapped */
+  size_t word_start;
+  cchc_repair_log nfc_log, map_log;
+  cchc_edits edits; /* where the output differs from the input */
+  cchc_status rc; /* the first failure; later steps do nothing */
+  cchc_error err;
+  /* A rewrite in place: the output may not grow past `limit` (what is
+   * read of the text it overwrites); `blocked` when it would have. */
+  size_t limit;
+  bool blocked;
+  cp_classes classes;
+};
+
+static bool is_word_char(cchc_canon *c, int32_t cp) {
+  if (cp < 0x80)
+    return is_ascii_letter((char)cp);
+  if (cp > 0xFFFF)
+    return is_word_char_icu(cp);
+  return classes_has(&c->classes, c->nfc, c->classes.word, (uint32_t)cp);
+}
+
+/* Copy UTF-8 [from, to) of `in` into out, keeping the map. */
+static void copy_span(cchc_mbuf *out, const cchc_mbuf *in, size_t from,
+                      size_t to) {
+  if (to > from)
+    cchc_mbuf_copy(out, in, from, to - from, NULL);
+}
+
+static size_t chunk_end(const cchc_mbuf *in, size_t start) {
+  size_t end = start + CHUNK;
+  if (end >= in->len)
+    return in->len;
+  /* End before an ASCII byte: every ASCII character starts an NFC segment. */
+  for (size_t p = end; p > start + 1; p--)
+    if ((unsigned char)in->data[p] < 0x80)
+      return p;
+  for (size_t p = end; p > start + 1; p--) /* pathological: any lead byte */
+    if (((unsigned char)in->data[p] & 0xC0) != 0x80)
+      return p;
+  return end;
+}
+
+/* Is the UTF-8 text s[0..n) made only of characters that are NFC whatever
+ * surrounds them?  Then ICU's quick check on the chunk says "yes" to all
+ * of it.  Below U+0300 (lead bytes below 0xCC) every character is. */
+static bool chunk_is_nfc(cchc_canon *c, const char *s, size_t n) {
+  const unsigned char *u = (const unsigned char *)s;
   size_t i = 0;
-  while (i < in->len) {
+  while (i < n) {
+    if (u[i] < 0xCC) {
+      i++;
+      continue;
+    }
+    int32_t cp = cchc_utf8_next(s, n, &i);
+    if (cp < 0 || cp > 0xFFFF)
+      return false; /* a supplementary character: ask ICU */
+    if (!classes_has(&c->classes, c->nfc, c->classes.nfc_yes, (uint32_t)cp))
+      return false;
+  }
+  return true;
+}
+
+static void canon_fail(cchc_canon *c, cchc_status code, const char *what,
+                       UErrorCode st) {
+  if (code == CCHC_ERR_NOMEM)
+    cchc_fail(&c->err, code, "out of memory in NFC");
+  else
+    cchc_fail(&c->err, code, "ICU NFC %s: %s", what, u_errorName(st));
+  c->rc = code;
+}
+
+/* The output changes at `at`. */
+static void note_edit(cchc_canon *c, size_t at) {
+  cchc_edits *e = &c->edits;
+  if (e->all)
+    return;
+  size_t *p = cchc_grow(e->at, &e->cap, e->n, sizeof *p);
+  if (!p) { /* then anywhere */
+    e->all = true;
+    return;
+  }
+  e->at = p;
+  e->at[e->n++] = at;
+}
+
+/* NFC of the chunk [start, end) of c->in, appended to c->mid; false when
+ * the chunk is NFC already (nothing is written then). */
+static bool nfc_chunk(cchc_canon *c, size_t start, size_t end) {
+  const cchc_mbuf *in = &c->in;
+  cchc_mbuf *out = &c->mid;
+  const UNormalizer2 *nfc = c->nfc;
+  UChar *u = c->u;
+  int32_t *at8 = c->at8;
+  UChar seg_in[64], seg_out[256];
+  UErrorCode st;
+  if (chunk_is_nfc(c, in->data + start, end - start))
+    return false;
+  /* UTF-8 -> UTF-16, remembering where each unit came from. */
+  int32_t n16 = 0;
+  size_t p = start;
+  while (p < end) {
+    UChar32 ch;
+    int32_t i = 0;
+    int32_t avail = (int32_t)(end - p > 4 ? 4 : end - p);
+    U8_NEXT((const uint8_t *)in->data + p, i, avail, ch);
+    if (ch < 0)
+      ch = 0xFFFD; /* decode made valid UTF-8; defensive only */
+    at8[n16] = (int32_t)(p - start);
+    if (U_IS_BMP(ch)) {
+      u[n16++] = (UChar)ch;
+    } else {
+      u[n16++] = U16_LEAD(ch);
+      at8[n16] = (int32_t)(p - start);
+      u[n16++] = U16_TRAIL(ch);
+    }
+    p += (size_t)i;
+  }
+  at8[n16] = (int32_t)(end - start);
+
+  int32_t pos = 0;
+  while (pos < n16) {
+    st = U_ZERO_ERROR;
+    int32_t yes = pos + unorm2_spanQuickCheckYes(nfc, u + pos, n16 - pos, &st);
+    if (U_FAILURE(st)) {
+      canon_fail(c, CCHC_ERR_INTERNAL, "check failed", st);
+      return true;
+    }
+    copy_span(out, in, start + (size_t)at8[pos], start + (size_t)at8[yes]);
+    if (yes >= n16)
+      break;
+    /* The segment: from `yes` to the next normalization boundary. */
+    int32_t segend = yes;
+    UChar32 ch;
+    U16_NEXT(u, segend, n16, ch);
+    while (segend < n16) {
+      int32_t q = segend;
+      U16_NEXT(u, q, n16, ch);
+      if (unorm2_hasBoundaryBefore(nfc, ch))
+        break;
+      segend = q;
+    }
+    int32_t seglen = segend - yes;
+    UChar *sin =
+        seglen <= (int32_t)(sizeof seg_in / sizeof *seg_in) ? seg_in : NULL;
+    UChar *big_out = NULL;
+    if (!sin) {
+      /* A base with a very long run of marks: normalize it in place of
+       * the stack buffers. */
+      sin = u + yes;
+    } else {
+      memcpy(sin, u + yes, (size_t)seglen * sizeof *sin);
+    }
+    st = U_ZERO_ERROR;
+    int32_t cap = (int32_t)(sizeof seg_out / sizeof *seg_out);
+    UChar *sout = seg_out;
+    int32_t outlen = unorm2_normalize(nfc, sin, seglen, sout, cap, &st);
+    if (st == U_BUFFER_OVERFLOW_ERROR) {
+      big_out = malloc(((size_t)outlen + 1) * sizeof *big_out);
+      if (!big_out) {
+        canon_fail(c, CCHC_ERR_NOMEM, NULL, st);
+        return true;
+      }
+      st = U_ZERO_ERROR;
+      outlen = unorm2_normalize(nfc, sin, seglen, big_out, outlen + 1, &st);
+      sout = big_out;
+    }
+    if (U_FAILURE(st)) {
+      free(big_out);
+      canon_fail(c, CCHC_ERR_INTERNAL, "failed", st);
+      return true;
+    }
+    size_t from = start + (size_t)at8[yes], to = start + (size_t)at8[segend];
+    if (outlen == seglen && memcmp(sout, u + yes, (size_t)seglen * 2) == 0) {
+      copy_span(out, in, from, to);
+    } else {
+      uint32_t src = cchc_mbuf_src(in, from, NULL);
+      uint32_t last = cchc_mbuf_src(in, to - 1, NULL);
+      for (int32_t k = 0; k < outlen;) {
+        UChar32 oc;
+        U16_NEXT(sout, k, outlen, oc);
+        cchc_mbuf_putc_span(out, (uint32_t)oc, src, k >= outlen ? last : src);
+      }
+      cchc_log_repair(&c->nfc_log, CCHC_REPAIR_NFC, src, "recomposed to NFC");
+      c->edits.all = true; /* (an offset in the output is not known here) */
+    }
+    free(big_out);
+    pos = segend;
+  }
+  return true;
+}
+
+/* A word ends: the tone rule, on the output written so far. */
+/* Does the tone rule rewrite the word that ends? */
+static bool word_moves(const cchc_canon *c) {
+  UChar32 c1new, b2;
+  return tone_candidate(&c->t) &&
+         tone_move(c->nfc, c->nfd, &c->t, &c1new, &b2);
+}
+
+static void end_word(cchc_canon *c) {
+  size_t at = fix_tone(c->nfc, c->nfd, &c->t, c->out, c->word_start,
+                       &c->map_log);
+  if (at != SIZE_MAX)
+    note_edit(c, at);
+  c->t.n = 0;
+}
+
+/* The mapping of in[from, n), appended to c->out.  Characters that stay
+ * as they are wait in [pend, i) and are copied in one piece. */
+static void map_range(cchc_canon *c, const cchc_mbuf *in, size_t from,
+                      size_t n) {
+  cchc_mbuf *out = c->out;
+  const char *s = in->data;
+  tail *t = &c->t;
+  size_t i = from, pend = from, hint = 0;
+  while (i < n) {
     size_t at = i;
-    unsigned char b = (unsigned char)in->data[i];
+    unsigned char b = (unsigned char)s[i];
     int32_t cp;
+    if (b < 0x80 && b != '\t') { /* ASCII stays; only words matter */
+      size_t j = i + 1;
+      if (is_ascii_letter(b)) {
+        /* a word goes on: only its last three letters can matter */
+        while (j < n && is_ascii_letter(s[j]))
+          j++;
+        if (t->n == 0)
+          c->word_start = out->len + (at - pend);
+        if (j - at >= 3) {
+          t->cp[0] = (unsigned char)s[j - 3];
+          t->cp[1] = (unsigned char)s[j - 2];
+          t->cp[2] = (unsigned char)s[j - 1];
+          t->n = 3;
+        } else {
+          for (size_t q = at; q < j; q++)
+            tail_push(t, (unsigned char)s[q]);
+        }
+        i = j;
+        continue;
+      }
+      if (t->n) {
+        if (word_moves(c)) {
+          cchc_mbuf_copy(out, in, pend, at - pend, &hint);
+          pend = at;
+          end_word(c);
+        }
+        t->n = 0;
+      }
+      while (j < n && (unsigned char)s[j] < 0x80 && s[j] != '\t' &&
+             !is_ascii_letter(s[j]))
+        j++;
+      i = j;
+      continue;
+    }
     if (b < 0x80) {
       cp = b;
       i++;
     } else {
-      cp = cchc_utf8_next(in->data, in->len, &i);
+      cp = cchc_utf8_next(s, n, &i);
       if (cp < 0)
         cp = 0xFFFD;
     }
-    int32_t m = cp;
-    if (b >= 0x80 || b == '\t') {
-      cchc_repair_kind kind = CCHC_REPAIR_KIND_COUNT;
-      m = map_char(cp, &kind);
-      if (kind != CCHC_REPAIR_KIND_COUNT) {
-        if (m < 0)
-          cchc_log_repair(log, kind, in->map[at], "U+%04X removed",
-                          (unsigned)cp);
-        else
-          cchc_log_repair(log, kind, in->map[at], "U+%04X -> U+%04X",
-                          (unsigned)cp, (unsigned)m);
-      }
+    cchc_repair_kind kind = CCHC_REPAIR_KIND_COUNT;
+    bool mapped = true, word_cp = false; /* classes of cp */
+    if (cp <= 0xFFFF) {
+      size_t blk = classes_block(&c->classes, c->nfc, (uint32_t)cp);
+      uint64_t bit = (uint64_t)1 << (cp % 64);
+      mapped = c->classes.mapped[blk] & bit;
+      word_cp = c->classes.word[blk] & bit;
+    } else {
+      word_cp = is_word_char_icu(cp);
+    }
+    int32_t m = mapped ? map_char(cp, &kind) : cp;
+    if (kind != CCHC_REPAIR_KIND_COUNT) {
       if (m < 0)
-        continue;
+        cchc_log_repair(&c->map_log, kind, cchc_mbuf_src(in, at, &hint),
+                        "U+%04X removed", (unsigned)cp);
+      else
+        cchc_log_repair(&c->map_log, kind, cchc_mbuf_src(in, at, &hint),
+                        "U+%04X -> U+%04X", (unsigned)cp, (unsigned)m);
     }
-    bool word = is_word_char(m);
-    if (!word && t.n) {
-      fix_tone(nfc, nfd, &t, out, word_start, log);
-      t.n = 0;
+    bool word = m == cp ? word_cp : m >= 0 && is_word_char(c, m);
+    bool ends = m >= 0 && !word && t->n; /* ends the word before it */
+    bool moves = ends && word_moves(c);
+    /* what is written differently, and the tone rule, which rewrites the
+     * end of the output, need the waiting characters written first */
+    if (m != cp || moves) {
+      cchc_mbuf_copy(out, in, pend, at - pend, &hint);
+      pend = at;
+      if (m != cp)
+        note_edit(c, out->len);
     }
+    if (m < 0) {
+      pend = i;
+      continue;
+    }
+    if (moves)
+      end_word(c);
+    else if (ends)
+      t->n = 0;
     if (word) {
-      if (t.n == 0)
-        word_start = out->len;
-      t.cp[0] = t.cp[1], t.cp[1] = t.cp[2], t.cp[2] = m;
-      t.at[0] = t.at[1], t.at[1] = t.at[2], t.at[2] = out->len;
-      t.n++;
+      if (t->n == 0)
+        c->word_start = out->len + (at - pend);
+      tail_push(t, m);
     }
-    if (m == cp)
-      cchc_mbuf_copy(out, in->data + at, in->map + at, i - at);
-    else
-      cchc_mbuf_putc_span(out, (uint32_t)m, in->map[at], in->map[i - 1]);
+    if (m != cp) {
+      cchc_mbuf_putc_span(out, (uint32_t)m, cchc_mbuf_src(in, at, &hint),
+                          cchc_mbuf_src(in, i - 1, &hint));
+      pend = i;
+    }
   }
-  if (t.n)
-    fix_tone(nfc, nfd, &t, out, word_start, log);
+  cchc_mbuf_copy(out, in, pend, n - pend, &hint);
+}
+
+/* NFC and mapping of the chunks of c->in that are complete (all of them
+ * at the end), which then leave c->in. */
+static void canon_step(cchc_canon *c, bool final) {
+  size_t start = 0;
+  c->blocked = false;
+  if (c->mid.len) { /* through NFC before a rewrite was blocked */
+    if (c->out->len + c->mid.len > c->limit) {
+      c->blocked = true;
+      return;
+    }
+    map_range(c, &c->mid, 0, c->mid.len);
+    cchc_mbuf_truncate(&c->mid, 0);
+  }
+  while (c->rc == CCHC_OK && start < c->in.len &&
+         (final || c->in.len > start + CHUNK)) {
+    size_t end = chunk_end(&c->in, start);
+    if (!nfc_chunk(c, start, end)) {
+      if (c->out->len + (end - start) > c->limit) {
+        c->blocked = true;
+        break;
+      }
+      map_range(c, &c->in, start, end);
+    } else if (c->rc == CCHC_OK) {
+      if (c->out->len + c->mid.len > c->limit) {
+        c->blocked = true;
+        start = end;
+        break;
+      }
+      map_range(c, &c->mid, 0, c->mid.len);
+      cchc_mbuf_truncate(&c->mid, 0);
+    }
+    start = end;
+  }
+  cchc_mbuf_drop_front(&c->in, start);
+}
+
+cchc_canon *cchc_canon_new(cchc_mbuf *out) {
+  cchc_canon *c = malloc(sizeof *c);
+  if (!c)
+    return NULL;
+  memset(c, 0, offsetof(cchc_canon, classes));
+  memset(c->classes.known, 0, sizeof c->classes.known);
+  UErrorCode st = U_ZERO_ERROR;
+  c->nfc = unorm2_getNFCInstance(&st);
+  c->nfd = unorm2_getNFDInstance(&st);
+  if (U_FAILURE(st)) {
+    cchc_fail(&c->err, CCHC_ERR_INTERNAL, "ICU normalizer unavailable: %s",
+              u_errorName(st));
+    c->rc = CCHC_ERR_INTERNAL;
+  }
+  c->out = out;
+  c->limit = SIZE_MAX;
+  c->u = malloc((CHUNK + 1) * sizeof *c->u);
+  c->at8 = malloc((CHUNK + 2) * sizeof *c->at8);
+  if (!c->u || !c->at8) {
+    cchc_canon_free(c);
+    return NULL;
+  }
+  return c;
+}
+
+void cchc_canon_free(cchc_canon *c) {
+  if (!c)
+    return;
+  cchc_mbuf_free(&c->in);
+  cchc_mbuf_free(&c->mid);
+  cchc_log_free(&c->nfc_log);
+  cchc_log_free(&c->map_log);
+  free(c->edits.at);
+  free(c->u);
+  free(c->at8);
+  free(c);
+}
+
+cchc_mbuf *cchc_canon_input(cchc_canon *c) { return &c->in; }
+
+void cchc_canon_reset(cchc_canon *c) {
+  cchc_mbuf_truncate(&c->in, 0);
+  cchc_mbuf_truncate(&c->mid, 0);
+  cchc_mbuf_truncate(c->out, 0);
+  c->in.failed = c->mid.failed = c->out->failed = false;
+  c->t = (tail){{0}, 0};
+  c->word_start = 0;
+  cchc_log_free(&c->nfc_log);
+  cchc_log_free(&c->map_log);
+  c->edits.n = 0;
+  c->edits.all = false;
+}
+
+void cchc_canon_fed(cchc_canon *c) {
+  if (c->in.len < BATCH || c->rc != CCHC_OK)
+    return;
+  canon_step(c, false);
+}
+
+static int cmp_size(const void *a, const void *b) {
+  size_t x = *(const size_t *)a, y = *(const size_t *)b;
+  return (x > y) - (x < y);
+}
+
+cchc_status cchc_canon_finish(cchc_canon *c, cchc_repair_log *log,
+                              cchc_edits *edits, cchc_error *err) {
+  if (c->rc == CCHC_OK)
+    canon_step(c, true);
+  if (c->rc == CCHC_OK && c->t.n)
+    end_word(c);
+  if (c->rc == CCHC_OK && (c->in.failed || c->mid.failed))
+    canon_fail(c, CCHC_ERR_NOMEM, NULL, U_ZERO_ERROR);
+  if (c->rc == CCHC_OK && c->out->failed) {
+    cchc_fail(&c->err, CCHC_ERR_NOMEM, "out of memory");
+    c->rc = CCHC_ERR_NOMEM;
+  }
+  if (c->rc != CCHC_OK) {
+    if (err)
+      *err = c->err;
+    return c->rc;
+  }
+  /* The repairs in the order of the stages: NFC's, then the mapping's. */
+  cchc_log_append(log, &c->nfc_log);
+  cchc_log_append(log, &c->map_log);
+  if (edits) {
+    /* a tone mark moved after a character mapped in its word */
+    if (c->edits.n > 1)
+      qsort(c->edits.at, c->edits.n, sizeof *c->edits.at, cmp_size);
+    *edits = c->edits;
+    memset(&c->edits, 0, sizeof c->edits);
+  }
   return CCHC_OK;
 }
 
-cchc_status cchc_canon_chars(cchc_mbuf *in, cchc_mbuf *out,
-                             cchc_repair_log *log, cchc_error *err) {
-  cchc_mbuf mid;
-  cchc_mbuf_init(&mid);
-  cchc_status rc = nfc_pass(in, &mid, log, err);
-  cchc_mbuf_free(in); /* consumed: keep the peak memory down */
-  if (rc == CCHC_OK && mid.failed)
-    rc = cchc_fail(err, CCHC_ERR_NOMEM, "out of memory in NFC");
-  if (rc == CCHC_OK)
-    rc = map_pass(&mid, out, log, err);
-  if (rc == CCHC_OK && out->failed)
-    rc = cchc_fail(err, CCHC_ERR_NOMEM, "out of memory");
-  cchc_mbuf_free(&mid);
+/* Could a chunk of `text` end inside a run of non-ASCII bytes, where its
+ * end depends on where chunks began?  (A run of CHUNK / 2 bytes or more.) */
+static bool long_non_ascii(const cchc_mbuf *text) {
+  size_t run = 0; /* words of 8 bytes without an ASCII byte */
+  for (size_t i = 0; i + 8 <= text->len; i += 8) {
+    uint64_t x;
+    memcpy(&x, text->data + i, sizeof x);
+    run = (x & 0x8080808080808080u) == 0x8080808080808080u ? run + 1 : 0;
+    if (run * 8 + 16 >= CHUNK / 2)
+      return true;
+  }
+  return false;
+}
+
+cchc_status cchc_canon_chars(cchc_mbuf *text, const size_t *lines,
+                             size_t nlines, cchc_repair_log *log,
+                             cchc_error *err) {
+  /* Canonical text is left as it is by this stage, line by line (a line
+   * ends a word and an NFC segment, and chunks end before ASCII bytes):
+   * only the given lines need it, unless a chunk could end elsewhere. */
+  if (lines && long_non_ascii(text))
+    lines = NULL;
+  cchc_mbuf out, rest;
+  cchc_mbuf_rewrite_begin(&out, text);
+  cchc_mbuf_init(&rest);
+  cchc_canon *c = cchc_canon_new(&out);
+  if (!c)
+    return cchc_fail(err, CCHC_ERR_NOMEM, "out of memory");
+  const cchc_mbuf *src = text; /* read from; src[0] is text[base] */
+  size_t base = 0, r = 0, hint = 0, k = 0; /* text is read up to r */
+  while (r < text->len && c->rc == CCHC_OK) {
+    size_t a = r, b = text->len - r < BATCH ? text->len : r + BATCH;
+    if (lines) {
+      a = k < nlines ? lines[2 * k] : text->len;
+      b = k < nlines ? lines[2 * k + 1] : text->len;
+      k++;
+    }
+    if (a > r) /* canonical already */
+      cchc_mbuf_copy(&out, src, r - base, a - r, &hint);
+    if (b > a)
+      cchc_mbuf_copy(&c->in, src, a - base, b - a, &hint);
+    r = b;
+    c->limit = src == text ? r : SIZE_MAX;
+    canon_step(c, lines != NULL);
+    if (c->blocked) {
+      /* NFC lengthened the text (a rare decomposition): the output
+       * would overwrite what is not read yet; read it from a copy. */
+      cchc_mbuf_copy(&rest, text, r, text->len - r, NULL);
+      src = &rest;
+      base = r;
+      hint = 0;
+      c->limit = SIZE_MAX;
+      canon_step(c, lines != NULL);
+    }
+  }
+  c->limit = SIZE_MAX; /* all is read */
+  cchc_status rc = cchc_canon_finish(c, log, NULL, err);
+  cchc_canon_free(c);
+  cchc_mbuf_free(&rest);
+  cchc_mbuf_rewrite_end(text, &out);
   return rc;
 }

@@ -46,11 +46,14 @@ cchc_status cchc_encoding_parse(const char *name, cchc_encoding *enc) {
 
 /* The per-code-point filter every decoder feeds. */
 typedef struct sink {
-  cchc_mbuf *out;
+  cchc_canon *canon; /* takes the text decoded */
+  cchc_mbuf *out;    /* its input */
   uint8_t *starts;
   cchc_repair_log *log;
   bool prev_cr;
   bool saw_nul;
+  bool guess;   /* decoding before any scan: stop at a NUL or a bad byte */
+  bool stopped; /* it did */
   uint32_t nul_offset;
   size_t controls;
   size_t chars;
@@ -58,6 +61,53 @@ typedef struct sink {
 
 static void mark_start(sink *k, uint32_t src) {
   k->starts[src >> 3] |= (uint8_t)(1u << (src & 7));
+}
+
+/* Byte-parallel tests on 8 bytes at a time (a 64-bit word). */
+static const uint64_t ONES = 0x0101010101010101u, HIGH = 0x8080808080808080u;
+
+static uint64_t load8(const unsigned char *p) {
+  uint64_t x;
+  memcpy(&x, p, sizeof x);
+  return x;
+}
+
+/* Is a byte of x below n (n <= 128)?  (Nonzero when one is.) */
+static uint64_t has_less(uint64_t x, unsigned n) {
+  return (x - ONES * n) & ~x & HIGH;
+}
+
+/* How many of the 8 bytes at p, from the first, are printable ASCII (0x20
+ * to 0x7E)?  (The lowest byte has_less flags is exact.) */
+static size_t printable8(const unsigned char *p) {
+  uint64_t x = load8(p);
+  uint64_t bad = (x & HIGH) | has_less(x, 0x20) | has_less(x ^ (ONES * 0x7F), 1);
+#if defined(__GNUC__)
+  return bad ? (size_t)__builtin_ctzll(bad) / 8 : 8;
+#else
+  size_t n = 0;
+  for (; n < 8 && !(bad & 0x80); n++)
+    bad >>= 8;
+  return n;
+#endif
+}
+
+/* Mark the characters of the valid UTF-8 in[i, j) (bytes that are no
+ * continuation byte), 8 at a time where the bitmap has a whole byte. */
+static void mark_starts(sink *k, const unsigned char *in, size_t i, size_t j) {
+  size_t q = i;
+  for (; q < j && (q & 7); q++)
+    if ((in[q] & 0xC0) != 0x80)
+      mark_start(k, (uint32_t)q);
+  for (; q + 8 <= j; q += 8) {
+    uint64_t x = load8(in + q);
+    uint64_t starts = ~(x & ~(x << 1)) & HIGH; /* not 10xxxxxx */
+    /* gather the 8 high bits, byte b to bit b */
+    k->starts[q >> 3] |= (uint8_t)(((starts >> 7) * 0x0102040810204080u) >> 56);
+  }
+  for (; q < j; q++)
+    if ((in[q] & 0xC0) != 0x80)
+      mark_start(k, (uint32_t)q);
 }
 
 static void sink_put(sink *k, int32_t cp, uint32_t src, uint32_t last) {
@@ -113,11 +163,17 @@ typedef struct scan {
 } scan;
 
 static void scan_bytes(const char *in, size_t len, scan *s) {
+  const unsigned char *u = (const unsigned char *)in;
   memset(s, 0, sizeof *s);
   s->first_nul = s->first_invalid = SIZE_MAX;
   size_t i = 0;
   while (i < len) {
-    unsigned char c = (unsigned char)in[i];
+    /* ASCII without NUL, 8 bytes at a time */
+    while (i + 8 <= len && ((load8(u + i) & HIGH) | has_less(load8(u + i), 1)) == 0)
+      i += 8;
+    if (i >= len)
+      break;
+    unsigned char c = u[i];
     if (c < 0x80) {
       if (c == 0) {
         if (s->first_nul == SIZE_MAX)
@@ -131,66 +187,75 @@ static void scan_bytes(const char *in, size_t len, scan *s) {
       i++;
       continue;
     }
-    size_t at = i;
-    int32_t cp = cchc_utf8_next(in, len, &i);
-    if (cp < 0) {
-      if (s->first_invalid == SIZE_MAX) {
-        s->first_invalid = at;
-        /* A lead byte whose sequence runs past the end: truncated input. */
-        size_t need = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : c >= 0xC2 ? 2 : 0;
-        bool ok_prefix = need && at + need > len;
-        for (size_t k = at + 1; ok_prefix && k < len; k++)
-          if (((unsigned char)in[k] & 0xC0) != 0x80)
-            ok_prefix = false;
-        s->first_invalid_truncated = ok_prefix;
-      }
-      s->invalid++;
-      /* One ill-formed sequence counts once: skip its continuation bytes. */
-      while (i < len && ((unsigned char)in[i] & 0xC0) == 0x80)
-        i++;
-    } else {
+    size_t q = i;
+    if (cchc_utf8_next(in, len, &q) >= 0) {
       s->valid_multibyte++;
+      i = q;
+      continue;
     }
+    if (s->first_invalid == SIZE_MAX) {
+      s->first_invalid = i;
+      /* A lead byte whose sequence runs past the end: truncated input. */
+      size_t need = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : c >= 0xC2 ? 2 : 0;
+      bool ok_prefix = need && i + need > len;
+      for (size_t k = i + 1; ok_prefix && k < len; k++)
+        if ((u[k] & 0xC0) != 0x80)
+          ok_prefix = false;
+      s->first_invalid_truncated = ok_prefix;
+    }
+    s->invalid++;
+    /* One ill-formed sequence counts once: skip its continuation bytes. */
+    i++;
+    while (i < len && (u[i] & 0xC0) == 0x80)
+      i++;
   }
 }
 
 static cchc_status decode_utf8(const char *in, size_t len, size_t skip,
                                bool repair, sink *k, cchc_error *err) {
   const unsigned char *u = (const unsigned char *)in;
-  cchc_mbuf_reserve(k->out, len - skip);
   size_t i = skip;
   while (i < len) {
+    cchc_canon_fed(k->canon);
     /* Fast path: a run of bytes that pass through unchanged (printable
-     * ASCII, LF, TAB, valid multi-byte characters other than C1 controls). */
-    size_t j = i;
-    while (j < len) {
+     * ASCII, LF, TAB, valid multi-byte characters other than C1 controls),
+     * at most RUN at a time so that the next stage takes them in turn. */
+    enum { RUN = 65536 };
+    size_t j = i, lim = len - i > RUN ? i + RUN : len;
+    if (j < lim && u[j] == '\n' && k->prev_cr)
+      lim = j; /* the LF of a CR LF goes to sink_put */
+    while (j < lim) {
+      if (j + 8 <= lim) {
+        size_t n = printable8(u + j);
+        j += n;
+        if (n == 8)
+          continue;
+      }
       unsigned char c = u[j];
-      if ((c >= 0x20 && c < 0x7F) || c == '\t' || (c == '\n' && !k->prev_cr)) {
-        k->prev_cr = false;
+      if ((c >= 0x20 && c < 0x7F) || c == '\t' || c == '\n') {
         j++;
         continue;
       }
-      if (c >= 0x80) {
-        size_t q = j;
-        int32_t cp = cchc_utf8_next(in, len, &q);
-        if (cp >= 0xA0) {
-          k->prev_cr = false;
-          j = q;
-          continue;
-        }
+      size_t q = j;
+      if (c >= 0x80 && cchc_utf8_next(in, len, &q) >= 0xA0) {
+        j = q;
+        continue;
       }
       break;
     }
     if (j > i) {
-      for (size_t q = i; q < j; q++)
-        if ((u[q] & 0xC0) != 0x80)
-          mark_start(k, (uint32_t)q);
+      k->prev_cr = false;
+      mark_starts(k, u, i, j);
       cchc_mbuf_put_seq(k->out, in + i, j - i, (uint32_t)i);
       k->chars += j - i;
       i = j;
       continue;
     }
     unsigned char c = u[i];
+    if (c == 0 && k->guess) {
+      k->stopped = true;
+      return CCHC_OK;
+    }
     if (c < 0x80) {
       sink_put(k, c, (uint32_t)i, (uint32_t)i);
       i++;
@@ -201,6 +266,10 @@ static cchc_status decode_utf8(const char *in, size_t len, size_t skip,
     if (cp >= 0) {
       sink_put(k, cp, (uint32_t)at, (uint32_t)(i - 1));
       continue;
+    }
+    if (k->guess) {
+      k->stopped = true;
+      return CCHC_OK;
     }
     if (!repair)
       return cchc_fail_at(err, CCHC_ERR_ENCODING, at,
@@ -264,6 +333,7 @@ static cchc_status decode_icu(const char *in, size_t len, size_t skip,
         sink_put(k, u, at, at + unit - 1);
       }
     }
+    cchc_canon_fed(k->canon);
     if (st == U_BUFFER_OVERFLOW_ERROR)
       continue;
     if (U_FAILURE(st)) {
@@ -302,7 +372,7 @@ cleanup:
 }
 
 cchc_status cchc_decode(const char *in, size_t len,
-                        const cchc_normalize_options *opt, cchc_mbuf *out,
+                        const cchc_normalize_options *opt, cchc_canon *out,
                         uint8_t *starts, cchc_encoding *enc_out,
                         cchc_repair_log *log, cchc_error *err) {
   size_t max = opt && opt->max_bytes ? opt->max_bytes : CCHC_DEFAULT_MAX_BYTES;
@@ -340,7 +410,34 @@ cchc_status cchc_decode(const char *in, size_t len,
                     cchc_encoding_name(bom));
   }
 
+  sink k = {.canon = out, .out = cchc_canon_input(out), .starts = starts,
+            .log = log};
+  if (skip)
+    mark_start(&k, 0); /* the BOM is a character of its own */
+  cchc_status rc;
   if (enc == CCHC_ENC_AUTO || enc == CCHC_ENC_UTF8) {
+    /* Most input is UTF-8 without a NUL or an ill-formed byte: decode it
+     * straight away.  At the first NUL or ill-formed byte, start again
+     * with a scan of it all, which tells what they mean. */
+    size_t logged = log->len, counts[CCHC_REPAIR_KIND_COUNT];
+    bool log_failed = log->failed;
+    memcpy(counts, log->counts, sizeof counts);
+    k.guess = true;
+    rc = decode_utf8(in, len, skip, repair, &k, err);
+    if (!k.stopped) {
+      enc = CCHC_ENC_UTF8;
+      goto decoded;
+    }
+    log->len = logged;
+    log->failed = log_failed;
+    memcpy(log->counts, counts, sizeof counts);
+    memset(starts, 0, len / 8 + 1);
+    cchc_canon_reset(out);
+    k = (sink){.canon = out, .out = cchc_canon_input(out), .starts = starts,
+               .log = log};
+    if (skip)
+      mark_start(&k, 0);
+
     scan s;
     scan_bytes(in + skip, len - skip, &s);
     if (s.nuls) {
@@ -377,10 +474,6 @@ cchc_status cchc_decode(const char *in, size_t len,
     }
   }
 
-  sink k = {.out = out, .starts = starts, .log = log};
-  if (skip)
-    mark_start(&k, 0); /* the BOM is a character of its own */
-  cchc_status rc;
   switch (enc) {
   case CCHC_ENC_UTF8:
     rc = decode_utf8(in, len, skip, repair, &k, err);
@@ -397,9 +490,10 @@ cchc_status cchc_decode(const char *in, size_t len,
   default:
     return cchc_fail(err, CCHC_ERR_UNSUPPORTED, "unsupported encoding");
   }
+decoded:
   if (rc != CCHC_OK)
     return rc;
-  if (out->failed)
+  if (k.out->failed)
     return cchc_fail(err, CCHC_ERR_NOMEM, "out of memory while decoding");
   if (k.saw_nul)
     return cchc_fail_at(err, CCHC_ERR_BINARY, k.nul_offset,

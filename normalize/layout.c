@@ -46,38 +46,48 @@
 
 #include <unicode/uchar.h>
 
+/* A line with content (blank lines are no lines here).  The flags are
+ * bits: a long text has a million lines. */
 typedef struct line {
-  size_t raw;        /* first byte of the raw line */
-  size_t start, end; /* trimmed content */
+  uint32_t start, end; /* trimmed content */
   int cplen;
   int first_word; /* code points of the first word */
-  bool blank, lead_space, trail_space;
-  bool marker, lower, cont_punct, terminal, hyphen_end;
-  bool digit_end; /* ends with a number ("tốc độ 01") */
-  bool wordless;  /* no letter or digit: a rule or a cell border ("|") */
-  bool dot_end;  /* ends a sentence: . ! ? */
-  bool semi_end; /* ends a clause: ; */
-  bool lone_num, short_line, table;
-  bool pipe, bar; /* starts with '|'; is only '|' (a crawled cell border) */
-  bool func_end;  /* ends with a word that cannot end a paragraph ("của") */
-  bool number_end; /* ends with "số" (ends_with_number_word) */
-  bool code_start; /* starts with a digit or a word in capitals ("PAPI") */
-  bool label;      /* starts with a label: "Thời gian thực hiện: ..." */
-  bool all_caps;  /* a heading in capitals ("CHỦ TỊCH") */
-  bool motto;     /* the national motto lines of every official document */
-  bool held;      /* its newline lies inside a bold span: the next line
-                     continues it */
+  int lone_value; /* "12" -> 12 */
   char lone_punct; /* "3," -> ',' */
-  int lone_value;  /* "12" -> 12 */
-  bool page;       /* one of the plan's page numbers (mark_pages) */
+  bool lead_space : 1, trail_space : 1;
+  bool marker : 1, lower : 1, cont_punct : 1, terminal : 1, hyphen_end : 1;
+  bool digit_end : 1; /* ends with a number ("tốc độ 01") */
+  bool wordless : 1;  /* no letter or digit: a rule or a cell border ("|") */
+  bool dot_end : 1;   /* ends a sentence: . ! ? */
+  bool semi_end : 1;  /* ends a clause: ; */
+  bool lone_num : 1, short_line : 1, table : 1;
+  bool pipe : 1, bar : 1; /* starts with '|'; is only '|' (a cell border) */
+  bool func_end : 1; /* ends with a word that cannot end a paragraph ("của") */
+  bool number_end : 1; /* ends with "số" (ends_with_number_word) */
+  bool code_start : 1; /* starts with a digit or a word in capitals ("PAPI") */
+  bool label : 1;      /* starts with a label: "Thời gian thực hiện: ..." */
+  bool all_caps : 1;   /* a heading in capitals ("CHỦ TỊCH") */
+  bool motto : 1;      /* the national motto lines of every official document */
+  bool held : 1;       /* its newline lies inside a bold span: the next line
+                          continues it */
+  bool page : 1;       /* one of the plan's page numbers (mark_pages) */
+  bool plain : 1;      /* its content needs no edit (known from the pass
+                          that wrote it as it was) */
 } line;
 
 /* Words that never end a sentence: a line ending with one continues. */
-static const char *const func_words[] = {
-    "về",   "của",  "và",   "các",  "những", "cho",  "với",   "theo",
-    "tại",  "trong", "đến", "từ",   "ngày",  "là",   "được",  "có",
-    "để",   "như",  "hoặc", "trên", "giữa",  "nhằm", "bởi",   "do",
-    "thuộc", "gồm", "đối",  "vào",  "tới",   "cùng", "nhưng",
+static const struct {
+  const char *s;
+  size_t n;
+} func_words[] = {
+#define W(s) {s, sizeof s - 1}
+    W("về"),    W("của"),  W("và"),   W("các"),  W("những"), W("cho"),
+    W("với"),   W("theo"), W("tại"),  W("trong"), W("đến"),  W("từ"),
+    W("ngày"),  W("là"),   W("được"), W("có"),   W("để"),    W("như"),
+    W("hoặc"),  W("trên"), W("giữa"), W("nhằm"), W("bởi"),   W("do"),
+    W("thuộc"), W("gồm"),  W("đối"),  W("vào"),  W("tới"),   W("cùng"),
+    W("nhưng"),
+#undef W
 };
 
 /* The last word of s[start, end). */
@@ -91,7 +101,8 @@ static size_t last_word(const char *s, size_t start, size_t end) {
 static bool ends_with_func_word(const char *s, size_t start, size_t end) {
   size_t w = last_word(s, start, end), n = end - w;
   for (size_t i = 0; i < sizeof func_words / sizeof *func_words; i++)
-    if (strlen(func_words[i]) == n && memcmp(s + w, func_words[i], n) == 0)
+    if (func_words[i].n == n && func_words[i].s[0] == s[w] &&
+        memcmp(s + w, func_words[i].s, n) == 0)
       return true;
   return false;
 }
@@ -102,6 +113,21 @@ static bool ends_with_func_word(const char *s, size_t start, size_t end) {
 static bool ends_with_number_word(const char *s, size_t start, size_t end) {
   size_t w = last_word(s, start, end);
   return end - w == strlen("số") && memcmp(s + w, "số", end - w) == 0;
+}
+
+/* ICU's classes of letters and digits, answered without a call for
+ * ASCII (where they are A-Z, a-z and 0-9). */
+static bool is_upper(int32_t c) {
+  return c < 0x80 ? c >= 'A' && c <= 'Z' : u_isupper(c);
+}
+static bool is_lower(int32_t c) {
+  return c < 0x80 ? c >= 'a' && c <= 'z' : u_islower(c);
+}
+static bool is_alpha(int32_t c) {
+  return c < 0x80 ? (c | 0x20) >= 'a' && (c | 0x20) <= 'z' : u_isalpha(c);
+}
+static bool is_alnum(int32_t c) {
+  return c < 0x80 ? is_alpha(c) || (c >= '0' && c <= '9') : u_isalnum(c);
 }
 
 static int32_t cp_at(const char *s, size_t n, size_t *i) {
@@ -130,8 +156,8 @@ static bool caps_word(const char *s, size_t n, size_t i) {
   int letters = 0;
   while (i < n && !is_space(s[i])) {
     int32_t c = cp_at(s, n, &i);
-    if (u_isalpha(c)) {
-      if (!u_isupper(c))
+    if (is_alpha(c)) {
+      if (!is_upper(c))
         return false;
       letters++;
     }
@@ -140,6 +166,8 @@ static bool caps_word(const char *s, size_t n, size_t i) {
 }
 
 static bool starts_with(const char *s, size_t n, const char *w) {
+  if (n == 0 || s[0] != w[0]) /* (most lines: no call) */
+    return false;
   size_t k = strlen(w);
   return n >= k && memcmp(s, w, k) == 0;
 }
@@ -149,7 +177,7 @@ static bool dash_after(const char *s, size_t n, size_t r) {
   if (r + 3 >= n || s[r] != ' ' || s[r + 1] != '-' || s[r + 2] != ' ')
     return false;
   size_t j = r + 3;
-  return u_isalpha(cp_at(s, n, &j));
+  return is_alpha(cp_at(s, n, &j));
 }
 
 /* One of ".)/:" (not the NUL strchr would find). */
@@ -163,7 +191,7 @@ static size_t marker_body(const char *s, size_t n) {
     return 1;
   if (s[0] == '-' && n > 1) { /* "-Tổ chức": bullet glued to a capital */
     size_t i = 1;
-    if (u_isupper(cp_at(s, n, &i)))
+    if (is_upper(cp_at(s, n, &i)))
       return 1;
   }
   /* (1) (12) (a): a number or a letter in parentheses */
@@ -224,7 +252,7 @@ static size_t marker_body(const char *s, size_t n) {
       return i + 1;
     if (i + 2 < n && s[i] == '.' && s[i + 1] == ' ') {
       size_t j = i + 2;
-      return u_isalpha(cp_at(s, n, &j)) ? i + 1 : 0;
+      return is_alpha(cp_at(s, n, &j)) ? i + 1 : 0;
     }
     return 0;
   }
@@ -234,7 +262,7 @@ static size_t marker_body(const char *s, size_t n) {
       return i + 1;
     if (s[i] == '.' && i + 2 < n) {
       size_t j = i + 2;
-      return u_isupper(cp_at(s, n, &j)) ? i + 1 : 0;
+      return is_upper(cp_at(s, n, &j)) ? i + 1 : 0;
     }
   }
   /* "Điều 3.", "Chương II", "Mục 1", "Phần I": the word, the number and
@@ -307,7 +335,7 @@ enum { LABEL_WORDS = 5 };
 
 static bool starts_with_label(const char *s, size_t n) {
   size_t i = 0;
-  if (!u_isupper(cp_at(s, n, &i)))
+  if (!is_upper(cp_at(s, n, &i)))
     return false;
   int words = 1;
   for (; i < n && words <= LABEL_WORDS; i++) {
@@ -321,26 +349,37 @@ static bool starts_with_label(const char *s, size_t n) {
   return false;
 }
 
-static void classify(const cchc_mbuf *b, line *l) {
-  const char *s = b->data;
-  size_t p = l->start, q = l->end;
+/* Code points of the UTF-8 s[p, q): the bytes that continue none, 8 at
+ * a time. */
+static size_t count_chars(const char *s, size_t p, size_t q) {
+  const uint64_t high = 0x8080808080808080u, ones = 0x0101010101010101u;
+  size_t n = q - p;
+  for (; p + 8 <= q; p += 8) {
+    uint64_t x;
+    memcpy(&x, s + p, sizeof x);
+    uint64_t cont = x & ~(x << 1) & high; /* 10xxxxxx */
+    n -= (size_t)(((cont >> 7) * ones) >> 56);
+  }
+  for (; p < q; p++)
+    n -= ((unsigned char)s[p] & 0xC0) == 0x80;
+  return n;
+}
+
+/* Classify the raw line s[raw, end) into *l; false when it is blank. */
+static bool classify(const char *s, size_t raw, size_t end, line *l) {
+  size_t p = raw, q = end;
   while (p < q && is_space(s[p]))
     p++;
-  l->lead_space = p > l->raw;
-  l->trail_space = q > p && is_space(s[q - 1]);
   while (q > p && is_space(s[q - 1]))
     q--;
-  l->start = p;
-  l->end = q;
-  l->blank = p == q;
-  if (l->blank)
-    return;
+  if (p == q)
+    return false;
+  *l = (line){.start = (uint32_t)p, .end = (uint32_t)q};
+  l->lead_space = p > raw;
+  l->trail_space = q < end;
   size_t n = q - p;
   const char *c = s + p;
-  int cps = 0;
-  for (size_t i = p; i < q; i++)
-    if (((unsigned char)s[i] & 0xC0) != 0x80)
-      cps++;
+  int cps = (int)count_chars(s, p, q);
   l->cplen = cps;
   for (size_t i = 0; i < n && !is_space(c[i]); i++)
     l->first_word += ((unsigned char)c[i] & 0xC0) != 0x80;
@@ -350,7 +389,7 @@ static void classify(const cchc_mbuf *b, line *l) {
   l->marker = is_marker(c, n);
   size_t i = 0;
   int32_t first = cp_at(c, n, &i);
-  l->lower = u_islower(first);
+  l->lower = is_lower(first);
   l->cont_punct = first == ',' || first == ';' || first == '.' ||
                   first == ')' || first == ':' || first == 0x2026;
   size_t lp;
@@ -363,9 +402,13 @@ static void classify(const cchc_mbuf *b, line *l) {
   if (last == '-' && lp > p) {
     size_t pp;
     int32_t before = last_cp(s, p, lp, &pp);
-    l->hyphen_end = before != ' ' && (u_isalnum(before));
+    l->hyphen_end = before != ' ' && (is_alnum(before));
   }
-  l->lone_num = is_lone_number(c, n, &l->lone_punct, &l->lone_value);
+  char punct;
+  int value;
+  l->lone_num = is_lone_number(c, n, &punct, &value);
+  l->lone_punct = punct;
+  l->lone_value = value;
   l->func_end = ends_with_func_word(s, p, q);
   l->number_end = ends_with_number_word(s, p, q);
   l->code_start = (c[0] >= '0' && c[0] <= '9') || caps_word(c, n, 0);
@@ -382,20 +425,21 @@ static void classify(const cchc_mbuf *b, line *l) {
       continue;
     }
     int32_t ch = cp_at(c, n, &k);
-    if (u_isalpha(ch)) {
+    if (is_alpha(ch)) {
       letters++;
-      upper += u_isupper(ch);
+      upper += is_upper(ch);
     }
   }
   l->all_caps = letters >= 4 && upper == letters;
   l->wordless = true;
   for (size_t k = 0; k < n && l->wordless;) {
     int32_t ch = cp_at(c, n, &k);
-    l->wordless = !u_isalnum(ch);
+    l->wordless = !is_alnum(ch);
   }
   l->motto = (n == strlen("Độc lập - Tự do - Hạnh phúc") &&
               memcmp(c, "Độc lập - Tự do - Hạnh phúc", n) == 0) ||
              (n >= 34 && memcmp(c, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", 34 < n ? 34 : n) == 0);
+  return true;
 }
 
 /* Newlines of the stripped text that lie inside a bold span: a heading in
@@ -446,60 +490,104 @@ static void held_newline(held_lines *h, size_t at, bool content) {
   h->pending[h->npending++] = at;
 }
 
-/* Markdown markers: "#..# " at line start, runs of two or more '*', and in
- * Markdown documents single '*' glued to text ("*(...)*"), and backslash
- * escapes.  Newlines inside bold spans go to `held`.  Returns whether an
- * emphasis marker was removed. */
-static bool strip_markdown(const cchc_mbuf *in, cchc_mbuf *out,
-                           held_lines *held, cchc_repair_log *log) {
-  const char *s = in->data;
-  size_t n = in->len;
-  bool md = false;
-  for (size_t i = 0; i + 1 < n && !md; i++)
-    if (s[i] == '*' && s[i + 1] == '*')
-      md = true;
-  for (size_t i = 0; i < n && !md; i++)
-    if (s[i] == '#' && (i == 0 || s[i - 1] == '\n')) {
-      size_t j = i;
-      while (j < n && s[j] == '#')
-        j++;
-      md = j - i <= 6 && j < n && s[j] == ' ';
-    }
-  bool any = md;
-  for (size_t i = 0; i < n && !any; i++)
-    any = s[i] == '*';
-  cchc_mbuf_reserve(out, n);
-  if (!any) { /* nothing to strip: the common case */
-    cchc_mbuf_copy(out, s, in->map, n);
-    return false;
+/* Is the text Markdown: a "**" anywhere, or a heading ("#" to "######"
+ * and a space) at the start of a line?  Then layout strips its markers. */
+static bool is_markdown(const cchc_mbuf *b) {
+  const char *s = b->data, *e = s + b->len;
+  for (const char *p = s; p < e && (p = memchr(p, '*', (size_t)(e - p)));
+       p++)
+    if (p + 1 < e && p[1] == '*')
+      return true;
+  for (const char *p = s; p < e && (p = memchr(p, '#', (size_t)(e - p)));
+       p++) {
+    if (p > s && p[-1] != '\n')
+      continue;
+    const char *q = p;
+    while (q < e && *q == '#')
+      q++;
+    if (q - p <= 6 && q < e && *q == ' ')
+      return true;
   }
+  return false;
+}
+
+/* Lines of a text, as pairs of offsets (start, end after the newline). */
+typedef struct line_list {
+  size_t *at;
+  size_t n, cap; /* n offsets: n / 2 lines */
+  bool all;      /* every line */
+} line_list;
+
+static void line_list_add(line_list *l, size_t start, size_t end) {
+  if (l->all)
+    return;
+  size_t *p = cchc_grow(l->at, &l->cap, l->n + 1, sizeof *p);
+  if (!p) { /* then every line */
+    l->all = true;
+    return;
+  }
+  l->at = p;
+  l->at[l->n++] = start;
+  l->at[l->n++] = end;
+}
+
+/* Markdown markers of a Markdown text: "#..# " at line start, runs of two
+ * or more '*', single '*' glued to text ("*(...)*"), and backslash
+ * escapes, removed in place.  Newlines inside bold spans go to `held`;
+ * the lines where a marker went or where stage 2 made an edit (`edits`)
+ * to `dirty`.  Returns whether an emphasis marker was removed. */
+static bool strip_markdown(cchc_mbuf *text, const cchc_edits *edits,
+                           held_lines *held, line_list *dirty,
+                           cchc_repair_log *log) {
+  /* Nothing is written past what was read, and what is read behind is
+   * either not yet overwritten or overwritten by itself. */
+  const cchc_mbuf *in = text;
+  const char *s = in->data;
+  size_t n = in->len, hint = 0;
+  cchc_mbuf out;
+  cchc_mbuf_rewrite_begin(&out, text);
   bool joined = false;
-  size_t i = 0;
+  size_t i = 0, e = 0; /* edits->at[e]: the next edit */
+  dirty->all = edits->all;
   while (i < n) {
     /* At a line start: skip spaces, then heading hashes. */
-    size_t ls = i;
+    size_t ls = i, out_ls = out.len, removed = 0;
+    size_t nremoved = log->counts[CCHC_REPAIR_MARKDOWN];
     while (i < n && is_space(s[i]))
       i++;
     if (i > ls)
-      cchc_mbuf_copy(out, s + ls, in->map + ls, i - ls);
-    if (md && i < n && s[i] == '#') {
+      cchc_mbuf_copy(&out, in, ls, i - ls, &hint);
+    if (i < n && s[i] == '#') {
       size_t j = i;
       while (j < n && s[j] == '#')
         j++;
       if (j - i <= 6 && j < n && s[j] == ' ') {
-        cchc_log_repair(log, CCHC_REPAIR_MARKDOWN, in->map[i],
+        cchc_log_repair(log, CCHC_REPAIR_MARKDOWN, cchc_mbuf_src(in, i, NULL),
                         "heading marker removed");
         i = j + 1;
       }
     }
     size_t content = i;
+    const char *nl = memchr(s + i, '\n', n - i);
+    size_t eol = nl ? (size_t)(nl - s) : n;
+    bool has_content = false; /* markers count */
+    for (size_t k = content; k < eol && !has_content; k++)
+      has_content = !is_space(s[k]);
+    const char *star = memchr(s + i, '*', eol - i);
+    const char *bslash = memchr(s + i, '\\', eol - i);
     while (i < n && s[i] != '\n') {
       /* Copy the run up to the next character that may need work. */
-      size_t j = i;
-      while (j < n && s[j] != '\n' && s[j] != '*' && s[j] != '\\')
-        j++;
+      if (star && (size_t)(star - s) < i)
+        star = memchr(s + i, '*', eol - i);
+      if (bslash && (size_t)(bslash - s) < i)
+        bslash = memchr(s + i, '\\', eol - i);
+      size_t j = eol;
+      if (star && (size_t)(star - s) < j)
+        j = (size_t)(star - s);
+      if (bslash && (size_t)(bslash - s) < j)
+        j = (size_t)(bslash - s);
       if (j > i) {
-        cchc_mbuf_copy(out, s + i, in->map + i, j - i);
+        cchc_mbuf_copy(&out, in, i, j - i, &hint);
         i = j;
         continue;
       }
@@ -511,8 +599,8 @@ static bool strip_markdown(const cchc_mbuf *in, cchc_mbuf *out,
         bool bullet = i == content && j < n && s[j] == ' ' && run == 1;
         bool glued = (i > content && !is_space(s[i - 1])) ||
                      (j < n && s[j] != '\n' && !is_space(s[j]));
-        if (!bullet && (run >= 2 || (md && glued))) {
-          cchc_log_repair(log, CCHC_REPAIR_MARKDOWN, in->map[i],
+        if (!bullet && (run >= 2 || glued)) {
+          cchc_log_repair(log, CCHC_REPAIR_MARKDOWN, cchc_mbuf_src(in, i, NULL),
                           "emphasis marker removed");
           joined = true;
           if (run >= 2)
@@ -520,29 +608,33 @@ static bool strip_markdown(const cchc_mbuf *in, cchc_mbuf *out,
           i = j;
           continue;
         }
-        cchc_mbuf_copy(out, s + i, in->map + i, run);
+        cchc_mbuf_copy(&out, in, i, run, &hint);
         i = j;
         continue;
       }
       /* a backslash */
-      if (md && i + 1 < n && s[i + 1] && strchr("*_#.-()[]!+", s[i + 1])) {
-        cchc_log_repair(log, CCHC_REPAIR_MARKDOWN, in->map[i],
+      if (i + 1 < n && s[i + 1] && strchr("*_#.-()[]!+", s[i + 1])) {
+        cchc_log_repair(log, CCHC_REPAIR_MARKDOWN, cchc_mbuf_src(in, i, NULL),
                         "escape removed");
         i++;
         continue;
       }
-      cchc_mbuf_copy(out, s + i, in->map + i, 1);
+      cchc_mbuf_copy(&out, in, i, 1, &hint);
       i++;
     }
     if (i < n) { /* the newline */
-      size_t e = content;
-      while (e < i && is_space(s[e]))
-        e++;
-      held_newline(held, out->len, e < i);
-      cchc_mbuf_copy(out, s + i, in->map + i, 1);
+      held_newline(held, out.len, has_content);
+      cchc_mbuf_copy(&out, in, i, 1, &hint);
       i++;
     }
+    /* an edit at p changed the character at p or removed one before it */
+    while (e < edits->n && edits->at[e] < ls)
+      e++;
+    removed = log->counts[CCHC_REPAIR_MARKDOWN] - nremoved;
+    if (removed || (e < edits->n && edits->at[e] <= eol + 1))
+      line_list_add(dirty, out_ls, out.len);
   }
+  cchc_mbuf_rewrite_end(text, &out);
   return joined;
 }
 
@@ -566,14 +658,13 @@ static int cmp_int(const void *a, const void *b) {
   return *(const int *)a - *(const int *)b;
 }
 
-static void mark_tables(line *ls, size_t *nb, size_t cnt) {
-  /* nb: indexes of non-blank lines, cnt of them. */
+static void mark_tables(line *ls, size_t cnt) {
   for (size_t k = 0; k < cnt; k++) {
     size_t lo = k >= 4 ? k - 4 : 0, hi = k + 4 < cnt ? k + 4 : cnt - 1;
     size_t win = hi - lo + 1, shorts = 0;
     for (size_t j = lo; j <= hi; j++)
-      shorts += ls[nb[j]].short_line;
-    ls[nb[k]].table = win >= 5 && shorts * 3 >= win * 2;
+      shorts += ls[j].short_line;
+    ls[k].table = win >= 5 && shorts * 3 >= win * 2;
   }
 }
 
@@ -620,9 +711,9 @@ static bool more_even(const size_t *prev, size_t held, size_t k, size_t cnt) {
   return dev[0] <= dev[1];
 }
 
-static void mark_pages(line *ls, const size_t *nb, size_t cnt) {
+static void mark_pages(line *ls, size_t cnt) {
   /* chain[v]: the longest run of page numbers ending with value v so far:
-   * its length and the index (into nb) of its last line */
+   * its length and the index of its last line */
   struct run {
     size_t len, last;
   } *chain = calloc(PAGE_MAX + 1, sizeof *chain);
@@ -634,7 +725,7 @@ static void mark_pages(line *ls, const size_t *nb, size_t cnt) {
   }
   size_t best_len = 0, best_last = 0;
   for (size_t k = 0; k < cnt; k++) {
-    const line *l = &ls[nb[k]];
+    const line *l = &ls[k];
     int v = l->lone_value;
     if (!l->lone_num || l->lone_punct || v < 1 || v > PAGE_MAX)
       continue;
@@ -660,36 +751,36 @@ static void mark_pages(line *ls, const size_t *nb, size_t cnt) {
     }
   if (best_len >= 3 && even_pages(prev, best_last, cnt))
     for (size_t k = best_last; k < cnt; k = prev[k])
-      ls[nb[k]].page = true;
+      ls[k].page = true;
   free(chain);
   free(prev);
 }
 
 /* Lines between two bars alone are one cell of a crawled table: not a
  * zone of scattered cells. */
-static void mark_bar_cells(line *ls, const size_t *nb, size_t cnt) {
-  size_t open = cnt; /* index in nb of the last bar, or cnt */
+static void mark_bar_cells(line *ls, size_t cnt) {
+  size_t open = cnt; /* index of the last bar, or cnt */
   for (size_t k = 0; k < cnt; k++) {
-    if (!ls[nb[k]].bar)
+    if (!ls[k].bar)
       continue;
     for (size_t j = open + 1; open < cnt && j < k; j++)
-      ls[nb[j]].table = false;
+      ls[j].table = false;
     open = k;
   }
 }
 
-static model build_model(const line *ls, const size_t *nb, size_t cnt) {
+static model build_model(const line *ls, size_t cnt) {
   model m = {0};
   int *widths = malloc((cnt + 1) * sizeof *widths);
   size_t wraps = 0, total = 0, tw = 0, ends = 0, tend = 0;
   for (size_t k = 0; k < cnt; k++) {
-    const line *a = &ls[nb[k]];
+    const line *a = &ls[k];
     if (a->table)
       continue;
     total++;
     if (k + 1 >= cnt)
       continue;
-    const line *b = &ls[nb[k + 1]];
+    const line *b = &ls[k + 1];
     if (b->table)
       continue;
     if (!a->terminal && b->lower && !b->marker && !a->lone_num) {
@@ -734,7 +825,6 @@ static bool word_fits(const model *m, const line *a, const line *b) {
          a->cplen + 1 + b->first_word < m->wrap_width;
 }
 
-/* Copy a line's content, collapsing runs of blanks. */
 /* Length of the capital or digit (A-Z, Đ, 0-9) ending at s[k - 1], or 0. */
 static size_t code_char_before(const char *s, size_t start, size_t k) {
   if (k > start && ((s[k - 1] >= 'A' && s[k - 1] <= 'Z') ||
@@ -771,119 +861,222 @@ static bool broken_hyphen(const char *s, size_t start, size_t end, size_t k) {
   return b && d;
 }
 
-static void put_content(cchc_mbuf *out, const cchc_mbuf *in, const line *l,
-                        cchc_repair_log *log) {
-  const char *s = in->data;
-  size_t i = l->start;
-  bool plain = true; /* no tab, no run of blanks, no broken hyphen: one copy */
-  for (size_t k = l->start; k + 1 < l->end && plain; k++)
-    plain = s[k] != '\t' && !(s[k] == ' ' && s[k + 1] == ' ') &&
-            !broken_hyphen(s, l->start, l->end, k);
-  if (plain) {
-    cchc_mbuf_copy(out, s + l->start, in->map + l->start, l->end - l->start);
+/* 0x80 in each byte of x that is c, 0 in the others. */
+static uint64_t bytes_equal(uint64_t x, unsigned char c) {
+  const uint64_t low7 = 0x7F7F7F7F7F7F7F7Fu;
+  uint64_t y = x ^ (0x0101010101010101u * c);
+  return ~(((y & low7) + low7) | y | low7);
+}
+
+/* Is the content s[start, end) free of what put_content edits: a tab, a
+ * run of blanks, a broken hyphen?  Blanks are looked at 8 bytes at a
+ * time. */
+static bool content_plain(const char *s, size_t start, size_t end) {
+  if (memchr(s + start, '\t', end - start))
+    return false;
+  size_t k = start;
+  for (; k + 8 <= end; k += 8) {
+    uint64_t x;
+    memcpy(&x, s + k, sizeof x);
+    uint64_t sp = bytes_equal(x, ' ');
+    if (!sp)
+      continue;
+    if (sp & (sp >> 8)) /* two blanks in the word */
+      return false;
+    uint64_t after_dash = sp & (bytes_equal(x, '-') << 8);
+    if ((sp & 0x80) && k > start) { /* a blank first, after the word before */
+      if (s[k - 1] == ' ')
+        return false;
+      if (s[k - 1] == '-')
+        after_dash |= 0x80;
+    }
+    for (size_t j = 0; after_dash; j++, after_dash >>= 8)
+      if ((after_dash & 0x80) && k + j + 1 < end &&
+          broken_hyphen(s, start, end, k + j))
+        return false;
+  }
+  for (k = k > start ? k - 1 : start; k + 1 < end; k++)
+    if (s[k] == ' ' &&
+        (s[k + 1] == ' ' || broken_hyphen(s, start, end, k)))
+      return false;
+  return true;
+}
+
+/* One line of the output of a pass, as the next pass reads it. */
+typedef struct block {
+  uint32_t start, end; /* its content in the output */
+  uint32_t from;       /* the line it copies unchanged, or NO_LINE */
+} block;
+#define NO_LINE UINT32_MAX
+
+/* The state of layout from one pass to the next: the lines of the text a
+ * pass reads, and the blocks it writes. */
+typedef struct layout {
+  line *ls;
+  size_t cnt, cap;
+  block *blocks;
+  size_t nblocks, blocks_cap;
+  bool failed; /* out of memory */
+} layout;
+
+/* One pass writing: the text it reads (md), where it writes (out, over
+ * md's bytes or elsewhere), whether the output differs from md. */
+typedef struct emitter {
+  const cchc_mbuf *md;
+  cchc_mbuf *out;
+  cchc_repair_log *log;
+  layout *L;
+  bool dirty;
+  bool skip; /* in place and not dirty yet: out is md up to out->len, and
+                nothing is written, not even the map */
+  size_t hint, md_hint; /* for the walks over md's map */
+  cchc_mbuf edit; /* a line whose content is edited, read from a copy */
+} emitter;
+
+/* From here on the output differs from md: when it was md itself so far
+ * and went unwritten, its map is written now. */
+static void emit_dirty(emitter *e) {
+  if (e->dirty)
+    return;
+  e->dirty = true;
+  if (e->skip) {
+    size_t n = e->out->len; /* (its bytes are in place) */
+    e->out->len = 0;
+    cchc_mbuf_copy(e->out, e->md, 0, n, NULL);
+    e->skip = false;
+  }
+}
+
+/* Start a block of output at the end of `out`. */
+static void block_open(emitter *e, uint32_t from) {
+  layout *L = e->L;
+  block *b = cchc_grow(L->blocks, &L->blocks_cap, L->nblocks, sizeof *b);
+  if (!b) {
+    L->failed = true;
     return;
   }
-  while (i < l->end) {
-    if (broken_hyphen(s, l->start, l->end, i)) {
-      cchc_log_repair(log, CCHC_REPAIR_HYPHEN_JOIN, in->map[i],
+  L->blocks = b;
+  L->blocks[L->nblocks++] = (block){(uint32_t)e->out->len, 0, from};
+}
+
+/* The block being written is no copy of one line. */
+static void block_changed(emitter *e) {
+  if (e->L->nblocks)
+    e->L->blocks[e->L->nblocks - 1].from = NO_LINE;
+}
+
+/* The block being written ends here. */
+static void block_close(emitter *e) {
+  if (e->L->nblocks)
+    e->L->blocks[e->L->nblocks - 1].end = (uint32_t)e->out->len;
+}
+
+/* Copy a line's content, collapsing runs of blanks.  Returns whether it
+ * went as it is. */
+static bool put_content(emitter *e, const line *l) {
+  const cchc_mbuf *in = e->md;
+  const char *s = in->data;
+  /* no tab, no run of blanks, no broken hyphen: one copy */
+  bool plain = l->plain || content_plain(s, l->start, l->end);
+  if (plain) {
+    if (e->out->len != l->start)
+      emit_dirty(e);
+    if (e->skip)
+      e->out->len += l->end - l->start;
+    else
+      cchc_mbuf_copy(e->out, in, l->start, l->end - l->start, &e->hint);
+    return true;
+  }
+  emit_dirty(e);
+  /* The edits look back at what precedes them, which a rewrite in place
+   * may have overwritten: work on a copy of the line. */
+  cchc_mbuf_truncate(&e->edit, 0);
+  cchc_mbuf_copy(&e->edit, in, l->start, l->end - l->start, NULL);
+  in = &e->edit;
+  s = in->data;
+  size_t i = 0, end = in->len, hint = 0;
+  while (i < end) {
+    if (broken_hyphen(s, 0, end, i)) {
+      cchc_log_repair(e->log, CCHC_REPAIR_HYPHEN_JOIN,
+                      cchc_mbuf_src(in, i, &hint),
                       "blank after a broken hyphen removed");
       i++;
       continue;
     }
     if (is_space(s[i])) {
       size_t j = i;
-      while (j < l->end && is_space(s[j]))
+      while (j < end && is_space(s[j]))
         j++;
       if (j - i > 1 || s[i] != ' ')
-        cchc_log_repair(log, CCHC_REPAIR_WHITESPACE, in->map[i],
-                        "%zu blanks collapsed", j - i);
-      cchc_mbuf_put(out, " ", 1, in->map[i]);
+        cchc_log_repair(e->log, CCHC_REPAIR_WHITESPACE,
+                        cchc_mbuf_src(in, i, &hint), "%zu blanks collapsed",
+                        j - i);
+      cchc_mbuf_put(e->out, " ", 1, cchc_mbuf_src(in, i, &hint));
       i = j;
       continue;
     }
     size_t j = i;
-    while (j < l->end && !is_space(s[j]))
+    while (j < end && !is_space(s[j]))
       j++;
-    cchc_mbuf_copy(out, s + i, in->map + i, j - i);
+    cchc_mbuf_copy(e->out, in, i, j - i, &hint);
     i = j;
   }
+  return false;
 }
 
 /* Source offset of the separator written after line `prev`: it stands for
  * what follows the content (trailing blanks, the newline, blank lines), and
  * never lies before what was last written (a kept "3," comma), so the map
  * stays non-decreasing. */
-static uint32_t separator_offset(const cchc_mbuf *md, const line *prev,
-                                 const cchc_mbuf *out) {
-  uint32_t at = prev->end < md->len ? md->map[prev->end] : md->map[md->len - 1];
-  if (out->len && !out->failed && out->map[out->len - 1] > at)
-    at = out->map[out->len - 1];
+static uint32_t separator_offset(emitter *e, const line *prev) {
+  const cchc_mbuf *md = e->md, *out = e->out;
+  uint32_t at = cchc_mbuf_src(md, prev->end < md->len ? prev->end : md->len - 1,
+                              &e->md_hint);
+  if (out->len && !out->failed) {
+    uint32_t last = e->skip ? cchc_mbuf_src(md, out->len - 1, &e->md_hint)
+                            : cchc_mbuf_last_src(out);
+    if (last > at)
+      at = last;
+  }
   return at;
 }
 
-static cchc_status layout_once(const cchc_mbuf *in, cchc_mbuf *out,
-                               cchc_repair_log *log, cchc_error *err) {
-  cchc_mbuf md;
-  cchc_mbuf_init(&md);
-  held_lines held = {0};
-  bool joined = strip_markdown(in, &md, &held, log);
-  cchc_status rc = CCHC_OK;
-  line *ls = NULL;
-  size_t *nb = NULL;
-  if (md.failed) {
-    rc = cchc_fail(err, CCHC_ERR_NOMEM, "out of memory in layout");
-    goto cleanup;
-  }
-  if (joined) {
-    /* What a removed marker separated now meets ("N**" and a combining
-     * tilde, "ho**á"): canonical characters again, or normalizing the
-     * output would compose or move a tone mark. */
-    cchc_mbuf canon;
-    cchc_mbuf_init(&canon);
-    rc = cchc_canon_chars(&md, &canon, log, err); /* consumes md */
-    md = canon;
-    if (rc != CCHC_OK)
-      goto cleanup;
-  }
-  size_t nlines = 1;
-  for (size_t i = 0; i < md.len; i++)
-    nlines += md.data[i] == '\n';
-  ls = calloc(nlines, sizeof *ls);
-  nb = malloc(nlines * sizeof *nb);
-  if (!ls || !nb) {
-    rc = cchc_fail(err, CCHC_ERR_NOMEM, "out of memory in layout");
-    goto cleanup;
-  }
-  size_t cnt = 0, k = 0, p = 0, h = 0;
-  while (k < nlines) {
-    const char *nlp = p < md.len ? memchr(md.data + p, '\n', md.len - p) : NULL;
-    size_t e = nlp ? (size_t)(nlp - md.data) : md.len;
-    ls[k].raw = ls[k].start = p;
-    ls[k].end = e;
-    classify(&md, &ls[k]);
-    while (h < held.n && held.at[h] < e)
-      h++;
-    ls[k].held = nlp && h < held.n && held.at[h] == e;
-    if (!ls[k].blank)
-      nb[cnt++] = k;
-    k++;
-    p = e + 1;
-    if (!nlp)
-      break;
-  }
-  mark_tables(ls, nb, cnt);
-  mark_pages(ls, nb, cnt);
-  model m = build_model(ls, nb, cnt);
-  mark_bar_cells(ls, nb, cnt);
-  cchc_mbuf_reserve(out, md.len + 1);
+/* The first byte of the raw line of l: its leading blanks, which a rewrite
+ * in place has not reached while l's separator is not written. */
+static size_t raw_start(const cchc_mbuf *md, const line *l) {
+  size_t p = l->start;
+  while (p > 0 && is_space(md->data[p - 1]))
+    p--;
+  return p;
+}
+
+/* A pass: decide, line by line, what separates it from the line before
+ * (a new block, a space, nothing), drop page numbers, and write md's lines
+ * to out (which may be md's own bytes: nothing is written past what was
+ * read).  The blocks written go to L for the next pass. */
+static bool write_pass(layout *L, const cchc_mbuf *md, cchc_mbuf *out,
+                       cchc_repair_log *log) {
+  line *ls = L->ls;
+  size_t cnt = L->cnt;
+  for (size_t j = 0; j < cnt; j++)
+    ls[j].page = false;
+  mark_tables(ls, cnt);
+  mark_pages(ls, cnt);
+  model m = build_model(ls, cnt);
+  mark_bar_cells(ls, cnt);
+  L->nblocks = 0;
+  emitter e = {.md = md, .out = out, .log = log, .L = L,
+               .skip = out->data == md->data};
 
   const line *prev = NULL; /* last emitted line */
   for (size_t j = 0; j < cnt; j++) {
-    line *l = &ls[nb[j]];
-    const line *next = j + 1 < cnt ? &ls[nb[j + 1]] : NULL;
+    line *l = &ls[j];
+    const line *next = j + 1 < cnt ? &ls[j + 1] : NULL;
     if (l->page) {
-      cchc_log_repair(log, CCHC_REPAIR_PAGE_NUMBER, md.map[l->start],
+      cchc_log_repair(log, CCHC_REPAIR_PAGE_NUMBER,
+                      cchc_mbuf_src(md, l->start, NULL),
                       "page number dropped");
+      emit_dirty(&e);
       continue;
     }
     if (l->lone_num && !(prev && prev->bar) && !(next && next->bar)) {
@@ -893,16 +1086,24 @@ static cchc_status layout_once(const cchc_mbuf *in, cchc_mbuf *out,
       bool mid_sentence = prev && next && !prev->terminal && !next->marker &&
                           !(next->lone_num && l->table);
       if (interrupts || mid_sentence) {
-        cchc_log_repair(log, CCHC_REPAIR_PAGE_NUMBER, md.map[l->start],
+        cchc_log_repair(log, CCHC_REPAIR_PAGE_NUMBER,
+                        cchc_mbuf_src(md, l->start, NULL),
                         "number alone on a line dropped");
+        emit_dirty(&e);
         if (l->lone_punct && prev) { /* "3," keeps its comma */
-          cchc_mbuf_put(out, &l->lone_punct, 1, md.map[l->end - 1]);
+          char punct = l->lone_punct;
+          cchc_mbuf_put(out, &punct, 1, cchc_mbuf_src(md, l->end - 1, NULL));
+          block_changed(&e);
         }
         continue;
       }
     }
+    enum { NEWBLOCK, SPACE, GLUE } how = NEWBLOCK;
+    /* before the separator, which may overwrite the newline in front of
+     * the leading blanks */
+    size_t raw = l->lead_space ? raw_start(md, l) : l->start;
     if (prev) {
-      uint32_t at = separator_offset(&md, prev, out);
+      uint32_t at = separator_offset(&e, prev);
       bool in_table = l->table || prev->table;
       /* in a text wrapped at a fixed width, a line that reaches the margin
        * before a word that would not fit on it was wrapped: a title in
@@ -923,14 +1124,13 @@ static cchc_status layout_once(const cchc_mbuf *in, cchc_mbuf *out,
         fixed_wrap = false;
       if (fixed_wrap && in_table && !prev->all_caps)
         fixed_wrap = cut_phrase || prev->digit_end || acronym ||
-                     md.data[l->start] == '(';
-      enum { NEWBLOCK, SPACE, GLUE } how = NEWBLOCK;
+                     md->data[l->start] == '(';
       if (l->marker || l->pipe || prev->bar)
         how = NEWBLOCK;
       else if (prev->hyphen_end && !l->lower && !in_table) {
         size_t i = l->start;
-        int32_t c = cp_at(md.data, l->end, &i);
-        how = u_isalnum(c) ? GLUE : NEWBLOCK;
+        int32_t c = cp_at(md->data, l->end, &i);
+        how = is_alnum(c) ? GLUE : NEWBLOCK;
         if (how == NEWBLOCK && reaches_margin(&m, prev, 75))
           how = SPACE;
       } else if (l->cont_punct && !in_table)
@@ -963,8 +1163,16 @@ static cchc_status layout_once(const cchc_mbuf *in, cchc_mbuf *out,
       /* Table cells continue lower-case fragments only within the zone. */
       if (how == SPACE && in_table && !l->lower && !fixed_wrap)
         how = NEWBLOCK;
+      /* only a newline where the newline was leaves the text as it was */
+      if (how != NEWBLOCK || out->len != prev->end ||
+          l->start != prev->end + 1)
+        emit_dirty(&e);
       if (how == NEWBLOCK) {
-        cchc_mbuf_put(out, "\n", 1, at);
+        block_close(&e);
+        if (e.skip)
+          out->len++;
+        else
+          cchc_mbuf_put(out, "\n", 1, at);
       } else if (how == SPACE) {
         cchc_log_repair(log, CCHC_REPAIR_LINE_JOIN, at, "wrapped line rejoined");
         cchc_mbuf_put(out, " ", 1, at);
@@ -974,21 +1182,117 @@ static cchc_status layout_once(const cchc_mbuf *in, cchc_mbuf *out,
       }
     }
     if (l->lead_space && prev)
-      cchc_log_repair(log, CCHC_REPAIR_WHITESPACE, md.map[l->raw],
+      cchc_log_repair(log, CCHC_REPAIR_WHITESPACE, cchc_mbuf_src(md, raw, NULL),
                       "stray leading space removed");
-    put_content(out, &md, l, log);
+    if (how == NEWBLOCK) /* (the first line too) */
+      block_open(&e, (uint32_t)j);
+    if (!put_content(&e, l) || how != NEWBLOCK)
+      block_changed(&e);
     prev = l;
   }
-  if (prev)
-    cchc_mbuf_put(out, "\n", 1, separator_offset(&md, prev, out));
-  if (out->failed)
-    rc = cchc_fail(err, CCHC_ERR_NOMEM, "out of memory in layout");
+  if (prev) {
+    if (out->len != prev->end || md->len != (size_t)prev->end + 1 ||
+        md->data[prev->end] != '\n') /* (a text ending with blanks) */
+      emit_dirty(&e);
+    block_close(&e);
+    if (e.skip)
+      out->len++;
+    else
+      cchc_mbuf_put(out, "\n", 1, separator_offset(&e, prev));
+  }
+  if (out->len != md->len)
+    emit_dirty(&e);
+  cchc_mbuf_free(&e.edit);
+  if (e.edit.failed)
+    out->failed = true;
+  return e.dirty;
+}
 
+/* The lines of md, every one classified; `held` lists the newlines that
+ * lie inside a bold span. */
+static void read_lines(layout *L, const cchc_mbuf *md, const held_lines *held) {
+  const char *s = md->data;
+  size_t nlines = 1;
+  for (const char *p = s; p && (p = memchr(p, '\n', md->len - (size_t)(p - s)));
+       p++)
+    nlines++;
+  L->cnt = 0;
+  if (nlines > L->cap) {
+    free(L->ls);
+    L->cap = 0;
+    L->ls = malloc(nlines * sizeof *L->ls);
+    if (!L->ls) {
+      L->failed = true;
+      return;
+    }
+    L->cap = nlines;
+  }
+  size_t p = 0, h = 0;
+  for (;;) {
+    const char *nlp = p < md->len ? memchr(s + p, '\n', md->len - p) : NULL;
+    size_t e = nlp ? (size_t)(nlp - s) : md->len;
+    line *l = &L->ls[L->cnt];
+    while (h < held->n && held->at[h] < e)
+      h++;
+    if (classify(s, p, e, l)) {
+      l->held = nlp && h < held->n && held->at[h] == e;
+      L->cnt++;
+    }
+    p = e + 1;
+    if (!nlp)
+      break;
+  }
+}
+
+/* The lines of `text`, the output of the pass before: a block that copies
+ * a line unchanged keeps that line's classes (no blank around it now),
+ * the others are classified again. */
+static void reread_lines(layout *L, const cchc_mbuf *text) {
+  /* Block k comes from line k or a later one: the lines are rewritten in
+   * order over the array. */
+  for (size_t k = 0; k < L->nblocks; k++) {
+    const block *b = &L->blocks[k];
+    line *l = &L->ls[k];
+    if (b->from != NO_LINE) {
+      *l = L->ls[b->from];
+      l->start = b->start;
+      l->end = b->end;
+      l->lead_space = l->trail_space = l->held = false;
+      l->plain = true;
+    } else {
+      classify(text->data, b->start, b->end, l);
+    }
+  }
+  L->cnt = L->nblocks;
+}
+
+/* Strip the Markdown of md, make what the markers separated canonical
+ * again, and read the lines: the text a pass reads, rewritten in place. */
+static cchc_status prepare(layout *L, cchc_mbuf *md, const cchc_edits *edits,
+                           cchc_repair_log *log, cchc_error *err) {
+  held_lines held = {0};
+  line_list dirty = {0};
+  cchc_status rc = CCHC_OK;
+  bool joined = strip_markdown(md, edits, &held, &dirty, log);
+  if (md->failed) {
+    rc = cchc_fail(err, CCHC_ERR_NOMEM, "out of memory in layout");
+    goto cleanup;
+  }
+  if (joined) {
+    /* What a removed marker separated now meets ("N**" and a combining
+     * tilde, "ho**á"): canonical characters again, or normalizing the
+     * output would compose or move a tone mark. */
+    rc = cchc_canon_chars(md, dirty.all ? NULL : dirty.at, dirty.n / 2, log,
+                          err);
+    if (rc != CCHC_OK)
+      goto cleanup;
+  }
+  read_lines(L, md, &held);
+  if (L->failed)
+    rc = cchc_fail(err, CCHC_ERR_NOMEM, "out of memory in layout");
 cleanup:
   free(held.at);
-  free(ls);
-  free(nb);
-  cchc_mbuf_free(&md);
+  free(dirty.at);
   return rc;
 }
 
@@ -997,49 +1301,108 @@ cleanup:
  * splits a line. */
 static size_t layout_weight(const cchc_mbuf *b) {
   size_t n = b->len;
-  for (size_t i = 0; i < b->len; i++)
-    n += b->data[i] == '\n';
+  for (const char *p = b->data, *e = p + b->len;
+       p < e && (p = memchr(p, '\n', (size_t)(e - p))); p++)
+    n++;
   return n;
+}
+
+/* A pass after the first over a text with Markdown left (rare): on a copy,
+ * kept only when it changes the text and lowers its weight, as a pass
+ * that would not (none known) ends the repetition rather than risk a
+ * cycle.  *same: the text stays. */
+static cchc_status markdown_pass(layout *L, cchc_mbuf *text,
+                                 cchc_repair_log *log, bool *same,
+                                 cchc_error *err) {
+  cchc_mbuf md, next;
+  cchc_mbuf_init(&md);
+  cchc_mbuf_init(&next);
+  cchc_repair_log more;
+  cchc_log_init(&more);
+  cchc_mbuf_copy(&md, text, 0, text->len, NULL);
+  cchc_status rc = prepare(L, &md, &(cchc_edits){.all = true}, &more, err);
+  if (rc == CCHC_OK) {
+    cchc_mbuf_reserve(&next, md.len + 1);
+    write_pass(L, &md, &next, &more);
+    if (next.failed || L->failed)
+      rc = cchc_fail(err, CCHC_ERR_NOMEM, "out of memory in layout");
+  }
+  *same = rc != CCHC_OK ||
+          (next.len == text->len &&
+           memcmp(next.data, text->data, text->len) == 0) ||
+          layout_weight(&next) >= layout_weight(text);
+  if (!*same) {
+    cchc_log_append(log, &more);
+    cchc_mbuf_free(text);
+    *text = next;
+    cchc_mbuf_init(&next);
+  }
+  cchc_log_free(&more);
+  cchc_mbuf_free(&md);
+  cchc_mbuf_free(&next);
+  return rc;
+}
+
+/* A pass after the first over a text without Markdown: its lines are the
+ * blocks of the pass before, only the new ones classified again, and it
+ * rewrites the text in place, which it changes only where a decision
+ * changes; a pass that changes nothing leaves it as it is. */
+static cchc_status plain_pass(layout *L, cchc_mbuf *text,
+                              cchc_repair_log *log, bool *same,
+                              cchc_error *err) {
+  reread_lines(L, text);
+  cchc_repair_log more;
+  cchc_log_init(&more);
+  cchc_mbuf out;
+  cchc_mbuf_rewrite_begin(&out, text);
+  bool dirty = write_pass(L, text, &out, &more);
+  cchc_status rc = CCHC_OK;
+  if (out.failed || L->failed)
+    rc = cchc_fail(err, CCHC_ERR_NOMEM, "out of memory in layout");
+  /* Such a pass only removes bytes or turns line breaks into blanks:
+   * when it changes the text, it lowers its weight. */
+  *same = !dirty;
+  if (dirty) {
+    cchc_mbuf_rewrite_end(text, &out);
+    cchc_log_append(log, &more);
+  } else {
+    cchc_mbuf_rewrite_undo(text, &out);
+  }
+  cchc_log_free(&more);
+  return rc;
 }
 
 /* Layout repeats its pass until nothing changes, so that normalizing the
  * output again changes nothing: one join can make the next line joinable
  * (a line stops being a table row), a cascade of any length.  Every pass
- * that changes the text lowers its weight, so the repetition ends; a pass
- * that would not (none known) ends it too rather than risk a cycle. */
-cchc_status cchc_layout(cchc_mbuf *in, cchc_mbuf *out, cchc_repair_log *log,
-                        cchc_error *err) {
-  cchc_mbuf cur;
-  cchc_mbuf_init(&cur);
-  cchc_status rc = layout_once(in, &cur, log, err);
-  cchc_mbuf_free(in);
-  while (rc == CCHC_OK) {
-    cchc_mbuf next;
-    cchc_mbuf_init(&next);
-    cchc_repair_log more;
-    cchc_log_init(&more);
-    rc = layout_once(&cur, &next, &more, err);
-    bool same = rc == CCHC_OK && next.len == cur.len &&
-                memcmp(next.data, cur.data, cur.len) == 0;
-    if (rc == CCHC_OK && !same && layout_weight(&next) >= layout_weight(&cur))
-      same = true; /* keep cur: the pass did not lower the weight */
-    if (rc == CCHC_OK && !same) {
-      for (size_t i = 0; i < more.len; i++)
-        cchc_log_repair(log, more.items[i].kind, more.items[i].offset, "%s",
-                        more.items[i].detail);
-      cchc_mbuf_free(&cur);
-      cur = next;
-    } else {
-      cchc_mbuf_free(&next);
-    }
-    cchc_log_free(&more);
-    if (same)
-      break;
-  }
+ * that changes the text lowers its weight, so the repetition ends.  Only
+ * the first pass reads every line; the next ones read again only the
+ * lines a join made, and write only from the first change on. */
+cchc_status cchc_layout(cchc_mbuf *text, const cchc_edits *edits,
+                        cchc_repair_log *log, cchc_error *err) {
+  layout L = {0};
+  cchc_status rc = CCHC_OK;
+  if (is_markdown(text))
+    rc = prepare(&L, text, edits, log, err);
+  else
+    read_lines(&L, text, &(held_lines){0});
+  if (rc == CCHC_OK && L.failed)
+    rc = cchc_fail(err, CCHC_ERR_NOMEM, "out of memory in layout");
   if (rc == CCHC_OK) {
-    *out = cur;
-  } else {
-    cchc_mbuf_free(&cur);
+    cchc_mbuf out;
+    cchc_mbuf_rewrite_begin(&out, text);
+    if (write_pass(&L, text, &out, log))
+      cchc_mbuf_rewrite_end(text, &out);
+    else /* (the text is laid out already) */
+      cchc_mbuf_rewrite_undo(text, &out);
+    if (text->failed || L.failed)
+      rc = cchc_fail(err, CCHC_ERR_NOMEM, "out of memory in layout");
   }
+  bool same = false;
+  while (rc == CCHC_OK && !same)
+    rc = is_markdown(text) ? markdown_pass(&L, text, log, &same, err)
+                           : plain_pass(&L, text, log, &same, err);
+  free(L.ls);
+  free(L.blocks);
   return rc;
 }

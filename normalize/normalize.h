@@ -24,25 +24,58 @@ void cchc_log_init(cchc_repair_log *log);
 void cchc_log_free(cchc_repair_log *log);
 void cchc_log_repair(cchc_repair_log *log, cchc_repair_kind kind,
                      uint32_t offset, const char *fmt, ...) CCHC_PRINTF(4, 5);
+/* Log the repairs of `more` after those of `log`, as if logged there. */
+void cchc_log_append(cchc_repair_log *log, const cchc_repair_log *more);
 
-/* Stage 1: bytes -> UTF-8 with the map.  CR LF and CR become LF, form feeds
- * become LF, control characters are dropped (counted). */
+typedef struct cchc_canon cchc_canon; /* stage 2, below */
+
+/* Stage 1: bytes -> UTF-8 with the map, fed to stage 2 as it is decoded.
+ * CR LF and CR become LF, form feeds become LF, control characters are
+ * dropped (counted). */
 /* `starts` (len / 8 + 1 bytes, zeroed) receives one bit per source byte
  * that begins a character, so spans can end where a source character ends
  * whatever became of it. */
 cchc_status cchc_decode(const char *in, size_t len,
-                        const cchc_normalize_options *opt, cchc_mbuf *out,
+                        const cchc_normalize_options *opt, cchc_canon *out,
                         uint8_t *starts, cchc_encoding *enc_out,
                         cchc_repair_log *log, cchc_error *err);
 
 /* Stage 2: characters -> canonical characters (NFC with ICU, tone marks,
- * look-alike letters, spaces, dashes and quotes).  Consumes (frees) `in`. */
-cchc_status cchc_canon_chars(cchc_mbuf *in, cchc_mbuf *out,
-                             cchc_repair_log *log, cchc_error *err);
+ * look-alike letters, spaces, dashes and quotes), streaming: text appended
+ * to cchc_canon_input() is canonicalized into `out` as soon as it is
+ * complete (cchc_canon_fed), the rest by cchc_canon_finish. */
+/* Where stage 2 changed the text it wrote (offsets in it, increasing): a
+ * pass that must make it canonical again after removing markers need not
+ * read the lines it left as they were.  `all`: anywhere. */
+typedef struct cchc_edits {
+  size_t *at;
+  size_t n, cap;
+  bool all;
+} cchc_edits;
 
-/* Stage 3: layout repair (Markdown, wrapped lines, page numbers).
- * Consumes (frees) `in`. */
-cchc_status cchc_layout(cchc_mbuf *in, cchc_mbuf *out,
+/* NULL when out of memory. */
+cchc_canon *cchc_canon_new(cchc_mbuf *out);
+void cchc_canon_free(cchc_canon *c);
+cchc_mbuf *cchc_canon_input(cchc_canon *c);
+/* Forget all that was fed and written: start again. */
+void cchc_canon_reset(cchc_canon *c);
+void cchc_canon_fed(cchc_canon *c);
+/* The rest; the repairs go to `log` (NFC's first, then the mapping's),
+ * the places it changed to *edits (the caller frees edits->at). */
+cchc_status cchc_canon_finish(cchc_canon *c, cchc_repair_log *log,
+                              cchc_edits *edits, cchc_error *err);
+
+/* Stage 2 again on `text`, rewritten in place, after markers were removed
+ * from a text stage 2 wrote: on the lines [lines[2k], lines[2k + 1]) (each
+ * with its newline; increasing), the others being canonical already, or
+ * on all of it (lines NULL). */
+cchc_status cchc_canon_chars(cchc_mbuf *text, const size_t *lines,
+                             size_t nlines, cchc_repair_log *log,
+                             cchc_error *err);
+
+/* Stage 3: layout repair (Markdown, wrapped lines, page numbers) of
+ * `text`, rewritten in place; `edits`: where stage 2 changed it. */
+cchc_status cchc_layout(cchc_mbuf *text, const cchc_edits *edits,
                         cchc_repair_log *log, cchc_error *err);
 
 #endif

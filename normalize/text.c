@@ -41,28 +41,52 @@ void cchc_log_free(cchc_repair_log *log) {
   memset(log, 0, sizeof *log);
 }
 
+/* Room for one more item in the list, or NULL: the list is full, or an
+ * allocation failed (then it stays as it is). */
+static cchc_repair *log_slot(cchc_repair_log *log) {
+  if (log->failed || log->len >= CCHC_REPAIR_LIST_MAX)
+    return NULL;
+  cchc_repair *items =
+      cchc_grow(log->items, &log->cap, log->len, sizeof *log->items);
+  if (!items) {
+    log->failed = true;
+    return NULL;
+  }
+  log->items = items;
+  return &log->items[log->len++];
+}
+
 void cchc_log_repair(cchc_repair_log *log, cchc_repair_kind kind,
                      uint32_t offset, const char *fmt, ...) {
   log->counts[kind]++;
-  if (log->failed || log->len >= CCHC_REPAIR_LIST_MAX)
+  cchc_repair *r = log_slot(log);
+  if (!r)
     return;
-  if (log->len == log->cap) {
-    size_t cap = log->cap ? log->cap * 2 : 64;
-    cchc_repair *items = realloc(log->items, cap * sizeof *items);
-    if (!items) {
-      log->failed = true;
-      return;
-    }
-    log->items = items;
-    log->cap = cap;
-  }
-  cchc_repair *r = &log->items[log->len++];
   r->offset = offset;
   r->kind = (uint8_t)kind;
+  size_t n = strlen(fmt);
+  if (!memchr(fmt, '%', n)) { /* most details are fixed words */
+    if (n >= sizeof r->detail)
+      n = sizeof r->detail - 1;
+    memcpy(r->detail, fmt, n);
+    r->detail[n] = '\0';
+    return;
+  }
   va_list ap;
   va_start(ap, fmt);
   vsnprintf(r->detail, sizeof r->detail, fmt, ap);
   va_end(ap);
+}
+
+void cchc_log_append(cchc_repair_log *log, const cchc_repair_log *more) {
+  for (int k = 0; k < CCHC_REPAIR_KIND_COUNT; k++)
+    log->counts[k] += more->counts[k];
+  for (size_t i = 0; i < more->len; i++) {
+    cchc_repair *r = log_slot(log);
+    if (!r)
+      return;
+    *r = more->items[i];
+  }
 }
 
 static int cmp_repair(const void *a, const void *b) {
@@ -79,33 +103,38 @@ cchc_status cchc_normalize(const char *input, size_t len,
   cchc_text *t = calloc(1, sizeof *t);
   if (!t)
     return cchc_fail(err, CCHC_ERR_NOMEM, "out of memory");
-  cchc_mbuf decoded, chars;
-  cchc_mbuf_init(&decoded);
+  cchc_mbuf chars;
   cchc_mbuf_init(&chars);
   cchc_log_init(&t->log);
   t->source_len = len;
 
   cchc_status rc;
+  cchc_canon *canon = cchc_canon_new(&chars);
   t->starts = calloc(len / 8 + 2, 1);
-  if (!t->starts) {
+  if (!t->starts || !canon) {
     rc = cchc_fail(err, CCHC_ERR_NOMEM, "out of memory");
     goto fail;
   }
-  rc = cchc_decode(input ? input : "", input ? len : 0, options, &decoded,
+  /* The decoder feeds the canonical-characters stage as it goes; what
+   * both write is the text, once. */
+  cchc_mbuf_reserve(&chars, len + len / 64);
+  rc = cchc_decode(input ? input : "", input ? len : 0, options, canon,
                    t->starts, &t->encoding, &t->log, err);
   if (rc != CCHC_OK)
     goto fail;
-  rc = cchc_canon_chars(&decoded, &chars, &t->log, err);
+  cchc_edits edits = {0};
+  rc = cchc_canon_finish(canon, &t->log, &edits, err);
+  cchc_canon_free(canon);
+  canon = NULL;
   if (rc != CCHC_OK)
     goto fail;
-  if (options && (options->flags & CCHC_NORM_NO_LAYOUT)) {
-    t->buf = chars;
-    cchc_mbuf_init(&chars);
-  } else {
-    rc = cchc_layout(&chars, &t->buf, &t->log, err);
-    if (rc != CCHC_OK)
-      goto fail;
-  }
+  if (!(options && (options->flags & CCHC_NORM_NO_LAYOUT)))
+    rc = cchc_layout(&chars, &edits, &t->log, err);
+  free(edits.at);
+  if (rc != CCHC_OK)
+    goto fail;
+  t->buf = chars;
+  cchc_mbuf_init(&chars);
   if (!cchc_mbuf_terminate(&t->buf)) {
     rc = cchc_fail(err, CCHC_ERR_NOMEM, "out of memory");
     goto fail;
@@ -119,7 +148,7 @@ cchc_status cchc_normalize(const char *input, size_t len,
   return CCHC_OK;
 
 fail:
-  cchc_mbuf_free(&decoded);
+  cchc_canon_free(canon);
   cchc_mbuf_free(&chars);
   cchc_text_free(t);
   return rc;
@@ -144,7 +173,7 @@ cchc_encoding cchc_text_encoding(const cchc_text *t) { return t->encoding; }
 size_t cchc_text_source_offset(const cchc_text *t, size_t offset) {
   if (offset >= t->buf.len)
     return t->source_len;
-  return t->buf.map[offset];
+  return cchc_mbuf_src(&t->buf, offset, NULL);
 }
 
 void cchc_text_source_span(const cchc_text *t, size_t start, size_t end,
@@ -157,11 +186,11 @@ void cchc_text_source_span(const cchc_text *t, size_t start, size_t end,
     *src_start = *src_end = cchc_text_source_offset(t, start);
     return;
   }
-  *src_start = t->buf.map[start];
+  *src_start = cchc_mbuf_src(&t->buf, start, NULL);
   /* The last byte maps into the last source character (its last byte for
    * multi-byte characters, its first for one-byte ones); the span ends at
    * the next source character start. */
-  size_t e = (size_t)t->buf.map[end - 1] + 1;
+  size_t e = (size_t)cchc_mbuf_src(&t->buf, end - 1, NULL) + 1;
   while (e < t->source_len && !(t->starts[e >> 3] & (1u << (e & 7))))
     e++;
   *src_end = e;
