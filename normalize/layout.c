@@ -659,11 +659,15 @@ static int cmp_int(const void *a, const void *b) {
 }
 
 static void mark_tables(line *ls, size_t cnt) {
+  /* shorts: short lines in the window [lo, hi] around k, slid along */
+  size_t shorts = 0, lo = 0, hi = 0;
   for (size_t k = 0; k < cnt; k++) {
-    size_t lo = k >= 4 ? k - 4 : 0, hi = k + 4 < cnt ? k + 4 : cnt - 1;
-    size_t win = hi - lo + 1, shorts = 0;
-    for (size_t j = lo; j <= hi; j++)
-      shorts += ls[j].short_line;
+    size_t nlo = k >= 4 ? k - 4 : 0, nhi = k + 4 < cnt ? k + 4 : cnt - 1;
+    for (; hi <= nhi; hi++)
+      shorts += ls[hi].short_line;
+    for (; lo < nlo; lo++)
+      shorts -= ls[lo].short_line;
+    size_t win = nhi - nlo + 1;
     ls[k].table = win >= 5 && shorts * 3 >= win * 2;
   }
 }
@@ -1032,9 +1036,10 @@ static uint32_t separator_offset(emitter *e, const line *prev) {
   const cchc_mbuf *md = e->md, *out = e->out;
   uint32_t at = cchc_mbuf_src(md, prev->end < md->len ? prev->end : md->len - 1,
                               &e->md_hint);
-  if (out->len && !out->failed) {
-    uint32_t last = e->skip ? cchc_mbuf_src(md, out->len - 1, &e->md_hint)
-                            : cchc_mbuf_last_src(out);
+  /* (written as it was read, the output ends before prev->end, where the
+   * map of md is no higher) */
+  if (out->len && !out->failed && !e->skip) {
+    uint32_t last = cchc_mbuf_last_src(out);
     if (last > at)
       at = last;
   }
