@@ -221,7 +221,7 @@ static bool chunk_is_nfc(cchc_canon *c, const char *s, size_t n) {
       i++;
       continue;
     }
-    int32_t cp = cchc_utf8_next(s, n, &i);
+    int32_t cp = cchc_utf8_next_valid(s, n, &i);
     if (cp < 0 || cp > 0xFFFF)
       return false; /* a supplementary character: ask ICU */
     if (!classes_has(&c->classes, c->nfc, c->classes.nfc_yes, (uint32_t)cp))
@@ -470,7 +470,7 @@ static void map_range(cchc_canon *c, const cchc_mbuf *in, size_t from,
       cp = b;
       i++;
     } else {
-      cp = cchc_utf8_next(s, n, &i);
+      cp = cchc_utf8_next_valid(s, n, &i);
       if (cp < 0)
         cp = 0xFFFD;
     }
