@@ -55,7 +55,8 @@ bool cchc_mbuf_reserve(cchc_mbuf *b, size_t extra) {
 
 /* Map the n bytes from `at` (the end of the text) to src (seq: src, src+1,
  * ...), extending the last run when they continue it. */
-static void map_add(cchc_mbuf *b, size_t at, size_t n, uint32_t src, bool seq) {
+static CCHC_INLINE void map_add(cchc_mbuf *b, size_t at, size_t n,
+                                uint32_t src, bool seq) {
   if (n == 0)
     return;
   if (b->nruns) {
@@ -83,7 +84,10 @@ static void map_add(cchc_mbuf *b, size_t at, size_t n, uint32_t src, bool seq) {
 void cchc_mbuf_put(cchc_mbuf *b, const char *s, size_t n, uint32_t src) {
   if (b->len + n + 1 > b->cap && !cchc_mbuf_reserve(b, n))
     return;
-  memcpy(b->data + b->len, s, n);
+  if (n == 1) /* a separator */
+    b->data[b->len] = *s;
+  else
+    memcpy(b->data + b->len, s, n);
   map_add(b, b->len, n, src, false);
   b->len += n;
 }
@@ -96,9 +100,19 @@ void cchc_mbuf_put_seq(cchc_mbuf *b, const char *s, size_t n, uint32_t src) {
   b->len += n;
 }
 
-/* The run holding byte i (< len). */
-static size_t run_of(const cchc_mbuf *b, size_t i) {
+/* The run holding byte i (< len); `hint` as for cchc_mbuf_src. */
+static size_t run_near(const cchc_mbuf *b, size_t i, size_t *hint) {
   size_t lo = 0, hi = b->nruns; /* runs[lo].at <= i < runs[hi].at */
+  if (hint && *hint < b->nruns && b->runs[*hint].at <= i) {
+    /* a walk in increasing order: gallop on from the run found last */
+    size_t step = 1;
+    lo = *hint;
+    while (lo + step < b->nruns && b->runs[lo + step].at <= i) {
+      lo += step;
+      step *= 2;
+    }
+    hi = lo + step < b->nruns ? lo + step : b->nruns;
+  }
   while (hi - lo > 1) {
     size_t mid = lo + (hi - lo) / 2;
     if (b->runs[mid].at <= i)
@@ -106,21 +120,9 @@ static size_t run_of(const cchc_mbuf *b, size_t i) {
     else
       hi = mid;
   }
-  return lo;
-}
-
-static size_t run_near(const cchc_mbuf *b, size_t i, size_t *hint) {
-  if (hint && *hint < b->nruns && b->runs[*hint].at <= i) {
-    size_t r = *hint;
-    /* a walk in increasing order moves on by a run or two */
-    for (int step = 0; step < 4; step++, r++)
-      if (r + 1 >= b->nruns || b->runs[r + 1].at > i)
-        return *hint = r;
-  }
-  size_t r = run_of(b, i);
   if (hint)
-    *hint = r;
-  return r;
+    *hint = lo;
+  return lo;
 }
 
 uint32_t cchc_mbuf_src(const cchc_mbuf *b, size_t i, size_t *hint) {
@@ -200,7 +202,7 @@ void cchc_mbuf_drop_front(cchc_mbuf *b, size_t n) {
     b->len = b->nruns = 0;
     return;
   }
-  size_t r = run_of(b, n);
+  size_t r = run_near(b, n, NULL);
   cchc_run *first = &b->runs[r];
   if (first->seq)
     first->src += (uint32_t)(n - first->at);

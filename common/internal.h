@@ -109,6 +109,19 @@ static CCHC_INLINE int32_t cchc_utf8_next(const char *s, size_t n, size_t *i) {
   *i = start + (size_t)pos;
   return c;
 }
+
+/* The same on text known to be well-formed (what decoding wrote): no
+ * check but the length left. */
+static CCHC_INLINE int32_t cchc_utf8_next_valid(const char *s, size_t n,
+                                                 size_t *i) {
+  if (n - *i < 4)
+    return cchc_utf8_next(s, n, i);
+  UChar32 c;
+  size_t k = *i;
+  U8_NEXT_UNSAFE((const uint8_t *)s, k, c);
+  *i = k;
+  return c;
+}
 /* Encode cp into out (4 bytes room); returns the length. */
 size_t cchc_utf8_encode(uint32_t cp, char *out);
 

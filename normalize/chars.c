@@ -77,20 +77,6 @@ static int32_t map_char(int32_t cp, cchc_repair_kind *kind) {
   }
 }
 
-/* The tail of the current word: its last three characters, enough for the
- * tone-mark rule (which finds them at the end of the output). */
-typedef struct tail {
-  int32_t cp[3];
-  int n; /* characters in the current word, up to 3 */
-} tail;
-
-/* The word goes on with cp. */
-static void tail_push(tail *t, int32_t cp) {
-  t->cp[0] = t->cp[1], t->cp[1] = t->cp[2], t->cp[2] = cp;
-  if (t->n < 3)
-    t->n++;
-}
-
 static bool is_ascii_letter(char c) { return (c | 0x20) >= 'a' && (c | 0x20) <= 'z'; }
 
 static bool is_vowel_base(UChar32 c) {
@@ -109,74 +95,19 @@ static bool is_tone_mark(UChar c) {
          c == 0x0323;
 }
 
-/* Could the word end with "oa", "oe" or "uy" and a tone mark (two
- * characters or more, an ASCII o or u then a letter with a mark)? */
-static bool tone_candidate(const tail *t) {
-  UChar32 l1 = t->cp[1] | 0x20;
-  return t->n >= 2 && t->cp[2] >= 0x80 && t->cp[1] < 0x80 &&
-         (l1 == 'o' || l1 == 'u');
-}
-
-/* At the end of a word: move the tone mark of a final "oa", "oe", "uy" to
- * its first vowel ("hoá" -> "hóa"), rewriting the end of `out`. */
-/* The tone rule on the word that ends with the tail t: true when it moves
- * the mark, with the new pair of characters. */
-static bool tone_move(const UNormalizer2 *nfc, const UNormalizer2 *nfd,
-                      const tail *t, UChar32 *c1new, UChar32 *b2) {
-  if (!tone_candidate(t))
-    return false;
-  UChar32 c1 = t->cp[1], c2 = t->cp[2];
-  UChar32 l1 = c1 | 0x20;
+/* The tone rule's first test, on the last two characters of a word, c1
+ * (an ASCII o or u) and c2: is c2 a vowel with a tone mark that makes
+ * "oa", "oe" or "uy" after c1?  *b2 gets the vowel, *mark the mark. */
+static bool tone_pair(const UNormalizer2 *nfd, UChar32 c1, UChar32 c2,
+                      UChar32 *b2, UChar *mark) {
   UChar dec[8];
   if (decompose(nfd, c2, dec) != 2 || !is_tone_mark(dec[1]) || dec[0] >= 0x80)
     return false;
   *b2 = dec[0];
-  UChar32 lb2 = *b2 | 0x20;
-  if (!((l1 == 'o' && (lb2 == 'a' || lb2 == 'e')) || (l1 == 'u' && lb2 == 'y')))
-    return false;
-  if (t->n >= 3) {
-    UChar32 prev = t->cp[0];
-    UChar d[8];
-    if (prev >= 0x80 && decompose(nfd, prev, d) > 0)
-      prev = d[0];
-    if (is_vowel_base(prev))
-      return false; /* "oa" is not the whole vowel nucleus */
-    if (l1 == 'u' && (prev | 0x20) == 'q')
-      return false; /* "quý": the u belongs to qu- */
-  }
-  *c1new = unorm2_composePair(nfc, c1, dec[1]);
-  return *c1new >= 0;
-}
-
-/* At the end of a word, which ends the output: move the tone mark of a
- * final "oa", "oe", "uy" to its first vowel ("hoá" -> "hóa"), rewriting
- * the end of `out`.  Returns where the pair begins, or SIZE_MAX when the
- * rule leaves the word as it is. */
-static size_t fix_tone(const UNormalizer2 *nfc, const UNormalizer2 *nfd,
-                       const tail *t, cchc_mbuf *out, size_t word_start,
-                       cchc_repair_log *log) {
-  UChar32 c1new, b2;
-  if (out->failed || !tone_move(nfc, nfd, t, &c1new, &b2))
-    return SIZE_MAX;
-  char before[64];
-  size_t wl = out->len - word_start < 40 ? out->len - word_start : 40;
-  memcpy(before, out->data + word_start, wl);
-  before[wl] = '\0';
-  size_t at2 = out->len - (size_t)U8_LENGTH(t->cp[2]);
-  size_t at1 = at2 - 1; /* an ASCII o or u */
-  uint32_t src1 = cchc_mbuf_src(out, at1, NULL);
-  uint32_t last1 = cchc_mbuf_src(out, at2 - 1, NULL);
-  uint32_t src2 = cchc_mbuf_src(out, at2, NULL);
-  uint32_t last2 = cchc_mbuf_src(out, out->len - 1, NULL);
-  cchc_mbuf_truncate(out, at1); /* drop c1 c2, append the fixed pair */
-  cchc_mbuf_putc_span(out, (uint32_t)c1new, src1, last1);
-  cchc_mbuf_putc_span(out, (uint32_t)b2, src2, last2);
-  char after[64];
-  wl = out->len - word_start < 40 ? out->len - word_start : 40;
-  memcpy(after, out->data + word_start, wl);
-  after[wl] = '\0';
-  cchc_log_repair(log, CCHC_REPAIR_TONE_MARK, src1, "%s -> %s", before, after);
-  return at1;
+  *mark = dec[1];
+  UChar32 l1 = c1 | 0x20, lb2 = *b2 | 0x20;
+  return (l1 == 'o' && (lb2 == 'a' || lb2 == 'e')) ||
+         (l1 == 'u' && lb2 == 'y');
 }
 
 /* Classes of BMP code points, found for a block of 64 at its first use:
@@ -235,8 +166,10 @@ struct cchc_canon {
   const UNormalizer2 *nfc, *nfd;
   UChar *u;     /* a chunk in UTF-16 */
   int32_t *at8; /* UTF-16 index -> UTF-8 index in the chunk */
-  tail t;       /* the word being mapped */
-  size_t word_start;
+  /* The word being mapped, as far as the tone rule needs it: the last
+   * character written, and the o or u before it when that one is ASCII
+   * and the last one is not (0 otherwise). */
+  int32_t last, c1;
   cchc_repair_log nfc_log, map_log;
   cchc_edits edits; /* where the output differs from the input */
   cchc_status rc; /* the first failure; later steps do nothing */
@@ -288,7 +221,7 @@ static bool chunk_is_nfc(cchc_canon *c, const char *s, size_t n) {
       i++;
       continue;
     }
-    int32_t cp = cchc_utf8_next(s, n, &i);
+    int32_t cp = cchc_utf8_next_valid(s, n, &i);
     if (cp < 0 || cp > 0xFFFF)
       return false; /* a supplementary character: ask ICU */
     if (!classes_has(&c->classes, c->nfc, c->classes.nfc_yes, (uint32_t)cp))
@@ -427,19 +360,79 @@ static bool nfc_chunk(cchc_canon *c, size_t start, size_t end) {
 }
 
 /* A word ends: the tone rule, on the output written so far. */
-/* Does the tone rule rewrite the word that ends? */
-static bool word_moves(const cchc_canon *c) {
-  UChar32 c1new, b2;
-  return tone_candidate(&c->t) &&
-         tone_move(c->nfc, c->nfd, &c->t, &c1new, &b2);
+/* The character that ends s[0, *p); *p moves to its start.  -1 when the
+ * bytes there are no character. */
+static int32_t char_before(const char *s, size_t *p) {
+  size_t q = *p - 1;
+  while (q > 0 && *p - q < 4 && ((unsigned char)s[q] & 0xC0) == 0x80)
+    q--;
+  size_t i = q;
+  int32_t ch = cchc_utf8_next(s, *p, &i);
+  if (i != *p)
+    return -1;
+  *p = q;
+  return ch;
 }
 
-static void end_word(cchc_canon *c) {
-  size_t at = fix_tone(c->nfc, c->nfd, &c->t, c->out, c->word_start,
-                       &c->map_log);
-  if (at != SIZE_MAX)
-    note_edit(c, at);
-  c->t.n = 0;
+/* A word ends the output with an ASCII o or u (c->c1) and c->last, a
+ * vowel with a tone mark that the tone rule may move ("hoá" -> "hóa"):
+ * the rest of the rule, and the rewrite of the end of the output. */
+static void fix_tone(cchc_canon *c) {
+  cchc_mbuf *out = c->out;
+  UChar32 c1 = c->c1, c1new, b2;
+  UChar mark;
+  if (out->failed || !tone_pair(c->nfd, c1, c->last, &b2, &mark))
+    return;
+  size_t at2 = out->len - (size_t)U8_LENGTH(c->last);
+  size_t at1 = at2 - 1, word_start = at1;
+  /* The word before c1: whatever comes back to a character of no word. */
+  UChar32 prev = -1;
+  for (size_t p = at1; p > 0;) {
+    int32_t ch = char_before(out->data, &p);
+    if (ch < 0 || !is_word_char(c, ch))
+      break;
+    if (prev < 0)
+      prev = ch;
+    word_start = p;
+  }
+  if (prev >= 0) {
+    UChar d[8];
+    if (prev >= 0x80 && decompose(c->nfd, prev, d) > 0)
+      prev = d[0];
+    if (is_vowel_base(prev))
+      return; /* "oa" is not the whole vowel nucleus */
+    if ((c1 | 0x20) == 'u' && (prev | 0x20) == 'q')
+      return; /* "quý": the u belongs to qu- */
+  }
+  c1new = unorm2_composePair(c->nfc, c1, mark);
+  if (c1new < 0)
+    return;
+  char before[64];
+  size_t wl = out->len - word_start < 40 ? out->len - word_start : 40;
+  memcpy(before, out->data + word_start, wl);
+  before[wl] = '\0';
+  uint32_t src1 = cchc_mbuf_src(out, at1, NULL);
+  uint32_t last1 = cchc_mbuf_src(out, at2 - 1, NULL);
+  uint32_t src2 = cchc_mbuf_src(out, at2, NULL);
+  uint32_t last2 = cchc_mbuf_src(out, out->len - 1, NULL);
+  cchc_mbuf_truncate(out, at1); /* drop c1 c2, append the fixed pair */
+  cchc_mbuf_putc_span(out, (uint32_t)c1new, src1, last1);
+  cchc_mbuf_putc_span(out, (uint32_t)b2, src2, last2);
+  char after[64];
+  wl = out->len - word_start < 40 ? out->len - word_start : 40;
+  memcpy(after, out->data + word_start, wl);
+  after[wl] = '\0';
+  cchc_log_repair(&c->map_log, CCHC_REPAIR_TONE_MARK, src1, "%s -> %s", before,
+                  after);
+  note_edit(c, at1);
+}
+
+/* Could the rule move a mark in the word that ends?  (A cheap test first;
+ * then the pending output must be written for fix_tone.) */
+static CCHC_INLINE bool tone_may_move(const cchc_canon *c) {
+  UChar32 b2;
+  UChar mark;
+  return c->c1 && tone_pair(c->nfd, c->c1, c->last, &b2, &mark);
 }
 
 /* The mapping of in[from, n), appended to c->out.  Characters that stay
@@ -448,51 +441,36 @@ static void map_range(cchc_canon *c, const cchc_mbuf *in, size_t from,
                       size_t n) {
   cchc_mbuf *out = c->out;
   const char *s = in->data;
-  tail *t = &c->t;
   size_t i = from, pend = from, hint = 0;
   while (i < n) {
     size_t at = i;
     unsigned char b = (unsigned char)s[i];
-    int32_t cp;
     if (b < 0x80 && b != '\t') { /* ASCII stays; only words matter */
       size_t j = i + 1;
-      if (is_ascii_letter(b)) {
-        /* a word goes on: only its last three letters can matter */
+      if (is_ascii_letter((char)b)) {
         while (j < n && is_ascii_letter(s[j]))
           j++;
-        if (t->n == 0)
-          c->word_start = out->len + (at - pend);
-        if (j - at >= 3) {
-          t->cp[0] = (unsigned char)s[j - 3];
-          t->cp[1] = (unsigned char)s[j - 2];
-          t->cp[2] = (unsigned char)s[j - 1];
-          t->n = 3;
-        } else {
-          for (size_t q = at; q < j; q++)
-            tail_push(t, (unsigned char)s[q]);
-        }
-        i = j;
-        continue;
-      }
-      if (t->n) {
-        if (word_moves(c)) {
+      } else {
+        if (tone_may_move(c)) { /* a word ends */
           cchc_mbuf_copy(out, in, pend, at - pend, &hint);
           pend = at;
-          end_word(c);
+          fix_tone(c);
         }
-        t->n = 0;
+        while (j < n && (unsigned char)s[j] < 0x80 && s[j] != '\t' &&
+               !is_ascii_letter(s[j]))
+          j++;
       }
-      while (j < n && (unsigned char)s[j] < 0x80 && s[j] != '\t' &&
-             !is_ascii_letter(s[j]))
-        j++;
+      c->last = (unsigned char)s[j - 1];
+      c->c1 = 0;
       i = j;
       continue;
     }
+    int32_t cp;
     if (b < 0x80) {
       cp = b;
       i++;
     } else {
-      cp = cchc_utf8_next(s, n, &i);
+      cp = cchc_utf8_next_valid(s, n, &i);
       if (cp < 0)
         cp = 0xFFFD;
     }
@@ -515,35 +493,34 @@ static void map_range(cchc_canon *c, const cchc_mbuf *in, size_t from,
         cchc_log_repair(&c->map_log, kind, cchc_mbuf_src(in, at, &hint),
                         "U+%04X -> U+%04X", (unsigned)cp, (unsigned)m);
     }
-    bool word = m == cp ? word_cp : m >= 0 && is_word_char(c, m);
-    bool ends = m >= 0 && !word && t->n; /* ends the word before it */
-    bool moves = ends && word_moves(c);
-    /* what is written differently, and the tone rule, which rewrites the
-     * end of the output, need the waiting characters written first */
-    if (m != cp || moves) {
+    if (m < 0) { /* dropped: the word goes on */
       cchc_mbuf_copy(out, in, pend, at - pend, &hint);
-      pend = at;
-      if (m != cp)
-        note_edit(c, out->len);
-    }
-    if (m < 0) {
+      note_edit(c, out->len);
       pend = i;
       continue;
     }
-    if (moves)
-      end_word(c);
-    else if (ends)
-      t->n = 0;
-    if (word) {
-      if (t->n == 0)
-        c->word_start = out->len + (at - pend);
-      tail_push(t, m);
+    bool word = m == cp ? word_cp : is_word_char(c, m);
+    /* the tone rule, which rewrites the end of the output, and what is
+     * written differently need the waiting characters written first */
+    bool moves = !word && tone_may_move(c);
+    if (m != cp || moves) {
+      cchc_mbuf_copy(out, in, pend, at - pend, &hint);
+      pend = at;
     }
+    if (moves)
+      fix_tone(c);
     if (m != cp) {
+      note_edit(c, out->len);
       cchc_mbuf_putc_span(out, (uint32_t)m, cchc_mbuf_src(in, at, &hint),
                           cchc_mbuf_src(in, i - 1, &hint));
       pend = i;
     }
+    /* an o or u then a letter with a mark, as the word stands */
+    c->c1 = word && m >= 0x80 && c->last < 0x80 &&
+                    ((c->last | 0x20) == 'o' || (c->last | 0x20) == 'u')
+                ? c->last
+                : 0;
+    c->last = m;
   }
   cchc_mbuf_copy(out, in, pend, n - pend, &hint);
 }
@@ -629,8 +606,7 @@ void cchc_canon_reset(cchc_canon *c) {
   cchc_mbuf_truncate(&c->mid, 0);
   cchc_mbuf_truncate(c->out, 0);
   c->in.failed = c->mid.failed = c->out->failed = false;
-  c->t = (tail){{0}, 0};
-  c->word_start = 0;
+  c->last = c->c1 = 0;
   cchc_log_free(&c->nfc_log);
   cchc_log_free(&c->map_log);
   c->edits.n = 0;
@@ -652,8 +628,8 @@ cchc_status cchc_canon_finish(cchc_canon *c, cchc_repair_log *log,
                               cchc_edits *edits, cchc_error *err) {
   if (c->rc == CCHC_OK)
     canon_step(c, true);
-  if (c->rc == CCHC_OK && c->t.n)
-    end_word(c);
+  if (c->rc == CCHC_OK && tone_may_move(c))
+    fix_tone(c);
   if (c->rc == CCHC_OK && (c->in.failed || c->mid.failed))
     canon_fail(c, CCHC_ERR_NOMEM, NULL, U_ZERO_ERROR);
   if (c->rc == CCHC_OK && c->out->failed) {

@@ -490,6 +490,35 @@ static void held_newline(held_lines *h, size_t at, bool content) {
   h->pending[h->npending++] = at;
 }
 
+/* Copies from `in` to `out`, contiguous ones joined: a range that goes on
+ * where the last one ended waits to be copied with it, so that a stage
+ * that copies most of a text line by line copies it in a few pieces. */
+typedef struct copier {
+  cchc_mbuf *out;
+  const cchc_mbuf *in;
+  size_t cs, ce; /* in[cs, ce) waits */
+  size_t hint;
+} copier;
+
+/* Length of the output, what waits included. */
+static size_t copier_len(const copier *k) {
+  return k->out->len + (k->ce - k->cs);
+}
+
+static void copier_flush(copier *k) {
+  if (k->ce > k->cs)
+    cchc_mbuf_copy(k->out, k->in, k->cs, k->ce - k->cs, &k->hint);
+  k->cs = k->ce;
+}
+
+static void copier_take(copier *k, size_t from, size_t n) {
+  if (from != k->ce || k->ce == k->cs) {
+    copier_flush(k);
+    k->cs = k->ce = from;
+  }
+  k->ce += n;
+}
+
 /* Is the text Markdown: a "**" anywhere, or a heading ("#" to "######"
  * and a space) at the start of a line?  Then layout strips its markers. */
 static bool is_markdown(const cchc_mbuf *b) {
@@ -543,20 +572,21 @@ static bool strip_markdown(cchc_mbuf *text, const cchc_edits *edits,
    * either not yet overwritten or overwritten by itself. */
   const cchc_mbuf *in = text;
   const char *s = in->data;
-  size_t n = in->len, hint = 0;
+  size_t n = in->len;
   cchc_mbuf out;
   cchc_mbuf_rewrite_begin(&out, text);
+  copier k = {.out = &out, .in = in};
   bool joined = false;
   size_t i = 0, e = 0; /* edits->at[e]: the next edit */
   dirty->all = edits->all;
   while (i < n) {
     /* At a line start: skip spaces, then heading hashes. */
-    size_t ls = i, out_ls = out.len, removed = 0;
+    size_t ls = i, out_ls = copier_len(&k), removed = 0;
     size_t nremoved = log->counts[CCHC_REPAIR_MARKDOWN];
     while (i < n && is_space(s[i]))
       i++;
     if (i > ls)
-      cchc_mbuf_copy(&out, in, ls, i - ls, &hint);
+      copier_take(&k, ls, i - ls);
     if (i < n && s[i] == '#') {
       size_t j = i;
       while (j < n && s[j] == '#')
@@ -571,8 +601,8 @@ static bool strip_markdown(cchc_mbuf *text, const cchc_edits *edits,
     const char *nl = memchr(s + i, '\n', n - i);
     size_t eol = nl ? (size_t)(nl - s) : n;
     bool has_content = false; /* markers count */
-    for (size_t k = content; k < eol && !has_content; k++)
-      has_content = !is_space(s[k]);
+    for (size_t q = content; q < eol && !has_content; q++)
+      has_content = !is_space(s[q]);
     const char *star = memchr(s + i, '*', eol - i);
     const char *bslash = memchr(s + i, '\\', eol - i);
     while (i < n && s[i] != '\n') {
@@ -587,7 +617,7 @@ static bool strip_markdown(cchc_mbuf *text, const cchc_edits *edits,
       if (bslash && (size_t)(bslash - s) < j)
         j = (size_t)(bslash - s);
       if (j > i) {
-        cchc_mbuf_copy(&out, in, i, j - i, &hint);
+        copier_take(&k, i, j - i);
         i = j;
         continue;
       }
@@ -608,7 +638,7 @@ static bool strip_markdown(cchc_mbuf *text, const cchc_edits *edits,
           i = j;
           continue;
         }
-        cchc_mbuf_copy(&out, in, i, run, &hint);
+        copier_take(&k, i, run);
         i = j;
         continue;
       }
@@ -619,12 +649,12 @@ static bool strip_markdown(cchc_mbuf *text, const cchc_edits *edits,
         i++;
         continue;
       }
-      cchc_mbuf_copy(&out, in, i, 1, &hint);
+      copier_take(&k, i, 1);
       i++;
     }
     if (i < n) { /* the newline */
-      held_newline(held, out.len, has_content);
-      cchc_mbuf_copy(&out, in, i, 1, &hint);
+      held_newline(held, copier_len(&k), has_content);
+      copier_take(&k, i, 1);
       i++;
     }
     /* an edit at p changed the character at p or removed one before it */
@@ -632,8 +662,9 @@ static bool strip_markdown(cchc_mbuf *text, const cchc_edits *edits,
       e++;
     removed = log->counts[CCHC_REPAIR_MARKDOWN] - nremoved;
     if (removed || (e < edits->n && edits->at[e] <= eol + 1))
-      line_list_add(dirty, out_ls, out.len);
+      line_list_add(dirty, out_ls, copier_len(&k));
   }
+  copier_flush(&k);
   cchc_mbuf_rewrite_end(text, &out);
   return joined;
 }
@@ -659,11 +690,15 @@ static int cmp_int(const void *a, const void *b) {
 }
 
 static void mark_tables(line *ls, size_t cnt) {
+  /* shorts: short lines in the window [lo, hi] around k, slid along */
+  size_t shorts = 0, lo = 0, hi = 0;
   for (size_t k = 0; k < cnt; k++) {
-    size_t lo = k >= 4 ? k - 4 : 0, hi = k + 4 < cnt ? k + 4 : cnt - 1;
-    size_t win = hi - lo + 1, shorts = 0;
-    for (size_t j = lo; j <= hi; j++)
-      shorts += ls[j].short_line;
+    size_t nlo = k >= 4 ? k - 4 : 0, nhi = k + 4 < cnt ? k + 4 : cnt - 1;
+    for (; hi <= nhi; hi++)
+      shorts += ls[hi].short_line;
+    for (; lo < nlo; lo++)
+      shorts -= ls[lo].short_line;
+    size_t win = nhi - nlo + 1;
     ls[k].table = win >= 5 && shorts * 3 >= win * 2;
   }
 }
@@ -929,9 +964,13 @@ typedef struct emitter {
   bool dirty;
   bool skip; /* in place and not dirty yet: out is md up to out->len, and
                 nothing is written, not even the map */
-  size_t hint, md_hint; /* for the walks over md's map */
+  size_t md_hint; /* for the walk over md's map */
+  copier k;       /* md's bytes that go as they are (unless skip) */
   cchc_mbuf edit; /* a line whose content is edited, read from a copy */
 } emitter;
+
+/* Length of the output so far. */
+static size_t emit_len(const emitter *e) { return copier_len(&e->k); }
 
 /* From here on the output differs from md: when it was md itself so far
  * and went unwritten, its map is written now. */
@@ -956,7 +995,7 @@ static void block_open(emitter *e, uint32_t from) {
     return;
   }
   L->blocks = b;
-  L->blocks[L->nblocks++] = (block){(uint32_t)e->out->len, 0, from};
+  L->blocks[L->nblocks++] = (block){(uint32_t)emit_len(e), 0, from};
 }
 
 /* The block being written is no copy of one line. */
@@ -968,7 +1007,7 @@ static void block_changed(emitter *e) {
 /* The block being written ends here. */
 static void block_close(emitter *e) {
   if (e->L->nblocks)
-    e->L->blocks[e->L->nblocks - 1].end = (uint32_t)e->out->len;
+    e->L->blocks[e->L->nblocks - 1].end = (uint32_t)emit_len(e);
 }
 
 /* Copy a line's content, collapsing runs of blanks.  Returns whether it
@@ -979,15 +1018,16 @@ static bool put_content(emitter *e, const line *l) {
   /* no tab, no run of blanks, no broken hyphen: one copy */
   bool plain = l->plain || content_plain(s, l->start, l->end);
   if (plain) {
-    if (e->out->len != l->start)
+    if (emit_len(e) != l->start)
       emit_dirty(e);
     if (e->skip)
       e->out->len += l->end - l->start;
     else
-      cchc_mbuf_copy(e->out, in, l->start, l->end - l->start, &e->hint);
+      copier_take(&e->k, l->start, l->end - l->start);
     return true;
   }
   emit_dirty(e);
+  copier_flush(&e->k);
   /* The edits look back at what precedes them, which a rewrite in place
    * may have overwritten: work on a copy of the line. */
   cchc_mbuf_truncate(&e->edit, 0);
@@ -1032,9 +1072,11 @@ static uint32_t separator_offset(emitter *e, const line *prev) {
   const cchc_mbuf *md = e->md, *out = e->out;
   uint32_t at = cchc_mbuf_src(md, prev->end < md->len ? prev->end : md->len - 1,
                               &e->md_hint);
-  if (out->len && !out->failed) {
-    uint32_t last = e->skip ? cchc_mbuf_src(md, out->len - 1, &e->md_hint)
-                            : cchc_mbuf_last_src(out);
+  /* (when what was written last is md's bytes that end at or before
+   * prev->end, where the map of md is no higher, there is nothing to
+   * compare) */
+  if (out->len && !out->failed && !e->skip && e->k.ce == e->k.cs) {
+    uint32_t last = cchc_mbuf_last_src(out);
     if (last > at)
       at = last;
   }
@@ -1066,7 +1108,7 @@ static bool write_pass(layout *L, const cchc_mbuf *md, cchc_mbuf *out,
   mark_bar_cells(ls, cnt);
   L->nblocks = 0;
   emitter e = {.md = md, .out = out, .log = log, .L = L,
-               .skip = out->data == md->data};
+               .skip = out->data == md->data, .k = {.out = out, .in = md}};
 
   const line *prev = NULL; /* last emitted line */
   for (size_t j = 0; j < cnt; j++) {
@@ -1092,6 +1134,7 @@ static bool write_pass(layout *L, const cchc_mbuf *md, cchc_mbuf *out,
         emit_dirty(&e);
         if (l->lone_punct && prev) { /* "3," keeps its comma */
           char punct = l->lone_punct;
+          copier_flush(&e.k);
           cchc_mbuf_put(out, &punct, 1, cchc_mbuf_src(md, l->end - 1, NULL));
           block_changed(&e);
         }
@@ -1164,21 +1207,30 @@ static bool write_pass(layout *L, const cchc_mbuf *md, cchc_mbuf *out,
       if (how == SPACE && in_table && !l->lower && !fixed_wrap)
         how = NEWBLOCK;
       /* only a newline where the newline was leaves the text as it was */
-      if (how != NEWBLOCK || out->len != prev->end ||
+      if (how != NEWBLOCK || emit_len(&e) != prev->end ||
           l->start != prev->end + 1)
         emit_dirty(&e);
-      if (how == NEWBLOCK) {
+      /* A newline or a blank where the newline was, in place right after
+       * the line copied before: md's newline itself, its map included, the
+       * byte written over (it is read no more). */
+      bool over = !e.skip && out->data == md->data && how != GLUE &&
+                  e.k.ce == prev->end && e.k.ce > e.k.cs &&
+                  l->start == prev->end + 1;
+      if (how == NEWBLOCK)
         block_close(&e);
-        if (e.skip)
-          out->len++;
-        else
-          cchc_mbuf_put(out, "\n", 1, at);
-      } else if (how == SPACE) {
+      if (how == SPACE)
         cchc_log_repair(log, CCHC_REPAIR_LINE_JOIN, at, "wrapped line rejoined");
-        cchc_mbuf_put(out, " ", 1, at);
-      } else {
+      if (how == GLUE)
         cchc_log_repair(log, CCHC_REPAIR_HYPHEN_JOIN, at,
                         "line rejoined without space");
+      if (how == NEWBLOCK && e.skip) {
+        out->len++;
+      } else if (over) {
+        md->data[prev->end] = how == SPACE ? ' ' : '\n';
+        copier_take(&e.k, prev->end, 1);
+      } else if (how != GLUE) {
+        copier_flush(&e.k);
+        cchc_mbuf_put(out, how == SPACE ? " " : "\n", 1, at);
       }
     }
     if (l->lead_space && prev)
@@ -1191,15 +1243,23 @@ static bool write_pass(layout *L, const cchc_mbuf *md, cchc_mbuf *out,
     prev = l;
   }
   if (prev) {
-    if (out->len != prev->end || md->len != (size_t)prev->end + 1 ||
+    if (emit_len(&e) != prev->end || md->len != (size_t)prev->end + 1 ||
         md->data[prev->end] != '\n') /* (a text ending with blanks) */
       emit_dirty(&e);
     block_close(&e);
-    if (e.skip)
+    if (e.skip) {
       out->len++;
-    else
-      cchc_mbuf_put(out, "\n", 1, separator_offset(&e, prev));
+    } else if (out->data == md->data && e.k.ce == prev->end &&
+               e.k.ce > e.k.cs && prev->end < md->len &&
+               md->data[prev->end] == '\n') { /* md's own newline */
+      copier_take(&e.k, prev->end, 1);
+    } else {
+      uint32_t at = separator_offset(&e, prev);
+      copier_flush(&e.k);
+      cchc_mbuf_put(out, "\n", 1, at);
+    }
   }
+  copier_flush(&e.k);
   if (out->len != md->len)
     emit_dirty(&e);
   cchc_mbuf_free(&e.edit);

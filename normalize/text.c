@@ -96,6 +96,47 @@ static int cmp_repair(const void *a, const void *b) {
   return (x > y) - (x < y); /* keep order of equal offsets: stable enough */
 }
 
+/* The repairs in input order, those at one offset in logging order.  Each
+ * pass logs in input order, nearly: a merge of the runs found in the list
+ * sorts it in a few sweeps.  False when out of memory. */
+static bool merge_repairs(cchc_repair *items, size_t n) {
+  size_t *runs = malloc((n + 1) * sizeof *runs), k = 0;
+  cchc_repair *tmp = malloc(n * sizeof *tmp);
+  if (!runs || !tmp) {
+    free(runs);
+    free(tmp);
+    return false;
+  }
+  for (size_t i = 0; i < n; i++)
+    if (i == 0 || items[i].offset < items[i - 1].offset)
+      runs[k++] = i;
+  runs[k] = n;
+  cchc_repair *a = items, *b = tmp;
+  while (k > 1) {
+    size_t nk = 0;
+    for (size_t r = 0; r < k; r += 2) {
+      size_t i = runs[r], mid = runs[r + 1], j = mid;
+      size_t end = r + 2 <= k ? runs[r + 2] : mid, o = i;
+      while (i < mid && j < end) /* the left one first at equal offsets */
+        b[o++] = a[j].offset < a[i].offset ? a[j++] : a[i++];
+      memcpy(b + o, a + i, (mid - i) * sizeof *a);
+      o += mid - i;
+      memcpy(b + o, a + j, (end - j) * sizeof *a);
+      runs[nk++] = runs[r];
+    }
+    runs[nk] = n;
+    k = nk;
+    cchc_repair *swap = a;
+    a = b;
+    b = swap;
+  }
+  if (a != items)
+    memcpy(items, a, n * sizeof *a);
+  free(runs);
+  free(tmp);
+  return true;
+}
+
 cchc_status cchc_normalize(const char *input, size_t len,
                            const cchc_normalize_options *options,
                            cchc_text **out, cchc_error *err) {
@@ -139,9 +180,10 @@ cchc_status cchc_normalize(const char *input, size_t len,
     rc = cchc_fail(err, CCHC_ERR_NOMEM, "out of memory");
     goto fail;
   }
-  /* Repairs come from several passes; list them in input order.  The
-   * comparison breaks ties by position, which is the logging order. */
-  if (t->log.len)
+  /* Repairs come from several passes; list them in input order (qsort
+   * when memory is short: its comparison breaks ties by position, which
+   * is the logging order). */
+  if (t->log.len && !merge_repairs(t->log.items, t->log.len))
     qsort(t->log.items, t->log.len, sizeof *t->log.items, cmp_repair);
   cchc_mbuf_free(&chars);
   *out = t;
