@@ -66,10 +66,11 @@ typedef struct rule {
    * with \d in UCP mode, or a lookbehind before it) and would try them
    * all. */
   bool by_first;
-  /* Every search of code looks ahead for a character every match holds,
-   * to the end of the subject when it is missing: searching many small
-   * windows with it would cost the rest of the text each time. */
-  bool looks_ahead;
+  /* The byte every match holds that a search of code looks ahead for
+   * (PCRE2's required code unit), to the end of the subject when it is
+   * missing: searching many small windows with it could cost the rest of
+   * the text each time.  -1: none. */
+  int ahead;
 } rule;
 
 /* Taxonomy entries remember their file and line: the rules made from

@@ -894,9 +894,12 @@ static void read_alt(reader *rd, node *out) {
 
 void rule_read_facts(rule *r) {
   memset(&r->facts, 0, sizeof r->facts);
-  uint32_t newline = 0, options = 0;
+  uint32_t newline = 0, options = 0, last = 0, unit = 0;
   pcre2_pattern_info(r->code, PCRE2_INFO_NEWLINE, &newline);
   pcre2_pattern_info(r->code, PCRE2_INFO_ARGOPTIONS, &options);
+  pcre2_pattern_info(r->code, PCRE2_INFO_LASTCODETYPE, &last);
+  pcre2_pattern_info(r->code, PCRE2_INFO_LASTCODEUNIT, &unit);
+  r->ahead = last ? (int)unit : -1;
   reader rd = {.p = (const unsigned char *)r->pattern,
                .end = (const unsigned char *)r->pattern + strlen(r->pattern),
                .ext = options & PCRE2_EXTENDED,
@@ -927,13 +930,11 @@ void rule_read_facts(rule *r) {
     r->facts.after = n.after;
     r->facts.at_zero = n.at_zero;
   }
-  uint32_t type = 0, anchored = 0, last = 0;
+  uint32_t type = 0, anchored = 0;
   const uint8_t *bitmap = NULL;
   pcre2_pattern_info(r->code, PCRE2_INFO_FIRSTCODETYPE, &type);
   pcre2_pattern_info(r->code, PCRE2_INFO_FIRSTBITMAP, &bitmap);
   pcre2_pattern_info(r->code, PCRE2_INFO_ALLOPTIONS, &anchored);
-  pcre2_pattern_info(r->code, PCRE2_INFO_LASTCODETYPE, &last);
-  r->looks_ahead = last != 0;
   if (n.empty) return;
   memcpy(r->facts.first, n.first.w, sizeof n.first.w);
   r->facts.first_digits = n.first.digits;
@@ -950,7 +951,7 @@ void rule_read_facts(rule *r) {
    * start a match (at most 40 values: not every letter, nor every
    * character beyond ASCII). */
   bool line_tries = r->facts.starts && r->facts.after;
-  bool windows = r->facts.nneeds && r->facts.barrier && r->looks_ahead;
+  bool windows = r->facts.nneeds && r->facts.barrier && r->ahead >= 0;
   if ((!tries_all && !line_tries && !windows) ||
       bytes_count(&n.first) > 40)
     return;
@@ -1091,7 +1092,7 @@ static bool match_in(const rule *r, const rule_text *t, size_t len,
   const rule_facts *f = &r->facts;
   const unsigned char *s = (const unsigned char *)t->s;
   if (!f->starts) {
-    if (!r->by_first && !r->looks_ahead)
+    if (!r->by_first && r->ahead < 0)
       return match_within(r, t, len, from, limit, md);
     for (size_t i = from; i <= limit && i < len; i++)
       if (may_start(r, s, i, len) && match_at(r, t, len, i, md)) return true;
@@ -1135,6 +1136,27 @@ static size_t stretch_start(const rule_text *t, size_t li, size_t pos,
   return pos;
 }
 
+/* Does t->s[a..b) hold byte u? */
+static bool holds_byte(const rule_text *t, size_t a, size_t b, int u) {
+  if (b > t->n) b = t->n;
+  return a < b && memchr(t->s + a, u, b - a);
+}
+
+/* r's first match starting in window [from, to].  A search that looks
+ * ahead for a byte every match holds goes past the window to its next
+ * occurrence: searched when the byte itself (in the case PCRE2 may look
+ * for alone) stands soon after, so that the search does not go far; else
+ * tried position by position. */
+enum { AHEAD_REACH = 4096 };
+
+static bool window_match(const rule *r, const rule_text *t, size_t len,
+                         size_t from, size_t to, pcre2_match_data *md) {
+  if (r->ahead >= 0 && !r->by_first && !r->facts.starts &&
+      holds_byte(t, to, to + AHEAD_REACH, r->ahead))
+    return match_within(r, t, len, from, to, md);
+  return match_in(r, t, len, from, to, md);
+}
+
 /* Only the lines holding what r needs are searched (its first clause; all
  * of them when no match spans lines), each from the start of the stretch
  * without barriers that runs into it: a match holds a needed character and
@@ -1159,7 +1181,7 @@ static bool scan_windows(const rule *r, const rule_text *t, size_t len,
                     : (t->line_has[li + 1] & q)))
       li++;
     size_t to = t->line_end[li] < len ? t->line_end[li] : len;
-    if (match_in(r, t, len, from, to, md)) return true;
+    if (window_match(r, t, len, from, to, md)) return true;
     pos = to + 1;
     li++;
   }
@@ -1174,7 +1196,7 @@ bool rule_scan(const rule *r, const rule_text *t, size_t len, size_t start,
   if (!rule_may_match(r, t->has)) return false;
   /* windows and single positions are tried without the look-ahead's scan
    * of the rest of the text each time */
-  bool small_tries = r->anchored || !r->looks_ahead;
+  bool small_tries = r->anchored || r->ahead < 0;
   if (small_tries && f->nneeds && f->barrier)
     return scan_windows(r, t, len, start, md);
   if (f->starts && (small_tries || !f->after))
