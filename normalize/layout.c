@@ -52,7 +52,7 @@ typedef struct line {
   uint32_t start, end; /* trimmed content */
   int cplen;
   int first_word; /* code points of the first word */
-  int lone_value; /* "12" -> 12 */
+  int16_t lone_value; /* "12" -> 12 (-1 past 999) */
   char lone_punct; /* "3," -> ',' */
   bool lead_space : 1, trail_space : 1;
   bool marker : 1, lower : 1, cont_punct : 1, terminal : 1, hyphen_end : 1;
@@ -408,7 +408,7 @@ static bool classify(const char *s, size_t raw, size_t end, line *l) {
   int value;
   l->lone_num = is_lone_number(c, n, &punct, &value);
   l->lone_punct = punct;
-  l->lone_value = value;
+  l->lone_value = (int16_t)value;
   l->func_end = ends_with_func_word(s, p, q);
   l->number_end = ends_with_number_word(s, p, q);
   l->code_start = (c[0] >= '0' && c[0] <= '9') || caps_word(c, n, 0);
@@ -937,11 +937,8 @@ static bool content_plain(const char *s, size_t start, size_t end) {
   return true;
 }
 
-/* One line of the output of a pass, as the next pass reads it. */
-typedef struct block {
-  uint32_t start, end; /* its content in the output */
-  uint32_t from;       /* the line it copies unchanged, or NO_LINE */
-} block;
+/* A line of the output of a pass that copies a line of the text it read
+ * unchanged says which (its index); the others say NO_LINE. */
 #define NO_LINE UINT32_MAX
 
 /* The state of layout from one pass to the next: the lines of the text a
@@ -949,7 +946,7 @@ typedef struct block {
 typedef struct layout {
   line *ls;
   size_t cnt, cap;
-  block *blocks;
+  uint32_t *from; /* per line written (the lines of the output) */
   size_t nblocks, blocks_cap;
   bool failed; /* out of memory */
 } layout;
@@ -989,26 +986,21 @@ static void emit_dirty(emitter *e) {
 /* Start a block of output at the end of `out`. */
 static void block_open(emitter *e, uint32_t from) {
   layout *L = e->L;
-  block *b = cchc_grow(L->blocks, &L->blocks_cap, L->nblocks, sizeof *b);
+  uint32_t *b = cchc_grow(L->from, &L->blocks_cap, L->nblocks, sizeof *b);
   if (!b) {
     L->failed = true;
     return;
   }
-  L->blocks = b;
-  L->blocks[L->nblocks++] = (block){(uint32_t)emit_len(e), 0, from};
+  L->from = b;
+  L->from[L->nblocks++] = from;
 }
 
 /* The block being written is no copy of one line. */
 static void block_changed(emitter *e) {
   if (e->L->nblocks)
-    e->L->blocks[e->L->nblocks - 1].from = NO_LINE;
+    e->L->from[e->L->nblocks - 1] = NO_LINE;
 }
 
-/* The block being written ends here. */
-static void block_close(emitter *e) {
-  if (e->L->nblocks)
-    e->L->blocks[e->L->nblocks - 1].end = (uint32_t)emit_len(e);
-}
 
 /* Copy a line's content, collapsing runs of blanks.  Returns whether it
  * went as it is. */
@@ -1216,8 +1208,6 @@ static bool write_pass(layout *L, const cchc_mbuf *md, cchc_mbuf *out,
       bool over = !e.skip && out->data == md->data && how != GLUE &&
                   e.k.ce == prev->end && e.k.ce > e.k.cs &&
                   l->start == prev->end + 1;
-      if (how == NEWBLOCK)
-        block_close(&e);
       if (how == SPACE)
         cchc_log_repair(log, CCHC_REPAIR_LINE_JOIN, at, "wrapped line rejoined");
       if (how == GLUE)
@@ -1246,7 +1236,6 @@ static bool write_pass(layout *L, const cchc_mbuf *md, cchc_mbuf *out,
     if (emit_len(&e) != prev->end || md->len != (size_t)prev->end + 1 ||
         md->data[prev->end] != '\n') /* (a text ending with blanks) */
       emit_dirty(&e);
-    block_close(&e);
     if (e.skip) {
       out->len++;
     } else if (out->data == md->data && e.k.ce == prev->end &&
@@ -1272,10 +1261,15 @@ static bool write_pass(layout *L, const cchc_mbuf *md, cchc_mbuf *out,
  * lie inside a bold span. */
 static void read_lines(layout *L, const cchc_mbuf *md, const held_lines *held) {
   const char *s = md->data;
-  size_t nlines = 1;
-  for (const char *p = s; p && (p = memchr(p, '\n', md->len - (size_t)(p - s)));
-       p++)
-    nlines++;
+  size_t nlines = 1; /* lines with content, and one */
+  for (size_t p = 0; p < md->len;) {
+    const char *nlp = memchr(s + p, '\n', md->len - p);
+    size_t e = nlp ? (size_t)(nlp - s) : md->len;
+    while (p < e && is_space(s[p]))
+      p++;
+    nlines += p < e;
+    p = e + 1;
+  }
   L->cnt = 0;
   if (nlines > L->cap) {
     free(L->ls);
@@ -1310,18 +1304,22 @@ static void read_lines(layout *L, const cchc_mbuf *md, const held_lines *held) {
 static void reread_lines(layout *L, const cchc_mbuf *text) {
   /* Block k comes from line k or a later one: the lines are rewritten in
    * order over the array. */
+  const char *s = text->data;
+  size_t p = 0;
   for (size_t k = 0; k < L->nblocks; k++) {
-    const block *b = &L->blocks[k];
+    const char *nl = memchr(s + p, '\n', text->len - p);
+    size_t e = nl ? (size_t)(nl - s) : text->len;
     line *l = &L->ls[k];
-    if (b->from != NO_LINE) {
-      *l = L->ls[b->from];
-      l->start = b->start;
-      l->end = b->end;
+    if (L->from[k] != NO_LINE) {
+      *l = L->ls[L->from[k]];
+      l->start = (uint32_t)p;
+      l->end = (uint32_t)e;
       l->lead_space = l->trail_space = l->held = false;
       l->plain = true;
     } else {
-      classify(text->data, b->start, b->end, l);
+      classify(s, p, e, l);
     }
+    p = e + 1;
   }
   L->cnt = L->nblocks;
 }
@@ -1463,6 +1461,6 @@ cchc_status cchc_layout(cchc_mbuf *text, const cchc_edits *edits,
     rc = is_markdown(text) ? markdown_pass(&L, text, log, &same, err)
                            : plain_pass(&L, text, log, &same, err);
   free(L.ls);
-  free(L.blocks);
+  free(L.from);
   return rc;
 }

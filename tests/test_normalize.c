@@ -1391,6 +1391,102 @@ START_TEST(many_combining_marks) {
 }
 END_TEST
 
+/* Canonical characters are made in one pass over pieces of the input (the
+ * decoder feeds NFC, chunk by chunk, which feeds the mapping): a text of
+ * many copies of one paragraph, each with what that stage edits (a CR, a
+ * bad byte, no-break spaces, a tone mark to move, decomposed letters, a
+ * zero-width space, dashes and quotes), crosses those pieces anywhere.
+ * Its canonical text, offset map and repairs are those of the paragraph,
+ * copy after copy. */
+START_TEST(streaming_copies) {
+  static const char unit[] =
+      "Vie\xCC\x82\xCC\xA3t Nam\xC2\xA0ho\xC3\xA1 thu\xE1\xBB\xB7 \xE2\x80\x93"
+      " \xE2\x80\x9Cm\xE1\xBB\xA5" "c ti\xC3\xAA" "u\xE2\x80\x9D \xFF kh\xC3\xB4ng"
+      "\xE2\x80\x8B \xC3\x90\xC3\xA0 N\xE1\xBA\xB5ng\r\n";
+  enum { COPIES = 9000 }; /* over 600 KB: several chunks and batches */
+  size_t ulen = sizeof unit - 1, n = ulen * COPIES;
+  char *in = malloc(n);
+  ck_assert_ptr_nonnull(in);
+  for (size_t k = 0; k < COPIES; k++)
+    memcpy(in + k * ulen, unit, ulen);
+  unsigned flags = CCHC_NORM_REPAIR | CCHC_NORM_NO_LAYOUT;
+  cchc_text *one = must_norm(unit, ulen, flags, CCHC_ENC_AUTO);
+  cchc_text *all = must_norm(in, n, flags, CCHC_ENC_AUTO);
+  size_t olen = cchc_text_len(one);
+  ck_assert_uint_eq(cchc_text_len(all), olen * COPIES);
+  for (size_t k = 0; k < COPIES; k++) {
+    const char *d = cchc_text_data(all) + k * olen;
+    if (memcmp(d, cchc_text_data(one), olen) != 0)
+      ck_abort_msg("copy %zu: [%.*s], not [%s]", k, (int)olen, d,
+                   cchc_text_data(one));
+    for (size_t i = 0; i < olen; i++) {
+      size_t a, b, x, y;
+      cchc_text_source_span(all, k * olen + i, k * olen + i + 1, &a, &b);
+      cchc_text_source_span(one, i, i + 1, &x, &y);
+      if (a != k * ulen + x || b != k * ulen + y)
+        ck_abort_msg("copy %zu, byte %zu maps to [%zu, %zu), not [%zu, %zu)",
+                     k, i, a, b, k * ulen + x, k * ulen + y);
+    }
+  }
+  size_t m = cchc_text_repairs(one);
+  ck_assert_uint_eq(cchc_text_repairs(all), m * COPIES);
+  for (int kind = 0; kind < CCHC_REPAIR_KIND_COUNT; kind++)
+    ck_assert_uint_eq(cchc_text_repair_count(all, (cchc_repair_kind)kind),
+                      cchc_text_repair_count(one, (cchc_repair_kind)kind) *
+                          COPIES);
+  for (size_t r = 0; r < m * COPIES; r++) {
+    cchc_repair_kind ka, kb;
+    size_t oa, ob;
+    const char *da, *db;
+    cchc_text_repair_at(all, r, &ka, &oa, &da);
+    cchc_text_repair_at(one, r % m, &kb, &ob, &db);
+    if (ka != kb || oa != (r / m) * ulen + ob || strcmp(da, db) != 0)
+      ck_abort_msg("repair %zu: %s at %zu (%s)", r, cchc_repair_kind_name(ka),
+                   oa, da);
+  }
+  ck_assert_uint_gt(cchc_text_repair_count(one, CCHC_REPAIR_TONE_MARK), 0);
+  ck_assert_uint_gt(cchc_text_repair_count(one, CCHC_REPAIR_NFC), 0);
+  cchc_text_free(one);
+  cchc_text_free(all);
+  free(in);
+}
+END_TEST
+
+/* Layout rewrites the text in place; removing emphasis markers lets NFC
+ * reorder and recompose what they separated, which may lengthen it
+ * ("à**" and a combining dot below: "ạ" and a combining grave, one byte
+ * more), and a long enough line of that outgrows what was read of it. */
+START_TEST(layout_in_place_lengthens) {
+  enum { UNITS = 40000 };
+  static const char unit[] = "\xC3\xA0**\xCC\xA3 ";   /* à**̣ */
+  static const char fixed[] = "\xE1\xBA\xA1\xCC\x80 "; /* ạ̀ */
+  size_t ulen = sizeof unit - 1, flen = sizeof fixed - 1;
+  char *in = malloc(ulen * UNITS + 1), *want = malloc(flen * UNITS + 1);
+  ck_assert_ptr_nonnull(in);
+  ck_assert_ptr_nonnull(want);
+  for (size_t k = 0; k < UNITS; k++) {
+    memcpy(in + k * ulen, unit, ulen);
+    memcpy(want + k * flen, fixed, flen);
+  }
+  want[flen * UNITS - 1] = '\n'; /* the last blank goes */
+  cchc_text *t = must_norm(in, ulen * UNITS, 0, CCHC_ENC_AUTO);
+  ck_assert_uint_eq(cchc_text_len(t), flen * UNITS);
+  ck_assert_msg(memcmp(cchc_text_data(t), want, flen * UNITS) == 0,
+                "the units were not all recomposed");
+  ck_assert_uint_eq(cchc_text_repair_count(t, CCHC_REPAIR_MARKDOWN), UNITS);
+  for (size_t k = 0; k < UNITS; k += 997) { /* ạ̀ spans its à**̣ */
+    size_t a, b;
+    cchc_text_source_span(t, k * flen, k * flen + flen - 1, &a, &b);
+    ck_assert_uint_eq(a, k * ulen);
+    ck_assert_uint_eq(b, k * ulen + ulen - 1);
+  }
+  assert_idempotent(t);
+  cchc_text_free(t);
+  free(in);
+  free(want);
+}
+END_TEST
+
 /* ------------------------------------------------------------------ */
 
 int main(void) {
@@ -1464,6 +1560,8 @@ int main(void) {
   tcase_set_timeout(tc, 60);
   tcase_add_test(tc, huge_single_line);
   tcase_add_test(tc, many_combining_marks);
+  tcase_add_test(tc, streaming_copies);
+  tcase_add_test(tc, layout_in_place_lengthens);
   suite_add_tcase(s, tc);
 
   tc = tcase_create("offset invariant");
