@@ -95,7 +95,7 @@ bool rule_may_match(const rule *r, uint64_t has) {
   return true;
 }
 
-/* ---- first bytes ---------------------------------------------------------- */
+/* ---- first bytes ------------------------------------------------------- */
 
 /* A set of byte values a match can start with; `digits`: and the lead
  * bytes of the digits beyond ASCII (told on the text by
@@ -320,7 +320,8 @@ static uint32_t take_code(reader *rd, bool octal) {
     while (!at_end(rd) && *rd->p != '}') {
       int c = *rd->p++;
       if (octal ? !(c >= '0' && c <= '7') : !hex_digit(c)) rd->bad = true;
-      v = v * (octal ? 8 : 16) + (uint32_t)(c <= '9' ? c - '0' : (c | 0x20) - 'a' + 10);
+      uint32_t d = (uint32_t)(c <= '9' ? c - '0' : (c | 0x20) - 'a' + 10);
+      v = v * (octal ? 8 : 16) + d;
       if (v > 0x10FFFF) rd->bad = true;
     }
     if (at_end(rd)) rd->bad = true;
@@ -559,7 +560,8 @@ static uint64_t read_class(reader *rd, bytes *b) {
         return F_ANY;
       }
     }
-    for (int32_t k = lo; k <= hi && k < 0x80; k++) any |= cp_features((uint32_t)k);
+    for (int32_t k = lo; k <= hi && k < 0x80; k++)
+      any |= cp_features((uint32_t)k);
     if (hi >= 0x80) any |= F_OTHER | BIT(F_DIGIT);
     if (rd->caseless) bytes_add_caseless(b, (uint32_t)lo, (uint32_t)hi);
     else bytes_add_chars(b, (uint32_t)lo, (uint32_t)hi);
@@ -968,11 +970,12 @@ void rule_read_facts(rule *r) {
 }
 
 /* Can a match of r start at s[i] (< n)? */
-static bool may_start(const rule *r, const unsigned char *s, size_t i,
-                      size_t n) {
+static inline bool may_start(const rule *r, const unsigned char *s,
+                             size_t i, size_t n) {
   unsigned c = s[i];
   return (r->facts.first[c >> 6] & BIT(c & 63)) ||
-         (c >= 0x80 && r->facts.first_digits && lead_may_be_digit(s + i, s + n));
+         (c >= 0x80 && r->facts.first_digits &&
+          lead_may_be_digit(s + i, s + n));
 }
 
 bool rule_exec(const rule *r, const char *s, size_t len, size_t start,
@@ -995,7 +998,7 @@ bool rule_exec(const rule *r, const char *s, size_t len, size_t start,
   return rc > 0;
 }
 
-/* ---- scans ---------------------------------------------------------------- */
+/* ---- scans ------------------------------------------------------------- */
 
 void rule_text_free(rule_text *t) {
   free(t->line_end);
@@ -1175,7 +1178,8 @@ static bool scan_windows(const rule *r, const rule_text *t, size_t len,
       li++;
       continue;
     }
-    size_t from = in_line ? (ls > pos ? ls : pos) : stretch_start(t, li, pos, b);
+    size_t from =
+        in_line ? (ls > pos ? ls : pos) : stretch_start(t, li, pos, b);
     while (li + 1 < t->nlines && line_start(t, li + 1) < len &&
            (in_line ? rule_may_match(r, t->line_has[li + 1])
                     : (t->line_has[li + 1] & q)))
