@@ -36,8 +36,10 @@
  *    alone, and a number beside a bar is a row number, kept.  Between two
  *    bars lies one cell, so there the prose rules join its wrapped lines
  *    (the bars, not short lines, say where cells end).
- * The pass is repeated until it changes nothing (at most 4 times), so
- * normalizing canonical text is the identity. */
+ * The pass is repeated until it changes nothing, so normalizing canonical
+ * text is the identity.  It rewrites the text in place; only the first
+ * pass reads every line, the next ones only the lines a join made, and a
+ * pass writes nothing before its first change. */
 #include "normalize.h"
 
 #include <stdio.h>
