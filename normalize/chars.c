@@ -167,8 +167,8 @@ struct cchc_canon {
   UChar *u;     /* a chunk in UTF-16 */
   int32_t *at8; /* UTF-16 index -> UTF-8 index in the chunk */
   /* The word being mapped, as far as the tone rule needs it: the last
-   * character written, and the o or u before it when that one is ASCII
-   * and the last one is not (0 otherwise). */
+   * character written (`last`), and, when that is a letter beyond ASCII
+   * right after an ASCII o or u of its word, that o or u (`c1`; else 0). */
   int32_t last, c1;
   cchc_repair_log nfc_log, map_log;
   cchc_edits edits; /* where the output differs from the input */
