@@ -401,30 +401,23 @@ static uint64_t bytes_equal(uint64_t x, unsigned char c) {
 static bool content_plain(const char *s, size_t start, size_t end) {
   if (memchr(s + start, '\t', end - start))
     return false;
-  size_t k = start;
+  /* a broken hyphen has its blank right after a '-' */
+  for (const char *d = memchr(s + start, '-', end - start); d;
+       d = memchr(d + 1, '-', (size_t)(s + end - (d + 1)))) {
+    size_t k = (size_t)(d - s) + 1;
+    if (k + 1 < end && broken_hyphen(s, start, end, k))
+      return false;
+  }
+  size_t k = start; /* runs of blanks */
   for (; k + 8 <= end; k += 8) {
     uint64_t x;
     memcpy(&x, s + k, sizeof x);
     uint64_t sp = bytes_equal(x, ' ');
-    if (!sp)
-      continue;
-    if (sp & (sp >> 8)) /* two blanks in the word */
+    if ((sp & (sp >> 8)) || ((sp & 0x80) && k > start && s[k - 1] == ' '))
       return false;
-    uint64_t after_dash = sp & (bytes_equal(x, '-') << 8);
-    if ((sp & 0x80) && k > start) { /* a blank first, after the word before */
-      if (s[k - 1] == ' ')
-        return false;
-      if (s[k - 1] == '-')
-        after_dash |= 0x80;
-    }
-    for (size_t j = 0; after_dash; j++, after_dash >>= 8)
-      if ((after_dash & 0x80) && k + j + 1 < end &&
-          broken_hyphen(s, start, end, k + j))
-        return false;
   }
   for (k = k > start ? k - 1 : start; k + 1 < end; k++)
-    if (s[k] == ' ' &&
-        (s[k + 1] == ' ' || broken_hyphen(s, start, end, k)))
+    if (s[k] == ' ' && s[k + 1] == ' ')
       return false;
   return true;
 }
@@ -657,6 +650,7 @@ static bool strip_markdown(cchc_mbuf *text, const cchc_edits *edits,
   cchc_mbuf out;
   cchc_mbuf_rewrite_begin(&out, text);
   copier k = {.out = &out, .in = in};
+  const char *star = memchr(s, '*', n), *bslash = memchr(s, '\\', n);
   bool joined = false;
   size_t i = 0, e = 0; /* edits->at[e]: the next edit */
   dirty->all = edits->all;
@@ -684,14 +678,13 @@ static bool strip_markdown(cchc_mbuf *text, const cchc_edits *edits,
     bool has_content = false; /* markers count */
     for (size_t q = content; q < eol && !has_content; q++)
       has_content = !is_space(s[q]);
-    const char *star = memchr(s + i, '*', eol - i);
-    const char *bslash = memchr(s + i, '\\', eol - i);
     while (i < n && s[i] != '\n') {
-      /* Copy the run up to the next character that may need work. */
+      /* Copy the run up to the next character that may need work (the
+       * next '*' and '\\' of the text, looked for again once passed). */
       if (star && (size_t)(star - s) < i)
-        star = memchr(s + i, '*', eol - i);
+        star = memchr(s + i, '*', n - i);
       if (bslash && (size_t)(bslash - s) < i)
-        bslash = memchr(s + i, '\\', eol - i);
+        bslash = memchr(s + i, '\\', n - i);
       size_t j = eol;
       if (star && (size_t)(star - s) < j)
         j = (size_t)(star - s);
