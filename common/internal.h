@@ -122,6 +122,19 @@ static CCHC_INLINE int32_t cchc_utf8_next_valid(const char *s, size_t n,
   *i = k;
   return c;
 }
+/* Index of the lowest byte of `flags` with its high bit set (a byte-wise
+ * test on 8 bytes read little-endian), 8 when none is. */
+static inline size_t cchc_first_flagged(uint64_t flags) {
+#if defined(__GNUC__)
+  return flags ? (size_t)__builtin_ctzll(flags) / 8 : 8;
+#else
+  size_t n = 0;
+  for (; n < 8 && !(flags & 0x80); n++)
+    flags >>= 8;
+  return n;
+#endif
+}
+
 /* Encode cp into out (4 bytes room); returns the length. */
 size_t cchc_utf8_encode(uint32_t cp, char *out);
 

@@ -167,8 +167,8 @@ struct cchc_canon {
   UChar *u;     /* a chunk in UTF-16 */
   int32_t *at8; /* UTF-16 index -> UTF-8 index in the chunk */
   /* The word being mapped, as far as the tone rule needs it: the last
-   * character written, and the o or u before it when that one is ASCII
-   * and the last one is not (0 otherwise). */
+   * character written (`last`), and, when that is a letter beyond ASCII
+   * right after an ASCII o or u of its word, that o or u (`c1`; else 0). */
   int32_t last, c1;
   cchc_repair_log nfc_log, map_log;
   cchc_edits edits; /* where the output differs from the input */
@@ -217,6 +217,18 @@ static bool chunk_is_nfc(cchc_canon *c, const char *s, size_t n) {
   const unsigned char *u = (const unsigned char *)s;
   size_t i = 0;
   while (i < n) {
+    while (i + 8 <= n) { /* to the next byte from 0xCC on, 8 at a time */
+      uint64_t x;
+      memcpy(&x, u + i, sizeof x);
+      size_t k = cchc_first_flagged(
+          x & ((x & 0x7F7F7F7F7F7F7F7Fu) + 0x3434343434343434u) &
+          0x8080808080808080u);
+      i += k;
+      if (k < 8)
+        break;
+    }
+    if (i >= n)
+      break;
     if (u[i] < 0xCC) {
       i++;
       continue;
@@ -446,20 +458,24 @@ static void map_range(cchc_canon *c, const cchc_mbuf *in, size_t from,
     size_t at = i;
     unsigned char b = (unsigned char)s[i];
     if (b < 0x80 && b != '\t') { /* ASCII stays; only words matter */
-      size_t j = i + 1;
-      if (is_ascii_letter((char)b)) {
-        while (j < n && is_ascii_letter(s[j]))
-          j++;
-      } else {
-        if (tone_may_move(c)) { /* a word ends */
-          cchc_mbuf_copy(out, in, pend, at - pend, &hint);
-          pend = at;
-          fix_tone(c);
-        }
-        while (j < n && (unsigned char)s[j] < 0x80 && s[j] != '\t' &&
-               !is_ascii_letter(s[j]))
-          j++;
+      if (!is_ascii_letter((char)b) && tone_may_move(c)) { /* a word ends */
+        cchc_mbuf_copy(out, in, pend, at - pend, &hint);
+        pend = at;
+        fix_tone(c);
       }
+      /* Up to the next byte beyond ASCII or tab, nothing but the last
+       * byte matters (c1 is 0 after an ASCII one); 8 at a time. */
+      size_t j = i + 1;
+      for (size_t k = 8; k == 8 && j + 8 <= n; j += k) {
+        uint64_t x;
+        memcpy(&x, s + j, sizeof x);
+        uint64_t y = x ^ 0x0909090909090909u; /* tabs to 0 */
+        uint64_t tab = ~(((y & 0x7F7F7F7F7F7F7F7Fu) + 0x7F7F7F7F7F7F7F7Fu) |
+                         y | 0x7F7F7F7F7F7F7F7Fu);
+        k = cchc_first_flagged((x & 0x8080808080808080u) | tab);
+      }
+      while (j < n && (unsigned char)s[j] < 0x80 && s[j] != '\t')
+        j++;
       c->last = (unsigned char)s[j - 1];
       c->c1 = 0;
       i = j;

@@ -81,15 +81,8 @@ static uint64_t has_less(uint64_t x, unsigned n) {
  * to 0x7E)?  (The lowest byte has_less flags is exact.) */
 static size_t printable8(const unsigned char *p) {
   uint64_t x = load8(p);
-  uint64_t bad = (x & HIGH) | has_less(x, 0x20) | has_less(x ^ (ONES * 0x7F), 1);
-#if defined(__GNUC__)
-  return bad ? (size_t)__builtin_ctzll(bad) / 8 : 8;
-#else
-  size_t n = 0;
-  for (; n < 8 && !(bad & 0x80); n++)
-    bad >>= 8;
-  return n;
-#endif
+  return cchc_first_flagged((x & HIGH) | has_less(x, 0x20) |
+                            has_less(x ^ (ONES * 0x7F), 1));
 }
 
 /* Mark the characters of the valid UTF-8 in[i, j) (bytes that are no

@@ -36,8 +36,10 @@
  *    alone, and a number beside a bar is a row number, kept.  Between two
  *    bars lies one cell, so there the prose rules join its wrapped lines
  *    (the bars, not short lines, say where cells end).
- * The pass is repeated until it changes nothing (at most 4 times), so
- * normalizing canonical text is the identity. */
+ * The pass is repeated until it changes nothing, so normalizing canonical
+ * text is the identity.  It rewrites the text in place; only the first
+ * pass reads every line, the next ones only the lines a join made, and a
+ * pass writes nothing before its first change. */
 #include "normalize.h"
 
 #include <stdio.h>
@@ -62,6 +64,8 @@ typedef struct line {
   bool semi_end : 1;  /* ends a clause: ; */
   bool lone_num : 1, short_line : 1, table : 1;
   bool pipe : 1, bar : 1; /* starts with '|'; is only '|' (a cell border) */
+  /* (the next two only for lines that are not terminal: the others'
+   * ends are never asked) */
   bool func_end : 1; /* ends with a word that cannot end a paragraph ("của") */
   bool number_end : 1; /* ends with "số" (ends_with_number_word) */
   bool code_start : 1; /* starts with a digit or a word in capitals ("PAPI") */
@@ -71,8 +75,7 @@ typedef struct line {
   bool held : 1;       /* its newline lies inside a bold span: the next line
                           continues it */
   bool page : 1;       /* one of the plan's page numbers (mark_pages) */
-  bool plain : 1;      /* its content needs no edit (known from the pass
-                          that wrote it as it was) */
+  bool plain : 1;      /* its content needs no edit (content_plain) */
 } line;
 
 /* Words that never end a sentence: a line ending with one continues. */
@@ -349,6 +352,76 @@ static bool starts_with_label(const char *s, size_t n) {
   return false;
 }
 
+/* Length of the capital or digit (A-Z, Đ, 0-9) ending at s[k - 1], or 0. */
+static size_t code_char_before(const char *s, size_t start, size_t k) {
+  if (k > start && ((s[k - 1] >= 'A' && s[k - 1] <= 'Z') ||
+                    (s[k - 1] >= '0' && s[k - 1] <= '9')))
+    return 1;
+  return k >= start + 2 && (unsigned char)s[k - 2] == 0xC4 &&
+                 (unsigned char)s[k - 1] == 0x90
+             ? 2
+             : 0;
+}
+
+/* Length of the capital or digit starting at s[k], or 0. */
+static size_t code_char_at(const char *s, size_t end, size_t k) {
+  if (k < end && ((s[k] >= 'A' && s[k] <= 'Z') || (s[k] >= '0' && s[k] <= '9')))
+    return 1;
+  return k + 1 < end && (unsigned char)s[k] == 0xC4 &&
+                 (unsigned char)s[k + 1] == 0x90
+             ? 2
+             : 0;
+}
+
+/* The blank at s[k] follows a hyphen broken from its line inside a code
+ * ("27/NQ- TW", "57- NQ/TW"): two capitals or digits glued to the hyphen
+ * before it, two after the blank.  A dash between words is spaced on both
+ * sides ("Văn hóa - Xã hội"); a numbered header cell is one digit and a
+ * word ("1- Mục tiêu"). */
+static bool broken_hyphen(const char *s, size_t start, size_t end, size_t k) {
+  if (s[k] != ' ' || k == start || s[k - 1] != '-')
+    return false;
+  size_t a = code_char_before(s, start, k - 1);
+  size_t b = a ? code_char_before(s, start, k - 1 - a) : 0;
+  size_t c = code_char_at(s, end, k + 1);
+  size_t d = c ? code_char_at(s, end, k + 1 + c) : 0;
+  return b && d;
+}
+
+/* 0x80 in each byte of x that is c, 0 in the others. */
+static uint64_t bytes_equal(uint64_t x, unsigned char c) {
+  const uint64_t low7 = 0x7F7F7F7F7F7F7F7Fu;
+  uint64_t y = x ^ (0x0101010101010101u * c);
+  return ~(((y & low7) + low7) | y | low7);
+}
+
+/* Is the content s[start, end) free of what put_content edits: a tab, a
+ * run of blanks, a broken hyphen?  Blanks are looked at 8 bytes at a
+ * time. */
+static bool content_plain(const char *s, size_t start, size_t end) {
+  if (memchr(s + start, '\t', end - start))
+    return false;
+  /* a broken hyphen has its blank right after a '-' */
+  for (const char *d = memchr(s + start, '-', end - start); d;
+       d = memchr(d + 1, '-', (size_t)(s + end - (d + 1)))) {
+    size_t k = (size_t)(d - s) + 1;
+    if (k + 1 < end && broken_hyphen(s, start, end, k))
+      return false;
+  }
+  size_t k = start; /* runs of blanks */
+  for (; k + 8 <= end; k += 8) {
+    uint64_t x;
+    memcpy(&x, s + k, sizeof x);
+    uint64_t sp = bytes_equal(x, ' ');
+    if ((sp & (sp >> 8)) || ((sp & 0x80) && k > start && s[k - 1] == ' '))
+      return false;
+  }
+  for (k = k > start ? k - 1 : start; k + 1 < end; k++)
+    if (s[k] == ' ' && s[k + 1] == ' ')
+      return false;
+  return true;
+}
+
 /* Code points of the UTF-8 s[p, q): the bytes that continue none, 8 at
  * a time. */
 static size_t count_chars(const char *s, size_t p, size_t q) {
@@ -380,6 +453,7 @@ static bool classify(const char *s, size_t raw, size_t end, line *l) {
   size_t n = q - p;
   const char *c = s + p;
   int cps = (int)count_chars(s, p, q);
+  l->plain = content_plain(s, p, q);
   l->cplen = cps;
   for (size_t i = 0; i < n && !is_space(c[i]); i++)
     l->first_word += ((unsigned char)c[i] & 0xC0) != 0x80;
@@ -409,8 +483,8 @@ static bool classify(const char *s, size_t raw, size_t end, line *l) {
   l->lone_num = is_lone_number(c, n, &punct, &value);
   l->lone_punct = punct;
   l->lone_value = (int16_t)value;
-  l->func_end = ends_with_func_word(s, p, q);
-  l->number_end = ends_with_number_word(s, p, q);
+  l->func_end = !l->terminal && ends_with_func_word(s, p, q);
+  l->number_end = !l->terminal && ends_with_number_word(s, p, q);
   l->code_start = (c[0] >= '0' && c[0] <= '9') || caps_word(c, n, 0);
   l->label = starts_with_label(c, n);
   int letters = 0, upper = 0;
@@ -576,6 +650,7 @@ static bool strip_markdown(cchc_mbuf *text, const cchc_edits *edits,
   cchc_mbuf out;
   cchc_mbuf_rewrite_begin(&out, text);
   copier k = {.out = &out, .in = in};
+  const char *star = memchr(s, '*', n), *bslash = memchr(s, '\\', n);
   bool joined = false;
   size_t i = 0, e = 0; /* edits->at[e]: the next edit */
   dirty->all = edits->all;
@@ -603,14 +678,13 @@ static bool strip_markdown(cchc_mbuf *text, const cchc_edits *edits,
     bool has_content = false; /* markers count */
     for (size_t q = content; q < eol && !has_content; q++)
       has_content = !is_space(s[q]);
-    const char *star = memchr(s + i, '*', eol - i);
-    const char *bslash = memchr(s + i, '\\', eol - i);
     while (i < n && s[i] != '\n') {
-      /* Copy the run up to the next character that may need work. */
+      /* Copy the run up to the next character that may need work (the
+       * next '*' and '\\' of the text, looked for again once passed). */
       if (star && (size_t)(star - s) < i)
-        star = memchr(s + i, '*', eol - i);
+        star = memchr(s + i, '*', n - i);
       if (bslash && (size_t)(bslash - s) < i)
-        bslash = memchr(s + i, '\\', eol - i);
+        bslash = memchr(s + i, '\\', n - i);
       size_t j = eol;
       if (star && (size_t)(star - s) < j)
         j = (size_t)(star - s);
@@ -804,6 +878,34 @@ static void mark_bar_cells(line *ls, size_t cnt) {
   }
 }
 
+/* at[k]: the width of rank rank[k] (increasing ranks, < n) among the n
+ * widths, as in them sorted; counted in a histogram when they are short
+ * (lines are), sorted otherwise.  The widths may be reordered. */
+static void ranked_widths(int *widths, size_t n, const size_t rank[4],
+                          int at[4]) {
+  enum { SHORT = 1 << 16 };
+  int max = 0;
+  for (size_t i = 0; i < n; i++)
+    max = widths[i] > max ? widths[i] : max;
+  uint32_t *count = max < SHORT ? calloc((size_t)max + 1, sizeof *count) : NULL;
+  if (!count) {
+    qsort(widths, n, sizeof *widths, cmp_int);
+    for (int k = 0; k < 4; k++)
+      at[k] = widths[rank[k]];
+    return;
+  }
+  for (size_t i = 0; i < n; i++)
+    count[widths[i]]++;
+  size_t below = 0; /* widths under w */
+  int k = 0;
+  for (int w = 0; w <= max && k < 4; w++) {
+    below += count[w];
+    while (k < 4 && rank[k] < below)
+      at[k++] = w;
+  }
+  free(count);
+}
+
 static model build_model(const line *ls, size_t cnt) {
   model m = {0};
   int *widths = malloc((cnt + 1) * sizeof *widths);
@@ -830,11 +932,15 @@ static model build_model(const line *ls, size_t cnt) {
   }
   m.wrapped = wraps >= 3 && wraps * 20 >= total;
   if (m.wrapped && widths) {
-    qsort(widths, wraps, sizeof *widths, cmp_int);
-    m.width = widths[wraps / 2];
-    int lo = widths[wraps / 10], hi = widths[wraps * 9 / 10];
-    m.fixed = (hi - lo) * 100 <= m.width * FIXED_SPREAD;
-    m.wrap_width = widths[wraps * 19 / 20];
+    /* the widths at ranks wraps/10, /2, *9/10 and *19/20 in increasing
+     * order (what sorting them would give) */
+    const size_t rank[4] = {wraps / 10, wraps / 2, wraps * 9 / 10,
+                            wraps * 19 / 20};
+    int at[4];
+    ranked_widths(widths, wraps, rank, at);
+    m.width = at[1];
+    m.fixed = (at[2] - at[0]) * 100 <= m.width * FIXED_SPREAD;
+    m.wrap_width = at[3];
   }
   m.trail_signal = wraps >= 3 && ends >= 3 && tw * 10 >= wraps * 8 &&
                    tend * 10 <= ends * 6;
@@ -860,82 +966,6 @@ static bool word_fits(const model *m, const line *a, const line *b) {
          a->cplen + 1 + b->first_word < m->wrap_width;
 }
 
-/* Length of the capital or digit (A-Z, Đ, 0-9) ending at s[k - 1], or 0. */
-static size_t code_char_before(const char *s, size_t start, size_t k) {
-  if (k > start && ((s[k - 1] >= 'A' && s[k - 1] <= 'Z') ||
-                    (s[k - 1] >= '0' && s[k - 1] <= '9')))
-    return 1;
-  return k >= start + 2 && (unsigned char)s[k - 2] == 0xC4 &&
-                 (unsigned char)s[k - 1] == 0x90
-             ? 2
-             : 0;
-}
-
-/* Length of the capital or digit starting at s[k], or 0. */
-static size_t code_char_at(const char *s, size_t end, size_t k) {
-  if (k < end && ((s[k] >= 'A' && s[k] <= 'Z') || (s[k] >= '0' && s[k] <= '9')))
-    return 1;
-  return k + 1 < end && (unsigned char)s[k] == 0xC4 &&
-                 (unsigned char)s[k + 1] == 0x90
-             ? 2
-             : 0;
-}
-
-/* The blank at s[k] follows a hyphen broken from its line inside a code
- * ("27/NQ- TW", "57- NQ/TW"): two capitals or digits glued to the hyphen
- * before it, two after the blank.  A dash between words is spaced on both
- * sides ("Văn hóa - Xã hội"); a numbered header cell is one digit and a
- * word ("1- Mục tiêu"). */
-static bool broken_hyphen(const char *s, size_t start, size_t end, size_t k) {
-  if (s[k] != ' ' || k == start || s[k - 1] != '-')
-    return false;
-  size_t a = code_char_before(s, start, k - 1);
-  size_t b = a ? code_char_before(s, start, k - 1 - a) : 0;
-  size_t c = code_char_at(s, end, k + 1);
-  size_t d = c ? code_char_at(s, end, k + 1 + c) : 0;
-  return b && d;
-}
-
-/* 0x80 in each byte of x that is c, 0 in the others. */
-static uint64_t bytes_equal(uint64_t x, unsigned char c) {
-  const uint64_t low7 = 0x7F7F7F7F7F7F7F7Fu;
-  uint64_t y = x ^ (0x0101010101010101u * c);
-  return ~(((y & low7) + low7) | y | low7);
-}
-
-/* Is the content s[start, end) free of what put_content edits: a tab, a
- * run of blanks, a broken hyphen?  Blanks are looked at 8 bytes at a
- * time. */
-static bool content_plain(const char *s, size_t start, size_t end) {
-  if (memchr(s + start, '\t', end - start))
-    return false;
-  size_t k = start;
-  for (; k + 8 <= end; k += 8) {
-    uint64_t x;
-    memcpy(&x, s + k, sizeof x);
-    uint64_t sp = bytes_equal(x, ' ');
-    if (!sp)
-      continue;
-    if (sp & (sp >> 8)) /* two blanks in the word */
-      return false;
-    uint64_t after_dash = sp & (bytes_equal(x, '-') << 8);
-    if ((sp & 0x80) && k > start) { /* a blank first, after the word before */
-      if (s[k - 1] == ' ')
-        return false;
-      if (s[k - 1] == '-')
-        after_dash |= 0x80;
-    }
-    for (size_t j = 0; after_dash; j++, after_dash >>= 8)
-      if ((after_dash & 0x80) && k + j + 1 < end &&
-          broken_hyphen(s, start, end, k + j))
-        return false;
-  }
-  for (k = k > start ? k - 1 : start; k + 1 < end; k++)
-    if (s[k] == ' ' &&
-        (s[k + 1] == ' ' || broken_hyphen(s, start, end, k)))
-      return false;
-  return true;
-}
 
 /* A line of the output of a pass that copies a line of the text it read
  * unchanged says which (its index); the others say NO_LINE. */
@@ -1008,7 +1038,7 @@ static bool put_content(emitter *e, const line *l) {
   const cchc_mbuf *in = e->md;
   const char *s = in->data;
   /* no tab, no run of blanks, no broken hyphen: one copy */
-  bool plain = l->plain || content_plain(s, l->start, l->end);
+  bool plain = l->plain;
   if (plain) {
     if (emit_len(e) != l->start)
       emit_dirty(e);
@@ -1315,7 +1345,6 @@ static void reread_lines(layout *L, const cchc_mbuf *text) {
       l->start = (uint32_t)p;
       l->end = (uint32_t)e;
       l->lead_space = l->trail_space = l->held = false;
-      l->plain = true;
     } else {
       classify(s, p, e, l);
     }
