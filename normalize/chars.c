@@ -77,6 +77,12 @@ static int32_t map_char(int32_t cp, cchc_repair_kind *kind) {
   }
 }
 
+/* Does the mapping drop cp (an invisible format character)? */
+static bool is_dropped(int32_t cp) {
+  cchc_repair_kind kind;
+  return cp >= 0xAD && map_char(cp, &kind) < 0;
+}
+
 static bool is_ascii_letter(char c) { return (c | 0x20) >= 'a' && (c | 0x20) <= 'z'; }
 
 static bool is_vowel_base(UChar32 c) {
@@ -265,6 +271,20 @@ static void note_edit(cchc_canon *c, size_t at) {
   e->at[e->n++] = at;
 }
 
+/* The dropped characters of in[from, to), a segment NFC rewrote without
+ * them: logged as the mapping logs them. */
+static void log_dropped(cchc_canon *c, const cchc_mbuf *in, size_t from,
+                        size_t to) {
+  for (size_t p = from; p < to;) {
+    size_t at = p;
+    int32_t cp = cchc_utf8_next_valid(in->data, to, &p);
+    cchc_repair_kind kind = CCHC_REPAIR_KIND_COUNT;
+    if (cp >= 0 && map_char(cp, &kind) < 0)
+      cchc_log_repair(&c->map_log, kind, cchc_mbuf_src(in, at, NULL),
+                      "U+%04X removed", (unsigned)cp);
+  }
+}
+
 /* NFC of the chunk [start, end) of c->in, appended to c->mid; false when
  * the chunk is NFC already (nothing is written then). */
 static bool nfc_chunk(cchc_canon *c, size_t start, size_t end) {
@@ -277,7 +297,12 @@ static bool nfc_chunk(cchc_canon *c, size_t start, size_t end) {
   UErrorCode st;
   if (chunk_is_nfc(c, in->data + start, end - start))
     return false;
-  /* UTF-8 -> UTF-16, remembering where each unit came from. */
+  /* UTF-8 -> UTF-16, remembering where each unit came from.  Characters
+   * the mapping drops are left out: one between a base and its marks
+   * ("A", soft hyphen, combining acute) would otherwise keep them apart
+   * here and leave them uncomposed after it goes, which the next
+   * normalization would compose (the text would not be canonical).
+   * Their bytes stay in the copied spans, for the mapping to drop. */
   int32_t n16 = 0;
   size_t p = start;
   while (p < end) {
@@ -287,6 +312,10 @@ static bool nfc_chunk(cchc_canon *c, size_t start, size_t end) {
     U8_NEXT((const uint8_t *)in->data + p, i, avail, ch);
     if (ch < 0)
       ch = 0xFFFD; /* decode made valid UTF-8; defensive only */
+    if (is_dropped(ch)) {
+      p += (size_t)i;
+      continue;
+    }
     at8[n16] = (int32_t)(p - start);
     if (U_IS_BMP(ch)) {
       u[n16++] = (UChar)ch;
@@ -300,14 +329,15 @@ static bool nfc_chunk(cchc_canon *c, size_t start, size_t end) {
   at8[n16] = (int32_t)(end - start);
 
   int32_t pos = 0;
-  while (pos < n16) {
+  size_t done = start; /* in is copied or normalized up to here */
+  for (;;) {
     st = U_ZERO_ERROR;
     int32_t yes = pos + unorm2_spanQuickCheckYes(nfc, u + pos, n16 - pos, &st);
     if (U_FAILURE(st)) {
       canon_fail(c, CCHC_ERR_INTERNAL, "check failed", st);
       return true;
     }
-    copy_span(out, in, start + (size_t)at8[pos], start + (size_t)at8[yes]);
+    copy_span(out, in, done, start + (size_t)at8[yes]);
     if (yes >= n16)
       break;
     /* The segment: from `yes` to the next normalization boundary. */
@@ -363,10 +393,12 @@ static bool nfc_chunk(cchc_canon *c, size_t start, size_t end) {
         cchc_mbuf_putc_span(out, (uint32_t)oc, src, k >= outlen ? last : src);
       }
       cchc_log_repair(&c->nfc_log, CCHC_REPAIR_NFC, src, "recomposed to NFC");
+      log_dropped(c, in, from, to);
       c->edits.all = true; /* (an offset in the output is not known here) */
     }
     free(big_out);
     pos = segend;
+    done = to;
   }
   return true;
 }

@@ -189,6 +189,30 @@ START_TEST(utf16be_with_bom) {
 }
 END_TEST
 
+/* A character the mapping drops (soft hyphen, zero-width ones) between a
+ * base and its combining marks: the marks compose with the base once it
+ * is gone, so that the text is canonical (found by fuzz_normalize: the
+ * Windows-1258 bytes of A-breve, soft hyphen, two acutes). */
+START_TEST(dropped_char_between_base_and_marks) {
+  const char in[] = "Ch\xC3\xAD\xEC\xEC ok\n";
+  cchc_text *t = must_norm(in, sizeof in - 1, CCHC_NORM_REPAIR,
+                           CCHC_ENC_CP1258);
+  ck_assert_str_eq(cchc_text_data(t), "Ch\xE1\xBA\xAE\xCC\x81 ok\n");
+  ck_assert_uint_eq(cchc_text_repair_count(t, CCHC_REPAIR_SPACE), 1);
+  assert_idempotent(t);
+  cchc_text_free(t);
+  /* The same in UTF-8, with each dropped character, and one at the start
+   * of the text, before a lone mark. */
+  check_chars("Ch\xC4\x82\xC2\xAD\xCC\x81\xCC\x81 ok",
+              "Ch\xE1\xBA\xAE\xCC\x81 ok", CCHC_REPAIR_SPACE, 1);
+  check_chars("a\xE2\x80\x8B\xCC\x81", "\xC3\xA1", CCHC_REPAIR_SPACE, 1);
+  check_chars("o\xE2\x80\x8D\xCC\x82\xCC\x81", "\xE1\xBB\x91",
+              CCHC_REPAIR_SPACE, 1);
+  check_chars("e\xE2\x81\xA0\xCC\xA3", "\xE1\xBA\xB9", CCHC_REPAIR_SPACE, 1);
+  check_chars("\xC2\xAD\xCC\x81 x", "\xCC\x81 x", CCHC_REPAIR_SPACE, 1);
+}
+END_TEST
+
 START_TEST(cp1258_auto) {
   /* Windows-1258: 0xF4 ô, 0xCC U+0300, 0xF2 U+0323, 0xEA ê, 0xD0 Đ, 0xE0 à,
    * 0xE3 ă, 0xDE U+0303, 0xD2 U+0309, 0xEC U+0301. */
@@ -1498,6 +1522,7 @@ int main(void) {
   tcase_add_test(tc, utf16le_with_bom);
   tcase_add_test(tc, utf16be_with_bom);
   tcase_add_test(tc, cp1258_auto);
+  tcase_add_test(tc, dropped_char_between_base_and_marks);
   tcase_add_test(tc, cp1258_forced);
   tcase_add_test(tc, invalid_utf8_rejected);
   tcase_add_test(tc, invalid_utf8_repaired);
