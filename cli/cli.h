@@ -155,6 +155,11 @@ bool cli_out_write(cli_out *o, const void *data, size_t len);
  * untouched). */
 bool cli_out_commit(cli_out *o);
 void cli_out_abort(cli_out *o);
+/* The end of an output the library streamed into `o` and returned `st`
+ * for: committed when st is CCHC_OK, else aborted with the error reported
+ * against `where` (a write error is printed already).  false on failure. */
+bool cli_out_finish(cli_out *o, cchc_status st, const char *where,
+                    const cchc_error *err);
 /* cli_out_write as a cchc_write_fn, `ctx` the cli_out: for the library's
  * output written as it is made. */
 bool cli_out_sink(void *ctx, const char *data, size_t len);

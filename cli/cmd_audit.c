@@ -278,13 +278,7 @@ static int audit_plans(cli_ctx *ctx, const plans *stored, const input *parent,
     goto done;
   cchc_status st = cchc_audit_write(ctx->store, &par, refs, n, format,
                                     cli_out_sink, &out, &nf, &err);
-  if (st != CCHC_OK) {
-    if (st != CCHC_ERR_IO) /* a write error is reported already */
-      cli_report(ctx->db, NULL, 0, &err);
-    cli_out_abort(&out);
-    goto done;
-  }
-  if (!cli_out_commit(&out))
+  if (!cli_out_finish(&out, st, ctx->db, &err))
     goto done;
   if (format == CCHC_REPORT_TABLE)
     fprintf(stderr, "cchc: audit: %zu plan%s against %s: %zu finding%s\n", n,

@@ -102,13 +102,7 @@ int cmd_compare(cli_ctx *ctx, int argc, char **argv) {
   cchc_status st = cchc_compare_write(store, province, year, &opt, format,
                                       cli_out_sink, &out, &columns, &rows,
                                       &err);
-  if (st != CCHC_OK) {
-    if (st != CCHC_ERR_IO) /* a write error is reported already */
-      cli_report(ctx->db, NULL, 0, &err);
-    cli_out_abort(&out);
-    goto done;
-  }
-  if (!cli_out_commit(&out))
+  if (!cli_out_finish(&out, st, ctx->db, &err))
     goto done;
   /* Nothing matched: the empty comparison is written, exit 3. */
   rc = EXIT_NOMATCH;

@@ -368,7 +368,7 @@ static int move_noreplace(const char *from, const char *to) {
 /* Move DIR/NAME into DIR/rejected/ under the first name not used there
  * (NAME, STEM-2.txt, STEM-3.txt, ...), its reason in that name + ".reason":
  * no reject ever overwrites another.  The .reason file is made first, with
- * O_EXCL, to claim the name.  Returns the name given (malloc'd), or NULL
+ * O_EXCL, to claim the name, and written before the plan moves.  Returns the name given (malloc'd), or NULL
  * when the file could not be moved (reported). */
 static char *reject(const char *dir, const char *name, const char *reason) {
   char *from = cli_path_in(dir, name), *taken = NULL;
@@ -388,22 +388,25 @@ static char *reject(const char *dir, const char *name, const char *reason) {
     bool next = fd < 0 && errno == EEXIST, stop = fd < 0 && !next;
     if (stop)
       cli_errorf("%s: cannot write: %s", why, strerror(errno));
-    else if (fd >= 0 && move_noreplace(from, to) != 0) {
-      next = errno == EEXIST;
-      stop = !next;
-      if (stop)
-        cli_errorf("%s: cannot move to %s/rejected: %s", from, dir,
-                   strerror(errno));
-      close(fd);
-      unlink(why);
-    } else if (fd >= 0) {
+    if (fd >= 0) {
+      /* The reason is written before the plan moves: whoever sees the
+       * plan in rejected/ finds its reason complete beside it. */
       FILE *fp = fdopen(fd, "w");
       if (!fp || fprintf(fp, "%s\n", reason) < 0 || fclose(fp) != 0)
         cli_errorf("%s: cannot write: %s", why, strerror(errno));
       if (!fp)
         close(fd);
-      taken = cand;
-      cand = NULL;
+      if (move_noreplace(from, to) != 0) {
+        next = errno == EEXIST;
+        stop = !next;
+        if (stop)
+          cli_errorf("%s: cannot move to %s/rejected: %s", from, dir,
+                     strerror(errno));
+        unlink(why);
+      } else {
+        taken = cand;
+        cand = NULL;
+      }
     }
     free(cand);
     free(to);

@@ -352,6 +352,16 @@ void cli_out_abort(cli_out *o) {
   memset(o, 0, sizeof *o);
 }
 
+bool cli_out_finish(cli_out *o, cchc_status st, const char *where,
+                    const cchc_error *err) {
+  if (st == CCHC_OK)
+    return cli_out_commit(o);
+  if (st != CCHC_ERR_IO) /* a write error is reported already */
+    cli_report(where, NULL, 0, err);
+  cli_out_abort(o);
+  return false;
+}
+
 void cli_report_untried(size_t n) {
   if (n)
     cli_errorf("stopped: %zu input%s not tried", n, n == 1 ? "" : "s");

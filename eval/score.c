@@ -516,13 +516,13 @@ static void score_deadlines(scorer *s, const side *ps, const side *gs) {
     return;
   for (size_t p = 0; p < np; p++)
     if (gold_of[p] < 0)
-      diff_add(s, M_DEADLINES, "spurious", "text", pd[p].text, "kind",
+      diff_add(s, M_DEADLINES, "spurious", "text", pd[p].text, "deadline_kind",
                pd[p].kind, "start", pd[p].start, "end", pd[p].end,
                (char *)NULL);
   bool *taken = taken_golds(s, gold_of, np, ng);
   for (size_t g = 0; taken && g < ng; g++)
     if (!taken[g])
-      diff_add(s, M_DEADLINES, "missed", "quote", gd[g].text, "kind",
+      diff_add(s, M_DEADLINES, "missed", "quote", gd[g].text, "deadline_kind",
                gd[g].kind, "start", gd[g].start, "end", gd[g].end,
                (char *)NULL);
   free(taken);

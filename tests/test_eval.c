@@ -539,6 +539,23 @@ START_TEST(deadlines_multiset) {
   ASSERT_SCORE(ev, "deadlines.recall", 0.5);
   ASSERT_SCORE(ev, "deadlines.tp", 1);
   ASSERT_SCORE(ev, "deadlines.fn", 1);
+  /* The missed one in the JSON diffs: "kind" is the diff's, the deadline's
+   * kind has a key of its own (no key twice in one object). */
+  char *json = NULL;
+  cchc_error err = {0};
+  ck_assert_int_eq(cchc_eval_render_json(ev, &json, &err), CCHC_OK);
+  json_error_t je;
+  json_t *root = json_loads(json, JSON_REJECT_DUPLICATES, &je);
+  ck_assert_msg(root != NULL, "%s\n%s", je.text, json);
+  json_t *d = json_array_get(
+      json_object_get(json_array_get(json_object_get(root, "per_document"), 0),
+                      "diffs"),
+      0);
+  ck_assert_str_eq(json_string_value(json_object_get(d, "kind")), "missed");
+  ck_assert_str_eq(json_string_value(json_object_get(d, "deadline_kind")),
+                   "continuous");
+  json_decref(root);
+  free(json);
   cchc_eval_free(ev);
 
   /* Three predicted against two: one too many.  The quarter counts by
