@@ -1213,6 +1213,12 @@ rule_list rules_select(const cchc_rules *rs, const char *path,
 }
 
 const rule *rules_find(const cchc_rules *rs, const char *id) {
+  if (rs->selected) { /* indexed: the rules under id, one of them id */
+    rule_list under = rules_select(rs, id, NULL);
+    for (size_t i = 0; i < under.n; i++)
+      if (!strcmp(under.items[i]->id, id)) return under.items[i];
+    return NULL;
+  }
   for (size_t i = 0; i < rs->nrules; i++)
     if (rs->rules[i].id && !strcmp(rs->rules[i].id, id)) return &rs->rules[i];
   return NULL;
