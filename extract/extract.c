@@ -390,6 +390,7 @@ cchc_status extract_frame(const cchc_rules *rules, const cchc_text *text,
   x.f = NULL;
 cleanup:
   table_free_all(&x);
+  units_free(&x);
   free(x.lines);
   xstarts_free(&x.target_starts);
   xstarts_free(&x.deadline_starts);

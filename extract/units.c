@@ -82,6 +82,59 @@ static bool level_applies(const xctx *x, const rule *r) {
   return level && list_has(want, level);
 }
 
+/* The `unit.` rules that say a unit in this document (rule_gives "unit",
+ * level_applies), chosen once for its level: the units of every clause
+ * are asked for, each time of all of them. */
+typedef struct unit_rules {
+  const char *level; /* the document's level when chosen (in the frame) */
+  bool chosen;
+  rule_list all;     /* every `unit.` rule */
+  const rule **items;
+  size_t *order;     /* index in `all` */
+  bool *standalone;
+  size_t n;
+} unit_rules;
+
+void units_free(xctx *x) {
+  unit_rules *u = x->unit_rules;
+  if (!u) return;
+  free(u->items);
+  free(u->order);
+  free(u->standalone);
+  free(u);
+  x->unit_rules = NULL;
+}
+
+/* The unit rules of the document; NULL (the frame failed) without memory. */
+static const unit_rules *unit_rules_of(xctx *x) {
+  const char *level = x->f ? x->f->document.level.value : NULL;
+  unit_rules *u = x->unit_rules;
+  if (u && u->chosen && u->level == level) return u;
+  if (!u && !(u = x->unit_rules = calloc(1, sizeof *u))) goto nomem;
+  u->chosen = false;
+  u->all = rules_select(x->rules, "unit.", NULL);
+  size_t cap = u->all.n ? u->all.n : 1;
+  if ((!u->items && !(u->items = malloc(cap * sizeof *u->items))) ||
+      (!u->order && !(u->order = malloc(cap * sizeof *u->order))) ||
+      (!u->standalone &&
+       !(u->standalone = malloc(cap * sizeof *u->standalone))))
+    goto nomem;
+  u->n = 0;
+  for (size_t i = 0; i < u->all.n; i++) {
+    const rule *r = u->all.items[i];
+    if (!rule_gives(r, "unit") || !level_applies(x, r)) continue;
+    u->items[u->n] = r;
+    u->order[u->n] = i;
+    u->standalone[u->n++] = attr_yes(r, "standalone");
+  }
+  u->level = level;
+  u->chosen = true;
+  return u;
+nomem:
+  out_of_memory(x);
+  return NULL;
+}
+
 /* r's first match in the canonical text cut at len, from `at` (ranges are
  * cut on character boundaries). */
 static bool match_at(const xctx *x, const rule *r, size_t len, size_t at) {
@@ -320,8 +373,8 @@ static bool clip_range(const xctx *x, size_t *start, size_t *end) {
 }
 
 /* Run rule r over s[lo, hi); push each mention. */
-static void run_rule(xctx *x, const rule *r, size_t order, size_t lo,
-                     size_t hi, cand_list *l) {
+static void run_rule(xctx *x, const rule *r, size_t order, bool standalone,
+                     size_t lo, size_t hi, cand_list *l) {
   size_t at = lo;
   while (at < hi && match_at(x, r, hi, at)) {
     PCRE2_SIZE *ov = pcre2_get_ovector_pointer(x->md);
@@ -330,8 +383,7 @@ static void run_rule(xctx *x, const rule *r, size_t order, size_t lo,
     rule_group(r, x->md, "u", &us, &ue);
     const char *key = rule_value(r, x->md, "unit");
     if (key && ue > us)
-      cand_push(l, (cand){r, order, key, us, ue, attr_yes(r, "standalone"),
-                          true});
+      cand_push(l, (cand){r, order, key, us, ue, standalone, true});
     at = me > at ? me : at + 1;
     while (at < hi && continuation(x, at)) at++;
   }
@@ -376,10 +428,11 @@ static int by_start(const void *a, const void *b) {
 
 /* The mentions in [start, end): l->items[0, l->n) in text order, apart. */
 static void mentions(xctx *x, size_t start, size_t end, cand_list *l) {
-  rule_list rs = rules_select(x->rules, "unit.", NULL);
-  for (size_t i = 0; i < rs.n; i++)
-    if (rule_gives(rs.items[i], "unit") && level_applies(x, rs.items[i]))
-      run_rule(x, rs.items[i], i, start, end, l);
+  const unit_rules *u = unit_rules_of(x);
+  if (!u) return;
+  rule_list rs = u->all;
+  for (size_t i = 0; i < u->n; i++)
+    run_rule(x, u->items[i], u->order[i], u->standalone[i], start, end, l);
   if (l->failed) {
     l->n = 0;
     out_of_memory(x);
