@@ -82,9 +82,22 @@ static bool level_applies(const xctx *x, const rule *r) {
   return level && list_has(want, level);
 }
 
+/* The `unitcell.` rules (context before or after a short title) and the
+ * `unitname.` rules (names a short title may be part of). */
+typedef struct cell_ctx {
+  rule_list cells, names;
+} cell_ctx;
+
+/* Does the document name an alt= key by a full form (document_names)? */
+typedef struct alt_named {
+  const char *key;
+  bool named;
+} alt_named;
+
 /* The `unit.` rules that say a unit in this document (rule_gives "unit",
  * level_applies), chosen once for its level: the units of every clause
- * are asked for, each time of all of them. */
+ * are asked for, each time of all of them.  What the whole document says
+ * is asked once too. */
 typedef struct unit_rules {
   const char *level; /* the document's level when chosen (in the frame) */
   bool chosen;
@@ -93,6 +106,9 @@ typedef struct unit_rules {
   size_t *order;     /* index in `all` */
   bool *standalone;
   size_t n;
+  cell_ctx cc;
+  alt_named *alts; /* the keys asked about so far */
+  size_t nalts, cap_alts;
 } unit_rules;
 
 void units_free(xctx *x) {
@@ -101,18 +117,22 @@ void units_free(xctx *x) {
   free(u->items);
   free(u->order);
   free(u->standalone);
+  free(u->alts);
   free(u);
   x->unit_rules = NULL;
 }
 
 /* The unit rules of the document; NULL (the frame failed) without memory. */
-static const unit_rules *unit_rules_of(xctx *x) {
+static unit_rules *unit_rules_of(xctx *x) {
   const char *level = x->f ? x->f->document.level.value : NULL;
   unit_rules *u = x->unit_rules;
   if (u && u->chosen && u->level == level) return u;
   if (!u && !(u = x->unit_rules = calloc(1, sizeof *u))) goto nomem;
   u->chosen = false;
+  u->nalts = 0;
   u->all = rules_select(x->rules, "unit.", NULL);
+  u->cc.names = rules_select(x->rules, "unitname.", NULL);
+  u->cc.cells = rules_select(x->rules, "unitcell.", NULL);
   size_t cap = u->all.n ? u->all.n : 1;
   if ((!u->items && !(u->items = malloc(cap * sizeof *u->items))) ||
       (!u->order && !(u->order = malloc(cap * sizeof *u->order))) ||
@@ -142,17 +162,6 @@ static bool match_at(const xctx *x, const rule *r, size_t len, size_t at) {
 }
 
 /* ---- text around a mention ------------------------------------------------ */
-
-/* The `unitcell.` rules (context before or after a short title) and the
- * `unitname.` rules (names a short title may be part of). */
-typedef struct cell_ctx {
-  rule_list cells, names;
-} cell_ctx;
-
-static void cell_ctx_load(const xctx *x, cell_ctx *cc) {
-  cc->names = rules_select(x->rules, "unitname.", NULL);
-  cc->cells = rules_select(x->rules, "unitcell.", NULL);
-}
 
 /* Is r a `unitcell.` rule of side `side`? */
 static bool on_side(const rule *r, const char *side) {
@@ -428,9 +437,8 @@ static int by_start(const void *a, const void *b) {
 
 /* The mentions in [start, end): l->items[0, l->n) in text order, apart. */
 static void mentions(xctx *x, size_t start, size_t end, cand_list *l) {
-  const unit_rules *u = unit_rules_of(x);
+  unit_rules *u = unit_rules_of(x);
   if (!u) return;
-  rule_list rs = u->all;
   for (size_t i = 0; i < u->n; i++)
     run_rule(x, u->items[i], u->order[i], u->standalone[i], start, end, l);
   if (l->failed) {
@@ -440,40 +448,37 @@ static void mentions(xctx *x, size_t start, size_t end, cand_list *l) {
   }
   /* Standalone titles: first judge them with the text alone, then let
    * those next to an accepted mention in, until nothing changes. */
-  cell_ctx cc;
-  cell_ctx_load(x, &cc);
   for (size_t i = 0; i < l->n; i++)
     if (l->items[i].standalone) l->items[i].ok = false;
   for (bool changed = true; changed;) {
     changed = false;
     for (size_t i = 0; i < l->n; i++) {
       cand *c = &l->items[i];
-      if (c->standalone && !c->ok && stands_alone(x, &cc, l, c, start, end))
+      if (c->standalone && !c->ok &&
+          stands_alone(x, &u->cc, l, c, start, end))
         c->ok = changed = true;
     }
   }
   /* Short titles that mean another unit in this document: whether the
    * document names each alt= key is asked once per key. */
-  struct alt {
-    const char *key;
-    bool named;
-  } *alts = l->n ? malloc(l->n * sizeof *alts) : NULL;
-  size_t nalt = 0;
-  if (l->n && !alts) {
-    l->n = 0;
-    out_of_memory(x);
-    return;
-  }
   for (size_t i = 0; i < l->n; i++) {
     cand *c = &l->items[i];
     const char *alt = c->ok ? rule_attr(c->r, "alt") : NULL;
     if (!alt) continue;
     size_t k = 0;
-    while (k < nalt && strcmp(alts[k].key, alt)) k++;
-    if (k == nalt) alts[nalt++] = (struct alt){alt, document_names(x, rs, alt)};
-    if (alts[k].named) c->key = alts[k].key;
+    while (k < u->nalts && strcmp(u->alts[k].key, alt)) k++;
+    if (k == u->nalts) {
+      alt_named *p = cchc_grow(u->alts, &u->cap_alts, k, sizeof *p);
+      if (!p) {
+        l->n = 0;
+        out_of_memory(x);
+        return;
+      }
+      u->alts = p;
+      u->alts[u->nalts++] = (alt_named){alt, document_names(x, u->all, alt)};
+    }
+    if (u->alts[k].named) c->key = u->alts[k].key;
   }
-  free(alts);
   /* Overlaps: the longest mention wins. */
   size_t kept = 0;
   for (size_t i = 0; i < l->n; i++)
@@ -546,7 +551,9 @@ void units_find(xctx *x, size_t start, size_t end, xunits *out) {
  * mention of `known`, pushed to *l. */
 static void unknown_names(xctx *x, size_t start, size_t end,
                           const cand_list *known, cand_list *l) {
-  rule_list rs = rules_select(x->rules, "unitname.", NULL);
+  const unit_rules *u = unit_rules_of(x);
+  if (!u) return;
+  rule_list rs = u->cc.names;
   for (size_t i = 0; i < rs.n; i++) {
     const rule *r = rs.items[i];
     size_t at = start;
