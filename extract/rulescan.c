@@ -1238,7 +1238,7 @@ void rule_text_free(rule_text *t) {
 
 /* A search for a literal goes at least this far past where it starts:
  * the scans of the next few lines find their answer in it. */
-enum { LITERAL_REACH = 16384 };
+enum { LITERAL_REACH = 2048 };
 
 /* The first occurrence of l in t->s cut at `upto`, from `from`: true and
  * its span in *start, *end, or false. */
