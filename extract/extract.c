@@ -390,11 +390,11 @@ cchc_status extract_frame(const cchc_rules *rules, const cchc_text *text,
   x.f = NULL;
 cleanup:
   table_free_all(&x);
+  units_free(&x);
   free(x.lines);
   xstarts_free(&x.target_starts);
   xstarts_free(&x.deadline_starts);
   rule_text_free(&x.scan);
-  free(x.named);
   pcre2_match_data_free(x.md);
   cchc_frame_free(x.f);
   return st;

@@ -23,6 +23,7 @@ typedef struct xline {
 } xline;
 
 struct table;
+struct unit_rules;
 
 /* Items of the frame (targets or deadlines) by where their span starts:
  * (start, index) pairs sorted, for the lookups of xtargets_in and
@@ -39,13 +40,6 @@ typedef struct xstarts {
   size_t cap_found;
 } xstarts;
 
-/* Whether the document names a unit key by a full form (units.c), as
- * answered under a plan level (the rules asked depend on it). */
-typedef struct xnamed {
-  const char *key, *level;
-  bool named;
-} xnamed;
-
 typedef struct xctx {
   const cchc_rules *rules;
   const cchc_text *text;
@@ -60,8 +54,7 @@ typedef struct xctx {
   size_t ntables, cap_tables;
   xstarts target_starts, deadline_starts; /* built when first asked */
   rule_text scan; /* the text as rule_scan reads it, owned */
-  xnamed *named;  /* units.c's answers, owned: each a scan of the text */
-  size_t nnamed;
+  struct unit_rules *unit_rules; /* units.c: chosen for the level, owned */
   cchc_error *err;
 } xctx;
 
@@ -213,5 +206,7 @@ bool units_unknown(xctx *x, size_t start, size_t end, xunit *out);
  * that overlap no mention, in text order: who a clause names, known or
  * not. */
 void units_find_named(xctx *x, size_t start, size_t end, xunits *out);
+/* Release what units.c keeps for the document. */
+void units_free(xctx *x);
 
 #endif

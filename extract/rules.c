@@ -63,6 +63,7 @@ void cchc_rules_free(cchc_rules *rs) {
   for (size_t i = 0; i < rs->nunits; i++) free(rs->units[i].spellings);
   free(rs->units);
   indicators_free(rs->indicators_by_meaning);
+  rule_literals_free(&rs->literals);
   for (size_t i = 0; i < rs->nstrings; i++) free(rs->strings[i]);
   free(rs->strings);
   free(rs);
@@ -448,7 +449,7 @@ static cchc_status compile_rule(cchc_rules *rs, rule *r, uint32_t flags,
   }
   /* JIT is an optimization: a platform without it still matches. */
   r->jit = pcre2_jit_compile(r->code, PCRE2_JIT_COMPLETE) == 0;
-  rule_read_facts(r);
+  rule_read_facts(r, &rs->literals);
   uint32_t groups = 0;
   pcre2_pattern_info(r->code, PCRE2_INFO_CAPTURECOUNT, &groups);
   if (groups > rs->max_groups) rs->max_groups = groups;
@@ -1212,6 +1213,12 @@ rule_list rules_select(const cchc_rules *rs, const char *path,
 }
 
 const rule *rules_find(const cchc_rules *rs, const char *id) {
+  if (rs->selected) { /* indexed: the rules under id, one of them id */
+    rule_list under = rules_select(rs, id, NULL);
+    for (size_t i = 0; i < under.n; i++)
+      if (!strcmp(under.items[i]->id, id)) return under.items[i];
+    return NULL;
+  }
   for (size_t i = 0; i < rs->nrules; i++)
     if (rs->rules[i].id && !strcmp(rs->rules[i].id, id)) return &rs->rules[i];
   return NULL;

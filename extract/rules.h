@@ -17,13 +17,34 @@ typedef struct rule_example {
   size_t nexpect;
 } rule_example;
 
+/* A word some rule's matches hold (rule_facts.lits), compiled alone with
+ * the rule's case: a search for it skips nearly all of a text at once,
+ * where a rule of many branches tries every place its first letter
+ * stands.  The rule set keeps each once (rule_literals); a scanned text
+ * keeps the last search for each (rule_text). */
+typedef struct rule_literals rule_literals;
+typedef struct rule_literal {
+  char *text;   /* letters and digits: no metacharacter */
+  bool caseless;
+  pcre2_code *code;
+  bool jit;
+  size_t id;                /* index in set */
+  const rule_literals *set;
+} rule_literal;
+
+struct rule_literals {
+  rule_literal **items;
+  size_t n, cap;
+};
+void rule_literals_free(rule_literals *ls);
+
 /* What a rule's pattern says about the text it can match, read from the
  * pattern at load (rule_read_facts, rulescan.c).  Text is summed up as
  * features, a bit each (RULE_FEATURE_*): a decimal digit, each ASCII
  * punctuation mark and blank.  Every fact is sound: a scan that skips
  * text on it never loses a match.  A pattern the reader does not fully
  * know has no facts (nneeds 0, barrier 0, starts false). */
-enum { RULE_NEEDS = 4 };
+enum { RULE_NEEDS = 4, RULE_LITS = 3, RULE_LIT_ALTS = 8 };
 typedef struct rule_facts {
   /* Each match holds, for every clause, a character of one of the
    * clause's features. */
@@ -39,6 +60,11 @@ typedef struct rule_facts {
    * with a digit beyond ASCII when first_digits; only when has_first. */
   uint64_t first[4];
   bool first_digits, has_first;
+  /* Each match holds, for every clause, one of its literals whole
+   * (consumed, not only looked at), the most selective clause first. */
+  const rule_literal *lits[RULE_LITS][RULE_LIT_ALTS];
+  uint8_t nalts[RULE_LITS];
+  size_t nlits;
 } rule_facts;
 
 typedef struct rule {
@@ -109,6 +135,7 @@ struct cchc_rules {
   size_t nunits;
   struct indicator_set *indicators_by_meaning; /* indicators.concepts */
   uint32_t max_groups; /* largest capture count, for match data */
+  rule_literals literals; /* of every rule's facts */
   /* The selection index: each rule under every path of its id ("meta",
    * "meta.level", "meta.level.commune"), once for any role and once more
    * for its role.  Sorted by path, role and file order, so a selection is
@@ -154,8 +181,9 @@ uint64_t rule_features(const char *s, size_t n);
 bool rule_may_match(const rule *r, uint64_t has);
 /* Read r's facts from its pattern (rules.c calls it once r->code is
  * compiled), and compile r->anchored when they say where matches start and
- * PCRE2 does not know. */
-void rule_read_facts(rule *r);
+ * PCRE2 does not know.  Its literals join `ls` (those already there are
+ * shared); without memory for them it has fewer facts. */
+void rule_read_facts(rule *r, rule_literals *ls);
 
 /* A whole text as scans see it: its lines and the features of each, so
  * that a scan skips the lines and stretches a rule cannot match in. */
@@ -167,6 +195,9 @@ typedef struct rule_text {
   size_t nlines;
   uint64_t has; /* features of the whole text */
   pcre2_match_context *mc;
+  /* where the literals of rules stand, found when a scan first asks (as
+   * mc, changed by scans of a const text) */
+  struct literal_cache *literals;
 } rule_text;
 cchc_status rule_text_init(rule_text *t, const char *s, size_t n,
                            cchc_error *err);

@@ -3,7 +3,7 @@
  *
  * PCRE2 keeps its parse to itself (pcre2_pattern_info gives one required
  * code unit, and no first bytes for a pattern that opens with \d in UCP
- * mode), so at load each pattern is read once more for four facts:
+ * mode), so at load each pattern is read once more for five facts:
  *
  *   needs    characters every match holds: "a digit", "a '%'", "a ',' or
  *            a '.'" (clauses over features, rules.h);
@@ -13,7 +13,9 @@
  *   start    what must stand before a match: "(?m)(?:^|(?<=\|))" starts
  *            only at a line start or after a '|';
  *   first    the bytes a match can start with, for the patterns PCRE2
- *            would try at every position.
+ *            would try at every position;
+ *   words    literal words every match holds: "UBND or nhân, and tỉnh
+ *            or huyện" (clauses of words, rule_literal).
  *
  * Each is an over-approximation of the pattern's language: a match holds a
  * needed character, so a text without one has no match.  Only consuming
@@ -169,6 +171,14 @@ static void bytes_add_caseless(bytes *b, uint32_t lo, uint32_t hi) {
 
 /* ---- reading a pattern -------------------------------------------------- */
 
+/* A clause of literals, as in rule_facts.lits: indices into the reader's
+ * words; its weight is the length in characters of its shortest word (a
+ * long word is a rare one). */
+typedef struct lit_clause {
+  uint8_t ids[RULE_LIT_ALTS];
+  uint8_t n, weight;
+} lit_clause;
+
 /* What a piece of pattern matches, as far as the facts go. */
 typedef struct node {
   uint64_t needs[RULE_NEEDS]; /* clauses, as in rule_facts */
@@ -182,7 +192,27 @@ typedef struct node {
   bool at_zero;     /*   or the subject's start */
   bool empty;       /* it may match the empty string */
   bytes first;      /* what its matches start with when not empty */
+  lit_clause lits[RULE_LITS]; /* words its matches hold */
+  size_t nlits;
+  /* when it is one letter or digit written as itself: its bytes and case
+   * mode, a piece of the word it stands in */
+  unsigned char ch[4];
+  uint8_t chlen;
+  bool chcase;
 } node;
+
+/* The words a pattern's sequences spell, for lit_clause. */
+enum { WORD_MAX = 48, WORDS_MAX = 64 };
+typedef struct word {
+  unsigned char text[WORD_MAX];
+  uint8_t len;
+  bool caseless;
+} word;
+
+typedef struct word_table {
+  word items[WORDS_MAX];
+  size_t n;
+} word_table;
 
 typedef struct reader {
   const unsigned char *p, *end;
@@ -191,6 +221,7 @@ typedef struct reader {
   bool quoted;                       /* inside \Q...\E */
   bool bad;                          /* something unknown: no facts */
   int depth;
+  word_table *words; /* of the whole pattern (a group copies the reader) */
 } reader;
 
 static node empty_node(void) {
@@ -223,9 +254,41 @@ static void add_clause(node *n, uint64_t c) {
   n->needs[n->nneeds++] = c;
 }
 
+/* Does clause a hold every word of b (b says as much or more)? */
+static bool lits_within(const lit_clause *b, const lit_clause *a) {
+  for (size_t i = 0; i < b->n; i++)
+    if (!memchr(a->ids, b->ids[i], a->n)) return false;
+  return true;
+}
+
+static bool lits_better(const lit_clause *a, const lit_clause *b) {
+  return a->weight != b->weight ? a->weight > b->weight : a->n < b->n;
+}
+
+/* A clause of words more in n's conjunction, as add_clause: at most
+ * RULE_LITS, the best; a word of one character says too little. */
+static void add_lits(node *n, const lit_clause *c) {
+  if (!c->n || c->weight < 2) return;
+  for (size_t i = 0; i < n->nlits; i++)
+    if (lits_within(&n->lits[i], c)) return; /* c is weaker */
+  size_t k = 0;
+  for (size_t i = 0; i < n->nlits; i++)
+    if (!lits_within(c, &n->lits[i])) n->lits[k++] = n->lits[i];
+  n->nlits = k;
+  if (k < RULE_LITS) {
+    n->lits[n->nlits++] = *c;
+    return;
+  }
+  size_t worst = 0;
+  for (size_t i = 1; i < k; i++)
+    if (lits_better(&n->lits[worst], &n->lits[i])) worst = i;
+  if (lits_better(c, &n->lits[worst])) n->lits[worst] = *c;
+}
+
 /* a then b. */
 static void then(node *a, const node *b) {
   for (size_t i = 0; i < b->nneeds; i++) add_clause(a, b->needs[i]);
+  for (size_t i = 0; i < b->nlits; i++) add_lits(a, &b->lits[i]);
   a->eats |= b->eats;
   a->one = 0;
   a->zero = a->zero && b->zero;
@@ -240,6 +303,21 @@ static void either(node *a, const node *b) {
   for (size_t i = 0; i < a->nneeds; i++)
     for (size_t j = 0; j < b->nneeds; j++)
       add_clause(&n, a->needs[i] | b->needs[j]);
+  n.nlits = 0;
+  for (size_t i = 0; i < a->nlits; i++)
+    for (size_t j = 0; j < b->nlits; j++) {
+      /* a match of either holds a word of either's clause */
+      lit_clause u = a->lits[i];
+      const lit_clause *c = &b->lits[j];
+      bool fits = true;
+      for (size_t k = 0; k < c->n && fits; k++) {
+        if (memchr(u.ids, c->ids[k], u.n)) continue;
+        if (u.n == RULE_LIT_ALTS) fits = false;
+        else u.ids[u.n++] = c->ids[k];
+      }
+      if (c->weight < u.weight) u.weight = c->weight;
+      if (fits) add_lits(&n, &u);
+    }
   n.eats |= b->eats;
   n.one = a->one && b->one ? a->one | b->one : 0;
   n.zero = a->zero && b->zero;
@@ -834,7 +912,15 @@ static void read_item(reader *rd, node *out) {
       }
     }
   } else {
-    *out = literal_node(rd, take_char(rd));
+    const unsigned char *at = rd->p;
+    uint32_t cp = take_char(rd);
+    *out = literal_node(rd, cp);
+    if (cp >= 0x80 || (cp >= '0' && cp <= '9') ||
+        ((cp | 0x20) >= 'a' && (cp | 0x20) <= 'z')) {
+      out->chlen = (uint8_t)(rd->p - at);
+      memcpy(out->ch, at, out->chlen);
+      out->chcase = rd->caseless;
+    }
   }
   if (rd->bad || rd->quoted) {
     rd->depth--;
@@ -845,8 +931,10 @@ static void read_item(reader *rd, node *out) {
   if (read_quantifier(rd, &min, &max)) {
     if (!quantifiable) rd->bad = true;
     if (max != 1 || min != 1) out->one = 0;
+    out->chlen = 0; /* no longer one character in its word */
     if (min == 0) {
       out->nneeds = 0;
+      out->nlits = 0;
       out->after = F_ANY;
       out->at_zero = true;
       out->empty = true;
@@ -857,17 +945,50 @@ static void read_item(reader *rd, node *out) {
   rd->depth--;
 }
 
+/* The word w[0..len) of `chars` characters, a clause of out: every match
+ * of the sequence holds it. */
+static void end_word(reader *rd, node *out, const word *w, size_t chars) {
+  if (chars < 2) return;
+  word_table *wt = rd->words;
+  size_t i = 0;
+  while (i < wt->n &&
+         (wt->items[i].len != w->len || wt->items[i].caseless != w->caseless ||
+          memcmp(wt->items[i].text, w->text, w->len)))
+    i++;
+  if (i == WORDS_MAX) return; /* a clause fewer */
+  if (i == wt->n) wt->items[wt->n++] = *w;
+  lit_clause c = {.ids = {(uint8_t)i}, .n = 1,
+                  .weight = (uint8_t)(chars < 255 ? chars : 255)};
+  add_lits(out, &c);
+}
+
 /* Items up to '|', ')' or the end. */
 static void read_seq(reader *rd, node *out) {
   *out = empty_node();
   bool leading = true; /* the items read so far match the empty string */
+  /* the word the last items spell: letters and digits written as
+   * themselves, one after another, in one case mode */
+  word w = {.len = 0};
+  size_t chars = 0;
   for (;;) {
     skip_extended(rd);
-    if (rd->bad || at_end(rd)) return;
-    if (!rd->quoted && (*rd->p == '|' || *rd->p == ')')) return;
+    if (rd->bad || at_end(rd)) break;
+    if (!rd->quoted && (*rd->p == '|' || *rd->p == ')')) break;
     node item;
     read_item(rd, &item);
     if (rd->bad) return;
+    if (!item.chlen || w.len + item.chlen > WORD_MAX ||
+        (w.len && item.chcase != w.caseless)) {
+      end_word(rd, out, &w, chars);
+      w.len = 0;
+      chars = 0;
+    }
+    if (item.chlen) {
+      w.caseless = item.chcase;
+      memcpy(w.text + w.len, item.ch, item.chlen);
+      w.len = (uint8_t)(w.len + item.chlen);
+      chars++;
+    }
     if (leading) {
       out->after &= item.after;
       out->at_zero = out->at_zero && item.at_zero;
@@ -881,6 +1002,7 @@ static void read_seq(reader *rd, node *out) {
     out->after = after;
     out->at_zero = at_zero;
   }
+  end_word(rd, out, &w, chars);
 }
 
 /* Branches up to ')' or the end. */
@@ -894,7 +1016,82 @@ static void read_alt(reader *rd, node *out) {
   }
 }
 
-void rule_read_facts(rule *r) {
+/* ---- literals ------------------------------------------------------------ */
+
+void rule_literals_free(rule_literals *ls) {
+  for (size_t i = 0; i < ls->n; i++) {
+    free(ls->items[i]->text);
+    pcre2_code_free(ls->items[i]->code);
+    free(ls->items[i]);
+  }
+  free(ls->items);
+  memset(ls, 0, sizeof *ls);
+}
+
+/* The literal of w in ls: the one there, or a new one compiled; NULL
+ * without memory. */
+static const rule_literal *literal_of(rule_literals *ls, const word *w) {
+  for (size_t i = 0; i < ls->n; i++) {
+    const rule_literal *l = ls->items[i];
+    if (l->caseless == w->caseless && !strncmp(l->text, (const char *)w->text,
+                                               w->len) &&
+        !l->text[w->len])
+      return l;
+  }
+  rule_literal **items = cchc_grow(ls->items, &ls->cap, ls->n, sizeof *items);
+  if (!items) return NULL;
+  ls->items = items;
+  rule_literal *l = calloc(1, sizeof *l);
+  if (!l || !(l->text = malloc(w->len + 1u))) {
+    free(l);
+    return NULL;
+  }
+  memcpy(l->text, w->text, w->len);
+  l->text[w->len] = '\0';
+  l->caseless = w->caseless;
+  int code;
+  PCRE2_SIZE at;
+  /* the options of the rule it comes from, case as where it stands */
+  l->code = pcre2_compile((PCRE2_SPTR)l->text, w->len,
+                          PCRE2_UTF | PCRE2_UCP |
+                              (l->caseless ? PCRE2_CASELESS : 0),
+                          &code, &at, NULL);
+  if (!l->code) {
+    free(l->text);
+    free(l);
+    return NULL;
+  }
+  l->jit = pcre2_jit_compile(l->code, PCRE2_JIT_COMPLETE) == 0;
+  l->id = ls->n;
+  l->set = ls;
+  ls->items[ls->n++] = l;
+  return l;
+}
+
+/* n's clauses of words as r's literals, the best first; a clause with a
+ * word ls could not take is left out. */
+static void keep_literals(rule *r, node *n, const word_table *wt,
+                          rule_literals *ls) {
+  for (size_t i = 1; i < n->nlits; i++)
+    for (size_t k = i; k > 0 && lits_better(&n->lits[k], &n->lits[k - 1]);
+         k--) {
+      lit_clause c = n->lits[k];
+      n->lits[k] = n->lits[k - 1];
+      n->lits[k - 1] = c;
+    }
+  rule_facts *f = &r->facts;
+  for (size_t i = 0; i < n->nlits; i++) {
+    const lit_clause *c = &n->lits[i];
+    size_t k = 0;
+    while (k < c->n &&
+           (f->lits[f->nlits][k] = literal_of(ls, &wt->items[c->ids[k]])))
+      k++;
+    if (k < c->n) continue;
+    f->nalts[f->nlits++] = c->n;
+  }
+}
+
+void rule_read_facts(rule *r, rule_literals *ls) {
   memset(&r->facts, 0, sizeof r->facts);
   uint32_t newline = 0, options = 0, last = 0, unit = 0;
   pcre2_pattern_info(r->code, PCRE2_INFO_NEWLINE, &newline);
@@ -910,9 +1107,18 @@ void rule_read_facts(rule *r) {
                .dotall = options & PCRE2_DOTALL,
                .caseless = options & PCRE2_CASELESS,
                .lf = newline == PCRE2_NEWLINE_LF};
+  word_table *wt = malloc(sizeof *wt);
+  if (!wt) return;
+  wt->n = 0;
+  rd.words = wt;
   node n;
   read_alt(&rd, &n);
-  if (rd.bad || !at_end(&rd) || rd.quoted) return;
+  if (rd.bad || !at_end(&rd) || rd.quoted) {
+    free(wt);
+    return;
+  }
+  if (ls) keep_literals(r, &n, wt, ls);
+  free(wt);
   /* the most selective clause first: line scans look for it */
   for (size_t i = 1; i < n.nneeds; i++)
     for (size_t k = i; k > 0 && clause_weight(n.needs[k]) <
@@ -1000,11 +1206,102 @@ bool rule_exec(const rule *r, const char *s, size_t len, size_t start,
 
 /* ---- scans ------------------------------------------------------------- */
 
+/* What a text holds of a literal, from its last search: searched from
+ * `from` in the text cut at `upto`, its first occurrence there is
+ * [start, end) (start SIZE_MAX: none).  Scans ask in about text order, so
+ * one search answers the scans up to that occurrence, and the text is
+ * searched about once for each literal. */
+typedef struct literal_hits {
+  size_t from, upto, start, end;
+  bool known;
+} literal_hits;
+
+/* The literals of one rule set in one text, by id. */
+struct literal_cache {
+  const rule_literals *set;
+  literal_hits *hits;
+  size_t nhits;
+  pcre2_match_data *md;
+};
+
 void rule_text_free(rule_text *t) {
   free(t->line_end);
   free(t->line_has);
   pcre2_match_context_free(t->mc);
+  if (t->literals) {
+    free(t->literals->hits);
+    pcre2_match_data_free(t->literals->md);
+    free(t->literals);
+  }
   memset(t, 0, sizeof *t);
+}
+
+/* A search for a literal goes at least this far past where it starts:
+ * the scans of the next few lines find their answer in it. */
+enum { LITERAL_REACH = 2048 };
+
+/* The first occurrence of l in t->s cut at `upto`, from `from`: true and
+ * its span in *start, *end, or false. */
+static bool literal_search(const rule_literal *l, const rule_text *t,
+                           pcre2_match_data *md, size_t from, size_t upto,
+                           size_t *start, size_t *end) {
+  int rc = l->jit ? pcre2_jit_match(l->code, (PCRE2_SPTR)t->s, upto, from,
+                                    PCRE2_NO_UTF_CHECK, md, NULL)
+                  : pcre2_match(l->code, (PCRE2_SPTR)t->s, upto, from,
+                                PCRE2_NO_UTF_CHECK, md, NULL);
+  if (rc <= 0) return false;
+  PCRE2_SIZE *ov = pcre2_get_ovector_pointer(md);
+  *start = ov[0];
+  *end = ov[1];
+  return true;
+}
+
+/* Does t->s[a..b) (a <= b <= t->n) hold l whole?  True too when that
+ * cannot be told. */
+static bool literal_within(const rule_literal *l, const rule_text *t,
+                           size_t a, size_t b) {
+  struct literal_cache *c = t->literals;
+  if (c->set != l->set) { /* the text scanned for another rule set */
+    free(c->hits);
+    c->nhits = 0;
+    c->set = NULL;
+    if (!(c->hits = calloc(l->set->n, sizeof *c->hits))) return true;
+    c->nhits = l->set->n;
+    c->set = l->set;
+  }
+  if (!c->md && !(c->md = pcre2_match_data_create(1, NULL))) return true;
+  if (l->id >= c->nhits) return true;
+  literal_hits *h = &c->hits[l->id];
+  if (!h->known || a < h->from || b > h->upto ||
+      (h->start != SIZE_MAX && h->start < a)) {
+    /* as far as a long part asked, else the reach */
+    size_t upto = b - a >= LITERAL_REACH       ? b
+                  : t->n - a <= LITERAL_REACH ? t->n
+                                              : a + LITERAL_REACH;
+    *h = (literal_hits){.from = a, .upto = upto, .known = true};
+    if (!literal_search(l, t, c->md, a, upto, &h->start, &h->end))
+      h->start = SIZE_MAX;
+  }
+  /* the first occurrence from a */
+  if (h->start == SIZE_MAX || h->start >= b) return false;
+  if (h->end <= b) return true;
+  /* it runs past b; a later one of other bytes (another case) may not */
+  size_t s, e;
+  return literal_search(l, t, c->md, a, b, &s, &e);
+}
+
+/* Can a match of r lie in t->s[a..b), as far as its literals tell? */
+static bool literals_within(const rule *r, const rule_text *t, size_t a,
+                            size_t b) {
+  const rule_facts *f = &r->facts;
+  if (!f->nlits || !t->literals) return true;
+  for (size_t i = 0; i < f->nlits; i++) {
+    bool any = false;
+    for (size_t k = 0; k < f->nalts[i] && !any; k++)
+      any = literal_within(f->lits[i][k], t, a, b);
+    if (!any) return false;
+  }
+  return true;
 }
 
 cchc_status rule_text_init(rule_text *t, const char *s, size_t n,
@@ -1032,6 +1329,7 @@ cchc_status rule_text_init(rule_text *t, const char *s, size_t n,
     i = end + 1;
   }
   if (!(t->mc = pcre2_match_context_create(NULL))) goto nomem;
+  if (!(t->literals = calloc(1, sizeof *t->literals))) goto nomem;
   return CCHC_OK;
 nomem:
   rule_text_free(t);
@@ -1197,7 +1495,8 @@ bool rule_scan(const rule *r, const rule_text *t, size_t len, size_t start,
   const rule_facts *f = &r->facts;
   if (len > t->n || start > len || !t->mc)
     return rule_exec(r, t->s, len, start, md);
-  if (!rule_may_match(r, t->has)) return false;
+  if (!rule_may_match(r, t->has) || !literals_within(r, t, start, len))
+    return false;
   /* windows and single positions are tried without the look-ahead's scan
    * of the rest of the text each time */
   bool small_tries = r->anchored || r->ahead < 0;

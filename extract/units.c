@@ -82,6 +82,79 @@ static bool level_applies(const xctx *x, const rule *r) {
   return level && list_has(want, level);
 }
 
+/* The `unitcell.` rules (context before or after a short title) and the
+ * `unitname.` rules (names a short title may be part of). */
+typedef struct cell_ctx {
+  rule_list cells, names;
+} cell_ctx;
+
+/* Does the document name an alt= key by a full form (document_names)? */
+typedef struct alt_named {
+  const char *key;
+  bool named;
+} alt_named;
+
+/* The `unit.` rules that say a unit in this document (rule_gives "unit",
+ * level_applies), chosen once for its level: the units of every clause
+ * are asked for, each time of all of them.  What the whole document says
+ * is asked once too. */
+typedef struct unit_rules {
+  const char *level; /* the document's level when chosen (in the frame) */
+  bool chosen;
+  rule_list all;     /* every `unit.` rule */
+  const rule **items;
+  size_t *order;     /* index in `all` */
+  bool *standalone;
+  size_t n;
+  cell_ctx cc;
+  alt_named *alts; /* the keys asked about so far */
+  size_t nalts, cap_alts;
+} unit_rules;
+
+void units_free(xctx *x) {
+  unit_rules *u = x->unit_rules;
+  if (!u) return;
+  free(u->items);
+  free(u->order);
+  free(u->standalone);
+  free(u->alts);
+  free(u);
+  x->unit_rules = NULL;
+}
+
+/* The unit rules of the document; NULL (the frame failed) without memory. */
+static unit_rules *unit_rules_of(xctx *x) {
+  const char *level = x->f ? x->f->document.level.value : NULL;
+  unit_rules *u = x->unit_rules;
+  if (u && u->chosen && u->level == level) return u;
+  if (!u && !(u = x->unit_rules = calloc(1, sizeof *u))) goto nomem;
+  u->chosen = false;
+  u->nalts = 0;
+  u->all = rules_select(x->rules, "unit.", NULL);
+  u->cc.names = rules_select(x->rules, "unitname.", NULL);
+  u->cc.cells = rules_select(x->rules, "unitcell.", NULL);
+  size_t cap = u->all.n ? u->all.n : 1;
+  if ((!u->items && !(u->items = malloc(cap * sizeof *u->items))) ||
+      (!u->order && !(u->order = malloc(cap * sizeof *u->order))) ||
+      (!u->standalone &&
+       !(u->standalone = malloc(cap * sizeof *u->standalone))))
+    goto nomem;
+  u->n = 0;
+  for (size_t i = 0; i < u->all.n; i++) {
+    const rule *r = u->all.items[i];
+    if (!rule_gives(r, "unit") || !level_applies(x, r)) continue;
+    u->items[u->n] = r;
+    u->order[u->n] = i;
+    u->standalone[u->n++] = attr_yes(r, "standalone");
+  }
+  u->level = level;
+  u->chosen = true;
+  return u;
+nomem:
+  out_of_memory(x);
+  return NULL;
+}
+
 /* r's first match in the canonical text cut at len, from `at` (ranges are
  * cut on character boundaries). */
 static bool match_at(const xctx *x, const rule *r, size_t len, size_t at) {
@@ -89,17 +162,6 @@ static bool match_at(const xctx *x, const rule *r, size_t len, size_t at) {
 }
 
 /* ---- text around a mention ------------------------------------------------ */
-
-/* The `unitcell.` rules (context before or after a short title) and the
- * `unitname.` rules (names a short title may be part of). */
-typedef struct cell_ctx {
-  rule_list cells, names;
-} cell_ctx;
-
-static void cell_ctx_load(const xctx *x, cell_ctx *cc) {
-  cc->names = rules_select(x->rules, "unitname.", NULL);
-  cc->cells = rules_select(x->rules, "unitcell.", NULL);
-}
 
 /* Is r a `unitcell.` rule of side `side`? */
 static bool on_side(const rule *r, const char *side) {
@@ -320,8 +382,8 @@ static bool clip_range(const xctx *x, size_t *start, size_t *end) {
 }
 
 /* Run rule r over s[lo, hi); push each mention. */
-static void run_rule(xctx *x, const rule *r, size_t order, size_t lo,
-                     size_t hi, cand_list *l) {
+static void run_rule(xctx *x, const rule *r, size_t order, bool standalone,
+                     size_t lo, size_t hi, cand_list *l) {
   size_t at = lo;
   while (at < hi && match_at(x, r, hi, at)) {
     PCRE2_SIZE *ov = pcre2_get_ovector_pointer(x->md);
@@ -330,18 +392,14 @@ static void run_rule(xctx *x, const rule *r, size_t order, size_t lo,
     rule_group(r, x->md, "u", &us, &ue);
     const char *key = rule_value(r, x->md, "unit");
     if (key && ue > us)
-      cand_push(l, (cand){r, order, key, us, ue, attr_yes(r, "standalone"),
-                          true});
+      cand_push(l, (cand){r, order, key, us, ue, standalone, true});
     at = me > at ? me : at + 1;
     while (at < hi && continuation(x, at)) at++;
   }
 }
 
-/* Does the document name `key` by a full (not standalone) form?  The
- * rules run over the whole text, so each key is asked once per extraction
- * (and plan level, which decides the rules that apply), not once per
- * range: a plan of many short ranges would be as many scans of it. */
-static bool scan_document_names(xctx *x, rule_list rs, const char *key) {
+/* Does the document name `key` by a full (not standalone) form? */
+static bool document_names(xctx *x, rule_list rs, const char *key) {
   for (size_t i = 0; i < rs.n; i++) {
     const rule *r = rs.items[i];
     const char *k = rule_attr(r, "unit");
@@ -363,26 +421,6 @@ static bool scan_document_names(xctx *x, rule_list rs, const char *key) {
   return false;
 }
 
-static bool same_level(const char *a, const char *b) {
-  return a == b || (a && b && !strcmp(a, b));
-}
-
-static bool document_names(xctx *x, rule_list rs, const char *key) {
-  const char *level = x->f ? x->f->document.level.value : NULL;
-  for (size_t i = 0; i < x->nnamed; i++)
-    if (!strcmp(x->named[i].key, key) && same_level(x->named[i].level, level))
-      return x->named[i].named;
-  bool named = scan_document_names(x, rs, key);
-  xnamed *p = realloc(x->named, (x->nnamed + 1) * sizeof *p);
-  if (!p) {
-    out_of_memory(x);
-    return named;
-  }
-  x->named = p;
-  x->named[x->nnamed++] = (xnamed){key, level, named};
-  return named;
-}
-
 static int by_strength(const void *a, const void *b) {
   const cand *p = a, *q = b;
   size_t lp = p->end - p->start, lq = q->end - q->start;
@@ -399,10 +437,10 @@ static int by_start(const void *a, const void *b) {
 
 /* The mentions in [start, end): l->items[0, l->n) in text order, apart. */
 static void mentions(xctx *x, size_t start, size_t end, cand_list *l) {
-  rule_list rs = rules_select(x->rules, "unit.", NULL);
-  for (size_t i = 0; i < rs.n; i++)
-    if (rule_gives(rs.items[i], "unit") && level_applies(x, rs.items[i]))
-      run_rule(x, rs.items[i], i, start, end, l);
+  unit_rules *u = unit_rules_of(x);
+  if (!u) return;
+  for (size_t i = 0; i < u->n; i++)
+    run_rule(x, u->items[i], u->order[i], u->standalone[i], start, end, l);
   if (l->failed) {
     l->n = 0;
     out_of_memory(x);
@@ -410,23 +448,36 @@ static void mentions(xctx *x, size_t start, size_t end, cand_list *l) {
   }
   /* Standalone titles: first judge them with the text alone, then let
    * those next to an accepted mention in, until nothing changes. */
-  cell_ctx cc;
-  cell_ctx_load(x, &cc);
   for (size_t i = 0; i < l->n; i++)
     if (l->items[i].standalone) l->items[i].ok = false;
   for (bool changed = true; changed;) {
     changed = false;
     for (size_t i = 0; i < l->n; i++) {
       cand *c = &l->items[i];
-      if (c->standalone && !c->ok && stands_alone(x, &cc, l, c, start, end))
+      if (c->standalone && !c->ok &&
+          stands_alone(x, &u->cc, l, c, start, end))
         c->ok = changed = true;
     }
   }
-  /* Short titles that mean another unit in this document. */
+  /* Short titles that mean another unit in this document: whether the
+   * document names each alt= key is asked once per key. */
   for (size_t i = 0; i < l->n; i++) {
     cand *c = &l->items[i];
     const char *alt = c->ok ? rule_attr(c->r, "alt") : NULL;
-    if (alt && document_names(x, rs, alt)) c->key = alt;
+    if (!alt) continue;
+    size_t k = 0;
+    while (k < u->nalts && strcmp(u->alts[k].key, alt)) k++;
+    if (k == u->nalts) {
+      alt_named *p = cchc_grow(u->alts, &u->cap_alts, k, sizeof *p);
+      if (!p) {
+        l->n = 0;
+        out_of_memory(x);
+        return;
+      }
+      u->alts = p;
+      u->alts[u->nalts++] = (alt_named){alt, document_names(x, u->all, alt)};
+    }
+    if (u->alts[k].named) c->key = u->alts[k].key;
   }
   /* Overlaps: the longest mention wins. */
   size_t kept = 0;
@@ -500,7 +551,9 @@ void units_find(xctx *x, size_t start, size_t end, xunits *out) {
  * mention of `known`, pushed to *l. */
 static void unknown_names(xctx *x, size_t start, size_t end,
                           const cand_list *known, cand_list *l) {
-  rule_list rs = rules_select(x->rules, "unitname.", NULL);
+  const unit_rules *u = unit_rules_of(x);
+  if (!u) return;
+  rule_list rs = u->cc.names;
   for (size_t i = 0; i < rs.n; i++) {
     const rule *r = rs.items[i];
     size_t at = start;

@@ -61,8 +61,8 @@ static void doc_open(doc *d, const char *input, size_t len,
 }
 
 static void doc_close(doc *d) {
+  units_free(&d->x);
   rule_text_free(&d->x.scan);
-  free(d->x.named); /* units.c's answers, as extract.c frees them */
   pcre2_match_data_free(d->x.md);
   cchc_frame_free(d->x.f);
   cchc_text_free(d->t);

@@ -440,6 +440,9 @@ END_TEST
 
 /* ---- what patterns say before they run ------------------------------ */
 
+/* The literals of the rule fact_rule made last. */
+static rule_literals fact_literals;
+
 /* A rule of one pattern, compiled as the loader compiles it, with its
  * facts read. */
 static rule fact_rule(const char *pattern, uint32_t flags) {
@@ -452,13 +455,14 @@ static rule fact_rule(const char *pattern, uint32_t flags) {
                          &code, &at, NULL);
   ck_assert_msg(r.code != NULL, "%s does not compile", pattern);
   r.jit = pcre2_jit_compile(r.code, PCRE2_JIT_COMPLETE) == 0;
-  rule_read_facts(&r);
+  rule_read_facts(&r, &fact_literals);
   return r;
 }
 
 static void free_fact_rule(rule *r) {
   pcre2_code_free(r->code);
   pcre2_code_free(r->anchored);
+  rule_literals_free(&fact_literals);
 }
 
 static bool may_match(const rule *r, const char *text) {
@@ -512,6 +516,48 @@ static const char *const no_needs[] = {
 START_TEST(facts_need_nothing_they_cannot_tell) {
   rule r = fact_rule(no_needs[_i], PCRE2_CASELESS);
   ck_assert_msg(may_match(&r, "abc"), "%s", no_needs[_i]);
+  free_fact_rule(&r);
+}
+END_TEST
+
+/* The words every match holds whole, clause by clause ("[a|b]": a or b;
+ * "/c": in its case only), the most selective first: not those only
+ * looked at, nor those a match may skip, nor a single letter. */
+static const struct {
+  const char *pattern, *words;
+  uint32_t flags;
+} words[] = {
+    {"\\bUBND\\s+(?:tỉnh|huyện)", "[UBND] [tỉnh|huyện]", PCRE2_CASELESS},
+    {"(?:ab|cd)(?:efg|hij)", "[efg|hij] [ab|cd]", PCRE2_CASELESS},
+    {"(?i:Trạm)\\s+Y\\s+tế", "[Trạm] [tế/c]", 0},
+    {"a(?=bcd)ef", "[ef]", PCRE2_CASELESS},
+    {"(?<=abc)de", "[de]", PCRE2_CASELESS},
+    {"(?:abc)?de", "[de]", PCRE2_CASELESS},
+    {"(?:abc){0,2}de", "[de]", PCRE2_CASELESS},
+    {"(?:abc)+d", "[abc]", PCRE2_CASELESS},
+    {"abc+de", "[ab] [de]", PCRE2_CASELESS},
+    {"x\\.yz", "[yz]", PCRE2_CASELESS},
+    {"(?x) a b c # d e f", "[abc]", PCRE2_CASELESS},
+    {"\\Qabc\\E", "", PCRE2_CASELESS},
+    {"abc|\\d+", "", PCRE2_CASELESS},
+    {"a|b", "", PCRE2_CASELESS},
+    {"(abc)\\1", "", PCRE2_CASELESS},
+};
+
+START_TEST(facts_name_the_words_every_match_holds) {
+  rule r = fact_rule(words[_i].pattern, words[_i].flags);
+  char got[256] = "";
+  size_t n = 0;
+  for (size_t c = 0; c < r.facts.nlits; c++) {
+    n += (size_t)snprintf(got + n, sizeof got - n, "%s[", c ? " " : "");
+    for (size_t k = 0; k < r.facts.nalts[c]; k++)
+      n += (size_t)snprintf(got + n, sizeof got - n, "%s%s%s", k ? "|" : "",
+                            r.facts.lits[c][k]->text,
+                            r.facts.lits[c][k]->caseless ? "" : "/c");
+    n += (size_t)snprintf(got + n, sizeof got - n, "]");
+  }
+  ck_assert_msg(!strcmp(got, words[_i].words), "%s: %s, not %s",
+                words[_i].pattern, got, words[_i].words);
   free_fact_rule(&r);
 }
 END_TEST
@@ -599,6 +645,11 @@ static const struct {
     {"(?:\\d|k)\\d", "K5 k5 \u212A5 \u06635"},
     {"(?:\\d|μ)x", "µx Μx μx 1x"},
     {"(?<![\\d.])\\d{1,3}\\s*%", "1.5% 15%\n٣%"},
+    /* words: skipped where a text, or the part asked, lacks them; in any
+     * case, of another length in another case ('k' is also U+212A) */
+    {"\\bTrạm\\s+Y\\s+tế", "trạm y tế; TRẠM Y TẾ xã\nTrạm\ny tế Trạm y"},
+    {"(?:kelvin|abc)\\d", "\u212Aelvin5 kelvin6 abc7 KELVIN8 \u212Aelvin"},
+    {"ab(?=cd)", "ab abcd xabcd ab"},
 };
 
 START_TEST(scans_find_what_rules_match_where_facts_skip) {
@@ -687,15 +738,17 @@ START_TEST(scans_stay_linear_without_a_required_character) {
 }
 END_TEST
 
-/* The scans that skip on facts find what the plain search finds, for every
- * shipped rule over every plan's canonical text, whole and cut short. */
-START_TEST(scans_find_what_rules_match) {
+/* Run check on the canonical text of every corpus plan, as scans read it,
+ * with the shipped rules. */
+typedef void plan_check(const cchc_rules *rs, rule_text *t,
+                        pcre2_match_data *md, const char *path);
+
+static void check_corpus_texts(plan_check *check) {
   const cchc_rules *rs = harness_rules();
   pcre2_match_data *md = rules_match_data(rs);
   char **paths;
   size_t n = harness_corpus_all(&paths);
   ck_assert_uint_gt(n, 0);
-  char why[512];
   for (size_t i = 0; i < n; i++) {
     size_t len;
     char *data = harness_read(paths[i], &len);
@@ -707,14 +760,7 @@ START_TEST(scans_find_what_rules_match) {
     ck_assert_int_eq(rule_text_init(&t, cchc_text_data(text),
                                     cchc_text_len(text), &err),
                      CCHC_OK);
-    size_t cut = t.n / 3;
-    while (cut > 0 && ((unsigned char)t.s[cut] & 0xC0) == 0x80) cut--;
-    for (size_t k = 0; k < rs->nrules; k++) {
-      ck_assert_msg(same_matches(&rs->rules[k], &t, t.n, md, why, sizeof why),
-                    "%s: %s", paths[i], why);
-      ck_assert_msg(same_matches(&rs->rules[k], &t, cut, md, why, sizeof why),
-                    "%s: %s", paths[i], why);
-    }
+    check(rs, &t, md, paths[i]);
     rule_text_free(&t);
     cchc_text_free(text);
     free(data);
@@ -722,6 +768,55 @@ START_TEST(scans_find_what_rules_match) {
   harness_free_list(paths, n);
   pcre2_match_data_free(md);
 }
+
+/* Every shipped rule over the whole text and the text cut short. */
+static void whole_and_cut(const cchc_rules *rs, rule_text *t,
+                          pcre2_match_data *md, const char *path) {
+  char why[512];
+  size_t cut = t->n / 3;
+  while (cut > 0 && ((unsigned char)t->s[cut] & 0xC0) == 0x80) cut--;
+  for (size_t k = 0; k < rs->nrules; k++) {
+    ck_assert_msg(same_matches(&rs->rules[k], t, t->n, md, why, sizeof why),
+                  "%s: %s", path, why);
+    ck_assert_msg(same_matches(&rs->rules[k], t, cut, md, why, sizeof why),
+                  "%s: %s", path, why);
+  }
+}
+
+/* The scans that skip on facts find what the plain search finds, for every
+ * shipped rule over every plan's canonical text, whole and cut short. */
+START_TEST(scans_find_what_rules_match) { check_corpus_texts(whole_and_cut); }
+END_TEST
+
+/* The first match of each unit rule in every two lines of the text, the
+ * text cut at their end, from the start to the end and back. */
+static void parts(const cchc_rules *rs, rule_text *t, pcre2_match_data *md,
+                  const char *path) {
+  rule_list units = rules_select(rs, "unit.", NULL);
+  ck_assert_uint_gt(units.n, 0);
+  for (int back = 0; back < 2; back++)
+    for (size_t k = 0; k + 2 < t->nlines; k++) {
+      size_t li = back ? t->nlines - 3 - k : k;
+      size_t a = li ? t->line_end[li - 1] + 1 : 0, b = t->line_end[li + 1];
+      for (size_t r = 0; r < units.n; r++) {
+        const rule *u = units.items[r];
+        bool want = pcre2_match(u->code, (PCRE2_SPTR)t->s, b, a,
+                                PCRE2_NO_UTF_CHECK, md, NULL) > 0;
+        size_t ws = 0, we = 0, gs = 0, ge = 0;
+        if (want) rule_match_span(md, &ws, &we);
+        bool got = rule_scan(u, t, b, a, md);
+        if (got) rule_match_span(md, &gs, &ge);
+        ck_assert_msg(got == want && gs == ws && ge == we,
+                      "%s: %s in [%zu, %zu): scan %d [%zu, %zu), search %d "
+                      "[%zu, %zu)",
+                      path, u->id, a, b, got, gs, ge, want, ws, we);
+      }
+    }
+}
+
+/* The same for the parts of a text the extractors ask about (two lines
+ * at a time, as the units of a clause), in any order. */
+START_TEST(scans_of_parts_find_what_rules_match) { check_corpus_texts(parts); }
 END_TEST
 
 /* ---- areas of headings ------------------------------------------------ */
@@ -991,12 +1086,15 @@ int main(void) {
                       (int)(sizeof needs / sizeof *needs));
   tcase_add_loop_test(tf, facts_need_nothing_they_cannot_tell, 0,
                       (int)(sizeof no_needs / sizeof *no_needs));
+  tcase_add_loop_test(tf, facts_name_the_words_every_match_holds, 0,
+                      sizeof words / sizeof *words);
   tcase_add_test(tf, facts_say_where_matches_lie);
   tcase_add_loop_test(tf, scans_find_what_rules_match_where_facts_skip, 0,
                       (int)(sizeof crafted / sizeof *crafted));
   tcase_add_loop_test(tf, scans_stay_linear_without_a_required_character, 0,
                       2 * (int)(sizeof look_ahead / sizeof *look_ahead));
   tcase_add_test(tf, scans_find_what_rules_match);
+  tcase_add_test(tf, scans_of_parts_find_what_rules_match);
   suite_add_tcase(s, tf);
   TCase *ts = tcase_create("sections");
   tcase_add_unchecked_fixture(ts, NULL, harness_free_rules);
