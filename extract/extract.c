@@ -394,6 +394,7 @@ cleanup:
   xstarts_free(&x.target_starts);
   xstarts_free(&x.deadline_starts);
   rule_text_free(&x.scan);
+  free(x.named);
   pcre2_match_data_free(x.md);
   cchc_frame_free(x.f);
   return st;

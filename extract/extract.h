@@ -39,6 +39,13 @@ typedef struct xstarts {
   size_t cap_found;
 } xstarts;
 
+/* Whether the document names a unit key by a full form (units.c), as
+ * answered under a plan level (the rules asked depend on it). */
+typedef struct xnamed {
+  const char *key, *level;
+  bool named;
+} xnamed;
+
 typedef struct xctx {
   const cchc_rules *rules;
   const cchc_text *text;
@@ -53,6 +60,8 @@ typedef struct xctx {
   size_t ntables, cap_tables;
   xstarts target_starts, deadline_starts; /* built when first asked */
   rule_text scan; /* the text as rule_scan reads it, owned */
+  xnamed *named;  /* units.c's answers, owned: each a scan of the text */
+  size_t nnamed;
   cchc_error *err;
 } xctx;
 

@@ -337,8 +337,11 @@ static void run_rule(xctx *x, const rule *r, size_t order, size_t lo,
   }
 }
 
-/* Does the document name `key` by a full (not standalone) form? */
-static bool document_names(xctx *x, rule_list rs, const char *key) {
+/* Does the document name `key` by a full (not standalone) form?  The
+ * rules run over the whole text, so each key is asked once per extraction
+ * (and plan level, which decides the rules that apply), not once per
+ * range: a plan of many short ranges would be as many scans of it. */
+static bool scan_document_names(xctx *x, rule_list rs, const char *key) {
   for (size_t i = 0; i < rs.n; i++) {
     const rule *r = rs.items[i];
     const char *k = rule_attr(r, "unit");
@@ -358,6 +361,26 @@ static bool document_names(xctx *x, rule_list rs, const char *key) {
     }
   }
   return false;
+}
+
+static bool same_level(const char *a, const char *b) {
+  return a == b || (a && b && !strcmp(a, b));
+}
+
+static bool document_names(xctx *x, rule_list rs, const char *key) {
+  const char *level = x->f ? x->f->document.level.value : NULL;
+  for (size_t i = 0; i < x->nnamed; i++)
+    if (!strcmp(x->named[i].key, key) && same_level(x->named[i].level, level))
+      return x->named[i].named;
+  bool named = scan_document_names(x, rs, key);
+  xnamed *p = realloc(x->named, (x->nnamed + 1) * sizeof *p);
+  if (!p) {
+    out_of_memory(x);
+    return named;
+  }
+  x->named = p;
+  x->named[x->nnamed++] = (xnamed){key, level, named};
+  return named;
 }
 
 static int by_strength(const void *a, const void *b) {
@@ -399,28 +422,12 @@ static void mentions(xctx *x, size_t start, size_t end, cand_list *l) {
         c->ok = changed = true;
     }
   }
-  /* Short titles that mean another unit in this document: whether the
-   * document names each alt= key is asked once per key. */
-  struct alt {
-    const char *key;
-    bool named;
-  } *alts = l->n ? malloc(l->n * sizeof *alts) : NULL;
-  size_t nalt = 0;
-  if (l->n && !alts) {
-    l->n = 0;
-    out_of_memory(x);
-    return;
-  }
+  /* Short titles that mean another unit in this document. */
   for (size_t i = 0; i < l->n; i++) {
     cand *c = &l->items[i];
     const char *alt = c->ok ? rule_attr(c->r, "alt") : NULL;
-    if (!alt) continue;
-    size_t k = 0;
-    while (k < nalt && strcmp(alts[k].key, alt)) k++;
-    if (k == nalt) alts[nalt++] = (struct alt){alt, document_names(x, rs, alt)};
-    if (alts[k].named) c->key = alts[k].key;
+    if (alt && document_names(x, rs, alt)) c->key = alt;
   }
-  free(alts);
   /* Overlaps: the longest mention wins. */
   size_t kept = 0;
   for (size_t i = 0; i < l->n; i++)

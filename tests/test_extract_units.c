@@ -61,6 +61,7 @@ static void doc_open(doc *d, const char *input, size_t len,
 }
 
 static void doc_close(doc *d) {
+  free(d->x.named);
   rule_text_free(&d->x.scan);
   pcre2_match_data_free(d->x.md);
   cchc_frame_free(d->x.f);
