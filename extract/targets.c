@@ -420,13 +420,9 @@ static size_t first_start_from(const target_starts *ts, size_t at) {
 /* Add `at` in order (a row's target comes after those of the rows before:
  * at the end, but for merged cells). */
 static bool add_start(target_starts *ts, size_t at) {
-  if (ts->n == ts->cap) {
-    size_t cap = ts->cap ? ts->cap * 2 : 64;
-    size_t *p = realloc(ts->v, cap * sizeof *p);
-    if (!p) return false;
-    ts->v = p;
-    ts->cap = cap;
-  }
+  size_t *v = cchc_grow(ts->v, &ts->cap, ts->n, sizeof *v);
+  if (!v) return false;
+  ts->v = v;
   size_t k = ts->n;
   while (k > 0 && ts->v[k - 1] > at) k--;
   memmove(ts->v + k + 1, ts->v + k, (ts->n - k) * sizeof *ts->v);

@@ -274,13 +274,9 @@ static bool find_line_names(const xctx *x, const cell_ctx *cc,
       PCRE2_SIZE *ov = pcre2_get_ovector_pointer(x->md);
       size_t us = ov[0], ue = ov[1];
       rule_group(r, x->md, "u", &us, &ue);
-      if (ln->n == ln->cap) {
-        size_t cap = ln->cap ? ln->cap * 2 : 16;
-        name_match *p = realloc(ln->m, cap * sizeof *p);
-        if (!p) return false;
-        ln->m = p;
-        ln->cap = cap;
-      }
+      name_match *m = cchc_grow(ln->m, &ln->cap, ln->n, sizeof *m);
+      if (!m) return false;
+      ln->m = m;
       ln->m[ln->n++] = (name_match){us, ue, ov[1]};
       if (us < ov[0] || ue > ov[1]) ln->nested = false;
       if (ov[1] <= at) break;
