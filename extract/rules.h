@@ -202,6 +202,10 @@ typedef struct rule_text {
 cchc_status rule_text_init(rule_text *t, const char *s, size_t n,
                            cchc_error *err);
 void rule_text_free(rule_text *t);
+/* The line of t holding offset `at` (a line's break belongs to it): where
+ * it starts, and where it ends (its break, or t->n). */
+void rule_text_line_around(const rule_text *t, size_t at, size_t *start,
+                           size_t *end);
 /* rule_exec for a match starting at or before `limit` only: the search
  * stops there (t lends its match context; s need not be its text). */
 bool rule_exec_until(const rule *r, const rule_text *t, const char *s,

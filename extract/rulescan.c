@@ -1351,6 +1351,17 @@ static size_t line_of(const rule_text *t, size_t at) {
   return lo;
 }
 
+void rule_text_line_around(const rule_text *t, size_t at, size_t *start,
+                           size_t *end) {
+  if (!t->nlines) { /* no text */
+    *start = *end = at;
+    return;
+  }
+  size_t li = line_of(t, at);
+  *start = line_start(t, li);
+  *end = t->line_end[li];
+}
+
 bool rule_exec_until(const rule *r, const rule_text *t, const char *s,
                      size_t len, size_t start, size_t limit,
                      pcre2_match_data *md) {

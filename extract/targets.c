@@ -400,21 +400,51 @@ static cchc_status emit(tctx *t, size_t base, const char *s, const cand *c) {
 
 /* ---- 5. target tables ---------------------------------------------------- */
 
-static bool has_target_in(const cchc_frame *f, size_t a, size_t b) {
-  for (size_t g = 0; g < f->ntargets; g++)
-    if (f->targets[g].span.start >= a && f->targets[g].span.start < b)
-      return true;
-  return false;
+/* Where the frame's targets start, in order: a row asks whether one starts
+ * in its cells, and there are as many targets as rows or more. */
+typedef struct target_starts {
+  size_t *v;
+  size_t n, cap;
+} target_starts;
+
+static size_t first_start_from(const target_starts *ts, size_t at) {
+  size_t lo = 0, hi = ts->n;
+  while (lo < hi) {
+    size_t mid = lo + (hi - lo) / 2;
+    if (ts->v[mid] < at) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/* Add `at` in order (a row's target comes after those of the rows before:
+ * at the end, but for merged cells). */
+static bool add_start(target_starts *ts, size_t at) {
+  size_t *v = cchc_grow(ts->v, &ts->cap, ts->n, sizeof *v);
+  if (!v) return false;
+  ts->v = v;
+  size_t k = ts->n;
+  while (k > 0 && ts->v[k - 1] > at) k--;
+  memmove(ts->v + k + 1, ts->v + k, (ts->n - k) * sizeof *ts->v);
+  ts->v[k] = at;
+  ts->n++;
+  return true;
+}
+
+static bool has_target_in(const target_starts *ts, size_t a, size_t b) {
+  size_t k = first_start_from(ts, a);
+  return k < ts->n && ts->v[k] < b;
 }
 
 /* The target of a row of a target table, if its cells state none. */
-static cchc_status row_target(tctx *t, const table_row *row, cands *c) {
+static cchc_status row_target(tctx *t, const table_row *row, cands *c,
+                              target_starts *ts) {
   xctx *x = t->x;
   const table_cell *what = table_cell_of(row, TABLE_TARGET);
   const table_cell *val = table_cell_of(row, TABLE_VALUE);
   const table_cell *unit = table_cell_of(row, TABLE_MEASURE);
-  if (!what || !val || has_target_in(x->f, what->start, what->end) ||
-      has_target_in(x->f, val->start, val->end))
+  if (!what || !val || has_target_in(ts, what->start, what->end) ||
+      has_target_in(ts, val->start, val->end))
     return CCHC_OK;
   const char *name = xfolded(x, what->start, what->end);
   const char *figure = xfolded(x, val->start, val->end);
@@ -436,6 +466,8 @@ static cchc_status row_target(tctx *t, const table_row *row, cands *c) {
     if (st != CCHC_OK) return st;
     frame_target *tg = &x->f->targets[x->f->ntargets - 1];
     tg->span = (frame_span){val->start, val->end};
+    if (!add_start(ts, val->start))
+      return cchc_fail(x->err, CCHC_ERR_NOMEM, "out of memory");
     break;
   }
   return CCHC_OK;
@@ -452,9 +484,14 @@ static cchc_status table_targets(tctx *t) {
   cands c = {0};
   cchc_status st = CCHC_OK;
   size_t n0 = f->ntargets;
+  target_starts ts = {0};
+  for (size_t i = 0; i < n0 && st == CCHC_OK; i++)
+    if (!add_start(&ts, f->targets[i].span.start))
+      st = cchc_fail(x->err, CCHC_ERR_NOMEM, "out of memory");
   for (size_t i = 0; i < x->ntables && st == CCHC_OK; i++)
     for (size_t r = 0; r < x->tables[i].nrows && st == CCHC_OK; r++)
-      st = row_target(t, &x->tables[i].rows[r], &c);
+      st = row_target(t, &x->tables[i].rows[r], &c, &ts);
+  free(ts.v);
   free(c.v);
   if (st == CCHC_OK && f->ntargets > n0) { /* in text order again */
     qsort(f->targets, f->ntargets, sizeof *f->targets, by_start);

@@ -51,7 +51,7 @@ static void cand_push(cand_list *l, cand c) {
   l->items[l->n++] = c;
 }
 
-static void out_of_memory(xctx *x) {
+static void out_of_memory(const xctx *x) {
   if (x->f) x->f->failed = true;
 }
 
@@ -161,6 +161,10 @@ static bool match_at(const xctx *x, const rule *r, size_t len, size_t at) {
   return rule_scan(r, &x->scan, len, at, x->md);
 }
 
+static bool continuation(const xctx *x, size_t at) {
+  return at < x->n && ((unsigned char)x->s[at] & 0xC0) == 0x80;
+}
+
 /* ---- text around a mention ------------------------------------------------ */
 
 /* Is r a `unitcell.` rule of side `side`? */
@@ -181,14 +185,21 @@ static bool starts_with(const char *s, size_t at, size_t to,
   return to - at >= n && !memcmp(s + at, lit, n);
 }
 
+/* The start and end of the line around `at`, not past lo and hi: from the
+ * line index of the scans, not by walking the line (one long line may hold
+ * thousands of mentions). */
 static size_t line_start(const xctx *x, size_t lo, size_t at) {
-  while (at > lo && x->s[at - 1] != '\n') at--;
-  return at;
+  if (at <= lo) return at;
+  size_t st, e;
+  rule_text_line_around(&x->scan, at, &st, &e);
+  return st > lo ? st : lo;
 }
 
 static size_t line_end(const xctx *x, size_t at, size_t hi) {
-  while (at < hi && x->s[at] != '\n') at++;
-  return at;
+  if (at >= hi) return at;
+  size_t st, e;
+  rule_text_line_around(&x->scan, at, &st, &e);
+  return e < hi ? e : hi;
 }
 
 /* Is s[from, to) only list markers and blanks: "-", "+", "*" (normalize
@@ -287,57 +298,216 @@ static bool after_title_word(const char *s, size_t lo, size_t at) {
   return l > 0 && utf8proc_category(cp) == UTF8PROC_CATEGORY_LL;
 }
 
-/* Does a unit-like name ("Trung tâm Văn hóa", "Phòng Tư pháp") run from
- * before c into it? */
-static bool inside_name(const xctx *x, const cell_ctx *cc, const cand *c,
-                        size_t ls, size_t le) {
+/* The matches of the `unitname.` rules along one line, each found from
+ * the end of the one before, as a scan from the line's start finds them:
+ * found once for the line and not once per title on it (a line may hold
+ * thousands). */
+typedef struct name_match {
+  size_t us, ue; /* its group u (else the match) */
+  size_t end;    /* where the match ends: the next is looked for from there */
+} name_match;
+
+typedef struct line_names {
+  bool valid;
+  size_t ls, le;   /* the line they were found in */
+  name_match *m;   /* rule k's in m[first[k], first[k + 1]) */
+  size_t n, cap;
+  size_t *first;
+  bool nested; /* every u inside its match: the u are apart and in order */
+} line_names;
+
+static void line_names_free(line_names *ln) {
+  free(ln->m);
+  free(ln->first);
+}
+
+static bool find_line_names(const xctx *x, const cell_ctx *cc,
+                            line_names *ln, size_t ls, size_t le) {
+  ln->valid = false;
+  ln->n = 0;
+  ln->nested = true;
+  free(ln->first);
+  if (!(ln->first = malloc((cc->names.n + 1) * sizeof *ln->first)))
+    return false;
   for (size_t k = 0; k < cc->names.n; k++) {
     const rule *r = cc->names.items[k];
-    size_t at = ls;
-    while (at < c->start && match_at(x, r, le, at)) {
+    ln->first[k] = ln->n;
+    for (size_t at = ls; at < le && match_at(x, r, le, at);) {
       PCRE2_SIZE *ov = pcre2_get_ovector_pointer(x->md);
       size_t us = ov[0], ue = ov[1];
       rule_group(r, x->md, "u", &us, &ue);
-      if (us < c->start && ue > c->start) return true;
+      name_match *m = cchc_grow(ln->m, &ln->cap, ln->n, sizeof *m);
+      if (!m) return false;
+      ln->m = m;
+      ln->m[ln->n++] = (name_match){us, ue, ov[1]};
+      if (us < ov[0] || ue > ov[1]) ln->nested = false;
       if (ov[1] <= at) break;
       at = ov[1];
     }
   }
-  return false;
+  ln->first[cc->names.n] = ln->n;
+  ln->ls = ls;
+  ln->le = le;
+  ln->valid = true;
+  return true;
 }
 
-/* Is there an accepted mention right before c (only joining text between)? */
-static bool joined_before(const xctx *x, const cand_list *l, const cand *c,
-                          size_t lo) {
-  for (size_t i = 0; i < l->n; i++) {
-    const cand *d = &l->items[i];
-    if (d == c || !d->ok || d->end > c->start || d->end < lo) continue;
-    if (gap_joins(x->s, d->end, c->start)) return true;
+/* The first of m[0, n) whose `end` (or, by_us, whose us) is at or after
+ * `at`; both grow along a rule's matches. */
+static size_t first_name_from(const name_match *m, size_t n, size_t at,
+                              bool by_us) {
+  size_t lo = 0, hi = n;
+  while (lo < hi) {
+    size_t mid = lo + (hi - lo) / 2;
+    if ((by_us ? m[mid].us : m[mid].end) < at) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/* Does a unit-like name ("Trung tâm Văn hóa", "Phòng Tư pháp") run from
+ * before c into it?  A scan from ls meets a rule's matches in order while
+ * the one before ends before c: of those, one whose u straddles c's
+ * start. */
+static bool inside_name(const xctx *x, const cell_ctx *cc, line_names *ln,
+                        const cand *c, size_t ls, size_t le) {
+  if (ls >= c->start) return false;
+  if (!(ln->valid && ln->ls == ls && ln->le == le) &&
+      !find_line_names(x, cc, ln, ls, le)) {
+    out_of_memory(x);
+    return false;
+  }
+  for (size_t k = 0; k < cc->names.n; k++) {
+    const name_match *m = ln->m + ln->first[k];
+    size_t n = ln->first[k + 1] - ln->first[k];
+    size_t met = first_name_from(m, n, c->start, false) + 1;
+    if (met > n) met = n;
+    if (ln->nested) { /* only the last u to start before c can reach it */
+      size_t j = first_name_from(m, met, c->start, true);
+      if (j > 0 && m[j - 1].ue > c->start) return true;
+      continue;
+    }
+    for (size_t i = 0; i < met; i++)
+      if (m[i].us < c->start && m[i].ue > c->start) return true;
   }
   return false;
 }
 
-static bool joined_after(const xctx *x, const cand_list *l, const cand *c,
-                         size_t hi) {
+/* ---- candidates by position ------------------------------------------------ */
+
+/* A candidate's start or end and its index in the list. */
+typedef struct cand_at {
+  size_t at, i;
+} cand_at;
+
+/* The candidates of a list by start and by end, so that the mentions next
+ * to one are found by binary search and not by a walk of the whole list
+ * (a table zone holds tens of thousands). */
+typedef struct cand_index {
+  cand_at *by_start, *by_end;
+  size_t n;
+} cand_index;
+
+static int by_at(const void *a, const void *b) {
+  const cand_at *p = a, *q = b;
+  if (p->at != q->at) return p->at < q->at ? -1 : 1;
+  return (p->i > q->i) - (p->i < q->i);
+}
+
+static bool cand_index_build(cand_index *ix, const cand_list *l) {
+  ix->n = l->n;
+  ix->by_start = malloc((l->n ? l->n : 1) * sizeof *ix->by_start);
+  ix->by_end = malloc((l->n ? l->n : 1) * sizeof *ix->by_end);
+  if (!ix->by_start || !ix->by_end) return false;
   for (size_t i = 0; i < l->n; i++) {
-    const cand *d = &l->items[i];
-    if (d == c || !d->ok || d->start < c->end || d->start > hi) continue;
-    if (gap_joins(x->s, c->end, d->start)) return true;
+    ix->by_start[i] = (cand_at){l->items[i].start, i};
+    ix->by_end[i] = (cand_at){l->items[i].end, i};
+  }
+  qsort(ix->by_start, ix->n, sizeof *ix->by_start, by_at);
+  qsort(ix->by_end, ix->n, sizeof *ix->by_end, by_at);
+  return true;
+}
+
+static void cand_index_free(cand_index *ix) {
+  free(ix->by_start);
+  free(ix->by_end);
+}
+
+/* The first of v[0, n) at or after `at`. */
+static size_t first_from(const cand_at *v, size_t n, size_t at) {
+  size_t lo = 0, hi = n;
+  while (lo < hi) {
+    size_t mid = lo + (hi - lo) / 2;
+    if (v[mid].at < at) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/* A byte of the text gap_joins lets through: blanks, list punctuation and
+ * those of "và".  A gap holding any other byte joins nothing, so only the
+ * mentions reached over a run of these bytes can be joined to one. */
+static bool joining_byte(char c) { return is_space(c) || in_set(c, ",;&/+và"); }
+
+/* The start of the run of joining bytes that ends at `at` (not before
+ * lo), and the end of the one that starts there (not after hi). */
+static size_t run_back(const xctx *x, size_t lo, size_t at) {
+  while (at > lo && joining_byte(x->s[at - 1])) at--;
+  return at;
+}
+
+static size_t run_ahead(const xctx *x, size_t at, size_t hi) {
+  while (at < hi && joining_byte(x->s[at])) at++;
+  return at;
+}
+
+/* Is there an accepted mention right before c (only joining text between),
+ * ending at lo or after? */
+static bool joined_before(const xctx *x, const cand_list *l,
+                          const cand_index *ix, const cand *c, size_t lo) {
+  for (size_t k = first_from(ix->by_end, ix->n, run_back(x, lo, c->start));
+       k < ix->n && ix->by_end[k].at <= c->start; k++) {
+    const cand *d = &l->items[ix->by_end[k].i];
+    if (d != c && d->ok && gap_joins(x->s, d->end, c->start)) return true;
   }
   return false;
+}
+
+/* ... or right after it, starting at hi or before? */
+static bool joined_after(const xctx *x, const cand_list *l,
+                         const cand_index *ix, const cand *c, size_t hi) {
+  size_t to = run_ahead(x, c->end, hi);
+  for (size_t k = first_from(ix->by_start, ix->n, c->end);
+       k < ix->n && ix->by_start[k].at <= to; k++) {
+    const cand *d = &l->items[ix->by_start[k].i];
+    if (d != c && d->ok && gap_joins(x->s, c->end, d->start)) return true;
+  }
+  return false;
+}
+
+/* Where a `side=before` rule is looked for: its match ends at c (the
+ * pattern ends with $) and is at most CONTEXT_BEFORE bytes, so the line
+ * before c from that far back, not from its start (one long line may hold
+ * thousands of titles). */
+enum { CONTEXT_BEFORE = 256 };
+
+static size_t context_before(const xctx *x, size_t ls, const cand *c) {
+  size_t at = c->start - ls > CONTEXT_BEFORE ? c->start - CONTEXT_BEFORE : ls;
+  while (at < c->start && continuation(x, at)) at++;
+  return at;
 }
 
 /* A short title stands as a unit: whole cell or line, list item, next to
  * another mention, or capitalised at the end of a line of run-together
  * cells.  [lo, hi) is the range the caller gave, whose ends count as cell
  * edges. */
-static bool stands_alone(const xctx *x, const cell_ctx *cc,
-                         const cand_list *l, const cand *c, size_t lo,
-                         size_t hi) {
+static bool stands_alone(const xctx *x, const cell_ctx *cc, line_names *ln,
+                         const cand_list *l, const cand_index *ix,
+                         const cand *c, size_t lo, size_t hi) {
   const char *s = x->s;
   size_t ls = line_start(x, lo, c->start), le = line_end(x, c->end, hi);
   /* a cell edge after it: the end of the line or another mention */
-  bool right_edge = only_closing(s, c->end, le) || joined_after(x, l, c, le);
+  bool right_edge = only_closing(s, c->end, le) || joined_after(x, l, ix, c, le);
   bool right = right_edge;
   if (!right) {
     size_t i = c->end;
@@ -352,10 +522,10 @@ static bool stands_alone(const xctx *x, const cell_ctx *cc,
   size_t i = c->start;
   while (i > ls && is_space(s[i - 1])) i--;
   if (i > ls && in_set(s[i - 1], ",;:(/+")) return true;
-  if (joined_before(x, l, c, ls)) return true;
+  if (joined_before(x, l, ix, c, ls)) return true;
   for (size_t k = 0; k < cc->cells.n; k++)
     if (on_side(cc->cells.items[k], "before") &&
-        match_at(x, cc->cells.items[k], c->start, ls))
+        match_at(x, cc->cells.items[k], c->start, context_before(x, ls, c)))
       return true;
   /* "... kèm theo Tư pháp", "Kế hoạch Tư pháp Các ban, ...": a capitalised
    * title before a cell edge, where cells ran together; not the end of a
@@ -363,14 +533,10 @@ static bool stands_alone(const xctx *x, const cell_ctx *cc,
   return right_edge && c->start > ls && is_space(s[c->start - 1]) &&
          starts_upper(s, c->start, x->n) &&
          !after_title_word(s, ls, c->start) &&
-         !inside_name(x, cc, c, ls, le);
+         !inside_name(x, cc, ln, c, ls, le);
 }
 
 /* ---- matching --------------------------------------------------------------- */
-
-static bool continuation(const xctx *x, size_t at) {
-  return at < x->n && ((unsigned char)x->s[at] & 0xC0) == 0x80;
-}
 
 /* Clip [*start, *end) to the text and to character boundaries; false when
  * nothing is left. */
@@ -435,29 +601,99 @@ static int by_start(const void *a, const void *b) {
   return p->end < q->end ? -1 : p->end > q->end;
 }
 
+/* The standalone titles of a list being judged, and those let in whose
+ * neighbours are still to be judged again. */
+typedef struct judging {
+  const xctx *x;
+  const cell_ctx *cc;
+  cand_list *l;
+  const cand_index *ix;
+  size_t start, end; /* the range mentions() was given */
+  size_t *todo, ntodo;
+  line_names names; /* of the line last asked about */
+} judging;
+
+static void judge(judging *j, size_t i) {
+  cand *c = &j->l->items[i];
+  if (c->standalone && !c->ok &&
+      stands_alone(j->x, j->cc, &j->names, j->l, j->ix, c, j->start,
+                   j->end)) {
+    c->ok = true;
+    j->todo[j->ntodo++] = i;
+  }
+}
+
+/* Let the standalone titles in: first each judged with the text alone;
+ * then, each time one is let in, those it may join (over a run of joining
+ * bytes) are judged again, until none is.  Being next to an accepted
+ * mention only ever helps a title, so this ends where passes over all of
+ * them until nothing changes would, without a pass over all per link of a
+ * chain of titles ("A + B + C + Sở X").  False when out of memory. */
+static bool accept_standalone(xctx *x, const cell_ctx *cc, cand_list *l,
+                              size_t start, size_t end) {
+  cand_index ix = {0};
+  judging j = {.x = x, .cc = cc, .l = l, .ix = &ix, .start = start,
+               .end = end};
+  j.todo = malloc((l->n ? l->n : 1) * sizeof *j.todo);
+  bool ok = j.todo && cand_index_build(&ix, l);
+  for (size_t i = 0; ok && i < l->n; i++)
+    if (l->items[i].standalone) l->items[i].ok = false;
+  for (size_t i = 0; ok && i < l->n; i++) judge(&j, i);
+  while (ok && j.ntodo) {
+    const cand *c = &l->items[j.todo[--j.ntodo]];
+    size_t to = run_ahead(x, c->end, end), from = run_back(x, start, c->start);
+    for (size_t k = first_from(ix.by_start, ix.n, c->end);
+         k < ix.n && ix.by_start[k].at <= to; k++)
+      judge(&j, ix.by_start[k].i);
+    for (size_t k = first_from(ix.by_end, ix.n, from);
+         k < ix.n && ix.by_end[k].at <= c->start; k++)
+      judge(&j, ix.by_end[k].i);
+  }
+  free(j.todo);
+  line_names_free(&j.names);
+  cand_index_free(&ix);
+  return ok;
+}
+
+/* Keep, of items[0, n) in order, each that overlaps none kept before it
+ * (moved to the front); how many.  The bytes of the kept ones are marked,
+ * so a clash is looked for in a candidate's own bytes, not against every
+ * one kept.  0 when out of memory. */
+static size_t keep_apart(xctx *x, cand *items, size_t n) {
+  if (n < 2) return n;
+  size_t lo = items[0].start, hi = items[0].end;
+  for (size_t i = 1; i < n; i++) {
+    if (items[i].start < lo) lo = items[i].start;
+    if (items[i].end > hi) hi = items[i].end;
+  }
+  unsigned char *taken = calloc(hi - lo, 1);
+  if (!taken) {
+    out_of_memory(x);
+    return 0;
+  }
+  size_t kept = 0;
+  for (size_t i = 0; i < n; i++) {
+    cand c = items[i];
+    size_t k = c.start;
+    while (k < c.end && !taken[k - lo]) k++;
+    if (k < c.end) continue;
+    memset(taken + (c.start - lo), 1, c.end - c.start);
+    items[kept++] = c;
+  }
+  free(taken);
+  return kept;
+}
+
 /* The mentions in [start, end): l->items[0, l->n) in text order, apart. */
 static void mentions(xctx *x, size_t start, size_t end, cand_list *l) {
   unit_rules *u = unit_rules_of(x);
   if (!u) return;
   for (size_t i = 0; i < u->n; i++)
     run_rule(x, u->items[i], u->order[i], u->standalone[i], start, end, l);
-  if (l->failed) {
+  if (l->failed || !accept_standalone(x, &u->cc, l, start, end)) {
     l->n = 0;
     out_of_memory(x);
     return;
-  }
-  /* Standalone titles: first judge them with the text alone, then let
-   * those next to an accepted mention in, until nothing changes. */
-  for (size_t i = 0; i < l->n; i++)
-    if (l->items[i].standalone) l->items[i].ok = false;
-  for (bool changed = true; changed;) {
-    changed = false;
-    for (size_t i = 0; i < l->n; i++) {
-      cand *c = &l->items[i];
-      if (c->standalone && !c->ok &&
-          stands_alone(x, &u->cc, l, c, start, end))
-        c->ok = changed = true;
-    }
   }
   /* Short titles that mean another unit in this document: whether the
    * document names each alt= key is asked once per key. */
@@ -484,14 +720,7 @@ static void mentions(xctx *x, size_t start, size_t end, cand_list *l) {
   for (size_t i = 0; i < l->n; i++)
     if (l->items[i].ok) l->items[kept++] = l->items[i];
   if (kept > 1) qsort(l->items, kept, sizeof *l->items, by_strength);
-  size_t n = 0;
-  for (size_t i = 0; i < kept; i++) {
-    cand c = l->items[i];
-    bool clash = false;
-    for (size_t j = 0; j < n && !clash; j++)
-      clash = c.start < l->items[j].end && l->items[j].start < c.end;
-    if (!clash) l->items[n++] = c;
-  }
+  size_t n = keep_apart(x, l->items, kept);
   if (n > 1) qsort(l->items, n, sizeof *l->items, by_start);
   l->n = n;
 }
@@ -547,6 +776,19 @@ void units_find(xctx *x, size_t start, size_t end, xunits *out) {
   free(l.items);
 }
 
+/* Does [a, b) overlap one of the mentions of l (in text order and apart,
+ * as mentions() leaves them, so their ends are in order too)?  Only the
+ * first that ends after a can. */
+static bool overlaps_any(const cand_list *l, size_t a, size_t b) {
+  size_t lo = 0, hi = l->n;
+  while (lo < hi) {
+    size_t mid = lo + (hi - lo) / 2;
+    if (l->items[mid].end <= a) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo < l->n && l->items[lo].start < b;
+}
+
 /* Every match of the `unitname.` rules in [start, end) that overlaps no
  * mention of `known`, pushed to *l. */
 static void unknown_names(xctx *x, size_t start, size_t end,
@@ -563,11 +805,8 @@ static void unknown_names(xctx *x, size_t start, size_t end,
       rule_group(r, x->md, "u", &us, &ue);
       at = ov[1] > at ? ov[1] : at + 1;
       while (at < end && continuation(x, at)) at++;
-      if (ue <= us) continue;
-      bool clash = false;
-      for (size_t k = 0; k < known->n && !clash; k++)
-        clash = us < known->items[k].end && known->items[k].start < ue;
-      if (!clash) cand_push(l, (cand){r, i, NULL, us, ue, false, true});
+      if (ue > us && !overlaps_any(known, us, ue))
+        cand_push(l, (cand){r, i, NULL, us, ue, false, true});
     }
   }
 }
@@ -596,19 +835,13 @@ void units_find_named(xctx *x, size_t start, size_t end, xunits *out) {
   if (!clip_range(x, &start, &end)) return;
   cand_list l = {0};
   mentions(x, start, end, &l);
-  size_t nknown = l.n;
   cand_list names = {0};
   unknown_names(x, start, end, &l, &names);
   /* among the names, the longest wins an overlap, as among mentions */
   if (names.n > 1)
     qsort(names.items, names.n, sizeof *names.items, by_strength);
-  for (size_t i = 0; i < names.n; i++) {
-    bool clash = false;
-    for (size_t j = nknown; j < l.n && !clash; j++)
-      clash = names.items[i].start < l.items[j].end &&
-              l.items[j].start < names.items[i].end;
-    if (!clash) cand_push(&l, names.items[i]);
-  }
+  size_t apart = keep_apart(x, names.items, names.n);
+  for (size_t i = 0; i < apart; i++) cand_push(&l, names.items[i]);
   if (l.failed || names.failed) out_of_memory(x);
   if (l.n > 1) qsort(l.items, l.n, sizeof *l.items, by_start);
   for (size_t i = 0; i < l.n; i++) {
