@@ -200,7 +200,7 @@ char *cli_path_in(const char *dir, const char *name);
  * the calling thread, in input order; worked on by one of N worker
  * threads; then finished on the calling thread, strictly in input order,
  * so that what a batch prints and writes is the same for every N.  At
- * most 2N inputs are in flight at once: memory does not grow with the
+ * most 8N inputs are in flight at once: memory does not grow with the
  * number of inputs.  With N = 1 no thread is started and each input is
  * prepared, worked on and finished before the next. */
 typedef struct cli_batch {

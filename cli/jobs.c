@@ -1,9 +1,13 @@
 /* jobs.c: a batch on several threads (-j N), finished in input order.
  *
- * The jobs of the inputs in flight live in a ring of 2N slots: input i in
- * slot i % 2N.  The calling thread prepares inputs while the ring has
+ * The jobs of the inputs in flight live in a ring of W = 8N slots: input i
+ * in slot i % W.  The calling thread prepares inputs while the ring has
  * room, then waits for the oldest one to be done and finishes it; workers
- * take the prepared inputs in order.  One mutex guards the counters and
+ * take the prepared inputs in order.  The ring is that wide because
+ * inputs are finished in order: while one worker is on a long plan (the
+ * shared plans run 5 to 136 kB), the others go on with the plans after
+ * it, and with 2N slots they stood idle after two each (a tenth of their
+ * time on the bench's store plans).  One mutex guards the counters and
  * the done flags; a job itself belongs to the thread that the counters
  * give it to (calling thread until submitted, then one worker until done,
  * then the calling thread again), so it needs no lock of its own. */
@@ -13,6 +17,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+
+enum { SLOTS_PER_WORKER = 8 };
 
 typedef struct runner {
   const cli_batch *b;
@@ -102,7 +108,7 @@ bool cli_batch_run(const cli_batch *b) {
   size_t nthreads = b->jobs < b->n ? b->jobs : b->n;
   if (nthreads <= 1)
     return run_serial(b);
-  runner r = {.b = b, .window = 2 * nthreads};
+  runner r = {.b = b, .window = SLOTS_PER_WORKER * nthreads};
   pthread_t *threads = calloc(nthreads, sizeof *threads);
   r.slots = calloc(r.window, b->job_size ? b->job_size : 1);
   r.done = calloc(r.window, sizeof *r.done);
