@@ -76,6 +76,12 @@ typedef struct line {
                           continues it */
   bool page : 1;       /* one of the plan's page numbers (mark_pages) */
   bool plain : 1;      /* its content needs no edit (content_plain) */
+  /* (the next three only between a pass and the next: see clean_line) */
+  bool same : 1;       /* the pass before copied it, its classes as they
+                          were (no blank or bold span around it then) */
+  bool after_same : 1; /* the line before it in that pass's text was the
+                          one before it now (or it is the first) */
+  bool was_table : 1;  /* its table class in that pass */
 } line;
 
 /* Words that never end a sentence: a line ending with one continues. */
@@ -971,14 +977,25 @@ static bool word_fits(const model *m, const line *a, const line *b) {
  * unchanged says which (its index); the others say NO_LINE. */
 #define NO_LINE UINT32_MAX
 
+/* A line written by a pass: the line it copies (or NO_LINE) and where it
+ * starts in the output. */
+typedef struct block {
+  uint32_t from, at;
+} block;
+
 /* The state of layout from one pass to the next: the lines of the text a
- * pass reads, and the blocks it writes. */
+ * pass reads, and the blocks it writes.  A pass whose model is the one
+ * before (`prior`) decides again only around what the pass before changed
+ * (clean_line). */
 typedef struct layout {
   line *ls;
   size_t cnt, cap;
-  uint32_t *from; /* per line written (the lines of the output) */
+  block *blocks; /* per line written (the lines of the output) */
   size_t nblocks, blocks_cap;
-  bool failed; /* out of memory */
+  model prior;     /* the model of the pass before */
+  bool has_prior;  /* (not for the first pass, nor after Markdown) */
+  bool last_same;  /* the last line was the last one of that pass too */
+  bool failed;     /* out of memory */
 } layout;
 
 /* One pass writing: the text it reads (md), where it writes (out, over
@@ -1016,19 +1033,19 @@ static void emit_dirty(emitter *e) {
 /* Start a block of output at the end of `out`. */
 static void block_open(emitter *e, uint32_t from) {
   layout *L = e->L;
-  uint32_t *b = cchc_grow(L->from, &L->blocks_cap, L->nblocks, sizeof *b);
+  block *b = cchc_grow(L->blocks, &L->blocks_cap, L->nblocks, sizeof *b);
   if (!b) {
     L->failed = true;
     return;
   }
-  L->from = b;
-  L->from[L->nblocks++] = from;
+  L->blocks = b;
+  L->blocks[L->nblocks++] = (block){from, (uint32_t)emit_len(e)};
 }
 
 /* The block being written is no copy of one line. */
 static void block_changed(emitter *e) {
   if (e->L->nblocks)
-    e->L->from[e->L->nblocks - 1] = NO_LINE;
+    e->L->blocks[e->L->nblocks - 1].from = NO_LINE;
 }
 
 
@@ -1114,6 +1131,26 @@ static size_t raw_start(const cchc_mbuf *md, const line *l) {
   return p;
 }
 
+static bool same_model(const model *a, const model *b) {
+  return a->wrapped == b->wrapped && a->width == b->width &&
+         a->wrap_width == b->wrap_width && a->fixed == b->fixed &&
+         a->trail_signal == b->trail_signal;
+}
+
+/* Is the decision before line j the one the pass before made, which
+ * copied it as a block of its own?  When the model is the same and so
+ * are the lines it reads: the line before (which is not dropped: no
+ * number alone), j itself and the next one, as they were, and as near to
+ * each other.  Then j is a new block, its content copied. */
+static bool clean_line(const line *ls, size_t cnt, size_t j, bool last_same) {
+  const line *l = &ls[j];
+  if (!l->same || !l->after_same)
+    return false;
+  if (j > 0 && (!ls[j - 1].same || ls[j - 1].lone_num))
+    return false;
+  return j + 1 < cnt ? ls[j + 1].same && ls[j + 1].after_same : last_same;
+}
+
 /* A pass: decide, line by line, what separates it from the line before
  * (a new block, a space, nothing), drop page numbers, and write md's lines
  * to out (which may be md's own bytes: nothing is written past what was
@@ -1122,12 +1159,20 @@ static bool write_pass(layout *L, const cchc_mbuf *md, cchc_mbuf *out,
                        cchc_repair_log *log) {
   line *ls = L->ls;
   size_t cnt = L->cnt;
-  for (size_t j = 0; j < cnt; j++)
+  for (size_t j = 0; j < cnt; j++) {
     ls[j].page = false;
+    ls[j].was_table = ls[j].table;
+  }
   mark_tables(ls, cnt);
   mark_pages(ls, cnt);
   model m = build_model(ls, cnt);
   mark_bar_cells(ls, cnt);
+  bool sparse = L->has_prior && same_model(&m, &L->prior);
+  for (size_t j = 0; j < cnt; j++) /* a class that changed is a change */
+    ls[j].same = sparse && ls[j].same && !ls[j].page &&
+                 ls[j].table == ls[j].was_table;
+  L->prior = m;
+  L->has_prior = true;
   L->nblocks = 0;
   emitter e = {.md = md, .out = out, .log = log, .L = L,
                .skip = out->data == md->data, .k = {.out = out, .in = md}};
@@ -1136,6 +1181,7 @@ static bool write_pass(layout *L, const cchc_mbuf *md, cchc_mbuf *out,
   for (size_t j = 0; j < cnt; j++) {
     line *l = &ls[j];
     const line *next = j + 1 < cnt ? &ls[j + 1] : NULL;
+    bool clean = sparse && clean_line(ls, cnt, j, L->last_same);
     if (l->page) {
       cchc_log_repair(log, CCHC_REPAIR_PAGE_NUMBER,
                       cchc_mbuf_src(md, l->start, NULL),
@@ -1143,7 +1189,8 @@ static bool write_pass(layout *L, const cchc_mbuf *md, cchc_mbuf *out,
       emit_dirty(&e);
       continue;
     }
-    if (l->lone_num && !(prev && prev->bar) && !(next && next->bar)) {
+    if (l->lone_num && !clean && !(prev && prev->bar) &&
+        !(next && next->bar)) {
       bool interrupts = next && (next->lower || next->cont_punct);
       /* At the end of the text there is no sentence left to interrupt:
        * "...chỉ số\n2." keeps its "2.". */
@@ -1167,8 +1214,7 @@ static bool write_pass(layout *L, const cchc_mbuf *md, cchc_mbuf *out,
     /* before the separator, which may overwrite the newline in front of
      * the leading blanks */
     size_t raw = l->lead_space ? raw_start(md, l) : l->start;
-    if (prev) {
-      uint32_t at = separator_offset(&e, prev);
+    if (prev && !clean) {
       bool in_table = l->table || prev->table;
       /* in a text wrapped at a fixed width, a line that reaches the margin
        * before a word that would not fit on it was wrapped: a title in
@@ -1228,16 +1274,29 @@ static bool write_pass(layout *L, const cchc_mbuf *md, cchc_mbuf *out,
       /* Table cells continue lower-case fragments only within the zone. */
       if (how == SPACE && in_table && !l->lower && !fixed_wrap)
         how = NEWBLOCK;
+    }
+    if (prev) {
+      /* (the separator's source offset, where it is written or logged,
+       * is taken as the output stands before emit_dirty) */
+      uint32_t at = 0;
+      bool have_at = false;
       /* only a newline where the newline was leaves the text as it was */
       if (how != NEWBLOCK || emit_len(&e) != prev->end ||
-          l->start != prev->end + 1)
+          l->start != prev->end + 1) {
+        if (e.skip) {
+          at = separator_offset(&e, prev);
+          have_at = true;
+        }
         emit_dirty(&e);
+      }
       /* A newline or a blank where the newline was, in place right after
        * the line copied before: md's newline itself, its map included, the
        * byte written over (it is read no more). */
       bool over = !e.skip && out->data == md->data && how != GLUE &&
                   e.k.ce == prev->end && e.k.ce > e.k.cs &&
                   l->start == prev->end + 1;
+      if (!have_at && (how != NEWBLOCK || (!e.skip && !over)))
+        at = separator_offset(&e, prev);
       if (how == SPACE)
         cchc_log_repair(log, CCHC_REPAIR_LINE_JOIN, at, "wrapped line rejoined");
       if (how == GLUE)
@@ -1333,24 +1392,32 @@ static void read_lines(layout *L, const cchc_mbuf *md, const held_lines *held) {
  * the others are classified again. */
 static void reread_lines(layout *L, const cchc_mbuf *text) {
   /* Block k comes from line k or a later one: the lines are rewritten in
-   * order over the array. */
+   * order over the array.  A block ends with the newline before the next
+   * one (or the text's last byte): looked at, not searched for. */
   const char *s = text->data;
-  size_t p = 0;
-  for (size_t k = 0; k < L->nblocks; k++) {
-    const char *nl = memchr(s + p, '\n', text->len - p);
-    size_t e = nl ? (size_t)(nl - s) : text->len;
+  const block *b = L->blocks;
+  size_t n = L->nblocks;
+  L->last_same = n && b[n - 1].from != NO_LINE && b[n - 1].from + 1 == L->cnt;
+  for (size_t k = 0; k < n; k++) {
+    size_t p = b[k].at, e = k + 1 < n ? b[k + 1].at - 1 : text->len - 1;
+    if (e >= text->len || s[e] != '\n') { /* (never: a safe fallback) */
+      const char *nl = memchr(s + p, '\n', text->len - p);
+      e = nl ? (size_t)(nl - s) : text->len;
+    }
     line *l = &L->ls[k];
-    if (L->from[k] != NO_LINE) {
-      *l = L->ls[L->from[k]];
+    if (b[k].from != NO_LINE) {
+      *l = L->ls[b[k].from];
+      l->same = !l->lead_space && !l->trail_space && !l->held;
+      l->after_same = k == 0 || (b[k - 1].from != NO_LINE &&
+                                 b[k].from == b[k - 1].from + 1);
       l->start = (uint32_t)p;
       l->end = (uint32_t)e;
       l->lead_space = l->trail_space = l->held = false;
     } else {
       classify(s, p, e, l);
     }
-    p = e + 1;
   }
-  L->cnt = L->nblocks;
+  L->cnt = n;
 }
 
 /* Strip the Markdown of md, make what the markers separated canonical
@@ -1490,6 +1557,6 @@ cchc_status cchc_layout(cchc_mbuf *text, const cchc_edits *edits,
     rc = is_markdown(text) ? markdown_pass(&L, text, log, &same, err)
                            : plain_pass(&L, text, log, &same, err);
   free(L.ls);
-  free(L.from);
+  free(L.blocks);
   return rc;
 }
