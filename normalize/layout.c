@@ -53,7 +53,6 @@
 typedef struct line {
   uint32_t start, end; /* trimmed content */
   int cplen;
-  int first_word; /* code points of the first word */
   int16_t lone_value; /* "12" -> 12 (-1 past 999) */
   char lone_punct; /* "3," -> ',' */
   bool lead_space : 1, trail_space : 1;
@@ -68,8 +67,6 @@ typedef struct line {
    * ends are never asked) */
   bool func_end : 1; /* ends with a word that cannot end a paragraph ("của") */
   bool number_end : 1; /* ends with "số" (ends_with_number_word) */
-  bool code_start : 1; /* starts with a digit or a word in capitals ("PAPI") */
-  bool label : 1;      /* starts with a label: "Thời gian thực hiện: ..." */
   bool all_caps : 1;   /* a heading in capitals ("CHỦ TỊCH") */
   bool motto : 1;      /* the national motto lines of every official document */
   bool held : 1;       /* its newline lies inside a bold span: the next line
@@ -428,19 +425,34 @@ static bool content_plain(const char *s, size_t start, size_t end) {
   return true;
 }
 
-/* Code points of the UTF-8 s[p, q): the bytes that continue none, 8 at
- * a time. */
-static size_t count_chars(const char *s, size_t p, size_t q) {
+/* Code points of the UTF-8 content s[start, end) (the bytes that continue
+ * none), and whether it is plain (content_plain), in one walk 8 bytes at
+ * a time: only content with a tab, two blanks or a blank after a '-' is
+ * looked at again. */
+static size_t scan_content(const char *s, size_t start, size_t end,
+                           bool *plain) {
   const uint64_t high = 0x8080808080808080u, ones = 0x0101010101010101u;
-  size_t n = q - p;
-  for (; p + 8 <= q; p += 8) {
+  size_t n = end - start, p = start;
+  uint64_t odd = 0; /* bytes that may make the content not plain */
+  char before = 0;  /* the byte before the word read */
+  for (; p + 8 <= end; p += 8) {
     uint64_t x;
     memcpy(&x, s + p, sizeof x);
     uint64_t cont = x & ~(x << 1) & high; /* 10xxxxxx */
     n -= (size_t)(((cont >> 7) * ones) >> 56);
+    uint64_t sp = bytes_equal(x, ' ');
+    odd |= bytes_equal(x, '\t') | (sp & (sp >> 8)) |
+           (bytes_equal(x, '-') & (sp >> 8)) |
+           ((sp & 0x80) && (before == ' ' || before == '-'));
+    before = s[p + 7];
   }
-  for (; p < q; p++)
-    n -= ((unsigned char)s[p] & 0xC0) == 0x80;
+  for (; p < end; p++) {
+    char c = s[p];
+    n -= ((unsigned char)c & 0xC0) == 0x80;
+    odd |= c == '\t' || (c == ' ' && (before == ' ' || before == '-'));
+    before = c;
+  }
+  *plain = !odd || content_plain(s, start, end);
   return n;
 }
 
@@ -458,11 +470,10 @@ static bool classify(const char *s, size_t raw, size_t end, line *l) {
   l->trail_space = q < end;
   size_t n = q - p;
   const char *c = s + p;
-  int cps = (int)count_chars(s, p, q);
-  l->plain = content_plain(s, p, q);
+  bool plain;
+  int cps = (int)scan_content(s, p, q, &plain);
+  l->plain = plain;
   l->cplen = cps;
-  for (size_t i = 0; i < n && !is_space(c[i]); i++)
-    l->first_word += ((unsigned char)c[i] & 0xC0) != 0x80;
   l->short_line = cps <= 24;
   l->pipe = c[0] == '|';
   l->bar = n == 1 && l->pipe;
@@ -491,8 +502,6 @@ static bool classify(const char *s, size_t raw, size_t end, line *l) {
   l->lone_value = (int16_t)value;
   l->func_end = !l->terminal && ends_with_func_word(s, p, q);
   l->number_end = !l->terminal && ends_with_number_word(s, p, q);
-  l->code_start = (c[0] >= '0' && c[0] <= '9') || caps_word(c, n, 0);
-  l->label = starts_with_label(c, n);
   int letters = 0, upper = 0;
   for (size_t k = 0; k < n && letters == upper;) {
     unsigned char ab = (unsigned char)c[k];
@@ -954,6 +963,31 @@ static model build_model(const line *ls, size_t cnt) {
   return m;
 }
 
+/* What the decisions ask of the line that follows, which they read in the
+ * text (it is not written yet), rather than every line classified for it:
+ * the code points of its first word, whether it starts with a digit or a
+ * word in capitals ("PAPI"), or with a label ("Thời gian thực hiện: ..."). */
+static int first_word(const char *s, const line *l) {
+  int cps = 0;
+  for (size_t i = l->start; i < l->end && !is_space(s[i]); i++)
+    cps += ((unsigned char)s[i] & 0xC0) != 0x80;
+  return cps;
+}
+
+static bool code_start(const char *s, const line *l) {
+  const char *c = s + l->start;
+  return (c[0] >= '0' && c[0] <= '9') || caps_word(c, l->end - l->start, 0);
+}
+
+static bool label_start(const char *s, const line *l) {
+  return starts_with_label(s + l->start, l->end - l->start);
+}
+
+/* Does the line before end on a word that needs what follows? */
+static bool cut_phrase(const char *s, const line *prev, const line *l) {
+  return prev->func_end || (prev->number_end && code_start(s, l));
+}
+
 /* Does line a reach the wrap width (in percent of the typical width)? */
 static bool reaches_margin(const model *m, const line *a, int percent) {
   if (!m->wrapped || a->cplen * 100 < m->width * percent)
@@ -967,9 +1001,10 @@ static bool reaches_margin(const model *m, const line *a, int percent) {
  * whatever a's length: a heading or a paragraph ends there.  (In a
  * proportional font, character counts cannot tell; where the extractor
  * marks wrapped lines with a trailing space, the mark tells.) */
-static bool word_fits(const model *m, const line *a, const line *b) {
+static bool word_fits(const model *m, const line *a, const line *b,
+                      const char *s) {
   return m->fixed && !m->trail_signal &&
-         a->cplen + 1 + b->first_word < m->wrap_width;
+         a->cplen + 1 + first_word(s, b) < m->wrap_width;
 }
 
 
@@ -1225,16 +1260,15 @@ static bool write_pass(layout *L, const cchc_mbuf *md, cchc_mbuf *out,
        * and its unit ("01" / "Gb/s"), a phrase and its parenthesis
        * ("(R&D)") or its last acronym are never two cells */
       bool fixed_wrap = m.fixed && !prev->terminal && !prev->lone_num &&
-                        reaches_margin(&m, prev, 75) && !word_fits(&m, prev, l);
-      bool acronym = l->all_caps && l->first_word >= l->cplen - 1;
-      /* prev ends on a word that needs what follows */
-      bool cut_phrase = prev->func_end || (prev->number_end && l->code_start);
+                        reaches_margin(&m, prev, 75) &&
+                        !word_fits(&m, prev, l, md->data);
+      bool acronym = l->all_caps && first_word(md->data, l) >= l->cplen - 1;
       if (fixed_wrap && prev->all_caps)
         fixed_wrap = l->all_caps;
       else if (fixed_wrap && l->all_caps && !acronym)
         fixed_wrap = false;
       if (fixed_wrap && in_table && !prev->all_caps)
-        fixed_wrap = cut_phrase || prev->digit_end || acronym ||
+        fixed_wrap = cut_phrase(md->data, prev, l) || prev->digit_end || acronym ||
                      md->data[l->start] == '(';
       if (l->marker || l->pipe || prev->bar)
         how = NEWBLOCK;
@@ -1253,16 +1287,19 @@ static bool write_pass(layout *L, const cchc_mbuf *md, cchc_mbuf *out,
       else if (in_table || l->all_caps || prev->all_caps || l->motto)
         how = NEWBLOCK;
       else if (!prev->terminal)
-        how = (cut_phrase || (reaches_margin(&m, prev, 75) &&
-                              !word_fits(&m, prev, l) && !l->label))
+        how = (cut_phrase(md->data, prev, l) ||
+               (reaches_margin(&m, prev, 75) &&
+                !word_fits(&m, prev, l, md->data) &&
+                !label_start(md->data, l)))
                   ? SPACE
                   : NEWBLOCK;
       /* a sentence may end at the margin and the next one go on; a clause
        * ending in ';' before a capital is the item of a list ("Căn cứ
        * ...;"), unless a fixed width says the next word did not fit */
       else if ((prev->dot_end || (prev->semi_end && m.fixed)) &&
-               reaches_margin(&m, prev, 85) && !word_fits(&m, prev, l) &&
-               !prev->lone_num && !l->label)
+               reaches_margin(&m, prev, 85) &&
+               !word_fits(&m, prev, l, md->data) && !prev->lone_num &&
+               !label_start(md->data, l))
         how = SPACE;
       if (prev->held && !l->marker)
         how = SPACE;
