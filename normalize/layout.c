@@ -81,18 +81,23 @@ typedef struct line {
   bool was_table : 1;  /* its table class in that pass */
 } line;
 
-/* Words that never end a sentence: a line ending with one continues. */
-static const struct {
-  const char *s;
-  size_t n;
-} func_words[] = {
-#define W(s) {s, sizeof s - 1}
-    W("về"),    W("của"),  W("và"),   W("các"),  W("những"), W("cho"),
-    W("với"),   W("theo"), W("tại"),  W("trong"), W("đến"),  W("từ"),
-    W("ngày"),  W("là"),   W("được"), W("có"),   W("để"),    W("như"),
-    W("hoặc"),  W("trên"), W("giữa"), W("nhằm"), W("bởi"),   W("do"),
-    W("thuộc"), W("gồm"),  W("đối"),  W("vào"),  W("tới"),   W("cùng"),
-    W("nhưng"),
+/* Words that never end a sentence: a line ending with one continues.
+ * By length in bytes (a word in the wrong row does not compile), so that
+ * a line's last word is compared with those as long as it only. */
+enum { FUNC_WORD_BYTES = 8, FUNC_WORDS_SAME_LENGTH = 12 };
+static const char *const func_words[FUNC_WORD_BYTES + 1][FUNC_WORDS_SAME_LENGTH] = {
+#define W(n, s) ((const char *)s + 0 * sizeof(char[sizeof s - 1 == n ? 1 : -1]))
+    [2] = {W(2, "do")},
+    [3] = {W(3, "và"), W(3, "cho"), W(3, "là"), W(3, "có")},
+    [4] = {W(4, "về"), W(4, "các"), W(4, "theo"), W(4, "từ"), W(4, "như"),
+           W(4, "vào")},
+    [5] = {W(5, "của"), W(5, "với"), W(5, "tại"), W(5, "trong"), W(5, "ngày"),
+           W(5, "để"), W(5, "trên"), W(5, "bởi"), W(5, "gồm"), W(5, "tới"),
+           W(5, "cùng")},
+    [6] = {W(6, "đến"), W(6, "hoặc"), W(6, "giữa"), W(6, "nhằm"), W(6, "đối"),
+           W(6, "nhưng")},
+    [7] = {W(7, "những"), W(7, "thuộc")},
+    [8] = {W(8, "được")},
 #undef W
 };
 
@@ -106,9 +111,12 @@ static size_t last_word(const char *s, size_t start, size_t end) {
 
 static bool ends_with_func_word(const char *s, size_t start, size_t end) {
   size_t w = last_word(s, start, end), n = end - w;
-  for (size_t i = 0; i < sizeof func_words / sizeof *func_words; i++)
-    if (func_words[i].n == n && func_words[i].s[0] == s[w] &&
-        memcmp(s + w, func_words[i].s, n) == 0)
+  if (n > FUNC_WORD_BYTES)
+    return false;
+  for (const char *const *f = func_words[n];
+       f < func_words[n] + FUNC_WORDS_SAME_LENGTH && *f;
+       f++)
+    if ((*f)[0] == s[w] && memcmp(s + w, *f, n) == 0)
       return true;
   return false;
 }
@@ -1387,31 +1395,18 @@ static bool write_pass(layout *L, const cchc_mbuf *md, cchc_mbuf *out,
  * lie inside a bold span. */
 static void read_lines(layout *L, const cchc_mbuf *md, const held_lines *held) {
   const char *s = md->data;
-  size_t nlines = 1; /* lines with content, and one */
-  for (size_t p = 0; p < md->len;) {
-    const char *nlp = memchr(s + p, '\n', md->len - p);
-    size_t e = nlp ? (size_t)(nlp - s) : md->len;
-    while (p < e && is_space(s[p]))
-      p++;
-    nlines += p < e;
-    p = e + 1;
-  }
   L->cnt = 0;
-  if (nlines > L->cap) {
-    free(L->ls);
-    L->cap = 0;
-    L->ls = malloc(nlines * sizeof *L->ls);
-    if (!L->ls) {
-      L->failed = true;
-      return;
-    }
-    L->cap = nlines;
-  }
   size_t p = 0, h = 0;
   for (;;) {
     const char *nlp = p < md->len ? memchr(s + p, '\n', md->len - p) : NULL;
     size_t e = nlp ? (size_t)(nlp - s) : md->len;
-    line *l = &L->ls[L->cnt];
+    line *ls = cchc_grow(L->ls, &L->cap, L->cnt, sizeof *ls);
+    if (!ls) {
+      L->failed = true;
+      return;
+    }
+    L->ls = ls;
+    line *l = &ls[L->cnt];
     while (h < held->n && held->at[h] < e)
       h++;
     if (classify(s, p, e, l)) {
@@ -1589,10 +1584,16 @@ cchc_status cchc_layout(cchc_mbuf *text, const cchc_edits *edits,
     if (text->failed || L.failed)
       rc = cchc_fail(err, CCHC_ERR_NOMEM, "out of memory in layout");
   }
-  bool same = false;
-  while (rc == CCHC_OK && !same)
-    rc = is_markdown(text) ? markdown_pass(&L, text, log, &same, err)
-                           : plain_pass(&L, text, log, &same, err);
+  /* A pass without Markdown leaves none: it joins no '*' to another and
+   * starts no line but where a line of its text (without leading blanks
+   * since the first pass) started.  So the text is looked at again only
+   * after a pass that had some. */
+  bool same = false, markdown = true;
+  while (rc == CCHC_OK && !same) {
+    markdown = markdown && is_markdown(text);
+    rc = markdown ? markdown_pass(&L, text, log, &same, err)
+                  : plain_pass(&L, text, log, &same, err);
+  }
   free(L.ls);
   free(L.blocks);
   return rc;
