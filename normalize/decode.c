@@ -229,8 +229,21 @@ static cchc_status decode_utf8(const char *in, size_t len, size_t skip,
         j++;
         continue;
       }
+      /* Two- and three-byte characters (most of Vietnamese) checked here,
+       * the rest by U8_NEXT: a C1 control (U+0080 to U+009F) is no
+       * character to pass. */
+      if (c >= 0xC2 && c <= 0xDF && len - j >= 2 &&
+          (u[j + 1] & 0xC0) == 0x80 && (c > 0xC2 || u[j + 1] >= 0xA0)) {
+        j += 2;
+        continue;
+      }
+      if (c >= 0xE0 && c <= 0xEF && len - j >= 3 &&
+          U8_IS_VALID_LEAD3_AND_T1(c, u[j + 1]) && (u[j + 2] & 0xC0) == 0x80) {
+        j += 3;
+        continue;
+      }
       size_t q = j;
-      if (c >= 0x80 && cchc_utf8_next(in, len, &q) >= 0xA0) {
+      if (c >= 0xF0 && cchc_utf8_next(in, len, &q) >= 0xA0) {
         j = q;
         continue;
       }

@@ -53,7 +53,6 @@
 typedef struct line {
   uint32_t start, end; /* trimmed content */
   int cplen;
-  int first_word; /* code points of the first word */
   int16_t lone_value; /* "12" -> 12 (-1 past 999) */
   char lone_punct; /* "3," -> ',' */
   bool lead_space : 1, trail_space : 1;
@@ -68,28 +67,37 @@ typedef struct line {
    * ends are never asked) */
   bool func_end : 1; /* ends with a word that cannot end a paragraph ("của") */
   bool number_end : 1; /* ends with "số" (ends_with_number_word) */
-  bool code_start : 1; /* starts with a digit or a word in capitals ("PAPI") */
-  bool label : 1;      /* starts with a label: "Thời gian thực hiện: ..." */
   bool all_caps : 1;   /* a heading in capitals ("CHỦ TỊCH") */
   bool motto : 1;      /* the national motto lines of every official document */
   bool held : 1;       /* its newline lies inside a bold span: the next line
                           continues it */
   bool page : 1;       /* one of the plan's page numbers (mark_pages) */
   bool plain : 1;      /* its content needs no edit (content_plain) */
+  /* (the next three only between a pass and the next: see clean_line) */
+  bool same : 1;       /* the pass before copied it, its classes as they
+                          were (no blank or bold span around it then) */
+  bool after_same : 1; /* the line before it in that pass's text was the
+                          one before it now (or it is the first) */
+  bool was_table : 1;  /* its table class in that pass */
 } line;
 
-/* Words that never end a sentence: a line ending with one continues. */
-static const struct {
-  const char *s;
-  size_t n;
-} func_words[] = {
-#define W(s) {s, sizeof s - 1}
-    W("về"),    W("của"),  W("và"),   W("các"),  W("những"), W("cho"),
-    W("với"),   W("theo"), W("tại"),  W("trong"), W("đến"),  W("từ"),
-    W("ngày"),  W("là"),   W("được"), W("có"),   W("để"),    W("như"),
-    W("hoặc"),  W("trên"), W("giữa"), W("nhằm"), W("bởi"),   W("do"),
-    W("thuộc"), W("gồm"),  W("đối"),  W("vào"),  W("tới"),   W("cùng"),
-    W("nhưng"),
+/* Words that never end a sentence: a line ending with one continues.
+ * By length in bytes (a word in the wrong row does not compile), so that
+ * a line's last word is compared with those as long as it only. */
+enum { FUNC_WORD_BYTES = 8, FUNC_WORDS_SAME_LENGTH = 12 };
+static const char *const func_words[FUNC_WORD_BYTES + 1][FUNC_WORDS_SAME_LENGTH] = {
+#define W(n, s) ((const char *)s + 0 * sizeof(char[sizeof s - 1 == n ? 1 : -1]))
+    [2] = {W(2, "do")},
+    [3] = {W(3, "và"), W(3, "cho"), W(3, "là"), W(3, "có")},
+    [4] = {W(4, "về"), W(4, "các"), W(4, "theo"), W(4, "từ"), W(4, "như"),
+           W(4, "vào")},
+    [5] = {W(5, "của"), W(5, "với"), W(5, "tại"), W(5, "trong"), W(5, "ngày"),
+           W(5, "để"), W(5, "trên"), W(5, "bởi"), W(5, "gồm"), W(5, "tới"),
+           W(5, "cùng")},
+    [6] = {W(6, "đến"), W(6, "hoặc"), W(6, "giữa"), W(6, "nhằm"), W(6, "đối"),
+           W(6, "nhưng")},
+    [7] = {W(7, "những"), W(7, "thuộc")},
+    [8] = {W(8, "được")},
 #undef W
 };
 
@@ -103,9 +111,12 @@ static size_t last_word(const char *s, size_t start, size_t end) {
 
 static bool ends_with_func_word(const char *s, size_t start, size_t end) {
   size_t w = last_word(s, start, end), n = end - w;
-  for (size_t i = 0; i < sizeof func_words / sizeof *func_words; i++)
-    if (func_words[i].n == n && func_words[i].s[0] == s[w] &&
-        memcmp(s + w, func_words[i].s, n) == 0)
+  if (n > FUNC_WORD_BYTES)
+    return false;
+  for (const char *const *f = func_words[n];
+       f < func_words[n] + FUNC_WORDS_SAME_LENGTH && *f;
+       f++)
+    if ((*f)[0] == s[w] && memcmp(s + w, *f, n) == 0)
       return true;
   return false;
 }
@@ -422,19 +433,34 @@ static bool content_plain(const char *s, size_t start, size_t end) {
   return true;
 }
 
-/* Code points of the UTF-8 s[p, q): the bytes that continue none, 8 at
- * a time. */
-static size_t count_chars(const char *s, size_t p, size_t q) {
+/* Code points of the UTF-8 content s[start, end) (the bytes that continue
+ * none), and whether it is plain (content_plain), in one walk 8 bytes at
+ * a time: only content with a tab, two blanks or a blank after a '-' is
+ * looked at again. */
+static size_t scan_content(const char *s, size_t start, size_t end,
+                           bool *plain) {
   const uint64_t high = 0x8080808080808080u, ones = 0x0101010101010101u;
-  size_t n = q - p;
-  for (; p + 8 <= q; p += 8) {
+  size_t n = end - start, p = start;
+  uint64_t odd = 0; /* bytes that may make the content not plain */
+  char before = 0;  /* the byte before the word read */
+  for (; p + 8 <= end; p += 8) {
     uint64_t x;
     memcpy(&x, s + p, sizeof x);
     uint64_t cont = x & ~(x << 1) & high; /* 10xxxxxx */
     n -= (size_t)(((cont >> 7) * ones) >> 56);
+    uint64_t sp = bytes_equal(x, ' ');
+    odd |= bytes_equal(x, '\t') | (sp & (sp >> 8)) |
+           (bytes_equal(x, '-') & (sp >> 8)) |
+           ((sp & 0x80) && (before == ' ' || before == '-'));
+    before = s[p + 7];
   }
-  for (; p < q; p++)
-    n -= ((unsigned char)s[p] & 0xC0) == 0x80;
+  for (; p < end; p++) {
+    char c = s[p];
+    n -= ((unsigned char)c & 0xC0) == 0x80;
+    odd |= c == '\t' || (c == ' ' && (before == ' ' || before == '-'));
+    before = c;
+  }
+  *plain = !odd || content_plain(s, start, end);
   return n;
 }
 
@@ -452,11 +478,10 @@ static bool classify(const char *s, size_t raw, size_t end, line *l) {
   l->trail_space = q < end;
   size_t n = q - p;
   const char *c = s + p;
-  int cps = (int)count_chars(s, p, q);
-  l->plain = content_plain(s, p, q);
+  bool plain;
+  int cps = (int)scan_content(s, p, q, &plain);
+  l->plain = plain;
   l->cplen = cps;
-  for (size_t i = 0; i < n && !is_space(c[i]); i++)
-    l->first_word += ((unsigned char)c[i] & 0xC0) != 0x80;
   l->short_line = cps <= 24;
   l->pipe = c[0] == '|';
   l->bar = n == 1 && l->pipe;
@@ -485,8 +510,6 @@ static bool classify(const char *s, size_t raw, size_t end, line *l) {
   l->lone_value = (int16_t)value;
   l->func_end = !l->terminal && ends_with_func_word(s, p, q);
   l->number_end = !l->terminal && ends_with_number_word(s, p, q);
-  l->code_start = (c[0] >= '0' && c[0] <= '9') || caps_word(c, n, 0);
-  l->label = starts_with_label(c, n);
   int letters = 0, upper = 0;
   for (size_t k = 0; k < n && letters == upper;) {
     unsigned char ab = (unsigned char)c[k];
@@ -948,6 +971,31 @@ static model build_model(const line *ls, size_t cnt) {
   return m;
 }
 
+/* What the decisions ask of the line that follows, which they read in the
+ * text (it is not written yet), rather than every line classified for it:
+ * the code points of its first word, whether it starts with a digit or a
+ * word in capitals ("PAPI"), or with a label ("Thời gian thực hiện: ..."). */
+static int first_word(const char *s, const line *l) {
+  int cps = 0;
+  for (size_t i = l->start; i < l->end && !is_space(s[i]); i++)
+    cps += ((unsigned char)s[i] & 0xC0) != 0x80;
+  return cps;
+}
+
+static bool code_start(const char *s, const line *l) {
+  const char *c = s + l->start;
+  return (c[0] >= '0' && c[0] <= '9') || caps_word(c, l->end - l->start, 0);
+}
+
+static bool label_start(const char *s, const line *l) {
+  return starts_with_label(s + l->start, l->end - l->start);
+}
+
+/* Does the line before end on a word that needs what follows? */
+static bool cut_phrase(const char *s, const line *prev, const line *l) {
+  return prev->func_end || (prev->number_end && code_start(s, l));
+}
+
 /* Does line a reach the wrap width (in percent of the typical width)? */
 static bool reaches_margin(const model *m, const line *a, int percent) {
   if (!m->wrapped || a->cplen * 100 < m->width * percent)
@@ -961,9 +1009,10 @@ static bool reaches_margin(const model *m, const line *a, int percent) {
  * whatever a's length: a heading or a paragraph ends there.  (In a
  * proportional font, character counts cannot tell; where the extractor
  * marks wrapped lines with a trailing space, the mark tells.) */
-static bool word_fits(const model *m, const line *a, const line *b) {
+static bool word_fits(const model *m, const line *a, const line *b,
+                      const char *s) {
   return m->fixed && !m->trail_signal &&
-         a->cplen + 1 + b->first_word < m->wrap_width;
+         a->cplen + 1 + first_word(s, b) < m->wrap_width;
 }
 
 
@@ -971,14 +1020,25 @@ static bool word_fits(const model *m, const line *a, const line *b) {
  * unchanged says which (its index); the others say NO_LINE. */
 #define NO_LINE UINT32_MAX
 
+/* A line written by a pass: the line it copies (or NO_LINE) and where it
+ * starts in the output. */
+typedef struct block {
+  uint32_t from, at;
+} block;
+
 /* The state of layout from one pass to the next: the lines of the text a
- * pass reads, and the blocks it writes. */
+ * pass reads, and the blocks it writes.  A pass whose model is the one
+ * before (`prior`) decides again only around what the pass before changed
+ * (clean_line). */
 typedef struct layout {
   line *ls;
   size_t cnt, cap;
-  uint32_t *from; /* per line written (the lines of the output) */
+  block *blocks; /* per line written (the lines of the output) */
   size_t nblocks, blocks_cap;
-  bool failed; /* out of memory */
+  model prior;     /* the model of the pass before */
+  bool has_prior;  /* (not for the first pass, nor after Markdown) */
+  bool last_same;  /* the last line was the last one of that pass too */
+  bool failed;     /* out of memory */
 } layout;
 
 /* One pass writing: the text it reads (md), where it writes (out, over
@@ -1016,19 +1076,19 @@ static void emit_dirty(emitter *e) {
 /* Start a block of output at the end of `out`. */
 static void block_open(emitter *e, uint32_t from) {
   layout *L = e->L;
-  uint32_t *b = cchc_grow(L->from, &L->blocks_cap, L->nblocks, sizeof *b);
+  block *b = cchc_grow(L->blocks, &L->blocks_cap, L->nblocks, sizeof *b);
   if (!b) {
     L->failed = true;
     return;
   }
-  L->from = b;
-  L->from[L->nblocks++] = from;
+  L->blocks = b;
+  L->blocks[L->nblocks++] = (block){from, (uint32_t)emit_len(e)};
 }
 
 /* The block being written is no copy of one line. */
 static void block_changed(emitter *e) {
   if (e->L->nblocks)
-    e->L->from[e->L->nblocks - 1] = NO_LINE;
+    e->L->blocks[e->L->nblocks - 1].from = NO_LINE;
 }
 
 
@@ -1114,6 +1174,26 @@ static size_t raw_start(const cchc_mbuf *md, const line *l) {
   return p;
 }
 
+static bool same_model(const model *a, const model *b) {
+  return a->wrapped == b->wrapped && a->width == b->width &&
+         a->wrap_width == b->wrap_width && a->fixed == b->fixed &&
+         a->trail_signal == b->trail_signal;
+}
+
+/* Is the decision before line j the one the pass before made, which
+ * copied it as a block of its own?  When the model is the same and so
+ * are the lines it reads: the line before (which is not dropped: no
+ * number alone), j itself and the next one, as they were, and as near to
+ * each other.  Then j is a new block, its content copied. */
+static bool clean_line(const line *ls, size_t cnt, size_t j, bool last_same) {
+  const line *l = &ls[j];
+  if (!l->same || !l->after_same)
+    return false;
+  if (j > 0 && (!ls[j - 1].same || ls[j - 1].lone_num))
+    return false;
+  return j + 1 < cnt ? ls[j + 1].same && ls[j + 1].after_same : last_same;
+}
+
 /* A pass: decide, line by line, what separates it from the line before
  * (a new block, a space, nothing), drop page numbers, and write md's lines
  * to out (which may be md's own bytes: nothing is written past what was
@@ -1122,12 +1202,20 @@ static bool write_pass(layout *L, const cchc_mbuf *md, cchc_mbuf *out,
                        cchc_repair_log *log) {
   line *ls = L->ls;
   size_t cnt = L->cnt;
-  for (size_t j = 0; j < cnt; j++)
+  for (size_t j = 0; j < cnt; j++) {
     ls[j].page = false;
+    ls[j].was_table = ls[j].table;
+  }
   mark_tables(ls, cnt);
   mark_pages(ls, cnt);
   model m = build_model(ls, cnt);
   mark_bar_cells(ls, cnt);
+  bool sparse = L->has_prior && same_model(&m, &L->prior);
+  for (size_t j = 0; j < cnt; j++) /* a class that changed is a change */
+    ls[j].same = sparse && ls[j].same && !ls[j].page &&
+                 ls[j].table == ls[j].was_table;
+  L->prior = m;
+  L->has_prior = true;
   L->nblocks = 0;
   emitter e = {.md = md, .out = out, .log = log, .L = L,
                .skip = out->data == md->data, .k = {.out = out, .in = md}};
@@ -1136,6 +1224,7 @@ static bool write_pass(layout *L, const cchc_mbuf *md, cchc_mbuf *out,
   for (size_t j = 0; j < cnt; j++) {
     line *l = &ls[j];
     const line *next = j + 1 < cnt ? &ls[j + 1] : NULL;
+    bool clean = sparse && clean_line(ls, cnt, j, L->last_same);
     if (l->page) {
       cchc_log_repair(log, CCHC_REPAIR_PAGE_NUMBER,
                       cchc_mbuf_src(md, l->start, NULL),
@@ -1143,7 +1232,8 @@ static bool write_pass(layout *L, const cchc_mbuf *md, cchc_mbuf *out,
       emit_dirty(&e);
       continue;
     }
-    if (l->lone_num && !(prev && prev->bar) && !(next && next->bar)) {
+    if (l->lone_num && !clean && !(prev && prev->bar) &&
+        !(next && next->bar)) {
       bool interrupts = next && (next->lower || next->cont_punct);
       /* At the end of the text there is no sentence left to interrupt:
        * "...chỉ số\n2." keeps its "2.". */
@@ -1167,8 +1257,7 @@ static bool write_pass(layout *L, const cchc_mbuf *md, cchc_mbuf *out,
     /* before the separator, which may overwrite the newline in front of
      * the leading blanks */
     size_t raw = l->lead_space ? raw_start(md, l) : l->start;
-    if (prev) {
-      uint32_t at = separator_offset(&e, prev);
+    if (prev && !clean) {
       bool in_table = l->table || prev->table;
       /* in a text wrapped at a fixed width, a line that reaches the margin
        * before a word that would not fit on it was wrapped: a title in
@@ -1179,16 +1268,15 @@ static bool write_pass(layout *L, const cchc_mbuf *md, cchc_mbuf *out,
        * and its unit ("01" / "Gb/s"), a phrase and its parenthesis
        * ("(R&D)") or its last acronym are never two cells */
       bool fixed_wrap = m.fixed && !prev->terminal && !prev->lone_num &&
-                        reaches_margin(&m, prev, 75) && !word_fits(&m, prev, l);
-      bool acronym = l->all_caps && l->first_word >= l->cplen - 1;
-      /* prev ends on a word that needs what follows */
-      bool cut_phrase = prev->func_end || (prev->number_end && l->code_start);
+                        reaches_margin(&m, prev, 75) &&
+                        !word_fits(&m, prev, l, md->data);
+      bool acronym = l->all_caps && first_word(md->data, l) >= l->cplen - 1;
       if (fixed_wrap && prev->all_caps)
         fixed_wrap = l->all_caps;
       else if (fixed_wrap && l->all_caps && !acronym)
         fixed_wrap = false;
       if (fixed_wrap && in_table && !prev->all_caps)
-        fixed_wrap = cut_phrase || prev->digit_end || acronym ||
+        fixed_wrap = cut_phrase(md->data, prev, l) || prev->digit_end || acronym ||
                      md->data[l->start] == '(';
       if (l->marker || l->pipe || prev->bar)
         how = NEWBLOCK;
@@ -1207,16 +1295,19 @@ static bool write_pass(layout *L, const cchc_mbuf *md, cchc_mbuf *out,
       else if (in_table || l->all_caps || prev->all_caps || l->motto)
         how = NEWBLOCK;
       else if (!prev->terminal)
-        how = (cut_phrase || (reaches_margin(&m, prev, 75) &&
-                              !word_fits(&m, prev, l) && !l->label))
+        how = (cut_phrase(md->data, prev, l) ||
+               (reaches_margin(&m, prev, 75) &&
+                !word_fits(&m, prev, l, md->data) &&
+                !label_start(md->data, l)))
                   ? SPACE
                   : NEWBLOCK;
       /* a sentence may end at the margin and the next one go on; a clause
        * ending in ';' before a capital is the item of a list ("Căn cứ
        * ...;"), unless a fixed width says the next word did not fit */
       else if ((prev->dot_end || (prev->semi_end && m.fixed)) &&
-               reaches_margin(&m, prev, 85) && !word_fits(&m, prev, l) &&
-               !prev->lone_num && !l->label)
+               reaches_margin(&m, prev, 85) &&
+               !word_fits(&m, prev, l, md->data) && !prev->lone_num &&
+               !label_start(md->data, l))
         how = SPACE;
       if (prev->held && !l->marker)
         how = SPACE;
@@ -1228,16 +1319,29 @@ static bool write_pass(layout *L, const cchc_mbuf *md, cchc_mbuf *out,
       /* Table cells continue lower-case fragments only within the zone. */
       if (how == SPACE && in_table && !l->lower && !fixed_wrap)
         how = NEWBLOCK;
+    }
+    if (prev) {
+      /* (the separator's source offset, where it is written or logged,
+       * is taken as the output stands before emit_dirty) */
+      uint32_t at = 0;
+      bool have_at = false;
       /* only a newline where the newline was leaves the text as it was */
       if (how != NEWBLOCK || emit_len(&e) != prev->end ||
-          l->start != prev->end + 1)
+          l->start != prev->end + 1) {
+        if (e.skip) {
+          at = separator_offset(&e, prev);
+          have_at = true;
+        }
         emit_dirty(&e);
+      }
       /* A newline or a blank where the newline was, in place right after
        * the line copied before: md's newline itself, its map included, the
        * byte written over (it is read no more). */
       bool over = !e.skip && out->data == md->data && how != GLUE &&
                   e.k.ce == prev->end && e.k.ce > e.k.cs &&
                   l->start == prev->end + 1;
+      if (!have_at && (how != NEWBLOCK || (!e.skip && !over)))
+        at = separator_offset(&e, prev);
       if (how == SPACE)
         cchc_log_repair(log, CCHC_REPAIR_LINE_JOIN, at, "wrapped line rejoined");
       if (how == GLUE)
@@ -1291,31 +1395,18 @@ static bool write_pass(layout *L, const cchc_mbuf *md, cchc_mbuf *out,
  * lie inside a bold span. */
 static void read_lines(layout *L, const cchc_mbuf *md, const held_lines *held) {
   const char *s = md->data;
-  size_t nlines = 1; /* lines with content, and one */
-  for (size_t p = 0; p < md->len;) {
-    const char *nlp = memchr(s + p, '\n', md->len - p);
-    size_t e = nlp ? (size_t)(nlp - s) : md->len;
-    while (p < e && is_space(s[p]))
-      p++;
-    nlines += p < e;
-    p = e + 1;
-  }
   L->cnt = 0;
-  if (nlines > L->cap) {
-    free(L->ls);
-    L->cap = 0;
-    L->ls = malloc(nlines * sizeof *L->ls);
-    if (!L->ls) {
-      L->failed = true;
-      return;
-    }
-    L->cap = nlines;
-  }
   size_t p = 0, h = 0;
   for (;;) {
     const char *nlp = p < md->len ? memchr(s + p, '\n', md->len - p) : NULL;
     size_t e = nlp ? (size_t)(nlp - s) : md->len;
-    line *l = &L->ls[L->cnt];
+    line *ls = cchc_grow(L->ls, &L->cap, L->cnt, sizeof *ls);
+    if (!ls) {
+      L->failed = true;
+      return;
+    }
+    L->ls = ls;
+    line *l = &ls[L->cnt];
     while (h < held->n && held->at[h] < e)
       h++;
     if (classify(s, p, e, l)) {
@@ -1333,24 +1424,32 @@ static void read_lines(layout *L, const cchc_mbuf *md, const held_lines *held) {
  * the others are classified again. */
 static void reread_lines(layout *L, const cchc_mbuf *text) {
   /* Block k comes from line k or a later one: the lines are rewritten in
-   * order over the array. */
+   * order over the array.  A block ends with the newline before the next
+   * one (or the text's last byte): looked at, not searched for. */
   const char *s = text->data;
-  size_t p = 0;
-  for (size_t k = 0; k < L->nblocks; k++) {
-    const char *nl = memchr(s + p, '\n', text->len - p);
-    size_t e = nl ? (size_t)(nl - s) : text->len;
+  const block *b = L->blocks;
+  size_t n = L->nblocks;
+  L->last_same = n && b[n - 1].from != NO_LINE && b[n - 1].from + 1 == L->cnt;
+  for (size_t k = 0; k < n; k++) {
+    size_t p = b[k].at, e = k + 1 < n ? b[k + 1].at - 1 : text->len - 1;
+    if (e >= text->len || s[e] != '\n') { /* (never: a safe fallback) */
+      const char *nl = memchr(s + p, '\n', text->len - p);
+      e = nl ? (size_t)(nl - s) : text->len;
+    }
     line *l = &L->ls[k];
-    if (L->from[k] != NO_LINE) {
-      *l = L->ls[L->from[k]];
+    if (b[k].from != NO_LINE) {
+      *l = L->ls[b[k].from];
+      l->same = !l->lead_space && !l->trail_space && !l->held;
+      l->after_same = k == 0 || (b[k - 1].from != NO_LINE &&
+                                 b[k].from == b[k - 1].from + 1);
       l->start = (uint32_t)p;
       l->end = (uint32_t)e;
       l->lead_space = l->trail_space = l->held = false;
     } else {
       classify(s, p, e, l);
     }
-    p = e + 1;
   }
-  L->cnt = L->nblocks;
+  L->cnt = n;
 }
 
 /* Strip the Markdown of md, make what the markers separated canonical
@@ -1485,11 +1584,17 @@ cchc_status cchc_layout(cchc_mbuf *text, const cchc_edits *edits,
     if (text->failed || L.failed)
       rc = cchc_fail(err, CCHC_ERR_NOMEM, "out of memory in layout");
   }
-  bool same = false;
-  while (rc == CCHC_OK && !same)
-    rc = is_markdown(text) ? markdown_pass(&L, text, log, &same, err)
-                           : plain_pass(&L, text, log, &same, err);
+  /* A pass without Markdown leaves none: it joins no '*' to another and
+   * starts no line but where a line of its text (without leading blanks
+   * since the first pass) started.  So the text is looked at again only
+   * after a pass that had some. */
+  bool same = false, markdown = true;
+  while (rc == CCHC_OK && !same) {
+    markdown = markdown && is_markdown(text);
+    rc = markdown ? markdown_pass(&L, text, log, &same, err)
+                  : plain_pass(&L, text, log, &same, err);
+  }
   free(L.ls);
-  free(L.from);
+  free(L.blocks);
   return rc;
 }
