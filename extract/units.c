@@ -16,7 +16,8 @@
  * which would otherwise rescan the rest of the text at every match.  The
  * words of the document are read once, and the literals every match of a
  * rule holds (rule_facts) looked for among them: a range runs only the
- * rules whose literals its words hold, each only around them. */
+ * rules whose literals its words hold, each only around them; a range
+ * asked again is answered from the first time. */
 #include "extract.h"
 
 #include <stdlib.h>
@@ -97,6 +98,87 @@ typedef struct alt_named {
   bool named;
 } alt_named;
 
+/* What mentions() or unknown_names() gave for the ranges asked before:
+ * one clause is asked again (by its task, its lead, its duties), and the
+ * answer depends on the range and the rules chosen only. */
+typedef struct range_answer {
+  size_t start, end;
+  cand *items;
+  size_t n;
+} range_answer;
+
+typedef struct range_answers {
+  range_answer *items;
+  size_t n, cap;
+  size_t *slots; /* open addressing: answer + 1, 0 empty */
+  size_t nslots;
+} range_answers;
+
+static void answers_free(range_answers *a) {
+  for (size_t i = 0; i < a->n; i++) free(a->items[i].items);
+  free(a->items);
+  free(a->slots);
+  *a = (range_answers){0};
+}
+
+static size_t range_slot(size_t start, size_t end, size_t nslots) {
+  uint64_t h = (uint64_t)start * 0x9E3779B97F4A7C15u ^
+               (uint64_t)end * 0xC2B2AE3D27D4EB4Fu;
+  return (size_t)(h ^ h >> 29) & (nslots - 1);
+}
+
+/* The answer for [start, end), or NULL. */
+static const range_answer *answer_of(const range_answers *a, size_t start,
+                                     size_t end) {
+  if (!a->nslots) return NULL;
+  for (size_t k = range_slot(start, end, a->nslots); a->slots[k];
+       k = (k + 1) & (a->nslots - 1)) {
+    const range_answer *r = &a->items[a->slots[k] - 1];
+    if (r->start == start && r->end == end) return r;
+  }
+  return NULL;
+}
+
+/* Keep l as the answer for [start, end) (nothing is kept without
+ * memory: it is then found again when asked). */
+static void answer_keep(range_answers *a, size_t start, size_t end,
+                        const cand_list *l) {
+  if (2 * (a->n + 1) > a->nslots) {
+    size_t nslots = a->nslots ? 2 * a->nslots : 256;
+    size_t *slots = calloc(nslots, sizeof *slots);
+    if (!slots) return;
+    for (size_t i = 0; i < a->n; i++) {
+      size_t k = range_slot(a->items[i].start, a->items[i].end, nslots);
+      while (slots[k]) k = (k + 1) & (nslots - 1);
+      slots[k] = i + 1;
+    }
+    free(a->slots);
+    a->slots = slots;
+    a->nslots = nslots;
+  }
+  range_answer *items = cchc_grow(a->items, &a->cap, a->n, sizeof *items);
+  cand *copy = malloc((l->n ? l->n : 1) * sizeof *copy);
+  if (items) a->items = items;
+  if (!items || !copy) {
+    free(copy);
+    return;
+  }
+  if (l->n) memcpy(copy, l->items, l->n * sizeof *copy);
+  a->items[a->n] = (range_answer){start, end, copy, l->n};
+  size_t k = range_slot(start, end, a->nslots);
+  while (a->slots[k]) k = (k + 1) & (a->nslots - 1);
+  a->slots[k] = ++a->n;
+}
+
+/* The answer kept for [start, end) into the empty l; false when none. */
+static bool answer_give(const range_answers *a, size_t start, size_t end,
+                        cand_list *l) {
+  const range_answer *r = answer_of(a, start, end);
+  if (!r) return false;
+  for (size_t i = 0; i < r->n; i++) cand_push(l, r->items[i]);
+  return true;
+}
+
 /* The `unit.` rules that say a unit in this document (rule_gives "unit",
  * level_applies), chosen once for its level: the units of every clause
  * are asked for, each time of all of them.  What the whole document says
@@ -113,6 +195,7 @@ typedef struct unit_rules {
   alt_named *alts; /* the keys asked about so far */
   size_t nalts, cap_alts;
   struct literal_gate *gate; /* built when first asked */
+  range_answers said, named; /* of mentions() and unknown_names() */
 } unit_rules;
 
 static void literal_gate_free(struct literal_gate *g);
@@ -125,6 +208,8 @@ void units_free(xctx *x) {
   free(u->standalone);
   free(u->alts);
   literal_gate_free(u->gate);
+  answers_free(&u->said);
+  answers_free(&u->named);
   free(u);
   x->unit_rules = NULL;
 }
@@ -139,6 +224,8 @@ static unit_rules *unit_rules_of(xctx *x) {
   u->nalts = 0;
   literal_gate_free(u->gate); /* made for the rules chosen before */
   u->gate = NULL;
+  answers_free(&u->said);
+  answers_free(&u->named);
   u->all = rules_select(x->rules, "unit.", NULL);
   u->cc.names = rules_select(x->rules, "unitname.", NULL);
   u->cc.cells = rules_select(x->rules, "unitcell.", NULL);
@@ -1168,7 +1255,7 @@ static size_t keep_apart(xctx *x, cand *items, size_t n) {
 /* The mentions in [start, end): l->items[0, l->n) in text order, apart. */
 static void mentions(xctx *x, size_t start, size_t end, cand_list *l) {
   unit_rules *u = unit_rules_of(x);
-  if (!u) return;
+  if (!u || answer_give(&u->said, start, end, l)) return;
   if (!u->gate && !(u->gate = literal_gate_build(x, u))) {
     out_of_memory(x);
     return;
@@ -1210,6 +1297,8 @@ static void mentions(xctx *x, size_t start, size_t end, cand_list *l) {
   size_t n = keep_apart(x, l->items, kept);
   if (n > 1) qsort(l->items, n, sizeof *l->items, by_start);
   l->n = n;
+  if (!l->failed && !(x->f && x->f->failed))
+    answer_keep(&u->said, start, end, l);
 }
 
 void xunits_push(xctx *x, xunits *l, const xunit *u) {
@@ -1280,8 +1369,8 @@ static bool overlaps_any(const cand_list *l, size_t a, size_t b) {
  * mention of `known`, pushed to *l. */
 static void unknown_names(xctx *x, size_t start, size_t end,
                           const cand_list *known, cand_list *l) {
-  const unit_rules *u = unit_rules_of(x);
-  if (!u) return;
+  unit_rules *u = unit_rules_of(x);
+  if (!u || answer_give(&u->named, start, end, l)) return;
   rule_list rs = u->cc.names;
   for (size_t i = 0; i < rs.n; i++) {
     const rule *r = rs.items[i];
@@ -1296,6 +1385,8 @@ static void unknown_names(xctx *x, size_t start, size_t end,
         cand_push(l, (cand){r, i, NULL, us, ue, false, true});
     }
   }
+  if (!l->failed && !known->failed && !(x->f && x->f->failed))
+    answer_keep(&u->named, start, end, l);
 }
 
 bool units_unknown(xctx *x, size_t start, size_t end, xunit *out) {
