@@ -13,7 +13,11 @@
  * longest first, then leftmost, then by rule order.
  *
  * The text is canonical (valid UTF-8), so matching skips PCRE2's UTF check,
- * which would otherwise rescan the rest of the text at every match. */
+ * which would otherwise rescan the rest of the text at every match.  The
+ * words of the document are read once, and the literals every match of a
+ * rule holds (rule_facts) looked for among them: a range runs only the
+ * rules whose literals its words hold, each only around them; a range
+ * asked again is answered from the first time. */
 #include "extract.h"
 
 #include <stdlib.h>
@@ -94,6 +98,87 @@ typedef struct alt_named {
   bool named;
 } alt_named;
 
+/* What mentions() or unknown_names() gave for the ranges asked before:
+ * one clause is asked again (by its task, its lead, its duties), and the
+ * answer depends on the range and the rules chosen only. */
+typedef struct range_answer {
+  size_t start, end;
+  cand *items;
+  size_t n;
+} range_answer;
+
+typedef struct range_answers {
+  range_answer *items;
+  size_t n, cap;
+  size_t *slots; /* open addressing: answer + 1, 0 empty */
+  size_t nslots;
+} range_answers;
+
+static void answers_free(range_answers *a) {
+  for (size_t i = 0; i < a->n; i++) free(a->items[i].items);
+  free(a->items);
+  free(a->slots);
+  *a = (range_answers){0};
+}
+
+static size_t range_slot(size_t start, size_t end, size_t nslots) {
+  uint64_t h = (uint64_t)start * 0x9E3779B97F4A7C15u ^
+               (uint64_t)end * 0xC2B2AE3D27D4EB4Fu;
+  return (size_t)(h ^ h >> 29) & (nslots - 1);
+}
+
+/* The answer for [start, end), or NULL. */
+static const range_answer *answer_of(const range_answers *a, size_t start,
+                                     size_t end) {
+  if (!a->nslots) return NULL;
+  for (size_t k = range_slot(start, end, a->nslots); a->slots[k];
+       k = (k + 1) & (a->nslots - 1)) {
+    const range_answer *r = &a->items[a->slots[k] - 1];
+    if (r->start == start && r->end == end) return r;
+  }
+  return NULL;
+}
+
+/* Keep l as the answer for [start, end) (nothing is kept without
+ * memory: it is then found again when asked). */
+static void answer_keep(range_answers *a, size_t start, size_t end,
+                        const cand_list *l) {
+  if (2 * (a->n + 1) > a->nslots) {
+    size_t nslots = a->nslots ? 2 * a->nslots : 256;
+    size_t *slots = calloc(nslots, sizeof *slots);
+    if (!slots) return;
+    for (size_t i = 0; i < a->n; i++) {
+      size_t k = range_slot(a->items[i].start, a->items[i].end, nslots);
+      while (slots[k]) k = (k + 1) & (nslots - 1);
+      slots[k] = i + 1;
+    }
+    free(a->slots);
+    a->slots = slots;
+    a->nslots = nslots;
+  }
+  range_answer *items = cchc_grow(a->items, &a->cap, a->n, sizeof *items);
+  cand *copy = malloc((l->n ? l->n : 1) * sizeof *copy);
+  if (items) a->items = items;
+  if (!items || !copy) {
+    free(copy);
+    return;
+  }
+  if (l->n) memcpy(copy, l->items, l->n * sizeof *copy);
+  a->items[a->n] = (range_answer){start, end, copy, l->n};
+  size_t k = range_slot(start, end, a->nslots);
+  while (a->slots[k]) k = (k + 1) & (a->nslots - 1);
+  a->slots[k] = ++a->n;
+}
+
+/* The answer kept for [start, end) into the empty l; false when none. */
+static bool answer_give(const range_answers *a, size_t start, size_t end,
+                        cand_list *l) {
+  const range_answer *r = answer_of(a, start, end);
+  if (!r) return false;
+  for (size_t i = 0; i < r->n; i++) cand_push(l, r->items[i]);
+  return true;
+}
+
 /* The `unit.` rules that say a unit in this document (rule_gives "unit",
  * level_applies), chosen once for its level: the units of every clause
  * are asked for, each time of all of them.  What the whole document says
@@ -109,7 +194,11 @@ typedef struct unit_rules {
   cell_ctx cc;
   alt_named *alts; /* the keys asked about so far */
   size_t nalts, cap_alts;
+  struct literal_gate *gate; /* built when first asked */
+  range_answers said, named; /* of mentions() and unknown_names() */
 } unit_rules;
+
+static void literal_gate_free(struct literal_gate *g);
 
 void units_free(xctx *x) {
   unit_rules *u = x->unit_rules;
@@ -118,6 +207,9 @@ void units_free(xctx *x) {
   free(u->order);
   free(u->standalone);
   free(u->alts);
+  literal_gate_free(u->gate);
+  answers_free(&u->said);
+  answers_free(&u->named);
   free(u);
   x->unit_rules = NULL;
 }
@@ -130,6 +222,10 @@ static unit_rules *unit_rules_of(xctx *x) {
   if (!u && !(u = x->unit_rules = calloc(1, sizeof *u))) goto nomem;
   u->chosen = false;
   u->nalts = 0;
+  literal_gate_free(u->gate); /* made for the rules chosen before */
+  u->gate = NULL;
+  answers_free(&u->said);
+  answers_free(&u->named);
   u->all = rules_select(x->rules, "unit.", NULL);
   u->cc.names = rules_select(x->rules, "unitname.", NULL);
   u->cc.cells = rules_select(x->rules, "unitcell.", NULL);
@@ -163,6 +259,459 @@ static bool match_at(const xctx *x, const rule *r, size_t len, size_t at) {
 
 static bool continuation(const xctx *x, size_t at) {
   return at < x->n && ((unsigned char)x->s[at] & 0xC0) == 0x80;
+}
+
+/* ---- where a rule need not be run ---------------------------------------- */
+
+/* Every match of a rule holds, for each clause of its literals
+ * (rule_facts.lits, read from its pattern), one of the clause's literals
+ * whole.  A literal is letters and digits, so it lies inside one word of
+ * the text: a run of ASCII letters and digits and bytes beyond ASCII (a
+ * case variant of a letter is a letter).  The distinct words of the
+ * document are searched once for each literal of its unit rules, joined
+ * into one short text (a plan of tens of kilobytes has a few thousand bytes
+ * of distinct words); a range then knows the literals it may hold from
+ * the words it covers.  A rule missing one of its clauses there is not
+ * run, and one that is runs only around the words with a literal of its
+ * first clause (gated_match): rule_scan would give the same after
+ * searching the text for each literal again, range after range. */
+enum { LONGEST_WORD = 256 }; /* a longer run is not looked up */
+#define NO_WORD UINT32_MAX   /* a run too long */
+
+typedef struct literal_gate {
+  size_t nlits;   /* literals of the unit rules, numbered here */
+  size_t nbits;   /* uint64_t per set of them */
+  size_t *number; /* literal id in its set -> number + 1, 0: none */
+  size_t nnumber;
+  /* per chosen rule: needs[i * RULE_LITS * nbits ...], one set per clause,
+   * the rule gated when it has clauses (nclauses[i]) */
+  uint64_t *needs;
+  size_t *nclauses;
+  size_t *need_lo, *need_hi; /* per clause: where its set is not 0 */
+  /* the distinct words: first occurrence, length, hash, literals held */
+  size_t *at;
+  uint32_t *len;
+  uint64_t *hash;
+  uint64_t *holds; /* holds[w * nbits ...] */
+  size_t nwords, cap_words;
+  size_t *slots; /* while built, open addressing: word + 1, 0 empty */
+  size_t nslots;
+  /* the words of the text in order: where each starts, which it is */
+  size_t *run_at;
+  uint32_t *run_word; /* NO_WORD: too long */
+  size_t nruns, cap_runs;
+  /* the runs holding literal l, in order: post_run[post_first[l] ...
+   * post_first[l + 1]) */
+  size_t *post_first, *post_run;
+  /* the range last asked about: its runs [first, last), its literals */
+  size_t first, last;
+  uint64_t *range;
+} literal_gate;
+
+static void literal_gate_free(literal_gate *g) {
+  if (!g) return;
+  free(g->number);
+  free(g->needs);
+  free(g->nclauses);
+  free(g->need_lo);
+  free(g->need_hi);
+  free(g->at);
+  free(g->len);
+  free(g->hash);
+  free(g->holds);
+  free(g->slots);
+  free(g->run_at);
+  free(g->run_word);
+  free(g->post_first);
+  free(g->post_run);
+  free(g->range);
+  free(g);
+}
+
+/* word_bytes[c] is '1' for a byte of a word: an ASCII letter or digit, or
+ * any byte beyond ASCII (a table: the test runs on every byte of a text). */
+static const char word_bytes[256] =
+    "00000000000000000000000000000000"  /* controls */
+    "00000000000000001111111111000000"  /* blank .. '?' */
+    "01111111111111111111111111100000"  /* '@' .. '_' */
+    "01111111111111111111111111100000"  /* '`' .. DEL */
+    "11111111111111111111111111111111" "11111111111111111111111111111111"
+    "11111111111111111111111111111111" "11111111111111111111111111111111";
+
+static bool word_byte(unsigned char c) { return word_bytes[c] == '1'; }
+
+/* A hash of the word s[0, n): its first and last eight bytes and its
+ * length (words are short; words of equal hashes are compared whole). */
+static uint64_t word_hash(const char *s, size_t n) {
+  uint64_t head = 0, tail = 0;
+  size_t k = n < 8 ? n : 8;
+  memcpy(&head, s, k);
+  memcpy(&tail, s + n - k, k);
+  uint64_t h = head * 0x9E3779B97F4A7C15u ^ (tail + n) * 0xC2B2AE3D27D4EB4Fu;
+  return h ^ h >> 31;
+}
+
+static bool slots_grow(literal_gate *g) {
+  size_t nslots = g->nslots ? g->nslots * 2 : 1024;
+  size_t *slots = calloc(nslots, sizeof *slots);
+  if (!slots) return false;
+  for (size_t w = 0; w < g->nwords; w++) {
+    size_t k = g->hash[w] & (nslots - 1);
+    while (slots[k]) k = (k + 1) & (nslots - 1);
+    slots[k] = w + 1;
+  }
+  free(g->slots);
+  g->slots = slots;
+  g->nslots = nslots;
+  return true;
+}
+
+/* The number of the word s[at, at + n), a new one when it is new;
+ * SIZE_MAX without memory. */
+static size_t word_number(literal_gate *g, const char *s, size_t at,
+                          size_t n) {
+  uint64_t h = word_hash(s + at, n);
+  size_t k = h & (g->nslots - 1);
+  for (; g->slots[k]; k = (k + 1) & (g->nslots - 1)) {
+    size_t w = g->slots[k] - 1;
+    if (g->hash[w] == h && g->len[w] == n && !memcmp(s + g->at[w], s + at, n))
+      return w;
+  }
+  if (g->nwords == g->cap_words) {
+    size_t c1 = g->cap_words, c2 = c1, c3 = c1;
+    size_t *a = cchc_grow(g->at, &c1, g->nwords, sizeof *a);
+    if (a) g->at = a;
+    uint32_t *l = cchc_grow(g->len, &c2, g->nwords, sizeof *l);
+    if (l) g->len = l;
+    uint64_t *hs = cchc_grow(g->hash, &c3, g->nwords, sizeof *hs);
+    if (hs) g->hash = hs;
+    if (!a || !l || !hs) return SIZE_MAX;
+    g->cap_words = c1;
+  }
+  size_t w = g->nwords++;
+  g->at[w] = at;
+  g->len[w] = (uint32_t)n;
+  g->hash[w] = h;
+  g->slots[k] = w + 1;
+  if (2 * g->nwords > g->nslots && !slots_grow(g)) return SIZE_MAX;
+  return w;
+}
+
+/* Note the run at `at`, word w (NO_WORD: too long). */
+static bool run_add(literal_gate *g, size_t at, uint32_t w) {
+  if (g->nruns == g->cap_runs) {
+    size_t c1 = g->cap_runs, c2 = c1;
+    size_t *a = cchc_grow(g->run_at, &c1, g->nruns, sizeof *a);
+    if (a) g->run_at = a;
+    uint32_t *r = cchc_grow(g->run_word, &c2, g->nruns, sizeof *r);
+    if (r) g->run_word = r;
+    if (!a || !r) return false;
+    g->cap_runs = c1;
+  }
+  g->run_at[g->nruns] = at;
+  g->run_word[g->nruns++] = w;
+  return true;
+}
+
+/* The words of the text, each distinct one numbered. */
+static bool words_read(literal_gate *g, const xctx *x) {
+  if (!slots_grow(g)) return false;
+  for (size_t i = 0; i < x->n;) {
+    if (!word_byte((unsigned char)x->s[i])) {
+      i++;
+      continue;
+    }
+    size_t e = i + 1;
+    while (e < x->n && word_byte((unsigned char)x->s[e])) e++;
+    size_t w = e - i > LONGEST_WORD ? NO_WORD : word_number(g, x->s, i, e - i);
+    if (w == SIZE_MAX || !run_add(g, i, (uint32_t)w)) return false;
+    i = e;
+  }
+  free(g->slots); /* the runs say which word stands where */
+  g->slots = NULL;
+  return true;
+}
+
+/* Where run k ends. */
+static size_t run_end(const literal_gate *g, const xctx *x, size_t k) {
+  if (g->run_word[k] != NO_WORD) return g->run_at[k] + g->len[g->run_word[k]];
+  size_t e = g->run_at[k];
+  while (e < x->n && word_byte((unsigned char)x->s[e])) e++;
+  return e;
+}
+
+/* Is l made of word bytes only (so that it lies inside one word)? */
+static bool within_words(const rule_literal *l) {
+  for (const char *p = l->text; *p; p++)
+    if (!word_byte((unsigned char)*p)) return false;
+  return true;
+}
+
+/* The number of literal l, given one when new; SIZE_MAX without room. */
+static size_t literal_number(literal_gate *g, const rule_literal *l,
+                             const rule_literal **order, size_t cap) {
+  if (l->id >= g->nnumber) return SIZE_MAX;
+  if (!g->number[l->id]) {
+    if (g->nlits == cap) return SIZE_MAX;
+    order[g->nlits] = l;
+    g->number[l->id] = ++g->nlits;
+  }
+  return g->number[l->id] - 1;
+}
+
+/* Which literals each distinct word holds: the words joined by line
+ * breaks (which no literal holds), each literal searched along them. */
+static bool words_search(literal_gate *g, const xctx *x,
+                         const rule_literal *const *lits) {
+  size_t total = 0;
+  for (size_t w = 0; w < g->nwords; w++) total += g->len[w] + 1u;
+  char *joined = malloc(total ? total : 1);
+  size_t *start = malloc((g->nwords + 1) * sizeof *start);
+  pcre2_match_data *md = pcre2_match_data_create(1, NULL);
+  g->holds = calloc(g->nwords ? g->nwords * g->nbits : 1, sizeof *g->holds);
+  bool ok = joined && start && md && g->holds;
+  size_t at = 0;
+  for (size_t w = 0; ok && w < g->nwords; w++) {
+    start[w] = at;
+    memcpy(joined + at, x->s + g->at[w], g->len[w]);
+    at += g->len[w];
+    joined[at++] = '\n';
+  }
+  if (ok) start[g->nwords] = total;
+  for (size_t i = 0; ok && i < g->nlits; i++) {
+    const rule_literal *l = lits[i];
+    for (size_t from = 0; from < total;) {
+      int rc = l->jit ? pcre2_jit_match(l->code, (PCRE2_SPTR)joined, total,
+                                        from, PCRE2_NO_UTF_CHECK, md, NULL)
+                      : pcre2_match(l->code, (PCRE2_SPTR)joined, total, from,
+                                    PCRE2_NO_UTF_CHECK, md, NULL);
+      if (rc <= 0) break;
+      size_t hit = pcre2_get_ovector_pointer(md)[0], lo = 0, hi = g->nwords;
+      while (lo + 1 < hi) { /* the word holding hit */
+        size_t mid = lo + (hi - lo) / 2;
+        if (start[mid] <= hit) lo = mid;
+        else hi = mid;
+      }
+      g->holds[lo * g->nbits + i / 64] |= (uint64_t)1 << (i % 64);
+      from = start[lo + 1];
+    }
+  }
+  pcre2_match_data_free(md);
+  free(start);
+  free(joined);
+  return ok;
+}
+
+/* For each literal, the runs whose word holds it: counted, then placed
+ * (each literal's start moves to the next one's, and back). */
+static bool postings_build(literal_gate *g) {
+  g->post_first = calloc(g->nlits + 1, sizeof *g->post_first);
+  bool *holder = calloc(g->nwords + 1, sizeof *holder);
+  for (size_t w = 0; holder && w < g->nwords; w++)
+    for (size_t b = 0; b < g->nbits && !holder[w]; b++)
+      holder[w] = g->holds[w * g->nbits + b] != 0;
+  for (int place = 0; holder && g->post_first && place < 2; place++) {
+    if (place) {
+      for (size_t l = 0; l < g->nlits; l++)
+        g->post_first[l + 1] += g->post_first[l];
+      g->post_run = malloc((g->post_first[g->nlits] + 1) * sizeof *g->post_run);
+      if (!g->post_run) break;
+    }
+    for (size_t k = 0; k < g->nruns; k++) {
+      uint32_t w = g->run_word[k];
+      if (w == NO_WORD || !holder[w]) continue;
+      const uint64_t *has = g->holds + (size_t)w * g->nbits;
+      for (size_t b = 0; b < g->nbits; b++)
+        for (uint64_t m = has[b]; m; m &= m - 1) {
+          size_t l = b * 64 + (size_t)__builtin_ctzll(m);
+          if (place) g->post_run[g->post_first[l]++] = k;
+          else g->post_first[l + 1]++;
+        }
+    }
+  }
+  free(holder);
+  if (!g->post_run) return false;
+  for (size_t l = g->nlits; l > 0; l--) g->post_first[l] = g->post_first[l - 1];
+  g->post_first[0] = 0;
+  return true;
+}
+
+/* The gate of the chosen rules; NULL without memory. */
+static literal_gate *literal_gate_build(const xctx *x, const unit_rules *u) {
+  literal_gate *g = calloc(1, sizeof *g);
+  const rule_literal **lits = NULL;
+  if (!g) return NULL;
+  const rule_literals *set = NULL;
+  size_t cap = 0;
+  for (size_t i = 0; i < u->n; i++) {
+    const rule_facts *f = &u->items[i]->facts;
+    for (size_t c = 0; c < f->nlits; c++) {
+      cap += f->nalts[c];
+      for (size_t k = 0; k < f->nalts[c]; k++) set = f->lits[c][k]->set;
+    }
+  }
+  g->nnumber = set ? set->n : 0;
+  g->nclauses = calloc(u->n ? u->n : 1, sizeof *g->nclauses);
+  g->number = calloc(g->nnumber ? g->nnumber : 1, sizeof *g->number);
+  lits = malloc((cap ? cap : 1) * sizeof *lits);
+  if (!g->nclauses || !g->number || !lits) goto fail;
+  /* number the literals of the rules whose literals all lie inside words */
+  for (size_t i = 0; i < u->n; i++) {
+    const rule_facts *f = &u->items[i]->facts;
+    bool all = f->nlits > 0;
+    for (size_t c = 0; c < f->nlits; c++)
+      for (size_t k = 0; k < f->nalts[c]; k++)
+        all = all && f->lits[c][k]->set == set && within_words(f->lits[c][k]);
+    for (size_t c = 0; all && c < f->nlits; c++)
+      for (size_t k = 0; k < f->nalts[c]; k++)
+        if (literal_number(g, f->lits[c][k], lits, cap) == SIZE_MAX) goto fail;
+    if (all) g->nclauses[i] = f->nlits;
+  }
+  g->nbits = g->nlits / 64 + 1;
+  g->needs = calloc(u->n * RULE_LITS * g->nbits + 1, sizeof *g->needs);
+  g->range = calloc(g->nbits, sizeof *g->range);
+  g->need_lo = calloc(u->n * RULE_LITS + 1, sizeof *g->need_lo);
+  g->need_hi = calloc(u->n * RULE_LITS + 1, sizeof *g->need_hi);
+  if (!g->needs || !g->range || !g->need_lo || !g->need_hi) goto fail;
+  for (size_t i = 0; i < u->n; i++) {
+    const rule_facts *f = &u->items[i]->facts;
+    for (size_t c = 0; c < g->nclauses[i]; c++) {
+      size_t *lo = &g->need_lo[i * RULE_LITS + c],
+             *hi = &g->need_hi[i * RULE_LITS + c];
+      *lo = g->nbits;
+      for (size_t k = 0; k < f->nalts[c]; k++) {
+        size_t b = g->number[f->lits[c][k]->id] - 1;
+        g->needs[(i * RULE_LITS + c) * g->nbits + b / 64] |= (uint64_t)1
+                                                             << (b % 64);
+        if (b / 64 < *lo) *lo = b / 64;
+        if (b / 64 + 1 > *hi) *hi = b / 64 + 1;
+      }
+    }
+  }
+  if (!words_read(g, x) || !words_search(g, x, lits) || !postings_build(g))
+    goto fail;
+  free(lits);
+  return g;
+fail:
+  free(lits);
+  literal_gate_free(g);
+  return NULL;
+}
+
+/* The first run that ends after `at`, from run `from` on. */
+static size_t run_after(const literal_gate *g, const xctx *x, size_t from,
+                        size_t at) {
+  size_t lo = from, hi = g->nruns;
+  while (lo < hi) { /* the first run starting at or after at */
+    size_t mid = lo + (hi - lo) / 2;
+    if (g->run_at[mid] < at) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo > from && run_end(g, x, lo - 1) > at ? lo - 1 : lo;
+}
+
+/* Into g->range, the literals s[lo, hi) may hold: those of the words it
+ * covers (whole words: a literal in part of one is in all of it), whose
+ * runs are noted.  False when that is not known (a word too long). */
+static bool range_literals(const xctx *x, literal_gate *g, size_t lo,
+                           size_t hi) {
+  memset(g->range, 0, g->nbits * sizeof *g->range);
+  g->first = g->last = run_after(g, x, 0, lo);
+  while (g->last < g->nruns && g->run_at[g->last] < hi) {
+    uint32_t w = g->run_word[g->last++];
+    if (w == NO_WORD) return false;
+    for (size_t b = 0; b < g->nbits; b++)
+      g->range[b] |= g->holds[w * g->nbits + b];
+  }
+  return true;
+}
+
+/* Does the set `has` hold a literal of clause c of chosen rule i? */
+static bool clause_in(const literal_gate *g, size_t i, size_t c,
+                      const uint64_t *has) {
+  size_t k = i * RULE_LITS + c;
+  const uint64_t *need = g->needs + k * g->nbits;
+  for (size_t b = g->need_lo[k]; b < g->need_hi[k]; b++)
+    if (need[b] & has[b]) return true;
+  return false;
+}
+
+/* May chosen rule i match in the range of g->range?  False only when one
+ * of its clauses has no literal there. */
+static bool range_may_hold(const literal_gate *g, size_t i) {
+  for (size_t c = 0; c < g->nclauses[i]; c++)
+    if (!clause_in(g, i, c, g->range)) return false;
+  return true;
+}
+
+/* A search that looks ahead for a byte every match holds goes to its next
+ * occurrence, past a window: one is searched only when the byte stands
+ * this soon after it (as rule_scan's windows are). */
+enum { AHEAD_REACH = 4096 };
+
+/* Where a match holding run k can start, not before `done`: after the last
+ * barrier of r before it (barriers stand between words only). */
+static size_t window_start(const literal_gate *g, const xctx *x, size_t k,
+                           size_t done, uint64_t barrier) {
+  size_t from = g->run_at[k];
+  while (from > done) {
+    size_t gap = k > g->first ? run_end(g, x, k - 1) : done;
+    if (gap < done) gap = done;
+    if (rule_features(x->s + gap, from - gap) & barrier) {
+      while (!(rule_features(x->s + from - 1, 1) & barrier)) from--;
+      return from;
+    }
+    if (k == g->first || gap == done) return gap;
+    from = g->run_at[--k];
+  }
+  return done;
+}
+
+/* The first run from k on whose word holds a literal of f's first
+ * clause (g->nruns: none). */
+static size_t next_holding(const literal_gate *g, const rule_facts *f,
+                           size_t k) {
+  size_t best = g->nruns;
+  for (size_t a = 0; a < f->nalts[0]; a++) {
+    size_t l = g->number[f->lits[0][a]->id] - 1;
+    size_t lo = g->post_first[l], hi = g->post_first[l + 1];
+    while (lo < hi) {
+      size_t mid = lo + (hi - lo) / 2;
+      if (g->post_run[mid] < k) lo = mid + 1;
+      else hi = mid;
+    }
+    if (lo < g->post_first[l + 1] && g->post_run[lo] < best)
+      best = g->post_run[lo];
+  }
+  return best;
+}
+
+/* Chosen rule i's first match in the text cut at hi, from `at` (inside the
+ * range of g): a match holds a word with a literal of its first clause and
+ * no barrier of r (rule_facts.barrier), so it starts after the last
+ * barrier before such a word and before the word's end.  Those windows
+ * are searched in text order, the subject cut at hi as by a search from
+ * `at`, so the first match found is the one that search finds. */
+static bool gated_match(const xctx *x, const literal_gate *g, size_t i,
+                        const rule *r, size_t hi, size_t at) {
+  const rule_facts *f = &r->facts;
+  uint64_t barrier = f->barrier;
+  size_t done = at; /* starts before it were tried */
+  for (size_t k = run_after(g, x, g->first, at);;) {
+    k = next_holding(g, f, k);
+    if (k >= g->last || done >= hi) return false;
+    size_t from = window_start(g, x, k, done, barrier);
+    size_t end = run_end(g, x, k), limit = end < hi ? end : hi;
+    if (r->ahead >= 0 &&
+        !memchr(x->s + limit, r->ahead,
+                x->n - limit < AHEAD_REACH ? x->n - limit : AHEAD_REACH))
+      return rule_scan(r, &x->scan, hi, from, x->md);
+    if (rule_exec_until(r, &x->scan, x->s, hi, from, limit, x->md))
+      return true;
+    done = limit + 1;
+    while (done < hi && continuation(x, done)) done++;
+    k++;
+  }
 }
 
 /* ---- text around a mention ------------------------------------------------ */
@@ -547,35 +1096,54 @@ static bool clip_range(const xctx *x, size_t *start, size_t *end) {
   return *start < *end;
 }
 
-/* Run rule r over s[lo, hi); push each mention. */
-static void run_rule(xctx *x, const rule *r, size_t order, bool standalone,
-                     size_t lo, size_t hi, cand_list *l) {
+/* Chosen rule i's first match in the text cut at hi, from `at`: through
+ * the gate when it knows the words of the range (g) and the rule's
+ * clauses, else by rule_scan. */
+static bool chosen_match(const xctx *x, const literal_gate *g,
+                         const unit_rules *u, size_t i, size_t hi,
+                         size_t at) {
+  if (g && g->nclauses[i]) return gated_match(x, g, i, u->items[i], hi, at);
+  return match_at(x, u->items[i], hi, at);
+}
+
+/* May chosen rule i match in the range asked of g (NULL: not known)? */
+static bool may_match(const literal_gate *g, size_t i) {
+  return !g || !g->nclauses[i] || range_may_hold(g, i);
+}
+
+/* Run chosen rule i over s[lo, hi) (the range of g); push each mention. */
+static void run_rule(xctx *x, const literal_gate *g, const unit_rules *u,
+                     size_t i, size_t lo, size_t hi, cand_list *l) {
+  const rule *r = u->items[i];
   size_t at = lo;
-  while (at < hi && match_at(x, r, hi, at)) {
+  while (at < hi && chosen_match(x, g, u, i, hi, at)) {
     PCRE2_SIZE *ov = pcre2_get_ovector_pointer(x->md);
     size_t ms = ov[0], me = ov[1];
     size_t us = ms, ue = me;
     rule_group(r, x->md, "u", &us, &ue);
     const char *key = rule_value(r, x->md, "unit");
     if (key && ue > us)
-      cand_push(l, (cand){r, order, key, us, ue, standalone, true});
+      cand_push(l, (cand){r, u->order[i], key, us, ue, u->standalone[i],
+                          true});
     at = me > at ? me : at + 1;
     while (at < hi && continuation(x, at)) at++;
   }
 }
 
-/* Does the document name `key` by a full (not standalone) form? */
-static bool document_names(xctx *x, rule_list rs, const char *key) {
-  for (size_t i = 0; i < rs.n; i++) {
-    const rule *r = rs.items[i];
+/* Does the document name `key` by a full (not standalone) form?  Such a
+ * rule gives a unit and applies at the document's level: a chosen one. */
+static bool document_names(xctx *x, const unit_rules *u, const char *key) {
+  const literal_gate *g = range_literals(x, u->gate, 0, x->n) ? u->gate
+                                                               : NULL;
+  for (size_t i = 0; i < u->n; i++) {
+    const rule *r = u->items[i];
     const char *k = rule_attr(r, "unit");
-    if ((k ? strcmp(k, key) : !rule_gives(r, "unit")) ||
-        attr_yes(r, "standalone") || rule_attr(r, "alt") ||
-        !level_applies(x, r))
+    if ((k && strcmp(k, key)) || u->standalone[i] || rule_attr(r, "alt") ||
+        !may_match(g, i))
       continue;
     /* a rule of one unit says it by its first match; the spellings of the
      * taxonomy by the mark of each */
-    for (size_t at = 0; at < x->n && match_at(x, r, x->n, at);) {
+    for (size_t at = 0; at < x->n && chosen_match(x, g, u, i, x->n, at);) {
       const char *v = rule_value(r, x->md, "unit");
       if (v && !strcmp(v, key)) return true;
       if (k) break;
@@ -687,9 +1255,15 @@ static size_t keep_apart(xctx *x, cand *items, size_t n) {
 /* The mentions in [start, end): l->items[0, l->n) in text order, apart. */
 static void mentions(xctx *x, size_t start, size_t end, cand_list *l) {
   unit_rules *u = unit_rules_of(x);
-  if (!u) return;
+  if (!u || answer_give(&u->said, start, end, l)) return;
+  if (!u->gate && !(u->gate = literal_gate_build(x, u))) {
+    out_of_memory(x);
+    return;
+  }
+  const literal_gate *g = range_literals(x, u->gate, start, end) ? u->gate
+                                                                  : NULL;
   for (size_t i = 0; i < u->n; i++)
-    run_rule(x, u->items[i], u->order[i], u->standalone[i], start, end, l);
+    if (may_match(g, i)) run_rule(x, g, u, i, start, end, l);
   if (l->failed || !accept_standalone(x, &u->cc, l, start, end)) {
     l->n = 0;
     out_of_memory(x);
@@ -711,7 +1285,7 @@ static void mentions(xctx *x, size_t start, size_t end, cand_list *l) {
         return;
       }
       u->alts = p;
-      u->alts[u->nalts++] = (alt_named){alt, document_names(x, u->all, alt)};
+      u->alts[u->nalts++] = (alt_named){alt, document_names(x, u, alt)};
     }
     if (u->alts[k].named) c->key = u->alts[k].key;
   }
@@ -723,6 +1297,8 @@ static void mentions(xctx *x, size_t start, size_t end, cand_list *l) {
   size_t n = keep_apart(x, l->items, kept);
   if (n > 1) qsort(l->items, n, sizeof *l->items, by_start);
   l->n = n;
+  if (!l->failed && !(x->f && x->f->failed))
+    answer_keep(&u->said, start, end, l);
 }
 
 void xunits_push(xctx *x, xunits *l, const xunit *u) {
@@ -793,8 +1369,8 @@ static bool overlaps_any(const cand_list *l, size_t a, size_t b) {
  * mention of `known`, pushed to *l. */
 static void unknown_names(xctx *x, size_t start, size_t end,
                           const cand_list *known, cand_list *l) {
-  const unit_rules *u = unit_rules_of(x);
-  if (!u) return;
+  unit_rules *u = unit_rules_of(x);
+  if (!u || answer_give(&u->named, start, end, l)) return;
   rule_list rs = u->cc.names;
   for (size_t i = 0; i < rs.n; i++) {
     const rule *r = rs.items[i];
@@ -809,6 +1385,8 @@ static void unknown_names(xctx *x, size_t start, size_t end,
         cand_push(l, (cand){r, i, NULL, us, ue, false, true});
     }
   }
+  if (!l->failed && !known->failed && !(x->f && x->f->failed))
+    answer_keep(&u->named, start, end, l);
 }
 
 bool units_unknown(xctx *x, size_t start, size_t end, xunit *out) {

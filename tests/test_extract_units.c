@@ -675,6 +675,53 @@ START_TEST(lists_grow_and_ranges_clip) {
 }
 END_TEST
 
+/* A rule is run only in ranges holding a word with each clause of its
+ * literals, and only from the barrier before such a word: what it gives
+ * there is still what a search of the range gives.  The range's end cuts
+ * the text the rule sees ("xã" before "hội" is a commune only where the
+ * range stops at it); a word cut by the range counts whole; a word too
+ * long to be looked up turns the gate off; a mention may hold punctuation
+ * its rule consumes, on either side of the word with the literal. */
+START_TEST(ranges_see_what_a_search_sees) {
+  const char *in = "Ủy ban nhân dân xã hội hóa; UBND xã, VP.UBND phường\n";
+  doc d;
+  doc_open(&d, in, strlen(in), "commune");
+  size_t cut = strlen("Ủy ban nhân dân xã");
+  ck_assert_uint_eq(find_range(&d, 0, cut), 1);
+  ck_assert_str_eq(found[0].key, "ubnd_xa");
+  ck_assert_uint_eq(found[0].end, cut);
+  size_t n = find_all(&d);
+  ck_assert_ptr_null(mention_of(&d, n, "Ủy ban nhân dân xã"));
+  ck_assert_ptr_nonnull(mention_of(&d, n, "UBND xã"));
+  ck_assert_ptr_nonnull(mention_of(&d, n, "VP.UBND phường"));
+  /* from inside "UBND": the word counts whole, the rule finds no start */
+  size_t mid = (size_t)(strstr(d.x.s, "UBND xã") - d.x.s) + 2;
+  n = find_range(&d, mid, d.x.n);
+  ck_assert_ptr_null(mention_of(&d, n, "UBND xã"));
+  ck_assert_ptr_nonnull(mention_of(&d, n, "VP.UBND phường"));
+  doc_close(&d);
+
+  char long_word[600];
+  memset(long_word, 'x', 300);
+  strcpy(long_word + 300, " Công an xã, Trạm Y tế xã\n");
+  doc_open(&d, long_word, strlen(long_word), "commune");
+  ck_assert_uint_eq(find_all(&d), 2);
+  ck_assert_str_eq(found[0].key, "cong_an");
+  ck_assert_str_eq(found[1].key, "tram_y_te");
+  doc_close(&d);
+
+  /* the level changes between two asks: the rules and the gate with it */
+  in = "phối hợp với các cơ quan, đơn vị liên quan\n";
+  doc_open(&d, in, strlen(in), "commune");
+  ck_assert_uint_eq(find_all(&d), 1);
+  ck_assert_str_eq(found[0].key, "cac_co_quan");
+  d.x.f->document.level.value = "province";
+  ck_assert_uint_eq(find_all(&d), 1);
+  ck_assert_str_eq(found[0].key, "cac_so_nganh");
+  doc_close(&d);
+}
+END_TEST
+
 /* Every spelling units.tsv lists is found whole, in running text, as a
  * mention of its unit (by a hand rule or by unit.spelling). */
 START_TEST(taxonomy_spellings_are_found) {
@@ -852,6 +899,7 @@ int main(void) {
   tcase_add_loop_test(tc, unit_names_by_grammar, 0,
                       (int)(sizeof named / sizeof *named));
   tcase_add_test(tc, lists_grow_and_ranges_clip);
+  tcase_add_test(tc, ranges_see_what_a_search_sees);
   tcase_add_test(tc, unit_rules_name_taxonomy_keys);
   tcase_add_test(tc, taxonomy_spellings_are_found);
   tcase_add_test(tc, added_spelling_is_found);
