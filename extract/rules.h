@@ -113,6 +113,10 @@ typedef struct rule {
    * missing: searching many small windows with it could cost the rest of
    * the text each time.  -1: none. */
   int ahead;
+  /* rule_scan searches the whole text by facts.anchor: PCRE2 knows no
+   * first character of every match (in either case), which its own
+   * search would skip to a byte at a time. */
+  bool by_anchor;
 } rule;
 
 /* Taxonomy entries remember their file and line: the rules made from

@@ -1344,6 +1344,7 @@ void rule_read_facts(rule *r, rule_literals *ls) {
   pcre2_pattern_info(r->code, PCRE2_INFO_FIRSTCODETYPE, &type);
   pcre2_pattern_info(r->code, PCRE2_INFO_FIRSTBITMAP, &bitmap);
   pcre2_pattern_info(r->code, PCRE2_INFO_ALLOPTIONS, &anchored);
+  r->by_anchor = r->facts.nanchor && type != 1;
   if (n.empty) return;
   memcpy(r->facts.first, n.first.w, sizeof n.first.w);
   r->facts.first_digits = n.first.digits;
@@ -1428,16 +1429,13 @@ typedef struct literal_places {
   bool dense; /* more than a scan gains by: not kept */
 } literal_places;
 
-/* The literals of one rule set in one text, by id; the longest run of
- * white space in the text, once known. */
+/* The literals of one rule set in one text, by id. */
 struct literal_cache {
   const rule_literals *set;
   literal_hits *hits;
   literal_places *places;
   size_t nhits;
   pcre2_match_data *md;
-  size_t space_run;
-  bool space_known;
 };
 
 static void literal_cache_clear(struct literal_cache *c) {
@@ -1618,26 +1616,6 @@ static size_t space_at(const unsigned char *p, const unsigned char *e) {
   else if (*p == 0xE3)
     sep = p[1] == 0x80 && p[2] == 0x80;
   return sep ? 3 : 0;
-}
-
-/* The longest run of white space in t, in bytes: what a run such as \s+
- * matches there is no longer (SIZE_MAX when it cannot be kept). */
-static size_t space_run(const rule_text *t) {
-  struct literal_cache *c = t->literals;
-  if (!c) return SIZE_MAX;
-  if (!c->space_known) {
-    const unsigned char *p = (const unsigned char *)t->s, *e = p + t->n;
-    size_t run = 0, longest = 0;
-    while (p < e) {
-      size_t k = space_at(p, e);
-      run = k ? run + k : 0;
-      if (run > longest) longest = run;
-      p += k ? k : 1;
-    }
-    c->space_run = longest;
-    c->space_known = true;
-  }
-  return c->space_run;
 }
 
 /* Can a match of r lie in t->s[a..b), as far as its literals tell? */
@@ -1851,30 +1829,89 @@ static bool scan_windows(const rule *r, const rule_text *t, size_t len,
   return false;
 }
 
+/* run among the n longest runs top[] (longest first, at most `runs`),
+ * their sum in *sum. */
+static void keep_longest(size_t *top, size_t *n, size_t runs, size_t *sum,
+                         size_t run) {
+  size_t k;
+  if (*n < runs) {
+    k = (*n)++;
+  } else if (runs && run > top[runs - 1]) {
+    *sum -= top[runs - 1];
+    k = runs - 1;
+  } else {
+    return;
+  }
+  for (; k > 0 && top[k - 1] < run; k--) top[k] = top[k - 1];
+  top[k] = run;
+  *sum += run;
+}
+
+/* Where a match that holds a word at o, at most `fixed` bytes plus
+ * `runs` runs of white space after its start, starts at the earliest (not
+ * before `floor`, a character's start).  Each run of the pattern takes
+ * white space from one run of the text, so walking back from o, what the
+ * match takes beyond `fixed` is at most the `runs` longest runs of white
+ * space passed: the walk stops where the rest is more than `fixed`. */
+static size_t window_start(const rule_text *t, size_t o, size_t fixed,
+                           size_t runs, size_t floor) {
+  const unsigned char *s = (const unsigned char *)t->s, *e = s + t->n;
+  size_t top[RUNS_MAX], ntop = 0, taken = 0; /* taken: the sum of top */
+  size_t run = 0; /* the run being passed */
+  for (size_t i = o; i > floor;) {
+    size_t j = i - 1;
+    while (j > floor && (s[j] & 0xC0) == 0x80) j--; /* a character's start */
+    if (space_at(s + j, e) == i - j) {
+      run += i - j;
+    } else if (run) {
+      keep_longest(top, &ntop, runs, &taken, run);
+      run = 0;
+    }
+    size_t most = taken; /* with the run being passed among the longest */
+    if (run && ntop < runs) most += run;
+    else if (run && runs && run > top[runs - 1]) most += run - top[runs - 1];
+    if (o - j - most > fixed) return i;
+    i = j;
+  }
+  return floor;
+}
+
 /* Windows before words closer than this are searched as one: a search
  * costs more than trying a few positions. */
 enum { ANCHOR_GAP = 64 };
 
+/* Word k of r's anchor: its first occurrence at or after `from` in
+ * at[k] (SIZE_MAX: none), where a match holding it there starts at the
+ * earliest in lo[k], kept while at[k] >= from.  False when its places
+ * cannot be told. */
+static bool anchor_next(const rule *r, const rule_text *t, size_t k,
+                        size_t from, size_t floor, size_t *at, size_t *lo) {
+  if (at[k] != SIZE_MAX && at[k] >= from) return true;
+  if (!literal_next(r->facts.anchor[k], t, from, &at[k])) return false;
+  lo[k] = at[k] == SIZE_MAX
+              ? SIZE_MAX
+              : window_start(t, at[k], r->facts.anchor_bytes[k],
+                             r->facts.anchor_runs[k], floor);
+  return true;
+}
+
 /* rule_scan by r's anchor: a match holds an occurrence of one of its
- * words at most so far after its start, so r is searched only in the
- * window before each occurrence (from where such a match could start up
- * to the occurrence), nearby windows as one.  *found: a match in md.
- * False when the words' places cannot be told. */
+ * words not far after its start, so r is searched only in the window
+ * before each occurrence (from where such a match could start up to the
+ * occurrence), nearby windows as one.  *found: a match in md.  False
+ * when the words' places cannot be told. */
 static bool scan_anchored(const rule *r, const rule_text *t, size_t len,
                           size_t start, pcre2_match_data *md, bool *found) {
   const rule_facts *f = &r->facts;
-  size_t run = space_run(t), before[RULE_ANCHOR_ALTS];
-  if (run == SIZE_MAX) return false;
-  for (size_t k = 0; k < f->nanchor; k++)
-    before[k] = f->anchor_bytes[k] + f->anchor_runs[k] * run;
-  const unsigned char *s = (const unsigned char *)t->s;
+  size_t at[RULE_ANCHOR_ALTS], lo[RULE_ANCHOR_ALTS];
+  for (size_t k = 0; k < f->nanchor; k++) at[k] = SIZE_MAX;
   for (size_t from = start;;) {
     /* the window that starts first */
-    size_t ws = SIZE_MAX, we = 0, o;
+    size_t ws = SIZE_MAX, we = 0;
     for (size_t k = 0; k < f->nanchor; k++) {
-      if (!literal_next(f->anchor[k], t, from, &o)) return false;
-      size_t w = o - from > before[k] ? o - before[k] : from;
-      if (o < len && w < ws) ws = w, we = o;
+      if (!anchor_next(r, t, k, from, start, at, lo)) return false;
+      size_t w = lo[k] > from ? lo[k] : from;
+      if (at[k] < len && w < ws) ws = w, we = at[k];
     }
     if (ws == SIZE_MAX) {
       *found = false;
@@ -1884,11 +1921,10 @@ static bool scan_anchored(const rule *r, const rule_text *t, size_t len,
     for (bool more = true; more;) {
       more = false;
       for (size_t k = 0; k < f->nanchor; k++) {
-        if (!literal_next(f->anchor[k], t, we + 1, &o)) return false;
-        if (o < len && o - we <= ANCHOR_GAP + before[k]) we = o, more = true;
+        if (!anchor_next(r, t, k, we + 1, start, at, lo)) return false;
+        if (at[k] < len && lo[k] <= we + ANCHOR_GAP) we = at[k], more = true;
       }
     }
-    while (ws > from && (s[ws] & 0xC0) == 0x80) ws--; /* a character's start */
     if (window_match(r, t, len, ws, we, md)) {
       *found = true;
       return true;
@@ -1916,7 +1952,7 @@ bool rule_scan(const rule *r, const rule_text *t, size_t len, size_t start,
   if (f->starts && (small_tries || !f->after))
     return match_in(r, t, len, start, len, md);
   bool found;
-  if (f->nanchor && len - start >= ANCHOR_SPAN &&
+  if (r->by_anchor && len - start >= ANCHOR_SPAN &&
       scan_anchored(r, t, len, start, md, &found))
     return found;
   return rule_exec(r, t->s, len, start, md);

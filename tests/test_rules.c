@@ -710,16 +710,17 @@ END_TEST
  * and among lines of FILLER: the words near the start of matches found
  * where a match starts as far before one as can be, after runs of white
  * space longer than most, overlapping each other, in another case of
- * another length; and patterns that give no bound, or whose words stand
- * too often to be worth their places. */
+ * another length; and patterns that give no bound, that PCRE2 searches
+ * by their first character, or whose words stand too often to be worth
+ * their places. */
 static const char filler[] =
     "Các cơ quan, đơn vị có liên quan phối hợp thực hiện kế hoạch này.\n";
 
 static const struct {
   const char *pattern, *piece, *filler;
-  bool near; /* it has words near the start */
+  bool near; /* it is searched by the words near its start */
 } far[] = {
-    {"(?-i:x)[a-j ]{0,30}\\s+hằng\\s+năm",
+    {"(?-i:[xy])[a-j ]{0,30}\\s+hằng\\s+năm",
      "x abcdefghij abcdefghij abcdef\n \t\nhằng năm; "
      "x abcdefghij abcdefghij abcdefg hằng năm",
      NULL, true},
@@ -728,10 +729,16 @@ static const struct {
      "                                                                "
      "\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\nngày tháng; hai ngày  tháng",
      NULL, true},
-    {"(?<![\\p{L}])trong\\s+(?:\\d+|hai)\\s+ngày",
+    /* a long run taken whole, a short one before the word */
+    {"(?-i:[xy])\\s+[a-j ]{0,3}hằng\\s+năm",
+     "x\t                              "
+     "                              \n                              "
+     "                              \nb hằng năm",
+     NULL, true},
+    {"(?<![\\p{L}])(?:trong|vào)\\s+(?:\\d+|hai)\\s+ngày",
      "trong 5 ngày, trong\n\n  hai\tngày", NULL, true},
     /* far enough apart that their windows are searched apart */
-    {"aaa(?:\\d|b)",
+    {"(?:aaa|bbb)(?:\\d|b)",
      "aaaa5; các cơ quan, đơn vị có liên quan phối hợp thực hiện; aaaaab aa7",
      NULL, true},
     {"kelvin(?:\\d|x)", "\u212Aelvin5 KELVINx \u212Aelvin", NULL, true},
@@ -739,7 +746,8 @@ static const struct {
      "định kỳ, báo cáo trước ngày 5; vào ngày mai định kỳ vào\nngày 7",
      NULL, true},
     {"\\w+\\s+trong", "việc trong tháng", NULL, false},
-    {"ab\\s+ab\\s+(?:\\d|c)", "ab ab 5", "ab ab ab ab ab ab ab ab ab ab\n",
+    {"tỉnh\\s+(?:\\d|hai)", "tỉnh hai, Tỉnh 5", NULL, false}, /* by 't' */
+    {"(?:ab|cd)\\s+ab\\s+(?:\\d|c)", "ab ab 5", "ab ab ab ab ab ab ab ab ab ab\n",
      true},
 };
 
@@ -756,9 +764,10 @@ START_TEST(scans_find_matches_far_from_their_words) {
                           i % 10 == 9 ? far[_i].piece : "");
   n += (size_t)snprintf(s + n, cap - n, "%s", far[_i].piece);
   rule r = fact_rule(far[_i].pattern, PCRE2_CASELESS);
-  /* no character every match holds: else searched whole */
-  ck_assert_msg((r.facts.nanchor > 0) == far[_i].near && !r.facts.nneeds,
-                "%s", far[_i].pattern);
+  /* no character every match holds (else searched by lines), no first
+   * character PCRE2 skips to */
+  ck_assert_msg(r.by_anchor == far[_i].near && !r.facts.nneeds, "%s",
+                far[_i].pattern);
   pcre2_match_data *md = pcre2_match_data_create_from_pattern(r.code, NULL);
   rule_text t;
   cchc_error err = {0};
