@@ -1229,23 +1229,6 @@ static const rule_literal *literal_of(rule_literals *ls, const word *w) {
     return NULL;
   }
   l->jit = pcre2_jit_compile(l->code, PCRE2_JIT_COMPLETE) == 0;
-  /* "(?<=F)REST": PCRE2's search skips to rare pairs of bytes in REST,
-   * where it tries each F of the word, or each letter with three cases
-   * ('k', 's', their signs beyond ASCII) */
-  size_t first = 1;
-  while (first < w->len && (w->text[first] & 0xC0) == 0x80) first++;
-  char rest[WORD_MAX + 8];
-  int n = snprintf(rest, sizeof rest, "(?<=%.*s)%s", (int)first, l->text,
-                   l->text + first);
-  if (first < w->len && n > 0 && (size_t)n < sizeof rest)
-    l->rest = pcre2_compile((PCRE2_SPTR)rest, (size_t)n,
-                            PCRE2_UTF | PCRE2_UCP |
-                                (l->caseless ? PCRE2_CASELESS : 0),
-                            &code, &at, NULL);
-  if (l->rest && pcre2_jit_compile(l->rest, PCRE2_JIT_COMPLETE)) {
-    pcre2_code_free(l->rest); /* without JIT, the word itself is as good */
-    l->rest = NULL;
-  }
   l->id = ls->n;
   l->set = ls;
   ls->items[ls->n++] = l;
@@ -1272,6 +1255,29 @@ static void keep_literals(rule *r, node *n, const word_table *wt,
       k++;
     if (k < c->n) continue;
     f->nalts[f->nlits++] = c->n;
+  }
+}
+
+/* l->rest, once: "(?<=F)REST" for l's word F REST (F one character).
+ * PCRE2's search skips to rare pairs of bytes in REST, where for the word
+ * it tries each F, or each letter with three cases ('k', 's', and their
+ * signs beyond ASCII).  Without it (or JIT for it) l->code is searched. */
+static void literal_rest(rule_literal *l) {
+  size_t len = strlen(l->text), first = 1;
+  while (first < len && (l->text[first] & 0xC0) == 0x80) first++;
+  char rest[WORD_MAX + 8];
+  int n = snprintf(rest, sizeof rest, "(?<=%.*s)%s", (int)first, l->text,
+                   l->text + first);
+  if (l->rest || first == len || n < 0 || (size_t)n >= sizeof rest) return;
+  int code;
+  PCRE2_SIZE at;
+  l->rest = pcre2_compile((PCRE2_SPTR)rest, (size_t)n,
+                          PCRE2_UTF | PCRE2_UCP |
+                              (l->caseless ? PCRE2_CASELESS : 0),
+                          &code, &at, NULL);
+  if (l->rest && pcre2_jit_compile(l->rest, PCRE2_JIT_COMPLETE)) {
+    pcre2_code_free(l->rest);
+    l->rest = NULL;
   }
 }
 
@@ -1345,6 +1351,8 @@ void rule_read_facts(rule *r, rule_literals *ls) {
   pcre2_pattern_info(r->code, PCRE2_INFO_FIRSTBITMAP, &bitmap);
   pcre2_pattern_info(r->code, PCRE2_INFO_ALLOPTIONS, &anchored);
   r->by_anchor = r->facts.nanchor && type != 1;
+  for (size_t k = 0; r->by_anchor && k < r->facts.nanchor; k++)
+    literal_rest(ls->items[r->facts.anchor[k]->id]);
   if (n.empty) return;
   memcpy(r->facts.first, n.first.w, sizeof n.first.w);
   r->facts.first_digits = n.first.digits;
@@ -1361,7 +1369,7 @@ void rule_read_facts(rule *r, rule_literals *ls) {
    * start a match (at most 40 values: not every letter, nor every
    * character beyond ASCII). */
   bool line_tries = r->facts.starts && r->facts.after;
-  bool windows = ((r->facts.nneeds && r->facts.barrier) || r->facts.nanchor) &&
+  bool windows = ((r->facts.nneeds && r->facts.barrier) || r->by_anchor) &&
                  r->ahead >= 0;
   if ((!tries_all && !line_tries && !windows) ||
       bytes_count(&n.first) > 40)
@@ -1878,7 +1886,7 @@ static size_t window_start(const rule_text *t, size_t o, size_t fixed,
 
 /* Windows before words closer than this are searched as one: a search
  * costs more than trying a few positions. */
-enum { ANCHOR_GAP = 64 };
+enum { ANCHOR_GAP = 16 };
 
 /* Word k of r's anchor: its first occurrence at or after `from` in
  * at[k] (SIZE_MAX: none), where a match holding it there starts at the
