@@ -3,7 +3,7 @@
  *
  * PCRE2 keeps its parse to itself (pcre2_pattern_info gives one required
  * code unit, and no first bytes for a pattern that opens with \d in UCP
- * mode), so at load each pattern is read once more for five facts:
+ * mode), so at load each pattern is read once more for six facts:
  *
  *   needs    characters every match holds: "a digit", "a '%'", "a ',' or
  *            a '.'" (clauses over features, rules.h);
@@ -15,7 +15,10 @@
  *   first    the bytes a match can start with, for the patterns PCRE2
  *            would try at every position;
  *   words    literal words every match holds: "UBND or nhân, and tỉnh
- *            or huyện" (clauses of words, rule_literal).
+ *            or huyện" (clauses of words, rule_literal);
+ *   near     words one of which every match holds not far after its
+ *            start: "trước or vào at the start", "năm at most 259 bytes
+ *            and two runs of white space after it".
  *
  * Each is an over-approximation of the pattern's language: a match holds a
  * needed character, so a text without one has no match.  Only consuming
