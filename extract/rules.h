@@ -74,9 +74,9 @@ typedef struct rule_facts {
   size_t nlits;
   /* Each match holds, for some k, an occurrence of anchor[k] that starts
    * at most anchor_bytes[k] bytes after the match, plus anchor_runs[k]
-   * runs of white space (each as long as the text's longest at most): a
-   * search of the whole text tries the pattern only in the stretch before
-   * each occurrence.  nanchor 0: no such words. */
+   * runs of white space (as long as the text has them): a search of the
+   * whole text tries the pattern only in the stretch before each
+   * occurrence.  nanchor 0: no such words. */
   const rule_literal *anchor[RULE_ANCHOR_ALTS];
   uint32_t anchor_bytes[RULE_ANCHOR_ALTS];
   uint16_t anchor_runs[RULE_ANCHOR_ALTS];

@@ -183,8 +183,8 @@ typedef struct lit_clause {
 } lit_clause;
 
 /* The most bytes a piece of a match takes: `bytes`, plus `runs` runs of
- * white space (a run of \s is as long as the text's longest at most, a
- * fact of each text), or no bound (inf). */
+ * white space (as long as the text has them there: window_start), or no
+ * bound (inf). */
 typedef struct span {
   uint32_t bytes;
   uint16_t runs;
@@ -284,7 +284,7 @@ static node empty_node(void) {
 
 /* About what finding a's words and trying the pattern before each of
  * their occurrences costs, in bytes tried: a search of the text for each
- * word, and the window before each occurrence (a run of white space is
+ * word, and the window before each occurrence (runs of white space are
  * short in most texts); a word of two letters stands in many places. */
 enum { ANCHOR_PASS = 512, ANCHOR_SHORT = 2048, ANCHOR_RUN = 8 };
 
@@ -1085,7 +1085,7 @@ static void read_item(reader *rd, node *out) {
     if (!quantifiable) rd->bad = true;
     if (max != 1 || min != 1) out->one = 0;
     out->chlen = 0; /* no longer one character in its word */
-    /* a run of white space is no longer than the text's longest */
+    /* a run of white space, however long the text has it */
     out->len = out->space ? (span){0, 1, false} : span_times(out->len, max);
     out->space = false;
     /* the first time round starts where the match does; when it is not
@@ -1891,18 +1891,20 @@ static size_t window_start(const rule_text *t, size_t o, size_t fixed,
  * costs more than trying a few positions. */
 enum { ANCHOR_GAP = 16 };
 
-/* Word k of r's anchor: its first occurrence at or after `from` in
- * at[k] (SIZE_MAX: none), where a match holding it there starts at the
- * earliest in lo[k], kept while at[k] >= from.  False when its places
- * cannot be told. */
+/* Word k of r's anchor: its first occurrence at or after `from` (a
+ * character's start) in at[k] (SIZE_MAX: none), and where a match holding
+ * it there starts at the earliest, or `from` when that is before, in
+ * lo[k]; kept while at[k] >= from.  (A scan has tried what starts before
+ * `from`, or is about to: so the walks back from one word's occurrences
+ * never cross.)  False when its places cannot be told. */
 static bool anchor_next(const rule *r, const rule_text *t, size_t k,
-                        size_t from, size_t floor, size_t *at, size_t *lo) {
+                        size_t from, size_t *at, size_t *lo) {
   if (at[k] != SIZE_MAX && at[k] >= from) return true;
   if (!literal_next(r->facts.anchor[k], t, from, &at[k])) return false;
   lo[k] = at[k] == SIZE_MAX
               ? SIZE_MAX
               : window_start(t, at[k], r->facts.anchor_bytes[k],
-                             r->facts.anchor_runs[k], floor);
+                             r->facts.anchor_runs[k], from);
   return true;
 }
 
@@ -1920,7 +1922,7 @@ static bool scan_anchored(const rule *r, const rule_text *t, size_t len,
     /* the window that starts first */
     size_t ws = SIZE_MAX, we = 0;
     for (size_t k = 0; k < f->nanchor; k++) {
-      if (!anchor_next(r, t, k, from, start, at, lo)) return false;
+      if (!anchor_next(r, t, k, from, at, lo)) return false;
       size_t w = lo[k] > from ? lo[k] : from;
       if (at[k] < len && w < ws) ws = w, we = at[k];
     }
@@ -1932,7 +1934,7 @@ static bool scan_anchored(const rule *r, const rule_text *t, size_t len,
     for (bool more = true; more;) {
       more = false;
       for (size_t k = 0; k < f->nanchor; k++) {
-        if (!anchor_next(r, t, k, we + 1, start, at, lo)) return false;
+        if (!anchor_next(r, t, k, next_char(t, we), at, lo)) return false;
         if (at[k] < len && lo[k] <= we + ANCHOR_GAP) we = at[k], more = true;
       }
     }

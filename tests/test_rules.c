@@ -855,6 +855,36 @@ START_TEST(scans_stay_linear_without_a_required_character) {
 }
 END_TEST
 
+/* A word at every few lines, and windows before it of 64 KB: the walks
+ * back from one occurrence to where a match could start do not cross
+ * those of the occurrences before, or the scan takes minutes. */
+START_TEST(scans_by_words_stay_linear) {
+  enum { PIECES = 20000 };
+  static const char piece[] = "hằng năm, các cơ quan phối hợp thực hiện\n";
+  size_t n = PIECES * (sizeof piece - 1);
+  char *s = malloc(n + 1);
+  ck_assert_ptr_nonnull(s);
+  for (size_t i = 0; i < PIECES; i++)
+    memcpy(s + i * (sizeof piece - 1), piece, sizeof piece - 1);
+  rule r = fact_rule("(?:x|y)[^;]{0,16000}\\s+hằng\\s+năm", PCRE2_CASELESS);
+  ck_assert(r.by_anchor);
+  pcre2_match_data *md = pcre2_match_data_create_from_pattern(r.code, NULL);
+  rule_text t;
+  cchc_error err = {0};
+  ck_assert_int_eq(rule_text_init(&t, s, n, &err), CCHC_OK);
+  size_t searched, scanned;
+  double whole = find_all(&r, &t, false, md, &searched);
+  double scan = find_all(&r, &t, true, md, &scanned);
+  ck_assert_uint_eq(scanned, searched);
+  ck_assert_msg(scan < 20 * whole + 0.25, "%.3f s, a search %.3f s", scan,
+                whole);
+  rule_text_free(&t);
+  pcre2_match_data_free(md);
+  free_fact_rule(&r);
+  free(s);
+}
+END_TEST
+
 /* Run check on the canonical text of every corpus plan, as scans read it,
  * with the shipped rules. */
 typedef void plan_check(const cchc_rules *rs, rule_text *t,
@@ -1212,6 +1242,7 @@ int main(void) {
                       (int)(sizeof crafted / sizeof *crafted));
   tcase_add_loop_test(tf, scans_find_matches_far_from_their_words, 0,
                       (int)(sizeof far / sizeof *far));
+  tcase_add_test(tf, scans_by_words_stay_linear);
   tcase_add_loop_test(tf, scans_stay_linear_without_a_required_character, 0,
                       2 * (int)(sizeof look_ahead / sizeof *look_ahead));
   tcase_add_test(tf, scans_find_what_rules_match);
