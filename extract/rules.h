@@ -113,9 +113,9 @@ typedef struct rule {
    * missing: searching many small windows with it could cost the rest of
    * the text each time.  -1: none. */
   int ahead;
-  /* rule_scan searches the whole text by facts.anchor: PCRE2 knows no
-   * first character of every match (in either case), which its own
-   * search would skip to a byte at a time. */
+  /* rule_scan searches a long stretch by facts.anchor: PCRE2 knows no
+   * first character of every match (in one case or both) to skip to, and
+   * its own search would stop at every byte a match may start with. */
   bool by_anchor;
 } rule;
 
