@@ -28,6 +28,8 @@ typedef struct rule_literal {
   bool caseless;
   pcre2_code *code;
   bool jit;
+  /* "(?<=F)REST" for a word F REST, with JIT: found faster, or NULL */
+  pcre2_code *rest;
   size_t id;                /* index in set */
   const rule_literals *set;
 } rule_literal;
@@ -44,7 +46,12 @@ void rule_literals_free(rule_literals *ls);
  * punctuation mark and blank.  Every fact is sound: a scan that skips
  * text on it never loses a match.  A pattern the reader does not fully
  * know has no facts (nneeds 0, barrier 0, starts false). */
-enum { RULE_NEEDS = 4, RULE_LITS = 3, RULE_LIT_ALTS = 8 };
+enum {
+  RULE_NEEDS = 4,
+  RULE_LITS = 3,
+  RULE_LIT_ALTS = 8,
+  RULE_ANCHOR_ALTS = 8
+};
 typedef struct rule_facts {
   /* Each match holds, for every clause, a character of one of the
    * clause's features. */
@@ -65,6 +72,15 @@ typedef struct rule_facts {
   const rule_literal *lits[RULE_LITS][RULE_LIT_ALTS];
   uint8_t nalts[RULE_LITS];
   size_t nlits;
+  /* Each match holds, for some k, an occurrence of anchor[k] that starts
+   * at most anchor_bytes[k] bytes after the match, plus anchor_runs[k]
+   * runs of white space (as long as the text has them): a search of the
+   * whole text tries the pattern only in the stretch before each
+   * occurrence.  nanchor 0: no such words. */
+  const rule_literal *anchor[RULE_ANCHOR_ALTS];
+  uint32_t anchor_bytes[RULE_ANCHOR_ALTS];
+  uint16_t anchor_runs[RULE_ANCHOR_ALTS];
+  uint8_t nanchor;
 } rule_facts;
 
 typedef struct rule {
@@ -97,6 +113,10 @@ typedef struct rule {
    * missing: searching many small windows with it could cost the rest of
    * the text each time.  -1: none. */
   int ahead;
+  /* rule_scan searches a long stretch by facts.anchor: PCRE2 knows no
+   * first character of every match (in one case or both) to skip to, and
+   * its own search would stop at every byte a match may start with. */
+  bool by_anchor;
 } rule;
 
 /* Taxonomy entries remember their file and line: the rules made from

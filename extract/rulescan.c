@@ -3,7 +3,7 @@
  *
  * PCRE2 keeps its parse to itself (pcre2_pattern_info gives one required
  * code unit, and no first bytes for a pattern that opens with \d in UCP
- * mode), so at load each pattern is read once more for five facts:
+ * mode), so at load each pattern is read once more for six facts:
  *
  *   needs    characters every match holds: "a digit", "a '%'", "a ',' or
  *            a '.'" (clauses over features, rules.h);
@@ -15,7 +15,10 @@
  *   first    the bytes a match can start with, for the patterns PCRE2
  *            would try at every position;
  *   words    literal words every match holds: "UBND or nhân, and tỉnh
- *            or huyện" (clauses of words, rule_literal).
+ *            or huyện" (clauses of words, rule_literal);
+ *   near     words one of which every match holds not far after its
+ *            start: "trước or vào at the start", "năm at most 259 bytes
+ *            and two runs of white space after it".
  *
  * Each is an over-approximation of the pattern's language: a match holds a
  * needed character, so a text without one has no match.  Only consuming
@@ -179,6 +182,51 @@ typedef struct lit_clause {
   uint8_t n, weight;
 } lit_clause;
 
+/* The most bytes a piece of a match takes: `bytes`, plus `runs` runs of
+ * white space (as long as the text has them there: window_start), or no
+ * bound (inf). */
+typedef struct span {
+  uint32_t bytes;
+  uint16_t runs;
+  bool inf;
+} span;
+
+/* Past this, a window before a word is too long to be worth it: no
+ * bound. */
+enum { SPAN_MAX = 1 << 16, RUNS_MAX = 255 };
+static const span SPAN_INF = {.inf = true};
+
+static span span_add(span a, span b) {
+  if (a.inf || b.inf || a.bytes + b.bytes > SPAN_MAX ||
+      a.runs + b.runs > RUNS_MAX)
+    return SPAN_INF;
+  return (span){a.bytes + b.bytes, (uint16_t)(a.runs + b.runs), false};
+}
+
+static span span_max(span a, span b) {
+  if (a.inf || b.inf) return SPAN_INF;
+  return (span){a.bytes > b.bytes ? a.bytes : b.bytes,
+                a.runs > b.runs ? a.runs : b.runs, false};
+}
+
+/* k times a (k UINT32_MAX: any number of times). */
+static span span_times(span a, uint32_t k) {
+  if (!a.inf && !a.bytes && !a.runs) return a;
+  if (a.inf || k > SPAN_MAX || (uint64_t)a.bytes * k > SPAN_MAX ||
+      (uint64_t)a.runs * k > RUNS_MAX)
+    return SPAN_INF;
+  return (span){a.bytes * k, (uint16_t)(a.runs * k), false};
+}
+
+/* Words (indices into the reader's words) with how far after a match's
+ * start each starts at most: a match holds one of them there, consumed
+ * (rule_facts.anchor).  n 0: none known. */
+typedef struct anchor {
+  uint8_t ids[RULE_ANCHOR_ALTS];
+  span before[RULE_ANCHOR_ALTS];
+  uint8_t n;
+} anchor;
+
 /* What a piece of pattern matches, as far as the facts go. */
 typedef struct node {
   uint64_t needs[RULE_NEEDS]; /* clauses, as in rule_facts */
@@ -199,13 +247,17 @@ typedef struct node {
   unsigned char ch[4];
   uint8_t chlen;
   bool chcase;
+  span len;         /* its matches are this long at most */
+  bool space;       /* it matches one white-space character (of \s) */
+  anchor anchor_all; /* words near the start of every match */
+  anchor anchor_ne;  /* the same for every match but the empty one */
 } node;
 
 /* The words a pattern's sequences spell, for lit_clause. */
 enum { WORD_MAX = 48, WORDS_MAX = 64 };
 typedef struct word {
   unsigned char text[WORD_MAX];
-  uint8_t len;
+  uint8_t len, chars;
   bool caseless;
 } word;
 
@@ -226,6 +278,90 @@ typedef struct reader {
 
 static node empty_node(void) {
   return (node){.zero = true, .after = F_ANY, .at_zero = true, .empty = true};
+}
+
+/* ---- words near the start ------------------------------------------------ */
+
+/* About what finding a's words and trying the pattern before each of
+ * their occurrences costs, in bytes tried: a search of the text for each
+ * word, and the window before each occurrence (runs of white space are
+ * short in most texts); a word of two letters stands in many places. */
+enum { ANCHOR_PASS = 512, ANCHOR_SHORT = 2048, ANCHOR_RUN = 8 };
+
+static uint32_t anchor_cost(const reader *rd, const anchor *a) {
+  uint32_t c = 0;
+  for (size_t k = 0; k < a->n; k++)
+    c += ANCHOR_PASS + a->before[k].bytes + ANCHOR_RUN * a->before[k].runs +
+         (rd->words->items[a->ids[k]].chars < 3 ? ANCHOR_SHORT : 0);
+  return c;
+}
+
+/* c in *best, when it is known and cheaper. */
+static void anchor_pick(const reader *rd, anchor *best, const anchor *c) {
+  if (c->n && (!best->n || anchor_cost(rd, c) < anchor_cost(rd, best)))
+    *best = *c;
+}
+
+/* a's words, each `by` further from the start; false when a has none, or
+ * a bound grows past any. */
+static bool anchor_shift(const anchor *a, span by, anchor *out) {
+  *out = *a;
+  for (size_t k = 0; k < a->n; k++)
+    if ((out->before[k] = span_add(a->before[k], by)).inf) out->n = 0;
+  return out->n;
+}
+
+/* The words of a and of b, each with the larger bound: a match of either
+ * holds one.  NULL stands for a piece whose one match is the empty string
+ * (its matches that are not empty hold anything).  False when no word is
+ * known for one of them, or they are too many. */
+static bool anchor_union(const anchor *a, const anchor *b, anchor *out) {
+  out->n = 0;
+  if (!a || !b) {
+    if (a || b) *out = a ? *a : *b;
+    return out->n;
+  }
+  if (!a->n || !b->n) return false;
+  *out = *a;
+  for (size_t k = 0; k < b->n; k++) {
+    size_t i = 0;
+    while (i < out->n && out->ids[i] != b->ids[k]) i++;
+    if (i < out->n) {
+      out->before[i] = span_max(out->before[i], b->before[k]);
+    } else if (out->n == RULE_ANCHOR_ALTS) {
+      out->n = 0;
+      return false;
+    } else {
+      out->ids[out->n] = b->ids[k];
+      out->before[out->n++] = b->before[k];
+    }
+  }
+  return true;
+}
+
+/* n's words for its matches that are not empty; NULL when it has none. */
+static const anchor *nonempty(const node *n) {
+  return n->zero ? NULL : &n->anchor_ne;
+}
+
+/* What every match holds, every match that is not empty holds; and the
+ * other way round when no match is empty. */
+static void anchor_settle(const reader *rd, node *n) {
+  anchor_pick(rd, &n->anchor_ne, &n->anchor_all);
+  if (!n->empty) anchor_pick(rd, &n->anchor_all, &n->anchor_ne);
+}
+
+/* The words near the start of a then b (a not yet changed): a's; b's,
+ * as far further as a is long; b's as they are, where a matched the
+ * empty string, or else a's. */
+static void then_anchors(const reader *rd, node *a, const node *b) {
+  anchor all = a->anchor_all, ne, c;
+  if (anchor_shift(&b->anchor_all, a->len, &c)) anchor_pick(rd, &all, &c);
+  if (anchor_union(nonempty(a), &b->anchor_all, &c)) anchor_pick(rd, &all, &c);
+  ne = all;
+  if (anchor_union(nonempty(a), nonempty(b), &c)) anchor_pick(rd, &ne, &c);
+  a->anchor_all = all;
+  a->anchor_ne = ne;
 }
 
 /* A clause c more in n's conjunction: kept when no clause already in it
@@ -286,7 +422,10 @@ static void add_lits(node *n, const lit_clause *c) {
 }
 
 /* a then b. */
-static void then(node *a, const node *b) {
+static void then(const reader *rd, node *a, const node *b) {
+  then_anchors(rd, a, b);
+  a->len = span_add(a->len, b->len);
+  a->space = false;
   for (size_t i = 0; i < b->nneeds; i++) add_clause(a, b->needs[i]);
   for (size_t i = 0; i < b->nlits; i++) add_lits(a, &b->lits[i]);
   a->eats |= b->eats;
@@ -294,11 +433,16 @@ static void then(node *a, const node *b) {
   a->zero = a->zero && b->zero;
   if (a->empty) bytes_or(&a->first, &b->first);
   a->empty = a->empty && b->empty;
+  anchor_settle(rd, a);
 }
 
 /* a or b (a holds the branches before). */
-static void either(node *a, const node *b) {
+static void either(const reader *rd, node *a, const node *b) {
   node n = *a;
+  anchor_union(&a->anchor_all, &b->anchor_all, &n.anchor_all);
+  anchor_union(nonempty(a), nonempty(b), &n.anchor_ne);
+  n.len = span_max(a->len, b->len);
+  n.space = a->space && b->space;
   n.nneeds = 0;
   for (size_t i = 0; i < a->nneeds; i++)
     for (size_t j = 0; j < b->nneeds; j++)
@@ -325,14 +469,21 @@ static void either(node *a, const node *b) {
   n.at_zero = n.at_zero || b->at_zero;
   n.empty = a->empty || b->empty;
   bytes_or(&n.first, &b->first);
+  anchor_settle(rd, &n);
   *a = n;
 }
 
 /* A node that matches one character with features `one`, starting with
  * a byte of `first`. */
 static node char_node(uint64_t one, const bytes *first) {
+  /* the longest character of those first bytes */
+  uint32_t width = first->digits || first->w[2] || first->w[3] >> 48 ? 4
+                   : first->w[3] >> 32                              ? 3
+                   : first->w[3]                                    ? 2
+                                                                    : 1;
   node n = {.one = one, .eats = one, .after = F_ANY, .at_zero = true,
-            .first = *first};
+            .first = *first, .len = {width, 0, false},
+            .space = one && !(one & ~F_BLANKS)};
   if (!(one & F_OTHER)) add_clause(&n, one);
   return n;
 }
@@ -892,6 +1043,7 @@ static void read_item(reader *rd, node *out) {
         quantifiable = false;
       } else if ((f = class_escape(rd, e, &first))) {
         *out = char_node(f, &first);
+        out->space = e == 's' || e == 'h' || e == 'v';
       } else if (e == 'N' && peek(rd, 0) != '{') {
         *out = any_node(rd->lf ? F_ANY & ~F_NL : F_ANY);
       } else if (e == 'R') {
@@ -901,6 +1053,7 @@ static void read_item(reader *rd, node *out) {
       } else if (e == 'X') {
         *out = any_node(F_ANY);
         out->one = 0;
+        out->len = SPAN_INF; /* a grapheme cluster of any length */
       } else if ((cp = char_escape(rd, e)) >= 0) {
         *out = literal_node(rd, (uint32_t)cp);
       } else if (e < 0x80 && (e == '_' || (e >= '0' && e <= '9') ||
@@ -932,7 +1085,13 @@ static void read_item(reader *rd, node *out) {
     if (!quantifiable) rd->bad = true;
     if (max != 1 || min != 1) out->one = 0;
     out->chlen = 0; /* no longer one character in its word */
+    /* a run of white space, however long the text has it */
+    out->len = out->space ? (span){0, 1, false} : span_times(out->len, max);
+    out->space = false;
+    /* the first time round starts where the match does; when it is not
+     * empty, the first time it is not */
     if (min == 0) {
+      out->anchor_all.n = 0;
       out->nneeds = 0;
       out->nlits = 0;
       out->after = F_ANY;
@@ -946,9 +1105,12 @@ static void read_item(reader *rd, node *out) {
 }
 
 /* The word w[0..len) of `chars` characters, a clause of out: every match
- * of the sequence holds it. */
-static void end_word(reader *rd, node *out, const word *w, size_t chars) {
+ * of the sequence holds it; it starts where `pre`, the sequence before
+ * it, ends. */
+static void end_word(reader *rd, node *out, const node *pre, word *w,
+                     size_t chars) {
   if (chars < 2) return;
+  w->chars = (uint8_t)(chars < 255 ? chars : 255);
   word_table *wt = rd->words;
   size_t i = 0;
   while (i < wt->n &&
@@ -957,9 +1119,14 @@ static void end_word(reader *rd, node *out, const word *w, size_t chars) {
     i++;
   if (i == WORDS_MAX) return; /* a clause fewer */
   if (i == wt->n) wt->items[wt->n++] = *w;
-  lit_clause c = {.ids = {(uint8_t)i}, .n = 1,
-                  .weight = (uint8_t)(chars < 255 ? chars : 255)};
+  lit_clause c = {.ids = {(uint8_t)i}, .n = 1, .weight = w->chars};
   add_lits(out, &c);
+  anchor alone = {.ids = {(uint8_t)i}, .n = 1}, near;
+  if (anchor_shift(&alone, pre->len, &near))
+    anchor_pick(rd, &out->anchor_all, &near);
+  if (anchor_union(nonempty(pre), &alone, &near))
+    anchor_pick(rd, &out->anchor_all, &near);
+  anchor_settle(rd, out);
 }
 
 /* Items up to '|', ')' or the end. */
@@ -970,6 +1137,7 @@ static void read_seq(reader *rd, node *out) {
    * themselves, one after another, in one case mode */
   word w = {.len = 0};
   size_t chars = 0;
+  node pre; /* the sequence before the word */
   for (;;) {
     skip_extended(rd);
     if (rd->bad || at_end(rd)) break;
@@ -979,11 +1147,12 @@ static void read_seq(reader *rd, node *out) {
     if (rd->bad) return;
     if (!item.chlen || w.len + item.chlen > WORD_MAX ||
         (w.len && item.chcase != w.caseless)) {
-      end_word(rd, out, &w, chars);
+      end_word(rd, out, &pre, &w, chars);
       w.len = 0;
       chars = 0;
     }
     if (item.chlen) {
+      if (!chars) pre = *out;
       w.caseless = item.chcase;
       memcpy(w.text + w.len, item.ch, item.chlen);
       w.len = (uint8_t)(w.len + item.chlen);
@@ -997,12 +1166,12 @@ static void read_seq(reader *rd, node *out) {
     uint64_t after = out->after;
     bool at_zero = out->at_zero;
     bool only = out->zero && !out->nneeds && !out->eats;
-    then(out, &item);
+    then(rd, out, &item);
     if (only) out->one = item.one; /* the first item is the whole so far */
     out->after = after;
     out->at_zero = at_zero;
   }
-  end_word(rd, out, &w, chars);
+  end_word(rd, out, &pre, &w, chars);
 }
 
 /* Branches up to ')' or the end. */
@@ -1012,7 +1181,7 @@ static void read_alt(reader *rd, node *out) {
     rd->p++;
     node branch;
     read_seq(rd, &branch);
-    either(out, &branch);
+    either(rd, out, &branch);
   }
 }
 
@@ -1022,6 +1191,7 @@ void rule_literals_free(rule_literals *ls) {
   for (size_t i = 0; i < ls->n; i++) {
     free(ls->items[i]->text);
     pcre2_code_free(ls->items[i]->code);
+    pcre2_code_free(ls->items[i]->rest);
     free(ls->items[i]);
   }
   free(ls->items);
@@ -1091,6 +1261,43 @@ static void keep_literals(rule *r, node *n, const word_table *wt,
   }
 }
 
+/* l->rest, once: "(?<=F)REST" for l's word F REST (F one character).
+ * PCRE2's search skips to rare pairs of bytes in REST, where for the word
+ * it tries each F, or each letter with three cases ('k', 's', and their
+ * signs beyond ASCII).  Without it (or JIT for it) l->code is searched. */
+static void literal_rest(rule_literal *l) {
+  size_t len = strlen(l->text), first = 1;
+  while (first < len && (l->text[first] & 0xC0) == 0x80) first++;
+  char rest[WORD_MAX + 8];
+  int n = snprintf(rest, sizeof rest, "(?<=%.*s)%s", (int)first, l->text,
+                   l->text + first);
+  if (l->rest || first == len || n < 0 || (size_t)n >= sizeof rest) return;
+  int code;
+  PCRE2_SIZE at;
+  l->rest = pcre2_compile((PCRE2_SPTR)rest, (size_t)n,
+                          PCRE2_UTF | PCRE2_UCP |
+                              (l->caseless ? PCRE2_CASELESS : 0),
+                          &code, &at, NULL);
+  if (l->rest && pcre2_jit_compile(l->rest, PCRE2_JIT_COMPLETE)) {
+    pcre2_code_free(l->rest);
+    l->rest = NULL;
+  }
+}
+
+/* n's words near the start of every match as r's anchor; none when ls
+ * could not take one. */
+static void keep_anchor(rule *r, const node *n, const word_table *wt,
+                        rule_literals *ls) {
+  rule_facts *f = &r->facts;
+  for (size_t k = 0; k < n->anchor_all.n; k++) {
+    f->anchor[k] = literal_of(ls, &wt->items[n->anchor_all.ids[k]]);
+    if (!f->anchor[k]) return;
+    f->anchor_bytes[k] = n->anchor_all.before[k].bytes;
+    f->anchor_runs[k] = n->anchor_all.before[k].runs;
+  }
+  f->nanchor = n->anchor_all.n;
+}
+
 void rule_read_facts(rule *r, rule_literals *ls) {
   memset(&r->facts, 0, sizeof r->facts);
   uint32_t newline = 0, options = 0, last = 0, unit = 0;
@@ -1117,7 +1324,10 @@ void rule_read_facts(rule *r, rule_literals *ls) {
     free(wt);
     return;
   }
-  if (ls) keep_literals(r, &n, wt, ls);
+  if (ls) {
+    keep_literals(r, &n, wt, ls);
+    keep_anchor(r, &n, wt, ls);
+  }
   free(wt);
   /* the most selective clause first: line scans look for it */
   for (size_t i = 1; i < n.nneeds; i++)
@@ -1143,6 +1353,9 @@ void rule_read_facts(rule *r, rule_literals *ls) {
   pcre2_pattern_info(r->code, PCRE2_INFO_FIRSTCODETYPE, &type);
   pcre2_pattern_info(r->code, PCRE2_INFO_FIRSTBITMAP, &bitmap);
   pcre2_pattern_info(r->code, PCRE2_INFO_ALLOPTIONS, &anchored);
+  r->by_anchor = r->facts.nanchor && type != 1;
+  for (size_t k = 0; r->by_anchor && k < r->facts.nanchor; k++)
+    literal_rest(ls->items[r->facts.anchor[k]->id]);
   if (n.empty) return;
   memcpy(r->facts.first, n.first.w, sizeof n.first.w);
   r->facts.first_digits = n.first.digits;
@@ -1159,7 +1372,8 @@ void rule_read_facts(rule *r, rule_literals *ls) {
    * start a match (at most 40 values: not every letter, nor every
    * character beyond ASCII). */
   bool line_tries = r->facts.starts && r->facts.after;
-  bool windows = r->facts.nneeds && r->facts.barrier && r->ahead >= 0;
+  bool windows = ((r->facts.nneeds && r->facts.barrier) || r->by_anchor) &&
+                 r->ahead >= 0;
   if ((!tries_all && !line_tries && !windows) ||
       bytes_count(&n.first) > 40)
     return;
@@ -1216,20 +1430,61 @@ typedef struct literal_hits {
   bool known;
 } literal_hits;
 
+/* Where a literal stands in a text: the start of each occurrence found
+ * by the searches up to `done` (from where the next search goes on), in
+ * order, found as scans ask (a text of more than 4 GB has no places
+ * kept). */
+typedef struct literal_places {
+  uint32_t *at;
+  size_t n, cap, done;
+  bool dense; /* more than a scan gains by: not kept */
+} literal_places;
+
 /* The literals of one rule set in one text, by id. */
 struct literal_cache {
   const rule_literals *set;
   literal_hits *hits;
+  literal_places *places;
   size_t nhits;
   pcre2_match_data *md;
 };
+
+static void literal_cache_clear(struct literal_cache *c) {
+  for (size_t i = 0; c->places && i < c->nhits; i++) free(c->places[i].at);
+  free(c->places);
+  free(c->hits);
+  c->places = NULL;
+  c->hits = NULL;
+  c->nhits = 0;
+  c->set = NULL;
+}
+
+/* t's cache, for the literals of `set`; NULL without memory. */
+static struct literal_cache *literal_cache_for(const rule_text *t,
+                                               const rule_literals *set) {
+  struct literal_cache *c = t->literals;
+  if (!c) return NULL;
+  if (c->set != set) { /* the text scanned for another rule set */
+    literal_cache_clear(c);
+    c->hits = calloc(set->n, sizeof *c->hits);
+    c->places = calloc(set->n, sizeof *c->places);
+    if (!c->hits || !c->places) {
+      literal_cache_clear(c);
+      return NULL;
+    }
+    c->nhits = set->n;
+    c->set = set;
+  }
+  if (!c->md && !(c->md = pcre2_match_data_create(1, NULL))) return NULL;
+  return c;
+}
 
 void rule_text_free(rule_text *t) {
   free(t->line_end);
   free(t->line_has);
   pcre2_match_context_free(t->mc);
   if (t->literals) {
-    free(t->literals->hits);
+    literal_cache_clear(t->literals);
     pcre2_match_data_free(t->literals->md);
     free(t->literals);
   }
@@ -1260,17 +1515,8 @@ static bool literal_search(const rule_literal *l, const rule_text *t,
  * cannot be told. */
 static bool literal_within(const rule_literal *l, const rule_text *t,
                            size_t a, size_t b) {
-  struct literal_cache *c = t->literals;
-  if (c->set != l->set) { /* the text scanned for another rule set */
-    free(c->hits);
-    c->nhits = 0;
-    c->set = NULL;
-    if (!(c->hits = calloc(l->set->n, sizeof *c->hits))) return true;
-    c->nhits = l->set->n;
-    c->set = l->set;
-  }
-  if (!c->md && !(c->md = pcre2_match_data_create(1, NULL))) return true;
-  if (l->id >= c->nhits) return true;
+  struct literal_cache *c = literal_cache_for(t, l->set);
+  if (!c || l->id >= c->nhits) return true;
   literal_hits *h = &c->hits[l->id];
   if (!h->known || a < h->from || b > h->upto ||
       (h->start != SIZE_MAX && h->start < a)) {
@@ -1288,6 +1534,99 @@ static bool literal_within(const rule_literal *l, const rule_text *t,
   /* it runs past b; a later one of other bytes (another case) may not */
   size_t s, e;
   return literal_search(l, t, c->md, a, b, &s, &e);
+}
+
+/* The next character of t->s after offset i (< t->n): its start. */
+static size_t next_char(const rule_text *t, size_t i) {
+  for (i++; i < t->n && ((unsigned char)t->s[i] & 0xC0) == 0x80; i++) {}
+  return i;
+}
+
+/* A literal's places kept are no use past one per this many bytes: a
+ * scan would try about as often as a search does. */
+enum { PLACES_SPARSE = 32 };
+
+/* The start of l's first occurrence in t->s at or after `from`, in *at
+ * (SIZE_MAX: none); false when that cannot be told here (too many
+ * occurrences to keep, no memory).  The text is searched once for l,
+ * as far as scans ask. */
+static bool literal_next(const rule_literal *l, const rule_text *t,
+                         size_t from, size_t *at) {
+  struct literal_cache *c = literal_cache_for(t, l->set);
+  if (!c || l->id >= c->nhits || t->n > UINT32_MAX) return false;
+  literal_places *p = &c->places[l->id];
+  for (;;) {
+    if (p->dense) return false;
+    size_t lo = 0, hi = p->n; /* the first kept at or after from */
+    while (lo < hi) {
+      size_t mid = lo + (hi - lo) / 2;
+      if (p->at[mid] < from) lo = mid + 1;
+      else hi = mid;
+    }
+    if (lo < p->n) {
+      *at = p->at[lo];
+      return true;
+    }
+    if (p->done >= t->n) {
+      *at = SIZE_MAX;
+      return true;
+    }
+    size_t s, e, resume;
+    if (!l->rest) {
+      if (!literal_search(l, t, c->md, p->done, t->n, &s, &e)) {
+        p->done = t->n;
+        continue;
+      }
+      resume = next_char(t, s); /* occurrences may overlap */
+    } else {
+      /* the rest of the word, after its first character: an occurrence
+       * of the word starts at that character */
+      if (pcre2_jit_match(l->rest, (PCRE2_SPTR)t->s, t->n, p->done,
+                          PCRE2_NO_UTF_CHECK, c->md, NULL) <= 0) {
+        p->done = t->n;
+        continue;
+      }
+      size_t q = pcre2_get_ovector_pointer(c->md)[0];
+      for (s = q - 1; s > 0 && ((unsigned char)t->s[s] & 0xC0) == 0x80; s--) {}
+      resume = next_char(t, q); /* the next one's rest starts after q */
+      if (p->n && s <= p->at[p->n - 1]) { /* kept already */
+        p->done = resume;
+        continue;
+      }
+    }
+    uint32_t *grown = p->n < t->n / PLACES_SPARSE + 64
+                          ? cchc_grow(p->at, &p->cap, p->n, sizeof *p->at)
+                          : NULL;
+    if (!grown) {
+      free(p->at);
+      *p = (literal_places){.dense = true};
+      return false;
+    }
+    p->at = grown;
+    p->at[p->n++] = (uint32_t)s;
+    p->done = resume;
+  }
+}
+
+/* The length of the white-space character (of \s) at p (< e), 0 when
+ * there is none: ASCII's, and beyond it those of \h and \v and Unicode's
+ * separators: U+0085, U+00A0, U+1680, U+180E, U+2000-U+200A, U+2028,
+ * U+2029, U+202F, U+205F, U+3000. */
+static size_t space_at(const unsigned char *p, const unsigned char *e) {
+  if (*p < 0x80) return (*p >= '\t' && *p <= '\r') || *p == ' ';
+  if (*p == 0xC2)
+    return e - p >= 2 && (p[1] == 0x85 || p[1] == 0xA0) ? 2 : 0;
+  if (e - p < 3) return 0;
+  bool sep = false;
+  if (*p == 0xE1)
+    sep = (p[1] == 0x9A && p[2] == 0x80) || (p[1] == 0xA0 && p[2] == 0x8E);
+  else if (*p == 0xE2)
+    sep = (p[1] == 0x80 && (p[2] <= 0x8A || p[2] == 0xA8 || p[2] == 0xA9 ||
+                            p[2] == 0xAF)) ||
+          (p[1] == 0x81 && p[2] == 0x9F);
+  else if (*p == 0xE3)
+    sep = p[1] == 0x80 && p[2] == 0x80;
+  return sep ? 3 : 0;
 }
 
 /* Can a match of r lie in t->s[a..b), as far as its literals tell? */
@@ -1501,6 +1840,116 @@ static bool scan_windows(const rule *r, const rule_text *t, size_t len,
   return false;
 }
 
+/* run among the n longest runs top[] (longest first, at most `runs`),
+ * their sum in *sum. */
+static void keep_longest(size_t *top, size_t *n, size_t runs, size_t *sum,
+                         size_t run) {
+  size_t k;
+  if (*n < runs) {
+    k = (*n)++;
+  } else if (runs && run > top[runs - 1]) {
+    *sum -= top[runs - 1];
+    k = runs - 1;
+  } else {
+    return;
+  }
+  for (; k > 0 && top[k - 1] < run; k--) top[k] = top[k - 1];
+  top[k] = run;
+  *sum += run;
+}
+
+/* Where a match that holds a word at o, at most `fixed` bytes plus
+ * `runs` runs of white space after its start, starts at the earliest (not
+ * before `floor`, a character's start).  Each run of the pattern takes
+ * white space from one run of the text, so walking back from o, what the
+ * match takes beyond `fixed` is at most the `runs` longest runs of white
+ * space passed: the walk stops where the rest is more than `fixed`. */
+static size_t window_start(const rule_text *t, size_t o, size_t fixed,
+                           size_t runs, size_t floor) {
+  const unsigned char *s = (const unsigned char *)t->s, *e = s + t->n;
+  size_t top[RUNS_MAX], ntop = 0, taken = 0; /* taken: the sum of top */
+  size_t run = 0; /* the run being passed */
+  for (size_t i = o; i > floor;) {
+    size_t j = i - 1;
+    while (j > floor && (s[j] & 0xC0) == 0x80) j--; /* a character's start */
+    if (space_at(s + j, e) == i - j) {
+      run += i - j;
+    } else if (run) {
+      keep_longest(top, &ntop, runs, &taken, run);
+      run = 0;
+    }
+    size_t most = taken; /* with the run being passed among the longest */
+    if (run && ntop < runs) most += run;
+    else if (run && runs && run > top[runs - 1]) most += run - top[runs - 1];
+    if (o - j - most > fixed) return i;
+    i = j;
+  }
+  return floor;
+}
+
+/* Windows before words closer than this are searched as one: a search
+ * costs more than trying a few positions. */
+enum { ANCHOR_GAP = 16 };
+
+/* Word k of r's anchor: its first occurrence at or after `from` (a
+ * character's start) in at[k] (SIZE_MAX: none), and where a match holding
+ * it there starts at the earliest, or `from` when that is before, in
+ * lo[k]; kept while at[k] >= from.  (A scan has tried what starts before
+ * `from`, or is about to: so the walks back from one word's occurrences
+ * never cross.)  False when its places cannot be told. */
+static bool anchor_next(const rule *r, const rule_text *t, size_t k,
+                        size_t from, size_t *at, size_t *lo) {
+  if (at[k] != SIZE_MAX && at[k] >= from) return true;
+  if (!literal_next(r->facts.anchor[k], t, from, &at[k])) return false;
+  lo[k] = at[k] == SIZE_MAX
+              ? SIZE_MAX
+              : window_start(t, at[k], r->facts.anchor_bytes[k],
+                             r->facts.anchor_runs[k], from);
+  return true;
+}
+
+/* rule_scan by r's anchor: a match holds an occurrence of one of its
+ * words not far after its start, so r is searched only in the window
+ * before each occurrence (from where such a match could start up to the
+ * occurrence), nearby windows as one.  *found: a match in md.  False
+ * when the words' places cannot be told. */
+static bool scan_anchored(const rule *r, const rule_text *t, size_t len,
+                          size_t start, pcre2_match_data *md, bool *found) {
+  const rule_facts *f = &r->facts;
+  size_t at[RULE_ANCHOR_ALTS], lo[RULE_ANCHOR_ALTS];
+  for (size_t k = 0; k < f->nanchor; k++) at[k] = SIZE_MAX;
+  for (size_t from = start;;) {
+    /* the window that starts first */
+    size_t ws = SIZE_MAX, we = 0;
+    for (size_t k = 0; k < f->nanchor; k++) {
+      if (!anchor_next(r, t, k, from, at, lo)) return false;
+      size_t w = lo[k] > from ? lo[k] : from;
+      if (at[k] < len && w < ws) ws = w, we = at[k];
+    }
+    if (ws == SIZE_MAX) {
+      *found = false;
+      return true;
+    }
+    /* and those that start before it ends, or soon after */
+    for (bool more = true; more;) {
+      more = false;
+      for (size_t k = 0; k < f->nanchor; k++) {
+        if (!anchor_next(r, t, k, next_char(t, we), at, lo)) return false;
+        if (at[k] < len && lo[k] <= we + ANCHOR_GAP) we = at[k], more = true;
+      }
+    }
+    if (window_match(r, t, len, ws, we, md)) {
+      *found = true;
+      return true;
+    }
+    from = next_char(t, we);
+  }
+}
+
+/* A scan of less than this from its start is searched whole: the
+ * places of words would cost more. */
+enum { ANCHOR_SPAN = 4096 };
+
 bool rule_scan(const rule *r, const rule_text *t, size_t len, size_t start,
                pcre2_match_data *md) {
   const rule_facts *f = &r->facts;
@@ -1515,5 +1964,9 @@ bool rule_scan(const rule *r, const rule_text *t, size_t len, size_t start,
     return scan_windows(r, t, len, start, md);
   if (f->starts && (small_tries || !f->after))
     return match_in(r, t, len, start, len, md);
+  bool found;
+  if (r->by_anchor && len - start >= ANCHOR_SPAN &&
+      scan_anchored(r, t, len, start, md, &found))
+    return found;
   return rule_exec(r, t->s, len, start, md);
 }

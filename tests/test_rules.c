@@ -562,6 +562,42 @@ START_TEST(facts_name_the_words_every_match_holds) {
 }
 END_TEST
 
+/* The words near the start of every match, each with how far after the
+ * start it stands at most ("word:BYTES+RUNS", RUNS runs of white space),
+ * or none: where a scan of the whole text looks first. */
+static const struct {
+  const char *pattern, *near;
+} near_words[] = {
+    {"(?<![\\p{L}])(?:trước|vào)\\s+ngày", "ngày:8+1"}, /* ư 2, ớ 3 bytes */
+    {"(?<![\\p{L}])(?:trước|vào)", "trước:0+0 vào:0+0"},
+    {"a\\s+bcd", "bcd:1+1"},
+    {"(?-i:x){0,3}[0-9]\\h*bcd", "bcd:4+1"},
+    {"k\\s*word", "word:3+1"}, /* 'k' is also U+212A, of 3 bytes */
+    {"(?:định\\s+kỳ)?trước", "trước:13+1"},
+    {"(?:định\\s+kỳ.{0,200})?trước", "định:0+0 trước:0+0"},
+    {"(?:abcd|efgh)\\d", "abcd:0+0 efgh:0+0"},
+    {"(?:ab|cd)\\s*,?\\s*word", "word:3+2"},
+    {"\\w+\\s+trong", ""}, /* no bound */
+    {"\\X\\s+trong", ""},
+    {"(?:abcd)?", ""},     /* an empty match holds none */
+    {"(?=abcd)\\d", ""},   /* looked at, not consumed */
+    {"(\\d)\\1abcd", ""},  /* not read */
+};
+
+START_TEST(facts_name_the_words_near_the_start) {
+  rule r = fact_rule(near_words[_i].pattern, PCRE2_CASELESS);
+  char got[256] = "";
+  size_t n = 0;
+  for (size_t k = 0; k < r.facts.nanchor; k++)
+    n += (size_t)snprintf(got + n, sizeof got - n, "%s%s:%u+%u", k ? " " : "",
+                          r.facts.anchor[k]->text, r.facts.anchor_bytes[k],
+                          (unsigned)r.facts.anchor_runs[k]);
+  ck_assert_msg(!strcmp(got, near_words[_i].near), "%s: %s, not %s",
+                near_words[_i].pattern, got, near_words[_i].near);
+  free_fact_rule(&r);
+}
+END_TEST
+
 /* Where matches start, and what they never hold. */
 START_TEST(facts_say_where_matches_lie) {
   rule r = fact_rule("(?m)(?:^|(?<=\\|))[ \\t]*\\d{4}[ \\t]*(?=\\||$)", 0);
@@ -670,6 +706,87 @@ START_TEST(scans_find_what_rules_match_where_facts_skip) {
 }
 END_TEST
 
+/* Texts longer than a scan searches whole, PIECE at the start, at the end
+ * and among lines of FILLER: the words near the start of matches found
+ * where a match starts as far before one as can be, after runs of white
+ * space longer than most, overlapping each other, in another case of
+ * another length; and patterns that give no bound, that PCRE2 searches
+ * by their first character, or whose words stand too often to be worth
+ * their places. */
+static const char filler[] =
+    "Các cơ quan, đơn vị có liên quan phối hợp thực hiện kế hoạch này.\n";
+
+static const struct {
+  const char *pattern, *piece, *filler;
+  bool near; /* it is searched by the words near its start */
+} far[] = {
+    {"(?-i:[xy])[a-j ]{0,30}\\s+hằng\\s+năm",
+     "x abcdefghij abcdefghij abcdef\n \t\nhằng năm; "
+     "x abcdefghij abcdefghij abcdefg hằng năm",
+     NULL, true},
+    {"(?:[0-9]{1,2}|hai)\\s+ngày\\s+tháng",
+     "12                                                              "
+     "                                                                "
+     "\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\nngày tháng; hai ngày  tháng",
+     NULL, true},
+    /* a long run taken whole, a short one before the word */
+    {"(?-i:[xy])\\s+[a-j ]{0,3}hằng\\s+năm",
+     "x\t                              "
+     "                              \n                              "
+     "                              \nb hằng năm",
+     NULL, true},
+    {"(?<![\\p{L}])(?:trong|vào)\\s+(?:\\d+|hai)\\s+ngày",
+     "trong 5 ngày, trong\n\n  hai\tngày", NULL, true},
+    /* far enough apart that their windows are searched apart */
+    {"(?:aaa|bbb)(?:\\d|b)",
+     "aaaa5; các cơ quan, đơn vị có liên quan phối hợp thực hiện; aaaaab aa7",
+     NULL, true},
+    {"kelvin(?:\\d|x)", "\u212Aelvin5 KELVINx \u212Aelvin", NULL, true},
+    {"(?:định\\s+kỳ[^.;\\n]{0,20}?)?(?:trước|vào)\\s+ngày\\s+(?:\\d+|mai)",
+     "định kỳ, báo cáo trước ngày 5; vào ngày mai định kỳ vào\nngày 7",
+     NULL, true},
+    {"\\w+\\s+trong", "việc trong tháng", NULL, false},
+    {"tỉnh\\s+(?:\\d|hai)", "tỉnh hai, Tỉnh 5", NULL, false}, /* by 't' */
+    {"(?:ab|cd)\\s+ab\\s+(?:\\d|c)", "ab ab 5", "ab ab ab ab ab ab ab ab ab ab\n",
+     true},
+};
+
+START_TEST(scans_find_matches_far_from_their_words) {
+  enum { LINES = 150 };
+  const char *fill = far[_i].filler ? far[_i].filler : filler;
+  size_t cap = (LINES + 2) * (strlen(fill) + strlen(far[_i].piece)) + 1,
+         n = 0;
+  char *s = malloc(cap);
+  ck_assert_ptr_nonnull(s);
+  n += (size_t)snprintf(s + n, cap - n, "%s", far[_i].piece);
+  for (int i = 0; i < LINES; i++)
+    n += (size_t)snprintf(s + n, cap - n, "%s%s", fill,
+                          i % 10 == 9 ? far[_i].piece : "");
+  n += (size_t)snprintf(s + n, cap - n, "%s", far[_i].piece);
+  rule r = fact_rule(far[_i].pattern, PCRE2_CASELESS);
+  /* no character every match holds (else searched by lines), no first
+   * character PCRE2 skips to */
+  ck_assert_msg(r.by_anchor == far[_i].near && !r.facts.nneeds, "%s",
+                far[_i].pattern);
+  pcre2_match_data *md = pcre2_match_data_create_from_pattern(r.code, NULL);
+  rule_text t;
+  cchc_error err = {0};
+  ck_assert_int_eq(rule_text_init(&t, s, n, &err), CCHC_OK);
+  char why[512];
+  size_t cuts[] = {n, n - 1, n / 2, n - strlen(far[_i].piece) / 2};
+  for (size_t k = 0; k < sizeof cuts / sizeof *cuts; k++) {
+    size_t len = cuts[k];
+    while (len < n && ((unsigned char)s[len] & 0xC0) == 0x80) len--;
+    ck_assert_msg(same_matches(&r, &t, len, md, why, sizeof why), "%s: %s",
+                  far[_i].pattern, why);
+  }
+  rule_text_free(&t);
+  pcre2_match_data_free(md);
+  free_fact_rule(&r);
+  free(s);
+}
+END_TEST
+
 /* Many positions to try, and the character every match holds (a required
  * code unit PCRE2 looks ahead for, thousands of bytes on every call)
  * missing, or only at the very end: no try may look ahead, or the scan
@@ -700,6 +817,21 @@ static double find_all(const rule *r, const rule_text *t, bool scan,
   return (double)(clock() - t0) / CLOCKS_PER_SEC;
 }
 
+/* r's scan of t finds what the search finds, in about the time of a
+ * search that takes `whole` seconds; then r and t are freed. */
+static void scan_like_search(rule *r, rule_text *t, pcre2_match_data *md,
+                             double whole) {
+  size_t searched, scanned;
+  find_all(r, t, false, md, &searched);
+  double scan = find_all(r, t, true, md, &scanned);
+  ck_assert_uint_eq(scanned, searched);
+  ck_assert_msg(scan < 20 * whole + 0.25, "%s: %.3f s, a search %.3f s",
+                r->pattern, scan, whole);
+  rule_text_free(t);
+  pcre2_match_data_free(md);
+  free_fact_rule(r);
+}
+
 START_TEST(scans_stay_linear_without_a_required_character) {
   enum { LINES = 200000 };
   static const char tail[] = "y ngày Năm";
@@ -721,19 +853,35 @@ START_TEST(scans_stay_linear_without_a_required_character) {
   rule_text t;
   cchc_error err = {0};
   ck_assert_int_eq(rule_text_init(&t, s, n, &err), CCHC_OK);
-  size_t searched, scanned;
+  size_t searched;
   double whole = find_all(&r, &t, false, md, &searched);
   rule_text_free(&t);
   ck_assert_int_eq(rule_text_init(&t, s, (size_t)_i < kinds ? body : n, &err),
                    CCHC_OK);
-  find_all(&r, &t, false, md, &searched);
-  double scan = find_all(&r, &t, true, md, &scanned);
-  ck_assert_uint_eq(scanned, searched);
-  ck_assert_msg(scan < 20 * whole + 0.25, "%s: %.3f s, a search %.3f s",
-                pattern, scan, whole);
-  rule_text_free(&t);
-  pcre2_match_data_free(md);
-  free_fact_rule(&r);
+  scan_like_search(&r, &t, md, whole);
+  free(s);
+}
+END_TEST
+
+/* A word at every few lines, and windows before it of 64 KB: the walks
+ * back from one occurrence to where a match could start do not cross
+ * those of the occurrences before, or the scan takes minutes. */
+START_TEST(scans_by_words_stay_linear) {
+  enum { PIECES = 20000 };
+  static const char piece[] = "hằng năm, các cơ quan phối hợp thực hiện\n";
+  size_t n = PIECES * (sizeof piece - 1);
+  char *s = malloc(n + 1);
+  ck_assert_ptr_nonnull(s);
+  for (size_t i = 0; i < PIECES; i++)
+    memcpy(s + i * (sizeof piece - 1), piece, sizeof piece - 1);
+  rule r = fact_rule("(?:x|y)[^;]{0,16000}\\s+hằng\\s+năm", PCRE2_CASELESS);
+  ck_assert(r.by_anchor);
+  pcre2_match_data *md = pcre2_match_data_create_from_pattern(r.code, NULL);
+  rule_text t;
+  cchc_error err = {0};
+  ck_assert_int_eq(rule_text_init(&t, s, n, &err), CCHC_OK);
+  size_t searched;
+  scan_like_search(&r, &t, md, find_all(&r, &t, false, md, &searched));
   free(s);
 }
 END_TEST
@@ -1088,9 +1236,14 @@ int main(void) {
                       (int)(sizeof no_needs / sizeof *no_needs));
   tcase_add_loop_test(tf, facts_name_the_words_every_match_holds, 0,
                       sizeof words / sizeof *words);
+  tcase_add_loop_test(tf, facts_name_the_words_near_the_start, 0,
+                      (int)(sizeof near_words / sizeof *near_words));
   tcase_add_test(tf, facts_say_where_matches_lie);
   tcase_add_loop_test(tf, scans_find_what_rules_match_where_facts_skip, 0,
                       (int)(sizeof crafted / sizeof *crafted));
+  tcase_add_loop_test(tf, scans_find_matches_far_from_their_words, 0,
+                      (int)(sizeof far / sizeof *far));
+  tcase_add_test(tf, scans_by_words_stay_linear);
   tcase_add_loop_test(tf, scans_stay_linear_without_a_required_character, 0,
                       2 * (int)(sizeof look_ahead / sizeof *look_ahead));
   tcase_add_test(tf, scans_find_what_rules_match);
