@@ -98,80 +98,55 @@ typedef struct alt_named {
   bool named;
 } alt_named;
 
-/* What mentions() or unknown_names() gave for the ranges asked before:
- * one clause is asked again (by its task, its lead, its duties), and the
- * answer depends on the range and the rules chosen only. */
+/* What mentions() or unknown_names() gave for ranges asked lately: one
+ * clause is asked again (by its task, its lead, its duties), soon after,
+ * and the answer depends on the range and the rules chosen only.  A
+ * fixed number of answers is kept, each in the slot its range hashes to
+ * (a newer one takes the slot), so memory stays flat in the plan's size. */
+enum { RANGE_ANSWERS = 512 };
+
 typedef struct range_answer {
   size_t start, end;
-  cand *items;
+  cand *items; /* NULL: the slot is empty */
   size_t n;
 } range_answer;
 
 typedef struct range_answers {
-  range_answer *items;
-  size_t n, cap;
-  size_t *slots; /* open addressing: answer + 1, 0 empty */
-  size_t nslots;
+  range_answer slot[RANGE_ANSWERS];
 } range_answers;
 
 static void answers_free(range_answers *a) {
-  for (size_t i = 0; i < a->n; i++) free(a->items[i].items);
-  free(a->items);
-  free(a->slots);
-  *a = (range_answers){0};
+  for (size_t i = 0; i < RANGE_ANSWERS; i++) free(a->slot[i].items);
+  memset(a, 0, sizeof *a);
 }
 
-static size_t range_slot(size_t start, size_t end, size_t nslots) {
+static range_answer *range_slot(range_answers *a, size_t start, size_t end) {
   uint64_t h = (uint64_t)start * 0x9E3779B97F4A7C15u ^
                (uint64_t)end * 0xC2B2AE3D27D4EB4Fu;
-  return (size_t)(h ^ h >> 29) & (nslots - 1);
+  return &a->slot[(size_t)(h ^ h >> 29) % RANGE_ANSWERS];
 }
 
 /* The answer for [start, end), or NULL. */
-static const range_answer *answer_of(const range_answers *a, size_t start,
+static const range_answer *answer_of(range_answers *a, size_t start,
                                      size_t end) {
-  if (!a->nslots) return NULL;
-  for (size_t k = range_slot(start, end, a->nslots); a->slots[k];
-       k = (k + 1) & (a->nslots - 1)) {
-    const range_answer *r = &a->items[a->slots[k] - 1];
-    if (r->start == start && r->end == end) return r;
-  }
-  return NULL;
+  const range_answer *r = range_slot(a, start, end);
+  return r->items && r->start == start && r->end == end ? r : NULL;
 }
 
 /* Keep l as the answer for [start, end) (nothing is kept without
  * memory: it is then found again when asked). */
 static void answer_keep(range_answers *a, size_t start, size_t end,
                         const cand_list *l) {
-  if (2 * (a->n + 1) > a->nslots) {
-    size_t nslots = a->nslots ? 2 * a->nslots : 256;
-    size_t *slots = calloc(nslots, sizeof *slots);
-    if (!slots) return;
-    for (size_t i = 0; i < a->n; i++) {
-      size_t k = range_slot(a->items[i].start, a->items[i].end, nslots);
-      while (slots[k]) k = (k + 1) & (nslots - 1);
-      slots[k] = i + 1;
-    }
-    free(a->slots);
-    a->slots = slots;
-    a->nslots = nslots;
-  }
-  range_answer *items = cchc_grow(a->items, &a->cap, a->n, sizeof *items);
+  range_answer *r = range_slot(a, start, end);
   cand *copy = malloc((l->n ? l->n : 1) * sizeof *copy);
-  if (items) a->items = items;
-  if (!items || !copy) {
-    free(copy);
-    return;
-  }
+  if (!copy) return;
   if (l->n) memcpy(copy, l->items, l->n * sizeof *copy);
-  a->items[a->n] = (range_answer){start, end, copy, l->n};
-  size_t k = range_slot(start, end, a->nslots);
-  while (a->slots[k]) k = (k + 1) & (a->nslots - 1);
-  a->slots[k] = ++a->n;
+  free(r->items);
+  *r = (range_answer){start, end, copy, l->n};
 }
 
 /* The answer kept for [start, end) into the empty l; false when none. */
-static bool answer_give(const range_answers *a, size_t start, size_t end,
+static bool answer_give(range_answers *a, size_t start, size_t end,
                         cand_list *l) {
   const range_answer *r = answer_of(a, start, end);
   if (!r) return false;
@@ -277,6 +252,13 @@ static bool continuation(const xctx *x, size_t at) {
  * searching the text for each literal again, range after range. */
 enum { LONGEST_WORD = 256 }; /* a longer run is not looked up */
 #define NO_WORD UINT32_MAX   /* a run too long */
+
+/* The gate keeps about 3 bytes per byte of text (where each word starts,
+ * which it is, the words holding each literal): built for a text up to
+ * this size (a plan is rarely over 1 MB), so that one long input keeps
+ * its peak memory near its size; a longer one runs its rules by
+ * rule_scan, with the same results. */
+enum { GATE_TEXT_MAX = 4u << 20 };
 
 typedef struct literal_gate {
   size_t nlits;   /* literals of the unit rules, numbered here */
@@ -1133,8 +1115,8 @@ static void run_rule(xctx *x, const literal_gate *g, const unit_rules *u,
 /* Does the document name `key` by a full (not standalone) form?  Such a
  * rule gives a unit and applies at the document's level: a chosen one. */
 static bool document_names(xctx *x, const unit_rules *u, const char *key) {
-  const literal_gate *g = range_literals(x, u->gate, 0, x->n) ? u->gate
-                                                               : NULL;
+  const literal_gate *g =
+      u->gate && range_literals(x, u->gate, 0, x->n) ? u->gate : NULL;
   for (size_t i = 0; i < u->n; i++) {
     const rule *r = u->items[i];
     const char *k = rule_attr(r, "unit");
@@ -1256,12 +1238,13 @@ static size_t keep_apart(xctx *x, cand *items, size_t n) {
 static void mentions(xctx *x, size_t start, size_t end, cand_list *l) {
   unit_rules *u = unit_rules_of(x);
   if (!u || answer_give(&u->said, start, end, l)) return;
-  if (!u->gate && !(u->gate = literal_gate_build(x, u))) {
+  if (x->n <= GATE_TEXT_MAX && !u->gate &&
+      !(u->gate = literal_gate_build(x, u))) {
     out_of_memory(x);
     return;
   }
-  const literal_gate *g = range_literals(x, u->gate, start, end) ? u->gate
-                                                                  : NULL;
+  const literal_gate *g =
+      u->gate && range_literals(x, u->gate, start, end) ? u->gate : NULL;
   for (size_t i = 0; i < u->n; i++)
     if (may_match(g, i)) run_rule(x, g, u, i, start, end, l);
   if (l->failed || !accept_standalone(x, &u->cc, l, start, end)) {
