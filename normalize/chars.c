@@ -118,11 +118,14 @@ static bool tone_pair(const UNormalizer2 *nfd, UChar32 c1, UChar32 c2,
 
 /* Classes of BMP code points, found for a block of 64 at its first use:
  * NFC quick check "yes" with combining class 0 and word character (letter
- * or non-spacing mark), asked of ICU, and whether map_char changes it. */
+ * or non-spacing mark), asked of ICU, and whether map_char changes it;
+ * `plain`: the first two and not the third, what most letters are, which
+ * the mapping passes with one look-up. */
 enum { CP_BLOCKS = 0x10000 / 64 };
 typedef struct cp_classes {
   uint64_t known[CP_BLOCKS / 64];
   uint64_t nfc_yes[CP_BLOCKS], word[CP_BLOCKS], mapped[CP_BLOCKS];
+  uint64_t plain[CP_BLOCKS];
 } cp_classes;
 
 static bool is_word_char_icu(int32_t cp) {
@@ -147,6 +150,7 @@ static void classes_fill(cp_classes *k, const UNormalizer2 *nfc, size_t blk) {
   k->nfc_yes[blk] = yes;
   k->word[blk] = word;
   k->mapped[blk] = mapped;
+  k->plain[blk] = yes & word & ~mapped;
   k->known[blk / 64] |= (uint64_t)1 << (blk % 64);
 }
 
@@ -479,13 +483,40 @@ static CCHC_INLINE bool tone_may_move(const cchc_canon *c) {
   return c->c1 && tone_pair(c->nfd, c->c1, c->last, &b2, &mark);
 }
 
+/* Could NFC change the text from s[i], the next character the mapping
+ * keeps?  (One beyond ASCII and U+02FF that is not NFC whatever precedes
+ * it; -1 for bytes that are no character.) */
+static bool nfc_may_change_at(cchc_canon *c, const char *s, size_t i,
+                              size_t n) {
+  while (i < n && (unsigned char)s[i] >= 0x80) {
+    int32_t cp = cchc_utf8_next_valid(s, n, &i);
+    if (cp < 0 || cp > 0xFFFF)
+      return true; /* ask ICU */
+    if (is_dropped(cp))
+      continue;
+    return cp >= 0x300 &&
+           !classes_has(&c->classes, c->nfc, c->classes.nfc_yes, (uint32_t)cp);
+  }
+  return false;
+}
+
 /* The mapping of in[from, n), appended to c->out.  Characters that stay
- * as they are wait in [pend, i) and are copied in one piece. */
-static void map_range(cchc_canon *c, const cchc_mbuf *in, size_t from,
-                      size_t n) {
+ * as they are wait in [pend, i) and are copied in one piece.
+ *
+ * `nfc_unknown`: in[from, n) is not known to be NFC.  The walk then stops
+ * before the first place NFC could change (returning where, else n), at
+ * the start of a character that begins an NFC segment, with the state
+ * the mapping had there: the text before it is NFC, and the rest goes
+ * through NFC before the mapping goes on.  This checks the characters in
+ * the walk that maps them, which most of them pass with one look-up. */
+static size_t map_range(cchc_canon *c, const cchc_mbuf *in, size_t from,
+                        size_t n, bool nfc_unknown) {
   cchc_mbuf *out = c->out;
   const char *s = in->data;
   size_t i = from, pend = from, hint = 0;
+  /* Where the walk can stop, and the state of the mapping there. */
+  size_t safe = from;
+  int32_t safe_last = c->last, safe_c1 = c->c1;
   while (i < n) {
     size_t at = i;
     unsigned char b = (unsigned char)s[i];
@@ -508,6 +539,15 @@ static void map_range(cchc_canon *c, const cchc_mbuf *in, size_t from,
       }
       while (j < n && (unsigned char)s[j] < 0x80 && s[j] != '\t')
         j++;
+      /* The walk can stop at the run's last byte (NFC may join it to
+       * what follows): the state before it, but c1 = 0, as a word that
+       * ended at the run's first byte had its tone fixed. */
+      safe = j - 1;
+      safe_c1 = 0;
+      if (j - 1 > i)
+        safe_last = (unsigned char)s[j - 2];
+      else
+        safe_last = c->last;
       c->last = (unsigned char)s[j - 1];
       c->c1 = 0;
       i = j;
@@ -527,12 +567,42 @@ static void map_range(cchc_canon *c, const cchc_mbuf *in, size_t from,
     if (cp <= 0xFFFF) {
       size_t blk = classes_block(&c->classes, c->nfc, (uint32_t)cp);
       uint64_t bit = (uint64_t)1 << (cp % 64);
+      if (c->classes.plain[blk] & bit) { /* a letter that stays */
+        safe = at;
+        safe_last = c->last;
+        safe_c1 = c->c1;
+        c->c1 = c->last < 0x80 &&
+                        ((c->last | 0x20) == 'o' || (c->last | 0x20) == 'u')
+                    ? c->last
+                    : 0;
+        c->last = cp;
+        continue;
+      }
       mapped = c->classes.mapped[blk] & bit;
       word_cp = c->classes.word[blk] & bit;
     } else {
       word_cp = is_word_char_icu(cp);
     }
     int32_t m = mapped ? map_char(cp, &kind) : cp;
+    if (nfc_unknown) {
+      /* A character that begins an NFC segment stops the walk when NFC
+       * could change what follows it; a dropped one (NFC ignores it) or
+       * one that does not begin a segment, at the last that did. */
+      bool starts_segment =
+          m >= 0 && cp <= 0xFFFF &&
+          (cp < 0x300 || classes_has(&c->classes, c->nfc,
+                                     c->classes.nfc_yes, (uint32_t)cp));
+      if (starts_segment || m < 0 ? nfc_may_change_at(c, s, i, n) : true) {
+        if (starts_segment)
+          safe = at;
+        else {
+          c->last = safe_last;
+          c->c1 = safe_c1;
+        }
+        cchc_mbuf_copy(out, in, pend, safe - pend, &hint);
+        return safe;
+      }
+    }
     if (kind != CCHC_REPAIR_KIND_COUNT) {
       if (m < 0)
         cchc_log_repair(&c->map_log, kind, cchc_mbuf_src(in, at, &hint),
@@ -571,6 +641,7 @@ static void map_range(cchc_canon *c, const cchc_mbuf *in, size_t from,
     c->last = m;
   }
   cchc_mbuf_copy(out, in, pend, n - pend, &hint);
+  return n;
 }
 
 /* NFC and mapping of the chunks of c->in that are complete (all of them
@@ -583,25 +654,28 @@ static void canon_step(cchc_canon *c, bool final) {
       c->blocked = true;
       return;
     }
-    map_range(c, &c->mid, 0, c->mid.len);
+    map_range(c, &c->mid, 0, c->mid.len, false);
     cchc_mbuf_truncate(&c->mid, 0);
   }
   while (c->rc == CCHC_OK && start < c->in.len &&
          (final || c->in.len > start + CHUNK)) {
     size_t end = chunk_end(&c->in, start);
-    if (!nfc_chunk(c, start, end)) {
-      if (c->out->len + (end - start) > c->limit) {
-        c->blocked = true;
-        break;
-      }
-      map_range(c, &c->in, start, end);
-    } else if (c->rc == CCHC_OK) {
+    if (c->out->len + (end - start) > c->limit) { /* the mapping never
+                                                     lengthens text */
+      c->blocked = true;
+      break;
+    }
+    /* Mapped as far as it is NFC, the rest through NFC then mapped. */
+    size_t nfc_from = map_range(c, &c->in, start, end, true);
+    if (nfc_from < end && !nfc_chunk(c, nfc_from, end)) {
+      map_range(c, &c->in, nfc_from, end, false);
+    } else if (nfc_from < end && c->rc == CCHC_OK) {
       if (c->out->len + c->mid.len > c->limit) {
         c->blocked = true;
         start = end;
         break;
       }
-      map_range(c, &c->mid, 0, c->mid.len);
+      map_range(c, &c->mid, 0, c->mid.len, false);
       cchc_mbuf_truncate(&c->mid, 0);
     }
     start = end;
