@@ -189,6 +189,18 @@ const char *rule_value(const rule *r, pcre2_match_data *md, const char *key);
 /* Does r give attribute `key` (set, or per match)? */
 bool rule_gives(const rule *r, const char *key);
 
+/* One search by a compiled pattern over canonical text (already checked
+ * UTF-8): by its JIT code when it has one, else by the interpreter.  The
+ * number of pairs set, as pcre2_match gives it. */
+static inline int code_match(const pcre2_code *code, bool jit, const char *s,
+                             size_t len, size_t start, pcre2_match_data *md,
+                             pcre2_match_context *mc) {
+  return jit ? pcre2_jit_match(code, (PCRE2_SPTR)s, len, start,
+                               PCRE2_NO_UTF_CHECK, md, mc)
+             : pcre2_match(code, (PCRE2_SPTR)s, len, start,
+                           PCRE2_NO_UTF_CHECK, md, mc);
+}
+
 /* Match data big enough for every rule; free with pcre2_match_data_free. */
 pcre2_match_data *rules_match_data(const cchc_rules *rs);
 /* Match r in s[0..len) from `start`.  Returns true on a match; the whole

@@ -1411,11 +1411,7 @@ bool rule_exec(const rule *r, const char *s, size_t len, size_t start,
         return true;
     return false;
   }
-  int rc = r->jit ? pcre2_jit_match(r->code, (PCRE2_SPTR)s, len, start,
-                                    PCRE2_NO_UTF_CHECK, md, NULL)
-                  : pcre2_match(r->code, (PCRE2_SPTR)s, len, start,
-                                PCRE2_NO_UTF_CHECK, md, NULL);
-  return rc > 0;
+  return code_match(r->code, r->jit, s, len, start, md, NULL) > 0;
 }
 
 /* ---- scans ------------------------------------------------------------- */
@@ -1500,11 +1496,8 @@ enum { LITERAL_REACH = 2048 };
 static bool literal_search(const rule_literal *l, const rule_text *t,
                            pcre2_match_data *md, size_t from, size_t upto,
                            size_t *start, size_t *end) {
-  int rc = l->jit ? pcre2_jit_match(l->code, (PCRE2_SPTR)t->s, upto, from,
-                                    PCRE2_NO_UTF_CHECK, md, NULL)
-                  : pcre2_match(l->code, (PCRE2_SPTR)t->s, upto, from,
-                                PCRE2_NO_UTF_CHECK, md, NULL);
-  if (rc <= 0) return false;
+  if (code_match(l->code, l->jit, t->s, upto, from, md, NULL) <= 0)
+    return false;
   PCRE2_SIZE *ov = pcre2_get_ovector_pointer(md);
   *start = ov[0];
   *end = ov[1];
@@ -1708,11 +1701,7 @@ bool rule_exec_until(const rule *r, const rule_text *t, const char *s,
     return rule_exec(r, s, len, start, md) &&
            pcre2_get_ovector_pointer(md)[0] <= limit;
   pcre2_set_offset_limit(t->mc, limit);
-  int rc = r->jit ? pcre2_jit_match(r->code, (PCRE2_SPTR)s, len, start,
-                                    PCRE2_NO_UTF_CHECK, md, t->mc)
-                  : pcre2_match(r->code, (PCRE2_SPTR)s, len, start,
-                                PCRE2_NO_UTF_CHECK, md, t->mc);
-  return rc > 0;
+  return code_match(r->code, r->jit, s, len, start, md, t->mc) > 0;
 }
 
 /* r's first match in t->s[0..len) starting in [from, limit]. */

@@ -463,11 +463,8 @@ static bool words_search(literal_gate *g, const xctx *x,
   for (size_t i = 0; ok && i < g->nlits; i++) {
     const rule_literal *l = lits[i];
     for (size_t from = 0; from < total;) {
-      int rc = l->jit ? pcre2_jit_match(l->code, (PCRE2_SPTR)joined, total,
-                                        from, PCRE2_NO_UTF_CHECK, md, NULL)
-                      : pcre2_match(l->code, (PCRE2_SPTR)joined, total, from,
-                                    PCRE2_NO_UTF_CHECK, md, NULL);
-      if (rc <= 0) break;
+      if (code_match(l->code, l->jit, joined, total, from, md, NULL) <= 0)
+        break;
       size_t hit = pcre2_get_ovector_pointer(md)[0], lo = 0, hi = g->nwords;
       while (lo + 1 < hi) { /* the word holding hit */
         size_t mid = lo + (hi - lo) / 2;
