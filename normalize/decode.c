@@ -13,6 +13,10 @@
 #include <unicode/ucnv_err.h>
 #include <unicode/utf16.h>
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 static const char *const enc_names[] = {
     [CCHC_ENC_AUTO] = "auto",         [CCHC_ENC_UTF8] = "utf-8",
     [CCHC_ENC_UTF16LE] = "utf-16le", [CCHC_ENC_UTF16BE] = "utf-16be",
@@ -102,6 +106,53 @@ static void mark_starts(sink *k, const unsigned char *in, size_t i, size_t j) {
     if ((in[q] & 0xC0) != 0x80)
       mark_start(k, (uint32_t)q);
 }
+
+#if defined(__SSE2__)
+/* Blocks of 16 bytes that pass through unchanged, validated at once with
+ * SSE2 (every x86-64 has it): each byte is printable ASCII, a tab, a LF, a
+ * continuation byte, or the lead of a character whose only check is its
+ * continuation bytes (C3..DF, E1..EC, EE, EF: the letters of Vietnamese,
+ * its punctuation); the continuation bytes are where those leads ask,
+ * also across blocks.  Returns the end of the last whole character of the
+ * blocks from u[j] (up to lim) that passed; *retry: where a block that
+ * failed has its first byte of another kind, which U8_NEXT looks at in
+ * the loop below, char by char, before blocks are tried again. */
+static size_t pass_blocks(const unsigned char *u, size_t j, size_t lim,
+                          size_t *retry) {
+  const __m128i c80 = _mm_set1_epi8(-64), cc2 = _mm_set1_epi8(-62),
+                ce0 = _mm_set1_epi8(-32), ced = _mm_set1_epi8(-19),
+                cf0 = _mm_set1_epi8(-16), c1f = _mm_set1_epi8(0x1F),
+                c7f = _mm_set1_epi8(0x7F), tab = _mm_set1_epi8('\t'),
+                lf = _mm_set1_epi8('\n');
+  uint32_t need = 0; /* continuation bytes owed by the last block, as bits */
+  size_t done = j;   /* end of the last whole character */
+  for (; j + 16 <= lim; j += 16) {
+    __m128i x = _mm_loadu_si128((const __m128i *)(const void *)(u + j));
+    /* (compared as signed bytes: 0x80..0xFF are negative) */
+    uint32_t cont = (uint32_t)_mm_movemask_epi8(_mm_cmplt_epi8(x, c80));
+    uint32_t lead2 = (uint32_t)_mm_movemask_epi8(
+        _mm_and_si128(_mm_cmpgt_epi8(x, cc2), _mm_cmplt_epi8(x, ce0)));
+    uint32_t lead3 = (uint32_t)_mm_movemask_epi8(_mm_andnot_si128(
+        _mm_cmpeq_epi8(x, ced),
+        _mm_and_si128(_mm_cmpgt_epi8(x, ce0), _mm_cmplt_epi8(x, cf0))));
+    uint32_t ascii = (uint32_t)_mm_movemask_epi8(_mm_or_si128(
+        _mm_and_si128(_mm_cmpgt_epi8(x, c1f), _mm_cmplt_epi8(x, c7f)),
+        _mm_or_si128(_mm_cmpeq_epi8(x, tab), _mm_cmpeq_epi8(x, lf))));
+    uint32_t owed = need | lead2 << 1 | lead3 << 1 | lead3 << 2;
+    uint32_t bad = (~(cont | lead2 | lead3 | ascii) | (owed ^ cont)) & 0xFFFF;
+    if (bad) {
+      *retry = j + (size_t)__builtin_ctz(bad) + 1;
+      return done;
+    }
+    need = owed >> 16;
+    /* a character cut by the block's end: the whole ones end at its lead */
+    done = need ? j + 31 - (size_t)__builtin_clz((lead2 | lead3) & 0xFFFF)
+                : j + 16;
+  }
+  *retry = j + 1; /* too near lim for a block */
+  return done;
+}
+#endif
 
 static void sink_put(sink *k, int32_t cp, uint32_t src, uint32_t last) {
   k->chars++;
@@ -208,6 +259,8 @@ static cchc_status decode_utf8(const char *in, size_t len, size_t skip,
                                bool repair, sink *k, cchc_error *err) {
   const unsigned char *u = (const unsigned char *)in;
   size_t i = skip;
+  size_t retry = i; /* (pass_blocks) */
+  (void)retry;
   while (i < len) {
     cchc_canon_fed(k->canon);
     /* Fast path: a run of bytes that pass through unchanged (printable
@@ -218,6 +271,13 @@ static cchc_status decode_utf8(const char *in, size_t len, size_t skip,
     if (j < lim && u[j] == '\n' && k->prev_cr)
       lim = j; /* the LF of a CR LF goes to sink_put */
     while (j < lim) {
+#if defined(__SSE2__)
+      if (j >= retry) {
+        j = pass_blocks(u, j, lim, &retry);
+        if (j >= lim)
+          break;
+      }
+#endif
       if (j + 8 <= lim) {
         size_t n = printable8(u + j);
         j += n;
