@@ -48,6 +48,10 @@
 
 #include <unicode/uchar.h>
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 /* A line with content (blank lines are no lines here).  The flags are
  * bits: a long text has a million lines. */
 typedef struct line {
@@ -434,15 +438,63 @@ static bool content_plain(const char *s, size_t start, size_t end) {
 }
 
 /* Code points of the UTF-8 content s[start, end) (the bytes that continue
- * none), and whether it is plain (content_plain), in one walk 8 bytes at
- * a time: only content with a tab, two blanks or a blank after a '-' is
- * looked at again. */
+ * none), and whether it is plain (content_plain), in one walk of 16 bytes
+ * at a time (SSE2, which every x86-64 has; 8 elsewhere): only content
+ * with a tab, two blanks or a blank after a '-' is looked at again.  The
+ * text goes on to s[len]: a block may be read past `end`, not past it. */
+#if defined(__SSE2__)
 static size_t scan_content(const char *s, size_t start, size_t end,
-                           bool *plain) {
+                           size_t len, bool *plain) {
+  /* first k lanes of lane_mask + 16 - k: all ones */
+  static const signed char lane_mask[32] = {-1, -1, -1, -1, -1, -1, -1, -1,
+                                            -1, -1, -1, -1, -1, -1, -1, -1};
+  const __m128i c80 = _mm_set1_epi8(-64), sp_ = _mm_set1_epi8(' '),
+                tab_ = _mm_set1_epi8('\t'), dash_ = _mm_set1_epi8('-'),
+                ones = _mm_set1_epi8(1);
+  __m128i conts = _mm_setzero_si128(); /* two 64-bit sums */
+  uint32_t odd = 0, carry = 0; /* carry: the byte before is ' ' or '-' */
+  size_t p = start;
+  for (; p < end && p + 16 <= len; p += 16) {
+    __m128i x = _mm_loadu_si128((const __m128i *)(const void *)(s + p));
+    __m128i cont = _mm_cmplt_epi8(x, c80); /* 0x80..0xBF */
+    uint32_t keep = 0xFFFF;
+    if (end - p < 16) { /* the last block: only its first end - p lanes */
+      __m128i lanes = _mm_loadu_si128(
+          (const __m128i *)(const void *)(lane_mask + 16 - (end - p)));
+      cont = _mm_and_si128(cont, lanes);
+      keep = (1u << (end - p)) - 1;
+    }
+    conts = _mm_add_epi64(
+        conts, _mm_sad_epu8(_mm_and_si128(cont, ones), _mm_setzero_si128()));
+    uint32_t sp = (uint32_t)_mm_movemask_epi8(_mm_cmpeq_epi8(x, sp_)) & keep;
+    uint32_t dash =
+        (uint32_t)_mm_movemask_epi8(_mm_cmpeq_epi8(x, dash_)) & keep;
+    uint32_t tab =
+        (uint32_t)_mm_movemask_epi8(_mm_cmpeq_epi8(x, tab_)) & keep;
+    odd |= tab | ((sp | dash) & sp >> 1) | (sp & carry);
+    carry = (sp | dash) >> 15 & 1;
+  }
+  size_t n = (size_t)_mm_cvtsi128_si64(conts) +
+             (size_t)_mm_cvtsi128_si64(_mm_unpackhi_epi64(conts, conts));
+  n = end - start - n;
+  char before = carry ? ' ' : 0; /* (a '-' counts as a blank here) */
+  for (; p < end; p++) { /* near the end of the text */
+    char c = s[p];
+    n -= ((unsigned char)c & 0xC0) == 0x80;
+    odd |= c == '\t' || (c == ' ' && (before == ' ' || before == '-'));
+    before = c;
+  }
+  *plain = !odd || content_plain(s, start, end);
+  return n;
+}
+#else
+static size_t scan_content(const char *s, size_t start, size_t end,
+                           size_t len, bool *plain) {
   const uint64_t high = 0x8080808080808080u, ones = 0x0101010101010101u;
   size_t n = end - start, p = start;
   uint64_t odd = 0; /* bytes that may make the content not plain */
   char before = 0;  /* the byte before the word read */
+  (void)len;
   for (; p + 8 <= end; p += 8) {
     uint64_t x;
     memcpy(&x, s + p, sizeof x);
@@ -463,9 +515,12 @@ static size_t scan_content(const char *s, size_t start, size_t end,
   *plain = !odd || content_plain(s, start, end);
   return n;
 }
+#endif
 
-/* Classify the raw line s[raw, end) into *l; false when it is blank. */
-static bool classify(const char *s, size_t raw, size_t end, line *l) {
+/* Classify the raw line s[raw, end) of the text s[0, len) into *l; false
+ * when it is blank. */
+static bool classify(const char *s, size_t raw, size_t end, size_t len,
+                     line *l) {
   size_t p = raw, q = end;
   while (p < q && is_space(s[p]))
     p++;
@@ -479,7 +534,7 @@ static bool classify(const char *s, size_t raw, size_t end, line *l) {
   size_t n = q - p;
   const char *c = s + p;
   bool plain;
-  int cps = (int)scan_content(s, p, q, &plain);
+  int cps = (int)scan_content(s, p, q, len, &plain);
   l->plain = plain;
   l->cplen = cps;
   l->short_line = cps <= 24;
@@ -1409,7 +1464,7 @@ static void read_lines(layout *L, const cchc_mbuf *md, const held_lines *held) {
     line *l = &ls[L->cnt];
     while (h < held->n && held->at[h] < e)
       h++;
-    if (classify(s, p, e, l)) {
+    if (classify(s, p, e, md->len, l)) {
       l->held = nlp && h < held->n && held->at[h] == e;
       L->cnt++;
     }
@@ -1446,7 +1501,7 @@ static void reread_lines(layout *L, const cchc_mbuf *text) {
       l->end = (uint32_t)e;
       l->lead_space = l->trail_space = l->held = false;
     } else {
-      classify(s, p, e, l);
+      classify(s, p, e, text->len, l);
     }
   }
   L->cnt = n;
