@@ -29,6 +29,10 @@
 #include <unicode/utf16.h>
 #include <unicode/utf8.h>
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 /* NFC works on chunks of CHUNK bytes (ending before an ASCII byte); text
  * fed is canonicalized once BATCH bytes wait. */
 enum { CHUNK = 16384, BATCH = 8 * CHUNK };
@@ -500,6 +504,64 @@ static bool nfc_may_change_at(cchc_canon *c, const char *s, size_t i,
   return false;
 }
 
+#if defined(__SSE2__)
+/* How far from s[i] (a character start; c->c1 is 0) the text goes on with
+ * nothing for the mapping to do, looked at 16 bytes at a time (SSE2):
+ * ASCII but tabs, and letters that stay (`plain`) but one right after an
+ * ASCII o or u, where the tone rule looks.  Every character of it begins
+ * an NFC segment and leaves c1 at 0.  Returns the end (a character
+ * start). */
+static size_t plain_stretch(cchc_canon *c, const char *s, size_t i,
+                            size_t n) {
+  const unsigned char *u = (const unsigned char *)s;
+  const __m128i c80 = _mm_set1_epi8(-64), tab = _mm_set1_epi8('\t'),
+                case_bit = _mm_set1_epi8(0x20), o = _mm_set1_epi8('o'),
+                uu = _mm_set1_epi8('u');
+  uint32_t prev_ou = (c->last | 0x20) == 'o' || (c->last | 0x20) == 'u';
+  while (i + 16 <= n) {
+    __m128i x = _mm_loadu_si128((const __m128i *)(const void *)(u + i));
+    __m128i lx = _mm_or_si128(x, case_bit);
+    uint32_t cont = (uint32_t)_mm_movemask_epi8(_mm_cmplt_epi8(x, c80));
+    uint32_t leads = (uint32_t)_mm_movemask_epi8(x) & ~cont;
+    uint32_t ou = (uint32_t)_mm_movemask_epi8(
+        _mm_or_si128(_mm_cmpeq_epi8(lx, o), _mm_cmpeq_epi8(lx, uu)));
+    uint32_t bad = (uint32_t)_mm_movemask_epi8(_mm_cmpeq_epi8(x, tab)) |
+                   ((ou << 1 | prev_ou) & leads);
+    unsigned stop = bad ? (unsigned)__builtin_ctz(bad) : 16;
+    bool cut = false; /* stopped at a character the block's end cuts */
+    for (uint32_t m = leads; m; m &= m - 1) {
+      unsigned at = (unsigned)__builtin_ctz(m);
+      if (at >= stop)
+        break;
+      const unsigned char *b = u + i + at;
+      uint32_t cp;
+      if (b[0] >= 0xF0) { /* beyond the BMP: the walk asks ICU */
+        stop = at;
+        break;
+      }
+      if (at + (b[0] >= 0xE0 ? 3 : 2) > 16) {
+        stop = at;
+        cut = true;
+        break;
+      }
+      cp = b[0] >= 0xE0 ? (uint32_t)(b[0] & 0x0F) << 12 |
+                              (uint32_t)(b[1] & 0x3F) << 6 | (b[2] & 0x3Fu)
+                        : (uint32_t)(b[0] & 0x1F) << 6 | (b[1] & 0x3Fu);
+      if (!classes_has(&c->classes, c->nfc, c->classes.plain, cp)) {
+        stop = at;
+        break;
+      }
+    }
+    if (stop)
+      prev_ou = ou >> (stop - 1) & 1;
+    i += stop;
+    if (stop < 16 && !cut)
+      break;
+  }
+  return i;
+}
+#endif
+
 /* The mapping of in[from, n), appended to c->out.  Characters that stay
  * as they are wait in [pend, i) and are copied in one piece.
  *
@@ -518,6 +580,22 @@ static size_t map_range(cchc_canon *c, const cchc_mbuf *in, size_t from,
   size_t safe = from;
   int32_t safe_last = c->last, safe_c1 = c->c1;
   while (i < n) {
+#if defined(__SSE2__)
+    if (!c->c1 && i + 16 <= n) {
+      size_t e = plain_stretch(c, s, i, n);
+      if (e > i) { /* the state after its last character, and before it */
+        size_t q = e, r;
+        int32_t last = char_before(s, &q);
+        r = q;
+        safe = q;
+        safe_last = q > i ? char_before(s, &r) : c->last;
+        safe_c1 = 0;
+        c->last = last;
+        i = e;
+        continue;
+      }
+    }
+#endif
     size_t at = i;
     unsigned char b = (unsigned char)s[i];
     if (b < 0x80 && b != '\t') { /* ASCII stays; only words matter */
