@@ -1,6 +1,8 @@
 /* decode.c: input bytes -> UTF-8 text with a map to the original offsets.
  *
- * UTF-8 is validated with ICU's U8_NEXT; UTF-16 and Windows-1258 go through
+ * UTF-8 is validated 16 bytes at a time where its characters only ask for
+ * their continuation bytes (pass_blocks), elsewhere with ICU's U8_NEXT;
+ * UTF-16 and Windows-1258 go through
  * an ICU converter, whose offset array tells, for every UTF-16 unit, where in
  * the source it came from.  Windows-1258 stores tone marks as combining
  * characters; the canonical-characters stage recomposes them (NFC). */

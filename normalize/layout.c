@@ -442,9 +442,12 @@ static bool content_plain(const char *s, size_t start, size_t end) {
  * at a time (SSE2, which every x86-64 has; 8 elsewhere): only content
  * with a tab, two blanks or a blank after a '-' is looked at again.  The
  * text goes on to s[len]: a block may be read past `end`, not past it. */
-#if defined(__SSE2__)
 static size_t scan_content(const char *s, size_t start, size_t end,
                            size_t len, bool *plain) {
+  size_t n = end - start, p = start;
+  uint64_t odd = 0; /* bytes that may make the content not plain */
+  char before = 0;  /* the byte before the block read */
+#if defined(__SSE2__)
   /* first k lanes of lane_mask + 16 - k: all ones */
   static const signed char lane_mask[32] = {-1, -1, -1, -1, -1, -1, -1, -1,
                                             -1, -1, -1, -1, -1, -1, -1, -1};
@@ -452,8 +455,7 @@ static size_t scan_content(const char *s, size_t start, size_t end,
                 tab_ = _mm_set1_epi8('\t'), dash_ = _mm_set1_epi8('-'),
                 ones = _mm_set1_epi8(1);
   __m128i conts = _mm_setzero_si128(); /* two 64-bit sums */
-  uint32_t odd = 0, carry = 0; /* carry: the byte before is ' ' or '-' */
-  size_t p = start;
+  uint32_t carry = 0; /* the byte before the block is ' ' or '-' */
   for (; p < end && p + 16 <= len; p += 16) {
     __m128i x = _mm_loadu_si128((const __m128i *)(const void *)(s + p));
     __m128i cont = _mm_cmplt_epi8(x, c80); /* 0x80..0xBF */
@@ -474,26 +476,11 @@ static size_t scan_content(const char *s, size_t start, size_t end,
     odd |= tab | ((sp | dash) & sp >> 1) | (sp & carry);
     carry = (sp | dash) >> 15 & 1;
   }
-  size_t n = (size_t)_mm_cvtsi128_si64(conts) +
-             (size_t)_mm_cvtsi128_si64(_mm_unpackhi_epi64(conts, conts));
-  n = end - start - n;
-  char before = carry ? ' ' : 0; /* (a '-' counts as a blank here) */
-  for (; p < end; p++) { /* near the end of the text */
-    char c = s[p];
-    n -= ((unsigned char)c & 0xC0) == 0x80;
-    odd |= c == '\t' || (c == ' ' && (before == ' ' || before == '-'));
-    before = c;
-  }
-  *plain = !odd || content_plain(s, start, end);
-  return n;
-}
+  n -= (size_t)_mm_cvtsi128_si64(conts) +
+       (size_t)_mm_cvtsi128_si64(_mm_unpackhi_epi64(conts, conts));
+  before = carry ? ' ' : 0; /* (a '-' counts as a blank here) */
 #else
-static size_t scan_content(const char *s, size_t start, size_t end,
-                           size_t len, bool *plain) {
   const uint64_t high = 0x8080808080808080u, ones = 0x0101010101010101u;
-  size_t n = end - start, p = start;
-  uint64_t odd = 0; /* bytes that may make the content not plain */
-  char before = 0;  /* the byte before the word read */
   (void)len;
   for (; p + 8 <= end; p += 8) {
     uint64_t x;
@@ -506,7 +493,8 @@ static size_t scan_content(const char *s, size_t start, size_t end,
            ((sp & 0x80) && (before == ' ' || before == '-'));
     before = s[p + 7];
   }
-  for (; p < end; p++) {
+#endif
+  for (; p < end; p++) { /* the rest, near the end of the text */
     char c = s[p];
     n -= ((unsigned char)c & 0xC0) == 0x80;
     odd |= c == '\t' || (c == ' ' && (before == ' ' || before == '-'));
@@ -515,7 +503,6 @@ static size_t scan_content(const char *s, size_t start, size_t end,
   *plain = !odd || content_plain(s, start, end);
   return n;
 }
-#endif
 
 /* Classify the raw line s[raw, end) of the text s[0, len) into *l; false
  * when it is blank. */
