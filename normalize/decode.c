@@ -487,7 +487,8 @@ cchc_status cchc_decode(const char *in, size_t len,
     /* Most input is UTF-8 without a NUL or an ill-formed byte: decode it
      * straight away.  At the first NUL or ill-formed byte, start again
      * with a scan of it all, which tells what they mean. */
-    size_t logged = log->len, counts[CCHC_REPAIR_KIND_COUNT];
+    size_t logged = log->len, details = log->details_len,
+           counts[CCHC_REPAIR_KIND_COUNT];
     bool log_failed = log->failed;
     memcpy(counts, log->counts, sizeof counts);
     k.guess = true;
@@ -497,6 +498,7 @@ cchc_status cchc_decode(const char *in, size_t len,
       goto decoded;
     }
     log->len = logged;
+    log->details_len = details;
     log->failed = log_failed;
     memcpy(log->counts, counts, sizeof counts);
     memset(starts, 0, len / 8 + 1);

@@ -4,26 +4,40 @@
 
 #include "../common/internal.h"
 
+/* A repair is 16 bytes, as a long text logs a line join per wrapped line:
+ * most details are fixed words, kept as the string literal they are; the
+ * others are formatted into the log's `details`. */
 typedef struct cchc_repair {
   uint32_t offset; /* in the original input */
   uint8_t kind;
-  char detail[47];
+  bool formatted; /* detail.at in the log's details, else detail.fixed */
+  union {
+    const char *fixed;
+    uint32_t at;
+  } detail;
 } cchc_repair;
 
 /* Repairs are always counted; the list keeps the first CCHC_REPAIR_LIST_MAX. */
 #define CCHC_REPAIR_LIST_MAX 200000
+/* A detail is cut to CCHC_REPAIR_DETAIL_MAX - 1 bytes. */
+#define CCHC_REPAIR_DETAIL_MAX 47
 
 typedef struct cchc_repair_log {
   cchc_repair *items;
   size_t len, cap;
+  char *details; /* the formatted details, each with its NUL */
+  size_t details_len, details_cap;
   size_t counts[CCHC_REPAIR_KIND_COUNT];
   bool failed;
 } cchc_repair_log;
 
 void cchc_log_init(cchc_repair_log *log);
 void cchc_log_free(cchc_repair_log *log);
+/* `fmt` is a string literal: kept, not copied, when it has no conversion. */
 void cchc_log_repair(cchc_repair_log *log, cchc_repair_kind kind,
                      uint32_t offset, const char *fmt, ...) CCHC_PRINTF(4, 5);
+/* The detail of repair r of `log`. */
+const char *cchc_log_detail(const cchc_repair_log *log, const cchc_repair *r);
 /* Log the repairs of `more` after those of `log`, as if logged there. */
 void cchc_log_append(cchc_repair_log *log, const cchc_repair_log *more);
 

@@ -38,6 +38,7 @@ void cchc_log_init(cchc_repair_log *log) { memset(log, 0, sizeof *log); }
 
 void cchc_log_free(cchc_repair_log *log) {
   free(log->items);
+  free(log->details);
   memset(log, 0, sizeof *log);
 }
 
@@ -56,6 +57,30 @@ static cchc_repair *log_slot(cchc_repair_log *log) {
   return &log->items[log->len++];
 }
 
+/* Room for a detail of CCHC_REPAIR_DETAIL_MAX bytes at the end of the
+ * details, or NULL (then the log has failed). */
+static char *detail_room(cchc_repair_log *log) {
+  if (log->details_len + CCHC_REPAIR_DETAIL_MAX > log->details_cap) {
+    size_t cap = log->details_cap ? 2 * log->details_cap : 1024;
+    char *p = cap <= UINT32_MAX ? realloc(log->details, cap) : NULL;
+    if (!p) {
+      log->failed = true;
+      return NULL;
+    }
+    log->details = p;
+    log->details_cap = cap;
+  }
+  return log->details + log->details_len;
+}
+
+/* r's detail becomes the string at the end of the details (written there
+ * by detail_room's caller, `n` bytes and its NUL). */
+static void detail_take(cchc_repair_log *log, cchc_repair *r, size_t n) {
+  r->formatted = true;
+  r->detail.at = (uint32_t)log->details_len;
+  log->details_len += n + 1;
+}
+
 void cchc_log_repair(cchc_repair_log *log, cchc_repair_kind kind,
                      uint32_t offset, const char *fmt, ...) {
   log->counts[kind]++;
@@ -64,18 +89,32 @@ void cchc_log_repair(cchc_repair_log *log, cchc_repair_kind kind,
     return;
   r->offset = offset;
   r->kind = (uint8_t)kind;
+  r->formatted = false;
   size_t n = strlen(fmt);
-  if (!memchr(fmt, '%', n)) { /* most details are fixed words */
-    if (n >= sizeof r->detail)
-      n = sizeof r->detail - 1;
-    memcpy(r->detail, fmt, n);
-    r->detail[n] = '\0';
+  if (!memchr(fmt, '%', n) && n < CCHC_REPAIR_DETAIL_MAX) {
+    r->detail.fixed = fmt; /* most details are fixed words */
+    return;
+  }
+  char *d = detail_room(log);
+  if (!d) {
+    log->len--;
     return;
   }
   va_list ap;
   va_start(ap, fmt);
-  vsnprintf(r->detail, sizeof r->detail, fmt, ap);
+  int len = vsnprintf(d, CCHC_REPAIR_DETAIL_MAX, fmt, ap);
   va_end(ap);
+  if (len < 0) {
+    len = 0;
+    d[0] = '\0';
+  }
+  detail_take(log, r,
+              (size_t)len < CCHC_REPAIR_DETAIL_MAX ? (size_t)len
+                                                  : CCHC_REPAIR_DETAIL_MAX - 1);
+}
+
+const char *cchc_log_detail(const cchc_repair_log *log, const cchc_repair *r) {
+  return r->formatted ? log->details + r->detail.at : r->detail.fixed;
 }
 
 void cchc_log_append(cchc_repair_log *log, const cchc_repair_log *more) {
@@ -86,6 +125,17 @@ void cchc_log_append(cchc_repair_log *log, const cchc_repair_log *more) {
     if (!r)
       return;
     *r = more->items[i];
+    if (!r->formatted)
+      continue;
+    const char *detail = cchc_log_detail(more, &more->items[i]);
+    char *d = detail_room(log);
+    if (!d) {
+      log->len--;
+      return;
+    }
+    size_t n = strlen(detail);
+    memcpy(d, detail, n + 1);
+    detail_take(log, r, n);
   }
 }
 
@@ -252,5 +302,5 @@ void cchc_text_repair_at(const cchc_text *t, size_t i, cchc_repair_kind *kind,
   if (source_offset)
     *source_offset = r->offset;
   if (detail)
-    *detail = r->detail;
+    *detail = cchc_log_detail(&t->log, r);
 }
