@@ -76,7 +76,7 @@ typedef struct line {
   bool held : 1;       /* its newline lies inside a bold span: the next line
                           continues it */
   bool page : 1;       /* one of the plan's page numbers (mark_pages) */
-  bool plain : 1;      /* its content needs no edit (content_plain) */
+  bool plain : 1;      /* its content needs no edit (scan_content) */
   /* (the next three only between a pass and the next: see clean_line) */
   bool same : 1;       /* the pass before copied it, its classes as they
                           were (no blank or bold span around it then) */
@@ -403,50 +403,39 @@ static bool broken_hyphen(const char *s, size_t start, size_t end, size_t k) {
   return b && d;
 }
 
+#if !defined(__SSE2__)
 /* 0x80 in each byte of x that is c, 0 in the others. */
 static uint64_t bytes_equal(uint64_t x, unsigned char c) {
   const uint64_t low7 = 0x7F7F7F7F7F7F7F7Fu;
   uint64_t y = x ^ (0x0101010101010101u * c);
   return ~(((y & low7) + low7) | y | low7);
 }
+#endif
 
-/* Is the content s[start, end) free of what put_content edits: a tab, a
- * run of blanks, a broken hyphen?  Blanks are looked at 8 bytes at a
- * time. */
-static bool content_plain(const char *s, size_t start, size_t end) {
-  if (memchr(s + start, '\t', end - start))
-    return false;
-  /* a broken hyphen has its blank right after a '-' */
+/* Is there a broken hyphen in the content s[start, end)? */
+static bool has_broken_hyphen(const char *s, size_t start, size_t end) {
+  /* its blank is right after a '-' */
   for (const char *d = memchr(s + start, '-', end - start); d;
        d = memchr(d + 1, '-', (size_t)(s + end - (d + 1)))) {
     size_t k = (size_t)(d - s) + 1;
     if (k + 1 < end && broken_hyphen(s, start, end, k))
-      return false;
+      return true;
   }
-  size_t k = start; /* runs of blanks */
-  for (; k + 8 <= end; k += 8) {
-    uint64_t x;
-    memcpy(&x, s + k, sizeof x);
-    uint64_t sp = bytes_equal(x, ' ');
-    if ((sp & (sp >> 8)) || ((sp & 0x80) && k > start && s[k - 1] == ' '))
-      return false;
-  }
-  for (k = k > start ? k - 1 : start; k + 1 < end; k++)
-    if (s[k] == ' ' && s[k + 1] == ' ')
-      return false;
-  return true;
+  return false;
 }
 
 /* Code points of the UTF-8 content s[start, end) (the bytes that continue
- * none), and whether it is plain (content_plain), in one walk of 16 bytes
- * at a time (SSE2, which every x86-64 has; 8 elsewhere): only content
- * with a tab, two blanks or a blank after a '-' is looked at again.  The
- * text goes on to s[len]: a block may be read past `end`, not past it. */
+ * none), and whether it is plain: free of what put_content edits (a tab, a
+ * run of blanks, a broken hyphen), in one walk of 16 bytes at a time
+ * (SSE2, which every x86-64 has; 8 elsewhere): only content with a blank
+ * after a '-' is looked at again.  The text goes on to s[len]: a block may
+ * be read past `end`, not past it. */
 static size_t scan_content(const char *s, size_t start, size_t end,
                            size_t len, bool *plain) {
   size_t n = end - start, p = start;
-  uint64_t odd = 0; /* bytes that may make the content not plain */
-  char before = 0;  /* the byte before the block read */
+  uint64_t edit = 0;    /* a tab or two blanks: not plain */
+  uint64_t dash_sp = 0; /* a blank after a '-': maybe a broken hyphen */
+  char before = 0;      /* the byte before the block read */
 #if defined(__SSE2__)
   /* first k lanes of lane_mask + 16 - k: all ones */
   static const signed char lane_mask[32] = {-1, -1, -1, -1, -1, -1, -1, -1,
@@ -455,7 +444,7 @@ static size_t scan_content(const char *s, size_t start, size_t end,
                 tab_ = _mm_set1_epi8('\t'), dash_ = _mm_set1_epi8('-'),
                 ones = _mm_set1_epi8(1);
   __m128i conts = _mm_setzero_si128(); /* two 64-bit sums */
-  uint32_t carry = 0; /* the byte before the block is ' ' or '-' */
+  uint32_t sp_before = 0, dash_before = 0; /* the byte before the block */
   for (; p < end && p + 16 <= len; p += 16) {
     __m128i x = _mm_loadu_si128((const __m128i *)(const void *)(s + p));
     __m128i cont = _mm_cmplt_epi8(x, c80); /* 0x80..0xBF */
@@ -473,12 +462,14 @@ static size_t scan_content(const char *s, size_t start, size_t end,
         (uint32_t)_mm_movemask_epi8(_mm_cmpeq_epi8(x, dash_)) & keep;
     uint32_t tab =
         (uint32_t)_mm_movemask_epi8(_mm_cmpeq_epi8(x, tab_)) & keep;
-    odd |= tab | ((sp | dash) & sp >> 1) | (sp & carry);
-    carry = (sp | dash) >> 15 & 1;
+    edit |= tab | (sp & sp >> 1) | (sp & sp_before);
+    dash_sp |= (dash & sp >> 1) | (sp & dash_before);
+    sp_before = sp >> 15 & 1;
+    dash_before = dash >> 15 & 1;
   }
   n -= (size_t)_mm_cvtsi128_si64(conts) +
        (size_t)_mm_cvtsi128_si64(_mm_unpackhi_epi64(conts, conts));
-  before = carry ? ' ' : 0; /* (a '-' counts as a blank here) */
+  before = sp_before ? ' ' : dash_before ? '-' : 0;
 #else
   const uint64_t high = 0x8080808080808080u, ones = 0x0101010101010101u;
   (void)len;
@@ -488,19 +479,21 @@ static size_t scan_content(const char *s, size_t start, size_t end,
     uint64_t cont = x & ~(x << 1) & high; /* 10xxxxxx */
     n -= (size_t)(((cont >> 7) * ones) >> 56);
     uint64_t sp = bytes_equal(x, ' ');
-    odd |= bytes_equal(x, '\t') | (sp & (sp >> 8)) |
-           (bytes_equal(x, '-') & (sp >> 8)) |
-           ((sp & 0x80) && (before == ' ' || before == '-'));
+    edit |= bytes_equal(x, '\t') | (sp & (sp >> 8)) |
+            ((sp & 0x80) && before == ' ');
+    dash_sp |= (bytes_equal(x, '-') & (sp >> 8)) |
+               ((sp & 0x80) && before == '-');
     before = s[p + 7];
   }
 #endif
   for (; p < end; p++) { /* the rest, near the end of the text */
     char c = s[p];
     n -= ((unsigned char)c & 0xC0) == 0x80;
-    odd |= c == '\t' || (c == ' ' && (before == ' ' || before == '-'));
+    edit |= c == '\t' || (c == ' ' && before == ' ');
+    dash_sp |= c == ' ' && before == '-';
     before = c;
   }
-  *plain = !odd || content_plain(s, start, end);
+  *plain = !edit && !(dash_sp && has_broken_hyphen(s, start, end));
   return n;
 }
 
@@ -570,11 +563,13 @@ static bool classify(const char *s, size_t raw, size_t end, size_t len,
     }
   }
   l->all_caps = letters >= 4 && upper == letters;
-  l->wordless = true;
-  for (size_t k = 0; k < n && l->wordless;) {
-    int32_t ch = cp_at(c, n, &k);
-    l->wordless = !is_alnum(ch);
+  bool wordless = true;
+  for (size_t k = 0; k < n && wordless;) {
+    unsigned char ab = (unsigned char)c[k];
+    int32_t ch = ab < 0x80 ? (k++, ab) : cp_at(c, n, &k);
+    wordless = !is_alnum(ch);
   }
+  l->wordless = wordless;
   l->motto = (n == strlen("Độc lập - Tự do - Hạnh phúc") &&
               memcmp(c, "Độc lập - Tự do - Hạnh phúc", n) == 0) ||
              (n >= 34 && memcmp(c, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", 34 < n ? 34 : n) == 0);
