@@ -192,6 +192,7 @@ struct cchc_canon {
    * read of the text it overwrites); `blocked` when it would have. */
   size_t limit;
   bool blocked;
+  int viet_plain; /* viet_letters_plain; -1 until asked */
   cp_classes classes;
 };
 
@@ -505,6 +506,18 @@ static bool nfc_may_change_at(cchc_canon *c, const char *s, size_t i,
 }
 
 #if defined(__SSE2__)
+/* Do the precomposed Vietnamese letters U+1E80..U+1EFF (E1 BA xx, E1 BB
+ * xx in UTF-8: most letters with two marks) all stay (`plain`)?  Then
+ * plain_stretch passes them without a look-up. */
+static bool viet_letters_plain(cchc_canon *c) {
+  if (c->viet_plain < 0) {
+    size_t a = classes_block(&c->classes, c->nfc, 0x1E80),
+           b = classes_block(&c->classes, c->nfc, 0x1EC0);
+    c->viet_plain = (c->classes.plain[a] & c->classes.plain[b]) == UINT64_MAX;
+  }
+  return c->viet_plain;
+}
+
 /* How far from s[i] (a character start; c->c1 is 0) the text goes on with
  * nothing for the mapping to do, looked at 16 bytes at a time (SSE2):
  * ASCII but tabs, and letters that stay (`plain`) but one right after an
@@ -514,48 +527,55 @@ static bool nfc_may_change_at(cchc_canon *c, const char *s, size_t i,
 static size_t plain_stretch(cchc_canon *c, const char *s, size_t i,
                             size_t n) {
   const unsigned char *u = (const unsigned char *)s;
-  const __m128i c80 = _mm_set1_epi8(-64), tab = _mm_set1_epi8('\t'),
+  /* (bytes compared as signed: 0x80..0xFF are negative) */
+  const __m128i c80 = _mm_set1_epi8(-64), ce0 = _mm_set1_epi8(-33),
+                cf0 = _mm_set1_epi8(-17), tab = _mm_set1_epi8('\t'),
                 case_bit = _mm_set1_epi8(0x20), o = _mm_set1_epi8('o'),
-                uu = _mm_set1_epi8('u');
+                uu = _mm_set1_epi8('u'), e1 = _mm_set1_epi8(-31),
+                bb = _mm_set1_epi8(-69), one = _mm_set1_epi8(1);
+  bool viet = viet_letters_plain(c);
   uint32_t prev_ou = (c->last | 0x20) == 'o' || (c->last | 0x20) == 'u';
   while (i + 16 <= n) {
     __m128i x = _mm_loadu_si128((const __m128i *)(const void *)(u + i));
     __m128i lx = _mm_or_si128(x, case_bit);
     uint32_t cont = (uint32_t)_mm_movemask_epi8(_mm_cmplt_epi8(x, c80));
     uint32_t leads = (uint32_t)_mm_movemask_epi8(x) & ~cont;
+    uint32_t lead3 = (uint32_t)_mm_movemask_epi8(_mm_cmpgt_epi8(x, ce0)) &
+                     leads; /* E0..FF */
     uint32_t ou = (uint32_t)_mm_movemask_epi8(
         _mm_or_si128(_mm_cmpeq_epi8(lx, o), _mm_cmpeq_epi8(lx, uu)));
+    /* a tab, a letter after an o or u, beyond the BMP (the walk asks
+     * ICU); a character the block's end cuts */
     uint32_t bad = (uint32_t)_mm_movemask_epi8(_mm_cmpeq_epi8(x, tab)) |
-                   ((ou << 1 | prev_ou) & leads);
-    unsigned stop = bad ? (unsigned)__builtin_ctz(bad) : 16;
-    bool cut = false; /* stopped at a character the block's end cuts */
-    for (uint32_t m = leads; m; m &= m - 1) {
+                   ((ou << 1 | prev_ou) & leads) |
+                   ((uint32_t)_mm_movemask_epi8(_mm_cmpgt_epi8(x, cf0)) &
+                    leads);
+    uint32_t cut = (leads & 0x8000) | (lead3 & 0x4000);
+    unsigned stop = bad | cut ? (unsigned)__builtin_ctz(bad | cut) : 16;
+    bool at_cut = stop < 16 && !(bad >> stop & 1);
+    uint32_t known = 0; /* leads that need no look-up */
+    if (viet) {
+      __m128i next = _mm_srli_si128(x, 1); /* lane k: the byte after it */
+      known = (uint32_t)_mm_movemask_epi8(_mm_and_si128(
+          _mm_cmpeq_epi8(x, e1), _mm_cmpeq_epi8(_mm_or_si128(next, one), bb)));
+    }
+    for (uint32_t m = leads & ~known & ((1u << stop) - 1); m; m &= m - 1) {
       unsigned at = (unsigned)__builtin_ctz(m);
-      if (at >= stop)
-        break;
       const unsigned char *b = u + i + at;
-      uint32_t cp;
-      if (b[0] >= 0xF0) { /* beyond the BMP: the walk asks ICU */
-        stop = at;
-        break;
-      }
-      if (at + (b[0] >= 0xE0 ? 3 : 2) > 16) {
-        stop = at;
-        cut = true;
-        break;
-      }
-      cp = b[0] >= 0xE0 ? (uint32_t)(b[0] & 0x0F) << 12 |
+      uint32_t cp = lead3 >> at & 1
+                        ? (uint32_t)(b[0] & 0x0F) << 12 |
                               (uint32_t)(b[1] & 0x3F) << 6 | (b[2] & 0x3Fu)
                         : (uint32_t)(b[0] & 0x1F) << 6 | (b[1] & 0x3Fu);
       if (!classes_has(&c->classes, c->nfc, c->classes.plain, cp)) {
         stop = at;
+        at_cut = false;
         break;
       }
     }
     if (stop)
       prev_ou = ou >> (stop - 1) & 1;
     i += stop;
-    if (stop < 16 && !cut)
+    if (stop < 16 && !at_cut)
       break;
   }
   return i;
@@ -777,6 +797,7 @@ cchc_canon *cchc_canon_new(cchc_mbuf *out) {
   }
   c->out = out;
   c->limit = SIZE_MAX;
+  c->viet_plain = -1;
   c->u = malloc((CHUNK + 1) * sizeof *c->u);
   c->at8 = malloc((CHUNK + 2) * sizeof *c->at8);
   if (!c->u || !c->at8) {
