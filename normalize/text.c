@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 struct cchc_text {
   cchc_mbuf buf;
@@ -187,6 +188,22 @@ static bool merge_repairs(cchc_repair *items, size_t n) {
   return true;
 }
 
+/* The text is written once into a buffer about as large as the input,
+ * which a long input would fault in 4 KB at a time: ask the kernel for
+ * huge pages there (only a hint, which it may not follow). */
+static void prefer_huge_pages(void *p, size_t n) {
+#if defined(MADV_HUGEPAGE)
+  const uintptr_t huge = (uintptr_t)2 << 20;
+  uintptr_t a = ((uintptr_t)p + huge - 1) & ~(huge - 1),
+            e = ((uintptr_t)p + n) & ~(huge - 1);
+  if (e > a)
+    (void)madvise((void *)a, e - a, MADV_HUGEPAGE);
+#else
+  (void)p;
+  (void)n;
+#endif
+}
+
 cchc_status cchc_normalize(const char *input, size_t len,
                            const cchc_normalize_options *options,
                            cchc_text **out, cchc_error *err) {
@@ -208,7 +225,8 @@ cchc_status cchc_normalize(const char *input, size_t len,
   }
   /* The decoder feeds the canonical-characters stage as it goes; what
    * both write is the text, once. */
-  cchc_mbuf_reserve(&chars, len + len / 64);
+  if (cchc_mbuf_reserve(&chars, len + len / 64))
+    prefer_huge_pages(chars.data, chars.cap);
   rc = cchc_decode(input ? input : "", input ? len : 0, options, canon,
                    t->starts, &t->encoding, &t->log, err);
   if (rc != CCHC_OK)
