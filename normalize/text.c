@@ -163,6 +163,8 @@ cchc_status cchc_normalize(const char *input, size_t len,
                    t->starts, &t->encoding, &t->log, err);
   if (rc != CCHC_OK)
     goto fail;
+  if (options && options->input_done)
+    options->input_done(options->input_done_arg);
   cchc_edits edits = {0};
   rc = cchc_canon_finish(canon, &t->log, &edits, err);
   cchc_canon_free(canon);

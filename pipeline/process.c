@@ -16,20 +16,21 @@ cchc_status cchc_process(const cchc_rules *rules, const char *bytes,
   if (!options)
     options = &defaults;
 
-  cchc_text *text = NULL;
-  cchc_status st = cchc_normalize(bytes, len, &options->normalize, &text, err);
-  if (st != CCHC_OK)
-    return st;
+  /* Hashed first: normalizing may release the input (input_done). */
   char sha256[65];
   const char *hash = options->sha256;
+  cchc_status st;
   if (!hash) {
-    st = cchc_sha256_hex(bytes, len, sha256, err);
+    if ((st = cchc_sha256_hex(bytes, len, sha256, err)) != CCHC_OK)
+      return st;
     hash = sha256;
   }
-  if (st == CCHC_OK) {
-    frame_source src = {.path = options->path, .sha256 = hash, .bytes = len};
-    st = extract_frame(rules, text, &src, frame, err);
-  }
+  cchc_text *text = NULL;
+  st = cchc_normalize(bytes, len, &options->normalize, &text, err);
+  if (st != CCHC_OK)
+    return st;
+  frame_source src = {.path = options->path, .sha256 = hash, .bytes = len};
+  st = extract_frame(rules, text, &src, frame, err);
   cchc_text_free(text);
   return st;
 }
