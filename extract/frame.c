@@ -69,7 +69,9 @@ const char *frame_printf(cchc_frame *f, const char *fmt, ...) {
 void *frame_grow(cchc_frame *f, void **items, size_t *n, size_t *cap,
                  size_t size) {
   if (*n == *cap) {
-    size_t ncap = *cap ? *cap * 2 : 16;
+    /* Four at first: a long plan holds thousands of these arrays (the
+     * units of a task, the cells of a row), most with one or two items. */
+    size_t ncap = *cap ? *cap * 2 : 4;
     void *p = realloc(*items, ncap * size);
     if (!p) {
       f->failed = true;
