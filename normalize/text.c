@@ -246,6 +246,12 @@ size_t cchc_text_repair_count(const cchc_text *t, cchc_repair_kind kind) {
 
 size_t cchc_text_repairs(const cchc_text *t) { return t->log.len; }
 
+void cchc_text_drop_repair_list(cchc_text *t) {
+  free(t->log.items);
+  t->log.items = NULL;
+  t->log.cap = 0;
+}
+
 void cchc_text_repair_at(const cchc_text *t, size_t i, cchc_repair_kind *kind,
                          size_t *source_offset, const char **detail) {
   const cchc_repair *r = &t->log.items[i];
