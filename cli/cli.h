@@ -123,6 +123,9 @@ bool cli_read_fd(int fd, bool is_stdin, char **data, size_t *len,
                  cchc_error *err);
 /* cli_read_file, printing the error ("cchc: FILE: message") on failure. */
 bool cli_read_input(const char *path, char **data, size_t *len);
+/* An input_done callback (cchc_normalize_options): free the input that
+ * `data` (a char **) points to and clear the pointer. */
+void cli_free_input(void *data);
 
 /* What a file that is not regular is, for a message refusing it ("a FIFO",
  * "a symbolic link", ...). */

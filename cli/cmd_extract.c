@@ -184,8 +184,8 @@ static bool plan_outputs(const format_arg *f, const char *out_path,
  * and rendered into its output on the calling thread in input order. */
 typedef struct extract_job {
   const char *path;
-  char *data; /* the input; kept past the work when it failed, for the
-                 line of the error */
+  char *data; /* the input, freed once decoded (input_done); kept when
+                 decoding failed, for the line of the error */
   size_t len;
   bool failed;
   bool data_in_report; /* the error's offset is into data */
@@ -227,13 +227,11 @@ static void extract_work(void *ctx, void *job) {
     return;
   cchc_process_options popt = {.normalize = run->opt,
                                .path = strcmp(j->path, "-") ? j->path : NULL};
+  popt.normalize.input_done = cli_free_input; /* the frame needs no input */
+  popt.normalize.input_done_arg = &j->data;
   if (cchc_process(run->rules, j->data, j->len, &popt, &j->frame, &j->err) !=
-      CCHC_OK) {
+      CCHC_OK)
     j->failed = j->data_in_report = true;
-    return;
-  }
-  free(j->data);
-  j->data = NULL;
 }
 
 /* In input order on the calling thread: the frame is rendered straight

@@ -61,7 +61,14 @@ static int normalize_one(const char *path, const cchc_normalize_options *opt,
   int rc = EXIT_INPUT;
   if (!cli_read_input(path, &data, &len))
     goto done;
-  if (cchc_normalize(data, len, opt, &t, &err) != CCHC_OK) {
+  /* --explain counts lines in the input afterwards; else it goes once
+   * decoded. */
+  cchc_normalize_options o = *opt;
+  if (!want_explain) {
+    o.input_done = cli_free_input;
+    o.input_done_arg = &data;
+  }
+  if (cchc_normalize(data, len, &o, &t, &err) != CCHC_OK) {
     cli_report(path, data, len, &err);
     goto done;
   }

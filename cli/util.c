@@ -247,6 +247,12 @@ bool cli_read_input(const char *path, char **data, size_t *len) {
   return false;
 }
 
+void cli_free_input(void *data) {
+  char **input = data;
+  free(*input);
+  *input = NULL;
+}
+
 bool cli_out_open(cli_out *o, const char *path) {
   memset(o, 0, sizeof *o);
   if (!path || strcmp(path, "-") == 0) {

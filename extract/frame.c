@@ -1,6 +1,7 @@
 /* frame.c: the frame's arena and growable arrays. */
 #include "frame.h"
 
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -68,7 +69,9 @@ const char *frame_printf(cchc_frame *f, const char *fmt, ...) {
 void *frame_grow(cchc_frame *f, void **items, size_t *n, size_t *cap,
                  size_t size) {
   if (*n == *cap) {
-    size_t ncap = *cap ? *cap * 2 : 16;
+    /* Four at first: a long plan holds thousands of these arrays (the
+     * units of a task, the cells of a row), most with one or two items. */
+    size_t ncap = *cap ? *cap * 2 : 4;
     void *p = realloc(*items, ncap * size);
     if (!p) {
       f->failed = true;
@@ -137,19 +140,38 @@ static bool in_arena(const cchc_frame *f, const char *s) {
   return lo > 0 && s < f->ranges[lo - 1].hi;
 }
 
-static void adopt(cchc_frame *f, const char **s) {
-  if (*s && !in_arena(f, *s)) *s = frame_strdup(f, *s);
+/* The copies adoption has made, by the address of what they copy: the
+ * items of a long plan share a few rule ids and taxonomy keys, each
+ * copied once (a million tasks would copy their rule id a million
+ * times).  Direct-mapped: a miss only copies again. */
+enum { ADOPTED_SLOTS = 1024 };
+
+typedef struct adoption {
+  cchc_frame *f;
+  struct {
+    const char *from, *to;
+  } copies[ADOPTED_SLOTS];
+} adoption;
+
+static void adopt(adoption *a, const char **s) {
+  if (!*s || in_arena(a->f, *s)) return;
+  size_t slot = ((uintptr_t)*s >> 3) % ADOPTED_SLOTS;
+  if (a->copies[slot].from != *s || !a->copies[slot].to) {
+    a->copies[slot].from = *s;
+    a->copies[slot].to = frame_strdup(a->f, *s);
+  }
+  *s = a->copies[slot].to;
 }
 
-static void adopt_field(cchc_frame *f, frame_field *fd) {
-  adopt(f, &fd->value);
-  adopt(f, &fd->rule);
+static void adopt_field(adoption *a, frame_field *fd) {
+  adopt(a, &fd->value);
+  adopt(a, &fd->rule);
 }
 
-static void adopt_unit(cchc_frame *f, frame_unit *u) {
-  adopt(f, &u->key);
-  adopt(f, &u->name);
-  adopt(f, &u->text);
+static void adopt_unit(adoption *a, frame_unit *u) {
+  adopt(a, &u->key);
+  adopt(a, &u->name);
+  adopt(a, &u->text);
 }
 
 frame_field *frame_document_field(frame_document *d, cchc_doc_field field) {
@@ -176,52 +198,56 @@ frame_field *frame_document_field(frame_document *d, cchc_doc_field field) {
  * from the taxonomy); copy those into the arena so the frame outlives the
  * rules, as the public header promises. */
 void frame_adopt_strings(cchc_frame *f) {
-  if (!index_arena(f)) {
+  adoption *a = calloc(1, sizeof *a);
+  if (!a || !index_arena(f)) {
+    free(a);
     f->failed = true;
     return;
   }
+  a->f = f;
   for (int k = 0; k < CCHC_DOC_FIELD_COUNT; k++)
-    adopt_field(f, frame_document_field(&f->document, (cchc_doc_field)k));
-  adopt(f, &f->path);
-  adopt(f, &f->encoding);
+    adopt_field(a, frame_document_field(&f->document, (cchc_doc_field)k));
+  adopt(a, &f->path);
+  adopt(a, &f->encoding);
   for (size_t i = 0; i < f->nreferences; i++) {
     frame_reference *r = &f->references[i];
-    adopt(f, &r->number), adopt(f, &r->kind), adopt(f, &r->date);
-    adopt(f, &r->issuer), adopt(f, &r->rule);
+    adopt(a, &r->number), adopt(a, &r->kind), adopt(a, &r->date);
+    adopt(a, &r->issuer), adopt(a, &r->rule);
   }
   for (size_t i = 0; i < f->nsections; i++) {
     frame_section *s = &f->sections[i];
-    adopt(f, &s->id), adopt(f, &s->number), adopt(f, &s->heading);
-    adopt(f, &s->area), adopt(f, &s->rule);
+    adopt(a, &s->id), adopt(a, &s->number), adopt(a, &s->heading);
+    adopt(a, &s->area), adopt(a, &s->rule);
   }
   for (size_t i = 0; i < f->ntargets; i++) {
     frame_target *t = &f->targets[i];
-    adopt(f, &t->id), adopt(f, &t->area), adopt(f, &t->indicator);
-    adopt(f, &t->subject), adopt(f, &t->text), adopt(f, &t->comparator);
-    adopt(f, &t->unit), adopt(f, &t->rule);
+    adopt(a, &t->id), adopt(a, &t->area), adopt(a, &t->indicator);
+    adopt(a, &t->subject), adopt(a, &t->text), adopt(a, &t->comparator);
+    adopt(a, &t->unit), adopt(a, &t->rule);
   }
   for (size_t i = 0; i < f->ndeadlines; i++) {
     frame_deadline *d2 = &f->deadlines[i];
-    adopt(f, &d2->id), adopt(f, &d2->text), adopt(f, &d2->kind);
-    adopt(f, &d2->start), adopt(f, &d2->end), adopt(f, &d2->recurrence);
-    adopt(f, &d2->rule);
+    adopt(a, &d2->id), adopt(a, &d2->text), adopt(a, &d2->kind);
+    adopt(a, &d2->start), adopt(a, &d2->end), adopt(a, &d2->recurrence);
+    adopt(a, &d2->rule);
   }
   for (size_t i = 0; i < f->ntasks; i++) {
     frame_task *t = &f->tasks[i];
-    adopt(f, &t->id), adopt(f, &t->area), adopt(f, &t->text);
-    adopt(f, &t->lead_from), adopt(f, &t->products), adopt(f, &t->budget);
-    adopt(f, &t->rule);
-    for (size_t k = 0; k < t->nlead; k++) adopt_unit(f, &t->lead[k]);
+    adopt(a, &t->id), adopt(a, &t->area), adopt(a, &t->text);
+    adopt(a, &t->lead_from), adopt(a, &t->products), adopt(a, &t->budget);
+    adopt(a, &t->rule);
+    for (size_t k = 0; k < t->nlead; k++) adopt_unit(a, &t->lead[k]);
     for (size_t k = 0; k < t->ncoordinators; k++)
-      adopt_unit(f, &t->coordinators[k]);
+      adopt_unit(a, &t->coordinators[k]);
   }
   for (size_t i = 0; i < f->nleads; i++) {
     frame_lead *l = &f->leads[i];
-    adopt(f, &l->area), adopt(f, &l->text), adopt(f, &l->rule);
-    adopt_unit(f, &l->unit);
+    adopt(a, &l->area), adopt(a, &l->text), adopt(a, &l->rule);
+    adopt_unit(a, &l->unit);
   }
   for (size_t i = 0; i < f->ninconsistencies; i++)
-    adopt(f, &f->inconsistencies[i].indicator);
+    adopt(a, &f->inconsistencies[i].indicator);
+  free(a);
   free(f->ranges);
   f->ranges = NULL;
   f->nranges = 0;

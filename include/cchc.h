@@ -111,6 +111,12 @@ typedef struct cchc_normalize_options {
   unsigned flags;
   cchc_encoding encoding; /* CCHC_ENC_AUTO to detect */
   size_t max_bytes;       /* 0 means CCHC_DEFAULT_MAX_BYTES */
+  /* Called with input_done_arg once the input is decoded, as it is read
+   * no more (NULL: no call): its owner may release it there rather than
+   * hold it through layout and extraction, as large as the text.  Errors
+   * after the call carry no offset into the input. */
+  void (*input_done)(void *arg);
+  void *input_done_arg;
 } cchc_normalize_options;
 
 /* Inputs above this size are rejected (offsets are kept in 32 bits). */

@@ -41,6 +41,12 @@ const char *cchc_log_detail(const cchc_repair_log *log, const cchc_repair *r);
 /* Log the repairs of `more` after those of `log`, as if logged there. */
 void cchc_log_append(cchc_repair_log *log, const cchc_repair_log *more);
 
+/* Free the list of repairs of `t`, which keeps their counts and the length
+ * of the list (cchc_text_repairs) but can list them no more: not for a
+ * text cchc_text_repair_at is asked about.  cchc_process, which records
+ * only how many there were, holds no list through extraction. */
+void cchc_text_drop_repair_list(cchc_text *t);
+
 typedef struct cchc_canon cchc_canon; /* stage 2, below */
 
 /* Stage 1: bytes -> UTF-8 with the map, fed to stage 2 as it is decoded.

@@ -231,6 +231,8 @@ cchc_status cchc_normalize(const char *input, size_t len,
                    t->starts, &t->encoding, &t->log, err);
   if (rc != CCHC_OK)
     goto fail;
+  if (options && options->input_done)
+    options->input_done(options->input_done_arg);
   cchc_edits edits = {0};
   rc = cchc_canon_finish(canon, &t->log, &edits, err);
   cchc_canon_free(canon);
@@ -311,6 +313,12 @@ size_t cchc_text_repair_count(const cchc_text *t, cchc_repair_kind kind) {
 }
 
 size_t cchc_text_repairs(const cchc_text *t) { return t->log.len; }
+
+void cchc_text_drop_repair_list(cchc_text *t) {
+  free(t->log.items);
+  t->log.items = NULL;
+  t->log.cap = 0;
+}
 
 void cchc_text_repair_at(const cchc_text *t, size_t i, cchc_repair_kind *kind,
                          size_t *source_offset, const char **detail) {

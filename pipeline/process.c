@@ -3,6 +3,7 @@
  * is the only place the stages are chained: the program, the store's
  * callers, the tests and the fuzz targets all come through here. */
 #include "../extract/extract.h"
+#include "../normalize/normalize.h"
 
 cchc_status cchc_process(const cchc_rules *rules, const char *bytes,
                          size_t len, const cchc_process_options *options,
@@ -16,20 +17,22 @@ cchc_status cchc_process(const cchc_rules *rules, const char *bytes,
   if (!options)
     options = &defaults;
 
-  cchc_text *text = NULL;
-  cchc_status st = cchc_normalize(bytes, len, &options->normalize, &text, err);
-  if (st != CCHC_OK)
-    return st;
+  /* Hashed first: normalizing may release the input (input_done). */
   char sha256[65];
   const char *hash = options->sha256;
+  cchc_status st;
   if (!hash) {
-    st = cchc_sha256_hex(bytes, len, sha256, err);
+    if ((st = cchc_sha256_hex(bytes, len, sha256, err)) != CCHC_OK)
+      return st;
     hash = sha256;
   }
-  if (st == CCHC_OK) {
-    frame_source src = {.path = options->path, .sha256 = hash, .bytes = len};
-    st = extract_frame(rules, text, &src, frame, err);
-  }
+  cchc_text *text = NULL;
+  st = cchc_normalize(bytes, len, &options->normalize, &text, err);
+  if (st != CCHC_OK)
+    return st;
+  cchc_text_drop_repair_list(text); /* the frame counts them only */
+  frame_source src = {.path = options->path, .sha256 = hash, .bytes = len};
+  st = extract_frame(rules, text, &src, frame, err);
   cchc_text_free(text);
   return st;
 }

@@ -1254,6 +1254,99 @@ START_TEST(repairs_listed) {
 }
 END_TEST
 
+/* input_done: the input overwritten when it is called, as a caller that
+ * frees it would leave it. */
+typedef struct released_input {
+  char *bytes;
+  size_t len;
+  int calls;
+} released_input;
+
+static void scribble_input(void *arg) {
+  released_input *in = arg;
+  memset(in->bytes, 0xFF, in->len);
+  in->calls++;
+}
+
+/* Once it has called input_done, normalize reads the input no more: the
+ * text, its map and its repairs are those of a run that keeps it, and so
+ * is the frame of cchc_process (its hash too).  A rejected input keeps
+ * its input (the error's offset is into it): no call. */
+START_TEST(input_released_once_decoded) {
+  size_t n = sizeof messy_utf8 - 1;
+  cchc_text *kept = must_norm(messy_utf8, n, 0, CCHC_ENC_AUTO);
+  released_input in = {malloc(n), n, 0};
+  ck_assert_ptr_nonnull(in.bytes);
+  memcpy(in.bytes, messy_utf8, n);
+  cchc_normalize_options o = {.input_done = scribble_input,
+                              .input_done_arg = &in};
+  cchc_text *t = NULL;
+  cchc_error err = {0};
+  ck_assert_int_eq(cchc_normalize(in.bytes, n, &o, &t, &err), CCHC_OK);
+  ck_assert_int_eq(in.calls, 1);
+  ck_assert_uint_eq(cchc_text_len(t), cchc_text_len(kept));
+  ck_assert_mem_eq(cchc_text_data(t), cchc_text_data(kept), cchc_text_len(t));
+  for (size_t i = 0; i <= cchc_text_len(t); i++)
+    ck_assert_uint_eq(cchc_text_source_offset(t, i),
+                      cchc_text_source_offset(kept, i));
+  ck_assert_uint_eq(cchc_text_repairs(t), cchc_text_repairs(kept));
+  for (size_t i = 0; i < cchc_text_repairs(t); i++) {
+    size_t a, b;
+    const char *da, *db;
+    cchc_text_repair_at(t, i, NULL, &a, &da);
+    cchc_text_repair_at(kept, i, NULL, &b, &db);
+    ck_assert_uint_eq(a, b);
+    ck_assert_str_eq(da, db);
+  }
+  cchc_text_free(t);
+  cchc_text_free(kept);
+  free(in.bytes);
+
+  char **paths;
+  size_t nplans = harness_corpus(&paths);
+  ck_assert_uint_gt(nplans, 0);
+  char *plan = harness_read(paths[0], &n);
+  harness_free_list(paths, nplans);
+  cchc_frame *whole = harness_process(harness_rules(), plan, n);
+  char *expected = NULL, *got = NULL;
+  size_t elen, glen;
+  ck_assert_int_eq(
+      cchc_render(whole, CCHC_FORMAT_JSONL, 0, &expected, &elen, &err),
+      CCHC_OK);
+  in = (released_input){malloc(n), n, 0};
+  ck_assert_ptr_nonnull(in.bytes);
+  memcpy(in.bytes, plan, n);
+  cchc_process_options po = {.normalize = o};
+  po.normalize.input_done_arg = &in;
+  cchc_frame *f = NULL;
+  ck_assert_int_eq(cchc_process(harness_rules(), in.bytes, n, &po, &f, &err),
+                   CCHC_OK);
+  ck_assert_int_eq(in.calls, 1);
+  ck_assert_int_eq(cchc_render(f, CCHC_FORMAT_JSONL, 0, &got, &glen, &err),
+                   CCHC_OK);
+  ck_assert_str_eq(got, expected);
+  free(got);
+  free(plan);
+  free(expected);
+  cchc_frame_free(f);
+  cchc_frame_free(whole);
+  free(in.bytes);
+
+  static const char binary[] = "K\xE1\xBA\xBF ho\xE1\xBA\xA1"
+                               "ch c\xE1\xBA\xA3i c\xC3\xA1" "ch\n\0\x01";
+  in = (released_input){malloc(sizeof binary), sizeof binary, 0};
+  ck_assert_ptr_nonnull(in.bytes);
+  memcpy(in.bytes, binary, sizeof binary);
+  t = NULL;
+  ck_assert_int_ne(cchc_normalize(in.bytes, sizeof binary, &o, &t, &err),
+                   CCHC_OK);
+  ck_assert_ptr_null(t);
+  ck_assert_int_eq(in.calls, 0);
+  ck_assert(err.has_offset);
+  free(in.bytes);
+}
+END_TEST
+
 /* ------------------------------------------------------------------ */
 /* Match keys                                                          */
 
@@ -1574,6 +1667,7 @@ int main(void) {
   tcase_add_test(tc, offsets_span_next_to_dropped);
   tcase_add_test(tc, offsets_trailing_number_dot);
   tcase_add_test(tc, repairs_listed);
+  tcase_add_test(tc, input_released_once_decoded);
   suite_add_tcase(s, tc);
 
   tc = tcase_create("matchkey");
