@@ -316,8 +316,10 @@ size_t cchc_text_repairs(const cchc_text *t) { return t->log.len; }
 
 void cchc_text_drop_repair_list(cchc_text *t) {
   free(t->log.items);
+  free(t->log.details);
   t->log.items = NULL;
-  t->log.cap = 0;
+  t->log.details = NULL;
+  t->log.cap = t->log.details_len = t->log.details_cap = 0;
 }
 
 void cchc_text_repair_at(const cchc_text *t, size_t i, cchc_repair_kind *kind,
