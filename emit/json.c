@@ -5,41 +5,40 @@
  * jansson puts around them, so that the text is byte for byte what
  * json_dumps prints for the tree of the same document with the same
  * flags (test_emit checks it on every plan), followed by a newline; no
- * tree is built. */
+ * tree is built.
+ *
+ * A document prints tens of thousands of scalars, so the per-value cost
+ * counts: the scalars are three json_t kept for the document and set
+ * anew for each value, printed by json_dumpb straight into the output
+ * buffer, and what never changes (each member's key; null, true, false)
+ * is printed by jansson once per document and then copied. */
 #include "emit.h"
 
-#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
-enum { MAX_DEPTH = 16, KEY_SLOTS = 64, KEY_NAME_MAX = 32, KEY_TEXT_MAX = 48 };
+enum { MAX_DEPTH = 16, PRINTED_MAX = 40 };
 
-/* A key as jansson prints it, kept by the address of its name: the walk
- * names members with a few dozen literals, each printed thousands of
- * times.  The slot keeps the name's text too, so that another name at a
- * reused address is printed anew. */
-typedef struct key_slot {
-  const char *name;
-  char copy[KEY_NAME_MAX];
-  char text[KEY_TEXT_MAX];
+/* jansson's text of a value that never changes; len 0 until printed. */
+typedef struct printed {
   size_t len;
-} key_slot;
+  char text[PRINTED_MAX];
+} printed;
 
 typedef struct writer {
   emit_sink *out;
-  size_t flags; /* jansson's JSON_INDENT, JSON_COMPACT, JSON_REAL_PRECISION */
-  int depth;    /* open containers */
+  /* jansson's JSON_INDENT, JSON_COMPACT, JSON_REAL_PRECISION, and
+   * JSON_ENCODE_ANY for scalars */
+  size_t flags;
+  int depth;              /* open containers */
   bool array[MAX_DEPTH];  /* container i is an array */
   bool filled[MAX_DEPTH]; /* container i holds a value */
   bool done;   /* the root value is complete */
   bool failed; /* jansson failed (out of memory), or a bug in the walk */
-  key_slot keys[KEY_SLOTS];
+  json_t *string, *integer, *real; /* the scalar being printed */
+  printed keys[EMIT_NNAMES];       /* "name" */
+  printed null, true_, false_;
 } writer;
-
-static int to_sink(const char *buf, size_t size, void *data) {
-  emit_put(data, buf, size);
-  return 0;
-}
 
 /* jansson's dump_indent: a line break and `depth` levels of indentation,
  * or with no indentation a space where one separates values. */
@@ -58,49 +57,35 @@ static void indent(writer *j, int depth, bool space) {
   }
 }
 
-/* Print a scalar with jansson; releases v. */
-static void dump(writer *j, json_t *v) {
-  if (!v || json_dump_callback(v, to_sink, j->out,
-                               j->flags | JSON_ENCODE_ANY) != 0)
+/* Print `v` with jansson; v NULL is a value jansson failed to make. */
+static void dump(writer *j, const json_t *v) {
+  if (!v || !emit_put_json(j->out, v, j->flags))
     j->failed = true;
-  json_decref(v);
 }
 
-/* jansson's text of a key, into a slot (false when it does not fit). */
-static int to_slot(const char *buf, size_t size, void *data) {
-  key_slot *k = data;
-  if (k->len + size > sizeof k->text)
-    return -1;
-  memcpy(k->text + k->len, buf, size);
-  k->len += size;
-  return 0;
+/* Print a value that never changes from *p, printed there from `v` the
+ * first time (v NULL then: jansson failed to make it). */
+static void dump_printed(writer *j, printed *p, const json_t *v) {
+  if (!p->len) {
+    size_t n = v ? json_dumpb(v, p->text, sizeof p->text, j->flags) : 0;
+    if (n == 0 || n > sizeof p->text) {
+      j->failed = true;
+      return;
+    }
+    p->len = n;
+  }
+  emit_put(j->out, p->text, p->len);
 }
 
-static void key(writer *j, const char *name) {
-  key_slot *k = &j->keys[((uintptr_t)name >> 3) % KEY_SLOTS];
-  if (k->name == name && !strcmp(k->copy, name)) {
-    emit_put(j->out, k->text, k->len);
-    return;
-  }
-  json_t *v = json_string(name);
-  size_t n = strlen(name);
-  k->name = NULL;
-  k->len = 0;
-  if (v && n < sizeof k->copy &&
-      json_dump_callback(v, to_slot, k, j->flags | JSON_ENCODE_ANY) == 0) {
-    memcpy(k->copy, name, n + 1);
-    k->name = name;
-    emit_put(j->out, k->text, k->len);
-    json_decref(v);
-    return;
-  }
-  k->len = 0;
-  dump(j, v);
+/* The kept string set to `s`; NULL when jansson failed. */
+static const json_t *string(writer *j, const char *s) {
+  return json_string_setn_nocheck(j->string, s, strlen(s)) == 0 ? j->string
+                                                                : NULL;
 }
 
 /* What comes before a value in the open container: the separator from the
  * value before it, the line break and indentation, the member's key. */
-static bool begin_value(writer *j, const char *name) {
+static bool begin_value(writer *j, emit_name name) {
   if (j->failed)
     return false;
   int d = j->depth;
@@ -117,11 +102,10 @@ static bool begin_value(writer *j, const char *name) {
   }
   j->filled[d - 1] = true;
   if (!j->array[d - 1]) {
-    if (!name) {
-      j->failed = true;
-      return false;
-    }
-    key(j, name);
+    printed *k = &j->keys[name];
+    json_t *v = k->len ? NULL : json_string_nocheck(emit_names[name]);
+    dump_printed(j, k, v);
+    json_decref(v);
     if (j->flags & JSON_COMPACT)
       emit_put(j->out, ":", 1);
     else
@@ -130,20 +114,34 @@ static bool begin_value(writer *j, const char *name) {
   return !j->failed;
 }
 
-/* The scalar `v` (a new reference, released here; NULL when jansson failed
- * to make it). */
-static void put(writer *j, const char *name, json_t *v) {
-  if (!v || !begin_value(j, name)) {
-    json_decref(v);
+/* The scalar `v` (NULL when jansson failed to make it). */
+static void put(writer *j, emit_name name, const json_t *v) {
+  if (!v) {
     j->failed = true;
     return;
   }
+  if (!begin_value(j, name))
+    return;
   dump(j, v);
   if (j->depth == 0)
     j->done = true;
 }
 
-static void open_container(writer *j, const char *name, bool array) {
+/* The scalar that never changes `v`, printed once into *p. */
+static void put_printed(writer *j, emit_name name, printed *p,
+                        const json_t *v) {
+  if (!begin_value(j, name))
+    return;
+  dump_printed(j, p, v);
+  if (j->depth == 0)
+    j->done = true;
+}
+
+static const json_t *integer(writer *j, long long v) {
+  return json_integer_set(j->integer, (json_int_t)v) == 0 ? j->integer : NULL;
+}
+
+static void open_container(writer *j, emit_name name, bool array) {
   if (j->depth == MAX_DEPTH) {
     j->failed = true;
     return;
@@ -167,42 +165,56 @@ static void close_container(writer *j) {
     j->done = true;
 }
 
-static void j_begin_object(void *ctx, const char *name) {
+static void j_begin_object(void *ctx, emit_name name) {
   open_container(ctx, name, false);
 }
 
-static void j_begin_array(void *ctx, const char *name, const char *item) {
+static void j_begin_array(void *ctx, emit_name name, emit_name item) {
   open_container(ctx, name, true);
 }
 
 static void j_end(void *ctx) { close_container(ctx); }
 
+static void j_null(void *ctx, emit_name name) {
+  writer *j = ctx;
+  put_printed(j, name, &j->null, json_null());
+}
+
 /* The walk hands over valid UTF-8 only (emit.h). */
-static void j_string(void *ctx, const char *name, const char *value) {
-  put(ctx, name, value ? json_string_nocheck(value) : json_null());
+static void j_string(void *ctx, emit_name name, const char *value) {
+  writer *j = ctx;
+  if (value)
+    put(j, name, string(j, value));
+  else
+    j_null(j, name);
 }
 
-static void j_number(void *ctx, const char *name, double value) {
-  put(ctx, name,
-      emit_number_is_integer(value) ? json_integer((json_int_t)value)
-                                    : json_real(value));
+static void j_number(void *ctx, emit_name name, double value) {
+  writer *j = ctx;
+  if (emit_number_is_integer(value))
+    put(j, name, integer(j, (long long)value));
+  else
+    put(j, name, json_real_set(j->real, value) == 0 ? j->real : NULL);
 }
 
-static void j_integer(void *ctx, const char *name, long long value) {
-  put(ctx, name, json_integer((json_int_t)value));
+static void j_integer(void *ctx, emit_name name, long long value) {
+  put(ctx, name, integer(ctx, value));
 }
 
-static void j_boolean(void *ctx, const char *name, bool value) {
-  put(ctx, name, json_boolean(value));
+static void j_boolean(void *ctx, emit_name name, bool value) {
+  writer *j = ctx;
+  if (value)
+    put_printed(j, name, &j->true_, json_true());
+  else
+    put_printed(j, name, &j->false_, json_false());
 }
 
-static void j_null(void *ctx, const char *name) { put(ctx, name, json_null()); }
-
-static void j_span(void *ctx, const char *name, frame_span s) {
-  open_container(ctx, name, true);
-  put(ctx, NULL, json_integer((json_int_t)s.start));
-  put(ctx, NULL, json_integer((json_int_t)s.end));
-  close_container(ctx);
+static void j_span(void *ctx, emit_name name, frame_span s) {
+  writer *j = ctx;
+  open_container(j, name, true);
+  put(j, name, integer(j, (long long)s.start));
+  put(j, name, integer(j, (long long)s.end));
+  close_container(j);
 }
 
 static const emit_ops json_ops = {
@@ -226,14 +238,24 @@ cchc_status emit_json(const cchc_frame *frame, bool compact, emit_sink *out,
   j->out = out;
   /* Non-integral values with 15 significant digits, as in XML and CSV
    * (jansson's default of 17 prints 12.3 as 12.300000000000001). */
-  j->flags = JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(15) |
+  j->flags = JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(15) | JSON_ENCODE_ANY |
              (compact ? JSON_COMPACT : JSON_INDENT(2));
-  cchc_status st = emit_walk(frame, &json_ops, j, err);
+  j->string = json_string_nocheck("");
+  j->integer = json_integer(0);
+  j->real = json_real(0);
+  cchc_status st = CCHC_OK;
+  if (!j->string || !j->integer || !j->real)
+    j->failed = true;
+  else
+    st = emit_walk(frame, &json_ops, j, err);
   if (st == CCHC_OK && (j->failed || j->depth || !j->done))
     st = cchc_fail(err, CCHC_ERR_NOMEM, "out of memory while writing JSON");
   /* One document per line: end with a newline. */
   if (st == CCHC_OK)
     emit_put(out, "\n", 1);
+  json_decref(j->string);
+  json_decref(j->integer);
+  json_decref(j->real);
   free(j);
   return st;
 }
