@@ -11,19 +11,30 @@
  * counts: the scalars are three json_t kept for the document and set
  * anew for each value, printed by json_dumpb straight into the output
  * buffer, and what never changes (each member's key; null, true, false)
- * is printed by jansson once per document and then copied. */
+ * is printed by jansson once per document and then copied.  So are
+ * short strings, which recur within a document (rule ids, unit names and
+ * keys, areas, comparators): jansson's text of each is kept by content
+ * in a small table, and a repeat costs a hash and a compare. */
 #include "emit.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
-enum { MAX_DEPTH = 16, PRINTED_MAX = 40 };
+enum { MAX_DEPTH = 16, PRINTED_MAX = 64, MEMO_SLOTS = 256, MEMO_MAX = 48 };
 
-/* jansson's text of a value that never changes; len 0 until printed. */
+/* jansson's text of a value; len 0 until printed. */
 typedef struct printed {
   size_t len;
   char text[PRINTED_MAX];
 } printed;
+
+/* A short string (shorter than MEMO_MAX bytes) and its text. */
+typedef struct memo_slot {
+  size_t len;
+  char value[MEMO_MAX];
+  printed out;
+} memo_slot;
 
 typedef struct writer {
   emit_sink *out;
@@ -38,6 +49,7 @@ typedef struct writer {
   json_t *string, *integer, *real; /* the scalar being printed */
   printed keys[EMIT_NNAMES];       /* "name" */
   printed null, true_, false_;
+  memo_slot memo[MEMO_SLOTS]; /* by a hash of the value */
 } writer;
 
 /* jansson's dump_indent: a line break and `depth` levels of indentation,
@@ -63,24 +75,37 @@ static void dump(writer *j, const json_t *v) {
     j->failed = true;
 }
 
+/* Print `v` into *p; false (and *p left empty) when it does not fit or
+ * v is NULL, a value jansson failed to make. */
+static bool print(writer *j, printed *p, const json_t *v) {
+  size_t n = v ? json_dumpb(v, p->text, sizeof p->text, j->flags) : 0;
+  if (n == 0 || n > sizeof p->text)
+    return false;
+  p->len = n;
+  return true;
+}
+
 /* Print a value that never changes from *p, printed there from `v` the
- * first time (v NULL then: jansson failed to make it). */
+ * first time. */
 static void dump_printed(writer *j, printed *p, const json_t *v) {
-  if (!p->len) {
-    size_t n = v ? json_dumpb(v, p->text, sizeof p->text, j->flags) : 0;
-    if (n == 0 || n > sizeof p->text) {
-      j->failed = true;
-      return;
-    }
-    p->len = n;
+  if (!p->len && !print(j, p, v)) {
+    j->failed = true;
+    return;
   }
   emit_put(j->out, p->text, p->len);
 }
 
-/* The kept string set to `s`; NULL when jansson failed. */
-static const json_t *string(writer *j, const char *s) {
-  return json_string_setn_nocheck(j->string, s, strlen(s)) == 0 ? j->string
-                                                                : NULL;
+/* The kept string set to `s` (n bytes); NULL when jansson failed. */
+static const json_t *string(writer *j, const char *s, size_t n) {
+  return json_string_setn_nocheck(j->string, s, n) == 0 ? j->string : NULL;
+}
+
+/* The slot of the short string `s` (n bytes, n < MEMO_MAX): FNV-1a. */
+static memo_slot *memo_slot_of(writer *j, const char *s, size_t n) {
+  uint32_t h = 2166136261u;
+  for (size_t i = 0; i < n; i++)
+    h = (h ^ (unsigned char)s[i]) * 16777619u;
+  return &j->memo[(h ^ h >> 16) % MEMO_SLOTS];
 }
 
 /* What comes before a value in the open container: the separator from the
@@ -183,10 +208,29 @@ static void j_null(void *ctx, emit_name name) {
 /* The walk hands over valid UTF-8 only (emit.h). */
 static void j_string(void *ctx, emit_name name, const char *value) {
   writer *j = ctx;
-  if (value)
-    put(j, name, string(j, value));
-  else
+  if (!value) {
     j_null(j, name);
+    return;
+  }
+  size_t n = strlen(value);
+  if (n >= MEMO_MAX) {
+    put(j, name, string(j, value, n));
+    return;
+  }
+  memo_slot *m = memo_slot_of(j, value, n);
+  if (m->out.len && m->len == n && memcmp(m->value, value, n) == 0) {
+    put_printed(j, name, &m->out, NULL);
+    return;
+  }
+  const json_t *v = string(j, value, n);
+  m->out.len = 0;
+  if (!print(j, &m->out, v)) { /* its text is too long to keep */
+    put(j, name, v);
+    return;
+  }
+  memcpy(m->value, value, n);
+  m->len = n;
+  put_printed(j, name, &m->out, NULL);
 }
 
 static void j_number(void *ctx, emit_name name, double value) {
