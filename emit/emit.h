@@ -21,6 +21,7 @@
 #include "../extract/frame.h"
 
 #include <jansson.h>
+#include <string.h>
 
 /* Every name the walk gives: the members of the frame's objects and the
  * items of its arrays.  The walk passes a name as its id, so that a
@@ -95,7 +96,16 @@ typedef struct emit_sink {
 } emit_sink;
 
 void emit_sink_init(emit_sink *s, cchc_write_fn write, void *ctx);
-void emit_put(emit_sink *s, const void *data, size_t len);
+void emit_put_through(emit_sink *s, const void *data, size_t len);
+/* Inline: the formats put a few bytes at a time. */
+static inline void emit_put(emit_sink *s, const void *data, size_t len) {
+  if (len <= sizeof s->buf - s->n && !s->failed) {
+    memcpy(s->buf + s->n, data, len);
+    s->n += len;
+  } else {
+    emit_put_through(s, data, len);
+  }
+}
 void emit_puts(emit_sink *s, const char *str);
 /* jansson's text of `v` (json_dumpb with `flags`), printed straight into
  * the buffer; false when jansson failed. */

@@ -52,21 +52,28 @@ typedef struct writer {
   memo_slot memo[MEMO_SLOTS]; /* by a hash of the value */
 } writer;
 
-/* jansson's dump_indent: a line break and `depth` levels of indentation,
- * or with no indentation a space where one separates values. */
-static void indent(writer *j, int depth, bool space) {
-  static const char blanks[] = "                                ";
+/* What jansson puts before a value: the comma after the value before it
+ * (when `comma`), then (dump_indent) a line break and `depth` levels of
+ * indentation, or with no indentation a space after the comma; in as few
+ * pieces as the blanks below allow. */
+static void separate(writer *j, int depth, bool comma) {
+  static const char text[] = ",\n                                ";
   size_t per = j->flags & JSON_MAX_INDENT;
-  if (per) {
-    emit_put(j->out, "\n", 1);
-    for (size_t n = per * (size_t)depth; n > 0;) {
-      size_t k = n < sizeof blanks - 1 ? n : sizeof blanks - 1;
-      emit_put(j->out, blanks, k);
-      n -= k;
-    }
-  } else if (space && !(j->flags & JSON_COMPACT)) {
-    emit_put(j->out, " ", 1);
+  if (!per) {
+    if (comma)
+      emit_put(j->out, ", ", j->flags & JSON_COMPACT ? 1 : 2);
+    return;
   }
+  const char *p = comma ? text : text + 1;
+  size_t room = sizeof text - 1 - (size_t)(p - text);
+  size_t n = (size_t)(text + 2 - p) + per * (size_t)depth;
+  while (n > room) {
+    emit_put(j->out, p, room);
+    n -= room;
+    p = text + 2; /* blanks only */
+    room = sizeof text - 3;
+  }
+  emit_put(j->out, p, n);
 }
 
 /* Print `v` with jansson; v NULL is a value jansson failed to make. */
@@ -108,6 +115,26 @@ static memo_slot *memo_slot_of(writer *j, const char *s, size_t n) {
   return &j->memo[(h ^ h >> 16) % MEMO_SLOTS];
 }
 
+/* A member's key as jansson prints it, and the colon after it. */
+static void put_key(writer *j, emit_name name) {
+  printed *k = &j->keys[name];
+  if (!k->len) {
+    const char *colon = j->flags & JSON_COMPACT ? ":" : ": ";
+    size_t n = strlen(colon);
+    json_t *v = json_string_nocheck(emit_names[name]);
+    bool fits = print(j, k, v) && k->len + n <= sizeof k->text;
+    json_decref(v);
+    if (!fits) {
+      k->len = 0;
+      j->failed = true;
+      return;
+    }
+    memcpy(k->text + k->len, colon, n);
+    k->len += n;
+  }
+  emit_put(j->out, k->text, k->len);
+}
+
 /* What comes before a value in the open container: the separator from the
  * value before it, the line break and indentation, the member's key. */
 static bool begin_value(writer *j, emit_name name) {
@@ -119,23 +146,10 @@ static bool begin_value(writer *j, emit_name name) {
       j->failed = true;
     return !j->failed;
   }
-  if (j->filled[d - 1]) {
-    emit_put(j->out, ",", 1);
-    indent(j, d, true);
-  } else {
-    indent(j, d, false);
-  }
+  separate(j, d, j->filled[d - 1]);
   j->filled[d - 1] = true;
-  if (!j->array[d - 1]) {
-    printed *k = &j->keys[name];
-    json_t *v = k->len ? NULL : json_string_nocheck(emit_names[name]);
-    dump_printed(j, k, v);
-    json_decref(v);
-    if (j->flags & JSON_COMPACT)
-      emit_put(j->out, ":", 1);
-    else
-      emit_put(j->out, ": ", 2);
-  }
+  if (!j->array[d - 1])
+    put_key(j, name);
   return !j->failed;
 }
 
@@ -184,7 +198,7 @@ static void close_container(writer *j) {
     return;
   int d = --j->depth;
   if (j->filled[d])
-    indent(j, d, false);
+    separate(j, d, false);
   emit_put(j->out, j->array[d] ? "]" : "}", 1);
   if (d == 0)
     j->done = true;

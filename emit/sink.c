@@ -18,7 +18,9 @@ static void drain(emit_sink *s) {
   s->n = 0;
 }
 
-void emit_put(emit_sink *s, const void *data, size_t len) {
+/* emit_put when the piece does not fit in the buffer (or the writer
+ * refused one). */
+void emit_put_through(emit_sink *s, const void *data, size_t len) {
   if (s->failed)
     return;
   if (s->n + len > sizeof s->buf) {
