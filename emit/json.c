@@ -14,14 +14,21 @@
  * is printed by jansson once per document and then copied.  So are
  * short strings, which recur within a document (rule ids, unit names and
  * keys, areas, comparators): jansson's text of each is kept by content
- * in a small table, and a repeat costs a hash and a compare. */
+ * in a small table, and a repeat costs a hash and a compare; and
+ * integers, a third of which recur (span ends), kept by value. */
 #include "emit.h"
 
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
-enum { MAX_DEPTH = 16, PRINTED_MAX = 64, MEMO_SLOTS = 256, MEMO_MAX = 48 };
+enum {
+  MAX_DEPTH = 16,
+  PRINTED_MAX = 64,
+  MEMO_SLOTS = 256,
+  MEMO_MAX = 48,
+  INTEGER_SLOTS = 256
+};
 
 /* jansson's text of a value; len 0 until printed. */
 typedef struct printed {
@@ -36,6 +43,11 @@ typedef struct memo_slot {
   printed out;
 } memo_slot;
 
+typedef struct integer_slot {
+  long long value;
+  printed out;
+} integer_slot;
+
 typedef struct writer {
   emit_sink *out;
   /* jansson's JSON_INDENT, JSON_COMPACT, JSON_REAL_PRECISION, and
@@ -49,7 +61,8 @@ typedef struct writer {
   json_t *string, *integer, *real; /* the scalar being printed */
   printed keys[EMIT_NNAMES];       /* "name" */
   printed null, true_, false_;
-  memo_slot memo[MEMO_SLOTS]; /* by a hash of the value */
+  memo_slot memo[MEMO_SLOTS];          /* by a hash of the value */
+  integer_slot integers[INTEGER_SLOTS]; /* by the value */
 } writer;
 
 /* What jansson puts before a value: the comma after the value before it
@@ -176,8 +189,19 @@ static void put_printed(writer *j, emit_name name, printed *p,
     j->done = true;
 }
 
-static const json_t *integer(writer *j, long long v) {
-  return json_integer_set(j->integer, (json_int_t)v) == 0 ? j->integer : NULL;
+/* The integer `v`, printed by jansson unless its slot holds it. */
+static void put_integer(writer *j, emit_name name, long long v) {
+  integer_slot *m = &j->integers[(unsigned long long)v % INTEGER_SLOTS];
+  if (!m->out.len || m->value != v) {
+    m->out.len = 0;
+    if (json_integer_set(j->integer, (json_int_t)v) != 0 ||
+        !print(j, &m->out, j->integer)) {
+      j->failed = true;
+      return;
+    }
+    m->value = v;
+  }
+  put_printed(j, name, &m->out, NULL);
 }
 
 static void open_container(writer *j, emit_name name, bool array) {
@@ -250,13 +274,13 @@ static void j_string(void *ctx, emit_name name, const char *value) {
 static void j_number(void *ctx, emit_name name, double value) {
   writer *j = ctx;
   if (emit_number_is_integer(value))
-    put(j, name, integer(j, (long long)value));
+    put_integer(j, name, (long long)value);
   else
     put(j, name, json_real_set(j->real, value) == 0 ? j->real : NULL);
 }
 
 static void j_integer(void *ctx, emit_name name, long long value) {
-  put(ctx, name, integer(ctx, value));
+  put_integer(ctx, name, value);
 }
 
 static void j_boolean(void *ctx, emit_name name, bool value) {
@@ -270,8 +294,8 @@ static void j_boolean(void *ctx, emit_name name, bool value) {
 static void j_span(void *ctx, emit_name name, frame_span s) {
   writer *j = ctx;
   open_container(j, name, true);
-  put(j, name, integer(j, (long long)s.start));
-  put(j, name, integer(j, (long long)s.end));
+  put_integer(j, name, (long long)s.start);
+  put_integer(j, name, (long long)s.end);
   close_container(j);
 }
 

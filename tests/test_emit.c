@@ -1324,12 +1324,13 @@ START_TEST(bad_strings_replaced) {
 }
 END_TEST
 
-/* Short strings recur in a frame, and the JSON writer keeps their text
- * (emit/json.c): a frame of 600 sections, with 600 distinct ids that
- * crowd its table, numbers that repeat (quotes, backslashes, control
- * characters, the empty string, 47 quotes whose text is too long to keep)
- * and headings that repeat or not, prints every value exactly and is laid
- * out as jansson lays out the whole document, in JSON and jsonl. */
+/* Short strings and integers recur in a frame, and the JSON writer keeps
+ * their text (emit/json.c): a frame of 600 sections, with 600 distinct
+ * ids that crowd its table, numbers that repeat (quotes, backslashes,
+ * control characters, the empty string, 47 quotes whose text is too long
+ * to keep), headings that repeat or not, span ends that share slots and
+ * levels that recur, prints every value exactly and is laid out as
+ * jansson lays out the whole document, in JSON and jsonl. */
 START_TEST(json_repeated_strings) {
   static const char *const numbers[] = {
       "1.", "\"a\"", "a\\b", "tab\tnew\nline", "",
@@ -1348,9 +1349,9 @@ START_TEST(json_repeated_strings) {
     s->number = frame_strdup(f, numbers[i % NNUMBERS]);
     snprintf(buf, sizeof buf, "Mục \"%zu\"", i % 2 ? i : i % 10);
     s->heading = frame_strdup(f, buf);
-    s->level = 1;
+    s->level = (int)(i % 512);
     s->parent = -1;
-    s->span = (frame_span){i, i + 1};
+    s->span = (frame_span){i * 300, i * 300 + 1};
     s->rule = frame_strdup(f, i % 3 ? "section.arabic" : "section.roman");
   }
   for (int fmt = CCHC_FORMAT_JSON; fmt <= CCHC_FORMAT_JSONL; fmt++) {
@@ -1368,6 +1369,10 @@ START_TEST(json_repeated_strings) {
       assert_jstr(j, path, buf);
       snprintf(path, sizeof path, "sections/%zu/rule", i);
       assert_jstr(j, path, i % 3 ? "section.arabic" : "section.roman");
+      snprintf(path, sizeof path, "sections/%zu/span", i);
+      assert_jspan(j, path, (long long)i * 300, (long long)i * 300 + 1);
+      snprintf(path, sizeof path, "sections/%zu/level", i);
+      assert_jint(j, path, (long long)(i % 512));
     }
     size_t flags = JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(15) |
                    (fmt == CCHC_FORMAT_JSONL ? JSON_COMPACT : JSON_INDENT(2));
