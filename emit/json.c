@@ -18,6 +18,7 @@
  * integers, a third of which recur (span ends), kept by value. */
 #include "emit.h"
 
+#include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -59,11 +60,28 @@ typedef struct writer {
   bool done;   /* the root value is complete */
   bool failed; /* jansson failed (out of memory), or a bug in the walk */
   json_t *string, *integer, *real; /* the scalar being printed */
-  printed keys[EMIT_NNAMES];       /* "name" */
+  /* Last: tens of kilobytes, of which only the lengths are cleared. */
+  printed keys[EMIT_NNAMES]; /* "name": */
   printed null, true_, false_;
-  memo_slot memo[MEMO_SLOTS];          /* by a hash of the value */
+  memo_slot memo[MEMO_SLOTS];           /* by a hash of the value */
   integer_slot integers[INTEGER_SLOTS]; /* by the value */
 } writer;
+
+/* A writer with nothing printed yet. */
+static writer *writer_new(void) {
+  writer *j = malloc(sizeof *j);
+  if (!j)
+    return NULL;
+  memset(j, 0, offsetof(writer, keys));
+  for (size_t i = 0; i < EMIT_NNAMES; i++)
+    j->keys[i].len = 0;
+  j->null.len = j->true_.len = j->false_.len = 0;
+  for (size_t i = 0; i < MEMO_SLOTS; i++)
+    j->memo[i].out.len = 0;
+  for (size_t i = 0; i < INTEGER_SLOTS; i++)
+    j->integers[i].out.len = 0;
+  return j;
+}
 
 /* What jansson puts before a value: the comma after the value before it
  * (when `comma`), then (dump_indent) a line break and `depth` levels of
@@ -314,7 +332,7 @@ static const emit_ops json_ops = {
 
 cchc_status emit_json(const cchc_frame *frame, bool compact, emit_sink *out,
                       cchc_error *err) {
-  writer *j = calloc(1, sizeof *j);
+  writer *j = writer_new();
   if (!j)
     return cchc_fail(err, CCHC_ERR_NOMEM, "out of memory while writing JSON");
   j->out = out;
