@@ -44,6 +44,7 @@ typedef struct memo_slot {
   printed out;
 } memo_slot;
 
+/* An integer and its text. */
 typedef struct integer_slot {
   long long value;
   printed out;
@@ -113,8 +114,8 @@ static void dump(writer *j, const json_t *v) {
     j->failed = true;
 }
 
-/* Print `v` into *p; false (and *p left empty) when it does not fit or
- * v is NULL, a value jansson failed to make. */
+/* Print `v` into *p; false (and *p unchanged) when it does not fit or v
+ * is NULL, a value jansson failed to make. */
 static bool print(writer *j, printed *p, const json_t *v) {
   size_t n = v ? json_dumpb(v, p->text, sizeof p->text, j->flags) : 0;
   if (n == 0 || n > sizeof p->text)
