@@ -40,18 +40,35 @@ static const char *const header[NCOLS] = {
     "comparator",  "value",      "value_max", "unit",
     "text",        "span_start", "span_end",  "rule"};
 
-/* Fields of a target, by name, and their column. */
-static const struct {
-  const char *name;
-  int col;
-} target_cols[] = {
-    {"id", COL_TARGET},         {"section", COL_SECTION},
-    {"area", COL_AREA},         {"indicator", COL_INDICATOR},
-    {"subject", COL_SUBJECT},   {"text", COL_TEXT},
-    {"comparator", COL_COMPARATOR}, {"value", COL_VALUE},
-    {"value_max", COL_VALUE_MAX}, {"unit", COL_UNIT},
-    {"rule", COL_RULE},
-};
+/* The column of a target's field, -1 for none. */
+static int target_column(emit_name name) {
+  switch (name) {
+  case NAME_id:
+    return COL_TARGET;
+  case NAME_section:
+    return COL_SECTION;
+  case NAME_area:
+    return COL_AREA;
+  case NAME_indicator:
+    return COL_INDICATOR;
+  case NAME_subject:
+    return COL_SUBJECT;
+  case NAME_text:
+    return COL_TEXT;
+  case NAME_comparator:
+    return COL_COMPARATOR;
+  case NAME_value:
+    return COL_VALUE;
+  case NAME_value_max:
+    return COL_VALUE_MAX;
+  case NAME_unit:
+    return COL_UNIT;
+  case NAME_rule:
+    return COL_RULE;
+  default:
+    return -1;
+  }
+}
 
 enum { CSV_MAX_DEPTH = 16 };
 
@@ -63,7 +80,7 @@ typedef struct section_number {
 typedef struct cctx {
   emit_sink *out;
   strbuf row_text; /* the row being written */
-  const char *names[CSV_MAX_DEPTH]; /* open containers (walk's literals) */
+  emit_name names[CSV_MAX_DEPTH]; /* open containers */
   int depth;
   char *path, *place, *year;
   char *row[NCOLS];
@@ -73,12 +90,12 @@ typedef struct cctx {
   bool failed;
 } cctx;
 
-static bool in(const cctx *c, const char *top) {
-  return c->depth == 3 && strcmp(c->names[1], top) == 0;
+static bool in(const cctx *c, emit_name top) {
+  return c->depth == 3 && c->names[1] == top;
 }
 
-static bool in_object(const cctx *c, const char *obj) {
-  return c->depth == 2 && strcmp(c->names[1], obj) == 0;
+static bool in_object(const cctx *c, emit_name obj) {
+  return c->depth == 2 && c->names[1] == obj;
 }
 
 /* Replace *slot with a copy of v (NULL stays NULL). */
@@ -151,28 +168,28 @@ static void write_target(cctx *c) {
 }
 
 /* A scalar (text already formatted; NULL for null) named `name`. */
-static void scalar(cctx *c, const char *name, const char *v) {
-  if (in_object(c, "source")) {
-    if (!strcmp(name, "path"))
+static void scalar(cctx *c, emit_name name, const char *v) {
+  if (in_object(c, NAME_source)) {
+    if (name == NAME_path)
       keep(c, &c->path, v);
-  } else if (in_object(c, "document")) {
-    if (!strcmp(name, "place"))
+  } else if (in_object(c, NAME_document)) {
+    if (name == NAME_place)
       keep(c, &c->place, v);
-    else if (!strcmp(name, "year"))
+    else if (name == NAME_year)
       keep(c, &c->year, v);
-  } else if (in(c, "sections")) {
-    if (!strcmp(name, "id"))
+  } else if (in(c, NAME_sections)) {
+    if (name == NAME_id)
       keep(c, &c->cur.id, v);
-    else if (!strcmp(name, "number"))
+    else if (name == NAME_number)
       keep(c, &c->cur.number, v);
-  } else if (in(c, "targets")) {
-    for (size_t i = 0; i < sizeof target_cols / sizeof *target_cols; i++)
-      if (!strcmp(name, target_cols[i].name))
-        keep(c, &c->row[target_cols[i].col], v);
+  } else if (in(c, NAME_targets)) {
+    int col = target_column(name);
+    if (col >= 0)
+      keep(c, &c->row[col], v);
   }
 }
 
-static void c_begin(void *ctx, const char *name) {
+static void c_begin(void *ctx, emit_name name) {
   cctx *c = ctx;
   if (c->depth < CSV_MAX_DEPTH)
     c->names[c->depth] = name;
@@ -181,15 +198,15 @@ static void c_begin(void *ctx, const char *name) {
   c->depth++;
 }
 
-static void c_begin_array(void *ctx, const char *name, const char *item) {
+static void c_begin_array(void *ctx, emit_name name, emit_name item) {
   c_begin(ctx, name);
 }
 
 static void c_end(void *ctx) {
   cctx *c = ctx;
-  if (in(c, "targets")) {
+  if (in(c, NAME_targets)) {
     write_target(c);
-  } else if (in(c, "sections")) {
+  } else if (in(c, NAME_sections)) {
     if (c->nsections == c->cap) {
       size_t ncap = c->cap ? c->cap * 2 : 32;
       section_number *p = realloc(c->sections, ncap * sizeof *p);
@@ -203,7 +220,7 @@ static void c_end(void *ctx) {
     c->cur.order = c->nsections;
     c->sections[c->nsections++] = c->cur;
     c->cur.id = c->cur.number = NULL;
-  } else if (in_object(c, "sections") && c->nsections > 1) {
+  } else if (in_object(c, NAME_sections) && c->nsections > 1) {
     /* the sections array closes: by id for section_number_of */
     qsort(c->sections, c->nsections, sizeof *c->sections, by_id);
   }
@@ -212,30 +229,30 @@ out:
     c->depth--;
 }
 
-static void c_string(void *ctx, const char *name, const char *value) {
+static void c_string(void *ctx, emit_name name, const char *value) {
   scalar(ctx, name, value);
 }
 
-static void c_number(void *ctx, const char *name, double value) {
+static void c_number(void *ctx, emit_name name, double value) {
   char buf[40];
   scalar(ctx, name, emit_format_number(value, buf));
 }
 
-static void c_integer(void *ctx, const char *name, long long value) {
+static void c_integer(void *ctx, emit_name name, long long value) {
   char buf[32];
   snprintf(buf, sizeof buf, "%lld", value);
   scalar(ctx, name, buf);
 }
 
-static void c_boolean(void *ctx, const char *name, bool value) {
+static void c_boolean(void *ctx, emit_name name, bool value) {
   scalar(ctx, name, value ? "true" : "false");
 }
 
-static void c_null(void *ctx, const char *name) { scalar(ctx, name, NULL); }
+static void c_null(void *ctx, emit_name name) { scalar(ctx, name, NULL); }
 
-static void c_span(void *ctx, const char *name, frame_span s) {
+static void c_span(void *ctx, emit_name name, frame_span s) {
   cctx *c = ctx;
-  if (!in(c, "targets") || strcmp(name, "span") != 0)
+  if (!in(c, NAME_targets) || name != NAME_span)
     return;
   char buf[32];
   snprintf(buf, sizeof buf, "%zu", s.start);

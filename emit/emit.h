@@ -5,9 +5,10 @@
  * (json.c, xml.c, csv.c) only supplies the ops; what is emitted, in which
  * order, with which names and which values are null is decided here once.
  *
- * Names: every value has a name.  Inside an array the walker passes the
- * array's item name ("reference" in "references"), which XML uses as the
- * element name and JSON ignores.  The root object is named "frame".
+ * Names: every value has a name, one of EMIT_NAMES.  Inside an array the
+ * walker passes the array's item name ("reference" in "references"),
+ * which XML uses as the element name and JSON ignores.  The root object
+ * is named "frame".
  *
  * Strings handed to the ops are valid UTF-8 without characters XML cannot
  * carry (C0 controls other than tab, LF and CR; U+FFFE, U+FFFF): the walker
@@ -20,22 +21,50 @@
 #include "../extract/frame.h"
 
 #include <jansson.h>
+#include <string.h>
+
+/* Every name the walk gives: the members of the frame's objects and the
+ * items of its arrays.  The walk passes a name as its id, so that a
+ * format finds what it keeps for a name (its printed key, its column) by
+ * index, without comparing strings. */
+#define EMIT_NAMES(X)                                                      \
+  X(area) X(budget) X(bytes) X(comparator) X(coordinators) X(date)         \
+  X(deadline) X(deadlines) X(document) X(encoding) X(end) X(first)         \
+  X(frame) X(heading) X(id) X(inconsistencies) X(inconsistency)            \
+  X(indicator) X(issuer) X(key) X(kind) X(lead) X(lead_from) X(leads)      \
+  X(level) X(mention) X(mentions) X(name) X(number) X(parent)              \
+  X(parent_date) X(parent_number) X(path) X(period) X(period_end)          \
+  X(period_start) X(place) X(products) X(provenance) X(province)           \
+  X(recurrence) X(reference) X(references) X(repairs) X(rule) X(schema)    \
+  X(second) X(section) X(sections) X(sha256) X(signer) X(source) X(span)   \
+  X(spans) X(start) X(subject) X(target) X(targets) X(task) X(tasks)       \
+  X(text) X(title) X(unit) X(value) X(value_max) X(year) X(year_inferred)
+
+typedef enum emit_name {
+#define EMIT_NAME_ID(n) NAME_##n,
+  EMIT_NAMES(EMIT_NAME_ID)
+#undef EMIT_NAME_ID
+  EMIT_NNAMES
+} emit_name;
+
+/* The text of each name: emit_names[NAME_text] is "text". */
+extern const char *const emit_names[EMIT_NNAMES];
 
 typedef struct emit_ops {
-  void (*begin_object)(void *ctx, const char *name);
+  void (*begin_object)(void *ctx, emit_name name);
   void (*end_object)(void *ctx);
   /* `item` names the elements the array will hold. */
-  void (*begin_array)(void *ctx, const char *name, const char *item);
+  void (*begin_array)(void *ctx, emit_name name, emit_name item);
   void (*end_array)(void *ctx);
   /* `value` NULL means null. */
-  void (*string)(void *ctx, const char *name, const char *value);
+  void (*string)(void *ctx, emit_name name, const char *value);
   /* A finite number; see emit_format_number for its text. */
-  void (*number)(void *ctx, const char *name, double value);
-  void (*integer)(void *ctx, const char *name, long long value);
-  void (*boolean)(void *ctx, const char *name, bool value);
-  void (*null)(void *ctx, const char *name);
+  void (*number)(void *ctx, emit_name name, double value);
+  void (*integer)(void *ctx, emit_name name, long long value);
+  void (*boolean)(void *ctx, emit_name name, bool value);
+  void (*null)(void *ctx, emit_name name);
   /* A byte span [start, end) of the original input. */
-  void (*span)(void *ctx, const char *name, frame_span span);
+  void (*span)(void *ctx, emit_name name, frame_span span);
 } emit_ops;
 
 /* The schema identifier written as "schema" at the top of every frame. */
@@ -67,8 +96,20 @@ typedef struct emit_sink {
 } emit_sink;
 
 void emit_sink_init(emit_sink *s, cchc_write_fn write, void *ctx);
-void emit_put(emit_sink *s, const void *data, size_t len);
+void emit_put_through(emit_sink *s, const void *data, size_t len);
+/* Inline: the formats put a few bytes at a time. */
+static inline void emit_put(emit_sink *s, const void *data, size_t len) {
+  if (len <= sizeof s->buf - s->n && !s->failed) {
+    memcpy(s->buf + s->n, data, len);
+    s->n += len;
+  } else {
+    emit_put_through(s, data, len);
+  }
+}
 void emit_puts(emit_sink *s, const char *str);
+/* jansson's text of `v` (json_dumpb with `flags`), printed straight into
+ * the buffer; false when jansson failed. */
+bool emit_put_json(emit_sink *s, const json_t *v, size_t flags);
 /* Hand what is buffered to the write function; false if it ever refused
  * a piece. */
 bool emit_sink_flush(emit_sink *s);

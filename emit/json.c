@@ -5,102 +5,171 @@
  * jansson puts around them, so that the text is byte for byte what
  * json_dumps prints for the tree of the same document with the same
  * flags (test_emit checks it on every plan), followed by a newline; no
- * tree is built. */
+ * tree is built.
+ *
+ * A document prints tens of thousands of scalars, so the per-value cost
+ * counts: the scalars are three json_t kept for the document and set
+ * anew for each value, printed by json_dumpb straight into the output
+ * buffer, and what never changes (each member's key; null, true, false)
+ * is printed by jansson once per document and then copied.  So are
+ * short strings, which recur within a document (rule ids, unit names and
+ * keys, areas, comparators): jansson's text of each is kept by content
+ * in a small table, and a repeat costs a hash and a compare; and
+ * integers, a third of which recur (span ends), kept by value. */
 #include "emit.h"
 
+#include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
-enum { MAX_DEPTH = 16, KEY_SLOTS = 64, KEY_NAME_MAX = 32, KEY_TEXT_MAX = 48 };
+enum {
+  MAX_DEPTH = 16,
+  PRINTED_MAX = 64,
+  MEMO_SLOTS = 256,
+  MEMO_MAX = 48,
+  INTEGER_SLOTS = 256
+};
 
-/* A key as jansson prints it, kept by the address of its name: the walk
- * names members with a few dozen literals, each printed thousands of
- * times.  The slot keeps the name's text too, so that another name at a
- * reused address is printed anew. */
-typedef struct key_slot {
-  const char *name;
-  char copy[KEY_NAME_MAX];
-  char text[KEY_TEXT_MAX];
+/* jansson's text of a value; len 0 until printed. */
+typedef struct printed {
   size_t len;
-} key_slot;
+  char text[PRINTED_MAX];
+} printed;
+
+/* A short string (shorter than MEMO_MAX bytes) and its text. */
+typedef struct memo_slot {
+  size_t len;
+  char value[MEMO_MAX];
+  printed out;
+} memo_slot;
+
+/* An integer and its text. */
+typedef struct integer_slot {
+  long long value;
+  printed out;
+} integer_slot;
 
 typedef struct writer {
   emit_sink *out;
-  size_t flags; /* jansson's JSON_INDENT, JSON_COMPACT, JSON_REAL_PRECISION */
-  int depth;    /* open containers */
+  /* jansson's JSON_INDENT, JSON_COMPACT, JSON_REAL_PRECISION, and
+   * JSON_ENCODE_ANY for scalars */
+  size_t flags;
+  int depth;              /* open containers */
   bool array[MAX_DEPTH];  /* container i is an array */
   bool filled[MAX_DEPTH]; /* container i holds a value */
   bool done;   /* the root value is complete */
   bool failed; /* jansson failed (out of memory), or a bug in the walk */
-  key_slot keys[KEY_SLOTS];
+  json_t *string, *integer, *real; /* the scalar being printed */
+  /* Last: tens of kilobytes, of which only the lengths are cleared. */
+  printed keys[EMIT_NNAMES]; /* "name": */
+  printed null, true_, false_;
+  memo_slot memo[MEMO_SLOTS];           /* by a hash of the value */
+  integer_slot integers[INTEGER_SLOTS]; /* by the value */
 } writer;
 
-static int to_sink(const char *buf, size_t size, void *data) {
-  emit_put(data, buf, size);
-  return 0;
+/* A writer with nothing printed yet. */
+static writer *writer_new(void) {
+  writer *j = malloc(sizeof *j);
+  if (!j)
+    return NULL;
+  memset(j, 0, offsetof(writer, keys));
+  for (size_t i = 0; i < EMIT_NNAMES; i++)
+    j->keys[i].len = 0;
+  j->null.len = j->true_.len = j->false_.len = 0;
+  for (size_t i = 0; i < MEMO_SLOTS; i++)
+    j->memo[i].out.len = 0;
+  for (size_t i = 0; i < INTEGER_SLOTS; i++)
+    j->integers[i].out.len = 0;
+  return j;
 }
 
-/* jansson's dump_indent: a line break and `depth` levels of indentation,
- * or with no indentation a space where one separates values. */
-static void indent(writer *j, int depth, bool space) {
-  static const char blanks[] = "                                ";
+/* What jansson puts before a value: the comma after the value before it
+ * (when `comma`), then (dump_indent) a line break and `depth` levels of
+ * indentation, or with no indentation a space after the comma; in as few
+ * pieces as the blanks below allow. */
+static void separate(writer *j, int depth, bool comma) {
+  static const char text[] = ",\n                                ";
   size_t per = j->flags & JSON_MAX_INDENT;
-  if (per) {
-    emit_put(j->out, "\n", 1);
-    for (size_t n = per * (size_t)depth; n > 0;) {
-      size_t k = n < sizeof blanks - 1 ? n : sizeof blanks - 1;
-      emit_put(j->out, blanks, k);
-      n -= k;
-    }
-  } else if (space && !(j->flags & JSON_COMPACT)) {
-    emit_put(j->out, " ", 1);
+  if (!per) {
+    if (comma)
+      emit_put(j->out, ", ", j->flags & JSON_COMPACT ? 1 : 2);
+    return;
   }
+  const char *p = comma ? text : text + 1;
+  size_t room = sizeof text - 1 - (size_t)(p - text);
+  size_t n = (size_t)(text + 2 - p) + per * (size_t)depth;
+  while (n > room) {
+    emit_put(j->out, p, room);
+    n -= room;
+    p = text + 2; /* blanks only */
+    room = sizeof text - 3;
+  }
+  emit_put(j->out, p, n);
 }
 
-/* Print a scalar with jansson; releases v. */
-static void dump(writer *j, json_t *v) {
-  if (!v || json_dump_callback(v, to_sink, j->out,
-                               j->flags | JSON_ENCODE_ANY) != 0)
+/* Print `v` with jansson; v NULL is a value jansson failed to make. */
+static void dump(writer *j, const json_t *v) {
+  if (!v || !emit_put_json(j->out, v, j->flags))
     j->failed = true;
-  json_decref(v);
 }
 
-/* jansson's text of a key, into a slot (false when it does not fit). */
-static int to_slot(const char *buf, size_t size, void *data) {
-  key_slot *k = data;
-  if (k->len + size > sizeof k->text)
-    return -1;
-  memcpy(k->text + k->len, buf, size);
-  k->len += size;
-  return 0;
+/* Print `v` into *p; false (and *p unchanged) when it does not fit or v
+ * is NULL, a value jansson failed to make. */
+static bool print(writer *j, printed *p, const json_t *v) {
+  size_t n = v ? json_dumpb(v, p->text, sizeof p->text, j->flags) : 0;
+  if (n == 0 || n > sizeof p->text)
+    return false;
+  p->len = n;
+  return true;
 }
 
-static void key(writer *j, const char *name) {
-  key_slot *k = &j->keys[((uintptr_t)name >> 3) % KEY_SLOTS];
-  if (k->name == name && !strcmp(k->copy, name)) {
-    emit_put(j->out, k->text, k->len);
+/* Print a value that never changes from *p, printed there from `v` the
+ * first time. */
+static void dump_printed(writer *j, printed *p, const json_t *v) {
+  if (!p->len && !print(j, p, v)) {
+    j->failed = true;
     return;
   }
-  json_t *v = json_string(name);
-  size_t n = strlen(name);
-  k->name = NULL;
-  k->len = 0;
-  if (v && n < sizeof k->copy &&
-      json_dump_callback(v, to_slot, k, j->flags | JSON_ENCODE_ANY) == 0) {
-    memcpy(k->copy, name, n + 1);
-    k->name = name;
-    emit_put(j->out, k->text, k->len);
+  emit_put(j->out, p->text, p->len);
+}
+
+/* The kept string set to `s` (n bytes); NULL when jansson failed. */
+static const json_t *string(writer *j, const char *s, size_t n) {
+  return json_string_setn_nocheck(j->string, s, n) == 0 ? j->string : NULL;
+}
+
+/* The slot of the short string `s` (n bytes, n < MEMO_MAX): FNV-1a. */
+static memo_slot *memo_slot_of(writer *j, const char *s, size_t n) {
+  uint32_t h = 2166136261u;
+  for (size_t i = 0; i < n; i++)
+    h = (h ^ (unsigned char)s[i]) * 16777619u;
+  return &j->memo[(h ^ h >> 16) % MEMO_SLOTS];
+}
+
+/* A member's key as jansson prints it, and the colon after it. */
+static void put_key(writer *j, emit_name name) {
+  printed *k = &j->keys[name];
+  if (!k->len) {
+    const char *colon = j->flags & JSON_COMPACT ? ":" : ": ";
+    size_t n = strlen(colon);
+    json_t *v = json_string_nocheck(emit_names[name]);
+    bool fits = print(j, k, v) && k->len + n <= sizeof k->text;
     json_decref(v);
-    return;
+    if (!fits) {
+      k->len = 0;
+      j->failed = true;
+      return;
+    }
+    memcpy(k->text + k->len, colon, n);
+    k->len += n;
   }
-  k->len = 0;
-  dump(j, v);
+  emit_put(j->out, k->text, k->len);
 }
 
 /* What comes before a value in the open container: the separator from the
  * value before it, the line break and indentation, the member's key. */
-static bool begin_value(writer *j, const char *name) {
+static bool begin_value(writer *j, emit_name name) {
   if (j->failed)
     return false;
   int d = j->depth;
@@ -109,41 +178,52 @@ static bool begin_value(writer *j, const char *name) {
       j->failed = true;
     return !j->failed;
   }
-  if (j->filled[d - 1]) {
-    emit_put(j->out, ",", 1);
-    indent(j, d, true);
-  } else {
-    indent(j, d, false);
-  }
+  separate(j, d, j->filled[d - 1]);
   j->filled[d - 1] = true;
-  if (!j->array[d - 1]) {
-    if (!name) {
-      j->failed = true;
-      return false;
-    }
-    key(j, name);
-    if (j->flags & JSON_COMPACT)
-      emit_put(j->out, ":", 1);
-    else
-      emit_put(j->out, ": ", 2);
-  }
+  if (!j->array[d - 1])
+    put_key(j, name);
   return !j->failed;
 }
 
-/* The scalar `v` (a new reference, released here; NULL when jansson failed
- * to make it). */
-static void put(writer *j, const char *name, json_t *v) {
-  if (!v || !begin_value(j, name)) {
-    json_decref(v);
+/* The scalar `v` (NULL when jansson failed to make it). */
+static void put(writer *j, emit_name name, const json_t *v) {
+  if (!v) {
     j->failed = true;
     return;
   }
+  if (!begin_value(j, name))
+    return;
   dump(j, v);
   if (j->depth == 0)
     j->done = true;
 }
 
-static void open_container(writer *j, const char *name, bool array) {
+/* The scalar that never changes `v`, printed once into *p. */
+static void put_printed(writer *j, emit_name name, printed *p,
+                        const json_t *v) {
+  if (!begin_value(j, name))
+    return;
+  dump_printed(j, p, v);
+  if (j->depth == 0)
+    j->done = true;
+}
+
+/* The integer `v`, printed by jansson unless its slot holds it. */
+static void put_integer(writer *j, emit_name name, long long v) {
+  integer_slot *m = &j->integers[(unsigned long long)v % INTEGER_SLOTS];
+  if (!m->out.len || m->value != v) {
+    m->out.len = 0;
+    if (json_integer_set(j->integer, (json_int_t)v) != 0 ||
+        !print(j, &m->out, j->integer)) {
+      j->failed = true;
+      return;
+    }
+    m->value = v;
+  }
+  put_printed(j, name, &m->out, NULL);
+}
+
+static void open_container(writer *j, emit_name name, bool array) {
   if (j->depth == MAX_DEPTH) {
     j->failed = true;
     return;
@@ -161,48 +241,81 @@ static void close_container(writer *j) {
     return;
   int d = --j->depth;
   if (j->filled[d])
-    indent(j, d, false);
+    separate(j, d, false);
   emit_put(j->out, j->array[d] ? "]" : "}", 1);
   if (d == 0)
     j->done = true;
 }
 
-static void j_begin_object(void *ctx, const char *name) {
+static void j_begin_object(void *ctx, emit_name name) {
   open_container(ctx, name, false);
 }
 
-static void j_begin_array(void *ctx, const char *name, const char *item) {
+static void j_begin_array(void *ctx, emit_name name, emit_name item) {
   open_container(ctx, name, true);
 }
 
 static void j_end(void *ctx) { close_container(ctx); }
 
+static void j_null(void *ctx, emit_name name) {
+  writer *j = ctx;
+  put_printed(j, name, &j->null, json_null());
+}
+
 /* The walk hands over valid UTF-8 only (emit.h). */
-static void j_string(void *ctx, const char *name, const char *value) {
-  put(ctx, name, value ? json_string_nocheck(value) : json_null());
+static void j_string(void *ctx, emit_name name, const char *value) {
+  writer *j = ctx;
+  if (!value) {
+    j_null(j, name);
+    return;
+  }
+  size_t n = strlen(value);
+  if (n >= MEMO_MAX) {
+    put(j, name, string(j, value, n));
+    return;
+  }
+  memo_slot *m = memo_slot_of(j, value, n);
+  if (m->out.len && m->len == n && memcmp(m->value, value, n) == 0) {
+    put_printed(j, name, &m->out, NULL);
+    return;
+  }
+  const json_t *v = string(j, value, n);
+  m->out.len = 0;
+  if (!print(j, &m->out, v)) { /* its text is too long to keep */
+    put(j, name, v);
+    return;
+  }
+  memcpy(m->value, value, n);
+  m->len = n;
+  put_printed(j, name, &m->out, NULL);
 }
 
-static void j_number(void *ctx, const char *name, double value) {
-  put(ctx, name,
-      emit_number_is_integer(value) ? json_integer((json_int_t)value)
-                                    : json_real(value));
+static void j_number(void *ctx, emit_name name, double value) {
+  writer *j = ctx;
+  if (emit_number_is_integer(value))
+    put_integer(j, name, (long long)value);
+  else
+    put(j, name, json_real_set(j->real, value) == 0 ? j->real : NULL);
 }
 
-static void j_integer(void *ctx, const char *name, long long value) {
-  put(ctx, name, json_integer((json_int_t)value));
+static void j_integer(void *ctx, emit_name name, long long value) {
+  put_integer(ctx, name, value);
 }
 
-static void j_boolean(void *ctx, const char *name, bool value) {
-  put(ctx, name, json_boolean(value));
+static void j_boolean(void *ctx, emit_name name, bool value) {
+  writer *j = ctx;
+  if (value)
+    put_printed(j, name, &j->true_, json_true());
+  else
+    put_printed(j, name, &j->false_, json_false());
 }
 
-static void j_null(void *ctx, const char *name) { put(ctx, name, json_null()); }
-
-static void j_span(void *ctx, const char *name, frame_span s) {
-  open_container(ctx, name, true);
-  put(ctx, NULL, json_integer((json_int_t)s.start));
-  put(ctx, NULL, json_integer((json_int_t)s.end));
-  close_container(ctx);
+static void j_span(void *ctx, emit_name name, frame_span s) {
+  writer *j = ctx;
+  open_container(j, name, true);
+  put_integer(j, name, (long long)s.start);
+  put_integer(j, name, (long long)s.end);
+  close_container(j);
 }
 
 static const emit_ops json_ops = {
@@ -220,20 +333,30 @@ static const emit_ops json_ops = {
 
 cchc_status emit_json(const cchc_frame *frame, bool compact, emit_sink *out,
                       cchc_error *err) {
-  writer *j = calloc(1, sizeof *j);
+  writer *j = writer_new();
   if (!j)
     return cchc_fail(err, CCHC_ERR_NOMEM, "out of memory while writing JSON");
   j->out = out;
   /* Non-integral values with 15 significant digits, as in XML and CSV
    * (jansson's default of 17 prints 12.3 as 12.300000000000001). */
-  j->flags = JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(15) |
+  j->flags = JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(15) | JSON_ENCODE_ANY |
              (compact ? JSON_COMPACT : JSON_INDENT(2));
-  cchc_status st = emit_walk(frame, &json_ops, j, err);
+  j->string = json_string_nocheck("");
+  j->integer = json_integer(0);
+  j->real = json_real(0);
+  cchc_status st = CCHC_OK;
+  if (!j->string || !j->integer || !j->real)
+    j->failed = true;
+  else
+    st = emit_walk(frame, &json_ops, j, err);
   if (st == CCHC_OK && (j->failed || j->depth || !j->done))
     st = cchc_fail(err, CCHC_ERR_NOMEM, "out of memory while writing JSON");
   /* One document per line: end with a newline. */
   if (st == CCHC_OK)
     emit_put(out, "\n", 1);
+  json_decref(j->string);
+  json_decref(j->integer);
+  json_decref(j->real);
   free(j);
   return st;
 }

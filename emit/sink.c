@@ -18,7 +18,9 @@ static void drain(emit_sink *s) {
   s->n = 0;
 }
 
-void emit_put(emit_sink *s, const void *data, size_t len) {
+/* emit_put when the piece does not fit in the buffer (or the writer
+ * refused one). */
+void emit_put_through(emit_sink *s, const void *data, size_t len) {
   if (s->failed)
     return;
   if (s->n + len > sizeof s->buf) {
@@ -34,6 +36,34 @@ void emit_put(emit_sink *s, const void *data, size_t len) {
 }
 
 void emit_puts(emit_sink *s, const char *str) { emit_put(s, str, strlen(str)); }
+
+static int put_piece(const char *piece, size_t len, void *s) {
+  emit_put(s, piece, len);
+  return 0;
+}
+
+bool emit_put_json(emit_sink *s, const json_t *v, size_t flags) {
+  if (s->failed)
+    return true;
+  /* json_dumpb writes only what fits but tells the whole length */
+  size_t room = sizeof s->buf - s->n;
+  size_t n = json_dumpb(v, s->buf + s->n, room, flags);
+  if (n > room && n <= sizeof s->buf) {
+    drain(s);
+    if (s->failed)
+      return true;
+    room = sizeof s->buf;
+    n = json_dumpb(v, s->buf, room, flags);
+  }
+  if (n == 0) /* no value prints as nothing */
+    return false;
+  if (n <= room) {
+    s->n += n;
+    return true;
+  }
+  /* longer than the buffer: in jansson's pieces */
+  return json_dump_callback(v, put_piece, s, flags) == 0;
+}
 
 bool emit_sink_flush(emit_sink *s) {
   drain(s);

@@ -19,6 +19,12 @@ typedef struct walker {
   bool nomem;
 } walker;
 
+const char *const emit_names[EMIT_NNAMES] = {
+#define EMIT_NAME_TEXT(n) [NAME_##n] = #n,
+    EMIT_NAMES(EMIT_NAME_TEXT)
+#undef EMIT_NAME_TEXT
+};
+
 /* ------------------------------------------------------------------ */
 /* Numbers                                                             */
 
@@ -182,7 +188,7 @@ static cchc_status check(const cchc_frame *f, cchc_error *err) {
 /* ------------------------------------------------------------------ */
 /* The walk                                                            */
 
-static void str(walker *w, const char *name, const char *s) {
+static void str(walker *w, emit_name name, const char *s) {
   s = clean(w, s);
   if (s)
     w->ops->string(w->ctx, name, s);
@@ -190,91 +196,91 @@ static void str(walker *w, const char *name, const char *s) {
     w->ops->null(w->ctx, name);
 }
 
-static void span(walker *w, const char *name, frame_span s) {
+static void span(walker *w, emit_name name, frame_span s) {
   w->ops->span(w->ctx, name, s);
 }
 
-static void integer(walker *w, const char *name, long long v) {
+static void integer(walker *w, emit_name name, long long v) {
   w->ops->integer(w->ctx, name, v);
 }
 
-static void begin(walker *w, const char *name) {
+static void begin(walker *w, emit_name name) {
   w->ops->begin_object(w->ctx, name);
 }
 
 static void end(walker *w) { w->ops->end_object(w->ctx); }
 
-static void begin_array(walker *w, const char *name, const char *item) {
+static void begin_array(walker *w, emit_name name, emit_name item) {
   w->ops->begin_array(w->ctx, name, item);
 }
 
 static void end_array(walker *w) { w->ops->end_array(w->ctx); }
 
 /* The id of item `i` of an array, or null when i is -1. */
-static void ref(walker *w, const char *name, const char *id) {
+static void ref(walker *w, emit_name name, const char *id) {
   str(w, name, id);
 }
 
 static void walk_source(walker *w) {
   const cchc_frame *f = w->f;
-  begin(w, "source");
-  str(w, "path", f->path);
-  str(w, "sha256", f->sha256[0] ? f->sha256 : NULL);
-  integer(w, "bytes", (long long)f->bytes);
-  str(w, "encoding", f->encoding);
-  integer(w, "repairs", (long long)f->repairs);
+  begin(w, NAME_source);
+  str(w, NAME_path, f->path);
+  str(w, NAME_sha256, f->sha256[0] ? f->sha256 : NULL);
+  integer(w, NAME_bytes, (long long)f->bytes);
+  str(w, NAME_encoding, f->encoding);
+  integer(w, NAME_repairs, (long long)f->repairs);
   end(w);
 }
 
 static void walk_document(walker *w) {
   const frame_document *d = &w->f->document;
-  begin(w, "document");
-  str(w, "kind", d->kind.value);
-  str(w, "level", d->level.value);
-  str(w, "place", d->place.value);
-  str(w, "province", d->province.value);
+  begin(w, NAME_document);
+  str(w, NAME_kind, d->kind.value);
+  str(w, NAME_level, d->level.value);
+  str(w, NAME_place, d->place.value);
+  str(w, NAME_province, d->province.value);
   if (d->year.value)
-    integer(w, "year", strtoll(d->year.value, NULL, 10));
+    integer(w, NAME_year, strtoll(d->year.value, NULL, 10));
   else
-    w->ops->null(w->ctx, "year");
-  begin(w, "period");
-  str(w, "start", d->period_start.value);
-  str(w, "end", d->period_end.value);
+    w->ops->null(w->ctx, NAME_year);
+  begin(w, NAME_period);
+  str(w, NAME_start, d->period_start.value);
+  str(w, NAME_end, d->period_end.value);
   end(w);
-  str(w, "number", d->number.value);
-  str(w, "date", d->date.value);
-  str(w, "title", d->title.value);
-  str(w, "signer", d->signer.value);
-  begin(w, "parent");
-  str(w, "number", d->parent_number.value);
-  str(w, "date", d->parent_date.value);
+  str(w, NAME_number, d->number.value);
+  str(w, NAME_date, d->date.value);
+  str(w, NAME_title, d->title.value);
+  str(w, NAME_signer, d->signer.value);
+  begin(w, NAME_parent);
+  str(w, NAME_number, d->parent_number.value);
+  str(w, NAME_date, d->parent_date.value);
   end(w);
   /* Where each known field was found: its span and rule. */
   const struct {
-    const char *name;
+    emit_name name;
     const frame_field *field;
   } fields[] = {
-      {"kind", &d->kind},
-      {"level", &d->level},
-      {"place", &d->place},
-      {"province", &d->province},
-      {"year", &d->year},
-      {"period_start", &d->period_start},
-      {"period_end", &d->period_end},
-      {"number", &d->number},
-      {"date", &d->date},
-      {"title", &d->title},
-      {"signer", &d->signer},
-      {"parent_number", &d->parent_number},
-      {"parent_date", &d->parent_date},
+      {NAME_kind, &d->kind},
+      {NAME_level, &d->level},
+      {NAME_place, &d->place},
+      {NAME_province, &d->province},
+      {NAME_year, &d->year},
+      {NAME_period_start, &d->period_start},
+      {NAME_period_end, &d->period_end},
+      {NAME_number, &d->number},
+      {NAME_date, &d->date},
+      {NAME_title, &d->title},
+      {NAME_signer, &d->signer},
+      {NAME_parent_number, &d->parent_number},
+      {NAME_parent_date, &d->parent_date},
   };
-  begin(w, "provenance");
+  begin(w, NAME_provenance);
   for (size_t i = 0; i < sizeof fields / sizeof *fields; i++) {
     if (!fields[i].field->value)
       continue;
     begin(w, fields[i].name);
-    span(w, "span", fields[i].field->span);
-    str(w, "rule", fields[i].field->rule);
+    span(w, NAME_span, fields[i].field->span);
+    str(w, NAME_rule, fields[i].field->rule);
     end(w);
   }
   end(w);
@@ -283,19 +289,19 @@ static void walk_document(walker *w) {
 
 static void walk_references(walker *w) {
   const cchc_frame *f = w->f;
-  begin_array(w, "references", "reference");
+  begin_array(w, NAME_references, NAME_reference);
   for (size_t i = 0; i < f->nreferences; i++) {
     const frame_reference *r = &f->references[i];
-    begin(w, "reference");
-    str(w, "number", r->number);
-    str(w, "kind", r->kind);
-    str(w, "date", r->date);
-    str(w, "issuer", r->issuer);
-    span(w, "span", r->span);
-    str(w, "rule", r->rule);
-    begin_array(w, "mentions", "mention");
+    begin(w, NAME_reference);
+    str(w, NAME_number, r->number);
+    str(w, NAME_kind, r->kind);
+    str(w, NAME_date, r->date);
+    str(w, NAME_issuer, r->issuer);
+    span(w, NAME_span, r->span);
+    str(w, NAME_rule, r->rule);
+    begin_array(w, NAME_mentions, NAME_mention);
     for (size_t k = 0; k < r->nmentions; k++)
-      span(w, "mention", r->mentions[k]);
+      span(w, NAME_mention, r->mentions[k]);
     end_array(w);
     end(w);
   }
@@ -308,18 +314,18 @@ static const char *section_id(const cchc_frame *f, int i) {
 
 static void walk_sections(walker *w) {
   const cchc_frame *f = w->f;
-  begin_array(w, "sections", "section");
+  begin_array(w, NAME_sections, NAME_section);
   for (size_t i = 0; i < f->nsections; i++) {
     const frame_section *s = &f->sections[i];
-    begin(w, "section");
-    str(w, "id", s->id);
-    str(w, "number", s->number);
-    str(w, "heading", s->heading);
-    str(w, "area", s->area);
-    integer(w, "level", s->level);
-    ref(w, "parent", section_id(f, s->parent));
-    span(w, "span", s->span);
-    str(w, "rule", s->rule);
+    begin(w, NAME_section);
+    str(w, NAME_id, s->id);
+    str(w, NAME_number, s->number);
+    str(w, NAME_heading, s->heading);
+    str(w, NAME_area, s->area);
+    integer(w, NAME_level, s->level);
+    ref(w, NAME_parent, section_id(f, s->parent));
+    span(w, NAME_span, s->span);
+    str(w, NAME_rule, s->rule);
     end(w);
   }
   end_array(w);
@@ -327,25 +333,25 @@ static void walk_sections(walker *w) {
 
 static void walk_targets(walker *w) {
   const cchc_frame *f = w->f;
-  begin_array(w, "targets", "target");
+  begin_array(w, NAME_targets, NAME_target);
   for (size_t i = 0; i < f->ntargets; i++) {
     const frame_target *t = &f->targets[i];
-    begin(w, "target");
-    str(w, "id", t->id);
-    ref(w, "section", section_id(f, t->section));
-    str(w, "area", t->area);
-    str(w, "indicator", t->indicator);
-    str(w, "subject", t->subject);
-    str(w, "text", t->text);
-    str(w, "comparator", t->comparator);
-    w->ops->number(w->ctx, "value", t->value);
+    begin(w, NAME_target);
+    str(w, NAME_id, t->id);
+    ref(w, NAME_section, section_id(f, t->section));
+    str(w, NAME_area, t->area);
+    str(w, NAME_indicator, t->indicator);
+    str(w, NAME_subject, t->subject);
+    str(w, NAME_text, t->text);
+    str(w, NAME_comparator, t->comparator);
+    w->ops->number(w->ctx, NAME_value, t->value);
     if (t->has_value_max)
-      w->ops->number(w->ctx, "value_max", t->value_max);
+      w->ops->number(w->ctx, NAME_value_max, t->value_max);
     else
-      w->ops->null(w->ctx, "value_max");
-    str(w, "unit", t->unit);
-    span(w, "span", t->span);
-    str(w, "rule", t->rule);
+      w->ops->null(w->ctx, NAME_value_max);
+    str(w, NAME_unit, t->unit);
+    span(w, NAME_span, t->span);
+    str(w, NAME_rule, t->rule);
     end(w);
   }
   end_array(w);
@@ -353,60 +359,60 @@ static void walk_targets(walker *w) {
 
 static void walk_deadlines(walker *w) {
   const cchc_frame *f = w->f;
-  begin_array(w, "deadlines", "deadline");
+  begin_array(w, NAME_deadlines, NAME_deadline);
   for (size_t i = 0; i < f->ndeadlines; i++) {
     const frame_deadline *d = &f->deadlines[i];
-    begin(w, "deadline");
-    str(w, "id", d->id);
-    str(w, "text", d->text);
-    str(w, "kind", d->kind);
-    str(w, "start", d->start);
-    str(w, "end", d->end);
-    str(w, "recurrence", d->recurrence);
-    w->ops->boolean(w->ctx, "year_inferred", d->year_inferred);
-    span(w, "span", d->span);
-    str(w, "rule", d->rule);
+    begin(w, NAME_deadline);
+    str(w, NAME_id, d->id);
+    str(w, NAME_text, d->text);
+    str(w, NAME_kind, d->kind);
+    str(w, NAME_start, d->start);
+    str(w, NAME_end, d->end);
+    str(w, NAME_recurrence, d->recurrence);
+    w->ops->boolean(w->ctx, NAME_year_inferred, d->year_inferred);
+    span(w, NAME_span, d->span);
+    str(w, NAME_rule, d->rule);
     end(w);
   }
   end_array(w);
 }
 
-static void walk_unit(walker *w, const char *name, const frame_unit *u) {
+static void walk_unit(walker *w, emit_name name, const frame_unit *u) {
   begin(w, name);
-  str(w, "key", u->key);
-  str(w, "name", u->name);
-  str(w, "text", u->text);
-  span(w, "span", u->span);
+  str(w, NAME_key, u->key);
+  str(w, NAME_name, u->name);
+  str(w, NAME_text, u->text);
+  span(w, NAME_span, u->span);
   end(w);
 }
 
-static void walk_units(walker *w, const char *name, const frame_unit *units,
+static void walk_units(walker *w, emit_name name, const frame_unit *units,
                        size_t n) {
-  begin_array(w, name, "unit");
+  begin_array(w, name, NAME_unit);
   for (size_t i = 0; i < n; i++)
-    walk_unit(w, "unit", &units[i]);
+    walk_unit(w, NAME_unit, &units[i]);
   end_array(w);
 }
 
 static void walk_tasks(walker *w) {
   const cchc_frame *f = w->f;
-  begin_array(w, "tasks", "task");
+  begin_array(w, NAME_tasks, NAME_task);
   for (size_t i = 0; i < f->ntasks; i++) {
     const frame_task *t = &f->tasks[i];
-    begin(w, "task");
-    str(w, "id", t->id);
-    ref(w, "section", section_id(f, t->section));
-    str(w, "area", t->area);
-    str(w, "text", t->text);
-    walk_units(w, "lead", t->lead, t->nlead);
-    str(w, "lead_from", t->lead_from);
-    walk_units(w, "coordinators", t->coordinators, t->ncoordinators);
-    ref(w, "deadline", t->deadline >= 0 ? f->deadlines[t->deadline].id : NULL);
-    str(w, "products", t->products);
-    str(w, "budget", t->budget);
-    ref(w, "target", t->target >= 0 ? f->targets[t->target].id : NULL);
-    span(w, "span", t->span);
-    str(w, "rule", t->rule);
+    begin(w, NAME_task);
+    str(w, NAME_id, t->id);
+    ref(w, NAME_section, section_id(f, t->section));
+    str(w, NAME_area, t->area);
+    str(w, NAME_text, t->text);
+    walk_units(w, NAME_lead, t->lead, t->nlead);
+    str(w, NAME_lead_from, t->lead_from);
+    walk_units(w, NAME_coordinators, t->coordinators, t->ncoordinators);
+    ref(w, NAME_deadline, t->deadline >= 0 ? f->deadlines[t->deadline].id : NULL);
+    str(w, NAME_products, t->products);
+    str(w, NAME_budget, t->budget);
+    ref(w, NAME_target, t->target >= 0 ? f->targets[t->target].id : NULL);
+    span(w, NAME_span, t->span);
+    str(w, NAME_rule, t->rule);
     end(w);
   }
   end_array(w);
@@ -414,15 +420,15 @@ static void walk_tasks(walker *w) {
 
 static void walk_leads(walker *w) {
   const cchc_frame *f = w->f;
-  begin_array(w, "leads", "lead");
+  begin_array(w, NAME_leads, NAME_lead);
   for (size_t i = 0; i < f->nleads; i++) {
     const frame_lead *l = &f->leads[i];
-    begin(w, "lead");
-    str(w, "area", l->area);
-    walk_unit(w, "unit", &l->unit);
-    str(w, "text", l->text);
-    span(w, "span", l->span);
-    str(w, "rule", l->rule);
+    begin(w, NAME_lead);
+    str(w, NAME_area, l->area);
+    walk_unit(w, NAME_unit, &l->unit);
+    str(w, NAME_text, l->text);
+    span(w, NAME_span, l->span);
+    str(w, NAME_rule, l->rule);
     end(w);
   }
   end_array(w);
@@ -430,17 +436,17 @@ static void walk_leads(walker *w) {
 
 static void walk_inconsistencies(walker *w) {
   const cchc_frame *f = w->f;
-  begin_array(w, "inconsistencies", "inconsistency");
+  begin_array(w, NAME_inconsistencies, NAME_inconsistency);
   for (size_t i = 0; i < f->ninconsistencies; i++) {
     const frame_inconsistency *c = &f->inconsistencies[i];
     const frame_target *a = &f->targets[c->first], *b = &f->targets[c->second];
-    begin(w, "inconsistency");
-    str(w, "indicator", c->indicator);
-    ref(w, "first", a->id);
-    ref(w, "second", b->id);
-    begin_array(w, "spans", "span");
-    span(w, "span", a->span);
-    span(w, "span", b->span);
+    begin(w, NAME_inconsistency);
+    str(w, NAME_indicator, c->indicator);
+    ref(w, NAME_first, a->id);
+    ref(w, NAME_second, b->id);
+    begin_array(w, NAME_spans, NAME_span);
+    span(w, NAME_span, a->span);
+    span(w, NAME_span, b->span);
     end_array(w);
     end(w);
   }
@@ -455,8 +461,8 @@ cchc_status emit_walk(const cchc_frame *f, const emit_ops *ops, void *ctx,
   if (st != CCHC_OK)
     return st;
   walker w = {.f = f, .ops = ops, .ctx = ctx};
-  begin(&w, "frame");
-  str(&w, "schema", EMIT_SCHEMA_ID);
+  begin(&w, NAME_frame);
+  str(&w, NAME_schema, EMIT_SCHEMA_ID);
   walk_source(&w);
   walk_document(&w);
   walk_references(&w);

@@ -11,7 +11,6 @@
 #include <libxml/xmlwriter.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <string.h>
 
 typedef struct xctx {
   xmlTextWriterPtr w;
@@ -24,13 +23,13 @@ static void ok(xctx *c, int rc) {
     c->failed = true;
 }
 
-static void x_begin(void *ctx, const char *name) {
+static void x_begin(void *ctx, emit_name name) {
   xctx *c = ctx;
-  ok(c, xmlTextWriterStartElement(c->w, BAD_CAST name));
+  ok(c, xmlTextWriterStartElement(c->w, BAD_CAST emit_names[name]));
   c->depth++;
 }
 
-static void x_begin_array(void *ctx, const char *name, const char *item) {
+static void x_begin_array(void *ctx, emit_name name, emit_name item) {
   x_begin(ctx, name);
 }
 
@@ -40,42 +39,43 @@ static void x_end(void *ctx) {
   c->depth--;
 }
 
-static void x_text(xctx *c, const char *name, const char *text) {
-  ok(c, xmlTextWriterWriteElement(c->w, BAD_CAST name, BAD_CAST text));
+static void x_text(xctx *c, emit_name name, const char *text) {
+  ok(c, xmlTextWriterWriteElement(c->w, BAD_CAST emit_names[name],
+                                        BAD_CAST text));
 }
 
-static void x_string(void *ctx, const char *name, const char *value) {
+static void x_string(void *ctx, emit_name name, const char *value) {
   xctx *c = ctx;
   if (!value)
     return;
   /* The schema identifier is an attribute of the root element. */
-  if (c->depth == 1 && strcmp(name, "schema") == 0)
+  if (c->depth == 1 && name == NAME_schema)
     ok(c, xmlTextWriterWriteAttribute(c->w, BAD_CAST "schema",
                                       BAD_CAST value));
   else
     x_text(c, name, value);
 }
 
-static void x_number(void *ctx, const char *name, double value) {
+static void x_number(void *ctx, emit_name name, double value) {
   char buf[40];
   x_text(ctx, name, emit_format_number(value, buf));
 }
 
-static void x_integer(void *ctx, const char *name, long long value) {
+static void x_integer(void *ctx, emit_name name, long long value) {
   char buf[32];
   snprintf(buf, sizeof buf, "%lld", value);
   x_text(ctx, name, buf);
 }
 
-static void x_boolean(void *ctx, const char *name, bool value) {
+static void x_boolean(void *ctx, emit_name name, bool value) {
   x_text(ctx, name, value ? "true" : "false");
 }
 
-static void x_null(void *ctx, const char *name) {}
+static void x_null(void *ctx, emit_name name) {}
 
-static void x_span(void *ctx, const char *name, frame_span s) {
+static void x_span(void *ctx, emit_name name, frame_span s) {
   xctx *c = ctx;
-  ok(c, xmlTextWriterStartElement(c->w, BAD_CAST name));
+  ok(c, xmlTextWriterStartElement(c->w, BAD_CAST emit_names[name]));
   ok(c, xmlTextWriterWriteFormatAttribute(c->w, BAD_CAST "start", "%zu",
                                           s.start));
   ok(c, xmlTextWriterWriteFormatAttribute(c->w, BAD_CAST "end", "%zu", s.end));

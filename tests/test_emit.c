@@ -1324,6 +1324,71 @@ START_TEST(bad_strings_replaced) {
 }
 END_TEST
 
+/* Short strings and integers recur in a frame, and the JSON writer keeps
+ * their text (emit/json.c): a frame of 600 sections, with 600 distinct
+ * ids that crowd its table, numbers that repeat (quotes, backslashes,
+ * control characters, the empty string, 47 quotes whose text is too long
+ * to keep), headings that repeat or not, span ends that share slots and
+ * levels that recur, prints every value exactly and is laid out as
+ * jansson lays out the whole document, in JSON and jsonl. */
+START_TEST(json_repeated_strings) {
+  static const char *const numbers[] = {
+      "1.", "\"a\"", "a\\b", "tab\tnew\nline", "",
+      "\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"",
+      "Điều 12 khoản 3 điểm b, Phụ lục II"};
+  enum { NSECTIONS = 600, NNUMBERS = sizeof numbers / sizeof *numbers };
+  ck_assert_uint_eq(strlen(numbers[5]), 47);
+  cchc_frame *f = frame_new();
+  ck_assert_ptr_nonnull(f);
+  char buf[64];
+  for (size_t i = 0; i < NSECTIONS; i++) {
+    frame_section *s = FRAME_PUSH(f, sections);
+    ck_assert_ptr_nonnull(s);
+    snprintf(buf, sizeof buf, "x%zu", i);
+    s->id = frame_strdup(f, buf);
+    s->number = frame_strdup(f, numbers[i % NNUMBERS]);
+    snprintf(buf, sizeof buf, "Mục \"%zu\"", i % 2 ? i : i % 10);
+    s->heading = frame_strdup(f, buf);
+    s->level = (int)(i % 512);
+    s->parent = -1;
+    s->span = (frame_span){i * 300, i * 300 + 1};
+    s->rule = frame_strdup(f, i % 3 ? "section.arabic" : "section.roman");
+  }
+  for (int fmt = CCHC_FORMAT_JSON; fmt <= CCHC_FORMAT_JSONL; fmt++) {
+    char *out = render(f, (cchc_format)fmt, 0, NULL);
+    json_t *j = parse_json(out);
+    char path[64];
+    for (size_t i = 0; i < NSECTIONS; i++) {
+      snprintf(path, sizeof path, "sections/%zu/id", i);
+      snprintf(buf, sizeof buf, "x%zu", i);
+      assert_jstr(j, path, buf);
+      snprintf(path, sizeof path, "sections/%zu/number", i);
+      assert_jstr(j, path, numbers[i % NNUMBERS]);
+      snprintf(path, sizeof path, "sections/%zu/heading", i);
+      snprintf(buf, sizeof buf, "Mục \"%zu\"", i % 2 ? i : i % 10);
+      assert_jstr(j, path, buf);
+      snprintf(path, sizeof path, "sections/%zu/rule", i);
+      assert_jstr(j, path, i % 3 ? "section.arabic" : "section.roman");
+      snprintf(path, sizeof path, "sections/%zu/span", i);
+      assert_jspan(j, path, (long long)i * 300, (long long)i * 300 + 1);
+      snprintf(path, sizeof path, "sections/%zu/level", i);
+      assert_jint(j, path, (long long)(i % 512));
+    }
+    size_t flags = JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(15) |
+                   (fmt == CCHC_FORMAT_JSONL ? JSON_COMPACT : JSON_INDENT(2));
+    char *again = json_dumps(j, flags);
+    ck_assert_ptr_nonnull(again);
+    ck_assert_uint_eq(strlen(again) + 1, strlen(out));
+    ck_assert_msg(memcmp(again, out, strlen(again)) == 0,
+                  "format %d: JSON laid out unlike jansson", fmt);
+    free(again);
+    json_decref(j);
+    free(out);
+  }
+  cchc_frame_free(f);
+}
+END_TEST
+
 /* Would a spreadsheet read this CSV cell as a formula?  One that begins
  * with '=', '+', '-', '@', tab or CR does, unless it is a plain number
  * ("-5"). */
@@ -2082,6 +2147,7 @@ int main(void) {
   tcase_add_test(tc, format_names);
   tcase_add_test(tc, inconsistent_frames_rejected);
   tcase_add_test(tc, bad_strings_replaced);
+  tcase_add_test(tc, json_repeated_strings);
   tcase_add_test(tc, csv_formulas_neutralized);
   suite_add_tcase(s, tc);
 
