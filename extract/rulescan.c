@@ -967,6 +967,9 @@ static void read_group(reader *rd, node *out) {
     out->after = inner.one;
     out->at_zero = false;
   }
+  /* the words a lookahead holds stand in the text where it looks, as near
+   * the start as those of a piece matched there would */
+  if (kind == AHEAD) out->anchor_all = inner.anchor_all;
 }
 
 /* A node of the literal character cp. */
