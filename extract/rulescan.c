@@ -1356,7 +1356,8 @@ void rule_read_facts(rule *r, rule_literals *ls) {
   pcre2_pattern_info(r->code, PCRE2_INFO_FIRSTCODETYPE, &type);
   pcre2_pattern_info(r->code, PCRE2_INFO_FIRSTBITMAP, &bitmap);
   pcre2_pattern_info(r->code, PCRE2_INFO_ALLOPTIONS, &anchored);
-  r->by_anchor = r->facts.nanchor && type != 1;
+  r->first_unit = type == 1;
+  r->by_anchor = r->facts.nanchor && !r->first_unit;
   for (size_t k = 0; r->by_anchor && k < r->facts.nanchor; k++)
     literal_rest(ls->items[r->facts.anchor[k]->id]);
   if (n.empty) return;
@@ -1779,6 +1780,25 @@ static size_t stretch_start(const rule_text *t, size_t li, size_t pos,
   return pos;
 }
 
+/* Lines a stretch_end looks through for a barrier before it gives up. */
+enum { STRETCH_LINES = 64 };
+
+/* Where the stretch without barrier b that runs on from offset `to` (<=
+ * len, in line li) ends: at its next barrier, else at len (also when the
+ * barrier lies too far on to look for). */
+static size_t stretch_end(const rule_text *t, size_t li, size_t to,
+                          size_t len, uint64_t b) {
+  for (size_t n = 0; li < t->nlines && n < STRETCH_LINES; li++, n++) {
+    size_t ls = line_start(t, li);
+    if (ls >= len) break;
+    if (!(t->line_has[li] & b)) continue;
+    size_t i = ls > to ? ls : to, le = t->line_end[li];
+    for (; i <= le && i < t->n; i++)
+      if (features_at(t, i) & b) return i < len ? i : len;
+  }
+  return len;
+}
+
 /* Does t->s[a..b) hold byte u? */
 static bool holds_byte(const rule_text *t, size_t a, size_t b, int u) {
   if (b > t->n) b = t->n;
@@ -1809,10 +1829,15 @@ static bool anchor_window(const rule *r, const rule_text *t, size_t len,
  * no barrier, so it starts in the window of the line holding its needed
  * character.  Consecutive such lines share a window.  With `by_anchor`, a
  * window is searched only from where the first window before one of r's
- * anchor words in it starts (scan_anchored): a match starts in both. */
+ * anchor words in it starts (scan_anchored): a match starts in both.  A
+ * window is skipped when the stretch it runs on in lacks the words every
+ * match holds: looked for only where PCRE2 would try many places (no
+ * first code unit to skip to, no start after given characters), else the
+ * search costs less than the look. */
 static bool scan_windows(const rule *r, const rule_text *t, size_t len,
                          size_t start, bool by_anchor, pcre2_match_data *md) {
   uint64_t q = r->facts.needs[0], b = r->facts.barrier;
+  bool by_words = r->facts.nlits && !r->first_unit && !r->facts.starts;
   bool in_line = b & F_NL;
   size_t pos = start;
   size_t at[RULE_ANCHOR_ALTS], lo[RULE_ANCHOR_ALTS]; /* as scan_anchored */
@@ -1835,7 +1860,12 @@ static bool scan_windows(const rule *r, const rule_text *t, size_t len,
     size_t ws = from;
     if (by_anchor && !anchor_window(r, t, len, from, at, lo, &ws))
       ws = from;
-    if (ws <= to && window_match(r, t, len, ws, to, md)) return true;
+    if (ws <= to &&
+        (!by_words ||
+         literals_within(r, t, ws,
+                         in_line ? to : stretch_end(t, li, to, len, b))) &&
+        window_match(r, t, len, ws, to, md))
+      return true;
     pos = to + 1;
     li++;
   }

@@ -688,6 +688,10 @@ static const struct {
     {"\\bTrạm\\s+Y\\s+tế", "trạm y tế; TRẠM Y TẾ xã\nTrạm\ny tế Trạm y"},
     {"(?:kelvin|abc)\\d", "\u212Aelvin5 kelvin6 abc7 KELVIN8 \u212Aelvin"},
     {"ab(?=cd)", "ab abcd xabcd ab"},
+    /* a window of needed characters without the words a match holds in
+     * the stretch it runs on in */
+    {"\\d+[\\p{L}\\d.-]*/[\\p{L}\\d/.-]+\\s+ngày",
+     "12/KH ngày; 5/QĐ\nngày 7; 3/x y ngày, 4/AB\n\nngày\n8/C, ngày 9/D ngà"},
 };
 
 START_TEST(scans_find_what_rules_match_where_facts_skip) {
