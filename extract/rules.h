@@ -117,6 +117,9 @@ typedef struct rule {
    * first character of every match (in one case or both) to skip to, and
    * its own search would stop at every byte a match may start with. */
   bool by_anchor;
+  /* PCRE2 knows the first code unit of every match and skips to it: a
+   * search of a window costs little more than a look for that byte. */
+  bool first_unit;
 } rule;
 
 /* Taxonomy entries remember their file and line: the rules made from

@@ -967,6 +967,9 @@ static void read_group(reader *rd, node *out) {
     out->after = inner.one;
     out->at_zero = false;
   }
+  /* the words a lookahead holds stand in the text where it looks, as near
+   * the start as those of a piece matched there would */
+  if (kind == AHEAD) out->anchor_all = inner.anchor_all;
 }
 
 /* A node of the literal character cp. */
@@ -1353,7 +1356,8 @@ void rule_read_facts(rule *r, rule_literals *ls) {
   pcre2_pattern_info(r->code, PCRE2_INFO_FIRSTCODETYPE, &type);
   pcre2_pattern_info(r->code, PCRE2_INFO_FIRSTBITMAP, &bitmap);
   pcre2_pattern_info(r->code, PCRE2_INFO_ALLOPTIONS, &anchored);
-  r->by_anchor = r->facts.nanchor && type != 1;
+  r->first_unit = type == 1;
+  r->by_anchor = r->facts.nanchor && !r->first_unit;
   for (size_t k = 0; r->by_anchor && k < r->facts.nanchor; k++)
     literal_rest(ls->items[r->facts.anchor[k]->id]);
   if (n.empty) return;
@@ -1776,6 +1780,25 @@ static size_t stretch_start(const rule_text *t, size_t li, size_t pos,
   return pos;
 }
 
+/* Lines a stretch_end looks through for a barrier before it gives up. */
+enum { STRETCH_LINES = 64 };
+
+/* Where the stretch without barrier b that runs on from offset `to` (<=
+ * len, in line li) ends: at its next barrier, else at len (also when the
+ * barrier lies too far on to look for). */
+static size_t stretch_end(const rule_text *t, size_t li, size_t to,
+                          size_t len, uint64_t b) {
+  for (size_t n = 0; li < t->nlines && n < STRETCH_LINES; li++, n++) {
+    size_t ls = line_start(t, li);
+    if (ls >= len) break;
+    if (!(t->line_has[li] & b)) continue;
+    size_t i = ls > to ? ls : to, le = t->line_end[li];
+    for (; i <= le && i < t->n; i++)
+      if (features_at(t, i) & b) return i < len ? i : len;
+  }
+  return len;
+}
+
 /* Does t->s[a..b) hold byte u? */
 static bool holds_byte(const rule_text *t, size_t a, size_t b, int u) {
   if (b > t->n) b = t->n;
@@ -1797,16 +1820,28 @@ static bool window_match(const rule *r, const rule_text *t, size_t len,
   return match_in(r, t, len, from, to, md);
 }
 
+static bool anchor_window(const rule *r, const rule_text *t, size_t len,
+                          size_t from, size_t *at, size_t *lo, size_t *ws);
+
 /* Only the lines holding what r needs are searched (its first clause; all
  * of them when no match spans lines), each from the start of the stretch
  * without barriers that runs into it: a match holds a needed character and
  * no barrier, so it starts in the window of the line holding its needed
- * character.  Consecutive such lines share a window. */
+ * character.  Consecutive such lines share a window.  With `by_anchor`, a
+ * window is searched only from where the first window before one of r's
+ * anchor words in it starts (scan_anchored): a match starts in both.  A
+ * window is skipped when the stretch it runs on in lacks the words every
+ * match holds: looked for only where PCRE2 would try many places (no
+ * first code unit to skip to, no start after given characters), else the
+ * search costs less than the look. */
 static bool scan_windows(const rule *r, const rule_text *t, size_t len,
-                         size_t start, pcre2_match_data *md) {
+                         size_t start, bool by_anchor, pcre2_match_data *md) {
   uint64_t q = r->facts.needs[0], b = r->facts.barrier;
+  bool by_words = r->facts.nlits && !r->first_unit && !r->facts.starts;
   bool in_line = b & F_NL;
   size_t pos = start;
+  size_t at[RULE_ANCHOR_ALTS], lo[RULE_ANCHOR_ALTS]; /* as scan_anchored */
+  for (size_t k = 0; k < r->facts.nanchor; k++) at[k] = SIZE_MAX;
   for (size_t li = line_of(t, start); li < t->nlines;) {
     size_t ls = line_start(t, li);
     if (ls >= len) break;
@@ -1822,7 +1857,15 @@ static bool scan_windows(const rule *r, const rule_text *t, size_t len,
                     : (t->line_has[li + 1] & q)))
       li++;
     size_t to = t->line_end[li] < len ? t->line_end[li] : len;
-    if (window_match(r, t, len, from, to, md)) return true;
+    size_t ws = from;
+    if (by_anchor && !anchor_window(r, t, len, from, at, lo, &ws))
+      ws = from;
+    if (ws <= to &&
+        (!by_words ||
+         literals_within(r, t, ws,
+                         in_line ? to : stretch_end(t, li, to, len, b))) &&
+        window_match(r, t, len, ws, to, md))
+      return true;
     pos = to + 1;
     li++;
   }
@@ -1897,6 +1940,21 @@ static bool anchor_next(const rule *r, const rule_text *t, size_t k,
   return true;
 }
 
+/* Where the first window before an occurrence of r's anchor words at or
+ * after `from` starts (not before `from`), in *ws: SIZE_MAX when no
+ * occurrence stands before len.  False when the words' places cannot be
+ * told. */
+static bool anchor_window(const rule *r, const rule_text *t, size_t len,
+                          size_t from, size_t *at, size_t *lo, size_t *ws) {
+  *ws = SIZE_MAX;
+  for (size_t k = 0; k < r->facts.nanchor; k++) {
+    if (!anchor_next(r, t, k, from, at, lo)) return false;
+    size_t w = lo[k] > from ? lo[k] : from;
+    if (at[k] < len && w < *ws) *ws = w;
+  }
+  return true;
+}
+
 /* rule_scan by r's anchor: a match holds an occurrence of one of its
  * words not far after its start, so r is searched only in the window
  * before each occurrence (from where such a match could start up to the
@@ -1949,13 +2007,17 @@ bool rule_scan(const rule *r, const rule_text *t, size_t len, size_t start,
   /* windows and single positions are tried without the look-ahead's scan
    * of the rest of the text each time */
   bool small_tries = r->anchored || r->ahead < 0;
+  bool by_anchor = r->by_anchor && len - start >= ANCHOR_SPAN;
   if (small_tries && f->nneeds && f->barrier)
-    return scan_windows(r, t, len, start, md);
+    /* by an anchor of one word, rarer than the needed characters; the
+     * places of several words cost more than they save, and windows
+     * tried only where a match can start are few already */
+    return scan_windows(r, t, len, start,
+                        by_anchor && f->nanchor == 1 && !f->starts, md);
   if (f->starts && (small_tries || !f->after))
     return match_in(r, t, len, start, len, md);
   bool found;
-  if (r->by_anchor && len - start >= ANCHOR_SPAN &&
-      scan_anchored(r, t, len, start, md, &found))
+  if (by_anchor && scan_anchored(r, t, len, start, md, &found))
     return found;
   return rule_exec(r, t->s, len, start, md);
 }

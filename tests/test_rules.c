@@ -580,7 +580,9 @@ static const struct {
     {"\\w+\\s+trong", ""}, /* no bound */
     {"\\X\\s+trong", ""},
     {"(?:abcd)?", ""},     /* an empty match holds none */
-    {"(?=abcd)\\d", ""},   /* looked at, not consumed */
+    {"(?=abcd)\\d", "abcd:0+0"}, /* looked at: it stands in the text */
+    {"(?:trước|vào|đến)\\s+(?:ngày|(?=mồng\\s))", "ngày:8+1 mồng:8+1"},
+    {"(?!abcd)\\d", ""},   /* may not stand there */
     {"(\\d)\\1abcd", ""},  /* not read */
 };
 
@@ -686,6 +688,10 @@ static const struct {
     {"\\bTrạm\\s+Y\\s+tế", "trạm y tế; TRẠM Y TẾ xã\nTrạm\ny tế Trạm y"},
     {"(?:kelvin|abc)\\d", "\u212Aelvin5 kelvin6 abc7 KELVIN8 \u212Aelvin"},
     {"ab(?=cd)", "ab abcd xabcd ab"},
+    /* a window of needed characters without the words a match holds in
+     * the stretch it runs on in */
+    {"\\d+[\\p{L}\\d.-]*/[\\p{L}\\d/.-]+\\s+ngày",
+     "12/KH ngày; 5/QĐ\nngày 7; 3/x y ngày, 4/AB\n\nngày\n8/C, ngày 9/D ngà"},
 };
 
 START_TEST(scans_find_what_rules_match_where_facts_skip) {
@@ -745,6 +751,9 @@ static const struct {
     {"(?:định\\s+kỳ[^.;\\n]{0,20}?)?(?:trước|vào)\\s+ngày\\s+(?:\\d+|mai)",
      "định kỳ, báo cáo trước ngày 5; vào ngày mai định kỳ vào\nngày 7",
      NULL, true},
+    /* a word a lookahead holds */
+    {"(?:trước|vào|đến)\\s+(?:ngày\\s+|(?=mồng\\s))(?:mồng\\s+)?(?:\\d+|mai)",
+     "trước mồng 5; vào ngày mai đến mồng\n7, vào mồng mười", NULL, true},
     {"\\w+\\s+trong", "việc trong tháng", NULL, false},
     {"tỉnh\\s+(?:\\d|hai)", "tỉnh hai, Tỉnh 5", NULL, false}, /* by 't' */
     {"(?:ab|cd)\\s+ab\\s+(?:\\d|c)", "ab ab 5", "ab ab ab ab ab ab ab ab ab ab\n",
