@@ -2,8 +2,10 @@
 #   make            library and program (build/)
 #   make check      install missing packages (with the tests' chromium), run
 #                   all tests, then run them again under AddressSanitizer +
-#                   UndefinedBehaviorSanitizer; test programs run in
-#                   parallel (JOBS, default: the number of CPUs)
+#                   UndefinedBehaviorSanitizer, and the normalize and frame
+#                   tests on the plain C stand-ins for SSE2 (PORTABLE=1);
+#                   test programs run in parallel (JOBS, default: the
+#                   number of CPUs)
 #   make demo       install missing packages, build, store the bundled samples
 #                   and the test province plan, compare them, audit them
 #   make bench      cchc against the Python peer and the libraries' floor
@@ -49,6 +51,11 @@ else ifeq ($(SAN),fuzz)
 else
   OPT := -O2 -g
 endif
+# PORTABLE=1: the plain C paths that stand in for SSE2 on other machines
+# (normalize/), so that x86-64 runs test them too.
+ifeq ($(PORTABLE),1)
+  OPT += -U__SSE2__
+endif
 
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) $(TEST_PKGS) 2>/dev/null)
 PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
@@ -86,7 +93,7 @@ TEST_ENV  = CCHC_BIN=$(BUILD)/cchc CCHC_BENCH=$(BUILD)/bench \
 # job slots are shared).
 PARALLEL  = $(if $(filter -j%,$(MAKEFLAGS)),,-j$(JOBS))
 
-.PHONY: all deps check test demo bench eval forms frames reports fuzz fuzz-run \
+.PHONY: all deps check test test-portable demo bench eval forms frames reports fuzz fuzz-run \
         clean
 all: $(BUILD)/libcchc.a $(BUILD)/cchc
 
@@ -116,6 +123,14 @@ test: all $(TESTS) $(BUILD)/bench
 	@$(MAKE) --no-print-directory -k $(PARALLEL) --output-sync=target $(TEST_LOGS) || \
 	 { echo "== failed:" $$(cat $(LOGS)/failed); exit 1; }
 
+# The tests that run the code with a plain C stand-in for SSE2.
+PORTABLE_TESTS := test_normalize test_frames
+test-portable: all $(PORTABLE_TESTS:%=$(BUILD)/tests/%)
+	@rm -rf $(LOGS) && mkdir -p $(LOGS)
+	@$(MAKE) --no-print-directory -k $(PARALLEL) --output-sync=target \
+	 $(PORTABLE_TESTS:%=$(LOGS)/%.log) || \
+	 { echo "== failed:" $$(cat $(LOGS)/failed); exit 1; }
+
 $(LOGS)/rules-test.log:
 	@$(BUILD)/cchc rules test --rules rules > $@ 2>&1; rc=$$?; \
 	 echo "== cchc rules test"; cat $@; \
@@ -133,6 +148,9 @@ check:
 	@ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 \
 	 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 	 $(MAKE) --no-print-directory $(PARALLEL) BUILD=build-san SAN=1 test
+	@echo "== normalize and frames again on the portable (non-SSE2) paths"
+	@$(MAKE) --no-print-directory $(PARALLEL) BUILD=build-portable PORTABLE=1 \
+	 test-portable
 
 # A fresh store of the bundled samples and the test province plan, then the
 # comparison and the audit (which exits 1 because it finds things).
@@ -232,7 +250,7 @@ reports: all $(BUILD)/tests/test_reports
 	CCHC_RECORD_REPORTS=1 $(TEST_ENV) $(BUILD)/tests/test_reports
 
 clean:
-	rm -rf build build-san build-fuzz
+	rm -rf build build-san build-fuzz build-portable
 
 -include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(HARNESS:.o=.d) $(BUILD)/obj/tests/bench.d \
          $(BUILD)/obj/tests/forms.d $(BUILD)/obj/tests/forms_tool.d \
