@@ -336,15 +336,12 @@ static const char word_bytes[256] =
 
 static bool word_byte(unsigned char c) { return word_bytes[c] == '1'; }
 
-/* A hash of the word s[0, n): its first and last eight bytes and its
- * length (words are short; words of equal hashes are compared whole). */
-static uint64_t word_hash(const char *s, size_t n) {
-  uint64_t head = 0, tail = 0;
-  size_t k = n < 8 ? n : 8;
-  memcpy(&head, s, k);
-  memcpy(&tail, s + n - k, k);
-  uint64_t h = head * 0x9E3779B97F4A7C15u ^ (tail + n) * 0xC2B2AE3D27D4EB4Fu;
-  return h ^ h >> 31;
+/* A hash of a word, taken a byte at a time as the word is read (FNV-1a;
+ * words of equal hashes are compared whole). */
+enum { WORD_HASH_START = 0xCBF29CE484222325u };
+
+static uint64_t word_hash_step(uint64_t h, unsigned char c) {
+  return (h ^ c) * 0x100000001B3u;
 }
 
 static bool slots_grow(literal_gate *g) {
@@ -362,11 +359,11 @@ static bool slots_grow(literal_gate *g) {
   return true;
 }
 
-/* The number of the word s[at, at + n), a new one when it is new;
- * SIZE_MAX without memory. */
+/* The number of the word s[at, at + n) of hash h (word_hash_step), a new
+ * one when it is new; SIZE_MAX without memory. */
 static size_t word_number(literal_gate *g, const char *s, size_t at,
-                          size_t n) {
-  uint64_t h = word_hash(s + at, n);
+                          size_t n, uint64_t h) {
+  h ^= h >> 29; /* the slot is taken from the low bits */
   size_t k = h & (g->nslots - 1);
   for (; g->slots[k]; k = (k + 1) & (g->nslots - 1)) {
     size_t w = g->slots[k] - 1;
@@ -417,9 +414,12 @@ static bool words_read(literal_gate *g, const xctx *x) {
       i++;
       continue;
     }
+    uint64_t h = word_hash_step(WORD_HASH_START, (unsigned char)x->s[i]);
     size_t e = i + 1;
-    while (e < x->n && word_byte((unsigned char)x->s[e])) e++;
-    size_t w = e - i > LONGEST_WORD ? NO_WORD : word_number(g, x->s, i, e - i);
+    for (; e < x->n && word_byte((unsigned char)x->s[e]); e++)
+      h = word_hash_step(h, (unsigned char)x->s[e]);
+    size_t w =
+        e - i > LONGEST_WORD ? NO_WORD : word_number(g, x->s, i, e - i, h);
     if (w == SIZE_MAX || !run_add(g, i, (uint32_t)w)) return false;
     i = e;
   }
