@@ -288,6 +288,7 @@ typedef struct literal_gate {
   /* the runs whose word holds a literal, or is too long, in order: a
    * range's literals are read from these alone */
   size_t *held, nheld;
+  bool too_long; /* a run of the text is too long (NO_WORD) */
   /* the chosen rules (a bit each, rbits uint64_t per set) that may match
    * where literal l stands: first_of[l * rbits ...], those with l in their
    * first clause; ungated: those without clauses, which may match
@@ -421,6 +422,7 @@ static bool words_read(literal_gate *g, const xctx *x) {
     size_t w =
         e - i > LONGEST_WORD ? NO_WORD : word_number(g, x->s, i, e - i, h);
     if (w == SIZE_MAX || !run_add(g, i, (uint32_t)w)) return false;
+    if (w == NO_WORD) g->too_long = true;
     i = e;
   }
   free(g->slots); /* the runs say which word stands where */
@@ -632,15 +634,23 @@ static size_t run_after(const literal_gate *g, const xctx *x, size_t from,
 
 /* Into g->range, the literals s[lo, hi) may hold: those of the words it
  * covers (whole words: a literal in part of one is in all of it), whose
- * runs are noted; into g->maybe, the chosen rules with one of them in their
- * first clause, and those without clauses.  False when that is not known
- * (a word too long). */
+ * runs are noted (for all the runs, the literals with postings); into
+ * g->maybe, the chosen rules with one of them in their first clause, and
+ * those without clauses.  False when that is not known (a word too
+ * long). */
 static bool range_literals(const xctx *x, literal_gate *g, size_t lo,
                            size_t hi) {
   memset(g->range, 0, g->nbits * sizeof *g->range);
   g->first = run_after(g, x, 0, lo);
   g->last = first_at_or_after(g->run_at, g->first, g->nruns, hi);
-  for (size_t h = first_at_or_after(g->held, 0, g->nheld, g->first);
+  /* the whole text holds the literals that have runs */
+  bool whole = g->first == 0 && g->last == g->nruns;
+  if (whole && g->too_long) return false;
+  for (size_t l = 0; whole && l < g->nlits; l++)
+    if (g->post_first[l + 1] > g->post_first[l])
+      g->range[l / 64] |= (uint64_t)1 << (l % 64);
+  for (size_t h = whole ? g->nheld
+                        : first_at_or_after(g->held, 0, g->nheld, g->first);
        h < g->nheld && g->held[h] < g->last; h++) {
     uint32_t w = g->run_word[g->held[h]];
     if (w == NO_WORD) return false;
