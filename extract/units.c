@@ -254,9 +254,9 @@ enum { LONGEST_WORD = 256 }; /* a longer run is not looked up */
 #define NO_WORD UINT32_MAX   /* a run too long */
 
 /* The gate keeps about 3 bytes per byte of text (where each word starts,
- * which it is, the words holding each literal): built for a text up to
- * this size (a plan is rarely over 1 MB), so that one long input keeps
- * its peak memory near its size; a longer one runs its rules by
+ * which it is, the words holding each literal or any): built for a text
+ * up to this size (a plan is rarely over 1 MB), so that one long input
+ * keeps its peak memory near its size; a longer one runs its rules by
  * rule_scan, with the same results. */
 enum { GATE_TEXT_MAX = 4u << 20 };
 
@@ -339,10 +339,10 @@ static bool word_byte(unsigned char c) { return word_bytes[c] == '1'; }
 
 /* A hash of a word, taken a byte at a time as the word is read (FNV-1a;
  * words of equal hashes are compared whole). */
-enum { WORD_HASH_START = 0xCBF29CE484222325u };
+#define WORD_HASH_START UINT64_C(0xCBF29CE484222325)
 
 static uint64_t word_hash_step(uint64_t h, unsigned char c) {
-  return (h ^ c) * 0x100000001B3u;
+  return (h ^ c) * UINT64_C(0x100000001B3);
 }
 
 static bool slots_grow(literal_gate *g) {
