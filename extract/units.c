@@ -709,20 +709,19 @@ static size_t window_start(const literal_gate *g, const xctx *x, size_t k,
 }
 
 /* The first run from k on whose word holds a literal of f's first
- * clause (g->nruns: none). */
+ * clause (g->nruns: none).  at[a] is where the runs of its literal a are
+ * read from (SIZE_MAX: not yet): k only grows along one search. */
 static size_t next_holding(const literal_gate *g, const rule_facts *f,
-                           size_t k) {
+                           size_t k, size_t *at) {
   size_t best = g->nruns;
   for (size_t a = 0; a < f->nalts[0]; a++) {
-    size_t l = g->number[f->lits[0][a]->id] - 1;
-    size_t lo = g->post_first[l], hi = g->post_first[l + 1];
-    while (lo < hi) {
-      size_t mid = lo + (hi - lo) / 2;
-      if (g->post_run[mid] < k) lo = mid + 1;
-      else hi = mid;
-    }
-    if (lo < g->post_first[l + 1] && g->post_run[lo] < best)
-      best = g->post_run[lo];
+    size_t l = g->number[f->lits[0][a]->id] - 1, end = g->post_first[l + 1];
+    size_t p = at[a];
+    if (p == SIZE_MAX)
+      p = first_at_or_after(g->post_run, g->post_first[l], end, k);
+    while (p < end && g->post_run[p] < k) p++;
+    at[a] = p;
+    if (p < end && g->post_run[p] < best) best = g->post_run[p];
   }
   return best;
 }
@@ -738,8 +737,10 @@ static bool gated_match(const xctx *x, const literal_gate *g, size_t i,
   const rule_facts *f = &r->facts;
   uint64_t barrier = f->barrier;
   size_t done = at; /* starts before it were tried */
+  size_t read[RULE_LIT_ALTS];
+  for (size_t a = 0; a < RULE_LIT_ALTS; a++) read[a] = SIZE_MAX;
   for (size_t k = run_after(g, x, g->first, at);;) {
-    k = next_holding(g, f, k);
+    k = next_holding(g, f, k, read);
     if (k >= g->last || done >= hi) return false;
     size_t from = window_start(g, x, k, done, barrier);
     size_t end = run_end(g, x, k), limit = end < hi ? end : hi;
