@@ -254,9 +254,9 @@ enum { LONGEST_WORD = 256 }; /* a longer run is not looked up */
 #define NO_WORD UINT32_MAX   /* a run too long */
 
 /* The gate keeps about 3 bytes per byte of text (where each word starts,
- * which it is, the words holding each literal): built for a text up to
- * this size (a plan is rarely over 1 MB), so that one long input keeps
- * its peak memory near its size; a longer one runs its rules by
+ * which it is, the words holding each literal or any): built for a text
+ * up to this size (a plan is rarely over 1 MB), so that one long input
+ * keeps its peak memory near its size; a longer one runs its rules by
  * rule_scan, with the same results. */
 enum { GATE_TEXT_MAX = 4u << 20 };
 
@@ -285,9 +285,20 @@ typedef struct literal_gate {
   /* the runs holding literal l, in order: post_run[post_first[l] ...
    * post_first[l + 1]) */
   size_t *post_first, *post_run;
-  /* the range last asked about: its runs [first, last), its literals */
+  /* the runs whose word holds a literal, or is too long, in order: a
+   * range's literals are read from these alone */
+  size_t *held, nheld;
+  bool too_long; /* a run of the text is too long (NO_WORD) */
+  /* the chosen rules (a bit each, rbits uint64_t per set) that may match
+   * where literal l stands: first_of[l * rbits ...], those with l in their
+   * first clause; ungated: those without clauses, which may match
+   * anywhere */
+  size_t rbits;
+  uint64_t *first_of, *ungated;
+  /* the range last asked about: its runs [first, last), its literals, the
+   * rules that may match there by their first clause */
   size_t first, last;
-  uint64_t *range;
+  uint64_t *range, *maybe;
 } literal_gate;
 
 static void literal_gate_free(literal_gate *g) {
@@ -306,6 +317,10 @@ static void literal_gate_free(literal_gate *g) {
   free(g->run_word);
   free(g->post_first);
   free(g->post_run);
+  free(g->held);
+  free(g->first_of);
+  free(g->ungated);
+  free(g->maybe);
   free(g->range);
   free(g);
 }
@@ -322,15 +337,12 @@ static const char word_bytes[256] =
 
 static bool word_byte(unsigned char c) { return word_bytes[c] == '1'; }
 
-/* A hash of the word s[0, n): its first and last eight bytes and its
- * length (words are short; words of equal hashes are compared whole). */
-static uint64_t word_hash(const char *s, size_t n) {
-  uint64_t head = 0, tail = 0;
-  size_t k = n < 8 ? n : 8;
-  memcpy(&head, s, k);
-  memcpy(&tail, s + n - k, k);
-  uint64_t h = head * 0x9E3779B97F4A7C15u ^ (tail + n) * 0xC2B2AE3D27D4EB4Fu;
-  return h ^ h >> 31;
+/* A hash of a word, taken a byte at a time as the word is read (FNV-1a;
+ * words of equal hashes are compared whole). */
+#define WORD_HASH_START UINT64_C(0xCBF29CE484222325)
+
+static uint64_t word_hash_step(uint64_t h, unsigned char c) {
+  return (h ^ c) * UINT64_C(0x100000001B3);
 }
 
 static bool slots_grow(literal_gate *g) {
@@ -348,11 +360,11 @@ static bool slots_grow(literal_gate *g) {
   return true;
 }
 
-/* The number of the word s[at, at + n), a new one when it is new;
- * SIZE_MAX without memory. */
+/* The number of the word s[at, at + n) of hash h (word_hash_step), a new
+ * one when it is new; SIZE_MAX without memory. */
 static size_t word_number(literal_gate *g, const char *s, size_t at,
-                          size_t n) {
-  uint64_t h = word_hash(s + at, n);
+                          size_t n, uint64_t h) {
+  h ^= h >> 29; /* the slot is taken from the low bits */
   size_t k = h & (g->nslots - 1);
   for (; g->slots[k]; k = (k + 1) & (g->nslots - 1)) {
     size_t w = g->slots[k] - 1;
@@ -403,10 +415,14 @@ static bool words_read(literal_gate *g, const xctx *x) {
       i++;
       continue;
     }
+    uint64_t h = word_hash_step(WORD_HASH_START, (unsigned char)x->s[i]);
     size_t e = i + 1;
-    while (e < x->n && word_byte((unsigned char)x->s[e])) e++;
-    size_t w = e - i > LONGEST_WORD ? NO_WORD : word_number(g, x->s, i, e - i);
+    for (; e < x->n && word_byte((unsigned char)x->s[e]); e++)
+      h = word_hash_step(h, (unsigned char)x->s[e]);
+    size_t w =
+        e - i > LONGEST_WORD ? NO_WORD : word_number(g, x->s, i, e - i, h);
     if (w == SIZE_MAX || !run_add(g, i, (uint32_t)w)) return false;
+    if (w == NO_WORD) g->too_long = true;
     i = e;
   }
   free(g->slots); /* the runs say which word stands where */
@@ -482,13 +498,21 @@ static bool words_search(literal_gate *g, const xctx *x,
 }
 
 /* For each literal, the runs whose word holds it: counted, then placed
- * (each literal's start moves to the next one's, and back). */
+ * (each literal's start moves to the next one's, and back); and the runs
+ * that hold any or are too long (held). */
 static bool postings_build(literal_gate *g) {
   g->post_first = calloc(g->nlits + 1, sizeof *g->post_first);
   bool *holder = calloc(g->nwords + 1, sizeof *holder);
   for (size_t w = 0; holder && w < g->nwords; w++)
     for (size_t b = 0; b < g->nbits && !holder[w]; b++)
       holder[w] = g->holds[w * g->nbits + b] != 0;
+  size_t nheld = 0;
+  for (size_t k = 0; holder && k < g->nruns; k++)
+    nheld += g->run_word[k] == NO_WORD || holder[g->run_word[k]];
+  g->held = malloc((nheld + 1) * sizeof *g->held);
+  for (size_t k = 0; holder && g->held && k < g->nruns; k++)
+    if (g->run_word[k] == NO_WORD || holder[g->run_word[k]])
+      g->held[g->nheld++] = k;
   for (int place = 0; holder && g->post_first && place < 2; place++) {
     if (place) {
       for (size_t l = 0; l < g->nlits; l++)
@@ -509,7 +533,7 @@ static bool postings_build(literal_gate *g) {
     }
   }
   free(holder);
-  if (!g->post_run) return false;
+  if (!g->post_run || !g->held) return false;
   for (size_t l = g->nlits; l > 0; l--) g->post_first[l] = g->post_first[l - 1];
   g->post_first[0] = 0;
   return true;
@@ -567,6 +591,19 @@ static literal_gate *literal_gate_build(const xctx *x, const unit_rules *u) {
       }
     }
   }
+  g->rbits = u->n / 64 + 1;
+  g->first_of = calloc(g->nlits * g->rbits + 1, sizeof *g->first_of);
+  g->ungated = calloc(g->rbits, sizeof *g->ungated);
+  g->maybe = calloc(g->rbits, sizeof *g->maybe);
+  if (!g->first_of || !g->ungated || !g->maybe) goto fail;
+  for (size_t i = 0; i < u->n; i++) {
+    const rule_facts *f = &u->items[i]->facts;
+    uint64_t bit = (uint64_t)1 << (i % 64);
+    if (!g->nclauses[i]) g->ungated[i / 64] |= bit;
+    for (size_t k = 0; g->nclauses[i] && k < f->nalts[0]; k++)
+      g->first_of[(g->number[f->lits[0][k]->id] - 1) * g->rbits + i / 64] |=
+          bit;
+  }
   if (!words_read(g, x) || !words_search(g, x, lits) || !postings_build(g))
     goto fail;
   free(lits);
@@ -577,31 +614,56 @@ fail:
   return NULL;
 }
 
+/* The first of v[lo, hi) (in order) at or after `at` (hi: none). */
+static size_t first_at_or_after(const size_t *v, size_t lo, size_t hi,
+                                size_t at) {
+  while (lo < hi) {
+    size_t mid = lo + (hi - lo) / 2;
+    if (v[mid] < at) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
 /* The first run that ends after `at`, from run `from` on. */
 static size_t run_after(const literal_gate *g, const xctx *x, size_t from,
                         size_t at) {
-  size_t lo = from, hi = g->nruns;
-  while (lo < hi) { /* the first run starting at or after at */
-    size_t mid = lo + (hi - lo) / 2;
-    if (g->run_at[mid] < at) lo = mid + 1;
-    else hi = mid;
-  }
+  size_t lo = first_at_or_after(g->run_at, from, g->nruns, at);
   return lo > from && run_end(g, x, lo - 1) > at ? lo - 1 : lo;
 }
 
 /* Into g->range, the literals s[lo, hi) may hold: those of the words it
  * covers (whole words: a literal in part of one is in all of it), whose
- * runs are noted.  False when that is not known (a word too long). */
+ * runs are noted (for all the runs, the literals with postings); into
+ * g->maybe, the chosen rules with one of them in their first clause, and
+ * those without clauses.  False when that is not known (a word too
+ * long). */
 static bool range_literals(const xctx *x, literal_gate *g, size_t lo,
                            size_t hi) {
   memset(g->range, 0, g->nbits * sizeof *g->range);
-  g->first = g->last = run_after(g, x, 0, lo);
-  while (g->last < g->nruns && g->run_at[g->last] < hi) {
-    uint32_t w = g->run_word[g->last++];
+  g->first = run_after(g, x, 0, lo);
+  g->last = first_at_or_after(g->run_at, g->first, g->nruns, hi);
+  /* the whole text holds the literals that have runs */
+  bool whole = g->first == 0 && g->last == g->nruns;
+  if (whole && g->too_long) return false;
+  for (size_t l = 0; whole && l < g->nlits; l++)
+    if (g->post_first[l + 1] > g->post_first[l])
+      g->range[l / 64] |= (uint64_t)1 << (l % 64);
+  for (size_t h = whole ? g->nheld
+                        : first_at_or_after(g->held, 0, g->nheld, g->first);
+       h < g->nheld && g->held[h] < g->last; h++) {
+    uint32_t w = g->run_word[g->held[h]];
     if (w == NO_WORD) return false;
     for (size_t b = 0; b < g->nbits; b++)
       g->range[b] |= g->holds[w * g->nbits + b];
   }
+  memcpy(g->maybe, g->ungated, g->rbits * sizeof *g->maybe);
+  for (size_t b = 0; b < g->nbits; b++)
+    for (uint64_t m = g->range[b]; m; m &= m - 1) {
+      const uint64_t *rules =
+          g->first_of + (b * 64 + (size_t)__builtin_ctzll(m)) * g->rbits;
+      for (size_t k = 0; k < g->rbits; k++) g->maybe[k] |= rules[k];
+    }
   return true;
 }
 
@@ -647,20 +709,19 @@ static size_t window_start(const literal_gate *g, const xctx *x, size_t k,
 }
 
 /* The first run from k on whose word holds a literal of f's first
- * clause (g->nruns: none). */
+ * clause (g->nruns: none).  at[a] is where the runs of its literal a are
+ * read from (SIZE_MAX: not yet): k only grows along one search. */
 static size_t next_holding(const literal_gate *g, const rule_facts *f,
-                           size_t k) {
+                           size_t k, size_t *at) {
   size_t best = g->nruns;
   for (size_t a = 0; a < f->nalts[0]; a++) {
-    size_t l = g->number[f->lits[0][a]->id] - 1;
-    size_t lo = g->post_first[l], hi = g->post_first[l + 1];
-    while (lo < hi) {
-      size_t mid = lo + (hi - lo) / 2;
-      if (g->post_run[mid] < k) lo = mid + 1;
-      else hi = mid;
-    }
-    if (lo < g->post_first[l + 1] && g->post_run[lo] < best)
-      best = g->post_run[lo];
+    size_t l = g->number[f->lits[0][a]->id] - 1, end = g->post_first[l + 1];
+    size_t p = at[a];
+    if (p == SIZE_MAX)
+      p = first_at_or_after(g->post_run, g->post_first[l], end, k);
+    while (p < end && g->post_run[p] < k) p++;
+    at[a] = p;
+    if (p < end && g->post_run[p] < best) best = g->post_run[p];
   }
   return best;
 }
@@ -676,8 +737,10 @@ static bool gated_match(const xctx *x, const literal_gate *g, size_t i,
   const rule_facts *f = &r->facts;
   uint64_t barrier = f->barrier;
   size_t done = at; /* starts before it were tried */
+  size_t read[RULE_LIT_ALTS];
+  for (size_t a = 0; a < RULE_LIT_ALTS; a++) read[a] = SIZE_MAX;
   for (size_t k = run_after(g, x, g->first, at);;) {
-    k = next_holding(g, f, k);
+    k = next_holding(g, f, k, read);
     if (k >= g->last || done >= hi) return false;
     size_t from = window_start(g, x, k, done, barrier);
     size_t end = run_end(g, x, k), limit = end < hi ? end : hi;
@@ -1242,8 +1305,15 @@ static void mentions(xctx *x, size_t start, size_t end, cand_list *l) {
   }
   const literal_gate *g =
       u->gate && range_literals(x, u->gate, start, end) ? u->gate : NULL;
-  for (size_t i = 0; i < u->n; i++)
-    if (may_match(g, i)) run_rule(x, g, u, i, start, end, l);
+  if (!g) {
+    for (size_t i = 0; i < u->n; i++) run_rule(x, g, u, i, start, end, l);
+  } else { /* in rule order, those whose first clause the range holds */
+    for (size_t b = 0; b < g->rbits; b++)
+      for (uint64_t m = g->maybe[b]; m; m &= m - 1) {
+        size_t i = b * 64 + (size_t)__builtin_ctzll(m);
+        if (range_may_hold(g, i)) run_rule(x, g, u, i, start, end, l);
+      }
+  }
   if (l->failed || !accept_standalone(x, &u->cc, l, start, end)) {
     l->n = 0;
     out_of_memory(x);
