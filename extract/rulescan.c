@@ -1231,7 +1231,6 @@ static const rule_literal *literal_of(rule_literals *ls, const word *w) {
     free(l);
     return NULL;
   }
-  l->jit = pcre2_jit_compile(l->code, PCRE2_JIT_COMPLETE) == 0;
   l->id = ls->n;
   l->set = ls;
   ls->items[ls->n++] = l;
@@ -1278,7 +1277,7 @@ static void literal_rest(rule_literal *l) {
                           PCRE2_UTF | PCRE2_UCP |
                               (l->caseless ? PCRE2_CASELESS : 0),
                           &code, &at, NULL);
-  if (l->rest && pcre2_jit_compile(l->rest, PCRE2_JIT_COMPLETE)) {
+  if (l->rest && !jit_supported()) {
     pcre2_code_free(l->rest);
     l->rest = NULL;
   }
@@ -1382,7 +1381,7 @@ void rule_read_facts(rule *r, rule_literals *ls) {
   r->anchored = pcre2_compile(
       (PCRE2_SPTR)r->pattern, PCRE2_ZERO_TERMINATED,
       options | PCRE2_ANCHORED | PCRE2_NO_START_OPTIMIZE, &code, &at, NULL);
-  if (r->anchored && pcre2_jit_compile(r->anchored, PCRE2_JIT_COMPLETE)) {
+  if (r->anchored && !jit_supported()) {
     pcre2_code_free(r->anchored); /* no JIT: a search is as good */
     r->anchored = NULL;
   }
@@ -1406,12 +1405,11 @@ bool rule_exec(const rule *r, const char *s, size_t len, size_t start,
     const unsigned char *u = (const unsigned char *)s;
     for (size_t i = start; i < len; i++)
       if (may_start(r, u, i, len) &&
-          pcre2_jit_match(r->anchored, u, len, i, PCRE2_NO_UTF_CHECK, md,
-                          NULL) > 0)
+          code_match(r->anchored, &r->anchored_jit, s, len, i, md, NULL) > 0)
         return true;
     return false;
   }
-  return code_match(r->code, r->jit, s, len, start, md, NULL) > 0;
+  return code_match(r->code, &r->jit, s, len, start, md, NULL) > 0;
 }
 
 /* ---- scans ------------------------------------------------------------- */
@@ -1496,7 +1494,7 @@ enum { LITERAL_REACH = 2048 };
 static bool literal_search(const rule_literal *l, const rule_text *t,
                            pcre2_match_data *md, size_t from, size_t upto,
                            size_t *start, size_t *end) {
-  if (code_match(l->code, l->jit, t->s, upto, from, md, NULL) <= 0)
+  if (code_match(l->code, &l->jit, t->s, upto, from, md, NULL) <= 0)
     return false;
   PCRE2_SIZE *ov = pcre2_get_ovector_pointer(md);
   *start = ov[0];
@@ -1574,8 +1572,8 @@ static bool literal_next(const rule_literal *l, const rule_text *t,
     } else {
       /* the rest of the word, after its first character: an occurrence
        * of the word starts at that character */
-      if (pcre2_jit_match(l->rest, (PCRE2_SPTR)t->s, t->n, p->done,
-                          PCRE2_NO_UTF_CHECK, c->md, NULL) <= 0) {
+      if (code_match(l->rest, &l->rest_jit, t->s, t->n, p->done, c->md,
+                     NULL) <= 0) {
         p->done = t->n;
         continue;
       }
@@ -1701,7 +1699,7 @@ bool rule_exec_until(const rule *r, const rule_text *t, const char *s,
     return rule_exec(r, s, len, start, md) &&
            pcre2_get_ovector_pointer(md)[0] <= limit;
   pcre2_set_offset_limit(t->mc, limit);
-  return code_match(r->code, r->jit, s, len, start, md, t->mc) > 0;
+  return code_match(r->code, &r->jit, s, len, start, md, t->mc) > 0;
 }
 
 /* r's first match in t->s[0..len) starting in [from, limit]. */
@@ -1717,8 +1715,8 @@ static bool match_at(const rule *r, const rule_text *t, size_t len, size_t p,
   if (r->facts.has_first && (p >= len || !may_start(r, s, p, len)))
     return false;
   if (r->anchored)
-    return pcre2_jit_match(r->anchored, s, len, p, PCRE2_NO_UTF_CHECK, md,
-                           NULL) > 0;
+    return code_match(r->anchored, &r->anchored_jit, t->s, len, p, md,
+                      NULL) > 0;
   return match_within(r, t, len, p, p, md);
 }
 
