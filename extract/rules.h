@@ -215,7 +215,8 @@ bool rule_gives(const rule *r, const char *key);
 static inline int code_match(pcre2_code *code, const jit_state *jit,
                              const char *s, size_t len, size_t start,
                              pcre2_match_data *md, pcre2_match_context *mc) {
-  return jit_ready(code, jit) ? pcre2_jit_match(code, (PCRE2_SPTR)s, len, start,
+  return jit_ready(code, jit)
+             ? pcre2_jit_match(code, (PCRE2_SPTR)s, len, start,
                                PCRE2_NO_UTF_CHECK, md, mc)
              : pcre2_match(code, (PCRE2_SPTR)s, len, start,
                            PCRE2_NO_UTF_CHECK, md, mc);
