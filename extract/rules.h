@@ -55,6 +55,10 @@ typedef struct rule_literal {
 struct rule_literals {
   rule_literal **items;
   size_t n, cap;
+  /* items by text and case: index + 1 in the slot of their hash, 0 for
+   * none; at most half full (rules share thousands of words) */
+  size_t *slots;
+  size_t nslots;
 };
 void rule_literals_free(rule_literals *ls);
 

@@ -1195,19 +1195,48 @@ void rule_literals_free(rule_literals *ls) {
     free(ls->items[i]);
   }
   free(ls->items);
+  free(ls->slots);
   memset(ls, 0, sizeof *ls);
+}
+
+/* The slot of ls->slots for the word text[0, len) in that case: the one
+ * holding it, or the empty one where it goes. */
+static size_t *literal_slot(const rule_literals *ls, const char *text,
+                            size_t len, bool caseless) {
+  size_t i = (cchc_hash_bytes(text, len) ^ caseless) & (ls->nslots - 1);
+  for (;; i = (i + 1) & (ls->nslots - 1)) {
+    size_t k = ls->slots[i];
+    if (!k) return &ls->slots[i];
+    const rule_literal *l = ls->items[k - 1];
+    if (l->caseless == caseless && !strncmp(l->text, text, len) &&
+        !l->text[len])
+      return &ls->slots[i];
+  }
+}
+
+/* Room in ls->slots for one more item; false without memory. */
+static bool literal_slots_room(rule_literals *ls) {
+  if (2 * (ls->n + 1) <= ls->nslots) return true;
+  size_t nslots = ls->nslots ? 2 * ls->nslots : 256;
+  size_t *slots = calloc(nslots, sizeof *slots);
+  if (!slots) return false;
+  free(ls->slots);
+  ls->slots = slots;
+  ls->nslots = nslots;
+  for (size_t k = 0; k < ls->n; k++) {
+    const rule_literal *l = ls->items[k];
+    *literal_slot(ls, l->text, strlen(l->text), l->caseless) = k + 1;
+  }
+  return true;
 }
 
 /* The literal of w in ls: the one there, or a new one compiled; NULL
  * without memory. */
 static const rule_literal *literal_of(rule_literals *ls, const word *w) {
-  for (size_t i = 0; i < ls->n; i++) {
-    const rule_literal *l = ls->items[i];
-    if (l->caseless == w->caseless && !strncmp(l->text, (const char *)w->text,
-                                               w->len) &&
-        !l->text[w->len])
-      return l;
-  }
+  if (!literal_slots_room(ls)) return NULL;
+  size_t *slot =
+      literal_slot(ls, (const char *)w->text, w->len, w->caseless);
+  if (*slot) return ls->items[*slot - 1];
   rule_literal **items = cchc_grow(ls->items, &ls->cap, ls->n, sizeof *items);
   if (!items) return NULL;
   ls->items = items;
@@ -1234,6 +1263,7 @@ static const rule_literal *literal_of(rule_literals *ls, const word *w) {
   l->id = ls->n;
   l->set = ls;
   ls->items[ls->n++] = l;
+  *slot = ls->n;
   return l;
 }
 
