@@ -39,6 +39,28 @@ bool jit_ready(pcre2_code *code, const jit_state *jit) {
   return s == JIT_READY;
 }
 
+pcre2_code *code_once(pcre2_code *const *code, const jit_state *jit,
+                      const char *pattern, uint32_t options) {
+  _Atomic unsigned char *state = &((jit_state *)jit)->state;
+  if (atomic_load_explicit(state, memory_order_acquire) == JIT_UNTRIED) {
+    pthread_mutex_lock(&jit_lock);
+    if (atomic_load_explicit(state, memory_order_relaxed) == JIT_UNTRIED) {
+      int error;
+      PCRE2_SIZE at;
+      pcre2_code *c = pcre2_compile((PCRE2_SPTR)pattern, PCRE2_ZERO_TERMINATED,
+                                    options, &error, &at, NULL);
+      *(pcre2_code **)code = c;
+      atomic_store_explicit(
+          state,
+          c && pcre2_jit_compile(c, PCRE2_JIT_COMPLETE) == 0 ? JIT_READY
+                                                             : JIT_NONE,
+          memory_order_release);
+    }
+    pthread_mutex_unlock(&jit_lock);
+  }
+  return *code;
+}
+
 bool jit_supported(void) {
   uint32_t jit = 0;
   return pcre2_config(PCRE2_CONFIG_JIT, &jit) >= 0 && jit;

@@ -24,6 +24,11 @@ typedef struct jit_state {
 bool jit_ready(pcre2_code *code, const jit_state *jit);
 /* Can this build of PCRE2 JIT compile at all? */
 bool jit_supported(void);
+/* *code: `pattern` compiled with `options` at the first call, and JIT
+ * compiled (jit says whether it has JIT code), once, as jit_ready; NULL
+ * when it does not compile (no memory). */
+pcre2_code *code_once(pcre2_code *const *code, const jit_state *jit,
+                      const char *pattern, uint32_t options);
 
 typedef struct rule_example {
   const char *text;
@@ -121,9 +126,13 @@ typedef struct rule {
   const char *marked;
   rule_facts facts;
   jit_state jit; /* of code */
-  /* The pattern compiled anchored and without PCRE2's start-up scans,
-   * to try it at one position: where a match can start (facts.first), a
-   * line start.  NULL when its first bytes are many. */
+  /* The pattern compiled anchored and without PCRE2's start-up scans
+   * (anchored_options), to try it at one position: where a match can
+   * start (facts.first), a line start.  Only with tries_anchored (not
+   * when its first bytes are many), compiled at the first try
+   * (rule_anchored): most rules never run on a given plan. */
+  bool tries_anchored;
+  uint32_t anchored_options;
   pcre2_code *anchored;
   jit_state anchored_jit;
   /* rule_exec tries `anchored` at each position whose byte can start a

@@ -1406,16 +1406,16 @@ void rule_read_facts(rule *r, rule_literals *ls) {
   if ((!tries_all && !line_tries && !windows) ||
       bytes_count(&n.first) > 40)
     return;
-  int code;
-  PCRE2_SIZE at;
-  r->anchored = pcre2_compile(
-      (PCRE2_SPTR)r->pattern, PCRE2_ZERO_TERMINATED,
-      options | PCRE2_ANCHORED | PCRE2_NO_START_OPTIMIZE, &code, &at, NULL);
-  if (r->anchored && !jit_supported()) {
-    pcre2_code_free(r->anchored); /* no JIT: a search is as good */
-    r->anchored = NULL;
-  }
-  r->by_first = r->anchored && tries_all;
+  r->tries_anchored = jit_supported(); /* no JIT: a search is as good */
+  r->anchored_options = options | PCRE2_ANCHORED | PCRE2_NO_START_OPTIMIZE;
+  r->by_first = r->tries_anchored && tries_all;
+}
+
+/* r->anchored (with tries_anchored), compiled now at the first try; NULL
+ * without memory for it: a search finds the same. */
+static pcre2_code *rule_anchored(const rule *r) {
+  return code_once(&r->anchored, &r->anchored_jit, r->pattern,
+                   r->anchored_options);
 }
 
 /* Can a match of r start at s[i] (< n)? */
@@ -1431,11 +1431,12 @@ bool rule_exec(const rule *r, const char *s, size_t len, size_t start,
                pcre2_match_data *md) {
   /* Subjects are canonical text or examples, both checked UTF-8 already;
    * re-checking the whole subject on every call would be quadratic. */
-  if (r->by_first) {
+  pcre2_code *anchored = r->by_first ? rule_anchored(r) : NULL;
+  if (anchored) {
     const unsigned char *u = (const unsigned char *)s;
     for (size_t i = start; i < len; i++)
       if (may_start(r, u, i, len) &&
-          code_match(r->anchored, &r->anchored_jit, s, len, i, md, NULL) > 0)
+          code_match(anchored, &r->anchored_jit, s, len, i, md, NULL) > 0)
         return true;
     return false;
   }
@@ -1744,9 +1745,10 @@ static bool match_at(const rule *r, const rule_text *t, size_t len, size_t p,
   const unsigned char *s = (const unsigned char *)t->s;
   if (r->facts.has_first && (p >= len || !may_start(r, s, p, len)))
     return false;
-  if (r->anchored)
-    return code_match(r->anchored, &r->anchored_jit, t->s, len, p, md,
-                      NULL) > 0;
+  pcre2_code *anchored = r->tries_anchored ? rule_anchored(r) : NULL;
+  if (anchored)
+    return code_match(anchored, &r->anchored_jit, t->s, len, p, md, NULL) >
+           0;
   return match_within(r, t, len, p, p, md);
 }
 
@@ -1976,7 +1978,7 @@ bool rule_scan(const rule *r, const rule_text *t, size_t len, size_t start,
     return false;
   /* windows and single positions are tried without the look-ahead's scan
    * of the rest of the text each time */
-  bool small_tries = r->anchored || r->ahead < 0;
+  bool small_tries = r->tries_anchored || r->ahead < 0;
   if (small_tries && f->nneeds && f->barrier)
     return scan_windows(r, t, len, start, md);
   if (f->starts && (small_tries || !f->after))
