@@ -111,7 +111,10 @@ typedef struct bytes {
 } bytes;
 
 static void bytes_add(bytes *b, unsigned lo, unsigned hi) {
-  for (unsigned c = lo; c <= hi && c < 256; c++) b->w[c >> 6] |= BIT(c & 63);
+  for (unsigned c = lo; c <= hi && c < 256; c = (c | 63) + 1) {
+    unsigned end = hi < (c | 63) ? hi : (c | 63); /* in the word of c */
+    b->w[c >> 6] |= (BIT(end & 63) << 1) - BIT(c & 63);
+  }
 }
 
 static void bytes_or(bytes *a, const bytes *b) {
@@ -156,20 +159,39 @@ static void bytes_add_caseless(bytes *b, uint32_t lo, uint32_t hi) {
     }
     return;
   }
+  /* Patterns spell the same letters over and over: the closure of one
+   * is kept (per thread: loads may run in parallel). */
+  enum { MEMO_SLOTS = 256 };
+  typedef struct closure_memo {
+    uint32_t cp; /* 0: none */
+    bytes first;
+  } closure_memo;
+  static _Thread_local closure_memo memo[MEMO_SLOTS];
+  closure_memo *slot = lo == hi ? &memo[lo % MEMO_SLOTS] : NULL;
+  if (slot && slot->cp == lo) {
+    bytes_or(b, &slot->first);
+    return;
+  }
   USet *set = uset_open((UChar32)lo, (UChar32)hi);
   if (!set) {
     bytes_add(b, 0, 255);
     return;
   }
+  bytes closure = {0};
   uset_closeOver(set, USET_CASE_INSENSITIVE);
   for (int32_t i = 0, n = uset_getItemCount(set); i < n; i++) {
     UChar32 a, z;
     UErrorCode st = U_ZERO_ERROR;
     /* strings (full case foldings) are no single character PCRE2 matches */
     if (uset_getItem(set, i, &a, &z, NULL, 0, &st) == 0)
-      bytes_add_chars(b, (uint32_t)a, (uint32_t)z);
+      bytes_add_chars(&closure, (uint32_t)a, (uint32_t)z);
   }
   uset_close(set);
+  bytes_or(b, &closure);
+  if (slot) {
+    slot->cp = lo;
+    slot->first = closure;
+  }
 }
 
 /* ---- reading a pattern -------------------------------------------------- */
