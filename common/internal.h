@@ -135,6 +135,14 @@ static inline size_t cchc_first_flagged(uint64_t flags) {
 #endif
 }
 
+/* FNV-1a of s[0, n), for tables keyed by short strings. */
+static inline uint64_t cchc_hash_bytes(const void *s, size_t n) {
+  uint64_t h = 1469598103934665603u;
+  for (size_t i = 0; i < n; i++)
+    h = (h ^ ((const unsigned char *)s)[i]) * 1099511628211u;
+  return h;
+}
+
 /* Encode cp into out (4 bytes room); returns the length. */
 size_t cchc_utf8_encode(uint32_t cp, char *out);
 

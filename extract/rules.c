@@ -1,5 +1,5 @@
 /* rules.c: load the rules files (*.rules) and the taxonomy TSVs of a
- * directory; compile the patterns with JIT;
+ * directory; compile the patterns (JIT at their first match);
  * run the examples.  The file format is described in rules/README.md. */
 #include "rules.h"
 
@@ -7,10 +7,64 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+
+/* ---- JIT at first match ------------------------------------------------ */
+
+enum { JIT_UNTRIED, JIT_READY, JIT_NONE };
+
+/* One lock for every compile: compiles are few (one per pattern a run
+ * matches), and a pattern's first matches wait for its compile anyway. */
+static pthread_mutex_t jit_lock = PTHREAD_MUTEX_INITIALIZER;
+
+bool jit_ready(pcre2_code *code, const jit_state *jit) {
+  /* jit is the one mutable part of a rule set shared read-only */
+  _Atomic unsigned char *state = &((jit_state *)jit)->state;
+  unsigned char s = atomic_load_explicit(state, memory_order_acquire);
+  if (s == JIT_UNTRIED) {
+    pthread_mutex_lock(&jit_lock);
+    s = atomic_load_explicit(state, memory_order_relaxed);
+    if (s == JIT_UNTRIED) {
+      /* JIT is an optimization: a platform without it still matches. */
+      s = pcre2_jit_compile(code, PCRE2_JIT_COMPLETE) == 0 ? JIT_READY
+                                                           : JIT_NONE;
+      atomic_store_explicit(state, s, memory_order_release);
+    }
+    pthread_mutex_unlock(&jit_lock);
+  }
+  return s == JIT_READY;
+}
+
+pcre2_code *code_once(pcre2_code *const *code, const jit_state *jit,
+                      const char *pattern, uint32_t options) {
+  _Atomic unsigned char *state = &((jit_state *)jit)->state;
+  if (atomic_load_explicit(state, memory_order_acquire) == JIT_UNTRIED) {
+    pthread_mutex_lock(&jit_lock);
+    if (atomic_load_explicit(state, memory_order_relaxed) == JIT_UNTRIED) {
+      int error;
+      PCRE2_SIZE at;
+      pcre2_code *c = pcre2_compile((PCRE2_SPTR)pattern, PCRE2_ZERO_TERMINATED,
+                                    options, &error, &at, NULL);
+      *(pcre2_code **)code = c;
+      atomic_store_explicit(
+          state,
+          c && pcre2_jit_compile(c, PCRE2_JIT_COMPLETE) == 0 ? JIT_READY
+                                                             : JIT_NONE,
+          memory_order_release);
+    }
+    pthread_mutex_unlock(&jit_lock);
+  }
+  return *code;
+}
+
+bool jit_supported(void) {
+  uint32_t jit = 0;
+  return pcre2_config(PCRE2_CONFIG_JIT, &jit) >= 0 && jit;
+}
 
 /* ---- string ownership ------------------------------------------------ */
 
@@ -447,8 +501,6 @@ static cchc_status compile_rule(cchc_rules *rs, rule *r, uint32_t flags,
                      "rule %s: pattern error at offset %zu: %s", r->id,
                      (size_t)at, (const char *)msg);
   }
-  /* JIT is an optimization: a platform without it still matches. */
-  r->jit = pcre2_jit_compile(r->code, PCRE2_JIT_COMPLETE) == 0;
   rule_read_facts(r, &rs->literals);
   uint32_t groups = 0;
   pcre2_pattern_info(r->code, PCRE2_INFO_CAPTURECOUNT, &groups);
@@ -821,7 +873,11 @@ static bool hand_rule_finds(const cchc_rules *rs, pcre2_match_data *md,
     pcre2_pattern_info(r->code, PCRE2_INFO_ALLOPTIONS, &options);
     if (!k || strcmp(k, key) || !(options & PCRE2_CASELESS) ||
         rule_attr(r, "standalone") || rule_attr(r, "level") ||
-        rule_attr(r, "alt") || !rule_exec(r, s, n, 0, md))
+        rule_attr(r, "alt") ||
+        /* by the interpreter (as rule_exec finds): one short subject
+         * is not worth a JIT compile at load */
+        pcre2_match(r->code, (PCRE2_SPTR)s, n, 0, PCRE2_NO_UTF_CHECK, md,
+                    NULL) <= 0)
       continue;
     size_t a, b;
     if (!rule_group(r, md, "u", &a, &b)) rule_match_span(md, &a, &b);

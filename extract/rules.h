@@ -8,6 +8,28 @@
 
 #include "../common/internal.h"
 
+#include <stdatomic.h>
+
+/* Whether a pattern has JIT code yet.  JIT compiling is done at a
+ * pattern's first match, not at load: a plan runs a few of the rules
+ * only, and JIT compiling all of them cost more than extracting most
+ * plans.  Workers share the compiled rules, so jit_ready compiles once,
+ * under a lock; this is the one part of a shared rule set that changes. */
+typedef struct jit_state {
+  _Atomic unsigned char state; /* JIT_* of rules.c; 0: not tried yet */
+} jit_state;
+/* Does `code` have JIT code?  JIT compiles it on the first call.  False
+ * where JIT cannot compile it: the interpreter then finds the same
+ * matches. */
+bool jit_ready(pcre2_code *code, const jit_state *jit);
+/* Can this build of PCRE2 JIT compile at all? */
+bool jit_supported(void);
+/* *code: `pattern` compiled with `options` at the first call, and JIT
+ * compiled (jit says whether it has JIT code), once, as jit_ready; NULL
+ * when it does not compile (no memory). */
+pcre2_code *code_once(pcre2_code *const *code, const jit_state *jit,
+                      const char *pattern, uint32_t options);
+
 typedef struct rule_example {
   const char *text;
   bool positive;
@@ -27,9 +49,10 @@ typedef struct rule_literal {
   char *text;   /* letters and digits: no metacharacter */
   bool caseless;
   pcre2_code *code;
-  bool jit;
+  jit_state jit;
   /* "(?<=F)REST" for a word F REST, with JIT: found faster, or NULL */
   pcre2_code *rest;
+  jit_state rest_jit;
   size_t id;                /* index in set */
   const rule_literals *set;
 } rule_literal;
@@ -37,6 +60,10 @@ typedef struct rule_literal {
 struct rule_literals {
   rule_literal **items;
   size_t n, cap;
+  /* items by text and case: index + 1 in the slot of their hash, 0 for
+   * none; at most half full (rules share thousands of words) */
+  size_t *slots;
+  size_t nslots;
 };
 void rule_literals_free(rule_literals *ls);
 
@@ -89,7 +116,7 @@ typedef struct rule {
   unsigned line;       /* line of its "rule" header */
   const char *purpose;
   const char *pattern;
-  pcre2_code *code;    /* compiled with JIT */
+  pcre2_code *code;    /* JIT compiled at its first match */
   const char **keys, **values; /* "set: key=value" attributes */
   size_t nattrs;
   rule_example *examples;
@@ -98,11 +125,16 @@ typedef struct rule {
    * match: its value is the (*MARK) of the alternative that matched. */
   const char *marked;
   rule_facts facts;
-  bool jit; /* code has JIT code: matched by pcre2_jit_match */
-  /* The pattern compiled anchored and without PCRE2's start-up scans,
-   * to try it at one position: where a match can start (facts.first), a
-   * line start.  NULL when its first bytes are many. */
+  jit_state jit; /* of code */
+  /* The pattern compiled anchored and without PCRE2's start-up scans
+   * (anchored_options), to try it at one position: where a match can
+   * start (facts.first), a line start.  Only with tries_anchored (not
+   * when its first bytes are many), compiled at the first try
+   * (rule_anchored): most rules never run on a given plan. */
+  bool tries_anchored;
+  uint32_t anchored_options;
   pcre2_code *anchored;
+  jit_state anchored_jit;
   /* rule_exec tries `anchored` at each position whose byte can start a
    * match, as PCRE2 knows no first bytes of its own (a pattern that opens
    * with \d in UCP mode, or a lookbehind before it) and would try them
@@ -193,12 +225,14 @@ const char *rule_value(const rule *r, pcre2_match_data *md, const char *key);
 bool rule_gives(const rule *r, const char *key);
 
 /* One search by a compiled pattern over canonical text (already checked
- * UTF-8): by its JIT code when it has one, else by the interpreter.  The
- * number of pairs set, as pcre2_match gives it. */
-static inline int code_match(const pcre2_code *code, bool jit, const char *s,
-                             size_t len, size_t start, pcre2_match_data *md,
-                             pcre2_match_context *mc) {
-  return jit ? pcre2_jit_match(code, (PCRE2_SPTR)s, len, start,
+ * UTF-8): by its JIT code when it has one (compiled now, at the first
+ * search), else by the interpreter.  The number of pairs set, as
+ * pcre2_match gives it. */
+static inline int code_match(pcre2_code *code, const jit_state *jit,
+                             const char *s, size_t len, size_t start,
+                             pcre2_match_data *md, pcre2_match_context *mc) {
+  return jit_ready(code, jit)
+             ? pcre2_jit_match(code, (PCRE2_SPTR)s, len, start,
                                PCRE2_NO_UTF_CHECK, md, mc)
              : pcre2_match(code, (PCRE2_SPTR)s, len, start,
                            PCRE2_NO_UTF_CHECK, md, mc);

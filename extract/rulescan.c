@@ -111,7 +111,10 @@ typedef struct bytes {
 } bytes;
 
 static void bytes_add(bytes *b, unsigned lo, unsigned hi) {
-  for (unsigned c = lo; c <= hi && c < 256; c++) b->w[c >> 6] |= BIT(c & 63);
+  for (unsigned c = lo; c <= hi && c < 256; c = (c | 63) + 1) {
+    unsigned end = hi < (c | 63) ? hi : (c | 63); /* in the word of c */
+    b->w[c >> 6] |= (BIT(end & 63) << 1) - BIT(c & 63);
+  }
 }
 
 static void bytes_or(bytes *a, const bytes *b) {
@@ -156,20 +159,39 @@ static void bytes_add_caseless(bytes *b, uint32_t lo, uint32_t hi) {
     }
     return;
   }
+  /* Patterns spell the same letters over and over: the closure of one
+   * is kept (per thread: loads may run in parallel). */
+  enum { MEMO_SLOTS = 256 };
+  typedef struct closure_memo {
+    uint32_t cp; /* 0: none */
+    bytes first;
+  } closure_memo;
+  static _Thread_local closure_memo memo[MEMO_SLOTS];
+  closure_memo *slot = lo == hi ? &memo[lo % MEMO_SLOTS] : NULL;
+  if (slot && slot->cp == lo) {
+    bytes_or(b, &slot->first);
+    return;
+  }
   USet *set = uset_open((UChar32)lo, (UChar32)hi);
   if (!set) {
     bytes_add(b, 0, 255);
     return;
   }
+  bytes closure = {0};
   uset_closeOver(set, USET_CASE_INSENSITIVE);
   for (int32_t i = 0, n = uset_getItemCount(set); i < n; i++) {
     UChar32 a, z;
     UErrorCode st = U_ZERO_ERROR;
     /* strings (full case foldings) are no single character PCRE2 matches */
     if (uset_getItem(set, i, &a, &z, NULL, 0, &st) == 0)
-      bytes_add_chars(b, (uint32_t)a, (uint32_t)z);
+      bytes_add_chars(&closure, (uint32_t)a, (uint32_t)z);
   }
   uset_close(set);
+  bytes_or(b, &closure);
+  if (slot) {
+    slot->cp = lo;
+    slot->first = closure;
+  }
 }
 
 /* ---- reading a pattern -------------------------------------------------- */
@@ -1198,19 +1220,48 @@ void rule_literals_free(rule_literals *ls) {
     free(ls->items[i]);
   }
   free(ls->items);
+  free(ls->slots);
   memset(ls, 0, sizeof *ls);
+}
+
+/* The slot of ls->slots for the word text[0, len) in that case: the one
+ * holding it, or the empty one where it goes. */
+static size_t *literal_slot(const rule_literals *ls, const char *text,
+                            size_t len, bool caseless) {
+  size_t i = (cchc_hash_bytes(text, len) ^ caseless) & (ls->nslots - 1);
+  for (;; i = (i + 1) & (ls->nslots - 1)) {
+    size_t k = ls->slots[i];
+    if (!k) return &ls->slots[i];
+    const rule_literal *l = ls->items[k - 1];
+    if (l->caseless == caseless && !strncmp(l->text, text, len) &&
+        !l->text[len])
+      return &ls->slots[i];
+  }
+}
+
+/* Room in ls->slots for one more item; false without memory. */
+static bool literal_slots_room(rule_literals *ls) {
+  if (2 * (ls->n + 1) <= ls->nslots) return true;
+  size_t nslots = ls->nslots ? 2 * ls->nslots : 256;
+  size_t *slots = calloc(nslots, sizeof *slots);
+  if (!slots) return false;
+  free(ls->slots);
+  ls->slots = slots;
+  ls->nslots = nslots;
+  for (size_t k = 0; k < ls->n; k++) {
+    const rule_literal *l = ls->items[k];
+    *literal_slot(ls, l->text, strlen(l->text), l->caseless) = k + 1;
+  }
+  return true;
 }
 
 /* The literal of w in ls: the one there, or a new one compiled; NULL
  * without memory. */
 static const rule_literal *literal_of(rule_literals *ls, const word *w) {
-  for (size_t i = 0; i < ls->n; i++) {
-    const rule_literal *l = ls->items[i];
-    if (l->caseless == w->caseless && !strncmp(l->text, (const char *)w->text,
-                                               w->len) &&
-        !l->text[w->len])
-      return l;
-  }
+  if (!literal_slots_room(ls)) return NULL;
+  size_t *slot =
+      literal_slot(ls, (const char *)w->text, w->len, w->caseless);
+  if (*slot) return ls->items[*slot - 1];
   rule_literal **items = cchc_grow(ls->items, &ls->cap, ls->n, sizeof *items);
   if (!items) return NULL;
   ls->items = items;
@@ -1234,10 +1285,10 @@ static const rule_literal *literal_of(rule_literals *ls, const word *w) {
     free(l);
     return NULL;
   }
-  l->jit = pcre2_jit_compile(l->code, PCRE2_JIT_COMPLETE) == 0;
   l->id = ls->n;
   l->set = ls;
   ls->items[ls->n++] = l;
+  *slot = ls->n;
   return l;
 }
 
@@ -1281,7 +1332,7 @@ static void literal_rest(rule_literal *l) {
                           PCRE2_UTF | PCRE2_UCP |
                               (l->caseless ? PCRE2_CASELESS : 0),
                           &code, &at, NULL);
-  if (l->rest && pcre2_jit_compile(l->rest, PCRE2_JIT_COMPLETE)) {
+  if (l->rest && !jit_supported()) {
     pcre2_code_free(l->rest);
     l->rest = NULL;
   }
@@ -1381,16 +1432,16 @@ void rule_read_facts(rule *r, rule_literals *ls) {
   if ((!tries_all && !line_tries && !windows) ||
       bytes_count(&n.first) > 40)
     return;
-  int code;
-  PCRE2_SIZE at;
-  r->anchored = pcre2_compile(
-      (PCRE2_SPTR)r->pattern, PCRE2_ZERO_TERMINATED,
-      options | PCRE2_ANCHORED | PCRE2_NO_START_OPTIMIZE, &code, &at, NULL);
-  if (r->anchored && pcre2_jit_compile(r->anchored, PCRE2_JIT_COMPLETE)) {
-    pcre2_code_free(r->anchored); /* no JIT: a search is as good */
-    r->anchored = NULL;
-  }
-  r->by_first = r->anchored && tries_all;
+  r->tries_anchored = jit_supported(); /* no JIT: a search is as good */
+  r->anchored_options = options | PCRE2_ANCHORED | PCRE2_NO_START_OPTIMIZE;
+  r->by_first = r->tries_anchored && tries_all;
+}
+
+/* r->anchored (with tries_anchored), compiled now at the first try; NULL
+ * without memory for it: a search finds the same. */
+static pcre2_code *rule_anchored(const rule *r) {
+  return code_once(&r->anchored, &r->anchored_jit, r->pattern,
+                   r->anchored_options);
 }
 
 /* Can a match of r start at s[i] (< n)? */
@@ -1406,16 +1457,16 @@ bool rule_exec(const rule *r, const char *s, size_t len, size_t start,
                pcre2_match_data *md) {
   /* Subjects are canonical text or examples, both checked UTF-8 already;
    * re-checking the whole subject on every call would be quadratic. */
-  if (r->by_first) {
+  pcre2_code *anchored = r->by_first ? rule_anchored(r) : NULL;
+  if (anchored) {
     const unsigned char *u = (const unsigned char *)s;
     for (size_t i = start; i < len; i++)
       if (may_start(r, u, i, len) &&
-          pcre2_jit_match(r->anchored, u, len, i, PCRE2_NO_UTF_CHECK, md,
-                          NULL) > 0)
+          code_match(anchored, &r->anchored_jit, s, len, i, md, NULL) > 0)
         return true;
     return false;
   }
-  return code_match(r->code, r->jit, s, len, start, md, NULL) > 0;
+  return code_match(r->code, &r->jit, s, len, start, md, NULL) > 0;
 }
 
 /* ---- scans ------------------------------------------------------------- */
@@ -1500,7 +1551,7 @@ enum { LITERAL_REACH = 2048 };
 static bool literal_search(const rule_literal *l, const rule_text *t,
                            pcre2_match_data *md, size_t from, size_t upto,
                            size_t *start, size_t *end) {
-  if (code_match(l->code, l->jit, t->s, upto, from, md, NULL) <= 0)
+  if (code_match(l->code, &l->jit, t->s, upto, from, md, NULL) <= 0)
     return false;
   PCRE2_SIZE *ov = pcre2_get_ovector_pointer(md);
   *start = ov[0];
@@ -1578,8 +1629,8 @@ static bool literal_next(const rule_literal *l, const rule_text *t,
     } else {
       /* the rest of the word, after its first character: an occurrence
        * of the word starts at that character */
-      if (pcre2_jit_match(l->rest, (PCRE2_SPTR)t->s, t->n, p->done,
-                          PCRE2_NO_UTF_CHECK, c->md, NULL) <= 0) {
+      if (code_match(l->rest, &l->rest_jit, t->s, t->n, p->done, c->md,
+                     NULL) <= 0) {
         p->done = t->n;
         continue;
       }
@@ -1705,7 +1756,7 @@ bool rule_exec_until(const rule *r, const rule_text *t, const char *s,
     return rule_exec(r, s, len, start, md) &&
            pcre2_get_ovector_pointer(md)[0] <= limit;
   pcre2_set_offset_limit(t->mc, limit);
-  return code_match(r->code, r->jit, s, len, start, md, t->mc) > 0;
+  return code_match(r->code, &r->jit, s, len, start, md, t->mc) > 0;
 }
 
 /* r's first match in t->s[0..len) starting in [from, limit]. */
@@ -1720,9 +1771,10 @@ static bool match_at(const rule *r, const rule_text *t, size_t len, size_t p,
   const unsigned char *s = (const unsigned char *)t->s;
   if (r->facts.has_first && (p >= len || !may_start(r, s, p, len)))
     return false;
-  if (r->anchored)
-    return pcre2_jit_match(r->anchored, s, len, p, PCRE2_NO_UTF_CHECK, md,
-                           NULL) > 0;
+  pcre2_code *anchored = r->tries_anchored ? rule_anchored(r) : NULL;
+  if (anchored)
+    return code_match(anchored, &r->anchored_jit, t->s, len, p, md, NULL) >
+           0;
   return match_within(r, t, len, p, p, md);
 }
 
@@ -2006,7 +2058,7 @@ bool rule_scan(const rule *r, const rule_text *t, size_t len, size_t start,
     return false;
   /* windows and single positions are tried without the look-ahead's scan
    * of the rest of the text each time */
-  bool small_tries = r->anchored || r->ahead < 0;
+  bool small_tries = r->tries_anchored || r->ahead < 0;
   bool by_anchor = r->by_anchor && len - start >= ANCHOR_SPAN;
   if (small_tries && f->nneeds && f->barrier)
     /* by an anchor of one word, rarer than the needed characters; the

@@ -479,7 +479,7 @@ static bool words_search(literal_gate *g, const xctx *x,
   for (size_t i = 0; ok && i < g->nlits; i++) {
     const rule_literal *l = lits[i];
     for (size_t from = 0; from < total;) {
-      if (code_match(l->code, l->jit, joined, total, from, md, NULL) <= 0)
+      if (code_match(l->code, &l->jit, joined, total, from, md, NULL) <= 0)
         break;
       size_t hit = pcre2_get_ovector_pointer(md)[0], lo = 0, hi = g->nwords;
       while (lo + 1 < hi) { /* the word holding hit */

@@ -194,7 +194,8 @@ char *cchc_match_key(const char *s, size_t len, cchc_error *err);
 
 /* ------------------------------------------------------------------ */
 /* Rules: PCRE2 patterns kept as data in rules/ (*.rules files), compiled once
- * with JIT.  See rules/README.md for the file format. */
+ * (JIT at each pattern's first match).  See rules/README.md for the file
+ * format. */
 typedef struct cchc_rules cchc_rules;
 
 /* Load and compile every *.rules file, the taxonomy *.tsv files and

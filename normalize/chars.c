@@ -3,7 +3,8 @@
  * 1. NFC with ICU.  Most text is NFC already: a chunk made only of
  *    characters whose NFC quick check is "yes" with combining class 0 is
  *    NFC whatever surrounds it, and is told so on its UTF-8 bytes (the
- *    classes are asked of ICU once per block of 64 code points).  Other
+ *    classes are asked of ICU once per block of 64 code points, for the
+ *    whole process).  Other
  *    chunks go to UTF-16, where unorm2_spanQuickCheckYes finds the
  *    normalized prefix, and only the segments after it (between two
  *    normalization boundaries) are renormalized, so the offset map stays
@@ -18,6 +19,8 @@
  * of the text is made between them. */
 #include "normalize.h"
 
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -124,10 +127,13 @@ static bool tone_pair(const UNormalizer2 *nfd, UChar32 c1, UChar32 c2,
  * NFC quick check "yes" with combining class 0 and word character (letter
  * or non-spacing mark), asked of ICU, and whether map_char changes it;
  * `plain`: the first two and not the third, what most letters are, which
- * the mapping passes with one look-up. */
+ * the mapping passes with one look-up.  They are the same for every text,
+ * so one table serves the process (rules load normalizes hundreds of
+ * short lines, each of which asked ICU again): a block is filled once,
+ * under a lock, and read without one once `known` says so. */
 enum { CP_BLOCKS = 0x10000 / 64 };
 typedef struct cp_classes {
-  uint64_t known[CP_BLOCKS / 64];
+  _Atomic uint64_t known[CP_BLOCKS / 64];
   uint64_t nfc_yes[CP_BLOCKS], word[CP_BLOCKS], mapped[CP_BLOCKS];
   uint64_t plain[CP_BLOCKS];
 } cp_classes;
@@ -136,7 +142,17 @@ static bool is_word_char_icu(int32_t cp) {
   return u_isalpha(cp) || u_charType(cp) == U_NON_SPACING_MARK;
 }
 
+static cp_classes cp_table;
+static pthread_mutex_t cp_table_lock = PTHREAD_MUTEX_INITIALIZER;
+
 static void classes_fill(cp_classes *k, const UNormalizer2 *nfc, size_t blk) {
+  uint64_t known = (uint64_t)1 << (blk % 64);
+  pthread_mutex_lock(&cp_table_lock);
+  if (atomic_load_explicit(&k->known[blk / 64], memory_order_relaxed) &
+      known) { /* another thread filled it */
+    pthread_mutex_unlock(&cp_table_lock);
+    return;
+  }
   uint64_t yes = 0, word = 0, mapped = 0;
   for (unsigned j = 0; j < 64; j++) {
     UChar32 c = (UChar32)(blk * 64 + j);
@@ -155,14 +171,16 @@ static void classes_fill(cp_classes *k, const UNormalizer2 *nfc, size_t blk) {
   k->word[blk] = word;
   k->mapped[blk] = mapped;
   k->plain[blk] = yes & word & ~mapped;
-  k->known[blk / 64] |= (uint64_t)1 << (blk % 64);
+  atomic_fetch_or_explicit(&k->known[blk / 64], known, memory_order_release);
+  pthread_mutex_unlock(&cp_table_lock);
 }
 
 /* The block of a BMP code point, its classes known. */
 static CCHC_INLINE size_t classes_block(cp_classes *k, const UNormalizer2 *nfc,
                                         uint32_t cp) {
   size_t blk = cp / 64;
-  if (!(k->known[blk / 64] & ((uint64_t)1 << (blk % 64))))
+  if (!(atomic_load_explicit(&k->known[blk / 64], memory_order_acquire) &
+        ((uint64_t)1 << (blk % 64))))
     classes_fill(k, nfc, blk);
   return blk;
 }
@@ -193,7 +211,7 @@ struct cchc_canon {
   size_t limit;
   bool blocked;
   int viet_plain; /* viet_letters_plain; -1 until asked */
-  cp_classes classes;
+  cp_classes *classes; /* cp_table */
 };
 
 static bool is_word_char(cchc_canon *c, int32_t cp) {
@@ -201,7 +219,7 @@ static bool is_word_char(cchc_canon *c, int32_t cp) {
     return is_ascii_letter((char)cp);
   if (cp > 0xFFFF)
     return is_word_char_icu(cp);
-  return classes_has(&c->classes, c->nfc, c->classes.word, (uint32_t)cp);
+  return classes_has(c->classes, c->nfc, c->classes->word, (uint32_t)cp);
 }
 
 /* Copy UTF-8 [from, to) of `in` into out, keeping the map. */
@@ -251,7 +269,7 @@ static bool chunk_is_nfc(cchc_canon *c, const char *s, size_t n) {
     int32_t cp = cchc_utf8_next_valid(s, n, &i);
     if (cp < 0 || cp > 0xFFFF)
       return false; /* a supplementary character: ask ICU */
-    if (!classes_has(&c->classes, c->nfc, c->classes.nfc_yes, (uint32_t)cp))
+    if (!classes_has(c->classes, c->nfc, c->classes->nfc_yes, (uint32_t)cp))
       return false;
   }
   return true;
@@ -500,7 +518,7 @@ static bool nfc_may_change_at(cchc_canon *c, const char *s, size_t i,
     if (is_dropped(cp))
       continue;
     return cp >= 0x300 &&
-           !classes_has(&c->classes, c->nfc, c->classes.nfc_yes, (uint32_t)cp);
+           !classes_has(c->classes, c->nfc, c->classes->nfc_yes, (uint32_t)cp);
   }
   return false;
 }
@@ -511,9 +529,9 @@ static bool nfc_may_change_at(cchc_canon *c, const char *s, size_t i,
  * plain_stretch passes them without a look-up. */
 static bool viet_letters_plain(cchc_canon *c) {
   if (c->viet_plain < 0) {
-    size_t a = classes_block(&c->classes, c->nfc, 0x1E80),
-           b = classes_block(&c->classes, c->nfc, 0x1EC0);
-    c->viet_plain = (c->classes.plain[a] & c->classes.plain[b]) == UINT64_MAX;
+    size_t a = classes_block(c->classes, c->nfc, 0x1E80),
+           b = classes_block(c->classes, c->nfc, 0x1EC0);
+    c->viet_plain = (c->classes->plain[a] & c->classes->plain[b]) == UINT64_MAX;
   }
   return c->viet_plain;
 }
@@ -566,7 +584,7 @@ static size_t plain_stretch(cchc_canon *c, const char *s, size_t i,
                         ? (uint32_t)(b[0] & 0x0F) << 12 |
                               (uint32_t)(b[1] & 0x3F) << 6 | (b[2] & 0x3Fu)
                         : (uint32_t)(b[0] & 0x1F) << 6 | (b[1] & 0x3Fu);
-      if (!classes_has(&c->classes, c->nfc, c->classes.plain, cp)) {
+      if (!classes_has(c->classes, c->nfc, c->classes->plain, cp)) {
         stop = at;
         at_cut = false;
         break;
@@ -663,9 +681,9 @@ static size_t map_range(cchc_canon *c, const cchc_mbuf *in, size_t from,
     cchc_repair_kind kind = CCHC_REPAIR_KIND_COUNT;
     bool mapped = true, word_cp = false; /* classes of cp */
     if (cp <= 0xFFFF) {
-      size_t blk = classes_block(&c->classes, c->nfc, (uint32_t)cp);
+      size_t blk = classes_block(c->classes, c->nfc, (uint32_t)cp);
       uint64_t bit = (uint64_t)1 << (cp % 64);
-      if (c->classes.plain[blk] & bit) { /* a letter that stays */
+      if (c->classes->plain[blk] & bit) { /* a letter that stays */
         safe = at;
         safe_last = c->last;
         safe_c1 = c->c1;
@@ -676,8 +694,8 @@ static size_t map_range(cchc_canon *c, const cchc_mbuf *in, size_t from,
         c->last = cp;
         continue;
       }
-      mapped = c->classes.mapped[blk] & bit;
-      word_cp = c->classes.word[blk] & bit;
+      mapped = c->classes->mapped[blk] & bit;
+      word_cp = c->classes->word[blk] & bit;
     } else {
       word_cp = is_word_char_icu(cp);
     }
@@ -688,8 +706,8 @@ static size_t map_range(cchc_canon *c, const cchc_mbuf *in, size_t from,
        * one that does not begin a segment, at the last that did. */
       bool starts_segment =
           m >= 0 && cp <= 0xFFFF &&
-          (cp < 0x300 || classes_has(&c->classes, c->nfc,
-                                     c->classes.nfc_yes, (uint32_t)cp));
+          (cp < 0x300 || classes_has(c->classes, c->nfc,
+                                     c->classes->nfc_yes, (uint32_t)cp));
       if (starts_segment || m < 0 ? nfc_may_change_at(c, s, i, n) : true) {
         if (starts_segment)
           safe = at;
@@ -785,8 +803,8 @@ cchc_canon *cchc_canon_new(cchc_mbuf *out) {
   cchc_canon *c = malloc(sizeof *c);
   if (!c)
     return NULL;
-  memset(c, 0, offsetof(cchc_canon, classes));
-  memset(c->classes.known, 0, sizeof c->classes.known);
+  memset(c, 0, sizeof *c);
+  c->classes = &cp_table;
   UErrorCode st = U_ZERO_ERROR;
   c->nfc = unorm2_getNFCInstance(&st);
   c->nfd = unorm2_getNFDInstance(&st);

@@ -454,7 +454,6 @@ static rule fact_rule(const char *pattern, uint32_t flags) {
                              PCRE2_USE_OFFSET_LIMIT | flags,
                          &code, &at, NULL);
   ck_assert_msg(r.code != NULL, "%s does not compile", pattern);
-  r.jit = pcre2_jit_compile(r.code, PCRE2_JIT_COMPLETE) == 0;
   rule_read_facts(&r, &fact_literals);
   return r;
 }
