@@ -876,6 +876,29 @@ static bool read_options(reader *rd) {
   return !at_end(rd);
 }
 
+/* Past the next c (the end of a name, a comment, a call). */
+static void skip_past(reader *rd, int c) {
+  while (!at_end(rd) && *rd->p != c) rd->p++;
+  if (at_end(rd)) rd->bad = true;
+  else rd->p++;
+}
+
+/* Past a group's ')' (rd->p at it): the options set inside end with it
+ * (`saved`: the reader at its start). */
+static void close_group(reader *rd, const reader *saved) {
+  if (rd->bad) return;
+  if (at_end(rd) || *rd->p != ')') {
+    rd->bad = true;
+    return;
+  }
+  rd->p++;
+  rd->ext = saved->ext;
+  rd->ext2 = saved->ext2;
+  rd->multiline = saved->multiline;
+  rd->dotall = saved->dotall;
+  rd->caseless = saved->caseless;
+}
+
 /* The group after "(" (the parenthesis read), up to and past ")". */
 static void read_group(reader *rd, node *out) {
   *out = empty_node();
@@ -890,18 +913,14 @@ static void read_group(reader *rd, node *out) {
       rd->bad = true;
       return;
     }
-    while (!at_end(rd) && *rd->p != ')') rd->p++;
-    if (at_end(rd)) rd->bad = true;
-    else rd->p++;
+    skip_past(rd, ')');
     return;
   }
   if (peek(rd, 0) == '?') {
     rd->p++;
     int c = peek(rd, 0);
     if (c == '#') {
-      while (!at_end(rd) && *rd->p != ')') rd->p++;
-      if (at_end(rd)) rd->bad = true;
-      else rd->p++;
+      skip_past(rd, ')');
       return;
     }
     if (c == ':' || c == '|' || c == '>') {
@@ -945,18 +964,8 @@ static void read_group(reader *rd, node *out) {
   }
   node inner;
   read_alt(rd, &inner);
+  close_group(rd, &saved);
   if (rd->bad) return;
-  if (at_end(rd) || *rd->p != ')') {
-    rd->bad = true;
-    return;
-  }
-  rd->p++;
-  /* options set inside end with the group */
-  rd->ext = saved.ext;
-  rd->ext2 = saved.ext2;
-  rd->multiline = saved.multiline;
-  rd->dotall = saved.dotall;
-  rd->caseless = saved.caseless;
   if (kind == PLAIN) {
     *out = inner;
     return;
@@ -1337,10 +1346,8 @@ static void skip_escape(reader *rd) {
   } else if (strchr("xopPNgk", e) &&
              (open == '{' ||
               ((e == 'g' || e == 'k') && (open == '<' || open == '\'')))) {
-    int close = open == '{' ? '}' : open == '<' ? '>' : '\'';
-    while (!at_end(rd) && *rd->p != close) rd->p++;
-    if (at_end(rd)) rd->bad = true;
-    else rd->p++;
+    rd->p++;
+    skip_past(rd, open == '{' ? '}' : open == '<' ? '>' : '\'');
   } else if ((e == 'p' || e == 'P') && open >= 0) {
     take_char(rd); /* \pL */
   }
@@ -1371,80 +1378,61 @@ static void skip_item(reader *rd, group_lookup *g) {
 
 static bool is_digit(int c) { return c >= '0' && c <= '9'; }
 
-/* Past a group (after its "("), noting in g where the group it looks for
- * starts. */
+/* What a group's head says follows it. */
+enum { HEAD_BAD, HEAD_DONE, HEAD_BODY };
+
+/* Past the head of a group (after its "("), noting in g where the group
+ * it looks for starts: HEAD_BODY when its branches follow, HEAD_DONE when
+ * the group is read whole (a comment, a call, a backreference, options
+ * that last). */
+static int skip_group_head(reader *rd, group_lookup *g) {
+  if (peek(rd, 0) == '*') return HEAD_BAD; /* verbs steer a search */
+  if (peek(rd, 0) != '?') return HEAD_BODY;
+  rd->p++;
+  int c = peek(rd, 0), d = peek(rd, 1);
+  if (c == '#' || c == '&' || c == 'R' || c == '+' || is_digit(c) ||
+      (c == '-' && is_digit(d)) || (c == 'P' && (d == '>' || d == '='))) {
+    skip_past(rd, ')');
+    return rd->bad ? HEAD_BAD : HEAD_DONE;
+  }
+  if (c == 'C') return HEAD_BAD; /* a callout */
+  if (c == '(') { /* a condition: an assertion, or a name or number */
+    rd->p++;
+    if (peek(rd, 0) == '?') skip_group(rd, g);
+    else skip_past(rd, ')');
+  } else if (c == ':' || c == '|' || c == '>' || c == '=' || c == '!') {
+    rd->p++;
+  } else if (c == '<' && (d == '=' || d == '!')) {
+    rd->p += 2;
+  } else if (c == '<' || c == '\'' || (c == 'P' && d == '<')) {
+    rd->p += c == 'P' ? 2 : 1;
+    const unsigned char *name = rd->p;
+    skip_past(rd, c == '\'' ? '\'' : '>');
+    size_t len = (size_t)(rd->p - 1 - name);
+    if (g && !rd->bad && len == g->len && !memcmp(name, g->name, len) &&
+        !g->hits++)
+      g->at = *rd;
+  } else if (!read_options(rd)) {
+    return HEAD_BAD;
+  } else if (*rd->p++ == ')') {
+    return HEAD_DONE; /* the setting lasts: *rd keeps it */
+  }
+  return rd->bad ? HEAD_BAD : HEAD_BODY;
+}
+
+/* Past a group (after its "("). */
 static void skip_group(reader *rd, group_lookup *g) {
   reader saved = *rd;
-  if (++rd->depth > 300 || peek(rd, 0) == '*') { /* verbs steer a search */
+  if (++rd->depth > 300) {
     rd->bad = true;
     return;
   }
-  if (peek(rd, 0) == '?') {
-    rd->p++;
-    int c = peek(rd, 0), d = peek(rd, 1);
-    if (c == '#' || c == '&' || c == 'R' || c == '+' || is_digit(c) ||
-        (c == '-' && is_digit(d)) || (c == 'P' && (d == '>' || d == '='))) {
-      /* a comment, a call, a backreference: up to its ')' */
-      while (!at_end(rd) && *rd->p != ')') rd->p++;
-      if (at_end(rd)) rd->bad = true;
-      else rd->p++;
-      rd->depth--;
-      return;
-    }
-    if (c == 'C') { /* a callout */
-      rd->bad = true;
-      return;
-    }
-    if (c == '(') { /* a condition: an assertion, or a name or number */
-      rd->p++;
-      if (peek(rd, 0) == '?') {
-        skip_group(rd, g);
-      } else {
-        while (!at_end(rd) && *rd->p != ')') rd->p++;
-        if (at_end(rd)) rd->bad = true;
-        else rd->p++;
-      }
-    } else if (c == ':' || c == '|' || c == '>' || c == '=' || c == '!') {
-      rd->p++;
-    } else if (c == '<' && (d == '=' || d == '!')) {
-      rd->p += 2;
-    } else if (c == '<' || c == '\'' || (c == 'P' && d == '<')) {
-      int close = c == '\'' ? '\'' : '>';
-      rd->p += c == 'P' ? 2 : 1;
-      const unsigned char *name = rd->p;
-      while (!at_end(rd) && *rd->p != close) rd->p++;
-      if (at_end(rd)) {
-        rd->bad = true;
-        return;
-      }
-      size_t len = (size_t)(rd->p - name);
-      rd->p++;
-      if (g && len == g->len && !memcmp(name, g->name, len) && !g->hits++)
-        g->at = *rd;
-    } else {
-      if (!read_options(rd)) {
-        rd->bad = true;
-        return;
-      }
-      if (*rd->p++ == ')') { /* the setting lasts: *rd keeps it */
-        rd->depth--;
-        return;
-      }
-    }
+  int head = skip_group_head(rd, g);
+  if (head == HEAD_BAD) rd->bad = true;
+  if (head == HEAD_BODY) {
+    skip_alt(rd, g);
+    close_group(rd, &saved);
   }
-  if (rd->bad) return;
-  skip_alt(rd, g);
-  if (rd->bad) return;
-  if (at_end(rd)) {
-    rd->bad = true;
-    return;
-  }
-  rd->p++;
-  rd->ext = saved.ext;
-  rd->ext2 = saved.ext2;
-  rd->multiline = saved.multiline;
-  rd->dotall = saved.dotall;
-  rd->caseless = saved.caseless;
   rd->depth--;
 }
 
@@ -1478,10 +1466,9 @@ static void first_alt(first_reader *fr, reader *rd, word_set *out);
  * "(?&" or "(?P>"), read past the call. */
 static bool find_called(const first_reader *fr, reader *rd, reader *at) {
   const unsigned char *name = rd->p;
-  while (!at_end(rd) && *rd->p != ')') rd->p++;
-  if (at_end(rd)) return false;
-  group_lookup g = {.name = name, .len = (size_t)(rd->p - name)};
-  rd->p++;
+  skip_past(rd, ')');
+  if (rd->bad) return false;
+  group_lookup g = {.name = name, .len = (size_t)(rd->p - 1 - name)};
   reader walk = fr->top;
   skip_alt(&walk, &g);
   /* one group of that name, in a pattern walked to its end */
@@ -1547,13 +1534,8 @@ static bool quantified(reader *rd) {
 static bool first_group(first_reader *fr, reader *rd, word_set *w) {
   reader saved = *rd;
   first_alt(fr, rd, w);
-  if (rd->bad || at_end(rd)) return rd->bad = true, false;
-  rd->p++;
-  rd->ext = saved.ext;
-  rd->ext2 = saved.ext2;
-  rd->multiline = saved.multiline;
-  rd->dotall = saved.dotall;
-  rd->caseless = saved.caseless;
+  close_group(rd, &saved);
+  if (rd->bad) return false;
   skip_extended(rd);
   unsigned min = 1, max = 1;
   if (read_quantifier(rd, &min, &max) && !min) rd->bad = true;
@@ -1632,24 +1614,16 @@ static void first_seq(first_reader *fr, reader *rd, word_set *out) {
         unsigned min = 1, max = 1;
         if (read_quantifier(rd, &min, &max) && !min) rd->bad = true;
       } else {
-        if (peek(rd, 0) == '?') { /* past the group's head */
-          int h = peek(rd, 1);
-          if (h == ':' || h == '>' || h == '|') {
-            rd->p += 2;
-          } else if (h == '<' || h == '\'' || (h == 'P' && peek(rd, 2) == '<')) {
-            int close = h == '\'' ? '\'' : '>';
-            rd->p += h == 'P' ? 3 : 2;
-            while (!at_end(rd) && *rd->p != close) rd->p++;
-            if (!at_end(rd)) rd->p++;
-          } else {
-            rd->bad = true; /* a condition, a recursion, a verb ... */
-            break;
-          }
-        } else if (peek(rd, 0) == '*') {
+        /* a group of branches (the assertions and options are read
+         * above): not a condition, a recursion, a verb ... */
+        int h = peek(rd, 1);
+        if (peek(rd, 0) == '?' && !strchr(":>|<'", h) &&
+            !(h == 'P' && peek(rd, 2) == '<'))
           rd->bad = true;
-          break;
-        }
-        first_group(fr, rd, &g);
+        else if (skip_group_head(rd, NULL) != HEAD_BODY)
+          rd->bad = true;
+        else
+          first_group(fr, rd, &g);
       }
       if (rd->bad) break;
       w = g;
