@@ -1452,12 +1452,14 @@ typedef struct word_set {
   size_t n;
 } word_set;
 
-/* Calls followed into calls deeper than this are a recursion: unread. */
-enum { CALLS_MAX = 16 };
+/* Calls followed into calls deeper than this are a recursion, and more
+ * calls than CALLS_READ (each a walk of the pattern) too many: unread. */
+enum { CALLS_MAX = 16, CALLS_READ = 256 };
 
 typedef struct first_reader {
   reader top; /* at the pattern's start */
-  int calls;
+  int calls;  /* being followed */
+  int read;   /* followed */
 } first_reader;
 
 static void first_alt(first_reader *fr, reader *rd, word_set *out);
@@ -1600,7 +1602,8 @@ static void first_seq(first_reader *fr, reader *rd, word_set *out) {
       if (call) {
         rd->p += peek(rd, 1) == '&' ? 2 : 3;
         reader body;
-        if (++fr->calls > CALLS_MAX || !find_called(fr, rd, &body)) {
+        if (++fr->calls > CALLS_MAX || ++fr->read > CALLS_READ ||
+            !find_called(fr, rd, &body)) {
           rd->bad = true;
           break;
         }

@@ -742,6 +742,12 @@ static const struct {
     {"ab\\Kcd", 0, NULL},
     {"ab(*COMMIT)c", 0, NULL},
     {"(?&b)(?(DEFINE)(?<a>x))", 0, NULL}, /* no such group */
+    /* calls that fan out: too many to follow */
+    {"(?&a)(?(DEFINE)(?<a>(?&b)|(?&b)x)(?<b>(?&c)|(?&c)x)(?<c>(?&d)|(?&d)x)"
+     "(?<d>(?&e)|(?&e)x)(?<e>(?&f)|(?&f)x)(?<f>(?&g)|(?&g)x)"
+     "(?<g>(?&h)|(?&h)x)(?<h>(?&i)|(?&i)x)(?<i>z))",
+     0, NULL},
+    {"(?&a)(?(DEFINE)(?<a>(?&b)|(?&b)x)(?<b>(?&c)|(?&c)x)(?<c>z))", 0, "z"},
 };
 
 START_TEST(first_words_follow_calls) {
