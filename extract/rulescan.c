@@ -25,7 +25,9 @@
  * atoms count (a lookahead may look past a barrier), and whatever the
  * reader does not know (backreferences, recursion, conditionals, verbs
  * other than MARK, \G, \K, callouts) leaves the rule without facts: it is
- * then run on everything, as before.
+ * then run on everything, as before; unless its first words are known
+ * (rule_first_words, read through subroutine calls into the groups they
+ * name): then it is tried only where one of them stands.
  *
  * The scans give exactly what rule_exec gives on the whole subject: the
  * subject stays whole (lookbehinds and lookaheads see what they saw), and
