@@ -100,6 +100,7 @@ void cchc_rules_free(cchc_rules *rs) {
     rule *r = &rs->rules[i];
     pcre2_code_free(r->code);
     pcre2_code_free(r->anchored);
+    free(r->first_words);
     free(r->keys);
     free(r->values);
     for (size_t j = 0; j < r->nexamples; j++) {

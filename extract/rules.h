@@ -110,6 +110,25 @@ typedef struct rule_facts {
   uint8_t nanchor;
 } rule_facts;
 
+/* The words every match starts with (rule_read_facts): read from a
+ * pattern PCRE2 would search at every position, through its subroutine
+ * calls "(?&name)" into the groups they name ("(?(DEFINE)...)").  A
+ * search then tries the pattern, anchored, only where one of them stands;
+ * its lookbehinds still judge what stands before.  Sorted, those with the
+ * same first byte together. */
+enum { RULE_FIRST_WORD = 32, RULE_FIRST_WORDS = 128 };
+typedef struct rule_first_word {
+  unsigned char text[RULE_FIRST_WORD];
+  uint8_t len;
+} rule_first_word;
+typedef struct rule_first_words {
+  uint8_t from[256], to[256]; /* words with first byte c: [from[c], to[c]) */
+  size_t n;
+  rule_first_word w[];
+} rule_first_words;
+bool rule_first_words_read(const char *pattern, uint32_t options,
+                           rule_first_words **out);
+
 typedef struct rule {
   const char *id;      /* "target.min" */
   const char *path;    /* file it came from */
@@ -152,6 +171,10 @@ typedef struct rule {
   /* PCRE2 knows the first code unit of every match and skips to it: a
    * search of a window costs little more than a look for that byte. */
   bool first_unit;
+  /* rule_exec tries `anchored` only where one of these words stands;
+   * NULL: not known, or not needed (the pattern has other facts, or
+   * PCRE2 skips to a first code unit itself). */
+  rule_first_words *first_words;
 } rule;
 
 /* Taxonomy entries remember their file and line: the rules made from
@@ -249,8 +272,9 @@ uint64_t rule_features(const char *s, size_t n);
 /* Can r match a subject with features `has`?  False only when it cannot. */
 bool rule_may_match(const rule *r, uint64_t has);
 /* Read r's facts from its pattern (rules.c calls it once r->code is
- * compiled), and compile r->anchored when they say where matches start and
- * PCRE2 does not know.  Its literals join `ls` (those already there are
+ * compiled), and set it to be tried anchored (r->anchored, compiled at
+ * its first try) when they say where matches start and PCRE2 does not
+ * know.  Its literals join `ls` (those already there are
  * shared); without memory for them it has fewer facts. */
 void rule_read_facts(rule *r, rule_literals *ls);
 

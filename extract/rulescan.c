@@ -25,7 +25,9 @@
  * atoms count (a lookahead may look past a barrier), and whatever the
  * reader does not know (backreferences, recursion, conditionals, verbs
  * other than MARK, \G, \K, callouts) leaves the rule without facts: it is
- * then run on everything, as before.
+ * then run on everything, as before; unless its first words are known
+ * (rule_first_words, read through subroutine calls into the groups they
+ * name): then it is tried only where one of them stands.
  *
  * The scans give exactly what rule_exec gives on the whole subject: the
  * subject stays whole (lookbehinds and lookaheads see what they saw), and
@@ -898,6 +900,29 @@ static bool read_options(reader *rd) {
   return !at_end(rd);
 }
 
+/* Past the next c (the end of a name, a comment, a call). */
+static void skip_past(reader *rd, int c) {
+  while (!at_end(rd) && *rd->p != c) rd->p++;
+  if (at_end(rd)) rd->bad = true;
+  else rd->p++;
+}
+
+/* Past a group's ')' (rd->p at it): the options set inside end with it
+ * (`saved`: the reader at its start). */
+static void close_group(reader *rd, const reader *saved) {
+  if (rd->bad) return;
+  if (at_end(rd) || *rd->p != ')') {
+    rd->bad = true;
+    return;
+  }
+  rd->p++;
+  rd->ext = saved->ext;
+  rd->ext2 = saved->ext2;
+  rd->multiline = saved->multiline;
+  rd->dotall = saved->dotall;
+  rd->caseless = saved->caseless;
+}
+
 /* The group after "(" (the parenthesis read), up to and past ")". */
 static void read_group(reader *rd, node *out) {
   *out = empty_node();
@@ -912,18 +937,14 @@ static void read_group(reader *rd, node *out) {
       rd->bad = true;
       return;
     }
-    while (!at_end(rd) && *rd->p != ')') rd->p++;
-    if (at_end(rd)) rd->bad = true;
-    else rd->p++;
+    skip_past(rd, ')');
     return;
   }
   if (peek(rd, 0) == '?') {
     rd->p++;
     int c = peek(rd, 0);
     if (c == '#') {
-      while (!at_end(rd) && *rd->p != ')') rd->p++;
-      if (at_end(rd)) rd->bad = true;
-      else rd->p++;
+      skip_past(rd, ')');
       return;
     }
     if (c == ':' || c == '|' || c == '>') {
@@ -967,18 +988,8 @@ static void read_group(reader *rd, node *out) {
   }
   node inner;
   read_alt(rd, &inner);
+  close_group(rd, &saved);
   if (rd->bad) return;
-  if (at_end(rd) || *rd->p != ')') {
-    rd->bad = true;
-    return;
-  }
-  rd->p++;
-  /* options set inside end with the group */
-  rd->ext = saved.ext;
-  rd->ext2 = saved.ext2;
-  rd->multiline = saved.multiline;
-  rd->dotall = saved.dotall;
-  rd->caseless = saved.caseless;
   if (kind == PLAIN) {
     *out = inner;
     return;
@@ -1352,6 +1363,444 @@ static void keep_anchor(rule *r, const node *n, const word_table *wt,
   f->nanchor = n->anchor_all.n;
 }
 
+/* ---- first words --------------------------------------------------------- */
+
+/* The reader above gives up on subroutine calls; this one reads only how
+ * a match starts, and follows "(?&name)" into the group it names.  It
+ * walks past what it does not read (skip_*), and finds a named group by
+ * walking the whole pattern (group_lookup), with the options in force
+ * where the group stands. */
+
+typedef struct group_lookup {
+  const unsigned char *name;
+  size_t len;
+  reader at; /* at the start of the group's body */
+  int hits;
+} group_lookup;
+
+static void skip_alt(reader *rd, group_lookup *g);
+
+/* Past an escape (rd->p at the backslash).  \G and \K would tell an
+ * anchored try from a search; \Q is not worth knowing. */
+static void skip_escape(reader *rd) {
+  int e = take_escape(rd);
+  if (e < 0 || e == 'Q' || e == 'G' || e == 'K') {
+    rd->bad = true;
+    return;
+  }
+  if (e >= 0x80) {
+    rd->p--;
+    take_char(rd);
+    return;
+  }
+  int open = peek(rd, 0);
+  if (e == 'c') {
+    if (open >= 0) rd->p++;
+  } else if (strchr("xopPNgk", e) &&
+             (open == '{' ||
+              ((e == 'g' || e == 'k') && (open == '<' || open == '\'')))) {
+    rd->p++;
+    skip_past(rd, open == '{' ? '}' : open == '<' ? '>' : '\'');
+  } else if ((e == 'p' || e == 'P') && open >= 0) {
+    take_char(rd); /* \pL */
+  }
+}
+
+static void skip_group(reader *rd, group_lookup *g);
+
+/* Past one item and its quantifier. */
+static void skip_item(reader *rd, group_lookup *g) {
+  int c = *rd->p;
+  if (c == '(') {
+    rd->p++;
+    skip_group(rd, g);
+  } else if (c == '[') {
+    rd->p++;
+    bytes b = {0};
+    read_class(rd, &b);
+  } else if (c == '\\') {
+    skip_escape(rd);
+  } else {
+    take_char(rd);
+  }
+  if (rd->bad) return;
+  skip_extended(rd);
+  unsigned min, max;
+  read_quantifier(rd, &min, &max);
+}
+
+static bool is_digit(int c) { return c >= '0' && c <= '9'; }
+
+/* What a group's head says follows it. */
+enum { HEAD_BAD, HEAD_DONE, HEAD_BODY };
+
+/* Past the head of a group (after its "("), noting in g where the group
+ * it looks for starts: HEAD_BODY when its branches follow, HEAD_DONE when
+ * the group is read whole (a comment, a call, a backreference, options
+ * that last). */
+static int skip_group_head(reader *rd, group_lookup *g) {
+  if (peek(rd, 0) == '*') return HEAD_BAD; /* verbs steer a search */
+  if (peek(rd, 0) != '?') return HEAD_BODY;
+  rd->p++;
+  int c = peek(rd, 0), d = peek(rd, 1);
+  if (c == '#' || c == '&' || c == 'R' || c == '+' || is_digit(c) ||
+      (c == '-' && is_digit(d)) || (c == 'P' && (d == '>' || d == '='))) {
+    skip_past(rd, ')');
+    return rd->bad ? HEAD_BAD : HEAD_DONE;
+  }
+  if (c == 'C') return HEAD_BAD; /* a callout */
+  if (c == '(') { /* a condition: an assertion, or a name or number */
+    rd->p++;
+    if (peek(rd, 0) == '?') skip_group(rd, g);
+    else skip_past(rd, ')');
+  } else if (c == ':' || c == '|' || c == '>' || c == '=' || c == '!') {
+    rd->p++;
+  } else if (c == '<' && (d == '=' || d == '!')) {
+    rd->p += 2;
+  } else if (c == '<' || c == '\'' || (c == 'P' && d == '<')) {
+    rd->p += c == 'P' ? 2 : 1;
+    const unsigned char *name = rd->p;
+    skip_past(rd, c == '\'' ? '\'' : '>');
+    size_t len = (size_t)(rd->p - 1 - name);
+    if (g && !rd->bad && len == g->len && !memcmp(name, g->name, len) &&
+        !g->hits++)
+      g->at = *rd;
+  } else if (!read_options(rd)) {
+    return HEAD_BAD;
+  } else if (*rd->p++ == ')') {
+    return HEAD_DONE; /* the setting lasts: *rd keeps it */
+  }
+  return rd->bad ? HEAD_BAD : HEAD_BODY;
+}
+
+/* Past a group (after its "("). */
+static void skip_group(reader *rd, group_lookup *g) {
+  reader saved = *rd;
+  if (++rd->depth > 300) {
+    rd->bad = true;
+    return;
+  }
+  int head = skip_group_head(rd, g);
+  if (head == HEAD_BAD) rd->bad = true;
+  if (head == HEAD_BODY) {
+    skip_alt(rd, g);
+    close_group(rd, &saved);
+  }
+  rd->depth--;
+}
+
+/* Past a group's branches, up to its ')' (or the pattern's end). */
+static void skip_alt(reader *rd, group_lookup *g) {
+  for (;;) {
+    skip_extended(rd);
+    if (rd->bad || at_end(rd) || *rd->p == ')') return;
+    if (*rd->p == '|') rd->p++;
+    else skip_item(rd, g);
+  }
+}
+
+/* The words read: each a match may start with. */
+typedef struct word_set {
+  rule_first_word w[RULE_FIRST_WORDS];
+  size_t n;
+} word_set;
+
+/* Calls followed into calls deeper than this are a recursion, and more
+ * calls than CALLS_READ (each a walk of the pattern) too many: unread. */
+enum { CALLS_MAX = 16, CALLS_READ = 256 };
+
+typedef struct first_reader {
+  reader top; /* at the pattern's start */
+  int calls;  /* being followed */
+  int read;   /* followed */
+} first_reader;
+
+static void first_alt(first_reader *fr, reader *rd, word_set *out);
+
+/* The reader at the body of the group named in the call at rd->p (after
+ * "(?&" or "(?P>"), read past the call. */
+static bool find_called(const first_reader *fr, reader *rd, reader *at) {
+  const unsigned char *name = rd->p;
+  skip_past(rd, ')');
+  if (rd->bad) return false;
+  group_lookup g = {.name = name, .len = (size_t)(rd->p - 1 - name)};
+  reader walk = fr->top;
+  skip_alt(&walk, &g);
+  /* one group of that name, in a pattern walked to its end */
+  if (walk.bad || !at_end(&walk) || g.hits != 1) return false;
+  *at = g.at;
+  return true;
+}
+
+/* The words in w, each followed by the characters in `chars` (a class:
+ * one of them), into w; false when they would be too many or too long. */
+static bool words_times(word_set *w, const word_set *chars) {
+  if (w->n * chars->n > RULE_FIRST_WORDS) return false;
+  word_set out = {.n = 0};
+  for (size_t i = 0; i < w->n; i++)
+    for (size_t k = 0; k < chars->n; k++) {
+      rule_first_word *o = &out.w[out.n++];
+      *o = w->w[i];
+      if (o->len + chars->w[k].len > RULE_FIRST_WORD) return false;
+      memcpy(o->text + o->len, chars->w[k].text, chars->w[k].len);
+      o->len = (uint8_t)(o->len + chars->w[k].len);
+    }
+  *w = out;
+  return true;
+}
+
+/* A character written as itself at rd->p (no metacharacter, no escape),
+ * into c; in a class, a class of such characters and no range. */
+static bool read_plain_char(reader *rd, rule_first_word *c, bool in_class) {
+  int b = peek(rd, 0);
+  if (b < 0 || (in_class ? strchr("\\[]-^", b) != NULL
+                         : strchr("\\^$.[|()?*+{", b) != NULL))
+    return false;
+  const unsigned char *at = rd->p;
+  take_char(rd);
+  c->len = (uint8_t)(rd->p - at);
+  memcpy(c->text, at, c->len);
+  return !rd->bad;
+}
+
+/* A class of characters written as themselves (rd->p after its '['),
+ * read past its ']'. */
+static bool read_plain_class(reader *rd, word_set *chars) {
+  chars->n = 0;
+  while (!at_end(rd) && *rd->p != ']') {
+    if (chars->n == 8 || !read_plain_char(rd, &chars->w[chars->n++], true))
+      return false;
+  }
+  if (at_end(rd) || !chars->n) return false;
+  rd->p++;
+  return true;
+}
+
+/* A quantifier at rd->p (after white space in extended mode)? */
+static bool quantified(reader *rd) {
+  skip_extended(rd);
+  int c = peek(rd, 0);
+  return c == '*' || c == '+' || c == '?' || c == '{';
+}
+
+/* A group at rd->p, whose body starts after its opening (rd->p past it):
+ * its first words into *w; false (rd->bad) when it may be skipped or
+ * they are not known. */
+static bool first_group(first_reader *fr, reader *rd, word_set *w) {
+  reader saved = *rd;
+  first_alt(fr, rd, w);
+  close_group(rd, &saved);
+  if (rd->bad) return false;
+  skip_extended(rd);
+  unsigned min = 1, max = 1;
+  if (read_quantifier(rd, &min, &max) && !min) rd->bad = true;
+  return !rd->bad;
+}
+
+/* Is the group at rd->p (its "(") one that consumes nothing: a lookaround,
+ * a comment, the group of definitions no match enters? */
+static bool zero_width_group(const reader *rd) {
+  static const char *const heads[] = {"(?=", "(?!", "(?<=", "(?<!", "(?#",
+                                      "(?(DEFINE)"};
+  for (size_t i = 0; i < sizeof heads / sizeof *heads; i++) {
+    size_t n = strlen(heads[i]);
+    if ((size_t)(rd->end - rd->p) >= n && !memcmp(rd->p, heads[i], n))
+      return true;
+  }
+  return false;
+}
+
+/* Does the group at rd->p (its "(?") set options: "(?i)", "(?-x:"? */
+static bool options_head(const reader *rd) {
+  int c = peek(rd, 2);
+  return c > 0 && strchr("imnsxJU^-", c) && !(c == '-' && is_digit(peek(rd, 3)));
+}
+
+/* One branch: its first words into out; then past the rest of it.  The
+ * words are the literal characters it opens with, after what consumes
+ * nothing; or those of the group or call it opens with. */
+static void first_seq(first_reader *fr, reader *rd, word_set *out) {
+  word_set w = {.n = 1}; /* the empty word */
+  bool started = false;
+  for (;;) {
+    skip_extended(rd);
+    if (rd->bad || at_end(rd) || *rd->p == '|' || *rd->p == ')') break;
+    reader before = *rd;
+    int c = *rd->p, e = peek(rd, 1);
+    bool zero = c == '^' || c == '$' ||
+                (c == '\\' && e >= 0 && strchr("bBAZz", e)) ||
+                (c == '(' && zero_width_group(rd));
+    if (zero || (c == '(' && e == '?' && options_head(rd))) {
+      if (started) break;
+      if (zero) {
+        skip_item(rd, NULL);
+        continue;
+      }
+      /* options: "(?x)" lasts, "(?x:" opens a group */
+      rd->p += 2;
+      if (!read_options(rd) || rd->caseless) {
+        rd->bad = true;
+        break;
+      }
+      if (*rd->p++ == ')') continue;
+      started = first_group(fr, rd, &w);
+      break;
+    }
+    if (c == '(') {
+      if (started) break;
+      word_set g;
+      rd->p++;
+      bool call = peek(rd, 0) == '?' && (peek(rd, 1) == '&' ||
+                                         (peek(rd, 1) == 'P' && peek(rd, 2) == '>'));
+      if (call) {
+        rd->p += peek(rd, 1) == '&' ? 2 : 3;
+        reader body;
+        if (++fr->calls > CALLS_MAX || ++fr->read > CALLS_READ ||
+            !find_called(fr, rd, &body)) {
+          rd->bad = true;
+          break;
+        }
+        first_alt(fr, &body, &g);
+        fr->calls--;
+        if (body.bad || at_end(&body)) {
+          rd->bad = true;
+          break;
+        }
+        skip_extended(rd);
+        unsigned min = 1, max = 1;
+        if (read_quantifier(rd, &min, &max) && !min) rd->bad = true;
+      } else {
+        /* a group of branches (the assertions and options are read
+         * above): not a condition, a recursion, a verb ... */
+        int h = peek(rd, 1);
+        if (peek(rd, 0) == '?' && !strchr(":>|<'", h) &&
+            !(h == 'P' && peek(rd, 2) == '<'))
+          rd->bad = true;
+        else if (skip_group_head(rd, NULL) != HEAD_BODY)
+          rd->bad = true;
+        else
+          first_group(fr, rd, &g);
+      }
+      if (rd->bad) break;
+      w = g;
+      started = true;
+      break;
+    }
+    /* a character, or a class of characters, in the words */
+    word_set chars = {.n = 1};
+    bool plain = c == '['
+                     ? (rd->p++, read_plain_class(rd, &chars))
+                     : read_plain_char(rd, &chars.w[0], false);
+    if (!plain || rd->caseless || quantified(rd) || !words_times(&w, &chars)) {
+      *rd = before;
+      if (!started) rd->bad = true;
+      break;
+    }
+    started = true;
+  }
+  if (rd->bad) return;
+  if (!started) {
+    rd->bad = true;
+    return;
+  }
+  for (size_t i = 0; i < w.n; i++) {
+    size_t k = 0;
+    while (k < out->n && (out->w[k].len != w.w[i].len ||
+                          memcmp(out->w[k].text, w.w[i].text, w.w[i].len)))
+      k++;
+    if (k < out->n) continue;
+    if (out->n == RULE_FIRST_WORDS) {
+      rd->bad = true;
+      return;
+    }
+    out->w[out->n++] = w.w[i];
+  }
+  for (;;) { /* the rest of the branch */
+    skip_extended(rd);
+    if (rd->bad || at_end(rd) || *rd->p == '|' || *rd->p == ')') return;
+    skip_item(rd, NULL);
+  }
+}
+
+/* The first words of a group's branches (rd->p at the first), up to its
+ * ')' or the pattern's end. */
+static void first_alt(first_reader *fr, reader *rd, word_set *out) {
+  out->n = 0;
+  for (;;) {
+    first_seq(fr, rd, out);
+    if (rd->bad || at_end(rd) || *rd->p == ')') return;
+    rd->p++; /* '|' */
+  }
+}
+
+static int by_bytes(const void *a, const void *b) {
+  const rule_first_word *x = a, *y = b;
+  size_t n = x->len < y->len ? x->len : y->len;
+  int c = memcmp(x->text, y->text, n);
+  return c ? c : (int)x->len - (int)y->len;
+}
+
+bool rule_first_words_read(const char *pattern, uint32_t options,
+                           rule_first_words **out) {
+  *out = NULL;
+  first_reader fr = {
+      .top = {.p = (const unsigned char *)pattern,
+              .end = (const unsigned char *)pattern + strlen(pattern),
+              .ext = options & PCRE2_EXTENDED,
+              .ext2 = options & PCRE2_EXTENDED_MORE,
+              .caseless = options & PCRE2_CASELESS}};
+  word_set *w = malloc(sizeof *w);
+  if (!w) return false;
+  reader rd = fr.top;
+  /* a caseless pattern matches its words in other cases too */
+  if (!rd.caseless) first_alt(&fr, &rd, w);
+  if (rd.caseless || rd.bad || !at_end(&rd) || !w->n) {
+    free(w);
+    return false;
+  }
+  rule_first_words *fw = malloc(sizeof *fw + w->n * sizeof *fw->w);
+  if (fw) {
+    qsort(w->w, w->n, sizeof *w->w, by_bytes);
+    memset(fw->from, 0, sizeof fw->from);
+    memset(fw->to, 0, sizeof fw->to);
+    fw->n = w->n;
+    memcpy(fw->w, w->w, w->n * sizeof *w->w);
+    for (size_t k = w->n; k-- > 0;) {
+      unsigned c = fw->w[k].text[0];
+      fw->from[c] = (uint8_t)k;
+      if (!fw->to[c]) fw->to[c] = (uint8_t)(k + 1);
+    }
+  }
+  free(w);
+  *out = fw;
+  return fw != NULL;
+}
+
+/* A pattern that has no facts, that PCRE2 would try at every position
+ * its first bytes (if it knows them) stand: tried only where its first
+ * words stand, when it has some of two characters or more. */
+static void read_first_words(rule *r, uint32_t options) {
+  uint32_t type = 0;
+  pcre2_pattern_info(r->code, PCRE2_INFO_FIRSTCODETYPE, &type);
+  if (type || (options & PCRE2_ANCHORED) ||
+      !rule_first_words_read(r->pattern, options, &r->first_words))
+    return;
+  for (size_t k = 0; k < r->first_words->n; k++) {
+    const rule_first_word *w = &r->first_words->w[k];
+    size_t i = 0;
+    if (cchc_utf8_next((const char *)w->text, w->len, &i) < 0 || i >= w->len)
+      goto drop; /* one character: tried at nearly every letter */
+  }
+  if (jit_supported()) { /* without JIT one search is as good */
+    /* compiled at the first try, as every anchored pattern (rule_anchored) */
+    r->anchored_options = options | PCRE2_ANCHORED | PCRE2_NO_START_OPTIMIZE;
+    return;
+  }
+drop:
+  free(r->first_words);
+  r->first_words = NULL;
+}
+
 void rule_read_facts(rule *r, rule_literals *ls) {
   memset(&r->facts, 0, sizeof r->facts);
   uint32_t newline = 0, options = 0, last = 0, unit = 0;
@@ -1376,6 +1825,7 @@ void rule_read_facts(rule *r, rule_literals *ls) {
   read_alt(&rd, &n);
   if (rd.bad || !at_end(&rd) || rd.quoted) {
     free(wt);
+    read_first_words(r, options);
     return;
   }
   if (ls) {
@@ -1453,10 +1903,30 @@ static inline bool may_start(const rule *r, const unsigned char *s,
           lead_may_be_digit(s + i, s + n));
 }
 
+/* r's first match in s[start, len), tried where its first words stand. */
+static bool by_first_words(const rule *r, const char *s, size_t len,
+                           size_t start, pcre2_match_data *md) {
+  const rule_first_words *fw = r->first_words;
+  pcre2_code *anchored = rule_anchored(r);
+  if (!anchored) /* no memory for it: a search finds the same */
+    return code_match(r->code, &r->jit, s, len, start, md, NULL) > 0;
+  const unsigned char *u = (const unsigned char *)s;
+  for (size_t i = start; i < len; i++)
+    for (size_t k = fw->from[u[i]]; k < fw->to[u[i]]; k++)
+      if (fw->w[k].len <= len - i &&
+          !memcmp(u + i, fw->w[k].text, fw->w[k].len)) {
+        if (code_match(anchored, &r->anchored_jit, s, len, i, md, NULL) > 0)
+          return true;
+        break;
+      }
+  return false;
+}
+
 bool rule_exec(const rule *r, const char *s, size_t len, size_t start,
                pcre2_match_data *md) {
   /* Subjects are canonical text or examples, both checked UTF-8 already;
    * re-checking the whole subject on every call would be quadratic. */
+  if (r->first_words) return by_first_words(r, s, len, start, md);
   pcre2_code *anchored = r->by_first ? rule_anchored(r) : NULL;
   if (anchored) {
     const unsigned char *u = (const unsigned char *)s;

@@ -461,6 +461,7 @@ static rule fact_rule(const char *pattern, uint32_t flags) {
 static void free_fact_rule(rule *r) {
   pcre2_code_free(r->code);
   pcre2_code_free(r->anchored);
+  free(r->first_words);
   rule_literals_free(&fact_literals);
 }
 
@@ -708,6 +709,97 @@ START_TEST(scans_find_what_rules_match_where_facts_skip) {
   rule_text_free(&t);
   pcre2_match_data_free(md);
   free_fact_rule(&r);
+}
+END_TEST
+
+/* The words a match starts with, read through the calls of a pattern
+ * into the groups they name; NULL: none known. */
+static const char unit_grammar[] =
+    "(?<![\\p{L}])(?=[\\p{Lu}c])"
+    "(?: (?&head) (?: \\h+ \\p{Lu}\\p{Ll}* )+ | (?&coll) (?: \\h+ \\p{Ll}+ ){1,3} )"
+    "(?(DEFINE) (?<head> Sở | Phòng | Trung\\h+tâm | (?&whole) )"
+    "  (?<whole> Tỉnh\\h+đoàn ) (?<coll> [Cc]ác\\h+cơ\\h+quan ) )";
+
+static const struct {
+  const char *pattern;
+  uint32_t options;
+  const char *words;
+} first_words[] = {
+    {unit_grammar, PCRE2_EXTENDED, "Các Phòng Sở Trung Tỉnh các"},
+    {"(?x) ab c | d e", 0, "abc de"},
+    {"[Cc]ác|(?:Sở|Bộ)\\s", 0, "Bộ Các Sở các"},
+    {"(?'x'ab)cd|(?P<y>ef)", 0, "ab ef"},
+    {"\\bab(?=c)|^(?#note)xy", 0, "ab xy"},
+    {"ab?c", 0, "a"},
+    {"(?&a)(?(DEFINE)(?<a>(?&a)y|z))", 0, NULL}, /* a recursion */
+    {"(?&a)?x(?(DEFINE)(?<a>ab))", 0, NULL},     /* may be skipped */
+    {"(?&a)x(?(DEFINE)(?<a>ab|))", 0, NULL},     /* may match nothing */
+    {"(?&a)(?(DEFINE)(?i)(?<a>ab))", 0, NULL},   /* any case */
+    {"(?&a)(?(DEFINE)(?<a>x)(?<a>y))", 0, NULL}, /* which one */
+    {"ab", PCRE2_CASELESS, NULL},
+    {"a*b", 0, NULL},
+    {"ab\\Kcd", 0, NULL},
+    {"ab(*COMMIT)c", 0, NULL},
+    {"(?&b)(?(DEFINE)(?<a>x))", 0, NULL}, /* no such group */
+    /* calls that fan out: too many to follow */
+    {"(?&a)(?(DEFINE)(?<a>(?&b)|(?&b)x)(?<b>(?&c)|(?&c)x)(?<c>(?&d)|(?&d)x)"
+     "(?<d>(?&e)|(?&e)x)(?<e>(?&f)|(?&f)x)(?<f>(?&g)|(?&g)x)"
+     "(?<g>(?&h)|(?&h)x)(?<h>(?&i)|(?&i)x)(?<i>z))",
+     0, NULL},
+    {"(?&a)(?(DEFINE)(?<a>(?&b)|(?&b)x)(?<b>(?&c)|(?&c)x)(?<c>z))", 0, "z"},
+};
+
+START_TEST(first_words_follow_calls) {
+  rule_first_words *fw = NULL;
+  bool known = rule_first_words_read(first_words[_i].pattern,
+                                     first_words[_i].options, &fw);
+  char got[256] = "";
+  size_t n = 0;
+  for (size_t k = 0; known && k < fw->n; k++)
+    n += (size_t)snprintf(got + n, sizeof got - n, "%s%.*s", k ? " " : "",
+                          (int)fw->w[k].len, (const char *)fw->w[k].text);
+  const char *want = first_words[_i].words;
+  ck_assert_msg(known == (want != NULL) && (!want || !strcmp(got, want)),
+                "%s: %s, not %s", first_words[_i].pattern,
+                known ? got : "(none)", want ? want : "(none)");
+  free(fw);
+}
+END_TEST
+
+/* A long text searched by its first words finds what the plain search
+ * finds; with a word missing from them, it does not. */
+START_TEST(first_words_find_what_a_search_finds) {
+  static const char *const lines[] = {
+      "Các cơ quan báo chí; Sở Tư Pháp, Phòng Văn Hóa và xSở Nội Vụ.\n",
+      "Trung tâm Hành Chính, các cơ quan liên quan, Tỉnh đoàn Gia Lai.\n",
+      "phòng nội vụ, Phòng\nVăn, cSở Y Tế; các cơ quan; Sở\n",
+  };
+  enum { LINES = 300 };
+  size_t cap = LINES * 80 + 1, n = 0;
+  char *s = malloc(cap);
+  ck_assert_ptr_nonnull(s);
+  for (size_t i = 0; i < LINES; i++)
+    n += (size_t)snprintf(s + n, cap - n, "%s", lines[i % 3]);
+  rule r = fact_rule(unit_grammar, PCRE2_EXTENDED);
+  ck_assert_ptr_nonnull(r.first_words);
+  ck_assert(no_facts(&r));
+  pcre2_match_data *md = pcre2_match_data_create_from_pattern(r.code, NULL);
+  rule_text t;
+  cchc_error err = {0};
+  ck_assert_int_eq(rule_text_init(&t, s, n, &err), CCHC_OK);
+  char why[512];
+  ck_assert_msg(same_matches(&r, &t, t.n, md, why, sizeof why), "%s", why);
+  ck_assert_msg(same_matches(&r, &t, t.n / 2, md, why, sizeof why), "%s",
+                why);
+  /* "Phòng" read wrong: its matches are missed */
+  for (size_t k = 0; k < r.first_words->n; k++)
+    if (!memcmp(r.first_words->w[k].text, "Phòng", 5))
+      r.first_words->w[k].text[1] = 'x';
+  ck_assert(!same_matches(&r, &t, t.n, md, why, sizeof why));
+  rule_text_free(&t);
+  pcre2_match_data_free(md);
+  free_fact_rule(&r);
+  free(s);
 }
 END_TEST
 
@@ -1247,6 +1339,9 @@ int main(void) {
   tcase_add_loop_test(tf, facts_name_the_words_near_the_start, 0,
                       (int)(sizeof near_words / sizeof *near_words));
   tcase_add_test(tf, facts_say_where_matches_lie);
+  tcase_add_loop_test(tf, first_words_follow_calls, 0,
+                      sizeof first_words / sizeof *first_words);
+  tcase_add_test(tf, first_words_find_what_a_search_finds);
   tcase_add_loop_test(tf, scans_find_what_rules_match_where_facts_skip, 0,
                       (int)(sizeof crafted / sizeof *crafted));
   tcase_add_loop_test(tf, scans_find_matches_far_from_their_words, 0,
