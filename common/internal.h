@@ -135,11 +135,16 @@ static inline size_t cchc_first_flagged(uint64_t flags) {
 #endif
 }
 
-/* FNV-1a of s[0, n), for tables keyed by short strings. */
+/* FNV-1a, for tables keyed by short strings: a hash taken a byte at a
+ * time (from CCHC_HASH_START), or of s[0, n) at once. */
+#define CCHC_HASH_START UINT64_C(1469598103934665603)
+static inline uint64_t cchc_hash_step(uint64_t h, unsigned char c) {
+  return (h ^ c) * UINT64_C(1099511628211);
+}
 static inline uint64_t cchc_hash_bytes(const void *s, size_t n) {
-  uint64_t h = 1469598103934665603u;
+  uint64_t h = CCHC_HASH_START;
   for (size_t i = 0; i < n; i++)
-    h = (h ^ ((const unsigned char *)s)[i]) * 1099511628211u;
+    h = cchc_hash_step(h, ((const unsigned char *)s)[i]);
   return h;
 }
 

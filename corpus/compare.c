@@ -387,7 +387,7 @@ typedef struct compare_run {
 } compare_run;
 
 static uint64_t hash_words(const char *s) {
-  return subject_hash(SUBJECT_HASH_START, s);
+  return subject_hash(CCHC_HASH_START, s);
 }
 
 /* The likeness of the word set `words` (owned by the table once added). */

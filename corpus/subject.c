@@ -247,7 +247,7 @@ cchc_status subject_init_cached(subject_cache *c, subject *s,
                                 cchc_error *err) {
   if (!c)
     return subject_init(s, subj, text, err);
-  uint64_t h = subject_hash(SUBJECT_HASH_START, subj ? subj : "");
+  uint64_t h = subject_hash(CCHC_HASH_START, subj ? subj : "");
   h = subject_hash(h ^ 0x1f, text ? text : "");
   size_t k = (size_t)(h & (c->cap - 1));
   while (c->slots[k].used &&

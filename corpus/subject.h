@@ -62,12 +62,11 @@ cchc_status subject_init_cached(subject_cache *c, subject *s,
                                 const char *subj, const char *text,
                                 cchc_error *err);
 
-/* FNV-1a of the string `s`, continuing from `h` (start with
- * SUBJECT_HASH_START): for tables keyed by text. */
-#define SUBJECT_HASH_START 1469598103934665603u
+/* The hash of the string `s`, continuing from `h` (start with
+ * CCHC_HASH_START): for tables keyed by text. */
 static inline uint64_t subject_hash(uint64_t h, const char *s) {
   for (; *s; s++)
-    h = (h ^ (unsigned char)*s) * 1099511628211u;
+    h = cchc_hash_step(h, (unsigned char)*s);
   return h;
 }
 

@@ -139,12 +139,10 @@ static const json_t *string(writer *j, const char *s, size_t n) {
   return json_string_setn_nocheck(j->string, s, n) == 0 ? j->string : NULL;
 }
 
-/* The slot of the short string `s` (n bytes, n < MEMO_MAX): FNV-1a. */
+/* The slot of the short string `s` (n bytes, n < MEMO_MAX). */
 static memo_slot *memo_slot_of(writer *j, const char *s, size_t n) {
-  uint32_t h = 2166136261u;
-  for (size_t i = 0; i < n; i++)
-    h = (h ^ (unsigned char)s[i]) * 16777619u;
-  return &j->memo[(h ^ h >> 16) % MEMO_SLOTS];
+  uint64_t h = cchc_hash_bytes(s, n);
+  return &j->memo[(h ^ h >> 32) % MEMO_SLOTS];
 }
 
 /* A member's key as jansson prints it, and the colon after it. */

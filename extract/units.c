@@ -337,13 +337,8 @@ static const char word_bytes[256] =
 
 static bool word_byte(unsigned char c) { return word_bytes[c] == '1'; }
 
-/* A hash of a word, taken a byte at a time as the word is read (FNV-1a;
- * words of equal hashes are compared whole). */
-#define WORD_HASH_START UINT64_C(0xCBF29CE484222325)
-
-static uint64_t word_hash_step(uint64_t h, unsigned char c) {
-  return (h ^ c) * UINT64_C(0x100000001B3);
-}
+/* A word is hashed a byte at a time as it is read (cchc_hash_step);
+ * words of equal hashes are compared whole. */
 
 static bool slots_grow(literal_gate *g) {
   size_t nslots = g->nslots ? g->nslots * 2 : 1024;
@@ -360,7 +355,7 @@ static bool slots_grow(literal_gate *g) {
   return true;
 }
 
-/* The number of the word s[at, at + n) of hash h (word_hash_step), a new
+/* The number of the word s[at, at + n) of hash h (cchc_hash_step), a new
  * one when it is new; SIZE_MAX without memory. */
 static size_t word_number(literal_gate *g, const char *s, size_t at,
                           size_t n, uint64_t h) {
@@ -415,10 +410,10 @@ static bool words_read(literal_gate *g, const xctx *x) {
       i++;
       continue;
     }
-    uint64_t h = word_hash_step(WORD_HASH_START, (unsigned char)x->s[i]);
+    uint64_t h = cchc_hash_step(CCHC_HASH_START, (unsigned char)x->s[i]);
     size_t e = i + 1;
     for (; e < x->n && word_byte((unsigned char)x->s[e]); e++)
-      h = word_hash_step(h, (unsigned char)x->s[e]);
+      h = cchc_hash_step(h, (unsigned char)x->s[e]);
     size_t w =
         e - i > LONGEST_WORD ? NO_WORD : word_number(g, x->s, i, e - i, h);
     if (w == SIZE_MAX || !run_add(g, i, (uint32_t)w)) return false;
