@@ -21,7 +21,11 @@ enum { JIT_UNTRIED, JIT_READY, JIT_NONE };
  * matches), and a pattern's first matches wait for its compile anyway. */
 static pthread_mutex_t jit_lock = PTHREAD_MUTEX_INITIALIZER;
 
-bool jit_ready(pcre2_code *code, const jit_state *jit) {
+/* The state of `jit` once `first` has run on `arg`, the first caller
+ * running it under the lock (it returns JIT_READY or JIT_NONE) while
+ * later ones read the state it left without the lock. */
+static unsigned char once(const jit_state *jit,
+                          unsigned char (*first)(void *arg), void *arg) {
   /* jit is the one mutable part of a rule set shared read-only */
   _Atomic unsigned char *state = &((jit_state *)jit)->state;
   unsigned char s = atomic_load_explicit(state, memory_order_acquire);
@@ -29,35 +33,43 @@ bool jit_ready(pcre2_code *code, const jit_state *jit) {
     pthread_mutex_lock(&jit_lock);
     s = atomic_load_explicit(state, memory_order_relaxed);
     if (s == JIT_UNTRIED) {
-      /* JIT is an optimization: a platform without it still matches. */
-      s = pcre2_jit_compile(code, PCRE2_JIT_COMPLETE) == 0 ? JIT_READY
-                                                           : JIT_NONE;
+      s = first(arg);
       atomic_store_explicit(state, s, memory_order_release);
     }
     pthread_mutex_unlock(&jit_lock);
   }
-  return s == JIT_READY;
+  return s;
+}
+
+/* JIT is an optimization: a platform without it still matches. */
+static unsigned char jit_compile(void *code) {
+  return pcre2_jit_compile(code, PCRE2_JIT_COMPLETE) == 0 ? JIT_READY
+                                                           : JIT_NONE;
+}
+
+bool jit_ready(pcre2_code *code, const jit_state *jit) {
+  return once(jit, jit_compile, code) == JIT_READY;
+}
+
+typedef struct pattern_compile {
+  pcre2_code **code;
+  const char *pattern;
+  uint32_t options;
+} pattern_compile;
+
+static unsigned char compile_and_jit(void *arg) {
+  pattern_compile *pc = arg;
+  int error;
+  PCRE2_SIZE at;
+  *pc->code = pcre2_compile((PCRE2_SPTR)pc->pattern, PCRE2_ZERO_TERMINATED,
+                            pc->options, &error, &at, NULL);
+  return *pc->code ? jit_compile(*pc->code) : JIT_NONE;
 }
 
 pcre2_code *code_once(pcre2_code *const *code, const jit_state *jit,
                       const char *pattern, uint32_t options) {
-  _Atomic unsigned char *state = &((jit_state *)jit)->state;
-  if (atomic_load_explicit(state, memory_order_acquire) == JIT_UNTRIED) {
-    pthread_mutex_lock(&jit_lock);
-    if (atomic_load_explicit(state, memory_order_relaxed) == JIT_UNTRIED) {
-      int error;
-      PCRE2_SIZE at;
-      pcre2_code *c = pcre2_compile((PCRE2_SPTR)pattern, PCRE2_ZERO_TERMINATED,
-                                    options, &error, &at, NULL);
-      *(pcre2_code **)code = c;
-      atomic_store_explicit(
-          state,
-          c && pcre2_jit_compile(c, PCRE2_JIT_COMPLETE) == 0 ? JIT_READY
-                                                             : JIT_NONE,
-          memory_order_release);
-    }
-    pthread_mutex_unlock(&jit_lock);
-  }
+  pattern_compile pc = {(pcre2_code **)code, pattern, options};
+  once(jit, compile_and_jit, &pc);
   return *code;
 }
 
