@@ -32,6 +32,7 @@ size_t clause_opening(tk *t, size_t a, size_t b, xunits *out) {
   xctx *x = t->x;
   size_t i = a, ms, me;
   if (xfirst(x, t->prefix, i, b, &ms, &me, NULL) && ms == i) i = me;
+  if (!units_may_start(x, i, b)) return a; /* no list can open there */
   xunits m = {0};
   clause_units(t, i, b, &m);
   size_t n = m.n && m.items[0].start == i ? clause_list(t, &m, 0, i) : 0;

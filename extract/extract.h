@@ -206,6 +206,9 @@ bool units_unknown(xctx *x, size_t start, size_t end, xunit *out);
  * that overlap no mention, in text order: who a clause names, known or
  * not. */
 void units_find_named(xctx *x, size_t start, size_t end, xunits *out);
+/* Can a mention units_find_named gives for [at, end) start at `at`?  False
+ * only when none can: no rule it runs matches there. */
+bool units_may_start(xctx *x, size_t at, size_t end);
 /* Release what units.c keeps for the document. */
 void units_free(xctx *x);
 

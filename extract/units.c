@@ -169,6 +169,7 @@ typedef struct unit_rules {
   cell_ctx cc;
   alt_named *alts; /* the keys asked about so far */
   size_t nalts, cap_alts;
+  bool starts_known; /* every mention of theirs lies in its match */
   struct literal_gate *gate; /* built when first asked */
   range_answers said, named; /* of mentions() and unknown_names() */
 } unit_rules;
@@ -187,6 +188,41 @@ void units_free(xctx *x) {
   answers_free(&u->named);
   free(u);
   x->unit_rules = NULL;
+}
+
+/* Does the group u of a pattern lie inside its match, so that a mention
+ * starts where a match does or after: no \K, and no lookbehind around
+ * "(?<u>"?  Read conservatively (quoting, comments): false when unsure. */
+static bool mention_in_match(const char *p) {
+  if (strstr(p, "\\K")) return false;
+  if (!strstr(p, "(?<u>")) return true; /* the mention is the match */
+  if (strstr(p, "\\Q") || strchr(p, '#')) return false;
+  enum { DEPTH = 64 };
+  bool behind[DEPTH]; /* each open group: a lookbehind? */
+  size_t depth = 0, open_behind = 0;
+  for (const char *q = p; *q; q++) {
+    if (*q == '\\') {
+      if (!*++q) break;
+    } else if (*q == '[') { /* a class: its brackets are no groups */
+      q++;
+      if (*q == '^') q++;
+      if (*q == ']') q++;
+      for (; *q && *q != ']'; q++)
+        if (*q == '\\' && q[1]) q++;
+        else if (q[0] == '[' && q[1] == ':' && strstr(q + 2, ":]"))
+          q = strstr(q + 2, ":]") + 1;
+      if (!*q) return false;
+    } else if (*q == '(') {
+      if (!strncmp(q, "(?<u>", 5) && open_behind) return false;
+      if (depth == DEPTH) return false;
+      behind[depth] = !strncmp(q, "(?<=", 4) || !strncmp(q, "(?<!", 4);
+      open_behind += behind[depth++];
+    } else if (*q == ')') {
+      if (!depth) return false;
+      open_behind -= behind[--depth];
+    }
+  }
+  return true;
 }
 
 /* The unit rules of the document; NULL (the frame failed) without memory. */
@@ -218,6 +254,12 @@ static unit_rules *unit_rules_of(xctx *x) {
     u->order[u->n] = i;
     u->standalone[u->n++] = attr_yes(r, "standalone");
   }
+  u->starts_known = true;
+  for (size_t i = 0; i < u->n; i++)
+    u->starts_known = u->starts_known && mention_in_match(u->items[i]->pattern);
+  for (size_t i = 0; i < u->cc.names.n; i++)
+    u->starts_known =
+        u->starts_known && mention_in_match(u->cc.names.items[i]->pattern);
   u->level = level;
   u->chosen = true;
   return u;
@@ -1452,6 +1494,43 @@ bool units_unknown(xctx *x, size_t start, size_t end, xunit *out) {
   free(known.items);
   free(names.items);
   return found;
+}
+
+/* Can a match of r start at s[at]: a byte of its first bytes, or one of
+ * its first words (rule_facts.first, rule.first_words)?  True when its
+ * facts do not say. */
+static bool may_start_at(const xctx *x, const rule *r, size_t at) {
+  unsigned c = (unsigned char)x->s[at];
+  if (r->facts.has_first)
+    return (r->facts.first[c >> 6] >> (c & 63) & 1) ||
+           (c >= 0x80 && r->facts.first_digits);
+  const rule_first_words *fw = r->first_words;
+  if (!fw) return true;
+  for (size_t k = fw->from[c]; k < fw->to[c]; k++)
+    if (fw->w[k].len <= x->n - at &&
+        !memcmp(x->s + at, fw->w[k].text, fw->w[k].len))
+      return true;
+  return false;
+}
+
+/* Does r match starting at `at`, in the text cut at `end`? */
+static bool matches_at(xctx *x, const rule *r, size_t at, size_t end) {
+  return may_start_at(x, r, at) &&
+         rule_exec_until(r, &x->scan, x->s, end, at, at, x->md);
+}
+
+bool units_may_start(xctx *x, size_t at, size_t end) {
+  size_t start = at;
+  if (!clip_range(x, &start, &end) || start != at) return false;
+  unit_rules *u = unit_rules_of(x);
+  if (!u || !u->starts_known) return true;
+  /* a scan from `at` finds a match there first, when there is one, and
+   * every other one further on */
+  for (size_t i = 0; i < u->n; i++)
+    if (matches_at(x, u->items[i], at, end)) return true;
+  for (size_t i = 0; i < u->cc.names.n; i++)
+    if (matches_at(x, u->cc.names.items[i], at, end)) return true;
+  return false;
 }
 
 void units_find_named(xctx *x, size_t start, size_t end, xunits *out) {
