@@ -1524,10 +1524,17 @@ bool units_may_start(xctx *x, size_t at, size_t end) {
   if (!clip_range(x, &start, &end) || start != at) return false;
   unit_rules *u = unit_rules_of(x);
   if (!u || !u->starts_known) return true;
+  if (x->n <= GATE_TEXT_MAX && !u->gate &&
+      !(u->gate = literal_gate_build(x, u))) {
+    out_of_memory(x);
+    return true;
+  }
+  const literal_gate *g =
+      u->gate && range_literals(x, u->gate, at, end) ? u->gate : NULL;
   /* a scan from `at` finds a match there first, when there is one, and
    * every other one further on */
   for (size_t i = 0; i < u->n; i++)
-    if (matches_at(x, u->items[i], at, end)) return true;
+    if (may_match(g, i) && matches_at(x, u->items[i], at, end)) return true;
   for (size_t i = 0; i < u->cc.names.n; i++)
     if (matches_at(x, u->cc.names.items[i], at, end)) return true;
   return false;
