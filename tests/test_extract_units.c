@@ -879,6 +879,49 @@ START_TEST(corpus_finds_every_gold_unit) {
 }
 END_TEST
 
+/* A list of units opens where units_find_named gives a mention starting
+ * right there; units_may_start, which runs the rules at that place only,
+ * never says no then, and does say no where no rule matches (most lines
+ * of a plan open with work, not with a unit). */
+START_TEST(corpus_lists_open_where_a_rule_matches) {
+  ck_assert_uint_lt((size_t)_i, ncorpus);
+  size_t len;
+  char *src = harness_read(corpus[_i], &len);
+  ck_assert_ptr_nonnull(src);
+  doc d;
+  doc_open(&d, src, len, NULL);
+  size_t opens = 0, refused = 0;
+  for (size_t ls = 0; ls < d.x.n;) {
+    const char *nl = memchr(d.x.s + ls, '\n', d.x.n - ls);
+    size_t le = nl ? (size_t)(nl - d.x.s) : d.x.n;
+    /* the line's first word and its second (after a number or bullet) */
+    size_t at[2], k = ls;
+    while (k < le && d.x.s[k] == ' ') k++;
+    at[0] = k;
+    while (k < le && d.x.s[k] != ' ') k++;
+    while (k < le && d.x.s[k] == ' ') k++;
+    at[1] = k;
+    for (size_t w = 0; w < 2 && at[w] < le; w++) {
+      xunits l = {0};
+      units_find_named(&d.x, at[w], le, &l);
+      bool opened = l.n && l.items[0].start == at[w];
+      bool may = units_may_start(&d.x, at[w], le);
+      ck_assert_msg(may || !opened, "%s: a unit opens at %zu: '%.*s'",
+                    corpus[_i], at[w], (int)(le - at[w]), d.x.s + at[w]);
+      opens += opened;
+      refused += !may;
+      xunits_free(&l);
+    }
+    ls = le + 1;
+  }
+  ck_assert(!d.x.f->failed);
+  ck_assert_uint_gt(opens, 0);
+  ck_assert_uint_gt(refused, opens);
+  doc_close(&d);
+  free(src);
+}
+END_TEST
+
 int main(void) {
   collect_forms();
   ncorpus = harness_corpus(&corpus);
@@ -908,6 +951,8 @@ int main(void) {
   tcase_set_timeout(tcorp, 60);
   tcase_add_unchecked_fixture(tcorp, load_rules, free_rules);
   tcase_add_loop_test(tcorp, corpus_finds_every_gold_unit, 0,
+                      (int)(ncorpus ? ncorpus : 1));
+  tcase_add_loop_test(tcorp, corpus_lists_open_where_a_rule_matches, 0,
                       (int)(ncorpus ? ncorpus : 1));
   suite_add_tcase(s, tcorp);
   int rc = harness_run(s);
