@@ -130,21 +130,27 @@ void task_sentences(tk *t, size_t a, size_t b, const xunits *deflt,
   const char *s = t->x->s;
   pending p = {.open = false};
   xunits lead = {0};
-  size_t cs = a;
-  /* a sentence of what to do if difficulties arise sets no task */
-  bool contingent = xany(t->x, t->contingent, a, sentence_end(t->x, a, b),
-                         NULL);
+  size_t cs = a, ss = a; /* the clause and the sentence being read */
+  /* a sentence of what to do if difficulties arise sets no task: asked
+   * once one of its clauses would set one (-1: not yet) */
+  int contingent = -1;
   for (size_t i = a; i <= b; i++) {
     bool sentence_end_here =
         i == b || (s[i] == '.' && (i + 1 == b || xblank(s[i + 1])));
     bool clause_end = sentence_end_here || s[i] == ';';
     if (!clause_end) continue;
     size_t ce = i;
-    if (ce > cs && !contingent) {
+    if (ce > cs) {
       bool needs = false;
       const rule *why = NULL;
       int dl = deadline_within(t->x, cs, ce);
-      if (clause_lead(t, cs, ce, false, &lead, &needs, &why)) {
+      bool leads = clause_lead(t, cs, ce, false, &lead, &needs, &why);
+      if ((leads || p.open || dl >= 0) && contingent < 0)
+        contingent = xany(t->x, t->contingent, ss,
+                          sentence_end(t->x, ss, b), NULL);
+      if (contingent > 0) {
+        /* none */
+      } else if (leads) {
         close_pending(t, &p);
         /* "Giao X chủ trì ...", "X chủ trì, phối hợp ...": the leads of
          * areas it states, its work read to the sentence end */
@@ -163,9 +169,8 @@ void task_sentences(tk *t, size_t a, size_t b, const xunits *deflt,
     cs = i + 1;
     if (sentence_end_here) {
       close_pending(t, &p);
-      if (cs < b)
-        contingent = xany(t->x, t->contingent, cs, sentence_end(t->x, cs, b),
-                          NULL);
+      ss = cs;
+      contingent = -1;
     }
   }
   close_pending(t, &p);
