@@ -40,9 +40,11 @@ bool cchc_mbuf_reserve(cchc_mbuf *b, size_t extra) {
   size_t need = b->len + extra + 1;
   if (need <= b->cap)
     return true;
-  size_t cap = b->cap ? b->cap : 256;
-  while (cap < need)
-    cap *= 2;
+  /* Doubling for appends; a reservation for more (the text, whose size
+   * is known within a little) takes what it asks and no more. */
+  size_t cap = b->cap ? b->cap * 2 : 256;
+  if (cap < need)
+    cap = need;
   char *d = realloc(b->data, cap);
   if (!d) {
     b->failed = true;
@@ -51,6 +53,25 @@ bool cchc_mbuf_reserve(cchc_mbuf *b, size_t extra) {
   b->data = d;
   b->cap = cap;
   return true;
+}
+
+void cchc_mbuf_shrink_to_fit(cchc_mbuf *b) {
+  if (b->failed)
+    return;
+  if (b->data && b->cap > b->len + 1) {
+    char *d = realloc(b->data, b->len + 1);
+    if (d) {
+      b->data = d;
+      b->cap = b->len + 1;
+    }
+  }
+  if (b->runs && b->runs_cap > b->nruns && b->nruns) {
+    cchc_run *r = realloc(b->runs, b->nruns * sizeof *r);
+    if (r) {
+      b->runs = r;
+      b->runs_cap = b->nruns;
+    }
+  }
 }
 
 /* Map the n bytes from `at` (the end of the text) to src (seq: src, src+1,

@@ -56,6 +56,9 @@ void cchc_mbuf_free(cchc_mbuf *b);
 /* Room for `extra` more bytes (and the NUL); false when out of memory or
  * past the 4 GB the map's 32-bit offsets can address. */
 bool cchc_mbuf_reserve(cchc_mbuf *b, size_t extra);
+/* Give back the room past len + 1 bytes (the NUL) and past the runs: for
+ * a text built once and then only read. */
+void cchc_mbuf_shrink_to_fit(cchc_mbuf *b);
 /* Append n bytes that all map to `src`. */
 void cchc_mbuf_put(cchc_mbuf *b, const char *s, size_t n, uint32_t src);
 /* Append n bytes copied verbatim from source offset src: byte k maps to
