@@ -278,18 +278,22 @@ const char *xfolded(xctx *x, size_t a, size_t b) {
   return out;
 }
 
+/* The lines of the text, in an array of their exact number: a long text
+ * has a million. */
 static cchc_status split_lines(xctx *x) {
-  size_t cap = 0;
+  size_t n = 1;
+  for (const char *p = x->s, *e = p + x->n;
+       p < e && (p = memchr(p, '\n', (size_t)(e - p))); p++)
+    n++;
+  if (x->n == 0)
+    n = 0;
+  x->lines = malloc((n ? n : 1) * sizeof *x->lines);
+  if (!x->lines) return cchc_fail(x->err, CCHC_ERR_NOMEM, "out of memory");
   for (size_t i = 0; i < x->n;) {
     const char *nl = memchr(x->s + i, '\n', x->n - i);
     size_t end = nl ? (size_t)(nl - x->s) : x->n;
-    if (x->nlines == cap) {
-      cap = cap ? cap * 2 : 256;
-      xline *p = realloc(x->lines, cap * sizeof *p);
-      if (!p) return cchc_fail(x->err, CCHC_ERR_NOMEM, "out of memory");
-      x->lines = p;
-    }
-    x->lines[x->nlines++] = (xline){i, end, -1, XJOIN_NEVER};
+    x->lines[x->nlines++] = (xline){(uint32_t)i, (uint32_t)end, -1,
+                                    XJOIN_NEVER};
     i = end + 1;
   }
   return rule_text_init(&x->scan, x->s, x->n, x->err);
