@@ -22,6 +22,14 @@ void *cchc_grow(void *items, size_t *cap, size_t n, size_t size) {
   return p;
 }
 
+size_t cchc_line_count(const char *s, size_t n) {
+  size_t count = 1;
+  for (const char *p = s, *e = s + n;
+       p < e && (p = memchr(p, '\n', (size_t)(e - p))); p++)
+    count++;
+  return count;
+}
+
 void cchc_mbuf_init(cchc_mbuf *b) { memset(b, 0, sizeof *b); }
 
 void cchc_mbuf_free(cchc_mbuf *b) {

@@ -51,6 +51,10 @@ typedef struct cchc_mbuf {
   bool failed; /* an allocation failed; later appends are no-ops */
 } cchc_mbuf;
 
+/* The line breaks in s[0..n) plus one: the lines of a text, to size
+ * arrays of them exactly (a long text has a million). */
+size_t cchc_line_count(const char *s, size_t n);
+
 void cchc_mbuf_init(cchc_mbuf *b);
 void cchc_mbuf_free(cchc_mbuf *b);
 /* Room for `extra` more bytes (and the NUL); false when out of memory or

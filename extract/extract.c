@@ -281,13 +281,7 @@ const char *xfolded(xctx *x, size_t a, size_t b) {
 /* The lines of the text, in an array of their exact number: a long text
  * has a million. */
 static cchc_status split_lines(xctx *x) {
-  size_t n = 1;
-  for (const char *p = x->s, *e = p + x->n;
-       p < e && (p = memchr(p, '\n', (size_t)(e - p))); p++)
-    n++;
-  if (x->n == 0)
-    n = 0;
-  x->lines = malloc((n ? n : 1) * sizeof *x->lines);
+  x->lines = malloc(cchc_line_count(x->s, x->n) * sizeof *x->lines);
   if (!x->lines) return cchc_fail(x->err, CCHC_ERR_NOMEM, "out of memory");
   for (size_t i = 0; i < x->n;) {
     const char *nl = memchr(x->s + i, '\n', x->n - i);
