@@ -254,7 +254,7 @@ const char *xdate_groups(xctx *x, const rule *r) {
 }
 
 const char *xfolded(xctx *x, size_t a, size_t b) {
-  char *out = frame_alloc(x->f, b - a + 1);
+  char *out = frame_alloc_chars(x->f, b - a + 1);
   if (!out) return NULL;
   size_t n = 0;
   bool space = false;
@@ -275,6 +275,7 @@ const char *xfolded(xctx *x, size_t a, size_t b) {
     out[n++] = c;
   }
   out[n] = '\0';
+  frame_alloc_keep(x->f, out, b - a + 1, n + 1); /* less the folded blanks */
   return out;
 }
 
@@ -376,8 +377,10 @@ cchc_status extract_frame(const cchc_rules *rules, const cchc_text *text,
   }
   if ((st = fill_source(x.f, text, src, err)) != CCHC_OK)
     goto cleanup;
-  for (size_t i = 0; i < sizeof passes / sizeof *passes; i++)
+  for (size_t i = 0; i < sizeof passes / sizeof *passes; i++) {
     if ((st = passes[i](&x)) != CCHC_OK) goto cleanup;
+    frame_shrink(x.f);
+  }
   spans_to_source(x.f, text);
   frame_adopt_strings(x.f);
   if (x.f->failed) {
