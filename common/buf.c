@@ -22,6 +22,14 @@ void *cchc_grow(void *items, size_t *cap, size_t n, size_t size) {
   return p;
 }
 
+size_t cchc_line_count(const char *s, size_t n) {
+  size_t count = 1;
+  for (const char *p = s, *e = s + n;
+       p < e && (p = memchr(p, '\n', (size_t)(e - p))); p++)
+    count++;
+  return count;
+}
+
 void cchc_mbuf_init(cchc_mbuf *b) { memset(b, 0, sizeof *b); }
 
 void cchc_mbuf_free(cchc_mbuf *b) {
@@ -40,9 +48,11 @@ bool cchc_mbuf_reserve(cchc_mbuf *b, size_t extra) {
   size_t need = b->len + extra + 1;
   if (need <= b->cap)
     return true;
-  size_t cap = b->cap ? b->cap : 256;
-  while (cap < need)
-    cap *= 2;
+  /* Doubling for appends; a reservation for more (the text, whose size
+   * is known within a little) takes what it asks and no more. */
+  size_t cap = b->cap ? b->cap * 2 : 256;
+  if (cap < need)
+    cap = need;
   char *d = realloc(b->data, cap);
   if (!d) {
     b->failed = true;
@@ -51,6 +61,25 @@ bool cchc_mbuf_reserve(cchc_mbuf *b, size_t extra) {
   b->data = d;
   b->cap = cap;
   return true;
+}
+
+void cchc_mbuf_shrink_to_fit(cchc_mbuf *b) {
+  if (b->failed)
+    return;
+  if (b->data && b->cap > b->len + 1) {
+    char *d = realloc(b->data, b->len + 1);
+    if (d) {
+      b->data = d;
+      b->cap = b->len + 1;
+    }
+  }
+  if (b->runs && b->runs_cap > b->nruns && b->nruns) {
+    cchc_run *r = realloc(b->runs, b->nruns * sizeof *r);
+    if (r) {
+      b->runs = r;
+      b->runs_cap = b->nruns;
+    }
+  }
 }
 
 /* Map the n bytes from `at` (the end of the text) to src (seq: src, src+1,

@@ -51,11 +51,18 @@ typedef struct cchc_mbuf {
   bool failed; /* an allocation failed; later appends are no-ops */
 } cchc_mbuf;
 
+/* The line breaks in s[0..n) plus one: the lines of a text, to size
+ * arrays of them exactly (a long text has a million). */
+size_t cchc_line_count(const char *s, size_t n);
+
 void cchc_mbuf_init(cchc_mbuf *b);
 void cchc_mbuf_free(cchc_mbuf *b);
 /* Room for `extra` more bytes (and the NUL); false when out of memory or
  * past the 4 GB the map's 32-bit offsets can address. */
 bool cchc_mbuf_reserve(cchc_mbuf *b, size_t extra);
+/* Give back the room past len + 1 bytes (the NUL) and past the runs: for
+ * a text built once and then only read. */
+void cchc_mbuf_shrink_to_fit(cchc_mbuf *b);
 /* Append n bytes that all map to `src`. */
 void cchc_mbuf_put(cchc_mbuf *b, const char *s, size_t n, uint32_t src);
 /* Append n bytes copied verbatim from source offset src: byte k maps to

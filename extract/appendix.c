@@ -115,10 +115,18 @@ void appendix_tasks(tk *t) {
   xctx *x = t->x;
   bool crawled_in_appendix = false;
   for (size_t i = 0; i < x->ntables; i++) {
-    table_resolve(x, &x->tables[i]);
-    table_tasks(t, &x->tables[i]);
-    if (x->tables[i].first < t->app_end && x->tables[i].last > t->app_start)
+    table *read = &x->tables[i];
+    table_resolve(x, read);
+    table_tasks(t, read);
+    if (read->first < t->app_end && read->last > t->app_start)
       crawled_in_appendix = true;
+    /* its rows are tasks now: only the lines it holds are asked after
+     * this (table_holds), and a long plan's tables are as large as the
+     * frame's tasks */
+    size_t first = read->first, last = read->last;
+    table_free(read);
+    read->first = first;
+    read->last = last;
   }
   table tb;
   if (crawled_in_appendix || t->app_start >= t->app_end ||

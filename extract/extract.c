@@ -254,7 +254,7 @@ const char *xdate_groups(xctx *x, const rule *r) {
 }
 
 const char *xfolded(xctx *x, size_t a, size_t b) {
-  char *out = frame_alloc(x->f, b - a + 1);
+  char *out = frame_alloc_chars(x->f, b - a + 1);
   if (!out) return NULL;
   size_t n = 0;
   bool space = false;
@@ -275,21 +275,20 @@ const char *xfolded(xctx *x, size_t a, size_t b) {
     out[n++] = c;
   }
   out[n] = '\0';
+  frame_alloc_keep(x->f, out, b - a + 1, n + 1); /* less the folded blanks */
   return out;
 }
 
+/* The lines of the text, in an array of their exact number: a long text
+ * has a million. */
 static cchc_status split_lines(xctx *x) {
-  size_t cap = 0;
+  x->lines = malloc(cchc_line_count(x->s, x->n) * sizeof *x->lines);
+  if (!x->lines) return cchc_fail(x->err, CCHC_ERR_NOMEM, "out of memory");
   for (size_t i = 0; i < x->n;) {
     const char *nl = memchr(x->s + i, '\n', x->n - i);
     size_t end = nl ? (size_t)(nl - x->s) : x->n;
-    if (x->nlines == cap) {
-      cap = cap ? cap * 2 : 256;
-      xline *p = realloc(x->lines, cap * sizeof *p);
-      if (!p) return cchc_fail(x->err, CCHC_ERR_NOMEM, "out of memory");
-      x->lines = p;
-    }
-    x->lines[x->nlines++] = (xline){i, end, -1, XJOIN_NEVER};
+    x->lines[x->nlines++] = (xline){(uint32_t)i, (uint32_t)end, -1,
+                                    XJOIN_NEVER};
     i = end + 1;
   }
   return rule_text_init(&x->scan, x->s, x->n, x->err);
@@ -378,8 +377,10 @@ cchc_status extract_frame(const cchc_rules *rules, const cchc_text *text,
   }
   if ((st = fill_source(x.f, text, src, err)) != CCHC_OK)
     goto cleanup;
-  for (size_t i = 0; i < sizeof passes / sizeof *passes; i++)
+  for (size_t i = 0; i < sizeof passes / sizeof *passes; i++) {
     if ((st = passes[i](&x)) != CCHC_OK) goto cleanup;
+    frame_shrink(x.f);
+  }
   spans_to_source(x.f, text);
   frame_adopt_strings(x.f);
   if (x.f->failed) {

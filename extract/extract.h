@@ -17,7 +17,8 @@ typedef enum xjoin {
 
 /* One canonical line (a block: paragraph, bullet, heading or table cell). */
 typedef struct xline {
-  size_t start, end; /* canonical offsets, end excludes the '\n' */
+  uint32_t start, end; /* canonical offsets (a text is below 4 GB), end
+                          excludes the '\n' */
   int section;       /* innermost section containing the line, or -1 */
   xjoin join;        /* to the line before (table_cells) */
 } xline;

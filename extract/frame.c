@@ -18,11 +18,12 @@ enum { ARENA_BLOCK = 64 * 1024 };
 
 cchc_frame *frame_new(void) { return calloc(1, sizeof(cchc_frame)); }
 
-void *frame_alloc(cchc_frame *f, size_t n) {
-  size_t align = sizeof(max_align_t);
-  n = (n + align - 1) / align * align;
+/* n bytes from the newest block, at an offset that is a multiple of
+ * `align`; a new block when they do not fit. */
+static void *arena_take(cchc_frame *f, size_t n, size_t align) {
   frame_arena_block *b = f->arena;
-  if (!b || b->cap - b->used < n) {
+  size_t at = b ? (b->used + align - 1) / align * align : 0;
+  if (!b || at > b->cap || b->cap - at < n) {
     size_t cap = n > ARENA_BLOCK ? n : ARENA_BLOCK;
     b = malloc(sizeof(*b) + cap);
     if (!b) {
@@ -33,15 +34,30 @@ void *frame_alloc(cchc_frame *f, size_t n) {
     b->cap = cap;
     b->next = f->arena;
     f->arena = b;
+    at = 0;
   }
-  void *p = (char *)b->data + b->used;
-  b->used += n;
-  memset(p, 0, n);
+  b->used = at + n;
+  return (char *)b->data + at;
+}
+
+void *frame_alloc(cchc_frame *f, size_t n) {
+  void *p = arena_take(f, n, sizeof(max_align_t));
+  if (p) memset(p, 0, n);
   return p;
 }
 
+/* Strings need no alignment: most are short, and rounding each up to
+ * max_align_t would waste a third of what they take. */
+char *frame_alloc_chars(cchc_frame *f, size_t n) { return arena_take(f, n, 1); }
+
+void frame_alloc_keep(cchc_frame *f, const char *p, size_t taken, size_t n) {
+  frame_arena_block *b = f->arena;
+  if (b && n <= taken && p + taken == (const char *)b->data + b->used)
+    b->used -= taken - n;
+}
+
 const char *frame_strndup(cchc_frame *f, const char *s, size_t n) {
-  char *p = frame_alloc(f, n + 1);
+  char *p = frame_alloc_chars(f, n + 1);
   if (!p) return NULL;
   memcpy(p, s, n);
   p[n] = '\0';
@@ -58,7 +74,7 @@ const char *frame_printf(cchc_frame *f, const char *fmt, ...) {
   int n = vsnprintf(NULL, 0, fmt, ap);
   va_end(ap);
   if (n < 0) return NULL;
-  char *p = frame_alloc(f, (size_t)n + 1);
+  char *p = frame_alloc_chars(f, (size_t)n + 1);
   if (!p) return NULL;
   va_start(ap, fmt);
   vsnprintf(p, (size_t)n + 1, fmt, ap);
@@ -84,6 +100,36 @@ void *frame_grow(cchc_frame *f, void **items, size_t *n, size_t *cap,
   memset(e, 0, size);
   (*n)++;
   return e;
+}
+
+/* items of `size` bytes, n of them in room for *cap: the room past them
+ * given back (a failed shrink keeps the array as it is). */
+static void shrink(void **items, size_t n, size_t *cap, size_t size) {
+  if (!*items || !n || *cap <= n) return;
+  void *p = realloc(*items, n * size);
+  if (p) {
+    *items = p;
+    *cap = n;
+  }
+}
+
+#define SHRINK(f, name) \
+  shrink((void **)&(f)->name, (f)->n##name, &(f)->cap_##name, \
+         sizeof *(f)->name)
+
+void frame_shrink(cchc_frame *f) {
+  for (size_t i = 0; i < f->nreferences; i++) {
+    frame_reference *r = &f->references[i];
+    shrink((void **)&r->mentions, r->nmentions, &r->cap_mentions,
+           sizeof *r->mentions);
+  }
+  SHRINK(f, references);
+  SHRINK(f, sections);
+  SHRINK(f, targets);
+  SHRINK(f, deadlines);
+  SHRINK(f, tasks);
+  SHRINK(f, leads);
+  SHRINK(f, inconsistencies);
 }
 
 void cchc_frame_free(cchc_frame *f) {

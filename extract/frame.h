@@ -171,6 +171,13 @@ struct cchc_frame {
 cchc_frame *frame_new(void);
 /* Arena allocation; NULL (and frame->failed) on failure. */
 void *frame_alloc(cchc_frame *f, size_t n);
+/* n bytes for a string in the arena (not zeroed, not aligned); NULL (and
+ * frame->failed) on failure. */
+char *frame_alloc_chars(cchc_frame *f, size_t n);
+/* p, `taken` bytes from frame_alloc_chars, keeps only its first n: the
+ * rest goes back to the arena when p is still its newest allocation (a
+ * string shorter than the room it took). */
+void frame_alloc_keep(cchc_frame *f, const char *p, size_t taken, size_t n);
 /* Copy of s[0..n) NUL-terminated in the arena. */
 const char *frame_strndup(cchc_frame *f, const char *s, size_t n);
 const char *frame_strdup(cchc_frame *f, const char *s);
@@ -181,6 +188,9 @@ const char *frame_printf(cchc_frame *f, const char *fmt, ...)
  * NULL.  Arrays are malloc'd (not arena) so they can grow. */
 void *frame_grow(cchc_frame *f, void **items, size_t *n, size_t *cap,
                  size_t size);
+/* Give back the room the arrays grew into past their items: after each
+ * pass, as the passes after it add to other arrays (or a few items). */
+void frame_shrink(cchc_frame *f);
 /* Copy into the arena every string that points elsewhere (rules, text),
  * so the frame borrows nothing.  Run once at the end of extraction. */
 void frame_adopt_strings(cchc_frame *f);

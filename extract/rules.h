@@ -283,7 +283,8 @@ void rule_read_facts(rule *r, rule_literals *ls);
 typedef struct rule_text {
   const char *s;
   size_t n;
-  size_t *line_end; /* offset of the line break ending line i (or n) */
+  uint32_t *line_end; /* offset of the line break ending line i (or n; a
+                        text is below 4 GB) */
   uint64_t *line_has; /* features of line i with its line break */
   size_t nlines;
   uint64_t has; /* features of the whole text */

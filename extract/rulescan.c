@@ -2166,20 +2166,15 @@ cchc_status rule_text_init(rule_text *t, const char *s, size_t n,
   memset(t, 0, sizeof *t);
   t->s = s;
   t->n = n;
-  size_t cap = 0;
+  /* the lines counted first: a long text has a million, each held once */
+  size_t cap = cchc_line_count(s, n);
+  t->line_end = malloc(cap * sizeof *t->line_end);
+  t->line_has = malloc(cap * sizeof *t->line_has);
+  if (!t->line_end || !t->line_has) goto nomem;
   for (size_t i = 0;;) {
     const char *nl = memchr(s + i, '\n', n - i);
     size_t end = nl ? (size_t)(nl - s) : n;
-    if (t->nlines == cap) {
-      size_t c1 = cap, c2 = cap;
-      size_t *ends = cchc_grow(t->line_end, &c1, t->nlines, sizeof *ends);
-      if (ends) t->line_end = ends;
-      uint64_t *has = cchc_grow(t->line_has, &c2, t->nlines, sizeof *has);
-      if (has) t->line_has = has;
-      if (!ends || !has) goto nomem;
-      cap = c1;
-    }
-    t->line_end[t->nlines] = end;
+    t->line_end[t->nlines] = (uint32_t)end;
     t->line_has[t->nlines] = rule_features(s + i, end + (nl != NULL) - i);
     t->has |= t->line_has[t->nlines++];
     if (!nl) break;

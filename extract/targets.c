@@ -291,7 +291,7 @@ static const char *flat(cchc_frame *f, const char *s, size_t a, size_t b) {
                    s[a] == ',' || s[a] == ';'))
     a++;
   while (b > a && is_trim(s[b - 1])) b--;
-  char *p = frame_alloc(f, b - a + 1);
+  char *p = frame_alloc_chars(f, b - a + 1);
   if (!p) return NULL;
   for (size_t i = a; i < b; i++) p[i - a] = s[i] == '\n' ? ' ' : s[i];
   p[b - a] = '\0';

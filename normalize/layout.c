@@ -1433,6 +1433,18 @@ static bool write_pass(layout *L, const cchc_mbuf *md, cchc_mbuf *out,
 static void read_lines(layout *L, const cchc_mbuf *md, const held_lines *held) {
   const char *s = md->data;
   L->cnt = 0;
+  /* room for every line at once (a long text has millions): those that
+   * are not empty, an upper bound of those with content */
+  size_t lines = 1;
+  for (const char *q = s, *e = s + md->len;
+       q < e && (q = memchr(q, '\n', (size_t)(e - q))); q++)
+    lines += q > s && q[-1] != '\n';
+  line *room = cchc_grow(L->ls, &L->cap, lines - 1, sizeof *room);
+  if (!room) {
+    L->failed = true;
+    return;
+  }
+  L->ls = room;
   size_t p = 0, h = 0;
   for (;;) {
     const char *nlp = p < md->len ? memchr(s + p, '\n', md->len - p) : NULL;

@@ -246,6 +246,9 @@ cchc_status cchc_normalize(const char *input, size_t len,
     goto fail;
   t->buf = chars;
   cchc_mbuf_init(&chars);
+  /* Layout only removes bytes: the text is read, never grown, from here
+   * on, and the room it left is as long as the input is large. */
+  cchc_mbuf_shrink_to_fit(&t->buf);
   if (!cchc_mbuf_terminate(&t->buf)) {
     rc = cchc_fail(err, CCHC_ERR_NOMEM, "out of memory");
     goto fail;
