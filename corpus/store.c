@@ -15,15 +15,18 @@
  * references and inconsistencies.  A kill at any point leaves either the
  * whole plan or none of it.  A batch (cchc_store_begin ... commit) puts
  * several plans in one transaction instead: one write of the pages they
- * share and one sync for all, and still all of them or none.  Every
- * statement is prepared once with bound parameters; no SQL is ever built
- * from document text.
+ * share and one sync for all, and still all of them or none.  The rows
+ * of each table go in by up to 16 to an INSERT.  Every statement is
+ * prepared once with bound parameters; no SQL is ever built from document
+ * text.
  *
  * Reading: compare and audit read rows (stored.h), not frames; the index
  * on targets (indicator, document_id) gives every indicator's targets in
  * the order compare shows them. */
 #define _GNU_SOURCE
 #include "stored.h"
+
+#include "../common/strbuf.h"
 
 #include <limits.h>
 #include <math.h>
@@ -140,12 +143,6 @@ _Static_assert(NMIGRATIONS == CCHC_STORE_SCHEMA_VERSION,
 enum {
   Q_LATEST,
   Q_INSERT_DOC,
-  Q_INSERT_TARGET,
-  Q_INSERT_DEADLINE,
-  Q_INSERT_TASK,
-  Q_INSERT_UNIT,
-  Q_INSERT_REF,
-  Q_INSERT_INCONSISTENCY,
   Q_BEGIN,
   Q_COMMIT,
   Q_ROLLBACK,
@@ -161,35 +158,38 @@ static const char *const queries[Q_COUNT] = {
         " date, parent_number, parent_date, title, ingested_at, frame)"
         " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13,"
         " ?14, ?15, ?16, strftime('%Y-%m-%dT%H:%M:%fZ', 'now'), ?17)",
-    [Q_INSERT_TARGET] =
-        "INSERT INTO targets (document_id, target_id, section, area,"
-        " indicator, subject, comparator, value, value_max, unit, text,"
-        " span_start, span_end, rule) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7,"
-        " ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
-    [Q_INSERT_DEADLINE] =
-        "INSERT INTO deadlines (document_id, deadline_id, kind, start,"
-        " \"end\", recurrence, year_inferred, text, span_start, span_end,"
-        " rule) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
-    [Q_INSERT_TASK] =
-        "INSERT INTO tasks (document_id, task_id, section, area, text,"
-        " lead_from, deadline_id, target_id, products, budget, span_start,"
-        " span_end, rule) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10,"
-        " ?11, ?12, ?13)",
-    [Q_INSERT_UNIT] =
-        "INSERT INTO task_units (document_id, task_id, role, seq, key, name,"
-        " text, span_start, span_end) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7,"
-        " ?8, ?9)",
-    [Q_INSERT_REF] =
-        "INSERT INTO doc_references (document_id, seq, number, kind, date,"
-        " issuer, mentions, span_start, span_end, rule) VALUES (?1, ?2, ?3,"
-        " ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
-    [Q_INSERT_INCONSISTENCY] =
-        "INSERT INTO inconsistencies (document_id, seq, indicator,"
-        " first_target, second_target) VALUES (?1, ?2, ?3, ?4, ?5)",
     [Q_BEGIN] = "BEGIN IMMEDIATE",
     [Q_COMMIT] = "COMMIT",
     [Q_ROLLBACK] = "ROLLBACK",
 };
+
+/* The rows of a plan below its document: each table's rows go in by up
+ * to ROWS_PER_INSERT to one INSERT (its VALUES a list of that many rows):
+ * a statement's own cost (opening the table and its indexes, its end) is
+ * paid once for them.  The statement for k rows is made on first use
+ * (insert_sql). */
+enum { ROWS_PER_INSERT = 16 };
+
+enum {
+  T_TARGETS,
+  T_DEADLINES,
+  T_TASKS,
+  T_UNITS,
+  T_REFERENCES,
+  T_INCONSISTENCIES,
+  T_COUNT
+};
+
+typedef struct row_cursor row_cursor;
+/* Bind the cursor's row to parameters base + 1 on, and move past it. */
+typedef int (*row_binder)(sqlite3_stmt *st, int base, row_cursor *c);
+
+typedef struct child_table {
+  const char *name;
+  const char *columns;
+  int ncolumns;
+  row_binder bind;
+} child_table;
 
 #define DOCUMENT_COLUMNS                                                  \
   "d.id, d.path, d.version, d.sha256, d.kind, d.level, d.place,"          \
@@ -244,6 +244,8 @@ static const char *const reads[R_COUNT] = {
 struct cchc_store {
   sqlite3 *db;
   sqlite3_stmt *stmt[Q_COUNT];
+  /* insert[t][k - 1]: k rows into child table t, made on first use */
+  sqlite3_stmt *insert[T_COUNT][ROWS_PER_INSERT];
   sqlite3_stmt *read[R_COUNT]; /* prepared on first use */
   bool batch; /* a cchc_store_begin transaction is open */
 };
@@ -316,6 +318,9 @@ void cchc_store_close(cchc_store *s) {
     sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
   for (int i = 0; i < Q_COUNT; i++)
     sqlite3_finalize(s->stmt[i]);
+  for (int t = 0; t < T_COUNT; t++)
+    for (int k = 0; k < ROWS_PER_INSERT; k++)
+      sqlite3_finalize(s->insert[t][k]);
   for (int i = 0; i < R_COUNT; i++)
     sqlite3_finalize(s->read[i]);
   sqlite3_close(s->db);
@@ -439,143 +444,267 @@ static int latest(cchc_store *s, const char *path, bool *found, int64_t *id,
   return rc;
 }
 
+#define BIND(x)                                                           \
+  do {                                                                    \
+    if (rc == SQLITE_OK)                                                  \
+      rc = (x);                                                           \
+  } while (0)
+
+/* Where a plan's rows stand: row `at` of `n` is bound next; the units
+ * (of every task, its leads then its coordinators) by task, role and
+ * unit. */
+struct row_cursor {
+  const cchc_frame *f;
+  int64_t document_id;
+  size_t n, at;
+  size_t task, role, unit;
+};
+
+static int bind_target(sqlite3_stmt *st, int b, row_cursor *c) {
+  const cchc_frame *f = c->f;
+  const cchc_frame_target *t = cchc_frame_target_at(f, c->at++);
+  double max = cchc_frame_target_value_max(t);
+  int rc = SQLITE_OK;
+  BIND(sqlite3_bind_int64(st, b + 1, c->document_id));
+  BIND(bind_text(st, b + 2, cchc_frame_target_id(t)));
+  BIND(bind_text(st, b + 3, section_id(f, cchc_frame_target_section(t))));
+  BIND(bind_text(st, b + 4, cchc_frame_target_area(t)));
+  BIND(bind_text(st, b + 5, cchc_frame_target_indicator(t)));
+  BIND(bind_text(st, b + 6, cchc_frame_target_subject(t)));
+  BIND(bind_text(st, b + 7,
+                 cchc_comparator_name(cchc_frame_target_comparator(t))));
+  BIND(sqlite3_bind_double(st, b + 8, cchc_frame_target_value(t)));
+  BIND(isnan(max) ? sqlite3_bind_null(st, b + 9)
+                  : sqlite3_bind_double(st, b + 9, max));
+  BIND(bind_text(st, b + 10, cchc_unit_name(cchc_frame_target_unit(t))));
+  BIND(bind_text(st, b + 11, cchc_frame_target_text(t)));
+  BIND(bind_span(st, b + 12, cchc_frame_target_span(t)));
+  BIND(bind_text(st, b + 14, cchc_frame_target_rule(t)));
+  return rc;
+}
+
+static int bind_deadline(sqlite3_stmt *st, int b, row_cursor *c) {
+  const cchc_frame_deadline *x = cchc_frame_deadline_at(c->f, c->at++);
+  int rc = SQLITE_OK;
+  BIND(sqlite3_bind_int64(st, b + 1, c->document_id));
+  BIND(bind_text(st, b + 2, cchc_frame_deadline_id(x)));
+  BIND(bind_text(st, b + 3,
+                 cchc_deadline_kind_name(cchc_frame_deadline_kind(x))));
+  BIND(bind_text(st, b + 4, cchc_frame_deadline_start(x)));
+  BIND(bind_text(st, b + 5, cchc_frame_deadline_end(x)));
+  BIND(bind_text(st, b + 6, cchc_frame_deadline_recurrence(x)));
+  BIND(sqlite3_bind_int(st, b + 7, cchc_frame_deadline_year_inferred(x)));
+  BIND(bind_text(st, b + 8, cchc_frame_deadline_text(x)));
+  BIND(bind_span(st, b + 9, cchc_frame_deadline_span(x)));
+  BIND(bind_text(st, b + 11, cchc_frame_deadline_rule(x)));
+  return rc;
+}
+
+static int bind_task(sqlite3_stmt *st, int b, row_cursor *c) {
+  const cchc_frame *f = c->f;
+  const cchc_frame_task *t = cchc_frame_task_at(f, c->at++);
+  int rc = SQLITE_OK;
+  BIND(sqlite3_bind_int64(st, b + 1, c->document_id));
+  BIND(bind_text(st, b + 2, cchc_frame_task_id(t)));
+  BIND(bind_text(st, b + 3, section_id(f, cchc_frame_task_section(t))));
+  BIND(bind_text(st, b + 4, cchc_frame_task_area(t)));
+  BIND(bind_text(st, b + 5, cchc_frame_task_text(t)));
+  BIND(bind_text(st, b + 6, cchc_frame_task_lead_from(t)));
+  BIND(bind_text(st, b + 7, deadline_id(f, cchc_frame_task_deadline(t))));
+  BIND(bind_text(st, b + 8, target_id(f, cchc_frame_task_target(t))));
+  BIND(bind_text(st, b + 9, cchc_frame_task_products(t)));
+  BIND(bind_text(st, b + 10, cchc_frame_task_budget(t)));
+  BIND(bind_span(st, b + 11, cchc_frame_task_span(t)));
+  BIND(bind_text(st, b + 13, cchc_frame_task_rule(t)));
+  return rc;
+}
+
+/* Units of task i in role `role` (0 leads, 1 coordinators). */
+static size_t units_in(const cchc_frame_task *t, size_t role) {
+  return role ? cchc_frame_task_coordinators(t) : cchc_frame_task_leads(t);
+}
+
+static size_t count_units(const cchc_frame *f) {
+  size_t n = 0;
+  for (size_t i = 0; i < cchc_frame_tasks(f); i++)
+    n += units_in(cchc_frame_task_at(f, i), 0) +
+         units_in(cchc_frame_task_at(f, i), 1);
+  return n;
+}
+
+static int bind_unit(sqlite3_stmt *st, int b, row_cursor *c) {
+  const cchc_frame_task *t = cchc_frame_task_at(c->f, c->task);
+  while (c->unit == units_in(t, c->role)) { /* c->at < c->n: one is left */
+    c->unit = 0;
+    c->role = !c->role;
+    if (!c->role)
+      t = cchc_frame_task_at(c->f, ++c->task);
+  }
+  size_t k = c->unit++;
+  c->at++;
+  const cchc_frame_unit *u = c->role ? cchc_frame_task_coordinator_at(t, k)
+                                     : cchc_frame_task_lead_at(t, k);
+  int rc = SQLITE_OK;
+  BIND(sqlite3_bind_int64(st, b + 1, c->document_id));
+  BIND(bind_text(st, b + 2, cchc_frame_task_id(t)));
+  BIND(bind_text(st, b + 3, c->role ? "coordinator" : "lead"));
+  BIND(sqlite3_bind_int64(st, b + 4, (sqlite3_int64)k));
+  BIND(bind_text(st, b + 5, cchc_frame_unit_key(u)));
+  BIND(bind_text(st, b + 6, cchc_frame_unit_name(u)));
+  BIND(bind_text(st, b + 7, cchc_frame_unit_text(u)));
+  BIND(bind_span(st, b + 8, cchc_frame_unit_span(u)));
+  return rc;
+}
+
+static int bind_reference(sqlite3_stmt *st, int b, row_cursor *c) {
+  size_t i = c->at++;
+  const cchc_frame_reference *r = cchc_frame_reference_at(c->f, i);
+  int rc = SQLITE_OK;
+  BIND(sqlite3_bind_int64(st, b + 1, c->document_id));
+  BIND(sqlite3_bind_int64(st, b + 2, (sqlite3_int64)i));
+  BIND(bind_text(st, b + 3, cchc_frame_reference_number(r)));
+  BIND(bind_text(st, b + 4, cchc_frame_reference_kind(r)));
+  BIND(bind_text(st, b + 5, cchc_frame_reference_date(r)));
+  BIND(bind_text(st, b + 6, cchc_frame_reference_issuer(r)));
+  BIND(sqlite3_bind_int64(st, b + 7,
+                          (sqlite3_int64)cchc_frame_reference_mentions(r)));
+  BIND(bind_span(st, b + 8, cchc_frame_reference_span(r)));
+  BIND(bind_text(st, b + 10, cchc_frame_reference_rule(r)));
+  return rc;
+}
+
+static int bind_inconsistency(sqlite3_stmt *st, int b, row_cursor *c) {
+  const cchc_frame *f = c->f;
+  size_t i = c->at++;
+  const cchc_frame_inconsistency *x = cchc_frame_inconsistency_at(f, i);
+  int rc = SQLITE_OK;
+  BIND(sqlite3_bind_int64(st, b + 1, c->document_id));
+  BIND(sqlite3_bind_int64(st, b + 2, (sqlite3_int64)i));
+  BIND(bind_text(st, b + 3, cchc_frame_inconsistency_indicator(x)));
+  BIND(bind_text(st, b + 4, target_id(f, cchc_frame_inconsistency_first(x))));
+  BIND(bind_text(st, b + 5,
+                 target_id(f, cchc_frame_inconsistency_second(x))));
+  return rc;
+}
+
+/* In the order insert_plan fills them: the units after every task (the
+ * rows of each table in the frame's order, as its rowids give them). */
+static const child_table children[T_COUNT] = {
+    [T_TARGETS] = {"targets",
+                   "document_id, target_id, section, area, indicator,"
+                   " subject, comparator, value, value_max, unit, text,"
+                   " span_start, span_end, rule",
+                   14, bind_target},
+    [T_DEADLINES] = {"deadlines",
+                     "document_id, deadline_id, kind, start, \"end\","
+                     " recurrence, year_inferred, text, span_start,"
+                     " span_end, rule",
+                     11, bind_deadline},
+    [T_TASKS] = {"tasks",
+                 "document_id, task_id, section, area, text, lead_from,"
+                 " deadline_id, target_id, products, budget, span_start,"
+                 " span_end, rule",
+                 13, bind_task},
+    [T_UNITS] = {"task_units",
+                 "document_id, task_id, role, seq, key, name, text,"
+                 " span_start, span_end",
+                 9, bind_unit},
+    [T_REFERENCES] = {"doc_references",
+                      "document_id, seq, number, kind, date, issuer,"
+                      " mentions, span_start, span_end, rule",
+                      10, bind_reference},
+    [T_INCONSISTENCIES] = {"inconsistencies",
+                           "document_id, seq, indicator, first_target,"
+                           " second_target",
+                           5, bind_inconsistency},
+};
+
+/* The INSERT of k rows into child table `t` (malloc'd; NULL when out of
+ * memory): the table's columns, then k lists of as many parameters.  Only
+ * names from `children` go into it, never document text. */
+static char *insert_sql(const child_table *t, int k) {
+  strbuf sb = STRBUF_INIT;
+  strbuf_addf(&sb, "INSERT INTO %s (%s) VALUES ", t->name, t->columns);
+  for (int r = 0; r < k; r++) {
+    strbuf_addstr(&sb, r ? ", (" : "(");
+    for (int i = 0; i < t->ncolumns; i++)
+      strbuf_addstr(&sb, i ? ", ?" : "?");
+    strbuf_addch(&sb, ')');
+  }
+  return strbuf_detach(&sb, NULL);
+}
+
+/* The cursor's rows into child table `t`, up to ROWS_PER_INSERT to a
+ * statement. */
+static int insert_rows(cchc_store *s, int t, row_cursor *c) {
+  const child_table *table = &children[t];
+  int rc = SQLITE_OK;
+  while (rc == SQLITE_OK && c->at < c->n) {
+    size_t left = c->n - c->at;
+    int k = left < ROWS_PER_INSERT ? (int)left : ROWS_PER_INSERT;
+    sqlite3_stmt **st = &s->insert[t][k - 1];
+    if (!*st) {
+      char *sql = insert_sql(table, k);
+      rc = sql ? sqlite3_prepare_v3(s->db, sql, -1, SQLITE_PREPARE_PERSISTENT,
+                                    st, NULL)
+               : SQLITE_NOMEM;
+      free(sql);
+    }
+    for (int r = 0; rc == SQLITE_OK && r < k; r++)
+      rc = table->bind(*st, r * table->ncolumns, c);
+    BIND(run(*st));
+  }
+  return rc;
+}
+
 /* Insert the rows of one plan; inside the caller's transaction. */
 static int insert_plan(cchc_store *s, const cchc_frame *f, const char *path,
                        int version, const char *json, size_t jlen,
                        const char *pkey, int64_t *doc_id) {
   sqlite3_stmt *st = s->stmt[Q_INSERT_DOC];
   int rc = SQLITE_OK;
-#define B(x)                                                              \
-  do {                                                                    \
-    if (rc == SQLITE_OK)                                                  \
-      rc = (x);                                                           \
-  } while (0)
-  B(bind_text(st, 1, path));
-  B(sqlite3_bind_int(st, 2, version));
-  B(bind_text(st, 3, cchc_frame_sha256(f)));
-  B(bind_doc(st, 4, f, CCHC_DOC_KIND));
-  B(bind_doc(st, 5, f, CCHC_DOC_LEVEL));
-  B(bind_doc(st, 6, f, CCHC_DOC_PLACE));
-  B(bind_doc(st, 7, f, CCHC_DOC_PROVINCE));
-  B(bind_text(st, 8, pkey));
+  BIND(bind_text(st, 1, path));
+  BIND(sqlite3_bind_int(st, 2, version));
+  BIND(bind_text(st, 3, cchc_frame_sha256(f)));
+  BIND(bind_doc(st, 4, f, CCHC_DOC_KIND));
+  BIND(bind_doc(st, 5, f, CCHC_DOC_LEVEL));
+  BIND(bind_doc(st, 6, f, CCHC_DOC_PLACE));
+  BIND(bind_doc(st, 7, f, CCHC_DOC_PROVINCE));
+  BIND(bind_text(st, 8, pkey));
   /* Every parameter is bound on every use, NULL ones too: none keeps a
    * binding of an earlier plan. */
   const char *year = cchc_frame_document(f, CCHC_DOC_YEAR);
-  B(year ? sqlite3_bind_int(st, 9, atoi(year)) : sqlite3_bind_null(st, 9));
-  B(bind_doc(st, 10, f, CCHC_DOC_PERIOD_START));
-  B(bind_doc(st, 11, f, CCHC_DOC_PERIOD_END));
-  B(bind_doc(st, 12, f, CCHC_DOC_NUMBER));
-  B(bind_doc(st, 13, f, CCHC_DOC_DATE));
-  B(bind_doc(st, 14, f, CCHC_DOC_PARENT_NUMBER));
-  B(bind_doc(st, 15, f, CCHC_DOC_PARENT_DATE));
-  B(bind_doc(st, 16, f, CCHC_DOC_TITLE));
-  B(sqlite3_bind_text(st, 17, json, (int)jlen, SQLITE_STATIC));
-  B(run(st));
+  BIND(year ? sqlite3_bind_int(st, 9, atoi(year))
+            : sqlite3_bind_null(st, 9));
+  BIND(bind_doc(st, 10, f, CCHC_DOC_PERIOD_START));
+  BIND(bind_doc(st, 11, f, CCHC_DOC_PERIOD_END));
+  BIND(bind_doc(st, 12, f, CCHC_DOC_NUMBER));
+  BIND(bind_doc(st, 13, f, CCHC_DOC_DATE));
+  BIND(bind_doc(st, 14, f, CCHC_DOC_PARENT_NUMBER));
+  BIND(bind_doc(st, 15, f, CCHC_DOC_PARENT_DATE));
+  BIND(bind_doc(st, 16, f, CCHC_DOC_TITLE));
+  BIND(sqlite3_bind_text(st, 17, json, (int)jlen, SQLITE_STATIC));
+  BIND(run(st));
   if (rc != SQLITE_OK)
     return rc;
   int64_t id = sqlite3_last_insert_rowid(s->db);
   *doc_id = id;
 
-  st = s->stmt[Q_INSERT_TARGET];
-  for (size_t i = 0; rc == SQLITE_OK && i < cchc_frame_targets(f); i++) {
-    const cchc_frame_target *t = cchc_frame_target_at(f, i);
-    double max = cchc_frame_target_value_max(t);
-    B(sqlite3_bind_int64(st, 1, id));
-    B(bind_text(st, 2, cchc_frame_target_id(t)));
-    B(bind_text(st, 3, section_id(f, cchc_frame_target_section(t))));
-    B(bind_text(st, 4, cchc_frame_target_area(t)));
-    B(bind_text(st, 5, cchc_frame_target_indicator(t)));
-    B(bind_text(st, 6, cchc_frame_target_subject(t)));
-    B(bind_text(st, 7, cchc_comparator_name(cchc_frame_target_comparator(t))));
-    B(sqlite3_bind_double(st, 8, cchc_frame_target_value(t)));
-    B(isnan(max) ? sqlite3_bind_null(st, 9)
-                 : sqlite3_bind_double(st, 9, max));
-    B(bind_text(st, 10, cchc_unit_name(cchc_frame_target_unit(t))));
-    B(bind_text(st, 11, cchc_frame_target_text(t)));
-    B(bind_span(st, 12, cchc_frame_target_span(t)));
-    B(bind_text(st, 14, cchc_frame_target_rule(t)));
-    B(run(st));
+  const size_t rows[T_COUNT] = {
+      [T_TARGETS] = cchc_frame_targets(f),
+      [T_DEADLINES] = cchc_frame_deadlines(f),
+      [T_TASKS] = cchc_frame_tasks(f),
+      [T_UNITS] = count_units(f),
+      [T_REFERENCES] = cchc_frame_references(f),
+      [T_INCONSISTENCIES] = cchc_frame_inconsistencies(f),
+  };
+  for (int t = 0; rc == SQLITE_OK && t < T_COUNT; t++) {
+    row_cursor c = {.f = f, .document_id = id, .n = rows[t]};
+    rc = insert_rows(s, t, &c);
   }
-  st = s->stmt[Q_INSERT_DEADLINE];
-  for (size_t i = 0; rc == SQLITE_OK && i < cchc_frame_deadlines(f); i++) {
-    const cchc_frame_deadline *x = cchc_frame_deadline_at(f, i);
-    B(sqlite3_bind_int64(st, 1, id));
-    B(bind_text(st, 2, cchc_frame_deadline_id(x)));
-    B(bind_text(st, 3, cchc_deadline_kind_name(cchc_frame_deadline_kind(x))));
-    B(bind_text(st, 4, cchc_frame_deadline_start(x)));
-    B(bind_text(st, 5, cchc_frame_deadline_end(x)));
-    B(bind_text(st, 6, cchc_frame_deadline_recurrence(x)));
-    B(sqlite3_bind_int(st, 7, cchc_frame_deadline_year_inferred(x)));
-    B(bind_text(st, 8, cchc_frame_deadline_text(x)));
-    B(bind_span(st, 9, cchc_frame_deadline_span(x)));
-    B(bind_text(st, 11, cchc_frame_deadline_rule(x)));
-    B(run(st));
-  }
-  for (size_t i = 0; rc == SQLITE_OK && i < cchc_frame_tasks(f); i++) {
-    const cchc_frame_task *t = cchc_frame_task_at(f, i);
-    const char *tid = cchc_frame_task_id(t);
-    st = s->stmt[Q_INSERT_TASK];
-    B(sqlite3_bind_int64(st, 1, id));
-    B(bind_text(st, 2, tid));
-    B(bind_text(st, 3, section_id(f, cchc_frame_task_section(t))));
-    B(bind_text(st, 4, cchc_frame_task_area(t)));
-    B(bind_text(st, 5, cchc_frame_task_text(t)));
-    B(bind_text(st, 6, cchc_frame_task_lead_from(t)));
-    B(bind_text(st, 7, deadline_id(f, cchc_frame_task_deadline(t))));
-    B(bind_text(st, 8, target_id(f, cchc_frame_task_target(t))));
-    B(bind_text(st, 9, cchc_frame_task_products(t)));
-    B(bind_text(st, 10, cchc_frame_task_budget(t)));
-    B(bind_span(st, 11, cchc_frame_task_span(t)));
-    B(bind_text(st, 13, cchc_frame_task_rule(t)));
-    B(run(st));
-    st = s->stmt[Q_INSERT_UNIT];
-    for (int role = 0; role < 2; role++) {
-      size_t n = role ? cchc_frame_task_coordinators(t)
-                      : cchc_frame_task_leads(t);
-      for (size_t k = 0; rc == SQLITE_OK && k < n; k++) {
-        const cchc_frame_unit *u = role ? cchc_frame_task_coordinator_at(t, k)
-                                        : cchc_frame_task_lead_at(t, k);
-        B(sqlite3_bind_int64(st, 1, id));
-        B(bind_text(st, 2, tid));
-        B(bind_text(st, 3, role ? "coordinator" : "lead"));
-        B(sqlite3_bind_int64(st, 4, (sqlite3_int64)k));
-        B(bind_text(st, 5, cchc_frame_unit_key(u)));
-        B(bind_text(st, 6, cchc_frame_unit_name(u)));
-        B(bind_text(st, 7, cchc_frame_unit_text(u)));
-        B(bind_span(st, 8, cchc_frame_unit_span(u)));
-        B(run(st));
-      }
-    }
-  }
-  st = s->stmt[Q_INSERT_REF];
-  for (size_t i = 0; rc == SQLITE_OK && i < cchc_frame_references(f); i++) {
-    const cchc_frame_reference *r = cchc_frame_reference_at(f, i);
-    B(sqlite3_bind_int64(st, 1, id));
-    B(sqlite3_bind_int64(st, 2, (sqlite3_int64)i));
-    B(bind_text(st, 3, cchc_frame_reference_number(r)));
-    B(bind_text(st, 4, cchc_frame_reference_kind(r)));
-    B(bind_text(st, 5, cchc_frame_reference_date(r)));
-    B(bind_text(st, 6, cchc_frame_reference_issuer(r)));
-    B(sqlite3_bind_int64(st, 7,
-                         (sqlite3_int64)cchc_frame_reference_mentions(r)));
-    B(bind_span(st, 8, cchc_frame_reference_span(r)));
-    B(bind_text(st, 10, cchc_frame_reference_rule(r)));
-    B(run(st));
-  }
-  st = s->stmt[Q_INSERT_INCONSISTENCY];
-  for (size_t i = 0; rc == SQLITE_OK && i < cchc_frame_inconsistencies(f);
-       i++) {
-    const cchc_frame_inconsistency *x = cchc_frame_inconsistency_at(f, i);
-    B(sqlite3_bind_int64(st, 1, id));
-    B(sqlite3_bind_int64(st, 2, (sqlite3_int64)i));
-    B(bind_text(st, 3, cchc_frame_inconsistency_indicator(x)));
-    B(bind_text(st, 4, target_id(f, cchc_frame_inconsistency_first(x))));
-    B(bind_text(st, 5, target_id(f, cchc_frame_inconsistency_second(x))));
-    B(run(st));
-  }
-#undef B
   return rc;
 }
+#undef BIND
 
 /* The outcome of storing content `sha` under `path`, judged against the
  * latest version; *id and *version are the stored ones when found. */
