@@ -39,6 +39,9 @@ typedef struct tctx {
   rule_list targets, nontargets, ends, lists, openers;
   rule_list subj_after, subj_before;
   const char *plan_area; /* the one area the plan's title names, or NULL */
+  uint64_t *feat; /* feat[i]: the features of byte i of the block */
+  size_t cap_feat;
+  uint64_t ascii[128]; /* the features of each ASCII character */
 } tctx;
 
 /* Where to search next after a match [a, b) of s[0..n): its end, or past one
@@ -57,6 +60,79 @@ static size_t next_pos(const char *s, size_t n, size_t pos, size_t b) {
 static size_t block_end(const xctx *x, size_t li) {
   while (li + 1 < x->nlines && x->lines[li + 1].join == XJOIN_YES) li++;
   return li;
+}
+
+/* ---- stretches ------------------------------------------------------------ */
+
+/* A rule's match holds no character of its barrier and, for each clause of
+ * its needs, a character of the clause (rule_facts): it lies in one
+ * stretch of the block between two barrier characters, one that holds
+ * what the rule needs.  A match that starts before a barrier character
+ * ends before it, so a search from where a stretch starts finds the match
+ * that the block's search from its start finds there.  The non-targets,
+ * which run on the few blocks holding candidates, search only the
+ * stretches that hold a candidate's value, each up to its end.  (Finding
+ * the stretches costs more than it saves on the blocks the targets are
+ * looked for in, and the clause cuts are found at once by their first
+ * character.) */
+
+/* The features of each byte of s[0..n) into t->feat: an ASCII byte's own;
+ * a lead byte's those of its character (a digit beyond ASCII); none for
+ * the rest of a character.  False without memory. */
+static bool block_features(tctx *t, const char *s, size_t n) {
+  if (n > t->cap_feat) {
+    uint64_t *p = realloc(t->feat, n * sizeof *p);
+    if (!p) return false;
+    t->feat = p;
+    t->cap_feat = n;
+  }
+  const unsigned char *u = (const unsigned char *)s;
+  for (size_t i = 0; i < n; i++)
+    t->feat[i] = u[i] < 0x80    ? t->ascii[u[i]]
+                 : u[i] < 0xC0 ? 0
+                               : rule_features(s + i, i + 1 < n ? 2 : 1);
+  return true;
+}
+
+/* The stretch of the block (t->feat, n bytes) that starts at `from`, up to
+ * the next character of r's barrier (or n): its end, and its features in
+ * *has.  A barrier of digits (bit 0, also beyond ASCII) is not used:
+ * every stretch is then the rest of the block. */
+static size_t stretch_end(const tctx *t, const rule *r, size_t n,
+                          size_t from, uint64_t *has) {
+  uint64_t b = r->facts.barrier & ~(uint64_t)1, f = 0;
+  size_t i = from;
+  for (; i < n && !(t->feat[i] & b); i++) f |= t->feat[i];
+  *has = f;
+  return i;
+}
+
+/* Can a match of r start at byte i of the block?  Its facts name the bytes
+ * a match starts with; a character's other bytes start none. */
+static bool may_start_at(const tctx *t, const rule *r, const char *s,
+                         size_t i) {
+  unsigned c = (unsigned char)s[i];
+  if ((c & 0xC0) == 0x80) return false;
+  const rule_facts *f = &r->facts;
+  if (!f->has_first) return true;
+  if (c >= 0x80 && f->first_digits && (t->feat[i] & 1)) return true;
+  return f->first[c >> 6] >> (c & 63) & 1;
+}
+
+/* r's first match in s[0..n) that starts in [pos, limit], in t->x->md.
+ * PCRE2 tries every position of a rule whose first bytes it does not know
+ * (rule_exec tries those of its facts, rules.h: by_first): such a rule is
+ * tried at each of them, as rule_exec does, up to the limit only. */
+static bool match_until(tctx *t, const rule *r, const char *s, size_t n,
+                        size_t pos, size_t limit) {
+  if (limit >= n) return rule_exec(r, s, n, pos, t->x->md);
+  if (!r->by_first)
+    return rule_exec_until(r, &t->x->scan, s, n, pos, limit, t->x->md);
+  for (size_t i = pos; i <= limit; i++)
+    if (may_start_at(t, r, s, i) &&
+        rule_exec_until(r, &t->x->scan, s, n, i, i, t->x->md))
+      return true;
+  return false;
 }
 
 /* ---- 2. candidates ---------------------------------------------------------- */
@@ -109,10 +185,20 @@ static size_t first_ending_after(const cand *v, size_t n, size_t at,
   return lo;
 }
 
+/* Does a candidate that is not dropped yet have its value in [a, b]?
+ * (v[0..n) disjoint, sorted by start.) */
+static bool holds_value(const cand *v, size_t n, size_t a, size_t b) {
+  for (size_t j = first_ending_after(v, n, a, true); j < n && v[j].vs <= b;
+       j++)
+    if (!v[j].dropped) return true;
+  return false;
+}
+
 /* Candidates are kept disjoint and sorted by start, so each check is a
  * binary search: a block of thousands of numbers stays n log n. */
 /* `has`: the features of s[0..n) (or more): a block without a digit (or a
- * '%') runs none of the rules that need one. */
+ * '%') runs none of the rules that need one.  Fills t->feat for a block
+ * with candidates. */
 static bool find_candidates(tctx *t, const char *s, size_t n, uint64_t has,
                             cands *out) {
   pcre2_match_data *md = t->x->md;
@@ -135,18 +221,27 @@ static bool find_candidates(tctx *t, const char *s, size_t n, uint64_t has,
     }
     if (out->n > accepted) qsort(out->v, out->n, sizeof *out->v, cmp_cand_ms);
   }
-  /* Numbers that are not targets. */
+  if (out->n && !block_features(t, s, n)) return false;
+  /* Numbers that are not targets: searched in the stretches that hold the
+   * value of a candidate still standing. */
   for (size_t i = 0; i < t->nontargets.n && out->n; i++) {
     const rule *r = t->nontargets.items[i];
     if (!rule_may_match(r, has)) continue;
     size_t pos = 0;
-    while (pos <= n && rule_exec(r, s, n, pos, md)) {
-      size_t a, b;
-      rule_match_span(md, &a, &b);
-      pos = next_pos(s, n, pos, b);
-      for (size_t j = first_ending_after(out->v, out->n, a, true);
-           j < out->n && out->v[j].vs < b; j++)
-        out->v[j].dropped = true;
+    for (size_t from = 0; from <= n; from++) {
+      uint64_t in;
+      size_t end = stretch_end(t, r, n, from, &in);
+      if (pos < from) pos = from;
+      if (rule_may_match(r, in) && holds_value(out->v, out->n, from, end))
+        while (pos <= end && match_until(t, r, s, n, pos, end)) {
+          size_t a, b;
+          rule_match_span(md, &a, &b);
+          pos = next_pos(s, n, pos, b);
+          for (size_t j = first_ending_after(out->v, out->n, a, true);
+               j < out->n && out->v[j].vs < b; j++)
+            out->v[j].dropped = true;
+        }
+      from = end;
     }
   }
   size_t k = 0;
@@ -512,6 +607,10 @@ cchc_status extract_targets(xctx *x) {
   t.subj_after = rules_select(rs, "subject.", "after");
   t.subj_before = rules_select(rs, "subject.", "before");
   t.plan_area = title_area(&t);
+  for (int c = 0; c < 128; c++) {
+    char ch = (char)c;
+    t.ascii[c] = rule_features(&ch, 1);
+  }
   cands c = {0};
   cuts ends = {0}, ends_by_end = {0}, lists = {0}, openers = {0};
   cchc_status st = CCHC_OK;
@@ -549,6 +648,7 @@ cchc_status extract_targets(xctx *x) {
       st = emit(&t, base, s, &c.v[i]);
   }
   if (st == CCHC_OK) st = table_targets(&t);
+  free(t.feat);
   free(c.v);
   free(ends.v);
   free(ends_by_end.v);
