@@ -42,6 +42,10 @@ typedef struct tctx {
   uint64_t *feat; /* feat[i]: the features of byte i of the block */
   size_t cap_feat;
   uint64_t ascii[128]; /* the features of each ASCII character */
+  /* whether the block holds each literal of the rule set (rules.h), as
+   * far as found: lit_has[id] when lit_block[id] is the current block */
+  size_t block, nlits, *lit_block;
+  bool *lit_has;
 } tctx;
 
 /* Where to search next after a match [a, b) of s[0..n): its end, or past one
@@ -135,6 +139,37 @@ static bool match_until(tctx *t, const rule *r, const char *s, size_t n,
   return false;
 }
 
+/* ---- literals ------------------------------------------------------------- */
+
+/* Does the block s[0..n) hold literal l?  Each is searched once a block:
+ * the rules share their words. */
+static bool block_holds(tctx *t, const rule_literal *l, const char *s,
+                        size_t n) {
+  bool cached = t->lit_block && l->set == &t->x->rules->literals &&
+                l->id < t->nlits;
+  if (cached && t->lit_block[l->id] == t->block) return t->lit_has[l->id];
+  bool has = code_match(l->code, &l->jit, s, n, 0, t->x->md, NULL) > 0;
+  if (cached) {
+    t->lit_block[l->id] = t->block;
+    t->lit_has[l->id] = has;
+  }
+  return has;
+}
+
+/* Can r match in the block s[0..n), as far as its literals tell?  Each
+ * match holds, for every clause of them, one of its words (rules.h,
+ * rule_facts): a block lacking a clause's words is not searched. */
+static bool block_may_match(tctx *t, const rule *r, const char *s, size_t n) {
+  const rule_facts *f = &r->facts;
+  for (size_t i = 0; i < f->nlits; i++) {
+    bool any = false;
+    for (size_t k = 0; k < f->nalts[i] && !any; k++)
+      any = block_holds(t, f->lits[i][k], s, n);
+    if (!any) return false;
+  }
+  return true;
+}
+
 /* ---- 2. candidates ---------------------------------------------------------- */
 
 typedef struct cand {
@@ -202,9 +237,10 @@ static bool holds_value(const cand *v, size_t n, size_t a, size_t b) {
 static bool find_candidates(tctx *t, const char *s, size_t n, uint64_t has,
                             cands *out) {
   pcre2_match_data *md = t->x->md;
+  t->block++;
   for (size_t i = 0; i < t->targets.n; i++) {
     const rule *r = t->targets.items[i];
-    if (!rule_may_match(r, has)) continue;
+    if (!rule_may_match(r, has) || !block_may_match(t, r, s, n)) continue;
     size_t pos = 0, accepted = out->n; /* out->v[0..accepted) sorted */
     while (pos <= n && rule_exec(r, s, n, pos, md)) {
       cand k = {.r = r};
@@ -226,7 +262,7 @@ static bool find_candidates(tctx *t, const char *s, size_t n, uint64_t has,
    * value of a candidate still standing. */
   for (size_t i = 0; i < t->nontargets.n && out->n; i++) {
     const rule *r = t->nontargets.items[i];
-    if (!rule_may_match(r, has)) continue;
+    if (!rule_may_match(r, has) || !block_may_match(t, r, s, n)) continue;
     size_t pos = 0;
     for (size_t from = 0; from <= n; from++) {
       uint64_t in;
@@ -267,7 +303,9 @@ static bool collect(tctx *t, const rule_list *set, const char *s, size_t n,
                     uint64_t has, cuts *out) {
   out->n = 0;
   for (size_t i = 0; i < set->n; i++) {
-    if (!rule_may_match(set->items[i], has)) continue;
+    if (!rule_may_match(set->items[i], has) ||
+        !block_may_match(t, set->items[i], s, n))
+      continue;
     size_t pos = 0;
     while (pos <= n && rule_exec(set->items[i], s, n, pos, t->x->md)) {
       cut c;
@@ -607,6 +645,14 @@ cchc_status extract_targets(xctx *x) {
   t.subj_after = rules_select(rs, "subject.", "after");
   t.subj_before = rules_select(rs, "subject.", "before");
   t.plan_area = title_area(&t);
+  /* without memory for it, every literal is searched each time */
+  t.nlits = rs->literals.n;
+  t.lit_block = calloc(t.nlits + 1, sizeof *t.lit_block);
+  t.lit_has = calloc(t.nlits + 1, sizeof *t.lit_has);
+  if (!t.lit_block || !t.lit_has) {
+    free(t.lit_block);
+    t.lit_block = NULL;
+  }
   for (int c = 0; c < 128; c++) {
     char ch = (char)c;
     t.ascii[c] = rule_features(&ch, 1);
@@ -649,6 +695,8 @@ cchc_status extract_targets(xctx *x) {
   }
   if (st == CCHC_OK) st = table_targets(&t);
   free(t.feat);
+  free(t.lit_block);
+  free(t.lit_has);
   free(c.v);
   free(ends.v);
   free(ends_by_end.v);
