@@ -62,16 +62,6 @@ static const char *heading_area(xctx *x, rule_list areas, const char *s,
   return best;
 }
 
-/* Can rule r, which matches only at the start of its subject, match a
- * line that starts with byte c (its facts: the bytes a match starts with)?
- * Only a rule that says so is asked. */
-static bool may_open_with(const rule *r, unsigned char c) {
-  const rule_facts *f = &r->facts;
-  if (!f->has_first || !f->starts || !f->at_zero || f->after) return true;
-  if (c >= 0x80 && f->first_digits) return true;
-  return f->first[c >> 6] >> (c & 63) & 1;
-}
-
 /* A section rule as the walk over the lines asks it, its attributes read
  * once: which part of the plan it numbers and its marker style. */
 typedef struct mark {
@@ -117,7 +107,7 @@ cchc_status extract_sections(xctx *x) {
       const rule *m = mk[i].r;
       if (!(in_appendix ? mk[i].appendix : mk[i].body) ||
           !rule_may_match(m, has) ||
-          (n && !may_open_with(m, (unsigned char)s[0])))
+          (n && !rule_may_open(m, (unsigned char)s[0])))
         continue;
       if (rule_exec(m, s, n, 0, x->md)) hit = m, style = mk[i].style;
     }
