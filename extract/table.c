@@ -39,8 +39,9 @@ cchc_status table_cells(xctx *x) {
         xany(x, closed, prev->start, prev->end, NULL) ||
         xany(x, fresh, ln->start, ln->end, NULL))
       continue;
-    ln->join = xany(x, open, prev->start, prev->end, NULL) ||
-                       xany(x, cont, ln->start, ln->end, NULL)
+    /* the line's own start first: its rules try one position */
+    ln->join = xany(x, cont, ln->start, ln->end, NULL) ||
+                       xany(x, open, prev->start, prev->end, NULL)
                    ? XJOIN_YES
                    : XJOIN_MAY;
   }
