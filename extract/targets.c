@@ -46,6 +46,12 @@ typedef struct tctx {
    * far as found: lit_has[id] when lit_block[id] is the current block */
   size_t block, nlits, *lit_block;
   bool *lit_has;
+  /* the indicator of each clause text met so far, by text: plans repeat
+   * their clauses (a goal in the text and in the appendix) */
+  struct known {
+    const char *text, *key;
+  } *known;
+  size_t nknown, cap_known; /* cap_known slots: 0 or a power of two */
 } tctx;
 
 /* Where to search next after a match [a, b) of s[0..n): its end, or past one
@@ -449,11 +455,48 @@ static const char *subject_of(tctx *t, const char *s, const cand *k) {
   return NULL;
 }
 
+/* The slot of `text` among t->known: where it is, or the empty one where
+ * it goes. */
+static struct known *known_slot(tctx *t, const char *text, size_t n) {
+  size_t mask = t->cap_known - 1;
+  for (size_t i = cchc_hash_bytes(text, n) & mask;; i = (i + 1) & mask)
+    if (!t->known[i].text || !strcmp(t->known[i].text, text))
+      return &t->known[i];
+}
+
+/* Keep text's indicator, the table at most half full (no memory: not
+ * kept). */
+static void know(tctx *t, const char *text, size_t n, const char *key) {
+  if (2 * (t->nknown + 1) > t->cap_known) {
+    size_t cap = t->cap_known ? 2 * t->cap_known : 64;
+    struct known *old = t->known, *p = calloc(cap, sizeof *p);
+    if (!p) return;
+    size_t ncap = t->cap_known;
+    t->known = p;
+    t->cap_known = cap;
+    for (size_t i = 0; i < ncap; i++)
+      if (old[i].text)
+        *known_slot(t, old[i].text, strlen(old[i].text)) = old[i];
+    free(old);
+  }
+  struct known *k = known_slot(t, text, n);
+  if (!k->text) t->nknown++;
+  *k = (struct known){text, key};
+}
+
 static cchc_status indicator_of(tctx *t, const char *text, const char **key) {
   *key = NULL;
   if (!text) return CCHC_OK;
-  return indicators_match(t->x->rules->indicators_by_meaning, text,
-                          strlen(text), key, t->x->err);
+  size_t n = strlen(text);
+  const struct known *k = t->cap_known ? known_slot(t, text, n) : NULL;
+  if (k && k->text) {
+    *key = k->key;
+    return CCHC_OK;
+  }
+  cchc_status st = indicators_match(t->x->rules->indicators_by_meaning, text,
+                                    n, key, t->x->err);
+  if (st == CCHC_OK) know(t, text, n, *key);
+  return st;
 }
 
 /* The area of the plan's title: the one its area.* words name when they
@@ -697,6 +740,7 @@ cchc_status extract_targets(xctx *x) {
   free(t.feat);
   free(t.lit_block);
   free(t.lit_has);
+  free(t.known);
   free(c.v);
   free(ends.v);
   free(ends_by_end.v);
