@@ -31,6 +31,8 @@ typedef struct mention {
 
 typedef struct refs_state {
   xctx *x;
+  uint64_t ascii[256]; /* the features of each ASCII byte; 0 beyond */
+  uint64_t digit;      /* the feature of a digit */
   const rule *cite, *date, *next, *issuer, *bare, *self;
   rule_list types, symbols;
   mention *m;
@@ -98,6 +100,39 @@ static mention *add_mention(refs_state *st, const rule *r, size_t s,
 
 /* ---- finding mentions --------------------------------------------------- */
 
+/* r's first match in the text that starts at or after `at` (rule_scan).  A
+ * match holds no character of r's barrier and, for each clause of its
+ * needs, a character of the clause (rule_facts): it lies in a stretch
+ * between two barrier characters that holds them all.  Only those
+ * stretches are searched, each up to its end: a citation's needs (a digit,
+ * then '/' or '-') stand together in few of the stretches that a search
+ * of the lines with a digit would go through. */
+static bool scan_stretches(refs_state *st, const rule *r, size_t at) {
+  xctx *x = st->x;
+  uint64_t b = r->facts.barrier & ~st->digit; /* digits: also beyond ASCII */
+  if (!b || !r->facts.nneeds || !x->scan.mc)
+    return rule_scan(r, &x->scan, x->n, at, x->md);
+  const unsigned char *u = (const unsigned char *)x->s;
+  for (size_t from = at; from <= x->n;) {
+    uint64_t has = 0; /* of its ASCII characters */
+    unsigned bytes = 0; /* its bytes or'ed: past 0x7F with a wider one */
+    size_t end = from;
+    for (; end < x->n && !(st->ascii[u[end]] & b); end++) {
+      has |= st->ascii[u[end]];
+      bytes |= u[end];
+    }
+    /* a character beyond ASCII is seldom a digit: told when it counts */
+    if (bytes >= 0x80 && !rule_may_match(r, has) &&
+        rule_may_match(r, has | st->digit))
+      has = rule_features(x->s + from, end - from);
+    if (rule_may_match(r, has) &&
+        rule_exec_until(r, &x->scan, x->s, x->n, from, end, x->md))
+      return true;
+    from = end + 1;
+  }
+  return false;
+}
+
 /* The date right after position *pos (ref.date); sets it on m. */
 static void take_date(refs_state *st, mention *m, size_t *pos) {
   xctx *x = st->x;
@@ -118,7 +153,7 @@ static void take_date(refs_state *st, mention *m, size_t *pos) {
 static cchc_status typed_mentions(refs_state *st) {
   xctx *x = st->x;
   size_t at = 0;
-  while (at < x->n && rule_scan(st->cite, &x->scan, x->n, at, x->md)) {
+  while (at < x->n && scan_stretches(st, st->cite, at)) {
     size_t ms, me, ts, te, ns, ne;
     rule_match_span(x->md, &ms, &me);
     if (!rule_group(st->cite, x->md, "type", &ts, &te)) ts = ms, te = ms;
@@ -313,6 +348,11 @@ cchc_status extract_refs(xctx *x) {
   st.self = rules_find(x->rules, "ref.self");
   st.types = rules_select(x->rules, "ref.type.", NULL);
   st.symbols = rules_select(x->rules, "ref.symbol.", NULL);
+  for (int c = 0; c < 0x80; c++) {
+    char ch = (char)c;
+    st.ascii[c] = rule_features(&ch, 1);
+  }
+  st.digit = rule_features("0", 1);
   cchc_status rc = CCHC_OK;
   if (!add_own(&st, x->f->document.number.value)) goto oom;
   for (size_t at = 0;

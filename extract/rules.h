@@ -271,6 +271,15 @@ bool rule_exec(const rule *r, const char *s, size_t len, size_t start,
 uint64_t rule_features(const char *s, size_t n);
 /* Can r match a subject with features `has`?  False only when it cannot. */
 bool rule_may_match(const rule *r, uint64_t has);
+/* Can r match a subject that starts with byte c, when r matches only at
+ * the start of its subject ("^...")?  False only when its facts (the
+ * bytes its matches start with) say it cannot; true for any other rule. */
+static inline bool rule_may_open(const rule *r, unsigned char c) {
+  const rule_facts *f = &r->facts;
+  if (!f->has_first || !f->starts || !f->at_zero || f->after) return true;
+  if (c >= 0x80 && f->first_digits) return true;
+  return f->first[c >> 6] >> (c & 63) & 1;
+}
 /* Read r's facts from its pattern (rules.c calls it once r->code is
  * compiled), and set it to be tried anchored (r->anchored, compiled at
  * its first try) when they say where matches start and PCRE2 does not

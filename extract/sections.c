@@ -62,6 +62,14 @@ static const char *heading_area(xctx *x, rule_list areas, const char *s,
   return best;
 }
 
+/* A section rule as the walk over the lines asks it, its attributes read
+ * once: which part of the plan it numbers and its marker style. */
+typedef struct mark {
+  const rule *r;
+  const char *style;     /* marker_of */
+  bool body, appendix; /* whether it is tried outside / in the appendix */
+} mark;
+
 cchc_status extract_sections(xctx *x) {
   rule_list marks = rules_select(x->rules, "section.", NULL);
   rule_list areas = rules_select(x->rules, "area.", NULL);
@@ -72,7 +80,19 @@ cchc_status extract_sections(xctx *x) {
     const char *style;
     int sec;
   } *stack = malloc((marks.n + 4) * sizeof *stack);
-  if (!stack) return cchc_fail(x->err, CCHC_ERR_NOMEM, "out of memory");
+  mark *mk = malloc((marks.n ? marks.n : 1) * sizeof *mk);
+  if (!stack || !mk) {
+    free(stack);
+    free(mk);
+    return cchc_fail(x->err, CCHC_ERR_NOMEM, "out of memory");
+  }
+  for (size_t i = 0; i < marks.n; i++) {
+    const char *table = rule_attr(marks.items[i], "table");
+    mk[i].r = marks.items[i];
+    mk[i].style = marker_of(marks.items[i]);
+    mk[i].body = !(table && !strcmp(table, "only"));
+    mk[i].appendix = table || !strcmp(mk[i].style, "appendix");
+  }
   int depth = 0;
   bool in_appendix = false;
   x->first_section_line = x->nlines;
@@ -80,14 +100,16 @@ cchc_status extract_sections(xctx *x) {
     xline *ln = &x->lines[li];
     const char *s = x->s + ln->start;
     size_t n = ln->end - ln->start;
+    uint64_t has = x->scan.line_has[li];
     const rule *hit = NULL;
+    const char *style = NULL;
     for (size_t i = 0; i < marks.n && !hit; i++) {
-      const rule *m = marks.items[i];
-      const char *table = rule_attr(m, "table");
-      if (in_appendix ? !table && strcmp(marker_of(m), "appendix")
-                      : table && !strcmp(table, "only"))
+      const rule *m = mk[i].r;
+      if (!(in_appendix ? mk[i].appendix : mk[i].body) ||
+          !rule_may_match(m, has) ||
+          (n && !rule_may_open(m, (unsigned char)s[0])))
         continue;
-      if (rule_exec(m, s, n, 0, x->md)) hit = m;
+      if (rule_exec(m, s, n, 0, x->md)) hit = m, style = mk[i].style;
     }
     if (!hit) {
       ln->section = depth ? stack[depth - 1].sec : -1;
@@ -97,7 +119,6 @@ cchc_status extract_sections(xctx *x) {
     bool numbered = rule_group(hit, x->md, "num", &ns, &ne) && ne > ns;
     rule_group(hit, x->md, "head", &hs, &he);
     heading_trim(s, hs, &he);
-    const char *style = marker_of(hit);
     if (!strcmp(style, "decimal")) style = decimal_style(s + ns, ne - ns);
     if (!strcmp(style, "appendix")) {
       in_appendix = true;
@@ -128,6 +149,7 @@ cchc_status extract_sections(xctx *x) {
       x->first_section_line = li;
   }
   free(stack);
+  free(mk);
   /* Body ends where the next section at the same or a shallower level
    * starts: one pass, the sections whose end is not known yet on a stack
    * (deeper towards the top). */

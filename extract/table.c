@@ -39,8 +39,9 @@ cchc_status table_cells(xctx *x) {
         xany(x, closed, prev->start, prev->end, NULL) ||
         xany(x, fresh, ln->start, ln->end, NULL))
       continue;
-    ln->join = xany(x, open, prev->start, prev->end, NULL) ||
-                       xany(x, cont, ln->start, ln->end, NULL)
+    /* the line's own start first: its rules try one position */
+    ln->join = xany(x, cont, ln->start, ln->end, NULL) ||
+                       xany(x, open, prev->start, prev->end, NULL)
                    ? XJOIN_YES
                    : XJOIN_MAY;
   }
@@ -581,7 +582,7 @@ typedef struct slot {
 
 typedef struct crawl {
   xctx *x;
-  rule_list number, group, cont;
+  rule_list number, group, cont, fields;
   slot *slots;
   size_t nslots, cap;
 } crawl;
@@ -589,8 +590,13 @@ typedef struct crawl {
 /* Longest cell: a slot longer than this is text between two tables. */
 enum { CELL_LINES = 30 };
 
-bool table_field(xctx *x, size_t a, size_t b, table_role *role,
-                 const rule **hit, size_t *end) {
+/* Most header cells start with a byte that only a few field.* rules
+ * (each matching at a cell's start) can start with: only those are run. */
+enum { FIELD_RULES = 64 };
+
+/* table_field with the field.* rules selected. */
+static bool field_of(xctx *x, rule_list fields, size_t a, size_t b,
+                     table_role *role, const rule **hit, size_t *end) {
   static const struct {
     const char *name;
     table_role role;
@@ -600,9 +606,18 @@ bool table_field(xctx *x, size_t a, size_t b, table_role *role,
                {"deadline", TABLE_DEADLINE},   {"products", TABLE_PRODUCTS},
                {"budget", TABLE_BUDGET},       {"measure", TABLE_MEASURE},
                {"value", TABLE_VALUE},         {"note", TABLE_OTHER}};
+  if (a >= b) return false;
+  const rule *open[FIELD_RULES];
+  rule_list tried = fields;
+  if (fields.n <= FIELD_RULES) {
+    size_t k = 0;
+    for (size_t i = 0; i < fields.n; i++)
+      if (rule_may_open(fields.items[i], (unsigned char)x->s[a]))
+        open[k++] = fields.items[i];
+    tried = (rule_list){open, k};
+  }
   const rule *r;
-  if (a >= b || !xany(x, rules_select(x->rules, "field.", NULL), a, b, &r))
-    return false;
+  if (!xany(x, tried, a, b, &r)) return false;
   const char *name = rule_attr(r, "role");
   size_t ms, me;
   rule_match_span(x->md, &ms, &me);
@@ -614,6 +629,12 @@ bool table_field(xctx *x, size_t a, size_t b, table_role *role,
       return true;
     }
   return false;
+}
+
+bool table_field(xctx *x, size_t a, size_t b, table_role *role,
+                 const rule **hit, size_t *end) {
+  return field_of(x, rules_select(x->rules, "field.", NULL), a, b, role, hit,
+                  end);
 }
 
 /* The slot between borders at open and close, lines apart.  A rule line
@@ -634,7 +655,8 @@ static void add_slot(crawl *c, size_t open, size_t close, size_t lines) {
   if (s->a == s->b) return;
   table_role role;
   /* a header cell is short: one line of a few words */
-  if (lines <= 3 && b - a <= 120 && table_field(x, a, b, &role, &s->why, NULL))
+  if (lines <= 3 && b - a <= 120 &&
+      field_of(x, c->fields, a, b, &role, &s->why, NULL))
     s->field = (int)role;
   s->number = xany(x, c->number, a, b, NULL);
   s->heading = xany(x, c->group, a, b, NULL);
@@ -963,7 +985,8 @@ static cchc_status table_crawled(xctx *x) {
   crawl c = {.x = x,
              .number = rules_select(x->rules, "tcell.", "number"),
              .group = rules_select(x->rules, "tcell.", "group"),
-             .cont = rules_select(x->rules, "task.", "cont")};
+             .cont = rules_select(x->rules, "task.", "cont"),
+             .fields = rules_select(x->rules, "field.", NULL)};
   crawled_tables(&c);
   free(c.slots);
   return x->f->failed ? cchc_fail(x->err, CCHC_ERR_NOMEM, "out of memory")

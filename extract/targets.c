@@ -39,6 +39,19 @@ typedef struct tctx {
   rule_list targets, nontargets, ends, lists, openers;
   rule_list subj_after, subj_before;
   const char *plan_area; /* the one area the plan's title names, or NULL */
+  uint64_t *feat; /* feat[i]: the features of byte i of the block */
+  size_t cap_feat;
+  uint64_t ascii[128]; /* the features of each ASCII character */
+  /* whether the block holds each literal of the rule set (rules.h), as
+   * far as found: lit_has[id] when lit_block[id] is the current block */
+  size_t block, nlits, *lit_block;
+  bool *lit_has;
+  /* the indicator of each clause text met so far, by text: plans repeat
+   * their clauses (a goal in the text and in the appendix) */
+  struct known {
+    const char *text, *key;
+  } *known;
+  size_t nknown, cap_known; /* cap_known slots: 0 or a power of two */
 } tctx;
 
 /* Where to search next after a match [a, b) of s[0..n): its end, or past one
@@ -57,6 +70,110 @@ static size_t next_pos(const char *s, size_t n, size_t pos, size_t b) {
 static size_t block_end(const xctx *x, size_t li) {
   while (li + 1 < x->nlines && x->lines[li + 1].join == XJOIN_YES) li++;
   return li;
+}
+
+/* ---- stretches ------------------------------------------------------------ */
+
+/* A rule's match holds no character of its barrier and, for each clause of
+ * its needs, a character of the clause (rule_facts): it lies in one
+ * stretch of the block between two barrier characters, one that holds
+ * what the rule needs.  A match that starts before a barrier character
+ * ends before it, so a search from where a stretch starts finds the match
+ * that the block's search from its start finds there.  The non-targets,
+ * which run on the few blocks holding candidates, search only the
+ * stretches that hold a candidate's value, each up to its end.  (Finding
+ * the stretches costs more than it saves on the blocks the targets are
+ * looked for in, and the clause cuts are found at once by their first
+ * character.) */
+
+/* The features of each byte of s[0..n) into t->feat: an ASCII byte's own;
+ * a lead byte's those of its character (a digit beyond ASCII); none for
+ * the rest of a character.  False without memory. */
+static bool block_features(tctx *t, const char *s, size_t n) {
+  if (n > t->cap_feat) {
+    uint64_t *p = realloc(t->feat, n * sizeof *p);
+    if (!p) return false;
+    t->feat = p;
+    t->cap_feat = n;
+  }
+  const unsigned char *u = (const unsigned char *)s;
+  for (size_t i = 0; i < n; i++)
+    t->feat[i] = u[i] < 0x80    ? t->ascii[u[i]]
+                 : u[i] < 0xC0 ? 0
+                               : rule_features(s + i, i + 1 < n ? 2 : 1);
+  return true;
+}
+
+/* The stretch of the block (t->feat, n bytes) that starts at `from`, up to
+ * the next character of r's barrier (or n): its end, and its features in
+ * *has.  A barrier of digits (bit 0, also beyond ASCII) is not used:
+ * every stretch is then the rest of the block. */
+static size_t stretch_end(const tctx *t, const rule *r, size_t n,
+                          size_t from, uint64_t *has) {
+  uint64_t b = r->facts.barrier & ~(uint64_t)1, f = 0;
+  size_t i = from;
+  for (; i < n && !(t->feat[i] & b); i++) f |= t->feat[i];
+  *has = f;
+  return i;
+}
+
+/* Can a match of r start at byte i of the block?  Its facts name the bytes
+ * a match starts with; a character's other bytes start none. */
+static bool may_start_at(const tctx *t, const rule *r, const char *s,
+                         size_t i) {
+  unsigned c = (unsigned char)s[i];
+  if ((c & 0xC0) == 0x80) return false;
+  const rule_facts *f = &r->facts;
+  if (!f->has_first) return true;
+  if (c >= 0x80 && f->first_digits && (t->feat[i] & 1)) return true;
+  return f->first[c >> 6] >> (c & 63) & 1;
+}
+
+/* r's first match in s[0..n) that starts in [pos, limit], in t->x->md.
+ * PCRE2 tries every position of a rule whose first bytes it does not know
+ * (rule_exec tries those of its facts, rules.h: by_first): such a rule is
+ * tried at each of them, as rule_exec does, up to the limit only. */
+static bool match_until(tctx *t, const rule *r, const char *s, size_t n,
+                        size_t pos, size_t limit) {
+  if (limit >= n) return rule_exec(r, s, n, pos, t->x->md);
+  if (!r->by_first)
+    return rule_exec_until(r, &t->x->scan, s, n, pos, limit, t->x->md);
+  for (size_t i = pos; i <= limit; i++)
+    if (may_start_at(t, r, s, i) &&
+        rule_exec_until(r, &t->x->scan, s, n, i, i, t->x->md))
+      return true;
+  return false;
+}
+
+/* ---- literals ------------------------------------------------------------- */
+
+/* Does the block s[0..n) hold literal l?  Each is searched once a block:
+ * the rules share their words. */
+static bool block_holds(tctx *t, const rule_literal *l, const char *s,
+                        size_t n) {
+  bool cached = t->lit_block && l->set == &t->x->rules->literals &&
+                l->id < t->nlits;
+  if (cached && t->lit_block[l->id] == t->block) return t->lit_has[l->id];
+  bool has = code_match(l->code, &l->jit, s, n, 0, t->x->md, NULL) > 0;
+  if (cached) {
+    t->lit_block[l->id] = t->block;
+    t->lit_has[l->id] = has;
+  }
+  return has;
+}
+
+/* Can r match in the block s[0..n), as far as its literals tell?  Each
+ * match holds, for every clause of them, one of its words (rules.h,
+ * rule_facts): a block lacking a clause's words is not searched. */
+static bool block_may_match(tctx *t, const rule *r, const char *s, size_t n) {
+  const rule_facts *f = &r->facts;
+  for (size_t i = 0; i < f->nlits; i++) {
+    bool any = false;
+    for (size_t k = 0; k < f->nalts[i] && !any; k++)
+      any = block_holds(t, f->lits[i][k], s, n);
+    if (!any) return false;
+  }
+  return true;
 }
 
 /* ---- 2. candidates ---------------------------------------------------------- */
@@ -109,16 +226,27 @@ static size_t first_ending_after(const cand *v, size_t n, size_t at,
   return lo;
 }
 
+/* Does a candidate that is not dropped yet have its value in [a, b]?
+ * (v[0..n) disjoint, sorted by start.) */
+static bool holds_value(const cand *v, size_t n, size_t a, size_t b) {
+  for (size_t j = first_ending_after(v, n, a, true); j < n && v[j].vs <= b;
+       j++)
+    if (!v[j].dropped) return true;
+  return false;
+}
+
 /* Candidates are kept disjoint and sorted by start, so each check is a
  * binary search: a block of thousands of numbers stays n log n. */
 /* `has`: the features of s[0..n) (or more): a block without a digit (or a
- * '%') runs none of the rules that need one. */
+ * '%') runs none of the rules that need one.  Fills t->feat for a block
+ * with candidates. */
 static bool find_candidates(tctx *t, const char *s, size_t n, uint64_t has,
                             cands *out) {
   pcre2_match_data *md = t->x->md;
+  t->block++;
   for (size_t i = 0; i < t->targets.n; i++) {
     const rule *r = t->targets.items[i];
-    if (!rule_may_match(r, has)) continue;
+    if (!rule_may_match(r, has) || !block_may_match(t, r, s, n)) continue;
     size_t pos = 0, accepted = out->n; /* out->v[0..accepted) sorted */
     while (pos <= n && rule_exec(r, s, n, pos, md)) {
       cand k = {.r = r};
@@ -135,18 +263,27 @@ static bool find_candidates(tctx *t, const char *s, size_t n, uint64_t has,
     }
     if (out->n > accepted) qsort(out->v, out->n, sizeof *out->v, cmp_cand_ms);
   }
-  /* Numbers that are not targets. */
+  if (out->n && !block_features(t, s, n)) return false;
+  /* Numbers that are not targets: searched in the stretches that hold the
+   * value of a candidate still standing. */
   for (size_t i = 0; i < t->nontargets.n && out->n; i++) {
     const rule *r = t->nontargets.items[i];
-    if (!rule_may_match(r, has)) continue;
+    if (!rule_may_match(r, has) || !block_may_match(t, r, s, n)) continue;
     size_t pos = 0;
-    while (pos <= n && rule_exec(r, s, n, pos, md)) {
-      size_t a, b;
-      rule_match_span(md, &a, &b);
-      pos = next_pos(s, n, pos, b);
-      for (size_t j = first_ending_after(out->v, out->n, a, true);
-           j < out->n && out->v[j].vs < b; j++)
-        out->v[j].dropped = true;
+    for (size_t from = 0; from <= n; from++) {
+      uint64_t in;
+      size_t end = stretch_end(t, r, n, from, &in);
+      if (pos < from) pos = from;
+      if (rule_may_match(r, in) && holds_value(out->v, out->n, from, end))
+        while (pos <= end && match_until(t, r, s, n, pos, end)) {
+          size_t a, b;
+          rule_match_span(md, &a, &b);
+          pos = next_pos(s, n, pos, b);
+          for (size_t j = first_ending_after(out->v, out->n, a, true);
+               j < out->n && out->v[j].vs < b; j++)
+            out->v[j].dropped = true;
+        }
+      from = end;
     }
   }
   size_t k = 0;
@@ -172,7 +309,9 @@ static bool collect(tctx *t, const rule_list *set, const char *s, size_t n,
                     uint64_t has, cuts *out) {
   out->n = 0;
   for (size_t i = 0; i < set->n; i++) {
-    if (!rule_may_match(set->items[i], has)) continue;
+    if (!rule_may_match(set->items[i], has) ||
+        !block_may_match(t, set->items[i], s, n))
+      continue;
     size_t pos = 0;
     while (pos <= n && rule_exec(set->items[i], s, n, pos, t->x->md)) {
       cut c;
@@ -316,11 +455,48 @@ static const char *subject_of(tctx *t, const char *s, const cand *k) {
   return NULL;
 }
 
+/* The slot of `text` among t->known: where it is, or the empty one where
+ * it goes. */
+static struct known *known_slot(tctx *t, const char *text, size_t n) {
+  size_t mask = t->cap_known - 1;
+  for (size_t i = cchc_hash_bytes(text, n) & mask;; i = (i + 1) & mask)
+    if (!t->known[i].text || !strcmp(t->known[i].text, text))
+      return &t->known[i];
+}
+
+/* Keep text's indicator, the table at most half full (no memory: not
+ * kept). */
+static void know(tctx *t, const char *text, size_t n, const char *key) {
+  if (2 * (t->nknown + 1) > t->cap_known) {
+    size_t cap = t->cap_known ? 2 * t->cap_known : 64;
+    struct known *old = t->known, *p = calloc(cap, sizeof *p);
+    if (!p) return;
+    size_t ncap = t->cap_known;
+    t->known = p;
+    t->cap_known = cap;
+    for (size_t i = 0; i < ncap; i++)
+      if (old[i].text)
+        *known_slot(t, old[i].text, strlen(old[i].text)) = old[i];
+    free(old);
+  }
+  struct known *k = known_slot(t, text, n);
+  if (!k->text) t->nknown++;
+  *k = (struct known){text, key};
+}
+
 static cchc_status indicator_of(tctx *t, const char *text, const char **key) {
   *key = NULL;
   if (!text) return CCHC_OK;
-  return indicators_match(t->x->rules->indicators_by_meaning, text,
-                          strlen(text), key, t->x->err);
+  size_t n = strlen(text);
+  const struct known *k = t->cap_known ? known_slot(t, text, n) : NULL;
+  if (k && k->text) {
+    *key = k->key;
+    return CCHC_OK;
+  }
+  cchc_status st = indicators_match(t->x->rules->indicators_by_meaning, text,
+                                    n, key, t->x->err);
+  if (st == CCHC_OK) know(t, text, n, *key);
+  return st;
 }
 
 /* The area of the plan's title: the one its area.* words name when they
@@ -512,6 +688,18 @@ cchc_status extract_targets(xctx *x) {
   t.subj_after = rules_select(rs, "subject.", "after");
   t.subj_before = rules_select(rs, "subject.", "before");
   t.plan_area = title_area(&t);
+  /* without memory for it, every literal is searched each time */
+  t.nlits = rs->literals.n;
+  t.lit_block = calloc(t.nlits + 1, sizeof *t.lit_block);
+  t.lit_has = calloc(t.nlits + 1, sizeof *t.lit_has);
+  if (!t.lit_block || !t.lit_has) {
+    free(t.lit_block);
+    t.lit_block = NULL;
+  }
+  for (int c = 0; c < 128; c++) {
+    char ch = (char)c;
+    t.ascii[c] = rule_features(&ch, 1);
+  }
   cands c = {0};
   cuts ends = {0}, ends_by_end = {0}, lists = {0}, openers = {0};
   cchc_status st = CCHC_OK;
@@ -549,6 +737,10 @@ cchc_status extract_targets(xctx *x) {
       st = emit(&t, base, s, &c.v[i]);
   }
   if (st == CCHC_OK) st = table_targets(&t);
+  free(t.feat);
+  free(t.lit_block);
+  free(t.lit_has);
+  free(t.known);
   free(c.v);
   free(ends.v);
   free(ends_by_end.v);
