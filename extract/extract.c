@@ -89,6 +89,8 @@ typedef struct span_features {
 
 static bool may_match(const xctx *x, const rule *r, size_t a, size_t b,
                       span_features *sf) {
+  /* a rule that matches only at the subject's start: its first byte */
+  if (a < b && !rule_may_open(r, (unsigned char)x->s[a])) return false;
   if (!r->facts.nneeds) return true;
   if (!sf->known) {
     sf->has = rule_features(x->s + a, b - a);
