@@ -1949,6 +1949,11 @@ bool rule_exec(const rule *r, const char *s, size_t len, size_t start,
 typedef struct literal_hits {
   size_t from, upto, start, end;
   bool known;
+  /* the occurrence furthest on that a search found, [far, far_end)
+   * (far_end 0: none): the scans of the rules that hold one word each
+   * ask of it from their own start, and a word found further on answers
+   * them all without a search */
+  size_t far, far_end;
 } literal_hits;
 
 /* Where a literal stands in a text: the start of each occurrence found
@@ -2036,15 +2041,24 @@ static bool literal_within(const rule_literal *l, const rule_text *t,
   struct literal_cache *c = literal_cache_for(t, l->set);
   if (!c || l->id >= c->nhits) return true;
   literal_hits *h = &c->hits[l->id];
-  if (!h->known || a < h->from || b > h->upto ||
-      (h->start != SIZE_MAX && h->start < a)) {
+  if (h->far_end && h->far >= a && h->far_end <= b) return true;
+  /* An occurrence found from `from` is the first from any a up to it,
+   * however far the search was cut: a word of k characters that started
+   * before it would end before it ends. */
+  if (!h->known || a < h->from ||
+      (h->start == SIZE_MAX ? b > h->upto : h->start < a)) {
     /* as far as a long part asked, else the reach */
     size_t upto = b - a >= LITERAL_REACH       ? b
                   : t->n - a <= LITERAL_REACH ? t->n
                                               : a + LITERAL_REACH;
+    size_t far = h->far, far_end = h->far_end;
     *h = (literal_hits){.from = a, .upto = upto, .known = true};
     if (!literal_search(l, t, c->md, a, upto, &h->start, &h->end))
       h->start = SIZE_MAX;
+    else if (!far_end || h->start > far)
+      far = h->start, far_end = h->end;
+    h->far = far;
+    h->far_end = far_end;
   }
   /* the first occurrence from a */
   if (h->start == SIZE_MAX || h->start >= b) return false;
