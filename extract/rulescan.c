@@ -1862,10 +1862,13 @@ void rule_read_facts(rule *r, rule_literals *ls) {
   for (size_t k = 0; r->by_anchor && k < r->facts.nanchor; k++)
     literal_rest(ls->items[r->facts.anchor[k]->id]);
   if (n.empty) return;
-  memcpy(r->facts.first, n.first.w, sizeof n.first.w);
-  r->facts.first_digits = n.first.digits;
+  for (unsigned c = 0; c < 256; c++)
+    r->facts.first[c] =
+        c >= 0x80 && c < 0xC0 ? 0 /* continues a character */
+        : n.first.w[c >> 6] & BIT(c & 63) ? RULE_FIRST_BYTE
+        : n.first.digits && c >= 0xD9     ? RULE_FIRST_DIGIT
+                                          : 0;
   r->facts.has_first = true;
-  r->facts.first[2] = 0; /* 0x80-0xBF continue a character */
   /* PCRE2 skips to a match's first bytes itself when it knows them; it
    * does not for a pattern that opens with \d in UCP mode, or with a
    * lookbehind before one, and tries every position. */
@@ -1897,10 +1900,9 @@ static pcre2_code *rule_anchored(const rule *r) {
 /* Can a match of r start at s[i] (< n)? */
 static inline bool may_start(const rule *r, const unsigned char *s,
                              size_t i, size_t n) {
-  unsigned c = s[i];
-  return (r->facts.first[c >> 6] & BIT(c & 63)) ||
-         (c >= 0x80 && r->facts.first_digits &&
-          lead_may_be_digit(s + i, s + n));
+  uint8_t f = r->facts.first[s[i]];
+  return f == RULE_FIRST_BYTE ||
+         (f == RULE_FIRST_DIGIT && lead_may_be_digit(s + i, s + n));
 }
 
 /* r's first match in s[start, len), tried where its first words stand. */
