@@ -1915,7 +1915,10 @@ static bool by_first_words(const rule *r, const char *s, size_t len,
   const unsigned char *u = (const unsigned char *)s;
   for (size_t i = start; i < len; i++)
     for (size_t k = fw->from[u[i]]; k < fw->to[u[i]]; k++)
+      /* the second byte first: the words of one first byte are many
+       * ("Cục", "Công", "Chi"), and most differ there */
       if (fw->w[k].len <= len - i &&
+          (fw->w[k].len < 2 || u[i + 1] == fw->w[k].text[1]) &&
           !memcmp(u + i, fw->w[k].text, fw->w[k].len)) {
         if (code_match(anchored, &r->anchored_jit, s, len, i, md, NULL) > 0)
           return true;
