@@ -79,6 +79,7 @@ enum {
   RULE_LIT_ALTS = 8,
   RULE_ANCHOR_ALTS = 8
 };
+enum { RULE_FIRST_BYTE = 1, RULE_FIRST_DIGIT = 2 };
 typedef struct rule_facts {
   /* Each match holds, for every clause, a character of one of the
    * clause's features. */
@@ -90,10 +91,12 @@ typedef struct rule_facts {
    * `after`, or at the start of the subject when at_zero. */
   uint64_t after;
   bool at_zero, starts;
-  /* A match starts with a byte of `first` (a bit per byte value), or
-   * with a digit beyond ASCII when first_digits; only when has_first. */
-  uint64_t first[4];
-  bool first_digits, has_first;
+  /* A match starts with a byte c whose first[c] is RULE_FIRST_BYTE, or
+   * RULE_FIRST_DIGIT when it leads a digit beyond ASCII (told by the next
+   * byte too); only when has_first.  A byte per value: scans look it up
+   * at every byte of a window. */
+  uint8_t first[256];
+  bool has_first;
   /* Each match holds, for every clause, one of its literals whole
    * (consumed, not only looked at), the most selective clause first. */
   const rule_literal *lits[RULE_LITS][RULE_LIT_ALTS];

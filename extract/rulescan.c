@@ -1862,10 +1862,13 @@ void rule_read_facts(rule *r, rule_literals *ls) {
   for (size_t k = 0; r->by_anchor && k < r->facts.nanchor; k++)
     literal_rest(ls->items[r->facts.anchor[k]->id]);
   if (n.empty) return;
-  memcpy(r->facts.first, n.first.w, sizeof n.first.w);
-  r->facts.first_digits = n.first.digits;
+  for (unsigned c = 0; c < 256; c++)
+    r->facts.first[c] =
+        c >= 0x80 && c < 0xC0 ? 0 /* continues a character */
+        : n.first.w[c >> 6] & BIT(c & 63) ? RULE_FIRST_BYTE
+        : n.first.digits && c >= 0xD9     ? RULE_FIRST_DIGIT
+                                          : 0;
   r->facts.has_first = true;
-  r->facts.first[2] = 0; /* 0x80-0xBF continue a character */
   /* PCRE2 skips to a match's first bytes itself when it knows them; it
    * does not for a pattern that opens with \d in UCP mode, or with a
    * lookbehind before one, and tries every position. */
@@ -1897,10 +1900,9 @@ static pcre2_code *rule_anchored(const rule *r) {
 /* Can a match of r start at s[i] (< n)? */
 static inline bool may_start(const rule *r, const unsigned char *s,
                              size_t i, size_t n) {
-  unsigned c = s[i];
-  return (r->facts.first[c >> 6] & BIT(c & 63)) ||
-         (c >= 0x80 && r->facts.first_digits &&
-          lead_may_be_digit(s + i, s + n));
+  uint8_t f = r->facts.first[s[i]];
+  return f == RULE_FIRST_BYTE ||
+         (f == RULE_FIRST_DIGIT && lead_may_be_digit(s + i, s + n));
 }
 
 /* r's first match in s[start, len), tried where its first words stand. */
@@ -1913,7 +1915,10 @@ static bool by_first_words(const rule *r, const char *s, size_t len,
   const unsigned char *u = (const unsigned char *)s;
   for (size_t i = start; i < len; i++)
     for (size_t k = fw->from[u[i]]; k < fw->to[u[i]]; k++)
+      /* the second byte first: the words of one first byte are many
+       * ("Cục", "Công", "Chi"), and most differ there */
       if (fw->w[k].len <= len - i &&
+          (fw->w[k].len < 2 || u[i + 1] == fw->w[k].text[1]) &&
           !memcmp(u + i, fw->w[k].text, fw->w[k].len)) {
         if (code_match(anchored, &r->anchored_jit, s, len, i, md, NULL) > 0)
           return true;
@@ -1949,6 +1954,11 @@ bool rule_exec(const rule *r, const char *s, size_t len, size_t start,
 typedef struct literal_hits {
   size_t from, upto, start, end;
   bool known;
+  /* the occurrence furthest on that a search found, [far, far_end)
+   * (far_end 0: none): the scans of the rules that hold one word each
+   * ask of it from their own start, and a word found further on answers
+   * them all without a search */
+  size_t far, far_end;
 } literal_hits;
 
 /* Where a literal stands in a text: the start of each occurrence found
@@ -2036,15 +2046,24 @@ static bool literal_within(const rule_literal *l, const rule_text *t,
   struct literal_cache *c = literal_cache_for(t, l->set);
   if (!c || l->id >= c->nhits) return true;
   literal_hits *h = &c->hits[l->id];
-  if (!h->known || a < h->from || b > h->upto ||
-      (h->start != SIZE_MAX && h->start < a)) {
+  if (h->far_end && h->far >= a && h->far_end <= b) return true;
+  /* An occurrence found from `from` is the first from any a up to it,
+   * however far the search was cut: a word of k characters that started
+   * before it would end before it ends. */
+  if (!h->known || a < h->from ||
+      (h->start == SIZE_MAX ? b > h->upto : h->start < a)) {
     /* as far as a long part asked, else the reach */
     size_t upto = b - a >= LITERAL_REACH       ? b
                   : t->n - a <= LITERAL_REACH ? t->n
                                               : a + LITERAL_REACH;
+    size_t far = h->far, far_end = h->far_end;
     *h = (literal_hits){.from = a, .upto = upto, .known = true};
     if (!literal_search(l, t, c->md, a, upto, &h->start, &h->end))
       h->start = SIZE_MAX;
+    else if (!far_end || h->start > far)
+      far = h->start, far_end = h->end;
+    h->far = far;
+    h->far_end = far_end;
   }
   /* the first occurrence from a */
   if (h->start == SIZE_MAX || h->start >= b) return false;
