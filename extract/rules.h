@@ -280,8 +280,7 @@ bool rule_may_match(const rule *r, uint64_t has);
 static inline bool rule_may_open(const rule *r, unsigned char c) {
   const rule_facts *f = &r->facts;
   if (!f->has_first || !f->starts || !f->at_zero || f->after) return true;
-  if (c >= 0x80 && f->first_digits) return true;
-  return f->first[c >> 6] >> (c & 63) & 1;
+  return f->first[c] != 0; /* RULE_FIRST_DIGIT: a lead byte of a digit */
 }
 /* Read r's facts from its pattern (rules.c calls it once r->code is
  * compiled), and set it to be tried anchored (r->anchored, compiled at

@@ -125,8 +125,10 @@ static bool may_start_at(const tctx *t, const rule *r, const char *s,
   if ((c & 0xC0) == 0x80) return false;
   const rule_facts *f = &r->facts;
   if (!f->has_first) return true;
-  if (c >= 0x80 && f->first_digits && (t->feat[i] & 1)) return true;
-  return f->first[c >> 6] >> (c & 63) & 1;
+  /* RULE_FIRST_DIGIT: a lead byte of a digit beyond ASCII, told by its
+   * features (bit 0: a digit) */
+  return f->first[c] == RULE_FIRST_BYTE ||
+         (f->first[c] == RULE_FIRST_DIGIT && (t->feat[i] & 1));
 }
 
 /* r's first match in s[0..n) that starts in [pos, limit], in t->x->md.
