@@ -13,7 +13,8 @@
  * Strings handed to the ops are valid UTF-8 without characters XML cannot
  * carry (C0 controls other than tab, LF and CR; U+FFFE, U+FFFF): the walker
  * replaces those with U+FFFD, so that every format holds the same text.
- * A string argument is only valid during the call. */
+ * A string argument stays valid and unchanged until emit_walk returns, so
+ * that a format may keep it (json.c keeps strings that recur). */
 #ifndef CCHC_EMIT_H
 #define CCHC_EMIT_H
 
@@ -56,8 +57,8 @@ typedef struct emit_ops {
   /* `item` names the elements the array will hold. */
   void (*begin_array)(void *ctx, emit_name name, emit_name item);
   void (*end_array)(void *ctx);
-  /* `value` NULL means null. */
-  void (*string)(void *ctx, emit_name name, const char *value);
+  /* `value` (len bytes, NUL-terminated) NULL means null. */
+  void (*string)(void *ctx, emit_name name, const char *value, size_t len);
   /* A finite number; see emit_format_number for its text. */
   void (*number)(void *ctx, emit_name name, double value);
   void (*integer)(void *ctx, emit_name name, long long value);

@@ -10,14 +10,18 @@
  * A document prints tens of thousands of scalars, so the per-value cost
  * counts: the scalars are three json_t kept for the document and set
  * anew for each value, printed by json_dumpb straight into the output
- * buffer, and what never changes (each member's key; null, true, false)
- * is printed by jansson once per document and then copied.  So are
- * short strings, which recur within a document (rule ids, unit names and
- * keys, areas, comparators): jansson's text of each is kept by content
- * in a small table, and a repeat costs a hash and a compare; and
- * integers, a third of which recur (span ends), kept by value. */
+ * buffer, and what never changes is printed by jansson once and then
+ * copied: each member's key once per process, null, true and false once
+ * per document.  So are strings up to a few lines long, which recur
+ * within a document (rule ids, unit keys and names, areas, comparators,
+ * a clause that holds two targets): jansson's text of each is kept in a
+ * table by content, and a repeat costs a hash of its ends and a compare;
+ * and integers, a third of which recur (span ends), kept by value.
+ * jansson's cost is per character and per call, so a string it need not
+ * print again is what saves. */
 #include "emit.h"
 
+#include <pthread.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -26,8 +30,10 @@
 enum {
   MAX_DEPTH = 16,
   PRINTED_MAX = 64,
-  MEMO_SLOTS = 256,
-  MEMO_MAX = 48,
+  MEMO_SLOTS = 1024,
+  MEMO_MAX = 256,     /* strings kept: shorter than this */
+  MEMO_HASHED = 16,   /* bytes hashed at each end of a string */
+  MEMO_TEXTS = 1 << 20, /* texts kept before the table starts anew */
   INTEGER_SLOTS = 256
 };
 
@@ -37,11 +43,13 @@ typedef struct printed {
   char text[PRINTED_MAX];
 } printed;
 
-/* A short string (shorter than MEMO_MAX bytes) and its text. */
+/* A string (shorter than MEMO_MAX bytes) and where its text is in the
+ * writer's `texts`.  `value` is the walk's own string, which lasts as
+ * long as the walk (emit.h): the table keeps no copy of it. */
 typedef struct memo_slot {
+  const char *value; /* NULL: empty slot */
   size_t len;
-  char value[MEMO_MAX];
-  printed out;
+  size_t at, text_len;
 } memo_slot;
 
 /* An integer and its text. */
@@ -61,12 +69,22 @@ typedef struct writer {
   bool done;   /* the root value is complete */
   bool failed; /* jansson failed (out of memory), or a bug in the walk */
   json_t *string, *integer, *real; /* the scalar being printed */
+  strbuf texts; /* jansson's text of each string in memo */
+  memo_slot memo[MEMO_SLOTS]; /* by a hash of the value */
   /* Last: tens of kilobytes, of which only the lengths are cleared. */
-  printed keys[EMIT_NNAMES]; /* "name": */
+  printed keys[EMIT_NNAMES]; /* those key_texts lacks */
   printed null, true_, false_;
-  memo_slot memo[MEMO_SLOTS];           /* by a hash of the value */
   integer_slot integers[INTEGER_SLOTS]; /* by the value */
 } writer;
+
+/* jansson's flags for a document: two layouts, one line (jsonl) or
+ * indented by two.  Non-integral values with 15 significant digits, as in
+ * XML and CSV (jansson's default of 17 prints 12.3 as
+ * 12.300000000000001). */
+static size_t json_flags(bool compact) {
+  return JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(15) | JSON_ENCODE_ANY |
+         (compact ? JSON_COMPACT : JSON_INDENT(2));
+}
 
 /* A writer with nothing printed yet. */
 static writer *writer_new(void) {
@@ -74,11 +92,10 @@ static writer *writer_new(void) {
   if (!j)
     return NULL;
   memset(j, 0, offsetof(writer, keys));
+  strbuf_init(&j->texts);
   for (size_t i = 0; i < EMIT_NNAMES; i++)
     j->keys[i].len = 0;
   j->null.len = j->true_.len = j->false_.len = 0;
-  for (size_t i = 0; i < MEMO_SLOTS; i++)
-    j->memo[i].out.len = 0;
   for (size_t i = 0; i < INTEGER_SLOTS; i++)
     j->integers[i].out.len = 0;
   return j;
@@ -139,30 +156,87 @@ static const json_t *string(writer *j, const char *s, size_t n) {
   return json_string_setn_nocheck(j->string, s, n) == 0 ? j->string : NULL;
 }
 
-/* The slot of the short string `s` (n bytes, n < MEMO_MAX). */
+/* The slot of the string `s` (n bytes, n < MEMO_MAX): a hash of its
+ * length and of the bytes at its two ends, where strings that recur
+ * differ (ids, numbers), so that a long one costs no more than a short
+ * one to look up. */
 static memo_slot *memo_slot_of(writer *j, const char *s, size_t n) {
-  uint64_t h = cchc_hash_bytes(s, n);
+  uint64_t h;
+  if (n <= 2 * MEMO_HASHED) {
+    h = cchc_hash_bytes(s, n);
+  } else {
+    h = cchc_hash_bytes(s, MEMO_HASHED);
+    for (size_t i = n - MEMO_HASHED; i < n; i++)
+      h = cchc_hash_step(h, (unsigned char)s[i]);
+  }
+  h = cchc_hash_step(h, (unsigned char)n);
   return &j->memo[(h ^ h >> 32) % MEMO_SLOTS];
 }
 
-/* A member's key as jansson prints it, and the colon after it. */
-static void put_key(writer *j, emit_name name) {
-  printed *k = &j->keys[name];
-  if (!k->len) {
-    const char *colon = j->flags & JSON_COMPACT ? ":" : ": ";
-    size_t n = strlen(colon);
-    json_t *v = json_string_nocheck(emit_names[name]);
-    bool fits = print(j, k, v) && k->len + n <= sizeof k->text;
-    json_decref(v);
-    if (!fits) {
-      k->len = 0;
-      j->failed = true;
-      return;
-    }
-    memcpy(k->text + k->len, colon, n);
-    k->len += n;
+/* Print `v`, the string `s` (n bytes), into texts and keep it in slot m;
+ * false when jansson or an allocation failed. */
+static bool memo_print(writer *j, memo_slot *m, const char *s, size_t n,
+                       const json_t *v) {
+  if (j->texts.len > MEMO_TEXTS) { /* start anew: memory stays bounded */
+    memset(j->memo, 0, sizeof j->memo);
+    strbuf_reset(&j->texts);
   }
-  emit_put(j->out, k->text, k->len);
+  /* The longest text of n bytes: each a control character as \u00XX. */
+  size_t room = 6 * n + 2;
+  if (!v || !strbuf_grow(&j->texts, room))
+    return false;
+  size_t len = json_dumpb(v, j->texts.buf + j->texts.len, room, j->flags);
+  if (len == 0 || len > room)
+    return false;
+  *m = (memo_slot){.value = s, .len = n, .at = j->texts.len, .text_len = len};
+  j->texts.len += len;
+  j->texts.buf[j->texts.len] = '\0';
+  return true;
+}
+
+/* Print into *k the text before a member's value in the layout of
+ * `flags`: jansson's text of its key and the colon after it; in the
+ * compact layout, where no line break comes between members, the comma
+ * before it too (",\"name\":"), which the first member skips. */
+static bool print_key(printed *k, emit_name name, size_t flags) {
+  bool compact = flags & JSON_COMPACT;
+  size_t sep = compact ? 1 : 0, colon = compact ? 1 : 2;
+  json_t *v = json_string_nocheck(emit_names[name]);
+  size_t room = sizeof k->text - sep - colon;
+  size_t n = v ? json_dumpb(v, k->text + sep, room, flags) : 0;
+  json_decref(v);
+  if (n == 0 || n > room)
+    return false;
+  if (compact)
+    k->text[0] = ',';
+  memcpy(k->text + sep + n, ": ", colon);
+  k->len = sep + n + colon;
+  return true;
+}
+
+/* The keys in each layout ([compact]) never change: printed once per
+ * process, for every writer.  One jansson failed to print (out of
+ * memory) has length 0, and a writer prints its own (j->keys). */
+static printed key_texts[2][EMIT_NNAMES];
+static pthread_once_t key_texts_once = PTHREAD_ONCE_INIT;
+
+static void print_key_texts(void) {
+  for (int compact = 0; compact < 2; compact++)
+    for (size_t i = 0; i < EMIT_NNAMES; i++)
+      if (!print_key(&key_texts[compact][i], (emit_name)i,
+                     json_flags(compact)))
+        key_texts[compact][i].len = 0;
+}
+
+/* The text before the value of member `name` (print_key); NULL when
+ * jansson failed. */
+static const printed *key_text(writer *j, emit_name name) {
+  bool compact = j->flags & JSON_COMPACT;
+  const printed *k = &key_texts[compact][name];
+  if (k->len)
+    return k;
+  printed *own = &j->keys[name];
+  return own->len || print_key(own, name, j->flags) ? own : NULL;
 }
 
 /* What comes before a value in the open container: the separator from the
@@ -176,10 +250,23 @@ static bool begin_value(writer *j, emit_name name) {
       j->failed = true;
     return !j->failed;
   }
-  separate(j, d, j->filled[d - 1]);
+  bool comma = j->filled[d - 1];
   j->filled[d - 1] = true;
-  if (!j->array[d - 1])
-    put_key(j, name);
+  if (j->array[d - 1]) {
+    separate(j, d, comma);
+    return !j->failed;
+  }
+  const printed *k = key_text(j, name);
+  if (!k) {
+    j->failed = true;
+    return false;
+  }
+  if (j->flags & JSON_COMPACT) { /* the comma is the key's */
+    emit_put(j->out, k->text + !comma, k->len - !comma);
+  } else {
+    separate(j, d, comma);
+    emit_put(j->out, k->text, k->len);
+  }
   return !j->failed;
 }
 
@@ -261,31 +348,28 @@ static void j_null(void *ctx, emit_name name) {
 }
 
 /* The walk hands over valid UTF-8 only (emit.h). */
-static void j_string(void *ctx, emit_name name, const char *value) {
+static void j_string(void *ctx, emit_name name, const char *value, size_t n) {
   writer *j = ctx;
   if (!value) {
     j_null(j, name);
     return;
   }
-  size_t n = strlen(value);
   if (n >= MEMO_MAX) {
     put(j, name, string(j, value, n));
     return;
   }
   memo_slot *m = memo_slot_of(j, value, n);
-  if (m->out.len && m->len == n && memcmp(m->value, value, n) == 0) {
-    put_printed(j, name, &m->out, NULL);
+  if (!(m->value && m->len == n &&
+        (m->value == value || memcmp(m->value, value, n) == 0)) &&
+      !memo_print(j, m, value, n, string(j, value, n))) {
+    j->failed = true;
     return;
   }
-  const json_t *v = string(j, value, n);
-  m->out.len = 0;
-  if (!print(j, &m->out, v)) { /* its text is too long to keep */
-    put(j, name, v);
+  if (!begin_value(j, name))
     return;
-  }
-  memcpy(m->value, value, n);
-  m->len = n;
-  put_printed(j, name, &m->out, NULL);
+  emit_put(j->out, j->texts.buf + m->at, m->text_len);
+  if (j->depth == 0)
+    j->done = true;
 }
 
 static void j_number(void *ctx, emit_name name, double value) {
@@ -335,10 +419,8 @@ cchc_status emit_json(const cchc_frame *frame, bool compact, emit_sink *out,
   if (!j)
     return cchc_fail(err, CCHC_ERR_NOMEM, "out of memory while writing JSON");
   j->out = out;
-  /* Non-integral values with 15 significant digits, as in XML and CSV
-   * (jansson's default of 17 prints 12.3 as 12.300000000000001). */
-  j->flags = JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(15) | JSON_ENCODE_ANY |
-             (compact ? JSON_COMPACT : JSON_INDENT(2));
+  j->flags = json_flags(compact);
+  pthread_once(&key_texts_once, print_key_texts);
   j->string = json_string_nocheck("");
   j->integer = json_integer(0);
   j->real = json_real(0);
@@ -355,6 +437,7 @@ cchc_status emit_json(const cchc_frame *frame, bool compact, emit_sink *out,
   json_decref(j->string);
   json_decref(j->integer);
   json_decref(j->real);
+  strbuf_release(&j->texts);
   free(j);
   return st;
 }

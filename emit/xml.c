@@ -44,7 +44,8 @@ static void x_text(xctx *c, emit_name name, const char *text) {
                                         BAD_CAST text));
 }
 
-static void x_string(void *ctx, emit_name name, const char *value) {
+static void x_string(void *ctx, emit_name name, const char *value,
+                     size_t len) {
   xctx *c = ctx;
   if (!value)
     return;

@@ -1324,30 +1324,46 @@ START_TEST(bad_strings_replaced) {
 }
 END_TEST
 
-/* Short strings and integers recur in a frame, and the JSON writer keeps
- * their text (emit/json.c): a frame of 600 sections, with 600 distinct
- * ids that crowd its table, numbers that repeat (quotes, backslashes,
- * control characters, the empty string, 47 quotes whose text is too long
- * to keep), headings that repeat or not, span ends that share slots and
- * levels that recur, prints every value exactly and is laid out as
- * jansson lays out the whole document, in JSON and jsonl. */
+/* Section i's heading: short ones that repeat or not, and long ones
+ * that share their length and both ends but not their middle (the
+ * writer's table hashes the ends of long strings), repeated or not. */
+static void heading_of(size_t i, char *buf, size_t size) {
+  const char *ends = "Nhiệm vụ cải cách hành chính năm 2026";
+  if (i % 4 == 1)
+    snprintf(buf, size, "%s %05zu %s", ends, i % 3 ? i : i % 9, ends);
+  else
+    snprintf(buf, size, "Mục \"%zu\"", i % 2 ? i : i % 10);
+}
+
+/* Strings and integers recur in a frame, and the JSON writer keeps their
+ * text (emit/json.c): a frame of 600 sections, with 600 distinct ids
+ * that crowd its table, numbers that repeat (quotes, backslashes, control
+ * characters, bytes the walk replaces, the empty string, 47 quotes whose
+ * text is longer than the string), headings short and long that repeat
+ * or not, span ends that share slots and levels that recur, prints every
+ * value exactly and is laid out as jansson lays out the whole document,
+ * in JSON and jsonl. */
 START_TEST(json_repeated_strings) {
   static const char *const numbers[] = {
       "1.", "\"a\"", "a\\b", "tab\tnew\nline", "",
       "\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"",
-      "Điều 12 khoản 3 điểm b, Phụ lục II"};
+      "Điều 12 khoản 3 điểm b, Phụ lục II", "x\x01" "a", "x\x02" "b"};
+  static const char *const printed_numbers[] = {
+      "1.", "\"a\"", "a\\b", "tab\tnew\nline", "",
+      "\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"",
+      "Điều 12 khoản 3 điểm b, Phụ lục II", "x\uFFFDa", "x\uFFFDb"};
   enum { NSECTIONS = 600, NNUMBERS = sizeof numbers / sizeof *numbers };
   ck_assert_uint_eq(strlen(numbers[5]), 47);
   cchc_frame *f = frame_new();
   ck_assert_ptr_nonnull(f);
-  char buf[64];
+  char buf[128];
   for (size_t i = 0; i < NSECTIONS; i++) {
     frame_section *s = FRAME_PUSH(f, sections);
     ck_assert_ptr_nonnull(s);
     snprintf(buf, sizeof buf, "x%zu", i);
     s->id = frame_strdup(f, buf);
     s->number = frame_strdup(f, numbers[i % NNUMBERS]);
-    snprintf(buf, sizeof buf, "Mục \"%zu\"", i % 2 ? i : i % 10);
+    heading_of(i, buf, sizeof buf);
     s->heading = frame_strdup(f, buf);
     s->level = (int)(i % 512);
     s->parent = -1;
@@ -1363,9 +1379,9 @@ START_TEST(json_repeated_strings) {
       snprintf(buf, sizeof buf, "x%zu", i);
       assert_jstr(j, path, buf);
       snprintf(path, sizeof path, "sections/%zu/number", i);
-      assert_jstr(j, path, numbers[i % NNUMBERS]);
+      assert_jstr(j, path, printed_numbers[i % NNUMBERS]);
       snprintf(path, sizeof path, "sections/%zu/heading", i);
-      snprintf(buf, sizeof buf, "Mục \"%zu\"", i % 2 ? i : i % 10);
+      heading_of(i, buf, sizeof buf);
       assert_jstr(j, path, buf);
       snprintf(path, sizeof path, "sections/%zu/rule", i);
       assert_jstr(j, path, i % 3 ? "section.arabic" : "section.roman");
