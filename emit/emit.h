@@ -13,8 +13,7 @@
  * Strings handed to the ops are valid UTF-8 without characters XML cannot
  * carry (C0 controls other than tab, LF and CR; U+FFFE, U+FFFF): the walker
  * replaces those with U+FFFD, so that every format holds the same text.
- * A string argument stays valid and unchanged until emit_walk returns, so
- * that a format may keep it (json.c keeps strings that recur). */
+ * A string argument is only valid during the call. */
 #ifndef CCHC_EMIT_H
 #define CCHC_EMIT_H
 

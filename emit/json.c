@@ -8,17 +8,18 @@
  * tree is built.
  *
  * A document prints tens of thousands of scalars, so the per-value cost
- * counts: the scalars are three json_t kept for the document and set
- * anew for each value, printed by json_dumpb straight into the output
- * buffer, and what never changes is printed by jansson once and then
- * copied: each member's key once per process, null, true and false once
- * per document.  So are strings up to a few lines long, which recur
- * within a document (rule ids, unit keys and names, areas, comparators,
- * a clause that holds two targets): jansson's text of each is kept in a
- * table by content, and a repeat costs a hash of its ends and a compare;
- * and integers, a third of which recur (span ends), kept by value.
- * jansson's cost is per character and per call, so a string it need not
- * print again is what saves. */
+ * counts: jansson's is per call and per character.  The scalars are
+ * three json_t kept for the document and set anew for each value,
+ * printed by json_dumpb straight into the output buffer, and what never
+ * changes is printed by jansson once and then copied: each member's key
+ * once per process; null, true and false once per document.  So is what
+ * recurs: strings up to a few lines long (ids, rule ids, unit keys and
+ * names, areas, comparators, a clause that holds two targets) and
+ * integers (span ends, levels, offsets), within a document and from one
+ * document to the next, since a batch of plans shares most of them (the
+ * commune plans of one province follow one template): jansson's text of
+ * each is kept in a table of the thread (memo below), a string's by a
+ * hash of its ends and its bytes, an integer's by its value. */
 #include "emit.h"
 
 #include <pthread.h>
@@ -30,11 +31,12 @@
 enum {
   MAX_DEPTH = 16,
   PRINTED_MAX = 64,
-  MEMO_SLOTS = 1024,
-  MEMO_MAX = 256,     /* strings kept: shorter than this */
-  MEMO_HASHED = 16,   /* bytes hashed at each end of a string */
-  MEMO_TEXTS = 1 << 20, /* texts kept before the table starts anew */
-  INTEGER_SLOTS = 256
+  MEMO_SLOTS = 4096,
+  MEMO_MAX = 256,       /* strings kept: shorter than this */
+  MEMO_HASHED = 16,     /* bytes hashed at each end of a string */
+  MEMO_TEXTS = 1 << 20, /* bytes kept before the strings start anew */
+  INTEGER_SLOTS = 4096,
+  INTEGER_TEXT = 24 /* jansson's text of any long long, and more */
 };
 
 /* jansson's text of a value; len 0 until printed. */
@@ -43,20 +45,30 @@ typedef struct printed {
   char text[PRINTED_MAX];
 } printed;
 
-/* A string (shorter than MEMO_MAX bytes) and where its text is in the
- * writer's `texts`.  `value` is the walk's own string, which lasts as
- * long as the walk (emit.h): the table keeps no copy of it. */
-typedef struct memo_slot {
-  const char *value; /* NULL: empty slot */
-  size_t len;
-  size_t at, text_len;
-} memo_slot;
+/* A string (shorter than MEMO_MAX bytes): its bytes at memo.texts + at,
+ * then jansson's text of it. */
+typedef struct string_slot {
+  size_t at;
+  uint32_t len, text_len; /* text_len 0: empty slot */
+} string_slot;
 
 /* An integer and its text. */
 typedef struct integer_slot {
   long long value;
-  printed out;
+  unsigned char len; /* 0: empty slot */
+  char text[INTEGER_TEXT];
 } integer_slot;
+
+/* What a thread's writers keep from one document to the next: jansson's
+ * text of a string or an integer is the same in both layouts.  Its size
+ * is bounded: a string table that holds MEMO_TEXTS bytes starts anew. */
+typedef struct memo {
+  bool busy; /* a writer uses it (a second one on the thread, printing
+                from inside the first one's write function, has its own) */
+  strbuf texts;
+  string_slot strings[MEMO_SLOTS];      /* by a hash of the value */
+  integer_slot integers[INTEGER_SLOTS]; /* by the value */
+} memo;
 
 typedef struct writer {
   emit_sink *out;
@@ -69,12 +81,10 @@ typedef struct writer {
   bool done;   /* the root value is complete */
   bool failed; /* jansson failed (out of memory), or a bug in the walk */
   json_t *string, *integer, *real; /* the scalar being printed */
-  strbuf texts; /* jansson's text of each string in memo */
-  memo_slot memo[MEMO_SLOTS]; /* by a hash of the value */
-  /* Last: tens of kilobytes, of which only the lengths are cleared. */
-  printed keys[EMIT_NNAMES]; /* those key_texts lacks */
+  memo *memo;    /* the thread's, or the writer's own */
+  bool own_memo; /* to be freed with the writer */
   printed null, true_, false_;
-  integer_slot integers[INTEGER_SLOTS]; /* by the value */
+  printed keys[EMIT_NNAMES]; /* those key_texts lacks */
 } writer;
 
 /* jansson's flags for a document: two layouts, one line (jsonl) or
@@ -86,19 +96,70 @@ static size_t json_flags(bool compact) {
          (compact ? JSON_COMPACT : JSON_INDENT(2));
 }
 
-/* A writer with nothing printed yet. */
+static memo *memo_new(void) {
+  memo *m = calloc(1, sizeof *m);
+  if (m)
+    strbuf_init(&m->texts);
+  return m;
+}
+
+static void memo_free(void *p) {
+  memo *m = p;
+  if (m)
+    strbuf_release(&m->texts);
+  free(m);
+}
+
+/* Each thread's memo, freed when the thread ends. */
+static pthread_key_t memo_key;
+static bool memo_key_made;
+static pthread_once_t memo_key_once = PTHREAD_ONCE_INIT;
+
+static void make_memo_key(void) {
+  memo_key_made = pthread_key_create(&memo_key, memo_free) == 0;
+}
+
+/* The calling thread's memo, made at its first document; NULL when it
+ * cannot be had (out of memory, or in use). */
+static memo *thread_memo(void) {
+  pthread_once(&memo_key_once, make_memo_key);
+  if (!memo_key_made)
+    return NULL;
+  memo *m = pthread_getspecific(memo_key);
+  if (!m && (m = memo_new()) && pthread_setspecific(memo_key, m) != 0) {
+    memo_free(m);
+    return NULL;
+  }
+  return m && !m->busy ? m : NULL;
+}
+
+/* A writer with nothing printed yet but what its memo holds. */
 static writer *writer_new(void) {
   writer *j = malloc(sizeof *j);
   if (!j)
     return NULL;
   memset(j, 0, offsetof(writer, keys));
-  strbuf_init(&j->texts);
   for (size_t i = 0; i < EMIT_NNAMES; i++)
     j->keys[i].len = 0;
-  j->null.len = j->true_.len = j->false_.len = 0;
-  for (size_t i = 0; i < INTEGER_SLOTS; i++)
-    j->integers[i].out.len = 0;
+  if (!(j->memo = thread_memo())) {
+    j->own_memo = true;
+    if (!(j->memo = memo_new())) {
+      free(j);
+      return NULL;
+    }
+  }
+  j->memo->busy = true;
   return j;
+}
+
+static void writer_free(writer *j) {
+  json_decref(j->string);
+  json_decref(j->integer);
+  json_decref(j->real);
+  j->memo->busy = false;
+  if (j->own_memo)
+    memo_free(j->memo);
+  free(j);
 }
 
 /* What jansson puts before a value: the comma after the value before it
@@ -160,7 +221,7 @@ static const json_t *string(writer *j, const char *s, size_t n) {
  * length and of the bytes at its two ends, where strings that recur
  * differ (ids, numbers), so that a long one costs no more than a short
  * one to look up. */
-static memo_slot *memo_slot_of(writer *j, const char *s, size_t n) {
+static string_slot *string_slot_of(memo *m, const char *s, size_t n) {
   uint64_t h;
   if (n <= 2 * MEMO_HASHED) {
     h = cchc_hash_bytes(s, n);
@@ -170,27 +231,32 @@ static memo_slot *memo_slot_of(writer *j, const char *s, size_t n) {
       h = cchc_hash_step(h, (unsigned char)s[i]);
   }
   h = cchc_hash_step(h, (unsigned char)n);
-  return &j->memo[(h ^ h >> 32) % MEMO_SLOTS];
+  return &m->strings[(h ^ h >> 32) % MEMO_SLOTS];
 }
 
-/* Print `v`, the string `s` (n bytes), into texts and keep it in slot m;
- * false when jansson or an allocation failed. */
-static bool memo_print(writer *j, memo_slot *m, const char *s, size_t n,
-                       const json_t *v) {
-  if (j->texts.len > MEMO_TEXTS) { /* start anew: memory stays bounded */
-    memset(j->memo, 0, sizeof j->memo);
-    strbuf_reset(&j->texts);
+/* Keep the string `s` (n bytes) and `v`, jansson's string of it, printed
+ * in slot *slot; false when jansson or an allocation failed. */
+static bool keep_string(writer *j, string_slot **slot, const char *s,
+                        size_t n, const json_t *v) {
+  memo *m = j->memo;
+  if (m->texts.len > MEMO_TEXTS) { /* start anew: memory stays bounded */
+    memset(m->strings, 0, sizeof m->strings);
+    strbuf_reset(&m->texts);
   }
   /* The longest text of n bytes: each a control character as \u00XX. */
   size_t room = 6 * n + 2;
-  if (!v || !strbuf_grow(&j->texts, room))
+  if (!v || !strbuf_grow(&m->texts, n + room))
     return false;
-  size_t len = json_dumpb(v, j->texts.buf + j->texts.len, room, j->flags);
+  char *at = m->texts.buf + m->texts.len;
+  size_t len = json_dumpb(v, at + n, room, j->flags);
   if (len == 0 || len > room)
     return false;
-  *m = (memo_slot){.value = s, .len = n, .at = j->texts.len, .text_len = len};
-  j->texts.len += len;
-  j->texts.buf[j->texts.len] = '\0';
+  memcpy(at, s, n);
+  **slot = (string_slot){.at = m->texts.len,
+                         .len = (uint32_t)n,
+                         .text_len = (uint32_t)len};
+  m->texts.len += n + len;
+  m->texts.buf[m->texts.len] = '\0';
   return true;
 }
 
@@ -293,19 +359,33 @@ static void put_printed(writer *j, emit_name name, printed *p,
     j->done = true;
 }
 
+/* Copy `len` bytes of text kept for a scalar as the value `name`. */
+static void put_text(writer *j, emit_name name, const char *text,
+                     size_t len) {
+  if (!begin_value(j, name))
+    return;
+  emit_put(j->out, text, len);
+  if (j->depth == 0)
+    j->done = true;
+}
+
 /* The integer `v`, printed by jansson unless its slot holds it. */
 static void put_integer(writer *j, emit_name name, long long v) {
-  integer_slot *m = &j->integers[(unsigned long long)v % INTEGER_SLOTS];
-  if (!m->out.len || m->value != v) {
-    m->out.len = 0;
-    if (json_integer_set(j->integer, (json_int_t)v) != 0 ||
-        !print(j, &m->out, j->integer)) {
+  integer_slot *m =
+      &j->memo->integers[(unsigned long long)v % INTEGER_SLOTS];
+  if (!m->len || m->value != v) {
+    m->len = 0;
+    size_t n = json_integer_set(j->integer, (json_int_t)v) == 0
+                   ? json_dumpb(j->integer, m->text, sizeof m->text, j->flags)
+                   : 0;
+    if (n == 0 || n > sizeof m->text) {
       j->failed = true;
       return;
     }
     m->value = v;
+    m->len = (unsigned char)n;
   }
-  put_printed(j, name, &m->out, NULL);
+  put_text(j, name, m->text, m->len);
 }
 
 static void open_container(writer *j, emit_name name, bool array) {
@@ -358,18 +438,16 @@ static void j_string(void *ctx, emit_name name, const char *value, size_t n) {
     put(j, name, string(j, value, n));
     return;
   }
-  memo_slot *m = memo_slot_of(j, value, n);
-  if (!(m->value && m->len == n &&
-        (m->value == value || memcmp(m->value, value, n) == 0)) &&
-      !memo_print(j, m, value, n, string(j, value, n))) {
-    j->failed = true;
-    return;
+  string_slot *m = string_slot_of(j->memo, value, n);
+  const char *kept = j->memo->texts.buf + m->at;
+  if (!(m->text_len && m->len == n && memcmp(kept, value, n) == 0)) {
+    if (!keep_string(j, &m, value, n, string(j, value, n))) {
+      j->failed = true;
+      return;
+    }
+    kept = j->memo->texts.buf + m->at;
   }
-  if (!begin_value(j, name))
-    return;
-  emit_put(j->out, j->texts.buf + m->at, m->text_len);
-  if (j->depth == 0)
-    j->done = true;
+  put_text(j, name, kept + n, m->text_len);
 }
 
 static void j_number(void *ctx, emit_name name, double value) {
@@ -434,10 +512,6 @@ cchc_status emit_json(const cchc_frame *frame, bool compact, emit_sink *out,
   /* One document per line: end with a newline. */
   if (st == CCHC_OK)
     emit_put(out, "\n", 1);
-  json_decref(j->string);
-  json_decref(j->integer);
-  json_decref(j->real);
-  strbuf_release(&j->texts);
-  free(j);
+  writer_free(j);
   return st;
 }

@@ -15,8 +15,8 @@ typedef struct walker {
   const cchc_frame *f;
   const emit_ops *ops;
   void *ctx;
-  char **copies; /* the cleaned copies made, kept to the end (emit.h) */
-  size_t ncopies, cap;
+  char *scratch; /* cleaned copy of the current string */
+  size_t cap;
   bool nomem;
 } walker;
 
@@ -111,9 +111,8 @@ static size_t clean_prefix(const char *s, size_t n) {
   return n;
 }
 
-/* `s` (its length in *len), or a copy with every invalid byte and every
- * character XML cannot carry replaced by U+FFFD, which lasts as long as
- * the walk. */
+/* `s` (its length in *len), or a copy in w->scratch with every invalid
+ * byte and every character XML cannot carry replaced by U+FFFD. */
 static const char *clean(walker *w, const char *s, size_t *len) {
   if (!s)
     return NULL;
@@ -122,33 +121,31 @@ static const char *clean(walker *w, const char *s, size_t *len) {
   if (i == n)
     return s;
   /* Each bad byte becomes 3 bytes at most. */
-  char *copy = n < SIZE_MAX / 3 ? malloc(n * 3 + 1) : NULL;
-  char **copies = copy ? cchc_grow(w->copies, &w->cap, w->ncopies,
-                                   sizeof *copies)
-                       : NULL;
-  if (!copies) {
-    free(copy);
-    w->nomem = true;
-    return NULL;
+  if (n * 3 + 1 > w->cap) {
+    char *p = realloc(w->scratch, n * 3 + 1);
+    if (!p) {
+      w->nomem = true;
+      return NULL;
+    }
+    w->scratch = p;
+    w->cap = n * 3 + 1;
   }
-  w->copies = copies;
-  copies[w->ncopies++] = copy;
-  memcpy(copy, s, i);
+  memcpy(w->scratch, s, i);
   size_t o = i;
   while (i < n) {
     size_t at = i;
     int32_t c = cchc_utf8_next(s, n, &i);
     if (char_ok(c)) {
-      memcpy(copy + o, s + at, i - at);
+      memcpy(w->scratch + o, s + at, i - at);
       o += i - at;
     } else {
-      memcpy(copy + o, "\xEF\xBF\xBD", 3);
+      memcpy(w->scratch + o, "\xEF\xBF\xBD", 3);
       o += 3;
     }
   }
-  copy[o] = '\0';
+  w->scratch[o] = '\0';
   *len = o;
-  return copy;
+  return w->scratch;
 }
 
 /* ------------------------------------------------------------------ */
@@ -511,9 +508,7 @@ cchc_status emit_walk(const cchc_frame *f, const emit_ops *ops, void *ctx,
   walk_leads(&w);
   walk_inconsistencies(&w);
   end(&w);
-  for (size_t i = 0; i < w.ncopies; i++)
-    free(w.copies[i]);
-  free(w.copies);
+  free(w.scratch);
   if (w.nomem)
     return cchc_fail(err, CCHC_ERR_NOMEM, "out of memory while emitting");
   return CCHC_OK;

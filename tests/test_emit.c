@@ -22,6 +22,7 @@
 #include <libxml/xmlschemas.h>
 #include <math.h>
 #include <openssl/evp.h>
+#include <pthread.h>
 #include <regex.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -1696,6 +1697,90 @@ START_TEST(render_to_stops_at_a_refused_write) {
 }
 END_TEST
 
+/* The JSON writer keeps what recurs from one document to the next in a
+ * table of its thread (emit/json.c).  Two plans rendered in turn on four
+ * threads at once, and one rendered from inside the write function of
+ * another (the table is then in use), print exactly what each prints
+ * alone. */
+typedef struct memo_run {
+  cchc_frame *const *frames;
+  char *const *want; /* each frame's JSON lines */
+  bool same;
+} memo_run;
+
+static void *render_in_turn(void *arg) {
+  memo_run *r = arg;
+  r->same = true;
+  for (int round = 0; round < 6; round++) {
+    char *out = NULL;
+    size_t n = 0;
+    cchc_error err = {0};
+    r->same &= cchc_render(r->frames[round % 2], CCHC_FORMAT_JSONL, 0, &out,
+                           &n, &err) == CCHC_OK &&
+               strcmp(out, r->want[round % 2]) == 0;
+    free(out);
+  }
+  return NULL;
+}
+
+typedef struct nested {
+  pieces outer;
+  const cchc_frame *inner;
+  char *inner_text; /* rendered at the first piece */
+} nested;
+
+static bool render_inside(void *ctx, const char *data, size_t len) {
+  nested *n = ctx;
+  if (!n->inner_text) {
+    size_t ilen;
+    cchc_error err = {0};
+    ck_assert_int_eq(cchc_render(n->inner, CCHC_FORMAT_JSONL, 0,
+                                 &n->inner_text, &ilen, &err),
+                     CCHC_OK);
+  }
+  return keep_piece(&n->outer, data, len);
+}
+
+START_TEST(json_memo_threads_and_nesting) {
+  load_corpus();
+  cchc_frame *frames[2];
+  char *want[2];
+  for (int i = 0; i < 2; i++) {
+    size_t len;
+    char *src = harness_read(corpus[i], &len);
+    ck_assert_ptr_nonnull(src);
+    frames[i] = harness_process(harness_rules(), src, len);
+    free(src);
+    want[i] = render(frames[i], CCHC_FORMAT_JSONL, 0, NULL);
+  }
+  enum { NTHREADS = 4 };
+  pthread_t threads[NTHREADS];
+  memo_run runs[NTHREADS];
+  for (int t = 0; t < NTHREADS; t++) {
+    runs[t] = (memo_run){frames, want, false};
+    ck_assert_int_eq(
+        pthread_create(&threads[t], NULL, render_in_turn, &runs[t]), 0);
+  }
+  for (int t = 0; t < NTHREADS; t++) {
+    ck_assert_int_eq(pthread_join(threads[t], NULL), 0);
+    ck_assert_msg(runs[t].same, "thread %d printed other text", t);
+  }
+  nested n = {.inner = frames[1]};
+  cchc_error err = {0};
+  ck_assert_int_eq(cchc_render_to(frames[0], CCHC_FORMAT_JSONL, 0,
+                                  render_inside, &n, &err),
+                   CCHC_OK);
+  ck_assert_str_eq(n.outer.text, want[0]);
+  ck_assert_str_eq(n.inner_text, want[1]);
+  free(n.outer.text);
+  free(n.inner_text);
+  for (int i = 0; i < 2; i++) {
+    free(want[i]);
+    cchc_frame_free(frames[i]);
+  }
+}
+END_TEST
+
 START_TEST(cli_schema) {
   static const struct {
     const char *name, *file;
@@ -2172,6 +2257,7 @@ int main(void) {
   tcase_add_unchecked_fixture(tc, NULL, harness_free_rules);
   tcase_add_test(tc, render_to_streams_the_same_text);
   tcase_add_test(tc, render_to_stops_at_a_refused_write);
+  tcase_add_test(tc, json_memo_threads_and_nesting);
   suite_add_tcase(s, tc);
 
   tc = tcase_create("cli");
