@@ -34,7 +34,7 @@ enum {
   MEMO_SLOTS = 4096,
   MEMO_MAX = 256,       /* strings kept: shorter than this */
   MEMO_HASHED = 16,     /* bytes hashed at each end of a string */
-  MEMO_TEXTS = 1 << 20, /* bytes kept before the strings start anew */
+  MEMO_TEXTS = 1 << 19, /* bytes kept before the strings start anew */
   INTEGER_SLOTS = 4096,
   INTEGER_TEXT = 24 /* jansson's text of any long long, and more */
 };
@@ -235,8 +235,8 @@ static string_slot *string_slot_of(memo *m, const char *s, size_t n) {
 }
 
 /* Keep the string `s` (n bytes) and `v`, jansson's string of it, printed
- * in slot *slot; false when jansson or an allocation failed. */
-static bool keep_string(writer *j, string_slot **slot, const char *s,
+ * in `slot`; false when jansson or an allocation failed. */
+static bool keep_string(writer *j, string_slot *slot, const char *s,
                         size_t n, const json_t *v) {
   memo *m = j->memo;
   if (m->texts.len > MEMO_TEXTS) { /* start anew: memory stays bounded */
@@ -252,9 +252,9 @@ static bool keep_string(writer *j, string_slot **slot, const char *s,
   if (len == 0 || len > room)
     return false;
   memcpy(at, s, n);
-  **slot = (string_slot){.at = m->texts.len,
-                         .len = (uint32_t)n,
-                         .text_len = (uint32_t)len};
+  *slot = (string_slot){.at = m->texts.len,
+                        .len = (uint32_t)n,
+                        .text_len = (uint32_t)len};
   m->texts.len += n + len;
   m->texts.buf[m->texts.len] = '\0';
   return true;
@@ -289,9 +289,7 @@ static pthread_once_t key_texts_once = PTHREAD_ONCE_INIT;
 static void print_key_texts(void) {
   for (int compact = 0; compact < 2; compact++)
     for (size_t i = 0; i < EMIT_NNAMES; i++)
-      if (!print_key(&key_texts[compact][i], (emit_name)i,
-                     json_flags(compact)))
-        key_texts[compact][i].len = 0;
+      print_key(&key_texts[compact][i], (emit_name)i, json_flags(compact));
 }
 
 /* The text before the value of member `name` (print_key); NULL when
@@ -441,7 +439,7 @@ static void j_string(void *ctx, emit_name name, const char *value, size_t n) {
   string_slot *m = string_slot_of(j->memo, value, n);
   const char *kept = j->memo->texts.buf + m->at;
   if (!(m->text_len && m->len == n && memcmp(kept, value, n) == 0)) {
-    if (!keep_string(j, &m, value, n, string(j, value, n))) {
+    if (!keep_string(j, m, value, n, string(j, value, n))) {
       j->failed = true;
       return;
     }
