@@ -229,7 +229,8 @@ out:
     c->depth--;
 }
 
-static void c_string(void *ctx, emit_name name, const char *value) {
+static void c_string(void *ctx, emit_name name, const char *value,
+                     size_t len) {
   scalar(ctx, name, value);
 }
 

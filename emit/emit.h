@@ -56,8 +56,8 @@ typedef struct emit_ops {
   /* `item` names the elements the array will hold. */
   void (*begin_array)(void *ctx, emit_name name, emit_name item);
   void (*end_array)(void *ctx);
-  /* `value` NULL means null. */
-  void (*string)(void *ctx, emit_name name, const char *value);
+  /* `value` (len bytes, NUL-terminated) NULL means null. */
+  void (*string)(void *ctx, emit_name name, const char *value, size_t len);
   /* A finite number; see emit_format_number for its text. */
   void (*number)(void *ctx, emit_name name, double value);
   void (*integer)(void *ctx, emit_name name, long long value);

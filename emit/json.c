@@ -8,16 +8,21 @@
  * tree is built.
  *
  * A document prints tens of thousands of scalars, so the per-value cost
- * counts: the scalars are three json_t kept for the document and set
- * anew for each value, printed by json_dumpb straight into the output
- * buffer, and what never changes (each member's key; null, true, false)
- * is printed by jansson once per document and then copied.  So are
- * short strings, which recur within a document (rule ids, unit names and
- * keys, areas, comparators): jansson's text of each is kept by content
- * in a small table, and a repeat costs a hash and a compare; and
- * integers, a third of which recur (span ends), kept by value. */
+ * counts: jansson's is per call and per character.  The scalars are
+ * three json_t kept for the document and set anew for each value,
+ * printed by json_dumpb straight into the output buffer, and what never
+ * changes is printed by jansson once and then copied: each member's key
+ * once per process; null, true and false once per document.  So is what
+ * recurs: strings up to a few lines long (ids, rule ids, unit keys and
+ * names, areas, comparators, a clause that holds two targets) and
+ * integers (span ends, levels, offsets), within a document and from one
+ * document to the next, since a batch of plans shares most of them (the
+ * commune plans of one province follow one template): jansson's text of
+ * each is kept in a table of the thread (memo below), a string's by a
+ * hash of its ends and its bytes, an integer's by its value. */
 #include "emit.h"
 
+#include <pthread.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -26,9 +31,12 @@
 enum {
   MAX_DEPTH = 16,
   PRINTED_MAX = 64,
-  MEMO_SLOTS = 256,
-  MEMO_MAX = 48,
-  INTEGER_SLOTS = 256
+  MEMO_SLOTS = 4096,
+  MEMO_MAX = 256,       /* strings kept: shorter than this */
+  MEMO_HASHED = 16,     /* bytes hashed at each end of a string */
+  MEMO_TEXTS = 1 << 19, /* bytes kept before the strings start anew */
+  INTEGER_SLOTS = 4096,
+  INTEGER_TEXT = 24 /* jansson's text of any long long, and more */
 };
 
 /* jansson's text of a value; len 0 until printed. */
@@ -37,18 +45,30 @@ typedef struct printed {
   char text[PRINTED_MAX];
 } printed;
 
-/* A short string (shorter than MEMO_MAX bytes) and its text. */
-typedef struct memo_slot {
-  size_t len;
-  char value[MEMO_MAX];
-  printed out;
-} memo_slot;
+/* A string (shorter than MEMO_MAX bytes): its bytes at memo.texts + at,
+ * then jansson's text of it. */
+typedef struct string_slot {
+  size_t at;
+  uint32_t len, text_len; /* text_len 0: empty slot */
+} string_slot;
 
 /* An integer and its text. */
 typedef struct integer_slot {
   long long value;
-  printed out;
+  unsigned char len; /* 0: empty slot */
+  char text[INTEGER_TEXT];
 } integer_slot;
+
+/* What a thread's writers keep from one document to the next: jansson's
+ * text of a string or an integer is the same in both layouts.  Its size
+ * is bounded: a string table that holds MEMO_TEXTS bytes starts anew. */
+typedef struct memo {
+  bool busy; /* a writer uses it (a second one on the thread, printing
+                from inside the first one's write function, has its own) */
+  strbuf texts;
+  string_slot strings[MEMO_SLOTS];      /* by a hash of the value */
+  integer_slot integers[INTEGER_SLOTS]; /* by the value */
+} memo;
 
 typedef struct writer {
   emit_sink *out;
@@ -61,14 +81,59 @@ typedef struct writer {
   bool done;   /* the root value is complete */
   bool failed; /* jansson failed (out of memory), or a bug in the walk */
   json_t *string, *integer, *real; /* the scalar being printed */
-  /* Last: tens of kilobytes, of which only the lengths are cleared. */
-  printed keys[EMIT_NNAMES]; /* "name": */
+  memo *memo;    /* the thread's, or the writer's own */
+  bool own_memo; /* to be freed with the writer */
   printed null, true_, false_;
-  memo_slot memo[MEMO_SLOTS];           /* by a hash of the value */
-  integer_slot integers[INTEGER_SLOTS]; /* by the value */
+  printed keys[EMIT_NNAMES]; /* those key_texts lacks */
 } writer;
 
-/* A writer with nothing printed yet. */
+/* jansson's flags for a document: two layouts, one line (jsonl) or
+ * indented by two.  Non-integral values with 15 significant digits, as in
+ * XML and CSV (jansson's default of 17 prints 12.3 as
+ * 12.300000000000001). */
+static size_t json_flags(bool compact) {
+  return JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(15) | JSON_ENCODE_ANY |
+         (compact ? JSON_COMPACT : JSON_INDENT(2));
+}
+
+static memo *memo_new(void) {
+  memo *m = calloc(1, sizeof *m);
+  if (m)
+    strbuf_init(&m->texts);
+  return m;
+}
+
+static void memo_free(void *p) {
+  memo *m = p;
+  if (m)
+    strbuf_release(&m->texts);
+  free(m);
+}
+
+/* Each thread's memo, freed when the thread ends. */
+static pthread_key_t memo_key;
+static bool memo_key_made;
+static pthread_once_t memo_key_once = PTHREAD_ONCE_INIT;
+
+static void make_memo_key(void) {
+  memo_key_made = pthread_key_create(&memo_key, memo_free) == 0;
+}
+
+/* The calling thread's memo, made at its first document; NULL when it
+ * cannot be had (out of memory, or in use). */
+static memo *thread_memo(void) {
+  pthread_once(&memo_key_once, make_memo_key);
+  if (!memo_key_made)
+    return NULL;
+  memo *m = pthread_getspecific(memo_key);
+  if (!m && (m = memo_new()) && pthread_setspecific(memo_key, m) != 0) {
+    memo_free(m);
+    return NULL;
+  }
+  return m && !m->busy ? m : NULL;
+}
+
+/* A writer with nothing printed yet but what its memo holds. */
 static writer *writer_new(void) {
   writer *j = malloc(sizeof *j);
   if (!j)
@@ -76,12 +141,25 @@ static writer *writer_new(void) {
   memset(j, 0, offsetof(writer, keys));
   for (size_t i = 0; i < EMIT_NNAMES; i++)
     j->keys[i].len = 0;
-  j->null.len = j->true_.len = j->false_.len = 0;
-  for (size_t i = 0; i < MEMO_SLOTS; i++)
-    j->memo[i].out.len = 0;
-  for (size_t i = 0; i < INTEGER_SLOTS; i++)
-    j->integers[i].out.len = 0;
+  if (!(j->memo = thread_memo())) {
+    j->own_memo = true;
+    if (!(j->memo = memo_new())) {
+      free(j);
+      return NULL;
+    }
+  }
+  j->memo->busy = true;
   return j;
+}
+
+static void writer_free(writer *j) {
+  json_decref(j->string);
+  json_decref(j->integer);
+  json_decref(j->real);
+  j->memo->busy = false;
+  if (j->own_memo)
+    memo_free(j->memo);
+  free(j);
 }
 
 /* What jansson puts before a value: the comma after the value before it
@@ -139,30 +217,90 @@ static const json_t *string(writer *j, const char *s, size_t n) {
   return json_string_setn_nocheck(j->string, s, n) == 0 ? j->string : NULL;
 }
 
-/* The slot of the short string `s` (n bytes, n < MEMO_MAX). */
-static memo_slot *memo_slot_of(writer *j, const char *s, size_t n) {
-  uint64_t h = cchc_hash_bytes(s, n);
-  return &j->memo[(h ^ h >> 32) % MEMO_SLOTS];
+/* The slot of the string `s` (n bytes, n < MEMO_MAX): a hash of its
+ * length and of the bytes at its two ends, where strings that recur
+ * differ (ids, numbers), so that a long one costs no more than a short
+ * one to look up. */
+static string_slot *string_slot_of(memo *m, const char *s, size_t n) {
+  uint64_t h;
+  if (n <= 2 * MEMO_HASHED) {
+    h = cchc_hash_bytes(s, n);
+  } else {
+    h = cchc_hash_bytes(s, MEMO_HASHED);
+    for (size_t i = n - MEMO_HASHED; i < n; i++)
+      h = cchc_hash_step(h, (unsigned char)s[i]);
+  }
+  h = cchc_hash_step(h, (unsigned char)n);
+  return &m->strings[(h ^ h >> 32) % MEMO_SLOTS];
 }
 
-/* A member's key as jansson prints it, and the colon after it. */
-static void put_key(writer *j, emit_name name) {
-  printed *k = &j->keys[name];
-  if (!k->len) {
-    const char *colon = j->flags & JSON_COMPACT ? ":" : ": ";
-    size_t n = strlen(colon);
-    json_t *v = json_string_nocheck(emit_names[name]);
-    bool fits = print(j, k, v) && k->len + n <= sizeof k->text;
-    json_decref(v);
-    if (!fits) {
-      k->len = 0;
-      j->failed = true;
-      return;
-    }
-    memcpy(k->text + k->len, colon, n);
-    k->len += n;
+/* Keep the string `s` (n bytes) and `v`, jansson's string of it, printed
+ * in `slot`; false when jansson or an allocation failed. */
+static bool keep_string(writer *j, string_slot *slot, const char *s,
+                        size_t n, const json_t *v) {
+  memo *m = j->memo;
+  if (m->texts.len > MEMO_TEXTS) { /* start anew: memory stays bounded */
+    memset(m->strings, 0, sizeof m->strings);
+    strbuf_reset(&m->texts);
   }
-  emit_put(j->out, k->text, k->len);
+  /* The longest text of n bytes: each a control character as \u00XX. */
+  size_t room = 6 * n + 2;
+  if (!v || !strbuf_grow(&m->texts, n + room))
+    return false;
+  char *at = m->texts.buf + m->texts.len;
+  size_t len = json_dumpb(v, at + n, room, j->flags);
+  if (len == 0 || len > room)
+    return false;
+  memcpy(at, s, n);
+  *slot = (string_slot){.at = m->texts.len,
+                        .len = (uint32_t)n,
+                        .text_len = (uint32_t)len};
+  m->texts.len += n + len;
+  m->texts.buf[m->texts.len] = '\0';
+  return true;
+}
+
+/* Print into *k the text before a member's value in the layout of
+ * `flags`: jansson's text of its key and the colon after it; in the
+ * compact layout, where no line break comes between members, the comma
+ * before it too (",\"name\":"), which the first member skips. */
+static bool print_key(printed *k, emit_name name, size_t flags) {
+  bool compact = flags & JSON_COMPACT;
+  size_t sep = compact ? 1 : 0, colon = compact ? 1 : 2;
+  json_t *v = json_string_nocheck(emit_names[name]);
+  size_t room = sizeof k->text - sep - colon;
+  size_t n = v ? json_dumpb(v, k->text + sep, room, flags) : 0;
+  json_decref(v);
+  if (n == 0 || n > room)
+    return false;
+  if (compact)
+    k->text[0] = ',';
+  memcpy(k->text + sep + n, ": ", colon);
+  k->len = sep + n + colon;
+  return true;
+}
+
+/* The keys in each layout ([compact]) never change: printed once per
+ * process, for every writer.  One jansson failed to print (out of
+ * memory) has length 0, and a writer prints its own (j->keys). */
+static printed key_texts[2][EMIT_NNAMES];
+static pthread_once_t key_texts_once = PTHREAD_ONCE_INIT;
+
+static void print_key_texts(void) {
+  for (int compact = 0; compact < 2; compact++)
+    for (size_t i = 0; i < EMIT_NNAMES; i++)
+      print_key(&key_texts[compact][i], (emit_name)i, json_flags(compact));
+}
+
+/* The text before the value of member `name` (print_key); NULL when
+ * jansson failed. */
+static const printed *key_text(writer *j, emit_name name) {
+  bool compact = j->flags & JSON_COMPACT;
+  const printed *k = &key_texts[compact][name];
+  if (k->len)
+    return k;
+  printed *own = &j->keys[name];
+  return own->len || print_key(own, name, j->flags) ? own : NULL;
 }
 
 /* What comes before a value in the open container: the separator from the
@@ -176,10 +314,23 @@ static bool begin_value(writer *j, emit_name name) {
       j->failed = true;
     return !j->failed;
   }
-  separate(j, d, j->filled[d - 1]);
+  bool comma = j->filled[d - 1];
   j->filled[d - 1] = true;
-  if (!j->array[d - 1])
-    put_key(j, name);
+  if (j->array[d - 1]) {
+    separate(j, d, comma);
+    return !j->failed;
+  }
+  const printed *k = key_text(j, name);
+  if (!k) {
+    j->failed = true;
+    return false;
+  }
+  if (j->flags & JSON_COMPACT) { /* the comma is the key's */
+    emit_put(j->out, k->text + !comma, k->len - !comma);
+  } else {
+    separate(j, d, comma);
+    emit_put(j->out, k->text, k->len);
+  }
   return !j->failed;
 }
 
@@ -206,19 +357,33 @@ static void put_printed(writer *j, emit_name name, printed *p,
     j->done = true;
 }
 
+/* Copy `len` bytes of text kept for a scalar as the value `name`. */
+static void put_text(writer *j, emit_name name, const char *text,
+                     size_t len) {
+  if (!begin_value(j, name))
+    return;
+  emit_put(j->out, text, len);
+  if (j->depth == 0)
+    j->done = true;
+}
+
 /* The integer `v`, printed by jansson unless its slot holds it. */
 static void put_integer(writer *j, emit_name name, long long v) {
-  integer_slot *m = &j->integers[(unsigned long long)v % INTEGER_SLOTS];
-  if (!m->out.len || m->value != v) {
-    m->out.len = 0;
-    if (json_integer_set(j->integer, (json_int_t)v) != 0 ||
-        !print(j, &m->out, j->integer)) {
+  integer_slot *m =
+      &j->memo->integers[(unsigned long long)v % INTEGER_SLOTS];
+  if (!m->len || m->value != v) {
+    m->len = 0;
+    size_t n = json_integer_set(j->integer, (json_int_t)v) == 0
+                   ? json_dumpb(j->integer, m->text, sizeof m->text, j->flags)
+                   : 0;
+    if (n == 0 || n > sizeof m->text) {
       j->failed = true;
       return;
     }
     m->value = v;
+    m->len = (unsigned char)n;
   }
-  put_printed(j, name, &m->out, NULL);
+  put_text(j, name, m->text, m->len);
 }
 
 static void open_container(writer *j, emit_name name, bool array) {
@@ -261,31 +426,26 @@ static void j_null(void *ctx, emit_name name) {
 }
 
 /* The walk hands over valid UTF-8 only (emit.h). */
-static void j_string(void *ctx, emit_name name, const char *value) {
+static void j_string(void *ctx, emit_name name, const char *value, size_t n) {
   writer *j = ctx;
   if (!value) {
     j_null(j, name);
     return;
   }
-  size_t n = strlen(value);
   if (n >= MEMO_MAX) {
     put(j, name, string(j, value, n));
     return;
   }
-  memo_slot *m = memo_slot_of(j, value, n);
-  if (m->out.len && m->len == n && memcmp(m->value, value, n) == 0) {
-    put_printed(j, name, &m->out, NULL);
-    return;
+  string_slot *m = string_slot_of(j->memo, value, n);
+  const char *kept = j->memo->texts.buf + m->at;
+  if (!(m->text_len && m->len == n && memcmp(kept, value, n) == 0)) {
+    if (!keep_string(j, m, value, n, string(j, value, n))) {
+      j->failed = true;
+      return;
+    }
+    kept = j->memo->texts.buf + m->at;
   }
-  const json_t *v = string(j, value, n);
-  m->out.len = 0;
-  if (!print(j, &m->out, v)) { /* its text is too long to keep */
-    put(j, name, v);
-    return;
-  }
-  memcpy(m->value, value, n);
-  m->len = n;
-  put_printed(j, name, &m->out, NULL);
+  put_text(j, name, kept + n, m->text_len);
 }
 
 static void j_number(void *ctx, emit_name name, double value) {
@@ -335,10 +495,8 @@ cchc_status emit_json(const cchc_frame *frame, bool compact, emit_sink *out,
   if (!j)
     return cchc_fail(err, CCHC_ERR_NOMEM, "out of memory while writing JSON");
   j->out = out;
-  /* Non-integral values with 15 significant digits, as in XML and CSV
-   * (jansson's default of 17 prints 12.3 as 12.300000000000001). */
-  j->flags = JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(15) | JSON_ENCODE_ANY |
-             (compact ? JSON_COMPACT : JSON_INDENT(2));
+  j->flags = json_flags(compact);
+  pthread_once(&key_texts_once, print_key_texts);
   j->string = json_string_nocheck("");
   j->integer = json_integer(0);
   j->real = json_real(0);
@@ -352,9 +510,6 @@ cchc_status emit_json(const cchc_frame *frame, bool compact, emit_sink *out,
   /* One document per line: end with a newline. */
   if (st == CCHC_OK)
     emit_put(out, "\n", 1);
-  json_decref(j->string);
-  json_decref(j->integer);
-  json_decref(j->real);
-  free(j);
+  writer_free(j);
   return st;
 }

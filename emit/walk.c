@@ -6,6 +6,7 @@
 #include "emit.h"
 
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -67,24 +68,56 @@ static bool char_ok(int32_t c) {
   return c != 0xFFFE && c != 0xFFFF;
 }
 
-/* `s`, or a copy in w->scratch with every invalid byte and every
- * character XML cannot carry replaced by U+FFFD. */
-static const char *clean(walker *w, const char *s) {
-  if (!s)
-    return NULL;
-  size_t n = strlen(s), i = 0;
+/* How many of the 8 bytes at p, from the first, are printable ASCII
+ * (0x20 to 0x7F), which every format carries as they are: a byte-parallel
+ * test on the 8 bytes read little-endian, where the lowest byte flagged
+ * by `x | x - 0x20...` (high bit set, or below 0x20) is exact. */
+static size_t printable_ascii8(const char *p) {
+  uint64_t x;
+  memcpy(&x, p, sizeof x);
+  return cchc_first_flagged((x | (x - UINT64_C(0x2020202020202020))) &
+                            UINT64_C(0x8080808080808080));
+}
+
+/* The length of the start of s[0, n) that needs no cleaning.  Plans are
+ * mostly ASCII runs between two- and three-byte letters (Vietnamese is
+ * U+00C0 to U+1EF9), so those are taken without a general decode; any
+ * other byte goes through ICU's validating U8_NEXT (cchc_utf8_next). */
+static size_t clean_prefix(const char *s, size_t n) {
+  const unsigned char *u = (const unsigned char *)s;
+  size_t i = 0;
   while (i < n) {
-    unsigned char b = (unsigned char)s[i];
+    if (n - i >= 8) {
+      size_t k = printable_ascii8(s + i);
+      i += k;
+      if (k == 8)
+        continue;
+    }
+    unsigned char b = u[i];
     if (b >= 0x20 && b < 0x80) {
       i++;
-      continue;
-    }
-    size_t at = i;
-    if (!char_ok(cchc_utf8_next(s, n, &i))) {
-      i = at;
-      break;
+    } else if (b >= 0xC2 && b <= 0xDF && n - i >= 2 &&
+               (u[i + 1] & 0xC0) == 0x80) {
+      i += 2; /* U+0080 to U+07FF: all kept */
+    } else if (b >= 0xE1 && b <= 0xEC && n - i >= 3 &&
+               (u[i + 1] & 0xC0) == 0x80 && (u[i + 2] & 0xC0) == 0x80) {
+      i += 3; /* U+1000 to U+CFFF: all kept */
+    } else {
+      size_t at = i;
+      if (!char_ok(cchc_utf8_next(s, n, &i)))
+        return at;
     }
   }
+  return n;
+}
+
+/* `s` (its length in *len), or a copy in w->scratch with every invalid
+ * byte and every character XML cannot carry replaced by U+FFFD. */
+static const char *clean(walker *w, const char *s, size_t *len) {
+  if (!s)
+    return NULL;
+  size_t n = strlen(s), i = clean_prefix(s, n);
+  *len = n;
   if (i == n)
     return s;
   /* Each bad byte becomes 3 bytes at most. */
@@ -111,6 +144,7 @@ static const char *clean(walker *w, const char *s) {
     }
   }
   w->scratch[o] = '\0';
+  *len = o;
   return w->scratch;
 }
 
@@ -189,9 +223,10 @@ static cchc_status check(const cchc_frame *f, cchc_error *err) {
 /* The walk                                                            */
 
 static void str(walker *w, emit_name name, const char *s) {
-  s = clean(w, s);
+  size_t len;
+  s = clean(w, s, &len);
   if (s)
-    w->ops->string(w->ctx, name, s);
+    w->ops->string(w->ctx, name, s, len);
   else
     w->ops->null(w->ctx, name);
 }

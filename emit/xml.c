@@ -44,7 +44,8 @@ static void x_text(xctx *c, emit_name name, const char *text) {
                                         BAD_CAST text));
 }
 
-static void x_string(void *ctx, emit_name name, const char *value) {
+static void x_string(void *ctx, emit_name name, const char *value,
+                     size_t len) {
   xctx *c = ctx;
   if (!value)
     return;
@@ -73,12 +74,19 @@ static void x_boolean(void *ctx, emit_name name, bool value) {
 
 static void x_null(void *ctx, emit_name name) {}
 
+/* An offset as an attribute (xmlTextWriterWriteFormatAttribute would
+ * allocate a buffer for each). */
+static void x_offset(xctx *c, const char *name, size_t offset) {
+  char buf[32];
+  snprintf(buf, sizeof buf, "%zu", offset);
+  ok(c, xmlTextWriterWriteAttribute(c->w, BAD_CAST name, BAD_CAST buf));
+}
+
 static void x_span(void *ctx, emit_name name, frame_span s) {
   xctx *c = ctx;
   ok(c, xmlTextWriterStartElement(c->w, BAD_CAST emit_names[name]));
-  ok(c, xmlTextWriterWriteFormatAttribute(c->w, BAD_CAST "start", "%zu",
-                                          s.start));
-  ok(c, xmlTextWriterWriteFormatAttribute(c->w, BAD_CAST "end", "%zu", s.end));
+  x_offset(c, "start", s.start);
+  x_offset(c, "end", s.end);
   ok(c, xmlTextWriterEndElement(c->w));
 }
 

@@ -22,6 +22,7 @@
 #include <libxml/xmlschemas.h>
 #include <math.h>
 #include <openssl/evp.h>
+#include <pthread.h>
 #include <regex.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -1324,30 +1325,46 @@ START_TEST(bad_strings_replaced) {
 }
 END_TEST
 
-/* Short strings and integers recur in a frame, and the JSON writer keeps
- * their text (emit/json.c): a frame of 600 sections, with 600 distinct
- * ids that crowd its table, numbers that repeat (quotes, backslashes,
- * control characters, the empty string, 47 quotes whose text is too long
- * to keep), headings that repeat or not, span ends that share slots and
- * levels that recur, prints every value exactly and is laid out as
- * jansson lays out the whole document, in JSON and jsonl. */
+/* Section i's heading: short ones that repeat or not, and long ones
+ * that share their length and both ends but not their middle (the
+ * writer's table hashes the ends of long strings), repeated or not. */
+static void heading_of(size_t i, char *buf, size_t size) {
+  const char *ends = "Nhiệm vụ cải cách hành chính năm 2026";
+  if (i % 4 == 1)
+    snprintf(buf, size, "%s %05zu %s", ends, i % 3 ? i : i % 9, ends);
+  else
+    snprintf(buf, size, "Mục \"%zu\"", i % 2 ? i : i % 10);
+}
+
+/* Strings and integers recur in a frame, and the JSON writer keeps their
+ * text (emit/json.c): a frame of 600 sections, with 600 distinct ids
+ * that crowd its table, numbers that repeat (quotes, backslashes, control
+ * characters, bytes the walk replaces, the empty string, 47 quotes whose
+ * text is longer than the string), headings short and long that repeat
+ * or not, span ends that share slots and levels that recur, prints every
+ * value exactly and is laid out as jansson lays out the whole document,
+ * in JSON and jsonl. */
 START_TEST(json_repeated_strings) {
   static const char *const numbers[] = {
       "1.", "\"a\"", "a\\b", "tab\tnew\nline", "",
       "\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"",
-      "Điều 12 khoản 3 điểm b, Phụ lục II"};
+      "Điều 12 khoản 3 điểm b, Phụ lục II", "x\x01" "a", "x\x02" "b"};
+  static const char *const printed_numbers[] = {
+      "1.", "\"a\"", "a\\b", "tab\tnew\nline", "",
+      "\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"",
+      "Điều 12 khoản 3 điểm b, Phụ lục II", "x\uFFFDa", "x\uFFFDb"};
   enum { NSECTIONS = 600, NNUMBERS = sizeof numbers / sizeof *numbers };
   ck_assert_uint_eq(strlen(numbers[5]), 47);
   cchc_frame *f = frame_new();
   ck_assert_ptr_nonnull(f);
-  char buf[64];
+  char buf[128];
   for (size_t i = 0; i < NSECTIONS; i++) {
     frame_section *s = FRAME_PUSH(f, sections);
     ck_assert_ptr_nonnull(s);
     snprintf(buf, sizeof buf, "x%zu", i);
     s->id = frame_strdup(f, buf);
     s->number = frame_strdup(f, numbers[i % NNUMBERS]);
-    snprintf(buf, sizeof buf, "Mục \"%zu\"", i % 2 ? i : i % 10);
+    heading_of(i, buf, sizeof buf);
     s->heading = frame_strdup(f, buf);
     s->level = (int)(i % 512);
     s->parent = -1;
@@ -1363,9 +1380,9 @@ START_TEST(json_repeated_strings) {
       snprintf(buf, sizeof buf, "x%zu", i);
       assert_jstr(j, path, buf);
       snprintf(path, sizeof path, "sections/%zu/number", i);
-      assert_jstr(j, path, numbers[i % NNUMBERS]);
+      assert_jstr(j, path, printed_numbers[i % NNUMBERS]);
       snprintf(path, sizeof path, "sections/%zu/heading", i);
-      snprintf(buf, sizeof buf, "Mục \"%zu\"", i % 2 ? i : i % 10);
+      heading_of(i, buf, sizeof buf);
       assert_jstr(j, path, buf);
       snprintf(path, sizeof path, "sections/%zu/rule", i);
       assert_jstr(j, path, i % 3 ? "section.arabic" : "section.roman");
@@ -1677,6 +1694,90 @@ START_TEST(render_to_stops_at_a_refused_write) {
                    CCHC_ERR_INVALID);
   ck_assert_uint_eq(p.calls, 0);
   cchc_frame_free(f);
+}
+END_TEST
+
+/* The JSON writer keeps what recurs from one document to the next in a
+ * table of its thread (emit/json.c).  Two plans rendered in turn on four
+ * threads at once, and one rendered from inside the write function of
+ * another (the table is then in use), print exactly what each prints
+ * alone. */
+typedef struct memo_run {
+  cchc_frame *const *frames;
+  char *const *want; /* each frame's JSON lines */
+  bool same;
+} memo_run;
+
+static void *render_in_turn(void *arg) {
+  memo_run *r = arg;
+  r->same = true;
+  for (int round = 0; round < 6; round++) {
+    char *out = NULL;
+    size_t n = 0;
+    cchc_error err = {0};
+    r->same &= cchc_render(r->frames[round % 2], CCHC_FORMAT_JSONL, 0, &out,
+                           &n, &err) == CCHC_OK &&
+               strcmp(out, r->want[round % 2]) == 0;
+    free(out);
+  }
+  return NULL;
+}
+
+typedef struct nested {
+  pieces outer;
+  const cchc_frame *inner;
+  char *inner_text; /* rendered at the first piece */
+} nested;
+
+static bool render_inside(void *ctx, const char *data, size_t len) {
+  nested *n = ctx;
+  if (!n->inner_text) {
+    size_t ilen;
+    cchc_error err = {0};
+    ck_assert_int_eq(cchc_render(n->inner, CCHC_FORMAT_JSONL, 0,
+                                 &n->inner_text, &ilen, &err),
+                     CCHC_OK);
+  }
+  return keep_piece(&n->outer, data, len);
+}
+
+START_TEST(json_memo_threads_and_nesting) {
+  load_corpus();
+  cchc_frame *frames[2];
+  char *want[2];
+  for (int i = 0; i < 2; i++) {
+    size_t len;
+    char *src = harness_read(corpus[i], &len);
+    ck_assert_ptr_nonnull(src);
+    frames[i] = harness_process(harness_rules(), src, len);
+    free(src);
+    want[i] = render(frames[i], CCHC_FORMAT_JSONL, 0, NULL);
+  }
+  enum { NTHREADS = 4 };
+  pthread_t threads[NTHREADS];
+  memo_run runs[NTHREADS];
+  for (int t = 0; t < NTHREADS; t++) {
+    runs[t] = (memo_run){frames, want, false};
+    ck_assert_int_eq(
+        pthread_create(&threads[t], NULL, render_in_turn, &runs[t]), 0);
+  }
+  for (int t = 0; t < NTHREADS; t++) {
+    ck_assert_int_eq(pthread_join(threads[t], NULL), 0);
+    ck_assert_msg(runs[t].same, "thread %d printed other text", t);
+  }
+  nested n = {.inner = frames[1]};
+  cchc_error err = {0};
+  ck_assert_int_eq(cchc_render_to(frames[0], CCHC_FORMAT_JSONL, 0,
+                                  render_inside, &n, &err),
+                   CCHC_OK);
+  ck_assert_str_eq(n.outer.text, want[0]);
+  ck_assert_str_eq(n.inner_text, want[1]);
+  free(n.outer.text);
+  free(n.inner_text);
+  for (int i = 0; i < 2; i++) {
+    free(want[i]);
+    cchc_frame_free(frames[i]);
+  }
 }
 END_TEST
 
@@ -2156,6 +2257,7 @@ int main(void) {
   tcase_add_unchecked_fixture(tc, NULL, harness_free_rules);
   tcase_add_test(tc, render_to_streams_the_same_text);
   tcase_add_test(tc, render_to_stops_at_a_refused_write);
+  tcase_add_test(tc, json_memo_threads_and_nesting);
   suite_add_tcase(s, tc);
 
   tc = tcase_create("cli");
