@@ -282,6 +282,24 @@ static inline bool rule_may_open(const rule *r, unsigned char c) {
   if (!f->has_first || !f->starts || !f->at_zero || f->after) return true;
   return f->first[c] != 0; /* RULE_FIRST_DIGIT: a lead byte of a digit */
 }
+/* May the UTF-8 character whose lead byte is at p (p < e) be a digit
+ * beyond ASCII?  Digits lie from U+0660 on, outside U+1E00-U+2BFF where
+ * Vietnamese letters and punctuation lie (rulescan.c: cp_may_be_digit). */
+static inline bool lead_may_be_digit(const unsigned char *p,
+                                     const unsigned char *e) {
+  if (*p < 0xD9) return false; /* below U+0640, or a continuation byte */
+  if (*p == 0xE1) return p + 1 >= e || p[1] < 0xB8;
+  if (*p == 0xE2) return p + 1 >= e || p[1] >= 0xB0;
+  return true;
+}
+/* Can a match of r start at s[i] (i < n), by its first bytes?  Only for a
+ * rule with facts.has_first. */
+static inline bool rule_may_start(const rule *r, const unsigned char *s,
+                                  size_t i, size_t n) {
+  uint8_t f = r->facts.first[s[i]];
+  return f == RULE_FIRST_BYTE ||
+         (f == RULE_FIRST_DIGIT && lead_may_be_digit(s + i, s + n));
+}
 /* Read r's facts from its pattern (rules.c calls it once r->code is
  * compiled), and set it to be tried anchored (r->anchored, compiled at
  * its first try) when they say where matches start and PCRE2 does not

@@ -79,13 +79,7 @@ static bool cp_may_be_digit(uint32_t cp) {
          (cp >= 0x660 && !(cp >= 0x1E00 && cp < 0x2C00));
 }
 
-/* The same test on the UTF-8 lead byte at p (p < e). */
-static bool lead_may_be_digit(const unsigned char *p, const unsigned char *e) {
-  if (*p < 0xD9) return false; /* below U+0640, or a continuation byte */
-  if (*p == 0xE1) return p + 1 >= e || p[1] < 0xB8;
-  if (*p == 0xE2) return p + 1 >= e || p[1] >= 0xB0;
-  return true;
-}
+/* lead_may_be_digit (rules.h) is the same test on a UTF-8 lead byte. */
 
 uint64_t rule_features(const char *s, size_t n) {
   const unsigned char *p = (const unsigned char *)s, *e = p + n;
@@ -1897,14 +1891,6 @@ static pcre2_code *rule_anchored(const rule *r) {
                    r->anchored_options);
 }
 
-/* Can a match of r start at s[i] (< n)? */
-static inline bool may_start(const rule *r, const unsigned char *s,
-                             size_t i, size_t n) {
-  uint8_t f = r->facts.first[s[i]];
-  return f == RULE_FIRST_BYTE ||
-         (f == RULE_FIRST_DIGIT && lead_may_be_digit(s + i, s + n));
-}
-
 /* r's first match in s[start, len), tried where its first words stand. */
 static bool by_first_words(const rule *r, const char *s, size_t len,
                            size_t start, pcre2_match_data *md) {
@@ -1936,7 +1922,7 @@ bool rule_exec(const rule *r, const char *s, size_t len, size_t start,
   if (anchored) {
     const unsigned char *u = (const unsigned char *)s;
     for (size_t i = start; i < len; i++)
-      if (may_start(r, u, i, len) &&
+      if (rule_may_start(r, u, i, len) &&
           code_match(anchored, &r->anchored_jit, s, len, i, md, NULL) > 0)
         return true;
     return false;
@@ -2253,7 +2239,7 @@ static bool match_within(const rule *r, const rule_text *t, size_t len,
 static bool match_at(const rule *r, const rule_text *t, size_t len, size_t p,
                      pcre2_match_data *md) {
   const unsigned char *s = (const unsigned char *)t->s;
-  if (r->facts.has_first && (p >= len || !may_start(r, s, p, len)))
+  if (r->facts.has_first && (p >= len || !rule_may_start(r, s, p, len)))
     return false;
   pcre2_code *anchored = r->tries_anchored ? rule_anchored(r) : NULL;
   if (anchored)
@@ -2275,7 +2261,8 @@ static bool match_in(const rule *r, const rule_text *t, size_t len,
     if (!r->by_first && r->ahead < 0)
       return match_within(r, t, len, from, limit, md);
     for (size_t i = from; i <= limit && i < len; i++)
-      if (may_start(r, s, i, len) && match_at(r, t, len, i, md)) return true;
+      if (rule_may_start(r, s, i, len) && match_at(r, t, len, i, md))
+        return true;
     return false;
   }
   if (from == 0 && f->at_zero && match_at(r, t, len, 0, md)) return true;

@@ -1502,7 +1502,7 @@ bool units_unknown(xctx *x, size_t start, size_t end, xunit *out) {
 static bool may_start_at(const xctx *x, const rule *r, size_t at) {
   unsigned c = (unsigned char)x->s[at];
   if (r->facts.has_first)
-    return r->facts.first[c] != 0; /* or the lead byte of a digit */
+    return rule_may_start(r, (const unsigned char *)x->s, at, x->n);
   const rule_first_words *fw = r->first_words;
   if (!fw) return true;
   for (size_t k = fw->from[c]; k < fw->to[c]; k++)
