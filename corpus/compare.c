@@ -1125,7 +1125,9 @@ cchc_status cchc_compare_write(cchc_store *store, const char *province,
   stored_rows sr = {&run, NULL, 0};
   store_heads h = {&ss, CCHC_OK, err};
   stored_filter filter = {province, year};
-  cchc_status st = stored_each_document(store, &filter, add_head, &h, err);
+  cchc_status st = stored_read_begin(store, err);
+  if (st == CCHC_OK)
+    st = stored_each_document(store, &filter, add_head, &h, err);
   if (st == CCHC_OK)
     st = h.st;
   /* The ids in input order are the inputs; sorted, they find them. */
@@ -1141,6 +1143,7 @@ cchc_status cchc_compare_write(cchc_store *store, const char *province,
     *columns = ss.src.n;
   if (rows)
     *rows = sr.rows;
+  stored_read_end(store);
   run_release(&run);
   for (size_t i = 0; i < ss.src.n; i++)
     plan_release(&ss.src.heads[i]);

@@ -260,6 +260,18 @@ static cchc_status db_fail(cchc_store *s, sqlite3 *db, cchc_error *err,
                    db ? sqlite3_errmsg(db) : sqlite3_errstr(code));
 }
 
+cchc_status stored_read_begin(cchc_store *s, cchc_error *err) {
+  if (s->batch) return CCHC_OK; /* inside a batch's transaction already */
+  if (sqlite3_exec(s->db, "BEGIN", NULL, NULL, NULL) != SQLITE_OK)
+    return db_fail(s, s->db, err, "begin reading");
+  return CCHC_OK;
+}
+
+void stored_read_end(cchc_store *s) {
+  if (!s->batch && !sqlite3_get_autocommit(s->db))
+    sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL);
+}
+
 static int user_version(sqlite3 *db, int *v) {
   sqlite3_stmt *st = NULL;
   int rc = sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &st, NULL);

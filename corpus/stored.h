@@ -19,6 +19,12 @@ typedef struct stored_filter {
   int year;
 } stored_filter;
 
+/* One read transaction around many reads (stored_read_end ends it): one
+ * snapshot of the store, and one shared lock taken instead of one per
+ * statement (each took file locks and looked for the WAL again). */
+cchc_status stored_read_begin(cchc_store *s, cchc_error *err);
+void stored_read_end(cchc_store *s);
+
 /* The stored plans of the filter, in the order of cchc_store_each_plan
  * (its row without the counts, which stay 0). */
 cchc_status stored_each_document(cchc_store *s, const stored_filter *filter,
