@@ -117,20 +117,6 @@ static size_t stretch_end(const tctx *t, const rule *r, size_t n,
   return i;
 }
 
-/* Can a match of r start at byte i of the block?  Its facts name the bytes
- * a match starts with; a character's other bytes start none. */
-static bool may_start_at(const tctx *t, const rule *r, const char *s,
-                         size_t i) {
-  unsigned c = (unsigned char)s[i];
-  if ((c & 0xC0) == 0x80) return false;
-  const rule_facts *f = &r->facts;
-  if (!f->has_first) return true;
-  /* RULE_FIRST_DIGIT: a lead byte of a digit beyond ASCII, told by its
-   * features (bit 0: a digit) */
-  return f->first[c] == RULE_FIRST_BYTE ||
-         (f->first[c] == RULE_FIRST_DIGIT && (t->feat[i] & 1));
-}
-
 /* r's first match in s[0..n) that starts in [pos, limit], in t->x->md.
  * PCRE2 tries every position of a rule whose first bytes it does not know
  * (rule_exec tries those of its facts, rules.h: by_first): such a rule is
@@ -140,8 +126,10 @@ static bool match_until(tctx *t, const rule *r, const char *s, size_t n,
   if (limit >= n) return rule_exec(r, s, n, pos, t->x->md);
   if (!r->by_first)
     return rule_exec_until(r, &t->x->scan, s, n, pos, limit, t->x->md);
+  const unsigned char *u = (const unsigned char *)s;
   for (size_t i = pos; i <= limit; i++)
-    if (may_start_at(t, r, s, i) &&
+    if ((u[i] & 0xC0) != 0x80 && /* a character's other bytes start none */
+        (!r->facts.has_first || rule_may_start(r, u, i, n)) &&
         rule_exec_until(r, &t->x->scan, s, n, i, i, t->x->md))
       return true;
   return false;
