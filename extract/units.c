@@ -170,6 +170,12 @@ typedef struct unit_rules {
   alt_named *alts; /* the keys asked about so far */
   size_t nalts, cap_alts;
   bool starts_known; /* every mention of theirs lies in its match */
+  /* the chosen rules a match may start with byte c by their facts: a bit
+   * each in starting[c * rbits ...], once start_read[c] (read when a place
+   * with that byte is first asked about); NULL without memory */
+  uint64_t *starting;
+  size_t rbits;
+  bool start_read[256];
   struct literal_gate *gate; /* built when first asked */
   range_answers said, named; /* of mentions() and unknown_names() */
 } unit_rules;
@@ -182,6 +188,7 @@ void units_free(xctx *x) {
   free(u->items);
   free(u->order);
   free(u->standalone);
+  free(u->starting);
   free(u->alts);
   literal_gate_free(u->gate);
   answers_free(&u->said);
@@ -225,6 +232,33 @@ static bool mention_in_match(const char *p) {
   return true;
 }
 
+/* May a match of r start with byte c, by its first bytes or first words
+ * (rule_facts.first, rule.first_words)?  True when its facts do not say;
+ * may_start_at tells for a place. */
+static bool may_start_with(const rule *r, unsigned c) {
+  if (r->facts.has_first) return r->facts.first[c] != 0;
+  const rule_first_words *fw = r->first_words;
+  return !fw || fw->from[c] < fw->to[c];
+}
+
+/* The chosen rules a match may start with byte c (see unit_rules), or
+ * NULL without memory. */
+static const uint64_t *rules_starting(unit_rules *u, unsigned char c) {
+  if (!u->starting) {
+    u->rbits = (u->n + 63) / 64;
+    if (!(u->starting = calloc(256 * (u->rbits ? u->rbits : 1),
+                               sizeof *u->starting)))
+      return NULL;
+  }
+  uint64_t *bits = u->starting + c * u->rbits;
+  if (!u->start_read[c])
+    for (size_t i = 0; i < u->n; i++)
+      if (may_start_with(u->items[i], c))
+        bits[i / 64] |= (uint64_t)1 << (i % 64);
+  u->start_read[c] = true;
+  return bits;
+}
+
 /* The unit rules of the document; NULL (the frame failed) without memory. */
 static unit_rules *unit_rules_of(xctx *x) {
   const char *level = x->f ? x->f->document.level.value : NULL;
@@ -260,6 +294,9 @@ static unit_rules *unit_rules_of(xctx *x) {
   for (size_t i = 0; i < u->cc.names.n; i++)
     u->starts_known =
         u->starts_known && mention_in_match(u->cc.names.items[i]->pattern);
+  free(u->starting); /* of the rules chosen before */
+  u->starting = NULL;
+  memset(u->start_read, 0, sizeof u->start_read);
   u->level = level;
   u->chosen = true;
   return u;
@@ -1514,28 +1551,48 @@ static bool may_start_at(const xctx *x, const rule *r, size_t at) {
 
 /* Does r match starting at `at`, in the text cut at `end`? */
 static bool matches_at(xctx *x, const rule *r, size_t at, size_t end) {
-  return may_start_at(x, r, at) &&
-         rule_exec_until(r, &x->scan, x->s, end, at, at, x->md);
+  return rule_exec_until(r, &x->scan, x->s, end, at, at, x->md);
 }
 
+/* Asked where each clause of a list may open (a few thousand times in a
+ * plan, hardly ever twice at one place and end): only the rules that may
+ * start with the byte there are looked at (a tenth of them), and the gate
+ * reads the range only once one of them may start right there. */
 bool units_may_start(xctx *x, size_t at, size_t end) {
   size_t start = at;
   if (!clip_range(x, &start, &end) || start != at) return false;
   unit_rules *u = unit_rules_of(x);
   if (!u || !u->starts_known) return true;
-  if (x->n <= GATE_TEXT_MAX && !u->gate &&
-      !(u->gate = literal_gate_build(x, u))) {
-    out_of_memory(x);
-    return true;
-  }
-  const literal_gate *g =
-      u->gate && range_literals(x, u->gate, at, end) ? u->gate : NULL;
+  const uint64_t *starting = rules_starting(u, (unsigned char)x->s[at]);
+  const literal_gate *g = NULL;
+  bool ranged = false;
   /* a scan from `at` finds a match there first, when there is one, and
    * every other one further on */
-  for (size_t i = 0; i < u->n; i++)
-    if (may_match(g, i) && matches_at(x, u->items[i], at, end)) return true;
+  size_t words = (u->n + 63) / 64;
+  for (size_t b = 0; b < words; b++) {
+    uint64_t m = starting                          ? starting[b]
+                 : b + 1 < words || u->n % 64 == 0 ? UINT64_MAX
+                     : ((uint64_t)1 << (u->n % 64)) - 1;
+    for (; m; m &= m - 1) {
+      size_t i = b * 64 + (size_t)__builtin_ctzll(m);
+      if (!may_start_at(x, u->items[i], at)) continue;
+      if (!ranged) {
+        if (x->n <= GATE_TEXT_MAX && !u->gate &&
+            !(u->gate = literal_gate_build(x, u))) {
+          out_of_memory(x);
+          return true;
+        }
+        g = u->gate && range_literals(x, u->gate, at, end) ? u->gate : NULL;
+        ranged = true;
+      }
+      if (may_match(g, i) && matches_at(x, u->items[i], at, end))
+        return true;
+    }
+  }
   for (size_t i = 0; i < u->cc.names.n; i++)
-    if (matches_at(x, u->cc.names.items[i], at, end)) return true;
+    if (may_start_at(x, u->cc.names.items[i], at) &&
+        matches_at(x, u->cc.names.items[i], at, end))
+      return true;
   return false;
 }
 
