@@ -45,11 +45,12 @@ typedef struct labels {
 
 /* A label at canonical `at` of a line ending at b: its role, rule and the
  * start of its value. */
-static bool label_at(xctx *x, size_t at, size_t b, label *out) {
+static bool label_at(tk *t, size_t at, size_t b, label *out) {
+  xctx *x = t->x;
   table_role role;
   const rule *why;
   size_t end;
-  if (!table_field(x, at, b, &role, &why, &end)) return false;
+  if (!table_field(x, t->fields, at, b, &role, &why, &end)) return false;
   /* the name, a qualifier in brackets, then the colon */
   while (end < b && xblank(x->s[end])) end++;
   if (end < b && x->s[end] == '(') {
@@ -75,7 +76,7 @@ static size_t line_labels(tk *t, size_t li, labels *out) {
                         (x->s[at - 2] == '.' || x->s[at - 2] == ';')))
       continue;
     label l;
-    if (!label_at(x, at, b, &l)) continue;
+    if (!label_at(t, at, b, &l)) continue;
     if (out->n > n0) out->v[out->n - 1].to = at;
     label *p = frame_grow(x->f, (void **)&out->v, &out->n, &out->cap,
                           sizeof *out->v);

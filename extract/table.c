@@ -594,9 +594,8 @@ enum { CELL_LINES = 30 };
  * (each matching at a cell's start) can start with: only those are run. */
 enum { FIELD_RULES = 64 };
 
-/* table_field with the field.* rules selected. */
-static bool field_of(xctx *x, rule_list fields, size_t a, size_t b,
-                     table_role *role, const rule **hit, size_t *end) {
+bool table_field(xctx *x, rule_list fields, size_t a, size_t b,
+                 table_role *role, const rule **hit, size_t *end) {
   static const struct {
     const char *name;
     table_role role;
@@ -631,12 +630,6 @@ static bool field_of(xctx *x, rule_list fields, size_t a, size_t b,
   return false;
 }
 
-bool table_field(xctx *x, size_t a, size_t b, table_role *role,
-                 const rule **hit, size_t *end) {
-  return field_of(x, rules_select(x->rules, "field.", NULL), a, b, role, hit,
-                  end);
-}
-
 /* The slot between borders at open and close, lines apart.  A rule line
  * between them ("|---|") is no text. */
 static void add_slot(crawl *c, size_t open, size_t close, size_t lines) {
@@ -656,7 +649,7 @@ static void add_slot(crawl *c, size_t open, size_t close, size_t lines) {
   table_role role;
   /* a header cell is short: one line of a few words */
   if (lines <= 3 && b - a <= 120 &&
-      field_of(x, c->fields, a, b, &role, &s->why, NULL))
+      table_field(x, c->fields, a, b, &role, &s->why, NULL))
     s->field = (int)role;
   s->number = xany(x, c->number, a, b, NULL);
   s->heading = xany(x, c->group, a, b, NULL);

@@ -72,12 +72,12 @@ bool table_holds(const xctx *x, size_t li);
  * above.  Needs the frame's targets and deadlines. */
 void table_resolve(xctx *x, table *t);
 
-/* The field a header cell or a label names from canonical a (field.*
- * rules, matched from a up to the end of the cell or a label's colon):
- * its role, rule and the end of its name (when not NULL).  False when
- * none does. */
-bool table_field(xctx *x, size_t a, size_t b, table_role *role,
-                 const rule **hit, size_t *end);
+/* The field a header cell or a label names from canonical a (the rules
+ * `fields`, the field.* rules selected once by the caller, matched from a
+ * up to the end of the cell or a label's colon): its role, rule and the
+ * end of its name (when not NULL).  False when none does. */
+bool table_field(xctx *x, rule_list fields, size_t a, size_t b,
+                 table_role *role, const rule **hit, size_t *end);
 /* The units a cell or a field value [a, b) lists: every unit it names
  * outside its times, and names the taxonomy lacks where a list of units
  * has them; when it names none, its text as the name of one (or of several

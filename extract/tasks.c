@@ -266,6 +266,7 @@ cchc_status extract_tasks(xctx *x) {
           .with = rules_select(rs, "coord.", "opener"),
           .cut = rules_select(rs, "coord.", "cut"),
           .masks = rules_select(rs, "leadarea.", "mask"),
+          .fields = rules_select(rs, "field.", NULL),
           .part_start = x->nlines,
           .part_end = x->nlines,
           .app_start = x->nlines,

@@ -13,6 +13,7 @@ typedef struct tk {
   /* lead.*, coord.*: where a unit leads, who coordinates */
   rule_list after, before, area_lead, plan;
   rule_list with, cut;
+  rule_list fields; /* field.*: the labels of assignment lines */
   /* area.* with the leadarea.* rules that set an area; leadarea masks */
   rule_list areas, masks;
   const rule **area_rules; /* owned: the items of `areas` */
