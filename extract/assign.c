@@ -71,10 +71,17 @@ static size_t line_labels(tk *t, size_t li, labels *out) {
   size_t a = x->lines[li].start, b = x->lines[li].end, n0 = out->n;
   size_t first = a;
   xskip_bullet(x, &first, b);
+  /* a label opens the line or follows ". " or "; " */
+  next_byte dot = {'.', false, 0}, semi = {';', false, 0};
   for (size_t at = first; at < b; at++) {
-    if (at > first && !(at >= a + 2 && x->s[at - 1] == ' ' &&
-                        (x->s[at - 2] == '.' || x->s[at - 2] == ';')))
-      continue;
+    if (at > first) { /* the next mark from at - 2 (within the line) */
+      size_t from = at < a + 2 ? a : at - 2;
+      size_t d = next_at(&dot, x->s, from, b), c = next_at(&semi, x->s, from, b);
+      size_t mark = d < c ? d : c;
+      if (mark + 2 >= b) break;
+      at = mark + 2;
+      if (x->s[at - 1] != ' ') continue;
+    }
     label l;
     if (!label_at(t, at, b, &l)) continue;
     if (out->n > n0) out->v[out->n - 1].to = at;

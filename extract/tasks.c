@@ -125,6 +125,15 @@ static size_t sentence_end(const xctx *x, size_t a, size_t b) {
   return b;
 }
 
+size_t next_at(next_byte *n, const char *s, size_t i, size_t b) {
+  if (!n->known || n->at < i) {
+    const char *p = memchr(s + i, n->c, b - i);
+    n->at = p ? (size_t)(p - s) : b;
+    n->known = true;
+  }
+  return n->at;
+}
+
 void task_sentences(tk *t, size_t a, size_t b, const xunits *deflt,
                     const rule *why_deflt) {
   const char *s = t->x->s;
@@ -134,7 +143,14 @@ void task_sentences(tk *t, size_t a, size_t b, const xunits *deflt,
   /* a sentence of what to do if difficulties arise sets no task: asked
    * once one of its clauses would set one (-1: not yet) */
   int contingent = -1;
+  /* clauses end only at a '.' or a ';' (or b): the next of each is found
+   * by memchr, not by a look at every byte */
+  next_byte dot = {'.', false, 0}, semi = {';', false, 0};
   for (size_t i = a; i <= b; i++) {
+    if (i < b) {
+      size_t d = next_at(&dot, s, i, b), c = next_at(&semi, s, i, b);
+      i = d < c ? d : c;
+    }
     bool sentence_end_here =
         i == b || (s[i] == '.' && (i + 1 == b || xblank(s[i + 1])));
     bool clause_end = sentence_end_here || s[i] == ';';

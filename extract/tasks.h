@@ -64,6 +64,15 @@ frame_task *task_add(tk *t, size_t a, size_t b, const xunits *lead,
  * clauses after it in the sentence continue it. */
 void task_sentences(tk *t, size_t a, size_t b, const xunits *deflt,
                     const rule *why_deflt);
+/* The next place of byte c in s[i, b) (b: none), for scans that only stop
+ * at a few marks ('.', ';'): memchr finds it, and it is searched for again
+ * only once i passes it (i never goes back; b stays). */
+typedef struct next_byte {
+  char c;
+  bool known;
+  size_t at;
+} next_byte;
+size_t next_at(next_byte *n, const char *s, size_t i, size_t b);
 
 /* ---- leads of areas (leads.c) ---------------------------------------- */
 
