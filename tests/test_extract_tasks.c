@@ -818,6 +818,35 @@ START_TEST(inline_assignments) {
 }
 END_TEST
 
+/* Labels inside a line follow "; " as they follow ". ": the time after
+ * the lead on the same line; a ';' without a space after it starts no
+ * label, so the time there stays in the lead's value. */
+static const char semicolon_plan[] =
+    "KẾ HOẠCH\n"
+    "Chuyển đổi số xã Tân Hòa năm 2026\n"
+    "I. NHIỆM VỤ\n"
+    "1. Số hóa sổ hộ tịch\n"
+    "Cơ quan chủ trì: Phòng Văn hóa - Xã hội; Thời hạn hoàn thành: Quý "
+    "III/2026.\n"
+    "2. Tập huấn kỹ năng số cho cán bộ\n"
+    "Cơ quan chủ trì: Phòng Kinh tế;Thời hạn hoàn thành: Quý IV/2026.\n"
+    "II. KINH PHÍ\n"
+    "Kinh phí thực hiện từ ngân sách xã.\n";
+
+START_TEST(labels_after_semicolon) {
+  doc d = extract(semicolon_plan);
+  const frame_task *t = task(&d, "Số hóa sổ hộ tịch");
+  check_units(t->lead, t->nlead, "phong_vhxh");
+  ck_assert_int_ge(t->deadline, 0);
+  ck_assert_str_eq(d.f->deadlines[t->deadline].start, "2026-07-01");
+  t = task(&d, "Tập huấn kỹ năng số cho cán bộ");
+  check_units(t->lead, t->nlead, "phong_kinh_te");
+  ck_assert_int_lt(t->deadline, 0);
+  ck_assert_uint_eq(d.f->ntasks, 2);
+  done(&d);
+}
+END_TEST
+
 /* ------------------------------------------------------------------ */
 /* The corpus against the gold annotations, with the public eval API   */
 
@@ -893,6 +922,7 @@ int main(void) {
   tcase_add_test(tc, table_crawl_rows);
   tcase_add_test(tc, table_targets);
   tcase_add_test(tc, inline_assignments);
+  tcase_add_test(tc, labels_after_semicolon);
   suite_add_tcase(s, tc);
   TCase *tcc = tcase_create("corpus");
   tcase_add_checked_fixture(tcc, load_rules, free_rules);
