@@ -155,6 +155,15 @@ static inline uint64_t cchc_hash_bytes(const void *s, size_t n) {
   return h;
 }
 
+/* SHA-256 taken in pieces (cchc_sha256_hex at once): of an input read
+ * as it is decoded, whose pages are given back behind the decoder.
+ * cchc_sha256_begin is NULL when out of memory; cchc_sha256_end frees the
+ * state (also when `out` is NULL: the hash is not wanted). */
+typedef struct cchc_sha256 cchc_sha256;
+cchc_sha256 *cchc_sha256_begin(void);
+bool cchc_sha256_add(cchc_sha256 *h, const char *data, size_t len);
+cchc_status cchc_sha256_end(cchc_sha256 *h, char out[65], cchc_error *err);
+
 /* Encode cp into out (4 bytes room); returns the length. */
 size_t cchc_utf8_encode(uint32_t cp, char *out);
 

@@ -117,6 +117,14 @@ typedef struct cchc_normalize_options {
    * after the call carry no offset into the input. */
   void (*input_done)(void *arg);
   void *input_done_arg;
+  /* Called with input_read_arg and an offset as decoding moves on (NULL:
+   * no call): the input before the offset has been read, and is read again
+   * only when decoding starts over from the beginning (then the offsets
+   * start again from there).  Its owner may give back the memory of those
+   * bytes if they read the same again: the pages of a file mapping
+   * (madvise MADV_DONTNEED), so that the input is never resident whole. */
+  void (*input_read)(void *arg, size_t offset);
+  void *input_read_arg;
 } cchc_normalize_options;
 
 /* Inputs above this size are rejected (offsets are kept in 32 bits). */
