@@ -66,7 +66,8 @@ static int normalize_one(const char *path, const cchc_normalize_options *opt,
   /* --explain counts lines in the input afterwards; else it goes once
    * decoded. */
   cchc_normalize_options o = *opt;
-  if (!want_explain) {
+  if (!want_explain) { /* nothing asks for the repairs or the map */
+    o.flags |= CCHC_NORM_TEXT_ONLY;
     o.input_done = cli_input_close;
     o.input_done_arg = &in;
   }

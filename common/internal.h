@@ -49,6 +49,7 @@ typedef struct cchc_mbuf {
   cchc_run *runs; /* increasing `at`; runs[0].at == 0 once len > 0 */
   size_t nruns, runs_cap;
   bool failed; /* an allocation failed; later appends are no-ops */
+  bool unmapped; /* keeps no map (CCHC_NORM_TEXT_ONLY): runs stay empty */
 } cchc_mbuf;
 
 /* The line breaks in s[0..n) plus one: the lines of a text, to size

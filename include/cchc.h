@@ -104,7 +104,13 @@ enum {
   CCHC_NORM_REPAIR = 1u << 0,
   /* Skip layout repair (line rejoining, page numbers, Markdown); only decode
    * and canonicalize characters. */
-  CCHC_NORM_NO_LAYOUT = 1u << 1
+  CCHC_NORM_NO_LAYOUT = 1u << 1,
+  /* Keep the text only, for a caller that writes it out: no map back to
+   * the input (cchc_text_source_offset and cchc_text_source_span say 0)
+   * and no list of repairs (cchc_text_repairs is 0; they are counted
+   * still), which a long input would hold as long as the text.
+   * cchc_process, whose frame needs the map, ignores it. */
+  CCHC_NORM_TEXT_ONLY = 1u << 2
 };
 
 typedef struct cchc_normalize_options {

@@ -79,7 +79,8 @@ static void sink_read(sink *k, size_t upto) {
 }
 
 static void mark_start(sink *k, uint32_t src) {
-  k->starts[src >> 3] |= (uint8_t)(1u << (src & 7));
+  if (k->starts)
+    k->starts[src >> 3] |= (uint8_t)(1u << (src & 7));
 }
 
 /* Byte-parallel tests on 8 bytes at a time (a 64-bit word). */
@@ -327,7 +328,8 @@ static cchc_status decode_utf8(const char *in, size_t len, size_t skip,
     }
     if (j > i) {
       k->prev_cr = false;
-      mark_starts(k, u, i, j);
+      if (k->starts)
+        mark_starts(k, u, i, j);
       cchc_mbuf_put_seq(k->out, in + i, j - i, (uint32_t)i);
       k->chars += j - i;
       i = j;
@@ -516,7 +518,8 @@ cchc_status cchc_decode(const char *in, size_t len,
     log->details_len = details;
     log->failed = log_failed;
     memcpy(log->counts, counts, sizeof counts);
-    memset(starts, 0, len / 8 + 1);
+    if (starts)
+      memset(starts, 0, len / 8 + 1);
     cchc_canon_reset(out);
     k = (sink){.canon = out, .out = cchc_canon_input(out), .starts = starts,
                .log = log, .opt = opt};

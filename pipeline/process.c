@@ -52,6 +52,7 @@ cchc_status cchc_process(const cchc_rules *rules, const char *bytes,
   char sha256[65];
   const char *hash = options->sha256;
   cchc_normalize_options norm = options->normalize;
+  norm.flags &= ~(unsigned)CCHC_NORM_TEXT_ONLY; /* the frame needs the map */
   input_hash h = {.bytes = bytes, .len = len, .caller = &options->normalize};
   if (!hash) {
     if (!(h.state = cchc_sha256_begin()))
