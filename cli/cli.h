@@ -123,9 +123,24 @@ bool cli_read_fd(int fd, bool is_stdin, char **data, size_t *len,
                  cchc_error *err);
 /* cli_read_file, printing the error ("cchc: FILE: message") on failure. */
 bool cli_read_input(const char *path, char **data, size_t *len);
-/* An input_done callback (cchc_normalize_options): free the input that
- * `data` (a char **) points to and clear the pointer. */
-void cli_free_input(void *data);
+/* One input of extract or normalize: a large regular file is mapped, not
+ * read, so that the pages decoding has passed can be given back (the
+ * input_read callback) and it is never resident whole; other inputs are
+ * read as cli_read_file reads them. */
+typedef struct cli_input {
+  char *data;
+  size_t len;
+  bool mapped;     /* data is a file mapping (munmap), else malloc'd */
+  size_t released; /* the pages before it were given back */
+} cli_input;
+/* cli_read_file into `in`: false, and err filled, on failure. */
+bool cli_input_open(const char *path, cli_input *in, cchc_error *err);
+/* Release the input (also an input_done callback, given the cli_input). */
+void cli_input_close(void *in);
+/* An input_read callback, given the cli_input: give back the pages of a
+ * mapped input before `offset` (they read the same again from the file:
+ * an error's line is still counted there). */
+void cli_input_read(void *in, size_t offset);
 
 /* What a file that is not regular is, for a message refusing it ("a FIFO",
  * "a symbolic link", ...). */

@@ -184,9 +184,8 @@ static bool plan_outputs(const format_arg *f, const char *out_path,
  * and rendered into its output on the calling thread in input order. */
 typedef struct extract_job {
   const char *path;
-  char *data; /* the input, freed once decoded (input_done); kept when
-                 decoding failed, for the line of the error */
-  size_t len;
+  cli_input input; /* released once decoded (input_done); kept when
+                      decoding failed, for the line of the error */
   bool failed;
   bool data_in_report; /* the error's offset is into data */
   cchc_error err;
@@ -209,7 +208,7 @@ typedef struct extract_run {
 
 static void job_release(void *ctx, void *job) {
   extract_job *j = job;
-  free(j->data);
+  cli_input_close(&j->input);
   cchc_frame_free(j->frame);
 }
 
@@ -217,7 +216,7 @@ static void extract_prepare(void *ctx, size_t i, void *job) {
   extract_run *run = ctx;
   extract_job *j = job;
   j->path = run->files[i];
-  j->failed = !cli_read_file(j->path, &j->data, &j->len, &j->err);
+  j->failed = !cli_input_open(j->path, &j->input, &j->err);
 }
 
 static void extract_work(void *ctx, void *job) {
@@ -227,9 +226,12 @@ static void extract_work(void *ctx, void *job) {
     return;
   cchc_process_options popt = {.normalize = run->opt,
                                .path = strcmp(j->path, "-") ? j->path : NULL};
-  popt.normalize.input_done = cli_free_input; /* the frame needs no input */
-  popt.normalize.input_done_arg = &j->data;
-  if (cchc_process(run->rules, j->data, j->len, &popt, &j->frame, &j->err) !=
+  popt.normalize.input_done = cli_input_close; /* the frame needs no input */
+  popt.normalize.input_done_arg = &j->input;
+  popt.normalize.input_read = cli_input_read;
+  popt.normalize.input_read_arg = &j->input;
+  if (cchc_process(run->rules, j->input.data, j->input.len, &popt, &j->frame,
+                   &j->err) !=
       CCHC_OK)
     j->failed = j->data_in_report = true;
 }
@@ -241,7 +243,8 @@ static bool extract_finish(void *ctx, size_t i, void *job) {
   extract_job *j = job;
   bool go = true;
   if (j->failed) {
-    cli_report(j->path, j->data_in_report ? j->data : NULL, j->len, &j->err);
+    cli_report(j->path, j->data_in_report ? j->input.data : NULL,
+               j->input.len, &j->err);
     run->rc = EXIT_INPUT;
     job_release(ctx, job);
     return true;

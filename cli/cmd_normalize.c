@@ -54,26 +54,31 @@ static int normalize_one(const char *path, const cchc_normalize_options *opt,
                          bool want_explain, const char *out_dir,
                          cli_out *shared) {
   const char *name = strcmp(path, "-") ? path : "<stdin>";
-  char *data = NULL, *copy = NULL, *target = NULL;
-  size_t len = 0;
+  char *copy = NULL, *target = NULL;
+  cli_input in = {0};
   cchc_text *t = NULL;
   cchc_error err = {0};
   int rc = EXIT_INPUT;
-  if (!cli_read_input(path, &data, &len))
+  if (!cli_input_open(path, &in, &err)) {
+    cli_report(path, NULL, 0, &err);
     goto done;
+  }
   /* --explain counts lines in the input afterwards; else it goes once
    * decoded. */
   cchc_normalize_options o = *opt;
-  if (!want_explain) {
-    o.input_done = cli_free_input;
-    o.input_done_arg = &data;
+  if (!want_explain) { /* nothing asks for the repairs or the map */
+    o.flags |= CCHC_NORM_TEXT_ONLY;
+    o.input_done = cli_input_close;
+    o.input_done_arg = &in;
   }
-  if (cchc_normalize(data, len, &o, &t, &err) != CCHC_OK) {
-    cli_report(path, data, len, &err);
+  o.input_read = cli_input_read;
+  o.input_read_arg = &in;
+  if (cchc_normalize(in.data, in.len, &o, &t, &err) != CCHC_OK) {
+    cli_report(path, in.data, in.len, &err);
     goto done;
   }
   if (want_explain)
-    explain(name, data, t);
+    explain(name, in.data, t);
   rc = EXIT_OK;
   if (!out_dir) {
     if (!cli_out_write(shared, cchc_text_data(t), cchc_text_len(t)))
@@ -87,7 +92,7 @@ done:
   free(copy);
   free(target);
   cchc_text_free(t);
-  free(data);
+  cli_input_close(&in);
   return rc;
 }
 

@@ -3,6 +3,7 @@
  * describes its options and calls the library. */
 #include "cli.h"
 
+#include <malloc.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -78,6 +79,13 @@ int main(int argc, char **argv) {
    * is reported like any write error, instead of killing the program
    * silently and leaving a temporary file. */
   signal(SIGXFSZ, SIG_IGN);
+#if defined(M_MMAP_THRESHOLD)
+  /* Blocks of 256 KB and more (a long plan's text, its map, its line
+   * arrays) each in a mapping of its own, returned whole when freed: by
+   * default glibc raises that threshold after each such free, and the
+   * next ones land in the heap, whose holes stay resident. */
+  mallopt(M_MMAP_THRESHOLD, 256 << 10);
+#endif
   const char *name = argv[1];
   if (!strcmp(name, "--help") || !strcmp(name, "-h") || !strcmp(name, "help")) {
     usage(stdout);

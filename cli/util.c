@@ -8,6 +8,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #include <utf8proc.h>
@@ -117,22 +118,104 @@ static bool read_fail(cchc_error *err, cchc_status code, const char *fmt,
   return false;
 }
 
-bool cli_read_file(const char *path, char **data, size_t *len,
-                   cchc_error *err) {
-  bool is_stdin = !path || strcmp(path, "-") == 0;
-  *data = NULL;
-  *len = 0;
+/* Open a named input ("-" or NULL: standard input, *is_stdin): the fd,
+ * or -1 with err filled. */
+static int open_input(const char *path, bool *is_stdin, cchc_error *err) {
+  *is_stdin = !path || strcmp(path, "-") == 0;
+  if (*is_stdin)
+    return STDIN_FILENO;
   /* A named input must be a regular file (a symlink to one is followed:
    * the user named it).  O_NONBLOCK: opening a FIFO or a device must not
    * wait before fstat can refuse it. */
-  int fd = is_stdin ? STDIN_FILENO
-                    : open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+  int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
   if (fd < 0)
-    return read_fail(err, CCHC_ERR_IO, "cannot open: %s", strerror(errno));
+    read_fail(err, CCHC_ERR_IO, "cannot open: %s", strerror(errno));
+  return fd;
+}
+
+bool cli_read_file(const char *path, char **data, size_t *len,
+                   cchc_error *err) {
+  bool is_stdin;
+  *data = NULL;
+  *len = 0;
+  int fd = open_input(path, &is_stdin, err);
+  if (fd < 0)
+    return false;
   bool ok = cli_read_fd(fd, is_stdin, data, len, err);
   if (!is_stdin)
     close(fd);
   return ok;
+}
+
+/* fstat of an input, refused (false, err filled) unless it is a regular
+ * file within the size limit, or standard input that is no directory. */
+static bool stat_input(int fd, bool is_stdin, struct stat *st,
+                       cchc_error *err) {
+  if (fstat(fd, st) != 0)
+    return read_fail(err, CCHC_ERR_IO, "cannot open: %s", strerror(errno));
+  if (S_ISDIR(st->st_mode) || (!is_stdin && !S_ISREG(st->st_mode)))
+    return read_fail(err, CCHC_ERR_IO,
+                     "%s, not a regular file; give a file (or pipe the data "
+                     "to standard input)",
+                     cli_file_kind(st->st_mode));
+  if (S_ISREG(st->st_mode) &&
+      (unsigned long long)st->st_size > CCHC_DEFAULT_MAX_BYTES)
+    return read_fail(err, CCHC_ERR_TOO_LARGE,
+                     "input is %lld bytes, more than the limit of %zu bytes",
+                     (long long)st->st_size, (size_t)CCHC_DEFAULT_MAX_BYTES);
+  return true;
+}
+
+/* Inputs from this size on are mapped: below it a copy costs no more than
+ * the mapping, and holds little. */
+enum { MAP_MIN = 4 << 20 };
+
+bool cli_input_open(const char *path, cli_input *in, cchc_error *err) {
+  memset(in, 0, sizeof *in);
+  bool is_stdin;
+  int fd = open_input(path, &is_stdin, err);
+  if (fd < 0)
+    return false;
+  struct stat st;
+  bool ok = stat_input(fd, is_stdin, &st, err);
+  if (ok && S_ISREG(st.st_mode) && st.st_size >= MAP_MIN) {
+    /* Read-only and private: nothing writes it, and the pages given back
+     * (MADV_DONTNEED) read back from the file. */
+    void *p = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
+    if (p != MAP_FAILED) {
+      in->data = p;
+      in->len = (size_t)st.st_size;
+      in->mapped = true;
+    }
+  }
+  if (ok && !in->mapped)
+    ok = cli_read_fd(fd, is_stdin, &in->data, &in->len, err);
+  if (!is_stdin)
+    close(fd);
+  return ok;
+}
+
+void cli_input_close(void *input) {
+  cli_input *in = input;
+  if (in->mapped)
+    munmap(in->data, in->len);
+  else
+    free(in->data);
+  memset(in, 0, sizeof *in);
+}
+
+void cli_input_read(void *input, size_t offset) {
+  cli_input *in = input;
+  if (!in->mapped)
+    return;
+  if (offset < in->released) /* decoding starts over from the beginning */
+    in->released = 0;
+  size_t page = (size_t)sysconf(_SC_PAGESIZE),
+         end = offset / page * page;
+  if (end > in->released &&
+      madvise(in->data + in->released, end - in->released, MADV_DONTNEED) ==
+          0)
+    in->released = end;
 }
 
 bool cli_read_fd(int fd, bool is_stdin, char **data, size_t *len,
@@ -143,23 +226,8 @@ bool cli_read_fd(int fd, bool is_stdin, char **data, size_t *len,
   char *buf = NULL;
   bool ok = false;
   struct stat st;
-  if (fstat(fd, &st) != 0) {
-    read_fail(err, CCHC_ERR_IO, "cannot open: %s", strerror(errno));
+  if (!stat_input(fd, is_stdin, &st, err))
     goto cleanup;
-  }
-  if (S_ISDIR(st.st_mode) || (!is_stdin && !S_ISREG(st.st_mode))) {
-    read_fail(err, CCHC_ERR_IO,
-              "%s, not a regular file; give a file (or pipe the data to "
-              "standard input)",
-              cli_file_kind(st.st_mode));
-    goto cleanup;
-  }
-  if (S_ISREG(st.st_mode) && (unsigned long long)st.st_size > max) {
-    read_fail(err, CCHC_ERR_TOO_LARGE,
-              "input is %lld bytes, more than the limit of %zu bytes",
-              (long long)st.st_size, max);
-    goto cleanup;
-  }
   if (!is_stdin) { /* regular: reads never block; fail on a read error */
     int flags = fcntl(fd, F_GETFL);
     if (flags >= 0)
@@ -245,12 +313,6 @@ bool cli_read_input(const char *path, char **data, size_t *len) {
     return true;
   cli_report(path, NULL, 0, &err);
   return false;
-}
-
-void cli_free_input(void *data) {
-  char **input = data;
-  free(*input);
-  *input = NULL;
 }
 
 bool cli_out_open(cli_out *o, const char *path) {

@@ -86,7 +86,7 @@ void cchc_mbuf_shrink_to_fit(cchc_mbuf *b) {
  * ...), extending the last run when they continue it. */
 static CCHC_INLINE void map_add(cchc_mbuf *b, size_t at, size_t n,
                                 uint32_t src, bool seq) {
-  if (n == 0)
+  if (n == 0 || b->unmapped)
     return;
   if (b->nruns) {
     cchc_run *r = &b->runs[b->nruns - 1];
@@ -231,6 +231,11 @@ void cchc_mbuf_drop_front(cchc_mbuf *b, size_t n) {
     b->len = b->nruns = 0;
     return;
   }
+  if (!b->nruns) { /* no map */
+    b->len -= n;
+    memmove(b->data, b->data + n, b->len);
+    return;
+  }
   size_t r = run_near(b, n, NULL);
   cchc_run *first = &b->runs[r];
   if (first->seq)
@@ -251,6 +256,7 @@ void cchc_mbuf_rewrite_begin(cchc_mbuf *out, const cchc_mbuf *text) {
   out->data = text->data;
   out->cap = text->cap;
   out->failed = text->failed;
+  out->unmapped = text->unmapped;
 }
 
 void cchc_mbuf_rewrite_end(cchc_mbuf *text, cchc_mbuf *out) {

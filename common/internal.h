@@ -49,6 +49,7 @@ typedef struct cchc_mbuf {
   cchc_run *runs; /* increasing `at`; runs[0].at == 0 once len > 0 */
   size_t nruns, runs_cap;
   bool failed; /* an allocation failed; later appends are no-ops */
+  bool unmapped; /* keeps no map (CCHC_NORM_TEXT_ONLY): runs stay empty */
 } cchc_mbuf;
 
 /* The line breaks in s[0..n) plus one: the lines of a text, to size
@@ -154,6 +155,15 @@ static inline uint64_t cchc_hash_bytes(const void *s, size_t n) {
     h = cchc_hash_step(h, ((const unsigned char *)s)[i]);
   return h;
 }
+
+/* SHA-256 taken in pieces (cchc_sha256_hex at once): of an input read
+ * as it is decoded, whose pages are given back behind the decoder.
+ * cchc_sha256_begin is NULL when out of memory; cchc_sha256_end frees the
+ * state (also when `out` is NULL: the hash is not wanted). */
+typedef struct cchc_sha256 cchc_sha256;
+cchc_sha256 *cchc_sha256_begin(void);
+bool cchc_sha256_add(cchc_sha256 *h, const char *data, size_t len);
+cchc_status cchc_sha256_end(cchc_sha256 *h, char out[65], cchc_error *err);
 
 /* Encode cp into out (4 bytes room); returns the length. */
 size_t cchc_utf8_encode(uint32_t cp, char *out);

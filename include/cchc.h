@@ -104,7 +104,13 @@ enum {
   CCHC_NORM_REPAIR = 1u << 0,
   /* Skip layout repair (line rejoining, page numbers, Markdown); only decode
    * and canonicalize characters. */
-  CCHC_NORM_NO_LAYOUT = 1u << 1
+  CCHC_NORM_NO_LAYOUT = 1u << 1,
+  /* Keep the text only, for a caller that writes it out: no map back to
+   * the input (cchc_text_source_offset and cchc_text_source_span say 0)
+   * and no list of repairs (cchc_text_repairs is 0; they are counted
+   * still), which a long input would hold as long as the text.
+   * cchc_process, whose frame needs the map, ignores it. */
+  CCHC_NORM_TEXT_ONLY = 1u << 2
 };
 
 typedef struct cchc_normalize_options {
@@ -117,6 +123,14 @@ typedef struct cchc_normalize_options {
    * after the call carry no offset into the input. */
   void (*input_done)(void *arg);
   void *input_done_arg;
+  /* Called with input_read_arg and an offset as decoding moves on (NULL:
+   * no call): the input before the offset has been read, and is read again
+   * only when decoding starts over from the beginning (then the offsets
+   * start again from there).  Its owner may give back the memory of those
+   * bytes if they read the same again: the pages of a file mapping
+   * (madvise MADV_DONTNEED), so that the input is never resident whole. */
+  void (*input_read)(void *arg, size_t offset);
+  void *input_read_arg;
 } cchc_normalize_options;
 
 /* Inputs above this size are rejected (offsets are kept in 32 bits). */

@@ -63,10 +63,24 @@ typedef struct sink {
   uint32_t nul_offset;
   size_t controls;
   size_t chars;
+  const cchc_normalize_options *opt; /* its input_read, or NULL */
+  size_t reported;                   /* the offset it was last given */
 } sink;
 
+/* Tell input_read that the input before `upto` has been read: every MB or
+ * so, as its owner gives back pages (a call per block of text would cost
+ * a system call each). */
+static void sink_read(sink *k, size_t upto) {
+  enum { STEP = 1 << 20 };
+  if (k->opt && k->opt->input_read && upto - k->reported >= STEP) {
+    k->opt->input_read(k->opt->input_read_arg, upto);
+    k->reported = upto;
+  }
+}
+
 static void mark_start(sink *k, uint32_t src) {
-  k->starts[src >> 3] |= (uint8_t)(1u << (src & 7));
+  if (k->starts)
+    k->starts[src >> 3] |= (uint8_t)(1u << (src & 7));
 }
 
 /* Byte-parallel tests on 8 bytes at a time (a 64-bit word). */
@@ -265,6 +279,7 @@ static cchc_status decode_utf8(const char *in, size_t len, size_t skip,
   (void)retry;
   while (i < len) {
     cchc_canon_fed(k->canon);
+    sink_read(k, i);
     /* Fast path: a run of bytes that pass through unchanged (printable
      * ASCII, LF, TAB, valid multi-byte characters other than C1 controls),
      * at most RUN at a time so that the next stage takes them in turn. */
@@ -313,7 +328,8 @@ static cchc_status decode_utf8(const char *in, size_t len, size_t skip,
     }
     if (j > i) {
       k->prev_cr = false;
-      mark_starts(k, u, i, j);
+      if (k->starts)
+        mark_starts(k, u, i, j);
       cchc_mbuf_put_seq(k->out, in + i, j - i, (uint32_t)i);
       k->chars += j - i;
       i = j;
@@ -402,6 +418,7 @@ static cchc_status decode_icu(const char *in, size_t len, size_t skip,
       }
     }
     cchc_canon_fed(k->canon);
+    sink_read(k, (size_t)(src - in));
     if (st == U_BUFFER_OVERFLOW_ERROR)
       continue;
     if (U_FAILURE(st)) {
@@ -479,7 +496,7 @@ cchc_status cchc_decode(const char *in, size_t len,
   }
 
   sink k = {.canon = out, .out = cchc_canon_input(out), .starts = starts,
-            .log = log};
+            .log = log, .opt = opt};
   if (skip)
     mark_start(&k, 0); /* the BOM is a character of its own */
   cchc_status rc;
@@ -501,10 +518,13 @@ cchc_status cchc_decode(const char *in, size_t len,
     log->details_len = details;
     log->failed = log_failed;
     memcpy(log->counts, counts, sizeof counts);
-    memset(starts, 0, len / 8 + 1);
+    if (starts)
+      memset(starts, 0, len / 8 + 1);
     cchc_canon_reset(out);
     k = (sink){.canon = out, .out = cchc_canon_input(out), .starts = starts,
-               .log = log};
+               .log = log, .opt = opt};
+    if (opt && opt->input_read) /* what follows reads from the start */
+      opt->input_read(opt->input_read_arg, 0);
     if (skip)
       mark_start(&k, 0);
 

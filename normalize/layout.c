@@ -1552,6 +1552,7 @@ static cchc_status markdown_pass(layout *L, cchc_mbuf *text,
   cchc_mbuf md, next;
   cchc_mbuf_init(&md);
   cchc_mbuf_init(&next);
+  md.unmapped = next.unmapped = text->unmapped;
   cchc_repair_log more;
   cchc_log_init(&more);
   cchc_mbuf_copy(&md, text, 0, text->len, NULL);

@@ -29,6 +29,7 @@ typedef struct cchc_repair_log {
   size_t details_len, details_cap;
   size_t counts[CCHC_REPAIR_KIND_COUNT];
   bool failed;
+  bool counts_only; /* CCHC_NORM_TEXT_ONLY: no list */
 } cchc_repair_log;
 
 void cchc_log_init(cchc_repair_log *log);
@@ -54,7 +55,7 @@ typedef struct cchc_canon cchc_canon; /* stage 2, below */
  * dropped (counted). */
 /* `starts` (len / 8 + 1 bytes, zeroed) receives one bit per source byte
  * that begins a character, so spans can end where a source character ends
- * whatever became of it. */
+ * whatever became of it (NULL: no map is kept). */
 cchc_status cchc_decode(const char *in, size_t len,
                         const cchc_normalize_options *opt, cchc_canon *out,
                         uint8_t *starts, cchc_encoding *enc_out,

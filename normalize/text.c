@@ -46,7 +46,7 @@ void cchc_log_free(cchc_repair_log *log) {
 /* Room for one more item in the list, or NULL: the list is full, or an
  * allocation failed (then it stays as it is). */
 static cchc_repair *log_slot(cchc_repair_log *log) {
-  if (log->failed || log->len >= CCHC_REPAIR_LIST_MAX)
+  if (log->failed || log->counts_only || log->len >= CCHC_REPAIR_LIST_MAX)
     return NULL;
   cchc_repair *items =
       cchc_grow(log->items, &log->cap, log->len, sizeof *log->items);
@@ -215,11 +215,13 @@ cchc_status cchc_normalize(const char *input, size_t len,
   cchc_mbuf_init(&chars);
   cchc_log_init(&t->log);
   t->source_len = len;
+  bool text_only = options && (options->flags & CCHC_NORM_TEXT_ONLY);
+  chars.unmapped = t->log.counts_only = text_only;
 
   cchc_status rc;
   cchc_canon *canon = cchc_canon_new(&chars);
-  t->starts = calloc(len / 8 + 2, 1);
-  if (!t->starts || !canon) {
+  t->starts = text_only ? NULL : calloc(len / 8 + 2, 1);
+  if ((!text_only && !t->starts) || !canon) {
     rc = cchc_fail(err, CCHC_ERR_NOMEM, "out of memory");
     goto fail;
   }
@@ -306,7 +308,8 @@ void cchc_text_source_span(const cchc_text *t, size_t start, size_t end,
    * multi-byte characters, its first for one-byte ones); the span ends at
    * the next source character start. */
   size_t e = (size_t)cchc_mbuf_src(&t->buf, end - 1, NULL) + 1;
-  while (e < t->source_len && !(t->starts[e >> 3] & (1u << (e & 7))))
+  while (t->starts && e < t->source_len &&
+         !(t->starts[e >> 3] & (1u << (e & 7))))
     e++;
   *src_end = e;
 }

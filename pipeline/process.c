@@ -5,6 +5,38 @@
 #include "../extract/extract.h"
 #include "../normalize/normalize.h"
 
+/* The input hashed as the decoder reads it (input_read), each piece
+ * before the caller may give its pages back, and the rest before the
+ * caller may release it (input_done): the input is read once, and never
+ * needs to be resident whole. */
+typedef struct input_hash {
+  cchc_sha256 *state;
+  const char *bytes;
+  size_t len, hashed;
+  const cchc_normalize_options *caller; /* its callbacks, called after */
+} input_hash;
+
+static void hash_upto(input_hash *h, size_t upto) {
+  if (upto > h->hashed) {
+    cchc_sha256_add(h->state, h->bytes + h->hashed, upto - h->hashed);
+    h->hashed = upto;
+  }
+}
+
+static void hash_read(void *arg, size_t offset) {
+  input_hash *h = arg;
+  hash_upto(h, offset);
+  if (h->caller->input_read)
+    h->caller->input_read(h->caller->input_read_arg, offset);
+}
+
+static void hash_done(void *arg) {
+  input_hash *h = arg;
+  hash_upto(h, h->len);
+  if (h->caller->input_done)
+    h->caller->input_done(h->caller->input_done_arg);
+}
+
 cchc_status cchc_process(const cchc_rules *rules, const char *bytes,
                          size_t len, const cchc_process_options *options,
                          cchc_frame **frame, cchc_error *err) {
@@ -17,19 +49,32 @@ cchc_status cchc_process(const cchc_rules *rules, const char *bytes,
   if (!options)
     options = &defaults;
 
-  /* Hashed first: normalizing may release the input (input_done). */
   char sha256[65];
   const char *hash = options->sha256;
-  cchc_status st;
+  cchc_normalize_options norm = options->normalize;
+  norm.flags &= ~(unsigned)CCHC_NORM_TEXT_ONLY; /* the frame needs the map */
+  input_hash h = {.bytes = bytes, .len = len, .caller = &options->normalize};
   if (!hash) {
-    if ((st = cchc_sha256_hex(bytes, len, sha256, err)) != CCHC_OK)
-      return st;
-    hash = sha256;
+    if (!(h.state = cchc_sha256_begin()))
+      return cchc_fail(err, CCHC_ERR_NOMEM, "out of memory");
+    norm.input_read = hash_read;
+    norm.input_read_arg = &h;
+    norm.input_done = hash_done;
+    norm.input_done_arg = &h;
   }
   cchc_text *text = NULL;
-  st = cchc_normalize(bytes, len, &options->normalize, &text, err);
-  if (st != CCHC_OK)
+  cchc_status st = cchc_normalize(bytes, len, &norm, &text, err);
+  if (st == CCHC_OK && h.state) {
+    hash_upto(&h, len); /* input_done was not called: all there still */
+    st = cchc_sha256_end(h.state, sha256, err);
+    h.state = NULL;
+    hash = sha256;
+  }
+  cchc_sha256_end(h.state, NULL, NULL);
+  if (st != CCHC_OK) {
+    cchc_text_free(text);
     return st;
+  }
   cchc_text_drop_repair_list(text); /* the frame counts them only */
   frame_source src = {.path = options->path, .sha256 = hash, .bytes = len};
   st = extract_frame(rules, text, &src, frame, err);

@@ -140,6 +140,59 @@ START_TEST(huge_single_line_file) {
 }
 END_TEST
 
+/* A large file is mapped, and its pages given back as decoding passes
+ * them: the text, the line of an error past them and the content hash
+ * are still those of the whole file, also when decoding starts over (an
+ * ill-formed byte, repaired). */
+START_TEST(mapped_input_file) {
+  /* Just past the 4 MB from which inputs are mapped, in long lines that
+   * extraction reads fast (also under the sanitizers). */
+  char line[2048]; /* 110 times 11 bytes */
+  size_t ll = 0;
+  for (int k = 0; k < 110; k++)
+    ll += (size_t)snprintf(line + ll, sizeof line - ll, "Việt Nam ");
+  line[ll++] = '\n';
+  size_t lines = (4u << 20) / ll + 1, n = lines * ll;
+  char *data = malloc(n);
+  ck_assert_ptr_nonnull(data);
+  for (size_t i = 0; i < lines; i++)
+    memcpy(data + i * ll, line, ll);
+  data[n - 3] = '\xFF'; /* on the last line */
+  char *path = write_tmp("mapped.txt", data, n);
+
+  const char *argv[] = {"normalize", path, NULL};
+  harness_result r = harness_cli_run(argv, NULL, 0);
+  ck_assert_int_eq(r.rc, 1);
+  assert_report(r.err, path, (unsigned)lines, "invalid UTF-8 byte 0xFF");
+  harness_result_free(&r);
+
+  const char *repair[] = {"normalize", "--repair", path, NULL};
+  const char *repair_stdin[] = {"normalize", "--repair", NULL};
+  r = harness_cli_run(repair, NULL, 0);
+  harness_result piped = harness_cli_run(repair_stdin, data, n);
+  ck_assert_int_eq(r.rc, 0);
+  ck_assert_int_eq(piped.rc, 0);
+  ck_assert_uint_eq(r.outlen, piped.outlen);
+  ck_assert_msg(memcmp(r.out, piped.out, r.outlen) == 0,
+                "the mapped file normalizes otherwise than the same bytes "
+                "read from standard input");
+  harness_result_free(&r);
+  harness_result_free(&piped);
+
+  char sha[65], want[80];
+  ck_assert_int_eq(cchc_sha256_hex(data, n, sha, NULL), CCHC_OK);
+  snprintf(want, sizeof want, "\"sha256\": \"%s\"", sha);
+  const char *extract[] = {"extract", "--repair", "-f", "json", path, NULL};
+  r = harness_cli_run(extract, NULL, 0);
+  unlink(path); /* 4 MB: do not leave it behind */
+  ck_assert_int_eq(r.rc, 0);
+  ck_assert_msg(strstr(r.out, want), "no %s in the frame", want);
+  harness_result_free(&r);
+  free(path);
+  free(data);
+}
+END_TEST
+
 /* ------------------------------------------------------------------ */
 /* Batches and output files                                            */
 
@@ -593,6 +646,7 @@ int main(void) {
   tc = tcase_create("huge");
   tcase_set_timeout(tc, 60);
   tcase_add_test(tc, huge_single_line_file);
+  tcase_add_test(tc, mapped_input_file);
   suite_add_tcase(s, tc);
 
   tc = tcase_create("output");

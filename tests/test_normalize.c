@@ -1254,6 +1254,71 @@ START_TEST(repairs_listed) {
 }
 END_TEST
 
+/* CCHC_NORM_TEXT_ONLY gives the text and the repair counts of a normalize
+ * that keeps the map and the list, which it does not keep. */
+static void assert_text_only_same(const char *in, size_t n, unsigned flags) {
+  cchc_text *full = must_norm(in, n, flags, CCHC_ENC_AUTO);
+  cchc_text *t = must_norm(in, n, flags | CCHC_NORM_TEXT_ONLY, CCHC_ENC_AUTO);
+  ck_assert_uint_eq(cchc_text_len(t), cchc_text_len(full));
+  ck_assert_mem_eq(cchc_text_data(t), cchc_text_data(full), cchc_text_len(t));
+  ck_assert_int_eq(cchc_text_encoding(t), cchc_text_encoding(full));
+  for (int k = 0; k < CCHC_REPAIR_KIND_COUNT; k++)
+    ck_assert_uint_eq(cchc_text_repair_count(t, (cchc_repair_kind)k),
+                      cchc_text_repair_count(full, (cchc_repair_kind)k));
+  ck_assert_uint_eq(cchc_text_repairs(t), 0);
+  size_t a, b;
+  cchc_text_source_span(t, 0, cchc_text_len(t), &a, &b);
+  ck_assert_uint_eq(a, 0);
+  cchc_text_free(t);
+  cchc_text_free(full);
+}
+
+/* In every encoding, when the decoder starts over (Windows-1258 found at
+ * its first byte that is not UTF-8, an ill-formed byte repaired), and on
+ * the real plans; cchc_process, whose frame needs the map, ignores it. */
+START_TEST(text_only) {
+  assert_text_only_same(messy_utf8, sizeof messy_utf8 - 1, 0);
+  static const char cp1258[] = "K\xEA ho\xAA\xF2" "ch c\xE1i c\xE1" "ch\r\n"
+                               "h\xE0nh ch\xEDnh\n";
+  assert_text_only_same(cp1258, sizeof cp1258 - 1, 0);
+  static const char utf16[] = "\xFF\xFEK\0\xBF\x1E \0h\0o\0\r\0\n\0";
+  assert_text_only_same(utf16, sizeof utf16 - 1, 0);
+  static const char bad[] = "Vi\xE1\xBB\x87t Nam \xC3 v\xC3\xA0 h\xC6\xA1n\n";
+  assert_text_only_same(bad, sizeof bad - 1, CCHC_NORM_REPAIR);
+  assert_text_only_same(bad, sizeof bad - 1,
+                        CCHC_NORM_REPAIR | CCHC_NORM_NO_LAYOUT);
+
+  char **paths;
+  size_t nplans = harness_corpus(&paths), n;
+  ck_assert_uint_gt(nplans, 0);
+  for (size_t i = 0; i < nplans; i++) {
+    char *plan = harness_read(paths[i], &n);
+    assert_text_only_same(plan, n, 0);
+    free(plan);
+  }
+  char *plan = harness_read(paths[0], &n);
+  harness_free_list(paths, nplans);
+  cchc_error err = {0};
+  char *expected = NULL, *got = NULL;
+  size_t elen, glen;
+  cchc_frame *whole = harness_process(harness_rules(), plan, n), *f = NULL;
+  cchc_process_options po = {.normalize.flags = CCHC_NORM_TEXT_ONLY};
+  ck_assert_int_eq(cchc_process(harness_rules(), plan, n, &po, &f, &err),
+                   CCHC_OK);
+  ck_assert_int_eq(
+      cchc_render(whole, CCHC_FORMAT_JSONL, 0, &expected, &elen, &err),
+      CCHC_OK);
+  ck_assert_int_eq(cchc_render(f, CCHC_FORMAT_JSONL, 0, &got, &glen, &err),
+                   CCHC_OK);
+  ck_assert_str_eq(got, expected);
+  free(got);
+  free(expected);
+  cchc_frame_free(f);
+  cchc_frame_free(whole);
+  free(plan);
+}
+END_TEST
+
 /* input_done: the input overwritten when it is called, as a caller that
  * frees it would leave it. */
 typedef struct released_input {
@@ -1668,6 +1733,7 @@ int main(void) {
   tcase_add_test(tc, offsets_trailing_number_dot);
   tcase_add_test(tc, repairs_listed);
   tcase_add_test(tc, input_released_once_decoded);
+  tcase_add_test(tc, text_only);
   suite_add_tcase(s, tc);
 
   tc = tcase_create("matchkey");
