@@ -5,6 +5,7 @@
 #include "cchc.h"
 
 #include <dirent.h>
+#include <signal.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -132,6 +133,11 @@ typedef struct cli_input {
   size_t len;
   bool mapped;     /* data is a file mapping (munmap), else malloc'd */
   size_t released; /* the pages before it were given back */
+  int guard;       /* its slot in the SIGBUS guard, when mapped */
+  /* Set (and kept by cli_input_close) when the mapped file was cut short
+   * while it was read: pages past its new end read as zeros, and the
+   * command must reject the input (cli_input_cut_short). */
+  volatile sig_atomic_t cut_short;
 } cli_input;
 /* cli_read_file into `in`: false, and err filled, on failure. */
 bool cli_input_open(const char *path, cli_input *in, cchc_error *err);
@@ -141,6 +147,9 @@ void cli_input_close(void *in);
  * mapped input before `offset` (they read the same again from the file:
  * an error's line is still counted there). */
 void cli_input_read(void *in, size_t offset);
+/* True, with err filled (an I/O error), when the mapped file was cut short
+ * by another program while it was read: what was read is not the file. */
+bool cli_input_cut_short(const cli_input *in, cchc_error *err);
 
 /* What a file that is not regular is, for a message refusing it ("a FIFO",
  * "a symbolic link", ...). */

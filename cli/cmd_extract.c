@@ -234,6 +234,12 @@ static void extract_work(void *ctx, void *job) {
                    &j->err) !=
       CCHC_OK)
     j->failed = j->data_in_report = true;
+  if (cli_input_cut_short(&j->input, &j->err)) {
+    cchc_frame_free(j->frame);
+    j->frame = NULL;
+    j->failed = true;
+    j->data_in_report = false;
+  }
 }
 
 /* In input order on the calling thread: the frame is rendered straight

@@ -73,7 +73,12 @@ static int normalize_one(const char *path, const cchc_normalize_options *opt,
   }
   o.input_read = cli_input_read;
   o.input_read_arg = &in;
-  if (cchc_normalize(in.data, in.len, &o, &t, &err) != CCHC_OK) {
+  cchc_status st = cchc_normalize(in.data, in.len, &o, &t, &err);
+  if (cli_input_cut_short(&in, &err)) {
+    cli_report(path, NULL, 0, &err);
+    goto done;
+  }
+  if (st != CCHC_OK) {
     cli_report(path, in.data, in.len, &err);
     goto done;
   }

@@ -5,6 +5,10 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdatomic.h>
+#include <stdint.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -170,6 +174,59 @@ static bool stat_input(int fd, bool is_stdin, struct stat *st,
  * the mapping, and holds little. */
 enum { MAP_MIN = 4 << 20 };
 
+/* The SIGBUS guard.  A page of a mapped file past its end, once another
+ * program has cut the file short, kills the reader with SIGBUS.  As
+ * systemd's journal reader does, the handler maps a page of zeros in its
+ * place and marks the input whose mapping holds it; the command then
+ * rejects that input instead of dying.  A SIGBUS elsewhere keeps its
+ * default action.  One slot per input mapped at once (one per worker). */
+enum { GUARD_SLOTS = 64 };
+static _Atomic(cli_input *) guard_slot[GUARD_SLOTS];
+static pthread_once_t guard_once = PTHREAD_ONCE_INIT;
+static bool guard_ready;
+
+static void guard_fault(int sig, siginfo_t *info, void *uctx) {
+  (void)uctx;
+  char *at = info->si_addr;
+  for (int i = 0; i < GUARD_SLOTS; i++) {
+    cli_input *in = atomic_load(&guard_slot[i]);
+    if (!in || at < in->data || at >= in->data + in->len)
+      continue;
+    size_t page = (size_t)sysconf(_SC_PAGESIZE);
+    char *base = (char *)((uintptr_t)at / page * page);
+    if (mmap(base, page, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED,
+             -1, 0) == MAP_FAILED)
+      break;
+    in->cut_short = 1;
+    return;
+  }
+  /* Not ours: the default action, when the access happens again. */
+  signal(sig, SIG_DFL);
+}
+
+static void guard_install(void) {
+  struct sigaction sa = {0};
+  sa.sa_sigaction = guard_fault;
+  sa.sa_flags = SA_SIGINFO;
+  sigemptyset(&sa.sa_mask);
+  guard_ready = sigaction(SIGBUS, &sa, NULL) == 0;
+}
+
+/* A slot for a mapped input: false when none is free (it is read instead). */
+static bool guard_take(cli_input *in) {
+  pthread_once(&guard_once, guard_install);
+  if (!guard_ready)
+    return false;
+  for (int i = 0; i < GUARD_SLOTS; i++) {
+    cli_input *none = NULL;
+    if (atomic_compare_exchange_strong(&guard_slot[i], &none, in)) {
+      in->guard = i;
+      return true;
+    }
+  }
+  return false;
+}
+
 bool cli_input_open(const char *path, cli_input *in, cchc_error *err) {
   memset(in, 0, sizeof *in);
   bool is_stdin;
@@ -186,6 +243,12 @@ bool cli_input_open(const char *path, cli_input *in, cchc_error *err) {
       in->data = p;
       in->len = (size_t)st.st_size;
       in->mapped = true;
+      if (!guard_take(in)) {
+        munmap(p, in->len);
+        in->data = NULL;
+        in->len = 0;
+        in->mapped = false;
+      }
     }
   }
   if (ok && !in->mapped)
@@ -197,11 +260,24 @@ bool cli_input_open(const char *path, cli_input *in, cchc_error *err) {
 
 void cli_input_close(void *input) {
   cli_input *in = input;
-  if (in->mapped)
+  sig_atomic_t cut_short = in->cut_short;
+  if (in->mapped) {
+    atomic_store(&guard_slot[in->guard], NULL);
     munmap(in->data, in->len);
-  else
+  } else {
     free(in->data);
+  }
   memset(in, 0, sizeof *in);
+  in->cut_short = cut_short;
+}
+
+bool cli_input_cut_short(const cli_input *in, cchc_error *err) {
+  if (!in->cut_short)
+    return false;
+  memset(err, 0, sizeof *err);
+  return !read_fail(err, CCHC_ERR_IO,
+                    "the file was cut short by another program while it was "
+                    "read; it is left out");
 }
 
 void cli_input_read(void *input, size_t offset) {

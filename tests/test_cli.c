@@ -12,6 +12,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 /* ------------------------------------------------------------------ */
@@ -189,6 +190,100 @@ START_TEST(mapped_input_file) {
   ck_assert_msg(strstr(r.out, want), "no %s in the frame", want);
   harness_result_free(&r);
   free(path);
+  free(data);
+}
+END_TEST
+
+/* Whether process pid has path mapped (a line of /proc/PID/maps ends
+ * with it). */
+static bool maps_file(pid_t pid, const char *path) {
+  char maps[64], line[4400];
+  snprintf(maps, sizeof maps, "/proc/%d/maps", (int)pid);
+  FILE *fp = fopen(maps, "r");
+  if (!fp)
+    return false;
+  bool found = false;
+  size_t pl = strlen(path);
+  while (!found && fgets(line, sizeof line, fp)) {
+    size_t l = strcspn(line, "\n");
+    found = l >= pl && memcmp(line + l - pl, path, pl) == 0;
+  }
+  fclose(fp);
+  return found;
+}
+
+/* A mapped input that another program cuts short while cchc reads it: the
+ * pages past the new end would kill cchc with SIGBUS.  It must instead
+ * reject that input with a message, exit 1 and write nothing for it.
+ * The file is cut as soon as cchc has it mapped, long before decoding
+ * 24 MB can end. */
+START_TEST(mapped_input_cut_short) {
+  char line[2048];
+  size_t ll = 0;
+  for (int k = 0; k < 110; k++)
+    ll += (size_t)snprintf(line + ll, sizeof line - ll, "Việt Nam ");
+  line[ll++] = '\n';
+  size_t lines = (24u << 20) / ll, n = lines * ll;
+  char *data = malloc(n);
+  ck_assert_ptr_nonnull(data);
+  for (size_t i = 0; i < lines; i++)
+    memcpy(data + i * ll, line, ll);
+  const char *cmds[][6] = {{"normalize", NULL},
+                           {"extract", "-f", "json", NULL}};
+  for (size_t c = 0; c < sizeof cmds / sizeof *cmds; c++) {
+    char *path = write_tmp("cut.txt", data, n);
+    char *outp = harness_tmp_path("cut.out"), *errp = harness_tmp_path("cut.err");
+    const char *argv[8] = {"cchc"};
+    size_t a = 1;
+    for (const char *const *w = cmds[c]; *w; w++)
+      argv[a++] = *w;
+    argv[a++] = path;
+    argv[a] = NULL;
+    const char *bin = getenv("CCHC_BIN") ? getenv("CCHC_BIN") : "build/cchc";
+    pid_t pid = fork();
+    ck_assert_int_ge(pid, 0);
+    if (pid == 0) {
+      int fo = open(outp, O_WRONLY | O_CREAT | O_TRUNC, 0600),
+          fe = open(errp, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+      dup2(fo, 1);
+      dup2(fe, 2);
+      alarm(120);
+      execv(bin, (char **)argv);
+      _exit(127);
+    }
+    bool seen = false;
+    int status = 0;
+    for (int tries = 0; tries < 20000 && !seen; tries++) {
+      if (waitpid(pid, &status, WNOHANG) == pid)
+        break;
+      seen = maps_file(pid, path);
+      if (!seen)
+        usleep(1000);
+    }
+    if (seen)
+      ck_assert_int_eq(truncate(path, 1 << 20), 0);
+    if (seen)
+      ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+    ck_assert_msg(seen, "%s: cchc ended before the file was seen mapped",
+                  cmds[c][0]);
+    ck_assert_msg(WIFEXITED(status), "%s: cchc was killed by signal %d",
+                  cmds[c][0], WIFSIGNALED(status) ? WTERMSIG(status) : 0);
+    ck_assert_int_eq(WEXITSTATUS(status), 1);
+    char *out = harness_read(outp, NULL), *err = harness_read(errp, NULL);
+    ck_assert_ptr_nonnull(out);
+    ck_assert_ptr_nonnull(err);
+    assert_report(err, path, 0, "cut short by another program");
+    ck_assert_msg(strlen(out) == 0, "%s wrote output for a cut input: %.80s",
+                  cmds[c][0], out);
+    free(out);
+    free(err);
+    unlink(path);
+    unlink(outp);
+    unlink(errp);
+    free(path);
+    free(outp);
+    free(errp);
+  }
   free(data);
 }
 END_TEST
@@ -647,6 +742,7 @@ int main(void) {
   tcase_set_timeout(tc, 60);
   tcase_add_test(tc, huge_single_line_file);
   tcase_add_test(tc, mapped_input_file);
+  tcase_add_test(tc, mapped_input_cut_short);
   suite_add_tcase(s, tc);
 
   tc = tcase_create("output");
