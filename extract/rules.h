@@ -307,6 +307,16 @@ static inline bool rule_may_start(const rule *r, const unsigned char *s,
  * shared); without memory for them it has fewer facts. */
 void rule_read_facts(rule *r, rule_literals *ls);
 
+/* Which of lits[0, nlits) (each of ASCII letters and digits and bytes
+ * beyond ASCII only, so that it lies inside one such word) each word
+ * s[at[w], at[w] + len[w]) holds: bit i of holds[w * nbits + i / 64] is
+ * set when the literal's pattern finds a match in the word (holds starts
+ * zeroed).  False without memory. */
+bool rule_literals_in_words(const rule_literal *const *lits, size_t nlits,
+                            const char *s, const size_t *at,
+                            const uint32_t *len, size_t nwords,
+                            uint64_t *holds, size_t nbits);
+
 /* A whole text as scans see it: its lines and the features of each, so
  * that a scan skips the lines and stretches a rule cannot match in. */
 typedef struct rule_text {

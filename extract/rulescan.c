@@ -1357,6 +1357,96 @@ static void keep_anchor(rule *r, const node *n, const word_table *wt,
   f->nanchor = n->anchor_all.n;
 }
 
+/* The caseless literals of lits[0, nlits) (their bits in holds) in the
+ * words: searched by their patterns along the words joined by line breaks
+ * (which no literal holds), each hit told to the word it lies in. */
+static bool caseless_in_words(const rule_literal *const *lits, size_t nlits,
+                              const char *s, const size_t *at,
+                              const uint32_t *len, size_t nwords,
+                              uint64_t *holds, size_t nbits) {
+  size_t total = 0;
+  for (size_t w = 0; w < nwords; w++) total += len[w] + 1u;
+  char *joined = malloc(total ? total : 1);
+  size_t *start = malloc((nwords + 1) * sizeof *start);
+  pcre2_match_data *md = pcre2_match_data_create(1, NULL);
+  bool ok = joined && start && md;
+  size_t from = 0;
+  for (size_t w = 0; ok && w < nwords; w++) {
+    start[w] = from;
+    memcpy(joined + from, s + at[w], len[w]);
+    from += len[w];
+    joined[from++] = '\n';
+  }
+  if (ok) start[nwords] = total;
+  for (size_t i = 0; ok && i < nlits; i++) {
+    const rule_literal *l = lits[i];
+    for (from = 0; l->caseless && from < total;) {
+      if (code_match(l->code, &l->jit, joined, total, from, md, NULL) <= 0)
+        break;
+      size_t hit = pcre2_get_ovector_pointer(md)[0], lo = 0, hi = nwords;
+      while (lo + 1 < hi) { /* the word holding hit */
+        size_t mid = lo + (hi - lo) / 2;
+        if (start[mid] <= hit) lo = mid;
+        else hi = mid;
+      }
+      holds[lo * nbits + i / 64] |= BIT(i % 64);
+      from = start[lo + 1];
+    }
+  }
+  pcre2_match_data_free(md);
+  free(start);
+  free(joined);
+  return ok;
+}
+
+bool rule_literals_in_words(const rule_literal *const *lits, size_t nlits,
+                            const char *s, const size_t *at,
+                            const uint32_t *len, size_t nwords,
+                            uint64_t *holds, size_t nbits) {
+  /* A literal matched in its case is its characters, and a UTF-8
+   * character matches only its own bytes (which start on a character, the
+   * lead byte being no continuation byte): such a literal stands in a word
+   * where its bytes do.  They are tried at each byte of a word that one of
+   * them starts with: by_first[from[c], from[c + 1]) start with byte c. */
+  size_t from[257] = {0}, *by_first = malloc((nlits + 1) * sizeof *by_first);
+  size_t *lit_len = malloc((nlits + 1) * sizeof *lit_len);
+  if (!by_first || !lit_len) {
+    free(by_first);
+    free(lit_len);
+    return false;
+  }
+  bool caseless = false;
+  for (size_t i = 0; i < nlits; i++) {
+    lit_len[i] = strlen(lits[i]->text);
+    caseless = caseless || lits[i]->caseless;
+    if (!lits[i]->caseless && lit_len[i])
+      from[(unsigned char)lits[i]->text[0] + 1]++;
+  }
+  for (size_t c = 0; c < 256; c++) from[c + 1] += from[c];
+  size_t next[256];
+  memcpy(next, from, sizeof next);
+  for (size_t i = 0; i < nlits; i++)
+    if (!lits[i]->caseless && lit_len[i])
+      by_first[next[(unsigned char)lits[i]->text[0]]++] = i;
+  for (size_t w = 0; w < nwords; w++) {
+    const char *wd = s + at[w];
+    uint64_t *has = holds + w * nbits;
+    for (size_t j = 0; j < len[w]; j++) {
+      unsigned char c = (unsigned char)wd[j];
+      for (size_t k = from[c]; k < from[c + 1]; k++) {
+        size_t i = by_first[k];
+        if (lit_len[i] <= len[w] - j &&
+            !memcmp(wd + j + 1, lits[i]->text + 1, lit_len[i] - 1))
+          has[i / 64] |= BIT(i % 64);
+      }
+    }
+  }
+  free(by_first);
+  free(lit_len);
+  return !caseless || caseless_in_words(lits, nlits, s, at, len, nwords,
+                                        holds, nbits);
+}
+
 /* ---- first words --------------------------------------------------------- */
 
 /* The reader above gives up on subroutine calls; this one reads only how

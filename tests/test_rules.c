@@ -1067,6 +1067,116 @@ static void parts(const cchc_rules *rs, rule_text *t, pcre2_match_data *md,
 START_TEST(scans_of_parts_find_what_rules_match) { check_corpus_texts(parts); }
 END_TEST
 
+/* The words of a text as the unit gate reads them: runs of ASCII letters
+ * and digits and bytes beyond ASCII, each distinct one once. */
+static const char *words_text;
+
+static bool in_word(unsigned char c) {
+  return c >= 0x80 || (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') ||
+         (c >= 'A' && c <= 'Z');
+}
+
+typedef struct text_word {
+  size_t at;
+  uint32_t len;
+} text_word;
+
+static int by_bytes(const void *a, const void *b) {
+  const text_word *p = a, *q = b;
+  if (p->len != q->len) return p->len < q->len ? -1 : 1;
+  return memcmp(words_text + p->at, words_text + q->at, p->len);
+}
+
+/* Which literals each distinct word of the plan holds: every literal of
+ * the shipped rules made of word bytes, as rule_literals_in_words tells,
+ * against its pattern searched along the words joined by line breaks. */
+static void literals_in_words(const cchc_rules *rs, rule_text *t,
+                              pcre2_match_data *md, const char *path) {
+  text_word *v = malloc((t->n / 2 + 1) * sizeof *v);
+  ck_assert_ptr_nonnull(v);
+  size_t nv = 0;
+  for (size_t i = 0; i < t->n;) {
+    size_t e = i;
+    while (e < t->n && in_word((unsigned char)t->s[e])) e++;
+    if (e > i) v[nv++] = (text_word){i, (uint32_t)(e - i)};
+    i = e + 1;
+  }
+  words_text = t->s;
+  qsort(v, nv, sizeof *v, by_bytes);
+  size_t nw = 0, total = 0;
+  for (size_t i = 0; i < nv; i++)
+    if (!nw || by_bytes(&v[nw - 1], &v[i])) v[nw++] = v[i];
+  size_t *at = malloc((nw + 1) * sizeof *at);
+  size_t *start = malloc((nw + 1) * sizeof *start);
+  uint32_t *len = malloc((nw + 1) * sizeof *len);
+  char *joined = malloc(t->n + nw + 1);
+  const rule_literal **lits = malloc(rs->literals.n * sizeof *lits);
+  ck_assert(at && start && len && joined && lits);
+  for (size_t w = 0; w < nw; w++) {
+    at[w] = v[w].at;
+    len[w] = v[w].len;
+    start[w] = total;
+    memcpy(joined + total, t->s + at[w], len[w]);
+    total += len[w];
+    joined[total++] = '\n';
+  }
+  start[nw] = total;
+  size_t nlits = 0, caseless = 0;
+  for (size_t i = 0; i < rs->literals.n; i++) {
+    const rule_literal *l = rs->literals.items[i];
+    const char *p = l->text;
+    while (*p && in_word((unsigned char)*p)) p++;
+    if (*p) continue;
+    lits[nlits++] = l;
+    caseless += l->caseless;
+  }
+  ck_assert_uint_gt(nlits, 100);
+  ck_assert_uint_gt(caseless, 0);
+  size_t nbits = nlits / 64 + 1;
+  uint64_t *holds = calloc(nw * nbits + 1, sizeof *holds);
+  uint64_t *want = calloc(nw * nbits + 1, sizeof *want);
+  ck_assert(holds && want);
+  ck_assert(rule_literals_in_words(lits, nlits, t->s, at, len, nw, holds,
+                                   nbits));
+  size_t found = 0;
+  for (size_t i = 0; i < nlits; i++)
+    for (size_t from = 0, w = 0;
+         from < total &&
+         pcre2_match(lits[i]->code, (PCRE2_SPTR)joined, total, from,
+                     PCRE2_NO_UTF_CHECK, md, NULL) > 0;
+         from = start[w + 1]) {
+      size_t hit = pcre2_get_ovector_pointer(md)[0];
+      while (start[w + 1] <= hit) w++;
+      want[w * nbits + i / 64] |= (uint64_t)1 << (i % 64);
+      found++;
+    }
+  ck_assert_uint_gt(found, 0);
+  for (size_t w = 0; w < nw; w++)
+    for (size_t i = 0; i < nlits; i++) {
+      uint64_t bit = (uint64_t)1 << (i % 64);
+      ck_assert_msg((holds[w * nbits + i / 64] & bit) ==
+                        (want[w * nbits + i / 64] & bit),
+                    "%s: literal '%s'%s in word '%.*s': told %d, searched %d",
+                    path, lits[i]->text, lits[i]->caseless ? " (caseless)" : "",
+                    (int)len[w], t->s + at[w],
+                    !!(holds[w * nbits + i / 64] & bit),
+                    !!(want[w * nbits + i / 64] & bit));
+    }
+  free(holds);
+  free(want);
+  free(lits);
+  free(joined);
+  free(len);
+  free(start);
+  free(at);
+  free(v);
+}
+
+START_TEST(literals_stand_in_words_where_searches_find_them) {
+  check_corpus_texts(literals_in_words);
+}
+END_TEST
+
 /* ---- areas of headings ------------------------------------------------ */
 
 /* The shipped words of areas.tsv name the area of a heading: the area
@@ -1351,6 +1461,7 @@ int main(void) {
                       2 * (int)(sizeof look_ahead / sizeof *look_ahead));
   tcase_add_test(tf, scans_find_what_rules_match);
   tcase_add_test(tf, scans_of_parts_find_what_rules_match);
+  tcase_add_test(tf, literals_stand_in_words_where_searches_find_them);
   suite_add_tcase(s, tf);
   TCase *ts = tcase_create("sections");
   tcase_add_unchecked_fixture(ts, NULL, harness_free_rules);
