@@ -1088,8 +1088,9 @@ static int by_bytes(const void *a, const void *b) {
 }
 
 /* Which literals each distinct word of the plan holds: every literal of
- * the shipped rules made of word bytes, as rule_literals_in_words tells,
- * against its pattern searched along the words joined by line breaks. */
+ * the shipped rules made of word bytes, as rule_literals_in_words tells
+ * (searched, or kept from the plans before), against its pattern searched
+ * along the words joined by line breaks. */
 static void literals_in_words(const cchc_rules *rs, rule_text *t,
                               pcre2_match_data *md, const char *path) {
   text_word *v = malloc((t->n / 2 + 1) * sizeof *v);
@@ -1136,8 +1137,16 @@ static void literals_in_words(const cchc_rules *rs, rule_text *t,
   uint64_t *holds = calloc(nw * nbits + 1, sizeof *holds);
   uint64_t *want = calloc(nw * nbits + 1, sizeof *want);
   ck_assert(holds && want);
+  /* asked twice: the second time the words are answered from the first
+   * (and from the plans before) */
+  uint64_t *again = calloc(nw * nbits + 1, sizeof *again);
+  ck_assert_ptr_nonnull(again);
   ck_assert(rule_literals_in_words(lits, nlits, t->s, at, len, nw, holds,
                                    nbits));
+  ck_assert(rule_literals_in_words(lits, nlits, t->s, at, len, nw, again,
+                                   nbits));
+  ck_assert(!memcmp(holds, again, nw * nbits * sizeof *holds));
+  free(again);
   size_t found = 0;
   for (size_t i = 0; i < nlits; i++)
     for (size_t from = 0, w = 0;
