@@ -326,8 +326,11 @@ typedef struct literal_gate {
   uint32_t *run_word; /* NO_WORD: too long */
   size_t nruns, cap_runs;
   /* the runs holding literal l, in order: post_run[post_first[l] ...
-   * post_first[l + 1]) */
+   * post_first[l + 1]), for the literals of posted (those of a first
+   * clause; none for the rest) */
   size_t *post_first, *post_run;
+  uint64_t *posted;
+  uint64_t *whole; /* the literals the text holds */
   /* the runs whose word holds a literal, or is too long, in order: a
    * range's literals are read from these alone */
   size_t *held, nheld;
@@ -360,6 +363,8 @@ static void literal_gate_free(literal_gate *g) {
   free(g->run_word);
   free(g->post_first);
   free(g->post_run);
+  free(g->posted);
+  free(g->whole);
   free(g->held);
   free(g->first_of);
   free(g->ungated);
@@ -522,45 +527,50 @@ static bool words_search(literal_gate *g, const xctx *x,
                                             g->nbits);
 }
 
-/* For each literal, the runs whose word holds it, and the runs that hold
- * any or are too long (held): counted in one pass over the runs, placed in
- * a second (each literal's start moves to the next one's, and back). */
+/* The literals the text holds (whole); the runs that hold any or are too
+ * long (held); and for each literal with postings (those of first
+ * clauses, which gated_match goes to), the runs whose word holds it:
+ * counted along the runs, then placed along the held ones (each literal's
+ * start moves to the next one's, and back). */
 static bool postings_build(literal_gate *g) {
   g->post_first = calloc(g->nlits + 1, sizeof *g->post_first);
+  g->held = malloc((g->nruns + 1) * sizeof *g->held);
   bool *holder = calloc(g->nwords + 1, sizeof *holder);
-  if (!g->post_first || !holder) {
+  if (!g->post_first || !g->held || !holder) {
     free(holder);
     return false;
   }
   for (size_t w = 0; w < g->nwords; w++)
-    for (size_t b = 0; b < g->nbits && !holder[w]; b++)
-      holder[w] = g->holds[w * g->nbits + b] != 0;
-  size_t nheld = 0;
-  for (int place = 0; place < 2; place++) {
-    if (place) {
-      for (size_t l = 0; l < g->nlits; l++)
-        g->post_first[l + 1] += g->post_first[l];
-      g->post_run = malloc((g->post_first[g->nlits] + 1) * sizeof *g->post_run);
-      g->held = malloc((nheld + 1) * sizeof *g->held);
-      if (!g->post_run || !g->held) break;
+    for (size_t b = 0; b < g->nbits; b++) {
+      holder[w] = holder[w] || g->holds[w * g->nbits + b];
+      g->whole[b] |= g->holds[w * g->nbits + b];
     }
-    for (size_t k = 0; k < g->nruns; k++) {
-      uint32_t w = g->run_word[k];
-      if (w != NO_WORD && !holder[w]) continue;
-      if (place) g->held[g->nheld++] = k;
-      else nheld++;
-      if (w == NO_WORD) continue;
-      const uint64_t *has = g->holds + (size_t)w * g->nbits;
-      for (size_t b = 0; b < g->nbits; b++)
-        for (uint64_t m = has[b]; m; m &= m - 1) {
-          size_t l = b * 64 + (size_t)__builtin_ctzll(m);
-          if (place) g->post_run[g->post_first[l]++] = k;
-          else g->post_first[l + 1]++;
-        }
-    }
+  for (size_t k = 0; k < g->nruns; k++) {
+    uint32_t w = g->run_word[k];
+    if (w != NO_WORD && !holder[w]) continue;
+    g->held[g->nheld++] = k;
+    if (w == NO_WORD) continue;
+    const uint64_t *has = g->holds + (size_t)w * g->nbits;
+    for (size_t b = 0; b < g->nbits; b++)
+      for (uint64_t m = has[b] & g->posted[b]; m; m &= m - 1)
+        g->post_first[b * 64 + (size_t)__builtin_ctzll(m) + 1]++;
   }
   free(holder);
-  if (!g->post_run || !g->held) return false;
+  size_t *held = realloc(g->held, (g->nheld + 1) * sizeof *held);
+  if (held) g->held = held;
+  for (size_t l = 0; l < g->nlits; l++)
+    g->post_first[l + 1] += g->post_first[l];
+  g->post_run = malloc((g->post_first[g->nlits] + 1) * sizeof *g->post_run);
+  if (!g->post_run) return false;
+  for (size_t h = 0; h < g->nheld; h++) {
+    size_t k = g->held[h];
+    uint32_t w = g->run_word[k];
+    if (w == NO_WORD) continue;
+    const uint64_t *has = g->holds + (size_t)w * g->nbits;
+    for (size_t b = 0; b < g->nbits; b++)
+      for (uint64_t m = has[b] & g->posted[b]; m; m &= m - 1)
+        g->post_run[g->post_first[b * 64 + (size_t)__builtin_ctzll(m)]++] = k;
+  }
   for (size_t l = g->nlits; l > 0; l--) g->post_first[l] = g->post_first[l - 1];
   g->post_first[0] = 0;
   return true;
@@ -622,14 +632,19 @@ static literal_gate *literal_gate_build(const xctx *x, const unit_rules *u) {
   g->first_of = calloc(g->nlits * g->rbits + 1, sizeof *g->first_of);
   g->ungated = calloc(g->rbits, sizeof *g->ungated);
   g->maybe = calloc(g->rbits, sizeof *g->maybe);
-  if (!g->first_of || !g->ungated || !g->maybe) goto fail;
+  g->posted = calloc(g->nbits, sizeof *g->posted);
+  g->whole = calloc(g->nbits, sizeof *g->whole);
+  if (!g->first_of || !g->ungated || !g->maybe || !g->posted || !g->whole)
+    goto fail;
   for (size_t i = 0; i < u->n; i++) {
     const rule_facts *f = &u->items[i]->facts;
     uint64_t bit = (uint64_t)1 << (i % 64);
     if (!g->nclauses[i]) g->ungated[i / 64] |= bit;
-    for (size_t k = 0; g->nclauses[i] && k < f->nalts[0]; k++)
-      g->first_of[(g->number[f->lits[0][k]->id] - 1) * g->rbits + i / 64] |=
-          bit;
+    for (size_t k = 0; g->nclauses[i] && k < f->nalts[0]; k++) {
+      size_t l = g->number[f->lits[0][k]->id] - 1;
+      g->first_of[l * g->rbits + i / 64] |= bit;
+      g->posted[l / 64] |= (uint64_t)1 << (l % 64);
+    }
   }
   if (!words_read(g, x) || !words_search(g, x, lits) || !postings_build(g))
     goto fail;
@@ -661,7 +676,7 @@ static size_t run_after(const literal_gate *g, const xctx *x, size_t from,
 
 /* Into g->range, the literals s[lo, hi) may hold: those of the words it
  * covers (whole words: a literal in part of one is in all of it), whose
- * runs are noted (for all the runs, the literals with postings); into
+ * runs are noted (for all the runs, those of the text); into
  * g->maybe, the chosen rules with one of them in their first clause, and
  * those without clauses.  False when that is not known (a word too
  * long). */
@@ -670,12 +685,9 @@ static bool range_literals(const xctx *x, literal_gate *g, size_t lo,
   memset(g->range, 0, g->nbits * sizeof *g->range);
   g->first = run_after(g, x, 0, lo);
   g->last = first_at_or_after(g->run_at, g->first, g->nruns, hi);
-  /* the whole text holds the literals that have runs */
   bool whole = g->first == 0 && g->last == g->nruns;
   if (whole && g->too_long) return false;
-  for (size_t l = 0; whole && l < g->nlits; l++)
-    if (g->post_first[l + 1] > g->post_first[l])
-      g->range[l / 64] |= (uint64_t)1 << (l % 64);
+  if (whole) memcpy(g->range, g->whole, g->nbits * sizeof *g->range);
   for (size_t h = whole ? g->nheld
                         : first_at_or_after(g->held, 0, g->nheld, g->first);
        h < g->nheld && g->held[h] < g->last; h++) {
