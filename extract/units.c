@@ -345,6 +345,7 @@ typedef struct literal_gate {
    * rules that may match there by their first clause */
   size_t first, last;
   uint64_t *range, *maybe;
+  uint64_t byte_features[256]; /* rule_features of each byte alone */
 } literal_gate;
 
 static void literal_gate_free(literal_gate *g) {
@@ -590,6 +591,10 @@ static literal_gate *literal_gate_build(const xctx *x, const unit_rules *u) {
       for (size_t k = 0; k < f->nalts[c]; k++) set = f->lits[c][k]->set;
     }
   }
+  for (unsigned c = 0; c < 256; c++) {
+    char ch = (char)c;
+    g->byte_features[c] = rule_features(&ch, 1);
+  }
   g->nnumber = set ? set->n : 0;
   g->nclauses = calloc(u->n ? u->n : 1, sizeof *g->nclauses);
   g->number = calloc(g->nnumber ? g->nnumber : 1, sizeof *g->number);
@@ -730,17 +735,17 @@ static bool range_may_hold(const literal_gate *g, size_t i) {
 enum { AHEAD_REACH = 4096 };
 
 /* Where a match holding run k can start, not before `done`: after the last
- * barrier of r before it (barriers stand between words only). */
+ * barrier of r before it (barriers stand between words only, where every
+ * byte is ASCII: its features are its own, g->byte_features). */
 static size_t window_start(const literal_gate *g, const xctx *x, size_t k,
                            size_t done, uint64_t barrier) {
+  const unsigned char *s = (const unsigned char *)x->s;
   size_t from = g->run_at[k];
   while (from > done) {
     size_t gap = k > g->first ? run_end(g, x, k - 1) : done;
     if (gap < done) gap = done;
-    if (rule_features(x->s + gap, from - gap) & barrier) {
-      while (!(rule_features(x->s + from - 1, 1) & barrier)) from--;
-      return from;
-    }
+    for (size_t b = from; b > gap; b--)
+      if (g->byte_features[s[b - 1]] & barrier) return b;
     if (k == g->first || gap == done) return gap;
     from = g->run_at[--k];
   }
