@@ -226,10 +226,14 @@ struct cchc_rules {
   /* The selection index: each rule under every path of its id ("meta",
    * "meta.level", "meta.level.commune"), once for any role and once more
    * for its role.  Sorted by path, role and file order, so a selection is
-   * one run of `selected`, found by binary search. */
+   * one run of `selected`, found by binary search; or by the hash of its
+   * path and role (runs: open addressing, at most half full; a run with
+   * hi == 0 is an empty slot). */
   struct rule_key *keys;
   const rule **selected; /* selected[i] is the rule of keys[i] */
   size_t nkeys;
+  struct rule_run *runs;
+  size_t nruns;
   char **strings;      /* every string owned by the set */
   size_t nstrings, cap_strings;
 };

@@ -25,6 +25,59 @@ static const char good_rule[] = "rule t.one\n"
                                 "yes: đạt 98% => value=98\n"
                                 "no: không có số\n";
 
+/* Does rule r lie under path[0, len) (its id that path, or the path and
+ * a dot before the rest) with role `role` (NULL: any)? */
+static bool selected_by(const rule *r, const char *path, size_t len,
+                        const char *role) {
+  const char *own = rule_attr(r, "role");
+  return !strncmp(r->id, path, len) &&
+         (r->id[len] == '\0' || r->id[len] == '.') &&
+         (!role || (own && !strcmp(own, role)));
+}
+
+/* Every selection by a path of a shipped rule's id, with any role and
+ * with the rule's own: the rules under it in file order, as a look over
+ * all of them finds; a path with its dot is the path; a path no rule has
+ * selects none. */
+START_TEST(selections_are_the_rules_under_a_path) {
+  const cchc_rules *rs = harness_rules();
+  ck_assert_ptr_nonnull(rs);
+  size_t asked = 0;
+  for (size_t i = 0; i < rs->nrules; i++) {
+    const rule *r = &rs->rules[i];
+    const char *roles[2] = {NULL, rule_attr(r, "role")};
+    for (size_t len = 0;; len++) {
+      if (r->id[len] != '.' && r->id[len] != '\0') continue;
+      char path[512];
+      ck_assert_uint_lt(len + 1, sizeof path);
+      memcpy(path, r->id, len);
+      path[len] = '\0';
+      for (size_t k = 0; k < 2 && (!k || roles[k]); k++) {
+        rule_list l = rules_select(rs, path, roles[k]);
+        size_t want = 0;
+        for (size_t j = 0; j < rs->nrules; j++)
+          if (selected_by(&rs->rules[j], path, len, roles[k])) {
+            ck_assert_uint_lt(want, l.n);
+            ck_assert_ptr_eq(l.items[want], &rs->rules[j]);
+            want++;
+          }
+        ck_assert_msg(l.n == want, "'%s' role %s: %zu rules, want %zu", path,
+                      roles[k] ? roles[k] : "(any)", l.n, want);
+        path[len] = '.';
+        path[len + 1] = '\0';
+        ck_assert_uint_eq(rules_select(rs, path, roles[k]).n, want);
+        path[len] = '\0';
+        asked++;
+      }
+      if (!r->id[len]) break;
+    }
+  }
+  ck_assert_uint_gt(asked, rs->nrules);
+  ck_assert_uint_eq(rules_select(rs, "no.such.path", NULL).n, 0);
+  ck_assert_uint_eq(rules_select(rs, "unit", "no such role").n, 0);
+}
+END_TEST
+
 START_TEST(loads_and_runs_examples) {
   cchc_rules *rs = NULL;
   cchc_error err = {0};
@@ -1430,6 +1483,7 @@ int main(void) {
   TCase *tc = tcase_create("loader");
   tcase_add_checked_fixture(tc, NULL, harness_free_rules);
   tcase_add_test(tc, loads_and_runs_examples);
+  tcase_add_test(tc, selections_are_the_rules_under_a_path);
   tcase_add_test(tc, failing_examples_are_reported_with_line);
   tcase_add_loop_test(tc, bad_rules_file_names_file_and_line, 0,
                       (int)(sizeof bad_files / sizeof *bad_files));
