@@ -1235,7 +1235,8 @@ void rule_literals_free(rule_literals *ls) {
  * the unit rules of each level), with what it found for their words. */
 typedef struct word_answers word_answers;
 struct rule_word_answers {
-  word_answers *lists;
+  word_answers **lists; /* each where it was made: a list found under the
+                           lock is still there when it is taken again */
   size_t n, cap;
 };
 
@@ -1464,47 +1465,51 @@ static bool literals_search(const rule_literal *const *lits, size_t nlits,
                                         holds, nbits);
 }
 
+/* At most WORDS_KEPT words per list of literals, so that memory stays
+ * flat over any batch (the words of a language are fewer; a text past
+ * them is searched, as every text is without them), in twice as many
+ * slots.  One lock for every rule set, taken twice for a document's words
+ * (looked up, then those searched added). */
+enum { WORDS_KEPT = 1 << 16, WORD_SLOTS = 2 * WORDS_KEPT };
+static pthread_mutex_t answers_lock = PTHREAD_MUTEX_INITIALIZER;
+
+/* A word kept: its bytes, bytes[at, at + len) of its list, and hash. */
+typedef struct kept_word {
+  size_t at;
+  uint32_t len;
+  uint64_t hash;
+} kept_word;
+
 /* What was found for the words of texts before, for one list of literals
  * (the unit rules of a level ask with one list, document after
  * document): the words of plans repeat, so a batch searches mostly the
- * words it has not met.  Words kept in order of arrival (bytes[at, at +
- * len), hash), holds[i * nbits ...] the literals word i holds; slots:
- * index + 1 by hash, 0 empty, at most half full. */
+ * words it has not met.  Words kept in order of arrival, holds[i * nbits
+ * ...] the literals word i holds; slots: index + 1 by hash, 0 empty. */
 struct word_answers {
   const rule_literal **lits;
   size_t nlits, nbits;
   char *bytes;
   size_t nbytes, cap_bytes;
-  size_t *at;
-  uint32_t *len;
-  uint64_t *hash;
+  kept_word *words;
   uint64_t *holds;
   size_t nwords, cap_words;
   uint32_t *slots;
-  size_t nslots;
 };
-
-/* At most WORDS_KEPT words per list, so that memory stays flat over any
- * batch (the words of a language are fewer; a text past them is
- * searched, as every text is without them).  One lock for every rule
- * set, taken twice for a document's words (looked up, then those searched
- * added). */
-enum { WORDS_KEPT = 1 << 16 };
-static pthread_mutex_t answers_lock = PTHREAD_MUTEX_INITIALIZER;
 
 static void word_answers_free(word_answers *a) {
   free(a->lits);
   free(a->bytes);
-  free(a->at);
-  free(a->len);
-  free(a->hash);
+  free(a->words);
   free(a->holds);
   free(a->slots);
 }
 
 void rule_word_answers_free(rule_word_answers *wa) {
   if (!wa) return;
-  for (size_t i = 0; i < wa->n; i++) word_answers_free(&wa->lists[i]);
+  for (size_t i = 0; i < wa->n; i++) {
+    word_answers_free(wa->lists[i]);
+    free(wa->lists[i]);
+  }
   free(wa->lists);
   free(wa);
 }
@@ -1514,19 +1519,26 @@ static word_answers *answers_for(rule_word_answers *wa,
                                  const rule_literal *const *lits,
                                  size_t nlits, size_t nbits) {
   for (size_t i = 0; i < wa->n; i++) {
-    word_answers *a = &wa->lists[i];
+    word_answers *a = wa->lists[i];
     if (a->nlits == nlits && a->nbits == nbits &&
         !memcmp(a->lits, lits, nlits * sizeof *lits))
       return a;
   }
-  word_answers *v = cchc_grow(wa->lists, &wa->cap, wa->n, sizeof *v);
+  word_answers **v = cchc_grow(wa->lists, &wa->cap, wa->n, sizeof *v);
   if (!v) return NULL;
   wa->lists = v;
-  word_answers *a = &v[wa->n];
+  word_answers *a = calloc(1, sizeof *a);
+  if (!a) return NULL;
   *a = (word_answers){.nlits = nlits, .nbits = nbits};
-  if (!(a->lits = malloc((nlits + 1) * sizeof *a->lits))) return NULL;
+  a->lits = malloc((nlits + 1) * sizeof *a->lits);
+  a->slots = calloc(WORD_SLOTS, sizeof *a->slots);
+  if (!a->lits || !a->slots) {
+    word_answers_free(a);
+    free(a);
+    return NULL;
+  }
   if (nlits) memcpy(a->lits, lits, nlits * sizeof *lits);
-  wa->n++;
+  v[wa->n++] = a;
   return a;
 }
 
@@ -1534,13 +1546,12 @@ static word_answers *answers_for(rule_word_answers *wa,
  * one where it goes. */
 static uint32_t *answer_slot(const word_answers *a, const char *w, size_t n,
                              uint64_t h) {
-  for (size_t k = (size_t)(h ^ h >> 32) & (a->nslots - 1);;
-       k = (k + 1) & (a->nslots - 1)) {
+  for (size_t k = (size_t)(h ^ h >> 32) & (WORD_SLOTS - 1);;
+       k = (k + 1) & (WORD_SLOTS - 1)) {
     uint32_t i = a->slots[k];
     if (!i) return &a->slots[k];
-    i--;
-    if (a->hash[i] == h && a->len[i] == n &&
-        !memcmp(a->bytes + a->at[i], w, n))
+    const kept_word *kw = &a->words[i - 1];
+    if (kw->hash == h && kw->len == n && !memcmp(a->bytes + kw->at, w, n))
       return &a->slots[k];
   }
 }
@@ -1550,33 +1561,17 @@ static uint32_t *answer_slot(const word_answers *a, const char *w, size_t n,
 static bool answer_keep(word_answers *a, const char *w, size_t n, uint64_t h,
                         const uint64_t *holds) {
   if (a->nwords == WORDS_KEPT) return false;
-  if (2 * (a->nwords + 1) > a->nslots) {
-    size_t nslots = a->nslots ? 2 * a->nslots : 4096;
-    uint32_t *slots = calloc(nslots, sizeof *slots);
-    if (!slots) return false;
-    free(a->slots);
-    a->slots = slots;
-    a->nslots = nslots;
-    for (size_t i = 0; i < a->nwords; i++)
-      *answer_slot(a, a->bytes + a->at[i], a->len[i], a->hash[i]) =
-          (uint32_t)i + 1;
-  }
   uint32_t *slot = answer_slot(a, w, n, h);
   if (*slot) return true;
   if (a->nwords == a->cap_words) {
-    size_t c1 = a->cap_words, c2 = c1, c3 = c1;
-    size_t *at = cchc_grow(a->at, &c1, a->nwords, sizeof *at);
-    if (at) a->at = at;
-    uint32_t *len = cchc_grow(a->len, &c2, a->nwords, sizeof *len);
-    if (len) a->len = len;
-    uint64_t *hash = cchc_grow(a->hash, &c3, a->nwords, sizeof *hash);
-    if (hash) a->hash = hash;
-    uint64_t *holds_kept = at && len && hash
-                               ? realloc(a->holds, c1 * a->nbits * sizeof *holds)
-                               : NULL;
-    if (holds_kept) a->holds = holds_kept;
-    if (!at || !len || !hash || !holds_kept) return false;
-    a->cap_words = c1;
+    size_t cap = a->cap_words;
+    kept_word *words = cchc_grow(a->words, &cap, a->nwords, sizeof *words);
+    if (!words) return false;
+    a->words = words;
+    uint64_t *kept = realloc(a->holds, cap * a->nbits * sizeof *kept);
+    if (!kept) return false;
+    a->holds = kept;
+    a->cap_words = cap;
   }
   if (a->nbytes + n > a->cap_bytes) {
     size_t cap = a->cap_bytes;
@@ -1586,9 +1581,7 @@ static bool answer_keep(word_answers *a, const char *w, size_t n, uint64_t h,
     a->cap_bytes = cap;
   }
   memcpy(a->bytes + a->nbytes, w, n);
-  a->at[a->nwords] = a->nbytes;
-  a->len[a->nwords] = (uint32_t)n;
-  a->hash[a->nwords] = h;
+  a->words[a->nwords] = (kept_word){a->nbytes, (uint32_t)n, h};
   memcpy(a->holds + a->nwords * a->nbits, holds, a->nbits * sizeof *holds);
   a->nbytes += n;
   *slot = (uint32_t)++a->nwords;
@@ -1616,7 +1609,7 @@ bool rule_literals_in_words(const rule_literal *const *lits, size_t nlits,
   word_answers *a = wa ? answers_for(wa, lits, nlits, nbits) : NULL;
   for (size_t w = 0; w < nwords; w++) {
     uint32_t i =
-        a && a->nslots ? *answer_slot(a, s + at[w], len[w], hash[w]) : 0;
+        a ? *answer_slot(a, s + at[w], len[w], hash[w]) : 0;
     if (i)
       memcpy(holds + w * nbits, a->holds + (i - 1) * nbits,
              nbits * sizeof *holds);
