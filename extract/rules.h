@@ -45,6 +45,7 @@ typedef struct rule_example {
  * stands.  The rule set keeps each once (rule_literals); a scanned text
  * keeps the last search for each (rule_text). */
 typedef struct rule_literals rule_literals;
+typedef struct rule_word_answers rule_word_answers;
 typedef struct rule_literal {
   char *text;   /* letters and digits: no metacharacter */
   bool caseless;
@@ -64,8 +65,13 @@ struct rule_literals {
    * none; at most half full (rules share thousands of words) */
   size_t *slots;
   size_t nslots;
+  /* what rule_literals_in_words found in the words it was asked about,
+   * kept for the next texts (a cache under a lock of its own: the set is
+   * shared by every worker) */
+  rule_word_answers *answers;
 };
 void rule_literals_free(rule_literals *ls);
+void rule_word_answers_free(rule_word_answers *wa);
 
 /* What a rule's pattern says about the text it can match, read from the
  * pattern at load (rule_read_facts, rulescan.c).  Text is summed up as
@@ -220,10 +226,14 @@ struct cchc_rules {
   /* The selection index: each rule under every path of its id ("meta",
    * "meta.level", "meta.level.commune"), once for any role and once more
    * for its role.  Sorted by path, role and file order, so a selection is
-   * one run of `selected`, found by binary search. */
+   * one run of `selected`, found by binary search; or by the hash of its
+   * path and role (runs: open addressing, at most half full; a run with
+   * hi == 0 is an empty slot). */
   struct rule_key *keys;
   const rule **selected; /* selected[i] is the rule of keys[i] */
   size_t nkeys;
+  struct rule_run *runs;
+  size_t nruns;
   char **strings;      /* every string owned by the set */
   size_t nstrings, cap_strings;
 };
@@ -306,6 +316,17 @@ static inline bool rule_may_start(const rule *r, const unsigned char *s,
  * know.  Its literals join `ls` (those already there are
  * shared); without memory for them it has fewer facts. */
 void rule_read_facts(rule *r, rule_literals *ls);
+
+/* Which of lits[0, nlits) (each of ASCII letters and digits and bytes
+ * beyond ASCII only, so that it lies inside one such word) each word
+ * s[at[w], at[w] + len[w]) holds: bit i of holds[w * nbits + i / 64] is
+ * set when the literal's pattern finds a match in the word (holds starts
+ * zeroed).  The literals are of one set; what is found for a word is kept
+ * there for later calls with the same list.  False without memory. */
+bool rule_literals_in_words(const rule_literal *const *lits, size_t nlits,
+                            const char *s, const size_t *at,
+                            const uint32_t *len, size_t nwords,
+                            uint64_t *holds, size_t nbits);
 
 /* A whole text as scans see it: its lines and the features of each, so
  * that a scan skips the lines and stretches a rule cannot match in. */

@@ -35,6 +35,7 @@
  * start any more. */
 #include "rules.h"
 
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -1226,8 +1227,18 @@ void rule_literals_free(rule_literals *ls) {
   }
   free(ls->items);
   free(ls->slots);
+  rule_word_answers_free(ls->answers);
   memset(ls, 0, sizeof *ls);
 }
+
+/* The lists of literals rule_literals_in_words was asked about (a few:
+ * the unit rules of each level), with what it found for their words. */
+typedef struct word_answers word_answers;
+struct rule_word_answers {
+  word_answers **lists; /* each where it was made: a list found under the
+                           lock is still there when it is taken again */
+  size_t n, cap;
+};
 
 /* The slot of ls->slots for the word text[0, len) in that case: the one
  * holding it, or the empty one where it goes. */
@@ -1263,6 +1274,8 @@ static bool literal_slots_room(rule_literals *ls) {
 /* The literal of w in ls: the one there, or a new one compiled; NULL
  * without memory. */
 static const rule_literal *literal_of(rule_literals *ls, const word *w) {
+  if (!ls->answers && !(ls->answers = calloc(1, sizeof *ls->answers)))
+    return NULL;
   if (!literal_slots_room(ls)) return NULL;
   size_t *slot =
       literal_slot(ls, (const char *)w->text, w->len, w->caseless);
@@ -1355,6 +1368,268 @@ static void keep_anchor(rule *r, const node *n, const word_table *wt,
     f->anchor_runs[k] = n->anchor_all.before[k].runs;
   }
   f->nanchor = n->anchor_all.n;
+}
+
+/* ---- literals in words ---------------------------------------------------- */
+
+/* The caseless literals of lits[0, nlits) in the words s[at[w], at[w] +
+ * len[w]), w = which[0, m): searched by their patterns along those words
+ * joined by line breaks (which no literal holds), each hit told to the
+ * word it lies in. */
+static bool caseless_in_words(const rule_literal *const *lits, size_t nlits,
+                              const char *s, const size_t *at,
+                              const uint32_t *len, const size_t *which,
+                              size_t m, uint64_t *holds, size_t nbits) {
+  size_t total = 0;
+  for (size_t j = 0; j < m; j++) total += len[which[j]] + 1u;
+  char *joined = malloc(total ? total : 1);
+  size_t *start = malloc((m + 1) * sizeof *start);
+  pcre2_match_data *md = pcre2_match_data_create(1, NULL);
+  bool ok = joined && start && md;
+  size_t from = 0;
+  for (size_t j = 0; ok && j < m; j++) {
+    start[j] = from;
+    memcpy(joined + from, s + at[which[j]], len[which[j]]);
+    from += len[which[j]];
+    joined[from++] = '\n';
+  }
+  if (ok) start[m] = total;
+  for (size_t i = 0; ok && i < nlits; i++) {
+    const rule_literal *l = lits[i];
+    for (from = 0; l->caseless && from < total;) {
+      if (code_match(l->code, &l->jit, joined, total, from, md, NULL) <= 0)
+        break;
+      size_t hit = pcre2_get_ovector_pointer(md)[0], lo = 0, hi = m;
+      while (lo + 1 < hi) { /* the word holding hit */
+        size_t mid = lo + (hi - lo) / 2;
+        if (start[mid] <= hit) lo = mid;
+        else hi = mid;
+      }
+      holds[which[lo] * nbits + i / 64] |= BIT(i % 64);
+      from = start[lo + 1];
+    }
+  }
+  pcre2_match_data_free(md);
+  free(start);
+  free(joined);
+  return ok;
+}
+
+/* The literals of lits[0, nlits) the words which[0, m) hold, searched. */
+static bool literals_search(const rule_literal *const *lits, size_t nlits,
+                            const char *s, const size_t *at,
+                            const uint32_t *len, const size_t *which,
+                            size_t m, uint64_t *holds, size_t nbits) {
+  /* A literal matched in its case is its characters, and a UTF-8
+   * character matches only its own bytes (which start on a character, the
+   * lead byte being no continuation byte): such a literal stands in a word
+   * where its bytes do.  They are tried at each byte of a word that one of
+   * them starts with: by_first[from[c], from[c + 1]) start with byte c. */
+  size_t from[257] = {0}, *by_first = malloc((nlits + 1) * sizeof *by_first);
+  size_t *lit_len = malloc((nlits + 1) * sizeof *lit_len);
+  if (!by_first || !lit_len) {
+    free(by_first);
+    free(lit_len);
+    return false;
+  }
+  bool caseless = false;
+  for (size_t i = 0; i < nlits; i++) {
+    lit_len[i] = strlen(lits[i]->text);
+    caseless = caseless || lits[i]->caseless;
+    if (!lits[i]->caseless && lit_len[i])
+      from[(unsigned char)lits[i]->text[0] + 1]++;
+  }
+  for (size_t c = 0; c < 256; c++) from[c + 1] += from[c];
+  size_t next[256];
+  memcpy(next, from, sizeof next);
+  for (size_t i = 0; i < nlits; i++)
+    if (!lits[i]->caseless && lit_len[i])
+      by_first[next[(unsigned char)lits[i]->text[0]]++] = i;
+  for (size_t j = 0; j < m; j++) {
+    const char *wd = s + at[which[j]];
+    size_t n = len[which[j]];
+    uint64_t *has = holds + which[j] * nbits;
+    for (size_t p = 0; p < n; p++) {
+      unsigned char c = (unsigned char)wd[p];
+      for (size_t k = from[c]; k < from[c + 1]; k++) {
+        size_t i = by_first[k];
+        if (lit_len[i] <= n - p &&
+            !memcmp(wd + p + 1, lits[i]->text + 1, lit_len[i] - 1))
+          has[i / 64] |= BIT(i % 64);
+      }
+    }
+  }
+  free(by_first);
+  free(lit_len);
+  return !caseless || caseless_in_words(lits, nlits, s, at, len, which, m,
+                                        holds, nbits);
+}
+
+/* At most WORDS_KEPT words per list of literals, so that memory stays
+ * flat over any batch (the words of a language are fewer; a text past
+ * them is searched, as every text is without them), in twice as many
+ * slots.  One lock for every rule set, taken twice for a document's words
+ * (looked up, then those searched added). */
+enum { WORDS_KEPT = 1 << 16, WORD_SLOTS = 2 * WORDS_KEPT };
+static pthread_mutex_t answers_lock = PTHREAD_MUTEX_INITIALIZER;
+
+/* A word kept: its bytes, bytes[at, at + len) of its list, and hash. */
+typedef struct kept_word {
+  size_t at;
+  uint32_t len;
+  uint64_t hash;
+} kept_word;
+
+/* What was found for the words of texts before, for one list of literals
+ * (the unit rules of a level ask with one list, document after
+ * document): the words of plans repeat, so a batch searches mostly the
+ * words it has not met.  Words kept in order of arrival, holds[i * nbits
+ * ...] the literals word i holds; slots: index + 1 by hash, 0 empty. */
+struct word_answers {
+  const rule_literal **lits;
+  size_t nlits, nbits;
+  char *bytes;
+  size_t nbytes, cap_bytes;
+  kept_word *words;
+  uint64_t *holds;
+  size_t nwords, cap_words;
+  uint32_t *slots;
+};
+
+static void word_answers_free(word_answers *a) {
+  free(a->lits);
+  free(a->bytes);
+  free(a->words);
+  free(a->holds);
+  free(a->slots);
+}
+
+void rule_word_answers_free(rule_word_answers *wa) {
+  if (!wa) return;
+  for (size_t i = 0; i < wa->n; i++) {
+    word_answers_free(wa->lists[i]);
+    free(wa->lists[i]);
+  }
+  free(wa->lists);
+  free(wa);
+}
+
+/* The answers for lits[0, nlits), new when none; NULL without memory. */
+static word_answers *answers_for(rule_word_answers *wa,
+                                 const rule_literal *const *lits,
+                                 size_t nlits, size_t nbits) {
+  for (size_t i = 0; i < wa->n; i++) {
+    word_answers *a = wa->lists[i];
+    if (a->nlits == nlits && a->nbits == nbits &&
+        !memcmp(a->lits, lits, nlits * sizeof *lits))
+      return a;
+  }
+  word_answers **v = cchc_grow(wa->lists, &wa->cap, wa->n, sizeof *v);
+  if (!v) return NULL;
+  wa->lists = v;
+  word_answers *a = calloc(1, sizeof *a);
+  if (!a) return NULL;
+  *a = (word_answers){.nlits = nlits, .nbits = nbits};
+  a->lits = malloc((nlits + 1) * sizeof *a->lits);
+  a->slots = calloc(WORD_SLOTS, sizeof *a->slots);
+  if (!a->lits || !a->slots) {
+    word_answers_free(a);
+    free(a);
+    return NULL;
+  }
+  if (nlits) memcpy(a->lits, lits, nlits * sizeof *lits);
+  v[wa->n++] = a;
+  return a;
+}
+
+/* The slot of the word w[0, n) of hash h: the one holding it, or the empty
+ * one where it goes. */
+static uint32_t *answer_slot(const word_answers *a, const char *w, size_t n,
+                             uint64_t h) {
+  for (size_t k = (size_t)(h ^ h >> 32) & (WORD_SLOTS - 1);;
+       k = (k + 1) & (WORD_SLOTS - 1)) {
+    uint32_t i = a->slots[k];
+    if (!i) return &a->slots[k];
+    const kept_word *kw = &a->words[i - 1];
+    if (kw->hash == h && kw->len == n && !memcmp(a->bytes + kw->at, w, n))
+      return &a->slots[k];
+  }
+}
+
+/* Keep what word w[0, n) of hash h holds; false when it cannot be kept
+ * (no room, or no memory: it is then searched when met again). */
+static bool answer_keep(word_answers *a, const char *w, size_t n, uint64_t h,
+                        const uint64_t *holds) {
+  if (a->nwords == WORDS_KEPT) return false;
+  uint32_t *slot = answer_slot(a, w, n, h);
+  if (*slot) return true;
+  if (a->nwords == a->cap_words) {
+    size_t cap = a->cap_words;
+    kept_word *words = cchc_grow(a->words, &cap, a->nwords, sizeof *words);
+    if (!words) return false;
+    a->words = words;
+    uint64_t *kept = realloc(a->holds, cap * a->nbits * sizeof *kept);
+    if (!kept) return false;
+    a->holds = kept;
+    a->cap_words = cap;
+  }
+  if (a->nbytes + n > a->cap_bytes) {
+    size_t cap = a->cap_bytes;
+    char *grown = cchc_grow(a->bytes, &cap, a->nbytes + n, 1);
+    if (!grown) return false;
+    a->bytes = grown;
+    a->cap_bytes = cap;
+  }
+  memcpy(a->bytes + a->nbytes, w, n);
+  a->words[a->nwords] = (kept_word){a->nbytes, (uint32_t)n, h};
+  memcpy(a->holds + a->nwords * a->nbits, holds, a->nbits * sizeof *holds);
+  a->nbytes += n;
+  *slot = (uint32_t)++a->nwords;
+  return true;
+}
+
+bool rule_literals_in_words(const rule_literal *const *lits, size_t nlits,
+                            const char *s, const size_t *at,
+                            const uint32_t *len, size_t nwords,
+                            uint64_t *holds, size_t nbits) {
+  rule_word_answers *wa = nlits ? lits[0]->set->answers : NULL;
+  for (size_t i = 0; wa && i < nlits; i++)
+    if (lits[i]->set != lits[0]->set) wa = NULL;
+  size_t *miss = calloc(nwords + 1, sizeof *miss);
+  uint64_t *hash = malloc((nwords + 1) * sizeof *hash);
+  if (!miss || !hash) {
+    free(miss);
+    free(hash);
+    return false;
+  }
+  for (size_t w = 0; w < nwords; w++)
+    hash[w] = cchc_hash_bytes(s + at[w], len[w]);
+  size_t nmiss = 0;
+  pthread_mutex_lock(&answers_lock);
+  word_answers *a = wa ? answers_for(wa, lits, nlits, nbits) : NULL;
+  for (size_t w = 0; w < nwords; w++) {
+    uint32_t i =
+        a ? *answer_slot(a, s + at[w], len[w], hash[w]) : 0;
+    if (i)
+      memcpy(holds + w * nbits, a->holds + (i - 1) * nbits,
+             nbits * sizeof *holds);
+    else
+      miss[nmiss++] = w;
+  }
+  pthread_mutex_unlock(&answers_lock);
+  bool ok = literals_search(lits, nlits, s, at, len, miss, nmiss, holds, nbits);
+  if (ok && a && nmiss) {
+    pthread_mutex_lock(&answers_lock);
+    for (size_t j = 0; j < nmiss; j++) {
+      size_t w = miss[j];
+      if (!answer_keep(a, s + at[w], len[w], hash[w], holds + w * nbits))
+        break;
+    }
+    pthread_mutex_unlock(&answers_lock);
+  }
+  free(miss);
+  free(hash);
+  return ok;
 }
 
 /* ---- first words --------------------------------------------------------- */

@@ -322,10 +322,10 @@ static bool continuation(const xctx *x, size_t at) {
  * whole.  A literal is letters and digits, so it lies inside one word of
  * the text: a run of ASCII letters and digits and bytes beyond ASCII (a
  * case variant of a letter is a letter).  The distinct words of the
- * document are searched once for each literal of its unit rules, joined
- * into one short text (a plan of tens of kilobytes has a few thousand bytes
- * of distinct words); a range then knows the literals it may hold from
- * the words it covers.  A rule missing one of its clauses there is not
+ * document are told once which literals of its unit rules they hold
+ * (rule_literals_in_words: a plan of tens of kilobytes has a few thousand
+ * bytes of distinct words); a range then knows the literals it may hold
+ * from the words it covers.  A rule missing one of its clauses there is not
  * run, and one that is runs only around the words with a literal of its
  * first clause (gated_match): rule_scan would give the same after
  * searching the text for each literal again, range after range. */
@@ -349,10 +349,11 @@ typedef struct literal_gate {
   uint64_t *needs;
   size_t *nclauses;
   size_t *need_lo, *need_hi; /* per clause: where its set is not 0 */
-  /* the distinct words: first occurrence, length, hash, literals held */
+  /* the distinct words: first occurrence, length, key (word_key),
+   * literals held */
   size_t *at;
   uint32_t *len;
-  uint64_t *hash;
+  uint64_t *key;
   uint64_t *holds; /* holds[w * nbits ...] */
   size_t nwords, cap_words;
   size_t *slots; /* while built, open addressing: word + 1, 0 empty */
@@ -362,8 +363,11 @@ typedef struct literal_gate {
   uint32_t *run_word; /* NO_WORD: too long */
   size_t nruns, cap_runs;
   /* the runs holding literal l, in order: post_run[post_first[l] ...
-   * post_first[l + 1]) */
+   * post_first[l + 1]), for the literals of posted (those of a first
+   * clause; none for the rest) */
   size_t *post_first, *post_run;
+  uint64_t *posted;
+  uint64_t *whole; /* the literals the text holds */
   /* the runs whose word holds a literal, or is too long, in order: a
    * range's literals are read from these alone */
   size_t *held, nheld;
@@ -378,6 +382,7 @@ typedef struct literal_gate {
    * rules that may match there by their first clause */
   size_t first, last;
   uint64_t *range, *maybe;
+  uint64_t byte_features[256]; /* rule_features of each byte alone */
 } literal_gate;
 
 static void literal_gate_free(literal_gate *g) {
@@ -389,13 +394,15 @@ static void literal_gate_free(literal_gate *g) {
   free(g->need_hi);
   free(g->at);
   free(g->len);
-  free(g->hash);
+  free(g->key);
   free(g->holds);
   free(g->slots);
   free(g->run_at);
   free(g->run_word);
   free(g->post_first);
   free(g->post_run);
+  free(g->posted);
+  free(g->whole);
   free(g->held);
   free(g->first_of);
   free(g->ungated);
@@ -416,15 +423,41 @@ static const char word_bytes[256] =
 
 static bool word_byte(unsigned char c) { return word_bytes[c] == '1'; }
 
-/* A word is hashed a byte at a time as it is read (cchc_hash_step);
- * words of equal hashes are compared whole. */
+/* A word's key: a word of up to 8 bytes is those bytes as they stand in
+ * one number (the rest 0: no word holds a 0 byte), so that two such words
+ * are equal when their keys and lengths are; a longer one is hashed
+ * (cchc_hash_bytes) and compared whole when keys meet. */
+enum { KEY_BYTES = 8 };
+
+static uint64_t word_key(const char *s, size_t at, size_t n, size_t len) {
+  if (n > KEY_BYTES) return cchc_hash_bytes(s + at, n);
+  /* n bytes of 0xFF then zeros, in memory order: the mask of the word's
+   * bytes in an 8-byte load, whatever the byte order */
+  static const unsigned char ones[2 * KEY_BYTES] = {
+      0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF};
+  uint64_t key = 0, mask;
+  if (at + KEY_BYTES <= len) {
+    memcpy(&key, s + at, KEY_BYTES);
+    memcpy(&mask, ones + KEY_BYTES - n, KEY_BYTES);
+    key &= mask;
+  } else {
+    memcpy(&key, s + at, n);
+  }
+  return key;
+}
+
+/* The slot of key among nslots (a power of 2): its high bits mixed down. */
+static size_t key_slot(uint64_t key, size_t nslots) {
+  uint64_t h = key * UINT64_C(0x9E3779B97F4A7C15);
+  return (size_t)(h ^ h >> 32) & (nslots - 1);
+}
 
 static bool slots_grow(literal_gate *g) {
   size_t nslots = g->nslots ? g->nslots * 2 : 1024;
   size_t *slots = calloc(nslots, sizeof *slots);
   if (!slots) return false;
   for (size_t w = 0; w < g->nwords; w++) {
-    size_t k = g->hash[w] & (nslots - 1);
+    size_t k = key_slot(g->key[w], nslots);
     while (slots[k]) k = (k + 1) & (nslots - 1);
     slots[k] = w + 1;
   }
@@ -434,15 +467,15 @@ static bool slots_grow(literal_gate *g) {
   return true;
 }
 
-/* The number of the word s[at, at + n) of hash h (cchc_hash_step), a new
- * one when it is new; SIZE_MAX without memory. */
+/* The number of the word s[at, at + n) of key `key` (word_key), a new one
+ * when it is new; SIZE_MAX without memory. */
 static size_t word_number(literal_gate *g, const char *s, size_t at,
-                          size_t n, uint64_t h) {
-  h ^= h >> 29; /* the slot is taken from the low bits */
-  size_t k = h & (g->nslots - 1);
+                          size_t n, uint64_t key) {
+  size_t k = key_slot(key, g->nslots);
   for (; g->slots[k]; k = (k + 1) & (g->nslots - 1)) {
     size_t w = g->slots[k] - 1;
-    if (g->hash[w] == h && g->len[w] == n && !memcmp(s + g->at[w], s + at, n))
+    if (g->key[w] == key && g->len[w] == n &&
+        (n <= KEY_BYTES || !memcmp(s + g->at[w], s + at, n)))
       return w;
   }
   if (g->nwords == g->cap_words) {
@@ -451,52 +484,44 @@ static size_t word_number(literal_gate *g, const char *s, size_t at,
     if (a) g->at = a;
     uint32_t *l = cchc_grow(g->len, &c2, g->nwords, sizeof *l);
     if (l) g->len = l;
-    uint64_t *hs = cchc_grow(g->hash, &c3, g->nwords, sizeof *hs);
-    if (hs) g->hash = hs;
-    if (!a || !l || !hs) return SIZE_MAX;
+    uint64_t *ks = cchc_grow(g->key, &c3, g->nwords, sizeof *ks);
+    if (ks) g->key = ks;
+    if (!a || !l || !ks) return SIZE_MAX;
     g->cap_words = c1;
   }
   size_t w = g->nwords++;
   g->at[w] = at;
   g->len[w] = (uint32_t)n;
-  g->hash[w] = h;
+  g->key[w] = key;
   g->slots[k] = w + 1;
   if (2 * g->nwords > g->nslots && !slots_grow(g)) return SIZE_MAX;
   return w;
 }
 
-/* Note the run at `at`, word w (NO_WORD: too long). */
-static bool run_add(literal_gate *g, size_t at, uint32_t w) {
-  if (g->nruns == g->cap_runs) {
-    size_t c1 = g->cap_runs, c2 = c1;
-    size_t *a = cchc_grow(g->run_at, &c1, g->nruns, sizeof *a);
-    if (a) g->run_at = a;
-    uint32_t *r = cchc_grow(g->run_word, &c2, g->nruns, sizeof *r);
-    if (r) g->run_word = r;
-    if (!a || !r) return false;
-    g->cap_runs = c1;
-  }
-  g->run_at[g->nruns] = at;
-  g->run_word[g->nruns++] = w;
-  return true;
-}
-
-/* The words of the text, each distinct one numbered. */
+/* The words of the text, each distinct one numbered.  A text of n bytes
+ * has at most n / 2 + 1 runs (a run and what ends it): room for them is
+ * taken at once (a long text's pages are touched only as runs fill them). */
 static bool words_read(literal_gate *g, const xctx *x) {
-  if (!slots_grow(g)) return false;
-  for (size_t i = 0; i < x->n;) {
-    if (!word_byte((unsigned char)x->s[i])) {
+  const char *s = x->s;
+  size_t n = x->n;
+  g->cap_runs = n / 2 + 1;
+  g->run_at = malloc(g->cap_runs * sizeof *g->run_at);
+  g->run_word = malloc(g->cap_runs * sizeof *g->run_word);
+  if (!g->run_at || !g->run_word || !slots_grow(g)) return false;
+  for (size_t i = 0; i < n;) {
+    if (!word_byte((unsigned char)s[i])) {
       i++;
       continue;
     }
-    uint64_t h = cchc_hash_step(CCHC_HASH_START, (unsigned char)x->s[i]);
     size_t e = i + 1;
-    for (; e < x->n && word_byte((unsigned char)x->s[e]); e++)
-      h = cchc_hash_step(h, (unsigned char)x->s[e]);
-    size_t w =
-        e - i > LONGEST_WORD ? NO_WORD : word_number(g, x->s, i, e - i, h);
-    if (w == SIZE_MAX || !run_add(g, i, (uint32_t)w)) return false;
+    while (e < n && word_byte((unsigned char)s[e])) e++;
+    size_t w = e - i > LONGEST_WORD
+                   ? NO_WORD
+                   : word_number(g, s, i, e - i, word_key(s, i, e - i, n));
+    if (w == SIZE_MAX) return false;
     if (w == NO_WORD) g->too_long = true;
+    g->run_at[g->nruns] = i;
+    g->run_word[g->nruns++] = (uint32_t)w;
     i = e;
   }
   free(g->slots); /* the runs say which word stands where */
@@ -531,83 +556,59 @@ static size_t literal_number(literal_gate *g, const rule_literal *l,
   return g->number[l->id] - 1;
 }
 
-/* Which literals each distinct word holds: the words joined by line
- * breaks (which no literal holds), each literal searched along them. */
+/* Which literals each distinct word holds (rule_literals_in_words). */
 static bool words_search(literal_gate *g, const xctx *x,
                          const rule_literal *const *lits) {
-  size_t total = 0;
-  for (size_t w = 0; w < g->nwords; w++) total += g->len[w] + 1u;
-  char *joined = malloc(total ? total : 1);
-  size_t *start = malloc((g->nwords + 1) * sizeof *start);
-  pcre2_match_data *md = pcre2_match_data_create(1, NULL);
   g->holds = calloc(g->nwords ? g->nwords * g->nbits : 1, sizeof *g->holds);
-  bool ok = joined && start && md && g->holds;
-  size_t at = 0;
-  for (size_t w = 0; ok && w < g->nwords; w++) {
-    start[w] = at;
-    memcpy(joined + at, x->s + g->at[w], g->len[w]);
-    at += g->len[w];
-    joined[at++] = '\n';
-  }
-  if (ok) start[g->nwords] = total;
-  for (size_t i = 0; ok && i < g->nlits; i++) {
-    const rule_literal *l = lits[i];
-    for (size_t from = 0; from < total;) {
-      if (code_match(l->code, &l->jit, joined, total, from, md, NULL) <= 0)
-        break;
-      size_t hit = pcre2_get_ovector_pointer(md)[0], lo = 0, hi = g->nwords;
-      while (lo + 1 < hi) { /* the word holding hit */
-        size_t mid = lo + (hi - lo) / 2;
-        if (start[mid] <= hit) lo = mid;
-        else hi = mid;
-      }
-      g->holds[lo * g->nbits + i / 64] |= (uint64_t)1 << (i % 64);
-      from = start[lo + 1];
-    }
-  }
-  pcre2_match_data_free(md);
-  free(start);
-  free(joined);
-  return ok;
+  return g->holds && rule_literals_in_words(lits, g->nlits, x->s, g->at,
+                                            g->len, g->nwords, g->holds,
+                                            g->nbits);
 }
 
-/* For each literal, the runs whose word holds it: counted, then placed
- * (each literal's start moves to the next one's, and back); and the runs
- * that hold any or are too long (held). */
+/* The literals the text holds (whole); the runs that hold any or are too
+ * long (held); and for each literal with postings (those of first
+ * clauses, which gated_match goes to), the runs whose word holds it:
+ * counted along the runs, then placed along the held ones (each literal's
+ * start moves to the next one's, and back). */
 static bool postings_build(literal_gate *g) {
   g->post_first = calloc(g->nlits + 1, sizeof *g->post_first);
+  g->held = malloc((g->nruns + 1) * sizeof *g->held);
   bool *holder = calloc(g->nwords + 1, sizeof *holder);
-  for (size_t w = 0; holder && w < g->nwords; w++)
-    for (size_t b = 0; b < g->nbits && !holder[w]; b++)
-      holder[w] = g->holds[w * g->nbits + b] != 0;
-  size_t nheld = 0;
-  for (size_t k = 0; holder && k < g->nruns; k++)
-    nheld += g->run_word[k] == NO_WORD || holder[g->run_word[k]];
-  g->held = malloc((nheld + 1) * sizeof *g->held);
-  for (size_t k = 0; holder && g->held && k < g->nruns; k++)
-    if (g->run_word[k] == NO_WORD || holder[g->run_word[k]])
-      g->held[g->nheld++] = k;
-  for (int place = 0; holder && g->post_first && place < 2; place++) {
-    if (place) {
-      for (size_t l = 0; l < g->nlits; l++)
-        g->post_first[l + 1] += g->post_first[l];
-      g->post_run = malloc((g->post_first[g->nlits] + 1) * sizeof *g->post_run);
-      if (!g->post_run) break;
+  if (!g->post_first || !g->held || !holder) {
+    free(holder);
+    return false;
+  }
+  for (size_t w = 0; w < g->nwords; w++)
+    for (size_t b = 0; b < g->nbits; b++) {
+      holder[w] = holder[w] || g->holds[w * g->nbits + b];
+      g->whole[b] |= g->holds[w * g->nbits + b];
     }
-    for (size_t k = 0; k < g->nruns; k++) {
-      uint32_t w = g->run_word[k];
-      if (w == NO_WORD || !holder[w]) continue;
-      const uint64_t *has = g->holds + (size_t)w * g->nbits;
-      for (size_t b = 0; b < g->nbits; b++)
-        for (uint64_t m = has[b]; m; m &= m - 1) {
-          size_t l = b * 64 + (size_t)__builtin_ctzll(m);
-          if (place) g->post_run[g->post_first[l]++] = k;
-          else g->post_first[l + 1]++;
-        }
-    }
+  for (size_t k = 0; k < g->nruns; k++) {
+    uint32_t w = g->run_word[k];
+    if (w != NO_WORD && !holder[w]) continue;
+    g->held[g->nheld++] = k;
+    if (w == NO_WORD) continue;
+    const uint64_t *has = g->holds + (size_t)w * g->nbits;
+    for (size_t b = 0; b < g->nbits; b++)
+      for (uint64_t m = has[b] & g->posted[b]; m; m &= m - 1)
+        g->post_first[b * 64 + (size_t)__builtin_ctzll(m) + 1]++;
   }
   free(holder);
-  if (!g->post_run || !g->held) return false;
+  size_t *held = realloc(g->held, (g->nheld + 1) * sizeof *held);
+  if (held) g->held = held;
+  for (size_t l = 0; l < g->nlits; l++)
+    g->post_first[l + 1] += g->post_first[l];
+  g->post_run = malloc((g->post_first[g->nlits] + 1) * sizeof *g->post_run);
+  if (!g->post_run) return false;
+  for (size_t h = 0; h < g->nheld; h++) {
+    size_t k = g->held[h];
+    uint32_t w = g->run_word[k];
+    if (w == NO_WORD) continue;
+    const uint64_t *has = g->holds + (size_t)w * g->nbits;
+    for (size_t b = 0; b < g->nbits; b++)
+      for (uint64_t m = has[b] & g->posted[b]; m; m &= m - 1)
+        g->post_run[g->post_first[b * 64 + (size_t)__builtin_ctzll(m)]++] = k;
+  }
   for (size_t l = g->nlits; l > 0; l--) g->post_first[l] = g->post_first[l - 1];
   g->post_first[0] = 0;
   return true;
@@ -626,6 +627,10 @@ static literal_gate *literal_gate_build(const xctx *x, const unit_rules *u) {
       cap += f->nalts[c];
       for (size_t k = 0; k < f->nalts[c]; k++) set = f->lits[c][k]->set;
     }
+  }
+  for (unsigned c = 0; c < 256; c++) {
+    char ch = (char)c;
+    g->byte_features[c] = rule_features(&ch, 1);
   }
   g->nnumber = set ? set->n : 0;
   g->nclauses = calloc(u->n ? u->n : 1, sizeof *g->nclauses);
@@ -669,14 +674,19 @@ static literal_gate *literal_gate_build(const xctx *x, const unit_rules *u) {
   g->first_of = calloc(g->nlits * g->rbits + 1, sizeof *g->first_of);
   g->ungated = calloc(g->rbits, sizeof *g->ungated);
   g->maybe = calloc(g->rbits, sizeof *g->maybe);
-  if (!g->first_of || !g->ungated || !g->maybe) goto fail;
+  g->posted = calloc(g->nbits, sizeof *g->posted);
+  g->whole = calloc(g->nbits, sizeof *g->whole);
+  if (!g->first_of || !g->ungated || !g->maybe || !g->posted || !g->whole)
+    goto fail;
   for (size_t i = 0; i < u->n; i++) {
     const rule_facts *f = &u->items[i]->facts;
     uint64_t bit = (uint64_t)1 << (i % 64);
     if (!g->nclauses[i]) g->ungated[i / 64] |= bit;
-    for (size_t k = 0; g->nclauses[i] && k < f->nalts[0]; k++)
-      g->first_of[(g->number[f->lits[0][k]->id] - 1) * g->rbits + i / 64] |=
-          bit;
+    for (size_t k = 0; g->nclauses[i] && k < f->nalts[0]; k++) {
+      size_t l = g->number[f->lits[0][k]->id] - 1;
+      g->first_of[l * g->rbits + i / 64] |= bit;
+      g->posted[l / 64] |= (uint64_t)1 << (l % 64);
+    }
   }
   if (!words_read(g, x) || !words_search(g, x, lits) || !postings_build(g))
     goto fail;
@@ -708,7 +718,7 @@ static size_t run_after(const literal_gate *g, const xctx *x, size_t from,
 
 /* Into g->range, the literals s[lo, hi) may hold: those of the words it
  * covers (whole words: a literal in part of one is in all of it), whose
- * runs are noted (for all the runs, the literals with postings); into
+ * runs are noted (for all the runs, those of the text); into
  * g->maybe, the chosen rules with one of them in their first clause, and
  * those without clauses.  False when that is not known (a word too
  * long). */
@@ -717,12 +727,9 @@ static bool range_literals(const xctx *x, literal_gate *g, size_t lo,
   memset(g->range, 0, g->nbits * sizeof *g->range);
   g->first = run_after(g, x, 0, lo);
   g->last = first_at_or_after(g->run_at, g->first, g->nruns, hi);
-  /* the whole text holds the literals that have runs */
   bool whole = g->first == 0 && g->last == g->nruns;
   if (whole && g->too_long) return false;
-  for (size_t l = 0; whole && l < g->nlits; l++)
-    if (g->post_first[l + 1] > g->post_first[l])
-      g->range[l / 64] |= (uint64_t)1 << (l % 64);
+  if (whole) memcpy(g->range, g->whole, g->nbits * sizeof *g->range);
   for (size_t h = whole ? g->nheld
                         : first_at_or_after(g->held, 0, g->nheld, g->first);
        h < g->nheld && g->held[h] < g->last; h++) {
@@ -765,17 +772,17 @@ static bool range_may_hold(const literal_gate *g, size_t i) {
 enum { AHEAD_REACH = 4096 };
 
 /* Where a match holding run k can start, not before `done`: after the last
- * barrier of r before it (barriers stand between words only). */
+ * barrier of r before it (barriers stand between words only, where every
+ * byte is ASCII: its features are its own, g->byte_features). */
 static size_t window_start(const literal_gate *g, const xctx *x, size_t k,
                            size_t done, uint64_t barrier) {
+  const unsigned char *s = (const unsigned char *)x->s;
   size_t from = g->run_at[k];
   while (from > done) {
     size_t gap = k > g->first ? run_end(g, x, k - 1) : done;
     if (gap < done) gap = done;
-    if (rule_features(x->s + gap, from - gap) & barrier) {
-      while (!(rule_features(x->s + from - 1, 1) & barrier)) from--;
-      return from;
-    }
+    for (size_t b = from; b > gap; b--)
+      if (g->byte_features[s[b - 1]] & barrier) return b;
     if (k == g->first || gap == done) return gap;
     from = g->run_at[--k];
   }

@@ -25,6 +25,59 @@ static const char good_rule[] = "rule t.one\n"
                                 "yes: đạt 98% => value=98\n"
                                 "no: không có số\n";
 
+/* Does rule r lie under path[0, len) (its id that path, or the path and
+ * a dot before the rest) with role `role` (NULL: any)? */
+static bool selected_by(const rule *r, const char *path, size_t len,
+                        const char *role) {
+  const char *own = rule_attr(r, "role");
+  return !strncmp(r->id, path, len) &&
+         (r->id[len] == '\0' || r->id[len] == '.') &&
+         (!role || (own && !strcmp(own, role)));
+}
+
+/* Every selection by a path of a shipped rule's id, with any role and
+ * with the rule's own: the rules under it in file order, as a look over
+ * all of them finds; a path with its dot is the path; a path no rule has
+ * selects none. */
+START_TEST(selections_are_the_rules_under_a_path) {
+  const cchc_rules *rs = harness_rules();
+  ck_assert_ptr_nonnull(rs);
+  size_t asked = 0;
+  for (size_t i = 0; i < rs->nrules; i++) {
+    const rule *r = &rs->rules[i];
+    const char *roles[2] = {NULL, rule_attr(r, "role")};
+    for (size_t len = 0;; len++) {
+      if (r->id[len] != '.' && r->id[len] != '\0') continue;
+      char path[512];
+      ck_assert_uint_lt(len + 1, sizeof path);
+      memcpy(path, r->id, len);
+      path[len] = '\0';
+      for (size_t k = 0; k < 2 && (!k || roles[k]); k++) {
+        rule_list l = rules_select(rs, path, roles[k]);
+        size_t want = 0;
+        for (size_t j = 0; j < rs->nrules; j++)
+          if (selected_by(&rs->rules[j], path, len, roles[k])) {
+            ck_assert_uint_lt(want, l.n);
+            ck_assert_ptr_eq(l.items[want], &rs->rules[j]);
+            want++;
+          }
+        ck_assert_msg(l.n == want, "'%s' role %s: %zu rules, want %zu", path,
+                      roles[k] ? roles[k] : "(any)", l.n, want);
+        path[len] = '.';
+        path[len + 1] = '\0';
+        ck_assert_uint_eq(rules_select(rs, path, roles[k]).n, want);
+        path[len] = '\0';
+        asked++;
+      }
+      if (!r->id[len]) break;
+    }
+  }
+  ck_assert_uint_gt(asked, rs->nrules);
+  ck_assert_uint_eq(rules_select(rs, "no.such.path", NULL).n, 0);
+  ck_assert_uint_eq(rules_select(rs, "unit", "no such role").n, 0);
+}
+END_TEST
+
 START_TEST(loads_and_runs_examples) {
   cchc_rules *rs = NULL;
   cchc_error err = {0};
@@ -1067,6 +1120,125 @@ static void parts(const cchc_rules *rs, rule_text *t, pcre2_match_data *md,
 START_TEST(scans_of_parts_find_what_rules_match) { check_corpus_texts(parts); }
 END_TEST
 
+/* The words of a text as the unit gate reads them: runs of ASCII letters
+ * and digits and bytes beyond ASCII, each distinct one once. */
+static const char *words_text;
+
+static bool in_word(unsigned char c) {
+  return c >= 0x80 || (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') ||
+         (c >= 'A' && c <= 'Z');
+}
+
+typedef struct text_word {
+  size_t at;
+  uint32_t len;
+} text_word;
+
+static int by_bytes(const void *a, const void *b) {
+  const text_word *p = a, *q = b;
+  if (p->len != q->len) return p->len < q->len ? -1 : 1;
+  return memcmp(words_text + p->at, words_text + q->at, p->len);
+}
+
+/* Which literals each distinct word of the plan holds: every literal of
+ * the shipped rules made of word bytes, as rule_literals_in_words tells
+ * (searched, or kept from the plans before), against its pattern searched
+ * along the words joined by line breaks. */
+static void literals_in_words(const cchc_rules *rs, rule_text *t,
+                              pcre2_match_data *md, const char *path) {
+  text_word *v = malloc((t->n / 2 + 1) * sizeof *v);
+  ck_assert_ptr_nonnull(v);
+  size_t nv = 0;
+  for (size_t i = 0; i < t->n;) {
+    size_t e = i;
+    while (e < t->n && in_word((unsigned char)t->s[e])) e++;
+    if (e > i) v[nv++] = (text_word){i, (uint32_t)(e - i)};
+    i = e + 1;
+  }
+  words_text = t->s;
+  qsort(v, nv, sizeof *v, by_bytes);
+  size_t nw = 0, total = 0;
+  for (size_t i = 0; i < nv; i++)
+    if (!nw || by_bytes(&v[nw - 1], &v[i])) v[nw++] = v[i];
+  size_t *at = malloc((nw + 1) * sizeof *at);
+  size_t *start = malloc((nw + 1) * sizeof *start);
+  uint32_t *len = malloc((nw + 1) * sizeof *len);
+  char *joined = malloc(t->n + nw + 1);
+  const rule_literal **lits = malloc(rs->literals.n * sizeof *lits);
+  ck_assert(at && start && len && joined && lits);
+  for (size_t w = 0; w < nw; w++) {
+    at[w] = v[w].at;
+    len[w] = v[w].len;
+    start[w] = total;
+    memcpy(joined + total, t->s + at[w], len[w]);
+    total += len[w];
+    joined[total++] = '\n';
+  }
+  start[nw] = total;
+  size_t nlits = 0, caseless = 0;
+  for (size_t i = 0; i < rs->literals.n; i++) {
+    const rule_literal *l = rs->literals.items[i];
+    const char *p = l->text;
+    while (*p && in_word((unsigned char)*p)) p++;
+    if (*p) continue;
+    lits[nlits++] = l;
+    caseless += l->caseless;
+  }
+  ck_assert_uint_gt(nlits, 100);
+  ck_assert_uint_gt(caseless, 0);
+  size_t nbits = nlits / 64 + 1;
+  uint64_t *holds = calloc(nw * nbits + 1, sizeof *holds);
+  uint64_t *want = calloc(nw * nbits + 1, sizeof *want);
+  ck_assert(holds && want);
+  /* asked twice: the second time the words are answered from the first
+   * (and from the plans before) */
+  uint64_t *again = calloc(nw * nbits + 1, sizeof *again);
+  ck_assert_ptr_nonnull(again);
+  ck_assert(rule_literals_in_words(lits, nlits, t->s, at, len, nw, holds,
+                                   nbits));
+  ck_assert(rule_literals_in_words(lits, nlits, t->s, at, len, nw, again,
+                                   nbits));
+  ck_assert(!memcmp(holds, again, nw * nbits * sizeof *holds));
+  free(again);
+  size_t found = 0;
+  for (size_t i = 0; i < nlits; i++)
+    for (size_t from = 0, w = 0;
+         from < total &&
+         pcre2_match(lits[i]->code, (PCRE2_SPTR)joined, total, from,
+                     PCRE2_NO_UTF_CHECK, md, NULL) > 0;
+         from = start[w + 1]) {
+      size_t hit = pcre2_get_ovector_pointer(md)[0];
+      while (start[w + 1] <= hit) w++;
+      want[w * nbits + i / 64] |= (uint64_t)1 << (i % 64);
+      found++;
+    }
+  ck_assert_uint_gt(found, 0);
+  for (size_t w = 0; w < nw; w++)
+    for (size_t i = 0; i < nlits; i++) {
+      uint64_t bit = (uint64_t)1 << (i % 64);
+      ck_assert_msg((holds[w * nbits + i / 64] & bit) ==
+                        (want[w * nbits + i / 64] & bit),
+                    "%s: literal '%s'%s in word '%.*s': told %d, searched %d",
+                    path, lits[i]->text, lits[i]->caseless ? " (caseless)" : "",
+                    (int)len[w], t->s + at[w],
+                    !!(holds[w * nbits + i / 64] & bit),
+                    !!(want[w * nbits + i / 64] & bit));
+    }
+  free(holds);
+  free(want);
+  free(lits);
+  free(joined);
+  free(len);
+  free(start);
+  free(at);
+  free(v);
+}
+
+START_TEST(literals_stand_in_words_where_searches_find_them) {
+  check_corpus_texts(literals_in_words);
+}
+END_TEST
+
 /* ---- areas of headings ------------------------------------------------ */
 
 /* The shipped words of areas.tsv name the area of a heading: the area
@@ -1311,6 +1483,7 @@ int main(void) {
   TCase *tc = tcase_create("loader");
   tcase_add_checked_fixture(tc, NULL, harness_free_rules);
   tcase_add_test(tc, loads_and_runs_examples);
+  tcase_add_test(tc, selections_are_the_rules_under_a_path);
   tcase_add_test(tc, failing_examples_are_reported_with_line);
   tcase_add_loop_test(tc, bad_rules_file_names_file_and_line, 0,
                       (int)(sizeof bad_files / sizeof *bad_files));
@@ -1351,6 +1524,7 @@ int main(void) {
                       2 * (int)(sizeof look_ahead / sizeof *look_ahead));
   tcase_add_test(tf, scans_find_what_rules_match);
   tcase_add_test(tf, scans_of_parts_find_what_rules_match);
+  tcase_add_test(tf, literals_stand_in_words_where_searches_find_them);
   suite_add_tcase(s, tf);
   TCase *ts = tcase_create("sections");
   tcase_add_unchecked_fixture(ts, NULL, harness_free_rules);
