@@ -12,8 +12,11 @@
  * Vietnamese spell-out rules), and the plan's year for a day and month
  * without one.
  *
- * Cost is linear in the text: every rule is one left-to-right scan;
- * overlaps are resolved per cluster of overlapping matches. */
+ * Cost is linear in the text: every deadline rule is one left-to-right
+ * scan (the where=table rules only in a plan with tables); the
+ * nodeadline rules are searched only around the matches they may drop
+ * (find_zones); overlaps are resolved per cluster of overlapping
+ * matches. */
 #include "extract.h"
 
 #include <stdlib.h>
@@ -387,39 +390,115 @@ static bool in_zone(const zone *z, size_t nz, size_t s, size_t e) {
 }
 
 
-/* Sorted, merged nodeadline zones. */
-static cchc_status find_zones(xctx *x, zone **out, size_t *nout) {
+/* Zones are looked for only around candidates: a nodeadline.* rule whose
+ * matches hold no character of its barrier (rule_facts) is searched, for
+ * each candidate, from where the stretch without barriers that runs into
+ * the candidate starts, up to the candidate's end.  A match that reaches
+ * into the candidate starts in that stretch, and a search from a stretch's
+ * start finds there what the search of the whole text finds (a match
+ * that starts before a barrier ends before it).  Each rule's search goes
+ * on from its last match, in text order, as the search of the whole text
+ * does.  The windows are tried position by position (xmatch_until), at a
+ * cost per byte many times that of a scan of the whole text, which skips
+ * by the rule's facts: once a rule's windows would add up to more than
+ * 1/WINDOW_SHARE of the text (its barrier is rare), the rest of the text
+ * is scanned whole, from where its search stands.  A rule without a
+ * barrier scans the whole text. */
+enum { WINDOW_SHARE = 16 };
+
+/* The features of each ASCII byte (rule_features), for the walks back to
+ * a barrier. */
+static void ascii_features(uint64_t feat[128]) {
+  for (int c = 0; c < 128; c++) {
+    char ch = (char)c;
+    feat[c] = rule_features(&ch, 1);
+  }
+}
+
+/* Where the stretch without barrier b that runs into offset `at` starts:
+ * after the last barrier character before it, and not before `floor`;
+ * SIZE_MAX when it starts more than `reach` bytes before `at`.  The
+ * digits of a barrier are not used (digits beyond ASCII are several
+ * bytes): the stretch then starts further back, which is as sound. */
+static size_t stretch_start(const xctx *x, const uint64_t feat[128],
+                            uint64_t b, size_t floor, size_t at,
+                            size_t reach) {
+  const unsigned char *u = (const unsigned char *)x->s;
+  if (at <= floor) return floor;
+  for (size_t i = at; i > floor; i--) {
+    if (u[i - 1] < 0x80 && (feat[u[i - 1]] & b)) return i;
+    if (at - i >= reach) return SIZE_MAX;
+  }
+  return at - floor > reach ? SIZE_MAX : floor;
+}
+
+typedef struct zones {
+  zone *v;
+  size_t n, cap;
+} zones;
+
+/* r's matches from *pos on that start by `limit` (all that follow when
+ * limit is x->n: a scan of the rest), as zones in *zs; *pos moves past
+ * them, and past the limit (none starts before: the search from there
+ * finds what the search from *pos finds).  `limit` + 1 is a character's
+ * start.  False when out of memory. */
+static bool add_zones(xctx *x, const rule *r, size_t *pos, size_t limit,
+                      zones *zs) {
+  while (*pos < x->n && *pos <= limit &&
+         (limit >= x->n ? rule_scan(r, &x->scan, x->n, *pos, x->md)
+                        : xmatch_until(x, r, x->s, x->n, *pos, limit))) {
+    size_t ms = match_start(x->md), me = match_end(x->md), a, b;
+    *pos = next_from(x->s, x->n, ms, me);
+    if (!rule_group(r, x->md, "zone", &a, &b)) a = ms, b = me;
+    if (b <= a) continue;
+    void *grown = cchc_grow(zs->v, &zs->cap, zs->n, sizeof *zs->v);
+    if (!grown) return false;
+    zs->v = grown;
+    zs->v[zs->n++] = (zone){a, b};
+  }
+  if (*pos <= limit) *pos = limit + 1;
+  return true;
+}
+
+/* Sorted, merged nodeadline zones: those that may reach into one of the
+ * candidates c[0..nc) (sorted by start), and maybe more. */
+static cchc_status find_zones(xctx *x, const cand *c, size_t nc, zone **out,
+                              size_t *nout) {
   rule_list rs = rules_select(x->rules, "nodeadline.", NULL);
-  zone *z = NULL;
-  size_t nz = 0, cap = 0;
-  for (size_t i = 0; i < rs.n; i++)
-    for (size_t pos = 0;
-         pos < x->n && rule_scan(rs.items[i], &x->scan, x->n, pos, x->md);) {
-      size_t ms = match_start(x->md), me = match_end(x->md), a, b;
-      if (!rule_group(rs.items[i], x->md, "zone", &a, &b)) a = ms, b = me;
-      if (b > a) {
-        void *grown = cchc_grow(z, &cap, nz, sizeof *z);
-        if (!grown) {
-          free(z);
-          return NOMEM(x);
-        }
-        z = grown;
-        z[nz++] = (zone){a, b};
-      }
-      pos = next_from(x->s, x->n, ms, me);
+  uint64_t feat[128];
+  ascii_features(feat);
+  zones zs = {0};
+  for (size_t i = 0; i < rs.n && nc; i++) {
+    const rule *r = rs.items[i];
+    uint64_t b = r->facts.barrier & ~feat['0'];
+    size_t pos = 0, budget = x->n / WINDOW_SHARE;
+    bool whole = !b; /* scanning the rest whole */
+    for (size_t k = 0; k < nc && !whole; k++) {
+      size_t limit = c[k].end - 1;
+      size_t from = stretch_start(x, feat, b, pos, c[k].start, budget);
+      whole = from == SIZE_MAX || (from < limit && limit - from > budget);
+      if (whole) break;
+      pos = from;
+      if (pos < limit) budget -= limit - pos;
+      if (!add_zones(x, r, &pos, limit, &zs)) goto nomem;
     }
-  if (nz) qsort(z, nz, sizeof *z, cmp_zone);
+    if (whole && !add_zones(x, r, &pos, x->n, &zs)) goto nomem;
+  }
+  if (zs.n) qsort(zs.v, zs.n, sizeof *zs.v, cmp_zone);
   size_t m = 0;
-  for (size_t i = 0; i < nz; i++) {
-    if (m && z[i].start < z[m - 1].end) {
-      if (z[i].end > z[m - 1].end) z[m - 1].end = z[i].end;
+  for (size_t i = 0; i < zs.n; i++) {
+    if (m && zs.v[i].start < zs.v[m - 1].end) {
+      if (zs.v[i].end > zs.v[m - 1].end) zs.v[m - 1].end = zs.v[i].end;
     } else {
-      z[m++] = z[i];
+      zs.v[m++] = zs.v[i];
     }
   }
-  *out = z;
+  *out = zs.v;
   *nout = m;
   return CCHC_OK;
+nomem:
+  free(zs.v);
+  return NOMEM(x);
 }
 
 /* For each section, whether it lies in the appendix (a section whose rule
@@ -620,22 +699,33 @@ static cchc_status emit(dctx *d, const cand *c) {
 
 /* ---- driver -------------------------------------------------------------- */
 
-static cchc_status collect(dctx *d, rule_list rs, const zone *z, size_t nz,
-                           const bool *app, cand **out, size_t *nout) {
+/* Can a line of the text be a table cell (in_table)?  False when the
+ * plan has no appendix and no '|': the where=table rules then keep
+ * nothing, and are not run. */
+static bool may_have_table(const xctx *x, const bool *app) {
+  for (size_t i = 0; i < x->f->nsections; i++)
+    if (app[i]) return true;
+  return memchr(x->s, '|', x->n) != NULL;
+}
+
+/* Every match of the deadline rules, in rule order, but those outside the
+ * table cells a where=table rule wants. */
+static cchc_status collect(dctx *d, rule_list rs, const bool *app, cand **out,
+                           size_t *nout) {
   xctx *x = d->x;
   cand *c = NULL;
   size_t n = 0, cap = 0;
+  bool tables = may_have_table(x, app);
   for (size_t i = 0; i < rs.n; i++) {
     const rule *r = rs.items[i]; /* its kind is known: the loader checks */
     const char *where = rule_attr(r, "where");
     bool table = where && !strcmp(where, "table");
+    if (table && !tables) continue;
     for (size_t pos = 0;
          pos < x->n && rule_scan(r, &x->scan, x->n, pos, x->md);) {
       size_t ms = match_start(x->md), me = match_end(x->md);
       pos = next_from(x->s, x->n, ms, me);
-      if (me == ms || in_zone(z, nz, ms, me) ||
-          (table && !in_table(x, app, ms)))
-        continue;
+      if (me == ms || (table && !in_table(x, app, ms))) continue;
       void *grown = cchc_grow(c, &cap, n, sizeof *c);
       if (!grown) {
         free(c);
@@ -675,10 +765,14 @@ cchc_status extract_deadlines(xctx *x) {
     st = NOMEM(x);
     goto done;
   }
-  if ((st = find_zones(x, &z, &nz)) != CCHC_OK ||
-      (st = collect(&d, rs, z, nz, app, &c, &nc)) != CCHC_OK)
-    goto done;
+  if ((st = collect(&d, rs, app, &c, &nc)) != CCHC_OK) goto done;
   if (nc) qsort(c, nc, sizeof *c, cmp_cand_start);
+  /* candidates in a nodeadline zone are no deadlines */
+  if ((st = find_zones(x, c, nc, &z, &nz)) != CCHC_OK) goto done;
+  size_t kept = 0;
+  for (size_t i = 0; i < nc; i++)
+    if (!in_zone(z, nz, c[i].start, c[i].end)) c[kept++] = c[i];
+  nc = kept;
   if ((st = resolve_overlaps(x, c, nc)) != CCHC_OK) goto done;
   for (size_t i = 0; i < nc && st == CCHC_OK; i++)
     if (c[i].keep) st = emit(&d, &c[i]);

@@ -135,6 +135,20 @@ bool xfirst_before(xctx *x, rule_list rules, size_t a, size_t b,
   return found;
 }
 
+bool xmatch_until(xctx *x, const rule *r, const char *s, size_t n, size_t pos,
+                  size_t limit) {
+  if (limit >= n) return rule_exec(r, s, n, pos, x->md);
+  if (!r->by_first)
+    return rule_exec_until(r, &x->scan, s, n, pos, limit, x->md);
+  const unsigned char *u = (const unsigned char *)s;
+  for (size_t i = pos; i <= limit; i++)
+    if ((u[i] & 0xC0) != 0x80 && /* a character's other bytes start none */
+        (!r->facts.has_first || rule_may_start(r, u, i, n)) &&
+        rule_exec_until(r, &x->scan, s, n, i, i, x->md))
+      return true;
+  return false;
+}
+
 /* ---- items by where they start ---------------------------------------- */
 
 static int by_start_then_item(const void *a, const void *b) {

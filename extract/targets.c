@@ -117,24 +117,6 @@ static size_t stretch_end(const tctx *t, const rule *r, size_t n,
   return i;
 }
 
-/* r's first match in s[0..n) that starts in [pos, limit], in t->x->md.
- * PCRE2 tries every position of a rule whose first bytes it does not know
- * (rule_exec tries those of its facts, rules.h: by_first): such a rule is
- * tried at each of them, as rule_exec does, up to the limit only. */
-static bool match_until(tctx *t, const rule *r, const char *s, size_t n,
-                        size_t pos, size_t limit) {
-  if (limit >= n) return rule_exec(r, s, n, pos, t->x->md);
-  if (!r->by_first)
-    return rule_exec_until(r, &t->x->scan, s, n, pos, limit, t->x->md);
-  const unsigned char *u = (const unsigned char *)s;
-  for (size_t i = pos; i <= limit; i++)
-    if ((u[i] & 0xC0) != 0x80 && /* a character's other bytes start none */
-        (!r->facts.has_first || rule_may_start(r, u, i, n)) &&
-        rule_exec_until(r, &t->x->scan, s, n, i, i, t->x->md))
-      return true;
-  return false;
-}
-
 /* ---- literals ------------------------------------------------------------- */
 
 /* Does the block s[0..n) hold literal l?  Each is searched once a block:
@@ -265,7 +247,7 @@ static bool find_candidates(tctx *t, const char *s, size_t n, uint64_t has,
       size_t end = stretch_end(t, r, n, from, &in);
       if (pos < from) pos = from;
       if (rule_may_match(r, in) && holds_value(out->v, out->n, from, end))
-        while (pos <= end && match_until(t, r, s, n, pos, end)) {
+        while (pos <= end && xmatch_until(t->x, r, s, n, pos, end)) {
           size_t a, b;
           rule_match_span(md, &a, &b);
           pos = next_pos(s, n, pos, b);
