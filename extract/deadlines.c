@@ -160,12 +160,21 @@ static size_t next_from(const char *s, size_t n, size_t start, size_t end) {
   return i;
 }
 
+/* Where a word (a rule's literal, rules.h) stands in the text: every
+ * occurrence, in text order. */
+typedef struct word_places {
+  const rule_literal *word;
+  size_t *at, n;
+} word_places;
+
 typedef struct dctx {
   xctx *x;
   rule_list points, grains, words;
   pcre2_match_data *md; /* for point and grain rules */
   int plan_year;        /* 0 when unknown */
   UNumberFormat *spell; /* Vietnamese numerals in words (ICU), lazily */
+  word_places *places;  /* of the words deadline rules start with */
+  size_t nplaces, cap_places;
 } dctx;
 
 /* s[a..b) as a number into *out; false when it is not digits. */
@@ -708,6 +717,81 @@ static bool may_have_table(const xctx *x, const bool *app) {
   return memchr(x->s, '|', x->n) != NULL;
 }
 
+/* ---- rules that start with a word ---- */
+
+/* Most deadline rules start with one of a few words ("từ", "trong",
+ * "thời" or "tiến" of a label, "định" of "định kỳ"), and several share
+ * them: the places of each word are found once, and such a rule is tried
+ * at each of its words' places only, anchored there (xmatch_until),
+ * instead of searched: its search would stop at every first letter of
+ * its words, and the scans of the rules would look for the same words
+ * each.  The leftmost match from a position is the one at the first place
+ * where the rule matches: exact, as its facts are (rules.h: each match
+ * holds an anchor word 0 bytes and no white space after its start). */
+
+/* Does every match of r start with one of its anchor words? */
+static bool starts_with_word(const rule *r) {
+  const rule_facts *f = &r->facts;
+  for (size_t k = 0; k < f->nanchor; k++)
+    if (f->anchor_bytes[k] || f->anchor_runs[k] || !f->anchor[k]->code)
+      return false;
+  return f->nanchor > 0;
+}
+
+/* The places of word w in the text, found at the first ask: their index
+ * in d->places, or SIZE_MAX when out of memory. */
+static size_t places_of(dctx *d, const rule_literal *w) {
+  for (size_t i = 0; i < d->nplaces; i++)
+    if (d->places[i].word == w) return i;
+  void *grown = cchc_grow(d->places, &d->cap_places, d->nplaces,
+                          sizeof *d->places);
+  if (!grown) return SIZE_MAX;
+  d->places = grown;
+  word_places *p = &d->places[d->nplaces];
+  *p = (word_places){.word = w};
+  xctx *x = d->x;
+  size_t cap = 0;
+  for (size_t from = 0; from < x->n && code_match(w->code, &w->jit, x->s, x->n,
+                                                  from, d->md, NULL) > 0;) {
+    size_t at = match_start(d->md);
+    if (!(grown = cchc_grow(p->at, &cap, p->n, sizeof *p->at))) {
+      free(p->at);
+      return SIZE_MAX;
+    }
+    p->at = grown;
+    p->at[p->n++] = at;
+    from = next_from(x->s, x->n, at, at); /* occurrences may overlap */
+  }
+  return d->nplaces++;
+}
+
+/* The places where r's words stand, merged in text order into *out
+ * (malloc'd); false when out of memory. */
+static bool rule_places(dctx *d, const rule *r, size_t **out, size_t *nout) {
+  size_t ids[RULE_ANCHOR_ALTS], total = 0, next[RULE_ANCHOR_ALTS] = {0};
+  for (size_t k = 0; k < r->facts.nanchor; k++)
+    if ((ids[k] = places_of(d, r->facts.anchor[k])) == SIZE_MAX) return false;
+  const word_places *w[RULE_ANCHOR_ALTS]; /* d->places stays put now */
+  for (size_t k = 0; k < r->facts.nanchor; k++) {
+    w[k] = &d->places[ids[k]];
+    total += w[k]->n;
+  }
+  size_t *at = malloc((total ? total : 1) * sizeof *at), n = 0;
+  if (!at) return false;
+  for (;;) {
+    size_t best = SIZE_MAX, kb = 0;
+    for (size_t k = 0; k < r->facts.nanchor; k++)
+      if (next[k] < w[k]->n && w[k]->at[next[k]] < best)
+        best = w[k]->at[next[k]], kb = k;
+    if (best == SIZE_MAX) break;
+    next[kb]++;
+    if (!n || at[n - 1] != best) at[n++] = best;
+  }
+  *out = at;
+  *nout = n;
+  return true;
+}
+
 /* Every match of the deadline rules, in rule order, but those outside the
  * table cells a where=table rule wants. */
 static cchc_status collect(dctx *d, rule_list rs, const bool *app, cand **out,
@@ -721,13 +805,27 @@ static cchc_status collect(dctx *d, rule_list rs, const bool *app, cand **out,
     const char *where = rule_attr(r, "where");
     bool table = where && !strcmp(where, "table");
     if (table && !tables) continue;
-    for (size_t pos = 0;
-         pos < x->n && rule_scan(r, &x->scan, x->n, pos, x->md);) {
+    size_t *at = NULL, nat = 0, j = 0;
+    bool by_words = starts_with_word(r);
+    if (by_words && !rule_places(d, r, &at, &nat)) {
+      free(c);
+      return NOMEM(x);
+    }
+    for (size_t pos = 0; pos < x->n;) {
+      if (by_words) {
+        while (j < nat && (at[j] < pos ||
+                           !xmatch_until(x, r, x->s, x->n, at[j], at[j])))
+          j++;
+        if (j == nat) break;
+      } else if (!rule_scan(r, &x->scan, x->n, pos, x->md)) {
+        break;
+      }
       size_t ms = match_start(x->md), me = match_end(x->md);
       pos = next_from(x->s, x->n, ms, me);
       if (me == ms || (table && !in_table(x, app, ms))) continue;
       void *grown = cchc_grow(c, &cap, n, sizeof *c);
       if (!grown) {
+        free(at);
         free(c);
         return NOMEM(x);
       }
@@ -741,6 +839,7 @@ static cchc_status collect(dctx *d, rule_list rs, const bool *app, cand **out,
       for (int g = 0; g < NGROUPS; g++)
         k->has[g] = rule_group(r, x->md, group_names[g], &k->gs[g], &k->ge[g]);
     }
+    free(at);
   }
   *out = c;
   *nout = n;
@@ -782,6 +881,8 @@ done:
   free(app);
   pcre2_match_data_free(d.md);
   if (d.spell) unum_close(d.spell);
+  for (size_t i = 0; i < d.nplaces; i++) free(d.places[i].at);
+  free(d.places);
   return st;
 }
 
