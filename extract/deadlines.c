@@ -722,7 +722,7 @@ static bool may_have_table(const xctx *x, const bool *app) {
 /* Most deadline rules start with one of a few words ("từ", "trong",
  * "thời" or "tiến" of a label, "định" of "định kỳ"), and several share
  * them: the places of each word are found once, and such a rule is tried
- * at each of its words' places only, anchored there (xmatch_until),
+ * at each of its words' places only, anchored there (xmatch_at),
  * instead of searched: its search would stop at every first letter of
  * its words, and the scans of the rules would look for the same words
  * each.  The leftmost match from a position is the one at the first place
@@ -813,8 +813,8 @@ static cchc_status collect(dctx *d, rule_list rs, const bool *app, cand **out,
     }
     for (size_t pos = 0; pos < x->n;) {
       if (by_words) {
-        while (j < nat && (at[j] < pos ||
-                           !xmatch_until(x, r, x->s, x->n, at[j], at[j])))
+        while (j < nat &&
+               (at[j] < pos || !xmatch_at(x, r, x->s, x->n, at[j])))
           j++;
         if (j == nat) break;
       } else if (!rule_scan(r, &x->scan, x->n, pos, x->md)) {
