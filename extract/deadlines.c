@@ -12,8 +12,11 @@
  * Vietnamese spell-out rules), and the plan's year for a day and month
  * without one.
  *
- * Cost is linear in the text: every rule is one left-to-right scan;
- * overlaps are resolved per cluster of overlapping matches. */
+ * Cost is linear in the text: every deadline rule is one left-to-right
+ * scan (the where=table rules only in a plan with tables); the
+ * nodeadline rules are searched only around the matches they may drop
+ * (find_zones); overlaps are resolved per cluster of overlapping
+ * matches. */
 #include "extract.h"
 
 #include <stdlib.h>
@@ -157,12 +160,21 @@ static size_t next_from(const char *s, size_t n, size_t start, size_t end) {
   return i;
 }
 
+/* Where a word (a rule's literal, rules.h) stands in the text: every
+ * occurrence, in text order. */
+typedef struct word_places {
+  const rule_literal *word;
+  size_t *at, n;
+} word_places;
+
 typedef struct dctx {
   xctx *x;
   rule_list points, grains, words;
   pcre2_match_data *md; /* for point and grain rules */
   int plan_year;        /* 0 when unknown */
   UNumberFormat *spell; /* Vietnamese numerals in words (ICU), lazily */
+  word_places *places;  /* of the words deadline rules start with */
+  size_t nplaces, cap_places;
 } dctx;
 
 /* s[a..b) as a number into *out; false when it is not digits. */
@@ -387,39 +399,115 @@ static bool in_zone(const zone *z, size_t nz, size_t s, size_t e) {
 }
 
 
-/* Sorted, merged nodeadline zones. */
-static cchc_status find_zones(xctx *x, zone **out, size_t *nout) {
+/* Zones are looked for only around candidates: a nodeadline.* rule whose
+ * matches hold no character of its barrier (rule_facts) is searched, for
+ * each candidate, from where the stretch without barriers that runs into
+ * the candidate starts, up to the candidate's end.  A match that reaches
+ * into the candidate starts in that stretch, and a search from a stretch's
+ * start finds there what the search of the whole text finds (a match
+ * that starts before a barrier ends before it).  Each rule's search goes
+ * on from its last match, in text order, as the search of the whole text
+ * does.  The windows are tried position by position (xmatch_until), at a
+ * cost per byte many times that of a scan of the whole text, which skips
+ * by the rule's facts: once a rule's windows would add up to more than
+ * 1/WINDOW_SHARE of the text (its barrier is rare), the rest of the text
+ * is scanned whole, from where its search stands.  A rule without a
+ * barrier scans the whole text. */
+enum { WINDOW_SHARE = 16 };
+
+/* The features of each ASCII byte (rule_features), for the walks back to
+ * a barrier. */
+static void ascii_features(uint64_t feat[128]) {
+  for (int c = 0; c < 128; c++) {
+    char ch = (char)c;
+    feat[c] = rule_features(&ch, 1);
+  }
+}
+
+/* Where the stretch without barrier b that runs into offset `at` starts:
+ * after the last barrier character before it, and not before `floor`;
+ * SIZE_MAX when it starts more than `reach` bytes before `at`.  The
+ * digits of a barrier are not used (digits beyond ASCII are several
+ * bytes): the stretch then starts further back, which is as sound. */
+static size_t stretch_start(const xctx *x, const uint64_t feat[128],
+                            uint64_t b, size_t floor, size_t at,
+                            size_t reach) {
+  const unsigned char *u = (const unsigned char *)x->s;
+  if (at <= floor) return floor;
+  for (size_t i = at; i > floor; i--) {
+    if (u[i - 1] < 0x80 && (feat[u[i - 1]] & b)) return i;
+    if (at - i >= reach) return SIZE_MAX;
+  }
+  return at - floor > reach ? SIZE_MAX : floor;
+}
+
+typedef struct zones {
+  zone *v;
+  size_t n, cap;
+} zones;
+
+/* r's matches from *pos on that start by `limit` (all that follow when
+ * limit is x->n: a scan of the rest), as zones in *zs; *pos moves past
+ * them, and past the limit (none starts before: the search from there
+ * finds what the search from *pos finds).  `limit` + 1 is a character's
+ * start.  False when out of memory. */
+static bool add_zones(xctx *x, const rule *r, size_t *pos, size_t limit,
+                      zones *zs) {
+  while (*pos < x->n && *pos <= limit &&
+         (limit >= x->n ? rule_scan(r, &x->scan, x->n, *pos, x->md)
+                        : xmatch_until(x, r, x->s, x->n, *pos, limit))) {
+    size_t ms = match_start(x->md), me = match_end(x->md), a, b;
+    *pos = next_from(x->s, x->n, ms, me);
+    if (!rule_group(r, x->md, "zone", &a, &b)) a = ms, b = me;
+    if (b <= a) continue;
+    void *grown = cchc_grow(zs->v, &zs->cap, zs->n, sizeof *zs->v);
+    if (!grown) return false;
+    zs->v = grown;
+    zs->v[zs->n++] = (zone){a, b};
+  }
+  if (*pos <= limit) *pos = limit + 1;
+  return true;
+}
+
+/* Sorted, merged nodeadline zones: those that may reach into one of the
+ * candidates c[0..nc) (sorted by start), and maybe more. */
+static cchc_status find_zones(xctx *x, const cand *c, size_t nc, zone **out,
+                              size_t *nout) {
   rule_list rs = rules_select(x->rules, "nodeadline.", NULL);
-  zone *z = NULL;
-  size_t nz = 0, cap = 0;
-  for (size_t i = 0; i < rs.n; i++)
-    for (size_t pos = 0;
-         pos < x->n && rule_scan(rs.items[i], &x->scan, x->n, pos, x->md);) {
-      size_t ms = match_start(x->md), me = match_end(x->md), a, b;
-      if (!rule_group(rs.items[i], x->md, "zone", &a, &b)) a = ms, b = me;
-      if (b > a) {
-        void *grown = cchc_grow(z, &cap, nz, sizeof *z);
-        if (!grown) {
-          free(z);
-          return NOMEM(x);
-        }
-        z = grown;
-        z[nz++] = (zone){a, b};
-      }
-      pos = next_from(x->s, x->n, ms, me);
+  uint64_t feat[128];
+  ascii_features(feat);
+  zones zs = {0};
+  for (size_t i = 0; i < rs.n && nc; i++) {
+    const rule *r = rs.items[i];
+    uint64_t b = r->facts.barrier & ~feat['0'];
+    size_t pos = 0, budget = x->n / WINDOW_SHARE;
+    bool whole = !b; /* scanning the rest whole */
+    for (size_t k = 0; k < nc && !whole; k++) {
+      size_t limit = c[k].end - 1;
+      size_t from = stretch_start(x, feat, b, pos, c[k].start, budget);
+      whole = from == SIZE_MAX || (from < limit && limit - from > budget);
+      if (whole) break;
+      pos = from;
+      if (pos < limit) budget -= limit - pos;
+      if (!add_zones(x, r, &pos, limit, &zs)) goto nomem;
     }
-  if (nz) qsort(z, nz, sizeof *z, cmp_zone);
+    if (whole && !add_zones(x, r, &pos, x->n, &zs)) goto nomem;
+  }
+  if (zs.n) qsort(zs.v, zs.n, sizeof *zs.v, cmp_zone);
   size_t m = 0;
-  for (size_t i = 0; i < nz; i++) {
-    if (m && z[i].start < z[m - 1].end) {
-      if (z[i].end > z[m - 1].end) z[m - 1].end = z[i].end;
+  for (size_t i = 0; i < zs.n; i++) {
+    if (m && zs.v[i].start < zs.v[m - 1].end) {
+      if (zs.v[i].end > zs.v[m - 1].end) zs.v[m - 1].end = zs.v[i].end;
     } else {
-      z[m++] = z[i];
+      zs.v[m++] = zs.v[i];
     }
   }
-  *out = z;
+  *out = zs.v;
   *nout = m;
   return CCHC_OK;
+nomem:
+  free(zs.v);
+  return NOMEM(x);
 }
 
 /* For each section, whether it lies in the appendix (a section whose rule
@@ -620,24 +708,124 @@ static cchc_status emit(dctx *d, const cand *c) {
 
 /* ---- driver -------------------------------------------------------------- */
 
-static cchc_status collect(dctx *d, rule_list rs, const zone *z, size_t nz,
-                           const bool *app, cand **out, size_t *nout) {
+/* Can a line of the text be a table cell (in_table)?  False when the
+ * plan has no appendix and no '|': the where=table rules then keep
+ * nothing, and are not run. */
+static bool may_have_table(const xctx *x, const bool *app) {
+  for (size_t i = 0; i < x->f->nsections; i++)
+    if (app[i]) return true;
+  return memchr(x->s, '|', x->n) != NULL;
+}
+
+/* ---- rules that start with a word ---- */
+
+/* Most deadline rules start with one of a few words ("từ", "trong",
+ * "thời" or "tiến" of a label, "định" of "định kỳ"), and several share
+ * them: the places of each word are found once, and such a rule is tried
+ * at each of its words' places only, anchored there (xmatch_at),
+ * instead of searched: its search would stop at every first letter of
+ * its words, and the scans of the rules would look for the same words
+ * each.  The leftmost match from a position is the one at the first place
+ * where the rule matches: exact, as its facts are (rules.h: each match
+ * holds an anchor word 0 bytes and no white space after its start). */
+
+/* Does every match of r start with one of its anchor words? */
+static bool starts_with_word(const rule *r) {
+  const rule_facts *f = &r->facts;
+  for (size_t k = 0; k < f->nanchor; k++)
+    if (f->anchor_bytes[k] || f->anchor_runs[k] || !f->anchor[k]->code)
+      return false;
+  return f->nanchor > 0;
+}
+
+/* The places of word w in the text, found at the first ask: their index
+ * in d->places, or SIZE_MAX when out of memory. */
+static size_t places_of(dctx *d, const rule_literal *w) {
+  for (size_t i = 0; i < d->nplaces; i++)
+    if (d->places[i].word == w) return i;
+  void *grown = cchc_grow(d->places, &d->cap_places, d->nplaces,
+                          sizeof *d->places);
+  if (!grown) return SIZE_MAX;
+  d->places = grown;
+  word_places *p = &d->places[d->nplaces];
+  *p = (word_places){.word = w};
+  xctx *x = d->x;
+  size_t cap = 0;
+  for (size_t from = 0; from < x->n && code_match(w->code, &w->jit, x->s, x->n,
+                                                  from, d->md, NULL) > 0;) {
+    size_t at = match_start(d->md);
+    if (!(grown = cchc_grow(p->at, &cap, p->n, sizeof *p->at))) {
+      free(p->at);
+      return SIZE_MAX;
+    }
+    p->at = grown;
+    p->at[p->n++] = at;
+    from = next_from(x->s, x->n, at, at); /* occurrences may overlap */
+  }
+  return d->nplaces++;
+}
+
+/* The places where r's words stand, merged in text order into *out
+ * (malloc'd); false when out of memory. */
+static bool rule_places(dctx *d, const rule *r, size_t **out, size_t *nout) {
+  size_t ids[RULE_ANCHOR_ALTS], total = 0, next[RULE_ANCHOR_ALTS] = {0};
+  for (size_t k = 0; k < r->facts.nanchor; k++)
+    if ((ids[k] = places_of(d, r->facts.anchor[k])) == SIZE_MAX) return false;
+  const word_places *w[RULE_ANCHOR_ALTS]; /* d->places stays put now */
+  for (size_t k = 0; k < r->facts.nanchor; k++) {
+    w[k] = &d->places[ids[k]];
+    total += w[k]->n;
+  }
+  size_t *at = malloc((total ? total : 1) * sizeof *at), n = 0;
+  if (!at) return false;
+  for (;;) {
+    size_t best = SIZE_MAX, kb = 0;
+    for (size_t k = 0; k < r->facts.nanchor; k++)
+      if (next[k] < w[k]->n && w[k]->at[next[k]] < best)
+        best = w[k]->at[next[k]], kb = k;
+    if (best == SIZE_MAX) break;
+    next[kb]++;
+    if (!n || at[n - 1] != best) at[n++] = best;
+  }
+  *out = at;
+  *nout = n;
+  return true;
+}
+
+/* Every match of the deadline rules, in rule order, but those outside the
+ * table cells a where=table rule wants. */
+static cchc_status collect(dctx *d, rule_list rs, const bool *app, cand **out,
+                           size_t *nout) {
   xctx *x = d->x;
   cand *c = NULL;
   size_t n = 0, cap = 0;
+  bool tables = may_have_table(x, app);
   for (size_t i = 0; i < rs.n; i++) {
     const rule *r = rs.items[i]; /* its kind is known: the loader checks */
     const char *where = rule_attr(r, "where");
     bool table = where && !strcmp(where, "table");
-    for (size_t pos = 0;
-         pos < x->n && rule_scan(r, &x->scan, x->n, pos, x->md);) {
+    if (table && !tables) continue;
+    size_t *at = NULL, nat = 0, j = 0;
+    bool by_words = starts_with_word(r);
+    if (by_words && !rule_places(d, r, &at, &nat)) {
+      free(c);
+      return NOMEM(x);
+    }
+    for (size_t pos = 0; pos < x->n;) {
+      if (by_words) {
+        while (j < nat &&
+               (at[j] < pos || !xmatch_at(x, r, x->s, x->n, at[j])))
+          j++;
+        if (j == nat) break;
+      } else if (!rule_scan(r, &x->scan, x->n, pos, x->md)) {
+        break;
+      }
       size_t ms = match_start(x->md), me = match_end(x->md);
       pos = next_from(x->s, x->n, ms, me);
-      if (me == ms || in_zone(z, nz, ms, me) ||
-          (table && !in_table(x, app, ms)))
-        continue;
+      if (me == ms || (table && !in_table(x, app, ms))) continue;
       void *grown = cchc_grow(c, &cap, n, sizeof *c);
       if (!grown) {
+        free(at);
         free(c);
         return NOMEM(x);
       }
@@ -651,6 +839,7 @@ static cchc_status collect(dctx *d, rule_list rs, const zone *z, size_t nz,
       for (int g = 0; g < NGROUPS; g++)
         k->has[g] = rule_group(r, x->md, group_names[g], &k->gs[g], &k->ge[g]);
     }
+    free(at);
   }
   *out = c;
   *nout = n;
@@ -675,10 +864,14 @@ cchc_status extract_deadlines(xctx *x) {
     st = NOMEM(x);
     goto done;
   }
-  if ((st = find_zones(x, &z, &nz)) != CCHC_OK ||
-      (st = collect(&d, rs, z, nz, app, &c, &nc)) != CCHC_OK)
-    goto done;
+  if ((st = collect(&d, rs, app, &c, &nc)) != CCHC_OK) goto done;
   if (nc) qsort(c, nc, sizeof *c, cmp_cand_start);
+  /* candidates in a nodeadline zone are no deadlines */
+  if ((st = find_zones(x, c, nc, &z, &nz)) != CCHC_OK) goto done;
+  size_t kept = 0;
+  for (size_t i = 0; i < nc; i++)
+    if (!in_zone(z, nz, c[i].start, c[i].end)) c[kept++] = c[i];
+  nc = kept;
   if ((st = resolve_overlaps(x, c, nc)) != CCHC_OK) goto done;
   for (size_t i = 0; i < nc && st == CCHC_OK; i++)
     if (c[i].keep) st = emit(&d, &c[i]);
@@ -688,6 +881,8 @@ done:
   free(app);
   pcre2_match_data_free(d.md);
   if (d.spell) unum_close(d.spell);
+  for (size_t i = 0; i < d.nplaces; i++) free(d.places[i].at);
+  free(d.places);
   return st;
 }
 

@@ -135,6 +135,31 @@ bool xfirst_before(xctx *x, rule_list rules, size_t a, size_t b,
   return found;
 }
 
+bool xmatch_at(xctx *x, const rule *r, const char *s, size_t n, size_t at) {
+  uint32_t options = 0; /* the options of r->code, as the scans take them */
+  pcre2_pattern_info(r->code, PCRE2_INFO_ARGOPTIONS, &options);
+  pcre2_code *anchored =
+      code_once(&r->anchored, &r->anchored_jit, r->pattern,
+                options | PCRE2_ANCHORED | PCRE2_NO_START_OPTIMIZE);
+  if (!anchored) /* no memory for it: the search finds the same */
+    return rule_exec_until(r, &x->scan, s, n, at, at, x->md);
+  return code_match(anchored, &r->anchored_jit, s, n, at, x->md, NULL) > 0;
+}
+
+bool xmatch_until(xctx *x, const rule *r, const char *s, size_t n, size_t pos,
+                  size_t limit) {
+  if (limit >= n) return rule_exec(r, s, n, pos, x->md);
+  if (!r->by_first)
+    return rule_exec_until(r, &x->scan, s, n, pos, limit, x->md);
+  const unsigned char *u = (const unsigned char *)s;
+  for (size_t i = pos; i <= limit; i++)
+    if ((u[i] & 0xC0) != 0x80 && /* a character's other bytes start none */
+        (!r->facts.has_first || rule_may_start(r, u, i, n)) &&
+        xmatch_at(x, r, s, n, i))
+      return true;
+  return false;
+}
+
 /* ---- items by where they start ---------------------------------------- */
 
 static int by_start_then_item(const void *a, const void *b) {

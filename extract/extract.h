@@ -136,6 +136,20 @@ bool xfirst(xctx *x, rule_list rules, size_t a, size_t b, size_t *ms,
 bool xfirst_before(xctx *x, rule_list rules, size_t a, size_t b,
                    size_t limit, size_t *ms, size_t *me, const rule **hit);
 
+/* r's first match in s[0..n) (canonical text or a part of it) that
+ * starts in [pos, limit], in x->md.  PCRE2 tries every position of a rule
+ * whose first bytes it does not know (rule_exec tries those of its facts,
+ * rules.h: by_first): such a rule is tried at each of them, as rule_exec
+ * does, up to the limit only. */
+bool xmatch_until(xctx *x, const rule *r, const char *s, size_t n, size_t pos,
+                  size_t limit);
+/* r's match in s[0..n) that starts at `at`, in x->md: by the pattern
+ * compiled anchored and without PCRE2's start-up scans (rule.anchored,
+ * rules.h, compiled at the first try), as a search from `at` would look
+ * ahead for a character every match holds, as far as the end of the
+ * text when it is missing, at every try. */
+bool xmatch_at(xctx *x, const rule *r, const char *s, size_t n, size_t at);
+
 /* The extractors, run in order by cchc_extract (extract.c); each appends
  * to x->f and returns CCHC_OK or an error (x->err filled). */
 cchc_status extract_sections(xctx *x);

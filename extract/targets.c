@@ -117,24 +117,6 @@ static size_t stretch_end(const tctx *t, const rule *r, size_t n,
   return i;
 }
 
-/* r's first match in s[0..n) that starts in [pos, limit], in t->x->md.
- * PCRE2 tries every position of a rule whose first bytes it does not know
- * (rule_exec tries those of its facts, rules.h: by_first): such a rule is
- * tried at each of them, as rule_exec does, up to the limit only. */
-static bool match_until(tctx *t, const rule *r, const char *s, size_t n,
-                        size_t pos, size_t limit) {
-  if (limit >= n) return rule_exec(r, s, n, pos, t->x->md);
-  if (!r->by_first)
-    return rule_exec_until(r, &t->x->scan, s, n, pos, limit, t->x->md);
-  const unsigned char *u = (const unsigned char *)s;
-  for (size_t i = pos; i <= limit; i++)
-    if ((u[i] & 0xC0) != 0x80 && /* a character's other bytes start none */
-        (!r->facts.has_first || rule_may_start(r, u, i, n)) &&
-        rule_exec_until(r, &t->x->scan, s, n, i, i, t->x->md))
-      return true;
-  return false;
-}
-
 /* ---- literals ------------------------------------------------------------- */
 
 /* Does the block s[0..n) hold literal l?  Each is searched once a block:
@@ -216,13 +198,15 @@ static size_t first_ending_after(const cand *v, size_t n, size_t at,
   return lo;
 }
 
-/* Does a candidate that is not dropped yet have its value in [a, b]?
- * (v[0..n) disjoint, sorted by start.) */
-static bool holds_value(const cand *v, size_t n, size_t a, size_t b) {
+/* Where the last value in [a, b] of a candidate not dropped yet ends (it
+ * may run past b), or 0 when there is none.  (v[0..n) disjoint, sorted by
+ * start.) */
+static size_t last_value_end(const cand *v, size_t n, size_t a, size_t b) {
+  size_t end = 0;
   for (size_t j = first_ending_after(v, n, a, true); j < n && v[j].vs <= b;
        j++)
-    if (!v[j].dropped) return true;
-  return false;
+    if (!v[j].dropped) end = v[j].ve;
+  return end;
 }
 
 /* Candidates are kept disjoint and sorted by start, so each check is a
@@ -255,7 +239,8 @@ static bool find_candidates(tctx *t, const char *s, size_t n, uint64_t has,
   }
   if (out->n && !block_features(t, s, n)) return false;
   /* Numbers that are not targets: searched in the stretches that hold the
-   * value of a candidate still standing. */
+   * value of a candidate still standing, for a match that starts before
+   * the last such value ends (one that starts after it drops nothing). */
   for (size_t i = 0; i < t->nontargets.n && out->n; i++) {
     const rule *r = t->nontargets.items[i];
     if (!rule_may_match(r, has) || !block_may_match(t, r, s, n)) continue;
@@ -264,8 +249,12 @@ static bool find_candidates(tctx *t, const char *s, size_t n, uint64_t has,
       uint64_t in;
       size_t end = stretch_end(t, r, n, from, &in);
       if (pos < from) pos = from;
-      if (rule_may_match(r, in) && holds_value(out->v, out->n, from, end))
-        while (pos <= end && match_until(t, r, s, n, pos, end)) {
+      size_t last = rule_may_match(r, in)
+                        ? last_value_end(out->v, out->n, from, end)
+                        : 0;
+      size_t limit = last && last - 1 < end ? last - 1 : end;
+      if (last)
+        while (pos <= limit && xmatch_until(t->x, r, s, n, pos, limit)) {
           size_t a, b;
           rule_match_span(md, &a, &b);
           pos = next_pos(s, n, pos, b);

@@ -577,6 +577,47 @@ START_TEST(periods_that_name_things) {
 }
 END_TEST
 
+/* Dates that name things far into a long plan, after many deadlines: the
+ * nodeadline rules are searched around each deadline they may drop, from
+ * the start of the stretch without their barrier characters (a cited
+ * document's name runs on for a while), or the whole rest of the text
+ * once those stretches are long; both drop the same dates. */
+START_TEST(names_far_into_a_long_plan) {
+  enum { TASKS = 300 };
+  static const char head[] = "KẾ HOẠCH\n"
+                             "Cải cách hành chính năm 2026\n"
+                             "I. NHIỆM VỤ\n";
+  static const char task[] = "- Rà soát thủ tục %d, hoàn thành trước ngày "
+                             "15/%d/2026.\n";
+  static const char tail[] =
+      "- Triển khai Chương trình phát triển du lịch đến năm 2030, tầm "
+      "nhìn đến năm 2045.\n"
+      "- Gửi Báo cáo 6 tháng đầu năm của xã\n"
+      "- Luật có hiệu lực thi hành từ ngày 01 tháng 01 năm 2026 và các "
+      "văn bản hướng dẫn ban hành sau đó, không chậm trễ\n"
+      "- Hoàn thành trước ngày 30/6/2026.\n";
+  size_t cap = sizeof head + TASKS * sizeof task + sizeof tail;
+  char *src = malloc(cap);
+  ck_assert_ptr_nonnull(src);
+  size_t n = strlen(strcpy(src, head));
+  for (int i = 0; i < TASKS; i++)
+    n += (size_t)snprintf(src + n, cap - n, task, i, i % 12 + 1);
+  strcpy(src + n, tail);
+  doc d;
+  extract(&d, src);
+  for (int i = 0; i < TASKS; i++) {
+    char span[32], end[16];
+    snprintf(span, sizeof span, "trước ngày 15/%d/2026", i % 12 + 1);
+    snprintf(end, sizeof end, "2026-%02d-15", i % 12 + 1);
+    expect(&d, span, "date", NULL, end, false, NULL);
+  }
+  expect(&d, "trước ngày 30/6/2026", "date", NULL, "2026-06-30", false, NULL);
+  expect_all_seen(&d);
+  release(&d);
+  free(src);
+}
+END_TEST
+
 /* ---- calendar and the plan's year ---------------------------------------- */
 
 /* The year printed in the title or header is the year of a day and month
@@ -813,6 +854,7 @@ int main(void) {
   tcase_add_test(tp, labels_recurrences_and_yearly_days);
   tcase_add_test(tp, crawled_table_cells);
   tcase_add_test(tp, periods_that_name_things);
+  tcase_add_test(tp, names_far_into_a_long_plan);
   tcase_add_test(tp, plan_year_from_the_title);
   tcase_add_test(tp, leap_years);
   tcase_add_test(tp, no_year_no_dates);
