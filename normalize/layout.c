@@ -1463,7 +1463,8 @@ static void read_lines(layout *L, const cchc_mbuf *md, const held_lines *held) {
   for (;;) {
     const char *nlp = p < md->len ? memchr(s + p, '\n', md->len - p) : NULL;
     size_t e = nlp ? (size_t)(nlp - s) : md->len;
-    line *ls = cchc_grow(L->ls, &L->cap, L->cnt, sizeof *ls);
+    line *ls = L->cnt < L->cap ? L->ls /* (always: the room above) */
+                               : cchc_grow(L->ls, &L->cap, L->cnt, sizeof *ls);
     if (!ls) {
       L->failed = true;
       return;
