@@ -70,7 +70,7 @@ typedef struct line {
   /* (the next two only for lines that are not terminal: the others'
    * ends are never asked) */
   bool func_end : 1; /* ends with a word that cannot end a paragraph ("của") */
-  bool number_end : 1; /* ends with "số" (ends_with_number_word) */
+  bool number_end : 1; /* ends with "số" (is_number_word) */
   bool all_caps : 1;   /* a heading in capitals ("CHỦ TỊCH") */
   bool motto : 1;      /* the national motto lines of every official document */
   bool held : 1;       /* its newline lies inside a bold span: the next line
@@ -105,17 +105,22 @@ static const char *const func_words[FUNC_WORD_BYTES + 1][FUNC_WORDS_SAME_LENGTH]
 #undef W
 };
 
-/* The last word of s[start, end). */
-static size_t last_word(const char *s, size_t start, size_t end) {
-  size_t w = end;
-  while (w > start && s[w - 1] != ' ')
-    w--;
-  return w;
+/* Where the last word of s[start, end) starts, if it is at most
+ * FUNC_WORD_BYTES long (the longest asked about), else end: only that many
+ * bytes are looked at, however long the word. */
+static size_t short_last_word(const char *s, size_t start, size_t end) {
+  size_t stop =
+      end - start > FUNC_WORD_BYTES ? end - FUNC_WORD_BYTES - 1 : start;
+  for (size_t w = end; w > stop; w--)
+    if (s[w - 1] == ' ')
+      return w;
+  return stop == start ? start : end;
 }
 
-static bool ends_with_func_word(const char *s, size_t start, size_t end) {
-  size_t w = last_word(s, start, end), n = end - w;
-  if (n > FUNC_WORD_BYTES)
+/* Is s[w, end), a line's last word, one of the func_words? */
+static bool is_func_word(const char *s, size_t w, size_t end) {
+  size_t n = end - w;
+  if (n == 0 || n > FUNC_WORD_BYTES)
     return false;
   for (const char *const *f = func_words[n];
        f < func_words[n] + FUNC_WORDS_SAME_LENGTH && *f;
@@ -128,8 +133,7 @@ static bool ends_with_func_word(const char *s, size_t start, size_t end) {
 /* "số" ends a line before the number or code it introduces ("Nghị quyết
  * số" / "12-NQ/TU", "Chỉ số" / "PAPI"), but also ends a heading as
  * "digital" ("Chuyển đổi số"): it continues only onto a number or a code. */
-static bool ends_with_number_word(const char *s, size_t start, size_t end) {
-  size_t w = last_word(s, start, end);
+static bool is_number_word(const char *s, size_t w, size_t end) {
   return end - w == strlen("số") && memcmp(s + w, "số", end - w) == 0;
 }
 
@@ -155,6 +159,10 @@ static int32_t cp_at(const char *s, size_t n, size_t *i) {
 
 static int32_t last_cp(const char *s, size_t start, size_t end,
                        size_t *cp_start) {
+  if (end > start && (unsigned char)s[end - 1] < 0x80) { /* (most lines) */
+    *cp_start = end - 1;
+    return (unsigned char)s[end - 1];
+  }
   size_t p = end;
   while (p > start && ((unsigned char)s[p - 1] & 0xC0) == 0x80)
     p--;
@@ -287,6 +295,9 @@ static size_t marker_body(const char *s, size_t n) {
    * what punctuates it. */
   static const char *const words[] = {"Điều ", "Chương ", "Mục ", "Phần ",
                                       "ĐIỀU ", "CHƯƠNG ", "MỤC ", "PHẦN "};
+  if (s[0] != 'C' && s[0] != 'M' && s[0] != 'P' &&
+      s[0] != '\xC4') /* (their first bytes, 'Đ' C4 90: most lines end here) */
+    return 0;
   for (size_t w = 0; w < sizeof words / sizeof *words; w++) {
     if (!starts_with(s, n, words[w]))
       continue;
@@ -522,7 +533,7 @@ static bool classify(const char *s, size_t raw, size_t end, size_t len,
   l->bar = n == 1 && l->pipe;
   l->marker = is_marker(c, n);
   size_t i = 0;
-  int32_t first = cp_at(c, n, &i);
+  int32_t first = (unsigned char)c[0] < 0x80 ? c[0] : cp_at(c, n, &i);
   l->lower = is_lower(first);
   l->cont_punct = first == ',' || first == ';' || first == '.' ||
                   first == ')' || first == ':' || first == 0x2026;
@@ -543,8 +554,11 @@ static bool classify(const char *s, size_t raw, size_t end, size_t len,
   l->lone_num = is_lone_number(c, n, &punct, &value);
   l->lone_punct = punct;
   l->lone_value = (int16_t)value;
-  l->func_end = !l->terminal && ends_with_func_word(s, p, q);
-  l->number_end = !l->terminal && ends_with_number_word(s, p, q);
+  if (!l->terminal) {
+    size_t w = short_last_word(s, p, q);
+    l->func_end = is_func_word(s, w, q);
+    l->number_end = is_number_word(s, w, q);
+  }
   int letters = 0, upper = 0;
   for (size_t k = 0; k < n && letters == upper;) {
     unsigned char ab = (unsigned char)c[k];
@@ -570,9 +584,9 @@ static bool classify(const char *s, size_t raw, size_t end, size_t len,
     wordless = !is_alnum(ch);
   }
   l->wordless = wordless;
-  l->motto = (n == strlen("Độc lập - Tự do - Hạnh phúc") &&
+  l->motto = (c[0] == '\xC4' && n == strlen("Độc lập - Tự do - Hạnh phúc") &&
               memcmp(c, "Độc lập - Tự do - Hạnh phúc", n) == 0) ||
-             (n >= 34 && memcmp(c, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", 34 < n ? 34 : n) == 0);
+             (c[0] == 'C' && n >= 34 && memcmp(c, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", 34 < n ? 34 : n) == 0);
   return true;
 }
 
@@ -1449,7 +1463,8 @@ static void read_lines(layout *L, const cchc_mbuf *md, const held_lines *held) {
   for (;;) {
     const char *nlp = p < md->len ? memchr(s + p, '\n', md->len - p) : NULL;
     size_t e = nlp ? (size_t)(nlp - s) : md->len;
-    line *ls = cchc_grow(L->ls, &L->cap, L->cnt, sizeof *ls);
+    line *ls = L->cnt < L->cap ? L->ls /* (always: the room above) */
+                               : cchc_grow(L->ls, &L->cap, L->cnt, sizeof *ls);
     if (!ls) {
       L->failed = true;
       return;
