@@ -227,14 +227,15 @@ char *cli_path_in(const char *dir, const char *name);
  * the calling thread, in input order; worked on by one of N worker
  * threads; then finished on the calling thread, strictly in input order,
  * so that what a batch prints and writes is the same for every N.  At
- * most 8N inputs are in flight at once: memory does not grow with the
- * number of inputs.  With N = 1 no thread is started and each input is
+ * most 8N inputs (slots_per_worker N) are in flight at once: memory does
+ * not grow with the number of inputs.  With N = 1 no thread is started and each input is
  * prepared, worked on and finished before the next. */
 typedef struct cli_batch {
   size_t n;        /* inputs */
   unsigned jobs;   /* worker threads (N) */
   size_t job_size; /* bytes of one job, the caller's struct, zeroed
                       before prepare */
+  unsigned slots_per_worker; /* inputs in flight per worker (0: 8) */
   void *ctx;
   /* Calling thread: set up job `job` for input i (read it, ...). */
   void (*prepare)(void *ctx, size_t i, void *job);

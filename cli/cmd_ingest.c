@@ -987,9 +987,14 @@ static int ingest_batch(cli_ctx *ctx, const cli_paths *files, size_t failed,
                     .progress = isatty(2),
                     .failed = failed};
   clock_gettime(CLOCK_MONOTONIC, &run.started);
+  /* Twice extract's room per worker: finishing a plan here sometimes
+   * commits its group (a sync of the WAL, and every 32 MB a checkpoint
+   * with a sync of the database), and the workers go on meanwhile; with
+   * 8 they ran out of plans in some of those waits. */
   cli_batch batch = {.n = files->n,
                      .jobs = jobs,
                      .job_size = sizeof(plan_job),
+                     .slots_per_worker = 16,
                      .ctx = &run,
                      .prepare = ingest_prepare,
                      .work = ingest_work,

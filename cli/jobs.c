@@ -1,7 +1,7 @@
 /* jobs.c: a batch on several threads (-j N), finished in input order.
  *
- * The jobs of the inputs in flight live in a ring of W = 8N slots: input i
- * in slot i % W.  The calling thread prepares inputs while the ring has
+ * The jobs of the inputs in flight live in a ring of W = 8N slots (or as
+ * many per worker as the batch asks): input i in slot i % W.  The calling thread prepares inputs while the ring has
  * room, then waits for the oldest one to be done and finishes it; workers
  * take the prepared inputs in order.  The ring is that wide because
  * inputs are finished in order: while one worker is on a long plan (the
@@ -108,7 +108,8 @@ bool cli_batch_run(const cli_batch *b) {
   size_t nthreads = b->jobs < b->n ? b->jobs : b->n;
   if (nthreads <= 1)
     return run_serial(b);
-  runner r = {.b = b, .window = SLOTS_PER_WORKER * nthreads};
+  size_t per = b->slots_per_worker ? b->slots_per_worker : SLOTS_PER_WORKER;
+  runner r = {.b = b, .window = per * nthreads};
   pthread_t *threads = calloc(nthreads, sizeof *threads);
   r.slots = calloc(r.window, b->job_size ? b->job_size : 1);
   r.done = calloc(r.window, sizeof *r.done);

@@ -3,8 +3,18 @@
  * Schema: versioned by PRAGMA user_version; `migrations[i]` brings a store
  * from version i to i+1 and runs in its own transaction.  WAL journal,
  * synchronous=FULL (a committed plan survives a crash of the process or of
- * the machine), foreign keys on, a busy timeout so that concurrent writers
- * wait instead of failing.
+ * the machine), a busy timeout so that concurrent writers wait instead of
+ * failing.  The foreign keys are declared (ON DELETE CASCADE, for whoever
+ * deletes with them on) but not enforced here: every child row is written
+ * with its parent, from the same frame, in the same transaction (the tests
+ * run PRAGMA foreign_key_check on every store they make).  Enforced, they
+ * cost a lookup per row, and a multi-row INSERT that may abort half-way
+ * needs a statement journal (the pages it changes copied first, into a
+ * temporary file once a statement changes 16 of them, as one that adds
+ * targets to the indicator index does): about a quarter of the store's
+ * time.  Without them, and with every INSERT "OR ROLLBACK" (a failing row
+ * rolls back the whole transaction, which put does anyway), no statement
+ * needs one.
  *
  * Put: the store takes a finished frame (cchc_process made it; the store
  * knows nothing of rules).  cchc_store_check lets the caller skip the
@@ -153,9 +163,10 @@ static const char *const queries[Q_COUNT] = {
     [Q_LATEST] = "SELECT id, version, sha256 FROM documents WHERE path = ?1"
                  " ORDER BY version DESC LIMIT 1",
     [Q_INSERT_DOC] =
-        "INSERT INTO documents (path, version, sha256, kind, level, place,"
-        " province, province_key, year, period_start, period_end, number,"
-        " date, parent_number, parent_date, title, ingested_at, frame)"
+        "INSERT OR ROLLBACK INTO documents (path, version, sha256, kind,"
+        " level, place, province, province_key, year, period_start,"
+        " period_end, number, date, parent_number, parent_date, title,"
+        " ingested_at, frame)"
         " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13,"
         " ?14, ?15, ?16, strftime('%Y-%m-%dT%H:%M:%fZ', 'now'), ?17)",
     [Q_BEGIN] = "BEGIN IMMEDIATE",
@@ -362,7 +373,7 @@ cchc_status cchc_store_open(const char *path, cchc_store **out,
   char *msg = NULL;
   if (sqlite3_exec(s->db,
                    "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL;"
-                   " PRAGMA foreign_keys = ON;"
+                   " PRAGMA foreign_keys = OFF;"
                    " PRAGMA cache_size = " STORE_CACHE_KIB ";"
                    " PRAGMA wal_autocheckpoint = " STORE_CHECKPOINT_PAGES ";",
                    NULL, NULL, &msg) != SQLITE_OK) {
@@ -636,7 +647,8 @@ static const child_table children[T_COUNT] = {
  * names from `children` go into it, never document text. */
 static char *insert_sql(const child_table *t, int k) {
   strbuf sb = STRBUF_INIT;
-  strbuf_addf(&sb, "INSERT INTO %s (%s) VALUES ", t->name, t->columns);
+  strbuf_addf(&sb, "INSERT OR ROLLBACK INTO %s (%s) VALUES ", t->name,
+              t->columns);
   for (int r = 0; r < k; r++) {
     strbuf_addstr(&sb, r ? ", (" : "(");
     for (int i = 0; i < t->ncolumns; i++)

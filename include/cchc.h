@@ -956,7 +956,8 @@ cchc_status cchc_eval_render_json(const cchc_eval *ev, char **out,
 /* ------------------------------------------------------------------ */
 /* Store: many plans in one SQLite file.  The schema is versioned (PRAGMA
  * user_version, applied by migrations on open); the database runs in WAL
- * mode with foreign keys on.  Each plan is stored in one transaction: its
+ * mode, its foreign keys declared (each child row is written with its
+ * parent, so they are not checked again on insert).  Each plan is stored in one transaction: its
  * whole frame (JSON, as cchc_render CCHC_FORMAT_JSONL writes it) plus rows
  * in the tables documents, targets, deadlines, tasks, task_units
  * (lead/coordinator units of tasks), doc_references and inconsistencies;
