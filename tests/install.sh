@@ -111,9 +111,11 @@ page=$dest/share/man/man1/cchc.1
 warnings=$(groff -man -Tutf8 -ww -z "$page" 2>&1) ||
   fail "groff fails on the installed page"
 [ -z "$warnings" ] || fail "groff warns: $warnings"
+grep -q "^\.TH CCHC 1 .* \"cchc $version\"" "$page" ||
+  fail "the manual page's .TH line does not say cchc $version"
 MANWIDTH=80 man -l "$page" 2>/dev/null | grep -q '^EXIT STATUS' ||
   fail "man -l renders no EXIT STATUS section"
-echo "man -l renders the installed page; groff -ww has no warning"
+echo "man -l renders the installed page of cchc $version; groff -ww has no warning"
 
 $MAKE --no-print-directory uninstall BUILD="$BUILD" PREFIX=$prefix \
   DESTDIR="$root/dest" > "$root/make.log" 2>&1 ||
