@@ -20,6 +20,9 @@
 #                   meant to change frames, scored with make eval)
 #   make reports    record the compare and audit outputs test_reports
 #                   compares (after a change meant to change them)
+#   make install    the program, library, header, pkg-config file, manual
+#                   page and rules under PREFIX (default /usr/local), staged
+#                   under DESTDIR if given; make uninstall removes them
 #   make fuzz       install clang, build the libFuzzer targets of tests/fuzz/
 #                   and run each for FUZZ_SECONDS, or FUZZ_RUNS executions
 #                   if that comes first (FUZZ_SECONDS=0: no time limit)
@@ -34,6 +37,13 @@ SHARED   ?= ../shared
 JOBS     ?= $(shell nproc 2>/dev/null || echo 2)
 FUZZ_SECONDS ?= 30
 FUZZ_RUNS    ?=
+# make install: PREFIX, DESTDIR; where the files made for one PREFIX go
+# (tests/install.sh sets them, so that its prefix leaves the build tree's
+# alone).
+PREFIX      ?= /usr/local
+DESTDIR     ?=
+INSTALL_OBJ ?= $(BUILD)/install
+PC_FILE     ?= $(BUILD)/cchc.pc
 
 WARN     := -std=c11 -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
             -Wno-unused-parameter
@@ -62,7 +72,9 @@ PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 TEST_LIBS  = $(shell pkg-config --libs $(TEST_PKGS) 2>/dev/null)
 CFLAGS   += $(BASE_CFLAGS) $(OPT) $(PKG_CFLAGS)
 LDFLAGS  += $(OPT)
-LDLIBS   += $(PKG_LIBS) -lcsv -lm -pthread
+# Libraries without a pkg-config module; cchc.pc lists them too.
+NOPKG_LIBS := -lcsv -lm -pthread
+LDLIBS   += $(PKG_LIBS) $(NOPKG_LIBS)
 
 LIB_SRC  := $(wildcard common/*.c normalize/*.c extract/*.c pipeline/*.c \
                       emit/*.c corpus/*.c eval/*.c)
@@ -86,7 +98,7 @@ TESTS_BY_LENGTH := $(foreach t,$(SLOW_TESTS),$(filter $(BUILD)/tests/$(t),$(TEST
                    $(filter-out $(SLOW_TESTS:%=$(BUILD)/tests/%),$(TESTS))
 LOGS      := $(BUILD)/test-logs
 TEST_LOGS := $(TESTS_BY_LENGTH:$(BUILD)/tests/%=$(LOGS)/%.log) \
-             $(LOGS)/rules-test.log
+             $(LOGS)/rules-test.log $(LOGS)/install-test.log
 TEST_ENV  = CCHC_BIN=$(BUILD)/cchc CCHC_BENCH=$(BUILD)/bench \
             CCHC_SHARED=$(SHARED) CCHC_ROOT=$(CURDIR)
 # -jJOBS unless the make that runs this recipe already has a -j (then its
@@ -94,8 +106,8 @@ TEST_ENV  = CCHC_BIN=$(BUILD)/cchc CCHC_BENCH=$(BUILD)/bench \
 PARALLEL  = $(if $(filter -j%,$(MAKEFLAGS)),,-j$(JOBS))
 
 .PHONY: all deps check test test-portable demo bench eval forms frames reports fuzz fuzz-run \
-        clean
-all: $(BUILD)/libcchc.a $(BUILD)/cchc
+        install uninstall clean FORCE
+all: $(BUILD)/libcchc.a $(BUILD)/cchc $(PC_FILE)
 
 $(BUILD)/obj/%.o: %.c
 	@mkdir -p $(dir $@)
@@ -135,6 +147,14 @@ $(LOGS)/rules-test.log:
 	@$(BUILD)/cchc rules test --rules rules > $@ 2>&1; rc=$$?; \
 	 echo "== cchc rules test"; cat $@; \
 	 [ $$rc -eq 0 ] || { echo "cchc rules test" >> $(LOGS)/failed; exit 1; }
+
+# make install into a temporary DESTDIR, then the installed tree used as a
+# user would (tests/install.sh); SAN reaches its make through MAKEFLAGS.
+$(LOGS)/install-test.log:
+	@MAKE="$(MAKE)" BUILD=$(BUILD) CC="$(CC)" OPT="$(OPT)" \
+	 sh tests/install.sh > $@ 2>&1; rc=$$?; \
+	 echo "== tests/install.sh"; cat $@; \
+	 [ $$rc -eq 0 ] || { echo "tests/install.sh" >> $(LOGS)/failed; exit 1; }
 
 $(LOGS)/%.log:
 	@start=$$(date +%s); $(TEST_ENV) $(BUILD)/tests/$* > $@ 2>&1; rc=$$?; \
@@ -249,10 +269,56 @@ frames: all
 reports: all $(BUILD)/tests/test_reports
 	CCHC_RECORD_REPORTS=1 $(TEST_ENV) $(BUILD)/tests/test_reports
 
+# Installing (README.md, Install).  The installed program is linked again
+# with the installed rules directory compiled in; it also finds
+# share/cchc/rules beside its bin/, so a tree staged under DESTDIR or moved
+# elsewhere works as well.
+VERSION := $(shell sed -n 's/^\#define CCHC_VERSION "\(.*\)"$$/\1/p' include/cchc.h)
+INSTALL_RULES := $(PREFIX)/share/cchc/rules
+RULES_FILES   := $(wildcard rules/*)
+INSTALLED := bin/cchc lib/libcchc.a include/cchc.h lib/pkgconfig/cchc.pc \
+             share/man/man1/cchc.1
+
+# PREFIX as last built with: what holds it is made again when it changes.
+$(INSTALL_OBJ)/prefix: FORCE
+	@mkdir -p $(dir $@)
+	@echo '$(PREFIX)' | cmp -s - $@ || echo '$(PREFIX)' > $@
+
+$(INSTALL_OBJ)/util.o: cli/util.c $(INSTALL_OBJ)/prefix
+	$(CC) $(CFLAGS) -UCCHC_RULES_DIR -DCCHC_RULES_DIR='"$(INSTALL_RULES)"' \
+	 -c $< -o $@
+
+$(INSTALL_OBJ)/cchc: $(filter-out $(BUILD)/obj/cli/util.o,$(CLI_OBJ)) \
+                     $(INSTALL_OBJ)/util.o $(BUILD)/libcchc.a
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+$(PC_FILE): cchc.pc.in include/cchc.h $(INSTALL_OBJ)/prefix
+	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@VERSION@|$(VERSION)|' \
+	    -e 's|@REQUIRES_PRIVATE@|$(PKGS)|' \
+	    -e 's|@LIBS_PRIVATE@|$(NOPKG_LIBS)|' $< > $@.tmp && mv $@.tmp $@
+
+install: all $(INSTALL_OBJ)/cchc
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/include \
+	  $(DESTDIR)$(PREFIX)/lib/pkgconfig $(DESTDIR)$(PREFIX)/share/man/man1 \
+	  $(DESTDIR)$(INSTALL_RULES)
+	install -m 755 $(INSTALL_OBJ)/cchc $(DESTDIR)$(PREFIX)/bin/cchc
+	install -m 644 $(BUILD)/libcchc.a $(DESTDIR)$(PREFIX)/lib/libcchc.a
+	install -m 644 include/cchc.h $(DESTDIR)$(PREFIX)/include/cchc.h
+	install -m 644 $(PC_FILE) $(DESTDIR)$(PREFIX)/lib/pkgconfig/cchc.pc
+	install -m 644 man/cchc.1 $(DESTDIR)$(PREFIX)/share/man/man1/cchc.1
+	install -m 644 $(RULES_FILES) $(DESTDIR)$(INSTALL_RULES)
+
+uninstall:
+	rm -f $(INSTALLED:%=$(DESTDIR)$(PREFIX)/%) \
+	  $(RULES_FILES:rules/%=$(DESTDIR)$(INSTALL_RULES)/%)
+	rmdir $(DESTDIR)$(INSTALL_RULES) $(DESTDIR)$(PREFIX)/share/cchc \
+	  2>/dev/null || true
+
 clean:
 	rm -rf build build-san build-fuzz build-portable
 
 -include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(HARNESS:.o=.d) $(BUILD)/obj/tests/bench.d \
+         $(INSTALL_OBJ)/util.d \
          $(BUILD)/obj/tests/forms.d $(BUILD)/obj/tests/forms_tool.d \
          $(TEST_SRC:tests/%.c=$(BUILD)/obj/tests/%.d) \
          $(FUZZ_SRC:tests/fuzz/%.c=$(BUILD)/obj/tests/fuzz/%.d)

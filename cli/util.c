@@ -523,8 +523,9 @@ bool cli_write(const char *path, const char *data, size_t len) {
 }
 
 /* The rules directory: an explicit one, $CCHC_RULES, rules/ beside the
- * build directory of this program (a fresh clone needs no installing), or
- * the one compiled in. */
+ * build directory of this program (a fresh clone needs no installing),
+ * share/cchc/rules beside its bin/ (an installed tree, also when staged
+ * under DESTDIR or moved), or the one compiled in. */
 cchc_rules *cli_rules(cli_ctx *ctx) {
   if (ctx->rules)
     return ctx->rules;
@@ -540,10 +541,13 @@ cchc_rules *cli_rules(cli_ctx *ctx) {
       char *slash = strrchr(exe, '/');
       if (slash) {
         *slash = '\0';
-        snprintf(exe_rules, sizeof exe_rules, "%s/../rules", exe);
-        struct stat st;
-        if (stat(exe_rules, &st) == 0 && S_ISDIR(st.st_mode))
-          dir = exe_rules;
+        static const char *const beside[] = {"../rules", "../share/cchc/rules"};
+        for (size_t i = 0; !dir && i < sizeof beside / sizeof *beside; i++) {
+          snprintf(exe_rules, sizeof exe_rules, "%s/%s", exe, beside[i]);
+          struct stat st;
+          if (stat(exe_rules, &st) == 0 && S_ISDIR(st.st_mode))
+            dir = exe_rules;
+        }
       }
     }
   }

@@ -4,7 +4,8 @@
 #   sh scripts/deps.sh        build and run
 #   sh scripts/deps.sh test   also what the tests need: Debian's chromium
 #                             (the report is checked in headless Chromium)
-#                             and a font with Vietnamese glyphs
+#                             and a font with Vietnamese glyphs; groff
+#                             and man (the manual page is rendered)
 #   sh scripts/deps.sh fuzz   also what 'make fuzz' needs: clang and its
 #                             libFuzzer runtime (Debian 12: clang-14,
 #                             libclang-rt-14-dev)
@@ -18,6 +19,9 @@ case "${1:-}" in
        [ -z "$(fc-list :lang=vi family 2>/dev/null)" ]; then
       missing="$missing fonts-dejavu-core"
     fi
+    # tests/install.sh renders the installed manual page
+    command -v groff >/dev/null 2>&1 || missing="$missing groff-base"
+    command -v man >/dev/null 2>&1 || missing="$missing man-db"
     ;;
   fuzz)
     command -v clang >/dev/null 2>&1 || missing="$missing clang"
