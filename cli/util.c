@@ -522,10 +522,11 @@ bool cli_write(const char *path, const char *data, size_t len) {
   return cli_out_commit(&out);
 }
 
-/* The rules directory: an explicit one, $CCHC_RULES, rules/ beside the
- * build directory of this program (a fresh clone needs no installing),
- * share/cchc/rules beside its bin/ (an installed tree, also when staged
- * under DESTDIR or moved), or the one compiled in. */
+/* The rules directory: an explicit one, $CCHC_RULES, share/cchc/rules
+ * beside the program's bin/ (an installed tree, also when staged under
+ * DESTDIR or moved; first, so that an unrelated PREFIX/rules is never
+ * taken), rules/ beside the build directory of this program (a fresh
+ * clone needs no installing), or the one compiled in. */
 cchc_rules *cli_rules(cli_ctx *ctx) {
   if (ctx->rules)
     return ctx->rules;
@@ -541,7 +542,7 @@ cchc_rules *cli_rules(cli_ctx *ctx) {
       char *slash = strrchr(exe, '/');
       if (slash) {
         *slash = '\0';
-        static const char *const beside[] = {"../rules", "../share/cchc/rules"};
+        static const char *const beside[] = {"../share/cchc/rules", "../rules"};
         for (size_t i = 0; !dir && i < sizeof beside / sizeof *beside; i++) {
           snprintf(exe_rules, sizeof exe_rules, "%s/%s", exe, beside[i]);
           struct stat st;
