@@ -1067,7 +1067,9 @@ static void read_item(reader *rd, node *out) {
         quantifiable = false;
       } else if (e == 'E') {
         quantifiable = false;
-      } else if (e == 'b' || e == 'B' || e == 'z' || e == 'Z') {
+      } else if (e == 'b' || e == 'B' || e == 'z' || e == 'Z' || e == 'K') {
+        /* \K only moves where the match is said to start: what the try
+         * from its start holds and where it can start are the same */
         quantifiable = false;
       } else if (e == 'A') {
         out->after = 0;
@@ -1089,7 +1091,7 @@ static void read_item(reader *rd, node *out) {
         *out = literal_node(rd, (uint32_t)cp);
       } else if (e < 0x80 && (e == '_' || (e >= '0' && e <= '9') ||
                               ((e | 0x20) >= 'a' && (e | 0x20) <= 'z'))) {
-        rd->bad = true; /* backreferences, \G, \K, \g, \k, \C, ... */
+        rd->bad = true; /* backreferences, \G, \g, \k, \C, ... */
       } else {
         rd->p--;
         *out = literal_node(rd, take_char(rd));

@@ -544,6 +544,9 @@ static const struct {
     {"(?x) \\d+ \\s* %", "98", "98 %"},
     {"(?i)TỶ\\s+LỆ\\s+\\d+", "tỷ lệ", "tỷ lệ 9"},
     {"a(?:b|c\\d)%", "ab", "ab%"},
+    /* \K moves where the match is said to start, not what it holds */
+    {"\\d\\K%", "%", "5%"},
+    {"\\d\\K%", "5", "5%"},
 };
 
 START_TEST(facts_say_what_every_match_holds) {
@@ -562,7 +565,7 @@ static const char *const no_needs[] = {
     "a\\d?",          "(?:\\d)*x",    "(?=\\d)a",     "(?<=%)b",
     "\\w+",           "\\p{N}",       "[^a]",         "(?i)k",
     "a|\\d",          "\\d(*ACCEPT)%", "(\\d)\\1%",   "\\G\\d%",
-    "\\d\\K%",        "(\\d)?(?(1)%|/)",  "(*COMMIT)\\d%", "(?1)(\\d%)",
+    "(\\d)?(?(1)%|/)",  "(*COMMIT)\\d%", "(?1)(\\d%)",
     "(?x)a # \\d",    "x{,3}\\d",
 };
 
