@@ -415,27 +415,17 @@ static bool in_zone(const zone *z, size_t nz, size_t s, size_t e) {
  * barrier scans the whole text. */
 enum { WINDOW_SHARE = 16 };
 
-/* The features of each ASCII byte (rule_features), for the walks back to
- * a barrier. */
-static void ascii_features(uint64_t feat[128]) {
-  for (int c = 0; c < 128; c++) {
-    char ch = (char)c;
-    feat[c] = rule_features(&ch, 1);
-  }
-}
-
 /* Where the stretch without barrier b that runs into offset `at` starts:
  * after the last barrier character before it, and not before `floor`;
  * SIZE_MAX when it starts more than `reach` bytes before `at`.  The
  * digits of a barrier are not used (digits beyond ASCII are several
  * bytes): the stretch then starts further back, which is as sound. */
-static size_t stretch_start(const xctx *x, const uint64_t feat[128],
-                            uint64_t b, size_t floor, size_t at,
-                            size_t reach) {
+static size_t stretch_start(const xctx *x, uint64_t b, size_t floor,
+                            size_t at, size_t reach) {
   const unsigned char *u = (const unsigned char *)x->s;
   if (at <= floor) return floor;
   for (size_t i = at; i > floor; i--) {
-    if (u[i - 1] < 0x80 && (feat[u[i - 1]] & b)) return i;
+    if (u[i - 1] < 0x80 && (rule_ascii_features[u[i - 1]] & b)) return i;
     if (at - i >= reach) return SIZE_MAX;
   }
   return at - floor > reach ? SIZE_MAX : floor;
@@ -474,17 +464,15 @@ static bool add_zones(xctx *x, const rule *r, size_t *pos, size_t limit,
 static cchc_status find_zones(xctx *x, const cand *c, size_t nc, zone **out,
                               size_t *nout) {
   rule_list rs = rules_select(x->rules, "nodeadline.", NULL);
-  uint64_t feat[128];
-  ascii_features(feat);
   zones zs = {0};
   for (size_t i = 0; i < rs.n && nc; i++) {
     const rule *r = rs.items[i];
-    uint64_t b = r->facts.barrier & ~feat['0'];
+    uint64_t b = r->facts.barrier & ~rule_ascii_features['0'];
     size_t pos = 0, budget = x->n / WINDOW_SHARE;
     bool whole = !b; /* scanning the rest whole */
     for (size_t k = 0; k < nc && !whole; k++) {
       size_t limit = c[k].end - 1;
-      size_t from = stretch_start(x, feat, b, pos, c[k].start, budget);
+      size_t from = stretch_start(x, b, pos, c[k].start, budget);
       whole = from == SIZE_MAX || (from < limit && limit - from > budget);
       if (whole) break;
       pos = from;

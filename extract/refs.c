@@ -348,11 +348,8 @@ cchc_status extract_refs(xctx *x) {
   st.self = rules_find(x->rules, "ref.self");
   st.types = rules_select(x->rules, "ref.type.", NULL);
   st.symbols = rules_select(x->rules, "ref.symbol.", NULL);
-  for (int c = 0; c < 0x80; c++) {
-    char ch = (char)c;
-    st.ascii[c] = rule_features(&ch, 1);
-  }
-  st.digit = rule_features("0", 1);
+  memcpy(st.ascii, rule_ascii_features, sizeof rule_ascii_features);
+  st.digit = rule_ascii_features['0'];
   cchc_status rc = CCHC_OK;
   if (!add_own(&st, x->f->document.number.value)) goto oom;
   for (size_t at = 0;

@@ -282,6 +282,9 @@ bool rule_exec(const rule *r, const char *s, size_t len, size_t start,
                pcre2_match_data *md);
 /* The features of s[0..n) (a bit per RULE_FEATURE_* present). */
 uint64_t rule_features(const char *s, size_t n);
+/* The features of each ASCII character alone (rule_features of it), for
+ * the walks that read a text byte by byte up to a barrier. */
+extern const uint64_t rule_ascii_features[128];
 /* Can r match a subject with features `has`?  False only when it cannot. */
 bool rule_may_match(const rule *r, uint64_t has);
 /* Can r match a subject that starts with byte c, when r matches only at

@@ -54,7 +54,7 @@ enum { F_DIGIT = 0, F_LAST = 38 };
 #define F_ANY (F_ALL | F_OTHER)
 
 #define P(c, bit) [c] = BIT(bit)
-static const uint64_t ascii_features[128] = {
+const uint64_t rule_ascii_features[128] = {
     ['0'] = 1, ['1'] = 1, ['2'] = 1, ['3'] = 1, ['4'] = 1,
     ['5'] = 1, ['6'] = 1, ['7'] = 1, ['8'] = 1, ['9'] = 1,
     P('!', 1),   P('"', 2),   P('#', 3),  P('$', 4),  P('%', 5),
@@ -67,9 +67,9 @@ static const uint64_t ascii_features[128] = {
     P('\f', 36), P('\r', 37), P(' ', 38)};
 #undef P
 
-#define F_NL ascii_features['\n']
+#define F_NL rule_ascii_features['\n']
 #define F_BLANKS (BIT(33) | BIT(34) | BIT(35) | BIT(36) | BIT(37) | BIT(38))
-#define F_HSPACE (ascii_features['\t'] | ascii_features[' '])
+#define F_HSPACE (rule_ascii_features['\t'] | rule_ascii_features[' '])
 #define F_VSPACE (BIT(34) | BIT(35) | BIT(36) | BIT(37))
 
 /* No character below U+0660 but 0-9 is a decimal digit, nor any of
@@ -86,7 +86,7 @@ uint64_t rule_features(const char *s, size_t n) {
   const unsigned char *p = (const unsigned char *)s, *e = p + n;
   uint64_t has = 0;
   for (; p < e; p++)
-    has |= *p < 0x80 ? ascii_features[*p]
+    has |= *p < 0x80 ? rule_ascii_features[*p]
                      : lead_may_be_digit(p, e) ? BIT(F_DIGIT) : 0;
   return has;
 }
@@ -515,7 +515,7 @@ static node any_node(uint64_t one) {
 }
 
 static uint64_t cp_features(uint32_t cp) {
-  if (cp < 0x80) return ascii_features[cp] ? ascii_features[cp] : F_OTHER;
+  if (cp < 0x80) return rule_ascii_features[cp] ? rule_ascii_features[cp] : F_OTHER;
   return cp_may_be_digit(cp) ? F_OTHER | BIT(F_DIGIT) : F_OTHER;
 }
 
@@ -633,7 +633,7 @@ static uint64_t class_escape(reader *rd, int c, bytes *b) {
   if (c == 'p' || c == 'P') return take_property(rd, c == 'P', b);
   uint64_t f = c == 'd'   ? BIT(F_DIGIT)
                : c == 's' ? F_BLANKS | F_OTHER
-               : c == 'w' ? BIT(F_DIGIT) | ascii_features['_'] | F_OTHER
+               : c == 'w' ? BIT(F_DIGIT) | rule_ascii_features['_'] | F_OTHER
                : c == 'h' ? F_HSPACE | F_OTHER
                : c == 'v' ? F_VSPACE | F_OTHER
                : c == 'S' ? (F_ALL & ~F_BLANKS) | F_OTHER
@@ -813,10 +813,10 @@ static uint64_t read_class(reader *rd, bytes *b) {
     if (hi >= 0x80) any |= F_OTHER | BIT(F_DIGIT);
     if (rd->caseless) bytes_add_caseless(b, (uint32_t)lo, (uint32_t)hi);
     else bytes_add_chars(b, (uint32_t)lo, (uint32_t)hi);
-    if (lo == hi && lo < 0x80 && ascii_features[lo] && lo > '9')
-      plain |= ascii_features[lo];
-    if (lo == hi && lo < 0x80 && ascii_features[lo] && lo < '0')
-      plain |= ascii_features[lo];
+    if (lo == hi && lo < 0x80 && rule_ascii_features[lo] && lo > '9')
+      plain |= rule_ascii_features[lo];
+    if (lo == hi && lo < 0x80 && rule_ascii_features[lo] && lo < '0')
+      plain |= rule_ascii_features[lo];
   }
   if (!negated) return any;
   /* every character but the punctuation and blanks listed alone */
@@ -2552,7 +2552,7 @@ static bool match_in(const rule *r, const rule_text *t, size_t len,
     if (!(t->line_has[li] & in_line)) continue;
     for (size_t i = ls + 1 > from ? ls : from - 1;
          i < t->line_end[li] && i < limit; i++)
-      if (s[i] < 0x80 && (ascii_features[s[i]] & in_line) &&
+      if (s[i] < 0x80 && (rule_ascii_features[s[i]] & in_line) &&
           match_at(r, t, len, i + 1, md))
         return true;
   }
@@ -2561,7 +2561,7 @@ static bool match_in(const rule *r, const rule_text *t, size_t len,
 
 static uint64_t features_at(const rule_text *t, size_t i) {
   const unsigned char *s = (const unsigned char *)t->s;
-  if (s[i] < 0x80) return ascii_features[s[i]];
+  if (s[i] < 0x80) return rule_ascii_features[s[i]];
   return lead_may_be_digit(s + i, s + t->n) ? BIT(F_DIGIT) : 0;
 }
 

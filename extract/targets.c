@@ -41,7 +41,6 @@ typedef struct tctx {
   const char *plan_area; /* the one area the plan's title names, or NULL */
   uint64_t *feat; /* feat[i]: the features of byte i of the block */
   size_t cap_feat;
-  uint64_t ascii[128]; /* the features of each ASCII character */
   /* whether the block holds each literal of the rule set (rules.h), as
    * far as found: lit_has[id] when lit_block[id] is the current block */
   size_t block, nlits, *lit_block;
@@ -98,7 +97,7 @@ static bool block_features(tctx *t, const char *s, size_t n) {
   }
   const unsigned char *u = (const unsigned char *)s;
   for (size_t i = 0; i < n; i++)
-    t->feat[i] = u[i] < 0x80    ? t->ascii[u[i]]
+    t->feat[i] = u[i] < 0x80    ? rule_ascii_features[u[i]]
                  : u[i] < 0xC0 ? 0
                                : rule_features(s + i, i + 1 < n ? 2 : 1);
   return true;
@@ -674,10 +673,6 @@ cchc_status extract_targets(xctx *x) {
   if (!t.lit_block || !t.lit_has) {
     free(t.lit_block);
     t.lit_block = NULL;
-  }
-  for (int c = 0; c < 128; c++) {
-    char ch = (char)c;
-    t.ascii[c] = rule_features(&ch, 1);
   }
   cands c = {0};
   cuts ends = {0}, ends_by_end = {0}, lists = {0}, openers = {0};

@@ -382,7 +382,6 @@ typedef struct literal_gate {
    * rules that may match there by their first clause */
   size_t first, last;
   uint64_t *range, *maybe;
-  uint64_t byte_features[256]; /* rule_features of each byte alone */
 } literal_gate;
 
 static void literal_gate_free(literal_gate *g) {
@@ -628,10 +627,6 @@ static literal_gate *literal_gate_build(const xctx *x, const unit_rules *u) {
       for (size_t k = 0; k < f->nalts[c]; k++) set = f->lits[c][k]->set;
     }
   }
-  for (unsigned c = 0; c < 256; c++) {
-    char ch = (char)c;
-    g->byte_features[c] = rule_features(&ch, 1);
-  }
   g->nnumber = set ? set->n : 0;
   g->nclauses = calloc(u->n ? u->n : 1, sizeof *g->nclauses);
   g->number = calloc(g->nnumber ? g->nnumber : 1, sizeof *g->number);
@@ -773,7 +768,7 @@ enum { AHEAD_REACH = 4096 };
 
 /* Where a match holding run k can start, not before `done`: after the last
  * barrier of r before it (barriers stand between words only, where every
- * byte is ASCII: its features are its own, g->byte_features). */
+ * byte is ASCII: its features are its own, rule_ascii_features). */
 static size_t window_start(const literal_gate *g, const xctx *x, size_t k,
                            size_t done, uint64_t barrier) {
   const unsigned char *s = (const unsigned char *)x->s;
@@ -782,7 +777,8 @@ static size_t window_start(const literal_gate *g, const xctx *x, size_t k,
     size_t gap = k > g->first ? run_end(g, x, k - 1) : done;
     if (gap < done) gap = done;
     for (size_t b = from; b > gap; b--)
-      if (g->byte_features[s[b - 1]] & barrier) return b;
+      if (s[b - 1] < 0x80 && (rule_ascii_features[s[b - 1]] & barrier))
+        return b;
     if (k == g->first || gap == done) return gap;
     from = g->run_at[--k];
   }
