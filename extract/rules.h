@@ -97,6 +97,12 @@ typedef struct rule_facts {
    * `after`, or at the start of the subject when at_zero. */
   uint64_t after;
   bool at_zero, starts;
+  /* With `ends`, every match ends at the end of the subject (or before a
+   * line break ending it: `$`) and is at most end_bytes bytes long plus
+   * end_runs runs of white space: a search need start no sooner. */
+  bool ends;
+  uint32_t end_bytes;
+  uint16_t end_runs;
   /* A match starts with a byte c whose first[c] is RULE_FIRST_BYTE, or
    * RULE_FIRST_DIGIT when it leads a digit beyond ASCII (told by the next
    * byte too); only when has_first.  A byte per value: scans look it up

@@ -267,6 +267,7 @@ typedef struct node {
   uint8_t chlen;
   bool chcase;
   span len;         /* its matches are this long at most */
+  bool ends;        /* every match ends at the subject's end ($, \z, \Z) */
   bool space;       /* it matches one white-space character (of \s) */
   anchor anchor_all; /* words near the start of every match */
   anchor anchor_ne;  /* the same for every match but the empty one */
@@ -444,6 +445,7 @@ static void add_lits(node *n, const lit_clause *c) {
 static void then(const reader *rd, node *a, const node *b) {
   then_anchors(rd, a, b);
   a->len = span_add(a->len, b->len);
+  a->ends = a->ends || b->ends; /* nothing goes on past the end */
   a->space = false;
   for (size_t i = 0; i < b->nneeds; i++) add_clause(a, b->needs[i]);
   for (size_t i = 0; i < b->nlits; i++) add_lits(a, &b->lits[i]);
@@ -461,6 +463,7 @@ static void either(const reader *rd, node *a, const node *b) {
   anchor_union(&a->anchor_all, &b->anchor_all, &n.anchor_all);
   anchor_union(nonempty(a), nonempty(b), &n.anchor_ne);
   n.len = span_max(a->len, b->len);
+  n.ends = a->ends && b->ends;
   n.space = a->space && b->space;
   n.nneeds = 0;
   for (size_t i = 0; i < a->nneeds; i++)
@@ -1048,6 +1051,7 @@ static void read_item(reader *rd, node *out) {
     quantifiable = false;
   } else if (c == '$') {
     rd->p++;
+    out->ends = !rd->multiline;
     quantifiable = false;
   } else if (c == '*' || c == '+' || c == '?' || c == '{' || c == ')' ||
              c == '|') {
@@ -1070,6 +1074,7 @@ static void read_item(reader *rd, node *out) {
       } else if (e == 'b' || e == 'B' || e == 'z' || e == 'Z' || e == 'K') {
         /* \K only moves where the match is said to start: what the try
          * from its start holds and where it can start are the same */
+        out->ends = e == 'z' || e == 'Z';
         quantifiable = false;
       } else if (e == 'A') {
         out->after = 0;
@@ -1124,6 +1129,7 @@ static void read_item(reader *rd, node *out) {
     /* the first time round starts where the match does; when it is not
      * empty, the first time it is not */
     if (min == 0) {
+      out->ends = false;
       out->anchor_all.n = 0;
       out->nneeds = 0;
       out->nlits = 0;
@@ -2123,6 +2129,11 @@ void rule_read_facts(rule *r, rule_literals *ls) {
     r->facts.after = n.after;
     r->facts.at_zero = n.at_zero;
   }
+  if (n.ends && !n.len.inf) {
+    r->facts.ends = true;
+    r->facts.end_bytes = n.len.bytes;
+    r->facts.end_runs = n.len.runs;
+  }
   uint32_t type = 0, anchored = 0;
   const uint8_t *bitmap = NULL;
   pcre2_pattern_info(r->code, PCRE2_INFO_FIRSTCODETYPE, &type);
@@ -2190,8 +2201,26 @@ static bool by_first_words(const rule *r, const char *s, size_t len,
   return false;
 }
 
+static size_t window_start(const char *text, size_t n, size_t o,
+                           size_t fixed, size_t runs, size_t floor);
+
+/* A window this long or longer is walked back over for no gain: the
+ * search looks at as many bytes. */
+enum { END_WINDOW_MAX = 256 };
+
 bool rule_exec(const rule *r, const char *s, size_t len, size_t start,
                pcre2_match_data *md) {
+  /* A match that ends at the subject's end starts at most its length
+   * before it: no sooner than the window before the end (`$` may end one
+   * before a line break that ends the subject: then the end is not
+   * known).  A match that starts at the subject's start only has none
+   * when that window does not reach back to it. */
+  const rule_facts *f = &r->facts;
+  if (f->ends && f->end_bytes < END_WINDOW_MAX && start < len &&
+      s[len - 1] != '\n') {
+    start = window_start(s, len, len, f->end_bytes, f->end_runs, start);
+    if (start && f->starts && f->at_zero && !f->after) return false;
+  }
   /* Subjects are canonical text or examples, both checked UTF-8 already;
    * re-checking the whole subject on every call would be quadratic. */
   if (r->first_words) return by_first_words(r, s, len, start, md);
@@ -2696,9 +2725,9 @@ static void keep_longest(size_t *top, size_t *n, size_t runs, size_t *sum,
  * white space from one run of the text, so walking back from o, what the
  * match takes beyond `fixed` is at most the `runs` longest runs of white
  * space passed: the walk stops where the rest is more than `fixed`. */
-static size_t window_start(const rule_text *t, size_t o, size_t fixed,
-                           size_t runs, size_t floor) {
-  const unsigned char *s = (const unsigned char *)t->s, *e = s + t->n;
+static size_t window_start(const char *text, size_t n, size_t o,
+                           size_t fixed, size_t runs, size_t floor) {
+  const unsigned char *s = (const unsigned char *)text, *e = s + n;
   size_t top[RUNS_MAX], ntop = 0, taken = 0; /* taken: the sum of top */
   size_t run = 0; /* the run being passed */
   for (size_t i = o; i > floor;) {
@@ -2735,7 +2764,7 @@ static bool anchor_next(const rule *r, const rule_text *t, size_t k,
   if (!literal_next(r->facts.anchor[k], t, from, &at[k])) return false;
   lo[k] = at[k] == SIZE_MAX
               ? SIZE_MAX
-              : window_start(t, at[k], r->facts.anchor_bytes[k],
+              : window_start(t->s, t->n, at[k], r->facts.anchor_bytes[k],
                              r->facts.anchor_runs[k], from);
   return true;
 }

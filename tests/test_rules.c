@@ -686,6 +686,36 @@ START_TEST(facts_say_where_matches_lie) {
 }
 END_TEST
 
+/* Which matches end at the subject's end, and how long they are at most
+ * (bytes + runs of white space); "-": not known to end there. */
+static const struct {
+  const char *pattern, *ends;
+} end_facts[] = {
+    {"[.;:!?…]\\s*$", "3+1"},
+    {"\\btham\\s+mưu\\s*$", "8+2"},
+    {"(?:ab|c)\\z|d\\Z", "2+0"},
+    {"^\\d{1,3}$", "12+0"}, /* \\d: any script's digits */
+    {"a$(?=)", "1+0"},
+    {"a\\d+$", "-"},    /* of any length */
+    {"(?m)a$", "-"},     /* a line's end */
+    {"a$|b", "-"},       /* one branch only */
+    {"(?:a$)?", "-"},    /* may be left out */
+    {"a(?=b$)", "-"},    /* a lookahead's end is not the match's */
+    {"(a)\\1$", "-"},   /* not read */
+};
+
+START_TEST(facts_say_where_matches_end) {
+  rule r = fact_rule(end_facts[_i].pattern, 0);
+  char got[32] = "-";
+  if (r.facts.ends)
+    snprintf(got, sizeof got, "%u+%u", r.facts.end_bytes,
+             (unsigned)r.facts.end_runs);
+  ck_assert_msg(!strcmp(got, end_facts[_i].ends), "%s: %s, not %s",
+                end_facts[_i].pattern, got, end_facts[_i].ends);
+  free_fact_rule(&r);
+}
+END_TEST
+
 /* Every match of rule r in s[0..len) from 0 on, found by PCRE2 searching
  * everywhere, by rule_exec and by rule_scan: the same, or a message saying
  * where they part. */
@@ -747,7 +777,15 @@ static const struct {
     /* a window of needed characters without the words a match holds in
      * the stretch it runs on in */
     {"\\d+[\\p{L}\\d.-]*/[\\p{L}\\d/.-]+\\s+ngày",
-     "12/KH ngày; 5/QĐ\nngày 7; 3/x y ngày, 4/AB\n\nngày\n8/C, ngày 9/D ngà"},
+     "12/KH ngày; 5/QĐ\nngày 7; 3/x y ngày, 4/AB\n\nngày\n8/C, ngày 9/D ngà"},    /* matches that end at the subject's end, searched only in the window
+     * before it: white space of any kind before the end, a line break
+     * ending the subject ($ and \\Z end before it too), a start at 0 */
+    {"[.;:!?…]\\s*$", "a. b;\t \nc…  \u00a0 d:\u2003"},
+    {"(?:\\b(?:của|tỷ\\s+lệ)|[,(-])\\s*$", "của x tỷ  lệ \n của, ( -\n"},
+    {"^\\s*\\d{1,3}\\s*$", " 12 \n3"},
+    {"(?:ab|c\\s+d)\\z", "ab c \u00a0d\nab"},
+    {"x\\Z|y$", "x\nx y\n\ny"},
+    {"(?:a$)?b|(?=c$)", "ab b c\nc"},
 };
 
 START_TEST(scans_find_what_rules_match_where_facts_skip) {
@@ -1515,6 +1553,8 @@ int main(void) {
   tcase_add_loop_test(tf, facts_name_the_words_near_the_start, 0,
                       (int)(sizeof near_words / sizeof *near_words));
   tcase_add_test(tf, facts_say_where_matches_lie);
+  tcase_add_loop_test(tf, facts_say_where_matches_end, 0,
+                      (int)(sizeof end_facts / sizeof *end_facts));
   tcase_add_loop_test(tf, first_words_follow_calls, 0,
                       sizeof first_words / sizeof *first_words);
   tcase_add_test(tf, first_words_find_what_a_search_finds);
