@@ -2201,11 +2201,28 @@ static bool by_first_words(const rule *r, const char *s, size_t len,
   return false;
 }
 
-static size_t window_start(const char *text, size_t n, size_t o,
-                           size_t fixed, size_t runs, size_t floor);
+static size_t space_at(const unsigned char *p, const unsigned char *e);
 
-/* A window this long or longer is walked back over for no gain: the
- * search looks at as many bytes. */
+/* Where a match that ends at the end of s[0..n) and holds at most `fixed`
+ * bytes besides runs of white space starts at the earliest, not before
+ * `floor`: such a match holds at most `fixed` bytes of characters that
+ * are not white space, so the walk back from the end counts those only
+ * (cheaper than window_start's longest runs, and a little longer). */
+static size_t end_window(const char *text, size_t n, size_t fixed,
+                         size_t floor) {
+  const unsigned char *s = (const unsigned char *)text, *e = s + n;
+  size_t taken = 0;
+  for (size_t i = n; i > floor;) {
+    size_t j = i - 1;
+    while (j > floor && (s[j] & 0xC0) == 0x80) j--; /* a character's start */
+    if (space_at(s + j, e) != i - j && (taken += i - j) > fixed) return i;
+    i = j;
+  }
+  return floor;
+}
+
+/* A window this long or longer is walked back over for little gain: the
+ * search looks at about as many bytes. */
 enum { END_WINDOW_MAX = 256 };
 
 bool rule_exec(const rule *r, const char *s, size_t len, size_t start,
@@ -2213,13 +2230,18 @@ bool rule_exec(const rule *r, const char *s, size_t len, size_t start,
   /* A match that ends at the subject's end starts at most its length
    * before it: no sooner than the window before the end (`$` may end one
    * before a line break that ends the subject: then the end is not
-   * known).  A match that starts at the subject's start only has none
-   * when that window does not reach back to it. */
+   * known).  PCRE2 tries a pattern anchored at the subject's start there
+   * only: no window makes that shorter. */
   const rule_facts *f = &r->facts;
   if (f->ends && f->end_bytes < END_WINDOW_MAX && start < len &&
-      s[len - 1] != '\n') {
-    start = window_start(s, len, len, f->end_bytes, f->end_runs, start);
-    if (start && f->starts && f->at_zero && !f->after) return false;
+      s[len - 1] != '\n' && !(f->starts && f->at_zero && !f->after)) {
+    start = end_window(s, len, f->end_bytes, start);
+    /* and at a byte a match starts with (none is empty): often none in
+     * so short a window */
+    const unsigned char *u = (const unsigned char *)s;
+    while (f->has_first && start < len && !rule_may_start(r, u, start, len))
+      start++;
+    if (start == len && f->has_first) return false;
   }
   /* Subjects are canonical text or examples, both checked UTF-8 already;
    * re-checking the whole subject on every call would be quadratic. */
