@@ -1492,6 +1492,20 @@ static bool overlaps_any(const cand_list *l, size_t a, size_t b) {
   return lo < l->n && l->items[lo].start < b;
 }
 
+/* The next match of `unitname.` rule r in the text cut at `end`, from
+ * *at on (moved past it): the name it reads, [*us, *ue), maybe empty. */
+static bool next_name(xctx *x, const rule *r, size_t *at, size_t end,
+                      size_t *us, size_t *ue) {
+  if (*at >= end || !match_at(x, r, end, *at)) return false;
+  PCRE2_SIZE *ov = pcre2_get_ovector_pointer(x->md);
+  *us = ov[0];
+  *ue = ov[1];
+  rule_group(r, x->md, "u", us, ue);
+  *at = ov[1] > *at ? ov[1] : *at + 1;
+  while (*at < end && continuation(x, *at)) (*at)++;
+  return true;
+}
+
 /* Every match of the `unitname.` rules in [start, end) that overlaps no
  * mention of `known`, pushed to *l. */
 static void unknown_names(xctx *x, size_t start, size_t end,
@@ -1500,24 +1514,31 @@ static void unknown_names(xctx *x, size_t start, size_t end,
   if (!u || answer_give(&u->named, start, end, l)) return;
   rule_list rs = u->cc.names;
   for (size_t i = 0; i < rs.n; i++) {
-    const rule *r = rs.items[i];
-    size_t at = start;
-    while (at < end && match_at(x, r, end, at)) {
-      PCRE2_SIZE *ov = pcre2_get_ovector_pointer(x->md);
-      size_t us = ov[0], ue = ov[1];
-      rule_group(r, x->md, "u", &us, &ue);
-      at = ov[1] > at ? ov[1] : at + 1;
-      while (at < end && continuation(x, at)) at++;
+    size_t at = start, us, ue;
+    while (next_name(x, rs.items[i], &at, end, &us, &ue))
       if (ue > us && !overlaps_any(known, us, ue))
-        cand_push(l, (cand){r, i, NULL, us, ue, false, true});
-    }
+        cand_push(l, (cand){rs.items[i], i, NULL, us, ue, false, true});
   }
   if (!l->failed && !known->failed && !(x->f && x->f->failed))
     answer_keep(&u->named, start, end, l);
 }
 
+/* Does a `unitname.` rule read a name in [start, end)?  Without one no
+ * name the taxonomy lacks stands there, whatever the mentions are. */
+static bool names_stand(xctx *x, size_t start, size_t end) {
+  unit_rules *u = unit_rules_of(x);
+  if (!u || answer_of(&u->named, start, end)) return true;
+  for (size_t i = 0; i < u->cc.names.n; i++) {
+    size_t at = start, us, ue;
+    while (next_name(x, u->cc.names.items[i], &at, end, &us, &ue))
+      if (ue > us) return true;
+  }
+  return false;
+}
+
 bool units_unknown(xctx *x, size_t start, size_t end, xunit *out) {
-  if (!clip_range(x, &start, &end)) return false;
+  if (!clip_range(x, &start, &end) || !names_stand(x, start, end))
+    return false;
   cand_list known = {0}, names = {0};
   mentions(x, start, end, &known);
   unknown_names(x, start, end, &known, &names);
