@@ -1051,7 +1051,7 @@ static void read_item(reader *rd, node *out) {
     quantifiable = false;
   } else if (c == '$') {
     rd->p++;
-    out->ends = !rd->multiline;
+    out->ends = !rd->multiline && rd->lf; /* or before a final newline */
     quantifiable = false;
   } else if (c == '*' || c == '+' || c == '?' || c == '{' || c == ')' ||
              c == '|') {
@@ -1074,7 +1074,7 @@ static void read_item(reader *rd, node *out) {
       } else if (e == 'b' || e == 'B' || e == 'z' || e == 'Z' || e == 'K') {
         /* \K only moves where the match is said to start: what the try
          * from its start holds and where it can start are the same */
-        out->ends = e == 'z' || e == 'Z';
+        out->ends = e == 'z' || (e == 'Z' && rd->lf);
         quantifiable = false;
       } else if (e == 'A') {
         out->after = 0;
