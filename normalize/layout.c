@@ -463,8 +463,10 @@ static size_t count_line_ends(const char *s, size_t n) {
   for (; n - i >= 16; i += 16) {
     uint32_t m = (uint32_t)_mm_movemask_epi8(_mm_cmpeq_epi8(
         _mm_loadu_si128((const __m128i *)(const void *)(s + i)), nl));
-    count += (size_t)__builtin_popcount(m & ~(m << 1 | carry));
+    uint32_t ends = m & ~(m << 1 | carry);
     carry = m >> 15;
+    for (; ends; ends &= ends - 1) /* (few: no popcount instruction) */
+      count++;
   }
 #endif
   for (; i < n; i++)
