@@ -503,35 +503,50 @@ static size_t scan_content(const char *s, size_t start, size_t end,
   static const signed char lane_mask[32] = {-1, -1, -1, -1, -1, -1, -1, -1,
                                             -1, -1, -1, -1, -1, -1, -1, -1};
   const __m128i c80 = _mm_set1_epi8(-64), sp_ = _mm_set1_epi8(' '),
-                tab_ = _mm_set1_epi8('\t'), dash_ = _mm_set1_epi8('-'),
-                ones = _mm_set1_epi8(1);
-  __m128i conts = _mm_setzero_si128(); /* two 64-bit sums */
-  uint32_t sp_before = 0, dash_before = 0; /* the byte before the block */
+                tab_ = _mm_set1_epi8('\t'), dash_ = _mm_set1_epi8('-');
+  const __m128i zero = _mm_setzero_si128();
+  __m128i conts = zero;  /* two 64-bit sums */
+  __m128i lane_conts = zero; /* per lane, of the last blocks (< 256) */
+  __m128i edits = zero, dash_sps = zero; /* per lane, of all blocks */
+  __m128i sp_last = zero, dash_last = zero; /* of the block before */
+  unsigned pending = 0; /* blocks counted in lane_conts */
   for (; p < end && p + 16 <= len; p += 16) {
     __m128i x = _mm_loadu_si128((const __m128i *)(const void *)(s + p));
     __m128i cont = _mm_cmplt_epi8(x, c80); /* 0x80..0xBF */
-    uint32_t keep = 0xFFFF;
+    __m128i sp = _mm_cmpeq_epi8(x, sp_), dash = _mm_cmpeq_epi8(x, dash_),
+            tab = _mm_cmpeq_epi8(x, tab_);
     if (end - p < 16) { /* the last block: only its first end - p lanes */
       __m128i lanes = _mm_loadu_si128(
           (const __m128i *)(const void *)(lane_mask + 16 - (end - p)));
       cont = _mm_and_si128(cont, lanes);
-      keep = (1u << (end - p)) - 1;
+      sp = _mm_and_si128(sp, lanes);
+      dash = _mm_and_si128(dash, lanes);
+      tab = _mm_and_si128(tab, lanes);
     }
-    conts = _mm_add_epi64(
-        conts, _mm_sad_epu8(_mm_and_si128(cont, ones), _mm_setzero_si128()));
-    uint32_t sp = (uint32_t)_mm_movemask_epi8(_mm_cmpeq_epi8(x, sp_)) & keep;
-    uint32_t dash =
-        (uint32_t)_mm_movemask_epi8(_mm_cmpeq_epi8(x, dash_)) & keep;
-    uint32_t tab =
-        (uint32_t)_mm_movemask_epi8(_mm_cmpeq_epi8(x, tab_)) & keep;
-    edit |= tab | (sp & sp >> 1) | (sp & sp_before);
-    dash_sp |= (dash & sp >> 1) | (sp & dash_before);
-    sp_before = sp >> 15 & 1;
-    dash_before = dash >> 15 & 1;
+    lane_conts = _mm_sub_epi8(lane_conts, cont); /* (a lane that is one: -1) */
+    if (++pending == 255) {
+      conts = _mm_add_epi64(conts, _mm_sad_epu8(lane_conts, zero));
+      lane_conts = zero;
+      pending = 0;
+    }
+    /* lane k of the byte before it: lane k - 1, lane 0 the last block's 15 */
+    __m128i sp_before =
+        _mm_or_si128(_mm_slli_si128(sp, 1), _mm_srli_si128(sp_last, 15));
+    __m128i dash_before =
+        _mm_or_si128(_mm_slli_si128(dash, 1), _mm_srli_si128(dash_last, 15));
+    edits = _mm_or_si128(edits, _mm_or_si128(tab, _mm_and_si128(sp, sp_before)));
+    dash_sps = _mm_or_si128(dash_sps, _mm_and_si128(sp, dash_before));
+    sp_last = sp;
+    dash_last = dash;
   }
+  conts = _mm_add_epi64(conts, _mm_sad_epu8(lane_conts, zero));
   n -= (size_t)_mm_cvtsi128_si64(conts) +
        (size_t)_mm_cvtsi128_si64(_mm_unpackhi_epi64(conts, conts));
-  before = sp_before ? ' ' : dash_before ? '-' : 0;
+  edit = (uint64_t)_mm_movemask_epi8(edits);
+  dash_sp = (uint64_t)_mm_movemask_epi8(dash_sps);
+  before = _mm_movemask_epi8(sp_last) >> 15     ? ' '
+           : _mm_movemask_epi8(dash_last) >> 15 ? '-'
+                                                : 0;
 #else
   const uint64_t high = 0x8080808080808080u, ones = 0x0101010101010101u;
   (void)len;
@@ -888,6 +903,8 @@ static int cmp_int(const void *a, const void *b) {
   return *(const int *)a - *(const int *)b;
 }
 
+/* Table zones, the table class of the pass before kept in was_table (and
+ * page numbers cleared, which mark_pages finds again). */
 static void mark_tables(line *ls, size_t cnt) {
   /* shorts: short lines in the window [k - 4, k + 4] (within the text),
    * slid along: the line entering it added, the one leaving taken off */
@@ -901,6 +918,8 @@ static void mark_tables(line *ls, size_t cnt) {
       shorts -= ls[k - 5].short_line;
     size_t nlo = k >= 4 ? k - 4 : 0, nhi = k + 4 < cnt ? k + 4 : cnt - 1;
     size_t win = nhi - nlo + 1;
+    ls[k].page = false;
+    ls[k].was_table = ls[k].table;
     ls[k].table = win >= 5 && shorts * 3 >= win * 2;
   }
 }
@@ -1309,10 +1328,6 @@ static bool write_pass(layout *L, const cchc_mbuf *md, cchc_mbuf *out,
                        cchc_repair_log *log) {
   line *ls = L->ls;
   size_t cnt = L->cnt;
-  for (size_t j = 0; j < cnt; j++) {
-    ls[j].page = false;
-    ls[j].was_table = ls[j].table;
-  }
   mark_tables(ls, cnt);
   mark_pages(ls, cnt);
   model m = build_model(ls, cnt);
