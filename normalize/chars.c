@@ -212,6 +212,11 @@ struct cchc_canon {
   bool blocked;
   int viet_plain; /* viet_letters_plain; -1 until asked */
   cp_classes *classes; /* cp_table */
+#if defined(__SSE2__)
+  /* `plain` of the two-byte characters (U+0080..U+07FF), by lead byte:
+   * bit b of [lead & 0x1F] is lead, 0x80 | b; filled with viet_plain */
+  uint64_t plain2[32];
+#endif
 };
 
 static bool is_word_char(cchc_canon *c, int32_t cp) {
@@ -532,6 +537,9 @@ static bool viet_letters_plain(cchc_canon *c) {
     size_t a = classes_block(c->classes, c->nfc, 0x1E80),
            b = classes_block(c->classes, c->nfc, 0x1EC0);
     c->viet_plain = (c->classes->plain[a] & c->classes->plain[b]) == UINT64_MAX;
+    for (uint32_t blk = 0x80 / 64; blk < 0x800 / 64; blk++)
+      c->plain2[blk] = c->classes->plain[classes_block(c->classes, c->nfc,
+                                                       blk * 64)];
   }
   return c->viet_plain;
 }
@@ -580,11 +588,13 @@ static size_t plain_stretch(cchc_canon *c, const char *s, size_t i,
     for (uint32_t m = leads & ~known & ((1u << stop) - 1); m; m &= m - 1) {
       unsigned at = (unsigned)__builtin_ctz(m);
       const unsigned char *b = u + i + at;
-      uint32_t cp = lead3 >> at & 1
-                        ? (uint32_t)(b[0] & 0x0F) << 12 |
-                              (uint32_t)(b[1] & 0x3F) << 6 | (b[2] & 0x3Fu)
-                        : (uint32_t)(b[0] & 0x1F) << 6 | (b[1] & 0x3Fu);
-      if (!classes_has(c->classes, c->nfc, c->classes->plain, cp)) {
+      bool plain =
+          lead3 >> at & 1
+              ? classes_has(c->classes, c->nfc, c->classes->plain,
+                            (uint32_t)(b[0] & 0x0F) << 12 |
+                                (uint32_t)(b[1] & 0x3F) << 6 | (b[2] & 0x3Fu))
+              : c->plain2[b[0] & 0x1F] >> (b[1] & 0x3F) & 1;
+      if (!plain) {
         stop = at;
         at_cut = false;
         break;

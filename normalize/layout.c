@@ -152,9 +152,19 @@ static bool is_alnum(int32_t c) {
   return c < 0x80 ? is_alpha(c) || (c >= '0' && c <= '9') : u_isalnum(c);
 }
 
-static int32_t cp_at(const char *s, size_t n, size_t *i) {
+static int32_t cp_beyond_ascii(const char *s, size_t n, size_t *i) {
   int32_t c = cchc_utf8_next(s, n, i);
   return c < 0 ? 0xFFFD : c;
+}
+
+/* (most characters are ASCII: those without a call) */
+static inline int32_t cp_at(const char *s, size_t n, size_t *i) {
+  unsigned char b = (unsigned char)s[*i];
+  if (b < 0x80) {
+    (*i)++;
+    return b;
+  }
+  return cp_beyond_ascii(s, n, i);
 }
 
 static int32_t last_cp(const char *s, size_t start, size_t end,
@@ -423,6 +433,47 @@ static uint64_t bytes_equal(uint64_t x, unsigned char c) {
 }
 #endif
 
+/* The first newline in [p, e), or NULL: inline, 16 bytes at a time
+ * (SSE2), as most lines are short enough that a call to memchr costs more
+ * than the search. */
+static const char *find_newline(const char *p, const char *e) {
+#if defined(__SSE2__)
+  const __m128i nl = _mm_set1_epi8('\n');
+  for (; e - p >= 16; p += 16) {
+    uint32_t m = (uint32_t)_mm_movemask_epi8(
+        _mm_cmpeq_epi8(_mm_loadu_si128((const __m128i *)(const void *)p), nl));
+    if (m)
+      return p + __builtin_ctz(m);
+  }
+#endif
+  for (; p < e; p++)
+    if (*p == '\n')
+      return p;
+  return NULL;
+}
+
+/* How many lines of s[0, n) have content or end a blank one: the newlines
+ * not at 0 and not right after another (an upper bound of the lines with
+ * content, as read_lines counts them). */
+static size_t count_line_ends(const char *s, size_t n) {
+  size_t count = 0, i = 0;
+#if defined(__SSE2__)
+  const __m128i nl = _mm_set1_epi8('\n');
+  uint32_t carry = 1; /* (a newline at 0 is not counted) */
+  for (; n - i >= 16; i += 16) {
+    uint32_t m = (uint32_t)_mm_movemask_epi8(_mm_cmpeq_epi8(
+        _mm_loadu_si128((const __m128i *)(const void *)(s + i)), nl));
+    uint32_t ends = m & ~(m << 1 | carry);
+    carry = m >> 15;
+    for (; ends; ends &= ends - 1) /* (few: no popcount instruction) */
+      count++;
+  }
+#endif
+  for (; i < n; i++)
+    count += s[i] == '\n' && i > 0 && s[i - 1] != '\n';
+  return count;
+}
+
 /* Is there a broken hyphen in the content s[start, end)? */
 static bool has_broken_hyphen(const char *s, size_t start, size_t end) {
   /* its blank is right after a '-' */
@@ -452,35 +503,50 @@ static size_t scan_content(const char *s, size_t start, size_t end,
   static const signed char lane_mask[32] = {-1, -1, -1, -1, -1, -1, -1, -1,
                                             -1, -1, -1, -1, -1, -1, -1, -1};
   const __m128i c80 = _mm_set1_epi8(-64), sp_ = _mm_set1_epi8(' '),
-                tab_ = _mm_set1_epi8('\t'), dash_ = _mm_set1_epi8('-'),
-                ones = _mm_set1_epi8(1);
-  __m128i conts = _mm_setzero_si128(); /* two 64-bit sums */
-  uint32_t sp_before = 0, dash_before = 0; /* the byte before the block */
+                tab_ = _mm_set1_epi8('\t'), dash_ = _mm_set1_epi8('-');
+  const __m128i zero = _mm_setzero_si128();
+  __m128i conts = zero;  /* two 64-bit sums */
+  __m128i lane_conts = zero; /* per lane, of the last blocks (< 256) */
+  __m128i edits = zero, dash_sps = zero; /* per lane, of all blocks */
+  __m128i sp_last = zero, dash_last = zero; /* of the block before */
+  unsigned pending = 0; /* blocks counted in lane_conts */
   for (; p < end && p + 16 <= len; p += 16) {
     __m128i x = _mm_loadu_si128((const __m128i *)(const void *)(s + p));
     __m128i cont = _mm_cmplt_epi8(x, c80); /* 0x80..0xBF */
-    uint32_t keep = 0xFFFF;
+    __m128i sp = _mm_cmpeq_epi8(x, sp_), dash = _mm_cmpeq_epi8(x, dash_),
+            tab = _mm_cmpeq_epi8(x, tab_);
     if (end - p < 16) { /* the last block: only its first end - p lanes */
       __m128i lanes = _mm_loadu_si128(
           (const __m128i *)(const void *)(lane_mask + 16 - (end - p)));
       cont = _mm_and_si128(cont, lanes);
-      keep = (1u << (end - p)) - 1;
+      sp = _mm_and_si128(sp, lanes);
+      dash = _mm_and_si128(dash, lanes);
+      tab = _mm_and_si128(tab, lanes);
     }
-    conts = _mm_add_epi64(
-        conts, _mm_sad_epu8(_mm_and_si128(cont, ones), _mm_setzero_si128()));
-    uint32_t sp = (uint32_t)_mm_movemask_epi8(_mm_cmpeq_epi8(x, sp_)) & keep;
-    uint32_t dash =
-        (uint32_t)_mm_movemask_epi8(_mm_cmpeq_epi8(x, dash_)) & keep;
-    uint32_t tab =
-        (uint32_t)_mm_movemask_epi8(_mm_cmpeq_epi8(x, tab_)) & keep;
-    edit |= tab | (sp & sp >> 1) | (sp & sp_before);
-    dash_sp |= (dash & sp >> 1) | (sp & dash_before);
-    sp_before = sp >> 15 & 1;
-    dash_before = dash >> 15 & 1;
+    lane_conts = _mm_sub_epi8(lane_conts, cont); /* (a lane that is one: -1) */
+    if (++pending == 255) {
+      conts = _mm_add_epi64(conts, _mm_sad_epu8(lane_conts, zero));
+      lane_conts = zero;
+      pending = 0;
+    }
+    /* lane k of the byte before it: lane k - 1, lane 0 the last block's 15 */
+    __m128i sp_before =
+        _mm_or_si128(_mm_slli_si128(sp, 1), _mm_srli_si128(sp_last, 15));
+    __m128i dash_before =
+        _mm_or_si128(_mm_slli_si128(dash, 1), _mm_srli_si128(dash_last, 15));
+    edits = _mm_or_si128(edits, _mm_or_si128(tab, _mm_and_si128(sp, sp_before)));
+    dash_sps = _mm_or_si128(dash_sps, _mm_and_si128(sp, dash_before));
+    sp_last = sp;
+    dash_last = dash;
   }
+  conts = _mm_add_epi64(conts, _mm_sad_epu8(lane_conts, zero));
   n -= (size_t)_mm_cvtsi128_si64(conts) +
        (size_t)_mm_cvtsi128_si64(_mm_unpackhi_epi64(conts, conts));
-  before = sp_before ? ' ' : dash_before ? '-' : 0;
+  edit = (uint64_t)_mm_movemask_epi8(edits);
+  dash_sp = (uint64_t)_mm_movemask_epi8(dash_sps);
+  before = _mm_movemask_epi8(sp_last) >> 15     ? ' '
+           : _mm_movemask_epi8(dash_last) >> 15 ? '-'
+                                                : 0;
 #else
   const uint64_t high = 0x8080808080808080u, ones = 0x0101010101010101u;
   (void)len;
@@ -649,7 +715,7 @@ typedef struct copier {
 } copier;
 
 /* Length of the output, what waits included. */
-static size_t copier_len(const copier *k) {
+static CCHC_INLINE size_t copier_len(const copier *k) {
   return k->out->len + (k->ce - k->cs);
 }
 
@@ -659,7 +725,7 @@ static void copier_flush(copier *k) {
   k->cs = k->ce;
 }
 
-static void copier_take(copier *k, size_t from, size_t n) {
+static CCHC_INLINE void copier_take(copier *k, size_t from, size_t n) {
   if (from != k->ce || k->ce == k->cs) {
     copier_flush(k);
     k->cs = k->ce = from;
@@ -747,7 +813,7 @@ static bool strip_markdown(cchc_mbuf *text, const cchc_edits *edits,
       }
     }
     size_t content = i;
-    const char *nl = memchr(s + i, '\n', n - i);
+    const char *nl = find_newline(s + i, s + n);
     size_t eol = nl ? (size_t)(nl - s) : n;
     bool has_content = false; /* markers count */
     for (size_t q = content; q < eol && !has_content; q++)
@@ -837,16 +903,23 @@ static int cmp_int(const void *a, const void *b) {
   return *(const int *)a - *(const int *)b;
 }
 
+/* Table zones, the table class of the pass before kept in was_table (and
+ * page numbers cleared, which mark_pages finds again). */
 static void mark_tables(line *ls, size_t cnt) {
-  /* shorts: short lines in the window [lo, hi] around k, slid along */
-  size_t shorts = 0, lo = 0, hi = 0;
+  /* shorts: short lines in the window [k - 4, k + 4] (within the text),
+   * slid along: the line entering it added, the one leaving taken off */
+  size_t shorts = 0;
+  for (size_t k = 0; k < cnt && k < 4; k++)
+    shorts += ls[k].short_line;
   for (size_t k = 0; k < cnt; k++) {
+    if (k + 4 < cnt)
+      shorts += ls[k + 4].short_line;
+    if (k >= 5)
+      shorts -= ls[k - 5].short_line;
     size_t nlo = k >= 4 ? k - 4 : 0, nhi = k + 4 < cnt ? k + 4 : cnt - 1;
-    for (; hi <= nhi; hi++)
-      shorts += ls[hi].short_line;
-    for (; lo < nlo; lo++)
-      shorts -= ls[lo].short_line;
     size_t win = nhi - nlo + 1;
+    ls[k].page = false;
+    ls[k].was_table = ls[k].table;
     ls[k].table = win >= 5 && shorts * 3 >= win * 2;
   }
 }
@@ -1127,12 +1200,14 @@ static void emit_dirty(emitter *e) {
 /* Start a block of output at the end of `out`. */
 static void block_open(emitter *e, uint32_t from) {
   layout *L = e->L;
-  block *b = cchc_grow(L->blocks, &L->blocks_cap, L->nblocks, sizeof *b);
-  if (!b) {
-    L->failed = true;
-    return;
+  if (L->nblocks >= L->blocks_cap) { /* (a call only to grow) */
+    block *b = cchc_grow(L->blocks, &L->blocks_cap, L->nblocks, sizeof *b);
+    if (!b) {
+      L->failed = true;
+      return;
+    }
+    L->blocks = b;
   }
-  L->blocks = b;
   L->blocks[L->nblocks++] = (block){from, (uint32_t)emit_len(e)};
 }
 
@@ -1253,10 +1328,6 @@ static bool write_pass(layout *L, const cchc_mbuf *md, cchc_mbuf *out,
                        cchc_repair_log *log) {
   line *ls = L->ls;
   size_t cnt = L->cnt;
-  for (size_t j = 0; j < cnt; j++) {
-    ls[j].page = false;
-    ls[j].was_table = ls[j].table;
-  }
   mark_tables(ls, cnt);
   mark_pages(ls, cnt);
   model m = build_model(ls, cnt);
@@ -1449,10 +1520,7 @@ static void read_lines(layout *L, const cchc_mbuf *md, const held_lines *held) {
   L->cnt = 0;
   /* room for every line at once (a long text has millions): those that
    * are not empty, an upper bound of those with content */
-  size_t lines = 1;
-  for (const char *q = s, *e = s + md->len;
-       q < e && (q = memchr(q, '\n', (size_t)(e - q))); q++)
-    lines += q > s && q[-1] != '\n';
+  size_t lines = 1 + count_line_ends(s, md->len);
   line *room = cchc_grow(L->ls, &L->cap, lines - 1, sizeof *room);
   if (!room) {
     L->failed = true;
@@ -1461,7 +1529,7 @@ static void read_lines(layout *L, const cchc_mbuf *md, const held_lines *held) {
   L->ls = room;
   size_t p = 0, h = 0;
   for (;;) {
-    const char *nlp = p < md->len ? memchr(s + p, '\n', md->len - p) : NULL;
+    const char *nlp = p < md->len ? find_newline(s + p, s + md->len) : NULL;
     size_t e = nlp ? (size_t)(nlp - s) : md->len;
     line *ls = L->cnt < L->cap ? L->ls /* (always: the room above) */
                                : cchc_grow(L->ls, &L->cap, L->cnt, sizeof *ls);
