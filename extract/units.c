@@ -356,7 +356,7 @@ typedef struct literal_gate {
   uint64_t *key;
   uint64_t *holds; /* holds[w * nbits ...] */
   size_t nwords, cap_words;
-  size_t *slots; /* while built, open addressing: word + 1, 0 empty */
+  struct word_slot *slots; /* while built, open addressing */
   size_t nslots;
   /* the words of the text in order: where each starts, which it is */
   size_t *run_at;
@@ -445,6 +445,15 @@ static uint64_t word_key(const char *s, size_t at, size_t n, size_t len) {
   return key;
 }
 
+/* A slot of the table of distinct words while the gate is built: the
+ * word's key and length kept in it, so that a probe reads one slot, not
+ * the word's entries too. */
+typedef struct word_slot {
+  uint64_t key;
+  uint32_t len;
+  uint32_t word; /* word + 1, 0: empty */
+} word_slot;
+
 /* The slot of key among nslots (a power of 2): its high bits mixed down. */
 static size_t key_slot(uint64_t key, size_t nslots) {
   uint64_t h = key * UINT64_C(0x9E3779B97F4A7C15);
@@ -453,12 +462,12 @@ static size_t key_slot(uint64_t key, size_t nslots) {
 
 static bool slots_grow(literal_gate *g) {
   size_t nslots = g->nslots ? g->nslots * 2 : 1024;
-  size_t *slots = calloc(nslots, sizeof *slots);
+  word_slot *slots = calloc(nslots, sizeof *slots);
   if (!slots) return false;
   for (size_t w = 0; w < g->nwords; w++) {
     size_t k = key_slot(g->key[w], nslots);
-    while (slots[k]) k = (k + 1) & (nslots - 1);
-    slots[k] = w + 1;
+    while (slots[k].word) k = (k + 1) & (nslots - 1);
+    slots[k] = (word_slot){g->key[w], g->len[w], (uint32_t)(w + 1)};
   }
   free(g->slots);
   g->slots = slots;
@@ -471,11 +480,11 @@ static bool slots_grow(literal_gate *g) {
 static size_t word_number(literal_gate *g, const char *s, size_t at,
                           size_t n, uint64_t key) {
   size_t k = key_slot(key, g->nslots);
-  for (; g->slots[k]; k = (k + 1) & (g->nslots - 1)) {
-    size_t w = g->slots[k] - 1;
-    if (g->key[w] == key && g->len[w] == n &&
-        (n <= KEY_BYTES || !memcmp(s + g->at[w], s + at, n)))
-      return w;
+  for (; g->slots[k].word; k = (k + 1) & (g->nslots - 1)) {
+    const word_slot *o = &g->slots[k];
+    if (o->key == key && o->len == n &&
+        (n <= KEY_BYTES || !memcmp(s + g->at[o->word - 1], s + at, n)))
+      return o->word - 1;
   }
   if (g->nwords == g->cap_words) {
     size_t c1 = g->cap_words, c2 = c1, c3 = c1;
@@ -492,7 +501,7 @@ static size_t word_number(literal_gate *g, const char *s, size_t at,
   g->at[w] = at;
   g->len[w] = (uint32_t)n;
   g->key[w] = key;
-  g->slots[k] = w + 1;
+  g->slots[k] = (word_slot){key, (uint32_t)n, (uint32_t)(w + 1)};
   if (2 * g->nwords > g->nslots && !slots_grow(g)) return SIZE_MAX;
   return w;
 }
@@ -568,46 +577,62 @@ static bool words_search(literal_gate *g, const xctx *x,
  * long (held); and for each literal with postings (those of first
  * clauses, which gated_match goes to), the runs whose word holds it:
  * counted along the runs, then placed along the held ones (each literal's
- * start moves to the next one's, and back). */
+ * start moves to the next one's, and back).  What a distinct word holds
+ * is read once, into the list of its posted literals (word_post), so that
+ * each of the many runs only walks that short list. */
 static bool postings_build(literal_gate *g) {
   g->post_first = calloc(g->nlits + 1, sizeof *g->post_first);
   g->held = malloc((g->nruns + 1) * sizeof *g->held);
   bool *holder = calloc(g->nwords + 1, sizeof *holder);
-  if (!g->post_first || !g->held || !holder) {
-    free(holder);
-    return false;
-  }
-  for (size_t w = 0; w < g->nwords; w++)
+  size_t *word_first = malloc((g->nwords + 1) * sizeof *word_first);
+  size_t nposts = 0, cap_posts = 0;
+  uint32_t *word_post = NULL;
+  bool ok = g->post_first && g->held && holder && word_first;
+  for (size_t w = 0; ok && w < g->nwords; w++) {
+    word_first[w] = nposts;
+    const uint64_t *has = g->holds + w * g->nbits;
     for (size_t b = 0; b < g->nbits; b++) {
-      holder[w] = holder[w] || g->holds[w * g->nbits + b];
-      g->whole[b] |= g->holds[w * g->nbits + b];
+      holder[w] = holder[w] || has[b];
+      g->whole[b] |= has[b];
+      for (uint64_t m = has[b] & g->posted[b]; ok && m; m &= m - 1) {
+        uint32_t *p = nposts < cap_posts
+                          ? word_post
+                          : cchc_grow(word_post, &cap_posts, nposts,
+                                      sizeof *word_post);
+        if (!(ok = p != NULL)) break;
+        word_post = p;
+        word_post[nposts++] = (uint32_t)(b * 64 + (size_t)__builtin_ctzll(m));
+      }
     }
-  for (size_t k = 0; k < g->nruns; k++) {
+  }
+  if (ok) word_first[g->nwords] = nposts;
+  for (size_t k = 0; ok && k < g->nruns; k++) {
     uint32_t w = g->run_word[k];
     if (w != NO_WORD && !holder[w]) continue;
     g->held[g->nheld++] = k;
     if (w == NO_WORD) continue;
-    const uint64_t *has = g->holds + (size_t)w * g->nbits;
-    for (size_t b = 0; b < g->nbits; b++)
-      for (uint64_t m = has[b] & g->posted[b]; m; m &= m - 1)
-        g->post_first[b * 64 + (size_t)__builtin_ctzll(m) + 1]++;
+    for (size_t p = word_first[w]; p < word_first[w + 1]; p++)
+      g->post_first[word_post[p] + 1]++;
   }
   free(holder);
-  size_t *held = realloc(g->held, (g->nheld + 1) * sizeof *held);
-  if (held) g->held = held;
-  for (size_t l = 0; l < g->nlits; l++)
-    g->post_first[l + 1] += g->post_first[l];
-  g->post_run = malloc((g->post_first[g->nlits] + 1) * sizeof *g->post_run);
-  if (!g->post_run) return false;
-  for (size_t h = 0; h < g->nheld; h++) {
+  if (ok) {
+    size_t *held = realloc(g->held, (g->nheld + 1) * sizeof *held);
+    if (held) g->held = held;
+    for (size_t l = 0; l < g->nlits; l++)
+      g->post_first[l + 1] += g->post_first[l];
+    g->post_run = malloc((g->post_first[g->nlits] + 1) * sizeof *g->post_run);
+    ok = g->post_run != NULL;
+  }
+  for (size_t h = 0; ok && h < g->nheld; h++) {
     size_t k = g->held[h];
     uint32_t w = g->run_word[k];
     if (w == NO_WORD) continue;
-    const uint64_t *has = g->holds + (size_t)w * g->nbits;
-    for (size_t b = 0; b < g->nbits; b++)
-      for (uint64_t m = has[b] & g->posted[b]; m; m &= m - 1)
-        g->post_run[g->post_first[b * 64 + (size_t)__builtin_ctzll(m)]++] = k;
+    for (size_t p = word_first[w]; p < word_first[w + 1]; p++)
+      g->post_run[g->post_first[word_post[p]]++] = k;
   }
+  free(word_first);
+  free(word_post);
+  if (!ok) return false;
   for (size_t l = g->nlits; l > 0; l--) g->post_first[l] = g->post_first[l - 1];
   g->post_first[0] = 0;
   return true;
