@@ -19,8 +19,9 @@ typedef enum xjoin {
 typedef struct xline {
   uint32_t start, end; /* canonical offsets (a text is below 4 GB), end
                           excludes the '\n' */
-  int section;       /* innermost section containing the line, or -1 */
-  xjoin join;        /* to the line before (table_cells) */
+  /* (in one word: a long text has a million lines) */
+  int section : 30;  /* innermost section containing the line, or -1 */
+  unsigned join : 2; /* to the line before, an xjoin (table_cells) */
 } xline;
 
 struct table;
