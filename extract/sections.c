@@ -100,7 +100,7 @@ cchc_status extract_sections(xctx *x) {
     xline *ln = &x->lines[li];
     const char *s = x->s + ln->start;
     size_t n = ln->end - ln->start;
-    uint64_t has = x->scan.line_has[li];
+    uint64_t has = rule_line_has(&x->scan, li);
     const rule *hit = NULL;
     const char *style = NULL;
     for (size_t i = 0; i < marks.n && !hit; i++) {

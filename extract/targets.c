@@ -684,7 +684,7 @@ cchc_status extract_targets(xctx *x) {
     size_t n = x->lines[lj].end - base;
     /* the features of its lines (with their breaks: a little more) */
     uint64_t has = 0;
-    for (size_t k = li; k <= lj; k++) has |= x->scan.line_has[k];
+    for (size_t k = li; k <= lj; k++) has |= rule_line_has(&x->scan, k);
     li = lj + 1;
     c.n = 0;
     if (!find_candidates(&t, s, n, has, &c)) {
