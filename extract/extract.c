@@ -206,7 +206,7 @@ static const size_t *starting_in(xctx *x, xstarts *ix, size_t count,
       return NULL;
     }
     for (size_t i = 0; i < count; i++)
-      v[i] = (xstart){start_of(x->f, i), i};
+      v[i] = (xstart){(uint32_t)start_of(x->f, i), (uint32_t)i};
     if (count > 1) qsort(v, count, sizeof *v, by_start_then_item);
     ix->by_start = v;
     ix->n = count;

@@ -31,7 +31,7 @@ struct unit_rules;
  * (start, index) pairs sorted, for the lookups of xtargets_in and
  * xdeadlines_in. */
 typedef struct xstart {
-  size_t start, item;
+  uint32_t start, item; /* (a canonical offset: a text is below 4 GB) */
 } xstart;
 
 typedef struct xstarts {
