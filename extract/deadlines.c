@@ -345,7 +345,7 @@ static int plan_year(xctx *x) {
   if (y) return y;
   /* The metadata has none: the header's own year (planyear.*). */
   size_t hend = x->first_section_line < x->nlines
-                    ? x->lines[x->first_section_line].start
+                    ? xline_start(x, x->first_section_line)
                     : x->n;
   rule_list rs = rules_select(x->rules, "planyear.", NULL);
   for (size_t i = 0; i < rs.n; i++) {
@@ -519,8 +519,8 @@ static bool *appendix_sections(xctx *x) {
 }
 
 static bool has_pipe(const xctx *x, size_t li) {
-  const xline *ln = &x->lines[li];
-  return memchr(x->s + ln->start, '|', ln->end - ln->start) != NULL;
+  size_t a = xline_start(x, li), b = xline_end(x, li);
+  return memchr(x->s + a, '|', b - a) != NULL;
 }
 
 /* Whether line li is in a table as a crawl prints it: the line holds '|'

@@ -688,9 +688,9 @@ cchc_status extract_targets(xctx *x) {
   cchc_status st = CCHC_OK;
   for (size_t li = 0; li < x->nlines && st == CCHC_OK;) {
     size_t lj = block_end(x, li);
-    size_t base = x->lines[li].start;
+    size_t base = xline_start(x, li);
     const char *s = x->s + base;
-    size_t n = x->lines[lj].end - base;
+    size_t n = xline_end(x, lj) - base;
     /* the features of its lines (with their breaks: a little more) */
     uint64_t has = 0;
     for (size_t k = li; k <= lj; k++) has |= rule_line_has(&x->scan, k);
