@@ -597,7 +597,7 @@ static cchc_status resolve_overlaps(xctx *x, cand *c, size_t n) {
 /* ---- output -------------------------------------------------------------- */
 
 static const char *iso(cchc_frame *f, ymd d) {
-  return frame_printf(f, "%04d-%02d-%02d", d.y, d.m, d.d);
+  return frame_intern(f, frame_printf(f, "%04d-%02d-%02d", d.y, d.m, d.d));
 }
 
 static cchc_status push(xctx *x, const cand *c, const char *kind,
@@ -609,7 +609,7 @@ static cchc_status push(xctx *x, const cand *c, const char *kind,
   size_t ps = c->has[G_PHRASE] ? c->gs[G_PHRASE] : c->start;
   size_t pe = c->has[G_PHRASE] ? c->ge[G_PHRASE] : c->end;
   dl->id = frame_printf(f, "d%zu", f->ndeadlines);
-  dl->text = xfolded(x, ps, pe);
+  dl->text = frame_intern(f, xfolded(x, ps, pe));
   dl->kind = kind;
   dl->start = from && from->has_start ? iso(f, from->start) : NULL;
   dl->end = to && to->has_end ? iso(f, to->end) : NULL;

@@ -548,7 +548,7 @@ static cchc_status emit(tctx *t, size_t base, const char *s, const cand *c) {
   tg->text = flat(f, s, k->cs, k->ce);
   cchc_status st = indicator_of(t, &tg->text, &tg->indicator);
   if (st != CCHC_OK) return st;
-  tg->subject = subject_of(t, s, k);
+  tg->subject = frame_intern(f, subject_of(t, s, k));
   tg->area = xsection_area(x, tg->section);
   if (!tg->area) tg->area = t->plan_area;
   if (!tg->area && tg->indicator) {

@@ -37,7 +37,8 @@ static frame_unit *to_frame_units(tk *t, const xunits *l) {
   if (!u) return NULL;
   for (size_t i = 0; i < l->n; i++) {
     const xunit *m = &l->items[i];
-    u[i] = (frame_unit){m->key, m->name, xfolded(t->x, m->start, m->end),
+    u[i] = (frame_unit){m->key, m->name,
+                        frame_intern(t->x->f, xfolded(t->x, m->start, m->end)),
                         (frame_span){m->start, m->end}};
   }
   return u;
