@@ -462,22 +462,13 @@ static void know(tctx *t, const char *text, size_t n, const char *key) {
   *k = (struct known){text, key};
 }
 
-/* The indicator of clause text *text, just copied into the frame: a text
- * met before becomes the copy kept then, and its own copy is given back
- * (several targets share a clause, and plans repeat their clauses). */
-static cchc_status indicator_of(tctx *t, const char **textp,
-                                const char **key) {
-  const char *text = *textp;
+static cchc_status indicator_of(tctx *t, const char *text, const char **key) {
   *key = NULL;
   if (!text) return CCHC_OK;
   size_t n = strlen(text);
   const struct known *k = t->cap_known ? known_slot(t, text, n) : NULL;
   if (k && k->text) {
     *key = k->key;
-    if (k->text != text) {
-      frame_alloc_keep(t->x->f, text, n + 1, 0);
-      *textp = k->text;
-    }
     return CCHC_OK;
   }
   cchc_status st = indicators_match(t->x->rules->indicators_by_meaning, text,
@@ -545,10 +536,11 @@ static cchc_status emit(tctx *t, size_t base, const char *s, const cand *c) {
     tg->value_max = number(s + k->xs, k->xe - k->xs, count);
     tg->has_value_max = true;
   }
-  tg->text = flat(f, s, k->cs, k->ce);
-  cchc_status st = indicator_of(t, &tg->text, &tg->indicator);
-  if (st != CCHC_OK) return st;
+  /* (several targets share a clause, and plans repeat their clauses) */
+  tg->text = frame_intern(f, flat(f, s, k->cs, k->ce));
   tg->subject = frame_intern(f, subject_of(t, s, k));
+  cchc_status st = indicator_of(t, tg->text, &tg->indicator);
+  if (st != CCHC_OK) return st;
   tg->area = xsection_area(x, tg->section);
   if (!tg->area) tg->area = t->plan_area;
   if (!tg->area && tg->indicator) {
