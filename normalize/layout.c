@@ -1575,6 +1575,7 @@ static cchc_status markdown_pass(layout *L, cchc_mbuf *text,
   md.unmapped = next.unmapped = text->unmapped;
   cchc_repair_log more;
   cchc_log_init(&more);
+  more.length_only = log->length_only; /* (what is appended to log) */
   cchc_mbuf_copy(&md, text, 0, text->len, NULL);
   cchc_status rc = prepare(L, &md, &(cchc_edits){.all = true}, &more, err);
   if (rc == CCHC_OK) {
@@ -1609,6 +1610,7 @@ static cchc_status plain_pass(layout *L, cchc_mbuf *text,
   reread_lines(L, text);
   cchc_repair_log more;
   cchc_log_init(&more);
+  more.length_only = log->length_only; /* (what is appended to log) */
   cchc_mbuf out;
   cchc_mbuf_rewrite_begin(&out, text);
   bool dirty = write_pass(L, text, &out, &more);
