@@ -38,9 +38,12 @@ void cchc_error_clear(cchc_error *err);
  * standing for more or fewer source bytes). */
 typedef struct cchc_run {
   uint32_t at; /* first byte of the run */
-  uint32_t src;
-  bool seq;
+  /* 8 bytes a run, as a long text has millions: a source offset is below
+   * CCHC_SOURCE_LIMIT (cchc_decode refuses larger inputs). */
+  unsigned src : 31;
+  unsigned seq : 1;
 } cchc_run;
+#define CCHC_SOURCE_LIMIT ((size_t)1 << 31)
 
 typedef struct cchc_mbuf {
   char *data;

@@ -68,7 +68,7 @@ static bool label_at(tk *t, size_t at, size_t b, label *out) {
  * the next label starts.  Returns how many. */
 static size_t line_labels(tk *t, size_t li, labels *out) {
   xctx *x = t->x;
-  size_t a = x->lines[li].start, b = x->lines[li].end, n0 = out->n;
+  size_t a = xline_start(x, li), b = xline_end(x, li), n0 = out->n;
   size_t first = a;
   xskip_bullet(x, &first, b);
   /* a label opens the line or follows ". " or "; " */
@@ -106,9 +106,9 @@ static bool readable(const tk *t, size_t li) {
  * value. */
 static bool goes_on(tk *t, size_t li, char under) {
   xctx *x = t->x;
-  size_t a = x->lines[li].start, b = x->lines[li].end;
+  size_t a = xline_start(x, li), b = xline_end(x, li);
   if (xline_is_heading(x, li) || !readable(t, li)) return false;
-  size_t pa = x->lines[li - 1].start, pb = x->lines[li - 1].end;
+  size_t pa = xline_start(x, li - 1), pb = xline_end(x, li - 1);
   if (xany(x, t->bullet, a, b, NULL)) {
     xtrim(x, &a, &b);
     return under && x->s[a] != under;
@@ -120,7 +120,7 @@ static bool goes_on(tk *t, size_t li, char under) {
  * else '\0' ('*' for a label without bullet). */
 static char empty_value(const tk *t, size_t li, const label *last) {
   const xctx *x = t->x;
-  size_t v = last->from, e = last->to, a = x->lines[li].start;
+  size_t v = last->from, e = last->to, a = xline_start(x, li);
   xtrim(x, &v, &e);
   if (v != e) return '\0';
   while (a < e && xblank(x->s[a])) a++;
@@ -129,7 +129,7 @@ static char empty_value(const tk *t, size_t li, const label *last) {
 
 /* Start of the words of heading line li, after its numbering. */
 static size_t heading_words(const xctx *x, size_t li) {
-  size_t a = x->lines[li].start, b = x->lines[li].end;
+  size_t a = xline_start(x, li), b = xline_end(x, li);
   const char *h = x->f->sections[x->lines[li].section].heading;
   size_t n = h ? strlen(h) : 0;
   for (size_t i = a; n && i + n <= b; i++)
@@ -141,7 +141,7 @@ static size_t heading_words(const xctx *x, size_t li) {
  * [*ts, *te), false when nothing stands before it. */
 static bool item_before(tk *t, size_t li, size_t at, size_t *ts, size_t *te) {
   xctx *x = t->x;
-  size_t a = x->lines[li].start;
+  size_t a = xline_start(x, li);
   xskip_bullet(x, &a, at);
   bool opens = a >= at; /* nothing but a bullet before the label */
   if (opens && (li <= x->first_section_line || !readable(t, li - 1)))
@@ -154,8 +154,8 @@ static bool item_before(tk *t, size_t li, size_t at, size_t *ts, size_t *te) {
   }
   if (!xline_is_heading(x, first) && k == ITEM_LINES) first = top;
   *ts = xline_is_heading(x, first) ? heading_words(x, first)
-                                   : x->lines[first].start;
-  *te = opens ? x->lines[top].end : at;
+                                   : xline_start(x, first);
+  *te = opens ? xline_end(x, top) : at;
   xtrim(x, ts, te);
   return *ts < *te;
 }
@@ -215,7 +215,7 @@ void assign_tasks(tk *t) {
   xctx *x = t->x;
   labels ls = {0};
   for (size_t li = x->first_section_line; li < x->nlines; li++) {
-    size_t a = x->lines[li].start, b = x->lines[li].end;
+    size_t a = xline_start(x, li), b = xline_end(x, li);
     if (xany(x, t->stop, a, b, NULL)) break;
     if (!readable(t, li) || xline_is_heading(x, li)) continue;
     ls.n = 0;
@@ -228,8 +228,8 @@ void assign_tasks(tk *t) {
       size_t nx = last + 1;
       size_t n0 = ls.n;
       if (!readable(t, nx) || xline_is_heading(x, nx)) break;
-      size_t na = x->lines[nx].start;
-      xskip_bullet(x, &na, x->lines[nx].end);
+      size_t na = xline_start(x, nx);
+      xskip_bullet(x, &na, xline_end(x, nx));
       if (line_labels(t, nx, &ls) && ls.v[n0].at == na) {
         under = empty_value(t, nx, &ls.v[ls.n - 1]);
         last = nx;
@@ -237,7 +237,7 @@ void assign_tasks(tk *t) {
       }
       ls.n = n0;
       if (!goes_on(t, nx, under)) break;
-      ls.v[ls.n - 1].to = x->lines[nx].end;
+      ls.v[ls.n - 1].to = xline_end(x, nx);
       last = nx;
     }
     assign(t, ls.v, ls.n, start, last);

@@ -164,7 +164,8 @@ static size_t next_from(const char *s, size_t n, size_t start, size_t end) {
  * occurrence, in text order. */
 typedef struct word_places {
   const rule_literal *word;
-  size_t *at, n;
+  uint32_t *at; /* canonical offsets: a text is below 4 GB */
+  size_t n;
 } word_places;
 
 typedef struct dctx {
@@ -344,7 +345,7 @@ static int plan_year(xctx *x) {
   if (y) return y;
   /* The metadata has none: the header's own year (planyear.*). */
   size_t hend = x->first_section_line < x->nlines
-                    ? x->lines[x->first_section_line].start
+                    ? xline_start(x, x->first_section_line)
                     : x->n;
   rule_list rs = rules_select(x->rules, "planyear.", NULL);
   for (size_t i = 0; i < rs.n; i++) {
@@ -363,11 +364,13 @@ enum { G_AT, G_FROM, G_TO, G_DATES, G_PHRASE, NGROUPS };
 static const char *const group_names[NGROUPS] = {"at", "from", "to", "dates",
                                                  "phrase"};
 
+/* Offsets in 32 bits (a text is below 4 GB): a long plan has a hundred
+ * thousand candidates at once. */
 typedef struct cand {
-  size_t start, end; /* whole match, canonical */
-  size_t prio;       /* rule order */
+  uint32_t start, end; /* whole match, canonical */
+  uint32_t prio;       /* rule order */
   const rule *r;
-  size_t gs[NGROUPS], ge[NGROUPS];
+  uint32_t gs[NGROUPS], ge[NGROUPS];
   bool has[NGROUPS];
   bool keep;
 } cand;
@@ -516,8 +519,8 @@ static bool *appendix_sections(xctx *x) {
 }
 
 static bool has_pipe(const xctx *x, size_t li) {
-  const xline *ln = &x->lines[li];
-  return memchr(x->s + ln->start, '|', ln->end - ln->start) != NULL;
+  size_t a = xline_start(x, li), b = xline_end(x, li);
+  return memchr(x->s + a, '|', b - a) != NULL;
 }
 
 /* Whether line li is in a table as a crawl prints it: the line holds '|'
@@ -594,7 +597,7 @@ static cchc_status resolve_overlaps(xctx *x, cand *c, size_t n) {
 /* ---- output -------------------------------------------------------------- */
 
 static const char *iso(cchc_frame *f, ymd d) {
-  return frame_printf(f, "%04d-%02d-%02d", d.y, d.m, d.d);
+  return frame_intern(f, frame_printf(f, "%04d-%02d-%02d", d.y, d.m, d.d));
 }
 
 static cchc_status push(xctx *x, const cand *c, const char *kind,
@@ -606,7 +609,7 @@ static cchc_status push(xctx *x, const cand *c, const char *kind,
   size_t ps = c->has[G_PHRASE] ? c->gs[G_PHRASE] : c->start;
   size_t pe = c->has[G_PHRASE] ? c->ge[G_PHRASE] : c->end;
   dl->id = frame_printf(f, "d%zu", f->ndeadlines);
-  dl->text = xfolded(x, ps, pe);
+  dl->text = frame_intern(f, xfolded(x, ps, pe));
   dl->kind = kind;
   dl->start = from && from->has_start ? iso(f, from->start) : NULL;
   dl->end = to && to->has_end ? iso(f, to->end) : NULL;
@@ -726,6 +729,13 @@ static bool starts_with_word(const rule *r) {
   return f->nanchor > 0;
 }
 
+/* items (n of `size` bytes) without the room past them: the array, moved
+ * or as it was when realloc fails. */
+static void *shrunk(void *items, size_t n, size_t size) {
+  void *p = items && n ? realloc(items, n * size) : NULL;
+  return p ? p : items;
+}
+
 /* The places of word w in the text, found at the first ask: their index
  * in d->places, or SIZE_MAX when out of memory. */
 static size_t places_of(dctx *d, const rule_literal *w) {
@@ -747,15 +757,17 @@ static size_t places_of(dctx *d, const rule_literal *w) {
       return SIZE_MAX;
     }
     p->at = grown;
-    p->at[p->n++] = at;
+    p->at[p->n++] = (uint32_t)at;
     from = next_from(x->s, x->n, at, at); /* occurrences may overlap */
   }
+  p->at = shrunk(p->at, p->n, sizeof *p->at); /* kept through every rule */
   return d->nplaces++;
 }
 
 /* The places where r's words stand, merged in text order into *out
  * (malloc'd); false when out of memory. */
-static bool rule_places(dctx *d, const rule *r, size_t **out, size_t *nout) {
+static bool rule_places(dctx *d, const rule *r, uint32_t **out,
+                        size_t *nout) {
   size_t ids[RULE_ANCHOR_ALTS], total = 0, next[RULE_ANCHOR_ALTS] = {0};
   for (size_t k = 0; k < r->facts.nanchor; k++)
     if ((ids[k] = places_of(d, r->facts.anchor[k])) == SIZE_MAX) return false;
@@ -764,7 +776,8 @@ static bool rule_places(dctx *d, const rule *r, size_t **out, size_t *nout) {
     w[k] = &d->places[ids[k]];
     total += w[k]->n;
   }
-  size_t *at = malloc((total ? total : 1) * sizeof *at), n = 0;
+  uint32_t *at = malloc((total ? total : 1) * sizeof *at);
+  size_t n = 0;
   if (!at) return false;
   for (;;) {
     size_t best = SIZE_MAX, kb = 0;
@@ -773,7 +786,7 @@ static bool rule_places(dctx *d, const rule *r, size_t **out, size_t *nout) {
         best = w[k]->at[next[k]], kb = k;
     if (best == SIZE_MAX) break;
     next[kb]++;
-    if (!n || at[n - 1] != best) at[n++] = best;
+    if (!n || at[n - 1] != best) at[n++] = (uint32_t)best;
   }
   *out = at;
   *nout = n;
@@ -793,7 +806,8 @@ static cchc_status collect(dctx *d, rule_list rs, const bool *app, cand **out,
     const char *where = rule_attr(r, "where");
     bool table = where && !strcmp(where, "table");
     if (table && !tables) continue;
-    size_t *at = NULL, nat = 0, j = 0;
+    uint32_t *at = NULL;
+    size_t nat = 0, j = 0;
     bool by_words = starts_with_word(r);
     if (by_words && !rule_places(d, r, &at, &nat)) {
       free(c);
@@ -820,15 +834,20 @@ static cchc_status collect(dctx *d, rule_list rs, const bool *app, cand **out,
       c = grown;
       cand *k = &c[n++];
       memset(k, 0, sizeof *k);
-      k->start = ms;
-      k->end = me;
-      k->prio = i;
+      k->start = (uint32_t)ms;
+      k->end = (uint32_t)me;
+      k->prio = (uint32_t)i;
       k->r = r;
-      for (int g = 0; g < NGROUPS; g++)
-        k->has[g] = rule_group(r, x->md, group_names[g], &k->gs[g], &k->ge[g]);
+      for (int g = 0; g < NGROUPS; g++) {
+        size_t gs = 0, ge = 0;
+        k->has[g] = rule_group(r, x->md, group_names[g], &gs, &ge);
+        k->gs[g] = (uint32_t)gs;
+        k->ge[g] = (uint32_t)ge;
+      }
     }
     free(at);
   }
+  c = shrunk(c, n, sizeof *c); /* held while the deadlines are made */
   *out = c;
   *nout = n;
   return CCHC_OK;

@@ -39,7 +39,7 @@ bool duties_find(tk *t) {
         t->part_start = xline_at(x, sec->body_start);
         size_t end = sec->body_end ? sec->body_end : x->n;
         t->part_end = end >= x->n ? x->nlines : xline_at(x, end);
-        if (t->part_end < x->nlines && x->lines[t->part_end].start < end)
+        if (t->part_end < x->nlines && xline_start(x, t->part_end) < end)
           t->part_end++;
         return true;
       }
@@ -75,7 +75,7 @@ static void read_line(tk *t, size_t li, part_line *pl) {
   pl->numbered = xline_is_heading(x, li);
   int sec = x->lines[li].section;
   pl->level = sec >= 0 ? x->f->sections[sec].level : 0;
-  pl->b = x->lines[li].end;
+  pl->b = xline_end(x, li);
   pl->a = xline_text_start(x, li);
   pl->units.n = 0;
   pl->units_end = clause_opening(t, pl->a, pl->b, &pl->units);
@@ -87,7 +87,7 @@ static void read_line(tk *t, size_t li, part_line *pl) {
 /* Does line li hold a letter or a digit (not a blank line, nor table
  * borders or stray marks such as "|" and "* *")? */
 static bool has_text(const xctx *x, size_t li) {
-  for (size_t i = x->lines[li].start; i < x->lines[li].end; i++) {
+  for (size_t i = xline_start(x, li); i < xline_end(x, li); i++) {
     unsigned char c = (unsigned char)x->s[i];
     unsigned char lower = c | 0x20;
     if (c >= 0x80 || (c >= '0' && c <= '9') ||
@@ -150,7 +150,7 @@ void duties_tasks(tk *t) {
   size_t li = t->part_start + 1, closing = t->part_end;
   for (; li < t->part_end; li++) {
     if (!has_text(x, li)) continue;
-    size_t a = x->lines[li].start, b = x->lines[li].end;
+    size_t a = xline_start(x, li), b = xline_end(x, li);
     if (xany(x, t->end, a, b, NULL)) {
       closing = li;
       break;
@@ -202,7 +202,7 @@ void duties_tasks(tk *t) {
   xunits_free(&pl.units);
   /* closing paragraphs */
   for (li = closing; li < t->part_end; li++) {
-    size_t a = x->lines[li].start, b = x->lines[li].end;
+    size_t a = xline_start(x, li), b = xline_end(x, li);
     if (xany(x, t->stop, a, b, NULL)) break;
     if (!xline_blank(x, li)) task_sentences(t, a, b, NULL, NULL);
   }

@@ -11,7 +11,7 @@ size_t xline_at(const xctx *x, size_t off) {
   size_t lo = 0, hi = x->nlines;
   while (hi - lo > 1) {
     size_t mid = lo + (hi - lo) / 2;
-    if (x->lines[mid].start <= off) lo = mid;
+    if (xline_start(x, mid) <= off) lo = mid;
     else hi = mid;
   }
   return lo;
@@ -28,13 +28,13 @@ const char *xsection_area(const xctx *x, int sec) {
 
 bool xline_is_heading(const xctx *x, size_t li) {
   int sec = x->lines[li].section;
-  return sec >= 0 && x->f->sections[sec].body_start == x->lines[li].start;
+  return sec >= 0 && x->f->sections[sec].body_start == xline_start(x, li);
 }
 
 bool xblank(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
 
 size_t xline_text_start(const xctx *x, size_t li) {
-  size_t a = x->lines[li].start, b = x->lines[li].end;
+  size_t a = xline_start(x, li), b = xline_end(x, li);
   if (xline_is_heading(x, li)) {
     const frame_section *sec = &x->f->sections[x->lines[li].section];
     const rule *r = sec->rule ? rules_find(x->rules, sec->rule) : NULL;
@@ -48,7 +48,7 @@ size_t xline_text_start(const xctx *x, size_t li) {
 }
 
 bool xline_blank(const xctx *x, size_t li) {
-  for (size_t i = x->lines[li].start; i < x->lines[li].end; i++)
+  for (size_t i = xline_start(x, li); i < xline_end(x, li); i++)
     if (!xblank(x->s[i])) return false;
   return true;
 }
@@ -74,7 +74,7 @@ bool xappendix_lines(const xctx *x, size_t *first, size_t *last) {
     *first = xline_at(x, sec->body_start);
     size_t end = sec->body_end ? sec->body_end : x->n;
     *last = end >= x->n ? x->nlines : xline_at(x, end);
-    if (*last < x->nlines && x->lines[*last].start < end) (*last)++;
+    if (*last < x->nlines && xline_start(x, *last) < end) (*last)++;
     return true;
   }
   return false;
@@ -206,7 +206,7 @@ static const size_t *starting_in(xctx *x, xstarts *ix, size_t count,
       return NULL;
     }
     for (size_t i = 0; i < count; i++)
-      v[i] = (xstart){start_of(x->f, i), i};
+      v[i] = (xstart){(uint32_t)start_of(x->f, i), (uint32_t)i};
     if (count > 1) qsort(v, count, sizeof *v, by_start_then_item);
     ix->by_start = v;
     ix->n = count;
@@ -307,18 +307,18 @@ const char *xfolded(xctx *x, size_t a, size_t b) {
 }
 
 /* The lines of the text, in an array of their exact number: a long text
- * has a million. */
+ * has a million.  Where each lies is the scan's: its lines are the same,
+ * and one more after a final '\n'. */
 static cchc_status split_lines(xctx *x) {
-  x->lines = malloc(cchc_line_count(x->s, x->n) * sizeof *x->lines);
+  cchc_status st = rule_text_init(&x->scan, x->s, x->n, x->err);
+  if (st != CCHC_OK) return st;
+  x->nlines = x->scan.nlines;
+  if (x->nlines && xline_start(x, x->nlines - 1) >= x->n) x->nlines--;
+  x->lines = malloc((x->nlines ? x->nlines : 1) * sizeof *x->lines);
   if (!x->lines) return cchc_fail(x->err, CCHC_ERR_NOMEM, "out of memory");
-  for (size_t i = 0; i < x->n;) {
-    const char *nl = memchr(x->s + i, '\n', x->n - i);
-    size_t end = nl ? (size_t)(nl - x->s) : x->n;
-    x->lines[x->nlines++] = (xline){(uint32_t)i, (uint32_t)end, -1,
-                                    XJOIN_NEVER};
-    i = end + 1;
-  }
-  return rule_text_init(&x->scan, x->s, x->n, x->err);
+  for (size_t i = 0; i < x->nlines; i++)
+    x->lines[i] = (xline){.section = -1, .join = XJOIN_NEVER};
+  return CCHC_OK;
 }
 
 static cchc_status fill_source(cchc_frame *f, const cchc_text *text,

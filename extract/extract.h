@@ -15,12 +15,12 @@ typedef enum xjoin {
   XJOIN_YES        /* it continues the cell of the line before */
 } xjoin;
 
-/* One canonical line (a block: paragraph, bullet, heading or table cell). */
+/* One canonical line (a block: paragraph, bullet, heading or table cell),
+ * in one word, as a long text has a million lines: where it lies is the
+ * scan's (xline_start, xline_end). */
 typedef struct xline {
-  uint32_t start, end; /* canonical offsets (a text is below 4 GB), end
-                          excludes the '\n' */
-  int section;       /* innermost section containing the line, or -1 */
-  xjoin join;        /* to the line before (table_cells) */
+  int section : 30;  /* innermost section containing the line, or -1 */
+  unsigned join : 2; /* to the line before, an xjoin (table_cells) */
 } xline;
 
 struct table;
@@ -30,7 +30,7 @@ struct unit_rules;
  * (start, index) pairs sorted, for the lookups of xtargets_in and
  * xdeadlines_in. */
 typedef struct xstart {
-  size_t start, item;
+  uint32_t start, item; /* (a canonical offset: a text is below 4 GB) */
 } xstart;
 
 typedef struct xstarts {
@@ -58,6 +58,15 @@ typedef struct xctx {
   struct unit_rules *unit_rules; /* units.c: chosen for the level, owned */
   cchc_error *err;
 } xctx;
+
+/* Canonical offsets of line li (< x->nlines): its start, and its end (its
+ * '\n' excluded), the line ends of x->scan. */
+static inline size_t xline_start(const xctx *x, size_t li) {
+  return li ? (size_t)x->scan.line_end[li - 1] + 1 : 0;
+}
+static inline size_t xline_end(const xctx *x, size_t li) {
+  return x->scan.line_end[li];
+}
 
 /* Frame spans hold canonical offsets while extraction runs: extractors
  * build them as (frame_span){start, end} and compare them with the text;

@@ -56,6 +56,39 @@ void frame_alloc_keep(cchc_frame *f, const char *p, size_t taken, size_t n) {
     b->used -= taken - n;
 }
 
+/* The slot of s (n bytes) among `cap` slots: where it is, or the empty one
+ * where it goes. */
+static const char **intern_slot(const char **slots, size_t cap,
+                                const char *s, size_t n) {
+  size_t mask = cap - 1;
+  for (size_t i = (size_t)cchc_hash_bytes(s, n) & mask;; i = (i + 1) & mask)
+    if (!slots[i] || !strcmp(slots[i], s)) return &slots[i];
+}
+
+const char *frame_intern(cchc_frame *f, const char *s) {
+  if (!s) return NULL;
+  size_t n = strlen(s);
+  if (2 * (f->ninterned + 1) > f->cap_interned) {
+    size_t cap = f->cap_interned ? 2 * f->cap_interned : 256;
+    const char **slots = calloc(cap, sizeof *slots);
+    if (!slots) return s; /* not kept: a copy of its own */
+    for (size_t i = 0; i < f->cap_interned; i++) {
+      const char *k = f->interned[i];
+      if (k) *intern_slot(slots, cap, k, strlen(k)) = k;
+    }
+    free(f->interned);
+    f->interned = slots;
+    f->cap_interned = cap;
+  }
+  const char **slot = intern_slot(f->interned, f->cap_interned, s, n);
+  if (!*slot) {
+    f->ninterned++;
+    return *slot = s;
+  }
+  if (*slot != s) frame_alloc_keep(f, s, n + 1, 0);
+  return *slot;
+}
+
 const char *frame_strndup(cchc_frame *f, const char *s, size_t n) {
   char *p = frame_alloc_chars(f, n + 1);
   if (!p) return NULL;
@@ -142,6 +175,7 @@ void cchc_frame_free(cchc_frame *f) {
   free(f->tasks);
   free(f->leads);
   free(f->inconsistencies);
+  free(f->interned);
   frame_arena_block *b = f->arena;
   while (b) {
     frame_arena_block *next = b->next;
@@ -244,6 +278,9 @@ frame_field *frame_document_field(frame_document *d, cchc_doc_field field) {
  * from the taxonomy); copy those into the arena so the frame outlives the
  * rules, as the public header promises. */
 void frame_adopt_strings(cchc_frame *f) {
+  free(f->interned); /* (nothing is interned after extraction) */
+  f->interned = NULL;
+  f->ninterned = f->cap_interned = 0;
   adoption *a = calloc(1, sizeof *a);
   if (!a || !index_arena(f)) {
     free(a);

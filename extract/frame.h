@@ -164,6 +164,10 @@ struct cchc_frame {
    * search, not a walk of every block per string */
   struct frame_range *ranges;
   size_t nranges;
+  /* while extraction runs: the strings frame_intern kept, an open hash at
+   * most half full (NULL: an empty slot) */
+  const char **interned;
+  size_t ninterned, cap_interned;
   bool failed; /* an allocation failed */
 };
 
@@ -178,6 +182,11 @@ char *frame_alloc_chars(cchc_frame *f, size_t n);
  * rest goes back to the arena when p is still its newest allocation (a
  * string shorter than the room it took). */
 void frame_alloc_keep(cchc_frame *f, const char *p, size_t taken, size_t n);
+/* s, a string just made in the arena (or NULL): an equal one that
+ * frame_intern kept before, s given back when it is still the arena's
+ * newest; else s, kept.  A plan repeats its dates, unit names and
+ * phrases, a long one thousands of times. */
+const char *frame_intern(cchc_frame *f, const char *s);
 /* Copy of s[0..n) NUL-terminated in the arena. */
 const char *frame_strndup(cchc_frame *f, const char *s, size_t n);
 const char *frame_strdup(cchc_frame *f, const char *s);

@@ -83,7 +83,7 @@ cchc_status extract_inconsistencies(xctx *x) {
   cchc_frame *f = x->f;
   size_t first, last;
   if (!xappendix_lines(x, &first, &last) || first >= last) return CCHC_OK;
-  size_t app = x->lines[first].start;
+  size_t app = xline_start(x, first);
   /* the body's targets that measure something, bucketed */
   const frame_target **body =
       malloc((f->ntargets ? f->ntargets : 1) * sizeof *body);

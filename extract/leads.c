@@ -168,7 +168,8 @@ static void add_lead(tk *t, const char *area, const xunit *u, size_t a,
   frame_lead *l = FRAME_PUSH(x->f, leads);
   if (!l) return;
   l->area = area;
-  l->unit = (frame_unit){u->key, u->name, xfolded(x, u->start, u->end),
+  l->unit = (frame_unit){u->key, u->name,
+                         frame_intern(x->f, xfolded(x, u->start, u->end)),
                          (frame_span){u->start, u->end}};
   xskip_bullet(x, &a, ce);
   l->text = xfolded(x, a, ce);

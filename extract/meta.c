@@ -26,7 +26,7 @@ static cchc_status nomem(xctx *x) {
 
 static size_t header_end(const xctx *x) {
   return x->first_section_line < x->nlines
-             ? x->lines[x->first_section_line].start
+             ? xline_start(x, x->first_section_line)
              : x->n;
 }
 
@@ -178,14 +178,14 @@ typedef struct portal {
   size_t s[NPORTAL], e[NPORTAL]; /* the value cell, canonical */
 } portal;
 
-/* The next '|'-separated cell of line ln from *at, trimmed, in [*s, *e);
+/* The next '|'-separated cell of line li from *at, trimmed, in [*s, *e);
  * false past the line's end.  A line without a '|' has no cells. */
-static bool next_cell(const xctx *x, const xline *ln, size_t *at, size_t *s,
+static bool next_cell(const xctx *x, size_t li, size_t *at, size_t *s,
                       size_t *e) {
-  if (*at > ln->end || !memchr(x->s + ln->start, '|', ln->end - ln->start))
-    return false;
+  size_t ls = xline_start(x, li), le = xline_end(x, li);
+  if (*at > le || !memchr(x->s + ls, '|', le - ls)) return false;
   size_t i = *at;
-  while (i < ln->end && x->s[i] != '|') i++;
+  while (i < le && x->s[i] != '|') i++;
   *s = *at, *e = i;
   *at = i + 1;
   while (*s < *e && (x->s[*s] == ' ' || x->s[*s] == '\t')) (*s)++;
@@ -194,8 +194,8 @@ static bool next_cell(const xctx *x, const xline *ln, size_t *at, size_t *s,
 }
 
 /* A row of table rules only ("|---|:--|"). */
-static bool rule_row(const xctx *x, const xline *ln) {
-  for (size_t i = ln->start; i < ln->end; i++)
+static bool rule_row(const xctx *x, size_t li) {
+  for (size_t i = xline_start(x, li); i < xline_end(x, li); i++)
     if (!strchr("|-: \t", x->s[i])) return false;
   return true;
 }
@@ -216,13 +216,11 @@ static void find_portal(xctx *x, portal *pt) {
   memset(pt, 0, sizeof *pt);
   for (size_t i = 0; i < x->first_section_line && i < x->nlines; i++) {
     size_t j = i + 1;
-    while (j < x->nlines && j < i + 3 && rule_row(x, &x->lines[j])) j++;
+    while (j < x->nlines && j < i + 3 && rule_row(x, j)) j++;
     if (j >= x->nlines) continue;
     /* the cells of the label row beside those of the value row */
-    const xline *lab = &x->lines[i], *val = &x->lines[j];
-    size_t la = lab->start, va = val->start, ls, le, vs, ve;
-    while (next_cell(x, lab, &la, &ls, &le) &&
-           next_cell(x, val, &va, &vs, &ve)) {
+    size_t la = xline_start(x, i), va = xline_start(x, j), ls, le, vs, ve;
+    while (next_cell(x, i, &la, &ls, &le) && next_cell(x, j, &va, &vs, &ve)) {
       int k = label_field(x, ls, le);
       if (k < 0 || pt->has[k] || ve == vs || label_field(x, vs, ve) >= 0)
         continue;
@@ -406,10 +404,10 @@ bool meta_find_period(xctx *x, size_t a, size_t b, char from[11],
 }
 
 /* Whether a line closes its clause: it ends with ';', '.' or ':'. */
-static bool closes_clause(const xctx *x, const xline *ln) {
-  size_t e = ln->end;
-  while (e > ln->start && strchr(" \t*", x->s[e - 1])) e--;
-  return e > ln->start && strchr(";.:", x->s[e - 1]);
+static bool closes_clause(const xctx *x, size_t li) {
+  size_t s = xline_start(x, li), e = xline_end(x, li);
+  while (e > s && strchr(" \t*", x->s[e - 1])) e--;
+  return e > s && strchr(";.:", x->s[e - 1]);
 }
 
 /* The earliest period in the header's lines that do not cite the plan's
@@ -418,13 +416,12 @@ static bool header_period(xctx *x, const issue *iss, period *p) {
   const rule *basis = rules_find(x->rules, "meta.basis");
   bool in_basis = false;
   for (size_t i = 0; i < x->first_section_line && i < x->nlines; i++) {
-    const xline *ln = &x->lines[i];
-    if (basis &&
-        rule_exec(basis, x->s + ln->start, ln->end - ln->start, 0, x->md))
+    size_t ls = xline_start(x, i), le = xline_end(x, i);
+    if (basis && rule_exec(basis, x->s + ls, le - ls, 0, x->md))
       in_basis = true;
     bool skip = in_basis;
-    if (closes_clause(x, ln)) in_basis = false;
-    if (!skip && find_period(x, ln->start, ln->end, iss, p)) return true;
+    if (closes_clause(x, i)) in_basis = false;
+    if (!skip && find_period(x, ls, le, iss, p)) return true;
   }
   return false;
 }

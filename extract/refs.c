@@ -47,7 +47,7 @@ static cchc_status nomem(xctx *x) {
 
 static size_t header_end(const xctx *x) {
   return x->first_section_line < x->nlines
-             ? x->lines[x->first_section_line].start
+             ? xline_start(x, x->first_section_line)
              : x->n;
 }
 
@@ -306,10 +306,10 @@ static void choose_parent(refs_state *st) {
   const rule *best_cue = NULL;
   for (size_t i = 0; i < st->nm && st->m[i].s < hend; i++) {
     const mention *m = &st->m[i];
-    const xline *ln = &x->lines[xline_at(x, m->s)];
-    size_t cs = m->s, ce = m->e;
-    while (cs > ln->start && x->s[cs - 1] != ';') cs--;
-    while (ce < ln->end && x->s[ce] != ';') ce++;
+    size_t li = xline_at(x, m->s), ls = xline_start(x, li),
+           le = xline_end(x, li), cs = m->s, ce = m->e;
+    while (cs > ls && x->s[cs - 1] != ';') cs--;
+    while (ce < le && x->s[ce] != ';') ce++;
     if (i > 0 && st->m[i - 1].s >= cs) continue; /* not first in clause */
     const rule *top = NULL;
     int score = parent_score(st, i, cs, ce, cues, &top);

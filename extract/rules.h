@@ -344,7 +344,14 @@ typedef struct rule_text {
   size_t n;
   uint32_t *line_end; /* offset of the line break ending line i (or n; a
                         text is below 4 GB) */
-  uint64_t *line_has; /* features of line i with its line break */
+  /* The features of line i with its line break (rule_line_has): a long
+   * text has a million lines of a few thousand kinds, so a line holds the
+   * index of its features in `kinds`, 2 bytes; past RULE_LINE_KINDS kinds,
+   * line_has holds the features of each line instead. */
+  uint16_t *line_kind;
+  uint64_t *kinds;
+  size_t nkinds;
+  uint64_t *line_has;
   size_t nlines;
   uint64_t has; /* features of the whole text */
   pcre2_match_context *mc;
@@ -354,6 +361,10 @@ typedef struct rule_text {
 } rule_text;
 cchc_status rule_text_init(rule_text *t, const char *s, size_t n,
                            cchc_error *err);
+enum { RULE_LINE_KINDS = 1 << 16 };
+static inline uint64_t rule_line_has(const rule_text *t, size_t li) {
+  return t->line_kind ? t->kinds[t->line_kind[li]] : t->line_has[li];
+}
 void rule_text_free(rule_text *t);
 /* The line of t holding offset `at` (a line's break belongs to it): where
  * it starts, and where it ends (its break, or t->n). */

@@ -2326,6 +2326,8 @@ static struct literal_cache *literal_cache_for(const rule_text *t,
 
 void rule_text_free(rule_text *t) {
   free(t->line_end);
+  free(t->line_kind);
+  free(t->kinds);
   free(t->line_has);
   pcre2_match_context_free(t->mc);
   if (t->literals) {
@@ -2494,6 +2496,52 @@ static bool literals_within(const rule *r, const rule_text *t, size_t a,
   return true;
 }
 
+/* Kinds of line features while rule_text_init reads the lines: an open
+ * hash of index + 1 into t->kinds (0: empty), at least twice as many
+ * slots as kinds can be (a power of two: `mask` + 1), so that it is never
+ * full. */
+typedef struct kind_table {
+  uint32_t *slots;
+  size_t mask;
+} kind_table;
+
+static size_t kind_slot(const uint64_t *kinds, const kind_table *kt,
+                        uint64_t has) {
+  size_t h = (size_t)((has * UINT64_C(0x9E3779B97F4A7C15)) >> 32) & kt->mask;
+  while (kt->slots[h] && kinds[kt->slots[h] - 1] != has)
+    h = (h + 1) & kt->mask;
+  return h;
+}
+
+/* Line li has features `has`: its kind, a new one when none has them;
+ * past RULE_LINE_KINDS kinds the lines hold their features (line_has).
+ * False when out of memory. */
+static bool line_kind_set(rule_text *t, kind_table *kt, size_t cap,
+                          size_t li, uint64_t has) {
+  if (t->line_has) {
+    t->line_has[li] = has;
+    return true;
+  }
+  uint32_t *slots = kt->slots;
+  size_t h = kind_slot(t->kinds, kt, has);
+  if (!slots[h] && t->nkinds < RULE_LINE_KINDS) {
+    t->kinds[t->nkinds++] = has;
+    slots[h] = (uint32_t)t->nkinds;
+  }
+  if (slots[h]) {
+    t->line_kind[li] = (uint16_t)(slots[h] - 1);
+    return true;
+  }
+  if (!(t->line_has = malloc(cap * sizeof *t->line_has))) return false;
+  for (size_t k = 0; k < li; k++) t->line_has[k] = t->kinds[t->line_kind[k]];
+  t->line_has[li] = has;
+  free(t->line_kind);
+  free(t->kinds);
+  t->line_kind = NULL;
+  t->kinds = NULL;
+  return true;
+}
+
 cchc_status rule_text_init(rule_text *t, const char *s, size_t n,
                            cchc_error *err) {
   memset(t, 0, sizeof *t);
@@ -2501,22 +2549,35 @@ cchc_status rule_text_init(rule_text *t, const char *s, size_t n,
   t->n = n;
   /* the lines counted first: a long text has a million, each held once */
   size_t cap = cchc_line_count(s, n);
+  size_t most = cap < RULE_LINE_KINDS ? cap : RULE_LINE_KINDS;
+  kind_table kt = {.mask = 63};
+  while (kt.mask < 2 * most) kt.mask = kt.mask * 2 + 1;
+  kt.slots = calloc(kt.mask + 1, sizeof *kt.slots);
   t->line_end = malloc(cap * sizeof *t->line_end);
-  t->line_has = malloc(cap * sizeof *t->line_has);
-  if (!t->line_end || !t->line_has) goto nomem;
+  t->line_kind = malloc(cap * sizeof *t->line_kind);
+  t->kinds = malloc(most * sizeof *t->kinds);
+  if (!kt.slots || !t->line_end || !t->line_kind || !t->kinds) goto nomem;
   for (size_t i = 0;;) {
     const char *nl = memchr(s + i, '\n', n - i);
     size_t end = nl ? (size_t)(nl - s) : n;
+    uint64_t has = rule_features(s + i, end + (nl != NULL) - i);
     t->line_end[t->nlines] = (uint32_t)end;
-    t->line_has[t->nlines] = rule_features(s + i, end + (nl != NULL) - i);
-    t->has |= t->line_has[t->nlines++];
+    if (!line_kind_set(t, &kt, cap, t->nlines++, has)) goto nomem;
+    t->has |= has;
     if (!nl) break;
     i = end + 1;
+  }
+  free(kt.slots);
+  kt.slots = NULL;
+  if (t->kinds) { /* (the room of the kinds not taken given back) */
+    uint64_t *kinds = realloc(t->kinds, t->nkinds * sizeof *kinds);
+    if (kinds) t->kinds = kinds;
   }
   if (!(t->mc = pcre2_match_context_create(NULL))) goto nomem;
   if (!(t->literals = calloc(1, sizeof *t->literals))) goto nomem;
   return CCHC_OK;
 nomem:
+  free(kt.slots);
   rule_text_free(t);
   return cchc_fail(err, CCHC_ERR_NOMEM, "out of memory");
 }
@@ -2600,7 +2661,7 @@ static bool match_in(const rule *r, const rule_text *t, size_t len,
     if (ls > limit) break;
     if (li && (f->after & F_NL) && ls >= from && match_at(r, t, len, ls, md))
       return true;
-    if (!(t->line_has[li] & in_line)) continue;
+    if (!(rule_line_has(t, li) & in_line)) continue;
     for (size_t i = ls + 1 > from ? ls : from - 1;
          i < t->line_end[li] && i < limit; i++)
       if (s[i] < 0x80 && (rule_ascii_features[s[i]] & in_line) &&
@@ -2623,7 +2684,7 @@ static size_t stretch_start(const rule_text *t, size_t li, size_t pos,
   while (li-- > 0) {
     size_t ls = line_start(t, li), le = t->line_end[li];
     if (le < pos) break;
-    if (t->line_has[li] & b)
+    if (rule_line_has(t, li) & b)
       for (size_t i = le; i > ls && i > pos; i--)
         if (features_at(t, i - 1) & b) return i;
     if (ls <= pos) break;
@@ -2642,7 +2703,7 @@ static size_t stretch_end(const rule_text *t, size_t li, size_t to,
   for (size_t n = 0; li < t->nlines && n < STRETCH_LINES; li++, n++) {
     size_t ls = line_start(t, li);
     if (ls >= len) break;
-    if (!(t->line_has[li] & b)) continue;
+    if (!(rule_line_has(t, li) & b)) continue;
     size_t i = ls > to ? ls : to, le = t->line_end[li];
     for (; i <= le && i < t->n; i++)
       if (features_at(t, i) & b) return i < len ? i : len;
@@ -2696,16 +2757,16 @@ static bool scan_windows(const rule *r, const rule_text *t, size_t len,
   for (size_t li = line_of(t, start); li < t->nlines;) {
     size_t ls = line_start(t, li);
     if (ls >= len) break;
-    if (in_line ? !rule_may_match(r, t->line_has[li])
-                : !(t->line_has[li] & q)) {
+    if (in_line ? !rule_may_match(r, rule_line_has(t, li))
+                : !(rule_line_has(t, li) & q)) {
       li++;
       continue;
     }
     size_t from =
         in_line ? (ls > pos ? ls : pos) : stretch_start(t, li, pos, b);
     while (li + 1 < t->nlines && line_start(t, li + 1) < len &&
-           (in_line ? rule_may_match(r, t->line_has[li + 1])
-                    : (t->line_has[li + 1] & q)))
+           (in_line ? rule_may_match(r, rule_line_has(t, li + 1))
+                    : (rule_line_has(t, li + 1) & q)))
       li++;
     size_t to = t->line_end[li] < len ? t->line_end[li] : len;
     size_t ws = from;

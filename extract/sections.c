@@ -98,9 +98,10 @@ cchc_status extract_sections(xctx *x) {
   x->first_section_line = x->nlines;
   for (size_t li = 0; li < x->nlines; li++) {
     xline *ln = &x->lines[li];
-    const char *s = x->s + ln->start;
-    size_t n = ln->end - ln->start;
-    uint64_t has = x->scan.line_has[li];
+    size_t ls = xline_start(x, li), le = xline_end(x, li);
+    const char *s = x->s + ls;
+    size_t n = le - ls;
+    uint64_t has = rule_line_has(&x->scan, li);
     const rule *hit = NULL;
     const char *style = NULL;
     for (size_t i = 0; i < marks.n && !hit; i++) {
@@ -136,8 +137,8 @@ cchc_status extract_sections(xctx *x) {
     sec->heading = frame_strndup(f, s + hs, he - hs);
     sec->level = depth + 1;
     sec->parent = depth ? stack[depth - 1].sec : -1;
-    sec->span = (frame_span){ln->start, ln->end};
-    sec->body_start = ln->start;
+    sec->span = (frame_span){ls, le};
+    sec->body_start = ls;
     sec->rule = hit->id;
     if (heading_like(he - hs))
       sec->area = heading_area(x, areas, s + hs, he - hs);

@@ -32,16 +32,16 @@ cchc_status table_cells(xctx *x) {
   rule_list cont = rules_select(x->rules, "cell.", "continue");
   for (size_t li = 0; li < x->nlines; li++) {
     xline *ln = &x->lines[li];
-    const xline *prev = li ? &x->lines[li - 1] : NULL;
     ln->join = XJOIN_NEVER;
-    if (!prev || xline_is_heading(x, li - 1) || xline_is_heading(x, li) ||
-        prev->start == prev->end || ln->start == ln->end ||
-        xany(x, closed, prev->start, prev->end, NULL) ||
-        xany(x, fresh, ln->start, ln->end, NULL))
+    if (!li) continue;
+    size_t ls = xline_start(x, li), le = xline_end(x, li);
+    size_t ps = xline_start(x, li - 1), pe = xline_end(x, li - 1);
+    if (xline_is_heading(x, li - 1) || xline_is_heading(x, li) || ps == pe ||
+        ls == le || xany(x, closed, ps, pe, NULL) ||
+        xany(x, fresh, ls, le, NULL))
       continue;
     /* the line's own start first: its rules try one position */
-    ln->join = xany(x, cont, ln->start, ln->end, NULL) ||
-                       xany(x, open, prev->start, prev->end, NULL)
+    ln->join = xany(x, cont, ls, le, NULL) || xany(x, open, ps, pe, NULL)
                    ? XJOIN_YES
                    : XJOIN_MAY;
   }
@@ -238,19 +238,18 @@ static void end_row(reader *rd) {
 static bool cell_goes_on(reader *rd, size_t li) {
   xctx *x = rd->x;
   const xline *next = &x->lines[li + 1];
-  size_t ms, me;
+  size_t ns = xline_start(x, li + 1), ne = xline_end(x, li + 1), ms, me;
   if (next->join == XJOIN_NEVER ||
-      (xfirst(x, rd->marker, next->start, next->end, &ms, &me, NULL) &&
-       ms == next->start))
+      (xfirst(x, rd->marker, ns, ne, &ms, &me, NULL) && ms == ns))
     return false;
   return next->join == XJOIN_YES ||
-         xany(x, rd->open, x->lines[li].start, x->lines[li].end, NULL);
+         xany(x, rd->open, xline_start(x, li), xline_end(x, li), NULL);
 }
 
 /* End of the text of the cell starting on line li. */
 static size_t cell_end(reader *rd, size_t li) {
   while (li + 1 < rd->last && cell_goes_on(rd, li)) li++;
-  return rd->x->lines[li].end;
+  return xline_end(rd->x, li);
 }
 
 static int by_at(const void *a, const void *b) {
@@ -307,14 +306,14 @@ static void line_events(reader *rd, size_t a, size_t b) {
 static bool unit_cell(reader *rd, const xunit *m, size_t li, size_t self,
                       bool joined_prev) {
   xctx *x = rd->x;
-  size_t la = x->lines[li].start;
-  size_t le = x->lines[xline_at(x, m->end)].end;
+  size_t la = xline_start(x, li);
+  size_t le = xline_end(x, xline_at(x, m->end));
   if (m->start > la && xany(x, rd->open, la, m->start, NULL)) return false;
   bool at_start = true;
   for (size_t i = la; i < m->start; i++)
     if (!xblank(x->s[i]) && x->s[i] != '-' && x->s[i] != '+') at_start = false;
   if (at_start && li > rd->first &&
-      xany(x, rd->open, x->lines[li - 1].start, x->lines[li - 1].end, NULL))
+      xany(x, rd->open, xline_start(x, li - 1), xline_end(x, li - 1), NULL))
     return false;
   if (joined_prev) return true;
   /* what follows: the line end, another mention, a deadline or budget */
@@ -480,7 +479,7 @@ static void read_line(reader *rd, size_t li) {
 static bool has_header(xctx *x, size_t first, size_t last) {
   rule_list header = rules_select(x->rules, "tcell.", "header");
   for (size_t li = first; li < last; li++)
-    if (xany(x, header, x->lines[li].start, x->lines[li].end, NULL))
+    if (xany(x, header, xline_start(x, li), xline_end(x, li), NULL))
       return true;
   return false;
 }
@@ -489,7 +488,7 @@ static void read_scattered(reader *rd) {
   xctx *x = rd->x;
   bool started = false;
   for (size_t li = rd->first + 1; li < rd->last; li++) {
-    size_t a = x->lines[li].start, b = x->lines[li].end;
+    size_t a = xline_start(x, li), b = xline_end(x, li);
     if (a == b) continue;
     if (xline_is_heading(x, li)) { /* a group: "II CẢI CÁCH THỂ CHẾ" */
       end_row(rd);
@@ -530,12 +529,12 @@ bool table_read(xctx *x, size_t first, size_t last, table *out) {
                .next = rules_select(x->rules, "tcell.", "next"),
                .first = first,
                .last = last,
-               .zone_end = x->lines[last - 1].end,
+               .zone_end = xline_end(x, last - 1),
                .deadline = -1,
                .target = -1};
   out->rule = rd.marker.n ? rd.marker.items[0] : NULL;
   /* every unit mention of the zone at once */
-  units_find(x, x->lines[first].start, rd.zone_end, &rd.units);
+  units_find(x, xline_start(x, first), rd.zone_end, &rd.units);
   read_scattered(&rd);
   fill_merged(x, out);
   xunits_free(&rd.units);
@@ -918,7 +917,7 @@ static bool table_starts(const crawl *c, size_t i, size_t *k) {
 /* "|---|:---:|": the line under a Markdown header, no cells. */
 static bool rule_line(const xctx *x, size_t li) {
   bool dash = false;
-  for (size_t i = x->lines[li].start; i < x->lines[li].end; i++) {
+  for (size_t i = xline_start(x, li); i < xline_end(x, li); i++) {
     char ch = x->s[i];
     if (ch == '-') dash = true;
     else if (ch != '|' && ch != ':' && !xblank(ch)) return false;
@@ -933,10 +932,10 @@ static void read_slots(crawl *c) {
   xctx *x = c->x;
   size_t prev = x->n; /* the last border */
   for (size_t li = 0; li < x->nlines; li++) {
-    const char *p = x->s + x->lines[li].start;
-    size_t len = x->lines[li].end - x->lines[li].start;
+    const char *p = x->s + xline_start(x, li);
+    size_t len = xline_end(x, li) - xline_start(x, li);
     if (!memchr(p, '|', len) || rule_line(x, li)) continue;
-    for (size_t at = x->lines[li].start; at < x->lines[li].end; at++) {
+    for (size_t at = xline_start(x, li); at < xline_end(x, li); at++) {
       if (x->s[at] != '|') continue;
       if (prev < x->n)
         add_slot(c, prev, at, xline_at(x, at) - xline_at(x, prev));

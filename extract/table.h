@@ -35,13 +35,15 @@ typedef enum table_role {
   TABLE_OTHER         /* a column no field names (Ghi chú) */
 } table_role;
 
+/* 40 bytes: a long plan's tables hold hundreds of thousands at once. */
 typedef struct table_cell {
-  table_role role;
-  size_t start, end; /* canonical text of the cell */
-  xunits units;      /* LEAD, COORDINATORS: the units it names */
-  int ref;           /* TARGET, DEADLINE: index into the frame; else -1 */
-  bool more;         /* goes on from the cell of its role before it: the
-                        text of a row that wrapped onto a row of its own */
+  uint32_t start, end; /* canonical text of the cell (a text is below
+                          4 GB) */
+  int ref;             /* TARGET, DEADLINE: index into the frame; else -1 */
+  uint8_t role;        /* a table_role */
+  bool more;           /* goes on from the cell of its role before it: the
+                          text of a row that wrapped onto a row of its own */
+  xunits units;        /* LEAD, COORDINATORS: the units it names */
 } table_cell;
 
 typedef struct table_row {

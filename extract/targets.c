@@ -536,8 +536,9 @@ static cchc_status emit(tctx *t, size_t base, const char *s, const cand *c) {
     tg->value_max = number(s + k->xs, k->xe - k->xs, count);
     tg->has_value_max = true;
   }
-  tg->text = flat(f, s, k->cs, k->ce);
-  tg->subject = subject_of(t, s, k);
+  /* (several targets share a clause, and plans repeat their clauses) */
+  tg->text = frame_intern(f, flat(f, s, k->cs, k->ce));
+  tg->subject = frame_intern(f, subject_of(t, s, k));
   cchc_status st = indicator_of(t, tg->text, &tg->indicator);
   if (st != CCHC_OK) return st;
   tg->area = xsection_area(x, tg->section);
@@ -679,12 +680,12 @@ cchc_status extract_targets(xctx *x) {
   cchc_status st = CCHC_OK;
   for (size_t li = 0; li < x->nlines && st == CCHC_OK;) {
     size_t lj = block_end(x, li);
-    size_t base = x->lines[li].start;
+    size_t base = xline_start(x, li);
     const char *s = x->s + base;
-    size_t n = x->lines[lj].end - base;
+    size_t n = xline_end(x, lj) - base;
     /* the features of its lines (with their breaks: a little more) */
     uint64_t has = 0;
-    for (size_t k = li; k <= lj; k++) has |= x->scan.line_has[k];
+    for (size_t k = li; k <= lj; k++) has |= rule_line_has(&x->scan, k);
     li = lj + 1;
     c.n = 0;
     if (!find_candidates(&t, s, n, has, &c)) {

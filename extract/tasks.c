@@ -37,7 +37,8 @@ static frame_unit *to_frame_units(tk *t, const xunits *l) {
   if (!u) return NULL;
   for (size_t i = 0; i < l->n; i++) {
     const xunit *m = &l->items[i];
-    u[i] = (frame_unit){m->key, m->name, xfolded(t->x, m->start, m->end),
+    u[i] = (frame_unit){m->key, m->name,
+                        frame_intern(t->x->f, xfolded(t->x, m->start, m->end)),
                         (frame_span){m->start, m->end}};
   }
   return u;
@@ -209,7 +210,7 @@ static bool in_appendix(const tk *t, size_t li) {
  * headings are titles. */
 static void heading_task(tk *t, size_t li) {
   xctx *x = t->x;
-  size_t a = xline_text_start(x, li), b = x->lines[li].end;
+  size_t a = xline_text_start(x, li), b = xline_end(x, li);
   xunits own = {0}, none = {0};
   size_t end = clause_opening(t, a, b, &own);
   if (own.n && clause_acts(t, end, b)) duty_task(t, a, b, &none, &own, end);
@@ -222,7 +223,7 @@ static void body_tasks(tk *t) {
     if (in_part(t, li) || in_appendix(t, li) || t->claimed[li] ||
         xline_blank(x, li))
       continue;
-    size_t a = x->lines[li].start, b = x->lines[li].end;
+    size_t a = xline_start(x, li), b = xline_end(x, li);
     if (xany(x, t->stop, a, b, NULL)) break;
     if (xline_is_heading(x, li)) {
       heading_task(t, li);

@@ -110,13 +110,19 @@ enum {
    * and no list of repairs (cchc_text_repairs is 0; they are counted
    * still), which a long input would hold as long as the text.
    * cchc_process, whose frame needs the map, ignores it. */
-  CCHC_NORM_TEXT_ONLY = 1u << 2
+  CCHC_NORM_TEXT_ONLY = 1u << 2,
+  /* Count the repairs, and how long their list would be
+   * (cchc_text_repairs), without listing them (not for a text that
+   * cchc_text_repair_at is asked about): what cchc_process records, while
+   * a list of a long input's repairs would be megabytes. */
+  CCHC_NORM_NO_REPAIR_LIST = 1u << 3
 };
 
 typedef struct cchc_normalize_options {
   unsigned flags;
   cchc_encoding encoding; /* CCHC_ENC_AUTO to detect */
-  size_t max_bytes;       /* 0 means CCHC_DEFAULT_MAX_BYTES */
+  size_t max_bytes;       /* 0 means CCHC_DEFAULT_MAX_BYTES; at most 2 GiB
+                             less 2 bytes, whatever is asked */
   /* Called with input_done_arg once the input is decoded, as it is read
    * no more (NULL: no call): its owner may release it there rather than
    * hold it through layout and extraction, as large as the text.  Errors
@@ -133,7 +139,8 @@ typedef struct cchc_normalize_options {
   void *input_read_arg;
 } cchc_normalize_options;
 
-/* Inputs above this size are rejected (offsets are kept in 32 bits). */
+/* Inputs above this size are rejected (offsets are kept in 32 bits, those
+ * in the input in 31). */
 #define CCHC_DEFAULT_MAX_BYTES ((size_t)1 << 30)
 
 /* Kinds of repair the normalizer makes; each is counted and listed. */

@@ -461,8 +461,8 @@ cchc_status cchc_decode(const char *in, size_t len,
                         uint8_t *starts, cchc_encoding *enc_out,
                         cchc_repair_log *log, cchc_error *err) {
   size_t max = opt && opt->max_bytes ? opt->max_bytes : CCHC_DEFAULT_MAX_BYTES;
-  if (max > UINT32_MAX - 1)
-    max = UINT32_MAX - 1;
+  if (max > CCHC_SOURCE_LIMIT - 2) /* (source offsets and the length) */
+    max = CCHC_SOURCE_LIMIT - 2;
   if (len > max)
     return cchc_fail(err, CCHC_ERR_TOO_LARGE,
                      "input is %zu bytes, more than the limit of %zu bytes",

@@ -52,14 +52,18 @@
 #include <emmintrin.h>
 #endif
 
-/* A line with content (blank lines are no lines here).  The flags are
- * bits: a long text has a million lines. */
+/* Lengths in code points past this one are told apart no more: a line
+ * holds its length in 19 bits. */
+#define LINE_CPLEN_MAX ((1 << 19) - 1)
+
+/* A line with content (blank lines are no lines here).  16 bytes, the
+ * flags bits: a long text has millions of lines, all held at once. */
 typedef struct line {
   uint32_t start, end; /* trimmed content */
-  int cplen;
-  int16_t lone_value; /* "12" -> 12 (-1 past 999) */
-  char lone_punct; /* "3," -> ',' */
+  unsigned cplen : 19; /* code points, at most LINE_CPLEN_MAX */
+  signed lone_value : 11; /* "12" -> 12 (-1 past 999) */
   bool lead_space : 1, trail_space : 1;
+  unsigned lone_punct : 8; /* "3," -> ',' */
   bool marker : 1, lower : 1, cont_punct : 1, terminal : 1, hyphen_end : 1;
   bool digit_end : 1; /* ends with a number ("tốc độ 01") */
   bool wordless : 1;  /* no letter or digit: a rule or a cell border ("|") */
@@ -84,6 +88,7 @@ typedef struct line {
                           one before it now (or it is the first) */
   bool was_table : 1;  /* its table class in that pass */
 } line;
+_Static_assert(sizeof(line) == 16, "a line is 16 bytes");
 
 /* Words that never end a sentence: a line ending with one continues.
  * By length in bytes (a word in the wrong row does not compile), so that
@@ -593,7 +598,7 @@ static bool classify(const char *s, size_t raw, size_t end, size_t len,
   bool plain;
   int cps = (int)scan_content(s, p, q, len, &plain);
   l->plain = plain;
-  l->cplen = cps;
+  l->cplen = cps < LINE_CPLEN_MAX ? (unsigned)cps : LINE_CPLEN_MAX;
   l->short_line = cps <= 24;
   l->pipe = c[0] == '|';
   l->bar = n == 1 && l->pipe;
@@ -618,8 +623,8 @@ static bool classify(const char *s, size_t raw, size_t end, size_t len,
   char punct;
   int value;
   l->lone_num = is_lone_number(c, n, &punct, &value);
-  l->lone_punct = punct;
-  l->lone_value = (int16_t)value;
+  l->lone_punct = (unsigned char)punct;
+  l->lone_value = value;
   if (!l->terminal) {
     size_t w = short_last_word(s, p, q);
     l->func_end = is_func_word(s, w, q);
@@ -1638,6 +1643,7 @@ static cchc_status markdown_pass(layout *L, cchc_mbuf *text,
   md.unmapped = next.unmapped = text->unmapped;
   cchc_repair_log more;
   cchc_log_init(&more);
+  more.length_only = log->length_only; /* (what is appended to log) */
   cchc_mbuf_copy(&md, text, 0, text->len, NULL);
   cchc_status rc = prepare(L, &md, &(cchc_edits){.all = true}, &more, err);
   if (rc == CCHC_OK) {
@@ -1672,6 +1678,7 @@ static cchc_status plain_pass(layout *L, cchc_mbuf *text,
   reread_lines(L, text);
   cchc_repair_log more;
   cchc_log_init(&more);
+  more.length_only = log->length_only; /* (what is appended to log) */
   cchc_mbuf out;
   cchc_mbuf_rewrite_begin(&out, text);
   bool dirty = write_pass(L, text, &out, &more);

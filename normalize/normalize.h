@@ -30,6 +30,7 @@ typedef struct cchc_repair_log {
   size_t counts[CCHC_REPAIR_KIND_COUNT];
   bool failed;
   bool counts_only; /* CCHC_NORM_TEXT_ONLY: no list */
+  bool length_only; /* CCHC_NORM_NO_REPAIR_LIST: len, no items */
 } cchc_repair_log;
 
 void cchc_log_init(cchc_repair_log *log);
@@ -41,12 +42,6 @@ void cchc_log_repair(cchc_repair_log *log, cchc_repair_kind kind,
 const char *cchc_log_detail(const cchc_repair_log *log, const cchc_repair *r);
 /* Log the repairs of `more` after those of `log`, as if logged there. */
 void cchc_log_append(cchc_repair_log *log, const cchc_repair_log *more);
-
-/* Free the list of repairs of `t`, which keeps their counts and the length
- * of the list (cchc_text_repairs) but can list them no more: not for a
- * text cchc_text_repair_at is asked about.  cchc_process, which records
- * only how many there were, holds no list through extraction. */
-void cchc_text_drop_repair_list(cchc_text *t);
 
 typedef struct cchc_canon cchc_canon; /* stage 2, below */
 

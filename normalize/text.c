@@ -48,6 +48,10 @@ void cchc_log_free(cchc_repair_log *log) {
 static cchc_repair *log_slot(cchc_repair_log *log) {
   if (log->failed || log->counts_only || log->len >= CCHC_REPAIR_LIST_MAX)
     return NULL;
+  if (log->length_only) {
+    log->len++;
+    return NULL;
+  }
   cchc_repair *items =
       cchc_grow(log->items, &log->cap, log->len, sizeof *log->items);
   if (!items) {
@@ -121,6 +125,11 @@ const char *cchc_log_detail(const cchc_repair_log *log, const cchc_repair *r) {
 void cchc_log_append(cchc_repair_log *log, const cchc_repair_log *more) {
   for (int k = 0; k < CCHC_REPAIR_KIND_COUNT; k++)
     log->counts[k] += more->counts[k];
+  if (log->length_only && !log->failed && !log->counts_only) {
+    size_t room = CCHC_REPAIR_LIST_MAX - log->len; /* (len is at most it) */
+    log->len += more->len < room ? more->len : room;
+    return;
+  }
   for (size_t i = 0; i < more->len; i++) {
     cchc_repair *r = log_slot(log);
     if (!r)
@@ -217,6 +226,7 @@ cchc_status cchc_normalize(const char *input, size_t len,
   t->source_len = len;
   bool text_only = options && (options->flags & CCHC_NORM_TEXT_ONLY);
   chars.unmapped = t->log.counts_only = text_only;
+  t->log.length_only = options && (options->flags & CCHC_NORM_NO_REPAIR_LIST);
 
   cchc_status rc;
   cchc_canon *canon = cchc_canon_new(&chars);
@@ -258,7 +268,7 @@ cchc_status cchc_normalize(const char *input, size_t len,
   /* Repairs come from several passes; list them in input order (qsort
    * when memory is short: its comparison breaks ties by position, which
    * is the logging order). */
-  if (t->log.len && !merge_repairs(t->log.items, t->log.len))
+  if (t->log.len && t->log.items && !merge_repairs(t->log.items, t->log.len))
     qsort(t->log.items, t->log.len, sizeof *t->log.items, cmp_repair);
   cchc_mbuf_free(&chars);
   *out = t;
@@ -319,14 +329,6 @@ size_t cchc_text_repair_count(const cchc_text *t, cchc_repair_kind kind) {
 }
 
 size_t cchc_text_repairs(const cchc_text *t) { return t->log.len; }
-
-void cchc_text_drop_repair_list(cchc_text *t) {
-  free(t->log.items);
-  free(t->log.details);
-  t->log.items = NULL;
-  t->log.details = NULL;
-  t->log.cap = t->log.details_len = t->log.details_cap = 0;
-}
 
 void cchc_text_repair_at(const cchc_text *t, size_t i, cchc_repair_kind *kind,
                          size_t *source_offset, const char **detail) {

@@ -3,7 +3,6 @@
  * is the only place the stages are chained: the program, the store's
  * callers, the tests and the fuzz targets all come through here. */
 #include "../extract/extract.h"
-#include "../normalize/normalize.h"
 
 /* The input hashed as the decoder reads it (input_read), each piece
  * before the caller may give its pages back, and the rest before the
@@ -53,6 +52,7 @@ cchc_status cchc_process(const cchc_rules *rules, const char *bytes,
   const char *hash = options->sha256;
   cchc_normalize_options norm = options->normalize;
   norm.flags &= ~(unsigned)CCHC_NORM_TEXT_ONLY; /* the frame needs the map */
+  norm.flags |= CCHC_NORM_NO_REPAIR_LIST;       /* and counts the repairs */
   input_hash h = {.bytes = bytes, .len = len, .caller = &options->normalize};
   if (!hash) {
     if (!(h.state = cchc_sha256_begin()))
@@ -75,7 +75,6 @@ cchc_status cchc_process(const cchc_rules *rules, const char *bytes,
     cchc_text_free(text);
     return st;
   }
-  cchc_text_drop_repair_list(text); /* the frame counts them only */
   frame_source src = {.path = options->path, .sha256 = hash, .bytes = len};
   st = extract_frame(rules, text, &src, frame, err);
   cchc_text_free(text);
