@@ -116,6 +116,15 @@ static size_t stretch_end(const tctx *t, const rule *r, size_t n,
   return i;
 }
 
+/* Where the stretch of r that holds offset `at` (from <= at < n) starts,
+ * not before `from`: after the last character of r's barrier before it. */
+static size_t stretch_start(const tctx *t, const rule *r, size_t from,
+                            size_t at) {
+  uint64_t b = r->facts.barrier & ~(uint64_t)1;
+  while (at > from && !(t->feat[at - 1] & b)) at--;
+  return at;
+}
+
 /* ---- literals ------------------------------------------------------------- */
 
 /* Does the block s[0..n) hold literal l?  Each is searched once a block:
@@ -245,6 +254,11 @@ static bool find_candidates(tctx *t, const char *s, size_t n, uint64_t has,
     if (!rule_may_match(r, has) || !block_may_match(t, r, s, n)) continue;
     size_t pos = 0;
     for (size_t from = 0; from <= n; from++) {
+      /* the stretches before the one holding the next value hold none */
+      size_t next = first_ending_after(out->v, out->n, from, true);
+      if (next == out->n) break;
+      if (out->v[next].vs > from)
+        from = stretch_start(t, r, from, out->v[next].vs);
       uint64_t in;
       size_t end = stretch_end(t, r, n, from, &in);
       if (pos < from) pos = from;
