@@ -100,13 +100,6 @@ static mention *add_mention(refs_state *st, const rule *r, size_t s,
 
 /* ---- finding mentions --------------------------------------------------- */
 
-/* r's first match in the text that starts at or after `at` (rule_scan).  A
- * match holds no character of r's barrier and, for each clause of its
- * needs, a character of the clause (rule_facts): it lies in a stretch
- * between two barrier characters that holds them all.  Only those
- * stretches are searched, each up to its end: a citation's needs (a digit,
- * then '/' or '-') stand together in few of the stretches that a search
- * of the lines with a digit would go through. */
 enum { MARKS_MAX = 3 };
 
 /* The characters of a clause of r's needs that are a few ASCII
@@ -145,6 +138,13 @@ static size_t next_mark(const xctx *x, const unsigned char *marks, size_t n,
   return first;
 }
 
+/* r's first match in the text that starts at or after `at` (rule_scan).  A
+ * match holds no character of r's barrier and, for each clause of its
+ * needs, a character of the clause (rule_facts): it lies in a stretch
+ * between two barrier characters that holds them all.  Only those
+ * stretches are searched, each up to its end: a number's needs (a digit,
+ * then '/' or '-') stand together in few of the stretches that a search
+ * of the lines with a digit would go through. */
 static bool scan_stretches(refs_state *st, const rule *r, size_t at) {
   xctx *x = st->x;
   uint64_t b = r->facts.barrier & ~st->digit; /* digits: also beyond ASCII */
@@ -243,7 +243,7 @@ static cchc_status bare_mentions(refs_state *st) {
   xctx *x = st->x;
   size_t ntyped = st->nm, k = 0, at = 0;
   while (st->bare && at < x->n &&
-         rule_scan(st->bare, &x->scan, x->n, at, x->md)) {
+         scan_stretches(st, st->bare, at)) {
     size_t ms, me, ns, ne;
     rule_match_span(x->md, &ms, &me);
     at = me > ms ? me : ms + 1;
