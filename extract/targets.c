@@ -116,13 +116,20 @@ static size_t stretch_end(const tctx *t, const rule *r, size_t n,
   return i;
 }
 
-/* Where the stretch of r that holds offset `at` (from <= at < n) starts,
- * not before `from`: after the last character of r's barrier before it. */
-static size_t stretch_start(const tctx *t, const rule *r, size_t from,
-                            size_t at) {
-  uint64_t b = r->facts.barrier & ~(uint64_t)1;
-  while (at > from && !(t->feat[at - 1] & b)) at--;
-  return at;
+/* Where the stretch of r that holds offset `at` (from <= at < n, not a
+ * barrier character) starts, not before `from`: after the last character
+ * of r's barrier before `at`.  Its end as stretch_end's, and its features
+ * in *has. */
+static size_t stretch_around(const tctx *t, const rule *r, size_t n,
+                             size_t from, size_t at, size_t *start,
+                             uint64_t *has) {
+  uint64_t b = r->facts.barrier & ~(uint64_t)1, before = 0;
+  size_t i = at;
+  for (; i > from && !(t->feat[i - 1] & b); i--) before |= t->feat[i - 1];
+  *start = i;
+  size_t end = stretch_end(t, r, n, at, has);
+  *has |= before;
+  return end;
 }
 
 /* ---- literals ------------------------------------------------------------- */
@@ -257,10 +264,11 @@ static bool find_candidates(tctx *t, const char *s, size_t n, uint64_t has,
       /* the stretches before the one holding the next value hold none */
       size_t next = first_ending_after(out->v, out->n, from, true);
       if (next == out->n) break;
-      if (out->v[next].vs > from)
-        from = stretch_start(t, r, from, out->v[next].vs);
       uint64_t in;
-      size_t end = stretch_end(t, r, n, from, &in);
+      size_t end = out->v[next].vs > from
+                       ? stretch_around(t, r, n, from, out->v[next].vs,
+                                        &from, &in)
+                       : stretch_end(t, r, n, from, &in);
       if (pos < from) pos = from;
       size_t last = rule_may_match(r, in)
                         ? last_value_end(out->v, out->n, from, end)
