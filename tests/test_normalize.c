@@ -1494,6 +1494,21 @@ START_TEST(match_keys_as_utf8proc) {
     if ((cp & 15) == 0) all[len++] = '\n';
   }
   same_as_reference(all, len, "every code point");
+  /* and those below U+3000 in runs of three, each after the one before
+   * and after one further on: matchkey.c keys such runs from the keys it
+   * keeps of each character (a run holding one it does not keep is keyed
+   * whole) */
+  len = 0;
+  for (uint32_t cp = 0x80; cp < 0x3000; cp++) {
+    len += cchc_utf8_encode(cp, all + len);
+    if (cp % 3 == 2) all[len++] = 'X';
+  }
+  for (uint32_t cp = 0x80; cp + 0x111 < 0x3000; cp++) {
+    len += cchc_utf8_encode(cp + 0x111, all + len);
+    len += cchc_utf8_encode(cp, all + len);
+    all[len++] = ' ';
+  }
+  same_as_reference(all, len, "code points below U+3000 in runs");
   free(all);
   static const char *const texts[] = {
       "Tỷ lệ HỒ SƠ giải quyết ĐÚNG HẠN đạt tối thiểu 98%; \r\n",
