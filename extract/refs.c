@@ -14,8 +14,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* At most this many ref.* (and meta.*) rules. */
-
 /* A citation needs this score from the meta.parent.* cues to be the
  * parent plan (documented in rules/meta.rules). */
 enum { PARENT_MIN_SCORE = 5 };
@@ -29,12 +27,19 @@ typedef struct mention {
   size_t ref; /* entry in f->references */
 } mention;
 
+/* At most this many marks make a needs clause that a scan skips to. */
+enum { MARKS_MAX = 3 };
+
 typedef struct refs_state {
   xctx *x;
   uint64_t ascii[256]; /* the features of each ASCII byte; 0 beyond */
   uint64_t digit;      /* the feature of a digit */
   const rule *cite, *date, *next, *issuer, *bare, *self;
   rule_list types, symbols;
+  /* the marks of the rule last scanned by stretches (needed_marks) */
+  const rule *marked;
+  unsigned char marks[MARKS_MAX];
+  size_t nmarks;
   mention *m;
   size_t nm, cap;
   const char **own; /* numbers that are the document's own */
@@ -100,7 +105,6 @@ static mention *add_mention(refs_state *st, const rule *r, size_t s,
 
 /* ---- finding mentions --------------------------------------------------- */
 
-enum { MARKS_MAX = 3 };
 
 /* The characters of a clause of r's needs that are a few ASCII
  * punctuation marks (not digits, which may lie beyond ASCII) outside the
@@ -154,8 +158,12 @@ static bool scan_stretches(refs_state *st, const rule *r, size_t at) {
   /* A stretch lacking a clause of few marks ("/" or "-" of a number's
    * symbol) holds no match: the walk goes to the stretch of the next one,
    * back from it to the barrier before. */
-  unsigned char marks[MARKS_MAX];
-  size_t nmarks = needed_marks(st, r, b, marks), next[MARKS_MAX];
+  if (st->marked != r) {
+    st->nmarks = needed_marks(st, r, b, st->marks);
+    st->marked = r;
+  }
+  const unsigned char *marks = st->marks;
+  size_t nmarks = st->nmarks, next[MARKS_MAX];
   for (size_t k = 0; k < nmarks; k++) next[k] = SIZE_MAX;
   for (size_t from = at; from <= x->n;) {
     if (nmarks) {
