@@ -14,8 +14,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* At most this many ref.* (and meta.*) rules. */
-
 /* A citation needs this score from the meta.parent.* cues to be the
  * parent plan (documented in rules/meta.rules). */
 enum { PARENT_MIN_SCORE = 5 };
@@ -29,12 +27,19 @@ typedef struct mention {
   size_t ref; /* entry in f->references */
 } mention;
 
+/* At most this many marks make a needs clause that a scan skips to. */
+enum { MARKS_MAX = 3 };
+
 typedef struct refs_state {
   xctx *x;
   uint64_t ascii[256]; /* the features of each ASCII byte; 0 beyond */
   uint64_t digit;      /* the feature of a digit */
   const rule *cite, *date, *next, *issuer, *bare, *self;
   rule_list types, symbols;
+  /* the marks of the rule last scanned by stretches (needed_marks) */
+  const rule *marked;
+  unsigned char marks[MARKS_MAX];
+  size_t nmarks;
   mention *m;
   size_t nm, cap;
   const char **own; /* numbers that are the document's own */
@@ -100,11 +105,48 @@ static mention *add_mention(refs_state *st, const rule *r, size_t s,
 
 /* ---- finding mentions --------------------------------------------------- */
 
+
+/* The characters of a clause of r's needs that are a few ASCII
+ * punctuation marks (not digits, which may lie beyond ASCII) outside the
+ * barrier b, in marks: their number, or 0 when no clause is such. */
+static size_t needed_marks(const refs_state *st, const rule *r, uint64_t b,
+                           unsigned char marks[MARKS_MAX]) {
+  for (size_t i = 0; i < r->facts.nneeds; i++) {
+    uint64_t q = r->facts.needs[i];
+    size_t n = 0;
+    bool ok = !(q & st->digit);
+    for (unsigned c = 0; c < 128 && ok; c++) {
+      if (!(st->ascii[c] & q)) continue;
+      q &= ~st->ascii[c];
+      ok = n < MARKS_MAX && !(st->ascii[c] & b);
+      marks[n++] = (unsigned char)c;
+    }
+    if (ok && n && !q) return n; /* q: a feature of no ASCII character */
+  }
+  return 0;
+}
+
+/* The first of the marks at or after `from` (x->n: none); next[k] keeps
+ * mark k's next place as found (SIZE_MAX or before `from`: not looked
+ * for). */
+static size_t next_mark(const xctx *x, const unsigned char *marks, size_t n,
+                        size_t *next, size_t from) {
+  size_t first = x->n;
+  for (size_t k = 0; k < n; k++) {
+    if (next[k] == SIZE_MAX || next[k] < from) {
+      const char *p = memchr(x->s + from, marks[k], x->n - from);
+      next[k] = p ? (size_t)(p - x->s) : x->n;
+    }
+    if (next[k] < first) first = next[k];
+  }
+  return first;
+}
+
 /* r's first match in the text that starts at or after `at` (rule_scan).  A
  * match holds no character of r's barrier and, for each clause of its
  * needs, a character of the clause (rule_facts): it lies in a stretch
  * between two barrier characters that holds them all.  Only those
- * stretches are searched, each up to its end: a citation's needs (a digit,
+ * stretches are searched, each up to its end: a number's needs (a digit,
  * then '/' or '-') stand together in few of the stretches that a search
  * of the lines with a digit would go through. */
 static bool scan_stretches(refs_state *st, const rule *r, size_t at) {
@@ -113,7 +155,23 @@ static bool scan_stretches(refs_state *st, const rule *r, size_t at) {
   if (!b || !r->facts.nneeds || !x->scan.mc)
     return rule_scan(r, &x->scan, x->n, at, x->md);
   const unsigned char *u = (const unsigned char *)x->s;
+  /* A stretch lacking a clause of few marks ("/" or "-" of a number's
+   * symbol) holds no match: the walk goes to the stretch of the next one,
+   * back from it to the barrier before. */
+  if (st->marked != r) {
+    st->nmarks = needed_marks(st, r, b, st->marks);
+    st->marked = r;
+  }
+  const unsigned char *marks = st->marks;
+  size_t nmarks = st->nmarks, next[MARKS_MAX];
+  for (size_t k = 0; k < nmarks; k++) next[k] = SIZE_MAX;
   for (size_t from = at; from <= x->n;) {
+    if (nmarks) {
+      size_t p = next_mark(x, marks, nmarks, next, from);
+      if (p == x->n) return false;
+      while (p > from && !(st->ascii[u[p - 1]] & b)) p--;
+      from = p;
+    }
     uint64_t has = 0; /* of its ASCII characters */
     unsigned bytes = 0; /* its bytes or'ed: past 0x7F with a wider one */
     size_t end = from;
@@ -193,7 +251,7 @@ static cchc_status bare_mentions(refs_state *st) {
   xctx *x = st->x;
   size_t ntyped = st->nm, k = 0, at = 0;
   while (st->bare && at < x->n &&
-         rule_scan(st->bare, &x->scan, x->n, at, x->md)) {
+         scan_stretches(st, st->bare, at)) {
     size_t ms, me, ns, ne;
     rule_match_span(x->md, &ms, &me);
     at = me > ms ? me : ms + 1;

@@ -291,8 +291,13 @@ uint64_t rule_features(const char *s, size_t n);
 /* The features of each ASCII character alone (rule_features of it), for
  * the walks that read a text byte by byte up to a barrier. */
 extern const uint64_t rule_ascii_features[128];
-/* Can r match a subject with features `has`?  False only when it cannot. */
-bool rule_may_match(const rule *r, uint64_t has);
+/* Can r match a subject with features `has`?  False only when it cannot.
+ * Inline: scans ask it of every block and stretch. */
+static inline bool rule_may_match(const rule *r, uint64_t has) {
+  for (size_t i = 0; i < r->facts.nneeds; i++)
+    if (!(r->facts.needs[i] & has)) return false;
+  return true;
+}
 /* Can r match a subject that starts with byte c, when r matches only at
  * the start of its subject ("^...")?  False only when its facts (the
  * bytes its matches start with) say it cannot; true for any other rule. */

@@ -91,12 +91,6 @@ uint64_t rule_features(const char *s, size_t n) {
   return has;
 }
 
-bool rule_may_match(const rule *r, uint64_t has) {
-  for (size_t i = 0; i < r->facts.nneeds; i++)
-    if (!(r->facts.needs[i] & has)) return false;
-  return true;
-}
-
 /* ---- first bytes ------------------------------------------------------- */
 
 /* A set of byte values a match can start with; `digits`: and the lead

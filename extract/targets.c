@@ -116,6 +116,22 @@ static size_t stretch_end(const tctx *t, const rule *r, size_t n,
   return i;
 }
 
+/* Where the stretch of r that holds offset `at` (from <= at < n, not a
+ * barrier character) starts, not before `from`: after the last character
+ * of r's barrier before `at`.  Its end as stretch_end's, and its features
+ * in *has. */
+static size_t stretch_around(const tctx *t, const rule *r, size_t n,
+                             size_t from, size_t at, size_t *start,
+                             uint64_t *has) {
+  uint64_t b = r->facts.barrier & ~(uint64_t)1, before = 0;
+  size_t i = at;
+  for (; i > from && !(t->feat[i - 1] & b); i--) before |= t->feat[i - 1];
+  *start = i;
+  size_t end = stretch_end(t, r, n, at, has);
+  *has |= before;
+  return end;
+}
+
 /* ---- literals ------------------------------------------------------------- */
 
 /* Does the block s[0..n) hold literal l?  Each is searched once a block:
@@ -245,8 +261,14 @@ static bool find_candidates(tctx *t, const char *s, size_t n, uint64_t has,
     if (!rule_may_match(r, has) || !block_may_match(t, r, s, n)) continue;
     size_t pos = 0;
     for (size_t from = 0; from <= n; from++) {
+      /* the stretches before the one holding the next value hold none */
+      size_t next = first_ending_after(out->v, out->n, from, true);
+      if (next == out->n) break;
       uint64_t in;
-      size_t end = stretch_end(t, r, n, from, &in);
+      size_t end = out->v[next].vs > from
+                       ? stretch_around(t, r, n, from, out->v[next].vs,
+                                        &from, &in)
+                       : stretch_end(t, r, n, from, &in);
       if (pos < from) pos = from;
       size_t last = rule_may_match(r, in)
                         ? last_value_end(out->v, out->n, from, end)
@@ -362,8 +384,7 @@ static bool copy_cuts(const cuts *from, cuts *to) {
 }
 
 static void set_clauses(cands *c, const cuts *ends, const cuts *ends_by_end,
-                        const cuts *lists, const cuts *openers, const char *s,
-                        size_t n) {
+                        const char *s, size_t n) {
   for (size_t i = 0; i < c->n; i++) {
     cand *k = &c->v[i];
     k->cs = k->ms > CLAUSE_REACH ? char_start(s, k->ms - CLAUSE_REACH) : 0;
@@ -375,7 +396,19 @@ static void set_clauses(cands *c, const cuts *ends, const cuts *ends_by_end,
     j = first_at_or_after(ends->v, ends->n, k->me, false);
     if (j < ends->n && ends->v[j].s < k->ce) k->ce = ends->v[j].s;
   }
-  /* Two targets in one clause: part them. */
+}
+
+/* Do two targets share a clause (set_clauses)?  Only then are the list
+ * separators and openers of the block looked for. */
+static bool clause_shared(const cands *c) {
+  for (size_t i = 0; i + 1 < c->n; i++)
+    if (c->v[i].cs == c->v[i + 1].cs && c->v[i].me <= c->v[i + 1].ms)
+      return true;
+  return false;
+}
+
+/* Two targets in one clause: part them. */
+static void part_clauses(cands *c, const cuts *lists, const cuts *openers) {
   for (size_t i = 0; i + 1 < c->n; i++) {
     cand *a = &c->v[i], *b = &c->v[i + 1];
     if (a->cs != b->cs || a->me > b->ms) continue;
@@ -694,20 +727,23 @@ cchc_status extract_targets(xctx *x) {
     }
     if (!c.n) continue;
     if (!collect(&t, &t.ends, s, n, has, &ends) ||
-        !collect(&t, &t.lists, s, n, has, &lists) ||
-        !collect(&t, &t.openers, s, n, has, &openers)) {
-      st = cchc_fail(x->err, CCHC_ERR_NOMEM, "out of memory");
-      break;
-    }
-    if (!copy_cuts(&ends, &ends_by_end)) {
+        !copy_cuts(&ends, &ends_by_end)) {
       st = cchc_fail(x->err, CCHC_ERR_NOMEM, "out of memory");
       break;
     }
     sort_cuts(&ends, cmp_cut_s);
     sort_cuts(&ends_by_end, cmp_cut_e);
-    sort_cuts(&lists, cmp_cut_s);
-    sort_cuts(&openers, cmp_cut_s);
-    set_clauses(&c, &ends, &ends_by_end, &lists, &openers, s, n);
+    set_clauses(&c, &ends, &ends_by_end, s, n);
+    if (clause_shared(&c)) {
+      if (!collect(&t, &t.lists, s, n, has, &lists) ||
+          !collect(&t, &t.openers, s, n, has, &openers)) {
+        st = cchc_fail(x->err, CCHC_ERR_NOMEM, "out of memory");
+        break;
+      }
+      sort_cuts(&lists, cmp_cut_s);
+      sort_cuts(&openers, cmp_cut_s);
+      part_clauses(&c, &lists, &openers);
+    }
     for (size_t i = 0; i < c.n && st == CCHC_OK; i++)
       st = emit(&t, base, s, &c.v[i]);
   }

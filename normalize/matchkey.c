@@ -5,13 +5,15 @@
  * utf8proc maps every character on its own (decomposition, case folding,
  * marks stripped, lumping) and reorders only combining marks, which no
  * ASCII character is; so the key is made run by run: each run of
- * non-ASCII characters by utf8proc, in one call that decomposes it once
- * into a reused buffer, and each ASCII byte by what utf8proc makes of it
+ * non-ASCII characters from the keys kept of its characters (key_run_kept),
+ * else by utf8proc in one call that decomposes it once into a reused
+ * buffer, and each ASCII byte by what utf8proc makes of it
  * with these options (ascii_key; test_normalize compares the two on every
  * ASCII byte and on mixed text). */
 #include "../common/internal.h"
 #include "../common/strbuf.h"
 
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -77,6 +79,86 @@ static utf8proc_ssize_t key_run(const char *s, size_t len, strbuf *out,
   }
 }
 
+/* What key_run makes of each character below U+3000 alone (Vietnamese
+ * letters, Latin, Greek, Cyrillic, punctuation), kept at its first use:
+ * the bytes of its key, when they are few and none of its characters
+ * combines (a combining class: utf8proc reorders those across the
+ * characters of a run, so a run holding one is keyed whole).  A run of
+ * kept characters keys as their keys one after the other.  An entry is
+ * written once, with the same value by whichever thread comes first:
+ * KEPT_STATE bits, then the length, then the bytes. */
+enum { KEPT_BELOW = 0x3000, KEPT_BYTES = 6 };
+enum { KEPT_UNKNOWN, KEPT_YES, KEPT_NO, KEPT_STATE = 0xFF };
+static _Atomic uint64_t kept[KEPT_BELOW];
+
+static uint64_t keep_char(uint32_t cp) {
+  char one[4];
+  size_t n1 = cchc_utf8_encode(cp, one);
+  utf8proc_int32_t buf[KEPT_BYTES + 1]; /* see key_run */
+  utf8proc_ssize_t n = utf8proc_decompose_custom(
+      (const utf8proc_uint8_t *)one, (utf8proc_ssize_t)n1, buf, KEPT_BYTES,
+      KEY_OPTIONS, fold_d, NULL);
+  bool ok = n >= 0 && n <= KEPT_BYTES;
+  for (utf8proc_ssize_t k = 0; ok && k < n; k++)
+    ok = utf8proc_get_property(buf[k])->combining_class == 0;
+  if (ok)
+    n = utf8proc_reencode(buf, n, KEY_OPTIONS);
+  uint64_t e = KEPT_NO;
+  if (ok && n >= 0 && n <= KEPT_BYTES) {
+    const unsigned char *b = (const unsigned char *)buf;
+    e = KEPT_YES | (uint64_t)n << 8;
+    for (utf8proc_ssize_t k = 0; k < n; k++)
+      e |= (uint64_t)b[k] << (16 + 8 * k);
+  }
+  atomic_store_explicit(&kept[cp], e, memory_order_relaxed);
+  return e;
+}
+
+/* The character below U+3000 at s[0..n) (n > 0, a lead byte), well
+ * formed: its length, its code point in *cp; 0 for any other. */
+static size_t kept_char_at(const unsigned char *s, size_t n, uint32_t *cp) {
+  if (s[0] >= 0xC2 && s[0] <= 0xDF && n >= 2 && (s[1] & 0xC0) == 0x80) {
+    *cp = (uint32_t)(s[0] & 0x1F) << 6 | (s[1] & 0x3F);
+    return 2;
+  }
+  if (s[0] >= 0xE0 && s[0] <= 0xE2 && n >= 3 && (s[1] & 0xC0) == 0x80 &&
+      (s[2] & 0xC0) == 0x80 && (s[0] != 0xE0 || s[1] >= 0xA0)) {
+    *cp = (uint32_t)(s[0] & 0x0F) << 12 | (uint32_t)(s[1] & 0x3F) << 6 |
+          (s[2] & 0x3F);
+    return 3;
+  }
+  return 0;
+}
+
+/* The key of the non-ASCII run s[0..len) appended to `out` from the kept
+ * keys of its characters; false (nothing appended) when one is not kept. */
+static bool key_run_kept(const char *s, size_t len, strbuf *out) {
+  const unsigned char *u = (const unsigned char *)s;
+  for (size_t i = 0; i < len;) {
+    uint32_t cp;
+    size_t w = kept_char_at(u + i, len - i, &cp);
+    if (!w)
+      return false;
+    uint64_t e = atomic_load_explicit(&kept[cp], memory_order_relaxed);
+    if ((e & KEPT_STATE) == KEPT_UNKNOWN)
+      e = keep_char(cp);
+    if ((e & KEPT_STATE) != KEPT_YES)
+      return false;
+    i += w;
+  }
+  for (size_t i = 0; i < len;) {
+    uint32_t cp;
+    i += kept_char_at(u + i, len - i, &cp);
+    uint64_t e = atomic_load_explicit(&kept[cp], memory_order_relaxed);
+    char b[KEPT_BYTES];
+    size_t n = (e >> 8) & 0xFF;
+    for (size_t k = 0; k < n; k++)
+      b[k] = (char)(e >> (16 + 8 * k));
+    strbuf_add(out, b, n);
+  }
+  return true;
+}
+
 char *cchc_match_key(const char *s, size_t len, cchc_error *err) {
   strbuf key = STRBUF_INIT;
   utf8proc_int32_t *heap = NULL;
@@ -95,7 +177,8 @@ char *cchc_match_key(const char *s, size_t len, cchc_error *err) {
     size_t j = i + 1;
     while (j < len && (unsigned char)s[j] >= 0x80)
       j++;
-    rc = key_run(s + i, j - i, &key, &heap, &heap_cap);
+    if (!key_run_kept(s + i, j - i, &key))
+      rc = key_run(s + i, j - i, &key, &heap, &heap_cap);
     i = j;
   }
   free(heap);

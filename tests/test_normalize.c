@@ -1510,6 +1510,28 @@ START_TEST(match_keys_as_utf8proc) {
 }
 END_TEST
 
+/* Code points below U+3000 in runs of three, each after the one before
+ * and after one further on, key as utf8proc keys the whole string:
+ * matchkey.c keys such runs from the keys it keeps of each character (a
+ * run holding one it does not keep is keyed whole). */
+START_TEST(match_key_runs_as_utf8proc) {
+  char *all = malloc(1u << 20);
+  ck_assert_ptr_nonnull(all);
+  size_t len = 0;
+  for (uint32_t cp = 0x80; cp < 0x3000; cp++) {
+    len += cchc_utf8_encode(cp, all + len);
+    if (cp % 3 == 2) all[len++] = 'X';
+  }
+  for (uint32_t cp = 0x80; cp + 0x111 < 0x3000; cp++) {
+    len += cchc_utf8_encode(cp + 0x111, all + len);
+    len += cchc_utf8_encode(cp, all + len);
+    all[len++] = ' ';
+  }
+  same_as_reference(all, len, "code points below U+3000 in runs");
+  free(all);
+}
+END_TEST
+
 /* ------------------------------------------------------------------ */
 /* Pathological inputs                                                 */
 
@@ -1737,8 +1759,11 @@ int main(void) {
   suite_add_tcase(s, tc);
 
   tc = tcase_create("matchkey");
+  /* every code point through utf8proc twice: seconds under the sanitizers */
+  tcase_set_timeout(tc, 60);
   tcase_add_test(tc, match_keys);
   tcase_add_test(tc, match_keys_as_utf8proc);
+  tcase_add_test(tc, match_key_runs_as_utf8proc);
   suite_add_tcase(s, tc);
 
   tc = tcase_create("pathological");
