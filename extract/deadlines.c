@@ -161,11 +161,17 @@ static size_t next_from(const char *s, size_t n, size_t start, size_t end) {
 }
 
 /* Where a word (a rule's literal, rules.h) stands in the text: every
- * occurrence, in text order. */
+ * occurrence, in text order; as the text's scans keep them (kept), else
+ * found here (at). */
 typedef struct word_places {
   const rule_literal *word;
+  const uint32_t *kept;
   size_t *at, n;
 } word_places;
+
+static size_t place_at(const word_places *p, size_t i) {
+  return p->kept ? p->kept[i] : p->at[i];
+}
 
 typedef struct dctx {
   xctx *x;
@@ -727,7 +733,9 @@ static bool starts_with_word(const rule *r) {
 }
 
 /* The places of word w in the text, found at the first ask: their index
- * in d->places, or SIZE_MAX when out of memory. */
+ * in d->places, or SIZE_MAX when out of memory.  The text's scans keep
+ * the places of the words they look for (rule_text_places): found once
+ * for the deadline rules, the scans of every pass and the tries here. */
 static size_t places_of(dctx *d, const rule_literal *w) {
   for (size_t i = 0; i < d->nplaces; i++)
     if (d->places[i].word == w) return i;
@@ -738,6 +746,8 @@ static size_t places_of(dctx *d, const rule_literal *w) {
   word_places *p = &d->places[d->nplaces];
   *p = (word_places){.word = w};
   xctx *x = d->x;
+  if (rule_text_places(&x->scan, w, &p->kept, &p->n)) return d->nplaces++;
+  p->kept = NULL;
   size_t cap = 0;
   for (size_t from = 0; from < x->n && code_match(w->code, &w->jit, x->s, x->n,
                                                   from, d->md, NULL) > 0;) {
@@ -769,8 +779,8 @@ static bool rule_places(dctx *d, const rule *r, size_t **out, size_t *nout) {
   for (;;) {
     size_t best = SIZE_MAX, kb = 0;
     for (size_t k = 0; k < r->facts.nanchor; k++)
-      if (next[k] < w[k]->n && w[k]->at[next[k]] < best)
-        best = w[k]->at[next[k]], kb = k;
+      if (next[k] < w[k]->n && place_at(w[k], next[k]) < best)
+        best = place_at(w[k], next[k]), kb = k;
     if (best == SIZE_MAX) break;
     next[kb]++;
     if (!n || at[n - 1] != best) at[n++] = best;

@@ -353,6 +353,12 @@ void rule_text_free(rule_text *t);
  * it starts, and where it ends (its break, or t->n). */
 void rule_text_line_around(const rule_text *t, size_t at, size_t *start,
                            size_t *end);
+/* Every place where literal l (of the rule set t's scans use) stands in
+ * t, in text order, kept by t for the scans that ask for it later: *at
+ * stays valid as long as t.  False when they are not kept (too many, no
+ * memory): the caller searches itself. */
+bool rule_text_places(const rule_text *t, const rule_literal *l,
+                      const uint32_t **at, size_t *n);
 /* rule_exec for a match starting at or before `limit` only: the search
  * stops there (t lends its match context; s need not be its text). */
 bool rule_exec_until(const rule *r, const rule_text *t, const char *s,

@@ -2408,6 +2408,16 @@ static bool literal_next(const rule_literal *l, const rule_text *t,
   }
 }
 
+bool rule_text_places(const rule_text *t, const rule_literal *l,
+                      const uint32_t **at, size_t *n) {
+  size_t none;
+  if (!literal_next(l, t, t->n, &none)) return false;
+  const literal_places *p = &t->literals->places[l->id];
+  *at = p->at;
+  *n = p->n;
+  return true;
+}
+
 /* The length of the white-space character (of \s) at p (< e), 0 when
  * there is none: ASCII's, and beyond it those of \h and \v and Unicode's
  * separators: U+0085, U+00A0, U+1680, U+180E, U+2000-U+200A, U+2028,
