@@ -2708,6 +2708,8 @@ static void keep_longest(size_t *top, size_t *n, size_t runs, size_t *sum,
  * space passed: the walk stops where the rest is more than `fixed`. */
 static size_t window_start(const rule_text *t, size_t o, size_t fixed,
                            size_t runs, size_t floor) {
+  /* within `fixed` bytes of the floor, the walk would end there */
+  if (o - floor <= fixed) return floor;
   const unsigned char *s = (const unsigned char *)t->s, *e = s + t->n;
   size_t top[RUNS_MAX], ntop = 0, taken = 0; /* taken: the sum of top */
   size_t run = 0; /* the run being passed */
