@@ -56,6 +56,9 @@ typedef struct rule_literal {
   jit_state rest_jit;
   size_t id;                /* index in set */
   const rule_literals *set;
+  /* for a word in its case: the caseless one of the same letters, whose
+   * places hold its own (rule_literals_pair), or NULL */
+  const struct rule_literal *twin;
 } rule_literal;
 
 struct rule_literals {
@@ -71,6 +74,9 @@ struct rule_literals {
   rule_word_answers *answers;
 };
 void rule_literals_free(rule_literals *ls);
+/* Tell each word in its case its caseless twin in ls, once every rule is
+ * read: a text searched for the twin finds the word's places there. */
+void rule_literals_pair(rule_literals *ls);
 void rule_word_answers_free(rule_word_answers *wa);
 
 /* What a rule's pattern says about the text it can match, read from the
