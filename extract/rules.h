@@ -164,7 +164,8 @@ typedef struct rule {
    * (anchored_options), to try it at one position: where a match can
    * start (facts.first), a line start.  Only with tries_anchored (not
    * when its first bytes are many), compiled at the first try
-   * (rule_anchored): most rules never run on a given plan. */
+   * (rule_anchored): most rules never run on a given plan.  Its options
+   * are kept for every rule (xmatch_at tries any rule at one position). */
   bool tries_anchored;
   uint32_t anchored_options;
   pcre2_code *anchored;

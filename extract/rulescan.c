@@ -2101,11 +2101,8 @@ static void read_first_words(rule *r, uint32_t options) {
     if (cchc_utf8_next((const char *)w->text, w->len, &i) < 0 || i >= w->len)
       goto drop; /* one character: tried at nearly every letter */
   }
-  if (jit_supported()) { /* without JIT one search is as good */
-    /* compiled at the first try, as every anchored pattern (rule_anchored) */
-    r->anchored_options = options | PCRE2_ANCHORED | PCRE2_NO_START_OPTIMIZE;
-    return;
-  }
+  /* compiled at the first try, as every anchored pattern (rule_anchored) */
+  if (jit_supported()) return; /* without JIT one search is as good */
 drop:
   free(r->first_words);
   r->first_words = NULL;
@@ -2116,6 +2113,7 @@ void rule_read_facts(rule *r, rule_literals *ls) {
   uint32_t newline = 0, options = 0, last = 0, unit = 0;
   pcre2_pattern_info(r->code, PCRE2_INFO_NEWLINE, &newline);
   pcre2_pattern_info(r->code, PCRE2_INFO_ARGOPTIONS, &options);
+  r->anchored_options = options | PCRE2_ANCHORED | PCRE2_NO_START_OPTIMIZE;
   pcre2_pattern_info(r->code, PCRE2_INFO_LASTCODETYPE, &last);
   pcre2_pattern_info(r->code, PCRE2_INFO_LASTCODEUNIT, &unit);
   r->ahead = last ? (int)unit : -1;
@@ -2196,7 +2194,6 @@ void rule_read_facts(rule *r, rule_literals *ls) {
       bytes_count(&n.first) > 40)
     return;
   r->tries_anchored = jit_supported(); /* no JIT: a search is as good */
-  r->anchored_options = options | PCRE2_ANCHORED | PCRE2_NO_START_OPTIMIZE;
   r->by_first = r->tries_anchored && tries_all;
 }
 
