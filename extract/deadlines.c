@@ -254,13 +254,14 @@ static bool read_point(dctx *d, const rule *r, const char *s, raw_point *p) {
 }
 
 /* The interval of the time expression that starts s[0..n): the first
- * point rule (file order) that matches at its start. */
+ * point rule (file order) that matches at its start, each tried there
+ * only (a search would go on through the rest). */
 static bool parse_point(dctx *d, const char *s, size_t n,
                         interval *iv) {
   while (n && (*s == ' ' || *s == '\t' || *s == '\n')) s++, n--;
   for (size_t i = 0; i < d->points.n; i++) {
     const rule *r = d->points.items[i];
-    if (!rule_exec(r, s, n, 0, d->md) || match_start(d->md) != 0) continue;
+    if (!rule_exec_until(r, &d->x->scan, s, n, 0, 0, d->md)) continue;
     raw_point p;
     if (!read_point(d, r, s, &p)) return false;
     int year = p.year ? p.year : d->plan_year;
