@@ -2382,6 +2382,22 @@ static size_t next_char(const rule_text *t, size_t i) {
  * scan would try about as often as a search does. */
 enum { PLACES_SPARSE = 32 };
 
+/* Keep place s in p; false when p has too many to keep (or no memory for
+ * one more): p is then dense. */
+static bool place_keep(const rule_text *t, literal_places *p, size_t s) {
+  uint32_t *grown = p->n < t->n / PLACES_SPARSE + 64
+                        ? cchc_grow(p->at, &p->cap, p->n, sizeof *p->at)
+                        : NULL;
+  if (!grown) {
+    free(p->at);
+    *p = (literal_places){.dense = true};
+    return false;
+  }
+  p->at = grown;
+  p->at[p->n++] = (uint32_t)s;
+  return true;
+}
+
 static bool literal_next(const rule_literal *l, const rule_text *t,
                          size_t from, size_t *at);
 
@@ -2396,16 +2412,7 @@ static bool places_by_twin(const rule_literal *l, const rule_text *t,
   for (size_t i = 0; i < tp->n; i++) {
     if (t->n - tp->at[i] < len || memcmp(t->s + tp->at[i], l->text, len))
       continue;
-    uint32_t *grown = p->n < t->n / PLACES_SPARSE + 64
-                          ? cchc_grow(p->at, &p->cap, p->n, sizeof *p->at)
-                          : NULL;
-    if (!grown) {
-      free(p->at);
-      *p = (literal_places){.dense = true};
-      return true;
-    }
-    p->at = grown;
-    p->at[p->n++] = tp->at[i];
+    if (!place_keep(t, p, tp->at[i])) return true;
   }
   p->done = t->n;
   return true;
@@ -2462,16 +2469,7 @@ static bool literal_next(const rule_literal *l, const rule_text *t,
         continue;
       }
     }
-    uint32_t *grown = p->n < t->n / PLACES_SPARSE + 64
-                          ? cchc_grow(p->at, &p->cap, p->n, sizeof *p->at)
-                          : NULL;
-    if (!grown) {
-      free(p->at);
-      *p = (literal_places){.dense = true};
-      return false;
-    }
-    p->at = grown;
-    p->at[p->n++] = (uint32_t)s;
+    if (!place_keep(t, p, s)) return false;
     p->done = resume;
   }
 }
