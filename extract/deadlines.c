@@ -161,12 +161,18 @@ static size_t next_from(const char *s, size_t n, size_t start, size_t end) {
 }
 
 /* Where a word (a rule's literal, rules.h) stands in the text: every
- * occurrence, in text order. */
+ * occurrence, in text order; as the text's scans keep them (kept), else
+ * found here (at). */
 typedef struct word_places {
   const rule_literal *word;
+  const uint32_t *kept;
   uint32_t *at; /* canonical offsets: a text is below 4 GB */
   size_t n;
 } word_places;
+
+static size_t place_at(const word_places *p, size_t i) {
+  return p->kept ? p->kept[i] : p->at[i];
+}
 
 typedef struct dctx {
   xctx *x;
@@ -249,13 +255,14 @@ static bool read_point(dctx *d, const rule *r, const char *s, raw_point *p) {
 }
 
 /* The interval of the time expression that starts s[0..n): the first
- * point rule (file order) that matches at its start. */
+ * point rule (file order) that matches at its start, each tried there
+ * only (a search would go on through the rest). */
 static bool parse_point(dctx *d, const char *s, size_t n,
                         interval *iv) {
   while (n && (*s == ' ' || *s == '\t' || *s == '\n')) s++, n--;
   for (size_t i = 0; i < d->points.n; i++) {
     const rule *r = d->points.items[i];
-    if (!rule_exec(r, s, n, 0, d->md) || match_start(d->md) != 0) continue;
+    if (!rule_exec_until(r, &d->x->scan, s, n, 0, 0, d->md)) continue;
     raw_point p;
     if (!read_point(d, r, s, &p)) return false;
     int year = p.year ? p.year : d->plan_year;
@@ -737,7 +744,9 @@ static void *shrunk(void *items, size_t n, size_t size) {
 }
 
 /* The places of word w in the text, found at the first ask: their index
- * in d->places, or SIZE_MAX when out of memory. */
+ * in d->places, or SIZE_MAX when out of memory.  The text's scans keep
+ * the places of the words they look for (rule_text_places): found once
+ * for the deadline rules, the scans of every pass and the tries here. */
 static size_t places_of(dctx *d, const rule_literal *w) {
   for (size_t i = 0; i < d->nplaces; i++)
     if (d->places[i].word == w) return i;
@@ -748,6 +757,8 @@ static size_t places_of(dctx *d, const rule_literal *w) {
   word_places *p = &d->places[d->nplaces];
   *p = (word_places){.word = w};
   xctx *x = d->x;
+  if (rule_text_places(&x->scan, w, &p->kept, &p->n)) return d->nplaces++;
+  p->kept = NULL;
   size_t cap = 0;
   for (size_t from = 0; from < x->n && code_match(w->code, &w->jit, x->s, x->n,
                                                   from, d->md, NULL) > 0;) {
@@ -782,8 +793,8 @@ static bool rule_places(dctx *d, const rule *r, uint32_t **out,
   for (;;) {
     size_t best = SIZE_MAX, kb = 0;
     for (size_t k = 0; k < r->facts.nanchor; k++)
-      if (next[k] < w[k]->n && w[k]->at[next[k]] < best)
-        best = w[k]->at[next[k]], kb = k;
+      if (next[k] < w[k]->n && place_at(w[k], next[k]) < best)
+        best = place_at(w[k], next[k]), kb = k;
     if (best == SIZE_MAX) break;
     next[kb]++;
     if (!n || at[n - 1] != best) at[n++] = (uint32_t)best;

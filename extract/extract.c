@@ -136,11 +136,8 @@ bool xfirst_before(xctx *x, rule_list rules, size_t a, size_t b,
 }
 
 bool xmatch_at(xctx *x, const rule *r, const char *s, size_t n, size_t at) {
-  uint32_t options = 0; /* the options of r->code, as the scans take them */
-  pcre2_pattern_info(r->code, PCRE2_INFO_ARGOPTIONS, &options);
-  pcre2_code *anchored =
-      code_once(&r->anchored, &r->anchored_jit, r->pattern,
-                options | PCRE2_ANCHORED | PCRE2_NO_START_OPTIMIZE);
+  pcre2_code *anchored = code_once(&r->anchored, &r->anchored_jit,
+                                   r->pattern, r->anchored_options);
   if (!anchored) /* no memory for it: the search finds the same */
     return rule_exec_until(r, &x->scan, s, n, at, at, x->md);
   return code_match(anchored, &r->anchored_jit, s, n, at, x->md, NULL) > 0;

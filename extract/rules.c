@@ -1300,6 +1300,7 @@ done:
     cchc_rules_free(rs);
     return st;
   }
+  rule_literals_pair(&rs->literals);
   *out = rs;
   return CCHC_OK;
 }

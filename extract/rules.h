@@ -56,6 +56,9 @@ typedef struct rule_literal {
   jit_state rest_jit;
   size_t id;                /* index in set */
   const rule_literals *set;
+  /* for a word in its case: the caseless one of the same letters, whose
+   * places hold its own (rule_literals_pair), or NULL */
+  const struct rule_literal *twin;
 } rule_literal;
 
 struct rule_literals {
@@ -71,6 +74,9 @@ struct rule_literals {
   rule_word_answers *answers;
 };
 void rule_literals_free(rule_literals *ls);
+/* Tell each word in its case its caseless twin in ls, once every rule is
+ * read: a text searched for the twin finds the word's places there. */
+void rule_literals_pair(rule_literals *ls);
 void rule_word_answers_free(rule_word_answers *wa);
 
 /* What a rule's pattern says about the text it can match, read from the
@@ -164,7 +170,8 @@ typedef struct rule {
    * (anchored_options), to try it at one position: where a match can
    * start (facts.first), a line start.  Only with tries_anchored (not
    * when its first bytes are many), compiled at the first try
-   * (rule_anchored): most rules never run on a given plan. */
+   * (rule_anchored): most rules never run on a given plan.  Its options
+   * are kept for every rule (xmatch_at tries any rule at one position). */
   bool tries_anchored;
   uint32_t anchored_options;
   pcre2_code *anchored;
@@ -375,6 +382,12 @@ void rule_text_free(rule_text *t);
  * it starts, and where it ends (its break, or t->n). */
 void rule_text_line_around(const rule_text *t, size_t at, size_t *start,
                            size_t *end);
+/* Every place where literal l (of the rule set t's scans use) stands in
+ * t, in text order, kept by t for the scans that ask for it later: *at
+ * stays valid as long as t.  False when they are not kept (too many, no
+ * memory): the caller searches itself. */
+bool rule_text_places(const rule_text *t, const rule_literal *l,
+                      const uint32_t **at, size_t *n);
 /* rule_exec for a match starting at or before `limit` only: the search
  * stops there (t lends its match context; s need not be its text). */
 bool rule_exec_until(const rule *r, const rule_text *t, const char *s,

@@ -39,7 +39,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <unicode/uchar.h>
 #include <unicode/uset.h>
+#include <unicode/utf8.h>
 
 /* ---- features ------------------------------------------------------------ */
 
@@ -1273,30 +1275,67 @@ static bool literal_slots_room(rule_literals *ls) {
   return true;
 }
 
+/* A word's letters in lower case into out[0, cap): its length, or 0 when
+ * one of them has no lower case that stands for it alone (its upper case
+ * is another letter) or out is too small.  A letter and its lower case
+ * match the same letters without case: a caseless word is kept once
+ * whatever case its rules write it in. */
+static size_t lower_word(const unsigned char *w, size_t len, unsigned char *out,
+                         size_t cap) {
+  int32_t i = 0, n = 0;
+  while ((size_t)i < len) {
+    UChar32 c, low;
+    U8_NEXT(w, i, (int32_t)len, c);
+    if (c < 0) return 0;
+    low = u_tolower(c);
+    if (low != c && u_toupper(low) != c) return 0;
+    UBool bad = false;
+    U8_APPEND(out, n, (int32_t)cap, low, bad);
+    if (bad) return 0;
+  }
+  return (size_t)n;
+}
+
+void rule_literals_pair(rule_literals *ls) {
+  unsigned char low[4 * WORD_MAX];
+  for (size_t i = 0; i < ls->n && ls->nslots; i++) {
+    rule_literal *l = ls->items[i];
+    size_t n = l->caseless ? 0
+                           : lower_word((const unsigned char *)l->text,
+                                        strlen(l->text), low, sizeof low);
+    size_t *slot = n ? literal_slot(ls, (const char *)low, n, true) : NULL;
+    if (slot && *slot) l->twin = ls->items[*slot - 1];
+  }
+}
+
 /* The literal of w in ls: the one there, or a new one compiled; NULL
  * without memory. */
 static const rule_literal *literal_of(rule_literals *ls, const word *w) {
   if (!ls->answers && !(ls->answers = calloc(1, sizeof *ls->answers)))
     return NULL;
   if (!literal_slots_room(ls)) return NULL;
-  size_t *slot =
-      literal_slot(ls, (const char *)w->text, w->len, w->caseless);
+  unsigned char low[4 * WORD_MAX];
+  const unsigned char *text = w->text;
+  size_t len = w->len, n;
+  if (w->caseless && (n = lower_word(w->text, w->len, low, sizeof low)))
+    text = low, len = n;
+  size_t *slot = literal_slot(ls, (const char *)text, len, w->caseless);
   if (*slot) return ls->items[*slot - 1];
   rule_literal **items = cchc_grow(ls->items, &ls->cap, ls->n, sizeof *items);
   if (!items) return NULL;
   ls->items = items;
   rule_literal *l = calloc(1, sizeof *l);
-  if (!l || !(l->text = malloc(w->len + 1u))) {
+  if (!l || !(l->text = malloc(len + 1u))) {
     free(l);
     return NULL;
   }
-  memcpy(l->text, w->text, w->len);
-  l->text[w->len] = '\0';
+  memcpy(l->text, text, len);
+  l->text[len] = '\0';
   l->caseless = w->caseless;
   int code;
   PCRE2_SIZE at;
   /* the options of the rule it comes from, case as where it stands */
-  l->code = pcre2_compile((PCRE2_SPTR)l->text, w->len,
+  l->code = pcre2_compile((PCRE2_SPTR)l->text, len,
                           PCRE2_UTF | PCRE2_UCP |
                               (l->caseless ? PCRE2_CASELESS : 0),
                           &code, &at, NULL);
@@ -2062,11 +2101,8 @@ static void read_first_words(rule *r, uint32_t options) {
     if (cchc_utf8_next((const char *)w->text, w->len, &i) < 0 || i >= w->len)
       goto drop; /* one character: tried at nearly every letter */
   }
-  if (jit_supported()) { /* without JIT one search is as good */
-    /* compiled at the first try, as every anchored pattern (rule_anchored) */
-    r->anchored_options = options | PCRE2_ANCHORED | PCRE2_NO_START_OPTIMIZE;
-    return;
-  }
+  /* compiled at the first try, as every anchored pattern (rule_anchored) */
+  if (jit_supported()) return; /* without JIT one search is as good */
 drop:
   free(r->first_words);
   r->first_words = NULL;
@@ -2077,6 +2113,7 @@ void rule_read_facts(rule *r, rule_literals *ls) {
   uint32_t newline = 0, options = 0, last = 0, unit = 0;
   pcre2_pattern_info(r->code, PCRE2_INFO_NEWLINE, &newline);
   pcre2_pattern_info(r->code, PCRE2_INFO_ARGOPTIONS, &options);
+  r->anchored_options = options | PCRE2_ANCHORED | PCRE2_NO_START_OPTIMIZE;
   pcre2_pattern_info(r->code, PCRE2_INFO_LASTCODETYPE, &last);
   pcre2_pattern_info(r->code, PCRE2_INFO_LASTCODEUNIT, &unit);
   r->ahead = last ? (int)unit : -1;
@@ -2162,7 +2199,6 @@ void rule_read_facts(rule *r, rule_literals *ls) {
       bytes_count(&n.first) > 40)
     return;
   r->tries_anchored = jit_supported(); /* no JIT: a search is as good */
-  r->anchored_options = options | PCRE2_ANCHORED | PCRE2_NO_START_OPTIMIZE;
   r->by_first = r->tries_anchored && tries_all;
 }
 
@@ -2393,15 +2429,54 @@ static size_t next_char(const rule_text *t, size_t i) {
  * scan would try about as often as a search does. */
 enum { PLACES_SPARSE = 32 };
 
+/* Keep place s in p; false when p has too many to keep (or no memory for
+ * one more): p is then dense. */
+static bool place_keep(const rule_text *t, literal_places *p, size_t s) {
+  uint32_t *grown = p->n < t->n / PLACES_SPARSE + 64
+                        ? cchc_grow(p->at, &p->cap, p->n, sizeof *p->at)
+                        : NULL;
+  if (!grown) {
+    free(p->at);
+    *p = (literal_places){.dense = true};
+    return false;
+  }
+  p->at = grown;
+  p->at[p->n++] = (uint32_t)s;
+  return true;
+}
+
+static bool literal_next(const rule_literal *l, const rule_text *t,
+                         size_t from, size_t *at);
+
+/* l's places, all of them, told from the places of its caseless twin
+ * (found first, if they are not yet): where its bytes stand.  False when
+ * the twin's are not kept; l's are then searched. */
+static bool places_by_twin(const rule_literal *l, const rule_text *t,
+                           struct literal_cache *c, literal_places *p) {
+  size_t none, len = strlen(l->text);
+  if (!literal_next(l->twin, t, t->n, &none)) return false;
+  const literal_places *tp = &c->places[l->twin->id];
+  for (size_t i = 0; i < tp->n; i++) {
+    if (t->n - tp->at[i] < len || memcmp(t->s + tp->at[i], l->text, len))
+      continue;
+    if (!place_keep(t, p, tp->at[i])) return true;
+  }
+  p->done = t->n;
+  return true;
+}
+
 /* The start of l's first occurrence in t->s at or after `from`, in *at
  * (SIZE_MAX: none); false when that cannot be told here (too many
  * occurrences to keep, no memory).  The text is searched once for l,
- * as far as scans ask. */
+ * as far as scans ask; a word in its case is told by its caseless twin
+ * (rule_literals_pair), searched once for both. */
 static bool literal_next(const rule_literal *l, const rule_text *t,
                          size_t from, size_t *at) {
   struct literal_cache *c = literal_cache_for(t, l->set);
   if (!c || l->id >= c->nhits || t->n > UINT32_MAX) return false;
   literal_places *p = &c->places[l->id];
+  if (l->twin && !p->done && !p->dense && !p->n)
+    places_by_twin(l, t, c, p);
   for (;;) {
     if (p->dense) return false;
     size_t lo = 0, hi = p->n; /* the first kept at or after from */
@@ -2441,18 +2516,19 @@ static bool literal_next(const rule_literal *l, const rule_text *t,
         continue;
       }
     }
-    uint32_t *grown = p->n < t->n / PLACES_SPARSE + 64
-                          ? cchc_grow(p->at, &p->cap, p->n, sizeof *p->at)
-                          : NULL;
-    if (!grown) {
-      free(p->at);
-      *p = (literal_places){.dense = true};
-      return false;
-    }
-    p->at = grown;
-    p->at[p->n++] = (uint32_t)s;
+    if (!place_keep(t, p, s)) return false;
     p->done = resume;
   }
+}
+
+bool rule_text_places(const rule_text *t, const rule_literal *l,
+                      const uint32_t **at, size_t *n) {
+  size_t none;
+  if (!literal_next(l, t, t->n, &none)) return false;
+  const literal_places *p = &t->literals->places[l->id];
+  *at = p->at;
+  *n = p->n;
+  return true;
 }
 
 /* The length of the white-space character (of \s) at p (< e), 0 when
@@ -2804,6 +2880,8 @@ static void keep_longest(size_t *top, size_t *n, size_t runs, size_t *sum,
  * space passed: the walk stops where the rest is more than `fixed`. */
 static size_t window_start(const char *text, size_t n, size_t o,
                            size_t fixed, size_t runs, size_t floor) {
+  /* within `fixed` bytes of the floor, the walk would end there */
+  if (o - floor <= fixed) return floor;
   const unsigned char *s = (const unsigned char *)text, *e = s + n;
   size_t top[RUNS_MAX], ntop = 0, taken = 0; /* taken: the sum of top */
   size_t run = 0; /* the run being passed */

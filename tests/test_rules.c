@@ -511,10 +511,14 @@ static rule fact_rule(const char *pattern, uint32_t flags) {
   return r;
 }
 
-static void free_fact_rule(rule *r) {
+static void free_rule_code(rule *r) {
   pcre2_code_free(r->code);
   pcre2_code_free(r->anchored);
   free(r->first_words);
+}
+
+static void free_fact_rule(rule *r) {
+  free_rule_code(r);
   rule_literals_free(&fact_literals);
 }
 
@@ -578,14 +582,15 @@ END_TEST
 
 /* The words every match holds whole, clause by clause ("[a|b]": a or b;
  * "/c": in its case only), the most selective first: not those only
- * looked at, nor those a match may skip, nor a single letter. */
+ * looked at, nor those a match may skip, nor a single letter.  A word
+ * without case is named in lower case, whatever case its rule writes. */
 static const struct {
   const char *pattern, *words;
   uint32_t flags;
 } words[] = {
-    {"\\bUBND\\s+(?:tỉnh|huyện)", "[UBND] [tỉnh|huyện]", PCRE2_CASELESS},
+    {"\\bUBND\\s+(?:tỉnh|huyện)", "[ubnd] [tỉnh|huyện]", PCRE2_CASELESS},
     {"(?:ab|cd)(?:efg|hij)", "[efg|hij] [ab|cd]", PCRE2_CASELESS},
-    {"(?i:Trạm)\\s+Y\\s+tế", "[Trạm] [tế/c]", 0},
+    {"(?i:Trạm)\\s+Y\\s+tế", "[trạm] [tế/c]", 0},
     {"a(?=bcd)ef", "[ef]", PCRE2_CASELESS},
     {"(?<=abc)de", "[de]", PCRE2_CASELESS},
     {"(?:abc)?de", "[de]", PCRE2_CASELESS},
@@ -615,6 +620,41 @@ START_TEST(facts_name_the_words_every_match_holds) {
   ck_assert_msg(!strcmp(got, words[_i].words), "%s: %s, not %s",
                 words[_i].pattern, got, words[_i].words);
   free_fact_rule(&r);
+}
+END_TEST
+
+/* A word written in two cases without case is one literal; a word in its
+ * case is told where it stands by that one's places (its twin), and the
+ * places are where its bytes stand. */
+START_TEST(words_in_their_case_are_found_by_their_caseless_twin) {
+  rule lower = fact_rule("quý\\s+\\d", PCRE2_CASELESS);
+  rule upper = fact_rule("QUÝ\\s+I", PCRE2_CASELESS);
+  rule exact = fact_rule("Quý\\s+I", 0);
+  rule_literals_pair(&fact_literals);
+  const rule_literal *ci = lower.facts.lits[0][0], *cs = exact.facts.lits[0][0];
+  ck_assert_ptr_eq(upper.facts.lits[0][0], ci);
+  ck_assert_str_eq(ci->text, "quý");
+  ck_assert(!cs->caseless);
+  ck_assert_ptr_eq(cs->twin, ci);
+  const char *s = "Quý I, quý II; QUÝ III\nQuý IV, Quý";
+  rule_text t;
+  cchc_error err = {0};
+  ck_assert_int_eq(rule_text_init(&t, s, strlen(s), &err), CCHC_OK);
+  const uint32_t *at;
+  size_t n;
+  ck_assert(rule_text_places(&t, cs, &at, &n));
+  size_t want = 0;
+  for (const char *q = s; (q = strstr(q, "Quý")); q++) {
+    ck_assert_uint_lt(want, n);
+    ck_assert_uint_eq(at[want++], (size_t)(q - s));
+  }
+  ck_assert_uint_eq(n, want);
+  ck_assert(rule_text_places(&t, ci, &at, &n));
+  ck_assert_uint_eq(n, 5);
+  rule_text_free(&t);
+  free_rule_code(&lower);
+  free_rule_code(&upper);
+  free_fact_rule(&exact);
 }
 END_TEST
 
@@ -1550,6 +1590,7 @@ int main(void) {
                       (int)(sizeof no_needs / sizeof *no_needs));
   tcase_add_loop_test(tf, facts_name_the_words_every_match_holds, 0,
                       sizeof words / sizeof *words);
+  tcase_add_test(tf, words_in_their_case_are_found_by_their_caseless_twin);
   tcase_add_loop_test(tf, facts_name_the_words_near_the_start, 0,
                       (int)(sizeof near_words / sizeof *near_words));
   tcase_add_test(tf, facts_say_where_matches_lie);
