@@ -78,6 +78,39 @@ START_TEST(selections_are_the_rules_under_a_path) {
 }
 END_TEST
 
+/* rule_features reads each byte without a branch: it must give what the
+ * byte-by-byte reading gives (ASCII features, and a digit for a lead byte
+ * lead_may_be_digit cannot rule out), on every string of one and of two
+ * bytes and on three bytes around the lead bytes of digits. */
+static uint64_t features_by_byte(const unsigned char *p, size_t n) {
+  uint64_t has = 0;
+  for (size_t i = 0; i < n; i++)
+    has |= p[i] < 0x80 ? rule_ascii_features[p[i]]
+           : lead_may_be_digit(p + i, p + n) ? 1 /* F_DIGIT */ : 0;
+  return has;
+}
+
+START_TEST(features_as_byte_by_byte) {
+  unsigned char b[3];
+  for (unsigned x = 0; x < 256; x++) {
+    b[0] = (unsigned char)x;
+    ck_assert_uint_eq(rule_features((char *)b, 1), features_by_byte(b, 1));
+    for (unsigned y = 0; y < 256; y++) {
+      b[1] = (unsigned char)y;
+      ck_assert_uint_eq(rule_features((char *)b, 2), features_by_byte(b, 2));
+      for (unsigned z = 0; z < 256; z += 17) {
+        b[2] = (unsigned char)z;
+        ck_assert_uint_eq(rule_features((char *)b, 3),
+                          features_by_byte(b, 3));
+      }
+    }
+  }
+  static const char vi[] = "Hoàn thành trước ngày 30/01/2026 ‐ ٣ ۴ ฿ 𝟗 ạ";
+  ck_assert_uint_eq(rule_features(vi, sizeof vi - 1),
+                    features_by_byte((const unsigned char *)vi, sizeof vi - 1));
+}
+END_TEST
+
 START_TEST(loads_and_runs_examples) {
   cchc_rules *rs = NULL;
   cchc_error err = {0};
@@ -1564,6 +1597,7 @@ int main(void) {
   TCase *tc = tcase_create("loader");
   tcase_add_checked_fixture(tc, NULL, harness_free_rules);
   tcase_add_test(tc, loads_and_runs_examples);
+  tcase_add_test(tc, features_as_byte_by_byte);
   tcase_add_test(tc, selections_are_the_rules_under_a_path);
   tcase_add_test(tc, failing_examples_are_reported_with_line);
   tcase_add_loop_test(tc, bad_rules_file_names_file_and_line, 0,
