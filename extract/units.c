@@ -1462,7 +1462,8 @@ static size_t keep_apart(xctx *x, cand *items, size_t n) {
 static void mentions(xctx *x, size_t start, size_t end, cand_list *l) {
   unit_rules *u = unit_rules_of(x);
   if (!u || answer_give(&u->said, start, end, l)) return;
-  if (!u->gate && !(u->gate = literal_gate_build(x, u, x->n <= GATE_TEXT_MAX))) {
+  if (!u->gate &&
+      !(u->gate = literal_gate_build(x, u, x->n <= GATE_TEXT_MAX))) {
     out_of_memory(x);
     return;
   }
