@@ -333,14 +333,19 @@ enum { LONGEST_WORD = 256 }; /* a longer run is not looked up */
 #define NO_WORD UINT32_MAX   /* a run too long */
 
 /* The gate keeps about 3 bytes per byte of text (where each word starts,
- * which it is, the words holding each literal or any): built for a text
- * up to this size (a plan is rarely over 1 MB), so that one long input
- * keeps its peak memory near its size; a longer one runs its rules by
- * rule_scan, with the same results. */
-enum { GATE_TEXT_MAX = 4u << 20 };
+ * which it is, the words holding each literal or any): its words are read
+ * for a text up to this size (a plan is rarely over 1 MB), so that one
+ * long input keeps its peak memory near its size.  In a longer one a
+ * range up to RANGE_READ_MAX bytes (a table cell, a list item) has its
+ * own words read when asked about, so that only the rules whose
+ * literals it holds run there (by rule_scan); a longer range runs every
+ * rule, with the same results. */
+enum { GATE_TEXT_MAX = 4u << 20, RANGE_READ_MAX = 64u << 10 };
 
 typedef struct literal_gate {
   size_t nlits;   /* literals of the unit rules, numbered here */
+  const rule_literal **lits; /* by number */
+  bool worded; /* the words of the whole text are read (below) */
   size_t nbits;   /* uint64_t per set of them */
   size_t *number; /* literal id in its set -> number + 1, 0: none */
   size_t nnumber;
@@ -386,6 +391,7 @@ typedef struct literal_gate {
 
 static void literal_gate_free(literal_gate *g) {
   if (!g) return;
+  free(g->lits);
   free(g->number);
   free(g->needs);
   free(g->nclauses);
@@ -638,8 +644,10 @@ static bool postings_build(literal_gate *g) {
   return true;
 }
 
-/* The gate of the chosen rules; NULL without memory. */
-static literal_gate *literal_gate_build(const xctx *x, const unit_rules *u) {
+/* The gate of the chosen rules, with the words of the whole text when
+ * `worded`; NULL without memory. */
+static literal_gate *literal_gate_build(const xctx *x, const unit_rules *u,
+                                        bool worded) {
   literal_gate *g = calloc(1, sizeof *g);
   const rule_literal **lits = NULL;
   if (!g) return NULL;
@@ -708,12 +716,15 @@ static literal_gate *literal_gate_build(const xctx *x, const unit_rules *u) {
       g->posted[l / 64] |= (uint64_t)1 << (l % 64);
     }
   }
-  if (!words_read(g, x) || !words_search(g, x, lits) || !postings_build(g))
+  g->lits = lits;
+  g->worded = worded;
+  if (worded && (!words_read(g, x) || !words_search(g, x, lits) ||
+                 !postings_build(g)))
     goto fail;
-  free(lits);
   return g;
 fail:
   free(lits);
+  g->lits = NULL;
   literal_gate_free(g);
   return NULL;
 }
@@ -742,9 +753,14 @@ static size_t run_after(const literal_gate *g, const xctx *x, size_t from,
  * g->maybe, the chosen rules with one of them in their first clause, and
  * those without clauses.  False when that is not known (a word too
  * long). */
+static bool range_words_literals(const xctx *x, literal_gate *g, size_t lo,
+                                 size_t hi);
+static void maybe_read(literal_gate *g);
+
 static bool range_literals(const xctx *x, literal_gate *g, size_t lo,
                            size_t hi) {
   memset(g->range, 0, g->nbits * sizeof *g->range);
+  if (!g->worded) return range_words_literals(x, g, lo, hi);
   g->first = run_after(g, x, 0, lo);
   g->last = first_at_or_after(g->run_at, g->first, g->nruns, hi);
   bool whole = g->first == 0 && g->last == g->nruns;
@@ -758,6 +774,13 @@ static bool range_literals(const xctx *x, literal_gate *g, size_t lo,
     for (size_t b = 0; b < g->nbits; b++)
       g->range[b] |= g->holds[w * g->nbits + b];
   }
+  maybe_read(g);
+  return true;
+}
+
+/* Into g->maybe, the chosen rules with a literal of g->range in their
+ * first clause, and those without clauses. */
+static void maybe_read(literal_gate *g) {
   memcpy(g->maybe, g->ungated, g->rbits * sizeof *g->maybe);
   for (size_t b = 0; b < g->nbits; b++)
     for (uint64_t m = g->range[b]; m; m &= m - 1) {
@@ -765,7 +788,45 @@ static bool range_literals(const xctx *x, literal_gate *g, size_t lo,
           g->first_of + (b * 64 + (size_t)__builtin_ctzll(m)) * g->rbits;
       for (size_t k = 0; k < g->rbits; k++) g->maybe[k] |= rules[k];
     }
-  return true;
+}
+
+/* range_literals for a gate without the text's words: the words covering
+ * s[lo, hi) are read and searched here (what a word holds is kept in the
+ * literals' set, so a word met again is looked up).  False for a range
+ * over RANGE_READ_MAX, a word too long, or without memory. */
+static bool range_words_literals(const xctx *x, literal_gate *g, size_t lo,
+                                 size_t hi) {
+  if (hi - lo > RANGE_READ_MAX) return false;
+  const char *s = x->s;
+  while (lo > 0 && word_byte((unsigned char)s[lo - 1])) lo--;
+  size_t cap = (hi - lo) / 2 + 1, nwords = 0;
+  size_t *at = malloc(cap * sizeof *at);
+  uint32_t *len = malloc(cap * sizeof *len);
+  uint64_t *holds = NULL;
+  bool ok = at && len;
+  for (size_t i = lo; ok && i < hi;) {
+    if (!word_byte((unsigned char)s[i])) {
+      i++;
+      continue;
+    }
+    size_t e = i + 1;
+    while (e < x->n && word_byte((unsigned char)s[e])) e++;
+    if (e - i > LONGEST_WORD) ok = false;
+    at[nwords] = i;
+    len[nwords++] = (uint32_t)(e - i);
+    i = e;
+  }
+  if (ok) ok = (holds = calloc(nwords * g->nbits + 1, sizeof *holds)) &&
+               rule_literals_in_words(g->lits, g->nlits, s, at, len, nwords,
+                                      holds, g->nbits);
+  for (size_t w = 0; ok && w < nwords; w++)
+    for (size_t b = 0; b < g->nbits; b++)
+      g->range[b] |= holds[w * g->nbits + b];
+  free(at);
+  free(len);
+  free(holds);
+  if (ok) maybe_read(g);
+  return ok;
 }
 
 /* Does the set `has` hold a literal of clause c of chosen rule i? */
@@ -1246,7 +1307,8 @@ static bool clip_range(const xctx *x, size_t *start, size_t *end) {
 static bool chosen_match(const xctx *x, const literal_gate *g,
                          const unit_rules *u, size_t i, size_t hi,
                          size_t at) {
-  if (g && g->nclauses[i]) return gated_match(x, g, i, u->items[i], hi, at);
+  if (g && g->worded && g->nclauses[i])
+    return gated_match(x, g, i, u->items[i], hi, at);
   return match_at(x, u->items[i], hi, at);
 }
 
@@ -1400,8 +1462,8 @@ static size_t keep_apart(xctx *x, cand *items, size_t n) {
 static void mentions(xctx *x, size_t start, size_t end, cand_list *l) {
   unit_rules *u = unit_rules_of(x);
   if (!u || answer_give(&u->said, start, end, l)) return;
-  if (x->n <= GATE_TEXT_MAX && !u->gate &&
-      !(u->gate = literal_gate_build(x, u))) {
+  if (!u->gate &&
+      !(u->gate = literal_gate_build(x, u, x->n <= GATE_TEXT_MAX))) {
     out_of_memory(x);
     return;
   }
@@ -1627,11 +1689,13 @@ bool units_may_start(xctx *x, size_t at, size_t end) {
       if (!may_start_at(x, u->items[i], at)) continue;
       if (!ranged) {
         if (x->n <= GATE_TEXT_MAX && !u->gate &&
-            !(u->gate = literal_gate_build(x, u))) {
+            !(u->gate = literal_gate_build(x, u, true))) {
           out_of_memory(x);
           return true;
         }
-        g = u->gate && range_literals(x, u->gate, at, end) ? u->gate : NULL;
+        g = u->gate && u->gate->worded && range_literals(x, u->gate, at, end)
+                ? u->gate
+                : NULL;
         ranged = true;
       }
       if (may_match(g, i) && matches_at(x, u->items[i], at, end))

@@ -722,6 +722,56 @@ START_TEST(ranges_see_what_a_search_sees) {
 }
 END_TEST
 
+/* A text over 4 MB keeps no words for the gate: a range asked there reads
+ * its own words (up to 64 KB; a longer range runs every rule), and gives
+ * what the same range of a short text gives: cut by its end, a word cut
+ * by its start counting whole, a word too long running every rule. */
+START_TEST(long_text_ranges_see_what_a_search_sees) {
+  const char *head = "Ủy ban nhân dân xã hội hóa; UBND xã, VP.UBND phường\n"
+                     "Công an xã, Trạm Y tế xã phối hợp\n";
+  char long_word[400];
+  memset(long_word, 'x', 300);
+  strcpy(long_word + 300, " Công an xã\n");
+  const char *line = "Kế hoạch năm 2025 của Công an xã.\n";
+  size_t hn = strlen(head), wn = strlen(long_word), ln = strlen(line);
+  size_t n = hn + wn;
+  char *in = malloc((4u << 20) + 4 * ln);
+  ck_assert_ptr_nonnull(in);
+  memcpy(in, head, hn);
+  memcpy(in + hn, long_word, wn);
+  while (n <= (4u << 20) + ln) {
+    memcpy(in + n, line, ln);
+    n += ln;
+  }
+  doc shortd, longd;
+  doc_open(&shortd, in, hn + wn, "commune");
+  doc_open(&longd, in, n, "commune");
+  ck_assert_uint_gt(longd.x.n, 4u << 20);
+  size_t cut = strlen("Ủy ban nhân dân xã");
+  size_t mid = strlen("Ủy ban nhân dân xã hội hóa; UB");
+  const size_t ranges[][2] = {
+      {0, cut}, {0, hn}, {mid, hn}, {hn - 10, shortd.x.n}, {0, shortd.x.n}};
+  xunit want[MAX_FOUND];
+  for (size_t r = 0; r < sizeof ranges / sizeof *ranges; r++) {
+    size_t k = find_range(&shortd, ranges[r][0], ranges[r][1]);
+    ck_assert_uint_gt(k, 0);
+    memcpy(want, found, k * sizeof *want);
+    ck_assert_uint_eq(find_range(&longd, ranges[r][0], ranges[r][1]), k);
+    for (size_t i = 0; i < k; i++) {
+      ck_assert_uint_eq(found[i].start, want[i].start);
+      ck_assert_uint_eq(found[i].end, want[i].end);
+      ck_assert_str_eq(found[i].key, want[i].key);
+    }
+  }
+  /* past 64 KB: every rule runs, the filler's units are found too */
+  ck_assert_uint_eq(find_range(&longd, hn + wn, hn + wn + 20 * ln), 20);
+  ck_assert_uint_eq(find_range(&longd, hn + wn, hn + wn + 2000 * ln), 2000);
+  doc_close(&shortd);
+  doc_close(&longd);
+  free(in);
+}
+END_TEST
+
 /* Every spelling units.tsv lists is found whole, in running text, as a
  * mention of its unit (by a hand rule or by unit.spelling). */
 START_TEST(taxonomy_spellings_are_found) {
@@ -947,6 +997,7 @@ int main(void) {
                       (int)(sizeof named / sizeof *named));
   tcase_add_test(tc, lists_grow_and_ranges_clip);
   tcase_add_test(tc, ranges_see_what_a_search_sees);
+  tcase_add_test(tc, long_text_ranges_see_what_a_search_sees);
   tcase_add_test(tc, unit_rules_name_taxonomy_keys);
   tcase_add_test(tc, taxonomy_spellings_are_found);
   tcase_add_test(tc, added_spelling_is_found);
