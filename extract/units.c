@@ -451,6 +451,12 @@ static uint64_t word_key(const char *s, size_t at, size_t n, size_t len) {
   return key;
 }
 
+/* Where the run of word bytes from s[i] ends (n: the text's end). */
+static size_t word_end(const char *s, size_t n, size_t i) {
+  while (i < n && word_byte((unsigned char)s[i])) i++;
+  return i;
+}
+
 /* A slot of the table of distinct words while the gate is built: the
  * word's key and length kept in it, so that a probe reads one slot, not
  * the word's entries too. */
@@ -527,8 +533,7 @@ static bool words_read(literal_gate *g, const xctx *x) {
       i++;
       continue;
     }
-    size_t e = i + 1;
-    while (e < n && word_byte((unsigned char)s[e])) e++;
+    size_t e = word_end(s, n, i + 1);
     size_t w = e - i > LONGEST_WORD
                    ? NO_WORD
                    : word_number(g, s, i, e - i, word_key(s, i, e - i, n));
@@ -546,9 +551,7 @@ static bool words_read(literal_gate *g, const xctx *x) {
 /* Where run k ends. */
 static size_t run_end(const literal_gate *g, const xctx *x, size_t k) {
   if (g->run_word[k] != NO_WORD) return g->run_at[k] + g->len[g->run_word[k]];
-  size_t e = g->run_at[k];
-  while (e < x->n && word_byte((unsigned char)x->s[e])) e++;
-  return e;
+  return word_end(x->s, x->n, g->run_at[k]);
 }
 
 /* Is l made of word bytes only (so that it lies inside one word)? */
@@ -809,8 +812,7 @@ static bool range_words_literals(const xctx *x, literal_gate *g, size_t lo,
       i++;
       continue;
     }
-    size_t e = i + 1;
-    while (e < x->n && word_byte((unsigned char)s[e])) e++;
+    size_t e = word_end(s, x->n, i + 1);
     if (e - i > LONGEST_WORD) ok = false;
     at[nwords] = i;
     len[nwords++] = (uint32_t)(e - i);
