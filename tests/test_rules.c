@@ -111,6 +111,42 @@ START_TEST(features_as_byte_by_byte) {
 }
 END_TEST
 
+/* Past 16 bytes rule_features reads blocks of 16 (SSE2): every byte value,
+ * followed by each byte that decides a digit's lead, at every place of
+ * strings of 17 to 49 bytes (each lane of a block, the last lane whose
+ * next byte is in the next block, the bytes after the last block); then
+ * random strings of the bytes that matter. */
+START_TEST(features_of_long_strings_as_byte_by_byte) {
+  static const unsigned char after[] = {0x00, ' ', '0', 'a', 0x80, 0xAF,
+                                        0xB0, 0xB7, 0xB8, 0xBF, 0xE1, 0xFF};
+  unsigned char b[64];
+  for (size_t n = 17; n <= 49; n += 8)
+    for (size_t at = 0; at < n; at++)
+      for (unsigned x = 0; x < 256; x++)
+        for (size_t y = 0; y < sizeof after; y++) {
+          memset(b, 'a', n);
+          b[at] = (unsigned char)x;
+          if (at + 1 < n) b[at + 1] = after[y];
+          ck_assert_msg(rule_features((char *)b, n) == features_by_byte(b, n),
+                        "%zu bytes, 0x%02X at %zu then 0x%02X", n, x, at,
+                        after[y]);
+        }
+  static const unsigned char alphabet[] = {
+      'a', 'Z', ' ', ' ', '\n', '\t', '\r', '0', '9', '/', '%', ',', '.',
+      '|', '@', '[', '`', '{', 0x7F, 0x01, 0xC3, 0xA0, 0xD9, 0xE1, 0xE2,
+      0xB0, 0xB7, 0xB8, 0xBB, 0xF0, 0x9D, 0x9F};
+  unsigned seed = 1;
+  for (int round = 0; round < 20000; round++) {
+    size_t n = 17 + (size_t)(round % 48);
+    for (size_t i = 0; i < n; i++) {
+      seed = seed * 1103515245u + 12345u;
+      b[i] = alphabet[(seed >> 16) % sizeof alphabet];
+    }
+    ck_assert_uint_eq(rule_features((char *)b, n), features_by_byte(b, n));
+  }
+}
+END_TEST
+
 START_TEST(loads_and_runs_examples) {
   cchc_rules *rs = NULL;
   cchc_error err = {0};
@@ -1598,6 +1634,7 @@ int main(void) {
   tcase_add_checked_fixture(tc, NULL, harness_free_rules);
   tcase_add_test(tc, loads_and_runs_examples);
   tcase_add_test(tc, features_as_byte_by_byte);
+  tcase_add_test(tc, features_of_long_strings_as_byte_by_byte);
   tcase_add_test(tc, selections_are_the_rules_under_a_path);
   tcase_add_test(tc, failing_examples_are_reported_with_line);
   tcase_add_loop_test(tc, bad_rules_file_names_file_and_line, 0,
