@@ -102,13 +102,20 @@ const char *frame_strdup(cchc_frame *f, const char *s) {
 }
 
 const char *frame_printf(cchc_frame *f, const char *fmt, ...) {
+  /* Most are ids and dates: formatted once on the stack, then copied;
+   * vsnprintf twice (to size, then to write) only for a longer one. */
+  char small[64];
   va_list ap;
   va_start(ap, fmt);
-  int n = vsnprintf(NULL, 0, fmt, ap);
+  int n = vsnprintf(small, sizeof small, fmt, ap);
   va_end(ap);
   if (n < 0) return NULL;
   char *p = frame_alloc_chars(f, (size_t)n + 1);
   if (!p) return NULL;
+  if ((size_t)n < sizeof small) {
+    memcpy(p, small, (size_t)n + 1);
+    return p;
+  }
   va_start(ap, fmt);
   vsnprintf(p, (size_t)n + 1, fmt, ap);
   va_end(ap);

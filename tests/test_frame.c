@@ -16,6 +16,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../extract/frame.h"
+
 /* Extract the plan at `path` with its path in the source record. */
 static cchc_frame *extract_path(const char *path) {
   size_t len;
@@ -394,6 +396,30 @@ START_TEST(frames_left_short) {
 }
 END_TEST
 
+/* frame_printf formats a short string (ids, dates) once on the stack and
+ * a longer one in place: both are whole, each its own copy. */
+START_TEST(frame_printf_short_and_long) {
+  cchc_frame *f = frame_new();
+  ck_assert_ptr_nonnull(f);
+  ck_assert_str_eq(frame_printf(f, "t%zu", (size_t)12345), "t12345");
+  ck_assert_str_eq(frame_printf(f, "%04d-%02d-%02d", 2026, 1, 30),
+                   "2026-01-30");
+  char word[200];
+  memset(word, 'x', sizeof word - 1);
+  word[sizeof word - 1] = '\0';
+  for (size_t n = 60; n < 70; n++) { /* around the stack buffer's size */
+    const char *s = frame_printf(f, "%.*s|%s", (int)n, word, "end");
+    ck_assert_uint_eq(strlen(s), n + 4);
+    ck_assert_int_eq(memcmp(s, word, n), 0);
+    ck_assert_str_eq(s + n, "|end");
+  }
+  const char *a = frame_printf(f, "k%d", 1), *b = frame_printf(f, "k%d", 1);
+  ck_assert_ptr_ne(a, b);
+  ck_assert_str_eq(a, b);
+  cchc_frame_free(f);
+}
+END_TEST
+
 /* ------------------------------------------------------------------ */
 /* Bad JSON                                                            */
 
@@ -492,6 +518,7 @@ int main(void) {
   tcase_set_timeout(tc, 120);
   tcase_add_test(tc, round_trip_corpus);
   tcase_add_test(tc, frames_left_short);
+  tcase_add_test(tc, frame_printf_short_and_long);
   tcase_add_test(tc, bad_json);
   suite_add_tcase(s, tc);
 
