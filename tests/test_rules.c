@@ -1633,8 +1633,6 @@ int main(void) {
   TCase *tc = tcase_create("loader");
   tcase_add_checked_fixture(tc, NULL, harness_free_rules);
   tcase_add_test(tc, loads_and_runs_examples);
-  tcase_add_test(tc, features_as_byte_by_byte);
-  tcase_add_test(tc, features_of_long_strings_as_byte_by_byte);
   tcase_add_test(tc, selections_are_the_rules_under_a_path);
   tcase_add_test(tc, failing_examples_are_reported_with_line);
   tcase_add_loop_test(tc, bad_rules_file_names_file_and_line, 0,
@@ -1652,6 +1650,13 @@ int main(void) {
   tcase_add_test(tc, continuation_lines_extend_the_pattern);
   tcase_add_test(tc, shipped_rules_pass_their_examples);
   suite_add_tcase(s, tc);
+  /* correctness over a million strings each: past Check's 4 s default
+   * under the sanitizers on a loaded machine */
+  TCase *tb = tcase_create("features");
+  tcase_set_timeout(tb, 60);
+  tcase_add_test(tb, features_as_byte_by_byte);
+  tcase_add_test(tb, features_of_long_strings_as_byte_by_byte);
+  suite_add_tcase(s, tb);
   TCase *tf = tcase_create("facts");
   tcase_add_unchecked_fixture(tf, NULL, harness_free_rules);
   tcase_set_timeout(tf, 120);
