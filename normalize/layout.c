@@ -579,24 +579,14 @@ static size_t scan_content(const char *s, size_t start, size_t end,
   return n;
 }
 
-/* Classify the raw line s[raw, end) of the text s[0, len) into *l; false
- * when it is blank. */
-static bool classify(const char *s, size_t raw, size_t end, size_t len,
-                     line *l) {
-  size_t p = raw, q = end;
-  while (p < q && is_space(s[p]))
-    p++;
-  while (q > p && is_space(s[q - 1]))
-    q--;
-  if (p == q)
-    return false;
+/* The classes of the content s[p, q) (no blank at either end) into *l,
+ * given its code points and whether it is plain (scan_content): all but
+ * lead_space and trail_space, which are cleared, and held. */
+static void classify_content(const char *s, size_t p, size_t q, size_t cps,
+                             bool plain, line *l) {
   *l = (line){.start = (uint32_t)p, .end = (uint32_t)q};
-  l->lead_space = p > raw;
-  l->trail_space = q < end;
   size_t n = q - p;
   const char *c = s + p;
-  bool plain;
-  int cps = (int)scan_content(s, p, q, len, &plain);
   l->plain = plain;
   l->cplen = cps < LINE_CPLEN_MAX ? (unsigned)cps : LINE_CPLEN_MAX;
   l->short_line = cps <= 24;
@@ -658,6 +648,24 @@ static bool classify(const char *s, size_t raw, size_t end, size_t len,
   l->motto = (c[0] == '\xC4' && n == strlen("Độc lập - Tự do - Hạnh phúc") &&
               memcmp(c, "Độc lập - Tự do - Hạnh phúc", n) == 0) ||
              (c[0] == 'C' && n >= 34 && memcmp(c, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", 34 < n ? 34 : n) == 0);
+}
+
+/* Classify the raw line s[raw, end) of the text s[0, len) into *l; false
+ * when it is blank. */
+static bool classify(const char *s, size_t raw, size_t end, size_t len,
+                     line *l) {
+  size_t p = raw, q = end;
+  while (p < q && is_space(s[p]))
+    p++;
+  while (q > p && is_space(s[q - 1]))
+    q--;
+  if (p == q)
+    return false;
+  bool plain;
+  size_t cps = scan_content(s, p, q, len, &plain);
+  classify_content(s, p, q, cps, plain, l);
+  l->lead_space = p > raw;
+  l->trail_space = q < end;
   return true;
 }
 
@@ -1153,7 +1161,12 @@ static bool word_fits(const model *m, const line *a, const line *b,
  * starts in the output. */
 typedef struct block {
   uint32_t from, at;
+  uint32_t cps; /* code points of its content, when every line in it went
+                   as it was (CPS_UNKNOWN otherwise): the next pass then
+                   classifies a block that joined lines without reading
+                   all of it */
 } block;
+#define CPS_UNKNOWN UINT32_MAX
 
 /* The state of layout from one pass to the next: the lines of the text a
  * pass reads, and the blocks it writes.  A pass whose model is the one
@@ -1213,7 +1226,17 @@ static void block_open(emitter *e, uint32_t from) {
     }
     L->blocks = b;
   }
-  L->blocks[L->nblocks++] = (block){from, (uint32_t)emit_len(e)};
+  L->blocks[L->nblocks++] = (block){from, (uint32_t)emit_len(e), 0};
+}
+
+/* The block being written grows by `cps` code points (CPS_UNKNOWN: by
+ * what was not counted). */
+static void block_grow(emitter *e, uint32_t cps) {
+  if (!e->L->nblocks)
+    return;
+  block *b = &e->L->blocks[e->L->nblocks - 1];
+  b->cps = cps == CPS_UNKNOWN || b->cps == CPS_UNKNOWN ? CPS_UNKNOWN
+                                                       : b->cps + cps;
 }
 
 /* The block being written is no copy of one line. */
@@ -1230,6 +1253,7 @@ static bool put_content(emitter *e, const line *l) {
   const char *s = in->data;
   /* no tab, no run of blanks, no broken hyphen: one copy */
   bool plain = l->plain;
+  block_grow(e, plain && l->cplen < LINE_CPLEN_MAX ? l->cplen : CPS_UNKNOWN);
   if (plain) {
     if (emit_len(e) != l->start)
       emit_dirty(e);
@@ -1376,6 +1400,7 @@ static bool write_pass(layout *L, const cchc_mbuf *md, cchc_mbuf *out,
           copier_flush(&e.k);
           cchc_mbuf_put(out, &punct, 1, cchc_mbuf_src(md, l->end - 1, NULL));
           block_changed(&e);
+          block_grow(&e, 1);
         }
         continue;
       }
@@ -1469,8 +1494,10 @@ static bool write_pass(layout *L, const cchc_mbuf *md, cchc_mbuf *out,
                   l->start == prev->end + 1;
       if (!have_at && (how != NEWBLOCK || (!e.skip && !over)))
         at = separator_offset(&e, prev);
-      if (how == SPACE)
+      if (how == SPACE) {
         cchc_log_repair(log, CCHC_REPAIR_LINE_JOIN, at, "wrapped line rejoined");
+        block_grow(&e, 1);
+      }
       if (how == GLUE)
         cchc_log_repair(log, CCHC_REPAIR_HYPHEN_JOIN, at,
                         "line rejoined without space");
@@ -1582,6 +1609,10 @@ static void reread_lines(layout *L, const cchc_mbuf *text) {
       l->start = (uint32_t)p;
       l->end = (uint32_t)e;
       l->lead_space = l->trail_space = l->held = false;
+    } else if (b[k].cps != CPS_UNKNOWN && e > p) {
+      /* lines joined as they were, each plain, by a blank or nothing: no
+       * tab or run of blanks, only a broken hyphen may have formed */
+      classify_content(s, p, e, b[k].cps, !has_broken_hyphen(s, p, e), l);
     } else {
       classify(s, p, e, text->len, l);
     }
