@@ -1349,6 +1349,50 @@ static bool clean_line(const line *ls, size_t cnt, size_t j, bool last_same) {
   return j + 1 < cnt ? ls[j + 1].same && ls[j + 1].after_same : last_same;
 }
 
+/* A run of clean lines from line j on (the one before written last),
+ * each one newline after the line before and plain: what the regular
+ * path does for them, at once.  Each is a block of its own, and its bytes
+ * stay where they are (skip) or go on the copy that waits (in place, right
+ * after the line before).  Returns the end of the run (j: none). */
+static size_t clean_run(emitter *e, const line *ls, size_t cnt, size_t j,
+                        bool last_same) {
+  const cchc_mbuf *md = e->md;
+  const line *prev = &ls[j - 1];
+  if (e->skip ? emit_len(e) != prev->end
+              : e->out->data != md->data || e->k.ce != prev->end ||
+                    e->k.ce == e->k.cs)
+    return j;
+  size_t k = j;
+  while (k < cnt && ls[k].plain && ls[k].start == ls[k - 1].end + 1 &&
+         md->data[ls[k - 1].end] == '\n' &&
+         clean_line(ls, cnt, k, last_same))
+    k++;
+  layout *L = e->L;
+  if (k == j || L->nblocks + (k - j) > UINT32_MAX)
+    return j;
+  if (L->nblocks + (k - j) > L->blocks_cap) {
+    size_t cap = L->blocks_cap ? 2 * L->blocks_cap : 16;
+    if (cap < L->nblocks + (k - j))
+      cap = L->nblocks + (k - j);
+    block *b = realloc(L->blocks, cap * sizeof *b);
+    if (!b)
+      return j; /* (the regular path finds out) */
+    L->blocks = b;
+    L->blocks_cap = cap;
+  }
+  /* (the output stands `behind` bytes before md from here on) */
+  size_t behind = ls[j].start - (emit_len(e) + 1);
+  for (size_t i = j; i < k; i++)
+    L->blocks[L->nblocks++] = (block){
+        (uint32_t)i, (uint32_t)(ls[i].start - behind),
+        ls[i].cplen < LINE_CPLEN_MAX ? ls[i].cplen : CPS_UNKNOWN};
+  if (e->skip)
+    e->out->len = ls[k - 1].end;
+  else
+    e->k.ce = ls[k - 1].end;
+  return k;
+}
+
 /* A pass: decide, line by line, what separates it from the line before
  * (a new block, a space, nothing), drop page numbers, and write md's lines
  * to out (which may be md's own bytes: nothing is written past what was
@@ -1373,6 +1417,14 @@ static bool write_pass(layout *L, const cchc_mbuf *md, cchc_mbuf *out,
 
   const line *prev = NULL; /* last emitted line */
   for (size_t j = 0; j < cnt; j++) {
+    if (sparse && j > 0 && prev == &ls[j - 1]) {
+      size_t run = clean_run(&e, ls, cnt, j, L->last_same);
+      if (run > j) {
+        prev = &ls[run - 1];
+        j = run - 1;
+        continue;
+      }
+    }
     line *l = &ls[j];
     const line *next = j + 1 < cnt ? &ls[j + 1] : NULL;
     bool clean = sparse && clean_line(ls, cnt, j, L->last_same);
