@@ -804,10 +804,41 @@ static bool strip_markdown(cchc_mbuf *text, const cchc_edits *edits,
   cchc_mbuf_rewrite_begin(&out, text);
   copier k = {.out = &out, .in = in};
   const char *star = memchr(s, '*', n), *bslash = memchr(s, '\\', n);
+  const char *hash = memchr(s, '#', n);
   bool joined = false;
   size_t i = 0, e = 0; /* edits->at[e]: the next edit */
   dirty->all = edits->all;
   while (i < n) {
+    if (!held->open) {
+      /* The lines before the next one with a marker ('*', '\\', '#') or
+       * an edit (which also makes the line before it dirty) go as they
+       * are, and hold nothing outside a bold span: at once. */
+      if (star && (size_t)(star - s) < i)
+        star = memchr(s + i, '*', n - i);
+      if (bslash && (size_t)(bslash - s) < i)
+        bslash = memchr(s + i, '\\', n - i);
+      if (hash && (size_t)(hash - s) < i)
+        hash = memchr(s + i, '#', n - i);
+      while (e < edits->n && edits->at[e] < i)
+        e++;
+      size_t next = n;
+      if (star && (size_t)(star - s) < next)
+        next = (size_t)(star - s);
+      if (bslash && (size_t)(bslash - s) < next)
+        next = (size_t)(bslash - s);
+      if (hash && (size_t)(hash - s) < next)
+        next = (size_t)(hash - s);
+      if (e < edits->n && edits->at[e] <= next)
+        next = edits->at[e] > i ? edits->at[e] - 1 : i;
+      size_t upto = next; /* the start of next's line */
+      while (upto > i && s[upto - 1] != '\n')
+        upto--;
+      if (upto > i) {
+        copier_take(&k, i, upto - i);
+        i = upto;
+        continue;
+      }
+    }
     /* At a line start: skip spaces, then heading hashes. */
     size_t ls = i, out_ls = copier_len(&k), removed = 0;
     size_t nremoved = log->counts[CCHC_REPAIR_MARKDOWN];
