@@ -894,8 +894,12 @@ cchc_status cchc_canon_finish(cchc_canon *c, cchc_repair_log *log,
   cchc_log_append(log, &c->nfc_log);
   cchc_log_append(log, &c->map_log);
   if (edits) {
-    /* a tone mark moved after a character mapped in its word */
-    if (c->edits.n > 1)
+    /* a tone mark moved after a character mapped in its word: the list
+     * is out of order only there (rarely) */
+    size_t k = 1;
+    while (k < c->edits.n && c->edits.at[k - 1] <= c->edits.at[k])
+      k++;
+    if (k < c->edits.n)
       qsort(c->edits.at, c->edits.n, sizeof *c->edits.at, cmp_size);
     *edits = c->edits;
     memset(&c->edits, 0, sizeof c->edits);
