@@ -1399,7 +1399,7 @@ static size_t clean_run(emitter *e, const line *ls, size_t cnt, size_t j,
          clean_line(ls, cnt, k, last_same))
     k++;
   layout *L = e->L;
-  if (k == j || L->nblocks + (k - j) > UINT32_MAX)
+  if (k == j)
     return j;
   if (L->nblocks + (k - j) > L->blocks_cap) {
     size_t cap = L->blocks_cap ? 2 * L->blocks_cap : 16;
