@@ -178,15 +178,40 @@ void cchc_mbuf_copy(cchc_mbuf *b, const cchc_mbuf *in, size_t from, size_t n,
     memmove(b->data + b->len, in->data + from, n);
   size_t end = from + n;
   size_t r = run_near(in, from, hint);
-  for (; r < in->nruns && in->runs[r].at < end; r++) {
+  if (r < in->nruns) { /* the first run, from `from` on, may continue b's */
     const cchc_run *run = &in->runs[r];
-    size_t a = run->at > from ? run->at : from;
     size_t z = r + 1 < in->nruns && in->runs[r + 1].at < end
                    ? in->runs[r + 1].at
                    : end;
-    uint32_t src = run->seq ? run->src + (uint32_t)(a - run->at) : run->src;
-    map_add(b, b->len + (a - from), z - a, src, run->seq);
+    uint32_t src = run->seq ? run->src + (uint32_t)(from - run->at) : run->src;
+    map_add(b, b->len, z - from, src, run->seq);
+    r++;
   }
+  /* The next ones start within the range: each is a run of b as it is,
+   * moved (a text copied through copies most of its map this way). */
+  size_t last = r;
+  while (last < in->nruns && in->runs[last].at < end)
+    last++;
+  if (last > r && !b->unmapped && !b->failed) {
+    size_t need = b->nruns + (last - r);
+    if (need > b->runs_cap) {
+      size_t cap = b->runs_cap ? 2 * b->runs_cap : 16;
+      cchc_run *runs = realloc(b->runs, (cap < need ? need : cap) * sizeof *runs);
+      if (!runs) {
+        b->failed = true;
+        return;
+      }
+      b->runs = runs;
+      b->runs_cap = cap < need ? need : cap;
+    }
+    uint32_t shift = (uint32_t)(b->len - from); /* (modulo 2^32) */
+    for (; r < last; r++) {
+      cchc_run run = in->runs[r];
+      run.at += shift;
+      b->runs[b->nruns++] = run;
+    }
+  }
+  r = last;
   if (hint && r > 0)
     *hint = r - 1;
   b->len += n;

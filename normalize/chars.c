@@ -894,8 +894,12 @@ cchc_status cchc_canon_finish(cchc_canon *c, cchc_repair_log *log,
   cchc_log_append(log, &c->nfc_log);
   cchc_log_append(log, &c->map_log);
   if (edits) {
-    /* a tone mark moved after a character mapped in its word */
-    if (c->edits.n > 1)
+    /* a tone mark moved after a character mapped in its word: the list
+     * is out of order only there (rarely) */
+    size_t k = 1;
+    while (k < c->edits.n && c->edits.at[k - 1] <= c->edits.at[k])
+      k++;
+    if (k < c->edits.n)
       qsort(c->edits.at, c->edits.n, sizeof *c->edits.at, cmp_size);
     *edits = c->edits;
     memset(&c->edits, 0, sizeof c->edits);
@@ -904,14 +908,30 @@ cchc_status cchc_canon_finish(cchc_canon *c, cchc_repair_log *log,
 }
 
 /* Could a chunk of `text` end inside a run of non-ASCII bytes, where its
- * end depends on where chunks began?  (A run of CHUNK / 2 bytes or more.) */
+ * end depends on where chunks began?  (A run of CHUNK / 2 bytes or more:
+ * RUN_WORDS aligned words of 8 without an ASCII byte.)  Such a run holds
+ * one of every RUN_WORDS-th word: only runs through those are measured. */
 static bool long_non_ascii(const cchc_mbuf *text) {
-  size_t run = 0; /* words of 8 bytes without an ASCII byte */
-  for (size_t i = 0; i + 8 <= text->len; i += 8) {
+  enum { RUN_WORDS = (CHUNK / 2 - 16 + 7) / 8 };
+  const uint64_t high = 0x8080808080808080u;
+  size_t words = text->len / 8;
+  for (size_t w = 0; w < words; w += RUN_WORDS) {
     uint64_t x;
-    memcpy(&x, text->data + i, sizeof x);
-    run = (x & 0x8080808080808080u) == 0x8080808080808080u ? run + 1 : 0;
-    if (run * 8 + 16 >= CHUNK / 2)
+    memcpy(&x, text->data + 8 * w, sizeof x);
+    if ((x & high) != high)
+      continue;
+    size_t lo = w, hi = w + 1; /* the run of such words around w */
+    for (; lo > 0; lo--) {
+      memcpy(&x, text->data + 8 * (lo - 1), sizeof x);
+      if ((x & high) != high)
+        break;
+    }
+    for (; hi < words; hi++) {
+      memcpy(&x, text->data + 8 * hi, sizeof x);
+      if ((x & high) != high)
+        break;
+    }
+    if (hi - lo >= RUN_WORDS)
       return true;
   }
   return false;

@@ -579,24 +579,14 @@ static size_t scan_content(const char *s, size_t start, size_t end,
   return n;
 }
 
-/* Classify the raw line s[raw, end) of the text s[0, len) into *l; false
- * when it is blank. */
-static bool classify(const char *s, size_t raw, size_t end, size_t len,
-                     line *l) {
-  size_t p = raw, q = end;
-  while (p < q && is_space(s[p]))
-    p++;
-  while (q > p && is_space(s[q - 1]))
-    q--;
-  if (p == q)
-    return false;
+/* The classes of the content s[p, q) (no blank at either end) into *l,
+ * given its code points and whether it is plain (scan_content): all but
+ * lead_space and trail_space, which are cleared, and held. */
+static void classify_content(const char *s, size_t p, size_t q, size_t cps,
+                             bool plain, line *l) {
   *l = (line){.start = (uint32_t)p, .end = (uint32_t)q};
-  l->lead_space = p > raw;
-  l->trail_space = q < end;
   size_t n = q - p;
   const char *c = s + p;
-  bool plain;
-  int cps = (int)scan_content(s, p, q, len, &plain);
   l->plain = plain;
   l->cplen = cps < LINE_CPLEN_MAX ? (unsigned)cps : LINE_CPLEN_MAX;
   l->short_line = cps <= 24;
@@ -658,6 +648,24 @@ static bool classify(const char *s, size_t raw, size_t end, size_t len,
   l->motto = (c[0] == '\xC4' && n == strlen("Độc lập - Tự do - Hạnh phúc") &&
               memcmp(c, "Độc lập - Tự do - Hạnh phúc", n) == 0) ||
              (c[0] == 'C' && n >= 34 && memcmp(c, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", 34 < n ? 34 : n) == 0);
+}
+
+/* Classify the raw line s[raw, end) of the text s[0, len) into *l; false
+ * when it is blank. */
+static bool classify(const char *s, size_t raw, size_t end, size_t len,
+                     line *l) {
+  size_t p = raw, q = end;
+  while (p < q && is_space(s[p]))
+    p++;
+  while (q > p && is_space(s[q - 1]))
+    q--;
+  if (p == q)
+    return false;
+  bool plain;
+  size_t cps = scan_content(s, p, q, len, &plain);
+  classify_content(s, p, q, cps, plain, l);
+  l->lead_space = p > raw;
+  l->trail_space = q < end;
   return true;
 }
 
@@ -796,10 +804,41 @@ static bool strip_markdown(cchc_mbuf *text, const cchc_edits *edits,
   cchc_mbuf_rewrite_begin(&out, text);
   copier k = {.out = &out, .in = in};
   const char *star = memchr(s, '*', n), *bslash = memchr(s, '\\', n);
+  const char *hash = memchr(s, '#', n);
   bool joined = false;
   size_t i = 0, e = 0; /* edits->at[e]: the next edit */
   dirty->all = edits->all;
   while (i < n) {
+    if (!held->open) {
+      /* The lines before the next one with a marker ('*', '\\', '#') or
+       * an edit (which also makes the line before it dirty) go as they
+       * are, and hold nothing outside a bold span: at once. */
+      if (star && (size_t)(star - s) < i)
+        star = memchr(s + i, '*', n - i);
+      if (bslash && (size_t)(bslash - s) < i)
+        bslash = memchr(s + i, '\\', n - i);
+      if (hash && (size_t)(hash - s) < i)
+        hash = memchr(s + i, '#', n - i);
+      while (e < edits->n && edits->at[e] < i)
+        e++;
+      size_t next = n;
+      if (star && (size_t)(star - s) < next)
+        next = (size_t)(star - s);
+      if (bslash && (size_t)(bslash - s) < next)
+        next = (size_t)(bslash - s);
+      if (hash && (size_t)(hash - s) < next)
+        next = (size_t)(hash - s);
+      if (e < edits->n && edits->at[e] <= next)
+        next = edits->at[e] > i ? edits->at[e] - 1 : i;
+      size_t upto = next; /* the start of next's line */
+      while (upto > i && s[upto - 1] != '\n')
+        upto--;
+      if (upto > i) {
+        copier_take(&k, i, upto - i);
+        i = upto;
+        continue;
+      }
+    }
     /* At a line start: skip spaces, then heading hashes. */
     size_t ls = i, out_ls = copier_len(&k), removed = 0;
     size_t nremoved = log->counts[CCHC_REPAIR_MARKDOWN];
@@ -1153,7 +1192,12 @@ static bool word_fits(const model *m, const line *a, const line *b,
  * starts in the output. */
 typedef struct block {
   uint32_t from, at;
+  uint32_t cps; /* code points of its content, when every line in it went
+                   as it was (CPS_UNKNOWN otherwise): the next pass then
+                   classifies a block that joined lines without reading
+                   all of it */
 } block;
+#define CPS_UNKNOWN UINT32_MAX
 
 /* The state of layout from one pass to the next: the lines of the text a
  * pass reads, and the blocks it writes.  A pass whose model is the one
@@ -1213,7 +1257,17 @@ static void block_open(emitter *e, uint32_t from) {
     }
     L->blocks = b;
   }
-  L->blocks[L->nblocks++] = (block){from, (uint32_t)emit_len(e)};
+  L->blocks[L->nblocks++] = (block){from, (uint32_t)emit_len(e), 0};
+}
+
+/* The block being written grows by `cps` code points (CPS_UNKNOWN: by
+ * what was not counted). */
+static void block_grow(emitter *e, uint32_t cps) {
+  if (!e->L->nblocks)
+    return;
+  block *b = &e->L->blocks[e->L->nblocks - 1];
+  b->cps = cps == CPS_UNKNOWN || b->cps == CPS_UNKNOWN ? CPS_UNKNOWN
+                                                       : b->cps + cps;
 }
 
 /* The block being written is no copy of one line. */
@@ -1230,6 +1284,7 @@ static bool put_content(emitter *e, const line *l) {
   const char *s = in->data;
   /* no tab, no run of blanks, no broken hyphen: one copy */
   bool plain = l->plain;
+  block_grow(e, plain && l->cplen < LINE_CPLEN_MAX ? l->cplen : CPS_UNKNOWN);
   if (plain) {
     if (emit_len(e) != l->start)
       emit_dirty(e);
@@ -1325,6 +1380,50 @@ static bool clean_line(const line *ls, size_t cnt, size_t j, bool last_same) {
   return j + 1 < cnt ? ls[j + 1].same && ls[j + 1].after_same : last_same;
 }
 
+/* A run of clean lines from line j on (the one before written last),
+ * each one newline after the line before and plain: what the regular
+ * path does for them, at once.  Each is a block of its own, and its bytes
+ * stay where they are (skip) or go on the copy that waits (in place, right
+ * after the line before).  Returns the end of the run (j: none). */
+static size_t clean_run(emitter *e, const line *ls, size_t cnt, size_t j,
+                        bool last_same) {
+  const cchc_mbuf *md = e->md;
+  const line *prev = &ls[j - 1];
+  if (e->skip ? emit_len(e) != prev->end
+              : e->out->data != md->data || e->k.ce != prev->end ||
+                    e->k.ce == e->k.cs)
+    return j;
+  size_t k = j;
+  while (k < cnt && ls[k].plain && ls[k].start == ls[k - 1].end + 1 &&
+         md->data[ls[k - 1].end] == '\n' &&
+         clean_line(ls, cnt, k, last_same))
+    k++;
+  layout *L = e->L;
+  if (k == j)
+    return j;
+  if (L->nblocks + (k - j) > L->blocks_cap) {
+    size_t cap = L->blocks_cap ? 2 * L->blocks_cap : 16;
+    if (cap < L->nblocks + (k - j))
+      cap = L->nblocks + (k - j);
+    block *b = realloc(L->blocks, cap * sizeof *b);
+    if (!b)
+      return j; /* (the regular path finds out) */
+    L->blocks = b;
+    L->blocks_cap = cap;
+  }
+  /* (the output stands `behind` bytes before md from here on) */
+  size_t behind = ls[j].start - (emit_len(e) + 1);
+  for (size_t i = j; i < k; i++)
+    L->blocks[L->nblocks++] = (block){
+        (uint32_t)i, (uint32_t)(ls[i].start - behind),
+        ls[i].cplen < LINE_CPLEN_MAX ? ls[i].cplen : CPS_UNKNOWN};
+  if (e->skip)
+    e->out->len = ls[k - 1].end;
+  else
+    e->k.ce = ls[k - 1].end;
+  return k;
+}
+
 /* A pass: decide, line by line, what separates it from the line before
  * (a new block, a space, nothing), drop page numbers, and write md's lines
  * to out (which may be md's own bytes: nothing is written past what was
@@ -1349,6 +1448,14 @@ static bool write_pass(layout *L, const cchc_mbuf *md, cchc_mbuf *out,
 
   const line *prev = NULL; /* last emitted line */
   for (size_t j = 0; j < cnt; j++) {
+    if (sparse && j > 0 && prev == &ls[j - 1]) {
+      size_t run = clean_run(&e, ls, cnt, j, L->last_same);
+      if (run > j) {
+        prev = &ls[run - 1];
+        j = run - 1;
+        continue;
+      }
+    }
     line *l = &ls[j];
     const line *next = j + 1 < cnt ? &ls[j + 1] : NULL;
     bool clean = sparse && clean_line(ls, cnt, j, L->last_same);
@@ -1376,6 +1483,7 @@ static bool write_pass(layout *L, const cchc_mbuf *md, cchc_mbuf *out,
           copier_flush(&e.k);
           cchc_mbuf_put(out, &punct, 1, cchc_mbuf_src(md, l->end - 1, NULL));
           block_changed(&e);
+          block_grow(&e, 1);
         }
         continue;
       }
@@ -1469,8 +1577,10 @@ static bool write_pass(layout *L, const cchc_mbuf *md, cchc_mbuf *out,
                   l->start == prev->end + 1;
       if (!have_at && (how != NEWBLOCK || (!e.skip && !over)))
         at = separator_offset(&e, prev);
-      if (how == SPACE)
+      if (how == SPACE) {
         cchc_log_repair(log, CCHC_REPAIR_LINE_JOIN, at, "wrapped line rejoined");
+        block_grow(&e, 1);
+      }
       if (how == GLUE)
         cchc_log_repair(log, CCHC_REPAIR_HYPHEN_JOIN, at,
                         "line rejoined without space");
@@ -1582,6 +1692,10 @@ static void reread_lines(layout *L, const cchc_mbuf *text) {
       l->start = (uint32_t)p;
       l->end = (uint32_t)e;
       l->lead_space = l->trail_space = l->held = false;
+    } else if (b[k].cps != CPS_UNKNOWN && e > p) {
+      /* lines joined as they were, each plain, by a blank or nothing: no
+       * tab or run of blanks, only a broken hyphen may have formed */
+      classify_content(s, p, e, b[k].cps, !has_broken_hyphen(s, p, e), l);
     } else {
       classify(s, p, e, text->len, l);
     }
