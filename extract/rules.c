@@ -15,8 +15,6 @@
 
 /* ---- JIT at first match ------------------------------------------------ */
 
-enum { JIT_UNTRIED, JIT_READY, JIT_NONE };
-
 /* One lock for every compile: compiles are few (one per pattern a run
  * matches), and a pattern's first matches wait for its compile anyway. */
 static pthread_mutex_t jit_lock = PTHREAD_MUTEX_INITIALIZER;

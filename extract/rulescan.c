@@ -1384,7 +1384,8 @@ static void keep_literals(rule *r, node *n, const word_table *wt,
   }
 }
 
-/* l->rest, once: "(?<=F)REST" for l's word F REST (F one character).
+/* l->rest, once: "(?<=F)REST" for l's word F REST (F one character, REST
+ * more than one).
  * PCRE2's search skips to rare pairs of bytes in REST, where for the word
  * it tries each F, or each letter with three cases ('k', 's', and their
  * signs beyond ASCII).  Without it (or JIT for it) l->code is searched. */
@@ -1394,7 +1395,9 @@ static void literal_rest(rule_literal *l) {
   char rest[WORD_MAX + 8];
   int n = snprintf(rest, sizeof rest, "(?<=%.*s)%s", (int)first, l->text,
                    l->text + first);
-  if (l->rest || first == len || n < 0 || (size_t)n >= sizeof rest) return;
+  size_t second = first + 1; /* REST of one character has no pair */
+  while (second < len && (l->text[second] & 0xC0) == 0x80) second++;
+  if (l->rest || second >= len || n < 0 || (size_t)n >= sizeof rest) return;
   int code;
   PCRE2_SIZE at;
   l->rest = pcre2_compile((PCRE2_SPTR)rest, (size_t)n,
@@ -2325,6 +2328,17 @@ typedef struct literal_places {
   bool dense; /* more than a scan gains by: not kept */
 } literal_places;
 
+/* The first of p's places at or after `from` (p->n: none kept). */
+static size_t places_from(const literal_places *p, size_t from) {
+  size_t lo = 0, hi = p->n;
+  while (lo < hi) {
+    size_t mid = lo + (hi - lo) / 2;
+    if (p->at[mid] < from) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
 /* The literals of one rule set in one text, by id. */
 struct literal_cache {
   const rule_literals *set;
@@ -2403,6 +2417,15 @@ static bool literal_within(const rule_literal *l, const rule_text *t,
   if (!c || l->id >= c->nhits) return true;
   literal_hits *h = &c->hits[l->id];
   if (h->far_end && h->far >= a && h->far_end <= b) return true;
+  /* l's places, where a scan found them: the first from a */
+  const literal_places *p = &c->places[l->id];
+  if (!p->dense && p->done > a) {
+    size_t lo = places_from(p, a);
+    /* an occurrence takes at most 4 bytes (a character) a byte of l's */
+    if (lo < p->n && p->at[lo] < b && b - p->at[lo] >= 4 * strlen(l->text))
+      return true;
+    if ((lo == p->n || p->at[lo] >= b) && p->done >= b) return false;
+  }
   /* An occurrence found from `from` is the first from any a up to it,
    * however far the search was cut: a word of k characters that started
    * before it would end before it ends. */
@@ -2489,12 +2512,7 @@ static bool literal_next(const rule_literal *l, const rule_text *t,
     places_by_twin(l, t, c, p);
   for (;;) {
     if (p->dense) return false;
-    size_t lo = 0, hi = p->n; /* the first kept at or after from */
-    while (lo < hi) {
-      size_t mid = lo + (hi - lo) / 2;
-      if (p->at[mid] < from) lo = mid + 1;
-      else hi = mid;
-    }
+    size_t lo = places_from(p, from);
     if (lo < p->n) {
       *at = p->at[lo];
       return true;
