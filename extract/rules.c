@@ -64,8 +64,8 @@ static unsigned char compile_and_jit(void *arg) {
   return *pc->code ? jit_compile(*pc->code) : JIT_NONE;
 }
 
-pcre2_code *code_once(pcre2_code *const *code, const jit_state *jit,
-                      const char *pattern, uint32_t options) {
+pcre2_code *code_compile_once(pcre2_code *const *code, const jit_state *jit,
+                              const char *pattern, uint32_t options) {
   pattern_compile pc = {(pcre2_code **)code, pattern, options};
   once(jit, compile_and_jit, &pc);
   return *code;

@@ -28,8 +28,18 @@ bool jit_supported(void);
 /* *code: `pattern` compiled with `options` at the first call, and JIT
  * compiled (jit says whether it has JIT code), once, as jit_ready; NULL
  * when it does not compile (no memory). */
-pcre2_code *code_once(pcre2_code *const *code, const jit_state *jit,
-                      const char *pattern, uint32_t options);
+pcre2_code *code_compile_once(pcre2_code *const *code, const jit_state *jit,
+                              const char *pattern, uint32_t options);
+/* code_compile_once, with the state read here: the tries at single
+ * positions ask for their pattern at every try. */
+static inline pcre2_code *code_once(pcre2_code *const *code,
+                                    const jit_state *jit, const char *pattern,
+                                    uint32_t options) {
+  if (atomic_load_explicit(&((jit_state *)jit)->state,
+                           memory_order_acquire) != JIT_UNTRIED)
+    return *code;
+  return code_compile_once(code, jit, pattern, options);
+}
 
 typedef struct rule_example {
   const char *text;

@@ -2246,6 +2246,19 @@ static bool by_first_words(const rule *r, const char *s, size_t len,
 
 static size_t space_at(const unsigned char *p, const unsigned char *e);
 
+/* One step of a walk back over s, not past `floor`: *j, the last byte of
+ * a character, moves to its first.  False when the character is white
+ * space.  Inline: the walks pass thousands of bytes, nearly all ASCII. */
+static inline bool char_back(const unsigned char *s, const unsigned char *e,
+                             size_t floor, size_t *j) {
+  size_t k = *j;
+  if (s[k] < 0x80) return !(s[k] == ' ' || (s[k] >= '\t' && s[k] <= '\r'));
+  while (k > floor && (s[k] & 0xC0) == 0x80) k--; /* a character's start */
+  size_t len = *j + 1 - k;
+  *j = k;
+  return space_at(s + k, e) != len;
+}
+
 /* Where a match that ends at the end of s[0..n) and holds at most `fixed`
  * bytes besides runs of white space starts at the earliest, not before
  * `floor`: such a match holds at most `fixed` bytes of characters that
@@ -2257,8 +2270,7 @@ static size_t end_window(const char *text, size_t n, size_t fixed,
   size_t taken = 0;
   for (size_t i = n; i > floor;) {
     size_t j = i - 1;
-    while (j > floor && (s[j] & 0xC0) == 0x80) j--; /* a character's start */
-    if (space_at(s + j, e) != i - j && (taken += i - j) > fixed) return i;
+    if (char_back(s, e, floor, &j) && (taken += i - j) > fixed) return i;
     i = j;
   }
   return floor;
@@ -2915,8 +2927,7 @@ static size_t window_start(const char *text, size_t n, size_t o,
   size_t run = 0; /* the run being passed */
   for (size_t i = o; i > floor;) {
     size_t j = i - 1;
-    while (j > floor && (s[j] & 0xC0) == 0x80) j--; /* a character's start */
-    if (space_at(s + j, e) == i - j) {
+    if (!char_back(s, e, floor, &j)) {
       run += i - j;
     } else if (run) {
       keep_longest(top, &ntop, runs, &taken, run);
