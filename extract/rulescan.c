@@ -2734,9 +2734,10 @@ static bool match_within(const rule *r, const rule_text *t, size_t len,
   return rule_exec_until(r, t, t->s, len, from, limit, md);
 }
 
-/* r's match starting at p, if any: tried only where a match can start. */
-static bool match_at(const rule *r, const rule_text *t, size_t len, size_t p,
-                     pcre2_match_data *md) {
+/* r's match starting at p, if any: tried only where a match can start
+ * (inline: line scans ask at every line). */
+static inline bool match_at(const rule *r, const rule_text *t, size_t len,
+                            size_t p, pcre2_match_data *md) {
   const unsigned char *s = (const unsigned char *)t->s;
   if (r->facts.has_first && (p >= len || !rule_may_start(r, s, p, len)))
     return false;
