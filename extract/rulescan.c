@@ -2340,15 +2340,21 @@ typedef struct literal_places {
   bool dense; /* more than a scan gains by: not kept */
 } literal_places;
 
-/* The first of p's places at or after `from` (p->n: none kept). */
-static size_t places_from(const literal_places *p, size_t from) {
-  size_t lo = 0, hi = p->n;
+/* The first of the offsets v[0, n) (ascending) at or after `at`; n when
+ * none is. */
+static size_t first_from(const uint32_t *v, size_t n, size_t at) {
+  size_t lo = 0, hi = n;
   while (lo < hi) {
     size_t mid = lo + (hi - lo) / 2;
-    if (p->at[mid] < from) lo = mid + 1;
+    if (v[mid] < at) lo = mid + 1;
     else hi = mid;
   }
   return lo;
+}
+
+/* The first of p's places at or after `from` (p->n: none kept). */
+static size_t places_from(const literal_places *p, size_t from) {
+  return first_from(p->at, p->n, from);
 }
 
 /* The literals of one rule set in one text, by id. */
@@ -2698,13 +2704,7 @@ static size_t line_start(const rule_text *t, size_t li) {
 
 /* The line holding offset `at` (a line's break belongs to it). */
 static size_t line_of(const rule_text *t, size_t at) {
-  size_t lo = 0, hi = t->nlines - 1;
-  while (lo < hi) {
-    size_t mid = lo + (hi - lo) / 2;
-    if (t->line_end[mid] < at) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
+  return first_from(t->line_end, t->nlines - 1, at); /* else the last */
 }
 
 void rule_text_line_around(const rule_text *t, size_t at, size_t *start,
