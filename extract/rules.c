@@ -15,8 +15,6 @@
 
 /* ---- JIT at first match ------------------------------------------------ */
 
-enum { JIT_UNTRIED, JIT_READY, JIT_NONE };
-
 /* One lock for every compile: compiles are few (one per pattern a run
  * matches), and a pattern's first matches wait for its compile anyway. */
 static pthread_mutex_t jit_lock = PTHREAD_MUTEX_INITIALIZER;
@@ -66,8 +64,8 @@ static unsigned char compile_and_jit(void *arg) {
   return *pc->code ? jit_compile(*pc->code) : JIT_NONE;
 }
 
-pcre2_code *code_once(pcre2_code *const *code, const jit_state *jit,
-                      const char *pattern, uint32_t options) {
+pcre2_code *code_compile_once(pcre2_code *const *code, const jit_state *jit,
+                              const char *pattern, uint32_t options) {
   pattern_compile pc = {(pcre2_code **)code, pattern, options};
   once(jit, compile_and_jit, &pc);
   return *code;

@@ -15,8 +15,9 @@
  * only, and JIT compiling all of them cost more than extracting most
  * plans.  Workers share the compiled rules, so jit_ready compiles once,
  * under a lock; this is the one part of a shared rule set that changes. */
+enum { JIT_UNTRIED, JIT_READY, JIT_NONE };
 typedef struct jit_state {
-  _Atomic unsigned char state; /* JIT_* of rules.c; 0: not tried yet */
+  _Atomic unsigned char state; /* JIT_* */
 } jit_state;
 /* Does `code` have JIT code?  JIT compiles it on the first call.  False
  * where JIT cannot compile it: the interpreter then finds the same
@@ -27,8 +28,18 @@ bool jit_supported(void);
 /* *code: `pattern` compiled with `options` at the first call, and JIT
  * compiled (jit says whether it has JIT code), once, as jit_ready; NULL
  * when it does not compile (no memory). */
-pcre2_code *code_once(pcre2_code *const *code, const jit_state *jit,
-                      const char *pattern, uint32_t options);
+pcre2_code *code_compile_once(pcre2_code *const *code, const jit_state *jit,
+                              const char *pattern, uint32_t options);
+/* code_compile_once, with the state read here: the tries at single
+ * positions ask for their pattern at every try. */
+static inline pcre2_code *code_once(pcre2_code *const *code,
+                                    const jit_state *jit, const char *pattern,
+                                    uint32_t options) {
+  if (atomic_load_explicit(&((jit_state *)jit)->state,
+                           memory_order_acquire) != JIT_UNTRIED)
+    return *code;
+  return code_compile_once(code, jit, pattern, options);
+}
 
 typedef struct rule_example {
   const char *text;
@@ -280,7 +291,11 @@ bool rule_gives(const rule *r, const char *key);
 static inline int code_match(pcre2_code *code, const jit_state *jit,
                              const char *s, size_t len, size_t start,
                              pcre2_match_data *md, pcre2_match_context *mc) {
-  return jit_ready(code, jit)
+  /* the state read here: a call into jit_ready per match costs about as
+   * much as the shortest searches */
+  unsigned char state = atomic_load_explicit(
+      &((jit_state *)jit)->state, memory_order_acquire);
+  return (state == JIT_READY || jit_ready(code, jit))
              ? pcre2_jit_match(code, (PCRE2_SPTR)s, len, start,
                                PCRE2_NO_UTF_CHECK, md, mc)
              : pcre2_match(code, (PCRE2_SPTR)s, len, start,

@@ -1440,7 +1440,8 @@ static void keep_literals(rule *r, node *n, const word_table *wt,
   }
 }
 
-/* l->rest, once: "(?<=F)REST" for l's word F REST (F one character).
+/* l->rest, once: "(?<=F)REST" for l's word F REST (F one character, REST
+ * more than one).
  * PCRE2's search skips to rare pairs of bytes in REST, where for the word
  * it tries each F, or each letter with three cases ('k', 's', and their
  * signs beyond ASCII).  Without it (or JIT for it) l->code is searched. */
@@ -1450,7 +1451,9 @@ static void literal_rest(rule_literal *l) {
   char rest[WORD_MAX + 8];
   int n = snprintf(rest, sizeof rest, "(?<=%.*s)%s", (int)first, l->text,
                    l->text + first);
-  if (l->rest || first == len || n < 0 || (size_t)n >= sizeof rest) return;
+  size_t second = first + 1; /* REST of one character has no pair */
+  while (second < len && (l->text[second] & 0xC0) == 0x80) second++;
+  if (l->rest || second >= len || n < 0 || (size_t)n >= sizeof rest) return;
   int code;
   PCRE2_SIZE at;
   l->rest = pcre2_compile((PCRE2_SPTR)rest, (size_t)n,
@@ -2299,6 +2302,19 @@ static bool by_first_words(const rule *r, const char *s, size_t len,
 
 static size_t space_at(const unsigned char *p, const unsigned char *e);
 
+/* One step of a walk back over s, not past `floor`: *j, the last byte of
+ * a character, moves to its first.  False when the character is white
+ * space.  Inline: the walks pass thousands of bytes, nearly all ASCII. */
+static inline bool char_back(const unsigned char *s, const unsigned char *e,
+                             size_t floor, size_t *j) {
+  size_t k = *j;
+  if (s[k] < 0x80) return !(s[k] == ' ' || (s[k] >= '\t' && s[k] <= '\r'));
+  while (k > floor && (s[k] & 0xC0) == 0x80) k--; /* a character's start */
+  size_t len = *j + 1 - k;
+  *j = k;
+  return space_at(s + k, e) != len;
+}
+
 /* Where a match that ends at the end of s[0..n) and holds at most `fixed`
  * bytes besides runs of white space starts at the earliest, not before
  * `floor`: such a match holds at most `fixed` bytes of characters that
@@ -2310,8 +2326,7 @@ static size_t end_window(const char *text, size_t n, size_t fixed,
   size_t taken = 0;
   for (size_t i = n; i > floor;) {
     size_t j = i - 1;
-    while (j > floor && (s[j] & 0xC0) == 0x80) j--; /* a character's start */
-    if (space_at(s + j, e) != i - j && (taken += i - j) > fixed) return i;
+    if (char_back(s, e, floor, &j) && (taken += i - j) > fixed) return i;
     i = j;
   }
   return floor;
@@ -2380,6 +2395,23 @@ typedef struct literal_places {
   size_t n, cap, done;
   bool dense; /* more than a scan gains by: not kept */
 } literal_places;
+
+/* The first of the offsets v[0, n) (ascending) at or after `at`; n when
+ * none is. */
+static size_t first_from(const uint32_t *v, size_t n, size_t at) {
+  size_t lo = 0, hi = n;
+  while (lo < hi) {
+    size_t mid = lo + (hi - lo) / 2;
+    if (v[mid] < at) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/* The first of p's places at or after `from` (p->n: none kept). */
+static size_t places_from(const literal_places *p, size_t from) {
+  return first_from(p->at, p->n, from);
+}
 
 /* The literals of one rule set in one text, by id. */
 struct literal_cache {
@@ -2459,6 +2491,15 @@ static bool literal_within(const rule_literal *l, const rule_text *t,
   if (!c || l->id >= c->nhits) return true;
   literal_hits *h = &c->hits[l->id];
   if (h->far_end && h->far >= a && h->far_end <= b) return true;
+  /* l's places, where a scan found them: the first from a */
+  const literal_places *p = &c->places[l->id];
+  if (!p->dense && p->done > a) {
+    size_t lo = places_from(p, a);
+    /* an occurrence takes at most 4 bytes (a character) a byte of l's */
+    if (lo < p->n && p->at[lo] < b && b - p->at[lo] >= 4 * strlen(l->text))
+      return true;
+    if ((lo == p->n || p->at[lo] >= b) && p->done >= b) return false;
+  }
   /* An occurrence found from `from` is the first from any a up to it,
    * however far the search was cut: a word of k characters that started
    * before it would end before it ends. */
@@ -2545,12 +2586,7 @@ static bool literal_next(const rule_literal *l, const rule_text *t,
     places_by_twin(l, t, c, p);
   for (;;) {
     if (p->dense) return false;
-    size_t lo = 0, hi = p->n; /* the first kept at or after from */
-    while (lo < hi) {
-      size_t mid = lo + (hi - lo) / 2;
-      if (p->at[mid] < from) lo = mid + 1;
-      else hi = mid;
-    }
+    size_t lo = places_from(p, from);
     if (lo < p->n) {
       *at = p->at[lo];
       return true;
@@ -2724,13 +2760,7 @@ static size_t line_start(const rule_text *t, size_t li) {
 
 /* The line holding offset `at` (a line's break belongs to it). */
 static size_t line_of(const rule_text *t, size_t at) {
-  size_t lo = 0, hi = t->nlines - 1;
-  while (lo < hi) {
-    size_t mid = lo + (hi - lo) / 2;
-    if (t->line_end[mid] < at) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
+  return first_from(t->line_end, t->nlines - 1, at); /* else the last */
 }
 
 void rule_text_line_around(const rule_text *t, size_t at, size_t *start,
@@ -2760,9 +2790,10 @@ static bool match_within(const rule *r, const rule_text *t, size_t len,
   return rule_exec_until(r, t, t->s, len, from, limit, md);
 }
 
-/* r's match starting at p, if any: tried only where a match can start. */
-static bool match_at(const rule *r, const rule_text *t, size_t len, size_t p,
-                     pcre2_match_data *md) {
+/* r's match starting at p, if any: tried only where a match can start
+ * (inline: line scans ask at every line). */
+static inline bool match_at(const rule *r, const rule_text *t, size_t len,
+                            size_t p, pcre2_match_data *md) {
   const unsigned char *s = (const unsigned char *)t->s;
   if (r->facts.has_first && (p >= len || !rule_may_start(r, s, p, len)))
     return false;
@@ -2953,8 +2984,7 @@ static size_t window_start(const char *text, size_t n, size_t o,
   size_t run = 0; /* the run being passed */
   for (size_t i = o; i > floor;) {
     size_t j = i - 1;
-    while (j > floor && (s[j] & 0xC0) == 0x80) j--; /* a character's start */
-    if (space_at(s + j, e) == i - j) {
+    if (!char_back(s, e, floor, &j)) {
       run += i - j;
     } else if (run) {
       keep_longest(top, &ntop, runs, &taken, run);
