@@ -727,15 +727,6 @@ static bool may_have_table(const xctx *x, const bool *app) {
  * where the rule matches: exact, as its facts are (rules.h: each match
  * holds an anchor word 0 bytes and no white space after its start). */
 
-/* Does every match of r start with one of its anchor words? */
-static bool starts_with_word(const rule *r) {
-  const rule_facts *f = &r->facts;
-  for (size_t k = 0; k < f->nanchor; k++)
-    if (f->anchor_bytes[k] || f->anchor_runs[k] || !f->anchor[k]->code)
-      return false;
-  return f->nanchor > 0;
-}
-
 /* items (n of `size` bytes) without the room past them: the array, moved
  * or as it was when realloc fails. */
 static void *shrunk(void *items, size_t n, size_t size) {
@@ -819,7 +810,7 @@ static cchc_status collect(dctx *d, rule_list rs, const bool *app, cand **out,
     if (table && !tables) continue;
     uint32_t *at = NULL;
     size_t nat = 0, j = 0;
-    bool by_words = starts_with_word(r);
+    bool by_words = xstarts_with_word(r);
     if (by_words && !rule_places(d, r, &at, &nat)) {
       free(c);
       return NOMEM(x);
