@@ -715,17 +715,35 @@ static bool may_have_table(const xctx *x, const bool *app) {
   return memchr(x->s, '|', x->n) != NULL;
 }
 
-/* ---- rules that start with a word ---- */
+/* ---- rules tried near their words ---- */
 
-/* Most deadline rules start with one of a few words ("từ", "trong",
- * "thời" or "tiến" of a label, "định" of "định kỳ"), and several share
- * them: the places of each word are found once, and such a rule is tried
- * at each of its words' places only, anchored there (xmatch_at),
- * instead of searched: its search would stop at every first letter of
- * its words, and the scans of the rules would look for the same words
- * each.  The leftmost match from a position is the one at the first place
- * where the rule matches: exact, as its facts are (rules.h: each match
- * holds an anchor word 0 bytes and no white space after its start). */
+/* Most deadline rules hold one of a few words near their start ("từ",
+ * "trong", "thời" or "tiến" of a label, "định" of "định kỳ", "ngày" a
+ * few words after "trước"), and several share them: the places of each
+ * word are found once, and such a rule is tried, anchored (xmatch_at),
+ * only at the positions of the windows before its words' places where a
+ * match holding the word there can start (rule_window_start) and its
+ * first bytes stand, instead of searched: its search would stop at every
+ * first letter of its words, and the scans of the rules would look for
+ * the same words each.  The windows are tried in the order of their
+ * starts, each from where the last one tried ended, so that positions
+ * are tried in text order: the first where the rule matches is where its
+ * leftmost match starts, exact as its facts are (rules.h).  Windows
+ * longer than NEAR_BYTES (and white space) try more positions than a
+ * scan by the facts costs. */
+enum { NEAR_BYTES = 24 };
+
+/* Is r tried near its words?  A rule whose matches start only at a line
+ * start or after given characters (rule_facts.starts) is, when they
+ * start with a word: else trying it at each such start costs less than
+ * finding the places of its words, which no other rule may want. */
+static bool near_words(const rule *r) {
+  const rule_facts *f = &r->facts;
+  if (f->starts && !xstarts_with_word(r)) return false;
+  for (size_t k = 0; k < f->nanchor; k++)
+    if (f->anchor_bytes[k] > NEAR_BYTES || !f->anchor[k]->code) return false;
+  return f->nanchor > 0;
+}
 
 /* items (n of `size` bytes) without the room past them: the array, moved
  * or as it was when realloc fails. */
@@ -766,33 +784,60 @@ static size_t places_of(dctx *d, const rule_literal *w) {
   return d->nplaces++;
 }
 
-/* The places where r's words stand, merged in text order into *out
- * (malloc'd); false when out of memory. */
-static bool rule_places(dctx *d, const rule *r, uint32_t **out,
-                        size_t *nout) {
-  size_t ids[RULE_ANCHOR_ALTS], total = 0, next[RULE_ANCHOR_ALTS] = {0};
+/* Where a rule tried near its words stands: for each word k, its next
+ * place next[k] and the window before it, from ws[k] (SIZE_MAX: not
+ * known yet); every position before `tried` has been tried. */
+typedef struct near_walk {
+  const word_places *w[RULE_ANCHOR_ALTS];
+  size_t next[RULE_ANCHOR_ALTS], ws[RULE_ANCHOR_ALTS];
+  size_t tried;
+} near_walk;
+
+/* Start the walk of r; false when out of memory. */
+static bool near_start(dctx *d, const rule *r, near_walk *nw) {
+  size_t ids[RULE_ANCHOR_ALTS];
   for (size_t k = 0; k < r->facts.nanchor; k++)
     if ((ids[k] = places_of(d, r->facts.anchor[k])) == SIZE_MAX) return false;
-  const word_places *w[RULE_ANCHOR_ALTS]; /* d->places stays put now */
-  for (size_t k = 0; k < r->facts.nanchor; k++) {
-    w[k] = &d->places[ids[k]];
-    total += w[k]->n;
+  for (size_t k = 0; k < r->facts.nanchor; k++) { /* d->places stays put */
+    nw->w[k] = &d->places[ids[k]];
+    nw->next[k] = 0;
+    nw->ws[k] = SIZE_MAX;
   }
-  uint32_t *at = malloc((total ? total : 1) * sizeof *at);
-  size_t n = 0;
-  if (!at) return false;
-  for (;;) {
-    size_t best = SIZE_MAX, kb = 0;
-    for (size_t k = 0; k < r->facts.nanchor; k++)
-      if (next[k] < w[k]->n && place_at(w[k], next[k]) < best)
-        best = place_at(w[k], next[k]), kb = k;
-    if (best == SIZE_MAX) break;
-    next[kb]++;
-    if (!n || at[n - 1] != best) at[n++] = (uint32_t)best;
-  }
-  *out = at;
-  *nout = n;
+  nw->tried = 0;
   return true;
+}
+
+/* r's first match at or after `pos` (a character's start), in x->md. */
+static bool near_match(xctx *x, const rule *r, near_walk *nw, size_t pos) {
+  const rule_facts *f = &r->facts;
+  const unsigned char *u = (const unsigned char *)x->s;
+  if (nw->tried < pos) nw->tried = pos;
+  for (;;) {
+    size_t best = SIZE_MAX, kb = 0; /* the window that starts first */
+    for (size_t k = 0; k < f->nanchor; k++) {
+      const word_places *w = nw->w[k];
+      while (nw->next[k] < w->n && place_at(w, nw->next[k]) < nw->tried) {
+        nw->next[k]++; /* its window is tried */
+        nw->ws[k] = SIZE_MAX;
+      }
+      if (nw->next[k] == w->n) continue;
+      if (nw->ws[k] == SIZE_MAX)
+        nw->ws[k] = rule_window_start(x->s, x->n, place_at(w, nw->next[k]),
+                                      f->anchor_bytes[k], f->anchor_runs[k],
+                                      nw->tried);
+      size_t from = nw->ws[k] > nw->tried ? nw->ws[k] : nw->tried;
+      if (from < best) best = from, kb = k;
+    }
+    if (best == SIZE_MAX) return false;
+    size_t end = place_at(nw->w[kb], nw->next[kb]);
+    for (size_t q = best; q <= end; q = next_from(x->s, x->n, q, q))
+      if ((!f->has_first || rule_may_start(r, u, q, x->n)) &&
+          xmatch_at(x, r, x->s, x->n, q)) {
+        nw->tried = q;
+        return true;
+      }
+    nw->tried = next_from(x->s, x->n, end, end);
+  }
 }
 
 /* Every match of the deadline rules, in rule order, but those outside the
@@ -808,28 +853,21 @@ static cchc_status collect(dctx *d, rule_list rs, const bool *app, cand **out,
     const char *where = rule_attr(r, "where");
     bool table = where && !strcmp(where, "table");
     if (table && !tables) continue;
-    uint32_t *at = NULL;
-    size_t nat = 0, j = 0;
-    bool by_words = xstarts_with_word(r);
-    if (by_words && !rule_places(d, r, &at, &nat)) {
+    near_walk nw = {.tried = 0};
+    bool near = near_words(r);
+    if (near && !near_start(d, r, &nw)) {
       free(c);
       return NOMEM(x);
     }
     for (size_t pos = 0; pos < x->n;) {
-      if (by_words) {
-        while (j < nat &&
-               (at[j] < pos || !xmatch_at(x, r, x->s, x->n, at[j])))
-          j++;
-        if (j == nat) break;
-      } else if (!rule_scan(r, &x->scan, x->n, pos, x->md)) {
+      if (near ? !near_match(x, r, &nw, pos)
+               : !rule_scan(r, &x->scan, x->n, pos, x->md))
         break;
-      }
       size_t ms = match_start(x->md), me = match_end(x->md);
       pos = next_from(x->s, x->n, ms, me);
       if (me == ms || (table && !in_table(x, app, ms))) continue;
       void *grown = cchc_grow(c, &cap, n, sizeof *c);
       if (!grown) {
-        free(at);
         free(c);
         return NOMEM(x);
       }
@@ -847,7 +885,6 @@ static cchc_status collect(dctx *d, rule_list rs, const bool *app, cand **out,
         k->ge[g] = (uint32_t)ge;
       }
     }
-    free(at);
   }
   c = shrunk(c, n, sizeof *c); /* held while the deadlines are made */
   *out = c;
