@@ -139,6 +139,28 @@ static size_t stretch_around(const tctx *t, const rule *r, size_t n,
 
 /* ---- literals ------------------------------------------------------------- */
 
+/* Where literal l first stands in the block s[0..n) at or after `from` (a
+ * character's start), or SIZE_MAX: found by its rest when it has one
+ * (rules.h: the search for "không" would stop at every 'k', a letter of
+ * three cases, where the rest's skips to "hông"), each occurrence
+ * starting at the character before the rest's. */
+static size_t block_search(tctx *t, const rule_literal *l, const char *s,
+                           size_t n, size_t from) {
+  pcre2_match_data *md = t->x->md;
+  if (!l->rest)
+    return code_match(l->code, &l->jit, s, n, from, md, NULL) > 0
+               ? pcre2_get_ovector_pointer(md)[0]
+               : SIZE_MAX;
+  for (size_t pos = from;
+       code_match(l->rest, &l->rest_jit, s, n, pos, md, NULL) > 0;) {
+    size_t q = pcre2_get_ovector_pointer(md)[0], at = q - 1;
+    while (at > 0 && ((unsigned char)s[at] & 0xC0) == 0x80) at--;
+    if (at >= from) return at;
+    pos = next_pos(s, n, q, q);
+  }
+  return SIZE_MAX;
+}
+
 /* Where literal l first stands in the block s[0..n), or SIZE_MAX.  Each
  * is searched once a block: the rules share their words. */
 static size_t block_first(tctx *t, const rule_literal *l, const char *s,
@@ -146,9 +168,7 @@ static size_t block_first(tctx *t, const rule_literal *l, const char *s,
   bool cached = t->lit_block && l->set == &t->x->rules->literals &&
                 l->id < t->nlits;
   if (cached && t->lit_block[l->id] == t->block) return t->lit_first[l->id];
-  size_t at = code_match(l->code, &l->jit, s, n, 0, t->x->md, NULL) > 0
-                  ? pcre2_get_ovector_pointer(t->x->md)[0]
-                  : SIZE_MAX;
+  size_t at = block_search(t, l, s, n, 0);
   if (cached) {
     t->lit_block[l->id] = t->block;
     t->lit_first[l->id] = at;
@@ -167,9 +187,7 @@ static size_t block_next(tctx *t, const rule_literal *l, const char *s,
                          size_t n, size_t from) {
   size_t at = block_first(t, l, s, n);
   if (at == SIZE_MAX || at >= from) return at;
-  return code_match(l->code, &l->jit, s, n, from, t->x->md, NULL) > 0
-             ? pcre2_get_ovector_pointer(t->x->md)[0]
-             : SIZE_MAX;
+  return block_search(t, l, s, n, from);
 }
 
 /* Can r match in the block s[0..n), as far as its literals tell?  Each
