@@ -13,7 +13,8 @@
  * without one.
  *
  * Cost is linear in the text: every deadline rule is one left-to-right
- * scan (the where=table rules only in a plan with tables); the
+ * scan, or is tried near the places of its words (near_match), found once
+ * for every rule (the where=table rules only in a plan with tables); the
  * nodeadline rules are searched only around the matches they may drop
  * (find_zones); overlaps are resolved per cluster of overlapping
  * matches. */
@@ -409,6 +410,135 @@ static bool in_zone(const zone *z, size_t nz, size_t s, size_t e) {
 }
 
 
+/* ---- rules tried near their words ---- */
+
+/* Most deadline rules hold one of a few words near their start ("từ",
+ * "trong", "thời" or "tiến" of a label, "định" of "định kỳ", "ngày" a
+ * few words after "trước"), and several share them: the places of each
+ * word are found once, and such a rule is tried, anchored (xmatch_at),
+ * only at the positions of the windows before its words' places where a
+ * match holding the word there can start (rule_window_start) and its
+ * first bytes stand, instead of searched: its search would stop at every
+ * first letter of its words, and the scans of the rules would look for
+ * the same words each.  The windows are tried in the order of their
+ * starts, each from where the last one tried ended, so that positions
+ * are tried in text order: the first where the rule matches is where its
+ * leftmost match starts, exact as its facts are (rules.h).  Windows
+ * longer than NEAR_BYTES (and white space) try more positions than a
+ * scan by the facts costs. */
+enum { NEAR_BYTES = 24 };
+
+/* Is r tried near its words?  A rule whose matches start only at a line
+ * start or after given characters (rule_facts.starts) is, when they
+ * start with a word: else trying it at each such start costs less than
+ * finding the places of its words, which no other rule may want. */
+static bool near_words(const rule *r) {
+  const rule_facts *f = &r->facts;
+  if (f->starts && !xstarts_with_word(r)) return false;
+  for (size_t k = 0; k < f->nanchor; k++)
+    if (f->anchor_bytes[k] > NEAR_BYTES || !f->anchor[k]->code) return false;
+  return f->nanchor > 0;
+}
+
+/* items (n of `size` bytes) without the room past them: the array, moved
+ * or as it was when realloc fails. */
+static void *shrunk(void *items, size_t n, size_t size) {
+  void *p = items && n ? realloc(items, n * size) : NULL;
+  return p ? p : items;
+}
+
+/* The places of word w in the text, found at the first ask: their index
+ * in d->places, or SIZE_MAX when out of memory.  The text's scans keep
+ * the places of the words they look for (rule_text_places): found once
+ * for the deadline rules, the scans of every pass and the tries here. */
+static size_t places_of(dctx *d, const rule_literal *w) {
+  for (size_t i = 0; i < d->nplaces; i++)
+    if (d->places[i].word == w) return i;
+  void *grown = cchc_grow(d->places, &d->cap_places, d->nplaces,
+                          sizeof *d->places);
+  if (!grown) return SIZE_MAX;
+  d->places = grown;
+  word_places *p = &d->places[d->nplaces];
+  *p = (word_places){.word = w};
+  xctx *x = d->x;
+  if (rule_text_places(&x->scan, w, &p->kept, &p->n)) return d->nplaces++;
+  p->kept = NULL;
+  size_t cap = 0;
+  for (size_t from = 0; from < x->n && code_match(w->code, &w->jit, x->s, x->n,
+                                                  from, d->md, NULL) > 0;) {
+    size_t at = match_start(d->md);
+    if (!(grown = cchc_grow(p->at, &cap, p->n, sizeof *p->at))) {
+      free(p->at);
+      return SIZE_MAX;
+    }
+    p->at = grown;
+    p->at[p->n++] = (uint32_t)at;
+    from = next_from(x->s, x->n, at, at); /* occurrences may overlap */
+  }
+  p->at = shrunk(p->at, p->n, sizeof *p->at); /* kept through every rule */
+  return d->nplaces++;
+}
+
+/* Where a rule tried near its words stands: for each word k, its next
+ * place next[k] and the window before it, from ws[k] (SIZE_MAX: not
+ * known yet); every position before `tried` has been tried. */
+typedef struct near_walk {
+  const word_places *w[RULE_ANCHOR_ALTS];
+  size_t next[RULE_ANCHOR_ALTS], ws[RULE_ANCHOR_ALTS];
+  size_t tried;
+} near_walk;
+
+/* Start the walk of r; false when out of memory. */
+static bool near_start(dctx *d, const rule *r, near_walk *nw) {
+  size_t ids[RULE_ANCHOR_ALTS];
+  for (size_t k = 0; k < r->facts.nanchor; k++)
+    if ((ids[k] = places_of(d, r->facts.anchor[k])) == SIZE_MAX) return false;
+  for (size_t k = 0; k < r->facts.nanchor; k++) { /* d->places stays put */
+    nw->w[k] = &d->places[ids[k]];
+    nw->next[k] = 0;
+    nw->ws[k] = SIZE_MAX;
+  }
+  nw->tried = 0;
+  return true;
+}
+
+/* r's first match at or after `pos` (a character's start), in x->md. */
+static bool near_match(xctx *x, const rule *r, near_walk *nw, size_t pos) {
+  const rule_facts *f = &r->facts;
+  const unsigned char *u = (const unsigned char *)x->s;
+  if (nw->tried < pos) nw->tried = pos;
+  for (;;) {
+    size_t best = SIZE_MAX, kb = 0; /* the window that starts first */
+    for (size_t k = 0; k < f->nanchor; k++) {
+      const word_places *w = nw->w[k];
+      while (nw->next[k] < w->n && place_at(w, nw->next[k]) < nw->tried) {
+        nw->next[k]++; /* its window is tried */
+        nw->ws[k] = SIZE_MAX;
+      }
+      if (nw->next[k] == w->n) continue;
+      if (nw->ws[k] != SIZE_MAX) {
+      } else if (!f->anchor_bytes[k] && !f->anchor_runs[k]) {
+        nw->ws[k] = place_at(w, nw->next[k]); /* the word starts the match */
+      } else {
+        nw->ws[k] = rule_window_start(x->s, x->n, place_at(w, nw->next[k]),
+                                      f->anchor_bytes[k], f->anchor_runs[k],
+                                      nw->tried);
+      }
+      size_t from = nw->ws[k] > nw->tried ? nw->ws[k] : nw->tried;
+      if (from < best) best = from, kb = k;
+    }
+    if (best == SIZE_MAX) return false;
+    size_t end = place_at(nw->w[kb], nw->next[kb]);
+    for (size_t q = best; q <= end; q = next_from(x->s, x->n, q, q))
+      if ((!f->has_first || rule_may_start(r, u, q, x->n)) &&
+          xmatch_at(x, r, x->s, x->n, q)) {
+        nw->tried = q;
+        return true;
+      }
+    nw->tried = next_from(x->s, x->n, end, end);
+  }
+}
+
 /* Zones are looked for only around candidates: a nodeadline.* rule whose
  * matches hold no character of its barrier (rule_facts) is searched, for
  * each candidate, from where the stretch without barriers that runs into
@@ -421,8 +551,9 @@ static bool in_zone(const zone *z, size_t nz, size_t s, size_t e) {
  * cost per byte many times that of a scan of the whole text, which skips
  * by the rule's facts: once a rule's windows would add up to more than
  * 1/WINDOW_SHARE of the text (its barrier is rare), the rest of the text
- * is scanned whole, from where its search stands.  A rule without a
- * barrier scans the whole text. */
+ * is scanned whole, from where its search stands (tried near its words,
+ * as a deadline rule, when it has them near its start).  A rule without
+ * a barrier scans the whole text. */
 enum { WINDOW_SHARE = 16 };
 
 /* Where the stretch without barrier b that runs into offset `at` starts:
@@ -451,11 +582,12 @@ typedef struct zones {
  * them, and past the limit (none starts before: the search from there
  * finds what the search from *pos finds).  `limit` + 1 is a character's
  * start.  False when out of memory. */
-static bool add_zones(xctx *x, const rule *r, size_t *pos, size_t limit,
-                      zones *zs) {
+static bool add_zones(xctx *x, const rule *r, near_walk *nw, size_t *pos,
+                      size_t limit, zones *zs) {
   while (*pos < x->n && *pos <= limit &&
-         (limit >= x->n ? rule_scan(r, &x->scan, x->n, *pos, x->md)
-                        : xmatch_until(x, r, x->s, x->n, *pos, limit))) {
+         (limit < x->n ? xmatch_until(x, r, x->s, x->n, *pos, limit)
+          : nw         ? near_match(x, r, nw, *pos)
+                       : rule_scan(r, &x->scan, x->n, *pos, x->md))) {
     size_t ms = match_start(x->md), me = match_end(x->md), a, b;
     *pos = next_from(x->s, x->n, ms, me);
     if (!rule_group(r, x->md, "zone", &a, &b)) a = ms, b = me;
@@ -471,8 +603,9 @@ static bool add_zones(xctx *x, const rule *r, size_t *pos, size_t limit,
 
 /* Sorted, merged nodeadline zones: those that may reach into one of the
  * candidates c[0..nc) (sorted by start), and maybe more. */
-static cchc_status find_zones(xctx *x, const cand *c, size_t nc, zone **out,
+static cchc_status find_zones(dctx *d, const cand *c, size_t nc, zone **out,
                               size_t *nout) {
+  xctx *x = d->x;
   rule_list rs = rules_select(x->rules, "nodeadline.", NULL);
   zones zs = {0};
   for (size_t i = 0; i < rs.n && nc; i++) {
@@ -487,9 +620,14 @@ static cchc_status find_zones(xctx *x, const cand *c, size_t nc, zone **out,
       if (whole) break;
       pos = from;
       if (pos < limit) budget -= limit - pos;
-      if (!add_zones(x, r, &pos, limit, &zs)) goto nomem;
+      if (!add_zones(x, r, NULL, &pos, limit, &zs)) goto nomem;
     }
-    if (whole && !add_zones(x, r, &pos, x->n, &zs)) goto nomem;
+    /* the rest tried near r's words, when it has them */
+    near_walk nw = {.tried = 0};
+    bool near = whole && near_words(r);
+    if (near && !near_start(d, r, &nw)) goto nomem;
+    if (whole && !add_zones(x, r, near ? &nw : NULL, &pos, x->n, &zs))
+      goto nomem;
   }
   if (zs.n) qsort(zs.v, zs.n, sizeof *zs.v, cmp_zone);
   size_t m = 0;
@@ -715,95 +853,6 @@ static bool may_have_table(const xctx *x, const bool *app) {
   return memchr(x->s, '|', x->n) != NULL;
 }
 
-/* ---- rules that start with a word ---- */
-
-/* Most deadline rules start with one of a few words ("từ", "trong",
- * "thời" or "tiến" of a label, "định" of "định kỳ"), and several share
- * them: the places of each word are found once, and such a rule is tried
- * at each of its words' places only, anchored there (xmatch_at),
- * instead of searched: its search would stop at every first letter of
- * its words, and the scans of the rules would look for the same words
- * each.  The leftmost match from a position is the one at the first place
- * where the rule matches: exact, as its facts are (rules.h: each match
- * holds an anchor word 0 bytes and no white space after its start). */
-
-/* Does every match of r start with one of its anchor words? */
-static bool starts_with_word(const rule *r) {
-  const rule_facts *f = &r->facts;
-  for (size_t k = 0; k < f->nanchor; k++)
-    if (f->anchor_bytes[k] || f->anchor_runs[k] || !f->anchor[k]->code)
-      return false;
-  return f->nanchor > 0;
-}
-
-/* items (n of `size` bytes) without the room past them: the array, moved
- * or as it was when realloc fails. */
-static void *shrunk(void *items, size_t n, size_t size) {
-  void *p = items && n ? realloc(items, n * size) : NULL;
-  return p ? p : items;
-}
-
-/* The places of word w in the text, found at the first ask: their index
- * in d->places, or SIZE_MAX when out of memory.  The text's scans keep
- * the places of the words they look for (rule_text_places): found once
- * for the deadline rules, the scans of every pass and the tries here. */
-static size_t places_of(dctx *d, const rule_literal *w) {
-  for (size_t i = 0; i < d->nplaces; i++)
-    if (d->places[i].word == w) return i;
-  void *grown = cchc_grow(d->places, &d->cap_places, d->nplaces,
-                          sizeof *d->places);
-  if (!grown) return SIZE_MAX;
-  d->places = grown;
-  word_places *p = &d->places[d->nplaces];
-  *p = (word_places){.word = w};
-  xctx *x = d->x;
-  if (rule_text_places(&x->scan, w, &p->kept, &p->n)) return d->nplaces++;
-  p->kept = NULL;
-  size_t cap = 0;
-  for (size_t from = 0; from < x->n && code_match(w->code, &w->jit, x->s, x->n,
-                                                  from, d->md, NULL) > 0;) {
-    size_t at = match_start(d->md);
-    if (!(grown = cchc_grow(p->at, &cap, p->n, sizeof *p->at))) {
-      free(p->at);
-      return SIZE_MAX;
-    }
-    p->at = grown;
-    p->at[p->n++] = (uint32_t)at;
-    from = next_from(x->s, x->n, at, at); /* occurrences may overlap */
-  }
-  p->at = shrunk(p->at, p->n, sizeof *p->at); /* kept through every rule */
-  return d->nplaces++;
-}
-
-/* The places where r's words stand, merged in text order into *out
- * (malloc'd); false when out of memory. */
-static bool rule_places(dctx *d, const rule *r, uint32_t **out,
-                        size_t *nout) {
-  size_t ids[RULE_ANCHOR_ALTS], total = 0, next[RULE_ANCHOR_ALTS] = {0};
-  for (size_t k = 0; k < r->facts.nanchor; k++)
-    if ((ids[k] = places_of(d, r->facts.anchor[k])) == SIZE_MAX) return false;
-  const word_places *w[RULE_ANCHOR_ALTS]; /* d->places stays put now */
-  for (size_t k = 0; k < r->facts.nanchor; k++) {
-    w[k] = &d->places[ids[k]];
-    total += w[k]->n;
-  }
-  uint32_t *at = malloc((total ? total : 1) * sizeof *at);
-  size_t n = 0;
-  if (!at) return false;
-  for (;;) {
-    size_t best = SIZE_MAX, kb = 0;
-    for (size_t k = 0; k < r->facts.nanchor; k++)
-      if (next[k] < w[k]->n && place_at(w[k], next[k]) < best)
-        best = place_at(w[k], next[k]), kb = k;
-    if (best == SIZE_MAX) break;
-    next[kb]++;
-    if (!n || at[n - 1] != best) at[n++] = (uint32_t)best;
-  }
-  *out = at;
-  *nout = n;
-  return true;
-}
-
 /* Every match of the deadline rules, in rule order, but those outside the
  * table cells a where=table rule wants. */
 static cchc_status collect(dctx *d, rule_list rs, const bool *app, cand **out,
@@ -817,28 +866,21 @@ static cchc_status collect(dctx *d, rule_list rs, const bool *app, cand **out,
     const char *where = rule_attr(r, "where");
     bool table = where && !strcmp(where, "table");
     if (table && !tables) continue;
-    uint32_t *at = NULL;
-    size_t nat = 0, j = 0;
-    bool by_words = starts_with_word(r);
-    if (by_words && !rule_places(d, r, &at, &nat)) {
+    near_walk nw = {.tried = 0};
+    bool near = near_words(r);
+    if (near && !near_start(d, r, &nw)) {
       free(c);
       return NOMEM(x);
     }
     for (size_t pos = 0; pos < x->n;) {
-      if (by_words) {
-        while (j < nat &&
-               (at[j] < pos || !xmatch_at(x, r, x->s, x->n, at[j])))
-          j++;
-        if (j == nat) break;
-      } else if (!rule_scan(r, &x->scan, x->n, pos, x->md)) {
+      if (near ? !near_match(x, r, &nw, pos)
+               : !rule_scan(r, &x->scan, x->n, pos, x->md))
         break;
-      }
       size_t ms = match_start(x->md), me = match_end(x->md);
       pos = next_from(x->s, x->n, ms, me);
       if (me == ms || (table && !in_table(x, app, ms))) continue;
       void *grown = cchc_grow(c, &cap, n, sizeof *c);
       if (!grown) {
-        free(at);
         free(c);
         return NOMEM(x);
       }
@@ -856,7 +898,6 @@ static cchc_status collect(dctx *d, rule_list rs, const bool *app, cand **out,
         k->ge[g] = (uint32_t)ge;
       }
     }
-    free(at);
   }
   c = shrunk(c, n, sizeof *c); /* held while the deadlines are made */
   *out = c;
@@ -885,7 +926,7 @@ cchc_status extract_deadlines(xctx *x) {
   if ((st = collect(&d, rs, app, &c, &nc)) != CCHC_OK) goto done;
   if (nc) qsort(c, nc, sizeof *c, cmp_cand_start);
   /* candidates in a nodeadline zone are no deadlines */
-  if ((st = find_zones(x, c, nc, &z, &nz)) != CCHC_OK) goto done;
+  if ((st = find_zones(&d, c, nc, &z, &nz)) != CCHC_OK) goto done;
   size_t kept = 0;
   for (size_t i = 0; i < nc; i++)
     if (!in_zone(z, nz, c[i].start, c[i].end)) c[kept++] = c[i];

@@ -143,6 +143,14 @@ bool xmatch_at(xctx *x, const rule *r, const char *s, size_t n, size_t at) {
   return code_match(anchored, &r->anchored_jit, s, n, at, x->md, NULL) > 0;
 }
 
+bool xstarts_with_word(const rule *r) {
+  const rule_facts *f = &r->facts;
+  for (size_t k = 0; k < f->nanchor; k++)
+    if (f->anchor_bytes[k] || f->anchor_runs[k] || !f->anchor[k]->code)
+      return false;
+  return f->nanchor > 0;
+}
+
 bool xmatch_until(xctx *x, const rule *r, const char *s, size_t n, size_t pos,
                   size_t limit) {
   if (limit >= n) return rule_exec(r, s, n, pos, x->md);

@@ -158,6 +158,11 @@ bool xmatch_until(xctx *x, const rule *r, const char *s, size_t n, size_t pos,
  * ahead for a character every match holds, as far as the end of the
  * text when it is missing, at every try. */
 bool xmatch_at(xctx *x, const rule *r, const char *s, size_t n, size_t at);
+/* Does every match of r start with one of its anchor words (rules.h:
+ * each match holds an anchor word 0 bytes and no white space after its
+ * start)?  Then its leftmost match from a position is its match
+ * (xmatch_at) at the first place of one of its words where it has one. */
+bool xstarts_with_word(const rule *r);
 
 /* The extractors, run in order by cchc_extract (extract.c); each appends
  * to x->f and returns CCHC_OK or an error (x->err filled). */

@@ -408,6 +408,13 @@ bool rule_text_places(const rule_text *t, const rule_literal *l,
 bool rule_exec_until(const rule *r, const rule_text *t, const char *s,
                      size_t len, size_t start, size_t limit,
                      pcre2_match_data *md);
+/* Where a match that holds a word at o, at most `fixed` bytes plus
+ * `runs` runs of white space after its start (rule_facts.anchor_bytes and
+ * anchor_runs), starts at the earliest in text[0..n), not before `floor`
+ * (a character's start): a character's start.  Never before the window
+ * of an earlier o. */
+size_t rule_window_start(const char *text, size_t n, size_t o, size_t fixed,
+                         size_t runs, size_t floor);
 /* rule_exec(r, t->s, len, start, md) (len <= t->n), without running r
  * where its facts say it cannot match. */
 bool rule_scan(const rule *r, const rule_text *t, size_t len, size_t start,

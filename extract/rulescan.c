@@ -1444,7 +1444,9 @@ static void keep_literals(rule *r, node *n, const word_table *wt,
  * more than one).
  * PCRE2's search skips to rare pairs of bytes in REST, where for the word
  * it tries each F, or each letter with three cases ('k', 's', and their
- * signs beyond ASCII).  Without it (or JIT for it) l->code is searched. */
+ * signs beyond ASCII).  Without it (or JIT for it) l->code is searched;
+ * so it is when REST is one character ("qu"): no pair, and a search for
+ * the one character stops more often than one for F. */
 static void literal_rest(rule_literal *l) {
   size_t len = strlen(l->text), first = 1;
   while (first < len && (l->text[first] & 0xC0) == 0x80) first++;
@@ -2241,7 +2243,9 @@ void rule_read_facts(rule *r, rule_literals *ls) {
   pcre2_pattern_info(r->code, PCRE2_INFO_ALLOPTIONS, &anchored);
   r->first_unit = type == 1;
   r->by_anchor = r->facts.nanchor && !r->first_unit;
-  for (size_t k = 0; r->by_anchor && k < r->facts.nanchor; k++)
+  /* (JIT compiled at the first search: the places of anchor words are
+   * looked for by rule_scan, and by passes that try rules there) */
+  for (size_t k = 0; k < r->facts.nanchor; k++)
     literal_rest(ls->items[r->facts.anchor[k]->id]);
   if (n.empty) return;
   for (unsigned c = 0; c < 256; c++)
@@ -2969,14 +2973,12 @@ static void keep_longest(size_t *top, size_t *n, size_t runs, size_t *sum,
   *sum += run;
 }
 
-/* Where a match that holds a word at o, at most `fixed` bytes plus
- * `runs` runs of white space after its start, starts at the earliest (not
- * before `floor`, a character's start).  Each run of the pattern takes
- * white space from one run of the text, so walking back from o, what the
- * match takes beyond `fixed` is at most the `runs` longest runs of white
- * space passed: the walk stops where the rest is more than `fixed`. */
-static size_t window_start(const char *text, size_t n, size_t o,
-                           size_t fixed, size_t runs, size_t floor) {
+/* Each run of the pattern takes white space from one run of the text, so
+ * walking back from o, what the match takes beyond `fixed` is at most the
+ * `runs` longest runs of white space passed: the walk stops where the
+ * rest is more than `fixed`. */
+size_t rule_window_start(const char *text, size_t n, size_t o, size_t fixed,
+                         size_t runs, size_t floor) {
   /* within `fixed` bytes of the floor, the walk would end there */
   if (o - floor <= fixed) return floor;
   const unsigned char *s = (const unsigned char *)text, *e = s + n;
@@ -3015,8 +3017,9 @@ static bool anchor_next(const rule *r, const rule_text *t, size_t k,
   if (!literal_next(r->facts.anchor[k], t, from, &at[k])) return false;
   lo[k] = at[k] == SIZE_MAX
               ? SIZE_MAX
-              : window_start(t->s, t->n, at[k], r->facts.anchor_bytes[k],
-                             r->facts.anchor_runs[k], from);
+              : rule_window_start(t->s, t->n, at[k],
+                                  r->facts.anchor_bytes[k],
+                                  r->facts.anchor_runs[k], from);
   return true;
 }
 

@@ -38,13 +38,18 @@ typedef struct tctx {
   xctx *x;
   rule_list targets, nontargets, ends, lists, openers;
   rule_list subj_after, subj_before;
+  /* A block runs a target rule only when it holds a character of each
+   * clause of the rule's needs: of the first clause of some rule, at
+   * least (every feature when a rule needs none).  Most lines hold no
+   * digit, and are passed over without a look at each rule. */
+  uint64_t target_gate;
   const char *plan_area; /* the one area the plan's title names, or NULL */
   uint64_t *feat; /* feat[i]: the features of byte i of the block */
   size_t cap_feat;
-  /* whether the block holds each literal of the rule set (rules.h), as
-   * far as found: lit_has[id] when lit_block[id] is the current block */
-  size_t block, nlits, *lit_block;
-  bool *lit_has;
+  /* where each literal of the rule set (rules.h) first stands in the
+   * block, as far as found (SIZE_MAX: nowhere): lit_first[id] when
+   * lit_block[id] is the current block */
+  size_t block, nlits, *lit_block, *lit_first;
   /* the indicator of each clause text met so far, by text: plans repeat
    * their clauses (a goal in the text and in the appendix) */
   struct known {
@@ -134,19 +139,55 @@ static size_t stretch_around(const tctx *t, const rule *r, size_t n,
 
 /* ---- literals ------------------------------------------------------------- */
 
-/* Does the block s[0..n) hold literal l?  Each is searched once a block:
- * the rules share their words. */
-static bool block_holds(tctx *t, const rule_literal *l, const char *s,
-                        size_t n) {
+/* Where literal l first stands in the block s[0..n) at or after `from` (a
+ * character's start), or SIZE_MAX: found by its rest when it has one
+ * (rules.h: the search for "không" would stop at every 'k', a letter of
+ * three cases, where the rest's skips to "hông"), each occurrence
+ * starting at the character before the rest's. */
+static size_t block_search(tctx *t, const rule_literal *l, const char *s,
+                           size_t n, size_t from) {
+  pcre2_match_data *md = t->x->md;
+  if (!l->rest)
+    return code_match(l->code, &l->jit, s, n, from, md, NULL) > 0
+               ? pcre2_get_ovector_pointer(md)[0]
+               : SIZE_MAX;
+  for (size_t pos = from;
+       code_match(l->rest, &l->rest_jit, s, n, pos, md, NULL) > 0;) {
+    size_t q = pcre2_get_ovector_pointer(md)[0], at = q - 1;
+    while (at > 0 && ((unsigned char)s[at] & 0xC0) == 0x80) at--;
+    if (at >= from) return at;
+    pos = next_pos(s, n, q, q);
+  }
+  return SIZE_MAX;
+}
+
+/* Where literal l first stands in the block s[0..n), or SIZE_MAX.  Each
+ * is searched once a block: the rules share their words. */
+static size_t block_first(tctx *t, const rule_literal *l, const char *s,
+                          size_t n) {
   bool cached = t->lit_block && l->set == &t->x->rules->literals &&
                 l->id < t->nlits;
-  if (cached && t->lit_block[l->id] == t->block) return t->lit_has[l->id];
-  bool has = code_match(l->code, &l->jit, s, n, 0, t->x->md, NULL) > 0;
+  if (cached && t->lit_block[l->id] == t->block) return t->lit_first[l->id];
+  size_t at = block_search(t, l, s, n, 0);
   if (cached) {
     t->lit_block[l->id] = t->block;
-    t->lit_has[l->id] = has;
+    t->lit_first[l->id] = at;
   }
-  return has;
+  return at;
+}
+
+static bool block_holds(tctx *t, const rule_literal *l, const char *s,
+                        size_t n) {
+  return block_first(t, l, s, n) != SIZE_MAX;
+}
+
+/* Where literal l stands in the block s[0..n) at or after `from` (a
+ * character's start) first, or SIZE_MAX. */
+static size_t block_next(tctx *t, const rule_literal *l, const char *s,
+                         size_t n, size_t from) {
+  size_t at = block_first(t, l, s, n);
+  if (at == SIZE_MAX || at >= from) return at;
+  return block_search(t, l, s, n, from);
 }
 
 /* Can r match in the block s[0..n), as far as its literals tell?  Each
@@ -161,6 +202,27 @@ static bool block_may_match(tctx *t, const rule *r, const char *s, size_t n) {
     if (!any) return false;
   }
   return true;
+}
+
+/* r's first match in the block s[0..n) from `pos` on, for a rule whose
+ * matches start with one of its anchor words (xstarts_with_word): tried,
+ * anchored, at each place of the words from `pos` on (at[k]: the next
+ * place of word k found, SIZE_MAX none).  PCRE2's search would stop at
+ * every first letter of the words ("t", "h", "n": most of a Vietnamese
+ * line) and try the whole pattern there. */
+static bool match_at_words(tctx *t, const rule *r, const char *s, size_t n,
+                           size_t pos, size_t *at) {
+  const rule_facts *f = &r->facts;
+  for (;;) {
+    size_t best = SIZE_MAX;
+    for (size_t k = 0; k < f->nanchor; k++) {
+      if (at[k] < pos) at[k] = block_next(t, f->anchor[k], s, n, pos);
+      if (at[k] < best) best = at[k];
+    }
+    if (best == SIZE_MAX) return false;
+    if (xmatch_at(t->x, r, s, n, best)) return true;
+    pos = next_pos(s, n, best, best);
+  }
 }
 
 /* ---- 2. candidates ---------------------------------------------------------- */
@@ -232,12 +294,17 @@ static size_t last_value_end(const cand *v, size_t n, size_t a, size_t b) {
 static bool find_candidates(tctx *t, const char *s, size_t n, uint64_t has,
                             cands *out) {
   pcre2_match_data *md = t->x->md;
+  if (!(has & t->target_gate) && !out->n) return true;
   t->block++;
   for (size_t i = 0; i < t->targets.n; i++) {
     const rule *r = t->targets.items[i];
     if (!rule_may_match(r, has) || !block_may_match(t, r, s, n)) continue;
     size_t pos = 0, accepted = out->n; /* out->v[0..accepted) sorted */
-    while (pos <= n && rule_exec(r, s, n, pos, md)) {
+    bool by_words = xstarts_with_word(r) && !r->first_unit;
+    size_t at[RULE_ANCHOR_ALTS];
+    for (size_t k = 0; k < r->facts.nanchor; k++) at[k] = 0;
+    while (pos <= n && (by_words ? match_at_words(t, r, s, n, pos, at)
+                                 : rule_exec(r, s, n, pos, md))) {
       cand k = {.r = r};
       rule_match_span(md, &k.ms, &k.me);
       pos = next_pos(s, n, pos, k.me);
@@ -700,11 +767,15 @@ cchc_status extract_targets(xctx *x) {
   t.subj_after = rules_select(rs, "subject.", "after");
   t.subj_before = rules_select(rs, "subject.", "before");
   t.plan_area = title_area(&t);
+  for (size_t i = 0; i < t.targets.n; i++) {
+    const rule_facts *f = &t.targets.items[i]->facts;
+    t.target_gate |= f->nneeds ? f->needs[0] : ~(uint64_t)0;
+  }
   /* without memory for it, every literal is searched each time */
   t.nlits = rs->literals.n;
   t.lit_block = calloc(t.nlits + 1, sizeof *t.lit_block);
-  t.lit_has = calloc(t.nlits + 1, sizeof *t.lit_has);
-  if (!t.lit_block || !t.lit_has) {
+  t.lit_first = calloc(t.nlits + 1, sizeof *t.lit_first);
+  if (!t.lit_block || !t.lit_first) {
     free(t.lit_block);
     t.lit_block = NULL;
   }
@@ -750,7 +821,7 @@ cchc_status extract_targets(xctx *x) {
   if (st == CCHC_OK) st = table_targets(&t);
   free(t.feat);
   free(t.lit_block);
-  free(t.lit_has);
+  free(t.lit_first);
   free(t.known);
   free(c.v);
   free(ends.v);

@@ -371,6 +371,33 @@ START_TEST(periodic_obligations) {
 }
 END_TEST
 
+/* Rules whose matches start a few words before the word they are tried
+ * near ("soát" of "Rà soát", "ngày" after "chậm nhất là vào", "năm" after
+ * "đến hết"): each match is found from its own start, two of one rule on
+ * one line too. */
+START_TEST(matches_start_before_their_words) {
+  doc d;
+  extract(&d,
+          "KẾ HOẠCH\n"
+          "Cải cách hành chính năm 2026\n"
+          "I. NHIỆM VỤ\n"
+          "- Rà soát định kỳ, kiểm tra định kỳ các thủ tục.\n"
+          "- Gửi báo cáo chậm nhất là vào ngày 20/6/2026 và trước ngày "
+          "15/11.\n"
+          "- Duy trì đến hết năm 2030.\n");
+  expect(&d, "Rà soát định kỳ", "recurring", NULL, NULL, false, "periodic");
+  expect(&d, "kiểm tra định kỳ", "recurring", NULL, NULL, false,
+         "periodic");
+  expect(&d, "chậm nhất là vào ngày 20/6/2026", "date", NULL, "2026-06-20",
+         false, NULL);
+  expect(&d, "trước ngày 15/11", "date", NULL, "2026-11-15", true, NULL);
+  expect(&d, "đến hết năm 2030", "year", "2030-01-01", "2030-12-31", false,
+         NULL);
+  expect_all_seen(&d);
+  release(&d);
+}
+END_TEST
+
 /* ---- time expressions as people write them -------------------------------- */
 
 /* Absolute dates, months, quarters and years, number words included (at
@@ -849,6 +876,7 @@ int main(void) {
   tcase_add_test(tp, dates_that_are_not_deadlines);
   tcase_add_test(tp, periodic_reports_with_their_dates);
   tcase_add_test(tp, periodic_obligations);
+  tcase_add_test(tp, matches_start_before_their_words);
   tcase_add_loop_test(tp, expressions_as_people_write_them, 0,
                       (int)(sizeof expressions / sizeof *expressions));
   tcase_add_test(tp, labels_recurrences_and_yearly_days);

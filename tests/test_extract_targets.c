@@ -161,6 +161,21 @@ START_TEST(comparator_max) {
 }
 END_TEST
 
+/* Comparators that start a match are looked for in the block, also at
+ * its first byte ("Không", a word of a letter with three cases) and again
+ * after a match. */
+START_TEST(comparator_words_in_a_block) {
+  doc d = extract("Không quá 2% hồ sơ trễ hạn, trên 95% hồ sơ đúng hạn và hơn "
+                  "20 cuộc đối thoại với người dân.\n");
+  ck_assert_uint_eq(d.f->ntargets, 3);
+  check(&d, 0, "<=", 2, "%", "tthc.dung_han", "Không quá 2%");
+  check(&d, 1, ">", 95, "%", "tthc.dung_han", "trên 95%");
+  check(&d, 2, ">", 20, "count", "tthc.dung_han", "hơn 20");
+  check_str(tgt(&d, 2)->rule, "target.count_more", "rule");
+  done(&d);
+}
+END_TEST
+
 START_TEST(comparator_range) {
   doc d = extract("- Mức độ hài lòng của người dân, doanh nghiệp đạt từ 95% "
                   "-100%.\n- Tỷ lệ hồ sơ đúng hạn đạt 95-100%.\n");
@@ -610,6 +625,7 @@ int main(void) {
   tcase_add_test(tc, comparator_min_forms);
   tcase_add_test(tc, comparator_more);
   tcase_add_test(tc, comparator_max);
+  tcase_add_test(tc, comparator_words_in_a_block);
   tcase_add_test(tc, comparator_range);
   tcase_add_test(tc, comparator_eq);
   tcase_add_test(tc, decimal_comma);
