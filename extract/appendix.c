@@ -69,8 +69,8 @@ static void more_text(xctx *x, const table_row *row, size_t i,
   for (size_t j = i + 1; j < row->ncells && k->text; j++) {
     const table_cell *m = &row->cells[j];
     if (m->role != c->role || !m->more) continue;
-    k->text = frame_printf(x->f, "%s %s", k->text,
-                           xfolded(x, m->start, m->end));
+    k->text = frame_intern(x->f, frame_printf(x->f, "%s %s", k->text,
+                                              xfolded(x, m->start, m->end)));
     k->span.end = m->end;
   }
 }
@@ -95,11 +95,12 @@ static void row_tasks(tk *t, const table *tb, const table_row *row) {
     if (!k) continue;
     more_text(x, row, i, k);
     k->target = target ? target->ref : -1;
-    if (budget) k->budget = xfolded(x, budget->start, budget->end);
+    if (budget)
+      k->budget = frame_intern(x->f, xfolded(x, budget->start, budget->end));
     if (products) {
       size_t pa = products->start;
       xskip_bullet(x, &pa, products->end);
-      k->products = xfolded(x, pa, products->end);
+      k->products = frame_intern(x->f, xfolded(x, pa, products->end));
     }
     if (!lead.n) area_lead(t, k);
   }
