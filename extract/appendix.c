@@ -13,6 +13,10 @@
 
 #include <string.h>
 
+#if defined(__GLIBC__)
+#include <malloc.h>
+#endif
+
 /* Task k has no lead of its own: the lead of its area, if "Tổ chức thực
  * hiện" gave one. */
 static void area_lead(tk *t, frame_task *k) {
@@ -112,9 +116,33 @@ static void table_tasks(tk *t, const table *tb) {
   for (size_t r = 0; r < tb->nrows; r++) row_tasks(t, tb, &tb->rows[r]);
 }
 
+/* Cells of the tables released since the heap last gave its free pages
+ * back, and how many make that worth a walk of the heap. */
+typedef struct released {
+  size_t cells;
+} released;
+enum { RELEASED_CELLS = 1 << 14 };
+
+/* Release tb, whose rows are tasks now.  A long plan's tables are as large
+ * as the frame's tasks, and are released as those grow: the strings and
+ * units of the tasks are larger blocks than the cells of a row, so the
+ * holes the cells leave stay resident unless glibc is asked to give their
+ * pages back (every so many cells: a walk of its free lists each time). */
+static void release_table(table *tb, released *r) {
+  for (size_t i = 0; i < tb->nrows; i++) r->cells += tb->rows[i].ncells;
+  table_free(tb);
+#if defined(__GLIBC__)
+  if (r->cells >= RELEASED_CELLS) {
+    malloc_trim(0);
+    r->cells = 0;
+  }
+#endif
+}
+
 void appendix_tasks(tk *t) {
   xctx *x = t->x;
   bool crawled_in_appendix = false;
+  released freed = {0};
   for (size_t i = 0; i < x->ntables; i++) {
     table *read = &x->tables[i];
     table_resolve(x, read);
@@ -125,7 +153,7 @@ void appendix_tasks(tk *t) {
      * this (table_holds), and a long plan's tables are as large as the
      * frame's tasks */
     size_t first = read->first, last = read->last;
-    table_free(read);
+    release_table(read, &freed);
     read->first = first;
     read->last = last;
   }
@@ -134,5 +162,5 @@ void appendix_tasks(tk *t) {
       !table_read(x, t->app_start, t->app_end, &tb))
     return;
   table_tasks(t, &tb);
-  table_free(&tb);
+  release_table(&tb, &freed);
 }
