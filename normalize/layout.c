@@ -1168,6 +1168,9 @@ typedef struct layout {
   bool has_prior;  /* (not for the first pass, nor after Markdown) */
   bool last_same;  /* the last line was the last one of that pass too */
   bool failed;     /* out of memory */
+  /* called once the characters are final, before the lines are read */
+  void (*settled)(void *arg, const cchc_mbuf *text);
+  void *settled_arg;
 } layout;
 
 /* One pass writing: the text it reads (md), where it writes (out, over
@@ -1518,6 +1521,13 @@ static bool write_pass(layout *L, const cchc_mbuf *md, cchc_mbuf *out,
   return e.dirty;
 }
 
+/* The characters of the text are final: tell the caller, once. */
+static void settle(layout *L, const cchc_mbuf *text) {
+  if (L->settled)
+    L->settled(L->settled_arg, text);
+  L->settled = NULL;
+}
+
 /* The lines of md, every one classified; `held` lists the newlines that
  * lie inside a bold span. */
 static void read_lines(layout *L, const cchc_mbuf *md, const held_lines *held) {
@@ -1610,6 +1620,7 @@ static cchc_status prepare(layout *L, cchc_mbuf *md, const cchc_edits *edits,
     if (rc != CCHC_OK)
       goto cleanup;
   }
+  settle(L, md);
   read_lines(L, md, &held);
   if (L->failed)
     rc = cchc_fail(err, CCHC_ERR_NOMEM, "out of memory in layout");
@@ -1705,13 +1716,17 @@ static cchc_status plain_pass(layout *L, cchc_mbuf *text,
  * the first pass reads every line; the next ones read again only the
  * lines a join made, and write only from the first change on. */
 cchc_status cchc_layout(cchc_mbuf *text, const cchc_edits *edits,
-                        cchc_repair_log *log, cchc_error *err) {
-  layout L = {0};
+                        cchc_repair_log *log,
+                        void (*settled)(void *arg, const cchc_mbuf *text),
+                        void *settled_arg, cchc_error *err) {
+  layout L = {.settled = settled, .settled_arg = settled_arg};
   cchc_status rc = CCHC_OK;
-  if (is_markdown(text))
+  if (is_markdown(text)) {
     rc = prepare(&L, text, edits, log, err);
-  else
+  } else {
+    settle(&L, text);
     read_lines(&L, text, &(held_lines){0});
+  }
   if (rc == CCHC_OK && L.failed)
     rc = cchc_fail(err, CCHC_ERR_NOMEM, "out of memory in layout");
   if (rc == CCHC_OK) {

@@ -7,9 +7,24 @@
 #include <string.h>
 #include <sys/mman.h>
 
+/* A character of the text whose last byte maps to source offset `last`
+ * ends, in the source, at `end`, past last + 1: it came from a longer
+ * source character (a no-break space that became a space, U+FFFD for an
+ * ill-formed sequence, any ASCII character of UTF-16). */
+typedef struct source_end {
+  uint32_t last, end;
+} source_end;
+
 struct cchc_text {
   cchc_mbuf buf;
-  uint8_t *starts; /* bit per source byte: a source character starts here */
+  /* Where a span ends in the source: at the next source character start
+   * after the source offset of its last byte.  That is most often that
+   * offset + 1; the others are listed in `ends` (increasing `last`), or,
+   * when they are too many for the list to be the smaller, `starts` keeps
+   * a bit per source byte: a source character starts there. */
+  source_end *ends;
+  size_t nends;
+  uint8_t *starts;
   size_t source_len;
   cchc_encoding encoding;
   cchc_repair_log log;
@@ -197,6 +212,101 @@ static bool merge_repairs(cchc_repair *items, size_t n) {
   return true;
 }
 
+static bool starts_at(const uint8_t *starts, size_t p) {
+  return starts[p >> 3] >> (p & 7) & 1;
+}
+
+/* Where a span whose last byte maps to source offset m ends: the next
+ * source character start after m (or the source's end). */
+static size_t end_after(const cchc_text *t, size_t m) {
+  size_t e = m + 1;
+  while (e < t->source_len && !starts_at(t->starts, e))
+    e++;
+  return e;
+}
+
+/* Keep the end of a character whose last byte maps to m when it is not
+ * m + 1; false when the list grows past `max` (or out of memory). */
+static bool keep_end(cchc_text *t, size_t *cap, size_t m, size_t max) {
+  size_t e = end_after(t, m);
+  if (e == m + 1 || (t->nends && t->ends[t->nends - 1].last == m))
+    return true;
+  if (t->nends >= max)
+    return false;
+  source_end *ends = cchc_grow(t->ends, cap, t->nends, sizeof *ends);
+  if (!ends)
+    return false;
+  t->ends = ends;
+  t->ends[t->nends++] = (source_end){(uint32_t)m, (uint32_t)e};
+  return true;
+}
+
+/* Bits of the 8 bytes at p: which are no UTF-8 continuation byte (byte k
+ * to bit k). */
+static unsigned char lead_bits8(const char *p) {
+  uint64_t x;
+  memcpy(&x, p, sizeof x);
+  uint64_t lead = ~(x & ~(x << 1)) & 0x8080808080808080u;
+  return (unsigned char)(((lead >> 7) * 0x0102040810204080u) >> 56);
+}
+
+/* The 8 start bits of source offsets p to p + 7. */
+static unsigned char start_bits8(const uint8_t *starts, size_t p) {
+  unsigned w = starts[p >> 3] | (unsigned)starts[(p >> 3) + 1] << 8;
+  return (unsigned char)(w >> (p & 7));
+}
+
+/* The list of `ends` for the characters of b, whose map is the text's
+ * (or will be, but for the separators layout writes, which map where a
+ * character of b ends, and the bytes it drops); then the bit per source
+ * byte is freed.  Each character's end is found where its map says: in a
+ * run that copies the source byte for byte, a character ends where the
+ * next one starts, so its end is offset + 1 unless the next source byte
+ * starts none (8 bytes a step); elsewhere, at the run's source offset.
+ * A list as large as half the bits (UTF-16 input, where every ASCII
+ * character is in it) is dropped, and the bits kept. */
+static void find_ends(cchc_text *t, const cchc_mbuf *b) {
+  const char *s = b->data;
+  size_t n = b->len, cap = 0, max = t->source_len / 128;
+  bool fits = true;
+  for (size_t r = 0; fits && r < b->nruns; r++) {
+    const cchc_run *run = &b->runs[r];
+    size_t a = run->at, z = r + 1 < b->nruns ? b->runs[r + 1].at : n;
+    if (!run->seq) {
+      fits = keep_end(t, &cap, run->src, max);
+      continue;
+    }
+    /* byte i of the run maps to src + i - a; it ends a character when the
+     * byte after it is no continuation byte */
+    size_t i = a;
+    for (; fits && i + 9 <= z; i += 8) {
+      size_t p = run->src + (i - a) + 1;
+      unsigned odd = lead_bits8(s + i + 1) & ~start_bits8(t->starts, p);
+      for (; fits && odd; odd &= odd - 1)
+        fits = keep_end(t, &cap, p - 1 + (size_t)__builtin_ctz(odd), max);
+    }
+    for (; fits && i + 1 < z; i++)
+      if (((unsigned char)s[i + 1] & 0xC0) != 0x80)
+        fits = keep_end(t, &cap, run->src + (i - a), max);
+    if (fits && z > a)
+      fits = keep_end(t, &cap, run->src + (z - 1 - a), max);
+  }
+  if (!fits) {
+    free(t->ends);
+    t->ends = NULL;
+    t->nends = 0;
+    return;
+  }
+  free(t->starts);
+  t->starts = NULL;
+}
+
+static void settled(void *arg, const cchc_mbuf *chars) {
+  cchc_text *t = arg;
+  if (t->starts)
+    find_ends(t, chars);
+}
+
 /* The text is written once into a buffer about as large as the input,
  * which a long input would fault in 4 KB at a time: ask the kernel for
  * huge pages there (only a hint, which it may not follow). */
@@ -251,8 +361,12 @@ cchc_status cchc_normalize(const char *input, size_t len,
   canon = NULL;
   if (rc != CCHC_OK)
     goto fail;
+  /* The ends are found once layout has settled the characters, before it
+   * reads the lines and writes a second map: the bits are gone by then. */
   if (!(options && (options->flags & CCHC_NORM_NO_LAYOUT)))
-    rc = cchc_layout(&chars, &edits, &t->log, err);
+    rc = cchc_layout(&chars, &edits, &t->log, settled, t, err);
+  else
+    settled(t, &chars);
   free(edits.at);
   if (rc != CCHC_OK)
     goto fail;
@@ -286,6 +400,7 @@ void cchc_text_free(cchc_text *t) {
     return;
   cchc_mbuf_free(&t->buf);
   cchc_log_free(&t->log);
+  free(t->ends);
   free(t->starts);
   free(t);
 }
@@ -317,11 +432,20 @@ void cchc_text_source_span(const cchc_text *t, size_t start, size_t end,
   /* The last byte maps into the last source character (its last byte for
    * multi-byte characters, its first for one-byte ones); the span ends at
    * the next source character start. */
-  size_t e = (size_t)cchc_mbuf_src(&t->buf, end - 1, NULL) + 1;
-  while (t->starts && e < t->source_len &&
-         !(t->starts[e >> 3] & (1u << (e & 7))))
-    e++;
-  *src_end = e;
+  size_t m = cchc_mbuf_src(&t->buf, end - 1, NULL);
+  if (t->starts) {
+    *src_end = end_after(t, m);
+    return;
+  }
+  size_t lo = 0, hi = t->nends; /* the first with last >= m */
+  while (lo < hi) {
+    size_t mid = lo + (hi - lo) / 2;
+    if (t->ends[mid].last < m)
+      lo = mid + 1;
+    else
+      hi = mid;
+  }
+  *src_end = lo < t->nends && t->ends[lo].last == m ? t->ends[lo].end : m + 1;
 }
 
 size_t cchc_text_repair_count(const cchc_text *t, cchc_repair_kind kind) {

@@ -991,6 +991,41 @@ START_TEST(offsets_utf16) {
 }
 END_TEST
 
+/* In a long text the characters that end past the source byte their last
+ * byte maps to (one byte from a longer source character) are few, and
+ * listed rather than kept as a bit per source byte: spans that end with
+ * one still end where the source character does. */
+START_TEST(offsets_long_text_ends) {
+  static const char plain[] =
+      "Ủy ban nhân dân xã triển khai kế hoạch cải cách hành chính.\n";
+  static const char odd[] = "Tổ chức\xc2\xa0thực hiện \xe2\x80\x9cĐề án"
+                            "\xe2\x80\x9d 2021\xe2\x80\x93"
+                            "2030 và chuyển đổi\x80số hóa\xe1\x80!\n";
+  enum { COPIES = 200 };
+  size_t n = COPIES * (sizeof plain - 1) + sizeof odd - 1;
+  char *in = malloc(n), *p = in;
+  ck_assert_ptr_nonnull(in);
+  for (int k = 0; k < COPIES; k++) {
+    if (k == COPIES / 2) {
+      memcpy(p, odd, sizeof odd - 1);
+      p += sizeof odd - 1;
+    }
+    memcpy(p, plain, sizeof plain - 1);
+    p += sizeof plain - 1;
+  }
+  cchc_text *t = must_norm(in, n, CCHC_NORM_REPAIR, CCHC_ENC_AUTO);
+  check_span(t, in, n, "chức ", "chức\xc2\xa0");
+  check_span(t, in, n, "\"Đề án\"", "\xe2\x80\x9cĐề án\xe2\x80\x9d");
+  check_span(t, in, n, "2021-", "2021\xe2\x80\x93");
+  check_span(t, in, n, "đổi\uFFFD", "đổi\x80");
+  /* (each byte of an ill-formed sequence is a character of its own) */
+  check_span(t, in, n, "hóa\uFFFD", "hóa\xe1");
+  check_span(t, in, n, "hóa\uFFFD\uFFFD!", "hóa\xe1\x80!");
+  cchc_text_free(t);
+  free(in);
+}
+END_TEST
+
 /* A trailing "N." line: dropped as a page number, its '.' used to be glued
  * to the previous line and the final newline mapped before it. */
 START_TEST(offsets_trailing_number_dot) {
@@ -1753,6 +1788,7 @@ int main(void) {
   tcase_add_test(tc, offsets_utf16);
   tcase_add_test(tc, offsets_span_next_to_dropped);
   tcase_add_test(tc, offsets_trailing_number_dot);
+  tcase_add_test(tc, offsets_long_text_ends);
   tcase_add_test(tc, repairs_listed);
   tcase_add_test(tc, input_released_once_decoded);
   tcase_add_test(tc, text_only);
