@@ -1599,6 +1599,18 @@ static void reread_lines(layout *L, const cchc_mbuf *text) {
   L->cnt = n;
 }
 
+/* Give back the room of the lines past those the pass before wrote: a
+ * pass joins lines, and a long text's first one leaves far fewer. */
+static void shrink_lines(layout *L) {
+  if (!L->cnt || L->cap <= L->cnt)
+    return;
+  line *ls = realloc(L->ls, L->cnt * sizeof *ls);
+  if (ls) {
+    L->ls = ls;
+    L->cap = L->cnt;
+  }
+}
+
 /* Strip the Markdown of md, make what the markers separated canonical
  * again, and read the lines: the text a pass reads, rewritten in place. */
 static cchc_status prepare(layout *L, cchc_mbuf *md, const cchc_edits *edits,
@@ -1687,6 +1699,7 @@ static cchc_status plain_pass(layout *L, cchc_mbuf *text,
                               cchc_repair_log *log, bool *same,
                               cchc_error *err) {
   reread_lines(L, text);
+  shrink_lines(L);
   cchc_repair_log more;
   cchc_log_init(&more);
   more.length_only = log->length_only; /* (what is appended to log) */
