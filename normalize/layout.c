@@ -1149,10 +1149,11 @@ static bool word_fits(const model *m, const line *a, const line *b,
  * unchanged says which (its index); the others say NO_LINE. */
 #define NO_LINE UINT32_MAX
 
-/* A line written by a pass: the line it copies (or NO_LINE) and where it
- * starts in the output. */
+/* A line written by a pass: the line it copies (or NO_LINE).  Where it
+ * starts in the output is found again after the line before it (4 bytes
+ * a line written, a million at once in a long text). */
 typedef struct block {
-  uint32_t from, at;
+  uint32_t from;
 } block;
 
 /* The state of layout from one pass to the next: the lines of the text a
@@ -1216,7 +1217,7 @@ static void block_open(emitter *e, uint32_t from) {
     }
     L->blocks = b;
   }
-  L->blocks[L->nblocks++] = (block){from, (uint32_t)emit_len(e)};
+  L->blocks[L->nblocks++] = (block){from};
 }
 
 /* The block being written is no copy of one line. */
@@ -1571,18 +1572,15 @@ static void read_lines(layout *L, const cchc_mbuf *md, const held_lines *held) {
  * the others are classified again. */
 static void reread_lines(layout *L, const cchc_mbuf *text) {
   /* Block k comes from line k or a later one: the lines are rewritten in
-   * order over the array.  A block ends with the newline before the next
-   * one (or the text's last byte): looked at, not searched for. */
+   * order over the array.  A block is a line of the text: it ends with
+   * its newline (or the text), and the next one starts after it. */
   const char *s = text->data;
   const block *b = L->blocks;
   size_t n = L->nblocks;
   L->last_same = n && b[n - 1].from != NO_LINE && b[n - 1].from + 1 == L->cnt;
-  for (size_t k = 0; k < n; k++) {
-    size_t p = b[k].at, e = k + 1 < n ? b[k + 1].at - 1 : text->len - 1;
-    if (e >= text->len || s[e] != '\n') { /* (never: a safe fallback) */
-      const char *nl = memchr(s + p, '\n', text->len - p);
-      e = nl ? (size_t)(nl - s) : text->len;
-    }
+  for (size_t k = 0, p = 0; k < n; k++) {
+    const char *nl = p < text->len ? memchr(s + p, '\n', text->len - p) : NULL;
+    size_t e = nl ? (size_t)(nl - s) : text->len;
     line *l = &L->ls[k];
     if (b[k].from != NO_LINE) {
       *l = L->ls[b[k].from];
@@ -1595,6 +1593,7 @@ static void reread_lines(layout *L, const cchc_mbuf *text) {
     } else {
       classify(s, p, e, text->len, l);
     }
+    p = e + 1;
   }
   L->cnt = n;
 }
