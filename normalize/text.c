@@ -15,8 +15,34 @@ typedef struct source_end {
   uint32_t last, end;
 } source_end;
 
+/* The text's map once it is laid out, read only: its runs in groups of
+ * MAP_GROUP, each run 4 bytes (where it starts, 16 bits past its group's
+ * first; its source offset, 15 bits past the group's first, and whether
+ * it goes on byte for byte) unless the group spans too much for that
+ * (then its runs are kept whole).  Half the runs' 8 bytes: a long text
+ * has a million runs, held until its frame's spans are mapped. */
+enum { MAP_GROUP = 64 };
+
+typedef struct map_group {
+  uint32_t at, src; /* of its first run */
+  uint32_t whole;   /* index of its first run in `whole`, or UINT32_MAX */
+} map_group;
+
+typedef struct map_run {
+  uint16_t at;  /* past the group's */
+  uint16_t src; /* past the group's, times 2, plus 1 when seq */
+} map_run;
+
+typedef struct text_map {
+  map_group *groups;
+  map_run *runs;   /* MAP_GROUP a group (those of groups kept whole unused) */
+  cchc_run *whole; /* the runs of the groups kept whole */
+  size_t ngroups, nruns, nwhole;
+} text_map;
+
 struct cchc_text {
-  cchc_mbuf buf;
+  cchc_mbuf buf; /* (its map moves to `map` once laid out) */
+  text_map map;
   /* Where a span ends in the source: at the next source character start
    * after the source offset of its last byte.  That is most often that
    * offset + 1; the others are listed in `ends` (increasing `last`), or,
@@ -212,6 +238,90 @@ static bool merge_repairs(cchc_repair *items, size_t n) {
   return true;
 }
 
+/* Move the runs of b into the compact map m; false when out of memory
+ * (then b keeps them). */
+static bool map_compact(text_map *m, cchc_mbuf *b) {
+  size_t n = b->nruns, ng = (n + MAP_GROUP - 1) / MAP_GROUP, nwhole = 0;
+  map_group *groups = malloc((ng ? ng : 1) * sizeof *groups);
+  map_run *runs = malloc((n ? n : 1) * sizeof *runs);
+  cchc_run *whole = NULL;
+  if (!groups || !runs)
+    goto fail;
+  for (size_t g = 0; g < ng; g++) {
+    const cchc_run *r = &b->runs[g * MAP_GROUP];
+    size_t k = n - g * MAP_GROUP < MAP_GROUP ? n - g * MAP_GROUP : MAP_GROUP;
+    bool fits = r[k - 1].at - r[0].at <= UINT16_MAX &&
+                r[k - 1].src - r[0].src <= UINT16_MAX / 2;
+    groups[g] = (map_group){r[0].at, r[0].src, UINT32_MAX};
+    if (fits) {
+      for (size_t i = 0; i < k; i++)
+        runs[g * MAP_GROUP + i] = (map_run){
+            (uint16_t)(r[i].at - r[0].at),
+            (uint16_t)((r[i].src - r[0].src) << 1 | r[i].seq)};
+      continue;
+    }
+    cchc_run *grown = realloc(whole, (nwhole + k) * sizeof *whole);
+    if (!grown)
+      goto fail;
+    whole = grown;
+    groups[g].whole = (uint32_t)nwhole;
+    memcpy(whole + nwhole, r, k * sizeof *r);
+    nwhole += k;
+  }
+  *m = (text_map){groups, runs, whole, ng, n, nwhole};
+  free(b->runs);
+  b->runs = NULL;
+  b->nruns = b->runs_cap = 0;
+  return true;
+fail:
+  free(groups);
+  free(runs);
+  free(whole);
+  return false;
+}
+
+/* Source offset of byte i (< the text's length) of a laid-out text. */
+static uint32_t text_src(const cchc_text *t, size_t i) {
+  const text_map *m = &t->map;
+  if (!m->ngroups) /* (no map kept, or it was not compacted) */
+    return cchc_mbuf_src(&t->buf, i, NULL);
+  size_t lo = 0, hi = m->ngroups; /* the last group starting at or before i */
+  while (hi - lo > 1) {
+    size_t mid = lo + (hi - lo) / 2;
+    if (m->groups[mid].at <= i)
+      lo = mid;
+    else
+      hi = mid;
+  }
+  const map_group *g = &m->groups[lo];
+  size_t first = lo * MAP_GROUP, k = m->nruns - first < MAP_GROUP
+                                          ? m->nruns - first
+                                          : MAP_GROUP;
+  size_t a = 0, z = k; /* the last run of the group starting at or before i */
+  if (g->whole != UINT32_MAX) {
+    const cchc_run *r = m->whole + g->whole;
+    while (z - a > 1) {
+      size_t mid = a + (z - a) / 2;
+      if (r[mid].at <= i)
+        a = mid;
+      else
+        z = mid;
+    }
+    return r[a].seq ? r[a].src + (uint32_t)(i - r[a].at) : r[a].src;
+  }
+  const map_run *r = m->runs + first;
+  size_t d = i - g->at;
+  while (z - a > 1) {
+    size_t mid = a + (z - a) / 2;
+    if (r[mid].at <= d)
+      a = mid;
+    else
+      z = mid;
+  }
+  uint32_t src = g->src + (uint32_t)(r[a].src >> 1);
+  return r[a].src & 1 ? src + (uint32_t)(d - r[a].at) : src;
+}
+
 static bool starts_at(const uint8_t *starts, size_t p) {
   return starts[p >> 3] >> (p & 7) & 1;
 }
@@ -375,6 +485,8 @@ cchc_status cchc_normalize(const char *input, size_t len,
   /* Layout only removes bytes: the text is read, never grown, from here
    * on, and the room it left is as long as the input is large. */
   cchc_mbuf_shrink_to_fit(&t->buf);
+  if (t->buf.nruns)
+    map_compact(&t->map, &t->buf);
   if (!cchc_mbuf_terminate(&t->buf)) {
     rc = cchc_fail(err, CCHC_ERR_NOMEM, "out of memory");
     goto fail;
@@ -399,6 +511,9 @@ void cchc_text_free(cchc_text *t) {
   if (!t)
     return;
   cchc_mbuf_free(&t->buf);
+  free(t->map.groups);
+  free(t->map.runs);
+  free(t->map.whole);
   cchc_log_free(&t->log);
   free(t->ends);
   free(t->starts);
@@ -415,7 +530,7 @@ cchc_encoding cchc_text_encoding(const cchc_text *t) { return t->encoding; }
 size_t cchc_text_source_offset(const cchc_text *t, size_t offset) {
   if (offset >= t->buf.len)
     return t->source_len;
-  return cchc_mbuf_src(&t->buf, offset, NULL);
+  return text_src(t, offset);
 }
 
 void cchc_text_source_span(const cchc_text *t, size_t start, size_t end,
@@ -428,11 +543,11 @@ void cchc_text_source_span(const cchc_text *t, size_t start, size_t end,
     *src_start = *src_end = cchc_text_source_offset(t, start);
     return;
   }
-  *src_start = cchc_mbuf_src(&t->buf, start, NULL);
+  *src_start = text_src(t, start);
   /* The last byte maps into the last source character (its last byte for
    * multi-byte characters, its first for one-byte ones); the span ends at
    * the next source character start. */
-  size_t m = cchc_mbuf_src(&t->buf, end - 1, NULL);
+  size_t m = text_src(t, end - 1);
   if (t->starts) {
     *src_end = end_after(t, m);
     return;
