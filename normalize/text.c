@@ -7,6 +7,10 @@
 #include <string.h>
 #include <sys/mman.h>
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 /* A character of the text whose last byte maps to source offset `last`
  * ends, in the source, at `end`, past last + 1: it came from a longer
  * source character (a no-break space that became a space, U+FFFD for an
@@ -366,13 +370,41 @@ static unsigned char start_bits8(const uint8_t *starts, size_t p) {
   return (unsigned char)(w >> (p & 7));
 }
 
+/* The same of 64 bytes at once (SSE2 where there is, every x86-64). */
+static uint64_t lead_bits64(const char *p) {
+  uint64_t bits = 0;
+#if defined(__SSE2__)
+  const __m128i c0 = _mm_set1_epi8(-64); /* below: 0x80..0xBF (signed) */
+  for (int k = 0; k < 4; k++) {
+    __m128i x = _mm_loadu_si128((const __m128i *)(const void *)(p + 16 * k));
+    bits |= (uint64_t)(uint16_t)~_mm_movemask_epi8(_mm_cmplt_epi8(x, c0))
+            << (16 * k);
+  }
+#else
+  for (int k = 0; k < 8; k++)
+    bits |= (uint64_t)lead_bits8(p + 8 * k) << (8 * k);
+#endif
+  return bits;
+}
+
+/* The 64 start bits of source offsets p to p + 63 (9 bytes of bits from
+ * p / 8 on). */
+static uint64_t start_bits64(const uint8_t *starts, size_t p) {
+  const uint8_t *q = starts + (p >> 3);
+  uint64_t w = 0;
+  for (int k = 0; k < 8; k++)
+    w |= (uint64_t)q[k] << (8 * k);
+  unsigned shift = p & 7;
+  return shift ? w >> shift | (uint64_t)q[8] << (64 - shift) : w;
+}
+
 /* The list of `ends` for the characters of b, whose map is the text's
  * (or will be, but for the separators layout writes, which map where a
  * character of b ends, and the bytes it drops); then the bit per source
  * byte is freed.  Each character's end is found where its map says: in a
  * run that copies the source byte for byte, a character ends where the
  * next one starts, so its end is offset + 1 unless the next source byte
- * starts none (8 bytes a step); elsewhere, at the run's source offset.
+ * starts none (64 bytes a step); elsewhere, at the run's source offset.
  * A list as large as half the bits (UTF-16 input, where every ASCII
  * character is in it) is dropped, and the bits kept. */
 static void find_ends(cchc_text *t, const cchc_mbuf *b) {
@@ -388,7 +420,15 @@ static void find_ends(cchc_text *t, const cchc_mbuf *b) {
     }
     /* byte i of the run maps to src + i - a; it ends a character when the
      * byte after it is no continuation byte */
-    size_t i = a;
+    size_t i = a, bits = t->source_len / 8 + 2; /* (bytes of starts) */
+    for (; fits && i + 65 <= z &&
+           ((run->src + (i - a) + 1) >> 3) + 9 <= bits;
+         i += 64) {
+      size_t p = run->src + (i - a) + 1;
+      uint64_t odd = lead_bits64(s + i + 1) & ~start_bits64(t->starts, p);
+      for (; fits && odd; odd &= odd - 1)
+        fits = keep_end(t, &cap, p - 1 + (size_t)__builtin_ctzll(odd), max);
+    }
     for (; fits && i + 9 <= z; i += 8) {
       size_t p = run->src + (i - a) + 1;
       unsigned odd = lead_bits8(s + i + 1) & ~start_bits8(t->starts, p);
