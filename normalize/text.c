@@ -355,6 +355,7 @@ static bool keep_end(cchc_text *t, size_t *cap, size_t m, size_t max) {
   return true;
 }
 
+#if !defined(__SSE2__)
 /* Bits of the 8 bytes at p: which are no UTF-8 continuation byte (byte k
  * to bit k). */
 static unsigned char lead_bits8(const char *p) {
@@ -363,14 +364,10 @@ static unsigned char lead_bits8(const char *p) {
   uint64_t lead = ~(x & ~(x << 1)) & 0x8080808080808080u;
   return (unsigned char)(((lead >> 7) * 0x0102040810204080u) >> 56);
 }
+#endif
 
-/* The 8 start bits of source offsets p to p + 7. */
-static unsigned char start_bits8(const uint8_t *starts, size_t p) {
-  unsigned w = starts[p >> 3] | (unsigned)starts[(p >> 3) + 1] << 8;
-  return (unsigned char)(w >> (p & 7));
-}
-
-/* The same of 64 bytes at once (SSE2 where there is, every x86-64). */
+/* Bits of the 64 bytes at p: which are no UTF-8 continuation byte (byte
+ * k to bit k; SSE2 where there is, every x86-64). */
 static uint64_t lead_bits64(const char *p) {
   uint64_t bits = 0;
 #if defined(__SSE2__)
@@ -419,25 +416,23 @@ static void find_ends(cchc_text *t, const cchc_mbuf *b) {
       continue;
     }
     /* byte i of the run maps to src + i - a; it ends a character when the
-     * byte after it is no continuation byte */
-    size_t i = a, bits = t->source_len / 8 + 2; /* (bytes of starts) */
-    for (; fits && i + 65 <= z &&
-           ((run->src + (i - a) + 1) >> 3) + 9 <= bits;
-         i += 64) {
-      size_t p = run->src + (i - a) + 1;
-      uint64_t odd = lead_bits64(s + i + 1) & ~start_bits64(t->starts, p);
-      for (; fits && odd; odd &= odd - 1)
-        fits = keep_end(t, &cap, p - 1 + (size_t)__builtin_ctzll(odd), max);
+     * byte after it is no continuation byte: 64 of them a step, those of
+     * the run only (a run is a hundred bytes long or so) */
+    for (size_t i = a; fits && i + 1 < z;) {
+      size_t p = run->src + (i - a) + 1, k = z - 1 - i < 64 ? z - 1 - i : 64;
+      if (i + 65 <= n && (p >> 3) + 9 <= t->source_len / 8 + 2) {
+        uint64_t odd = lead_bits64(s + i + 1) & ~start_bits64(t->starts, p);
+        if (k < 64)
+          odd &= ((uint64_t)1 << k) - 1;
+        for (; fits && odd; odd &= odd - 1)
+          fits = keep_end(t, &cap, p - 1 + (size_t)__builtin_ctzll(odd), max);
+      } else { /* (the text's or the bits' last bytes) */
+        for (size_t j = 0; fits && j < k; j++)
+          if (((unsigned char)s[i + 1 + j] & 0xC0) != 0x80)
+            fits = keep_end(t, &cap, p - 1 + j, max);
+      }
+      i += k;
     }
-    for (; fits && i + 9 <= z; i += 8) {
-      size_t p = run->src + (i - a) + 1;
-      unsigned odd = lead_bits8(s + i + 1) & ~start_bits8(t->starts, p);
-      for (; fits && odd; odd &= odd - 1)
-        fits = keep_end(t, &cap, p - 1 + (size_t)__builtin_ctz(odd), max);
-    }
-    for (; fits && i + 1 < z; i++)
-      if (((unsigned char)s[i + 1] & 0xC0) != 0x80)
-        fits = keep_end(t, &cap, run->src + (i - a), max);
     if (fits && z > a)
       fits = keep_end(t, &cap, run->src + (z - 1 - a), max);
   }
