@@ -389,8 +389,12 @@ static uint64_t lead_bits64(const char *p) {
 static uint64_t start_bits64(const uint8_t *starts, size_t p) {
   const uint8_t *q = starts + (p >> 3);
   uint64_t w = 0;
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+  memcpy(&w, q, sizeof w);
+#else
   for (int k = 0; k < 8; k++)
     w |= (uint64_t)q[k] << (8 * k);
+#endif
   unsigned shift = p & 7;
   return shift ? w >> shift | (uint64_t)q[8] << (64 - shift) : w;
 }
@@ -407,6 +411,7 @@ static uint64_t start_bits64(const uint8_t *starts, size_t p) {
 static void find_ends(cchc_text *t, const cchc_mbuf *b) {
   const char *s = b->data;
   size_t n = b->len, cap = 0, max = t->source_len / 128;
+  size_t bits = t->source_len / 8 + 2; /* (bytes of t->starts) */
   bool fits = true;
   for (size_t r = 0; fits && r < b->nruns; r++) {
     const cchc_run *run = &b->runs[r];
@@ -420,7 +425,7 @@ static void find_ends(cchc_text *t, const cchc_mbuf *b) {
      * the run only (a run is a hundred bytes long or so) */
     for (size_t i = a; fits && i + 1 < z;) {
       size_t p = run->src + (i - a) + 1, k = z - 1 - i < 64 ? z - 1 - i : 64;
-      if (i + 65 <= n && (p >> 3) + 9 <= t->source_len / 8 + 2) {
+      if (i + 65 <= n && (p >> 3) + 9 <= bits) {
         uint64_t odd = lead_bits64(s + i + 1) & ~start_bits64(t->starts, p);
         if (k < 64)
           odd &= ((uint64_t)1 << k) - 1;
