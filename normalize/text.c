@@ -301,18 +301,11 @@ static uint32_t text_src(const cchc_text *t, size_t i) {
   size_t first = lo * MAP_GROUP, k = m->nruns - first < MAP_GROUP
                                           ? m->nruns - first
                                           : MAP_GROUP;
-  size_t a = 0, z = k; /* the last run of the group starting at or before i */
-  if (g->whole != UINT32_MAX) {
-    const cchc_run *r = m->whole + g->whole;
-    while (z - a > 1) {
-      size_t mid = a + (z - a) / 2;
-      if (r[mid].at <= i)
-        a = mid;
-      else
-        z = mid;
-    }
-    return r[a].seq ? r[a].src + (uint32_t)(i - r[a].at) : r[a].src;
+  if (g->whole != UINT32_MAX) { /* its runs as a map of their own */
+    cchc_mbuf runs = {.runs = m->whole + g->whole, .nruns = k};
+    return cchc_mbuf_src(&runs, i, NULL);
   }
+  size_t a = 0, z = k; /* the last run of the group starting at or before i */
   const map_run *r = m->runs + first;
   size_t d = i - g->at;
   while (z - a > 1) {
