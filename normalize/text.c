@@ -246,8 +246,10 @@ static bool merge_repairs(cchc_repair *items, size_t n) {
  * (then b keeps them). */
 static bool map_compact(text_map *m, cchc_mbuf *b) {
   size_t n = b->nruns, ng = (n + MAP_GROUP - 1) / MAP_GROUP, nwhole = 0;
-  map_group *groups = malloc((ng ? ng : 1) * sizeof *groups);
-  map_run *runs = malloc((n ? n : 1) * sizeof *runs);
+  if (!n || n > UINT32_MAX) /* (a text's runs: fewer than its bytes) */
+    return false;
+  map_group *groups = malloc(ng * sizeof *groups);
+  map_run *runs = malloc(n * sizeof *runs);
   cchc_run *whole = NULL;
   if (!groups || !runs)
     goto fail;
