@@ -13,6 +13,10 @@
 
 #include <string.h>
 
+#if defined(__GLIBC__)
+#include <malloc.h>
+#endif
+
 /* Task k has no lead of its own: the lead of its area, if "Tổ chức thực
  * hiện" gave one. */
 static void area_lead(tk *t, frame_task *k) {
@@ -69,8 +73,8 @@ static void more_text(xctx *x, const table_row *row, size_t i,
   for (size_t j = i + 1; j < row->ncells && k->text; j++) {
     const table_cell *m = &row->cells[j];
     if (m->role != c->role || !m->more) continue;
-    k->text = frame_printf(x->f, "%s %s", k->text,
-                           xfolded(x, m->start, m->end));
+    k->text = frame_intern(x->f, frame_printf(x->f, "%s %s", k->text,
+                                              xfolded(x, m->start, m->end)));
     k->span.end = m->end;
   }
 }
@@ -95,11 +99,12 @@ static void row_tasks(tk *t, const table *tb, const table_row *row) {
     if (!k) continue;
     more_text(x, row, i, k);
     k->target = target ? target->ref : -1;
-    if (budget) k->budget = xfolded(x, budget->start, budget->end);
+    if (budget)
+      k->budget = frame_intern(x->f, xfolded(x, budget->start, budget->end));
     if (products) {
       size_t pa = products->start;
       xskip_bullet(x, &pa, products->end);
-      k->products = xfolded(x, pa, products->end);
+      k->products = frame_intern(x->f, xfolded(x, pa, products->end));
     }
     if (!lead.n) area_lead(t, k);
   }
@@ -111,9 +116,33 @@ static void table_tasks(tk *t, const table *tb) {
   for (size_t r = 0; r < tb->nrows; r++) row_tasks(t, tb, &tb->rows[r]);
 }
 
+/* Cells of the tables released since the heap last gave its free pages
+ * back, and how many make that worth a walk of the heap. */
+typedef struct released {
+  size_t cells;
+} released;
+enum { RELEASED_CELLS = 1 << 14 };
+
+/* Release tb, whose rows are tasks now.  A long plan's tables are as large
+ * as the frame's tasks, and are released as those grow: the strings and
+ * units of the tasks are larger blocks than the cells of a row, so the
+ * holes the cells leave stay resident unless glibc is asked to give their
+ * pages back (every so many cells: a walk of its free lists each time). */
+static void release_table(table *tb, released *r) {
+  for (size_t i = 0; i < tb->nrows; i++) r->cells += tb->rows[i].ncells;
+  table_free(tb);
+#if defined(__GLIBC__)
+  if (r->cells >= RELEASED_CELLS) {
+    malloc_trim(0);
+    r->cells = 0;
+  }
+#endif
+}
+
 void appendix_tasks(tk *t) {
   xctx *x = t->x;
   bool crawled_in_appendix = false;
+  released freed = {0};
   for (size_t i = 0; i < x->ntables; i++) {
     table *read = &x->tables[i];
     table_resolve(x, read);
@@ -124,7 +153,7 @@ void appendix_tasks(tk *t) {
      * this (table_holds), and a long plan's tables are as large as the
      * frame's tasks */
     size_t first = read->first, last = read->last;
-    table_free(read);
+    release_table(read, &freed);
     read->first = first;
     read->last = last;
   }
@@ -133,5 +162,5 @@ void appendix_tasks(tk *t) {
       !table_read(x, t->app_start, t->app_end, &tb))
     return;
   table_tasks(t, &tb);
-  table_free(&tb);
+  release_table(&tb, &freed);
 }

@@ -187,7 +187,7 @@ static void assign(tk *t, const label *l, size_t n, size_t li, size_t last) {
       assigns = timed = true;
       break;
     case TABLE_PRODUCTS:
-      if (a < b && !products) products = xfolded(x, a, b);
+      if (a < b && !products) products = frame_intern(x->f, xfolded(x, a, b));
       assigns = true;
       break;
     default:

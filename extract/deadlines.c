@@ -177,6 +177,7 @@ static size_t place_at(const word_places *p, size_t i) {
 
 typedef struct dctx {
   xctx *x;
+  rule_list rules;      /* the deadline rules: a candidate's prio indexes it */
   rule_list points, grains, words;
   pcre2_match_data *md; /* for point and grain rules */
   int plan_year;        /* 0 when unknown */
@@ -372,13 +373,13 @@ enum { G_AT, G_FROM, G_TO, G_DATES, G_PHRASE, NGROUPS };
 static const char *const group_names[NGROUPS] = {"at", "from", "to", "dates",
                                                  "phrase"};
 
-/* Offsets in 32 bits (a text is below 4 GB): a long plan has a hundred
- * thousand candidates at once. */
+/* Offsets in 32 bits (a text is below 4 GB) and the rule by its place in
+ * the deadline rules: a long plan has a hundred thousand candidates at
+ * once (56 bytes each). */
 typedef struct cand {
   uint32_t start, end; /* whole match, canonical */
-  uint32_t prio;       /* rule order */
-  const rule *r;
   uint32_t gs[NGROUPS], ge[NGROUPS];
+  uint16_t prio;       /* rule order: its index in dctx.rules */
   bool has[NGROUPS];
   bool keep;
 } cand;
@@ -745,9 +746,10 @@ static const char *iso(cchc_frame *f, ymd d) {
   return frame_intern(f, frame_printf(f, "%04d-%02d-%02d", d.y, d.m, d.d));
 }
 
-static cchc_status push(xctx *x, const cand *c, const char *kind,
+static cchc_status push(dctx *d, const cand *c, const char *kind,
                         const interval *from, const interval *to,
                         const char *recurrence) {
+  xctx *x = d->x;
   cchc_frame *f = x->f;
   frame_deadline *dl = FRAME_PUSH(f, deadlines);
   if (!dl) return NOMEM(x);
@@ -763,7 +765,7 @@ static cchc_status push(xctx *x, const cand *c, const char *kind,
                                                   from->has_end)) ||
                       (to && to->inferred && (to->has_start || to->has_end));
   dl->span = (frame_span){ps, pe};
-  dl->rule = c->r->id;
+  dl->rule = d->rules.items[c->prio]->id;
   return f->failed ? NOMEM(x) : CCHC_OK;
 }
 
@@ -771,7 +773,7 @@ static cchc_status push(xctx *x, const cand *c, const char *kind,
  * expressions do not parse). */
 static cchc_status emit(dctx *d, const cand *c) {
   xctx *x = d->x;
-  const char *kind = rule_attr(c->r, "kind");
+  const char *kind = rule_attr(d->rules.items[c->prio], "kind");
   const char *s = x->s;
   interval from = {0}, to = {0};
   bool has_from = c->has[G_FROM] &&
@@ -802,7 +804,7 @@ static cchc_status emit(dctx *d, const cand *c) {
     if (!c->has[G_AT] ||
         !parse_point(d, s + c->gs[G_AT], c->ge[G_AT] - c->gs[G_AT], &at))
       return CCHC_OK;
-    return push(x, c, at.kind, &at, &at, NULL);
+    return push(d, c, at.kind, &at, &at, NULL);
   }
   if (!strcmp(kind, "date")) {
     if (!c->has[G_DATES]) return CCHC_OK;
@@ -813,7 +815,7 @@ static cchc_status emit(dctx *d, const cand *c) {
       return NOMEM(x);
     cchc_status st = CCHC_OK;
     for (size_t i = 0; i < n && st == CCHC_OK; i++)
-      st = push(x, c, "date", NULL, &dates[i], NULL);
+      st = push(d, c, "date", NULL, &dates[i], NULL);
     free(dates);
     return st;
   }
@@ -823,7 +825,8 @@ static cchc_status emit(dctx *d, const cand *c) {
   const char *recurrence = NULL;
   if (!strcmp(kind, "recurring") || !strcmp(kind, "continuous")) {
     recurrence = grain_of(d, s + c->start, c->end - c->start);
-    if (!recurrence) recurrence = rule_attr(c->r, "recurrence");
+    if (!recurrence)
+      recurrence = rule_attr(d->rules.items[c->prio], "recurrence");
   }
   /* Days of the year that recur ("trước ngày 01/6 và 15/11 hằng năm"):
    * one recurring deadline per day, without dates. */
@@ -837,7 +840,7 @@ static cchc_status emit(dctx *d, const cand *c) {
   }
   cchc_status st = CCHC_OK;
   for (size_t i = 0; i < times && st == CCHC_OK; i++)
-    st = push(x, c, kind, has_from ? &from : NULL, has_to ? &to : NULL,
+    st = push(d, c, kind, has_from ? &from : NULL, has_to ? &to : NULL,
               recurrence);
   return st;
 }
@@ -889,8 +892,7 @@ static cchc_status collect(dctx *d, rule_list rs, const bool *app, cand **out,
       memset(k, 0, sizeof *k);
       k->start = (uint32_t)ms;
       k->end = (uint32_t)me;
-      k->prio = (uint32_t)i;
-      k->r = r;
+      k->prio = (uint16_t)i;
       for (int g = 0; g < NGROUPS; g++) {
         size_t gs = 0, ge = 0;
         k->has[g] = rule_group(r, x->md, group_names[g], &gs, &ge);
@@ -908,6 +910,10 @@ static cchc_status collect(dctx *d, rule_list rs, const bool *app, cand **out,
 cchc_status extract_deadlines(xctx *x) {
   dctx d = {.x = x};
   rule_list rs = rules_select(x->rules, "deadline.", NULL);
+  if (rs.n > UINT16_MAX) /* (a candidate holds its rule in 16 bits) */
+    return cchc_fail(x->err, CCHC_ERR_INVALID, "more than %u deadline rules",
+                     (unsigned)UINT16_MAX);
+  d.rules = rs;
   d.points = rules_select(x->rules, "point.", NULL);
   d.grains = rules_select(x->rules, "grain.", NULL);
   d.words = rules_select(x->rules, "numword.", NULL);

@@ -172,7 +172,7 @@ static void add_lead(tk *t, const char *area, const xunit *u, size_t a,
                          frame_intern(x->f, xfolded(x, u->start, u->end)),
                          (frame_span){u->start, u->end}};
   xskip_bullet(x, &a, ce);
-  l->text = xfolded(x, a, ce);
+  l->text = frame_intern(x->f, xfolded(x, a, ce));
   l->span = (frame_span){a, ce};
   l->rule = r->id;
 }

@@ -61,7 +61,7 @@ frame_task *task_add(tk *t, size_t a, size_t b, const xunits *lead,
   if (!k) return NULL;
   k->section = x->lines[xline_at(x, a)].section;
   k->area = area ? area : xsection_area(x, k->section);
-  k->text = xfolded(x, a, b);
+  k->text = frame_intern(x->f, xfolded(x, a, b));
   if (lead) {
     k->lead = to_frame_units(t, lead);
     k->nlead = k->lead ? lead->n : 0;

@@ -1188,10 +1188,12 @@ static bool word_fits(const model *m, const line *a, const line *b,
  * unchanged says which (its index); the others say NO_LINE. */
 #define NO_LINE UINT32_MAX
 
-/* A line written by a pass: the line it copies (or NO_LINE) and where it
- * starts in the output. */
+/* A line written by a pass: the line it copies (or NO_LINE), and its
+ * code points when they are known.  Where it starts in the output is
+ * found again after the line before it (8 bytes a line written, a
+ * million at once in a long text). */
 typedef struct block {
-  uint32_t from, at;
+  uint32_t from;
   uint32_t cps; /* code points of its content, when every line in it went
                    as it was (CPS_UNKNOWN otherwise): the next pass then
                    classifies a block that joined lines without reading
@@ -1212,6 +1214,9 @@ typedef struct layout {
   bool has_prior;  /* (not for the first pass, nor after Markdown) */
   bool last_same;  /* the last line was the last one of that pass too */
   bool failed;     /* out of memory */
+  /* called once the characters are final, before the lines are read */
+  void (*settled)(void *arg, const cchc_mbuf *text);
+  void *settled_arg;
 } layout;
 
 /* One pass writing: the text it reads (md), where it writes (out, over
@@ -1257,7 +1262,7 @@ static void block_open(emitter *e, uint32_t from) {
     }
     L->blocks = b;
   }
-  L->blocks[L->nblocks++] = (block){from, (uint32_t)emit_len(e), 0};
+  L->blocks[L->nblocks++] = (block){from, 0};
 }
 
 /* The block being written grows by `cps` code points (CPS_UNKNOWN: by
@@ -1411,12 +1416,9 @@ static size_t clean_run(emitter *e, const line *ls, size_t cnt, size_t j,
     L->blocks = b;
     L->blocks_cap = cap;
   }
-  /* (the output stands `behind` bytes before md from here on) */
-  size_t behind = ls[j].start - (emit_len(e) + 1);
   for (size_t i = j; i < k; i++)
     L->blocks[L->nblocks++] = (block){
-        (uint32_t)i, (uint32_t)(ls[i].start - behind),
-        ls[i].cplen < LINE_CPLEN_MAX ? ls[i].cplen : CPS_UNKNOWN};
+        (uint32_t)i, ls[i].cplen < LINE_CPLEN_MAX ? ls[i].cplen : CPS_UNKNOWN};
   if (e->skip)
     e->out->len = ls[k - 1].end;
   else
@@ -1628,6 +1630,13 @@ static bool write_pass(layout *L, const cchc_mbuf *md, cchc_mbuf *out,
   return e.dirty;
 }
 
+/* The characters of the text are final: tell the caller, once. */
+static void settle(layout *L, const cchc_mbuf *text) {
+  if (L->settled)
+    L->settled(L->settled_arg, text);
+  L->settled = NULL;
+}
+
 /* The lines of md, every one classified; `held` lists the newlines that
  * lie inside a bold span. */
 static void read_lines(layout *L, const cchc_mbuf *md, const held_lines *held) {
@@ -1671,18 +1680,15 @@ static void read_lines(layout *L, const cchc_mbuf *md, const held_lines *held) {
  * the others are classified again. */
 static void reread_lines(layout *L, const cchc_mbuf *text) {
   /* Block k comes from line k or a later one: the lines are rewritten in
-   * order over the array.  A block ends with the newline before the next
-   * one (or the text's last byte): looked at, not searched for. */
+   * order over the array.  A block is a line of the text: it ends with
+   * its newline (or the text), and the next one starts after it. */
   const char *s = text->data;
   const block *b = L->blocks;
   size_t n = L->nblocks;
   L->last_same = n && b[n - 1].from != NO_LINE && b[n - 1].from + 1 == L->cnt;
-  for (size_t k = 0; k < n; k++) {
-    size_t p = b[k].at, e = k + 1 < n ? b[k + 1].at - 1 : text->len - 1;
-    if (e >= text->len || s[e] != '\n') { /* (never: a safe fallback) */
-      const char *nl = memchr(s + p, '\n', text->len - p);
-      e = nl ? (size_t)(nl - s) : text->len;
-    }
+  for (size_t k = 0, p = 0; k < n; k++) {
+    const char *nl = p < text->len ? memchr(s + p, '\n', text->len - p) : NULL;
+    size_t e = nl ? (size_t)(nl - s) : text->len;
     line *l = &L->ls[k];
     if (b[k].from != NO_LINE) {
       *l = L->ls[b[k].from];
@@ -1699,8 +1705,21 @@ static void reread_lines(layout *L, const cchc_mbuf *text) {
     } else {
       classify(s, p, e, text->len, l);
     }
+    p = e + 1;
   }
   L->cnt = n;
+}
+
+/* Give back the room of the lines past those the pass before wrote: a
+ * pass joins lines, and a long text's first one leaves far fewer. */
+static void shrink_lines(layout *L) {
+  if (!L->cnt || L->cap <= L->cnt)
+    return;
+  line *ls = realloc(L->ls, L->cnt * sizeof *ls);
+  if (ls) {
+    L->ls = ls;
+    L->cap = L->cnt;
+  }
 }
 
 /* Strip the Markdown of md, make what the markers separated canonical
@@ -1724,6 +1743,7 @@ static cchc_status prepare(layout *L, cchc_mbuf *md, const cchc_edits *edits,
     if (rc != CCHC_OK)
       goto cleanup;
   }
+  settle(L, md);
   read_lines(L, md, &held);
   if (L->failed)
     rc = cchc_fail(err, CCHC_ERR_NOMEM, "out of memory in layout");
@@ -1790,6 +1810,7 @@ static cchc_status plain_pass(layout *L, cchc_mbuf *text,
                               cchc_repair_log *log, bool *same,
                               cchc_error *err) {
   reread_lines(L, text);
+  shrink_lines(L);
   cchc_repair_log more;
   cchc_log_init(&more);
   more.length_only = log->length_only; /* (what is appended to log) */
@@ -1819,13 +1840,17 @@ static cchc_status plain_pass(layout *L, cchc_mbuf *text,
  * the first pass reads every line; the next ones read again only the
  * lines a join made, and write only from the first change on. */
 cchc_status cchc_layout(cchc_mbuf *text, const cchc_edits *edits,
-                        cchc_repair_log *log, cchc_error *err) {
-  layout L = {0};
+                        cchc_repair_log *log,
+                        void (*settled)(void *arg, const cchc_mbuf *text),
+                        void *settled_arg, cchc_error *err) {
+  layout L = {.settled = settled, .settled_arg = settled_arg};
   cchc_status rc = CCHC_OK;
-  if (is_markdown(text))
+  if (is_markdown(text)) {
     rc = prepare(&L, text, edits, log, err);
-  else
+  } else {
+    settle(&L, text);
     read_lines(&L, text, &(held_lines){0});
+  }
   if (rc == CCHC_OK && L.failed)
     rc = cchc_fail(err, CCHC_ERR_NOMEM, "out of memory in layout");
   if (rc == CCHC_OK) {

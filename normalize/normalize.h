@@ -90,8 +90,14 @@ cchc_status cchc_canon_chars(cchc_mbuf *text, const size_t *lines,
                              cchc_error *err);
 
 /* Stage 3: layout repair (Markdown, wrapped lines, page numbers) of
- * `text`, rewritten in place; `edits`: where stage 2 changed it. */
+ * `text`, rewritten in place; `edits`: where stage 2 changed it.
+ * `settled` (may be NULL) is called once its characters are final, once
+ * the Markdown is stripped and before the lines are read: from there on
+ * layout only drops blanks, markers, page numbers and line breaks, and
+ * writes separators that map where a character of that text ends. */
 cchc_status cchc_layout(cchc_mbuf *text, const cchc_edits *edits,
-                        cchc_repair_log *log, cchc_error *err);
+                        cchc_repair_log *log,
+                        void (*settled)(void *arg, const cchc_mbuf *text),
+                        void *settled_arg, cchc_error *err);
 
 #endif

@@ -7,9 +7,54 @@
 #include <string.h>
 #include <sys/mman.h>
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
+/* A character of the text whose last byte maps to source offset `last`
+ * ends, in the source, at `end`, past last + 1: it came from a longer
+ * source character (a no-break space that became a space, U+FFFD for an
+ * ill-formed sequence, any ASCII character of UTF-16). */
+typedef struct source_end {
+  uint32_t last, end;
+} source_end;
+
+/* The text's map once it is laid out, read only: its runs in groups of
+ * MAP_GROUP, each run 4 bytes (where it starts, 16 bits past its group's
+ * first; its source offset, 15 bits past the group's first, and whether
+ * it goes on byte for byte) unless the group spans too much for that
+ * (then its runs are kept whole).  Half the runs' 8 bytes: a long text
+ * has a million runs, held until its frame's spans are mapped. */
+enum { MAP_GROUP = 64 };
+
+typedef struct map_group {
+  uint32_t at, src; /* of its first run */
+  uint32_t whole;   /* index of its first run in `whole`, or UINT32_MAX */
+} map_group;
+
+typedef struct map_run {
+  uint16_t at;  /* past the group's */
+  uint16_t src; /* past the group's, times 2, plus 1 when seq */
+} map_run;
+
+typedef struct text_map {
+  map_group *groups;
+  map_run *runs;   /* MAP_GROUP a group (those of groups kept whole unused) */
+  cchc_run *whole; /* the runs of the groups kept whole */
+  size_t ngroups, nruns, nwhole;
+} text_map;
+
 struct cchc_text {
-  cchc_mbuf buf;
-  uint8_t *starts; /* bit per source byte: a source character starts here */
+  cchc_mbuf buf; /* (its map moves to `map` once laid out) */
+  text_map map;
+  /* Where a span ends in the source: at the next source character start
+   * after the source offset of its last byte.  That is most often that
+   * offset + 1; the others are listed in `ends` (increasing `last`), or,
+   * when they are too many for the list to be the smaller, `starts` keeps
+   * a bit per source byte: a source character starts there. */
+  source_end *ends;
+  size_t nends;
+  uint8_t *starts;
   size_t source_len;
   cchc_encoding encoding;
   cchc_repair_log log;
@@ -197,6 +242,216 @@ static bool merge_repairs(cchc_repair *items, size_t n) {
   return true;
 }
 
+/* Move the runs of b into the compact map m; false when out of memory
+ * (then b keeps them). */
+static bool map_compact(text_map *m, cchc_mbuf *b) {
+  size_t n = b->nruns, ng = (n + MAP_GROUP - 1) / MAP_GROUP, nwhole = 0;
+  if (!n || n > UINT32_MAX) /* (a text's runs: fewer than its bytes) */
+    return false;
+  map_group *groups = malloc(ng * sizeof *groups);
+  map_run *runs = malloc(n * sizeof *runs);
+  cchc_run *whole = NULL;
+  if (!groups || !runs)
+    goto fail;
+  for (size_t g = 0; g < ng; g++) {
+    const cchc_run *r = &b->runs[g * MAP_GROUP];
+    size_t k = n - g * MAP_GROUP < MAP_GROUP ? n - g * MAP_GROUP : MAP_GROUP;
+    bool fits = r[k - 1].at - r[0].at <= UINT16_MAX &&
+                r[k - 1].src - r[0].src <= UINT16_MAX / 2;
+    groups[g] = (map_group){r[0].at, r[0].src, UINT32_MAX};
+    if (fits) {
+      for (size_t i = 0; i < k; i++)
+        runs[g * MAP_GROUP + i] = (map_run){
+            (uint16_t)(r[i].at - r[0].at),
+            (uint16_t)((r[i].src - r[0].src) << 1 | r[i].seq)};
+      continue;
+    }
+    cchc_run *grown = realloc(whole, (nwhole + k) * sizeof *whole);
+    if (!grown)
+      goto fail;
+    whole = grown;
+    groups[g].whole = (uint32_t)nwhole;
+    memcpy(whole + nwhole, r, k * sizeof *r);
+    nwhole += k;
+  }
+  *m = (text_map){groups, runs, whole, ng, n, nwhole};
+  free(b->runs);
+  b->runs = NULL;
+  b->nruns = b->runs_cap = 0;
+  return true;
+fail:
+  free(groups);
+  free(runs);
+  free(whole);
+  return false;
+}
+
+/* Source offset of byte i (< the text's length) of a laid-out text. */
+static uint32_t text_src(const cchc_text *t, size_t i) {
+  const text_map *m = &t->map;
+  if (!m->ngroups) /* (no map kept, or it was not compacted) */
+    return cchc_mbuf_src(&t->buf, i, NULL);
+  size_t lo = 0, hi = m->ngroups; /* the last group starting at or before i */
+  while (hi - lo > 1) {
+    size_t mid = lo + (hi - lo) / 2;
+    if (m->groups[mid].at <= i)
+      lo = mid;
+    else
+      hi = mid;
+  }
+  const map_group *g = &m->groups[lo];
+  size_t first = lo * MAP_GROUP, k = m->nruns - first < MAP_GROUP
+                                          ? m->nruns - first
+                                          : MAP_GROUP;
+  if (g->whole != UINT32_MAX) { /* its runs as a map of their own */
+    cchc_mbuf runs = {.runs = m->whole + g->whole, .nruns = k};
+    return cchc_mbuf_src(&runs, i, NULL);
+  }
+  size_t a = 0, z = k; /* the last run of the group starting at or before i */
+  const map_run *r = m->runs + first;
+  size_t d = i - g->at;
+  while (z - a > 1) {
+    size_t mid = a + (z - a) / 2;
+    if (r[mid].at <= d)
+      a = mid;
+    else
+      z = mid;
+  }
+  uint32_t src = g->src + (uint32_t)(r[a].src >> 1);
+  return r[a].src & 1 ? src + (uint32_t)(d - r[a].at) : src;
+}
+
+static bool starts_at(const uint8_t *starts, size_t p) {
+  return starts[p >> 3] >> (p & 7) & 1;
+}
+
+/* Where a span whose last byte maps to source offset m ends: the next
+ * source character start after m (or the source's end). */
+static size_t end_after(const cchc_text *t, size_t m) {
+  size_t e = m + 1;
+  while (e < t->source_len && !starts_at(t->starts, e))
+    e++;
+  return e;
+}
+
+/* Keep the end of a character whose last byte maps to m when it is not
+ * m + 1; false when the list grows past `max` (or out of memory). */
+static bool keep_end(cchc_text *t, size_t *cap, size_t m, size_t max) {
+  size_t e = end_after(t, m);
+  if (e == m + 1 || (t->nends && t->ends[t->nends - 1].last == m))
+    return true;
+  if (t->nends >= max)
+    return false;
+  source_end *ends = cchc_grow(t->ends, cap, t->nends, sizeof *ends);
+  if (!ends)
+    return false;
+  t->ends = ends;
+  t->ends[t->nends++] = (source_end){(uint32_t)m, (uint32_t)e};
+  return true;
+}
+
+#if !defined(__SSE2__)
+/* Bits of the 8 bytes at p: which are no UTF-8 continuation byte (byte k
+ * to bit k). */
+static unsigned char lead_bits8(const char *p) {
+  uint64_t x;
+  memcpy(&x, p, sizeof x);
+  uint64_t lead = ~(x & ~(x << 1)) & 0x8080808080808080u;
+  return (unsigned char)(((lead >> 7) * 0x0102040810204080u) >> 56);
+}
+#endif
+
+/* Bits of the 64 bytes at p: which are no UTF-8 continuation byte (byte
+ * k to bit k; SSE2 where there is, every x86-64). */
+static uint64_t lead_bits64(const char *p) {
+  uint64_t bits = 0;
+#if defined(__SSE2__)
+  const __m128i c0 = _mm_set1_epi8(-64); /* below: 0x80..0xBF (signed) */
+  for (int k = 0; k < 4; k++) {
+    __m128i x = _mm_loadu_si128((const __m128i *)(const void *)(p + 16 * k));
+    bits |= (uint64_t)(uint16_t)~_mm_movemask_epi8(_mm_cmplt_epi8(x, c0))
+            << (16 * k);
+  }
+#else
+  for (int k = 0; k < 8; k++)
+    bits |= (uint64_t)lead_bits8(p + 8 * k) << (8 * k);
+#endif
+  return bits;
+}
+
+/* The 64 start bits of source offsets p to p + 63 (9 bytes of bits from
+ * p / 8 on). */
+static uint64_t start_bits64(const uint8_t *starts, size_t p) {
+  const uint8_t *q = starts + (p >> 3);
+  uint64_t w = 0;
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+  memcpy(&w, q, sizeof w);
+#else
+  for (int k = 0; k < 8; k++)
+    w |= (uint64_t)q[k] << (8 * k);
+#endif
+  unsigned shift = p & 7;
+  return shift ? w >> shift | (uint64_t)q[8] << (64 - shift) : w;
+}
+
+/* The list of `ends` for the characters of b, whose map is the text's
+ * (or will be, but for the separators layout writes, which map where a
+ * character of b ends, and the bytes it drops); then the bit per source
+ * byte is freed.  Each character's end is found where its map says: in a
+ * run that copies the source byte for byte, a character ends where the
+ * next one starts, so its end is offset + 1 unless the next source byte
+ * starts none (64 bytes a step); elsewhere, at the run's source offset.
+ * A list as large as half the bits (UTF-16 input, where every ASCII
+ * character is in it) is dropped, and the bits kept. */
+static void find_ends(cchc_text *t, const cchc_mbuf *b) {
+  const char *s = b->data;
+  size_t n = b->len, cap = 0, max = t->source_len / 128;
+  size_t bits = t->source_len / 8 + 2; /* (bytes of t->starts) */
+  bool fits = true;
+  for (size_t r = 0; fits && r < b->nruns; r++) {
+    const cchc_run *run = &b->runs[r];
+    size_t a = run->at, z = r + 1 < b->nruns ? b->runs[r + 1].at : n;
+    if (!run->seq) {
+      fits = keep_end(t, &cap, run->src, max);
+      continue;
+    }
+    /* byte i of the run maps to src + i - a; it ends a character when the
+     * byte after it is no continuation byte: 64 of them a step, those of
+     * the run only (a run is a hundred bytes long or so) */
+    for (size_t i = a; fits && i + 1 < z;) {
+      size_t p = run->src + (i - a) + 1, k = z - 1 - i < 64 ? z - 1 - i : 64;
+      if (i + 65 <= n && (p >> 3) + 9 <= bits) {
+        uint64_t odd = lead_bits64(s + i + 1) & ~start_bits64(t->starts, p);
+        if (k < 64)
+          odd &= ((uint64_t)1 << k) - 1;
+        for (; fits && odd; odd &= odd - 1)
+          fits = keep_end(t, &cap, p - 1 + (size_t)__builtin_ctzll(odd), max);
+      } else { /* (the text's or the bits' last bytes) */
+        for (size_t j = 0; fits && j < k; j++)
+          if (((unsigned char)s[i + 1 + j] & 0xC0) != 0x80)
+            fits = keep_end(t, &cap, p - 1 + j, max);
+      }
+      i += k;
+    }
+    if (fits && z > a)
+      fits = keep_end(t, &cap, run->src + (z - 1 - a), max);
+  }
+  if (!fits) {
+    free(t->ends);
+    t->ends = NULL;
+    t->nends = 0;
+    return;
+  }
+  free(t->starts);
+  t->starts = NULL;
+}
+
+static void settled(void *arg, const cchc_mbuf *chars) {
+  cchc_text *t = arg;
+  if (t->starts)
+    find_ends(t, chars);
+}
+
 /* The text is written once into a buffer about as large as the input,
  * which a long input would fault in 4 KB at a time: ask the kernel for
  * huge pages there (only a hint, which it may not follow). */
@@ -251,8 +506,12 @@ cchc_status cchc_normalize(const char *input, size_t len,
   canon = NULL;
   if (rc != CCHC_OK)
     goto fail;
+  /* The ends are found once layout has settled the characters, before it
+   * reads the lines and writes a second map: the bits are gone by then. */
   if (!(options && (options->flags & CCHC_NORM_NO_LAYOUT)))
-    rc = cchc_layout(&chars, &edits, &t->log, err);
+    rc = cchc_layout(&chars, &edits, &t->log, settled, t, err);
+  else
+    settled(t, &chars);
   free(edits.at);
   if (rc != CCHC_OK)
     goto fail;
@@ -261,6 +520,8 @@ cchc_status cchc_normalize(const char *input, size_t len,
   /* Layout only removes bytes: the text is read, never grown, from here
    * on, and the room it left is as long as the input is large. */
   cchc_mbuf_shrink_to_fit(&t->buf);
+  if (t->buf.nruns)
+    map_compact(&t->map, &t->buf);
   if (!cchc_mbuf_terminate(&t->buf)) {
     rc = cchc_fail(err, CCHC_ERR_NOMEM, "out of memory");
     goto fail;
@@ -285,7 +546,11 @@ void cchc_text_free(cchc_text *t) {
   if (!t)
     return;
   cchc_mbuf_free(&t->buf);
+  free(t->map.groups);
+  free(t->map.runs);
+  free(t->map.whole);
   cchc_log_free(&t->log);
+  free(t->ends);
   free(t->starts);
   free(t);
 }
@@ -300,7 +565,7 @@ cchc_encoding cchc_text_encoding(const cchc_text *t) { return t->encoding; }
 size_t cchc_text_source_offset(const cchc_text *t, size_t offset) {
   if (offset >= t->buf.len)
     return t->source_len;
-  return cchc_mbuf_src(&t->buf, offset, NULL);
+  return text_src(t, offset);
 }
 
 void cchc_text_source_span(const cchc_text *t, size_t start, size_t end,
@@ -313,15 +578,24 @@ void cchc_text_source_span(const cchc_text *t, size_t start, size_t end,
     *src_start = *src_end = cchc_text_source_offset(t, start);
     return;
   }
-  *src_start = cchc_mbuf_src(&t->buf, start, NULL);
+  *src_start = text_src(t, start);
   /* The last byte maps into the last source character (its last byte for
    * multi-byte characters, its first for one-byte ones); the span ends at
    * the next source character start. */
-  size_t e = (size_t)cchc_mbuf_src(&t->buf, end - 1, NULL) + 1;
-  while (t->starts && e < t->source_len &&
-         !(t->starts[e >> 3] & (1u << (e & 7))))
-    e++;
-  *src_end = e;
+  size_t m = text_src(t, end - 1);
+  if (t->starts) {
+    *src_end = end_after(t, m);
+    return;
+  }
+  size_t lo = 0, hi = t->nends; /* the first with last >= m */
+  while (lo < hi) {
+    size_t mid = lo + (hi - lo) / 2;
+    if (t->ends[mid].last < m)
+      lo = mid + 1;
+    else
+      hi = mid;
+  }
+  *src_end = lo < t->nends && t->ends[lo].last == m ? t->ends[lo].end : m + 1;
 }
 
 size_t cchc_text_repair_count(const cchc_text *t, cchc_repair_kind kind) {

@@ -991,6 +991,83 @@ START_TEST(offsets_utf16) {
 }
 END_TEST
 
+/* In a long text the characters that end past the source byte their last
+ * byte maps to (one byte from a longer source character) are few, and
+ * listed rather than kept as a bit per source byte: spans that end with
+ * one still end where the source character does. */
+START_TEST(offsets_long_text_ends) {
+  static const char plain[] =
+      "Ủy ban nhân dân xã triển khai kế hoạch cải cách hành chính.\n";
+  static const char odd[] = "Tổ chức\xc2\xa0thực hiện \xe2\x80\x9cĐề án"
+                            "\xe2\x80\x9d 2021\xe2\x80\x93"
+                            "2030 và chuyển đổi\x80số hóa\xe1\x80!\n";
+  enum { COPIES = 200 };
+  size_t n = COPIES * (sizeof plain - 1) + sizeof odd - 1;
+  char *in = malloc(n), *p = in;
+  ck_assert_ptr_nonnull(in);
+  for (int k = 0; k < COPIES; k++) {
+    if (k == COPIES / 2) {
+      memcpy(p, odd, sizeof odd - 1);
+      p += sizeof odd - 1;
+    }
+    memcpy(p, plain, sizeof plain - 1);
+    p += sizeof plain - 1;
+  }
+  cchc_text *t = must_norm(in, n, CCHC_NORM_REPAIR, CCHC_ENC_AUTO);
+  check_span(t, in, n, "chức ", "chức\xc2\xa0");
+  check_span(t, in, n, "\"Đề án\"", "\xe2\x80\x9cĐề án\xe2\x80\x9d");
+  check_span(t, in, n, "2021-", "2021\xe2\x80\x93");
+  check_span(t, in, n, "đổi\uFFFD", "đổi\x80");
+  /* (each byte of an ill-formed sequence is a character of its own) */
+  check_span(t, in, n, "hóa\uFFFD", "hóa\xe1");
+  check_span(t, in, n, "hóa\uFFFD\uFFFD!", "hóa\xe1\x80!");
+  cchc_text_free(t);
+  free(in);
+}
+END_TEST
+
+/* The map of a laid-out text is kept in groups of runs, each in 4 bytes
+ * unless the group spans more text than that holds: edits far apart (a
+ * no-break space every few KB) and close together, every byte mapped. */
+START_TEST(offsets_sparse_and_dense_edits) {
+  static const char plain[] =
+      "Ủy ban nhân dân xã triển khai kế hoạch cải cách hành chính.\n";
+  static const char spaced[] = "Tổ chức\xc2\xa0thực hiện.\n";
+  enum { LINES = 6000 };
+  size_t n = 0;
+  char *in = malloc(LINES * sizeof plain);
+  ck_assert_ptr_nonnull(in);
+  for (int k = 0; k < LINES; k++) {
+    /* far apart in the first half, on every line in the second */
+    bool edit = k < LINES / 2 ? k % 60 == 0 : true;
+    const char *line = edit ? spaced : plain;
+    size_t len = edit ? sizeof spaced - 1 : sizeof plain - 1;
+    memcpy(in + n, line, len);
+    n += len;
+  }
+  cchc_text *t = must_norm(in, n, 0, CCHC_ENC_AUTO);
+  const char *d = cchc_text_data(t);
+  size_t len = cchc_text_len(t), shift = 0, j = 0;
+  for (size_t i = 0; i < len; i++, j++) {
+    /* the space of a no-break space maps to its first byte */
+    ck_assert_uint_eq(cchc_text_source_offset(t, i), j);
+    ck_assert_msg(in[j] == d[i] || (d[i] == ' ' && in[j] == '\xc2'),
+                  "byte %zu", i);
+    if (in[j] == '\xc2') {
+      size_t a, b;
+      cchc_text_source_span(t, i, i + 1, &a, &b);
+      ck_assert_uint_eq(a, j);
+      ck_assert_uint_eq(b, j + 2);
+      j++, shift++;
+    }
+  }
+  ck_assert_uint_eq(j, n);
+  ck_assert_uint_eq(shift, LINES / 2 / 60 + LINES / 2);
+  cchc_text_free(t);
+  free(in);
+}
+END_TEST
+
 /* A trailing "N." line: dropped as a page number, its '.' used to be glued
  * to the previous line and the final newline mapped before it. */
 START_TEST(offsets_trailing_number_dot) {
@@ -1753,6 +1830,8 @@ int main(void) {
   tcase_add_test(tc, offsets_utf16);
   tcase_add_test(tc, offsets_span_next_to_dropped);
   tcase_add_test(tc, offsets_trailing_number_dot);
+  tcase_add_test(tc, offsets_long_text_ends);
+  tcase_add_test(tc, offsets_sparse_and_dense_edits);
   tcase_add_test(tc, repairs_listed);
   tcase_add_test(tc, input_released_once_decoded);
   tcase_add_test(tc, text_only);
