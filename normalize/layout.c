@@ -579,6 +579,23 @@ static size_t scan_content(const char *s, size_t start, size_t end,
   return n;
 }
 
+/* The code points of s[0..n): its bytes that are no UTF-8 continuation
+ * byte (0x80-0xBF, below -64 as signed chars). */
+static size_t count_code_points(const char *s, size_t n) {
+  size_t cps = 0, i = 0;
+#if defined(__SSE2__)
+  const __m128i below = _mm_set1_epi8(-65);
+  for (; i + 16 <= n; i += 16) {
+    __m128i v = _mm_loadu_si128((const __m128i *)(s + i));
+    cps += (size_t)__builtin_popcount(
+        (unsigned)_mm_movemask_epi8(_mm_cmpgt_epi8(v, below)));
+  }
+#endif
+  for (; i < n; i++)
+    cps += ((unsigned char)s[i] & 0xC0) != 0x80;
+  return cps;
+}
+
 /* The classes of the content s[p, q) (no blank at either end) into *l,
  * given its code points and whether it is plain (scan_content): all but
  * lead_space and trail_space, which are cleared, and held. */
@@ -1188,18 +1205,20 @@ static bool word_fits(const model *m, const line *a, const line *b,
  * unchanged says which (its index); the others say NO_LINE. */
 #define NO_LINE UINT32_MAX
 
-/* A line written by a pass: the line it copies (or NO_LINE), and its
- * code points when they are known.  Where it starts in the output is
- * found again after the line before it (8 bytes a line written, a
- * million at once in a long text). */
+/* A block that is no copy, but whose every line went as it was, joined
+ * by a blank or nothing: the next pass classifies it from its code points
+ * (classify_content) without reading all of it. */
+#define NO_LINE_PLAIN (UINT32_MAX - 1)
+
+/* A line written by a pass: the line it copies, or NO_LINE or
+ * NO_LINE_PLAIN.  Where it starts in the output is found again after the
+ * line before it (4 bytes a line written, a million at once in a long
+ * text). */
 typedef struct block {
   uint32_t from;
-  uint32_t cps; /* code points of its content, when every line in it went
-                   as it was (CPS_UNKNOWN otherwise): the next pass then
-                   classifies a block that joined lines without reading
-                   all of it */
 } block;
-#define CPS_UNKNOWN UINT32_MAX
+
+static bool block_copies(block b) { return b.from < NO_LINE_PLAIN; }
 
 /* The state of layout from one pass to the next: the lines of the text a
  * pass reads, and the blocks it writes.  A pass whose model is the one
@@ -1210,6 +1229,7 @@ typedef struct layout {
   size_t cnt, cap;
   block *blocks; /* per line written (the lines of the output) */
   size_t nblocks, blocks_cap;
+  bool open_plain; /* the last block's lines all went as they were */
   model prior;     /* the model of the pass before */
   bool has_prior;  /* (not for the first pass, nor after Markdown) */
   bool last_same;  /* the last line was the last one of that pass too */
@@ -1251,9 +1271,17 @@ static void emit_dirty(emitter *e) {
   }
 }
 
+/* The last block is written: a changed one whose lines all went as they
+ * were says so. */
+static void block_close(layout *L) {
+  if (L->nblocks && L->open_plain && L->blocks[L->nblocks - 1].from == NO_LINE)
+    L->blocks[L->nblocks - 1].from = NO_LINE_PLAIN;
+}
+
 /* Start a block of output at the end of `out`. */
 static void block_open(emitter *e, uint32_t from) {
   layout *L = e->L;
+  block_close(L);
   if (L->nblocks >= L->blocks_cap) { /* (a call only to grow) */
     block *b = cchc_grow(L->blocks, &L->blocks_cap, L->nblocks, sizeof *b);
     if (!b) {
@@ -1262,17 +1290,8 @@ static void block_open(emitter *e, uint32_t from) {
     }
     L->blocks = b;
   }
-  L->blocks[L->nblocks++] = (block){from, 0};
-}
-
-/* The block being written grows by `cps` code points (CPS_UNKNOWN: by
- * what was not counted). */
-static void block_grow(emitter *e, uint32_t cps) {
-  if (!e->L->nblocks)
-    return;
-  block *b = &e->L->blocks[e->L->nblocks - 1];
-  b->cps = cps == CPS_UNKNOWN || b->cps == CPS_UNKNOWN ? CPS_UNKNOWN
-                                                       : b->cps + cps;
+  L->blocks[L->nblocks++] = (block){from};
+  L->open_plain = true;
 }
 
 /* The block being written is no copy of one line. */
@@ -1289,7 +1308,8 @@ static bool put_content(emitter *e, const line *l) {
   const char *s = in->data;
   /* no tab, no run of blanks, no broken hyphen: one copy */
   bool plain = l->plain;
-  block_grow(e, plain && l->cplen < LINE_CPLEN_MAX ? l->cplen : CPS_UNKNOWN);
+  if (!plain || l->cplen >= LINE_CPLEN_MAX)
+    e->L->open_plain = false;
   if (plain) {
     if (emit_len(e) != l->start)
       emit_dirty(e);
@@ -1416,9 +1436,10 @@ static size_t clean_run(emitter *e, const line *ls, size_t cnt, size_t j,
     L->blocks = b;
     L->blocks_cap = cap;
   }
+  block_close(L);
   for (size_t i = j; i < k; i++)
-    L->blocks[L->nblocks++] = (block){
-        (uint32_t)i, ls[i].cplen < LINE_CPLEN_MAX ? ls[i].cplen : CPS_UNKNOWN};
+    L->blocks[L->nblocks++] = (block){(uint32_t)i};
+  L->open_plain = ls[k - 1].cplen < LINE_CPLEN_MAX;
   if (e->skip)
     e->out->len = ls[k - 1].end;
   else
@@ -1485,7 +1506,6 @@ static bool write_pass(layout *L, const cchc_mbuf *md, cchc_mbuf *out,
           copier_flush(&e.k);
           cchc_mbuf_put(out, &punct, 1, cchc_mbuf_src(md, l->end - 1, NULL));
           block_changed(&e);
-          block_grow(&e, 1);
         }
         continue;
       }
@@ -1581,7 +1601,6 @@ static bool write_pass(layout *L, const cchc_mbuf *md, cchc_mbuf *out,
         at = separator_offset(&e, prev);
       if (how == SPACE) {
         cchc_log_repair(log, CCHC_REPAIR_LINE_JOIN, at, "wrapped line rejoined");
-        block_grow(&e, 1);
       }
       if (how == GLUE)
         cchc_log_repair(log, CCHC_REPAIR_HYPHEN_JOIN, at,
@@ -1622,6 +1641,7 @@ static bool write_pass(layout *L, const cchc_mbuf *md, cchc_mbuf *out,
     }
   }
   copier_flush(&e.k);
+  block_close(L);
   if (out->len != md->len)
     emit_dirty(&e);
   cchc_mbuf_free(&e.edit);
@@ -1685,23 +1705,24 @@ static void reread_lines(layout *L, const cchc_mbuf *text) {
   const char *s = text->data;
   const block *b = L->blocks;
   size_t n = L->nblocks;
-  L->last_same = n && b[n - 1].from != NO_LINE && b[n - 1].from + 1 == L->cnt;
+  L->last_same = n && block_copies(b[n - 1]) && b[n - 1].from + 1 == L->cnt;
   for (size_t k = 0, p = 0; k < n; k++) {
     const char *nl = p < text->len ? memchr(s + p, '\n', text->len - p) : NULL;
     size_t e = nl ? (size_t)(nl - s) : text->len;
     line *l = &L->ls[k];
-    if (b[k].from != NO_LINE) {
+    if (block_copies(b[k])) {
       *l = L->ls[b[k].from];
       l->same = !l->lead_space && !l->trail_space && !l->held;
-      l->after_same = k == 0 || (b[k - 1].from != NO_LINE &&
+      l->after_same = k == 0 || (block_copies(b[k - 1]) &&
                                  b[k].from == b[k - 1].from + 1);
       l->start = (uint32_t)p;
       l->end = (uint32_t)e;
       l->lead_space = l->trail_space = l->held = false;
-    } else if (b[k].cps != CPS_UNKNOWN && e > p) {
+    } else if (b[k].from == NO_LINE_PLAIN && e > p) {
       /* lines joined as they were, each plain, by a blank or nothing: no
        * tab or run of blanks, only a broken hyphen may have formed */
-      classify_content(s, p, e, b[k].cps, !has_broken_hyphen(s, p, e), l);
+      classify_content(s, p, e, count_code_points(s + p, e - p),
+                       !has_broken_hyphen(s, p, e), l);
     } else {
       classify(s, p, e, text->len, l);
     }
