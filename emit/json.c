@@ -41,8 +41,8 @@ enum {
   SEEN_SLOTS = 4096,
   MEMO_HASHED = 16,     /* bytes hashed at each end of a string */
   MEMO_TEXTS = 1 << 20, /* bytes kept before the strings start anew */
-  INTEGER_SLOTS = 4096,
-  INTEGER_TEXT = 24 /* jansson's text of any long long, and more */
+  INTEGER_SLOTS = 16384, /* offsets of a plan: tens of thousands */
+  INTEGER_TEXT = 23 /* jansson's text of any long long (20), a slot 32 bytes */
 };
 
 /* jansson's text of a value; len 0 until printed. */
