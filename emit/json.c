@@ -35,7 +35,8 @@
 enum {
   MAX_DEPTH = 16,
   PRINTED_MAX = 64,
-  MEMO_SLOTS = 16384,   /* a batch's plans print a few thousand strings */
+  MEMO_SLOTS = 16384,   /* a batch's plans print a few thousand strings;
+                           two slots to a hash */
   MEMO_MAX = 256,       /* strings kept: shorter than this */
   MEMO_LONG = 4096,     /* kept when met again: shorter than this */
   SEEN_SLOTS = 4096,
@@ -72,7 +73,7 @@ typedef struct memo {
   bool busy; /* a writer uses it (a second one on the thread, printing
                 from inside the first one's write function, has its own) */
   strbuf texts;
-  string_slot strings[MEMO_SLOTS];      /* by a hash of the value */
+  string_slot strings[MEMO_SLOTS];      /* by a hash of the value, in pairs */
   uint64_t seen[SEEN_SLOTS]; /* hashes of longer strings met once */
   integer_slot integers[INTEGER_SLOTS]; /* by the value */
 } memo;
@@ -238,6 +239,36 @@ static uint64_t string_hash(const char *s, size_t n) {
   }
   h = cchc_hash_step(h, (unsigned char)n);
   return h ^ (uint64_t)n << 48;
+}
+
+/* The two slots the hash h of a string picks: the one used last first. */
+static string_slot *string_pair(memo *m, uint64_t h) {
+  return &m->strings[(h ^ h >> 32) % MEMO_SLOTS & ~(size_t)1];
+}
+
+/* The slot holding the string `s` (n bytes, hash h), moved to the front
+ * of its pair; NULL when it is not kept. */
+static string_slot *string_found(memo *m, uint64_t h, const char *s,
+                                 size_t n) {
+  string_slot *pair = string_pair(m, h);
+  for (int k = 0; k < 2; k++) {
+    string_slot found = pair[k];
+    if (found.text_len && found.len == n &&
+        memcmp(m->texts.buf + found.at, s, n) == 0) {
+      pair[k] = pair[0];
+      pair[0] = found;
+      return &pair[0];
+    }
+  }
+  return NULL;
+}
+
+/* A slot for a new string of hash h: the front of its pair, the string
+ * there moved behind it (the one behind dropped). */
+static string_slot *string_room(memo *m, uint64_t h) {
+  string_slot *pair = string_pair(m, h);
+  pair[1] = pair[0];
+  return &pair[0];
 }
 
 /* Was a string of hash h met before?  It is noted now. */
@@ -452,21 +483,22 @@ static void j_string(void *ctx, emit_name name, const char *value, size_t n) {
     return;
   }
   uint64_t h = string_hash(value, n);
-  string_slot *m = &j->memo->strings[(h ^ h >> 32) % MEMO_SLOTS];
-  const char *kept = j->memo->texts.buf + m->at;
-  if (!(m->text_len && m->len == n && memcmp(kept, value, n) == 0)) {
+  string_slot *m = string_found(j->memo, h, value, n);
+  if (!m) {
     /* a longer string (a task's text, a clause) is kept once it recurs,
      * so that those of one plan alone do not fill the table */
     if (n >= MEMO_MAX && !seen_before(j->memo, h)) {
       put(j, name, string(j, value, n));
       return;
     }
+    m = string_room(j->memo, h);
     if (!keep_string(j, m, value, n, string(j, value, n))) {
+      m->text_len = 0;
       j->failed = true;
       return;
     }
-    kept = j->memo->texts.buf + m->at;
   }
+  const char *kept = j->memo->texts.buf + m->at;
   put_text(j, name, kept + n, m->text_len);
 }
 
