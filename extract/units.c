@@ -117,6 +117,11 @@ typedef struct range_answers {
 
 static void answers_free(range_answers *a) {
   for (size_t i = 0; i < RANGE_ANSWERS; i++) free(a->slot[i].items);
+}
+
+/* Forget the answers (for rules chosen anew). */
+static void answers_clear(range_answers *a) {
+  answers_free(a);
   memset(a, 0, sizeof *a);
 }
 
@@ -264,13 +269,16 @@ static unit_rules *unit_rules_of(xctx *x) {
   const char *level = x->f ? x->f->document.level.value : NULL;
   unit_rules *u = x->unit_rules;
   if (u && u->chosen && u->level == level) return u;
-  if (!u && !(u = x->unit_rules = calloc(1, sizeof *u))) goto nomem;
+  if (!u) {
+    if (!(u = x->unit_rules = calloc(1, sizeof *u))) goto nomem;
+  } else { /* what was made for the rules chosen before */
+    literal_gate_free(u->gate);
+    u->gate = NULL;
+    answers_clear(&u->said);
+    answers_clear(&u->named);
+  }
   u->chosen = false;
   u->nalts = 0;
-  literal_gate_free(u->gate); /* made for the rules chosen before */
-  u->gate = NULL;
-  answers_free(&u->said);
-  answers_free(&u->named);
   u->all = rules_select(x->rules, "unit.", NULL);
   u->cc.names = rules_select(x->rules, "unitname.", NULL);
   u->cc.cells = rules_select(x->rules, "unitcell.", NULL);
