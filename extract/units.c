@@ -481,7 +481,7 @@ static size_t key_slot(uint64_t key, size_t nslots) {
 }
 
 static bool slots_grow(literal_gate *g) {
-  size_t nslots = g->nslots ? g->nslots * 2 : 1024;
+  size_t nslots = g->nslots ? g->nslots * 2 : 2048; /* a plan: ~1000 words */
   word_slot *slots = calloc(nslots, sizeof *slots);
   if (!slots) return false;
   for (size_t w = 0; w < g->nwords; w++) {
