@@ -1336,6 +1336,20 @@ static void heading_of(size_t i, char *buf, size_t size) {
     snprintf(buf, size, "Mục \"%zu\"", i % 2 ? i : i % 10);
 }
 
+/* `out` is the document j as jansson prints it in the layout `layout`
+ * (JSON_COMPACT or JSON_INDENT(2)), and a newline; `try` names the case
+ * that failed. */
+static void assert_laid_out_like_jansson(json_t *j, const char *out,
+                                         size_t layout, int try) {
+  char *again = json_dumps(j, JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(15) |
+                                  layout);
+  ck_assert_ptr_nonnull(again);
+  ck_assert_uint_eq(strlen(again) + 1, strlen(out));
+  ck_assert_msg(memcmp(again, out, strlen(again)) == 0,
+                "case %d: JSON laid out unlike jansson", try);
+  free(again);
+}
+
 /* Strings and integers recur in a frame, and the JSON writer keeps their
  * text (emit/json.c): a frame of 600 sections, with 600 distinct ids
  * that crowd its table, numbers that repeat (quotes, backslashes, control
@@ -1391,14 +1405,9 @@ START_TEST(json_repeated_strings) {
       snprintf(path, sizeof path, "sections/%zu/level", i);
       assert_jint(j, path, (long long)(i % 512));
     }
-    size_t flags = JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(15) |
-                   (fmt == CCHC_FORMAT_JSONL ? JSON_COMPACT : JSON_INDENT(2));
-    char *again = json_dumps(j, flags);
-    ck_assert_ptr_nonnull(again);
-    ck_assert_uint_eq(strlen(again) + 1, strlen(out));
-    ck_assert_msg(memcmp(again, out, strlen(again)) == 0,
-                  "format %d: JSON laid out unlike jansson", fmt);
-    free(again);
+    assert_laid_out_like_jansson(
+        j, out,
+        fmt == CCHC_FORMAT_JSONL ? JSON_COMPACT : JSON_INDENT(2), fmt);
     json_decref(j);
     free(out);
   }
@@ -1457,13 +1466,7 @@ START_TEST(json_long_strings_recur) {
       ck_assert_msg(got && !strcmp(got, buf), "round %d: %s differs", round,
                     path);
     }
-    char *again = json_dumps(j, JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(15) |
-                                    JSON_COMPACT);
-    ck_assert_ptr_nonnull(again);
-    ck_assert_uint_eq(strlen(again) + 1, strlen(out));
-    ck_assert_msg(memcmp(again, out, strlen(again)) == 0,
-                  "round %d: JSON laid out unlike jansson", round);
-    free(again);
+    assert_laid_out_like_jansson(j, out, JSON_COMPACT, round);
     json_decref(j);
     free(out);
   }
