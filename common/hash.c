@@ -1,6 +1,7 @@
 /* hash.c: content hashes (OpenSSL libcrypto). */
 #include "internal.h"
 
+#include <pthread.h>
 #include <stdlib.h>
 
 #include <openssl/evp.h>
@@ -28,6 +29,23 @@ cchc_status cchc_sha256_hex(const char *data, size_t len, char out[65],
   return CCHC_OK;
 }
 
+/* SHA-256 fetched once per process: given EVP_sha256(), each
+ * EVP_DigestInit_ex looks the algorithm up among the providers again, a
+ * cost per document that a batch of many small plans pays many times.
+ * Kept to the end (a few hundred bytes); EVP_sha256() when the fetch
+ * failed. */
+static EVP_MD *sha256_fetched;
+static pthread_once_t sha256_once = PTHREAD_ONCE_INIT;
+
+static void fetch_sha256(void) {
+  sha256_fetched = EVP_MD_fetch(NULL, "SHA256", NULL);
+}
+
+static const EVP_MD *sha256_md(void) {
+  pthread_once(&sha256_once, fetch_sha256);
+  return sha256_fetched ? sha256_fetched : EVP_sha256();
+}
+
 /* The EVP context is the state: the struct only names it. */
 struct cchc_sha256 {
   EVP_MD_CTX *ctx;
@@ -39,7 +57,7 @@ cchc_sha256 *cchc_sha256_begin(void) {
   if (!h)
     return NULL;
   h->ctx = EVP_MD_CTX_new();
-  h->failed = !h->ctx || !EVP_DigestInit_ex(h->ctx, EVP_sha256(), NULL);
+  h->failed = !h->ctx || !EVP_DigestInit_ex(h->ctx, sha256_md(), NULL);
   if (!h->ctx) {
     free(h);
     return NULL;

@@ -14,12 +14,16 @@
  * changes is printed by jansson once and then copied: each member's key
  * once per process; null, true and false once per document.  So is what
  * recurs: strings up to a few lines long (ids, rule ids, unit keys and
- * names, areas, comparators, a clause that holds two targets) and
- * integers (span ends, levels, offsets), within a document and from one
- * document to the next, since a batch of plans shares most of them (the
- * commune plans of one province follow one template): jansson's text of
- * each is kept in a table of the thread (memo below), a string's by a
- * hash of its ends and its bytes, an integer's by its value. */
+ * names, areas, comparators, a clause that holds two targets), longer
+ * ones up to a few kilobytes (the text of a task or a target) once met
+ * a second time, and integers (span ends, levels, offsets), within a
+ * document and from one document to the next, since a batch of plans
+ * shares most of them (the commune plans of one province follow one
+ * template): jansson's text of each is kept in a table of the thread
+ * (memo below), a string's by a hash of its ends and its bytes, an
+ * integer's by its value.  A longer string waits for its second time so
+ * that those of one plan alone, or of one long input, do not fill the
+ * table. */
 #include "emit.h"
 
 #include <pthread.h>
@@ -31,12 +35,15 @@
 enum {
   MAX_DEPTH = 16,
   PRINTED_MAX = 64,
-  MEMO_SLOTS = 4096,
+  MEMO_SLOTS = 16384,   /* a batch's plans print a few thousand strings;
+                           two slots to a hash */
   MEMO_MAX = 256,       /* strings kept: shorter than this */
+  MEMO_LONG = 4096,     /* kept when met again: shorter than this */
+  SEEN_SLOTS = 4096,
   MEMO_HASHED = 16,     /* bytes hashed at each end of a string */
-  MEMO_TEXTS = 1 << 19, /* bytes kept before the strings start anew */
-  INTEGER_SLOTS = 4096,
-  INTEGER_TEXT = 24 /* jansson's text of any long long, and more */
+  MEMO_TEXTS = 1 << 20, /* bytes kept before the strings start anew */
+  INTEGER_SLOTS = 16384, /* offsets of a plan: tens of thousands */
+  INTEGER_TEXT = 23 /* jansson's text of any long long (20), a slot 32 bytes */
 };
 
 /* jansson's text of a value; len 0 until printed. */
@@ -45,7 +52,7 @@ typedef struct printed {
   char text[PRINTED_MAX];
 } printed;
 
-/* A string (shorter than MEMO_MAX bytes): its bytes at memo.texts + at,
+/* A string (shorter than MEMO_LONG bytes): its bytes at memo.texts + at,
  * then jansson's text of it. */
 typedef struct string_slot {
   size_t at;
@@ -66,7 +73,8 @@ typedef struct memo {
   bool busy; /* a writer uses it (a second one on the thread, printing
                 from inside the first one's write function, has its own) */
   strbuf texts;
-  string_slot strings[MEMO_SLOTS];      /* by a hash of the value */
+  string_slot strings[MEMO_SLOTS];      /* by a hash of the value, in pairs */
+  uint64_t seen[SEEN_SLOTS]; /* hashes of longer strings met once */
   integer_slot integers[INTEGER_SLOTS]; /* by the value */
 } memo;
 
@@ -217,11 +225,10 @@ static const json_t *string(writer *j, const char *s, size_t n) {
   return json_string_setn_nocheck(j->string, s, n) == 0 ? j->string : NULL;
 }
 
-/* The slot of the string `s` (n bytes, n < MEMO_MAX): a hash of its
- * length and of the bytes at its two ends, where strings that recur
- * differ (ids, numbers), so that a long one costs no more than a short
- * one to look up. */
-static string_slot *string_slot_of(memo *m, const char *s, size_t n) {
+/* A hash of the string `s` (n bytes): of its length and of the bytes at
+ * its two ends, where strings that recur differ (ids, numbers), so that
+ * a long one costs no more than a short one to look up. */
+static uint64_t string_hash(const char *s, size_t n) {
   uint64_t h;
   if (n <= 2 * MEMO_HASHED) {
     h = cchc_hash_bytes(s, n);
@@ -231,7 +238,46 @@ static string_slot *string_slot_of(memo *m, const char *s, size_t n) {
       h = cchc_hash_step(h, (unsigned char)s[i]);
   }
   h = cchc_hash_step(h, (unsigned char)n);
-  return &m->strings[(h ^ h >> 32) % MEMO_SLOTS];
+  return h ^ (uint64_t)n << 48;
+}
+
+/* The two slots the hash h of a string picks: the one used last first. */
+static string_slot *string_pair(memo *m, uint64_t h) {
+  return &m->strings[(h ^ h >> 32) % MEMO_SLOTS & ~(size_t)1];
+}
+
+/* The slot holding the string `s` (n bytes, hash h), moved to the front
+ * of its pair; NULL when it is not kept. */
+static string_slot *string_found(memo *m, uint64_t h, const char *s,
+                                 size_t n) {
+  string_slot *pair = string_pair(m, h);
+  for (int k = 0; k < 2; k++) {
+    string_slot found = pair[k];
+    if (found.text_len && found.len == n &&
+        memcmp(m->texts.buf + found.at, s, n) == 0) {
+      pair[k] = pair[0];
+      pair[0] = found;
+      return &pair[0];
+    }
+  }
+  return NULL;
+}
+
+/* A slot for a new string of hash h: the front of its pair, the string
+ * there moved behind it (the one behind dropped). */
+static string_slot *string_room(memo *m, uint64_t h) {
+  string_slot *pair = string_pair(m, h);
+  pair[1] = pair[0];
+  return &pair[0];
+}
+
+/* Was a string of hash h met before?  It is noted now. */
+static bool seen_before(memo *m, uint64_t h) {
+  uint64_t *slot = &m->seen[(h ^ h >> 32) % SEEN_SLOTS];
+  if (*slot == h)
+    return true;
+  *slot = h;
+  return false;
 }
 
 /* Keep the string `s` (n bytes) and `v`, jansson's string of it, printed
@@ -432,19 +478,27 @@ static void j_string(void *ctx, emit_name name, const char *value, size_t n) {
     j_null(j, name);
     return;
   }
-  if (n >= MEMO_MAX) {
+  if (n >= MEMO_LONG) {
     put(j, name, string(j, value, n));
     return;
   }
-  string_slot *m = string_slot_of(j->memo, value, n);
-  const char *kept = j->memo->texts.buf + m->at;
-  if (!(m->text_len && m->len == n && memcmp(kept, value, n) == 0)) {
+  uint64_t h = string_hash(value, n);
+  string_slot *m = string_found(j->memo, h, value, n);
+  if (!m) {
+    /* a longer string (a task's text, a clause) is kept once it recurs,
+     * so that those of one plan alone do not fill the table */
+    if (n >= MEMO_MAX && !seen_before(j->memo, h)) {
+      put(j, name, string(j, value, n));
+      return;
+    }
+    m = string_room(j->memo, h);
     if (!keep_string(j, m, value, n, string(j, value, n))) {
+      m->text_len = 0;
       j->failed = true;
       return;
     }
-    kept = j->memo->texts.buf + m->at;
   }
+  const char *kept = j->memo->texts.buf + m->at;
   put_text(j, name, kept + n, m->text_len);
 }
 

@@ -117,6 +117,11 @@ typedef struct range_answers {
 
 static void answers_free(range_answers *a) {
   for (size_t i = 0; i < RANGE_ANSWERS; i++) free(a->slot[i].items);
+}
+
+/* Forget the answers (for rules chosen anew). */
+static void answers_clear(range_answers *a) {
+  answers_free(a);
   memset(a, 0, sizeof *a);
 }
 
@@ -264,13 +269,16 @@ static unit_rules *unit_rules_of(xctx *x) {
   const char *level = x->f ? x->f->document.level.value : NULL;
   unit_rules *u = x->unit_rules;
   if (u && u->chosen && u->level == level) return u;
-  if (!u && !(u = x->unit_rules = calloc(1, sizeof *u))) goto nomem;
+  if (!u) {
+    if (!(u = x->unit_rules = calloc(1, sizeof *u))) goto nomem;
+  } else { /* what was made for the rules chosen before */
+    literal_gate_free(u->gate);
+    u->gate = NULL;
+    answers_clear(&u->said);
+    answers_clear(&u->named);
+  }
   u->chosen = false;
   u->nalts = 0;
-  literal_gate_free(u->gate); /* made for the rules chosen before */
-  u->gate = NULL;
-  answers_free(&u->said);
-  answers_free(&u->named);
   u->all = rules_select(x->rules, "unit.", NULL);
   u->cc.names = rules_select(x->rules, "unitname.", NULL);
   u->cc.cells = rules_select(x->rules, "unitcell.", NULL);
@@ -473,7 +481,7 @@ static size_t key_slot(uint64_t key, size_t nslots) {
 }
 
 static bool slots_grow(literal_gate *g) {
-  size_t nslots = g->nslots ? g->nslots * 2 : 1024;
+  size_t nslots = g->nslots ? g->nslots * 2 : 2048; /* a plan: ~1000 words */
   word_slot *slots = calloc(nslots, sizeof *slots);
   if (!slots) return false;
   for (size_t w = 0; w < g->nwords; w++) {
@@ -518,9 +526,62 @@ static size_t word_number(literal_gate *g, const char *s, size_t at,
   return w;
 }
 
+/* The word bytes among the 64 bytes of text from s[at] (those past n are
+ * none): bit i for s[at + i].  Eight bytes are read at a time as one
+ * number: a byte beyond ASCII is a word byte; the others are told by
+ * adding to each, below its high bit, what carries a byte at or above a
+ * bound into it (no carry crosses a byte), so that a digit is at or above
+ * '0' and not above '9', and a letter, with 0x20 set, likewise for 'a'
+ * and 'z'. */
+static uint64_t word_mask64(const char *s, size_t at, size_t n) {
+  const uint64_t ones = UINT64_C(0x0101010101010101), high = ones * 0x80;
+  unsigned char pad[64];
+  const unsigned char *p = (const unsigned char *)s + at;
+  if (n - at < sizeof pad) {
+    memset(pad, 0, sizeof pad); /* a 0 byte is no word byte */
+    if (n > at) memcpy(pad, p, n - at);
+    p = pad;
+  }
+  uint64_t mask = 0;
+  for (unsigned k = 0; k < 8; k++) {
+    uint64_t b;
+    memcpy(&b, p + 8 * k, 8);
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+    b = __builtin_bswap64(b); /* the first byte lowest, as below */
+#endif
+    uint64_t low = b & ~high, folded = low | ones * 0x20;
+#define AT_LEAST(v, c) (((v) + ones * (0x80 - (c))) & high)
+    uint64_t word = (b & high) |
+                    (AT_LEAST(low, '0') & ~AT_LEAST(low, '9' + 1)) |
+                    (AT_LEAST(folded, 'a') & ~AT_LEAST(folded, 'z' + 1));
+#undef AT_LEAST
+    /* the high bit of byte j to bit j */
+    mask |= (((word >> 7) * UINT64_C(0x0102040810204080)) >> 56) << (8 * k);
+  }
+  return mask;
+}
+
+/* Note the run of word bytes s[i, e): which distinct word it is (NO_WORD:
+ * too long); false without memory. */
+static bool run_add(literal_gate *g, const char *s, size_t n, size_t i,
+                    size_t e) {
+  size_t w = e - i > LONGEST_WORD
+                 ? NO_WORD
+                 : word_number(g, s, i, e - i, word_key(s, i, e - i, n));
+  if (w == SIZE_MAX) return false;
+  if (w == NO_WORD) g->too_long = true;
+  g->run_at[g->nruns] = i;
+  g->run_word[g->nruns++] = (uint32_t)w;
+  return true;
+}
+
 /* The words of the text, each distinct one numbered.  A text of n bytes
  * has at most n / 2 + 1 runs (a run and what ends it): room for them is
- * taken at once (a long text's pages are touched only as runs fill them). */
+ * taken at once (a long text's pages are touched only as runs fill them).
+ * The runs are read 64 bytes at a time (word_mask64): each place where a
+ * byte is a word byte and the one before it is not, or the other way
+ * round, starts or ends a run, in turn; the text's end ends one too (the
+ * bytes past it are none). */
 static bool words_read(literal_gate *g, const xctx *x) {
   const char *s = x->s;
   size_t n = x->n;
@@ -528,20 +589,21 @@ static bool words_read(literal_gate *g, const xctx *x) {
   g->run_at = malloc(g->cap_runs * sizeof *g->run_at);
   g->run_word = malloc(g->cap_runs * sizeof *g->run_word);
   if (!g->run_at || !g->run_word || !slots_grow(g)) return false;
-  for (size_t i = 0; i < n;) {
-    if (!word_byte((unsigned char)s[i])) {
-      i++;
-      continue;
+  size_t start = SIZE_MAX; /* of the run open, SIZE_MAX: none */
+  uint64_t before = 0;     /* is the byte before a block a word byte */
+  for (size_t at = 0; at <= n; at += 64) {
+    uint64_t word = word_mask64(s, at, n);
+    uint64_t turns = word ^ (word << 1 | before);
+    before = word >> 63;
+    for (; turns; turns &= turns - 1) {
+      size_t i = at + (size_t)__builtin_ctzll(turns);
+      if (start == SIZE_MAX) {
+        start = i;
+      } else {
+        if (!run_add(g, s, n, start, i)) return false;
+        start = SIZE_MAX;
+      }
     }
-    size_t e = word_end(s, n, i + 1);
-    size_t w = e - i > LONGEST_WORD
-                   ? NO_WORD
-                   : word_number(g, s, i, e - i, word_key(s, i, e - i, n));
-    if (w == SIZE_MAX) return false;
-    if (w == NO_WORD) g->too_long = true;
-    g->run_at[g->nruns] = i;
-    g->run_word[g->nruns++] = (uint32_t)w;
-    i = e;
   }
   free(g->slots); /* the runs say which word stands where */
   g->slots = NULL;

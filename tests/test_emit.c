@@ -1336,6 +1336,20 @@ static void heading_of(size_t i, char *buf, size_t size) {
     snprintf(buf, size, "Mục \"%zu\"", i % 2 ? i : i % 10);
 }
 
+/* `out` is the document j as jansson prints it in the layout `layout`
+ * (JSON_COMPACT or JSON_INDENT(2)), and a newline; `try` names the case
+ * that failed. */
+static void assert_laid_out_like_jansson(json_t *j, const char *out,
+                                         size_t layout, int try) {
+  char *again = json_dumps(j, JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(15) |
+                                  layout);
+  ck_assert_ptr_nonnull(again);
+  ck_assert_uint_eq(strlen(again) + 1, strlen(out));
+  ck_assert_msg(memcmp(again, out, strlen(again)) == 0,
+                "case %d: JSON laid out unlike jansson", try);
+  free(again);
+}
+
 /* Strings and integers recur in a frame, and the JSON writer keeps their
  * text (emit/json.c): a frame of 600 sections, with 600 distinct ids
  * that crowd its table, numbers that repeat (quotes, backslashes, control
@@ -1391,14 +1405,68 @@ START_TEST(json_repeated_strings) {
       snprintf(path, sizeof path, "sections/%zu/level", i);
       assert_jint(j, path, (long long)(i % 512));
     }
-    size_t flags = JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(15) |
-                   (fmt == CCHC_FORMAT_JSONL ? JSON_COMPACT : JSON_INDENT(2));
-    char *again = json_dumps(j, flags);
-    ck_assert_ptr_nonnull(again);
-    ck_assert_uint_eq(strlen(again) + 1, strlen(out));
-    ck_assert_msg(memcmp(again, out, strlen(again)) == 0,
-                  "format %d: JSON laid out unlike jansson", fmt);
-    free(again);
+    assert_laid_out_like_jansson(
+        j, out,
+        fmt == CCHC_FORMAT_JSONL ? JSON_COMPACT : JSON_INDENT(2), fmt);
+    json_decref(j);
+    free(out);
+  }
+  cchc_frame_free(f);
+}
+END_TEST
+
+/* Long string i of json_long_strings_recur: one of a few, 300 bytes to
+ * 5 KB, their ends alike (the writer's table hashes the ends), quotes
+ * and a control character inside, and two of one length that differ in
+ * the middle only. */
+static void long_string_of(size_t i, char *buf, size_t size) {
+  static const size_t lengths[] = {300, 300, 900, 4095, 4096, 5000};
+  size_t kind = i % (sizeof lengths / sizeof *lengths);
+  size_t n = lengths[kind] < size - 1 ? lengths[kind] : size - 1;
+  const char *ends = "Kế hoạch \"CCHC\" năm 2026\t", *word = "xã ";
+  size_t e = strlen(ends), w = strlen(word), k = e;
+  memcpy(buf, ends, e);
+  for (; k + w <= n - e; k += w)
+    memcpy(buf + k, word, w);
+  for (; k < n - e; k++)
+    buf[k] = 'a';
+  memcpy(buf + k, ends, e);
+  buf[n] = '\0';
+  if (kind == 1)
+    buf[e] = '#'; /* same ends and length as kind 0 */
+}
+
+/* Texts of a few kilobytes recur in a batch (a task's text), and the JSON
+ * writer keeps them from their second time on: a frame whose headings
+ * are such strings, printed three times on one thread, prints each
+ * exactly every time, laid out as jansson lays out the document. */
+START_TEST(json_long_strings_recur) {
+  enum { NSECTIONS = 40 };
+  static char buf[6000];
+  cchc_frame *f = frame_new();
+  ck_assert_ptr_nonnull(f);
+  for (size_t i = 0; i < NSECTIONS; i++) {
+    frame_section *s = FRAME_PUSH(f, sections);
+    ck_assert_ptr_nonnull(s);
+    snprintf(buf, sizeof buf, "x%zu", i);
+    s->id = frame_strdup(f, buf);
+    long_string_of(i, buf, sizeof buf);
+    s->heading = frame_strdup(f, buf);
+    s->parent = -1;
+    s->span = (frame_span){i, i + 1};
+  }
+  for (int round = 0; round < 3; round++) {
+    char *out = render(f, CCHC_FORMAT_JSONL, 0, NULL);
+    json_t *j = parse_json(out);
+    char path[64];
+    for (size_t i = 0; i < NSECTIONS; i++) {
+      snprintf(path, sizeof path, "sections/%zu/heading", i);
+      long_string_of(i, buf, sizeof buf);
+      const char *got = json_string_value(jat(j, path));
+      ck_assert_msg(got && !strcmp(got, buf), "round %d: %s differs", round,
+                    path);
+    }
+    assert_laid_out_like_jansson(j, out, JSON_COMPACT, round);
     json_decref(j);
     free(out);
   }
@@ -2249,6 +2317,7 @@ int main(void) {
   tcase_add_test(tc, inconsistent_frames_rejected);
   tcase_add_test(tc, bad_strings_replaced);
   tcase_add_test(tc, json_repeated_strings);
+  tcase_add_test(tc, json_long_strings_recur);
   tcase_add_test(tc, csv_formulas_neutralized);
   suite_add_tcase(s, tc);
 
