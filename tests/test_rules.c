@@ -1632,10 +1632,6 @@ int main(void) {
   Suite *s = suite_create("rules");
   TCase *tc = tcase_create("loader");
   tcase_add_checked_fixture(tc, NULL, harness_free_rules);
-  /* features_as_byte_by_byte asserts on every one- and two-byte string:
-   * about 4 s under the sanitizers, Check's default bound, while make
-   * check runs two test programs at once */
-  tcase_set_timeout(tc, 60);
   tcase_add_test(tc, loads_and_runs_examples);
   tcase_add_test(tc, selections_are_the_rules_under_a_path);
   tcase_add_test(tc, failing_examples_are_reported_with_line);
