@@ -579,6 +579,9 @@ void cchc_text_source_span(const cchc_text *t, size_t start, size_t end,
     return;
   }
   *src_start = text_src(t, start);
+  /* a span that ends inside a character ends after it */
+  while (end < t->buf.len && ((unsigned char)t->buf.data[end] & 0xC0) == 0x80)
+    end++;
   /* The last byte maps into the last source character (its last byte for
    * multi-byte characters, its first for one-byte ones); the span ends at
    * the next source character start. */

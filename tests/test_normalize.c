@@ -953,6 +953,15 @@ START_TEST(offsets_word_spans) {
   cchc_text_source_span(t, c, c + strlen("cách hành"), &a, &b);
   ck_assert_uint_eq(a, s);
   ck_assert_uint_eq(b, s + strlen("cách \n\nhành"));
+  /* A span that ends inside a character covers all of it: "Vi" and the
+   * first byte of "ệ" end where the NFD "ệ" (three characters) ends. */
+  c = find_in(cchc_text_data(t), cchc_text_len(t), "Việt");
+  s = find_in(in, n, "Vie\u0302\u0323t");
+  for (size_t cut = 1; cut < strlen("ệ"); cut++) {
+    cchc_text_source_span(t, c, c + strlen("Vi") + cut, &a, &b);
+    ck_assert_uint_eq(a, s);
+    ck_assert_uint_eq(b, s + strlen("Vie\u0302\u0323"));
+  }
   cchc_text_free(t);
 }
 END_TEST
