@@ -22,6 +22,16 @@ void *cchc_grow(void *items, size_t *cap, size_t n, size_t size) {
   return p;
 }
 
+void *cchc_shrink(void *items, size_t *cap, size_t n, size_t size) {
+  if (!items || !n || *cap <= n)
+    return items;
+  void *p = realloc(items, n * size);
+  if (!p)
+    return items;
+  *cap = n;
+  return p;
+}
+
 size_t cchc_line_count(const char *s, size_t n) {
   size_t count = 1;
   for (const char *p = s, *e = s + n;

@@ -185,6 +185,10 @@ size_t cchc_list_marker(const char *s, size_t n);
  * (at least 16) items, *cap updated; NULL when out of memory, and then
  * `items` is still the caller's to free. */
 void *cchc_grow(void *items, size_t *cap, size_t n, size_t size);
+/* The same array of n items without the room past them, *cap updated:
+ * moved by realloc, or as it was when realloc fails or there is no room
+ * to give back. */
+void *cchc_shrink(void *items, size_t *cap, size_t n, size_t size);
 
 /* Would a spreadsheet read this CSV cell as a formula?  It begins with
  * '=', '+', '-', '@', tab or carriage return and is not a plain number

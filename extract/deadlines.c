@@ -441,13 +441,6 @@ static bool near_words(const rule *r) {
   return f->nanchor > 0;
 }
 
-/* items (n of `size` bytes) without the room past them: the array, moved
- * or as it was when realloc fails. */
-static void *shrunk(void *items, size_t n, size_t size) {
-  void *p = items && n ? realloc(items, n * size) : NULL;
-  return p ? p : items;
-}
-
 /* The places of word w in the text, found at the first ask: their index
  * in d->places, or SIZE_MAX when out of memory.  The text's scans keep
  * the places of the words they look for (rule_text_places): found once
@@ -476,7 +469,8 @@ static size_t places_of(dctx *d, const rule_literal *w) {
     p->at[p->n++] = (uint32_t)at;
     from = next_from(x->s, x->n, at, at); /* occurrences may overlap */
   }
-  p->at = shrunk(p->at, p->n, sizeof *p->at); /* kept through every rule */
+  p->at = cchc_shrink(p->at, &cap, p->n, sizeof *p->at); /* kept through
+                                                           every rule */
   return d->nplaces++;
 }
 
@@ -901,7 +895,8 @@ static cchc_status collect(dctx *d, rule_list rs, const bool *app, cand **out,
       }
     }
   }
-  c = shrunk(c, n, sizeof *c); /* held while the deadlines are made */
+  c = cchc_shrink(c, &cap, n, sizeof *c); /* held while the deadlines are
+                                             made */
   *out = c;
   *nout = n;
   return CCHC_OK;

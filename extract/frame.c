@@ -142,27 +142,13 @@ void *frame_grow(cchc_frame *f, void **items, size_t *n, size_t *cap,
   return e;
 }
 
-/* items of `size` bytes, n of them in room for *cap: the room past them
- * given back (a failed shrink keeps the array as it is). */
-static void shrink(void **items, size_t n, size_t *cap, size_t size) {
-  if (!*items || !n || *cap <= n) return;
-  void *p = realloc(*items, n * size);
-  if (p) {
-    *items = p;
-    *cap = n;
-  }
-}
-
-#define SHRINK(f, name) \
-  shrink((void **)&(f)->name, (f)->n##name, &(f)->cap_##name, \
-         sizeof *(f)->name)
+#define SHRINK(f, name)                                              \
+  ((f)->name = cchc_shrink((f)->name, &(f)->cap_##name, (f)->n##name, \
+                           sizeof *(f)->name))
 
 void frame_shrink(cchc_frame *f) {
-  for (size_t i = 0; i < f->nreferences; i++) {
-    frame_reference *r = &f->references[i];
-    shrink((void **)&r->mentions, r->nmentions, &r->cap_mentions,
-           sizeof *r->mentions);
-  }
+  for (size_t i = 0; i < f->nreferences; i++)
+    SHRINK(&f->references[i], mentions);
   SHRINK(f, references);
   SHRINK(f, sections);
   SHRINK(f, targets);

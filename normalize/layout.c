@@ -1734,13 +1734,7 @@ static void reread_lines(layout *L, const cchc_mbuf *text) {
 /* Give back the room of the lines past those the pass before wrote: a
  * pass joins lines, and a long text's first one leaves far fewer. */
 static void shrink_lines(layout *L) {
-  if (!L->cnt || L->cap <= L->cnt)
-    return;
-  line *ls = realloc(L->ls, L->cnt * sizeof *ls);
-  if (ls) {
-    L->ls = ls;
-    L->cap = L->cnt;
-  }
+  L->ls = cchc_shrink(L->ls, &L->cap, L->cnt, sizeof *L->ls);
 }
 
 /* Strip the Markdown of md, make what the markers separated canonical
