@@ -1000,11 +1000,21 @@ enum {
   PAGE_MAX = 999
 };
 
-/* Are the gaps between the members of a run of page numbers even? */
-static bool even_pages(const size_t *prev, size_t last, size_t cnt) {
+/* A number that may be a page number: its line, and the member before it
+ * in its run (NO_NUMBER: none), an index in the list of them.  Listed
+ * apart from the lines, which are millions, of which a few are numbers:
+ * an array indexed by line would be faulted in whole for them. */
+typedef struct page_number {
+  size_t line, prev;
+} page_number;
+#define NO_NUMBER SIZE_MAX
+
+/* Are the gaps between the members of the run ending with nums[last]
+ * even? */
+static bool even_pages(const page_number *nums, size_t last) {
   size_t lo = (size_t)-1, hi = 0;
-  for (size_t k = last; prev[k] < cnt; k = prev[k]) {
-    size_t gap = k - prev[k];
+  for (size_t k = last; nums[k].prev != NO_NUMBER; k = nums[k].prev) {
+    size_t gap = nums[k].line - nums[nums[k].prev].line;
     lo = gap < lo ? gap : lo;
     hi = gap > hi ? gap : hi;
   }
@@ -1015,14 +1025,15 @@ static bool even_pages(const size_t *prev, size_t last, size_t cnt) {
  * number and a table's row number), is the one ending at `held` the
  * more even, its last gap closer to the gap before it, than the one
  * ending at k?  Without gaps to compare the later one is taken. */
-static bool more_even(const size_t *prev, size_t held, size_t k, size_t cnt) {
+static bool more_even(const page_number *nums, size_t held, size_t k) {
   size_t dev[2];
   const size_t last[2] = {held, k};
   for (int i = 0; i < 2; i++) {
-    size_t p = prev[last[i]];
-    if (p >= cnt || prev[p] >= cnt)
+    size_t p = nums[last[i]].prev;
+    if (p == NO_NUMBER || nums[p].prev == NO_NUMBER)
       return false;
-    size_t g = last[i] - p, h = p - prev[p];
+    size_t g = nums[last[i]].line - nums[p].line,
+           h = nums[p].line - nums[nums[p].prev].line;
     dev[i] = g > h ? g - h : h - g;
   }
   return dev[0] <= dev[1];
@@ -1030,35 +1041,39 @@ static bool more_even(const size_t *prev, size_t held, size_t k, size_t cnt) {
 
 static void mark_pages(line *ls, size_t cnt) {
   /* chain[v]: the longest run of page numbers ending with value v so far:
-   * its length and the index of its last line */
+   * its length and its last member (in nums) */
   struct run {
     size_t len, last;
   } *chain = calloc(PAGE_MAX + 1, sizeof *chain);
-  size_t *prev = malloc((cnt + 1) * sizeof *prev); /* run member before */
-  if (!chain || !prev) { /* then no page number is recognized this way */
-    free(chain);
-    free(prev);
+  page_number *nums = NULL;
+  size_t n = 0, cap = 0;
+  if (!chain) /* then no page number is recognized this way */
     return;
-  }
   size_t best_len = 0, best_last = 0;
   for (size_t k = 0; k < cnt; k++) {
     const line *l = &ls[k];
     int v = l->lone_value;
     if (!l->lone_num || l->lone_punct || v < 1 || v > PAGE_MAX)
       continue;
-    struct run r = {1, k};
-    prev[k] = cnt;
-    size_t gap = k - chain[v - 1 > 0 ? v - 1 : 0].last;
-    if (v > 1 && chain[v - 1].len && gap >= PAGE_LINES &&
-        gap <= PAGE_LINES_MAX) {
-      r.len = chain[v - 1].len + 1;
-      prev[k] = chain[v - 1].last;
+    page_number *grown = cchc_grow(nums, &cap, n, sizeof *nums);
+    if (!grown)
+      goto cleanup;
+    nums = grown;
+    struct run r = {1, n};
+    nums[n] = (page_number){k, NO_NUMBER};
+    if (v > 1 && chain[v - 1].len) {
+      size_t gap = k - nums[chain[v - 1].last].line;
+      if (gap >= PAGE_LINES && gap <= PAGE_LINES_MAX) {
+        r.len = chain[v - 1].len + 1;
+        nums[n].prev = chain[v - 1].last;
+      }
     }
     /* in a table zone, a number only goes on with a run of pages */
     if (l->table && r.len < 3)
-      continue;
+      continue; /* (no run holds it: its place is taken by the next) */
+    n++;
     if (r.len > chain[v].len ||
-        (r.len == chain[v].len && !more_even(prev, chain[v].last, k, cnt)))
+        (r.len == chain[v].len && !more_even(nums, chain[v].last, r.last)))
       chain[v] = r;
   }
   for (int v = 1; v <= PAGE_MAX; v++)
@@ -1066,11 +1081,12 @@ static void mark_pages(line *ls, size_t cnt) {
       best_len = chain[v].len;
       best_last = chain[v].last;
     }
-  if (best_len >= 3 && even_pages(prev, best_last, cnt))
-    for (size_t k = best_last; k < cnt; k = prev[k])
-      ls[k].page = true;
+  if (best_len >= 3 && even_pages(nums, best_last))
+    for (size_t k = best_last; k != NO_NUMBER; k = nums[k].prev)
+      ls[nums[k].line].page = true;
+cleanup:
   free(chain);
-  free(prev);
+  free(nums);
 }
 
 /* Lines between two bars alone are one cell of a crawled table: not a

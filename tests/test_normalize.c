@@ -790,6 +790,33 @@ START_TEST(layout_page_numbers_counting_up) {
 }
 END_TEST
 
+/* Two runs of page numbers as long as each other end with the same value
+ * (a stray "4" a few lines from the page's): the more even one is the
+ * plan's pages, whichever comes first, and the other number is kept. */
+START_TEST(layout_page_numbers_more_even_run) {
+  static const int stray_after[] = {125, 115}; /* the "4" of the other run */
+  for (size_t i = 0; i < 2; i++) {
+    int at[] = {40, 80, 120, stray_after[i]}, value[] = {2, 3, 4, 4};
+    if (at[3] < at[2]) { /* (paged takes them in order) */
+      at[3] = at[2];
+      at[2] = stray_after[i];
+    }
+    char *in = paged(at, value, 4, 160);
+    cchc_text *t = must_norm(in, strlen(in), 0, CCHC_ENC_AUTO);
+    ck_assert_uint_eq(cchc_text_repair_count(t, CCHC_REPAIR_PAGE_NUMBER), 3);
+    ck_assert_uint_eq(lone_number_lines(cchc_text_data(t)), 1);
+    char kept[80];
+    snprintf(kept, sizeof kept, "thứ %d được thực hiện đúng tiến độ đề ra.\n4\n",
+             stray_after[i]);
+    ck_assert_msg(strstr(cchc_text_data(t), kept), "the stray 4 after %d",
+                  stray_after[i]);
+    assert_idempotent(t);
+    cchc_text_free(t);
+    free(in);
+  }
+}
+END_TEST
+
 /* A heading wrapped inside its bold markers is one heading; a "**" that
  * does not close within a few lines holds nothing. */
 START_TEST(layout_bold_span_wraps) {
@@ -1825,6 +1852,7 @@ int main(void) {
   tcase_add_test(tc, layout_every_numbering_starts_a_block);
   tcase_add_test(tc, list_marker_lengths);
   tcase_add_test(tc, layout_page_numbers_counting_up);
+  tcase_add_test(tc, layout_page_numbers_more_even_run);
   tcase_add_test(tc, layout_bold_span_wraps);
   tcase_add_test(tc, layout_fixed_width_wraps);
   tcase_add_test(tc, layout_so_before_a_code);
