@@ -1681,12 +1681,15 @@ static void read_lines(layout *L, const cchc_mbuf *md, const held_lines *held) {
   /* room for every line at once (a long text has millions): those that
    * are not empty, an upper bound of those with content */
   size_t lines = 1 + count_line_ends(s, md->len);
+  size_t had = L->cap;
   line *room = cchc_grow(L->ls, &L->cap, lines - 1, sizeof *room);
   if (!room) {
     L->failed = true;
     return;
   }
   L->ls = room;
+  if (L->cap != had) /* written from the first on, the blank lines left out */
+    cchc_prefer_huge_pages(L->ls, L->cap * sizeof *L->ls);
   size_t p = 0, h = 0;
   for (;;) {
     const char *nlp = p < md->len ? find_newline(s + p, s + md->len) : NULL;

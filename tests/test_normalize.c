@@ -14,6 +14,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
 
 /* ------------------------------------------------------------------ */
 /* Helpers                                                             */
@@ -1805,6 +1807,169 @@ START_TEST(layout_in_place_lengthens) {
 END_TEST
 
 /* ------------------------------------------------------------------ */
+/* Buffers (common/buf.c) */
+
+/* The VmFlags of the mapping of this process holding `at`, from
+ * /proc/self/smaps ("" when not found: no /proc). */
+static void vm_flags_at(const void *at, char *flags, size_t size) {
+  flags[0] = '\0';
+  FILE *fp = fopen("/proc/self/smaps", "r");
+  if (!fp)
+    return;
+  char line[512];
+  bool inside = false;
+  while (fgets(line, sizeof line, fp)) {
+    unsigned long lo, hi;
+    if (sscanf(line, "%lx-%lx ", &lo, &hi) == 2) { /* a mapping's first */
+      inside = (uintptr_t)at >= lo && (uintptr_t)at < hi;
+      continue;
+    }
+    if (inside && strncmp(line, "VmFlags:", 8) == 0) {
+      size_t n = strlen(line + 8) < size - 1 ? strlen(line + 8) : size - 1;
+      memcpy(flags, line + 8, n);
+      flags[n] = '\0';
+      break;
+    }
+  }
+  fclose(fp);
+}
+
+static bool has_vm_flag(const char *flags, const char *flag) {
+  for (const char *p = flags; (p = strstr(p, flag)); p++)
+    if ((p == flags || p[-1] == ' ') && (p[2] == ' ' || p[2] == '\n' || !p[2]))
+      return true;
+  return false;
+}
+
+/* The huge-page hint is only a hint: on no buffer, a small one or an
+ * unaligned one it changes no byte; on a large one it marks the 2 MB
+ * pages wholly inside it, and not the pages before the first of them. */
+START_TEST(huge_page_hint_harmless) {
+  cchc_prefer_huge_pages(NULL, 0);
+  cchc_prefer_huge_pages(NULL, (size_t)8 << 20);
+  char small[100];
+  for (size_t i = 0; i < sizeof small; i++)
+    small[i] = (char)i;
+  cchc_prefer_huge_pages(small + 1, sizeof small - 1);
+  cchc_prefer_huge_pages(small, 0);
+  for (size_t i = 0; i < sizeof small; i++)
+    ck_assert_int_eq(small[i], (char)i);
+
+  const size_t huge = (size_t)2 << 20, size = 4 * huge;
+  char *base = mmap(NULL, size, PROT_READ | PROT_WRITE,
+                    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  ck_assert_ptr_ne(base, MAP_FAILED);
+  char *p = base + 3 * 4096, *end = base + size - 4096; /* (unaligned) */
+  for (char *q = p; q < end; q += 4096)
+    *q = (char)((q - p) >> 12);
+  cchc_prefer_huge_pages(p, (size_t)(end - p));
+  for (char *q = p; q < end; q += 4096)
+    ck_assert_int_eq(*q, (char)((q - p) >> 12));
+  char *first = (char *)(((uintptr_t)p + huge - 1) & ~(uintptr_t)(huge - 1));
+  char flags[256];
+  vm_flags_at(p, flags, sizeof flags);
+  bool thp = access("/sys/kernel/mm/transparent_hugepage/enabled", R_OK) == 0;
+  if (flags[0] && thp) { /* (Linux with transparent huge pages) */
+#if defined(MADV_HUGEPAGE)
+    ck_assert_msg(!has_vm_flag(flags, "hg"), "before the first 2 MB page: %s",
+                  flags);
+    vm_flags_at(first, flags, sizeof flags);
+    ck_assert_msg(has_vm_flag(flags, "hg"), "the first 2 MB page inside: %s",
+                  flags);
+#endif
+  }
+  ck_assert_int_eq(munmap(base, size), 0);
+}
+END_TEST
+
+/* A text of words from scattered source places (a run each), then
+ * rewritten in place pass after pass: some bytes dropped, some turned
+ * into a separator, the rest copied with their map (seeded). */
+static void scattered_text(cchc_mbuf *b, unsigned seed) {
+  cchc_mbuf_init(b);
+  uint32_t src = 0;
+  for (int w = 0; w < 5000; w++) {
+    char word[24];
+    int n = snprintf(word, sizeof word, "w%u ", (seed * 31u + (unsigned)w) % 977u);
+    src += (uint32_t)(rand_r(&seed) % 7);
+    cchc_mbuf_put_seq(b, word, (size_t)n, src);
+    src += (uint32_t)n;
+  }
+}
+
+static void rewrite_pass(cchc_mbuf *text, unsigned seed) {
+  cchc_mbuf out;
+  cchc_mbuf_rewrite_begin(&out, text);
+  size_t hint = 0;
+  for (size_t i = 0, len = text->len; i < len;) {
+    size_t n = 1 + (size_t)(rand_r(&seed) % 40);
+    n = n < len - i ? n : len - i;
+    switch (rand_r(&seed) % 5) {
+    case 0: /* dropped */
+      break;
+    case 1: /* one separator for them, behind what was read */
+      cchc_mbuf_put(&out, " ", 1, cchc_mbuf_src(text, i, NULL));
+      break;
+    default:
+      cchc_mbuf_copy(&out, text, i, n, &hint);
+    }
+    i += n;
+  }
+  cchc_mbuf_rewrite_end(text, &out);
+}
+
+/* Each rewrite writes its map into the one the rewrite before gave back
+ * (its pages faulted in already); the text and its map come out as they
+ * do when every rewrite starts a map of its own.  rewrite_undo gives the
+ * spare back; shrink_to_fit frees it. */
+START_TEST(rewrite_reuses_spare_map) {
+  for (unsigned seed = 1; seed <= 20; seed++) {
+    cchc_mbuf reused, fresh;
+    scattered_text(&reused, seed);
+    scattered_text(&fresh, seed);
+    size_t reuses = 0;
+    for (unsigned pass = 0; pass < 6; pass++) {
+      cchc_run *spare = reused.spare_runs;
+      size_t spare_cap = reused.spare_cap, old_nruns = reused.nruns;
+      ck_assert(pass == 0 || spare != NULL);
+      rewrite_pass(&reused, seed * 100 + pass);
+      free(fresh.spare_runs); /* as if there were none */
+      fresh.spare_runs = NULL;
+      fresh.spare_cap = 0;
+      rewrite_pass(&fresh, seed * 100 + pass);
+      if (spare && reused.nruns <= spare_cap) { /* (not grown: in place) */
+        ck_assert_ptr_eq(reused.runs, spare);
+        reuses++;
+      }
+      ck_assert_uint_eq(reused.len, fresh.len);
+      ck_assert(memcmp(reused.data, fresh.data, fresh.len) == 0);
+      ck_assert_uint_eq(reused.nruns, fresh.nruns);
+      ck_assert(memcmp(reused.runs, fresh.runs,
+                       fresh.nruns * sizeof *fresh.runs) == 0);
+      ck_assert_uint_ge(reused.spare_cap, old_nruns);
+      for (size_t i = 0; i < fresh.len; i += 7)
+        ck_assert_uint_eq(cchc_mbuf_src(&reused, i, NULL),
+                          cchc_mbuf_src(&fresh, i, NULL));
+    }
+    ck_assert_uint_gt(reuses, 0);
+    cchc_mbuf out;
+    cchc_run *spare = reused.spare_runs;
+    cchc_mbuf_rewrite_begin(&out, &reused);
+    ck_assert_ptr_eq(out.runs, spare);
+    ck_assert_ptr_null(reused.spare_runs);
+    cchc_mbuf_rewrite_undo(&reused, &out);
+    ck_assert_ptr_eq(reused.spare_runs, spare);
+    cchc_mbuf_shrink_to_fit(&reused);
+    ck_assert_ptr_null(reused.spare_runs);
+    ck_assert_uint_eq(reused.len, fresh.len);
+    ck_assert(memcmp(reused.data, fresh.data, fresh.len) == 0);
+    cchc_mbuf_free(&reused);
+    cchc_mbuf_free(&fresh);
+  }
+}
+END_TEST
+
+/* ------------------------------------------------------------------ */
 
 int main(void) {
   Suite *s = suite_create("normalize");
@@ -1888,6 +2053,11 @@ int main(void) {
   tcase_add_test(tc, many_combining_marks);
   tcase_add_test(tc, streaming_copies);
   tcase_add_test(tc, layout_in_place_lengthens);
+  suite_add_tcase(s, tc);
+
+  tc = tcase_create("buffers");
+  tcase_add_test(tc, huge_page_hint_harmless);
+  tcase_add_test(tc, rewrite_reuses_spare_map);
   suite_add_tcase(s, tc);
 
   tc = tcase_create("offset invariant");
