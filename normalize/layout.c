@@ -1102,37 +1102,56 @@ static void mark_bar_cells(line *ls, size_t cnt) {
   }
 }
 
-/* at[k]: the width of rank rank[k] (increasing ranks, < n) among the n
- * widths, as in them sorted; counted in a histogram when they are short
- * (lines are), sorted otherwise.  The widths may be reordered. */
-static void ranked_widths(int *widths, size_t n, const size_t rank[4],
-                          int at[4]) {
-  enum { SHORT = 1 << 16 };
-  int max = 0;
-  for (size_t i = 0; i < n; i++)
-    max = widths[i] > max ? widths[i] : max;
-  uint32_t *count = max < SHORT ? calloc((size_t)max + 1, sizeof *count) : NULL;
-  if (!count) {
-    qsort(widths, n, sizeof *widths, cmp_int);
-    for (int k = 0; k < 4; k++)
-      at[k] = widths[rank[k]];
+/* The widths of the wrapped lines, counted by width below WIDTHS_COUNTED
+ * (lines are short), the longer ones listed: their ranks without an array
+ * of them, as large as the lines, that each pass would fault in anew. */
+enum { WIDTHS_COUNTED = 512 };
+typedef struct widths {
+  uint32_t count[WIDTHS_COUNTED];
+  int *longer;
+  size_t nlonger, cap;
+  bool failed; /* out of memory: no ranks */
+} widths;
+
+static void widths_add(widths *w, int width) {
+  if (width < WIDTHS_COUNTED) {
+    w->count[width]++;
     return;
   }
-  for (size_t i = 0; i < n; i++)
-    count[widths[i]]++;
-  size_t below = 0; /* widths under w */
-  int k = 0;
-  for (int w = 0; w <= max && k < 4; w++) {
-    below += count[w];
-    while (k < 4 && rank[k] < below)
-      at[k++] = w;
+  int *longer = w->failed ? NULL
+                          : cchc_grow(w->longer, &w->cap, w->nlonger,
+                                      sizeof *longer);
+  if (!longer) {
+    w->failed = true;
+    return;
   }
-  free(count);
+  w->longer = longer;
+  w->longer[w->nlonger++] = width;
+}
+
+/* at[k]: the width of rank rank[k] (increasing ranks, below the count of
+ * widths), as in them sorted. */
+static void widths_ranked(widths *w, const size_t rank[4], int at[4]) {
+  if (w->nlonger)
+    qsort(w->longer, w->nlonger, sizeof *w->longer, cmp_int);
+  size_t below = 0; /* widths under v */
+  int k = 0;
+  for (int v = 0; v < WIDTHS_COUNTED && k < 4; v++) {
+    below += w->count[v];
+    while (k < 4 && rank[k] < below)
+      at[k++] = v;
+  }
+  for (; k < 4; k++)
+    at[k] = w->longer[rank[k] - below];
 }
 
 static model build_model(const line *ls, size_t cnt) {
   model m = {0};
-  int *widths = malloc((cnt + 1) * sizeof *widths);
+  widths w;
+  memset(w.count, 0, sizeof w.count);
+  w.longer = NULL;
+  w.nlonger = w.cap = 0;
+  w.failed = false;
   size_t wraps = 0, total = 0, tw = 0, ends = 0, tend = 0;
   for (size_t k = 0; k < cnt; k++) {
     const line *a = &ls[k];
@@ -1145,8 +1164,7 @@ static model build_model(const line *ls, size_t cnt) {
     if (b->table)
       continue;
     if (!a->terminal && b->lower && !b->marker && !a->lone_num) {
-      if (widths)
-        widths[wraps] = a->cplen;
+      widths_add(&w, (int)a->cplen);
       wraps++;
       tw += a->trail_space;
     } else if (a->terminal && b->marker) {
@@ -1155,20 +1173,20 @@ static model build_model(const line *ls, size_t cnt) {
     }
   }
   m.wrapped = wraps >= 3 && wraps * 20 >= total;
-  if (m.wrapped && widths) {
+  if (m.wrapped && !w.failed) {
     /* the widths at ranks wraps/10, /2, *9/10 and *19/20 in increasing
      * order (what sorting them would give) */
     const size_t rank[4] = {wraps / 10, wraps / 2, wraps * 9 / 10,
                             wraps * 19 / 20};
     int at[4];
-    ranked_widths(widths, wraps, rank, at);
+    widths_ranked(&w, rank, at);
     m.width = at[1];
     m.fixed = (at[2] - at[0]) * 100 <= m.width * FIXED_SPREAD;
     m.wrap_width = at[3];
   }
   m.trail_signal = wraps >= 3 && ends >= 3 && tw * 10 >= wraps * 8 &&
                    tend * 10 <= ends * 6;
-  free(widths);
+  free(w.longer);
   return m;
 }
 

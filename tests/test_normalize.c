@@ -819,6 +819,60 @@ START_TEST(layout_page_numbers_more_even_run) {
 }
 END_TEST
 
+/* A text wrapped at a fixed count of characters, however wide: a line
+ * that starts with a capital after a full line continues it.  Wider than
+ * the widths layout counts one by one (lines of 600 code points), the
+ * ranks of the widths are those of the short ones. */
+static void wrapped_at(size_t width, char **in, char **want) {
+  static const char *const words[] = {"các", "cơ", "quan", "Ủy", "đơn", "vị",
+                                      "thực", "hiện", "Chủ", "hành", "chính",
+                                      "trong", "năm", "Nội"};
+  size_t nwords = sizeof words / sizeof *words, inlen = 0, wantlen = 0;
+  FILE *fin = open_memstream(in, &inlen), *fwant = open_memstream(want, &wantlen);
+  ck_assert_ptr_nonnull(fin);
+  ck_assert_ptr_nonnull(fwant);
+  unsigned seed = 7;
+  for (int p = 0; p < 12; p++) {
+    size_t line = 0; /* code points on the line so far */
+    fputs("- Nhiệm", fin);
+    fputs("- Nhiệm", fwant);
+    line = 7;
+    for (int w = 0; w < (int)width; w++) {
+      const char *word = words[rand_r(&seed) % nwords];
+      size_t cps = 0;
+      for (const char *c = word; *c; c++)
+        cps += ((unsigned char)*c & 0xC0) != 0x80;
+      if (line + 1 + cps > width) {
+        fprintf(fin, "\n%s", word);
+        line = cps;
+      } else {
+        fprintf(fin, " %s", word);
+        line += 1 + cps;
+      }
+      fprintf(fwant, " %s", word);
+    }
+    fputs(".\n", fin);
+    fputs(".\n", fwant);
+  }
+  ck_assert_int_eq(fclose(fin), 0);
+  ck_assert_int_eq(fclose(fwant), 0);
+}
+
+START_TEST(layout_fixed_width_wraps_wide) {
+  static const size_t widths[] = {70, 600};
+  for (size_t i = 0; i < sizeof widths / sizeof *widths; i++) {
+    char *in, *want;
+    wrapped_at(widths[i], &in, &want);
+    cchc_text *t = must_norm(in, strlen(in), 0, CCHC_ENC_AUTO);
+    ck_assert_msg(strcmp(cchc_text_data(t), want) == 0,
+                  "wrapped at %zu: not every line joined", widths[i]);
+    cchc_text_free(t);
+    free(in);
+    free(want);
+  }
+}
+END_TEST
+
 /* A heading wrapped inside its bold markers is one heading; a "**" that
  * does not close within a few lines holds nothing. */
 START_TEST(layout_bold_span_wraps) {
@@ -2020,6 +2074,7 @@ int main(void) {
   tcase_add_test(tc, layout_page_numbers_more_even_run);
   tcase_add_test(tc, layout_bold_span_wraps);
   tcase_add_test(tc, layout_fixed_width_wraps);
+  tcase_add_test(tc, layout_fixed_width_wraps_wide);
   tcase_add_test(tc, layout_so_before_a_code);
   tcase_add_test(tc, layout_broken_hyphen_in_a_line);
   tcase_add_test(tc, layout_border_is_not_text);
