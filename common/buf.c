@@ -316,20 +316,34 @@ void cchc_mbuf_rewrite_begin(cchc_mbuf *out, cchc_mbuf *text) {
   text->spare_cap = 0;
 }
 
+/* Keep `runs` as b's spare map when it is large: a map of a short text
+ * is a block of the heap, which the next one reuses as it is (where a
+ * spare kept would change what the heap gives back), a long text's is a
+ * mapping of its own, whose pages the next would fault in anew. */
+enum { SPARE_MIN_BYTES = 256 << 10 };
+static void keep_spare(cchc_mbuf *b, cchc_run *runs, size_t cap) {
+  free(b->spare_runs); /* (none: rewrite_begin took it) */
+  b->spare_runs = NULL;
+  b->spare_cap = 0;
+  if (runs && cap >= SPARE_MIN_BYTES / sizeof *runs) {
+    b->spare_runs = runs;
+    b->spare_cap = cap;
+  } else {
+    free(runs);
+  }
+}
+
 void cchc_mbuf_rewrite_end(cchc_mbuf *text, cchc_mbuf *out) {
   cchc_run *old = text->runs; /* the bytes are out's now */
   size_t old_cap = text->runs_cap;
-  free(text->spare_runs); /* (none: rewrite_begin took it) */
+  text->runs = NULL;
+  keep_spare(out, old, old_cap);
   *text = *out;
-  text->spare_runs = old;
-  text->spare_cap = old ? old_cap : 0;
   cchc_mbuf_init(out);
 }
 
 void cchc_mbuf_rewrite_undo(cchc_mbuf *text, cchc_mbuf *out) {
-  free(text->spare_runs); /* (none: rewrite_begin took it) */
-  text->spare_runs = out->runs;
-  text->spare_cap = out->runs ? out->runs_cap : 0;
+  keep_spare(text, out->runs, out->runs_cap);
   free(out->spare_runs);
   cchc_mbuf_init(out);
 }
