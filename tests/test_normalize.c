@@ -1984,12 +1984,12 @@ START_TEST(rewrite_reuses_spare_map) {
   rewrite_pass(&small, 2);
   ck_assert_ptr_null(small.spare_runs);
   cchc_mbuf_free(&small);
-  for (unsigned seed = 1; seed <= 8; seed++) {
-    cchc_mbuf reused, fresh;
-    scattered_text(&reused, seed, 60000);
-    scattered_text(&fresh, seed, 60000);
+  for (unsigned seed = 1; seed <= 4; seed++) {
+    cchc_mbuf reused, fresh; /* (a map of 40,000 runs: 512 KB of room) */
+    scattered_text(&reused, seed, 40000);
+    scattered_text(&fresh, seed, 40000);
     size_t reuses = 0;
-    for (unsigned pass = 0; pass < 6; pass++) {
+    for (unsigned pass = 0; pass < 4; pass++) {
       cchc_run *spare = reused.spare_runs;
       size_t spare_cap = reused.spare_cap, old_nruns = reused.nruns;
       ck_assert(pass == 0 || spare != NULL);
@@ -2118,6 +2118,7 @@ int main(void) {
   suite_add_tcase(s, tc);
 
   tc = tcase_create("buffers");
+  tcase_set_timeout(tc, 60);
   tcase_add_test(tc, huge_page_hint_harmless);
   tcase_add_test(tc, rewrite_reuses_spare_map);
   suite_add_tcase(s, tc);
