@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #include <unicode/utf8.h>
 
@@ -32,6 +33,19 @@ void *cchc_shrink(void *items, size_t *cap, size_t n, size_t size) {
   return p;
 }
 
+void cchc_prefer_huge_pages(void *p, size_t n) {
+#if defined(MADV_HUGEPAGE)
+  const uintptr_t huge = (uintptr_t)2 << 20;
+  uintptr_t a = ((uintptr_t)p + huge - 1) & ~(huge - 1),
+            e = ((uintptr_t)p + n) & ~(huge - 1);
+  if (p && e > a) /* (only the huge pages that lie wholly inside) */
+    (void)madvise((void *)a, e - a, MADV_HUGEPAGE);
+#else
+  (void)p;
+  (void)n;
+#endif
+}
+
 size_t cchc_line_count(const char *s, size_t n) {
   size_t count = 1;
   for (const char *p = s, *e = s + n;
@@ -45,6 +59,7 @@ void cchc_mbuf_init(cchc_mbuf *b) { memset(b, 0, sizeof *b); }
 void cchc_mbuf_free(cchc_mbuf *b) {
   free(b->data);
   free(b->runs);
+  free(b->spare_runs);
   memset(b, 0, sizeof *b);
 }
 
@@ -74,6 +89,9 @@ bool cchc_mbuf_reserve(cchc_mbuf *b, size_t extra) {
 }
 
 void cchc_mbuf_shrink_to_fit(cchc_mbuf *b) {
+  free(b->spare_runs);
+  b->spare_runs = NULL;
+  b->spare_cap = 0;
   if (b->failed)
     return;
   if (b->data && b->cap > b->len + 1) {
@@ -286,22 +304,47 @@ void cchc_mbuf_drop_front(cchc_mbuf *b, size_t n) {
     b->runs[0].seq = false; /* one byte left in it: either kind */
 }
 
-void cchc_mbuf_rewrite_begin(cchc_mbuf *out, const cchc_mbuf *text) {
+void cchc_mbuf_rewrite_begin(cchc_mbuf *out, cchc_mbuf *text) {
   cchc_mbuf_init(out);
   out->data = text->data;
   out->cap = text->cap;
   out->failed = text->failed;
   out->unmapped = text->unmapped;
+  out->runs = text->spare_runs;
+  out->runs_cap = text->spare_cap;
+  text->spare_runs = NULL;
+  text->spare_cap = 0;
+}
+
+/* Keep `runs` as b's spare map when it is large: a map of a short text
+ * is a block of the heap, which the next one reuses as it is (where a
+ * spare kept would change what the heap gives back), a long text's is a
+ * mapping of its own, whose pages the next would fault in anew. */
+enum { SPARE_MIN_BYTES = 256 << 10 };
+static void keep_spare(cchc_mbuf *b, cchc_run *runs, size_t cap) {
+  free(b->spare_runs); /* (none: rewrite_begin took it) */
+  b->spare_runs = NULL;
+  b->spare_cap = 0;
+  if (runs && cap >= SPARE_MIN_BYTES / sizeof *runs) {
+    b->spare_runs = runs;
+    b->spare_cap = cap;
+  } else {
+    free(runs);
+  }
 }
 
 void cchc_mbuf_rewrite_end(cchc_mbuf *text, cchc_mbuf *out) {
-  free(text->runs); /* the bytes are out's now */
+  cchc_run *old = text->runs; /* the bytes are out's now */
+  size_t old_cap = text->runs_cap;
+  text->runs = NULL;
+  keep_spare(out, old, old_cap);
   *text = *out;
   cchc_mbuf_init(out);
 }
 
 void cchc_mbuf_rewrite_undo(cchc_mbuf *text, cchc_mbuf *out) {
-  free(out->runs);
+  keep_spare(text, out->runs, out->runs_cap);
+  free(out->spare_runs);
   cchc_mbuf_init(out);
 }
 

@@ -53,6 +53,12 @@ typedef struct cchc_mbuf {
   size_t nruns, runs_cap;
   bool failed; /* an allocation failed; later appends are no-ops */
   bool unmapped; /* keeps no map (CCHC_NORM_TEXT_ONLY): runs stay empty */
+  /* The map of the text this one was rewritten from, given back for the
+   * next rewrite to write its own into (rewrite_begin): each pass of a
+   * long text writes a map of millions of runs, whose pages are then
+   * faulted in once, not at every pass. */
+  cchc_run *spare_runs;
+  size_t spare_cap;
 } cchc_mbuf;
 
 /* The line breaks in s[0..n) plus one: the lines of a text, to size
@@ -64,8 +70,8 @@ void cchc_mbuf_free(cchc_mbuf *b);
 /* Room for `extra` more bytes (and the NUL); false when out of memory or
  * past the 4 GB the map's 32-bit offsets can address. */
 bool cchc_mbuf_reserve(cchc_mbuf *b, size_t extra);
-/* Give back the room past len + 1 bytes (the NUL) and past the runs: for
- * a text built once and then only read. */
+/* Give back the room past len + 1 bytes (the NUL) and past the runs, and
+ * the spare map: for a text built once and then only read. */
 void cchc_mbuf_shrink_to_fit(cchc_mbuf *b);
 /* Append n bytes that all map to `src`. */
 void cchc_mbuf_put(cchc_mbuf *b, const char *s, size_t n, uint32_t src);
@@ -93,8 +99,10 @@ void cchc_mbuf_drop_front(cchc_mbuf *b, size_t n);
  * keeps its map, so that a stage that never writes past what it has read
  * reads on from `text`.  Then either `text` becomes `out`
  * (cchc_mbuf_rewrite_end) or, when `out` wrote back the very bytes it
- * read, `text` stays as it was (cchc_mbuf_rewrite_undo). */
-void cchc_mbuf_rewrite_begin(cchc_mbuf *out, const cchc_mbuf *text);
+ * read, `text` stays as it was (cchc_mbuf_rewrite_undo): one of the two
+ * always follows.  `out` writes its map into text's spare one, and
+ * rewrite_end keeps text's old map as the spare of the text rewritten. */
+void cchc_mbuf_rewrite_begin(cchc_mbuf *out, cchc_mbuf *text);
 void cchc_mbuf_rewrite_end(cchc_mbuf *text, cchc_mbuf *out);
 void cchc_mbuf_rewrite_undo(cchc_mbuf *text, cchc_mbuf *out);
 /* Make data NUL-terminated (not counted in len). */
@@ -189,6 +197,14 @@ void *cchc_grow(void *items, size_t *cap, size_t n, size_t size);
  * moved by realloc, or as it was when realloc fails or there is no room
  * to give back. */
 void *cchc_shrink(void *items, size_t *cap, size_t n, size_t size);
+
+/* A hint that the n bytes at p, about to be written from one end to the
+ * other, are better faulted in 2 MB at a time than 4 KB (a long input's
+ * text, its line array): only the 2 MB pages wholly inside are asked for,
+ * so a buffer smaller than that (a short plan's) costs nothing, and what
+ * the buffer leaves unwritten stays unfaulted but for the last huge page
+ * it reaches.  A no-op where there is no MADV_HUGEPAGE. */
+void cchc_prefer_huge_pages(void *p, size_t n);
 
 /* Would a spreadsheet read this CSV cell as a formula?  It begins with
  * '=', '+', '-', '@', tab or carriage return and is not a plain number

@@ -949,8 +949,10 @@ cchc_status cchc_canon_chars(cchc_mbuf *text, const size_t *lines,
   cchc_mbuf_rewrite_begin(&out, text);
   cchc_mbuf_init(&rest);
   cchc_canon *c = cchc_canon_new(&out);
-  if (!c)
+  if (!c) {
+    cchc_mbuf_rewrite_undo(text, &out);
     return cchc_fail(err, CCHC_ERR_NOMEM, "out of memory");
+  }
   const cchc_mbuf *src = text; /* read from; src[0] is text[base] */
   size_t base = 0, r = 0, hint = 0, k = 0; /* text is read up to r */
   while (r < text->len && c->rc == CCHC_OK) {

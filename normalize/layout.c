@@ -1000,11 +1000,21 @@ enum {
   PAGE_MAX = 999
 };
 
-/* Are the gaps between the members of a run of page numbers even? */
-static bool even_pages(const size_t *prev, size_t last, size_t cnt) {
+/* A number that may be a page number: its line, and the member before it
+ * in its run (NO_NUMBER: none), an index in the list of them.  Listed
+ * apart from the lines, which are millions, of which a few are numbers:
+ * an array indexed by line would be faulted in whole for them. */
+typedef struct page_number {
+  size_t line, prev;
+} page_number;
+#define NO_NUMBER SIZE_MAX
+
+/* Are the gaps between the members of the run ending with nums[last]
+ * even? */
+static bool even_pages(const page_number *nums, size_t last) {
   size_t lo = (size_t)-1, hi = 0;
-  for (size_t k = last; prev[k] < cnt; k = prev[k]) {
-    size_t gap = k - prev[k];
+  for (size_t k = last; nums[k].prev != NO_NUMBER; k = nums[k].prev) {
+    size_t gap = nums[k].line - nums[nums[k].prev].line;
     lo = gap < lo ? gap : lo;
     hi = gap > hi ? gap : hi;
   }
@@ -1015,14 +1025,15 @@ static bool even_pages(const size_t *prev, size_t last, size_t cnt) {
  * number and a table's row number), is the one ending at `held` the
  * more even, its last gap closer to the gap before it, than the one
  * ending at k?  Without gaps to compare the later one is taken. */
-static bool more_even(const size_t *prev, size_t held, size_t k, size_t cnt) {
+static bool more_even(const page_number *nums, size_t held, size_t k) {
   size_t dev[2];
   const size_t last[2] = {held, k};
   for (int i = 0; i < 2; i++) {
-    size_t p = prev[last[i]];
-    if (p >= cnt || prev[p] >= cnt)
+    size_t p = nums[last[i]].prev;
+    if (p == NO_NUMBER || nums[p].prev == NO_NUMBER)
       return false;
-    size_t g = last[i] - p, h = p - prev[p];
+    size_t g = nums[last[i]].line - nums[p].line,
+           h = nums[p].line - nums[nums[p].prev].line;
     dev[i] = g > h ? g - h : h - g;
   }
   return dev[0] <= dev[1];
@@ -1030,35 +1041,39 @@ static bool more_even(const size_t *prev, size_t held, size_t k, size_t cnt) {
 
 static void mark_pages(line *ls, size_t cnt) {
   /* chain[v]: the longest run of page numbers ending with value v so far:
-   * its length and the index of its last line */
+   * its length and its last member (in nums) */
   struct run {
     size_t len, last;
   } *chain = calloc(PAGE_MAX + 1, sizeof *chain);
-  size_t *prev = malloc((cnt + 1) * sizeof *prev); /* run member before */
-  if (!chain || !prev) { /* then no page number is recognized this way */
-    free(chain);
-    free(prev);
+  page_number *nums = NULL;
+  size_t n = 0, cap = 0;
+  if (!chain) /* then no page number is recognized this way */
     return;
-  }
   size_t best_len = 0, best_last = 0;
   for (size_t k = 0; k < cnt; k++) {
     const line *l = &ls[k];
     int v = l->lone_value;
     if (!l->lone_num || l->lone_punct || v < 1 || v > PAGE_MAX)
       continue;
-    struct run r = {1, k};
-    prev[k] = cnt;
-    size_t gap = k - chain[v - 1 > 0 ? v - 1 : 0].last;
-    if (v > 1 && chain[v - 1].len && gap >= PAGE_LINES &&
-        gap <= PAGE_LINES_MAX) {
-      r.len = chain[v - 1].len + 1;
-      prev[k] = chain[v - 1].last;
+    page_number *grown = cchc_grow(nums, &cap, n, sizeof *nums);
+    if (!grown)
+      goto cleanup;
+    nums = grown;
+    struct run r = {1, n};
+    nums[n] = (page_number){k, NO_NUMBER};
+    if (v > 1 && chain[v - 1].len) {
+      size_t gap = k - nums[chain[v - 1].last].line;
+      if (gap >= PAGE_LINES && gap <= PAGE_LINES_MAX) {
+        r.len = chain[v - 1].len + 1;
+        nums[n].prev = chain[v - 1].last;
+      }
     }
     /* in a table zone, a number only goes on with a run of pages */
     if (l->table && r.len < 3)
-      continue;
+      continue; /* (no run holds it: its place is taken by the next) */
+    n++;
     if (r.len > chain[v].len ||
-        (r.len == chain[v].len && !more_even(prev, chain[v].last, k, cnt)))
+        (r.len == chain[v].len && !more_even(nums, chain[v].last, r.last)))
       chain[v] = r;
   }
   for (int v = 1; v <= PAGE_MAX; v++)
@@ -1066,11 +1081,12 @@ static void mark_pages(line *ls, size_t cnt) {
       best_len = chain[v].len;
       best_last = chain[v].last;
     }
-  if (best_len >= 3 && even_pages(prev, best_last, cnt))
-    for (size_t k = best_last; k < cnt; k = prev[k])
-      ls[k].page = true;
+  if (best_len >= 3 && even_pages(nums, best_last))
+    for (size_t k = best_last; k != NO_NUMBER; k = nums[k].prev)
+      ls[nums[k].line].page = true;
+cleanup:
   free(chain);
-  free(prev);
+  free(nums);
 }
 
 /* Lines between two bars alone are one cell of a crawled table: not a
@@ -1086,37 +1102,56 @@ static void mark_bar_cells(line *ls, size_t cnt) {
   }
 }
 
-/* at[k]: the width of rank rank[k] (increasing ranks, < n) among the n
- * widths, as in them sorted; counted in a histogram when they are short
- * (lines are), sorted otherwise.  The widths may be reordered. */
-static void ranked_widths(int *widths, size_t n, const size_t rank[4],
-                          int at[4]) {
-  enum { SHORT = 1 << 16 };
-  int max = 0;
-  for (size_t i = 0; i < n; i++)
-    max = widths[i] > max ? widths[i] : max;
-  uint32_t *count = max < SHORT ? calloc((size_t)max + 1, sizeof *count) : NULL;
-  if (!count) {
-    qsort(widths, n, sizeof *widths, cmp_int);
-    for (int k = 0; k < 4; k++)
-      at[k] = widths[rank[k]];
+/* The widths of the wrapped lines, counted by width below WIDTHS_COUNTED
+ * (lines are short), the longer ones listed: their ranks without an array
+ * of them, as large as the lines, that each pass would fault in anew. */
+enum { WIDTHS_COUNTED = 512 };
+typedef struct widths {
+  uint32_t count[WIDTHS_COUNTED];
+  int *longer;
+  size_t nlonger, cap;
+  bool failed; /* out of memory: no ranks */
+} widths;
+
+static void widths_add(widths *w, int width) {
+  if (width < WIDTHS_COUNTED) {
+    w->count[width]++;
     return;
   }
-  for (size_t i = 0; i < n; i++)
-    count[widths[i]]++;
-  size_t below = 0; /* widths under w */
-  int k = 0;
-  for (int w = 0; w <= max && k < 4; w++) {
-    below += count[w];
-    while (k < 4 && rank[k] < below)
-      at[k++] = w;
+  int *longer = w->failed ? NULL
+                          : cchc_grow(w->longer, &w->cap, w->nlonger,
+                                      sizeof *longer);
+  if (!longer) {
+    w->failed = true;
+    return;
   }
-  free(count);
+  w->longer = longer;
+  w->longer[w->nlonger++] = width;
+}
+
+/* at[k]: the width of rank rank[k] (increasing ranks, below the count of
+ * widths), as in them sorted. */
+static void widths_ranked(widths *w, const size_t rank[4], int at[4]) {
+  if (w->nlonger)
+    qsort(w->longer, w->nlonger, sizeof *w->longer, cmp_int);
+  size_t below = 0; /* widths under v */
+  int k = 0;
+  for (int v = 0; v < WIDTHS_COUNTED && k < 4; v++) {
+    below += w->count[v];
+    while (k < 4 && rank[k] < below)
+      at[k++] = v;
+  }
+  for (; k < 4; k++)
+    at[k] = w->longer[rank[k] - below];
 }
 
 static model build_model(const line *ls, size_t cnt) {
   model m = {0};
-  int *widths = malloc((cnt + 1) * sizeof *widths);
+  widths w;
+  memset(w.count, 0, sizeof w.count);
+  w.longer = NULL;
+  w.nlonger = w.cap = 0;
+  w.failed = false;
   size_t wraps = 0, total = 0, tw = 0, ends = 0, tend = 0;
   for (size_t k = 0; k < cnt; k++) {
     const line *a = &ls[k];
@@ -1129,8 +1164,7 @@ static model build_model(const line *ls, size_t cnt) {
     if (b->table)
       continue;
     if (!a->terminal && b->lower && !b->marker && !a->lone_num) {
-      if (widths)
-        widths[wraps] = a->cplen;
+      widths_add(&w, (int)a->cplen);
       wraps++;
       tw += a->trail_space;
     } else if (a->terminal && b->marker) {
@@ -1139,20 +1173,20 @@ static model build_model(const line *ls, size_t cnt) {
     }
   }
   m.wrapped = wraps >= 3 && wraps * 20 >= total;
-  if (m.wrapped && widths) {
+  if (m.wrapped && !w.failed) {
     /* the widths at ranks wraps/10, /2, *9/10 and *19/20 in increasing
      * order (what sorting them would give) */
     const size_t rank[4] = {wraps / 10, wraps / 2, wraps * 9 / 10,
                             wraps * 19 / 20};
     int at[4];
-    ranked_widths(widths, wraps, rank, at);
+    widths_ranked(&w, rank, at);
     m.width = at[1];
     m.fixed = (at[2] - at[0]) * 100 <= m.width * FIXED_SPREAD;
     m.wrap_width = at[3];
   }
   m.trail_signal = wraps >= 3 && ends >= 3 && tw * 10 >= wraps * 8 &&
                    tend * 10 <= ends * 6;
-  free(widths);
+  free(w.longer);
   return m;
 }
 
@@ -1665,12 +1699,15 @@ static void read_lines(layout *L, const cchc_mbuf *md, const held_lines *held) {
   /* room for every line at once (a long text has millions): those that
    * are not empty, an upper bound of those with content */
   size_t lines = 1 + count_line_ends(s, md->len);
+  size_t had = L->cap;
   line *room = cchc_grow(L->ls, &L->cap, lines - 1, sizeof *room);
   if (!room) {
     L->failed = true;
     return;
   }
   L->ls = room;
+  if (L->cap != had) /* written from the first on, the blank lines left out */
+    cchc_prefer_huge_pages(L->ls, L->cap * sizeof *L->ls);
   size_t p = 0, h = 0;
   for (;;) {
     const char *nlp = p < md->len ? find_newline(s + p, s + md->len) : NULL;

@@ -5,7 +5,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 
 #if defined(__SSE2__)
 #include <emmintrin.h>
@@ -452,22 +451,6 @@ static void settled(void *arg, const cchc_mbuf *chars) {
     find_ends(t, chars);
 }
 
-/* The text is written once into a buffer about as large as the input,
- * which a long input would fault in 4 KB at a time: ask the kernel for
- * huge pages there (only a hint, which it may not follow). */
-static void prefer_huge_pages(void *p, size_t n) {
-#if defined(MADV_HUGEPAGE)
-  const uintptr_t huge = (uintptr_t)2 << 20;
-  uintptr_t a = ((uintptr_t)p + huge - 1) & ~(huge - 1),
-            e = ((uintptr_t)p + n) & ~(huge - 1);
-  if (e > a)
-    (void)madvise((void *)a, e - a, MADV_HUGEPAGE);
-#else
-  (void)p;
-  (void)n;
-#endif
-}
-
 cchc_status cchc_normalize(const char *input, size_t len,
                            const cchc_normalize_options *options,
                            cchc_text **out, cchc_error *err) {
@@ -490,10 +473,12 @@ cchc_status cchc_normalize(const char *input, size_t len,
     rc = cchc_fail(err, CCHC_ERR_NOMEM, "out of memory");
     goto fail;
   }
+  if (t->starts) /* (every byte of it gets a bit as the decoder goes) */
+    cchc_prefer_huge_pages(t->starts, len / 8 + 2);
   /* The decoder feeds the canonical-characters stage as it goes; what
    * both write is the text, once. */
   if (cchc_mbuf_reserve(&chars, len + len / 64))
-    prefer_huge_pages(chars.data, chars.cap);
+    cchc_prefer_huge_pages(chars.data, chars.cap);
   rc = cchc_decode(input ? input : "", input ? len : 0, options, canon,
                    t->starts, &t->encoding, &t->log, err);
   if (rc != CCHC_OK)

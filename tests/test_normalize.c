@@ -14,6 +14,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
 
 /* ------------------------------------------------------------------ */
 /* Helpers                                                             */
@@ -786,6 +788,87 @@ START_TEST(layout_page_numbers_counting_up) {
     assert_idempotent(t);
     cchc_text_free(t);
     free(in);
+  }
+}
+END_TEST
+
+/* Two runs of page numbers as long as each other end with the same value
+ * (a stray "4" a few lines from the page's): the more even one is the
+ * plan's pages, whichever comes first, and the other number is kept. */
+START_TEST(layout_page_numbers_more_even_run) {
+  static const int stray_after[] = {125, 115}; /* the "4" of the other run */
+  for (size_t i = 0; i < 2; i++) {
+    int at[] = {40, 80, 120, stray_after[i]}, value[] = {2, 3, 4, 4};
+    if (at[3] < at[2]) { /* (paged takes them in order) */
+      at[3] = at[2];
+      at[2] = stray_after[i];
+    }
+    char *in = paged(at, value, 4, 160);
+    cchc_text *t = must_norm(in, strlen(in), 0, CCHC_ENC_AUTO);
+    ck_assert_uint_eq(cchc_text_repair_count(t, CCHC_REPAIR_PAGE_NUMBER), 3);
+    ck_assert_uint_eq(lone_number_lines(cchc_text_data(t)), 1);
+    char kept[80];
+    snprintf(kept, sizeof kept, "thứ %d được thực hiện đúng tiến độ đề ra.\n4\n",
+             stray_after[i]);
+    ck_assert_msg(strstr(cchc_text_data(t), kept), "the stray 4 after %d",
+                  stray_after[i]);
+    assert_idempotent(t);
+    cchc_text_free(t);
+    free(in);
+  }
+}
+END_TEST
+
+/* A text wrapped at a fixed count of characters, however wide: a line
+ * that starts with a capital after a full line continues it.  Wider than
+ * the widths layout counts one by one (lines of 600 code points), the
+ * ranks of the widths are those of the short ones. */
+static void wrapped_at(size_t width, char **in, char **want) {
+  static const char *const words[] = {"các", "cơ", "quan", "Ủy", "đơn", "vị",
+                                      "thực", "hiện", "Chủ", "hành", "chính",
+                                      "trong", "năm", "Nội"};
+  size_t nwords = sizeof words / sizeof *words, inlen = 0, wantlen = 0;
+  FILE *fin = open_memstream(in, &inlen), *fwant = open_memstream(want, &wantlen);
+  ck_assert_ptr_nonnull(fin);
+  ck_assert_ptr_nonnull(fwant);
+  unsigned seed = 7;
+  for (int p = 0; p < 12; p++) {
+    size_t line = 0; /* code points on the line so far */
+    fputs("- Nhiệm", fin);
+    fputs("- Nhiệm", fwant);
+    line = 7;
+    for (int w = 0; w < (int)width; w++) {
+      const char *word = words[rand_r(&seed) % nwords];
+      size_t cps = 0;
+      for (const char *c = word; *c; c++)
+        cps += ((unsigned char)*c & 0xC0) != 0x80;
+      if (line + 1 + cps > width) {
+        fprintf(fin, "\n%s", word);
+        line = cps;
+      } else {
+        fprintf(fin, " %s", word);
+        line += 1 + cps;
+      }
+      fprintf(fwant, " %s", word);
+    }
+    fputs(".\n", fin);
+    fputs(".\n", fwant);
+  }
+  ck_assert_int_eq(fclose(fin), 0);
+  ck_assert_int_eq(fclose(fwant), 0);
+}
+
+START_TEST(layout_fixed_width_wraps_wide) {
+  static const size_t widths[] = {70, 600};
+  for (size_t i = 0; i < sizeof widths / sizeof *widths; i++) {
+    char *in, *want;
+    wrapped_at(widths[i], &in, &want);
+    cchc_text *t = must_norm(in, strlen(in), 0, CCHC_ENC_AUTO);
+    ck_assert_msg(strcmp(cchc_text_data(t), want) == 0,
+                  "wrapped at %zu: not every line joined", widths[i]);
+    cchc_text_free(t);
+    free(in);
+    free(want);
   }
 }
 END_TEST
@@ -1778,6 +1861,176 @@ START_TEST(layout_in_place_lengthens) {
 END_TEST
 
 /* ------------------------------------------------------------------ */
+/* Buffers (common/buf.c) */
+
+/* The VmFlags of the mapping of this process holding `at`, from
+ * /proc/self/smaps ("" when not found: no /proc). */
+static void vm_flags_at(const void *at, char *flags, size_t size) {
+  flags[0] = '\0';
+  FILE *fp = fopen("/proc/self/smaps", "r");
+  if (!fp)
+    return;
+  char line[512];
+  bool inside = false;
+  while (fgets(line, sizeof line, fp)) {
+    unsigned long lo, hi;
+    if (sscanf(line, "%lx-%lx ", &lo, &hi) == 2) { /* a mapping's first */
+      inside = (uintptr_t)at >= lo && (uintptr_t)at < hi;
+      continue;
+    }
+    if (inside && strncmp(line, "VmFlags:", 8) == 0) {
+      size_t n = strlen(line + 8) < size - 1 ? strlen(line + 8) : size - 1;
+      memcpy(flags, line + 8, n);
+      flags[n] = '\0';
+      break;
+    }
+  }
+  fclose(fp);
+}
+
+static bool has_vm_flag(const char *flags, const char *flag) {
+  for (const char *p = flags; (p = strstr(p, flag)); p++)
+    if ((p == flags || p[-1] == ' ') && (p[2] == ' ' || p[2] == '\n' || !p[2]))
+      return true;
+  return false;
+}
+
+/* The huge-page hint is only a hint: on no buffer, a small one or an
+ * unaligned one it changes no byte; on a large one it marks the 2 MB
+ * pages wholly inside it, and not the pages before the first of them. */
+START_TEST(huge_page_hint_harmless) {
+  cchc_prefer_huge_pages(NULL, 0);
+  cchc_prefer_huge_pages(NULL, (size_t)8 << 20);
+  char small[100];
+  for (size_t i = 0; i < sizeof small; i++)
+    small[i] = (char)i;
+  cchc_prefer_huge_pages(small + 1, sizeof small - 1);
+  cchc_prefer_huge_pages(small, 0);
+  for (size_t i = 0; i < sizeof small; i++)
+    ck_assert_int_eq(small[i], (char)i);
+
+  const size_t huge = (size_t)2 << 20, size = 4 * huge;
+  char *base = mmap(NULL, size, PROT_READ | PROT_WRITE,
+                    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  ck_assert_ptr_ne(base, MAP_FAILED);
+  char *p = base + 3 * 4096, *end = base + size - 4096; /* (unaligned) */
+  for (char *q = p; q < end; q += 4096)
+    *q = (char)((q - p) >> 12);
+  cchc_prefer_huge_pages(p, (size_t)(end - p));
+  for (char *q = p; q < end; q += 4096)
+    ck_assert_int_eq(*q, (char)((q - p) >> 12));
+  char *first = (char *)(((uintptr_t)p + huge - 1) & ~(uintptr_t)(huge - 1));
+  char flags[256];
+  vm_flags_at(p, flags, sizeof flags);
+  bool thp = access("/sys/kernel/mm/transparent_hugepage/enabled", R_OK) == 0;
+  if (flags[0] && thp) { /* (Linux with transparent huge pages) */
+#if defined(MADV_HUGEPAGE)
+    ck_assert_msg(!has_vm_flag(flags, "hg"), "before the first 2 MB page: %s",
+                  flags);
+    vm_flags_at(first, flags, sizeof flags);
+    ck_assert_msg(has_vm_flag(flags, "hg"), "the first 2 MB page inside: %s",
+                  flags);
+#endif
+  }
+  ck_assert_int_eq(munmap(base, size), 0);
+}
+END_TEST
+
+/* A text of words from scattered source places (a run each), then
+ * rewritten in place pass after pass: some bytes dropped, some turned
+ * into a separator, the rest copied with their map (seeded). */
+static void scattered_text(cchc_mbuf *b, unsigned seed, int words) {
+  cchc_mbuf_init(b);
+  uint32_t src = 0;
+  for (int w = 0; w < words; w++) {
+    char word[24];
+    int n = snprintf(word, sizeof word, "w%u ", (seed * 31u + (unsigned)w) % 977u);
+    src += (uint32_t)(rand_r(&seed) % 7);
+    cchc_mbuf_put_seq(b, word, (size_t)n, src);
+    src += (uint32_t)n;
+  }
+}
+
+static void rewrite_pass(cchc_mbuf *text, unsigned seed) {
+  cchc_mbuf out;
+  cchc_mbuf_rewrite_begin(&out, text);
+  size_t hint = 0;
+  for (size_t i = 0, len = text->len; i < len;) {
+    size_t n = 1 + (size_t)(rand_r(&seed) % 40);
+    n = n < len - i ? n : len - i;
+    switch (rand_r(&seed) % 5) {
+    case 0: /* dropped */
+      break;
+    case 1: /* one separator for them, behind what was read */
+      cchc_mbuf_put(&out, " ", 1, cchc_mbuf_src(text, i, NULL));
+      break;
+    default:
+      cchc_mbuf_copy(&out, text, i, n, &hint);
+    }
+    i += n;
+  }
+  cchc_mbuf_rewrite_end(text, &out);
+}
+
+/* Each rewrite of a long text writes its map into the one the rewrite
+ * before gave back (its pages faulted in already); the text and its map
+ * come out as they do when every rewrite starts a map of its own.
+ * rewrite_undo gives the spare back; shrink_to_fit frees it.  A short
+ * text's map is not kept. */
+START_TEST(rewrite_reuses_spare_map) {
+  cchc_mbuf small;
+  scattered_text(&small, 1, 500);
+  rewrite_pass(&small, 1);
+  rewrite_pass(&small, 2);
+  ck_assert_ptr_null(small.spare_runs);
+  cchc_mbuf_free(&small);
+  for (unsigned seed = 1; seed <= 4; seed++) {
+    cchc_mbuf reused, fresh; /* (a map of 40,000 runs: 512 KB of room) */
+    scattered_text(&reused, seed, 40000);
+    scattered_text(&fresh, seed, 40000);
+    size_t reuses = 0;
+    for (unsigned pass = 0; pass < 4; pass++) {
+      cchc_run *spare = reused.spare_runs;
+      size_t spare_cap = reused.spare_cap, old_nruns = reused.nruns;
+      ck_assert(pass == 0 || spare != NULL);
+      rewrite_pass(&reused, seed * 100 + pass);
+      free(fresh.spare_runs); /* as if there were none */
+      fresh.spare_runs = NULL;
+      fresh.spare_cap = 0;
+      rewrite_pass(&fresh, seed * 100 + pass);
+      if (spare && reused.nruns <= spare_cap) { /* (not grown: in place) */
+        ck_assert_ptr_eq(reused.runs, spare);
+        reuses++;
+      }
+      ck_assert_uint_eq(reused.len, fresh.len);
+      ck_assert(memcmp(reused.data, fresh.data, fresh.len) == 0);
+      ck_assert_uint_eq(reused.nruns, fresh.nruns);
+      ck_assert(memcmp(reused.runs, fresh.runs,
+                       fresh.nruns * sizeof *fresh.runs) == 0);
+      ck_assert_uint_ge(reused.spare_cap, old_nruns);
+      for (size_t i = 0; i < fresh.len; i += 7)
+        ck_assert_uint_eq(cchc_mbuf_src(&reused, i, NULL),
+                          cchc_mbuf_src(&fresh, i, NULL));
+    }
+    ck_assert_uint_gt(reuses, 0);
+    cchc_mbuf out;
+    cchc_run *spare = reused.spare_runs;
+    cchc_mbuf_rewrite_begin(&out, &reused);
+    ck_assert_ptr_eq(out.runs, spare);
+    ck_assert_ptr_null(reused.spare_runs);
+    cchc_mbuf_rewrite_undo(&reused, &out);
+    ck_assert_ptr_eq(reused.spare_runs, spare);
+    cchc_mbuf_shrink_to_fit(&reused);
+    ck_assert_ptr_null(reused.spare_runs);
+    ck_assert_uint_eq(reused.len, fresh.len);
+    ck_assert(memcmp(reused.data, fresh.data, fresh.len) == 0);
+    cchc_mbuf_free(&reused);
+    cchc_mbuf_free(&fresh);
+  }
+}
+END_TEST
+
+/* ------------------------------------------------------------------ */
 
 int main(void) {
   Suite *s = suite_create("normalize");
@@ -1825,8 +2078,10 @@ int main(void) {
   tcase_add_test(tc, layout_every_numbering_starts_a_block);
   tcase_add_test(tc, list_marker_lengths);
   tcase_add_test(tc, layout_page_numbers_counting_up);
+  tcase_add_test(tc, layout_page_numbers_more_even_run);
   tcase_add_test(tc, layout_bold_span_wraps);
   tcase_add_test(tc, layout_fixed_width_wraps);
+  tcase_add_test(tc, layout_fixed_width_wraps_wide);
   tcase_add_test(tc, layout_so_before_a_code);
   tcase_add_test(tc, layout_broken_hyphen_in_a_line);
   tcase_add_test(tc, layout_border_is_not_text);
@@ -1860,6 +2115,12 @@ int main(void) {
   tcase_add_test(tc, many_combining_marks);
   tcase_add_test(tc, streaming_copies);
   tcase_add_test(tc, layout_in_place_lengthens);
+  suite_add_tcase(s, tc);
+
+  tc = tcase_create("buffers");
+  tcase_set_timeout(tc, 60);
+  tcase_add_test(tc, huge_page_hint_harmless);
+  tcase_add_test(tc, rewrite_reuses_spare_map);
   suite_add_tcase(s, tc);
 
   tc = tcase_create("offset invariant");
