@@ -2089,6 +2089,10 @@ int main(void) {
   suite_add_tcase(s, tc);
 
   tc = tcase_create("offsets");
+  /* long texts (offsets_long_text_ends, offsets_sparse_and_dense_edits):
+   * about 2 s under the sanitizers alone, past Check's 4 s default on a
+   * loaded machine; this is a guard against a hang, not a speed test */
+  tcase_set_timeout(tc, 60);
   tcase_add_test(tc, offsets_monotonic);
   tcase_add_test(tc, offsets_word_spans);
   tcase_add_test(tc, offsets_utf16);
