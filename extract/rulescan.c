@@ -2513,6 +2513,9 @@ static bool literal_within(const rule_literal *l, const rule_text *t,
     size_t upto = b - a >= LITERAL_REACH       ? b
                   : t->n - a <= LITERAL_REACH ? t->n
                                               : a + LITERAL_REACH;
+    /* at a character's start: in UTF mode without checks PCRE2 reads a
+     * character cut by the subject's end whole, past that end */
+    while (upto < t->n && ((unsigned char)t->s[upto] & 0xC0) == 0x80) upto++;
     size_t far = h->far, far_end = h->far_end;
     *h = (literal_hits){.from = a, .upto = upto, .known = true};
     if (!literal_search(l, t, c->md, a, upto, &h->start, &h->end))
