@@ -441,10 +441,12 @@ static bool near_words(const rule *r) {
   return f->nanchor > 0;
 }
 
-/* The places of word w in the text, found at the first ask: their index
- * in d->places, or SIZE_MAX when out of memory.  The text's scans keep
- * the places of the words they look for (rule_text_places): found once
- * for the deadline rules, the scans of every pass and the tries here. */
+/* The places of word w in the text: their index in d->places, or
+ * SIZE_MAX when out of memory.  Those of the deadline rules' words are
+ * there from one walk of the text (words_find); another word's are found
+ * at the first ask, where the text's scans keep the places of the words
+ * they look for (rule_text_places): found once for the scans of every
+ * pass and the tries here. */
 static size_t places_of(dctx *d, const rule_literal *w) {
   for (size_t i = 0; i < d->nplaces; i++)
     if (d->places[i].word == w) return i;
@@ -472,6 +474,56 @@ static size_t places_of(dctx *d, const rule_literal *w) {
   p->at = cchc_shrink(p->at, &cap, p->n, sizeof *p->at); /* kept through
                                                            every rule */
   return d->nplaces++;
+}
+
+/* The places of the words of every rule in rs tried near them, found in
+ * one walk of the text (xwords_places) before the rules ask; those the
+ * walk cannot tell are searched at the first ask (places_of).  The where=
+ * table rules count only when `tables`.  False when out of memory. */
+static bool words_find(dctx *d, rule_list rs, bool tables) {
+  const rule_literal **words = NULL;
+  size_t nwords = 0, cap = 0;
+  uint32_t **at = NULL;
+  size_t *count = NULL;
+  bool ok = true;
+  for (size_t i = 0; ok && i < rs.n; i++) {
+    const rule *r = rs.items[i];
+    const char *where = rule_attr(r, "where");
+    if ((!tables && where && !strcmp(where, "table")) || !near_words(r))
+      continue;
+    for (size_t k = 0; ok && k < r->facts.nanchor; k++) {
+      const rule_literal *w = r->facts.anchor[k];
+      size_t j = 0;
+      while (j < nwords && words[j] != w) j++;
+      if (j < nwords) continue;
+      void *grown = cchc_grow(words, &cap, nwords, sizeof *words);
+      if (!grown) ok = false;
+      else (words = grown)[nwords++] = w;
+    }
+  }
+  if (ok && nwords) {
+    at = malloc(nwords * sizeof *at);
+    count = malloc(nwords * sizeof *count);
+    ok = at && count &&
+         xwords_places(d->x->s, d->x->n, words, nwords, at, count);
+  }
+  for (size_t k = 0; ok && k < nwords; k++) {
+    if (count[k] == SIZE_MAX) continue; /* searched when asked */
+    void *grown = cchc_grow(d->places, &d->cap_places, d->nplaces,
+                            sizeof *d->places);
+    if (!grown) {
+      for (size_t j = k; j < nwords; j++) free(at[j]);
+      ok = false;
+      break;
+    }
+    d->places = grown;
+    d->places[d->nplaces++] =
+        (word_places){.word = words[k], .at = at[k], .n = count[k]};
+  }
+  free(words);
+  free(at);
+  free(count);
+  return ok;
 }
 
 /* Where a rule tried near its words stands: for each word k, its next
@@ -858,6 +910,7 @@ static cchc_status collect(dctx *d, rule_list rs, const bool *app, cand **out,
   cand *c = NULL;
   size_t n = 0, cap = 0;
   bool tables = may_have_table(x, app);
+  if (!words_find(d, rs, tables)) return NOMEM(x);
   for (size_t i = 0; i < rs.n; i++) {
     const rule *r = rs.items[i]; /* its kind is known: the loader checks */
     const char *where = rule_attr(r, "where");

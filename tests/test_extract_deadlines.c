@@ -16,6 +16,7 @@
 
 #include <jansson.h>
 
+#include "../extract/extract.h"
 #include "../extract/frame.h"
 
 /* ---- fixture: the shipped rules ------------------------------------------ */
@@ -864,6 +865,104 @@ START_TEST(corpus_deadlines_against_gold) {
 }
 END_TEST
 
+/* ---- the places of words, found in one walk ------------------------------ */
+
+/* Every place of word w in s[0, n), as its pattern finds them (each
+ * occurrence, overlapping ones too): what xwords_places must find. */
+static size_t pcre2_places(const char *w, bool caseless, const char *s,
+                           size_t n, uint32_t *out) {
+  int code;
+  PCRE2_SIZE off;
+  pcre2_code *re = pcre2_compile(
+      (PCRE2_SPTR)w, PCRE2_ZERO_TERMINATED,
+      PCRE2_UTF | PCRE2_UCP | (caseless ? PCRE2_CASELESS : 0), &code, &off,
+      NULL);
+  ck_assert_ptr_nonnull(re);
+  pcre2_match_data *md = pcre2_match_data_create(1, NULL);
+  size_t k = 0;
+  for (size_t from = 0; from < n &&
+                        pcre2_match(re, (PCRE2_SPTR)s, n, from, 0, md, NULL) > 0;) {
+    size_t at = pcre2_get_ovector_pointer(md)[0];
+    out[k++] = (uint32_t)at;
+    for (from = at + 1; from < n && ((unsigned char)s[from] & 0xC0) == 0x80;
+         from++) {
+    }
+  }
+  pcre2_match_data_free(md);
+  pcre2_code_free(re);
+  return k;
+}
+
+/* The walk finds each word where its pattern does: in any case of each
+ * letter (Vietnamese letters in two forms), overlapping, at even and odd
+ * offsets, at the text's end; not in a decomposed letter; and leaves to
+ * the patterns a word with 'k' or 's' (the Kelvin sign and 'ſ' match them
+ * without case). */
+START_TEST(word_places_as_the_patterns_find_them) {
+  static const struct {
+    const char *text;
+    bool caseless, told;
+  } words[] = {
+      {"từ", true, true},     {"qu", true, true},    {"thời", true, true},
+      {"Năm", false, true},   {"đột", true, true},   {"ngày", true, true},
+      {"aa", true, true},     {"kiểm", true, false}, {"soát", true, false},
+      {"tháng", false, true}, {"x", true, true},
+  };
+  enum { NW = sizeof words / sizeof *words };
+  static const char *const pieces[] = {
+      "Từ TỪ tỪ từ tư\xcc\x80 ", "QUÝ qU Qu quản ", "tHờI THỜI thời thơi ",
+      "Năm năm NĂM nĂm ",        "ĐỘT Đột đột ",    "ngàyngày NGÀYngày ",
+      "aaa aaaa ",               "KIỂM \xe2\x84\xaaiểm Soát \xc5\xbfoát ",
+      "tháng THÁNG ",            "xX ",
+  };
+  char text[4096];
+  size_t n = 0;
+  /* every piece after 0..3 bytes of filler: each parity of offset */
+  for (int pad = 0; pad < 4; pad++)
+    for (size_t i = 0; i < sizeof pieces / sizeof *pieces; i++) {
+      n += (size_t)snprintf(text + n, sizeof text - n, "%.*s%s", pad, "---",
+                            pieces[i]);
+    }
+  n += (size_t)snprintf(text + n, sizeof text - n, "ngàyqUtừ"); /* at the end */
+  rule_literal lits[NW];
+  const rule_literal *ptrs[NW];
+  for (size_t k = 0; k < NW; k++) {
+    lits[k] = (rule_literal){.text = (char *)words[k].text,
+                             .caseless = words[k].caseless};
+    ptrs[k] = &lits[k];
+  }
+  uint32_t *at[NW];
+  size_t count[NW];
+  /* and with the end cut before each of the last characters */
+  for (size_t cut = 0; cut < 10; cut++) {
+    size_t len = n - cut;
+    if (((unsigned char)text[len] & 0xC0) == 0x80) continue;
+    ck_assert(xwords_places(text, len, ptrs, NW, at, count));
+    for (size_t k = 0; k < NW; k++) {
+      if (!words[k].told) {
+        ck_assert_uint_eq(count[k], SIZE_MAX);
+        ck_assert_ptr_null(at[k]);
+        continue;
+      }
+      uint32_t want[512];
+      size_t nwant = pcre2_places(words[k].text, words[k].caseless, text,
+                                  len, want);
+      ck_assert_msg(count[k] == nwant, "%s: %zu places, want %zu",
+                    words[k].text, count[k], nwant);
+      for (size_t i = 0; i < nwant; i++)
+        ck_assert_uint_eq(at[k][i], want[i]);
+      free(at[k]);
+    }
+  }
+  /* words of no text are none found */
+  ck_assert(xwords_places(text, 0, ptrs, NW, at, count));
+  for (size_t k = 0; k < NW; k++) {
+    ck_assert(count[k] == 0 || count[k] == SIZE_MAX);
+    free(at[k]);
+  }
+}
+END_TEST
+
 int main(void) {
   Suite *s = suite_create("extract_deadlines");
   TCase *tp = tcase_create("plans");
@@ -889,6 +988,7 @@ int main(void) {
   tcase_add_test(tp, empty_text);
   tcase_add_test(tp, deadline_rules_pass_their_examples);
   tcase_add_test(tp, unknown_kind_is_an_error);
+  tcase_add_test(tp, word_places_as_the_patterns_find_them);
   suite_add_tcase(s, tp);
   TCase *tc = tcase_create("corpus");
   tcase_add_checked_fixture(tc, load_rules, free_rules);
