@@ -13,8 +13,10 @@
  * without one.
  *
  * Cost is linear in the text: every deadline rule is one left-to-right
- * scan, or is tried near the places of its words (near_match), found once
- * for every rule (the where=table rules only in a plan with tables); the
+ * scan, or is tried near the places of its words (near_match), found in
+ * one walk for every rule (the where=table rules only in a plan with
+ * tables), the rules so tried walking the text together a stretch at a
+ * time (collect); the
  * nodeadline rules are searched only around the matches they may drop
  * (find_zones); overlaps are resolved per cluster of overlapping
  * matches. */
@@ -549,8 +551,12 @@ static bool near_start(dctx *d, const rule *r, near_walk *nw) {
   return true;
 }
 
-/* r's first match at or after `pos` (a character's start), in x->md. */
-static bool near_match(xctx *x, const rule *r, near_walk *nw, size_t pos) {
+/* r's first match at or after `pos` (a character's start) that starts
+ * before `limit`, in x->md.  False when there is none: the walk then
+ * stands at the first position not tried, and goes on from there at the
+ * next call, as it would have gone on. */
+static bool near_match(xctx *x, const rule *r, near_walk *nw, size_t pos,
+                       size_t limit) {
   const rule_facts *f = &r->facts;
   const unsigned char *u = (const unsigned char *)x->s;
   if (nw->tried < pos) nw->tried = pos;
@@ -574,14 +580,19 @@ static bool near_match(xctx *x, const rule *r, near_walk *nw, size_t pos) {
       size_t from = nw->ws[k] > nw->tried ? nw->ws[k] : nw->tried;
       if (from < best) best = from, kb = k;
     }
-    if (best == SIZE_MAX) return false;
+    if (best >= limit) return false; /* SIZE_MAX: no window is left */
     size_t end = place_at(nw->w[kb], nw->next[kb]);
-    for (size_t q = best; q <= end; q = next_from(x->s, x->n, q, q))
+    for (size_t q = best; q <= end; q = next_from(x->s, x->n, q, q)) {
+      if (q >= limit) {
+        nw->tried = q;
+        return false;
+      }
       if ((!f->has_first || rule_may_start(r, u, q, x->n)) &&
           xmatch_at(x, r, x->s, x->n, q)) {
         nw->tried = q;
         return true;
       }
+    }
     nw->tried = next_from(x->s, x->n, end, end);
   }
 }
@@ -633,7 +644,7 @@ static bool add_zones(xctx *x, const rule *r, near_walk *nw, size_t *pos,
                       size_t limit, zones *zs) {
   while (*pos < x->n && *pos <= limit &&
          (limit < x->n ? xmatch_until(x, r, x->s, x->n, *pos, limit)
-          : nw         ? near_match(x, r, nw, *pos)
+          : nw         ? near_match(x, r, nw, *pos, SIZE_MAX)
                        : rule_scan(r, &x->scan, x->n, *pos, x->md))) {
     size_t ms = match_start(x->md), me = match_end(x->md), a, b;
     *pos = next_from(x->s, x->n, ms, me);
@@ -902,57 +913,99 @@ static bool may_have_table(const xctx *x, const bool *app) {
   return memchr(x->s, '|', x->n) != NULL;
 }
 
-/* Every match of the deadline rules, in rule order, but those outside the
+typedef struct cands {
+  cand *v;
+  size_t n, cap;
+} cands;
+
+/* Keep the match of deadline rule i (r) in x->md as a candidate, but an
+ * empty one, or one outside the table cells a where=table rule wants;
+ * *pos moves past it.  False when out of memory. */
+static bool keep_match(xctx *x, const bool *app, const rule *r, size_t i,
+                       bool table, cands *cs, size_t *pos) {
+  size_t ms = match_start(x->md), me = match_end(x->md);
+  *pos = next_from(x->s, x->n, ms, me);
+  if (me == ms || (table && !in_table(x, app, ms))) return true;
+  void *grown = cchc_grow(cs->v, &cs->cap, cs->n, sizeof *cs->v);
+  if (!grown) return false;
+  cs->v = grown;
+  cand *k = &cs->v[cs->n++];
+  memset(k, 0, sizeof *k);
+  k->start = (uint32_t)ms;
+  k->end = (uint32_t)me;
+  k->prio = (uint16_t)i;
+  for (int g = 0; g < NGROUPS; g++) {
+    size_t gs = 0, ge = 0;
+    k->has[g] = rule_group(r, x->md, group_names[g], &gs, &ge);
+    k->gs[g] = (uint32_t)gs;
+    k->ge[g] = (uint32_t)ge;
+  }
+  return true;
+}
+
+/* The rules tried near their words walk the text together, a stretch of
+ * NEAR_STRETCH bytes at a time, each as far as the stretch goes (its
+ * walk pauses there, near_match): each walk reads the text and the words'
+ * places where the walks before it have just read them, in the cache,
+ * where walking the whole text rule after rule read a long text from
+ * memory once per rule.  The candidates are sorted by start after. */
+enum { NEAR_STRETCH = 1 << 18 };
+
+/* A deadline rule tried near its words: its walk, and where its search
+ * stands. */
+typedef struct near_rule {
+  size_t i; /* in the deadline rules */
+  bool table;
+  near_walk nw;
+  size_t pos;
+} near_rule;
+
+/* Every match of the deadline rules, in no order, but those outside the
  * table cells a where=table rule wants. */
 static cchc_status collect(dctx *d, rule_list rs, const bool *app, cand **out,
                            size_t *nout) {
   xctx *x = d->x;
-  cand *c = NULL;
-  size_t n = 0, cap = 0;
+  cands cs = {0};
+  near_rule *nr = malloc((rs.n ? rs.n : 1) * sizeof *nr);
+  size_t nnear = 0;
   bool tables = may_have_table(x, app);
-  if (!words_find(d, rs, tables)) return NOMEM(x);
+  if (!nr || !words_find(d, rs, tables)) goto nomem;
   for (size_t i = 0; i < rs.n; i++) {
     const rule *r = rs.items[i]; /* its kind is known: the loader checks */
     const char *where = rule_attr(r, "where");
     bool table = where && !strcmp(where, "table");
     if (table && !tables) continue;
-    near_walk nw = {.tried = 0};
-    bool near = near_words(r);
-    if (near && !near_start(d, r, &nw)) {
-      free(c);
-      return NOMEM(x);
+    if (near_words(r)) {
+      /* every word's places first: near_start points into d->places */
+      for (size_t k = 0; k < r->facts.nanchor; k++)
+        if (places_of(d, r->facts.anchor[k]) == SIZE_MAX) goto nomem;
+      nr[nnear++] = (near_rule){.i = i, .table = table};
+      continue;
     }
-    for (size_t pos = 0; pos < x->n;) {
-      if (near ? !near_match(x, r, &nw, pos)
-               : !rule_scan(r, &x->scan, x->n, pos, x->md))
-        break;
-      size_t ms = match_start(x->md), me = match_end(x->md);
-      pos = next_from(x->s, x->n, ms, me);
-      if (me == ms || (table && !in_table(x, app, ms))) continue;
-      void *grown = cchc_grow(c, &cap, n, sizeof *c);
-      if (!grown) {
-        free(c);
-        return NOMEM(x);
-      }
-      c = grown;
-      cand *k = &c[n++];
-      memset(k, 0, sizeof *k);
-      k->start = (uint32_t)ms;
-      k->end = (uint32_t)me;
-      k->prio = (uint16_t)i;
-      for (int g = 0; g < NGROUPS; g++) {
-        size_t gs = 0, ge = 0;
-        k->has[g] = rule_group(r, x->md, group_names[g], &gs, &ge);
-        k->gs[g] = (uint32_t)gs;
-        k->ge[g] = (uint32_t)ge;
-      }
+    for (size_t pos = 0;
+         pos < x->n && rule_scan(r, &x->scan, x->n, pos, x->md);)
+      if (!keep_match(x, app, r, i, table, &cs, &pos)) goto nomem;
+  }
+  for (size_t j = 0; j < nnear; j++)
+    if (!near_start(d, rs.items[nr[j].i], &nr[j].nw)) goto nomem;
+  for (size_t limit = 0; limit < x->n;) {
+    limit = x->n - limit > NEAR_STRETCH ? limit + NEAR_STRETCH : x->n;
+    for (size_t j = 0; j < nnear; j++) {
+      near_rule *w = &nr[j];
+      const rule *r = rs.items[w->i];
+      while (w->pos < x->n && near_match(x, r, &w->nw, w->pos, limit))
+        if (!keep_match(x, app, r, w->i, w->table, &cs, &w->pos)) goto nomem;
     }
   }
-  c = cchc_shrink(c, &cap, n, sizeof *c); /* held while the deadlines are
-                                             made */
-  *out = c;
-  *nout = n;
+  free(nr);
+  /* held while the deadlines are made */
+  *out = cchc_shrink(cs.v, &cs.cap, cs.n, sizeof *cs.v);
+  *nout = cs.n;
   return CCHC_OK;
+nomem:
+  free(nr);
+  free(cs.v);
+  return NOMEM(x);
 }
 
 cchc_status extract_deadlines(xctx *x) {

@@ -865,6 +865,49 @@ START_TEST(corpus_deadlines_against_gold) {
 }
 END_TEST
 
+/* The rules tried near their words walk a long text together a stretch at
+ * a time (deadlines.c: NEAR_STRETCH, 256 KB), each pausing where the
+ * stretch ends: a plan of a megabyte holds a deadline on every line, of
+ * four rules, on lines of every length, so that matches start at every
+ * place around each pause, and their words stand after it.  Each is
+ * found, once, in order. */
+START_TEST(deadlines_across_the_stretches_of_a_long_plan) {
+  enum { TASKS = 16000 };
+  static const char head[] = "KẾ HOẠCH\n"
+                             "Cải cách hành chính năm 2026\n"
+                             "I. NHIỆM VỤ\n";
+  static const char *const lines[] = {
+      "- Việc %d%.*s hoàn thành trước ngày 15/3/2026.\n",
+      "- Việc %d%.*s thời gian thực hiện: quý II/2026.\n",
+      "- Việc %d%.*s hoàn thành trong quý III/2026.\n",
+      "- Việc %d%.*s từ tháng 3/2026 đến tháng 5/2026.\n",
+  };
+  static const char *const rules_of[] = {"deadline.dates",
+                                         "deadline.label_point",
+                                         "deadline.within", "deadline.range"};
+  static const char *const ends[] = {"2026-03-15", "2026-06-30", "2026-09-30",
+                                     "2026-05-31"};
+  size_t cap = sizeof head + TASKS * 80;
+  char *src = malloc(cap);
+  ck_assert_ptr_nonnull(src);
+  size_t n = strlen(strcpy(src, head));
+  for (int i = 0; i < TASKS; i++)
+    n += (size_t)snprintf(src + n, cap - n, lines[i % 4], i, i % 13,
+                          "xxxxxxxxxxxxx");
+  ck_assert_uint_gt(n, 3u << 18); /* several stretches */
+  doc d;
+  extract(&d, src);
+  ck_assert_uint_eq(d.f->ndeadlines, TASKS);
+  for (size_t i = 0; i < TASKS; i++) {
+    const frame_deadline *x = &d.f->deadlines[i];
+    ck_assert_str_eq(x->rule, rules_of[i % 4]);
+    ck_assert_str_eq(x->end, ends[i % 4]);
+  }
+  release(&d);
+  free(src);
+}
+END_TEST
+
 /* ---- the places of words, found in one walk ------------------------------ */
 
 /* Every place of word w in s[0, n), as its pattern finds them (each
@@ -989,6 +1032,7 @@ int main(void) {
   tcase_add_test(tp, deadline_rules_pass_their_examples);
   tcase_add_test(tp, unknown_kind_is_an_error);
   tcase_add_test(tp, word_places_as_the_patterns_find_them);
+  tcase_add_test(tp, deadlines_across_the_stretches_of_a_long_plan);
   suite_add_tcase(s, tp);
   TCase *tc = tcase_create("corpus");
   tcase_add_checked_fixture(tc, load_rules, free_rules);
