@@ -913,6 +913,28 @@ static bool may_have_table(const xctx *x, const bool *app) {
   return memchr(x->s, '|', x->n) != NULL;
 }
 
+/* Give back the places of the words that only the deadline rules want,
+ * once their walks are done: the candidates grow meanwhile, and a long
+ * text has millions of places.  Those of the words of the nodeadline
+ * rules tried near them are kept for find_zones; no walk points into
+ * d->places now. */
+static void places_release(dctx *d) {
+  rule_list zr = rules_select(d->x->rules, "nodeadline.", NULL);
+  size_t kept = 0;
+  for (size_t i = 0; i < d->nplaces; i++) {
+    word_places *p = &d->places[i];
+    bool wanted = false;
+    for (size_t j = 0; j < zr.n && !wanted; j++) {
+      const rule_facts *f = &zr.items[j]->facts;
+      for (size_t k = 0; k < f->nanchor && !wanted; k++)
+        wanted = f->anchor[k] == p->word && near_words(zr.items[j]);
+    }
+    if (wanted) d->places[kept++] = *p;
+    else free(p->at); /* those the text's scans keep stay theirs */
+  }
+  d->nplaces = kept;
+}
+
 typedef struct cands {
   cand *v;
   size_t n, cap;
@@ -998,6 +1020,7 @@ static cchc_status collect(dctx *d, rule_list rs, const bool *app, cand **out,
     }
   }
   free(nr);
+  places_release(d);
   /* held while the deadlines are made */
   *out = cchc_shrink(cs.v, &cs.cap, cs.n, sizeof *cs.v);
   *nout = cs.n;
