@@ -431,6 +431,14 @@ static bool in_zone(const zone *z, size_t nz, size_t s, size_t e) {
  * scan by the facts costs. */
 enum { NEAR_BYTES = 24 };
 
+/* The rules tried near their words walk the text together, a stretch of
+ * NEAR_STRETCH bytes at a time, each as far as the stretch goes (its
+ * walk pauses there, near_match): each walk reads the text and the words'
+ * places where the walks before it have just read them, in the cache,
+ * where walking the whole text rule after rule read a long text from
+ * memory once per rule.  The candidates are sorted by start after. */
+enum { NEAR_STRETCH = 1 << 18 };
+
 /* Is r tried near its words?  A rule whose matches start only at a line
  * start or after given characters (rule_facts.starts) is, when they
  * start with a word: else trying it at each such start costs less than
@@ -661,32 +669,58 @@ static bool add_zones(xctx *x, const rule *r, near_walk *nw, size_t *pos,
 
 /* Sorted, merged nodeadline zones: those that may reach into one of the
  * candidates c[0..nc) (sorted by start), and maybe more. */
+/* Where one nodeadline rule's search around the candidates stands. */
+typedef struct zone_walk {
+  uint64_t barrier;
+  size_t pos, budget;
+  size_t k;   /* the next candidate */
+  bool whole; /* scanning the rest whole */
+} zone_walk;
+
+/* The rules go around the candidates together, those of a stretch of
+ * NEAR_STRETCH bytes at a time, as the rules tried near their words walk
+ * the text (collect): each reads the text before a candidate where the
+ * rules before it have just read it. */
 static cchc_status find_zones(dctx *d, const cand *c, size_t nc, zone **out,
                               size_t *nout) {
   xctx *x = d->x;
   rule_list rs = rules_select(x->rules, "nodeadline.", NULL);
   zones zs = {0};
+  zone_walk *zw = malloc((rs.n ? rs.n : 1) * sizeof *zw);
+  if (!zw) goto nomem;
+  for (size_t i = 0; i < rs.n; i++) {
+    uint64_t b = rs.items[i]->facts.barrier & ~rule_ascii_features['0'];
+    zw[i] = (zone_walk){.barrier = b, .budget = x->n / WINDOW_SHARE,
+                        .whole = !b};
+  }
+  for (size_t limit = 0; limit < x->n && nc;) {
+    limit = x->n - limit > NEAR_STRETCH ? limit + NEAR_STRETCH : x->n;
+    for (size_t i = 0; i < rs.n; i++) {
+      const rule *r = rs.items[i];
+      zone_walk *w = &zw[i];
+      for (; w->k < nc && c[w->k].start < limit && !w->whole; w->k++) {
+        size_t end = c[w->k].end - 1;
+        size_t from =
+            stretch_start(x, w->barrier, w->pos, c[w->k].start, w->budget);
+        w->whole = from == SIZE_MAX || (from < end && end - from > w->budget);
+        if (w->whole) break;
+        w->pos = from;
+        if (w->pos < end) w->budget -= end - w->pos;
+        if (!add_zones(x, r, NULL, &w->pos, end, &zs)) goto nomem;
+      }
+    }
+  }
   for (size_t i = 0; i < rs.n && nc; i++) {
     const rule *r = rs.items[i];
-    uint64_t b = r->facts.barrier & ~rule_ascii_features['0'];
-    size_t pos = 0, budget = x->n / WINDOW_SHARE;
-    bool whole = !b; /* scanning the rest whole */
-    for (size_t k = 0; k < nc && !whole; k++) {
-      size_t limit = c[k].end - 1;
-      size_t from = stretch_start(x, b, pos, c[k].start, budget);
-      whole = from == SIZE_MAX || (from < limit && limit - from > budget);
-      if (whole) break;
-      pos = from;
-      if (pos < limit) budget -= limit - pos;
-      if (!add_zones(x, r, NULL, &pos, limit, &zs)) goto nomem;
-    }
+    if (!zw[i].whole) continue;
     /* the rest tried near r's words, when it has them */
     near_walk nw = {.tried = 0};
-    bool near = whole && near_words(r);
+    bool near = near_words(r);
     if (near && !near_start(d, r, &nw)) goto nomem;
-    if (whole && !add_zones(x, r, near ? &nw : NULL, &pos, x->n, &zs))
+    if (!add_zones(x, r, near ? &nw : NULL, &zw[i].pos, x->n, &zs))
       goto nomem;
   }
+  free(zw);
   if (zs.n) qsort(zs.v, zs.n, sizeof *zs.v, cmp_zone);
   size_t m = 0;
   for (size_t i = 0; i < zs.n; i++) {
@@ -700,6 +734,7 @@ static cchc_status find_zones(dctx *d, const cand *c, size_t nc, zone **out,
   *nout = m;
   return CCHC_OK;
 nomem:
+  free(zw);
   free(zs.v);
   return NOMEM(x);
 }
@@ -965,13 +1000,6 @@ static bool keep_match(xctx *x, const bool *app, const rule *r, size_t i,
   return true;
 }
 
-/* The rules tried near their words walk the text together, a stretch of
- * NEAR_STRETCH bytes at a time, each as far as the stretch goes (its
- * walk pauses there, near_match): each walk reads the text and the words'
- * places where the walks before it have just read them, in the cache,
- * where walking the whole text rule after rule read a long text from
- * memory once per rule.  The candidates are sorted by start after. */
-enum { NEAR_STRETCH = 1 << 18 };
 
 /* A deadline rule tried near its words: its walk, and where its search
  * stands. */

@@ -870,10 +870,11 @@ END_TEST
  * stretch ends: a plan of a megabyte holds a deadline on every line, of
  * four rules, on lines of every length, so that matches start at every
  * place around each pause, and their words stand after it.  Each is
- * found, once, in order; a window of statistics after them drops its
- * dates. */
+ * found, once, in order.  The nodeadline rules go around them together
+ * too: the half year of a report's name on every 97th line is none, nor
+ * are the dates of a window of statistics after them. */
 START_TEST(deadlines_across_the_stretches_of_a_long_plan) {
-  enum { TASKS = 16000 };
+  enum { TASKS = 16000, REPORTS = 97 };
   static const char head[] = "KẾ HOẠCH\n"
                              "Cải cách hành chính năm 2026\n"
                              "I. NHIỆM VỤ\n";
@@ -893,8 +894,11 @@ START_TEST(deadlines_across_the_stretches_of_a_long_plan) {
   ck_assert_ptr_nonnull(src);
   size_t n = strlen(strcpy(src, head));
   for (int i = 0; i < TASKS; i++)
-    n += (size_t)snprintf(src + n, cap - n, lines[i % 4], i, i % 13,
-                          "xxxxxxxxxxxxx");
+    n += (size_t)snprintf(src + n, cap - n,
+                          i % REPORTS ? lines[i % 4]
+                                      : "- Báo cáo %d%.*s 6 tháng đầu năm "
+                                        "2026 của xã.\n",
+                          i, i % 13, "xxxxxxxxxxxxx");
   ck_assert_uint_gt(n, 3u << 18); /* several stretches */
   /* a window of statistics is no deadline: its rule, searched whole past
    * so many candidates, is tried near "liệu", whose places outlive the
@@ -903,12 +907,46 @@ START_TEST(deadlines_across_the_stretches_of_a_long_plan) {
                              "ngày 14/6 đến ngày 14/9 của năm báo cáo).\n");
   doc d;
   extract(&d, src);
-  ck_assert_uint_eq(d.f->ndeadlines, TASKS);
-  for (size_t i = 0; i < TASKS; i++) {
-    const frame_deadline *x = &d.f->deadlines[i];
+  ck_assert_uint_eq(d.f->ndeadlines, TASKS - (TASKS + REPORTS - 1) / REPORTS);
+  for (size_t i = 0, j = 0; i < TASKS; i++) {
+    if (!(i % REPORTS)) continue;
+    const frame_deadline *x = &d.f->deadlines[j++];
     ck_assert_str_eq(x->rule, rules_of[i % 4]);
     ck_assert_str_eq(x->end, ends[i % 4]);
   }
+  release(&d);
+  free(src);
+}
+END_TEST
+
+/* Around few candidates in a long plan, the nodeadline rules search the
+ * stretch before each only (deadlines.c: find_zones), all rules around
+ * the candidates of 256 KB at a time: a plan of a megabyte of plain
+ * lines with a deadline every 40 lines and a report's name (whose half
+ * year is none) every 120 keeps each deadline and drops each name. */
+START_TEST(zones_around_few_candidates_of_a_long_plan) {
+  enum { LINES = 20000, EVERY = 40 };
+  static const char head[] = "KẾ HOẠCH\n"
+                             "Cải cách hành chính năm 2026\n"
+                             "I. NHIỆM VỤ\n";
+  size_t cap = sizeof head + LINES * 96;
+  char *src = malloc(cap);
+  ck_assert_ptr_nonnull(src);
+  size_t n = strlen(strcpy(src, head)), want = 0;
+  for (int i = 0; i < LINES; i++) {
+    const char *line =
+        i % EVERY ? "- Tăng cường tuyên truyền cải cách hành chính %d%.*s.\n"
+        : i % (3 * EVERY) ? "- Việc %d%.*s hoàn thành trước ngày 15/3/2026.\n"
+                          : "- Báo cáo %d%.*s 6 tháng đầu năm 2026 của xã.\n";
+    want += i % EVERY == 0 && i % (3 * EVERY) != 0;
+    n += (size_t)snprintf(src + n, cap - n, line, i, i % 13, "xxxxxxxxxxxxx");
+  }
+  ck_assert_uint_gt(n, 3u << 18);
+  doc d;
+  extract(&d, src);
+  ck_assert_uint_eq(d.f->ndeadlines, want);
+  for (size_t i = 0; i < d.f->ndeadlines; i++)
+    ck_assert_str_eq(d.f->deadlines[i].end, "2026-03-15");
   release(&d);
   free(src);
 }
@@ -1039,6 +1077,7 @@ int main(void) {
   tcase_add_test(tp, unknown_kind_is_an_error);
   tcase_add_test(tp, word_places_as_the_patterns_find_them);
   tcase_add_test(tp, deadlines_across_the_stretches_of_a_long_plan);
+  tcase_add_test(tp, zones_around_few_candidates_of_a_long_plan);
   suite_add_tcase(s, tp);
   TCase *tc = tcase_create("corpus");
   tcase_add_checked_fixture(tc, load_rules, free_rules);
