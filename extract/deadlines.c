@@ -13,8 +13,10 @@
  * without one.
  *
  * Cost is linear in the text: every deadline rule is one left-to-right
- * scan, or is tried near the places of its words (near_match), found once
- * for every rule (the where=table rules only in a plan with tables); the
+ * scan, or is tried near the places of its words (near_match), found in
+ * one walk for every rule (the where=table rules only in a plan with
+ * tables), the rules so tried walking the text together a stretch at a
+ * time (collect); the
  * nodeadline rules are searched only around the matches they may drop
  * (find_zones); overlaps are resolved per cluster of overlapping
  * matches. */
@@ -429,6 +431,14 @@ static bool in_zone(const zone *z, size_t nz, size_t s, size_t e) {
  * scan by the facts costs. */
 enum { NEAR_BYTES = 24 };
 
+/* The rules tried near their words walk the text together, a stretch of
+ * NEAR_STRETCH bytes at a time, each as far as the stretch goes (its
+ * walk pauses there, near_match): each walk reads the text and the words'
+ * places where the walks before it have just read them, in the cache,
+ * where walking the whole text rule after rule read a long text from
+ * memory once per rule.  The candidates are sorted by start after. */
+enum { NEAR_STRETCH = 1 << 18 };
+
 /* Is r tried near its words?  A rule whose matches start only at a line
  * start or after given characters (rule_facts.starts) is, when they
  * start with a word: else trying it at each such start costs less than
@@ -441,10 +451,12 @@ static bool near_words(const rule *r) {
   return f->nanchor > 0;
 }
 
-/* The places of word w in the text, found at the first ask: their index
- * in d->places, or SIZE_MAX when out of memory.  The text's scans keep
- * the places of the words they look for (rule_text_places): found once
- * for the deadline rules, the scans of every pass and the tries here. */
+/* The places of word w in the text: their index in d->places, or
+ * SIZE_MAX when out of memory.  Those of the deadline rules' words are
+ * there from one walk of the text (words_find); another word's are found
+ * at the first ask, where the text's scans keep the places of the words
+ * they look for (rule_text_places): found once for the scans of every
+ * pass and the tries here. */
 static size_t places_of(dctx *d, const rule_literal *w) {
   for (size_t i = 0; i < d->nplaces; i++)
     if (d->places[i].word == w) return i;
@@ -474,6 +486,56 @@ static size_t places_of(dctx *d, const rule_literal *w) {
   return d->nplaces++;
 }
 
+/* The places of the words of every rule in rs tried near them, found in
+ * one walk of the text (xwords_places) before the rules ask; those the
+ * walk cannot tell are searched at the first ask (places_of).  The where=
+ * table rules count only when `tables`.  False when out of memory. */
+static bool words_find(dctx *d, rule_list rs, bool tables) {
+  const rule_literal **words = NULL;
+  size_t nwords = 0, cap = 0;
+  uint32_t **at = NULL;
+  size_t *count = NULL;
+  bool ok = true;
+  for (size_t i = 0; ok && i < rs.n; i++) {
+    const rule *r = rs.items[i];
+    const char *where = rule_attr(r, "where");
+    if ((!tables && where && !strcmp(where, "table")) || !near_words(r))
+      continue;
+    for (size_t k = 0; ok && k < r->facts.nanchor; k++) {
+      const rule_literal *w = r->facts.anchor[k];
+      size_t j = 0;
+      while (j < nwords && words[j] != w) j++;
+      if (j < nwords) continue;
+      void *grown = cchc_grow(words, &cap, nwords, sizeof *words);
+      if (!grown) ok = false;
+      else (words = grown)[nwords++] = w;
+    }
+  }
+  if (ok && nwords) {
+    at = malloc(nwords * sizeof *at);
+    count = malloc(nwords * sizeof *count);
+    ok = at && count &&
+         xwords_places(d->x->s, d->x->n, words, nwords, at, count);
+  }
+  for (size_t k = 0; ok && k < nwords; k++) {
+    if (count[k] == SIZE_MAX) continue; /* searched when asked */
+    void *grown = cchc_grow(d->places, &d->cap_places, d->nplaces,
+                            sizeof *d->places);
+    if (!grown) {
+      for (size_t j = k; j < nwords; j++) free(at[j]);
+      ok = false;
+      break;
+    }
+    d->places = grown;
+    d->places[d->nplaces++] =
+        (word_places){.word = words[k], .at = at[k], .n = count[k]};
+  }
+  free(words);
+  free(at);
+  free(count);
+  return ok;
+}
+
 /* Where a rule tried near its words stands: for each word k, its next
  * place next[k] and the window before it, from ws[k] (SIZE_MAX: not
  * known yet); every position before `tried` has been tried. */
@@ -497,8 +559,12 @@ static bool near_start(dctx *d, const rule *r, near_walk *nw) {
   return true;
 }
 
-/* r's first match at or after `pos` (a character's start), in x->md. */
-static bool near_match(xctx *x, const rule *r, near_walk *nw, size_t pos) {
+/* r's first match at or after `pos` (a character's start) that starts
+ * before `limit`, in x->md.  False when there is none: the walk then
+ * stands at the first position not tried, and goes on from there at the
+ * next call, as it would have gone on. */
+static bool near_match(xctx *x, const rule *r, near_walk *nw, size_t pos,
+                       size_t limit) {
   const rule_facts *f = &r->facts;
   const unsigned char *u = (const unsigned char *)x->s;
   if (nw->tried < pos) nw->tried = pos;
@@ -522,14 +588,19 @@ static bool near_match(xctx *x, const rule *r, near_walk *nw, size_t pos) {
       size_t from = nw->ws[k] > nw->tried ? nw->ws[k] : nw->tried;
       if (from < best) best = from, kb = k;
     }
-    if (best == SIZE_MAX) return false;
+    if (best >= limit) return false; /* SIZE_MAX: no window is left */
     size_t end = place_at(nw->w[kb], nw->next[kb]);
-    for (size_t q = best; q <= end; q = next_from(x->s, x->n, q, q))
+    for (size_t q = best; q <= end; q = next_from(x->s, x->n, q, q)) {
+      if (q >= limit) {
+        nw->tried = q;
+        return false;
+      }
       if ((!f->has_first || rule_may_start(r, u, q, x->n)) &&
           xmatch_at(x, r, x->s, x->n, q)) {
         nw->tried = q;
         return true;
       }
+    }
     nw->tried = next_from(x->s, x->n, end, end);
   }
 }
@@ -581,7 +652,7 @@ static bool add_zones(xctx *x, const rule *r, near_walk *nw, size_t *pos,
                       size_t limit, zones *zs) {
   while (*pos < x->n && *pos <= limit &&
          (limit < x->n ? xmatch_until(x, r, x->s, x->n, *pos, limit)
-          : nw         ? near_match(x, r, nw, *pos)
+          : nw         ? near_match(x, r, nw, *pos, SIZE_MAX)
                        : rule_scan(r, &x->scan, x->n, *pos, x->md))) {
     size_t ms = match_start(x->md), me = match_end(x->md), a, b;
     *pos = next_from(x->s, x->n, ms, me);
@@ -598,32 +669,58 @@ static bool add_zones(xctx *x, const rule *r, near_walk *nw, size_t *pos,
 
 /* Sorted, merged nodeadline zones: those that may reach into one of the
  * candidates c[0..nc) (sorted by start), and maybe more. */
+/* Where one nodeadline rule's search around the candidates stands. */
+typedef struct zone_walk {
+  uint64_t barrier;
+  size_t pos, budget;
+  size_t k;   /* the next candidate */
+  bool whole; /* scanning the rest whole */
+} zone_walk;
+
+/* The rules go around the candidates together, those of a stretch of
+ * NEAR_STRETCH bytes at a time, as the rules tried near their words walk
+ * the text (collect): each reads the text before a candidate where the
+ * rules before it have just read it. */
 static cchc_status find_zones(dctx *d, const cand *c, size_t nc, zone **out,
                               size_t *nout) {
   xctx *x = d->x;
   rule_list rs = rules_select(x->rules, "nodeadline.", NULL);
   zones zs = {0};
+  zone_walk *zw = malloc((rs.n ? rs.n : 1) * sizeof *zw);
+  if (!zw) goto nomem;
+  for (size_t i = 0; i < rs.n; i++) {
+    uint64_t b = rs.items[i]->facts.barrier & ~rule_ascii_features['0'];
+    zw[i] = (zone_walk){.barrier = b, .budget = x->n / WINDOW_SHARE,
+                        .whole = !b};
+  }
+  for (size_t limit = 0; limit < x->n && nc;) {
+    limit = x->n - limit > NEAR_STRETCH ? limit + NEAR_STRETCH : x->n;
+    for (size_t i = 0; i < rs.n; i++) {
+      const rule *r = rs.items[i];
+      zone_walk *w = &zw[i];
+      for (; w->k < nc && c[w->k].start < limit && !w->whole; w->k++) {
+        size_t end = c[w->k].end - 1;
+        size_t from =
+            stretch_start(x, w->barrier, w->pos, c[w->k].start, w->budget);
+        w->whole = from == SIZE_MAX || (from < end && end - from > w->budget);
+        if (w->whole) break;
+        w->pos = from;
+        if (w->pos < end) w->budget -= end - w->pos;
+        if (!add_zones(x, r, NULL, &w->pos, end, &zs)) goto nomem;
+      }
+    }
+  }
   for (size_t i = 0; i < rs.n && nc; i++) {
     const rule *r = rs.items[i];
-    uint64_t b = r->facts.barrier & ~rule_ascii_features['0'];
-    size_t pos = 0, budget = x->n / WINDOW_SHARE;
-    bool whole = !b; /* scanning the rest whole */
-    for (size_t k = 0; k < nc && !whole; k++) {
-      size_t limit = c[k].end - 1;
-      size_t from = stretch_start(x, b, pos, c[k].start, budget);
-      whole = from == SIZE_MAX || (from < limit && limit - from > budget);
-      if (whole) break;
-      pos = from;
-      if (pos < limit) budget -= limit - pos;
-      if (!add_zones(x, r, NULL, &pos, limit, &zs)) goto nomem;
-    }
+    if (!zw[i].whole) continue;
     /* the rest tried near r's words, when it has them */
     near_walk nw = {.tried = 0};
-    bool near = whole && near_words(r);
+    bool near = near_words(r);
     if (near && !near_start(d, r, &nw)) goto nomem;
-    if (whole && !add_zones(x, r, near ? &nw : NULL, &pos, x->n, &zs))
+    if (!add_zones(x, r, near ? &nw : NULL, &zw[i].pos, x->n, &zs))
       goto nomem;
   }
+  free(zw);
   if (zs.n) qsort(zs.v, zs.n, sizeof *zs.v, cmp_zone);
   size_t m = 0;
   for (size_t i = 0; i < zs.n; i++) {
@@ -637,6 +734,7 @@ static cchc_status find_zones(dctx *d, const cand *c, size_t nc, zone **out,
   *nout = m;
   return CCHC_OK;
 nomem:
+  free(zw);
   free(zs.v);
   return NOMEM(x);
 }
@@ -850,56 +948,115 @@ static bool may_have_table(const xctx *x, const bool *app) {
   return memchr(x->s, '|', x->n) != NULL;
 }
 
-/* Every match of the deadline rules, in rule order, but those outside the
+/* Give back the places of the words that only the deadline rules want,
+ * once their walks are done: the candidates grow meanwhile, and a long
+ * text has millions of places.  Those of the words of the nodeadline
+ * rules tried near them are kept for find_zones; no walk points into
+ * d->places now. */
+static void places_release(dctx *d) {
+  rule_list zr = rules_select(d->x->rules, "nodeadline.", NULL);
+  size_t kept = 0;
+  for (size_t i = 0; i < d->nplaces; i++) {
+    word_places *p = &d->places[i];
+    bool wanted = false;
+    for (size_t j = 0; j < zr.n && !wanted; j++) {
+      const rule_facts *f = &zr.items[j]->facts;
+      for (size_t k = 0; k < f->nanchor && !wanted; k++)
+        wanted = f->anchor[k] == p->word && near_words(zr.items[j]);
+    }
+    if (wanted) d->places[kept++] = *p;
+    else free(p->at); /* those the text's scans keep stay theirs */
+  }
+  d->nplaces = kept;
+}
+
+typedef struct cands {
+  cand *v;
+  size_t n, cap;
+} cands;
+
+/* Keep the match of deadline rule i (r) in x->md as a candidate, but an
+ * empty one, or one outside the table cells a where=table rule wants;
+ * *pos moves past it.  False when out of memory. */
+static bool keep_match(xctx *x, const bool *app, const rule *r, size_t i,
+                       bool table, cands *cs, size_t *pos) {
+  size_t ms = match_start(x->md), me = match_end(x->md);
+  *pos = next_from(x->s, x->n, ms, me);
+  if (me == ms || (table && !in_table(x, app, ms))) return true;
+  void *grown = cchc_grow(cs->v, &cs->cap, cs->n, sizeof *cs->v);
+  if (!grown) return false;
+  cs->v = grown;
+  cand *k = &cs->v[cs->n++];
+  memset(k, 0, sizeof *k);
+  k->start = (uint32_t)ms;
+  k->end = (uint32_t)me;
+  k->prio = (uint16_t)i;
+  for (int g = 0; g < NGROUPS; g++) {
+    size_t gs = 0, ge = 0;
+    k->has[g] = rule_group(r, x->md, group_names[g], &gs, &ge);
+    k->gs[g] = (uint32_t)gs;
+    k->ge[g] = (uint32_t)ge;
+  }
+  return true;
+}
+
+
+/* A deadline rule tried near its words: its walk, and where its search
+ * stands. */
+typedef struct near_rule {
+  size_t i; /* in the deadline rules */
+  bool table;
+  near_walk nw;
+  size_t pos;
+} near_rule;
+
+/* Every match of the deadline rules, in no order, but those outside the
  * table cells a where=table rule wants. */
 static cchc_status collect(dctx *d, rule_list rs, const bool *app, cand **out,
                            size_t *nout) {
   xctx *x = d->x;
-  cand *c = NULL;
-  size_t n = 0, cap = 0;
+  cands cs = {0};
+  near_rule *nr = malloc((rs.n ? rs.n : 1) * sizeof *nr);
+  size_t nnear = 0;
   bool tables = may_have_table(x, app);
+  if (!nr || !words_find(d, rs, tables)) goto nomem;
   for (size_t i = 0; i < rs.n; i++) {
     const rule *r = rs.items[i]; /* its kind is known: the loader checks */
     const char *where = rule_attr(r, "where");
     bool table = where && !strcmp(where, "table");
     if (table && !tables) continue;
-    near_walk nw = {.tried = 0};
-    bool near = near_words(r);
-    if (near && !near_start(d, r, &nw)) {
-      free(c);
-      return NOMEM(x);
+    if (near_words(r)) {
+      /* every word's places first: near_start points into d->places */
+      for (size_t k = 0; k < r->facts.nanchor; k++)
+        if (places_of(d, r->facts.anchor[k]) == SIZE_MAX) goto nomem;
+      nr[nnear++] = (near_rule){.i = i, .table = table};
+      continue;
     }
-    for (size_t pos = 0; pos < x->n;) {
-      if (near ? !near_match(x, r, &nw, pos)
-               : !rule_scan(r, &x->scan, x->n, pos, x->md))
-        break;
-      size_t ms = match_start(x->md), me = match_end(x->md);
-      pos = next_from(x->s, x->n, ms, me);
-      if (me == ms || (table && !in_table(x, app, ms))) continue;
-      void *grown = cchc_grow(c, &cap, n, sizeof *c);
-      if (!grown) {
-        free(c);
-        return NOMEM(x);
-      }
-      c = grown;
-      cand *k = &c[n++];
-      memset(k, 0, sizeof *k);
-      k->start = (uint32_t)ms;
-      k->end = (uint32_t)me;
-      k->prio = (uint16_t)i;
-      for (int g = 0; g < NGROUPS; g++) {
-        size_t gs = 0, ge = 0;
-        k->has[g] = rule_group(r, x->md, group_names[g], &gs, &ge);
-        k->gs[g] = (uint32_t)gs;
-        k->ge[g] = (uint32_t)ge;
-      }
+    for (size_t pos = 0;
+         pos < x->n && rule_scan(r, &x->scan, x->n, pos, x->md);)
+      if (!keep_match(x, app, r, i, table, &cs, &pos)) goto nomem;
+  }
+  for (size_t j = 0; j < nnear; j++)
+    if (!near_start(d, rs.items[nr[j].i], &nr[j].nw)) goto nomem;
+  for (size_t limit = 0; limit < x->n;) {
+    limit = x->n - limit > NEAR_STRETCH ? limit + NEAR_STRETCH : x->n;
+    for (size_t j = 0; j < nnear; j++) {
+      near_rule *w = &nr[j];
+      const rule *r = rs.items[w->i];
+      while (w->pos < x->n && near_match(x, r, &w->nw, w->pos, limit))
+        if (!keep_match(x, app, r, w->i, w->table, &cs, &w->pos)) goto nomem;
     }
   }
-  c = cchc_shrink(c, &cap, n, sizeof *c); /* held while the deadlines are
-                                             made */
-  *out = c;
-  *nout = n;
+  free(nr);
+  places_release(d);
+  /* held while the deadlines are made */
+  *out = cchc_shrink(cs.v, &cs.cap, cs.n, sizeof *cs.v);
+  *nout = cs.n;
   return CCHC_OK;
+nomem:
+  free(nr);
+  free(cs.v);
+  return NOMEM(x);
 }
 
 cchc_status extract_deadlines(xctx *x) {

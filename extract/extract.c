@@ -6,6 +6,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <unicode/uset.h>
+#include <unicode/utf8.h>
+
 
 size_t xline_at(const xctx *x, size_t off) {
   size_t lo = 0, hi = x->nlines;
@@ -163,6 +166,239 @@ bool xmatch_until(xctx *x, const rule *r, const char *s, size_t n, size_t pos,
         xmatch_at(x, r, s, n, i))
       return true;
   return false;
+}
+
+/* ---- where words stand ------------------------------------------------- */
+
+/* A word as the walk looks for it: its bytes in each of the two forms of
+ * each of its characters (one form for a character without case, or in
+ * a word of its case), char by char: a character of either form stands
+ * in its place. */
+enum { XWORD_BYTES = 64 };
+typedef struct xword_form {
+  unsigned char a[XWORD_BYTES], b[XWORD_BYTES]; /* the two forms */
+  uint8_t clen[XWORD_BYTES]; /* at a character's first byte: its length */
+  uint8_t start[XWORD_BYTES]; /* of the character each byte is of */
+  size_t len;
+} xword_form;
+
+/* The forms of word w (a rule_literal's text, with its case): false when
+ * a character has more than two forms without case (the Kelvin sign for
+ * 'k', 'ſ' for 's'), or forms of other lengths, or strings (ICU's
+ * closure, which holds the case folding PCRE2 matches by), or the word is
+ * too long: the walk does not look for it. */
+static bool word_form(const rule_literal *w, xword_form *f) {
+  const unsigned char *t = (const unsigned char *)w->text;
+  int32_t len = (int32_t)strlen(w->text), i = 0;
+  if (!len || len > XWORD_BYTES) return false;
+  f->len = (size_t)len;
+  while (i < len) {
+    int32_t at = i;
+    UChar32 c;
+    U8_NEXT(t, i, len, c);
+    if (c < 0) return false;
+    UChar32 other = c;
+    if (w->caseless) {
+      USet *set = uset_open(c, c);
+      if (!set) return false;
+      uset_closeOver(set, USET_CASE_INSENSITIVE);
+      int32_t items = uset_getItemCount(set), size = uset_size(set);
+      bool ok = size <= 2 && items >= 1;
+      UErrorCode st = U_ZERO_ERROR;
+      for (int32_t k = 0; ok && k < items; k++) {
+        UChar32 lo, hi;
+        UChar str[4];
+        /* a string (a full folding) is length > 0 */
+        if (uset_getItem(set, k, &lo, &hi, str, 4, &st) != 0 || U_FAILURE(st))
+          ok = false;
+        else
+          for (UChar32 x = lo; x <= hi; x++)
+            if (x != c) other = x;
+      }
+      uset_close(set);
+      if (!ok || U8_LENGTH(other) != i - at) return false;
+    }
+    int32_t o = at;
+    UBool bad = false;
+    U8_APPEND(f->b, o, XWORD_BYTES, other, bad);
+    if (bad) return false;
+    memcpy(f->a + at, t + at, (size_t)(i - at));
+    f->clen[at] = (uint8_t)(i - at);
+    for (int32_t j = at; j < i; j++) f->start[j] = (uint8_t)at;
+  }
+  return true;
+}
+
+/* Does form f stand at p (e - p bytes left)?  Mostly it stands as the
+ * word is written: the bytes compare, and from the first that differs
+ * its character compares in either form, and those after it. */
+static bool form_at(const xword_form *f, const unsigned char *p,
+                    const unsigned char *e) {
+  if ((size_t)(e - p) < f->len) return false;
+  size_t i = 0;
+  while (i < f->len && p[i] == f->a[i]) i++;
+  if (i == f->len) return true;
+  for (i = f->start[i]; i < f->len; i += f->clen[i]) {
+    bool a = true, b = true; /* the character in either form */
+    for (size_t j = i; j < i + f->clen[i]; j++) {
+      a = a && p[j] == f->a[j];
+      b = b && p[j] == f->b[j];
+    }
+    if (!a && !b) return false;
+  }
+  return true;
+}
+
+/* The forms of word w, as word_form tells them, kept for the next texts
+ * (per thread: texts may be extracted in parallel): rule sets spell the
+ * same few words, and ICU's closure costs more than a short plan's walk.
+ * Kept by the word's text and case, not its address: a rule set freed
+ * and another loaded may reuse addresses. */
+static bool word_form_kept(const rule_literal *w, xword_form *f) {
+  enum { SLOTS = 128 };
+  typedef struct kept_form {
+    char text[XWORD_BYTES + 1]; /* "" : none */
+    bool caseless, ok;
+    xword_form form;
+  } kept_form;
+  static _Thread_local kept_form kept[SLOTS];
+  size_t len = strlen(w->text);
+  if (len > XWORD_BYTES) return false;
+  kept_form *k = &kept[(cchc_hash_bytes(w->text, len) ^ w->caseless) % SLOTS];
+  if (!k->text[0] || k->caseless != w->caseless || strcmp(k->text, w->text)) {
+    memcpy(k->text, w->text, len + 1);
+    k->caseless = w->caseless;
+    k->ok = word_form(w, &k->form);
+  }
+  if (k->ok) *f = k->form;
+  return k->ok;
+}
+
+/* Keep offset i for each word of mask m (bits of ids) whose form stands
+ * there; false without memory. */
+static bool places_keep(const xword_form *forms, const size_t *ids,
+                        uint32_t m, const unsigned char *u, size_t i,
+                        const unsigned char *e, uint32_t **at, size_t *count,
+                        size_t *cap) {
+  for (; m; m &= m - 1) {
+    size_t k = ids[__builtin_ctz(m)];
+    if (!form_at(&forms[k], u + i, e)) continue;
+    void *grown = cchc_grow(at[k], &cap[k], count[k], sizeof *at[k]);
+    if (!grown) return false;
+    at[k] = grown;
+    at[k][count[k]++] = (uint32_t)i;
+  }
+  return true;
+}
+
+/* Mark in table t (by byte value) the bytes byte j of form f may be:
+ * its byte in either form, or any byte past its end. */
+static void sieve_byte(uint64_t *t, const xword_form *f, size_t j,
+                       uint64_t bit) {
+  if (j >= f->len) {
+    for (unsigned c = 0; c < 256; c++) t[c] |= bit;
+    return;
+  }
+  t[f->a[j]] |= bit;
+  t[f->b[j]] |= bit;
+}
+
+/* The walk looks at the bytes b0 b1 b2 b3 of each even offset o, for the
+ * words (a bit each, of a batch) that may start at o (the low half of
+ * the masks) and at o + 1 (the high half): pairs[b0 b1] (the two bytes
+ * as one 16-bit load reads them) has those whose first two bytes (first
+ * byte, for o + 1) may be b0 b1 (b1), third[b2] those whose third
+ * (second) byte may be b2, fourth[b3] those whose fourth (third) byte
+ * may be b3.  A word stands only where each says it may: the form then
+ * compares.  Half the offsets are looked at, and a position is let
+ * through by four bytes, or three. */
+typedef struct word_sieve {
+  uint64_t pairs[65536], third[256], fourth[256];
+} word_sieve;
+
+static size_t pair_slot(unsigned char b0, unsigned char b1) {
+  uint16_t two;
+  unsigned char b[2] = {b0, b1};
+  memcpy(&two, b, 2);
+  return two;
+}
+
+/* Add form f to the sieve as bit `bit` (< 32). */
+static void sieve_add(word_sieve *sv, const xword_form *f, unsigned bit) {
+  uint64_t lo = (uint64_t)1 << bit, hi = lo << 32;
+  const unsigned char first[2] = {f->a[0], f->b[0]};
+  uint64_t second[256] = {0};
+  sieve_byte(second, f, 1, lo);
+  for (int i = 0; i < 2; i++)
+    for (unsigned c = 0; c < 256; c++) {
+      sv->pairs[pair_slot(first[i], (unsigned char)c)] |= second[c];
+      /* at o + 1: b1 is its first byte, b0 any */
+      sv->pairs[pair_slot((unsigned char)c, first[i])] |= hi;
+    }
+  sieve_byte(sv->third, f, 2, lo);
+  sieve_byte(sv->third, f, 1, hi);
+  sieve_byte(sv->fourth, f, 3, lo);
+  sieve_byte(sv->fourth, f, 2, hi);
+}
+
+bool xwords_places(const char *s, size_t n, const rule_literal *const *words,
+                   size_t nwords, uint32_t **at, size_t *count) {
+  enum { BATCH = 32 };
+  const unsigned char *u = (const unsigned char *)s, *e = u + n;
+  xword_form *forms = malloc((nwords ? nwords : 1) * sizeof *forms);
+  size_t *cap = calloc(nwords ? nwords : 1, sizeof *cap);
+  word_sieve *sv = calloc(1, sizeof *sv); /* fresh pages: no clearing */
+  size_t ids[BATCH];
+  bool ok = forms && cap && sv && n <= UINT32_MAX;
+  for (size_t k = 0; k < nwords; k++) {
+    at[k] = NULL;
+    count[k] = SIZE_MAX;
+  }
+  for (size_t k0 = 0; ok && k0 < nwords;) {
+    unsigned nb = 0;
+    if (k0) memset(sv, 0, sizeof *sv);
+    for (; k0 < nwords && nb < BATCH; k0++) {
+      if (!word_form_kept(words[k0], &forms[k0])) continue;
+      sieve_add(sv, &forms[k0], nb);
+      count[k0] = 0;
+      ids[nb++] = k0;
+    }
+    if (!nb) continue;
+    size_t o = 0;
+    for (; o + 4 <= n; o += 2) {
+      uint16_t two;
+      memcpy(&two, u + o, 2); /* one load, in the CPU's order */
+      uint64_t m = sv->pairs[two] & sv->third[u[o + 2]] & sv->fourth[u[o + 3]];
+      if (!m) continue;
+      uint32_t here = (uint32_t)m, next = (uint32_t)(m >> 32);
+      if ((here && !places_keep(forms, ids, here, u, o, e, at, count, cap)) ||
+          (next &&
+           !places_keep(forms, ids, next, u, o + 1, e, at, count, cap))) {
+        ok = false;
+        goto done;
+      }
+    }
+    /* the last few offsets: every word compares */
+    uint32_t all = nb == 32 ? UINT32_MAX : ((uint32_t)1 << nb) - 1;
+    for (; o < n; o++)
+      if (!places_keep(forms, ids, all, u, o, e, at, count, cap)) {
+        ok = false;
+        goto done;
+      }
+  }
+done:
+  for (size_t k = 0; ok && k < nwords; k++)
+    if (at[k]) at[k] = cchc_shrink(at[k], &cap[k], count[k], sizeof *at[k]);
+  if (!ok)
+    for (size_t k = 0; k < nwords; k++) {
+      free(at[k]);
+      at[k] = NULL;
+      count[k] = SIZE_MAX;
+    }
+  free(forms);
+  free(cap);
+  free(sv);
+  return ok;
 }
 
 /* ---- items by where they start ---------------------------------------- */

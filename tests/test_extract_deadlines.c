@@ -16,6 +16,7 @@
 
 #include <jansson.h>
 
+#include "../extract/extract.h"
 #include "../extract/frame.h"
 
 /* ---- fixture: the shipped rules ------------------------------------------ */
@@ -864,6 +865,191 @@ START_TEST(corpus_deadlines_against_gold) {
 }
 END_TEST
 
+/* The rules tried near their words walk a long text together a stretch at
+ * a time (deadlines.c: NEAR_STRETCH, 256 KB), each pausing where the
+ * stretch ends: a plan of a megabyte holds a deadline on every line, of
+ * four rules, on lines of every length, so that matches start at every
+ * place around each pause, and their words stand after it.  Each is
+ * found, once, in order.  The nodeadline rules go around them together
+ * too: the half year of a report's name on every 97th line is none, nor
+ * are the dates of a window of statistics after them. */
+START_TEST(deadlines_across_the_stretches_of_a_long_plan) {
+  enum { TASKS = 16000, REPORTS = 97 };
+  static const char head[] = "KẾ HOẠCH\n"
+                             "Cải cách hành chính năm 2026\n"
+                             "I. NHIỆM VỤ\n";
+  static const char *const lines[] = {
+      "- Việc %d%.*s hoàn thành trước ngày 15/3/2026.\n",
+      "- Việc %d%.*s thời gian thực hiện: quý II/2026.\n",
+      "- Việc %d%.*s hoàn thành trong quý III/2026.\n",
+      "- Việc %d%.*s từ tháng 3/2026 đến tháng 5/2026.\n",
+  };
+  static const char *const rules_of[] = {"deadline.dates",
+                                         "deadline.label_point",
+                                         "deadline.within", "deadline.range"};
+  static const char *const ends[] = {"2026-03-15", "2026-06-30", "2026-09-30",
+                                     "2026-05-31"};
+  size_t cap = sizeof head + TASKS * 80 + 256;
+  char *src = malloc(cap);
+  ck_assert_ptr_nonnull(src);
+  size_t n = strlen(strcpy(src, head));
+  for (int i = 0; i < TASKS; i++)
+    n += (size_t)snprintf(src + n, cap - n,
+                          i % REPORTS ? lines[i % 4]
+                                      : "- Báo cáo %d%.*s 6 tháng đầu năm "
+                                        "2026 của xã.\n",
+                          i, i % 13, "xxxxxxxxxxxxx");
+  ck_assert_uint_gt(n, 3u << 18); /* several stretches */
+  /* a window of statistics is no deadline: its rule, searched whole past
+   * so many candidates, is tried near "liệu", whose places outlive the
+   * deadline rules' (places_release) */
+  snprintf(src + n, cap - n, "- Báo cáo tháng (Số liệu thống kê tính từ "
+                             "ngày 14/6 đến ngày 14/9 của năm báo cáo).\n");
+  doc d;
+  extract(&d, src);
+  ck_assert_uint_eq(d.f->ndeadlines, TASKS - (TASKS + REPORTS - 1) / REPORTS);
+  for (size_t i = 0, j = 0; i < TASKS; i++) {
+    if (!(i % REPORTS)) continue;
+    const frame_deadline *x = &d.f->deadlines[j++];
+    ck_assert_str_eq(x->rule, rules_of[i % 4]);
+    ck_assert_str_eq(x->end, ends[i % 4]);
+  }
+  release(&d);
+  free(src);
+}
+END_TEST
+
+/* Around few candidates in a long plan, the nodeadline rules search the
+ * stretch before each only (deadlines.c: find_zones), all rules around
+ * the candidates of 256 KB at a time: a plan of a megabyte of plain
+ * lines with a deadline every 40 lines and a report's name (whose half
+ * year is none) every 120 keeps each deadline and drops each name. */
+START_TEST(zones_around_few_candidates_of_a_long_plan) {
+  enum { LINES = 20000, EVERY = 40 };
+  static const char head[] = "KẾ HOẠCH\n"
+                             "Cải cách hành chính năm 2026\n"
+                             "I. NHIỆM VỤ\n";
+  size_t cap = sizeof head + LINES * 96;
+  char *src = malloc(cap);
+  ck_assert_ptr_nonnull(src);
+  size_t n = strlen(strcpy(src, head)), want = 0;
+  for (int i = 0; i < LINES; i++) {
+    const char *line =
+        i % EVERY ? "- Tăng cường tuyên truyền cải cách hành chính %d%.*s.\n"
+        : i % (3 * EVERY) ? "- Việc %d%.*s hoàn thành trước ngày 15/3/2026.\n"
+                          : "- Báo cáo %d%.*s 6 tháng đầu năm 2026 của xã.\n";
+    want += i % EVERY == 0 && i % (3 * EVERY) != 0;
+    n += (size_t)snprintf(src + n, cap - n, line, i, i % 13, "xxxxxxxxxxxxx");
+  }
+  ck_assert_uint_gt(n, 3u << 18);
+  doc d;
+  extract(&d, src);
+  ck_assert_uint_eq(d.f->ndeadlines, want);
+  for (size_t i = 0; i < d.f->ndeadlines; i++)
+    ck_assert_str_eq(d.f->deadlines[i].end, "2026-03-15");
+  release(&d);
+  free(src);
+}
+END_TEST
+
+/* ---- the places of words, found in one walk ------------------------------ */
+
+/* Every place of word w in s[0, n), as its pattern finds them (each
+ * occurrence, overlapping ones too): what xwords_places must find. */
+static size_t pcre2_places(const char *w, bool caseless, const char *s,
+                           size_t n, uint32_t *out) {
+  int code;
+  PCRE2_SIZE off;
+  pcre2_code *re = pcre2_compile(
+      (PCRE2_SPTR)w, PCRE2_ZERO_TERMINATED,
+      PCRE2_UTF | PCRE2_UCP | (caseless ? PCRE2_CASELESS : 0), &code, &off,
+      NULL);
+  ck_assert_ptr_nonnull(re);
+  pcre2_match_data *md = pcre2_match_data_create(1, NULL);
+  size_t k = 0;
+  for (size_t from = 0; from < n &&
+                        pcre2_match(re, (PCRE2_SPTR)s, n, from, 0, md, NULL) > 0;) {
+    size_t at = pcre2_get_ovector_pointer(md)[0];
+    out[k++] = (uint32_t)at;
+    for (from = at + 1; from < n && ((unsigned char)s[from] & 0xC0) == 0x80;
+         from++) {
+    }
+  }
+  pcre2_match_data_free(md);
+  pcre2_code_free(re);
+  return k;
+}
+
+/* The walk finds each word where its pattern does: in any case of each
+ * letter (Vietnamese letters in two forms), overlapping, at even and odd
+ * offsets, at the text's end; not in a decomposed letter; and leaves to
+ * the patterns a word with 'k' or 's' (the Kelvin sign and 'ſ' match them
+ * without case). */
+START_TEST(word_places_as_the_patterns_find_them) {
+  static const struct {
+    const char *text;
+    bool caseless, told;
+  } words[] = {
+      {"từ", true, true},     {"qu", true, true},    {"thời", true, true},
+      {"Năm", false, true},   {"đột", true, true},   {"ngày", true, true},
+      {"aa", true, true},     {"kiểm", true, false}, {"soát", true, false},
+      {"tháng", false, true}, {"x", true, true},
+  };
+  enum { NW = sizeof words / sizeof *words };
+  static const char *const pieces[] = {
+      "Từ TỪ tỪ từ tư\xcc\x80 ", "QUÝ qU Qu quản ", "tHờI THỜI thời thơi ",
+      "Năm năm NĂM nĂm ",        "ĐỘT Đột đột ",    "ngàyngày NGÀYngày ",
+      "aaa aaaa ",               "KIỂM \xe2\x84\xaaiểm Soát \xc5\xbfoát ",
+      "tháng THÁNG ",            "xX ",
+  };
+  char text[4096];
+  size_t n = 0;
+  /* every piece after 0..3 bytes of filler: each parity of offset */
+  for (int pad = 0; pad < 4; pad++)
+    for (size_t i = 0; i < sizeof pieces / sizeof *pieces; i++) {
+      n += (size_t)snprintf(text + n, sizeof text - n, "%.*s%s", pad, "---",
+                            pieces[i]);
+    }
+  n += (size_t)snprintf(text + n, sizeof text - n, "ngàyqUtừ"); /* at the end */
+  rule_literal lits[NW];
+  const rule_literal *ptrs[NW];
+  for (size_t k = 0; k < NW; k++) {
+    lits[k] = (rule_literal){.text = (char *)words[k].text,
+                             .caseless = words[k].caseless};
+    ptrs[k] = &lits[k];
+  }
+  uint32_t *at[NW];
+  size_t count[NW];
+  /* and with the end cut before each of the last characters */
+  for (size_t cut = 0; cut < 10; cut++) {
+    size_t len = n - cut;
+    if (((unsigned char)text[len] & 0xC0) == 0x80) continue;
+    ck_assert(xwords_places(text, len, ptrs, NW, at, count));
+    for (size_t k = 0; k < NW; k++) {
+      if (!words[k].told) {
+        ck_assert_uint_eq(count[k], SIZE_MAX);
+        ck_assert_ptr_null(at[k]);
+        continue;
+      }
+      uint32_t want[512];
+      size_t nwant = pcre2_places(words[k].text, words[k].caseless, text,
+                                  len, want);
+      ck_assert_msg(count[k] == nwant, "%s: %zu places, want %zu",
+                    words[k].text, count[k], nwant);
+      for (size_t i = 0; i < nwant; i++)
+        ck_assert_uint_eq(at[k][i], want[i]);
+      free(at[k]);
+    }
+  }
+  /* words of no text are none found */
+  ck_assert(xwords_places(text, 0, ptrs, NW, at, count));
+  for (size_t k = 0; k < NW; k++) {
+    ck_assert(count[k] == 0 || count[k] == SIZE_MAX);
+    free(at[k]);
+  }
+}
+END_TEST
+
 int main(void) {
   Suite *s = suite_create("extract_deadlines");
   TCase *tp = tcase_create("plans");
@@ -889,6 +1075,9 @@ int main(void) {
   tcase_add_test(tp, empty_text);
   tcase_add_test(tp, deadline_rules_pass_their_examples);
   tcase_add_test(tp, unknown_kind_is_an_error);
+  tcase_add_test(tp, word_places_as_the_patterns_find_them);
+  tcase_add_test(tp, deadlines_across_the_stretches_of_a_long_plan);
+  tcase_add_test(tp, zones_around_few_candidates_of_a_long_plan);
   suite_add_tcase(s, tp);
   TCase *tc = tcase_create("corpus");
   tcase_add_checked_fixture(tc, load_rules, free_rules);
