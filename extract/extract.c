@@ -305,40 +305,23 @@ static void sieve_byte(uint64_t *t, const xword_form *f, size_t j,
 
 /* The walk looks at the bytes b0 b1 b2 b3 of each even offset o, for the
  * words (a bit each, of a batch) that may start at o (the low half of
- * the masks) and at o + 1 (the high half): pairs[b0 b1] (the two bytes
- * as one 16-bit load reads them) has those whose first two bytes (first
- * byte, for o + 1) may be b0 b1 (b1), third[b2] those whose third
- * (second) byte may be b2, fourth[b3] those whose fourth (third) byte
- * may be b3.  A word stands only where each says it may: the form then
- * compares.  Half the offsets are looked at, and a position is let
- * through by four bytes, or three. */
+ * the masks) and at o + 1 (the high half): byte[j][bj] has those whose
+ * byte j (j - 1, for o + 1; any byte for j = 0) may be bj.  A word
+ * stands only where each says it may: the form then compares.  Half the
+ * offsets are looked at, and a position is let through by four bytes, or
+ * three.  Four tables of 256 (8 KB): a plan's walk is short, and a table
+ * of byte pairs (512 KB, touched all over by each word) cost more to set
+ * up than the walk of a plan. */
 typedef struct word_sieve {
-  uint64_t pairs[65536], third[256], fourth[256];
+  uint64_t byte[4][256];
 } word_sieve;
-
-static size_t pair_slot(unsigned char b0, unsigned char b1) {
-  uint16_t two;
-  unsigned char b[2] = {b0, b1};
-  memcpy(&two, b, 2);
-  return two;
-}
 
 /* Add form f to the sieve as bit `bit` (< 32). */
 static void sieve_add(word_sieve *sv, const xword_form *f, unsigned bit) {
   uint64_t lo = (uint64_t)1 << bit, hi = lo << 32;
-  const unsigned char first[2] = {f->a[0], f->b[0]};
-  uint64_t second[256] = {0};
-  sieve_byte(second, f, 1, lo);
-  for (int i = 0; i < 2; i++)
-    for (unsigned c = 0; c < 256; c++) {
-      sv->pairs[pair_slot(first[i], (unsigned char)c)] |= second[c];
-      /* at o + 1: b1 is its first byte, b0 any */
-      sv->pairs[pair_slot((unsigned char)c, first[i])] |= hi;
-    }
-  sieve_byte(sv->third, f, 2, lo);
-  sieve_byte(sv->third, f, 1, hi);
-  sieve_byte(sv->fourth, f, 3, lo);
-  sieve_byte(sv->fourth, f, 2, hi);
+  for (unsigned c = 0; c < 256; c++) sv->byte[0][c] |= hi;
+  for (size_t j = 0; j < 4; j++) sieve_byte(sv->byte[j], f, j, lo);
+  for (size_t j = 1; j < 4; j++) sieve_byte(sv->byte[j], f, j - 1, hi);
 }
 
 bool xwords_places(const char *s, size_t n, const rule_literal *const *words,
@@ -347,7 +330,7 @@ bool xwords_places(const char *s, size_t n, const rule_literal *const *words,
   const unsigned char *u = (const unsigned char *)s, *e = u + n;
   xword_form *forms = malloc((nwords ? nwords : 1) * sizeof *forms);
   size_t *cap = calloc(nwords ? nwords : 1, sizeof *cap);
-  word_sieve *sv = calloc(1, sizeof *sv); /* fresh pages: no clearing */
+  word_sieve *sv = calloc(1, sizeof *sv);
   size_t ids[BATCH];
   bool ok = forms && cap && sv && n <= UINT32_MAX;
   for (size_t k = 0; k < nwords; k++) {
@@ -366,9 +349,8 @@ bool xwords_places(const char *s, size_t n, const rule_literal *const *words,
     if (!nb) continue;
     size_t o = 0;
     for (; o + 4 <= n; o += 2) {
-      uint16_t two;
-      memcpy(&two, u + o, 2); /* one load, in the CPU's order */
-      uint64_t m = sv->pairs[two] & sv->third[u[o + 2]] & sv->fourth[u[o + 3]];
+      uint64_t m = sv->byte[0][u[o]] & sv->byte[1][u[o + 1]] &
+                   sv->byte[2][u[o + 2]] & sv->byte[3][u[o + 3]];
       if (!m) continue;
       uint32_t here = (uint32_t)m, next = (uint32_t)(m >> 32);
       if ((here && !places_keep(forms, ids, here, u, o, e, at, count, cap)) ||
