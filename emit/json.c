@@ -1,7 +1,8 @@
 /* json.c: the frame as JSON, written value by value as the walk goes.
  *
- * jansson prints every key and scalar (escaping, numbers, with the flags
- * below); the writer adds the brackets, separators and indentation
+ * jansson prints every key, string and real (escaping, numbers, with the
+ * flags below), and integers are printed as it prints them
+ * (emit_integer_text: "%lld"); the writer adds the brackets, separators and indentation
  * jansson puts around them, so that the text is byte for byte what
  * json_dumps prints for the tree of the same document with the same
  * flags (test_emit checks it on every plan), followed by a newline; no
@@ -14,14 +15,13 @@
  * changes is printed by jansson once and then copied: each member's key
  * once per process; null, true and false once per document.  So is what
  * recurs: strings up to a few lines long (ids, rule ids, unit keys and
- * names, areas, comparators, a clause that holds two targets), longer
+ * names, areas, comparators, a clause that holds two targets), and longer
  * ones up to a few kilobytes (the text of a task or a target) once met
- * a second time, and integers (span ends, levels, offsets), within a
- * document and from one document to the next, since a batch of plans
- * shares most of them (the commune plans of one province follow one
- * template): jansson's text of each is kept in a table of the thread
- * (memo below), a string's by a hash of its ends and its bytes, an
- * integer's by its value.  A longer string waits for its second time so
+ * a second time, within a document and from one document to the next,
+ * since a batch of plans shares most of them (the commune plans of one
+ * province follow one template): jansson's text of each is kept in a
+ * table of the thread (memo below), by a hash of its ends and its
+ * bytes.  A longer string waits for its second time so
  * that those of one plan alone, or of one long input, do not fill the
  * table. */
 #include "emit.h"
@@ -41,9 +41,7 @@ enum {
   MEMO_LONG = 4096,     /* kept when met again: shorter than this */
   SEEN_SLOTS = 4096,
   MEMO_HASHED = 16,     /* bytes hashed at each end of a string */
-  MEMO_TEXTS = 1 << 20, /* bytes kept before the strings start anew */
-  INTEGER_SLOTS = 16384, /* offsets of a plan: tens of thousands */
-  INTEGER_TEXT = 23 /* jansson's text of any long long (20), a slot 32 bytes */
+  MEMO_TEXTS = 1 << 20 /* bytes kept before the strings start anew */
 };
 
 /* jansson's text of a value; len 0 until printed. */
@@ -59,15 +57,8 @@ typedef struct string_slot {
   uint32_t len, text_len; /* text_len 0: empty slot */
 } string_slot;
 
-/* An integer and its text. */
-typedef struct integer_slot {
-  long long value;
-  unsigned char len; /* 0: empty slot */
-  char text[INTEGER_TEXT];
-} integer_slot;
-
 /* What a thread's writers keep from one document to the next: jansson's
- * text of a string or an integer is the same in both layouts.  Its size
+ * text of a string is the same in both layouts.  Its size
  * is bounded: a string table that holds MEMO_TEXTS bytes starts anew. */
 typedef struct memo {
   bool busy; /* a writer uses it (a second one on the thread, printing
@@ -75,7 +66,6 @@ typedef struct memo {
   strbuf texts;
   string_slot strings[MEMO_SLOTS];      /* by a hash of the value, in pairs */
   uint64_t seen[SEEN_SLOTS]; /* hashes of longer strings met once */
-  integer_slot integers[INTEGER_SLOTS]; /* by the value */
 } memo;
 
 typedef struct writer {
@@ -88,7 +78,7 @@ typedef struct writer {
   bool filled[MAX_DEPTH]; /* container i holds a value */
   bool done;   /* the root value is complete */
   bool failed; /* jansson failed (out of memory), or a bug in the walk */
-  json_t *string, *integer, *real; /* the scalar being printed */
+  json_t *string, *real; /* the scalar being printed */
   memo *memo;    /* the thread's, or the writer's own */
   bool own_memo; /* to be freed with the writer */
   printed null, true_, false_;
@@ -162,7 +152,6 @@ static writer *writer_new(void) {
 
 static void writer_free(writer *j) {
   json_decref(j->string);
-  json_decref(j->integer);
   json_decref(j->real);
   j->memo->busy = false;
   if (j->own_memo)
@@ -413,23 +402,10 @@ static void put_text(writer *j, emit_name name, const char *text,
     j->done = true;
 }
 
-/* The integer `v`, printed by jansson unless its slot holds it. */
+/* The integer `v`, as jansson prints it. */
 static void put_integer(writer *j, emit_name name, long long v) {
-  integer_slot *m =
-      &j->memo->integers[(unsigned long long)v % INTEGER_SLOTS];
-  if (!m->len || m->value != v) {
-    m->len = 0;
-    size_t n = json_integer_set(j->integer, (json_int_t)v) == 0
-                   ? json_dumpb(j->integer, m->text, sizeof m->text, j->flags)
-                   : 0;
-    if (n == 0 || n > sizeof m->text) {
-      j->failed = true;
-      return;
-    }
-    m->value = v;
-    m->len = (unsigned char)n;
-  }
-  put_text(j, name, m->text, m->len);
+  char text[EMIT_INTEGER_MAX];
+  put_text(j, name, text, emit_integer_text(v, text));
 }
 
 static void open_container(writer *j, emit_name name, bool array) {
@@ -552,10 +528,9 @@ cchc_status emit_json(const cchc_frame *frame, bool compact, emit_sink *out,
   j->flags = json_flags(compact);
   pthread_once(&key_texts_once, print_key_texts);
   j->string = json_string_nocheck("");
-  j->integer = json_integer(0);
   j->real = json_real(0);
   cchc_status st = CCHC_OK;
-  if (!j->string || !j->integer || !j->real)
+  if (!j->string || !j->real)
     j->failed = true;
   else
     st = emit_walk(frame, &json_ops, j, err);
