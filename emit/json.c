@@ -51,11 +51,15 @@ typedef struct printed {
 } printed;
 
 /* A string (shorter than MEMO_LONG bytes): its bytes at memo.texts + at,
- * then jansson's text of it. */
+ * then jansson's text of it.  Eight bytes, so that the table is 128 kB:
+ * each string's lookup lands at a random slot, and a smaller table misses
+ * the cache less (the texts stay under MEMO_TEXTS plus one string, and a
+ * text is at most 6 bytes a byte plus its quotes). */
 typedef struct string_slot {
-  size_t at;
-  uint32_t len, text_len; /* text_len 0: empty slot */
+  uint32_t at;
+  uint16_t len, text_len; /* text_len 0: empty slot */
 } string_slot;
+_Static_assert(6 * MEMO_LONG + 2 <= UINT16_MAX, "a text's length in 16 bits");
 
 /* What a thread's writers keep from one document to the next: jansson's
  * text of a string is the same in both layouts.  Its size
@@ -287,9 +291,9 @@ static bool keep_string(writer *j, string_slot *slot, const char *s,
   if (len == 0 || len > room)
     return false;
   memcpy(at, s, n);
-  *slot = (string_slot){.at = m->texts.len,
-                        .len = (uint32_t)n,
-                        .text_len = (uint32_t)len};
+  *slot = (string_slot){.at = (uint32_t)m->texts.len,
+                        .len = (uint16_t)n,
+                        .text_len = (uint16_t)len};
   m->texts.len += n + len;
   m->texts.buf[m->texts.len] = '\0';
   return true;
