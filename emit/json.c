@@ -2,11 +2,11 @@
  *
  * jansson prints every key, string and real (escaping, numbers, with the
  * flags below), and integers are printed as it prints them
- * (emit_integer_text: "%lld"); the writer adds the brackets, separators and indentation
- * jansson puts around them, so that the text is byte for byte what
- * json_dumps prints for the tree of the same document with the same
- * flags (test_emit checks it on every plan), followed by a newline; no
- * tree is built.
+ * (emit_integer_text: "%lld"); the writer adds the brackets, separators
+ * and indentation jansson puts around them, so that the text is byte for
+ * byte what json_dumps prints for the tree of the same document with the
+ * same flags (test_emit checks it on every plan), followed by a newline;
+ * no tree is built.
  *
  * A document prints tens of thousands of scalars, so the per-value cost
  * counts: jansson's is per call and per character.  The scalars are

@@ -550,8 +550,10 @@ static uint64_t word_mask64(const char *s, size_t at, size_t n) {
   /* Sixteen bytes at a time, compared as signed bytes: one beyond ASCII
    * is negative, so below every bound, and its own high bit marks it. */
   const __m128i case_bit = _mm_set1_epi8(0x20);
-  const __m128i digit_lo = _mm_set1_epi8('0' - 1), digit_hi = _mm_set1_epi8('9' + 1);
-  const __m128i alpha_lo = _mm_set1_epi8('a' - 1), alpha_hi = _mm_set1_epi8('z' + 1);
+  const __m128i digit_lo = _mm_set1_epi8('0' - 1);
+  const __m128i digit_hi = _mm_set1_epi8('9' + 1);
+  const __m128i alpha_lo = _mm_set1_epi8('a' - 1);
+  const __m128i alpha_hi = _mm_set1_epi8('z' + 1);
   for (unsigned k = 0; k < 4; k++) {
     __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(p + 16 * k));
     __m128i folded = _mm_or_si128(v, case_bit);
