@@ -218,20 +218,36 @@ static const json_t *string(writer *j, const char *s, size_t n) {
   return json_string_setn_nocheck(j->string, s, n) == 0 ? j->string : NULL;
 }
 
-/* A hash of the string `s` (n bytes): of its length and of the bytes at
- * its two ends, where strings that recur differ (ids, numbers), so that
- * a long one costs no more than a short one to look up. */
+/* One step of string_hash: eight bytes of the string mixed in. */
+static uint64_t hash_mix(uint64_t h, uint64_t bytes) {
+  h = (h ^ bytes) * UINT64_C(0x9E3779B97F4A7C15);
+  return h ^ h >> 29;
+}
+
+/* The 8 bytes at p as one number. */
+static uint64_t bytes8(const char *p) {
+  uint64_t v;
+  memcpy(&v, p, sizeof v);
+  return v;
+}
+
+/* A hash of the string `s` (n bytes): of its length and of the
+ * MEMO_HASHED bytes at each of its two ends, where strings that recur
+ * differ (ids, numbers), so that a long one costs no more than a short
+ * one to look up; read eight bytes at a time (those of a short string
+ * overlap), not one by one: every string printed is hashed. */
 static uint64_t string_hash(const char *s, size_t n) {
-  uint64_t h;
-  if (n <= 2 * MEMO_HASHED) {
-    h = cchc_hash_bytes(s, n);
-  } else {
-    h = cchc_hash_bytes(s, MEMO_HASHED);
-    for (size_t i = n - MEMO_HASHED; i < n; i++)
-      h = cchc_hash_step(h, (unsigned char)s[i]);
+  uint64_t h = (uint64_t)n * UINT64_C(0xFF51AFD7ED558CCD);
+  if (n < 8) {
+    uint64_t v = 0;
+    for (size_t i = 0; i < n; i++)
+      v = v << 8 | (unsigned char)s[i];
+    return hash_mix(h, v);
   }
-  h = cchc_hash_step(h, (unsigned char)n);
-  return h ^ (uint64_t)n << 48;
+  h = hash_mix(hash_mix(h, bytes8(s)), bytes8(s + n - 8));
+  if (n > 2 * 8) /* up to MEMO_HASHED bytes at each end */
+    h = hash_mix(hash_mix(h, bytes8(s + 8)), bytes8(s + n - MEMO_HASHED));
+  return h;
 }
 
 /* The two slots the hash h of a string picks: the one used last first. */

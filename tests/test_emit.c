@@ -1455,6 +1455,48 @@ START_TEST(json_repeated_strings) {
 }
 END_TEST
 
+/* The writer's table hashes a string eight bytes at a time, the loads of
+ * a short one overlapping: strings of every length up to 40 bytes that
+ * differ from each other in one byte, at each place, each print as they
+ * are, the first time and when met again (the next document, the same
+ * thread). */
+START_TEST(json_strings_one_byte_apart) {
+  enum { LONGEST = 40 };
+  cchc_frame *f = frame_new();
+  ck_assert_ptr_nonnull(f);
+  char buf[LONGEST + 1];
+  size_t count = 0;
+  for (size_t len = 1; len <= LONGEST; len++)
+    for (size_t at = 0; at <= len; at++) { /* at == len: no byte apart */
+      memset(buf, 'a', len);
+      buf[len] = '\0';
+      if (at < len)
+        buf[at] = 'b';
+      frame_section *sec = FRAME_PUSH(f, sections);
+      ck_assert_ptr_nonnull(sec);
+      sec->id = frame_strdup(f, buf);
+      sec->heading = sec->id;
+      sec->parent = -1;
+      sec->rule = "r";
+      count++;
+    }
+  for (int round = 0; round < 2; round++) {
+    char *out = render(f, CCHC_FORMAT_JSONL, 0, NULL);
+    json_t *j = parse_json(out);
+    char path[64];
+    for (size_t i = 0; i < count; i++) {
+      snprintf(path, sizeof path, "sections/%zu/id", i);
+      assert_jstr(j, path, f->sections[i].id);
+      snprintf(path, sizeof path, "sections/%zu/heading", i);
+      assert_jstr(j, path, f->sections[i].id);
+    }
+    json_decref(j);
+    free(out);
+  }
+  cchc_frame_free(f);
+}
+END_TEST
+
 /* Long string i of json_long_strings_recur: one of a few, 300 bytes to
  * 5 KB, their ends alike (the writer's table hashes the ends), quotes
  * and a control character inside, and two of one length that differ in
@@ -2359,6 +2401,7 @@ int main(void) {
   tcase_add_test(tc, bad_strings_replaced);
   tcase_add_test(tc, json_repeated_strings);
   tcase_add_test(tc, json_long_strings_recur);
+  tcase_add_test(tc, json_strings_one_byte_apart);
   tcase_add_test(tc, csv_formulas_neutralized);
   suite_add_tcase(s, tc);
 
