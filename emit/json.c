@@ -1,11 +1,12 @@
 /* json.c: the frame as JSON, written value by value as the walk goes.
  *
- * jansson prints every key and scalar (escaping, numbers, with the flags
- * below); the writer adds the brackets, separators and indentation
- * jansson puts around them, so that the text is byte for byte what
- * json_dumps prints for the tree of the same document with the same
- * flags (test_emit checks it on every plan), followed by a newline; no
- * tree is built.
+ * jansson prints every key, string and real (escaping, numbers, with the
+ * flags below), and integers are printed as it prints them
+ * (emit_integer_text: "%lld"); the writer adds the brackets, separators
+ * and indentation jansson puts around them, so that the text is byte for
+ * byte what json_dumps prints for the tree of the same document with the
+ * same flags (test_emit checks it on every plan), followed by a newline;
+ * no tree is built.
  *
  * A document prints tens of thousands of scalars, so the per-value cost
  * counts: jansson's is per call and per character.  The scalars are
@@ -14,14 +15,13 @@
  * changes is printed by jansson once and then copied: each member's key
  * once per process; null, true and false once per document.  So is what
  * recurs: strings up to a few lines long (ids, rule ids, unit keys and
- * names, areas, comparators, a clause that holds two targets), longer
+ * names, areas, comparators, a clause that holds two targets), and longer
  * ones up to a few kilobytes (the text of a task or a target) once met
- * a second time, and integers (span ends, levels, offsets), within a
- * document and from one document to the next, since a batch of plans
- * shares most of them (the commune plans of one province follow one
- * template): jansson's text of each is kept in a table of the thread
- * (memo below), a string's by a hash of its ends and its bytes, an
- * integer's by its value.  A longer string waits for its second time so
+ * a second time, within a document and from one document to the next,
+ * since a batch of plans shares most of them (the commune plans of one
+ * province follow one template): jansson's text of each is kept in a
+ * table of the thread (memo below), by a hash of its ends and its
+ * bytes.  A longer string waits for its second time so
  * that those of one plan alone, or of one long input, do not fill the
  * table. */
 #include "emit.h"
@@ -41,9 +41,7 @@ enum {
   MEMO_LONG = 4096,     /* kept when met again: shorter than this */
   SEEN_SLOTS = 4096,
   MEMO_HASHED = 16,     /* bytes hashed at each end of a string */
-  MEMO_TEXTS = 1 << 20, /* bytes kept before the strings start anew */
-  INTEGER_SLOTS = 16384, /* offsets of a plan: tens of thousands */
-  INTEGER_TEXT = 23 /* jansson's text of any long long (20), a slot 32 bytes */
+  MEMO_TEXTS = 1 << 20 /* bytes kept before the strings start anew */
 };
 
 /* jansson's text of a value; len 0 until printed. */
@@ -53,21 +51,18 @@ typedef struct printed {
 } printed;
 
 /* A string (shorter than MEMO_LONG bytes): its bytes at memo.texts + at,
- * then jansson's text of it. */
+ * then jansson's text of it.  Eight bytes, so that the table is 128 kB:
+ * each string's lookup lands at a random slot, and a smaller table misses
+ * the cache less (the texts stay under MEMO_TEXTS plus one string, and a
+ * text is at most 6 bytes a byte plus its quotes). */
 typedef struct string_slot {
-  size_t at;
-  uint32_t len, text_len; /* text_len 0: empty slot */
+  uint32_t at;
+  uint16_t len, text_len; /* text_len 0: empty slot */
 } string_slot;
-
-/* An integer and its text. */
-typedef struct integer_slot {
-  long long value;
-  unsigned char len; /* 0: empty slot */
-  char text[INTEGER_TEXT];
-} integer_slot;
+_Static_assert(6 * MEMO_LONG + 2 <= UINT16_MAX, "a text's length in 16 bits");
 
 /* What a thread's writers keep from one document to the next: jansson's
- * text of a string or an integer is the same in both layouts.  Its size
+ * text of a string is the same in both layouts.  Its size
  * is bounded: a string table that holds MEMO_TEXTS bytes starts anew. */
 typedef struct memo {
   bool busy; /* a writer uses it (a second one on the thread, printing
@@ -75,7 +70,6 @@ typedef struct memo {
   strbuf texts;
   string_slot strings[MEMO_SLOTS];      /* by a hash of the value, in pairs */
   uint64_t seen[SEEN_SLOTS]; /* hashes of longer strings met once */
-  integer_slot integers[INTEGER_SLOTS]; /* by the value */
 } memo;
 
 typedef struct writer {
@@ -88,7 +82,7 @@ typedef struct writer {
   bool filled[MAX_DEPTH]; /* container i holds a value */
   bool done;   /* the root value is complete */
   bool failed; /* jansson failed (out of memory), or a bug in the walk */
-  json_t *string, *integer, *real; /* the scalar being printed */
+  json_t *string, *real; /* the scalar being printed */
   memo *memo;    /* the thread's, or the writer's own */
   bool own_memo; /* to be freed with the writer */
   printed null, true_, false_;
@@ -162,7 +156,6 @@ static writer *writer_new(void) {
 
 static void writer_free(writer *j) {
   json_decref(j->string);
-  json_decref(j->integer);
   json_decref(j->real);
   j->memo->busy = false;
   if (j->own_memo)
@@ -225,20 +218,36 @@ static const json_t *string(writer *j, const char *s, size_t n) {
   return json_string_setn_nocheck(j->string, s, n) == 0 ? j->string : NULL;
 }
 
-/* A hash of the string `s` (n bytes): of its length and of the bytes at
- * its two ends, where strings that recur differ (ids, numbers), so that
- * a long one costs no more than a short one to look up. */
+/* One step of string_hash: eight bytes of the string mixed in. */
+static uint64_t hash_mix(uint64_t h, uint64_t bytes) {
+  h = (h ^ bytes) * UINT64_C(0x9E3779B97F4A7C15);
+  return h ^ h >> 29;
+}
+
+/* The 8 bytes at p as one number. */
+static uint64_t bytes8(const char *p) {
+  uint64_t v;
+  memcpy(&v, p, sizeof v);
+  return v;
+}
+
+/* A hash of the string `s` (n bytes): of its length and of the
+ * MEMO_HASHED bytes at each of its two ends, where strings that recur
+ * differ (ids, numbers), so that a long one costs no more than a short
+ * one to look up; read eight bytes at a time (those of a short string
+ * overlap), not one by one: every string printed is hashed. */
 static uint64_t string_hash(const char *s, size_t n) {
-  uint64_t h;
-  if (n <= 2 * MEMO_HASHED) {
-    h = cchc_hash_bytes(s, n);
-  } else {
-    h = cchc_hash_bytes(s, MEMO_HASHED);
-    for (size_t i = n - MEMO_HASHED; i < n; i++)
-      h = cchc_hash_step(h, (unsigned char)s[i]);
+  uint64_t h = (uint64_t)n * UINT64_C(0xFF51AFD7ED558CCD);
+  if (n < 8) {
+    uint64_t v = 0;
+    for (size_t i = 0; i < n; i++)
+      v = v << 8 | (unsigned char)s[i];
+    return hash_mix(h, v);
   }
-  h = cchc_hash_step(h, (unsigned char)n);
-  return h ^ (uint64_t)n << 48;
+  h = hash_mix(hash_mix(h, bytes8(s)), bytes8(s + n - 8));
+  if (n > 2 * 8) /* up to MEMO_HASHED bytes at each end */
+    h = hash_mix(hash_mix(h, bytes8(s + 8)), bytes8(s + n - MEMO_HASHED));
+  return h;
 }
 
 /* The two slots the hash h of a string picks: the one used last first. */
@@ -298,9 +307,9 @@ static bool keep_string(writer *j, string_slot *slot, const char *s,
   if (len == 0 || len > room)
     return false;
   memcpy(at, s, n);
-  *slot = (string_slot){.at = m->texts.len,
-                        .len = (uint32_t)n,
-                        .text_len = (uint32_t)len};
+  *slot = (string_slot){.at = (uint32_t)m->texts.len,
+                        .len = (uint16_t)n,
+                        .text_len = (uint16_t)len};
   m->texts.len += n + len;
   m->texts.buf[m->texts.len] = '\0';
   return true;
@@ -413,23 +422,10 @@ static void put_text(writer *j, emit_name name, const char *text,
     j->done = true;
 }
 
-/* The integer `v`, printed by jansson unless its slot holds it. */
+/* The integer `v`, as jansson prints it. */
 static void put_integer(writer *j, emit_name name, long long v) {
-  integer_slot *m =
-      &j->memo->integers[(unsigned long long)v % INTEGER_SLOTS];
-  if (!m->len || m->value != v) {
-    m->len = 0;
-    size_t n = json_integer_set(j->integer, (json_int_t)v) == 0
-                   ? json_dumpb(j->integer, m->text, sizeof m->text, j->flags)
-                   : 0;
-    if (n == 0 || n > sizeof m->text) {
-      j->failed = true;
-      return;
-    }
-    m->value = v;
-    m->len = (unsigned char)n;
-  }
-  put_text(j, name, m->text, m->len);
+  char text[EMIT_INTEGER_MAX];
+  put_text(j, name, text, emit_integer_text(v, text));
 }
 
 static void open_container(writer *j, emit_name name, bool array) {
@@ -552,10 +548,9 @@ cchc_status emit_json(const cchc_frame *frame, bool compact, emit_sink *out,
   j->flags = json_flags(compact);
   pthread_once(&key_texts_once, print_key_texts);
   j->string = json_string_nocheck("");
-  j->integer = json_integer(0);
   j->real = json_real(0);
   cchc_status st = CCHC_OK;
-  if (!j->string || !j->integer || !j->real)
+  if (!j->string || !j->real)
     j->failed = true;
   else
     st = emit_walk(frame, &json_ops, j, err);

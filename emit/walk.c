@@ -33,9 +33,25 @@ bool emit_number_is_integer(double v) {
   return isfinite(v) && v == floor(v) && fabs(v) < 9007199254740992.0;
 }
 
+size_t emit_integer_text(long long v, char buf[EMIT_INTEGER_MAX]) {
+  char digits[EMIT_INTEGER_MAX];
+  unsigned long long u = v < 0 ? 0ULL - (unsigned long long)v
+                               : (unsigned long long)v;
+  size_t n = 0, len = 0;
+  do {
+    digits[n++] = (char)('0' + u % 10);
+    u /= 10;
+  } while (u);
+  if (v < 0)
+    buf[len++] = '-';
+  while (n)
+    buf[len++] = digits[--n];
+  return len;
+}
+
 char *emit_format_number(double v, char buf[40]) {
   if (emit_number_is_integer(v)) {
-    snprintf(buf, 40, "%lld", (long long)v);
+    buf[emit_integer_text((long long)v, buf)] = '\0';
     return buf;
   }
   char tmp[40];

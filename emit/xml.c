@@ -63,8 +63,8 @@ static void x_number(void *ctx, emit_name name, double value) {
 }
 
 static void x_integer(void *ctx, emit_name name, long long value) {
-  char buf[32];
-  snprintf(buf, sizeof buf, "%lld", value);
+  char buf[EMIT_INTEGER_MAX + 1];
+  buf[emit_integer_text(value, buf)] = '\0';
   x_text(ctx, name, buf);
 }
 

@@ -23,6 +23,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 #include <utf8proc.h>
 
 typedef struct cand {
@@ -371,19 +375,24 @@ typedef struct literal_gate {
   size_t nwords, cap_words;
   struct word_slot *slots; /* while built, open addressing */
   size_t nslots;
-  /* the words of the text in order: where each starts, which it is */
-  size_t *run_at;
+  /* the words of the text in order: where each starts, which it is (a
+   * text with its words read is at most GATE_TEXT_MAX bytes: 32 bits
+   * hold a place or a run's number, and the arrays as long as the text
+   * has words are half as large) */
+  uint32_t *run_at;
   uint32_t *run_word; /* NO_WORD: too long */
   size_t nruns, cap_runs;
   /* the runs holding literal l, in order: post_run[post_first[l] ...
    * post_first[l + 1]), for the literals of posted (those of a first
    * clause; none for the rest) */
-  size_t *post_first, *post_run;
+  size_t *post_first;
+  uint32_t *post_run;
   uint64_t *posted;
   uint64_t *whole; /* the literals the text holds */
   /* the runs whose word holds a literal, or is too long, in order: a
    * range's literals are read from these alone */
-  size_t *held, nheld;
+  uint32_t *held;
+  size_t nheld;
   bool too_long; /* a run of the text is too long (NO_WORD) */
   /* the chosen rules (a bit each, rbits uint64_t per set) that may match
    * where literal l stands: first_of[l * rbits ...], those with l in their
@@ -527,14 +536,8 @@ static size_t word_number(literal_gate *g, const char *s, size_t at,
 }
 
 /* The word bytes among the 64 bytes of text from s[at] (those past n are
- * none): bit i for s[at + i].  Eight bytes are read at a time as one
- * number: a byte beyond ASCII is a word byte; the others are told by
- * adding to each, below its high bit, what carries a byte at or above a
- * bound into it (no carry crosses a byte), so that a digit is at or above
- * '0' and not above '9', and a letter, with 0x20 set, likewise for 'a'
- * and 'z'. */
+ * none): bit i for s[at + i]. */
 static uint64_t word_mask64(const char *s, size_t at, size_t n) {
-  const uint64_t ones = UINT64_C(0x0101010101010101), high = ones * 0x80;
   unsigned char pad[64];
   const unsigned char *p = (const unsigned char *)s + at;
   if (n - at < sizeof pad) {
@@ -543,6 +546,31 @@ static uint64_t word_mask64(const char *s, size_t at, size_t n) {
     p = pad;
   }
   uint64_t mask = 0;
+#if defined(__SSE2__)
+  /* Sixteen bytes at a time, compared as signed bytes: one beyond ASCII
+   * is negative, so below every bound, and its own high bit marks it. */
+  const __m128i case_bit = _mm_set1_epi8(0x20);
+  const __m128i digit_lo = _mm_set1_epi8('0' - 1);
+  const __m128i digit_hi = _mm_set1_epi8('9' + 1);
+  const __m128i alpha_lo = _mm_set1_epi8('a' - 1);
+  const __m128i alpha_hi = _mm_set1_epi8('z' + 1);
+  for (unsigned k = 0; k < 4; k++) {
+    __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(p + 16 * k));
+    __m128i folded = _mm_or_si128(v, case_bit);
+    __m128i digit = _mm_and_si128(_mm_cmpgt_epi8(v, digit_lo),
+                                  _mm_cmplt_epi8(v, digit_hi));
+    __m128i alpha = _mm_and_si128(_mm_cmpgt_epi8(folded, alpha_lo),
+                                  _mm_cmplt_epi8(folded, alpha_hi));
+    __m128i word = _mm_or_si128(_mm_or_si128(digit, alpha), v);
+    mask |= (uint64_t)(uint16_t)_mm_movemask_epi8(word) << (16 * k);
+  }
+#else
+  /* Eight bytes at a time as one number: a byte beyond ASCII is a word
+   * byte; the others are told by adding to each, below its high bit,
+   * what carries a byte at or above a bound into it (no carry crosses a
+   * byte), so that a digit is at or above '0' and not above '9', and a
+   * letter, with 0x20 set, likewise for 'a' and 'z'. */
+  const uint64_t ones = UINT64_C(0x0101010101010101), high = ones * 0x80;
   for (unsigned k = 0; k < 8; k++) {
     uint64_t b;
     memcpy(&b, p + 8 * k, 8);
@@ -558,6 +586,7 @@ static uint64_t word_mask64(const char *s, size_t at, size_t n) {
     /* the high bit of byte j to bit j */
     mask |= (((word >> 7) * UINT64_C(0x0102040810204080)) >> 56) << (8 * k);
   }
+#endif
   return mask;
 }
 
@@ -570,7 +599,7 @@ static bool run_add(literal_gate *g, const char *s, size_t n, size_t i,
                  : word_number(g, s, i, e - i, word_key(s, i, e - i, n));
   if (w == SIZE_MAX) return false;
   if (w == NO_WORD) g->too_long = true;
-  g->run_at[g->nruns] = i;
+  g->run_at[g->nruns] = (uint32_t)i;
   g->run_word[g->nruns++] = (uint32_t)w;
   return true;
 }
@@ -646,24 +675,29 @@ static bool words_search(literal_gate *g, const xctx *x,
 
 /* The literals the text holds (whole); the runs that hold any or are too
  * long (held); and for each literal with postings (those of first
- * clauses, which gated_match goes to), the runs whose word holds it:
- * counted along the runs, then placed along the held ones (each literal's
- * start moves to the next one's, and back).  What a distinct word holds
- * is read once, into the list of its posted literals (word_post), so that
- * each of the many runs only walks that short list. */
+ * clauses, which gated_match goes to), the runs whose word holds it.
+ * What a distinct word holds is read once, into the list of its posted
+ * literals (word_post); the runs are walked once without a branch on
+ * their words (a run too long counts as the word numbered nwords, which
+ * is held and posts nothing), noting the held ones and counting each
+ * word's runs, so that each literal's count is its words' counts; the
+ * held runs are then placed along their literals (each literal's start
+ * moves to the next one's, and back). */
 static bool postings_build(literal_gate *g) {
+  size_t nwords = g->nwords;
   g->post_first = calloc(g->nlits + 1, sizeof *g->post_first);
   g->held = malloc((g->nruns + 1) * sizeof *g->held);
-  bool *holder = calloc(g->nwords + 1, sizeof *holder);
-  size_t *word_first = malloc((g->nwords + 1) * sizeof *word_first);
+  unsigned char *holder = calloc(nwords + 1, sizeof *holder);
+  uint32_t *count = calloc(nwords + 1, sizeof *count);
+  size_t *word_first = malloc((nwords + 2) * sizeof *word_first);
   size_t nposts = 0, cap_posts = 0;
   uint32_t *word_post = NULL;
-  bool ok = g->post_first && g->held && holder && word_first;
-  for (size_t w = 0; ok && w < g->nwords; w++) {
+  bool ok = g->post_first && g->held && holder && count && word_first;
+  for (size_t w = 0; ok && w < nwords; w++) {
     word_first[w] = nposts;
     const uint64_t *has = g->holds + w * g->nbits;
     for (size_t b = 0; b < g->nbits; b++) {
-      holder[w] = holder[w] || has[b];
+      holder[w] |= has[b] != 0;
       g->whole[b] |= has[b];
       for (uint64_t m = has[b] & g->posted[b]; ok && m; m &= m - 1) {
         uint32_t *p = nposts < cap_posts
@@ -676,18 +710,26 @@ static bool postings_build(literal_gate *g) {
       }
     }
   }
-  if (ok) word_first[g->nwords] = nposts;
+  if (ok) {
+    word_first[nwords] = word_first[nwords + 1] = nposts;
+    holder[nwords] = 1;
+  }
+  size_t nheld = 0;
   for (size_t k = 0; ok && k < g->nruns; k++) {
     uint32_t w = g->run_word[k];
-    if (w != NO_WORD && !holder[w]) continue;
-    g->held[g->nheld++] = k;
-    if (w == NO_WORD) continue;
-    for (size_t p = word_first[w]; p < word_first[w + 1]; p++)
-      g->post_first[word_post[p] + 1]++;
+    w = w < nwords ? w : (uint32_t)nwords;
+    g->held[nheld] = (uint32_t)k;
+    nheld += holder[w];
+    count[w]++;
   }
+  g->nheld = nheld;
+  for (size_t w = 0; ok && w < nwords; w++)
+    for (size_t p = word_first[w]; p < word_first[w + 1]; p++)
+      g->post_first[word_post[p] + 1] += count[w];
   free(holder);
+  free(count);
   if (ok) {
-    size_t *held = realloc(g->held, (g->nheld + 1) * sizeof *held);
+    uint32_t *held = realloc(g->held, (g->nheld + 1) * sizeof *held);
     if (held) g->held = held;
     for (size_t l = 0; l < g->nlits; l++)
       g->post_first[l + 1] += g->post_first[l];
@@ -695,9 +737,8 @@ static bool postings_build(literal_gate *g) {
     ok = g->post_run != NULL;
   }
   for (size_t h = 0; ok && h < g->nheld; h++) {
-    size_t k = g->held[h];
-    uint32_t w = g->run_word[k];
-    if (w == NO_WORD) continue;
+    uint32_t k = g->held[h], w = g->run_word[k];
+    w = w < nwords ? w : (uint32_t)nwords;
     for (size_t p = word_first[w]; p < word_first[w + 1]; p++)
       g->post_run[g->post_first[word_post[p]]++] = k;
   }
@@ -795,7 +836,7 @@ fail:
 }
 
 /* The first of v[lo, hi) (in order) at or after `at` (hi: none). */
-static size_t first_at_or_after(const size_t *v, size_t lo, size_t hi,
+static size_t first_at_or_after(const uint32_t *v, size_t lo, size_t hi,
                                 size_t at) {
   while (lo < hi) {
     size_t mid = lo + (hi - lo) / 2;

@@ -25,6 +25,7 @@
 #include <pthread.h>
 #include <regex.h>
 #include <stdarg.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -1199,6 +1200,45 @@ END_TEST
 /* ------------------------------------------------------------------ */
 /* Unit tests: numbers, names, bad frames, bad strings                 */
 
+/* emit_integer_text prints what "%lld" and jansson print (JSON, XML and
+ * CSV write integers with it): the ends of long long, each power of ten
+ * and its neighbours, and a spread of values between. */
+START_TEST(integer_text) {
+  long long cases[200];
+  size_t n = 0;
+  cases[n++] = 0;
+  cases[n++] = LLONG_MAX;
+  cases[n++] = LLONG_MIN;
+  cases[n++] = LLONG_MIN + 1;
+  for (long long p = 1; p <= LLONG_MAX / 10; p *= 10) {
+    cases[n++] = p;
+    cases[n++] = p - 1;
+    cases[n++] = p + 1;
+    cases[n++] = -p;
+    cases[n++] = -p + 1;
+  }
+  for (unsigned long long x = 12345; n < sizeof cases / sizeof *cases;) {
+    x = x * 6364136223846793005ULL + 1442695040888963407ULL;
+    cases[n++] = (long long)(x >> (x % 60));
+  }
+  json_t *jv = json_integer(0);
+  ck_assert_ptr_nonnull(jv);
+  for (size_t i = 0; i < n; i++) {
+    char text[EMIT_INTEGER_MAX + 1], want[32], jtext[32];
+    size_t len = emit_integer_text(cases[i], text);
+    ck_assert_uint_le(len, EMIT_INTEGER_MAX);
+    text[len] = '\0';
+    snprintf(want, sizeof want, "%lld", cases[i]);
+    ck_assert_str_eq(text, want);
+    ck_assert_int_eq(json_integer_set(jv, cases[i]), 0);
+    size_t jn = json_dumpb(jv, jtext, sizeof jtext - 1, JSON_ENCODE_ANY);
+    jtext[jn] = '\0';
+    ck_assert_str_eq(text, jtext);
+  }
+  json_decref(jv);
+}
+END_TEST
+
 START_TEST(number_text) {
   static const struct {
     double v;
@@ -1355,7 +1395,7 @@ static void assert_laid_out_like_jansson(json_t *j, const char *out,
  * that crowd its table, numbers that repeat (quotes, backslashes, control
  * characters, bytes the walk replaces, the empty string, 47 quotes whose
  * text is longer than the string), headings short and long that repeat
- * or not, span ends that share slots and levels that recur, prints every
+ * or not, span ends and levels that recur, prints every
  * value exactly and is laid out as jansson lays out the whole document,
  * in JSON and jsonl. */
 START_TEST(json_repeated_strings) {
@@ -1408,6 +1448,48 @@ START_TEST(json_repeated_strings) {
     assert_laid_out_like_jansson(
         j, out,
         fmt == CCHC_FORMAT_JSONL ? JSON_COMPACT : JSON_INDENT(2), fmt);
+    json_decref(j);
+    free(out);
+  }
+  cchc_frame_free(f);
+}
+END_TEST
+
+/* The writer's table hashes a string eight bytes at a time, the loads of
+ * a short one overlapping: strings of every length up to 40 bytes that
+ * differ from each other in one byte, at each place, each print as they
+ * are, the first time and when met again (the next document, the same
+ * thread). */
+START_TEST(json_strings_one_byte_apart) {
+  enum { LONGEST = 40 };
+  cchc_frame *f = frame_new();
+  ck_assert_ptr_nonnull(f);
+  char buf[LONGEST + 1];
+  size_t count = 0;
+  for (size_t len = 1; len <= LONGEST; len++)
+    for (size_t at = 0; at <= len; at++) { /* at == len: no byte apart */
+      memset(buf, 'a', len);
+      buf[len] = '\0';
+      if (at < len)
+        buf[at] = 'b';
+      frame_section *sec = FRAME_PUSH(f, sections);
+      ck_assert_ptr_nonnull(sec);
+      sec->id = frame_strdup(f, buf);
+      sec->heading = sec->id;
+      sec->parent = -1;
+      sec->rule = "r";
+      count++;
+    }
+  for (int round = 0; round < 2; round++) {
+    char *out = render(f, CCHC_FORMAT_JSONL, 0, NULL);
+    json_t *j = parse_json(out);
+    char path[64];
+    for (size_t i = 0; i < count; i++) {
+      snprintf(path, sizeof path, "sections/%zu/id", i);
+      assert_jstr(j, path, f->sections[i].id);
+      snprintf(path, sizeof path, "sections/%zu/heading", i);
+      assert_jstr(j, path, f->sections[i].id);
+    }
     json_decref(j);
     free(out);
   }
@@ -2313,11 +2395,13 @@ int main(void) {
   tcase_add_test(tc, xsd_rejects_broken_documents);
   tcase_add_test(tc, csv_parses_back);
   tcase_add_test(tc, number_text);
+  tcase_add_test(tc, integer_text);
   tcase_add_test(tc, format_names);
   tcase_add_test(tc, inconsistent_frames_rejected);
   tcase_add_test(tc, bad_strings_replaced);
   tcase_add_test(tc, json_repeated_strings);
   tcase_add_test(tc, json_long_strings_recur);
+  tcase_add_test(tc, json_strings_one_byte_apart);
   tcase_add_test(tc, csv_formulas_neutralized);
   suite_add_tcase(s, tc);
 

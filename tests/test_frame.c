@@ -420,6 +420,42 @@ START_TEST(frame_printf_short_and_long) {
 }
 END_TEST
 
+/* frame_intern hashes a long string by its ends and length only: long
+ * strings alike at both ends and of one length but different in the
+ * middle (as the texts of tasks of one template are) stay apart, each its
+ * own; an equal one met again, long or short, is the one kept, over
+ * hundreds of them (the table grows). */
+START_TEST(frame_intern_alike_ends) {
+  cchc_frame *f = frame_new();
+  ck_assert_ptr_nonnull(f);
+  enum { N = 600 };
+  const char *kept[N];
+  for (int i = 0; i < N; i++) {
+    kept[i] = frame_intern(
+        f, frame_printf(f, "%s %04d %s", "Triển khai thực hiện nhiệm vụ", i,
+                        "theo kế hoạch cải cách hành chính của tỉnh"));
+    ck_assert_ptr_nonnull(kept[i]);
+  }
+  for (int i = 0; i < N; i++) {
+    char want[200];
+    snprintf(want, sizeof want, "%s %04d %s", "Triển khai thực hiện nhiệm vụ",
+             i, "theo kế hoạch cải cách hành chính của tỉnh");
+    ck_assert_str_eq(kept[i], want);
+    for (int j = 0; j < i; j++)
+      ck_assert_ptr_ne(kept[i], kept[j]);
+    const char *again = frame_intern(f, frame_strdup(f, want));
+    ck_assert_ptr_eq(again, kept[i]);
+  }
+  const char *s1 = frame_intern(f, frame_strdup(f, "2026-01-30"));
+  const char *s2 = frame_intern(f, frame_strdup(f, "2026-01-30"));
+  const char *s3 = frame_intern(f, frame_strdup(f, "2026-01-31"));
+  ck_assert_ptr_eq(s1, s2);
+  ck_assert_ptr_ne(s1, s3);
+  ck_assert_str_eq(s3, "2026-01-31");
+  cchc_frame_free(f);
+}
+END_TEST
+
 /* ------------------------------------------------------------------ */
 /* Bad JSON                                                            */
 
@@ -519,6 +555,7 @@ int main(void) {
   tcase_add_test(tc, round_trip_corpus);
   tcase_add_test(tc, frames_left_short);
   tcase_add_test(tc, frame_printf_short_and_long);
+  tcase_add_test(tc, frame_intern_alike_ends);
   tcase_add_test(tc, bad_json);
   suite_add_tcase(s, tc);
 
