@@ -133,15 +133,10 @@ bool clause_lead(tk *t, size_t a, size_t b, bool strong, xunits *out,
     return false;
   xunits m = {0};
   xunits coords = {0};
-  bool found = false;
+  bool found = false, coords_read = false;
   clause_units(t, a, b, &m);
-  if (m.n) clause_coordinators(t, a, b, &coords);
   for (size_t i = 0; i < m.n && !found; i++) {
     const xunit *u = &m.items[i];
-    bool in_coord = false;
-    for (size_t k = 0; k < coords.n && !in_coord; k++)
-      in_coord = coords.items[k].start == u->start;
-    if (in_coord) continue;
     /* "X chủ trì" within 80 bytes after the unit, else "giao X" within 40
      * before it */
     size_t ae = u->end + 80 < b ? boundary(x, u->end + 80, b) : b;
@@ -152,6 +147,15 @@ bool clause_lead(tk *t, size_t a, size_t b, bool strong, xunits *out,
       hit = lead_cue(t, t->before, strong, bs, u->start);
     }
     if (!hit) continue;
+    /* a unit in a coordination list does not lead: the list (a search
+     * for units of its own) is read only once a unit has a cue, which
+     * most clauses holding units lack */
+    if (!coords_read) clause_coordinators(t, a, b, &coords);
+    coords_read = true;
+    bool in_coord = false;
+    for (size_t k = 0; k < coords.n && !in_coord; k++)
+      in_coord = coords.items[k].start == u->start;
+    if (in_coord) continue;
     found = true;
     out->n = 0;
     size_t lo = i, hi = i;

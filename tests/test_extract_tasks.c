@@ -434,6 +434,28 @@ START_TEST(body_tasks) {
 }
 END_TEST
 
+/* A unit listed after "phối hợp với" does not lead, even followed by a
+ * lead cue; the same unit opening its clause does.  (clause_lead reads the
+ * coordination list only once a unit has a cue: this holds it to the
+ * list.) */
+START_TEST(coordinators_do_not_lead) {
+  doc d = extract("KẾ HOẠCH\nCải cách hành chính năm 2025\n\nI. NHIỆM VỤ\n\n"
+                  "1. Công tác an ninh\n\n"
+                  "Phối hợp với Công an xã, Ban Chỉ huy Quân sự xã có trách "
+                  "nhiệm bảo đảm an ninh trật tự trong quý II năm 2025.\n\n"
+                  "Ban Chỉ huy Quân sự xã có trách nhiệm tuần tra địa bàn "
+                  "trong quý III năm 2025.\n");
+  const frame_task *t = task(&d, "Phối hợp với Công an xã");
+  ck_assert_uint_eq(t->nlead, 0);
+  check_units(t->coordinators, t->ncoordinators, "cong_an,quan_su");
+  ck_assert_int_ge(t->deadline, 0);
+  t = task(&d, "Ban Chỉ huy Quân sự xã có trách nhiệm tuần tra");
+  check_units(t->lead, t->nlead, "quan_su");
+  ck_assert_uint_eq(t->ncoordinators, 0);
+  done(&d);
+}
+END_TEST
+
 START_TEST(scattered_table) {
   doc d = extract(plan);
   /* row 1: the task cell continued on its next line; lead then
@@ -914,6 +936,7 @@ int main(void) {
                       (int)(sizeof unknown_in_clauses /
                             sizeof *unknown_in_clauses));
   tcase_add_test(tc, body_tasks);
+  tcase_add_test(tc, coordinators_do_not_lead);
   tcase_add_test(tc, scattered_table);
   tcase_add_test(tc, inconsistency);
   tcase_add_test(tc, ids_and_order);
