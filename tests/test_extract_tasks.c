@@ -716,6 +716,46 @@ START_TEST(table_crawl_rows) {
 }
 END_TEST
 
+/* The crawl reads its slots as the tables need them and drops those it
+ * has passed: tables after many slots of text between bars (the window
+ * moved many times) read as a table alone does, the second one too. */
+START_TEST(table_crawl_after_many_slots) {
+  enum { STRAY = 700 }; /* bars of text: about two slots each */
+  const char *table =
+      "| TT | Nhiệm vụ | Chủ trì | Phối hợp | Thời gian |\n"
+      "|---|---|---|---|---|\n"
+      "| 1 | %s | Phòng Kinh tế | Trạm Y tế xã | Quý II/2026 |\n";
+  size_t cap = 200000, len = 0;
+  char *src = malloc(cap);
+  ck_assert_ptr_nonnull(src);
+  len += (size_t)snprintf(src + len, cap - len, "%s", TABLE_PLAN_HEAD);
+  for (int round = 0; round < 2; round++) {
+    for (int i = 0; i < STRAY; i++)
+      len += (size_t)snprintf(src + len, cap - len, "| mục %d |\n", i);
+    /* prose: a slot too long for a cell ends the text between bars */
+    for (int i = 0; i < 35; i++)
+      len += (size_t)snprintf(src + len, cap - len,
+                              "Đoạn văn bản thứ %d của phụ lục\n", i);
+    len += (size_t)snprintf(src + len, cap - len, table,
+                            round ? "Đối thoại với hộ kinh doanh"
+                                  : "Niêm yết công khai thủ tục");
+    for (int i = 0; i < 35; i++)
+      len += (size_t)snprintf(src + len, cap - len,
+                              "Đoạn kết thứ %d của phụ lục\n", i);
+    ck_assert_uint_lt(len, cap);
+  }
+  doc d = extract(src);
+  char *got = table_tasks(&d, "field.task");
+  ck_assert_str_eq(got, "Niêm yết công khai thủ tục | phong_kinh_te "
+                        "| tram_y_te | quarter 2026-04-01..2026-06-30\n"
+                        "Đối thoại với hộ kinh doanh | phong_kinh_te "
+                        "| tram_y_te | quarter 2026-04-01..2026-06-30\n");
+  free(got);
+  done(&d);
+  free(src);
+}
+END_TEST
+
 /* A target table: each row's figure in its measure is a target; a row
  * whose target cell states its own figure keeps that one. */
 START_TEST(table_targets) {
@@ -920,6 +960,7 @@ int main(void) {
   tcase_add_test(tc, no_tasks);
   tcase_add_test(tc, table_forms_agree);
   tcase_add_test(tc, table_crawl_rows);
+  tcase_add_test(tc, table_crawl_after_many_slots);
   tcase_add_test(tc, table_targets);
   tcase_add_test(tc, inline_assignments);
   tcase_add_test(tc, labels_after_semicolon);
