@@ -594,6 +594,11 @@ typedef struct crawl {
   size_t line;        /* the next line to read */
   size_t prev;        /* the last border, or x->n */
   bool done;          /* every line read */
+  /* cut_rows' arrays, kept from table to table (a long table's are
+   * fresh pages each time they are allocated anew) */
+  long *best;
+  size_t *back, *back_k;
+  size_t cap_cut;
 } crawl;
 
 /* Slots held from the start of the window before it is moved down: the
@@ -763,6 +768,22 @@ static void push_raw(xctx *x, raw_rows *rows, size_t first, size_t k) {
   if (r) *r = (raw_row){first, k};
 }
 
+/* cut_rows' arrays for n slots. */
+static bool cut_arrays(crawl *c, size_t n) {
+  if (n <= c->cap_cut) return true;
+  size_t cap = c->cap_cut ? c->cap_cut : 64;
+  while (cap < n) cap *= 2;
+  long *best = realloc(c->best, cap * sizeof *best);
+  if (best) c->best = best;
+  size_t *back = realloc(c->back, cap * sizeof *back);
+  if (back) c->back = back;
+  size_t *back_k = realloc(c->back_k, cap * sizeof *back_k);
+  if (back_k) c->back_k = back_k;
+  if (!best || !back || !back_k) return false;
+  c->cap_cut = cap;
+  return true;
+}
+
 /* Cut slots [from, to) into rows (the best cut, see above), appended to
  * *out.  Returns the slot after the last row. */
 static size_t cut_rows(crawl *c, size_t from, size_t to, const columns *cols,
@@ -774,14 +795,13 @@ static size_t cut_rows(crawl *c, size_t from, size_t to, const columns *cols,
   /* best[i]: score of the best cut of [from, from + i) into rows and
    * parting slots, a row starting at from + i; it came from the row of
    * back_k[i] slots at back[i] (back_k 0: slot back[i] was dropped) */
-  long *best = malloc((m + 1) * sizeof *best);
-  size_t *back = malloc((m + 1) * sizeof *back);
-  size_t *back_k = malloc((m + 1) * sizeof *back_k);
   size_t stop = from;
-  if (!best || !back || !back_k) {
+  if (!cut_arrays(c, m + 1)) {
     x->f->failed = true;
-    goto cleanup;
+    return stop;
   }
+  long *best = c->best;
+  size_t *back = c->back, *back_k = c->back_k;
   const long none = -(1L << 40);
   for (size_t i = 0; i <= m; i++) best[i] = none;
   best[0] = 0;
@@ -834,10 +854,6 @@ static size_t cut_rows(crawl *c, size_t from, size_t to, const columns *cols,
       out->v[b - 1] = t;
     }
   }
-cleanup:
-  free(best);
-  free(back);
-  free(back_k);
   return stop;
 }
 
@@ -862,6 +878,23 @@ static bool wrapped_row(crawl *c, const raw_row *r) {
     if (!xany(c->x, c->cont, s->a, s->b, NULL)) return false;
   }
   return full > 0;
+}
+
+/* A new row's cells at their number, the k slots from s that fill a
+ * column (a long plan's rows are as many as its tasks: cells grown four,
+ * then eight, leave holes and slack). */
+static void reserve_cells(xctx *x, table_row *row, const slot *s, size_t k,
+                          const columns *cols) {
+  size_t n = 0;
+  for (size_t i = 0; i < k; i++)
+    n += s[i].a != s[i].b && cols->role[i] != TABLE_OTHER;
+  if (!n || row->cap) return;
+  row->cells = malloc(n * sizeof *row->cells);
+  if (!row->cells) {
+    x->f->failed = true;
+    return;
+  }
+  row->cap = n;
 }
 
 /* Rows of one table into the model, appended to x->tables. */
@@ -914,6 +947,7 @@ static void build_table(crawl *c, const columns *cols, const raw_rows *rows,
                 wrapped_row(c, raw);
     table_row *row = more ? above : add_row(x, t, group);
     if (!row) continue;
+    if (!more) reserve_cells(x, row, s, k, cols);
     for (size_t i = 0; i < k; i++) {
       if (s[i].a == s[i].b || cols->role[i] == TABLE_OTHER) continue;
       table_cell *cell = add_cell(x, row, cols->role[i], s[i].a, s[i].b, -1);
@@ -995,6 +1029,7 @@ static void forget_before(crawl *c, size_t i) {
 /* The tables of the text: each a header, then its rows. */
 static void crawled_tables(crawl *c) {
   xctx *x = c->x;
+  raw_rows rows = {0}; /* of each table in turn */
   for (size_t i = 0; has_slot(c, i);) {
     /* table_starts looks back one slot */
     if (i) forget_before(c, i - 1);
@@ -1010,16 +1045,16 @@ static void crawled_tables(crawl *c) {
     while (has_slot(c, to) && slot_at(c, to)->lines <= CELL_LINES &&
            !table_starts(c, to, &h))
       to++;
-    raw_rows rows = {0};
+    rows.n = 0;
     size_t stop = cut_rows(c, from, to, &cols, &rows);
     /* its lines: from the border before the header to the one after its
      * last cell */
     const slot *end = stop > from ? slot_at(c, stop - 1) : slot_at(c, i + k - 1);
     build_table(c, &cols, &rows, xline_at(x, slot_at(c, i)->open),
                 xline_at(x, end->close) + 1);
-    free(rows.v);
     i = stop > i + k ? stop : i + k;
   }
+  free(rows.v);
 }
 
 static cchc_status table_crawled(xctx *x) {
@@ -1031,6 +1066,9 @@ static cchc_status table_crawled(xctx *x) {
              .prev = x->n};
   crawled_tables(&c);
   free(c.slots);
+  free(c.best);
+  free(c.back);
+  free(c.back_k);
   return x->f->failed ? cchc_fail(x->err, CCHC_ERR_NOMEM, "out of memory")
                       : CCHC_OK;
 }
