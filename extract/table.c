@@ -593,6 +593,7 @@ typedef struct crawl {
   /* where read_slots goes on */
   size_t line;        /* the next line to read */
   size_t prev;        /* the last border, or x->n */
+  size_t prev_line;   /* its line */
   bool done;          /* every line read */
   /* cut_rows' arrays, kept from table to table (a long table's are
    * fresh pages each time they are allocated anew) */
@@ -1002,9 +1003,10 @@ static void read_slots(crawl *c) {
     if (!memchr(p, '|', len) || rule_line(x, li)) continue;
     for (size_t at = xline_start(x, li); at < xline_end(x, li); at++) {
       if (x->s[at] != '|') continue;
-      if (c->prev < x->n)
-        add_slot(c, c->prev, at, xline_at(x, at) - xline_at(x, c->prev));
+      /* a border's line is the line read (no search by offset) */
+      if (c->prev < x->n) add_slot(c, c->prev, at, li - c->prev_line);
       c->prev = at;
+      c->prev_line = li;
     }
   }
   if (c->nslots == had) c->done = true;
