@@ -579,12 +579,42 @@ typedef struct slot {
   bool number, heading; /* tcell.number, tcell.group */
 } slot;
 
+/* The slots are read as the tables need them, a window of them held: the
+ * slots of the whole text at once would be as large as the text's cells
+ * (page faults as the array doubles), while the reader looks back one slot
+ * before a table's header at most.  Slot i of the crawl (its index in the
+ * text's stream of slots) is slots[i - base]. */
 typedef struct crawl {
   xctx *x;
   rule_list number, group, cont, fields;
   slot *slots;
-  size_t nslots, cap;
+  size_t base;        /* the crawl's index of slots[0] */
+  size_t nslots, cap; /* slots held */
+  /* where read_slots goes on */
+  size_t line;        /* the next line to read */
+  size_t prev;        /* the last border, or x->n */
+  size_t prev_line;   /* its line */
+  bool done;          /* every line read */
+  /* cut_rows' arrays, kept from table to table (a long table's are
+   * fresh pages each time they are allocated anew) */
+  long *best;
+  size_t *back, *back_k;
+  size_t cap_cut;
 } crawl;
+
+/* Slots held from the start of the window before it is moved down: the
+ * window moves when it would halve, a copy of at most as many slots as it
+ * has dropped. */
+enum { WINDOW_SLACK = 256 };
+
+/* Is there a slot i (reading the slots up to it)? */
+static bool has_slot(crawl *c, size_t i);
+
+/* Slot i, held (has_slot(c, i)).  The pointer holds up to the next
+ * has_slot, which may move the slots. */
+static slot *slot_at(const crawl *c, size_t i) {
+  return &c->slots[i - c->base];
+}
 
 /* Longest cell: a slot longer than this is text between two tables. */
 enum { CELL_LINES = 30 };
@@ -739,6 +769,22 @@ static void push_raw(xctx *x, raw_rows *rows, size_t first, size_t k) {
   if (r) *r = (raw_row){first, k};
 }
 
+/* cut_rows' arrays for n slots. */
+static bool cut_arrays(crawl *c, size_t n) {
+  if (n <= c->cap_cut) return true;
+  size_t cap = c->cap_cut ? c->cap_cut : 64;
+  while (cap < n) cap *= 2;
+  long *best = realloc(c->best, cap * sizeof *best);
+  if (best) c->best = best;
+  size_t *back = realloc(c->back, cap * sizeof *back);
+  if (back) c->back = back;
+  size_t *back_k = realloc(c->back_k, cap * sizeof *back_k);
+  if (back_k) c->back_k = back_k;
+  if (!best || !back || !back_k) return false;
+  c->cap_cut = cap;
+  return true;
+}
+
 /* Cut slots [from, to) into rows (the best cut, see above), appended to
  * *out.  Returns the slot after the last row. */
 static size_t cut_rows(crawl *c, size_t from, size_t to, const columns *cols,
@@ -746,17 +792,17 @@ static size_t cut_rows(crawl *c, size_t from, size_t to, const columns *cols,
   xctx *x = c->x;
   size_t m = to - from, maxk = cols->n + 1;
   if (!m) return from;
+  const slot *run = slot_at(c, from); /* the slots are held: none is read */
   /* best[i]: score of the best cut of [from, from + i) into rows and
    * parting slots, a row starting at from + i; it came from the row of
    * back_k[i] slots at back[i] (back_k 0: slot back[i] was dropped) */
-  long *best = malloc((m + 1) * sizeof *best);
-  size_t *back = malloc((m + 1) * sizeof *back);
-  size_t *back_k = malloc((m + 1) * sizeof *back_k);
   size_t stop = from;
-  if (!best || !back || !back_k) {
+  if (!cut_arrays(c, m + 1)) {
     x->f->failed = true;
-    goto cleanup;
+    return stop;
   }
+  long *best = c->best;
+  size_t *back = c->back, *back_k = c->back_k;
   const long none = -(1L << 40);
   for (size_t i = 0; i <= m; i++) best[i] = none;
   best[0] = 0;
@@ -771,14 +817,14 @@ static size_t cut_rows(crawl *c, size_t from, size_t to, const columns *cols,
       back_k[i + 1] = 0;
     }
     for (size_t k = 1; k <= maxk && i + k <= m; k++) {
-      long sc = best[i] + row_score(&c->slots[from + i], k, cols);
+      long sc = best[i] + row_score(&run[i], k, cols);
       if (sc >= end_score) { /* the table may end with this row */
         end_score = sc;
         end_at = i;
         end_k = k;
       }
       size_t gap = i + k;
-      if (gap < m && c->slots[from + gap].a == c->slots[from + gap].b &&
+      if (gap < m && run[gap].a == run[gap].b &&
           sc > best[gap + 1]) {
         best[gap + 1] = sc;
         back[gap + 1] = i;
@@ -809,10 +855,6 @@ static size_t cut_rows(crawl *c, size_t from, size_t to, const columns *cols,
       out->v[b - 1] = t;
     }
   }
-cleanup:
-  free(best);
-  free(back);
-  free(back_k);
   return stop;
 }
 
@@ -831,12 +873,29 @@ static bool number_extends(const xctx *x, const slot *s, const slot *t) {
 static bool wrapped_row(crawl *c, const raw_row *r) {
   size_t full = 0;
   for (size_t i = 0; i < r->k; i++) {
-    const slot *s = &c->slots[r->first + i];
+    const slot *s = slot_at(c, r->first + i);
     if (s->a == s->b) continue;
     full++;
     if (!xany(c->x, c->cont, s->a, s->b, NULL)) return false;
   }
   return full > 0;
+}
+
+/* A new row's cells at their number, the k slots from s that fill a
+ * column (a long plan's rows are as many as its tasks: cells grown four,
+ * then eight, leave holes and slack). */
+static void reserve_cells(xctx *x, table_row *row, const slot *s, size_t k,
+                          const columns *cols) {
+  size_t n = 0;
+  for (size_t i = 0; i < k; i++)
+    n += s[i].a != s[i].b && cols->role[i] != TABLE_OTHER;
+  if (!n || row->cap) return;
+  row->cells = malloc(n * sizeof *row->cells);
+  if (!row->cells) {
+    x->f->failed = true;
+    return;
+  }
+  row->cap = n;
 }
 
 /* Rows of one table into the model, appended to x->tables. */
@@ -852,7 +911,7 @@ static void build_table(crawl *c, const columns *cols, const raw_rows *rows,
   int group = 0;
   for (size_t r = 0; r < rows->n; r++) {
     const raw_row *raw = &rows->v[r];
-    const slot *s = &c->slots[raw->first];
+    const slot *s = slot_at(c, raw->first);
     if (header_row(s, raw->k)) continue;
     size_t full = 0, text = 0, k = raw->k < cols->n ? raw->k : cols->n;
     const slot *num = NULL, *only = NULL;
@@ -872,7 +931,7 @@ static void build_table(crawl *c, const columns *cols, const raw_rows *rows,
       const slot *next = NULL; /* the number of a row soon after */
       for (size_t q = r + 1; q < rows->n && q <= r + 3 && !next; q++)
         if (cols->number >= 0 && (size_t)cols->number < rows->v[q].k) {
-          const slot *ns = &c->slots[rows->v[q].first + cols->number];
+          const slot *ns = slot_at(c, rows->v[q].first + cols->number);
           if (ns->a != ns->b) next = ns;
         }
       bool heading = raw->k + 1 < cols->n || only->heading ||
@@ -889,6 +948,7 @@ static void build_table(crawl *c, const columns *cols, const raw_rows *rows,
                 wrapped_row(c, raw);
     table_row *row = more ? above : add_row(x, t, group);
     if (!row) continue;
+    if (!more) reserve_cells(x, row, s, k, cols);
     for (size_t i = 0; i < k; i++) {
       if (s[i].a == s[i].b || cols->role[i] == TABLE_OTHER) continue;
       table_cell *cell = add_cell(x, row, cols->role[i], s[i].a, s[i].b, -1);
@@ -901,17 +961,20 @@ static void build_table(crawl *c, const columns *cols, const raw_rows *rows,
  * that name fields (the first one does), then a parting slot, after text
  * that is no header cell (a header repeated under a group row follows a
  * parting slot)? */
-static bool table_starts(const crawl *c, size_t i, size_t *k) {
-  const slot *s = c->slots;
+static bool table_starts(crawl *c, size_t i, size_t *k) {
   size_t n = 0; /* a header has at most MAX_COLUMNS cells: look no further */
-  while (i + n < c->nslots && n <= MAX_COLUMNS && s[i + n].a != s[i + n].b &&
-         s[i + n].lines <= 3)
+  while (n <= MAX_COLUMNS && has_slot(c, i + n) &&
+         slot_at(c, i + n)->a != slot_at(c, i + n)->b &&
+         slot_at(c, i + n)->lines <= 3)
     n++;
   *k = n;
-  bool after_text = i == 0 || (s[i - 1].a != s[i - 1].b && s[i - 1].field < 0);
-  bool parted = i + n == c->nslots || s[i + n].a == s[i + n].b;
-  return after_text && parted && n >= 2 && s[i].field >= 0 &&
-         header_row(&s[i], n);
+  /* every slot looked at is held now: the window moves no more here */
+  bool parted = !has_slot(c, i + n) ||
+                slot_at(c, i + n)->a == slot_at(c, i + n)->b;
+  const slot *s = slot_at(c, i);
+  bool after_text = i == 0 || (s[-1].a != s[-1].b && s[-1].field < 0);
+  return after_text && parted && n >= 2 && s[0].field >= 0 &&
+         header_row(s, n);
 }
 
 /* "|---|:---:|": the line under a Markdown header, no cells. */
@@ -927,50 +990,73 @@ static bool rule_line(const xctx *x, size_t li) {
 
 /* The slots between the bars of the text, every '|' a border (rule lines
  * aside): a bar alone on its line, the bars of a row "| a | b |", or rows
- * run together on one line read alike. */
+ * run together on one line read alike.  Reads lines up to one that adds a
+ * slot (or the end). */
 static void read_slots(crawl *c) {
   xctx *x = c->x;
-  size_t prev = x->n; /* the last border */
-  for (size_t li = 0; li < x->nlines; li++) {
+  size_t had = c->nslots;
+  for (; c->line < x->nlines && c->nslots == had && !x->f->failed;
+       c->line++) {
+    size_t li = c->line;
     const char *p = x->s + xline_start(x, li);
     size_t len = xline_end(x, li) - xline_start(x, li);
     if (!memchr(p, '|', len) || rule_line(x, li)) continue;
     for (size_t at = xline_start(x, li); at < xline_end(x, li); at++) {
       if (x->s[at] != '|') continue;
-      if (prev < x->n)
-        add_slot(c, prev, at, xline_at(x, at) - xline_at(x, prev));
-      prev = at;
+      /* a border's line is the line read (no search by offset) */
+      if (c->prev < x->n) add_slot(c, c->prev, at, li - c->prev_line);
+      c->prev = at;
+      c->prev_line = li;
     }
   }
+  if (c->nslots == had) c->done = true;
+}
+
+/* Is there a slot i (reading the slots up to it)? */
+static bool has_slot(crawl *c, size_t i) {
+  while (i >= c->base + c->nslots && !c->done) read_slots(c);
+  return i < c->base + c->nslots;
+}
+
+/* Slots before i are not read any more: drop them when that halves the
+ * window. */
+static void forget_before(crawl *c, size_t i) {
+  size_t drop = i - c->base;
+  if (i <= c->base || drop < WINDOW_SLACK || drop * 2 < c->nslots) return;
+  memmove(c->slots, c->slots + drop, (c->nslots - drop) * sizeof *c->slots);
+  c->nslots -= drop;
+  c->base = i;
 }
 
 /* The tables of the text: each a header, then its rows. */
 static void crawled_tables(crawl *c) {
   xctx *x = c->x;
-  read_slots(c);
-  for (size_t i = 0; i < c->nslots;) {
+  raw_rows rows = {0}; /* of each table in turn */
+  for (size_t i = 0; has_slot(c, i);) {
+    /* table_starts looks back one slot */
+    if (i) forget_before(c, i - 1);
     size_t k;
     columns cols;
-    if (!table_starts(c, i, &k) || !read_columns(&c->slots[i], k, &cols)) {
+    if (!table_starts(c, i, &k) || !read_columns(slot_at(c, i), k, &cols)) {
       i++;
       continue;
     }
     /* its rows: up to a slot too long for a cell, or the next table */
-    size_t from = i + k + 1 < c->nslots ? i + k + 1 : c->nslots, to = from;
-    size_t h;
-    while (to < c->nslots && c->slots[to].lines <= CELL_LINES &&
+    size_t from = has_slot(c, i + k + 1) ? i + k + 1 : c->base + c->nslots;
+    size_t to = from, h;
+    while (has_slot(c, to) && slot_at(c, to)->lines <= CELL_LINES &&
            !table_starts(c, to, &h))
       to++;
-    raw_rows rows = {0};
+    rows.n = 0;
     size_t stop = cut_rows(c, from, to, &cols, &rows);
     /* its lines: from the border before the header to the one after its
      * last cell */
-    const slot *end = stop > from ? &c->slots[stop - 1] : &c->slots[i + k - 1];
-    build_table(c, &cols, &rows, xline_at(x, c->slots[i].open),
+    const slot *end = stop > from ? slot_at(c, stop - 1) : slot_at(c, i + k - 1);
+    build_table(c, &cols, &rows, xline_at(x, slot_at(c, i)->open),
                 xline_at(x, end->close) + 1);
-    free(rows.v);
     i = stop > i + k ? stop : i + k;
   }
+  free(rows.v);
 }
 
 static cchc_status table_crawled(xctx *x) {
@@ -978,9 +1064,13 @@ static cchc_status table_crawled(xctx *x) {
              .number = rules_select(x->rules, "tcell.", "number"),
              .group = rules_select(x->rules, "tcell.", "group"),
              .cont = rules_select(x->rules, "task.", "cont"),
-             .fields = rules_select(x->rules, "field.", NULL)};
+             .fields = rules_select(x->rules, "field.", NULL),
+             .prev = x->n};
   crawled_tables(&c);
   free(c.slots);
+  free(c.best);
+  free(c.back);
+  free(c.back_k);
   return x->f->failed ? cchc_fail(x->err, CCHC_ERR_NOMEM, "out of memory")
                       : CCHC_OK;
 }

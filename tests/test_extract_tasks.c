@@ -625,7 +625,7 @@ static const char table_bar_lines[] =
 /* The tasks a table gave (those of its rule), one line each: text, lead,
  * coordinators, deadline kind and dates. */
 static char *table_tasks(const doc *d, const char *rule) {
-  size_t cap = 4096, len = 0;
+  size_t cap = 16384, len = 0;
   char *out = calloc(cap, 1);
   ck_assert_ptr_nonnull(out);
   for (size_t i = 0; i < d->f->ntasks; i++) {
@@ -735,6 +735,54 @@ START_TEST(table_crawl_rows) {
   check_units(t->coordinators, t->ncoordinators, "cong_an");
   ck_assert_uint_eq(d.f->ntasks, 6);
   done(&d);
+}
+END_TEST
+
+/* The crawl reads its slots as the tables need them and drops those it
+ * has passed, and keeps its arrays for cutting rows from table to table:
+ * tables after many slots of text between bars (the window moved many
+ * times), the second one longer than the first (the arrays grown), read
+ * as a table alone does. */
+START_TEST(table_crawl_after_many_slots) {
+  enum { STRAY = 700, ROWS = 40 }; /* bars of text: about two slots each */
+  const char *row =
+      "| %d | Nhiệm vụ số %d của xã | Phòng Kinh tế | Trạm Y tế xã "
+      "| Quý II/2026 |\n";
+  size_t cap = 200000, len = 0, wlen = 0;
+  char *src = malloc(cap), *want = malloc(cap);
+  ck_assert_ptr_nonnull(src);
+  ck_assert_ptr_nonnull(want);
+  want[0] = 0;
+  len += (size_t)snprintf(src + len, cap - len, "%s", TABLE_PLAN_HEAD);
+  for (int round = 0, n = 0; round < 2; round++) {
+    for (int i = 0; i < STRAY; i++)
+      len += (size_t)snprintf(src + len, cap - len, "| mục %d |\n", i);
+    /* prose: a slot too long for a cell ends the text between bars */
+    for (int i = 0; i < 35; i++)
+      len += (size_t)snprintf(src + len, cap - len,
+                              "Đoạn văn bản thứ %d của phụ lục\n", i);
+    len += (size_t)snprintf(src + len, cap - len,
+                            "| TT | Nhiệm vụ | Chủ trì | Phối hợp "
+                            "| Thời gian |\n|---|---|---|---|---|\n");
+    for (int r = 0; r < (round ? ROWS : 2); r++, n++) {
+      len += (size_t)snprintf(src + len, cap - len, row, r + 1, n);
+      wlen += (size_t)snprintf(want + wlen, cap - wlen,
+                               "Nhiệm vụ số %d của xã | phong_kinh_te "
+                               "| tram_y_te | quarter 2026-04-01..2026-06-30"
+                               "\n", n);
+    }
+    for (int i = 0; i < 35; i++)
+      len += (size_t)snprintf(src + len, cap - len,
+                              "Đoạn kết thứ %d của phụ lục\n", i);
+    ck_assert_uint_lt(len, cap);
+  }
+  doc d = extract(src);
+  char *got = table_tasks(&d, "field.task");
+  ck_assert_str_eq(got, want);
+  free(got);
+  done(&d);
+  free(src);
+  free(want);
 }
 END_TEST
 
@@ -943,6 +991,7 @@ int main(void) {
   tcase_add_test(tc, no_tasks);
   tcase_add_test(tc, table_forms_agree);
   tcase_add_test(tc, table_crawl_rows);
+  tcase_add_test(tc, table_crawl_after_many_slots);
   tcase_add_test(tc, table_targets);
   tcase_add_test(tc, inline_assignments);
   tcase_add_test(tc, labels_after_semicolon);
