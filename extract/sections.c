@@ -55,10 +55,35 @@ static const char *decimal_style(const char *num, size_t n) {
  * fold alike), so a heading PCRE2 would find the word in holds it folded.
  * A word longer than AREA_WORD_MAX is not looked for (the clause passes). */
 enum { AREA_WORD_MAX = 48, AREA_HEADING_MAX = 512 };
+
+/* The pairs of adjacent bytes of a text, hashed into 256 bits: a word with
+ * a pair the text lacks is not in it, told without a search (headings ask
+ * some twenty words each, and most are missing). */
+typedef struct pair_set {
+  uint64_t w[4];
+} pair_set;
+static unsigned pair_hash(unsigned char a, unsigned char b) {
+  return (((unsigned)a << 8 | b) * 0x9E3779B1u) >> 24;
+}
+static pair_set pairs_of(const char *s, size_t n) {
+  pair_set p = {{0, 0, 0, 0}};
+  for (size_t i = 1; i < n; i++) {
+    unsigned h = pair_hash((unsigned char)s[i - 1], (unsigned char)s[i]);
+    p.w[h >> 6] |= (uint64_t)1 << (h & 63);
+  }
+  return p;
+}
+/* Are all of w's pairs in p? */
+static bool pairs_within(const pair_set *w, const pair_set *p) {
+  return !((w->w[0] & ~p->w[0]) | (w->w[1] & ~p->w[1]) |
+           (w->w[2] & ~p->w[2]) | (w->w[3] & ~p->w[3]));
+}
+
 typedef struct area_word {
   char text[AREA_WORD_MAX]; /* folded when caseless */
   uint8_t len;              /* 0: not looked for */
   bool caseless;
+  pair_set pairs; /* of text */
 } area_word;
 typedef struct area_rule {
   const rule *r;
@@ -105,7 +130,8 @@ static bool holds(const char *s, size_t n, const char *w, size_t wn) {
 /* The area rules with their words (rules without facts have no clause:
  * they run on every heading); NULL without memory. */
 static area_rule *area_rules_read(rule_list areas) {
-  area_rule *ar = calloc(areas.n ? areas.n : 1, sizeof *ar);
+  /* (not zeroed: ~2 KB a rule, of which the words' few bytes are read) */
+  area_rule *ar = malloc((areas.n ? areas.n : 1) * sizeof *ar);
   if (!ar) return NULL;
   for (size_t i = 0; i < areas.n; i++) {
     const rule_facts *f = &areas.items[i]->facts;
@@ -114,8 +140,8 @@ static area_rule *area_rules_read(rule_list areas) {
     a->area = rule_attr(a->r, "area");
     a->nclauses = f->nlits < RULE_LITS ? f->nlits : RULE_LITS;
     for (size_t c = 0; c < a->nclauses; c++) {
-      a->nalts[c] = f->nalts[c];
-      for (size_t k = 0; k < f->nalts[c] && k < RULE_LIT_ALTS; k++) {
+      a->nalts[c] = f->nalts[c] < RULE_LIT_ALTS ? f->nalts[c] : RULE_LIT_ALTS;
+      for (size_t k = 0; k < a->nalts[c]; k++) {
         const rule_literal *l = f->lits[c][k];
         area_word *w = &a->alts[c][k];
         size_t ln = strlen(l->text);
@@ -124,6 +150,7 @@ static area_rule *area_rules_read(rule_list areas) {
                                            : SIZE_MAX;
         w->caseless = l->caseless;
         w->len = wn == SIZE_MAX || wn == 0 ? 0 : (uint8_t)wn;
+        w->pairs = pairs_of(w->text, w->len);
       }
     }
   }
@@ -133,13 +160,16 @@ static area_rule *area_rules_read(rule_list areas) {
 /* May a's rule match heading s[0, n) (folded: folded[0, fn), or fn
  * SIZE_MAX when it could not be folded)?  False only when it cannot. */
 static bool area_may_match(const area_rule *a, const char *s, size_t n,
-                           const char *folded, size_t fn) {
+                           const char *folded, size_t fn,
+                           const pair_set *folded_pairs) {
   for (size_t c = 0; c < a->nclauses; c++) {
     bool found = false;
     for (size_t k = 0; k < a->nalts[c] && !found; k++) {
       const area_word *w = &a->alts[c][k];
       if (!w->len || (w->caseless && fn == SIZE_MAX)) found = true;
-      else if (w->caseless) found = holds(folded, fn, w->text, w->len);
+      else if (w->caseless)
+        found = pairs_within(&w->pairs, folded_pairs) &&
+                holds(folded, fn, w->text, w->len);
       else found = holds(s, n, w->text, w->len);
     }
     if (!found) return false;
@@ -153,10 +183,11 @@ static const char *heading_area(xctx *x, const area_rule *ar, size_t nar,
                                 const char *s, size_t n) {
   char folded[AREA_HEADING_MAX];
   size_t fn = fold_case(s, n, folded, sizeof folded);
+  pair_set fp = pairs_of(folded, fn == SIZE_MAX ? 0 : fn);
   const char *best = NULL;
   size_t best_at = n + 1;
   for (size_t i = 0; i < nar; i++)
-    if (area_may_match(&ar[i], s, n, folded, fn) &&
+    if (area_may_match(&ar[i], s, n, folded, fn, &fp) &&
         rule_exec(ar[i].r, s, n, 0, x->md)) {
       size_t at = pcre2_get_ovector_pointer(x->md)[0];
       if (at < best_at) {
@@ -165,6 +196,16 @@ static const char *heading_area(xctx *x, const area_rule *ar, size_t nar,
       }
     }
   return best;
+}
+
+/* "s<n>" (n > 0) in the frame: a plan has thousands of sections, and a
+ * printf per id cost as much as finding the section. */
+static const char *section_id(cchc_frame *f, int n) {
+  char buf[16];
+  size_t at = sizeof buf;
+  for (unsigned v = (unsigned)n; v; v /= 10) buf[--at] = (char)('0' + v % 10);
+  buf[--at] = 's';
+  return frame_strndup(f, buf + at, sizeof buf - at);
 }
 
 /* A section rule as the walk over the lines asks it, its attributes read
@@ -239,7 +280,7 @@ cchc_status extract_sections(xctx *x) {
     frame_section *sec = FRAME_PUSH(f, sections);
     if (!sec) break;
     int idx = (int)f->nsections - 1;
-    sec->id = frame_printf(f, "s%d", idx + 1);
+    sec->id = section_id(f, idx + 1);
     sec->number = numbered ? frame_strndup(f, s + ns, ne - ns) : NULL;
     sec->heading = frame_strndup(f, s + hs, he - hs);
     sec->level = depth + 1;
