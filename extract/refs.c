@@ -40,6 +40,7 @@ typedef struct refs_state {
   const rule *marked;
   unsigned char marks[MARKS_MAX];
   size_t nmarks;
+  bool is_mark[256]; /* the marks, by byte */
   mention *m;
   size_t nm, cap;
   const char **own; /* numbers that are the document's own */
@@ -161,6 +162,8 @@ static bool scan_stretches(refs_state *st, const rule *r, size_t at) {
   if (st->marked != r) {
     st->nmarks = needed_marks(st, r, b, st->marks);
     st->marked = r;
+    memset(st->is_mark, 0, sizeof st->is_mark);
+    for (size_t k = 0; k < st->nmarks; k++) st->is_mark[st->marks[k]] = true;
   }
   const unsigned char *marks = st->marks;
   size_t nmarks = st->nmarks, next[MARKS_MAX];
@@ -174,17 +177,21 @@ static bool scan_stretches(refs_state *st, const rule *r, size_t at) {
     }
     uint64_t has = 0; /* of its ASCII characters */
     unsigned bytes = 0; /* its bytes or'ed: past 0x7F with a wider one */
-    size_t end = from;
+    size_t end = from, last_mark = from;
     for (; end < x->n && !(st->ascii[u[end]] & b); end++) {
       has |= st->ascii[u[end]];
       bytes |= u[end];
+      if (st->is_mark[u[end]]) last_mark = end;
     }
     /* a character beyond ASCII is seldom a digit: told when it counts */
     if (bytes >= 0x80 && !rule_may_match(r, has) &&
         rule_may_match(r, has | st->digit))
       has = rule_features(x->s + from, end - from);
+    /* A match holds one of the marks: it starts by the stretch's last one
+     * (a citation's number often opens a long clause). */
+    size_t limit = nmarks ? last_mark : end;
     if (rule_may_match(r, has) &&
-        rule_exec_until(r, &x->scan, x->s, x->n, from, end, x->md))
+        rule_exec_until(r, &x->scan, x->s, x->n, from, limit, x->md))
       return true;
     from = end + 1;
   }

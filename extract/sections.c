@@ -13,6 +13,8 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <unicode/uchar.h>
+#include <unicode/utf8.h>
 
 /* A heading that reads like a title, not a numbered paragraph: short. */
 static bool heading_like(size_t len) { return len <= 160; }
@@ -45,21 +47,165 @@ static const char *decimal_style(const char *num, size_t n) {
   return styles[dots - 1];
 }
 
+/* Every heading is asked each area rule, and a heading names an area
+ * rarely: a rule runs on a heading only when the heading holds, for each
+ * clause of the rule's facts.lits, one of its words, as every match of the
+ * rule does.  A caseless word is looked for in the heading folded to one
+ * case (ICU's simple case folding: the letters PCRE2 matches without case
+ * fold alike), so a heading PCRE2 would find the word in holds it folded.
+ * A word longer than AREA_WORD_MAX is not looked for (the clause passes). */
+enum { AREA_WORD_MAX = 48, AREA_HEADING_MAX = 512 };
+
+/* The pairs of adjacent bytes of a text, hashed into 256 bits: a word with
+ * a pair the text lacks is not in it, told without a search (headings ask
+ * some twenty words each, and most are missing). */
+typedef struct pair_set {
+  uint64_t w[4];
+} pair_set;
+static unsigned pair_hash(unsigned char a, unsigned char b) {
+  return (((unsigned)a << 8 | b) * 0x9E3779B1u) >> 24;
+}
+static pair_set pairs_of(const char *s, size_t n) {
+  pair_set p = {{0, 0, 0, 0}};
+  for (size_t i = 1; i < n; i++) {
+    unsigned h = pair_hash((unsigned char)s[i - 1], (unsigned char)s[i]);
+    p.w[h >> 6] |= (uint64_t)1 << (h & 63);
+  }
+  return p;
+}
+/* Are all of w's pairs in p? */
+static bool pairs_within(const pair_set *w, const pair_set *p) {
+  return !((w->w[0] & ~p->w[0]) | (w->w[1] & ~p->w[1]) |
+           (w->w[2] & ~p->w[2]) | (w->w[3] & ~p->w[3]));
+}
+
+typedef struct area_word {
+  char text[AREA_WORD_MAX]; /* folded when caseless */
+  uint8_t len;              /* 0: not looked for */
+  bool caseless;
+  pair_set pairs; /* of text */
+} area_word;
+typedef struct area_rule {
+  const rule *r;
+  const char *area;
+  size_t nclauses;
+  uint8_t nalts[RULE_LITS];
+  area_word alts[RULE_LITS][RULE_LIT_ALTS];
+} area_rule;
+
+/* s[0, n) folded to one case into out[0, cap): its length, or SIZE_MAX
+ * when out is too small or s is not UTF-8. */
+static size_t fold_case(const char *s, size_t n, char *out, size_t cap) {
+  const uint8_t *u = (const uint8_t *)s;
+  int32_t i = 0, o = 0;
+  while ((size_t)i < n) {
+    if (u[i] < 0x80) { /* ASCII folds to ASCII: only A-Z change */
+      if ((size_t)o >= cap) return SIZE_MAX;
+      out[o++] = (char)(u[i] >= 'A' && u[i] <= 'Z' ? u[i] + 32 : u[i]);
+      i++;
+      continue;
+    }
+    UChar32 c;
+    U8_NEXT(u, i, (int32_t)n, c);
+    if (c < 0) return SIZE_MAX;
+    UBool bad = false;
+    U8_APPEND((uint8_t *)out, o, (int32_t)cap, u_foldCase(c, U_FOLD_CASE_DEFAULT),
+              bad);
+    if (bad) return SIZE_MAX;
+  }
+  return (size_t)o;
+}
+
+/* Does s[0, n) hold w[0, wn) (wn > 0)? */
+static bool holds(const char *s, size_t n, const char *w, size_t wn) {
+  for (const char *p = s, *e = s + n; (size_t)(e - p) >= wn;) {
+    p = memchr(p, w[0], (size_t)(e - p) - wn + 1);
+    if (!p) return false;
+    if (!memcmp(p + 1, w + 1, wn - 1)) return true;
+    p++;
+  }
+  return false;
+}
+
+/* The area rules with their words (rules without facts have no clause:
+ * they run on every heading); NULL without memory. */
+static area_rule *area_rules_read(rule_list areas) {
+  /* (not zeroed: ~2 KB a rule, of which the words' few bytes are read) */
+  area_rule *ar = malloc((areas.n ? areas.n : 1) * sizeof *ar);
+  if (!ar) return NULL;
+  for (size_t i = 0; i < areas.n; i++) {
+    const rule_facts *f = &areas.items[i]->facts;
+    area_rule *a = &ar[i];
+    a->r = areas.items[i];
+    a->area = rule_attr(a->r, "area");
+    a->nclauses = f->nlits < RULE_LITS ? f->nlits : RULE_LITS;
+    for (size_t c = 0; c < a->nclauses; c++) {
+      a->nalts[c] = f->nalts[c] < RULE_LIT_ALTS ? f->nalts[c] : RULE_LIT_ALTS;
+      for (size_t k = 0; k < a->nalts[c]; k++) {
+        const rule_literal *l = f->lits[c][k];
+        area_word *w = &a->alts[c][k];
+        size_t ln = strlen(l->text);
+        size_t wn = l->caseless ? fold_case(l->text, ln, w->text, sizeof w->text)
+                    : ln <= sizeof w->text ? (memcpy(w->text, l->text, ln), ln)
+                                           : SIZE_MAX;
+        w->caseless = l->caseless;
+        w->len = wn == SIZE_MAX || wn == 0 ? 0 : (uint8_t)wn;
+        w->pairs = pairs_of(w->text, w->len);
+      }
+    }
+  }
+  return ar;
+}
+
+/* May a's rule match heading s[0, n) (folded: folded[0, fn), or fn
+ * SIZE_MAX when it could not be folded)?  False only when it cannot. */
+static bool area_may_match(const area_rule *a, const char *s, size_t n,
+                           const char *folded, size_t fn,
+                           const pair_set *folded_pairs) {
+  for (size_t c = 0; c < a->nclauses; c++) {
+    bool found = false;
+    for (size_t k = 0; k < a->nalts[c] && !found; k++) {
+      const area_word *w = &a->alts[c][k];
+      if (!w->len || (w->caseless && fn == SIZE_MAX)) found = true;
+      else if (w->caseless)
+        found = pairs_within(&w->pairs, folded_pairs) &&
+                holds(folded, fn, w->text, w->len);
+      else found = holds(s, n, w->text, w->len);
+    }
+    if (!found) return false;
+  }
+  return true;
+}
+
 /* The area a heading names first: "... CHÍNH QUYỀN SỐ VÀ ÁP DỤNG ISO" is
  * about digital government before ISO.  Rule order breaks ties. */
-static const char *heading_area(xctx *x, rule_list areas, const char *s,
-                                size_t n) {
+static const char *heading_area(xctx *x, const area_rule *ar, size_t nar,
+                                const char *s, size_t n) {
+  char folded[AREA_HEADING_MAX];
+  size_t fn = fold_case(s, n, folded, sizeof folded);
+  pair_set fp = pairs_of(folded, fn == SIZE_MAX ? 0 : fn);
   const char *best = NULL;
   size_t best_at = n + 1;
-  for (size_t i = 0; i < areas.n; i++)
-    if (rule_exec(areas.items[i], s, n, 0, x->md)) {
+  for (size_t i = 0; i < nar; i++)
+    if (area_may_match(&ar[i], s, n, folded, fn, &fp) &&
+        rule_exec(ar[i].r, s, n, 0, x->md)) {
       size_t at = pcre2_get_ovector_pointer(x->md)[0];
       if (at < best_at) {
         best_at = at;
-        best = rule_attr(areas.items[i], "area");
+        best = ar[i].area;
       }
     }
   return best;
+}
+
+/* "s<n>" (n > 0) in the frame: a plan has thousands of sections, and a
+ * printf per id cost as much as finding the section. */
+static const char *section_id(cchc_frame *f, int n) {
+  char buf[16];
+  size_t at = sizeof buf;
+  for (unsigned v = (unsigned)n; v; v /= 10) buf[--at] = (char)('0' + v % 10);
+  buf[--at] = 's';
+  return frame_strndup(f, buf + at, sizeof buf - at);
 }
 
 /* A section rule as the walk over the lines asks it, its attributes read
@@ -81,9 +227,11 @@ cchc_status extract_sections(xctx *x) {
     int sec;
   } *stack = malloc((marks.n + 4) * sizeof *stack);
   mark *mk = malloc((marks.n ? marks.n : 1) * sizeof *mk);
-  if (!stack || !mk) {
+  area_rule *ar = area_rules_read(areas);
+  if (!stack || !mk || !ar) {
     free(stack);
     free(mk);
+    free(ar);
     return cchc_fail(x->err, CCHC_ERR_NOMEM, "out of memory");
   }
   for (size_t i = 0; i < marks.n; i++) {
@@ -132,7 +280,7 @@ cchc_status extract_sections(xctx *x) {
     frame_section *sec = FRAME_PUSH(f, sections);
     if (!sec) break;
     int idx = (int)f->nsections - 1;
-    sec->id = frame_printf(f, "s%d", idx + 1);
+    sec->id = section_id(f, idx + 1);
     sec->number = numbered ? frame_strndup(f, s + ns, ne - ns) : NULL;
     sec->heading = frame_strndup(f, s + hs, he - hs);
     sec->level = depth + 1;
@@ -141,7 +289,7 @@ cchc_status extract_sections(xctx *x) {
     sec->body_start = ls;
     sec->rule = hit->id;
     if (heading_like(he - hs))
-      sec->area = heading_area(x, areas, s + hs, he - hs);
+      sec->area = heading_area(x, ar, areas.n, s + hs, he - hs);
     stack[depth++] = (struct level){style, idx};
     ln->section = idx;
     const char *header = rule_attr(hit, "header");
@@ -151,6 +299,7 @@ cchc_status extract_sections(xctx *x) {
   }
   free(stack);
   free(mk);
+  free(ar);
   /* Body ends where the next section at the same or a shallower level
    * starts: one pass, the sections whose end is not known yet on a stack
    * (deeper towards the top). */

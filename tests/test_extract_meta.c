@@ -582,6 +582,29 @@ START_TEST(glued_number_is_a_citation) {
 }
 END_TEST
 
+/* A citation is looked for in a stretch of text only up to the stretch's
+ * last '/' or '-' (every number holds one): one after another mark, or
+ * whose number opens a long clause, is still found. */
+START_TEST(citations_between_marks_are_found) {
+  const char *text =
+      "KẾ HOẠCH\n"
+      "Căn cứ số liệu 2024/2025 theo Quyết định số 12/QĐ-UBND ngày 05 tháng "
+      "3 năm 2026 của Ủy ban nhân dân tỉnh về việc ban hành kế hoạch thực "
+      "hiện nhiệm vụ cải cách hành chính trên địa bàn toàn tỉnh trong năm "
+      "và các năm tiếp theo\n"
+      "I. MỤC ĐÍCH\n";
+  doc d;
+  extract(&d, text, strlen(text));
+  const frame_reference *r = find_ref(&d, "12/QĐ-UBND");
+  ck_assert_msg(r != NULL, "no reference 12/QĐ-UBND");
+  ck_assert_str_eq(r->kind, "quyet_dinh");
+  char *t = span_text(&d, r->span);
+  ck_assert_str_eq(t, "Quyết định số 12/QĐ-UBND");
+  free(t);
+  release(&d);
+}
+END_TEST
+
 START_TEST(empty_text_has_no_metadata) {
   doc d;
   extract(&d, "", 0);
@@ -811,6 +834,7 @@ int main(void) {
   tcase_add_loop_test(tp, published_forms, 0,
                       (int)(sizeof forms / sizeof *forms));
   tcase_add_test(tp, glued_number_is_a_citation);
+  tcase_add_test(tp, citations_between_marks_are_found);
   tcase_add_test(tp, empty_text_has_no_metadata);
   tcase_add_test(tp, meta_and_ref_rules_pass_their_examples);
   suite_add_tcase(s, tp);
