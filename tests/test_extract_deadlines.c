@@ -955,7 +955,7 @@ END_TEST
 /* ---- the places of words, found in one walk ------------------------------ */
 
 /* Every place of word w in s[0, n), as its pattern finds them (each
- * occurrence, overlapping ones too): what xwords_places must find. */
+ * occurrence, overlapping ones too): what rule_words_places must find. */
 static size_t pcre2_places(const char *w, bool caseless, const char *s,
                            size_t n, uint32_t *out) {
   int code;
@@ -1024,7 +1024,7 @@ START_TEST(word_places_as_the_patterns_find_them) {
   for (size_t cut = 0; cut < 10; cut++) {
     size_t len = n - cut;
     if (((unsigned char)text[len] & 0xC0) == 0x80) continue;
-    ck_assert(xwords_places(text, len, ptrs, NW, at, count));
+    ck_assert(rule_words_places(text, len, ptrs, NW, at, count));
     for (size_t k = 0; k < NW; k++) {
       if (!words[k].told) {
         ck_assert_uint_eq(count[k], SIZE_MAX);
@@ -1042,7 +1042,7 @@ START_TEST(word_places_as_the_patterns_find_them) {
     }
   }
   /* words of no text are none found */
-  ck_assert(xwords_places(text, 0, ptrs, NW, at, count));
+  ck_assert(rule_words_places(text, 0, ptrs, NW, at, count));
   for (size_t k = 0; k < NW; k++) {
     ck_assert(count[k] == 0 || count[k] == SIZE_MAX);
     free(at[k]);
