@@ -2779,21 +2779,26 @@ static void sieve_byte(uint64_t *t, const xword_form *f, size_t j,
  * words (a bit each, of a batch) that may start at o (the low half of
  * the masks) and at o + 1 (the high half): byte[j][bj] has those whose
  * byte j (j - 1, for o + 1; any byte for j = 0) may be bj.  A word
- * stands only where each says it may: the form then compares.  Half the
- * offsets are looked at, and a position is let through by four bytes, or
- * three.  Four tables of 256 (8 KB): a plan's walk is short, and a table
- * of byte pairs (512 KB, touched all over by each word) cost more to set
- * up than the walk of a plan. */
+ * stands only where each says it may; where some may, b4 and b5 are
+ * looked at too (a Vietnamese letter with a mark is three bytes, the
+ * first two shared by dozens: four bytes let "địa" through for "định"),
+ * and the form then compares.  Half the offsets are looked at, and a
+ * position is let through by six bytes, or five.  Six tables of 256
+ * (12 KB): a plan's walk is short, and a table of byte pairs (512 KB,
+ * touched all over by each word) cost more to set up than the walk of a
+ * plan. */
+enum { SIEVE_BYTES = 6 };
 typedef struct word_sieve {
-  uint64_t byte[4][256];
+  uint64_t byte[SIEVE_BYTES][256];
 } word_sieve;
 
 /* Add form f to the sieve as bit `bit` (< 32). */
 static void sieve_add(word_sieve *sv, const xword_form *f, unsigned bit) {
   uint64_t lo = (uint64_t)1 << bit, hi = lo << 32;
   for (unsigned c = 0; c < 256; c++) sv->byte[0][c] |= hi;
-  for (size_t j = 0; j < 4; j++) sieve_byte(sv->byte[j], f, j, lo);
-  for (size_t j = 1; j < 4; j++) sieve_byte(sv->byte[j], f, j - 1, hi);
+  for (size_t j = 0; j < SIEVE_BYTES; j++) sieve_byte(sv->byte[j], f, j, lo);
+  for (size_t j = 1; j < SIEVE_BYTES; j++)
+    sieve_byte(sv->byte[j], f, j - 1, hi);
 }
 
 bool rule_words_places(const char *s, size_t n,
@@ -2824,6 +2829,8 @@ bool rule_words_places(const char *s, size_t n,
     for (; o + 4 <= n; o += 2) {
       uint64_t m = sv->byte[0][u[o]] & sv->byte[1][u[o + 1]] &
                    sv->byte[2][u[o + 2]] & sv->byte[3][u[o + 3]];
+      if (!m) continue;
+      if (o + 6 <= n) m &= sv->byte[4][u[o + 4]] & sv->byte[5][u[o + 5]];
       if (!m) continue;
       uint32_t here = (uint32_t)m, next = (uint32_t)(m >> 32);
       if ((here && !places_keep(forms, ids, here, u, o, e, at, count, cap)) ||

@@ -982,7 +982,8 @@ static size_t pcre2_places(const char *w, bool caseless, const char *s,
 
 /* The walk finds each word where its pattern does: in any case of each
  * letter (Vietnamese letters in two forms), overlapping, at even and odd
- * offsets, at the text's end; not in a decomposed letter; and leaves to
+ * offsets, at the text's end; not in a decomposed letter, nor where only
+ * its first bytes stand ("địa" for "định"); and leaves to
  * the patterns a word with 'k' or 's' (the Kelvin sign and 'ſ' match them
  * without case). */
 START_TEST(word_places_as_the_patterns_find_them) {
@@ -993,7 +994,7 @@ START_TEST(word_places_as_the_patterns_find_them) {
       {"từ", true, true},     {"qu", true, true},    {"thời", true, true},
       {"Năm", false, true},   {"đột", true, true},   {"ngày", true, true},
       {"aa", true, true},     {"kiểm", true, false}, {"soát", true, false},
-      {"tháng", false, true}, {"x", true, true},
+      {"tháng", false, true}, {"x", true, true},    {"định", true, true},
   };
   enum { NW = sizeof words / sizeof *words };
   static const char *const pieces[] = {
@@ -1001,6 +1002,8 @@ START_TEST(word_places_as_the_patterns_find_them) {
       "Năm năm NĂM nĂm ",        "ĐỘT Đột đột ",    "ngàyngày NGÀYngày ",
       "aaa aaaa ",               "KIỂM \xe2\x84\xaaiểm Soát \xc5\xbfoát ",
       "tháng THÁNG ",            "xX ",
+      /* the same first four bytes, then others in the fifth or sixth */
+      "địa ĐỊNH định địNh đỊnh địnH ĐỊA ",
   };
   char text[4096];
   size_t n = 0;
