@@ -408,9 +408,10 @@ bool rule_text_places(const rule_text *t, const rule_literal *l,
  * text order, in at[k] (malloc'd; NULL when none) and count[k], found in
  * one walk of the text for all of them, where a search by pattern goes
  * through the text once for each word.  A word the walk cannot tell (a
- * letter with more than two forms without case, as 'k' with the Kelvin
- * sign; a long word) is left to the patterns: count[k] SIZE_MAX.  False
- * without memory (or for a text of 4 GB): none is told. */
+ * letter with more than two forms without case of one length, or one
+ * with many forms: 'k' and 's' have a third, the Kelvin sign and 'ſ'; a
+ * long word) is left to the patterns: count[k] SIZE_MAX.  False without
+ * memory (or for a text of 4 GB): none is told. */
 bool rule_words_places(const char *s, size_t n,
                        const rule_literal *const *words, size_t nwords,
                        uint32_t **at, size_t *count);

@@ -2654,28 +2654,43 @@ typedef struct xword_form {
   size_t len;
 } xword_form;
 
-/* The forms of word w (a rule_literal's text, with its case): false when
- * a character has more than two forms without case (the Kelvin sign for
- * 'k', 'ſ' for 's'), or forms of other lengths, or strings (ICU's
- * closure, which holds the case folding PCRE2 matches by), or the word is
- * too long: the walk does not look for it. */
-static bool word_form(const rule_literal *w, xword_form *f) {
+/* The forms of word w (a rule_literal's text, with its case), in f[0,
+ * the count returned): each character in the two forms of its own length
+ * that its closure without case holds (one for a character without case,
+ * or in a word of its case), and in a form of another length alone in a
+ * form of the word of its own: 'k' and the Kelvin sign, 's' and 'ſ' (as
+ * PCRE2 matches them without case).  0 when the forms are more than
+ * XWORD_VARIANTS, or strings (ICU's closure, which holds the case folding
+ * PCRE2 matches by), or a character has more than two forms of one
+ * length, or the word is too long: the walk does not look for it. */
+enum { XWORD_VARIANTS = 4, XWORD_CHOICES = 3 };
+static size_t word_forms(const rule_literal *w, xword_form *f) {
+  typedef struct choice {
+    unsigned char a[4], b[4];
+    uint8_t len;
+  } choice;
+  choice ch[XWORD_BYTES][XWORD_CHOICES];
+  uint8_t nch[XWORD_BYTES];
   const unsigned char *t = (const unsigned char *)w->text;
   int32_t len = (int32_t)strlen(w->text), i = 0;
-  if (!len || len > XWORD_BYTES) return false;
-  f->len = (size_t)len;
+  size_t nchars = 0, nforms = 1;
+  if (!len || len > XWORD_BYTES) return 0;
   while (i < len) {
     int32_t at = i;
     UChar32 c;
     U8_NEXT(t, i, len, c);
-    if (c < 0) return false;
-    UChar32 other = c;
+    if (c < 0) return 0;
+    choice *cc = ch[nchars];
+    uint8_t n = 1;
+    cc[0].len = (uint8_t)(i - at);
+    memcpy(cc[0].a, t + at, cc[0].len);
+    memcpy(cc[0].b, t + at, cc[0].len);
     if (w->caseless) {
       USet *set = uset_open(c, c);
-      if (!set) return false;
+      if (!set) return 0;
       uset_closeOver(set, USET_CASE_INSENSITIVE);
-      int32_t items = uset_getItemCount(set), size = uset_size(set);
-      bool ok = size <= 2 && items >= 1;
+      int32_t items = uset_getItemCount(set);
+      bool ok = items >= 1, paired = false;
       UErrorCode st = U_ZERO_ERROR;
       for (int32_t k = 0; ok && k < items; k++) {
         UChar32 lo, hi;
@@ -2683,22 +2698,44 @@ static bool word_form(const rule_literal *w, xword_form *f) {
         /* a string (a full folding) is length > 0 */
         if (uset_getItem(set, k, &lo, &hi, str, 4, &st) != 0 || U_FAILURE(st))
           ok = false;
-        else
-          for (UChar32 x = lo; x <= hi; x++)
-            if (x != c) other = x;
+        for (UChar32 x = lo; ok && x <= hi; x++) {
+          if (x == c) continue;
+          int32_t o = 0;
+          UBool bad = false;
+          if (U8_LENGTH(x) == cc[0].len && !paired) {
+            U8_APPEND(cc[0].b, o, 4, x, bad);
+            paired = true;
+          } else if (U8_LENGTH(x) != cc[0].len && n < XWORD_CHOICES) {
+            U8_APPEND(cc[n].a, o, 4, x, bad);
+            memcpy(cc[n].b, cc[n].a, (size_t)o);
+            cc[n++].len = (uint8_t)o;
+          } else {
+            ok = false; /* a third form of its length, or too many */
+          }
+          ok = ok && !bad;
+        }
       }
       uset_close(set);
-      if (!ok || U8_LENGTH(other) != i - at) return false;
+      if (!ok) return 0;
     }
-    int32_t o = at;
-    UBool bad = false;
-    U8_APPEND(f->b, o, XWORD_BYTES, other, bad);
-    if (bad) return false;
-    memcpy(f->a + at, t + at, (size_t)(i - at));
-    f->clen[at] = (uint8_t)(i - at);
-    for (int32_t j = at; j < i; j++) f->start[j] = (uint8_t)at;
+    nch[nchars++] = n;
+    if ((nforms *= n) > XWORD_VARIANTS) return 0;
   }
-  return true;
+  for (size_t v = 0; v < nforms; v++) {
+    size_t pos = 0, rest = v;
+    for (size_t k = 0; k < nchars; k++) {
+      const choice *cc = &ch[k][rest % nch[k]];
+      rest /= nch[k];
+      if (pos + cc->len > XWORD_BYTES) return 0;
+      memcpy(f[v].a + pos, cc->a, cc->len);
+      memcpy(f[v].b + pos, cc->b, cc->len);
+      f[v].clen[pos] = cc->len;
+      for (size_t j = pos; j < pos + cc->len; j++) f[v].start[j] = (uint8_t)pos;
+      pos += cc->len;
+    }
+    f[v].len = pos;
+  }
+  return nforms;
 }
 
 /* Does form f stand at p (e - p bytes left)?  Mostly it stands as the
@@ -2726,35 +2763,36 @@ static bool form_at(const xword_form *f, const unsigned char *p,
  * same few words, and ICU's closure costs more than a short plan's walk.
  * Kept by the word's text and case, not its address: a rule set freed
  * and another loaded may reuse addresses. */
-static bool word_form_kept(const rule_literal *w, xword_form *f) {
-  enum { SLOTS = 128 };
+static size_t word_forms_kept(const rule_literal *w, xword_form *f) {
+  enum { SLOTS = 64 };
   typedef struct kept_form {
     char text[XWORD_BYTES + 1]; /* "" : none */
-    bool caseless, ok;
-    xword_form form;
+    bool caseless;
+    size_t n;
+    xword_form forms[XWORD_VARIANTS];
   } kept_form;
   static _Thread_local kept_form kept[SLOTS];
   size_t len = strlen(w->text);
-  if (len > XWORD_BYTES) return false;
+  if (len > XWORD_BYTES) return 0;
   kept_form *k = &kept[(cchc_hash_bytes(w->text, len) ^ w->caseless) % SLOTS];
   if (!k->text[0] || k->caseless != w->caseless || strcmp(k->text, w->text)) {
     memcpy(k->text, w->text, len + 1);
     k->caseless = w->caseless;
-    k->ok = word_form(w, &k->form);
+    k->n = word_forms(w, k->forms);
   }
-  if (k->ok) *f = k->form;
-  return k->ok;
+  memcpy(f, k->forms, k->n * sizeof *f);
+  return k->n;
 }
 
-/* Keep offset i for each word of mask m (bits of ids) whose form stands
- * there; false without memory. */
-static bool places_keep(const xword_form *forms, const size_t *ids,
+/* Keep offset i for the word of each form of mask m (bits of forms; of
+ * their words) that stands there; false without memory. */
+static bool places_keep(const xword_form *forms, const size_t *of,
                         uint32_t m, const unsigned char *u, size_t i,
                         const unsigned char *e, uint32_t **at, size_t *count,
                         size_t *cap) {
   for (; m; m &= m - 1) {
-    size_t k = ids[__builtin_ctz(m)];
-    if (!form_at(&forms[k], u + i, e)) continue;
+    size_t b = (size_t)__builtin_ctz(m), k = of[b];
+    if (!form_at(&forms[b], u + i, e)) continue;
     void *grown = cchc_grow(at[k], &cap[k], count[k], sizeof *at[k]);
     if (!grown) return false;
     at[k] = grown;
@@ -2806,10 +2844,12 @@ bool rule_words_places(const char *s, size_t n,
                        uint32_t **at, size_t *count) {
   enum { BATCH = 32 };
   const unsigned char *u = (const unsigned char *)s, *e = u + n;
-  xword_form *forms = malloc((nwords ? nwords : 1) * sizeof *forms);
+  xword_form *forms = malloc(BATCH * sizeof *forms);
   size_t *cap = calloc(nwords ? nwords : 1, sizeof *cap);
   word_sieve *sv = calloc(1, sizeof *sv);
-  size_t ids[BATCH];
+  /* bit b of a batch: forms[b], of word of[b]; every form of a word in
+   * one batch, so that its places come in order */
+  size_t of[BATCH];
   bool ok = forms && cap && sv && n <= UINT32_MAX;
   for (size_t k = 0; k < nwords; k++) {
     at[k] = NULL;
@@ -2818,11 +2858,13 @@ bool rule_words_places(const char *s, size_t n,
   for (size_t k0 = 0; ok && k0 < nwords;) {
     unsigned nb = 0;
     if (k0) memset(sv, 0, sizeof *sv);
-    for (; k0 < nwords && nb < BATCH; k0++) {
-      if (!word_form_kept(words[k0], &forms[k0])) continue;
-      sieve_add(sv, &forms[k0], nb);
-      count[k0] = 0;
-      ids[nb++] = k0;
+    for (; k0 < nwords && nb + XWORD_VARIANTS <= BATCH; k0++) {
+      size_t nf = word_forms_kept(words[k0], forms + nb);
+      for (size_t v = 0; v < nf; v++) {
+        sieve_add(sv, &forms[nb], nb);
+        of[nb++] = k0;
+      }
+      if (nf) count[k0] = 0;
     }
     if (!nb) continue;
     size_t o = 0;
@@ -2833,9 +2875,10 @@ bool rule_words_places(const char *s, size_t n,
       if (o + 6 <= n) m &= sv->byte[4][u[o + 4]] & sv->byte[5][u[o + 5]];
       if (!m) continue;
       uint32_t here = (uint32_t)m, next = (uint32_t)(m >> 32);
-      if ((here && !places_keep(forms, ids, here, u, o, e, at, count, cap)) ||
+      if ((here &&
+           !places_keep(forms, of, here, u, o, e, at, count, cap)) ||
           (next &&
-           !places_keep(forms, ids, next, u, o + 1, e, at, count, cap))) {
+           !places_keep(forms, of, next, u, o + 1, e, at, count, cap))) {
         ok = false;
         goto done;
       }
@@ -2843,7 +2886,7 @@ bool rule_words_places(const char *s, size_t n,
     /* the last few offsets: every word compares */
     uint32_t all = nb == 32 ? UINT32_MAX : ((uint32_t)1 << nb) - 1;
     for (; o < n; o++)
-      if (!places_keep(forms, ids, all, u, o, e, at, count, cap)) {
+      if (!places_keep(forms, of, all, u, o, e, at, count, cap)) {
         ok = false;
         goto done;
       }

@@ -982,10 +982,10 @@ static size_t pcre2_places(const char *w, bool caseless, const char *s,
 
 /* The walk finds each word where its pattern does: in any case of each
  * letter (Vietnamese letters in two forms), overlapping, at even and odd
- * offsets, at the text's end; not in a decomposed letter, nor where only
- * its first bytes stand ("địa" for "định"); and leaves to
- * the patterns a word with 'k' or 's' (the Kelvin sign and 'ſ' match them
- * without case). */
+ * offsets, at the text's end; 'k' and 's' in their third form without
+ * case too (the Kelvin sign and 'ſ', of other lengths); not in a
+ * decomposed letter, nor where only its first bytes stand ("địa" for
+ * "định"); and leaves to the patterns a word of too many forms. */
 START_TEST(word_places_as_the_patterns_find_them) {
   static const struct {
     const char *text;
@@ -993,8 +993,9 @@ START_TEST(word_places_as_the_patterns_find_them) {
   } words[] = {
       {"từ", true, true},     {"qu", true, true},    {"thời", true, true},
       {"Năm", false, true},   {"đột", true, true},   {"ngày", true, true},
-      {"aa", true, true},     {"kiểm", true, false}, {"soát", true, false},
+      {"aa", true, true},     {"kiểm", true, true},  {"soát", true, true},
       {"tháng", false, true}, {"x", true, true},    {"định", true, true},
+      {"kiss", true, false},
   };
   enum { NW = sizeof words / sizeof *words };
   static const char *const pieces[] = {
@@ -1002,6 +1003,8 @@ START_TEST(word_places_as_the_patterns_find_them) {
       "Năm năm NĂM nĂm ",        "ĐỘT Đột đột ",    "ngàyngày NGÀYngày ",
       "aaa aaaa ",               "KIỂM \xe2\x84\xaaiểm Soát \xc5\xbfoát ",
       "tháng THÁNG ",            "xX ",
+      /* 'k' and 's' in a third form, of another length */
+      "k\xe2\x84\xaa\xe2\x84\xaaiểm ss\xc5\xbfoát \xc5\xbfOÁT kiỂm KISS ",
       /* the same first four bytes, then others in the fifth or sixth */
       "địa ĐỊNH định địNh đỊnh địnH ĐỊA ",
   };
