@@ -452,11 +452,11 @@ static bool near_words(const rule *r) {
 }
 
 /* The places of word w in the text: their index in d->places, or
- * SIZE_MAX when out of memory.  Those of the deadline rules' words are
- * there from one walk of the text (words_find); another word's are found
- * at the first ask, where the text's scans keep the places of the words
- * they look for (rule_text_places): found once for the scans of every
- * pass and the tries here. */
+ * SIZE_MAX when out of memory.  The text's scans keep the places of the
+ * words they look for (rule_text_places): those of the deadline rules'
+ * words are there from one walk of the text (words_find), another word's
+ * are found at the first ask, once for the scans of every pass and the
+ * tries here. */
 static size_t places_of(dctx *d, const rule_literal *w) {
   for (size_t i = 0; i < d->nplaces; i++)
     if (d->places[i].word == w) return i;
@@ -487,14 +487,13 @@ static size_t places_of(dctx *d, const rule_literal *w) {
 }
 
 /* The places of the words of every rule in rs tried near them, found in
- * one walk of the text (xwords_places) before the rules ask; those the
- * walk cannot tell are searched at the first ask (places_of).  The where=
+ * one walk of the text (rule_text_find_words) before the rules ask, and
+ * kept by the text for its scans too; those the walk cannot tell are
+ * searched at the first ask (places_of).  The where=
  * table rules count only when `tables`.  False when out of memory. */
 static bool words_find(dctx *d, rule_list rs, bool tables) {
   const rule_literal **words = NULL;
   size_t nwords = 0, cap = 0;
-  uint32_t **at = NULL;
-  size_t *count = NULL;
   bool ok = true;
   for (size_t i = 0; ok && i < rs.n; i++) {
     const rule *r = rs.items[i];
@@ -511,28 +510,8 @@ static bool words_find(dctx *d, rule_list rs, bool tables) {
       else (words = grown)[nwords++] = w;
     }
   }
-  if (ok && nwords) {
-    at = malloc(nwords * sizeof *at);
-    count = malloc(nwords * sizeof *count);
-    ok = at && count &&
-         xwords_places(d->x->s, d->x->n, words, nwords, at, count);
-  }
-  for (size_t k = 0; ok && k < nwords; k++) {
-    if (count[k] == SIZE_MAX) continue; /* searched when asked */
-    void *grown = cchc_grow(d->places, &d->cap_places, d->nplaces,
-                            sizeof *d->places);
-    if (!grown) {
-      for (size_t j = k; j < nwords; j++) free(at[j]);
-      ok = false;
-      break;
-    }
-    d->places = grown;
-    d->places[d->nplaces++] =
-        (word_places){.word = words[k], .at = at[k], .n = count[k]};
-  }
+  ok = ok && rule_text_find_words(&d->x->scan, words, nwords);
   free(words);
-  free(at);
-  free(count);
   return ok;
 }
 
@@ -948,11 +927,12 @@ static bool may_have_table(const xctx *x, const bool *app) {
   return memchr(x->s, '|', x->n) != NULL;
 }
 
-/* Give back the places of the words that only the deadline rules want,
- * once their walks are done: the candidates grow meanwhile, and a long
- * text has millions of places.  Those of the words of the nodeadline
- * rules tried near them are kept for find_zones; no walk points into
- * d->places now. */
+/* Give back the places found here (words too dense for the text to keep)
+ * that only the deadline rules want, once their walks are done: the
+ * candidates grow meanwhile, and a long text has millions of places.
+ * Those of the words of the nodeadline rules tried near them are kept for
+ * find_zones; no walk points into d->places now.  The places the text
+ * keeps stay, for the scans after (its memory peaks elsewhere). */
 static void places_release(dctx *d) {
   rule_list zr = rules_select(d->x->rules, "nodeadline.", NULL);
   size_t kept = 0;
@@ -965,7 +945,7 @@ static void places_release(dctx *d) {
         wanted = f->anchor[k] == p->word && near_words(zr.items[j]);
     }
     if (wanted) d->places[kept++] = *p;
-    else free(p->at); /* those the text's scans keep stay theirs */
+    else free(p->at); /* those the text keeps stay: later scans ask */
   }
   d->nplaces = kept;
 }

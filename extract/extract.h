@@ -164,17 +164,6 @@ bool xmatch_at(xctx *x, const rule *r, const char *s, size_t n, size_t at);
  * (xmatch_at) at the first place of one of its words where it has one. */
 bool xstarts_with_word(const rule *r);
 
-/* Where each of words[0, nwords) stands in s[0, n): every occurrence
- * its compiled pattern finds (its text, without case when caseless), in
- * text order, in at[k] (malloc'd; NULL when none) and count[k], found in
- * one walk of the text for all of them, where the scans search it once
- * for each word (rule_text_places).  A word the walk cannot tell (a
- * letter with more than two forms without case, as 'k' with the Kelvin
- * sign; a long word) is left to them: count[k] SIZE_MAX.  False without
- * memory (or for a text of 4 GB): none is told. */
-bool xwords_places(const char *s, size_t n, const rule_literal *const *words,
-                   size_t nwords, uint32_t **at, size_t *count);
-
 /* The extractors, run in order by cchc_extract (extract.c); each appends
  * to x->f and returns CCHC_OK or an error (x->err filled). */
 cchc_status extract_sections(xctx *x);

@@ -403,6 +403,24 @@ void rule_text_line_around(const rule_text *t, size_t at, size_t *start,
  * memory): the caller searches itself. */
 bool rule_text_places(const rule_text *t, const rule_literal *l,
                       const uint32_t **at, size_t *n);
+/* Where each of words[0, nwords) stands in s[0, n): every occurrence
+ * its compiled pattern finds (its text, without case when caseless), in
+ * text order, in at[k] (malloc'd; NULL when none) and count[k], found in
+ * one walk of the text for all of them, where a search by pattern goes
+ * through the text once for each word.  A word the walk cannot tell (a
+ * letter with more than two forms without case of one length, or one
+ * with many forms: 'k' and 's' have a third, the Kelvin sign and 'ſ'; a
+ * long word) is left to the patterns: count[k] SIZE_MAX.  False without
+ * memory (or for a text of 4 GB): none is told. */
+bool rule_words_places(const char *s, size_t n,
+                       const rule_literal *const *words, size_t nwords,
+                       uint32_t **at, size_t *count);
+/* Find the places in t of words[0, nwords) (literals of the rule set t's
+ * scans use) in one walk of t (rule_words_places), before the scans and
+ * rule_text_places ask for them one by one: those the walk cannot tell
+ * are searched when asked.  False without memory. */
+bool rule_text_find_words(const rule_text *t,
+                          const rule_literal *const *words, size_t nwords);
 /* rule_exec for a match starting at or before `limit` only: the search
  * stops there (t lends its match context; s need not be its text). */
 bool rule_exec_until(const rule *r, const rule_text *t, const char *s,

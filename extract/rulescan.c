@@ -2640,6 +2640,309 @@ bool rule_text_places(const rule_text *t, const rule_literal *l,
   return true;
 }
 
+/* ---- places of words, found in one walk ------------------------------ */
+
+/* A word as the walk looks for it: its bytes in each of the two forms of
+ * each of its characters (one form for a character without case, or in
+ * a word of its case), char by char: a character of either form stands
+ * in its place. */
+enum { XWORD_BYTES = 64 };
+typedef struct xword_form {
+  unsigned char a[XWORD_BYTES], b[XWORD_BYTES]; /* the two forms */
+  uint8_t clen[XWORD_BYTES]; /* at a character's first byte: its length */
+  uint8_t start[XWORD_BYTES]; /* of the character each byte is of */
+  size_t len;
+} xword_form;
+
+/* The forms of word w (a rule_literal's text, with its case), in f[0,
+ * the count returned): each character in the two forms of its own length
+ * that its closure without case holds (one for a character without case,
+ * or in a word of its case), and in a form of another length alone in a
+ * form of the word of its own: 'k' and the Kelvin sign, 's' and 'ſ' (as
+ * PCRE2 matches them without case).  0 when the forms are more than
+ * XWORD_VARIANTS, or strings (ICU's closure, which holds the case folding
+ * PCRE2 matches by), or a character has more than two forms of one
+ * length, or the word is too long: the walk does not look for it. */
+enum { XWORD_VARIANTS = 4, XWORD_CHOICES = 3 };
+static size_t word_forms(const rule_literal *w, xword_form *f) {
+  typedef struct choice {
+    unsigned char a[4], b[4];
+    uint8_t len;
+  } choice;
+  choice ch[XWORD_BYTES][XWORD_CHOICES];
+  uint8_t nch[XWORD_BYTES];
+  const unsigned char *t = (const unsigned char *)w->text;
+  int32_t len = (int32_t)strlen(w->text), i = 0;
+  size_t nchars = 0, nforms = 1;
+  if (!len || len > XWORD_BYTES) return 0;
+  while (i < len) {
+    int32_t at = i;
+    UChar32 c;
+    U8_NEXT(t, i, len, c);
+    if (c < 0) return 0;
+    choice *cc = ch[nchars];
+    uint8_t n = 1;
+    cc[0].len = (uint8_t)(i - at);
+    memcpy(cc[0].a, t + at, cc[0].len);
+    memcpy(cc[0].b, t + at, cc[0].len);
+    if (w->caseless) {
+      USet *set = uset_open(c, c);
+      if (!set) return 0;
+      uset_closeOver(set, USET_CASE_INSENSITIVE);
+      int32_t items = uset_getItemCount(set);
+      bool ok = items >= 1, paired = false;
+      UErrorCode st = U_ZERO_ERROR;
+      for (int32_t k = 0; ok && k < items; k++) {
+        UChar32 lo, hi;
+        UChar str[4];
+        /* a string (a full folding) is length > 0 */
+        if (uset_getItem(set, k, &lo, &hi, str, 4, &st) != 0 || U_FAILURE(st))
+          ok = false;
+        for (UChar32 x = lo; ok && x <= hi; x++) {
+          if (x == c) continue;
+          int32_t o = 0;
+          UBool bad = false;
+          if (U8_LENGTH(x) == cc[0].len && !paired) {
+            U8_APPEND(cc[0].b, o, 4, x, bad);
+            paired = true;
+          } else if (U8_LENGTH(x) != cc[0].len && n < XWORD_CHOICES) {
+            U8_APPEND(cc[n].a, o, 4, x, bad);
+            memcpy(cc[n].b, cc[n].a, (size_t)o);
+            cc[n++].len = (uint8_t)o;
+          } else {
+            ok = false; /* a third form of its length, or too many */
+          }
+          ok = ok && !bad;
+        }
+      }
+      uset_close(set);
+      if (!ok) return 0;
+    }
+    nch[nchars++] = n;
+    if ((nforms *= n) > XWORD_VARIANTS) return 0;
+  }
+  for (size_t v = 0; v < nforms; v++) {
+    size_t pos = 0, rest = v;
+    for (size_t k = 0; k < nchars; k++) {
+      const choice *cc = &ch[k][rest % nch[k]];
+      rest /= nch[k];
+      if (pos + cc->len > XWORD_BYTES) return 0;
+      memcpy(f[v].a + pos, cc->a, cc->len);
+      memcpy(f[v].b + pos, cc->b, cc->len);
+      f[v].clen[pos] = cc->len;
+      for (size_t j = pos; j < pos + cc->len; j++) f[v].start[j] = (uint8_t)pos;
+      pos += cc->len;
+    }
+    f[v].len = pos;
+  }
+  return nforms;
+}
+
+/* Does form f stand at p (e - p bytes left)?  Mostly it stands as the
+ * word is written: the bytes compare, and from the first that differs
+ * its character compares in either form, and those after it. */
+static bool form_at(const xword_form *f, const unsigned char *p,
+                    const unsigned char *e) {
+  if ((size_t)(e - p) < f->len) return false;
+  size_t i = 0;
+  while (i < f->len && p[i] == f->a[i]) i++;
+  if (i == f->len) return true;
+  for (i = f->start[i]; i < f->len; i += f->clen[i]) {
+    bool a = true, b = true; /* the character in either form */
+    for (size_t j = i; j < i + f->clen[i]; j++) {
+      a = a && p[j] == f->a[j];
+      b = b && p[j] == f->b[j];
+    }
+    if (!a && !b) return false;
+  }
+  return true;
+}
+
+/* The forms of word w, as word_form tells them, kept for the next texts
+ * (per thread: texts may be extracted in parallel): rule sets spell the
+ * same few words, and ICU's closure costs more than a short plan's walk.
+ * Kept by the word's text and case, not its address: a rule set freed
+ * and another loaded may reuse addresses. */
+static size_t word_forms_kept(const rule_literal *w, xword_form *f) {
+  enum { SLOTS = 64 };
+  typedef struct kept_form {
+    char text[XWORD_BYTES + 1]; /* "" : none */
+    bool caseless;
+    size_t n;
+    xword_form forms[XWORD_VARIANTS];
+  } kept_form;
+  static _Thread_local kept_form kept[SLOTS];
+  size_t len = strlen(w->text);
+  if (len > XWORD_BYTES) return 0;
+  kept_form *k = &kept[(cchc_hash_bytes(w->text, len) ^ w->caseless) % SLOTS];
+  if (!k->text[0] || k->caseless != w->caseless || strcmp(k->text, w->text)) {
+    memcpy(k->text, w->text, len + 1);
+    k->caseless = w->caseless;
+    k->n = word_forms(w, k->forms);
+  }
+  memcpy(f, k->forms, k->n * sizeof *f);
+  return k->n;
+}
+
+/* Keep offset i for the word of each form of mask m (bits of forms; of
+ * their words) that stands there; false without memory. */
+static bool places_keep(const xword_form *forms, const size_t *of,
+                        uint32_t m, const unsigned char *u, size_t i,
+                        const unsigned char *e, uint32_t **at, size_t *count,
+                        size_t *cap) {
+  for (; m; m &= m - 1) {
+    size_t b = (size_t)__builtin_ctz(m), k = of[b];
+    if (!form_at(&forms[b], u + i, e)) continue;
+    void *grown = cchc_grow(at[k], &cap[k], count[k], sizeof *at[k]);
+    if (!grown) return false;
+    at[k] = grown;
+    at[k][count[k]++] = (uint32_t)i;
+  }
+  return true;
+}
+
+/* Mark in table t (by byte value) the bytes byte j of form f may be:
+ * its byte in either form, or any byte past its end. */
+static void sieve_byte(uint64_t *t, const xword_form *f, size_t j,
+                       uint64_t bit) {
+  if (j >= f->len) {
+    for (unsigned c = 0; c < 256; c++) t[c] |= bit;
+    return;
+  }
+  t[f->a[j]] |= bit;
+  t[f->b[j]] |= bit;
+}
+
+/* The walk looks at the bytes b0 b1 b2 b3 of each even offset o, for the
+ * words (a bit each, of a batch) that may start at o (the low half of
+ * the masks) and at o + 1 (the high half): byte[j][bj] has those whose
+ * byte j (j - 1, for o + 1; any byte for j = 0) may be bj.  A word
+ * stands only where each says it may; where some may, b4 and b5 are
+ * looked at too (a Vietnamese letter with a mark is three bytes, the
+ * first two shared by dozens: four bytes let "địa" through for "định"),
+ * and the form then compares.  Half the offsets are looked at, and a
+ * position is let through by six bytes, or five.  Six tables of 256
+ * (12 KB): a plan's walk is short, and a table of byte pairs (512 KB,
+ * touched all over by each word) cost more to set up than the walk of a
+ * plan. */
+enum { SIEVE_BYTES = 6 };
+typedef struct word_sieve {
+  uint64_t byte[SIEVE_BYTES][256];
+} word_sieve;
+
+/* Add form f to the sieve as bit `bit` (< 32). */
+static void sieve_add(word_sieve *sv, const xword_form *f, unsigned bit) {
+  uint64_t lo = (uint64_t)1 << bit, hi = lo << 32;
+  for (unsigned c = 0; c < 256; c++) sv->byte[0][c] |= hi;
+  for (size_t j = 0; j < SIEVE_BYTES; j++) sieve_byte(sv->byte[j], f, j, lo);
+  for (size_t j = 1; j < SIEVE_BYTES; j++)
+    sieve_byte(sv->byte[j], f, j - 1, hi);
+}
+
+bool rule_words_places(const char *s, size_t n,
+                       const rule_literal *const *words, size_t nwords,
+                       uint32_t **at, size_t *count) {
+  enum { BATCH = 32 };
+  const unsigned char *u = (const unsigned char *)s, *e = u + n;
+  xword_form *forms = malloc(BATCH * sizeof *forms);
+  size_t *cap = calloc(nwords ? nwords : 1, sizeof *cap);
+  word_sieve *sv = calloc(1, sizeof *sv);
+  /* bit b of a batch: forms[b], of word of[b]; every form of a word in
+   * one batch, so that its places come in order */
+  size_t of[BATCH];
+  bool ok = forms && cap && sv && n <= UINT32_MAX;
+  for (size_t k = 0; k < nwords; k++) {
+    at[k] = NULL;
+    count[k] = SIZE_MAX;
+  }
+  for (size_t k0 = 0; ok && k0 < nwords;) {
+    unsigned nb = 0;
+    if (k0) memset(sv, 0, sizeof *sv);
+    for (; k0 < nwords && nb + XWORD_VARIANTS <= BATCH; k0++) {
+      size_t nf = word_forms_kept(words[k0], forms + nb);
+      for (size_t v = 0; v < nf; v++) {
+        sieve_add(sv, &forms[nb], nb);
+        of[nb++] = k0;
+      }
+      if (nf) count[k0] = 0;
+    }
+    if (!nb) continue;
+    size_t o = 0;
+    for (; o + 4 <= n; o += 2) {
+      uint64_t m = sv->byte[0][u[o]] & sv->byte[1][u[o + 1]] &
+                   sv->byte[2][u[o + 2]] & sv->byte[3][u[o + 3]];
+      if (!m) continue;
+      if (o + 6 <= n) m &= sv->byte[4][u[o + 4]] & sv->byte[5][u[o + 5]];
+      if (!m) continue;
+      uint32_t here = (uint32_t)m, next = (uint32_t)(m >> 32);
+      if ((here &&
+           !places_keep(forms, of, here, u, o, e, at, count, cap)) ||
+          (next &&
+           !places_keep(forms, of, next, u, o + 1, e, at, count, cap))) {
+        ok = false;
+        goto done;
+      }
+    }
+    /* the last few offsets: every word compares */
+    uint32_t all = nb == 32 ? UINT32_MAX : ((uint32_t)1 << nb) - 1;
+    for (; o < n; o++)
+      if (!places_keep(forms, of, all, u, o, e, at, count, cap)) {
+        ok = false;
+        goto done;
+      }
+  }
+done:
+  for (size_t k = 0; ok && k < nwords; k++)
+    if (at[k]) at[k] = cchc_shrink(at[k], &cap[k], count[k], sizeof *at[k]);
+  if (!ok)
+    for (size_t k = 0; k < nwords; k++) {
+      free(at[k]);
+      at[k] = NULL;
+      count[k] = SIZE_MAX;
+    }
+  free(forms);
+  free(cap);
+  free(sv);
+  return ok;
+}
+
+
+bool rule_text_find_words(const rule_text *t,
+                          const rule_literal *const *words, size_t nwords) {
+  struct literal_cache *c =
+      nwords && words[0]->set ? literal_cache_for(t, words[0]->set) : NULL;
+  if (!c || t->n > UINT32_MAX) return nwords == 0;
+  /* the words not yet found to the end of the text (nor left to the
+   * searches as dense) */
+  const rule_literal **walk = malloc(nwords * sizeof *walk);
+  uint32_t **at = malloc(nwords * sizeof *at);
+  size_t *count = malloc(nwords * sizeof *count), m = 0;
+  bool ok = walk && at && count;
+  for (size_t k = 0; ok && k < nwords; k++) {
+    const rule_literal *l = words[k];
+    if (l->set != c->set || l->id >= c->nhits) continue;
+    const literal_places *p = &c->places[l->id];
+    if (p->dense || p->done >= t->n) continue;
+    size_t j = 0;
+    while (j < m && walk[j] != l) j++;
+    if (j == m) walk[m++] = l;
+  }
+  ok = ok && rule_words_places(t->s, t->n, walk, m, at, count);
+  for (size_t k = 0; ok && k < m; k++) {
+    if (count[k] == SIZE_MAX) continue; /* searched when asked */
+    /* the walk's places replace those the searches found so far: the
+     * same, and the rest of the text's */
+    literal_places *p = &c->places[walk[k]->id];
+    free(p->at);
+    *p = (literal_places){
+        .at = at[k], .n = count[k], .cap = count[k], .done = t->n};
+  }
+  free(walk);
+  free(at);
+  free(count);
+  return ok;
+}
+
 /* The length of the white-space character (of \s) at p (< e), 0 when
  * there is none: ASCII's, and beyond it those of \h and \v and Unicode's
  * separators: U+0085, U+00A0, U+1680, U+180E, U+2000-U+200A, U+2028,

@@ -955,7 +955,7 @@ END_TEST
 /* ---- the places of words, found in one walk ------------------------------ */
 
 /* Every place of word w in s[0, n), as its pattern finds them (each
- * occurrence, overlapping ones too): what xwords_places must find. */
+ * occurrence, overlapping ones too): what rule_words_places must find. */
 static size_t pcre2_places(const char *w, bool caseless, const char *s,
                            size_t n, uint32_t *out) {
   int code;
@@ -982,9 +982,10 @@ static size_t pcre2_places(const char *w, bool caseless, const char *s,
 
 /* The walk finds each word where its pattern does: in any case of each
  * letter (Vietnamese letters in two forms), overlapping, at even and odd
- * offsets, at the text's end; not in a decomposed letter; and leaves to
- * the patterns a word with 'k' or 's' (the Kelvin sign and 'ſ' match them
- * without case). */
+ * offsets, at the text's end; 'k' and 's' in their third form without
+ * case too (the Kelvin sign and 'ſ', of other lengths); not in a
+ * decomposed letter, nor where only its first bytes stand ("địa" for
+ * "định"); and leaves to the patterns a word of too many forms. */
 START_TEST(word_places_as_the_patterns_find_them) {
   static const struct {
     const char *text;
@@ -992,8 +993,9 @@ START_TEST(word_places_as_the_patterns_find_them) {
   } words[] = {
       {"từ", true, true},     {"qu", true, true},    {"thời", true, true},
       {"Năm", false, true},   {"đột", true, true},   {"ngày", true, true},
-      {"aa", true, true},     {"kiểm", true, false}, {"soát", true, false},
-      {"tháng", false, true}, {"x", true, true},
+      {"aa", true, true},     {"kiểm", true, true},  {"soát", true, true},
+      {"tháng", false, true}, {"x", true, true},    {"định", true, true},
+      {"kiss", true, false},
   };
   enum { NW = sizeof words / sizeof *words };
   static const char *const pieces[] = {
@@ -1001,6 +1003,10 @@ START_TEST(word_places_as_the_patterns_find_them) {
       "Năm năm NĂM nĂm ",        "ĐỘT Đột đột ",    "ngàyngày NGÀYngày ",
       "aaa aaaa ",               "KIỂM \xe2\x84\xaaiểm Soát \xc5\xbfoát ",
       "tháng THÁNG ",            "xX ",
+      /* 'k' and 's' in a third form, of another length */
+      "k\xe2\x84\xaa\xe2\x84\xaaiểm ss\xc5\xbfoát \xc5\xbfOÁT kiỂm KISS ",
+      /* the same first four bytes, then others in the fifth or sixth */
+      "địa ĐỊNH định địNh đỊnh địnH ĐỊA ",
   };
   char text[4096];
   size_t n = 0;
@@ -1024,7 +1030,7 @@ START_TEST(word_places_as_the_patterns_find_them) {
   for (size_t cut = 0; cut < 10; cut++) {
     size_t len = n - cut;
     if (((unsigned char)text[len] & 0xC0) == 0x80) continue;
-    ck_assert(xwords_places(text, len, ptrs, NW, at, count));
+    ck_assert(rule_words_places(text, len, ptrs, NW, at, count));
     for (size_t k = 0; k < NW; k++) {
       if (!words[k].told) {
         ck_assert_uint_eq(count[k], SIZE_MAX);
@@ -1042,7 +1048,7 @@ START_TEST(word_places_as_the_patterns_find_them) {
     }
   }
   /* words of no text are none found */
-  ck_assert(xwords_places(text, 0, ptrs, NW, at, count));
+  ck_assert(rule_words_places(text, 0, ptrs, NW, at, count));
   for (size_t k = 0; k < NW; k++) {
     ck_assert(count[k] == 0 || count[k] == SIZE_MAX);
     free(at[k]);

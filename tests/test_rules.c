@@ -727,6 +727,78 @@ START_TEST(words_in_their_case_are_found_by_their_caseless_twin) {
 }
 END_TEST
 
+/* The places of a text's words found in one walk for all of them are
+ * those a search by each word's pattern finds (every occurrence in any
+ * case, overlapping), kept by the text for its scans; a word the walk
+ * cannot tell ('k': the Kelvin sign) is searched when asked; the places a
+ * scan found before the walk are not lost; the scans then find what the
+ * rules' own searches find. */
+START_TEST(words_found_in_one_walk_are_those_the_patterns_find) {
+  rule day = fact_rule("ngày\\s+\\d+", PCRE2_CASELESS);
+  rule check = fact_rule("kiểm\\s+tra", PCRE2_CASELESS);
+  rule year = fact_rule("năm\\s+\\d{4}", PCRE2_CASELESS);
+  const rule *rs[] = {&day, &check, &year};
+  const rule_literal *walked[] = {day.facts.lits[0][0],
+                                 check.facts.lits[0][0],
+                                 year.facts.lits[0][0], day.facts.lits[0][0]};
+  ck_assert_str_eq(walked[0]->text, "ngày");
+  ck_assert_str_eq(walked[1]->text, "kiểm");
+  ck_assert_str_eq(walked[2]->text, "năm");
+  char s[8192];
+  size_t n = 0;
+  for (int i = 0; n + 200 < sizeof s; i++)
+    n += (size_t)snprintf(s + n, sizeof s - n, "%.*sNGÀY %d, ngàyngày 3; "
+                          "\xe2\x84\xaaiểm tra, KIỂM tra; nĂm 2025 năm\n",
+                          i % 3, "--", i);
+  for (int before = 0; before < 2; before++) {
+    rule_text t;
+    cchc_error err = {0};
+    ck_assert_int_eq(rule_text_init(&t, s, n, &err), CCHC_OK);
+    pcre2_match_data *md = pcre2_match_data_create(4, NULL);
+    /* a scan asks for its words before the walk (a part of the text) */
+    if (before) ck_assert(rule_scan(&year, &t, n / 2, n / 4, md));
+    ck_assert(rule_text_find_words(&t, walked, 4));
+    for (size_t k = 0; k < 3; k++) {
+      const uint32_t *at;
+      size_t count, want = 0;
+      ck_assert(rule_text_places(&t, walked[k], &at, &count));
+      for (size_t from = 0;
+           from < n && code_match(walked[k]->code, &walked[k]->jit, s, n, from,
+                                  md, NULL) > 0;) {
+        size_t o = pcre2_get_ovector_pointer(md)[0];
+        ck_assert_uint_lt(want, count);
+        ck_assert_uint_eq(at[want++], o);
+        for (from = o + 1; from < n && ((unsigned char)s[from] & 0xC0) == 0x80;
+             from++) {
+        }
+      }
+      ck_assert_uint_eq(count, want);
+      ck_assert_uint_gt(count, 50);
+    }
+    /* every scan finds what its rule's search finds, match by match */
+    for (size_t r = 0; r < 3; r++)
+      for (size_t pos = 0; pos < n;) {
+        bool scanned = rule_scan(rs[r], &t, n, pos, md);
+        size_t ss = 0, se = 0;
+        if (scanned) rule_match_span(md, &ss, &se);
+        bool found = rule_exec(rs[r], s, n, pos, md);
+        ck_assert_int_eq(scanned, found);
+        if (!found) break;
+        size_t fs, fe;
+        rule_match_span(md, &fs, &fe);
+        ck_assert_uint_eq(ss, fs);
+        ck_assert_uint_eq(se, fe);
+        pos = fe > fs ? fe : fs + 1;
+      }
+    pcre2_match_data_free(md);
+    rule_text_free(&t);
+  }
+  free_rule_code(&day);
+  free_rule_code(&check);
+  free_fact_rule(&year);
+}
+END_TEST
+
 /* The words near the start of every match, each with how far after the
  * start it stands at most ("word:BYTES+RUNS", RUNS runs of white space),
  * or none: where a scan of the whole text looks first. */
@@ -1684,6 +1756,7 @@ int main(void) {
   tcase_add_loop_test(tf, facts_name_the_words_every_match_holds, 0,
                       sizeof words / sizeof *words);
   tcase_add_test(tf, words_in_their_case_are_found_by_their_caseless_twin);
+  tcase_add_test(tf, words_found_in_one_walk_are_those_the_patterns_find);
   tcase_add_loop_test(tf, facts_name_the_words_near_the_start, 0,
                       (int)(sizeof near_words / sizeof *near_words));
   tcase_add_test(tf, facts_say_where_matches_lie);
