@@ -10,6 +10,7 @@
 #include "harness.h"
 
 #include "../extract/frame.h"
+#include "../extract/rules.h"
 
 #include <jansson.h>
 #include <math.h>
@@ -594,6 +595,168 @@ static void score_file(const char *path, score *sc) {
   free(src);
 }
 
+/* ------------------------------------------------------------------ */
+/* Patterns rewritten for speed match as before                        */
+
+/* The patterns of rules rewritten only to run faster (a guard before a
+ * lazy scan's end, alternatives that share a \b or a first letter under
+ * one): the rules file's pattern must find, on every text the corpus
+ * gives, the very matches (every group) the first form found.  Tried
+ * anchored at each character of every line and of two lines joined (a
+ * block of table cells), and, for the subject rules (which read a whole
+ * subject: "^...$"), on every stretch of a line that starts or ends
+ * there, as the subjects before and after a number are. */
+static const struct {
+  const char *id, *before;
+  bool subject;
+} rewritten[] = {
+    {"target.count_event",
+     "(?<![\\d.,/:-])(?<value>\\d{1,3})\\s+(?=(?:cuộc|lớp|hội\\s+nghị|hội\\s+thi|sáng\\s+kiến|mô\\s+hình|đợt|buổi|chuyên\\s+đề|tin\\s+bài|tin,\\s+bài|bài\\s+viết|phóng\\s+sự)\\b)",
+     false},
+    {"nontarget.name",
+     "(?:\\b(?:Đề\\s+án|Chỉ\\s+thị|Nghị\\s+quyết|Nghị\\s+định|Quyết\\s+định|Thông\\s+tư|Chương\\s+trình|Kế\\s+hoạch|Kết\\s+luận|Công\\s+văn|Công\\s+điện|Luật|Điều|Khoản|Phụ\\s+lục|Mục|Biểu|Mẫu)\\s+(?:số\\s+)?\\d+|\\b(?:TCVN\\s*)?ISO(?:/IEC)?\\s*\\d+(?:\\s*:\\s*\\d{4})?|\\bTCVN\\s*\\d+(?::\\d{4})?)",
+     false},
+    {"nontarget.date",
+     "(?<![\\d.,])\\d{1,2}/\\d{1,2}(?:/\\d{2,4})?\\b|\\bngày\\s+\\d{1,2}(?:\\s+tháng\\s+\\d{1,2}(?:\\s+năm\\s+\\d{4})?)?|\\btháng\\s+\\d{1,2}(?:\\s*/\\s*\\d{4}|\\s+năm\\s+\\d{4})?|\\b(?:năm|quý)\\s+\\d{1,4}\\b|\\b(?:19|20)\\d{2}\\s*-\\s*(?:19|20)\\d{2}\\b",
+     false},
+    {"nontarget.descriptive",
+     "(?<![\\d.,/])\\d{1,3}\\s+(?:nội\\s+dung|nhiệm\\s+vụ|nhóm(?:\\s+nhiệm\\s+vụ|\\s+giải\\s+pháp)?|lĩnh\\s+vực|trụ\\s+cột|mục\\s+tiêu|giải\\s+pháp|khâu|đột\\s+phá|quan\\s+điểm)\\s+(?:trọng\\s+tâm|chủ\\s+yếu|chính|cơ\\s+bản|lớn|đột\\s+phá|trọng\\s+điểm)\\b|\\b(?:đồng\\s+bộ|gồm|bao\\s+gồm|trong)\\s+\\d{1,3}\\s+(?:nội\\s+dung|lĩnh\\s+vực|nhóm|trụ\\s+cột|nhiệm\\s+vụ)\\b|(?<![\\d.,/])\\d{1,2}\\s+cấp\\b|\\bnguyên\\s+tắc\\s+\\d{1,2}\\s+\\p{L}+|(?<![\\d.,/])\\d{1,2}\\s+(?:rõ|không|cùng|tại\\s+chỗ)\\b",
+     false},
+    {"subject.after",
+     "^\\s*(?!(?:trở|so\\s+với|trong|vào|tại|trên\\s+tổng|cấp\\s+xã\\s+trở)\\b)(?<subject>(?-i:[\\p{L}]|\\d)[^;:]*?)\\s*(?=\\s(?:(?:và|hoặc)\\s+)?(?:được|phải|đều|sẽ|khi|đạt|đảm\\s+bảo|bảo\\s+đảm|trong\\s+năm|trong\\s+số|so\\s+với)\\b|\\s+(?:(?:cho|đến|tới|với)\\s+)?\\d|\\s*\\(|[\\s.,;]*$)",
+     true},
+    {"subject.before",
+     "^\\s*(?:[-+*]\\s*|(?:\\d{1,2}(?:\\.\\d{1,2})*[.)]?\\s+))?(?<subject>[\\p{L}(].*?)(?:[\\s,]+(?:đạt|là|bằng|chiếm|ở\\s+mức)(?:\\s+(?:tỷ\\s+lệ|tỉ\\s+lệ|mức))?)?[\\s,]*$",
+     true},
+};
+
+static pcre2_code *compile_caseless(const char *pattern) {
+  int e;
+  PCRE2_SIZE at;
+  pcre2_code *c = pcre2_compile(
+      (PCRE2_SPTR)pattern, PCRE2_ZERO_TERMINATED,
+      PCRE2_UTF | PCRE2_UCP | PCRE2_DUPNAMES | PCRE2_CASELESS, &e, &at, NULL);
+  ck_assert_msg(c != NULL, "pattern error %d at %zu: %s", e, (size_t)at,
+                pattern);
+  pcre2_jit_compile(c, PCRE2_JIT_COMPLETE); /* as the rules run, when it can */
+  return c;
+}
+
+typedef struct same_matches {
+  pcre2_code *a, *b;
+  pcre2_match_data *ma, *mb;
+  uint32_t groups;
+  size_t tries, hits;
+  const char *id;
+  char *differs; /* the first difference, or NULL */
+} same_matches;
+
+/* Do a and b match s[0..n) alike from `at`?  The first difference is
+ * kept for the report (an assertion per try would cost a write each). */
+static void check_same(same_matches *m, const char *s, size_t n, size_t at,
+                       uint32_t options) {
+  int ra = pcre2_match(m->a, (PCRE2_SPTR)s, n, at, options, m->ma, NULL);
+  int rb = pcre2_match(m->b, (PCRE2_SPTR)s, n, at, options, m->mb, NULL);
+  m->tries++;
+  bool same = ra == rb;
+  if (same && ra > 0) {
+    m->hits++;
+    const PCRE2_SIZE *oa = pcre2_get_ovector_pointer(m->ma);
+    const PCRE2_SIZE *ob = pcre2_get_ovector_pointer(m->mb);
+    for (uint32_t g = 0; g < 2 * (m->groups + 1); g++) same &= oa[g] == ob[g];
+  }
+  if (!same && !m->differs &&
+      asprintf(&m->differs, "%d before, %d now (or other groups) at %zu of \"%.*s\"",
+               ra, rb, at, (int)n, s) < 0)
+    m->differs = NULL;
+}
+
+static bool char_start(const char *s, size_t i) {
+  return ((unsigned char)s[i] & 0xC0) != 0x80;
+}
+
+/* A line, or two joined by a line break (a block of table cells): tried
+ * at each character, and as subjects when `subject`. */
+static void check_block(same_matches *m, const char *s, size_t n,
+                        bool subject) {
+  for (size_t a = 0; a <= n; a++)
+    if (a == n || char_start(s, a)) check_same(m, s, n, a, PCRE2_ANCHORED);
+  if (!subject) return;
+  /* a subject is at most a clause's reach (targets.c) past its number */
+  enum { REACH = 1100 };
+  /* subjects follow a number (its digits, '%', a space) and end where
+   * one starts (a space or a digit before it) */
+  for (size_t a = 1; a < n; a++)
+    if (strchr("0123456789% ", s[a - 1]))
+      check_same(m, s + a, n - a < REACH ? n - a : REACH, 0, 0);
+  for (size_t b = 1; b <= n && b <= REACH; b++)
+    if (b == n || (s[b] && strchr("0123456789 ", s[b])))
+      check_same(m, s, b, 0, 0);
+}
+
+START_TEST(rewritten_patterns_match_as_before) {
+  char **files;
+  size_t nfiles = harness_corpus_all(&files);
+  ck_assert_uint_ge(nfiles, 4);
+  same_matches m = {0};
+  size_t ntexts = 0;
+  char **texts = calloc(nfiles, sizeof *texts);
+  for (size_t i = 0; i < nfiles; i++) {
+    size_t len;
+    char *src = harness_read(files[i], &len);
+    ck_assert_ptr_nonnull(src);
+    cchc_text *t = NULL;
+    cchc_error err = {0};
+    ck_assert_int_eq(cchc_normalize(src, len, NULL, &t, &err), CCHC_OK);
+    texts[ntexts++] = strdup(cchc_text_data(t));
+    cchc_text_free(t);
+    free(src);
+  }
+  harness_free_list(files, nfiles);
+  for (size_t r = 0; r < sizeof rewritten / sizeof *rewritten; r++) {
+    const rule *now = rules_find(rules, rewritten[r].id);
+    ck_assert_ptr_nonnull(now);
+    m.id = rewritten[r].id;
+    m.a = compile_caseless(rewritten[r].before);
+    m.b = compile_caseless(now->pattern);
+    uint32_t gb = 0;
+    pcre2_pattern_info(m.a, PCRE2_INFO_CAPTURECOUNT, &m.groups);
+    pcre2_pattern_info(m.b, PCRE2_INFO_CAPTURECOUNT, &gb);
+    ck_assert_uint_eq(m.groups, gb); /* groups are read by name and number */
+    m.ma = pcre2_match_data_create_from_pattern(m.a, NULL);
+    m.mb = pcre2_match_data_create_from_pattern(m.b, NULL);
+    m.tries = m.hits = 0;
+    for (size_t i = 0; i < ntexts; i++) {
+      const char *s = texts[i];
+      for (const char *line = s; *line;) {
+        const char *end = strchr(line, '\n');
+        if (!end) end = line + strlen(line);
+        const char *next = *end ? end + 1 : end;
+        const char *end2 = strchr(next, '\n');
+        if (!end2) end2 = next + strlen(next);
+        size_t n1 = (size_t)(end - line);
+        /* the subjects of a line that holds a number */
+        bool number = strpbrk(line, "0123456789") &&
+                      (size_t)(strpbrk(line, "0123456789") - line) < n1;
+        check_block(&m, line, n1, rewritten[r].subject && number);
+        if (*end && end2 > next)
+          check_block(&m, line, (size_t)(end2 - line), false);
+        line = next;
+      }
+    }
+    ck_assert_msg(!m.differs, "%s: %s", m.id, m.differs);
+    /* the texts hold what the rule finds: the check saw it match */
+    ck_assert_msg(m.hits > 0, "%s: no match in the corpus", m.id);
+    pcre2_match_data_free(m.ma);
+    pcre2_match_data_free(m.mb);
+    pcre2_code_free(m.a);
+    pcre2_code_free(m.b);
+  }
+  for (size_t i = 0; i < ntexts; i++) free(texts[i]);
+  free(texts);
+}
+END_TEST
+
 START_TEST(corpus_against_gold) {
   char **files;
   size_t n = harness_corpus(&files);
@@ -641,6 +804,11 @@ int main(void) {
   tcase_add_test(tc, scattered_appendix_table);
   tcase_add_test(tc, empty_and_plain_texts);
   suite_add_tcase(s, tc);
+  TCase *tcr = tcase_create("rewritten");
+  tcase_add_checked_fixture(tcr, load_rules, free_rules);
+  tcase_set_timeout(tcr, 300);
+  tcase_add_test(tcr, rewritten_patterns_match_as_before);
+  suite_add_tcase(s, tcr);
   TCase *tcc = tcase_create("corpus");
   tcase_add_checked_fixture(tcc, load_rules, free_rules);
   tcase_set_timeout(tcc, 120);
