@@ -1449,8 +1449,12 @@ static bool document_names(xctx *x, const unit_rules *u, const char *key) {
   for (size_t i = 0; i < u->n; i++) {
     const rule *r = u->items[i];
     const char *k = rule_attr(r, "unit");
-    if ((k && strcmp(k, key)) || u->standalone[i] || rule_attr(r, "alt") ||
-        !may_match(g, i))
+    /* a rule without unit= says its unit by the (*MARK) of its match,
+     * whose name is written in its pattern: one whose pattern lacks `key`
+     * never says it (the alt= keys are rarely among the spellings of
+     * unit.spelling, which would otherwise be run over the whole text) */
+    if ((k && strcmp(k, key)) || (!k && !strstr(r->pattern, key)) ||
+        u->standalone[i] || rule_attr(r, "alt") || !may_match(g, i))
       continue;
     /* a rule of one unit says it by its first match; the spellings of the
      * taxonomy by the mark of each */
