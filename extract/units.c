@@ -1523,6 +1523,9 @@ static void judge(judging *j, size_t i) {
  * chain of titles ("A + B + C + Sở X").  False when out of memory. */
 static bool accept_standalone(xctx *x, const cell_ctx *cc, cand_list *l,
                               size_t start, size_t end) {
+  size_t first = 0; /* most lists hold no standalone title: nothing to do */
+  while (first < l->n && !l->items[first].standalone) first++;
+  if (first == l->n) return true;
   cand_index ix = {0};
   judging j = {.x = x, .cc = cc, .l = l, .ix = &ix, .start = start,
                .end = end};
