@@ -504,17 +504,11 @@ static bool slots_grow(literal_gate *g) {
   return true;
 }
 
-/* The number of the word s[at, at + n) of key `key` (word_key), a new one
- * when it is new; SIZE_MAX without memory. */
-static size_t word_number(literal_gate *g, const char *s, size_t at,
-                          size_t n, uint64_t key) {
-  size_t k = key_slot(key, g->nslots);
-  for (; g->slots[k].word; k = (k + 1) & (g->nslots - 1)) {
-    const word_slot *o = &g->slots[k];
-    if (o->key == key && o->len == n &&
-        (n <= KEY_BYTES || !memcmp(s + g->at[o->word - 1], s + at, n)))
-      return o->word - 1;
-  }
+/* The number of the new word at s[at, at + n) of key `key` (word_key),
+ * put in the empty slot k its lookup ended at (words_read); SIZE_MAX
+ * without memory. */
+static size_t word_new(literal_gate *g, size_t at, size_t n, uint64_t key,
+                       size_t k) {
   if (g->nwords == g->cap_words) {
     size_t c1 = g->cap_words, c2 = c1, c3 = c1;
     size_t *a = cchc_grow(g->at, &c1, g->nwords, sizeof *a);
@@ -590,37 +584,29 @@ static uint64_t word_mask64(const char *s, size_t at, size_t n) {
   return mask;
 }
 
-/* Note the run of word bytes s[i, e): which distinct word it is (NO_WORD:
- * too long); false without memory. */
-static bool run_add(literal_gate *g, const char *s, size_t n, size_t i,
-                    size_t e) {
-  size_t w = e - i > LONGEST_WORD
-                 ? NO_WORD
-                 : word_number(g, s, i, e - i, word_key(s, i, e - i, n));
-  if (w == SIZE_MAX) return false;
-  if (w == NO_WORD) g->too_long = true;
-  g->run_at[g->nruns] = (uint32_t)i;
-  g->run_word[g->nruns++] = (uint32_t)w;
-  return true;
-}
-
 /* The words of the text, each distinct one numbered.  A text of n bytes
  * has at most n / 2 + 1 runs (a run and what ends it): room for them is
  * taken at once (a long text's pages are touched only as runs fill them).
  * The runs are read 64 bytes at a time (word_mask64): each place where a
  * byte is a word byte and the one before it is not, or the other way
  * round, starts or ends a run, in turn; the text's end ends one too (the
- * bytes past it are none). */
+ * bytes past it are none).  Each run's word is looked up in the slots
+ * (a run too long is NO_WORD); the gate's arrays are held in locals, as
+ * the stores of runs could otherwise be taken to change them. */
 static bool words_read(literal_gate *g, const xctx *x) {
   const char *s = x->s;
   size_t n = x->n;
   g->cap_runs = n / 2 + 1;
-  g->run_at = malloc(g->cap_runs * sizeof *g->run_at);
-  g->run_word = malloc(g->cap_runs * sizeof *g->run_word);
-  if (!g->run_at || !g->run_word || !slots_grow(g)) return false;
+  uint32_t *run_at = g->run_at = malloc(g->cap_runs * sizeof *g->run_at);
+  uint32_t *run_word = g->run_word =
+      malloc(g->cap_runs * sizeof *g->run_word);
+  if (!run_at || !run_word || !slots_grow(g)) return false;
+  const word_slot *slots = g->slots;
+  size_t mask = g->nslots - 1, nruns = 0;
+  bool ok = true;
   size_t start = SIZE_MAX; /* of the run open, SIZE_MAX: none */
   uint64_t before = 0;     /* is the byte before a block a word byte */
-  for (size_t at = 0; at <= n; at += 64) {
+  for (size_t at = 0; ok && at <= n; at += 64) {
     uint64_t word = word_mask64(s, at, n);
     uint64_t turns = word ^ (word << 1 | before);
     before = word >> 63;
@@ -628,15 +614,38 @@ static bool words_read(literal_gate *g, const xctx *x) {
       size_t i = at + (size_t)__builtin_ctzll(turns);
       if (start == SIZE_MAX) {
         start = i;
-      } else {
-        if (!run_add(g, s, n, start, i)) return false;
-        start = SIZE_MAX;
+        continue;
       }
+      size_t len = i - start, w = NO_WORD;
+      if (len > LONGEST_WORD) {
+        g->too_long = true;
+      } else {
+        uint64_t key = word_key(s, start, len, n);
+        size_t k = key_slot(key, mask + 1);
+        for (; slots[k].word; k = (k + 1) & mask)
+          if (slots[k].key == key && slots[k].len == len &&
+              (len <= KEY_BYTES ||
+               !memcmp(s + g->at[slots[k].word - 1], s + start, len)))
+            break;
+        if (slots[k].word) {
+          w = slots[k].word - 1;
+        } else if ((w = word_new(g, start, len, key, k)) == SIZE_MAX) {
+          ok = false;
+          break;
+        } else { /* the slots may have grown */
+          slots = g->slots;
+          mask = g->nslots - 1;
+        }
+      }
+      run_at[nruns] = (uint32_t)start;
+      run_word[nruns++] = (uint32_t)w;
+      start = SIZE_MAX;
     }
   }
+  g->nruns = nruns;
   free(g->slots); /* the runs say which word stands where */
   g->slots = NULL;
-  return true;
+  return ok;
 }
 
 /* Where run k ends. */
@@ -1449,8 +1458,12 @@ static bool document_names(xctx *x, const unit_rules *u, const char *key) {
   for (size_t i = 0; i < u->n; i++) {
     const rule *r = u->items[i];
     const char *k = rule_attr(r, "unit");
-    if ((k && strcmp(k, key)) || u->standalone[i] || rule_attr(r, "alt") ||
-        !may_match(g, i))
+    /* a rule without unit= says its unit by the (*MARK) of its match,
+     * whose name is written in its pattern: one whose pattern lacks `key`
+     * never says it (the alt= keys are rarely among the spellings of
+     * unit.spelling, which would otherwise be run over the whole text) */
+    if ((k && strcmp(k, key)) || (!k && !strstr(r->pattern, key)) ||
+        u->standalone[i] || rule_attr(r, "alt") || !may_match(g, i))
       continue;
     /* a rule of one unit says it by its first match; the spellings of the
      * taxonomy by the mark of each */
@@ -1510,6 +1523,9 @@ static void judge(judging *j, size_t i) {
  * chain of titles ("A + B + C + Sở X").  False when out of memory. */
 static bool accept_standalone(xctx *x, const cell_ctx *cc, cand_list *l,
                               size_t start, size_t end) {
+  size_t first = 0; /* most lists hold no standalone title: nothing to do */
+  while (first < l->n && !l->items[first].standalone) first++;
+  if (first == l->n) return true;
   cand_index ix = {0};
   judging j = {.x = x, .cc = cc, .l = l, .ix = &ix, .start = start,
                .end = end};

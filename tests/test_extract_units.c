@@ -877,6 +877,50 @@ START_TEST(added_spelling_is_found) {
 }
 END_TEST
 
+/* A short title takes its alt= unit where the plan names it by a spelling
+ * only unit.spelling knows: the rules that say their unit by a mark are
+ * asked for the alt= key (and passed over when their pattern has no mark
+ * of it). */
+START_TEST(short_title_takes_a_unit_named_by_spelling) {
+  char path[4200];
+  snprintf(path, sizeof path, "%s/rules/units.tsv", harness_root());
+  size_t len;
+  char *tsv = harness_read(path, &len);
+  ck_assert_ptr_nonnull(tsv);
+  static const char row[] = "phong_vhxh\tPhòng Văn hóa - Xã hội\t";
+  char *at = strstr(tsv, row);
+  ck_assert_ptr_nonnull(at);
+  size_t head = (size_t)(at - tsv) + strlen(row);
+  static const char added[] = "Phòng Văn hóa Thông tin Xã hội; ";
+  char *grown = malloc(len + sizeof added);
+  ck_assert_ptr_nonnull(grown);
+  memcpy(grown, tsv, head);
+  memcpy(grown + head, added, strlen(added));
+  memcpy(grown + head + strlen(added), tsv + head, len - head + 1);
+  free(tsv);
+  const char *dir = harness_rules_dir_with("units.tsv", grown);
+  free(grown);
+  cchc_rules *mine = NULL, *shipped = rules;
+  cchc_error err = {0};
+  ck_assert_msg(cchc_rules_load(dir, &mine, &err) == CCHC_OK, "%s:%u: %s",
+                err.path, err.line, err.message);
+  rules = mine;
+  doc d;
+  size_t n = find_in(&d,
+                     "2. Phòng Văn hóa Thông tin Xã hội\n4. Phòng Kinh tế\n"
+                     "Văn hóa\nTài chính\n",
+                     "commune");
+  rules = shipped;
+  if (n != 4) dump(&d, n);
+  ck_assert_uint_eq(n, 4);
+  ck_assert_str_eq(found[0].key, "phong_vhxh");
+  ck_assert_str_eq(found[0].rule, "unit.spelling");
+  ck_assert_str_eq(found[2].key, "phong_vhxh");
+  doc_close(&d);
+  cchc_rules_free(mine);
+}
+END_TEST
+
 START_TEST(unit_rules_name_taxonomy_keys) {
   ck_assert_ptr_nonnull(rules);
   rule_list rs = rules_select(rules, "unit.", NULL);
@@ -1037,6 +1081,7 @@ int main(void) {
   tcase_add_test(tc, unit_rules_name_taxonomy_keys);
   tcase_add_test(tc, taxonomy_spellings_are_found);
   tcase_add_test(tc, added_spelling_is_found);
+  tcase_add_test(tc, short_title_takes_a_unit_named_by_spelling);
   suite_add_tcase(s, tc);
   TCase *tcorp = tcase_create("corpus");
   tcase_set_timeout(tcorp, 60);
