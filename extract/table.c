@@ -114,10 +114,46 @@ static xunits *cell_units(xctx *x, table *t, table_cell *c) {
  * without lead and coordinators takes those of the row above, a row
  * without deadline its deadline (the cell copied, its units shared).  The
  * rows' cells are laid out anew, a row's copies after its own. */
+static bool merges_units(table_role role) {
+  return role == TABLE_LEAD || role == TABLE_COORDINATORS;
+}
+
+/* The cells of a row once merged: its own, then those it copies of the
+ * row above (units and deadline cells), counted first so that the new
+ * layout is one block of its size. */
+typedef struct merged_count {
+  size_t units, deadlines; /* of the row above, laid out anew */
+} merged_count;
+
+static size_t merged_cells(const table *t, size_t r, merged_count *above) {
+  const table_row *row = &t->rows[r];
+  size_t units = 0, deadlines = 0;
+  for (size_t c = 0; c < row->ncells; c++) {
+    units += merges_units((table_role)row->cells[c].role);
+    deadlines += row->cells[c].role == TABLE_DEADLINE;
+  }
+  size_t n = row->ncells;
+  if (r && t->rows[r - 1].group == row->group) {
+    if (!units) n += units = above->units;
+    if (!deadlines) n += deadlines = above->deadlines;
+  }
+  above->units = units;
+  above->deadlines = deadlines;
+  return n;
+}
+
 static void fill_merged(xctx *x, table *t) {
   if (t->nrows < 2) return;
-  table_cell *cells = NULL;
-  size_t n = 0, cap = 0;
+  merged_count count = {0, 0};
+  size_t total = 0;
+  for (size_t r = 0; r < t->nrows; r++) total += merged_cells(t, r, &count);
+  if (total == t->ncells) return; /* nothing merged */
+  table_cell *cells = malloc(total * sizeof *cells);
+  if (!cells) {
+    x->f->failed = true;
+    return;
+  }
+  size_t n = 0;
   for (size_t r = 0; r < t->nrows; r++) {
     table_row *row = &t->rows[r];
     const table_row *above = r ? &t->rows[r - 1] : NULL;
@@ -125,41 +161,30 @@ static void fill_merged(xctx *x, table *t) {
                  table_cell_of(row, TABLE_COORDINATORS);
     bool deadline = table_cell_of(row, TABLE_DEADLINE);
     size_t first = n;
-    for (size_t c = 0; c < row->ncells; c++) {
-      table_cell *to = frame_grow(x->f, (void **)&cells, &n, &cap,
-                                  sizeof *cells);
-      if (!to) goto fail;
-      *to = row->cells[c];
-    }
+    for (size_t c = 0; c < row->ncells; c++) cells[n++] = row->cells[c];
     if (above && above->group == row->group)
       for (size_t c = 0; c < above->ncells; c++) {
         /* (the row above is laid out anew already) */
         const table_cell *from = &cells[above->first + c];
-        table_role role = from->role;
-        if ((!units &&
-             (role == TABLE_LEAD || role == TABLE_COORDINATORS)) ||
-            (!deadline && role == TABLE_DEADLINE)) {
-          table_cell *to = frame_grow(x->f, (void **)&cells, &n, &cap,
-                                      sizeof *cells);
-          if (!to) goto fail;
-          *to = cells[above->first + c];
-        }
+        if ((!units && merges_units((table_role)from->role)) ||
+            (!deadline && from->role == TABLE_DEADLINE))
+          cells[n++] = *from;
       }
     row->first = (uint32_t)first;
     row->ncells = (uint32_t)(n - first);
-    row->cells = NULL; /* (pointed below, once the cells stay) */
   }
   free(t->cells);
   t->cells = cells;
-  t->ncells = n;
-  t->cap_cells = cap;
+  t->ncells = t->cap_cells = n;
   point_rows(t);
-  return;
-fail:
-  /* rows laid out so far point into `cells`: back to the old layout is
-   * lost, so the table is left without rows */
-  free(cells);
-  t->nrows = 0;
+}
+
+/* The room the cells grew into past them, given back once a table is
+ * read. */
+static void fit_cells(table *t) {
+  const table_cell *had = t->cells;
+  t->cells = cchc_shrink(t->cells, &t->cap_cells, t->ncells, sizeof *t->cells);
+  if (t->cells != had) point_rows(t);
 }
 
 /* ---- the scattered-cells reader ---------------------------------------------- */
@@ -597,6 +622,7 @@ bool table_read(xctx *x, size_t first, size_t last, table *out) {
   /* every unit mention of the zone at once */
   units_find(x, xline_start(x, first), rd.zone_end, &rd.units);
   read_scattered(&rd);
+  fit_cells(out);
   fill_merged(x, out);
   xunits_free(&rd.units);
   xunits_free(&rd.row_units);
@@ -1006,6 +1032,7 @@ static void build_table(crawl *c, const columns *cols, const raw_rows *rows,
       if (cell) cell->more = more;
     }
   }
+  fit_cells(t);
 }
 
 /* Does a table start at slot i, its header the k slots from there: cells
