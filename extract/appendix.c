@@ -36,21 +36,23 @@ static void area_lead(tk *t, frame_task *k) {
 
 /* The units of every cell of `role` in the row (a cell and the cells that
  * go on from it), into *out. */
-static void role_units(tk *t, const table_row *row, table_role role,
-                       xunits *out) {
+static void role_units(tk *t, const table *tb, const table_row *row,
+                       table_role role, xunits *out) {
   for (size_t i = 0; i < row->ncells; i++)
-    if (row->cells[i].role == role)
-      for (size_t u = 0; u < row->cells[i].units.n; u++)
-        xunits_add(t->x, out, &row->cells[i].units.items[u]);
+    if (row->cells[i].role == role) {
+      const xunits *named = table_units(tb, &row->cells[i]);
+      for (size_t u = 0; u < named->n; u++)
+        xunits_add(t->x, out, &named->items[u]);
+    }
 }
 
 /* Who leads and who coordinates a row: its lead cell, unless that cell
  * itself names a lead ("Sở X chủ trì ...; các sở thực hiện ..."): then
  * that one leads and the cell's other units coordinate, with the
  * coordinators' cell. */
-static void row_units(tk *t, const table_row *row, xunits *lead,
-                      xunits *coords) {
-  role_units(t, row, TABLE_LEAD, lead);
+static void row_units(tk *t, const table *tb, const table_row *row,
+                      xunits *lead, xunits *coords) {
+  role_units(t, tb, row, TABLE_LEAD, lead);
   const table_cell *c = table_cell_of(row, TABLE_LEAD);
   xunits own = {0};
   if (c && lead->n > 1 &&
@@ -62,7 +64,7 @@ static void row_units(tk *t, const table_row *row, xunits *lead,
     xunits_copy(t->x, lead, &own);
   }
   xunits_free(&own);
-  role_units(t, row, TABLE_COORDINATORS, coords);
+  role_units(t, tb, row, TABLE_COORDINATORS, coords);
 }
 
 /* Task k of cell i of the row takes the text of the cells that go on from
@@ -86,7 +88,7 @@ static void row_tasks(tk *t, const table *tb, const table_row *row) {
   const table_cell *budget = table_cell_of(row, TABLE_BUDGET);
   const table_cell *products = table_cell_of(row, TABLE_PRODUCTS);
   xunits lead = {0}, coords = {0};
-  row_units(t, row, &lead, &coords);
+  row_units(t, tb, row, &lead, &coords);
   table_role role = table_cell_of(row, TABLE_TASK)       ? TABLE_TASK
                     : table_cell_of(row, TABLE_ACTIVITY) ? TABLE_ACTIVITY
                     : lead.n                             ? TABLE_TARGET
@@ -117,17 +119,20 @@ static void table_tasks(tk *t, const table *tb) {
 }
 
 /* Cells of the tables released since the heap last gave its free pages
- * back, and how many make that worth a walk of the heap. */
+ * back, and how many make that worth a walk of the heap (32K cells of 20
+ * bytes: about the bytes 16K cells took when each row's were a block of
+ * their own; extract big100 peaks and faults as with 16K, with half the
+ * walks). */
 typedef struct released {
   size_t cells;
 } released;
-enum { RELEASED_CELLS = 1 << 14 };
+enum { RELEASED_CELLS = 1 << 15 };
 
 /* Release tb, whose rows are tasks now.  A long plan's tables are as large
  * as the frame's tasks, and are released as those grow: the strings and
- * units of the tasks are larger blocks than the cells of a row, so the
- * holes the cells leave stay resident unless glibc is asked to give their
- * pages back (every so many cells: a walk of its free lists each time). */
+ * units of the tasks are larger blocks than a table's cells, so the holes
+ * the cells leave stay resident unless glibc is asked to give their pages
+ * back (every so many cells: a walk of its free lists each time). */
 static void release_table(table *tb, released *r) {
   for (size_t i = 0; i < tb->nrows; i++) r->cells += tb->rows[i].ncells;
   table_free(tb);

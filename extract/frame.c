@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 /* Strings of one frame live in a few large blocks freed together: a frame
  * holds thousands of short strings and no string outlives its frame. */
@@ -139,13 +140,33 @@ const char *frame_printf(cchc_frame *f, const char *fmt, ...) {
   return p;
 }
 
+/* An array's room from this size on is a block of whole 2 MB pages at a
+ * 2 MB boundary, asked for as huge pages: written item after item, it is
+ * faulted in 2 MB at a time, not 4 KB (a long plan's targets, deadlines
+ * and tasks: 4 to 5 MB each on 100 MB).  realloc would move it off the
+ * boundary, so it is copied. */
+enum { HUGE_ROOM = 2 << 20 };
+
+static void *grow_room(void *items, size_t n, size_t *ncap, size_t size) {
+  size_t bytes = *ncap * size;
+  if (bytes < HUGE_ROOM) return realloc(items, bytes);
+  size_t room = (bytes + HUGE_ROOM - 1) / HUGE_ROOM * HUGE_ROOM;
+  void *p = aligned_alloc(HUGE_ROOM, room);
+  if (!p) return NULL;
+  cchc_prefer_huge_pages(p, room);
+  if (n) memcpy(p, items, n * size);
+  free(items);
+  *ncap = room / size;
+  return p;
+}
+
 void *frame_grow(cchc_frame *f, void **items, size_t *n, size_t *cap,
                  size_t size) {
   if (*n == *cap) {
     /* Four at first: a long plan holds thousands of these arrays (the
      * units of a task, the cells of a row), most with one or two items. */
     size_t ncap = *cap ? *cap * 2 : 4;
-    void *p = realloc(*items, ncap * size);
+    void *p = grow_room(*items, *n, &ncap, size);
     if (!p) {
       f->failed = true;
       return NULL;
@@ -159,8 +180,22 @@ void *frame_grow(cchc_frame *f, void **items, size_t *n, size_t *cap,
   return e;
 }
 
+/* The pages of a huge room past its n items given back (the room of
+ * grow_room is no mapping of its own, which realloc could shrink). */
+static void *shrink_room(void *items, size_t *cap, size_t n, size_t size) {
+#if defined(MADV_DONTNEED)
+  if (items && *cap * size >= HUGE_ROOM) {
+    const uintptr_t page = 4096;
+    uintptr_t lo = ((uintptr_t)items + n * size + page - 1) & ~(page - 1);
+    uintptr_t hi = ((uintptr_t)items + *cap * size) & ~(page - 1);
+    if (hi > lo) (void)madvise((void *)lo, hi - lo, MADV_DONTNEED);
+  }
+#endif
+  return cchc_shrink(items, cap, n, size);
+}
+
 #define SHRINK(f, name)                                              \
-  ((f)->name = cchc_shrink((f)->name, &(f)->cap_##name, (f)->n##name, \
+  ((f)->name = shrink_room((f)->name, &(f)->cap_##name, (f)->n##name, \
                            sizeof *(f)->name))
 
 void frame_shrink(cchc_frame *f) {

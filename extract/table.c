@@ -56,12 +56,15 @@ const table_cell *table_cell_of(const table_row *row, table_role role) {
   return NULL;
 }
 
+const xunits *table_units(const table *t, const table_cell *c) {
+  static const xunits none = {0};
+  return c->units ? &t->units[c->units - 1] : &none;
+}
+
 void table_free(table *t) {
-  for (size_t r = 0; r < t->nrows; r++) {
-    for (size_t c = 0; c < t->rows[r].ncells; c++)
-      xunits_free(&t->rows[r].cells[c].units);
-    free(t->rows[r].cells);
-  }
+  for (size_t i = 0; i < t->nunits; i++) xunits_free(&t->units[i]);
+  free(t->units);
+  free(t->cells);
   free(t->rows);
   *t = (table){0};
 }
@@ -69,43 +72,119 @@ void table_free(table *t) {
 static table_row *add_row(xctx *x, table *t, int group) {
   table_row *row = frame_grow(x->f, (void **)&t->rows, &t->nrows, &t->cap,
                               sizeof *t->rows);
-  if (row) row->group = group;
+  if (row) {
+    row->group = group;
+    row->first = (uint32_t)t->ncells;
+    row->cells = t->cells + t->ncells;
+  }
   return row;
 }
 
-static table_cell *add_cell(xctx *x, table_row *row, table_role role,
-                            size_t start, size_t end, int ref) {
-  table_cell *c = frame_grow(x->f, (void **)&row->cells, &row->ncells,
-                             &row->cap, sizeof *row->cells);
-  if (c) *c = (table_cell){.role = role, .start = start, .end = end, .ref = ref};
+/* Point the rows at their cells again (the cells have moved). */
+static void point_rows(table *t) {
+  for (size_t r = 0; r < t->nrows; r++)
+    t->rows[r].cells = t->cells + t->rows[r].first;
+}
+
+/* A cell more for `row`, the table's last row (its cells are the last). */
+static table_cell *add_cell(xctx *x, table *t, table_row *row,
+                            table_role role, size_t start, size_t end,
+                            int ref) {
+  const table_cell *had = t->cells;
+  table_cell *c = frame_grow(x->f, (void **)&t->cells, &t->ncells,
+                             &t->cap_cells, sizeof *t->cells);
+  if (!c) return NULL;
+  if (t->cells != had) point_rows(t);
+  row->ncells++;
+  *c = (table_cell){.role = role, .start = (uint32_t)start,
+                    .end = (uint32_t)end, .ref = ref};
   return c;
 }
 
-static void copy_cell(xctx *x, table_row *row, const table_cell *from) {
-  table_cell *c = add_cell(x, row, from->role, from->start, from->end,
-                           from->ref);
-  if (c) xunits_copy(x, &c->units, &from->units);
+/* Units for cell c of t: an empty list of the table's, the cell's from
+ * now on; NULL when out of memory. */
+static xunits *cell_units(xctx *x, table *t, table_cell *c) {
+  xunits *u = frame_grow(x->f, (void **)&t->units, &t->nunits,
+                         &t->cap_units, sizeof *t->units);
+  if (u) c->units = (uint32_t)t->nunits;
+  return u;
 }
 
 /* Merged cells: a cell printed once for several rows of a group.  A row
  * without lead and coordinators takes those of the row above, a row
- * without deadline its deadline. */
+ * without deadline its deadline (the cell copied, its units shared).  The
+ * rows' cells are laid out anew, a row's copies after its own. */
+static bool merges_units(table_role role) {
+  return role == TABLE_LEAD || role == TABLE_COORDINATORS;
+}
+
+/* The cells of a row once merged: its own, then those it copies of the
+ * row above (units and deadline cells), counted first so that the new
+ * layout is one block of its size. */
+typedef struct merged_count {
+  size_t units, deadlines; /* of the row above, laid out anew */
+} merged_count;
+
+static size_t merged_cells(const table *t, size_t r, merged_count *above) {
+  const table_row *row = &t->rows[r];
+  size_t units = 0, deadlines = 0;
+  for (size_t c = 0; c < row->ncells; c++) {
+    units += merges_units((table_role)row->cells[c].role);
+    deadlines += row->cells[c].role == TABLE_DEADLINE;
+  }
+  size_t n = row->ncells;
+  if (r && t->rows[r - 1].group == row->group) {
+    if (!units) n += units = above->units;
+    if (!deadlines) n += deadlines = above->deadlines;
+  }
+  above->units = units;
+  above->deadlines = deadlines;
+  return n;
+}
+
 static void fill_merged(xctx *x, table *t) {
-  for (size_t r = 1; r < t->nrows; r++) {
+  if (t->nrows < 2) return;
+  merged_count count = {0, 0};
+  size_t total = 0;
+  for (size_t r = 0; r < t->nrows; r++) total += merged_cells(t, r, &count);
+  if (total == t->ncells) return; /* nothing merged */
+  table_cell *cells = malloc(total * sizeof *cells);
+  if (!cells) {
+    x->f->failed = true;
+    return;
+  }
+  size_t n = 0;
+  for (size_t r = 0; r < t->nrows; r++) {
     table_row *row = &t->rows[r];
-    const table_row *above = &t->rows[r - 1];
-    if (above->group != row->group) continue;
+    const table_row *above = r ? &t->rows[r - 1] : NULL;
     bool units = table_cell_of(row, TABLE_LEAD) ||
                  table_cell_of(row, TABLE_COORDINATORS);
     bool deadline = table_cell_of(row, TABLE_DEADLINE);
-    for (size_t c = 0; c < above->ncells; c++) {
-      table_role role = above->cells[c].role;
-      if ((!units &&
-           (role == TABLE_LEAD || role == TABLE_COORDINATORS)) ||
-          (!deadline && role == TABLE_DEADLINE))
-        copy_cell(x, row, &above->cells[c]);
-    }
+    size_t first = n;
+    for (size_t c = 0; c < row->ncells; c++) cells[n++] = row->cells[c];
+    if (above && above->group == row->group)
+      for (size_t c = 0; c < above->ncells; c++) {
+        /* (the row above is laid out anew already) */
+        const table_cell *from = &cells[above->first + c];
+        if ((!units && merges_units((table_role)from->role)) ||
+            (!deadline && from->role == TABLE_DEADLINE))
+          cells[n++] = *from;
+      }
+    row->first = (uint32_t)first;
+    row->ncells = (uint32_t)(n - first);
   }
+  free(t->cells);
+  t->cells = cells;
+  t->ncells = t->cap_cells = n;
+  point_rows(t);
+}
+
+/* The room the cells grew into past them, given back once a table is
+ * read. */
+static void fit_cells(table *t) {
+  const table_cell *had = t->cells;
+  t->cells = cchc_shrink(t->cells, &t->cap_cells, t->ncells, sizeof *t->cells);
+  if (t->cells != had) point_rows(t);
 }
 
 /* ---- the scattered-cells reader ---------------------------------------------- */
@@ -185,9 +264,11 @@ static void row_reset(reader *rd) {
 static void units_cell(reader *rd, table_row *row, table_role role,
                        const xunits *units) {
   if (!units->n) return;
-  table_cell *c = add_cell(rd->x, row, role, units->items[0].start,
+  table_cell *c = add_cell(rd->x, rd->out, row, role,
+                           units->items[0].start,
                            units->items[units->n - 1].end, -1);
-  if (c) xunits_copy(rd->x, &c->units, units);
+  xunits *u = c ? cell_units(rd->x, rd->out, c) : NULL;
+  if (u) xunits_copy(rd->x, u, units);
 }
 
 /* The row read so far becomes a row of the table (when it has a task or
@@ -198,12 +279,15 @@ static void end_row(reader *rd) {
   if (row) {
     if (rd->target >= 0) {
       const frame_target *t = &x->f->targets[rd->target];
-      add_cell(x, row, TABLE_TARGET, t->span.start, t->span.end, rd->target);
+      add_cell(x, rd->out, row, TABLE_TARGET, t->span.start, t->span.end,
+               rd->target);
     }
     for (size_t i = 0; i < rd->ntasks; i++)
-      add_cell(x, row, TABLE_TASK, rd->tasks[i].a, rd->tasks[i].b, -1);
+      add_cell(x, rd->out, row, TABLE_TASK, rd->tasks[i].a, rd->tasks[i].b,
+               -1);
     if (rd->has_activity)
-      add_cell(x, row, TABLE_ACTIVITY, rd->activity.a, rd->activity.b, -1);
+      add_cell(x, rd->out, row, TABLE_ACTIVITY, rd->activity.a,
+               rd->activity.b, -1);
     /* the unit column: the first unit leads, the others coordinate; a
      * lone collective is the coordinating column */
     const xunits *u = &rd->row_units;
@@ -221,13 +305,15 @@ static void end_row(reader *rd) {
     xunits_free(&coords);
     if (rd->deadline >= 0) {
       const frame_deadline *d = &x->f->deadlines[rd->deadline];
-      add_cell(x, row, TABLE_DEADLINE, d->span.start, d->span.end,
+      add_cell(x, rd->out, row, TABLE_DEADLINE, d->span.start, d->span.end,
                rd->deadline);
     }
     if (rd->has_budget)
-      add_cell(x, row, TABLE_BUDGET, rd->budget.a, rd->budget.b, -1);
+      add_cell(x, rd->out, row, TABLE_BUDGET, rd->budget.a, rd->budget.b,
+               -1);
     if (rd->has_products)
-      add_cell(x, row, TABLE_PRODUCTS, rd->products.a, rd->products.b, -1);
+      add_cell(x, rd->out, row, TABLE_PRODUCTS, rd->products.a,
+               rd->products.b, -1);
   }
   row_reset(rd);
 }
@@ -536,6 +622,7 @@ bool table_read(xctx *x, size_t first, size_t last, table *out) {
   /* every unit mention of the zone at once */
   units_find(x, xline_start(x, first), rd.zone_end, &rd.units);
   read_scattered(&rd);
+  fit_cells(out);
   fill_merged(x, out);
   xunits_free(&rd.units);
   xunits_free(&rd.row_units);
@@ -576,7 +663,9 @@ typedef struct slot {
   int field;            /* table_role of the field a header cell names, or
                            -1 */
   const rule *why;      /* that field's rule */
-  bool number, heading; /* tcell.number, tcell.group */
+  bool number;          /* tcell.number */
+  int8_t heading;       /* tcell.group: 1 yes, 0 no, -1 not asked yet (only
+                           a row of one text asks, slot_heading) */
 } slot;
 
 /* The slots are read as the tables need them, a window of them held: the
@@ -668,7 +757,7 @@ static void add_slot(crawl *c, size_t open, size_t close, size_t lines) {
   slot *s = frame_grow(x->f, (void **)&c->slots, &c->nslots, &c->cap,
                        sizeof *c->slots);
   if (!s) return;
-  *s = (slot){open, close, a, b, lines, -1, NULL, false, false};
+  *s = (slot){open, close, a, b, lines, -1, NULL, false, -1};
   bool dashes = true;
   for (size_t i = a; i < b && dashes; i++)
     dashes = x->s[i] == '-' || x->s[i] == ':' || x->s[i] == '|' ||
@@ -681,7 +770,12 @@ static void add_slot(crawl *c, size_t open, size_t close, size_t lines) {
       table_field(x, c->fields, a, b, &role, &s->why, NULL))
     s->field = (int)role;
   s->number = xany(x, c->number, a, b, NULL);
-  s->heading = xany(x, c->group, a, b, NULL);
+}
+
+/* Does non-empty slot s read as a group heading (tcell.group)? */
+static bool slot_heading(crawl *c, slot *s) {
+  if (s->heading < 0) s->heading = xany(c->x, c->group, s->a, s->b, NULL);
+  return s->heading > 0;
 }
 
 /* Do the k slots from s make a header row: each names a field (a third may
@@ -881,23 +975,6 @@ static bool wrapped_row(crawl *c, const raw_row *r) {
   return full > 0;
 }
 
-/* A new row's cells at their number, the k slots from s that fill a
- * column (a long plan's rows are as many as its tasks: cells grown four,
- * then eight, leave holes and slack). */
-static void reserve_cells(xctx *x, table_row *row, const slot *s, size_t k,
-                          const columns *cols) {
-  size_t n = 0;
-  for (size_t i = 0; i < k; i++)
-    n += s[i].a != s[i].b && cols->role[i] != TABLE_OTHER;
-  if (!n || row->cap) return;
-  row->cells = malloc(n * sizeof *row->cells);
-  if (!row->cells) {
-    x->f->failed = true;
-    return;
-  }
-  row->cap = n;
-}
-
 /* Rows of one table into the model, appended to x->tables. */
 static void build_table(crawl *c, const columns *cols, const raw_rows *rows,
                         size_t first_line, size_t last_line) {
@@ -911,10 +988,10 @@ static void build_table(crawl *c, const columns *cols, const raw_rows *rows,
   int group = 0;
   for (size_t r = 0; r < rows->n; r++) {
     const raw_row *raw = &rows->v[r];
-    const slot *s = slot_at(c, raw->first);
+    slot *s = slot_at(c, raw->first);
     if (header_row(s, raw->k)) continue;
     size_t full = 0, text = 0, k = raw->k < cols->n ? raw->k : cols->n;
-    const slot *num = NULL, *only = NULL;
+    slot *num = NULL, *only = NULL;
     for (size_t i = 0; i < raw->k; i++) {
       if (s[i].a == s[i].b) continue;
       full++;
@@ -934,8 +1011,8 @@ static void build_table(crawl *c, const columns *cols, const raw_rows *rows,
           const slot *ns = slot_at(c, rows->v[q].first + cols->number);
           if (ns->a != ns->b) next = ns;
         }
-      bool heading = raw->k + 1 < cols->n || only->heading ||
-                     (num && num->heading) ||
+      bool heading = raw->k + 1 < cols->n || slot_heading(c, only) ||
+                     (num && slot_heading(c, num)) ||
                      (num && next && number_extends(x, num, next));
       if (heading) {
         group++;
@@ -948,13 +1025,14 @@ static void build_table(crawl *c, const columns *cols, const raw_rows *rows,
                 wrapped_row(c, raw);
     table_row *row = more ? above : add_row(x, t, group);
     if (!row) continue;
-    if (!more) reserve_cells(x, row, s, k, cols);
     for (size_t i = 0; i < k; i++) {
       if (s[i].a == s[i].b || cols->role[i] == TABLE_OTHER) continue;
-      table_cell *cell = add_cell(x, row, cols->role[i], s[i].a, s[i].b, -1);
+      table_cell *cell =
+          add_cell(x, t, row, cols->role[i], s[i].a, s[i].b, -1);
       if (cell) cell->more = more;
     }
   }
+  fit_cells(t);
 }
 
 /* Does a table start at slot i, its header the k slots from there: cells
@@ -1136,9 +1214,12 @@ void table_resolve(xctx *x, table *t) {
     table_row *row = &t->rows[r];
     for (size_t i = 0; i < row->ncells; i++) {
       table_cell *c = &row->cells[i];
-      c->units.n = 0;
-      if (c->role == TABLE_LEAD || c->role == TABLE_COORDINATORS)
-        table_cell_units(x, c->start, c->end, &c->units);
+      if (c->role == TABLE_LEAD || c->role == TABLE_COORDINATORS) {
+        xunits *u = c->units ? &t->units[c->units - 1] : cell_units(x, t, c);
+        if (!u) continue;
+        u->n = 0;
+        table_cell_units(x, c->start, c->end, u);
+      }
       else if (c->role == TABLE_DEADLINE)
         c->ref = deadline_latest(x, c->start, c->end);
       else if (c->role == TABLE_TARGET && c->ref < 0) {

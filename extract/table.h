@@ -35,29 +35,43 @@ typedef enum table_role {
   TABLE_OTHER         /* a column no field names (Ghi chú) */
 } table_role;
 
-/* 40 bytes: a long plan's tables hold hundreds of thousands at once. */
+/* 20 bytes: a long plan's tables hold hundreds of thousands at once (the
+ * units of the few cells that have some are the table's, in `units`). */
 typedef struct table_cell {
   uint32_t start, end; /* canonical text of the cell (a text is below
                           4 GB) */
   int ref;             /* TARGET, DEADLINE: index into the frame; else -1 */
+  uint32_t units;      /* LEAD, COORDINATORS: 1 + the index of the units it
+                          names in the table's `units`; 0: none */
   uint8_t role;        /* a table_role */
   bool more;           /* goes on from the cell of its role before it: the
                           text of a row that wrapped onto a row of its own */
-  xunits units;        /* LEAD, COORDINATORS: the units it names */
 } table_cell;
 
+/* A row's cells lie together in its table's `cells`, rows in order. */
 typedef struct table_row {
-  table_cell *cells;
-  size_t ncells, cap;
+  table_cell *cells; /* into the table's cells */
+  uint32_t first;    /* the index of cells[0] there */
+  uint32_t ncells;
   int group; /* rows under one group heading share a group */
 } table_row;
 
 typedef struct table {
   table_row *rows;
   size_t nrows, cap;
+  /* the cells of every row, one array: a long plan's rows are as many as
+   * its tasks, an array each would be a block each */
+  table_cell *cells;
+  size_t ncells, cap_cells;
+  xunits *units; /* of the cells, table_units (owned) */
+  size_t nunits, cap_units;
   const rule *rule; /* the rule the rows were read by: their tasks' rule */
   size_t first, last; /* crawled tables: the lines they hold */
 } table;
+
+/* The units cell c of table t names (LEAD, COORDINATORS: after
+ * table_resolve); none for other cells. */
+const xunits *table_units(const table *t, const table_cell *c);
 
 /* Mark x->lines[li].join for every line (cell.* rules), and read the
  * crawled tables of the text into x->tables (their rows and cells, without

@@ -786,6 +786,58 @@ START_TEST(table_crawl_after_many_slots) {
 }
 END_TEST
 
+/* A table's cells lie in one array that moves as it grows, and merged
+ * cells lay the rows out anew: a long table whose rows name alternating
+ * units, every third row with its unit and time cells empty (it takes the
+ * row above's), gives each task the units and time of its own row or of
+ * the row above. */
+START_TEST(table_long_merged_rows) {
+  enum { ROWS = 90 };
+  static const struct {
+    const char *lead, *coord, *time, *want;
+  } kinds[] = {
+      {"Phòng Kinh tế", "Trạm Y tế xã", "Quý II/2026",
+       "phong_kinh_te | tram_y_te | quarter 2026-04-01..2026-06-30"},
+      {"Phòng Văn hóa - Xã hội", "Công an xã", "Năm 2026",
+       "phong_vhxh | cong_an | year 2026-01-01..2026-12-31"}};
+  size_t cap = 65536, len = 0, wlen = 0;
+  char *src = malloc(cap), *want = malloc(cap);
+  ck_assert_ptr_nonnull(src);
+  ck_assert_ptr_nonnull(want);
+  len += (size_t)snprintf(src + len, cap - len,
+                          "%s| TT | Nhiệm vụ | Chủ trì | Phối hợp "
+                          "| Thời gian |\n|---|---|---|---|---|\n",
+                          TABLE_PLAN_HEAD);
+  int kind = 0;
+  for (int r = 0; r < ROWS; r++) {
+    bool merged = r % 3 == 2;
+    if (!merged) kind = (r / 3 + r) % 2;
+    if (merged)
+      len += (size_t)snprintf(src + len, cap - len,
+                              "| %d | Nhiệm vụ số %d của xã | | | |\n",
+                              r + 1, r);
+    else
+      len += (size_t)snprintf(src + len, cap - len,
+                              "| %d | Nhiệm vụ số %d của xã | %s | %s "
+                              "| %s |\n",
+                              r + 1, r, kinds[kind].lead, kinds[kind].coord,
+                              kinds[kind].time);
+    wlen += (size_t)snprintf(want + wlen, cap - wlen,
+                             "Nhiệm vụ số %d của xã | %s\n", r,
+                             kinds[kind].want);
+    ck_assert_uint_lt(len, cap);
+    ck_assert_uint_lt(wlen, cap);
+  }
+  doc d = extract(src);
+  char *got = table_tasks(&d, "field.task");
+  ck_assert_str_eq(got, want);
+  free(got);
+  done(&d);
+  free(src);
+  free(want);
+}
+END_TEST
+
 /* A target table: each row's figure in its measure is a target; a row
  * whose target cell states its own figure keeps that one. */
 START_TEST(table_targets) {
@@ -992,6 +1044,7 @@ int main(void) {
   tcase_add_test(tc, table_forms_agree);
   tcase_add_test(tc, table_crawl_rows);
   tcase_add_test(tc, table_crawl_after_many_slots);
+  tcase_add_test(tc, table_long_merged_rows);
   tcase_add_test(tc, table_targets);
   tcase_add_test(tc, inline_assignments);
   tcase_add_test(tc, labels_after_semicolon);

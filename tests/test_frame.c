@@ -456,6 +456,41 @@ START_TEST(frame_intern_alike_ends) {
 }
 END_TEST
 
+/* An array grown past 2 MB moves to a room of whole 2 MB pages at a 2 MB
+ * boundary (huge pages), its items copied; frame_shrink gives back the
+ * room past them and keeps them; it grows on from there. */
+START_TEST(frame_grow_huge_room) {
+  cchc_frame *f = frame_new();
+  ck_assert_ptr_nonnull(f);
+  const size_t huge = (size_t)2 << 20;
+  size_t n = 3 * huge / sizeof(frame_deadline) + 7; /* past two rooms */
+  for (size_t i = 0; i < n; i++) {
+    frame_deadline *d = FRAME_PUSH(f, deadlines);
+    ck_assert_ptr_nonnull(d);
+    ck_assert_int_eq(d->year_inferred, false); /* zeroed */
+    ck_assert_ptr_null(d->text);
+    d->span = (frame_span){i, i + 1};
+  }
+  ck_assert_uint_eq((uintptr_t)f->deadlines % huge, 0);
+  /* the room: whole 2 MB pages, every item of them used */
+  size_t used = f->cap_deadlines * sizeof(frame_deadline);
+  ck_assert_uint_lt((used + huge - 1) / huge * huge - used,
+                    sizeof(frame_deadline));
+  for (size_t i = 0; i < n; i++)
+    ck_assert_uint_eq(f->deadlines[i].span.start, i);
+  frame_shrink(f);
+  ck_assert_uint_eq(f->cap_deadlines, n);
+  for (size_t i = 0; i < n; i++)
+    ck_assert_uint_eq(f->deadlines[i].span.end, i + 1);
+  frame_deadline *d = FRAME_PUSH(f, deadlines);
+  ck_assert_ptr_nonnull(d);
+  ck_assert_uint_eq(d->span.start, 0);
+  ck_assert_uint_eq(f->deadlines[n - 1].span.start, n - 1);
+  ck_assert(!f->failed);
+  cchc_frame_free(f);
+}
+END_TEST
+
 /* ------------------------------------------------------------------ */
 /* Bad JSON                                                            */
 
@@ -556,6 +591,7 @@ int main(void) {
   tcase_add_test(tc, frames_left_short);
   tcase_add_test(tc, frame_printf_short_and_long);
   tcase_add_test(tc, frame_intern_alike_ends);
+  tcase_add_test(tc, frame_grow_huge_room);
   tcase_add_test(tc, bad_json);
   suite_add_tcase(s, tc);
 
