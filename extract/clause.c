@@ -95,32 +95,16 @@ static const rule *lead_cue(tk *t, rule_list rules, bool strong, size_t a,
   return NULL;
 }
 
-/* May r match within canonical [a, b)?  Every match holds one literal of
- * each clause of its facts (rule_facts.lits), and a literal found in no
- * part of [a, b) is in none of its parts: false only when r cannot. */
-static bool may_match_within(const xctx *x, const rule *r, size_t a,
-                             size_t b) {
-  const rule_facts *f = &r->facts;
-  for (size_t c = 0; c < f->nlits; c++) {
-    bool held = false;
-    for (size_t k = 0; k < f->nalts[c] && !held; k++) {
-      const rule_literal *l = f->lits[c][k];
-      held = !l->code || code_match(l->code, &l->jit, x->s + a, b - a, 0,
-                                    x->md, NULL) > 0;
-    }
-    if (!held) return false;
-  }
-  return true;
-}
-
 /* May a lead cue of `rules` (strong ones only, when `strong`) match within
  * [a, b)?  Its windows lie there, so a clause where none may names no
- * lead, whatever its units. */
+ * lead, whatever its units (a literal found in no part of [a, b) is in
+ * none of its parts). */
 static bool cue_within(tk *t, rule_list rules, bool strong, size_t a,
                        size_t b) {
   for (size_t r = 0; r < rules.n; r++)
     if (!(strong && !is_strong(rules.items[r])) &&
-        may_match_within(t->x, rules.items[r], a, b))
+        rule_literals_held(rules.items[r], t->x->s + a, b - a,
+                           t->x->md))
       return true;
   return false;
 }

@@ -30,24 +30,6 @@ typedef struct area_hits {
   size_t n, cap;
 } area_hits;
 
-/* May r match in s[0, n)?  Every match holds one literal of each clause
- * of its facts (rule_facts.lits) whole: false only when a clause has none
- * in s.  A search for a word costs a fraction of a search for an area
- * rule's words, and the work of a clause names few areas. */
-static bool may_match_in(const rule *r, const char *s, size_t n,
-                         pcre2_match_data *md) {
-  const rule_facts *f = &r->facts;
-  for (size_t c = 0; c < f->nlits; c++) {
-    bool held = false;
-    for (size_t k = 0; k < f->nalts[c] && !held; k++) {
-      const rule_literal *l = f->lits[c][k];
-      held = !l->code || code_match(l->code, &l->jit, s, n, 0, md, NULL) > 0;
-    }
-    if (!held) return false;
-  }
-  return true;
-}
-
 /* The areas text s[0, n) names, in order of first mention, into *out:
  * every match of t->areas, less those inside a longer match of another
  * area. */
@@ -57,7 +39,7 @@ static void areas_named(tk *t, const char *s, size_t n, area_hits *out) {
   for (size_t i = 0; i < t->areas.n; i++) {
     const rule *r = t->areas.items[i];
     const char *area = rule_attr(r, "area");
-    if (!area || !may_match_in(r, s, n, x->md)) continue;
+    if (!area || !rule_literals_held(r, s, n, x->md)) continue;
     for (size_t at = 0; at < n && rule_exec(r, s, n, at, x->md);) {
       size_t ms, me;
       rule_match_span(x->md, &ms, &me);

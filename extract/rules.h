@@ -353,6 +353,12 @@ static inline bool rule_may_start(const rule *r, const unsigned char *s,
  * shared); without memory for them it has fewer facts. */
 void rule_read_facts(rule *r, rule_literals *ls);
 
+/* May r match in s[0, n)?  Every match holds one literal of each clause
+ * of its facts (rule_facts.lits) whole: false only when a clause has none
+ * in s.  One search per word, each a fraction of a search for the rule. */
+bool rule_literals_held(const rule *r, const char *s, size_t n,
+                        pcre2_match_data *md);
+
 /* Which of lits[0, nlits) (each of ASCII letters and digits and bytes
  * beyond ASCII only, so that it lies inside one such word) each word
  * s[at[w], at[w] + len[w]) holds: bit i of holds[w * nbits + i / 64] is

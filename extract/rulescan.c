@@ -1700,6 +1700,20 @@ static bool answer_keep(word_answers *a, const char *w, size_t n, uint64_t h,
   return true;
 }
 
+bool rule_literals_held(const rule *r, const char *s, size_t n,
+                        pcre2_match_data *md) {
+  const rule_facts *f = &r->facts;
+  for (size_t c = 0; c < f->nlits; c++) {
+    bool held = false;
+    for (size_t k = 0; k < f->nalts[c] && !held; k++) {
+      const rule_literal *l = f->lits[c][k];
+      held = !l->code || code_match(l->code, &l->jit, s, n, 0, md, NULL) > 0;
+    }
+    if (!held) return false;
+  }
+  return true;
+}
+
 bool rule_literals_in_words(const rule_literal *const *lits, size_t nlits,
                             const char *s, const size_t *at,
                             const uint32_t *len, size_t nwords,
