@@ -129,16 +129,16 @@ void cchc_mbuf_shrink_to_fit(cchc_mbuf *b) {
   }
 }
 
-/* Room for `need` runs in b's map, twice the room at a time.  (Not on
- * huge pages: the map of layout's first pass grows while its line array
- * is held, at the peak of a long text's memory, and the huge page it
- * ends in would be resident whole.) */
+/* Room for `need` runs in b's map, twice the room at a time (and from a
+ * huge page on, whole huge pages when b->huge_map). */
 static bool runs_room(cchc_mbuf *b, size_t need) {
   if (need <= b->runs_cap)
     return true;
   size_t cap = b->runs_cap ? 2 * b->runs_cap : 16;
   if (cap < need)
     cap = need;
+  if (b->huge_map)
+    cap = cchc_huge_size(cap * sizeof *b->runs) / sizeof *b->runs;
   cchc_run *runs = realloc(b->runs, cap * sizeof *runs);
   if (!runs) {
     b->failed = true;
@@ -146,6 +146,8 @@ static bool runs_room(cchc_mbuf *b, size_t need) {
   }
   b->runs = runs;
   b->runs_cap = cap;
+  if (b->huge_map)
+    cchc_prefer_huge_pages(runs, cap * sizeof *runs);
   return true;
 }
 
@@ -366,6 +368,12 @@ void cchc_mbuf_rewrite_end(cchc_mbuf *text, cchc_mbuf *out) {
   keep_spare(out, old, old_cap);
   *text = *out;
   cchc_mbuf_init(out);
+  /* A map on huge pages, only read now (until a rewrite after the next
+   * writes into it): the end of the huge page it ends in given back, up
+   * to 2 MB resident through the next pass. */
+  if (text->huge_map && text->runs_cap * sizeof *text->runs >= HUGE_PAGE)
+    text->runs = cchc_shrink(text->runs, &text->runs_cap, text->nruns,
+                             sizeof *text->runs);
 }
 
 void cchc_mbuf_rewrite_undo(cchc_mbuf *text, cchc_mbuf *out) {

@@ -53,6 +53,11 @@ typedef struct cchc_mbuf {
   size_t nruns, runs_cap;
   bool failed; /* an allocation failed; later appends are no-ops */
   bool unmapped; /* keeps no map (CCHC_NORM_TEXT_ONLY): runs stay empty */
+  /* Its map grows on huge pages (cchc_prefer_huge_pages): a rewrite's
+   * out, but for the one that grows at the peak of a long text's memory
+   * (layout's first pass, with its line array), where the huge page the
+   * map ends in would be resident whole. */
+  bool huge_map;
   /* The map of the text this one was rewritten from, given back for the
    * next rewrite to write its own into (rewrite_begin): each pass of a
    * long text writes a map of millions of runs, whose pages are then

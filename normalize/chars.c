@@ -955,6 +955,8 @@ cchc_status cchc_canon_chars(cchc_mbuf *text, const size_t *lines,
     lines = NULL;
   cchc_mbuf out, rest;
   cchc_mbuf_rewrite_begin(&out, text);
+  out.huge_map = true; /* (before the line array: then the next pass but
+                          one writes into this map's pages) */
   cchc_mbuf_init(&rest);
   cchc_canon *c = cchc_canon_new(&out, log);
   if (!c) {

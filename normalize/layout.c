@@ -1892,6 +1892,7 @@ static cchc_status plain_pass(layout *L, cchc_mbuf *text,
   more.length_only = log->length_only; /* (what is appended to log) */
   cchc_mbuf out;
   cchc_mbuf_rewrite_begin(&out, text);
+  out.huge_map = true; /* (the line array is shorter than the first's) */
   bool dirty = write_pass(L, text, &out, &more);
   cchc_status rc = CCHC_OK;
   if (out.failed || L->failed)

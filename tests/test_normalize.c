@@ -2128,6 +2128,56 @@ START_TEST(rewrite_reuses_spare_map) {
 }
 END_TEST
 
+/* A rewrite whose map grows on huge pages (huge_map) writes the map a
+ * plain one does; its map, read from then on, keeps no room past its
+ * runs (the end of its last huge page given back), and lies on pages
+ * asked to be huge. */
+START_TEST(rewrite_huge_map) {
+  for (unsigned seed = 1; seed <= 2; seed++) {
+    cchc_mbuf huge, plain; /* (300,000 runs: 2.4 MB) */
+    scattered_text(&huge, seed, 300000);
+    scattered_text(&plain, seed, 300000);
+    for (int pass = 0; pass < 2; pass++) {
+      cchc_mbuf out, out2;
+      size_t hint = 0, hint2 = 0;
+      cchc_mbuf_rewrite_begin(&out, &huge);
+      cchc_mbuf_rewrite_begin(&out2, &plain);
+      out.huge_map = true;
+      for (size_t i = 0; i < huge.len; i += 50) { /* a separator a line */
+        size_t n = huge.len - i < 49 ? huge.len - i : 49;
+        cchc_mbuf_copy(&out, &huge, i, n, &hint);
+        cchc_mbuf_copy(&out2, &plain, i, n, &hint2);
+        if (n == 49) {
+          cchc_mbuf_put(&out, " ", 1, cchc_mbuf_src(&huge, i + 49, NULL));
+          cchc_mbuf_put(&out2, " ", 1, cchc_mbuf_src(&plain, i + 49, NULL));
+        }
+      }
+      cchc_mbuf_rewrite_end(&huge, &out);
+      cchc_mbuf_rewrite_end(&plain, &out2);
+      ck_assert_uint_eq(huge.len, plain.len);
+      ck_assert(memcmp(huge.data, plain.data, plain.len) == 0);
+      ck_assert_uint_eq(huge.nruns, plain.nruns);
+      ck_assert(memcmp(huge.runs, plain.runs,
+                       plain.nruns * sizeof *plain.runs) == 0);
+      ck_assert_uint_eq(huge.runs_cap, huge.nruns);
+      ck_assert_uint_gt(plain.runs_cap, plain.nruns);
+      if (pass > 0) /* (the second writes into the spare: grown no more) */
+        continue;
+      char flags[256];
+      vm_flags_at(huge.runs, flags, sizeof flags);
+      bool thp =
+          access("/sys/kernel/mm/transparent_hugepage/enabled", R_OK) == 0;
+#if defined(MADV_HUGEPAGE)
+      if (flags[0] && thp) /* (grown from none: asked for as it grew) */
+        ck_assert_msg(has_vm_flag(flags, "hg"), "the map's pages: %s", flags);
+#endif
+    }
+    cchc_mbuf_free(&huge);
+    cchc_mbuf_free(&plain);
+  }
+}
+END_TEST
+
 /* ------------------------------------------------------------------ */
 
 int main(void) {
@@ -2225,6 +2275,7 @@ int main(void) {
   tcase_add_test(tc, huge_page_hint_harmless);
   tcase_add_test(tc, huge_size_whole_pages);
   tcase_add_test(tc, rewrite_reuses_spare_map);
+  tcase_add_test(tc, rewrite_huge_map);
   suite_add_tcase(s, tc);
 
   tc = tcase_create("offset invariant");
