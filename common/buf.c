@@ -33,12 +33,27 @@ void *cchc_shrink(void *items, size_t *cap, size_t n, size_t size) {
   return p;
 }
 
+enum { HUGE_PAGE = 2 << 20, PAGE = 4096 };
+
+size_t cchc_huge_size(size_t n) {
+  /* glibc serves a block this large from a mapping of its own, the block
+   * 16 bytes past its start and at most 48 bytes short of its end; the
+   * kernel places an anonymous mapping that is a whole number of huge
+   * pages on a huge page boundary. */
+  enum { SLACK = 64 };
+  if (n < HUGE_PAGE || n > SIZE_MAX - 2 * HUGE_PAGE)
+    return n;
+  return (n + SLACK + HUGE_PAGE - 1) / HUGE_PAGE * HUGE_PAGE - SLACK;
+}
+
 void cchc_prefer_huge_pages(void *p, size_t n) {
 #if defined(MADV_HUGEPAGE)
-  const uintptr_t huge = (uintptr_t)2 << 20;
-  uintptr_t a = ((uintptr_t)p + huge - 1) & ~(huge - 1),
-            e = ((uintptr_t)p + n) & ~(huge - 1);
-  if (p && e > a) /* (only the huge pages that lie wholly inside) */
+  /* The pages the buffer lies on: those of a block of cchc_huge_size
+   * bytes are whole huge pages, its first and its last included. */
+  uintptr_t a = (uintptr_t)p & ~(uintptr_t)(PAGE - 1),
+            e = ((uintptr_t)p + n + PAGE - 1) & ~(uintptr_t)(PAGE - 1),
+            first = (a + HUGE_PAGE - 1) & ~(uintptr_t)(HUGE_PAGE - 1);
+  if (p && n >= HUGE_PAGE && first + HUGE_PAGE <= e) /* one whole at least */
     (void)madvise((void *)a, e - a, MADV_HUGEPAGE);
 #else
   (void)p;
@@ -88,19 +103,23 @@ bool cchc_mbuf_reserve(cchc_mbuf *b, size_t extra) {
   return true;
 }
 
+void cchc_mbuf_trim(cchc_mbuf *b) {
+  if (b->failed || !b->data || b->cap <= b->len + 1)
+    return;
+  char *d = realloc(b->data, b->len + 1);
+  if (d) {
+    b->data = d;
+    b->cap = b->len + 1;
+  }
+}
+
 void cchc_mbuf_shrink_to_fit(cchc_mbuf *b) {
   free(b->spare_runs);
   b->spare_runs = NULL;
   b->spare_cap = 0;
+  cchc_mbuf_trim(b);
   if (b->failed)
     return;
-  if (b->data && b->cap > b->len + 1) {
-    char *d = realloc(b->data, b->len + 1);
-    if (d) {
-      b->data = d;
-      b->cap = b->len + 1;
-    }
-  }
   if (b->runs && b->runs_cap > b->nruns && b->nruns) {
     cchc_run *r = realloc(b->runs, b->nruns * sizeof *r);
     if (r) {
@@ -108,6 +127,28 @@ void cchc_mbuf_shrink_to_fit(cchc_mbuf *b) {
       b->runs_cap = b->nruns;
     }
   }
+}
+
+/* Room for `need` runs in b's map, twice the room at a time (and from a
+ * huge page on, whole huge pages when b->huge_map). */
+static bool runs_room(cchc_mbuf *b, size_t need) {
+  if (need <= b->runs_cap)
+    return true;
+  size_t cap = b->runs_cap ? 2 * b->runs_cap : 16;
+  if (cap < need)
+    cap = need;
+  if (b->huge_map)
+    cap = cchc_huge_size(cap * sizeof *b->runs) / sizeof *b->runs;
+  cchc_run *runs = realloc(b->runs, cap * sizeof *runs);
+  if (!runs) {
+    b->failed = true;
+    return false;
+  }
+  b->runs = runs;
+  b->runs_cap = cap;
+  if (b->huge_map)
+    cchc_prefer_huge_pages(runs, cap * sizeof *runs);
+  return true;
 }
 
 /* Map the n bytes from `at` (the end of the text) to src (seq: src, src+1,
@@ -129,12 +170,8 @@ static CCHC_INLINE void map_add(cchc_mbuf *b, size_t at, size_t n,
       return;
     }
   }
-  cchc_run *runs = cchc_grow(b->runs, &b->runs_cap, b->nruns, sizeof *runs);
-  if (!runs) {
-    b->failed = true;
+  if (!runs_room(b, b->nruns + 1))
     return;
-  }
-  b->runs = runs;
   b->runs[b->nruns++] = (cchc_run){(uint32_t)at, src, seq && n > 1};
 }
 
@@ -221,17 +258,8 @@ void cchc_mbuf_copy(cchc_mbuf *b, const cchc_mbuf *in, size_t from, size_t n,
   while (last < in->nruns && in->runs[last].at < end)
     last++;
   if (last > r && !b->unmapped && !b->failed) {
-    size_t need = b->nruns + (last - r);
-    if (need > b->runs_cap) {
-      size_t cap = b->runs_cap ? 2 * b->runs_cap : 16;
-      cchc_run *runs = realloc(b->runs, (cap < need ? need : cap) * sizeof *runs);
-      if (!runs) {
-        b->failed = true;
-        return;
-      }
-      b->runs = runs;
-      b->runs_cap = cap < need ? need : cap;
-    }
+    if (!runs_room(b, b->nruns + (last - r)))
+      return;
     uint32_t shift = (uint32_t)(b->len - from); /* (modulo 2^32) */
     for (; r < last; r++) {
       cchc_run run = in->runs[r];
@@ -340,6 +368,12 @@ void cchc_mbuf_rewrite_end(cchc_mbuf *text, cchc_mbuf *out) {
   keep_spare(out, old, old_cap);
   *text = *out;
   cchc_mbuf_init(out);
+  /* A map on huge pages, only read now (until a rewrite after the next
+   * writes into it): the end of the huge page it ends in given back, up
+   * to 2 MB resident through the next pass. */
+  if (text->huge_map && text->runs_cap * sizeof *text->runs >= HUGE_PAGE)
+    text->runs = cchc_shrink(text->runs, &text->runs_cap, text->nruns,
+                             sizeof *text->runs);
 }
 
 void cchc_mbuf_rewrite_undo(cchc_mbuf *text, cchc_mbuf *out) {

@@ -53,6 +53,11 @@ typedef struct cchc_mbuf {
   size_t nruns, runs_cap;
   bool failed; /* an allocation failed; later appends are no-ops */
   bool unmapped; /* keeps no map (CCHC_NORM_TEXT_ONLY): runs stay empty */
+  /* Its map grows on huge pages (cchc_prefer_huge_pages): a rewrite's
+   * out, but for the one that grows at the peak of a long text's memory
+   * (layout's first pass, with its line array), where the huge page the
+   * map ends in would be resident whole. */
+  bool huge_map;
   /* The map of the text this one was rewritten from, given back for the
    * next rewrite to write its own into (rewrite_begin): each pass of a
    * long text writes a map of millions of runs, whose pages are then
@@ -73,6 +78,9 @@ bool cchc_mbuf_reserve(cchc_mbuf *b, size_t extra);
 /* Give back the room past len + 1 bytes (the NUL) and past the runs, and
  * the spare map: for a text built once and then only read. */
 void cchc_mbuf_shrink_to_fit(cchc_mbuf *b);
+/* Give back the room past len + 1 bytes: for a text that only gets
+ * shorter from here on (and the end of the huge page it ends in). */
+void cchc_mbuf_trim(cchc_mbuf *b);
 /* Append n bytes that all map to `src`. */
 void cchc_mbuf_put(cchc_mbuf *b, const char *s, size_t n, uint32_t src);
 /* Append n bytes copied verbatim from source offset src: byte k maps to
@@ -200,11 +208,20 @@ void *cchc_shrink(void *items, size_t *cap, size_t n, size_t size);
 
 /* A hint that the n bytes at p, about to be written from one end to the
  * other, are better faulted in 2 MB at a time than 4 KB (a long input's
- * text, its line array): only the 2 MB pages wholly inside are asked for,
- * so a buffer smaller than that (a short plan's) costs nothing, and what
- * the buffer leaves unwritten stays unfaulted but for the last huge page
- * it reaches.  A no-op where there is no MADV_HUGEPAGE. */
+ * text, its map, its line array): in this VM a 4 KB fault costs about
+ * 10 us, 25 times what the same bytes cost in huge pages.  Asked for the
+ * pages the buffer lies on, so that a block of cchc_huge_size bytes is
+ * huge pages from its first byte to its last; a buffer smaller than a
+ * huge page (a short plan's) costs nothing, and what the buffer leaves
+ * unwritten stays unfaulted but for the last huge page it reaches.  A
+ * no-op where there is no MADV_HUGEPAGE. */
 void cchc_prefer_huge_pages(void *p, size_t n);
+/* n, or for n of a huge page or more the size past it whose block (from
+ * malloc) fills whole huge pages: room that costs nothing untouched, and
+ * without it the huge pages that the block's first and last bytes lie on
+ * are not huge (the kernel aligns such a mapping only when it is whole
+ * huge pages). */
+size_t cchc_huge_size(size_t n);
 
 /* Would a spreadsheet read this CSV cell as a formula?  It begins with
  * '=', '+', '-', '@', tab or carriage return and is not a plain number

@@ -809,11 +809,15 @@ static void canon_step(cchc_canon *c, bool final) {
   cchc_mbuf_drop_front(&c->in, start);
 }
 
-cchc_canon *cchc_canon_new(cchc_mbuf *out) {
+cchc_canon *cchc_canon_new(cchc_mbuf *out, const cchc_repair_log *log) {
   cchc_canon *c = malloc(sizeof *c);
   if (!c)
     return NULL;
   memset(c, 0, sizeof *c);
+  /* Lists that `log` would not keep are not kept here either: a long
+   * text's repairs, each formatted, for a count. */
+  c->nfc_log.length_only = c->map_log.length_only = log->length_only;
+  c->nfc_log.counts_only = c->map_log.counts_only = log->counts_only;
   c->classes = &cp_table;
   UErrorCode st = U_ZERO_ERROR;
   c->nfc = unorm2_getNFCInstance(&st);
@@ -856,8 +860,12 @@ void cchc_canon_reset(cchc_canon *c) {
   cchc_mbuf_truncate(c->out, 0);
   c->in.failed = c->mid.failed = c->out->failed = false;
   c->last = c->c1 = 0;
+  bool length_only = c->map_log.length_only,
+       counts_only = c->map_log.counts_only;
   cchc_log_free(&c->nfc_log);
   cchc_log_free(&c->map_log);
+  c->nfc_log.length_only = c->map_log.length_only = length_only;
+  c->nfc_log.counts_only = c->map_log.counts_only = counts_only;
   c->edits.n = 0;
   c->edits.all = false;
 }
@@ -947,8 +955,10 @@ cchc_status cchc_canon_chars(cchc_mbuf *text, const size_t *lines,
     lines = NULL;
   cchc_mbuf out, rest;
   cchc_mbuf_rewrite_begin(&out, text);
+  out.huge_map = true; /* (before the line array: then the next pass but
+                          one writes into this map's pages) */
   cchc_mbuf_init(&rest);
-  cchc_canon *c = cchc_canon_new(&out);
+  cchc_canon *c = cchc_canon_new(&out, log);
   if (!c) {
     cchc_mbuf_rewrite_undo(text, &out);
     return cchc_fail(err, CCHC_ERR_NOMEM, "out of memory");

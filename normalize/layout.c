@@ -1269,7 +1269,7 @@ typedef struct layout {
   bool last_same;  /* the last line was the last one of that pass too */
   bool failed;     /* out of memory */
   /* called once the characters are final, before the lines are read */
-  void (*settled)(void *arg, const cchc_mbuf *text);
+  void *(*settled)(void *arg, const cchc_mbuf *text, size_t *bytes);
   void *settled_arg;
 } layout;
 
@@ -1500,6 +1500,15 @@ static bool write_pass(layout *L, const cchc_mbuf *md, cchc_mbuf *out,
   L->prior = m;
   L->has_prior = true;
   L->nblocks = 0;
+  if (cnt > L->blocks_cap) { /* a block a line at most: room once */
+    size_t cap = cchc_huge_size(cnt * sizeof *L->blocks) / sizeof *L->blocks;
+    block *b = realloc(L->blocks, cap * sizeof *b);
+    if (b) { /* (else block_open finds out) */
+      L->blocks = b;
+      L->blocks_cap = cap;
+      cchc_prefer_huge_pages(b, cap * sizeof *b);
+    }
+  }
   emitter e = {.md = md, .out = out, .log = log, .L = L,
                .skip = out->data == md->data, .k = {.out = out, .in = md}};
 
@@ -1676,6 +1685,9 @@ static bool write_pass(layout *L, const cchc_mbuf *md, cchc_mbuf *out,
   }
   copier_flush(&e.k);
   block_close(L);
+  /* (the next pass reads as many lines as this one wrote blocks) */
+  L->blocks = cchc_shrink(L->blocks, &L->blocks_cap, L->nblocks,
+                          sizeof *L->blocks);
   if (out->len != md->len)
     emit_dirty(&e);
   cchc_mbuf_free(&e.edit);
@@ -1686,9 +1698,15 @@ static bool write_pass(layout *L, const cchc_mbuf *md, cchc_mbuf *out,
 
 /* The characters of the text are final: tell the caller, once. */
 static void settle(layout *L, const cchc_mbuf *text) {
-  if (L->settled)
-    L->settled(L->settled_arg, text);
+  size_t bytes = 0;
+  void *spare = L->settled ? L->settled(L->settled_arg, text, &bytes) : NULL;
   L->settled = NULL;
+  if (spare && !L->ls && bytes >= sizeof *L->ls) { /* the line array's */
+    L->ls = spare;
+    L->cap = bytes / sizeof *L->ls;
+  } else {
+    free(spare);
+  }
 }
 
 /* The lines of md, every one classified; `held` lists the newlines that
@@ -1699,15 +1717,18 @@ static void read_lines(layout *L, const cchc_mbuf *md, const held_lines *held) {
   /* room for every line at once (a long text has millions): those that
    * are not empty, an upper bound of those with content */
   size_t lines = 1 + count_line_ends(s, md->len);
-  size_t had = L->cap;
-  line *room = cchc_grow(L->ls, &L->cap, lines - 1, sizeof *room);
-  if (!room) {
-    L->failed = true;
-    return;
-  }
-  L->ls = room;
-  if (L->cap != had) /* written from the first on, the blank lines left out */
+  if (lines > L->cap) {
+    size_t cap = cchc_huge_size(lines * sizeof *L->ls) / sizeof *L->ls;
+    line *room = realloc(L->ls, cap * sizeof *room);
+    if (!room) {
+      L->failed = true;
+      return;
+    }
+    L->ls = room;
+    L->cap = cap;
+    /* written from the first on, the blank lines left out */
     cchc_prefer_huge_pages(L->ls, L->cap * sizeof *L->ls);
+  }
   size_t p = 0, h = 0;
   for (;;) {
     const char *nlp = p < md->len ? find_newline(s + p, s + md->len) : NULL;
@@ -1730,6 +1751,9 @@ static void read_lines(layout *L, const cchc_mbuf *md, const held_lines *held) {
     if (!nlp)
       break;
   }
+  /* the room of the blank lines given back, and the end of the huge page
+   * the last line ends in: the passes after read fewer lines */
+  L->ls = cchc_shrink(L->ls, &L->cap, L->cnt, sizeof *L->ls);
 }
 
 /* The lines of `text`, the output of the pass before: a block that copies
@@ -1868,6 +1892,7 @@ static cchc_status plain_pass(layout *L, cchc_mbuf *text,
   more.length_only = log->length_only; /* (what is appended to log) */
   cchc_mbuf out;
   cchc_mbuf_rewrite_begin(&out, text);
+  out.huge_map = true; /* (the line array is shorter than the first's) */
   bool dirty = write_pass(L, text, &out, &more);
   cchc_status rc = CCHC_OK;
   if (out.failed || L->failed)
@@ -1893,7 +1918,8 @@ static cchc_status plain_pass(layout *L, cchc_mbuf *text,
  * lines a join made, and write only from the first change on. */
 cchc_status cchc_layout(cchc_mbuf *text, const cchc_edits *edits,
                         cchc_repair_log *log,
-                        void (*settled)(void *arg, const cchc_mbuf *text),
+                        void *(*settled)(void *arg, const cchc_mbuf *text,
+                                         size_t *bytes),
                         void *settled_arg, cchc_error *err) {
   layout L = {.settled = settled, .settled_arg = settled_arg};
   cchc_status rc = CCHC_OK;

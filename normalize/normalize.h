@@ -69,8 +69,10 @@ typedef struct cchc_edits {
   bool all;
 } cchc_edits;
 
-/* NULL when out of memory. */
-cchc_canon *cchc_canon_new(cchc_mbuf *out);
+/* NULL when out of memory.  `log` is the log cchc_canon_finish will log
+ * to: the repairs are listed only as it lists them (its length_only and
+ * counts_only). */
+cchc_canon *cchc_canon_new(cchc_mbuf *out, const cchc_repair_log *log);
 void cchc_canon_free(cchc_canon *c);
 cchc_mbuf *cchc_canon_input(cchc_canon *c);
 /* Forget all that was fed and written: start again. */
@@ -94,10 +96,14 @@ cchc_status cchc_canon_chars(cchc_mbuf *text, const size_t *lines,
  * `settled` (may be NULL) is called once its characters are final, once
  * the Markdown is stripped and before the lines are read: from there on
  * layout only drops blanks, markers, page numbers and line breaks, and
- * writes separators that map where a character of that text ends. */
+ * writes separators that map where a character of that text ends.  It
+ * may return a block (from malloc, *bytes long) it needs no more, which
+ * layout takes for its line array: pages written already are no fresh
+ * memory to fault in. */
 cchc_status cchc_layout(cchc_mbuf *text, const cchc_edits *edits,
                         cchc_repair_log *log,
-                        void (*settled)(void *arg, const cchc_mbuf *text),
+                        void *(*settled)(void *arg, const cchc_mbuf *text,
+                                         size_t *bytes),
                         void *settled_arg, cchc_error *err);
 
 #endif

@@ -54,6 +54,7 @@ struct cchc_text {
   source_end *ends;
   size_t nends;
   uint8_t *starts;
+  size_t starts_size; /* (bytes) */
   size_t source_len;
   cchc_encoding encoding;
   cchc_repair_log log;
@@ -241,48 +242,58 @@ static bool merge_repairs(cchc_repair *items, size_t n) {
   return true;
 }
 
+/* Can the k runs of a group (k <= MAP_GROUP) be kept as map_runs? */
+static bool group_fits(const cchc_run *r, size_t k) {
+  return r[k - 1].at - r[0].at <= UINT16_MAX &&
+         r[k - 1].src - r[0].src <= UINT16_MAX / 2;
+}
+
 /* Move the runs of b into the compact map m; false when out of memory
- * (then b keeps them). */
+ * (then b keeps them).  The map_runs are written over b's runs, those of
+ * group g over runs read already (of group g / 2 at most, and group 0 is
+ * read whole first): b's pages, faulted in, are the compact map's, and the
+ * room past it is given back. */
 static bool map_compact(text_map *m, cchc_mbuf *b) {
   size_t n = b->nruns, ng = (n + MAP_GROUP - 1) / MAP_GROUP, nwhole = 0;
   if (!n || n > UINT32_MAX) /* (a text's runs: fewer than its bytes) */
     return false;
-  map_group *groups = malloc(ng * sizeof *groups);
-  map_run *runs = malloc(n * sizeof *runs);
-  cchc_run *whole = NULL;
-  if (!groups || !runs)
-    goto fail;
   for (size_t g = 0; g < ng; g++) {
-    const cchc_run *r = &b->runs[g * MAP_GROUP];
     size_t k = n - g * MAP_GROUP < MAP_GROUP ? n - g * MAP_GROUP : MAP_GROUP;
-    bool fits = r[k - 1].at - r[0].at <= UINT16_MAX &&
-                r[k - 1].src - r[0].src <= UINT16_MAX / 2;
+    if (!group_fits(&b->runs[g * MAP_GROUP], k))
+      nwhole += k;
+  }
+  map_group *groups = malloc(ng * sizeof *groups);
+  cchc_run *whole = nwhole ? malloc(nwhole * sizeof *whole) : NULL;
+  if (!groups || (nwhole && !whole)) {
+    free(groups);
+    free(whole);
+    return false;
+  }
+  unsigned char *out = (unsigned char *)b->runs; /* the map_runs */
+  nwhole = 0;
+  for (size_t g = 0; g < ng; g++) {
+    cchc_run r[MAP_GROUP];
+    map_run c[MAP_GROUP];
+    size_t k = n - g * MAP_GROUP < MAP_GROUP ? n - g * MAP_GROUP : MAP_GROUP;
+    memcpy(r, &b->runs[g * MAP_GROUP], k * sizeof *r);
     groups[g] = (map_group){r[0].at, r[0].src, UINT32_MAX};
-    if (fits) {
+    if (group_fits(r, k)) {
       for (size_t i = 0; i < k; i++)
-        runs[g * MAP_GROUP + i] = (map_run){
-            (uint16_t)(r[i].at - r[0].at),
-            (uint16_t)((r[i].src - r[0].src) << 1 | r[i].seq)};
+        c[i] = (map_run){(uint16_t)(r[i].at - r[0].at),
+                         (uint16_t)((r[i].src - r[0].src) << 1 | r[i].seq)};
+      memcpy(out + g * MAP_GROUP * sizeof *c, c, k * sizeof *c);
       continue;
     }
-    cchc_run *grown = realloc(whole, (nwhole + k) * sizeof *whole);
-    if (!grown)
-      goto fail;
-    whole = grown;
     groups[g].whole = (uint32_t)nwhole;
     memcpy(whole + nwhole, r, k * sizeof *r);
     nwhole += k;
   }
-  *m = (text_map){groups, runs, whole, ng, n, nwhole};
-  free(b->runs);
+  map_run *runs = realloc(b->runs, n * sizeof *runs);
+  *m = (text_map){groups, runs ? runs : (map_run *)(void *)b->runs, whole,
+                  ng, n, nwhole};
   b->runs = NULL;
   b->nruns = b->runs_cap = 0;
   return true;
-fail:
-  free(groups);
-  free(runs);
-  free(whole);
-  return false;
 }
 
 /* Source offset of byte i (< the text's length) of a laid-out text. */
@@ -396,13 +407,13 @@ static uint64_t start_bits64(const uint8_t *starts, size_t p) {
 /* The list of `ends` for the characters of b, whose map is the text's
  * (or will be, but for the separators layout writes, which map where a
  * character of b ends, and the bytes it drops); then the bit per source
- * byte is freed.  Each character's end is found where its map says: in a
+ * byte is no longer needed (true).  Each character's end is found where its map says: in a
  * run that copies the source byte for byte, a character ends where the
  * next one starts, so its end is offset + 1 unless the next source byte
  * starts none (64 bytes a step); elsewhere, at the run's source offset.
  * A list as large as half the bits (UTF-16 input, where every ASCII
  * character is in it) is dropped, and the bits kept. */
-static void find_ends(cchc_text *t, const cchc_mbuf *b) {
+static bool find_ends(cchc_text *t, const cchc_mbuf *b) {
   const char *s = b->data;
   size_t n = b->len, cap = 0, max = t->source_len / 128;
   size_t bits = t->source_len / 8 + 2; /* (bytes of t->starts) */
@@ -439,16 +450,20 @@ static void find_ends(cchc_text *t, const cchc_mbuf *b) {
     free(t->ends);
     t->ends = NULL;
     t->nends = 0;
-    return;
   }
-  free(t->starts);
-  t->starts = NULL;
+  return fits;
 }
 
-static void settled(void *arg, const cchc_mbuf *chars) {
+/* Layout's `settled`: the bits, once the ends are found, are given to
+ * layout, whose line array is written next (*bytes long). */
+static void *settled(void *arg, const cchc_mbuf *chars, size_t *bytes) {
   cchc_text *t = arg;
-  if (t->starts)
-    find_ends(t, chars);
+  if (!t->starts || !find_ends(t, chars))
+    return NULL;
+  void *bits = t->starts;
+  *bytes = t->starts_size;
+  t->starts = NULL;
+  return bits;
 }
 
 cchc_status cchc_normalize(const char *input, size_t len,
@@ -467,17 +482,18 @@ cchc_status cchc_normalize(const char *input, size_t len,
   t->log.length_only = options && (options->flags & CCHC_NORM_NO_REPAIR_LIST);
 
   cchc_status rc;
-  cchc_canon *canon = cchc_canon_new(&chars);
-  t->starts = text_only ? NULL : calloc(len / 8 + 2, 1);
+  cchc_canon *canon = cchc_canon_new(&chars, &t->log);
+  t->starts_size = cchc_huge_size(len / 8 + 2);
+  t->starts = text_only ? NULL : calloc(t->starts_size, 1);
   if ((!text_only && !t->starts) || !canon) {
     rc = cchc_fail(err, CCHC_ERR_NOMEM, "out of memory");
     goto fail;
   }
   if (t->starts) /* (every byte of it gets a bit as the decoder goes) */
-    cchc_prefer_huge_pages(t->starts, len / 8 + 2);
+    cchc_prefer_huge_pages(t->starts, t->starts_size);
   /* The decoder feeds the canonical-characters stage as it goes; what
    * both write is the text, once. */
-  if (cchc_mbuf_reserve(&chars, len + len / 64))
+  if (cchc_mbuf_reserve(&chars, cchc_huge_size(len + len / 64 + 1) - 1))
     cchc_prefer_huge_pages(chars.data, chars.cap);
   rc = cchc_decode(input ? input : "", input ? len : 0, options, canon,
                    t->starts, &t->encoding, &t->log, err);
@@ -491,12 +507,16 @@ cchc_status cchc_normalize(const char *input, size_t len,
   canon = NULL;
   if (rc != CCHC_OK)
     goto fail;
+  /* Layout shortens the text (in place), and NFC again after Markdown
+   * lengthens it rarely (then it takes room): the room past it, resident
+   * at the end of its last huge page, is given back now. */
+  cchc_mbuf_trim(&chars);
   /* The ends are found once layout has settled the characters, before it
    * reads the lines and writes a second map: the bits are gone by then. */
   if (!(options && (options->flags & CCHC_NORM_NO_LAYOUT)))
     rc = cchc_layout(&chars, &edits, &t->log, settled, t, err);
   else
-    settled(t, &chars);
+    free(settled(t, &chars, &(size_t){0}));
   free(edits.at);
   if (rc != CCHC_OK)
     goto fail;

@@ -1118,6 +1118,56 @@ START_TEST(offsets_long_text_ends) {
 }
 END_TEST
 
+/* Every byte of the text that is no separator comes from the source
+ * byte its map says: in[source offset] is that byte. */
+static void check_bytes_mapped(const cchc_text *t, const char *in) {
+  const char *s = cchc_text_data(t);
+  for (size_t i = 0; i < cchc_text_len(t); i++)
+    if (s[i] != ' ' && s[i] != '\n')
+      ck_assert_msg(in[cchc_text_source_offset(t, i)] == s[i],
+                    "byte %zu ('%c') maps to %zu ('%c')", i, s[i],
+                    cchc_text_source_offset(t, i),
+                    in[cchc_text_source_offset(t, i)]);
+}
+
+/* The compact map is written over the runs it compacts, group after
+ * group, whether a group fits in 4 bytes a run or is kept whole (runs of
+ * blanks collapsed by the ten thousand: source jumps too long for it),
+ * first or later, next to others of either kind.  And layout's line
+ * array, which takes the block of the start bits, grows past it (short
+ * lines) or does not (long lines). */
+START_TEST(map_compacted_in_place) {
+  for (int round = 0; round < 2; round++) {
+    unsigned seed = 7u + (unsigned)round;
+    /* (more lines than the start bits' block holds, then fewer) */
+    size_t line_len = round == 0 ? 8 : 400, lines = round == 0 ? 20000 : 4000,
+           every = round == 0 ? 997 : 97, cap = (size_t)16 << 20, n = 0;
+    char *in = malloc(cap);
+    ck_assert_ptr_nonnull(in);
+    for (size_t l = 0; l < lines; l++) {
+      n += (size_t)sprintf(in + n, "Dòng %zu ", l);
+      for (size_t k = 0; k < line_len; k++)
+        in[n++] = (char)('a' + rand_r(&seed) % 26);
+      /* a long jump in some groups (the first ones among them) */
+      size_t blanks = (l < 10 || rand_r(&seed) % every == 0)
+                          ? 33000 + (size_t)(rand_r(&seed) % 3000)
+                          : 1 + (size_t)(rand_r(&seed) % 3);
+      memset(in + n, ' ', blanks);
+      n += blanks;
+      n += (size_t)sprintf(in + n, "X%zu.\n", l);
+      ck_assert_uint_lt(n, cap - 100000);
+    }
+    cchc_text *t = must_norm(in, n, 0, CCHC_ENC_AUTO);
+    ck_assert_uint_lt(cchc_text_len(t), n - 10 * 33000); /* (blanks went) */
+    check_bytes_mapped(t, in);
+    check_span(t, in, n, "X3999.", "X3999.");
+    check_span(t, in, n, "X5.", "X5.");
+    cchc_text_free(t);
+    free(in);
+  }
+}
+END_TEST
+
 /* The map of a laid-out text is kept in groups of runs, each in 4 bytes
  * unless the group spans more text than that holds: edits far apart (a
  * no-break space every few KB) and close together, every byte mapped. */
@@ -1438,6 +1488,15 @@ static void assert_text_only_same(const char *in, size_t n, unsigned flags) {
   size_t a, b;
   cchc_text_source_span(t, 0, cchc_text_len(t), &a, &b);
   ck_assert_uint_eq(a, 0);
+  cchc_text_free(t);
+  /* without the list (the canonical stage keeps none either): the same
+   * counts, and its length */
+  t = must_norm(in, n, flags | CCHC_NORM_NO_REPAIR_LIST, CCHC_ENC_AUTO);
+  ck_assert_mem_eq(cchc_text_data(t), cchc_text_data(full), cchc_text_len(t));
+  for (int k = 0; k < CCHC_REPAIR_KIND_COUNT; k++)
+    ck_assert_uint_eq(cchc_text_repair_count(t, (cchc_repair_kind)k),
+                      cchc_text_repair_count(full, (cchc_repair_kind)k));
+  ck_assert_uint_eq(cchc_text_repairs(t), cchc_text_repairs(full));
   cchc_text_free(t);
   cchc_text_free(full);
 }
@@ -1921,18 +1980,57 @@ START_TEST(huge_page_hint_harmless) {
     ck_assert_int_eq(*q, (char)((q - p) >> 12));
   char *first = (char *)(((uintptr_t)p + huge - 1) & ~(uintptr_t)(huge - 1));
   char flags[256];
-  vm_flags_at(p, flags, sizeof flags);
+  vm_flags_at(base, flags, sizeof flags);
   bool thp = access("/sys/kernel/mm/transparent_hugepage/enabled", R_OK) == 0;
   if (flags[0] && thp) { /* (Linux with transparent huge pages) */
 #if defined(MADV_HUGEPAGE)
-    ck_assert_msg(!has_vm_flag(flags, "hg"), "before the first 2 MB page: %s",
+    /* the pages the buffer lies on, from its first (so that a block
+     * starting on a huge page boundary is huge from its first byte), and
+     * none before it */
+    ck_assert_msg(!has_vm_flag(flags, "hg"), "before the buffer: %s", flags);
+    vm_flags_at(p, flags, sizeof flags);
+    ck_assert_msg(has_vm_flag(flags, "hg"), "the buffer's first page: %s",
                   flags);
     vm_flags_at(first, flags, sizeof flags);
     ck_assert_msg(has_vm_flag(flags, "hg"), "the first 2 MB page inside: %s",
                   flags);
+    vm_flags_at(end, flags, sizeof flags);
+    ck_assert_msg(!has_vm_flag(flags, "hg"), "after the buffer: %s", flags);
 #endif
   }
   ck_assert_int_eq(munmap(base, size), 0);
+}
+END_TEST
+
+/* A size of a huge page or more grows to whole huge pages, less the
+ * malloc header's slack; smaller sizes stay. */
+START_TEST(huge_size_whole_pages) {
+  const size_t huge = (size_t)2 << 20;
+  ck_assert_uint_eq(cchc_huge_size(0), 0);
+  ck_assert_uint_eq(cchc_huge_size(100), 100);
+  ck_assert_uint_eq(cchc_huge_size(huge - 1), huge - 1);
+  size_t sizes[] = {huge, huge + 1, 3 * huge - 64, 3 * huge - 63, 50 * huge + 12345};
+  for (size_t k = 0; k < sizeof sizes / sizeof *sizes; k++) {
+    size_t n = sizes[k], h = cchc_huge_size(n);
+    ck_assert_uint_ge(h, n);
+    ck_assert_uint_eq((h + 64) % huge, 0);
+    ck_assert_uint_lt(h - n, huge); /* (the next whole page, no more) */
+  }
+  ck_assert_uint_eq(cchc_huge_size(3 * huge - 64), 3 * huge - 64);
+  ck_assert_uint_eq(cchc_huge_size(SIZE_MAX), SIZE_MAX);
+  /* a block of that size, written whole and trimmed, keeps its bytes */
+  cchc_mbuf b;
+  cchc_mbuf_init(&b);
+  ck_assert(cchc_mbuf_reserve(&b, cchc_huge_size(huge + 5) - 1));
+  ck_assert_uint_eq(b.cap, cchc_huge_size(huge + 5));
+  for (size_t i = 0; i < huge + 5; i++)
+    b.data[i] = (char)(i * 7);
+  b.len = huge + 5;
+  cchc_mbuf_trim(&b);
+  ck_assert_uint_eq(b.cap, huge + 6);
+  for (size_t i = 0; i < huge + 5; i++)
+    ck_assert_int_eq(b.data[i], (char)(i * 7));
+  cchc_mbuf_free(&b);
 }
 END_TEST
 
@@ -2030,6 +2128,57 @@ START_TEST(rewrite_reuses_spare_map) {
 }
 END_TEST
 
+/* A rewrite whose map grows on huge pages (huge_map) writes the map a
+ * plain one does; its map, read from then on, keeps no room past its
+ * runs (the end of its last huge page given back), and lies on pages
+ * asked to be huge. */
+START_TEST(rewrite_huge_map) {
+  for (unsigned seed = 1; seed <= 1; seed++) {
+    cchc_mbuf huge, plain; /* (300,000 runs: 2.4 MB) */
+    scattered_text(&huge, seed, 300000);
+    scattered_text(&plain, seed, 300000);
+    for (int pass = 0; pass < 2; pass++) {
+      cchc_mbuf out, out2;
+      size_t hint = 0, hint2 = 0;
+      cchc_mbuf_rewrite_begin(&out, &huge);
+      cchc_mbuf_rewrite_begin(&out2, &plain);
+      out.huge_map = true;
+      for (size_t i = 0; i < huge.len; i += 50) { /* a separator a line */
+        size_t n = huge.len - i < 49 ? huge.len - i : 49;
+        cchc_mbuf_copy(&out, &huge, i, n, &hint);
+        cchc_mbuf_copy(&out2, &plain, i, n, &hint2);
+        if (n == 49) {
+          cchc_mbuf_put(&out, " ", 1, cchc_mbuf_src(&huge, i + 49, NULL));
+          cchc_mbuf_put(&out2, " ", 1, cchc_mbuf_src(&plain, i + 49, NULL));
+        }
+      }
+      cchc_mbuf_rewrite_end(&huge, &out);
+      cchc_mbuf_rewrite_end(&plain, &out2);
+      ck_assert_uint_eq(huge.len, plain.len);
+      ck_assert(memcmp(huge.data, plain.data, plain.len) == 0);
+      ck_assert_uint_eq(huge.nruns, plain.nruns);
+      ck_assert(memcmp(huge.runs, plain.runs,
+                       plain.nruns * sizeof *plain.runs) == 0);
+      ck_assert_uint_eq(huge.runs_cap, huge.nruns);
+      ck_assert_uint_gt(plain.runs_cap, plain.nruns);
+      if (pass > 0) /* (the second writes into the spare: grown no more) */
+        continue;
+      char flags[256];
+      vm_flags_at(huge.runs, flags, sizeof flags);
+      bool thp =
+          access("/sys/kernel/mm/transparent_hugepage/enabled", R_OK) == 0;
+#if defined(MADV_HUGEPAGE) && !defined(__SANITIZE_ADDRESS__)
+      /* (AddressSanitizer's allocator maps blocks its own way) */
+      if (flags[0] && thp) /* (grown from none: asked for as it grew) */
+        ck_assert_msg(has_vm_flag(flags, "hg"), "the map's pages: %s", flags);
+#endif
+    }
+    cchc_mbuf_free(&huge);
+    cchc_mbuf_free(&plain);
+  }
+}
+END_TEST
+
 /* ------------------------------------------------------------------ */
 
 int main(void) {
@@ -2100,6 +2249,7 @@ int main(void) {
   tcase_add_test(tc, offsets_trailing_number_dot);
   tcase_add_test(tc, offsets_long_text_ends);
   tcase_add_test(tc, offsets_sparse_and_dense_edits);
+  tcase_add_test(tc, map_compacted_in_place);
   tcase_add_test(tc, repairs_listed);
   tcase_add_test(tc, input_released_once_decoded);
   tcase_add_test(tc, text_only);
@@ -2124,7 +2274,9 @@ int main(void) {
   tc = tcase_create("buffers");
   tcase_set_timeout(tc, 60);
   tcase_add_test(tc, huge_page_hint_harmless);
+  tcase_add_test(tc, huge_size_whole_pages);
   tcase_add_test(tc, rewrite_reuses_spare_map);
+  tcase_add_test(tc, rewrite_huge_map);
   suite_add_tcase(s, tc);
 
   tc = tcase_create("offset invariant");
