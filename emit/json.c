@@ -467,6 +467,26 @@ static void j_null(void *ctx, emit_name name) {
   put_printed(j, name, &j->null, json_null());
 }
 
+/* The kept text of the string in slot m (n bytes) as the value `name`. */
+static void put_kept(writer *j, emit_name name, const string_slot *m,
+                     size_t n) {
+  put_text(j, name, j->memo->texts.buf + m->at + n, m->text_len);
+}
+
+/* The memo keeps only strings j_string got, which the walk had cleaned:
+ * one the frame holds byte for byte as kept is clean as it stands. */
+static bool j_string_again(void *ctx, emit_name name, const char *value,
+                           size_t n) {
+  writer *j = ctx;
+  if (n >= MEMO_LONG)
+    return false;
+  string_slot *m = string_found(j->memo, string_hash(value, n), value, n);
+  if (!m)
+    return false;
+  put_kept(j, name, m, n);
+  return true;
+}
+
 /* The walk hands over valid UTF-8 only (emit.h). */
 static void j_string(void *ctx, emit_name name, const char *value, size_t n) {
   writer *j = ctx;
@@ -494,8 +514,7 @@ static void j_string(void *ctx, emit_name name, const char *value, size_t n) {
       return;
     }
   }
-  const char *kept = j->memo->texts.buf + m->at;
-  put_text(j, name, kept + n, m->text_len);
+  put_kept(j, name, m, n);
 }
 
 static void j_number(void *ctx, emit_name name, double value) {
@@ -532,6 +551,7 @@ static const emit_ops json_ops = {
     .begin_array = j_begin_array,
     .end_array = j_end,
     .string = j_string,
+    .string_again = j_string_again,
     .number = j_number,
     .integer = j_integer,
     .boolean = j_boolean,
