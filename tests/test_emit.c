@@ -1553,6 +1553,50 @@ START_TEST(json_raw_strings_recur_cleaned) {
 }
 END_TEST
 
+/* The JSON writer prints a frame string met again in the document (by
+ * its address) from what it found for it the first time, and forgets
+ * that when its memo starts anew (MEMO_TEXTS, 1 MB of kept strings): a
+ * document of 4,000 distinct headings of 200 bytes, kept as met (2 MB),
+ * each section's area and rule at one address, prints every area and
+ * rule right before and after the memo starts anew, in both layouts. */
+START_TEST(json_shared_strings_across_memo_reset) {
+  enum { NSECTIONS = 4000, HEADING = 200 };
+  static const char *const area = "Cải cách thể chế", *rule = "section.arabic";
+  cchc_frame *f = frame_new();
+  ck_assert_ptr_nonnull(f);
+  char buf[HEADING + 1];
+  for (size_t i = 0; i < NSECTIONS; i++) {
+    frame_section *sec = FRAME_PUSH(f, sections);
+    ck_assert_ptr_nonnull(sec);
+    snprintf(buf, sizeof buf, "x%zu", i);
+    sec->id = frame_strdup(f, buf);
+    int k = snprintf(buf, sizeof buf, "heading %zu ", i);
+    memset(buf + k, 'a' + (char)(i % 26), HEADING - (size_t)k);
+    buf[HEADING] = '\0';
+    sec->heading = frame_strdup(f, buf);
+    sec->area = area;
+    sec->rule = rule;
+    sec->parent = -1;
+  }
+  for (int fmt = CCHC_FORMAT_JSON; fmt <= CCHC_FORMAT_JSONL; fmt++) {
+    char *out = render(f, (cchc_format)fmt, 0, NULL);
+    json_t *j = parse_json(out);
+    char path[64];
+    for (size_t i = 0; i < NSECTIONS; i++) {
+      snprintf(path, sizeof path, "sections/%zu/area", i);
+      assert_jstr(j, path, area);
+      snprintf(path, sizeof path, "sections/%zu/rule", i);
+      assert_jstr(j, path, rule);
+      snprintf(path, sizeof path, "sections/%zu/heading", i);
+      assert_jstr(j, path, f->sections[i].heading);
+    }
+    json_decref(j);
+    free(out);
+  }
+  cchc_frame_free(f);
+}
+END_TEST
+
 /* Long string i of json_long_strings_recur: one of a few, 300 bytes to
  * 5 KB, their ends alike (the writer's table hashes the ends), quotes
  * and a control character inside, and two of one length that differ in
@@ -2459,6 +2503,7 @@ int main(void) {
   tcase_add_test(tc, json_long_strings_recur);
   tcase_add_test(tc, json_strings_one_byte_apart);
   tcase_add_test(tc, json_raw_strings_recur_cleaned);
+  tcase_add_test(tc, json_shared_strings_across_memo_reset);
   tcase_add_test(tc, csv_formulas_neutralized);
   suite_add_tcase(s, tc);
 
