@@ -58,6 +58,14 @@ typedef struct emit_ops {
   void (*end_array)(void *ctx);
   /* `value` (len bytes, NUL-terminated) NULL means null. */
   void (*string)(void *ctx, emit_name name, const char *value, size_t len);
+  /* Optional: print the string `value` (len bytes, not NULL), as it
+   * stands in the frame, not yet cleaned, when it is byte for byte one
+   * that `string` got before (so clean already) and the format kept its
+   * text; false (nothing printed) otherwise, and the walk cleans it and
+   * calls `string`.  Most strings of a batch recur: so they are read
+   * once, not cleaned and then looked up. */
+  bool (*string_again)(void *ctx, emit_name name, const char *value,
+                       size_t len);
   /* A finite number; see emit_format_number for its text. */
   void (*number)(void *ctx, emit_name name, double value);
   void (*integer)(void *ctx, emit_name name, long long value);

@@ -127,12 +127,11 @@ static size_t clean_prefix(const char *s, size_t n) {
   return n;
 }
 
-/* `s` (its length in *len), or a copy in w->scratch with every invalid
- * byte and every character XML cannot carry replaced by U+FFFD. */
-static const char *clean(walker *w, const char *s, size_t *len) {
-  if (!s)
-    return NULL;
-  size_t n = strlen(s), i = clean_prefix(s, n);
+/* `s` (n bytes; its length after in *len), or a copy in w->scratch with
+ * every invalid byte and every character XML cannot carry replaced by
+ * U+FFFD; NULL when out of memory. */
+static const char *clean(walker *w, const char *s, size_t n, size_t *len) {
+  size_t i = clean_prefix(s, n);
   *len = n;
   if (i == n)
     return s;
@@ -239,8 +238,13 @@ static cchc_status check(const cchc_frame *f, cchc_error *err) {
 /* The walk                                                            */
 
 static void str(walker *w, emit_name name, const char *s) {
-  size_t len;
-  s = clean(w, s, &len);
+  size_t len = 0;
+  if (s) {
+    size_t n = strlen(s);
+    if (w->ops->string_again && w->ops->string_again(w->ctx, name, s, n))
+      return;
+    s = clean(w, s, n, &len);
+  }
   if (s)
     w->ops->string(w->ctx, name, s, len);
   else

@@ -1497,6 +1497,102 @@ START_TEST(json_strings_one_byte_apart) {
 }
 END_TEST
 
+/* The walk asks the JSON writer for a string as it stands in the frame
+ * before cleaning it (emit_ops.string_again): a string is printed as kept
+ * only when it is byte for byte one the writer got cleaned before.
+ * Strings whose cleaned text is kept (a control character, a lone lead
+ * byte, a bad byte at the end), the clean twin before and after them, a
+ * bad string that hashes as a kept clean one, under two names, in three
+ * documents on one thread, print their cleaned text every time, with the
+ * key of their place. */
+START_TEST(json_raw_strings_recur_cleaned) {
+  static const char *const raw[] = {
+      "Nghĩa\xEF\xBF\xBDTrung", "Nghĩa\x01Trung", "Nghĩa\xC3Trung",
+      "Nghĩa\xEF\xBF\xBDTrung", "Trung\xE1", "Trung\xEF\xBF\xBD",
+      "Trung\x02", "Trung\xEF\xBF\xBD",
+      /* as long, and the same 16 bytes at each end (the table hashes the
+       * ends): one byte apart, bad in the second */
+      "Kế hoạch cải cách năm 2026 | của tỉnh Nghệ An",
+      "Kế hoạch cải cách năm 2026 \x01 của tỉnh Nghệ An"};
+  static const char *const printed[] = {
+      "Nghĩa\uFFFDTrung", "Nghĩa\uFFFDTrung", "Nghĩa\uFFFDTrung",
+      "Nghĩa\uFFFDTrung", "Trung\uFFFD",      "Trung\uFFFD",
+      "Trung\uFFFD",      "Trung\uFFFD",
+      "Kế hoạch cải cách năm 2026 | của tỉnh Nghệ An",
+      "Kế hoạch cải cách năm 2026 \uFFFD của tỉnh Nghệ An"};
+  enum { N = sizeof raw / sizeof *raw };
+  cchc_frame *f = frame_new();
+  ck_assert_ptr_nonnull(f);
+  for (size_t i = 0; i < 2 * N; i++) {
+    frame_section *s = FRAME_PUSH(f, sections);
+    ck_assert_ptr_nonnull(s);
+    char id[16];
+    snprintf(id, sizeof id, "s%zu", i);
+    s->id = frame_strdup(f, id);
+    /* the second half in the other order: the dirty one first */
+    s->heading = raw[i < N ? i : 2 * N - 1 - i];
+    s->number = raw[(i + 1) % N];
+    s->parent = -1;
+    s->rule = "r";
+  }
+  for (int round = 0; round < 3; round++) {
+    char *out = render(f, CCHC_FORMAT_JSONL, 0, NULL);
+    json_t *j = parse_json(out);
+    char path[64];
+    for (size_t i = 0; i < 2 * N; i++) {
+      snprintf(path, sizeof path, "sections/%zu/heading", i);
+      assert_jstr(j, path, printed[i < N ? i : 2 * N - 1 - i]);
+      snprintf(path, sizeof path, "sections/%zu/number", i);
+      assert_jstr(j, path, printed[(i + 1) % N]);
+    }
+    assert_laid_out_like_jansson(j, out, JSON_COMPACT, round);
+    json_decref(j);
+    free(out);
+  }
+  cchc_frame_free(f);
+}
+END_TEST
+
+/* The JSON writer prints a frame string met again in the document (by
+ * its address) from what it found for it the first time, and forgets
+ * that when its memo starts anew (MEMO_TEXTS, 1 MB of kept strings): a
+ * document of 2,600 distinct headings of 250 bytes, kept as met (1.3 MB
+ * with their texts), each section's area and rule at one address, prints
+ * every area and rule right before and after the memo starts anew. */
+START_TEST(json_shared_strings_across_memo_reset) {
+  enum { NSECTIONS = 2600, HEADING = 250 };
+  static const char *const area = "Cải cách thể chế", *rule = "section.arabic";
+  cchc_frame *f = frame_new();
+  ck_assert_ptr_nonnull(f);
+  char buf[HEADING + 1];
+  for (size_t i = 0; i < NSECTIONS; i++) {
+    frame_section *sec = FRAME_PUSH(f, sections);
+    ck_assert_ptr_nonnull(sec);
+    snprintf(buf, sizeof buf, "x%zu", i);
+    sec->id = frame_strdup(f, buf);
+    int k = snprintf(buf, sizeof buf, "heading %zu ", i);
+    memset(buf + k, 'a' + (char)(i % 26), HEADING - (size_t)k);
+    buf[HEADING] = '\0';
+    sec->heading = frame_strdup(f, buf);
+    sec->area = area;
+    sec->rule = rule;
+    sec->parent = -1;
+  }
+  char *out = render(f, CCHC_FORMAT_JSONL, 0, NULL);
+  json_t *j = parse_json(out);
+  char path[64];
+  for (size_t i = 0; i < NSECTIONS; i++) {
+    snprintf(path, sizeof path, "sections/%zu/area", i);
+    assert_jstr(j, path, area);
+    snprintf(path, sizeof path, "sections/%zu/rule", i);
+    assert_jstr(j, path, rule);
+  }
+  json_decref(j);
+  free(out);
+  cchc_frame_free(f);
+}
+END_TEST
+
 /* Long string i of json_long_strings_recur: one of a few, 300 bytes to
  * 5 KB, their ends alike (the writer's table hashes the ends), quotes
  * and a control character inside, and two of one length that differ in
@@ -2402,6 +2498,7 @@ int main(void) {
   tcase_add_test(tc, json_repeated_strings);
   tcase_add_test(tc, json_long_strings_recur);
   tcase_add_test(tc, json_strings_one_byte_apart);
+  tcase_add_test(tc, json_raw_strings_recur_cleaned);
   tcase_add_test(tc, csv_formulas_neutralized);
   suite_add_tcase(s, tc);
 
@@ -2411,6 +2508,8 @@ int main(void) {
   tcase_add_test(tc, render_to_streams_the_same_text);
   tcase_add_test(tc, render_to_stops_at_a_refused_write);
   tcase_add_test(tc, json_memo_threads_and_nesting);
+  /* a large document: longer than the default timeout under ASan */
+  tcase_add_test(tc, json_shared_strings_across_memo_reset);
   suite_add_tcase(s, tc);
 
   tc = tcase_create("cli");
