@@ -511,21 +511,42 @@ static CCHC_INLINE bool tone_may_move(const cchc_canon *c) {
   return c->c1 && tone_pair(c->nfd, c->c1, c->last, &b2, &mark);
 }
 
+/* The last answer of nfc_may_change_at in one walk: the same from any
+ * place in [from, to] (to 0: none yet). */
+typedef struct nfc_answer {
+  size_t from, to;
+  bool changes;
+} nfc_answer;
+
 /* Could NFC change the text from s[i], the next character the mapping
  * keeps?  (One beyond ASCII and U+02FF that is not NFC whatever precedes
  * it; -1 for bytes that are no character.) */
 static bool nfc_may_change_at(cchc_canon *c, const char *s, size_t i,
-                              size_t n) {
+                              size_t n, nfc_answer *last) {
+  /* From anywhere in a run of dropped characters the walk reaches the
+   * same character: the answer from the run's start holds for the rest of
+   * it (asked again at each, the run was read once per character). */
+  if (last->to && i >= last->from && i <= last->to)
+    return last->changes;
+  size_t from = i;
+  bool changes = false;
   while (i < n && (unsigned char)s[i] >= 0x80) {
+    size_t at = i;
     int32_t cp = cchc_utf8_next_valid(s, n, &i);
-    if (cp < 0 || cp > 0xFFFF)
-      return true; /* ask ICU */
+    if (cp < 0 || cp > 0xFFFF) {
+      changes = true; /* ask ICU */
+      i = at;
+      break;
+    }
     if (is_dropped(cp))
       continue;
-    return cp >= 0x300 &&
-           !classes_has(c->classes, c->nfc, c->classes->nfc_yes, (uint32_t)cp);
+    changes = cp >= 0x300 && !classes_has(c->classes, c->nfc,
+                                          c->classes->nfc_yes, (uint32_t)cp);
+    i = at;
+    break;
   }
-  return false;
+  *last = (nfc_answer){from, i, changes};
+  return changes;
 }
 
 #if defined(__SSE2__)
@@ -627,6 +648,7 @@ static size_t map_range(cchc_canon *c, const cchc_mbuf *in, size_t from,
   /* Where the walk can stop, and the state of the mapping there. */
   size_t safe = from;
   int32_t safe_last = c->last, safe_c1 = c->c1;
+  nfc_answer nfc_last = {0, 0, false};
   while (i < n) {
 #if defined(__SSE2__)
     if (!c->c1 && i + 16 <= n) {
@@ -718,7 +740,7 @@ static size_t map_range(cchc_canon *c, const cchc_mbuf *in, size_t from,
           m >= 0 && cp <= 0xFFFF &&
           (cp < 0x300 || classes_has(c->classes, c->nfc,
                                      c->classes->nfc_yes, (uint32_t)cp));
-      if (starts_segment || m < 0 ? nfc_may_change_at(c, s, i, n) : true) {
+      if (starts_segment || m < 0 ? nfc_may_change_at(c, s, i, n, &nfc_last) : true) {
         if (starts_segment)
           safe = at;
         else {

@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <time.h>
 #include <unistd.h>
 
 /* ------------------------------------------------------------------ */
@@ -1823,6 +1824,61 @@ START_TEST(many_combining_marks) {
 }
 END_TEST
 
+/* CPU seconds of this process (other work on the machine would weigh on
+ * wall time). */
+static double cpu_seconds(void) {
+  struct timespec t;
+  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t);
+  return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
+}
+
+/* `runs` words, each followed by `len` copies of the 3-byte character ch;
+ * its normalization's CPU seconds, and the text's length (*out_len). */
+static double timed_runs(const char *ch, size_t runs, size_t len,
+                         size_t *out_len) {
+  size_t n = runs * (len * 3 + 6);
+  char *in = malloc(n), *p = in;
+  ck_assert_ptr_nonnull(in);
+  for (size_t r = 0; r < runs; r++) {
+    memcpy(p, "m\xE1\xBB\x99t ", 6); /* "một " */
+    p += 6;
+    for (size_t k = 0; k < len; k++, p += 3) memcpy(p, ch, 3);
+  }
+  double t0 = cpu_seconds();
+  cchc_text *t = must_norm(in, n, CCHC_NORM_NO_LAYOUT, CCHC_ENC_AUTO);
+  double took = cpu_seconds() - t0;
+  *out_len = cchc_text_len(t);
+  cchc_text_free(t);
+  free(in);
+  return took;
+}
+
+/* Long runs of characters the mapping drops (zero-width spaces): the
+ * check for NFC after each dropped one read the rest of the run, so a run
+ * cost its length squared (300 runs of 12,000 took 26 s in 11 MB).  Now
+ * such runs cost about what runs of no-break spaces (each mapped to a
+ * space, no check) of the same length do: within 3 times, and the least
+ * of three rounds each. */
+START_TEST(long_runs_of_dropped_characters) {
+  enum { RUNS = 40, LEN = 12000 };
+  double dropped = 1e9, mapped = 1e9;
+  size_t dlen = 0, mlen = 0;
+  for (int round = 0; round < 3; round++) {
+    double t = timed_runs("\xE2\x80\x8B", RUNS, LEN, &dlen); /* U+200B */
+    if (t < dropped) dropped = t;
+    t = timed_runs("\xE2\x80\xAF", RUNS, LEN, &mlen); /* U+202F */
+    if (t < mapped) mapped = t;
+  }
+  ck_assert_uint_le(dlen, RUNS * 6 + 1); /* the words alone */
+  ck_assert_uint_gt(mlen, RUNS * LEN);   /* and the spaces */
+  printf("dropped runs %.3f s, mapped runs %.3f s of CPU\n", dropped, mapped);
+  ck_assert_msg(dropped <= 3 * mapped + 0.01,
+                "runs of dropped characters took %.3f s, of mapped ones "
+                "%.3f s",
+                dropped, mapped);
+}
+END_TEST
+
 /* Canonical characters are made in one pass over pieces of the input (the
  * decoder feeds NFC, chunk by chunk, which feeds the mapping): a text of
  * many copies of one paragraph, each with what that stage edits (a CR, a
@@ -2267,6 +2323,7 @@ int main(void) {
   tcase_set_timeout(tc, 60);
   tcase_add_test(tc, huge_single_line);
   tcase_add_test(tc, many_combining_marks);
+  tcase_add_test(tc, long_runs_of_dropped_characters);
   tcase_add_test(tc, streaming_copies);
   tcase_add_test(tc, layout_in_place_lengthens);
   suite_add_tcase(s, tc);
