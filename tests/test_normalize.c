@@ -2221,10 +2221,10 @@ START_TEST(rewrite_huge_map) {
         continue;
       char flags[256];
       vm_flags_at(huge.runs, flags, sizeof flags);
-      bool thp =
-          access("/sys/kernel/mm/transparent_hugepage/enabled", R_OK) == 0;
 #if defined(MADV_HUGEPAGE) && !defined(__SANITIZE_ADDRESS__)
       /* (AddressSanitizer's allocator maps blocks its own way) */
+      bool thp =
+          access("/sys/kernel/mm/transparent_hugepage/enabled", R_OK) == 0;
       if (flags[0] && thp) /* (grown from none: asked for as it grew) */
         ck_assert_msg(has_vm_flag(flags, "hg"), "the map's pages: %s", flags);
 #endif
