@@ -645,6 +645,17 @@ static char *table_tasks(const doc *d, const char *rule) {
   return out;
 }
 
+/* src's table tasks (rule field.task) are `want`; both freed. */
+static void assert_field_tasks(char *src, char *want) {
+  doc d = extract(src);
+  char *got = table_tasks(&d, "field.task");
+  ck_assert_str_eq(got, want);
+  free(got);
+  done(&d);
+  free(src);
+  free(want);
+}
+
 START_TEST(table_forms_agree) {
   /* the cell's own numbering ("2.1.") is a list marker, left out */
   const char *want =
@@ -776,13 +787,7 @@ START_TEST(table_crawl_after_many_slots) {
                               "Đoạn kết thứ %d của phụ lục\n", i);
     ck_assert_uint_lt(len, cap);
   }
-  doc d = extract(src);
-  char *got = table_tasks(&d, "field.task");
-  ck_assert_str_eq(got, want);
-  free(got);
-  done(&d);
-  free(src);
-  free(want);
+  assert_field_tasks(src, want);
 }
 END_TEST
 
@@ -828,13 +833,7 @@ START_TEST(table_long_merged_rows) {
     ck_assert_uint_lt(len, cap);
     ck_assert_uint_lt(wlen, cap);
   }
-  doc d = extract(src);
-  char *got = table_tasks(&d, "field.task");
-  ck_assert_str_eq(got, want);
-  free(got);
-  done(&d);
-  free(src);
-  free(want);
+  assert_field_tasks(src, want);
 }
 END_TEST
 
