@@ -836,16 +836,23 @@ START_TEST(taxonomy_spellings_are_found) {
 }
 END_TEST
 
+/* The shipped rules file `name` (harness_root()/rules/name), read whole. */
+static char *shipped_rules_file(const char *name, size_t *len) {
+  char path[4200];
+  snprintf(path, sizeof path, "%s/rules/%s", harness_root(), name);
+  char *data = harness_read(path, len);
+  ck_assert_ptr_nonnull(data);
+  return data;
+}
+
 /* A spelling added to units.tsv with the shipped units.rules: found in any
  * case and spacing by unit.spelling, which only it needs. */
 START_TEST(added_spelling_is_found) {
-  char path[4200];
-  snprintf(path, sizeof path, "%s/rules/units.rules", harness_root());
   size_t len;
-  char *unit_rules = harness_read(path, &len);
-  ck_assert_ptr_nonnull(unit_rules);
+  char *unit_rules = shipped_rules_file("units.rules", &len);
   const char *dir = harness_rules_dir_with("units.rules", unit_rules);
   free(unit_rules);
+  char path[4200];
   snprintf(path, sizeof path, "%s/units.tsv", dir);
   FILE *fp = fopen(path, "a");
   ck_assert_ptr_nonnull(fp);
@@ -882,11 +889,8 @@ END_TEST
  * asked for the alt= key (and passed over when their pattern has no mark
  * of it). */
 START_TEST(short_title_takes_a_unit_named_by_spelling) {
-  char path[4200];
-  snprintf(path, sizeof path, "%s/rules/units.tsv", harness_root());
   size_t len;
-  char *tsv = harness_read(path, &len);
-  ck_assert_ptr_nonnull(tsv);
+  char *tsv = shipped_rules_file("units.tsv", &len);
   static const char row[] = "phong_vhxh\tPhòng Văn hóa - Xã hội\t";
   char *at = strstr(tsv, row);
   ck_assert_ptr_nonnull(at);
