@@ -601,20 +601,33 @@ static bool near_match(xctx *x, const rule *r, near_walk *nw, size_t pos,
  * a barrier scans the whole text. */
 enum { WINDOW_SHARE = 16 };
 
-/* Where the stretch without barrier b that runs into offset `at` starts:
+/* A barrier's characters as a byte table: is_barrier[c] for each byte c
+ * that is an ASCII character of the barrier's features.  The walks back
+ * from the candidates read a byte each time, for every rule. */
+typedef struct barrier_bytes {
+  uint8_t is_barrier[256];
+} barrier_bytes;
+
+static void barrier_bytes_of(uint64_t b, barrier_bytes *bb) {
+  for (size_t c = 0; c < 256; c++)
+    bb->is_barrier[c] = c < 0x80 && (rule_ascii_features[c] & b);
+}
+
+/* Where the stretch without barrier bb that runs into offset `at` starts:
  * after the last barrier character before it, and not before `floor`;
  * SIZE_MAX when it starts more than `reach` bytes before `at`.  The
  * digits of a barrier are not used (digits beyond ASCII are several
  * bytes): the stretch then starts further back, which is as sound. */
-static size_t stretch_start(const xctx *x, uint64_t b, size_t floor,
-                            size_t at, size_t reach) {
+static size_t stretch_start(const xctx *x, const barrier_bytes *bb,
+                            size_t floor, size_t at, size_t reach) {
   const unsigned char *u = (const unsigned char *)x->s;
   if (at <= floor) return floor;
-  for (size_t i = at; i > floor; i--) {
-    if (u[i - 1] < 0x80 && (rule_ascii_features[u[i - 1]] & b)) return i;
-    if (at - i >= reach) return SIZE_MAX;
-  }
-  return at - floor > reach ? SIZE_MAX : floor;
+  bool far = at - floor > reach;
+  /* the bytes before the starts looked at: down to `reach` back, or
+   * to the floor */
+  for (size_t i = at, lo = far ? at - reach : floor + 1; i >= lo; i--)
+    if (bb->is_barrier[u[i - 1]]) return i;
+  return far ? SIZE_MAX : floor;
 }
 
 typedef struct zones {
@@ -650,7 +663,7 @@ static bool add_zones(xctx *x, const rule *r, near_walk *nw, size_t *pos,
  * candidates c[0..nc) (sorted by start), and maybe more. */
 /* Where one nodeadline rule's search around the candidates stands. */
 typedef struct zone_walk {
-  uint64_t barrier;
+  barrier_bytes barrier;
   size_t pos, budget;
   size_t k;   /* the next candidate */
   bool whole; /* scanning the rest whole */
@@ -669,8 +682,8 @@ static cchc_status find_zones(dctx *d, const cand *c, size_t nc, zone **out,
   if (!zw) goto nomem;
   for (size_t i = 0; i < rs.n; i++) {
     uint64_t b = rs.items[i]->facts.barrier & ~rule_ascii_features['0'];
-    zw[i] = (zone_walk){.barrier = b, .budget = x->n / WINDOW_SHARE,
-                        .whole = !b};
+    zw[i] = (zone_walk){.budget = x->n / WINDOW_SHARE, .whole = !b};
+    barrier_bytes_of(b, &zw[i].barrier);
   }
   for (size_t limit = 0; limit < x->n && nc;) {
     limit = x->n - limit > NEAR_STRETCH ? limit + NEAR_STRETCH : x->n;
@@ -680,7 +693,7 @@ static cchc_status find_zones(dctx *d, const cand *c, size_t nc, zone **out,
       for (; w->k < nc && c[w->k].start < limit && !w->whole; w->k++) {
         size_t end = c[w->k].end - 1;
         size_t from =
-            stretch_start(x, w->barrier, w->pos, c[w->k].start, w->budget);
+            stretch_start(x, &w->barrier, w->pos, c[w->k].start, w->budget);
         w->whole = from == SIZE_MAX || (from < end && end - from > w->budget);
         if (w->whole) break;
         w->pos = from;
