@@ -30,6 +30,11 @@ typedef struct mention {
 /* At most this many marks make a needs clause that a scan skips to. */
 enum { MARKS_MAX = 3 };
 
+/* What a byte is to a scan by stretches: of the rule's barrier, of
+ * another feature (ASCII), one of the marks; 0 for a letter or a byte
+ * beyond ASCII. */
+enum { BYTE_STOP = 1, BYTE_FEATURE = 2, BYTE_MARK = 4 };
+
 typedef struct refs_state {
   xctx *x;
   uint64_t ascii[256]; /* the features of each ASCII byte; 0 beyond */
@@ -41,6 +46,9 @@ typedef struct refs_state {
   unsigned char marks[MARKS_MAX];
   size_t nmarks;
   bool is_mark[256]; /* the marks, by byte */
+  /* each byte as the stretches of that rule see it (BYTE_*): the walks
+   * read one byte of a table per step, and pass over a letter at once */
+  uint8_t byte_class[256];
   mention *m;
   size_t nm, cap;
   const char **own; /* numbers that are the document's own */
@@ -164,7 +172,13 @@ static bool scan_stretches(refs_state *st, const rule *r, size_t at) {
     st->marked = r;
     memset(st->is_mark, 0, sizeof st->is_mark);
     for (size_t k = 0; k < st->nmarks; k++) st->is_mark[st->marks[k]] = true;
+    for (size_t c = 0; c < 256; c++)
+      st->byte_class[c] = (uint8_t)((st->ascii[c] & b)  ? BYTE_STOP
+                                    : st->ascii[c]      ? BYTE_FEATURE
+                                                        : 0) |
+                          (st->is_mark[c] ? BYTE_MARK : 0);
   }
+  const uint8_t *cls = st->byte_class;
   const unsigned char *marks = st->marks;
   size_t nmarks = st->nmarks, next[MARKS_MAX];
   for (size_t k = 0; k < nmarks; k++) next[k] = SIZE_MAX;
@@ -172,16 +186,19 @@ static bool scan_stretches(refs_state *st, const rule *r, size_t at) {
     if (nmarks) {
       size_t p = next_mark(x, marks, nmarks, next, from);
       if (p == x->n) return false;
-      while (p > from && !(st->ascii[u[p - 1]] & b)) p--;
+      while (p > from && !(cls[u[p - 1]] & BYTE_STOP)) p--;
       from = p;
     }
     uint64_t has = 0; /* of its ASCII characters */
     unsigned bytes = 0; /* its bytes or'ed: past 0x7F with a wider one */
     size_t end = from, last_mark = from;
-    for (; end < x->n && !(st->ascii[u[end]] & b); end++) {
-      has |= st->ascii[u[end]];
-      bytes |= u[end];
-      if (st->is_mark[u[end]]) last_mark = end;
+    for (; end < x->n; end++) {
+      unsigned char c = u[end];
+      bytes |= c; /* a barrier is ASCII: or'ed, it tells nothing */
+      if (!cls[c]) continue;
+      if (cls[c] & BYTE_STOP) break;
+      has |= st->ascii[c];
+      if (cls[c] & BYTE_MARK) last_mark = end;
     }
     /* a character beyond ASCII is seldom a digit: told when it counts */
     if (bytes >= 0x80 && !rule_may_match(r, has) &&
