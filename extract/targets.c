@@ -510,8 +510,12 @@ static const char *flat(cchc_frame *f, const char *s, size_t a, size_t b) {
   while (b > a && is_trim(s[b - 1])) b--;
   char *p = frame_alloc_chars(f, b - a + 1);
   if (!p) return NULL;
-  for (size_t i = a; i < b; i++) p[i - a] = s[i] == '\n' ? ' ' : s[i];
-  p[b - a] = '\0';
+  /* copied whole, then its line breaks made spaces: a copy byte by byte
+   * tested each */
+  size_t n = b - a;
+  memcpy(p, s + a, n);
+  for (char *q = p; (q = memchr(q, '\n', n - (size_t)(q - p)));) *q++ = ' ';
+  p[n] = '\0';
   return p;
 }
 
