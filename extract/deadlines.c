@@ -20,6 +20,7 @@
  * nodeadline rules are searched only around the matches they may drop
  * (find_zones); overlaps are resolved per cluster of overlapping
  * matches. */
+#define _GNU_SOURCE /* memrchr */
 #include "extract.h"
 
 #include <stdlib.h>
@@ -603,14 +604,25 @@ enum { WINDOW_SHARE = 16 };
 
 /* A barrier's characters as a byte table: is_barrier[c] for each byte c
  * that is an ASCII character of the barrier's features.  The walks back
- * from the candidates read a byte each time, for every rule. */
+ * from the candidates read a byte each time, for every rule; a barrier of
+ * a few bytes (bytes[0, nbytes), BARRIER_SEARCHED at most) is looked for
+ * by memrchr instead, a byte at a time: a rare barrier (';') lies far
+ * back. */
+enum { BARRIER_SEARCHED = 4 };
 typedef struct barrier_bytes {
   uint8_t is_barrier[256];
+  unsigned char bytes[BARRIER_SEARCHED];
+  size_t nbytes; /* BARRIER_SEARCHED + 1: more */
 } barrier_bytes;
 
 static void barrier_bytes_of(uint64_t b, barrier_bytes *bb) {
-  for (size_t c = 0; c < 256; c++)
+  bb->nbytes = 0;
+  for (size_t c = 0; c < 256; c++) {
     bb->is_barrier[c] = c < 0x80 && (rule_ascii_features[c] & b);
+    if (!bb->is_barrier[c]) continue;
+    if (bb->nbytes < BARRIER_SEARCHED) bb->bytes[bb->nbytes] = (unsigned char)c;
+    if (bb->nbytes <= BARRIER_SEARCHED) bb->nbytes++;
+  }
 }
 
 /* Where the stretch without barrier bb that runs into offset `at` starts:
@@ -625,7 +637,20 @@ static size_t stretch_start(const xctx *x, const barrier_bytes *bb,
   bool far = at - floor > reach;
   /* the bytes before the starts looked at: down to `reach` back, or
    * to the floor */
-  for (size_t i = at, lo = far ? at - reach : floor + 1; i >= lo; i--)
+  size_t lo = far ? at - reach : floor + 1;
+  if (bb->nbytes <= BARRIER_SEARCHED) {
+    /* the last barrier byte in u[lo - 1, at): each searched after the
+     * last one found */
+    size_t last = 0; /* one past it; 0: none */
+    for (size_t k = 0; k < bb->nbytes; k++) {
+      size_t from = last > lo - 1 ? last : lo - 1;
+      const unsigned char *p = memrchr(u + from, bb->bytes[k], at - from);
+      if (p) last = (size_t)(p - u) + 1;
+    }
+    if (last) return last;
+    return far ? SIZE_MAX : floor;
+  }
+  for (size_t i = at; i >= lo; i--)
     if (bb->is_barrier[u[i - 1]]) return i;
   return far ? SIZE_MAX : floor;
 }
