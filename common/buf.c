@@ -90,14 +90,14 @@ size_t cchc_utf8_count(const char *s, size_t n) {
     conts += (size_t)_mm_cvtsi128_si64(sums) +
              (size_t)_mm_cvtsi128_si64(_mm_unpackhi_epi64(sums, sums));
   }
-#else
+#endif
+  /* (without SSE2 all of it; with, the rest of a line most often) */
   for (; n - i >= 8; i += 8) {
     uint64_t x;
     memcpy(&x, s + i, sizeof x);
     uint64_t cont = x & ~(x << 1) & 0x8080808080808080u;
     conts += (size_t)(((cont >> 7) * 0x0101010101010101u) >> 56);
   }
-#endif
   for (; i < n; i++)
     conts += ((unsigned char)s[i] & 0xC0) == 0x80;
   return n - conts;

@@ -2276,6 +2276,44 @@ START_TEST(utf8_count_blocks) {
 }
 END_TEST
 
+/* The decoder marks where each source character starts 16 bytes at a
+ * time: a span of any character of a text that normalizing leaves as it
+ * is ends where that character ends, at every place of a block. */
+START_TEST(span_ends_block_marks) {
+  static const char *const chars[] = {"a", "b", " ", "\xC4\x83" /* ă */,
+                                      "\xE1\xBB\x87" /* ệ */,
+                                      "\xC4\x91" /* đ */};
+  char in[700];
+  size_t at[300], len[300];
+  for (int trial = 0; trial < 60; trial++) {
+    size_t n = 0, k = 0;
+    while (k < 200) {
+      const char *c = k == 0 ? "a" : chars[block_rand() % 6]; /* (no blank
+                                                                 first) */
+      if (c[0] == ' ' && in[n - 1] == ' ')
+        continue; /* (a run of blanks would be collapsed) */
+      at[k] = n;
+      len[k] = strlen(c);
+      memcpy(in + n, c, len[k]);
+      n += len[k++];
+    }
+    while (in[n - 1] == ' ')
+      n--, k--;
+    cchc_text *t = must_norm(in, n, CCHC_NORM_NO_LAYOUT, CCHC_ENC_UTF8);
+    ck_assert_uint_eq(cchc_text_len(t), n);
+    ck_assert(memcmp(cchc_text_data(t), in, n) == 0);
+    for (size_t i = 0; i < k; i++) {
+      size_t a, b;
+      cchc_text_source_span(t, at[i], at[i] + len[i], &a, &b);
+      ck_assert_msg(a == at[i] && b == at[i] + len[i],
+                    "trial %d: character at %zu maps to [%zu, %zu)", trial,
+                    at[i], a, b);
+    }
+    cchc_text_free(t);
+  }
+}
+END_TEST
+
 /* Does s[0, k) read as folded white space: no byte below ' ', no blank
  * first, last or after another? */
 static bool folds_to_itself(const char *s, size_t k) {
@@ -2428,6 +2466,7 @@ int main(void) {
   tcase_set_timeout(tc, 60);
   tcase_add_test(tc, utf8_count_blocks);
   tcase_add_test(tc, single_spaced_blocks);
+  tcase_add_test(tc, span_ends_block_marks);
   suite_add_tcase(s, tc);
 
   tc = tcase_create("offset invariant");
