@@ -1751,8 +1751,16 @@ static void reread_lines(layout *L, const cchc_mbuf *text) {
   size_t n = L->nblocks;
   L->last_same = n && block_copies(b[n - 1]) && b[n - 1].from + 1 == L->cnt;
   for (size_t k = 0, p = 0; k < n; k++) {
-    const char *nl = p < text->len ? memchr(s + p, '\n', text->len - p) : NULL;
-    size_t e = nl ? (size_t)(nl - s) : text->len;
+    /* A copy is its line's content, as long (line b[k].from, not yet
+     * written over: k at most): its newline is not looked for. */
+    size_t e = block_copies(b[k])
+                   ? p + (L->ls[b[k].from].end - L->ls[b[k].from].start)
+                   : SIZE_MAX;
+    if (e > text->len || (e < text->len && s[e] != '\n')) { /* (no copy) */
+      const char *nl =
+          p < text->len ? memchr(s + p, '\n', text->len - p) : NULL;
+      e = nl ? (size_t)(nl - s) : text->len;
+    }
     line *l = &L->ls[k];
     if (block_copies(b[k])) {
       *l = L->ls[b[k].from];
