@@ -11,6 +11,10 @@
 
 #include <unicode/utf8.h>
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 void *cchc_grow(void *items, size_t *cap, size_t n, size_t size) {
   if (n < *cap)
     return items;
@@ -67,6 +71,71 @@ size_t cchc_line_count(const char *s, size_t n) {
        p < e && (p = memchr(p, '\n', (size_t)(e - p))); p++)
     count++;
   return count;
+}
+
+size_t cchc_utf8_count(const char *s, size_t n) {
+  size_t conts = 0, i = 0; /* continuation bytes: 10xxxxxx */
+#if defined(__SSE2__)
+  const __m128i c80 = _mm_set1_epi8(-64), zero = _mm_setzero_si128();
+  while (n - i >= 16) {
+    /* per lane, of at most 255 blocks (a continuation byte is -1) */
+    size_t blocks = (n - i) / 16 < 255 ? (n - i) / 16 : 255;
+    __m128i lanes = zero;
+    for (size_t end = i + 16 * blocks; i < end; i += 16)
+      lanes = _mm_sub_epi8(
+          lanes, _mm_cmplt_epi8(
+                     _mm_loadu_si128((const __m128i *)(const void *)(s + i)),
+                     c80));
+    __m128i sums = _mm_sad_epu8(lanes, zero);
+    conts += (size_t)_mm_cvtsi128_si64(sums) +
+             (size_t)_mm_cvtsi128_si64(_mm_unpackhi_epi64(sums, sums));
+  }
+#endif
+  /* (without SSE2 all of it; with, the rest of a line most often) */
+  for (; n - i >= 8; i += 8) {
+    uint64_t x;
+    memcpy(&x, s + i, sizeof x);
+    uint64_t cont = x & ~(x << 1) & 0x8080808080808080u;
+    conts += (size_t)(((cont >> 7) * 0x0101010101010101u) >> 56);
+  }
+  for (; i < n; i++)
+    conts += ((unsigned char)s[i] & 0xC0) == 0x80;
+  return n - conts;
+}
+
+size_t cchc_single_spaced(const char *s, size_t n) {
+  size_t i = 0;
+#if defined(__SSE2__)
+  const __m128i blank = _mm_set1_epi8(' '), c1f = _mm_set1_epi8(0x1F);
+  /* lane 15 of the blanks of the block before: the first byte must not
+   * be one either */
+  __m128i blank_last = _mm_set1_epi8(-1);
+  for (; n - i >= 16; i += 16) {
+    __m128i x = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
+    __m128i sp = _mm_cmpeq_epi8(x, blank);
+    __m128i sp_before = _mm_or_si128(_mm_slli_si128(sp, 1),
+                                     _mm_srli_si128(blank_last, 15));
+    __m128i control = _mm_cmpeq_epi8(_mm_min_epu8(x, c1f), x); /* <= 0x1F */
+    unsigned stop = (unsigned)_mm_movemask_epi8(
+        _mm_or_si128(control, _mm_and_si128(sp, sp_before)));
+    if (stop) {
+      i += (size_t)__builtin_ctz(stop);
+      goto trim;
+    }
+    blank_last = sp;
+  }
+#endif
+  for (; i < n; i++) {
+    unsigned char c = (unsigned char)s[i];
+    if (c < ' ' || (c == ' ' && (i == 0 || s[i - 1] == ' ')))
+      break;
+  }
+#if defined(__SSE2__)
+trim:
+#endif
+  if (i > 0 && s[i - 1] == ' ') /* (one at most: none follows a blank) */
+    i--;
+  return i;
 }
 
 void cchc_mbuf_init(cchc_mbuf *b) { memset(b, 0, sizeof *b); }

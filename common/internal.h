@@ -70,6 +70,16 @@ typedef struct cchc_mbuf {
  * arrays of them exactly (a long text has a million). */
 size_t cchc_line_count(const char *s, size_t n);
 
+/* The code points of the UTF-8 s[0..n): its bytes that continue none
+ * (16 at a time where there is SSE2). */
+size_t cchc_utf8_count(const char *s, size_t n);
+
+/* Length of the longest prefix of s[0..n) that folding white space
+ * (blanks to one, none at either end) leaves as it is: no blank first,
+ * last or after another, and no byte below ' ' (tabs, line breaks: the
+ * caller folds those a byte at a time).  16 bytes a step with SSE2. */
+size_t cchc_single_spaced(const char *s, size_t n);
+
 void cchc_mbuf_init(cchc_mbuf *b);
 void cchc_mbuf_free(cchc_mbuf *b);
 /* Room for `extra` more bytes (and the NUL); false when out of memory or

@@ -292,6 +292,17 @@ const char *xfolded(xctx *x, size_t a, size_t b) {
   size_t n = 0;
   bool space = false;
   for (size_t i = a; i < b; i++) {
+    /* most of a span folds to itself: copied whole, its first byte no
+     * blank (the one pending goes before it), its last none either */
+    size_t k = cchc_single_spaced(x->s + i, b - i);
+    if (k) {
+      if (space) out[n++] = ' ';
+      memcpy(out + n, x->s + i, k);
+      n += k;
+      i += k;
+      space = false;
+      if (i == b) break;
+    }
     char c = x->s[i];
     if (c == '\n' && n > 0) { /* the marker of a line the text runs on to
                                 is no text of it */

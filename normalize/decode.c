@@ -112,6 +112,16 @@ static void mark_starts(sink *k, const unsigned char *in, size_t i, size_t j) {
   for (; q < j && (q & 7); q++)
     if ((in[q] & 0xC0) != 0x80)
       mark_start(k, (uint32_t)q);
+#if defined(__SSE2__)
+  /* 16 bytes a step: their 16 bits at once (byte b to bit b) */
+  const __m128i c80 = _mm_set1_epi8(-64); /* below: 0x80..0xBF (signed) */
+  for (; q + 16 <= j; q += 16) {
+    unsigned starts = ~(unsigned)_mm_movemask_epi8(_mm_cmplt_epi8(
+        _mm_loadu_si128((const __m128i *)(const void *)(in + q)), c80));
+    k->starts[q >> 3] |= (uint8_t)starts;
+    k->starts[(q >> 3) + 1] |= (uint8_t)(starts >> 8);
+  }
+#endif
   for (; q + 8 <= j; q += 8) {
     uint64_t x = load8(in + q);
     uint64_t starts = ~(x & ~(x << 1)) & HIGH; /* not 10xxxxxx */

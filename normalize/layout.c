@@ -579,23 +579,6 @@ static size_t scan_content(const char *s, size_t start, size_t end,
   return n;
 }
 
-/* The code points of s[0..n): its bytes that are no UTF-8 continuation
- * byte (0x80-0xBF, below -64 as signed chars). */
-static size_t count_code_points(const char *s, size_t n) {
-  size_t cps = 0, i = 0;
-#if defined(__SSE2__)
-  const __m128i below = _mm_set1_epi8(-65);
-  for (; i + 16 <= n; i += 16) {
-    __m128i v = _mm_loadu_si128((const __m128i *)(s + i));
-    cps += (size_t)__builtin_popcount(
-        (unsigned)_mm_movemask_epi8(_mm_cmpgt_epi8(v, below)));
-  }
-#endif
-  for (; i < n; i++)
-    cps += ((unsigned char)s[i] & 0xC0) != 0x80;
-  return cps;
-}
-
 /* The classes of the content s[p, q) (no blank at either end) into *l,
  * given its code points and whether it is plain (scan_content): all but
  * lead_space and trail_space, which are cleared, and held. */
@@ -1768,8 +1751,16 @@ static void reread_lines(layout *L, const cchc_mbuf *text) {
   size_t n = L->nblocks;
   L->last_same = n && block_copies(b[n - 1]) && b[n - 1].from + 1 == L->cnt;
   for (size_t k = 0, p = 0; k < n; k++) {
-    const char *nl = p < text->len ? memchr(s + p, '\n', text->len - p) : NULL;
-    size_t e = nl ? (size_t)(nl - s) : text->len;
+    /* A copy is its line's content, as long (line b[k].from, not yet
+     * written over: k at most): its newline is not looked for. */
+    size_t e = block_copies(b[k])
+                   ? p + (L->ls[b[k].from].end - L->ls[b[k].from].start)
+                   : SIZE_MAX;
+    if (e > text->len || (e < text->len && s[e] != '\n')) { /* (no copy) */
+      const char *nl =
+          p < text->len ? memchr(s + p, '\n', text->len - p) : NULL;
+      e = nl ? (size_t)(nl - s) : text->len;
+    }
     line *l = &L->ls[k];
     if (block_copies(b[k])) {
       *l = L->ls[b[k].from];
@@ -1782,7 +1773,7 @@ static void reread_lines(layout *L, const cchc_mbuf *text) {
     } else if (b[k].from == NO_LINE_PLAIN && e > p) {
       /* lines joined as they were, each plain, by a blank or nothing: no
        * tab or run of blanks, only a broken hyphen may have formed */
-      classify_content(s, p, e, count_code_points(s + p, e - p),
+      classify_content(s, p, e, cchc_utf8_count(s + p, e - p),
                        !has_broken_hyphen(s, p, e), l);
     } else {
       classify(s, p, e, text->len, l);

@@ -2236,6 +2236,132 @@ START_TEST(rewrite_huge_map) {
 END_TEST
 
 /* ------------------------------------------------------------------ */
+/* Block scans: the same answers as a byte at a time                    */
+
+static uint64_t block_rand_state = 0x9E3779B97F4A7C15u;
+static uint32_t block_rand(void) { /* xorshift64: the same texts each run */
+  block_rand_state ^= block_rand_state << 13;
+  block_rand_state ^= block_rand_state >> 7;
+  block_rand_state ^= block_rand_state << 17;
+  return (uint32_t)(block_rand_state >> 32);
+}
+
+static size_t utf8_count_bytewise(const char *s, size_t n) {
+  size_t cps = 0;
+  for (size_t i = 0; i < n; i++)
+    cps += ((unsigned char)s[i] & 0xC0) != 0x80;
+  return cps;
+}
+
+START_TEST(utf8_count_blocks) {
+  enum { MAX = 255 * 16 * 3 + 37 }; /* past the lane counters' flush */
+  char *buf = malloc(MAX + 16);
+  ck_assert_ptr_nonnull(buf);
+  /* all continuation bytes: a lane counter that were not flushed every
+   * 255 blocks would wrap */
+  memset(buf, 0xA0, MAX);
+  ck_assert_uint_eq(cchc_utf8_count(buf, MAX), 0);
+  memset(buf, 'a', MAX);
+  ck_assert_uint_eq(cchc_utf8_count(buf, MAX), MAX);
+  for (int trial = 0; trial < 4000; trial++) {
+    size_t n = trial < 3990 ? block_rand() % 80 : MAX - block_rand() % 40;
+    size_t off = block_rand() % 16; /* blocks at every alignment */
+    for (size_t i = 0; i < n; i++) /* every byte; continuation ones often */
+      buf[off + i] = (char)(block_rand() % 3 ? 0x80 + block_rand() % 64
+                                             : block_rand() % 256);
+    ck_assert_uint_eq(cchc_utf8_count(buf + off, n),
+                      utf8_count_bytewise(buf + off, n));
+  }
+  free(buf);
+}
+END_TEST
+
+/* The decoder marks where each source character starts 16 bytes at a
+ * time: a span of any character of a text that normalizing leaves as it
+ * is ends where that character ends, at every place of a block. */
+START_TEST(span_ends_block_marks) {
+  static const char *const chars[] = {"a", "b", " ", "\xC4\x83" /* ă */,
+                                      "\xE1\xBB\x87" /* ệ */,
+                                      "\xC4\x91" /* đ */};
+  char in[700];
+  size_t at[300], len[300];
+  for (int trial = 0; trial < 60; trial++) {
+    size_t n = 0, k = 0;
+    while (k < 200) {
+      const char *c = k == 0 ? "a" : chars[block_rand() % 6]; /* (no blank
+                                                                 first) */
+      if (c[0] == ' ' && in[n - 1] == ' ')
+        continue; /* (a run of blanks would be collapsed) */
+      at[k] = n;
+      len[k] = strlen(c);
+      memcpy(in + n, c, len[k]);
+      n += len[k++];
+    }
+    while (in[n - 1] == ' ')
+      n--, k--;
+    cchc_text *t = must_norm(in, n, CCHC_NORM_NO_LAYOUT, CCHC_ENC_UTF8);
+    ck_assert_uint_eq(cchc_text_len(t), n);
+    ck_assert(memcmp(cchc_text_data(t), in, n) == 0);
+    for (size_t i = 0; i < k; i++) {
+      size_t a, b;
+      cchc_text_source_span(t, at[i], at[i] + len[i], &a, &b);
+      ck_assert_msg(a == at[i] && b == at[i] + len[i],
+                    "trial %d: character at %zu maps to [%zu, %zu)", trial,
+                    at[i], a, b);
+    }
+    cchc_text_free(t);
+  }
+}
+END_TEST
+
+/* Does s[0, k) read as folded white space: no byte below ' ', no blank
+ * first, last or after another? */
+static bool folds_to_itself(const char *s, size_t k) {
+  for (size_t i = 0; i < k; i++) {
+    unsigned char c = (unsigned char)s[i];
+    if (c < ' ' || (c == ' ' && (i == 0 || i + 1 == k || s[i - 1] == ' ')))
+      return false;
+  }
+  return true;
+}
+
+START_TEST(single_spaced_blocks) {
+  /* words, single blanks, now and then a tab, a line break, a control
+   * byte, two blanks or a two-byte letter, at every place of a block */
+  static const char *const pieces[] = {"a", "b", "c", "d", "e", "f", " ",
+                                       " ", " ", "\xC3\xA9", "  ", "\t",
+                                       "\n", "\r", "\x01"};
+  char buf[160];
+  for (int trial = 0; trial < 40000; trial++) {
+    size_t n = 0, want = 1 + block_rand() % 120;
+    int rare = 6 + (int)(block_rand() % 400); /* how often an odd piece */
+    while (n + 2 <= want) {
+      size_t k = block_rand() % 1000 < (unsigned)rare
+                     ? 7 + block_rand() % 8
+                     : block_rand() % 9;
+      size_t len = strlen(pieces[k]);
+      memcpy(buf + n, pieces[k], len);
+      n += len;
+    }
+    size_t off = 0;
+    if (n && block_rand() % 2) /* start inside the text */
+      off = block_rand() % n;
+    size_t got = cchc_single_spaced(buf + off, n - off), longest = n - off;
+    while (!folds_to_itself(buf + off, longest))
+      longest--;
+    ck_assert_msg(got == longest, "trial %d: %zu, not %zu, of %zu bytes",
+                  trial, got, longest, n - off);
+  }
+  /* two blanks at each place of three blocks */
+  for (size_t p = 0; p + 1 < 48; p++) {
+    memset(buf, 'x', 48);
+    buf[p] = buf[p + 1] = ' ';
+    ck_assert_uint_eq(cchc_single_spaced(buf, 48), p);
+  }
+}
+END_TEST
+
+/* ------------------------------------------------------------------ */
 
 int main(void) {
   Suite *s = suite_create("normalize");
@@ -2334,6 +2460,13 @@ int main(void) {
   tcase_add_test(tc, huge_size_whole_pages);
   tcase_add_test(tc, rewrite_reuses_spare_map);
   tcase_add_test(tc, rewrite_huge_map);
+  suite_add_tcase(s, tc);
+
+  tc = tcase_create("block scans");
+  tcase_set_timeout(tc, 60);
+  tcase_add_test(tc, utf8_count_blocks);
+  tcase_add_test(tc, single_spaced_blocks);
+  tcase_add_test(tc, span_ends_block_marks);
   suite_add_tcase(s, tc);
 
   tc = tcase_create("offset invariant");
