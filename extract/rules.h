@@ -102,7 +102,16 @@ enum {
   RULE_LIT_ALTS = 8,
   RULE_ANCHOR_ALTS = 8
 };
-enum { RULE_FIRST_BYTE = 1, RULE_FIRST_DIGIT = 2 };
+enum { RULE_FIRST_BYTE = 1, RULE_FIRST_DIGIT = 2, RULE_FIRST_KIND = 3 };
+/* Classes of the byte at a position, for rule_facts.guard: an ASCII
+ * digit; an ASCII letter or '_'; any other ASCII; a byte beyond ASCII. */
+enum {
+  RULE_GUARD_DIGIT,
+  RULE_GUARD_WORD,
+  RULE_GUARD_OTHER,
+  RULE_GUARD_BEYOND,
+  RULE_GUARDS
+};
 typedef struct rule_facts {
   /* Each match holds, for every clause, a character of one of the
    * clause's features. */
@@ -120,12 +129,17 @@ typedef struct rule_facts {
   bool ends;
   uint32_t end_bytes;
   uint16_t end_runs;
-  /* A match starts with a byte c whose first[c] is RULE_FIRST_BYTE, or
-   * RULE_FIRST_DIGIT when it leads a digit beyond ASCII (told by the next
-   * byte too); only when has_first.  A byte per value: scans look it up
-   * at every byte of a window. */
+  /* A match starts with a byte c whose first[c] & RULE_FIRST_KIND is
+   * RULE_FIRST_BYTE, or RULE_FIRST_DIGIT when it leads a digit beyond
+   * ASCII (told by the next byte too); only when has_first.  A byte per
+   * value: scans look it up at every byte of a window.  first[c] >> 2,
+   * when not 0, is 1 + the class of c whose guard is not empty. */
   uint8_t first[256];
   bool has_first;
+  /* A match that starts at a byte of class k (RULE_GUARD_*) does not
+   * follow an ASCII character of guard[k] (a bit each): read from a
+   * lookbehind such as "(?<![\d.,])" or a \b before the match. */
+  uint64_t guard[RULE_GUARDS][2];
   /* Each match holds, for every clause, one of its literals whole
    * (consumed, not only looked at), the most selective clause first. */
   const rule_literal *lits[RULE_LITS][RULE_LIT_ALTS];
@@ -338,13 +352,18 @@ static inline bool lead_may_be_digit(const unsigned char *p,
   if (*p == 0xE2) return p + 1 >= e || p[1] >= 0xB0;
   return true;
 }
-/* Can a match of r start at s[i] (i < n), by its first bytes?  Only for a
- * rule with facts.has_first. */
+/* Can a match of r start at s[i] (i < n), by its first bytes and by the
+ * character before (rule_facts.guard)?  s is the subject's start: what a
+ * lookbehind sees.  Only for a rule with facts.has_first. */
 static inline bool rule_may_start(const rule *r, const unsigned char *s,
                                   size_t i, size_t n) {
   uint8_t f = r->facts.first[s[i]];
-  return f == RULE_FIRST_BYTE ||
-         (f == RULE_FIRST_DIGIT && lead_may_be_digit(s + i, s + n));
+  if (!f) return false; /* most bytes: at once */
+  if (f >> 2 && i && s[i - 1] < 0x80 &&
+      (r->facts.guard[(f >> 2) - 1][s[i - 1] >> 6] >> (s[i - 1] & 63) & 1))
+    return false;
+  return (f & RULE_FIRST_KIND) == RULE_FIRST_BYTE ||
+         lead_may_be_digit(s + i, s + n);
 }
 /* Read r's facts from its pattern (rules.c calls it once r->code is
  * compiled), and set it to be tried anchored (r->anchored, compiled at

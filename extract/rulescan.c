@@ -333,6 +333,10 @@ typedef struct node {
   bool space;       /* it matches one white-space character (of \s) */
   anchor anchor_all; /* words near the start of every match */
   anchor anchor_ne;  /* the same for every match but the empty one */
+  /* A match at a position whose byte is of class k (RULE_GUARD_*) never
+   * follows an ASCII character of guard[k] (a lookbehind, \b): a bit per
+   * ASCII character. */
+  uint64_t guard[RULE_GUARDS][2];
 } node;
 
 /* The words a pattern's sequences spell, for lit_clause. */
@@ -426,6 +430,32 @@ static const anchor *nonempty(const node *n) {
   return n->zero ? NULL : &n->anchor_ne;
 }
 
+static bool has_guard(const node *n) {
+  uint64_t any = 0;
+  for (int k = 0; k < RULE_GUARDS; k++) any |= n->guard[k][0] | n->guard[k][1];
+  return any;
+}
+
+/* May a match of n that is not empty start with a byte of class k? */
+static bool first_in_class(const node *n, int k) {
+  const uint64_t *w = n->first.w;
+  switch (k) {
+  case RULE_GUARD_DIGIT: return w[0] & UINT64_C(0x03FF000000000000);
+  case RULE_GUARD_WORD: /* A-Z, _, a-z */
+    return w[1] & UINT64_C(0x07FFFFFE87FFFFFE);
+  case RULE_GUARD_OTHER:
+    return (w[0] & ~UINT64_C(0x03FF000000000000)) ||
+           (w[1] & ~UINT64_C(0x07FFFFFE87FFFFFE));
+  default: return w[2] || w[3] || n->first.digits;
+  }
+}
+
+/* Can n match at a position whose byte is of class k?  False only when
+ * every match of n takes that byte and no first byte of n is of k. */
+static bool matches_at_class(const node *n, int k) {
+  return n->empty || first_in_class(n, k);
+}
+
 /* What every match holds, every match that is not empty holds; and the
  * other way round when no match is empty. */
 static void anchor_settle(const reader *rd, node *n) {
@@ -505,6 +535,14 @@ static void add_lits(node *n, const lit_clause *c) {
 
 /* a then b. */
 static void then(const reader *rd, node *a, const node *b) {
+  /* b starts where a does when a takes nothing: so at any position of a
+   * class a's matches that are not empty cannot start at */
+  if (a->empty && has_guard(b))
+    for (int k = 0; k < RULE_GUARDS; k++)
+      if (!first_in_class(a, k)) {
+        a->guard[k][0] |= b->guard[k][0];
+        a->guard[k][1] |= b->guard[k][1];
+      }
   then_anchors(rd, a, b);
   a->len = span_add(a->len, b->len);
   a->ends = a->ends || b->ends; /* nothing goes on past the end */
@@ -551,6 +589,14 @@ static void either(const reader *rd, node *a, const node *b) {
   n.zero = a->zero && b->zero;
   n.after |= b->after;
   n.at_zero = n.at_zero || b->at_zero;
+  /* what both say, or what one says where the other cannot match */
+  if (has_guard(a) || has_guard(b))
+    for (int k = 0; k < RULE_GUARDS; k++)
+    for (int h = 0; h < 2; h++)
+      n.guard[k][h] = !matches_at_class(a, k)   ? b->guard[k][h]
+                      : !matches_at_class(b, k) ? a->guard[k][h]
+                                                : a->guard[k][h] &
+                                                      b->guard[k][h];
   n.empty = a->empty || b->empty;
   bytes_or(&n.first, &b->first);
   anchor_settle(rd, &n);
@@ -983,6 +1029,111 @@ static void close_group(reader *rd, const reader *saved) {
   rd->caseless = saved->caseless;
 }
 
+/* The ASCII characters of \w: 0-9, A-Z, _, a-z. */
+static const uint64_t ascii_word[2] = {UINT64_C(0x03FF000000000000),
+                                       UINT64_C(0x07FFFFFE87FFFFFE)};
+
+/* \b: before an ASCII character of \w stands none; before one that is
+ * not, one (a character beyond ASCII may be either). */
+static void word_boundary_guard(node *n) {
+  for (int h = 0; h < 2; h++) {
+    n->guard[RULE_GUARD_DIGIT][h] = n->guard[RULE_GUARD_WORD][h] =
+        ascii_word[h];
+    n->guard[RULE_GUARD_OTHER][h] = ~ascii_word[h];
+  }
+}
+
+static void ascii_set(uint64_t set[2], unsigned lo, unsigned hi) {
+  for (unsigned c = lo; c <= hi && c < 0x80; c++)
+    set[c >> 6] |= BIT(c & 63);
+}
+
+/* One member of a lookbehind's set at *p (before e): an escape of a
+ * class every ASCII character of which it adds to set, or one ASCII
+ * character (escaped or not), in *c; false for anything else. */
+static bool ascii_member(const unsigned char **p, const unsigned char *e,
+                         uint64_t set[2], int *c) {
+  *c = -1;
+  if (**p != '\\') {
+    if (**p >= 0x80) return false;
+    *c = *(*p)++;
+    return true;
+  }
+  if (e - *p < 2) return false;
+  int x = (*p)[1];
+  *p += 2;
+  if (x == 'd') ascii_set(set, '0', '9');
+  else if (x == 'w') set[0] |= ascii_word[0], set[1] |= ascii_word[1];
+  else if (x == 's') ascii_set(set, '\t', '\r'), ascii_set(set, ' ', ' ');
+  else if (x == 'h') ascii_set(set, '\t', '\t'), ascii_set(set, ' ', ' ');
+  else if (x == 'v') ascii_set(set, '\n', '\r');
+  else if (x == 'p') {
+    /* letters, numbers, decimal digits: \pL \p{L} \p{N} \p{Nd} */
+    const unsigned char *n = *p;
+    size_t len = 1;
+    if (n < e && *n == '{') {
+      n++;
+      for (len = 0; n + len < e && n[len] != '}'; len++) {}
+      if (n + len >= e) return false;
+    }
+    if (n + len > e) return false;
+    if (len == 1 && *n == 'L') ascii_set(set, 'A', 'Z'), ascii_set(set, 'a', 'z');
+    else if ((len == 1 && *n == 'N') || (len == 2 && !memcmp(n, "Nd", 2)))
+      ascii_set(set, '0', '9');
+    else return false;
+    *p = n + len + (n > *p); /* past '}' */
+  } else if (x < 0x80 && !(x == '_' || (x >= '0' && x <= '9') ||
+                           ((x | 0x20) >= 'a' && (x | 0x20) <= 'z'))) {
+    *c = x; /* punctuation, escaped */
+  } else {
+    return false;
+  }
+  return true;
+}
+
+/* The ASCII characters a lookbehind's body b[0, n) (one character: an
+ * ASCII one, a class escape, or a set of those and of ranges of ASCII)
+ * surely matches, into set; false when the body is other (set then
+ * unchanged).  Only what it matches for sure: a match fails after each. */
+static bool ascii_matched(const unsigned char *b, size_t n, bool ext,
+                          bool caseless, uint64_t set[2]) {
+  const unsigned char *p = b, *e = b + n;
+  uint64_t got[2] = {0, 0};
+  if (!n || ext) return false; /* (white space of extended mode: not read) */
+  int c;
+  if (*p == '[') {
+    p++;
+    if (p < e && *p == '^') return false;
+    bool first = true;
+    while (p < e && (*p != ']' || first)) {
+      first = false;
+      if (*p == '[' || !ascii_member(&p, e, got, &c)) return false;
+      if (c < 0) continue;
+      int hi = c;
+      if (e - p >= 2 && *p == '-' && p[1] != ']') {
+        p++;
+        if (*p == '[' || *p == '\\' || !ascii_member(&p, e, got, &hi) ||
+            hi < c)
+          return false;
+      }
+      ascii_set(got, (unsigned)c, (unsigned)hi);
+    }
+    if (p >= e || ++p != e) return false;
+  } else {
+    if (*p == '(' || *p == '.' || *p == '^' || *p == '$' || *p == '|' ||
+        !ascii_member(&p, e, got, &c) || p != e)
+      return false;
+    if (c >= 0) ascii_set(got, (unsigned)c, (unsigned)c);
+  }
+  if (caseless) /* a letter in either case */
+    for (unsigned l = 'a'; l <= 'z'; l++)
+      if (got[1] & (BIT(l & 63) | BIT((l - 32) & 63)))
+        got[1] |= BIT(l & 63) | BIT((l - 32) & 63);
+  set[0] |= got[0];
+  set[1] |= got[1];
+  return true;
+}
+
 /* The group after "(" (the parenthesis read), up to and past ")". */
 static void read_group(reader *rd, node *out) {
   *out = empty_node();
@@ -1047,7 +1198,10 @@ static void read_group(reader *rd, node *out) {
     }
   }
   node inner;
+  const unsigned char *body = rd->p;
   read_alt(rd, &inner);
+  size_t body_len = (size_t)(rd->p - body);
+  bool caseless = rd->caseless;
   close_group(rd, &saved);
   if (rd->bad) return;
   if (kind == PLAIN) {
@@ -1063,6 +1217,15 @@ static void read_group(reader *rd, node *out) {
   /* the words a lookahead holds stand in the text where it looks, as near
    * the start as those of a piece matched there would */
   if (kind == AHEAD) out->anchor_all = inner.anchor_all;
+  /* a lookahead's match starts where the pattern's does */
+  if (kind == AHEAD) memcpy(out->guard, inner.guard, sizeof out->guard);
+  /* a lookbehind that fails after each of some ASCII characters */
+  if (kind == NOT_BEHIND) {
+    uint64_t set[2] = {0, 0};
+    if (ascii_matched(body, body_len, rd->ext, caseless, set))
+      for (int k = 0; k < RULE_GUARDS; k++)
+        out->guard[k][0] = set[0], out->guard[k][1] = set[1];
+  }
 }
 
 /* A node of the literal character cp. */
@@ -1137,6 +1300,8 @@ static void read_item(reader *rd, node *out) {
         /* \K only moves where the match is said to start: what the try
          * from its start holds and where it can start are the same */
         out->ends = e == 'z' || (e == 'Z' && rd->lf);
+        if (e == 'b') /* ASCII is of \w or not in any mode */
+          word_boundary_guard(out);
         quantifiable = false;
       } else if (e == 'A') {
         out->after = 0;
@@ -1191,6 +1356,7 @@ static void read_item(reader *rd, node *out) {
     /* the first time round starts where the match does; when it is not
      * empty, the first time it is not */
     if (min == 0) {
+      memset(out->guard, 0, sizeof out->guard);
       out->ends = false;
       out->anchor_all.n = 0;
       out->nneeds = 0;
@@ -2262,12 +2428,22 @@ void rule_read_facts(rule *r, rule_literals *ls) {
   for (size_t k = 0; k < r->facts.nanchor; k++)
     literal_rest(ls->items[r->facts.anchor[k]->id]);
   if (n.empty) return;
-  for (unsigned c = 0; c < 256; c++)
-    r->facts.first[c] =
-        c >= 0x80 && c < 0xC0 ? 0 /* continues a character */
-        : n.first.w[c >> 6] & BIT(c & 63) ? RULE_FIRST_BYTE
-        : n.first.digits && c >= 0xD9     ? RULE_FIRST_DIGIT
-                                          : 0;
+  memcpy(r->facts.guard, n.guard, sizeof n.guard);
+  bool guarded = has_guard(&n);
+  for (unsigned c = 0; c < 256; c++) {
+    uint8_t kind = c >= 0x80 && c < 0xC0 ? 0 /* continues a character */
+                   : n.first.w[c >> 6] & BIT(c & 63) ? RULE_FIRST_BYTE
+                   : n.first.digits && c >= 0xD9     ? RULE_FIRST_DIGIT
+                                                     : 0;
+    if (kind && guarded) {
+      int k = c >= 0x80                         ? RULE_GUARD_BEYOND
+              : c >= '0' && c <= '9'             ? RULE_GUARD_DIGIT
+              : ascii_word[c >> 6] & BIT(c & 63) ? RULE_GUARD_WORD
+                                                 : RULE_GUARD_OTHER;
+      if (n.guard[k][0] || n.guard[k][1]) kind |= (uint8_t)((k + 1) << 2);
+    }
+    r->facts.first[c] = kind;
+  }
   r->facts.has_first = true;
   /* PCRE2 skips to a match's first bytes itself when it knows them; it
    * does not for a pattern that opens with \d in UCP mode, or with a
@@ -3114,6 +3290,16 @@ static bool match_within(const rule *r, const rule_text *t, size_t len,
   return rule_exec_until(r, t, t->s, len, from, limit, md);
 }
 
+/* r's match starting at p, if any, tried there (p < len). */
+static bool try_at(const rule *r, const rule_text *t, size_t len, size_t p,
+                   pcre2_match_data *md) {
+  pcre2_code *anchored = r->tries_anchored ? rule_anchored(r) : NULL;
+  if (anchored)
+    return code_match(anchored, &r->anchored_jit, t->s, len, p, md, NULL) >
+           0;
+  return match_within(r, t, len, p, p, md);
+}
+
 /* r's match starting at p, if any: tried only where a match can start
  * (inline: line scans ask at every line). */
 static inline bool match_at(const rule *r, const rule_text *t, size_t len,
@@ -3121,11 +3307,7 @@ static inline bool match_at(const rule *r, const rule_text *t, size_t len,
   const unsigned char *s = (const unsigned char *)t->s;
   if (r->facts.has_first && (p >= len || !rule_may_start(r, s, p, len)))
     return false;
-  pcre2_code *anchored = r->tries_anchored ? rule_anchored(r) : NULL;
-  if (anchored)
-    return code_match(anchored, &r->anchored_jit, t->s, len, p, md, NULL) >
-           0;
-  return match_within(r, t, len, p, p, md);
+  return try_at(r, t, len, p, md);
 }
 
 /* r's first match starting in [from, limit] (limit <= len), tried only
@@ -3141,7 +3323,7 @@ static bool match_in(const rule *r, const rule_text *t, size_t len,
     if (!r->by_first && r->ahead < 0)
       return match_within(r, t, len, from, limit, md);
     for (size_t i = from; i <= limit && i < len; i++)
-      if (rule_may_start(r, s, i, len) && match_at(r, t, len, i, md))
+      if (rule_may_start(r, s, i, len) && try_at(r, t, len, i, md))
         return true;
     return false;
   }
