@@ -218,6 +218,10 @@ typedef struct rule {
   /* PCRE2 knows the first code unit of every match and skips to it: a
    * search of a window costs little more than a look for that byte. */
   bool first_unit;
+  /* rule_scan searches a long stretch by facts.anchor all the same, the
+   * first code unit being a letter and the anchor words at the start of
+   * each match: the words stand at fewer places than the letter. */
+  bool by_anchor_near;
   /* rule_exec tries `anchored` only where one of these words stands;
    * NULL: not known, or not needed (the pattern has other facts, or
    * PCRE2 skips to a first code unit itself). */

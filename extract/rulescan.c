@@ -2359,6 +2359,23 @@ drop:
   r->first_words = NULL;
 }
 
+/* Do words a and b (of at least two characters) differ in their second
+ * character, in any case? */
+static bool second_char_differs(const char *a, const char *b) {
+  const unsigned char *p = (const unsigned char *)a + 1,
+                      *q = (const unsigned char *)b + 1;
+  while ((*p & 0xC0) == 0x80) p++; /* past the first character */
+  while ((*q & 0xC0) == 0x80) q++;
+  size_t n = 1, m = 1;
+  while ((p[n] & 0xC0) == 0x80) n++;
+  while ((q[m] & 0xC0) == 0x80) m++;
+  if (n == 1 && m == 1) { /* ASCII: a letter in either case */
+    bool letters = (*p | 0x20) >= 'a' && (*p | 0x20) <= 'z';
+    return letters ? (*p | 0x20) != (*q | 0x20) : *p != *q;
+  }
+  return n != m || memcmp(p, q, n);
+}
+
 void rule_read_facts(rule *r, rule_literals *ls) {
   memset(&r->facts, 0, sizeof r->facts);
   uint32_t newline = 0, options = 0, last = 0, unit = 0;
@@ -2423,6 +2440,22 @@ void rule_read_facts(rule *r, rule_literals *ls) {
   pcre2_pattern_info(r->code, PCRE2_INFO_ALLOPTIONS, &anchored);
   r->first_unit = type == 1;
   r->by_anchor = r->facts.nanchor && !r->first_unit;
+  /* A letter stands every few bytes of a text.  PCRE2 (its JIT) skips to
+   * the first few characters all matches share, but to the first letter
+   * alone when the words that open the matches part right after it
+   * ("thành phố" or "TP"), and tries the pattern at each; those words,
+   * found one by one, stand at fewer places. */
+  uint32_t first = 0;
+  pcre2_pattern_info(r->code, PCRE2_INFO_FIRSTCODEUNIT, &first);
+  bool letter = r->first_unit && first < 0x80 && ((first | 0x20) >= 'a' &&
+                                                  (first | 0x20) <= 'z');
+  bool part = false;
+  for (size_t k = 0; k < r->facts.nanchor; k++) {
+    if (r->facts.anchor_bytes[k] || r->facts.anchor_runs[k]) letter = false;
+    part = part || second_char_differs(r->facts.anchor[0]->text,
+                                       r->facts.anchor[k]->text);
+  }
+  r->by_anchor_near = letter && part;
   /* (JIT compiled at the first search: the places of anchor words are
    * looked for by rule_scan, and by passes that try rules there) */
   for (size_t k = 0; k < r->facts.nanchor; k++)
@@ -3602,7 +3635,8 @@ bool rule_scan(const rule *r, const rule_text *t, size_t len, size_t start,
   if (f->starts && (small_tries || !f->after))
     return match_in(r, t, len, start, len, md);
   bool found;
-  if (by_anchor && scan_anchored(r, t, len, start, md, &found))
+  if ((by_anchor || (r->by_anchor_near && len - start >= ANCHOR_SPAN)) &&
+      scan_anchored(r, t, len, start, md, &found))
     return found;
   return rule_exec(r, t->s, len, start, md);
 }
