@@ -138,12 +138,17 @@ uint64_t rule_features(const char *s, size_t n) {
 #if defined(__SSE2__)
   if (n > 16) {
     __m128i digits = _mm_setzero_si128(), space = _mm_setzero_si128();
-    for (; p + 16 < e; p += 16) {
+    for (;; p += 16) {
+      /* the rest but the last byte as a last block that overlaps the one
+       * before (features add up): not byte by byte */
+      if (p + 16 >= e) p = e - 17;
       unsigned rare;
       digits = _mm_or_si128(digits, features_block(p, &space, &rare));
       for (; rare; rare &= rare - 1)
         has |= rule_ascii_features[p[__builtin_ctz(rare)]];
+      if (p + 17 == e) break;
     }
+    p = e - 1;
     digit = _mm_movemask_epi8(digits) != 0;
     if (_mm_movemask_epi8(space)) has |= rule_ascii_features[' '];
   }
