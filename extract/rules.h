@@ -138,8 +138,9 @@ typedef struct rule_facts {
   bool has_first;
   /* A match that starts at a byte of class k (RULE_GUARD_*) does not
    * follow an ASCII character of guard[k] (a bit each): read from a
-   * lookbehind such as "(?<![\d.,])" or a \b before the match. */
-  uint64_t guard[RULE_GUARDS][2];
+   * lookbehind such as "(?<![\d.,])" or a \b before the match.  Owned;
+   * NULL when none (most rules: not kept in each). */
+  uint64_t (*guard)[2];
   /* Each match holds, for every clause, one of its literals whole
    * (consumed, not only looked at), the most selective clause first. */
   const rule_literal *lits[RULE_LITS][RULE_LIT_ALTS];

@@ -2466,8 +2466,9 @@ void rule_read_facts(rule *r, rule_literals *ls) {
   for (size_t k = 0; k < r->facts.nanchor; k++)
     literal_rest(ls->items[r->facts.anchor[k]->id]);
   if (n.empty) return;
-  memcpy(r->facts.guard, n.guard, sizeof n.guard);
-  bool guarded = has_guard(&n);
+  bool guarded = has_guard(&n) &&
+                 (r->facts.guard = malloc(sizeof n.guard)) != NULL;
+  if (guarded) memcpy(r->facts.guard, n.guard, sizeof n.guard);
   for (unsigned c = 0; c < 256; c++) {
     uint8_t kind = c >= 0x80 && c < 0xC0 ? 0 /* continues a character */
                    : n.first.w[c >> 6] & BIT(c & 63) ? RULE_FIRST_BYTE

@@ -584,6 +584,7 @@ static void free_rule_code(rule *r) {
   pcre2_code_free(r->code);
   pcre2_code_free(r->anchored);
   free(r->first_words);
+  free(r->facts.guard);
 }
 
 static void free_fact_rule(rule *r) {
@@ -933,14 +934,16 @@ START_TEST(facts_say_what_a_match_never_follows) {
   rule r = fact_rule(guards[_i].pattern, PCRE2_CASELESS);
   const char *want[RULE_GUARDS] = {guards[_i].digit, guards[_i].word,
                                    guards[_i].other, guards[_i].beyond};
+  static const uint64_t none[RULE_GUARDS][2];
+  const uint64_t(*got)[2] = r.facts.guard ? r.facts.guard : none;
   for (int k = 0; k < RULE_GUARDS; k++) {
     uint64_t set[2];
     if (!strcmp(want[k], "*")) continue;
     guard_set(want[k], set);
-    ck_assert_msg(r.facts.guard[k][0] == set[0] && r.facts.guard[k][1] == set[1],
+    ck_assert_msg(got[k][0] == set[0] && got[k][1] == set[1],
                   "%s: guard %d is %016llx%016llx, not %s", guards[_i].pattern,
-                  k, (unsigned long long)r.facts.guard[k][1],
-                  (unsigned long long)r.facts.guard[k][0], want[k]);
+                  k, (unsigned long long)got[k][1],
+                  (unsigned long long)got[k][0], want[k]);
   }
   free_fact_rule(&r);
 }
