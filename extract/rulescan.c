@@ -2502,6 +2502,18 @@ void rule_read_facts(rule *r, rule_literals *ls) {
     return;
   r->tries_anchored = jit_supported(); /* no JIT: a search is as good */
   r->by_first = r->tries_anchored && tries_all;
+  r->nfirst_ascii = 0;
+  for (unsigned c = 0; c < 256; c++) {
+    uint8_t kind = r->facts.first[c] & RULE_FIRST_KIND;
+    if (!kind || (c >= '0' && c <= '9') ||
+        (kind == RULE_FIRST_DIGIT && c >= 0xD9))
+      continue;
+    if (c >= 0x80 || kind != RULE_FIRST_BYTE || r->nfirst_ascii == UINT8_MAX ||
+        r->nfirst_ascii == sizeof r->first_ascii)
+      r->nfirst_ascii = UINT8_MAX;
+    else
+      r->first_ascii[r->nfirst_ascii++] = (unsigned char)c;
+  }
 }
 
 /* r->anchored (with tries_anchored), compiled now at the first try; NULL
@@ -2565,6 +2577,43 @@ static size_t end_window(const char *text, size_t n, size_t fixed,
   return floor;
 }
 
+/* The first offset from i on (len when none) where a match of r may
+ * start as far as a block of 16 bytes tells at once: a digit, a lead byte
+ * that may start one, a byte of r->first_ascii (r->nfirst_ascii not
+ * UINT8_MAX); rule_may_start decides there.  Without SSE2, i. */
+static inline size_t first_candidate(const rule *r, const unsigned char *s,
+                                     size_t i, size_t len) {
+#if defined(__SSE2__)
+  if (r->nfirst_ascii == UINT8_MAX) return i;
+  /* unsigned a >= b as max(a, b) == a */
+#define GE(a, b) _mm_cmpeq_epi8(_mm_max_epu8((a), (b)), (a))
+  for (; i + 17 <= len; i += 16) { /* (reads the byte after the block) */
+    const __m128i c = _mm_loadu_si128((const __m128i *)(s + i));
+    const __m128i next = _mm_loadu_si128((const __m128i *)(s + i + 1));
+    __m128i hit = GE(_mm_set1_epi8(9), _mm_sub_epi8(c, _mm_set1_epi8('0')));
+    /* lead_may_be_digit, as features_block tells it */
+    __m128i lead = _mm_andnot_si128(
+        _mm_and_si128(_mm_cmpeq_epi8(c, _mm_set1_epi8((char)0xE1)),
+                      GE(next, _mm_set1_epi8((char)0xB8))),
+        GE(c, _mm_set1_epi8((char)0xD9)));
+    lead = _mm_andnot_si128(
+        _mm_andnot_si128(GE(next, _mm_set1_epi8((char)0xB0)),
+                         _mm_cmpeq_epi8(c, _mm_set1_epi8((char)0xE2))),
+        lead);
+    hit = _mm_or_si128(hit, lead);
+    for (unsigned k = 0; k < r->nfirst_ascii; k++)
+      hit = _mm_or_si128(
+          hit, _mm_cmpeq_epi8(c, _mm_set1_epi8((char)r->first_ascii[k])));
+    unsigned m = (unsigned)_mm_movemask_epi8(hit);
+    if (m) return i + (size_t)__builtin_ctz(m);
+  }
+#undef GE
+#else
+  (void)r, (void)s, (void)len;
+#endif
+  return i;
+}
+
 /* A window this long or longer is walked back over for little gain: the
  * search looks at about as many bytes. */
 enum { END_WINDOW_MAX = 256 };
@@ -2593,10 +2642,12 @@ bool rule_exec(const rule *r, const char *s, size_t len, size_t start,
   pcre2_code *anchored = r->by_first ? rule_anchored(r) : NULL;
   if (anchored) {
     const unsigned char *u = (const unsigned char *)s;
-    for (size_t i = start; i < len; i++)
-      if (rule_may_start(r, u, i, len) &&
+    for (size_t i = start; i < len; i++) {
+      i = first_candidate(r, u, i, len);
+      if (i < len && rule_may_start(r, u, i, len) &&
           code_match(anchored, &r->anchored_jit, s, len, i, md, NULL) > 0)
         return true;
+    }
     return false;
   }
   return code_match(r->code, &r->jit, s, len, start, md, NULL) > 0;

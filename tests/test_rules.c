@@ -1026,6 +1026,12 @@ static const struct {
     {"(?<!\\p{L})trong|(?<![\\d.])\\d", "trong xtrong 12.5 a7 _8 Ttrong"},
     {"(?<!a)b|ab", "ab xb b aab"},
     {"(?<!a)\\d|\\d\\d", "a12 a1 b3 aa45"},
+    /* first bytes a digit's or a few ASCII ones: skipped to 16 bytes at a
+     * time, the digits beyond ASCII (U+0663) and the letters whose lead
+     * byte is a digit's (U+1EA1, U+2010) at every place of a block */
+    {"(?<![\\d.])\\d{1,3}\\s*%|x\\d",
+     "ạạạạạ x5 ‐‐‐‐‐ ٣% ạạạạạạạạạ 12 % ‐ ạ x ٣ ạạạạạạạạạạạạạạạạ 7% "
+     "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa ٣٣%x9"},
     {"(?<!x)\\d|a\\d", "x1 xa1 y2"},
     {"(?:(?<!a)b)?c", "abc ac bc c"},
     {"(?<=(?<!a)b)c|\\d", "abc bc 1"},
