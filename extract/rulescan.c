@@ -2383,6 +2383,7 @@ static bool second_char_differs(const char *a, const char *b) {
 
 void rule_read_facts(rule *r, rule_literals *ls) {
   memset(&r->facts, 0, sizeof r->facts);
+  r->nfirst_ascii = UINT8_MAX; /* (no first bytes known) */
   uint32_t newline = 0, options = 0, last = 0, unit = 0;
   pcre2_pattern_info(r->code, PCRE2_INFO_NEWLINE, &newline);
   pcre2_pattern_info(r->code, PCRE2_INFO_ARGOPTIONS, &options);
@@ -2484,6 +2485,18 @@ void rule_read_facts(rule *r, rule_literals *ls) {
     r->facts.first[c] = kind;
   }
   r->facts.has_first = true;
+  r->nfirst_ascii = 0;
+  for (unsigned c = 0; c < 256; c++) {
+    uint8_t kind = r->facts.first[c] & RULE_FIRST_KIND;
+    if (!kind || (c >= '0' && c <= '9') ||
+        (kind == RULE_FIRST_DIGIT && c >= 0xD9))
+      continue;
+    if (c >= 0x80 || kind != RULE_FIRST_BYTE || r->nfirst_ascii == UINT8_MAX ||
+        r->nfirst_ascii == sizeof r->first_ascii)
+      r->nfirst_ascii = UINT8_MAX;
+    else
+      r->first_ascii[r->nfirst_ascii++] = (unsigned char)c;
+  }
   /* PCRE2 skips to a match's first bytes itself when it knows them; it
    * does not for a pattern that opens with \d in UCP mode, or with a
    * lookbehind before one, and tries every position. */
@@ -2502,18 +2515,6 @@ void rule_read_facts(rule *r, rule_literals *ls) {
     return;
   r->tries_anchored = jit_supported(); /* no JIT: a search is as good */
   r->by_first = r->tries_anchored && tries_all;
-  r->nfirst_ascii = 0;
-  for (unsigned c = 0; c < 256; c++) {
-    uint8_t kind = r->facts.first[c] & RULE_FIRST_KIND;
-    if (!kind || (c >= '0' && c <= '9') ||
-        (kind == RULE_FIRST_DIGIT && c >= 0xD9))
-      continue;
-    if (c >= 0x80 || kind != RULE_FIRST_BYTE || r->nfirst_ascii == UINT8_MAX ||
-        r->nfirst_ascii == sizeof r->first_ascii)
-      r->nfirst_ascii = UINT8_MAX;
-    else
-      r->first_ascii[r->nfirst_ascii++] = (unsigned char)c;
-  }
 }
 
 /* r->anchored (with tries_anchored), compiled now at the first try; NULL
@@ -3412,9 +3413,12 @@ static bool match_in(const rule *r, const rule_text *t, size_t len,
   if (!f->starts) {
     if (!r->by_first && r->ahead < 0)
       return match_within(r, t, len, from, limit, md);
-    for (size_t i = from; i <= limit && i < len; i++)
-      if (rule_may_start(r, s, i, len) && try_at(r, t, len, i, md))
+    size_t end = limit < len ? limit + 1 : len;
+    for (size_t i = from; i < end; i++) {
+      i = first_candidate(r, s, i, end);
+      if (i < end && rule_may_start(r, s, i, len) && try_at(r, t, len, i, md))
         return true;
+    }
     return false;
   }
   if (from == 0 && f->at_zero && match_at(r, t, len, 0, md)) return true;
