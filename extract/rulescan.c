@@ -2558,6 +2558,9 @@ static inline bool char_back(const unsigned char *s, const unsigned char *e,
   while (k > floor && (s[k] & 0xC0) == 0x80) k--; /* a character's start */
   size_t len = *j + 1 - k;
   *j = k;
+  /* white space beyond ASCII starts with one of these (space_at); most
+   * characters (Vietnamese letters) with others */
+  if (s[k] != 0xC2 && (s[k] < 0xE1 || s[k] > 0xE3)) return true;
   return space_at(s + k, e) != len;
 }
 
