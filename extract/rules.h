@@ -207,9 +207,10 @@ typedef struct rule {
    * with \d in UCP mode, or a lookbehind before it) and would try them
    * all. */
   bool by_first;
-  /* With by_first: every byte a match starts with is a decimal digit's
-   * (ASCII, or the lead byte of one beyond) or one of first_ascii[0,
-   * nfirst_ascii): rule_exec skips 16 bytes at a time to the next (SSE2).
+  /* With facts.has_first: every byte a match starts with is a decimal
+   * digit's (ASCII, or the lead byte of one beyond) or one of
+   * first_ascii[0, nfirst_ascii): the tries at single places (rule_exec
+   * by_first, match_in) skip 16 bytes at a time to the next (SSE2).
    * nfirst_ascii UINT8_MAX: not so. */
   uint8_t nfirst_ascii;
   unsigned char first_ascii[4];
