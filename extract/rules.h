@@ -102,7 +102,16 @@ enum {
   RULE_LIT_ALTS = 8,
   RULE_ANCHOR_ALTS = 8
 };
-enum { RULE_FIRST_BYTE = 1, RULE_FIRST_DIGIT = 2 };
+enum { RULE_FIRST_BYTE = 1, RULE_FIRST_DIGIT = 2, RULE_FIRST_KIND = 3 };
+/* Classes of the byte at a position, for rule_facts.guard: an ASCII
+ * digit; an ASCII letter or '_'; any other ASCII; a byte beyond ASCII. */
+enum {
+  RULE_GUARD_DIGIT,
+  RULE_GUARD_WORD,
+  RULE_GUARD_OTHER,
+  RULE_GUARD_BEYOND,
+  RULE_GUARDS
+};
 typedef struct rule_facts {
   /* Each match holds, for every clause, a character of one of the
    * clause's features. */
@@ -120,12 +129,18 @@ typedef struct rule_facts {
   bool ends;
   uint32_t end_bytes;
   uint16_t end_runs;
-  /* A match starts with a byte c whose first[c] is RULE_FIRST_BYTE, or
-   * RULE_FIRST_DIGIT when it leads a digit beyond ASCII (told by the next
-   * byte too); only when has_first.  A byte per value: scans look it up
-   * at every byte of a window. */
+  /* A match starts with a byte c whose first[c] & RULE_FIRST_KIND is
+   * RULE_FIRST_BYTE, or RULE_FIRST_DIGIT when it leads a digit beyond
+   * ASCII (told by the next byte too); only when has_first.  A byte per
+   * value: scans look it up at every byte of a window.  first[c] >> 2,
+   * when not 0, is 1 + the class of c whose guard is not empty. */
   uint8_t first[256];
   bool has_first;
+  /* A match that starts at a byte of class k (RULE_GUARD_*) does not
+   * follow an ASCII character of guard[k] (a bit each): read from a
+   * lookbehind such as "(?<![\d.,])" or a \b before the match.  Owned;
+   * NULL when none (most rules: not kept in each). */
+  uint64_t (*guard)[2];
   /* Each match holds, for every clause, one of its literals whole
    * (consumed, not only looked at), the most selective clause first. */
   const rule_literal *lits[RULE_LITS][RULE_LIT_ALTS];
@@ -192,6 +207,13 @@ typedef struct rule {
    * with \d in UCP mode, or a lookbehind before it) and would try them
    * all. */
   bool by_first;
+  /* With facts.has_first: every byte a match starts with is a decimal
+   * digit's (ASCII, or the lead byte of one beyond) or one of
+   * first_ascii[0, nfirst_ascii): the tries at single places (rule_exec
+   * by_first, match_in) skip 16 bytes at a time to the next (SSE2).
+   * nfirst_ascii UINT8_MAX: not so. */
+  uint8_t nfirst_ascii;
+  unsigned char first_ascii[4];
   /* The byte every match holds that a search of code looks ahead for
    * (PCRE2's required code unit), to the end of the subject when it is
    * missing: searching many small windows with it could cost the rest of
@@ -204,6 +226,10 @@ typedef struct rule {
   /* PCRE2 knows the first code unit of every match and skips to it: a
    * search of a window costs little more than a look for that byte. */
   bool first_unit;
+  /* rule_scan searches a long stretch by facts.anchor all the same, the
+   * first code unit being a letter and the anchor words at the start of
+   * each match: the words stand at fewer places than the letter. */
+  bool by_anchor_near;
   /* rule_exec tries `anchored` only where one of these words stands;
    * NULL: not known, or not needed (the pattern has other facts, or
    * PCRE2 skips to a first code unit itself). */
@@ -338,13 +364,18 @@ static inline bool lead_may_be_digit(const unsigned char *p,
   if (*p == 0xE2) return p + 1 >= e || p[1] >= 0xB0;
   return true;
 }
-/* Can a match of r start at s[i] (i < n), by its first bytes?  Only for a
- * rule with facts.has_first. */
+/* Can a match of r start at s[i] (i < n), by its first bytes and by the
+ * character before (rule_facts.guard)?  s is the subject's start: what a
+ * lookbehind sees.  Only for a rule with facts.has_first. */
 static inline bool rule_may_start(const rule *r, const unsigned char *s,
                                   size_t i, size_t n) {
   uint8_t f = r->facts.first[s[i]];
-  return f == RULE_FIRST_BYTE ||
-         (f == RULE_FIRST_DIGIT && lead_may_be_digit(s + i, s + n));
+  if (!f) return false; /* most bytes: at once */
+  if (f >> 2 && i && s[i - 1] < 0x80 &&
+      (r->facts.guard[(f >> 2) - 1][s[i - 1] >> 6] >> (s[i - 1] & 63) & 1))
+    return false;
+  return (f & RULE_FIRST_KIND) == RULE_FIRST_BYTE ||
+         lead_may_be_digit(s + i, s + n);
 }
 /* Read r's facts from its pattern (rules.c calls it once r->code is
  * compiled), and set it to be tried anchored (r->anchored, compiled at

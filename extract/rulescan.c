@@ -138,12 +138,17 @@ uint64_t rule_features(const char *s, size_t n) {
 #if defined(__SSE2__)
   if (n > 16) {
     __m128i digits = _mm_setzero_si128(), space = _mm_setzero_si128();
-    for (; p + 16 < e; p += 16) {
+    for (;; p += 16) {
+      /* the rest but the last byte as a last block that overlaps the one
+       * before (features add up): not byte by byte */
+      if (p + 16 >= e) p = e - 17;
       unsigned rare;
       digits = _mm_or_si128(digits, features_block(p, &space, &rare));
       for (; rare; rare &= rare - 1)
         has |= rule_ascii_features[p[__builtin_ctz(rare)]];
+      if (p + 17 == e) break;
     }
+    p = e - 1;
     digit = _mm_movemask_epi8(digits) != 0;
     if (_mm_movemask_epi8(space)) has |= rule_ascii_features[' '];
   }
@@ -333,6 +338,10 @@ typedef struct node {
   bool space;       /* it matches one white-space character (of \s) */
   anchor anchor_all; /* words near the start of every match */
   anchor anchor_ne;  /* the same for every match but the empty one */
+  /* A match at a position whose byte is of class k (RULE_GUARD_*) never
+   * follows an ASCII character of guard[k] (a lookbehind, \b): a bit per
+   * ASCII character. */
+  uint64_t guard[RULE_GUARDS][2];
 } node;
 
 /* The words a pattern's sequences spell, for lit_clause. */
@@ -426,6 +435,32 @@ static const anchor *nonempty(const node *n) {
   return n->zero ? NULL : &n->anchor_ne;
 }
 
+static bool has_guard(const node *n) {
+  uint64_t any = 0;
+  for (int k = 0; k < RULE_GUARDS; k++) any |= n->guard[k][0] | n->guard[k][1];
+  return any;
+}
+
+/* May a match of n that is not empty start with a byte of class k? */
+static bool first_in_class(const node *n, int k) {
+  const uint64_t *w = n->first.w;
+  switch (k) {
+  case RULE_GUARD_DIGIT: return w[0] & UINT64_C(0x03FF000000000000);
+  case RULE_GUARD_WORD: /* A-Z, _, a-z */
+    return w[1] & UINT64_C(0x07FFFFFE87FFFFFE);
+  case RULE_GUARD_OTHER:
+    return (w[0] & ~UINT64_C(0x03FF000000000000)) ||
+           (w[1] & ~UINT64_C(0x07FFFFFE87FFFFFE));
+  default: return w[2] || w[3] || n->first.digits;
+  }
+}
+
+/* Can n match at a position whose byte is of class k?  False only when
+ * every match of n takes that byte and no first byte of n is of k. */
+static bool matches_at_class(const node *n, int k) {
+  return n->empty || first_in_class(n, k);
+}
+
 /* What every match holds, every match that is not empty holds; and the
  * other way round when no match is empty. */
 static void anchor_settle(const reader *rd, node *n) {
@@ -505,6 +540,14 @@ static void add_lits(node *n, const lit_clause *c) {
 
 /* a then b. */
 static void then(const reader *rd, node *a, const node *b) {
+  /* b starts where a does when a takes nothing: so at any position of a
+   * class a's matches that are not empty cannot start at */
+  if (a->empty && has_guard(b))
+    for (int k = 0; k < RULE_GUARDS; k++)
+      if (!first_in_class(a, k)) {
+        a->guard[k][0] |= b->guard[k][0];
+        a->guard[k][1] |= b->guard[k][1];
+      }
   then_anchors(rd, a, b);
   a->len = span_add(a->len, b->len);
   a->ends = a->ends || b->ends; /* nothing goes on past the end */
@@ -551,6 +594,14 @@ static void either(const reader *rd, node *a, const node *b) {
   n.zero = a->zero && b->zero;
   n.after |= b->after;
   n.at_zero = n.at_zero || b->at_zero;
+  /* what both say, or what one says where the other cannot match */
+  if (has_guard(a) || has_guard(b))
+    for (int k = 0; k < RULE_GUARDS; k++)
+    for (int h = 0; h < 2; h++)
+      n.guard[k][h] = !matches_at_class(a, k)   ? b->guard[k][h]
+                      : !matches_at_class(b, k) ? a->guard[k][h]
+                                                : a->guard[k][h] &
+                                                      b->guard[k][h];
   n.empty = a->empty || b->empty;
   bytes_or(&n.first, &b->first);
   anchor_settle(rd, &n);
@@ -983,6 +1034,111 @@ static void close_group(reader *rd, const reader *saved) {
   rd->caseless = saved->caseless;
 }
 
+/* The ASCII characters of \w: 0-9, A-Z, _, a-z. */
+static const uint64_t ascii_word[2] = {UINT64_C(0x03FF000000000000),
+                                       UINT64_C(0x07FFFFFE87FFFFFE)};
+
+/* \b: before an ASCII character of \w stands none; before one that is
+ * not, one (a character beyond ASCII may be either). */
+static void word_boundary_guard(node *n) {
+  for (int h = 0; h < 2; h++) {
+    n->guard[RULE_GUARD_DIGIT][h] = n->guard[RULE_GUARD_WORD][h] =
+        ascii_word[h];
+    n->guard[RULE_GUARD_OTHER][h] = ~ascii_word[h];
+  }
+}
+
+static void ascii_set(uint64_t set[2], unsigned lo, unsigned hi) {
+  for (unsigned c = lo; c <= hi && c < 0x80; c++)
+    set[c >> 6] |= BIT(c & 63);
+}
+
+/* One member of a lookbehind's set at *p (before e): an escape of a
+ * class every ASCII character of which it adds to set, or one ASCII
+ * character (escaped or not), in *c; false for anything else. */
+static bool ascii_member(const unsigned char **p, const unsigned char *e,
+                         uint64_t set[2], int *c) {
+  *c = -1;
+  if (**p != '\\') {
+    if (**p >= 0x80) return false;
+    *c = *(*p)++;
+    return true;
+  }
+  if (e - *p < 2) return false;
+  int x = (*p)[1];
+  *p += 2;
+  if (x == 'd') ascii_set(set, '0', '9');
+  else if (x == 'w') set[0] |= ascii_word[0], set[1] |= ascii_word[1];
+  else if (x == 's') ascii_set(set, '\t', '\r'), ascii_set(set, ' ', ' ');
+  else if (x == 'h') ascii_set(set, '\t', '\t'), ascii_set(set, ' ', ' ');
+  else if (x == 'v') ascii_set(set, '\n', '\r');
+  else if (x == 'p') {
+    /* letters, numbers, decimal digits: \pL \p{L} \p{N} \p{Nd} */
+    const unsigned char *n = *p;
+    size_t len = 1;
+    if (n < e && *n == '{') {
+      n++;
+      for (len = 0; n + len < e && n[len] != '}'; len++) {}
+      if (n + len >= e) return false;
+    }
+    if (n + len > e) return false;
+    if (len == 1 && *n == 'L') ascii_set(set, 'A', 'Z'), ascii_set(set, 'a', 'z');
+    else if ((len == 1 && *n == 'N') || (len == 2 && !memcmp(n, "Nd", 2)))
+      ascii_set(set, '0', '9');
+    else return false;
+    *p = n + len + (n > *p); /* past '}' */
+  } else if (x < 0x80 && !(x == '_' || (x >= '0' && x <= '9') ||
+                           ((x | 0x20) >= 'a' && (x | 0x20) <= 'z'))) {
+    *c = x; /* punctuation, escaped */
+  } else {
+    return false;
+  }
+  return true;
+}
+
+/* The ASCII characters a lookbehind's body b[0, n) (one character: an
+ * ASCII one, a class escape, or a set of those and of ranges of ASCII)
+ * surely matches, into set; false when the body is other (set then
+ * unchanged).  Only what it matches for sure: a match fails after each. */
+static bool ascii_matched(const unsigned char *b, size_t n, bool ext,
+                          bool caseless, uint64_t set[2]) {
+  const unsigned char *p = b, *e = b + n;
+  uint64_t got[2] = {0, 0};
+  if (!n || ext) return false; /* (white space of extended mode: not read) */
+  int c;
+  if (*p == '[') {
+    p++;
+    if (p < e && *p == '^') return false;
+    bool first = true;
+    while (p < e && (*p != ']' || first)) {
+      first = false;
+      if (*p == '[' || !ascii_member(&p, e, got, &c)) return false;
+      if (c < 0) continue;
+      int hi = c;
+      if (e - p >= 2 && *p == '-' && p[1] != ']') {
+        p++;
+        if (*p == '[' || *p == '\\' || !ascii_member(&p, e, got, &hi) ||
+            hi < c)
+          return false;
+      }
+      ascii_set(got, (unsigned)c, (unsigned)hi);
+    }
+    if (p >= e || ++p != e) return false;
+  } else {
+    if (*p == '(' || *p == '.' || *p == '^' || *p == '$' || *p == '|' ||
+        !ascii_member(&p, e, got, &c) || p != e)
+      return false;
+    if (c >= 0) ascii_set(got, (unsigned)c, (unsigned)c);
+  }
+  if (caseless) /* a letter in either case */
+    for (unsigned l = 'a'; l <= 'z'; l++)
+      if (got[1] & (BIT(l & 63) | BIT((l - 32) & 63)))
+        got[1] |= BIT(l & 63) | BIT((l - 32) & 63);
+  set[0] |= got[0];
+  set[1] |= got[1];
+  return true;
+}
+
 /* The group after "(" (the parenthesis read), up to and past ")". */
 static void read_group(reader *rd, node *out) {
   *out = empty_node();
@@ -1047,7 +1203,10 @@ static void read_group(reader *rd, node *out) {
     }
   }
   node inner;
+  const unsigned char *body = rd->p;
   read_alt(rd, &inner);
+  size_t body_len = (size_t)(rd->p - body);
+  bool caseless = rd->caseless;
   close_group(rd, &saved);
   if (rd->bad) return;
   if (kind == PLAIN) {
@@ -1063,6 +1222,15 @@ static void read_group(reader *rd, node *out) {
   /* the words a lookahead holds stand in the text where it looks, as near
    * the start as those of a piece matched there would */
   if (kind == AHEAD) out->anchor_all = inner.anchor_all;
+  /* a lookahead's match starts where the pattern's does */
+  if (kind == AHEAD) memcpy(out->guard, inner.guard, sizeof out->guard);
+  /* a lookbehind that fails after each of some ASCII characters */
+  if (kind == NOT_BEHIND) {
+    uint64_t set[2] = {0, 0};
+    if (ascii_matched(body, body_len, rd->ext, caseless, set))
+      for (int k = 0; k < RULE_GUARDS; k++)
+        out->guard[k][0] = set[0], out->guard[k][1] = set[1];
+  }
 }
 
 /* A node of the literal character cp. */
@@ -1137,6 +1305,8 @@ static void read_item(reader *rd, node *out) {
         /* \K only moves where the match is said to start: what the try
          * from its start holds and where it can start are the same */
         out->ends = e == 'z' || (e == 'Z' && rd->lf);
+        if (e == 'b') /* ASCII is of \w or not in any mode */
+          word_boundary_guard(out);
         quantifiable = false;
       } else if (e == 'A') {
         out->after = 0;
@@ -1191,6 +1361,7 @@ static void read_item(reader *rd, node *out) {
     /* the first time round starts where the match does; when it is not
      * empty, the first time it is not */
     if (min == 0) {
+      memset(out->guard, 0, sizeof out->guard);
       out->ends = false;
       out->anchor_all.n = 0;
       out->nneeds = 0;
@@ -2193,8 +2364,26 @@ drop:
   r->first_words = NULL;
 }
 
+/* Do words a and b (of at least two characters) differ in their second
+ * character, in any case? */
+static bool second_char_differs(const char *a, const char *b) {
+  const unsigned char *p = (const unsigned char *)a + 1,
+                      *q = (const unsigned char *)b + 1;
+  while ((*p & 0xC0) == 0x80) p++; /* past the first character */
+  while ((*q & 0xC0) == 0x80) q++;
+  size_t n = 1, m = 1;
+  while ((p[n] & 0xC0) == 0x80) n++;
+  while ((q[m] & 0xC0) == 0x80) m++;
+  if (n == 1 && m == 1) { /* ASCII: a letter in either case */
+    bool letters = (*p | 0x20) >= 'a' && (*p | 0x20) <= 'z';
+    return letters ? (*p | 0x20) != (*q | 0x20) : *p != *q;
+  }
+  return n != m || memcmp(p, q, n);
+}
+
 void rule_read_facts(rule *r, rule_literals *ls) {
   memset(&r->facts, 0, sizeof r->facts);
+  r->nfirst_ascii = UINT8_MAX; /* (no first bytes known) */
   uint32_t newline = 0, options = 0, last = 0, unit = 0;
   pcre2_pattern_info(r->code, PCRE2_INFO_NEWLINE, &newline);
   pcre2_pattern_info(r->code, PCRE2_INFO_ARGOPTIONS, &options);
@@ -2257,18 +2446,57 @@ void rule_read_facts(rule *r, rule_literals *ls) {
   pcre2_pattern_info(r->code, PCRE2_INFO_ALLOPTIONS, &anchored);
   r->first_unit = type == 1;
   r->by_anchor = r->facts.nanchor && !r->first_unit;
+  /* A letter stands every few bytes of a text.  PCRE2 (its JIT) skips to
+   * the first few characters all matches share, but to the first letter
+   * alone when the words that open the matches part right after it
+   * ("thành phố" or "TP"), and tries the pattern at each; those words,
+   * found one by one, stand at fewer places. */
+  uint32_t first = 0;
+  pcre2_pattern_info(r->code, PCRE2_INFO_FIRSTCODEUNIT, &first);
+  bool letter = r->first_unit && first < 0x80 && ((first | 0x20) >= 'a' &&
+                                                  (first | 0x20) <= 'z');
+  bool part = false;
+  for (size_t k = 0; k < r->facts.nanchor; k++) {
+    if (r->facts.anchor_bytes[k] || r->facts.anchor_runs[k]) letter = false;
+    part = part || second_char_differs(r->facts.anchor[0]->text,
+                                       r->facts.anchor[k]->text);
+  }
+  r->by_anchor_near = letter && part;
   /* (JIT compiled at the first search: the places of anchor words are
    * looked for by rule_scan, and by passes that try rules there) */
   for (size_t k = 0; k < r->facts.nanchor; k++)
     literal_rest(ls->items[r->facts.anchor[k]->id]);
   if (n.empty) return;
-  for (unsigned c = 0; c < 256; c++)
-    r->facts.first[c] =
-        c >= 0x80 && c < 0xC0 ? 0 /* continues a character */
-        : n.first.w[c >> 6] & BIT(c & 63) ? RULE_FIRST_BYTE
-        : n.first.digits && c >= 0xD9     ? RULE_FIRST_DIGIT
-                                          : 0;
+  bool guarded = has_guard(&n) &&
+                 (r->facts.guard = malloc(sizeof n.guard)) != NULL;
+  if (guarded) memcpy(r->facts.guard, n.guard, sizeof n.guard);
+  for (unsigned c = 0; c < 256; c++) {
+    uint8_t kind = c >= 0x80 && c < 0xC0 ? 0 /* continues a character */
+                   : n.first.w[c >> 6] & BIT(c & 63) ? RULE_FIRST_BYTE
+                   : n.first.digits && c >= 0xD9     ? RULE_FIRST_DIGIT
+                                                     : 0;
+    if (kind && guarded) {
+      int k = c >= 0x80                         ? RULE_GUARD_BEYOND
+              : c >= '0' && c <= '9'             ? RULE_GUARD_DIGIT
+              : ascii_word[c >> 6] & BIT(c & 63) ? RULE_GUARD_WORD
+                                                 : RULE_GUARD_OTHER;
+      if (n.guard[k][0] || n.guard[k][1]) kind |= (uint8_t)((k + 1) << 2);
+    }
+    r->facts.first[c] = kind;
+  }
   r->facts.has_first = true;
+  r->nfirst_ascii = 0;
+  for (unsigned c = 0; c < 256; c++) {
+    uint8_t kind = r->facts.first[c] & RULE_FIRST_KIND;
+    if (!kind || (c >= '0' && c <= '9') ||
+        (kind == RULE_FIRST_DIGIT && c >= 0xD9))
+      continue;
+    if (c >= 0x80 || kind != RULE_FIRST_BYTE || r->nfirst_ascii == UINT8_MAX ||
+        r->nfirst_ascii == sizeof r->first_ascii)
+      r->nfirst_ascii = UINT8_MAX;
+    else
+      r->first_ascii[r->nfirst_ascii++] = (unsigned char)c;
+  }
   /* PCRE2 skips to a match's first bytes itself when it knows them; it
    * does not for a pattern that opens with \d in UCP mode, or with a
    * lookbehind before one, and tries every position. */
@@ -2330,6 +2558,9 @@ static inline bool char_back(const unsigned char *s, const unsigned char *e,
   while (k > floor && (s[k] & 0xC0) == 0x80) k--; /* a character's start */
   size_t len = *j + 1 - k;
   *j = k;
+  /* white space beyond ASCII starts with one of these (space_at); most
+   * characters (Vietnamese letters) with others */
+  if (s[k] != 0xC2 && (s[k] < 0xE1 || s[k] > 0xE3)) return true;
   return space_at(s + k, e) != len;
 }
 
@@ -2348,6 +2579,43 @@ static size_t end_window(const char *text, size_t n, size_t fixed,
     i = j;
   }
   return floor;
+}
+
+/* The first offset from i on (len when none) where a match of r may
+ * start as far as a block of 16 bytes tells at once: a digit, a lead byte
+ * that may start one, a byte of r->first_ascii (r->nfirst_ascii not
+ * UINT8_MAX); rule_may_start decides there.  Without SSE2, i. */
+static inline size_t first_candidate(const rule *r, const unsigned char *s,
+                                     size_t i, size_t len) {
+#if defined(__SSE2__)
+  if (r->nfirst_ascii == UINT8_MAX) return i;
+  /* unsigned a >= b as max(a, b) == a */
+#define GE(a, b) _mm_cmpeq_epi8(_mm_max_epu8((a), (b)), (a))
+  for (; i + 17 <= len; i += 16) { /* (reads the byte after the block) */
+    const __m128i c = _mm_loadu_si128((const __m128i *)(s + i));
+    const __m128i next = _mm_loadu_si128((const __m128i *)(s + i + 1));
+    __m128i hit = GE(_mm_set1_epi8(9), _mm_sub_epi8(c, _mm_set1_epi8('0')));
+    /* lead_may_be_digit, as features_block tells it */
+    __m128i lead = _mm_andnot_si128(
+        _mm_and_si128(_mm_cmpeq_epi8(c, _mm_set1_epi8((char)0xE1)),
+                      GE(next, _mm_set1_epi8((char)0xB8))),
+        GE(c, _mm_set1_epi8((char)0xD9)));
+    lead = _mm_andnot_si128(
+        _mm_andnot_si128(GE(next, _mm_set1_epi8((char)0xB0)),
+                         _mm_cmpeq_epi8(c, _mm_set1_epi8((char)0xE2))),
+        lead);
+    hit = _mm_or_si128(hit, lead);
+    for (unsigned k = 0; k < r->nfirst_ascii; k++)
+      hit = _mm_or_si128(
+          hit, _mm_cmpeq_epi8(c, _mm_set1_epi8((char)r->first_ascii[k])));
+    unsigned m = (unsigned)_mm_movemask_epi8(hit);
+    if (m) return i + (size_t)__builtin_ctz(m);
+  }
+#undef GE
+#else
+  (void)r, (void)s, (void)len;
+#endif
+  return i;
 }
 
 /* A window this long or longer is walked back over for little gain: the
@@ -2378,10 +2646,12 @@ bool rule_exec(const rule *r, const char *s, size_t len, size_t start,
   pcre2_code *anchored = r->by_first ? rule_anchored(r) : NULL;
   if (anchored) {
     const unsigned char *u = (const unsigned char *)s;
-    for (size_t i = start; i < len; i++)
-      if (rule_may_start(r, u, i, len) &&
+    for (size_t i = start; i < len; i++) {
+      i = first_candidate(r, u, i, len);
+      if (i < len && rule_may_start(r, u, i, len) &&
           code_match(anchored, &r->anchored_jit, s, len, i, md, NULL) > 0)
         return true;
+    }
     return false;
   }
   return code_match(r->code, &r->jit, s, len, start, md, NULL) > 0;
@@ -3114,6 +3384,16 @@ static bool match_within(const rule *r, const rule_text *t, size_t len,
   return rule_exec_until(r, t, t->s, len, from, limit, md);
 }
 
+/* r's match starting at p, if any, tried there (p < len). */
+static bool try_at(const rule *r, const rule_text *t, size_t len, size_t p,
+                   pcre2_match_data *md) {
+  pcre2_code *anchored = r->tries_anchored ? rule_anchored(r) : NULL;
+  if (anchored)
+    return code_match(anchored, &r->anchored_jit, t->s, len, p, md, NULL) >
+           0;
+  return match_within(r, t, len, p, p, md);
+}
+
 /* r's match starting at p, if any: tried only where a match can start
  * (inline: line scans ask at every line). */
 static inline bool match_at(const rule *r, const rule_text *t, size_t len,
@@ -3121,11 +3401,7 @@ static inline bool match_at(const rule *r, const rule_text *t, size_t len,
   const unsigned char *s = (const unsigned char *)t->s;
   if (r->facts.has_first && (p >= len || !rule_may_start(r, s, p, len)))
     return false;
-  pcre2_code *anchored = r->tries_anchored ? rule_anchored(r) : NULL;
-  if (anchored)
-    return code_match(anchored, &r->anchored_jit, t->s, len, p, md, NULL) >
-           0;
-  return match_within(r, t, len, p, p, md);
+  return try_at(r, t, len, p, md);
 }
 
 /* r's first match starting in [from, limit] (limit <= len), tried only
@@ -3140,9 +3416,12 @@ static bool match_in(const rule *r, const rule_text *t, size_t len,
   if (!f->starts) {
     if (!r->by_first && r->ahead < 0)
       return match_within(r, t, len, from, limit, md);
-    for (size_t i = from; i <= limit && i < len; i++)
-      if (rule_may_start(r, s, i, len) && match_at(r, t, len, i, md))
+    size_t end = limit < len ? limit + 1 : len;
+    for (size_t i = from; i < end; i++) {
+      i = first_candidate(r, s, i, end);
+      if (i < end && rule_may_start(r, s, i, len) && try_at(r, t, len, i, md))
         return true;
+    }
     return false;
   }
   if (from == 0 && f->at_zero && match_at(r, t, len, 0, md)) return true;
@@ -3420,7 +3699,8 @@ bool rule_scan(const rule *r, const rule_text *t, size_t len, size_t start,
   if (f->starts && (small_tries || !f->after))
     return match_in(r, t, len, start, len, md);
   bool found;
-  if (by_anchor && scan_anchored(r, t, len, start, md, &found))
+  if ((by_anchor || (r->by_anchor_near && len - start >= ANCHOR_SPAN)) &&
+      scan_anchored(r, t, len, start, md, &found))
     return found;
   return rule_exec(r, t->s, len, start, md);
 }

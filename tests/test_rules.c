@@ -584,6 +584,7 @@ static void free_rule_code(rule *r) {
   pcre2_code_free(r->code);
   pcre2_code_free(r->anchored);
   free(r->first_words);
+  free(r->facts.guard);
 }
 
 static void free_fact_rule(rule *r) {
@@ -897,6 +898,57 @@ START_TEST(facts_say_where_matches_end) {
 }
 END_TEST
 
+/* What a match never follows, read from the lookbehinds and \b before
+ * it: for a match at an ASCII digit, at a letter or '_', at other ASCII,
+ * and at a byte beyond ASCII, the ASCII characters ("a-z": a range; "^"
+ * first: every ASCII character but those; "": none; "*": any, as no
+ * match starts there). */
+static const struct {
+  const char *pattern, *digit, *word, *other, *beyond;
+} guards[] = {
+    {"(?<![\\d.,])\\d+", ",.0-9", "*", "*", ",.0-9"},
+    {"(?<![\\p{L}\\d])\\d|(?<!\\p{L})(?-i:Luật)", "A-Za-z0-9", "A-Za-z",
+     "*", "A-Za-z0-9"},
+    {"\\b(?:năm|\\d)|\\b-", "_0-9A-Za-z", "_0-9A-Za-z", "^_0-9A-Za-z", ""},
+    {"(?:\\btừ\\s+)?(?<![\\d.])\\d", ".0-9", "", "*", ".0-9"},
+    {"(?<!a)b|ab", "", "", "", ""},
+    {"(?<!x)\\d|a\\d", "xX", "", "*", "xX"}, /* (caseless) */
+    {"(?i)(?<![a-c%])x", "*", "A-Ca-c%", "*", "*"},
+    {"(?:(?<!a)b)?c", "", "", "", ""},
+    {"(?<!ab)c|(?<![^x])d|(?<!\\w{2})e|(?<!\\x41)f", "", "", "", ""},
+};
+
+/* The ASCII characters of a guard, as guards[] writes them. */
+static void guard_set(const char *w, uint64_t set[2]) {
+  bool but = *w == '^';
+  set[0] = set[1] = 0;
+  for (const char *c = w + but; *c; c++) {
+    int hi = c[1] == '-' && c[2] ? c[2] : *c;
+    for (int k = *c; k <= hi; k++) set[k >> 6] |= (uint64_t)1 << (k & 63);
+    if (hi != *c) c += 2;
+  }
+  if (but) set[0] = ~set[0], set[1] = ~set[1];
+}
+
+START_TEST(facts_say_what_a_match_never_follows) {
+  rule r = fact_rule(guards[_i].pattern, PCRE2_CASELESS);
+  const char *want[RULE_GUARDS] = {guards[_i].digit, guards[_i].word,
+                                   guards[_i].other, guards[_i].beyond};
+  static const uint64_t none[RULE_GUARDS][2];
+  const uint64_t(*got)[2] = r.facts.guard ? r.facts.guard : none;
+  for (int k = 0; k < RULE_GUARDS; k++) {
+    uint64_t set[2];
+    if (!strcmp(want[k], "*")) continue;
+    guard_set(want[k], set);
+    ck_assert_msg(got[k][0] == set[0] && got[k][1] == set[1],
+                  "%s: guard %d is %016llx%016llx, not %s", guards[_i].pattern,
+                  k, (unsigned long long)got[k][1],
+                  (unsigned long long)got[k][0], want[k]);
+  }
+  free_fact_rule(&r);
+}
+END_TEST
+
 /* Every match of rule r in s[0..len) from 0 on, found by PCRE2 searching
  * everywhere, by rule_exec and by rule_scan: the same, or a message saying
  * where they part. */
@@ -967,6 +1019,24 @@ static const struct {
     {"(?:ab|c\\s+d)\\z", "ab c \u00a0d\nab"},
     {"x\\Z|y$", "x\nx y\n\ny"},
     {"(?:a$)?b|(?=c$)", "ab b c\nc"},
+    /* tried only where the character before lets a lookbehind or \b
+     * pass: after a digit, '.', ',' no count starts; a branch without the
+     * lookbehind, or a lookbehind that may be skipped, tries them all */
+    {"(?<![\\d.,/:-])\\d{1,3}\\s+lớp", "12 lớp 1234 lớp a5 lớp .7 lớp x-9 lớp ٣ lớp"},
+    {"(?<!\\p{L})trong|(?<![\\d.])\\d", "trong xtrong 12.5 a7 _8 Ttrong"},
+    {"(?<!a)b|ab", "ab xb b aab"},
+    {"(?<!a)\\d|\\d\\d", "a12 a1 b3 aa45"},
+    /* first bytes a digit's or a few ASCII ones: skipped to 16 bytes at a
+     * time, the digits beyond ASCII (U+0663) and the letters whose lead
+     * byte is a digit's (U+1EA1, U+2010) at every place of a block */
+    {"(?<![\\d.])\\d{1,3}\\s*%|x\\d",
+     "ạạạạạ x5 ‐‐‐‐‐ ٣% ạạạạạạạạạ 12 % ‐ ạ x ٣ ạạạạạạạạạạạạạạạạ 7% "
+     "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa ٣٣%x9"},
+    {"(?<!x)\\d|a\\d", "x1 xa1 y2"},
+    {"(?:(?<!a)b)?c", "abc ac bc c"},
+    {"(?<=(?<!a)b)c|\\d", "abc bc 1"},
+    {"\\b-\\d|\\b\\d", "a-1 -2 --3 b4 5"},
+    {"(?=(?<![kK])\\d)\\d|(?i)(?<!k)x", "k1 K2 3 kx Kx x"},
 };
 
 START_TEST(scans_find_what_rules_match_where_facts_skip) {
@@ -1122,6 +1192,13 @@ static const struct {
      "trước mồng 5; vào ngày mai đến mồng\n7, vào mồng mười", NULL, true},
     {"\\w+\\s+trong", "việc trong tháng", NULL, false},
     {"tỉnh\\s+(?:\\d|hai)", "tỉnh hai, Tỉnh 5", NULL, false}, /* by 't' */
+    /* a first letter PCRE2 skips to, and words that part right after it:
+     * by those words; not when the words go on alike ("th") */
+    {"(?:thành\\s+phố|TP\\.?)\\s*(?<name>Hà\\s+Nội|Hồ\\s+Chí\\s+Minh|"
+     "Hải\\s+Phòng|Đà\\s+Nẵng|Cần\\s+Thơ|Huế)\\b",
+     "thành phố Hà Nội; TP. Huế, tp Huếx thành  phố\nHuế tp.", NULL, true},
+    {"(?:tháng|thời\\s+hạn)\\s+(?:năm|mười)", "tháng năm; thời  hạn\nmười",
+     NULL, false},
     {"(?:ab|cd)\\s+ab\\s+(?:\\d|c)", "ab ab 5", "ab ab ab ab ab ab ab ab ab ab\n",
      true},
 };
@@ -1141,7 +1218,9 @@ START_TEST(scans_find_matches_far_from_their_words) {
   rule r = fact_rule(far[_i].pattern, PCRE2_CASELESS);
   /* no character every match holds (else searched by lines), no first
    * character PCRE2 skips to */
-  ck_assert_msg(r.by_anchor == far[_i].near && !r.facts.nneeds, "%s",
+  ck_assert_msg((r.by_anchor || r.by_anchor_near) == far[_i].near &&
+                    !r.facts.nneeds,
+                "%s",
                 far[_i].pattern);
   pcre2_match_data *md = pcre2_match_data_create_from_pattern(r.code, NULL);
   rule_text t;
@@ -1760,6 +1839,8 @@ int main(void) {
   tcase_add_loop_test(tf, facts_name_the_words_near_the_start, 0,
                       (int)(sizeof near_words / sizeof *near_words));
   tcase_add_test(tf, facts_say_where_matches_lie);
+  tcase_add_loop_test(tf, facts_say_what_a_match_never_follows, 0,
+                      sizeof guards / sizeof *guards);
   tcase_add_loop_test(tf, facts_say_where_matches_end, 0,
                       (int)(sizeof end_facts / sizeof *end_facts));
   tcase_add_loop_test(tf, first_words_follow_calls, 0,
