@@ -807,6 +807,41 @@ START_TEST(long_text_ranges_see_what_a_search_sees) {
 }
 END_TEST
 
+/* A table repeats its cells: once a document has asked for many ranges,
+ * a range whose text (and the text a rule may read before it) came
+ * before is answered from that answer, moved to where it stands; a range
+ * of the same text after other bytes (here a letter, so that "UBND" is
+ * no word of its own) is found anew. */
+START_TEST(repeated_cells_are_answered_by_text) {
+  const char *cell = "UBND xã\n", *glued = "aUBND xã\n";
+  size_t cn = strlen(cell), gn = strlen(glued), lines = 400, glued_from = 340;
+  char *in = malloc(lines * gn + 1), *p = in;
+  ck_assert_ptr_nonnull(in);
+  for (size_t i = 0; i < lines; i++)
+    p = stpcpy(p, i < glued_from || i % 2 ? cell : glued);
+  doc d;
+  doc_open(&d, in, (size_t)(p - in), "commune");
+  size_t want = strlen("UBND xã");
+  for (size_t at = 0, i = 0; i < lines; i++) {
+    bool is_glued = i >= glued_from && i % 2 == 0;
+    size_t from = at + is_glued;
+    size_t n = find_range(&d, from, from + want);
+    if (is_glued) {
+      ck_assert_uint_eq(n, 0);
+    } else {
+      ck_assert_uint_eq(n, 1);
+      ck_assert_str_eq(found[0].key, "ubnd_xa");
+      ck_assert_uint_eq(found[0].start, from);
+      ck_assert_uint_eq(found[0].end, from + want);
+    }
+    at += is_glued ? gn : cn;
+  }
+  ck_assert_uint_gt(units_text_hits(&d.x), 50);
+  doc_close(&d);
+  free(in);
+}
+END_TEST
+
 /* Every spelling units.tsv lists is found whole, in running text, as a
  * mention of its unit (by a hand rule or by unit.spelling). */
 START_TEST(taxonomy_spellings_are_found) {
@@ -1082,6 +1117,7 @@ int main(void) {
   tcase_add_test(tc, ranges_see_what_a_search_sees);
   tcase_add_test(tc, word_edges_anywhere_in_a_block);
   tcase_add_test(tc, long_text_ranges_see_what_a_search_sees);
+  tcase_add_test(tc, repeated_cells_are_answered_by_text);
   tcase_add_test(tc, unit_rules_name_taxonomy_keys);
   tcase_add_test(tc, taxonomy_spellings_are_found);
   tcase_add_test(tc, added_spelling_is_found);
