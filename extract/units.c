@@ -343,10 +343,14 @@ static bool mention_in_match(const char *p) {
   if (strstr(p, "\\K")) return false;
   if (!strstr(p, "(?<u>")) return true; /* the mention is the match */
   if (strstr(p, "\\Q") || strchr(p, '#')) return false;
+  /* what follows the last "(?<u>" places none: read up to it only (a
+   * name rule's grammar runs on for kilobytes after it) */
+  const char *last = strstr(p, "(?<u>");
+  for (const char *m = last; (m = strstr(m + 1, "(?<u>"));) last = m;
   enum { DEPTH = 64 };
   bool behind[DEPTH]; /* each open group: a lookbehind? */
   size_t depth = 0, open_behind = 0;
-  for (const char *q = p; *q; q++) {
+  for (const char *q = p; *q && q <= last; q++) {
     if (*q == '\\') {
       if (!*++q) break;
     } else if (*q == '[') { /* a class: its brackets are no groups */
