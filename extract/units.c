@@ -174,7 +174,7 @@ static bool answer_give(range_answers *a, size_t start, size_t end,
  * a text seen once by its hash alone, and keeps the answer (offsets from
  * the range's start) only when the text comes again: most texts of a
  * plan never do.  A plan gets few slots, a long text up to TEXT_SLOTS. */
-enum { TEXT_SLOTS = 1024, TEXT_ANSWER_MAX = 2048, TEXT_AFTER = 256 };
+enum { TEXT_SLOTS = 4096, TEXT_ANSWER_MAX = 512, TEXT_AFTER = 256 };
 
 typedef struct text_answer {
   uint64_t hash; /* of the text last seen here (0 and no text: none) */
