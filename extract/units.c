@@ -255,7 +255,7 @@ static bool text_answer_give(text_answers *a, const text_key *k, size_t start,
 static void text_answer_keep(text_answers **pa, size_t n, const text_key *k,
                              size_t start, const cand_list *l) {
   if (!*pa) {
-    size_t nslots = 64;
+    size_t nslots = 64; /* and one more for each 2 KB of text */
     while (nslots < TEXT_SLOTS && nslots * 2048 < n) nslots *= 2;
     if (!(*pa = calloc(1, sizeof **pa + nslots * sizeof (*pa)->slot[0])))
       return;
