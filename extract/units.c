@@ -539,9 +539,10 @@ static bool continuation(const xctx *x, size_t at) {
  * (rule_literals_in_words: a plan of tens of kilobytes has a few thousand
  * bytes of distinct words); a range then knows the literals it may hold
  * from the words it covers.  A rule missing one of its clauses there is not
- * run, and one that is runs only around the words with a literal of its
- * first clause (gated_match): rule_scan would give the same after
- * searching the text for each literal again, range after range. */
+ * run, and one that is runs only around the words with a literal of the
+ * clause the text holds least (gated_match): rule_scan would give the
+ * same after searching the text for each literal again, range after
+ * range. */
 enum { LONGEST_WORD = 256 }; /* a longer run is not looked up */
 #define NO_WORD UINT32_MAX   /* a run too long */
 
@@ -584,11 +585,12 @@ typedef struct literal_gate {
   uint32_t *run_word; /* NO_WORD: too long */
   size_t nruns, cap_runs;
   /* the runs holding literal l, in order: post_run[post_first[l] ...
-   * post_first[l + 1]), for the literals of posted (those of a first
-   * clause; none for the rest) */
+   * post_first[l + 1]), for the literals of posted (those of the
+   * clauses of gated rules; none for the rest) */
   size_t *post_first;
   uint32_t *post_run;
   uint64_t *posted;
+  unsigned char *clause; /* per chosen rule: the clause gated_match goes by */
   uint64_t *whole; /* the literals the text holds */
   /* the runs whose word holds a literal, or is too long, in order: a
    * range's literals are read from these alone */
@@ -625,6 +627,7 @@ static void literal_gate_free(literal_gate *g) {
   free(g->post_first);
   free(g->post_run);
   free(g->posted);
+  free(g->clause);
   free(g->whole);
   free(g->held);
   free(g->first_of);
@@ -960,6 +963,30 @@ static bool postings_build(literal_gate *g) {
   return true;
 }
 
+/* For each gated rule, the clause whose literals the fewest runs hold:
+ * every match holds one of each clause's, so gated_match goes to the
+ * words of any one of them ("các" leads many clauses and is everywhere;
+ * "quan", "đơn" or "chuyên" are not). */
+static bool clauses_choose(literal_gate *g, const unit_rules *u) {
+  if (!(g->clause = calloc(u->n ? u->n : 1, sizeof *g->clause))) return false;
+  for (size_t i = 0; i < u->n; i++) {
+    const rule_facts *f = &u->items[i]->facts;
+    size_t fewest = SIZE_MAX;
+    for (size_t c = 0; c < g->nclauses[i]; c++) {
+      size_t runs = 0;
+      for (size_t k = 0; k < f->nalts[c]; k++) {
+        size_t l = g->number[f->lits[c][k]->id] - 1;
+        runs += g->post_first[l + 1] - g->post_first[l];
+      }
+      if (runs < fewest) {
+        fewest = runs;
+        g->clause[i] = (unsigned char)c;
+      }
+    }
+  }
+  return true;
+}
+
 /* The gate of the chosen rules, with the words of the whole text when
  * `worded`; NULL without memory. */
 static literal_gate *literal_gate_build(const xctx *x, const unit_rules *u,
@@ -1029,13 +1056,17 @@ static literal_gate *literal_gate_build(const xctx *x, const unit_rules *u,
     for (size_t k = 0; g->nclauses[i] && k < f->nalts[0]; k++) {
       size_t l = g->number[f->lits[0][k]->id] - 1;
       g->first_of[l * g->rbits + i / 64] |= bit;
-      g->posted[l / 64] |= (uint64_t)1 << (l % 64);
     }
+    for (size_t c = 0; c < g->nclauses[i]; c++)
+      for (size_t k = 0; k < f->nalts[c]; k++) {
+        size_t l = g->number[f->lits[c][k]->id] - 1;
+        g->posted[l / 64] |= (uint64_t)1 << (l % 64);
+      }
   }
   g->lits = lits;
   g->worded = worded;
   if (worded && (!words_read(g, x) || !words_search(g, x, lits) ||
-                 !postings_build(g)))
+                 !postings_build(g) || !clauses_choose(g, u)))
     goto fail;
   return g;
 fail:
@@ -1186,14 +1217,14 @@ static size_t window_start(const literal_gate *g, const xctx *x, size_t k,
   return done;
 }
 
-/* The first run from k on whose word holds a literal of f's first
- * clause (g->nruns: none).  at[a] is where the runs of its literal a are
- * read from (SIZE_MAX: not yet): k only grows along one search. */
+/* The first run from k on whose word holds a literal of f's clause c
+ * (g->nruns: none).  at[a] is where the runs of its literal a are read
+ * from (SIZE_MAX: not yet): k only grows along one search. */
 static size_t next_holding(const literal_gate *g, const rule_facts *f,
-                           size_t k, size_t *at) {
+                           size_t c, size_t k, size_t *at) {
   size_t best = g->nruns;
-  for (size_t a = 0; a < f->nalts[0]; a++) {
-    size_t l = g->number[f->lits[0][a]->id] - 1, end = g->post_first[l + 1];
+  for (size_t a = 0; a < f->nalts[c]; a++) {
+    size_t l = g->number[f->lits[c][a]->id] - 1, end = g->post_first[l + 1];
     size_t p = at[a];
     if (p == SIZE_MAX)
       p = first_at_or_after(g->post_run, g->post_first[l], end, k);
@@ -1205,7 +1236,7 @@ static size_t next_holding(const literal_gate *g, const rule_facts *f,
 }
 
 /* Chosen rule i's first match in the text cut at hi, from `at` (inside the
- * range of g): a match holds a word with a literal of its first clause and
+ * range of g): a match holds a word with a literal of its chosen clause and
  * no barrier of r (rule_facts.barrier), so it starts after the last
  * barrier before such a word and before the word's end.  Those windows
  * are searched in text order, the subject cut at hi as by a search from
@@ -1218,7 +1249,7 @@ static bool gated_match(const xctx *x, const literal_gate *g, size_t i,
   size_t read[RULE_LIT_ALTS];
   for (size_t a = 0; a < RULE_LIT_ALTS; a++) read[a] = SIZE_MAX;
   for (size_t k = run_after(g, x, g->first, at);;) {
-    k = next_holding(g, f, k, read);
+    k = next_holding(g, f, g->clause[i], k, read);
     if (k >= g->last || done >= hi) return false;
     size_t from = window_start(g, x, k, done, barrier);
     size_t end = run_end(g, x, k), limit = end < hi ? end : hi;

@@ -808,6 +808,26 @@ START_TEST(long_text_ranges_see_what_a_search_sees) {
 }
 END_TEST
 
+/* A rule runs around the words of whichever of its clauses the text
+ * holds least: "các" opens unit.cac_co_quan and stands everywhere here,
+ * so its windows are those of "quan", "đơn" and "chuyên" (no other rule
+ * goes by the last two), each reaching back to the "các" before it. */
+START_TEST(rules_run_around_their_rarest_words) {
+  const char *tail =
+      "Phối hợp với UBND xã và các phòng, đơn vị chuyên môn tổ chức\n";
+  char in[4096], *p = in;
+  for (int i = 0; i < 60; i++) p = stpcpy(p, "các xe; ");
+  strcpy(p, tail);
+  doc d;
+  doc_open(&d, in, strlen(in), "commune");
+  size_t n = find_all(&d);
+  const xunit *u = mention_of(&d, n, "các phòng, đơn vị chuyên môn");
+  ck_assert_ptr_nonnull(u);
+  ck_assert_str_eq(u->key, "cac_co_quan");
+  doc_close(&d);
+}
+END_TEST
+
 /* A table repeats its cells: once a document has asked for many ranges,
  * a range whose text (and the text a rule may read before it) came
  * before is answered from that answer, moved to where it stands; a range
@@ -1277,6 +1297,7 @@ int main(void) {
   tcase_add_test(tc, ranges_see_what_a_search_sees);
   tcase_add_test(tc, word_edges_anywhere_in_a_block);
   tcase_add_test(tc, long_text_ranges_see_what_a_search_sees);
+  tcase_add_test(tc, rules_run_around_their_rarest_words);
   tcase_add_test(tc, repeated_cells_are_answered_by_text);
   tcase_add_test(tc, unit_rules_name_taxonomy_keys);
   tcase_add_test(tc, taxonomy_spellings_are_found);
