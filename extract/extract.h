@@ -240,5 +240,8 @@ void units_find_named(xctx *x, size_t start, size_t end, xunits *out);
 bool units_may_start(xctx *x, size_t at, size_t end);
 /* Release what units.c keeps for the document. */
 void units_free(xctx *x);
+/* How many times units_find and the like answered a range by the answer
+ * kept for another range of the same text and context (for tests). */
+size_t units_text_hits(const xctx *x);
 
 #endif

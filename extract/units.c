@@ -163,6 +163,128 @@ static bool answer_give(range_answers *a, size_t start, size_t end,
   return true;
 }
 
+/* What mentions() gave for short ranges by their text: a table repeats
+ * its cells ("UBND xã", "Các sở, ban, ngành") hundreds of times, each a
+ * range of its own.  The answer depends on the bytes of the range, on
+ * those before it that a lookbehind (or \b, ^) of the rules can read
+ * (`context` characters: text_context), on whether the text's start is
+ * among them, and on the document (its level, the alt= keys it names:
+ * the answers are dropped with the rules chosen); the rules see the text
+ * cut at the range's end.  A slot per hash (a newer text takes it) notes
+ * a text seen once by its hash alone, and keeps the answer (offsets from
+ * the range's start) only when the text comes again: most texts of a
+ * plan never do.  A plan gets few slots, a long text up to TEXT_SLOTS. */
+enum { TEXT_SLOTS = 4096, TEXT_ANSWER_MAX = 512, TEXT_AFTER = 256 };
+
+typedef struct text_answer {
+  uint64_t hash; /* of the text last seen here (0 and no text: none) */
+  char *text;    /* the context and the range; NULL: not kept (yet) */
+  size_t len, before; /* bytes in all, of them before the range */
+  bool at_zero;       /* the context reaches the text's start */
+  cand *items;        /* start and end from the range's start */
+  size_t n;
+} text_answer;
+
+typedef struct text_answers {
+  size_t nslots; /* a power of 2 */
+  text_answer slot[];
+} text_answers;
+
+/* The range [start, end) with the context before it, as a key. */
+typedef struct text_key {
+  const char *text;
+  size_t len, before;
+  bool at_zero;
+  uint64_t hash;
+} text_key;
+
+/* A hash of s[0, n) taken 8 bytes at a time (a key is hashed at every
+ * ask, hit or not). */
+static uint64_t text_hash(const char *s, size_t n) {
+  const uint64_t mul = UINT64_C(0xFF51AFD7ED558CCD);
+  uint64_t h = (uint64_t)n * UINT64_C(0x9E3779B97F4A7C15), w;
+  size_t i = 0;
+  for (; i + 8 <= n; i += 8) {
+    memcpy(&w, s + i, 8);
+    h = (h ^ w) * mul;
+    h ^= h >> 32;
+  }
+  if (i < n) {
+    w = 0;
+    memcpy(&w, s + i, n - i);
+    h = (h ^ w) * mul;
+    h ^= h >> 32;
+  }
+  return h;
+}
+
+static void text_answers_free(text_answers *a) {
+  if (!a) return;
+  for (size_t i = 0; i < a->nslots; i++) {
+    free(a->slot[i].text);
+    free(a->slot[i].items);
+  }
+  free(a);
+}
+
+static text_answer *text_slot(text_answers *a, const text_key *k) {
+  return &a->slot[(size_t)(k->hash ^ k->hash >> 29) & (a->nslots - 1)];
+}
+
+/* The answer kept for the text of k, moved to `start`, into the empty l;
+ * false when none. */
+static bool text_answer_give(text_answers *a, const text_key *k, size_t start,
+                             cand_list *l) {
+  const text_answer *t = a ? text_slot(a, k) : NULL;
+  if (!t || !t->text || t->hash != k->hash || t->len != k->len ||
+      t->before != k->before || t->at_zero != k->at_zero ||
+      memcmp(t->text, k->text, k->len))
+    return false;
+  for (size_t i = 0; i < t->n; i++) {
+    cand c = t->items[i];
+    c.start += start;
+    c.end += start;
+    cand_push(l, c);
+  }
+  return true;
+}
+
+/* l is the answer for the range of k from `start`, in a text of n bytes:
+ * note its text, or keep it when that text was seen last in its slot
+ * (nothing is kept without memory). */
+static void text_answer_keep(text_answers **pa, size_t n, const text_key *k,
+                             size_t start, const cand_list *l) {
+  if (!*pa) {
+    size_t nslots = 64; /* and one more for each 2 KB of text */
+    while (nslots < TEXT_SLOTS && nslots * 2048 < n) nslots *= 2;
+    if (!(*pa = calloc(1, sizeof **pa + nslots * sizeof (*pa)->slot[0])))
+      return;
+    (*pa)->nslots = nslots;
+  }
+  text_answer *t = text_slot(*pa, k);
+  if (t->hash != k->hash || t->text) { /* seen first (or again: a clash) */
+    free(t->text);
+    free(t->items);
+    *t = (text_answer){.hash = k->hash};
+    return;
+  }
+  char *text = malloc(k->len ? k->len : 1);
+  cand *items = malloc((l->n ? l->n : 1) * sizeof *items);
+  if (!text || !items) {
+    free(text);
+    free(items);
+    return;
+  }
+  memcpy(text, k->text, k->len);
+  for (size_t i = 0; i < l->n; i++) {
+    items[i] = l->items[i];
+    items[i].start -= start;
+    items[i].end -= start;
+  }
+  *t = (text_answer){k->hash, text, k->len, k->before, k->at_zero, items,
+                     l->n};
+}
+
 /* The `unit.` rules that say a unit in this document (rule_gives "unit",
  * level_applies), chosen once for its level: the units of every clause
  * are asked for, each time of all of them.  What the whole document says
@@ -187,6 +309,13 @@ typedef struct unit_rules {
   bool start_read[256];
   struct literal_gate *gate; /* built when first asked */
   range_answers said, named; /* of mentions() and unknown_names() */
+  /* characters before a range the chosen rules may read (text_context):
+   * SIZE_MAX when not known, and then no answer is kept by text */
+  size_t context;
+  bool context_read;
+  size_t found;          /* ranges whose mentions were found (not given) */
+  text_answers *by_text; /* of mentions(), made when first kept */
+  size_t text_hits;      /* answers given by text (units_text_hits) */
 } unit_rules;
 
 static void literal_gate_free(struct literal_gate *g);
@@ -202,6 +331,7 @@ void units_free(xctx *x) {
   literal_gate_free(u->gate);
   answers_free(&u->said);
   answers_free(&u->named);
+  text_answers_free(u->by_text);
   free(u);
   x->unit_rules = NULL;
 }
@@ -213,10 +343,14 @@ static bool mention_in_match(const char *p) {
   if (strstr(p, "\\K")) return false;
   if (!strstr(p, "(?<u>")) return true; /* the mention is the match */
   if (strstr(p, "\\Q") || strchr(p, '#')) return false;
+  /* what follows the last "(?<u>" places none: read up to it only (a
+   * name rule's grammar runs on for kilobytes after it) */
+  const char *last = strstr(p, "(?<u>");
+  for (const char *m = last; (m = strstr(m + 1, "(?<u>"));) last = m;
   enum { DEPTH = 64 };
   bool behind[DEPTH]; /* each open group: a lookbehind? */
   size_t depth = 0, open_behind = 0;
-  for (const char *q = p; *q; q++) {
+  for (const char *q = p; *q && q <= last; q++) {
     if (*q == '\\') {
       if (!*++q) break;
     } else if (*q == '[') { /* a class: its brackets are no groups */
@@ -268,6 +402,69 @@ static const uint64_t *rules_starting(unit_rules *u, unsigned char c) {
   return bits;
 }
 
+/* How many characters before the place a search starts r may read: PCRE2
+ * tells the longest lookbehind (\b counts one), but not how far nested
+ * ones reach together; each lookbehind of a chain moves back at most that
+ * far, and a chain holds each lookbehind of the pattern once at most (no
+ * recursion inside one), so at most one more than there are lookbehinds
+ * times it, and one more for a multiline ^.  SIZE_MAX when not known. */
+static size_t text_context(const rule *r) {
+  uint32_t longest = 0;
+  if (!r->code ||
+      pcre2_pattern_info(r->code, PCRE2_INFO_MAXLOOKBEHIND, &longest) != 0)
+    return SIZE_MAX;
+  static const char *const verbs[] = {
+      "(*plb:", "(*nlb:", "(*naplb:", "(*positive_lookbehind:",
+      "(*negative_lookbehind:", "(*non_atomic_positive_lookbehind:"};
+  size_t chain = 1;
+  for (const char *p = strchr(r->pattern, '('); p; p = strchr(p + 1, '(')) {
+    if (p[1] == '?') {
+      chain += p[2] == '<' && (p[3] == '=' || p[3] == '!');
+    } else if (p[1] == '*') {
+      for (size_t k = 0; k < sizeof verbs / sizeof *verbs; k++)
+        chain += !strncmp(p, verbs[k], strlen(verbs[k]));
+    }
+  }
+  return chain * longest + 1;
+}
+
+static size_t context_max(size_t c, const rule *r) {
+  size_t rc = c == SIZE_MAX ? SIZE_MAX : text_context(r);
+  return rc > c ? rc : c;
+}
+
+static bool continuation(const xctx *x, size_t at);
+
+/* The key of [start, end) with u->context characters before it; false
+ * when its answer is not kept by text (too long, context not known, or
+ * too few ranges found yet: a plan asks for a few dozen, hardly ever the
+ * same text twice, and is spared the keys). */
+static bool text_key_of(const xctx *x, unit_rules *u, size_t start,
+                        size_t end, text_key *k) {
+  if (u->found < TEXT_AFTER || end - start > TEXT_ANSWER_MAX) return false;
+  if (!u->context_read) {
+    u->context = 0;
+    for (size_t i = 0; i < u->n; i++)
+      u->context = context_max(u->context, u->items[i]);
+    for (size_t i = 0; i < u->cc.names.n; i++)
+      u->context = context_max(u->context, u->cc.names.items[i]);
+    for (size_t i = 0; i < u->cc.cells.n; i++)
+      u->context = context_max(u->context, u->cc.cells.items[i]);
+    u->context_read = true;
+  }
+  if (u->context == SIZE_MAX) return false;
+  size_t from = start;
+  for (size_t c = 0; c < u->context && from > 0; c++) {
+    from--;
+    while (from > 0 && continuation(x, from)) from--;
+  }
+  if (end - from > 2 * TEXT_ANSWER_MAX) return false;
+  *k = (text_key){x->s + from, end - from, start - from, from == 0, 0};
+  k->hash = text_hash(k->text, k->len) ^ k->before ^
+            (uint64_t)k->at_zero << 63;
+  return true;
+}
+
 /* The unit rules of the document; NULL (the frame failed) without memory. */
 static unit_rules *unit_rules_of(xctx *x) {
   const char *level = x->f ? x->f->document.level.value : NULL;
@@ -280,6 +477,8 @@ static unit_rules *unit_rules_of(xctx *x) {
     u->gate = NULL;
     answers_clear(&u->said);
     answers_clear(&u->named);
+    text_answers_free(u->by_text);
+    u->by_text = NULL;
   }
   u->chosen = false;
   u->nalts = 0;
@@ -306,6 +505,8 @@ static unit_rules *unit_rules_of(xctx *x) {
   for (size_t i = 0; i < u->cc.names.n; i++)
     u->starts_known =
         u->starts_known && mention_in_match(u->cc.names.items[i]->pattern);
+  u->found = 0;
+  u->context_read = false;
   free(u->starting); /* of the rules chosen before */
   u->starting = NULL;
   memset(u->start_read, 0, sizeof u->start_read);
@@ -338,9 +539,10 @@ static bool continuation(const xctx *x, size_t at) {
  * (rule_literals_in_words: a plan of tens of kilobytes has a few thousand
  * bytes of distinct words); a range then knows the literals it may hold
  * from the words it covers.  A rule missing one of its clauses there is not
- * run, and one that is runs only around the words with a literal of its
- * first clause (gated_match): rule_scan would give the same after
- * searching the text for each literal again, range after range. */
+ * run, and one that is runs only around the words with a literal of the
+ * clause the text holds least (gated_match): rule_scan would give the
+ * same after searching the text for each literal again, range after
+ * range. */
 enum { LONGEST_WORD = 256 }; /* a longer run is not looked up */
 #define NO_WORD UINT32_MAX   /* a run too long */
 
@@ -383,11 +585,12 @@ typedef struct literal_gate {
   uint32_t *run_word; /* NO_WORD: too long */
   size_t nruns, cap_runs;
   /* the runs holding literal l, in order: post_run[post_first[l] ...
-   * post_first[l + 1]), for the literals of posted (those of a first
-   * clause; none for the rest) */
+   * post_first[l + 1]), for the literals of posted (those of the
+   * clauses of gated rules; none for the rest) */
   size_t *post_first;
   uint32_t *post_run;
   uint64_t *posted;
+  unsigned char *clause; /* per chosen rule: the clause gated_match goes by */
   uint64_t *whole; /* the literals the text holds */
   /* the runs whose word holds a literal, or is too long, in order: a
    * range's literals are read from these alone */
@@ -424,6 +627,7 @@ static void literal_gate_free(literal_gate *g) {
   free(g->post_first);
   free(g->post_run);
   free(g->posted);
+  free(g->clause);
   free(g->whole);
   free(g->held);
   free(g->first_of);
@@ -759,6 +963,30 @@ static bool postings_build(literal_gate *g) {
   return true;
 }
 
+/* For each gated rule, the clause whose literals the fewest runs hold:
+ * every match holds one of each clause's, so gated_match goes to the
+ * words of any one of them ("các" leads many clauses and is everywhere;
+ * "quan", "đơn" or "chuyên" are not). */
+static bool clauses_choose(literal_gate *g, const unit_rules *u) {
+  if (!(g->clause = calloc(u->n ? u->n : 1, sizeof *g->clause))) return false;
+  for (size_t i = 0; i < u->n; i++) {
+    const rule_facts *f = &u->items[i]->facts;
+    size_t fewest = SIZE_MAX;
+    for (size_t c = 0; c < g->nclauses[i]; c++) {
+      size_t runs = 0;
+      for (size_t k = 0; k < f->nalts[c]; k++) {
+        size_t l = g->number[f->lits[c][k]->id] - 1;
+        runs += g->post_first[l + 1] - g->post_first[l];
+      }
+      if (runs < fewest) {
+        fewest = runs;
+        g->clause[i] = (unsigned char)c;
+      }
+    }
+  }
+  return true;
+}
+
 /* The gate of the chosen rules, with the words of the whole text when
  * `worded`; NULL without memory. */
 static literal_gate *literal_gate_build(const xctx *x, const unit_rules *u,
@@ -828,13 +1056,17 @@ static literal_gate *literal_gate_build(const xctx *x, const unit_rules *u,
     for (size_t k = 0; g->nclauses[i] && k < f->nalts[0]; k++) {
       size_t l = g->number[f->lits[0][k]->id] - 1;
       g->first_of[l * g->rbits + i / 64] |= bit;
-      g->posted[l / 64] |= (uint64_t)1 << (l % 64);
     }
+    for (size_t c = 0; c < g->nclauses[i]; c++)
+      for (size_t k = 0; k < f->nalts[c]; k++) {
+        size_t l = g->number[f->lits[c][k]->id] - 1;
+        g->posted[l / 64] |= (uint64_t)1 << (l % 64);
+      }
   }
   g->lits = lits;
   g->worded = worded;
   if (worded && (!words_read(g, x) || !words_search(g, x, lits) ||
-                 !postings_build(g)))
+                 !postings_build(g) || !clauses_choose(g, u)))
     goto fail;
   return g;
 fail:
@@ -985,14 +1217,14 @@ static size_t window_start(const literal_gate *g, const xctx *x, size_t k,
   return done;
 }
 
-/* The first run from k on whose word holds a literal of f's first
- * clause (g->nruns: none).  at[a] is where the runs of its literal a are
- * read from (SIZE_MAX: not yet): k only grows along one search. */
+/* The first run from k on whose word holds a literal of f's clause c
+ * (g->nruns: none).  at[a] is where the runs of its literal a are read
+ * from (SIZE_MAX: not yet): k only grows along one search. */
 static size_t next_holding(const literal_gate *g, const rule_facts *f,
-                           size_t k, size_t *at) {
+                           size_t c, size_t k, size_t *at) {
   size_t best = g->nruns;
-  for (size_t a = 0; a < f->nalts[0]; a++) {
-    size_t l = g->number[f->lits[0][a]->id] - 1, end = g->post_first[l + 1];
+  for (size_t a = 0; a < f->nalts[c]; a++) {
+    size_t l = g->number[f->lits[c][a]->id] - 1, end = g->post_first[l + 1];
     size_t p = at[a];
     if (p == SIZE_MAX)
       p = first_at_or_after(g->post_run, g->post_first[l], end, k);
@@ -1004,7 +1236,7 @@ static size_t next_holding(const literal_gate *g, const rule_facts *f,
 }
 
 /* Chosen rule i's first match in the text cut at hi, from `at` (inside the
- * range of g): a match holds a word with a literal of its first clause and
+ * range of g): a match holds a word with a literal of its chosen clause and
  * no barrier of r (rule_facts.barrier), so it starts after the last
  * barrier before such a word and before the word's end.  Those windows
  * are searched in text order, the subject cut at hi as by a search from
@@ -1017,7 +1249,7 @@ static bool gated_match(const xctx *x, const literal_gate *g, size_t i,
   size_t read[RULE_LIT_ALTS];
   for (size_t a = 0; a < RULE_LIT_ALTS; a++) read[a] = SIZE_MAX;
   for (size_t k = run_after(g, x, g->first, at);;) {
-    k = next_holding(g, f, k, read);
+    k = next_holding(g, f, g->clause[i], k, read);
     if (k >= g->last || done >= hi) return false;
     size_t from = window_start(g, x, k, done, barrier);
     size_t end = run_end(g, x, k), limit = end < hi ? end : hi;
@@ -1583,6 +1815,13 @@ static size_t keep_apart(xctx *x, cand *items, size_t n) {
 static void mentions(xctx *x, size_t start, size_t end, cand_list *l) {
   unit_rules *u = unit_rules_of(x);
   if (!u || answer_give(&u->said, start, end, l)) return;
+  text_key key = {0};
+  bool keyed = text_key_of(x, u, start, end, &key);
+  if (keyed && text_answer_give(u->by_text, &key, start, l)) {
+    u->text_hits++;
+    return;
+  }
+  u->found++;
   if (!u->gate &&
       !(u->gate = literal_gate_build(x, u, x->n <= GATE_TEXT_MAX))) {
     out_of_memory(x);
@@ -1632,8 +1871,15 @@ static void mentions(xctx *x, size_t start, size_t end, cand_list *l) {
   size_t n = keep_apart(x, l->items, kept);
   if (n > 1) qsort(l->items, n, sizeof *l->items, by_start);
   l->n = n;
-  if (!l->failed && !(x->f && x->f->failed))
+  if (!l->failed && !(x->f && x->f->failed)) {
     answer_keep(&u->said, start, end, l);
+    if (keyed) text_answer_keep(&u->by_text, x->n, &key, start, l);
+  }
+}
+
+size_t units_text_hits(const xctx *x) {
+  const unit_rules *u = x->unit_rules;
+  return u ? u->text_hits : 0;
 }
 
 void xunits_push(xctx *x, xunits *l, const xunit *u) {

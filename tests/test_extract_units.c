@@ -5,6 +5,7 @@
  * unknown units come back with key NULL, their names cut by the grammar
  * of unit names; and on the real plans every unit key the gold names is
  * found. */
+#define _GNU_SOURCE /* asprintf */
 #include "harness.h"
 
 #include <stdio.h>
@@ -807,6 +808,220 @@ START_TEST(long_text_ranges_see_what_a_search_sees) {
 }
 END_TEST
 
+/* A rule runs around the words of whichever of its clauses the text
+ * holds least: "các" opens unit.cac_co_quan and stands everywhere here,
+ * so its windows are those of "quan", "đơn" and "chuyên" (no other rule
+ * goes by the last two), each reaching back to the "các" before it. */
+START_TEST(rules_run_around_their_rarest_words) {
+  const char *tail =
+      "Phối hợp với UBND xã và các phòng, đơn vị chuyên môn tổ chức\n";
+  char in[4096], *p = in;
+  for (int i = 0; i < 60; i++) p = stpcpy(p, "các xe; ");
+  strcpy(p, tail);
+  doc d;
+  doc_open(&d, in, strlen(in), "commune");
+  size_t n = find_all(&d);
+  const xunit *u = mention_of(&d, n, "các phòng, đơn vị chuyên môn");
+  ck_assert_ptr_nonnull(u);
+  ck_assert_str_eq(u->key, "cac_co_quan");
+  doc_close(&d);
+}
+END_TEST
+
+/* A table repeats its cells: once a document has asked for many ranges,
+ * a range whose text (and the text a rule may read before it) came
+ * before is answered from that answer, moved to where it stands; a range
+ * of the same text after other bytes (here a letter, so that "UBND" is
+ * no word of its own) is found anew. */
+START_TEST(repeated_cells_are_answered_by_text) {
+  const char *cell = "UBND xã\n", *glued = "aUBND xã\n";
+  size_t cn = strlen(cell), gn = strlen(glued), lines = 400, glued_from = 340;
+  char *in = malloc(lines * gn + 1), *p = in;
+  ck_assert_ptr_nonnull(in);
+  for (size_t i = 0; i < lines; i++)
+    p = stpcpy(p, i < glued_from || i % 2 ? cell : glued);
+  doc d;
+  doc_open(&d, in, (size_t)(p - in), "commune");
+  size_t want = strlen("UBND xã");
+  for (size_t at = 0, i = 0; i < lines; i++) {
+    bool is_glued = i >= glued_from && i % 2 == 0;
+    size_t from = at + is_glued;
+    size_t n = find_range(&d, from, from + want);
+    if (is_glued) {
+      ck_assert_uint_eq(n, 0);
+    } else {
+      ck_assert_uint_eq(n, 1);
+      ck_assert_str_eq(found[0].key, "ubnd_xa");
+      ck_assert_uint_eq(found[0].start, from);
+      ck_assert_uint_eq(found[0].end, from + want);
+    }
+    at += is_glued ? gn : cn;
+  }
+  ck_assert_uint_gt(units_text_hits(&d.x), 50);
+  doc_close(&d);
+  free(in);
+}
+END_TEST
+
+/* ---- rewritten patterns ------------------------------------------------ */
+
+/* unitname.phrase as it stood before its stop words were grouped by their
+ * first letters (one test of a letter where there were 85 of a word) and
+ * its lookbehind for a level word was put behind a test of the last
+ * letter and a blank (a name's every word asked it): it must match
+ * exactly as before. */
+static const char phrase_before[] =
+    "(?<![-/\\p{L}\\p{N}])(?=[\\p{Lu}c])(?<u>(?: (?&whole) (?&word){0,10}|"
+    " (?&head) (?&word){1,10}| (?&collective) (?&cword){1,8} ) )(?(DEFINE)"
+    "(?<whole> (?:Tỉnh|Thành|Huyện)\\h+đoàn | Thông\\h+tấn\\h+xã|"
+    " Báo\\h+và\\h+Phát\\h+thanh\\h*,\\h*Truyền\\h+hình| Đài\\h+Phát\\h+thanh\\h+và\\h+Truyền\\h+hình "
+    ")(?<multi> Trung\\h+tâm | Văn\\h+phòng | Bộ\\h+phận | Hội\\h+đồng "
+    "| Ủy\\h+ban | UBND | Chi\\h+cục| Tổng\\h+cục | Kho\\h+bạc "
+    "| Ngân\\h+hàng | Bệnh\\h+viện | Bưu\\h+điện | Công\\h+an "
+    "| Thanh\\h+tra| Bảo\\h+hiểm | Công\\h+ty | Tổng\\h+công\\h+ty "
+    "| Tập\\h+đoàn | Hợp\\h+tác\\h+xã | Liên\\h+đoàn| Liên\\h+minh "
+    "| Hiệp\\h+hội | Mặt\\h+trận | Học\\h+viện | Đại\\h+học "
+    "| Tòa\\h+án | Viện\\h+kiểm\\h+sát| Đảng\\h+ủy | Đảng\\h+bộ "
+    "| Tỉnh\\h+ủy | Huyện\\h+ủy | Tổ\\h+công\\h+tác | Tổ\\h+giúp\\h+việc|"
+    " Ban\\h+chỉ\\h+đạo | Ban\\h+quản\\h+lý | Chi\\h+bộ | Chi\\h+hội "
+    "| Chi\\h+đoàn )(?<single> Ban|Phòng|Sở|Bộ|Cục|Tổ|Hội|"
+    "Đoàn|Viện|Trường|Trạm|Đài|Báo|Quỹ|Chi\\h+nhánh|"
+    " Cơ\\h+quan|Thường\\h+trực|Công\\h+chức )(?<head> (?&multi)"
+    " | (?&single) (?=\\h+\\p{Lu}) )(?<anyhead> (?&whole) | (?&multi)"
+    " | (?&single) | Các\\b| Kế\\h+hoạch | Nghị\\h+quyết | "
+    "Nghị\\h+định | Quyết\\h+định | Chỉ\\h+thị | Chương\\h+trình|"
+    " Đề\\h+án | Thông\\h+tư | Luật\\b )(?<stop> (?: và|hoặc|"
+    "với|cùng|chủ\\h+trì|chủ\\h+động|phối\\h+hợp|tham\\h+mưu|"
+    "tham\\h+gia|thực\\h+hiện|triển\\h+khai|tổ\\h+chức|có|"
+    "chịu|để|theo|về|trong|tại|trên|đối|cho|nhằm|khi|"
+    "đã|được|sẽ|phải|báo\\h+cáo|xây\\h+dựng|hướng\\h+dẫn|"
+    "đôn\\h+đốc|kiểm\\h+tra|rà\\h+soát|tăng\\h+cường|đẩy\\h+mạnh|"
+    "căn\\h+cứ|ban\\h+hành|gửi|trước|sau|năm|quý|tháng|"
+    "ngày|cử|thường\\h+xuyên|Các|hoàn\\h+thành|hoàn\\h+thiện|"
+    "đảm\\h+bảo|bảo\\h+đảm|giúp|làm|nếu|của|là|cần|"
+    "chỉ\\h+đạo|phát\\h+huy|phát\\h+động|vận\\h+động|tuyên\\h+truyền|"
+    "tiếp\\h+nhận|tiếp\\h+tục|nghiên\\h+cứu|đề\\h+xuất|"
+    "định\\h+kỳ|thuộc|trực\\h+thuộc|hằng|hàng\\h+(?:năm|"
+    "quý|tháng|tuần|ngày)|trình|cung\\h+cấp|công\\h+bố|ưu\\h+tiên|"
+    "ở|(?i:chủ\\h+trì|phối\\h+hợp|tham\\h+mưu) )\\b )(?<collective> "
+    "[Cc]ác\\h+(?:cơ\\h+quan|cơ\\h+sở(?!\\h+(?:dữ\\h+liệu|hạ\\h+tầng|"
+    "vật\\h+chất|pháp\\h+lý))| tổ\\h+chức | hiệp\\h+hội "
+    "| trường(?!\\h+(?:hợp|dữ\\h+liệu|thông\\h+tin)) | viện "
+    "| lực\\h+lượng) )(?<nolevel> (?<! \\btỉnh | \\bhuyện |"
+    " \\bphường | \\bphố | (?<!tác\\h)\\bxã | \\bương | \\bNam "
+    ") )(?<name_word> (?!(?&stop)) [\\p{L}\\p{N}]+ (?:[./][\\p{L}\\p{N}]+)"
+    "* )(?<word> \\h+ (?:[-&]\\h+)? (?=[\\p{Lu}\\p{N}]) (?&name_word)"
+    "| (?&nolevel) \\h+ (?:[-&]\\h+)? (?=\\p{Ll}) (?&name_word)| (?<=\\bxã)"
+    " \\h+ hội\\b| \\h*,\\h+ (?!(?&anyhead)) (?=\\p{Lu}[^,;.:()\\n]*?\\h+và\\h+\\p{Lu})"
+    " [\\p{L}\\p{N}]+| \\h+và\\h+ (?!(?&anyhead)) (?=\\p{Lu}) [\\p{L}\\p{N}]+|"
+    " (?&where) )(?<cword> (?&nolevel) \\h+ (?:[-&]\\h+)? (?=\\p{Ll})"
+    " (?&name_word)| (?<=\\bxã) \\h+ hội\\b| (?&where) )(?<where> "
+    "\\h+ (?:đóng\\h+)? trên\\h+địa\\h+bàn (?:\\h+(?:tỉnh|thành\\h+phố|"
+    "xã|phường)\\b)? ) )";
+
+typedef struct same_matches {
+  pcre2_code *a, *b;
+  pcre2_match_data *ma, *mb;
+  uint32_t groups;
+  size_t tries, hits;
+  char *differs; /* the first difference, or NULL */
+} same_matches;
+
+/* Do a and b (compiled anchored) match s[0..n) alike from `at`? */
+static void check_same(same_matches *m, const char *s, size_t n, size_t at) {
+  int ra = pcre2_match(m->a, (PCRE2_SPTR)s, n, at, 0, m->ma, NULL);
+  int rb = pcre2_match(m->b, (PCRE2_SPTR)s, n, at, 0, m->mb, NULL);
+  m->tries++;
+  bool same = ra == rb;
+  if (same && ra > 0) {
+    m->hits++;
+    const PCRE2_SIZE *oa = pcre2_get_ovector_pointer(m->ma);
+    const PCRE2_SIZE *ob = pcre2_get_ovector_pointer(m->mb);
+    for (uint32_t g = 0; g < 2 * (m->groups + 1); g++) same &= oa[g] == ob[g];
+  }
+  if (!same && !m->differs &&
+      asprintf(&m->differs, "%d before, %d now (or other groups) at %zu of "
+               "\"%.*s\"", ra, rb, at, (int)n, s) < 0)
+    m->differs = NULL;
+}
+
+/* A line, or two joined by a line break: tried at each character, with
+ * the subject ending at the block's end and at each blank up to a
+ * name's reach after it (ranges end anywhere: a cell, a clause). */
+static void check_block(same_matches *m, const char *s, size_t n) {
+  enum { REACH = 160 };
+  for (size_t a = 0; a <= n; a++) {
+    if (a < n && ((unsigned char)s[a] & 0xC0) == 0x80) continue;
+    check_same(m, s, n, a);
+    for (size_t b = a + 1; b < n && b <= a + REACH; b++)
+      if (s[b] == ' ') check_same(m, s, b, a);
+  }
+}
+
+static pcre2_code *compile_as(const char *pattern, uint32_t options) {
+  int e;
+  PCRE2_SIZE at;
+  pcre2_code *c = pcre2_compile((PCRE2_SPTR)pattern, PCRE2_ZERO_TERMINATED,
+                                options | PCRE2_ANCHORED, &e, &at, NULL);
+  ck_assert_msg(c != NULL, "pattern error %d at %zu", e, (size_t)at);
+  pcre2_jit_compile(c, PCRE2_JIT_COMPLETE);
+  return c;
+}
+
+START_TEST(rewritten_patterns_match_as_before) {
+  const rule *now = rules_find(rules, "unitname.phrase");
+  ck_assert_ptr_nonnull(now);
+  ck_assert_ptr_nonnull(now->first_words); /* still tried at its words */
+  uint32_t options = 0;
+  ck_assert_int_eq(
+      pcre2_pattern_info(now->code, PCRE2_INFO_ARGOPTIONS, &options), 0);
+  same_matches m = {0};
+  m.a = compile_as(phrase_before, options);
+  m.b = compile_as(now->pattern, options);
+  ck_assert_str_ne(phrase_before, now->pattern);
+  uint32_t gb = 0;
+  pcre2_pattern_info(m.a, PCRE2_INFO_CAPTURECOUNT, &m.groups);
+  pcre2_pattern_info(m.b, PCRE2_INFO_CAPTURECOUNT, &gb);
+  ck_assert_uint_eq(m.groups, gb); /* groups are read by name and number */
+  m.ma = pcre2_match_data_create_from_pattern(m.a, NULL);
+  m.mb = pcre2_match_data_create_from_pattern(m.b, NULL);
+  char **files;
+  size_t nfiles = harness_corpus_all(&files);
+  ck_assert_uint_ge(nfiles, 4);
+  for (size_t i = 0; i < nfiles; i++) {
+    size_t len;
+    char *src = harness_read(files[i], &len);
+    ck_assert_ptr_nonnull(src);
+    cchc_text *t = NULL;
+    cchc_error err = {0};
+    ck_assert_int_eq(cchc_normalize(src, len, NULL, &t, &err), CCHC_OK);
+    const char *s = cchc_text_data(t);
+    for (const char *line = s; *line;) {
+      const char *end = strchr(line, '\n');
+      if (!end) end = line + strlen(line);
+      const char *next = *end ? end + 1 : end;
+      const char *end2 = strchr(next, '\n');
+      if (!end2) end2 = next + strlen(next);
+      check_block(&m, line, (size_t)(end - line));
+      if (*end && end2 > next) check_block(&m, line, (size_t)(end2 - line));
+      line = next;
+    }
+    cchc_text_free(t);
+    free(src);
+  }
+  harness_free_list(files, nfiles);
+  /* and the rule's examples, each a case its grammar was written for */
+  for (size_t i = 0; i < now->nexamples; i++)
+    check_block(&m, now->examples[i].text, strlen(now->examples[i].text));
+  ck_assert_msg(!m.differs, "unitname.phrase: %s", m.differs);
+  ck_assert_uint_gt(m.hits, 100); /* the corpus holds names it reads */
+  pcre2_match_data_free(m.ma);
+  pcre2_match_data_free(m.mb);
+  pcre2_code_free(m.a);
+  pcre2_code_free(m.b);
+}
+END_TEST
+
 /* Every spelling units.tsv lists is found whole, in running text, as a
  * mention of its unit (by a hand rule or by unit.spelling). */
 START_TEST(taxonomy_spellings_are_found) {
@@ -1082,11 +1297,18 @@ int main(void) {
   tcase_add_test(tc, ranges_see_what_a_search_sees);
   tcase_add_test(tc, word_edges_anywhere_in_a_block);
   tcase_add_test(tc, long_text_ranges_see_what_a_search_sees);
+  tcase_add_test(tc, rules_run_around_their_rarest_words);
+  tcase_add_test(tc, repeated_cells_are_answered_by_text);
   tcase_add_test(tc, unit_rules_name_taxonomy_keys);
   tcase_add_test(tc, taxonomy_spellings_are_found);
   tcase_add_test(tc, added_spelling_is_found);
   tcase_add_test(tc, short_title_takes_a_unit_named_by_spelling);
   suite_add_tcase(s, tc);
+  TCase *tcr = tcase_create("rewritten");
+  tcase_set_timeout(tcr, 120);
+  tcase_add_unchecked_fixture(tcr, load_rules, free_rules);
+  tcase_add_test(tcr, rewritten_patterns_match_as_before);
+  suite_add_tcase(s, tcr);
   TCase *tcorp = tcase_create("corpus");
   tcase_set_timeout(tcorp, 60);
   tcase_add_unchecked_fixture(tcorp, load_rules, free_rules);
