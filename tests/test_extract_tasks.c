@@ -434,6 +434,25 @@ START_TEST(body_tasks) {
 }
 END_TEST
 
+/* The lead's clause is read for coordinators (none: "chủ trì rà soát
+ * ..."), then the task, from the same start to the sentence's end, names
+ * those of its next clause: clause_coordinators keeps its last answer by
+ * the whole range, not by where it starts. */
+START_TEST(coordinators_of_the_whole_task) {
+  doc d = extract("KẾ HOẠCH\n"
+                  "Cải cách hành chính xã An Phú năm 2025\n"
+                  "I. NHIỆM VỤ\n"
+                  "1. Cải cách thủ tục hành chính\n"
+                  "Phòng Văn hóa - Xã hội chủ trì rà soát thủ tục hành "
+                  "chính; phối hợp với Phòng Kinh tế kiểm tra hồ sơ trước "
+                  "ngày 30/6/2025.\n");
+  const frame_task *t = task(&d, "Phòng Văn hóa - Xã hội chủ trì");
+  check_units(t->lead, t->nlead, "phong_vhxh");
+  check_units(t->coordinators, t->ncoordinators, "phong_kinh_te");
+  done(&d);
+}
+END_TEST
+
 /* A unit listed after "phối hợp với" does not lead, even followed by a
  * lead cue; the same unit opening its clause does.  (clause_lead reads the
  * coordination list only once a unit has a cue: this holds it to the
@@ -1064,6 +1083,7 @@ int main(void) {
                             sizeof *unknown_in_clauses));
   tcase_add_test(tc, body_tasks);
   tcase_add_test(tc, coordinators_do_not_lead);
+  tcase_add_test(tc, coordinators_of_the_whole_task);
   tcase_add_test(tc, scattered_table);
   tcase_add_test(tc, table_budget_cells);
   tcase_add_test(tc, inconsistency);
