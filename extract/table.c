@@ -371,8 +371,8 @@ static bool budget_alike(const rule *r) {
 }
 
 /* The budget cell that starts in line [a, b) (a line start), up to the
- * zone's end: the first match of the budget rules from a that starts
- * before b - 1.  One search from a line start answers the lines up to the
+ * zone's end: the first match of the budget rules from a, when it starts
+ * at b - 1 at the latest (as xfirst_before's limit).  One search from a line start answers the lines up to the
  * match it finds (and all the rest when it finds none), where a search
  * from each line would read each up to its end. */
 static bool budget_cell(reader *rd, size_t a, size_t b, size_t *ms,
