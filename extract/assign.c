@@ -50,7 +50,11 @@ static bool label_at(tk *t, size_t at, size_t b, label *out) {
   table_role role;
   const rule *why;
   size_t end;
-  if (!table_field(x, t->fields, at, b, &role, &why, &end)) return false;
+  /* a label ends at a colon: without one after `at` the fields need not
+   * be tried */
+  if (!memchr(x->s + at, ':', b - at) ||
+      !table_field(x, t->fields, at, b, &role, &why, &end))
+    return false;
   /* the name, a qualifier in brackets, then the colon */
   while (end < b && xblank(x->s[end])) end++;
   if (end < b && x->s[end] == '(') {
@@ -71,6 +75,8 @@ static size_t line_labels(tk *t, size_t li, labels *out) {
   size_t a = xline_start(x, li), b = xline_end(x, li), n0 = out->n;
   size_t first = a;
   xskip_bullet(x, &first, b);
+  /* every label ends at a colon (label_at): a line without one has none */
+  if (first >= b || !memchr(x->s + first, ':', b - first)) return 0;
   /* a label opens the line or follows ". " or "; " */
   next_byte dot = {'.', false, 0}, semi = {';', false, 0};
   for (size_t at = first; at < b; at++) {

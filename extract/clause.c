@@ -51,7 +51,9 @@ bool clause_acts(tk *t, size_t end, size_t b) {
   return xany(x, t->cont, i, b, NULL);
 }
 
-void clause_coordinators(tk *t, size_t a, size_t b, xunits *out) {
+/* The coordinators of [a, b), added to *out as clause_coordinators
+ * says. */
+static void coordinators_of(tk *t, size_t a, size_t b, xunits *out) {
   xctx *x = t->x;
   xunits m = {0};
   bool have = false;
@@ -67,6 +69,29 @@ void clause_coordinators(tk *t, size_t a, size_t b, xunits *out) {
     for (size_t i = 0; i < n; i++) xunits_add(x, out, &m.items[k + i]);
   }
   xunits_free(&m);
+}
+
+/* The coordinators of a range depend on the range alone (the text, its
+ * deadlines and the rules stay): those of the last range asked are kept,
+ * in the order they were found, and added to *out again one by one (as
+ * xunits_add, a unit *out has already is not added twice). */
+void clause_coordinators(tk *t, size_t a, size_t b, xunits *out) {
+  xctx *x = t->x;
+  if (!t->coords_kept || t->coords_a != a || t->coords_b != b) {
+    t->coords.n = 0;
+    coordinators_of(t, a, b, &t->coords);
+    /* (a list cut short by a failed allocation is not kept) */
+    t->coords_kept = !x->f->failed;
+    t->coords_a = a;
+    t->coords_b = b;
+  }
+  for (size_t i = 0; i < t->coords.n; i++)
+    xunits_add(x, out, &t->coords.items[i]);
+}
+
+void clause_coordinators_free(tk *t) {
+  xunits_free(&t->coords);
+  t->coords_kept = false;
 }
 
 /* ---- who leads ------------------------------------------------------------- */

@@ -205,10 +205,22 @@ typedef struct text_span {
   size_t a, b;
 } text_span;
 
+/* The first match of a budget rule from a line start on (budget_cell):
+ * searched once, from `from`, to the zone's end; start SIZE_MAX: none. */
+typedef struct next_match {
+  size_t from, start, end;
+  bool known;
+} next_match;
+enum { BUDGET_RULES = 8 };
+
 typedef struct reader {
   xctx *x;
   table *out;
   rule_list marker, rowno, open, plural, budget_rules, product, next;
+  /* the budget rules' next matches, when a search from an earlier line
+   * finds what one from a later line would (budget_alike) */
+  next_match budget_next[BUDGET_RULES];
+  bool budget_kept;
   size_t first, last; /* the zone's lines */
   size_t zone_end;    /* its canonical end */
   xunits units;       /* every unit mention of the zone */
@@ -344,6 +356,55 @@ static int by_at(const void *a, const void *b) {
   return (int)p->kind - (int)q->kind;
 }
 
+/* Does a search of r from a line start find what one from an earlier
+ * point finds past it?  Yes when a match at a place depends on the text
+ * from the character before it on (a line start follows a line break: no
+ * word character, like a subject's start for \b): nothing looks further
+ * back ("(?<"), no start of subject ("^", "\A", "\G") and no verb or
+ * conditional that steers the search ("(*", "(?(", "(?C").  Read from
+ * the pattern, and cautious: an escaped '(' or '^' makes it say no. */
+static bool budget_alike(const rule *r) {
+  const char *p = r->pattern;
+  return !strchr(p, '^') && !strstr(p, "(?<") && !strstr(p, "\\A") &&
+         !strstr(p, "\\G") && !strstr(p, "(*") && !strstr(p, "(?(") &&
+         !strstr(p, "(?C");
+}
+
+/* The budget cell that starts in line [a, b) (a line start), up to the
+ * zone's end: the first match of the budget rules from a, when it starts
+ * at b - 1 at the latest (as xfirst_before's limit).  One search from a line start answers the lines up to the
+ * match it finds (and all the rest when it finds none), where a search
+ * from each line would read each up to its end. */
+static bool budget_cell(reader *rd, size_t a, size_t b, size_t *ms,
+                        size_t *me) {
+  xctx *x = rd->x;
+  if (!rd->budget_kept)
+    return xfirst_before(x, rd->budget_rules, a, rd->zone_end, b - 1, ms,
+                         me, NULL);
+  bool found = false;
+  for (size_t i = 0; i < rd->budget_rules.n; i++) {
+    next_match *m = &rd->budget_next[i];
+    if (!m->known || a < m->from || (m->start != SIZE_MAX && m->start < a)) {
+      /* a search of the text from a (what stands before a line start
+       * judges it as a subject's start would), skipping where the rule's
+       * facts say it cannot match */
+      m->known = true;
+      m->from = a;
+      m->start = SIZE_MAX;
+      if (rule_scan(rd->budget_rules.items[i], &x->scan, rd->zone_end, a,
+                    x->md))
+        rule_match_span(x->md, &m->start, &m->end);
+    }
+    if (m->start != SIZE_MAX && m->start <= b - 1 &&
+        (!found || m->start < *ms)) {
+      *ms = m->start;
+      *me = m->end;
+      found = true;
+    }
+  }
+  return found;
+}
+
 /* The events of line [a, b), sorted. */
 static void line_events(reader *rd, size_t a, size_t b) {
   xctx *x = rd->x;
@@ -382,8 +443,7 @@ static void line_events(reader *rd, size_t a, size_t b) {
                            in[k]});
   /* a budget cell may run over the following lines */
   size_t ms, me;
-  if (b > a && xfirst_before(x, rd->budget_rules, a, rd->zone_end, b - 1,
-                            &ms, &me, NULL))
+  if (b > a && budget_cell(rd, a, b, &ms, &me))
     push_event(rd, (event){EV_BUDGET, ms, me, 0, 0});
   if (rd->nev > 1) qsort(rd->ev, rd->nev, sizeof *rd->ev, by_at);
 }
@@ -619,6 +679,9 @@ bool table_read(xctx *x, size_t first, size_t last, table *out) {
                .deadline = -1,
                .target = -1};
   out->rule = rd.marker.n ? rd.marker.items[0] : NULL;
+  rd.budget_kept = rd.budget_rules.n <= BUDGET_RULES;
+  for (size_t i = 0; i < rd.budget_rules.n && rd.budget_kept; i++)
+    rd.budget_kept = budget_alike(rd.budget_rules.items[i]);
   /* every unit mention of the zone at once */
   units_find(x, xline_start(x, first), rd.zone_end, &rd.units);
   read_scattered(&rd);
@@ -1040,6 +1103,13 @@ static void build_table(crawl *c, const columns *cols, const raw_rows *rows,
  * that is no header cell (a header repeated under a group row follows a
  * parting slot)? */
 static bool table_starts(crawl *c, size_t i, size_t *k) {
+  *k = 0;
+  /* most slots are no header cell, or follow one: told before the slots
+   * after them are read and looked at */
+  const slot *first = slot_at(c, i);
+  if (first->a == first->b || first->field < 0 ||
+      (i > 0 && (first[-1].a == first[-1].b || first[-1].field >= 0)))
+    return false;
   size_t n = 0; /* a header has at most MAX_COLUMNS cells: look no further */
   while (n <= MAX_COLUMNS && has_slot(c, i + n) &&
          slot_at(c, i + n)->a != slot_at(c, i + n)->b &&
@@ -1049,10 +1119,7 @@ static bool table_starts(crawl *c, size_t i, size_t *k) {
   /* every slot looked at is held now: the window moves no more here */
   bool parted = !has_slot(c, i + n) ||
                 slot_at(c, i + n)->a == slot_at(c, i + n)->b;
-  const slot *s = slot_at(c, i);
-  bool after_text = i == 0 || (s[-1].a != s[-1].b && s[-1].field < 0);
-  return after_text && parted && n >= 2 && s[0].field >= 0 &&
-         header_row(s, n);
+  return parted && n >= 2 && header_row(slot_at(c, i), n);
 }
 
 /* "|---|:---:|": the line under a Markdown header, no cells. */

@@ -308,6 +308,7 @@ cchc_status extract_tasks(xctx *x) {
   order_tasks(x->f);
   free(t.area_rules);
   free(t.claimed);
+  clause_coordinators_free(&t);
   return x->f->failed ? cchc_fail(x->err, CCHC_ERR_NOMEM, "out of memory")
                       : CCHC_OK;
 }

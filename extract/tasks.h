@@ -22,6 +22,12 @@ typedef struct tk {
   const char *plan_area; /* the area the plan's title names (plan_area) */
   bool plan_area_known;
   bool *claimed; /* lines an inline assignment has read (assign.c) */
+  /* the coordinators clause_coordinators read last, of [coords_a,
+   * coords_b) (owned): a lead is checked against the coordinators of its
+   * clause, and the clause's task then lists them (clause.c) */
+  xunits coords;
+  size_t coords_a, coords_b;
+  bool coords_kept;
 } tk;
 
 /* ---- one clause (clause.c) ---------------------------------------------- */
@@ -44,6 +50,8 @@ bool clause_acts(tk *t, size_t end, size_t b);
 /* Coordinators of [a, b): the units listed right after each "phối hợp
  * (với)"; added to *out (without repeats, xunits_add). */
 void clause_coordinators(tk *t, size_t a, size_t b, xunits *out);
+/* Release what clause_coordinators keeps. */
+void clause_coordinators_free(tk *t);
 /* The lead a clause [a, b) names: a unit followed by a lead.after match or
  * preceded by a lead.before one, with the units listed with it; units in a
  * coordination list do not lead.  `strong` keeps only rules with

@@ -610,6 +610,9 @@ static const struct {
   const char *id, *before;
   bool subject;
 } rewritten[] = {
+    {"clause.sentence",
+     "(?<!^\\d|^\\d\\d|^\\d\\.\\d|^\\d\\d\\.\\d|^\\d\\.\\d\\d|^\\d\\d\\.\\d\\d|^\\d\\.\\d\\.\\d|^\\d\\.\\d\\.\\d\\d|^\\d\\.\\d\\d\\.\\d|^[IVX]|^[IVX][IVX]|^[IVX][IVX][IVX]|^[IVX][IVX][IVX][IVX]|^[a-zđ])(?<=[\\p{L}\\d%)\"'])[.!?…]+(?=\\s|$)",
+     false},
     {"target.count_event",
      "(?<![\\d.,/:-])(?<value>\\d{1,3})\\s+(?=(?:cuộc|lớp|hội\\s+nghị|hội\\s+thi|sáng\\s+kiến|mô\\s+hình|đợt|buổi|chuyên\\s+đề|tin\\s+bài|tin,\\s+bài|bài\\s+viết|phóng\\s+sự)\\b)",
      false},

@@ -434,6 +434,25 @@ START_TEST(body_tasks) {
 }
 END_TEST
 
+/* The lead's clause is read for coordinators (none: "chủ trì rà soát
+ * ..."), then the task, from the same start to the sentence's end, names
+ * those of its next clause: clause_coordinators keeps its last answer by
+ * the whole range, not by where it starts. */
+START_TEST(coordinators_of_the_whole_task) {
+  doc d = extract("KẾ HOẠCH\n"
+                  "Cải cách hành chính xã An Phú năm 2025\n"
+                  "I. NHIỆM VỤ\n"
+                  "1. Cải cách thủ tục hành chính\n"
+                  "Phòng Văn hóa - Xã hội chủ trì rà soát thủ tục hành "
+                  "chính; phối hợp với Phòng Kinh tế kiểm tra hồ sơ trước "
+                  "ngày 30/6/2025.\n");
+  const frame_task *t = task(&d, "Phòng Văn hóa - Xã hội chủ trì");
+  check_units(t->lead, t->nlead, "phong_vhxh");
+  check_units(t->coordinators, t->ncoordinators, "phong_kinh_te");
+  done(&d);
+}
+END_TEST
+
 /* A unit listed after "phối hợp với" does not lead, even followed by a
  * lead cue; the same unit opening its clause does.  (clause_lead reads the
  * coordination list only once a unit has a cue: this holds it to the
@@ -496,6 +515,34 @@ START_TEST(scattered_table) {
   ck_assert_uint_eq(n, 4);
   ck_assert(!has_task(&d, "Quét, lưu trữ hồ sơ"));
   ck_assert(!has_task(&d, "Niêm yết tại"));
+  done(&d);
+}
+END_TEST
+
+/* Budget cells are found by one search from a line start up to the next
+ * (budget_cell): each row gets its own budget, none the next row's, one
+ * printed over two lines included, and a row without one has none. */
+START_TEST(table_budget_cells) {
+  doc d = extract("KẾ HOẠCH\n"
+                  "Cải cách hành chính xã An Phú năm 2025\n"
+                  "I. MỤC TIÊU\n"
+                  "Nâng cao chất lượng phục vụ người dân.\n"
+                  "PHỤ LỤC\n"
+                  "NHIỆM VỤ TRỌNG TÂM NĂM 2025\n"
+                  "TT\nNhiệm vụ\nChủ trì Phối hợp\nThời gian\nKinh phí\n"
+                  "1\n2.1. Số hóa hồ sơ\nPhòng Kinh tế\nQuý III/2025\n"
+                  "Theo dự toán được cấp\n"
+                  "2\n2.2. Công khai thủ tục\nPhòng Văn hóa - Xã hội\n"
+                  "Năm 2025\n"
+                  "3\n2.3. Kiểm tra kết quả số hóa\nPhòng Kinh tế\n"
+                  "Quý IV/2025\nTheo\ndự toán được giao\n"
+                  "4\n2.4. Tuyên truyền cải cách hành chính\n"
+                  "Phòng Văn hóa - Xã hội\nNăm 2025\nNgân sách xã\n");
+  ck_assert_str_eq(task(&d, "Số hóa hồ sơ")->budget, "Theo dự toán được cấp");
+  ck_assert_ptr_null(task(&d, "Công khai thủ tục")->budget);
+  ck_assert_str_eq(task(&d, "Kiểm tra kết quả")->budget,
+                   "Theo dự toán được giao");
+  ck_assert_str_eq(task(&d, "Tuyên truyền")->budget, "Ngân sách xã");
   done(&d);
 }
 END_TEST
@@ -1036,7 +1083,9 @@ int main(void) {
                             sizeof *unknown_in_clauses));
   tcase_add_test(tc, body_tasks);
   tcase_add_test(tc, coordinators_do_not_lead);
+  tcase_add_test(tc, coordinators_of_the_whole_task);
   tcase_add_test(tc, scattered_table);
+  tcase_add_test(tc, table_budget_cells);
   tcase_add_test(tc, inconsistency);
   tcase_add_test(tc, ids_and_order);
   tcase_add_test(tc, no_tasks);
