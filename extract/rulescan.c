@@ -95,26 +95,33 @@ static bool cp_may_be_digit(uint32_t cp) {
  * digit nor space, as a bit mask.  Letters, spaces and bytes beyond ASCII,
  * most of a Vietnamese text, are no feature but F_DIGIT and the space:
  * only the rest is looked up byte by byte. */
-static inline __m128i features_block(const unsigned char *p, __m128i *space,
-                                     unsigned *rare) {
-  const __m128i c = _mm_loadu_si128((const __m128i *)p);
-  const __m128i next = _mm_loadu_si128((const __m128i *)(p + 1));
-  /* unsigned a >= b as max(a, b) == a */
+/* unsigned a >= b as max(a, b) == a */
 #define GE(a, b) _mm_cmpeq_epi8(_mm_max_epu8((a), (b)), (a))
+
+/* The bytes of c that are lead bytes which may start a digit
+ * (lead_may_be_digit), told from each byte and the next (`next`: c one
+ * byte on), as a vector of flags. */
+static inline __m128i digit_leads(__m128i c, __m128i next) {
   __m128i lead = _mm_andnot_si128(
       _mm_and_si128(_mm_cmpeq_epi8(c, _mm_set1_epi8((char)0xE1)),
                     GE(next, _mm_set1_epi8((char)0xB8))),
       GE(c, _mm_set1_epi8((char)0xD9)));
-  lead = _mm_andnot_si128(
+  return _mm_andnot_si128(
       _mm_andnot_si128(GE(next, _mm_set1_epi8((char)0xB0)),
                        _mm_cmpeq_epi8(c, _mm_set1_epi8((char)0xE2))),
       lead);
+}
+
+static inline __m128i features_block(const unsigned char *p, __m128i *space,
+                                     unsigned *rare) {
+  const __m128i c = _mm_loadu_si128((const __m128i *)p);
+  const __m128i lead =
+      digit_leads(c, _mm_loadu_si128((const __m128i *)(p + 1)));
   const __m128i from0 = _mm_sub_epi8(c, _mm_set1_epi8('0'));
   const __m128i digit = GE(_mm_set1_epi8(9), from0);
   const __m128i froma =
       _mm_sub_epi8(_mm_or_si128(c, _mm_set1_epi8(0x20)), _mm_set1_epi8('a'));
   const __m128i letter = GE(_mm_set1_epi8(25), froma);
-#undef GE
   const __m128i sp = _mm_cmpeq_epi8(c, _mm_set1_epi8(' '));
   *space = _mm_or_si128(*space, sp);
   /* beyond ASCII: the sign bit of each byte */
@@ -2589,29 +2596,17 @@ static inline size_t first_candidate(const rule *r, const unsigned char *s,
                                      size_t i, size_t len) {
 #if defined(__SSE2__)
   if (r->nfirst_ascii == UINT8_MAX) return i;
-  /* unsigned a >= b as max(a, b) == a */
-#define GE(a, b) _mm_cmpeq_epi8(_mm_max_epu8((a), (b)), (a))
   for (; i + 17 <= len; i += 16) { /* (reads the byte after the block) */
     const __m128i c = _mm_loadu_si128((const __m128i *)(s + i));
-    const __m128i next = _mm_loadu_si128((const __m128i *)(s + i + 1));
-    __m128i hit = GE(_mm_set1_epi8(9), _mm_sub_epi8(c, _mm_set1_epi8('0')));
-    /* lead_may_be_digit, as features_block tells it */
-    __m128i lead = _mm_andnot_si128(
-        _mm_and_si128(_mm_cmpeq_epi8(c, _mm_set1_epi8((char)0xE1)),
-                      GE(next, _mm_set1_epi8((char)0xB8))),
-        GE(c, _mm_set1_epi8((char)0xD9)));
-    lead = _mm_andnot_si128(
-        _mm_andnot_si128(GE(next, _mm_set1_epi8((char)0xB0)),
-                         _mm_cmpeq_epi8(c, _mm_set1_epi8((char)0xE2))),
-        lead);
-    hit = _mm_or_si128(hit, lead);
+    __m128i hit = _mm_or_si128(
+        GE(_mm_set1_epi8(9), _mm_sub_epi8(c, _mm_set1_epi8('0'))),
+        digit_leads(c, _mm_loadu_si128((const __m128i *)(s + i + 1))));
     for (unsigned k = 0; k < r->nfirst_ascii; k++)
       hit = _mm_or_si128(
           hit, _mm_cmpeq_epi8(c, _mm_set1_epi8((char)r->first_ascii[k])));
     unsigned m = (unsigned)_mm_movemask_epi8(hit);
     if (m) return i + (size_t)__builtin_ctz(m);
   }
-#undef GE
 #else
   (void)r, (void)s, (void)len;
 #endif
