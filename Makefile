@@ -249,6 +249,14 @@ $(BUILD)/fuzz/%: $(BUILD)/obj/tests/fuzz/%.o $(BUILD)/libcchc.a
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) $(FUZZ_LDFLAGS) -o $@ $^ $(LDLIBS)
 
+# Rule patterns rewritten for speed find the matches of their old forms:
+# the side-by-side tries of tests/rewrites.c, used by three tests.
+REWRITES_TESTS := test_extract_targets test_extract_deadlines test_extract_units
+$(REWRITES_TESTS:%=$(BUILD)/tests/%): $(BUILD)/tests/%: $(BUILD)/obj/tests/%.o \
+    $(BUILD)/obj/tests/rewrites.o $(HARNESS) $(BUILD)/libcchc.a
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS) -o $@ $^ $(TEST_LIBS) $(LDLIBS)
+
 # The same plans in other surface forms (issue 12): transformations and the
 # comparison of frames in tests/forms.c, used by test_forms and the tool.
 FORMS_OBJ := $(BUILD)/obj/tests/forms.o $(HARNESS) $(BUILD)/libcchc.a
@@ -320,5 +328,6 @@ clean:
 -include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(HARNESS:.o=.d) $(BUILD)/obj/tests/bench.d \
          $(INSTALL_OBJ)/util.d \
          $(BUILD)/obj/tests/forms.d $(BUILD)/obj/tests/forms_tool.d \
+         $(BUILD)/obj/tests/rewrites.d \
          $(TEST_SRC:tests/%.c=$(BUILD)/obj/tests/%.d) \
          $(FUZZ_SRC:tests/fuzz/%.c=$(BUILD)/obj/tests/fuzz/%.d)

@@ -8,6 +8,7 @@
  * corpus is scored against its gold annotations. */
 #define _GNU_SOURCE
 #include "harness.h"
+#include "rewrites.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -1099,48 +1100,6 @@ static const struct {
      "ảy|tám|chín|mười)\\s+năm\\s+(?:tiếp\\s+theo|tới)))(?!\\p{L})"},
 };
 
-static pcre2_code *compile_as_rule(const char *pattern) {
-  int e;
-  PCRE2_SIZE at;
-  pcre2_code *c = pcre2_compile(
-      (PCRE2_SPTR)pattern, PCRE2_ZERO_TERMINATED,
-      PCRE2_UTF | PCRE2_UCP | PCRE2_DUPNAMES | PCRE2_CASELESS, &e, &at, NULL);
-  ck_assert_msg(c != NULL, "pattern error %d at %zu: %s", e, (size_t)at,
-                pattern);
-  pcre2_jit_compile(c, PCRE2_JIT_COMPLETE); /* as the rules run, when it can */
-  return c;
-}
-
-typedef struct same_matches {
-  pcre2_code *a, *b;
-  pcre2_match_data *ma, *mb;
-  uint32_t groups;
-  size_t hits;
-  char *differs; /* the first difference, or NULL */
-} same_matches;
-
-/* Do a and b match s[0..n) alike from `at`?  The match of a, if any, in
- * *end.  The first difference is kept for the report. */
-static bool check_same(same_matches *m, const char *s, size_t n, size_t at,
-                       uint32_t options, size_t *end) {
-  int ra = pcre2_match(m->a, (PCRE2_SPTR)s, n, at, options, m->ma, NULL);
-  int rb = pcre2_match(m->b, (PCRE2_SPTR)s, n, at, options, m->mb, NULL);
-  bool same = ra == rb;
-  const PCRE2_SIZE *oa = pcre2_get_ovector_pointer(m->ma);
-  if (same && ra > 0) {
-    m->hits++;
-    const PCRE2_SIZE *ob = pcre2_get_ovector_pointer(m->mb);
-    for (uint32_t g = 0; g < 2 * (m->groups + 1); g++) same &= oa[g] == ob[g];
-    *end = oa[1] > oa[0] ? oa[1] : oa[0] + 1;
-  }
-  if (!same && !m->differs &&
-      asprintf(&m->differs, "%d before, %d now (or other groups) at %zu of "
-               "\"%.*s\"", ra, rb, at, (int)(n - at < 200 ? n - at : 200),
-               s + at) < 0)
-    m->differs = NULL;
-  return same && ra > 0;
-}
-
 /* Searched from the start of s[0..n), match after match, and, when
  * `each`, tried anchored at each of its characters (a line, or lines
  * joined). */
@@ -1148,71 +1107,38 @@ static void check_text(same_matches *m, const char *s, size_t n, bool each) {
   size_t end;
   for (size_t a = 0; a <= n && each; a++)
     if (a == n || ((unsigned char)s[a] & 0xC0) != 0x80)
-      check_same(m, s, n, a, PCRE2_ANCHORED, &end);
-  for (size_t a = 0; a <= n && check_same(m, s, n, a, 0, &end);) {
+      same_matches_try(m, s, n, a, PCRE2_ANCHORED, NULL);
+  for (size_t a = 0; a <= n && same_matches_try(m, s, n, a, 0, &end);) {
     a = end;
     while (a < n && ((unsigned char)s[a] & 0xC0) == 0x80) a++;
   }
 }
 
+static void check_lines(void *m, const char *s, size_t n, bool joined) {
+  check_text(m, s, n, true);
+}
+
 START_TEST(rewritten_patterns_match_as_before) {
-  char **files;
-  size_t nfiles = harness_corpus_all(&files);
-  ck_assert_uint_ge(nfiles, 4);
-  char **texts = calloc(nfiles, sizeof *texts);
-  for (size_t i = 0; i < nfiles; i++) {
-    size_t len;
-    char *src = harness_read(files[i], &len);
-    ck_assert_ptr_nonnull(src);
-    cchc_text *t = NULL;
-    cchc_error err = {0};
-    ck_assert_int_eq(cchc_normalize(src, len, NULL, &t, &err), CCHC_OK);
-    texts[i] = strdup(cchc_text_data(t));
-    cchc_text_free(t);
-    free(src);
-  }
+  char **texts;
+  size_t ntexts = rewrites_texts(&texts);
   for (size_t r = 0; r < sizeof rewritten / sizeof *rewritten; r++) {
     const rule *now = rules_find(rules, rewritten[r].id);
     ck_assert_ptr_nonnull(now);
     ck_assert_str_ne(now->pattern, rewritten[r].before); /* a rewrite */
-    same_matches m = {.a = compile_as_rule(rewritten[r].before),
-                      .b = compile_as_rule(now->pattern)};
-    uint32_t gb = 0;
-    pcre2_pattern_info(m.a, PCRE2_INFO_CAPTURECOUNT, &m.groups);
-    pcre2_pattern_info(m.b, PCRE2_INFO_CAPTURECOUNT, &gb);
-    ck_assert_uint_eq(m.groups, gb); /* groups are read by name and number */
-    m.ma = pcre2_match_data_create_from_pattern(m.a, NULL);
-    m.mb = pcre2_match_data_create_from_pattern(m.b, NULL);
+    same_matches m;
+    same_matches_open(&m, rewritten[r].before, now->pattern, REWRITES_CASELESS);
     for (size_t e = 0; e < now->nexamples; e++)
       check_text(&m, now->examples[e].text, strlen(now->examples[e].text),
                  true);
-    for (size_t i = 0; i < nfiles; i++) {
-      const char *s = texts[i];
+    for (size_t i = 0; i < ntexts; i++) {
       /* the whole text searched (matches run over lines), each line and
        * two joined tried at each character */
-      check_text(&m, s, strlen(s), false);
-      for (const char *line = s; *line;) {
-        const char *end = strchr(line, '\n');
-        if (!end) end = line + strlen(line);
-        const char *next = *end ? end + 1 : end;
-        const char *end2 = strchr(next, '\n');
-        if (!end2) end2 = next + strlen(next);
-        check_text(&m, line, (size_t)(end - line), true);
-        if (*end && end2 > next)
-          check_text(&m, line, (size_t)(end2 - line), true);
-        line = next;
-      }
+      check_text(&m, texts[i], strlen(texts[i]), false);
+      rewrites_walk(texts[i], check_lines, &m);
     }
-    ck_assert_msg(!m.differs, "%s: %s", rewritten[r].id, m.differs);
-    ck_assert_msg(m.hits > 0, "%s: no match seen", rewritten[r].id);
-    pcre2_match_data_free(m.ma);
-    pcre2_match_data_free(m.mb);
-    pcre2_code_free(m.a);
-    pcre2_code_free(m.b);
+    same_matches_done(&m, rewritten[r].id, 0);
   }
-  harness_free_list(files, nfiles);
-  for (size_t i = 0; i < nfiles; i++) free(texts[i]);
-  free(texts);
+  rewrites_texts_free(texts, ntexts);
 }
 END_TEST
 

@@ -8,6 +8,7 @@
  * overlapping after folding), comparator and indicator accuracy. */
 #define _GNU_SOURCE
 #include "harness.h"
+#include "rewrites.h"
 
 #include "../extract/frame.h"
 #include "../extract/rules.h"
@@ -633,47 +634,6 @@ static const struct {
      true},
 };
 
-static pcre2_code *compile_caseless(const char *pattern) {
-  int e;
-  PCRE2_SIZE at;
-  pcre2_code *c = pcre2_compile(
-      (PCRE2_SPTR)pattern, PCRE2_ZERO_TERMINATED,
-      PCRE2_UTF | PCRE2_UCP | PCRE2_DUPNAMES | PCRE2_CASELESS, &e, &at, NULL);
-  ck_assert_msg(c != NULL, "pattern error %d at %zu: %s", e, (size_t)at,
-                pattern);
-  pcre2_jit_compile(c, PCRE2_JIT_COMPLETE); /* as the rules run, when it can */
-  return c;
-}
-
-typedef struct same_matches {
-  pcre2_code *a, *b;
-  pcre2_match_data *ma, *mb;
-  uint32_t groups;
-  size_t tries, hits;
-  const char *id;
-  char *differs; /* the first difference, or NULL */
-} same_matches;
-
-/* Do a and b match s[0..n) alike from `at`?  The first difference is
- * kept for the report (an assertion per try would cost a write each). */
-static void check_same(same_matches *m, const char *s, size_t n, size_t at,
-                       uint32_t options) {
-  int ra = pcre2_match(m->a, (PCRE2_SPTR)s, n, at, options, m->ma, NULL);
-  int rb = pcre2_match(m->b, (PCRE2_SPTR)s, n, at, options, m->mb, NULL);
-  m->tries++;
-  bool same = ra == rb;
-  if (same && ra > 0) {
-    m->hits++;
-    const PCRE2_SIZE *oa = pcre2_get_ovector_pointer(m->ma);
-    const PCRE2_SIZE *ob = pcre2_get_ovector_pointer(m->mb);
-    for (uint32_t g = 0; g < 2 * (m->groups + 1); g++) same &= oa[g] == ob[g];
-  }
-  if (!same && !m->differs &&
-      asprintf(&m->differs, "%d before, %d now (or other groups) at %zu of \"%.*s\"",
-               ra, rb, at, (int)n, s) < 0)
-    m->differs = NULL;
-}
-
 static bool char_start(const char *s, size_t i) {
   return ((unsigned char)s[i] & 0xC0) != 0x80;
 }
@@ -683,7 +643,8 @@ static bool char_start(const char *s, size_t i) {
 static void check_block(same_matches *m, const char *s, size_t n,
                         bool subject) {
   for (size_t a = 0; a <= n; a++)
-    if (a == n || char_start(s, a)) check_same(m, s, n, a, PCRE2_ANCHORED);
+    if (a == n || char_start(s, a))
+      same_matches_try(m, s, n, a, PCRE2_ANCHORED, NULL);
   if (!subject) return;
   /* a subject is at most a clause's reach (targets.c) past its number */
   enum { REACH = 1100 };
@@ -691,72 +652,39 @@ static void check_block(same_matches *m, const char *s, size_t n,
    * one starts (a space or a digit before it) */
   for (size_t a = 1; a < n; a++)
     if (strchr("0123456789% ", s[a - 1]))
-      check_same(m, s + a, n - a < REACH ? n - a : REACH, 0, 0);
+      same_matches_try(m, s + a, n - a < REACH ? n - a : REACH, 0, 0, NULL);
   for (size_t b = 1; b <= n && b <= REACH; b++)
     if (b == n || (s[b] && strchr("0123456789 ", s[b])))
-      check_same(m, s, b, 0, 0);
+      same_matches_try(m, s, b, 0, 0, NULL);
+}
+
+typedef struct rewrite_try {
+  same_matches *m;
+  bool subject; /* a subject rule */
+} rewrite_try;
+
+/* A line (its subjects too when it holds a number) or two joined. */
+static void check_lines(void *ctx, const char *s, size_t n, bool joined) {
+  const rewrite_try *t = ctx;
+  bool number = !joined && strpbrk(s, "0123456789") &&
+                (size_t)(strpbrk(s, "0123456789") - s) < n;
+  check_block(t->m, s, n, t->subject && number);
 }
 
 START_TEST(rewritten_patterns_match_as_before) {
-  char **files;
-  size_t nfiles = harness_corpus_all(&files);
-  ck_assert_uint_ge(nfiles, 4);
-  same_matches m = {0};
-  size_t ntexts = 0;
-  char **texts = calloc(nfiles, sizeof *texts);
-  for (size_t i = 0; i < nfiles; i++) {
-    size_t len;
-    char *src = harness_read(files[i], &len);
-    ck_assert_ptr_nonnull(src);
-    cchc_text *t = NULL;
-    cchc_error err = {0};
-    ck_assert_int_eq(cchc_normalize(src, len, NULL, &t, &err), CCHC_OK);
-    texts[ntexts++] = strdup(cchc_text_data(t));
-    cchc_text_free(t);
-    free(src);
-  }
-  harness_free_list(files, nfiles);
+  char **texts;
+  size_t ntexts = rewrites_texts(&texts);
   for (size_t r = 0; r < sizeof rewritten / sizeof *rewritten; r++) {
     const rule *now = rules_find(rules, rewritten[r].id);
     ck_assert_ptr_nonnull(now);
-    m.id = rewritten[r].id;
-    m.a = compile_caseless(rewritten[r].before);
-    m.b = compile_caseless(now->pattern);
-    uint32_t gb = 0;
-    pcre2_pattern_info(m.a, PCRE2_INFO_CAPTURECOUNT, &m.groups);
-    pcre2_pattern_info(m.b, PCRE2_INFO_CAPTURECOUNT, &gb);
-    ck_assert_uint_eq(m.groups, gb); /* groups are read by name and number */
-    m.ma = pcre2_match_data_create_from_pattern(m.a, NULL);
-    m.mb = pcre2_match_data_create_from_pattern(m.b, NULL);
-    m.tries = m.hits = 0;
-    for (size_t i = 0; i < ntexts; i++) {
-      const char *s = texts[i];
-      for (const char *line = s; *line;) {
-        const char *end = strchr(line, '\n');
-        if (!end) end = line + strlen(line);
-        const char *next = *end ? end + 1 : end;
-        const char *end2 = strchr(next, '\n');
-        if (!end2) end2 = next + strlen(next);
-        size_t n1 = (size_t)(end - line);
-        /* the subjects of a line that holds a number */
-        bool number = strpbrk(line, "0123456789") &&
-                      (size_t)(strpbrk(line, "0123456789") - line) < n1;
-        check_block(&m, line, n1, rewritten[r].subject && number);
-        if (*end && end2 > next)
-          check_block(&m, line, (size_t)(end2 - line), false);
-        line = next;
-      }
-    }
-    ck_assert_msg(!m.differs, "%s: %s", m.id, m.differs);
-    /* the texts hold what the rule finds: the check saw it match */
-    ck_assert_msg(m.hits > 0, "%s: no match in the corpus", m.id);
-    pcre2_match_data_free(m.ma);
-    pcre2_match_data_free(m.mb);
-    pcre2_code_free(m.a);
-    pcre2_code_free(m.b);
+    same_matches m;
+    same_matches_open(&m, rewritten[r].before, now->pattern, REWRITES_CASELESS);
+    rewrite_try t = {&m, rewritten[r].subject};
+    for (size_t i = 0; i < ntexts; i++)
+      rewrites_walk(texts[i], check_lines, &t);
+    same_matches_done(&m, rewritten[r].id, 0);
   }
-  for (size_t i = 0; i < ntexts; i++) free(texts[i]);
-  free(texts);
+  rewrites_texts_free(texts, ntexts);
 }
 END_TEST
 

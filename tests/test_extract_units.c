@@ -7,6 +7,7 @@
  * found. */
 #define _GNU_SOURCE /* asprintf */
 #include "harness.h"
+#include "rewrites.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -919,53 +920,22 @@ static const char phrase_before[] =
     "\\h+ (?:đóng\\h+)? trên\\h+địa\\h+bàn (?:\\h+(?:tỉnh|thành\\h+phố|"
     "xã|phường)\\b)? ) )";
 
-typedef struct same_matches {
-  pcre2_code *a, *b;
-  pcre2_match_data *ma, *mb;
-  uint32_t groups;
-  size_t tries, hits;
-  char *differs; /* the first difference, or NULL */
-} same_matches;
-
-/* Do a and b (compiled anchored) match s[0..n) alike from `at`? */
-static void check_same(same_matches *m, const char *s, size_t n, size_t at) {
-  int ra = pcre2_match(m->a, (PCRE2_SPTR)s, n, at, 0, m->ma, NULL);
-  int rb = pcre2_match(m->b, (PCRE2_SPTR)s, n, at, 0, m->mb, NULL);
-  m->tries++;
-  bool same = ra == rb;
-  if (same && ra > 0) {
-    m->hits++;
-    const PCRE2_SIZE *oa = pcre2_get_ovector_pointer(m->ma);
-    const PCRE2_SIZE *ob = pcre2_get_ovector_pointer(m->mb);
-    for (uint32_t g = 0; g < 2 * (m->groups + 1); g++) same &= oa[g] == ob[g];
-  }
-  if (!same && !m->differs &&
-      asprintf(&m->differs, "%d before, %d now (or other groups) at %zu of "
-               "\"%.*s\"", ra, rb, at, (int)n, s) < 0)
-    m->differs = NULL;
-}
-
 /* A line, or two joined by a line break: tried at each character, with
  * the subject ending at the block's end and at each blank up to a
- * name's reach after it (ranges end anywhere: a cell, a clause). */
+ * name's reach after it (ranges end anywhere: a cell, a clause).  The
+ * patterns are compiled anchored. */
 static void check_block(same_matches *m, const char *s, size_t n) {
   enum { REACH = 160 };
   for (size_t a = 0; a <= n; a++) {
     if (a < n && ((unsigned char)s[a] & 0xC0) == 0x80) continue;
-    check_same(m, s, n, a);
+    same_matches_try(m, s, n, a, 0, NULL);
     for (size_t b = a + 1; b < n && b <= a + REACH; b++)
-      if (s[b] == ' ') check_same(m, s, b, a);
+      if (s[b] == ' ') same_matches_try(m, s, b, a, 0, NULL);
   }
 }
 
-static pcre2_code *compile_as(const char *pattern, uint32_t options) {
-  int e;
-  PCRE2_SIZE at;
-  pcre2_code *c = pcre2_compile((PCRE2_SPTR)pattern, PCRE2_ZERO_TERMINATED,
-                                options | PCRE2_ANCHORED, &e, &at, NULL);
-  ck_assert_msg(c != NULL, "pattern error %d at %zu", e, (size_t)at);
-  pcre2_jit_compile(c, PCRE2_JIT_COMPLETE);
-  return c;
+static void check_lines(void *m, const char *s, size_t n, bool joined) {
+  check_block(m, s, n);
 }
 
 START_TEST(rewritten_patterns_match_as_before) {
@@ -975,50 +945,18 @@ START_TEST(rewritten_patterns_match_as_before) {
   uint32_t options = 0;
   ck_assert_int_eq(
       pcre2_pattern_info(now->code, PCRE2_INFO_ARGOPTIONS, &options), 0);
-  same_matches m = {0};
-  m.a = compile_as(phrase_before, options);
-  m.b = compile_as(now->pattern, options);
   ck_assert_str_ne(phrase_before, now->pattern);
-  uint32_t gb = 0;
-  pcre2_pattern_info(m.a, PCRE2_INFO_CAPTURECOUNT, &m.groups);
-  pcre2_pattern_info(m.b, PCRE2_INFO_CAPTURECOUNT, &gb);
-  ck_assert_uint_eq(m.groups, gb); /* groups are read by name and number */
-  m.ma = pcre2_match_data_create_from_pattern(m.a, NULL);
-  m.mb = pcre2_match_data_create_from_pattern(m.b, NULL);
-  char **files;
-  size_t nfiles = harness_corpus_all(&files);
-  ck_assert_uint_ge(nfiles, 4);
-  for (size_t i = 0; i < nfiles; i++) {
-    size_t len;
-    char *src = harness_read(files[i], &len);
-    ck_assert_ptr_nonnull(src);
-    cchc_text *t = NULL;
-    cchc_error err = {0};
-    ck_assert_int_eq(cchc_normalize(src, len, NULL, &t, &err), CCHC_OK);
-    const char *s = cchc_text_data(t);
-    for (const char *line = s; *line;) {
-      const char *end = strchr(line, '\n');
-      if (!end) end = line + strlen(line);
-      const char *next = *end ? end + 1 : end;
-      const char *end2 = strchr(next, '\n');
-      if (!end2) end2 = next + strlen(next);
-      check_block(&m, line, (size_t)(end - line));
-      if (*end && end2 > next) check_block(&m, line, (size_t)(end2 - line));
-      line = next;
-    }
-    cchc_text_free(t);
-    free(src);
-  }
-  harness_free_list(files, nfiles);
+  same_matches m;
+  same_matches_open(&m, phrase_before, now->pattern,
+                    options | PCRE2_ANCHORED);
+  char **texts;
+  size_t ntexts = rewrites_texts(&texts);
+  for (size_t i = 0; i < ntexts; i++) rewrites_walk(texts[i], check_lines, &m);
+  rewrites_texts_free(texts, ntexts);
   /* and the rule's examples, each a case its grammar was written for */
   for (size_t i = 0; i < now->nexamples; i++)
     check_block(&m, now->examples[i].text, strlen(now->examples[i].text));
-  ck_assert_msg(!m.differs, "unitname.phrase: %s", m.differs);
-  ck_assert_uint_gt(m.hits, 100); /* the corpus holds names it reads */
-  pcre2_match_data_free(m.ma);
-  pcre2_match_data_free(m.mb);
-  pcre2_code_free(m.a);
-  pcre2_code_free(m.b);
+  same_matches_done(&m, now->id, 100); /* the corpus holds names it reads */
 }
 END_TEST
 
