@@ -54,6 +54,18 @@ char *harness_read(const char *path, size_t *len) {
   return buf;
 }
 
+cchc_text *harness_normalize_file(const char *path) {
+  size_t len;
+  char *src = harness_read(path, &len);
+  ck_assert_msg(src != NULL, "cannot read %s", path);
+  cchc_text *t = NULL;
+  cchc_error err = {0};
+  cchc_status st = cchc_normalize(src, len, NULL, &t, &err);
+  free(src);
+  ck_assert_msg(st == CCHC_OK, "%s: normalize failed: %s", path, err.message);
+  return t;
+}
+
 int harness_write(const char *path, const char *data, size_t len) {
   FILE *fp = fopen(path, "wb");
   if (!fp)

@@ -18,6 +18,9 @@ const char *harness_root(void);
 
 /* Read a whole file; NULL if it cannot be read.  Caller frees. */
 char *harness_read(const char *path, size_t *len);
+/* A plan file read and normalized as cchc reads it, asserting both
+ * succeed; the caller frees it with cchc_text_free. */
+cchc_text *harness_normalize_file(const char *path);
 /* Write a file; returns 0 on success. */
 int harness_write(const char *path, const char *data, size_t len);
 /* A fresh temporary directory (removed by the OS's tmp cleaning). */

@@ -80,16 +80,10 @@ size_t rewrites_texts(char ***texts) {
   char **t = calloc(n, sizeof *t);
   ck_assert_ptr_nonnull(t);
   for (size_t i = 0; i < n; i++) {
-    size_t len;
-    char *src = harness_read(files[i], &len);
-    ck_assert_ptr_nonnull(src);
-    cchc_text *x = NULL;
-    cchc_error err = {0};
-    ck_assert_int_eq(cchc_normalize(src, len, NULL, &x, &err), CCHC_OK);
+    cchc_text *x = harness_normalize_file(files[i]);
     t[i] = strdup(cchc_text_data(x));
     ck_assert_ptr_nonnull(t[i]);
     cchc_text_free(x);
-    free(src);
   }
   harness_free_list(files, n);
   *texts = t;
