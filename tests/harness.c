@@ -4,6 +4,7 @@
 
 #include <dirent.h>
 #include <fcntl.h>
+#include <ftw.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -74,16 +75,42 @@ int harness_write(const char *path, const char *data, size_t len) {
   return (fclose(fp) == 0 && w == len) ? 0 : -1;
 }
 
+static char tmp_dir[] = "/tmp/cchc-test-......"; /* mkstemp-style template */
+static pid_t tmp_owner;
+
+static int open_up(const char *path, const struct stat *st, int type,
+                   struct FTW *ftw) {
+  (void)ftw;
+  if (type == FTW_D) chmod(path, (st->st_mode & 07777) | S_IRWXU);
+  return 0;
+}
+
+static int remove_one(const char *path, const struct stat *st, int type,
+                      struct FTW *ftw) {
+  (void)st;
+  (void)ftw;
+  if (type == FTW_DP) rmdir(path);
+  else unlink(path);
+  return 0;
+}
+
+/* At exit of the process that made it (not of Check's forked children, which
+ * inherit the handler): tests that make modes read-only first get them back. */
+static void tmpdir_remove(void) {
+  if (getpid() != tmp_owner) return;
+  nftw(tmp_dir, open_up, 16, FTW_PHYS);
+  nftw(tmp_dir, remove_one, 16, FTW_DEPTH | FTW_PHYS);
+}
+
 const char *harness_tmpdir(void) {
-  static char dir[] = "/tmp/cchc-test-......"; /* mkstemp-style template */
-  static int made;
-  if (!made) {
-    memset(dir + sizeof dir - 7, 'X', 6);
-    if (!mkdtemp(dir))
+  if (!tmp_owner) { /* forked tests share their parent's when it made one */
+    memcpy(tmp_dir + sizeof tmp_dir - 7, "XXXXXX", 6);
+    if (!mkdtemp(tmp_dir))
       return "/tmp";
-    made = 1;
+    tmp_owner = getpid();
+    atexit(tmpdir_remove);
   }
-  return dir;
+  return tmp_dir;
 }
 
 static const char *cchc_bin(void) {
