@@ -106,52 +106,69 @@ typedef struct alt_named {
  * clause is asked again (by its task, its lead, its duties), soon after,
  * and the answer depends on the range and the rules chosen only.  A
  * fixed number of answers is kept, each in the slot its range hashes to
- * (a newer one takes the slot), so memory stays flat in the plan's size. */
+ * (a newer one takes the slot), so memory stays flat in the plan's size.
+ * The slots are taken when the first answer is kept, and not cleared: a
+ * bit per slot tells the kept ones (a plan keeps a few dozen answers, and
+ * clearing 16 KB per document cost more than keeping them). */
 enum { RANGE_ANSWERS = 512 };
 
 typedef struct range_answer {
   size_t start, end;
-  cand *items; /* NULL: the slot is empty */
+  cand *items;
   size_t n;
 } range_answer;
 
 typedef struct range_answers {
-  range_answer slot[RANGE_ANSWERS];
+  range_answer *slot; /* RANGE_ANSWERS of them, NULL: none taken yet */
+  uint64_t kept[RANGE_ANSWERS / 64]; /* slot i holds an answer */
 } range_answers;
 
-static void answers_free(range_answers *a) {
-  for (size_t i = 0; i < RANGE_ANSWERS; i++) free(a->slot[i].items);
-}
-
-/* Forget the answers (for rules chosen anew). */
+/* Forget the answers (for rules chosen anew); the slots stay. */
 static void answers_clear(range_answers *a) {
-  answers_free(a);
-  memset(a, 0, sizeof *a);
+  for (size_t b = 0; b < RANGE_ANSWERS / 64; b++)
+    for (uint64_t m = a->kept[b]; m; m &= m - 1)
+      free(a->slot[b * 64 + (size_t)__builtin_ctzll(m)].items);
+  memset(a->kept, 0, sizeof a->kept);
 }
 
-static range_answer *range_slot(range_answers *a, size_t start, size_t end) {
+static void answers_free(range_answers *a) {
+  answers_clear(a);
+  free(a->slot);
+  a->slot = NULL;
+}
+
+static size_t range_slot(size_t start, size_t end) {
   uint64_t h = (uint64_t)start * 0x9E3779B97F4A7C15u ^
                (uint64_t)end * 0xC2B2AE3D27D4EB4Fu;
-  return &a->slot[(size_t)(h ^ h >> 29) % RANGE_ANSWERS];
+  return (size_t)(h ^ h >> 29) % RANGE_ANSWERS;
+}
+
+static bool slot_kept(const range_answers *a, size_t i) {
+  return a->kept[i / 64] >> (i % 64) & 1;
 }
 
 /* The answer for [start, end), or NULL. */
 static const range_answer *answer_of(range_answers *a, size_t start,
                                      size_t end) {
-  const range_answer *r = range_slot(a, start, end);
-  return r->items && r->start == start && r->end == end ? r : NULL;
+  size_t i = range_slot(start, end);
+  if (!slot_kept(a, i)) return NULL;
+  const range_answer *r = &a->slot[i];
+  return r->start == start && r->end == end ? r : NULL;
 }
 
 /* Keep l as the answer for [start, end) (nothing is kept without
  * memory: it is then found again when asked). */
 static void answer_keep(range_answers *a, size_t start, size_t end,
                         const cand_list *l) {
-  range_answer *r = range_slot(a, start, end);
+  size_t i = range_slot(start, end);
+  if (!a->slot && !(a->slot = malloc(RANGE_ANSWERS * sizeof *a->slot)))
+    return;
   cand *copy = malloc((l->n ? l->n : 1) * sizeof *copy);
   if (!copy) return;
   if (l->n) memcpy(copy, l->items, l->n * sizeof *copy);
-  free(r->items);
-  *r = (range_answer){start, end, copy, l->n};
+  if (slot_kept(a, i)) free(a->slot[i].items);
+  a->slot[i] = (range_answer){start, end, copy, l->n};
+  a->kept[i / 64] |= (uint64_t)1 << (i % 64);
 }
 
 /* The answer kept for [start, end) into the empty l; false when none. */
