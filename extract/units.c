@@ -620,9 +620,10 @@ typedef struct literal_gate {
    * anywhere */
   size_t rbits;
   uint64_t *first_of, *ungated;
-  /* the range last asked about: its runs [first, last), its literals, the
-   * rules that may match there by their first clause */
-  size_t first, last;
+  /* the range last asked about: where it starts (lo), its runs [first,
+   * last) (first: the first ending after lo), its literals, the rules
+   * that may match there by their first clause */
+  size_t lo, first, last;
   uint64_t *range, *maybe;
 } literal_gate;
 
@@ -1125,6 +1126,7 @@ static bool range_literals(const xctx *x, literal_gate *g, size_t lo,
                            size_t hi) {
   memset(g->range, 0, g->nbits * sizeof *g->range);
   if (!g->worded) return range_words_literals(x, g, lo, hi);
+  g->lo = lo;
   g->first = run_after(g, x, 0, lo);
   g->last = first_at_or_after(g->run_at, g->first, g->nruns, hi);
   bool whole = g->first == 0 && g->last == g->nruns;
@@ -1265,7 +1267,8 @@ static bool gated_match(const xctx *x, const literal_gate *g, size_t i,
   size_t done = at; /* starts before it were tried */
   size_t read[RULE_LIT_ALTS];
   for (size_t a = 0; a < RULE_LIT_ALTS; a++) read[a] = SIZE_MAX;
-  for (size_t k = run_after(g, x, g->first, at);;) {
+  /* a rule is mostly run from the range's start, whose first run is known */
+  for (size_t k = at == g->lo ? g->first : run_after(g, x, g->first, at);;) {
     k = next_holding(g, f, g->clause[i], k, read);
     if (k >= g->last || done >= hi) return false;
     size_t from = window_start(g, x, k, done, barrier);
