@@ -1219,19 +1219,23 @@ enum { AHEAD_REACH = 4096 };
 
 /* Where a match holding run k can start, not before `done`: after the last
  * barrier of r before it (barriers stand between words only, where every
- * byte is ASCII: its features are its own, rule_ascii_features). */
+ * byte is ASCII: its features are its own, rule_ascii_features).  The
+ * bytes before the run are read back: the first word byte met is the last
+ * of the run before, read over from its start (none lies before the
+ * range's first run after `done`: it is the first to end after the
+ * range's start). */
 static size_t window_start(const literal_gate *g, const xctx *x, size_t k,
                            size_t done, uint64_t barrier) {
   const unsigned char *s = (const unsigned char *)x->s;
-  size_t from = g->run_at[k];
-  while (from > done) {
-    size_t gap = k > g->first ? run_end(g, x, k - 1) : done;
-    if (gap < done) gap = done;
-    for (size_t b = from; b > gap; b--)
-      if (s[b - 1] < 0x80 && (rule_ascii_features[s[b - 1]] & barrier))
-        return b;
-    if (k == g->first || gap == done) return gap;
-    from = g->run_at[--k];
+  size_t b = g->run_at[k];
+  while (b > done) {
+    unsigned char c = s[b - 1];
+    if (word_byte(c)) {
+      b = g->run_at[--k];
+      continue;
+    }
+    if (c < 0x80 && (rule_ascii_features[c] & barrier)) return b;
+    b--;
   }
   return done;
 }
