@@ -106,52 +106,69 @@ typedef struct alt_named {
  * clause is asked again (by its task, its lead, its duties), soon after,
  * and the answer depends on the range and the rules chosen only.  A
  * fixed number of answers is kept, each in the slot its range hashes to
- * (a newer one takes the slot), so memory stays flat in the plan's size. */
+ * (a newer one takes the slot), so memory stays flat in the plan's size.
+ * The slots are taken when the first answer is kept, and not cleared: a
+ * bit per slot tells the kept ones (a plan keeps a few dozen answers, and
+ * clearing 16 KB per document cost more than keeping them). */
 enum { RANGE_ANSWERS = 512 };
 
 typedef struct range_answer {
   size_t start, end;
-  cand *items; /* NULL: the slot is empty */
+  cand *items;
   size_t n;
 } range_answer;
 
 typedef struct range_answers {
-  range_answer slot[RANGE_ANSWERS];
+  range_answer *slot; /* RANGE_ANSWERS of them, NULL: none taken yet */
+  uint64_t kept[RANGE_ANSWERS / 64]; /* slot i holds an answer */
 } range_answers;
 
-static void answers_free(range_answers *a) {
-  for (size_t i = 0; i < RANGE_ANSWERS; i++) free(a->slot[i].items);
-}
-
-/* Forget the answers (for rules chosen anew). */
+/* Forget the answers (for rules chosen anew); the slots stay. */
 static void answers_clear(range_answers *a) {
-  answers_free(a);
-  memset(a, 0, sizeof *a);
+  for (size_t b = 0; b < RANGE_ANSWERS / 64; b++)
+    for (uint64_t m = a->kept[b]; m; m &= m - 1)
+      free(a->slot[b * 64 + (size_t)__builtin_ctzll(m)].items);
+  memset(a->kept, 0, sizeof a->kept);
 }
 
-static range_answer *range_slot(range_answers *a, size_t start, size_t end) {
+static void answers_free(range_answers *a) {
+  answers_clear(a);
+  free(a->slot);
+  a->slot = NULL;
+}
+
+static size_t range_slot(size_t start, size_t end) {
   uint64_t h = (uint64_t)start * 0x9E3779B97F4A7C15u ^
                (uint64_t)end * 0xC2B2AE3D27D4EB4Fu;
-  return &a->slot[(size_t)(h ^ h >> 29) % RANGE_ANSWERS];
+  return (size_t)(h ^ h >> 29) % RANGE_ANSWERS;
+}
+
+static bool slot_kept(const range_answers *a, size_t i) {
+  return a->kept[i / 64] >> (i % 64) & 1;
 }
 
 /* The answer for [start, end), or NULL. */
 static const range_answer *answer_of(range_answers *a, size_t start,
                                      size_t end) {
-  const range_answer *r = range_slot(a, start, end);
-  return r->items && r->start == start && r->end == end ? r : NULL;
+  size_t i = range_slot(start, end);
+  if (!slot_kept(a, i)) return NULL;
+  const range_answer *r = &a->slot[i];
+  return r->start == start && r->end == end ? r : NULL;
 }
 
 /* Keep l as the answer for [start, end) (nothing is kept without
  * memory: it is then found again when asked). */
 static void answer_keep(range_answers *a, size_t start, size_t end,
                         const cand_list *l) {
-  range_answer *r = range_slot(a, start, end);
+  size_t i = range_slot(start, end);
+  if (!a->slot && !(a->slot = malloc(RANGE_ANSWERS * sizeof *a->slot)))
+    return;
   cand *copy = malloc((l->n ? l->n : 1) * sizeof *copy);
   if (!copy) return;
   if (l->n) memcpy(copy, l->items, l->n * sizeof *copy);
-  free(r->items);
-  *r = (range_answer){start, end, copy, l->n};
+  if (slot_kept(a, i)) free(a->slot[i].items);
+  a->slot[i] = (range_answer){start, end, copy, l->n};
+  a->kept[i / 64] |= (uint64_t)1 << (i % 64);
 }
 
 /* The answer kept for [start, end) into the empty l; false when none. */
@@ -603,9 +620,10 @@ typedef struct literal_gate {
    * anywhere */
   size_t rbits;
   uint64_t *first_of, *ungated;
-  /* the range last asked about: its runs [first, last), its literals, the
-   * rules that may match there by their first clause */
-  size_t first, last;
+  /* the range last asked about: where it starts (lo), its runs [first,
+   * last) (first: the first ending after lo), its literals, the rules
+   * that may match there by their first clause */
+  size_t lo, first, last;
   uint64_t *range, *maybe;
 } literal_gate;
 
@@ -1108,6 +1126,7 @@ static bool range_literals(const xctx *x, literal_gate *g, size_t lo,
                            size_t hi) {
   memset(g->range, 0, g->nbits * sizeof *g->range);
   if (!g->worded) return range_words_literals(x, g, lo, hi);
+  g->lo = lo;
   g->first = run_after(g, x, 0, lo);
   g->last = first_at_or_after(g->run_at, g->first, g->nruns, hi);
   bool whole = g->first == 0 && g->last == g->nruns;
@@ -1200,19 +1219,23 @@ enum { AHEAD_REACH = 4096 };
 
 /* Where a match holding run k can start, not before `done`: after the last
  * barrier of r before it (barriers stand between words only, where every
- * byte is ASCII: its features are its own, rule_ascii_features). */
+ * byte is ASCII: its features are its own, rule_ascii_features).  The
+ * bytes before the run are read back: the first word byte met is the last
+ * of the run before, read over from its start (none lies before the
+ * range's first run after `done`: it is the first to end after the
+ * range's start). */
 static size_t window_start(const literal_gate *g, const xctx *x, size_t k,
                            size_t done, uint64_t barrier) {
   const unsigned char *s = (const unsigned char *)x->s;
-  size_t from = g->run_at[k];
-  while (from > done) {
-    size_t gap = k > g->first ? run_end(g, x, k - 1) : done;
-    if (gap < done) gap = done;
-    for (size_t b = from; b > gap; b--)
-      if (s[b - 1] < 0x80 && (rule_ascii_features[s[b - 1]] & barrier))
-        return b;
-    if (k == g->first || gap == done) return gap;
-    from = g->run_at[--k];
+  size_t b = g->run_at[k];
+  while (b > done) {
+    unsigned char c = s[b - 1];
+    if (word_byte(c)) {
+      b = g->run_at[--k];
+      continue;
+    }
+    if (c < 0x80 && (rule_ascii_features[c] & barrier)) return b;
+    b--;
   }
   return done;
 }
@@ -1248,7 +1271,8 @@ static bool gated_match(const xctx *x, const literal_gate *g, size_t i,
   size_t done = at; /* starts before it were tried */
   size_t read[RULE_LIT_ALTS];
   for (size_t a = 0; a < RULE_LIT_ALTS; a++) read[a] = SIZE_MAX;
-  for (size_t k = run_after(g, x, g->first, at);;) {
+  /* a rule is mostly run from the range's start, whose first run is known */
+  for (size_t k = at == g->lo ? g->first : run_after(g, x, g->first, at);;) {
     k = next_holding(g, f, g->clause[i], k, read);
     if (k >= g->last || done >= hi) return false;
     size_t from = window_start(g, x, k, done, barrier);

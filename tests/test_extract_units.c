@@ -829,6 +829,56 @@ START_TEST(rules_run_around_their_rarest_words) {
 }
 END_TEST
 
+/* The answers of ranges asked before are kept in a fixed number of
+ * slots (taken at the first answer, a bit per slot telling the kept
+ * ones): more ranges than slots share slots, and a range asked again gets
+ * its own answer, never one of another range in its slot, in any order;
+ * rules chosen anew (another level) forget them all. */
+START_TEST(range_answers_share_slots_and_stay_right) {
+  static const char *const line[] = {"UBND xã\n", "Công an xã\n",
+                                     "Trạm Y tế xã\n"};
+  static const char *const key[] = {"ubnd_xa", "cong_an", "tram_y_te"};
+  enum { LINES = 700 };
+  size_t at[LINES + 1], cap = LINES * 20 + 1;
+  char *in = malloc(cap), *p = in;
+  ck_assert_ptr_nonnull(in);
+  for (size_t i = 0; i < LINES; i++) {
+    at[i] = (size_t)(p - in);
+    p = stpcpy(p, line[i % 3]);
+  }
+  at[LINES] = (size_t)(p - in);
+  doc d;
+  doc_open(&d, in, (size_t)(p - in), "commune");
+  ck_assert_uint_eq(d.x.n, at[LINES]); /* canonical as written */
+  for (int pass = 0; pass < 3; pass++)
+    for (size_t k = 0; k + 1 < LINES; k++) {
+      /* forward, then backward: each range after others took its slot */
+      size_t i = pass == 1 ? LINES - 2 - k : k;
+      ck_assert_uint_eq(find_range(&d, at[i], at[i + 1] - 1), 1);
+      ck_assert_str_eq(found[0].key, key[i % 3]);
+      ck_assert_uint_eq(find_range(&d, at[i], at[i + 2] - 1), 2);
+      ck_assert_str_eq(found[0].key, key[i % 3]);
+      ck_assert_str_eq(found[1].key, key[(i + 1) % 3]);
+      ck_assert_uint_eq(found[1].start, at[i + 1]);
+    }
+  /* the rules of another level: "các cơ quan" is another unit there */
+  const char *other = "phối hợp với các cơ quan, đơn vị liên quan\n";
+  doc e;
+  doc_open(&e, other, strlen(other), "commune");
+  ck_assert_uint_eq(find_all(&e), 1);
+  ck_assert_str_eq(found[0].key, "cac_co_quan");
+  e.x.f->document.level.value = "province";
+  ck_assert_uint_eq(find_all(&e), 1);
+  ck_assert_str_eq(found[0].key, "cac_so_nganh");
+  e.x.f->document.level.value = "commune";
+  ck_assert_uint_eq(find_all(&e), 1);
+  ck_assert_str_eq(found[0].key, "cac_co_quan");
+  doc_close(&e);
+  doc_close(&d);
+  free(in);
+}
+END_TEST
+
 /* A table repeats its cells: once a document has asked for many ranges,
  * a range whose text (and the text a rule may read before it) came
  * before is answered from that answer, moved to where it stands; a range
@@ -1237,6 +1287,7 @@ int main(void) {
   tcase_add_test(tc, long_text_ranges_see_what_a_search_sees);
   tcase_add_test(tc, rules_run_around_their_rarest_words);
   tcase_add_test(tc, repeated_cells_are_answered_by_text);
+  tcase_add_test(tc, range_answers_share_slots_and_stay_right);
   tcase_add_test(tc, unit_rules_name_taxonomy_keys);
   tcase_add_test(tc, taxonomy_spellings_are_found);
   tcase_add_test(tc, added_spelling_is_found);
