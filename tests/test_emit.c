@@ -1702,6 +1702,60 @@ START_TEST(json_unescaped_agrees_with_jansson) {
 }
 END_TEST
 
+/* The clean start of s[0, n) by the definition: ICU's U8_NEXT, a
+ * character at a time, up to the first that is no character or one the
+ * formats cannot carry (a control character but tab, LF and CR; U+FFFE,
+ * U+FFFF). */
+static size_t clean_prefix_by_decoding(const char *s, size_t n) {
+  size_t i = 0;
+  while (i < n) {
+    size_t at = i;
+    int32_t c = cchc_utf8_next(s, n, &i);
+    if (c < 0 || (c < 0x20 && c != '\t' && c != '\n' && c != '\r') ||
+        c == 0xFFFE || c == 0xFFFF)
+      return at;
+  }
+  return n;
+}
+
+/* emit_clean_prefix (16 bytes at a time, 8, then a character at a time)
+ * agrees with the definition: each odd sequence (controls, a lone or a
+ * missing continuation byte, overlong, surrogate, U+FFFE, four bytes,
+ * bytes no UTF-8 has) at every place of strings of Vietnamese and ASCII of
+ * every length up to 70, and cut at every length. */
+START_TEST(clean_prefix_agrees_with_decoding) {
+  static const char *const odd[] = {
+      "\x01", "\x1F", "\x7F", "\t", "\n", "\r", "\x80", "\xBF", "\xC0\x80",
+      "\xC1\xBF", "\xC2\x80", "\xC2", "\xDF\xBF", "\xE0\x80\x80",
+      "\xE0\xA0\x80", "\xE1\x80", "\xE1\x80\x80", "\xEC\xBF\xBF",
+      "\xED\x9F\xBF", "\xED\xA0\x80", "\xEE\x80\x80", "\xEF\xBF\xBD",
+      "\xEF\xBF\xBE", "\xEF\xBF\xBF", "\xF0\x9F\x98\x80", "\xF4\x90\x80\x80",
+      "\xF5", "\xFF", "ế", "Đ", "\xE1\xBB"};
+  static const char *const grounds[] = {
+      "Kế hoạch cải cách hành chính năm 2026 của Ủy ban nhân dân xã Nghĩa",
+      "abcdefghijklmnopqrstuvwxyz0123456789 ABCDEFGHIJKLMNOPQRSTUVWXYZ!?",
+      "ếếếếếếếếếếếếếếếếếếếếếếđđđđđđđđđđđđđđđđđđđđđ"};
+  char s[160];
+  for (size_t g = 0; g < sizeof grounds / sizeof *grounds; g++)
+    for (size_t o = 0; o < sizeof odd / sizeof *odd; o++)
+      for (size_t len = 0; len <= 70 && len <= strlen(grounds[g]); len++)
+        for (size_t at = 0; at <= len; at++) {
+          size_t k = strlen(odd[o]);
+          memcpy(s, grounds[g], at);
+          memcpy(s + at, odd[o], k);
+          memcpy(s + at + k, grounds[g] + at, len - at);
+          size_t n = len + k;
+          for (size_t cut = n; cut + 4 > n && cut > 0; cut--) {
+            size_t got = emit_clean_prefix(s, cut),
+                   want = clean_prefix_by_decoding(s, cut);
+            ck_assert_msg(got == want,
+                          "ground %zu, odd %zu at %zu, %zu bytes: %zu, want %zu",
+                          g, o, at, cut, got, want);
+          }
+        }
+}
+END_TEST
+
 /* Strings copied between quotes and strings escaped by jansson, short and
  * long, met once and again (kept in the memo, or past its longest), with
  * the character to escape first, inside or last: the document is
@@ -2603,6 +2657,7 @@ int main(void) {
   tcase_add_test(tc, json_strings_one_byte_apart);
   tcase_add_test(tc, json_raw_strings_recur_cleaned);
   tcase_add_test(tc, json_unescaped_agrees_with_jansson);
+  tcase_add_test(tc, clean_prefix_agrees_with_decoding);
   tcase_add_test(tc, json_copied_and_escaped_strings);
   tcase_add_test(tc, csv_formulas_neutralized);
   suite_add_tcase(s, tc);
