@@ -3,12 +3,12 @@
  * jansson prints every key, string and real (escaping, numbers, with the
  * flags below), and integers are printed as it prints them
  * (emit_integer_text: "%lld"); a string with nothing to escape, which
- * jansson would print as it is between quotes, is copied so without a
- * pass of jansson's escaper over it (emit_json_unescaped); the writer adds the brackets, separators
- * and indentation jansson puts around them, so that the text is byte for
- * byte what json_dumps prints for the tree of the same document with the
- * same flags (test_emit checks it on every plan), followed by a newline;
- * no tree is built.
+ * jansson would print as it is between quotes, is copied so, without a
+ * pass of jansson's escaper over it (emit_json_unescaped).  The writer
+ * adds the brackets, separators and indentation jansson puts around them,
+ * so that the text is byte for byte what json_dumps prints for the tree
+ * of the same document with the same flags (test_emit checks it on every
+ * plan), followed by a newline; no tree is built.
  *
  * A document prints tens of thousands of scalars, so the per-value cost
  * counts: jansson's is per call and per character.  The scalars are
@@ -239,8 +239,8 @@ static const json_t *string(writer *j, const char *s, size_t n) {
   return json_string_setn_nocheck(j->string, s, n) == 0 ? j->string : NULL;
 }
 
-/* Does the 8 bytes' word x hold a '"', a '\\' or a control character?
- * Byte-wise tests whose result is nonzero exactly when one byte is. */
+/* Do the 8 bytes of x hold a '"', a '\\' or a control character?
+ * (Byte-wise tests, nonzero exactly when some byte is one.) */
 static bool escaped8(uint64_t x) {
   const uint64_t ones = UINT64_C(0x0101010101010101),
                  highs = UINT64_C(0x8080808080808080);
