@@ -126,6 +126,14 @@ void emit_puts(emit_sink *s, const char *str);
 /* jansson's text of `v` (json_dumpb with `flags`), printed straight into
  * the buffer; false when jansson failed. */
 bool emit_put_json(emit_sink *s, const json_t *v, size_t flags);
+/* The length of the start of s[0, n) that the walk hands over as it is:
+ * valid UTF-8 of characters every format carries (no control character
+ * but tab and line breaks, no U+FFFE or U+FFFF); the rest is cleaned. */
+size_t emit_clean_prefix(const char *s, size_t n);
+/* Does jansson print the valid UTF-8 string s (n bytes) with `flags` as
+ * itself between quotes (nothing in it to escape)?  Such a string is
+ * copied; the others go through jansson's escaper. */
+bool emit_json_unescaped(const char *s, size_t n, size_t flags);
 /* Hand what is buffered to the write function; false if it ever refused
  * a piece. */
 bool emit_sink_flush(emit_sink *s);

@@ -2,11 +2,13 @@
  *
  * jansson prints every key, string and real (escaping, numbers, with the
  * flags below), and integers are printed as it prints them
- * (emit_integer_text: "%lld"); the writer adds the brackets, separators
- * and indentation jansson puts around them, so that the text is byte for
- * byte what json_dumps prints for the tree of the same document with the
- * same flags (test_emit checks it on every plan), followed by a newline;
- * no tree is built.
+ * (emit_integer_text: "%lld"); a string with nothing to escape, which
+ * jansson would print as it is between quotes, is copied so, without a
+ * pass of jansson's escaper over it (emit_json_unescaped).  The writer
+ * adds the brackets, separators and indentation jansson puts around them,
+ * so that the text is byte for byte what json_dumps prints for the tree
+ * of the same document with the same flags (test_emit checks it on every
+ * plan), followed by a newline; no tree is built.
  *
  * A document prints tens of thousands of scalars, so the per-value cost
  * counts: jansson's is per call and per character.  The scalars are
@@ -31,6 +33,10 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 enum {
   MAX_DEPTH = 16,
@@ -233,6 +239,50 @@ static const json_t *string(writer *j, const char *s, size_t n) {
   return json_string_setn_nocheck(j->string, s, n) == 0 ? j->string : NULL;
 }
 
+/* Do the 8 bytes of x hold a '"', a '\\' or a control character?
+ * (Byte-wise tests, nonzero exactly when some byte is one.) */
+static bool escaped8(uint64_t x) {
+  const uint64_t ones = UINT64_C(0x0101010101010101),
+                 highs = UINT64_C(0x8080808080808080);
+  uint64_t quote = x ^ ones * '"', backslash = x ^ ones * '\\';
+  return (((quote - ones) & ~quote) | ((backslash - ones) & ~backslash) |
+          ((x - ones * 0x20) & ~x)) &
+         highs;
+}
+
+bool emit_json_unescaped(const char *s, size_t n, size_t flags) {
+  /* jansson escapes '"', '\\' and the characters below U+0020, '/' and
+   * those past U+007F only under these flags (writers use neither) */
+  if (flags & (JSON_ESCAPE_SLASH | JSON_ENSURE_ASCII))
+    return false;
+  size_t i = 0;
+#if defined(__SSE2__)
+  const __m128i quote = _mm_set1_epi8('"'), backslash = _mm_set1_epi8('\\'),
+                control = _mm_set1_epi8(0x1F);
+  for (; i + 16 <= n; i += 16) {
+    __m128i x = _mm_loadu_si128((const __m128i *)(s + i));
+    /* x <= 0x1F (unsigned): max(x, 0x1F) == 0x1F */
+    __m128i hit = _mm_or_si128(
+        _mm_or_si128(_mm_cmpeq_epi8(x, quote), _mm_cmpeq_epi8(x, backslash)),
+        _mm_cmpeq_epi8(_mm_max_epu8(x, control), control));
+    if (_mm_movemask_epi8(hit))
+      return false;
+  }
+#endif
+  for (; i + 8 <= n; i += 8) {
+    uint64_t x;
+    memcpy(&x, s + i, sizeof x);
+    if (escaped8(x))
+      return false;
+  }
+  for (; i < n; i++) {
+    unsigned char c = (unsigned char)s[i];
+    if (c < 0x20 || c == '"' || c == '\\')
+      return false;
+  }
+  return true;
+}
+
 /* One step of string_hash: eight bytes of the string mixed in. */
 static uint64_t hash_mix(uint64_t h, uint64_t bytes) {
   h = (h ^ bytes) * UINT64_C(0x9E3779B97F4A7C15);
@@ -304,24 +354,36 @@ static bool seen_before(memo *m, uint64_t h) {
   return false;
 }
 
-/* Keep the string `s` (n bytes) and `v`, jansson's string of it, printed
- * in `slot`; false when jansson or an allocation failed. */
+/* Keep the string `s` (n bytes) and its text (jansson's, or the string
+ * between quotes when there is nothing to escape) in `slot`; false when
+ * jansson or an allocation failed. */
 static bool keep_string(writer *j, string_slot *slot, const char *s,
-                        size_t n, const json_t *v) {
+                        size_t n) {
   memo *m = j->memo;
+  const json_t *v;
   if (m->texts.len > MEMO_TEXTS) { /* start anew: memory stays bounded */
     memset(m->strings, 0, sizeof m->strings);
     strbuf_reset(&m->texts);
     memset(j->ptrs, 0, sizeof j->ptrs);
   }
+  bool unescaped = emit_json_unescaped(s, n, j->flags);
   /* The longest text of n bytes: each a control character as \u00XX. */
-  size_t room = 6 * n + 2;
-  if (!v || !strbuf_grow(&m->texts, n + room))
+  size_t room = unescaped ? n + 2 : 6 * n + 2;
+  if (!strbuf_grow(&m->texts, n + room))
     return false;
   char *at = m->texts.buf + m->texts.len;
-  size_t len = json_dumpb(v, at + n, room, j->flags);
-  if (len == 0 || len > room)
-    return false;
+  size_t len = room;
+  if (unescaped) {
+    at[n] = '"';
+    memcpy(at + n + 1, s, n);
+    at[n + 1 + n] = '"';
+  } else {
+    if (!(v = string(j, s, n)))
+      return false;
+    len = json_dumpb(v, at + n, room, j->flags);
+    if (len == 0 || len > room)
+      return false;
+  }
   memcpy(at, s, n);
   *slot = (string_slot){.at = (uint32_t)m->texts.len,
                         .len = (uint16_t)n,
@@ -510,6 +572,23 @@ static bool j_string_again(void *ctx, emit_name name, const char *value,
   return true;
 }
 
+/* The string `s` (n bytes) as the value `name`, not kept: copied between
+ * quotes when there is nothing to escape (most text of a plan), else
+ * printed by jansson. */
+static void put_string(writer *j, emit_name name, const char *s, size_t n) {
+  if (!emit_json_unescaped(s, n, j->flags)) {
+    put(j, name, string(j, s, n));
+    return;
+  }
+  if (!begin_value(j, name))
+    return;
+  emit_put(j->out, "\"", 1);
+  emit_put(j->out, s, n);
+  emit_put(j->out, "\"", 1);
+  if (j->depth == 0)
+    j->done = true;
+}
+
 /* The walk hands over valid UTF-8 only (emit.h). */
 static void j_string(void *ctx, emit_name name, const char *value, size_t n) {
   writer *j = ctx;
@@ -518,7 +597,7 @@ static void j_string(void *ctx, emit_name name, const char *value, size_t n) {
     return;
   }
   if (n >= MEMO_LONG) {
-    put(j, name, string(j, value, n));
+    put_string(j, name, value, n);
     return;
   }
   uint64_t h = string_hash(value, n);
@@ -527,11 +606,11 @@ static void j_string(void *ctx, emit_name name, const char *value, size_t n) {
     /* a longer string (a task's text, a clause) is kept once it recurs,
      * so that those of one plan alone do not fill the table */
     if (n >= MEMO_MAX && !seen_before(j->memo, h)) {
-      put(j, name, string(j, value, n));
+      put_string(j, name, value, n);
       return;
     }
     m = string_room(j->memo, h);
-    if (!keep_string(j, m, value, n, string(j, value, n))) {
+    if (!keep_string(j, m, value, n)) {
       m->text_len = 0;
       j->failed = true;
       return;

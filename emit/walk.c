@@ -11,6 +11,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 typedef struct walker {
   const cchc_frame *f;
   const emit_ops *ops;
@@ -33,20 +37,40 @@ bool emit_number_is_integer(double v) {
   return isfinite(v) && v == floor(v) && fabs(v) < 9007199254740992.0;
 }
 
+/* Written from the last digit back, two at a time: a document prints
+ * tens of thousands of integers (every span's two offsets). */
 size_t emit_integer_text(long long v, char buf[EMIT_INTEGER_MAX]) {
+  static const char pairs[] = "00010203040506070809"
+                              "10111213141516171819"
+                              "20212223242526272829"
+                              "30313233343536373839"
+                              "40414243444546474849"
+                              "50515253545556575859"
+                              "60616263646566676869"
+                              "70717273747576777879"
+                              "80818283848586878889"
+                              "90919293949596979899";
   char digits[EMIT_INTEGER_MAX];
   unsigned long long u = v < 0 ? 0ULL - (unsigned long long)v
                                : (unsigned long long)v;
-  size_t n = 0, len = 0;
-  do {
-    digits[n++] = (char)('0' + u % 10);
-    u /= 10;
-  } while (u);
+  char *p = digits + sizeof digits;
+  while (u >= 100) {
+    unsigned k = (unsigned)(u % 100) * 2;
+    u /= 100;
+    *--p = pairs[k + 1];
+    *--p = pairs[k];
+  }
+  if (u >= 10) {
+    *--p = pairs[u * 2 + 1];
+    *--p = pairs[u * 2];
+  } else {
+    *--p = (char)('0' + u);
+  }
+  size_t len = 0, n = (size_t)(digits + sizeof digits - p);
   if (v < 0)
     buf[len++] = '-';
-  while (n)
-    buf[len++] = digits[--n];
-  return len;
+  memcpy(buf + len, p, n);
+  return len + n;
 }
 
 char *emit_format_number(double v, char buf[40]) {
@@ -95,14 +119,69 @@ static size_t printable_ascii8(const char *p) {
                             UINT64_C(0x8080808080808080));
 }
 
+#if defined(__SSE2__)
+/* How far from u[j] the string is clean, 16 bytes at a time: blocks of
+ * printable ASCII, tabs and line breaks, and whole characters of two
+ * bytes or of three with a lead E1 to EC (those clean_prefix takes
+ * without a decode; a character may cross from one block to the next).
+ * Returns the end of the last whole character of the blocks that passed;
+ * *retry: where blocks are looked at again (past the first byte that
+ * stopped them, which the caller decodes). */
+static size_t clean_blocks(const unsigned char *u, size_t j, size_t n,
+                           size_t *retry) {
+  /* (compared as signed bytes: 0x80..0xFF are negative) */
+  const __m128i cc0 = _mm_set1_epi8(-64), cc1 = _mm_set1_epi8(-63),
+                ce0 = _mm_set1_epi8(-32), ced = _mm_set1_epi8(-19),
+                c1f = _mm_set1_epi8(0x1F), tab = _mm_set1_epi8('\t'),
+                lf = _mm_set1_epi8('\n'), cr = _mm_set1_epi8('\r');
+  uint32_t need = 0; /* continuation bytes owed by the last block, as bits */
+  size_t done = j;   /* end of the last whole character */
+  for (; j + 16 <= n; j += 16) {
+    __m128i x = _mm_loadu_si128((const __m128i *)(const void *)(u + j));
+    uint32_t cont = (uint32_t)_mm_movemask_epi8(_mm_cmplt_epi8(x, cc0));
+    uint32_t lead2 = (uint32_t)_mm_movemask_epi8( /* C2..DF */
+        _mm_and_si128(_mm_cmpgt_epi8(x, cc1), _mm_cmplt_epi8(x, ce0)));
+    uint32_t lead3 = (uint32_t)_mm_movemask_epi8( /* E1..EC */
+        _mm_and_si128(_mm_cmpgt_epi8(x, ce0), _mm_cmplt_epi8(x, ced)));
+    uint32_t ascii = (uint32_t)_mm_movemask_epi8(_mm_or_si128(
+        _mm_cmpgt_epi8(x, c1f), /* 0x20..0x7F */
+        _mm_or_si128(_mm_cmpeq_epi8(x, tab),
+                     _mm_or_si128(_mm_cmpeq_epi8(x, lf), _mm_cmpeq_epi8(x, cr)))));
+    uint32_t owed = need | lead2 << 1 | lead3 << 1 | lead3 << 2;
+    uint32_t bad = (~(cont | lead2 | lead3 | ascii) | (owed ^ cont)) & 0xFFFF;
+    if (bad) {
+      *retry = j + (size_t)__builtin_ctz(bad) + 1;
+      return done;
+    }
+    need = owed >> 16;
+    /* a character cut by the block's end: the whole ones end at its lead */
+    done = need ? j + 31 - (size_t)__builtin_clz((lead2 | lead3) & 0xFFFF)
+                : j + 16;
+  }
+  *retry = j + 1; /* too near n for a block */
+  return done;
+}
+#endif
+
 /* The length of the start of s[0, n) that needs no cleaning.  Plans are
  * mostly ASCII runs between two- and three-byte letters (Vietnamese is
- * U+00C0 to U+1EF9), so those are taken without a general decode; any
- * other byte goes through ICU's validating U8_NEXT (cchc_utf8_next). */
-static size_t clean_prefix(const char *s, size_t n) {
+ * U+00C0 to U+1EF9), so those are taken without a general decode (16
+ * bytes at a time with SSE2); any other byte goes through ICU's
+ * validating U8_NEXT (cchc_utf8_next). */
+size_t emit_clean_prefix(const char *s, size_t n) {
   const unsigned char *u = (const unsigned char *)s;
   size_t i = 0;
+#if defined(__SSE2__)
+  size_t retry = 0;
+#endif
   while (i < n) {
+#if defined(__SSE2__)
+    if (i >= retry) {
+      i = clean_blocks(u, i, n, &retry);
+      if (i >= n)
+        break;
+    }
+#endif
     if (n - i >= 8) {
       size_t k = printable_ascii8(s + i);
       i += k;
@@ -131,7 +210,7 @@ static size_t clean_prefix(const char *s, size_t n) {
  * every invalid byte and every character XML cannot carry replaced by
  * U+FFFD; NULL when out of memory. */
 static const char *clean(walker *w, const char *s, size_t n, size_t *len) {
-  size_t i = clean_prefix(s, n);
+  size_t i = emit_clean_prefix(s, n);
   *len = n;
   if (i == n)
     return s;

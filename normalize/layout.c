@@ -308,15 +308,22 @@ static size_t marker_body(const char *s, size_t n) {
   }
   /* "Điều 3.", "Chương II", "Mục 1", "Phần I": the word, the number and
    * what punctuates it. */
-  static const char *const words[] = {"Điều ", "Chương ", "Mục ", "Phần ",
-                                      "ĐIỀU ", "CHƯƠNG ", "MỤC ", "PHẦN "};
+#define WORD(w) {w, sizeof w - 1}
+  static const struct {
+    const char *w;
+    size_t len;
+  } words[] = {WORD("Điều "), WORD("Chương "), WORD("Mục "), WORD("Phần "),
+               WORD("ĐIỀU "), WORD("CHƯƠNG "), WORD("MỤC "), WORD("PHẦN ")};
+#undef WORD
   if (s[0] != 'C' && s[0] != 'M' && s[0] != 'P' &&
       s[0] != '\xC4') /* (their first bytes, 'Đ' C4 90: most lines end here) */
     return 0;
   for (size_t w = 0; w < sizeof words / sizeof *words; w++) {
-    if (!starts_with(s, n, words[w]))
+    /* (their lengths known: no strlen for each line that starts so) */
+    if (n < words[w].len || s[0] != words[w].w[0] || s[1] != words[w].w[1] ||
+        memcmp(s, words[w].w, words[w].len) != 0)
       continue;
-    size_t j = strlen(words[w]), k = j;
+    size_t j = words[w].len, k = j;
     while (k < n && ((s[k] >= '0' && s[k] <= '9') || s[k] == 'I' ||
                      s[k] == 'V' || s[k] == 'X' || s[k] == 'L'))
       k++;
@@ -343,6 +350,9 @@ static bool is_marker(const char *s, size_t n) { return marker_body(s, n) > 0; }
 static bool is_lone_number(const char *s, size_t n, char *punct, int *value) {
   *punct = 0;
   *value = -1;
+  /* a digit, "- " or "Trang " first (most lines: none, and no more look) */
+  if (n == 0 || ((s[0] < '0' || s[0] > '9') && s[0] != '-' && s[0] != 'T'))
+    return false;
   size_t i = 0, end = n;
   bool dashed = starts_with(s, n, "- ") && n >= 5 && s[n - 1] == '-' &&
                 s[n - 2] == ' ';

@@ -1652,6 +1652,169 @@ START_TEST(json_long_strings_recur) {
 }
 END_TEST
 
+/* Does jansson print the string s (n bytes) as itself between quotes? */
+static bool jansson_copies(const char *s, size_t n, size_t flags) {
+  json_t *v = json_stringn(s, n);
+  ck_assert_ptr_nonnull(v);
+  char text[128];
+  size_t len = json_dumpb(v, text, sizeof text, flags | JSON_ENCODE_ANY);
+  json_decref(v);
+  ck_assert_uint_le(len, sizeof text);
+  return len == n + 2 && text[0] == '"' && text[n + 1] == '"' &&
+         memcmp(text + 1, s, n) == 0;
+}
+
+/* emit_json_unescaped says a string needs no escaping exactly when
+ * jansson prints it as it is: every ASCII byte (jansson's answer for it
+ * asked once) at every place of strings of every length up to 40 (16
+ * bytes a step, 8, then one by one), and texts with characters of two to
+ * four bytes, in both layouts; a flag that makes jansson escape more
+ * turns the copy off. */
+START_TEST(json_unescaped_agrees_with_jansson) {
+  const size_t layouts[] = {JSON_COMPACT, JSON_INDENT(2)};
+  bool copied[0x80];
+  for (int c = 1; c < 0x80; c++) {
+    char one[3] = {'a', (char)c, 'b'};
+    copied[c] = jansson_copies(one, 3, JSON_COMPACT);
+  }
+  char s[48];
+  for (size_t f = 0; f < 2; f++) {
+    size_t flags = layouts[f] | JSON_PRESERVE_ORDER;
+    for (size_t n = 1; n <= 40; n++)
+      for (size_t at = 0; at < n; at++)
+        for (int c = 1; c < 0x80; c++) {
+          memset(s, 'a', n);
+          s[at] = (char)c;
+          if (emit_json_unescaped(s, n, flags) != copied[c])
+            ck_abort_msg("byte 0x%02X at %zu of %zu", c, at, n);
+        }
+    static const char *const texts[] = {
+        "", "Kế hoạch cải cách hành chính năm 2026 của UBND xã Nghĩa Trung",
+        "\xC2\x80\xDF\xBF \xE2\x80\xA8 \xEF\xBF\xBD \xF0\x9F\x98\x80 \x7F/",
+        "Điều 1. \"Quyết định\" số 27/QĐ-UBND", "tab\there", "a\\b",
+        "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx\n"};
+    for (size_t i = 0; i < sizeof texts / sizeof *texts; i++) {
+      size_t n = strlen(texts[i]);
+      ck_assert_msg(emit_json_unescaped(texts[i], n, flags) ==
+                        jansson_copies(texts[i], n, flags),
+                    "text %zu", i);
+    }
+  }
+  ck_assert(emit_json_unescaped("a b", 3, JSON_COMPACT));
+  ck_assert(!emit_json_unescaped("a/b", 3, JSON_COMPACT | JSON_ESCAPE_SLASH));
+  ck_assert(!emit_json_unescaped("ế", strlen("ế"),
+                                 JSON_COMPACT | JSON_ENSURE_ASCII));
+}
+END_TEST
+
+/* The clean start of s[0, n) by the definition: ICU's U8_NEXT, a
+ * character at a time, up to the first that is no character or one the
+ * formats cannot carry (a control character but tab, LF and CR; U+FFFE,
+ * U+FFFF). */
+static size_t clean_prefix_by_decoding(const char *s, size_t n) {
+  size_t i = 0;
+  while (i < n) {
+    size_t at = i;
+    int32_t c = cchc_utf8_next(s, n, &i);
+    if (c < 0 || (c < 0x20 && c != '\t' && c != '\n' && c != '\r') ||
+        c == 0xFFFE || c == 0xFFFF)
+      return at;
+  }
+  return n;
+}
+
+/* emit_clean_prefix (16 bytes at a time, 8, then a character at a time)
+ * agrees with the definition: each odd sequence (controls, a lone or a
+ * missing continuation byte, overlong, surrogate, U+FFFE, four bytes,
+ * bytes no UTF-8 has) at every place of strings of Vietnamese and ASCII of
+ * every length up to 70, whole and cut inside the sequence. */
+START_TEST(clean_prefix_agrees_with_decoding) {
+  static const char *const odd[] = {
+      "\x01", "\x1F", "\x7F", "\t", "\n", "\r", "\x80", "\xBF", "\xC0\x80",
+      "\xC1\xBF", "\xC2\x80", "\xC2", "\xDF\xBF", "\xE0\x80\x80",
+      "\xE0\xA0\x80", "\xE1\x80", "\xE1\x80\x80", "\xEC\xBF\xBF",
+      "\xED\x9F\xBF", "\xED\xA0\x80", "\xEE\x80\x80", "\xEF\xBF\xBD",
+      "\xEF\xBF\xBE", "\xEF\xBF\xBF", "\xF0\x9F\x98\x80", "\xF4\x90\x80\x80",
+      "\xF5", "\xFF", "ế", "Đ", "\xE1\xBB"};
+  static const char *const grounds[] = {
+      "Kế hoạch cải cách hành chính năm 2026 của Ủy ban nhân dân xã Nghĩa",
+      "abcdefghijklmnopqrstuvwxyz0123456789 ABCDEFGHIJKLMNOPQRSTUVWXYZ!?",
+      "ếếếếếếếếếếếếếếếếếếếếếếđđđđđđđđđđđđđđđđđđđđđ"};
+  char s[160];
+  for (size_t g = 0; g < sizeof grounds / sizeof *grounds; g++)
+    for (size_t o = 0; o < sizeof odd / sizeof *odd; o++)
+      for (size_t len = 0; len <= 70 && len <= strlen(grounds[g]); len++)
+        for (size_t at = 0; at <= len; at++) {
+          size_t k = strlen(odd[o]);
+          memcpy(s, grounds[g], at);
+          memcpy(s + at, odd[o], k);
+          memcpy(s + at + k, grounds[g] + at, len - at);
+          /* whole, and cut inside the odd sequence */
+          size_t cuts[2] = {len + k, at + k - 1};
+          for (size_t c = 0; c < (k > 1 ? 2 : 1); c++) {
+            size_t got = emit_clean_prefix(s, cuts[c]),
+                   want = clean_prefix_by_decoding(s, cuts[c]);
+            if (got != want)
+              ck_abort_msg("ground %zu, odd %zu at %zu, %zu bytes: %zu, want "
+                           "%zu", g, o, at, cuts[c], got, want);
+          }
+        }
+}
+END_TEST
+
+/* Strings copied between quotes and strings escaped by jansson, short and
+ * long, met once and again (kept in the memo, or past its longest), with
+ * the character to escape first, inside or last: the document is
+ * jansson's, in both layouts, and the strings read back. */
+START_TEST(json_copied_and_escaped_strings) {
+  static const size_t lengths[] = {5, 40, 300, 5000};
+  static const char *const odd[] = {NULL, "\"", "\\", "\t", "\n"};
+  enum { NLEN = 4, NODD = 5, PLACES = 3 };
+  static char buf[6000];
+  cchc_frame *f = frame_new();
+  ck_assert_ptr_nonnull(f);
+  size_t count = 0;
+  for (int twice = 0; twice < 2; twice++)
+    for (size_t l = 0; l < NLEN; l++)
+      for (size_t o = 0; o < NODD; o++)
+        for (size_t place = 0; place < PLACES; place++) {
+          size_t n = lengths[l];
+          for (size_t k = 0; k < n; k++)
+            buf[k] = "abcd "[k % 5];
+          if (n >= 40) /* a letter of three bytes, away from the odd one */
+            memcpy(buf + 10, "ế", strlen("ế"));
+          if (odd[o])
+            buf[place == 0 ? 0 : place == 1 ? n / 2 : n - 1] = odd[o][0];
+          buf[n] = '\0';
+          frame_section *s = FRAME_PUSH(f, sections);
+          ck_assert_ptr_nonnull(s);
+          s->id = frame_strdup(f, buf);
+          s->heading = frame_strdup(f, buf);
+          s->parent = -1;
+          s->span = (frame_span){count, count + 1};
+          count++;
+        }
+  const cchc_format formats[] = {CCHC_FORMAT_JSON, CCHC_FORMAT_JSONL};
+  const size_t layouts[] = {JSON_INDENT(2), JSON_COMPACT};
+  for (int round = 0; round < 2; round++)
+    for (size_t k = 0; k < 2; k++) {
+      char *out = render(f, formats[k], 0, NULL);
+      json_t *j = parse_json(out);
+      char path[64];
+      for (size_t i = 0; i < count; i++) {
+        snprintf(path, sizeof path, "sections/%zu/heading", i);
+        const char *got = json_string_value(jat(j, path));
+        ck_assert_msg(got && !strcmp(got, f->sections[i].heading),
+                      "%s differs", path);
+      }
+      assert_laid_out_like_jansson(j, out, layouts[k], round);
+      json_decref(j);
+      free(out);
+    }
+  cchc_frame_free(f);
+}
+END_TEST
+
 /* Would a spreadsheet read this CSV cell as a formula?  One that begins
  * with '=', '+', '-', '@', tab or CR does, unless it is a plain number
  * ("-5"). */
@@ -2499,7 +2662,16 @@ int main(void) {
   tcase_add_test(tc, json_long_strings_recur);
   tcase_add_test(tc, json_strings_one_byte_apart);
   tcase_add_test(tc, json_raw_strings_recur_cleaned);
+  tcase_add_test(tc, json_copied_and_escaped_strings);
   tcase_add_test(tc, csv_formulas_neutralized);
+  suite_add_tcase(s, tc);
+
+  /* every byte at every place: longer than the default timeout under
+   * ASan */
+  tc = tcase_create("scans");
+  tcase_set_timeout(tc, 120);
+  tcase_add_test(tc, json_unescaped_agrees_with_jansson);
+  tcase_add_test(tc, clean_prefix_agrees_with_decoding);
   suite_add_tcase(s, tc);
 
   tc = tcase_create("stream");

@@ -719,6 +719,17 @@ START_TEST(list_marker_lengths) {
       {"VII XÂY DỰNG", "VII "},
       {"Điều 3. Hiệu lực", "Điều 3. "},
       {"Phần II NHIỆM VỤ", "Phần II "},
+      {"Chương IV. Tổ chức", "Chương IV. "},
+      {"CHƯƠNG I", "CHƯƠNG I"},
+      {"Mục 2 Nhiệm vụ", "Mục 2 "},
+      {"MỤC 1: Chung", "MỤC 1: "},
+      {"ĐIỀU 5. Hiệu lực", "ĐIỀU 5. "},
+      {"PHẦN III", "PHẦN III"},
+      {"Chương", ""},
+      {"Mục", ""},
+      {"Mụ 1", ""},
+      {"Cải cách", ""},
+      {"Điều khoản", ""},
       {"a. tên", "a. "},
       {"(2) Tỷ lệ", "(2) "},
       {"(b) Về thể chế", "(b) "},
@@ -1208,6 +1219,21 @@ START_TEST(offsets_sparse_and_dense_edits) {
   ck_assert_uint_eq(shift, LINES / 2 / 60 + LINES / 2);
   cchc_text_free(t);
   free(in);
+}
+END_TEST
+
+/* A page number that interrupts a sentence is dropped in each of its
+ * forms: "Trang 2" and "- 3 -" (lone numbers start with a digit, '-' or
+ * "Trang": other lines are not looked at further), and "Số 12" is no
+ * page number. */
+START_TEST(page_number_forms_dropped) {
+  cchc_text *t = check_layout(
+      "I. MỤC TIÊU\n1. Đẩy mạnh công tác cải cách\nTrang 2\nhành chính "
+      "của xã.\n2. Nâng cao chất lượng phục vụ\n- 3 -\nngười dân và doanh "
+      "nghiệp.\n3. Số 12\n",
+      "I. MỤC TIÊU\n1. Đẩy mạnh công tác cải cách hành chính của xã.\n2. "
+      "Nâng cao chất lượng phục vụ người dân và doanh nghiệp.\n3. Số 12\n");
+  cchc_text_free(t);
 }
 END_TEST
 
@@ -2429,6 +2455,7 @@ int main(void) {
   tcase_add_test(tc, offsets_utf16);
   tcase_add_test(tc, offsets_span_next_to_dropped);
   tcase_add_test(tc, offsets_trailing_number_dot);
+  tcase_add_test(tc, page_number_forms_dropped);
   tcase_add_test(tc, offsets_long_text_ends);
   tcase_add_test(tc, offsets_sparse_and_dense_edits);
   tcase_add_test(tc, map_compacted_in_place);
