@@ -953,6 +953,88 @@ START_TEST(zones_around_few_candidates_of_a_long_plan) {
 }
 END_TEST
 
+/* Rules whose matches start only at a line start (or after a '|') are
+ * tried near their words when the walk finds those (deadlines.c:
+ * walk_wants), the words in their case told by their caseless twins
+ * ("Hằng" by "hằng"): each is tried at every start within the white
+ * space and bullet before its word, not at the word only.  Every
+ * padding of spaces and tabs before a bullet and the word gives the
+ * deadline of its rule, at the line's word; the same word not at a
+ * line start gives none of these rules. */
+START_TEST(line_start_rules_tried_near_their_words) {
+  static const struct {
+    const char *cell, *span, *rule;
+  } cells[] = {
+      {"Hằng năm", "Hằng năm", "deadline.cell_recurring"},
+      {"Định kỳ hàng quý", "Định kỳ hàng quý", "deadline.cell_recurring"},
+      {"Thường niên", "Thường niên", "deadline.cell_recurring"},
+      {"Thường xuyên", "Thường xuyên", "deadline.cell_ongoing"},
+      {"Từ năm 2027", "Từ năm 2027", "deadline.cell_from"},
+      {"Tháng mười", "Tháng mười", "deadline.cell_month_of_plan"},
+      {"Theo kế hoạch của UBND tỉnh", "Theo kế hoạch của UBND tỉnh",
+       "deadline.cell_plan_of"},
+      {"Sau khi Bộ công bố kết quả", "Sau khi Bộ công bố kết quả",
+       "deadline.cell_after"},
+  };
+  static const struct {
+    const char *line, *span;
+  } bodies[] = {
+      {"- Hằng năm, Sở Nội vụ tổ chức khảo sát", "Hằng năm"},
+      {"+ Mỗi tháng, các xã báo cáo tiến độ", "Mỗi tháng"},
+      {"* hàng quý, Văn phòng tổng hợp số liệu", "hàng quý"},
+      {"Hằng tuần, Tổ công tác họp giao ban", "Hằng tuần"},
+  };
+  static const char *const pads[] = {"", " ", "\t", "  \t ", "\t\t"};
+  enum { NC = sizeof cells / sizeof *cells, NB = sizeof bodies / sizeof *bodies,
+         NP = sizeof pads / sizeof *pads };
+  char src[16384];
+  size_t n = (size_t)snprintf(src, sizeof src,
+                              "KẾ HOẠCH\n"
+                              "Chuyển đổi số năm 2026\n"
+                              "I. NHIỆM VỤ\n"
+                              "Các sở làm Hằng năm, Thường xuyên theo lộ "
+                              "trình, Từ năm 2027 Theo kế hoạch.\n");
+  for (size_t p = 0; p < NP; p++)
+    for (size_t b = 0; b < NB; b++) {
+      const char *l = bodies[b].line;
+      bool bullet = strchr("-+*", l[0]) != NULL;
+      /* the padding before the bullet, and after it */
+      n += (size_t)snprintf(src + n, sizeof src - n, "%s%.*s%s%s\n", pads[p],
+                            bullet ? 1 : 0, l, bullet ? pads[p] : "",
+                            l + (bullet ? 2 : 0));
+    }
+  n += (size_t)snprintf(src + n, sizeof src - n, "II. PHỤ LỤC NHIỆM VỤ\n|\n");
+  for (size_t p = 0; p < NP; p++)
+    for (size_t c = 0; c < NC; c++)
+      n += (size_t)snprintf(src + n, sizeof src - n, "%s%s\n|\n", pads[p],
+                            cells[c].cell);
+  ck_assert_uint_lt(n, sizeof src - 1);
+  doc d;
+  extract(&d, src);
+  size_t k = 0;
+  for (size_t p = 0; p < NP; p++)
+    for (size_t b = 0; b < NB; b++, k++) {
+      ck_assert_uint_lt(k, d.f->ndeadlines);
+      const frame_deadline *x = &d.f->deadlines[k];
+      if (strcmp(x->rule, "deadline.every_initial") || strcmp(x->text, bodies[b].span))
+        dump(&d);
+      ck_assert_str_eq(x->rule, "deadline.every_initial");
+      ck_assert_str_eq(x->text, bodies[b].span);
+    }
+  for (size_t p = 0; p < NP; p++)
+    for (size_t c = 0; c < NC; c++, k++) {
+      ck_assert_uint_lt(k, d.f->ndeadlines);
+      const frame_deadline *x = &d.f->deadlines[k];
+      if (strcmp(x->rule, cells[c].rule) || strcmp(x->text, cells[c].span))
+        dump(&d);
+      ck_assert_str_eq(x->rule, cells[c].rule);
+      ck_assert_str_eq(x->text, cells[c].span);
+    }
+  ck_assert_uint_eq(d.f->ndeadlines, k);
+  release(&d);
+}
+END_TEST
+
 /* ---- the places of words, found in one walk ------------------------------ */
 
 /* Every place of word w in s[0, n), as its pattern finds them (each
@@ -1188,6 +1270,7 @@ int main(void) {
                       (int)(sizeof expressions / sizeof *expressions));
   tcase_add_test(tp, labels_recurrences_and_yearly_days);
   tcase_add_test(tp, crawled_table_cells);
+  tcase_add_test(tp, line_start_rules_tried_near_their_words);
   tcase_add_test(tp, periods_that_name_things);
   tcase_add_test(tp, names_far_into_a_long_plan);
   tcase_add_test(tp, plan_year_from_the_title);
