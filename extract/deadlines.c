@@ -263,12 +263,16 @@ static bool read_point(dctx *d, const rule *r, const char *s, raw_point *p) {
 
 /* The interval of the time expression that starts s[0..n): the first
  * point rule (file order) that matches at its start, each tried there
- * only (a search would go on through the rest). */
+ * only (a search would go on through the rest), and only when its facts
+ * let a match start with the first byte (a "Quý" is tried by the rules
+ * of quarters alone). */
 static bool parse_point(dctx *d, const char *s, size_t n,
                         interval *iv) {
   while (n && (*s == ' ' || *s == '\t' || *s == '\n')) s++, n--;
+  const unsigned char *u = (const unsigned char *)s;
   for (size_t i = 0; i < d->points.n; i++) {
     const rule *r = d->points.items[i];
+    if (n && r->facts.has_first && !rule_may_start(r, u, 0, n)) continue;
     if (!rule_exec_until(r, &d->x->scan, s, n, 0, 0, d->md)) continue;
     raw_point p;
     if (!read_point(d, r, s, &p)) return false;

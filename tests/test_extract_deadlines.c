@@ -953,6 +953,56 @@ START_TEST(zones_around_few_candidates_of_a_long_plan) {
 }
 END_TEST
 
+/* A time expression is parsed by the first point rule that matches at
+ * its start, each tried only when its facts let a match start with the
+ * expression's first byte (deadlines.c: parse_point): expressions in
+ * capitals, in lower case, opening with digits, with a day in words, of
+ * every kind, each parse as their rule says. */
+START_TEST(time_expressions_in_any_case) {
+  doc d;
+  extract(&d,
+          "KẾ HOẠCH\n"
+          "Cải cách hành chính năm 2026\n"
+          "I. NHIỆM VỤ\n"
+          "- Việc một. Thời gian thực hiện: QUÝ II/2026.\n"
+          "- Việc hai. Thời gian thực hiện: THÁNG 3/2026.\n"
+          "- Việc ba. Thời gian thực hiện: NĂM 2027.\n"
+          "- Việc bốn. Thời gian thực hiện: SÁU THÁNG ĐẦU NĂM 2026.\n"
+          "- Việc năm. Thời gian thực hiện: NGÀY 15/3/2026.\n"
+          "- Việc sáu. Thời gian thực hiện: NGÀY CUỐI CÙNG CỦA THÁNG HAI.\n"
+          "- Việc bảy. Thời gian thực hiện: 12/2026.\n"
+          "- Việc tám TỪ THÁNG BA ĐẾN THÁNG SÁU NĂM 2027.\n"
+          "- Việc chín. Thời gian thực hiện: QUÍ THỨ TƯ NĂM 2026.\n"
+          "- Việc mười. Thời gian thực hiện: từ NĂM 2026 và các năm tiếp "
+          "theo.\n"
+          "- Việc mười một. Thời gian thực hiện: 2026-03-31.\n");
+  expect(&d, "Thời gian thực hiện: QUÝ II/2026", "quarter", "2026-04-01",
+         "2026-06-30", false, NULL);
+  expect(&d, "Thời gian thực hiện: THÁNG 3/2026", "month", "2026-03-01",
+         "2026-03-31", false, NULL);
+  expect(&d, "Thời gian thực hiện: NĂM 2027", "year", "2027-01-01",
+         "2027-12-31", false, NULL);
+  expect(&d, "Thời gian thực hiện: SÁU THÁNG ĐẦU NĂM 2026", "half",
+         "2026-01-01", "2026-06-30", false, NULL);
+  expect(&d, "Thời gian thực hiện: NGÀY 15/3/2026", "date", NULL,
+         "2026-03-15", false, NULL);
+  expect(&d, "Thời gian thực hiện: NGÀY CUỐI CÙNG CỦA THÁNG HAI", "date",
+         NULL, "2026-02-28", true, NULL);
+  expect(&d, "Thời gian thực hiện: 12/2026", "month", "2026-12-01",
+         "2026-12-31", false, NULL);
+  expect(&d, "TỪ THÁNG BA ĐẾN THÁNG SÁU NĂM 2027", "range", "2027-03-01",
+         "2027-06-30", true, NULL);
+  expect(&d, "Thời gian thực hiện: QUÍ THỨ TƯ NĂM 2026", "quarter",
+         "2026-10-01", "2026-12-31", false, NULL);
+  expect(&d, "Thời gian thực hiện: từ NĂM 2026", "range", "2026-01-01", NULL,
+         false, NULL);
+  expect(&d, "Thời gian thực hiện: 2026-03-31", "date", NULL, "2026-03-31",
+         false, NULL);
+  expect_all_seen(&d);
+  release(&d);
+}
+END_TEST
+
 /* Rules whose matches start only at a line start (or after a '|') are
  * tried near their words when the walk finds those (deadlines.c:
  * walk_wants), the words in their case told by their caseless twins
@@ -1271,6 +1321,7 @@ int main(void) {
   tcase_add_test(tp, labels_recurrences_and_yearly_days);
   tcase_add_test(tp, crawled_table_cells);
   tcase_add_test(tp, line_start_rules_tried_near_their_words);
+  tcase_add_test(tp, time_expressions_in_any_case);
   tcase_add_test(tp, periods_that_name_things);
   tcase_add_test(tp, names_far_into_a_long_plan);
   tcase_add_test(tp, plan_year_from_the_title);
