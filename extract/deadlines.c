@@ -914,8 +914,31 @@ static cchc_status resolve_overlaps(xctx *x, cand *c, size_t n) {
 
 /* ---- output -------------------------------------------------------------- */
 
+/* Digits of v (< 10^width) in out[0, width), zero-padded: a plan has a
+ * date or two per deadline, and printf's reading of its format cost more
+ * than the rest of a deadline's output. */
+static void put_digits(char *out, unsigned v, int width) {
+  for (int i = width - 1; i >= 0; i--, v /= 10) out[i] = (char)('0' + v % 10);
+}
+
+/* "YYYY-MM-DD" (resolve keeps the year in 1..9999). */
 static const char *iso(cchc_frame *f, ymd d) {
-  return frame_intern(f, frame_printf(f, "%04d-%02d-%02d", d.y, d.m, d.d));
+  char b[10];
+  put_digits(b, (unsigned)d.y, 4);
+  b[4] = b[7] = '-';
+  put_digits(b + 5, (unsigned)d.m, 2);
+  put_digits(b + 8, (unsigned)d.d, 2);
+  return frame_intern(f, frame_strndup(f, b, sizeof b));
+}
+
+/* "d" and the deadline's number. */
+static const char *deadline_id(cchc_frame *f, size_t i) {
+  char b[1 + 20];
+  int w = 1;
+  for (size_t v = i; v >= 10; v /= 10) w++;
+  b[0] = 'd';
+  for (int k = w; k >= 1; k--, i /= 10) b[k] = (char)('0' + i % 10);
+  return frame_strndup(f, b, (size_t)w + 1);
 }
 
 static cchc_status push(dctx *d, const cand *c, const char *kind,
@@ -927,7 +950,7 @@ static cchc_status push(dctx *d, const cand *c, const char *kind,
   if (!dl) return NOMEM(x);
   size_t ps = c->has[G_PHRASE] ? c->gs[G_PHRASE] : c->start;
   size_t pe = c->has[G_PHRASE] ? c->ge[G_PHRASE] : c->end;
-  dl->id = frame_printf(f, "d%zu", f->ndeadlines);
+  dl->id = deadline_id(f, f->ndeadlines);
   dl->text = frame_intern(f, xfolded(x, ps, pe));
   dl->kind = kind;
   dl->start = from && from->has_start ? iso(f, from->start) : NULL;

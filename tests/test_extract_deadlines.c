@@ -1003,6 +1003,43 @@ START_TEST(time_expressions_in_any_case) {
 }
 END_TEST
 
+/* Dates are printed YYYY-MM-DD, zero-padded (a year of one to four
+ * digits too), and ids count the deadlines from d1 (deadlines.c: iso,
+ * deadline_id): twelve deadlines, years from 1 to 9999. */
+START_TEST(dates_and_ids_as_printed) {
+  static const struct {
+    const char *date, *iso;
+  } dates[] = {
+      {"1/1/0001", "0001-01-01"},   {"9/2/0045", "0045-02-09"},
+      {"10/3/0837", "0837-03-10"},  {"31/12/9999", "9999-12-31"},
+      {"29/2/2000", "2000-02-29"},  {"05/06/2026", "2026-06-05"},
+      {"7/7/1999", "1999-07-07"},   {"30/11/2031", "2031-11-30"},
+      {"1/10/2026", "2026-10-01"},  {"15/8/0500", "0500-08-15"},
+      {"28/2/0100", "0100-02-28"},  {"20/4/2027", "2027-04-20"},
+  };
+  enum { ND = sizeof dates / sizeof *dates };
+  char src[2048];
+  size_t n = (size_t)snprintf(src, sizeof src,
+                              "KẾ HOẠCH\nCải cách hành chính\nI. NHIỆM VỤ\n");
+  for (size_t i = 0; i < ND; i++)
+    n += (size_t)snprintf(src + n, sizeof src - n,
+                          "- Việc %zu hoàn thành trước ngày %s.\n", i + 1,
+                          dates[i].date);
+  ck_assert_uint_lt(n, sizeof src - 1);
+  doc d;
+  extract(&d, src);
+  ck_assert_uint_eq(d.f->ndeadlines, ND);
+  for (size_t i = 0; i < ND; i++) {
+    char id[16];
+    snprintf(id, sizeof id, "d%zu", i + 1);
+    ck_assert_str_eq(d.f->deadlines[i].id, id);
+    ck_assert_str_eq(d.f->deadlines[i].end, dates[i].iso);
+    ck_assert_ptr_null(d.f->deadlines[i].start);
+  }
+  release(&d);
+}
+END_TEST
+
 /* Rules whose matches start only at a line start (or after a '|') are
  * tried near their words when the walk finds those (deadlines.c:
  * walk_wants), the words in their case told by their caseless twins
@@ -1322,6 +1359,7 @@ int main(void) {
   tcase_add_test(tp, crawled_table_cells);
   tcase_add_test(tp, line_start_rules_tried_near_their_words);
   tcase_add_test(tp, time_expressions_in_any_case);
+  tcase_add_test(tp, dates_and_ids_as_printed);
   tcase_add_test(tp, periods_that_name_things);
   tcase_add_test(tp, names_far_into_a_long_plan);
   tcase_add_test(tp, plan_year_from_the_title);
