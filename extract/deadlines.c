@@ -15,7 +15,8 @@
  * Cost is linear in the text: every deadline rule is one left-to-right
  * scan, or is tried near the places of its words (near_match), found in
  * one walk for every rule (the where=table rules only in a plan with
- * tables), the rules so tried walking the text together a stretch at a
+ * tables; the rules of line starts too, when their words hold letters),
+ * the rules so tried walking the text together a stretch at a
  * time (collect); the
  * nodeadline rules are searched only around the matches they may drop
  * (find_zones); overlaps are resolved per cluster of overlapping
@@ -446,10 +447,8 @@ enum { NEAR_BYTES = 24 };
  * memory once per rule.  The candidates are sorted by start after. */
 enum { NEAR_STRETCH = 1 << 18 };
 
-/* Is r tried near its words?  A rule whose matches start only at a line
- * start or after given characters (rule_facts.starts) is, when they
- * start with a word: else trying it at each such start costs less than
- * finding the places of its words, which no other rule may want. */
+/* Can r be tried near its words: it has some, each close enough to the
+ * start of its matches? */
 static bool near_anchors(const rule *r) {
   const rule_facts *f = &r->facts;
   for (size_t k = 0; k < f->nanchor; k++)
@@ -457,6 +456,11 @@ static bool near_anchors(const rule *r) {
   return f->nanchor > 0;
 }
 
+/* Is r tried near its words whatever the other rules want?  A rule whose
+ * matches start only at a line start or after given characters
+ * (rule_facts.starts) is, when they start with a word: else trying it at
+ * each such start costs less than finding the places of its words, which
+ * no other rule may want (but see walk_wants, near_zone_words). */
 static bool near_words(const rule *r) {
   if (r->facts.starts && !xstarts_with_word(r)) return false;
   return near_anchors(r);
