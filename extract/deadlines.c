@@ -15,7 +15,8 @@
  * Cost is linear in the text: every deadline rule is one left-to-right
  * scan, or is tried near the places of its words (near_match), found in
  * one walk for every rule (the where=table rules only in a plan with
- * tables), the rules so tried walking the text together a stretch at a
+ * tables; the rules of line starts too, when their words hold letters),
+ * the rules so tried walking the text together a stretch at a
  * time (collect); the
  * nodeadline rules are searched only around the matches they may drop
  * (find_zones); overlaps are resolved per cluster of overlapping
@@ -187,6 +188,8 @@ typedef struct dctx {
   UNumberFormat *spell; /* Vietnamese numerals in words (ICU), lazily */
   word_places *places;  /* of the words deadline rules start with */
   size_t nplaces, cap_places;
+  const rule_literal **walked; /* the words of one walk (words_find) */
+  size_t nwalked;
 } dctx;
 
 /* s[a..b) as a number into *out; false when it is not digits. */
@@ -261,12 +264,16 @@ static bool read_point(dctx *d, const rule *r, const char *s, raw_point *p) {
 
 /* The interval of the time expression that starts s[0..n): the first
  * point rule (file order) that matches at its start, each tried there
- * only (a search would go on through the rest). */
+ * only (a search would go on through the rest), and only when its facts
+ * let a match start with the first byte (a "Quý" is tried by the rules
+ * of quarters alone). */
 static bool parse_point(dctx *d, const char *s, size_t n,
                         interval *iv) {
   while (n && (*s == ' ' || *s == '\t' || *s == '\n')) s++, n--;
+  const unsigned char *u = (const unsigned char *)s;
   for (size_t i = 0; i < d->points.n; i++) {
     const rule *r = d->points.items[i];
+    if (n && r->facts.has_first && !rule_may_start(r, u, 0, n)) continue;
     if (!rule_exec_until(r, &d->x->scan, s, n, 0, 0, d->md)) continue;
     raw_point p;
     if (!read_point(d, r, s, &p)) return false;
@@ -440,16 +447,62 @@ enum { NEAR_BYTES = 24 };
  * memory once per rule.  The candidates are sorted by start after. */
 enum { NEAR_STRETCH = 1 << 18 };
 
-/* Is r tried near its words?  A rule whose matches start only at a line
- * start or after given characters (rule_facts.starts) is, when they
- * start with a word: else trying it at each such start costs less than
- * finding the places of its words, which no other rule may want. */
-static bool near_words(const rule *r) {
+/* Can r be tried near its words: it has some, each close enough to the
+ * start of its matches? */
+static bool near_anchors(const rule *r) {
   const rule_facts *f = &r->facts;
-  if (f->starts && !xstarts_with_word(r)) return false;
   for (size_t k = 0; k < f->nanchor; k++)
     if (f->anchor_bytes[k] > NEAR_BYTES || !f->anchor[k]->code) return false;
   return f->nanchor > 0;
+}
+
+/* Is r tried near its words whatever the other rules want?  A rule whose
+ * matches start only at a line start or after given characters
+ * (rule_facts.starts) is, when they start with a word: else trying it at
+ * each such start costs less than finding the places of its words, which
+ * no other rule may want (but see walk_wants, near_zone_words). */
+static bool near_words(const rule *r) {
+  if (r->facts.starts && !xstarts_with_word(r)) return false;
+  return near_anchors(r);
+}
+
+/* Does every word r is tried near hold a letter?  A word of digits
+ * ("20" of a year) stands about as often as lines start. */
+static bool words_lettered(const rule *r) {
+  for (size_t k = 0; k < r->facts.nanchor; k++) {
+    const char *t = r->facts.anchor[k]->text;
+    while (*t >= '0' && *t <= '9') t++;
+    if (!*t) return false;
+  }
+  return true;
+}
+
+/* Is deadline rule r tried near its words, found in the one walk of the
+ * text (words_find)?  A rule of starts is too when its words hold
+ * letters: one walk finds the places of a few words more for about the
+ * same cost, and each try near them costs less than a try at every line
+ * start (only a start before the word can match). */
+static bool walk_wants(const rule *r) {
+  return near_words(r) || (near_anchors(r) && words_lettered(r));
+}
+
+/* Are the places of w had from the walk: w walked, or w in its case and
+ * its caseless twin walked (its places are among the twin's, rules.h)? */
+static bool word_walked(const dctx *d, const rule_literal *w) {
+  for (size_t i = 0; i < d->nwalked; i++)
+    if (d->walked[i] == w || w->twin == d->walked[i]) return true;
+  return false;
+}
+
+/* Is nodeadline rule r, scanning the rest of the text whole, tried near
+ * its words?  When it would be as a deadline rule, or it has starts but
+ * the places of its words are had from the walk. */
+static bool near_zone_words(const dctx *d, const rule *r) {
+  if (near_words(r)) return true;
+  if (!near_anchors(r)) return false;
+  for (size_t k = 0; k < r->facts.nanchor; k++)
+    if (!word_walked(d, r->facts.anchor[k])) return false;
+  return true;
 }
 
 /* The places of word w in the text: their index in d->places, or
@@ -499,7 +552,7 @@ static bool words_find(dctx *d, rule_list rs, bool tables) {
   for (size_t i = 0; ok && i < rs.n; i++) {
     const rule *r = rs.items[i];
     const char *where = rule_attr(r, "where");
-    if ((!tables && where && !strcmp(where, "table")) || !near_words(r))
+    if ((!tables && where && !strcmp(where, "table")) || !walk_wants(r))
       continue;
     for (size_t k = 0; ok && k < r->facts.nanchor; k++) {
       const rule_literal *w = r->facts.anchor[k];
@@ -511,8 +564,22 @@ static bool words_find(dctx *d, rule_list rs, bool tables) {
       else (words = grown)[nwords++] = w;
     }
   }
-  ok = ok && rule_text_find_words(&d->x->scan, words, nwords);
-  free(words);
+  /* a word in its case whose caseless twin is walked is told by the
+   * twin's places (rules.h): one form less for the walk to look for */
+  const rule_literal **walk =
+      ok ? malloc((nwords ? nwords : 1) * sizeof *walk) : NULL;
+  size_t nwalk = 0;
+  ok = walk != NULL;
+  for (size_t j = 0; ok && j < nwords; j++) {
+    bool told = false;
+    for (size_t k = 0; k < nwords && !told; k++)
+      told = words[j]->twin == words[k];
+    if (!told) walk[nwalk++] = words[j];
+  }
+  ok = ok && rule_text_find_words(&d->x->scan, walk, nwalk);
+  free(walk);
+  d->walked = words;
+  d->nwalked = ok ? nwords : 0;
   return ok;
 }
 
@@ -732,7 +799,7 @@ static cchc_status find_zones(dctx *d, const cand *c, size_t nc, zone **out,
     if (!zw[i].whole) continue;
     /* the rest tried near r's words, when it has them */
     near_walk nw = {.tried = 0};
-    bool near = near_words(r);
+    bool near = near_zone_words(d, r);
     if (near && !near_start(d, r, &nw)) goto nomem;
     if (!add_zones(x, r, near ? &nw : NULL, &zw[i].pos, x->n, &zs))
       goto nomem;
@@ -851,8 +918,31 @@ static cchc_status resolve_overlaps(xctx *x, cand *c, size_t n) {
 
 /* ---- output -------------------------------------------------------------- */
 
+/* Digits of v (< 10^width) in out[0, width), zero-padded: a plan has a
+ * date or two per deadline, and printf's reading of its format cost more
+ * than the rest of a deadline's output. */
+static void put_digits(char *out, unsigned v, int width) {
+  for (int i = width - 1; i >= 0; i--, v /= 10) out[i] = (char)('0' + v % 10);
+}
+
+/* "YYYY-MM-DD" (resolve keeps the year in 1..9999). */
 static const char *iso(cchc_frame *f, ymd d) {
-  return frame_intern(f, frame_printf(f, "%04d-%02d-%02d", d.y, d.m, d.d));
+  char b[10];
+  put_digits(b, (unsigned)d.y, 4);
+  b[4] = b[7] = '-';
+  put_digits(b + 5, (unsigned)d.m, 2);
+  put_digits(b + 8, (unsigned)d.d, 2);
+  return frame_intern(f, frame_strndup(f, b, sizeof b));
+}
+
+/* "d" and the deadline's number. */
+static const char *deadline_id(cchc_frame *f, size_t i) {
+  char b[1 + 20];
+  int w = 1;
+  for (size_t v = i; v >= 10; v /= 10) w++;
+  b[0] = 'd';
+  for (int k = w; k >= 1; k--, i /= 10) b[k] = (char)('0' + i % 10);
+  return frame_strndup(f, b, (size_t)w + 1);
 }
 
 static cchc_status push(dctx *d, const cand *c, const char *kind,
@@ -864,7 +954,7 @@ static cchc_status push(dctx *d, const cand *c, const char *kind,
   if (!dl) return NOMEM(x);
   size_t ps = c->has[G_PHRASE] ? c->gs[G_PHRASE] : c->start;
   size_t pe = c->has[G_PHRASE] ? c->ge[G_PHRASE] : c->end;
-  dl->id = frame_printf(f, "d%zu", f->ndeadlines);
+  dl->id = deadline_id(f, f->ndeadlines);
   dl->text = frame_intern(f, xfolded(x, ps, pe));
   dl->kind = kind;
   dl->start = from && from->has_start ? iso(f, from->start) : NULL;
@@ -980,7 +1070,7 @@ static void places_release(dctx *d) {
     for (size_t j = 0; j < zr.n && !wanted; j++) {
       const rule_facts *f = &zr.items[j]->facts;
       for (size_t k = 0; k < f->nanchor && !wanted; k++)
-        wanted = f->anchor[k] == p->word && near_words(zr.items[j]);
+        wanted = f->anchor[k] == p->word && near_zone_words(d, zr.items[j]);
     }
     if (wanted) d->places[kept++] = *p;
     else free(p->at); /* those the text keeps stay: later scans ask */
@@ -1043,7 +1133,7 @@ static cchc_status collect(dctx *d, rule_list rs, const bool *app, cand **out,
     const char *where = rule_attr(r, "where");
     bool table = where && !strcmp(where, "table");
     if (table && !tables) continue;
-    if (near_words(r)) {
+    if (walk_wants(r)) {
       /* every word's places first: near_start points into d->places */
       for (size_t k = 0; k < r->facts.nanchor; k++)
         if (places_of(d, r->facts.anchor[k]) == SIZE_MAX) goto nomem;
@@ -1118,6 +1208,7 @@ done:
   if (d.spell) unum_close(d.spell);
   for (size_t i = 0; i < d.nplaces; i++) free(d.places[i].at);
   free(d.places);
+  free(d.walked);
   return st;
 }
 

@@ -953,6 +953,175 @@ START_TEST(zones_around_few_candidates_of_a_long_plan) {
 }
 END_TEST
 
+/* A time expression is parsed by the first point rule that matches at
+ * its start, each tried only when its facts let a match start with the
+ * expression's first byte (deadlines.c: parse_point): expressions in
+ * capitals, in lower case, opening with digits, with a day in words, of
+ * every kind, each parse as their rule says. */
+START_TEST(time_expressions_in_any_case) {
+  doc d;
+  extract(&d,
+          "KẾ HOẠCH\n"
+          "Cải cách hành chính năm 2026\n"
+          "I. NHIỆM VỤ\n"
+          "- Việc một. Thời gian thực hiện: QUÝ II/2026.\n"
+          "- Việc hai. Thời gian thực hiện: THÁNG 3/2026.\n"
+          "- Việc ba. Thời gian thực hiện: NĂM 2027.\n"
+          "- Việc bốn. Thời gian thực hiện: SÁU THÁNG ĐẦU NĂM 2026.\n"
+          "- Việc năm. Thời gian thực hiện: NGÀY 15/3/2026.\n"
+          "- Việc sáu. Thời gian thực hiện: NGÀY CUỐI CÙNG CỦA THÁNG HAI.\n"
+          "- Việc bảy. Thời gian thực hiện: 12/2026.\n"
+          "- Việc tám TỪ THÁNG BA ĐẾN THÁNG SÁU NĂM 2027.\n"
+          "- Việc chín. Thời gian thực hiện: QUÍ THỨ TƯ NĂM 2026.\n"
+          "- Việc mười. Thời gian thực hiện: từ NĂM 2026 và các năm tiếp "
+          "theo.\n"
+          "- Việc mười một. Thời gian thực hiện: 2026-03-31.\n");
+  expect(&d, "Thời gian thực hiện: QUÝ II/2026", "quarter", "2026-04-01",
+         "2026-06-30", false, NULL);
+  expect(&d, "Thời gian thực hiện: THÁNG 3/2026", "month", "2026-03-01",
+         "2026-03-31", false, NULL);
+  expect(&d, "Thời gian thực hiện: NĂM 2027", "year", "2027-01-01",
+         "2027-12-31", false, NULL);
+  expect(&d, "Thời gian thực hiện: SÁU THÁNG ĐẦU NĂM 2026", "half",
+         "2026-01-01", "2026-06-30", false, NULL);
+  expect(&d, "Thời gian thực hiện: NGÀY 15/3/2026", "date", NULL,
+         "2026-03-15", false, NULL);
+  expect(&d, "Thời gian thực hiện: NGÀY CUỐI CÙNG CỦA THÁNG HAI", "date",
+         NULL, "2026-02-28", true, NULL);
+  expect(&d, "Thời gian thực hiện: 12/2026", "month", "2026-12-01",
+         "2026-12-31", false, NULL);
+  expect(&d, "TỪ THÁNG BA ĐẾN THÁNG SÁU NĂM 2027", "range", "2027-03-01",
+         "2027-06-30", true, NULL);
+  expect(&d, "Thời gian thực hiện: QUÍ THỨ TƯ NĂM 2026", "quarter",
+         "2026-10-01", "2026-12-31", false, NULL);
+  expect(&d, "Thời gian thực hiện: từ NĂM 2026", "range", "2026-01-01", NULL,
+         false, NULL);
+  expect(&d, "Thời gian thực hiện: 2026-03-31", "date", NULL, "2026-03-31",
+         false, NULL);
+  expect_all_seen(&d);
+  release(&d);
+}
+END_TEST
+
+/* Dates are printed YYYY-MM-DD, zero-padded (a year of one to four
+ * digits too), and ids count the deadlines from d1 (deadlines.c: iso,
+ * deadline_id): twelve deadlines, years from 1 to 9999. */
+START_TEST(dates_and_ids_as_printed) {
+  static const struct {
+    const char *date, *iso;
+  } dates[] = {
+      {"1/1/0001", "0001-01-01"},   {"9/2/0045", "0045-02-09"},
+      {"10/3/0837", "0837-03-10"},  {"31/12/9999", "9999-12-31"},
+      {"29/2/2000", "2000-02-29"},  {"05/06/2026", "2026-06-05"},
+      {"7/7/1999", "1999-07-07"},   {"30/11/2031", "2031-11-30"},
+      {"1/10/2026", "2026-10-01"},  {"15/8/0500", "0500-08-15"},
+      {"28/2/0100", "0100-02-28"},  {"20/4/2027", "2027-04-20"},
+  };
+  enum { ND = sizeof dates / sizeof *dates };
+  char src[2048];
+  size_t n = (size_t)snprintf(src, sizeof src,
+                              "KẾ HOẠCH\nCải cách hành chính\nI. NHIỆM VỤ\n");
+  for (size_t i = 0; i < ND; i++)
+    n += (size_t)snprintf(src + n, sizeof src - n,
+                          "- Việc %zu hoàn thành trước ngày %s.\n", i + 1,
+                          dates[i].date);
+  ck_assert_uint_lt(n, sizeof src - 1);
+  doc d;
+  extract(&d, src);
+  ck_assert_uint_eq(d.f->ndeadlines, ND);
+  for (size_t i = 0; i < ND; i++) {
+    char id[16];
+    snprintf(id, sizeof id, "d%zu", i + 1);
+    ck_assert_str_eq(d.f->deadlines[i].id, id);
+    ck_assert_str_eq(d.f->deadlines[i].end, dates[i].iso);
+    ck_assert_ptr_null(d.f->deadlines[i].start);
+  }
+  release(&d);
+}
+END_TEST
+
+/* Rules whose matches start only at a line start (or after a '|') are
+ * tried near their words when the walk finds those (deadlines.c:
+ * walk_wants), the words in their case told by their caseless twins
+ * ("Hằng" by "hằng"): each is tried at every start within the white
+ * space and bullet before its word, not at the word only.  Every
+ * padding of spaces and tabs before a bullet and the word gives the
+ * deadline of its rule, at the line's word; the same word not at a
+ * line start gives none of these rules. */
+START_TEST(line_start_rules_tried_near_their_words) {
+  static const struct {
+    const char *cell, *span, *rule;
+  } cells[] = {
+      {"Hằng năm", "Hằng năm", "deadline.cell_recurring"},
+      {"Định kỳ hàng quý", "Định kỳ hàng quý", "deadline.cell_recurring"},
+      {"Thường niên", "Thường niên", "deadline.cell_recurring"},
+      {"Thường xuyên", "Thường xuyên", "deadline.cell_ongoing"},
+      {"Từ năm 2027", "Từ năm 2027", "deadline.cell_from"},
+      {"Tháng mười", "Tháng mười", "deadline.cell_month_of_plan"},
+      {"Theo kế hoạch của UBND tỉnh", "Theo kế hoạch của UBND tỉnh",
+       "deadline.cell_plan_of"},
+      {"Sau khi Bộ công bố kết quả", "Sau khi Bộ công bố kết quả",
+       "deadline.cell_after"},
+  };
+  static const struct {
+    const char *line, *span;
+  } bodies[] = {
+      {"- Hằng năm, Sở Nội vụ tổ chức khảo sát", "Hằng năm"},
+      {"+ Mỗi tháng, các xã báo cáo tiến độ", "Mỗi tháng"},
+      {"* hàng quý, Văn phòng tổng hợp số liệu", "hàng quý"},
+      {"Hằng tuần, Tổ công tác họp giao ban", "Hằng tuần"},
+  };
+  static const char *const pads[] = {"", " ", "\t", "  \t ", "\t\t"};
+  enum { NC = sizeof cells / sizeof *cells, NB = sizeof bodies / sizeof *bodies,
+         NP = sizeof pads / sizeof *pads };
+  char src[16384];
+  size_t n = (size_t)snprintf(src, sizeof src,
+                              "KẾ HOẠCH\n"
+                              "Chuyển đổi số năm 2026\n"
+                              "I. NHIỆM VỤ\n"
+                              "Các sở làm Hằng năm, Thường xuyên theo lộ "
+                              "trình, Từ năm 2027 Theo kế hoạch.\n");
+  for (size_t p = 0; p < NP; p++)
+    for (size_t b = 0; b < NB; b++) {
+      const char *l = bodies[b].line;
+      bool bullet = strchr("-+*", l[0]) != NULL;
+      /* the padding before the bullet, and after it */
+      n += (size_t)snprintf(src + n, sizeof src - n, "%s%.*s%s%s\n", pads[p],
+                            bullet ? 1 : 0, l, bullet ? pads[p] : "",
+                            l + (bullet ? 2 : 0));
+    }
+  n += (size_t)snprintf(src + n, sizeof src - n, "II. PHỤ LỤC NHIỆM VỤ\n|\n");
+  for (size_t p = 0; p < NP; p++)
+    for (size_t c = 0; c < NC; c++)
+      n += (size_t)snprintf(src + n, sizeof src - n, "%s%s\n|\n", pads[p],
+                            cells[c].cell);
+  ck_assert_uint_lt(n, sizeof src - 1);
+  doc d;
+  extract(&d, src);
+  size_t k = 0;
+  for (size_t p = 0; p < NP; p++)
+    for (size_t b = 0; b < NB; b++, k++) {
+      ck_assert_uint_lt(k, d.f->ndeadlines);
+      const frame_deadline *x = &d.f->deadlines[k];
+      if (strcmp(x->rule, "deadline.every_initial") || strcmp(x->text, bodies[b].span))
+        dump(&d);
+      ck_assert_str_eq(x->rule, "deadline.every_initial");
+      ck_assert_str_eq(x->text, bodies[b].span);
+    }
+  for (size_t p = 0; p < NP; p++)
+    for (size_t c = 0; c < NC; c++, k++) {
+      ck_assert_uint_lt(k, d.f->ndeadlines);
+      const frame_deadline *x = &d.f->deadlines[k];
+      if (strcmp(x->rule, cells[c].rule) || strcmp(x->text, cells[c].span))
+        dump(&d);
+      ck_assert_str_eq(x->rule, cells[c].rule);
+      ck_assert_str_eq(x->text, cells[c].span);
+    }
+  ck_assert_uint_eq(d.f->ndeadlines, k);
+  release(&d);
+}
+END_TEST
+
 /* ---- the places of words, found in one walk ------------------------------ */
 
 /* Every place of word w in s[0, n), as its pattern finds them (each
@@ -1188,6 +1357,9 @@ int main(void) {
                       (int)(sizeof expressions / sizeof *expressions));
   tcase_add_test(tp, labels_recurrences_and_yearly_days);
   tcase_add_test(tp, crawled_table_cells);
+  tcase_add_test(tp, line_start_rules_tried_near_their_words);
+  tcase_add_test(tp, time_expressions_in_any_case);
+  tcase_add_test(tp, dates_and_ids_as_printed);
   tcase_add_test(tp, periods_that_name_things);
   tcase_add_test(tp, names_far_into_a_long_plan);
   tcase_add_test(tp, plan_year_from_the_title);
