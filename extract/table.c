@@ -726,7 +726,9 @@ typedef struct slot {
   int field;            /* table_role of the field a header cell names, or
                            -1 */
   const rule *why;      /* that field's rule */
-  bool number;          /* tcell.number */
+  int8_t number;        /* tcell.number: 1 yes, 0 no, -1 not asked yet
+                           (only a cell in a number column asks,
+                           slot_number) */
   int8_t heading;       /* tcell.group: 1 yes, 0 no, -1 not asked yet (only
                            a row of one text asks, slot_heading) */
 } slot;
@@ -820,7 +822,7 @@ static void add_slot(crawl *c, size_t open, size_t close, size_t lines) {
   slot *s = frame_grow(x->f, (void **)&c->slots, &c->nslots, &c->cap,
                        sizeof *c->slots);
   if (!s) return;
-  *s = (slot){open, close, a, b, lines, -1, NULL, false, -1};
+  *s = (slot){open, close, a, b, lines, -1, NULL, -1, -1};
   bool dashes = true;
   for (size_t i = a; i < b && dashes; i++)
     dashes = x->s[i] == '-' || x->s[i] == ':' || x->s[i] == '|' ||
@@ -832,7 +834,14 @@ static void add_slot(crawl *c, size_t open, size_t close, size_t lines) {
   if (lines <= 3 && b - a <= 120 &&
       table_field(x, c->fields, a, b, &role, &s->why, NULL))
     s->field = (int)role;
-  s->number = xany(x, c->number, a, b, NULL);
+}
+
+/* Does non-empty slot s read as a row number (tcell.number)?  Asked of the
+ * cells in a table's number column only: most slots are not, and the
+ * rules' searches cost a PCRE2 call each. */
+static bool slot_number(crawl *c, slot *s) {
+  if (s->number < 0) s->number = xany(c->x, c->number, s->a, s->b, NULL);
+  return s->number > 0;
 }
 
 /* Does non-empty slot s read as a group heading (tcell.group)? */
@@ -894,7 +903,7 @@ static bool read_columns(const slot *s, size_t k, columns *cols) {
 
 /* How well the k slots from s read as one row of a table of these
  * columns. */
-static int row_score(const slot *s, size_t k, const columns *cols) {
+static int row_score(crawl *c, slot *s, size_t k, const columns *cols) {
   size_t full = 0;
   for (size_t i = 0; i < k; i++) full += s[i].a != s[i].b;
   if (!full) return -2;
@@ -906,7 +915,7 @@ static int row_score(const slot *s, size_t k, const columns *cols) {
   else score = -3;
   if (cols->number >= 0 && (size_t)cols->number < k &&
       s[cols->number].a != s[cols->number].b)
-    score += s[cols->number].number ? 1 : -1;
+    score += slot_number(c, &s[cols->number]) ? 1 : -1;
   return score;
 }
 
@@ -949,7 +958,7 @@ static size_t cut_rows(crawl *c, size_t from, size_t to, const columns *cols,
   xctx *x = c->x;
   size_t m = to - from, maxk = cols->n + 1;
   if (!m) return from;
-  const slot *run = slot_at(c, from); /* the slots are held: none is read */
+  slot *run = slot_at(c, from); /* the slots are held: none is read */
   /* best[i]: score of the best cut of [from, from + i) into rows and
    * parting slots, a row starting at from + i; it came from the row of
    * back_k[i] slots at back[i] (back_k 0: slot back[i] was dropped) */
@@ -974,7 +983,7 @@ static size_t cut_rows(crawl *c, size_t from, size_t to, const columns *cols,
       back_k[i + 1] = 0;
     }
     for (size_t k = 1; k <= maxk && i + k <= m; k++) {
-      long sc = best[i] + row_score(&run[i], k, cols);
+      long sc = best[i] + row_score(c, &run[i], k, cols);
       if (sc >= end_score) { /* the table may end with this row */
         end_score = sc;
         end_at = i;
@@ -1058,7 +1067,7 @@ static void build_table(crawl *c, const columns *cols, const raw_rows *rows,
     for (size_t i = 0; i < raw->k; i++) {
       if (s[i].a == s[i].b) continue;
       full++;
-      if ((int)i == cols->number && s[i].number) num = &s[i];
+      if ((int)i == cols->number && slot_number(c, &s[i])) num = &s[i];
       else {
         text++;
         only = &s[i];

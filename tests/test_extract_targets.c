@@ -12,6 +12,7 @@
 
 #include "../extract/frame.h"
 #include "../extract/rules.h"
+#include "../extract/targets.h"
 
 #include <jansson.h>
 #include <math.h>
@@ -688,6 +689,95 @@ START_TEST(rewritten_patterns_match_as_before) {
 }
 END_TEST
 
+/* Byte pairs (targets.h): a text whose byte pairs lack those of every
+ * form of a literal holds none of it, so that the target rules search a
+ * block only for the literals its pairs allow.  Checked for every literal
+ * the target, non-target and clause rules ask of a block, against the
+ * literal's own search, on every corpus line and two joined, the lines
+ * with their ASCII letters in capitals, and words in other cases (the
+ * Kelvin sign is a 'k' without case). */
+typedef struct pairs_try {
+  const rule_literal **lits;
+  size_t n;
+  bool *may;
+  pcre2_match_data *md;
+  size_t found, absent; /* literals found; told absent by their pairs */
+  char *differs;        /* the first literal found where told absent */
+} pairs_try;
+
+static void try_pairs(pairs_try *t, const char *s, size_t n) {
+  targets_pairs_may_hold(t->lits, t->n, s, n, t->may);
+  for (size_t i = 0; i < t->n; i++) {
+    bool found = pcre2_match(t->lits[i]->code, (PCRE2_SPTR)s, n, 0, 0, t->md,
+                             NULL) > 0;
+    t->found += found;
+    t->absent += !t->may[i];
+    if (found && !t->may[i] && !t->differs &&
+        asprintf(&t->differs, "%s told absent from \"%.*s\"",
+                 t->lits[i]->text, (int)(n < 200 ? n : 200), s) < 0)
+      t->differs = NULL;
+  }
+}
+
+static void check_pairs(void *ctx, const char *s, size_t n, bool joined) {
+  (void)joined;
+  pairs_try *t = ctx;
+  try_pairs(t, s, n);
+  char *caps = malloc(n + 1);
+  ck_assert_ptr_nonnull(caps);
+  for (size_t i = 0; i < n; i++)
+    caps[i] = s[i] >= 'a' && s[i] <= 'z' ? (char)(s[i] - 'a' + 'A') : s[i];
+  try_pairs(t, caps, n);
+  free(caps);
+}
+
+static void add_literal(pairs_try *t, const rule_literal *l) {
+  for (size_t i = 0; i < t->n; i++)
+    if (t->lits[i] == l) return;
+  t->lits = realloc(t->lits, (t->n + 1) * sizeof *t->lits);
+  ck_assert_ptr_nonnull(t->lits);
+  t->lits[t->n++] = l;
+}
+
+START_TEST(byte_pairs_tell_absent_literals) {
+  pairs_try t = {0};
+  static const char *const groups[] = {"target.", "nontarget.", "clause."};
+  for (size_t g = 0; g < 3; g++) {
+    rule_list rs = rules_select(rules, groups[g], NULL);
+    for (size_t i = 0; i < rs.n; i++) {
+      const rule_facts *f = &rs.items[i]->facts;
+      for (size_t c = 0; c < f->nlits; c++)
+        for (size_t k = 0; k < f->nalts[c]; k++) add_literal(&t, f->lits[c][k]);
+      for (size_t k = 0; k < f->nanchor; k++) add_literal(&t, f->anchor[k]);
+    }
+  }
+  ck_assert_uint_gt(t.n, 10);
+  t.may = calloc(t.n, sizeof *t.may);
+  t.md = pcre2_match_data_create(1, NULL);
+  ck_assert(t.may && t.md);
+  static const char *const forms[] = {
+      "KHÔNG THẤP HƠN 90%", "Tối Thiểu 80% hồ sơ", "TỪ 95% TRỞ LÊN",
+      "PHẤN ĐẤU đạt 100%", "\xE2\x84\xAAhông dưới 85%", "ít NHẤT 98,5%",
+      "Trên 50% và TỐI ĐA 3 ngày", "NĂM 2025, Quý II, tháng 6"};
+  for (size_t i = 0; i < sizeof forms / sizeof *forms; i++)
+    try_pairs(&t, forms[i], strlen(forms[i]));
+  size_t found_in_forms = t.found;
+  char **texts;
+  size_t ntexts = rewrites_texts(&texts);
+  for (size_t i = 0; i < ntexts; i++)
+    rewrites_walk(texts[i], check_pairs, &t);
+  rewrites_texts_free(texts, ntexts);
+  ck_assert_msg(!t.differs, "%s", t.differs);
+  ck_assert_uint_gt(found_in_forms, 8); /* the forms hold their words */
+  ck_assert_uint_gt(t.found, 1000);
+  /* and the pairs tell most absent ones (the searches they spare) */
+  ck_assert_uint_gt(t.absent, t.found);
+  pcre2_match_data_free(t.md);
+  free(t.may);
+  free(t.lits);
+}
+END_TEST
+
 START_TEST(corpus_against_gold) {
   char **files;
   size_t n = harness_corpus(&files);
@@ -739,6 +829,7 @@ int main(void) {
   tcase_add_checked_fixture(tcr, load_rules, free_rules);
   tcase_set_timeout(tcr, 300);
   tcase_add_test(tcr, rewritten_patterns_match_as_before);
+  tcase_add_test(tcr, byte_pairs_tell_absent_literals);
   suite_add_tcase(s, tcr);
   TCase *tcc = tcase_create("corpus");
   tcase_add_checked_fixture(tcc, load_rules, free_rules);

@@ -1,0 +1,17 @@
+/* targets.h: what targets.c tells beyond extract_targets (for tests). */
+#ifndef CCHC_EXTRACT_TARGETS_H
+#define CCHC_EXTRACT_TARGETS_H
+
+#include "rules.h"
+
+#include <stdbool.h>
+#include <stddef.h>
+
+/* May s[0..n) hold each of lits[0, nlits) (literals of a rule set), as far
+ * as the byte pairs of its forms in either case tell: may[i] false only
+ * when lits[i] stands nowhere in it.  The blocks the target rules run on
+ * are searched only for the literals they may hold. */
+void targets_pairs_may_hold(const rule_literal *const *lits, size_t nlits,
+                            const char *s, size_t n, bool *may);
+
+#endif
