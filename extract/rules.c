@@ -129,6 +129,7 @@ void cchc_rules_free(cchc_rules *rs) {
   free(rs->indicators);
   for (size_t i = 0; i < rs->nunits; i++) free(rs->units[i].spellings);
   free(rs->units);
+  free(rs->unit_slots);
   indicators_free(rs->indicators_by_meaning);
   rule_literals_free(&rs->literals);
   for (size_t i = 0; i < rs->nstrings; i++) free(rs->strings[i]);
@@ -336,10 +337,40 @@ const tax_indicator *tax_find_indicator(const cchc_rules *rs,
     if (!strcmp(rs->indicators[i].key, key)) return &rs->indicators[i];
   return NULL;
 }
+/* The slot of `key` (hashed as h) in the unit index: its unit's, or the
+ * empty one where it would go. */
+static size_t unit_slot(const cchc_rules *rs, const char *key, uint64_t h) {
+  size_t mask = rs->nunit_slots - 1, at = (size_t)(h ^ h >> 32) & mask;
+  while (rs->unit_slots[at] &&
+         strcmp(rs->units[rs->unit_slots[at] - 1].key, key))
+    at = (at + 1) & mask;
+  return at;
+}
+
 const tax_unit *tax_find_unit(const cchc_rules *rs, const char *key) {
-  for (size_t i = 0; i < rs->nunits; i++)
+  if (rs->unit_slots) {
+    size_t at = unit_slot(rs, key, cchc_hash_bytes(key, strlen(key)));
+    return rs->unit_slots[at] ? &rs->units[rs->unit_slots[at] - 1] : NULL;
+  }
+  for (size_t i = 0; i < rs->nunits; i++) /* while loading */
     if (!strcmp(rs->units[i].key, key)) return &rs->units[i];
   return NULL;
+}
+
+/* The units by key, once every unit is read: the extractors ask for a
+ * unit by key thousands of times a plan, and a walk of the list took a
+ * comparison per unit each time.  The first unit of a key is the one
+ * found, as by the walk.  Without memory the walk answers. */
+static void index_units(cchc_rules *rs) {
+  size_t nslots = 16;
+  while (nslots < 2 * rs->nunits) nslots *= 2;
+  if (!(rs->unit_slots = calloc(nslots, sizeof *rs->unit_slots))) return;
+  rs->nunit_slots = nslots;
+  for (size_t i = 0; i < rs->nunits; i++) {
+    const char *key = rs->units[i].key;
+    size_t at = unit_slot(rs, key, cchc_hash_bytes(key, strlen(key)));
+    if (!rs->unit_slots[at]) rs->unit_slots[at] = i + 1;
+  }
 }
 
 /* ---- rules files -------------------------------------------------------- */
@@ -1300,6 +1331,7 @@ done:
     return st;
   }
   rule_literals_pair(&rs->literals);
+  index_units(rs);
   *out = rs;
   return CCHC_OK;
 }

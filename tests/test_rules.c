@@ -560,6 +560,32 @@ START_TEST(shipped_rules_pass_their_examples) {
 }
 END_TEST
 
+/* tax_find_unit answers from an index by key built at load: the unit a
+ * walk of the list finds first, for every key of the shipped units; and
+ * none for a key no unit has. */
+START_TEST(units_are_found_by_key_as_by_a_walk) {
+  char dir[4096];
+  snprintf(dir, sizeof dir, "%s/rules", harness_root());
+  cchc_rules *rs = NULL;
+  cchc_error err = {0};
+  ck_assert_msg(cchc_rules_load(dir, &rs, &err) == CCHC_OK, "%s:%u: %s",
+                err.path, err.line, err.message);
+  ck_assert_ptr_nonnull(rs->unit_slots);
+  ck_assert_uint_gt(rs->nunits, 10);
+  for (size_t i = 0; i < rs->nunits; i++) {
+    const char *key = rs->units[i].key;
+    size_t first = 0;
+    while (strcmp(rs->units[first].key, key)) first++;
+    ck_assert_ptr_eq(tax_find_unit(rs, key), &rs->units[first]);
+    char other[256];
+    snprintf(other, sizeof other, "%s.not", key);
+    ck_assert_ptr_null(tax_find_unit(rs, other));
+  }
+  ck_assert_ptr_null(tax_find_unit(rs, ""));
+  cchc_rules_free(rs);
+}
+END_TEST
+
 /* ---- what patterns say before they run ------------------------------ */
 
 /* The literals of the rule fact_rule made last. */
@@ -1812,6 +1838,7 @@ int main(void) {
   tcase_add_test(tc, missing_directory_is_an_io_error);
   tcase_add_test(tc, continuation_lines_extend_the_pattern);
   tcase_add_test(tc, shipped_rules_pass_their_examples);
+  tcase_add_test(tc, units_are_found_by_key_as_by_a_walk);
   suite_add_tcase(s, tc);
   /* correctness over a million strings each: past Check's 4 s default
    * under the sanitizers on a loaded machine */
