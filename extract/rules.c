@@ -130,6 +130,7 @@ void cchc_rules_free(cchc_rules *rs) {
   for (size_t i = 0; i < rs->nunits; i++) free(rs->units[i].spellings);
   free(rs->units);
   free(rs->unit_slots);
+  free(rs->id_slots);
   indicators_free(rs->indicators_by_meaning);
   rule_literals_free(&rs->literals);
   for (size_t i = 0; i < rs->nstrings; i++) free(rs->strings[i]);
@@ -1271,6 +1272,8 @@ static cchc_status check_groups(const cchc_rules *rs, const char *dir,
   return CCHC_OK;
 }
 
+static void index_ids(cchc_rules *rs);
+
 cchc_status cchc_rules_load(const char *dir, cchc_rules **out,
                             cchc_error *err) {
   *out = NULL;
@@ -1332,6 +1335,7 @@ done:
   }
   rule_literals_pair(&rs->literals);
   index_units(rs);
+  index_ids(rs);
   *out = rs;
   return CCHC_OK;
 }
@@ -1369,7 +1373,36 @@ rule_list rules_select(const cchc_rules *rs, const char *path,
   return (rule_list){rs->selected ? rs->selected + lo : NULL, hi - lo};
 }
 
+/* The slot of `id` (hashed as h) in the index of rule ids: its rule's,
+ * or the empty one where it would go. */
+static size_t id_slot(const cchc_rules *rs, const char *id, uint64_t h) {
+  size_t mask = rs->nid_slots - 1, at = (size_t)(h ^ h >> 32) & mask;
+  while (rs->id_slots[at] && strcmp(rs->rules[rs->id_slots[at] - 1].id, id))
+    at = (at + 1) & mask;
+  return at;
+}
+
+/* The rules by id, once every rule is read (ids are unique): the
+ * extractors look a section's rule up by id for each section they pass,
+ * thousands of times a plan.  Without memory rules_select answers. */
+static void index_ids(cchc_rules *rs) {
+  size_t nslots = 16;
+  while (nslots < 2 * rs->nrules) nslots *= 2;
+  if (!(rs->id_slots = calloc(nslots, sizeof *rs->id_slots))) return;
+  rs->nid_slots = nslots;
+  for (size_t i = 0; i < rs->nrules; i++) {
+    const char *id = rs->rules[i].id;
+    if (!id) continue;
+    size_t at = id_slot(rs, id, cchc_hash_bytes(id, strlen(id)));
+    if (!rs->id_slots[at]) rs->id_slots[at] = i + 1;
+  }
+}
+
 const rule *rules_find(const cchc_rules *rs, const char *id) {
+  if (rs->id_slots) {
+    size_t at = id_slot(rs, id, cchc_hash_bytes(id, strlen(id)));
+    return rs->id_slots[at] ? &rs->rules[rs->id_slots[at] - 1] : NULL;
+  }
   if (rs->selected) { /* indexed: the rules under id, one of them id */
     rule_list under = rules_select(rs, id, NULL);
     for (size_t i = 0; i < under.n; i++)

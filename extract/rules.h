@@ -288,6 +288,10 @@ struct cchc_rules {
   size_t nkeys;
   struct rule_run *runs;
   size_t nruns;
+  /* rules by id (rules_find): index + 1 in the slot of the id's hash, 0
+   * for none; at most half full.  NULL while loading. */
+  size_t *id_slots;
+  size_t nid_slots;
   char **strings;      /* every string owned by the set */
   size_t nstrings, cap_strings;
 };

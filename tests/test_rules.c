@@ -586,6 +586,31 @@ START_TEST(units_are_found_by_key_as_by_a_walk) {
 }
 END_TEST
 
+/* rules_find answers from an index of ids built at load: every rule is
+ * found by its id, and a path that only selects rules ("meta", "ref.")
+ * or an id no rule has finds none. */
+START_TEST(rules_are_found_by_id_from_the_index) {
+  char dir[4096];
+  snprintf(dir, sizeof dir, "%s/rules", harness_root());
+  cchc_rules *rs = NULL;
+  cchc_error err = {0};
+  ck_assert_msg(cchc_rules_load(dir, &rs, &err) == CCHC_OK, "%s:%u: %s",
+                err.path, err.line, err.message);
+  ck_assert_ptr_nonnull(rs->id_slots);
+  for (size_t i = 0; i < rs->nrules; i++) {
+    ck_assert_ptr_eq(rules_find(rs, rs->rules[i].id), &rs->rules[i]);
+    char other[512];
+    snprintf(other, sizeof other, "%s.x", rs->rules[i].id);
+    ck_assert_ptr_null(rules_find(rs, other));
+  }
+  ck_assert_ptr_null(rules_find(rs, "meta"));
+  ck_assert_ptr_null(rules_find(rs, "ref."));
+  ck_assert_ptr_null(rules_find(rs, ""));
+  ck_assert_ptr_nonnull(rules_find(rs, "ref.cite"));
+  cchc_rules_free(rs);
+}
+END_TEST
+
 /* ---- what patterns say before they run ------------------------------ */
 
 /* The literals of the rule fact_rule made last. */
@@ -1839,6 +1864,7 @@ int main(void) {
   tcase_add_test(tc, continuation_lines_extend_the_pattern);
   tcase_add_test(tc, shipped_rules_pass_their_examples);
   tcase_add_test(tc, units_are_found_by_key_as_by_a_walk);
+  tcase_add_test(tc, rules_are_found_by_id_from_the_index);
   suite_add_tcase(s, tc);
   /* correctness over a million strings each: past Check's 4 s default
    * under the sanitizers on a loaded machine */
