@@ -104,6 +104,8 @@ static void *grow(void *items, size_t *cap, size_t n, size_t size) {
   return p;
 }
 
+static void index_id(cchc_rules *rs, size_t i);
+
 void cchc_rules_free(cchc_rules *rs) {
   if (!rs) return;
   for (size_t i = 0; i < rs->nrules; i++) {
@@ -733,6 +735,7 @@ static cchc_status parse_rules_file(cchc_rules *rs, const char *path,
       r->id = oid;
       r->path = ps.path;
       r->line = line;
+      index_id(rs, rs->nrules - 1);
       ps.cap_attrs = ps.cap_examples = 0;
       ps.flags = PCRE2_CASELESS;
       continue;
@@ -1018,7 +1021,7 @@ static cchc_status alternation_rule(cchc_rules *rs, size_t *cap_rules,
   } else {
     r->marked = key;
   }
-  rs->nrules++;
+  index_id(rs, rs->nrules++);
   return compile_rule(rs, r, PCRE2_CASELESS, err);
 }
 
@@ -1048,6 +1051,9 @@ static cchc_status place_hand_area_rule(cchc_rules *rs, const tax_area *a,
   memmove(rs->rules + i, rs->rules + i + 1,
           (rs->nrules - i - 1) * sizeof r);
   rs->rules[rs->nrules - 1] = r;
+  free(rs->id_slots); /* the places moved: indexed anew when next asked */
+  rs->id_slots = NULL;
+  rs->nid_slots = 0;
   return CCHC_OK;
 }
 
@@ -1272,8 +1278,6 @@ static cchc_status check_groups(const cchc_rules *rs, const char *dir,
   return CCHC_OK;
 }
 
-static void index_ids(cchc_rules *rs);
-
 cchc_status cchc_rules_load(const char *dir, cchc_rules **out,
                             cchc_error *err) {
   *out = NULL;
@@ -1335,7 +1339,8 @@ done:
   }
   rule_literals_pair(&rs->literals);
   index_units(rs);
-  index_ids(rs);
+  if (!rs->id_slots && rs->nrules) /* after the last rules moved */
+    index_id(rs, rs->nrules - 1);
   *out = rs;
   return CCHC_OK;
 }
@@ -1382,20 +1387,30 @@ static size_t id_slot(const cchc_rules *rs, const char *id, uint64_t h) {
   return at;
 }
 
-/* The rules by id, once every rule is read (ids are unique): the
- * extractors look a section's rule up by id for each section they pass,
- * thousands of times a plan.  Without memory rules_select answers. */
-static void index_ids(cchc_rules *rs) {
-  size_t nslots = 16;
-  while (nslots < 2 * rs->nrules) nslots *= 2;
-  if (!(rs->id_slots = calloc(nslots, sizeof *rs->id_slots))) return;
-  rs->nid_slots = nslots;
-  for (size_t i = 0; i < rs->nrules; i++) {
-    const char *id = rs->rules[i].id;
-    if (!id) continue;
-    size_t at = id_slot(rs, id, cchc_hash_bytes(id, strlen(id)));
-    if (!rs->id_slots[at]) rs->id_slots[at] = i + 1;
+/* Index rule i (its id set; those before it indexed, or no index: then
+ * it is built anew) by id, as the rules are read: the loader asks whether
+ * each new id is taken, and the extractors look a section's rule up by id
+ * for each section they pass, thousands of times a plan.  Without memory
+ * there is no index, and rules_select and the walk answer. */
+static void index_id(cchc_rules *rs, size_t i) {
+  if (rs->nid_slots && 2 * (i + 1) > rs->nid_slots) { /* room: rebuilt */
+    free(rs->id_slots);
+    rs->id_slots = NULL;
   }
+  if (!rs->id_slots) {
+    size_t nslots = 64;
+    while (nslots < 4 * (i + 1)) nslots *= 2;
+    rs->nid_slots = 0;
+    if (!(rs->id_slots = calloc(nslots, sizeof *rs->id_slots))) return;
+    rs->nid_slots = nslots;
+    for (size_t k = 0; k < i; k++) {
+      const char *id = rs->rules[k].id;
+      rs->id_slots[id_slot(rs, id, cchc_hash_bytes(id, strlen(id)))] = k + 1;
+    }
+  }
+  const char *id = rs->rules[i].id;
+  size_t at = id_slot(rs, id, cchc_hash_bytes(id, strlen(id)));
+  if (!rs->id_slots[at]) rs->id_slots[at] = i + 1;
 }
 
 const rule *rules_find(const cchc_rules *rs, const char *id) {
