@@ -1816,6 +1816,38 @@ START_TEST(decision_articles_are_sections) {
 }
 END_TEST
 
+/* extract_sections tries at each line only the rules its kind of line
+ * (its features) and first byte let through, told once per kind: lines
+ * of one kind, numbered in several styles, each still find their rule,
+ * and the lines between them none. */
+START_TEST(lines_of_one_kind_find_each_their_section_rule) {
+  static const char text[] = "KẾ HOẠCH\n"
+                             "I. MỤC ĐÍCH\n"
+                             "1. Mục đích\n"
+                             "Nâng cao. Hiệu quả.\n"
+                             "a) Nội dung một\n"
+                             "b) Nội dung hai\n"
+                             "Rà soát) văn bản\n"
+                             "2. Yêu cầu\n"
+                             "II. NỘI DUNG\n"
+                             "1. Thể chế\n"
+                             "Công khai. Minh bạch.\n"
+                             "2. Thủ tục\n"
+                             "III. TỔ CHỨC THỰC HIỆN\n";
+  static const char *const numbers[] = {"I", "1", "a", "b", "2",
+                                        "II", "1", "2", "III"};
+  cchc_frame *f = extract_text(text);
+  size_t n = sizeof numbers / sizeof *numbers;
+  ck_assert_uint_eq(f->nsections, n);
+  for (size_t i = 0; i < n; i++) {
+    ck_assert_ptr_nonnull(f->sections[i].number);
+    ck_assert_str_eq(f->sections[i].number, numbers[i]);
+  }
+  ck_assert_int_eq(f->sections[2].level, 3); /* a) under 1. under I. */
+  cchc_frame_free(f);
+}
+END_TEST
+
 START_TEST(corpus_sections_have_areas) {
   char **paths;
   size_t n = harness_corpus(&paths);
@@ -1917,6 +1949,7 @@ int main(void) {
   tcase_add_test(ts, decision_articles_are_sections);
   tcase_add_test(ts, appendix_cells_are_not_sections);
   tcase_add_test(ts, corpus_sections_have_areas);
+  tcase_add_test(ts, lines_of_one_kind_find_each_their_section_rule);
   suite_add_tcase(s, ts);
   return harness_run(s);
 }
