@@ -172,6 +172,38 @@ START_TEST(loads_and_runs_examples) {
 }
 END_TEST
 
+/* rule_attr tells keys apart by their first letter and then whole: keys
+ * of one first letter, a key that is a prefix of another, and keys the
+ * rule does not set. */
+START_TEST(attributes_are_found_by_whole_key) {
+  static const char attrs[] = "rule t.attrs\n"
+                              "purpose: attributes of one first letter\n"
+                              "pattern: \\d+\n"
+                              "set: pick=last\n"
+                              "set: picks=all\n"
+                              "set: p=one\n"
+                              "set: scope=all\n"
+                              "yes: 12\n"
+                              "no: x\n";
+  cchc_rules *rs = NULL;
+  cchc_error err = {0};
+  ck_assert_int_eq(
+      cchc_rules_load(harness_rules_dir_with("x.rules", attrs), &rs, &err),
+      CCHC_OK);
+  const rule *r = rules_find(rs, "t.attrs");
+  ck_assert_ptr_nonnull(r);
+  ck_assert_str_eq(rule_attr(r, "pick"), "last");
+  ck_assert_str_eq(rule_attr(r, "picks"), "all");
+  ck_assert_str_eq(rule_attr(r, "p"), "one");
+  ck_assert_str_eq(rule_attr(r, "scope"), "all");
+  ck_assert_ptr_null(rule_attr(r, "pic"));
+  ck_assert_ptr_null(rule_attr(r, "s"));
+  ck_assert_ptr_null(rule_attr(r, "role"));
+  ck_assert_ptr_null(rule_attr(r, ""));
+  cchc_rules_free(rs);
+}
+END_TEST
+
 typedef struct failures {
   int n;
   char last[1024];
@@ -1897,6 +1929,7 @@ int main(void) {
   tcase_add_test(tc, shipped_rules_pass_their_examples);
   tcase_add_test(tc, units_are_found_by_key_as_by_a_walk);
   tcase_add_test(tc, rules_are_found_by_id_from_the_index);
+  tcase_add_test(tc, attributes_are_found_by_whole_key);
   suite_add_tcase(s, tc);
   /* correctness over a million strings each: past Check's 4 s default
    * under the sanitizers on a loaded machine */
