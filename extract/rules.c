@@ -104,6 +104,8 @@ static void *grow(void *items, size_t *cap, size_t n, size_t size) {
   return p;
 }
 
+static void index_id(cchc_rules *rs, size_t i);
+
 void cchc_rules_free(cchc_rules *rs) {
   if (!rs) return;
   for (size_t i = 0; i < rs->nrules; i++) {
@@ -129,6 +131,8 @@ void cchc_rules_free(cchc_rules *rs) {
   free(rs->indicators);
   for (size_t i = 0; i < rs->nunits; i++) free(rs->units[i].spellings);
   free(rs->units);
+  free(rs->unit_slots);
+  free(rs->id_slots);
   indicators_free(rs->indicators_by_meaning);
   rule_literals_free(&rs->literals);
   for (size_t i = 0; i < rs->nstrings; i++) free(rs->strings[i]);
@@ -336,10 +340,40 @@ const tax_indicator *tax_find_indicator(const cchc_rules *rs,
     if (!strcmp(rs->indicators[i].key, key)) return &rs->indicators[i];
   return NULL;
 }
+/* The slot of `key` (hashed as h) in the unit index: its unit's, or the
+ * empty one where it would go. */
+static size_t unit_slot(const cchc_rules *rs, const char *key, uint64_t h) {
+  size_t mask = rs->nunit_slots - 1, at = (size_t)(h ^ h >> 32) & mask;
+  while (rs->unit_slots[at] &&
+         strcmp(rs->units[rs->unit_slots[at] - 1].key, key))
+    at = (at + 1) & mask;
+  return at;
+}
+
 const tax_unit *tax_find_unit(const cchc_rules *rs, const char *key) {
-  for (size_t i = 0; i < rs->nunits; i++)
+  if (rs->unit_slots) {
+    size_t at = unit_slot(rs, key, cchc_hash_bytes(key, strlen(key)));
+    return rs->unit_slots[at] ? &rs->units[rs->unit_slots[at] - 1] : NULL;
+  }
+  for (size_t i = 0; i < rs->nunits; i++) /* while loading */
     if (!strcmp(rs->units[i].key, key)) return &rs->units[i];
   return NULL;
+}
+
+/* The units by key, once every unit is read: the extractors ask for a
+ * unit by key thousands of times a plan, and a walk of the list took a
+ * comparison per unit each time.  The first unit of a key is the one
+ * found, as by the walk.  Without memory the walk answers. */
+static void index_units(cchc_rules *rs) {
+  size_t nslots = 16;
+  while (nslots < 2 * rs->nunits) nslots *= 2;
+  if (!(rs->unit_slots = calloc(nslots, sizeof *rs->unit_slots))) return;
+  rs->nunit_slots = nslots;
+  for (size_t i = 0; i < rs->nunits; i++) {
+    const char *key = rs->units[i].key;
+    size_t at = unit_slot(rs, key, cchc_hash_bytes(key, strlen(key)));
+    if (!rs->unit_slots[at]) rs->unit_slots[at] = i + 1;
+  }
 }
 
 /* ---- rules files -------------------------------------------------------- */
@@ -701,6 +735,7 @@ static cchc_status parse_rules_file(cchc_rules *rs, const char *path,
       r->id = oid;
       r->path = ps.path;
       r->line = line;
+      index_id(rs, rs->nrules - 1);
       ps.cap_attrs = ps.cap_examples = 0;
       ps.flags = PCRE2_CASELESS;
       continue;
@@ -986,7 +1021,7 @@ static cchc_status alternation_rule(cchc_rules *rs, size_t *cap_rules,
   } else {
     r->marked = key;
   }
-  rs->nrules++;
+  index_id(rs, rs->nrules++);
   return compile_rule(rs, r, PCRE2_CASELESS, err);
 }
 
@@ -1016,6 +1051,9 @@ static cchc_status place_hand_area_rule(cchc_rules *rs, const tax_area *a,
   memmove(rs->rules + i, rs->rules + i + 1,
           (rs->nrules - i - 1) * sizeof r);
   rs->rules[rs->nrules - 1] = r;
+  free(rs->id_slots); /* the places moved: indexed anew when next asked */
+  rs->id_slots = NULL;
+  rs->nid_slots = 0;
   return CCHC_OK;
 }
 
@@ -1300,6 +1338,9 @@ done:
     return st;
   }
   rule_literals_pair(&rs->literals);
+  index_units(rs);
+  if (!rs->id_slots && rs->nrules) /* after the last rules moved */
+    index_id(rs, rs->nrules - 1);
   *out = rs;
   return CCHC_OK;
 }
@@ -1337,7 +1378,46 @@ rule_list rules_select(const cchc_rules *rs, const char *path,
   return (rule_list){rs->selected ? rs->selected + lo : NULL, hi - lo};
 }
 
+/* The slot of `id` (hashed as h) in the index of rule ids: its rule's,
+ * or the empty one where it would go. */
+static size_t id_slot(const cchc_rules *rs, const char *id, uint64_t h) {
+  size_t mask = rs->nid_slots - 1, at = (size_t)(h ^ h >> 32) & mask;
+  while (rs->id_slots[at] && strcmp(rs->rules[rs->id_slots[at] - 1].id, id))
+    at = (at + 1) & mask;
+  return at;
+}
+
+/* Index rule i (its id set; those before it indexed, or no index: then
+ * it is built anew) by id, as the rules are read: the loader asks whether
+ * each new id is taken, and the extractors look a section's rule up by id
+ * for each section they pass, thousands of times a plan.  Without memory
+ * there is no index, and rules_select and the walk answer. */
+static void index_id(cchc_rules *rs, size_t i) {
+  if (rs->nid_slots && 2 * (i + 1) > rs->nid_slots) { /* room: rebuilt */
+    free(rs->id_slots);
+    rs->id_slots = NULL;
+  }
+  if (!rs->id_slots) {
+    size_t nslots = 64;
+    while (nslots < 4 * (i + 1)) nslots *= 2;
+    rs->nid_slots = 0;
+    if (!(rs->id_slots = calloc(nslots, sizeof *rs->id_slots))) return;
+    rs->nid_slots = nslots;
+    for (size_t k = 0; k < i; k++) {
+      const char *id = rs->rules[k].id;
+      rs->id_slots[id_slot(rs, id, cchc_hash_bytes(id, strlen(id)))] = k + 1;
+    }
+  }
+  const char *id = rs->rules[i].id;
+  size_t at = id_slot(rs, id, cchc_hash_bytes(id, strlen(id)));
+  if (!rs->id_slots[at]) rs->id_slots[at] = i + 1;
+}
+
 const rule *rules_find(const cchc_rules *rs, const char *id) {
+  if (rs->id_slots) {
+    size_t at = id_slot(rs, id, cchc_hash_bytes(id, strlen(id)));
+    return rs->id_slots[at] ? &rs->rules[rs->id_slots[at] - 1] : NULL;
+  }
   if (rs->selected) { /* indexed: the rules under id, one of them id */
     rule_list under = rules_select(rs, id, NULL);
     for (size_t i = 0; i < under.n; i++)
@@ -1361,8 +1441,11 @@ bool rule_gives(const rule *r, const char *key) {
 }
 
 const char *rule_attr(const rule *r, const char *key) {
+  /* the first letters first: a rule's few keys differ there ("role",
+   * "area", "marker"), and extractors ask 60,000 times a batch of plans */
   for (size_t i = 0; i < r->nattrs; i++)
-    if (!strcmp(r->keys[i], key)) return r->values[i];
+    if (r->keys[i][0] == key[0] && !strcmp(r->keys[i], key))
+      return r->values[i];
   return NULL;
 }
 

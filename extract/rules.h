@@ -270,6 +270,10 @@ struct cchc_rules {
   size_t nindicators;
   tax_unit *units;
   size_t nunits;
+  /* units by key (tax_find_unit): index + 1 in the slot of the key's
+   * hash, 0 for none; at most half full.  NULL while loading. */
+  size_t *unit_slots;
+  size_t nunit_slots;
   struct indicator_set *indicators_by_meaning; /* indicators.concepts */
   uint32_t max_groups; /* largest capture count, for match data */
   rule_literals literals; /* of every rule's facts */
@@ -284,6 +288,10 @@ struct cchc_rules {
   size_t nkeys;
   struct rule_run *runs;
   size_t nruns;
+  /* rules by id (rules_find): index + 1 in the slot of the id's hash, 0
+   * for none; at most half full.  NULL while loading. */
+  size_t *id_slots;
+  size_t nid_slots;
   char **strings;      /* every string owned by the set */
   size_t nstrings, cap_strings;
 };

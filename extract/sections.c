@@ -216,6 +216,61 @@ typedef struct mark {
   bool body, appendix; /* whether it is tried outside / in the appendix */
 } mark;
 
+/* Which section rules a line may match, a bit each (file order), told
+ * from its features and first byte alone (rule_may_match, rule_may_open),
+ * as the walk over the lines asks for each: a plan has thousands of
+ * lines of a few hundred kinds (rule_text.line_kind), and the facts of
+ * each rule asked again at every line cost as much as the searches.  Only
+ * for at most 64 rules (on). */
+typedef struct mark_sieve {
+  bool on;
+  uint64_t body, appendix; /* the rules tried outside / in the appendix */
+  uint64_t open[256];      /* those a line opening with byte c may match */
+  uint64_t *by_kind;       /* those a line of kind k may match, or NULL */
+} mark_sieve;
+
+/* The rules of mk[0, n) that may match a line with features `has`. */
+static uint64_t marks_may_match(const mark *mk, size_t n, uint64_t has) {
+  uint64_t m = 0;
+  for (size_t i = 0; i < n; i++)
+    if (rule_may_match(mk[i].r, has)) m |= (uint64_t)1 << i;
+  return m;
+}
+
+/* False without memory. */
+static bool mark_sieve_init(mark_sieve *sv, const xctx *x, const mark *mk,
+                            size_t n) {
+  memset(sv, 0, sizeof *sv);
+  if (n > 64) return true;
+  sv->on = true;
+  for (size_t i = 0; i < n; i++) {
+    uint64_t bit = (uint64_t)1 << i;
+    if (mk[i].body) sv->body |= bit;
+    if (mk[i].appendix) sv->appendix |= bit;
+    for (unsigned c = 0; c < 256; c++)
+      if (rule_may_open(mk[i].r, (unsigned char)c)) sv->open[c] |= bit;
+  }
+  const rule_text *t = &x->scan;
+  if (!t->line_kind) return true; /* too many kinds: asked at each line */
+  if (!(sv->by_kind = malloc((t->nkinds ? t->nkinds : 1) * sizeof(uint64_t))))
+    return false;
+  for (size_t k = 0; k < t->nkinds; k++)
+    sv->by_kind[k] = marks_may_match(mk, n, t->kinds[k]);
+  return true;
+}
+
+/* The rules of the sieve line li (s[0, n)) may match. */
+static uint64_t mark_sieve_line(const mark_sieve *sv, const xctx *x,
+                                const mark *mk, size_t nmk, size_t li,
+                                const char *s, size_t n, bool in_appendix) {
+  const rule_text *t = &x->scan;
+  uint64_t m = in_appendix ? sv->appendix : sv->body;
+  if (n) m &= sv->open[(unsigned char)s[0]];
+  if (!m) return 0;
+  return m & (sv->by_kind ? sv->by_kind[t->line_kind[li]]
+                          : marks_may_match(mk, nmk, rule_line_has(t, li)));
+}
+
 cchc_status extract_sections(xctx *x) {
   rule_list marks = rules_select(x->rules, "section.", NULL);
   rule_list areas = rules_select(x->rules, "area.", NULL);
@@ -241,6 +296,13 @@ cchc_status extract_sections(xctx *x) {
     mk[i].body = !(table && !strcmp(table, "only"));
     mk[i].appendix = table || !strcmp(mk[i].style, "appendix");
   }
+  mark_sieve sv;
+  if (!mark_sieve_init(&sv, x, mk, marks.n)) {
+    free(stack);
+    free(mk);
+    free(ar);
+    return cchc_fail(x->err, CCHC_ERR_NOMEM, "out of memory");
+  }
   int depth = 0;
   bool in_appendix = false;
   x->first_section_line = x->nlines;
@@ -252,7 +314,16 @@ cchc_status extract_sections(xctx *x) {
     uint64_t has = rule_line_has(&x->scan, li);
     const rule *hit = NULL;
     const char *style = NULL;
-    for (size_t i = 0; i < marks.n && !hit; i++) {
+    if (sv.on) {
+      uint64_t may =
+          mark_sieve_line(&sv, x, mk, marks.n, li, s, n, in_appendix);
+      for (; may && !hit; may &= may - 1) {
+        size_t i = (size_t)__builtin_ctzll(may);
+        if (rule_exec(mk[i].r, s, n, 0, x->md))
+          hit = mk[i].r, style = mk[i].style;
+      }
+    }
+    for (size_t i = 0; !sv.on && i < marks.n && !hit; i++) {
       const rule *m = mk[i].r;
       if (!(in_appendix ? mk[i].appendix : mk[i].body) ||
           !rule_may_match(m, has) ||
@@ -300,6 +371,7 @@ cchc_status extract_sections(xctx *x) {
   free(stack);
   free(mk);
   free(ar);
+  free(sv.by_kind);
   /* Body ends where the next section at the same or a shallower level
    * starts: one pass, the sections whose end is not known yet on a stack
    * (deeper towards the top). */

@@ -172,6 +172,38 @@ START_TEST(loads_and_runs_examples) {
 }
 END_TEST
 
+/* rule_attr tells keys apart by their first letter and then whole: keys
+ * of one first letter, a key that is a prefix of another, and keys the
+ * rule does not set. */
+START_TEST(attributes_are_found_by_whole_key) {
+  static const char attrs[] = "rule t.attrs\n"
+                              "purpose: attributes of one first letter\n"
+                              "pattern: \\d+\n"
+                              "set: pick=last\n"
+                              "set: picks=all\n"
+                              "set: p=one\n"
+                              "set: scope=all\n"
+                              "yes: 12\n"
+                              "no: x\n";
+  cchc_rules *rs = NULL;
+  cchc_error err = {0};
+  ck_assert_int_eq(
+      cchc_rules_load(harness_rules_dir_with("x.rules", attrs), &rs, &err),
+      CCHC_OK);
+  const rule *r = rules_find(rs, "t.attrs");
+  ck_assert_ptr_nonnull(r);
+  ck_assert_str_eq(rule_attr(r, "pick"), "last");
+  ck_assert_str_eq(rule_attr(r, "picks"), "all");
+  ck_assert_str_eq(rule_attr(r, "p"), "one");
+  ck_assert_str_eq(rule_attr(r, "scope"), "all");
+  ck_assert_ptr_null(rule_attr(r, "pic"));
+  ck_assert_ptr_null(rule_attr(r, "s"));
+  ck_assert_ptr_null(rule_attr(r, "role"));
+  ck_assert_ptr_null(rule_attr(r, ""));
+  cchc_rules_free(rs);
+}
+END_TEST
+
 typedef struct failures {
   int n;
   char last[1024];
@@ -556,6 +588,57 @@ START_TEST(shipped_rules_pass_their_examples) {
   ck_assert_msg(cchc_rules_test(rs, collect, &f, &examples) == 0,
                 "line %zu: %s", f.line, f.last);
   ck_assert_uint_gt(examples, 2 * cchc_rules_count(rs) - 1);
+  cchc_rules_free(rs);
+}
+END_TEST
+
+/* tax_find_unit answers from an index by key built at load: the unit a
+ * walk of the list finds first, for every key of the shipped units; and
+ * none for a key no unit has. */
+START_TEST(units_are_found_by_key_as_by_a_walk) {
+  char dir[4096];
+  snprintf(dir, sizeof dir, "%s/rules", harness_root());
+  cchc_rules *rs = NULL;
+  cchc_error err = {0};
+  ck_assert_msg(cchc_rules_load(dir, &rs, &err) == CCHC_OK, "%s:%u: %s",
+                err.path, err.line, err.message);
+  ck_assert_ptr_nonnull(rs->unit_slots);
+  ck_assert_uint_gt(rs->nunits, 10);
+  for (size_t i = 0; i < rs->nunits; i++) {
+    const char *key = rs->units[i].key;
+    size_t first = 0;
+    while (strcmp(rs->units[first].key, key)) first++;
+    ck_assert_ptr_eq(tax_find_unit(rs, key), &rs->units[first]);
+    char other[256];
+    snprintf(other, sizeof other, "%s.not", key);
+    ck_assert_ptr_null(tax_find_unit(rs, other));
+  }
+  ck_assert_ptr_null(tax_find_unit(rs, ""));
+  cchc_rules_free(rs);
+}
+END_TEST
+
+/* rules_find answers from an index of ids built at load: every rule is
+ * found by its id, and a path that only selects rules ("meta", "ref.")
+ * or an id no rule has finds none. */
+START_TEST(rules_are_found_by_id_from_the_index) {
+  char dir[4096];
+  snprintf(dir, sizeof dir, "%s/rules", harness_root());
+  cchc_rules *rs = NULL;
+  cchc_error err = {0};
+  ck_assert_msg(cchc_rules_load(dir, &rs, &err) == CCHC_OK, "%s:%u: %s",
+                err.path, err.line, err.message);
+  ck_assert_ptr_nonnull(rs->id_slots);
+  for (size_t i = 0; i < rs->nrules; i++) {
+    ck_assert_ptr_eq(rules_find(rs, rs->rules[i].id), &rs->rules[i]);
+    char other[512];
+    snprintf(other, sizeof other, "%s.x", rs->rules[i].id);
+    ck_assert_ptr_null(rules_find(rs, other));
+  }
+  ck_assert_ptr_null(rules_find(rs, "meta"));
+  ck_assert_ptr_null(rules_find(rs, "ref."));
+  ck_assert_ptr_null(rules_find(rs, ""));
+  ck_assert_ptr_nonnull(rules_find(rs, "ref.cite"));
   cchc_rules_free(rs);
 }
 END_TEST
@@ -1765,6 +1848,38 @@ START_TEST(decision_articles_are_sections) {
 }
 END_TEST
 
+/* extract_sections tries at each line only the rules its kind of line
+ * (its features) and first byte let through, told once per kind: lines
+ * of one kind, numbered in several styles, each still find their rule,
+ * and the lines between them none. */
+START_TEST(lines_of_one_kind_find_each_their_section_rule) {
+  static const char text[] = "KẾ HOẠCH\n"
+                             "I. MỤC ĐÍCH\n"
+                             "1. Mục đích\n"
+                             "Nâng cao. Hiệu quả.\n"
+                             "a) Nội dung một\n"
+                             "b) Nội dung hai\n"
+                             "Rà soát) văn bản\n"
+                             "2. Yêu cầu\n"
+                             "II. NỘI DUNG\n"
+                             "1. Thể chế\n"
+                             "Công khai. Minh bạch.\n"
+                             "2. Thủ tục\n"
+                             "III. TỔ CHỨC THỰC HIỆN\n";
+  static const char *const numbers[] = {"I", "1", "a", "b", "2",
+                                        "II", "1", "2", "III"};
+  cchc_frame *f = extract_text(text);
+  size_t n = sizeof numbers / sizeof *numbers;
+  ck_assert_uint_eq(f->nsections, n);
+  for (size_t i = 0; i < n; i++) {
+    ck_assert_ptr_nonnull(f->sections[i].number);
+    ck_assert_str_eq(f->sections[i].number, numbers[i]);
+  }
+  ck_assert_int_eq(f->sections[2].level, 3); /* a) under 1. under I. */
+  cchc_frame_free(f);
+}
+END_TEST
+
 START_TEST(corpus_sections_have_areas) {
   char **paths;
   size_t n = harness_corpus(&paths);
@@ -1812,6 +1927,9 @@ int main(void) {
   tcase_add_test(tc, missing_directory_is_an_io_error);
   tcase_add_test(tc, continuation_lines_extend_the_pattern);
   tcase_add_test(tc, shipped_rules_pass_their_examples);
+  tcase_add_test(tc, units_are_found_by_key_as_by_a_walk);
+  tcase_add_test(tc, rules_are_found_by_id_from_the_index);
+  tcase_add_test(tc, attributes_are_found_by_whole_key);
   suite_add_tcase(s, tc);
   /* correctness over a million strings each: past Check's 4 s default
    * under the sanitizers on a loaded machine */
@@ -1864,6 +1982,7 @@ int main(void) {
   tcase_add_test(ts, decision_articles_are_sections);
   tcase_add_test(ts, appendix_cells_are_not_sections);
   tcase_add_test(ts, corpus_sections_have_areas);
+  tcase_add_test(ts, lines_of_one_kind_find_each_their_section_rule);
   suite_add_tcase(s, ts);
   return harness_run(s);
 }
