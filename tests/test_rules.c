@@ -1910,6 +1910,9 @@ int main(void) {
   Suite *s = suite_create("rules");
   TCase *tc = tcase_create("loader");
   tcase_add_checked_fixture(tc, NULL, harness_free_rules);
+  /* several of these load and JIT-compile the shipped rules: about 2 s
+   * each under the sanitizers, past Check's 4 s default when loaded */
+  tcase_set_timeout(tc, 60);
   tcase_add_test(tc, loads_and_runs_examples);
   tcase_add_test(tc, selections_are_the_rules_under_a_path);
   tcase_add_test(tc, failing_examples_are_reported_with_line);
