@@ -596,12 +596,7 @@ END_TEST
  * walk of the list finds first, for every key of the shipped units; and
  * none for a key no unit has. */
 START_TEST(units_are_found_by_key_as_by_a_walk) {
-  char dir[4096];
-  snprintf(dir, sizeof dir, "%s/rules", harness_root());
-  cchc_rules *rs = NULL;
-  cchc_error err = {0};
-  ck_assert_msg(cchc_rules_load(dir, &rs, &err) == CCHC_OK, "%s:%u: %s",
-                err.path, err.line, err.message);
+  cchc_rules *rs = harness_rules();
   ck_assert_ptr_nonnull(rs->unit_slots);
   ck_assert_uint_gt(rs->nunits, 10);
   for (size_t i = 0; i < rs->nunits; i++) {
@@ -614,7 +609,6 @@ START_TEST(units_are_found_by_key_as_by_a_walk) {
     ck_assert_ptr_null(tax_find_unit(rs, other));
   }
   ck_assert_ptr_null(tax_find_unit(rs, ""));
-  cchc_rules_free(rs);
 }
 END_TEST
 
@@ -622,12 +616,7 @@ END_TEST
  * found by its id, and a path that only selects rules ("meta", "ref.")
  * or an id no rule has finds none. */
 START_TEST(rules_are_found_by_id_from_the_index) {
-  char dir[4096];
-  snprintf(dir, sizeof dir, "%s/rules", harness_root());
-  cchc_rules *rs = NULL;
-  cchc_error err = {0};
-  ck_assert_msg(cchc_rules_load(dir, &rs, &err) == CCHC_OK, "%s:%u: %s",
-                err.path, err.line, err.message);
+  cchc_rules *rs = harness_rules();
   ck_assert_ptr_nonnull(rs->id_slots);
   for (size_t i = 0; i < rs->nrules; i++) {
     ck_assert_ptr_eq(rules_find(rs, rs->rules[i].id), &rs->rules[i]);
@@ -639,7 +628,6 @@ START_TEST(rules_are_found_by_id_from_the_index) {
   ck_assert_ptr_null(rules_find(rs, "ref."));
   ck_assert_ptr_null(rules_find(rs, ""));
   ck_assert_ptr_nonnull(rules_find(rs, "ref.cite"));
-  cchc_rules_free(rs);
 }
 END_TEST
 
