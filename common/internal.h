@@ -172,6 +172,31 @@ static inline size_t cchc_first_flagged(uint64_t flags) {
 #endif
 }
 
+#if defined(__SSE2__)
+/* One 16-byte block of a run of whole UTF-8 characters checked from its
+ * masks (bit i for byte i): continuation bytes, leads of two and of three
+ * bytes, and bytes taken alone; *need carries the continuation bytes a
+ * character cut by the block before still owes.  False at the first byte
+ * that breaks the run (*retry: just past it); otherwise *done moves to
+ * the end of the block's last whole character. */
+static inline bool cchc_utf8_block(uint32_t cont, uint32_t lead2,
+                                   uint32_t lead3, uint32_t alone, size_t j,
+                                   uint32_t *need, size_t *done,
+                                   size_t *retry) {
+  uint32_t owed = *need | lead2 << 1 | lead3 << 1 | lead3 << 2;
+  uint32_t bad = (~(cont | lead2 | lead3 | alone) | (owed ^ cont)) & 0xFFFF;
+  if (bad) {
+    *retry = j + (size_t)__builtin_ctz(bad) + 1;
+    return false;
+  }
+  *need = owed >> 16;
+  /* a character cut by the block's end: the whole ones end at its lead */
+  *done = *need ? j + 31 - (size_t)__builtin_clz((lead2 | lead3) & 0xFFFF)
+                : j + 16;
+  return true;
+}
+#endif
+
 /* FNV-1a, for tables keyed by short strings: a hash taken a byte at a
  * time (from CCHC_HASH_START), or of s[0, n) at once. */
 #define CCHC_HASH_START UINT64_C(1469598103934665603)

@@ -147,16 +147,8 @@ static size_t clean_blocks(const unsigned char *u, size_t j, size_t n,
         _mm_cmpgt_epi8(x, c1f), /* 0x20..0x7F */
         _mm_or_si128(_mm_cmpeq_epi8(x, tab),
                      _mm_or_si128(_mm_cmpeq_epi8(x, lf), _mm_cmpeq_epi8(x, cr)))));
-    uint32_t owed = need | lead2 << 1 | lead3 << 1 | lead3 << 2;
-    uint32_t bad = (~(cont | lead2 | lead3 | ascii) | (owed ^ cont)) & 0xFFFF;
-    if (bad) {
-      *retry = j + (size_t)__builtin_ctz(bad) + 1;
+    if (!cchc_utf8_block(cont, lead2, lead3, ascii, j, &need, &done, retry))
       return done;
-    }
-    need = owed >> 16;
-    /* a character cut by the block's end: the whole ones end at its lead */
-    done = need ? j + 31 - (size_t)__builtin_clz((lead2 | lead3) & 0xFFFF)
-                : j + 16;
   }
   *retry = j + 1; /* too near n for a block */
   return done;

@@ -164,16 +164,8 @@ static size_t pass_blocks(const unsigned char *u, size_t j, size_t lim,
     uint32_t ascii = (uint32_t)_mm_movemask_epi8(_mm_or_si128(
         _mm_and_si128(_mm_cmpgt_epi8(x, c1f), _mm_cmplt_epi8(x, c7f)),
         _mm_or_si128(_mm_cmpeq_epi8(x, tab), _mm_cmpeq_epi8(x, lf))));
-    uint32_t owed = need | lead2 << 1 | lead3 << 1 | lead3 << 2;
-    uint32_t bad = (~(cont | lead2 | lead3 | ascii) | (owed ^ cont)) & 0xFFFF;
-    if (bad) {
-      *retry = j + (size_t)__builtin_ctz(bad) + 1;
+    if (!cchc_utf8_block(cont, lead2, lead3, ascii, j, &need, &done, retry))
       return done;
-    }
-    need = owed >> 16;
-    /* a character cut by the block's end: the whole ones end at its lead */
-    done = need ? j + 31 - (size_t)__builtin_clz((lead2 | lead3) & 0xFFFF)
-                : j + 16;
   }
   *retry = j + 1; /* too near lim for a block */
   return done;
