@@ -104,7 +104,7 @@ static void tmpdir_remove(void) {
 
 const char *harness_tmpdir(void) {
   if (!tmp_owner) { /* forked tests share their parent's when it made one */
-    memcpy(tmp_dir + sizeof tmp_dir - 7, "XXXXXX", 6);
+    memset(tmp_dir + sizeof tmp_dir - 7, 'X', 6);
     if (!mkdtemp(tmp_dir))
       return "/tmp";
     tmp_owner = getpid();
