@@ -340,19 +340,32 @@ const tax_indicator *tax_find_indicator(const cchc_rules *rs,
     if (!strcmp(rs->indicators[i].key, key)) return &rs->indicators[i];
   return NULL;
 }
-/* The slot of `key` (hashed as h) in the unit index: its unit's, or the
- * empty one where it would go. */
-static size_t unit_slot(const cchc_rules *rs, const char *key, uint64_t h) {
-  size_t mask = rs->nunit_slots - 1, at = (size_t)(h ^ h >> 32) & mask;
-  while (rs->unit_slots[at] &&
-         strcmp(rs->units[rs->unit_slots[at] - 1].key, key))
+/* The slot of `key` in an index of strings (slots: item index + 1 at the
+ * key's hash, 0 for none; linear probing; key_of names item i): its
+ * item's, or the empty one where it would go.  The units by key and the
+ * rules by id are such indexes. */
+static size_t key_slot(const cchc_rules *rs, const size_t *slots,
+                       size_t nslots,
+                       const char *(*key_of)(const cchc_rules *, size_t),
+                       const char *key) {
+  uint64_t h = cchc_hash_bytes(key, strlen(key));
+  size_t mask = nslots - 1, at = (size_t)(h ^ h >> 32) & mask;
+  while (slots[at] && strcmp(key_of(rs, slots[at] - 1), key))
     at = (at + 1) & mask;
   return at;
 }
 
+static const char *unit_key(const cchc_rules *rs, size_t i) {
+  return rs->units[i].key;
+}
+
+static size_t unit_slot(const cchc_rules *rs, const char *key) {
+  return key_slot(rs, rs->unit_slots, rs->nunit_slots, unit_key, key);
+}
+
 const tax_unit *tax_find_unit(const cchc_rules *rs, const char *key) {
   if (rs->unit_slots) {
-    size_t at = unit_slot(rs, key, cchc_hash_bytes(key, strlen(key)));
+    size_t at = unit_slot(rs, key);
     return rs->unit_slots[at] ? &rs->units[rs->unit_slots[at] - 1] : NULL;
   }
   for (size_t i = 0; i < rs->nunits; i++) /* while loading */
@@ -370,8 +383,7 @@ static void index_units(cchc_rules *rs) {
   if (!(rs->unit_slots = calloc(nslots, sizeof *rs->unit_slots))) return;
   rs->nunit_slots = nslots;
   for (size_t i = 0; i < rs->nunits; i++) {
-    const char *key = rs->units[i].key;
-    size_t at = unit_slot(rs, key, cchc_hash_bytes(key, strlen(key)));
+    size_t at = unit_slot(rs, rs->units[i].key);
     if (!rs->unit_slots[at]) rs->unit_slots[at] = i + 1;
   }
 }
@@ -1378,13 +1390,12 @@ rule_list rules_select(const cchc_rules *rs, const char *path,
   return (rule_list){rs->selected ? rs->selected + lo : NULL, hi - lo};
 }
 
-/* The slot of `id` (hashed as h) in the index of rule ids: its rule's,
- * or the empty one where it would go. */
-static size_t id_slot(const cchc_rules *rs, const char *id, uint64_t h) {
-  size_t mask = rs->nid_slots - 1, at = (size_t)(h ^ h >> 32) & mask;
-  while (rs->id_slots[at] && strcmp(rs->rules[rs->id_slots[at] - 1].id, id))
-    at = (at + 1) & mask;
-  return at;
+static const char *rule_id(const cchc_rules *rs, size_t i) {
+  return rs->rules[i].id;
+}
+
+static size_t id_slot(const cchc_rules *rs, const char *id) {
+  return key_slot(rs, rs->id_slots, rs->nid_slots, rule_id, id);
 }
 
 /* Index rule i (its id set; those before it indexed, or no index: then
@@ -1403,19 +1414,16 @@ static void index_id(cchc_rules *rs, size_t i) {
     rs->nid_slots = 0;
     if (!(rs->id_slots = calloc(nslots, sizeof *rs->id_slots))) return;
     rs->nid_slots = nslots;
-    for (size_t k = 0; k < i; k++) {
-      const char *id = rs->rules[k].id;
-      rs->id_slots[id_slot(rs, id, cchc_hash_bytes(id, strlen(id)))] = k + 1;
-    }
+    for (size_t k = 0; k < i; k++)
+      rs->id_slots[id_slot(rs, rs->rules[k].id)] = k + 1;
   }
-  const char *id = rs->rules[i].id;
-  size_t at = id_slot(rs, id, cchc_hash_bytes(id, strlen(id)));
+  size_t at = id_slot(rs, rs->rules[i].id);
   if (!rs->id_slots[at]) rs->id_slots[at] = i + 1;
 }
 
 const rule *rules_find(const cchc_rules *rs, const char *id) {
   if (rs->id_slots) {
-    size_t at = id_slot(rs, id, cchc_hash_bytes(id, strlen(id)));
+    size_t at = id_slot(rs, id);
     return rs->id_slots[at] ? &rs->rules[rs->id_slots[at] - 1] : NULL;
   }
   if (rs->selected) { /* indexed: the rules under id, one of them id */
