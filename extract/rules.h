@@ -398,6 +398,11 @@ void rule_read_facts(rule *r, rule_literals *ls);
 bool rule_literals_held(const rule *r, const char *s, size_t n,
                         pcre2_match_data *md);
 
+/* The characters c matches without case, c among them, into out: how
+ * many; 0 when not told (a full folding, or more than RULE_CASE_FORMS). */
+enum { RULE_CASE_FORMS = 4 };
+size_t rule_case_forms(int32_t c, int32_t out[RULE_CASE_FORMS]);
+
 /* Which of lits[0, nlits) (each of ASCII letters and digits and bytes
  * beyond ASCII only, so that it lies inside one such word) each word
  * s[at[w], at[w] + len[w]) holds: bit i of holds[w * nbits + i / 64] is

@@ -2933,6 +2933,32 @@ typedef struct xword_form {
   size_t len;
 } xword_form;
 
+/* The characters c matches without case (PCRE2 matches by the case
+ * folding ICU's closure holds), c among them, into out: how many; 0 when
+ * the closure holds a string (a full folding) or more than
+ * RULE_CASE_FORMS characters. */
+size_t rule_case_forms(int32_t c, int32_t out[RULE_CASE_FORMS]) {
+  USet *set = uset_open(c, c);
+  if (!set) return 0;
+  uset_closeOver(set, USET_CASE_INSENSITIVE);
+  size_t n = 0;
+  bool ok = true;
+  UErrorCode st = U_ZERO_ERROR;
+  for (int32_t k = 0, items = uset_getItemCount(set); ok && k < items; k++) {
+    UChar32 lo, hi;
+    UChar str[4];
+    /* a string (a full folding) is length > 0 */
+    if (uset_getItem(set, k, &lo, &hi, str, 4, &st) != 0 || U_FAILURE(st))
+      ok = false;
+    for (UChar32 x = lo; ok && x <= hi; x++) {
+      if (n == RULE_CASE_FORMS) ok = false;
+      else out[n++] = x;
+    }
+  }
+  uset_close(set);
+  return ok ? n : 0;
+}
+
 /* The forms of word w (a rule_literal's text, with its case), in f[0,
  * the count returned): each character in the two forms of its own length
  * that its closure without case holds (one for a character without case,
@@ -2965,36 +2991,26 @@ static size_t word_forms(const rule_literal *w, xword_form *f) {
     memcpy(cc[0].a, t + at, cc[0].len);
     memcpy(cc[0].b, t + at, cc[0].len);
     if (w->caseless) {
-      USet *set = uset_open(c, c);
-      if (!set) return 0;
-      uset_closeOver(set, USET_CASE_INSENSITIVE);
-      int32_t items = uset_getItemCount(set);
-      bool ok = items >= 1, paired = false;
-      UErrorCode st = U_ZERO_ERROR;
-      for (int32_t k = 0; ok && k < items; k++) {
-        UChar32 lo, hi;
-        UChar str[4];
-        /* a string (a full folding) is length > 0 */
-        if (uset_getItem(set, k, &lo, &hi, str, 4, &st) != 0 || U_FAILURE(st))
-          ok = false;
-        for (UChar32 x = lo; ok && x <= hi; x++) {
-          if (x == c) continue;
-          int32_t o = 0;
-          UBool bad = false;
-          if (U8_LENGTH(x) == cc[0].len && !paired) {
-            U8_APPEND(cc[0].b, o, 4, x, bad);
-            paired = true;
-          } else if (U8_LENGTH(x) != cc[0].len && n < XWORD_CHOICES) {
-            U8_APPEND(cc[n].a, o, 4, x, bad);
-            memcpy(cc[n].b, cc[n].a, (size_t)o);
-            cc[n++].len = (uint8_t)o;
-          } else {
-            ok = false; /* a third form of its length, or too many */
-          }
-          ok = ok && !bad;
+      int32_t forms[RULE_CASE_FORMS];
+      size_t nc = rule_case_forms(c, forms);
+      bool ok = nc > 0, paired = false;
+      for (size_t k = 0; ok && k < nc; k++) {
+        UChar32 x = forms[k];
+        if (x == c) continue;
+        int32_t o = 0;
+        UBool bad = false;
+        if (U8_LENGTH(x) == cc[0].len && !paired) {
+          U8_APPEND(cc[0].b, o, 4, x, bad);
+          paired = true;
+        } else if (U8_LENGTH(x) != cc[0].len && n < XWORD_CHOICES) {
+          U8_APPEND(cc[n].a, o, 4, x, bad);
+          memcpy(cc[n].b, cc[n].a, (size_t)o);
+          cc[n++].len = (uint8_t)o;
+        } else {
+          ok = false; /* a third form of its length, or too many */
         }
+        ok = ok && !bad;
       }
-      uset_close(set);
       if (!ok) return 0;
     }
     nch[nchars++] = n;

@@ -34,7 +34,6 @@
 
 #include <stdlib.h>
 #include <string.h>
-#include <unicode/uset.h>
 #include <unicode/utf8.h>
 
 /* Byte pairs: a block sums up which pairs of adjacent bytes it holds, and
@@ -164,7 +163,7 @@ static size_t stretch_around(const tctx *t, const rule *r, size_t n,
 /* The pairs a literal holds: for each of npos places in it, one of the
  * nalt[k] pairs alt[k] (by pair_bit) of the forms its characters take.
  * npos 0: nothing told (every block may hold it). */
-enum { PAIR_POS = 8, PAIR_ALTS = 4, PAIR_CHARS = 24, PAIR_FORMS = 4 };
+enum { PAIR_POS = 8, PAIR_ALTS = 4, PAIR_CHARS = 24, PAIR_FORMS = RULE_CASE_FORMS };
 typedef struct lit_pairs {
   uint8_t npos;
   uint8_t nalt[PAIR_POS];
@@ -208,29 +207,10 @@ static bool pairs_held(const lit_pairs *p, const uint8_t *seen, uint8_t gen) {
 static size_t char_forms(UChar32 c, bool caseless,
                          unsigned char f[PAIR_FORMS][4],
                          uint8_t len[PAIR_FORMS]) {
-  UChar32 cs[PAIR_FORMS];
+  int32_t cs[PAIR_FORMS];
   size_t nc = 0;
   if (!caseless) cs[nc++] = c;
-  else {
-    USet *set = uset_open(c, c);
-    if (!set) return 0;
-    uset_closeOver(set, USET_CASE_INSENSITIVE);
-    UErrorCode st = U_ZERO_ERROR;
-    bool ok = true;
-    for (int32_t k = 0, items = uset_getItemCount(set); ok && k < items;
-         k++) {
-      UChar32 lo, hi;
-      UChar str[4];
-      if (uset_getItem(set, k, &lo, &hi, str, 4, &st) != 0 || U_FAILURE(st))
-        ok = false;
-      for (UChar32 x = lo; ok && x <= hi; x++) {
-        if (nc == PAIR_FORMS) ok = false;
-        else cs[nc++] = x;
-      }
-    }
-    uset_close(set);
-    if (!ok) return 0;
-  }
+  else if (!(nc = rule_case_forms(c, cs))) return 0;
   for (size_t k = 0; k < nc; k++) {
     int32_t o = 0;
     UBool bad = false;
