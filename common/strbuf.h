@@ -42,4 +42,12 @@ void strbuf_addchars(strbuf *sb, char c, size_t n);
 void strbuf_addf(strbuf *sb, const char *fmt, ...) CCHC_PRINTF(2, 3);
 void strbuf_vaddf(strbuf *sb, const char *fmt, va_list ap);
 
+/* The decimal text of `v` into buf (not NUL-terminated), as printf's
+ * "%lld" and jansson (JSON_INTEGER_FORMAT) print it; returns its length.
+ * A frame prints tens of thousands (offsets, ids): snprintf took longer
+ * than the rest of printing one, and the JSON writer's table of printed
+ * integers missed the cache at each offset, seen once per plan. */
+enum { CCHC_INTEGER_MAX = 20 }; /* "-9223372036854775808" */
+size_t cchc_integer_text(long long v, char buf[CCHC_INTEGER_MAX]);
+
 #endif

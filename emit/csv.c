@@ -240,8 +240,8 @@ static void c_number(void *ctx, emit_name name, double value) {
 }
 
 static void c_integer(void *ctx, emit_name name, long long value) {
-  char buf[EMIT_INTEGER_MAX + 1];
-  buf[emit_integer_text(value, buf)] = '\0';
+  char buf[CCHC_INTEGER_MAX + 1];
+  buf[cchc_integer_text(value, buf)] = '\0';
   scalar(ctx, name, buf);
 }
 

@@ -84,13 +84,6 @@ typedef struct emit_ops {
 cchc_status emit_walk(const cchc_frame *frame, const emit_ops *ops, void *ctx,
                       cchc_error *err);
 
-/* The decimal text of `v` into buf (not NUL-terminated), as printf's
- * "%lld" and jansson (JSON_INTEGER_FORMAT) print it; returns its length.
- * A frame prints tens of thousands (offsets): snprintf took longer than
- * the rest of printing one, and the JSON writer's table of printed
- * integers missed the cache at each offset, seen once per plan. */
-enum { EMIT_INTEGER_MAX = 20 }; /* "-9223372036854775808" */
-size_t emit_integer_text(long long v, char buf[EMIT_INTEGER_MAX]);
 
 /* True when `v` is printed as an integer: integral and |v| < 2^53. */
 bool emit_number_is_integer(double v);

@@ -2,7 +2,7 @@
  *
  * jansson prints every key, string and real (escaping, numbers, with the
  * flags below), and integers are printed as it prints them
- * (emit_integer_text: "%lld"); a string with nothing to escape, which
+ * (cchc_integer_text: "%lld"); a string with nothing to escape, which
  * jansson would print as it is between quotes, is copied so, without a
  * pass of jansson's escaper over it (emit_json_unescaped).  The writer
  * adds the brackets, separators and indentation jansson puts around them,
@@ -502,8 +502,8 @@ static void put_text(writer *j, emit_name name, const char *text,
 
 /* The integer `v`, as jansson prints it. */
 static void put_integer(writer *j, emit_name name, long long v) {
-  char text[EMIT_INTEGER_MAX];
-  put_text(j, name, text, emit_integer_text(v, text));
+  char text[CCHC_INTEGER_MAX];
+  put_text(j, name, text, cchc_integer_text(v, text));
 }
 
 static void open_container(writer *j, emit_name name, bool array) {

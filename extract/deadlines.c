@@ -23,6 +23,7 @@
  * matches. */
 #define _GNU_SOURCE /* memrchr */
 #include "extract.h"
+#include "../common/strbuf.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -937,12 +938,9 @@ static const char *iso(cchc_frame *f, ymd d) {
 
 /* "d" and the deadline's number. */
 static const char *deadline_id(cchc_frame *f, size_t i) {
-  char b[1 + 20];
-  int w = 1;
-  for (size_t v = i; v >= 10; v /= 10) w++;
+  char b[1 + CCHC_INTEGER_MAX];
   b[0] = 'd';
-  for (int k = w; k >= 1; k--, i /= 10) b[k] = (char)('0' + i % 10);
-  return frame_strndup(f, b, (size_t)w + 1);
+  return frame_strndup(f, b, 1 + cchc_integer_text((long long)i, b + 1));
 }
 
 static cchc_status push(dctx *d, const cand *c, const char *kind,

@@ -1200,7 +1200,7 @@ END_TEST
 /* ------------------------------------------------------------------ */
 /* Unit tests: numbers, names, bad frames, bad strings                 */
 
-/* emit_integer_text prints what "%lld" and jansson print (JSON, XML and
+/* cchc_integer_text prints what "%lld" and jansson print (JSON, XML and
  * CSV write integers with it): the ends of long long, each power of ten
  * and its neighbours, and a spread of values between. */
 START_TEST(integer_text) {
@@ -1224,9 +1224,9 @@ START_TEST(integer_text) {
   json_t *jv = json_integer(0);
   ck_assert_ptr_nonnull(jv);
   for (size_t i = 0; i < n; i++) {
-    char text[EMIT_INTEGER_MAX + 1], want[32], jtext[32];
-    size_t len = emit_integer_text(cases[i], text);
-    ck_assert_uint_le(len, EMIT_INTEGER_MAX);
+    char text[CCHC_INTEGER_MAX + 1], want[32], jtext[32];
+    size_t len = cchc_integer_text(cases[i], text);
+    ck_assert_uint_le(len, CCHC_INTEGER_MAX);
     text[len] = '\0';
     snprintf(want, sizeof want, "%lld", cases[i]);
     ck_assert_str_eq(text, want);
