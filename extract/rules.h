@@ -471,6 +471,24 @@ bool rule_words_places(const char *s, size_t n,
  * are searched when asked.  False without memory. */
 bool rule_text_find_words(const rule_text *t,
                           const rule_literal *const *words, size_t nwords);
+/* The words of a text: its runs of word bytes (ASCII letters and digits,
+ * and every byte beyond ASCII), in order, where each starts (run_at) and
+ * which distinct word it is (run_word: RULE_NO_WORD for a run longer than
+ * RULE_LONGEST_WORD bytes, then too_long), and each distinct word's first
+ * place and length.  Read once per text, for texts up to
+ * RULE_WORDS_TEXT_MAX bytes (about 3 bytes kept per byte of text), by
+ * rule_text_words: NULL for a longer text or without memory. */
+enum { RULE_LONGEST_WORD = 256, RULE_WORDS_TEXT_MAX = 4u << 20 };
+#define RULE_NO_WORD UINT32_MAX
+typedef struct rule_words {
+  uint32_t *run_at, *run_word;
+  size_t nruns;
+  size_t *at;
+  uint32_t *len;
+  size_t nwords;
+  bool too_long;
+} rule_words;
+const rule_words *rule_text_words(const rule_text *t);
 /* rule_exec for a match starting at or before `limit` only: the search
  * stops there (t lends its match context; s need not be its text). */
 bool rule_exec_until(const rule *r, const rule_text *t, const char *s,

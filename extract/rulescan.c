@@ -2703,7 +2703,10 @@ struct literal_cache {
   literal_places *places;
   size_t nhits;
   pcre2_match_data *md;
+  rule_words *words; /* of the text (rule_text_words), for any rule set */
 };
+
+static void rule_words_free(rule_words *w);
 
 static void literal_cache_clear(struct literal_cache *c) {
   for (size_t i = 0; c->places && i < c->nhits; i++) free(c->places[i].at);
@@ -2744,6 +2747,7 @@ void rule_text_free(rule_text *t) {
   if (t->literals) {
     literal_cache_clear(t->literals);
     pcre2_match_data_free(t->literals->md);
+    rule_words_free(t->literals->words);
     free(t->literals);
   }
   memset(t, 0, sizeof *t);
@@ -3202,6 +3206,367 @@ done:
 }
 
 
+/* ---- the words of a text ------------------------------------------------- */
+
+/* word_bytes[c] is '1' for a byte of a word: an ASCII letter or digit, or
+ * any byte beyond ASCII (a table: the test runs on every byte of a text). */
+static const char word_bytes[256] =
+    "00000000000000000000000000000000"  /* controls */
+    "00000000000000001111111111000000"  /* blank .. '?' */
+    "01111111111111111111111111100000"  /* '@' .. '_' */
+    "01111111111111111111111111100000"  /* '`' .. DEL */
+    "11111111111111111111111111111111" "11111111111111111111111111111111"
+    "11111111111111111111111111111111" "11111111111111111111111111111111";
+
+static bool word_byte(unsigned char c) { return word_bytes[c] == '1'; }
+
+/* A word's key: a word of up to 8 bytes is those bytes as they stand in
+ * one number (the rest 0: no word holds a 0 byte), so that two such words
+ * are equal when their keys and lengths are; a longer one is hashed
+ * (cchc_hash_bytes) and compared whole when keys meet. */
+enum { KEY_BYTES = 8 };
+
+static uint64_t word_key(const char *s, size_t at, size_t n, size_t len) {
+  if (n > KEY_BYTES) return cchc_hash_bytes(s + at, n);
+  /* n bytes of 0xFF then zeros, in memory order: the mask of the word's
+   * bytes in an 8-byte load, whatever the byte order */
+  static const unsigned char ones[2 * KEY_BYTES] = {
+      0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF};
+  uint64_t key = 0, mask;
+  if (at + KEY_BYTES <= len) {
+    memcpy(&key, s + at, KEY_BYTES);
+    memcpy(&mask, ones + KEY_BYTES - n, KEY_BYTES);
+    key &= mask;
+  } else {
+    memcpy(&key, s + at, n);
+  }
+  return key;
+}
+
+/* A slot of the table of distinct words while they are read: the
+ * word's key and length kept in it, so that a probe reads one slot, not
+ * the word's entries too. */
+typedef struct word_slot {
+  uint64_t key;
+  uint32_t len;
+  uint32_t word; /* word + 1, 0: empty */
+} word_slot;
+
+/* The slot of key among nslots (a power of 2): its high bits mixed down. */
+static size_t key_slot(uint64_t key, size_t nslots) {
+  uint64_t h = key * UINT64_C(0x9E3779B97F4A7C15);
+  return (size_t)(h ^ h >> 32) & (nslots - 1);
+}
+
+/* The words of a text while read: each distinct one's key (word_key), and
+ * the table of them (open addressing). */
+typedef struct words_build {
+  rule_words *w;
+  uint64_t *key;
+  size_t cap_words;
+  word_slot *slots;
+  size_t nslots;
+} words_build;
+
+static bool slots_grow(words_build *g) {
+  size_t nslots = g->nslots ? g->nslots * 2 : 2048; /* a plan: ~1000 words */
+  word_slot *slots = calloc(nslots, sizeof *slots);
+  if (!slots) return false;
+  for (size_t w = 0; w < g->w->nwords; w++) {
+    size_t k = key_slot(g->key[w], nslots);
+    while (slots[k].word) k = (k + 1) & (nslots - 1);
+    slots[k] = (word_slot){g->key[w], g->w->len[w], (uint32_t)(w + 1)};
+  }
+  free(g->slots);
+  g->slots = slots;
+  g->nslots = nslots;
+  return true;
+}
+
+/* The number of the new word at s[at, at + n) of key `key` (word_key),
+ * put in the empty slot k its lookup ended at (words_read); SIZE_MAX
+ * without memory. */
+static size_t word_new(words_build *g, size_t at, size_t n, uint64_t key,
+                       size_t k) {
+  rule_words *ws = g->w;
+  if (ws->nwords == g->cap_words) {
+    size_t c1 = g->cap_words, c2 = c1, c3 = c1;
+    size_t *a = cchc_grow(ws->at, &c1, ws->nwords, sizeof *a);
+    if (a) ws->at = a;
+    uint32_t *l = cchc_grow(ws->len, &c2, ws->nwords, sizeof *l);
+    if (l) ws->len = l;
+    uint64_t *ks = cchc_grow(g->key, &c3, ws->nwords, sizeof *ks);
+    if (ks) g->key = ks;
+    if (!a || !l || !ks) return SIZE_MAX;
+    g->cap_words = c1;
+  }
+  size_t w = ws->nwords++;
+  ws->at[w] = at;
+  ws->len[w] = (uint32_t)n;
+  g->key[w] = key;
+  g->slots[k] = (word_slot){key, (uint32_t)n, (uint32_t)(w + 1)};
+  if (2 * ws->nwords > g->nslots && !slots_grow(g)) return SIZE_MAX;
+  return w;
+}
+
+/* The word bytes among the 64 bytes of text from s[at] (those past n are
+ * none): bit i for s[at + i]. */
+static uint64_t word_mask64(const char *s, size_t at, size_t n) {
+  unsigned char pad[64];
+  const unsigned char *p = (const unsigned char *)s + at;
+  if (n - at < sizeof pad) {
+    memset(pad, 0, sizeof pad); /* a 0 byte is no word byte */
+    if (n > at) memcpy(pad, p, n - at);
+    p = pad;
+  }
+  uint64_t mask = 0;
+#if defined(__SSE2__)
+  /* Sixteen bytes at a time, compared as signed bytes: one beyond ASCII
+   * is negative, so below every bound, and its own high bit marks it. */
+  const __m128i case_bit = _mm_set1_epi8(0x20);
+  const __m128i digit_lo = _mm_set1_epi8('0' - 1);
+  const __m128i digit_hi = _mm_set1_epi8('9' + 1);
+  const __m128i alpha_lo = _mm_set1_epi8('a' - 1);
+  const __m128i alpha_hi = _mm_set1_epi8('z' + 1);
+  for (unsigned k = 0; k < 4; k++) {
+    __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(p + 16 * k));
+    __m128i folded = _mm_or_si128(v, case_bit);
+    __m128i digit = _mm_and_si128(_mm_cmpgt_epi8(v, digit_lo),
+                                  _mm_cmplt_epi8(v, digit_hi));
+    __m128i alpha = _mm_and_si128(_mm_cmpgt_epi8(folded, alpha_lo),
+                                  _mm_cmplt_epi8(folded, alpha_hi));
+    __m128i in_word = _mm_or_si128(_mm_or_si128(digit, alpha), v);
+    mask |= (uint64_t)(uint16_t)_mm_movemask_epi8(in_word) << (16 * k);
+  }
+#else
+  /* Eight bytes at a time as one number: a byte beyond ASCII is a word
+   * byte; the others are told by adding to each, below its high bit,
+   * what carries a byte at or above a bound into it (no carry crosses a
+   * byte), so that a digit is at or above '0' and not above '9', and a
+   * letter, with 0x20 set, likewise for 'a' and 'z'. */
+  const uint64_t ones = UINT64_C(0x0101010101010101), high = ones * 0x80;
+  for (unsigned k = 0; k < 8; k++) {
+    uint64_t b;
+    memcpy(&b, p + 8 * k, 8);
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+    b = __builtin_bswap64(b); /* the first byte lowest, as below */
+#endif
+    uint64_t low = b & ~high, folded = low | ones * 0x20;
+#define AT_LEAST(v, c) (((v) + ones * (0x80 - (c))) & high)
+    uint64_t in_word = (b & high) |
+                       (AT_LEAST(low, '0') & ~AT_LEAST(low, '9' + 1)) |
+                       (AT_LEAST(folded, 'a') & ~AT_LEAST(folded, 'z' + 1));
+#undef AT_LEAST
+    /* the high bit of byte j to bit j */
+    mask |= (((in_word >> 7) * UINT64_C(0x0102040810204080)) >> 56) << (8 * k);
+  }
+#endif
+  return mask;
+}
+
+/* The words of the text, each distinct one numbered.  A text of n bytes
+ * has at most n / 2 + 1 runs (a run and what ends it): room for them is
+ * taken at once (a long text's pages are touched only as runs fill them).
+ * The runs are read 64 bytes at a time (word_mask64): each place where a
+ * byte is a word byte and the one before it is not, or the other way
+ * round, starts or ends a run, in turn; the text's end ends one too (the
+ * bytes past it are none).  Each run's word is looked up in the slots
+ * (a run too long is RULE_NO_WORD); the arrays are held in locals, as
+ * the stores of runs could otherwise be taken to change them. */
+static bool words_read(words_build *g, const char *s, size_t n) {
+  rule_words *ws = g->w;
+  size_t cap_runs = n / 2 + 1;
+  uint32_t *run_at = ws->run_at = malloc(cap_runs * sizeof *ws->run_at);
+  uint32_t *run_word = ws->run_word =
+      malloc(cap_runs * sizeof *ws->run_word);
+  if (!run_at || !run_word || !slots_grow(g)) return false;
+  const word_slot *slots = g->slots;
+  size_t mask = g->nslots - 1, nruns = 0;
+  bool ok = true;
+  size_t start = SIZE_MAX; /* of the run open, SIZE_MAX: none */
+  uint64_t before = 0;     /* is the byte before a block a word byte */
+  for (size_t at = 0; ok && at <= n; at += 64) {
+    uint64_t in_word = word_mask64(s, at, n);
+    uint64_t turns = in_word ^ (in_word << 1 | before);
+    before = in_word >> 63;
+    for (; turns; turns &= turns - 1) {
+      size_t i = at + (size_t)__builtin_ctzll(turns);
+      if (start == SIZE_MAX) {
+        start = i;
+        continue;
+      }
+      size_t len = i - start, w = RULE_NO_WORD;
+      if (len > RULE_LONGEST_WORD) {
+        ws->too_long = true;
+      } else {
+        uint64_t key = word_key(s, start, len, n);
+        size_t k = key_slot(key, mask + 1);
+        for (; slots[k].word; k = (k + 1) & mask)
+          if (slots[k].key == key && slots[k].len == len &&
+              (len <= KEY_BYTES ||
+               !memcmp(s + ws->at[slots[k].word - 1], s + start, len)))
+            break;
+        if (slots[k].word) {
+          w = slots[k].word - 1;
+        } else if ((w = word_new(g, start, len, key, k)) == SIZE_MAX) {
+          ok = false;
+          break;
+        } else { /* the slots may have grown */
+          slots = g->slots;
+          mask = g->nslots - 1;
+        }
+      }
+      run_at[nruns] = (uint32_t)start;
+      run_word[nruns++] = (uint32_t)w;
+      start = SIZE_MAX;
+    }
+  }
+  ws->nruns = nruns;
+  return ok;
+}
+
+static void rule_words_free(rule_words *w) {
+  if (!w) return;
+  free(w->run_at);
+  free(w->run_word);
+  free(w->at);
+  free(w->len);
+  free(w);
+}
+
+const rule_words *rule_text_words(const rule_text *t) {
+  struct literal_cache *c = t->literals;
+  if (!c || t->n > RULE_WORDS_TEXT_MAX) return NULL;
+  if (c->words) return c->words;
+  words_build g = {.w = calloc(1, sizeof *g.w)};
+  bool ok = g.w && words_read(&g, t->s, t->n);
+  free(g.slots); /* the runs say which word stands where */
+  free(g.key);
+  if (!ok) {
+    rule_words_free(g.w);
+    return NULL;
+  }
+  return c->words = g.w;
+}
+
+
+/* Is every byte of l a word byte, so that each place of l lies inside one
+ * word of a text?  Then so is every byte of its other forms (word_forms):
+ * a letter's other cases are letters, and no character is another case of
+ * an ASCII digit or punctuation. */
+static bool literal_in_words(const rule_literal *l) {
+  for (const char *p = l->text; *p; p++)
+    if (!word_byte((unsigned char)*p)) return false;
+  return true;
+}
+
+/* The distinct word whose bytes in the walk of words_places_by_words hold
+ * offset o: begin[d] <= o < begin[d + 1]. */
+static size_t word_holding(const uint32_t *begin, size_t nwords, uint32_t o) {
+  size_t lo = 0, hi = nwords;
+  while (hi - lo > 1) {
+    size_t mid = lo + (hi - lo) / 2;
+    if (begin[mid] <= o) lo = mid;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/* rule_words_places over the distinct words of the text (w) instead of the
+ * text: each word lies whole in one word of the text, so its places are
+ * those it has in each distinct word, at each run of that word.  The
+ * distinct words are walked one after another, a 0 byte (no word byte)
+ * after each; a plan's distinct words are a tenth of its bytes. */
+static bool words_places_by_words(const rule_text *t, const rule_words *w,
+                                  const rule_literal *const *words,
+                                  size_t nwords, uint32_t **at,
+                                  size_t *count) {
+  size_t total = 0;
+  for (size_t d = 0; d < w->nwords; d++) total += w->len[d] + 1;
+  char *buf = malloc(total ? total : 1);
+  uint32_t *begin = malloc((w->nwords + 1) * sizeof *begin);
+  uint32_t **in = calloc(nwords ? nwords : 1, sizeof *in);
+  size_t *nin = malloc((nwords ? nwords : 1) * sizeof *nin);
+  size_t *cap = calloc(nwords ? nwords : 1, sizeof *cap);
+  /* the places in the distinct words, by word: (literal, offset) pairs,
+   * word d's from first[d] on */
+  size_t *first = calloc(w->nwords + 2, sizeof *first);
+  uint32_t *pair_lit = NULL, *pair_off = NULL;
+  bool ok = buf && begin && in && nin && cap && first && total <= UINT32_MAX;
+  for (size_t k = 0; k < nwords; k++) at[k] = NULL, count[k] = SIZE_MAX;
+  if (ok) {
+    size_t o = 0;
+    for (size_t d = 0; d < w->nwords; d++) {
+      begin[d] = (uint32_t)o;
+      memcpy(buf + o, t->s + w->at[d], w->len[d]);
+      o += w->len[d];
+      buf[o++] = 0;
+    }
+    begin[w->nwords] = (uint32_t)o;
+    ok = rule_words_places(buf, total, words, nwords, in, nin);
+  }
+  size_t npairs = 0;
+  for (size_t k = 0; ok && k < nwords; k++) {
+    if (nin[k] == SIZE_MAX) continue;
+    npairs += nin[k];
+    for (size_t p = 0; p < nin[k]; p++)
+      first[word_holding(begin, w->nwords, in[k][p]) + 1]++;
+  }
+  if (ok) {
+    for (size_t d = 0; d < w->nwords; d++) first[d + 1] += first[d];
+    pair_lit = malloc((npairs ? npairs : 1) * sizeof *pair_lit);
+    pair_off = malloc((npairs ? npairs : 1) * sizeof *pair_off);
+    ok = pair_lit && pair_off;
+  }
+  if (ok) {
+    /* each word's pairs in literal order, each literal's in order: first[d]
+     * moves to the end of word d's, and back */
+    for (size_t k = 0; k < nwords; k++) {
+      if (nin[k] == SIZE_MAX) continue;
+      count[k] = 0;
+      for (size_t p = 0; p < nin[k]; p++) {
+        size_t d = word_holding(begin, w->nwords, in[k][p]);
+        pair_lit[first[d]] = (uint32_t)k;
+        pair_off[first[d]++] = in[k][p] - begin[d];
+      }
+    }
+    for (size_t d = w->nwords; d > 0; d--) first[d] = first[d - 1];
+    first[0] = 0;
+    /* the places in the text, in text order */
+    for (size_t r = 0; ok && r < w->nruns; r++) {
+      uint32_t d = w->run_word[r];
+      if (d == RULE_NO_WORD) continue;
+      for (size_t p = first[d]; ok && p < first[d + 1]; p++) {
+        size_t k = pair_lit[p];
+        void *grown = count[k] < cap[k]
+                          ? at[k]
+                          : cchc_grow(at[k], &cap[k], count[k], sizeof *at[k]);
+        if (!(ok = grown != NULL)) break;
+        at[k] = grown;
+        at[k][count[k]++] = w->run_at[r] + pair_off[p];
+      }
+    }
+  }
+  for (size_t k = 0; ok && k < nwords; k++)
+    if (at[k]) at[k] = cchc_shrink(at[k], &cap[k], count[k], sizeof *at[k]);
+  for (size_t k = 0; in && k < nwords; k++) free(in[k]);
+  if (!ok)
+    for (size_t k = 0; k < nwords; k++) {
+      free(at[k]);
+      at[k] = NULL;
+      count[k] = SIZE_MAX;
+    }
+  free(buf);
+  free(begin);
+  free(in);
+  free(nin);
+  free(cap);
+  free(first);
+  free(pair_lit);
+  free(pair_off);
+  return ok;
+}
+
 bool rule_text_find_words(const rule_text *t,
                           const rule_literal *const *words, size_t nwords) {
   struct literal_cache *c =
@@ -3213,6 +3578,7 @@ bool rule_text_find_words(const rule_text *t,
   uint32_t **at = malloc(nwords * sizeof *at);
   size_t *count = malloc(nwords * sizeof *count), m = 0;
   bool ok = walk && at && count;
+  bool in_words = true; /* every place of every word inside a word */
   for (size_t k = 0; ok && k < nwords; k++) {
     const rule_literal *l = words[k];
     if (l->set != c->set || l->id >= c->nhits) continue;
@@ -3220,9 +3586,17 @@ bool rule_text_find_words(const rule_text *t,
     if (p->dense || p->done >= t->n) continue;
     size_t j = 0;
     while (j < m && walk[j] != l) j++;
-    if (j == m) walk[m++] = l;
+    if (j == m) {
+      walk[m++] = l;
+      in_words = in_words && literal_in_words(l);
+    }
   }
-  ok = ok && rule_words_places(t->s, t->n, walk, m, at, count);
+  /* by the text's words when they are known whole (none too long) */
+  const rule_words *w = ok && m && in_words ? rule_text_words(t) : NULL;
+  if (w && !w->too_long)
+    ok = words_places_by_words(t, w, walk, m, at, count);
+  else
+    ok = ok && rule_words_places(t->s, t->n, walk, m, at, count);
   for (size_t k = 0; ok && k < m; k++) {
     if (count[k] == SIZE_MAX) continue; /* searched when asked */
     /* the walk's places replace those the searches found so far: the

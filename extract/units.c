@@ -560,8 +560,8 @@ static bool continuation(const xctx *x, size_t at) {
  * clause the text holds least (gated_match): rule_scan would give the
  * same after searching the text for each literal again, range after
  * range. */
-enum { LONGEST_WORD = 256 }; /* a longer run is not looked up */
-#define NO_WORD UINT32_MAX   /* a run too long */
+enum { LONGEST_WORD = RULE_LONGEST_WORD }; /* a longer run: no word */
+#define NO_WORD RULE_NO_WORD                /* a run too long */
 
 /* The gate keeps about 3 bytes per byte of text (where each word starts,
  * which it is, the words holding each literal or any): its words are read
@@ -571,7 +571,7 @@ enum { LONGEST_WORD = 256 }; /* a longer run is not looked up */
  * own words read when asked about, so that only the rules whose
  * literals it holds run there (by rule_scan); a longer range runs every
  * rule, with the same results. */
-enum { GATE_TEXT_MAX = 4u << 20, RANGE_READ_MAX = 64u << 10 };
+enum { GATE_TEXT_MAX = RULE_WORDS_TEXT_MAX, RANGE_READ_MAX = 64u << 10 };
 
 typedef struct literal_gate {
   size_t nlits;   /* literals of the unit rules, numbered here */
@@ -585,22 +585,19 @@ typedef struct literal_gate {
   uint64_t *needs;
   size_t *nclauses;
   size_t *need_lo, *need_hi; /* per clause: where its set is not 0 */
-  /* the distinct words: first occurrence, length, key (word_key),
-   * literals held */
-  size_t *at;
-  uint32_t *len;
-  uint64_t *key;
+  /* the distinct words (the text's: rule_text_words): first occurrence,
+   * length, literals held */
+  const size_t *at;
+  const uint32_t *len;
   uint64_t *holds; /* holds[w * nbits ...] */
-  size_t nwords, cap_words;
-  struct word_slot *slots; /* while built, open addressing */
-  size_t nslots;
+  size_t nwords;
   /* the words of the text in order: where each starts, which it is (a
    * text with its words read is at most GATE_TEXT_MAX bytes: 32 bits
    * hold a place or a run's number, and the arrays as long as the text
    * has words are half as large) */
-  uint32_t *run_at;
-  uint32_t *run_word; /* NO_WORD: too long */
-  size_t nruns, cap_runs;
+  const uint32_t *run_at;
+  const uint32_t *run_word; /* NO_WORD: too long */
+  size_t nruns;
   /* the runs holding literal l, in order: post_run[post_first[l] ...
    * post_first[l + 1]), for the literals of posted (those of the
    * clauses of gated rules; none for the rest) */
@@ -635,13 +632,7 @@ static void literal_gate_free(literal_gate *g) {
   free(g->nclauses);
   free(g->need_lo);
   free(g->need_hi);
-  free(g->at);
-  free(g->len);
-  free(g->key);
   free(g->holds);
-  free(g->slots);
-  free(g->run_at);
-  free(g->run_word);
   free(g->post_first);
   free(g->post_run);
   free(g->posted);
@@ -667,207 +658,25 @@ static const char word_bytes[256] =
 
 static bool word_byte(unsigned char c) { return word_bytes[c] == '1'; }
 
-/* A word's key: a word of up to 8 bytes is those bytes as they stand in
- * one number (the rest 0: no word holds a 0 byte), so that two such words
- * are equal when their keys and lengths are; a longer one is hashed
- * (cchc_hash_bytes) and compared whole when keys meet. */
-enum { KEY_BYTES = 8 };
-
-static uint64_t word_key(const char *s, size_t at, size_t n, size_t len) {
-  if (n > KEY_BYTES) return cchc_hash_bytes(s + at, n);
-  /* n bytes of 0xFF then zeros, in memory order: the mask of the word's
-   * bytes in an 8-byte load, whatever the byte order */
-  static const unsigned char ones[2 * KEY_BYTES] = {
-      0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF};
-  uint64_t key = 0, mask;
-  if (at + KEY_BYTES <= len) {
-    memcpy(&key, s + at, KEY_BYTES);
-    memcpy(&mask, ones + KEY_BYTES - n, KEY_BYTES);
-    key &= mask;
-  } else {
-    memcpy(&key, s + at, n);
-  }
-  return key;
-}
-
 /* Where the run of word bytes from s[i] ends (n: the text's end). */
 static size_t word_end(const char *s, size_t n, size_t i) {
   while (i < n && word_byte((unsigned char)s[i])) i++;
   return i;
 }
 
-/* A slot of the table of distinct words while the gate is built: the
- * word's key and length kept in it, so that a probe reads one slot, not
- * the word's entries too. */
-typedef struct word_slot {
-  uint64_t key;
-  uint32_t len;
-  uint32_t word; /* word + 1, 0: empty */
-} word_slot;
-
-/* The slot of key among nslots (a power of 2): its high bits mixed down. */
-static size_t key_slot(uint64_t key, size_t nslots) {
-  uint64_t h = key * UINT64_C(0x9E3779B97F4A7C15);
-  return (size_t)(h ^ h >> 32) & (nslots - 1);
-}
-
-static bool slots_grow(literal_gate *g) {
-  size_t nslots = g->nslots ? g->nslots * 2 : 2048; /* a plan: ~1000 words */
-  word_slot *slots = calloc(nslots, sizeof *slots);
-  if (!slots) return false;
-  for (size_t w = 0; w < g->nwords; w++) {
-    size_t k = key_slot(g->key[w], nslots);
-    while (slots[k].word) k = (k + 1) & (nslots - 1);
-    slots[k] = (word_slot){g->key[w], g->len[w], (uint32_t)(w + 1)};
-  }
-  free(g->slots);
-  g->slots = slots;
-  g->nslots = nslots;
-  return true;
-}
-
-/* The number of the new word at s[at, at + n) of key `key` (word_key),
- * put in the empty slot k its lookup ended at (words_read); SIZE_MAX
- * without memory. */
-static size_t word_new(literal_gate *g, size_t at, size_t n, uint64_t key,
-                       size_t k) {
-  if (g->nwords == g->cap_words) {
-    size_t c1 = g->cap_words, c2 = c1, c3 = c1;
-    size_t *a = cchc_grow(g->at, &c1, g->nwords, sizeof *a);
-    if (a) g->at = a;
-    uint32_t *l = cchc_grow(g->len, &c2, g->nwords, sizeof *l);
-    if (l) g->len = l;
-    uint64_t *ks = cchc_grow(g->key, &c3, g->nwords, sizeof *ks);
-    if (ks) g->key = ks;
-    if (!a || !l || !ks) return SIZE_MAX;
-    g->cap_words = c1;
-  }
-  size_t w = g->nwords++;
-  g->at[w] = at;
-  g->len[w] = (uint32_t)n;
-  g->key[w] = key;
-  g->slots[k] = (word_slot){key, (uint32_t)n, (uint32_t)(w + 1)};
-  if (2 * g->nwords > g->nslots && !slots_grow(g)) return SIZE_MAX;
-  return w;
-}
-
-/* The word bytes among the 64 bytes of text from s[at] (those past n are
- * none): bit i for s[at + i]. */
-static uint64_t word_mask64(const char *s, size_t at, size_t n) {
-  unsigned char pad[64];
-  const unsigned char *p = (const unsigned char *)s + at;
-  if (n - at < sizeof pad) {
-    memset(pad, 0, sizeof pad); /* a 0 byte is no word byte */
-    if (n > at) memcpy(pad, p, n - at);
-    p = pad;
-  }
-  uint64_t mask = 0;
-#if defined(__SSE2__)
-  /* Sixteen bytes at a time, compared as signed bytes: one beyond ASCII
-   * is negative, so below every bound, and its own high bit marks it. */
-  const __m128i case_bit = _mm_set1_epi8(0x20);
-  const __m128i digit_lo = _mm_set1_epi8('0' - 1);
-  const __m128i digit_hi = _mm_set1_epi8('9' + 1);
-  const __m128i alpha_lo = _mm_set1_epi8('a' - 1);
-  const __m128i alpha_hi = _mm_set1_epi8('z' + 1);
-  for (unsigned k = 0; k < 4; k++) {
-    __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(p + 16 * k));
-    __m128i folded = _mm_or_si128(v, case_bit);
-    __m128i digit = _mm_and_si128(_mm_cmpgt_epi8(v, digit_lo),
-                                  _mm_cmplt_epi8(v, digit_hi));
-    __m128i alpha = _mm_and_si128(_mm_cmpgt_epi8(folded, alpha_lo),
-                                  _mm_cmplt_epi8(folded, alpha_hi));
-    __m128i word = _mm_or_si128(_mm_or_si128(digit, alpha), v);
-    mask |= (uint64_t)(uint16_t)_mm_movemask_epi8(word) << (16 * k);
-  }
-#else
-  /* Eight bytes at a time as one number: a byte beyond ASCII is a word
-   * byte; the others are told by adding to each, below its high bit,
-   * what carries a byte at or above a bound into it (no carry crosses a
-   * byte), so that a digit is at or above '0' and not above '9', and a
-   * letter, with 0x20 set, likewise for 'a' and 'z'. */
-  const uint64_t ones = UINT64_C(0x0101010101010101), high = ones * 0x80;
-  for (unsigned k = 0; k < 8; k++) {
-    uint64_t b;
-    memcpy(&b, p + 8 * k, 8);
-#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
-    b = __builtin_bswap64(b); /* the first byte lowest, as below */
-#endif
-    uint64_t low = b & ~high, folded = low | ones * 0x20;
-#define AT_LEAST(v, c) (((v) + ones * (0x80 - (c))) & high)
-    uint64_t word = (b & high) |
-                    (AT_LEAST(low, '0') & ~AT_LEAST(low, '9' + 1)) |
-                    (AT_LEAST(folded, 'a') & ~AT_LEAST(folded, 'z' + 1));
-#undef AT_LEAST
-    /* the high bit of byte j to bit j */
-    mask |= (((word >> 7) * UINT64_C(0x0102040810204080)) >> 56) << (8 * k);
-  }
-#endif
-  return mask;
-}
-
-/* The words of the text, each distinct one numbered.  A text of n bytes
- * has at most n / 2 + 1 runs (a run and what ends it): room for them is
- * taken at once (a long text's pages are touched only as runs fill them).
- * The runs are read 64 bytes at a time (word_mask64): each place where a
- * byte is a word byte and the one before it is not, or the other way
- * round, starts or ends a run, in turn; the text's end ends one too (the
- * bytes past it are none).  Each run's word is looked up in the slots
- * (a run too long is NO_WORD); the gate's arrays are held in locals, as
- * the stores of runs could otherwise be taken to change them. */
+/* The words of the text, read once for it (rule_text_words: the walks of
+ * deadlines look for their words in them too). */
 static bool words_read(literal_gate *g, const xctx *x) {
-  const char *s = x->s;
-  size_t n = x->n;
-  g->cap_runs = n / 2 + 1;
-  uint32_t *run_at = g->run_at = malloc(g->cap_runs * sizeof *g->run_at);
-  uint32_t *run_word = g->run_word =
-      malloc(g->cap_runs * sizeof *g->run_word);
-  if (!run_at || !run_word || !slots_grow(g)) return false;
-  const word_slot *slots = g->slots;
-  size_t mask = g->nslots - 1, nruns = 0;
-  bool ok = true;
-  size_t start = SIZE_MAX; /* of the run open, SIZE_MAX: none */
-  uint64_t before = 0;     /* is the byte before a block a word byte */
-  for (size_t at = 0; ok && at <= n; at += 64) {
-    uint64_t word = word_mask64(s, at, n);
-    uint64_t turns = word ^ (word << 1 | before);
-    before = word >> 63;
-    for (; turns; turns &= turns - 1) {
-      size_t i = at + (size_t)__builtin_ctzll(turns);
-      if (start == SIZE_MAX) {
-        start = i;
-        continue;
-      }
-      size_t len = i - start, w = NO_WORD;
-      if (len > LONGEST_WORD) {
-        g->too_long = true;
-      } else {
-        uint64_t key = word_key(s, start, len, n);
-        size_t k = key_slot(key, mask + 1);
-        for (; slots[k].word; k = (k + 1) & mask)
-          if (slots[k].key == key && slots[k].len == len &&
-              (len <= KEY_BYTES ||
-               !memcmp(s + g->at[slots[k].word - 1], s + start, len)))
-            break;
-        if (slots[k].word) {
-          w = slots[k].word - 1;
-        } else if ((w = word_new(g, start, len, key, k)) == SIZE_MAX) {
-          ok = false;
-          break;
-        } else { /* the slots may have grown */
-          slots = g->slots;
-          mask = g->nslots - 1;
-        }
-      }
-      run_at[nruns] = (uint32_t)start;
-      run_word[nruns++] = (uint32_t)w;
-      start = SIZE_MAX;
-    }
-  }
-  g->nruns = nruns;
-  free(g->slots); /* the runs say which word stands where */
-  g->slots = NULL;
-  return ok;
+  const rule_words *w = rule_text_words(&x->scan);
+  if (!w) return false;
+  g->run_at = w->run_at;
+  g->run_word = w->run_word;
+  g->nruns = w->nruns;
+  g->at = w->at;
+  g->len = w->len;
+  g->nwords = w->nwords;
+  g->too_long = w->too_long;
+  return true;
 }
 
 /* Where run k ends. */

@@ -1262,6 +1262,102 @@ START_TEST(corpus_lists_open_where_a_rule_matches) {
 }
 END_TEST
 
+/* ---- the words of a text ------------------------------------------------- */
+
+/* Is every byte of l a word byte (rule_text_words)? */
+static bool all_word_bytes(const char *l) {
+  for (const unsigned char *p = (const unsigned char *)l; *p; p++)
+    if (!(*p >= 0x80 || (*p >= '0' && *p <= '9') || ((*p | 0x20) >= 'a' &&
+                                                     (*p | 0x20) <= 'z')))
+      return false;
+  return true;
+}
+
+/* The words of a text are its maximal runs of word bytes, each the
+ * distinct word whose bytes it has; and the places of the rules' words
+ * found through the distinct words (rule_text_find_words) are those a walk
+ * of the whole text finds (rule_words_places), in any case, overlapping
+ * and inside longer words; with a run too long to be a word, the whole
+ * text is walked, with the same places. */
+START_TEST(words_found_through_distinct_words_are_those_of_the_text) {
+  ck_assert_msg(rules != NULL, "the shipped rules do not load");
+  /* the anchor words of every rule, all of word bytes, once each */
+  enum { WORDS = 256 };
+  const rule_literal *words[WORDS];
+  size_t nwords = 0;
+  for (size_t i = 0; i < rules->nrules; i++)
+    for (size_t k = 0; k < rules->rules[i].facts.nanchor; k++) {
+      const rule_literal *l = rules->rules[i].facts.anchor[k];
+      size_t j = 0;
+      while (j < nwords && words[j] != l) j++;
+      if (j == nwords && nwords < WORDS && all_word_bytes(l->text))
+        words[nwords++] = l;
+    }
+  ck_assert_uint_gt(nwords, 8);
+  for (int too_long = 0; too_long < 2; too_long++) {
+    char *s = NULL;
+    size_t n = 0;
+    FILE *f = open_memstream(&s, &n);
+    ck_assert_ptr_nonnull(f);
+    for (int i = 0; i < 60; i++)
+      fprintf(f, "%d. TRƯỚC ngày %d/12/2025, hàng Năm năm 2026 trướctrước; "
+              "Quý II NĂMnăm kiểm tra\tđến 31/12 tháng %d\n",
+              i, i % 28 + 1, i % 12 + 1);
+    if (too_long)
+      for (int i = 0; i < 300; i++) fputc(i % 2 ? 'a' : 'n', f);
+    fputs(" năm\n", f);
+    fclose(f);
+    rule_text t;
+    cchc_error err = {0};
+    ck_assert_int_eq(rule_text_init(&t, s, n, &err), CCHC_OK);
+    const rule_words *w = rule_text_words(&t);
+    ck_assert_ptr_nonnull(w);
+    ck_assert_int_eq(w->too_long, too_long);
+    /* runs: maximal, in order, each its word's bytes */
+    size_t r = 0;
+    for (size_t i = 0; i < n;) {
+      if (!all_word_bytes((char[]){s[i], 0})) {
+        i++;
+        continue;
+      }
+      size_t e = i;
+      while (e < n && all_word_bytes((char[]){s[e], 0})) e++;
+      ck_assert_uint_lt(r, w->nruns);
+      ck_assert_uint_eq(w->run_at[r], i);
+      if (e - i > RULE_LONGEST_WORD) {
+        ck_assert_uint_eq(w->run_word[r], RULE_NO_WORD);
+      } else {
+        uint32_t d = w->run_word[r];
+        ck_assert_uint_lt(d, w->nwords);
+        ck_assert_uint_eq(w->len[d], e - i);
+        ck_assert(!memcmp(s + w->at[d], s + i, e - i));
+        ck_assert_uint_le(w->at[d], i);
+      }
+      r++;
+      i = e;
+    }
+    ck_assert_uint_eq(r, w->nruns);
+    ck_assert(rule_text_find_words(&t, words, nwords));
+    uint32_t *at[WORDS];
+    size_t count[WORDS], found_some = 0;
+    ck_assert(rule_words_places(s, n, words, nwords, at, count));
+    for (size_t k = 0; k < nwords; k++) {
+      if (count[k] == SIZE_MAX) continue; /* left to the searches */
+      const uint32_t *got;
+      size_t ngot;
+      ck_assert(rule_text_places(&t, words[k], &got, &ngot));
+      ck_assert_uint_eq(ngot, count[k]);
+      for (size_t p = 0; p < ngot; p++) ck_assert_uint_eq(got[p], at[k][p]);
+      found_some += count[k] > 60;
+      free(at[k]);
+    }
+    ck_assert_uint_gt(found_some, 2);
+    rule_text_free(&t);
+    free(s);
+  }
+}
+END_TEST
+
 int main(void) {
   collect_forms();
   ncorpus = harness_corpus(&corpus);
@@ -1292,6 +1388,7 @@ int main(void) {
   tcase_add_test(tc, taxonomy_spellings_are_found);
   tcase_add_test(tc, added_spelling_is_found);
   tcase_add_test(tc, short_title_takes_a_unit_named_by_spelling);
+  tcase_add_test(tc, words_found_through_distinct_words_are_those_of_the_text);
   suite_add_tcase(s, tc);
   TCase *tcr = tcase_create("rewritten");
   tcase_set_timeout(tcr, 120);
