@@ -3383,19 +3383,25 @@ static bool words_read(words_build *g, const char *s, size_t n) {
   const word_slot *slots = g->slots;
   size_t mask = g->nslots - 1, nruns = 0;
   bool ok = true;
-  size_t start = SIZE_MAX; /* of the run open, SIZE_MAX: none */
-  uint64_t before = 0;     /* is the byte before a block a word byte */
+  size_t start = 0;    /* of the run open */
+  bool open = false;   /* a run is open */
+  uint64_t before = 0; /* is the byte before a block a word byte */
   for (size_t at = 0; ok && at <= n; at += 64) {
     uint64_t in_word = word_mask64(s, at, n);
     uint64_t turns = in_word ^ (in_word << 1 | before);
     before = in_word >> 63;
-    for (; turns; turns &= turns - 1) {
-      size_t i = at + (size_t)__builtin_ctzll(turns);
-      if (start == SIZE_MAX) {
-        start = i;
-        continue;
+    /* a run's start and end in one step: the turns alternate */
+    while (turns) {
+      if (!open) {
+        start = at + (size_t)__builtin_ctzll(turns);
+        turns &= turns - 1;
+        open = true;
+        if (!turns) break;
       }
-      size_t len = i - start, w = RULE_NO_WORD;
+      size_t len = at + (size_t)__builtin_ctzll(turns) - start;
+      turns &= turns - 1;
+      open = false;
+      size_t w = RULE_NO_WORD;
       if (len > RULE_LONGEST_WORD) {
         ws->too_long = true;
       } else {
@@ -3418,7 +3424,6 @@ static bool words_read(words_build *g, const char *s, size_t n) {
       }
       run_at[nruns] = (uint32_t)start;
       run_word[nruns++] = (uint32_t)w;
-      start = SIZE_MAX;
     }
   }
   ws->nruns = nruns;
