@@ -3101,11 +3101,13 @@ static bool places_keep(const xword_form *forms, const size_t *of,
 }
 
 /* Mark in table t (by byte value) the bytes byte j of form f may be:
- * its byte in either form, or any byte past its end. */
-static void sieve_byte(uint64_t *t, const xword_form *f, size_t j,
-                       uint64_t bit) {
+ * its byte in either form; past its end any byte may be, noted in
+ * any[j] (bits the tables take for every byte once a batch is added:
+ * sieve_finish). */
+static void sieve_byte(uint64_t *t, uint64_t *any, const xword_form *f,
+                       size_t j, uint64_t bit) {
   if (j >= f->len) {
-    for (unsigned c = 0; c < 256; c++) t[c] |= bit;
+    *any |= bit;
     return;
   }
   t[f->a[j]] |= bit;
@@ -3129,13 +3131,24 @@ typedef struct word_sieve {
   uint64_t byte[SIEVE_BYTES][256];
 } word_sieve;
 
-/* Add form f to the sieve as bit `bit` (< 32). */
-static void sieve_add(word_sieve *sv, const xword_form *f, unsigned bit) {
+/* Add form f to the sieve as bit `bit` (< 32); any[j]: the bits byte j
+ * takes for every byte (sieve_byte). */
+static void sieve_add(word_sieve *sv, uint64_t *any, const xword_form *f,
+                      unsigned bit) {
   uint64_t lo = (uint64_t)1 << bit, hi = lo << 32;
-  for (unsigned c = 0; c < 256; c++) sv->byte[0][c] |= hi;
-  for (size_t j = 0; j < SIEVE_BYTES; j++) sieve_byte(sv->byte[j], f, j, lo);
+  any[0] |= hi;
+  for (size_t j = 0; j < SIEVE_BYTES; j++)
+    sieve_byte(sv->byte[j], &any[j], f, j, lo);
   for (size_t j = 1; j < SIEVE_BYTES; j++)
-    sieve_byte(sv->byte[j], f, j - 1, hi);
+    sieve_byte(sv->byte[j], &any[j], f, j - 1, hi);
+}
+
+/* Every byte of table j takes the bits of any[j]: once per batch, not
+ * once per form. */
+static void sieve_finish(word_sieve *sv, const uint64_t *any) {
+  for (size_t j = 0; j < SIEVE_BYTES; j++)
+    if (any[j])
+      for (unsigned c = 0; c < 256; c++) sv->byte[j][c] |= any[j];
 }
 
 bool rule_words_places(const char *s, size_t n,
@@ -3156,16 +3169,18 @@ bool rule_words_places(const char *s, size_t n,
   }
   for (size_t k0 = 0; ok && k0 < nwords;) {
     unsigned nb = 0;
+    uint64_t any[SIEVE_BYTES] = {0};
     if (k0) memset(sv, 0, sizeof *sv);
     for (; k0 < nwords && nb + XWORD_VARIANTS <= BATCH; k0++) {
       size_t nf = word_forms_kept(words[k0], forms + nb);
       for (size_t v = 0; v < nf; v++) {
-        sieve_add(sv, &forms[nb], nb);
+        sieve_add(sv, any, &forms[nb], nb);
         of[nb++] = k0;
       }
       if (nf) count[k0] = 0;
     }
     if (!nb) continue;
+    sieve_finish(sv, any);
     size_t o = 0;
     for (; o + 4 <= n; o += 2) {
       uint64_t m = sv->byte[0][u[o]] & sv->byte[1][u[o + 1]] &
