@@ -1034,25 +1034,26 @@ static bool more_even(const page_number *nums, size_t held, size_t k) {
 
 static void mark_pages(line *ls, size_t cnt) {
   /* chain[v]: the longest run of page numbers ending with value v so far:
-   * its length and its last member (in nums) */
+   * its length and its last member (in nums); allocated at the first
+   * number, as most texts a pass reads have none or a few (every pass
+   * cleared 16 KB for them) */
   struct run {
-    size_t len, last;
-  } *chain = calloc(PAGE_MAX + 1, sizeof *chain);
+    uint32_t len, last;
+  } *chain = NULL;
   page_number *nums = NULL;
   size_t n = 0, cap = 0;
-  if (!chain) /* then no page number is recognized this way */
-    return;
-  size_t best_len = 0, best_last = 0;
   for (size_t k = 0; k < cnt; k++) {
     const line *l = &ls[k];
     int v = l->lone_value;
     if (!l->lone_num || l->lone_punct || v < 1 || v > PAGE_MAX)
       continue;
+    if (!chain && !(chain = calloc(PAGE_MAX + 1, sizeof *chain)))
+      return; /* then no page number is recognized this way */
     page_number *grown = cchc_grow(nums, &cap, n, sizeof *nums);
-    if (!grown)
+    if (!grown || n >= UINT32_MAX)
       goto cleanup;
     nums = grown;
-    struct run r = {1, n};
+    struct run r = {1, (uint32_t)n};
     nums[n] = (page_number){k, NO_NUMBER};
     if (v > 1 && chain[v - 1].len) {
       size_t gap = k - nums[chain[v - 1].last].line;
@@ -1069,11 +1070,18 @@ static void mark_pages(line *ls, size_t cnt) {
         (r.len == chain[v].len && !more_even(nums, chain[v].last, r.last)))
       chain[v] = r;
   }
-  for (int v = 1; v <= PAGE_MAX; v++)
-    if (chain[v].len > best_len) {
+  /* The longest run, the lowest value on a tie: only the values of the
+   * numbers listed have a run. */
+  size_t best_len = 0, best_last = 0;
+  int best_v = PAGE_MAX + 1;
+  for (size_t k = 0; k < n; k++) {
+    int v = ls[nums[k].line].lone_value;
+    if (chain[v].len > best_len || (chain[v].len == best_len && v < best_v)) {
       best_len = chain[v].len;
       best_last = chain[v].last;
+      best_v = v;
     }
+  }
   if (best_len >= 3 && even_pages(nums, best_last))
     for (size_t k = best_last; k != NO_NUMBER; k = nums[k].prev)
       ls[nums[k].line].page = true;

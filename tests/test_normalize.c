@@ -831,6 +831,29 @@ START_TEST(layout_page_numbers_more_even_run) {
 }
 END_TEST
 
+/* Two runs of page numbers as long and as even as each other, ending
+ * with different values: 2 3 4 (lines 31, 63, 95) and 7 8 9 (lines 20,
+ * 45, 70, each gap PAGE_LINES with a number of the other run in it).
+ * The one ending with the lower value is the plan's pages; with them
+ * gone, the other one's gaps are too short for pages, and it is kept
+ * (were it taken first, the pass after would drop the lower run too). */
+START_TEST(layout_page_numbers_lower_run_on_tie) {
+  static const int at[] = {20, 30, 43, 60, 66, 90}, values[] = {7, 2, 8, 3, 9, 4};
+  char *in = paged(at, values, 6, 160);
+  cchc_text *t = must_norm(in, strlen(in), 0, CCHC_ENC_AUTO);
+  ck_assert_uint_eq(cchc_text_repair_count(t, CCHC_REPAIR_PAGE_NUMBER), 3);
+  ck_assert_uint_eq(lone_number_lines(cchc_text_data(t)), 3);
+  for (int v = 7; v <= 9; v++) {
+    char kept[8];
+    snprintf(kept, sizeof kept, "\n%d\n", v);
+    ck_assert_msg(strstr(cchc_text_data(t), kept), "%d kept", v);
+  }
+  assert_idempotent(t);
+  cchc_text_free(t);
+  free(in);
+}
+END_TEST
+
 /* A text wrapped at a fixed count of characters, however wide: a line
  * that starts with a capital after a full line continues it.  Wider than
  * the widths layout counts one by one (lines of 600 code points), the
@@ -2436,6 +2459,7 @@ int main(void) {
   tcase_add_test(tc, list_marker_lengths);
   tcase_add_test(tc, layout_page_numbers_counting_up);
   tcase_add_test(tc, layout_page_numbers_more_even_run);
+  tcase_add_test(tc, layout_page_numbers_lower_run_on_tie);
   tcase_add_test(tc, layout_bold_span_wraps);
   tcase_add_test(tc, layout_fixed_width_wraps);
   tcase_add_test(tc, layout_fixed_width_wraps_wide);
