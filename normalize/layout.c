@@ -225,7 +225,7 @@ static bool dash_after(const char *s, size_t n, size_t r) {
 static bool marker_punct(char c) { return c && strchr(".)/:", c); }
 
 /* Length of the marker itself (without the blanks after it), or 0. */
-static size_t marker_body(const char *s, size_t n) {
+static CCHC_INLINE size_t marker_body(const char *s, size_t n) {
   if (n == 0)
     return 0;
   if ((s[0] == '-' || s[0] == '+' || s[0] == '*') && (n == 1 || s[1] == ' '))
