@@ -579,7 +579,8 @@ static size_t plain_stretch(cchc_canon *c, const char *s, size_t i,
                 cf0 = _mm_set1_epi8(-17), tab = _mm_set1_epi8('\t'),
                 case_bit = _mm_set1_epi8(0x20), o = _mm_set1_epi8('o'),
                 uu = _mm_set1_epi8('u'), e1 = _mm_set1_epi8(-31),
-                bb = _mm_set1_epi8(-69), one = _mm_set1_epi8(1);
+                bb = _mm_set1_epi8(-69), one = _mm_set1_epi8(1),
+                a_1 = _mm_set1_epi8('a' - 1), z1 = _mm_set1_epi8('z' + 1);
   bool viet = viet_letters_plain(c);
   uint32_t prev_ou = (c->last | 0x20) == 'o' || (c->last | 0x20) == 'u';
   while (i + 16 <= n) {
@@ -591,10 +592,19 @@ static size_t plain_stretch(cchc_canon *c, const char *s, size_t i,
                      leads; /* E0..FF */
     uint32_t ou = (uint32_t)_mm_movemask_epi8(
         _mm_or_si128(_mm_cmpeq_epi8(lx, o), _mm_cmpeq_epi8(lx, uu)));
-    /* a tab, a letter after an o or u, beyond the BMP (the walk asks
-     * ICU); a character the block's end cuts */
+    /* A letter after an o or u ("oạ") is where the tone rule looks, at
+     * the end of the word: not when an ASCII letter follows it in the
+     * block ("hoạch", "quốc"), which goes on with the word and leaves c1
+     * at 0 as the walk would (the stretch never ends between the two, as
+     * an ASCII letter is no stop). */
+    uint32_t letters = (uint32_t)_mm_movemask_epi8(
+        _mm_and_si128(_mm_cmpgt_epi8(lx, a_1), _mm_cmplt_epi8(lx, z1)));
+    uint32_t word_goes_on =
+        (leads & ~lead3 & letters >> 2) | (lead3 & letters >> 3);
+    /* a tab, a letter after an o or u but those, beyond the BMP (the walk
+     * asks ICU); a character the block's end cuts */
     uint32_t bad = (uint32_t)_mm_movemask_epi8(_mm_cmpeq_epi8(x, tab)) |
-                   ((ou << 1 | prev_ou) & leads) |
+                   ((ou << 1 | prev_ou) & leads & ~word_goes_on) |
                    ((uint32_t)_mm_movemask_epi8(_mm_cmpgt_epi8(x, cf0)) &
                     leads);
     uint32_t cut = (leads & 0x8000) | (lead3 & 0x4000);

@@ -442,6 +442,24 @@ START_TEST(tone_marks_kept) {
 }
 END_TEST
 
+/* The tone rule where the walk passes 16 bytes at a time: an o or u then
+ * a vowel with a mark at every place in a block, before an ASCII letter
+ * (the word goes on: kept), a comma, a blank, a full stop or the end
+ * (moved), and "qu" (kept). */
+START_TEST(tone_rule_at_every_lane) {
+  static const char body[] = "hoạch hoá quả hoạ, thuỷ toàn khoẻ. hoạc hoạ";
+  static const char want[] = "hoạch hóa quả họa, thủy toàn khỏe. hoạc họa";
+  for (size_t k = 0; k < 48; k++) {
+    char in[128], expected[128];
+    memset(in, '.', k);
+    memset(expected, '.', k);
+    memcpy(in + k, body, sizeof body);
+    memcpy(expected + k, want, sizeof want);
+    check_chars(in, expected, CCHC_REPAIR_TONE_MARK, 5);
+  }
+}
+END_TEST
+
 START_TEST(lookalike_letters) {
   check_chars("\u00D0ồng Nai", "Đồng Nai", CCHC_REPAIR_LOOKALIKE, 1);
   check_chars("\u00D0\u00D0", "ĐĐ", CCHC_REPAIR_LOOKALIKE, 2);
@@ -2438,6 +2456,7 @@ int main(void) {
   tcase_add_test(tc, nfd_to_nfc);
   tcase_add_test(tc, tone_marks_moved);
   tcase_add_test(tc, tone_marks_kept);
+  tcase_add_test(tc, tone_rule_at_every_lane);
   tcase_add_test(tc, lookalike_letters);
   tcase_add_test(tc, odd_spaces);
   tcase_add_test(tc, dashes_and_quotes);
