@@ -38,7 +38,8 @@
 
 /* NFC works on chunks of CHUNK bytes (ending before an ASCII byte); text
  * fed is canonicalized once BATCH bytes wait. */
-enum { CHUNK = 16384, BATCH = 8 * CHUNK };
+enum { CHUNK = 16384, BATCH = CCHC_CANON_BATCH };
+_Static_assert(BATCH % CHUNK == 0, "a batch is whole chunks");
 
 /* Character-level mapping.  Returns the replacement (or -1 to drop the
  * character) and sets *kind; returns `cp` unchanged when nothing applies. */

@@ -44,6 +44,10 @@ const char *cchc_log_detail(const cchc_repair_log *log, const cchc_repair *r);
 void cchc_log_append(cchc_repair_log *log, const cchc_repair_log *more);
 
 typedef struct cchc_canon cchc_canon; /* stage 2, below */
+/* Stage 2 takes what is fed to it once this many bytes wait (and the
+ * decoder feeds it at most CCHC_DECODE_RUN at a time): its input never
+ * holds more than the two. */
+enum { CCHC_CANON_BATCH = 8 * 16384, CCHC_DECODE_RUN = 65536 };
 
 /* Stage 1: bytes -> UTF-8 with the map, fed to stage 2 as it is decoded.
  * CR LF and CR become LF, form feeds become LF, control characters are
