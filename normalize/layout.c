@@ -42,6 +42,7 @@
  * pass writes nothing before its first change. */
 #include "normalize.h"
 
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -114,6 +115,20 @@ static const char *const func_words[FUNC_WORD_BYTES + 1][FUNC_WORDS_SAME_LENGTH]
  * FUNC_WORD_BYTES long (the longest asked about), else end: only that many
  * bytes are looked at, however long the word. */
 static size_t short_last_word(const char *s, size_t start, size_t end) {
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+  if (end - start >= 8) { /* its last 8 bytes at once (byte k to bits 8k) */
+    const uint64_t low7 = 0x7F7F7F7F7F7F7F7Fu;
+    uint64_t x;
+    memcpy(&x, s + end - 8, sizeof x);
+    uint64_t y = x ^ 0x2020202020202020u; /* blanks to 0 */
+    uint64_t blanks = ~(((y & low7) + low7) | y | low7); /* 0x80 at each */
+    if (blanks) /* after the last one */
+      return end - 8 + (size_t)(63 - __builtin_clzll(blanks)) / 8 + 1;
+    if (end - start == 8)
+      return start;
+    return s[end - 9] == ' ' ? end - 8 : end;
+  }
+#endif
   size_t stop =
       end - start > FUNC_WORD_BYTES ? end - FUNC_WORD_BYTES - 1 : start;
   for (size_t w = end; w > stop; w--)
@@ -122,15 +137,34 @@ static size_t short_last_word(const char *s, size_t start, size_t end) {
   return stop == start ? start : end;
 }
 
+/* The func_words as keys, row by row, 0 after the last: each word's
+ * bytes as memcpy puts them in a uint64_t, zeros after them, so that a
+ * line's last word is compared with a load each, not a memcmp.  Made
+ * once, from the table above (cchc_layout asks before any line is read). */
+static uint64_t func_keys[FUNC_WORD_BYTES + 1][FUNC_WORDS_SAME_LENGTH + 1];
+static pthread_once_t func_keys_once = PTHREAD_ONCE_INIT;
+
+static void func_keys_fill(void) {
+  for (size_t n = 1; n <= FUNC_WORD_BYTES; n++)
+    for (size_t k = 0; k < FUNC_WORDS_SAME_LENGTH && func_words[n][k]; k++)
+      memcpy(&func_keys[n][k], func_words[n][k], n);
+}
+
 /* Is s[w, end), a line's last word, one of the func_words? */
 static bool is_func_word(const char *s, size_t w, size_t end) {
   size_t n = end - w;
   if (n == 0 || n > FUNC_WORD_BYTES)
     return false;
-  for (const char *const *f = func_words[n];
-       f < func_words[n] + FUNC_WORDS_SAME_LENGTH && *f;
-       f++)
-    if ((*f)[0] == s[w] && memcmp(s + w, *f, n) == 0)
+  uint64_t word = 0;
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+  if (end >= 8) { /* the 8 bytes that end with it, its own the highest */
+    memcpy(&word, s + end - 8, sizeof word);
+    word >>= 8 * (8 - n);
+  } else
+#endif
+    memcpy(&word, s + w, n);
+  for (const uint64_t *k = func_keys[n]; *k; k++)
+    if (*k == word)
       return true;
   return false;
 }
@@ -1931,6 +1965,7 @@ cchc_status cchc_layout(cchc_mbuf *text, const cchc_edits *edits,
                                          size_t *bytes),
                         void *settled_arg, cchc_error *err) {
   layout L = {.settled = settled, .settled_arg = settled_arg};
+  pthread_once(&func_keys_once, func_keys_fill);
   cchc_status rc = CCHC_OK;
   if (is_markdown(text)) {
     rc = prepare(&L, text, edits, log, err);

@@ -570,6 +570,36 @@ START_TEST(layout_markers_start_lines) {
 }
 END_TEST
 
+/* Every word that cannot end a sentence, as the whole last word of a
+ * line, short or long, at the text's start or further: the next line
+ * continues it; glued to a letter before it, it is another word, and the
+ * next line starts a block. */
+START_TEST(layout_func_words_every_length) {
+  static const char *const words[] = {
+      "do",   "và",   "cho",  "là",   "có",    "về",    "các",   "theo",
+      "từ",   "như",  "vào",  "của",  "với",   "tại",   "trong", "ngày",
+      "để",   "trên", "bởi",  "gồm",  "tới",   "cùng",  "đến",   "hoặc",
+      "giữa", "nhằm", "đối",  "nhưng", "những", "thuộc", "được"};
+  static const char *const leads[] = {"", "Kế hoạch.\n"};
+  static const struct {
+    const char *before;
+    bool joined;
+  } forms[] = {{"- ", true}, {"- Nội dung ", true}, {"- x", false},
+               {"- Nội dung x", false}, {"- Nội dung abcd", false}};
+  for (size_t w = 0; w < sizeof words / sizeof *words; w++)
+    for (size_t l = 0; l < 2; l++)
+      for (size_t f = 0; f < sizeof forms / sizeof *forms; f++) {
+        char in[160], want[160];
+        snprintf(in, sizeof in, "%s%s%s\nỦy ban nhân dân tỉnh.\n", leads[l],
+                 forms[f].before, words[w]);
+        snprintf(want, sizeof want, "%s%s%s%sỦy ban nhân dân tỉnh.\n",
+                 leads[l], forms[f].before, words[w],
+                 forms[f].joined ? " " : "\n");
+        cchc_text_free(check_layout(in, want));
+      }
+}
+END_TEST
+
 START_TEST(layout_number_bullet) {
   /* A bullet that starts with a number stays a bullet, even after a line
    * that ends with a word that cannot end a sentence. */
@@ -2467,6 +2497,7 @@ int main(void) {
   tcase_add_test(tc, layout_wrapped_sentence_end);
   tcase_add_test(tc, layout_markers_start_lines);
   tcase_add_test(tc, layout_number_bullet);
+  tcase_add_test(tc, layout_func_words_every_length);
   tcase_add_test(tc, layout_page_number_dropped);
   tcase_add_test(tc, layout_list_number_kept);
   tcase_add_test(tc, layout_crawled_table);
