@@ -995,7 +995,8 @@ static int cmp_int(const void *a, const void *b) {
  * page numbers cleared, which mark_pages finds again). */
 static void mark_tables(line *ls, size_t cnt) {
   /* shorts: short lines in the window [k - 4, k + 4] (within the text),
-   * slid along: the line entering it added, the one leaving taken off */
+   * slid along: the line entering it added, the one leaving taken off;
+   * the window is 9 lines but within 4 of either end */
   size_t shorts = 0;
   for (size_t k = 0; k < cnt && k < 4; k++)
     shorts += ls[k].short_line;
@@ -1004,11 +1005,16 @@ static void mark_tables(line *ls, size_t cnt) {
       shorts += ls[k + 4].short_line;
     if (k >= 5)
       shorts -= ls[k - 5].short_line;
-    size_t nlo = k >= 4 ? k - 4 : 0, nhi = k + 4 < cnt ? k + 4 : cnt - 1;
-    size_t win = nhi - nlo + 1;
-    ls[k].page = false;
-    ls[k].was_table = ls[k].table;
-    ls[k].table = win >= 5 && shorts * 3 >= win * 2;
+    size_t win = 9;
+    if (k < 4 || k + 4 >= cnt) {
+      size_t nlo = k >= 4 ? k - 4 : 0, nhi = k + 4 < cnt ? k + 4 : cnt - 1;
+      win = nhi - nlo + 1;
+    }
+    line *l = &ls[k];
+    bool table = l->table;
+    l->page = false;
+    l->was_table = table;
+    l->table = win >= 5 && shorts * 3 >= win * 2;
   }
 }
 
