@@ -1522,6 +1522,11 @@ static size_t clean_run(emitter *e, const line *ls, size_t cnt, size_t j,
   return k;
 }
 
+/* Does `log` list its repairs (else their offsets are not asked)? */
+static bool log_lists(const cchc_repair_log *log) {
+  return !log->length_only && !log->counts_only;
+}
+
 /* A pass: decide, line by line, what separates it from the line before
  * (a new block, a space, nothing), drop page numbers, and write md's lines
  * to out (which may be md's own bytes: nothing is written past what was
@@ -1681,7 +1686,11 @@ static bool write_pass(layout *L, const cchc_mbuf *md, cchc_mbuf *out,
       bool over = !e.skip && out->data == md->data && how != GLUE &&
                   e.k.ce == prev->end && e.k.ce > e.k.cs &&
                   l->start == prev->end + 1;
-      if (!have_at && (how != NEWBLOCK || (!e.skip && !over)))
+      /* (needed where a separator is written, and for a join's repair
+       * where the log lists its repairs: a log that only counts them,
+       * as a frame's, takes none) */
+      bool written = how != GLUE && !over && !(how == NEWBLOCK && e.skip);
+      if (!have_at && (written || (how != NEWBLOCK && log_lists(log))))
         at = separator_offset(&e, prev);
       if (how == SPACE) {
         cchc_log_repair(log, CCHC_REPAIR_LINE_JOIN, at, "wrapped line rejoined");

@@ -1571,6 +1571,49 @@ START_TEST(repairs_listed) {
 }
 END_TEST
 
+/* A line join's repair is listed at the newline it replaced (a blank
+ * written over it, or nothing); a text whose log only counts (as a
+ * frame's) has the same text, counts and map, its offsets not asked. */
+START_TEST(join_offsets_listed_or_not) {
+  static const struct {
+    const char *in;
+    cchc_repair_kind kind;
+    const char *at; /* the line whose newline goes */
+  } cases[] = {
+      {"Nội dung của\nỦy ban nhân dân tỉnh.\n", CCHC_REPAIR_LINE_JOIN,
+       "Nội dung của"},
+      {"- Thực hiện Nghị quyết số 57-\nNQ/TW của Bộ Chính trị.\n",
+       CCHC_REPAIR_HYPHEN_JOIN, "- Thực hiện Nghị quyết số 57-"},
+      {"- Cải cách thủ tục\nhành chính.\n", CCHC_REPAIR_LINE_JOIN,
+       "- Cải cách thủ tục"}};
+  for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+    /* twice: the first join is the pass's first change, the second not */
+    char in[256];
+    size_t half = strlen(cases[i].in);
+    snprintf(in, sizeof in, "%s%s", cases[i].in, cases[i].in);
+    size_t n = strlen(in);
+    cchc_text *full = must_norm(in, n, 0, CCHC_ENC_AUTO);
+    ck_assert_uint_eq(cchc_text_repairs(full), 2);
+    for (size_t r = 0; r < 2; r++) {
+      cchc_repair_kind kind;
+      size_t off;
+      cchc_text_repair_at(full, r, &kind, &off, NULL);
+      ck_assert_int_eq(kind, cases[i].kind);
+      ck_assert_uint_eq(off, r * half + strlen(cases[i].at));
+    }
+    cchc_text *counted = must_norm(in, n, CCHC_NORM_NO_REPAIR_LIST,
+                                   CCHC_ENC_AUTO);
+    ck_assert_str_eq(cchc_text_data(counted), cchc_text_data(full));
+    ck_assert_uint_eq(cchc_text_repair_count(counted, cases[i].kind), 2);
+    for (size_t b = 0; b < cchc_text_len(full); b++)
+      ck_assert_uint_eq(cchc_text_source_offset(counted, b),
+                        cchc_text_source_offset(full, b));
+    cchc_text_free(counted);
+    cchc_text_free(full);
+  }
+}
+END_TEST
+
 /* CCHC_NORM_TEXT_ONLY gives the text and the repair counts of a normalize
  * that keeps the map and the list, which it does not keep. */
 static void assert_text_only_same(const char *in, size_t n, unsigned flags) {
@@ -2536,6 +2579,7 @@ int main(void) {
   tcase_add_test(tc, repairs_listed);
   tcase_add_test(tc, input_released_once_decoded);
   tcase_add_test(tc, text_only);
+  tcase_add_test(tc, join_offsets_listed_or_not);
   suite_add_tcase(s, tc);
 
   tc = tcase_create("matchkey");
