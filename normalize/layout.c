@@ -696,8 +696,8 @@ static void classify_content(const char *s, size_t p, size_t q, size_t cps,
 
 /* Classify the raw line s[raw, end) of the text s[0, len) into *l; false
  * when it is blank. */
-static bool classify(const char *s, size_t raw, size_t end, size_t len,
-                     line *l) {
+static CCHC_INLINE bool classify(const char *s, size_t raw, size_t end,
+                                 size_t len, line *l) {
   size_t p = raw, q = end;
   while (p < q && is_space(s[p]))
     p++;
