@@ -535,6 +535,34 @@ static bool has_broken_hyphen(const char *s, size_t start, size_t end) {
   return false;
 }
 
+#if defined(__SSE2__)
+/* What scan_content gathers of the blocks it has read. */
+typedef struct scan_state {
+  __m128i lane_conts;         /* continuation bytes per lane (< 256 blocks) */
+  __m128i edits, dash_sps;    /* per lane, of all blocks */
+  __m128i sp_last, dash_last; /* of the block before */
+} scan_state;
+
+static CCHC_INLINE void scan_block(scan_state *st, __m128i x) {
+  const __m128i c80 = _mm_set1_epi8(-64); /* below: 0x80..0xBF (signed) */
+  __m128i cont = _mm_cmplt_epi8(x, c80);
+  __m128i sp = _mm_cmpeq_epi8(x, _mm_set1_epi8(' ')),
+          dash = _mm_cmpeq_epi8(x, _mm_set1_epi8('-')),
+          tab = _mm_cmpeq_epi8(x, _mm_set1_epi8('\t'));
+  st->lane_conts = _mm_sub_epi8(st->lane_conts, cont); /* (one: -1) */
+  /* lane k of the byte before it: lane k - 1, lane 0 the last block's 15 */
+  __m128i sp_before =
+      _mm_or_si128(_mm_slli_si128(sp, 1), _mm_srli_si128(st->sp_last, 15));
+  __m128i dash_before =
+      _mm_or_si128(_mm_slli_si128(dash, 1), _mm_srli_si128(st->dash_last, 15));
+  st->edits = _mm_or_si128(st->edits,
+                           _mm_or_si128(tab, _mm_and_si128(sp, sp_before)));
+  st->dash_sps = _mm_or_si128(st->dash_sps, _mm_and_si128(sp, dash_before));
+  st->sp_last = sp;
+  st->dash_last = dash;
+}
+#endif
+
 /* Code points of the UTF-8 content s[start, end) (the bytes that continue
  * none), and whether it is plain: free of what put_content edits (a tab, a
  * run of blanks, a broken hyphen), in one walk of 16 bytes at a time
@@ -551,51 +579,38 @@ static size_t scan_content(const char *s, size_t start, size_t end,
   /* first k lanes of lane_mask + 16 - k: all ones */
   static const signed char lane_mask[32] = {-1, -1, -1, -1, -1, -1, -1, -1,
                                             -1, -1, -1, -1, -1, -1, -1, -1};
-  const __m128i c80 = _mm_set1_epi8(-64), sp_ = _mm_set1_epi8(' '),
-                tab_ = _mm_set1_epi8('\t'), dash_ = _mm_set1_epi8('-');
   const __m128i zero = _mm_setzero_si128();
-  __m128i conts = zero;  /* two 64-bit sums */
-  __m128i lane_conts = zero; /* per lane, of the last blocks (< 256) */
-  __m128i edits = zero, dash_sps = zero; /* per lane, of all blocks */
-  __m128i sp_last = zero, dash_last = zero; /* of the block before */
-  unsigned pending = 0; /* blocks counted in lane_conts */
-  for (; p < end && p + 16 <= len; p += 16) {
-    __m128i x = _mm_loadu_si128((const __m128i *)(const void *)(s + p));
-    __m128i cont = _mm_cmplt_epi8(x, c80); /* 0x80..0xBF */
-    __m128i sp = _mm_cmpeq_epi8(x, sp_), dash = _mm_cmpeq_epi8(x, dash_),
-            tab = _mm_cmpeq_epi8(x, tab_);
-    if (end - p < 16) { /* the last block: only its first end - p lanes */
-      __m128i lanes = _mm_loadu_si128(
-          (const __m128i *)(const void *)(lane_mask + 16 - (end - p)));
-      cont = _mm_and_si128(cont, lanes);
-      sp = _mm_and_si128(sp, lanes);
-      dash = _mm_and_si128(dash, lanes);
-      tab = _mm_and_si128(tab, lanes);
-    }
-    lane_conts = _mm_sub_epi8(lane_conts, cont); /* (a lane that is one: -1) */
-    if (++pending == 255) {
-      conts = _mm_add_epi64(conts, _mm_sad_epu8(lane_conts, zero));
-      lane_conts = zero;
-      pending = 0;
-    }
-    /* lane k of the byte before it: lane k - 1, lane 0 the last block's 15 */
-    __m128i sp_before =
-        _mm_or_si128(_mm_slli_si128(sp, 1), _mm_srli_si128(sp_last, 15));
-    __m128i dash_before =
-        _mm_or_si128(_mm_slli_si128(dash, 1), _mm_srli_si128(dash_last, 15));
-    edits = _mm_or_si128(edits, _mm_or_si128(tab, _mm_and_si128(sp, sp_before)));
-    dash_sps = _mm_or_si128(dash_sps, _mm_and_si128(sp, dash_before));
-    sp_last = sp;
-    dash_last = dash;
+  __m128i conts = zero; /* two 64-bit sums */
+  /* the blocks whole in the content, then the one it ends in (its lanes
+   * past the end made a letter), where the text goes on for 16 bytes */
+  scan_state st = {zero, zero, zero, zero, zero};
+  size_t whole = p + (end - p) / 16 * 16;
+  for (;;) {
+    /* (at most 255 blocks in lane_conts, whose lanes are bytes) */
+    size_t group = whole - p > 255 * 16 ? p + 255 * 16 : whole;
+    for (; p < group; p += 16)
+      scan_block(&st, _mm_loadu_si128((const __m128i *)(const void *)(s + p)));
+    conts = _mm_add_epi64(conts, _mm_sad_epu8(st.lane_conts, zero));
+    st.lane_conts = zero;
+    if (p >= whole)
+      break;
   }
-  conts = _mm_add_epi64(conts, _mm_sad_epu8(lane_conts, zero));
+  if (p < end && p + 16 <= len) {
+    __m128i x = _mm_loadu_si128((const __m128i *)(const void *)(s + p));
+    __m128i lanes = _mm_loadu_si128(
+        (const __m128i *)(const void *)(lane_mask + 16 - (end - p)));
+    scan_block(&st, _mm_or_si128(_mm_and_si128(x, lanes),
+                                 _mm_andnot_si128(lanes, _mm_set1_epi8('a'))));
+    conts = _mm_add_epi64(conts, _mm_sad_epu8(st.lane_conts, zero));
+    p = end;
+  }
   n -= (size_t)_mm_cvtsi128_si64(conts) +
        (size_t)_mm_cvtsi128_si64(_mm_unpackhi_epi64(conts, conts));
-  edit = (uint64_t)_mm_movemask_epi8(edits);
-  dash_sp = (uint64_t)_mm_movemask_epi8(dash_sps);
-  before = _mm_movemask_epi8(sp_last) >> 15     ? ' '
-           : _mm_movemask_epi8(dash_last) >> 15 ? '-'
-                                                : 0;
+  edit = (uint64_t)_mm_movemask_epi8(st.edits);
+  dash_sp = (uint64_t)_mm_movemask_epi8(st.dash_sps);
+  before = _mm_movemask_epi8(st.sp_last) >> 15     ? ' '
+           : _mm_movemask_epi8(st.dash_last) >> 15 ? '-'
+                                                   : 0;
 #else
   const uint64_t high = 0x8080808080808080u, ones = 0x0101010101010101u;
   (void)len;
