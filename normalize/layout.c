@@ -1555,9 +1555,10 @@ static bool write_pass(layout *L, const cchc_mbuf *md, cchc_mbuf *out,
   model m = build_model(ls, cnt);
   mark_bar_cells(ls, cnt);
   bool sparse = L->has_prior && same_model(&m, &L->prior);
-  for (size_t j = 0; j < cnt; j++) /* a class that changed is a change */
-    ls[j].same = sparse && ls[j].same && !ls[j].page &&
-                 ls[j].table == ls[j].was_table;
+  if (L->has_prior) /* (the first pass's lines, just read, are not same) */
+    for (size_t j = 0; j < cnt; j++) /* a class that changed is a change */
+      ls[j].same = sparse && ls[j].same && !ls[j].page &&
+                   ls[j].table == ls[j].was_table;
   L->prior = m;
   L->has_prior = true;
   L->nblocks = 0;
@@ -1809,7 +1810,8 @@ static void read_lines(layout *L, const cchc_mbuf *md, const held_lines *held) {
     while (h < held->n && held->at[h] < e)
       h++;
     if (classify(s, p, e, md->len, l)) {
-      l->held = nlp && h < held->n && held->at[h] == e;
+      if (h < held->n && nlp && held->at[h] == e) /* (classify cleared it) */
+        l->held = true;
       L->cnt++;
     }
     p = e + 1;
