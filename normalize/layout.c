@@ -226,6 +226,11 @@ static int32_t last_cp(const char *s, size_t start, size_t end,
 
 static bool is_space(char c) { return c == ' ' || c == '\t'; }
 
+/* Does `log` list its repairs (else their offsets are not asked)? */
+static bool log_lists(const cchc_repair_log *log) {
+  return !log->length_only && !log->counts_only;
+}
+
 /* Is the word at s[i..n) all upper-case letters (at least two)? */
 static bool caps_word(const char *s, size_t n, size_t i) {
   int letters = 0;
@@ -910,8 +915,9 @@ static bool strip_markdown(cchc_mbuf *text, const cchc_edits *edits,
       while (j < n && s[j] == '#')
         j++;
       if (j - i <= 6 && j < n && s[j] == ' ') {
-        cchc_log_repair(log, CCHC_REPAIR_MARKDOWN, cchc_mbuf_src(in, i, NULL),
-                        "heading marker removed");
+        cchc_log_fixed(log, CCHC_REPAIR_MARKDOWN,
+                       log_lists(log) ? cchc_mbuf_src(in, i, NULL) : 0,
+                       "heading marker removed");
         i = j + 1;
       }
     }
@@ -947,8 +953,9 @@ static bool strip_markdown(cchc_mbuf *text, const cchc_edits *edits,
         bool glued = (i > content && !is_space(s[i - 1])) ||
                      (j < n && s[j] != '\n' && !is_space(s[j]));
         if (!bullet && (run >= 2 || glued)) {
-          cchc_log_repair(log, CCHC_REPAIR_MARKDOWN, cchc_mbuf_src(in, i, NULL),
-                          "emphasis marker removed");
+          cchc_log_fixed(log, CCHC_REPAIR_MARKDOWN,
+                         log_lists(log) ? cchc_mbuf_src(in, i, NULL) : 0,
+                         "emphasis marker removed");
           joined = true;
           if (run >= 2)
             held_toggle(held);
@@ -961,8 +968,9 @@ static bool strip_markdown(cchc_mbuf *text, const cchc_edits *edits,
       }
       /* a backslash */
       if (i + 1 < n && s[i + 1] && strchr("*_#.-()[]!+", s[i + 1])) {
-        cchc_log_repair(log, CCHC_REPAIR_MARKDOWN, cchc_mbuf_src(in, i, NULL),
-                        "escape removed");
+        cchc_log_fixed(log, CCHC_REPAIR_MARKDOWN,
+                       log_lists(log) ? cchc_mbuf_src(in, i, NULL) : 0,
+                       "escape removed");
         i++;
         continue;
       }
@@ -1537,11 +1545,6 @@ static size_t clean_run(emitter *e, const line *ls, size_t cnt, size_t j,
   return k;
 }
 
-/* Does `log` list its repairs (else their offsets are not asked)? */
-static bool log_lists(const cchc_repair_log *log) {
-  return !log->length_only && !log->counts_only;
-}
-
 /* A pass: decide, line by line, what separates it from the line before
  * (a new block, a space, nothing), drop page numbers, and write md's lines
  * to out (which may be md's own bytes: nothing is written past what was
@@ -1588,9 +1591,9 @@ static bool write_pass(layout *L, const cchc_mbuf *md, cchc_mbuf *out,
     const line *next = j + 1 < cnt ? &ls[j + 1] : NULL;
     bool clean = sparse && clean_line(ls, cnt, j, L->last_same);
     if (l->page) {
-      cchc_log_repair(log, CCHC_REPAIR_PAGE_NUMBER,
-                      cchc_mbuf_src(md, l->start, NULL),
-                      "page number dropped");
+      cchc_log_fixed(log, CCHC_REPAIR_PAGE_NUMBER,
+                     log_lists(log) ? cchc_mbuf_src(md, l->start, NULL) : 0,
+                     "page number dropped");
       emit_dirty(&e);
       continue;
     }
@@ -1602,9 +1605,9 @@ static bool write_pass(layout *L, const cchc_mbuf *md, cchc_mbuf *out,
       bool mid_sentence = prev && next && !prev->terminal && !next->marker &&
                           !(next->lone_num && l->table);
       if (interrupts || mid_sentence) {
-        cchc_log_repair(log, CCHC_REPAIR_PAGE_NUMBER,
-                        cchc_mbuf_src(md, l->start, NULL),
-                        "number alone on a line dropped");
+        cchc_log_fixed(log, CCHC_REPAIR_PAGE_NUMBER,
+                       log_lists(log) ? cchc_mbuf_src(md, l->start, NULL) : 0,
+                       "number alone on a line dropped");
         emit_dirty(&e);
         if (l->lone_punct && prev) { /* "3," keeps its comma */
           char punct = l->lone_punct;
@@ -1709,11 +1712,11 @@ static bool write_pass(layout *L, const cchc_mbuf *md, cchc_mbuf *out,
       if (!have_at && (written || (how != NEWBLOCK && log_lists(log))))
         at = separator_offset(&e, prev);
       if (how == SPACE) {
-        cchc_log_repair(log, CCHC_REPAIR_LINE_JOIN, at, "wrapped line rejoined");
+        cchc_log_fixed(log, CCHC_REPAIR_LINE_JOIN, at, "wrapped line rejoined");
       }
       if (how == GLUE)
-        cchc_log_repair(log, CCHC_REPAIR_HYPHEN_JOIN, at,
-                        "line rejoined without space");
+        cchc_log_fixed(log, CCHC_REPAIR_HYPHEN_JOIN, at,
+                       "line rejoined without space");
       if (how == NEWBLOCK && e.skip) {
         out->len++;
       } else if (over) {

@@ -1572,20 +1572,25 @@ START_TEST(repairs_listed) {
 END_TEST
 
 /* A line join's repair is listed at the newline it replaced (a blank
- * written over it, or nothing); a text whose log only counts (as a
- * frame's) has the same text, counts and map, its offsets not asked. */
+ * written over it, or nothing), a Markdown heading's at its first '#',
+ * with their details; a text whose log only counts (as a frame's) has
+ * the same text, counts and map, its offsets not asked. */
 START_TEST(join_offsets_listed_or_not) {
   static const struct {
     const char *in;
     cchc_repair_kind kind;
-    const char *at; /* the line whose newline goes */
+    const char *at; /* the line whose newline goes (or the marker) */
+    const char *detail;
   } cases[] = {
       {"Nội dung của\nỦy ban nhân dân tỉnh.\n", CCHC_REPAIR_LINE_JOIN,
-       "Nội dung của"},
+       "Nội dung của", "wrapped line rejoined"},
       {"- Thực hiện Nghị quyết số 57-\nNQ/TW của Bộ Chính trị.\n",
-       CCHC_REPAIR_HYPHEN_JOIN, "- Thực hiện Nghị quyết số 57-"},
+       CCHC_REPAIR_HYPHEN_JOIN, "- Thực hiện Nghị quyết số 57-",
+       "line rejoined without space"},
       {"- Cải cách thủ tục\nhành chính.\n", CCHC_REPAIR_LINE_JOIN,
-       "- Cải cách thủ tục"}};
+       "- Cải cách thủ tục", "wrapped line rejoined"},
+      {"## Mục tiêu chung\n", CCHC_REPAIR_MARKDOWN, "",
+       "heading marker removed"}};
   for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
     /* twice: the first join is the pass's first change, the second not */
     char in[256];
@@ -1597,9 +1602,11 @@ START_TEST(join_offsets_listed_or_not) {
     for (size_t r = 0; r < 2; r++) {
       cchc_repair_kind kind;
       size_t off;
-      cchc_text_repair_at(full, r, &kind, &off, NULL);
+      const char *detail = NULL;
+      cchc_text_repair_at(full, r, &kind, &off, &detail);
       ck_assert_int_eq(kind, cases[i].kind);
       ck_assert_uint_eq(off, r * half + strlen(cases[i].at));
+      ck_assert_str_eq(detail, cases[i].detail);
     }
     cchc_text *counted = must_norm(in, n, CCHC_NORM_NO_REPAIR_LIST,
                                    CCHC_ENC_AUTO);
