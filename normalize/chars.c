@@ -324,12 +324,23 @@ static bool nfc_chunk(cchc_canon *c, size_t start, size_t end) {
   const cchc_mbuf *in = &c->in;
   cchc_mbuf *out = &c->mid;
   const UNormalizer2 *nfc = c->nfc;
-  UChar *u = c->u;
-  int32_t *at8 = c->at8;
   UChar seg_in[64], seg_out[256];
   UErrorCode st;
   if (chunk_is_nfc(c, in->data + start, end - start))
     return false;
+  /* (the chunk's buffers, at the first chunk that is not NFC: most texts
+   * have none, and a short one, of the hundreds rules load normalizes,
+   * paid their 96 KB each) */
+  if (!c->u && !(c->u = malloc((CHUNK + 1) * sizeof *c->u))) {
+    canon_fail(c, CCHC_ERR_NOMEM, NULL, U_ZERO_ERROR);
+    return true;
+  }
+  if (!c->at8 && !(c->at8 = malloc((CHUNK + 2) * sizeof *c->at8))) {
+    canon_fail(c, CCHC_ERR_NOMEM, NULL, U_ZERO_ERROR);
+    return true;
+  }
+  UChar *u = c->u;
+  int32_t *at8 = c->at8;
   /* UTF-8 -> UTF-16, remembering where each unit came from.  Characters
    * the mapping drops are left out: one between a base and its marks
    * ("A", soft hyphen, combining acute) would otherwise keep them apart
@@ -863,12 +874,6 @@ cchc_canon *cchc_canon_new(cchc_mbuf *out, const cchc_repair_log *log) {
   c->out = out;
   c->limit = SIZE_MAX;
   c->viet_plain = -1;
-  c->u = malloc((CHUNK + 1) * sizeof *c->u);
-  c->at8 = malloc((CHUNK + 2) * sizeof *c->at8);
-  if (!c->u || !c->at8) {
-    cchc_canon_free(c);
-    return NULL;
-  }
   return c;
 }
 
