@@ -892,7 +892,7 @@ START_TEST(layout_page_numbers_lower_run_on_tie) {
   ck_assert_uint_eq(cchc_text_repair_count(t, CCHC_REPAIR_PAGE_NUMBER), 3);
   ck_assert_uint_eq(lone_number_lines(cchc_text_data(t)), 3);
   for (int v = 7; v <= 9; v++) {
-    char kept[8];
+    char kept[16];
     snprintf(kept, sizeof kept, "\n%d\n", v);
     ck_assert_msg(strstr(cchc_text_data(t), kept), "%d kept", v);
   }
