@@ -38,7 +38,8 @@
 
 /* NFC works on chunks of CHUNK bytes (ending before an ASCII byte); text
  * fed is canonicalized once BATCH bytes wait. */
-enum { CHUNK = 16384, BATCH = 8 * CHUNK };
+enum { CHUNK = 16384, BATCH = CCHC_CANON_BATCH };
+_Static_assert(BATCH % CHUNK == 0, "a batch is whole chunks");
 
 /* Character-level mapping.  Returns the replacement (or -1 to drop the
  * character) and sets *kind; returns `cp` unchanged when nothing applies. */
@@ -323,12 +324,23 @@ static bool nfc_chunk(cchc_canon *c, size_t start, size_t end) {
   const cchc_mbuf *in = &c->in;
   cchc_mbuf *out = &c->mid;
   const UNormalizer2 *nfc = c->nfc;
-  UChar *u = c->u;
-  int32_t *at8 = c->at8;
   UChar seg_in[64], seg_out[256];
   UErrorCode st;
   if (chunk_is_nfc(c, in->data + start, end - start))
     return false;
+  /* (the chunk's buffers, at the first chunk that is not NFC: most texts
+   * have none, and a short one, of the hundreds rules load normalizes,
+   * paid their 96 KB each) */
+  if (!c->u && !(c->u = malloc((CHUNK + 1) * sizeof *c->u))) {
+    canon_fail(c, CCHC_ERR_NOMEM, NULL, U_ZERO_ERROR);
+    return true;
+  }
+  if (!c->at8 && !(c->at8 = malloc((CHUNK + 2) * sizeof *c->at8))) {
+    canon_fail(c, CCHC_ERR_NOMEM, NULL, U_ZERO_ERROR);
+    return true;
+  }
+  UChar *u = c->u;
+  int32_t *at8 = c->at8;
   /* UTF-8 -> UTF-16, remembering where each unit came from.  Characters
    * the mapping drops are left out: one between a base and its marks
    * ("A", soft hyphen, combining acute) would otherwise keep them apart
@@ -579,7 +591,8 @@ static size_t plain_stretch(cchc_canon *c, const char *s, size_t i,
                 cf0 = _mm_set1_epi8(-17), tab = _mm_set1_epi8('\t'),
                 case_bit = _mm_set1_epi8(0x20), o = _mm_set1_epi8('o'),
                 uu = _mm_set1_epi8('u'), e1 = _mm_set1_epi8(-31),
-                bb = _mm_set1_epi8(-69), one = _mm_set1_epi8(1);
+                bb = _mm_set1_epi8(-69), one = _mm_set1_epi8(1),
+                a_1 = _mm_set1_epi8('a' - 1), z1 = _mm_set1_epi8('z' + 1);
   bool viet = viet_letters_plain(c);
   uint32_t prev_ou = (c->last | 0x20) == 'o' || (c->last | 0x20) == 'u';
   while (i + 16 <= n) {
@@ -591,10 +604,19 @@ static size_t plain_stretch(cchc_canon *c, const char *s, size_t i,
                      leads; /* E0..FF */
     uint32_t ou = (uint32_t)_mm_movemask_epi8(
         _mm_or_si128(_mm_cmpeq_epi8(lx, o), _mm_cmpeq_epi8(lx, uu)));
-    /* a tab, a letter after an o or u, beyond the BMP (the walk asks
-     * ICU); a character the block's end cuts */
+    /* A letter after an o or u ("oạ") is where the tone rule looks, at
+     * the end of the word: not when an ASCII letter follows it in the
+     * block ("hoạch", "quốc"), which goes on with the word and leaves c1
+     * at 0 as the walk would (the stretch never ends between the two, as
+     * an ASCII letter is no stop). */
+    uint32_t letters = (uint32_t)_mm_movemask_epi8(
+        _mm_and_si128(_mm_cmpgt_epi8(lx, a_1), _mm_cmplt_epi8(lx, z1)));
+    uint32_t word_goes_on =
+        (leads & ~lead3 & letters >> 2) | (lead3 & letters >> 3);
+    /* a tab, a letter after an o or u but those, beyond the BMP (the walk
+     * asks ICU); a character the block's end cuts */
     uint32_t bad = (uint32_t)_mm_movemask_epi8(_mm_cmpeq_epi8(x, tab)) |
-                   ((ou << 1 | prev_ou) & leads) |
+                   ((ou << 1 | prev_ou) & leads & ~word_goes_on) |
                    ((uint32_t)_mm_movemask_epi8(_mm_cmpgt_epi8(x, cf0)) &
                     leads);
     uint32_t cut = (leads & 0x8000) | (lead3 & 0x4000);
@@ -852,12 +874,6 @@ cchc_canon *cchc_canon_new(cchc_mbuf *out, const cchc_repair_log *log) {
   c->out = out;
   c->limit = SIZE_MAX;
   c->viet_plain = -1;
-  c->u = malloc((CHUNK + 1) * sizeof *c->u);
-  c->at8 = malloc((CHUNK + 2) * sizeof *c->at8);
-  if (!c->u || !c->at8) {
-    cchc_canon_free(c);
-    return NULL;
-  }
   return c;
 }
 

@@ -285,7 +285,7 @@ static cchc_status decode_utf8(const char *in, size_t len, size_t skip,
     /* Fast path: a run of bytes that pass through unchanged (printable
      * ASCII, LF, TAB, valid multi-byte characters other than C1 controls),
      * at most RUN at a time so that the next stage takes them in turn. */
-    enum { RUN = 65536 };
+    enum { RUN = CCHC_DECODE_RUN };
     size_t j = i, lim = len - i > RUN ? i + RUN : len;
     if (j < lim && u[j] == '\n' && k->prev_cr)
       lim = j; /* the LF of a CR LF goes to sink_put */
@@ -499,6 +499,10 @@ cchc_status cchc_decode(const char *in, size_t len,
 
   sink k = {.canon = out, .out = cchc_canon_input(out), .starts = starts,
             .log = log, .opt = opt};
+  /* The room stage 2's input will take, at once: doubled as it filled,
+   * it was copied over and over (a plan's whole text, twice). */
+  size_t most = CCHC_CANON_BATCH + CCHC_DECODE_RUN;
+  cchc_mbuf_reserve(k.out, len - skip < most ? len - skip : most);
   if (skip)
     mark_start(&k, 0); /* the BOM is a character of its own */
   cchc_status rc;

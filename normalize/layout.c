@@ -42,6 +42,7 @@
  * pass writes nothing before its first change. */
 #include "normalize.h"
 
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -114,6 +115,20 @@ static const char *const func_words[FUNC_WORD_BYTES + 1][FUNC_WORDS_SAME_LENGTH]
  * FUNC_WORD_BYTES long (the longest asked about), else end: only that many
  * bytes are looked at, however long the word. */
 static size_t short_last_word(const char *s, size_t start, size_t end) {
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+  if (end - start >= 8) { /* its last 8 bytes at once (byte k to bits 8k) */
+    const uint64_t low7 = 0x7F7F7F7F7F7F7F7Fu;
+    uint64_t x;
+    memcpy(&x, s + end - 8, sizeof x);
+    uint64_t y = x ^ 0x2020202020202020u; /* blanks to 0 */
+    uint64_t blanks = ~(((y & low7) + low7) | y | low7); /* 0x80 at each */
+    if (blanks) /* after the last one */
+      return end - 8 + (size_t)(63 - __builtin_clzll(blanks)) / 8 + 1;
+    if (end - start == 8)
+      return start;
+    return s[end - 9] == ' ' ? end - 8 : end;
+  }
+#endif
   size_t stop =
       end - start > FUNC_WORD_BYTES ? end - FUNC_WORD_BYTES - 1 : start;
   for (size_t w = end; w > stop; w--)
@@ -122,15 +137,34 @@ static size_t short_last_word(const char *s, size_t start, size_t end) {
   return stop == start ? start : end;
 }
 
+/* The func_words as keys, row by row, 0 after the last: each word's
+ * bytes as memcpy puts them in a uint64_t, zeros after them, so that a
+ * line's last word is compared with a load each, not a memcmp.  Made
+ * once, from the table above (cchc_layout asks before any line is read). */
+static uint64_t func_keys[FUNC_WORD_BYTES + 1][FUNC_WORDS_SAME_LENGTH + 1];
+static pthread_once_t func_keys_once = PTHREAD_ONCE_INIT;
+
+static void func_keys_fill(void) {
+  for (size_t n = 1; n <= FUNC_WORD_BYTES; n++)
+    for (size_t k = 0; k < FUNC_WORDS_SAME_LENGTH && func_words[n][k]; k++)
+      memcpy(&func_keys[n][k], func_words[n][k], n);
+}
+
 /* Is s[w, end), a line's last word, one of the func_words? */
 static bool is_func_word(const char *s, size_t w, size_t end) {
   size_t n = end - w;
   if (n == 0 || n > FUNC_WORD_BYTES)
     return false;
-  for (const char *const *f = func_words[n];
-       f < func_words[n] + FUNC_WORDS_SAME_LENGTH && *f;
-       f++)
-    if ((*f)[0] == s[w] && memcmp(s + w, *f, n) == 0)
+  uint64_t word = 0;
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+  if (end >= 8) { /* the 8 bytes that end with it, its own the highest */
+    memcpy(&word, s + end - 8, sizeof word);
+    word >>= 8 * (8 - n);
+  } else
+#endif
+    memcpy(&word, s + w, n);
+  for (const uint64_t *k = func_keys[n]; *k; k++)
+    if (*k == word)
       return true;
   return false;
 }
@@ -192,6 +226,11 @@ static int32_t last_cp(const char *s, size_t start, size_t end,
 
 static bool is_space(char c) { return c == ' ' || c == '\t'; }
 
+/* Does `log` list its repairs (else their offsets are not asked)? */
+static bool log_lists(const cchc_repair_log *log) {
+  return !log->length_only && !log->counts_only;
+}
+
 /* Is the word at s[i..n) all upper-case letters (at least two)? */
 static bool caps_word(const char *s, size_t n, size_t i) {
   int letters = 0;
@@ -225,7 +264,7 @@ static bool dash_after(const char *s, size_t n, size_t r) {
 static bool marker_punct(char c) { return c && strchr(".)/:", c); }
 
 /* Length of the marker itself (without the blanks after it), or 0. */
-static size_t marker_body(const char *s, size_t n) {
+static CCHC_INLINE size_t marker_body(const char *s, size_t n) {
   if (n == 0)
     return 0;
   if ((s[0] == '-' || s[0] == '+' || s[0] == '*') && (n == 1 || s[1] == ' '))
@@ -501,6 +540,34 @@ static bool has_broken_hyphen(const char *s, size_t start, size_t end) {
   return false;
 }
 
+#if defined(__SSE2__)
+/* What scan_content gathers of the blocks it has read. */
+typedef struct scan_state {
+  __m128i lane_conts;         /* continuation bytes per lane (< 256 blocks) */
+  __m128i edits, dash_sps;    /* per lane, of all blocks */
+  __m128i sp_last, dash_last; /* of the block before */
+} scan_state;
+
+static CCHC_INLINE void scan_block(scan_state *st, __m128i x) {
+  const __m128i c80 = _mm_set1_epi8(-64); /* below: 0x80..0xBF (signed) */
+  __m128i cont = _mm_cmplt_epi8(x, c80);
+  __m128i sp = _mm_cmpeq_epi8(x, _mm_set1_epi8(' ')),
+          dash = _mm_cmpeq_epi8(x, _mm_set1_epi8('-')),
+          tab = _mm_cmpeq_epi8(x, _mm_set1_epi8('\t'));
+  st->lane_conts = _mm_sub_epi8(st->lane_conts, cont); /* (one: -1) */
+  /* lane k of the byte before it: lane k - 1, lane 0 the last block's 15 */
+  __m128i sp_before =
+      _mm_or_si128(_mm_slli_si128(sp, 1), _mm_srli_si128(st->sp_last, 15));
+  __m128i dash_before =
+      _mm_or_si128(_mm_slli_si128(dash, 1), _mm_srli_si128(st->dash_last, 15));
+  st->edits = _mm_or_si128(st->edits,
+                           _mm_or_si128(tab, _mm_and_si128(sp, sp_before)));
+  st->dash_sps = _mm_or_si128(st->dash_sps, _mm_and_si128(sp, dash_before));
+  st->sp_last = sp;
+  st->dash_last = dash;
+}
+#endif
+
 /* Code points of the UTF-8 content s[start, end) (the bytes that continue
  * none), and whether it is plain: free of what put_content edits (a tab, a
  * run of blanks, a broken hyphen), in one walk of 16 bytes at a time
@@ -517,51 +584,38 @@ static size_t scan_content(const char *s, size_t start, size_t end,
   /* first k lanes of lane_mask + 16 - k: all ones */
   static const signed char lane_mask[32] = {-1, -1, -1, -1, -1, -1, -1, -1,
                                             -1, -1, -1, -1, -1, -1, -1, -1};
-  const __m128i c80 = _mm_set1_epi8(-64), sp_ = _mm_set1_epi8(' '),
-                tab_ = _mm_set1_epi8('\t'), dash_ = _mm_set1_epi8('-');
   const __m128i zero = _mm_setzero_si128();
-  __m128i conts = zero;  /* two 64-bit sums */
-  __m128i lane_conts = zero; /* per lane, of the last blocks (< 256) */
-  __m128i edits = zero, dash_sps = zero; /* per lane, of all blocks */
-  __m128i sp_last = zero, dash_last = zero; /* of the block before */
-  unsigned pending = 0; /* blocks counted in lane_conts */
-  for (; p < end && p + 16 <= len; p += 16) {
-    __m128i x = _mm_loadu_si128((const __m128i *)(const void *)(s + p));
-    __m128i cont = _mm_cmplt_epi8(x, c80); /* 0x80..0xBF */
-    __m128i sp = _mm_cmpeq_epi8(x, sp_), dash = _mm_cmpeq_epi8(x, dash_),
-            tab = _mm_cmpeq_epi8(x, tab_);
-    if (end - p < 16) { /* the last block: only its first end - p lanes */
-      __m128i lanes = _mm_loadu_si128(
-          (const __m128i *)(const void *)(lane_mask + 16 - (end - p)));
-      cont = _mm_and_si128(cont, lanes);
-      sp = _mm_and_si128(sp, lanes);
-      dash = _mm_and_si128(dash, lanes);
-      tab = _mm_and_si128(tab, lanes);
-    }
-    lane_conts = _mm_sub_epi8(lane_conts, cont); /* (a lane that is one: -1) */
-    if (++pending == 255) {
-      conts = _mm_add_epi64(conts, _mm_sad_epu8(lane_conts, zero));
-      lane_conts = zero;
-      pending = 0;
-    }
-    /* lane k of the byte before it: lane k - 1, lane 0 the last block's 15 */
-    __m128i sp_before =
-        _mm_or_si128(_mm_slli_si128(sp, 1), _mm_srli_si128(sp_last, 15));
-    __m128i dash_before =
-        _mm_or_si128(_mm_slli_si128(dash, 1), _mm_srli_si128(dash_last, 15));
-    edits = _mm_or_si128(edits, _mm_or_si128(tab, _mm_and_si128(sp, sp_before)));
-    dash_sps = _mm_or_si128(dash_sps, _mm_and_si128(sp, dash_before));
-    sp_last = sp;
-    dash_last = dash;
+  __m128i conts = zero; /* two 64-bit sums */
+  /* the blocks whole in the content, then the one it ends in (its lanes
+   * past the end made a letter), where the text goes on for 16 bytes */
+  scan_state st = {zero, zero, zero, zero, zero};
+  size_t whole = p + (end - p) / 16 * 16;
+  for (;;) {
+    /* (at most 255 blocks in lane_conts, whose lanes are bytes) */
+    size_t group = whole - p > 255 * 16 ? p + 255 * 16 : whole;
+    for (; p < group; p += 16)
+      scan_block(&st, _mm_loadu_si128((const __m128i *)(const void *)(s + p)));
+    conts = _mm_add_epi64(conts, _mm_sad_epu8(st.lane_conts, zero));
+    st.lane_conts = zero;
+    if (p >= whole)
+      break;
   }
-  conts = _mm_add_epi64(conts, _mm_sad_epu8(lane_conts, zero));
+  if (p < end && p + 16 <= len) {
+    __m128i x = _mm_loadu_si128((const __m128i *)(const void *)(s + p));
+    __m128i lanes = _mm_loadu_si128(
+        (const __m128i *)(const void *)(lane_mask + 16 - (end - p)));
+    scan_block(&st, _mm_or_si128(_mm_and_si128(x, lanes),
+                                 _mm_andnot_si128(lanes, _mm_set1_epi8('a'))));
+    conts = _mm_add_epi64(conts, _mm_sad_epu8(st.lane_conts, zero));
+    p = end;
+  }
   n -= (size_t)_mm_cvtsi128_si64(conts) +
        (size_t)_mm_cvtsi128_si64(_mm_unpackhi_epi64(conts, conts));
-  edit = (uint64_t)_mm_movemask_epi8(edits);
-  dash_sp = (uint64_t)_mm_movemask_epi8(dash_sps);
-  before = _mm_movemask_epi8(sp_last) >> 15     ? ' '
-           : _mm_movemask_epi8(dash_last) >> 15 ? '-'
-                                                : 0;
+  edit = (uint64_t)_mm_movemask_epi8(st.edits);
+  dash_sp = (uint64_t)_mm_movemask_epi8(st.dash_sps);
+  before = _mm_movemask_epi8(st.sp_last) >> 15     ? ' '
+           : _mm_movemask_epi8(st.dash_last) >> 15 ? '-'
+                                                   : 0;
 #else
   const uint64_t high = 0x8080808080808080u, ones = 0x0101010101010101u;
   (void)len;
@@ -662,8 +716,8 @@ static void classify_content(const char *s, size_t p, size_t q, size_t cps,
 
 /* Classify the raw line s[raw, end) of the text s[0, len) into *l; false
  * when it is blank. */
-static bool classify(const char *s, size_t raw, size_t end, size_t len,
-                     line *l) {
+static CCHC_INLINE bool classify(const char *s, size_t raw, size_t end,
+                                 size_t len, line *l) {
   size_t p = raw, q = end;
   while (p < q && is_space(s[p]))
     p++;
@@ -861,8 +915,9 @@ static bool strip_markdown(cchc_mbuf *text, const cchc_edits *edits,
       while (j < n && s[j] == '#')
         j++;
       if (j - i <= 6 && j < n && s[j] == ' ') {
-        cchc_log_repair(log, CCHC_REPAIR_MARKDOWN, cchc_mbuf_src(in, i, NULL),
-                        "heading marker removed");
+        cchc_log_fixed(log, CCHC_REPAIR_MARKDOWN,
+                       log_lists(log) ? cchc_mbuf_src(in, i, NULL) : 0,
+                       "heading marker removed");
         i = j + 1;
       }
     }
@@ -898,8 +953,9 @@ static bool strip_markdown(cchc_mbuf *text, const cchc_edits *edits,
         bool glued = (i > content && !is_space(s[i - 1])) ||
                      (j < n && s[j] != '\n' && !is_space(s[j]));
         if (!bullet && (run >= 2 || glued)) {
-          cchc_log_repair(log, CCHC_REPAIR_MARKDOWN, cchc_mbuf_src(in, i, NULL),
-                          "emphasis marker removed");
+          cchc_log_fixed(log, CCHC_REPAIR_MARKDOWN,
+                         log_lists(log) ? cchc_mbuf_src(in, i, NULL) : 0,
+                         "emphasis marker removed");
           joined = true;
           if (run >= 2)
             held_toggle(held);
@@ -912,8 +968,9 @@ static bool strip_markdown(cchc_mbuf *text, const cchc_edits *edits,
       }
       /* a backslash */
       if (i + 1 < n && s[i + 1] && strchr("*_#.-()[]!+", s[i + 1])) {
-        cchc_log_repair(log, CCHC_REPAIR_MARKDOWN, cchc_mbuf_src(in, i, NULL),
-                        "escape removed");
+        cchc_log_fixed(log, CCHC_REPAIR_MARKDOWN,
+                       log_lists(log) ? cchc_mbuf_src(in, i, NULL) : 0,
+                       "escape removed");
         i++;
         continue;
       }
@@ -961,7 +1018,8 @@ static int cmp_int(const void *a, const void *b) {
  * page numbers cleared, which mark_pages finds again). */
 static void mark_tables(line *ls, size_t cnt) {
   /* shorts: short lines in the window [k - 4, k + 4] (within the text),
-   * slid along: the line entering it added, the one leaving taken off */
+   * slid along: the line entering it added, the one leaving taken off;
+   * the window is 9 lines but within 4 of either end */
   size_t shorts = 0;
   for (size_t k = 0; k < cnt && k < 4; k++)
     shorts += ls[k].short_line;
@@ -970,11 +1028,16 @@ static void mark_tables(line *ls, size_t cnt) {
       shorts += ls[k + 4].short_line;
     if (k >= 5)
       shorts -= ls[k - 5].short_line;
-    size_t nlo = k >= 4 ? k - 4 : 0, nhi = k + 4 < cnt ? k + 4 : cnt - 1;
-    size_t win = nhi - nlo + 1;
-    ls[k].page = false;
-    ls[k].was_table = ls[k].table;
-    ls[k].table = win >= 5 && shorts * 3 >= win * 2;
+    size_t win = 9;
+    if (k < 4 || k + 4 >= cnt) {
+      size_t nlo = k >= 4 ? k - 4 : 0, nhi = k + 4 < cnt ? k + 4 : cnt - 1;
+      win = nhi - nlo + 1;
+    }
+    line *l = &ls[k];
+    bool table = l->table;
+    l->page = false;
+    l->was_table = table;
+    l->table = win >= 5 && shorts * 3 >= win * 2;
   }
 }
 
@@ -1034,25 +1097,26 @@ static bool more_even(const page_number *nums, size_t held, size_t k) {
 
 static void mark_pages(line *ls, size_t cnt) {
   /* chain[v]: the longest run of page numbers ending with value v so far:
-   * its length and its last member (in nums) */
+   * its length and its last member (in nums); allocated at the first
+   * number, as most texts a pass reads have none or a few (every pass
+   * cleared 16 KB for them) */
   struct run {
-    size_t len, last;
-  } *chain = calloc(PAGE_MAX + 1, sizeof *chain);
+    uint32_t len, last;
+  } *chain = NULL;
   page_number *nums = NULL;
   size_t n = 0, cap = 0;
-  if (!chain) /* then no page number is recognized this way */
-    return;
-  size_t best_len = 0, best_last = 0;
   for (size_t k = 0; k < cnt; k++) {
     const line *l = &ls[k];
     int v = l->lone_value;
     if (!l->lone_num || l->lone_punct || v < 1 || v > PAGE_MAX)
       continue;
+    if (!chain && !(chain = calloc(PAGE_MAX + 1, sizeof *chain)))
+      return; /* then no page number is recognized this way */
     page_number *grown = cchc_grow(nums, &cap, n, sizeof *nums);
-    if (!grown)
+    if (!grown || n >= UINT32_MAX)
       goto cleanup;
     nums = grown;
-    struct run r = {1, n};
+    struct run r = {1, (uint32_t)n};
     nums[n] = (page_number){k, NO_NUMBER};
     if (v > 1 && chain[v - 1].len) {
       size_t gap = k - nums[chain[v - 1].last].line;
@@ -1069,11 +1133,18 @@ static void mark_pages(line *ls, size_t cnt) {
         (r.len == chain[v].len && !more_even(nums, chain[v].last, r.last)))
       chain[v] = r;
   }
-  for (int v = 1; v <= PAGE_MAX; v++)
-    if (chain[v].len > best_len) {
+  /* The longest run, the lowest value on a tie: only the values of the
+   * numbers listed have a run. */
+  size_t best_len = 0, best_last = 0;
+  int best_v = PAGE_MAX + 1;
+  for (size_t k = 0; k < n; k++) {
+    int v = ls[nums[k].line].lone_value;
+    if (chain[v].len > best_len || (chain[v].len == best_len && v < best_v)) {
       best_len = chain[v].len;
       best_last = chain[v].last;
+      best_v = v;
     }
+  }
   if (best_len >= 3 && even_pages(nums, best_last))
     for (size_t k = best_last; k != NO_NUMBER; k = nums[k].prev)
       ls[nums[k].line].page = true;
@@ -1487,9 +1558,10 @@ static bool write_pass(layout *L, const cchc_mbuf *md, cchc_mbuf *out,
   model m = build_model(ls, cnt);
   mark_bar_cells(ls, cnt);
   bool sparse = L->has_prior && same_model(&m, &L->prior);
-  for (size_t j = 0; j < cnt; j++) /* a class that changed is a change */
-    ls[j].same = sparse && ls[j].same && !ls[j].page &&
-                 ls[j].table == ls[j].was_table;
+  if (L->has_prior) /* (the first pass's lines, just read, are not same) */
+    for (size_t j = 0; j < cnt; j++) /* a class that changed is a change */
+      ls[j].same = sparse && ls[j].same && !ls[j].page &&
+                   ls[j].table == ls[j].was_table;
   L->prior = m;
   L->has_prior = true;
   L->nblocks = 0;
@@ -1519,9 +1591,9 @@ static bool write_pass(layout *L, const cchc_mbuf *md, cchc_mbuf *out,
     const line *next = j + 1 < cnt ? &ls[j + 1] : NULL;
     bool clean = sparse && clean_line(ls, cnt, j, L->last_same);
     if (l->page) {
-      cchc_log_repair(log, CCHC_REPAIR_PAGE_NUMBER,
-                      cchc_mbuf_src(md, l->start, NULL),
-                      "page number dropped");
+      cchc_log_fixed(log, CCHC_REPAIR_PAGE_NUMBER,
+                     log_lists(log) ? cchc_mbuf_src(md, l->start, NULL) : 0,
+                     "page number dropped");
       emit_dirty(&e);
       continue;
     }
@@ -1533,9 +1605,9 @@ static bool write_pass(layout *L, const cchc_mbuf *md, cchc_mbuf *out,
       bool mid_sentence = prev && next && !prev->terminal && !next->marker &&
                           !(next->lone_num && l->table);
       if (interrupts || mid_sentence) {
-        cchc_log_repair(log, CCHC_REPAIR_PAGE_NUMBER,
-                        cchc_mbuf_src(md, l->start, NULL),
-                        "number alone on a line dropped");
+        cchc_log_fixed(log, CCHC_REPAIR_PAGE_NUMBER,
+                       log_lists(log) ? cchc_mbuf_src(md, l->start, NULL) : 0,
+                       "number alone on a line dropped");
         emit_dirty(&e);
         if (l->lone_punct && prev) { /* "3," keeps its comma */
           char punct = l->lone_punct;
@@ -1633,14 +1705,18 @@ static bool write_pass(layout *L, const cchc_mbuf *md, cchc_mbuf *out,
       bool over = !e.skip && out->data == md->data && how != GLUE &&
                   e.k.ce == prev->end && e.k.ce > e.k.cs &&
                   l->start == prev->end + 1;
-      if (!have_at && (how != NEWBLOCK || (!e.skip && !over)))
+      /* (needed where a separator is written, and for a join's repair
+       * where the log lists its repairs: a log that only counts them,
+       * as a frame's, takes none) */
+      bool written = how != GLUE && !over && !(how == NEWBLOCK && e.skip);
+      if (!have_at && (written || (how != NEWBLOCK && log_lists(log))))
         at = separator_offset(&e, prev);
       if (how == SPACE) {
-        cchc_log_repair(log, CCHC_REPAIR_LINE_JOIN, at, "wrapped line rejoined");
+        cchc_log_fixed(log, CCHC_REPAIR_LINE_JOIN, at, "wrapped line rejoined");
       }
       if (how == GLUE)
-        cchc_log_repair(log, CCHC_REPAIR_HYPHEN_JOIN, at,
-                        "line rejoined without space");
+        cchc_log_fixed(log, CCHC_REPAIR_HYPHEN_JOIN, at,
+                       "line rejoined without space");
       if (how == NEWBLOCK && e.skip) {
         out->len++;
       } else if (over) {
@@ -1737,7 +1813,8 @@ static void read_lines(layout *L, const cchc_mbuf *md, const held_lines *held) {
     while (h < held->n && held->at[h] < e)
       h++;
     if (classify(s, p, e, md->len, l)) {
-      l->held = nlp && h < held->n && held->at[h] == e;
+      if (h < held->n && nlp && held->at[h] == e) /* (classify cleared it) */
+        l->held = true;
       L->cnt++;
     }
     p = e + 1;
@@ -1923,6 +2000,7 @@ cchc_status cchc_layout(cchc_mbuf *text, const cchc_edits *edits,
                                          size_t *bytes),
                         void *settled_arg, cchc_error *err) {
   layout L = {.settled = settled, .settled_arg = settled_arg};
+  pthread_once(&func_keys_once, func_keys_fill);
   cchc_status rc = CCHC_OK;
   if (is_markdown(text)) {
     rc = prepare(&L, text, edits, log, err);

@@ -38,12 +38,21 @@ void cchc_log_free(cchc_repair_log *log);
 /* `fmt` is a string literal: kept, not copied, when it has no conversion. */
 void cchc_log_repair(cchc_repair_log *log, cchc_repair_kind kind,
                      uint32_t offset, const char *fmt, ...) CCHC_PRINTF(4, 5);
+/* The same for a detail that is a string literal without a conversion
+ * and shorter than CCHC_REPAIR_DETAIL_MAX, kept as it is: no variadic
+ * call for the repairs a long text logs by the million. */
+void cchc_log_fixed(cchc_repair_log *log, cchc_repair_kind kind,
+                    uint32_t offset, const char *detail);
 /* The detail of repair r of `log`. */
 const char *cchc_log_detail(const cchc_repair_log *log, const cchc_repair *r);
 /* Log the repairs of `more` after those of `log`, as if logged there. */
 void cchc_log_append(cchc_repair_log *log, const cchc_repair_log *more);
 
 typedef struct cchc_canon cchc_canon; /* stage 2, below */
+/* Stage 2 takes what is fed to it once this many bytes wait (and the
+ * decoder feeds it at most CCHC_DECODE_RUN at a time): its input never
+ * holds more than the two. */
+enum { CCHC_CANON_BATCH = 8 * 16384, CCHC_DECODE_RUN = 65536 };
 
 /* Stage 1: bytes -> UTF-8 with the map, fed to stage 2 as it is decoded.
  * CR LF and CR become LF, form feeds become LF, control characters are

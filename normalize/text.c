@@ -131,6 +131,14 @@ static void detail_take(cchc_repair_log *log, cchc_repair *r, size_t n) {
   log->details_len += n + 1;
 }
 
+void cchc_log_fixed(cchc_repair_log *log, cchc_repair_kind kind,
+                    uint32_t offset, const char *detail) {
+  log->counts[kind]++;
+  cchc_repair *r = log_slot(log);
+  if (r)
+    *r = (cchc_repair){offset, (uint8_t)kind, false, {.fixed = detail}};
+}
+
 void cchc_log_repair(cchc_repair_log *log, cchc_repair_kind kind,
                      uint32_t offset, const char *fmt, ...) {
   log->counts[kind]++;

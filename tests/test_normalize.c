@@ -442,6 +442,24 @@ START_TEST(tone_marks_kept) {
 }
 END_TEST
 
+/* The tone rule where the walk passes 16 bytes at a time: an o or u then
+ * a vowel with a mark at every place in a block, before an ASCII letter
+ * (the word goes on: kept), a comma, a blank, a full stop or the end
+ * (moved), and "qu" (kept). */
+START_TEST(tone_rule_at_every_lane) {
+  static const char body[] = "hoạch hoá quả hoạ, thuỷ toàn khoẻ. hoạc hoạ";
+  static const char want[] = "hoạch hóa quả họa, thủy toàn khỏe. hoạc họa";
+  for (size_t k = 0; k < 48; k++) {
+    char in[128], expected[128];
+    memset(in, '.', k);
+    memset(expected, '.', k);
+    memcpy(in + k, body, sizeof body);
+    memcpy(expected + k, want, sizeof want);
+    check_chars(in, expected, CCHC_REPAIR_TONE_MARK, 5);
+  }
+}
+END_TEST
+
 START_TEST(lookalike_letters) {
   check_chars("\u00D0ồng Nai", "Đồng Nai", CCHC_REPAIR_LOOKALIKE, 1);
   check_chars("\u00D0\u00D0", "ĐĐ", CCHC_REPAIR_LOOKALIKE, 2);
@@ -549,6 +567,36 @@ START_TEST(layout_markers_start_lines) {
   ck_assert_uint_eq(cchc_text_repair_count(t, CCHC_REPAIR_LINE_JOIN), 0);
   ck_assert_uint_eq(cchc_text_repair_count(t, CCHC_REPAIR_MARKDOWN), 0);
   cchc_text_free(t);
+}
+END_TEST
+
+/* Every word that cannot end a sentence, as the whole last word of a
+ * line, short or long, at the text's start or further: the next line
+ * continues it; glued to a letter before it, it is another word, and the
+ * next line starts a block. */
+START_TEST(layout_func_words_every_length) {
+  static const char *const words[] = {
+      "do",   "và",   "cho",  "là",   "có",    "về",    "các",   "theo",
+      "từ",   "như",  "vào",  "của",  "với",   "tại",   "trong", "ngày",
+      "để",   "trên", "bởi",  "gồm",  "tới",   "cùng",  "đến",   "hoặc",
+      "giữa", "nhằm", "đối",  "nhưng", "những", "thuộc", "được"};
+  static const char *const leads[] = {"", "Kế hoạch.\n"};
+  static const struct {
+    const char *before;
+    bool joined;
+  } forms[] = {{"- ", true}, {"- Nội dung ", true}, {"- x", false},
+               {"- Nội dung x", false}, {"- Nội dung abcd", false}};
+  for (size_t w = 0; w < sizeof words / sizeof *words; w++)
+    for (size_t l = 0; l < 2; l++)
+      for (size_t f = 0; f < sizeof forms / sizeof *forms; f++) {
+        char in[160], want[160];
+        snprintf(in, sizeof in, "%s%s%s\nỦy ban nhân dân tỉnh.\n", leads[l],
+                 forms[f].before, words[w]);
+        snprintf(want, sizeof want, "%s%s%s%sỦy ban nhân dân tỉnh.\n",
+                 leads[l], forms[f].before, words[w],
+                 forms[f].joined ? " " : "\n");
+        cchc_text_free(check_layout(in, want));
+      }
 }
 END_TEST
 
@@ -828,6 +876,29 @@ START_TEST(layout_page_numbers_more_even_run) {
     cchc_text_free(t);
     free(in);
   }
+}
+END_TEST
+
+/* Two runs of page numbers as long and as even as each other, ending
+ * with different values: 2 3 4 (lines 31, 63, 95) and 7 8 9 (lines 20,
+ * 45, 70, each gap PAGE_LINES with a number of the other run in it).
+ * The one ending with the lower value is the plan's pages; with them
+ * gone, the other one's gaps are too short for pages, and it is kept
+ * (were it taken first, the pass after would drop the lower run too). */
+START_TEST(layout_page_numbers_lower_run_on_tie) {
+  static const int at[] = {20, 30, 43, 60, 66, 90}, values[] = {7, 2, 8, 3, 9, 4};
+  char *in = paged(at, values, 6, 160);
+  cchc_text *t = must_norm(in, strlen(in), 0, CCHC_ENC_AUTO);
+  ck_assert_uint_eq(cchc_text_repair_count(t, CCHC_REPAIR_PAGE_NUMBER), 3);
+  ck_assert_uint_eq(lone_number_lines(cchc_text_data(t)), 3);
+  for (int v = 7; v <= 9; v++) {
+    char kept[16];
+    snprintf(kept, sizeof kept, "\n%d\n", v);
+    ck_assert_msg(strstr(cchc_text_data(t), kept), "%d kept", v);
+  }
+  assert_idempotent(t);
+  cchc_text_free(t);
+  free(in);
 }
 END_TEST
 
@@ -1497,6 +1568,56 @@ START_TEST(repairs_listed) {
     ck_assert_uint_eq(per_kind[k], cchc_text_repair_count(t, (cchc_repair_kind)k));
   cchc_text_free(t);
   ck_assert_str_eq(cchc_repair_kind_name(CCHC_REPAIR_LINE_JOIN), "line-join");
+}
+END_TEST
+
+/* A line join's repair is listed at the newline it replaced (a blank
+ * written over it, or nothing), a Markdown heading's at its first '#',
+ * with their details; a text whose log only counts (as a frame's) has
+ * the same text, counts and map, its offsets not asked. */
+START_TEST(join_offsets_listed_or_not) {
+  static const struct {
+    const char *in;
+    cchc_repair_kind kind;
+    const char *at; /* the line whose newline goes (or the marker) */
+    const char *detail;
+  } cases[] = {
+      {"Nội dung của\nỦy ban nhân dân tỉnh.\n", CCHC_REPAIR_LINE_JOIN,
+       "Nội dung của", "wrapped line rejoined"},
+      {"- Thực hiện Nghị quyết số 57-\nNQ/TW của Bộ Chính trị.\n",
+       CCHC_REPAIR_HYPHEN_JOIN, "- Thực hiện Nghị quyết số 57-",
+       "line rejoined without space"},
+      {"- Cải cách thủ tục\nhành chính.\n", CCHC_REPAIR_LINE_JOIN,
+       "- Cải cách thủ tục", "wrapped line rejoined"},
+      {"## Mục tiêu chung\n", CCHC_REPAIR_MARKDOWN, "",
+       "heading marker removed"}};
+  for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+    /* twice: the first join is the pass's first change, the second not */
+    char in[256];
+    size_t half = strlen(cases[i].in);
+    snprintf(in, sizeof in, "%s%s", cases[i].in, cases[i].in);
+    size_t n = strlen(in);
+    cchc_text *full = must_norm(in, n, 0, CCHC_ENC_AUTO);
+    ck_assert_uint_eq(cchc_text_repairs(full), 2);
+    for (size_t r = 0; r < 2; r++) {
+      cchc_repair_kind kind;
+      size_t off;
+      const char *detail = NULL;
+      cchc_text_repair_at(full, r, &kind, &off, &detail);
+      ck_assert_int_eq(kind, cases[i].kind);
+      ck_assert_uint_eq(off, r * half + strlen(cases[i].at));
+      ck_assert_str_eq(detail, cases[i].detail);
+    }
+    cchc_text *counted = must_norm(in, n, CCHC_NORM_NO_REPAIR_LIST,
+                                   CCHC_ENC_AUTO);
+    ck_assert_str_eq(cchc_text_data(counted), cchc_text_data(full));
+    ck_assert_uint_eq(cchc_text_repair_count(counted, cases[i].kind), 2);
+    for (size_t b = 0; b < cchc_text_len(full); b++)
+      ck_assert_uint_eq(cchc_text_source_offset(counted, b),
+                        cchc_text_source_offset(full, b));
+    cchc_text_free(counted);
+    cchc_text_free(full);
+  }
 }
 END_TEST
 
@@ -2415,6 +2536,7 @@ int main(void) {
   tcase_add_test(tc, nfd_to_nfc);
   tcase_add_test(tc, tone_marks_moved);
   tcase_add_test(tc, tone_marks_kept);
+  tcase_add_test(tc, tone_rule_at_every_lane);
   tcase_add_test(tc, lookalike_letters);
   tcase_add_test(tc, odd_spaces);
   tcase_add_test(tc, dashes_and_quotes);
@@ -2425,6 +2547,7 @@ int main(void) {
   tcase_add_test(tc, layout_wrapped_sentence_end);
   tcase_add_test(tc, layout_markers_start_lines);
   tcase_add_test(tc, layout_number_bullet);
+  tcase_add_test(tc, layout_func_words_every_length);
   tcase_add_test(tc, layout_page_number_dropped);
   tcase_add_test(tc, layout_list_number_kept);
   tcase_add_test(tc, layout_crawled_table);
@@ -2436,6 +2559,7 @@ int main(void) {
   tcase_add_test(tc, list_marker_lengths);
   tcase_add_test(tc, layout_page_numbers_counting_up);
   tcase_add_test(tc, layout_page_numbers_more_even_run);
+  tcase_add_test(tc, layout_page_numbers_lower_run_on_tie);
   tcase_add_test(tc, layout_bold_span_wraps);
   tcase_add_test(tc, layout_fixed_width_wraps);
   tcase_add_test(tc, layout_fixed_width_wraps_wide);
@@ -2462,6 +2586,7 @@ int main(void) {
   tcase_add_test(tc, repairs_listed);
   tcase_add_test(tc, input_released_once_decoded);
   tcase_add_test(tc, text_only);
+  tcase_add_test(tc, join_offsets_listed_or_not);
   suite_add_tcase(s, tc);
 
   tc = tcase_create("matchkey");
