@@ -607,6 +607,20 @@ static bool near_start(dctx *d, const rule *r, near_walk *nw) {
   return true;
 }
 
+/* Can a match of r start at u[q], by what stands before it?  A rule of
+ * starts (rule_facts) matches only at the subject's start or right after
+ * a character of its `after` (a line break, for "^"): its words' windows
+ * (a run of white space before "Theo") are mostly elsewhere, and a try
+ * there would fail.  A character beyond ASCII before q may be a digit. */
+static bool near_may_follow(const rule_facts *f, const unsigned char *u,
+                            size_t q) {
+  if (!f->starts) return true;
+  if (!q) return f->at_zero;
+  unsigned c = u[q - 1];
+  return c < 0x80 ? (f->after & rule_ascii_features[c]) != 0
+                  : (f->after & rule_ascii_features['0']) != 0;
+}
+
 /* r's first match at or after `pos` (a character's start) that starts
  * before `limit`, in x->md.  False when there is none: the walk then
  * stands at the first position not tried, and goes on from there at the
@@ -644,7 +658,7 @@ static bool near_match(xctx *x, const rule *r, near_walk *nw, size_t pos,
         return false;
       }
       if ((!f->has_first || rule_may_start(r, u, q, x->n)) &&
-          xmatch_at(x, r, x->s, x->n, q)) {
+          near_may_follow(f, u, q) && xmatch_at(x, r, x->s, x->n, q)) {
         nw->tried = q;
         return true;
       }

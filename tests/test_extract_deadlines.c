@@ -1122,6 +1122,48 @@ START_TEST(line_start_rules_tried_near_their_words) {
 }
 END_TEST
 
+/* A rule of line starts tried near its words is tried only where a match
+ * may start: at the text's start, right after a line break, or after the
+ * '|' of a crawled cell (its `after`); never in the white space before
+ * its word nor after a letter.  Each of these starts keeps its match. */
+START_TEST(line_start_rules_only_where_lines_start) {
+  static const char src[] =
+      "Hằng năm, Sở Nội vụ tổ chức khảo sát\n"
+      "KẾ HOẠCH\n"
+      "Chuyển đổi số năm 2026\n"
+      "I. NHIỆM VỤ\n"
+      "Các sở làm Hằng năm, cả  Hằng năm, và\tThường xuyên theo lộ trình.\n"
+      "| STT | Nội dung | Thời gian |\n"
+      "| 1 | Rà soát |Hằng năm|\n"
+      "| 2 | Số hóa |  \tĐịnh kỳ hàng quý |\n"
+      "| 3 | Khảo sát | Thường niên |\n"
+      "Mỗi tháng, các xã báo cáo tiến độ\n";
+  static const struct {
+    const char *span, *rule;
+  } want[] = {
+      {"Hằng năm", "deadline.every_initial"},
+      {"Hằng năm", "deadline.cell_recurring"},
+      {"Định kỳ hàng quý", "deadline.cell_recurring"},
+      {"Thường niên", "deadline.cell_recurring"},
+      {"Mỗi tháng", "deadline.every_initial"},
+  };
+  enum { NW = sizeof want / sizeof *want };
+  doc d;
+  extract(&d, src);
+  if (d.f->ndeadlines != NW) dump(&d);
+  ck_assert_uint_eq(d.f->ndeadlines, NW);
+  for (size_t k = 0; k < NW; k++) {
+    const frame_deadline *x = &d.f->deadlines[k];
+    if (strcmp(x->rule, want[k].rule) || strcmp(x->text, want[k].span))
+      dump(&d);
+    ck_assert_str_eq(x->rule, want[k].rule);
+    ck_assert_str_eq(x->text, want[k].span);
+  }
+  ck_assert_uint_eq(d.f->deadlines[0].span.start, 0);
+  release(&d);
+}
+END_TEST
+
 /* ---- the places of words, found in one walk ------------------------------ */
 
 /* Every place of word w in s[0, n), as its pattern finds them (each
@@ -1358,6 +1400,7 @@ int main(void) {
   tcase_add_test(tp, labels_recurrences_and_yearly_days);
   tcase_add_test(tp, crawled_table_cells);
   tcase_add_test(tp, line_start_rules_tried_near_their_words);
+  tcase_add_test(tp, line_start_rules_only_where_lines_start);
   tcase_add_test(tp, time_expressions_in_any_case);
   tcase_add_test(tp, dates_and_ids_as_printed);
   tcase_add_test(tp, periods_that_name_things);
