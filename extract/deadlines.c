@@ -1130,6 +1130,78 @@ typedef struct near_rule {
   size_t pos;
 } near_rule;
 
+/* Where table cells may stand (in_table), as sorted, disjoint stretches
+ * of whole lines in *out (malloc'd; NULL when none): the lines of the
+ * appendix, and those within reach of a line with '|' (pipe_cell), more
+ * than are cells.  False when out of memory. */
+static bool cell_stretches(const xctx *x, const bool *app, zone **out,
+                           size_t *nout) {
+  enum { REACH = 3 }; /* as pipe_cell */
+  *out = NULL;
+  *nout = 0;
+  if (!x->nlines) return true;
+  unsigned char *maybe = calloc(x->nlines, 1);
+  if (!maybe) return false;
+  for (size_t li = 0; li < x->nlines; li++) {
+    int sec = x->lines[li].section;
+    maybe[li] = sec >= 0 && (size_t)sec < x->f->nsections && app[sec];
+  }
+  for (const char *p = memchr(x->s, '|', x->n); p;) {
+    size_t li = xline_at(x, (size_t)(p - x->s));
+    size_t lo = li > REACH ? li - REACH : 0, hi = li + REACH;
+    if (lo < x->first_section_line) lo = x->first_section_line;
+    for (size_t k = lo; k <= hi && k < x->nlines; k++) maybe[k] = 1;
+    size_t next = xline_end(x, li) + 1; /* the line's other '|' add none */
+    p = next < x->n ? memchr(x->s + next, '|', x->n - next) : NULL;
+  }
+  zone *z = NULL;
+  size_t n = 0, cap = 0;
+  for (size_t li = 0; li < x->nlines; li++) {
+    if (!maybe[li]) continue;
+    size_t a = xline_start(x, li);
+    size_t b = li + 1 < x->nlines ? xline_start(x, li + 1) : x->n;
+    if (n && z[n - 1].end == a) {
+      z[n - 1].end = b;
+      continue;
+    }
+    void *grown = cchc_grow(z, &cap, n, sizeof *z);
+    if (!grown) {
+      free(z);
+      free(maybe);
+      return false;
+    }
+    z = grown;
+    z[n++] = (zone){a, b};
+  }
+  free(maybe);
+  *out = z;
+  *nout = n;
+  return true;
+}
+
+/* The matches of where=table rule r (deadline rule i) in the stretches
+ * where cells may stand (cs): its search as a scan of the whole text, but
+ * none after the last stretch, and none of the text between stretches
+ * but after its last barrier byte.  A match that starts before a barrier
+ * byte ends before it, so what the whole text's search finds after that
+ * byte is what a search from there finds; the matches it skips are
+ * outside the cells, which keep_match drops.  False when out of memory. */
+static bool scan_cells(xctx *x, const bool *app, const rule *r, size_t i,
+                       const zone *st, size_t nst, cands *cs) {
+  barrier_bytes bb;
+  barrier_bytes_of(r->facts.barrier & ~rule_ascii_features['0'], &bb);
+  size_t k = 0;
+  for (size_t pos = 0; pos < x->n;) {
+    while (k < nst && st[k].end <= pos) k++;
+    if (k == nst) break; /* the rest holds no cell */
+    if (pos < st[k].start)
+      pos = stretch_start(x, &bb, pos, st[k].start, st[k].start - pos);
+    if (!rule_scan(r, &x->scan, x->n, pos, x->md)) break;
+    if (!keep_match(x, app, r, i, true, cs, &pos)) return false;
+  }
+  return true;
+}
+
 /* Every match of the deadline rules, in no order, but those outside the
  * table cells a where=table rule wants. */
 static cchc_status collect(dctx *d, rule_list rs, const bool *app, cand **out,
@@ -1137,8 +1209,9 @@ static cchc_status collect(dctx *d, rule_list rs, const bool *app, cand **out,
   xctx *x = d->x;
   cands cs = {0};
   near_rule *nr = malloc((rs.n ? rs.n : 1) * sizeof *nr);
-  size_t nnear = 0;
-  bool tables = may_have_table(x, app);
+  size_t nnear = 0, ncells = 0;
+  zone *cells = NULL; /* cell_stretches, when a table rule scans */
+  bool tables = may_have_table(x, app), celled = false;
   if (!nr || !words_find(d, rs, tables)) goto nomem;
   for (size_t i = 0; i < rs.n; i++) {
     const rule *r = rs.items[i]; /* its kind is known: the loader checks */
@@ -1152,10 +1225,18 @@ static cchc_status collect(dctx *d, rule_list rs, const bool *app, cand **out,
       nr[nnear++] = (near_rule){.i = i, .table = table};
       continue;
     }
+    if (table) {
+      if (!celled && !cell_stretches(x, app, &cells, &ncells)) goto nomem;
+      celled = true;
+      if (!scan_cells(x, app, r, i, cells, ncells, &cs)) goto nomem;
+      continue;
+    }
     for (size_t pos = 0;
          pos < x->n && rule_scan(r, &x->scan, x->n, pos, x->md);)
       if (!keep_match(x, app, r, i, table, &cs, &pos)) goto nomem;
   }
+  free(cells);
+  cells = NULL;
   for (size_t j = 0; j < nnear; j++)
     if (!near_start(d, rs.items[nr[j].i], &nr[j].nw)) goto nomem;
   for (size_t limit = 0; limit < x->n;) {
@@ -1175,6 +1256,7 @@ static cchc_status collect(dctx *d, rule_list rs, const bool *app, cand **out,
   return CCHC_OK;
 nomem:
   free(nr);
+  free(cells);
   free(cs.v);
   return NOMEM(x);
 }

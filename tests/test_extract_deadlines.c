@@ -585,6 +585,62 @@ START_TEST(crawled_table_cells) {
 }
 END_TEST
 
+/* The where=table rules search only where cells may stand: two crawled
+ * tables far apart and an appendix at the end keep their cells, a cell of
+ * two lines among them; the years and dates that open the body lines
+ * between them are no cells. */
+START_TEST(cells_of_tables_far_apart) {
+  char src[32768];
+  size_t n = (size_t)snprintf(src, sizeof src,
+                              "KẾ HOẠCH\n"
+                              "Chuyển đổi số năm 2026\n"
+                              "I. NHIỆM VỤ\n"
+                              "| TT | Nhiệm vụ | Thời gian |\n"
+                              "| 1 | Số hóa hồ sơ | 2026-2028 |\n"
+                              "|\n"
+                              "30/9/2026\n"
+                              "|\n");
+  for (int i = 0; i < 40; i++)
+    n += (size_t)snprintf(src + n, sizeof src - n,
+                          "Nội dung số %d, các sở rà soát dữ liệu.\n"
+                          "2027\n"
+                          "15/3/2027\n",
+                          i);
+  n += (size_t)snprintf(src + n, sizeof src - n,
+                        "Các đơn vị thực hiện như sau:\n"
+                        "|\n"
+                        "Giai đoạn\n"
+                        "2027 - 2029\n"
+                        "|\n"
+                        "12/2026\n"
+                        "|\n"
+                        "II. NỘI DUNG KHÁC\n");
+  for (int i = 0; i < 40; i++)
+    n += (size_t)snprintf(src + n, sizeof src - n,
+                          "Việc số %d, các xã tổng hợp số liệu.\n"
+                          "2028\n",
+                          i);
+  n += (size_t)snprintf(src + n, sizeof src - n,
+                        "PHỤ LỤC\n"
+                        "KHUNG NHIỆM VỤ CHUYỂN ĐỔI SỐ\n"
+                        "Tập huấn cán bộ\n"
+                        "2029\n"
+                        "Hằng năm\n");
+  ck_assert_uint_lt(n, sizeof src - 1);
+  doc d;
+  extract(&d, src);
+  expect(&d, "2026-2028", "range", "2026-01-01", "2028-12-31", false, NULL);
+  expect(&d, "30/9/2026", "date", NULL, "2026-09-30", false, NULL);
+  expect(&d, "Giai đoạn\n2027 - 2029", "range", "2027-01-01", "2029-12-31",
+         false, NULL);
+  expect(&d, "12/2026", "month", "2026-12-01", "2026-12-31", false, NULL);
+  expect(&d, "2029", "year", "2029-01-01", "2029-12-31", false, NULL);
+  expect(&d, "Hằng năm", "recurring", NULL, NULL, false, "yearly");
+  expect_all_seen(&d);
+  release(&d);
+}
+END_TEST
+
 /* The plan's own period where it only names the plan, cited documents and
  * their horizons, a law's entry into force, titles in capitals: none is a
  * deadline. */
@@ -1399,6 +1455,7 @@ int main(void) {
                       (int)(sizeof expressions / sizeof *expressions));
   tcase_add_test(tp, labels_recurrences_and_yearly_days);
   tcase_add_test(tp, crawled_table_cells);
+  tcase_add_test(tp, cells_of_tables_far_apart);
   tcase_add_test(tp, line_start_rules_tried_near_their_words);
   tcase_add_test(tp, line_start_rules_only_where_lines_start);
   tcase_add_test(tp, time_expressions_in_any_case);
