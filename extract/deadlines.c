@@ -776,6 +776,39 @@ typedef struct zone_walk {
   bool whole; /* scanning the rest whole */
 } zone_walk;
 
+/* r's matches from w->pos on, as zones in *zs, as the search of the rest
+ * of the text finds them (tried near r's words with nw), but only while a
+ * candidate of c[0..nc) (sorted by start) ends after the search: a match
+ * that starts later overlaps none.  Before the next such candidate the
+ * search goes on from the last byte of r's barrier: a match that starts
+ * before that byte ends before it, so it reaches no candidate left, and
+ * the search of the rest finds the same matches after it.  False when out
+ * of memory. */
+static bool zones_rest(xctx *x, const rule *r, near_walk *nw, zone_walk *w,
+                       const cand *c, size_t nc, zones *zs) {
+  size_t k = 0;
+  for (size_t pos = w->pos; pos < x->n;) {
+    /* the candidates before k end by pos (pos only grows); c[k] starts
+     * first of those that end after it */
+    while (k < nc && c[k].end <= pos) k++;
+    if (k == nc) break;
+    if (pos < c[k].start)
+      pos = stretch_start(x, &w->barrier, pos, c[k].start, c[k].start - pos);
+    if (!(nw ? near_match(x, r, nw, pos, SIZE_MAX)
+             : rule_scan(r, &x->scan, x->n, pos, x->md)))
+      break;
+    size_t ms = match_start(x->md), me = match_end(x->md), a, b;
+    pos = next_from(x->s, x->n, ms, me);
+    if (!rule_group(r, x->md, "zone", &a, &b)) a = ms, b = me;
+    if (b <= a) continue;
+    void *grown = cchc_grow(zs->v, &zs->cap, zs->n, sizeof *zs->v);
+    if (!grown) return false;
+    zs->v = grown;
+    zs->v[zs->n++] = (zone){a, b};
+  }
+  return true;
+}
+
 /* The rules go around the candidates together, those of a stretch of
  * NEAR_STRETCH bytes at a time, as the rules tried near their words walk
  * the text (collect): each reads the text before a candidate where the
@@ -816,7 +849,7 @@ static cchc_status find_zones(dctx *d, const cand *c, size_t nc, zone **out,
     near_walk nw = {.tried = 0};
     bool near = near_zone_words(d, r);
     if (near && !near_start(d, r, &nw)) goto nomem;
-    if (!add_zones(x, r, near ? &nw : NULL, &zw[i].pos, x->n, &zs))
+    if (!zones_rest(x, r, near ? &nw : NULL, &zw[i], c, nc, &zs))
       goto nomem;
   }
   free(zw);

@@ -981,6 +981,40 @@ END_TEST
  * the candidates of 256 KB at a time: a plan of a megabyte of plain
  * lines with a deadline every 40 lines and a report's name (whose half
  * year is none) every 120 keeps each deadline and drops each name. */
+/* A nodeadline rule whose barrier is rare (a cited law's date holds no
+ * ';') searches the rest of a long plan whole, going on from the last ';'
+ * before each candidate it has not passed: the dates of cited laws among
+ * the deadlines ("trong ngày 18/01/2024", a candidate that starts after
+ * the law's name), before and after a ';', are still dropped. */
+START_TEST(cited_dates_among_many_deadlines) {
+  enum { TASKS = 600 };
+  static const char head[] = "KẾ HOẠCH\n"
+                             "Cải cách hành chính năm 2026\n"
+                             "I. NHIỆM VỤ\n";
+  static const char task[] =
+      "- Việc %d hoàn thành trước ngày 15/3/2026.\n"
+      "- Luật số %d được Quốc hội thông qua trong ngày 18/01/2024.\n"
+      "%s";
+  size_t cap = sizeof head + TASKS * (sizeof task + 64);
+  char *src = malloc(cap);
+  ck_assert_ptr_nonnull(src);
+  size_t n = strlen(strcpy(src, head));
+  for (int i = 0; i < TASKS; i++)
+    n += (size_t)snprintf(src + n, cap - n, task, i, i + 1,
+                          i % 7 ? "" : "- Rà soát; tổng hợp kết quả.\n");
+  doc d;
+  extract(&d, src);
+  if (d.f->ndeadlines != TASKS) dump(&d);
+  ck_assert_uint_eq(d.f->ndeadlines, TASKS);
+  for (size_t i = 0; i < d.f->ndeadlines; i++) {
+    ck_assert_str_eq(d.f->deadlines[i].end, "2026-03-15");
+    ck_assert_str_eq(d.f->deadlines[i].text, "trước ngày 15/3/2026");
+  }
+  release(&d);
+  free(src);
+}
+END_TEST
+
 START_TEST(zones_around_few_candidates_of_a_long_plan) {
   enum { LINES = 20000, EVERY = 40 };
   static const char head[] = "KẾ HOẠCH\n"
@@ -1471,6 +1505,7 @@ int main(void) {
   tcase_add_test(tp, word_places_as_the_patterns_find_them);
   tcase_add_test(tp, deadlines_across_the_stretches_of_a_long_plan);
   tcase_add_test(tp, zones_around_few_candidates_of_a_long_plan);
+  tcase_add_test(tp, cited_dates_among_many_deadlines);
   tcase_add_test(tp, rewritten_rules_are_tried_before_rarer_words);
   suite_add_tcase(s, tp);
   TCase *tr = tcase_create("rewritten");
