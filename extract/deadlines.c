@@ -1166,31 +1166,31 @@ typedef struct near_rule {
 /* Where table cells may stand (in_table), as sorted, disjoint stretches
  * of whole lines in *out (malloc'd; NULL when none): the lines of the
  * appendix, and those within reach of a line with '|' (pipe_cell), more
- * than are cells.  False when out of memory. */
+ * than are cells.  Read line by line, the lines with '|' found as the
+ * walk nears them: nothing is held per line (a long text has millions).
+ * False when out of memory. */
 static bool cell_stretches(const xctx *x, const bool *app, zone **out,
                            size_t *nout) {
   enum { REACH = 3 }; /* as pipe_cell */
-  *out = NULL;
-  *nout = 0;
-  if (!x->nlines) return true;
-  unsigned char *maybe = calloc(x->nlines, 1);
-  if (!maybe) return false;
-  for (size_t li = 0; li < x->nlines; li++) {
-    int sec = x->lines[li].section;
-    maybe[li] = sec >= 0 && (size_t)sec < x->f->nsections && app[sec];
-  }
-  for (const char *p = memchr(x->s, '|', x->n); p;) {
-    size_t li = xline_at(x, (size_t)(p - x->s));
-    size_t lo = li > REACH ? li - REACH : 0, hi = li + REACH;
-    if (lo < x->first_section_line) lo = x->first_section_line;
-    for (size_t k = lo; k <= hi && k < x->nlines; k++) maybe[k] = 1;
-    size_t next = xline_end(x, li) + 1; /* the line's other '|' add none */
-    p = next < x->n ? memchr(x->s + next, '|', x->n - next) : NULL;
-  }
   zone *z = NULL;
   size_t n = 0, cap = 0;
+  /* the last line with '|' up to li + REACH (SIZE_MAX: none yet), and the
+   * next one after it (SIZE_MAX: none) */
+  size_t last = SIZE_MAX, next = SIZE_MAX;
+  const char *p = memchr(x->s, '|', x->n);
+  if (p) next = xline_at(x, (size_t)(p - x->s));
   for (size_t li = 0; li < x->nlines; li++) {
-    if (!maybe[li]) continue;
+    while (next != SIZE_MAX && next <= li + REACH) {
+      last = next;
+      size_t from = xline_end(x, last) + 1; /* its other '|' add none */
+      p = from < x->n ? memchr(x->s + from, '|', x->n - from) : NULL;
+      next = p ? xline_at(x, (size_t)(p - x->s)) : SIZE_MAX;
+    }
+    int sec = x->lines[li].section;
+    bool maybe = (sec >= 0 && (size_t)sec < x->f->nsections && app[sec]) ||
+                 (li >= x->first_section_line && last != SIZE_MAX &&
+                  last + REACH >= li);
+    if (!maybe) continue;
     size_t a = xline_start(x, li);
     size_t b = li + 1 < x->nlines ? xline_start(x, li + 1) : x->n;
     if (n && z[n - 1].end == a) {
@@ -1200,13 +1200,11 @@ static bool cell_stretches(const xctx *x, const bool *app, zone **out,
     void *grown = cchc_grow(z, &cap, n, sizeof *z);
     if (!grown) {
       free(z);
-      free(maybe);
       return false;
     }
     z = grown;
     z[n++] = (zone){a, b};
   }
-  free(maybe);
   *out = z;
   *nout = n;
   return true;
