@@ -17,7 +17,8 @@
  * one walk for every rule (the where=table rules only in a plan with
  * tables; the rules of line starts too, when their words hold letters),
  * the rules so tried walking the text together a stretch at a
- * time (collect); the
+ * time (collect); the where=table rules scanned search only the stretches
+ * where cells may stand (scan_cells); the
  * nodeadline rules are searched only around the matches they may drop
  * (find_zones); overlaps are resolved per cluster of overlapping
  * matches. */
