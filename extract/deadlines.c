@@ -700,9 +700,11 @@ typedef struct barrier_bytes {
 
 static void barrier_bytes_of(uint64_t b, barrier_bytes *bb) {
   bb->nbytes = 0;
-  for (size_t c = 0; c < 256; c++) {
-    bb->is_barrier[c] = c < 0x80 && (rule_ascii_features[c] & b);
-    if (!bb->is_barrier[c]) continue;
+  memset(bb->is_barrier, 0, sizeof bb->is_barrier);
+  /* the ASCII bytes only: one is made per rule and plan */
+  for (size_t c = 0; b && c < 0x80; c++) {
+    if (!(rule_ascii_features[c] & b)) continue;
+    bb->is_barrier[c] = 1;
     if (bb->nbytes < BARRIER_SEARCHED) bb->bytes[bb->nbytes] = (unsigned char)c;
     if (bb->nbytes <= BARRIER_SEARCHED) bb->nbytes++;
   }
