@@ -777,83 +777,7 @@ typedef struct zone_walk {
   size_t pos, budget;
   size_t k;   /* the next candidate */
   bool whole; /* scanning the rest whole */
-  /* the places of the words of each clause of the rule's literals
-   * (rule_facts.lits) that the walk found, `nclauses` clauses whose words
-   * it found all (zone_words) */
-  const uint32_t *at[RULE_LITS][RULE_LIT_ALTS];
-  size_t nat[RULE_LITS][RULE_LIT_ALTS];
-  uint8_t nalts[RULE_LITS];
-  size_t nclauses;
 } zone_walk;
-
-/* The form of word w whose places the walk found (the text keeps them):
- * w, or its caseless twin (whose places hold w's); NULL when neither was
- * walked. */
-static const rule_literal *walked_form(const dctx *d, const rule_literal *w) {
-  const rule_literal *twin = NULL;
-  for (size_t i = 0; i < d->nwalked; i++) {
-    if (d->walked[i] == w) return w;
-    if (w->twin && d->walked[i] == w->twin) twin = w->twin;
-  }
-  return twin;
-}
-
-/* Into w, the places of the words of each clause of r's literals whose
- * words the walk found all (the others tell nothing). */
-static void zone_words(const dctx *d, const rule *r, zone_walk *w) {
-  const rule_facts *f = &r->facts;
-  w->nclauses = 0;
-  for (size_t i = 0; i < f->nlits; i++) {
-    size_t c = w->nclauses;
-    bool told = true;
-    for (size_t k = 0; k < f->nalts[i] && told; k++) {
-      const rule_literal *l = walked_form(d, f->lits[i][k]);
-      told = l && rule_text_places(&d->x->scan, l, &w->at[c][k],
-                                   &w->nat[c][k]);
-    }
-    if (!told) continue;
-    w->nalts[c] = f->nalts[i];
-    w->nclauses++;
-  }
-}
-
-/* How far zone_may_hold reads on for a barrier byte: past that the
- * stretch is taken to run on. */
-enum { STRETCH_AHEAD = 256 };
-
-/* May a match of nodeadline rule r (its walk w) start in [from, end]?
- * Such a match lies before the first byte of its barrier from `end` on,
- * and holds a word of each clause of its literals (rule_facts.lits):
- * false when a clause whose words the walk found has none standing
- * between `from` and that byte.  Looks in the places cost less than a
- * search per candidate and rule. */
-static bool zone_may_hold(const xctx *x, const zone_walk *w, size_t from,
-                          size_t end) {
-  const unsigned char *u = (const unsigned char *)x->s;
-  for (size_t c = 0; c < w->nclauses; c++) {
-    bool held = false;
-    for (size_t k = 0; k < w->nalts[c] && !held; k++) {
-      const uint32_t *at = w->at[c][k];
-      size_t lo = 0, hi = w->nat[c][k]; /* the first place from `from` on */
-      while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        if (at[mid] < from) lo = mid + 1;
-        else hi = mid;
-      }
-      if (lo == w->nat[c][k]) continue;
-      size_t p = at[lo];
-      held = p < end || p - end > STRETCH_AHEAD; /* far: not looked at */
-      /* else: no barrier byte between `end` and the place */
-      for (size_t i = end; !held && i <= p; i++) {
-        if (w->barrier.is_barrier[u[i]]) break;
-        held = i == p;
-      }
-    }
-    if (!held) return false;
-  }
-  return true;
-}
-
 
 /* r's matches from w->pos on, as zones in *zs, as the search of the rest
  * of the text finds them (tried near r's words with nw), but only while a
@@ -903,7 +827,6 @@ static cchc_status find_zones(dctx *d, const cand *c, size_t nc, zone **out,
     uint64_t b = rs.items[i]->facts.barrier & ~rule_ascii_features['0'];
     zw[i] = (zone_walk){.budget = x->n / WINDOW_SHARE, .whole = !b};
     barrier_bytes_of(b, &zw[i].barrier);
-    if (!zw[i].whole) zone_words(d, rs.items[i], &zw[i]);
   }
   for (size_t limit = 0; limit < x->n && nc;) {
     limit = x->n - limit > NEAR_STRETCH ? limit + NEAR_STRETCH : x->n;
@@ -918,10 +841,6 @@ static cchc_status find_zones(dctx *d, const cand *c, size_t nc, zone **out,
         if (w->whole) break;
         w->pos = from;
         if (w->pos < end) w->budget -= end - w->pos;
-        if (w->pos <= end && !zone_may_hold(x, w, w->pos, end)) {
-          w->pos = end + 1; /* as the search would stand */
-          continue;
-        }
         if (!add_zones(x, r, NULL, &w->pos, end, &zs)) goto nomem;
       }
     }

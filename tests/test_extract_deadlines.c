@@ -1015,40 +1015,6 @@ START_TEST(cited_dates_among_many_deadlines) {
 }
 END_TEST
 
-/* In a long plan each nodeadline rule is searched around each candidate
- * only where the words every match holds stand before its barrier: a
- * report's name whose words run on past the candidates it holds ("báo cáo
- * định kỳ" and "sáu tháng đầu năm" in "báo cáo định kỳ sáu tháng đầu
- * năm") still drops them, line after line. */
-START_TEST(names_whose_words_follow_their_candidates) {
-  enum { LINES = 400 };
-  static const char head[] = "KẾ HOẠCH\n"
-                             "Cải cách hành chính năm 2026\n"
-                             "I. NHIỆM VỤ\n";
-  size_t cap = sizeof head + LINES * 128;
-  char *src = malloc(cap);
-  ck_assert_ptr_nonnull(src);
-  size_t n = strlen(strcpy(src, head)), want = 0;
-  for (int i = 0; i < LINES; i++) {
-    const char *line =
-        i % 4 == 0   ? "- Việc %d hoàn thành trước ngày 15/3/2026.\n"
-        : i % 4 == 2 ? "- Phòng %d gửi báo cáo định kỳ sáu tháng đầu năm "
-                       "về Văn phòng.\n"
-                     : "- Tăng cường tuyên truyền cải cách hành chính %d.\n";
-    want += i % 4 == 0;
-    n += (size_t)snprintf(src + n, cap - n, line, i);
-  }
-  doc d;
-  extract(&d, src);
-  if (d.f->ndeadlines != want) dump(&d);
-  ck_assert_uint_eq(d.f->ndeadlines, want);
-  for (size_t i = 0; i < d.f->ndeadlines; i++)
-    ck_assert_str_eq(d.f->deadlines[i].rule, "deadline.dates");
-  release(&d);
-  free(src);
-}
-END_TEST
-
 START_TEST(zones_around_few_candidates_of_a_long_plan) {
   enum { LINES = 20000, EVERY = 40 };
   static const char head[] = "KẾ HOẠCH\n"
@@ -1540,7 +1506,6 @@ int main(void) {
   tcase_add_test(tp, deadlines_across_the_stretches_of_a_long_plan);
   tcase_add_test(tp, zones_around_few_candidates_of_a_long_plan);
   tcase_add_test(tp, cited_dates_among_many_deadlines);
-  tcase_add_test(tp, names_whose_words_follow_their_candidates);
   tcase_add_test(tp, rewritten_rules_are_tried_before_rarer_words);
   suite_add_tcase(s, tp);
   TCase *tr = tcase_create("rewritten");
