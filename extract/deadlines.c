@@ -17,7 +17,8 @@
  * one walk for every rule (the where=table rules only in a plan with
  * tables; the rules of line starts too, when their words hold letters),
  * the rules so tried walking the text together a stretch at a
- * time (collect); the
+ * time (collect); the where=table rules scanned search only the stretches
+ * where cells may stand (scan_cells); the
  * nodeadline rules are searched only around the matches they may drop
  * (find_zones); overlaps are resolved per cluster of overlapping
  * matches. */
@@ -607,6 +608,20 @@ static bool near_start(dctx *d, const rule *r, near_walk *nw) {
   return true;
 }
 
+/* Can a match of r start at u[q], by what stands before it?  A rule of
+ * starts (rule_facts) matches only at the subject's start or right after
+ * a character of its `after` (a line break, for "^"): its words' windows
+ * (a run of white space before "Theo") are mostly elsewhere, and a try
+ * there would fail.  A character beyond ASCII before q may be a digit. */
+static bool near_may_follow(const rule_facts *f, const unsigned char *u,
+                            size_t q) {
+  if (!f->starts) return true;
+  if (!q) return f->at_zero;
+  unsigned c = u[q - 1];
+  return c < 0x80 ? (f->after & rule_ascii_features[c]) != 0
+                  : (f->after & rule_ascii_features['0']) != 0;
+}
+
 /* r's first match at or after `pos` (a character's start) that starts
  * before `limit`, in x->md.  False when there is none: the walk then
  * stands at the first position not tried, and goes on from there at the
@@ -644,7 +659,7 @@ static bool near_match(xctx *x, const rule *r, near_walk *nw, size_t pos,
         return false;
       }
       if ((!f->has_first || rule_may_start(r, u, q, x->n)) &&
-          xmatch_at(x, r, x->s, x->n, q)) {
+          near_may_follow(f, u, q) && xmatch_at(x, r, x->s, x->n, q)) {
         nw->tried = q;
         return true;
       }
@@ -685,9 +700,11 @@ typedef struct barrier_bytes {
 
 static void barrier_bytes_of(uint64_t b, barrier_bytes *bb) {
   bb->nbytes = 0;
-  for (size_t c = 0; c < 256; c++) {
-    bb->is_barrier[c] = c < 0x80 && (rule_ascii_features[c] & b);
-    if (!bb->is_barrier[c]) continue;
+  memset(bb->is_barrier, 0, sizeof bb->is_barrier);
+  /* the ASCII bytes only: one is made per rule and plan */
+  for (size_t c = 0; b && c < 0x80; c++) {
+    if (!(rule_ascii_features[c] & b)) continue;
+    bb->is_barrier[c] = 1;
     if (bb->nbytes < BARRIER_SEARCHED) bb->bytes[bb->nbytes] = (unsigned char)c;
     if (bb->nbytes <= BARRIER_SEARCHED) bb->nbytes++;
   }
@@ -762,6 +779,39 @@ typedef struct zone_walk {
   bool whole; /* scanning the rest whole */
 } zone_walk;
 
+/* r's matches from w->pos on, as zones in *zs, as the search of the rest
+ * of the text finds them (tried near r's words with nw), but only while a
+ * candidate of c[0..nc) (sorted by start) ends after the search: a match
+ * that starts later overlaps none.  Before the next such candidate the
+ * search goes on from the last byte of r's barrier: a match that starts
+ * before that byte ends before it, so it reaches no candidate left, and
+ * the search of the rest finds the same matches after it.  False when out
+ * of memory. */
+static bool zones_rest(xctx *x, const rule *r, near_walk *nw, zone_walk *w,
+                       const cand *c, size_t nc, zones *zs) {
+  size_t k = 0;
+  for (size_t pos = w->pos; pos < x->n;) {
+    /* the candidates before k end by pos (pos only grows); c[k] starts
+     * first of those that end after it */
+    while (k < nc && c[k].end <= pos) k++;
+    if (k == nc) break;
+    if (pos < c[k].start)
+      pos = stretch_start(x, &w->barrier, pos, c[k].start, c[k].start - pos);
+    if (!(nw ? near_match(x, r, nw, pos, SIZE_MAX)
+             : rule_scan(r, &x->scan, x->n, pos, x->md)))
+      break;
+    size_t ms = match_start(x->md), me = match_end(x->md), a, b;
+    pos = next_from(x->s, x->n, ms, me);
+    if (!rule_group(r, x->md, "zone", &a, &b)) a = ms, b = me;
+    if (b <= a) continue;
+    void *grown = cchc_grow(zs->v, &zs->cap, zs->n, sizeof *zs->v);
+    if (!grown) return false;
+    zs->v = grown;
+    zs->v[zs->n++] = (zone){a, b};
+  }
+  return true;
+}
+
 /* The rules go around the candidates together, those of a stretch of
  * NEAR_STRETCH bytes at a time, as the rules tried near their words walk
  * the text (collect): each reads the text before a candidate where the
@@ -802,7 +852,7 @@ static cchc_status find_zones(dctx *d, const cand *c, size_t nc, zone **out,
     near_walk nw = {.tried = 0};
     bool near = near_zone_words(d, r);
     if (near && !near_start(d, r, &nw)) goto nomem;
-    if (!add_zones(x, r, near ? &nw : NULL, &zw[i].pos, x->n, &zs))
+    if (!zones_rest(x, r, near ? &nw : NULL, &zw[i], c, nc, &zs))
       goto nomem;
   }
   free(zw);
@@ -1116,6 +1166,76 @@ typedef struct near_rule {
   size_t pos;
 } near_rule;
 
+/* Where table cells may stand (in_table), as sorted, disjoint stretches
+ * of whole lines in *out (malloc'd; NULL when none): the lines of the
+ * appendix, and those within reach of a line with '|' (pipe_cell), more
+ * than are cells.  Read line by line, the lines with '|' found as the
+ * walk nears them: nothing is held per line (a long text has millions).
+ * False when out of memory. */
+static bool cell_stretches(const xctx *x, const bool *app, zone **out,
+                           size_t *nout) {
+  enum { REACH = 3 }; /* as pipe_cell */
+  zone *z = NULL;
+  size_t n = 0, cap = 0;
+  /* the last line with '|' up to li + REACH (SIZE_MAX: none yet), and the
+   * next one after it (SIZE_MAX: none) */
+  size_t last = SIZE_MAX, next = SIZE_MAX;
+  const char *p = memchr(x->s, '|', x->n);
+  if (p) next = xline_at(x, (size_t)(p - x->s));
+  for (size_t li = 0; li < x->nlines; li++) {
+    while (next != SIZE_MAX && next <= li + REACH) {
+      last = next;
+      size_t from = xline_end(x, last) + 1; /* its other '|' add none */
+      p = from < x->n ? memchr(x->s + from, '|', x->n - from) : NULL;
+      next = p ? xline_at(x, (size_t)(p - x->s)) : SIZE_MAX;
+    }
+    int sec = x->lines[li].section;
+    bool maybe = (sec >= 0 && (size_t)sec < x->f->nsections && app[sec]) ||
+                 (li >= x->first_section_line && last != SIZE_MAX &&
+                  last + REACH >= li);
+    if (!maybe) continue;
+    size_t a = xline_start(x, li);
+    size_t b = li + 1 < x->nlines ? xline_start(x, li + 1) : x->n;
+    if (n && z[n - 1].end == a) {
+      z[n - 1].end = b;
+      continue;
+    }
+    void *grown = cchc_grow(z, &cap, n, sizeof *z);
+    if (!grown) {
+      free(z);
+      return false;
+    }
+    z = grown;
+    z[n++] = (zone){a, b};
+  }
+  *out = z;
+  *nout = n;
+  return true;
+}
+
+/* The matches of where=table rule r (deadline rule i) in the stretches
+ * where cells may stand (cs): its search as a scan of the whole text, but
+ * none after the last stretch, and none of the text between stretches
+ * but after its last barrier byte.  A match that starts before a barrier
+ * byte ends before it, so what the whole text's search finds after that
+ * byte is what a search from there finds; the matches it skips are
+ * outside the cells, which keep_match drops.  False when out of memory. */
+static bool scan_cells(xctx *x, const bool *app, const rule *r, size_t i,
+                       const zone *st, size_t nst, cands *cs) {
+  barrier_bytes bb;
+  barrier_bytes_of(r->facts.barrier & ~rule_ascii_features['0'], &bb);
+  size_t k = 0;
+  for (size_t pos = 0; pos < x->n;) {
+    while (k < nst && st[k].end <= pos) k++;
+    if (k == nst) break; /* the rest holds no cell */
+    if (pos < st[k].start)
+      pos = stretch_start(x, &bb, pos, st[k].start, st[k].start - pos);
+    if (!rule_scan(r, &x->scan, x->n, pos, x->md)) break;
+    if (!keep_match(x, app, r, i, true, cs, &pos)) return false;
+  }
+  return true;
+}
+
 /* Every match of the deadline rules, in no order, but those outside the
  * table cells a where=table rule wants. */
 static cchc_status collect(dctx *d, rule_list rs, const bool *app, cand **out,
@@ -1123,8 +1243,9 @@ static cchc_status collect(dctx *d, rule_list rs, const bool *app, cand **out,
   xctx *x = d->x;
   cands cs = {0};
   near_rule *nr = malloc((rs.n ? rs.n : 1) * sizeof *nr);
-  size_t nnear = 0;
-  bool tables = may_have_table(x, app);
+  size_t nnear = 0, ncells = 0;
+  zone *cells = NULL; /* cell_stretches, when a table rule scans */
+  bool tables = may_have_table(x, app), celled = false;
   if (!nr || !words_find(d, rs, tables)) goto nomem;
   for (size_t i = 0; i < rs.n; i++) {
     const rule *r = rs.items[i]; /* its kind is known: the loader checks */
@@ -1138,10 +1259,18 @@ static cchc_status collect(dctx *d, rule_list rs, const bool *app, cand **out,
       nr[nnear++] = (near_rule){.i = i, .table = table};
       continue;
     }
+    if (table) {
+      if (!celled && !cell_stretches(x, app, &cells, &ncells)) goto nomem;
+      celled = true;
+      if (!scan_cells(x, app, r, i, cells, ncells, &cs)) goto nomem;
+      continue;
+    }
     for (size_t pos = 0;
          pos < x->n && rule_scan(r, &x->scan, x->n, pos, x->md);)
       if (!keep_match(x, app, r, i, table, &cs, &pos)) goto nomem;
   }
+  free(cells);
+  cells = NULL;
   for (size_t j = 0; j < nnear; j++)
     if (!near_start(d, rs.items[nr[j].i], &nr[j].nw)) goto nomem;
   for (size_t limit = 0; limit < x->n;) {
@@ -1161,6 +1290,7 @@ static cchc_status collect(dctx *d, rule_list rs, const bool *app, cand **out,
   return CCHC_OK;
 nomem:
   free(nr);
+  free(cells);
   free(cs.v);
   return NOMEM(x);
 }

@@ -585,6 +585,62 @@ START_TEST(crawled_table_cells) {
 }
 END_TEST
 
+/* The where=table rules search only where cells may stand: two crawled
+ * tables far apart and an appendix at the end keep their cells, a cell of
+ * two lines among them; the years and dates that open the body lines
+ * between them are no cells. */
+START_TEST(cells_of_tables_far_apart) {
+  char src[32768];
+  size_t n = (size_t)snprintf(src, sizeof src,
+                              "KẾ HOẠCH\n"
+                              "Chuyển đổi số năm 2026\n"
+                              "I. NHIỆM VỤ\n"
+                              "| TT | Nhiệm vụ | Thời gian |\n"
+                              "| 1 | Số hóa hồ sơ | 2026-2028 |\n"
+                              "|\n"
+                              "30/9/2026\n"
+                              "|\n");
+  for (int i = 0; i < 40; i++)
+    n += (size_t)snprintf(src + n, sizeof src - n,
+                          "Nội dung số %d, các sở rà soát dữ liệu.\n"
+                          "2027\n"
+                          "15/3/2027\n",
+                          i);
+  n += (size_t)snprintf(src + n, sizeof src - n,
+                        "Các đơn vị thực hiện như sau:\n"
+                        "|\n"
+                        "Giai đoạn\n"
+                        "2027 - 2029\n"
+                        "|\n"
+                        "12/2026\n"
+                        "|\n"
+                        "II. NỘI DUNG KHÁC\n");
+  for (int i = 0; i < 40; i++)
+    n += (size_t)snprintf(src + n, sizeof src - n,
+                          "Việc số %d, các xã tổng hợp số liệu.\n"
+                          "2028\n",
+                          i);
+  n += (size_t)snprintf(src + n, sizeof src - n,
+                        "PHỤ LỤC\n"
+                        "KHUNG NHIỆM VỤ CHUYỂN ĐỔI SỐ\n"
+                        "Tập huấn cán bộ\n"
+                        "2029\n"
+                        "Hằng năm\n");
+  ck_assert_uint_lt(n, sizeof src - 1);
+  doc d;
+  extract(&d, src);
+  expect(&d, "2026-2028", "range", "2026-01-01", "2028-12-31", false, NULL);
+  expect(&d, "30/9/2026", "date", NULL, "2026-09-30", false, NULL);
+  expect(&d, "Giai đoạn\n2027 - 2029", "range", "2027-01-01", "2029-12-31",
+         false, NULL);
+  expect(&d, "12/2026", "month", "2026-12-01", "2026-12-31", false, NULL);
+  expect(&d, "2029", "year", "2029-01-01", "2029-12-31", false, NULL);
+  expect(&d, "Hằng năm", "recurring", NULL, NULL, false, "yearly");
+  expect_all_seen(&d);
+  release(&d);
+}
+END_TEST
+
 /* The plan's own period where it only names the plan, cited documents and
  * their horizons, a law's entry into force, titles in capitals: none is a
  * deadline. */
@@ -925,6 +981,40 @@ END_TEST
  * the candidates of 256 KB at a time: a plan of a megabyte of plain
  * lines with a deadline every 40 lines and a report's name (whose half
  * year is none) every 120 keeps each deadline and drops each name. */
+/* A nodeadline rule whose barrier is rare (a cited law's date holds no
+ * ';') searches the rest of a long plan whole, going on from the last ';'
+ * before each candidate it has not passed: the dates of cited laws among
+ * the deadlines ("trong ngày 18/01/2024", a candidate that starts after
+ * the law's name), before and after a ';', are still dropped. */
+START_TEST(cited_dates_among_many_deadlines) {
+  enum { TASKS = 600 };
+  static const char head[] = "KẾ HOẠCH\n"
+                             "Cải cách hành chính năm 2026\n"
+                             "I. NHIỆM VỤ\n";
+  static const char task[] =
+      "- Việc %d hoàn thành trước ngày 15/3/2026.\n"
+      "- Luật số %d được Quốc hội thông qua trong ngày 18/01/2024.\n"
+      "%s";
+  size_t cap = sizeof head + TASKS * (sizeof task + 64);
+  char *src = malloc(cap);
+  ck_assert_ptr_nonnull(src);
+  size_t n = strlen(strcpy(src, head));
+  for (int i = 0; i < TASKS; i++)
+    n += (size_t)snprintf(src + n, cap - n, task, i, i + 1,
+                          i % 7 ? "" : "- Rà soát; tổng hợp kết quả.\n");
+  doc d;
+  extract(&d, src);
+  if (d.f->ndeadlines != TASKS) dump(&d);
+  ck_assert_uint_eq(d.f->ndeadlines, TASKS);
+  for (size_t i = 0; i < d.f->ndeadlines; i++) {
+    ck_assert_str_eq(d.f->deadlines[i].end, "2026-03-15");
+    ck_assert_str_eq(d.f->deadlines[i].text, "trước ngày 15/3/2026");
+  }
+  release(&d);
+  free(src);
+}
+END_TEST
+
 START_TEST(zones_around_few_candidates_of_a_long_plan) {
   enum { LINES = 20000, EVERY = 40 };
   static const char head[] = "KẾ HOẠCH\n"
@@ -1118,6 +1208,48 @@ START_TEST(line_start_rules_tried_near_their_words) {
       ck_assert_str_eq(x->text, cells[c].span);
     }
   ck_assert_uint_eq(d.f->ndeadlines, k);
+  release(&d);
+}
+END_TEST
+
+/* A rule of line starts tried near its words is tried only where a match
+ * may start: at the text's start, right after a line break, or after the
+ * '|' of a crawled cell (its `after`); never in the white space before
+ * its word nor after a letter.  Each of these starts keeps its match. */
+START_TEST(line_start_rules_only_where_lines_start) {
+  static const char src[] =
+      "Hằng năm, Sở Nội vụ tổ chức khảo sát\n"
+      "KẾ HOẠCH\n"
+      "Chuyển đổi số năm 2026\n"
+      "I. NHIỆM VỤ\n"
+      "Các sở làm Hằng năm, cả  Hằng năm, và\tThường xuyên theo lộ trình.\n"
+      "| STT | Nội dung | Thời gian |\n"
+      "| 1 | Rà soát |Hằng năm|\n"
+      "| 2 | Số hóa |  \tĐịnh kỳ hàng quý |\n"
+      "| 3 | Khảo sát | Thường niên |\n"
+      "Mỗi tháng, các xã báo cáo tiến độ\n";
+  static const struct {
+    const char *span, *rule;
+  } want[] = {
+      {"Hằng năm", "deadline.every_initial"},
+      {"Hằng năm", "deadline.cell_recurring"},
+      {"Định kỳ hàng quý", "deadline.cell_recurring"},
+      {"Thường niên", "deadline.cell_recurring"},
+      {"Mỗi tháng", "deadline.every_initial"},
+  };
+  enum { NW = sizeof want / sizeof *want };
+  doc d;
+  extract(&d, src);
+  if (d.f->ndeadlines != NW) dump(&d);
+  ck_assert_uint_eq(d.f->ndeadlines, NW);
+  for (size_t k = 0; k < NW; k++) {
+    const frame_deadline *x = &d.f->deadlines[k];
+    if (strcmp(x->rule, want[k].rule) || strcmp(x->text, want[k].span))
+      dump(&d);
+    ck_assert_str_eq(x->rule, want[k].rule);
+    ck_assert_str_eq(x->text, want[k].span);
+  }
+  ck_assert_uint_eq(d.f->deadlines[0].span.start, 0);
   release(&d);
 }
 END_TEST
@@ -1357,7 +1489,9 @@ int main(void) {
                       (int)(sizeof expressions / sizeof *expressions));
   tcase_add_test(tp, labels_recurrences_and_yearly_days);
   tcase_add_test(tp, crawled_table_cells);
+  tcase_add_test(tp, cells_of_tables_far_apart);
   tcase_add_test(tp, line_start_rules_tried_near_their_words);
+  tcase_add_test(tp, line_start_rules_only_where_lines_start);
   tcase_add_test(tp, time_expressions_in_any_case);
   tcase_add_test(tp, dates_and_ids_as_printed);
   tcase_add_test(tp, periods_that_name_things);
@@ -1371,6 +1505,7 @@ int main(void) {
   tcase_add_test(tp, word_places_as_the_patterns_find_them);
   tcase_add_test(tp, deadlines_across_the_stretches_of_a_long_plan);
   tcase_add_test(tp, zones_around_few_candidates_of_a_long_plan);
+  tcase_add_test(tp, cited_dates_among_many_deadlines);
   tcase_add_test(tp, rewritten_rules_are_tried_before_rarer_words);
   suite_add_tcase(s, tp);
   TCase *tr = tcase_create("rewritten");
