@@ -60,14 +60,12 @@ typedef struct tctx {
    * block, as far as found (SIZE_MAX: nowhere): lit_first[id] when
    * lit_block[id] is the current block */
   size_t block, nlits, *lit_block, *lit_first;
-  /* the byte pairs of block pairs_block (block_pairs): pair v (its first
-   * byte, plus 256 times its second) is in it when pair_seen[v] is the
-   * block's number modulo 256, with no clearing between blocks (a pair of
-   * a block 256 before reads as there: a search more); the pairs each
+  /* the byte pairs of block pairs_block are those of the thread's
+   * pair_marks marked pairs_mark (struct pair_marks); the pairs each
    * literal needs, lit_pairs_at[id] - 1 into lit_pairs (0: not read
    * yet) */
-  uint8_t *pair_seen;
   size_t pairs_block;
+  uint16_t pairs_mark;
   uint32_t *lit_pairs_at;
   struct lit_pairs *lit_pairs;
   size_t nlit_pairs, cap_lit_pairs;
@@ -179,8 +177,18 @@ static inline uint16_t pair_bit(unsigned char a, unsigned char b) {
   return v;
 }
 
+/* The byte pairs of the last block read, per thread: pair v (its first
+ * byte, plus 256 times its second) is in it when seen[v] is `mark`.  The
+ * mark goes up block by block, over the plans the thread reads, and the
+ * table is cleared only when it wraps (every 65,535 blocks): a table
+ * cleared per plan cost more than the pairs it spared. */
+static _Thread_local struct pair_marks {
+  uint16_t seen[PAIRS];
+  uint16_t mark;
+} pair_marks;
+
 /* The byte pairs of s[0..n) into seen[PAIRS], marked `gen`. */
-static void fill_pairs(uint8_t *seen, uint8_t gen, const char *s, size_t n) {
+static void fill_pairs(uint16_t *seen, uint16_t gen, const char *s, size_t n) {
   for (size_t i = 1; i < n; i++) {
     uint16_t v;
     memcpy(&v, s + i - 1, sizeof v);
@@ -189,7 +197,8 @@ static void fill_pairs(uint8_t *seen, uint8_t gen, const char *s, size_t n) {
 }
 
 /* Are the pairs of p among those marked `gen` in seen[PAIRS]? */
-static bool pairs_held(const lit_pairs *p, const uint8_t *seen, uint8_t gen) {
+static bool pairs_held(const lit_pairs *p, const uint16_t *seen,
+                       uint16_t gen) {
   for (size_t k = 0; k < p->npos; k++) {
     bool any = false;
     for (size_t j = 0; j < p->nalt[k] && !any; j++)
@@ -306,7 +315,7 @@ static const lit_pairs *pairs_kept(const rule_literal *l) {
  * when it cannot. */
 static bool block_may_hold(tctx *t, const rule_literal *l, const char *s,
                            size_t n) {
-  if (!t->lit_pairs_at || !t->pair_seen || l->set != &t->x->rules->literals ||
+  if (!t->lit_pairs_at || l->set != &t->x->rules->literals ||
       l->id >= t->nlits)
     return true;
   uint32_t *at = &t->lit_pairs_at[l->id];
@@ -320,16 +329,24 @@ static bool block_may_hold(tctx *t, const rule_literal *l, const char *s,
     v[t->nlit_pairs++] = *kept;
     *at = (uint32_t)t->nlit_pairs;
   }
-  if (t->pairs_block != t->block) {
-    fill_pairs(t->pair_seen, (uint8_t)t->block, s, n);
+  struct pair_marks *pm = &pair_marks;
+  /* (the table holds another block's pairs when another search of this
+   * thread read one since) */
+  if (t->pairs_block != t->block || pm->mark != t->pairs_mark) {
+    if (!++pm->mark) {
+      memset(pm->seen, 0, sizeof pm->seen);
+      pm->mark = 1;
+    }
+    fill_pairs(pm->seen, pm->mark, s, n);
     t->pairs_block = t->block;
+    t->pairs_mark = pm->mark;
   }
-  return pairs_held(&t->lit_pairs[*at - 1], t->pair_seen, (uint8_t)t->block);
+  return pairs_held(&t->lit_pairs[*at - 1], pm->seen, pm->mark);
 }
 
 void targets_pairs_may_hold(const rule_literal *const *lits, size_t nlits,
                             const char *s, size_t n, bool *may) {
-  uint8_t *seen = calloc(PAIRS, sizeof *seen);
+  uint16_t *seen = calloc(PAIRS, sizeof *seen);
   if (seen) fill_pairs(seen, 1, s, n);
   for (size_t i = 0; i < nlits; i++) {
     lit_pairs p;
@@ -986,8 +1003,6 @@ cchc_status extract_targets(xctx *x) {
   }
   /* without memory for it, every block is searched for every literal */
   t.lit_pairs_at = calloc(t.nlits + 1, sizeof *t.lit_pairs_at);
-  /* (block numbers start at 1: 0 is no block's) */
-  t.pair_seen = calloc(PAIRS, sizeof *t.pair_seen);
   cands c = {0};
   cuts ends = {0}, ends_by_end = {0}, lists = {0}, openers = {0};
   cchc_status st = CCHC_OK;
@@ -1032,7 +1047,6 @@ cchc_status extract_targets(xctx *x) {
   free(t.lit_block);
   free(t.lit_first);
   free(t.lit_pairs_at);
-  free(t.pair_seen);
   free(t.lit_pairs);
   free(t.known);
   free(c.v);

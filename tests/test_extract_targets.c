@@ -778,6 +778,36 @@ START_TEST(byte_pairs_tell_absent_literals) {
 }
 END_TEST
 
+/* The byte pairs of a block are marked in a table of the thread, cleared
+ * only when its 16-bit marks wrap (targets.c, struct pair_marks): over
+ * 70,000 blocks in plans read one after another, each block's literals
+ * still tell its comparator ("tối thiểu" >=, "tối đa" <=), before the
+ * wrap and after it. */
+START_TEST(pair_marks_wrap) {
+  enum { PLANS = 70, LINES = 1000 };
+  static const char at_least[] = "- Tổ chức tối thiểu 02 cuộc họp.\n";
+  static const char at_most[] = "- Tổ chức tối đa 03 cuộc họp.\n";
+  char *src = malloc(LINES * sizeof at_least + 1);
+  ck_assert_ptr_nonnull(src);
+  size_t n = 0;
+  for (size_t i = 0; i < LINES; i++) {
+    const char *line = i % 2 ? at_most : at_least;
+    memcpy(src + n, line, strlen(line));
+    n += strlen(line);
+  }
+  src[n] = '\0';
+  for (size_t p = 0; p < PLANS; p++) {
+    cchc_frame *f = harness_process(rules, src, n);
+    ck_assert_uint_eq(f->ntargets, LINES);
+    for (size_t i = 0; i < LINES; i++)
+      ck_assert_msg(!strcmp(f->targets[i].comparator, i % 2 ? "<=" : ">="),
+                    "plan %zu, line %zu: %s", p, i, f->targets[i].comparator);
+    cchc_frame_free(f);
+  }
+  free(src);
+}
+END_TEST
+
 START_TEST(corpus_against_gold) {
   char **files;
   size_t n = harness_corpus(&files);
@@ -830,6 +860,7 @@ int main(void) {
   tcase_set_timeout(tcr, 300);
   tcase_add_test(tcr, rewritten_patterns_match_as_before);
   tcase_add_test(tcr, byte_pairs_tell_absent_literals);
+  tcase_add_test(tcr, pair_marks_wrap);
   suite_add_tcase(s, tcr);
   TCase *tcc = tcase_create("corpus");
   tcase_add_checked_fixture(tcc, load_rules, free_rules);
