@@ -44,6 +44,9 @@
  * search is a PCRE2 call. */
 enum { PAIRS = 1 << 16 };
 
+/* Distinct gates the target rules may name (tctx.gates). */
+enum { GATES = 8 };
+
 typedef struct tctx {
   xctx *x;
   rule_list targets, nontargets, ends, lists, openers;
@@ -53,6 +56,13 @@ typedef struct tctx {
    * least (every feature when a rule needs none).  Most lines hold no
    * digit, and are passed over without a look at each rule. */
   uint64_t target_gate;
+  /* The gates of the target rules (tgate.*, `set: gate=`): target i runs
+   * on a block only when gates[gate_of[i] - 1] matches in it (0: no
+   * gate); gate_block[g] is the block whose answer gate_ok[g] is. */
+  const rule *gates[GATES];
+  uint8_t *gate_of;
+  size_t ngates, gate_block[GATES];
+  bool gate_ok[GATES];
   const char *plan_area; /* the one area the plan's title names, or NULL */
   uint64_t *feat; /* feat[i]: the features of byte i of the block */
   size_t cap_feat;
@@ -443,6 +453,36 @@ static bool match_at_words(tctx *t, const rule *r, const char *s, size_t n,
   }
 }
 
+/* Does target rule i's gate (if it has one) match in the block s[0..n)?
+ * Searched once a block for every rule naming it. */
+static bool gate_open(tctx *t, size_t i, const char *s, size_t n) {
+  size_t g = t->gate_of ? t->gate_of[i] : 0;
+  if (!g--) return true;
+  if (t->gate_block[g] != t->block) {
+    t->gate_block[g] = t->block;
+    t->gate_ok[g] = rule_exec(t->gates[g], s, n, 0, t->x->md);
+  }
+  return t->gate_ok[g];
+}
+
+/* The gates of t's target rules (tctx.gates).  A gate that names no rule,
+ * or one gate too many, gates nothing: the rule runs on every block. */
+static void read_gates(tctx *t) {
+  if (!t->targets.n ||
+      !(t->gate_of = calloc(t->targets.n, sizeof *t->gate_of)))
+    return;
+  for (size_t i = 0; i < t->targets.n; i++) {
+    const char *id = rule_attr(t->targets.items[i], "gate");
+    const rule *gate = id ? rules_find(t->x->rules, id) : NULL;
+    if (!gate) continue;
+    size_t g = 0;
+    while (g < t->ngates && t->gates[g] != gate) g++;
+    if (g == GATES) continue;
+    if (g == t->ngates) t->gates[t->ngates++] = gate;
+    t->gate_of[i] = (uint8_t)(g + 1);
+  }
+}
+
 /* ---- 2. candidates ---------------------------------------------------------- */
 
 typedef struct cand {
@@ -516,7 +556,9 @@ static bool find_candidates(tctx *t, const char *s, size_t n, uint64_t has,
   t->block++;
   for (size_t i = 0; i < t->targets.n; i++) {
     const rule *r = t->targets.items[i];
-    if (!rule_may_match(r, has) || !block_may_match(t, r, s, n)) continue;
+    if (!rule_may_match(r, has) || !gate_open(t, i, s, n) ||
+        !block_may_match(t, r, s, n))
+      continue;
     size_t pos = 0, accepted = out->n; /* out->v[0..accepted) sorted */
     bool by_words = xstarts_with_word(r) && !r->first_unit;
     size_t at[RULE_ANCHOR_ALTS];
@@ -989,6 +1031,7 @@ cchc_status extract_targets(xctx *x) {
   t.subj_after = rules_select(rs, "subject.", "after");
   t.subj_before = rules_select(rs, "subject.", "before");
   t.plan_area = title_area(&t);
+  read_gates(&t); /* (without memory, no gates: every rule runs) */
   for (size_t i = 0; i < t.targets.n; i++) {
     const rule_facts *f = &t.targets.items[i]->facts;
     t.target_gate |= f->nneeds ? f->needs[0] : ~(uint64_t)0;
@@ -1044,6 +1087,7 @@ cchc_status extract_targets(xctx *x) {
   }
   if (st == CCHC_OK) st = table_targets(&t);
   free(t.feat);
+  free(t.gate_of);
   free(t.lit_block);
   free(t.lit_first);
   free(t.lit_pairs_at);

@@ -778,6 +778,88 @@ START_TEST(byte_pairs_tell_absent_literals) {
 }
 END_TEST
 
+/* Gates (rules/targets.rules, tgate.*): a target rule runs only on a
+ * block its gate matches in, so the gate must match wherever the rule
+ * does.  Checked for every gated target rule on every corpus line and two
+ * joined, on the rules' own forms, and on each with its ASCII letters in
+ * capitals; and a gate must spare searches: most lines with a number fail
+ * it. */
+typedef struct gates_try {
+  const rule *rules[64], *gates[64];
+  size_t n, *hits;
+  size_t blocks, shut; /* blocks with a digit; those a gate shuts */
+  pcre2_match_data *md;
+  char *differs; /* the first rule that matched where its gate did not */
+} gates_try;
+
+static void try_gates(gates_try *g, const char *s, size_t n) {
+  bool digit = false;
+  for (size_t i = 0; i < n && !digit; i++) digit = s[i] >= '0' && s[i] <= '9';
+  g->blocks += digit;
+  for (size_t i = 0; i < g->n; i++) {
+    bool open = rule_exec(g->gates[i], s, n, 0, g->md);
+    g->shut += digit && !open;
+    if (!rule_exec(g->rules[i], s, n, 0, g->md)) continue;
+    g->hits[i]++;
+    if (!open && !g->differs &&
+        asprintf(&g->differs, "%s matches where %s does not: \"%.*s\"",
+                 g->rules[i]->id, g->gates[i]->id, (int)(n < 200 ? n : 200),
+                 s) < 0)
+      g->differs = NULL;
+  }
+}
+
+static void check_gates(void *ctx, const char *s, size_t n, bool joined) {
+  (void)joined;
+  gates_try *g = ctx;
+  try_gates(g, s, n);
+  char *caps = malloc(n + 1);
+  ck_assert_ptr_nonnull(caps);
+  for (size_t i = 0; i < n; i++)
+    caps[i] = s[i] >= 'a' && s[i] <= 'z' ? (char)(s[i] - 'a' + 'A') : s[i];
+  try_gates(g, caps, n);
+  free(caps);
+}
+
+START_TEST(gates_hold_where_their_rules_match) {
+  gates_try g = {0};
+  rule_list rs = rules_select(rules, "target.", NULL);
+  for (size_t i = 0; i < rs.n; i++) {
+    const char *id = rule_attr(rs.items[i], "gate");
+    if (!id) continue;
+    const rule *gate = rules_find(rules, id);
+    ck_assert_msg(gate && !strncmp(id, "tgate.", 6), "%s: gate %s",
+                  rs.items[i]->id, id);
+    ck_assert_uint_lt(g.n, 64);
+    g.rules[g.n] = rs.items[i];
+    g.gates[g.n++] = gate;
+  }
+  ck_assert_uint_ge(g.n, 8); /* the range and the seven counts */
+  g.hits = calloc(g.n, sizeof *g.hits);
+  g.md = rules_match_data(rules);
+  ck_assert(g.hits && g.md);
+  /* (the plans write few ranges) */
+  static const char *const forms[] = {
+      "mức độ hài lòng đạt từ 95% -100%", "đạt 95-100% hồ sơ",
+      "từ 90,5% đến 95%", "Tổ chức 2 lớp tập huấn", "Phân đấu có 2 sáng kiến",
+      "có ít nhất 1.000 hộ gia đình", "có trên 10 doanh nghiệp"};
+  for (size_t i = 0; i < sizeof forms / sizeof *forms; i++)
+    check_gates(&g, forms[i], strlen(forms[i]), false);
+  char **texts;
+  size_t ntexts = rewrites_texts(&texts);
+  for (size_t i = 0; i < ntexts; i++) rewrites_walk(texts[i], check_gates, &g);
+  rewrites_texts_free(texts, ntexts);
+  ck_assert_msg(!g.differs, "%s", g.differs);
+  size_t hits = 0;
+  for (size_t i = 0; i < g.n; i++) hits += g.hits[i];
+  ck_assert_uint_gt(hits, 100); /* the check saw the rules match */
+  ck_assert_uint_gt(2 * g.shut, g.blocks * g.n); /* most lines are shut */
+  pcre2_match_data_free(g.md);
+  free(g.hits);
+  free(g.differs);
+}
+END_TEST
+
 /* The byte pairs of a block are marked in a table of the thread, cleared
  * only when its 16-bit marks wrap (targets.c, struct pair_marks): over
  * 70,000 blocks in plans read one after another, each block's literals
@@ -861,6 +943,7 @@ int main(void) {
   tcase_add_test(tcr, rewritten_patterns_match_as_before);
   tcase_add_test(tcr, byte_pairs_tell_absent_literals);
   tcase_add_test(tcr, pair_marks_wrap);
+  tcase_add_test(tcr, gates_hold_where_their_rules_match);
   suite_add_tcase(s, tcr);
   TCase *tcc = tcase_create("corpus");
   tcase_add_checked_fixture(tcc, load_rules, free_rules);
