@@ -56,11 +56,12 @@ typedef struct tctx {
    * least (every feature when a rule needs none).  Most lines hold no
    * digit, and are passed over without a look at each rule. */
   uint64_t target_gate;
-  /* The gates of the target rules (tgate.*, `set: gate=`): target i runs
-   * on a block only when gates[gate_of[i] - 1] matches in it (0: no
-   * gate); gate_block[g] is the block whose answer gate_ok[g] is. */
+  /* The gates of the target and non-target rules (tgate.*, `set:
+   * gate=`): target i runs on a block only when gates[gate_of[i] - 1]
+   * matches in it (0: no gate), non-target i when gates[nongate_of[i] -
+   * 1] does; gate_block[g] is the block whose answer gate_ok[g] is. */
   const rule *gates[GATES];
-  uint8_t *gate_of;
+  uint8_t *gate_of, *nongate_of;
   size_t ngates, gate_block[GATES];
   bool gate_ok[GATES];
   const char *plan_area; /* the one area the plan's title names, or NULL */
@@ -453,10 +454,12 @@ static bool match_at_words(tctx *t, const rule *r, const char *s, size_t n,
   }
 }
 
-/* Does target rule i's gate (if it has one) match in the block s[0..n)?
- * Searched once a block for every rule naming it. */
-static bool gate_open(tctx *t, size_t i, const char *s, size_t n) {
-  size_t g = t->gate_of ? t->gate_of[i] : 0;
+/* Does the gate of rule i of a list (gate_of: tctx.gate_of or
+ * nongate_of) match in the block s[0..n), if it has one?  Searched once a
+ * block for every rule naming it. */
+static bool gate_open(tctx *t, const uint8_t *gate_of, size_t i,
+                      const char *s, size_t n) {
+  size_t g = gate_of ? gate_of[i] : 0;
   if (!g--) return true;
   if (t->gate_block[g] != t->block) {
     t->gate_block[g] = t->block;
@@ -465,21 +468,20 @@ static bool gate_open(tctx *t, size_t i, const char *s, size_t n) {
   return t->gate_ok[g];
 }
 
-/* The gates of t's target rules (tctx.gates).  A gate that names no rule,
- * or one gate too many, gates nothing: the rule runs on every block. */
-static void read_gates(tctx *t) {
-  if (!t->targets.n ||
-      !(t->gate_of = calloc(t->targets.n, sizeof *t->gate_of)))
-    return;
-  for (size_t i = 0; i < t->targets.n; i++) {
-    const char *id = rule_attr(t->targets.items[i], "gate");
+/* The gates of the rules of `list` (tctx.gates), into a new *gate_of.  A
+ * gate that names no rule, or one gate too many, gates nothing: the rule
+ * runs on every block. */
+static void read_gates(tctx *t, const rule_list *list, uint8_t **gate_of) {
+  if (!list->n || !(*gate_of = calloc(list->n, sizeof **gate_of))) return;
+  for (size_t i = 0; i < list->n; i++) {
+    const char *id = rule_attr(list->items[i], "gate");
     const rule *gate = id ? rules_find(t->x->rules, id) : NULL;
     if (!gate) continue;
     size_t g = 0;
     while (g < t->ngates && t->gates[g] != gate) g++;
     if (g == GATES) continue;
     if (g == t->ngates) t->gates[t->ngates++] = gate;
-    t->gate_of[i] = (uint8_t)(g + 1);
+    (*gate_of)[i] = (uint8_t)(g + 1);
   }
 }
 
@@ -556,7 +558,7 @@ static bool find_candidates(tctx *t, const char *s, size_t n, uint64_t has,
   t->block++;
   for (size_t i = 0; i < t->targets.n; i++) {
     const rule *r = t->targets.items[i];
-    if (!rule_may_match(r, has) || !gate_open(t, i, s, n) ||
+    if (!rule_may_match(r, has) || !gate_open(t, t->gate_of, i, s, n) ||
         !block_may_match(t, r, s, n))
       continue;
     size_t pos = 0, accepted = out->n; /* out->v[0..accepted) sorted */
@@ -585,7 +587,9 @@ static bool find_candidates(tctx *t, const char *s, size_t n, uint64_t has,
    * the last such value ends (one that starts after it drops nothing). */
   for (size_t i = 0; i < t->nontargets.n && out->n; i++) {
     const rule *r = t->nontargets.items[i];
-    if (!rule_may_match(r, has) || !block_may_match(t, r, s, n)) continue;
+    if (!rule_may_match(r, has) || !gate_open(t, t->nongate_of, i, s, n) ||
+        !block_may_match(t, r, s, n))
+      continue;
     size_t pos = 0;
     for (size_t from = 0; from <= n; from++) {
       /* the stretches before the one holding the next value hold none */
@@ -1031,7 +1035,9 @@ cchc_status extract_targets(xctx *x) {
   t.subj_after = rules_select(rs, "subject.", "after");
   t.subj_before = rules_select(rs, "subject.", "before");
   t.plan_area = title_area(&t);
-  read_gates(&t); /* (without memory, no gates: every rule runs) */
+  /* (without memory, no gates: every rule runs) */
+  read_gates(&t, &t.targets, &t.gate_of);
+  read_gates(&t, &t.nontargets, &t.nongate_of);
   for (size_t i = 0; i < t.targets.n; i++) {
     const rule_facts *f = &t.targets.items[i]->facts;
     t.target_gate |= f->nneeds ? f->needs[0] : ~(uint64_t)0;
@@ -1088,6 +1094,7 @@ cchc_status extract_targets(xctx *x) {
   if (st == CCHC_OK) st = table_targets(&t);
   free(t.feat);
   free(t.gate_of);
+  free(t.nongate_of);
   free(t.lit_block);
   free(t.lit_first);
   free(t.lit_pairs_at);
