@@ -44,7 +44,7 @@
  * search is a PCRE2 call. */
 enum { PAIRS = 1 << 16 };
 
-/* Distinct gates the target rules may name (tctx.gates). */
+/* Distinct gates the target and non-target rules may name (tctx.gates). */
 enum { GATES = 8 };
 
 typedef struct tctx {
@@ -76,7 +76,7 @@ typedef struct tctx {
    * literal needs, lit_pairs_at[id] - 1 into lit_pairs (0: not read
    * yet) */
   size_t pairs_block;
-  uint16_t pairs_mark;
+  uint8_t pairs_mark;
   uint32_t *lit_pairs_at;
   struct lit_pairs *lit_pairs;
   size_t nlit_pairs, cap_lit_pairs;
@@ -191,15 +191,15 @@ static inline uint16_t pair_bit(unsigned char a, unsigned char b) {
 /* The byte pairs of the last block read, per thread: pair v (its first
  * byte, plus 256 times its second) is in it when seen[v] is `mark`.  The
  * mark goes up block by block, over the plans the thread reads, and the
- * table is cleared only when it wraps (every 65,535 blocks): a table
- * cleared per plan cost more than the pairs it spared. */
+ * table is cleared only when it wraps (every 255 blocks): a table
+ * allocated and cleared per plan cost more than the pairs it spared. */
 static _Thread_local struct pair_marks {
-  uint16_t seen[PAIRS];
-  uint16_t mark;
+  uint8_t seen[PAIRS];
+  uint8_t mark;
 } pair_marks;
 
 /* The byte pairs of s[0..n) into seen[PAIRS], marked `gen`. */
-static void fill_pairs(uint16_t *seen, uint16_t gen, const char *s, size_t n) {
+static void fill_pairs(uint8_t *seen, uint8_t gen, const char *s, size_t n) {
   for (size_t i = 1; i < n; i++) {
     uint16_t v;
     memcpy(&v, s + i - 1, sizeof v);
@@ -208,8 +208,7 @@ static void fill_pairs(uint16_t *seen, uint16_t gen, const char *s, size_t n) {
 }
 
 /* Are the pairs of p among those marked `gen` in seen[PAIRS]? */
-static bool pairs_held(const lit_pairs *p, const uint16_t *seen,
-                       uint16_t gen) {
+static bool pairs_held(const lit_pairs *p, const uint8_t *seen, uint8_t gen) {
   for (size_t k = 0; k < p->npos; k++) {
     bool any = false;
     for (size_t j = 0; j < p->nalt[k] && !any; j++)
@@ -357,7 +356,7 @@ static bool block_may_hold(tctx *t, const rule_literal *l, const char *s,
 
 void targets_pairs_may_hold(const rule_literal *const *lits, size_t nlits,
                             const char *s, size_t n, bool *may) {
-  uint16_t *seen = calloc(PAIRS, sizeof *seen);
+  uint8_t *seen = calloc(PAIRS, sizeof *seen);
   if (seen) fill_pairs(seen, 1, s, n);
   for (size_t i = 0; i < nlits; i++) {
     lit_pairs p;

@@ -867,12 +867,12 @@ START_TEST(gates_hold_where_their_rules_match) {
 END_TEST
 
 /* The byte pairs of a block are marked in a table of the thread, cleared
- * only when its 16-bit marks wrap (targets.c, struct pair_marks): over
- * 70,000 blocks in plans read one after another, each block's literals
- * still tell its comparator ("tối thiểu" >=, "tối đa" <=), before the
+ * only when its 8-bit marks wrap (targets.c, struct pair_marks): over
+ * 3,000 blocks in plans read one after another, each block's literals
+ * still tell its comparator ("tối thiểu" >=, "tối đa" <=), before each
  * wrap and after it. */
 START_TEST(pair_marks_wrap) {
-  enum { PLANS = 70, LINES = 1000 };
+  enum { PLANS = 3, LINES = 1000 };
   static const char at_least[] = "- Tổ chức tối thiểu 02 cuộc họp.\n";
   static const char at_most[] = "- Tổ chức tối đa 03 cuộc họp.\n";
   char *src = malloc(LINES * sizeof at_least + 1);
