@@ -810,9 +810,11 @@ static struct known *known_slot(tctx *t, const char *text, size_t n) {
 }
 
 /* Keep text's indicator, the table at most half full (no memory: not
- * kept). */
-static void know(tctx *t, const char *text, size_t n, const char *key) {
+ * kept); `slot` is known_slot's for text, or NULL (none yet). */
+static void know(tctx *t, const char *text, size_t n, const char *key,
+                 struct known *slot) {
   if (2 * (t->nknown + 1) > t->cap_known) {
+    slot = NULL; /* (moved) */
     size_t cap = t->cap_known ? 2 * t->cap_known : 64;
     struct known *old = t->known, *p = calloc(cap, sizeof *p);
     if (!p) return;
@@ -824,7 +826,7 @@ static void know(tctx *t, const char *text, size_t n, const char *key) {
         *known_slot(t, old[i].text, strlen(old[i].text)) = old[i];
     free(old);
   }
-  struct known *k = known_slot(t, text, n);
+  struct known *k = slot ? slot : known_slot(t, text, n);
   if (!k->text) t->nknown++;
   *k = (struct known){text, key};
 }
@@ -833,14 +835,14 @@ static cchc_status indicator_of(tctx *t, const char *text, const char **key) {
   *key = NULL;
   if (!text) return CCHC_OK;
   size_t n = strlen(text);
-  const struct known *k = t->cap_known ? known_slot(t, text, n) : NULL;
+  struct known *k = t->cap_known ? known_slot(t, text, n) : NULL;
   if (k && k->text) {
     *key = k->key;
     return CCHC_OK;
   }
   cchc_status st = indicators_match(t->x->rules->indicators_by_meaning, text,
                                     n, key, t->x->err);
-  if (st == CCHC_OK) know(t, text, n, *key);
+  if (st == CCHC_OK) know(t, text, n, *key, k);
   return st;
 }
 
