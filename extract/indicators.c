@@ -275,12 +275,15 @@ static cchc_status classify(const indicator_set *s, const char *text,
   *out = -1;
   cchc_status st = fold_words(text, len, &key, &w, &nw, err);
   if (st != CCHC_OK) return st;
-  /* (one block: has[0, nvocab + 1), then the entries to try) */
-  clause c = {.w = malloc((nw + 1) * sizeof *c.w),
-              .number = malloc(nw + 1),
-              .has = calloc(s->nvocab + 1 + s->ne, 1),
-              .n = nw};
-  if (c.w && c.number && c.has) {
+  /* one block: w[nw + 1], has[nvocab + 1], the entries to try[ne],
+   * number[nw + 1] */
+  size_t nhas = s->nvocab + 1 + s->ne;
+  clause c = {.n = nw};
+  c.w = malloc((nw + 1) * sizeof *c.w + (nhas + nw + 1) * sizeof *c.has);
+  if (c.w) {
+    c.has = (bool *)(c.w + nw + 1);
+    c.number = c.has + nhas;
+    memset(c.has, 0, nhas * sizeof *c.has);
     bool *tried = c.has + s->nvocab + 1;
     for (size_t i = 0; i < s->nalways; i++) tried[s->always[i]] = true;
     for (size_t i = 0; i < nw; i++) {
@@ -296,8 +299,6 @@ static cchc_status classify(const indicator_set *s, const char *text,
     st = cchc_fail(err, CCHC_ERR_NOMEM, "out of memory");
   }
   free(c.w);
-  free(c.number);
-  free(c.has);
   free(w);
   free(key);
   return st;
