@@ -10,7 +10,8 @@
  * file order and the first whose concepts the clause holds gives the key.
  * Classes are expanded into their phrases when the file loads and every
  * word is interned, so matching compares word numbers, and a phrase with
- * a word the clause lacks is skipped without a scan. */
+ * a word the clause lacks is skipped without a scan; an entry none of
+ * whose key words (entry_keys) the clause holds is not tried at all. */
 #include "indicators.h"
 
 #include <stdint.h>
@@ -63,8 +64,7 @@ typedef struct entry {
   size_t nex, cap_ex;
 } entry;
 
-/* A folded word of the phrases and its number: vocab[id] is word id;
- * sorted[] holds the same words in byte order, for a binary search. */
+/* A folded word of the phrases and its number: vocab[id] is word id. */
 typedef struct vocab_word {
   const char *s;
   size_t n, id;
@@ -78,7 +78,14 @@ struct indicator_set {
   size_t ne, cap_e;
   vocab_word *vocab;
   size_t nvocab, cap_vocab;
-  vocab_word *sorted;
+  /* vocabulary words by hash: id + 1 in the slot of the word's hash, 0
+   * for none; at most half full */
+  size_t *slots, nslots;
+  /* An entry holds one of its key words (entry_keys) or it cannot match:
+   * the entries keyed by word v are word_entries[word_first[v] ..
+   * word_first[v + 1]), in file order; those with no key word, always[].
+   * A clause tries only the entries of its words. */
+  size_t *word_first, *word_entries, *always, nalways;
   void **blocks; /* every allocation, released together */
   size_t nblocks, cap_blocks;
 };
@@ -197,17 +204,20 @@ typedef struct clause {
   size_t n;
 } clause;
 
-static int cmp_vocab(const void *a, const void *b) {
-  const vocab_word *x = a, *y = b;
-  int c = memcmp(x->s, y->s, x->n < y->n ? x->n : y->n);
-  return c ? c : (x->n > y->n) - (x->n < y->n);
+/* The slot of word w[0..n) in s->slots: where its id + 1 is, or the
+ * empty one where it goes. */
+static size_t *vocab_slot(const indicator_set *s, const char *w, size_t n) {
+  size_t mask = s->nslots - 1;
+  for (size_t i = cchc_hash_bytes(w, n) & mask;; i = (i + 1) & mask) {
+    size_t id = s->slots[i];
+    if (!id || (s->vocab[id - 1].n == n && !memcmp(s->vocab[id - 1].s, w, n)))
+      return &s->slots[i];
+  }
 }
 
 static size_t vocab_find(const indicator_set *s, const word *w) {
-  vocab_word k = {w->s, w->n, 0};
-  const vocab_word *hit =
-      bsearch(&k, s->sorted, s->nvocab, sizeof *s->sorted, cmp_vocab);
-  return hit ? hit->id : NOT_IN_VOCAB;
+  size_t id = *vocab_slot(s, w->s, w->n);
+  return id ? id - 1 : NOT_IN_VOCAB;
 }
 
 static bool match_from(const phrase *p, size_t k, const clause *c,
@@ -243,9 +253,12 @@ static bool holds(const alts *a, const clause *c) {
   return false;
 }
 
-/* Index of the first entry the clause satisfies, or -1. */
-static long resolve(const indicator_set *s, const clause *c) {
+/* Index of the first entry the clause satisfies, or -1.  `tried`
+ * (s->ne flags) marks the entries that may: those keyed by its words. */
+static long resolve(const indicator_set *s, const clause *c,
+                    const bool *tried) {
   for (size_t i = 0; i < s->ne; i++) {
+    if (!tried[i]) continue;
     const entry *e = &s->e[i];
     bool ok = !holds(&e->exclude, c);
     for (size_t j = 0; ok && j < e->nhas; j++) ok = holds(&e->has[j], c);
@@ -262,23 +275,30 @@ static cchc_status classify(const indicator_set *s, const char *text,
   *out = -1;
   cchc_status st = fold_words(text, len, &key, &w, &nw, err);
   if (st != CCHC_OK) return st;
-  clause c = {.w = malloc((nw + 1) * sizeof *c.w),
-              .number = malloc(nw + 1),
-              .has = calloc(s->nvocab + 1, 1),
-              .n = nw};
-  if (c.w && c.number && c.has) {
+  /* one block: w[nw + 1], has[nvocab + 1], the entries to try[ne],
+   * number[nw + 1] */
+  size_t nhas = s->nvocab + 1 + s->ne;
+  clause c = {.n = nw};
+  c.w = malloc((nw + 1) * sizeof *c.w + (nhas + nw + 1) * sizeof *c.has);
+  if (c.w) {
+    c.has = (bool *)(c.w + nw + 1);
+    c.number = c.has + nhas;
+    memset(c.has, 0, nhas * sizeof *c.has);
+    bool *tried = c.has + s->nvocab + 1;
+    for (size_t i = 0; i < s->nalways; i++) tried[s->always[i]] = true;
     for (size_t i = 0; i < nw; i++) {
       c.number[i] = is_digit(w[i].s[0]);
-      c.w[i] = vocab_find(s, &w[i]);
-      if (c.w[i] != NOT_IN_VOCAB) c.has[c.w[i]] = true;
+      size_t v = c.w[i] = vocab_find(s, &w[i]);
+      if (v == NOT_IN_VOCAB || c.has[v]) continue;
+      c.has[v] = true;
+      for (size_t k = s->word_first[v]; k < s->word_first[v + 1]; k++)
+        tried[s->word_entries[k]] = true;
     }
-    *out = resolve(s, &c);
+    *out = resolve(s, &c, tried);
   } else {
     st = cchc_fail(err, CCHC_ERR_NOMEM, "out of memory");
   }
   free(c.w);
-  free(c.number);
-  free(c.has);
   free(w);
   free(key);
   return st;
@@ -614,13 +634,91 @@ static cchc_status parse_line(parser *p, const char *raw, size_t n) {
   return parse_field(p, t, n);
 }
 
-/* The vocabulary in byte order, for vocab_find. */
-static cchc_status sort_vocab(parser *p) {
+/* The vocabulary by hash, for vocab_find. */
+static cchc_status hash_vocab(parser *p) {
   indicator_set *s = p->s;
-  if (!(s->sorted = keep(s, (s->nvocab + 1) * sizeof *s->sorted)))
-    return nomem(p);
-  if (s->nvocab) memcpy(s->sorted, s->vocab, s->nvocab * sizeof *s->sorted);
-  qsort(s->sorted, s->nvocab, sizeof *s->sorted, cmp_vocab);
+  s->nslots = 16;
+  while (s->nslots < 2 * s->nvocab) s->nslots *= 2;
+  if (!(s->slots = keep(s, s->nslots * sizeof *s->slots))) return nomem(p);
+  for (size_t i = 0; i < s->nvocab; i++)
+    *vocab_slot(s, s->vocab[i].s, s->vocab[i].n) = i + 1;
+  return CCHC_OK;
+}
+
+/* The key words of entry e into keys[] (room for every phrase), their
+ * number, or SIZE_MAX when it has none: one word of each phrase of one
+ * of its has: lists, each phrase's least common (by freq[], the phrases
+ * each word is in), of the list with the fewest.  A clause that holds
+ * none of them holds none of the list's phrases. */
+static size_t entry_keys(const entry *e, const size_t *freq, size_t *keys,
+                         size_t *scratch) {
+  size_t best = SIZE_MAX;
+  for (size_t j = 0; j < e->nhas; j++) {
+    const alts *a = &e->has[j];
+    size_t n = 0;
+    bool ok = true;
+    for (size_t i = 0; ok && i < a->n; i++) {
+      size_t pick = NOT_IN_VOCAB;
+      for (size_t k = 0; k < a->v[i].n; k++) {
+        const item *it = &a->v[i].items[k];
+        if (it->kind == ITEM_WORD &&
+            (pick == NOT_IN_VOCAB || freq[it->word] < freq[pick]))
+          pick = it->word;
+      }
+      ok = pick != NOT_IN_VOCAB;
+      bool had = false;
+      for (size_t k = 0; ok && k < n && !had; k++) had = scratch[k] == pick;
+      if (ok && !had) scratch[n++] = pick;
+    }
+    if (ok && n < best) {
+      best = n;
+      memcpy(keys, scratch, n * sizeof *keys);
+    }
+  }
+  return best;
+}
+
+/* The entries keyed by each word (struct indicator_set). */
+static cchc_status index_entries(parser *p) {
+  indicator_set *s = p->s;
+  size_t most = 0; /* phrases of the longest has: list */
+  size_t *freq = keep(s, (s->nvocab + 1) * sizeof *freq);
+  if (!freq) return nomem(p);
+  for (size_t i = 0; i < s->ne; i++)
+    for (size_t j = 0; j < s->e[i].nhas; j++) {
+      const alts *a = &s->e[i].has[j];
+      if (a->n > most) most = a->n;
+      for (size_t k = 0; k < a->n; k++)
+        for (size_t m = 0; m < a->v[k].n; m++)
+          if (a->v[k].items[m].kind == ITEM_WORD) freq[a->v[k].items[m].word]++;
+    }
+  size_t *keys = keep(s, (most + 1) * sizeof *keys);
+  size_t *scratch = keep(s, (most + 1) * sizeof *scratch);
+  size_t *first = keep(s, (s->nvocab + 2) * sizeof *first);
+  size_t *always = keep(s, (s->ne + 1) * sizeof *always);
+  if (!keys || !scratch || !first || !always) return nomem(p);
+  /* counted into first[v + 1], then summed into starts; filled in file
+   * order, each entry once per word */
+  size_t total = 0;
+  for (size_t i = 0; i < s->ne; i++) {
+    size_t n = entry_keys(&s->e[i], freq, keys, scratch);
+    if (n == SIZE_MAX) continue;
+    for (size_t k = 0; k < n; k++) first[keys[k] + 1]++;
+    total += n;
+  }
+  for (size_t v = 0; v < s->nvocab; v++) first[v + 1] += first[v];
+  size_t *list = keep(s, (total + 1) * sizeof *list);
+  size_t *fill = keep(s, (s->nvocab + 1) * sizeof *fill);
+  if (!list || !fill) return nomem(p);
+  memcpy(fill, first, s->nvocab * sizeof *fill);
+  for (size_t i = 0; i < s->ne; i++) {
+    size_t n = entry_keys(&s->e[i], freq, keys, scratch);
+    if (n == SIZE_MAX) always[s->nalways++] = i;
+    for (size_t k = 0; n != SIZE_MAX && k < n; k++) list[fill[keys[k]]++] = i;
+  }
+  s->word_first = first;
+  s->word_entries = list;
+  s->always = always;
   return CCHC_OK;
 }
 
@@ -642,7 +740,8 @@ cchc_status indicators_parse(const cchc_rules *rs, const char *path,
     at += n + 1;
   }
   if (st == CCHC_OK) st = finish_entry(&p);
-  if (st == CCHC_OK) st = sort_vocab(&p);
+  if (st == CCHC_OK) st = hash_vocab(&p);
+  if (st == CCHC_OK) st = index_entries(&p);
   if (st != CCHC_OK) {
     indicators_free(s);
     return st;

@@ -44,6 +44,9 @@
  * search is a PCRE2 call. */
 enum { PAIRS = 1 << 16 };
 
+/* Distinct gates the target and non-target rules may name (tctx.gates). */
+enum { GATES = 8 };
+
 typedef struct tctx {
   xctx *x;
   rule_list targets, nontargets, ends, lists, openers;
@@ -53,6 +56,14 @@ typedef struct tctx {
    * least (every feature when a rule needs none).  Most lines hold no
    * digit, and are passed over without a look at each rule. */
   uint64_t target_gate;
+  /* The gates of the target and non-target rules (tgate.*, `set:
+   * gate=`): target i runs on a block only when gates[gate_of[i] - 1]
+   * matches in it (0: no gate), non-target i when gates[nongate_of[i] -
+   * 1] does; gate_block[g] is the block whose answer gate_ok[g] is. */
+  const rule *gates[GATES];
+  uint8_t *gate_of, *nongate_of;
+  size_t ngates, gate_block[GATES];
+  bool gate_ok[GATES];
   const char *plan_area; /* the one area the plan's title names, or NULL */
   uint64_t *feat; /* feat[i]: the features of byte i of the block */
   size_t cap_feat;
@@ -60,14 +71,12 @@ typedef struct tctx {
    * block, as far as found (SIZE_MAX: nowhere): lit_first[id] when
    * lit_block[id] is the current block */
   size_t block, nlits, *lit_block, *lit_first;
-  /* the byte pairs of block pairs_block (block_pairs): pair v (its first
-   * byte, plus 256 times its second) is in it when pair_seen[v] is the
-   * block's number modulo 256, with no clearing between blocks (a pair of
-   * a block 256 before reads as there: a search more); the pairs each
+  /* the byte pairs of block pairs_block are those of the thread's
+   * pair_marks marked pairs_mark (struct pair_marks); the pairs each
    * literal needs, lit_pairs_at[id] - 1 into lit_pairs (0: not read
    * yet) */
-  uint8_t *pair_seen;
   size_t pairs_block;
+  uint8_t pairs_mark;
   uint32_t *lit_pairs_at;
   struct lit_pairs *lit_pairs;
   size_t nlit_pairs, cap_lit_pairs;
@@ -178,6 +187,16 @@ static inline uint16_t pair_bit(unsigned char a, unsigned char b) {
   memcpy(&v, two, sizeof v);
   return v;
 }
+
+/* The byte pairs of the last block read, per thread: pair v (its first
+ * byte, plus 256 times its second) is in it when seen[v] is `mark`.  The
+ * mark goes up block by block, over the plans the thread reads, and the
+ * table is cleared only when it wraps (every 255 blocks): a table
+ * allocated and cleared per plan cost more than the pairs it spared. */
+static _Thread_local struct pair_marks {
+  uint8_t seen[PAIRS];
+  uint8_t mark;
+} pair_marks;
 
 /* The byte pairs of s[0..n) into seen[PAIRS], marked `gen`. */
 static void fill_pairs(uint8_t *seen, uint8_t gen, const char *s, size_t n) {
@@ -306,7 +325,7 @@ static const lit_pairs *pairs_kept(const rule_literal *l) {
  * when it cannot. */
 static bool block_may_hold(tctx *t, const rule_literal *l, const char *s,
                            size_t n) {
-  if (!t->lit_pairs_at || !t->pair_seen || l->set != &t->x->rules->literals ||
+  if (!t->lit_pairs_at || l->set != &t->x->rules->literals ||
       l->id >= t->nlits)
     return true;
   uint32_t *at = &t->lit_pairs_at[l->id];
@@ -320,11 +339,19 @@ static bool block_may_hold(tctx *t, const rule_literal *l, const char *s,
     v[t->nlit_pairs++] = *kept;
     *at = (uint32_t)t->nlit_pairs;
   }
-  if (t->pairs_block != t->block) {
-    fill_pairs(t->pair_seen, (uint8_t)t->block, s, n);
+  struct pair_marks *pm = &pair_marks;
+  /* (the table holds another block's pairs when another search of this
+   * thread read one since) */
+  if (t->pairs_block != t->block || pm->mark != t->pairs_mark) {
+    if (!++pm->mark) {
+      memset(pm->seen, 0, sizeof pm->seen);
+      pm->mark = 1;
+    }
+    fill_pairs(pm->seen, pm->mark, s, n);
     t->pairs_block = t->block;
+    t->pairs_mark = pm->mark;
   }
-  return pairs_held(&t->lit_pairs[*at - 1], t->pair_seen, (uint8_t)t->block);
+  return pairs_held(&t->lit_pairs[*at - 1], pm->seen, pm->mark);
 }
 
 void targets_pairs_may_hold(const rule_literal *const *lits, size_t nlits,
@@ -426,6 +453,37 @@ static bool match_at_words(tctx *t, const rule *r, const char *s, size_t n,
   }
 }
 
+/* Does the gate of rule i of a list (gate_of: tctx.gate_of or
+ * nongate_of) match in the block s[0..n), if it has one?  Searched once a
+ * block for every rule naming it. */
+static bool gate_open(tctx *t, const uint8_t *gate_of, size_t i,
+                      const char *s, size_t n) {
+  size_t g = gate_of ? gate_of[i] : 0;
+  if (!g--) return true;
+  if (t->gate_block[g] != t->block) {
+    t->gate_block[g] = t->block;
+    t->gate_ok[g] = rule_exec(t->gates[g], s, n, 0, t->x->md);
+  }
+  return t->gate_ok[g];
+}
+
+/* The gates of the rules of `list` (tctx.gates), into a new *gate_of.  A
+ * gate that names no rule, or one gate too many, gates nothing: the rule
+ * runs on every block. */
+static void read_gates(tctx *t, const rule_list *list, uint8_t **gate_of) {
+  if (!list->n || !(*gate_of = calloc(list->n, sizeof **gate_of))) return;
+  for (size_t i = 0; i < list->n; i++) {
+    const char *id = rule_attr(list->items[i], "gate");
+    const rule *gate = id ? rules_find(t->x->rules, id) : NULL;
+    if (!gate) continue;
+    size_t g = 0;
+    while (g < t->ngates && t->gates[g] != gate) g++;
+    if (g == GATES) continue;
+    if (g == t->ngates) t->gates[t->ngates++] = gate;
+    (*gate_of)[i] = (uint8_t)(g + 1);
+  }
+}
+
 /* ---- 2. candidates ---------------------------------------------------------- */
 
 typedef struct cand {
@@ -499,7 +557,9 @@ static bool find_candidates(tctx *t, const char *s, size_t n, uint64_t has,
   t->block++;
   for (size_t i = 0; i < t->targets.n; i++) {
     const rule *r = t->targets.items[i];
-    if (!rule_may_match(r, has) || !block_may_match(t, r, s, n)) continue;
+    if (!rule_may_match(r, has) || !gate_open(t, t->gate_of, i, s, n) ||
+        !block_may_match(t, r, s, n))
+      continue;
     size_t pos = 0, accepted = out->n; /* out->v[0..accepted) sorted */
     bool by_words = xstarts_with_word(r) && !r->first_unit;
     size_t at[RULE_ANCHOR_ALTS];
@@ -526,7 +586,9 @@ static bool find_candidates(tctx *t, const char *s, size_t n, uint64_t has,
    * the last such value ends (one that starts after it drops nothing). */
   for (size_t i = 0; i < t->nontargets.n && out->n; i++) {
     const rule *r = t->nontargets.items[i];
-    if (!rule_may_match(r, has) || !block_may_match(t, r, s, n)) continue;
+    if (!rule_may_match(r, has) || !gate_open(t, t->nongate_of, i, s, n) ||
+        !block_may_match(t, r, s, n))
+      continue;
     size_t pos = 0;
     for (size_t from = 0; from <= n; from++) {
       /* the stretches before the one holding the next value hold none */
@@ -748,9 +810,11 @@ static struct known *known_slot(tctx *t, const char *text, size_t n) {
 }
 
 /* Keep text's indicator, the table at most half full (no memory: not
- * kept). */
-static void know(tctx *t, const char *text, size_t n, const char *key) {
+ * kept); `slot` is known_slot's for text, or NULL (none yet). */
+static void know(tctx *t, const char *text, size_t n, const char *key,
+                 struct known *slot) {
   if (2 * (t->nknown + 1) > t->cap_known) {
+    slot = NULL; /* (moved) */
     size_t cap = t->cap_known ? 2 * t->cap_known : 64;
     struct known *old = t->known, *p = calloc(cap, sizeof *p);
     if (!p) return;
@@ -762,7 +826,7 @@ static void know(tctx *t, const char *text, size_t n, const char *key) {
         *known_slot(t, old[i].text, strlen(old[i].text)) = old[i];
     free(old);
   }
-  struct known *k = known_slot(t, text, n);
+  struct known *k = slot ? slot : known_slot(t, text, n);
   if (!k->text) t->nknown++;
   *k = (struct known){text, key};
 }
@@ -771,14 +835,14 @@ static cchc_status indicator_of(tctx *t, const char *text, const char **key) {
   *key = NULL;
   if (!text) return CCHC_OK;
   size_t n = strlen(text);
-  const struct known *k = t->cap_known ? known_slot(t, text, n) : NULL;
+  struct known *k = t->cap_known ? known_slot(t, text, n) : NULL;
   if (k && k->text) {
     *key = k->key;
     return CCHC_OK;
   }
   cchc_status st = indicators_match(t->x->rules->indicators_by_meaning, text,
                                     n, key, t->x->err);
-  if (st == CCHC_OK) know(t, text, n, *key);
+  if (st == CCHC_OK) know(t, text, n, *key, k);
   return st;
 }
 
@@ -972,6 +1036,9 @@ cchc_status extract_targets(xctx *x) {
   t.subj_after = rules_select(rs, "subject.", "after");
   t.subj_before = rules_select(rs, "subject.", "before");
   t.plan_area = title_area(&t);
+  /* (without memory, no gates: every rule runs) */
+  read_gates(&t, &t.targets, &t.gate_of);
+  read_gates(&t, &t.nontargets, &t.nongate_of);
   for (size_t i = 0; i < t.targets.n; i++) {
     const rule_facts *f = &t.targets.items[i]->facts;
     t.target_gate |= f->nneeds ? f->needs[0] : ~(uint64_t)0;
@@ -986,8 +1053,6 @@ cchc_status extract_targets(xctx *x) {
   }
   /* without memory for it, every block is searched for every literal */
   t.lit_pairs_at = calloc(t.nlits + 1, sizeof *t.lit_pairs_at);
-  /* (block numbers start at 1: 0 is no block's) */
-  t.pair_seen = calloc(PAIRS, sizeof *t.pair_seen);
   cands c = {0};
   cuts ends = {0}, ends_by_end = {0}, lists = {0}, openers = {0};
   cchc_status st = CCHC_OK;
@@ -1029,10 +1094,11 @@ cchc_status extract_targets(xctx *x) {
   }
   if (st == CCHC_OK) st = table_targets(&t);
   free(t.feat);
+  free(t.gate_of);
+  free(t.nongate_of);
   free(t.lit_block);
   free(t.lit_first);
   free(t.lit_pairs_at);
-  free(t.pair_seen);
   free(t.lit_pairs);
   free(t.known);
   free(c.v);

@@ -778,6 +778,124 @@ START_TEST(byte_pairs_tell_absent_literals) {
 }
 END_TEST
 
+/* Gates (rules/targets.rules, tgate.*): a target or non-target rule runs
+ * only on a block its gate matches in, so the gate must match wherever the rule
+ * does.  Checked for every gated target rule on every corpus line and two
+ * joined, on the rules' own forms, and on each with its ASCII letters in
+ * capitals; and a gate must spare searches: most lines with a number fail
+ * it. */
+typedef struct gates_try {
+  const rule *rules[64], *gates[64];
+  size_t n, *hits;
+  size_t blocks, shut; /* blocks with a digit; those a gate shuts */
+  pcre2_match_data *md;
+  char *differs; /* the first rule that matched where its gate did not */
+} gates_try;
+
+static void try_gates(gates_try *g, const char *s, size_t n) {
+  bool digit = false;
+  for (size_t i = 0; i < n && !digit; i++) digit = s[i] >= '0' && s[i] <= '9';
+  g->blocks += digit;
+  for (size_t i = 0; i < g->n; i++) {
+    bool open = rule_exec(g->gates[i], s, n, 0, g->md);
+    g->shut += digit && !open;
+    if (!rule_exec(g->rules[i], s, n, 0, g->md)) continue;
+    g->hits[i]++;
+    if (!open && !g->differs &&
+        asprintf(&g->differs, "%s matches where %s does not: \"%.*s\"",
+                 g->rules[i]->id, g->gates[i]->id, (int)(n < 200 ? n : 200),
+                 s) < 0)
+      g->differs = NULL;
+  }
+}
+
+static void check_gates(void *ctx, const char *s, size_t n, bool joined) {
+  (void)joined;
+  gates_try *g = ctx;
+  try_gates(g, s, n);
+  char *caps = malloc(n + 1);
+  ck_assert_ptr_nonnull(caps);
+  for (size_t i = 0; i < n; i++)
+    caps[i] = s[i] >= 'a' && s[i] <= 'z' ? (char)(s[i] - 'a' + 'A') : s[i];
+  try_gates(g, caps, n);
+  free(caps);
+}
+
+START_TEST(gates_hold_where_their_rules_match) {
+  gates_try g = {0};
+  static const char *const groups[] = {"target.", "nontarget."};
+  for (size_t k = 0; k < 2; k++) {
+    rule_list rs = rules_select(rules, groups[k], NULL);
+    for (size_t i = 0; i < rs.n; i++) {
+      const char *id = rule_attr(rs.items[i], "gate");
+      if (!id) continue;
+      const rule *gate = rules_find(rules, id);
+      ck_assert_msg(gate && !strncmp(id, "tgate.", 6), "%s: gate %s",
+                    rs.items[i]->id, id);
+      ck_assert_uint_lt(g.n, 64);
+      g.rules[g.n] = rs.items[i];
+      g.gates[g.n++] = gate;
+    }
+  }
+  /* the range, the seven counts, durations and descriptive counts */
+  ck_assert_uint_ge(g.n, 10);
+  g.hits = calloc(g.n, sizeof *g.hits);
+  g.md = rules_match_data(rules);
+  ck_assert(g.hits && g.md);
+  /* (the plans write few ranges) */
+  static const char *const forms[] = {
+      "mức độ hài lòng đạt từ 95% -100%", "đạt 95-100% hồ sơ",
+      "từ 90,5% đến 95%", "Tổ chức 2 lớp tập huấn", "Phân đấu có 2 sáng kiến",
+      "có ít nhất 1.000 hộ gia đình", "có trên 10 doanh nghiệp",
+      "đồng bộ 06 nội dung trọng tâm", "nguyên tắc 6 rõ",
+      "sơ kết 06 tháng đầu năm"};
+  for (size_t i = 0; i < sizeof forms / sizeof *forms; i++)
+    check_gates(&g, forms[i], strlen(forms[i]), false);
+  char **texts;
+  size_t ntexts = rewrites_texts(&texts);
+  for (size_t i = 0; i < ntexts; i++) rewrites_walk(texts[i], check_gates, &g);
+  rewrites_texts_free(texts, ntexts);
+  ck_assert_msg(!g.differs, "%s", g.differs);
+  size_t hits = 0;
+  for (size_t i = 0; i < g.n; i++) hits += g.hits[i];
+  ck_assert_uint_gt(hits, 100); /* the check saw the rules match */
+  ck_assert_uint_gt(2 * g.shut, g.blocks * g.n); /* most lines are shut */
+  pcre2_match_data_free(g.md);
+  free(g.hits);
+  free(g.differs);
+}
+END_TEST
+
+/* The byte pairs of a block are marked in a table of the thread, cleared
+ * only when its 8-bit marks wrap (targets.c, struct pair_marks): over
+ * 3,000 blocks in plans read one after another, each block's literals
+ * still tell its comparator ("tối thiểu" >=, "tối đa" <=), before each
+ * wrap and after it. */
+START_TEST(pair_marks_wrap) {
+  enum { PLANS = 3, LINES = 1000 };
+  static const char at_least[] = "- Tổ chức tối thiểu 02 cuộc họp.\n";
+  static const char at_most[] = "- Tổ chức tối đa 03 cuộc họp.\n";
+  char *src = malloc(LINES * sizeof at_least + 1);
+  ck_assert_ptr_nonnull(src);
+  size_t n = 0;
+  for (size_t i = 0; i < LINES; i++) {
+    const char *line = i % 2 ? at_most : at_least;
+    memcpy(src + n, line, strlen(line));
+    n += strlen(line);
+  }
+  src[n] = '\0';
+  for (size_t p = 0; p < PLANS; p++) {
+    cchc_frame *f = harness_process(rules, src, n);
+    ck_assert_uint_eq(f->ntargets, LINES);
+    for (size_t i = 0; i < LINES; i++)
+      ck_assert_msg(!strcmp(f->targets[i].comparator, i % 2 ? "<=" : ">="),
+                    "plan %zu, line %zu: %s", p, i, f->targets[i].comparator);
+    cchc_frame_free(f);
+  }
+  free(src);
+}
+END_TEST
+
 START_TEST(corpus_against_gold) {
   char **files;
   size_t n = harness_corpus(&files);
@@ -830,6 +948,8 @@ int main(void) {
   tcase_set_timeout(tcr, 300);
   tcase_add_test(tcr, rewritten_patterns_match_as_before);
   tcase_add_test(tcr, byte_pairs_tell_absent_literals);
+  tcase_add_test(tcr, pair_marks_wrap);
+  tcase_add_test(tcr, gates_hold_where_their_rules_match);
   suite_add_tcase(s, tcr);
   TCase *tcc = tcase_create("corpus");
   tcase_add_checked_fixture(tcc, load_rules, free_rules);

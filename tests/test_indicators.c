@@ -275,6 +275,30 @@ START_TEST(examples_are_run) {
 }
 END_TEST
 
+/* A clause tries only the entries keyed by its words (entry_keys), in file
+ * order all the same: an entry keyed by a word of its second has: list
+ * (the list with the fewest key words), and one with a phrase of no word
+ * ("#"), which every clause tries, claim their examples. */
+START_TEST(entries_keyed_by_words) {
+  static const char keyed[] = "indicator tthc.dung_han\n"
+                              "has: hồ sơ | thủ tục | TTHC\n"
+                              "has: đúng hạn\n"
+                              "yes: 98% hồ sơ đúng hạn\n"
+                              "yes: thủ tục được giải quyết đúng hạn 98%\n"
+                              "no: 98% hồ sơ\n"
+                              "indicator tthc.so_hoa\n"
+                              "has: # | chưa có\n"
+                              "not: hồ sơ\n"
+                              "yes: 90% văn bản được số hóa\n"
+                              "yes: số hóa 90% kết quả đúng hạn\n"
+                              "no: hồ sơ được số hóa 90%\n";
+  harness_result r = rules_test(concepts_dir(keyed));
+  ck_assert_msg(r.rc == 0, "stderr: %s", r.err);
+  ck_assert_ptr_nonnull(strstr(r.out, " 0 failed"));
+  harness_result_free(&r);
+}
+END_TEST
+
 /* ---- areas ------------------------------------------------------------------ */
 
 /* Areas of the targets of src, in order. */
@@ -406,6 +430,7 @@ int main(void) {
   tcase_add_loop_test(tf, bad_concepts_name_file_and_line, 0,
                       sizeof bad_concepts / sizeof *bad_concepts);
   tcase_add_test(tf, examples_are_run);
+  tcase_add_test(tf, entries_keyed_by_words);
   suite_add_tcase(s, tf);
   TCase *tg = tcase_create("gold");
   tcase_set_timeout(tg, 120);
