@@ -265,6 +265,49 @@ static bool select_areas(tk *t, const cchc_rules *rs) {
   return true;
 }
 
+static bool is_strong(const rule *r) {
+  const char *st = rule_attr(r, "strength");
+  return st && !strcmp(st, "strong");
+}
+
+/* Into *out the rules of `from` (the strong ones only, when `strong`)
+ * and their twins, taken from *next on. */
+static void cues_of(const cchc_rules *rs, rule_list from, bool strong,
+                    const rule ***next, lead_cues *out) {
+  const rule **cues = *next;
+  size_t n = 0;
+  for (size_t i = 0; i < from.n; i++)
+    if (!strong || is_strong(from.items[i])) cues[n++] = from.items[i];
+  const rule **near = cues + n;
+  out->near_all = true;
+  for (size_t i = 0; i < n; i++) {
+    const char *id = rule_attr(cues[i], "near");
+    const rule *twin = id ? rules_find(rs, id) : NULL;
+    if (twin)
+      near[i] = twin;
+    else
+      out->near_all = false;
+  }
+  out->cues = (rule_list){cues, n};
+  out->near = (rule_list){near, out->near_all ? n : 0};
+  *next = near + n;
+}
+
+/* The lead cues of each side, all and strong, chosen once per plan rather
+ * than at every clause. */
+static bool lead_cues_select(tk *t, const cchc_rules *rs) {
+  size_t n = 2 * 2 * (t->after.n + t->before.n);
+  const rule **all = malloc((n ? n : 1) * sizeof *all);
+  if (!all) return false;
+  const rule **next = all;
+  for (int strong = 0; strong < 2; strong++) {
+    cues_of(rs, t->after, strong, &next, &t->cues_after[strong]);
+    cues_of(rs, t->before, strong, &next, &t->cues_before[strong]);
+  }
+  t->cue_rules = all;
+  return true;
+}
+
 cchc_status extract_tasks(xctx *x) {
   const cchc_rules *rs = x->rules;
   tk t = {.x = x,
@@ -289,8 +332,9 @@ cchc_status extract_tasks(xctx *x) {
           .app_start = x->nlines,
           .app_end = x->nlines};
   t.claimed = calloc(x->nlines ? x->nlines : 1, sizeof *t.claimed);
-  if (!t.claimed || !select_areas(&t, rs)) {
+  if (!t.claimed || !select_areas(&t, rs) || !lead_cues_select(&t, rs)) {
     free(t.claimed);
+    free(t.area_rules);
     return cchc_fail(x->err, CCHC_ERR_NOMEM, "out of memory");
   }
   xappendix_lines(x, &t.app_start, &t.app_end);
@@ -307,6 +351,7 @@ cchc_status extract_tasks(xctx *x) {
   body_tasks(&t);
   order_tasks(x->f);
   free(t.area_rules);
+  free(t.cue_rules);
   free(t.claimed);
   clause_coordinators_free(&t);
   return x->f->failed ? cchc_fail(x->err, CCHC_ERR_NOMEM, "out of memory")
