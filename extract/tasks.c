@@ -23,6 +23,7 @@
  * units listed right after "phối hợp (với)" (coord.with, joined by
  * coord.gap); a task's deadline is the first frame deadline inside its
  * text (clause.c, deadlines.c).  Tasks end up in document order. */
+#include "../common/strbuf.h"
 #include "table.h"
 #include "tasks.h"
 
@@ -31,14 +32,25 @@
 
 /* ---- frame items ------------------------------------------------------------ */
 
+/* The text of canonical span [a, b) as a task prints a unit: folded and
+ * interned, kept by span (the text of a span stays while the plan is
+ * read) for the next task naming it. */
+static const char *unit_text(tk *t, size_t a, size_t b) {
+  enum { SLOTS = sizeof t->unit_texts / sizeof *t->unit_texts };
+  struct unit_text *k = &t->unit_texts[(a * 31 + b) % SLOTS];
+  if (k->text && k->start == a && k->end == b) return k->text;
+  const char *text = frame_intern(t->x->f, xfolded(t->x, a, b));
+  if (text) *k = (struct unit_text){a, b, text};
+  return text;
+}
+
 static frame_unit *to_frame_units(tk *t, const xunits *l) {
   if (!l->n) return NULL;
   frame_unit *u = frame_alloc(t->x->f, l->n * sizeof *u);
   if (!u) return NULL;
   for (size_t i = 0; i < l->n; i++) {
     const xunit *m = &l->items[i];
-    u[i] = (frame_unit){m->key, m->name,
-                        frame_intern(t->x->f, xfolded(t->x, m->start, m->end)),
+    u[i] = (frame_unit){m->key, m->name, unit_text(t, m->start, m->end),
                         (frame_span){m->start, m->end}};
   }
   return u;
@@ -242,11 +254,21 @@ static int by_span(const void *a, const void *b) {
   return p->span.end < q->span.end ? -1 : p->span.end > q->span.end;
 }
 
-/* Tasks in document order, numbered k1, k2, ... */
+/* Tasks in document order, numbered k1, k2, ... (the digits written by
+ * cchc_integer_text: snprintf cost more than the rest of an id) */
 static void order_tasks(cchc_frame *f) {
   if (f->ntasks > 1) qsort(f->tasks, f->ntasks, sizeof *f->tasks, by_span);
-  for (size_t i = 0; i < f->ntasks; i++)
-    f->tasks[i].id = frame_printf(f, "k%zu", i + 1);
+  for (size_t i = 0; i < f->ntasks; i++) {
+    char digits[CCHC_INTEGER_MAX];
+    size_t n = cchc_integer_text((long long)(i + 1), digits);
+    char *id = frame_alloc_chars(f, n + 2);
+    if (id) {
+      id[0] = 'k';
+      memcpy(id + 1, digits, n);
+      id[n + 1] = '\0';
+    }
+    f->tasks[i].id = id;
+  }
 }
 
 /* area.* rules and leadarea.* rules that set an area, in an array of its

@@ -41,6 +41,12 @@ typedef struct tk {
   xunits coords;
   size_t coords_a, coords_b;
   bool coords_kept;
+  /* the text of unit spans lately put in a task (tasks.c: to_frame_units):
+   * a heading's units lead each of its duties, their spans printed once */
+  struct unit_text {
+    size_t start, end;
+    const char *text; /* NULL: slot free */
+  } unit_texts[64];
 } tk;
 
 /* ---- one clause (clause.c) ---------------------------------------------- */

@@ -1223,6 +1223,38 @@ START_TEST(leads_where_twins_match) {
 }
 END_TEST
 
+/* A unit's text is kept by its span for the next task naming it: every
+ * duty under a heading prints the heading's units as they stand, a duty
+ * leading with units of its own prints those, and each unit its own span
+ * (many duties: their spans fill and share the slots). */
+START_TEST(unit_texts_by_span) {
+  char src[16384];
+  size_t n = (size_t)snprintf(src, sizeof src,
+                              "KẾ HOẠCH\nCải cách hành chính năm 2026\n"
+                              "I. TỔ CHỨC THỰC HIỆN\n"
+                              "1. Văn phòng HĐND và UBND xã\n");
+  for (int i = 0; i < 40; i++)
+    n += (size_t)snprintf(src + n, sizeof src - n,
+                          i % 2 ? "- Công an xã chủ trì kiểm tra việc %d.\n"
+                                : "- Rà soát thủ tục hành chính lần %d.\n",
+                          i);
+  doc d = extract(src);
+  size_t duties = 0;
+  for (size_t i = 0; i < d.f->ntasks; i++) {
+    const frame_task *k = &d.f->tasks[i];
+    ck_assert_uint_eq(k->nlead, 1);
+    bool own = !strncmp(k->text, "Công an xã", strlen("Công an xã"));
+    ck_assert_str_eq(k->lead[0].text,
+                     own ? "Công an xã" : "Văn phòng HĐND và UBND xã");
+    ck_assert_uint_eq(strlen(k->lead[0].text),
+                      k->lead[0].span.end - k->lead[0].span.start);
+    duties++;
+  }
+  ck_assert_uint_eq(duties, 40);
+  done(&d);
+}
+END_TEST
+
 int main(void) {
   Suite *s = suite_create("extract_tasks");
   TCase *tc = tcase_create("plan");
@@ -1252,6 +1284,7 @@ int main(void) {
   tcase_add_test(tc, inline_assignments);
   tcase_add_test(tc, labels_after_semicolon);
   tcase_add_test(tc, leads_where_twins_match);
+  tcase_add_test(tc, unit_texts_by_span);
   suite_add_tcase(s, tc);
   TCase *tcc = tcase_create("corpus");
   tcase_add_checked_fixture(tcc, load_rules, free_rules);
