@@ -113,16 +113,19 @@ static const rule *lead_cue(tk *t, rule_list rules, size_t a, size_t b) {
 
 /* May a cue of c match within [a, b), right after a unit (`after`) or
  * right before one?  Its windows lie there, so a clause where none may
- * names no lead, whatever its units.  A cue's literals found in no part
- * of [a, b) are in none of its parts; where they are, the cue's twin
- * (leadnear.*) searched for in [a, b) tells more closely (after a unit:
- * from the clause's second character on, where a unit ends at the
- * soonest).  A clause's units cost ten such searches. */
+ * names no lead, whatever its units.  A cue's twin (leadnear.*) searched
+ * for in [a, b) tells (after a unit: from the clause's second character
+ * on, where a unit ends at the soonest); a clause's units cost ten such
+ * searches.  The twins after a unit start with common letters: there the
+ * cue's literals, found in no part of [a, b) when in none of its parts,
+ * are looked for first (fewer searches of most clauses).  A cue without
+ * a twin is asked of its literals only. */
 static bool cue_within(tk *t, const lead_cues *c, bool after, size_t a,
                        size_t b) {
   const xctx *x = t->x;
   for (size_t r = 0; r < c->cues.n; r++) {
-    if (!rule_literals_held(c->cues.items[r], x->s + a, b - a, x->md))
+    if ((after || !c->near_all) &&
+        !rule_literals_held(c->cues.items[r], x->s + a, b - a, x->md))
       continue;
     if (!c->near_all) return true;
     size_t from = after ? boundary(x, a + 1, b) : a;
