@@ -116,15 +116,17 @@ static const rule *lead_cue(tk *t, rule_list rules, size_t a, size_t b) {
  * names no lead, whatever its units.  A cue's twin (leadnear.*) searched
  * for in [a, b) tells (after a unit: from the clause's second character
  * on, where a unit ends at the soonest); a clause's units cost ten such
- * searches.  The twins after a unit start with common letters: there the
- * cue's literals, found in no part of [a, b) when in none of its parts,
- * are looked for first (fewer searches of most clauses).  A cue without
- * a twin is asked of its literals only. */
+ * searches.  A twin that starts with many bytes is slower to search for
+ * than its cue's literals, found in no part of [a, b) when in none of
+ * its parts and missing from most clauses: those are looked for first
+ * (lead_cues.twin_alone).  A cue without a twin is asked of its literals
+ * only. */
 static bool cue_within(tk *t, const lead_cues *c, bool after, size_t a,
                        size_t b) {
   const xctx *x = t->x;
   for (size_t r = 0; r < c->cues.n; r++) {
-    if ((after || !c->near_all) &&
+    bool alone = c->near_all && r < 64 && (c->twin_alone >> r & 1);
+    if (!alone &&
         !rule_literals_held(c->cues.items[r], x->s + a, b - a, x->md))
       continue;
     if (!c->near_all) return true;

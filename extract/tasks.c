@@ -292,6 +292,12 @@ static bool is_strong(const rule *r) {
   return st && !strcmp(st, "strong");
 }
 
+/* A twin whose matches start with at most this many bytes is searched
+ * for alone (PCRE2 finds the next of two or three bytes at once); one
+ * starting with more ("tham", "phối", "họp", "chủ": eight bytes) after
+ * its cue's literals, which most clauses lack. */
+enum { TWIN_FIRST_BYTES = 3 };
+
 /* Into *out the rules of `from` (the strong ones only, when `strong`)
  * and their twins, taken from *next on. */
 static void cues_of(const cchc_rules *rs, rule_list from, bool strong,
@@ -312,6 +318,14 @@ static void cues_of(const cchc_rules *rs, rule_list from, bool strong,
   }
   out->cues = (rule_list){cues, n};
   out->near = (rule_list){near, out->near_all ? n : 0};
+  out->twin_alone = 0;
+  for (size_t i = 0; i < out->near.n && i < 64; i++) {
+    const rule_facts *f = &near[i]->facts;
+    size_t firsts = 0;
+    for (size_t c = 0; c < 256 && f->has_first; c++) firsts += f->first[c] != 0;
+    if (f->has_first && firsts <= TWIN_FIRST_BYTES)
+      out->twin_alone |= (uint64_t)1 << i;
+  }
   *next = near + n;
 }
 

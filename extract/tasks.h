@@ -13,6 +13,10 @@
 typedef struct lead_cues {
   rule_list cues, near;
   bool near_all;
+  /* bit r: the twin of cue r starts with few bytes (a letter in both
+   * cases, ...), which PCRE2 skips to fast: searched for alone, not after
+   * the cue's literals */
+  uint64_t twin_alone;
 } lead_cues;
 
 typedef struct tk {
