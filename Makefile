@@ -250,8 +250,10 @@ $(BUILD)/fuzz/%: $(BUILD)/obj/tests/fuzz/%.o $(BUILD)/libcchc.a
 	$(CC) $(LDFLAGS) $(FUZZ_LDFLAGS) -o $@ $^ $(LDLIBS)
 
 # Rule patterns rewritten for speed find the matches of their old forms:
-# the side-by-side tries of tests/rewrites.c, used by three tests.
-REWRITES_TESTS := test_extract_targets test_extract_deadlines test_extract_units
+# the side-by-side tries of tests/rewrites.c, used by three tests (and its
+# corpus walk by test_extract_tasks).
+REWRITES_TESTS := test_extract_targets test_extract_deadlines test_extract_units \
+    test_extract_tasks
 $(REWRITES_TESTS:%=$(BUILD)/tests/%): $(BUILD)/tests/%: $(BUILD)/obj/tests/%.o \
     $(BUILD)/obj/tests/rewrites.o $(HARNESS) $(BUILD)/libcchc.a
 	@mkdir -p $(dir $@)

@@ -103,42 +103,49 @@ static size_t boundary(const xctx *x, size_t at, size_t hi) {
   return at;
 }
 
-static bool is_strong(const rule *r) {
-  const char *st = rule_attr(r, "strength");
-  return st && !strcmp(st, "strong");
-}
-
-/* The first rule of `rules` (strength=strong ones only, when `strong`)
- * matching canonical [a, b), or NULL. */
-static const rule *lead_cue(tk *t, rule_list rules, bool strong, size_t a,
-                            size_t b) {
-  for (size_t r = 0; r < rules.n; r++) {
-    if (strong && !is_strong(rules.items[r])) continue;
+/* The first rule of `rules` matching canonical [a, b), or NULL. */
+static const rule *lead_cue(tk *t, rule_list rules, size_t a, size_t b) {
+  for (size_t r = 0; r < rules.n; r++)
     if (rule_exec(rules.items[r], t->x->s + a, b - a, 0, t->x->md))
       return rules.items[r];
-  }
   return NULL;
 }
 
-/* May a lead cue of `rules` (strong ones only, when `strong`) match within
- * [a, b)?  Its windows lie there, so a clause where none may names no
- * lead, whatever its units (a literal found in no part of [a, b) is in
- * none of its parts). */
-static bool cue_within(tk *t, rule_list rules, bool strong, size_t a,
+/* May a cue of c match within [a, b), right after a unit (`after`) or
+ * right before one?  Its windows lie there, so a clause where none may
+ * names no lead, whatever its units.  A cue's twin (leadnear.*) searched
+ * for in [a, b) tells (after a unit: from the clause's second character
+ * on, where a unit ends at the soonest); a clause's units cost ten such
+ * searches.  A twin that starts with many bytes is slower to search for
+ * than its cue's literals, found in no part of [a, b) when in none of
+ * its parts and missing from most clauses: those are looked for first
+ * (lead_cues.twin_alone).  A cue without a twin is asked of its literals
+ * only. */
+static bool cue_within(tk *t, const lead_cues *c, bool after, size_t a,
                        size_t b) {
-  for (size_t r = 0; r < rules.n; r++)
-    if (!(strong && !is_strong(rules.items[r])) &&
-        rule_literals_held(rules.items[r], t->x->s + a, b - a,
-                           t->x->md))
+  const xctx *x = t->x;
+  for (size_t r = 0; r < c->cues.n; r++) {
+    bool alone = c->near_all && r < 64 && (c->twin_alone >> r & 1);
+    if (!alone &&
+        !rule_literals_held(c->cues.items[r], x->s + a, b - a, x->md))
+      continue;
+    if (!c->near_all) return true;
+    size_t from = after ? boundary(x, a + 1, b) : a;
+    const rule *n = c->near.items[r];
+    if (from < b && code_match(n->code, &n->jit, x->s + a, b - a, from - a,
+                               x->md, NULL) > 0)
       return true;
+  }
   return false;
 }
 
 bool clause_lead(tk *t, size_t a, size_t b, bool strong, xunits *out,
                  bool *needs, const rule **why) {
   xctx *x = t->x;
-  if (b <= a || (!cue_within(t, t->after, strong, a, b) &&
-                 !cue_within(t, t->before, strong, a, b)))
+  const lead_cues *cues_after = &t->cues_after[strong];
+  const lead_cues *cues_before = &t->cues_before[strong];
+  if (b <= a || (!cue_within(t, cues_after, true, a, b) &&
+                 !cue_within(t, cues_before, false, a, b)))
     return false;
   xunits m = {0};
   xunits coords = {0};
@@ -149,11 +156,11 @@ bool clause_lead(tk *t, size_t a, size_t b, bool strong, xunits *out,
     /* "X chủ trì" within 80 bytes after the unit, else "giao X" within 40
      * before it */
     size_t ae = u->end + 80 < b ? boundary(x, u->end + 80, b) : b;
-    const rule *hit = lead_cue(t, t->after, strong, u->end, ae);
+    const rule *hit = lead_cue(t, cues_after->cues, u->end, ae);
     bool after = hit != NULL;
     if (!hit) {
       size_t bs = u->start > a + 40 ? boundary(x, u->start - 40, u->start) : a;
-      hit = lead_cue(t, t->before, strong, bs, u->start);
+      hit = lead_cue(t, cues_before->cues, bs, u->start);
     }
     if (!hit) continue;
     /* a unit in a coordination list does not lead: the list (a search

@@ -64,10 +64,10 @@ typedef struct part_line {
 /* Does [a, b) hold nothing but closing punctuation and a short tail (a
  * level word or a parenthesis after the units, at most 12 bytes)? */
 static bool short_tail(const xctx *x, size_t a, size_t b) {
-  size_t n = 0;
-  for (size_t i = a; i < b; i++)
-    if (!xblank(x->s[i]) && !strchr(".:;,", x->s[i])) n++;
-  return n == 0 || b - a <= 12;
+  if (b - a <= 12) return true;
+  for (size_t i = a; i < b; i++) /* the first other byte decides */
+    if (!xblank(x->s[i]) && !strchr(".:;,", x->s[i])) return false;
+  return true;
 }
 
 static void read_line(tk *t, size_t li, part_line *pl) {

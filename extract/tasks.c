@@ -23,6 +23,7 @@
  * units listed right after "phối hợp (với)" (coord.with, joined by
  * coord.gap); a task's deadline is the first frame deadline inside its
  * text (clause.c, deadlines.c).  Tasks end up in document order. */
+#include "../common/strbuf.h"
 #include "table.h"
 #include "tasks.h"
 
@@ -31,14 +32,25 @@
 
 /* ---- frame items ------------------------------------------------------------ */
 
+/* The text of canonical span [a, b) as a task prints a unit: folded and
+ * interned, kept by span (the text of a span stays while the plan is
+ * read) for the next task naming it. */
+static const char *unit_text(tk *t, size_t a, size_t b) {
+  enum { SLOTS = sizeof t->unit_texts / sizeof *t->unit_texts };
+  struct unit_text *k = &t->unit_texts[(a * 31 + b) % SLOTS];
+  if (k->text && k->start == a && k->end == b) return k->text;
+  const char *text = frame_intern(t->x->f, xfolded(t->x, a, b));
+  if (text) *k = (struct unit_text){a, b, text};
+  return text;
+}
+
 static frame_unit *to_frame_units(tk *t, const xunits *l) {
   if (!l->n) return NULL;
   frame_unit *u = frame_alloc(t->x->f, l->n * sizeof *u);
   if (!u) return NULL;
   for (size_t i = 0; i < l->n; i++) {
     const xunit *m = &l->items[i];
-    u[i] = (frame_unit){m->key, m->name,
-                        frame_intern(t->x->f, xfolded(t->x, m->start, m->end)),
+    u[i] = (frame_unit){m->key, m->name, unit_text(t, m->start, m->end),
                         (frame_span){m->start, m->end}};
   }
   return u;
@@ -242,11 +254,21 @@ static int by_span(const void *a, const void *b) {
   return p->span.end < q->span.end ? -1 : p->span.end > q->span.end;
 }
 
-/* Tasks in document order, numbered k1, k2, ... */
+/* Tasks in document order, numbered k1, k2, ... (the digits written by
+ * cchc_integer_text: snprintf cost more than the rest of an id) */
 static void order_tasks(cchc_frame *f) {
   if (f->ntasks > 1) qsort(f->tasks, f->ntasks, sizeof *f->tasks, by_span);
-  for (size_t i = 0; i < f->ntasks; i++)
-    f->tasks[i].id = frame_printf(f, "k%zu", i + 1);
+  for (size_t i = 0; i < f->ntasks; i++) {
+    char digits[CCHC_INTEGER_MAX];
+    size_t n = cchc_integer_text((long long)(i + 1), digits);
+    char *id = frame_alloc_chars(f, n + 2);
+    if (id) {
+      id[0] = 'k';
+      memcpy(id + 1, digits, n);
+      id[n + 1] = '\0';
+    }
+    f->tasks[i].id = id;
+  }
 }
 
 /* area.* rules and leadarea.* rules that set an area, in an array of its
@@ -262,6 +284,63 @@ static bool select_areas(tk *t, const cchc_rules *rs) {
     if (rule_attr(extra.items[i], "area")) all[n++] = extra.items[i];
   t->area_rules = all;
   t->areas = (rule_list){all, n};
+  return true;
+}
+
+static bool is_strong(const rule *r) {
+  const char *st = rule_attr(r, "strength");
+  return st && !strcmp(st, "strong");
+}
+
+/* A twin whose matches start with at most this many bytes is searched
+ * for alone (PCRE2 finds the next of two or three bytes at once); one
+ * starting with more ("tham", "phối", "họp", "chủ": eight bytes) after
+ * its cue's literals, which most clauses lack. */
+enum { TWIN_FIRST_BYTES = 3 };
+
+/* Into *out the rules of `from` (the strong ones only, when `strong`)
+ * and their twins, taken from *next on. */
+static void cues_of(const cchc_rules *rs, rule_list from, bool strong,
+                    const rule ***next, lead_cues *out) {
+  const rule **cues = *next;
+  size_t n = 0;
+  for (size_t i = 0; i < from.n; i++)
+    if (!strong || is_strong(from.items[i])) cues[n++] = from.items[i];
+  const rule **near = cues + n;
+  out->near_all = true;
+  for (size_t i = 0; i < n; i++) {
+    const char *id = rule_attr(cues[i], "near");
+    const rule *twin = id ? rules_find(rs, id) : NULL;
+    if (twin)
+      near[i] = twin;
+    else
+      out->near_all = false;
+  }
+  out->cues = (rule_list){cues, n};
+  out->near = (rule_list){near, out->near_all ? n : 0};
+  out->twin_alone = 0;
+  for (size_t i = 0; i < out->near.n && i < 64; i++) {
+    const rule_facts *f = &near[i]->facts;
+    size_t firsts = 0;
+    for (size_t c = 0; c < 256 && f->has_first; c++) firsts += f->first[c] != 0;
+    if (f->has_first && firsts <= TWIN_FIRST_BYTES)
+      out->twin_alone |= (uint64_t)1 << i;
+  }
+  *next = near + n;
+}
+
+/* The lead cues of each side, all and strong, chosen once per plan rather
+ * than at every clause. */
+static bool lead_cues_select(tk *t, const cchc_rules *rs) {
+  size_t n = 2 * 2 * (t->after.n + t->before.n);
+  const rule **all = malloc((n ? n : 1) * sizeof *all);
+  if (!all) return false;
+  const rule **next = all;
+  for (int strong = 0; strong < 2; strong++) {
+    cues_of(rs, t->after, strong, &next, &t->cues_after[strong]);
+    cues_of(rs, t->before, strong, &next, &t->cues_before[strong]);
+  }
+  t->cue_rules = all;
   return true;
 }
 
@@ -289,8 +368,9 @@ cchc_status extract_tasks(xctx *x) {
           .app_start = x->nlines,
           .app_end = x->nlines};
   t.claimed = calloc(x->nlines ? x->nlines : 1, sizeof *t.claimed);
-  if (!t.claimed || !select_areas(&t, rs)) {
+  if (!t.claimed || !select_areas(&t, rs) || !lead_cues_select(&t, rs)) {
     free(t.claimed);
+    free(t.area_rules);
     return cchc_fail(x->err, CCHC_ERR_NOMEM, "out of memory");
   }
   xappendix_lines(x, &t.app_start, &t.app_end);
@@ -307,6 +387,7 @@ cchc_status extract_tasks(xctx *x) {
   body_tasks(&t);
   order_tasks(x->f);
   free(t.area_rules);
+  free(t.cue_rules);
   free(t.claimed);
   clause_coordinators_free(&t);
   return x->f->failed ? cchc_fail(x->err, CCHC_ERR_NOMEM, "out of memory")

@@ -6,12 +6,29 @@
 
 #include "extract.h"
 
+/* The lead cues of one side (lead.after or lead.before), all or the
+ * strong ones only, with the leadnear twin of each (near=): a clause
+ * where no twin matches names no lead by these cues.  near_all false: a
+ * cue has none, and the clause is asked of the cues' literals instead. */
+typedef struct lead_cues {
+  rule_list cues, near;
+  bool near_all;
+  /* bit r: the twin of cue r starts with few bytes (a letter in both
+   * cases, ...), which PCRE2 skips to fast: searched for alone, not after
+   * the cue's literals */
+  uint64_t twin_alone;
+} lead_cues;
+
 typedef struct tk {
   xctx *x;
   /* task.*: the "Tổ chức thực hiện" part, its closing and duty lines */
   rule_list part, end, stop, prefix, bullet, open, cont, contingent;
   /* lead.*, coord.*: where a unit leads, who coordinates */
   rule_list after, before, area_lead, plan;
+  /* after and before, [0] all, [1] the strong ones (lead_cues_select);
+   * their rules in one owned array */
+  lead_cues cues_after[2], cues_before[2];
+  const rule **cue_rules;
   rule_list with, cut;
   rule_list fields; /* field.*: the labels of assignment lines */
   /* area.* with the leadarea.* rules that set an area; leadarea masks */
@@ -28,6 +45,12 @@ typedef struct tk {
   xunits coords;
   size_t coords_a, coords_b;
   bool coords_kept;
+  /* the text of unit spans lately put in a task (tasks.c: to_frame_units):
+   * a heading's units lead each of its duties, their spans printed once */
+  struct unit_text {
+    size_t start, end;
+    const char *text; /* NULL: slot free */
+  } unit_texts[64];
 } tk;
 
 /* ---- one clause (clause.c) ---------------------------------------------- */

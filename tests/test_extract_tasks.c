@@ -13,8 +13,10 @@
  * with the public eval API. */
 #define _GNU_SOURCE
 #include "harness.h"
+#include "rewrites.h"
 
 #include "../extract/frame.h"
+#include "../extract/rules.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -671,13 +673,13 @@ static const char table_bar_lines[] =
 
 /* The tasks a table gave (those of its rule), one line each: text, lead,
  * coordinators, deadline kind and dates. */
-static char *table_tasks(const doc *d, const char *rule) {
+static char *table_tasks(const doc *d, const char *rule_id) {
   size_t cap = 16384, len = 0;
   char *out = calloc(cap, 1);
   ck_assert_ptr_nonnull(out);
   for (size_t i = 0; i < d->f->ntasks; i++) {
     const frame_task *t = &d->f->tasks[i];
-    if (strcmp(t->rule, rule)) continue;
+    if (strcmp(t->rule, rule_id)) continue;
     char lead[256], coords[256];
     keys(t->lead, t->nlead, lead, sizeof lead);
     keys(t->coordinators, t->ncoordinators, coords, sizeof coords);
@@ -1068,6 +1070,191 @@ START_TEST(corpus_against_gold) {
 }
 END_TEST
 
+/* ---- lead cues and their twins ---------------------------------------- */
+
+/* A lead cue (lead.after, lead.before) with its twin (leadnear.*, named by
+ * near=) and the cue loosened for the search of places to try: its
+ * assertions \b and ^ (outside a class) dropped, so that it matches
+ * wherever the cue matches in some window. */
+typedef struct cue_pair {
+  const rule *cue, *twin;
+  pcre2_code *loose;
+  pcre2_match_data *md;
+  bool after;
+  size_t tries, cue_hits;
+  char *missed; /* the first window where the cue matches and the twin not */
+} cue_pair;
+
+static pcre2_code *loosened(const rule *r, bool drop_caret) {
+  size_t n = strlen(r->pattern);
+  char *p = malloc(n + 1);
+  ck_assert_ptr_nonnull(p);
+  size_t k = 0;
+  for (size_t i = 0; i < n; i++) {
+    if (r->pattern[i] == '\\' && i + 1 < n && r->pattern[i + 1] == 'b') {
+      i++;
+      continue;
+    }
+    if (r->pattern[i] == '\\' && i + 1 < n) {
+      p[k++] = r->pattern[i++];
+      p[k++] = r->pattern[i];
+      continue;
+    }
+    if (drop_caret && r->pattern[i] == '^' && (i == 0 || r->pattern[i - 1] != '['))
+      continue;
+    p[k++] = r->pattern[i];
+  }
+  uint32_t options = 0;
+  ck_assert_int_eq(pcre2_pattern_info(r->code, PCRE2_INFO_ARGOPTIONS, &options),
+                   0);
+  int e;
+  PCRE2_SIZE at;
+  pcre2_code *c = pcre2_compile((PCRE2_SPTR)p, k, options, &e, &at, NULL);
+  ck_assert_msg(c != NULL, "%s loosened: error %d at %zu", r->id, e,
+                (size_t)at);
+  free(p);
+  return c;
+}
+
+/* Does `code` match s[a, b) (searched from a)? */
+static bool code_finds(pcre2_code *code, pcre2_match_data *md, const char *s,
+                       size_t a, size_t b) {
+  return pcre2_match(code, (PCRE2_SPTR)(s + a), b - a, 0, 0, md, NULL) > 0;
+}
+
+/* Where the cue matches in window s[a, b), its twin must match there. */
+static void try_window(cue_pair *c, const char *s, size_t a, size_t b) {
+  c->tries++;
+  if (!code_finds(c->cue->code, c->md, s, a, b)) return;
+  c->cue_hits++;
+  if (!code_finds(c->twin->code, c->md, s, a, b) && !c->missed &&
+      asprintf(&c->missed, "%s matches \"%.*s\", %s does not", c->cue->id,
+               (int)(b - a), s + a, c->twin->id) < 0)
+    c->missed = NULL;
+}
+
+static bool char_start(const char *s, size_t i) {
+  return ((unsigned char)s[i] & 0xC0) != 0x80;
+}
+
+/* A block (a line, or two joined): the windows clause.c tries a cue in --
+ * after a unit, from each place to the block's end or any end up to the
+ * 80 bytes (and the character cut there) the window may reach; before a
+ * unit, from any start up to the 40 bytes back to each place -- wherever
+ * the loosened cue says the cue may match there. */
+static void try_block(void *ctx, const char *s, size_t n, bool joined) {
+  cue_pair *c = ctx;
+  enum { AFTER = 84, BEFORE = 44 };
+  for (size_t p = 0; p <= n; p++) {
+    if (p < n && !char_start(s, p)) continue;
+    if (c->after) {
+      if (p == n || !code_finds(c->loose, c->md, s, p, n)) continue;
+      for (size_t e = p + 1; e <= n && e <= p + AFTER; e++)
+        if (e == n || char_start(s, e)) try_window(c, s, p, e);
+    } else {
+      size_t lo = p > BEFORE ? p - BEFORE : 0;
+      if (p == 0 || !code_finds(c->loose, c->md, s, lo, p)) continue;
+      for (size_t a = lo; a < p; a++)
+        if (char_start(s, a)) try_window(c, s, a, p);
+    }
+  }
+}
+
+/* Every lead cue has a twin, and the twin matches in every window of the
+ * corpus texts (and of the cue's examples) where the cue matches: a
+ * clause where no twin matches is then rightly read for no lead. */
+START_TEST(lead_cue_twins_match_where_cues_do) {
+  const char *sides[] = {"after", "before"};
+  char **texts;
+  size_t ntexts = rewrites_texts(&texts);
+  size_t checked = 0;
+  for (size_t k = 0; k < 2; k++) {
+    rule_list cues = rules_select(rules, "lead.", sides[k]);
+    ck_assert_uint_gt(cues.n, 0);
+    for (size_t i = 0; i < cues.n; i++) {
+      const char *near = rule_attr(cues.items[i], "near");
+      ck_assert_msg(near != NULL, "%s names no twin", cues.items[i]->id);
+      cue_pair c = {.cue = cues.items[i],
+                    .twin = rules_find(rules, near),
+                    .after = k == 0};
+      ck_assert_msg(c.twin != NULL, "%s: no rule %s", c.cue->id, near);
+      c.loose = loosened(c.cue, !c.after);
+      c.md = rules_match_data(rules);
+      for (size_t t = 0; t < ntexts; t++) rewrites_walk(texts[t], try_block, &c);
+      for (size_t e = 0; e < c.cue->nexamples; e++)
+        try_block(&c, c.cue->examples[e].text,
+                  strlen(c.cue->examples[e].text), false);
+      ck_assert_msg(!c.missed, "%s", c.missed);
+      ck_assert_uint_gt(c.cue_hits, 3); /* the texts hold the cue */
+      checked++;
+      free(c.missed);
+      pcre2_code_free(c.loose);
+      pcre2_match_data_free(c.md);
+    }
+  }
+  rewrites_texts_free(texts, ntexts);
+  ck_assert_uint_ge(checked, 4);
+}
+END_TEST
+
+/* Clauses read for their lead where a cue's twin matches: one holding a
+ * cue's words with no unit right before or after them ("Chủ trì, phối
+ * hợp ..." opens a duty of its heading's units; "được giao" has no unit
+ * after it) keeps its heading's lead, and one whose unit stands right
+ * before the cue (the twin found from the clause's second character) or
+ * right after it leads, in a duty and in a body sentence. */
+START_TEST(leads_where_twins_match) {
+  doc d = extract("KẾ HOẠCH\nCải cách hành chính năm 2026\n"
+                  "I. MỤC TIÊU\n"
+                  "Rà soát thủ tục hành chính; giao Công an xã kiểm tra "
+                  "việc thực hiện trong tháng 6 năm 2026.\n"
+                  "II. TỔ CHỨC THỰC HIỆN\n"
+                  "1. Văn phòng HĐND và UBND xã\n"
+                  "- Chủ trì, phối hợp với các đơn vị thực hiện các nhiệm vụ "
+                  "được giao.\n"
+                  "- Công an xã chủ trì kiểm tra việc thực hiện.\n");
+  check_units(task(&d, "Chủ trì, phối hợp")->lead,
+              task(&d, "Chủ trì, phối hợp")->nlead, "vp_hdnd_ubnd");
+  check_units(task(&d, "Công an xã chủ trì")->lead,
+              task(&d, "Công an xã chủ trì")->nlead, "cong_an");
+  check_units(task(&d, "giao Công an xã")->lead,
+              task(&d, "giao Công an xã")->nlead, "cong_an");
+  done(&d);
+}
+END_TEST
+
+/* A unit's text is kept by its span for the next task naming it: every
+ * duty under a heading prints the heading's units as they stand, a duty
+ * leading with units of its own prints those, and each unit its own span
+ * (many duties: their spans fill and share the slots). */
+START_TEST(unit_texts_by_span) {
+  char src[16384];
+  size_t n = (size_t)snprintf(src, sizeof src,
+                              "KẾ HOẠCH\nCải cách hành chính năm 2026\n"
+                              "I. TỔ CHỨC THỰC HIỆN\n"
+                              "1. Văn phòng HĐND và UBND xã\n");
+  for (int i = 0; i < 40; i++)
+    n += (size_t)snprintf(src + n, sizeof src - n,
+                          i % 2 ? "- Công an xã chủ trì kiểm tra việc %d.\n"
+                                : "- Rà soát thủ tục hành chính lần %d.\n",
+                          i);
+  doc d = extract(src);
+  size_t duties = 0;
+  for (size_t i = 0; i < d.f->ntasks; i++) {
+    const frame_task *k = &d.f->tasks[i];
+    ck_assert_uint_eq(k->nlead, 1);
+    bool own = !strncmp(k->text, "Công an xã", strlen("Công an xã"));
+    ck_assert_str_eq(k->lead[0].text,
+                     own ? "Công an xã" : "Văn phòng HĐND và UBND xã");
+    ck_assert_uint_eq(strlen(k->lead[0].text),
+                      k->lead[0].span.end - k->lead[0].span.start);
+    duties++;
+  }
+  ck_assert_uint_eq(duties, 40);
+  done(&d);
+}
+END_TEST
+
 int main(void) {
   Suite *s = suite_create("extract_tasks");
   TCase *tc = tcase_create("plan");
@@ -1096,11 +1283,14 @@ int main(void) {
   tcase_add_test(tc, table_targets);
   tcase_add_test(tc, inline_assignments);
   tcase_add_test(tc, labels_after_semicolon);
+  tcase_add_test(tc, leads_where_twins_match);
+  tcase_add_test(tc, unit_texts_by_span);
   suite_add_tcase(s, tc);
   TCase *tcc = tcase_create("corpus");
   tcase_add_checked_fixture(tcc, load_rules, free_rules);
   tcase_set_timeout(tcc, 120);
   tcase_add_test(tcc, corpus_against_gold);
+  tcase_add_test(tcc, lead_cue_twins_match_where_cues_do);
   suite_add_tcase(s, tcc);
   return harness_run(s);
 }
