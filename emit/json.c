@@ -641,6 +641,26 @@ static void j_boolean(void *ctx, emit_name name, bool value) {
 
 static void j_span(void *ctx, emit_name name, frame_span s) {
   writer *j = ctx;
+  /* Without indentation the pair is "[start, end]" (compact: no blank),
+   * printed at once: a document has thousands of spans, and each value
+   * on its own went through the container's steps. */
+  if (!(j->flags & JSON_MAX_INDENT) && j->depth < MAX_DEPTH) {
+    if (!begin_value(j, name))
+      return;
+    char text[2 * CCHC_INTEGER_MAX + 4];
+    size_t n = 0;
+    text[n++] = '[';
+    n += cchc_integer_text((long long)s.start, text + n);
+    text[n++] = ',';
+    if (!(j->flags & JSON_COMPACT))
+      text[n++] = ' ';
+    n += cchc_integer_text((long long)s.end, text + n);
+    text[n++] = ']';
+    emit_put(j->out, text, n);
+    if (j->depth == 0)
+      j->done = true;
+    return;
+  }
   open_container(j, name, true);
   put_integer(j, name, (long long)s.start);
   put_integer(j, name, (long long)s.end);
