@@ -283,7 +283,15 @@ const char *xdate_groups(xctx *x, const rule *r) {
     return NULL;
   int d = xint(x->s, ds, de), m = xint(x->s, ms, me), y = xint(x->s, ys, ye);
   if (!xvalid_date(y, m, d)) return NULL;
-  return frame_printf(x->f, "%04d-%02d-%02d", y, m, d);
+  /* "YYYY-MM-DD" (a valid date's parts have those widths): vsnprintf cost
+   * ~800 instructions a date */
+  const char iso[10] = {(char)('0' + y / 1000),     (char)('0' + y / 100 % 10),
+                        (char)('0' + y / 10 % 10),  (char)('0' + y % 10),
+                        '-',
+                        (char)('0' + m / 10),       (char)('0' + m % 10),
+                        '-',
+                        (char)('0' + d / 10),       (char)('0' + d % 10)};
+  return frame_strndup(x->f, iso, sizeof iso);
 }
 
 const char *xfolded(xctx *x, size_t a, size_t b) {
