@@ -1470,26 +1470,32 @@ void rule_match_span(pcre2_match_data *md, size_t *start, size_t *end) {
   *end = ov[1];
 }
 
+/* Is the entry of PCRE2's name table at e that of `name`?  (Names are a
+ * few letters: compared here, not by a call per entry.) */
+static inline bool entry_named(PCRE2_SPTR e, const char *name) {
+  const unsigned char *a = e + 2, *b = (const unsigned char *)name;
+  while (*a && *a == *b) a++, b++;
+  return *a == *b;
+}
+
 bool rule_group(const rule *r, pcre2_match_data *md, const char *name,
                 size_t *start, size_t *end) {
   /* the entries of one name stand together (the table is sorted), in the
-   * order pcre2_substring_nametable_scan gives them; a rule has a few
-   * names, told apart by their first letter */
+   * order pcre2_substring_nametable_scan gives them */
   PCRE2_SPTR e = r->names, stop = r->names + (size_t)r->nnames * r->name_size;
-  while (e < stop && (e[2] != (unsigned char)name[0] ||
-                      strcmp((const char *)e + 2, name)))
-    e += r->name_size;
+  while (e < stop && !entry_named(e, name)) e += r->name_size;
   if (e == stop) return false;
   PCRE2_SIZE *ov = pcre2_get_ovector_pointer(md);
   uint32_t pairs = pcre2_get_ovector_count(md);
-  for (; e < stop && !strcmp((const char *)e + 2, name); e += r->name_size) {
+  do {
     uint32_t num = ((uint32_t)e[0] << 8) | e[1];
     if (num < pairs && ov[2 * num] != PCRE2_UNSET) {
       *start = ov[2 * num];
       *end = ov[2 * num + 1];
       return true;
     }
-  }
+    e += r->name_size;
+  } while (e < stop && entry_named(e, name));
   return false;
 }
 
