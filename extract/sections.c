@@ -250,9 +250,11 @@ static bool mark_sieve_init(mark_sieve *sv, const xctx *x, const mark *mk,
     /* rule_may_open of each byte, its test of the facts asked once (a
      * plan's sieve is 256 bytes times the section rules) */
     const rule_facts *f = &mk[i].r->facts;
-    bool any = !f->has_first || !f->starts || !f->at_zero || f->after;
-    for (unsigned c = 0; c < 256; c++)
-      if (any || f->first[c]) sv->open[c] |= bit;
+    uint64_t any = !f->has_first || !f->starts || !f->at_zero || f->after
+                       ? bit
+                       : 0;
+    for (unsigned c = 0; c < 256; c++) /* (no branch: vectorized) */
+      sv->open[c] |= any | (bit & -(uint64_t)(f->first[c] != 0));
   }
   const rule_text *t = &x->scan;
   if (!t->line_kind) return true; /* too many kinds: asked at each line */
