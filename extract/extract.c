@@ -36,14 +36,9 @@ bool xblank(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
 
 size_t xline_text_start(const xctx *x, size_t li) {
   size_t a = xline_start(x, li), b = xline_end(x, li);
-  if (xline_is_heading(x, li)) {
-    const frame_section *sec = &x->f->sections[x->lines[li].section];
-    const rule *r = sec->rule ? rules_find(x->rules, sec->rule) : NULL;
-    size_t hs, he;
-    if (r && rule_exec(r, x->s + a, b - a, 0, x->md) &&
-        rule_group(r, x->md, "head", &hs, &he))
-      a += hs;
-  }
+  /* the heading's text as its section rule read it */
+  if (xline_is_heading(x, li))
+    a = x->f->sections[x->lines[li].section].head_start;
   xskip_bullet(x, &a, b);
   return a;
 }

@@ -343,7 +343,7 @@ cchc_status extract_sections(xctx *x) {
     }
     size_t ns = 0, ne = 0, hs = n, he = n;
     bool numbered = rule_group(hit, x->md, "num", &ns, &ne) && ne > ns;
-    rule_group(hit, x->md, "head", &hs, &he);
+    bool headed = rule_group(hit, x->md, "head", &hs, &he);
     heading_trim(s, hs, &he);
     if (!strcmp(style, "decimal")) style = decimal_style(s + ns, ne - ns);
     if (!strcmp(style, "appendix")) {
@@ -365,6 +365,7 @@ cchc_status extract_sections(xctx *x) {
     sec->span = (frame_span){ls, le};
     sec->body_start = ls;
     sec->rule = hit->id;
+    sec->head_start = ls + (headed ? hs : 0);
     if (heading_like(he - hs))
       sec->area = heading_area(x, ar, areas.n, s + hs, he - hs);
     stack[depth++] = (struct level){style, idx};

@@ -1954,6 +1954,29 @@ START_TEST(lines_of_one_kind_find_each_their_section_rule) {
 }
 END_TEST
 
+/* Each section keeps where its heading's text starts (head_start, what
+ * its rule's group `head` read), which the extractors ask instead of
+ * matching the rule again: the heading text stands there in the plan
+ * (canonical as it is), past the marker ("I. ", "1.1. ", "a) "). */
+START_TEST(sections_keep_where_their_heading_starts) {
+  cchc_frame *f = extract_text(plan);
+  ck_assert_uint_gt(f->nsections, 3);
+  size_t past_marker = 0;
+  for (size_t k = 0; k < f->nsections; k++) {
+    const frame_section *sec = &f->sections[k];
+    size_t hn = strlen(sec->heading);
+    ck_assert_uint_ge(sec->head_start, sec->body_start);
+    ck_assert_uint_le(sec->head_start + hn, strlen(plan));
+    ck_assert_msg(!strncmp(plan + sec->head_start, sec->heading, hn),
+                  "section %s: heading '%s' not at %zu", sec->id,
+                  sec->heading, sec->head_start);
+    past_marker += sec->head_start > sec->body_start;
+  }
+  ck_assert_uint_eq(past_marker, f->nsections);
+  cchc_frame_free(f);
+}
+END_TEST
+
 START_TEST(corpus_sections_have_areas) {
   char **paths;
   size_t n = harness_corpus(&paths);
@@ -2060,6 +2083,7 @@ int main(void) {
   tcase_add_test(ts, decision_articles_are_sections);
   tcase_add_test(ts, appendix_cells_are_not_sections);
   tcase_add_test(ts, corpus_sections_have_areas);
+  tcase_add_test(ts, sections_keep_where_their_heading_starts);
   tcase_add_test(ts, lines_of_one_kind_find_each_their_section_rule);
   suite_add_tcase(s, ts);
   return harness_run(s);
