@@ -98,7 +98,6 @@ typedef struct writer {
   json_t *string, *real; /* the scalar being printed */
   memo *memo;    /* the thread's, or the writer's own */
   bool own_memo; /* to be freed with the writer */
-  printed null, true_, false_;
   /* Frame strings printed from the memo in this document, by address: a
    * frame holds many strings of the rules (rule ids, unit keys and names,
    * areas) at one address each, and while the document is printed the
@@ -212,26 +211,6 @@ static void separate(writer *j, int depth, bool comma) {
 static void dump(writer *j, const json_t *v) {
   if (!v || !emit_put_json(j->out, v, j->flags))
     j->failed = true;
-}
-
-/* Print `v` into *p; false (and *p unchanged) when it does not fit or v
- * is NULL, a value jansson failed to make. */
-static bool print(writer *j, printed *p, const json_t *v) {
-  size_t n = v ? json_dumpb(v, p->text, sizeof p->text, j->flags) : 0;
-  if (n == 0 || n > sizeof p->text)
-    return false;
-  p->len = n;
-  return true;
-}
-
-/* Print a value that never changes from *p, printed there from `v` the
- * first time. */
-static void dump_printed(writer *j, printed *p, const json_t *v) {
-  if (!p->len && !print(j, p, v)) {
-    j->failed = true;
-    return;
-  }
-  emit_put(j->out, p->text, p->len);
 }
 
 /* The kept string set to `s` (n bytes); NULL when jansson failed. */
@@ -480,15 +459,6 @@ static void put(writer *j, emit_name name, const json_t *v) {
     j->done = true;
 }
 
-/* The scalar that never changes `v`, printed once into *p. */
-static void put_printed(writer *j, emit_name name, printed *p,
-                        const json_t *v) {
-  if (!begin_value(j, name))
-    return;
-  dump_printed(j, p, v);
-  if (j->depth == 0)
-    j->done = true;
-}
 
 /* Copy `len` bytes of text kept for a scalar as the value `name`. */
 static void put_text(writer *j, emit_name name, const char *text,
@@ -540,9 +510,11 @@ static void j_begin_array(void *ctx, emit_name name, emit_name item) {
 
 static void j_end(void *ctx) { close_container(ctx); }
 
+/* null, true and false: JSON's literals, which jansson prints as they
+ * are in every layout (copied: no value of jansson's made per call). */
 static void j_null(void *ctx, emit_name name) {
   writer *j = ctx;
-  put_printed(j, name, &j->null, json_null());
+  put_text(j, name, "null", 4);
 }
 
 /* The kept text of the string in slot m (n bytes) as the value `name`. */
@@ -634,13 +606,33 @@ static void j_integer(void *ctx, emit_name name, long long value) {
 static void j_boolean(void *ctx, emit_name name, bool value) {
   writer *j = ctx;
   if (value)
-    put_printed(j, name, &j->true_, json_true());
+    put_text(j, name, "true", 4);
   else
-    put_printed(j, name, &j->false_, json_false());
+    put_text(j, name, "false", 5);
 }
 
 static void j_span(void *ctx, emit_name name, frame_span s) {
   writer *j = ctx;
+  /* Without indentation the pair is "[start, end]" (compact: no blank),
+   * printed at once: a document has thousands of spans, and each value
+   * on its own went through the container's steps. */
+  if (!(j->flags & JSON_MAX_INDENT) && j->depth < MAX_DEPTH) {
+    if (!begin_value(j, name))
+      return;
+    char text[2 * CCHC_INTEGER_MAX + 4];
+    size_t n = 0;
+    text[n++] = '[';
+    n += cchc_integer_text((long long)s.start, text + n);
+    text[n++] = ',';
+    if (!(j->flags & JSON_COMPACT))
+      text[n++] = ' ';
+    n += cchc_integer_text((long long)s.end, text + n);
+    text[n++] = ']';
+    emit_put(j->out, text, n);
+    if (j->depth == 0)
+      j->done = true;
+    return;
+  }
   open_container(j, name, true);
   put_integer(j, name, (long long)s.start);
   put_integer(j, name, (long long)s.end);

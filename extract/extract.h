@@ -176,8 +176,13 @@ bool meta_find_period(xctx *x, size_t a, size_t b, char from[11],
                       char to[11]);
 /* The longest run of consecutive words canonical [a, b) shares with the
  * plan's subject (the title's group `subject`), folded by match key
- * (meta.c; refs.c: a cited programme on the plan's own subject). */
-int meta_subject_overlap(xctx *x, size_t a, size_t b);
+ * (meta.c; refs.c: a cited programme on the plan's own subject).  The
+ * subject's words are read at the first call into *subject (NULL before;
+ * one document's, kept for its later calls; meta_subject_free). */
+typedef struct meta_subject meta_subject;
+int meta_subject_overlap(xctx *x, meta_subject **subject, size_t a,
+                         size_t b);
+void meta_subject_free(meta_subject *subject);
 /* Time limits (deadlines.c); tasks and leads (tasks.c and the passes it
  * runs: duties.c, appendix.c); appendix targets that disagree with the
  * body (inconsistencies.c). */

@@ -62,6 +62,11 @@ typedef struct cchc_frame_section {
   frame_span span;     /* heading line, original bytes */
   size_t body_start, body_end; /* canonical offsets covered by the section */
   const char *rule;
+  /* Where the heading's text starts (canonical): its rule's group `head`,
+   * else the line's start.  Set by extraction (sections.c), which
+   * xline_text_start reads instead of matching the rule again; not
+   * printed. */
+  size_t head_start;
 } frame_section;
 
 typedef struct cchc_frame_target {

@@ -301,31 +301,70 @@ static bool split_words(const char *k, words *out) {
   return true;
 }
 
-int meta_subject_overlap(xctx *x, size_t a, size_t b) {
+/* The plan's subject as meta_subject_overlap compares it: its match key
+ * and the words of it (none when the plan names no subject). */
+struct meta_subject {
+  char *key;
+  words w;
+};
+
+void meta_subject_free(meta_subject *subject) {
+  if (!subject) return;
+  free(subject->key);
+  free(subject->w.w);
+  free(subject->w.len);
+  free(subject);
+}
+
+/* The subject's words, read once per document; NULL without memory. */
+static meta_subject *subject_words(xctx *x, meta_subject **subject) {
+  if (*subject) return *subject;
+  meta_subject *sj = calloc(1, sizeof *sj);
+  if (!sj) return NULL;
   const rule *r = first_rule(x, "meta.title.");
   size_t ss, se;
-  if (!r || !rule_group(r, x->md, "subject", &ss, &se) || b <= a) return 0;
+  if (r && rule_group(r, x->md, "subject", &ss, &se)) {
+    cchc_error err = {0};
+    if (!(sj->key = cchc_match_key(x->s + ss, se - ss, &err)) &&
+        err.code == CCHC_ERR_NOMEM) {
+      free(sj);
+      return NULL;
+    }
+    if (sj->key && !split_words(sj->key, &sj->w)) {
+      meta_subject_free(sj);
+      return NULL;
+    }
+  }
+  return *subject = sj;
+}
+
+int meta_subject_overlap(xctx *x, meta_subject **subject, size_t a,
+                         size_t b) {
+  meta_subject *sj = subject_words(x, subject);
+  if (!sj) {
+    x->f->failed = true; /* cchc_extract reports it */
+    return 0;
+  }
+  if (!sj->key || b <= a) return 0;
   cchc_error err = {0};
-  char *ks = cchc_match_key(x->s + ss, se - ss, &err);
-  char *kt = ks ? cchc_match_key(x->s + a, b - a, &err) : NULL;
+  char *kt = cchc_match_key(x->s + a, b - a, &err);
   int best = 0, *run = NULL;
-  words sw = {0}, tw = {0};
-  if (kt && split_words(ks, &sw) && split_words(kt, &tw) &&
-      (run = calloc(tw.n + 1, sizeof *run))) {
+  const words *sw = &sj->w;
+  words tw = {0};
+  if (kt && split_words(kt, &tw) && (run = calloc(tw.n + 1, sizeof *run))) {
     /* Longest run of consecutive words the two share. */
-    for (size_t i = 0; i < sw.n; i++)
+    for (size_t i = 0; i < sw->n; i++)
       for (size_t j = tw.n; j-- > 0;) {
-        bool eq = sw.len[i] == tw.len[j] &&
-                  !memcmp(sw.w[i], tw.w[j], sw.len[i]);
+        bool eq = sw->len[i] == tw.len[j] &&
+                  !memcmp(sw->w[i], tw.w[j], sw->len[i]);
         run[j + 1] = eq ? run[j] + 1 : 0;
         if (run[j + 1] > best) best = run[j + 1];
       }
-  } else if (err.code == CCHC_ERR_NOMEM || (kt && !run)) {
+  } else if (err.code == CCHC_ERR_NOMEM || kt) {
     x->f->failed = true; /* cchc_extract reports it */
   }
   free(run);
-  free(sw.w), free(sw.len), free(tw.w), free(tw.len);
-  free(ks);
+  free(tw.w), free(tw.len);
   free(kt);
   return best;
 }

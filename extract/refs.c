@@ -53,6 +53,7 @@ typedef struct refs_state {
   size_t nm, cap;
   const char **own; /* numbers that are the document's own */
   size_t nown, cap_own;
+  meta_subject *subject; /* the plan's subject, read at the first cue */
 } refs_state;
 
 static cchc_status nomem(xctx *x) {
@@ -359,7 +360,8 @@ static int parent_score(refs_state *st, size_t i, size_t cs, size_t ce,
     if (!w || b < a || !rule_exec(cue, x->s + a, b - a, 0, x->md))
       continue;
     const char *shared = rule_attr(cue, "shared");
-    if (shared && meta_subject_overlap(x, a, b) < atoi(shared)) continue;
+    if (shared && meta_subject_overlap(x, &st->subject, a, b) < atoi(shared))
+      continue;
     int weight = atoi(w);
     const char *overlap = rule_attr(cue, "overlap");
     if (overlap) { /* a period cue: compare with the plan's own period */
@@ -455,5 +457,6 @@ oom:
 done:
   free(st.m);
   free(st.own);
+  meta_subject_free(st.subject);
   return rc;
 }

@@ -561,6 +561,9 @@ static cchc_status compile_rule(cchc_rules *rs, rule *r, uint32_t flags,
                      (size_t)at, (const char *)msg);
   }
   rule_read_facts(r, &rs->literals);
+  pcre2_pattern_info(r->code, PCRE2_INFO_NAMECOUNT, &r->nnames);
+  pcre2_pattern_info(r->code, PCRE2_INFO_NAMEENTRYSIZE, &r->name_size);
+  pcre2_pattern_info(r->code, PCRE2_INFO_NAMETABLE, &r->names);
   uint32_t groups = 0;
   pcre2_pattern_info(r->code, PCRE2_INFO_CAPTURECOUNT, &groups);
   if (groups > rs->max_groups) rs->max_groups = groups;
@@ -1467,22 +1470,32 @@ void rule_match_span(pcre2_match_data *md, size_t *start, size_t *end) {
   *end = ov[1];
 }
 
+/* Is the entry of PCRE2's name table at e that of `name`?  (Names are a
+ * few letters: compared here, not by a call per entry.) */
+static inline bool entry_named(PCRE2_SPTR e, const char *name) {
+  const unsigned char *a = e + 2, *b = (const unsigned char *)name;
+  while (*a && *a == *b) a++, b++;
+  return *a == *b;
+}
+
 bool rule_group(const rule *r, pcre2_match_data *md, const char *name,
                 size_t *start, size_t *end) {
-  PCRE2_SPTR first, last;
-  int size = pcre2_substring_nametable_scan(r->code, (PCRE2_SPTR)name, &first,
-                                            &last);
-  if (size < 0) return false;
+  /* the entries of one name stand together (the table is sorted), in the
+   * order pcre2_substring_nametable_scan gives them */
+  PCRE2_SPTR e = r->names, stop = r->names + (size_t)r->nnames * r->name_size;
+  while (e < stop && !entry_named(e, name)) e += r->name_size;
+  if (e == stop) return false;
   PCRE2_SIZE *ov = pcre2_get_ovector_pointer(md);
   uint32_t pairs = pcre2_get_ovector_count(md);
-  for (PCRE2_SPTR e = first; e <= last; e += size) {
+  do {
     uint32_t num = ((uint32_t)e[0] << 8) | e[1];
     if (num < pairs && ov[2 * num] != PCRE2_UNSET) {
       *start = ov[2 * num];
       *end = ov[2 * num + 1];
       return true;
     }
-  }
+    e += r->name_size;
+  } while (e < stop && entry_named(e, name));
   return false;
 }
 

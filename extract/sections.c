@@ -247,8 +247,14 @@ static bool mark_sieve_init(mark_sieve *sv, const xctx *x, const mark *mk,
     uint64_t bit = (uint64_t)1 << i;
     if (mk[i].body) sv->body |= bit;
     if (mk[i].appendix) sv->appendix |= bit;
-    for (unsigned c = 0; c < 256; c++)
-      if (rule_may_open(mk[i].r, (unsigned char)c)) sv->open[c] |= bit;
+    /* rule_may_open of each byte, its test of the facts asked once (a
+     * plan's sieve is 256 bytes times the section rules) */
+    const rule_facts *f = &mk[i].r->facts;
+    uint64_t any = !f->has_first || !f->starts || !f->at_zero || f->after
+                       ? bit
+                       : 0;
+    for (unsigned c = 0; c < 256; c++) /* (no branch: vectorized) */
+      sv->open[c] |= any | (bit & -(uint64_t)(f->first[c] != 0));
   }
   const rule_text *t = &x->scan;
   if (!t->line_kind) return true; /* too many kinds: asked at each line */
@@ -337,7 +343,7 @@ cchc_status extract_sections(xctx *x) {
     }
     size_t ns = 0, ne = 0, hs = n, he = n;
     bool numbered = rule_group(hit, x->md, "num", &ns, &ne) && ne > ns;
-    rule_group(hit, x->md, "head", &hs, &he);
+    bool headed = rule_group(hit, x->md, "head", &hs, &he);
     heading_trim(s, hs, &he);
     if (!strcmp(style, "decimal")) style = decimal_style(s + ns, ne - ns);
     if (!strcmp(style, "appendix")) {
@@ -359,6 +365,7 @@ cchc_status extract_sections(xctx *x) {
     sec->span = (frame_span){ls, le};
     sec->body_start = ls;
     sec->rule = hit->id;
+    sec->head_start = ls + (headed ? hs : 0);
     if (heading_like(he - hs))
       sec->area = heading_area(x, ar, areas.n, s + hs, he - hs);
     stack[depth++] = (struct level){style, idx};

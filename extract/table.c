@@ -853,18 +853,36 @@ static bool slot_heading(crawl *c, slot *s) {
 /* Do the k slots from s make a header row: each names a field (a third may
  * name none), two at least, the work (task or target) among them and one
  * field more? */
-static bool header_row(const slot *s, size_t k) {
-  size_t named = 0;
-  bool work = false, other = false;
-  for (size_t i = 0; i < k; i++) {
-    if (s[i].a == s[i].b) return false;
-    if (s[i].field < 0) continue;
-    named++;
-    if (s[i].field == TABLE_TASK || s[i].field == TABLE_TARGET) work = true;
-    else if (s[i].field != TABLE_NUMBER && s[i].field != TABLE_OTHER)
-      other = true;
+/* What header_row and row_score read of the slots of a row, slot by slot
+ * (cut_rows grows a row one slot at a time). */
+typedef struct row_tally {
+  size_t k, full, named; /* slots, non-empty ones, ones naming a field */
+  bool empty, work, other; /* an empty slot; fields as header_row asks */
+} row_tally;
+
+static void tally_slot(row_tally *t, const slot *s) {
+  t->k++;
+  if (s->a == s->b) {
+    t->empty = true;
+    return;
   }
-  return named >= 2 && named * 3 >= k * 2 && work && other;
+  t->full++;
+  if (s->field < 0) return;
+  t->named++;
+  if (s->field == TABLE_TASK || s->field == TABLE_TARGET) t->work = true;
+  else if (s->field != TABLE_NUMBER && s->field != TABLE_OTHER)
+    t->other = true;
+}
+
+static bool tally_header(const row_tally *t) {
+  return !t->empty && t->named >= 2 && t->named * 3 >= t->k * 2 && t->work &&
+         t->other;
+}
+
+static bool header_row(const slot *s, size_t k) {
+  row_tally t = {0};
+  for (size_t i = 0; i < k; i++) tally_slot(&t, &s[i]);
+  return tally_header(&t);
 }
 
 /* The columns of a table: the role of each header cell. */
@@ -901,13 +919,13 @@ static bool read_columns(const slot *s, size_t k, columns *cols) {
   return true;
 }
 
-/* How well the k slots from s read as one row of a table of these
- * columns. */
-static int row_score(crawl *c, slot *s, size_t k, const columns *cols) {
-  size_t full = 0;
-  for (size_t i = 0; i < k; i++) full += s[i].a != s[i].b;
+/* How well the t->k slots from s (tallied in t) read as one row of a
+ * table of these columns. */
+static int row_score(crawl *c, slot *s, const row_tally *t,
+                     const columns *cols) {
+  size_t full = t->full, k = t->k;
   if (!full) return -2;
-  if (header_row(s, k)) return 3; /* a header repeated under a group */
+  if (tally_header(t)) return 3; /* a header repeated under a group */
   int score;
   if (k == cols->n) score = 3;
   else if (full <= 2) score = 0; /* a group heading spanning columns */
@@ -982,8 +1000,10 @@ static size_t cut_rows(crawl *c, size_t from, size_t to, const columns *cols,
       back[i + 1] = i;
       back_k[i + 1] = 0;
     }
+    row_tally t = {0}; /* of the row of k slots from i */
     for (size_t k = 1; k <= maxk && i + k <= m; k++) {
-      long sc = best[i] + row_score(c, &run[i], k, cols);
+      tally_slot(&t, &run[i + k - 1]);
+      long sc = best[i] + row_score(c, &run[i], &t, cols);
       if (sc >= end_score) { /* the table may end with this row */
         end_score = sc;
         end_at = i;

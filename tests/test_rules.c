@@ -204,6 +204,92 @@ START_TEST(attributes_are_found_by_whole_key) {
 }
 END_TEST
 
+/* rule_group as PCRE2 reads its name table: the first set group of the
+ * name, or none. */
+static bool group_by_pcre2(const rule *r, pcre2_match_data *md,
+                           const char *name, size_t *start, size_t *end) {
+  PCRE2_SPTR first, last;
+  int size = pcre2_substring_nametable_scan(r->code, (PCRE2_SPTR)name, &first,
+                                            &last);
+  if (size < 0) return false;
+  PCRE2_SIZE *ov = pcre2_get_ovector_pointer(md);
+  for (PCRE2_SPTR e = first; e <= last; e += size) {
+    uint32_t num = ((uint32_t)e[0] << 8) | e[1];
+    if (ov[2 * num] != PCRE2_UNSET) {
+      *start = ov[2 * num];
+      *end = ov[2 * num + 1];
+      return true;
+    }
+  }
+  return false;
+}
+
+/* rule_group reads the rule's own copy of the name table: names of one
+ * first letter, one a prefix of another, a name given twice (the set one
+ * of the two), a group left unset and names the rule lacks. */
+START_TEST(groups_are_found_by_whole_name) {
+  static const char groups[] = "rule t.groups\n"
+                               "purpose: groups of one first letter\n"
+                               "pattern: (?<da>\\d+)/(?<d>\\d+)(?<db>!)?"
+                               "|(?<d>[a-z]+)(?<dd>\\.)?\n"
+                               "yes: 12/34 => da=12\n"
+                               "yes: ab.\n"
+                               "no: -\n";
+  cchc_rules *rs = NULL;
+  cchc_error err = {0};
+  ck_assert_msg(cchc_rules_load(harness_rules_dir_with("x.rules", groups),
+                                &rs, &err) == CCHC_OK,
+                "%s", err.message);
+  const rule *r = rules_find(rs, "t.groups");
+  ck_assert_ptr_nonnull(r);
+  pcre2_match_data *md = rules_match_data(rs);
+  size_t s = 0, e = 0;
+  ck_assert(rule_exec(r, "12/34", 5, 0, md));
+  ck_assert(rule_group(r, md, "d", &s, &e));
+  ck_assert_uint_eq(s, 3);
+  ck_assert_uint_eq(e, 5);
+  ck_assert(rule_group(r, md, "da", &s, &e));
+  ck_assert_uint_eq(s, 0);
+  ck_assert_uint_eq(e, 2);
+  ck_assert(!rule_group(r, md, "db", &s, &e)); /* unset */
+  ck_assert(rule_exec(r, "ab.", 3, 0, md));
+  ck_assert(rule_group(r, md, "d", &s, &e)); /* the second "d" */
+  ck_assert_uint_eq(s, 0);
+  ck_assert_uint_eq(e, 2);
+  ck_assert(rule_group(r, md, "dd", &s, &e));
+  ck_assert_uint_eq(s, 2);
+  ck_assert(!rule_group(r, md, "da", &s, &e));
+  ck_assert(!rule_group(r, md, "", &s, &e));
+  ck_assert(!rule_group(r, md, "dx", &s, &e));
+  ck_assert(!rule_group(r, md, "x", &s, &e));
+  pcre2_match_data_free(md);
+  cchc_rules_free(rs);
+  /* every name of every shipped rule on its examples, as PCRE2 reads it */
+  const cchc_rules *shipped = harness_rules();
+  md = rules_match_data(shipped);
+  size_t asked = 0;
+  for (size_t i = 0; i < shipped->nrules; i++) {
+    const rule *q = &shipped->rules[i];
+    for (size_t k = 0; k < q->nexamples; k++) {
+      const char *t = q->examples[k].text;
+      if (pcre2_match(q->code, (PCRE2_SPTR)t, strlen(t), 0, 0, md, NULL) <= 0)
+        continue;
+      for (uint32_t g = 0; g < q->nnames; g++) {
+        const char *name = (const char *)q->names + g * q->name_size + 2;
+        size_t s1 = 0, e1 = 0, s2 = 0, e2 = 0;
+        bool own = rule_group(q, md, name, &s1, &e1);
+        ck_assert_int_eq(own, group_by_pcre2(q, md, name, &s2, &e2));
+        ck_assert_uint_eq(s1, s2);
+        ck_assert_uint_eq(e1, e2);
+        asked++;
+      }
+    }
+  }
+  ck_assert_uint_gt(asked, 500);
+  pcre2_match_data_free(md);
+}
+END_TEST
+
 typedef struct failures {
   int n;
   char last[1024];
@@ -1868,6 +1954,29 @@ START_TEST(lines_of_one_kind_find_each_their_section_rule) {
 }
 END_TEST
 
+/* Each section keeps where its heading's text starts (head_start, what
+ * its rule's group `head` read), which the extractors ask instead of
+ * matching the rule again: the heading text stands there in the plan
+ * (canonical as it is), past the marker ("I. ", "1.1. ", "a) "). */
+START_TEST(sections_keep_where_their_heading_starts) {
+  cchc_frame *f = extract_text(plan);
+  ck_assert_uint_gt(f->nsections, 3);
+  size_t past_marker = 0;
+  for (size_t k = 0; k < f->nsections; k++) {
+    const frame_section *sec = &f->sections[k];
+    size_t hn = strlen(sec->heading);
+    ck_assert_uint_ge(sec->head_start, sec->body_start);
+    ck_assert_uint_le(sec->head_start + hn, strlen(plan));
+    ck_assert_msg(!strncmp(plan + sec->head_start, sec->heading, hn),
+                  "section %s: heading '%s' not at %zu", sec->id,
+                  sec->heading, sec->head_start);
+    past_marker += sec->head_start > sec->body_start;
+  }
+  ck_assert_uint_eq(past_marker, f->nsections);
+  cchc_frame_free(f);
+}
+END_TEST
+
 START_TEST(corpus_sections_have_areas) {
   char **paths;
   size_t n = harness_corpus(&paths);
@@ -1921,6 +2030,7 @@ int main(void) {
   tcase_add_test(tc, units_are_found_by_key_as_by_a_walk);
   tcase_add_test(tc, rules_are_found_by_id_from_the_index);
   tcase_add_test(tc, attributes_are_found_by_whole_key);
+  tcase_add_test(tc, groups_are_found_by_whole_name);
   suite_add_tcase(s, tc);
   /* correctness over a million strings each: past Check's 4 s default
    * under the sanitizers on a loaded machine */
@@ -1973,6 +2083,7 @@ int main(void) {
   tcase_add_test(ts, decision_articles_are_sections);
   tcase_add_test(ts, appendix_cells_are_not_sections);
   tcase_add_test(ts, corpus_sections_have_areas);
+  tcase_add_test(ts, sections_keep_where_their_heading_starts);
   tcase_add_test(ts, lines_of_one_kind_find_each_their_section_rule);
   suite_add_tcase(s, ts);
   return harness_run(s);
