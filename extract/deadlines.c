@@ -745,6 +745,20 @@ typedef struct zones {
   size_t n, cap;
 } zones;
 
+/* The zone of r's match in x->md (its "zone" group, else the whole match)
+ * added to *zs when not empty; false when out of memory. */
+static bool zone_take(xctx *x, const rule *r, zones *zs) {
+  size_t a, b;
+  if (!rule_group(r, x->md, "zone", &a, &b))
+    a = match_start(x->md), b = match_end(x->md);
+  if (b <= a) return true;
+  void *grown = cchc_grow(zs->v, &zs->cap, zs->n, sizeof *zs->v);
+  if (!grown) return false;
+  zs->v = grown;
+  zs->v[zs->n++] = (zone){a, b};
+  return true;
+}
+
 /* r's matches from *pos on that start by `limit` (all that follow when
  * limit is x->n: a scan of the rest), as zones in *zs; *pos moves past
  * them, and past the limit (none starts before: the search from there
@@ -756,21 +770,13 @@ static bool add_zones(xctx *x, const rule *r, near_walk *nw, size_t *pos,
          (limit < x->n ? xmatch_until(x, r, x->s, x->n, *pos, limit)
           : nw         ? near_match(x, r, nw, *pos, SIZE_MAX)
                        : rule_scan(r, &x->scan, x->n, *pos, x->md))) {
-    size_t ms = match_start(x->md), me = match_end(x->md), a, b;
-    *pos = next_from(x->s, x->n, ms, me);
-    if (!rule_group(r, x->md, "zone", &a, &b)) a = ms, b = me;
-    if (b <= a) continue;
-    void *grown = cchc_grow(zs->v, &zs->cap, zs->n, sizeof *zs->v);
-    if (!grown) return false;
-    zs->v = grown;
-    zs->v[zs->n++] = (zone){a, b};
+    *pos = next_from(x->s, x->n, match_start(x->md), match_end(x->md));
+    if (!zone_take(x, r, zs)) return false;
   }
   if (*pos <= limit) *pos = limit + 1;
   return true;
 }
 
-/* Sorted, merged nodeadline zones: those that may reach into one of the
- * candidates c[0..nc) (sorted by start), and maybe more. */
 /* Where one nodeadline rule's search around the candidates stands. */
 typedef struct zone_walk {
   barrier_bytes barrier;
@@ -800,19 +806,15 @@ static bool zones_rest(xctx *x, const rule *r, near_walk *nw, zone_walk *w,
     if (!(nw ? near_match(x, r, nw, pos, SIZE_MAX)
              : rule_scan(r, &x->scan, x->n, pos, x->md)))
       break;
-    size_t ms = match_start(x->md), me = match_end(x->md), a, b;
-    pos = next_from(x->s, x->n, ms, me);
-    if (!rule_group(r, x->md, "zone", &a, &b)) a = ms, b = me;
-    if (b <= a) continue;
-    void *grown = cchc_grow(zs->v, &zs->cap, zs->n, sizeof *zs->v);
-    if (!grown) return false;
-    zs->v = grown;
-    zs->v[zs->n++] = (zone){a, b};
+    pos = next_from(x->s, x->n, match_start(x->md), match_end(x->md));
+    if (!zone_take(x, r, zs)) return false;
   }
   return true;
 }
 
-/* The rules go around the candidates together, those of a stretch of
+/* Sorted, merged nodeadline zones: those that may reach into one of the
+ * candidates c[0..nc) (sorted by start), and maybe more.  The rules go
+ * around the candidates together, those of a stretch of
  * NEAR_STRETCH bytes at a time, as the rules tried near their words walk
  * the text (collect): each reads the text before a candidate where the
  * rules before it have just read it. */

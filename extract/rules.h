@@ -496,6 +496,15 @@ typedef struct rule_words {
   bool too_long;
 } rule_words;
 const rule_words *rule_text_words(const rule_text *t);
+/* rule_word_bytes[c] is '1' for a byte of a word as rule_text_words reads
+ * them (units.c walks the same runs). */
+extern const char rule_word_bytes[256];
+static inline bool rule_word_byte(unsigned char c) {
+  return rule_word_bytes[c] == '1';
+}
+/* Is every byte of l a word byte, so that each place of l (and of its
+ * other case forms) lies inside one word of a text? */
+bool rule_literal_in_words(const rule_literal *l);
 /* rule_exec for a match starting at or before `limit` only: the search
  * stops there (t lends its match context; s need not be its text). */
 bool rule_exec_until(const rule *r, const rule_text *t, const char *s,

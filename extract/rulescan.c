@@ -3223,9 +3223,9 @@ done:
 
 /* ---- the words of a text ------------------------------------------------- */
 
-/* word_bytes[c] is '1' for a byte of a word: an ASCII letter or digit, or
+/* rule_word_bytes[c] is '1' for a byte of a word: an ASCII letter or digit, or
  * any byte beyond ASCII (a table: the test runs on every byte of a text). */
-static const char word_bytes[256] =
+const char rule_word_bytes[256] =
     "00000000000000000000000000000000"  /* controls */
     "00000000000000001111111111000000"  /* blank .. '?' */
     "01111111111111111111111111100000"  /* '@' .. '_' */
@@ -3233,7 +3233,6 @@ static const char word_bytes[256] =
     "11111111111111111111111111111111" "11111111111111111111111111111111"
     "11111111111111111111111111111111" "11111111111111111111111111111111";
 
-static bool word_byte(unsigned char c) { return word_bytes[c] == '1'; }
 
 /* A word's key: a word of up to 8 bytes is those bytes as they stand in
  * one number (the rest 0: no word holds a 0 byte), so that two such words
@@ -3474,9 +3473,9 @@ const rule_words *rule_text_words(const rule_text *t) {
  * word of a text?  Then so is every byte of its other forms (word_forms):
  * a letter's other cases are letters, and no character is another case of
  * an ASCII digit or punctuation. */
-static bool literal_in_words(const rule_literal *l) {
+bool rule_literal_in_words(const rule_literal *l) {
   for (const char *p = l->text; *p; p++)
-    if (!word_byte((unsigned char)*p)) return false;
+    if (!rule_word_byte((unsigned char)*p)) return false;
   return true;
 }
 
@@ -3608,7 +3607,7 @@ bool rule_text_find_words(const rule_text *t,
     while (j < m && walk[j] != l) j++;
     if (j == m) {
       walk[m++] = l;
-      in_words = in_words && literal_in_words(l);
+      in_words = in_words && rule_literal_in_words(l);
     }
   }
   /* by the text's words when they are known whole (none too long) */

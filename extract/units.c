@@ -646,21 +646,9 @@ static void literal_gate_free(literal_gate *g) {
   free(g);
 }
 
-/* word_bytes[c] is '1' for a byte of a word: an ASCII letter or digit, or
- * any byte beyond ASCII (a table: the test runs on every byte of a text). */
-static const char word_bytes[256] =
-    "00000000000000000000000000000000"  /* controls */
-    "00000000000000001111111111000000"  /* blank .. '?' */
-    "01111111111111111111111111100000"  /* '@' .. '_' */
-    "01111111111111111111111111100000"  /* '`' .. DEL */
-    "11111111111111111111111111111111" "11111111111111111111111111111111"
-    "11111111111111111111111111111111" "11111111111111111111111111111111";
-
-static bool word_byte(unsigned char c) { return word_bytes[c] == '1'; }
-
 /* Where the run of word bytes from s[i] ends (n: the text's end). */
 static size_t word_end(const char *s, size_t n, size_t i) {
-  while (i < n && word_byte((unsigned char)s[i])) i++;
+  while (i < n && rule_word_byte((unsigned char)s[i])) i++;
   return i;
 }
 
@@ -683,13 +671,6 @@ static bool words_read(literal_gate *g, const xctx *x) {
 static size_t run_end(const literal_gate *g, const xctx *x, size_t k) {
   if (g->run_word[k] != NO_WORD) return g->run_at[k] + g->len[g->run_word[k]];
   return word_end(x->s, x->n, g->run_at[k]);
-}
-
-/* Is l made of word bytes only (so that it lies inside one word)? */
-static bool within_words(const rule_literal *l) {
-  for (const char *p = l->text; *p; p++)
-    if (!word_byte((unsigned char)*p)) return false;
-  return true;
 }
 
 /* The number of literal l, given one when new; SIZE_MAX without room. */
@@ -841,7 +822,8 @@ static literal_gate *literal_gate_build(const xctx *x, const unit_rules *u,
     bool all = f->nlits > 0;
     for (size_t c = 0; c < f->nlits; c++)
       for (size_t k = 0; k < f->nalts[c]; k++)
-        all = all && f->lits[c][k]->set == set && within_words(f->lits[c][k]);
+        all = all && f->lits[c][k]->set == set &&
+              rule_literal_in_words(f->lits[c][k]);
     for (size_t c = 0; all && c < f->nlits; c++)
       for (size_t k = 0; k < f->nalts[c]; k++)
         if (literal_number(g, f->lits[c][k], lits, cap) == SIZE_MAX) goto fail;
@@ -973,14 +955,14 @@ static bool range_words_literals(const xctx *x, literal_gate *g, size_t lo,
                                  size_t hi) {
   if (hi - lo > RANGE_READ_MAX) return false;
   const char *s = x->s;
-  while (lo > 0 && word_byte((unsigned char)s[lo - 1])) lo--;
+  while (lo > 0 && rule_word_byte((unsigned char)s[lo - 1])) lo--;
   size_t cap = (hi - lo) / 2 + 1, nwords = 0;
   size_t *at = malloc(cap * sizeof *at);
   uint32_t *len = malloc(cap * sizeof *len);
   uint64_t *holds = NULL;
   bool ok = at && len;
   for (size_t i = lo; ok && i < hi;) {
-    if (!word_byte((unsigned char)s[i])) {
+    if (!rule_word_byte((unsigned char)s[i])) {
       i++;
       continue;
     }
@@ -1039,7 +1021,7 @@ static size_t window_start(const literal_gate *g, const xctx *x, size_t k,
   size_t b = g->run_at[k];
   while (b > done) {
     unsigned char c = s[b - 1];
-    if (word_byte(c)) {
+    if (rule_word_byte(c)) {
       b = g->run_at[--k];
       continue;
     }
