@@ -585,19 +585,10 @@ typedef struct literal_gate {
   uint64_t *needs;
   size_t *nclauses;
   size_t *need_lo, *need_hi; /* per clause: where its set is not 0 */
-  /* the distinct words (the text's: rule_text_words): first occurrence,
-   * length, literals held */
-  const size_t *at;
-  const uint32_t *len;
-  uint64_t *holds; /* holds[w * nbits ...] */
-  size_t nwords;
-  /* the words of the text in order: where each starts, which it is (a
-   * text with its words read is at most GATE_TEXT_MAX bytes: 32 bits
-   * hold a place or a run's number, and the arrays as long as the text
-   * has words are half as large) */
-  const uint32_t *run_at;
-  const uint32_t *run_word; /* NO_WORD: too long */
-  size_t nruns;
+  /* the text's words (rule_text_words: its runs in order, and the
+   * distinct words' first places and lengths), borrowed from the text */
+  const rule_words *words;
+  uint64_t *holds; /* holds[w * nbits ...]: literals distinct word w holds */
   /* the runs holding literal l, in order: post_run[post_first[l] ...
    * post_first[l + 1]), for the literals of posted (those of the
    * clauses of gated rules; none for the rest) */
@@ -610,7 +601,6 @@ typedef struct literal_gate {
    * range's literals are read from these alone */
   uint32_t *held;
   size_t nheld;
-  bool too_long; /* a run of the text is too long (NO_WORD) */
   /* the chosen rules (a bit each, rbits uint64_t per set) that may match
    * where literal l stands: first_of[l * rbits ...], those with l in their
    * first clause; ungated: those without clauses, which may match
@@ -657,20 +647,15 @@ static size_t word_end(const char *s, size_t n, size_t i) {
 static bool words_read(literal_gate *g, const xctx *x) {
   const rule_words *w = rule_text_words(&x->scan);
   if (!w) return false;
-  g->run_at = w->run_at;
-  g->run_word = w->run_word;
-  g->nruns = w->nruns;
-  g->at = w->at;
-  g->len = w->len;
-  g->nwords = w->nwords;
-  g->too_long = w->too_long;
+  g->words = w;
   return true;
 }
 
 /* Where run k ends. */
 static size_t run_end(const literal_gate *g, const xctx *x, size_t k) {
-  if (g->run_word[k] != NO_WORD) return g->run_at[k] + g->len[g->run_word[k]];
-  return word_end(x->s, x->n, g->run_at[k]);
+  const rule_words *w = g->words;
+  if (w->run_word[k] != NO_WORD) return w->run_at[k] + w->len[w->run_word[k]];
+  return word_end(x->s, x->n, w->run_at[k]);
 }
 
 /* The number of literal l, given one when new; SIZE_MAX without room. */
@@ -688,10 +673,10 @@ static size_t literal_number(literal_gate *g, const rule_literal *l,
 /* Which literals each distinct word holds (rule_literals_in_words). */
 static bool words_search(literal_gate *g, const xctx *x,
                          const rule_literal *const *lits) {
-  g->holds = calloc(g->nwords ? g->nwords * g->nbits : 1, sizeof *g->holds);
-  return g->holds && rule_literals_in_words(lits, g->nlits, x->s, g->at,
-                                            g->len, g->nwords, g->holds,
-                                            g->nbits);
+  const rule_words *w = g->words;
+  g->holds = calloc(w->nwords ? w->nwords * g->nbits : 1, sizeof *g->holds);
+  return g->holds && rule_literals_in_words(lits, g->nlits, x->s, w->at, w->len,
+                                            w->nwords, g->holds, g->nbits);
 }
 
 /* The literals the text holds (whole); the runs that hold any or are too
@@ -705,9 +690,9 @@ static bool words_search(literal_gate *g, const xctx *x,
  * held runs are then placed along their literals (each literal's start
  * moves to the next one's, and back). */
 static bool postings_build(literal_gate *g) {
-  size_t nwords = g->nwords;
+  size_t nwords = g->words->nwords;
   g->post_first = calloc(g->nlits + 1, sizeof *g->post_first);
-  g->held = malloc((g->nruns + 1) * sizeof *g->held);
+  g->held = malloc((g->words->nruns + 1) * sizeof *g->held);
   unsigned char *holder = calloc(nwords + 1, sizeof *holder);
   uint32_t *count = calloc(nwords + 1, sizeof *count);
   size_t *word_first = malloc((nwords + 2) * sizeof *word_first);
@@ -736,8 +721,8 @@ static bool postings_build(literal_gate *g) {
     holder[nwords] = 1;
   }
   size_t nheld = 0;
-  for (size_t k = 0; ok && k < g->nruns; k++) {
-    uint32_t w = g->run_word[k];
+  for (size_t k = 0; ok && k < g->words->nruns; k++) {
+    uint32_t w = g->words->run_word[k];
     w = w < nwords ? w : (uint32_t)nwords;
     g->held[nheld] = (uint32_t)k;
     nheld += holder[w];
@@ -758,7 +743,7 @@ static bool postings_build(literal_gate *g) {
     ok = g->post_run != NULL;
   }
   for (size_t h = 0; ok && h < g->nheld; h++) {
-    uint32_t k = g->held[h], w = g->run_word[k];
+    uint32_t k = g->held[h], w = g->words->run_word[k];
     w = w < nwords ? w : (uint32_t)nwords;
     for (size_t p = word_first[w]; p < word_first[w + 1]; p++)
       g->post_run[g->post_first[word_post[p]]++] = k;
@@ -899,7 +884,7 @@ static size_t first_at_or_after(const uint32_t *v, size_t lo, size_t hi,
 /* The first run that ends after `at`, from run `from` on. */
 static size_t run_after(const literal_gate *g, const xctx *x, size_t from,
                         size_t at) {
-  size_t lo = first_at_or_after(g->run_at, from, g->nruns, at);
+  size_t lo = first_at_or_after(g->words->run_at, from, g->words->nruns, at);
   return lo > from && run_end(g, x, lo - 1) > at ? lo - 1 : lo;
 }
 
@@ -919,14 +904,14 @@ static bool range_literals(const xctx *x, literal_gate *g, size_t lo,
   if (!g->worded) return range_words_literals(x, g, lo, hi);
   g->lo = lo;
   g->first = run_after(g, x, 0, lo);
-  g->last = first_at_or_after(g->run_at, g->first, g->nruns, hi);
-  bool whole = g->first == 0 && g->last == g->nruns;
-  if (whole && g->too_long) return false;
+  g->last = first_at_or_after(g->words->run_at, g->first, g->words->nruns, hi);
+  bool whole = g->first == 0 && g->last == g->words->nruns;
+  if (whole && g->words->too_long) return false;
   if (whole) memcpy(g->range, g->whole, g->nbits * sizeof *g->range);
   for (size_t h = whole ? g->nheld
                         : first_at_or_after(g->held, 0, g->nheld, g->first);
        h < g->nheld && g->held[h] < g->last; h++) {
-    uint32_t w = g->run_word[g->held[h]];
+    uint32_t w = g->words->run_word[g->held[h]];
     if (w == NO_WORD) return false;
     for (size_t b = 0; b < g->nbits; b++)
       g->range[b] |= g->holds[w * g->nbits + b];
@@ -1018,11 +1003,11 @@ enum { AHEAD_REACH = 4096 };
 static size_t window_start(const literal_gate *g, const xctx *x, size_t k,
                            size_t done, uint64_t barrier) {
   const unsigned char *s = (const unsigned char *)x->s;
-  size_t b = g->run_at[k];
+  size_t b = g->words->run_at[k];
   while (b > done) {
     unsigned char c = s[b - 1];
     if (rule_word_byte(c)) {
-      b = g->run_at[--k];
+      b = g->words->run_at[--k];
       continue;
     }
     if (c < 0x80 && (rule_ascii_features[c] & barrier)) return b;
@@ -1032,11 +1017,11 @@ static size_t window_start(const literal_gate *g, const xctx *x, size_t k,
 }
 
 /* The first run from k on whose word holds a literal of f's clause c
- * (g->nruns: none).  at[a] is where the runs of its literal a are read
+ * (g->words->nruns: none).  at[a] is where the runs of its literal a are read
  * from (SIZE_MAX: not yet): k only grows along one search. */
 static size_t next_holding(const literal_gate *g, const rule_facts *f,
                            size_t c, size_t k, size_t *at) {
-  size_t best = g->nruns;
+  size_t best = g->words->nruns;
   for (size_t a = 0; a < f->nalts[c]; a++) {
     size_t l = g->number[f->lits[c][a]->id] - 1, end = g->post_first[l + 1];
     size_t p = at[a];
