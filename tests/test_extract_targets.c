@@ -705,6 +705,15 @@ typedef struct pairs_try {
   char *differs;        /* the first literal found where told absent */
 } pairs_try;
 
+/* s[0, n) with its ASCII letters in capitals (a copy to free). */
+static char *ascii_caps(const char *s, size_t n) {
+  char *caps = malloc(n + 1);
+  ck_assert_ptr_nonnull(caps);
+  for (size_t i = 0; i < n; i++)
+    caps[i] = s[i] >= 'a' && s[i] <= 'z' ? (char)(s[i] - 'a' + 'A') : s[i];
+  return caps;
+}
+
 static void try_pairs(pairs_try *t, const char *s, size_t n) {
   targets_pairs_may_hold(t->lits, t->n, s, n, t->may);
   for (size_t i = 0; i < t->n; i++) {
@@ -723,10 +732,7 @@ static void check_pairs(void *ctx, const char *s, size_t n, bool joined) {
   (void)joined;
   pairs_try *t = ctx;
   try_pairs(t, s, n);
-  char *caps = malloc(n + 1);
-  ck_assert_ptr_nonnull(caps);
-  for (size_t i = 0; i < n; i++)
-    caps[i] = s[i] >= 'a' && s[i] <= 'z' ? (char)(s[i] - 'a' + 'A') : s[i];
+  char *caps = ascii_caps(s, n);
   try_pairs(t, caps, n);
   free(caps);
 }
@@ -813,10 +819,7 @@ static void check_gates(void *ctx, const char *s, size_t n, bool joined) {
   (void)joined;
   gates_try *g = ctx;
   try_gates(g, s, n);
-  char *caps = malloc(n + 1);
-  ck_assert_ptr_nonnull(caps);
-  for (size_t i = 0; i < n; i++)
-    caps[i] = s[i] >= 'a' && s[i] <= 'z' ? (char)(s[i] - 'a' + 'A') : s[i];
+  char *caps = ascii_caps(s, n);
   try_gates(g, caps, n);
   free(caps);
 }
