@@ -89,9 +89,14 @@ void clause_coordinators(tk *t, size_t a, size_t b, xunits *out) {
     xunits_add(x, out, &t->coords.items[i]);
 }
 
+static void twin_words_free(struct twin_words *tw);
+
 void clause_coordinators_free(tk *t) {
   xunits_free(&t->coords);
   t->coords_kept = false;
+  twin_words_free(t->twin_words);
+  t->twin_words = NULL;
+  t->twin_words_read = false;
 }
 
 /* ---- who leads ------------------------------------------------------------- */
@@ -111,6 +116,124 @@ static const rule *lead_cue(tk *t, rule_list rules, size_t a, size_t b) {
   return NULL;
 }
 
+/* ---- the twins' words in the text ------------------------------------- */
+
+/* Every match of a twin holds, for each clause of its literals
+ * (rule_facts.lits), one of the clause's words whole; each such word is
+ * of word bytes only (rule_literal_in_words), so it lies inside one run
+ * of the text's words (rule_text_words), and the distinct word of that
+ * run holds it.  Which of the twins' words each distinct word of the text
+ * holds is read once per plan (rule_literals_in_words, one pass for all
+ * of them); a clause then holds a twin's words only if the runs it
+ * touches do, told by a look at those runs, where a search for each cue
+ * or twin in each clause cost about as much as the clause's bytes each
+ * time (most clauses hold none). */
+enum { TWIN_WORDS = 64 }; /* literals numbered: one bit each */
+
+bool clause_twin_words_off = false;
+
+typedef struct twin_words {
+  const rule_words *w; /* the text's, borrowed */
+  const rule_literal *lits[TWIN_WORDS];
+  size_t nlits;
+  uint64_t *holds; /* per distinct word: the lits it holds */
+  /* per strength ([0] all, [1] strong), per side ([0] after, [1]
+   * before), per cue r: the literals of each clause of its twin, and how
+   * many clauses (0: not told, the twin may match anywhere) */
+  uint64_t need[2][2][64][RULE_LITS];
+  uint8_t nneed[2][2][64];
+} twin_words;
+
+static void twin_words_free(twin_words *tw) {
+  if (!tw) return;
+  free(tw->holds);
+  free(tw);
+}
+
+/* The number of literal l in tw, given one when new; -1 without room or
+ * when l may lie across words. */
+static int twin_literal(twin_words *tw, const rule_literal *l) {
+  if (!rule_literal_in_words(l)) return -1;
+  for (size_t i = 0; i < tw->nlits; i++)
+    if (tw->lits[i] == l) return (int)i;
+  if (tw->nlits == TWIN_WORDS) return -1;
+  tw->lits[tw->nlits] = l;
+  return (int)tw->nlits++;
+}
+
+/* Note the clauses of the twin of each cue of c in need[][] (none: the
+ * cue is not told, and may match). */
+static void twin_needs(twin_words *tw, const lead_cues *c,
+                       uint64_t (*need)[RULE_LITS], uint8_t *nneed) {
+  for (size_t r = 0; r < c->near.n && r < 64; r++) {
+    const rule_facts *f = &c->near.items[r]->facts;
+    size_t n = 0;
+    for (size_t k = 0; k < f->nlits; k++) {
+      uint64_t m = 0;
+      bool told = f->nalts[k] > 0;
+      for (size_t i = 0; told && i < f->nalts[k]; i++) {
+        int l = twin_literal(tw, f->lits[k][i]);
+        if (l < 0) told = false;
+        else m |= (uint64_t)1 << l;
+      }
+      if (told) need[r][n++] = m;
+    }
+    nneed[r] = (uint8_t)n;
+  }
+}
+
+/* The twins' words of the text's words; NULL when not known (a text too
+ * long for its words to be read, no memory). */
+static twin_words *twin_words_read(tk *t) {
+  xctx *x = t->x;
+  const rule_words *w = rule_text_words(&x->scan);
+  twin_words *tw = w ? calloc(1, sizeof *tw) : NULL;
+  if (!tw) return NULL;
+  tw->w = w;
+  for (int strong = 0; strong < 2; strong++) {
+    twin_needs(tw, &t->cues_after[strong], tw->need[strong][0],
+               tw->nneed[strong][0]);
+    twin_needs(tw, &t->cues_before[strong], tw->need[strong][1],
+               tw->nneed[strong][1]);
+  }
+  tw->holds = calloc(w->nwords ? w->nwords : 1, sizeof *tw->holds);
+  if (!tw->holds || !rule_literals_in_words(tw->lits, tw->nlits, x->s, w->at,
+                                            w->len, w->nwords, tw->holds, 1)) {
+    twin_words_free(tw);
+    return NULL;
+  }
+  return tw;
+}
+
+/* The twins' words the runs of the text's words that touch [a, b) hold
+ * (all when a run is too long to be a word). */
+static uint64_t twin_words_within(const twin_words *tw, size_t a, size_t b) {
+  const rule_words *w = tw->w;
+  size_t lo = 0, hi = w->nruns; /* the first run starting at or after a */
+  while (lo < hi) {
+    size_t mid = lo + (hi - lo) / 2;
+    if (w->run_at[mid] < a) lo = mid + 1;
+    else hi = mid;
+  }
+  if (lo > 0) lo--; /* the run before may reach into [a, b) */
+  uint64_t has = 0;
+  for (size_t k = lo; k < w->nruns && w->run_at[k] < b; k++) {
+    uint32_t d = w->run_word[k];
+    has |= d == RULE_NO_WORD ? UINT64_MAX : tw->holds[d];
+  }
+  return has;
+}
+
+/* May the twin of cue r of a side hold its words in a clause whose runs
+ * hold `has`?  False only when a clause of its literals has none. */
+static bool twin_may(const twin_words *tw, bool strong, int side, size_t r,
+                     uint64_t has) {
+  if (r >= 64) return true;
+  for (size_t k = 0; k < tw->nneed[strong][side][r]; k++)
+    if (!(tw->need[strong][side][r][k] & has)) return false;
+  return true;
+}
+
 /* May a cue of c match within [a, b), right after a unit (`after`) or
  * right before one?  Its windows lie there, so a clause where none may
  * names no lead, whatever its units.  A cue's twin (leadnear.*) searched
@@ -122,9 +245,13 @@ static const rule *lead_cue(tk *t, rule_list rules, size_t a, size_t b) {
  * (lead_cues.twin_alone).  A cue without a twin is asked of its literals
  * only. */
 static bool cue_within(tk *t, const lead_cues *c, bool after, size_t a,
-                       size_t b) {
+                       size_t b, bool strong, const uint64_t *has) {
   const xctx *x = t->x;
   for (size_t r = 0; r < c->cues.n; r++) {
+    /* the twin decides (near_all): not where its words are not */
+    if (has && c->near_all &&
+        !twin_may(t->twin_words, strong, !after, r, *has))
+      continue;
     bool alone = c->near_all && r < 64 && (c->twin_alone >> r & 1);
     if (!alone &&
         !rule_literals_held(c->cues.items[r], x->s + a, b - a, x->md))
@@ -144,8 +271,15 @@ bool clause_lead(tk *t, size_t a, size_t b, bool strong, xunits *out,
   xctx *x = t->x;
   const lead_cues *cues_after = &t->cues_after[strong];
   const lead_cues *cues_before = &t->cues_before[strong];
-  if (b <= a || (!cue_within(t, cues_after, true, a, b) &&
-                 !cue_within(t, cues_before, false, a, b)))
+  if (b <= a) return false;
+  if (!t->twin_words_read) {
+    t->twin_words = clause_twin_words_off ? NULL : twin_words_read(t);
+    t->twin_words_read = true;
+  }
+  uint64_t has = t->twin_words ? twin_words_within(t->twin_words, a, b) : 0;
+  const uint64_t *held = t->twin_words ? &has : NULL;
+  if (!cue_within(t, cues_after, true, a, b, strong, held) &&
+      !cue_within(t, cues_before, false, a, b, strong, held))
     return false;
   xunits m = {0};
   xunits coords = {0};

@@ -29,6 +29,10 @@ typedef struct tk {
    * their rules in one owned array */
   lead_cues cues_after[2], cues_before[2];
   const rule **cue_rules;
+  /* which words of the text hold which words of the twins (clause.c:
+   * twin_words), read at the first clause asked for its lead; owned */
+  struct twin_words *twin_words;
+  bool twin_words_read;
   rule_list with, cut;
   rule_list fields; /* field.*: the labels of assignment lines */
   /* area.* with the leadarea.* rules that set an area; leadarea masks */
@@ -73,8 +77,12 @@ bool clause_acts(tk *t, size_t end, size_t b);
 /* Coordinators of [a, b): the units listed right after each "phối hợp
  * (với)"; added to *out (without repeats, xunits_add). */
 void clause_coordinators(tk *t, size_t a, size_t b, xunits *out);
-/* Release what clause_coordinators keeps. */
+/* Release what clause_coordinators and clause_lead keep. */
 void clause_coordinators_free(tk *t);
+/* For tests only (false in use): clause_lead reads no twins' words and
+ * searches each clause for every cue, so that both ways can be compared
+ * (test_extract_tasks). */
+extern bool clause_twin_words_off;
 /* The lead a clause [a, b) names: a unit followed by a lead.after match or
  * preceded by a lead.before one, with the units listed with it; units in a
  * coordination list do not lead.  `strong` keeps only rules with

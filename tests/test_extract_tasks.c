@@ -17,6 +17,7 @@
 
 #include "../extract/frame.h"
 #include "../extract/rules.h"
+#include "../extract/tasks.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -1223,6 +1224,70 @@ START_TEST(leads_where_twins_match) {
 }
 END_TEST
 
+/* The frame of src as JSON, with the twins' words read or not. */
+static char *frame_text(const char *src, size_t n, bool twin_words) {
+  clause_twin_words_off = !twin_words;
+  cchc_frame *f = harness_process(rules, src, n);
+  clause_twin_words_off = false;
+  char *out = NULL;
+  size_t len = 0;
+  cchc_error err = {0};
+  ck_assert_int_eq(cchc_render(f, CCHC_FORMAT_JSON, 0, &out, &len, &err),
+                   CCHC_OK);
+  cchc_frame_free(f);
+  return out;
+}
+
+/* A clause whose runs hold no word of a cue's twin is not searched for the
+ * cue (clause.c: twin_words): the frame is the same as when every clause
+ * is searched for every cue -- over the whole corpus and plans where the
+ * cue words stand in other cases, inside longer words, in a run too long
+ * to be a word, and right at a clause's ends. */
+static const char *twin_word_plans[] = {
+    "KẾ HOẠCH\nCải cách hành chính năm 2026\nI. MỤC TIÊU\n"
+    "GIAO CÔNG AN XÃ kiểm tra; Công an xã CHỦ TRÌ rà soát.\n"
+    "Văn phòng UBND xã chủ trì;giao Công an xã kiểm tra trong tháng 6 năm "
+    "2026.\nĐỀ NGHỊ Ủy ban MTTQ xã phối hợp với Công an xã tham mưu.\n"
+    "II. TỔ CHỨC THỰC HIỆN\n1. Văn phòng HĐND và UBND xã\n"
+    "- Công an xã chịu trách nhiệm kiểm tra.\n"
+    "- Bàngiao Công an xã Chủtrì; yêucầu các ban ngành xã thực hiện.\n",
+    NULL, /* a run of word bytes too long to be a word: filled in below */
+};
+
+START_TEST(twin_words_skip_only_clauses_without_cues) {
+  char **files;
+  size_t n = harness_corpus_all(&files);
+  ck_assert_uint_ge(n, 4);
+  char longrun[2048];
+  int k = snprintf(longrun, sizeof longrun,
+                   "KẾ HOẠCH\nCải cách hành chính năm 2026\nI. MỤC TIÊU\n");
+  /* "trì" then 150 degree signs: bytes beyond ASCII, in the run of the
+   * cue's word, which \b still ends */
+  k += snprintf(longrun + k, sizeof longrun - (size_t)k, "Công an xã chủ trì");
+  for (int i = 0; i < 150; i++) k += snprintf(longrun + k, sizeof longrun - (size_t)k, "°");
+  snprintf(longrun + k, sizeof longrun - (size_t)k,
+           " kiểm tra trong tháng 6 năm 2026.\n");
+  twin_word_plans[1] = longrun;
+  size_t compared = 0;
+  for (size_t i = 0; i < n + 2; i++) {
+    size_t len = 0;
+    char *src = i < n ? harness_read(files[i], &len)
+                      : strdup(twin_word_plans[i - n]);
+    ck_assert_ptr_nonnull(src);
+    if (i >= n) len = strlen(src);
+    char *with = frame_text(src, len, true), *without = frame_text(src, len, false);
+    ck_assert_msg(!strcmp(with, without), "%s: the frames differ",
+                  i < n ? files[i] : "twin_word_plans");
+    compared += strstr(with, "\"lead\"") != NULL;
+    free(with);
+    free(without);
+    free(src);
+  }
+  ck_assert_uint_gt(compared, n / 2); /* the plans name leads */
+  harness_free_list(files, n);
+}
+END_TEST
+
 /* A unit's text is kept by its span for the next task naming it: every
  * duty under a heading prints the heading's units as they stand, a duty
  * leading with units of its own prints those, and each unit its own span
@@ -1291,6 +1356,7 @@ int main(void) {
   tcase_set_timeout(tcc, 120);
   tcase_add_test(tcc, corpus_against_gold);
   tcase_add_test(tcc, lead_cue_twins_match_where_cues_do);
+  tcase_add_test(tcc, twin_words_skip_only_clauses_without_cues);
   suite_add_tcase(s, tcc);
   return harness_run(s);
 }
