@@ -89,14 +89,14 @@ void clause_coordinators(tk *t, size_t a, size_t b, xunits *out) {
     xunits_add(x, out, &t->coords.items[i]);
 }
 
-static void twin_words_free(struct twin_words *tw);
+static void clause_words_free(struct clause_words *cw);
 
 void clause_coordinators_free(tk *t) {
   xunits_free(&t->coords);
   t->coords_kept = false;
-  twin_words_free(t->twin_words);
-  t->twin_words = NULL;
-  t->twin_words_read = false;
+  clause_words_free(t->clause_words);
+  t->clause_words = NULL;
+  t->clause_words_read = false;
 }
 
 /* ---- who leads ------------------------------------------------------------- */
@@ -116,99 +116,137 @@ static const rule *lead_cue(tk *t, rule_list rules, size_t a, size_t b) {
   return NULL;
 }
 
-/* ---- the twins' words in the text ------------------------------------- */
+/* ---- the rules' words in the text ------------------------------------- */
 
-/* Every match of a twin holds, for each clause of its literals
+/* Every match of a rule holds, for each clause of its literals
  * (rule_facts.lits), one of the clause's words whole; each such word is
  * of word bytes only (rule_literal_in_words), so it lies inside one run
  * of the text's words (rule_text_words), and the distinct word of that
- * run holds it.  Which of the twins' words each distinct word of the text
- * holds is read once per plan (rule_literals_in_words, one pass for all
- * of them); a clause then holds a twin's words only if the runs it
- * touches do, told by a look at those runs, where a search for each cue
- * or twin in each clause cost about as much as the clause's bytes each
- * time (most clauses hold none). */
-enum { TWIN_WORDS = 64 }; /* literals numbered: one bit each */
+ * run holds it.  Which words of the rules asked per clause (the lead
+ * cues' twins, lead.area, coord.*, the area words) each distinct word of
+ * the text holds is read once per plan (rule_literals_in_words, one pass
+ * for all of them); whether a clause may hold a rule's words is then told
+ * by a look at the runs it touches, where a search for each rule in each
+ * clause cost about as much as the clause's bytes each time (most
+ * clauses hold none). */
+enum { WORD_BITS = 2, CLAUSE_WORDS = 64 * WORD_BITS }; /* a bit each */
+_Static_assert(WORD_BITS == 2, "clause_held and the walk read two words");
 
-bool clause_twin_words_off = false;
+bool clause_words_off = false;
 
-typedef struct twin_words {
+/* What a rule's matches hold: for each clause of its literals, the
+ * literals' bits; n 0: not told (it may match anywhere). */
+typedef struct rule_needs {
+  uint64_t need[RULE_LITS][WORD_BITS];
+  uint8_t n;
+} rule_needs;
+
+typedef struct clause_words {
   const rule_words *w; /* the text's, borrowed */
-  const rule_literal *lits[TWIN_WORDS];
+  const rule_literal *lits[CLAUSE_WORDS];
   size_t nlits;
   uint64_t *holds; /* per distinct word: the lits it holds */
-  /* per strength ([0] all, [1] strong), per side ([0] after, [1]
-   * before), per cue r: the literals of each clause of its twin, and how
-   * many clauses (0: not told, the twin may match anywhere) */
-  uint64_t need[2][2][64][RULE_LITS];
-  uint8_t nneed[2][2][64];
-} twin_words;
+  const rule *rules_base; /* rule r is told by needs[slot[r - base] - 1] */
+  size_t nslots;
+  uint16_t *slot;
+  rule_needs *needs;
+  size_t nneeds, cap;
+} clause_words;
 
-static void twin_words_free(twin_words *tw) {
-  if (!tw) return;
-  free(tw->holds);
-  free(tw);
+static void clause_words_free(clause_words *cw) {
+  if (!cw) return;
+  free(cw->holds);
+  free(cw->slot);
+  free(cw->needs);
+  free(cw);
 }
 
-/* The number of literal l in tw, given one when new; -1 without room or
+/* The number of literal l in cw, given one when new; -1 without room or
  * when l may lie across words. */
-static int twin_literal(twin_words *tw, const rule_literal *l) {
+static int word_number(clause_words *cw, const rule_literal *l) {
   if (!rule_literal_in_words(l)) return -1;
-  for (size_t i = 0; i < tw->nlits; i++)
-    if (tw->lits[i] == l) return (int)i;
-  if (tw->nlits == TWIN_WORDS) return -1;
-  tw->lits[tw->nlits] = l;
-  return (int)tw->nlits++;
+  for (size_t i = 0; i < cw->nlits; i++)
+    if (cw->lits[i] == l) return (int)i;
+  if (cw->nlits == CLAUSE_WORDS) return -1;
+  cw->lits[cw->nlits] = l;
+  return (int)cw->nlits++;
 }
 
-/* Note the clauses of the twin of each cue of c in need[][] (none: the
- * cue is not told, and may match). */
-static void twin_needs(twin_words *tw, const lead_cues *c,
-                       uint64_t (*need)[RULE_LITS], uint8_t *nneed) {
-  for (size_t r = 0; r < c->near.n && r < 64; r++) {
-    const rule_facts *f = &c->near.items[r]->facts;
-    size_t n = 0;
+/* Note what the matches of each rule of `rules` hold (those outside the
+ * set's array are not told).  False without memory. */
+static bool words_note(clause_words *cw, rule_list rules) {
+  for (size_t i = 0; i < rules.n; i++) {
+    const rule *r = rules.items[i];
+    if (r < cw->rules_base || (size_t)(r - cw->rules_base) >= cw->nslots ||
+        cw->slot[r - cw->rules_base])
+      continue;
+    rule_needs rn = {.n = 0};
+    const rule_facts *f = &r->facts;
     for (size_t k = 0; k < f->nlits; k++) {
-      uint64_t m = 0;
+      uint64_t m[WORD_BITS] = {0};
       bool told = f->nalts[k] > 0;
-      for (size_t i = 0; told && i < f->nalts[k]; i++) {
-        int l = twin_literal(tw, f->lits[k][i]);
+      for (size_t a = 0; told && a < f->nalts[k]; a++) {
+        int l = word_number(cw, f->lits[k][a]);
         if (l < 0) told = false;
-        else m |= (uint64_t)1 << l;
+        else m[l / 64] |= (uint64_t)1 << (l % 64);
       }
-      if (told) need[r][n++] = m;
+      if (told) memcpy(rn.need[rn.n++], m, sizeof m);
     }
-    nneed[r] = (uint8_t)n;
+    rule_needs *p = cw->nneeds < cw->cap
+                        ? cw->needs
+                        : cchc_grow(cw->needs, &cw->cap, cw->nneeds,
+                                    sizeof *cw->needs);
+    if (!p || cw->nneeds >= UINT16_MAX) return false;
+    cw->needs = p;
+    cw->needs[cw->nneeds++] = rn;
+    cw->slot[r - cw->rules_base] = (uint16_t)cw->nneeds;
   }
+  return true;
 }
 
-/* The twins' words of the text's words; NULL when not known (a text too
- * long for its words to be read, no memory). */
-static twin_words *twin_words_read(tk *t) {
+/* The words of the rules a clause is asked about, in the text's words;
+ * NULL when not known (a text too long for its words to be read, no
+ * memory). */
+static clause_words *clause_words_read(tk *t) {
   xctx *x = t->x;
   const rule_words *w = rule_text_words(&x->scan);
-  twin_words *tw = w ? calloc(1, sizeof *tw) : NULL;
-  if (!tw) return NULL;
-  tw->w = w;
-  for (int strong = 0; strong < 2; strong++) {
-    twin_needs(tw, &t->cues_after[strong], tw->need[strong][0],
-               tw->nneed[strong][0]);
-    twin_needs(tw, &t->cues_before[strong], tw->need[strong][1],
-               tw->nneed[strong][1]);
-  }
-  tw->holds = calloc(w->nwords ? w->nwords : 1, sizeof *tw->holds);
-  if (!tw->holds || !rule_literals_in_words(tw->lits, tw->nlits, x->s, w->at,
-                                            w->len, w->nwords, tw->holds, 1)) {
-    twin_words_free(tw);
+  clause_words *cw = w ? calloc(1, sizeof *cw) : NULL;
+  if (!cw) return NULL;
+  cw->w = w;
+  cw->rules_base = x->rules->rules;
+  cw->nslots = x->rules->nrules;
+  cw->slot = calloc(cw->nslots + 1, sizeof *cw->slot);
+  bool ok = cw->slot != NULL;
+  for (int strong = 0; ok && strong < 2; strong++)
+    ok = words_note(cw, t->cues_after[strong].near) &&
+         words_note(cw, t->cues_before[strong].near);
+  ok = ok && words_note(cw, t->areas);
+  /* and a last row for the runs too long to be words: all of them */
+  cw->holds = ok ? calloc((w->nwords + 1) * WORD_BITS, sizeof *cw->holds)
+                 : NULL;
+  if (!cw->holds ||
+      !rule_literals_in_words(cw->lits, cw->nlits, x->s, w->at, w->len,
+                              w->nwords, cw->holds, WORD_BITS)) {
+    clause_words_free(cw);
     return NULL;
   }
-  return tw;
+  memset(cw->holds + w->nwords * WORD_BITS, 0xFF,
+         WORD_BITS * sizeof *cw->holds);
+  return cw;
 }
 
-/* The twins' words the runs of the text's words that touch [a, b) hold
- * (all when a run is too long to be a word). */
-static uint64_t twin_words_within(const twin_words *tw, size_t a, size_t b) {
-  const rule_words *w = tw->w;
+static const clause_words *words_of(tk *t) {
+  if (!t->clause_words_read) {
+    t->clause_words = clause_words_off ? NULL : clause_words_read(t);
+    t->clause_words_read = true;
+  }
+  return t->clause_words;
+}
+
+bool clause_words_within(tk *t, size_t a, size_t b, clause_held *out) {
+  const clause_words *cw = words_of(t);
+  if (!cw) return false;
+  const rule_words *w = cw->w;
   size_t lo = 0, hi = w->nruns; /* the first run starting at or after a */
   while (lo < hi) {
     size_t mid = lo + (hi - lo) / 2;
@@ -216,21 +254,29 @@ static uint64_t twin_words_within(const twin_words *tw, size_t a, size_t b) {
     else hi = mid;
   }
   if (lo > 0) lo--; /* the run before may reach into [a, b) */
-  uint64_t has = 0;
+  uint64_t h0 = 0, h1 = 0;
   for (size_t k = lo; k < w->nruns && w->run_at[k] < b; k++) {
-    uint32_t d = w->run_word[k];
-    has |= d == RULE_NO_WORD ? UINT64_MAX : tw->holds[d];
+    size_t d = w->run_word[k];
+    const uint64_t *in = cw->holds + (d < w->nwords ? d : w->nwords) * 2;
+    h0 |= in[0];
+    h1 |= in[1];
   }
-  return has;
+  out->has[0] = h0;
+  out->has[1] = h1;
+  return true;
 }
 
-/* May the twin of cue r of a side hold its words in a clause whose runs
- * hold `has`?  False only when a clause of its literals has none. */
-static bool twin_may(const twin_words *tw, bool strong, int side, size_t r,
-                     uint64_t has) {
-  if (r >= 64) return true;
-  for (size_t k = 0; k < tw->nneed[strong][side][r]; k++)
-    if (!(tw->need[strong][side][r][k] & has)) return false;
+bool clause_words_may(tk *t, const rule *r, const clause_held *held) {
+  const clause_words *cw = t->clause_words;
+  if (!held || !cw || r < cw->rules_base ||
+      (size_t)(r - cw->rules_base) >= cw->nslots)
+    return true;
+  uint16_t s = cw->slot[r - cw->rules_base];
+  if (!s) return true;
+  const rule_needs *rn = &cw->needs[s - 1];
+  for (size_t k = 0; k < rn->n; k++)
+    if (!(rn->need[k][0] & held->has[0]) && !(rn->need[k][1] & held->has[1]))
+      return false;
   return true;
 }
 
@@ -245,12 +291,11 @@ static bool twin_may(const twin_words *tw, bool strong, int side, size_t r,
  * (lead_cues.twin_alone).  A cue without a twin is asked of its literals
  * only. */
 static bool cue_within(tk *t, const lead_cues *c, bool after, size_t a,
-                       size_t b, bool strong, const uint64_t *has) {
+                       size_t b, const clause_held *held) {
   const xctx *x = t->x;
   for (size_t r = 0; r < c->cues.n; r++) {
     /* the twin decides (near_all): not where its words are not */
-    if (has && c->near_all &&
-        !twin_may(t->twin_words, strong, !after, r, *has))
+    if (c->near_all && !clause_words_may(t, c->near.items[r], held))
       continue;
     bool alone = c->near_all && r < 64 && (c->twin_alone >> r & 1);
     if (!alone &&
@@ -272,14 +317,10 @@ bool clause_lead(tk *t, size_t a, size_t b, bool strong, xunits *out,
   const lead_cues *cues_after = &t->cues_after[strong];
   const lead_cues *cues_before = &t->cues_before[strong];
   if (b <= a) return false;
-  if (!t->twin_words_read) {
-    t->twin_words = clause_twin_words_off ? NULL : twin_words_read(t);
-    t->twin_words_read = true;
-  }
-  uint64_t has = t->twin_words ? twin_words_within(t->twin_words, a, b) : 0;
-  const uint64_t *held = t->twin_words ? &has : NULL;
-  if (!cue_within(t, cues_after, true, a, b, strong, held) &&
-      !cue_within(t, cues_before, false, a, b, strong, held))
+  clause_held h;
+  const clause_held *held = clause_words_within(t, a, b, &h) ? &h : NULL;
+  if (!cue_within(t, cues_after, true, a, b, held) &&
+      !cue_within(t, cues_before, false, a, b, held))
     return false;
   xunits m = {0};
   xunits coords = {0};

@@ -32,14 +32,18 @@ typedef struct area_hits {
 
 /* The areas text s[0, n) names, in order of first mention, into *out:
  * every match of t->areas, less those inside a longer match of another
- * area. */
-static void areas_named(tk *t, const char *s, size_t n, area_hits *out) {
+ * area.  `held`: the words of the text's runs that s is a copy of
+ * (clause_words_within), or NULL. */
+static void areas_named(tk *t, const char *s, size_t n,
+                        const clause_held *held, area_hits *out) {
   xctx *x = t->x;
   area_hits all = {0};
   for (size_t i = 0; i < t->areas.n; i++) {
     const rule *r = t->areas.items[i];
     const char *area = rule_attr(r, "area");
-    if (!area || !rule_literals_held(r, s, n, x->md)) continue;
+    if (!area || !clause_words_may(t, r, held) ||
+        !rule_literals_held(r, s, n, x->md))
+      continue;
     for (size_t at = 0; at < n && rule_exec(r, s, n, at, x->md);) {
       size_t ms, me;
       rule_match_span(x->md, &ms, &me);
@@ -84,7 +88,7 @@ const char *plan_area(tk *t) {
   const char *title = t->x->f->document.title.value;
   if (!title) return NULL;
   area_hits h = {0};
-  areas_named(t, title, strlen(title), &h);
+  areas_named(t, title, strlen(title), NULL, &h);
   t->plan_area = h.n ? h.items[0].area : NULL;
   free(h.items);
   return t->plan_area;
@@ -124,8 +128,8 @@ static size_t work_start(tk *t, size_t cs, size_t b) {
 
 /* A copy of canonical [a, b) with people ("cán bộ, công chức",
  * leadarea role=mask) hidden from the area words; NULL when out of
- * memory. */
-static char *masked(tk *t, size_t a, size_t b) {
+ * memory.  *hid: some were. */
+static char *masked(tk *t, size_t a, size_t b, bool *hid) {
   xctx *x = t->x;
   size_t n = b - a;
   char *buf = malloc(n + 1);
@@ -141,6 +145,7 @@ static char *masked(tk *t, size_t a, size_t b) {
       size_t ms, me;
       rule_match_span(x->md, &ms, &me);
       memset(buf + ms, 'x', me - ms);
+      *hid = true;
       at = me > at ? me : at + 1;
     }
   return buf;
@@ -187,10 +192,14 @@ const char *leads_of_areas(tk *t, size_t a, size_t at, size_t b,
   size_t cs = work_start(t, at + me, b);
   size_t ce = work_end(t, cs, b);
   if (ce <= cs) return NULL;
-  char *buf = masked(t, cs, ce);
+  bool hid = false;
+  char *buf = masked(t, cs, ce, &hid);
   if (!buf) return NULL;
   area_hits h = {0};
-  areas_named(t, buf, ce - cs, &h);
+  /* the copy is the text itself unless people were hidden */
+  clause_held held;
+  bool told = !hid && clause_words_within(t, cs, ce, &held);
+  areas_named(t, buf, ce - cs, told ? &held : NULL, &h);
   free(buf);
   const char *first = NULL;
   for (size_t i = 0; i < h.n; i++) {

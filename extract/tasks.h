@@ -29,10 +29,11 @@ typedef struct tk {
    * their rules in one owned array */
   lead_cues cues_after[2], cues_before[2];
   const rule **cue_rules;
-  /* which words of the text hold which words of the twins (clause.c:
-   * twin_words), read at the first clause asked for its lead; owned */
-  struct twin_words *twin_words;
-  bool twin_words_read;
+  /* which words of the text hold which words of the rules asked per
+   * clause (clause.c: clause_words), read at the first clause asked;
+   * owned */
+  struct clause_words *clause_words;
+  bool clause_words_read;
   rule_list with, cut;
   rule_list fields; /* field.*: the labels of assignment lines */
   /* area.* with the leadarea.* rules that set an area; leadarea masks */
@@ -79,10 +80,20 @@ bool clause_acts(tk *t, size_t end, size_t b);
 void clause_coordinators(tk *t, size_t a, size_t b, xunits *out);
 /* Release what clause_coordinators and clause_lead keep. */
 void clause_coordinators_free(tk *t);
-/* For tests only (false in use): clause_lead reads no twins' words and
- * searches each clause for every cue, so that both ways can be compared
- * (test_extract_tasks). */
-extern bool clause_twin_words_off;
+/* For tests only (false in use): no rule's words are read (clause_words_*
+ * tell nothing), and every clause is searched for every rule, so that both
+ * ways can be compared (test_extract_tasks). */
+extern bool clause_words_off;
+/* The words of the rules a clause is asked about (the lead cues' twins,
+ * the area rules) that the runs of the text's words touching [a, b)
+ * hold, into *out: false when not known. */
+typedef struct clause_held {
+  uint64_t has[2];
+} clause_held;
+bool clause_words_within(tk *t, size_t a, size_t b, clause_held *out);
+/* May r match in a clause whose runs hold *held (NULL: not known)?  False
+ * only when a clause of r's literals (rule_facts.lits) has none there. */
+bool clause_words_may(tk *t, const rule *r, const clause_held *held);
 /* The lead a clause [a, b) names: a unit followed by a lead.after match or
  * preceded by a lead.before one, with the units listed with it; units in a
  * coordination list do not lead.  `strong` keeps only rules with
