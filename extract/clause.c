@@ -123,8 +123,7 @@ static const rule *lead_cue(tk *t, rule_list rules, size_t a, size_t b) {
  * of word bytes only (rule_literal_in_words), so it lies inside one run
  * of the text's words (rule_text_words), and the distinct word of that
  * run holds it.  Which words of the rules asked per clause (the lead
- * cues' twins, lead.area, coord.*, the area words) each distinct word of
- * the text holds is read once per plan (rule_literals_in_words, one pass
+ * cues' twins, the area rules) each distinct word of the text holds is read once per plan (rule_literals_in_words, one pass
  * for all of them); whether a clause may hold a rule's words is then told
  * by a look at the runs it touches, where a search for each rule in each
  * clause cost about as much as the clause's bytes each time (most
