@@ -3236,40 +3236,56 @@ const char rule_word_bytes[256] =
 
 /* A word's key: a word of up to 8 bytes is those bytes as they stand in
  * one number (the rest 0: no word holds a 0 byte), so that two such words
- * are equal when their keys and lengths are; a longer one is hashed
- * (cchc_hash_bytes) and compared whole when keys meet. */
+ * are equal when their keys are (the zeros tell the length too); a longer
+ * one is hashed from its first and last 8 bytes and its length, and
+ * compared whole when keys and lengths meet.  Only the table of distinct
+ * words sees the keys: which word is which is told by the bytes. */
 enum { KEY_BYTES = 8 };
 
+/* n bytes of 0xFF then zeros, in memory order, from ones + KEY_BYTES - n:
+ * the mask of a word's bytes in an 8-byte load, whatever the byte order */
+static const unsigned char key_ones[2 * KEY_BYTES] = {
+    0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF};
+
+/* The key of a word of n bytes at p, n <= KEY_BYTES, with 8 bytes
+ * readable from p. */
+static inline uint64_t short_key(const char *p, size_t n) {
+  uint64_t key, mask;
+  memcpy(&key, p, KEY_BYTES);
+  memcpy(&mask, key_ones + KEY_BYTES - n, KEY_BYTES);
+  return key & mask;
+}
+
 static uint64_t word_key(const char *s, size_t at, size_t n, size_t len) {
-  if (n > KEY_BYTES) return cchc_hash_bytes(s + at, n);
-  /* n bytes of 0xFF then zeros, in memory order: the mask of the word's
-   * bytes in an 8-byte load, whatever the byte order */
-  static const unsigned char ones[2 * KEY_BYTES] = {
-      0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF};
-  uint64_t key = 0, mask;
-  if (at + KEY_BYTES <= len) {
-    memcpy(&key, s + at, KEY_BYTES);
-    memcpy(&mask, ones + KEY_BYTES - n, KEY_BYTES);
-    key &= mask;
-  } else {
-    memcpy(&key, s + at, n);
+  if (n > KEY_BYTES) {
+    uint64_t a, b;
+    memcpy(&a, s + at, KEY_BYTES);
+    memcpy(&b, s + at + n - KEY_BYTES, KEY_BYTES);
+    return (a * UINT64_C(0xFF51AFD7ED558CCD)) ^ (b + n);
   }
+  if (at + KEY_BYTES <= len) return short_key(s + at, n);
+  uint64_t key = 0;
+  memcpy(&key, s + at, n);
   return key;
 }
 
 /* A slot of the table of distinct words while they are read: the
  * word's key and length kept in it, so that a probe reads one slot, not
- * the word's entries too. */
+ * the word's entries too.  An empty slot has length 0, which no word
+ * has. */
 typedef struct word_slot {
   uint64_t key;
   uint32_t len;
   uint32_t word; /* word + 1, 0: empty */
 } word_slot;
 
-/* The slot of key among nslots (a power of 2): its high bits mixed down. */
-static size_t key_slot(uint64_t key, size_t nslots) {
-  uint64_t h = key * UINT64_C(0x9E3779B97F4A7C15);
-  return (size_t)(h ^ h >> 32) & (nslots - 1);
+/* The slot of key among nslots (a power of 2, at most 2^24: a text has
+ * at most RULE_WORDS_TEXT_MAX / 2 words): high bits of its product with
+ * an odd number, which every bit of the key reaches (the low bits of a
+ * product see only the low bits of the key: the first byte or two of a
+ * word, shared by many). */
+static inline size_t key_slot(uint64_t key, size_t nslots) {
+  return (size_t)((key * UINT64_C(0x9E3779B97F4A7C15)) >> 40) & (nslots - 1);
 }
 
 /* The words of a text while read: each distinct one's key (word_key), and
@@ -3321,6 +3337,24 @@ static size_t word_new(words_build *g, size_t at, size_t n, uint64_t key,
   g->slots[k] = (word_slot){key, (uint32_t)n, (uint32_t)(w + 1)};
   if (2 * ws->nwords > g->nslots && !slots_grow(g)) return SIZE_MAX;
   return w;
+}
+
+/* The word of the run s[at, at + n) (n <= RULE_LONGEST_WORD) when it is
+ * not a short one already in the slots (words_read): looked up whole, or
+ * added.  Out of line, so that the loop over the runs keeps its state in
+ * registers.  SIZE_MAX without memory. */
+static __attribute__((noinline)) size_t word_lookup(words_build *g,
+                                                    const char *s, size_t at,
+                                                    size_t n, size_t len) {
+  uint64_t key = word_key(s, at, n, len);
+  size_t mask = g->nslots - 1;
+  const word_slot *slots = g->slots;
+  size_t k = key_slot(key, mask + 1);
+  for (; slots[k].word; k = (k + 1) & mask)
+    if (slots[k].key == key && slots[k].len == n &&
+        (n <= KEY_BYTES || !memcmp(s + g->w->at[slots[k].word - 1], s + at, n)))
+      return slots[k].word - 1;
+  return word_new(g, at, n, key, k);
 }
 
 /* The word bytes among the 64 bytes of text from s[at] (those past n are
@@ -3384,9 +3418,11 @@ static uint64_t word_mask64(const char *s, size_t at, size_t n) {
  * The runs are read 64 bytes at a time (word_mask64): each place where a
  * byte is a word byte and the one before it is not, or the other way
  * round, starts or ends a run, in turn; the text's end ends one too (the
- * bytes past it are none).  Each run's word is looked up in the slots
- * (a run too long is RULE_NO_WORD); the arrays are held in locals, as
- * the stores of runs could otherwise be taken to change them. */
+ * bytes past it are none).  A run of up to 8 bytes with 8 bytes of text
+ * from its start (nearly all) is looked up here, its key its bytes; the
+ * others, and the words not seen yet, by word_lookup (a run too long is
+ * RULE_NO_WORD); the arrays are held in locals, as the stores of runs
+ * could otherwise be taken to change them. */
 static bool words_read(words_build *g, const char *s, size_t n) {
   rule_words *ws = g->w;
   size_t cap_runs = n / 2 + 1;
@@ -3396,11 +3432,10 @@ static bool words_read(words_build *g, const char *s, size_t n) {
   if (!run_at || !run_word || !slots_grow(g)) return false;
   const word_slot *slots = g->slots;
   size_t mask = g->nslots - 1, nruns = 0;
-  bool ok = true;
   size_t start = 0;    /* of the run open */
   bool open = false;   /* a run is open */
   uint64_t before = 0; /* is the byte before a block a word byte */
-  for (size_t at = 0; ok && at <= n; at += 64) {
+  for (size_t at = 0; at <= n; at += 64) {
     uint64_t in_word = word_mask64(s, at, n);
     uint64_t turns = in_word ^ (in_word << 1 | before);
     before = in_word >> 63;
@@ -3415,22 +3450,23 @@ static bool words_read(words_build *g, const char *s, size_t n) {
       size_t len = at + (size_t)__builtin_ctzll(turns) - start;
       turns &= turns - 1;
       open = false;
-      size_t w = RULE_NO_WORD;
-      if (len > RULE_LONGEST_WORD) {
-        ws->too_long = true;
-      } else {
-        uint64_t key = word_key(s, start, len, n);
+      size_t w;
+      if (len <= KEY_BYTES && start + KEY_BYTES <= n) {
+        uint64_t key = short_key(s + start, len);
         size_t k = key_slot(key, mask + 1);
-        for (; slots[k].word; k = (k + 1) & mask)
-          if (slots[k].key == key && slots[k].len == len &&
-              (len <= KEY_BYTES ||
-               !memcmp(s + ws->at[slots[k].word - 1], s + start, len)))
-            break;
-        if (slots[k].word) {
-          w = slots[k].word - 1;
-        } else if ((w = word_new(g, start, len, key, k)) == SIZE_MAX) {
-          ok = false;
-          break;
+        while (slots[k].word && (slots[k].key != key || slots[k].len != len))
+          k = (k + 1) & mask;
+        w = slots[k].word ? (size_t)slots[k].word - 1 : SIZE_MAX;
+      } else {
+        w = SIZE_MAX;
+      }
+      if (w == SIZE_MAX) {
+        if (len > RULE_LONGEST_WORD) {
+          ws->too_long = true;
+          w = RULE_NO_WORD;
+        } else if ((w = word_lookup(g, s, start, len, n)) == SIZE_MAX) {
+          ws->nruns = nruns;
+          return false;
         } else { /* the slots may have grown */
           slots = g->slots;
           mask = g->nslots - 1;
@@ -3441,7 +3477,7 @@ static bool words_read(words_build *g, const char *s, size_t n) {
     }
   }
   ws->nruns = nruns;
-  return ok;
+  return true;
 }
 
 static void rule_words_free(rule_words *w) {
