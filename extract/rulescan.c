@@ -3545,7 +3545,7 @@ static bool words_places_by_words(const rule_text *t, const rule_words *w,
   size_t *cap = calloc(nwords ? nwords : 1, sizeof *cap);
   /* the places in the distinct words, by word: (literal, offset) pairs,
    * word d's from first[d] on */
-  size_t *first = calloc(w->nwords + 2, sizeof *first);
+  size_t *first = calloc(w->nwords + 3, sizeof *first);
   uint32_t *pair_lit = NULL, *pair_off = NULL;
   bool ok = buf && begin && in && nin && cap && first && total <= UINT32_MAX;
   for (size_t k = 0; k < nwords; k++) at[k] = NULL, count[k] = SIZE_MAX;
@@ -3585,13 +3585,18 @@ static bool words_places_by_words(const rule_text *t, const rule_words *w,
         pair_off[first[d]++] = in[k][p] - begin[d];
       }
     }
-    for (size_t d = w->nwords; d > 0; d--) first[d] = first[d - 1];
-    first[0] = 0;
-    /* the places in the text, in text order */
+    /* first[d + 1], first[d + 2]: where word d's pairs start and end;
+     * first[0], first[1]: those of a run too long (RULE_NO_WORD + 1 is
+     * 0), none */
+    for (size_t d = w->nwords + 1; d > 1; d--) first[d] = first[d - 2];
+    first[0] = first[1] = 0;
+    /* the places in the text, in text order: most runs' words hold no
+     * word looked for, told by two loads */
+    const uint32_t *run_word = w->run_word;
     for (size_t r = 0; ok && r < w->nruns; r++) {
-      uint32_t d = w->run_word[r];
-      if (d == RULE_NO_WORD) continue;
-      for (size_t p = first[d]; ok && p < first[d + 1]; p++) {
+      uint32_t d1 = run_word[r] + 1; /* (unsigned: wraps) */
+      if (first[d1] == first[d1 + 1]) continue;
+      for (size_t p = first[d1]; ok && p < first[d1 + 1]; p++) {
         size_t k = pair_lit[p];
         void *grown = count[k] < cap[k]
                           ? at[k]
