@@ -33,6 +33,7 @@
  * subject stays whole (lookbehinds and lookaheads see what they saw), and
  * a match context's offset limit stops each search where no match can
  * start any more. */
+#define _GNU_SOURCE /* memrchr */
 #include "rules.h"
 
 #include <pthread.h>
@@ -4049,21 +4050,64 @@ size_t rule_window_start(const char *text, size_t n, size_t o, size_t fixed,
  * costs more than trying a few positions. */
 enum { ANCHOR_GAP = 16 };
 
+/* A window before a word this long or longer starts after the last
+ * character of the rule's barrier in it (anchor_next), when that barrier
+ * is a few ASCII bytes: searched for, a byte at a time, from the word
+ * back (memrchr). */
+enum { BARRED_WINDOW = 64, BARRED_BYTES = 4 };
+
+/* Where the last byte of barrier b (a few ASCII bytes) in t->s[lo, at)
+ * stands, plus one; lo when none does.  False when b is not a few ASCII
+ * bytes (digits are several bytes beyond ASCII). */
+static bool barred_from(uint64_t b, const rule_text *t, size_t lo, size_t at,
+                        size_t *out) {
+  /* the bytes of the last barrier asked, per thread: the rules of long
+   * windows are few */
+  static _Thread_local uint64_t last_b;
+  static _Thread_local unsigned char barrier[BARRED_BYTES];
+  static _Thread_local size_t nbytes; /* BARRED_BYTES + 1: too many */
+  if (b != last_b) {
+    last_b = b;
+    nbytes = b & rule_ascii_features['0'] ? BARRED_BYTES + 1 : 0;
+    for (unsigned c = 0; c < 0x80 && nbytes <= BARRED_BYTES; c++)
+      if (rule_ascii_features[c] & b) {
+        if (nbytes < BARRED_BYTES) barrier[nbytes] = (unsigned char)c;
+        nbytes++;
+      }
+  }
+  if (!b || nbytes > BARRED_BYTES) return false;
+  size_t last = lo;
+  for (size_t i = 0; i < nbytes && last < at; i++) {
+    const char *p = memrchr(t->s + last, barrier[i], at - last);
+    if (p) last = (size_t)(p - t->s) + 1;
+  }
+  *out = last;
+  return true;
+}
+
 /* Word k of r's anchor: its first occurrence at or after `from` (a
  * character's start) in at[k] (SIZE_MAX: none), and where a match holding
  * it there starts at the earliest, or `from` when that is before, in
  * lo[k]; kept while at[k] >= from.  (A scan has tried what starts before
  * `from`, or is about to: so the walks back from one word's occurrences
- * never cross.)  False when its places cannot be told. */
+ * never cross.)  A match holds no character of r's barrier: one holding
+ * the word starts after the last such character before it, where a long
+ * window then starts (BARRED_WINDOW).  False when its places cannot be
+ * told. */
 static bool anchor_next(const rule *r, const rule_text *t, size_t k,
                         size_t from, size_t *at, size_t *lo) {
   if (at[k] != SIZE_MAX && at[k] >= from) return true;
   if (!literal_next(r->facts.anchor[k], t, from, &at[k])) return false;
-  lo[k] = at[k] == SIZE_MAX
-              ? SIZE_MAX
-              : rule_window_start(t->s, t->n, at[k],
-                                  r->facts.anchor_bytes[k],
-                                  r->facts.anchor_runs[k], from);
+  if (at[k] == SIZE_MAX) {
+    lo[k] = SIZE_MAX;
+    return true;
+  }
+  lo[k] = rule_window_start(t->s, t->n, at[k], r->facts.anchor_bytes[k],
+                            r->facts.anchor_runs[k], from);
+  size_t barred;
+  if (at[k] - lo[k] >= BARRED_WINDOW &&
+      barred_from(r->facts.barrier, t, lo[k], at[k], &barred))
+    lo[k] = barred;
   return true;
 }
 

@@ -1319,6 +1319,8 @@ static const struct {
   const char *pattern, *piece, *filler;
   bool near; /* it is searched by the words near its start */
 } far[] = {
+#define A10 "aaaaaaaaaa"
+#define A80 A10 A10 A10 A10 A10 A10 A10 A10
     {"(?-i:[xy])[a-j ]{0,30}\\s+hằng\\s+năm",
      "x abcdefghij abcdefghij abcdef\n \t\nhằng năm; "
      "x abcdefghij abcdefghij abcdefg hằng năm",
@@ -1358,7 +1360,16 @@ static const struct {
      NULL, false},
     {"(?:ab|cd)\\s+ab\\s+(?:\\d|c)", "ab ab 5", "ab ab ab ab ab ab ab ab ab ab\n",
      true},
+    /* a long window before the word, cut at the last character of the
+     * barrier in it (".", ";", ":"): a match starts right after one too,
+     * the windows far enough apart to be searched apart */
+    {"(?-i:[xy])[^.;:]{0,80}hằng\\s+năm",
+     "x abc. y abc hằng năm; " A80 " x.y hằng năm; " A80 " xx:x hằng năm; " A80
+     " ;x\nhằng năm .x.x. " A80,
+     NULL, true},
 };
+#undef A80
+#undef A10
 
 START_TEST(scans_find_matches_far_from_their_words) {
   enum { LINES = 150 };
