@@ -3317,8 +3317,9 @@ static bool slots_grow(words_build *g) {
 /* The number of the new word at s[at, at + n) of key `key` (word_key),
  * put in the empty slot k its lookup ended at (words_read); SIZE_MAX
  * without memory. */
-static size_t word_new(words_build *g, size_t at, size_t n, uint64_t key,
-                       size_t k) {
+static __attribute__((noinline)) size_t word_new(words_build *g, size_t at,
+                                                 size_t n, uint64_t key,
+                                                 size_t k) {
   rule_words *ws = g->w;
   if (ws->nwords == g->cap_words) {
     size_t c1 = g->cap_words, c2 = c1, c3 = c1;
@@ -3341,9 +3342,10 @@ static size_t word_new(words_build *g, size_t at, size_t n, uint64_t key,
 }
 
 /* The word of the run s[at, at + n) (n <= RULE_LONGEST_WORD) when it is
- * not a short one already in the slots (words_read): looked up whole, or
- * added.  Out of line, so that the loop over the runs keeps its state in
- * registers.  SIZE_MAX without memory. */
+ * not a short one (words_read): over 8 bytes, or too near the text's end
+ * for 8 bytes to be read from it; looked up whole, or added.  Out of
+ * line, so that the loop over the runs keeps its state in registers.
+ * SIZE_MAX without memory. */
 static __attribute__((noinline)) size_t word_lookup(words_build *g,
                                                     const char *s, size_t at,
                                                     size_t n, size_t len) {
@@ -3420,10 +3422,10 @@ static uint64_t word_mask64(const char *s, size_t at, size_t n) {
  * byte is a word byte and the one before it is not, or the other way
  * round, starts or ends a run, in turn; the text's end ends one too (the
  * bytes past it are none).  A run of up to 8 bytes with 8 bytes of text
- * from its start (nearly all) is looked up here, its key its bytes; the
- * others, and the words not seen yet, by word_lookup (a run too long is
- * RULE_NO_WORD); the arrays are held in locals, as the stores of runs
- * could otherwise be taken to change them. */
+ * from its start (nearly all) is looked up here, its key its bytes, and
+ * added there when new (word_new, out of line); the others by word_lookup
+ * (a run too long is RULE_NO_WORD); the arrays are held in locals, as the
+ * stores of runs could otherwise be taken to change them. */
 static bool words_read(words_build *g, const char *s, size_t n) {
   rule_words *ws = g->w;
   size_t cap_runs = n / 2 + 1;
@@ -3457,7 +3459,16 @@ static bool words_read(words_build *g, const char *s, size_t n) {
         size_t k = key_slot(key, mask + 1);
         while (slots[k].word && (slots[k].key != key || slots[k].len != len))
           k = (k + 1) & mask;
-        w = slots[k].word ? (size_t)slots[k].word - 1 : SIZE_MAX;
+        if (slots[k].word) {
+          w = (size_t)slots[k].word - 1;
+        } else { /* a new word, in the empty slot the lookup ended at */
+          if ((w = word_new(g, start, len, key, k)) == SIZE_MAX) {
+            ws->nruns = nruns;
+            return false;
+          }
+          slots = g->slots; /* they may have grown */
+          mask = g->nslots - 1;
+        }
       } else {
         w = SIZE_MAX;
       }
