@@ -3238,8 +3238,9 @@ const char rule_word_bytes[256] =
 /* A word's key: a word of up to 8 bytes is those bytes as they stand in
  * one number (the rest 0: no word holds a 0 byte), so that two such words
  * are equal when their keys are (the zeros tell the length too); a longer
- * one is hashed from its first and last 8 bytes and its length, and
- * compared whole when keys and lengths meet.  Only the table of distinct
+ * one is hashed from its first and last 8 bytes and its length (its
+ * first byte in memory 0: equal to no short one's), and compared whole
+ * when keys and lengths meet.  Only the table of distinct
  * words sees the keys: which word is which is told by the bytes. */
 enum { KEY_BYTES = 8 };
 
@@ -3259,10 +3260,13 @@ static inline uint64_t short_key(const char *p, size_t n) {
 
 static uint64_t word_key(const char *s, size_t at, size_t n, size_t len) {
   if (n > KEY_BYTES) {
-    uint64_t a, b;
+    uint64_t a, b, first;
     memcpy(&a, s + at, KEY_BYTES);
     memcpy(&b, s + at + n - KEY_BYTES, KEY_BYTES);
-    return (a * UINT64_C(0xFF51AFD7ED558CCD)) ^ (b + n);
+    /* its first byte in memory 0, as no short word's is: a short word's
+     * key is equal to no long one's */
+    memcpy(&first, key_ones + KEY_BYTES - 1, KEY_BYTES);
+    return ((a * UINT64_C(0xFF51AFD7ED558CCD)) ^ (b + n)) & ~first;
   }
   if (at + KEY_BYTES <= len) return short_key(s + at, n);
   uint64_t key = 0;
@@ -3457,8 +3461,8 @@ static bool words_read(words_build *g, const char *s, size_t n) {
       if (len <= KEY_BYTES && start + KEY_BYTES <= n) {
         uint64_t key = short_key(s + start, len);
         size_t k = key_slot(key, mask + 1);
-        while (slots[k].word && (slots[k].key != key || slots[k].len != len))
-          k = (k + 1) & mask;
+        /* its key tells it (no other word's, nor an empty slot's, 0) */
+        while (slots[k].key != key && slots[k].word) k = (k + 1) & mask;
         if (slots[k].word) {
           w = (size_t)slots[k].word - 1;
         } else { /* a new word, in the empty slot the lookup ended at */
