@@ -601,7 +601,7 @@ typedef struct near_walk {
 
 /* A rule's gate (set: gate=ID, rules/deadlines.rules): a rule whose match
  * opens every match of the rule, so that where it does not match at a
- * position, the rule does not either.  Several rules share one (the eight
+ * position, the rule does not either.  Several rules share one (the seven
  * deadline.label_* rules open with the label of a task's time), tried
  * near the same words: each position's answer is kept for the next rule
  * to ask, GATE_MEMO of them, by position (a rule walks a stretch before
@@ -1201,8 +1201,8 @@ typedef struct near_rule {
 } near_rule;
 
 /* The memo of r's gate (set: gate=ID) in *out, NULL when r has none (or
- * ID names no rule: the loader's examples test every rule); false when
- * out of memory.  The memos of a plan's gates are made here, at most one
+ * ID names no rule: a test checks that each names one); false when out
+ * of memory.  The memos of a plan's gates are made here, at most one
  * per deadline rule, before any is pointed to (d->gates stays put). */
 static bool gate_of(dctx *d, const rule *r, gate_memo **out) {
   const char *id = rule_attr(r, "gate");
