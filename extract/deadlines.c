@@ -181,6 +181,8 @@ static size_t place_at(const word_places *p, size_t i) {
   return p->kept ? p->kept[i] : p->at[i];
 }
 
+typedef struct gate_memo gate_memo; /* (near_gate) */
+
 typedef struct dctx {
   xctx *x;
   rule_list rules;      /* the deadline rules: a candidate's prio indexes it */
@@ -192,6 +194,8 @@ typedef struct dctx {
   size_t nplaces, cap_places;
   const rule_literal **walked; /* the words of one walk (words_find) */
   size_t nwalked;
+  gate_memo *gates; /* of the gates of the rules tried near their words */
+  size_t ngates;
 } dctx;
 
 /* s[a..b) as a number into *out; false when it is not digits. */
@@ -592,7 +596,33 @@ typedef struct near_walk {
   const word_places *w[RULE_ANCHOR_ALTS];
   size_t next[RULE_ANCHOR_ALTS], ws[RULE_ANCHOR_ALTS];
   size_t tried;
+  gate_memo *gate; /* near_gate; NULL: none */
 } near_walk;
+
+/* A rule's gate (set: gate=ID, rules/deadlines.rules): a rule whose match
+ * opens every match of the rule, so that where it does not match at a
+ * position, the rule does not either.  Several rules share one (the seven
+ * deadline.label_* rules open with the label of a task's time), tried
+ * near the same words: each position's answer is kept for the next rule
+ * to ask, GATE_MEMO of them, by position (a rule walks a stretch before
+ * the next one does: NEAR_STRETCH). */
+enum { GATE_MEMO = 512 };
+struct gate_memo {
+  const rule *gate;
+  size_t at[GATE_MEMO]; /* position + 1; 0: none kept */
+  bool holds[GATE_MEMO];
+};
+
+/* Does r's gate match at q (a character's start)?  True without one. */
+static bool near_gate(xctx *x, gate_memo *g, size_t q) {
+  if (!g) return true;
+  size_t k = (size_t)((q * UINT64_C(0x9E3779B97F4A7C15)) >> 40) % GATE_MEMO;
+  if (g->at[k] != q + 1) {
+    g->at[k] = q + 1;
+    g->holds[k] = xmatch_at(x, g->gate, x->s, x->n, q);
+  }
+  return g->holds[k];
+}
 
 /* Start the walk of r; false when out of memory. */
 static bool near_start(dctx *d, const rule *r, near_walk *nw) {
@@ -605,6 +635,7 @@ static bool near_start(dctx *d, const rule *r, near_walk *nw) {
     nw->ws[k] = SIZE_MAX;
   }
   nw->tried = 0;
+  nw->gate = NULL;
   return true;
 }
 
@@ -659,7 +690,8 @@ static bool near_match(xctx *x, const rule *r, near_walk *nw, size_t pos,
         return false;
       }
       if ((!f->has_first || rule_may_start(r, u, q, x->n)) &&
-          near_may_follow(f, u, q) && xmatch_at(x, r, x->s, x->n, q)) {
+          near_may_follow(f, u, q) && near_gate(x, nw->gate, q) &&
+          xmatch_at(x, r, x->s, x->n, q)) {
         nw->tried = q;
         return true;
       }
@@ -1168,6 +1200,29 @@ typedef struct near_rule {
   size_t pos;
 } near_rule;
 
+/* The memo of r's gate (set: gate=ID) in *out, NULL when r has none (or
+ * ID names no rule: a test checks that each names one); false when out
+ * of memory.  The memos of a plan's gates are made here, at most one
+ * per deadline rule, before any is pointed to (d->gates stays put). */
+static bool gate_of(dctx *d, const rule *r, gate_memo **out) {
+  const char *id = rule_attr(r, "gate");
+  const rule *g = id ? rules_find(d->x->rules, id) : NULL;
+  *out = NULL;
+  if (!g) return true;
+  for (size_t i = 0; i < d->ngates; i++)
+    if (d->gates[i].gate == g) {
+      *out = &d->gates[i];
+      return true;
+    }
+  if (!d->gates && !(d->gates = malloc(d->rules.n * sizeof *d->gates)))
+    return false;
+  gate_memo *m = &d->gates[d->ngates++];
+  m->gate = g;
+  memset(m->at, 0, sizeof m->at);
+  *out = m;
+  return true;
+}
+
 /* Where table cells may stand (in_table), as sorted, disjoint stretches
  * of whole lines in *out (malloc'd; NULL when none): the lines of the
  * appendix, and those within reach of a line with '|' (pipe_cell), more
@@ -1274,7 +1329,9 @@ static cchc_status collect(dctx *d, rule_list rs, const bool *app, cand **out,
   free(cells);
   cells = NULL;
   for (size_t j = 0; j < nnear; j++)
-    if (!near_start(d, rs.items[nr[j].i], &nr[j].nw)) goto nomem;
+    if (!near_start(d, rs.items[nr[j].i], &nr[j].nw) ||
+        !gate_of(d, rs.items[nr[j].i], &nr[j].nw.gate))
+      goto nomem;
   for (size_t limit = 0; limit < x->n;) {
     limit = x->n - limit > NEAR_STRETCH ? limit + NEAR_STRETCH : x->n;
     for (size_t j = 0; j < nnear; j++) {
@@ -1339,6 +1396,7 @@ done:
   for (size_t i = 0; i < d.nplaces; i++) free(d.places[i].at);
   free(d.places);
   free(d.walked);
+  free(d.gates);
   return st;
 }
 

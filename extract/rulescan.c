@@ -33,6 +33,7 @@
  * subject stays whole (lookbehinds and lookaheads see what they saw), and
  * a match context's offset limit stops each search where no match can
  * start any more. */
+#define _GNU_SOURCE /* memrchr */
 #include "rules.h"
 
 #include <pthread.h>
@@ -3236,40 +3237,60 @@ const char rule_word_bytes[256] =
 
 /* A word's key: a word of up to 8 bytes is those bytes as they stand in
  * one number (the rest 0: no word holds a 0 byte), so that two such words
- * are equal when their keys and lengths are; a longer one is hashed
- * (cchc_hash_bytes) and compared whole when keys meet. */
+ * are equal when their keys are (the zeros tell the length too); a longer
+ * one is hashed from its first and last 8 bytes and its length (its
+ * first byte in memory 0: equal to no short one's), and compared whole
+ * when keys and lengths meet.  Only the table of distinct
+ * words sees the keys: which word is which is told by the bytes. */
 enum { KEY_BYTES = 8 };
 
+/* n bytes of 0xFF then zeros, in memory order, from ones + KEY_BYTES - n:
+ * the mask of a word's bytes in an 8-byte load, whatever the byte order */
+static const unsigned char key_ones[2 * KEY_BYTES] = {
+    0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF};
+
+/* The key of a word of n bytes at p, n <= KEY_BYTES, with 8 bytes
+ * readable from p. */
+static inline uint64_t short_key(const char *p, size_t n) {
+  uint64_t key, mask;
+  memcpy(&key, p, KEY_BYTES);
+  memcpy(&mask, key_ones + KEY_BYTES - n, KEY_BYTES);
+  return key & mask;
+}
+
 static uint64_t word_key(const char *s, size_t at, size_t n, size_t len) {
-  if (n > KEY_BYTES) return cchc_hash_bytes(s + at, n);
-  /* n bytes of 0xFF then zeros, in memory order: the mask of the word's
-   * bytes in an 8-byte load, whatever the byte order */
-  static const unsigned char ones[2 * KEY_BYTES] = {
-      0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF};
-  uint64_t key = 0, mask;
-  if (at + KEY_BYTES <= len) {
-    memcpy(&key, s + at, KEY_BYTES);
-    memcpy(&mask, ones + KEY_BYTES - n, KEY_BYTES);
-    key &= mask;
-  } else {
-    memcpy(&key, s + at, n);
+  if (n > KEY_BYTES) {
+    uint64_t a, b, first;
+    memcpy(&a, s + at, KEY_BYTES);
+    memcpy(&b, s + at + n - KEY_BYTES, KEY_BYTES);
+    /* its first byte in memory 0, as no short word's is: a short word's
+     * key is equal to no long one's */
+    memcpy(&first, key_ones + KEY_BYTES - 1, KEY_BYTES);
+    return ((a * UINT64_C(0xFF51AFD7ED558CCD)) ^ (b + n)) & ~first;
   }
+  if (at + KEY_BYTES <= len) return short_key(s + at, n);
+  uint64_t key = 0;
+  memcpy(&key, s + at, n);
   return key;
 }
 
 /* A slot of the table of distinct words while they are read: the
  * word's key and length kept in it, so that a probe reads one slot, not
- * the word's entries too. */
+ * the word's entries too.  An empty slot has length 0, which no word
+ * has. */
 typedef struct word_slot {
   uint64_t key;
   uint32_t len;
   uint32_t word; /* word + 1, 0: empty */
 } word_slot;
 
-/* The slot of key among nslots (a power of 2): its high bits mixed down. */
-static size_t key_slot(uint64_t key, size_t nslots) {
-  uint64_t h = key * UINT64_C(0x9E3779B97F4A7C15);
-  return (size_t)(h ^ h >> 32) & (nslots - 1);
+/* The slot of key among nslots (a power of 2, at most 2^24: a text has
+ * at most RULE_WORDS_TEXT_MAX / 2 words): high bits of its product with
+ * an odd number, which every bit of the key reaches (the low bits of a
+ * product see only the low bits of the key: the first byte or two of a
+ * word, shared by many). */
+static inline size_t key_slot(uint64_t key, size_t nslots) {
+  return (size_t)((key * UINT64_C(0x9E3779B97F4A7C15)) >> 40) & (nslots - 1);
 }
 
 /* The words of a text while read: each distinct one's key (word_key), and
@@ -3300,8 +3321,9 @@ static bool slots_grow(words_build *g) {
 /* The number of the new word at s[at, at + n) of key `key` (word_key),
  * put in the empty slot k its lookup ended at (words_read); SIZE_MAX
  * without memory. */
-static size_t word_new(words_build *g, size_t at, size_t n, uint64_t key,
-                       size_t k) {
+static __attribute__((noinline)) size_t word_new(words_build *g, size_t at,
+                                                 size_t n, uint64_t key,
+                                                 size_t k) {
   rule_words *ws = g->w;
   if (ws->nwords == g->cap_words) {
     size_t c1 = g->cap_words, c2 = c1, c3 = c1;
@@ -3321,6 +3343,25 @@ static size_t word_new(words_build *g, size_t at, size_t n, uint64_t key,
   g->slots[k] = (word_slot){key, (uint32_t)n, (uint32_t)(w + 1)};
   if (2 * ws->nwords > g->nslots && !slots_grow(g)) return SIZE_MAX;
   return w;
+}
+
+/* The word of the run s[at, at + n) (n <= RULE_LONGEST_WORD) when it is
+ * not a short one (words_read): over 8 bytes, or too near the text's end
+ * for 8 bytes to be read from it; looked up whole, or added.  Out of
+ * line, so that the loop over the runs keeps its state in registers.
+ * SIZE_MAX without memory. */
+static __attribute__((noinline)) size_t word_lookup(words_build *g,
+                                                    const char *s, size_t at,
+                                                    size_t n, size_t len) {
+  uint64_t key = word_key(s, at, n, len);
+  size_t mask = g->nslots - 1;
+  const word_slot *slots = g->slots;
+  size_t k = key_slot(key, mask + 1);
+  for (; slots[k].word; k = (k + 1) & mask)
+    if (slots[k].key == key && slots[k].len == n &&
+        (n <= KEY_BYTES || !memcmp(s + g->w->at[slots[k].word - 1], s + at, n)))
+      return slots[k].word - 1;
+  return word_new(g, at, n, key, k);
 }
 
 /* The word bytes among the 64 bytes of text from s[at] (those past n are
@@ -3384,9 +3425,11 @@ static uint64_t word_mask64(const char *s, size_t at, size_t n) {
  * The runs are read 64 bytes at a time (word_mask64): each place where a
  * byte is a word byte and the one before it is not, or the other way
  * round, starts or ends a run, in turn; the text's end ends one too (the
- * bytes past it are none).  Each run's word is looked up in the slots
- * (a run too long is RULE_NO_WORD); the arrays are held in locals, as
- * the stores of runs could otherwise be taken to change them. */
+ * bytes past it are none).  A run of up to 8 bytes with 8 bytes of text
+ * from its start (nearly all) is looked up here, its key its bytes, and
+ * added there when new (word_new, out of line); the others by word_lookup
+ * (a run too long is RULE_NO_WORD); the arrays are held in locals, as the
+ * stores of runs could otherwise be taken to change them. */
 static bool words_read(words_build *g, const char *s, size_t n) {
   rule_words *ws = g->w;
   size_t cap_runs = n / 2 + 1;
@@ -3396,11 +3439,10 @@ static bool words_read(words_build *g, const char *s, size_t n) {
   if (!run_at || !run_word || !slots_grow(g)) return false;
   const word_slot *slots = g->slots;
   size_t mask = g->nslots - 1, nruns = 0;
-  bool ok = true;
   size_t start = 0;    /* of the run open */
   bool open = false;   /* a run is open */
   uint64_t before = 0; /* is the byte before a block a word byte */
-  for (size_t at = 0; ok && at <= n; at += 64) {
+  for (size_t at = 0; at <= n; at += 64) {
     uint64_t in_word = word_mask64(s, at, n);
     uint64_t turns = in_word ^ (in_word << 1 | before);
     before = in_word >> 63;
@@ -3415,22 +3457,32 @@ static bool words_read(words_build *g, const char *s, size_t n) {
       size_t len = at + (size_t)__builtin_ctzll(turns) - start;
       turns &= turns - 1;
       open = false;
-      size_t w = RULE_NO_WORD;
-      if (len > RULE_LONGEST_WORD) {
-        ws->too_long = true;
-      } else {
-        uint64_t key = word_key(s, start, len, n);
+      size_t w;
+      if (len <= KEY_BYTES && start + KEY_BYTES <= n) {
+        uint64_t key = short_key(s + start, len);
         size_t k = key_slot(key, mask + 1);
-        for (; slots[k].word; k = (k + 1) & mask)
-          if (slots[k].key == key && slots[k].len == len &&
-              (len <= KEY_BYTES ||
-               !memcmp(s + ws->at[slots[k].word - 1], s + start, len)))
-            break;
+        /* its key tells it (no other word's, nor an empty slot's, 0) */
+        while (slots[k].key != key && slots[k].word) k = (k + 1) & mask;
         if (slots[k].word) {
-          w = slots[k].word - 1;
-        } else if ((w = word_new(g, start, len, key, k)) == SIZE_MAX) {
-          ok = false;
-          break;
+          w = (size_t)slots[k].word - 1;
+        } else { /* a new word, in the empty slot the lookup ended at */
+          if ((w = word_new(g, start, len, key, k)) == SIZE_MAX) {
+            ws->nruns = nruns;
+            return false;
+          }
+          slots = g->slots; /* they may have grown */
+          mask = g->nslots - 1;
+        }
+      } else {
+        w = SIZE_MAX;
+      }
+      if (w == SIZE_MAX) {
+        if (len > RULE_LONGEST_WORD) {
+          ws->too_long = true;
+          w = RULE_NO_WORD;
+        } else if ((w = word_lookup(g, s, start, len, n)) == SIZE_MAX) {
+          ws->nruns = nruns;
+          return false;
         } else { /* the slots may have grown */
           slots = g->slots;
           mask = g->nslots - 1;
@@ -3441,7 +3493,7 @@ static bool words_read(words_build *g, const char *s, size_t n) {
     }
   }
   ws->nruns = nruns;
-  return ok;
+  return true;
 }
 
 static void rule_words_free(rule_words *w) {
@@ -3509,7 +3561,7 @@ static bool words_places_by_words(const rule_text *t, const rule_words *w,
   size_t *cap = calloc(nwords ? nwords : 1, sizeof *cap);
   /* the places in the distinct words, by word: (literal, offset) pairs,
    * word d's from first[d] on */
-  size_t *first = calloc(w->nwords + 2, sizeof *first);
+  size_t *first = calloc(w->nwords + 3, sizeof *first);
   uint32_t *pair_lit = NULL, *pair_off = NULL;
   bool ok = buf && begin && in && nin && cap && first && total <= UINT32_MAX;
   for (size_t k = 0; k < nwords; k++) at[k] = NULL, count[k] = SIZE_MAX;
@@ -3549,13 +3601,18 @@ static bool words_places_by_words(const rule_text *t, const rule_words *w,
         pair_off[first[d]++] = in[k][p] - begin[d];
       }
     }
-    for (size_t d = w->nwords; d > 0; d--) first[d] = first[d - 1];
-    first[0] = 0;
-    /* the places in the text, in text order */
+    /* first[d + 1], first[d + 2]: where word d's pairs start and end;
+     * first[0], first[1]: those of a run too long (RULE_NO_WORD + 1 is
+     * 0), none */
+    for (size_t d = w->nwords + 1; d > 1; d--) first[d] = first[d - 2];
+    first[0] = first[1] = 0;
+    /* the places in the text, in text order: most runs' words hold no
+     * word looked for, told by two loads */
+    const uint32_t *run_word = w->run_word;
     for (size_t r = 0; ok && r < w->nruns; r++) {
-      uint32_t d = w->run_word[r];
-      if (d == RULE_NO_WORD) continue;
-      for (size_t p = first[d]; ok && p < first[d + 1]; p++) {
+      uint32_t d1 = run_word[r] + 1; /* (unsigned: wraps) */
+      if (first[d1] == first[d1 + 1]) continue;
+      for (size_t p = first[d1]; ok && p < first[d1 + 1]; p++) {
         size_t k = pair_lit[p];
         void *grown = count[k] < cap[k]
                           ? at[k]
@@ -4008,21 +4065,64 @@ size_t rule_window_start(const char *text, size_t n, size_t o, size_t fixed,
  * costs more than trying a few positions. */
 enum { ANCHOR_GAP = 16 };
 
+/* A window before a word this long or longer starts after the last
+ * character of the rule's barrier in it (anchor_next), when that barrier
+ * is a few ASCII bytes: searched for, a byte at a time, from the word
+ * back (memrchr). */
+enum { BARRED_WINDOW = 64, BARRED_BYTES = 4 };
+
+/* Where the last byte of barrier b (a few ASCII bytes) in t->s[lo, at)
+ * stands, plus one; lo when none does.  False when b is not a few ASCII
+ * bytes (digits are several bytes beyond ASCII). */
+static bool barred_from(uint64_t b, const rule_text *t, size_t lo, size_t at,
+                        size_t *out) {
+  /* the bytes of the last barrier asked, per thread: the rules of long
+   * windows are few */
+  static _Thread_local uint64_t last_b;
+  static _Thread_local unsigned char barrier[BARRED_BYTES];
+  static _Thread_local size_t nbytes; /* BARRED_BYTES + 1: too many */
+  if (b != last_b) {
+    last_b = b;
+    nbytes = b & rule_ascii_features['0'] ? BARRED_BYTES + 1 : 0;
+    for (unsigned c = 0; c < 0x80 && nbytes <= BARRED_BYTES; c++)
+      if (rule_ascii_features[c] & b) {
+        if (nbytes < BARRED_BYTES) barrier[nbytes] = (unsigned char)c;
+        nbytes++;
+      }
+  }
+  if (!b || nbytes > BARRED_BYTES) return false;
+  size_t last = lo;
+  for (size_t i = 0; i < nbytes && last < at; i++) {
+    const char *p = memrchr(t->s + last, barrier[i], at - last);
+    if (p) last = (size_t)(p - t->s) + 1;
+  }
+  *out = last;
+  return true;
+}
+
 /* Word k of r's anchor: its first occurrence at or after `from` (a
  * character's start) in at[k] (SIZE_MAX: none), and where a match holding
  * it there starts at the earliest, or `from` when that is before, in
  * lo[k]; kept while at[k] >= from.  (A scan has tried what starts before
  * `from`, or is about to: so the walks back from one word's occurrences
- * never cross.)  False when its places cannot be told. */
+ * never cross.)  A match holds no character of r's barrier: one holding
+ * the word starts after the last such character before it, where a long
+ * window then starts (BARRED_WINDOW).  False when its places cannot be
+ * told. */
 static bool anchor_next(const rule *r, const rule_text *t, size_t k,
                         size_t from, size_t *at, size_t *lo) {
   if (at[k] != SIZE_MAX && at[k] >= from) return true;
   if (!literal_next(r->facts.anchor[k], t, from, &at[k])) return false;
-  lo[k] = at[k] == SIZE_MAX
-              ? SIZE_MAX
-              : rule_window_start(t->s, t->n, at[k],
-                                  r->facts.anchor_bytes[k],
-                                  r->facts.anchor_runs[k], from);
+  if (at[k] == SIZE_MAX) {
+    lo[k] = SIZE_MAX;
+    return true;
+  }
+  lo[k] = rule_window_start(t->s, t->n, at[k], r->facts.anchor_bytes[k],
+                            r->facts.anchor_runs[k], from);
+  size_t barred;
+  if (at[k] - lo[k] >= BARRED_WINDOW &&
+      barred_from(r->facts.barrier, t, lo[k], at[k], &barred))
+    lo[k] = barred;
   return true;
 }
 

@@ -1472,6 +1472,117 @@ START_TEST(rewritten_rules_are_tried_before_rarer_words) {
 }
 END_TEST
 
+/* ---- gates --------------------------------------------------------------- */
+
+/* A rule with a gate (set: gate=ID) is tried only where its gate matches
+ * (deadlines.c: near_gate): sound only when every match of the rule opens
+ * with a match of the gate.  On every corpus line and two lines joined,
+ * and the rule's examples, at each character where the rule matches
+ * anchored, so does its gate. */
+typedef struct gated {
+  pcre2_code *rule, *gate;
+  pcre2_match_data *md;
+  size_t matches;
+  char *missed; /* the first match without its gate, or NULL */
+} gated;
+
+static void gated_text(gated *g, const char *s, size_t n) {
+  for (size_t a = 0; a < n && !g->missed; a++) {
+    if (((unsigned char)s[a] & 0xC0) == 0x80) continue;
+    if (pcre2_match(g->rule, (PCRE2_SPTR)s, n, a, PCRE2_NO_UTF_CHECK, g->md,
+                    NULL) <= 0)
+      continue;
+    g->matches++;
+    if (pcre2_match(g->gate, (PCRE2_SPTR)s, n, a, PCRE2_NO_UTF_CHECK, g->md,
+                    NULL) <= 0)
+      g->missed = strndup(s + a, n - a < 80 ? n - a : 80);
+  }
+}
+
+static void gated_lines(void *g, const char *s, size_t n, bool joined) {
+  gated_text(g, s, n);
+}
+
+START_TEST(gated_rules_match_only_where_their_gates_do) {
+  char **texts;
+  size_t ntexts = rewrites_texts(&texts), ngated = 0;
+  rule_list rs = rules_select(rules, "deadline.", NULL);
+  for (size_t i = 0; i < rs.n; i++) {
+    const rule *r = rs.items[i];
+    const char *id = rule_attr(r, "gate");
+    if (!id) continue;
+    const rule *g = rules_find(rules, id);
+    ck_assert_msg(g != NULL, "%s: no gate %s", r->id, id);
+    ck_assert_uint_eq(g->anchored_options, r->anchored_options);
+    gated m = {
+        .rule = code_compile_once(&r->anchored, &r->anchored_jit, r->pattern,
+                                  r->anchored_options),
+        .gate = code_compile_once(&g->anchored, &g->anchored_jit, g->pattern,
+                                  g->anchored_options),
+        .md = rules_match_data(rules)};
+    ck_assert(m.rule && m.gate && m.md);
+    for (size_t e = 0; e < r->nexamples; e++)
+      gated_text(&m, r->examples[e].text, strlen(r->examples[e].text));
+    for (size_t t = 0; t < ntexts && !m.missed; t++)
+      rewrites_walk(texts[t], gated_lines, &m);
+    ck_assert_msg(!m.missed, "%s matches without %s at: %s", r->id, id,
+                  m.missed);
+    ck_assert_uint_gt(m.matches, 0);
+    pcre2_match_data_free(m.md);
+    ngated++;
+  }
+  ck_assert_uint_ge(ngated, 10); /* the labels and "định kỳ" */
+  rewrites_texts_free(texts, ntexts);
+}
+END_TEST
+
+/* The gate is what the rule is tried after: with a dgate.label that opens
+ * no label, no deadline.label_* rule finds its deadline. */
+START_TEST(rules_are_tried_only_where_their_gates_match) {
+  static const char src[] = "KẾ HOẠCH\n"
+                            "Chuyển đổi số năm 2026\n"
+                            "I. NHIỆM VỤ\n"
+                            "- Số hóa hồ sơ.\n"
+                            "* Thời gian thực hiện: năm 2027.\n"
+                            "- Định kỳ hàng quý báo cáo kết quả.\n";
+  for (int closed = 0; closed < 2; closed++) {
+    cchc_rules *rs = rules;
+    if (closed) {
+      char path[4096];
+      snprintf(path, sizeof path, "%s/rules/deadlines.rules", harness_root());
+      size_t len;
+      char *text = harness_read(path, &len);
+      ck_assert_ptr_nonnull(text);
+      /* the label gate's pattern made one no text holds */
+      const char *from = strstr(text, "\nrule dgate.label\n");
+      ck_assert_ptr_nonnull(from);
+      const char *pat = strstr(from, "\npattern: ") + strlen("\npattern: ");
+      const char *eol = strchr(pat, '\n');
+      char *bad = NULL;
+      ck_assert_int_gt(asprintf(&bad, "%.*snever\\s+a\\s+label%s",
+                                (int)(pat - text), text, eol), 0);
+      cchc_error err = {0};
+      ck_assert_int_eq(
+          cchc_rules_load(harness_rules_dir_with("deadlines.rules", bad), &rs,
+                          &err),
+          CCHC_OK);
+      free(bad);
+      free(text);
+    }
+    cchc_frame *f = harness_process(rs, src, strlen(src));
+    size_t labels = 0, periodic = 0;
+    for (size_t i = 0; i < f->ndeadlines; i++) {
+      labels += !strncmp(f->deadlines[i].rule, "deadline.label_", 15);
+      periodic += !strcmp(f->deadlines[i].rule, "deadline.periodic_every");
+    }
+    ck_assert_uint_eq(labels, closed ? 0 : 1);
+    ck_assert_uint_eq(periodic, 1); /* its own gate opens */
+    cchc_frame_free(f);
+    if (closed) cchc_rules_free(rs);
+  }
+}
+END_TEST
+
 int main(void) {
   Suite *s = suite_create("extract_deadlines");
   TCase *tp = tcase_create("plans");
@@ -1507,11 +1618,13 @@ int main(void) {
   tcase_add_test(tp, zones_around_few_candidates_of_a_long_plan);
   tcase_add_test(tp, cited_dates_among_many_deadlines);
   tcase_add_test(tp, rewritten_rules_are_tried_before_rarer_words);
+  tcase_add_test(tp, rules_are_tried_only_where_their_gates_match);
   suite_add_tcase(s, tp);
   TCase *tr = tcase_create("rewritten");
   tcase_add_checked_fixture(tr, load_rules, free_rules);
   tcase_set_timeout(tr, 300);
   tcase_add_test(tr, rewritten_patterns_match_as_before);
+  tcase_add_test(tr, gated_rules_match_only_where_their_gates_do);
   suite_add_tcase(s, tr);
   TCase *tc = tcase_create("corpus");
   tcase_add_checked_fixture(tc, load_rules, free_rules);

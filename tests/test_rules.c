@@ -1319,6 +1319,8 @@ static const struct {
   const char *pattern, *piece, *filler;
   bool near; /* it is searched by the words near its start */
 } far[] = {
+#define A10 "aaaaaaaaaa"
+#define A80 A10 A10 A10 A10 A10 A10 A10 A10
     {"(?-i:[xy])[a-j ]{0,30}\\s+hằng\\s+năm",
      "x abcdefghij abcdefghij abcdef\n \t\nhằng năm; "
      "x abcdefghij abcdefghij abcdefg hằng năm",
@@ -1358,7 +1360,16 @@ static const struct {
      NULL, false},
     {"(?:ab|cd)\\s+ab\\s+(?:\\d|c)", "ab ab 5", "ab ab ab ab ab ab ab ab ab ab\n",
      true},
+    /* a long window before the word, cut at the last character of the
+     * barrier in it (".", ";", ":"): a match starts right after one too,
+     * the windows far enough apart to be searched apart */
+    {"(?-i:[xy])[^.;:]{0,80}hằng\\s+năm",
+     "x abc. y abc hằng năm; " A80 " x.y hằng năm; " A80 " xx:x hằng năm; " A80
+     " ;x\nhằng năm .x.x. " A80,
+     NULL, true},
 };
+#undef A80
+#undef A10
 
 START_TEST(scans_find_matches_far_from_their_words) {
   enum { LINES = 150 };
@@ -2003,6 +2014,89 @@ START_TEST(corpus_sections_have_areas) {
 }
 END_TEST
 
+/* ---- the words of a text ------------------------------------------------- */
+
+/* The words of a text are numbered in the order they first stand, each
+ * run its word's number, as a plain reader tells them: maximal runs of
+ * word bytes, a run the same word as an earlier one when its bytes are.
+ * Texts of many words (the table of distinct words grows), short and long
+ * ones (up to 8 bytes a word's key is its bytes; longer ones are hashed
+ * from their first and last 8 bytes and length, so that words sharing
+ * both ends, or differing only in length, meet in one slot), words at the
+ * very end of the text, and runs too long to be words. */
+START_TEST(words_are_numbered_as_a_plain_reader_numbers_them) {
+  static const char *const parts[] = {"a", "b", "năm", "Năm", "ngày", "1",
+                                      "20", "ư", "ờ", "xy"};
+  enum { NPARTS = sizeof parts / sizeof *parts };
+  unsigned seed = 17u + (unsigned)_i;
+  for (int round = 0; round < 40; round++) {
+    char *s = NULL;
+    size_t n = 0;
+    FILE *f = open_memstream(&s, &n);
+    ck_assert_ptr_nonnull(f);
+    int nruns = 50 + round * 60;
+    for (int i = 0; i < nruns; i++) {
+      seed = seed * 1103515245u + 12345u;
+      unsigned r = seed >> 8;
+      int pieces = 1 + (int)(r % (r % 7 == 0 ? 40 : 4));
+      if (round % 10 == 9 && i == nruns / 2) pieces = 300; /* too long */
+      /* long words sharing their first and last bytes, differing inside
+       * or in length */
+      if (r % 5 == 0) fputs("trướcxxxxxx", f);
+      for (int k = 0; k < pieces; k++) {
+        seed = seed * 1103515245u + 12345u;
+        fputs(parts[(seed >> 8) % NPARTS], f);
+      }
+      if (r % 5 == 0) fputs("yyyyyysau", f);
+      static const char *const gaps[] = {" ", ", ", "\n", ". ", "/", " - "};
+      if (i + 1 < nruns || round % 2) fputs(gaps[(r >> 4) % 6], f);
+    }
+    fclose(f);
+    rule_text t;
+    cchc_error err = {0};
+    ck_assert_int_eq(rule_text_init(&t, s, n, &err), CCHC_OK);
+    const rule_words *w = rule_text_words(&t);
+    ck_assert_ptr_nonnull(w);
+    /* the plain reader: each run against every distinct word before */
+    size_t r = 0, nwords = 0;
+    bool too_long = false;
+    for (size_t i = 0; i < n;) {
+      if (!rule_word_byte((unsigned char)s[i])) {
+        i++;
+        continue;
+      }
+      size_t e = i;
+      while (e < n && rule_word_byte((unsigned char)s[e])) e++;
+      ck_assert_uint_lt(r, w->nruns);
+      ck_assert_uint_eq(w->run_at[r], i);
+      if (e - i > RULE_LONGEST_WORD) {
+        too_long = true;
+        ck_assert_uint_eq(w->run_word[r], RULE_NO_WORD);
+      } else {
+        size_t d = 0;
+        while (d < nwords &&
+               !(w->len[d] == e - i && !memcmp(s + w->at[d], s + i, e - i)))
+          d++;
+        if (d == nwords) { /* a new word: the next number, here */
+          ck_assert_uint_lt(d, w->nwords);
+          ck_assert_uint_eq(w->at[d], i);
+          ck_assert_uint_eq(w->len[d], e - i);
+          nwords++;
+        }
+        ck_assert_uint_eq(w->run_word[r], d);
+      }
+      r++;
+      i = e;
+    }
+    ck_assert_uint_eq(r, w->nruns);
+    ck_assert_uint_eq(nwords, w->nwords);
+    ck_assert_int_eq(w->too_long, too_long);
+    rule_text_free(&t);
+    free(s);
+  }
+}
+END_TEST
+
 int main(void) {
   Suite *s = suite_create("rules");
   TCase *tc = tcase_create("loader");
@@ -2038,6 +2132,8 @@ int main(void) {
   tcase_set_timeout(tb, 60);
   tcase_add_test(tb, features_as_byte_by_byte);
   tcase_add_test(tb, features_of_long_strings_as_byte_by_byte);
+  tcase_add_loop_test(tb, words_are_numbered_as_a_plain_reader_numbers_them,
+                      0, 3);
   suite_add_tcase(s, tb);
   TCase *tf = tcase_create("facts");
   tcase_add_unchecked_fixture(tf, NULL, harness_free_rules);
