@@ -6,10 +6,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#if defined(__SSE2__)
-#include <emmintrin.h>
-#endif
-
 /* A character of the text whose last byte maps to source offset `last`
  * ends, in the source, at `end`, past last + 1: it came from a longer
  * source character (a no-break space that became a space, U+FFFD for an
@@ -368,90 +364,28 @@ static bool keep_end(cchc_text *t, size_t *cap, size_t m, size_t max) {
   return true;
 }
 
-#if !defined(__SSE2__)
-/* Bits of the 8 bytes at p: which are no UTF-8 continuation byte (byte k
- * to bit k). */
-static unsigned char lead_bits8(const char *p) {
-  uint64_t x;
-  memcpy(&x, p, sizeof x);
-  uint64_t lead = ~(x & ~(x << 1)) & 0x8080808080808080u;
-  return (unsigned char)(((lead >> 7) * 0x0102040810204080u) >> 56);
-}
-#endif
-
-/* Bits of the 64 bytes at p: which are no UTF-8 continuation byte (byte
- * k to bit k; SSE2 where there is, every x86-64). */
-static uint64_t lead_bits64(const char *p) {
-  uint64_t bits = 0;
-#if defined(__SSE2__)
-  const __m128i c0 = _mm_set1_epi8(-64); /* below: 0x80..0xBF (signed) */
-  for (int k = 0; k < 4; k++) {
-    __m128i x = _mm_loadu_si128((const __m128i *)(const void *)(p + 16 * k));
-    bits |= (uint64_t)(uint16_t)~_mm_movemask_epi8(_mm_cmplt_epi8(x, c0))
-            << (16 * k);
-  }
-#else
-  for (int k = 0; k < 8; k++)
-    bits |= (uint64_t)lead_bits8(p + 8 * k) << (8 * k);
-#endif
-  return bits;
-}
-
-/* The 64 start bits of source offsets p to p + 63 (9 bytes of bits from
- * p / 8 on). */
-static uint64_t start_bits64(const uint8_t *starts, size_t p) {
-  const uint8_t *q = starts + (p >> 3);
-  uint64_t w = 0;
-#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-  memcpy(&w, q, sizeof w);
-#else
-  for (int k = 0; k < 8; k++)
-    w |= (uint64_t)q[k] << (8 * k);
-#endif
-  unsigned shift = p & 7;
-  return shift ? w >> shift | (uint64_t)q[8] << (64 - shift) : w;
-}
-
 /* The list of `ends` for the characters of b, whose map is the text's
  * (or will be, but for the separators layout writes, which map where a
  * character of b ends, and the bytes it drops); then the bit per source
- * byte is no longer needed (true).  Each character's end is found where its map says: in a
- * run that copies the source byte for byte, a character ends where the
- * next one starts, so its end is offset + 1 unless the next source byte
- * starts none (64 bytes a step); elsewhere, at the run's source offset.
- * A list as large as half the bits (UTF-16 input, where every ASCII
+ * byte is no longer needed (true).  Only the last byte of a run can end a
+ * character anywhere but at its source offset + 1: every character of b
+ * begins with a byte mapped to where its source character begins (the
+ * decoder maps each to its start, and marks it; NFC, the mapping and the
+ * tone rule map what they write to the start of what they read; copies
+ * keep the map of each byte, and runs are joined only where it goes on),
+ * so inside a run that goes on byte for byte the byte after a
+ * character's last one maps to offset + 1, a source character start.  A
+ * list as large as half the bits (UTF-16 input, where every ASCII
  * character is in it) is dropped, and the bits kept. */
 static bool find_ends(cchc_text *t, const cchc_mbuf *b) {
-  const char *s = b->data;
   size_t n = b->len, cap = 0, max = t->source_len / 128;
-  size_t bits = t->source_len / 8 + 2; /* (bytes of t->starts) */
   bool fits = true;
   for (size_t r = 0; fits && r < b->nruns; r++) {
     const cchc_run *run = &b->runs[r];
     size_t a = run->at, z = r + 1 < b->nruns ? b->runs[r + 1].at : n;
-    if (!run->seq) {
+    if (!run->seq)
       fits = keep_end(t, &cap, run->src, max);
-      continue;
-    }
-    /* byte i of the run maps to src + i - a; it ends a character when the
-     * byte after it is no continuation byte: 64 of them a step, those of
-     * the run only (a run is a hundred bytes long or so) */
-    for (size_t i = a; fits && i + 1 < z;) {
-      size_t p = run->src + (i - a) + 1, k = z - 1 - i < 64 ? z - 1 - i : 64;
-      if (i + 65 <= n && (p >> 3) + 9 <= bits) {
-        uint64_t odd = lead_bits64(s + i + 1) & ~start_bits64(t->starts, p);
-        if (k < 64)
-          odd &= ((uint64_t)1 << k) - 1;
-        for (; fits && odd; odd &= odd - 1)
-          fits = keep_end(t, &cap, p - 1 + (size_t)__builtin_ctzll(odd), max);
-      } else { /* (the text's or the bits' last bytes) */
-        for (size_t j = 0; fits && j < k; j++)
-          if (((unsigned char)s[i + 1 + j] & 0xC0) != 0x80)
-            fits = keep_end(t, &cap, p - 1 + j, max);
-      }
-      i += k;
-    }
-    if (fits && z > a)
+    else if (z > a)
       fits = keep_end(t, &cap, run->src + (z - 1 - a), max);
   }
   if (!fits) {
