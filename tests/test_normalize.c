@@ -1563,6 +1563,44 @@ START_TEST(layout_markdown_joins_characters) {
 }
 END_TEST
 
+/* A removed marker's junction: the line is made canonical again only
+ * where stage 2 could change what meets there (a character NFC joins to
+ * what precedes it, two words become one).  Every pair of what precedes
+ * and what follows, each way of removing a marker: the output is
+ * canonical (normalizing it again changes nothing), and the pairs stage 2
+ * changes are changed ("ho**á" -> "hóa", "<**" U+0338 -> U+226E). */
+START_TEST(layout_markdown_junctions) {
+  static const char *const before[] = {
+      "", "a", "ho", "hu", "q", "N", "<", "\xC4\x90", "\xC6\xA1", "x ", "1",
+      "(", "Vi\xE1\xBB\x87t", "ho\xCC\x81"};
+  static const char *const after[] = {
+      "\xC3\xA1", "a", "\xCC\x81", "\xCC\xB8", "\xCC\x83", "\xC3\xBD",
+      "o\xC3\xA1", "\xE1\xBB\xA6y", "1", " b", ".", "\xC4\x90", "y\xCC\x81",
+      "\xE1\xBA\xA1"};
+  static const char *const forms[] = {"%s**%s** ti\xE1\xBA\xBFp.\n",
+                                      "%s*%s* ti\xE1\xBA\xBFp.\n",
+                                      "## %s%s **x**\n", "%s\\*%s **x**\n",
+                                      "**%s****%s**\n"};
+  char in[128];
+  for (size_t f = 0; f < sizeof forms / sizeof *forms; f++)
+    for (size_t b = 0; b < sizeof before / sizeof *before; b++)
+      for (size_t a = 0; a < sizeof after / sizeof *after; a++) {
+        snprintf(in, sizeof in, forms[f], before[b], after[a]);
+        cchc_text *t = must_norm(in, strlen(in), 0, CCHC_ENC_AUTO);
+        assert_idempotent(t);
+        cchc_text_free(t);
+      }
+  cchc_text *t = check_layout("Chuy\xE1\xBB\x83n \xC4\x91\xE1\xBB\x95i s\xE1\xBB\x91 "
+                              "ho**\xC3\xA1** to\xC3\xA0n di\xE1\xBB\x87n.",
+                              "Chuy\xE1\xBB\x83n \xC4\x91\xE1\xBB\x95i s\xE1\xBB\x91 "
+                              "h\xC3\xB3" "a to\xC3\xA0n di\xE1\xBB\x87n.\n");
+  cchc_text_free(t);
+  t = check_layout("**I. M\xE1\xBB\xA4" "C <**\xCC\xB8**\n",
+                   "I. M\xE1\xBB\xA4" "C \xE2\x89\xAE\n");
+  cchc_text_free(t);
+}
+END_TEST
+
 /* Every plan at hand, mutated. */
 START_TEST(offsets_invariant_plans) {
   static const char *const dirs[] = {"corpus", "corpus/province-national",
@@ -2680,6 +2718,7 @@ int main(void) {
   tcase_add_test(tc, layout_crawled_table);
   tcase_add_test(tc, layout_markdown);
   tcase_add_test(tc, layout_markdown_joins_characters);
+  tcase_add_test(tc, layout_markdown_junctions);
   tcase_add_test(tc, layout_hyphen_join);
   tcase_add_test(tc, layout_stray_leading_space);
   tcase_add_test(tc, layout_every_numbering_starts_a_block);
