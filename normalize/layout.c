@@ -144,16 +144,24 @@ static size_t short_last_word(const char *s, size_t start, size_t end) {
 static uint64_t func_keys[FUNC_WORD_BYTES + 1][FUNC_WORDS_SAME_LENGTH + 1];
 static pthread_once_t func_keys_once = PTHREAD_ONCE_INIT;
 
+/* The first bytes of the func_words of each length, by their low six
+ * bits: most last words are none, told without the row's loop. */
+static uint64_t func_firsts[FUNC_WORD_BYTES + 1];
+
 static void func_keys_fill(void) {
   for (size_t n = 1; n <= FUNC_WORD_BYTES; n++)
-    for (size_t k = 0; k < FUNC_WORDS_SAME_LENGTH && func_words[n][k]; k++)
+    for (size_t k = 0; k < FUNC_WORDS_SAME_LENGTH && func_words[n][k]; k++) {
       memcpy(&func_keys[n][k], func_words[n][k], n);
+      func_firsts[n] |= (uint64_t)1 << ((unsigned char)func_words[n][k][0] % 64);
+    }
 }
 
 /* Is s[w, end), a line's last word, one of the func_words? */
 static bool is_func_word(const char *s, size_t w, size_t end) {
   size_t n = end - w;
   if (n == 0 || n > FUNC_WORD_BYTES)
+    return false;
+  if (!(func_firsts[n] >> ((unsigned char)s[w] % 64) & 1))
     return false;
   uint64_t word = 0;
 #if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
@@ -206,12 +214,8 @@ static inline int32_t cp_at(const char *s, size_t n, size_t *i) {
   return cp_beyond_ascii(s, n, i);
 }
 
-static int32_t last_cp(const char *s, size_t start, size_t end,
-                       size_t *cp_start) {
-  if (end > start && (unsigned char)s[end - 1] < 0x80) { /* (most lines) */
-    *cp_start = end - 1;
-    return (unsigned char)s[end - 1];
-  }
+static int32_t last_cp_beyond_ascii(const char *s, size_t start, size_t end,
+                                    size_t *cp_start) {
   size_t p = end;
   while (p > start && ((unsigned char)s[p - 1] & 0xC0) == 0x80)
     p--;
@@ -222,6 +226,16 @@ static int32_t last_cp(const char *s, size_t start, size_t end,
   *cp_start = p;
   size_t q = p;
   return end > start ? cp_at(s, end, &q) : 0;
+}
+
+/* (most lines end with an ASCII character: those without a call) */
+static CCHC_INLINE int32_t last_cp(const char *s, size_t start, size_t end,
+                                   size_t *cp_start) {
+  if (end > start && (unsigned char)s[end - 1] < 0x80) {
+    *cp_start = end - 1;
+    return (unsigned char)s[end - 1];
+  }
+  return last_cp_beyond_ascii(s, start, end, cp_start);
 }
 
 static bool is_space(char c) { return c == ' ' || c == '\t'; }
