@@ -300,12 +300,26 @@ static bool map_compact(text_map *m, cchc_mbuf *b) {
   return true;
 }
 
-/* Source offset of byte i (< the text's length) of a laid-out text. */
-static uint32_t text_src(const cchc_text *t, size_t i) {
+/* Source offset of byte i (< the text's length) of a laid-out text;
+ * *at: a group that starts at or before i (0 when none is known) and a
+ * run of it that does, then those of i (a span's end, looked up after its
+ * start, is most often in the group of its start, a few runs on: no
+ * search of the groups then, and a gallop from its run). */
+typedef struct map_at {
+  size_t group, run; /* run: in the group, or SIZE_MAX */
+} map_at;
+
+static uint32_t text_src_in(const cchc_text *t, size_t i, map_at *at) {
   const text_map *m = &t->map;
   if (!m->ngroups) /* (no map kept, or it was not compacted) */
     return cchc_mbuf_src(&t->buf, i, NULL);
-  size_t lo = 0, hi = m->ngroups; /* the last group starting at or before i */
+  size_t lo = at->group, hi = m->ngroups; /* the last group at or before i */
+  size_t a = 0; /* a run of the group at or before i */
+  if (lo + 1 < hi && m->groups[lo + 1].at > i) {
+    hi = lo + 1;
+    if (at->run != SIZE_MAX)
+      a = at->run;
+  }
   while (hi - lo > 1) {
     size_t mid = lo + (hi - lo) / 2;
     if (m->groups[mid].at <= i)
@@ -313,6 +327,8 @@ static uint32_t text_src(const cchc_text *t, size_t i) {
     else
       hi = mid;
   }
+  at->group = lo;
+  at->run = SIZE_MAX;
   const map_group *g = &m->groups[lo];
   size_t first = lo * MAP_GROUP, k = m->nruns - first < MAP_GROUP
                                           ? m->nruns - first
@@ -321,9 +337,17 @@ static uint32_t text_src(const cchc_text *t, size_t i) {
     cchc_mbuf runs = {.runs = m->whole + g->whole, .nruns = k};
     return cchc_mbuf_src(&runs, i, NULL);
   }
-  size_t a = 0, z = k; /* the last run of the group starting at or before i */
+  size_t z = k; /* the last run of the group starting at or before i */
   const map_run *r = m->runs + first;
   size_t d = i - g->at;
+  if (a) { /* on from the run known: a gallop */
+    size_t step = 1;
+    while (a + step < k && r[a + step].at <= d) {
+      a += step;
+      step *= 2;
+    }
+    z = a + step < k ? a + step : k;
+  }
   while (z - a > 1) {
     size_t mid = a + (z - a) / 2;
     if (r[mid].at <= d)
@@ -331,8 +355,14 @@ static uint32_t text_src(const cchc_text *t, size_t i) {
     else
       z = mid;
   }
+  at->run = a;
   uint32_t src = g->src + (uint32_t)(r[a].src >> 1);
   return r[a].src & 1 ? src + (uint32_t)(d - r[a].at) : src;
+}
+
+static uint32_t text_src(const cchc_text *t, size_t i) {
+  map_at at = {0, SIZE_MAX};
+  return text_src_in(t, i, &at);
 }
 
 static bool starts_at(const uint8_t *starts, size_t p) {
@@ -525,14 +555,15 @@ void cchc_text_source_span(const cchc_text *t, size_t start, size_t end,
     *src_start = *src_end = cchc_text_source_offset(t, start);
     return;
   }
-  *src_start = text_src(t, start);
+  map_at at = {0, SIZE_MAX};
+  *src_start = text_src_in(t, start, &at);
   /* a span that ends inside a character ends after it */
   while (end < t->buf.len && ((unsigned char)t->buf.data[end] & 0xC0) == 0x80)
     end++;
   /* The last byte maps into the last source character (its last byte for
    * multi-byte characters, its first for one-byte ones); the span ends at
    * the next source character start. */
-  size_t m = text_src(t, end - 1);
+  size_t m = text_src_in(t, end - 1, &at);
   if (t->starts) {
     *src_end = end_after(t, m);
     return;
