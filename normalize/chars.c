@@ -228,6 +228,27 @@ static bool is_word_char(cchc_canon *c, int32_t cp) {
   return classes_has(c->classes, c->nfc, c->classes->word, (uint32_t)cp);
 }
 
+bool cchc_canon_word_char(int32_t cp) {
+  if (cp < 0x80)
+    return is_ascii_letter((char)cp);
+  if (cp > 0xFFFF)
+    return is_word_char_icu(cp);
+  UErrorCode st = U_ZERO_ERROR;
+  const UNormalizer2 *nfc = unorm2_getNFCInstance(&st);
+  return U_FAILURE(st) || classes_has(&cp_table, nfc, cp_table.word, (uint32_t)cp);
+}
+
+bool cchc_canon_starter(int32_t cp) {
+  if (cp < 0x300) /* (every character below is) */
+    return cp >= 0;
+  if (cp > 0xFFFF)
+    return false;
+  UErrorCode st = U_ZERO_ERROR;
+  const UNormalizer2 *nfc = unorm2_getNFCInstance(&st);
+  return U_SUCCESS(st) &&
+         classes_has(&cp_table, nfc, cp_table.nfc_yes, (uint32_t)cp);
+}
+
 /* Copy UTF-8 [from, to) of `in` into out, keeping the map. */
 static void copy_span(cchc_mbuf *out, const cchc_mbuf *in, size_t from,
                       size_t to) {
@@ -991,6 +1012,8 @@ cchc_status cchc_canon_chars(cchc_mbuf *text, const size_t *lines,
    * only the given lines need it, unless a chunk could end elsewhere. */
   if (lines && long_non_ascii(text))
     lines = NULL;
+  if (lines && nlines == 0) /* (every line canonical already) */
+    return CCHC_OK;
   cchc_mbuf out, rest;
   cchc_mbuf_rewrite_begin(&out, text);
   out.huge_map = true; /* (before the line array: then the next pass but

@@ -144,16 +144,24 @@ static size_t short_last_word(const char *s, size_t start, size_t end) {
 static uint64_t func_keys[FUNC_WORD_BYTES + 1][FUNC_WORDS_SAME_LENGTH + 1];
 static pthread_once_t func_keys_once = PTHREAD_ONCE_INIT;
 
+/* The first bytes of the func_words of each length, by their low six
+ * bits: most last words are none, told without the row's loop. */
+static uint64_t func_firsts[FUNC_WORD_BYTES + 1];
+
 static void func_keys_fill(void) {
   for (size_t n = 1; n <= FUNC_WORD_BYTES; n++)
-    for (size_t k = 0; k < FUNC_WORDS_SAME_LENGTH && func_words[n][k]; k++)
+    for (size_t k = 0; k < FUNC_WORDS_SAME_LENGTH && func_words[n][k]; k++) {
       memcpy(&func_keys[n][k], func_words[n][k], n);
+      func_firsts[n] |= (uint64_t)1 << ((unsigned char)func_words[n][k][0] % 64);
+    }
 }
 
 /* Is s[w, end), a line's last word, one of the func_words? */
 static bool is_func_word(const char *s, size_t w, size_t end) {
   size_t n = end - w;
   if (n == 0 || n > FUNC_WORD_BYTES)
+    return false;
+  if (!(func_firsts[n] >> ((unsigned char)s[w] % 64) & 1))
     return false;
   uint64_t word = 0;
 #if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
@@ -206,12 +214,8 @@ static inline int32_t cp_at(const char *s, size_t n, size_t *i) {
   return cp_beyond_ascii(s, n, i);
 }
 
-static int32_t last_cp(const char *s, size_t start, size_t end,
-                       size_t *cp_start) {
-  if (end > start && (unsigned char)s[end - 1] < 0x80) { /* (most lines) */
-    *cp_start = end - 1;
-    return (unsigned char)s[end - 1];
-  }
+static int32_t last_cp_beyond_ascii(const char *s, size_t start, size_t end,
+                                    size_t *cp_start) {
   size_t p = end;
   while (p > start && ((unsigned char)s[p - 1] & 0xC0) == 0x80)
     p--;
@@ -222,6 +226,16 @@ static int32_t last_cp(const char *s, size_t start, size_t end,
   *cp_start = p;
   size_t q = p;
   return end > start ? cp_at(s, end, &q) : 0;
+}
+
+/* (most lines end with an ASCII character: those without a call) */
+static CCHC_INLINE int32_t last_cp(const char *s, size_t start, size_t end,
+                                   size_t *cp_start) {
+  if (end > start && (unsigned char)s[end - 1] < 0x80) {
+    *cp_start = end - 1;
+    return (unsigned char)s[end - 1];
+  }
+  return last_cp_beyond_ascii(s, start, end, cp_start);
 }
 
 static bool is_space(char c) { return c == ' ' || c == '\t'; }
@@ -851,11 +865,54 @@ static void line_list_add(line_list *l, size_t start, size_t end) {
   l->at[l->n++] = end;
 }
 
+/* Where a marker was removed, what it separated meets.  Stage 2 would
+ * change nothing there when NFC never joins what follows to what precedes
+ * it (a starter follows) and no two words become one (the tone rule reads
+ * words): then the line needs no canonical characters again. */
+typedef struct junction {
+  bool open;        /* a marker was removed, nothing written since */
+  bool word_before; /* what precedes it ends with a word character */
+  bool changes;     /* a junction of the line may be changed by stage 2 */
+} junction;
+
+/* The character that ends the output of the line so far (-1: none, the
+ * line starts there): in the copy that waits, or written already. */
+static int32_t last_written(const copier *k, size_t out_ls) {
+  if (copier_len(k) <= out_ls)
+    return -1;
+  const char *s = k->ce > k->cs ? k->in->data + k->cs : k->out->data;
+  size_t end = k->ce > k->cs ? k->ce - k->cs : k->out->len, p = end - 1;
+  while (p > 0 && ((unsigned char)s[p] & 0xC0) == 0x80)
+    p--;
+  return cp_at(s, end, &p);
+}
+
+static void junction_open(junction *j, const copier *k, size_t out_ls) {
+  if (j->open)
+    return;
+  int32_t c = last_written(k, out_ls);
+  j->open = true;
+  j->word_before = c >= 0 && cchc_canon_word_char(c);
+}
+
+/* What follows the removed markers: s[i] (i == eol: the line's end). */
+static void junction_close(junction *j, const char *s, size_t i, size_t eol) {
+  if (!j->open)
+    return;
+  j->open = false;
+  if (i >= eol)
+    return;
+  int32_t c = cp_at(s, eol, &i);
+  if (!cchc_canon_starter(c) || (j->word_before && cchc_canon_word_char(c)))
+    j->changes = true;
+}
+
 /* Markdown markers of a Markdown text: "#..# " at line start, runs of two
  * or more '*', single '*' glued to text ("*(...)*"), and backslash
  * escapes, removed in place.  Newlines inside bold spans go to `held`;
- * the lines where a marker went or where stage 2 made an edit (`edits`)
- * to `dirty`.  Returns whether an emphasis marker was removed. */
+ * the lines where a removed marker may join what stage 2 would change
+ * (junction) or where it made an edit (`edits`) to `dirty`.  Returns
+ * whether an emphasis marker was removed. */
 static bool strip_markdown(cchc_mbuf *text, const cchc_edits *edits,
                            held_lines *held, line_list *dirty,
                            cchc_repair_log *log) {
@@ -904,8 +961,8 @@ static bool strip_markdown(cchc_mbuf *text, const cchc_edits *edits,
       }
     }
     /* At a line start: skip spaces, then heading hashes. */
-    size_t ls = i, out_ls = copier_len(&k), removed = 0;
-    size_t nremoved = log->counts[CCHC_REPAIR_MARKDOWN];
+    size_t ls = i, out_ls = copier_len(&k);
+    junction junc = {false, false, false};
     while (i < n && is_space(s[i]))
       i++;
     if (i > ls)
@@ -918,6 +975,7 @@ static bool strip_markdown(cchc_mbuf *text, const cchc_edits *edits,
         cchc_log_fixed(log, CCHC_REPAIR_MARKDOWN,
                        log_lists(log) ? cchc_mbuf_src(in, i, NULL) : 0,
                        "heading marker removed");
+        junction_open(&junc, &k, out_ls);
         i = j + 1;
       }
     }
@@ -940,6 +998,7 @@ static bool strip_markdown(cchc_mbuf *text, const cchc_edits *edits,
       if (bslash && (size_t)(bslash - s) < j)
         j = (size_t)(bslash - s);
       if (j > i) {
+        junction_close(&junc, s, i, eol);
         copier_take(&k, i, j - i);
         i = j;
         continue;
@@ -956,12 +1015,14 @@ static bool strip_markdown(cchc_mbuf *text, const cchc_edits *edits,
           cchc_log_fixed(log, CCHC_REPAIR_MARKDOWN,
                          log_lists(log) ? cchc_mbuf_src(in, i, NULL) : 0,
                          "emphasis marker removed");
+          junction_open(&junc, &k, out_ls);
           joined = true;
           if (run >= 2)
             held_toggle(held);
           i = j;
           continue;
         }
+        junction_close(&junc, s, i, eol);
         copier_take(&k, i, run);
         i = j;
         continue;
@@ -971,12 +1032,15 @@ static bool strip_markdown(cchc_mbuf *text, const cchc_edits *edits,
         cchc_log_fixed(log, CCHC_REPAIR_MARKDOWN,
                        log_lists(log) ? cchc_mbuf_src(in, i, NULL) : 0,
                        "escape removed");
+        junction_open(&junc, &k, out_ls);
         i++;
         continue;
       }
+      junction_close(&junc, s, i, eol);
       copier_take(&k, i, 1);
       i++;
     }
+    junction_close(&junc, s, eol, eol);
     if (i < n) { /* the newline */
       held_newline(held, copier_len(&k), has_content);
       copier_take(&k, i, 1);
@@ -985,8 +1049,7 @@ static bool strip_markdown(cchc_mbuf *text, const cchc_edits *edits,
     /* an edit at p changed the character at p or removed one before it */
     while (e < edits->n && edits->at[e] < ls)
       e++;
-    removed = log->counts[CCHC_REPAIR_MARKDOWN] - nremoved;
-    if (removed || (e < edits->n && edits->at[e] <= eol + 1))
+    if (junc.changes || (e < edits->n && edits->at[e] <= eol + 1))
       line_list_add(dirty, out_ls, copier_len(&k));
   }
   copier_flush(&k);
@@ -1892,8 +1955,10 @@ static cchc_status prepare(layout *L, cchc_mbuf *md, const cchc_edits *edits,
     /* What a removed marker separated now meets ("N**" and a combining
      * tilde, "ho**á"): canonical characters again, or normalizing the
      * output would compose or move a tone mark. */
-    rc = cchc_canon_chars(md, dirty.all ? NULL : dirty.at, dirty.n / 2, log,
-                          err);
+    static const size_t no_line[1];
+    rc = cchc_canon_chars(md,
+                          dirty.all ? NULL : dirty.at ? dirty.at : no_line,
+                          dirty.n / 2, log, err);
     if (rc != CCHC_OK)
       goto cleanup;
   }

@@ -13,6 +13,7 @@
 #include "../common/internal.h"
 #include "../common/strbuf.h"
 
+#include <pthread.h>
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
@@ -130,55 +131,114 @@ static size_t kept_char_at(const unsigned char *s, size_t n, uint32_t *cp) {
   return 0;
 }
 
-/* The key of the non-ASCII run s[0..len) appended to `out` from the kept
- * keys of its characters; false (nothing appended) when one is not kept. */
-static bool key_run_kept(const char *s, size_t len, strbuf *out) {
+/* The key as it is written: white space collapsed and trimmed as it
+ * comes (keys ignore layout), straight into the buffer, which has room
+ * for what is written (key_room). */
+typedef struct key_out {
+  strbuf *sb; /* its len: what is written */
+  bool space; /* a blank waits for the next byte that is none */
+} key_out;
+
+static CCHC_INLINE void key_put(key_out *k, char ch) {
+  strbuf *sb = k->sb;
+  if (ch == ' ' || ch == '\t' || ch == '\n' || ch == '\r') {
+    k->space = sb->len > 0;
+    return;
+  }
+  if (k->space)
+    sb->buf[sb->len++] = ' ';
+  k->space = false;
+  sb->buf[sb->len++] = ch;
+}
+
+/* Room for n more bytes and a blank; false when out of memory. */
+static bool key_room(key_out *k, size_t n) {
+  return k->sb->alloc > k->sb->len + n + 1 || strbuf_grow(k->sb, n + 1);
+}
+
+/* The key of the non-ASCII run s[0..len) written from the kept keys of
+ * its characters; false (nothing written) when one is not kept. */
+static bool key_run_kept(const char *s, size_t len, key_out *k) {
   const unsigned char *u = (const unsigned char *)s;
+  size_t at = k->sb->len;
+  bool space = k->space;
+  /* a character of 2 bytes or more keys as KEPT_BYTES at most */
+  if (!key_room(k, len * (KEPT_BYTES / 2)))
+    return false;
   for (size_t i = 0; i < len;) {
     uint32_t cp;
     size_t w = kept_char_at(u + i, len - i, &cp);
-    if (!w)
-      return false;
-    uint64_t e = atomic_load_explicit(&kept[cp], memory_order_relaxed);
+    uint64_t e = w ? atomic_load_explicit(&kept[cp], memory_order_relaxed)
+                   : KEPT_NO;
     if ((e & KEPT_STATE) == KEPT_UNKNOWN)
       e = keep_char(cp);
-    if ((e & KEPT_STATE) != KEPT_YES)
+    if ((e & KEPT_STATE) != KEPT_YES) { /* the run is keyed whole */
+      k->sb->len = at;
+      k->space = space;
       return false;
-    i += w;
-  }
-  for (size_t i = 0; i < len;) {
-    uint32_t cp;
-    i += kept_char_at(u + i, len - i, &cp);
-    uint64_t e = atomic_load_explicit(&kept[cp], memory_order_relaxed);
-    char b[KEPT_BYTES];
+    }
     size_t n = (e >> 8) & 0xFF;
-    for (size_t k = 0; k < n; k++)
-      b[k] = (char)(e >> (16 + 8 * k));
-    strbuf_add(out, b, n);
+    for (size_t b = 0; b < n; b++)
+      key_put(k, (char)(e >> (16 + 8 * b)));
+    i += w;
   }
   return true;
 }
 
+/* utf8proc's key of an ASCII byte (ascii_key), -1 for none: a table. */
+static signed char ascii_keys[0x80];
+static pthread_once_t ascii_keys_once = PTHREAD_ONCE_INIT;
+
+static void ascii_keys_fill(void) {
+  for (int c = 0; c < 0x80; c++)
+    ascii_keys[c] = (signed char)ascii_key((unsigned char)c);
+}
+
 char *cchc_match_key(const char *s, size_t len, cchc_error *err) {
   strbuf key = STRBUF_INIT;
+  key_out k = {&key, false};
   utf8proc_int32_t *heap = NULL;
   size_t heap_cap = 0;
   utf8proc_ssize_t rc = 0;
-  strbuf_grow(&key, len);
+  pthread_once(&ascii_keys_once, ascii_keys_fill);
+  /* (the key of ASCII is as long at most, and most text is) */
+  if (!strbuf_grow(&key, len + 1))
+    rc = UTF8PROC_ERROR_NOMEM;
   for (size_t i = 0; i < len && rc == 0;) {
     unsigned char c = (unsigned char)s[i];
     if (c < 0x80) {
-      int k = ascii_key(c);
-      if (k >= 0)
-        strbuf_addch(&key, (char)k);
-      i++;
+      size_t j = i;
+      while (j < len && (unsigned char)s[j] < 0x80)
+        j++;
+      if (!key_room(&k, j - i)) {
+        rc = UTF8PROC_ERROR_NOMEM;
+        break;
+      }
+      for (; i < j; i++) {
+        int kc = ascii_keys[(unsigned char)s[i]];
+        if (kc >= 0)
+          key_put(&k, (char)kc);
+      }
       continue;
     }
     size_t j = i + 1;
     while (j < len && (unsigned char)s[j] >= 0x80)
       j++;
-    if (!key_run_kept(s + i, j - i, &key))
+    if (!key_run_kept(s + i, j - i, &k)) {
+      /* utf8proc's key appended a byte further on (room for the blank
+       * that may wait), then collapsed in place */
+      size_t at = key.len;
+      if (!key_room(&k, 1)) {
+        rc = UTF8PROC_ERROR_NOMEM;
+        break;
+      }
+      key.len = at + 1;
       rc = key_run(s + i, j - i, &key, &heap, &heap_cap);
+      size_t end = key.len;
+      key.len = at;
+      for (size_t r = at + 1; rc == 0 && r < end; r++)
+        key_put(&k, key.buf[r]);
+    }
     i = j;
   }
   free(heap);
@@ -191,23 +251,7 @@ char *cchc_match_key(const char *s, size_t len, cchc_error *err) {
               "match key: %s", utf8proc_errmsg(rc));
     return NULL;
   }
-  /* Collapse white space and trim: keys ignore layout. */
-  char *k = key.buf;
-  size_t o = 0;
-  bool space = false;
-  for (size_t i = 0; i < key.len; i++) {
-    char ch = k[i];
-    if (ch == ' ' || ch == '\t' || ch == '\n' || ch == '\r') {
-      space = o > 0;
-      continue;
-    }
-    if (space)
-      k[o++] = ' ';
-    space = false;
-    k[o++] = ch;
-  }
-  key.len = o;
   if (key.alloc)
-    k[o] = '\0';
+    key.buf[key.len] = '\0';
   return strbuf_detach(&key, NULL);
 }

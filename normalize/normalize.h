@@ -100,6 +100,13 @@ cchc_status cchc_canon_chars(cchc_mbuf *text, const size_t *lines,
                              size_t nlines, cchc_repair_log *log,
                              cchc_error *err);
 
+/* What stage 2 asks of a character where text is joined: is it a word
+ * character (a letter or a mark: the tone rule's words), and does NFC
+ * never join it to what precedes it (NFC quick check yes, combining class
+ * 0; false for one it cannot tell)? */
+bool cchc_canon_word_char(int32_t cp);
+bool cchc_canon_starter(int32_t cp);
+
 /* Stage 3: layout repair (Markdown, wrapped lines, page numbers) of
  * `text`, rewritten in place; `edits`: where stage 2 changed it.
  * `settled` (may be NULL) is called once its characters are final, once

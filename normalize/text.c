@@ -6,10 +6,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#if defined(__SSE2__)
-#include <emmintrin.h>
-#endif
-
 /* A character of the text whose last byte maps to source offset `last`
  * ends, in the source, at `end`, past last + 1: it came from a longer
  * source character (a no-break space that became a space, U+FFFD for an
@@ -304,12 +300,26 @@ static bool map_compact(text_map *m, cchc_mbuf *b) {
   return true;
 }
 
-/* Source offset of byte i (< the text's length) of a laid-out text. */
-static uint32_t text_src(const cchc_text *t, size_t i) {
+/* Source offset of byte i (< the text's length) of a laid-out text;
+ * *at: a group that starts at or before i (0 when none is known) and a
+ * run of it that does, then those of i (a span's end, looked up after its
+ * start, is most often in the group of its start, a few runs on: no
+ * search of the groups then, and a gallop from its run). */
+typedef struct map_at {
+  size_t group, run; /* run: in the group, or SIZE_MAX */
+} map_at;
+
+static uint32_t text_src_in(const cchc_text *t, size_t i, map_at *at) {
   const text_map *m = &t->map;
   if (!m->ngroups) /* (no map kept, or it was not compacted) */
     return cchc_mbuf_src(&t->buf, i, NULL);
-  size_t lo = 0, hi = m->ngroups; /* the last group starting at or before i */
+  size_t lo = at->group, hi = m->ngroups; /* the last group at or before i */
+  size_t a = 0; /* a run of the group at or before i */
+  if (lo + 1 < hi && m->groups[lo + 1].at > i) {
+    hi = lo + 1;
+    if (at->run != SIZE_MAX)
+      a = at->run;
+  }
   while (hi - lo > 1) {
     size_t mid = lo + (hi - lo) / 2;
     if (m->groups[mid].at <= i)
@@ -317,6 +327,8 @@ static uint32_t text_src(const cchc_text *t, size_t i) {
     else
       hi = mid;
   }
+  at->group = lo;
+  at->run = SIZE_MAX;
   const map_group *g = &m->groups[lo];
   size_t first = lo * MAP_GROUP, k = m->nruns - first < MAP_GROUP
                                           ? m->nruns - first
@@ -325,9 +337,17 @@ static uint32_t text_src(const cchc_text *t, size_t i) {
     cchc_mbuf runs = {.runs = m->whole + g->whole, .nruns = k};
     return cchc_mbuf_src(&runs, i, NULL);
   }
-  size_t a = 0, z = k; /* the last run of the group starting at or before i */
+  size_t z = k; /* the last run of the group starting at or before i */
   const map_run *r = m->runs + first;
   size_t d = i - g->at;
+  if (a) { /* on from the run known: a gallop */
+    size_t step = 1;
+    while (a + step < k && r[a + step].at <= d) {
+      a += step;
+      step *= 2;
+    }
+    z = a + step < k ? a + step : k;
+  }
   while (z - a > 1) {
     size_t mid = a + (z - a) / 2;
     if (r[mid].at <= d)
@@ -335,8 +355,14 @@ static uint32_t text_src(const cchc_text *t, size_t i) {
     else
       z = mid;
   }
+  at->run = a;
   uint32_t src = g->src + (uint32_t)(r[a].src >> 1);
   return r[a].src & 1 ? src + (uint32_t)(d - r[a].at) : src;
+}
+
+static uint32_t text_src(const cchc_text *t, size_t i) {
+  map_at at = {0, SIZE_MAX};
+  return text_src_in(t, i, &at);
 }
 
 static bool starts_at(const uint8_t *starts, size_t p) {
@@ -368,90 +394,28 @@ static bool keep_end(cchc_text *t, size_t *cap, size_t m, size_t max) {
   return true;
 }
 
-#if !defined(__SSE2__)
-/* Bits of the 8 bytes at p: which are no UTF-8 continuation byte (byte k
- * to bit k). */
-static unsigned char lead_bits8(const char *p) {
-  uint64_t x;
-  memcpy(&x, p, sizeof x);
-  uint64_t lead = ~(x & ~(x << 1)) & 0x8080808080808080u;
-  return (unsigned char)(((lead >> 7) * 0x0102040810204080u) >> 56);
-}
-#endif
-
-/* Bits of the 64 bytes at p: which are no UTF-8 continuation byte (byte
- * k to bit k; SSE2 where there is, every x86-64). */
-static uint64_t lead_bits64(const char *p) {
-  uint64_t bits = 0;
-#if defined(__SSE2__)
-  const __m128i c0 = _mm_set1_epi8(-64); /* below: 0x80..0xBF (signed) */
-  for (int k = 0; k < 4; k++) {
-    __m128i x = _mm_loadu_si128((const __m128i *)(const void *)(p + 16 * k));
-    bits |= (uint64_t)(uint16_t)~_mm_movemask_epi8(_mm_cmplt_epi8(x, c0))
-            << (16 * k);
-  }
-#else
-  for (int k = 0; k < 8; k++)
-    bits |= (uint64_t)lead_bits8(p + 8 * k) << (8 * k);
-#endif
-  return bits;
-}
-
-/* The 64 start bits of source offsets p to p + 63 (9 bytes of bits from
- * p / 8 on). */
-static uint64_t start_bits64(const uint8_t *starts, size_t p) {
-  const uint8_t *q = starts + (p >> 3);
-  uint64_t w = 0;
-#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-  memcpy(&w, q, sizeof w);
-#else
-  for (int k = 0; k < 8; k++)
-    w |= (uint64_t)q[k] << (8 * k);
-#endif
-  unsigned shift = p & 7;
-  return shift ? w >> shift | (uint64_t)q[8] << (64 - shift) : w;
-}
-
 /* The list of `ends` for the characters of b, whose map is the text's
  * (or will be, but for the separators layout writes, which map where a
  * character of b ends, and the bytes it drops); then the bit per source
- * byte is no longer needed (true).  Each character's end is found where its map says: in a
- * run that copies the source byte for byte, a character ends where the
- * next one starts, so its end is offset + 1 unless the next source byte
- * starts none (64 bytes a step); elsewhere, at the run's source offset.
- * A list as large as half the bits (UTF-16 input, where every ASCII
+ * byte is no longer needed (true).  Only the last byte of a run can end a
+ * character anywhere but at its source offset + 1: every character of b
+ * begins with a byte mapped to where its source character begins (the
+ * decoder maps each to its start, and marks it; NFC, the mapping and the
+ * tone rule map what they write to the start of what they read; copies
+ * keep the map of each byte, and runs are joined only where it goes on),
+ * so inside a run that goes on byte for byte the byte after a
+ * character's last one maps to offset + 1, a source character start.  A
+ * list as large as half the bits (UTF-16 input, where every ASCII
  * character is in it) is dropped, and the bits kept. */
 static bool find_ends(cchc_text *t, const cchc_mbuf *b) {
-  const char *s = b->data;
   size_t n = b->len, cap = 0, max = t->source_len / 128;
-  size_t bits = t->source_len / 8 + 2; /* (bytes of t->starts) */
   bool fits = true;
   for (size_t r = 0; fits && r < b->nruns; r++) {
     const cchc_run *run = &b->runs[r];
     size_t a = run->at, z = r + 1 < b->nruns ? b->runs[r + 1].at : n;
-    if (!run->seq) {
+    if (!run->seq)
       fits = keep_end(t, &cap, run->src, max);
-      continue;
-    }
-    /* byte i of the run maps to src + i - a; it ends a character when the
-     * byte after it is no continuation byte: 64 of them a step, those of
-     * the run only (a run is a hundred bytes long or so) */
-    for (size_t i = a; fits && i + 1 < z;) {
-      size_t p = run->src + (i - a) + 1, k = z - 1 - i < 64 ? z - 1 - i : 64;
-      if (i + 65 <= n && (p >> 3) + 9 <= bits) {
-        uint64_t odd = lead_bits64(s + i + 1) & ~start_bits64(t->starts, p);
-        if (k < 64)
-          odd &= ((uint64_t)1 << k) - 1;
-        for (; fits && odd; odd &= odd - 1)
-          fits = keep_end(t, &cap, p - 1 + (size_t)__builtin_ctzll(odd), max);
-      } else { /* (the text's or the bits' last bytes) */
-        for (size_t j = 0; fits && j < k; j++)
-          if (((unsigned char)s[i + 1 + j] & 0xC0) != 0x80)
-            fits = keep_end(t, &cap, p - 1 + j, max);
-      }
-      i += k;
-    }
-    if (fits && z > a)
+    else if (z > a)
       fits = keep_end(t, &cap, run->src + (z - 1 - a), max);
   }
   if (!fits) {
@@ -591,14 +555,15 @@ void cchc_text_source_span(const cchc_text *t, size_t start, size_t end,
     *src_start = *src_end = cchc_text_source_offset(t, start);
     return;
   }
-  *src_start = text_src(t, start);
+  map_at at = {0, SIZE_MAX};
+  *src_start = text_src_in(t, start, &at);
   /* a span that ends inside a character ends after it */
   while (end < t->buf.len && ((unsigned char)t->buf.data[end] & 0xC0) == 0x80)
     end++;
   /* The last byte maps into the last source character (its last byte for
    * multi-byte characters, its first for one-byte ones); the span ends at
    * the next source character start. */
-  size_t m = text_src(t, end - 1);
+  size_t m = text_src_in(t, end - 1, &at);
   if (t->starts) {
     *src_end = end_after(t, m);
     return;

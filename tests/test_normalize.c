@@ -1293,6 +1293,133 @@ START_TEST(offsets_sparse_and_dense_edits) {
 }
 END_TEST
 
+/* Where each character of the text ends in the source, told apart from
+ * the map: the first source character start after the source offset of
+ * its last byte (starts[k]: a source character starts at k; n: the end).
+ * Every character of `in` as normalized with `enc`, one span each, and
+ * every line. */
+static void assert_char_ends(const char *in, size_t n, const bool *starts,
+                             cchc_encoding enc) {
+  cchc_text *t = must_norm(in, n, CCHC_NORM_REPAIR, enc);
+  const char *d = cchc_text_data(t);
+  size_t len = cchc_text_len(t), line = 0;
+  for (size_t i = 0; i < len;) {
+    size_t j = i + 1;
+    while (j < len && ((unsigned char)d[j] & 0xC0) == 0x80)
+      j++;
+    size_t m = cchc_text_source_offset(t, j - 1), e = m + 1;
+    while (e < n && !starts[e])
+      e++;
+    size_t a, b;
+    cchc_text_source_span(t, i, j, &a, &b);
+    ck_assert_msg(b == e, "char at %zu (source %zu) ends at %zu, not %zu", i,
+                  m, b, e);
+    if (d[i] == '\n' || j == len) { /* the line up to here ends as its last */
+      cchc_text_source_span(t, line, j, &a, &b);
+      ck_assert_uint_eq(b, e);
+      line = j;
+    }
+    i = j;
+  }
+  cchc_text_free(t);
+}
+
+/* A plan rewritten with what maps a character of several bytes to fewer
+ * (no-break spaces, soft hyphens, CR LF, tabs, curly quotes, NFD, a
+ * control character), as UTF-8, UTF-16LE and Windows-1258: the ends of
+ * its characters are where the source's next character starts, which the
+ * list of ends must tell wherever that is not past the last byte's
+ * source offset + 1 (find_ends reads the runs' last bytes only). */
+START_TEST(offsets_char_ends_every_encoding) {
+  char **paths;
+  size_t nplans = harness_corpus(&paths), n;
+  ck_assert_uint_gt(nplans, 0);
+  for (size_t p = 0; p < nplans && p < 3; p++) {
+    char *plan = harness_read(paths[p], &n);
+    /* the mix: edits every few words, then NFD of half of it */
+    size_t cap = 3 * n + 64, m = 0, words = 0;
+    char *mix = malloc(cap);
+    ck_assert_ptr_nonnull(mix);
+    for (size_t i = 0; i < n; i++) {
+      char c = plan[i];
+      if (c == ' ' && ++words % 5 == 0) {
+        memcpy(mix + m, "\xC2\xA0", 2), m += 2; /* no-break space */
+      } else if (c == ' ' && words % 7 == 0) {
+        memcpy(mix + m, "\xC2\xAD ", 3), m += 3; /* soft hyphen */
+      } else if (c == ' ' && words % 11 == 0) {
+        mix[m++] = '\t';
+      } else if (c == '\n' && words % 3 == 0) {
+        memcpy(mix + m, "\r\n", 2), m += 2;
+      } else if (c == '"') {
+        memcpy(mix + m, "\xE2\x80\x9C", 3), m += 3; /* curly quote */
+      } else {
+        mix[m++] = c;
+      }
+      if (c == '\n' && words % 13 == 0)
+        mix[m++] = '\x01'; /* dropped */
+    }
+    size_t half = m / 2; /* (at a character start) */
+    while (half > 0 && ((unsigned char)mix[half] & 0xC0) == 0x80)
+      half--;
+    utf8proc_uint8_t *nfd = NULL;
+    utf8proc_ssize_t nn =
+        utf8proc_map((const utf8proc_uint8_t *)mix, (utf8proc_ssize_t)half,
+                     &nfd, UTF8PROC_DECOMPOSE | UTF8PROC_STABLE);
+    ck_assert_int_ge(nn, 0);
+    /* NFD, then a character cut short (each byte of it repaired alone),
+     * then the rest as it is */
+    static const char cut[] = "\xE1\xBA";
+    size_t slen = (size_t)nn + 2 + (m - half);
+    char *src = malloc(slen);
+    ck_assert_ptr_nonnull(src);
+    memcpy(src, nfd, (size_t)nn);
+    memcpy(src + nn, cut, 2);
+    memcpy(src + nn + 2, mix + half, m - half);
+    free(nfd);
+    bool *st = calloc(2 * slen + 4, sizeof *st);
+    ck_assert_ptr_nonnull(st);
+    for (size_t k = 0; k < slen; k++)
+      st[k] = ((unsigned char)src[k] & 0xC0) != 0x80 ||
+              k == (size_t)nn + 1;
+    assert_char_ends(src, slen, st, CCHC_ENC_UTF8);
+    /* UTF-16LE of the valid part, BOM first: a character a unit */
+    size_t valid = (size_t)nn, u = 2;
+    char *u16 = malloc(2 * valid + 2);
+    ck_assert_ptr_nonnull(u16);
+    memcpy(u16, "\xFF\xFE", 2);
+    for (size_t k = 0; k < valid;) {
+      utf8proc_int32_t cp;
+      utf8proc_ssize_t len = utf8proc_iterate(
+          (const utf8proc_uint8_t *)src + k, (utf8proc_ssize_t)(valid - k), &cp);
+      ck_assert_int_gt(len, 0);
+      ck_assert_int_lt(cp, 0x10000);
+      u16[u] = (char)(cp & 0xFF);
+      u16[u + 1] = (char)(cp >> 8);
+      u += 2;
+      k += (size_t)len;
+    }
+    memset(st, 0, 2 * slen + 4);
+    for (size_t k = 2; k < u; k += 2)
+      st[k] = true;
+    assert_char_ends(u16, u, st, CCHC_ENC_UTF16LE);
+    free(u16);
+    free(st);
+    free(src);
+    free(mix);
+    free(plan);
+  }
+  harness_free_list(paths, nplans);
+  /* Windows-1258: a byte a character, the marks combining ones */
+  static const char cp1258[] = "K\xEA ho\xAA\xF2" "ch c\xE1i c\xE1"
+                               "ch\r\nh\xE0nh ch\xEDnh\xA0v\xE0\t\x93x\xE3\x94\n"
+                               "\xD0o\xCC\xE0n th\xEA\xF2 nha\xF2t.\n";
+  bool st[sizeof cp1258];
+  for (size_t k = 0; k < sizeof cp1258; k++)
+    st[k] = true;
+  assert_char_ends(cp1258, sizeof cp1258 - 1, st, CCHC_ENC_CP1258);
+}
+END_TEST
+
 /* A page number that interrupts a sentence is dropped in each of its
  * forms: "Trang 2" and "- 3 -" (lone numbers start with a digit, '-' or
  * "Trang": other lines are not looked at further), and "Số 12" is no
@@ -1433,6 +1560,44 @@ START_TEST(layout_markdown_joins_characters) {
   check_map_invariant("N**\xDE", 4, "fuzz", 0);
   /* the fuzzer's other find, a map going back; sound since main's fix */
   check_map_invariant("\xFF\n2.", 4, "fuzz", 1);
+}
+END_TEST
+
+/* A removed marker's junction: the line is made canonical again only
+ * where stage 2 could change what meets there (a character NFC joins to
+ * what precedes it, two words become one).  Every pair of what precedes
+ * and what follows, each way of removing a marker: the output is
+ * canonical (normalizing it again changes nothing), and the pairs stage 2
+ * changes are changed ("ho**á" -> "hóa", "<**" U+0338 -> U+226E). */
+START_TEST(layout_markdown_junctions) {
+  static const char *const before[] = {
+      "", "a", "ho", "hu", "q", "N", "<", "\xC4\x90", "\xC6\xA1", "x ", "1",
+      "(", "Vi\xE1\xBB\x87t", "ho\xCC\x81"};
+  static const char *const after[] = {
+      "\xC3\xA1", "a", "\xCC\x81", "\xCC\xB8", "\xCC\x83", "\xC3\xBD",
+      "o\xC3\xA1", "\xE1\xBB\xA6y", "1", " b", ".", "\xC4\x90", "y\xCC\x81",
+      "\xE1\xBA\xA1"};
+  static const char *const forms[] = {"%s**%s** ti\xE1\xBA\xBFp.\n",
+                                      "%s*%s* ti\xE1\xBA\xBFp.\n",
+                                      "## %s%s **x**\n", "%s\\*%s **x**\n",
+                                      "**%s****%s**\n"};
+  char in[128];
+  for (size_t f = 0; f < sizeof forms / sizeof *forms; f++)
+    for (size_t b = 0; b < sizeof before / sizeof *before; b++)
+      for (size_t a = 0; a < sizeof after / sizeof *after; a++) {
+        snprintf(in, sizeof in, forms[f], before[b], after[a]);
+        cchc_text *t = must_norm(in, strlen(in), 0, CCHC_ENC_AUTO);
+        assert_idempotent(t);
+        cchc_text_free(t);
+      }
+  cchc_text *t = check_layout("Chuy\xE1\xBB\x83n \xC4\x91\xE1\xBB\x95i s\xE1\xBB\x91 "
+                              "ho**\xC3\xA1** to\xC3\xA0n di\xE1\xBB\x87n.",
+                              "Chuy\xE1\xBB\x83n \xC4\x91\xE1\xBB\x95i s\xE1\xBB\x91 "
+                              "h\xC3\xB3" "a to\xC3\xA0n di\xE1\xBB\x87n.\n");
+  cchc_text_free(t);
+  t = check_layout("**I. M\xE1\xBB\xA4" "C <**\xCC\xB8**\n",
+                   "I. M\xE1\xBB\xA4" "C \xE2\x89\xAE\n");
+  cchc_text_free(t);
 }
 END_TEST
 
@@ -2553,6 +2718,7 @@ int main(void) {
   tcase_add_test(tc, layout_crawled_table);
   tcase_add_test(tc, layout_markdown);
   tcase_add_test(tc, layout_markdown_joins_characters);
+  tcase_add_test(tc, layout_markdown_junctions);
   tcase_add_test(tc, layout_hyphen_join);
   tcase_add_test(tc, layout_stray_leading_space);
   tcase_add_test(tc, layout_every_numbering_starts_a_block);
@@ -2582,6 +2748,7 @@ int main(void) {
   tcase_add_test(tc, page_number_forms_dropped);
   tcase_add_test(tc, offsets_long_text_ends);
   tcase_add_test(tc, offsets_sparse_and_dense_edits);
+  tcase_add_test(tc, offsets_char_ends_every_encoding);
   tcase_add_test(tc, map_compacted_in_place);
   tcase_add_test(tc, repairs_listed);
   tcase_add_test(tc, input_released_once_decoded);
