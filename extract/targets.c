@@ -34,14 +34,13 @@
 
 #include <stdlib.h>
 #include <string.h>
-#include <unicode/utf8.h>
 
 /* Byte pairs: a block sums up which pairs of adjacent bytes it holds, and
  * a literal the pairs it holds in whichever case its letters stand
- * (struct lit_pairs): a block that lacks every form of one of them lacks
- * the literal.  A block holds a few of the ten literals the target rules
- * ask of it, and telling so by its pairs costs a few loads, where a
- * search is a PCRE2 call. */
+ * (rule_literal.pairs, rules.h): a block that lacks every form of one of
+ * them lacks the literal.  A block holds a few of the ten literals the
+ * target rules ask of it, and telling so by its pairs costs a few loads,
+ * where a search is a PCRE2 call. */
 enum { PAIRS = 1 << 16 };
 
 /* Distinct gates the target and non-target rules may name (tctx.gates). */
@@ -72,14 +71,9 @@ typedef struct tctx {
    * lit_block[id] is the current block */
   size_t block, nlits, *lit_block, *lit_first;
   /* the byte pairs of block pairs_block are those of the thread's
-   * pair_marks marked pairs_mark (struct pair_marks); the pairs each
-   * literal needs, lit_pairs_at[id] - 1 into lit_pairs (0: not read
-   * yet) */
+   * pair_marks marked pairs_mark (struct pair_marks) */
   size_t pairs_block;
   uint8_t pairs_mark;
-  uint32_t *lit_pairs_at;
-  struct lit_pairs *lit_pairs;
-  size_t nlit_pairs, cap_lit_pairs;
   /* the indicator of each clause text met so far, by text: plans repeat
    * their clauses (a goal in the text and in the appendix) */
   struct known {
@@ -169,25 +163,6 @@ static size_t stretch_around(const tctx *t, const rule *r, size_t n,
 
 /* ---- literals ------------------------------------------------------------- */
 
-/* The pairs a literal holds: for each of npos places in it, one of the
- * nalt[k] pairs alt[k] (by pair_bit) of the forms its characters take.
- * npos 0: nothing told (every block may hold it). */
-enum { PAIR_POS = 8, PAIR_ALTS = 4, PAIR_CHARS = 24, PAIR_FORMS = RULE_CASE_FORMS };
-typedef struct lit_pairs {
-  uint8_t npos;
-  uint8_t nalt[PAIR_POS];
-  uint16_t alt[PAIR_POS][PAIR_ALTS];
-} lit_pairs;
-
-/* Pair a b as the two bytes read at once in the machine's order: a block's
- * pairs are read so, one load each. */
-static inline uint16_t pair_bit(unsigned char a, unsigned char b) {
-  const unsigned char two[2] = {a, b};
-  uint16_t v;
-  memcpy(&v, two, sizeof v);
-  return v;
-}
-
 /* The byte pairs of the last block read, per thread: pair v (its first
  * byte, plus 256 times its second) is in it when seen[v] is `mark`.  The
  * mark goes up block by block, over the plans the thread reads, and the
@@ -208,7 +183,7 @@ static void fill_pairs(uint8_t *seen, uint8_t gen, const char *s, size_t n) {
 }
 
 /* Are the pairs of p among those marked `gen` in seen[PAIRS]? */
-static bool pairs_held(const lit_pairs *p, const uint8_t *seen, uint8_t gen) {
+static bool pairs_held(const struct rule_pairs *p, const uint8_t *seen, uint8_t gen) {
   for (size_t k = 0; k < p->npos; k++) {
     bool any = false;
     for (size_t j = 0; j < p->nalt[k] && !any; j++)
@@ -218,127 +193,12 @@ static bool pairs_held(const lit_pairs *p, const uint8_t *seen, uint8_t gen) {
   return true;
 }
 
-/* The forms character c takes where a literal (caseless or not) is
- * matched: itself, and without case every character of its closure
- * (ICU's, which holds the case folding PCRE2 matches by), as UTF-8 in
- * f[k][0, len[k]).  0 when not told: a closure holding a string (a full
- * folding), or more than PAIR_FORMS forms. */
-static size_t char_forms(UChar32 c, bool caseless,
-                         unsigned char f[PAIR_FORMS][4],
-                         uint8_t len[PAIR_FORMS]) {
-  int32_t cs[PAIR_FORMS];
-  size_t nc = 0;
-  if (!caseless) cs[nc++] = c;
-  else if (!(nc = rule_case_forms(c, cs))) return 0;
-  for (size_t k = 0; k < nc; k++) {
-    int32_t o = 0;
-    UBool bad = false;
-    U8_APPEND(f[k], o, 4, cs[k], bad);
-    if (bad) return 0;
-    len[k] = (uint8_t)o;
-  }
-  return nc;
-}
-
-/* One place more of p: one of the pairs (a[i], b[i]) for i < n (too many
- * or no room: not told, as a place may be left out). */
-static void add_place(lit_pairs *p, const unsigned char *a,
-                      const unsigned char *b, size_t n) {
-  if (p->npos == PAIR_POS || n > PAIR_ALTS) return;
-  uint8_t k = p->npos, m = 0;
-  for (size_t i = 0; i < n; i++) {
-    uint16_t bit = pair_bit(a[i], b[i]);
-    bool had = false;
-    for (uint8_t j = 0; j < m && !had; j++) had = p->alt[k][j] == bit;
-    if (!had) p->alt[k][m++] = bit;
-  }
-  p->nalt[k] = m;
-  p->npos++;
-}
-
-/* The pairs literal l holds (its text, in its case): those inside each
- * character (when its forms are of one length) and those across two. */
-static void read_pairs(const rule_literal *l, lit_pairs *p) {
-  *p = (lit_pairs){0};
-  unsigned char f[PAIR_CHARS][PAIR_FORMS][4];
-  uint8_t len[PAIR_CHARS][PAIR_FORMS];
-  size_t nf[PAIR_CHARS], nchars = 0;
-  const unsigned char *t = (const unsigned char *)l->text;
-  int32_t n = (int32_t)strlen(l->text), i = 0;
-  while (i < n && nchars < PAIR_CHARS) {
-    UChar32 c;
-    U8_NEXT(t, i, n, c);
-    if (c < 0) return;
-    nf[nchars] = char_forms(c, l->caseless, f[nchars], len[nchars]);
-    nchars++;
-  }
-  unsigned char a[PAIR_ALTS], b[PAIR_ALTS];
-  for (size_t c = 0; c < nchars; c++) {
-    bool one_length = nf[c] > 0;
-    for (size_t k = 1; k < nf[c]; k++)
-      one_length = one_length && len[c][k] == len[c][0];
-    for (size_t j = 0; one_length && j + 1 < len[c][0]; j++) {
-      for (size_t k = 0; k < nf[c]; k++) {
-        a[k] = f[c][k][j];
-        b[k] = f[c][k][j + 1];
-      }
-      add_place(p, a, b, nf[c]);
-    }
-    if (c + 1 == nchars || !nf[c] || !nf[c + 1] ||
-        nf[c] * nf[c + 1] > PAIR_ALTS)
-      continue;
-    size_t m = 0;
-    for (size_t x = 0; x < nf[c]; x++)
-      for (size_t y = 0; y < nf[c + 1]; y++, m++) {
-        a[m] = f[c][x][len[c][x] - 1];
-        b[m] = f[c + 1][y][0];
-      }
-    add_place(p, a, b, m);
-  }
-}
-
-/* l's pairs as read once per thread (by its text and case, not its
- * address: a rule set freed and another loaded may reuse addresses): the
- * rule sets spell the same few words, and ICU's closure of each letter
- * costs more than the searches it spares a plan.  NULL: not told (a long
- * word). */
-static const lit_pairs *pairs_kept(const rule_literal *l) {
-  enum { SLOTS = 512, TEXT = 31 };
-  typedef struct kept_pairs {
-    char text[TEXT + 1]; /* "": none */
-    bool caseless;
-    lit_pairs p;
-  } kept_pairs;
-  static _Thread_local kept_pairs kept[SLOTS];
-  size_t len = strlen(l->text);
-  if (!len || len > TEXT) return NULL;
-  kept_pairs *k = &kept[(cchc_hash_bytes(l->text, len) ^ l->caseless) % SLOTS];
-  if (!k->text[0] || k->caseless != l->caseless || strcmp(k->text, l->text)) {
-    memcpy(k->text, l->text, len + 1);
-    k->caseless = l->caseless;
-    read_pairs(l, &k->p);
-  }
-  return &k->p;
-}
-
 /* May the block s[0..n) hold literal l, by its byte pairs?  False only
  * when it cannot. */
 static bool block_may_hold(tctx *t, const rule_literal *l, const char *s,
                            size_t n) {
-  if (!t->lit_pairs_at || l->set != &t->x->rules->literals ||
-      l->id >= t->nlits)
-    return true;
-  uint32_t *at = &t->lit_pairs_at[l->id];
-  if (!*at) { /* copied: the thread's slot may go to another word */
-    const lit_pairs *kept = pairs_kept(l);
-    if (!kept || !kept->npos) return true;
-    lit_pairs *v = cchc_grow(t->lit_pairs, &t->cap_lit_pairs, t->nlit_pairs,
-                             sizeof *v);
-    if (!v) return true;
-    t->lit_pairs = v;
-    v[t->nlit_pairs++] = *kept;
-    *at = (uint32_t)t->nlit_pairs;
-  }
+  const struct rule_pairs *p = rule_literal_pairs(l);
+  if (!p->npos) return true;
   struct pair_marks *pm = &pair_marks;
   /* (the table holds another block's pairs when another search of this
    * thread read one since) */
@@ -351,7 +211,7 @@ static bool block_may_hold(tctx *t, const rule_literal *l, const char *s,
     t->pairs_block = t->block;
     t->pairs_mark = pm->mark;
   }
-  return pairs_held(&t->lit_pairs[*at - 1], pm->seen, pm->mark);
+  return pairs_held(p, pm->seen, pm->mark);
 }
 
 void targets_pairs_may_hold(const rule_literal *const *lits, size_t nlits,
@@ -359,9 +219,7 @@ void targets_pairs_may_hold(const rule_literal *const *lits, size_t nlits,
   uint8_t *seen = calloc(PAIRS, sizeof *seen);
   if (seen) fill_pairs(seen, 1, s, n);
   for (size_t i = 0; i < nlits; i++) {
-    lit_pairs p;
-    read_pairs(lits[i], &p);
-    may[i] = !seen || pairs_held(&p, seen, 1);
+    may[i] = !seen || pairs_held(rule_literal_pairs(lits[i]), seen, 1);
   }
   free(seen);
 }
@@ -1051,8 +909,6 @@ cchc_status extract_targets(xctx *x) {
     free(t.lit_block);
     t.lit_block = NULL;
   }
-  /* without memory for it, every block is searched for every literal */
-  t.lit_pairs_at = calloc(t.nlits + 1, sizeof *t.lit_pairs_at);
   cands c = {0};
   cuts ends = {0}, ends_by_end = {0}, lists = {0}, openers = {0};
   cchc_status st = CCHC_OK;
@@ -1098,8 +954,6 @@ cchc_status extract_targets(xctx *x) {
   free(t.nongate_of);
   free(t.lit_block);
   free(t.lit_first);
-  free(t.lit_pairs_at);
-  free(t.lit_pairs);
   free(t.known);
   free(c.v);
   free(ends.v);
