@@ -124,11 +124,16 @@ static bool block_features(tctx *t, const char *s, size_t n) {
     t->feat = p;
     t->cap_feat = n;
   }
+  /* a character beyond ASCII has no feature but a digit's (rule_features):
+   * told by its lead byte, inline, where a call per letter cost more than
+   * the walk */
   const unsigned char *u = (const unsigned char *)s;
+  const uint64_t digit = rule_ascii_features['0'];
   for (size_t i = 0; i < n; i++)
     t->feat[i] = u[i] < 0x80    ? rule_ascii_features[u[i]]
                  : u[i] < 0xC0 ? 0
-                               : rule_features(s + i, i + 1 < n ? 2 : 1);
+                 : lead_may_be_digit(u + i, u + n) ? digit
+                                                   : 0;
   return true;
 }
 
