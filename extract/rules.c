@@ -180,7 +180,7 @@ static unsigned char pairs_first_read(void *l) {
   return JIT_READY;
 }
 
-const struct rule_pairs *rule_literal_pairs(const rule_literal *l) {
+const struct rule_pairs *rule_literal_pairs_read(const rule_literal *l) {
   /* (the literal's pairs are written once, under the lock, before its
    * state says so) */
   once(&l->pairs_read, pairs_first_read, (void *)l);

@@ -84,8 +84,16 @@ typedef struct rule_literal {
   } pairs;
   jit_state pairs_read;
 } rule_literal;
-/* l's pairs (rule_literal.pairs), read now at the first call. */
-const struct rule_pairs *rule_literal_pairs(const rule_literal *l);
+/* l's pairs (rule_literal.pairs), read now at the first call; inline, as
+ * code_match reads a JIT state: the target rules ask at every block. */
+const struct rule_pairs *rule_literal_pairs_read(const rule_literal *l);
+static inline const struct rule_pairs *rule_literal_pairs(
+    const rule_literal *l) {
+  return atomic_load_explicit(&((jit_state *)&l->pairs_read)->state,
+                              memory_order_acquire) == JIT_UNTRIED
+             ? rule_literal_pairs_read(l)
+             : &l->pairs;
+}
 
 struct rule_literals {
   rule_literal **items;

@@ -319,8 +319,8 @@ static bool match_at_words(tctx *t, const rule *r, const char *s, size_t n,
 /* Does the gate of rule i of a list (gate_of: tctx.gate_of or
  * nongate_of) match in the block s[0..n), if it has one?  Searched once a
  * block for every rule naming it. */
-static bool gate_open(tctx *t, const uint8_t *gate_of, size_t i,
-                      const char *s, size_t n) {
+static inline bool gate_open(tctx *t, const uint8_t *gate_of, size_t i,
+                             const char *s, size_t n) {
   size_t g = gate_of ? gate_of[i] : 0;
   if (!g--) return true;
   if (t->gate_block[g] != t->block) {
