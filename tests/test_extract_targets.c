@@ -358,6 +358,19 @@ START_TEST(not_descriptive_counts) {
 }
 END_TEST
 
+/* A digit beyond ASCII is a digit to the non-targets' stretches too
+ * (targets.c, block_features reads it from its lead byte): "quý ٢" (an
+ * Arabic-Indic two) is a date, and the count it would start is dropped,
+ * while "٢ cuộc họp" alone stays a count. */
+START_TEST(not_dates_in_digits_beyond_ascii) {
+  expect_none("- Tổ chức quý \xD9\xA2 cuộc họp với doanh nghiệp.\n");
+  doc d = extract("- Tổ chức \xD9\xA2 cuộc họp với doanh nghiệp.\n");
+  ck_assert_uint_eq(d.f->ntargets, 1);
+  check_str(tgt(&d, 0)->comparator, "=", "comparator");
+  done(&d);
+}
+END_TEST
+
 START_TEST(not_windows_sections) {
   expect_none("- Báo cáo cải cách hành chính quý I gửi trước ngày 10/3, (Số "
               "liệu thống kê tính từ ngày 15/12 của năm trước kỳ báo cáo đến "
@@ -939,6 +952,7 @@ int main(void) {
   tcase_add_test(tc, two_in_one_sentence);
   tcase_add_test(tc, not_citations_dates_names);
   tcase_add_test(tc, not_descriptive_counts);
+  tcase_add_test(tc, not_dates_in_digits_beyond_ascii);
   tcase_add_test(tc, not_windows_sections);
   tcase_add_test(tc, not_conditions);
   tcase_add_test(tc, typos);
