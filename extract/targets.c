@@ -74,8 +74,11 @@ typedef struct tctx {
    * pair_marks marked pairs_mark (struct pair_marks) */
   size_t pairs_block;
   uint8_t pairs_mark;
-  /* the indicator of each clause text met so far, by text: plans repeat
-   * their clauses (a goal in the text and in the appendix) */
+  /* the indicator of each clause text met so far: plans repeat their
+   * clauses (a goal in the text and in the appendix).  By the address
+   * frame_intern gave the text, the same for equal texts (a text it
+   * could not keep is one more to classify), not by its bytes hashed
+   * once more. */
   struct known {
     const char *text, *key;
   } *known;
@@ -663,18 +666,18 @@ static const char *subject_of(tctx *t, const char *s, const cand *k) {
   return NULL;
 }
 
-/* The slot of `text` among t->known: where it is, or the empty one where
- * it goes. */
-static struct known *known_slot(tctx *t, const char *text, size_t n) {
+/* The slot of `text` (interned) among t->known: where it is, or the
+ * empty one where it goes. */
+static struct known *known_slot(tctx *t, const char *text) {
   size_t mask = t->cap_known - 1;
-  for (size_t i = cchc_hash_bytes(text, n) & mask;; i = (i + 1) & mask)
-    if (!t->known[i].text || !strcmp(t->known[i].text, text))
-      return &t->known[i];
+  for (size_t i = cchc_hash_bytes(&text, sizeof text) & mask;;
+       i = (i + 1) & mask)
+    if (!t->known[i].text || t->known[i].text == text) return &t->known[i];
 }
 
 /* Keep text's indicator, the table at most half full (no memory: not
  * kept); `slot` is known_slot's for text, or NULL (none yet). */
-static void know(tctx *t, const char *text, size_t n, const char *key,
+static void know(tctx *t, const char *text, const char *key,
                  struct known *slot) {
   if (2 * (t->nknown + 1) > t->cap_known) {
     slot = NULL; /* (moved) */
@@ -686,26 +689,26 @@ static void know(tctx *t, const char *text, size_t n, const char *key,
     t->cap_known = cap;
     for (size_t i = 0; i < ncap; i++)
       if (old[i].text)
-        *known_slot(t, old[i].text, strlen(old[i].text)) = old[i];
+        *known_slot(t, old[i].text) = old[i];
     free(old);
   }
-  struct known *k = slot ? slot : known_slot(t, text, n);
+  struct known *k = slot ? slot : known_slot(t, text);
   if (!k->text) t->nknown++;
   *k = (struct known){text, key};
 }
 
+/* The indicator of `text`, a string frame_intern gave. */
 static cchc_status indicator_of(tctx *t, const char *text, const char **key) {
   *key = NULL;
   if (!text) return CCHC_OK;
-  size_t n = strlen(text);
-  struct known *k = t->cap_known ? known_slot(t, text, n) : NULL;
+  struct known *k = t->cap_known ? known_slot(t, text) : NULL;
   if (k && k->text) {
     *key = k->key;
     return CCHC_OK;
   }
   cchc_status st = indicators_match(t->x->rules->indicators_by_meaning, text,
-                                    n, key, t->x->err);
-  if (st == CCHC_OK) know(t, text, n, *key, k);
+                                    strlen(text), key, t->x->err);
+  if (st == CCHC_OK) know(t, text, *key, k);
   return st;
 }
 

@@ -425,6 +425,27 @@ END_TEST
 /* ------------------------------------------------------------------ */
 /* Sections, areas, appendix tables                                     */
 
+/* A plan's clauses repeat, and each text is classified once (targets.c,
+ * tctx.known, by the address frame_intern gives equal texts): two
+ * clauses met twice each, in turn, keep each its own indicator. */
+START_TEST(repeated_clauses_keep_their_indicators) {
+  static const char toan_trinh[] = "- 100% TTHC đủ điều kiện được cung cấp "
+                                   "dịch vụ công trực tuyến toàn trình.\n";
+  static const char dung_han[] = "- Tỷ lệ giải quyết hồ sơ đúng hạn đạt "
+                                 "98%.\n";
+  char src[1024];
+  snprintf(src, sizeof src, "%s%s%s%s", toan_trinh, dung_han, toan_trinh,
+           dung_han);
+  doc d = extract(src);
+  ck_assert_uint_eq(d.f->ntargets, 4);
+  for (size_t i = 0; i < 4; i++)
+    check_str(tgt(&d, i)->indicator,
+              i % 2 ? "tthc.dung_han" : "tthc.dvc_toan_trinh", "indicator");
+  ck_assert_ptr_eq(tgt(&d, 0)->text, tgt(&d, 2)->text);
+  done(&d);
+}
+END_TEST
+
 START_TEST(area_from_section_or_indicator) {
   doc d = extract(
       "II. MỤC TIÊU\n"
@@ -956,6 +977,7 @@ int main(void) {
   tcase_add_test(tc, not_windows_sections);
   tcase_add_test(tc, not_conditions);
   tcase_add_test(tc, typos);
+  tcase_add_test(tc, repeated_clauses_keep_their_indicators);
   tcase_add_test(tc, area_from_section_or_indicator);
   tcase_add_test(tc, scattered_appendix_table);
   tcase_add_test(tc, empty_and_plain_texts);
