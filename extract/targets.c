@@ -147,8 +147,17 @@ static bool block_features(tctx *t, const char *s, size_t n) {
 static size_t stretch_end(const tctx *t, const rule *r, size_t n,
                           size_t from, uint64_t *has) {
   uint64_t b = r->facts.barrier & ~(uint64_t)1, f = 0;
+  const uint64_t *feat = t->feat;
   size_t i = from;
-  for (; i < n && !(t->feat[i] & b); i++) f |= t->feat[i];
+  /* four bytes at a time while none is of the barrier: the walks of the
+   * non-targets' stretches cost more than a tenth of their searches */
+  while (i + 4 <= n) {
+    uint64_t four = feat[i] | feat[i + 1] | feat[i + 2] | feat[i + 3];
+    if (four & b) break;
+    f |= four;
+    i += 4;
+  }
+  for (; i < n && !(feat[i] & b); i++) f |= feat[i];
   *has = f;
   return i;
 }
@@ -161,8 +170,15 @@ static size_t stretch_around(const tctx *t, const rule *r, size_t n,
                              size_t from, size_t at, size_t *start,
                              uint64_t *has) {
   uint64_t b = r->facts.barrier & ~(uint64_t)1, before = 0;
+  const uint64_t *feat = t->feat;
   size_t i = at;
-  for (; i > from && !(t->feat[i - 1] & b); i--) before |= t->feat[i - 1];
+  while (i >= from + 4) { /* (as stretch_end) */
+    uint64_t four = feat[i - 1] | feat[i - 2] | feat[i - 3] | feat[i - 4];
+    if (four & b) break;
+    before |= four;
+    i -= 4;
+  }
+  for (; i > from && !(feat[i - 1] & b); i--) before |= feat[i - 1];
   *start = i;
   size_t end = stretch_end(t, r, n, at, has);
   *has |= before;

@@ -362,6 +362,27 @@ END_TEST
  * (targets.c, block_features reads it from its lead byte): "quý ٢" (an
  * Arabic-Indic two) is a date, and the count it would start is dropped,
  * while "٢ cuộc họp" alone stays a count. */
+/* The non-targets search the stretches between their barrier characters
+ * (targets.c, stretch_around and stretch_end, which read four bytes at a
+ * time): a result already reached ("đã đạt 97%", nontarget.achieved,
+ * which needs the '%' of its stretch) is dropped wherever the stretch's
+ * ends and its '%' fall, at any of the four alignments. */
+START_TEST(not_achieved_at_any_alignment) {
+  static const char *const values[] = {"9%",   "97%",   "97 %",   "97,5%",
+                                       "97,5 %", "100%", "100 %", "99,25 %"};
+  for (size_t v = 0; v < sizeof values / sizeof *values; v++)
+    for (size_t before = 0; before < 4; before++)
+      for (size_t after = 0; after < 4; after++) {
+        char src[256];
+        snprintf(src, sizeof src,
+                 "- Trong năm 2025, %.*s tỷ lệ giải quyết hồ sơ đúng hạn đã "
+                 "đạt %s %.*s.\n",
+                 (int)before, "aaaa", values[v], (int)after, "bbbb");
+        expect_none(src);
+      }
+}
+END_TEST
+
 START_TEST(not_dates_in_digits_beyond_ascii) {
   expect_none("- Tổ chức quý \xD9\xA2 cuộc họp với doanh nghiệp.\n");
   doc d = extract("- Tổ chức \xD9\xA2 cuộc họp với doanh nghiệp.\n");
@@ -973,6 +994,7 @@ int main(void) {
   tcase_add_test(tc, two_in_one_sentence);
   tcase_add_test(tc, not_citations_dates_names);
   tcase_add_test(tc, not_descriptive_counts);
+  tcase_add_test(tc, not_achieved_at_any_alignment);
   tcase_add_test(tc, not_dates_in_digits_beyond_ascii);
   tcase_add_test(tc, not_windows_sections);
   tcase_add_test(tc, not_conditions);
