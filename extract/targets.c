@@ -465,16 +465,20 @@ static bool find_candidates(tctx *t, const char *s, size_t n, uint64_t has,
   if (out->n && !block_features(t, s, n)) return false;
   /* Numbers that are not targets: searched in the stretches that hold the
    * value of a candidate still standing, for a match that starts before
-   * the last such value ends (one that starts after it drops nothing). */
-  for (size_t i = 0; i < t->nontargets.n && out->n; i++) {
+   * the last such value ends (one that starts after it drops nothing).
+   * Those all dropped, no rule is left to run. */
+  size_t standing = out->n;
+  for (size_t i = 0; i < t->nontargets.n && standing; i++) {
     const rule *r = t->nontargets.items[i];
     if (!rule_may_match(r, has) || !gate_open(t, t->nongate_of, i, s, n) ||
         !block_may_match(t, r, s, n))
       continue;
     size_t pos = 0;
     for (size_t from = 0; from <= n; from++) {
-      /* the stretches before the one holding the next value hold none */
+      /* the stretches before the one holding the next value still
+       * standing hold none */
       size_t next = first_ending_after(out->v, out->n, from, true);
+      while (next < out->n && out->v[next].dropped) next++;
       if (next == out->n) break;
       uint64_t in;
       size_t end = out->v[next].vs > from
@@ -492,8 +496,10 @@ static bool find_candidates(tctx *t, const char *s, size_t n, uint64_t has,
           rule_match_span(md, &a, &b);
           pos = next_pos(s, n, pos, b);
           for (size_t j = first_ending_after(out->v, out->n, a, true);
-               j < out->n && out->v[j].vs < b; j++)
+               j < out->n && out->v[j].vs < b; j++) {
+            standing -= !out->v[j].dropped;
             out->v[j].dropped = true;
+          }
         }
       from = end;
     }

@@ -362,6 +362,16 @@ END_TEST
  * (targets.c, block_features reads it from its lead byte): "quý ٢" (an
  * Arabic-Indic two) is a date, and the count it would start is dropped,
  * while "٢ cuộc họp" alone stays a count. */
+/* The non-targets stop once every candidate of a block is dropped
+ * (targets.c, `standing`): "05" of "Kế hoạch số 05 ngày" is dropped by
+ * two of them (a citation, a name), and the count "thôn 02 cuộc" after
+ * it only by a later one (a level). */
+START_TEST(not_levels_after_a_number_dropped_twice) {
+  expect_none("- Kế hoạch số 05 ngày 10/01/2024 tổ chức tại thôn 02 cuộc "
+              "họp.\n");
+}
+END_TEST
+
 /* The non-targets search the stretches between their barrier characters
  * (targets.c, stretch_around and stretch_end, which read four bytes at a
  * time): a result already reached ("đã đạt 97%", nontarget.achieved,
@@ -994,6 +1004,7 @@ int main(void) {
   tcase_add_test(tc, two_in_one_sentence);
   tcase_add_test(tc, not_citations_dates_names);
   tcase_add_test(tc, not_descriptive_counts);
+  tcase_add_test(tc, not_levels_after_a_number_dropped_twice);
   tcase_add_test(tc, not_achieved_at_any_alignment);
   tcase_add_test(tc, not_dates_in_digits_beyond_ascii);
   tcase_add_test(tc, not_windows_sections);
