@@ -207,7 +207,8 @@ static void fill_pairs(uint8_t *seen, uint8_t gen, const char *s, size_t n) {
 }
 
 /* Are the pairs of p among those marked `gen` in seen[PAIRS]? */
-static bool pairs_held(const struct rule_pairs *p, const uint8_t *seen, uint8_t gen) {
+static bool pairs_held(const struct rule_pairs *p, const uint8_t *seen,
+                       uint8_t gen) {
   for (size_t k = 0; k < p->npos; k++) {
     bool any = false;
     for (size_t j = 0; j < p->nalt[k] && !any; j++)
