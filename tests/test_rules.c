@@ -899,12 +899,13 @@ typedef struct pairs_asked {
 
 static void *ask_pairs(void *arg) {
   pairs_asked *a = arg;
-  for (size_t i = 0; i < a->n; i++) a->got[i] = rule_literal_pairs(a->lits[i]);
+  for (size_t i = 0; i < a->n; i++)
+    a->got[i] = rule_literal_pairs(a->lits[i]);
   return NULL;
 }
 
-static bool pairs_have_place(const struct rule_pairs *p, const char *const *two,
-                             size_t nalt) {
+static bool pairs_have_place(const struct rule_pairs *p,
+                             const char *const *two, size_t nalt) {
   for (size_t k = 0; k < p->npos; k++) {
     size_t held = 0;
     for (size_t j = 0; j < nalt; j++)
@@ -937,10 +938,12 @@ START_TEST(literal_pairs_are_read_once_into_the_literal) {
     a[k] = (pairs_asked){lits, 2, {NULL, NULL}};
     ck_assert_int_eq(pthread_create(&th[k], NULL, ask_pairs, &a[k]), 0);
   }
-  for (size_t k = 0; k < 4; k++) ck_assert_int_eq(pthread_join(th[k], NULL), 0);
+  for (size_t k = 0; k < 4; k++)
+    ck_assert_int_eq(pthread_join(th[k], NULL), 0);
   for (size_t i = 0; i < 2; i++) {
     ck_assert_int_eq(atomic_load(&lits[i]->pairs_read.state), JIT_READY);
-    for (size_t k = 0; k < 4; k++) ck_assert_ptr_eq(a[k].got[i], &lits[i]->pairs);
+    for (size_t k = 0; k < 4; k++)
+      ck_assert_ptr_eq(a[k].got[i], &lits[i]->pairs);
   }
   static const char *const qu[] = {"qu", "qU", "Qu", "QU"};
   ck_assert(pairs_have_place(&lits[0]->pairs, qu, 4));
