@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <unicode/utf8.h>
 
 /* ---- JIT at first match ------------------------------------------------ */
 
@@ -74,6 +75,116 @@ pcre2_code *code_compile_once(pcre2_code *const *code, const jit_state *jit,
 bool jit_supported(void) {
   uint32_t jit = 0;
   return pcre2_config(PCRE2_CONFIG_JIT, &jit) >= 0 && jit;
+}
+
+/* ---- byte pairs of literals -------------------------------------------- */
+
+enum {
+  PAIR_POS = sizeof ((struct rule_pairs *)0)->nalt,
+  PAIR_ALTS = sizeof ((struct rule_pairs *)0)->alt[0] /
+              sizeof ((struct rule_pairs *)0)->alt[0][0],
+  PAIR_CHARS = 24,
+  PAIR_FORMS = RULE_CASE_FORMS
+};
+
+/* Pair a b as the two bytes read at once in the machine's order: a
+ * block's pairs are read so, one load each. */
+static uint16_t pair_bit(unsigned char a, unsigned char b) {
+  const unsigned char two[2] = {a, b};
+  uint16_t v;
+  memcpy(&v, two, sizeof v);
+  return v;
+}
+
+/* The forms character c takes where a literal (caseless or not) is
+ * matched: itself, and without case every character of its closure
+ * (ICU's, which holds the case folding PCRE2 matches by), as UTF-8 in
+ * f[k][0, len[k]).  0 when not told: a closure holding a string (a full
+ * folding), or more than PAIR_FORMS forms. */
+static size_t char_forms(UChar32 c, bool caseless,
+                         unsigned char f[PAIR_FORMS][4],
+                         uint8_t len[PAIR_FORMS]) {
+  int32_t cs[PAIR_FORMS];
+  size_t nc = 0;
+  if (!caseless) cs[nc++] = c;
+  else if (!(nc = rule_case_forms(c, cs))) return 0;
+  for (size_t k = 0; k < nc; k++) {
+    int32_t o = 0;
+    UBool bad = false;
+    U8_APPEND(f[k], o, 4, cs[k], bad);
+    if (bad) return 0;
+    len[k] = (uint8_t)o;
+  }
+  return nc;
+}
+
+/* One place more of p: one of the pairs (a[i], b[i]) for i < n (too many
+ * or no room: not told, as a place may be left out). */
+static void add_place(struct rule_pairs *p, const unsigned char *a,
+                      const unsigned char *b, size_t n) {
+  if (p->npos == PAIR_POS || n > PAIR_ALTS) return;
+  uint8_t k = p->npos, m = 0;
+  for (size_t i = 0; i < n; i++) {
+    uint16_t bit = pair_bit(a[i], b[i]);
+    bool had = false;
+    for (uint8_t j = 0; j < m && !had; j++) had = p->alt[k][j] == bit;
+    if (!had) p->alt[k][m++] = bit;
+  }
+  p->nalt[k] = m;
+  p->npos++;
+}
+
+/* The pairs literal l holds (its text, in its case): those inside each
+ * character (when its forms are of one length) and those across two. */
+static void read_pairs(const rule_literal *l, struct rule_pairs *p) {
+  *p = (struct rule_pairs){0};
+  unsigned char f[PAIR_CHARS][PAIR_FORMS][4];
+  uint8_t len[PAIR_CHARS][PAIR_FORMS];
+  size_t nf[PAIR_CHARS], nchars = 0;
+  const unsigned char *t = (const unsigned char *)l->text;
+  int32_t n = (int32_t)strlen(l->text), i = 0;
+  while (i < n && nchars < PAIR_CHARS) {
+    UChar32 c;
+    U8_NEXT(t, i, n, c);
+    if (c < 0) return;
+    nf[nchars] = char_forms(c, l->caseless, f[nchars], len[nchars]);
+    nchars++;
+  }
+  unsigned char a[PAIR_ALTS], b[PAIR_ALTS];
+  for (size_t c = 0; c < nchars; c++) {
+    bool one_length = nf[c] > 0;
+    for (size_t k = 1; k < nf[c]; k++)
+      one_length = one_length && len[c][k] == len[c][0];
+    for (size_t j = 0; one_length && j + 1 < len[c][0]; j++) {
+      for (size_t k = 0; k < nf[c]; k++) {
+        a[k] = f[c][k][j];
+        b[k] = f[c][k][j + 1];
+      }
+      add_place(p, a, b, nf[c]);
+    }
+    if (c + 1 == nchars || !nf[c] || !nf[c + 1] ||
+        nf[c] * nf[c + 1] > PAIR_ALTS)
+      continue;
+    size_t m = 0;
+    for (size_t x = 0; x < nf[c]; x++)
+      for (size_t y = 0; y < nf[c + 1]; y++, m++) {
+        a[m] = f[c][x][len[c][x] - 1];
+        b[m] = f[c + 1][y][0];
+      }
+    add_place(p, a, b, m);
+  }
+}
+
+static unsigned char pairs_first_read(void *l) {
+  read_pairs(l, &((rule_literal *)l)->pairs);
+  return JIT_READY;
+}
+
+const struct rule_pairs *rule_literal_pairs_read(const rule_literal *l) {
+  /* (the literal's pairs are written once, under the lock, before its
+   * state says so) */
+  once(&l->pairs_read, pairs_first_read, (void *)l);
+  return &l->pairs;
 }
 
 /* ---- string ownership ------------------------------------------------ */

@@ -70,7 +70,30 @@ typedef struct rule_literal {
   /* for a word in its case: the caseless one of the same letters, whose
    * places hold its own (rule_literals_pair), or NULL */
   const struct rule_literal *twin;
+  /* The byte pairs the literal holds in whichever case its letters stand
+   * (rule_literal_pairs): for each of npos places in it, one of the
+   * nalt[k] pairs alt[k] (two bytes read at once, in the machine's order)
+   * of the forms its characters take; npos 0: nothing told.  A property
+   * of the word: read at the first ask, once for every worker (ICU's
+   * closure of each letter costs more than the searches it spares a
+   * plan), as jit_ready compiles. */
+  struct rule_pairs {
+    uint8_t npos;
+    uint8_t nalt[8];
+    uint16_t alt[8][4];
+  } pairs;
+  jit_state pairs_read;
 } rule_literal;
+/* l's pairs (rule_literal.pairs), read now at the first call; inline, as
+ * code_match reads a JIT state: the target rules ask at every block. */
+const struct rule_pairs *rule_literal_pairs_read(const rule_literal *l);
+static inline const struct rule_pairs *rule_literal_pairs(
+    const rule_literal *l) {
+  return atomic_load_explicit(&((jit_state *)&l->pairs_read)->state,
+                              memory_order_acquire) == JIT_UNTRIED
+             ? rule_literal_pairs_read(l)
+             : &l->pairs;
+}
 
 struct rule_literals {
   rule_literal **items;

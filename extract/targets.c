@@ -34,14 +34,13 @@
 
 #include <stdlib.h>
 #include <string.h>
-#include <unicode/utf8.h>
 
 /* Byte pairs: a block sums up which pairs of adjacent bytes it holds, and
  * a literal the pairs it holds in whichever case its letters stand
- * (struct lit_pairs): a block that lacks every form of one of them lacks
- * the literal.  A block holds a few of the ten literals the target rules
- * ask of it, and telling so by its pairs costs a few loads, where a
- * search is a PCRE2 call. */
+ * (rule_literal.pairs, rules.h): a block that lacks every form of one of
+ * them lacks the literal.  A block holds a few of the ten literals the
+ * target rules ask of it, and telling so by its pairs costs a few loads,
+ * where a search is a PCRE2 call. */
 enum { PAIRS = 1 << 16 };
 
 /* Distinct gates the target and non-target rules may name (tctx.gates). */
@@ -72,16 +71,14 @@ typedef struct tctx {
    * lit_block[id] is the current block */
   size_t block, nlits, *lit_block, *lit_first;
   /* the byte pairs of block pairs_block are those of the thread's
-   * pair_marks marked pairs_mark (struct pair_marks); the pairs each
-   * literal needs, lit_pairs_at[id] - 1 into lit_pairs (0: not read
-   * yet) */
+   * pair_marks marked pairs_mark (struct pair_marks) */
   size_t pairs_block;
   uint8_t pairs_mark;
-  uint32_t *lit_pairs_at;
-  struct lit_pairs *lit_pairs;
-  size_t nlit_pairs, cap_lit_pairs;
-  /* the indicator of each clause text met so far, by text: plans repeat
-   * their clauses (a goal in the text and in the appendix) */
+  /* the indicator of each clause text met so far: plans repeat their
+   * clauses (a goal in the text and in the appendix).  By the address
+   * frame_intern gave the text, the same for equal texts (a text it
+   * could not keep is one more to classify), not by its bytes hashed
+   * once more. */
   struct known {
     const char *text, *key;
   } *known;
@@ -130,11 +127,16 @@ static bool block_features(tctx *t, const char *s, size_t n) {
     t->feat = p;
     t->cap_feat = n;
   }
+  /* a character beyond ASCII has no feature but a digit's (rule_features):
+   * told by its lead byte, inline, where a call per letter cost more than
+   * the walk */
   const unsigned char *u = (const unsigned char *)s;
+  const uint64_t digit = rule_ascii_features['0'];
   for (size_t i = 0; i < n; i++)
     t->feat[i] = u[i] < 0x80    ? rule_ascii_features[u[i]]
                  : u[i] < 0xC0 ? 0
-                               : rule_features(s + i, i + 1 < n ? 2 : 1);
+                 : lead_may_be_digit(u + i, u + n) ? digit
+                                                   : 0;
   return true;
 }
 
@@ -145,8 +147,17 @@ static bool block_features(tctx *t, const char *s, size_t n) {
 static size_t stretch_end(const tctx *t, const rule *r, size_t n,
                           size_t from, uint64_t *has) {
   uint64_t b = r->facts.barrier & ~(uint64_t)1, f = 0;
+  const uint64_t *feat = t->feat;
   size_t i = from;
-  for (; i < n && !(t->feat[i] & b); i++) f |= t->feat[i];
+  /* four bytes at a time while none is of the barrier: the walks of the
+   * non-targets' stretches cost more than a tenth of their searches */
+  while (i + 4 <= n) {
+    uint64_t four = feat[i] | feat[i + 1] | feat[i + 2] | feat[i + 3];
+    if (four & b) break;
+    f |= four;
+    i += 4;
+  }
+  for (; i < n && !(feat[i] & b); i++) f |= feat[i];
   *has = f;
   return i;
 }
@@ -159,8 +170,15 @@ static size_t stretch_around(const tctx *t, const rule *r, size_t n,
                              size_t from, size_t at, size_t *start,
                              uint64_t *has) {
   uint64_t b = r->facts.barrier & ~(uint64_t)1, before = 0;
+  const uint64_t *feat = t->feat;
   size_t i = at;
-  for (; i > from && !(t->feat[i - 1] & b); i--) before |= t->feat[i - 1];
+  while (i >= from + 4) { /* (as stretch_end) */
+    uint64_t four = feat[i - 1] | feat[i - 2] | feat[i - 3] | feat[i - 4];
+    if (four & b) break;
+    before |= four;
+    i -= 4;
+  }
+  for (; i > from && !(feat[i - 1] & b); i--) before |= feat[i - 1];
   *start = i;
   size_t end = stretch_end(t, r, n, at, has);
   *has |= before;
@@ -168,25 +186,6 @@ static size_t stretch_around(const tctx *t, const rule *r, size_t n,
 }
 
 /* ---- literals ------------------------------------------------------------- */
-
-/* The pairs a literal holds: for each of npos places in it, one of the
- * nalt[k] pairs alt[k] (by pair_bit) of the forms its characters take.
- * npos 0: nothing told (every block may hold it). */
-enum { PAIR_POS = 8, PAIR_ALTS = 4, PAIR_CHARS = 24, PAIR_FORMS = RULE_CASE_FORMS };
-typedef struct lit_pairs {
-  uint8_t npos;
-  uint8_t nalt[PAIR_POS];
-  uint16_t alt[PAIR_POS][PAIR_ALTS];
-} lit_pairs;
-
-/* Pair a b as the two bytes read at once in the machine's order: a block's
- * pairs are read so, one load each. */
-static inline uint16_t pair_bit(unsigned char a, unsigned char b) {
-  const unsigned char two[2] = {a, b};
-  uint16_t v;
-  memcpy(&v, two, sizeof v);
-  return v;
-}
 
 /* The byte pairs of the last block read, per thread: pair v (its first
  * byte, plus 256 times its second) is in it when seen[v] is `mark`.  The
@@ -208,7 +207,8 @@ static void fill_pairs(uint8_t *seen, uint8_t gen, const char *s, size_t n) {
 }
 
 /* Are the pairs of p among those marked `gen` in seen[PAIRS]? */
-static bool pairs_held(const lit_pairs *p, const uint8_t *seen, uint8_t gen) {
+static bool pairs_held(const struct rule_pairs *p, const uint8_t *seen,
+                       uint8_t gen) {
   for (size_t k = 0; k < p->npos; k++) {
     bool any = false;
     for (size_t j = 0; j < p->nalt[k] && !any; j++)
@@ -218,127 +218,12 @@ static bool pairs_held(const lit_pairs *p, const uint8_t *seen, uint8_t gen) {
   return true;
 }
 
-/* The forms character c takes where a literal (caseless or not) is
- * matched: itself, and without case every character of its closure
- * (ICU's, which holds the case folding PCRE2 matches by), as UTF-8 in
- * f[k][0, len[k]).  0 when not told: a closure holding a string (a full
- * folding), or more than PAIR_FORMS forms. */
-static size_t char_forms(UChar32 c, bool caseless,
-                         unsigned char f[PAIR_FORMS][4],
-                         uint8_t len[PAIR_FORMS]) {
-  int32_t cs[PAIR_FORMS];
-  size_t nc = 0;
-  if (!caseless) cs[nc++] = c;
-  else if (!(nc = rule_case_forms(c, cs))) return 0;
-  for (size_t k = 0; k < nc; k++) {
-    int32_t o = 0;
-    UBool bad = false;
-    U8_APPEND(f[k], o, 4, cs[k], bad);
-    if (bad) return 0;
-    len[k] = (uint8_t)o;
-  }
-  return nc;
-}
-
-/* One place more of p: one of the pairs (a[i], b[i]) for i < n (too many
- * or no room: not told, as a place may be left out). */
-static void add_place(lit_pairs *p, const unsigned char *a,
-                      const unsigned char *b, size_t n) {
-  if (p->npos == PAIR_POS || n > PAIR_ALTS) return;
-  uint8_t k = p->npos, m = 0;
-  for (size_t i = 0; i < n; i++) {
-    uint16_t bit = pair_bit(a[i], b[i]);
-    bool had = false;
-    for (uint8_t j = 0; j < m && !had; j++) had = p->alt[k][j] == bit;
-    if (!had) p->alt[k][m++] = bit;
-  }
-  p->nalt[k] = m;
-  p->npos++;
-}
-
-/* The pairs literal l holds (its text, in its case): those inside each
- * character (when its forms are of one length) and those across two. */
-static void read_pairs(const rule_literal *l, lit_pairs *p) {
-  *p = (lit_pairs){0};
-  unsigned char f[PAIR_CHARS][PAIR_FORMS][4];
-  uint8_t len[PAIR_CHARS][PAIR_FORMS];
-  size_t nf[PAIR_CHARS], nchars = 0;
-  const unsigned char *t = (const unsigned char *)l->text;
-  int32_t n = (int32_t)strlen(l->text), i = 0;
-  while (i < n && nchars < PAIR_CHARS) {
-    UChar32 c;
-    U8_NEXT(t, i, n, c);
-    if (c < 0) return;
-    nf[nchars] = char_forms(c, l->caseless, f[nchars], len[nchars]);
-    nchars++;
-  }
-  unsigned char a[PAIR_ALTS], b[PAIR_ALTS];
-  for (size_t c = 0; c < nchars; c++) {
-    bool one_length = nf[c] > 0;
-    for (size_t k = 1; k < nf[c]; k++)
-      one_length = one_length && len[c][k] == len[c][0];
-    for (size_t j = 0; one_length && j + 1 < len[c][0]; j++) {
-      for (size_t k = 0; k < nf[c]; k++) {
-        a[k] = f[c][k][j];
-        b[k] = f[c][k][j + 1];
-      }
-      add_place(p, a, b, nf[c]);
-    }
-    if (c + 1 == nchars || !nf[c] || !nf[c + 1] ||
-        nf[c] * nf[c + 1] > PAIR_ALTS)
-      continue;
-    size_t m = 0;
-    for (size_t x = 0; x < nf[c]; x++)
-      for (size_t y = 0; y < nf[c + 1]; y++, m++) {
-        a[m] = f[c][x][len[c][x] - 1];
-        b[m] = f[c + 1][y][0];
-      }
-    add_place(p, a, b, m);
-  }
-}
-
-/* l's pairs as read once per thread (by its text and case, not its
- * address: a rule set freed and another loaded may reuse addresses): the
- * rule sets spell the same few words, and ICU's closure of each letter
- * costs more than the searches it spares a plan.  NULL: not told (a long
- * word). */
-static const lit_pairs *pairs_kept(const rule_literal *l) {
-  enum { SLOTS = 512, TEXT = 31 };
-  typedef struct kept_pairs {
-    char text[TEXT + 1]; /* "": none */
-    bool caseless;
-    lit_pairs p;
-  } kept_pairs;
-  static _Thread_local kept_pairs kept[SLOTS];
-  size_t len = strlen(l->text);
-  if (!len || len > TEXT) return NULL;
-  kept_pairs *k = &kept[(cchc_hash_bytes(l->text, len) ^ l->caseless) % SLOTS];
-  if (!k->text[0] || k->caseless != l->caseless || strcmp(k->text, l->text)) {
-    memcpy(k->text, l->text, len + 1);
-    k->caseless = l->caseless;
-    read_pairs(l, &k->p);
-  }
-  return &k->p;
-}
-
 /* May the block s[0..n) hold literal l, by its byte pairs?  False only
  * when it cannot. */
 static bool block_may_hold(tctx *t, const rule_literal *l, const char *s,
                            size_t n) {
-  if (!t->lit_pairs_at || l->set != &t->x->rules->literals ||
-      l->id >= t->nlits)
-    return true;
-  uint32_t *at = &t->lit_pairs_at[l->id];
-  if (!*at) { /* copied: the thread's slot may go to another word */
-    const lit_pairs *kept = pairs_kept(l);
-    if (!kept || !kept->npos) return true;
-    lit_pairs *v = cchc_grow(t->lit_pairs, &t->cap_lit_pairs, t->nlit_pairs,
-                             sizeof *v);
-    if (!v) return true;
-    t->lit_pairs = v;
-    v[t->nlit_pairs++] = *kept;
-    *at = (uint32_t)t->nlit_pairs;
-  }
+  const struct rule_pairs *p = rule_literal_pairs(l);
+  if (!p->npos) return true;
   struct pair_marks *pm = &pair_marks;
   /* (the table holds another block's pairs when another search of this
    * thread read one since) */
@@ -351,7 +236,7 @@ static bool block_may_hold(tctx *t, const rule_literal *l, const char *s,
     t->pairs_block = t->block;
     t->pairs_mark = pm->mark;
   }
-  return pairs_held(&t->lit_pairs[*at - 1], pm->seen, pm->mark);
+  return pairs_held(p, pm->seen, pm->mark);
 }
 
 void targets_pairs_may_hold(const rule_literal *const *lits, size_t nlits,
@@ -359,9 +244,7 @@ void targets_pairs_may_hold(const rule_literal *const *lits, size_t nlits,
   uint8_t *seen = calloc(PAIRS, sizeof *seen);
   if (seen) fill_pairs(seen, 1, s, n);
   for (size_t i = 0; i < nlits; i++) {
-    lit_pairs p;
-    read_pairs(lits[i], &p);
-    may[i] = !seen || pairs_held(&p, seen, 1);
+    may[i] = !seen || pairs_held(rule_literal_pairs(lits[i]), seen, 1);
   }
   free(seen);
 }
@@ -456,8 +339,8 @@ static bool match_at_words(tctx *t, const rule *r, const char *s, size_t n,
 /* Does the gate of rule i of a list (gate_of: tctx.gate_of or
  * nongate_of) match in the block s[0..n), if it has one?  Searched once a
  * block for every rule naming it. */
-static bool gate_open(tctx *t, const uint8_t *gate_of, size_t i,
-                      const char *s, size_t n) {
+static inline bool gate_open(tctx *t, const uint8_t *gate_of, size_t i,
+                             const char *s, size_t n) {
   size_t g = gate_of ? gate_of[i] : 0;
   if (!g--) return true;
   if (t->gate_block[g] != t->block) {
@@ -583,16 +466,20 @@ static bool find_candidates(tctx *t, const char *s, size_t n, uint64_t has,
   if (out->n && !block_features(t, s, n)) return false;
   /* Numbers that are not targets: searched in the stretches that hold the
    * value of a candidate still standing, for a match that starts before
-   * the last such value ends (one that starts after it drops nothing). */
-  for (size_t i = 0; i < t->nontargets.n && out->n; i++) {
+   * the last such value ends (one that starts after it drops nothing).
+   * Those all dropped, no rule is left to run. */
+  size_t standing = out->n;
+  for (size_t i = 0; i < t->nontargets.n && standing; i++) {
     const rule *r = t->nontargets.items[i];
     if (!rule_may_match(r, has) || !gate_open(t, t->nongate_of, i, s, n) ||
         !block_may_match(t, r, s, n))
       continue;
     size_t pos = 0;
     for (size_t from = 0; from <= n; from++) {
-      /* the stretches before the one holding the next value hold none */
+      /* the stretches before the one holding the next value still
+       * standing hold none */
       size_t next = first_ending_after(out->v, out->n, from, true);
+      while (next < out->n && out->v[next].dropped) next++;
       if (next == out->n) break;
       uint64_t in;
       size_t end = out->v[next].vs > from
@@ -610,8 +497,10 @@ static bool find_candidates(tctx *t, const char *s, size_t n, uint64_t has,
           rule_match_span(md, &a, &b);
           pos = next_pos(s, n, pos, b);
           for (size_t j = first_ending_after(out->v, out->n, a, true);
-               j < out->n && out->v[j].vs < b; j++)
+               j < out->n && out->v[j].vs < b; j++) {
+            standing -= !out->v[j].dropped;
             out->v[j].dropped = true;
+          }
         }
       from = end;
     }
@@ -800,18 +689,18 @@ static const char *subject_of(tctx *t, const char *s, const cand *k) {
   return NULL;
 }
 
-/* The slot of `text` among t->known: where it is, or the empty one where
- * it goes. */
-static struct known *known_slot(tctx *t, const char *text, size_t n) {
+/* The slot of `text` (interned) among t->known: where it is, or the
+ * empty one where it goes. */
+static struct known *known_slot(tctx *t, const char *text) {
   size_t mask = t->cap_known - 1;
-  for (size_t i = cchc_hash_bytes(text, n) & mask;; i = (i + 1) & mask)
-    if (!t->known[i].text || !strcmp(t->known[i].text, text))
-      return &t->known[i];
+  for (size_t i = cchc_hash_bytes(&text, sizeof text) & mask;;
+       i = (i + 1) & mask)
+    if (!t->known[i].text || t->known[i].text == text) return &t->known[i];
 }
 
 /* Keep text's indicator, the table at most half full (no memory: not
  * kept); `slot` is known_slot's for text, or NULL (none yet). */
-static void know(tctx *t, const char *text, size_t n, const char *key,
+static void know(tctx *t, const char *text, const char *key,
                  struct known *slot) {
   if (2 * (t->nknown + 1) > t->cap_known) {
     slot = NULL; /* (moved) */
@@ -823,26 +712,26 @@ static void know(tctx *t, const char *text, size_t n, const char *key,
     t->cap_known = cap;
     for (size_t i = 0; i < ncap; i++)
       if (old[i].text)
-        *known_slot(t, old[i].text, strlen(old[i].text)) = old[i];
+        *known_slot(t, old[i].text) = old[i];
     free(old);
   }
-  struct known *k = slot ? slot : known_slot(t, text, n);
+  struct known *k = slot ? slot : known_slot(t, text);
   if (!k->text) t->nknown++;
   *k = (struct known){text, key};
 }
 
+/* The indicator of `text`, a string frame_intern gave. */
 static cchc_status indicator_of(tctx *t, const char *text, const char **key) {
   *key = NULL;
   if (!text) return CCHC_OK;
-  size_t n = strlen(text);
-  struct known *k = t->cap_known ? known_slot(t, text, n) : NULL;
+  struct known *k = t->cap_known ? known_slot(t, text) : NULL;
   if (k && k->text) {
     *key = k->key;
     return CCHC_OK;
   }
   cchc_status st = indicators_match(t->x->rules->indicators_by_meaning, text,
-                                    n, key, t->x->err);
-  if (st == CCHC_OK) know(t, text, n, *key, k);
+                                    strlen(text), key, t->x->err);
+  if (st == CCHC_OK) know(t, text, *key, k);
   return st;
 }
 
@@ -1051,8 +940,6 @@ cchc_status extract_targets(xctx *x) {
     free(t.lit_block);
     t.lit_block = NULL;
   }
-  /* without memory for it, every block is searched for every literal */
-  t.lit_pairs_at = calloc(t.nlits + 1, sizeof *t.lit_pairs_at);
   cands c = {0};
   cuts ends = {0}, ends_by_end = {0}, lists = {0}, openers = {0};
   cchc_status st = CCHC_OK;
@@ -1098,8 +985,6 @@ cchc_status extract_targets(xctx *x) {
   free(t.nongate_of);
   free(t.lit_block);
   free(t.lit_first);
-  free(t.lit_pairs_at);
-  free(t.lit_pairs);
   free(t.known);
   free(c.v);
   free(ends.v);

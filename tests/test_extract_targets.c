@@ -358,6 +358,50 @@ START_TEST(not_descriptive_counts) {
 }
 END_TEST
 
+/* A digit beyond ASCII is a digit to the non-targets' stretches too
+ * (targets.c, block_features reads it from its lead byte): "quý ٢" (an
+ * Arabic-Indic two) is a date, and the count it would start is dropped,
+ * while "٢ cuộc họp" alone stays a count. */
+/* The non-targets stop once every candidate of a block is dropped
+ * (targets.c, `standing`): "05" of "Kế hoạch số 05 ngày" is dropped by
+ * two of them (a citation, a name), and the count "thôn 02 cuộc" after
+ * it only by a later one (a level). */
+START_TEST(not_levels_after_a_number_dropped_twice) {
+  expect_none("- Kế hoạch số 05 ngày 10/01/2024 tổ chức tại thôn 02 cuộc "
+              "họp.\n");
+}
+END_TEST
+
+/* The non-targets search the stretches between their barrier characters
+ * (targets.c, stretch_around and stretch_end, which read four bytes at a
+ * time): a result already reached ("đã đạt 97%", nontarget.achieved,
+ * which needs the '%' of its stretch) is dropped wherever the stretch's
+ * ends and its '%' fall, at any of the four alignments. */
+START_TEST(not_achieved_at_any_alignment) {
+  static const char *const values[] = {"9%",   "97%",   "97 %",   "97,5%",
+                                       "97,5 %", "100%", "100 %", "99,25 %"};
+  for (size_t v = 0; v < sizeof values / sizeof *values; v++)
+    for (size_t before = 0; before < 4; before++)
+      for (size_t after = 0; after < 4; after++) {
+        char src[256];
+        snprintf(src, sizeof src,
+                 "- Trong năm 2025, %.*s tỷ lệ giải quyết hồ sơ đúng hạn đã "
+                 "đạt %s %.*s.\n",
+                 (int)before, "aaaa", values[v], (int)after, "bbbb");
+        expect_none(src);
+      }
+}
+END_TEST
+
+START_TEST(not_dates_in_digits_beyond_ascii) {
+  expect_none("- Tổ chức quý \xD9\xA2 cuộc họp với doanh nghiệp.\n");
+  doc d = extract("- Tổ chức \xD9\xA2 cuộc họp với doanh nghiệp.\n");
+  ck_assert_uint_eq(d.f->ntargets, 1);
+  check_str(tgt(&d, 0)->comparator, "=", "comparator");
+  done(&d);
+}
+END_TEST
+
 START_TEST(not_windows_sections) {
   expect_none("- Báo cáo cải cách hành chính quý I gửi trước ngày 10/3, (Số "
               "liệu thống kê tính từ ngày 15/12 của năm trước kỳ báo cáo đến "
@@ -411,6 +455,27 @@ END_TEST
 
 /* ------------------------------------------------------------------ */
 /* Sections, areas, appendix tables                                     */
+
+/* A plan's clauses repeat, and each text is classified once (targets.c,
+ * tctx.known, by the address frame_intern gives equal texts): two
+ * clauses met twice each, in turn, keep each its own indicator. */
+START_TEST(repeated_clauses_keep_their_indicators) {
+  static const char toan_trinh[] = "- 100% TTHC đủ điều kiện được cung cấp "
+                                   "dịch vụ công trực tuyến toàn trình.\n";
+  static const char dung_han[] = "- Tỷ lệ giải quyết hồ sơ đúng hạn đạt "
+                                 "98%.\n";
+  char src[1024];
+  snprintf(src, sizeof src, "%s%s%s%s", toan_trinh, dung_han, toan_trinh,
+           dung_han);
+  doc d = extract(src);
+  ck_assert_uint_eq(d.f->ntargets, 4);
+  for (size_t i = 0; i < 4; i++)
+    check_str(tgt(&d, i)->indicator,
+              i % 2 ? "tthc.dung_han" : "tthc.dvc_toan_trinh", "indicator");
+  ck_assert_ptr_eq(tgt(&d, 0)->text, tgt(&d, 2)->text);
+  done(&d);
+}
+END_TEST
 
 START_TEST(area_from_section_or_indicator) {
   doc d = extract(
@@ -939,9 +1004,13 @@ int main(void) {
   tcase_add_test(tc, two_in_one_sentence);
   tcase_add_test(tc, not_citations_dates_names);
   tcase_add_test(tc, not_descriptive_counts);
+  tcase_add_test(tc, not_levels_after_a_number_dropped_twice);
+  tcase_add_test(tc, not_achieved_at_any_alignment);
+  tcase_add_test(tc, not_dates_in_digits_beyond_ascii);
   tcase_add_test(tc, not_windows_sections);
   tcase_add_test(tc, not_conditions);
   tcase_add_test(tc, typos);
+  tcase_add_test(tc, repeated_clauses_keep_their_indicators);
   tcase_add_test(tc, area_from_section_or_indicator);
   tcase_add_test(tc, scattered_appendix_table);
   tcase_add_test(tc, empty_and_plain_texts);

@@ -2,6 +2,8 @@
  * runner, and the section tree built from the shipped rules. */
 #include "harness.h"
 
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -881,6 +883,75 @@ START_TEST(words_in_their_case_are_found_by_their_caseless_twin) {
   rule_text_free(&t);
   free_rule_code(&lower);
   free_rule_code(&upper);
+  free_fact_rule(&exact);
+}
+END_TEST
+
+/* A literal's byte pairs (rule_literal_pairs) are read at the first ask,
+ * once, into the literal, for every thread that asks at once: "quá"
+ * without case pairs its first two letters in each case, and "Kế" in its
+ * case its own bytes only. */
+typedef struct pairs_asked {
+  const rule_literal *const *lits;
+  size_t n;
+  const struct rule_pairs *got[2];
+} pairs_asked;
+
+static void *ask_pairs(void *arg) {
+  pairs_asked *a = arg;
+  for (size_t i = 0; i < a->n; i++)
+    a->got[i] = rule_literal_pairs(a->lits[i]);
+  return NULL;
+}
+
+static bool pairs_have_place(const struct rule_pairs *p,
+                             const char *const *two, size_t nalt) {
+  for (size_t k = 0; k < p->npos; k++) {
+    size_t held = 0;
+    for (size_t j = 0; j < nalt; j++)
+      for (size_t m = 0; m < p->nalt[k]; m++) {
+        uint16_t v;
+        memcpy(&v, two[j], sizeof v);
+        held += p->alt[k][m] == v;
+      }
+    if (p->nalt[k] == nalt && held == nalt) return true;
+  }
+  return false;
+}
+
+START_TEST(literal_pairs_are_read_once_into_the_literal) {
+  rule caseless = fact_rule("không\\s+quá", PCRE2_CASELESS);
+  rule exact = fact_rule("Kế\\s+hoạch", 0);
+  const rule_literal *lits[2] = {NULL, NULL};
+  for (size_t c = 0; c < caseless.facts.nlits; c++)
+    if (!strcmp(caseless.facts.lits[c][0]->text, "quá"))
+      lits[0] = caseless.facts.lits[c][0];
+  for (size_t c = 0; c < exact.facts.nlits; c++)
+    if (!strcmp(exact.facts.lits[c][0]->text, "Kế"))
+      lits[1] = exact.facts.lits[c][0];
+  ck_assert(lits[0] && lits[1] && lits[0]->caseless && !lits[1]->caseless);
+  for (size_t i = 0; i < 2; i++)
+    ck_assert_int_eq(atomic_load(&lits[i]->pairs_read.state), JIT_UNTRIED);
+  pairs_asked a[4];
+  pthread_t th[4];
+  for (size_t k = 0; k < 4; k++) {
+    a[k] = (pairs_asked){lits, 2, {NULL, NULL}};
+    ck_assert_int_eq(pthread_create(&th[k], NULL, ask_pairs, &a[k]), 0);
+  }
+  for (size_t k = 0; k < 4; k++)
+    ck_assert_int_eq(pthread_join(th[k], NULL), 0);
+  for (size_t i = 0; i < 2; i++) {
+    ck_assert_int_eq(atomic_load(&lits[i]->pairs_read.state), JIT_READY);
+    for (size_t k = 0; k < 4; k++)
+      ck_assert_ptr_eq(a[k].got[i], &lits[i]->pairs);
+  }
+  static const char *const qu[] = {"qu", "qU", "Qu", "QU"};
+  ck_assert(pairs_have_place(&lits[0]->pairs, qu, 4));
+  static const char *const ke[] = {"K\xE1"};
+  ck_assert(pairs_have_place(&lits[1]->pairs, ke, 1));
+  static const char *const kE[] = {"k\xE1"};
+  ck_assert(!pairs_have_place(&lits[1]->pairs, kE, 1));
+  free_rule_code(&caseless);
   free_fact_rule(&exact);
 }
 END_TEST
@@ -2145,6 +2216,7 @@ int main(void) {
   tcase_add_loop_test(tf, facts_name_the_words_every_match_holds, 0,
                       sizeof words / sizeof *words);
   tcase_add_test(tf, words_in_their_case_are_found_by_their_caseless_twin);
+  tcase_add_test(tf, literal_pairs_are_read_once_into_the_literal);
   tcase_add_test(tf, words_found_in_one_walk_are_those_the_patterns_find);
   tcase_add_loop_test(tf, facts_name_the_words_near_the_start, 0,
                       (int)(sizeof near_words / sizeof *near_words));
