@@ -415,6 +415,25 @@ static const printed *key_text(writer *j, emit_name name) {
   return own->len || print_key(own, name, j->flags) ? own : NULL;
 }
 
+/* The text of key k from byte `skip` (0 or 1) on.  Every member of an
+ * object puts its key, a few bytes: copied as KEY_COPY bytes at once (a
+ * copy of a constant size is a few moves, no call of memcpy; read inside
+ * k->text) when the buffer has room for them; the bytes past the key are
+ * written over by what comes next. */
+enum { KEY_COPY = 32 };
+_Static_assert(KEY_COPY + 1 <= PRINTED_MAX, "a key's copy inside its text");
+
+static inline void put_key(emit_sink *out, const printed *k, size_t skip) {
+  size_t len = k->len - skip;
+  if (len <= KEY_COPY && sizeof out->buf - out->n >= KEY_COPY &&
+      !out->failed) {
+    memcpy(out->buf + out->n, k->text + skip, KEY_COPY);
+    out->n += len;
+  } else {
+    emit_put(out, k->text + skip, len);
+  }
+}
+
 /* What comes before a value in the open container: the separator from the
  * value before it, the line break and indentation, the member's key. */
 static bool begin_value(writer *j, emit_name name) {
@@ -438,10 +457,10 @@ static bool begin_value(writer *j, emit_name name) {
     return false;
   }
   if (j->flags & JSON_COMPACT) { /* the comma is the key's */
-    emit_put(j->out, k->text + !comma, k->len - !comma);
+    put_key(j->out, k, !comma);
   } else {
     separate(j, d, comma);
-    emit_put(j->out, k->text, k->len);
+    put_key(j->out, k, 0);
   }
   return !j->failed;
 }

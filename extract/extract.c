@@ -60,13 +60,44 @@ void xskip_bullet(const xctx *x, size_t *a, size_t b) {
   xtrim(x, a, &b); /* a marker ending at b leaves its blank outside */
 }
 
+/* Is `id` that of one of the rules of `appendix`? */
+static bool appendix_rule(const rule *const *appendix, size_t n,
+                          const char *id) {
+  for (size_t k = 0; k < n; k++)
+    if (id == appendix[k]->id || !strcmp(id, appendix[k]->id)) return true;
+  return false;
+}
+
+/* A section's rule is one of the section rules (sections.c): the few of
+ * them with marker=appendix are picked once, and each section's id
+ * compared with theirs, where each section was a search of the rules by
+ * its id and of the rule's attributes (a plan has a hundred sections). */
+enum { APPENDIX_RULES = 8 };
+
 bool xappendix_lines(const xctx *x, size_t *first, size_t *last) {
   const cchc_frame *f = x->f;
+  rule_list marks = rules_select(x->rules, "section.", NULL);
+  const rule *appendix[APPENDIX_RULES];
+  size_t nappendix = 0;
+  for (size_t i = 0; i < marks.n; i++) {
+    const char *m = rule_attr(marks.items[i], "marker");
+    if (!m || strcmp(m, "appendix")) continue;
+    if (nappendix == APPENDIX_RULES) { /* too many to keep: looked up */
+      nappendix = SIZE_MAX;
+      break;
+    }
+    appendix[nappendix++] = marks.items[i];
+  }
   for (size_t i = 0; i < f->nsections; i++) {
     const frame_section *sec = &f->sections[i];
-    const rule *r = sec->rule ? rules_find(x->rules, sec->rule) : NULL;
-    const char *m = r ? rule_attr(r, "marker") : NULL;
-    if (!m || strcmp(m, "appendix")) continue;
+    if (!sec->rule) continue;
+    if (nappendix != SIZE_MAX) {
+      if (!appendix_rule(appendix, nappendix, sec->rule)) continue;
+    } else {
+      const rule *r = rules_find(x->rules, sec->rule);
+      const char *m = r ? rule_attr(r, "marker") : NULL;
+      if (!m || strcmp(m, "appendix")) continue;
+    }
     *first = xline_at(x, sec->body_start);
     size_t end = sec->body_end ? sec->body_end : x->n;
     *last = end >= x->n ? x->nlines : xline_at(x, end);

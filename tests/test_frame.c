@@ -456,6 +456,33 @@ START_TEST(frame_intern_alike_ends) {
 }
 END_TEST
 
+/* frame_intern reads a string's ends by words, a short one's words
+ * overlapping: strings of every length up to past twice the bytes hashed
+ * at each end, each also with one byte changed at each place, are kept
+ * apart, and each met again is the one kept. */
+START_TEST(frame_intern_every_length) {
+  cchc_frame *f = frame_new();
+  ck_assert_ptr_nonnull(f);
+  enum { LONGEST = 64 };
+  char base[LONGEST + 1];
+  for (int i = 0; i < LONGEST; i++) base[i] = (char)('a' + i % 26);
+  for (size_t n = 0; n <= LONGEST; n++) {
+    const char *kept = frame_intern(f, frame_strndup(f, base, n));
+    ck_assert_uint_eq(strlen(kept), n);
+    ck_assert_ptr_eq(frame_intern(f, frame_strndup(f, base, n)), kept);
+    for (size_t at = 0; at < n; at++) {
+      char *other = (char *)frame_strndup(f, base, n);
+      other[at] = 'Z';
+      const char *k2 = frame_intern(f, other);
+      ck_assert_ptr_ne(k2, kept);
+      ck_assert_int_eq(memcmp(k2, other, n + 1), 0);
+      ck_assert_ptr_eq(frame_intern(f, frame_strndup(f, other, n)), k2);
+    }
+  }
+  cchc_frame_free(f);
+}
+END_TEST
+
 /* An array grown past 2 MB moves to a room of whole 2 MB pages at a 2 MB
  * boundary (huge pages), its items copied; frame_shrink gives back the
  * room past them and keeps them; it grows on from there. */
@@ -591,6 +618,7 @@ int main(void) {
   tcase_add_test(tc, frames_left_short);
   tcase_add_test(tc, frame_printf_short_and_long);
   tcase_add_test(tc, frame_intern_alike_ends);
+  tcase_add_test(tc, frame_intern_every_length);
   tcase_add_test(tc, frame_grow_huge_room);
   tcase_add_test(tc, bad_json);
   suite_add_tcase(s, tc);
