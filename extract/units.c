@@ -596,7 +596,6 @@ typedef struct literal_gate {
   size_t *post_first;
   uint32_t *post_run;
   uint64_t *posted;
-  uint64_t *placed; /* of posted, those of chosen clauses: with runs */
   unsigned char *clause; /* per chosen rule: the clause gated_match goes by */
   uint64_t *whole; /* the literals the text holds */
   /* the runs whose word holds a literal, or is too long, in order: a
@@ -628,7 +627,6 @@ static void literal_gate_free(literal_gate *g) {
   free(g->post_first);
   free(g->post_run);
   free(g->posted);
-  free(g->placed);
   free(g->clause);
   free(g->whole);
   free(g->held);
@@ -683,39 +681,46 @@ static bool words_search(literal_gate *g, const xctx *x,
 }
 
 /* The literals the text holds (whole); the runs that hold any or are too
- * long (held); how many runs hold each literal of the clauses of gated
- * rules (posted), whose fewest choose each rule's clause (clauses_choose);
- * and for each literal of a chosen clause (which gated_match goes by), the
- * runs whose word holds it.  The runs are walked once without a branch on
- * their words (a run too long counts as the word numbered nwords, which is
- * held and posts nothing), noting the held ones and counting each word's
- * runs, so that each literal's count is its words' counts; what a
- * distinct word holds of the chosen clauses is read once, into the list
- * of its posts (word_post), and the held runs are then placed along their
- * literals (each literal's start moves to the next one's, and back). */
-static bool clauses_choose(literal_gate *g, const unit_rules *u,
-                           const size_t *count);
-
-static bool postings_build(literal_gate *g, const unit_rules *u) {
+ * long (held); and for each literal with postings (those of first
+ * clauses, which gated_match goes to), the runs whose word holds it.
+ * What a distinct word holds is read once, into the list of its posted
+ * literals (word_post); the runs are walked once without a branch on
+ * their words (a run too long counts as the word numbered nwords, which
+ * is held and posts nothing), noting the held ones and counting each
+ * word's runs, so that each literal's count is its words' counts; the
+ * held runs are then placed along their literals (each literal's start
+ * moves to the next one's, and back). */
+static bool postings_build(literal_gate *g) {
   size_t nwords = g->words->nwords;
   g->post_first = calloc(g->nlits + 1, sizeof *g->post_first);
   g->held = malloc((g->words->nruns + 1) * sizeof *g->held);
   unsigned char *holder = calloc(nwords + 1, sizeof *holder);
   uint32_t *count = calloc(nwords + 1, sizeof *count);
-  size_t *lit_runs = calloc(g->nlits + 1, sizeof *lit_runs);
   size_t *word_first = malloc((nwords + 2) * sizeof *word_first);
   size_t nposts = 0, cap_posts = 0;
   uint32_t *word_post = NULL;
-  bool ok = g->post_first && g->held && holder && count && lit_runs &&
-            word_first;
+  bool ok = g->post_first && g->held && holder && count && word_first;
   for (size_t w = 0; ok && w < nwords; w++) {
+    word_first[w] = nposts;
     const uint64_t *has = g->holds + w * g->nbits;
     for (size_t b = 0; b < g->nbits; b++) {
       holder[w] |= has[b] != 0;
       g->whole[b] |= has[b];
+      for (uint64_t m = has[b] & g->posted[b]; ok && m; m &= m - 1) {
+        uint32_t *p = nposts < cap_posts
+                          ? word_post
+                          : cchc_grow(word_post, &cap_posts, nposts,
+                                      sizeof *word_post);
+        if (!(ok = p != NULL)) break;
+        word_post = p;
+        word_post[nposts++] = (uint32_t)(b * 64 + (size_t)__builtin_ctzll(m));
+      }
     }
   }
-  if (ok) holder[nwords] = 1;
+  if (ok) {
+    word_first[nwords] = word_first[nwords + 1] = nposts;
+    holder[nwords] = 1;
+  }
   size_t nheld = 0;
   for (size_t k = 0; ok && k < g->words->nruns; k++) {
     uint32_t w = g->words->run_word[k];
@@ -725,33 +730,10 @@ static bool postings_build(literal_gate *g, const unit_rules *u) {
     count[w]++;
   }
   g->nheld = nheld;
-  for (size_t w = 0; ok && w < nwords; w++) {
-    if (!holder[w]) continue;
-    const uint64_t *has = g->holds + w * g->nbits;
-    for (size_t b = 0; b < g->nbits; b++)
-      for (uint64_t m = has[b] & g->posted[b]; m; m &= m - 1)
-        lit_runs[b * 64 + (size_t)__builtin_ctzll(m)] += count[w];
-  }
+  for (size_t w = 0; ok && w < nwords; w++)
+    for (size_t p = word_first[w]; p < word_first[w + 1]; p++)
+      g->post_first[word_post[p] + 1] += count[w];
   free(holder);
-  /* only the literals of the chosen clauses are placed */
-  ok = ok && clauses_choose(g, u, lit_runs);
-  free(lit_runs);
-  for (size_t w = 0; ok && w < nwords; w++) {
-    word_first[w] = nposts;
-    const uint64_t *has = g->holds + w * g->nbits;
-    for (size_t b = 0; b < g->nbits; b++)
-      for (uint64_t m = has[b] & g->placed[b]; ok && m; m &= m - 1) {
-        uint32_t *p = nposts < cap_posts
-                          ? word_post
-                          : cchc_grow(word_post, &cap_posts, nposts,
-                                      sizeof *word_post);
-        if (!(ok = p != NULL)) break;
-        word_post = p;
-        word_post[nposts++] = (uint32_t)(b * 64 + (size_t)__builtin_ctzll(m));
-        g->post_first[word_post[nposts - 1] + 1] += count[w];
-      }
-  }
-  if (ok) word_first[nwords] = word_first[nwords + 1] = nposts;
   free(count);
   if (ok) {
     uint32_t *held = realloc(g->held, (g->nheld + 1) * sizeof *held);
@@ -761,7 +743,7 @@ static bool postings_build(literal_gate *g, const unit_rules *u) {
     g->post_run = malloc((g->post_first[g->nlits] + 1) * sizeof *g->post_run);
     ok = g->post_run != NULL;
   }
-  for (size_t h = 0; ok && nposts && h < g->nheld; h++) {
+  for (size_t h = 0; ok && h < g->nheld; h++) {
     uint32_t k = g->held[h], w = g->words->run_word[k];
     w = w < nwords ? w : (uint32_t)nwords;
     for (size_t p = word_first[w]; p < word_first[w + 1]; p++)
@@ -775,31 +757,25 @@ static bool postings_build(literal_gate *g, const unit_rules *u) {
   return true;
 }
 
-/* For each gated rule, the clause whose literals the fewest runs hold
- * (count[l] for literal l): every match holds one of each clause's, so
- * gated_match goes to the words of any one of them ("các" leads many
- * clauses and is everywhere; "quan", "đơn" or "chuyên" are not).  Their
- * literals are marked in g->placed. */
-static bool clauses_choose(literal_gate *g, const unit_rules *u,
-                           const size_t *count) {
-  if (!(g->clause = calloc(u->n ? u->n : 1, sizeof *g->clause)) ||
-      !(g->placed = calloc(g->nbits, sizeof *g->placed)))
-    return false;
+/* For each gated rule, the clause whose literals the fewest runs hold:
+ * every match holds one of each clause's, so gated_match goes to the
+ * words of any one of them ("các" leads many clauses and is everywhere;
+ * "quan", "đơn" or "chuyên" are not). */
+static bool clauses_choose(literal_gate *g, const unit_rules *u) {
+  if (!(g->clause = calloc(u->n ? u->n : 1, sizeof *g->clause))) return false;
   for (size_t i = 0; i < u->n; i++) {
     const rule_facts *f = &u->items[i]->facts;
     size_t fewest = SIZE_MAX;
     for (size_t c = 0; c < g->nclauses[i]; c++) {
       size_t runs = 0;
-      for (size_t k = 0; k < f->nalts[c]; k++)
-        runs += count[g->number[f->lits[c][k]->id] - 1];
+      for (size_t k = 0; k < f->nalts[c]; k++) {
+        size_t l = g->number[f->lits[c][k]->id] - 1;
+        runs += g->post_first[l + 1] - g->post_first[l];
+      }
       if (runs < fewest) {
         fewest = runs;
         g->clause[i] = (unsigned char)c;
       }
-    }
-    for (size_t k = 0; g->nclauses[i] && k < f->nalts[g->clause[i]]; k++) {
-      size_t l = g->number[f->lits[g->clause[i]][k]->id] - 1;
-      g->placed[l / 64] |= (uint64_t)1 << (l % 64);
     }
   }
   return true;
@@ -885,7 +861,7 @@ static literal_gate *literal_gate_build(const xctx *x, const unit_rules *u,
   g->lits = lits;
   g->worded = worded;
   if (worded && (!words_read(g, x) || !words_search(g, x, lits) ||
-                 !postings_build(g, u)))
+                 !postings_build(g) || !clauses_choose(g, u)))
     goto fail;
   return g;
 fail:
