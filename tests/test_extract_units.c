@@ -1356,21 +1356,28 @@ static char *upper_copy(const char *src, size_t len, size_t *out_len) {
   return out;
 }
 
+/* Every corpus plan, the province and national ones too. */
+static char **all_plans;
+static size_t nall_plans;
+
 /* The literal gate (the words of the text and the literals each holds;
  * a rule run only in ranges holding a word of each of its clauses, and
  * only around the words of its rarest clause) and the answers kept by
- * range and by text only spare work: on each corpus plan, at two levels,
- * and in capitals (words whose literals are found without case), every
- * range gives what a search of every rule over it gives. */
+ * range and by text only spare work: on each corpus plan, at the levels
+ * whose rules differ, and in capitals (words whose literals are found
+ * without case), every range gives what a search of every rule over it
+ * gives. */
 START_TEST(corpus_gate_finds_what_a_search_finds) {
-  ck_assert_uint_lt((size_t)_i, ncorpus);
+  ck_assert_uint_lt((size_t)_i, nall_plans);
+  const char *path = all_plans[_i];
   size_t len, ulen;
-  char *src = harness_read(corpus[_i], &len);
+  char *src = harness_read(path, &len);
   ck_assert_ptr_nonnull(src);
-  check_gate(src, len, "commune", corpus[_i]);
-  check_gate(src, len, "province", corpus[_i]);
+  static const char *const levels[] = {"commune", "province", "ministry"};
+  for (size_t k = 0; k < sizeof levels / sizeof *levels; k++)
+    check_gate(src, len, levels[k], path);
   char *up = upper_copy(src, len, &ulen);
-  check_gate(up, ulen, "commune", corpus[_i]);
+  check_gate(up, ulen, "commune", path);
   free(up);
   free(src);
 }
@@ -1493,6 +1500,7 @@ END_TEST
 int main(void) {
   collect_forms();
   ncorpus = harness_corpus(&corpus);
+  nall_plans = harness_corpus_all(&all_plans);
   Suite *s = suite_create("units");
   TCase *tc = tcase_create("spellings");
   tcase_add_unchecked_fixture(tc, load_rules, free_rules);
@@ -1540,10 +1548,11 @@ int main(void) {
   tcase_add_unchecked_fixture(tgate, load_rules, free_rules);
   tcase_add_test(tgate, ungated_search_finds_units);
   tcase_add_loop_test(tgate, corpus_gate_finds_what_a_search_finds, 0,
-                      (int)(ncorpus ? ncorpus : 1));
+                      (int)(nall_plans ? nall_plans : 1));
   suite_add_tcase(s, tgate);
   int rc = harness_run(s);
   harness_free_list(corpus, ncorpus);
+  harness_free_list(all_plans, nall_plans);
   free(form_cases);
   return rc;
 }
