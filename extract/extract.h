@@ -243,6 +243,10 @@ void units_find_named(xctx *x, size_t start, size_t end, xunits *out);
 /* Can a mention units_find_named gives for [at, end) start at `at`?  False
  * only when none can: no rule it runs matches there. */
 bool units_may_start(xctx *x, size_t at, size_t end);
+/* For tests: with `on`, every unit rule runs over every range asked,
+ * searched as a whole (no literal gate, no answer kept for a range or a
+ * text): what the gated search must give.  False without memory. */
+bool units_set_ungated(xctx *x, bool on);
 /* Release what units.c keeps for the document. */
 void units_free(xctx *x);
 /* How many times units_find and the like answered a range by the answer

@@ -331,6 +331,7 @@ typedef struct unit_rules {
   size_t context;
   bool context_read;
   size_t found;          /* ranges whose mentions were found (not given) */
+  bool ungated; /* units_set_ungated: no gate, no answer kept */
   text_answers *by_text; /* of mentions(), made when first kept */
   size_t text_hits;      /* answers given by text (units_text_hits) */
 } unit_rules;
@@ -1486,7 +1487,8 @@ static void run_rule(xctx *x, const literal_gate *g, const unit_rules *u,
  * rule gives a unit and applies at the document's level: a chosen one. */
 static bool document_names(xctx *x, const unit_rules *u, const char *key) {
   const literal_gate *g =
-      u->gate && range_literals(x, u->gate, 0, x->n) ? u->gate : NULL;
+      u->gate && !u->ungated && range_literals(x, u->gate, 0, x->n) ? u->gate
+                                                                    : NULL;
   for (size_t i = 0; i < u->n; i++) {
     const rule *r = u->items[i];
     const char *k = rule_attr(r, "unit");
@@ -1614,21 +1616,23 @@ static size_t keep_apart(xctx *x, cand *items, size_t n) {
 /* The mentions in [start, end): l->items[0, l->n) in text order, apart. */
 static void mentions(xctx *x, size_t start, size_t end, cand_list *l) {
   unit_rules *u = unit_rules_of(x);
-  if (!u || answer_give(&u->said, start, end, l)) return;
+  if (!u || (!u->ungated && answer_give(&u->said, start, end, l))) return;
   text_key key = {0};
-  bool keyed = text_key_of(x, u, start, end, &key);
+  bool keyed = !u->ungated && text_key_of(x, u, start, end, &key);
   if (keyed && text_answer_give(u->by_text, &key, start, l)) {
     u->text_hits++;
     return;
   }
   u->found++;
-  if (!u->gate &&
+  if (!u->ungated && !u->gate &&
       !(u->gate = literal_gate_build(x, u, x->n <= GATE_TEXT_MAX))) {
     out_of_memory(x);
     return;
   }
   const literal_gate *g =
-      u->gate && range_literals(x, u->gate, start, end) ? u->gate : NULL;
+      u->gate && !u->ungated && range_literals(x, u->gate, start, end)
+          ? u->gate
+          : NULL;
   if (!g) {
     for (size_t i = 0; i < u->n; i++) run_rule(x, g, u, i, start, end, l);
   } else { /* in rule order, those whose first clause the range holds */
@@ -1671,10 +1675,16 @@ static void mentions(xctx *x, size_t start, size_t end, cand_list *l) {
   size_t n = keep_apart(x, l->items, kept);
   if (n > 1) qsort(l->items, n, sizeof *l->items, by_start);
   l->n = n;
-  if (!l->failed && !(x->f && x->f->failed)) {
+  if (!l->failed && !(x->f && x->f->failed) && !u->ungated) {
     answer_keep(&u->said, start, end, l);
     if (keyed) text_answer_keep(&u->by_text, x->n, &key, start, l);
   }
+}
+
+bool units_set_ungated(xctx *x, bool on) {
+  unit_rules *u = unit_rules_of(x);
+  if (u) u->ungated = on;
+  return u != NULL;
 }
 
 size_t units_text_hits(const xctx *x) {
@@ -1765,7 +1775,7 @@ static bool next_name(xctx *x, const rule *r, size_t *at, size_t end,
 static void unknown_names(xctx *x, size_t start, size_t end,
                           const cand_list *known, cand_list *l) {
   unit_rules *u = unit_rules_of(x);
-  if (!u || answer_give(&u->named, start, end, l)) return;
+  if (!u || (!u->ungated && answer_give(&u->named, start, end, l))) return;
   rule_list rs = u->cc.names;
   for (size_t i = 0; i < rs.n; i++) {
     size_t at = start, us, ue;
@@ -1773,7 +1783,7 @@ static void unknown_names(xctx *x, size_t start, size_t end,
       if (ue > us && !overlaps_any(known, us, ue))
         cand_push(l, (cand){rs.items[i], i, NULL, us, ue, false, true});
   }
-  if (!l->failed && !known->failed && !(x->f && x->f->failed))
+  if (!l->failed && !known->failed && !(x->f && x->f->failed) && !u->ungated)
     answer_keep(&u->named, start, end, l);
 }
 
@@ -1854,7 +1864,7 @@ bool units_may_start(xctx *x, size_t at, size_t end) {
     for (; m; m &= m - 1) {
       size_t i = b * 64 + (size_t)__builtin_ctzll(m);
       if (!may_start_at(x, u->items[i], at)) continue;
-      if (!ranged) {
+      if (!ranged && !u->ungated) {
         if (x->n <= GATE_TEXT_MAX && !u->gate &&
             !(u->gate = literal_gate_build(x, u, true))) {
           out_of_memory(x);

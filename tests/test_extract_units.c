@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include <jansson.h>
+#include <utf8proc.h>
 
 #include "../extract/extract.h"
 
@@ -1262,6 +1263,144 @@ START_TEST(corpus_lists_open_where_a_rule_matches) {
 }
 END_TEST
 
+/* ---- the gate spares work only ------------------------------------------ */
+
+/* Do the two lists hold the same mentions, in the same order? */
+static bool same_units(const xunits *a, const xunits *b) {
+  if (a->n != b->n) return false;
+  for (size_t i = 0; i < a->n; i++) {
+    const xunit *p = &a->items[i], *q = &b->items[i];
+    if (p->start != q->start || p->end != q->end || strcmp(p->rule, q->rule) ||
+        (p->key ? !q->key || strcmp(p->key, q->key) : q->key != NULL))
+      return false;
+  }
+  return true;
+}
+
+/* units_find_named and units_find of [a, b) in g (gated) and u (every rule
+ * searched over the range) give the same mentions. */
+static void same_in_range(doc *g, doc *u, size_t a, size_t b,
+                          const char *what) {
+  for (int with_names = 0; with_names < 2; with_names++) {
+    xunits p = {0}, q = {0};
+    if (with_names) {
+      units_find_named(&g->x, a, b, &p);
+      units_find_named(&u->x, a, b, &q);
+    } else {
+      units_find(&g->x, a, b, &p);
+      units_find(&u->x, a, b, &q);
+    }
+    ck_assert_msg(same_units(&p, &q),
+                  "%s: [%zu, %zu) %s: gated %zu mentions, searched %zu: '%.*s'",
+                  what, a, b, with_names ? "named" : "known", p.n, q.n,
+                  (int)(b - a), g->x.s + a);
+    xunits_free(&p);
+    xunits_free(&q);
+  }
+}
+
+/* Every line of src, every two lines together, and the whole text, at the
+ * given level: gated and searched alike; units_may_start says no only
+ * where the search finds no mention starting there. */
+static void check_gate(const char *src, size_t len, const char *level,
+                       const char *what) {
+  doc g, u;
+  doc_open(&g, src, len, level);
+  doc_open(&u, src, len, level);
+  ck_assert(units_set_ungated(&u.x, true));
+  size_t prev = SIZE_MAX, lines = 0;
+  for (size_t ls = 0; ls < g.x.n; lines++) {
+    const char *nl = memchr(g.x.s + ls, '\n', g.x.n - ls);
+    size_t le = nl ? (size_t)(nl - g.x.s) : g.x.n;
+    same_in_range(&g, &u, ls, le, what);
+    if (prev != SIZE_MAX) same_in_range(&g, &u, prev, le, what);
+    size_t k = ls;
+    while (k < le && g.x.s[k] == ' ') k++;
+    if (k < le) {
+      xunits q = {0};
+      units_find_named(&u.x, k, le, &q);
+      ck_assert_msg(units_may_start(&g.x, k, le) || !q.n || q.items[0].start != k,
+                    "%s: a unit opens at %zu: '%.*s'", what, k, (int)(le - k),
+                    g.x.s + k);
+      xunits_free(&q);
+    }
+    prev = ls;
+    ls = le + 1;
+  }
+  same_in_range(&g, &u, 0, g.x.n, what);
+  ck_assert_uint_gt(lines, 20);
+  ck_assert(!g.x.f->failed && !u.x.f->failed);
+  doc_close(&g);
+  doc_close(&u);
+}
+
+/* src in capitals (utf8proc_toupper of each character): malloc'd. */
+static char *upper_copy(const char *src, size_t len, size_t *out_len) {
+  char *out = malloc(4 * len + 1);
+  ck_assert_ptr_nonnull(out);
+  size_t n = 0;
+  for (size_t i = 0; i < len;) {
+    utf8proc_int32_t cp;
+    utf8proc_ssize_t l = utf8proc_iterate((const utf8proc_uint8_t *)src + i,
+                                          (utf8proc_ssize_t)(len - i), &cp);
+    if (l <= 0) { /* not UTF-8: the byte as it is */
+      out[n++] = src[i++];
+      continue;
+    }
+    n += (size_t)utf8proc_encode_char(utf8proc_toupper(cp),
+                                      (utf8proc_uint8_t *)out + n);
+    i += (size_t)l;
+  }
+  out[n] = '\0';
+  *out_len = n;
+  return out;
+}
+
+/* Every corpus plan, the province and national ones too. */
+static char **all_plans;
+static size_t nall_plans;
+
+/* The literal gate (the words of the text and the literals each holds;
+ * a rule run only in ranges holding a word of each of its clauses, and
+ * only around the words of its rarest clause) and the answers kept by
+ * range and by text only spare work: on each corpus plan, at the levels
+ * whose rules differ, and in capitals (words whose literals are found
+ * without case), every range gives what a search of every rule over it
+ * gives. */
+START_TEST(corpus_gate_finds_what_a_search_finds) {
+  ck_assert_uint_lt((size_t)_i, nall_plans);
+  const char *path = all_plans[_i];
+  size_t len, ulen;
+  char *src = harness_read(path, &len);
+  ck_assert_ptr_nonnull(src);
+  static const char *const levels[] = {"commune", "province", "ministry"};
+  for (size_t k = 0; k < sizeof levels / sizeof *levels; k++)
+    check_gate(src, len, levels[k], path);
+  char *up = upper_copy(src, len, &ulen);
+  check_gate(up, ulen, "commune", path);
+  free(up);
+  free(src);
+}
+END_TEST
+
+/* The search the gate is checked against is the search: a range with a
+ * unit gives it ungated too, and the ungated search keeps no answer. */
+START_TEST(ungated_search_finds_units) {
+  const char *in = "Phối hợp với UBND xã và các phòng, đơn vị chuyên môn\n";
+  doc d;
+  doc_open(&d, in, strlen(in), "commune");
+  ck_assert(units_set_ungated(&d.x, true));
+  for (int again = 0; again < 2; again++) {
+    size_t n = find_all(&d);
+    ck_assert_uint_eq(n, 2);
+    ck_assert_str_eq(found[0].key, "ubnd_xa");
+    ck_assert_str_eq(found[1].key, "cac_co_quan");
+  }
+  ck_assert_uint_eq(units_text_hits(&d.x), 0);
+  doc_close(&d);
+}
+END_TEST
+
 /* ---- the words of a text ------------------------------------------------- */
 
 /* Is every byte of l a word byte (rule_text_words)? */
@@ -1361,6 +1500,7 @@ END_TEST
 int main(void) {
   collect_forms();
   ncorpus = harness_corpus(&corpus);
+  nall_plans = harness_corpus_all(&all_plans);
   Suite *s = suite_create("units");
   TCase *tc = tcase_create("spellings");
   tcase_add_unchecked_fixture(tc, load_rules, free_rules);
@@ -1403,8 +1543,16 @@ int main(void) {
   tcase_add_loop_test(tcorp, corpus_lists_open_where_a_rule_matches, 0,
                       (int)(ncorpus ? ncorpus : 1));
   suite_add_tcase(s, tcorp);
+  TCase *tgate = tcase_create("gate");
+  tcase_set_timeout(tgate, 300);
+  tcase_add_unchecked_fixture(tgate, load_rules, free_rules);
+  tcase_add_test(tgate, ungated_search_finds_units);
+  tcase_add_loop_test(tgate, corpus_gate_finds_what_a_search_finds, 0,
+                      (int)(nall_plans ? nall_plans : 1));
+  suite_add_tcase(s, tgate);
   int rc = harness_run(s);
   harness_free_list(corpus, ncorpus);
+  harness_free_list(all_plans, nall_plans);
   free(form_cases);
   return rc;
 }
