@@ -142,6 +142,10 @@ typedef struct rule_facts {
   size_t nneeds;
   /* Features no match holds: a match lies between two of them. */
   uint64_t barrier;
+  /* The barrier's characters when they are a few ASCII bytes (no digit:
+   * digits beyond ASCII are several bytes), for memrchr; 0 when not. */
+  unsigned char barrier_bytes[4];
+  uint8_t nbarrier_bytes;
   /* With `starts`, a match starts only right after a character of
    * `after`, or at the start of the subject when at_zero. */
   uint64_t after;

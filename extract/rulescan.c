@@ -2372,6 +2372,21 @@ drop:
   r->first_words = NULL;
 }
 
+
+/* The barrier's characters into f->barrier_bytes when they are at most
+ * four ASCII bytes and no digit (the long windows before a rule's word
+ * start after the last of them: barred_from). */
+static void barrier_bytes_read(rule_facts *f) {
+  size_t n = 0;
+  f->nbarrier_bytes = 0;
+  if (!f->barrier || f->barrier & rule_ascii_features['0']) return;
+  for (unsigned c = 0; c < 0x80; c++)
+    if (rule_ascii_features[c] & f->barrier) {
+      if (n == sizeof f->barrier_bytes) return;
+      f->barrier_bytes[n++] = (unsigned char)c;
+    }
+  f->nbarrier_bytes = (uint8_t)n;
+}
 /* Do words a and b (of at least two characters) differ in their second
  * character, in any case? */
 static bool second_char_differs(const char *a, const char *b) {
@@ -2435,6 +2450,7 @@ void rule_read_facts(rule *r, rule_literals *ls) {
   memcpy(r->facts.needs, n.needs, sizeof n.needs);
   r->facts.nneeds = n.nneeds;
   r->facts.barrier = F_ALL & ~n.eats & ~BIT(F_DIGIT);
+  barrier_bytes_read(&r->facts);
   /* A start after certain characters helps when they are few: not after
    * blanks within a line, nor after letters or digits. */
   if (!(n.after & (F_OTHER | BIT(F_DIGIT) | F_HSPACE))) {
@@ -4069,31 +4085,16 @@ enum { ANCHOR_GAP = 16 };
  * character of the rule's barrier in it (anchor_next), when that barrier
  * is a few ASCII bytes: searched for, a byte at a time, from the word
  * back (memrchr). */
-enum { BARRED_WINDOW = 64, BARRED_BYTES = 4 };
+enum { BARRED_WINDOW = 64 };
 
-/* Where the last byte of barrier b (a few ASCII bytes) in t->s[lo, at)
- * stands, plus one; lo when none does.  False when b is not a few ASCII
- * bytes (digits are several bytes beyond ASCII). */
-static bool barred_from(uint64_t b, const rule_text *t, size_t lo, size_t at,
-                        size_t *out) {
-  /* the bytes of the last barrier asked, per thread: the rules of long
-   * windows are few */
-  static _Thread_local uint64_t last_b;
-  static _Thread_local unsigned char barrier[BARRED_BYTES];
-  static _Thread_local size_t nbytes; /* BARRED_BYTES + 1: too many */
-  if (b != last_b) {
-    last_b = b;
-    nbytes = b & rule_ascii_features['0'] ? BARRED_BYTES + 1 : 0;
-    for (unsigned c = 0; c < 0x80 && nbytes <= BARRED_BYTES; c++)
-      if (rule_ascii_features[c] & b) {
-        if (nbytes < BARRED_BYTES) barrier[nbytes] = (unsigned char)c;
-        nbytes++;
-      }
-  }
-  if (!b || nbytes > BARRED_BYTES) return false;
+/* Where the last byte of f's barrier in t->s[lo, at) stands, plus one;
+ * lo when none does.  False when the barrier is not a few ASCII bytes. */
+static bool barred_from(const rule_facts *f, const rule_text *t, size_t lo,
+                        size_t at, size_t *out) {
+  if (!f->nbarrier_bytes) return false;
   size_t last = lo;
-  for (size_t i = 0; i < nbytes && last < at; i++) {
-    const char *p = memrchr(t->s + last, barrier[i], at - last);
+  for (size_t i = 0; i < f->nbarrier_bytes && last < at; i++) {
+    const char *p = memrchr(t->s + last, f->barrier_bytes[i], at - last);
     if (p) last = (size_t)(p - t->s) + 1;
   }
   *out = last;
@@ -4121,7 +4122,7 @@ static bool anchor_next(const rule *r, const rule_text *t, size_t k,
                             r->facts.anchor_runs[k], from);
   size_t barred;
   if (at[k] - lo[k] >= BARRED_WINDOW &&
-      barred_from(r->facts.barrier, t, lo[k], at[k], &barred))
+      barred_from(&r->facts, t, lo[k], at[k], &barred))
     lo[k] = barred;
   return true;
 }
