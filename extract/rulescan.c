@@ -1895,20 +1895,21 @@ bool rule_literals_held(const rule *r, const char *s, size_t n,
 
 bool rule_literals_in_words(const rule_literal *const *lits, size_t nlits,
                             const char *s, const size_t *at,
-                            const uint32_t *len, size_t nwords,
-                            uint64_t *holds, size_t nbits) {
+                            const uint32_t *len, const uint64_t *known,
+                            size_t nwords, uint64_t *holds, size_t nbits) {
   rule_word_answers *wa = nlits ? lits[0]->set->answers : NULL;
   for (size_t i = 0; wa && i < nlits; i++)
     if (lits[i]->set != lits[0]->set) wa = NULL;
   size_t *miss = calloc(nwords + 1, sizeof *miss);
-  uint64_t *hash = malloc((nwords + 1) * sizeof *hash);
+  uint64_t *made = known ? NULL : malloc((nwords + 1) * sizeof *made);
+  const uint64_t *hash = known ? known : made;
   if (!miss || !hash) {
     free(miss);
-    free(hash);
+    free(made);
     return false;
   }
-  for (size_t w = 0; w < nwords; w++)
-    hash[w] = cchc_hash_bytes(s + at[w], len[w]);
+  for (size_t w = 0; made && w < nwords; w++)
+    made[w] = cchc_hash_bytes(s + at[w], len[w]);
   size_t nmiss = 0;
   pthread_mutex_lock(&answers_lock);
   word_answers *a = wa ? answers_for(wa, lits, nlits, nbits) : NULL;
@@ -1933,7 +1934,7 @@ bool rule_literals_in_words(const rule_literal *const *lits, size_t nlits,
     pthread_mutex_unlock(&answers_lock);
   }
   free(miss);
-  free(hash);
+  free(made);
   return ok;
 }
 
@@ -3518,6 +3519,7 @@ static void rule_words_free(rule_words *w) {
   free(w->run_word);
   free(w->at);
   free(w->len);
+  free(w->hash);
   free(w);
 }
 
@@ -3534,6 +3536,15 @@ const rule_words *rule_text_words(const rule_text *t) {
     return NULL;
   }
   return c->words = g.w;
+}
+
+const uint64_t *rule_text_word_hashes(const rule_text *t) {
+  rule_words *w = rule_text_words(t) ? t->literals->words : NULL;
+  if (!w || w->hash) return w ? w->hash : NULL;
+  w->hash = malloc((w->nwords + 1) * sizeof *w->hash);
+  for (size_t i = 0; w->hash && i < w->nwords; i++)
+    w->hash[i] = cchc_hash_bytes(t->s + w->at[i], w->len[i]);
+  return w->hash;
 }
 
 

@@ -676,8 +676,10 @@ static bool words_search(literal_gate *g, const xctx *x,
                          const rule_literal *const *lits) {
   const rule_words *w = g->words;
   g->holds = calloc(w->nwords ? w->nwords * g->nbits : 1, sizeof *g->holds);
-  return g->holds && rule_literals_in_words(lits, g->nlits, x->s, w->at, w->len,
-                                            w->nwords, g->holds, g->nbits);
+  const uint64_t *hash = rule_text_word_hashes(&x->scan);
+  return g->holds && hash &&
+         rule_literals_in_words(lits, g->nlits, x->s, w->at, w->len, hash,
+                                w->nwords, g->holds, g->nbits);
 }
 
 /* The literals the text holds (whole); the runs that hold any or are too
@@ -959,8 +961,8 @@ static bool range_words_literals(const xctx *x, literal_gate *g, size_t lo,
     i = e;
   }
   if (ok) ok = (holds = calloc(nwords * g->nbits + 1, sizeof *holds)) &&
-               rule_literals_in_words(g->lits, g->nlits, s, at, len, nwords,
-                                      holds, g->nbits);
+               rule_literals_in_words(g->lits, g->nlits, s, at, len, NULL,
+                                      nwords, holds, g->nbits);
   for (size_t w = 0; ok && w < nwords; w++)
     for (size_t b = 0; b < g->nbits; b++)
       g->range[b] |= holds[w * g->nbits + b];
