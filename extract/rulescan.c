@@ -1900,7 +1900,7 @@ bool rule_literals_in_words(const rule_literal *const *lits, size_t nlits,
   rule_word_answers *wa = nlits ? lits[0]->set->answers : NULL;
   for (size_t i = 0; wa && i < nlits; i++)
     if (lits[i]->set != lits[0]->set) wa = NULL;
-  size_t *miss = calloc(nwords + 1, sizeof *miss);
+  size_t *miss = malloc((nwords + 1) * sizeof *miss); /* [0, nmiss) set */
   uint64_t *made = known ? NULL : malloc((nwords + 1) * sizeof *made);
   const uint64_t *hash = known ? known : made;
   if (!miss || !hash) {
@@ -1910,6 +1910,7 @@ bool rule_literals_in_words(const rule_literal *const *lits, size_t nlits,
   }
   for (size_t w = 0; made && w < nwords; w++)
     made[w] = cchc_hash_bytes(s + at[w], len[w]);
+  miss[0] = 0; /* (read only up to nmiss: for the compiler) */
   size_t nmiss = 0;
   pthread_mutex_lock(&answers_lock);
   word_answers *a = wa ? answers_for(wa, lits, nlits, nbits) : NULL;
@@ -2714,11 +2715,23 @@ static size_t places_from(const literal_places *p, size_t from) {
   return first_from(p->at, p->n, from);
 }
 
+/* What one text holds of one literal. */
+typedef struct literal_known {
+  literal_hits hits;
+  literal_places places;
+} literal_known;
+
 /* The literals of one rule set in one text, by id. */
 struct literal_cache {
   const rule_literals *set;
-  literal_hits *hits;
-  literal_places *places;
+  /* per literal id: index + 1 into known, 0 while the literal is not
+   * asked about (a text is asked of a few of the set's hundreds: zeroing
+   * a slot each costs less than zeroing what is known of each) */
+  uint32_t *slot;
+  /* room for every literal (not zeroed: taken in the order first asked,
+   * so that what is known stays where it is) */
+  literal_known *known;
+  size_t nknown;
   size_t nhits;
   pcre2_match_data *md;
   rule_words *words; /* of the text (rule_text_words), for any rule set */
@@ -2727,13 +2740,23 @@ struct literal_cache {
 static void rule_words_free(rule_words *w);
 
 static void literal_cache_clear(struct literal_cache *c) {
-  for (size_t i = 0; c->places && i < c->nhits; i++) free(c->places[i].at);
-  free(c->places);
-  free(c->hits);
-  c->places = NULL;
-  c->hits = NULL;
-  c->nhits = 0;
+  for (size_t i = 0; i < c->nknown; i++) free(c->known[i].places.at);
+  free(c->known);
+  free(c->slot);
+  c->known = NULL;
+  c->slot = NULL;
+  c->nknown = c->nhits = 0;
   c->set = NULL;
+}
+
+/* What c knows of literal `id` (< c->nhits), nothing yet at the first
+ * ask. */
+static literal_known *literal_known_of(struct literal_cache *c, size_t id) {
+  if (!c->slot[id]) {
+    c->known[c->nknown] = (literal_known){.hits.known = false};
+    c->slot[id] = (uint32_t)++c->nknown;
+  }
+  return &c->known[c->slot[id] - 1];
 }
 
 /* t's cache, for the literals of `set`; NULL without memory. */
@@ -2743,9 +2766,10 @@ static struct literal_cache *literal_cache_for(const rule_text *t,
   if (!c) return NULL;
   if (c->set != set) { /* the text scanned for another rule set */
     literal_cache_clear(c);
-    c->hits = calloc(set->n, sizeof *c->hits);
-    c->places = calloc(set->n, sizeof *c->places);
-    if (!c->hits || !c->places) {
+    c->slot = set->n <= UINT32_MAX ? calloc(set->n + 1, sizeof *c->slot)
+                                   : NULL;
+    c->known = malloc((set->n + 1) * sizeof *c->known);
+    if (!c->slot || !c->known) {
       literal_cache_clear(c);
       return NULL;
     }
@@ -2794,10 +2818,11 @@ static bool literal_within(const rule_literal *l, const rule_text *t,
                            size_t a, size_t b) {
   struct literal_cache *c = literal_cache_for(t, l->set);
   if (!c || l->id >= c->nhits) return true;
-  literal_hits *h = &c->hits[l->id];
+  literal_known *known = literal_known_of(c, l->id);
+  literal_hits *h = &known->hits;
   if (h->far_end && h->far >= a && h->far_end <= b) return true;
   /* l's places, where a scan found them: the first from a */
-  const literal_places *p = &c->places[l->id];
+  const literal_places *p = &known->places;
   if (!p->dense && p->done > a) {
     size_t lo = places_from(p, a);
     /* an occurrence takes at most 4 bytes (a character) a byte of l's */
@@ -2870,7 +2895,7 @@ static bool places_by_twin(const rule_literal *l, const rule_text *t,
                            struct literal_cache *c, literal_places *p) {
   size_t none, len = strlen(l->text);
   if (!literal_next(l->twin, t, t->n, &none)) return false;
-  const literal_places *tp = &c->places[l->twin->id];
+  const literal_places *tp = &literal_known_of(c, l->twin->id)->places;
   for (size_t i = 0; i < tp->n; i++) {
     if (t->n - tp->at[i] < len || memcmp(t->s + tp->at[i], l->text, len))
       continue;
@@ -2889,7 +2914,7 @@ static bool literal_next(const rule_literal *l, const rule_text *t,
                          size_t from, size_t *at) {
   struct literal_cache *c = literal_cache_for(t, l->set);
   if (!c || l->id >= c->nhits || t->n > UINT32_MAX) return false;
-  literal_places *p = &c->places[l->id];
+  literal_places *p = &literal_known_of(c, l->id)->places;
   if (l->twin && !p->done && !p->dense && !p->n)
     places_by_twin(l, t, c, p);
   for (;;) {
@@ -2935,7 +2960,7 @@ bool rule_text_places(const rule_text *t, const rule_literal *l,
                       const uint32_t **at, size_t *n) {
   size_t none;
   if (!literal_next(l, t, t->n, &none)) return false;
-  const literal_places *p = &t->literals->places[l->id];
+  const literal_places *p = &literal_known_of(t->literals, l->id)->places;
   *at = p->at;
   *n = p->n;
   return true;
@@ -3685,7 +3710,7 @@ bool rule_text_find_words(const rule_text *t,
   for (size_t k = 0; ok && k < nwords; k++) {
     const rule_literal *l = words[k];
     if (l->set != c->set || l->id >= c->nhits) continue;
-    const literal_places *p = &c->places[l->id];
+    const literal_places *p = &literal_known_of(c, l->id)->places;
     if (p->dense || p->done >= t->n) continue;
     size_t j = 0;
     while (j < m && walk[j] != l) j++;
@@ -3704,7 +3729,7 @@ bool rule_text_find_words(const rule_text *t,
     if (count[k] == SIZE_MAX) continue; /* searched when asked */
     /* the walk's places replace those the searches found so far: the
      * same, and the rest of the text's */
-    literal_places *p = &c->places[walk[k]->id];
+    literal_places *p = &literal_known_of(c, walk[k]->id)->places;
     free(p->at);
     *p = (literal_places){
         .at = at[k], .n = count[k], .cap = count[k], .done = t->n};

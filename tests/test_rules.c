@@ -1778,6 +1778,47 @@ START_TEST(literals_stand_in_words_where_searches_find_them) {
 }
 END_TEST
 
+/* Where each literal of the shipped rules stands in a plan, asked of one
+ * text in any order (the text keeps what it knows of each literal apart,
+ * in the order first asked): the places its pattern's search finds, the
+ * same when asked again. */
+static void literal_places_in_any_order(const cchc_rules *rs, rule_text *t,
+                                        pcre2_match_data *md,
+                                        const char *path) {
+  size_t n = rs->literals.n, told = 0;
+  for (int pass = 0; pass < 3; pass++)
+    for (size_t k = 0; k < n; k++) {
+      /* backwards, forwards, then strided from the middle */
+      size_t i = pass == 0 ? n - 1 - k : pass == 1 ? k : (n / 2 + 7 * k) % n;
+      const rule_literal *l = rs->literals.items[i];
+      const uint32_t *at;
+      size_t count, want = 0;
+      if (!rule_text_places(t, l, &at, &count)) continue; /* too many */
+      told++;
+      for (size_t from = 0;
+           from < t->n && code_match(l->code, &l->jit, t->s, t->n, from, md,
+                                     NULL) > 0;) {
+        size_t o = pcre2_get_ovector_pointer(md)[0];
+        ck_assert_msg(want < count && at[want] == o,
+                      "%s: literal '%s' at %zu not told (pass %d)", path,
+                      l->text, o, pass);
+        want++;
+        for (from = o + 1;
+             from < t->n && ((unsigned char)t->s[from] & 0xC0) == 0x80;
+             from++) {
+        }
+      }
+      ck_assert_msg(count == want, "%s: literal '%s': %zu places told, %zu",
+                    path, l->text, count, want);
+    }
+  ck_assert_uint_gt(told, n);
+}
+
+START_TEST(literal_places_are_those_searches_find_in_any_order) {
+  check_corpus_texts(literal_places_in_any_order);
+}
+END_TEST
+
 /* ---- areas of headings ------------------------------------------------ */
 
 /* The shipped words of areas.tsv name the area of a heading: the area
@@ -2242,6 +2283,7 @@ int main(void) {
   tcase_add_test(tf, scans_find_what_rules_match);
   tcase_add_test(tf, scans_of_parts_find_what_rules_match);
   tcase_add_test(tf, literals_stand_in_words_where_searches_find_them);
+  tcase_add_test(tf, literal_places_are_those_searches_find_in_any_order);
   suite_add_tcase(s, tf);
   TCase *ts = tcase_create("sections");
   tcase_add_unchecked_fixture(ts, NULL, harness_free_rules);
