@@ -696,6 +696,11 @@ static const struct {
     {"cell.open",
      "(?:\\b(?:của|có|và|hoặc|để|với|về|tại|trong|từ|đến|cho|các|những|đạt|là|tỷ\\s+lệ|tối\\s+thiểu|ít\\s+nhất|tối\\s+đa|trên|dưới|hơn)|[,(-])\\s*$|\\btham\\s+mưu\\s*$",
      false},
+    /* cell.new and cell.continue as one search: the group `new` is set
+     * where cell.new matched, the match is cell.continue's where not */
+    {"cell.start",
+     "(?<new>^(?:\\d{1,3}\\s+)?\\d{1,2}(?:\\.\\d{1,2})*[.)]\\s|^\\d{1,2}(?:\\.\\d{1,2})+(?::|\\s|$)|^\\d{1,3}\\s*$|^\\d{1,3}\\s+\\d{1,2}\\.\\d|^[-+*]|^(?-i:[IVX]{1,4}|[A-ZĐ])\\s+(?-i:\\p{Lu}))|^(?:(?-i:\\p{Ll})|(?-i:[\\p{Lu}]{2,})\\b(?!(?:\\s+(?-i:[\\p{Lu}]+))+\\s*$)|\\d{3,}\\b(?!\\s*%)|\\d+:\\d)",
+     false},
     {"subject.after",
      "^\\s*(?!(?:trở|so\\s+với|trong|vào|tại|trên\\s+tổng|cấp\\s+xã\\s+trở)\\b)(?<subject>(?-i:[\\p{L}]|\\d)[^;:]*?)\\s*(?=\\s(?:(?:và|hoặc)\\s+)?(?:được|phải|đều|sẽ|khi|đạt|đảm\\s+bảo|bảo\\s+đảm|trong\\s+năm|trong\\s+số|so\\s+với)\\b|\\s+(?:(?:cho|đến|tới|với)\\s+)?\\d|\\s*\\(|[\\s.,;]*$)",
      true},
