@@ -47,14 +47,18 @@ cchc_status table_cells(xctx *x) {
   rule_list closed = rules_select(x->rules, "cell.", "closed");
   rule_list open = rules_select(x->rules, "cell.", "open");
   rule_list cont = rules_select(x->rules, "cell.", "continue");
+  bool heading_before = false; /* line li - 1 is a heading */
   for (size_t li = 0; li < x->nlines; li++) {
     xline *ln = &x->lines[li];
     ln->join = XJOIN_NEVER;
+    bool heading = xline_is_heading(x, li);
+    bool after_heading = heading_before;
+    heading_before = heading;
     if (!li) continue;
     size_t ls = xline_start(x, li), le = xline_end(x, li);
     size_t ps = xline_start(x, li - 1), pe = xline_end(x, li - 1);
-    if (xline_is_heading(x, li - 1) || xline_is_heading(x, li) || ps == pe ||
-        ls == le || xany(x, closed, ps, pe, NULL))
+    if (after_heading || heading || ps == pe || ls == le ||
+        xany(x, closed, ps, pe, NULL))
       continue;
     line_start how = start_of(x, start, ls, le);
     if (how == START_NEW) continue;
