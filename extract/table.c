@@ -25,23 +25,46 @@
 /* The crawled tables of the text into x->tables (the crawl reader). */
 static cchc_status table_crawled(xctx *x);
 
+/* How a line starts, by the role=new rules (cell.start): one search tells
+ * both whether it starts a new cell (a match with the group `new`) and
+ * whether it reads as the rest of the line before (a match without). */
+typedef enum { START_NONE, START_GOES_ON, START_NEW } line_start;
+
+static line_start start_of(xctx *x, rule_list start, size_t a, size_t b) {
+  line_start got = START_NONE;
+  for (size_t i = 0; i < start.n; i++) {
+    const rule *r = start.items[i];
+    size_t gs, ge;
+    if (!xany(x, (rule_list){&start.items[i], 1}, a, b, NULL)) continue;
+    if (rule_group(r, x->md, "new", &gs, &ge)) return START_NEW;
+    got = START_GOES_ON;
+  }
+  return got;
+}
+
 cchc_status table_cells(xctx *x) {
-  rule_list fresh = rules_select(x->rules, "cell.", "new");
+  rule_list start = rules_select(x->rules, "cell.", "new");
   rule_list closed = rules_select(x->rules, "cell.", "closed");
   rule_list open = rules_select(x->rules, "cell.", "open");
   rule_list cont = rules_select(x->rules, "cell.", "continue");
+  bool heading_before = false; /* line li - 1 is a heading */
   for (size_t li = 0; li < x->nlines; li++) {
     xline *ln = &x->lines[li];
     ln->join = XJOIN_NEVER;
+    bool heading = xline_is_heading(x, li);
+    bool after_heading = heading_before;
+    heading_before = heading;
     if (!li) continue;
     size_t ls = xline_start(x, li), le = xline_end(x, li);
     size_t ps = xline_start(x, li - 1), pe = xline_end(x, li - 1);
-    if (xline_is_heading(x, li - 1) || xline_is_heading(x, li) || ps == pe ||
-        ls == le || xany(x, closed, ps, pe, NULL) ||
-        xany(x, fresh, ls, le, NULL))
+    if (after_heading || heading || ps == pe || ls == le ||
+        xany(x, closed, ps, pe, NULL))
       continue;
+    line_start how = start_of(x, start, ls, le);
+    if (how == START_NEW) continue;
     /* the line's own start first: its rules try one position */
-    ln->join = xany(x, cont, ls, le, NULL) || xany(x, open, ps, pe, NULL)
+    ln->join = how == START_GOES_ON || xany(x, cont, ls, le, NULL) ||
+                       xany(x, open, ps, pe, NULL)
                    ? XJOIN_YES
                    : XJOIN_MAY;
   }

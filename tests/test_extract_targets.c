@@ -692,6 +692,15 @@ static const struct {
     {"nontarget.descriptive",
      "(?<![\\d.,/])\\d{1,3}\\s+(?:nội\\s+dung|nhiệm\\s+vụ|nhóm(?:\\s+nhiệm\\s+vụ|\\s+giải\\s+pháp)?|lĩnh\\s+vực|trụ\\s+cột|mục\\s+tiêu|giải\\s+pháp|khâu|đột\\s+phá|quan\\s+điểm)\\s+(?:trọng\\s+tâm|chủ\\s+yếu|chính|cơ\\s+bản|lớn|đột\\s+phá|trọng\\s+điểm)\\b|\\b(?:đồng\\s+bộ|gồm|bao\\s+gồm|trong)\\s+\\d{1,3}\\s+(?:nội\\s+dung|lĩnh\\s+vực|nhóm|trụ\\s+cột|nhiệm\\s+vụ)\\b|(?<![\\d.,/])\\d{1,2}\\s+cấp\\b|\\bnguyên\\s+tắc\\s+\\d{1,2}\\s+\\p{L}+|(?<![\\d.,/])\\d{1,2}\\s+(?:rõ|không|cùng|tại\\s+chỗ)\\b",
      false},
+    /* cell.open_verb merged in: a line is open when either form matched */
+    {"cell.open",
+     "(?:\\b(?:của|có|và|hoặc|để|với|về|tại|trong|từ|đến|cho|các|những|đạt|là|tỷ\\s+lệ|tối\\s+thiểu|ít\\s+nhất|tối\\s+đa|trên|dưới|hơn)|[,(-])\\s*$|\\btham\\s+mưu\\s*$",
+     false},
+    /* cell.new and cell.continue as one search: the group `new` is set
+     * where cell.new matched, the match is cell.continue's where not */
+    {"cell.start",
+     "(?<new>^(?:\\d{1,3}\\s+)?\\d{1,2}(?:\\.\\d{1,2})*[.)]\\s|^\\d{1,2}(?:\\.\\d{1,2})+(?::|\\s|$)|^\\d{1,3}\\s*$|^\\d{1,3}\\s+\\d{1,2}\\.\\d|^[-+*]|^(?-i:[IVX]{1,4}|[A-ZĐ])\\s+(?-i:\\p{Lu}))|^(?:(?-i:\\p{Ll})|(?-i:[\\p{Lu}]{2,})\\b(?!(?:\\s+(?-i:[\\p{Lu}]+))+\\s*$)|\\d{3,}\\b(?!\\s*%)|\\d+:\\d)",
+     false},
     {"subject.after",
      "^\\s*(?!(?:trở|so\\s+với|trong|vào|tại|trên\\s+tổng|cấp\\s+xã\\s+trở)\\b)(?<subject>(?-i:[\\p{L}]|\\d)[^;:]*?)\\s*(?=\\s(?:(?:và|hoặc)\\s+)?(?:được|phải|đều|sẽ|khi|đạt|đảm\\s+bảo|bảo\\s+đảm|trong\\s+năm|trong\\s+số|so\\s+với)\\b|\\s+(?:(?:cho|đến|tới|với)\\s+)?\\d|\\s*\\(|[\\s.,;]*$)",
      true},
