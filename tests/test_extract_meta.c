@@ -15,6 +15,8 @@
 #include <jansson.h>
 
 #include "../extract/frame.h"
+#include "../extract/rules.h"
+#include "rewrites.h"
 
 /* ---- fixture: the shipped rules ----------------------------------------- */
 
@@ -605,6 +607,98 @@ START_TEST(citations_between_marks_are_found) {
 }
 END_TEST
 
+/* meta.date and meta.date.slash open with a look ahead for where any of
+ * their starts can stand (a line start or a blank), so that the search
+ * does not try the look-behinds at every other byte of the header.  They
+ * find what they found before at every position of every corpus line, of
+ * two lines joined, and in the search of each text's start. */
+static const struct {
+  const char *id, *before;
+} rewritten[] = {
+    {"meta.date",
+     "(?m)(?:^|(?<=phúc)[ \\t]+|(?<=\\p{Lu})[ \\t]+(?=Số\\s*:))(?:Số\\b[^\\n]*?[ \\t])?"
+     "\\p{Lu}[\\p{L}.]*(?:[ ]+\\p{Lu}[\\p{L}.]*){0,4}\\s*,\\s*(?<date>ngày\\s+(?<d>\\d{1,2})"
+     "\\s+tháng\\s+(?<m>\\d{1,2})\\s+năm\\s+(?<y>\\d{4}))"},
+    {"meta.date.slash",
+     "(?m)(?:^|(?<=phúc)[ \\t]+|(?<=\\p{Lu})[ \\t]+(?=Số\\s*:))(?:Số\\b[^\\n]*?[ \\t])?"
+     "\\p{Lu}[\\p{L}.]*(?:[ ]+\\p{Lu}[\\p{L}.]*){0,4}\\s*,\\s*(?<date>ngày\\s+(?<d>\\d{1,2})"
+     "\\s*[/.-]\\s*(?<m>\\d{1,2})\\s*[/.-]\\s*(?<y>\\d{4}))"},
+};
+
+static void date_tries(void *ctx, const char *s, size_t n, bool joined) {
+  same_matches *m = ctx;
+  (void)joined;
+  for (size_t a = 0; a <= n; a++)
+    if (a == n || ((unsigned char)s[a] & 0xC0) != 0x80)
+      same_matches_try(m, s, n, a, PCRE2_ANCHORED, NULL);
+}
+
+/* s with each " tháng " and " năm " made "/": the written dates of the
+ * corpus in figures, as meta.date.slash reads them (a copy to free). */
+static char *dates_in_figures(const char *s) {
+  size_t n = strlen(s), o = 0;
+  char *out = malloc(n + 1);
+  ck_assert_ptr_nonnull(out);
+  for (size_t i = 0; i < n;) {
+    size_t k = !strncmp(s + i, " tháng ", strlen(" tháng ")) ? strlen(" tháng ")
+               : !strncmp(s + i, " năm ", strlen(" năm "))   ? strlen(" năm ")
+                                                               : 0;
+    if (k) out[o++] = '/', i += k;
+    else out[o++] = s[i++];
+  }
+  out[o] = '\0';
+  return out;
+}
+
+/* s with its first `lines` line breaks made blanks: a header whose
+ * columns a crawl merged into one line (a copy to free). */
+static char *header_merged(const char *s, size_t lines) {
+  char *out = strdup(s);
+  ck_assert_ptr_nonnull(out);
+  for (char *p = out; lines && (p = strchr(p, '\n')); lines--) *p++ = ' ';
+  return out;
+}
+
+START_TEST(rewritten_date_patterns_match_as_before) {
+  char **texts;
+  size_t ncorpus = rewrites_texts(&texts);
+  size_t ntexts = 4 * ncorpus;
+  texts = realloc(texts, ntexts * sizeof *texts);
+  ck_assert_ptr_nonnull(texts);
+  for (size_t i = 0; i < ncorpus; i++) {
+    texts[ncorpus + i] = dates_in_figures(texts[i]);
+    texts[2 * ncorpus + i] = header_merged(texts[i], 12);
+    texts[3 * ncorpus + i] = header_merged(texts[ncorpus + i], 12);
+  }
+  for (size_t r = 0; r < sizeof rewritten / sizeof *rewritten; r++) {
+    const rule *now = rules_find(rules, rewritten[r].id);
+    ck_assert_ptr_nonnull(now);
+    same_matches m;
+    same_matches_open(&m, rewritten[r].before, now->pattern,
+                      REWRITES_CASELESS);
+    for (size_t k = 0; k < now->nexamples; k++) /* merged headers too */
+      date_tries(&m, now->examples[k].text, strlen(now->examples[k].text),
+                 false);
+    for (size_t i = 0; i < ntexts; i++) {
+      rewrites_walk(texts[i], date_tries, &m);
+      /* the searches meta.c makes: every match of the text in turn, and
+       * of its first lines (a header) */
+      size_t n = strlen(texts[i]), end;
+      for (size_t at = 0; at <= n &&
+                          same_matches_try(&m, texts[i], n, at, 0, &end);)
+        at = end;
+      for (size_t cut = 0, lines = 0; cut < n && lines < 40; cut++)
+        if (texts[i][cut] == '\n') {
+          lines++;
+          same_matches_try(&m, texts[i], cut, 0, 0, NULL);
+        }
+    }
+    same_matches_done(&m, rewritten[r].id, 0);
+  }
+  rewrites_texts_free(texts, ntexts);
+}
+END_TEST
+
 START_TEST(empty_text_has_no_metadata) {
   doc d;
   extract(&d, "", 0);
@@ -845,6 +939,7 @@ int main(void) {
   load_corpus();
   tcase_add_loop_test(tc, corpus_agrees_with_gold, 0, (int)nfiles);
   tcase_add_test(tc, province_national_documents_agree);
+  tcase_add_test(tc, rewritten_date_patterns_match_as_before);
   suite_add_tcase(s, tc);
   TCase *tr = tcase_create("rules");
   tcase_add_loop_test(tr, malformed_meta_rules_name_file_and_line, 0,
