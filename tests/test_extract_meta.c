@@ -607,6 +607,34 @@ START_TEST(citations_between_marks_are_found) {
 }
 END_TEST
 
+/* A type word printed alike twice has one kind, read once (refs.c:
+ * type_kind); each spelling its own: "Quyết định" after "Nghị quyết" and
+ * "Nghị định", in capitals, and with a line break inside. */
+START_TEST(type_words_keep_their_kinds) {
+  const char *text =
+      "KẾ HOẠCH\n"
+      "Căn cứ Nghị quyết số 1/NQ-CP; Nghị định số 2/NĐ-CP; Quyết định số "
+      "3/QĐ-UBND; Nghị quyết số 4/NQ-HĐND; QUYẾT ĐỊNH số 5/QĐ-TTg; Quyết\n"
+      "định số 6/QĐ-UBND; Kế hoạch số 7/KH-UBND; Nghị định số 8/NĐ-CP;\n"
+      "I. MỤC ĐÍCH\n";
+  const struct {
+    const char *number, *kind;
+  } kinds[] = {{"1/NQ-CP", "nghi_quyet"},   {"2/NĐ-CP", "nghi_dinh"},
+              {"3/QĐ-UBND", "quyet_dinh"}, {"4/NQ-HĐND", "nghi_quyet"},
+              {"5/QĐ-TTg", "quyet_dinh"},  {"6/QĐ-UBND", "quyet_dinh"},
+              {"7/KH-UBND", "ke_hoach"},   {"8/NĐ-CP", "nghi_dinh"}};
+  doc d;
+  extract(&d, text, strlen(text));
+  for (size_t i = 0; i < sizeof kinds / sizeof *kinds; i++) {
+    const frame_reference *r = find_ref(&d, kinds[i].number);
+    ck_assert_msg(r != NULL, "no reference %s", kinds[i].number);
+    ck_assert_msg(!strcmp(r->kind, kinds[i].kind), "%s: kind %s, not %s",
+                  kinds[i].number, r->kind, kinds[i].kind);
+  }
+  release(&d);
+}
+END_TEST
+
 /* meta.date and meta.date.slash open with a look ahead for where any of
  * their starts can stand (a line start or a blank), so that the search
  * does not try the look-behinds at every other byte of the header.  They
@@ -930,6 +958,7 @@ int main(void) {
   tcase_add_test(tp, glued_number_is_a_citation);
   tcase_add_test(tp, citations_between_marks_are_found);
   tcase_add_test(tp, empty_text_has_no_metadata);
+  tcase_add_test(tp, type_words_keep_their_kinds);
   tcase_add_test(tp, meta_and_ref_rules_pass_their_examples);
   suite_add_tcase(s, tp);
   TCase *tc = tcase_create("corpus");
