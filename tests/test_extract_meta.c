@@ -635,6 +635,41 @@ START_TEST(type_words_keep_their_kinds) {
 }
 END_TEST
 
+/* Sections nest by the styles of their markers, compared as numbers
+ * (sections.c: style_number): a style already open closes the deeper
+ * ones, "1.1" and "1.2" one level below "1.", "1.1.1" deeper, "2)" beside
+ * "1.".  An article ("header=continues") does not end the header: the
+ * plan's title after it is still the title. */
+START_TEST(section_styles_nest) {
+  const char *text =
+      "QUYẾT ĐỊNH\n"
+      "Điều 1. Ban hành kèm theo Quyết định này Kế hoạch\n"
+      "KẾ HOẠCH\n"
+      "Cải cách hành chính năm 2026\n"
+      "I. MỤC ĐÍCH\n"
+      "1. Mục đích\n"
+      "1.1. Thứ nhất\n"
+      "1.1.1. Chi tiết\n"
+      "a) Việc một\n"
+      "1.2 Thứ hai\n"
+      "2) Yêu cầu\n"
+      "II. NHIỆM VỤ\n";
+  const int want_level[] = {1, 2, 3, 4, 5, 6, 4, 3, 2};
+  doc d;
+  extract(&d, text, strlen(text));
+  ck_assert_uint_eq(d.f->nsections, sizeof want_level / sizeof *want_level);
+  for (size_t i = 0; i < d.f->nsections; i++)
+    ck_assert_msg(d.f->sections[i].level == want_level[i],
+                  "section %zu (%s): level %d, not %d", i,
+                  d.f->sections[i].heading, d.f->sections[i].level,
+                  want_level[i]);
+  const char *title = d.f->document.title.value;
+  ck_assert_msg(title && strstr(title, "Cải cách hành chính"), "title: %s",
+                title ? title : "(null)");
+  release(&d);
+}
+END_TEST
+
 /* meta.date and meta.date.slash open with a look ahead for where any of
  * their starts can stand (a line start or a blank), so that the search
  * does not try the look-behinds at every other byte of the header.  They
@@ -959,6 +994,7 @@ int main(void) {
   tcase_add_test(tp, citations_between_marks_are_found);
   tcase_add_test(tp, empty_text_has_no_metadata);
   tcase_add_test(tp, type_words_keep_their_kinds);
+  tcase_add_test(tp, section_styles_nest);
   tcase_add_test(tp, meta_and_ref_rules_pass_their_examples);
   suite_add_tcase(s, tp);
   TCase *tc = tcase_create("corpus");
