@@ -394,8 +394,12 @@ static bool find_period(xctx *x, size_t a, size_t b, const issue *iss,
   rule_list rs = rules_select(x->rules, "meta.period.", NULL);
   const rule *best = NULL;
   size_t best_at = SIZE_MAX;
+  /* a match lies in s[a..b): a rule that needs what it lacks (a line of
+   * the header without a digit) is not run */
+  uint64_t has = rule_features(x->s + a, b - a);
   for (size_t i = 0; i < rs.n; i++)
-    if (rule_scan(rs.items[i], &x->scan, b, a, x->md)) {
+    if (rule_may_match(rs.items[i], has) &&
+        rule_scan(rs.items[i], &x->scan, b, a, x->md)) {
       size_t s, e;
       rule_match_span(x->md, &s, &e);
       if (s < best_at) best = rs.items[i], best_at = s;
