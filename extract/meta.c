@@ -97,6 +97,11 @@ static bool letter_at(const xctx *x, size_t i, bool before) {
   return c > 0 && u_isalpha(c);
 }
 
+/* A text this long has the search for a name's spelling JIT compiled
+ * (about 50,000 instructions, the interpreter's search of 15 KB): a plan
+ * finds the name early, a text of many plans may search far. */
+enum { SPELLING_JIT_TEXT = 1 << 20 };
+
 /* The spelling of a name printed in capitals ("HỒNG LỘC"): the first
  * mixed-case occurrence of the same words in the text, else its title
  * case by ICU ("Hồng Lộc").  A name with lower-case letters is kept. */
@@ -126,9 +131,11 @@ static const char *spelling(xctx *x, size_t a, size_t b) {
                                       NULL)
                       : NULL;
   if (re) {
-    /* it may run over the whole text, once per occurrence: JIT, and no
-     * UTF-8 check of the canonical text on every call */
-    (void)pcre2_jit_compile(re, PCRE2_JIT_COMPLETE);
+    /* it may run over the whole text, once per occurrence (no UTF-8 check
+     * of the canonical text on every call): JIT for a long text only, as
+     * compiling costs as much as the interpreter's search of a plan */
+    if (x->n >= SPELLING_JIT_TEXT)
+      (void)pcre2_jit_compile(re, PCRE2_JIT_COMPLETE);
     pcre2_match_data *md = pcre2_match_data_create(1, NULL);
     size_t from = 0;
     while (md && from < x->n &&

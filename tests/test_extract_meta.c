@@ -343,6 +343,36 @@ START_TEST(capitals_and_no_parent) {
 }
 END_TEST
 
+/* A place printed in capitals takes its spelling from the text, however
+ * far on it is printed in mixed case (meta.c: spelling, searched by the
+ * interpreter in a plan and by JIT code in a text of a MiB or more): here
+ * "Xuân lộc", which the title case ("Xuân Lộc") would not give. */
+static void spelled_far_on(size_t filler_lines) {
+  const char *head = "UBND XÃ XUÂN LỘC\nKẾ HOẠCH\nCải cách hành chính năm "
+                     "2026\nI. MỤC TIÊU\n";
+  const char *filler = "- Rà soát thủ tục hành chính của các bộ phận.\n";
+  const char *tail = "- Giao Văn phòng xã Xuân lộc theo dõi.\n";
+  size_t hn = strlen(head), fn = strlen(filler), tn = strlen(tail);
+  size_t n = hn + filler_lines * fn + tn;
+  char *text = malloc(n + 1);
+  ck_assert_ptr_nonnull(text);
+  memcpy(text, head, hn);
+  for (size_t i = 0; i < filler_lines; i++) memcpy(text + hn + i * fn, filler, fn);
+  memcpy(text + n - tn, tail, tn + 1);
+  doc d;
+  extract(&d, text, n);
+  check_field(&d, "place", &d.f->document.place, "Xuân lộc", "XUÂN LỘC",
+              "meta.");
+  release(&d);
+  free(text);
+}
+
+START_TEST(capitals_spelled_as_printed_far_on) {
+  spelled_far_on(10);
+  spelled_far_on((1u << 20) / 40); /* past SPELLING_JIT_TEXT */
+}
+END_TEST
+
 /* ---- the ways plans are published --------------------------------------- */
 
 /* An expected document field: its value, the original text of its span
@@ -988,6 +1018,7 @@ int main(void) {
   tcase_add_test(tp, decision_issuing_a_plan_for_years);
   tcase_add_test(tp, plan_without_header);
   tcase_add_test(tp, capitals_and_no_parent);
+  tcase_add_test(tp, capitals_spelled_as_printed_far_on);
   tcase_add_loop_test(tp, published_forms, 0,
                       (int)(sizeof forms / sizeof *forms));
   tcase_add_test(tp, glued_number_is_a_citation);
