@@ -253,7 +253,7 @@ $(BUILD)/fuzz/%: $(BUILD)/obj/tests/fuzz/%.o $(BUILD)/libcchc.a
 # the side-by-side tries of tests/rewrites.c, used by three tests (and its
 # corpus walk by test_extract_tasks).
 REWRITES_TESTS := test_extract_targets test_extract_deadlines test_extract_units \
-    test_extract_tasks
+    test_extract_tasks test_extract_meta
 $(REWRITES_TESTS:%=$(BUILD)/tests/%): $(BUILD)/tests/%: $(BUILD)/obj/tests/%.o \
     $(BUILD)/obj/tests/rewrites.o $(HARNESS) $(BUILD)/libcchc.a
 	@mkdir -p $(dir $@)

@@ -97,6 +97,11 @@ static bool letter_at(const xctx *x, size_t i, bool before) {
   return c > 0 && u_isalpha(c);
 }
 
+/* A text this long has the search for a name's spelling JIT compiled
+ * (about 50,000 instructions, the interpreter's search of 15 KB): a plan
+ * finds the name early, a text of many plans may search far. */
+enum { SPELLING_JIT_TEXT = 1 << 20 };
+
 /* The spelling of a name printed in capitals ("HỒNG LỘC"): the first
  * mixed-case occurrence of the same words in the text, else its title
  * case by ICU ("Hồng Lộc").  A name with lower-case letters is kept. */
@@ -126,9 +131,11 @@ static const char *spelling(xctx *x, size_t a, size_t b) {
                                       NULL)
                       : NULL;
   if (re) {
-    /* it may run over the whole text, once per occurrence: JIT, and no
-     * UTF-8 check of the canonical text on every call */
-    (void)pcre2_jit_compile(re, PCRE2_JIT_COMPLETE);
+    /* it may run over the whole text, once per occurrence (no UTF-8 check
+     * of the canonical text on every call): JIT for a long text only, as
+     * compiling costs as much as the interpreter's search of a plan */
+    if (x->n >= SPELLING_JIT_TEXT)
+      (void)pcre2_jit_compile(re, PCRE2_JIT_COMPLETE);
     pcre2_match_data *md = pcre2_match_data_create(1, NULL);
     size_t from = 0;
     while (md && from < x->n &&
@@ -394,8 +401,12 @@ static bool find_period(xctx *x, size_t a, size_t b, const issue *iss,
   rule_list rs = rules_select(x->rules, "meta.period.", NULL);
   const rule *best = NULL;
   size_t best_at = SIZE_MAX;
+  /* a match lies in s[a..b): a rule that needs what it lacks (a line of
+   * the header without a digit) is not run */
+  uint64_t has = rule_features(x->s + a, b - a);
   for (size_t i = 0; i < rs.n; i++)
-    if (rule_scan(rs.items[i], &x->scan, b, a, x->md)) {
+    if (rule_may_match(rs.items[i], has) &&
+        rule_scan(rs.items[i], &x->scan, b, a, x->md)) {
       size_t s, e;
       rule_match_span(x->md, &s, &e);
       if (s < best_at) best = rs.items[i], best_at = s;

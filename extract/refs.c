@@ -27,6 +27,14 @@ typedef struct mention {
   size_t ref; /* entry in f->references */
 } mention;
 
+/* A text whose kind is known: where it is printed (one place stands for
+ * all with the same bytes) and its kind (NULL: none). */
+typedef struct kind_seen {
+  size_t s, e;
+  const char *kind;
+} kind_seen;
+enum { KINDS_SEEN = 16 };
+
 /* At most this many marks make a needs clause that a scan skips to. */
 enum { MARKS_MAX = 3 };
 
@@ -54,6 +62,11 @@ typedef struct refs_state {
   const char **own; /* numbers that are the document's own */
   size_t nown, cap_own;
   meta_subject *subject; /* the plan's subject, read at the first cue */
+  /* The kinds of the type words met so far, by their bytes (kind_of):
+   * a plan cites "Quyết định" and "Nghị quyết" dozens of times, and each
+   * asked the ref.type.* rules again. */
+  kind_seen kinds[KINDS_SEEN];
+  size_t nkinds;
 } refs_state;
 
 static cchc_status nomem(xctx *x) {
@@ -78,6 +91,21 @@ static const char *kind_of(xctx *x, rule_list rs, size_t a, size_t b) {
     if (rule_exec(rs.items[i], x->s + a, b - a, 0, x->md))
       return rule_attr(rs.items[i], "kind");
   return NULL;
+}
+
+/* kind_of(st->types) of the type word s[a..b): the rules see its bytes
+ * alone, so a type word printed alike before has the kind found then. */
+static const char *type_kind(refs_state *st, size_t a, size_t b) {
+  const char *s = st->x->s;
+  for (size_t i = 0; i < st->nkinds; i++) {
+    const kind_seen *k = &st->kinds[i];
+    if (k->e - k->s == b - a && !memcmp(s + k->s, s + a, b - a))
+      return k->kind;
+  }
+  const char *kind = kind_of(st->x, st->types, a, b);
+  if (st->nkinds < KINDS_SEEN)
+    st->kinds[st->nkinds++] = (kind_seen){a, b, kind};
+  return kind;
 }
 
 static bool is_own(const refs_state *st, size_t s, size_t e) {
@@ -241,7 +269,7 @@ static cchc_status typed_mentions(refs_state *st) {
     rule_match_span(x->md, &ms, &me);
     if (!rule_group(st->cite, x->md, "type", &ts, &te)) ts = ms, te = ms;
     if (!rule_group(st->cite, x->md, "number", &ns, &ne)) ns = ms, ne = me;
-    const char *kind = kind_of(x, st->types, ts, te);
+    const char *kind = type_kind(st, ts, te);
     if (!kind) kind = "other";
     size_t first = st->nm, pos = ne;
     mention *m = NULL;

@@ -27,7 +27,7 @@ static void heading_trim(const char *s, size_t hs, size_t *he) {
     (*he)--;
 }
 
-/* Marker style of a rule, as an interned pointer for comparison. */
+/* Marker style of a rule: its `marker`, else its id. */
 static const char *marker_of(const rule *r) {
   const char *m = rule_attr(r, "marker");
   return m ? m : r->id;
@@ -35,16 +35,26 @@ static const char *marker_of(const rule *r) {
 
 /* Decimal markers nest by their number of parts: 1.1 under 1., 2.2.1 under
  * 2.2; give each depth its own style.  `num` is the number without its
- * final punctuation ("2.2.1"). */
-static const char *decimal_style(const char *num, size_t n) {
-  static const char *const styles[] = {"decimal2", "decimal3", "decimal4",
-                                       "decimal5"};
+ * final punctuation ("2.2.1"): the depth's index in DECIMAL_STYLES. */
+static const char *const decimal_styles[] = {"decimal2", "decimal3",
+                                             "decimal4", "decimal5"};
+enum { DECIMAL_STYLES = 4 };
+static size_t decimal_depth(const char *num, size_t n) {
   size_t dots = 0;
   for (size_t i = 0; i < n; i++)
     dots += num[i] == '.';
   if (dots < 1) dots = 1;
-  if (dots > 4) dots = 4;
-  return styles[dots - 1];
+  if (dots > DECIMAL_STYLES) dots = DECIMAL_STYLES;
+  return dots - 1;
+}
+
+/* The number of style name `name` among names[0, *n), added when new:
+ * styles are compared as numbers while the lines are walked. */
+static int style_number(const char **names, size_t *n, const char *name) {
+  size_t k = 0;
+  while (k < *n && strcmp(names[k], name)) k++;
+  if (k == *n) names[(*n)++] = name;
+  return (int)k;
 }
 
 /* Every heading is asked each area rule, and a heading names an area
@@ -212,8 +222,11 @@ static const char *section_id(cchc_frame *f, int n) {
  * once: which part of the plan it numbers and its marker style. */
 typedef struct mark {
   const rule *r;
-  const char *style;     /* marker_of */
+  int style;           /* marker_of, numbered (style_number) */
   bool body, appendix; /* whether it is tried outside / in the appendix */
+  bool decimal;        /* style "decimal": the depth of its number tells */
+  bool opens_appendix; /* style "appendix" */
+  bool continues;      /* `header=continues`: the header goes on after it */
 } mark;
 
 /* Which section rules a line may match, a bit each (file order), told
@@ -284,24 +297,39 @@ cchc_status extract_sections(xctx *x) {
   /* The open levels: each style is on the stack at most once, so the
    * styles there can be (the rules' markers and four decimal depths). */
   struct level {
-    const char *style;
+    int style;
     int sec;
-  } *stack = malloc((marks.n + 4) * sizeof *stack);
+  } *stack = malloc((marks.n + DECIMAL_STYLES) * sizeof *stack);
   mark *mk = malloc((marks.n ? marks.n : 1) * sizeof *mk);
+  const char **names =
+      malloc((marks.n + DECIMAL_STYLES) * sizeof *names); /* of styles */
   area_rule *ar = area_rules_read(areas);
-  if (!stack || !mk || !ar) {
+  if (!stack || !mk || !names || !ar) {
     free(stack);
     free(mk);
+    free(names);
     free(ar);
     return cchc_fail(x->err, CCHC_ERR_NOMEM, "out of memory");
   }
+  /* The attributes the walk asks of a section rule, read once a plan
+   * rather than at each section (a plan has hundreds). */
+  size_t nnames = 0;
+  int decimal_style[DECIMAL_STYLES];
+  for (size_t k = 0; k < DECIMAL_STYLES; k++)
+    decimal_style[k] = style_number(names, &nnames, decimal_styles[k]);
   for (size_t i = 0; i < marks.n; i++) {
     const char *table = rule_attr(marks.items[i], "table");
+    const char *header = rule_attr(marks.items[i], "header");
+    const char *style = marker_of(marks.items[i]);
     mk[i].r = marks.items[i];
-    mk[i].style = marker_of(marks.items[i]);
+    mk[i].style = style_number(names, &nnames, style);
     mk[i].body = !(table && !strcmp(table, "only"));
-    mk[i].appendix = table || !strcmp(mk[i].style, "appendix");
+    mk[i].opens_appendix = !strcmp(style, "appendix");
+    mk[i].appendix = table || mk[i].opens_appendix;
+    mk[i].decimal = !strcmp(style, "decimal");
+    mk[i].continues = header && !strcmp(header, "continues");
   }
+  free(names);
   mark_sieve sv;
   if (!mark_sieve_init(&sv, x, mk, marks.n)) {
     free(stack);
@@ -318,40 +346,40 @@ cchc_status extract_sections(xctx *x) {
     const char *s = x->s + ls;
     size_t n = le - ls;
     uint64_t has = rule_line_has(&x->scan, li);
-    const rule *hit = NULL;
-    const char *style = NULL;
+    const mark *hm = NULL;
     if (sv.on) {
       uint64_t may =
           mark_sieve_line(&sv, x, mk, marks.n, li, s, n, in_appendix);
-      for (; may && !hit; may &= may - 1) {
+      for (; may && !hm; may &= may - 1) {
         size_t i = (size_t)__builtin_ctzll(may);
-        if (rule_exec(mk[i].r, s, n, 0, x->md))
-          hit = mk[i].r, style = mk[i].style;
+        if (rule_exec(mk[i].r, s, n, 0, x->md)) hm = &mk[i];
       }
     }
-    for (size_t i = 0; !sv.on && i < marks.n && !hit; i++) {
+    for (size_t i = 0; !sv.on && i < marks.n && !hm; i++) {
       const rule *m = mk[i].r;
       if (!(in_appendix ? mk[i].appendix : mk[i].body) ||
           !rule_may_match(m, has) ||
           (n && !rule_may_open(m, (unsigned char)s[0])))
         continue;
-      if (rule_exec(m, s, n, 0, x->md)) hit = m, style = mk[i].style;
+      if (rule_exec(m, s, n, 0, x->md)) hm = &mk[i];
     }
-    if (!hit) {
+    if (!hm) {
       ln->section = depth ? stack[depth - 1].sec : -1;
       continue;
     }
+    const rule *hit = hm->r;
+    int style = hm->style;
     size_t ns = 0, ne = 0, hs = n, he = n;
     bool numbered = rule_group(hit, x->md, "num", &ns, &ne) && ne > ns;
     bool headed = rule_group(hit, x->md, "head", &hs, &he);
     heading_trim(s, hs, &he);
-    if (!strcmp(style, "decimal")) style = decimal_style(s + ns, ne - ns);
-    if (!strcmp(style, "appendix")) {
+    if (hm->decimal) style = decimal_style[decimal_depth(s + ns, ne - ns)];
+    if (hm->opens_appendix) {
       in_appendix = true;
       depth = 0; /* the appendix is a top-level part */
     } else {
       int k = depth - 1;
-      while (k >= 0 && strcmp(stack[k].style, style)) k--;
+      while (k >= 0 && stack[k].style != style) k--;
       if (k >= 0) depth = k; /* sibling of an open level */
     }
     frame_section *sec = FRAME_PUSH(f, sections);
@@ -370,9 +398,7 @@ cchc_status extract_sections(xctx *x) {
       sec->area = heading_area(x, ar, areas.n, s + hs, he - hs);
     stack[depth++] = (struct level){style, idx};
     ln->section = idx;
-    const char *header = rule_attr(hit, "header");
-    if (x->first_section_line == x->nlines &&
-        !(header && !strcmp(header, "continues")))
+    if (x->first_section_line == x->nlines && !hm->continues)
       x->first_section_line = li;
   }
   free(stack);

@@ -15,6 +15,8 @@
 #include <jansson.h>
 
 #include "../extract/frame.h"
+#include "../extract/rules.h"
+#include "rewrites.h"
 
 /* ---- fixture: the shipped rules ----------------------------------------- */
 
@@ -341,6 +343,36 @@ START_TEST(capitals_and_no_parent) {
 }
 END_TEST
 
+/* A place printed in capitals takes its spelling from the text, however
+ * far on it is printed in mixed case (meta.c: spelling, searched by the
+ * interpreter in a plan and by JIT code in a text of a MiB or more): here
+ * "Xuân lộc", which the title case ("Xuân Lộc") would not give. */
+static void spelled_far_on(size_t filler_lines) {
+  const char *head = "UBND XÃ XUÂN LỘC\nKẾ HOẠCH\nCải cách hành chính năm "
+                     "2026\nI. MỤC TIÊU\n";
+  const char *filler = "- Rà soát thủ tục hành chính của các bộ phận.\n";
+  const char *tail = "- Giao Văn phòng xã Xuân lộc theo dõi.\n";
+  size_t hn = strlen(head), fn = strlen(filler), tn = strlen(tail);
+  size_t n = hn + filler_lines * fn + tn;
+  char *text = malloc(n + 1);
+  ck_assert_ptr_nonnull(text);
+  memcpy(text, head, hn);
+  for (size_t i = 0; i < filler_lines; i++) memcpy(text + hn + i * fn, filler, fn);
+  memcpy(text + n - tn, tail, tn + 1);
+  doc d;
+  extract(&d, text, n);
+  check_field(&d, "place", &d.f->document.place, "Xuân lộc", "XUÂN LỘC",
+              "meta.");
+  release(&d);
+  free(text);
+}
+
+START_TEST(capitals_spelled_as_printed_far_on) {
+  spelled_far_on(10);
+  spelled_far_on((1u << 20) / 40); /* past SPELLING_JIT_TEXT */
+}
+END_TEST
+
 /* ---- the ways plans are published --------------------------------------- */
 
 /* An expected document field: its value, the original text of its span
@@ -605,6 +637,161 @@ START_TEST(citations_between_marks_are_found) {
 }
 END_TEST
 
+/* A type word printed alike twice has one kind, read once (refs.c:
+ * type_kind); each spelling its own: "Quyết định" after "Nghị quyết" and
+ * "Nghị định", in capitals, and with a line break inside. */
+START_TEST(type_words_keep_their_kinds) {
+  const char *text =
+      "KẾ HOẠCH\n"
+      "Căn cứ Nghị quyết số 1/NQ-CP; Nghị định số 2/NĐ-CP; Quyết định số "
+      "3/QĐ-UBND; Nghị quyết số 4/NQ-HĐND; QUYẾT ĐỊNH số 5/QĐ-TTg; Quyết\n"
+      "định số 6/QĐ-UBND; Kế hoạch số 7/KH-UBND; Nghị định số 8/NĐ-CP;\n"
+      "I. MỤC ĐÍCH\n";
+  const struct {
+    const char *number, *kind;
+  } kinds[] = {{"1/NQ-CP", "nghi_quyet"},   {"2/NĐ-CP", "nghi_dinh"},
+              {"3/QĐ-UBND", "quyet_dinh"}, {"4/NQ-HĐND", "nghi_quyet"},
+              {"5/QĐ-TTg", "quyet_dinh"},  {"6/QĐ-UBND", "quyet_dinh"},
+              {"7/KH-UBND", "ke_hoach"},   {"8/NĐ-CP", "nghi_dinh"}};
+  doc d;
+  extract(&d, text, strlen(text));
+  for (size_t i = 0; i < sizeof kinds / sizeof *kinds; i++) {
+    const frame_reference *r = find_ref(&d, kinds[i].number);
+    ck_assert_msg(r != NULL, "no reference %s", kinds[i].number);
+    ck_assert_msg(!strcmp(r->kind, kinds[i].kind), "%s: kind %s, not %s",
+                  kinds[i].number, r->kind, kinds[i].kind);
+  }
+  release(&d);
+}
+END_TEST
+
+/* Sections nest by the styles of their markers, compared as numbers
+ * (sections.c: style_number): a style already open closes the deeper
+ * ones, "1.1" and "1.2" one level below "1.", "1.1.1" deeper, "2)" beside
+ * "1.".  An article ("header=continues") does not end the header: the
+ * plan's title after it is still the title. */
+START_TEST(section_styles_nest) {
+  const char *text =
+      "QUYẾT ĐỊNH\n"
+      "Điều 1. Ban hành kèm theo Quyết định này Kế hoạch\n"
+      "KẾ HOẠCH\n"
+      "Cải cách hành chính năm 2026\n"
+      "I. MỤC ĐÍCH\n"
+      "1. Mục đích\n"
+      "1.1. Thứ nhất\n"
+      "1.1.1. Chi tiết\n"
+      "a) Việc một\n"
+      "1.2 Thứ hai\n"
+      "2) Yêu cầu\n"
+      "II. NHIỆM VỤ\n";
+  const int want_level[] = {1, 2, 3, 4, 5, 6, 4, 3, 2};
+  doc d;
+  extract(&d, text, strlen(text));
+  ck_assert_uint_eq(d.f->nsections, sizeof want_level / sizeof *want_level);
+  for (size_t i = 0; i < d.f->nsections; i++)
+    ck_assert_msg(d.f->sections[i].level == want_level[i],
+                  "section %zu (%s): level %d, not %d", i,
+                  d.f->sections[i].heading, d.f->sections[i].level,
+                  want_level[i]);
+  const char *title = d.f->document.title.value;
+  ck_assert_msg(title && strstr(title, "Cải cách hành chính"), "title: %s",
+                title ? title : "(null)");
+  release(&d);
+}
+END_TEST
+
+/* meta.date and meta.date.slash open with a look ahead for where any of
+ * their starts can stand (a line start or a blank), so that the search
+ * does not try the look-behinds at every other byte of the header.  They
+ * find what they found before at every position of every corpus line, of
+ * two lines joined, and in the search of each text's start. */
+static const struct {
+  const char *id, *before;
+} rewritten[] = {
+    {"meta.date",
+     "(?m)(?:^|(?<=phúc)[ \\t]+|(?<=\\p{Lu})[ \\t]+(?=Số\\s*:))(?:Số\\b[^\\n]*?[ \\t])?"
+     "\\p{Lu}[\\p{L}.]*(?:[ ]+\\p{Lu}[\\p{L}.]*){0,4}\\s*,\\s*(?<date>ngày\\s+(?<d>\\d{1,2})"
+     "\\s+tháng\\s+(?<m>\\d{1,2})\\s+năm\\s+(?<y>\\d{4}))"},
+    {"meta.date.slash",
+     "(?m)(?:^|(?<=phúc)[ \\t]+|(?<=\\p{Lu})[ \\t]+(?=Số\\s*:))(?:Số\\b[^\\n]*?[ \\t])?"
+     "\\p{Lu}[\\p{L}.]*(?:[ ]+\\p{Lu}[\\p{L}.]*){0,4}\\s*,\\s*(?<date>ngày\\s+(?<d>\\d{1,2})"
+     "\\s*[/.-]\\s*(?<m>\\d{1,2})\\s*[/.-]\\s*(?<y>\\d{4}))"},
+};
+
+static void date_tries(void *ctx, const char *s, size_t n, bool joined) {
+  same_matches *m = ctx;
+  (void)joined;
+  for (size_t a = 0; a <= n; a++)
+    if (a == n || ((unsigned char)s[a] & 0xC0) != 0x80)
+      same_matches_try(m, s, n, a, PCRE2_ANCHORED, NULL);
+}
+
+/* s with each " tháng " and " năm " made "/": the written dates of the
+ * corpus in figures, as meta.date.slash reads them (a copy to free). */
+static char *dates_in_figures(const char *s) {
+  size_t n = strlen(s), o = 0;
+  char *out = malloc(n + 1);
+  ck_assert_ptr_nonnull(out);
+  for (size_t i = 0; i < n;) {
+    size_t k = !strncmp(s + i, " tháng ", strlen(" tháng ")) ? strlen(" tháng ")
+               : !strncmp(s + i, " năm ", strlen(" năm "))   ? strlen(" năm ")
+                                                               : 0;
+    if (k) out[o++] = '/', i += k;
+    else out[o++] = s[i++];
+  }
+  out[o] = '\0';
+  return out;
+}
+
+/* s with its first `lines` line breaks made blanks: a header whose
+ * columns a crawl merged into one line (a copy to free). */
+static char *header_merged(const char *s, size_t lines) {
+  char *out = strdup(s);
+  ck_assert_ptr_nonnull(out);
+  for (char *p = out; lines && (p = strchr(p, '\n')); lines--) *p++ = ' ';
+  return out;
+}
+
+START_TEST(rewritten_date_patterns_match_as_before) {
+  char **texts;
+  size_t ncorpus = rewrites_texts(&texts);
+  size_t ntexts = 4 * ncorpus;
+  texts = realloc(texts, ntexts * sizeof *texts);
+  ck_assert_ptr_nonnull(texts);
+  for (size_t i = 0; i < ncorpus; i++) {
+    texts[ncorpus + i] = dates_in_figures(texts[i]);
+    texts[2 * ncorpus + i] = header_merged(texts[i], 12);
+    texts[3 * ncorpus + i] = header_merged(texts[ncorpus + i], 12);
+  }
+  for (size_t r = 0; r < sizeof rewritten / sizeof *rewritten; r++) {
+    const rule *now = rules_find(rules, rewritten[r].id);
+    ck_assert_ptr_nonnull(now);
+    same_matches m;
+    same_matches_open(&m, rewritten[r].before, now->pattern,
+                      REWRITES_CASELESS);
+    for (size_t k = 0; k < now->nexamples; k++) /* merged headers too */
+      date_tries(&m, now->examples[k].text, strlen(now->examples[k].text),
+                 false);
+    for (size_t i = 0; i < ntexts; i++) {
+      rewrites_walk(texts[i], date_tries, &m);
+      /* the searches meta.c makes: every match of the text in turn, and
+       * of its first lines (a header) */
+      size_t n = strlen(texts[i]), end;
+      for (size_t at = 0; at <= n &&
+                          same_matches_try(&m, texts[i], n, at, 0, &end);)
+        at = end;
+      for (size_t cut = 0, lines = 0; cut < n && lines < 40; cut++)
+        if (texts[i][cut] == '\n') {
+          lines++;
+          same_matches_try(&m, texts[i], cut, 0, 0, NULL);
+        }
+    }
+    same_matches_done(&m, rewritten[r].id, 0);
+  }
+  rewrites_texts_free(texts, ntexts);
+}
+END_TEST
+
 START_TEST(empty_text_has_no_metadata) {
   doc d;
   extract(&d, "", 0);
@@ -831,11 +1018,14 @@ int main(void) {
   tcase_add_test(tp, decision_issuing_a_plan_for_years);
   tcase_add_test(tp, plan_without_header);
   tcase_add_test(tp, capitals_and_no_parent);
+  tcase_add_test(tp, capitals_spelled_as_printed_far_on);
   tcase_add_loop_test(tp, published_forms, 0,
                       (int)(sizeof forms / sizeof *forms));
   tcase_add_test(tp, glued_number_is_a_citation);
   tcase_add_test(tp, citations_between_marks_are_found);
   tcase_add_test(tp, empty_text_has_no_metadata);
+  tcase_add_test(tp, type_words_keep_their_kinds);
+  tcase_add_test(tp, section_styles_nest);
   tcase_add_test(tp, meta_and_ref_rules_pass_their_examples);
   suite_add_tcase(s, tp);
   TCase *tc = tcase_create("corpus");
@@ -845,6 +1035,7 @@ int main(void) {
   load_corpus();
   tcase_add_loop_test(tc, corpus_agrees_with_gold, 0, (int)nfiles);
   tcase_add_test(tc, province_national_documents_agree);
+  tcase_add_test(tc, rewritten_date_patterns_match_as_before);
   suite_add_tcase(s, tc);
   TCase *tr = tcase_create("rules");
   tcase_add_loop_test(tr, malformed_meta_rules_name_file_and_line, 0,
