@@ -1844,6 +1844,21 @@ static bool matches_at(xctx *x, const rule *r, size_t at, size_t end) {
   return rule_exec_until(r, &x->scan, x->s, end, at, at, x->md);
 }
 
+/* Is a match of gated rule i starting at the range's start (g->lo)
+ * barred: a barrier of r stands between there and the first word with a
+ * literal of its chosen clause?  A match holds such a word and no barrier
+ * (gated_match), so it would start after the barrier.  False when g
+ * cannot tell. */
+static bool barred(const xctx *x, const literal_gate *g, size_t i,
+                   const rule *r) {
+  if (!g || !g->worded || !g->nclauses[i] || !r->facts.barrier) return false;
+  size_t read[RULE_LIT_ALTS];
+  for (size_t a = 0; a < RULE_LIT_ALTS; a++) read[a] = SIZE_MAX;
+  size_t k = next_holding(g, &r->facts, g->clause[i], g->first, read);
+  if (k >= g->last) return true; /* no such word: range_may_hold says so */
+  return window_start(g, x, k, g->lo, r->facts.barrier) > g->lo;
+}
+
 /* Asked where each clause of a list may open (a few thousand times in a
  * plan, hardly ever twice at one place and end): only the rules that may
  * start with the byte there are looked at (a tenth of them), and the gate
@@ -1877,7 +1892,8 @@ bool units_may_start(xctx *x, size_t at, size_t end) {
                 : NULL;
         ranged = true;
       }
-      if (may_match(g, i) && matches_at(x, u->items[i], at, end))
+      if (may_match(g, i) && !barred(x, g, i, u->items[i]) &&
+          matches_at(x, u->items[i], at, end))
         return true;
     }
   }
