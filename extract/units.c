@@ -1839,8 +1839,14 @@ static bool may_start_at(const xctx *x, const rule *r, size_t at) {
   return false;
 }
 
-/* Does r match starting at `at`, in the text cut at `end`? */
+/* Does r match starting at `at`, in the text cut at `end`?  A rule whose
+ * searches try its anchored code where a match may start (by its first
+ * words or first bytes: rule_exec) is tried so here too: a search from
+ * `at` up to `at` runs its other code, compiled for these tries alone
+ * (for the names' grammar as much work as the search for units in a
+ * plan). */
 static bool matches_at(xctx *x, const rule *r, size_t at, size_t end) {
+  if (r->first_words || r->by_first) return xmatch_at(x, r, x->s, end, at);
   return rule_exec_until(r, &x->scan, x->s, end, at, at, x->md);
 }
 
