@@ -591,8 +591,9 @@ typedef struct literal_gate {
   const rule_words *words;
   uint64_t *holds; /* holds[w * nbits ...]: literals distinct word w holds */
   /* the runs holding literal l, in order: post_run[post_first[l] ...
-   * post_first[l + 1]), for the literals of posted (those of the
-   * clauses of gated rules; none for the rest) */
+   * post_first[l + 1]), for the literals of the chosen clauses (`clause`;
+   * none for the rest); posted: the literals of the clauses of gated
+   * rules, counted to choose */
   size_t *post_first;
   uint32_t *post_run;
   uint64_t *posted;
@@ -682,9 +683,35 @@ static bool words_search(literal_gate *g, const xctx *x,
                                 w->nwords, g->holds, g->nbits);
 }
 
+/* For each gated rule, the clause whose literals the fewest runs hold:
+ * every match holds one of each clause's, so gated_match goes to the
+ * words of any one of them ("các" leads many clauses and is everywhere;
+ * "quan", "đơn" or "chuyên" are not).  runs_of[l]: the runs holding
+ * literal l. */
+static bool clauses_choose(literal_gate *g, const unit_rules *u,
+                           const size_t *runs_of) {
+  if (!(g->clause = calloc(u->n ? u->n : 1, sizeof *g->clause))) return false;
+  for (size_t i = 0; i < u->n; i++) {
+    const rule_facts *f = &u->items[i]->facts;
+    size_t fewest = SIZE_MAX;
+    for (size_t c = 0; c < g->nclauses[i]; c++) {
+      size_t runs = 0;
+      for (size_t k = 0; k < f->nalts[c]; k++) {
+        size_t l = g->number[f->lits[c][k]->id] - 1;
+        runs += runs_of[l];
+      }
+      if (runs < fewest) {
+        fewest = runs;
+        g->clause[i] = (unsigned char)c;
+      }
+    }
+  }
+  return true;
+}
+
 /* The literals the text holds (whole); the runs that hold any or are too
- * long (held); and for each literal with postings (those of first
- * clauses, which gated_match goes to), the runs whose word holds it.
+ * long (held); the clause each gated rule goes by (clauses_choose); and
+ * for each literal of those clauses, the runs whose word holds it.
  * What a distinct word holds is read once, into the list of its posted
  * literals (word_post); the runs are walked once without a branch on
  * their words (a run too long counts as the word numbered nwords, which
@@ -692,7 +719,7 @@ static bool words_search(literal_gate *g, const xctx *x,
  * word's runs, so that each literal's count is its words' counts; the
  * held runs are then placed along their literals (each literal's start
  * moves to the next one's, and back). */
-static bool postings_build(literal_gate *g) {
+static bool postings_build(literal_gate *g, const unit_rules *u) {
   size_t nwords = g->words->nwords;
   g->post_first = calloc(g->nlits + 1, sizeof *g->post_first);
   g->held = malloc((g->words->nruns + 1) * sizeof *g->held);
@@ -737,6 +764,29 @@ static bool postings_build(literal_gate *g) {
       g->post_first[word_post[p] + 1] += count[w];
   free(holder);
   free(count);
+  /* the clauses gated_match goes by, chosen by those counts; the runs are
+   * placed along their literals only (the others' postings are never
+   * read: each word keeps its posted literals of those clauses) */
+  uint64_t *chosen = ok ? calloc(g->nbits, sizeof *chosen) : NULL;
+  ok = chosen && clauses_choose(g, u, g->post_first + 1);
+  for (size_t i = 0; ok && i < u->n; i++) {
+    const rule_facts *f = &u->items[i]->facts;
+    for (size_t k = 0; g->nclauses[i] && k < f->nalts[g->clause[i]]; k++) {
+      size_t l = g->number[f->lits[g->clause[i]][k]->id] - 1;
+      chosen[l / 64] |= (uint64_t)1 << (l % 64);
+    }
+  }
+  for (size_t l = 0; ok && l < g->nlits; l++)
+    if (!(chosen[l / 64] >> (l % 64) & 1)) g->post_first[l + 1] = 0;
+  for (size_t w = 0, kept = 0; ok && w <= nwords; w++) {
+    size_t from = word_first[w], to = word_first[w + 1];
+    word_first[w] = kept;
+    for (size_t p = from; w < nwords && p < to; p++)
+      if (chosen[word_post[p] / 64] >> (word_post[p] % 64) & 1)
+        word_post[kept++] = word_post[p];
+    if (w == nwords) word_first[w + 1] = kept;
+  }
+  free(chosen);
   if (ok) {
     uint32_t *held = realloc(g->held, (g->nheld + 1) * sizeof *held);
     if (held) g->held = held;
@@ -756,30 +806,6 @@ static bool postings_build(literal_gate *g) {
   if (!ok) return false;
   for (size_t l = g->nlits; l > 0; l--) g->post_first[l] = g->post_first[l - 1];
   g->post_first[0] = 0;
-  return true;
-}
-
-/* For each gated rule, the clause whose literals the fewest runs hold:
- * every match holds one of each clause's, so gated_match goes to the
- * words of any one of them ("các" leads many clauses and is everywhere;
- * "quan", "đơn" or "chuyên" are not). */
-static bool clauses_choose(literal_gate *g, const unit_rules *u) {
-  if (!(g->clause = calloc(u->n ? u->n : 1, sizeof *g->clause))) return false;
-  for (size_t i = 0; i < u->n; i++) {
-    const rule_facts *f = &u->items[i]->facts;
-    size_t fewest = SIZE_MAX;
-    for (size_t c = 0; c < g->nclauses[i]; c++) {
-      size_t runs = 0;
-      for (size_t k = 0; k < f->nalts[c]; k++) {
-        size_t l = g->number[f->lits[c][k]->id] - 1;
-        runs += g->post_first[l + 1] - g->post_first[l];
-      }
-      if (runs < fewest) {
-        fewest = runs;
-        g->clause[i] = (unsigned char)c;
-      }
-    }
-  }
   return true;
 }
 
@@ -863,7 +889,7 @@ static literal_gate *literal_gate_build(const xctx *x, const unit_rules *u,
   g->lits = lits;
   g->worded = worded;
   if (worded && (!words_read(g, x) || !words_search(g, x, lits) ||
-                 !postings_build(g) || !clauses_choose(g, u)))
+                 !postings_build(g, u)))
     goto fail;
   return g;
 fail:
