@@ -1029,7 +1029,7 @@ enum { AHEAD_REACH = 4096 };
  * of the run before, read over from its start (none lies before the
  * range's first run after `done`: it is the first to end after the
  * range's start). */
-static size_t window_start(const literal_gate *g, const xctx *x, size_t k,
+static CCHC_INLINE size_t window_start(const literal_gate *g, const xctx *x, size_t k,
                            size_t done, uint64_t barrier) {
   const unsigned char *s = (const unsigned char *)x->s;
   size_t b = g->words->run_at[k];
@@ -1048,7 +1048,7 @@ static size_t window_start(const literal_gate *g, const xctx *x, size_t k,
 /* The first run from k on whose word holds a literal of f's clause c
  * (g->words->nruns: none).  at[a] is where the runs of its literal a are read
  * from (SIZE_MAX: not yet): k only grows along one search. */
-static size_t next_holding(const literal_gate *g, const rule_facts *f,
+static CCHC_INLINE size_t next_holding(const literal_gate *g, const rule_facts *f,
                            size_t c, size_t k, size_t *at) {
   size_t best = g->words->nruns;
   for (size_t a = 0; a < f->nalts[c]; a++) {
