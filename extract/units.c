@@ -591,8 +591,9 @@ typedef struct literal_gate {
   const rule_words *words;
   uint64_t *holds; /* holds[w * nbits ...]: literals distinct word w holds */
   /* the runs holding literal l, in order: post_run[post_first[l] ...
-   * post_first[l + 1]), for the literals of posted (those of the
-   * clauses of gated rules; none for the rest) */
+   * post_first[l + 1]), for the literals of the chosen clauses (`clause`;
+   * none for the rest); posted: the literals of the clauses of gated
+   * rules, counted to choose */
   size_t *post_first;
   uint32_t *post_run;
   uint64_t *posted;
@@ -682,9 +683,35 @@ static bool words_search(literal_gate *g, const xctx *x,
                                 w->nwords, g->holds, g->nbits);
 }
 
+/* For each gated rule, the clause whose literals the fewest runs hold:
+ * every match holds one of each clause's, so gated_match goes to the
+ * words of any one of them ("các" leads many clauses and is everywhere;
+ * "quan", "đơn" or "chuyên" are not).  runs_of[l]: the runs holding
+ * literal l. */
+static bool clauses_choose(literal_gate *g, const unit_rules *u,
+                           const size_t *runs_of) {
+  if (!(g->clause = calloc(u->n ? u->n : 1, sizeof *g->clause))) return false;
+  for (size_t i = 0; i < u->n; i++) {
+    const rule_facts *f = &u->items[i]->facts;
+    size_t fewest = SIZE_MAX;
+    for (size_t c = 0; c < g->nclauses[i]; c++) {
+      size_t runs = 0;
+      for (size_t k = 0; k < f->nalts[c]; k++) {
+        size_t l = g->number[f->lits[c][k]->id] - 1;
+        runs += runs_of[l];
+      }
+      if (runs < fewest) {
+        fewest = runs;
+        g->clause[i] = (unsigned char)c;
+      }
+    }
+  }
+  return true;
+}
+
 /* The literals the text holds (whole); the runs that hold any or are too
- * long (held); and for each literal with postings (those of first
- * clauses, which gated_match goes to), the runs whose word holds it.
+ * long (held); the clause each gated rule goes by (clauses_choose); and
+ * for each literal of those clauses, the runs whose word holds it.
  * What a distinct word holds is read once, into the list of its posted
  * literals (word_post); the runs are walked once without a branch on
  * their words (a run too long counts as the word numbered nwords, which
@@ -692,7 +719,7 @@ static bool words_search(literal_gate *g, const xctx *x,
  * word's runs, so that each literal's count is its words' counts; the
  * held runs are then placed along their literals (each literal's start
  * moves to the next one's, and back). */
-static bool postings_build(literal_gate *g) {
+static bool postings_build(literal_gate *g, const unit_rules *u) {
   size_t nwords = g->words->nwords;
   g->post_first = calloc(g->nlits + 1, sizeof *g->post_first);
   g->held = malloc((g->words->nruns + 1) * sizeof *g->held);
@@ -737,6 +764,29 @@ static bool postings_build(literal_gate *g) {
       g->post_first[word_post[p] + 1] += count[w];
   free(holder);
   free(count);
+  /* the clauses gated_match goes by, chosen by those counts; the runs are
+   * placed along their literals only (the others' postings are never
+   * read: each word keeps its posted literals of those clauses) */
+  uint64_t *chosen = ok ? calloc(g->nbits, sizeof *chosen) : NULL;
+  ok = chosen && clauses_choose(g, u, g->post_first + 1);
+  for (size_t i = 0; ok && i < u->n; i++) {
+    const rule_facts *f = &u->items[i]->facts;
+    for (size_t k = 0; g->nclauses[i] && k < f->nalts[g->clause[i]]; k++) {
+      size_t l = g->number[f->lits[g->clause[i]][k]->id] - 1;
+      chosen[l / 64] |= (uint64_t)1 << (l % 64);
+    }
+  }
+  for (size_t l = 0; ok && l < g->nlits; l++)
+    if (!(chosen[l / 64] >> (l % 64) & 1)) g->post_first[l + 1] = 0;
+  for (size_t w = 0, kept = 0; ok && w <= nwords; w++) {
+    size_t from = word_first[w], to = word_first[w + 1];
+    word_first[w] = kept;
+    for (size_t p = from; w < nwords && p < to; p++)
+      if (chosen[word_post[p] / 64] >> (word_post[p] % 64) & 1)
+        word_post[kept++] = word_post[p];
+    if (w == nwords) word_first[w + 1] = kept;
+  }
+  free(chosen);
   if (ok) {
     uint32_t *held = realloc(g->held, (g->nheld + 1) * sizeof *held);
     if (held) g->held = held;
@@ -756,30 +806,6 @@ static bool postings_build(literal_gate *g) {
   if (!ok) return false;
   for (size_t l = g->nlits; l > 0; l--) g->post_first[l] = g->post_first[l - 1];
   g->post_first[0] = 0;
-  return true;
-}
-
-/* For each gated rule, the clause whose literals the fewest runs hold:
- * every match holds one of each clause's, so gated_match goes to the
- * words of any one of them ("các" leads many clauses and is everywhere;
- * "quan", "đơn" or "chuyên" are not). */
-static bool clauses_choose(literal_gate *g, const unit_rules *u) {
-  if (!(g->clause = calloc(u->n ? u->n : 1, sizeof *g->clause))) return false;
-  for (size_t i = 0; i < u->n; i++) {
-    const rule_facts *f = &u->items[i]->facts;
-    size_t fewest = SIZE_MAX;
-    for (size_t c = 0; c < g->nclauses[i]; c++) {
-      size_t runs = 0;
-      for (size_t k = 0; k < f->nalts[c]; k++) {
-        size_t l = g->number[f->lits[c][k]->id] - 1;
-        runs += g->post_first[l + 1] - g->post_first[l];
-      }
-      if (runs < fewest) {
-        fewest = runs;
-        g->clause[i] = (unsigned char)c;
-      }
-    }
-  }
   return true;
 }
 
@@ -863,7 +889,7 @@ static literal_gate *literal_gate_build(const xctx *x, const unit_rules *u,
   g->lits = lits;
   g->worded = worded;
   if (worded && (!words_read(g, x) || !words_search(g, x, lits) ||
-                 !postings_build(g) || !clauses_choose(g, u)))
+                 !postings_build(g, u)))
     goto fail;
   return g;
 fail:
@@ -1003,7 +1029,7 @@ enum { AHEAD_REACH = 4096 };
  * of the run before, read over from its start (none lies before the
  * range's first run after `done`: it is the first to end after the
  * range's start). */
-static size_t window_start(const literal_gate *g, const xctx *x, size_t k,
+static CCHC_INLINE size_t window_start(const literal_gate *g, const xctx *x, size_t k,
                            size_t done, uint64_t barrier) {
   const unsigned char *s = (const unsigned char *)x->s;
   size_t b = g->words->run_at[k];
@@ -1022,7 +1048,7 @@ static size_t window_start(const literal_gate *g, const xctx *x, size_t k,
 /* The first run from k on whose word holds a literal of f's clause c
  * (g->words->nruns: none).  at[a] is where the runs of its literal a are read
  * from (SIZE_MAX: not yet): k only grows along one search. */
-static size_t next_holding(const literal_gate *g, const rule_facts *f,
+static CCHC_INLINE size_t next_holding(const literal_gate *g, const rule_facts *f,
                            size_t c, size_t k, size_t *at) {
   size_t best = g->words->nruns;
   for (size_t a = 0; a < f->nalts[c]; a++) {
@@ -1839,9 +1865,30 @@ static bool may_start_at(const xctx *x, const rule *r, size_t at) {
   return false;
 }
 
-/* Does r match starting at `at`, in the text cut at `end`? */
+/* Does r match starting at `at`, in the text cut at `end`?  A rule whose
+ * searches try its anchored code where a match may start (by its first
+ * words or first bytes: rule_exec) is tried so here too: a search from
+ * `at` up to `at` runs its other code, compiled for these tries alone
+ * (for the names' grammar as much work as the search for units in a
+ * plan). */
 static bool matches_at(xctx *x, const rule *r, size_t at, size_t end) {
+  if (r->first_words || r->by_first) return xmatch_at(x, r, x->s, end, at);
   return rule_exec_until(r, &x->scan, x->s, end, at, at, x->md);
+}
+
+/* Is a match of gated rule i starting at the range's start (g->lo)
+ * barred: a barrier of r stands between there and the first word with a
+ * literal of its chosen clause?  A match holds such a word and no barrier
+ * (gated_match), so it would start after the barrier.  False when g
+ * cannot tell. */
+static bool barred(const xctx *x, const literal_gate *g, size_t i,
+                   const rule *r) {
+  if (!g || !g->worded || !g->nclauses[i] || !r->facts.barrier) return false;
+  size_t read[RULE_LIT_ALTS];
+  for (size_t a = 0; a < RULE_LIT_ALTS; a++) read[a] = SIZE_MAX;
+  size_t k = next_holding(g, &r->facts, g->clause[i], g->first, read);
+  if (k >= g->last) return true; /* no such word: range_may_hold says so */
+  return window_start(g, x, k, g->lo, r->facts.barrier) > g->lo;
 }
 
 /* Asked where each clause of a list may open (a few thousand times in a
@@ -1877,7 +1924,8 @@ bool units_may_start(xctx *x, size_t at, size_t end) {
                 : NULL;
         ranged = true;
       }
-      if (may_match(g, i) && matches_at(x, u->items[i], at, end))
+      if (may_match(g, i) && !barred(x, g, i, u->items[i]) &&
+          matches_at(x, u->items[i], at, end))
         return true;
     }
   }

@@ -1314,15 +1314,19 @@ static void check_gate(const char *src, size_t len, const char *level,
     size_t le = nl ? (size_t)(nl - g.x.s) : g.x.n;
     same_in_range(&g, &u, ls, le, what);
     if (prev != SIZE_MAX) same_in_range(&g, &u, prev, le, what);
+    /* at the first words of the line, also after punctuation ("Giao,
+     * UBND xã"): a rule barred there by a barrier before its words */
     size_t k = ls;
     while (k < le && g.x.s[k] == ' ') k++;
-    if (k < le) {
+    for (size_t w = 0; w < WORDS_ASKED && k < le; w++) {
       xunits q = {0};
       units_find_named(&u.x, k, le, &q);
       ck_assert_msg(units_may_start(&g.x, k, le) || !q.n || q.items[0].start != k,
                     "%s: a unit opens at %zu: '%.*s'", what, k, (int)(le - k),
                     g.x.s + k);
       xunits_free(&q);
+      while (k < le && g.x.s[k] != ' ') k++;
+      while (k < le && g.x.s[k] == ' ') k++;
     }
     prev = ls;
     ls = le + 1;
