@@ -1794,12 +1794,13 @@ static bool write_pass(layout *L, const cchc_mbuf *md, cchc_mbuf *out,
         }
         emit_dirty(&e);
       }
-      /* A newline or a blank where the newline was, in place right after
-       * the line copied before: md's newline itself, its map included, the
-       * byte written over (it is read no more). */
+      /* A newline or a blank in place right after the line copied before,
+       * over the byte that ends it (its newline, or a blank after it; it
+       * is read no more), that byte's map kept, which is where the
+       * separator maps (separator_offset), whatever lies between it and l
+       * (blank lines, a page number: dropped). */
       bool over = !e.skip && out->data == md->data && how != GLUE &&
-                  e.k.ce == prev->end && e.k.ce > e.k.cs &&
-                  l->start == prev->end + 1;
+                  e.k.ce == prev->end && e.k.ce > e.k.cs;
       /* (needed where a separator is written, and for a join's repair
        * where the log lists its repairs: a log that only counts them,
        * as a frame's, takes none) */

@@ -2674,6 +2674,38 @@ START_TEST(single_spaced_blocks) {
 }
 END_TEST
 
+/* A line break that layout keeps or turns into a blank is written in
+ * place, over the byte that ends the line before it (its newline, or a
+ * blank after it), whatever lies between it and the next line (blank
+ * lines, blanks, a page number): the separator maps where the content
+ * before it ends in the source, as one written anew there would. */
+START_TEST(layout_separator_in_place_maps_line_end) {
+  static const char *const ins[] = {
+      "Một dòng.  \n\n  \n- Hai dòng\n",
+      "Kế hoạch của\n\n5\n\nthực hiện tốt\n\n\nTrang sau\n",
+      "Kế hoạch của   \nthực hiện\t \n  \n1. Mục tiêu  \n\n2. Yêu cầu\n",
+      "Nội dung của\n\nkế hoạch.  \n\n- Một\n\n  \n- Hai \n"};
+  for (size_t c = 0; c < sizeof ins / sizeof *ins; c++) {
+    cchc_text *t = must_norm(ins[c], strlen(ins[c]), 0, CCHC_ENC_AUTO);
+    const char *s = cchc_text_data(t);
+    size_t n = cchc_text_len(t), seps = 0;
+    for (size_t i = 1; i < n; i++) {
+      if ((s[i] != '\n' && s[i] != ' ') || (unsigned char)s[i - 1] >= 0x80 ||
+          s[i - 1] == ' ' || s[i - 1] == '\n')
+        continue;
+      seps++;
+      ck_assert_msg(cchc_text_source_offset(t, i) ==
+                        cchc_text_source_offset(t, i - 1) + 1,
+                    "case %zu: byte %zu maps to %zu, the one before to %zu",
+                    c, i, cchc_text_source_offset(t, i),
+                    cchc_text_source_offset(t, i - 1));
+    }
+    ck_assert_uint_ge(seps, 2);
+    cchc_text_free(t);
+  }
+}
+END_TEST
+
 /* The blocks a layout pass joined carry their code points, counted as
  * their lines were written, and say that no broken hyphen formed at a
  * join: the next pass takes both rather than read the block again
@@ -2859,6 +2891,7 @@ int main(void) {
   tcase_add_test(tc, offsets_invariant_plans);
   tcase_add_test(tc, offsets_invariant_random);
   tcase_add_test(tc, layout_joined_blocks_counted);
+  tcase_add_test(tc, layout_separator_in_place_maps_line_end);
   suite_add_tcase(s, tc);
 
   return harness_run(s);
