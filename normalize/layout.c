@@ -1456,7 +1456,7 @@ static void emit_dirty(emitter *e) {
 
 /* The last block is written: a changed one whose lines all went as they
  * were says so. */
-static void block_close(layout *L) {
+static CCHC_INLINE void block_close(layout *L) {
   if (L->nblocks && L->open_plain && L->blocks[L->nblocks - 1].from == NO_LINE)
     L->blocks[L->nblocks - 1].from =
         L->open_dash_blank ? NO_LINE_PLAIN
@@ -1730,7 +1730,9 @@ static bool write_pass(layout *L, const cchc_mbuf *md, cchc_mbuf *out,
       bool fixed_wrap = m.fixed && !prev->terminal && !prev->lone_num &&
                         reaches_margin(&m, prev, 75) &&
                         !word_fits(&m, prev, l, md->data);
-      bool acronym = l->all_caps && first_word(md->data, l) >= l->cplen - 1;
+      /* (asked only of a fixed-width wrap) */
+      bool acronym = fixed_wrap && l->all_caps &&
+                     first_word(md->data, l) >= l->cplen - 1;
       if (fixed_wrap && prev->all_caps)
         fixed_wrap = l->all_caps;
       else if (fixed_wrap && l->all_caps && !acronym)
