@@ -1371,15 +1371,33 @@ static bool word_fits(const model *m, const line *a, const line *b,
  * (classify_content) without reading all of it. */
 #define NO_LINE_PLAIN (UINT32_MAX - 1)
 
-/* A line written by a pass: the line it copies, or NO_LINE or
- * NO_LINE_PLAIN.  Where it starts in the output is found again after the
- * line before it (4 bytes a line written, a million at once in a long
- * text). */
+/* Such a block where no blank went right after a '-' at a join, so that
+ * no broken hyphen formed (its lines had none; a join by nothing writes
+ * no blank, and a code broken across a join is "X-" and the join's
+ * blank): JOINED_PLAIN plus its code points, counted as its lines were
+ * written (at most LINE_CPLEN_MAX), which the next pass takes rather
+ * than count them again.  Above every line index (a line is content and
+ * a newline, and offsets are 32 bits: at most 2^31 lines), below
+ * NO_LINE_PLAIN. */
+#define JOINED_PLAIN ((uint32_t)1 << 31)
+_Static_assert(JOINED_PLAIN + LINE_CPLEN_MAX < NO_LINE_PLAIN,
+               "joined blocks apart from NO_LINE_PLAIN");
+
+/* A line written by a pass: the line it copies, or NO_LINE, NO_LINE_PLAIN
+ * or JOINED_PLAIN + code points.  Where it starts in the output is found
+ * again after the line before it (4 bytes a line written, a million at
+ * once in a long text). */
 typedef struct block {
   uint32_t from;
 } block;
 
-static bool block_copies(block b) { return b.from < NO_LINE_PLAIN; }
+static bool block_copies(block b) { return b.from < JOINED_PLAIN; }
+static bool block_joined(block b) {
+  return b.from >= JOINED_PLAIN && b.from < NO_LINE_PLAIN;
+}
+
+bool layout_check_joined = false;
+size_t layout_joined_blocks = 0, layout_joined_wrong = 0;
 
 /* The state of layout from one pass to the next: the lines of the text a
  * pass reads, and the blocks it writes.  A pass whose model is the one
@@ -1391,6 +1409,10 @@ typedef struct layout {
   block *blocks; /* per line written (the lines of the output) */
   size_t nblocks, blocks_cap;
   bool open_plain; /* the last block's lines all went as they were */
+  /* (while open_plain) the code points written to it, and whether a
+   * blank went right after a '-' at a join */
+  uint32_t open_cps;
+  bool open_dash_blank;
   model prior;     /* the model of the pass before */
   bool has_prior;  /* (not for the first pass, nor after Markdown) */
   bool last_same;  /* the last line was the last one of that pass too */
@@ -1434,9 +1456,13 @@ static void emit_dirty(emitter *e) {
 
 /* The last block is written: a changed one whose lines all went as they
  * were says so. */
-static void block_close(layout *L) {
+static CCHC_INLINE void block_close(layout *L) {
   if (L->nblocks && L->open_plain && L->blocks[L->nblocks - 1].from == NO_LINE)
-    L->blocks[L->nblocks - 1].from = NO_LINE_PLAIN;
+    L->blocks[L->nblocks - 1].from =
+        L->open_dash_blank ? NO_LINE_PLAIN
+                           : JOINED_PLAIN + (L->open_cps < LINE_CPLEN_MAX
+                                                 ? L->open_cps
+                                                 : LINE_CPLEN_MAX);
 }
 
 /* Start a block of output at the end of `out`. */
@@ -1453,6 +1479,8 @@ static void block_open(emitter *e, uint32_t from) {
   }
   L->blocks[L->nblocks++] = (block){from};
   L->open_plain = true;
+  L->open_cps = 0;
+  L->open_dash_blank = false;
 }
 
 /* The block being written is no copy of one line. */
@@ -1472,6 +1500,7 @@ static bool put_content(emitter *e, const line *l) {
   if (!plain || l->cplen >= LINE_CPLEN_MAX)
     e->L->open_plain = false;
   if (plain) {
+    e->L->open_cps += l->cplen; /* (< LINE_CPLEN_MAX: a sum of few) */
     if (emit_len(e) != l->start)
       emit_dirty(e);
     if (e->skip)
@@ -1601,6 +1630,8 @@ static size_t clean_run(emitter *e, const line *ls, size_t cnt, size_t j,
   for (size_t i = j; i < k; i++)
     L->blocks[L->nblocks++] = (block){(uint32_t)i};
   L->open_plain = ls[k - 1].cplen < LINE_CPLEN_MAX;
+  L->open_cps = ls[k - 1].cplen;
+  L->open_dash_blank = false;
   if (e->skip)
     e->out->len = ls[k - 1].end;
   else
@@ -1677,6 +1708,7 @@ static bool write_pass(layout *L, const cchc_mbuf *md, cchc_mbuf *out,
           copier_flush(&e.k);
           cchc_mbuf_put(out, &punct, 1, cchc_mbuf_src(md, l->end - 1, NULL));
           block_changed(&e);
+          L->open_cps++;
         }
         continue;
       }
@@ -1698,7 +1730,9 @@ static bool write_pass(layout *L, const cchc_mbuf *md, cchc_mbuf *out,
       bool fixed_wrap = m.fixed && !prev->terminal && !prev->lone_num &&
                         reaches_margin(&m, prev, 75) &&
                         !word_fits(&m, prev, l, md->data);
-      bool acronym = l->all_caps && first_word(md->data, l) >= l->cplen - 1;
+      /* (asked only of a fixed-width wrap) */
+      bool acronym = fixed_wrap && l->all_caps &&
+                     first_word(md->data, l) >= l->cplen - 1;
       if (fixed_wrap && prev->all_caps)
         fixed_wrap = l->all_caps;
       else if (fixed_wrap && l->all_caps && !acronym)
@@ -1762,12 +1796,13 @@ static bool write_pass(layout *L, const cchc_mbuf *md, cchc_mbuf *out,
         }
         emit_dirty(&e);
       }
-      /* A newline or a blank where the newline was, in place right after
-       * the line copied before: md's newline itself, its map included, the
-       * byte written over (it is read no more). */
+      /* A newline or a blank in place right after the line copied before,
+       * over the byte that ends it (its newline, or a blank after it; it
+       * is read no more), that byte's map kept, which is where the
+       * separator maps (separator_offset), whatever lies between it and l
+       * (blank lines, a page number: dropped). */
       bool over = !e.skip && out->data == md->data && how != GLUE &&
-                  e.k.ce == prev->end && e.k.ce > e.k.cs &&
-                  l->start == prev->end + 1;
+                  e.k.ce == prev->end && e.k.ce > e.k.cs;
       /* (needed where a separator is written, and for a join's repair
        * where the log lists its repairs: a log that only counts them,
        * as a frame's, takes none) */
@@ -1776,6 +1811,8 @@ static bool write_pass(layout *L, const cchc_mbuf *md, cchc_mbuf *out,
         at = separator_offset(&e, prev);
       if (how == SPACE) {
         cchc_log_fixed(log, CCHC_REPAIR_LINE_JOIN, at, "wrapped line rejoined");
+        L->open_cps++;
+        L->open_dash_blank |= md->data[prev->end - 1] == '-';
       }
       if (how == GLUE)
         cchc_log_fixed(log, CCHC_REPAIR_HYPHEN_JOIN, at,
@@ -1920,6 +1957,16 @@ static void reread_lines(layout *L, const cchc_mbuf *text) {
       l->start = (uint32_t)p;
       l->end = (uint32_t)e;
       l->lead_space = l->trail_space = l->held = false;
+    } else if (block_joined(b[k]) && e > p) {
+      /* as NO_LINE_PLAIN, its code points counted and no broken hyphen */
+      size_t cps = b[k].from - JOINED_PLAIN;
+      if (layout_check_joined) {
+        size_t count = cchc_utf8_count(s + p, e - p);
+        layout_joined_blocks++;
+        layout_joined_wrong += (count < LINE_CPLEN_MAX ? count : LINE_CPLEN_MAX) != cps ||
+                               has_broken_hyphen(s, p, e);
+      }
+      classify_content(s, p, e, cps, true, l);
     } else if (b[k].from == NO_LINE_PLAIN && e > p) {
       /* lines joined as they were, each plain, by a blank or nothing: no
        * tab or run of blanks, only a broken hyphen may have formed */

@@ -122,4 +122,12 @@ cchc_status cchc_layout(cchc_mbuf *text, const cchc_edits *edits,
                                          size_t *bytes),
                         void *settled_arg, cchc_error *err);
 
+/* For tests only (false in use): layout counts again the code points of
+ * each block it joined (JOINED_PLAIN), which it took as its lines were
+ * written, and looks for a broken hyphen in it; layout_joined_wrong
+ * counts those whose count or plainness was wrong, of
+ * layout_joined_blocks. */
+extern bool layout_check_joined;
+extern size_t layout_joined_blocks, layout_joined_wrong;
+
 #endif

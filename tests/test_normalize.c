@@ -7,6 +7,7 @@
 #include <utf8proc.h>
 
 #include "../common/internal.h"
+#include "../normalize/normalize.h"
 
 #include <dirent.h>
 #include <stdbool.h>
@@ -2673,6 +2674,103 @@ START_TEST(single_spaced_blocks) {
 }
 END_TEST
 
+/* A line break that layout keeps or turns into a blank is written in
+ * place, over the byte that ends the line before it (its newline, or a
+ * blank after it), whatever lies between it and the next line (blank
+ * lines, blanks, a page number): the separator maps where the content
+ * before it ends in the source, as one written anew there would. */
+START_TEST(layout_separator_in_place_maps_line_end) {
+  static const char *const ins[] = {
+      "Một dòng.  \n\n  \n- Hai dòng\n",
+      "Kế hoạch của\n\n5\n\nthực hiện tốt\n\n\nTrang sau\n",
+      "Kế hoạch của   \nthực hiện\t \n  \n1. Mục tiêu  \n\n2. Yêu cầu\n",
+      "Nội dung của\n\nkế hoạch.  \n\n- Một\n\n  \n- Hai \n"};
+  for (size_t c = 0; c < sizeof ins / sizeof *ins; c++) {
+    cchc_text *t = must_norm(ins[c], strlen(ins[c]), 0, CCHC_ENC_AUTO);
+    const char *s = cchc_text_data(t);
+    size_t n = cchc_text_len(t), seps = 0;
+    for (size_t i = 1; i < n; i++) {
+      if ((s[i] != '\n' && s[i] != ' ') || (unsigned char)s[i - 1] >= 0x80 ||
+          s[i - 1] == ' ' || s[i - 1] == '\n')
+        continue;
+      seps++;
+      ck_assert_msg(cchc_text_source_offset(t, i) ==
+                        cchc_text_source_offset(t, i - 1) + 1,
+                    "case %zu: byte %zu maps to %zu, the one before to %zu",
+                    c, i, cchc_text_source_offset(t, i),
+                    cchc_text_source_offset(t, i - 1));
+    }
+    ck_assert_uint_ge(seps, 2);
+    cchc_text_free(t);
+  }
+}
+END_TEST
+
+/* The blocks a layout pass joined carry their code points, counted as
+ * their lines were written, and say that no broken hyphen formed at a
+ * join: the next pass takes both rather than read the block again
+ * (JOINED_PLAIN).  Counted again from the text, over every plan and
+ * over lines made to join in every way (by a blank or nothing, after a
+ * '-', around a code, a number alone with its comma, page numbers,
+ * letters of two and three bytes), no block was wrong. */
+static void joined_check(const char *in, size_t n) {
+  cchc_text *t = must_norm(in, n, CCHC_NORM_REPAIR, CCHC_ENC_AUTO);
+  cchc_text_free(t);
+}
+
+START_TEST(layout_joined_blocks_counted) {
+  layout_check_joined = true;
+  layout_joined_blocks = layout_joined_wrong = 0;
+  char **paths;
+  size_t nplans = harness_corpus_all(&paths), n;
+  ck_assert_uint_gt(nplans, 0);
+  for (size_t i = 0; i < nplans; i++) {
+    char *plan = harness_read(paths[i], &n);
+    joined_check(plan, n);
+    free(plan);
+  }
+  harness_free_list(paths, nplans);
+  size_t plans_joined = layout_joined_blocks;
+  ck_assert_uint_gt(plans_joined, 1000);
+  static const char *const pieces[] = {
+      "của", "các", "NQ-", "TW", "27/NQ-", "- TW", "Đ", "ĐT-", "X", "a",
+      "ĐẢNG", "thực hiện", "đạt trên", "85%", "(R&D)", "-", "1.", "a)",
+      "CHỦ TỊCH", "3,", "12", "số", "01", "Gb/s", ";", ".", ",", "bộ-",
+      "ngành", "|", "**", "x\tx", "hoá"};
+  char buf[4096];
+  uint64_t seed = 88172645463325252u;
+  for (int trial = 0; trial < 3000; trial++) {
+    size_t len = 0;
+    int lines = 2 + (int)(seed % 60);
+    for (int k = 0; k < lines && len + 200 < sizeof buf; k++) {
+      int words = 1 + (int)((seed >> 8) % 9);
+      for (int w = 0; w < words; w++) {
+        seed ^= seed << 13, seed ^= seed >> 7, seed ^= seed << 17;
+        const char *p = pieces[seed % (sizeof pieces / sizeof *pieces)];
+        size_t pl = strlen(p);
+        memcpy(buf + len, p, pl);
+        len += pl;
+        if (w + 1 < words)
+          buf[len++] = (seed >> 20) % 7 ? ' ' : '-';
+      }
+      seed ^= seed << 13, seed ^= seed >> 7, seed ^= seed << 17;
+      int brk = (int)((seed >> 30) % 10);
+      if (brk == 0)
+        buf[len++] = ' ';
+      buf[len++] = '\n';
+      if (brk == 1)
+        buf[len++] = '\n';
+      if (brk == 2) /* a page number */
+        len += (size_t)sprintf(buf + len, "%d\n", k / 3 + 1);
+    }
+    joined_check(buf, len);
+  }
+  layout_check_joined = false;
+  ck_assert_uint_gt(layout_joined_blocks, plans_joined + 1000);
+  ck_assert_uint_eq(layout_joined_wrong, 0);
+}
+END_TEST
+
 /* ------------------------------------------------------------------ */
 
 int main(void) {
@@ -2792,6 +2890,8 @@ int main(void) {
   tcase_set_timeout(tc, 300);
   tcase_add_test(tc, offsets_invariant_plans);
   tcase_add_test(tc, offsets_invariant_random);
+  tcase_add_test(tc, layout_joined_blocks_counted);
+  tcase_add_test(tc, layout_separator_in_place_maps_line_end);
   suite_add_tcase(s, tc);
 
   return harness_run(s);
