@@ -791,24 +791,6 @@ static bool zone_take(xctx *x, const rule *r, zones *zs) {
   return true;
 }
 
-/* r's matches from *pos on that start by `limit` (all that follow when
- * limit is x->n: a scan of the rest), as zones in *zs; *pos moves past
- * them, and past the limit (none starts before: the search from there
- * finds what the search from *pos finds).  `limit` + 1 is a character's
- * start.  False when out of memory. */
-static bool add_zones(xctx *x, const rule *r, near_walk *nw, size_t *pos,
-                      size_t limit, zones *zs) {
-  while (*pos < x->n && *pos <= limit &&
-         (limit < x->n ? xmatch_until(x, r, x->s, x->n, *pos, limit)
-          : nw         ? near_match(x, r, nw, *pos, SIZE_MAX)
-                       : rule_scan(r, &x->scan, x->n, *pos, x->md))) {
-    *pos = next_from(x->s, x->n, match_start(x->md), match_end(x->md));
-    if (!zone_take(x, r, zs)) return false;
-  }
-  if (*pos <= limit) *pos = limit + 1;
-  return true;
-}
-
 /* Do r's matches start only at line starts (after a line break, or at
  * the text's start), as "(?m)^" has them?  Its facts' `after` then is the
  * line break's feature alone (each ASCII character has its own; a byte
@@ -832,6 +814,27 @@ static bool lines_match(xctx *x, const rule *r, size_t pos, size_t limit) {
     q = (size_t)(nl - u) + 1;
   }
   return false;
+}
+
+/* r's matches from *pos on that start by `limit` (all that follow when
+ * limit is x->n: a scan of the rest), as zones in *zs; *pos moves past
+ * them, and past the limit (none starts before: the search from there
+ * finds what the search from *pos finds).  `limit` + 1 is a character's
+ * start.  A rule of line starts (`lines`) is tried at those of the
+ * window (lines_match), where PCRE2's search of the window cost more.
+ * False when out of memory. */
+static bool add_zones(xctx *x, const rule *r, near_walk *nw, bool lines,
+                      size_t *pos, size_t limit, zones *zs) {
+  while (*pos < x->n && *pos <= limit &&
+         (limit < x->n ? lines ? lines_match(x, r, *pos, limit)
+                               : xmatch_until(x, r, x->s, x->n, *pos, limit)
+          : nw         ? near_match(x, r, nw, *pos, SIZE_MAX)
+                       : rule_scan(r, &x->scan, x->n, *pos, x->md))) {
+    *pos = next_from(x->s, x->n, match_start(x->md), match_end(x->md));
+    if (!zone_take(x, r, zs)) return false;
+  }
+  if (*pos <= limit) *pos = limit + 1;
+  return true;
 }
 
 /* Where one nodeadline rule's search around the candidates stands. */
@@ -913,7 +916,7 @@ static cchc_status find_zones(dctx *d, const cand *c, size_t nc, zone **out,
         if (w->whole) break;
         w->pos = from;
         if (w->pos < end) w->budget -= end - w->pos;
-        if (!add_zones(x, r, NULL, &w->pos, end, &zs)) goto nomem;
+        if (!add_zones(x, r, NULL, w->lines, &w->pos, end, &zs)) goto nomem;
       }
     }
   }

@@ -1051,6 +1051,34 @@ START_TEST(line_start_zones_up_to_each_candidate) {
 }
 END_TEST
 
+/* Where their barrier is near (a table's '|'), those rules search the
+ * window before each candidate (find_zones, add_zones), at its line
+ * starts too: a numbered target's year in a crawled table's lines is no
+ * deadline, the cells' years around it are. */
+START_TEST(line_start_zones_in_windows) {
+  static const char table[] = "KẾ HOẠCH\n"
+                              "Cải cách hành chính năm 2026\n"
+                              "I. NHIỆM VỤ\n"
+                              "| STT | Nội dung | Thời gian |\n"
+                              "| 1 | Việc A | Năm 2026 |\n"
+                              "1.3. Năm 2024 giảm biên chế công chức\n"
+                              "| 2 | Việc B | Năm 2027 |\n";
+  /* a longer plan: windows, not a scan of the rest (WINDOW_SHARE) */
+  static const char line[] = "- Tăng cường tuyên truyền cải cách hành chính.\n";
+  char src[sizeof table + 200 * sizeof line];
+  size_t n = strlen(strcpy(src, table));
+  for (int i = 0; i < 200; i++, n += sizeof line - 1)
+    memcpy(src + n, line, sizeof line);
+  doc d;
+  extract(&d, src);
+  if (d.f->ndeadlines != 2) dump(&d);
+  ck_assert_uint_eq(d.f->ndeadlines, 2);
+  ck_assert_str_eq(d.f->deadlines[0].end, "2026-12-31");
+  ck_assert_str_eq(d.f->deadlines[1].end, "2027-12-31");
+  release(&d);
+}
+END_TEST
+
 START_TEST(zones_around_few_candidates_of_a_long_plan) {
   enum { LINES = 20000, EVERY = 40 };
   static const char head[] = "KẾ HOẠCH\n"
@@ -1654,6 +1682,7 @@ int main(void) {
   tcase_add_test(tp, zones_around_few_candidates_of_a_long_plan);
   tcase_add_test(tp, cited_dates_among_many_deadlines);
   tcase_add_test(tp, line_start_zones_up_to_each_candidate);
+  tcase_add_test(tp, line_start_zones_in_windows);
   tcase_add_test(tp, rewritten_rules_are_tried_before_rarer_words);
   tcase_add_test(tp, rules_are_tried_only_where_their_gates_match);
   suite_add_tcase(s, tp);
