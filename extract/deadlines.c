@@ -791,15 +791,43 @@ static bool zone_take(xctx *x, const rule *r, zones *zs) {
   return true;
 }
 
+/* Do r's matches start only at line starts (after a line break, or at
+ * the text's start), as "(?m)^" has them?  Its facts' `after` then is the
+ * line break's feature alone (each ASCII character has its own; a byte
+ * beyond ASCII counts as a digit, near_may_follow). */
+static bool starts_lines(const rule *r) {
+  const rule_facts *f = &r->facts;
+  return f->starts && f->after == rule_ascii_features['\n'];
+}
+
+/* r's first match that starts in [pos, limit] (limit < x->n), in x->md,
+ * tried at each line start there that its first byte allows. */
+static bool lines_match(xctx *x, const rule *r, size_t pos, size_t limit) {
+  const unsigned char *u = (const unsigned char *)x->s;
+  for (size_t q = pos; q <= limit;) {
+    if (near_may_follow(&r->facts, u, q) &&
+        (!r->facts.has_first || rule_may_start(r, u, q, x->n)) &&
+        xmatch_at(x, r, x->s, x->n, q))
+      return true;
+    const unsigned char *nl = memchr(u + q, '\n', limit - q);
+    if (!nl) break;
+    q = (size_t)(nl - u) + 1;
+  }
+  return false;
+}
+
 /* r's matches from *pos on that start by `limit` (all that follow when
  * limit is x->n: a scan of the rest), as zones in *zs; *pos moves past
  * them, and past the limit (none starts before: the search from there
  * finds what the search from *pos finds).  `limit` + 1 is a character's
- * start.  False when out of memory. */
-static bool add_zones(xctx *x, const rule *r, near_walk *nw, size_t *pos,
-                      size_t limit, zones *zs) {
+ * start.  A rule of line starts (`lines`) is tried at those of the
+ * window (lines_match), where PCRE2's search of the window cost more.
+ * False when out of memory. */
+static bool add_zones(xctx *x, const rule *r, near_walk *nw, bool lines,
+                      size_t *pos, size_t limit, zones *zs) {
   while (*pos < x->n && *pos <= limit &&
-         (limit < x->n ? xmatch_until(x, r, x->s, x->n, *pos, limit)
+         (limit < x->n ? lines ? lines_match(x, r, *pos, limit)
+                               : xmatch_until(x, r, x->s, x->n, *pos, limit)
           : nw         ? near_match(x, r, nw, *pos, SIZE_MAX)
                        : rule_scan(r, &x->scan, x->n, *pos, x->md))) {
     *pos = next_from(x->s, x->n, match_start(x->md), match_end(x->md));
@@ -815,6 +843,7 @@ typedef struct zone_walk {
   size_t pos, budget;
   size_t k;   /* the next candidate */
   bool whole; /* scanning the rest whole */
+  bool lines; /* of line starts (starts_lines) */
 } zone_walk;
 
 /* r's matches from w->pos on, as zones in *zs, as the search of the rest
@@ -835,9 +864,19 @@ static bool zones_rest(xctx *x, const rule *r, near_walk *nw, zone_walk *w,
     if (k == nc) break;
     if (pos < c[k].start)
       pos = stretch_start(x, &w->barrier, pos, c[k].start, c[k].start - pos);
-    if (!(nw ? near_match(x, r, nw, pos, SIZE_MAX)
-             : rule_scan(r, &x->scan, x->n, pos, x->md)))
-      break;
+    /* A rule of line starts is searched only for matches that start
+     * before c[k] ends (its search of the rest went on to the text's end
+     * after the last candidate, most of what it read): none starts in
+     * [pos, c[k].end), so the search from c[k].end finds what the search
+     * from pos finds.  Line starts are few: each is tried. */
+    bool found = w->lines ? lines_match(x, r, pos, c[k].end - 1)
+                 : nw     ? near_match(x, r, nw, pos, SIZE_MAX)
+                          : rule_scan(r, &x->scan, x->n, pos, x->md);
+    if (!found && w->lines) {
+      pos = c[k].end;
+      continue;
+    }
+    if (!found) break;
     pos = next_from(x->s, x->n, match_start(x->md), match_end(x->md));
     if (!zone_take(x, r, zs)) return false;
   }
@@ -859,7 +898,9 @@ static cchc_status find_zones(dctx *d, const cand *c, size_t nc, zone **out,
   if (!zw) goto nomem;
   for (size_t i = 0; i < rs.n; i++) {
     uint64_t b = rs.items[i]->facts.barrier & ~rule_ascii_features['0'];
-    zw[i] = (zone_walk){.budget = x->n / WINDOW_SHARE, .whole = !b};
+    zw[i] = (zone_walk){.budget = x->n / WINDOW_SHARE,
+                        .whole = !b,
+                        .lines = starts_lines(rs.items[i])};
     barrier_bytes_of(b, &zw[i].barrier);
   }
   for (size_t limit = 0; limit < x->n && nc;) {
@@ -875,7 +916,7 @@ static cchc_status find_zones(dctx *d, const cand *c, size_t nc, zone **out,
         if (w->whole) break;
         w->pos = from;
         if (w->pos < end) w->budget -= end - w->pos;
-        if (!add_zones(x, r, NULL, &w->pos, end, &zs)) goto nomem;
+        if (!add_zones(x, r, NULL, w->lines, &w->pos, end, &zs)) goto nomem;
       }
     }
   }

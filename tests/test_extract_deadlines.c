@@ -1015,6 +1015,70 @@ START_TEST(cited_dates_among_many_deadlines) {
 }
 END_TEST
 
+/* The nodeadline rules of line starts (title, basis, own_date,
+ * numbered_target) look for matches only up to the end of each candidate
+ * (deadlines.c: zones_rest, lines_match), each line start there tried:
+ * the title at the text's very start, a basis clause right after a
+ * deadline's line, one wrapped onto a second line that holds the
+ * candidate, and one holding two, still drop their years, among
+ * deadlines that stay. */
+START_TEST(line_start_zones_up_to_each_candidate) {
+  enum { TASKS = 300 };
+  static const char head[] =
+      "KẾ HOẠCH\n"
+      "Cải cách hành chính 6 tháng cuối năm 2025\n";
+  static const char task[] =
+      "- Việc %d hoàn thành trước ngày 15/3/2026.\n"
+      "Căn cứ Quyết định số %d/QĐ-TTg phê duyệt Chương trình đến năm 2030;\n"
+      "- Việc %d hoàn thành trong quý III/2026.\n"
+      "Căn cứ Nghị quyết số %d/NQ-CP của Chính phủ về\n"
+      "chương trình phát triển đến năm 2030 và đến hết năm 2035;\n";
+  size_t cap = sizeof head + TASKS * (sizeof task + 64);
+  char *src = malloc(cap);
+  ck_assert_ptr_nonnull(src);
+  size_t n = strlen(strcpy(src, head));
+  for (int i = 0; i < TASKS; i++)
+    n += (size_t)snprintf(src + n, cap - n, task, i, i + 1, i, i + 2);
+  doc d;
+  extract(&d, src);
+  if (d.f->ndeadlines != 2 * TASKS) dump(&d);
+  ck_assert_uint_eq(d.f->ndeadlines, 2 * TASKS);
+  for (size_t i = 0; i < d.f->ndeadlines; i++)
+    ck_assert_str_eq(d.f->deadlines[i].end,
+                     i % 2 ? "2026-09-30" : "2026-03-15");
+  release(&d);
+  free(src);
+}
+END_TEST
+
+/* Where their barrier is near (a table's '|'), those rules search the
+ * window before each candidate (find_zones, add_zones), at its line
+ * starts too: a numbered target's year in a crawled table's lines is no
+ * deadline, the cells' years around it are. */
+START_TEST(line_start_zones_in_windows) {
+  static const char table[] = "KẾ HOẠCH\n"
+                              "Cải cách hành chính năm 2026\n"
+                              "I. NHIỆM VỤ\n"
+                              "| STT | Nội dung | Thời gian |\n"
+                              "| 1 | Việc A | Năm 2026 |\n"
+                              "1.3. Năm 2024 giảm biên chế công chức\n"
+                              "| 2 | Việc B | Năm 2027 |\n";
+  /* a longer plan: windows, not a scan of the rest (WINDOW_SHARE) */
+  static const char line[] = "- Tăng cường tuyên truyền cải cách hành chính.\n";
+  char src[sizeof table + 200 * sizeof line];
+  size_t n = strlen(strcpy(src, table));
+  for (int i = 0; i < 200; i++, n += sizeof line - 1)
+    memcpy(src + n, line, sizeof line);
+  doc d;
+  extract(&d, src);
+  if (d.f->ndeadlines != 2) dump(&d);
+  ck_assert_uint_eq(d.f->ndeadlines, 2);
+  ck_assert_str_eq(d.f->deadlines[0].end, "2026-12-31");
+  ck_assert_str_eq(d.f->deadlines[1].end, "2027-12-31");
+  release(&d);
+}
+END_TEST
+
 START_TEST(zones_around_few_candidates_of_a_long_plan) {
   enum { LINES = 20000, EVERY = 40 };
   static const char head[] = "KẾ HOẠCH\n"
@@ -1617,6 +1681,8 @@ int main(void) {
   tcase_add_test(tp, deadlines_across_the_stretches_of_a_long_plan);
   tcase_add_test(tp, zones_around_few_candidates_of_a_long_plan);
   tcase_add_test(tp, cited_dates_among_many_deadlines);
+  tcase_add_test(tp, line_start_zones_up_to_each_candidate);
+  tcase_add_test(tp, line_start_zones_in_windows);
   tcase_add_test(tp, rewritten_rules_are_tried_before_rarer_words);
   tcase_add_test(tp, rules_are_tried_only_where_their_gates_match);
   suite_add_tcase(s, tp);
