@@ -19,6 +19,7 @@
 
 #include "../extract/extract.h"
 #include "../extract/frame.h"
+#include "../common/strbuf.h"
 
 /* ---- fixture: the shipped rules ------------------------------------------ */
 
@@ -995,15 +996,14 @@ START_TEST(cited_dates_among_many_deadlines) {
       "- Việc %d hoàn thành trước ngày 15/3/2026.\n"
       "- Luật số %d được Quốc hội thông qua trong ngày 18/01/2024.\n"
       "%s";
-  size_t cap = sizeof head + TASKS * (sizeof task + 64);
-  char *src = malloc(cap);
-  ck_assert_ptr_nonnull(src);
-  size_t n = strlen(strcpy(src, head));
+  strbuf src = STRBUF_INIT;
+  strbuf_addstr(&src, head);
   for (int i = 0; i < TASKS; i++)
-    n += (size_t)snprintf(src + n, cap - n, task, i, i + 1,
-                          i % 7 ? "" : "- Rà soát; tổng hợp kết quả.\n");
+    strbuf_addf(&src, task, i, i + 1,
+                i % 7 ? "" : "- Rà soát; tổng hợp kết quả.\n");
+  ck_assert(!src.failed);
   doc d;
-  extract(&d, src);
+  extract(&d, src.buf);
   if (d.f->ndeadlines != TASKS) dump(&d);
   ck_assert_uint_eq(d.f->ndeadlines, TASKS);
   for (size_t i = 0; i < d.f->ndeadlines; i++) {
@@ -1011,7 +1011,7 @@ START_TEST(cited_dates_among_many_deadlines) {
     ck_assert_str_eq(d.f->deadlines[i].text, "trước ngày 15/3/2026");
   }
   release(&d);
-  free(src);
+  strbuf_release(&src);
 }
 END_TEST
 
@@ -1033,21 +1033,19 @@ START_TEST(line_start_zones_up_to_each_candidate) {
       "- Việc %d hoàn thành trong quý III/2026.\n"
       "Căn cứ Nghị quyết số %d/NQ-CP của Chính phủ về\n"
       "chương trình phát triển đến năm 2030 và đến hết năm 2035;\n";
-  size_t cap = sizeof head + TASKS * (sizeof task + 64);
-  char *src = malloc(cap);
-  ck_assert_ptr_nonnull(src);
-  size_t n = strlen(strcpy(src, head));
-  for (int i = 0; i < TASKS; i++)
-    n += (size_t)snprintf(src + n, cap - n, task, i, i + 1, i, i + 2);
+  strbuf src = STRBUF_INIT;
+  strbuf_addstr(&src, head);
+  for (int i = 0; i < TASKS; i++) strbuf_addf(&src, task, i, i + 1, i, i + 2);
+  ck_assert(!src.failed);
   doc d;
-  extract(&d, src);
+  extract(&d, src.buf);
   if (d.f->ndeadlines != 2 * TASKS) dump(&d);
   ck_assert_uint_eq(d.f->ndeadlines, 2 * TASKS);
   for (size_t i = 0; i < d.f->ndeadlines; i++)
     ck_assert_str_eq(d.f->deadlines[i].end,
                      i % 2 ? "2026-09-30" : "2026-03-15");
   release(&d);
-  free(src);
+  strbuf_release(&src);
 }
 END_TEST
 
