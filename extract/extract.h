@@ -12,7 +12,8 @@ typedef enum xjoin {
   XJOIN_NEVER = 0, /* it starts a cell: a heading or a blank on either
                       side, a closed line before, a numbered line */
   XJOIN_MAY,       /* nothing says: a table reader may know more */
-  XJOIN_YES        /* it continues the cell of the line before */
+  XJOIN_YES,       /* it continues the cell of the line before */
+  XJOIN_UNREAD     /* not read yet: table_join reads it when asked */
 } xjoin;
 
 /* One canonical line (a block: paragraph, bullet, heading or table cell),

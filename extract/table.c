@@ -42,32 +42,38 @@ static line_start start_of(xctx *x, rule_list start, size_t a, size_t b) {
   return got;
 }
 
+void table_join_rules_of(const cchc_rules *rs, table_join_rules *j) {
+  j->start = rules_select(rs, "cell.", "new");
+  j->closed = rules_select(rs, "cell.", "closed");
+  j->open = rules_select(rs, "cell.", "open");
+  j->cont = rules_select(rs, "cell.", "continue");
+}
+
+/* How line li (> 0) stands to the line before, by the rules. */
+static xjoin read_join(xctx *x, const table_join_rules *j, size_t li) {
+  size_t ls = xline_start(x, li), le = xline_end(x, li);
+  size_t ps = xline_start(x, li - 1), pe = xline_end(x, li - 1);
+  if (xline_is_heading(x, li) || xline_is_heading(x, li - 1) || ps == pe ||
+      ls == le || xany(x, j->closed, ps, pe, NULL))
+    return XJOIN_NEVER;
+  line_start how = start_of(x, j->start, ls, le);
+  if (how == START_NEW) return XJOIN_NEVER;
+  /* the line's own start first: its rules try one position */
+  return how == START_GOES_ON || xany(x, j->cont, ls, le, NULL) ||
+                 xany(x, j->open, ps, pe, NULL)
+             ? XJOIN_YES
+             : XJOIN_MAY;
+}
+
+xjoin table_join(xctx *x, const table_join_rules *j, size_t li) {
+  xline *ln = &x->lines[li];
+  if (ln->join == XJOIN_UNREAD) ln->join = read_join(x, j, li);
+  return (xjoin)ln->join;
+}
+
 cchc_status table_cells(xctx *x) {
-  rule_list start = rules_select(x->rules, "cell.", "new");
-  rule_list closed = rules_select(x->rules, "cell.", "closed");
-  rule_list open = rules_select(x->rules, "cell.", "open");
-  rule_list cont = rules_select(x->rules, "cell.", "continue");
-  bool heading_before = false; /* line li - 1 is a heading */
-  for (size_t li = 0; li < x->nlines; li++) {
-    xline *ln = &x->lines[li];
-    ln->join = XJOIN_NEVER;
-    bool heading = xline_is_heading(x, li);
-    bool after_heading = heading_before;
-    heading_before = heading;
-    if (!li) continue;
-    size_t ls = xline_start(x, li), le = xline_end(x, li);
-    size_t ps = xline_start(x, li - 1), pe = xline_end(x, li - 1);
-    if (after_heading || heading || ps == pe || ls == le ||
-        xany(x, closed, ps, pe, NULL))
-      continue;
-    line_start how = start_of(x, start, ls, le);
-    if (how == START_NEW) continue;
-    /* the line's own start first: its rules try one position */
-    ln->join = how == START_GOES_ON || xany(x, cont, ls, le, NULL) ||
-                       xany(x, open, ps, pe, NULL)
-                   ? XJOIN_YES
-                   : XJOIN_MAY;
-  }
+  for (size_t li = 0; li < x->nlines; li++)
+    x->lines[li].join = li ? XJOIN_UNREAD : XJOIN_NEVER;
   return table_crawled(x);
 }
 
@@ -240,6 +246,7 @@ typedef struct reader {
   xctx *x;
   table *out;
   rule_list marker, rowno, open, plural, budget_rules, product, next;
+  table_join_rules joins;
   /* the budget rules' next matches, when a search from an earlier line
    * finds what one from a later line would (budget_alike) */
   next_match budget_next[BUDGET_RULES];
@@ -358,12 +365,12 @@ static void end_row(reader *rd) {
  * in a preposition (tcell.open) goes on. */
 static bool cell_goes_on(reader *rd, size_t li) {
   xctx *x = rd->x;
-  const xline *next = &x->lines[li + 1];
+  xjoin join = table_join(x, &rd->joins, li + 1);
   size_t ns = xline_start(x, li + 1), ne = xline_end(x, li + 1), ms, me;
-  if (next->join == XJOIN_NEVER ||
+  if (join == XJOIN_NEVER ||
       (xfirst(x, rd->marker, ns, ne, &ms, &me, NULL) && ms == ns))
     return false;
-  return next->join == XJOIN_YES ||
+  return join == XJOIN_YES ||
          xany(x, rd->open, xline_start(x, li), xline_end(x, li), NULL);
 }
 
@@ -701,6 +708,7 @@ bool table_read(xctx *x, size_t first, size_t last, table *out) {
                .zone_end = xline_end(x, last - 1),
                .deadline = -1,
                .target = -1};
+  table_join_rules_of(x->rules, &rd.joins);
   out->rule = rd.marker.n ? rd.marker.items[0] : NULL;
   rd.budget_kept = rd.budget_rules.n <= BUDGET_RULES;
   for (size_t i = 0; i < rd.budget_rules.n && rd.budget_kept; i++)

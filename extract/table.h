@@ -73,11 +73,25 @@ typedef struct table {
  * table_resolve); none for other cells. */
 const xunits *table_units(const table *t, const table_cell *c);
 
-/* Mark x->lines[li].join for every line (cell.* rules), and read the
- * crawled tables of the text into x->tables (their rows and cells, without
- * units or references yet: table_resolve).  Needs the sections (a heading
- * never joins); run once, before the targets. */
+/* Mark every line's join unread (the cell.* rules read it when asked,
+ * table_join), and read the crawled tables of the text into x->tables
+ * (their rows and cells, without units or references yet:
+ * table_resolve).  Run once, before the targets. */
 cchc_status table_cells(xctx *x);
+
+/* The cell.* rules that tell how a line stands to the line before,
+ * selected once by each reader of the joins. */
+typedef struct table_join_rules {
+  rule_list start, closed, open, cont;
+} table_join_rules;
+void table_join_rules_of(const cchc_rules *rs, table_join_rules *j);
+
+/* How line li stands to the line before it (x->lines[li].join), read by
+ * the rules j at the first ask and kept: most lines are asked by no
+ * reader (the targets ask of the lines near a number, the task tables of
+ * their zones), and the rules cost a few PCRE2 calls a line.  Needs the
+ * sections (a heading never joins).  Clobbers x->md. */
+xjoin table_join(xctx *x, const table_join_rules *j, size_t li);
 /* Release x->tables. */
 void table_free_all(xctx *x);
 /* Does line li lie in a crawled table? */

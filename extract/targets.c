@@ -64,6 +64,7 @@ typedef struct tctx {
   size_t ngates, gate_block[GATES];
   bool gate_ok[GATES];
   const char *plan_area; /* the one area the plan's title names, or NULL */
+  table_join_rules joins;
   uint64_t *feat; /* feat[i]: the features of byte i of the block */
   size_t cap_feat;
   /* where each literal of the rule set (rules.h) first stands in the
@@ -96,10 +97,21 @@ static size_t next_pos(const char *s, size_t n, size_t pos, size_t b) {
 
 /* ---- 1. blocks ------------------------------------------------------------ */
 
-/* The last line of the block that starts on line li: the lines that
- * continue its cell (table_cells). */
-static size_t block_end(const xctx *x, size_t li) {
-  while (li + 1 < x->nlines && x->lines[li + 1].join == XJOIN_YES) li++;
+/* The first line of the block that holds line li, not before line
+ * `floor` (a block's first), and its last: the lines that continue one
+ * cell (table_join). */
+static size_t block_start(tctx *t, size_t floor, size_t li);
+static size_t block_end(tctx *t, size_t li);
+
+static size_t block_start(tctx *t, size_t floor, size_t li) {
+  while (li > floor && table_join(t->x, &t->joins, li) == XJOIN_YES) li--;
+  return li;
+}
+
+static size_t block_end(tctx *t, size_t li) {
+  while (li + 1 < t->x->nlines &&
+         table_join(t->x, &t->joins, li + 1) == XJOIN_YES)
+    li++;
   return li;
 }
 
@@ -943,8 +955,17 @@ cchc_status extract_targets(xctx *x) {
   cands c = {0};
   cuts ends = {0}, ends_by_end = {0}, lists = {0}, openers = {0};
   cchc_status st = CCHC_OK;
+  table_join_rules_of(rs, &t.joins);
   for (size_t li = 0; li < x->nlines && st == CCHC_OK;) {
-    size_t lj = block_end(x, li);
+    /* A block without a line holding what the targets need (a digit, a
+     * '%') finds nothing: only the blocks of such lines are read, and
+     * the joins of the lines far from them are never asked. */
+    size_t m = li;
+    while (m < x->nlines && !(rule_line_has(&x->scan, m) & t.target_gate))
+      m++;
+    if (m == x->nlines) break;
+    li = block_start(&t, li, m);
+    size_t lj = block_end(&t, m);
     size_t base = xline_start(x, li);
     const char *s = x->s + base;
     size_t n = xline_end(x, lj) - base;
