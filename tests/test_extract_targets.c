@@ -12,6 +12,7 @@
 
 #include "../extract/frame.h"
 #include "../extract/rules.h"
+#include "../extract/table.h"
 #include "../extract/targets.h"
 
 #include <jansson.h>
@@ -973,6 +974,145 @@ START_TEST(pair_marks_wrap) {
 }
 END_TEST
 
+/* ------------------------------------------------------------------ */
+/* Joins read when asked (table_join)                                  */
+
+/* A context over the canonical form of text t, its lines split and its
+ * sections and cells read (as extract_frame's first passes). */
+typedef struct join_doc {
+  xctx x;
+  cchc_error err;
+} join_doc;
+
+static void join_doc_open(join_doc *d, const cchc_text *t) {
+  memset(d, 0, sizeof *d);
+  d->x.rules = rules;
+  d->x.text = t;
+  d->x.s = cchc_text_data(t);
+  d->x.n = cchc_text_len(t);
+  d->x.f = frame_new();
+  d->x.md = rules_match_data(rules);
+  d->x.err = &d->err;
+  ck_assert_ptr_nonnull(d->x.f);
+  ck_assert_ptr_nonnull(d->x.md);
+  ck_assert_int_eq(rule_text_init(&d->x.scan, d->x.s, d->x.n, &d->err),
+                   CCHC_OK);
+  xctx *x = &d->x;
+  x->nlines = x->scan.nlines;
+  if (x->nlines && xline_start(x, x->nlines - 1) >= x->n) x->nlines--;
+  x->lines = calloc(x->nlines + 1, sizeof *x->lines);
+  ck_assert_ptr_nonnull(x->lines);
+  for (size_t i = 0; i < x->nlines; i++) x->lines[i].section = -1;
+  ck_assert_int_eq(extract_sections(x), CCHC_OK);
+  ck_assert_int_eq(table_cells(x), CCHC_OK);
+}
+
+static void join_doc_close(join_doc *d) {
+  table_free_all(&d->x);
+  units_free(&d->x);
+  free(d->x.lines);
+  rule_text_free(&d->x.scan);
+  pcre2_match_data_free(d->x.md);
+  cchc_frame_free(d->x.f);
+}
+
+/* The targets of t read with the joins asked as the targets ask them,
+ * and read with every join read first (from the last line back: a join
+ * does not depend on the order it is read in), agree target by target;
+ * so do the joins the first read.  Returns how many lines the targets
+ * left unread. */
+static size_t lazy_joins_agree(const char *name, const cchc_text *t) {
+  join_doc lazy, all;
+  join_doc_open(&lazy, t);
+  join_doc_open(&all, t);
+  table_join_rules j;
+  table_join_rules_of(rules, &j);
+  for (size_t li = all.x.nlines; li-- > 0;) table_join(&all.x, &j, li);
+  ck_assert_int_eq(extract_targets(&lazy.x), CCHC_OK);
+  ck_assert_int_eq(extract_targets(&all.x), CCHC_OK);
+  const cchc_frame *a = lazy.x.f, *b = all.x.f;
+  ck_assert_msg(a->ntargets == b->ntargets, "%s: %zu targets, %zu read eagerly",
+                name, a->ntargets, b->ntargets);
+  for (size_t i = 0; i < a->ntargets; i++) {
+    const frame_target *p = &a->targets[i], *q = &b->targets[i];
+    ck_assert_msg(p->span.start == q->span.start && p->span.end == q->span.end &&
+                      p->value == q->value && !strcmp(p->rule, q->rule) &&
+                      !strcmp(p->text, q->text),
+                  "%s: target %zu differs: %s / %s", name, i, p->text,
+                  q->text);
+  }
+  size_t unread = 0;
+  for (size_t li = 0; li < lazy.x.nlines; li++) {
+    unsigned got = lazy.x.lines[li].join;
+    if (got == XJOIN_UNREAD) unread++;
+    else
+      ck_assert_msg(got == all.x.lines[li].join, "%s: line %zu: join %u, not %u",
+                    name, li, got, (unsigned)all.x.lines[li].join);
+    ck_assert_uint_ne(all.x.lines[li].join, XJOIN_UNREAD);
+  }
+  join_doc_close(&lazy);
+  join_doc_close(&all);
+  return unread;
+}
+
+/* The targets ask the joins of the lines around a digit or a '%' only:
+ * the blocks of the other lines find nothing.  A block that starts on a
+ * line without a digit and runs on into one with a target ("tối
+ * thiểu" / "80% ...") is read whole; lines far from any number are never
+ * read. */
+START_TEST(joins_read_when_asked) {
+  static const char src[] =
+      "PHỤ LỤC\n"
+      "KHUNG NHIỆM VỤ CẢI CÁCH HÀNH CHÍNH\n"
+      "TT\n"
+      "1- Mục tiêu/Chỉ tiêu\n"
+      "2- Nhiệm vụ\n"
+      "III CẢI CÁCH THỦ TỤC HÀNH CHÍNH\n"
+      "Số hóa kết quả giải quyết thủ tục hành chính đạt tỷ lệ tối thiểu\n"
+      "75% số hồ sơ tiếp nhận\n"
+      "Nâng cao tỷ lệ số hóa\n"
+      "Tư pháp\n"
+      "Thường xuyên\n"
+      "Đẩy mạnh thanh toán trực tuyến\n"
+      "Các ban, ngành cấp xã\n";
+  cchc_text *t = NULL;
+  cchc_error err = {0};
+  ck_assert_int_eq(cchc_normalize(src, strlen(src), NULL, &t, &err), CCHC_OK);
+  join_doc d;
+  join_doc_open(&d, t);
+  ck_assert_int_eq(extract_targets(&d.x), CCHC_OK);
+  ck_assert_uint_eq(d.x.f->ntargets, 1);
+  const frame_target *tg = &d.x.f->targets[0];
+  ck_assert_str_eq(tg->text, "Số hóa kết quả giải quyết thủ tục hành chính "
+                             "đạt tỷ lệ tối thiểu 75% số hồ sơ tiếp nhận");
+  ck_assert_str_eq(tg->comparator, ">=");
+  /* the last lines hold no number: their joins are not read */
+  ck_assert_uint_eq(d.x.lines[d.x.nlines - 1].join, XJOIN_UNREAD);
+  ck_assert_uint_eq(d.x.lines[d.x.nlines - 2].join, XJOIN_UNREAD);
+  join_doc_close(&d);
+  ck_assert_uint_gt(lazy_joins_agree("crafted", t), 0);
+  cchc_text_free(t);
+}
+END_TEST
+
+/* Over the corpus: the same targets whether the joins are read when
+ * asked or all at first, and most lines left unread. */
+START_TEST(joins_read_when_asked_corpus) {
+  char **files;
+  size_t n = harness_corpus_all(&files);
+  ck_assert_uint_ge(n, 4);
+  size_t unread = 0;
+  for (size_t i = 0; i < n; i++) {
+    cchc_text *t = harness_normalize_file(files[i]);
+    if (!t) continue;
+    unread += lazy_joins_agree(files[i], t);
+    cchc_text_free(t);
+  }
+  harness_free_list(files, n);
+  ck_assert_uint_gt(unread, 0);
+}
+END_TEST
+
 START_TEST(corpus_against_gold) {
   char **files;
   size_t n = harness_corpus(&files);
@@ -1023,6 +1163,7 @@ int main(void) {
   tcase_add_test(tc, area_from_section_or_indicator);
   tcase_add_test(tc, scattered_appendix_table);
   tcase_add_test(tc, empty_and_plain_texts);
+  tcase_add_test(tc, joins_read_when_asked);
   suite_add_tcase(s, tc);
   TCase *tcr = tcase_create("rewritten");
   tcase_add_checked_fixture(tcr, load_rules, free_rules);
@@ -1036,6 +1177,7 @@ int main(void) {
   tcase_add_checked_fixture(tcc, load_rules, free_rules);
   tcase_set_timeout(tcc, 120);
   tcase_add_test(tcc, corpus_against_gold);
+  tcase_add_test(tcc, joins_read_when_asked_corpus);
   suite_add_tcase(s, tcc);
   return harness_run(s);
 }
