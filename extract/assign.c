@@ -103,7 +103,7 @@ static size_t line_labels(tk *t, size_t li, labels *out) {
 static bool readable(const tk *t, size_t li) {
   return !(li >= t->part_start && li < t->part_end) &&
          !(li >= t->app_start && li < t->app_end) &&
-         !table_holds(t->x, li) && !t->claimed[li];
+         !table_holds(t->x, li) && !(t->line_marks[li] & LINE_CLAIMED);
 }
 
 /* Does line li go on with the value of the label before it (which ends
@@ -211,7 +211,8 @@ static void assign(tk *t, const label *l, size_t n, size_t li, size_t last) {
     if (!timed) deadline = deadline_within(x, ts, te);
     frame_task *k = task_add(t, ts, te, &lead, &coords, deadline, NULL, why);
     if (k) k->products = products;
-    for (size_t i = xline_at(x, ts); i <= last; i++) t->claimed[i] = true;
+    for (size_t i = xline_at(x, ts); i <= last; i++)
+      t->line_marks[i] |= LINE_CLAIMED;
   }
   xunits_free(&lead);
   xunits_free(&coords);
@@ -221,8 +222,7 @@ void assign_tasks(tk *t) {
   xctx *x = t->x;
   labels ls = {0};
   for (size_t li = x->first_section_line; li < x->nlines; li++) {
-    size_t a = xline_start(x, li), b = xline_end(x, li);
-    if (xany(x, t->stop, a, b, NULL)) break;
+    if (line_stops(t, li)) break;
     if (!readable(t, li) || xline_is_heading(x, li)) continue;
     ls.n = 0;
     if (!line_labels(t, li, &ls)) continue;

@@ -111,8 +111,11 @@ void duty_task(tk *t, size_t a, size_t b, const xunits *heading,
     why = named_why;
     at = named.items[named.n - 1].end;
   }
-  const char *area = leads_of_areas(t, a, at, b, lead, &why);
+  /* read before the leads of areas: clause_lead may have read them (its
+   * answer is kept), and the coordinators a "Chủ trì, phối hợp với X"
+   * clause skips are these (leads.c: work_start) */
   clause_coordinators(t, a, b, &coords);
+  const char *area = leads_of_areas(t, a, at, b, lead, &why);
   task_add(t, a, b, lead, &coords, deadline_within(t->x, a, b), area, why);
   xunits_free(&named);
   xunits_free(&coords);

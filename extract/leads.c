@@ -111,14 +111,21 @@ static size_t work_end(tk *t, size_t a, size_t b) {
 
 /* Where the work of a "Chủ trì" clause starts, from cs: after "phối hợp
  * với X, Y" when the clause goes on with one ("Chủ trì, phối hợp với X, Y
- * <work>"). */
-static size_t work_start(tk *t, size_t cs, size_t b) {
-  size_t ms, me;
+ * <work>").  The clause starts at a: when its first "phối hợp" is that
+ * one, the coordinators of [cs, b) are those of [a, b), which the caller
+ * has mostly just read (clause_coordinators keeps its last answer). */
+static size_t work_start(tk *t, size_t a, size_t cs, size_t b) {
+  size_t ms, me, ms_a, me_a;
   if (!xfirst(t->x, t->with, cs, b, &ms, &me, NULL) ||
       !units_joined(t->x, cs, ms))
     return cs;
+  /* coordinators_of reads the lists after each "phối hợp" from the first
+   * on, and a match starting at ms (past a) is the same searched from a
+   * as from cs: the same first, the same lists */
+  bool same = a < cs && xfirst(t->x, t->with, a, b, &ms_a, &me_a, NULL) &&
+              ms_a == ms && me_a == me;
   xunits c = {0};
-  clause_coordinators(t, cs, b, &c);
+  clause_coordinators(t, same ? a : cs, b, &c);
   size_t w = me;
   for (size_t i = 0; i < c.n; i++)
     if (c.items[i].end > w) w = c.items[i].end;
@@ -189,7 +196,7 @@ const char *leads_of_areas(tk *t, size_t a, size_t at, size_t b,
   if (!lead->n || at > b || !xany(x, t->area_lead, at, b, &cue)) return NULL;
   size_t ms, me; /* lead.area is anchored: ms is 0 */
   rule_match_span(x->md, &ms, &me);
-  size_t cs = work_start(t, at + me, b);
+  size_t cs = work_start(t, a, at + me, b);
   size_t ce = work_end(t, cs, b);
   if (ce <= cs) return NULL;
   bool hid = false;

@@ -209,6 +209,15 @@ void task_sentences(tk *t, size_t a, size_t b, const xunits *deflt,
 
 /* ---- 3. body ---------------------------------------------------------------- */
 
+bool line_stops(tk *t, size_t li) {
+  if (t->line_marks[li] & LINE_NO_STOP) return false;
+  xctx *x = t->x;
+  if (xany(x, t->stop, xline_start(x, li), xline_end(x, li), NULL))
+    return true;
+  t->line_marks[li] |= LINE_NO_STOP;
+  return false;
+}
+
 static bool in_part(const tk *t, size_t li) {
   return li >= t->part_start && li < t->part_end;
 }
@@ -232,11 +241,11 @@ static void heading_task(tk *t, size_t li) {
 static void body_tasks(tk *t) {
   xctx *x = t->x;
   for (size_t li = x->first_section_line; li < x->nlines; li++) {
-    if (in_part(t, li) || in_appendix(t, li) || t->claimed[li] ||
-        xline_blank(x, li))
+    if (in_part(t, li) || in_appendix(t, li) ||
+        (t->line_marks[li] & LINE_CLAIMED) || xline_blank(x, li))
       continue;
+    if (line_stops(t, li)) break;
     size_t a = xline_start(x, li), b = xline_end(x, li);
-    if (xany(x, t->stop, a, b, NULL)) break;
     if (xline_is_heading(x, li)) {
       heading_task(t, li);
       continue;
@@ -367,9 +376,9 @@ cchc_status extract_tasks(xctx *x) {
           .part_end = x->nlines,
           .app_start = x->nlines,
           .app_end = x->nlines};
-  t.claimed = calloc(x->nlines ? x->nlines : 1, sizeof *t.claimed);
-  if (!t.claimed || !select_areas(&t, rs) || !lead_cues_select(&t, rs)) {
-    free(t.claimed);
+  t.line_marks = calloc(x->nlines ? x->nlines : 1, sizeof *t.line_marks);
+  if (!t.line_marks || !select_areas(&t, rs) || !lead_cues_select(&t, rs)) {
+    free(t.line_marks);
     free(t.area_rules);
     return cchc_fail(x->err, CCHC_ERR_NOMEM, "out of memory");
   }
@@ -388,7 +397,7 @@ cchc_status extract_tasks(xctx *x) {
   order_tasks(x->f);
   free(t.area_rules);
   free(t.cue_rules);
-  free(t.claimed);
+  free(t.line_marks);
   clause_coordinators_free(&t);
   return x->f->failed ? cchc_fail(x->err, CCHC_ERR_NOMEM, "out of memory")
                       : CCHC_OK;

@@ -43,7 +43,10 @@ typedef struct tk {
   size_t app_start, app_end;   /* appendix lines */
   const char *plan_area; /* the area the plan's title names (plan_area) */
   bool plan_area_known;
-  bool *claimed; /* lines an inline assignment has read (assign.c) */
+  /* per line: LINE_CLAIMED, an inline assignment has read it (assign.c);
+   * LINE_NO_STOP, it was found no task.stop line (the passes after do not
+   * search it again) */
+  uint8_t *line_marks;
   /* the coordinators clause_coordinators read last, of [coords_a,
    * coords_b) (owned): a lead is checked against the coordinators of its
    * clause, and the clause's task then lists them (clause.c) */
@@ -57,6 +60,12 @@ typedef struct tk {
     const char *text; /* NULL: slot free */
   } unit_texts[64];
 } tk;
+
+enum { LINE_CLAIMED = 1, LINE_NO_STOP = 2 };
+
+/* Is line li a task.stop line (the signature block: nothing after it is a
+ * task)?  Asked once per line: the answer no is kept in line_marks. */
+bool line_stops(tk *t, size_t li);
 
 /* ---- one clause (clause.c) ---------------------------------------------- */
 

@@ -1224,6 +1224,62 @@ START_TEST(leads_where_twins_match) {
 }
 END_TEST
 
+/* The work of a "Chủ trì, phối hợp với X" duty starts after X: the
+ * coordinators skipped are those of the whole duty when its first "phối
+ * hợp" follows "Chủ trì" (read once for both, leads.c: work_start), and
+ * those after "Chủ trì" alone when one stands before it -- the areas of
+ * the work after them are led either way, and the task's coordinators
+ * are all of the duty's. */
+START_TEST(area_work_after_coordinators) {
+  doc d = extract("KẾ HOẠCH\nCải cách hành chính xã An Phú năm 2026\n"
+                  "I. TỔ CHỨC THỰC HIỆN\n"
+                  "1. Văn phòng HĐND và UBND xã\n"
+                  "- Chủ trì, phối hợp với Phòng Kinh tế, Công an xã "
+                  "tuyên truyền về chuyển đổi số.\n"
+                  "2. Phòng Văn hóa - Xã hội\n"
+                  "- Phối hợp với Phòng Kinh tế rà soát văn bản; Công an xã "
+                  "chủ trì, phối hợp với Văn phòng HĐND và UBND xã "
+                  "kiểm soát thủ tục hành chính.\n");
+  ck_assert(has_lead(&d, "cqs", "vp_hdnd_ubnd"));
+  ck_assert(has_lead(&d, "tthc", "cong_an"));
+  /* no lead for the areas of the coordinators' names */
+  ck_assert(!has_lead(&d, "tthc", "phong_vhxh"));
+  const frame_task *t = task(&d, "Chủ trì, phối hợp với Phòng Kinh tế");
+  check_units(t->lead, t->nlead, "vp_hdnd_ubnd");
+  check_units(t->coordinators, t->ncoordinators, "phong_kinh_te,cong_an");
+  t = task(&d, "Phối hợp với Phòng Kinh tế rà soát");
+  check_units(t->lead, t->nlead, "cong_an");
+  check_units(t->coordinators, t->ncoordinators,
+              "phong_kinh_te,vp_hdnd_ubnd");
+  done(&d);
+}
+END_TEST
+
+/* The signature block ends the tasks: task.stop is searched once per line
+ * (the inline assignment pass keeps the lines it found none on for the
+ * body pass), and a body sentence after it -- after assignment lines, or
+ * on a line the assignment pass read as a value -- is no task. */
+START_TEST(no_tasks_after_signature) {
+  doc d = extract("KẾ HOẠCH\nCải cách hành chính xã An Phú năm 2026\n"
+                  "I. NHIỆM VỤ\n"
+                  "1. Rà soát thủ tục hành chính\n"
+                  "Cơ quan chủ trì: Công an xã.\n"
+                  "Thời gian thực hiện: tháng 6 năm 2026.\n"
+                  "Giao Phòng Kinh tế chủ trì kiểm tra hồ sơ trong quý III "
+                  "năm 2026.\n"
+                  "TM. ỦY BAN NHÂN DÂN\n"
+                  "Giao Phòng Văn hóa - Xã hội chủ trì tổng kết trong quý IV "
+                  "năm 2026.\n"
+                  "Nơi nhận:\n"
+                  "Giao Công an xã chủ trì tuần tra trong quý IV năm 2026.\n");
+  ck_assert(has_task(&d, "Giao Phòng Kinh tế chủ trì"));
+  ck_assert(has_task(&d, "1. Rà soát") || has_task(&d, "Rà soát thủ tục"));
+  ck_assert(!has_task(&d, "Giao Phòng Văn hóa"));
+  ck_assert(!has_task(&d, "Giao Công an xã"));
+  done(&d);
+}
+END_TEST
+
 /* The frame of src as JSON, with the rules' words read or not. */
 static char *frame_text(const char *src, size_t n, bool words) {
   clause_words_off = !words;
@@ -1358,6 +1414,8 @@ int main(void) {
   tcase_add_test(tc, labels_after_semicolon);
   tcase_add_test(tc, leads_where_twins_match);
   tcase_add_test(tc, unit_texts_by_span);
+  tcase_add_test(tc, area_work_after_coordinators);
+  tcase_add_test(tc, no_tasks_after_signature);
   suite_add_tcase(s, tc);
   TCase *tcc = tcase_create("corpus");
   tcase_add_checked_fixture(tcc, load_rules, free_rules);
