@@ -3852,6 +3852,7 @@ cchc_status rule_text_init(rule_text *t, const char *s, size_t n,
     uint64_t *kinds = realloc(t->kinds, t->nkinds * sizeof *kinds);
     if (kinds) t->kinds = kinds;
   }
+  rule_thread_ready(); /* (without it, matches run as before) */
   if (!(t->mc = pcre2_match_context_create(NULL))) goto nomem;
   if (!(t->literals = calloc(1, sizeof *t->literals))) goto nomem;
   return CCHC_OK;
@@ -3887,8 +3888,10 @@ bool rule_exec_until(const rule *r, const rule_text *t, const char *s,
   if (!t->mc) /* the first match, if it starts in time */
     return rule_exec(r, s, len, start, md) &&
            pcre2_get_ovector_pointer(md)[0] <= limit;
-  pcre2_set_offset_limit(t->mc, limit);
-  return code_match(r->code, &r->jit, s, len, start, md, t->mc) > 0;
+  pcre2_match_context *mc =
+      rule_thread_limit_context ? rule_thread_limit_context : t->mc;
+  pcre2_set_offset_limit(mc, limit);
+  return code_match(r->code, &r->jit, s, len, start, md, mc) > 0;
 }
 
 /* r's first match in t->s[0..len) starting in [from, limit]. */

@@ -149,6 +149,81 @@ START_TEST(features_of_long_strings_as_byte_by_byte) {
 }
 END_TEST
 
+/* Each thread gets match contexts of its own at its first text, with a
+ * JIT stack of its own; matches through them find what matches without a
+ * context find, and run out of stack exactly where those do (the stack
+ * is as large as the one PCRE2 sets up on the machine stack). */
+static int match_rc(pcre2_code *code, const char *s, size_t n,
+                    pcre2_match_context *mc) {
+  pcre2_match_data *md = pcre2_match_data_create_from_pattern(code, NULL);
+  int rc = pcre2_jit_match(code, (PCRE2_SPTR)s, n, 0, 0, md, mc);
+  pcre2_match_data_free(md);
+  return rc;
+}
+
+static void *thread_contexts(void *arg) {
+  rule_text t;
+  cchc_error err = {0};
+  ck_assert_int_eq(rule_text_init(&t, "a", 1, &err), CCHC_OK);
+  rule_text_free(&t);
+  *(pcre2_match_context **)arg = rule_thread_context;
+  return rule_thread_limit_context;
+}
+
+START_TEST(threads_match_on_stacks_of_their_own) {
+  rule_text t;
+  cchc_error err = {0};
+  ck_assert_int_eq(rule_text_init(&t, "a", 1, &err), CCHC_OK);
+  rule_text_free(&t);
+  ck_assert_ptr_nonnull(rule_thread_context);
+  ck_assert_ptr_nonnull(rule_thread_limit_context);
+  ck_assert_ptr_ne(rule_thread_context, rule_thread_limit_context);
+  pcre2_match_context *other = NULL;
+  void *other_limit = NULL;
+  pthread_t th;
+  ck_assert_int_eq(pthread_create(&th, NULL, thread_contexts, &other), 0);
+  ck_assert_int_eq(pthread_join(th, &other_limit), 0);
+  ck_assert_ptr_nonnull(other);
+  ck_assert_ptr_ne(other, rule_thread_context);
+  ck_assert_ptr_ne(other_limit, rule_thread_limit_context);
+
+  /* a pattern whose backtracking takes stack in proportion to the
+   * subject: the first length that runs out without a context, and the
+   * one before it, give the same through the thread's */
+  int error;
+  PCRE2_SIZE at;
+  pcre2_code *code = pcre2_compile((PCRE2_SPTR) "(?:(a)|b)*c", 11, 0, &error,
+                                   &at, NULL);
+  ck_assert_ptr_nonnull(code);
+  if (pcre2_jit_compile(code, PCRE2_JIT_COMPLETE) != 0) {
+    pcre2_code_free(code); /* no JIT here: nothing to tell */
+    return;
+  }
+  size_t n = 1 << 20;
+  char *s = malloc(n + 1);
+  ck_assert_ptr_nonnull(s);
+  for (size_t i = 0; i < n; i++) s[i] = "ab"[i % 2];
+  s[n] = 'c';
+  ck_assert_int_eq(match_rc(code, s, n, NULL), PCRE2_ERROR_JIT_STACKLIMIT);
+  size_t lo = 1, hi = n; /* lo matches, hi runs out */
+  ck_assert_int_gt(match_rc(code, s + n - lo, lo + 1, NULL), 0);
+  while (hi - lo > 1) {
+    size_t mid = lo + (hi - lo) / 2;
+    if (match_rc(code, s + n - mid, mid + 1, NULL) > 0) lo = mid;
+    else hi = mid;
+  }
+  ck_assert_int_gt(match_rc(code, s + n - lo, lo + 1, rule_thread_context),
+                   0);
+  ck_assert_int_eq(match_rc(code, s + n - hi, hi + 1, rule_thread_context),
+                   PCRE2_ERROR_JIT_STACKLIMIT);
+  ck_assert_int_eq(
+      match_rc(code, s + n - hi, hi + 1, rule_thread_limit_context),
+      PCRE2_ERROR_JIT_STACKLIMIT);
+  free(s);
+  pcre2_code_free(code);
+}
+END_TEST
+
 START_TEST(loads_and_runs_examples) {
   cchc_rules *rs = NULL;
   cchc_error err = {0};
@@ -2248,6 +2323,7 @@ int main(void) {
   tcase_set_timeout(tb, 60);
   tcase_add_test(tb, features_as_byte_by_byte);
   tcase_add_test(tb, features_of_long_strings_as_byte_by_byte);
+  tcase_add_test(tb, threads_match_on_stacks_of_their_own);
   tcase_add_loop_test(tb, words_are_numbered_as_a_plain_reader_numbers_them,
                       0, 3);
   suite_add_tcase(s, tb);
