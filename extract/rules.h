@@ -431,6 +431,12 @@ static inline bool rule_may_start(const rule *r, const unsigned char *s,
   return (f & RULE_FIRST_KIND) == RULE_FIRST_BYTE ||
          lead_may_be_digit(s + i, s + n);
 }
+/* The first offset in [i, end) (end <= n) where a match of r may start
+ * (rule_may_start, s[0, n) the subject), end when none: 16 bytes at a
+ * time where r's first bytes are few (rule.nfirst_ascii).  Only for a
+ * rule with facts.has_first. */
+size_t rule_next_start(const rule *r, const char *s, size_t i, size_t end,
+                       size_t n);
 /* Read r's facts from its pattern (rules.c calls it once r->code is
  * compiled), and set it to be tried anchored (r->anchored, compiled at
  * its first try) when they say where matches start and PCRE2 does not

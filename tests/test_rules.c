@@ -1680,6 +1680,45 @@ static void check_corpus_texts(plan_check *check) {
   pcre2_match_data_free(md);
 }
 
+/* rule_next_start skips 16 bytes at a time to where a match may start:
+ * it must stop at every offset where rule_may_start holds, and at no
+ * other, for every shipped rule with first bytes, over each corpus text
+ * and over windows that end at every place of a block (so that the byte
+ * after a block is the window's last, or past it). */
+static void next_starts(const cchc_rules *rs, rule_text *t,
+                        pcre2_match_data *md, const char *path) {
+  (void)md;
+  const unsigned char *u = (const unsigned char *)t->s;
+  size_t n = t->n, tried = 0;
+  for (size_t k = 0; k < rs->nrules; k++) {
+    const rule *r = &rs->rules[k];
+    if (!r->facts.has_first) continue;
+    tried++;
+    size_t i = rule_next_start(r, t->s, 0, n, n);
+    for (size_t p = 0; p < n; p++) {
+      if (!rule_may_start(r, u, p, n)) continue;
+      if (i != p) /* (ck_assert writes to Check's pipe at each call) */
+        ck_abort_msg("%s: rule %s starts at %zu, next_start %zu", path,
+                     r->id, p, i);
+      i = rule_next_start(r, t->s, p + 1, n, n);
+    }
+    ck_assert_uint_eq(i, n);
+    for (size_t from = 0; from + 40 < n; from += 331)
+      for (size_t end = from; end < from + 40; end++) {
+        size_t want = from;
+        while (want < end && !rule_may_start(r, u, want, n)) want++;
+        if (rule_next_start(r, t->s, from, end, n) != want)
+          ck_abort_msg("%s: rule %s in [%zu, %zu)", path, r->id, from, end);
+      }
+  }
+  ck_assert_uint_gt(tried, 0);
+}
+
+START_TEST(next_starts_are_where_matches_may_start) {
+  check_corpus_texts(next_starts);
+}
+END_TEST
+
 /* Every shipped rule over the whole text and the text cut short. */
 static void whole_and_cut(const cchc_rules *rs, rule_text *t,
                           pcre2_match_data *md, const char *path) {
@@ -2361,6 +2400,11 @@ int main(void) {
   tcase_add_test(tf, literals_stand_in_words_where_searches_find_them);
   tcase_add_test(tf, literal_places_are_those_searches_find_in_any_order);
   suite_add_tcase(s, tf);
+  TCase *tn = tcase_create("starts");
+  tcase_add_unchecked_fixture(tn, NULL, harness_free_rules);
+  tcase_set_timeout(tn, 120);
+  tcase_add_test(tn, next_starts_are_where_matches_may_start);
+  suite_add_tcase(s, tn);
   TCase *ts = tcase_create("sections");
   tcase_add_unchecked_fixture(ts, NULL, harness_free_rules);
   tcase_set_timeout(ts, 30);
