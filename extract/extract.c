@@ -183,6 +183,12 @@ bool xmatch_until(xctx *x, const rule *r, const char *s, size_t n, size_t pos,
   if (limit >= n) return rule_exec(r, s, n, pos, x->md);
   if (!r->by_first)
     return rule_exec_until(r, &x->scan, s, n, pos, limit, x->md);
+  if (r->facts.has_first) { /* (no continuation byte starts a match) */
+    for (size_t i = rule_next_start(r, s, pos, limit + 1, n); i <= limit;
+         i = rule_next_start(r, s, i + 1, limit + 1, n))
+      if (xmatch_at(x, r, s, n, i)) return true;
+    return false;
+  }
   const unsigned char *u = (const unsigned char *)s;
   for (size_t i = pos; i <= limit; i++)
     if ((u[i] & 0xC0) != 0x80 && /* a character's other bytes start none */

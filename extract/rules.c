@@ -77,6 +77,63 @@ bool jit_supported(void) {
   return pcre2_config(PCRE2_CONFIG_JIT, &jit) >= 0 && jit;
 }
 
+/* ---- a thread's match contexts ------------------------------------------ */
+
+_Thread_local pcre2_match_context *rule_thread_context;
+_Thread_local pcre2_match_context *rule_thread_limit_context;
+
+/* The JIT stack of both: as large as the stack PCRE2 sets up at a call
+ * without one (32 KiB on the machine stack), so that every match that
+ * fits there fits here, and none more. */
+enum { THREAD_JIT_STACK = 32 * 1024 };
+
+typedef struct thread_contexts {
+  pcre2_match_context *plain, *limit;
+  pcre2_jit_stack *stack;
+} thread_contexts;
+
+static pthread_key_t contexts_key;
+static bool contexts_key_made;
+static pthread_once_t contexts_once = PTHREAD_ONCE_INIT;
+static _Thread_local bool contexts_tried;
+
+static void contexts_free(void *arg) {
+  thread_contexts *c = arg;
+  if (!c) return;
+  if (c->plain == rule_thread_context) rule_thread_context = NULL;
+  if (c->limit == rule_thread_limit_context) rule_thread_limit_context = NULL;
+  pcre2_match_context_free(c->plain);
+  pcre2_match_context_free(c->limit);
+  pcre2_jit_stack_free(c->stack);
+  free(c);
+}
+
+static void contexts_key_make(void) {
+  contexts_key_made = pthread_key_create(&contexts_key, contexts_free) == 0;
+}
+
+bool rule_thread_ready(void) {
+  if (rule_thread_context || contexts_tried) return rule_thread_context;
+  contexts_tried = true; /* without memory once: as before, not again */
+  pthread_once(&contexts_once, contexts_key_make);
+  thread_contexts *c = calloc(1, sizeof *c);
+  if (!c || !contexts_key_made) goto fail;
+  c->plain = pcre2_match_context_create(NULL);
+  c->limit = pcre2_match_context_create(NULL);
+  c->stack = pcre2_jit_stack_create(THREAD_JIT_STACK, THREAD_JIT_STACK, NULL);
+  if (!c->plain || !c->limit || !c->stack ||
+      pthread_setspecific(contexts_key, c) != 0)
+    goto fail;
+  pcre2_jit_stack_assign(c->plain, NULL, c->stack);
+  pcre2_jit_stack_assign(c->limit, NULL, c->stack);
+  rule_thread_context = c->plain;
+  rule_thread_limit_context = c->limit;
+  return true;
+fail:
+  contexts_free(c);
+  return false;
+}
+
 /* ---- byte pairs of literals -------------------------------------------- */
 
 enum {

@@ -352,6 +352,17 @@ const char *rule_value(const rule *r, pcre2_match_data *md, const char *key);
 /* Does r give attribute `key` (set, or per match)? */
 bool rule_gives(const rule *r, const char *key);
 
+/* This thread's match context, and one for searches with an offset limit
+ * (rule_exec_until), NULL until rule_thread_ready: both with a JIT stack
+ * of the thread's, assigned once, where PCRE2 sets one up on the machine
+ * stack at every call without a context (a tenth of the cost of a short
+ * search); code_match passes the first where its caller gives none.  Made
+ * by rule_thread_ready (rule_text_init calls it), freed as the thread
+ * ends; false without memory, and matches run without them. */
+extern _Thread_local pcre2_match_context *rule_thread_context;
+extern _Thread_local pcre2_match_context *rule_thread_limit_context;
+bool rule_thread_ready(void);
+
 /* One search by a compiled pattern over canonical text (already checked
  * UTF-8): by its JIT code when it has one (compiled now, at the first
  * search), else by the interpreter.  The number of pairs set, as
@@ -365,7 +376,8 @@ static inline int code_match(pcre2_code *code, const jit_state *jit,
       &((jit_state *)jit)->state, memory_order_acquire);
   return (state == JIT_READY || jit_ready(code, jit))
              ? pcre2_jit_match(code, (PCRE2_SPTR)s, len, start,
-                               PCRE2_NO_UTF_CHECK, md, mc)
+                               PCRE2_NO_UTF_CHECK, md,
+                               mc ? mc : rule_thread_context)
              : pcre2_match(code, (PCRE2_SPTR)s, len, start,
                            PCRE2_NO_UTF_CHECK, md, mc);
 }
@@ -419,6 +431,12 @@ static inline bool rule_may_start(const rule *r, const unsigned char *s,
   return (f & RULE_FIRST_KIND) == RULE_FIRST_BYTE ||
          lead_may_be_digit(s + i, s + n);
 }
+/* The first offset in [i, end) (end <= n) where a match of r may start
+ * (rule_may_start, s[0, n) the subject), end when none: 16 bytes at a
+ * time where r's first bytes are few (rule.nfirst_ascii).  Only for a
+ * rule with facts.has_first. */
+size_t rule_next_start(const rule *r, const char *s, size_t i, size_t end,
+                       size_t n);
 /* Read r's facts from its pattern (rules.c calls it once r->code is
  * compiled), and set it to be tried anchored (r->anchored, compiled at
  * its first try) when they say where matches start and PCRE2 does not

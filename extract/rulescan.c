@@ -2632,6 +2632,16 @@ static inline size_t first_candidate(const rule *r, const unsigned char *s,
   return i;
 }
 
+size_t rule_next_start(const rule *r, const char *s, size_t i, size_t end,
+                       size_t n) {
+  const unsigned char *u = (const unsigned char *)s;
+  for (; i < end; i++) {
+    i = first_candidate(r, u, i, end);
+    if (i < end && rule_may_start(r, u, i, n)) return i;
+  }
+  return end;
+}
+
 /* A window this long or longer is walked back over for little gain: the
  * search looks at about as many bytes. */
 enum { END_WINDOW_MAX = 256 };
@@ -3615,6 +3625,7 @@ static bool words_places_by_words(const rule_text *t, const rule_words *w,
    * word d's from first[d] on */
   size_t *first = calloc(w->nwords + 3, sizeof *first);
   uint32_t *pair_lit = NULL, *pair_off = NULL;
+  unsigned char *holds = NULL; /* does word d - 1 hold a place */
   bool ok = buf && begin && in && nin && cap && first && total <= UINT32_MAX;
   for (size_t k = 0; k < nwords; k++) at[k] = NULL, count[k] = SIZE_MAX;
   if (ok) {
@@ -3659,11 +3670,16 @@ static bool words_places_by_words(const rule_text *t, const rule_words *w,
     for (size_t d = w->nwords + 1; d > 1; d--) first[d] = first[d - 2];
     first[0] = first[1] = 0;
     /* the places in the text, in text order: most runs' words hold no
-     * word looked for, told by two loads */
+     * word looked for, told by a byte of each word (one load a run: the
+     * walk passes every run of the text) */
+    if ((holds = malloc(w->nwords + 1)))
+      for (size_t d1 = 0; d1 <= w->nwords; d1++)
+        holds[d1] = first[d1] != first[d1 + 1];
+    ok = holds != NULL;
     const uint32_t *run_word = w->run_word;
     for (size_t r = 0; ok && r < w->nruns; r++) {
       uint32_t d1 = run_word[r] + 1; /* (unsigned: wraps) */
-      if (first[d1] == first[d1 + 1]) continue;
+      if (!holds[d1]) continue;
       for (size_t p = first[d1]; ok && p < first[d1 + 1]; p++) {
         size_t k = pair_lit[p];
         void *grown = count[k] < cap[k]
@@ -3692,6 +3708,7 @@ static bool words_places_by_words(const rule_text *t, const rule_words *w,
   free(first);
   free(pair_lit);
   free(pair_off);
+  free(holds);
   return ok;
 }
 
@@ -3852,6 +3869,7 @@ cchc_status rule_text_init(rule_text *t, const char *s, size_t n,
     uint64_t *kinds = realloc(t->kinds, t->nkinds * sizeof *kinds);
     if (kinds) t->kinds = kinds;
   }
+  rule_thread_ready(); /* (without it, matches run as before) */
   if (!(t->mc = pcre2_match_context_create(NULL))) goto nomem;
   if (!(t->literals = calloc(1, sizeof *t->literals))) goto nomem;
   return CCHC_OK;
@@ -3887,8 +3905,10 @@ bool rule_exec_until(const rule *r, const rule_text *t, const char *s,
   if (!t->mc) /* the first match, if it starts in time */
     return rule_exec(r, s, len, start, md) &&
            pcre2_get_ovector_pointer(md)[0] <= limit;
-  pcre2_set_offset_limit(t->mc, limit);
-  return code_match(r->code, &r->jit, s, len, start, md, t->mc) > 0;
+  pcre2_match_context *mc =
+      rule_thread_limit_context ? rule_thread_limit_context : t->mc;
+  pcre2_set_offset_limit(mc, limit);
+  return code_match(r->code, &r->jit, s, len, start, md, mc) > 0;
 }
 
 /* r's first match in t->s[0..len) starting in [from, limit]. */

@@ -149,6 +149,81 @@ START_TEST(features_of_long_strings_as_byte_by_byte) {
 }
 END_TEST
 
+/* Each thread gets match contexts of its own at its first text, with a
+ * JIT stack of its own; matches through them find what matches without a
+ * context find, and run out of stack exactly where those do (the stack
+ * is as large as the one PCRE2 sets up on the machine stack). */
+static int match_rc(pcre2_code *code, const char *s, size_t n,
+                    pcre2_match_context *mc) {
+  pcre2_match_data *md = pcre2_match_data_create_from_pattern(code, NULL);
+  int rc = pcre2_jit_match(code, (PCRE2_SPTR)s, n, 0, 0, md, mc);
+  pcre2_match_data_free(md);
+  return rc;
+}
+
+static void *thread_contexts(void *arg) {
+  rule_text t;
+  cchc_error err = {0};
+  ck_assert_int_eq(rule_text_init(&t, "a", 1, &err), CCHC_OK);
+  rule_text_free(&t);
+  *(pcre2_match_context **)arg = rule_thread_context;
+  return rule_thread_limit_context;
+}
+
+START_TEST(threads_match_on_stacks_of_their_own) {
+  rule_text t;
+  cchc_error err = {0};
+  ck_assert_int_eq(rule_text_init(&t, "a", 1, &err), CCHC_OK);
+  rule_text_free(&t);
+  ck_assert_ptr_nonnull(rule_thread_context);
+  ck_assert_ptr_nonnull(rule_thread_limit_context);
+  ck_assert_ptr_ne(rule_thread_context, rule_thread_limit_context);
+  pcre2_match_context *other = NULL;
+  void *other_limit = NULL;
+  pthread_t th;
+  ck_assert_int_eq(pthread_create(&th, NULL, thread_contexts, &other), 0);
+  ck_assert_int_eq(pthread_join(th, &other_limit), 0);
+  ck_assert_ptr_nonnull(other);
+  ck_assert_ptr_ne(other, rule_thread_context);
+  ck_assert_ptr_ne(other_limit, rule_thread_limit_context);
+
+  /* a pattern whose backtracking takes stack in proportion to the
+   * subject: the first length that runs out without a context, and the
+   * one before it, give the same through the thread's */
+  int error;
+  PCRE2_SIZE at;
+  pcre2_code *code = pcre2_compile((PCRE2_SPTR) "(?:(a)|b)*c", 11, 0, &error,
+                                   &at, NULL);
+  ck_assert_ptr_nonnull(code);
+  if (pcre2_jit_compile(code, PCRE2_JIT_COMPLETE) != 0) {
+    pcre2_code_free(code); /* no JIT here: nothing to tell */
+    return;
+  }
+  size_t n = 1 << 20;
+  char *s = malloc(n + 1);
+  ck_assert_ptr_nonnull(s);
+  for (size_t i = 0; i < n; i++) s[i] = "ab"[i % 2];
+  s[n] = 'c';
+  ck_assert_int_eq(match_rc(code, s, n, NULL), PCRE2_ERROR_JIT_STACKLIMIT);
+  size_t lo = 1, hi = n; /* lo matches, hi runs out */
+  ck_assert_int_gt(match_rc(code, s + n - lo, lo + 1, NULL), 0);
+  while (hi - lo > 1) {
+    size_t mid = lo + (hi - lo) / 2;
+    if (match_rc(code, s + n - mid, mid + 1, NULL) > 0) lo = mid;
+    else hi = mid;
+  }
+  ck_assert_int_gt(match_rc(code, s + n - lo, lo + 1, rule_thread_context),
+                   0);
+  ck_assert_int_eq(match_rc(code, s + n - hi, hi + 1, rule_thread_context),
+                   PCRE2_ERROR_JIT_STACKLIMIT);
+  ck_assert_int_eq(
+      match_rc(code, s + n - hi, hi + 1, rule_thread_limit_context),
+      PCRE2_ERROR_JIT_STACKLIMIT);
+  free(s);
+  pcre2_code_free(code);
+}
+END_TEST
+
 START_TEST(loads_and_runs_examples) {
   cchc_rules *rs = NULL;
   cchc_error err = {0};
@@ -1605,6 +1680,45 @@ static void check_corpus_texts(plan_check *check) {
   pcre2_match_data_free(md);
 }
 
+/* rule_next_start skips 16 bytes at a time to where a match may start:
+ * it must stop at every offset where rule_may_start holds, and at no
+ * other, for every shipped rule with first bytes, over each corpus text
+ * and over windows that end at every place of a block (so that the byte
+ * after a block is the window's last, or past it). */
+static void next_starts(const cchc_rules *rs, rule_text *t,
+                        pcre2_match_data *md, const char *path) {
+  (void)md;
+  const unsigned char *u = (const unsigned char *)t->s;
+  size_t n = t->n, tried = 0;
+  for (size_t k = 0; k < rs->nrules; k++) {
+    const rule *r = &rs->rules[k];
+    if (!r->facts.has_first) continue;
+    tried++;
+    size_t i = rule_next_start(r, t->s, 0, n, n);
+    for (size_t p = 0; p < n; p++) {
+      if (!rule_may_start(r, u, p, n)) continue;
+      if (i != p) /* (ck_assert writes to Check's pipe at each call) */
+        ck_abort_msg("%s: rule %s starts at %zu, next_start %zu", path,
+                     r->id, p, i);
+      i = rule_next_start(r, t->s, p + 1, n, n);
+    }
+    ck_assert_uint_eq(i, n);
+    for (size_t from = 0; from + 40 < n; from += 331)
+      for (size_t end = from; end < from + 40; end++) {
+        size_t want = from;
+        while (want < end && !rule_may_start(r, u, want, n)) want++;
+        if (rule_next_start(r, t->s, from, end, n) != want)
+          ck_abort_msg("%s: rule %s in [%zu, %zu)", path, r->id, from, end);
+      }
+  }
+  ck_assert_uint_gt(tried, 0);
+}
+
+START_TEST(next_starts_are_where_matches_may_start) {
+  check_corpus_texts(next_starts);
+}
+END_TEST
+
 /* Every shipped rule over the whole text and the text cut short. */
 static void whole_and_cut(const cchc_rules *rs, rule_text *t,
                           pcre2_match_data *md, const char *path) {
@@ -2248,6 +2362,7 @@ int main(void) {
   tcase_set_timeout(tb, 60);
   tcase_add_test(tb, features_as_byte_by_byte);
   tcase_add_test(tb, features_of_long_strings_as_byte_by_byte);
+  tcase_add_test(tb, threads_match_on_stacks_of_their_own);
   tcase_add_loop_test(tb, words_are_numbered_as_a_plain_reader_numbers_them,
                       0, 3);
   suite_add_tcase(s, tb);
@@ -2285,6 +2400,11 @@ int main(void) {
   tcase_add_test(tf, literals_stand_in_words_where_searches_find_them);
   tcase_add_test(tf, literal_places_are_those_searches_find_in_any_order);
   suite_add_tcase(s, tf);
+  TCase *tn = tcase_create("starts");
+  tcase_add_unchecked_fixture(tn, NULL, harness_free_rules);
+  tcase_set_timeout(tn, 120);
+  tcase_add_test(tn, next_starts_are_where_matches_may_start);
+  suite_add_tcase(s, tn);
   TCase *ts = tcase_create("sections");
   tcase_add_unchecked_fixture(ts, NULL, harness_free_rules);
   tcase_set_timeout(ts, 30);
