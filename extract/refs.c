@@ -472,6 +472,9 @@ static bool scan_sites(refs_state *st, site_scan *sc, size_t at) {
     if (st->sites[mid] < at) lo = mid + 1;
     else hi = mid;
   }
+  /* a window searched without a match has no match starting in it: the
+   * windows after it (of the same stretch) start after it */
+  size_t tried = at;
   for (size_t k = lo; k < st->nsites; k++) {
     size_t m = st->sites[k], from, limit;
     if (sc->mode == SITE_AT) {
@@ -488,10 +491,11 @@ static bool scan_sites(refs_state *st, site_scan *sc, size_t at) {
       from = stretch_of(st, sc, m);
       limit = m;
     }
-    if (from < at) from = at;
+    if (from < tried) from = tried;
     if (from > limit) continue;
     if (rule_exec_until(sc->r, &x->scan, x->s, x->n, from, limit, x->md))
       return true;
+    tried = limit + 1;
   }
   return false;
 }
