@@ -308,7 +308,8 @@ static size_t item_end(const char *p, size_t n, size_t i) {
  * (every match then holds the number, which ends it): SITE_BEFORE; a
  * prefix of lookarounds only (a match is the number): SITE_AT.  Else (or
  * for a pattern whose reading this does not follow: \Q, \K, verbs,
- * extended mode) BY_STRETCHES.  One walk of the pattern: the rules are
+ * extended mode; or with \G, which a window's start would move)
+ * BY_STRETCHES.  One walk of the pattern: the rules are
  * asked once per document. */
 static int site_mode(const rule *r) {
   const char *p = r->pattern;
@@ -319,7 +320,8 @@ static int site_mode(const rule *r) {
   size_t n = strlen(p), head = SIZE_MAX;
   for (size_t k = 0; k + 1 < n; k++) {
     if (p[k] == '\\') {
-      if (p[k + 1] == 'Q' || p[k + 1] == 'K') return BY_STRETCHES;
+      if (p[k + 1] == 'Q' || p[k + 1] == 'K' || p[k + 1] == 'G')
+        return BY_STRETCHES;
       k++;
     } else if (p[k] == '(' && p[k + 1] == '*') {
       return BY_STRETCHES;

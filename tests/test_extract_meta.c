@@ -1100,6 +1100,24 @@ START_TEST(citations_by_sites_match_as_searched) {
   }
   harness_free_list(all, nall);
   ck_assert_uint_ge(found, 100);
+  /* ref.next is anchored where the previous number ended (\G): a window's
+   * start would move its anchor, so it is not searched by sites */
+  cchc_error err = {0};
+  cchc_text *t = NULL;
+  ck_assert_int_eq(cchc_normalize(number_forms, sizeof number_forms - 1,
+                                  NULL, &t, &err),
+                   CCHC_OK);
+  xctx x = {.rules = rules, .text = t, .err = &err};
+  x.s = cchc_text_data(t);
+  x.n = cchc_text_len(t);
+  x.md = rules_match_data(rules);
+  ck_assert_int_eq(rule_text_init(&x.scan, x.s, x.n, &err), CCHC_OK);
+  bool by_sites = true;
+  refs_number_match(&x, rules_find(rules, "ref.next"), 0, &by_sites);
+  ck_assert(!by_sites);
+  rule_text_free(&x.scan);
+  pcre2_match_data_free(x.md);
+  cchc_text_free(t);
 }
 END_TEST
 
