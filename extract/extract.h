@@ -170,6 +170,12 @@ bool xstarts_with_word(const rule *r);
 cchc_status extract_sections(xctx *x);
 cchc_status extract_meta(xctx *x);
 cchc_status extract_refs(xctx *x);
+/* For tests: the first match of r, a citation rule whose matches hold a
+ * document number (ref.cite, ref.bare, ref.self), at or after `at`, in
+ * x->md, found as extract_refs finds it; *by_sites: only where numbers
+ * stand (refs.c), not by a search of the text.  False when none (or no
+ * memory). */
+bool refs_number_match(xctx *x, const rule *r, size_t at, bool *by_sites);
 cchc_status extract_targets(xctx *x);
 /* The period (ISO first and last day) of the earliest period expression
  * in canonical [a, b) (meta.c; refs.c scores candidate parents by it). */

@@ -11,6 +11,7 @@
  * decision that issues it (ref.self), are not citations. */
 #include "extract.h"
 
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -43,6 +44,18 @@ enum { MARKS_MAX = 3 };
  * beyond ASCII. */
 enum { BYTE_STOP = 1, BYTE_FEATURE = 2, BYTE_MARK = 4 };
 
+/* How a rule whose matches hold a document number is searched (see
+ * site_mode): by stretches (not known to hold one), in the stretch before
+ * each number (SITE_BEFORE: the number ends the match), or only in the
+ * digits before each number's mark (SITE_AT: the match is the number). */
+enum { BY_STRETCHES, SITE_BEFORE, SITE_AT };
+typedef struct site_scan {
+  const rule *r;
+  int mode;
+  bool stop[256]; /* the bytes of r's barrier (ASCII; no digit) */
+  size_t last_site, last_start; /* the last stretch start found */
+} site_scan;
+
 typedef struct refs_state {
   xctx *x;
   uint64_t ascii[256]; /* the features of each ASCII byte; 0 beyond */
@@ -67,6 +80,14 @@ typedef struct refs_state {
    * asked the ref.type.* rules again. */
   kind_seen kinds[KINDS_SEEN];
   size_t nkinds;
+  /* Where a number's first mark may stand (number_sites), read at the
+   * first ask: the citations' scans try their rules only there. */
+  size_t *sites;
+  size_t nsites;
+  bool sites_read;
+  /* How each scanned rule is searched (site_mode), by rule: ref.cite,
+   * ref.bare, ref.self */
+  site_scan scans[3];
 } refs_state;
 
 static cchc_status nomem(xctx *x) {
@@ -244,6 +265,255 @@ static bool scan_stretches(refs_state *st, const rule *r, size_t at) {
   return false;
 }
 
+/* ---- the places of numbers ---------------------------------------------- */
+
+/* The group every citation rule ends with, as far as a site needs: one to
+ * five digits, maybe "/" and four digits, then "/" or "-" and a letter
+ * (rules/refs.rules). */
+static const char NUMBER_HEAD[] = "(?<number>\\d{1,5}(?:/\\d{4})?[/-]\\p{Lu}";
+
+/* Just past the group or class that opens at p[i] ('(' or '['), escapes
+ * skipped; 0 when it does not close. */
+static size_t item_end(const char *p, size_t n, size_t i) {
+  if (p[i] == '[') {
+    size_t k = i + 1;
+    if (k < n && p[k] == '^') k++;
+    if (k < n && p[k] == ']') k++; /* a ']' first is one of the class */
+    for (; k < n; k++) {
+      if (p[k] == '\\') k++;
+      else if (p[k] == '[' && k + 1 < n && p[k + 1] == ':') {
+        const char *c = strstr(p + k + 2, ":]");
+        if (!c || (size_t)(c - p) >= n) return 0;
+        k = (size_t)(c - p) + 1;
+      } else if (p[k] == ']') return k + 1;
+    }
+    return 0;
+  }
+  int depth = 0;
+  for (size_t k = i; k < n; k++) {
+    if (p[k] == '\\') k++;
+    else if (p[k] == '[') {
+      size_t e = item_end(p, n, k);
+      if (!e) return 0;
+      k = e - 1;
+    } else if (p[k] == '(') depth++;
+    else if (p[k] == ')' && --depth == 0) return k + 1;
+  }
+  return 0;
+}
+
+/* How r can be searched by the sites of numbers.  Its pattern must end
+ * with the group NUMBER_HEAD... (unquantified: the pattern's last
+ * character closes it) after a prefix without an alternative at its top
+ * (every match then holds the number, which ends it): SITE_BEFORE; a
+ * prefix of lookarounds only (a match is the number): SITE_AT.  Else (or
+ * for a pattern whose reading this does not follow: \Q, \K, verbs,
+ * extended mode; or with \G, which a window's start would move)
+ * BY_STRETCHES.  One walk of the pattern: the rules are
+ * asked once per document. */
+static int site_mode(const rule *r) {
+  const char *p = r->pattern;
+  uint32_t options = 0;
+  if (pcre2_pattern_info(r->code, PCRE2_INFO_ARGOPTIONS, &options) != 0 ||
+      (options & (PCRE2_EXTENDED | PCRE2_EXTENDED_MORE | PCRE2_LITERAL)))
+    return BY_STRETCHES;
+  size_t n = strlen(p), head = SIZE_MAX;
+  for (size_t k = 0; k + 1 < n; k++) {
+    if (p[k] == '\\') {
+      if (p[k + 1] == 'Q' || p[k + 1] == 'K' || p[k + 1] == 'G')
+        return BY_STRETCHES;
+      k++;
+    } else if (p[k] == '(' && p[k + 1] == '*') {
+      return BY_STRETCHES;
+    } else if (p[k] == '(' && p[k + 1] == '?') {
+      /* inline options: extended mode reads the rest otherwise */
+      for (size_t i = k + 2; i < n && strchr("imnsxJU-^", p[i]); i++)
+        if (p[i] == 'x' || p[i] == '^') return BY_STRETCHES;
+      if (head == SIZE_MAX && !strncmp(p + k, NUMBER_HEAD,
+                                       sizeof NUMBER_HEAD - 1))
+        head = k;
+    }
+  }
+  if (head == SIZE_MAX || item_end(p, n, head) != n) return BY_STRETCHES;
+  bool zero_width = true; /* so far, lookarounds only */
+  for (size_t k = 0; k < head;) {
+    if (p[k] == '|') return BY_STRETCHES;
+    if (p[k] == '(' || p[k] == '[') {
+      size_t e = item_end(p, n, k);
+      if (!e || e > head) return BY_STRETCHES;
+      zero_width &= p[k] == '(' && (!strncmp(p + k, "(?<!", 4) ||
+                                    !strncmp(p + k, "(?<=", 4) ||
+                                    !strncmp(p + k, "(?=", 3) ||
+                                    !strncmp(p + k, "(?!", 3));
+      k = e;
+    } else {
+      zero_width = false;
+      k += p[k] == '\\' ? 2 : 1;
+    }
+  }
+  return zero_width ? SITE_AT : SITE_BEFORE;
+}
+
+static bool ascii_digit(unsigned char c) { return c >= '0' && c <= '9'; }
+
+/* Where the character before offset i of s[0, n) starts when it may be a
+ * decimal digit (\d, in any script), else SIZE_MAX. */
+static size_t digit_before(const unsigned char *u, size_t n, size_t i) {
+  if (!i) return SIZE_MAX;
+  size_t q = i - 1;
+  if (u[q] < 0x80) return ascii_digit(u[q]) ? q : SIZE_MAX;
+  while (q > 0 && (u[q] & 0xC0) == 0x80 && i - q < 4) q--;
+  return lead_may_be_digit(u + q, u + n) ? q : SIZE_MAX;
+}
+
+/* May the byte lead a letter of \p{Lu} (any letter: case is not told)? */
+static bool letter_may(unsigned char c) {
+  return ((c | 0x20) >= 'a' && (c | 0x20) <= 'z') || c >= 0x80;
+}
+
+/* May the mark at u[m] ('/' or '-') be the first one of a number: a digit
+ * before it, and after it a letter, or "/" and four digits and a mark and
+ * a letter?  False only when it cannot. */
+static bool site_at(const unsigned char *u, size_t n, size_t m) {
+  if (digit_before(u, n, m) == SIZE_MAX || m + 1 >= n) return false;
+  if (letter_may(u[m + 1])) return true;
+  if (u[m] != '/' || !ascii_digit(u[m + 1])) return false;
+  for (size_t k = m + 2; k < m + 5; k++) {
+    if (k >= n) return false;
+    if (u[k] >= 0x80) return true; /* a digit beyond ASCII, maybe */
+    if (!ascii_digit(u[k])) return false;
+  }
+  return m + 6 < n && (u[m + 5] == '/' || u[m + 5] == '-') &&
+         letter_may(u[m + 6]);
+}
+
+/* Every mark of the text that may be a number's first (site_at), in text
+ * order, into st->sites: read once, for all the rules.  False without
+ * memory. */
+static bool number_sites(refs_state *st) {
+  if (st->sites_read) return true;
+  const xctx *x = st->x;
+  const unsigned char *u = (const unsigned char *)x->s;
+  size_t cap = 0, next[2] = {SIZE_MAX, SIZE_MAX};
+  static const char marks[2] = {'/', '-'};
+  for (size_t from = 0; from < x->n;) {
+    size_t m = x->n;
+    for (int k = 0; k < 2; k++) {
+      if (next[k] == SIZE_MAX || next[k] < from) {
+        const char *p = memchr(x->s + from, marks[k], x->n - from);
+        next[k] = p ? (size_t)(p - x->s) : x->n;
+      }
+      if (next[k] < m) m = next[k];
+    }
+    if (m == x->n) break;
+    if (site_at(u, x->n, m)) {
+      if (st->nsites == cap) {
+        cap = cap ? 2 * cap : 64;
+        size_t *p = realloc(st->sites, cap * sizeof *p);
+        if (!p) {
+          st->nsites = 0; /* none told: the rules search by stretches */
+          return false;
+        }
+        st->sites = p;
+      }
+      st->sites[st->nsites++] = m;
+    }
+    from = m + 1;
+  }
+  st->sites_read = true;
+  return true;
+}
+
+/* site_mode(r), read at the first ask and kept in r (the rules are
+ * shared: every worker reads the same from the same pattern). */
+static int number_scan_of(const rule *r) {
+  _Atomic unsigned char *kept = &((rule *)r)->number_scan;
+  unsigned char v = atomic_load_explicit(kept, memory_order_relaxed);
+  if (!v) {
+    v = (unsigned char)(site_mode(r) + 1);
+    atomic_store_explicit(kept, v, memory_order_relaxed);
+  }
+  return v - 1;
+}
+
+static void site_scan_init(refs_state *st, site_scan *sc, const rule *r) {
+  memset(sc, 0, sizeof *sc);
+  sc->r = r;
+  sc->mode = r ? number_scan_of(r) : BY_STRETCHES;
+  sc->last_site = SIZE_MAX;
+  if (sc->mode != SITE_BEFORE) return;
+  uint64_t b = r->facts.barrier & ~st->digit;
+  for (size_t c = 0; c < 128; c++) sc->stop[c] = (st->ascii[c] & b) != 0;
+}
+
+/* Where the stretch without a barrier character that holds the site m
+ * starts (a match holds none: it starts there at the earliest). */
+static size_t stretch_of(const refs_state *st, site_scan *sc, size_t m) {
+  const unsigned char *u = (const unsigned char *)st->x->s;
+  size_t p = m, floor = 0;
+  if (sc->last_site != SIZE_MAX && sc->last_site <= m) floor = sc->last_site;
+  while (p > floor && !sc->stop[u[p - 1]]) p--;
+  if (p == floor && floor && floor == sc->last_site) p = sc->last_start;
+  sc->last_site = m;
+  sc->last_start = p;
+  return p;
+}
+
+/* r's first match starting at or after `at`, tried only by the sites of
+ * numbers (sc->mode): the stretch before each site (SITE_BEFORE) or the
+ * digits right before it (SITE_AT), in text order.  A match holds its
+ * number's first mark, a site, and starts in that site's window, which
+ * starts no later than those of the sites after it: the first window with
+ * a match holds the first match. */
+static bool scan_sites(refs_state *st, site_scan *sc, size_t at) {
+  xctx *x = st->x;
+  const unsigned char *u = (const unsigned char *)x->s;
+  size_t lo = 0, hi = st->nsites;
+  while (lo < hi) { /* the first site at or after `at` */
+    size_t mid = lo + (hi - lo) / 2;
+    if (st->sites[mid] < at) lo = mid + 1;
+    else hi = mid;
+  }
+  /* a window searched without a match has no match starting in it: the
+   * windows after it (of the same stretch) start after it */
+  size_t tried = at;
+  for (size_t k = lo; k < st->nsites; k++) {
+    size_t m = st->sites[k], from, limit;
+    if (sc->mode == SITE_AT) {
+      /* \d{1,5} right before the mark */
+      from = m;
+      for (int d = 0; d < 5; d++) {
+        size_t q = digit_before(u, x->n, from);
+        if (q == SIZE_MAX) break;
+        from = q;
+      }
+      if (from == m) continue;
+      limit = m - 1;
+    } else {
+      from = stretch_of(st, sc, m);
+      limit = m;
+    }
+    if (from < tried) from = tried;
+    if (from > limit) continue;
+    if (rule_exec_until(sc->r, &x->scan, x->s, x->n, from, limit, x->md))
+      return true;
+    tried = limit + 1;
+  }
+  return false;
+}
+
+/* r's first match at or after `at`: by the sites of numbers when its
+ * pattern allows (site_mode), else by stretches (scan_stretches) or the
+ * whole text (rule_scan). */
+static bool scan_number_rule(refs_state *st, site_scan *sc, size_t at,
+                             bool stretches) {
+  if (sc->mode != BY_STRETCHES && number_sites(st))
+    return scan_sites(st, sc, at);
+  xctx *x = st->x;
+  return stretches ? scan_stretches(st, sc->r, at)
+                   : rule_scan(sc->r, &x->scan, x->n, at, x->md);
+}
+
 /* The date right after position *pos (ref.date); sets it on m. */
 static void take_date(refs_state *st, mention *m, size_t *pos) {
   xctx *x = st->x;
@@ -264,7 +534,7 @@ static void take_date(refs_state *st, mention *m, size_t *pos) {
 static cchc_status typed_mentions(refs_state *st) {
   xctx *x = st->x;
   size_t at = 0;
-  while (at < x->n && scan_stretches(st, st->cite, at)) {
+  while (at < x->n && scan_number_rule(st, &st->scans[0], at, true)) {
     size_t ms, me, ts, te, ns, ne;
     rule_match_span(x->md, &ms, &me);
     if (!rule_group(st->cite, x->md, "type", &ts, &te)) ts = ms, te = ms;
@@ -304,7 +574,7 @@ static cchc_status bare_mentions(refs_state *st) {
   xctx *x = st->x;
   size_t ntyped = st->nm, k = 0, at = 0;
   while (st->bare && at < x->n &&
-         scan_stretches(st, st->bare, at)) {
+         scan_number_rule(st, &st->scans[1], at, true)) {
     size_t ms, me, ns, ne;
     rule_match_span(x->md, &ms, &me);
     at = me > ms ? me : ms + 1;
@@ -464,8 +734,11 @@ cchc_status extract_refs(xctx *x) {
   st.digit = rule_ascii_features['0'];
   cchc_status rc = CCHC_OK;
   if (!add_own(&st, x->f->document.number.value)) goto oom;
+  site_scan_init(&st, &st.scans[0], st.cite);
+  site_scan_init(&st, &st.scans[1], st.bare);
+  site_scan_init(&st, &st.scans[2], st.self);
   for (size_t at = 0;
-       st.self && at < x->n && rule_scan(st.self, &x->scan, x->n, at, x->md);) {
+       st.self && at < x->n && scan_number_rule(&st, &st.scans[2], at, false);) {
     size_t ms, me, s, e;
     rule_match_span(x->md, &ms, &me);
     at = me > ms ? me : ms + 1;
@@ -485,6 +758,18 @@ oom:
 done:
   free(st.m);
   free(st.own);
+  free(st.sites);
   meta_subject_free(st.subject);
   return rc;
+}
+
+bool refs_number_match(xctx *x, const rule *r, size_t at, bool *by_sites) {
+  refs_state st = {.x = x};
+  memcpy(st.ascii, rule_ascii_features, sizeof rule_ascii_features);
+  st.digit = rule_ascii_features['0'];
+  site_scan_init(&st, &st.scans[0], r);
+  *by_sites = st.scans[0].mode != BY_STRETCHES && number_sites(&st);
+  bool found = scan_number_rule(&st, &st.scans[0], at, false);
+  free(st.sites);
+  return found;
 }

@@ -268,6 +268,10 @@ typedef struct rule {
    * call and the extractors ask ~500 names a plan. */
   PCRE2_SPTR names;
   uint32_t nnames, name_size;
+  /* refs.c: how a scan finds the rule's matches by where document numbers
+   * stand, read from the pattern at the first ask (once for every worker:
+   * a property of the rule); 0 until then */
+  _Atomic unsigned char number_scan;
 } rule;
 
 /* Taxonomy entries remember their file and line: the rules made from

@@ -14,6 +14,7 @@
 
 #include <jansson.h>
 
+#include "../extract/extract.h"
 #include "../extract/frame.h"
 #include "../extract/rules.h"
 #include "rewrites.h"
@@ -1010,6 +1011,116 @@ START_TEST(malformed_meta_rules_name_file_and_line) {
 }
 END_TEST
 
+/* ---- citations found by where numbers stand ------------------------------- */
+
+/* Numbers in the forms and scripts a site must not miss, and marks that
+ * are no number's. */
+static const char number_forms[] =
+    "Căn cứ Quyết định số 123456/QĐ-UBND, Quyết định số12/QĐ-UBND;\n"
+    "Nghị quyết số \xd9\xa3\xd9\xa4/NQ-CP và Nghị quyết số 7\xd9\xa3/2024/NQ-CP\n"
+    "Công văn số 12/2024/UBND-VP ngày 15/7/2022, giai đoạn 2021-2025\n"
+    "Kế hoạch 5-kh/tu; Chỉ thị 1/ĐT-TTg; Luật 77/2015/QH13 (76/NQ-CP)\n"
+    "Thông báo kết luận số: 9 / TB-UBND; Kết luận 29-KL/TU-12/ab-CD\n"
+    "ban hành kèm theo Quyết định số 03/QĐ-UBND ngày 12/01/2024.\n"
+    "Số: 44/2025/\xc4\x90-CP; Đề án 06; 2024/2025/KH-X; 1/2/3-4/A\n";
+
+/* r over the text from every place asked: by the sites as extract_refs
+ * searches, and by a search of the whole text, alike.  How many matches
+ * were compared. */
+static size_t sites_agree(const char *src, size_t len, const char *id,
+                          const char *what) {
+  cchc_error err = {0};
+  cchc_text *t = NULL;
+  ck_assert_int_eq(cchc_normalize(src, len, NULL, &t, &err), CCHC_OK);
+  xctx x = {.rules = rules, .text = t, .err = &err};
+  x.s = cchc_text_data(t);
+  x.n = cchc_text_len(t);
+  x.f = frame_new();
+  x.md = rules_match_data(rules);
+  ck_assert_ptr_nonnull(x.f);
+  ck_assert_ptr_nonnull(x.md);
+  ck_assert_int_eq(rule_text_init(&x.scan, x.s, x.n, &err), CCHC_OK);
+  const rule *r = rules_find(rules, id);
+  ck_assert_ptr_nonnull(r);
+  size_t matches = 0;
+  /* from each line start, each match's start + 1 and each match's end */
+  size_t *from = malloc((x.n + 2) * sizeof *from), nfrom = 0;
+  ck_assert_ptr_nonnull(from);
+  from[nfrom++] = 0;
+  for (size_t i = 0; i < x.n; i++)
+    if (x.s[i] == '\n') from[nfrom++] = i + 1;
+  for (size_t k = 0; k < nfrom; k++) {
+    for (size_t at = from[k], hops = 0; at <= x.n && hops < 3; hops++) {
+      bool by_sites;
+      size_t s1 = 0, e1 = 0, s2 = 0, e2 = 0;
+      bool f1 = refs_number_match(&x, r, at, &by_sites);
+      if (f1) rule_match_span(x.md, &s1, &e1);
+      ck_assert_msg(by_sites, "%s: %s is not searched by its numbers", what,
+                    id);
+      bool f2 = rule_scan(r, &x.scan, x.n, at, x.md);
+      if (f2) rule_match_span(x.md, &s2, &e2);
+      ck_assert_msg(f1 == f2 && s1 == s2 && e1 == e2,
+                    "%s: %s from %zu: by sites %d [%zu, %zu), searched %d "
+                    "[%zu, %zu) '%.*s'",
+                    what, id, at, f1, s1, e1, f2, s2, e2,
+                    (int)((f2 ? e2 : e1) - (f2 ? s2 : s1)),
+                    x.s + (f2 ? s2 : s1));
+      if (!f2) break;
+      matches++;
+      at = hops % 2 ? e2 : s2 + 1;
+    }
+  }
+  free(from);
+  rule_text_free(&x.scan);
+  pcre2_match_data_free(x.md);
+  cchc_frame_free(x.f);
+  cchc_text_free(t);
+  return matches;
+}
+
+static const char *const number_rules[] = {"ref.cite", "ref.bare",
+                                           "ref.self"};
+
+START_TEST(citations_by_sites_match_as_searched) {
+  size_t found = 0;
+  for (size_t i = 0; i < 3; i++)
+    found += sites_agree(number_forms, sizeof number_forms - 1,
+                         number_rules[i], "forms");
+  ck_assert_uint_ge(found, 10);
+  char **all = NULL;
+  size_t nall = harness_corpus_all(&all);
+  ck_assert_uint_ge(nall, 4);
+  for (size_t f = 0; f < nall; f++) {
+    size_t len;
+    char *src = harness_read(all[f], &len);
+    ck_assert_ptr_nonnull(src);
+    for (size_t i = 0; i < 3; i++)
+      found += sites_agree(src, len, number_rules[i], all[f]);
+    free(src);
+  }
+  harness_free_list(all, nall);
+  ck_assert_uint_ge(found, 100);
+  /* ref.next is anchored where the previous number ended (\G): a window's
+   * start would move its anchor, so it is not searched by sites */
+  cchc_error err = {0};
+  cchc_text *t = NULL;
+  ck_assert_int_eq(cchc_normalize(number_forms, sizeof number_forms - 1,
+                                  NULL, &t, &err),
+                   CCHC_OK);
+  xctx x = {.rules = rules, .text = t, .err = &err};
+  x.s = cchc_text_data(t);
+  x.n = cchc_text_len(t);
+  x.md = rules_match_data(rules);
+  ck_assert_int_eq(rule_text_init(&x.scan, x.s, x.n, &err), CCHC_OK);
+  bool by_sites = true;
+  refs_number_match(&x, rules_find(rules, "ref.next"), 0, &by_sites);
+  ck_assert(!by_sites);
+  rule_text_free(&x.scan);
+  pcre2_match_data_free(x.md);
+  cchc_text_free(t);
+}
+END_TEST
+
 int main(void) {
   Suite *s = suite_create("extract_meta");
   TCase *tp = tcase_create("plans");
@@ -1036,6 +1147,7 @@ int main(void) {
   tcase_add_loop_test(tc, corpus_agrees_with_gold, 0, (int)nfiles);
   tcase_add_test(tc, province_national_documents_agree);
   tcase_add_test(tc, rewritten_date_patterns_match_as_before);
+  tcase_add_test(tc, citations_by_sites_match_as_searched);
   suite_add_tcase(s, tc);
   TCase *tr = tcase_create("rules");
   tcase_add_loop_test(tr, malformed_meta_rules_name_file_and_line, 0,
