@@ -336,9 +336,18 @@ static void put_string(writer *j, emit_name name, const char *s, size_t n,
   }
   if (!begin_value(j, name))
     return;
-  emit_put(j->out, "\"", 1);
-  emit_put(j->out, s, n);
-  emit_put(j->out, "\"", 1);
+  emit_sink *out = j->out;
+  if (n + 2 <= sizeof out->buf - out->n && !out->failed) { /* (most) */
+    char *at = out->buf + out->n;
+    at[0] = '"';
+    memcpy(at + 1, s, n);
+    at[n + 1] = '"';
+    out->n += n + 2;
+  } else {
+    emit_put(out, "\"", 1);
+    emit_put(out, s, n);
+    emit_put(out, "\"", 1);
+  }
   if (j->depth == 0)
     j->done = true;
 }
