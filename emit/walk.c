@@ -97,42 +97,77 @@ static size_t printable_ascii8(const char *p) {
 }
 
 #if defined(__SSE2__)
-/* How far from u[j] the string is clean, 16 bytes at a time: blocks of
- * printable ASCII, tabs and line breaks, and whole characters of two
- * bytes or of three with a lead E1 to EC (those clean_prefix takes
- * without a decode; a character may cross from one block to the next).
- * Returns the end of the last whole character of the blocks that passed;
- * *retry: where blocks are looked at again (past the first byte that
- * stopped them, which the caller decodes). */
-static size_t clean_blocks(const unsigned char *u, size_t j, size_t n,
-                           size_t *retry, uint32_t *escapes) {
+/* The masks of a block of 16 bytes that clean_blocks asks of it: bit k
+ * for byte k. */
+typedef struct block_masks {
+  uint32_t cont, lead2, lead3, ascii;
+  uint32_t escapes; /* '"', '\\' and below 0x20: what JSON escapes */
+} block_masks;
+
+static CCHC_INLINE block_masks masks_of(__m128i x) {
   /* (compared as signed bytes: 0x80..0xFF are negative) */
   const __m128i cc0 = _mm_set1_epi8(-64), cc1 = _mm_set1_epi8(-63),
                 ce0 = _mm_set1_epi8(-32), ced = _mm_set1_epi8(-19),
                 c1f = _mm_set1_epi8(0x1F), tab = _mm_set1_epi8('\t'),
                 lf = _mm_set1_epi8('\n'), cr = _mm_set1_epi8('\r'),
                 quote = _mm_set1_epi8('"'), backslash = _mm_set1_epi8('\\');
+  block_masks m;
+  m.cont = (uint32_t)_mm_movemask_epi8(_mm_cmplt_epi8(x, cc0));
+  m.lead2 = (uint32_t)_mm_movemask_epi8( /* C2..DF */
+      _mm_and_si128(_mm_cmpgt_epi8(x, cc1), _mm_cmplt_epi8(x, ce0)));
+  m.lead3 = (uint32_t)_mm_movemask_epi8( /* E1..EC */
+      _mm_and_si128(_mm_cmpgt_epi8(x, ce0), _mm_cmplt_epi8(x, ced)));
+  m.ascii = (uint32_t)_mm_movemask_epi8(_mm_or_si128(
+      _mm_cmpgt_epi8(x, c1f), /* 0x20..0x7F */
+      _mm_or_si128(_mm_cmpeq_epi8(x, tab),
+                   _mm_or_si128(_mm_cmpeq_epi8(x, lf), _mm_cmpeq_epi8(x, cr)))));
+  m.escapes = (uint32_t)_mm_movemask_epi8(_mm_or_si128(
+      _mm_or_si128(_mm_cmpeq_epi8(x, quote), _mm_cmpeq_epi8(x, backslash)),
+      _mm_cmpeq_epi8(_mm_max_epu8(x, c1f), c1f))); /* x <= 0x1F */
+  return m;
+}
+
+/* How far from u[j] the string is clean, 16 bytes at a time: blocks of
+ * printable ASCII, tabs and line breaks, and whole characters of two
+ * bytes or of three with a lead E1 to EC (those clean_prefix takes
+ * without a decode; a character may cross from one block to the next).
+ * Returns the end of the last whole character of the blocks that passed;
+ * *retry: where blocks are looked at again (past the first byte that
+ * stopped them, which the caller decodes).  *escapes gets the bytes to
+ * escape of the blocks read (each lies inside the string: what it flags
+ * is in it). */
+static size_t clean_blocks(const unsigned char *u, size_t j, size_t n,
+                           size_t *retry, uint32_t *escapes) {
+  /* k lanes of -1 from skip_lanes + 16 - k, then 0 */
+  static const signed char skip_lanes[32] = {-1, -1, -1, -1, -1, -1, -1, -1,
+                                             -1, -1, -1, -1, -1, -1, -1, -1};
   uint32_t need = 0; /* continuation bytes owed by the last block, as bits */
   size_t done = j;   /* end of the last whole character */
   for (; j + 16 <= n; j += 16) {
-    __m128i x = _mm_loadu_si128((const __m128i *)(const void *)(u + j));
-    uint32_t cont = (uint32_t)_mm_movemask_epi8(_mm_cmplt_epi8(x, cc0));
-    uint32_t lead2 = (uint32_t)_mm_movemask_epi8( /* C2..DF */
-        _mm_and_si128(_mm_cmpgt_epi8(x, cc1), _mm_cmplt_epi8(x, ce0)));
-    uint32_t lead3 = (uint32_t)_mm_movemask_epi8( /* E1..EC */
-        _mm_and_si128(_mm_cmpgt_epi8(x, ce0), _mm_cmplt_epi8(x, ced)));
-    uint32_t ascii = (uint32_t)_mm_movemask_epi8(_mm_or_si128(
-        _mm_cmpgt_epi8(x, c1f), /* 0x20..0x7F */
-        _mm_or_si128(_mm_cmpeq_epi8(x, tab),
-                     _mm_or_si128(_mm_cmpeq_epi8(x, lf), _mm_cmpeq_epi8(x, cr)))));
-    /* (a block read whole lies inside the string: what it flags is in it) */
-    *escapes |= (uint32_t)_mm_movemask_epi8(_mm_or_si128(
-        _mm_or_si128(_mm_cmpeq_epi8(x, quote), _mm_cmpeq_epi8(x, backslash)),
-        _mm_cmpeq_epi8(_mm_max_epu8(x, c1f), c1f))); /* x <= 0x1F */
-    if (!cchc_utf8_block(cont, lead2, lead3, ascii, j, &need, &done, retry))
+    block_masks m =
+        masks_of(_mm_loadu_si128((const __m128i *)(const void *)(u + j)));
+    *escapes |= m.escapes;
+    if (!cchc_utf8_block(m.cont, m.lead2, m.lead3, m.ascii, j, &need, &done,
+                         retry))
       return done;
   }
-  *retry = j + 1; /* too near n for a block */
+  /* The rest (less than a block past the last whole character) as the
+   * string's last 16 bytes, those before that character taken for ASCII:
+   * the end of most strings needs no walk a byte at a time. */
+  *retry = n; /* (then the caller walks what is left) */
+  if (done < n && n - done <= 16 && n >= 16) {
+    size_t base = n - 16;
+    __m128i x = _mm_loadu_si128((const __m128i *)(const void *)(u + base));
+    __m128i skip = _mm_loadu_si128(
+        (const __m128i *)(const void *)(skip_lanes + 16 - (done - base)));
+    x = _mm_or_si128(_mm_andnot_si128(skip, x),
+                     _mm_and_si128(skip, _mm_set1_epi8('a')));
+    block_masks m = masks_of(x);
+    *escapes |= m.escapes;
+    need = 0; /* (from a character start) */
+    cchc_utf8_block(m.cont, m.lead2, m.lead3, m.ascii, base, &need, &done,
+                    retry);
+  }
   return done;
 }
 #endif
