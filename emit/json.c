@@ -222,8 +222,9 @@ static inline void put_key(emit_sink *out, const printed *k, size_t skip) {
 }
 
 /* What comes before a value in the open container: the separator from the
- * value before it, the line break and indentation, the member's key. */
-static bool begin_value(writer *j, emit_name name) {
+ * value before it, the line break and indentation, the member's key.
+ * (Inline: every value of a document begins with it.) */
+static CCHC_INLINE bool begin_value(writer *j, emit_name name) {
   if (j->failed)
     return false;
   int d = j->depth;
