@@ -230,7 +230,7 @@ out:
 }
 
 static void c_string(void *ctx, emit_name name, const char *value,
-                     size_t len) {
+                     size_t len, bool escape_free) {
   scalar(ctx, name, value);
 }
 

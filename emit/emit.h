@@ -56,16 +56,12 @@ typedef struct emit_ops {
   /* `item` names the elements the array will hold. */
   void (*begin_array)(void *ctx, emit_name name, emit_name item);
   void (*end_array)(void *ctx);
-  /* `value` (len bytes, NUL-terminated) NULL means null. */
-  void (*string)(void *ctx, emit_name name, const char *value, size_t len);
-  /* Optional: print the string `value` (len bytes, not NULL), as it
-   * stands in the frame, not yet cleaned, when it is byte for byte one
-   * that `string` got before (so clean already) and the format kept its
-   * text; false (nothing printed) otherwise, and the walk cleans it and
-   * calls `string`.  Most strings of a batch recur: so they are read
-   * once, not cleaned and then looked up. */
-  bool (*string_again)(void *ctx, emit_name name, const char *value,
-                       size_t len);
+  /* `value` (len bytes, NUL-terminated) NULL means null.  `escape_free`:
+   * no byte of it is '"', '\\' or below 0x20 (what JSON escapes), found
+   * by the walk in the scan that cleans it: a format that escapes only
+   * those need not look at the string again. */
+  void (*string)(void *ctx, emit_name name, const char *value, size_t len,
+                 bool escape_free);
   /* A finite number; see emit_format_number for its text. */
   void (*number)(void *ctx, emit_name name, double value);
   void (*integer)(void *ctx, emit_name name, long long value);
@@ -123,9 +119,12 @@ bool emit_put_json(emit_sink *s, const json_t *v, size_t flags);
  * valid UTF-8 of characters every format carries (no control character
  * but tab and line breaks, no U+FFFE or U+FFFF); the rest is cleaned. */
 size_t emit_clean_prefix(const char *s, size_t n);
+/* The same, and *escape_free: no byte of s[0, n) is '"', '\\' or below
+ * 0x20 (exact when all of it is clean; false may be said otherwise). */
+size_t emit_clean_scan(const char *s, size_t n, bool *escape_free);
 /* Does jansson print the valid UTF-8 string s (n bytes) with `flags` as
- * itself between quotes (nothing in it to escape)?  Such a string is
- * copied; the others go through jansson's escaper. */
+ * itself between quotes (nothing in it to escape)?  The definition that
+ * emit_clean_scan's escape_free follows, which tests compare with both. */
 bool emit_json_unescaped(const char *s, size_t n, size_t flags);
 /* Hand what is buffered to the write function; false if it ever refused
  * a piece. */

@@ -15,6 +15,18 @@
 #include <emmintrin.h>
 #endif
 
+/* A clean string of the frame met in this walk, by its address: a frame
+ * holds many strings of the rules (rule ids, unit keys and names, areas)
+ * at one address each, and the frame does not change while it is walked,
+ * so one met again is known clean without a scan (nor a strlen).  Kept
+ * for the walk only: nothing goes from one document to the next. */
+enum { SEEN_SLOTS = 256 };
+typedef struct seen_string {
+  const char *s;
+  size_t len;
+  bool escape_free;
+} seen_string;
+
 typedef struct walker {
   const cchc_frame *f;
   const emit_ops *ops;
@@ -22,6 +34,7 @@ typedef struct walker {
   char *scratch; /* cleaned copy of the current string */
   size_t cap;
   bool nomem;
+  seen_string seen[SEEN_SLOTS];
 } walker;
 
 const char *const emit_names[EMIT_NNAMES] = {
@@ -84,68 +97,129 @@ static size_t printable_ascii8(const char *p) {
 }
 
 #if defined(__SSE2__)
+/* The masks of a block of 16 bytes that clean_blocks asks of it: bit k
+ * for byte k. */
+typedef struct block_masks {
+  uint32_t cont, lead2, lead3, ascii;
+  uint32_t escapes; /* '"', '\\' and below 0x20: what JSON escapes */
+} block_masks;
+
+static CCHC_INLINE block_masks masks_of(__m128i x) {
+  /* (compared as signed bytes: 0x80..0xFF are negative) */
+  const __m128i cc0 = _mm_set1_epi8(-64), cc1 = _mm_set1_epi8(-63),
+                ce0 = _mm_set1_epi8(-32), ced = _mm_set1_epi8(-19),
+                c1f = _mm_set1_epi8(0x1F), tab = _mm_set1_epi8('\t'),
+                lf = _mm_set1_epi8('\n'), cr = _mm_set1_epi8('\r'),
+                quote = _mm_set1_epi8('"'), backslash = _mm_set1_epi8('\\');
+  block_masks m;
+  m.cont = (uint32_t)_mm_movemask_epi8(_mm_cmplt_epi8(x, cc0));
+  m.lead2 = (uint32_t)_mm_movemask_epi8( /* C2..DF */
+      _mm_and_si128(_mm_cmpgt_epi8(x, cc1), _mm_cmplt_epi8(x, ce0)));
+  m.lead3 = (uint32_t)_mm_movemask_epi8( /* E1..EC */
+      _mm_and_si128(_mm_cmpgt_epi8(x, ce0), _mm_cmplt_epi8(x, ced)));
+  m.ascii = (uint32_t)_mm_movemask_epi8(_mm_or_si128(
+      _mm_cmpgt_epi8(x, c1f), /* 0x20..0x7F */
+      _mm_or_si128(_mm_cmpeq_epi8(x, tab),
+                   _mm_or_si128(_mm_cmpeq_epi8(x, lf), _mm_cmpeq_epi8(x, cr)))));
+  m.escapes = (uint32_t)_mm_movemask_epi8(_mm_or_si128(
+      _mm_or_si128(_mm_cmpeq_epi8(x, quote), _mm_cmpeq_epi8(x, backslash)),
+      _mm_cmpeq_epi8(_mm_max_epu8(x, c1f), c1f))); /* x <= 0x1F */
+  return m;
+}
+
 /* How far from u[j] the string is clean, 16 bytes at a time: blocks of
  * printable ASCII, tabs and line breaks, and whole characters of two
  * bytes or of three with a lead E1 to EC (those clean_prefix takes
  * without a decode; a character may cross from one block to the next).
  * Returns the end of the last whole character of the blocks that passed;
  * *retry: where blocks are looked at again (past the first byte that
- * stopped them, which the caller decodes). */
+ * stopped them, which the caller decodes).  *escapes gets the bytes to
+ * escape of the blocks read (each lies inside the string: what it flags
+ * is in it). */
 static size_t clean_blocks(const unsigned char *u, size_t j, size_t n,
-                           size_t *retry) {
-  /* (compared as signed bytes: 0x80..0xFF are negative) */
-  const __m128i cc0 = _mm_set1_epi8(-64), cc1 = _mm_set1_epi8(-63),
-                ce0 = _mm_set1_epi8(-32), ced = _mm_set1_epi8(-19),
-                c1f = _mm_set1_epi8(0x1F), tab = _mm_set1_epi8('\t'),
-                lf = _mm_set1_epi8('\n'), cr = _mm_set1_epi8('\r');
+                           size_t *retry, uint32_t *escapes) {
+  /* k lanes of -1 from skip_lanes + 16 - k, then 0 */
+  static const signed char skip_lanes[32] = {-1, -1, -1, -1, -1, -1, -1, -1,
+                                             -1, -1, -1, -1, -1, -1, -1, -1};
   uint32_t need = 0; /* continuation bytes owed by the last block, as bits */
   size_t done = j;   /* end of the last whole character */
   for (; j + 16 <= n; j += 16) {
-    __m128i x = _mm_loadu_si128((const __m128i *)(const void *)(u + j));
-    uint32_t cont = (uint32_t)_mm_movemask_epi8(_mm_cmplt_epi8(x, cc0));
-    uint32_t lead2 = (uint32_t)_mm_movemask_epi8( /* C2..DF */
-        _mm_and_si128(_mm_cmpgt_epi8(x, cc1), _mm_cmplt_epi8(x, ce0)));
-    uint32_t lead3 = (uint32_t)_mm_movemask_epi8( /* E1..EC */
-        _mm_and_si128(_mm_cmpgt_epi8(x, ce0), _mm_cmplt_epi8(x, ced)));
-    uint32_t ascii = (uint32_t)_mm_movemask_epi8(_mm_or_si128(
-        _mm_cmpgt_epi8(x, c1f), /* 0x20..0x7F */
-        _mm_or_si128(_mm_cmpeq_epi8(x, tab),
-                     _mm_or_si128(_mm_cmpeq_epi8(x, lf), _mm_cmpeq_epi8(x, cr)))));
-    if (!cchc_utf8_block(cont, lead2, lead3, ascii, j, &need, &done, retry))
+    block_masks m =
+        masks_of(_mm_loadu_si128((const __m128i *)(const void *)(u + j)));
+    *escapes |= m.escapes;
+    if (!cchc_utf8_block(m.cont, m.lead2, m.lead3, m.ascii, j, &need, &done,
+                         retry))
       return done;
   }
-  *retry = j + 1; /* too near n for a block */
+  /* The rest (less than a block past the last whole character) as the
+   * string's last 16 bytes, those before that character taken for ASCII:
+   * the end of most strings needs no walk a byte at a time. */
+  *retry = n; /* (then the caller walks what is left) */
+  if (done < n && n - done <= 16 && n >= 16) {
+    size_t base = n - 16;
+    __m128i x = _mm_loadu_si128((const __m128i *)(const void *)(u + base));
+    __m128i skip = _mm_loadu_si128(
+        (const __m128i *)(const void *)(skip_lanes + 16 - (done - base)));
+    x = _mm_or_si128(_mm_andnot_si128(skip, x),
+                     _mm_and_si128(skip, _mm_set1_epi8('a')));
+    block_masks m = masks_of(x);
+    *escapes |= m.escapes;
+    need = 0; /* (from a character start) */
+    cchc_utf8_block(m.cont, m.lead2, m.lead3, m.ascii, base, &need, &done,
+                    retry);
+  }
   return done;
 }
 #endif
+
+/* Do the 8 bytes of x hold a '"' or a '\\'?  (Byte-wise tests, nonzero
+ * exactly when some byte is one.) */
+static uint64_t quote_or_backslash8(uint64_t x) {
+  const uint64_t ones = UINT64_C(0x0101010101010101),
+                 highs = UINT64_C(0x8080808080808080);
+  uint64_t quote = x ^ ones * '"', backslash = x ^ ones * '\\';
+  return (((quote - ones) & ~quote) | ((backslash - ones) & ~backslash)) &
+         highs;
+}
 
 /* The length of the start of s[0, n) that needs no cleaning.  Plans are
  * mostly ASCII runs between two- and three-byte letters (Vietnamese is
  * U+00C0 to U+1EF9), so those are taken without a general decode (16
  * bytes at a time with SSE2); any other byte goes through ICU's
- * validating U8_NEXT (cchc_utf8_next). */
-size_t emit_clean_prefix(const char *s, size_t n) {
+ * validating U8_NEXT (cchc_utf8_next).  The same look at each byte tells
+ * whether one is a byte JSON escapes (*escape_free): the writer copies
+ * a string without one as it is, with no scan of its own. */
+size_t emit_clean_scan(const char *s, size_t n, bool *escape_free) {
   const unsigned char *u = (const unsigned char *)s;
   size_t i = 0;
+  uint64_t escapes = 0; /* nonzero: a byte to escape was seen */
 #if defined(__SSE2__)
   size_t retry = 0;
+  uint32_t block_escapes = 0;
 #endif
   while (i < n) {
 #if defined(__SSE2__)
     if (i >= retry) {
-      i = clean_blocks(u, i, n, &retry);
+      i = clean_blocks(u, i, n, &retry, &block_escapes);
       if (i >= n)
         break;
     }
 #endif
     if (n - i >= 8) {
       size_t k = printable_ascii8(s + i);
-      i += k;
-      if (k == 8)
+      if (k == 8) {
+        uint64_t x;
+        memcpy(&x, s + i, sizeof x);
+        escapes |= quote_or_backslash8(x);
+        i += 8;
         continue;
+      }
+      for (size_t e = i + k; i < e; i++) /* (k bytes of printable ASCII) */
+        escapes |= u[i] == '"' || u[i] == '\\';
     }
     unsigned char b = u[i];
     if (b >= 0x20 && b < 0x80) {
+      escapes |= b == '"' || b == '\\';
       i++;
     } else if (b >= 0xC2 && b <= 0xDF && n - i >= 2 &&
                (u[i + 1] & 0xC0) == 0x80) {
@@ -155,21 +229,36 @@ size_t emit_clean_prefix(const char *s, size_t n) {
       i += 3; /* U+1000 to U+CFFF: all kept */
     } else {
       size_t at = i;
-      if (!char_ok(cchc_utf8_next(s, n, &i)))
+      int32_t c = cchc_utf8_next(s, n, &i);
+      if (!char_ok(c)) {
+        *escape_free = false;
         return at;
+      }
+      escapes |= c < 0x20; /* a tab or a line break */
     }
   }
+#if defined(__SSE2__)
+  escapes |= block_escapes;
+#endif
+  *escape_free = !escapes;
   return n;
+}
+
+size_t emit_clean_prefix(const char *s, size_t n) {
+  bool escape_free;
+  return emit_clean_scan(s, n, &escape_free);
 }
 
 /* `s` (n bytes; its length after in *len), or a copy in w->scratch with
  * every invalid byte and every character XML cannot carry replaced by
  * U+FFFD; NULL when out of memory. */
-static const char *clean(walker *w, const char *s, size_t n, size_t *len) {
-  size_t i = emit_clean_prefix(s, n);
+static const char *clean(walker *w, const char *s, size_t n, size_t *len,
+                         bool *escape_free) {
+  size_t i = emit_clean_scan(s, n, escape_free);
   *len = n;
   if (i == n)
     return s;
+  *escape_free = false; /* (the format's escaper looks: rare) */
   /* Each bad byte becomes 3 bytes at most. */
   if (n * 3 + 1 > w->cap) {
     char *p = realloc(w->scratch, n * 3 + 1);
@@ -274,14 +363,22 @@ static cchc_status check(const cchc_frame *f, cchc_error *err) {
 
 static void str(walker *w, emit_name name, const char *s) {
   size_t len = 0;
+  bool escape_free = false;
   if (s) {
-    size_t n = strlen(s);
-    if (w->ops->string_again && w->ops->string_again(w->ctx, name, s, n))
+    uintptr_t a = (uintptr_t)s;
+    seen_string *seen = &w->seen[(a ^ a >> 9) % SEEN_SLOTS];
+    if (seen->s == s) {
+      w->ops->string(w->ctx, name, s, seen->len, seen->escape_free);
       return;
-    s = clean(w, s, n, &len);
+    }
+    const char *raw = s;
+    size_t n = strlen(s);
+    s = clean(w, s, n, &len, &escape_free);
+    if (s == raw) /* (a cleaned copy is no string of the frame) */
+      *seen = (seen_string){raw, n, escape_free};
   }
   if (s)
-    w->ops->string(w->ctx, name, s, len);
+    w->ops->string(w->ctx, name, s, len, escape_free);
   else
     w->ops->null(w->ctx, name);
 }
@@ -550,21 +647,21 @@ cchc_status emit_walk(const cchc_frame *f, const emit_ops *ops, void *ctx,
   cchc_status st = check(f, err);
   if (st != CCHC_OK)
     return st;
-  walker w = {.f = f, .ops = ops, .ctx = ctx};
-  begin(&w, NAME_frame);
-  str(&w, NAME_schema, EMIT_SCHEMA_ID);
-  walk_source(&w);
-  walk_document(&w);
-  walk_references(&w);
-  walk_sections(&w);
-  walk_targets(&w);
-  walk_deadlines(&w);
-  walk_tasks(&w);
-  walk_leads(&w);
-  walk_inconsistencies(&w);
-  end(&w);
-  free(w.scratch);
-  if (w.nomem)
+  walker walk = {.f = f, .ops = ops, .ctx = ctx}, *w = &walk;
+  begin(w, NAME_frame);
+  str(w, NAME_schema, EMIT_SCHEMA_ID);
+  walk_source(w);
+  walk_document(w);
+  walk_references(w);
+  walk_sections(w);
+  walk_targets(w);
+  walk_deadlines(w);
+  walk_tasks(w);
+  walk_leads(w);
+  walk_inconsistencies(w);
+  end(w);
+  free(w->scratch);
+  if (w->nomem)
     return cchc_fail(err, CCHC_ERR_NOMEM, "out of memory while emitting");
   return CCHC_OK;
 }

@@ -45,7 +45,7 @@ static void x_text(xctx *c, emit_name name, const char *text) {
 }
 
 static void x_string(void *ctx, emit_name name, const char *value,
-                     size_t len) {
+                     size_t len, bool escape_free) {
   xctx *c = ctx;
   if (!value)
     return;

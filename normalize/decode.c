@@ -142,9 +142,11 @@ static void mark_starts(sink *k, const unsigned char *in, size_t i, size_t j) {
  * also across blocks.  Returns the end of the last whole character of the
  * blocks from u[j] (up to lim) that passed; *retry: where a block that
  * failed has its first byte of another kind, which U8_NEXT looks at in
- * the loop below, char by char, before blocks are tried again. */
+ * the loop below, char by char, before blocks are tried again.  Each
+ * block that passes has its characters marked in `starts` (when not
+ * NULL) as it is read: the run needs no second walk for them. */
 static size_t pass_blocks(const unsigned char *u, size_t j, size_t lim,
-                          size_t *retry) {
+                          size_t *retry, uint8_t *starts) {
   const __m128i c80 = _mm_set1_epi8(-64), cc2 = _mm_set1_epi8(-62),
                 ce0 = _mm_set1_epi8(-32), ced = _mm_set1_epi8(-19),
                 cf0 = _mm_set1_epi8(-16), c1f = _mm_set1_epi8(0x1F),
@@ -166,6 +168,13 @@ static size_t pass_blocks(const unsigned char *u, size_t j, size_t lim,
         _mm_or_si128(_mm_cmpeq_epi8(x, tab), _mm_cmpeq_epi8(x, lf))));
     if (!cchc_utf8_block(cont, lead2, lead3, ascii, j, &need, &done, retry))
       return done;
+    if (starts) { /* its 16 bits from bit j: in the 3 bytes from j / 8 on
+                     (the bitmap has len / 8 + 2 bytes at least) */
+      uint32_t w;
+      memcpy(&w, starts + (j >> 3), sizeof w);
+      w |= (~cont & 0xFFFFu) << (j & 7);
+      memcpy(starts + (j >> 3), &w, sizeof w);
+    }
   }
   *retry = j + 1; /* too near lim for a block */
   return done;
@@ -289,10 +298,16 @@ static cchc_status decode_utf8(const char *in, size_t len, size_t skip,
     size_t j = i, lim = len - i > RUN ? i + RUN : len;
     if (j < lim && u[j] == '\n' && k->prev_cr)
       lim = j; /* the LF of a CR LF goes to sink_put */
+    size_t unmarked = i; /* the run's characters are marked up to here */
     while (j < lim) {
 #if defined(__SSE2__)
       if (j >= retry) {
-        j = pass_blocks(u, j, lim, &retry);
+        if (k->starts && unmarked < j)
+          mark_starts(k, u, unmarked, j);
+        j = pass_blocks(u, j, lim, &retry, k->starts);
+        /* (its blocks are marked up to j or past it: past, only the
+         * start of a character a block cut, marked again below) */
+        unmarked = j;
         if (j >= lim)
           break;
       }
@@ -330,8 +345,8 @@ static cchc_status decode_utf8(const char *in, size_t len, size_t skip,
     }
     if (j > i) {
       k->prev_cr = false;
-      if (k->starts)
-        mark_starts(k, u, i, j);
+      if (k->starts && unmarked < j)
+        mark_starts(k, u, unmarked, j);
       cchc_mbuf_put_seq(k->out, in + i, j - i, (uint32_t)i);
       k->chars += j - i;
       i = j;

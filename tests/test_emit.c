@@ -1455,11 +1455,10 @@ START_TEST(json_repeated_strings) {
 }
 END_TEST
 
-/* The writer's table hashes a string eight bytes at a time, the loads of
- * a short one overlapping: strings of every length up to 40 bytes that
- * differ from each other in one byte, at each place, each print as they
- * are, the first time and when met again (the next document, the same
- * thread). */
+/* Strings of every length up to 40 bytes that differ from each other in
+ * one byte, at each place, each print as they are, the first time and
+ * when met again (at the same address, in the next document, on the
+ * same thread). */
 START_TEST(json_strings_one_byte_apart) {
   enum { LONGEST = 40 };
   cchc_frame *f = frame_new();
@@ -1497,12 +1496,11 @@ START_TEST(json_strings_one_byte_apart) {
 }
 END_TEST
 
-/* The walk asks the JSON writer for a string as it stands in the frame
- * before cleaning it (emit_ops.string_again): a string is printed as kept
- * only when it is byte for byte one the writer got cleaned before.
- * Strings whose cleaned text is kept (a control character, a lone lead
- * byte, a bad byte at the end), the clean twin before and after them, a
- * bad string that hashes as a kept clean one, under two names, in three
+/* The walk knows a string of the frame met again at its address clean
+ * without a scan, and never a cleaned copy (its scratch buffer, one
+ * address for every cleaned string): strings that are cleaned (a control
+ * character, a lone lead byte, a bad byte at the end), the clean twin
+ * before and after them, alike at both ends, under two names, in three
  * documents on one thread, print their cleaned text every time, with the
  * key of their place. */
 START_TEST(json_raw_strings_recur_cleaned) {
@@ -1553,12 +1551,11 @@ START_TEST(json_raw_strings_recur_cleaned) {
 }
 END_TEST
 
-/* The JSON writer prints a frame string met again in the document (by
- * its address) from what it found for it the first time, and forgets
- * that when its memo starts anew (MEMO_TEXTS, 1 MB of kept strings): a
- * document of 2,600 distinct headings of 250 bytes, kept as met (1.3 MB
- * with their texts), each section's area and rule at one address, prints
- * every area and rule right before and after the memo starts anew. */
+/* The walk takes a frame string met again in the document (by its
+ * address) as it found it the first time, in a small table whose slots
+ * other strings take over: a document of 2,600 distinct headings of 250
+ * bytes, each section's area and rule at one address, prints every
+ * heading, area and rule. */
 START_TEST(json_shared_strings_across_memo_reset) {
   enum { NSECTIONS = 2600, HEADING = 250 };
   static const char *const area = "Cải cách thể chế", *rule = "section.arabic";
@@ -1586,6 +1583,8 @@ START_TEST(json_shared_strings_across_memo_reset) {
     assert_jstr(j, path, area);
     snprintf(path, sizeof path, "sections/%zu/rule", i);
     assert_jstr(j, path, rule);
+    snprintf(path, sizeof path, "sections/%zu/heading", i);
+    assert_jstr(j, path, f->sections[i].heading);
   }
   json_decref(j);
   free(out);
@@ -1727,10 +1726,13 @@ static size_t clean_prefix_by_decoding(const char *s, size_t n) {
  * agrees with the definition: each odd sequence (controls, a lone or a
  * missing continuation byte, overlong, surrogate, U+FFFE, four bytes,
  * bytes no UTF-8 has) at every place of strings of Vietnamese and ASCII of
- * every length up to 70, whole and cut inside the sequence. */
+ * every length up to 70, whole and cut inside the sequence.  So does
+ * emit_clean_scan, and what it says of a clean string's bytes to escape
+ * (the JSON writer copies the string as it is on its word) is what
+ * emit_json_unescaped says, which agrees with jansson (above). */
 START_TEST(clean_prefix_agrees_with_decoding) {
   static const char *const odd[] = {
-      "\x01", "\x1F", "\x7F", "\t", "\n", "\r", "\x80", "\xBF", "\xC0\x80",
+      "\"", "\\", "/", "\x01", "\x1F", "\x7F", "\t", "\n", "\r", "\x80", "\xBF", "\xC0\x80",
       "\xC1\xBF", "\xC2\x80", "\xC2", "\xDF\xBF", "\xE0\x80\x80",
       "\xE0\xA0\x80", "\xE1\x80", "\xE1\x80\x80", "\xEC\xBF\xBF",
       "\xED\x9F\xBF", "\xED\xA0\x80", "\xEE\x80\x80", "\xEF\xBF\xBD",
@@ -1757,6 +1759,15 @@ START_TEST(clean_prefix_agrees_with_decoding) {
             if (got != want)
               ck_abort_msg("ground %zu, odd %zu at %zu, %zu bytes: %zu, want "
                            "%zu", g, o, at, cuts[c], got, want);
+            bool escape_free = false;
+            got = emit_clean_scan(s, cuts[c], &escape_free);
+            if (got != want)
+              ck_abort_msg("scan: ground %zu, odd %zu at %zu, %zu bytes: %zu, "
+                           "want %zu", g, o, at, cuts[c], got, want);
+            if (got == cuts[c] &&
+                escape_free != emit_json_unescaped(s, cuts[c], JSON_COMPACT))
+              ck_abort_msg("escapes: ground %zu, odd %zu at %zu, %zu bytes",
+                           g, o, at, cuts[c]);
           }
         }
 }

@@ -1656,6 +1656,46 @@ START_TEST(offsets_invariant_random) {
 }
 END_TEST
 
+/* The decoder marks where each source character starts as it checks
+ * blocks of 16 bytes, and where it walks a byte at a time: a span ends at
+ * the next start.  An en dash (three bytes) becomes '-' (one), whose
+ * source ends where the next character starts: before an ASCII letter, a
+ * letter of two bytes or one of three, at every place in the blocks
+ * (shifted by 0 to 40 bytes), within runs of blocks and after a no-break
+ * space, which stops them. */
+START_TEST(offsets_end_at_marked_starts) {
+  static const char *const units[] = {"x\u2013\u1EBF\u2013\u0111\u2013a ",
+                                      "b\u00A0\u2013\u1EBFc\u2013d "};
+  char in[512];
+  for (size_t u = 0; u < 2; u++)
+    for (size_t shift = 0; shift <= 40; shift++) {
+      size_t n = shift;
+      memset(in, 'a', shift);
+      while (n + strlen(units[u]) < sizeof in - 1) {
+        memcpy(in + n, units[u], strlen(units[u]));
+        n += strlen(units[u]);
+      }
+      cchc_text *t = must_norm(in, n, CCHC_NORM_NO_LAYOUT, CCHC_ENC_AUTO);
+      const char *out = cchc_text_data(t);
+      size_t s = 0, dashes = 0;
+      for (size_t c = 0; c < cchc_text_len(t); c++) {
+        if (out[c] != '-')
+          continue;
+        s = find_in(in + s, n - s, "\u2013") + s;
+        size_t a, b;
+        cchc_text_source_span(t, c, c + 1, &a, &b);
+        ck_assert_msg(a == s && b == s + 3,
+                      "unit %zu, shift %zu: dash at %zu maps to [%zu, %zu), "
+                      "not [%zu, %zu)", u, shift, c, a, b, s, s + 3);
+        s += 3;
+        dashes++;
+      }
+      ck_assert_uint_gt(dashes, 40);
+      cchc_text_free(t);
+    }
+}
+END_TEST
+
 /* Characters dropped next to a word (zero-width space, soft hyphen, a
  * control character) are not part of the word's smallest covering span. */
 START_TEST(offsets_span_next_to_dropped) {
@@ -2890,6 +2930,7 @@ int main(void) {
   tcase_set_timeout(tc, 300);
   tcase_add_test(tc, offsets_invariant_plans);
   tcase_add_test(tc, offsets_invariant_random);
+  tcase_add_test(tc, offsets_end_at_marked_starts);
   tcase_add_test(tc, layout_joined_blocks_counted);
   tcase_add_test(tc, layout_separator_in_place_maps_line_end);
   suite_add_tcase(s, tc);
