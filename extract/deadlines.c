@@ -20,8 +20,8 @@
  * time (collect); the where=table rules scanned search only the stretches
  * where cells may stand (scan_cells); the
  * nodeadline rules are searched only around the matches they may drop
- * (find_zones), where the window holds their words (window_holds);
- * overlaps are resolved per cluster of overlapping matches. */
+ * (find_zones); overlaps are resolved per cluster of overlapping
+ * matches. */
 #define _GNU_SOURCE /* memrchr */
 #include "extract.h"
 #include "../common/strbuf.h"
@@ -836,105 +836,16 @@ static bool lines_match(xctx *x, const rule *r, size_t pos, size_t limit) {
   return false;
 }
 
-/* What a window must hold for nodeadline rule r to match there: each
- * match holds a word of each clause of its literals (rule_facts.lits)
- * whole, and lies before the next byte of its barrier.  Most windows (in
- * the corpus eleven in twelve) hold a word of none of the clauses of a
- * rule ("số liệu" of the statistics, "báo cáo" of a report's name), and
- * are not searched.  A clause counts when the text keeps the places of
- * all its words, found in the walk (words_find), else when it is one
- * word, searched in the window (`search`, one clause at most). */
-typedef struct zone_clause {
-  const uint32_t *at[RULE_LIT_ALTS]; /* rule_text_places */
-  size_t n[RULE_LIT_ALTS];
-  size_t nalts;
-} zone_clause;
-
-typedef struct window_test {
-  zone_clause clause[RULE_LITS];
-  size_t nclauses;
-  const rule_literal *search; /* NULL: none */
-} window_test;
-
-/* The clauses of r that count, in *t.  Only the places of walked words
- * are asked: those of another word would be searched in the whole text
- * (rule_text_places). */
-static void window_test_of(const dctx *d, const rule *r, window_test *t) {
-  const rule_facts *f = &r->facts;
-  t->nclauses = 0;
-  t->search = NULL;
-  for (size_t i = 0; i < f->nlits; i++) {
-    zone_clause *z = &t->clause[t->nclauses];
-    bool kept = f->nalts[i] > 0;
-    for (size_t k = 0; k < f->nalts[i] && kept; k++)
-      kept = word_walked(d, f->lits[i][k]) &&
-             rule_text_places(&d->x->scan, f->lits[i][k], &z->at[k],
-                              &z->n[k]);
-    if (kept) {
-      z->nalts = f->nalts[i];
-      t->nclauses++;
-    } else if (!t->search && f->nalts[i] == 1 && f->lits[i][0]->code) {
-      t->search = f->lits[i][0];
-    }
-  }
-}
-
-/* Where the stretch without barrier bb that holds offset `at` ends: its
- * next barrier byte, or x->n (also when none stands within WINDOW_AHEAD
- * bytes: a test of a longer stretch is as sound). */
-enum { WINDOW_AHEAD = 512 };
-static size_t stretch_end(const xctx *x, const barrier_bytes *bb,
-                          size_t at) {
-  size_t cap = x->n - at > WINDOW_AHEAD ? at + WINDOW_AHEAD : x->n;
-  size_t end = cap;
-  if (bb->nbytes <= BARRIER_SEARCHED) {
-    for (size_t k = 0; k < bb->nbytes; k++) {
-      const char *p = memchr(x->s + at, bb->bytes[k], end - at);
-      if (p) end = (size_t)(p - x->s);
-    }
-  } else {
-    for (size_t i = at; i < end; i++)
-      if (bb->is_barrier[(unsigned char)x->s[i]]) return i;
-  }
-  return end == cap ? x->n : end;
-}
-
-/* Does x->s[a, e) hold a word of each clause of t? */
-static bool window_holds(dctx *d, const window_test *t, size_t a, size_t e) {
-  for (size_t i = 0; i < t->nclauses; i++) {
-    const zone_clause *z = &t->clause[i];
-    bool any = false;
-    for (size_t k = 0; k < z->nalts && !any; k++) {
-      size_t lo = 0, hi = z->n[k]; /* the first place at or after a */
-      while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        if (z->at[k][mid] < a) lo = mid + 1;
-        else hi = mid;
-      }
-      any = lo < z->n[k] && z->at[k][lo] < e;
-    }
-    if (!any) return false;
-  }
-  const rule_literal *w = t->search;
-  return !w || code_match(w->code, &w->jit, d->x->s, e, a, d->md, NULL) > 0;
-}
-
 /* r's matches from *pos on that start by `limit` (all that follow when
  * limit is x->n: a scan of the rest), as zones in *zs; *pos moves past
  * them, and past the limit (none starts before: the search from there
  * finds what the search from *pos finds).  `limit` + 1 is a character's
  * start.  A rule of line starts (`lines`) is tried at those of the
  * window (lines_match), where PCRE2's search of the window cost more.
- * With a window test t (limit < x->n), a window whose stretch up to the
- * barrier after it (bb) lacks what t wants is not searched: a match that
- * starts in the window lies in that stretch.  False when out of memory. */
-static bool add_zones(dctx *d, const rule *r, near_walk *nw, bool lines,
-                      const window_test *t, const barrier_bytes *bb,
+ * False when out of memory. */
+static bool add_zones(xctx *x, const rule *r, near_walk *nw, bool lines,
                       size_t *pos, size_t limit, zones *zs) {
-  xctx *x = d->x;
-  size_t e = t && limit < x->n ? stretch_end(x, bb, limit) : x->n;
   while (*pos < x->n && *pos <= limit &&
-         (!t || limit >= x->n || window_holds(d, t, *pos, e)) &&
          (limit < x->n ? lines ? lines_match(x, r, *pos, limit)
                                : xmatch_until(x, r, x->s, x->n, *pos, limit)
           : nw         ? near_match(x, r, nw, *pos, SIZE_MAX)
@@ -949,7 +860,6 @@ static bool add_zones(dctx *d, const rule *r, near_walk *nw, bool lines,
 /* Where one nodeadline rule's search around the candidates stands. */
 typedef struct zone_walk {
   barrier_bytes barrier;
-  window_test test; /* of the windows */
   size_t pos, budget;
   size_t k;   /* the next candidate */
   bool whole; /* scanning the rest whole */
@@ -1012,7 +922,6 @@ static cchc_status find_zones(dctx *d, const cand *c, size_t nc, zone **out,
                         .whole = !b,
                         .lines = starts_lines(rs.items[i])};
     barrier_bytes_of(b, &zw[i].barrier);
-    if (b && nc) window_test_of(d, rs.items[i], &zw[i].test);
   }
   for (size_t limit = 0; limit < x->n && nc;) {
     limit = x->n - limit > NEAR_STRETCH ? limit + NEAR_STRETCH : x->n;
@@ -1027,9 +936,7 @@ static cchc_status find_zones(dctx *d, const cand *c, size_t nc, zone **out,
         if (w->whole) break;
         w->pos = from;
         if (w->pos < end) w->budget -= end - w->pos;
-        if (!add_zones(d, r, NULL, w->lines, &w->test, &w->barrier, &w->pos,
-                       end, &zs))
-          goto nomem;
+        if (!add_zones(x, r, NULL, w->lines, &w->pos, end, &zs)) goto nomem;
       }
     }
   }

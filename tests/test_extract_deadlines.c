@@ -1105,46 +1105,6 @@ START_TEST(zones_around_few_candidates_of_a_long_plan) {
 }
 END_TEST
 
-/* A window before a candidate is searched for a nodeadline rule only when
- * it holds a word of each clause of the rule's literals (deadlines.c:
- * window_holds): by the walk's places ("năm" of a plan's name), or
- * searched in the window ("liệu" of the statistics' window).  In a long
- * plan (windows, not a scan of the rest) the windows that hold them
- * still drop their candidates, and those that do not keep theirs. */
-START_TEST(zones_in_windows_that_hold_their_words) {
-  enum { LINES = 3000, EVERY = 30 };
-  strbuf src = STRBUF_INIT;
-  strbuf_addstr(&src, "KẾ HOẠCH\n"
-                      "Cải cách hành chính năm 2026\n"
-                      "I. NHIỆM VỤ\n");
-  size_t want = 0;
-  for (int i = 0; i < LINES; i++) {
-    if (i % EVERY == 0) {
-      strbuf_addf(&src, "- Việc %d hoàn thành trước ngày 15/3/2026.\n", i);
-      want++;
-    } else if (i % EVERY == 10) {
-      strbuf_addf(&src, "- Báo cáo %d 6 tháng đầu năm 2026 của xã.\n", i);
-    } else if (i % EVERY == 20) {
-      strbuf_addf(&src,
-                  "- Số liệu thống kê %d tính từ ngày 15/12/2025 đến ngày "
-                  "14/3/2026 của xã.\n",
-                  i);
-    } else {
-      strbuf_addf(&src, "- Tăng cường tuyên truyền cải cách hành chính %d.\n",
-                  i);
-    }
-  }
-  doc d;
-  extract(&d, src.buf);
-  if (d.f->ndeadlines != want) dump(&d);
-  ck_assert_uint_eq(d.f->ndeadlines, want);
-  for (size_t i = 0; i < d.f->ndeadlines; i++)
-    ck_assert_str_eq(d.f->deadlines[i].end, "2026-03-15");
-  release(&d);
-  strbuf_release(&src);
-}
-END_TEST
-
 /* A time expression is parsed by the first point rule that matches at
  * its start, each tried only when its facts let a match start with the
  * expression's first byte (deadlines.c: parse_point): expressions in
@@ -1719,7 +1679,6 @@ int main(void) {
   tcase_add_test(tp, word_places_as_the_patterns_find_them);
   tcase_add_test(tp, deadlines_across_the_stretches_of_a_long_plan);
   tcase_add_test(tp, zones_around_few_candidates_of_a_long_plan);
-  tcase_add_test(tp, zones_in_windows_that_hold_their_words);
   tcase_add_test(tp, cited_dates_among_many_deadlines);
   tcase_add_test(tp, line_start_zones_up_to_each_candidate);
   tcase_add_test(tp, line_start_zones_in_windows);
