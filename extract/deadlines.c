@@ -546,19 +546,34 @@ static size_t places_of(dctx *d, const rule_literal *w) {
   return d->nplaces++;
 }
 
-/* The places of the words of every rule in rs tried near them, found in
+/* Does nodeadline rule r scan the whole text from the start (find_zones:
+ * it has no barrier) though it could be tried near its words, of letters?
+ * Their places are then found in the walk too (words_find), and it is
+ * tried near them (near_zone_words): "Căn cứ" and "KẾ HOẠCH" of the
+ * rules of line starts stand at a few of the lines, which were tried
+ * each where their first byte fits (on 40 plans 4.7 M instructions of
+ * tries, for 2.5 M more of the walk and 1.3 M of tries near the words). */
+static bool zone_walk_wants(const rule *r) {
+  return !(r->facts.barrier & ~rule_ascii_features['0']) &&
+         near_anchors(r) && words_lettered(r);
+}
+
+/* The places of the words of every rule in rs tried near them, and of
+ * the nodeadline rules in zr that want them (zone_walk_wants), found in
  * one walk of the text (rule_text_find_words) before the rules ask, and
  * kept by the text for its scans too; those the walk cannot tell are
  * searched at the first ask (places_of).  The where=
  * table rules count only when `tables`.  False when out of memory. */
-static bool words_find(dctx *d, rule_list rs, bool tables) {
+static bool words_find(dctx *d, rule_list rs, rule_list zr, bool tables) {
   const rule_literal **words = NULL;
   size_t nwords = 0, cap = 0;
   bool ok = true;
-  for (size_t i = 0; ok && i < rs.n; i++) {
-    const rule *r = rs.items[i];
+  for (size_t i = 0; ok && i < rs.n + zr.n; i++) {
+    const rule *r = i < rs.n ? rs.items[i] : zr.items[i - rs.n];
     const char *where = rule_attr(r, "where");
-    if ((!tables && where && !strcmp(where, "table")) || !walk_wants(r))
+    if (i >= rs.n ? !zone_walk_wants(r)
+                  : (!tables && where && !strcmp(where, "table")) ||
+                        !walk_wants(r))
       continue;
     for (size_t k = 0; ok && k < r->facts.nanchor; k++) {
       const rule_literal *w = r->facts.anchor[k];
@@ -602,23 +617,28 @@ typedef struct near_walk {
 /* A rule's gate (set: gate=ID, rules/deadlines.rules): a rule whose match
  * opens every match of the rule, so that where it does not match at a
  * position, the rule does not either.  Several rules share one (the seven
- * deadline.label_* rules open with the label of a task's time), tried
- * near the same words: each position's answer is kept for the next rule
- * to ask, GATE_MEMO of them, by position (a rule walks a stretch before
- * the next one does: NEAR_STRETCH). */
-enum { GATE_MEMO = 512 };
+ * deadline.label_* rules open with the label of a task's time, the rules
+ * of dates due and of "định kỳ" with a word of a time limit), tried near
+ * the same words: each position's answer is kept for the next rule to
+ * ask, by position in `mask` + 1 slots (a rule walks a stretch before the
+ * next one does: NEAR_STRETCH).  A plan's rules ask a gate at about one
+ * position in 600 bytes: a slot per GATE_BYTES bytes of the text keeps
+ * most answers (512 slots for any plan lost a fifth of them), and zeroing
+ * them costs little. */
+enum { GATE_BYTES = 64, GATE_SLOTS_MIN = 256, GATE_SLOTS_MAX = 1 << 16 };
 struct gate_memo {
   const rule *gate;
-  size_t at[GATE_MEMO]; /* position + 1; 0: none kept */
-  bool holds[GATE_MEMO];
+  uint32_t *at; /* position + 1 (a text is below 4 GB); 0: none kept */
+  bool *holds;
+  size_t mask;
 };
 
 /* Does r's gate match at q (a character's start)?  True without one. */
 static bool near_gate(xctx *x, gate_memo *g, size_t q) {
   if (!g) return true;
-  size_t k = (size_t)((q * UINT64_C(0x9E3779B97F4A7C15)) >> 40) % GATE_MEMO;
-  if (g->at[k] != q + 1) {
-    g->at[k] = q + 1;
+  size_t k = (size_t)((q * UINT64_C(0x9E3779B97F4A7C15)) >> 40) & g->mask;
+  if (g->at[k] != (uint32_t)(q + 1)) {
+    g->at[k] = (uint32_t)(q + 1);
     g->holds[k] = xmatch_at(x, g->gate, x->s, x->n, q);
   }
   return g->holds[k];
@@ -927,6 +947,8 @@ static cchc_status find_zones(dctx *d, const cand *c, size_t nc, zone **out,
     near_walk nw = {.tried = 0};
     bool near = near_zone_words(d, r);
     if (near && !near_start(d, r, &nw)) goto nomem;
+    /* a rule of line starts near its words too: they stand at few lines */
+    if (near) zw[i].lines = false;
     if (!zones_rest(x, r, near ? &nw : NULL, &zw[i], c, nc, &zs))
       goto nomem;
   }
@@ -1244,7 +1266,8 @@ typedef struct near_rule {
 /* The memo of r's gate (set: gate=ID) in *out, NULL when r has none (or
  * ID names no rule: a test checks that each names one); false when out
  * of memory.  The memos of a plan's gates are made here, at most one
- * per deadline rule, before any is pointed to (d->gates stays put). */
+ * per deadline rule that names a gate, before any is pointed to
+ * (d->gates stays put). */
 static bool gate_of(dctx *d, const rule *r, gate_memo **out) {
   const char *id = rule_attr(r, "gate");
   const rule *g = id ? rules_find(d->x->rules, id) : NULL;
@@ -1255,11 +1278,25 @@ static bool gate_of(dctx *d, const rule *r, gate_memo **out) {
       *out = &d->gates[i];
       return true;
     }
-  if (!d->gates && !(d->gates = malloc(d->rules.n * sizeof *d->gates)))
+  if (!d->gates) {
+    size_t gated = 0;
+    for (size_t i = 0; i < d->rules.n; i++)
+      gated += rule_attr(d->rules.items[i], "gate") != NULL;
+    if (!(d->gates = malloc(gated * sizeof *d->gates))) return false;
+  }
+  size_t slots = GATE_SLOTS_MIN;
+  while (slots < GATE_SLOTS_MAX && slots * GATE_BYTES < d->x->n) slots *= 2;
+  gate_memo *m = &d->gates[d->ngates];
+  *m = (gate_memo){.gate = g,
+                   .at = calloc(slots, sizeof *m->at),
+                   .holds = malloc(slots * sizeof *m->holds),
+                   .mask = slots - 1};
+  if (!m->at || !m->holds) {
+    free(m->at);
+    free(m->holds);
     return false;
-  gate_memo *m = &d->gates[d->ngates++];
-  m->gate = g;
-  memset(m->at, 0, sizeof m->at);
+  }
+  d->ngates++;
   *out = m;
   return true;
 }
@@ -1344,7 +1381,9 @@ static cchc_status collect(dctx *d, rule_list rs, const bool *app, cand **out,
   size_t nnear = 0, ncells = 0;
   zone *cells = NULL; /* cell_stretches, when a table rule scans */
   bool tables = may_have_table(x, app), celled = false;
-  if (!nr || !words_find(d, rs, tables)) goto nomem;
+  if (!nr || !words_find(d, rs, rules_select(x->rules, "nodeadline.", NULL),
+                         tables))
+    goto nomem;
   for (size_t i = 0; i < rs.n; i++) {
     const rule *r = rs.items[i]; /* its kind is known: the loader checks */
     const char *where = rule_attr(r, "where");
@@ -1437,6 +1476,10 @@ done:
   for (size_t i = 0; i < d.nplaces; i++) free(d.places[i].at);
   free(d.places);
   free(d.walked);
+  for (size_t i = 0; i < d.ngates; i++) {
+    free(d.gates[i].at);
+    free(d.gates[i].holds);
+  }
   free(d.gates);
   return st;
 }
