@@ -436,9 +436,34 @@ static void spans_to_source(cchc_frame *f, const cchc_text *text) {
  * it put in the frame (sections before everything, targets and deadlines
  * before tasks). */
 static cchc_status (*const passes[])(xctx *) = {
-    split_lines,     extract_sections,  table_cells,
+    extract_sections,  table_cells,
     extract_meta,    extract_refs,      extract_targets,
     extract_deadlines, extract_tasks,   extract_inconsistencies};
+
+cchc_status xctx_open(xctx *x, const cchc_rules *rules, const cchc_text *text,
+                      cchc_error *err) {
+  *x = (xctx){.rules = rules,
+              .text = text,
+              .s = cchc_text_data(text),
+              .n = cchc_text_len(text),
+              .err = err};
+  x->f = frame_new();
+  x->md = rules_match_data(rules);
+  if (!x->f || !x->md) return cchc_fail(err, CCHC_ERR_NOMEM, "out of memory");
+  return split_lines(x);
+}
+
+void xctx_close(xctx *x) {
+  table_free_all(x);
+  units_free(x);
+  free(x->lines);
+  xstarts_free(&x->target_starts);
+  xstarts_free(&x->deadline_starts);
+  rule_text_free(&x->scan);
+  pcre2_match_data_free(x->md);
+  cchc_frame_free(x->f);
+  memset(x, 0, sizeof *x);
+}
 
 cchc_status extract_frame(const cchc_rules *rules, const cchc_text *text,
                           const frame_source *src, cchc_frame **out,
@@ -447,18 +472,9 @@ cchc_status extract_frame(const cchc_rules *rules, const cchc_text *text,
   if (!rules || !text || !src)
     return cchc_fail(err, CCHC_ERR_INVALID,
                      "extract needs rules, a text and its source");
-  xctx x = {.rules = rules,
-            .text = text,
-            .s = cchc_text_data(text),
-            .n = cchc_text_len(text),
-            .err = err};
-  cchc_status st = CCHC_ERR_NOMEM;
-  x.f = frame_new();
-  x.md = rules_match_data(rules);
-  if (!x.f || !x.md) {
-    cchc_fail(err, st, "out of memory");
-    goto cleanup;
-  }
+  xctx x;
+  cchc_status st = xctx_open(&x, rules, text, err);
+  if (st != CCHC_OK) goto cleanup;
   if ((st = fill_source(x.f, text, src, err)) != CCHC_OK)
     goto cleanup;
   for (size_t i = 0; i < sizeof passes / sizeof *passes; i++) {
@@ -474,13 +490,6 @@ cchc_status extract_frame(const cchc_rules *rules, const cchc_text *text,
   *out = x.f;
   x.f = NULL;
 cleanup:
-  table_free_all(&x);
-  units_free(&x);
-  free(x.lines);
-  xstarts_free(&x.target_starts);
-  xstarts_free(&x.deadline_starts);
-  rule_text_free(&x.scan);
-  pcre2_match_data_free(x.md);
-  cchc_frame_free(x.f);
+  xctx_close(&x);
   return st;
 }

@@ -87,6 +87,13 @@ typedef struct frame_source {
 cchc_status extract_frame(const cchc_rules *rules, const cchc_text *text,
                           const frame_source *src, cchc_frame **out,
                           cchc_error *err);
+/* The context the extractors share, over `text` before any of them runs:
+ * a new frame, match data, the text's scan and its lines.  extract_frame
+ * runs the extractors in one; a test may run a few.  xctx_close frees
+ * what the extractors added too; *x is all zero before xctx_open. */
+cchc_status xctx_open(xctx *x, const cchc_rules *rules, const cchc_text *text,
+                      cchc_error *err);
+void xctx_close(xctx *x);
 
 /* Index of the line holding canonical offset `off`. */
 size_t xline_at(const xctx *x, size_t off);

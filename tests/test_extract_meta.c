@@ -1032,14 +1032,8 @@ static size_t sites_agree(const char *src, size_t len, const char *id,
   cchc_error err = {0};
   cchc_text *t = NULL;
   ck_assert_int_eq(cchc_normalize(src, len, NULL, &t, &err), CCHC_OK);
-  xctx x = {.rules = rules, .text = t, .err = &err};
-  x.s = cchc_text_data(t);
-  x.n = cchc_text_len(t);
-  x.f = frame_new();
-  x.md = rules_match_data(rules);
-  ck_assert_ptr_nonnull(x.f);
-  ck_assert_ptr_nonnull(x.md);
-  ck_assert_int_eq(rule_text_init(&x.scan, x.s, x.n, &err), CCHC_OK);
+  xctx x;
+  ck_assert_int_eq(xctx_open(&x, rules, t, &err), CCHC_OK);
   const rule *r = rules_find(rules, id);
   ck_assert_ptr_nonnull(r);
   size_t matches = 0;
@@ -1071,9 +1065,7 @@ static size_t sites_agree(const char *src, size_t len, const char *id,
     }
   }
   free(from);
-  rule_text_free(&x.scan);
-  pcre2_match_data_free(x.md);
-  cchc_frame_free(x.f);
+  xctx_close(&x);
   cchc_text_free(t);
   return matches;
 }
@@ -1107,16 +1099,12 @@ START_TEST(citations_by_sites_match_as_searched) {
   ck_assert_int_eq(cchc_normalize(number_forms, sizeof number_forms - 1,
                                   NULL, &t, &err),
                    CCHC_OK);
-  xctx x = {.rules = rules, .text = t, .err = &err};
-  x.s = cchc_text_data(t);
-  x.n = cchc_text_len(t);
-  x.md = rules_match_data(rules);
-  ck_assert_int_eq(rule_text_init(&x.scan, x.s, x.n, &err), CCHC_OK);
+  xctx x;
+  ck_assert_int_eq(xctx_open(&x, rules, t, &err), CCHC_OK);
   bool by_sites = true;
   refs_number_match(&x, rules_find(rules, "ref.next"), 0, &by_sites);
   ck_assert(!by_sites);
-  rule_text_free(&x.scan);
-  pcre2_match_data_free(x.md);
+  xctx_close(&x);
   cchc_text_free(t);
 }
 END_TEST

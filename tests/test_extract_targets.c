@@ -986,35 +986,13 @@ typedef struct join_doc {
 
 static void join_doc_open(join_doc *d, const cchc_text *t) {
   memset(d, 0, sizeof *d);
-  d->x.rules = rules;
-  d->x.text = t;
-  d->x.s = cchc_text_data(t);
-  d->x.n = cchc_text_len(t);
-  d->x.f = frame_new();
-  d->x.md = rules_match_data(rules);
-  d->x.err = &d->err;
-  ck_assert_ptr_nonnull(d->x.f);
-  ck_assert_ptr_nonnull(d->x.md);
-  ck_assert_int_eq(rule_text_init(&d->x.scan, d->x.s, d->x.n, &d->err),
-                   CCHC_OK);
+  ck_assert_int_eq(xctx_open(&d->x, rules, t, &d->err), CCHC_OK);
   xctx *x = &d->x;
-  x->nlines = x->scan.nlines;
-  if (x->nlines && xline_start(x, x->nlines - 1) >= x->n) x->nlines--;
-  x->lines = calloc(x->nlines + 1, sizeof *x->lines);
-  ck_assert_ptr_nonnull(x->lines);
-  for (size_t i = 0; i < x->nlines; i++) x->lines[i].section = -1;
   ck_assert_int_eq(extract_sections(x), CCHC_OK);
   ck_assert_int_eq(table_cells(x), CCHC_OK);
 }
 
-static void join_doc_close(join_doc *d) {
-  table_free_all(&d->x);
-  units_free(&d->x);
-  free(d->x.lines);
-  rule_text_free(&d->x.scan);
-  pcre2_match_data_free(d->x.md);
-  cchc_frame_free(d->x.f);
-}
+static void join_doc_close(join_doc *d) { xctx_close(&d->x); }
 
 /* The targets of t read with the joins asked as the targets ask them,
  * and read with every join read first (from the last line back: a join

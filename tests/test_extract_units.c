@@ -49,25 +49,12 @@ static void doc_open(doc *d, const char *input, size_t len,
   ck_assert_msg(rules != NULL, "the shipped rules do not load");
   memset(d, 0, sizeof *d);
   ck_assert_int_eq(cchc_normalize(input, len, NULL, &d->t, &d->err), CCHC_OK);
-  d->x.rules = rules;
-  d->x.text = d->t;
-  d->x.s = cchc_text_data(d->t);
-  d->x.n = cchc_text_len(d->t);
-  d->x.f = frame_new();
-  d->x.md = rules_match_data(rules);
-  d->x.err = &d->err;
-  ck_assert_ptr_nonnull(d->x.f);
-  ck_assert_ptr_nonnull(d->x.md);
-  ck_assert_int_eq(rule_text_init(&d->x.scan, d->x.s, d->x.n, &d->err),
-                   CCHC_OK);
+  ck_assert_int_eq(xctx_open(&d->x, rules, d->t, &d->err), CCHC_OK);
   d->x.f->document.level.value = level;
 }
 
 static void doc_close(doc *d) {
-  units_free(&d->x);
-  rule_text_free(&d->x.scan);
-  pcre2_match_data_free(d->x.md);
-  cchc_frame_free(d->x.f);
+  xctx_close(&d->x);
   cchc_text_free(d->t);
 }
 
