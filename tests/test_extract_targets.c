@@ -503,17 +503,22 @@ START_TEST(area_from_section_or_indicator) {
 }
 END_TEST
 
+/* The head of an appendix table of tasks, its columns one line each, as
+ * PDF text gives it; the tests below add its rows. */
+#define APPENDIX_HEAD                                                         \
+  "PHỤ LỤC\n"                                                               \
+  "KHUNG NHIỆM VỤ CẢI CÁCH HÀNH CHÍNH\n"                                     \
+  "TT\n"                                                                    \
+  "1- Mục tiêu/Chỉ tiêu\n"                                                  \
+  "2- Nhiệm vụ\n"                                                           \
+  "III CẢI CÁCH THỦ TỤC HÀNH CHÍNH\n"
+
 /* An appendix table whose cells come one short line each: the comparator
  * words and the number, or the number and its subject, sit on different
  * lines; unit and deadline cells are not part of the target. */
 START_TEST(scattered_appendix_table) {
   doc d = extract(
-      "PHỤ LỤC\n"
-      "KHUNG NHIỆM VỤ CẢI CÁCH HÀNH CHÍNH\n"
-      "TT\n"
-      "1- Mục tiêu/Chỉ tiêu\n"
-      "2- Nhiệm vụ\n"
-      "III CẢI CÁCH THỦ TỤC HÀNH CHÍNH\n"
+      APPENDIX_HEAD
       "1\n"
       "1.5. Số hóa kết quả giải quyết thủ tục hành chính đạt tỷ lệ tối "
       "thiểu\n"
@@ -1040,12 +1045,7 @@ static size_t lazy_joins_agree(const char *name, const cchc_text *t) {
  * read. */
 START_TEST(joins_read_when_asked) {
   static const char src[] =
-      "PHỤ LỤC\n"
-      "KHUNG NHIỆM VỤ CẢI CÁCH HÀNH CHÍNH\n"
-      "TT\n"
-      "1- Mục tiêu/Chỉ tiêu\n"
-      "2- Nhiệm vụ\n"
-      "III CẢI CÁCH THỦ TỤC HÀNH CHÍNH\n"
+      APPENDIX_HEAD
       "Số hóa kết quả giải quyết thủ tục hành chính đạt tỷ lệ tối thiểu\n"
       "75% số hồ sơ tiếp nhận\n"
       "Nâng cao tỷ lệ số hóa\n"
