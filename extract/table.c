@@ -520,11 +520,17 @@ static bool unit_cell(reader *rd, const xunit *m, size_t li, size_t self,
 static void unnumbered_cell(reader *rd, size_t li) {
   xctx *x = rd->x;
   size_t a = rd->a, b = rd->b;
-  bool unit_first = false, prod = xany(x, rd->product, a, b, NULL);
+  bool unit_first = false;
   for (size_t k = 0; k < rd->nev; k++)
     if (rd->ev[k].at <= a + 2 && rd->ev[k].kind != EV_TARGET)
       unit_first = true;
-  if (!unit_first && !prod && !row_started(rd)) {
+  /* the products rule is searched only where its answer decides: a line
+   * starting with a unit before any row, or in a row that has products
+   * or units already, is neither cell */
+  bool started = row_started(rd);
+  bool asks = started ? !rd->has_products && !rd->row_units.n : !unit_first;
+  bool prod = asks && xany(x, rd->product, a, b, NULL);
+  if (!unit_first && !prod && !started) {
     size_t e = cell_end(rd, li);
     if (!rd->expect_task) rd->expect_task = true;
     else if (e - a >= 25) {
@@ -532,8 +538,7 @@ static void unnumbered_cell(reader *rd, size_t li) {
       rd->pending = (text_span){a, e};
     }
     rd->text_end = e;
-  } else if (prod && !rd->has_products && !rd->row_units.n &&
-             row_started(rd)) {
+  } else if (prod && !rd->has_products && !rd->row_units.n && started) {
     size_t e = b;
     for (size_t k = 0; k < rd->nev; k++)
       if (rd->ev[k].at > a && rd->ev[k].kind != EV_TARGET) {
