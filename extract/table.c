@@ -445,8 +445,10 @@ static void line_events(reader *rd, size_t a, size_t b) {
     const rule *hit = NULL;
     if (!xfirst(x, rd->marker, at, b, &ms, &me, &hit)) break;
     /* the match data holds the earliest rule's match only when it ran
-     * last: run it again for its level */
-    rule_exec(hit, x->s + at, b - at, 0, x->md);
+     * last (no rule after it in the list): else run it again for its
+     * level */
+    if (hit != rd->marker.items[rd->marker.n - 1])
+      rule_exec(hit, x->s + at, b - at, 0, x->md);
     int lvl = rule_group(hit, x->md, "lvl", &gs, &ge) ? x->s[at + gs] - '0'
                                                       : 0;
     push_event(rd, (event){EV_MARK, ms, me, lvl, 0});
