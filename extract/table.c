@@ -445,8 +445,10 @@ static void line_events(reader *rd, size_t a, size_t b) {
     const rule *hit = NULL;
     if (!xfirst(x, rd->marker, at, b, &ms, &me, &hit)) break;
     /* the match data holds the earliest rule's match only when it ran
-     * last: run it again for its level */
-    rule_exec(hit, x->s + at, b - at, 0, x->md);
+     * last (no rule after it in the list): else run it again for its
+     * level */
+    if (hit != rd->marker.items[rd->marker.n - 1])
+      rule_exec(hit, x->s + at, b - at, 0, x->md);
     int lvl = rule_group(hit, x->md, "lvl", &gs, &ge) ? x->s[at + gs] - '0'
                                                       : 0;
     push_event(rd, (event){EV_MARK, ms, me, lvl, 0});
@@ -520,11 +522,17 @@ static bool unit_cell(reader *rd, const xunit *m, size_t li, size_t self,
 static void unnumbered_cell(reader *rd, size_t li) {
   xctx *x = rd->x;
   size_t a = rd->a, b = rd->b;
-  bool unit_first = false, prod = xany(x, rd->product, a, b, NULL);
+  bool unit_first = false;
   for (size_t k = 0; k < rd->nev; k++)
     if (rd->ev[k].at <= a + 2 && rd->ev[k].kind != EV_TARGET)
       unit_first = true;
-  if (!unit_first && !prod && !row_started(rd)) {
+  /* the products rule is searched only where its answer decides: a line
+   * starting with a unit before any row, or in a row that has products
+   * or units already, is neither cell */
+  bool started = row_started(rd);
+  bool asks = started ? !rd->has_products && !rd->row_units.n : !unit_first;
+  bool prod = asks && xany(x, rd->product, a, b, NULL);
+  if (!unit_first && !prod && !started) {
     size_t e = cell_end(rd, li);
     if (!rd->expect_task) rd->expect_task = true;
     else if (e - a >= 25) {
@@ -532,8 +540,7 @@ static void unnumbered_cell(reader *rd, size_t li) {
       rd->pending = (text_span){a, e};
     }
     rd->text_end = e;
-  } else if (prod && !rd->has_products && !rd->row_units.n &&
-             row_started(rd)) {
+  } else if (prod && !rd->has_products && !rd->row_units.n && started) {
     size_t e = b;
     for (size_t k = 0; k < rd->nev; k++)
       if (rd->ev[k].at > a && rd->ev[k].kind != EV_TARGET) {
@@ -785,7 +792,75 @@ typedef struct crawl {
   long *best;
   size_t *back, *back_k;
   size_t cap_cut;
+  struct cell_facts *facts; /* CELL_FACTS of them, taken at the first ask */
 } crawl;
+
+/* What the rules said of a cell's text.  A crawled table repeats its
+ * cells ("UBND các xã", "Sở Tài chính", "Năm 2025") hundreds of times,
+ * and each slot is asked whether it names a field, is a row number, a
+ * group heading, the rest of a wrapped row: an xany over [a, b), whose
+ * subject starts at a, so one answer holds for every place the same bytes
+ * stand.  Kept by text, a slot per hash (a newer text takes it). */
+typedef enum { /* what cell_any asks */
+  ASK_NUMBER,  /* tcell.number */
+  ASK_HEADING, /* tcell.group */
+  ASK_CONT,    /* task.cont */
+  CELL_ASKS
+} cell_ask;
+
+typedef struct cell_facts {
+  uint64_t hash;
+  size_t at, len;  /* the text they were read of (len 0: slot free) */
+  const rule *why; /* `field`'s rule */
+  int8_t field;    /* table_field: a table_role, -1 none, -2 not asked */
+  int8_t said[CELL_ASKS]; /* 1 yes, 0 no, -1 not asked */
+} cell_facts;
+enum { CELL_FACTS = 1024 };
+
+/* A hash of s[0, n) taken 8 bytes at a time. */
+static uint64_t text_hash(const char *s, size_t n) {
+  const uint64_t mul = UINT64_C(0xFF51AFD7ED558CCD);
+  uint64_t h = (uint64_t)n * UINT64_C(0x9E3779B97F4A7C15), w;
+  size_t i = 0;
+  for (; i + 8 <= n; i += 8) {
+    memcpy(&w, s + i, 8);
+    h = (h ^ w) * mul;
+    h ^= h >> 32;
+  }
+  for (w = 0; i < n; i++) w = w << 8 | (unsigned char)s[i];
+  h = (h ^ w) * mul;
+  return h ^ h >> 32;
+}
+
+bool table_cell_facts_off = false;
+
+/* The facts of non-empty text [a, b): those kept for its bytes, else a
+ * slot taken for them, nothing known yet.  NULL without memory (or
+ * table_cell_facts_off). */
+static cell_facts *facts_of(crawl *c, size_t a, size_t b) {
+  if (table_cell_facts_off ||
+      (!c->facts && !(c->facts = calloc(CELL_FACTS, sizeof *c->facts))))
+    return NULL;
+  const char *s = c->x->s;
+  uint64_t h = text_hash(s + a, b - a);
+  cell_facts *f = &c->facts[(size_t)(h ^ h >> 29) & (CELL_FACTS - 1)];
+  if (f->len == b - a && f->hash == h &&
+      (f->at == a || !memcmp(s + f->at, s + a, b - a)))
+    return f;
+  *f = (cell_facts){h, a, b - a, NULL, -2, {-1, -1, -1}};
+  return f;
+}
+
+/* xany of `rules` over non-empty [a, b), which asks `ask` of it: the
+ * answer kept in the text's facts. */
+static bool cell_any(crawl *c, rule_list rules, size_t a, size_t b,
+                     cell_ask ask) {
+  cell_facts *f = facts_of(c, a, b);
+  if (f && f->said[ask] >= 0) return f->said[ask];
+  bool yes = xany(c->x, rules, a, b, NULL);
+  if (f) f->said[ask] = yes;
+  return yes;
+}
 
 /* Slots held from the start of the window before it is moved down: the
  * window moves when it would halve, a copy of at most as many slots as it
@@ -860,24 +935,36 @@ static void add_slot(crawl *c, size_t open, size_t close, size_t lines) {
              xblank(x->s[i]);
   if (dashes) s->a = s->b = b;
   if (s->a == s->b) return;
-  table_role role;
   /* a header cell is short: one line of a few words */
-  if (lines <= 3 && b - a <= 120 &&
-      table_field(x, c->fields, a, b, &role, &s->why, NULL))
+  if (lines > 3 || b - a > 120) return;
+  cell_facts *f = facts_of(c, a, b);
+  if (f && f->field > -2) { /* its text was asked before */
+    s->field = f->field;
+    s->why = f->why;
+    return;
+  }
+  table_role role;
+  if (table_field(x, c->fields, a, b, &role, &s->why, NULL))
     s->field = (int)role;
+  if (f) {
+    f->field = (int8_t)s->field;
+    f->why = s->why;
+  }
 }
 
 /* Does non-empty slot s read as a row number (tcell.number)?  Asked of the
  * cells in a table's number column only: most slots are not, and the
  * rules' searches cost a PCRE2 call each. */
 static bool slot_number(crawl *c, slot *s) {
-  if (s->number < 0) s->number = xany(c->x, c->number, s->a, s->b, NULL);
+  if (s->number < 0)
+    s->number = cell_any(c, c->number, s->a, s->b, ASK_NUMBER);
   return s->number > 0;
 }
 
 /* Does non-empty slot s read as a group heading (tcell.group)? */
 static bool slot_heading(crawl *c, slot *s) {
-  if (s->heading < 0) s->heading = xany(c->x, c->group, s->a, s->b, NULL);
+  if (s->heading < 0)
+    s->heading = cell_any(c, c->group, s->a, s->b, ASK_HEADING);
   return s->heading > 0;
 }
 
@@ -1093,7 +1180,7 @@ static bool wrapped_row(crawl *c, const raw_row *r) {
     const slot *s = slot_at(c, r->first + i);
     if (s->a == s->b) continue;
     full++;
-    if (!xany(c->x, c->cont, s->a, s->b, NULL)) return false;
+    if (!cell_any(c, c->cont, s->a, s->b, ASK_CONT)) return false;
   }
   return full > 0;
 }
@@ -1276,6 +1363,7 @@ static cchc_status table_crawled(xctx *x) {
   free(c.best);
   free(c.back);
   free(c.back_k);
+  free(c.facts);
   return x->f->failed ? cchc_fail(x->err, CCHC_ERR_NOMEM, "out of memory")
                       : CCHC_OK;
 }

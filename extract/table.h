@@ -125,6 +125,12 @@ int deadline_latest(xctx *x, size_t a, size_t b);
 bool table_read(xctx *x, size_t first, size_t last, table *out);
 void table_free(table *t);
 
+/* For tests only (false in use): every slot of a crawl is asked of the
+ * rules itself, none answered by what they said of the same text before
+ * (table.c: cell_facts), so that both ways can be compared
+ * (test_extract_targets). */
+extern bool table_cell_facts_off;
+
 /* The first cell of `row` in role `role`, or NULL. */
 const table_cell *table_cell_of(const table_row *row, table_role role);
 

@@ -33,12 +33,27 @@
 /* ---- frame items ------------------------------------------------------------ */
 
 /* The text of canonical span [a, b) as a task prints a unit: folded and
- * interned, kept by span (the text of a span stays while the plan is
- * read) for the next task naming it. */
+ * interned, kept by its bytes for the next task naming a unit so written
+ * (the folding reads the bytes of the span only; a plan names the same
+ * few units, each at many places). */
 static const char *unit_text(tk *t, size_t a, size_t b) {
   enum { SLOTS = sizeof t->unit_texts / sizeof *t->unit_texts };
-  struct unit_text *k = &t->unit_texts[(a * 31 + b) % SLOTS];
-  if (k->text && k->start == a && k->end == b) return k->text;
+  const char *s = t->x->s;
+  /* the slot: of the first and last 8 bytes and the length (the bytes are
+   * compared) */
+  uint64_t h = b - a, w = 0;
+  if (b - a >= 8) {
+    memcpy(&w, s + a, 8);
+    h ^= w * UINT64_C(0x9E3779B97F4A7C15);
+    memcpy(&w, s + b - 8, 8);
+  } else {
+    memcpy(&w, s + a, b - a);
+  }
+  h = (h ^ w) * UINT64_C(0xFF51AFD7ED558CCD);
+  struct unit_text *k = &t->unit_texts[(h >> 40) % SLOTS];
+  if (k->text && k->end - k->start == b - a &&
+      !memcmp(s + k->start, s + a, b - a))
+    return k->text;
   const char *text = frame_intern(t->x->f, xfolded(t->x, a, b));
   if (text) *k = (struct unit_text){a, b, text};
   return text;

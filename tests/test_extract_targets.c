@@ -1113,6 +1113,95 @@ START_TEST(corpus_against_gold) {
 }
 END_TEST
 
+/* ---- tab20: crawled cells answered by their text ---------------------- */
+
+/* The frame of src as JSON, each crawled slot asked of the rules itself
+ * (`kept` false) or answered by what they said of its text before. */
+static char *frame_json(const char *src, size_t n, bool kept) {
+  table_cell_facts_off = !kept;
+  cchc_frame *f = harness_process(rules, src, n);
+  table_cell_facts_off = false;
+  ck_assert_ptr_nonnull(f);
+  char *out = NULL;
+  size_t len = 0;
+  cchc_error err = {0};
+  ck_assert_int_eq(cchc_render(f, CCHC_FORMAT_JSON, 0, &out, &len, &err),
+                   CCHC_OK);
+  cchc_frame_free(f);
+  return out;
+}
+
+/* A crawled table of `rows` rows: numbers, distinct tasks, a lead and
+ * coordinators that repeat, a repeated header under each group, a
+ * deadline that repeats; then a second table whose number column holds
+ * text the first's task column held.  Into buf (NUL-terminated). */
+static size_t crawled_plan(char *buf, size_t cap, int rows) {
+  size_t n = (size_t)snprintf(buf, cap,
+                              "KẾ HOẠCH\nCải cách hành chính năm 2026\n"
+                              "PHỤ LỤC\n"
+                              "| TT | Nhiệm vụ | Chủ trì | Phối hợp | "
+                              "Thời gian |\n|---|---|---|---|---|\n");
+  for (int r = 1; r <= rows && n < cap; r++) {
+    if (r % 40 == 1)
+      n += (size_t)snprintf(buf + n, cap - n,
+                            "| %s | NHÓM NHIỆM VỤ %d | | | |\n"
+                            "| TT | Nhiệm vụ | Chủ trì | Phối hợp | "
+                            "Thời gian |\n",
+                            r % 80 == 1 ? "I" : "II", r / 40 + 1);
+    n += (size_t)snprintf(buf + n, cap - n,
+                          "| %d | Rà soát thủ tục hành chính số %d | %s | "
+                          "Các phòng, ban; UBND các xã | %s |\n",
+                          r, r, r % 3 ? "Phòng Kinh tế" : "Công an xã",
+                          r % 2 ? "Năm 2026" : "Quý IV/2026");
+  }
+  n += (size_t)snprintf(buf + n, cap - n,
+                        "\n| TT | Chỉ tiêu | Chủ trì |\n|---|---|---|\n"
+                        "| Rà soát thủ tục hành chính số 1 | Tỷ lệ hồ sơ "
+                        "đạt 100%% | Phòng Kinh tế |\n"
+                        "| 1 | Tỷ lệ hồ sơ trực tuyến đạt 80%% | Công an xã "
+                        "|\n");
+  ck_assert_uint_lt(n, cap);
+  return n;
+}
+
+/* What the rules say of a crawled slot (a field it names, a row number, a
+ * group heading, the rest of a wrapped row) is kept by the slot's text
+ * (table.c: cell_facts): the frames are the same as when every slot is
+ * asked -- over a table whose cells repeat and differ (more texts than
+ * the facts have slots: texts take each other's slots) and over the
+ * corpus. */
+START_TEST(cell_facts_kept_by_text) {
+  char **files;
+  size_t n = harness_corpus_all(&files);
+  ck_assert_uint_ge(n, 4);
+  size_t cap = 1 << 20;
+  char *plan = malloc(cap);
+  ck_assert_ptr_nonnull(plan);
+  size_t plan_len = crawled_plan(plan, cap, 1500);
+  size_t tables = 0;
+  for (size_t i = 0; i <= n; i++) {
+    size_t len = plan_len;
+    char *src = i < n ? harness_read(files[i], &len) : plan;
+    ck_assert_ptr_nonnull(src);
+    char *kept = frame_json(src, len, true);
+    char *asked = frame_json(src, len, false);
+    ck_assert_msg(!strcmp(kept, asked), "%s: the frames differ",
+                  i < n ? files[i] : "crawled_plan");
+    if (i == n) { /* every row a task, each with its lead */
+      ck_assert_ptr_nonnull(strstr(kept, "Rà soát thủ tục hành chính số 1500"));
+      ck_assert_ptr_nonnull(strstr(kept, "Rà soát thủ tục hành chính số 1\""));
+      tables++;
+    }
+    free(kept);
+    free(asked);
+    if (i < n) free(src);
+  }
+  ck_assert_uint_eq(tables, 1);
+  free(plan);
+  harness_free_list(files, n);
+}
+END_TEST
+
 int main(void) {
   Suite *s = suite_create("extract_targets");
   TCase *tc = tcase_create("sentences");
@@ -1156,6 +1245,7 @@ int main(void) {
   tcase_set_timeout(tcc, 120);
   tcase_add_test(tcc, corpus_against_gold);
   tcase_add_test(tcc, joins_read_when_asked_corpus);
+  tcase_add_test(tcc, cell_facts_kept_by_text);
   suite_add_tcase(s, tcc);
   return harness_run(s);
 }

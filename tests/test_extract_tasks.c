@@ -1384,6 +1384,40 @@ START_TEST(unit_texts_by_span) {
 }
 END_TEST
 
+/* ---- tab20: unit texts kept by their bytes ----------------------------- */
+
+/* A unit's printed text is kept by its bytes (tasks.c: unit_text): units
+ * written alike print one text wherever they stand, and units of the same
+ * length and the same first and last bytes (one slot) their own -- names
+ * the taxonomy lacks, "Alpha" and "Omega" in the middle. */
+START_TEST(unit_texts_by_bytes) {
+  doc d = extract("KẾ HOẠCH\nCải cách hành chính năm 2026\nI. NHIỆM VỤ\n"
+                  "Trung tâm Alpha Kiểm Định chủ trì rà soát thủ tục "
+                  "trong quý III năm 2026.\n"
+                  "Trung tâm Omega Kiểm Định chủ trì kiểm tra hồ sơ "
+                  "trong quý IV năm 2026.\n"
+                  "Trung tâm Alpha Kiểm Định chủ trì tổng kết "
+                  "trong tháng 12 năm 2026.\n");
+  const char *want[][2] = {{"Trung tâm Alpha Kiểm Định chủ trì rà soát",
+                            "Trung tâm Alpha Kiểm Định"},
+                           {"Trung tâm Omega Kiểm Định chủ trì kiểm tra",
+                            "Trung tâm Omega Kiểm Định"},
+                           {"Trung tâm Alpha Kiểm Định chủ trì tổng kết",
+                            "Trung tâm Alpha Kiểm Định"}};
+  const char *alpha = NULL;
+  for (size_t i = 0; i < sizeof want / sizeof *want; i++) {
+    const frame_task *k = task(&d, want[i][0]);
+    ck_assert_uint_eq(k->nlead, 1);
+    ck_assert_str_eq(k->lead[0].text, want[i][1]);
+    ck_assert_uint_eq(strlen(k->lead[0].text),
+                      k->lead[0].span.end - k->lead[0].span.start);
+    if (i == 0) alpha = k->lead[0].text;
+    if (i == 2) ck_assert_ptr_eq(k->lead[0].text, alpha); /* one text */
+  }
+  done(&d);
+}
+END_TEST
+
 int main(void) {
   Suite *s = suite_create("extract_tasks");
   TCase *tc = tcase_create("plan");
@@ -1416,6 +1450,7 @@ int main(void) {
   tcase_add_test(tc, unit_texts_by_span);
   tcase_add_test(tc, area_work_after_coordinators);
   tcase_add_test(tc, no_tasks_after_signature);
+  tcase_add_test(tc, unit_texts_by_bytes);
   suite_add_tcase(s, tc);
   TCase *tcc = tcase_create("corpus");
   tcase_add_checked_fixture(tcc, load_rules, free_rules);
