@@ -84,6 +84,15 @@ typedef struct tctx {
     const char *text, *key;
   } *known;
   size_t nknown, cap_known; /* cap_known slots: 0 or a power of two */
+  /* the subject of each clause met so far, as for the indicators: by
+   * the text frame_intern gave its clause (raw[0, len), the block's bytes
+   * the subject rules read) and where its quantity stands in it; raw
+   * compared, as two clauses may flatten alike */
+  struct subject_known {
+    const char *text, *raw, *subject;
+    size_t len, ms, me;
+  } *subjects;
+  size_t nsubjects, cap_subjects; /* as nknown, cap_known */
 } tctx;
 
 /* Where to search next after a match [a, b) of s[0..n): its end, or past one
@@ -732,6 +741,51 @@ static void know(tctx *t, const char *text, const char *key,
   *k = (struct known){text, key};
 }
 
+/* The slot of a clause among t->subjects (struct subject_known): where it
+ * is, or the empty one where it goes. */
+static struct subject_known *subject_slot(tctx *t,
+                                          const struct subject_known *q) {
+  size_t mask = t->cap_subjects - 1;
+  uintptr_t key[3] = {(uintptr_t)q->text, q->ms, q->me};
+  for (size_t i = cchc_hash_bytes(key, sizeof key) & mask;;
+       i = (i + 1) & mask) {
+    const struct subject_known *k = &t->subjects[i];
+    if (!k->text || (k->text == q->text && k->len == q->len &&
+                     k->ms == q->ms && k->me == q->me &&
+                     !memcmp(k->raw, q->raw, q->len)))
+      return &t->subjects[i];
+  }
+}
+
+/* The subject of candidate k of the block s (its clause set), interned:
+ * read once per clause of the plan (subject_of). */
+static const char *subject_known_of(tctx *t, const char *text, const char *s,
+                                    const cand *k) {
+  cchc_frame *f = t->x->f;
+  if (!text || k->cs > k->ms || k->me > k->ce) /* (no memory: not kept) */
+    return frame_intern(f, subject_of(t, s, k));
+  struct subject_known q = {.text = text, .raw = s + k->cs,
+                            .len = k->ce - k->cs, .ms = k->ms - k->cs,
+                            .me = k->me - k->cs};
+  struct subject_known *slot = t->cap_subjects ? subject_slot(t, &q) : NULL;
+  if (slot && slot->text) return slot->subject;
+  q.subject = frame_intern(f, subject_of(t, s, k));
+  if (2 * (t->nsubjects + 1) > t->cap_subjects) { /* at most half full */
+    size_t ncap = t->cap_subjects, cap = ncap ? 2 * ncap : 64;
+    struct subject_known *old = t->subjects, *p = calloc(cap, sizeof *p);
+    if (!p) return q.subject;
+    t->subjects = p;
+    t->cap_subjects = cap;
+    for (size_t i = 0; i < ncap; i++)
+      if (old[i].text) *subject_slot(t, &old[i]) = old[i];
+    free(old);
+    slot = subject_slot(t, &q);
+  }
+  *slot = q;
+  t->nsubjects++;
+  return q.subject;
+}
+
 /* The indicator of `text`, a string frame_intern gave. */
 static cchc_status indicator_of(tctx *t, const char *text, const char **key) {
   *key = NULL;
@@ -808,7 +862,7 @@ static cchc_status emit(tctx *t, size_t base, const char *s, const cand *c) {
   }
   /* (several targets share a clause, and plans repeat their clauses) */
   tg->text = frame_intern(f, flat(f, s, k->cs, k->ce));
-  tg->subject = frame_intern(f, subject_of(t, s, k));
+  tg->subject = subject_known_of(t, tg->text, s, k);
   cchc_status st = indicator_of(t, tg->text, &tg->indicator);
   if (st != CCHC_OK) return st;
   tg->area = xsection_area(x, tg->section);
@@ -1007,6 +1061,7 @@ cchc_status extract_targets(xctx *x) {
   free(t.lit_block);
   free(t.lit_first);
   free(t.known);
+  free(t.subjects);
   free(c.v);
   free(ends.v);
   free(ends_by_end.v);

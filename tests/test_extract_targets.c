@@ -478,6 +478,30 @@ START_TEST(repeated_clauses_keep_their_indicators) {
 }
 END_TEST
 
+/* Each clause's subject is read once too (targets.c, tctx.subjects): by
+ * its text and where its quantity stands in it, so that the two targets
+ * of one clause keep each its own, however often the clause comes. */
+START_TEST(repeated_clauses_keep_their_subjects) {
+  static const char shared[] = "- Tổ chức 01 hội nghị tập huấn về CCHC cho "
+                               "100% cán bộ, công chức.\n";
+  static const char toan_trinh[] = "- 100% TTHC đủ điều kiện được cung cấp "
+                                   "dịch vụ công trực tuyến toàn trình.\n";
+  char src[1024];
+  snprintf(src, sizeof src, "%s%s%s%s", shared, toan_trinh, shared, shared);
+  doc d = extract(src);
+  ck_assert_uint_eq(d.f->ntargets, 7);
+  static const char *const want[] = {
+      "hội nghị tập huấn về CCHC", "cán bộ, công chức",
+      "TTHC đủ điều kiện",         "hội nghị tập huấn về CCHC",
+      "cán bộ, công chức",         "hội nghị tập huấn về CCHC",
+      "cán bộ, công chức"};
+  for (size_t i = 0; i < 7; i++)
+    check_str(tgt(&d, i)->subject, want[i], "subject");
+  ck_assert_ptr_eq(tgt(&d, 0)->text, tgt(&d, 5)->text);
+  done(&d);
+}
+END_TEST
+
 START_TEST(area_from_section_or_indicator) {
   doc d = extract(
       "II. MỤC TIÊU\n"
@@ -1138,6 +1162,7 @@ int main(void) {
   tcase_add_test(tc, not_conditions);
   tcase_add_test(tc, typos);
   tcase_add_test(tc, repeated_clauses_keep_their_indicators);
+  tcase_add_test(tc, repeated_clauses_keep_their_subjects);
   tcase_add_test(tc, area_from_section_or_indicator);
   tcase_add_test(tc, scattered_appendix_table);
   tcase_add_test(tc, empty_and_plain_texts);
