@@ -839,6 +839,21 @@ static double number(const char *s, size_t n, bool count) {
   return strtod(buf, NULL);
 }
 
+/* "t" and the number i, in the frame (frame_printf's "t%zu", without a
+ * format read for each target). */
+static const char *target_id(cchc_frame *f, size_t i) {
+  char digits[24];
+  size_t n = 0;
+  do digits[n++] = (char)('0' + i % 10);
+  while ((i /= 10));
+  char *p = frame_alloc_chars(f, n + 2);
+  if (!p) return NULL;
+  p[0] = 't';
+  for (size_t k = 0; k < n; k++) p[1 + k] = digits[n - 1 - k];
+  p[n + 1] = '\0';
+  return p;
+}
+
 static cchc_status emit(tctx *t, size_t base, const char *s, const cand *c) {
   xctx *x = t->x;
   /* a clause that starts the block starts after its list marker: "- ",
@@ -851,7 +866,7 @@ static cchc_status emit(tctx *t, size_t base, const char *s, const cand *c) {
   if (!tg) return cchc_fail(x->err, CCHC_ERR_NOMEM, "out of memory");
   const char *unit = rule_attr(k->r, "measure");
   bool count = unit && !strcmp(unit, "count");
-  tg->id = frame_printf(f, "t%zu", f->ntargets);
+  tg->id = target_id(f, f->ntargets);
   tg->section = x->lines[xline_at(x, base + k->vs)].section;
   tg->comparator = rule_attr(k->r, "comparator");
   tg->unit = unit;
@@ -975,7 +990,7 @@ static cchc_status table_targets(tctx *t) {
   if (st == CCHC_OK && f->ntargets > n0) { /* in text order again */
     qsort(f->targets, f->ntargets, sizeof *f->targets, by_start);
     for (size_t i = 0; i < f->ntargets; i++)
-      f->targets[i].id = frame_printf(f, "t%zu", i + 1);
+      f->targets[i].id = target_id(f, i + 1);
   }
   return st;
 }

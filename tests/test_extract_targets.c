@@ -306,6 +306,10 @@ START_TEST(two_in_one_sentence) {
   check(&d, 9, "=", 80, "%", "tthc.ho_so_truc_tuyen", "là 80%");
   check_str(tgt(&d, 9)->text,
             "Tỷ lệ hồ sơ trực tuyến trên tổng số hồ sơ là 80%", "text");
+  /* ids count the targets from t1 (targets.c, target_id) */
+  check_str(tgt(&d, 0)->id, "t1", "id");
+  check_str(tgt(&d, 8)->id, "t9", "id");
+  check_str(tgt(&d, 9)->id, "t10", "id");
   done(&d);
   /* no separator between the two: they share the clause */
   d = extract("- Tổ chức 01 hội nghị tập huấn về CCHC cho 100% cán bộ, công "
