@@ -34,8 +34,8 @@ typedef struct item {
 typedef struct phrase {
   const item *items;
   size_t n;
-  /* the item whose word the fewest phrases hold (index_entries), looked
-   * for first: a clause lacks it most often */
+  /* the word of it the fewest phrases hold (index_entries; SIZE_MAX:
+   * none), looked for first: a clause lacks it most often */
   size_t rare;
 } phrase;
 
@@ -145,9 +145,17 @@ typedef struct word {
 
 static bool is_digit(char c) { return c >= '0' && c <= '9'; }
 
-static bool word_byte(unsigned char c) {
-  return (c >= 'a' && c <= 'z') || is_digit((char)c) || c >= 0x80;
-}
+/* A byte of a word of a match key: a-z, a digit or any byte beyond ASCII
+ * (a table: it is asked of every byte of every clause). */
+static const char word_bytes[256] =
+    "00000000000000000000000000000000"  /* controls */
+    "00000000000000001111111111000000"  /* blank .. '?' */
+    "00000000000000000000000000000000"  /* '@' .. '_' */
+    "01111111111111111111111111100000"  /* '`' .. DEL */
+    "11111111111111111111111111111111" "11111111111111111111111111111111"
+    "11111111111111111111111111111111" "11111111111111111111111111111111";
+
+static bool word_byte(unsigned char c) { return word_bytes[c] == '1'; }
 
 /* Words of match key k: runs of letters and digits (a number keeps its
  * inner "." or ",": "98,5"), and "%" alone; other punctuation separates.
@@ -244,9 +252,7 @@ static bool match_from(const phrase *p, size_t k, const clause *c,
 
 /* Can phrase p occur at all: does the clause have each of its words? */
 static bool has_words(const phrase *p, const clause *c) {
-  if (p->rare < p->n && p->items[p->rare].kind == ITEM_WORD &&
-      !c->has[p->items[p->rare].word])
-    return false;
+  if (p->rare != SIZE_MAX && !c->has[p->rare]) return false;
   for (size_t k = 0; k < p->n; k++)
     if (p->items[k].kind == ITEM_WORD && !c->has[p->items[k].word])
       return false;
@@ -389,7 +395,7 @@ static bool extend(indicator_set *s, alts *cur, const alts *tail) {
       if (!it) return false;
       if (a->n) memcpy(it, a->items, a->n * sizeof *it);
       if (b->n) memcpy(it + a->n, b->items, b->n * sizeof *it);
-      if (!push_phrase(s, &next, (phrase){it, a->n + b->n, 0})) return false;
+      if (!push_phrase(s, &next, (phrase){it, a->n + b->n, SIZE_MAX})) return false;
     }
   *cur = next;
   return true;
@@ -440,7 +446,7 @@ static cchc_status chunk_items(parser *p, const char *t, size_t n,
   }
   free(w);
   free(key);
-  if (!ok || !push_phrase(p->s, tail, (phrase){it, nw, 0})) return nomem(p);
+  if (!ok || !push_phrase(p->s, tail, (phrase){it, nw, SIZE_MAX})) return nomem(p);
   return CCHC_OK;
 }
 
@@ -450,7 +456,7 @@ static cchc_status parse_phrase(parser *p, const char *t, size_t n,
                                 alts *out) {
   static const item gap = {ITEM_GAP, 0}, num = {ITEM_NUMBER, 0};
   alts cur = {0};
-  if (!push_phrase(p->s, &cur, (phrase){NULL, 0, 0})) return nomem(p);
+  if (!push_phrase(p->s, &cur, (phrase){NULL, 0, SIZE_MAX})) return nomem(p);
   bool last_gap = true; /* a phrase cannot start with a gap */
   size_t items = 0;
   for (size_t i = 0; i < n;) {
@@ -467,9 +473,9 @@ static cchc_status parse_phrase(parser *p, const char *t, size_t n,
     if (gap_here) {
       if (last_gap)
         return fail(p, "'...' must stand between two words of a phrase");
-      if (!push_phrase(p->s, &tail, (phrase){&gap, 1, 0})) return nomem(p);
+      if (!push_phrase(p->s, &tail, (phrase){&gap, 1, SIZE_MAX})) return nomem(p);
     } else if (cn == 1 && c[0] == '#') {
-      if (!push_phrase(p->s, &tail, (phrase){&num, 1, 0})) return nomem(p);
+      if (!push_phrase(p->s, &tail, (phrase){&num, 1, SIZE_MAX})) return nomem(p);
     } else if (c[0] == '@') {
       const concept_class *k = find_class(p->s, c + 1, cn - 1);
       if (!k) return fail(p, "unknown class '%.*s'", (int)cn, c);
@@ -725,12 +731,11 @@ static cchc_status index_entries(parser *p) {
       alts *a = j < s->e[i].nhas ? &s->e[i].has[j] : &s->e[i].exclude;
       for (size_t k = 0; k < a->n; k++) {
         phrase *ph = &a->v[k];
-        ph->rare = ph->n;
+        ph->rare = SIZE_MAX;
         for (size_t m = 0; m < ph->n; m++)
           if (ph->items[m].kind == ITEM_WORD &&
-              (ph->rare == ph->n ||
-               freq[ph->items[m].word] < freq[ph->items[ph->rare].word]))
-            ph->rare = m;
+              (ph->rare == SIZE_MAX || freq[ph->items[m].word] < freq[ph->rare]))
+            ph->rare = ph->items[m].word;
       }
     }
   size_t *keys = keep(s, (most + 1) * sizeof *keys);
