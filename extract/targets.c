@@ -1016,7 +1016,8 @@ cchc_status extract_targets(xctx *x) {
   /* without memory for it, every literal is searched each time */
   t.nlits = rs->literals.n;
   t.lit_block = calloc(t.nlits + 1, sizeof *t.lit_block);
-  t.lit_first = calloc(t.nlits + 1, sizeof *t.lit_first);
+  /* (lit_first is read only where lit_block says so: not zeroed) */
+  t.lit_first = malloc((t.nlits + 1) * sizeof *t.lit_first);
   if (!t.lit_block || !t.lit_first) {
     free(t.lit_block);
     t.lit_block = NULL;
