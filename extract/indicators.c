@@ -223,8 +223,13 @@ static size_t *vocab_slot(const indicator_set *s, const char *w, size_t n) {
   size_t mask = s->nslots - 1;
   for (size_t i = cchc_hash_bytes(w, n) & mask;; i = (i + 1) & mask) {
     size_t id = s->slots[i];
-    if (!id || (s->vocab[id - 1].n == n && !memcmp(s->vocab[id - 1].s, w, n)))
-      return &s->slots[i];
+    if (!id) return &s->slots[i];
+    const vocab_word *v = &s->vocab[id - 1];
+    if (v->n != n) continue;
+    /* compared here: the words are a few letters, a call costs more */
+    size_t k = 0;
+    while (k < n && v->s[k] == w[k]) k++;
+    if (k == n) return &s->slots[i];
   }
 }
 
