@@ -34,6 +34,9 @@ typedef struct item {
 typedef struct phrase {
   const item *items;
   size_t n;
+  /* the word of it the fewest phrases hold (index_entries; SIZE_MAX:
+   * none), looked for first: a clause lacks it most often */
+  size_t rare;
 } phrase;
 
 /* A disjunction: a clause holds it when it holds one of its phrases. */
@@ -142,9 +145,17 @@ typedef struct word {
 
 static bool is_digit(char c) { return c >= '0' && c <= '9'; }
 
-static bool word_byte(unsigned char c) {
-  return (c >= 'a' && c <= 'z') || is_digit((char)c) || c >= 0x80;
-}
+/* A byte of a word of a match key: a-z, a digit or any byte beyond ASCII
+ * (a table: it is asked of every byte of every clause). */
+static const char word_bytes[256] =
+    "00000000000000000000000000000000"  /* controls */
+    "00000000000000001111111111000000"  /* blank .. '?' */
+    "00000000000000000000000000000000"  /* '@' .. '_' */
+    "01111111111111111111111111100000"  /* '`' .. DEL */
+    "11111111111111111111111111111111" "11111111111111111111111111111111"
+    "11111111111111111111111111111111" "11111111111111111111111111111111";
+
+static bool word_byte(unsigned char c) { return word_bytes[c] == '1'; }
 
 /* Words of match key k: runs of letters and digits (a number keeps its
  * inner "." or ",": "98,5"), and "%" alone; other punctuation separates.
@@ -197,10 +208,12 @@ static cchc_status fold_words(const char *s, size_t len, char **key, word **w,
 
 /* A clause as word numbers: w[i] is a vocabulary index or NOT_IN_VOCAB;
  * number[i] says whether word i is a number; has[v] whether vocabulary
- * word v occurs. */
+ * word v occurs, first at first[v] (set only then), and the next place
+ * of word i's word after i is next[i] (c.n: none). */
 typedef struct clause {
   size_t *w;
   bool *number, *has;
+  size_t *first, *next;
   size_t n;
 } clause;
 
@@ -210,8 +223,13 @@ static size_t *vocab_slot(const indicator_set *s, const char *w, size_t n) {
   size_t mask = s->nslots - 1;
   for (size_t i = cchc_hash_bytes(w, n) & mask;; i = (i + 1) & mask) {
     size_t id = s->slots[i];
-    if (!id || (s->vocab[id - 1].n == n && !memcmp(s->vocab[id - 1].s, w, n)))
-      return &s->slots[i];
+    if (!id) return &s->slots[i];
+    const vocab_word *v = &s->vocab[id - 1];
+    if (v->n != n) continue;
+    /* compared here: the words are a few letters, a call costs more */
+    size_t k = 0;
+    while (k < n && v->s[k] == w[k]) k++;
+    if (k == n) return &s->slots[i];
   }
 }
 
@@ -239,6 +257,7 @@ static bool match_from(const phrase *p, size_t k, const clause *c,
 
 /* Can phrase p occur at all: does the clause have each of its words? */
 static bool has_words(const phrase *p, const clause *c) {
+  if (p->rare != SIZE_MAX && !c->has[p->rare]) return false;
   for (size_t k = 0; k < p->n; k++)
     if (p->items[k].kind == ITEM_WORD && !c->has[p->items[k].word])
       return false;
@@ -246,10 +265,18 @@ static bool has_words(const phrase *p, const clause *c) {
 }
 
 static bool holds(const alts *a, const clause *c) {
-  for (size_t i = 0; i < a->n; i++)
-    if (has_words(&a->v[i], c))
-      for (size_t at = 0; at < c->n; at++)
-        if (match_from(&a->v[i], 0, c, at)) return true;
+  for (size_t i = 0; i < a->n; i++) {
+    const phrase *p = &a->v[i];
+    if (!has_words(p, c)) continue;
+    if (p->n && p->items[0].kind == ITEM_WORD) {
+      /* tried where its first word stands only */
+      for (size_t at = c->first[p->items[0].word]; at < c->n; at = c->next[at])
+        if (match_from(p, 0, c, at)) return true;
+      continue;
+    }
+    for (size_t at = 0; at < c->n; at++)
+      if (match_from(p, 0, c, at)) return true;
+  }
   return false;
 }
 
@@ -275,22 +302,34 @@ static cchc_status classify(const indicator_set *s, const char *text,
   *out = -1;
   cchc_status st = fold_words(text, len, &key, &w, &nw, err);
   if (st != CCHC_OK) return st;
-  /* one block: w[nw + 1], has[nvocab + 1], the entries to try[ne],
-   * number[nw + 1] */
+  /* one block: w[nw + 1], next[nw + 1], first[nvocab + 1], has[nvocab +
+   * 1], the entries to try[ne], number[nw + 1] */
   size_t nhas = s->nvocab + 1 + s->ne;
   clause c = {.n = nw};
-  c.w = malloc((nw + 1) * sizeof *c.w + (nhas + nw + 1) * sizeof *c.has);
+  c.w = malloc((2 * nw + 2 + s->nvocab + 1) * sizeof *c.w +
+               (nhas + nw + 1) * sizeof *c.has);
   if (c.w) {
-    c.has = (bool *)(c.w + nw + 1);
+    c.next = c.w + nw + 1;
+    c.first = c.next + nw + 1;
+    c.has = (bool *)(c.first + s->nvocab + 1);
     c.number = c.has + nhas;
     memset(c.has, 0, nhas * sizeof *c.has);
     bool *tried = c.has + s->nvocab + 1;
     for (size_t i = 0; i < s->nalways; i++) tried[s->always[i]] = true;
-    for (size_t i = 0; i < nw; i++) {
+    /* from the last word back, so that first[] ends at each word's first
+     * place and next[] links its places in order */
+    for (size_t i = nw; i-- > 0;) {
       c.number[i] = is_digit(w[i].s[0]);
       size_t v = c.w[i] = vocab_find(s, &w[i]);
-      if (v == NOT_IN_VOCAB || c.has[v]) continue;
+      c.next[i] = nw;
+      if (v == NOT_IN_VOCAB) continue;
+      if (c.has[v]) {
+        c.next[i] = c.first[v];
+        c.first[v] = i;
+        continue;
+      }
       c.has[v] = true;
+      c.first[v] = i;
       for (size_t k = s->word_first[v]; k < s->word_first[v + 1]; k++)
         tried[s->word_entries[k]] = true;
     }
@@ -361,7 +400,7 @@ static bool extend(indicator_set *s, alts *cur, const alts *tail) {
       if (!it) return false;
       if (a->n) memcpy(it, a->items, a->n * sizeof *it);
       if (b->n) memcpy(it + a->n, b->items, b->n * sizeof *it);
-      if (!push_phrase(s, &next, (phrase){it, a->n + b->n})) return false;
+      if (!push_phrase(s, &next, (phrase){it, a->n + b->n, SIZE_MAX})) return false;
     }
   *cur = next;
   return true;
@@ -412,7 +451,7 @@ static cchc_status chunk_items(parser *p, const char *t, size_t n,
   }
   free(w);
   free(key);
-  if (!ok || !push_phrase(p->s, tail, (phrase){it, nw})) return nomem(p);
+  if (!ok || !push_phrase(p->s, tail, (phrase){it, nw, SIZE_MAX})) return nomem(p);
   return CCHC_OK;
 }
 
@@ -422,7 +461,7 @@ static cchc_status parse_phrase(parser *p, const char *t, size_t n,
                                 alts *out) {
   static const item gap = {ITEM_GAP, 0}, num = {ITEM_NUMBER, 0};
   alts cur = {0};
-  if (!push_phrase(p->s, &cur, (phrase){NULL, 0})) return nomem(p);
+  if (!push_phrase(p->s, &cur, (phrase){NULL, 0, SIZE_MAX})) return nomem(p);
   bool last_gap = true; /* a phrase cannot start with a gap */
   size_t items = 0;
   for (size_t i = 0; i < n;) {
@@ -439,9 +478,9 @@ static cchc_status parse_phrase(parser *p, const char *t, size_t n,
     if (gap_here) {
       if (last_gap)
         return fail(p, "'...' must stand between two words of a phrase");
-      if (!push_phrase(p->s, &tail, (phrase){&gap, 1})) return nomem(p);
+      if (!push_phrase(p->s, &tail, (phrase){&gap, 1, SIZE_MAX})) return nomem(p);
     } else if (cn == 1 && c[0] == '#') {
-      if (!push_phrase(p->s, &tail, (phrase){&num, 1})) return nomem(p);
+      if (!push_phrase(p->s, &tail, (phrase){&num, 1, SIZE_MAX})) return nomem(p);
     } else if (c[0] == '@') {
       const concept_class *k = find_class(p->s, c + 1, cn - 1);
       if (!k) return fail(p, "unknown class '%.*s'", (int)cn, c);
@@ -691,6 +730,18 @@ static cchc_status index_entries(parser *p) {
       for (size_t k = 0; k < a->n; k++)
         for (size_t m = 0; m < a->v[k].n; m++)
           if (a->v[k].items[m].kind == ITEM_WORD) freq[a->v[k].items[m].word]++;
+    }
+  for (size_t i = 0; i < s->ne; i++)
+    for (size_t j = 0; j <= s->e[i].nhas; j++) {
+      alts *a = j < s->e[i].nhas ? &s->e[i].has[j] : &s->e[i].exclude;
+      for (size_t k = 0; k < a->n; k++) {
+        phrase *ph = &a->v[k];
+        ph->rare = SIZE_MAX;
+        for (size_t m = 0; m < ph->n; m++)
+          if (ph->items[m].kind == ITEM_WORD &&
+              (ph->rare == SIZE_MAX || freq[ph->items[m].word] < freq[ph->rare]))
+            ph->rare = ph->items[m].word;
+      }
     }
   size_t *keys = keep(s, (most + 1) * sizeof *keys);
   size_t *scratch = keep(s, (most + 1) * sizeof *scratch);

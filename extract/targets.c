@@ -84,6 +84,15 @@ typedef struct tctx {
     const char *text, *key;
   } *known;
   size_t nknown, cap_known; /* cap_known slots: 0 or a power of two */
+  /* the subject of each clause met so far, as for the indicators: by
+   * the text frame_intern gave its clause (raw[0, len), the block's bytes
+   * the subject rules read) and where its quantity stands in it; raw
+   * compared, as two clauses may flatten alike */
+  struct subject_known {
+    const char *text, *raw, *subject;
+    size_t len, ms, me;
+  } *subjects;
+  size_t nsubjects, cap_subjects; /* as nknown, cap_known */
 } tctx;
 
 /* Where to search next after a match [a, b) of s[0..n): its end, or past one
@@ -211,7 +220,20 @@ static _Thread_local struct pair_marks {
 
 /* The byte pairs of s[0..n) into seen[PAIRS], marked `gen`. */
 static void fill_pairs(uint8_t *seen, uint8_t gen, const char *s, size_t n) {
-  for (size_t i = 1; i < n; i++) {
+  size_t i = 1;
+  /* four pairs a step: the loop's own count and test were half of it */
+  for (; i + 3 < n; i += 4) {
+    uint16_t a, b, c, d;
+    memcpy(&a, s + i - 1, sizeof a);
+    memcpy(&b, s + i, sizeof b);
+    memcpy(&c, s + i + 1, sizeof c);
+    memcpy(&d, s + i + 2, sizeof d);
+    seen[a] = gen;
+    seen[b] = gen;
+    seen[c] = gen;
+    seen[d] = gen;
+  }
+  for (; i < n; i++) {
     uint16_t v;
     memcpy(&v, s + i - 1, sizeof v);
     seen[v] = gen;
@@ -732,6 +754,51 @@ static void know(tctx *t, const char *text, const char *key,
   *k = (struct known){text, key};
 }
 
+/* The slot of a clause among t->subjects (struct subject_known): where it
+ * is, or the empty one where it goes. */
+static struct subject_known *subject_slot(tctx *t,
+                                          const struct subject_known *q) {
+  size_t mask = t->cap_subjects - 1;
+  uintptr_t key[3] = {(uintptr_t)q->text, q->ms, q->me};
+  for (size_t i = cchc_hash_bytes(key, sizeof key) & mask;;
+       i = (i + 1) & mask) {
+    const struct subject_known *k = &t->subjects[i];
+    if (!k->text || (k->text == q->text && k->len == q->len &&
+                     k->ms == q->ms && k->me == q->me &&
+                     !memcmp(k->raw, q->raw, q->len)))
+      return &t->subjects[i];
+  }
+}
+
+/* The subject of candidate k of the block s (its clause set), interned:
+ * read once per clause of the plan (subject_of). */
+static const char *subject_known_of(tctx *t, const char *text, const char *s,
+                                    const cand *k) {
+  cchc_frame *f = t->x->f;
+  if (!text || k->cs > k->ms || k->me > k->ce) /* (no memory: not kept) */
+    return frame_intern(f, subject_of(t, s, k));
+  struct subject_known q = {.text = text, .raw = s + k->cs,
+                            .len = k->ce - k->cs, .ms = k->ms - k->cs,
+                            .me = k->me - k->cs};
+  struct subject_known *slot = t->cap_subjects ? subject_slot(t, &q) : NULL;
+  if (slot && slot->text) return slot->subject;
+  q.subject = frame_intern(f, subject_of(t, s, k));
+  if (2 * (t->nsubjects + 1) > t->cap_subjects) { /* at most half full */
+    size_t ncap = t->cap_subjects, cap = ncap ? 2 * ncap : 64;
+    struct subject_known *old = t->subjects, *p = calloc(cap, sizeof *p);
+    if (!p) return q.subject;
+    t->subjects = p;
+    t->cap_subjects = cap;
+    for (size_t i = 0; i < ncap; i++)
+      if (old[i].text) *subject_slot(t, &old[i]) = old[i];
+    free(old);
+    slot = subject_slot(t, &q);
+  }
+  *slot = q;
+  t->nsubjects++;
+  return q.subject;
+}
+
 /* The indicator of `text`, a string frame_intern gave. */
 static cchc_status indicator_of(tctx *t, const char *text, const char **key) {
   *key = NULL;
@@ -785,6 +852,21 @@ static double number(const char *s, size_t n, bool count) {
   return strtod(buf, NULL);
 }
 
+/* "t" and the number i, in the frame (frame_printf's "t%zu", without a
+ * format read for each target). */
+static const char *target_id(cchc_frame *f, size_t i) {
+  char digits[24];
+  size_t n = 0;
+  do digits[n++] = (char)('0' + i % 10);
+  while ((i /= 10));
+  char *p = frame_alloc_chars(f, n + 2);
+  if (!p) return NULL;
+  p[0] = 't';
+  for (size_t k = 0; k < n; k++) p[1 + k] = digits[n - 1 - k];
+  p[n + 1] = '\0';
+  return p;
+}
+
 static cchc_status emit(tctx *t, size_t base, const char *s, const cand *c) {
   xctx *x = t->x;
   /* a clause that starts the block starts after its list marker: "- ",
@@ -797,7 +879,7 @@ static cchc_status emit(tctx *t, size_t base, const char *s, const cand *c) {
   if (!tg) return cchc_fail(x->err, CCHC_ERR_NOMEM, "out of memory");
   const char *unit = rule_attr(k->r, "measure");
   bool count = unit && !strcmp(unit, "count");
-  tg->id = frame_printf(f, "t%zu", f->ntargets);
+  tg->id = target_id(f, f->ntargets);
   tg->section = x->lines[xline_at(x, base + k->vs)].section;
   tg->comparator = rule_attr(k->r, "comparator");
   tg->unit = unit;
@@ -808,7 +890,7 @@ static cchc_status emit(tctx *t, size_t base, const char *s, const cand *c) {
   }
   /* (several targets share a clause, and plans repeat their clauses) */
   tg->text = frame_intern(f, flat(f, s, k->cs, k->ce));
-  tg->subject = frame_intern(f, subject_of(t, s, k));
+  tg->subject = subject_known_of(t, tg->text, s, k);
   cchc_status st = indicator_of(t, tg->text, &tg->indicator);
   if (st != CCHC_OK) return st;
   tg->area = xsection_area(x, tg->section);
@@ -921,7 +1003,7 @@ static cchc_status table_targets(tctx *t) {
   if (st == CCHC_OK && f->ntargets > n0) { /* in text order again */
     qsort(f->targets, f->ntargets, sizeof *f->targets, by_start);
     for (size_t i = 0; i < f->ntargets; i++)
-      f->targets[i].id = frame_printf(f, "t%zu", i + 1);
+      f->targets[i].id = target_id(f, i + 1);
   }
   return st;
 }
@@ -947,7 +1029,8 @@ cchc_status extract_targets(xctx *x) {
   /* without memory for it, every literal is searched each time */
   t.nlits = rs->literals.n;
   t.lit_block = calloc(t.nlits + 1, sizeof *t.lit_block);
-  t.lit_first = calloc(t.nlits + 1, sizeof *t.lit_first);
+  /* (lit_first is read only where lit_block says so: not zeroed) */
+  t.lit_first = malloc((t.nlits + 1) * sizeof *t.lit_first);
   if (!t.lit_block || !t.lit_first) {
     free(t.lit_block);
     t.lit_block = NULL;
@@ -1007,6 +1090,7 @@ cchc_status extract_targets(xctx *x) {
   free(t.lit_block);
   free(t.lit_first);
   free(t.known);
+  free(t.subjects);
   free(c.v);
   free(ends.v);
   free(ends_by_end.v);

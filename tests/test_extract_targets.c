@@ -306,6 +306,10 @@ START_TEST(two_in_one_sentence) {
   check(&d, 9, "=", 80, "%", "tthc.ho_so_truc_tuyen", "là 80%");
   check_str(tgt(&d, 9)->text,
             "Tỷ lệ hồ sơ trực tuyến trên tổng số hồ sơ là 80%", "text");
+  /* ids count the targets from t1 (targets.c, target_id) */
+  check_str(tgt(&d, 0)->id, "t1", "id");
+  check_str(tgt(&d, 8)->id, "t9", "id");
+  check_str(tgt(&d, 9)->id, "t10", "id");
   done(&d);
   /* no separator between the two: they share the clause */
   d = extract("- Tổ chức 01 hội nghị tập huấn về CCHC cho 100% cán bộ, công "
@@ -474,6 +478,30 @@ START_TEST(repeated_clauses_keep_their_indicators) {
     check_str(tgt(&d, i)->indicator,
               i % 2 ? "tthc.dung_han" : "tthc.dvc_toan_trinh", "indicator");
   ck_assert_ptr_eq(tgt(&d, 0)->text, tgt(&d, 2)->text);
+  done(&d);
+}
+END_TEST
+
+/* Each clause's subject is read once too (targets.c, tctx.subjects): by
+ * its text and where its quantity stands in it, so that the two targets
+ * of one clause keep each its own, however often the clause comes. */
+START_TEST(repeated_clauses_keep_their_subjects) {
+  static const char shared[] = "- Tổ chức 01 hội nghị tập huấn về CCHC cho "
+                               "100% cán bộ, công chức.\n";
+  static const char toan_trinh[] = "- 100% TTHC đủ điều kiện được cung cấp "
+                                   "dịch vụ công trực tuyến toàn trình.\n";
+  char src[1024];
+  snprintf(src, sizeof src, "%s%s%s%s", shared, toan_trinh, shared, shared);
+  doc d = extract(src);
+  ck_assert_uint_eq(d.f->ntargets, 7);
+  static const char *const want[] = {
+      "hội nghị tập huấn về CCHC", "cán bộ, công chức",
+      "TTHC đủ điều kiện",         "hội nghị tập huấn về CCHC",
+      "cán bộ, công chức",         "hội nghị tập huấn về CCHC",
+      "cán bộ, công chức"};
+  for (size_t i = 0; i < 7; i++)
+    check_str(tgt(&d, i)->subject, want[i], "subject");
+  ck_assert_ptr_eq(tgt(&d, 0)->text, tgt(&d, 5)->text);
   done(&d);
 }
 END_TEST
@@ -1227,6 +1255,7 @@ int main(void) {
   tcase_add_test(tc, not_conditions);
   tcase_add_test(tc, typos);
   tcase_add_test(tc, repeated_clauses_keep_their_indicators);
+  tcase_add_test(tc, repeated_clauses_keep_their_subjects);
   tcase_add_test(tc, area_from_section_or_indicator);
   tcase_add_test(tc, scattered_appendix_table);
   tcase_add_test(tc, empty_and_plain_texts);

@@ -299,6 +299,23 @@ START_TEST(entries_keyed_by_words) {
 }
 END_TEST
 
+/* A phrase is tried at each place of its first word in the clause
+ * (indicators.c, clause.first and next), the later ones too. */
+START_TEST(phrases_tried_at_each_place_of_their_first_word) {
+  static const char phrased[] = "indicator tthc.ho_so_truc_tuyen\n"
+                                "has: hồ sơ trực tuyến\n"
+                                "yes: hồ sơ giấy, hồ sơ in và hồ sơ trực "
+                                "tuyến đạt 80%\n"
+                                "yes: hồ sơ hồ sơ hồ sơ trực tuyến\n"
+                                "no: hồ sơ giấy, hồ sơ in trực tuyến\n"
+                                "no: trực tuyến hồ sơ\n";
+  harness_result r = rules_test(concepts_dir(phrased));
+  ck_assert_msg(r.rc == 0, "stderr: %s", r.err);
+  ck_assert_ptr_nonnull(strstr(r.out, " 0 failed"));
+  harness_result_free(&r);
+}
+END_TEST
+
 /* ---- areas ------------------------------------------------------------------ */
 
 /* Areas of the targets of src, in order. */
@@ -431,6 +448,7 @@ int main(void) {
                       sizeof bad_concepts / sizeof *bad_concepts);
   tcase_add_test(tf, examples_are_run);
   tcase_add_test(tf, entries_keyed_by_words);
+  tcase_add_test(tf, phrases_tried_at_each_place_of_their_first_word);
   suite_add_tcase(s, tf);
   TCase *tg = tcase_create("gold");
   tcase_set_timeout(tg, 120);
