@@ -188,6 +188,47 @@ START_TEST(plan_with_header_and_half_year) {
 }
 END_TEST
 
+/* meta.c keeps a match aside while other searches run and puts it back
+ * without searching again (kept_match): the last of two signatures and of
+ * two header bodies (pick=last), and the earliest of two periods in the
+ * title, found by a rule later in file order (meta.period.year after
+ * meta.period.span), keep their own groups and spans. */
+static const char plan_two_of_each[] =
+    "ỦY BAN NHÂN DÂN HUYỆN ĐỊNH HÓA\n"
+    "ỦY BAN NHÂN DÂN\n"
+    "XÃ PHÚ ĐÌNH\n"
+    "Số: 21/KH-UBND\n"
+    "Phú Đình, ngày 08 tháng 01 năm 2026\n"
+    "KẾ HOẠCH\n"
+    "Chuyển đổi số năm 2026 và định hướng giai đoạn 2026-2030\n"
+    "I. MỤC TIÊU\n"
+    "1. Mục tiêu chung\n"
+    "Hoàn thành các nhiệm vụ đã giao.\n"
+    "TM. ỦY BAN NHÂN DÂN\n"
+    "CHỦ TỊCH\n"
+    "Trần Văn Bình\n"
+    "Nơi nhận: như trên.\n"
+    "KT. CHỦ TỊCH\n"
+    "PHÓ CHỦ TỊCH\n"
+    "Nguyễn Thị Lan\n";
+
+START_TEST(kept_matches_are_the_last_and_the_earliest) {
+  doc d;
+  extract(&d, plan_two_of_each, strlen(plan_two_of_each));
+  const frame_document *m = &d.f->document;
+  check_field(&d, "signer", &m->signer, "Nguyễn Thị Lan", "Nguyễn Thị Lan",
+              "meta.");
+  check_field(&d, "place", &m->place, "Phú Đình", "PHÚ ĐÌNH", "meta.");
+  check_field(&d, "level", &m->level, "commune", "XÃ PHÚ ĐÌNH", "meta.");
+  check_field(&d, "year", &m->year, "2026", "2026", "meta.");
+  check_field(&d, "period_start", &m->period_start, "2026-01-01", "năm 2026",
+              "meta.period.year");
+  check_field(&d, "period_end", &m->period_end, "2026-12-31", "năm 2026",
+              "meta.period.year");
+  release(&d);
+}
+END_TEST
+
 /* A ward's decision that issues a plan for a span of years; the plan is
  * attached with its own title; a footnote cites a decision; the parent is
  * the province's programme for the same period, cited under "Căn cứ". */
@@ -1115,6 +1156,7 @@ int main(void) {
   tcase_add_checked_fixture(tp, load_rules, free_rules);
   tcase_add_test(tp, plan_with_header_and_half_year);
   tcase_add_test(tp, decision_issuing_a_plan_for_years);
+  tcase_add_test(tp, kept_matches_are_the_last_and_the_earliest);
   tcase_add_test(tp, plan_without_header);
   tcase_add_test(tp, capitals_and_no_parent);
   tcase_add_test(tp, capitals_spelled_as_printed_far_on);
