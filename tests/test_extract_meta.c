@@ -229,6 +229,37 @@ START_TEST(kept_matches_are_the_last_and_the_earliest) {
 }
 END_TEST
 
+/* The parent is chosen by the sum of the cues, and a mention whose score
+ * can no longer reach the bar is not asked the cues left (refs.c,
+ * cue_rests): here the parent reaches it, 2 + 3, only by the last cue
+ * with a weight above 0 (meta.parent.same_subject, the title's subject);
+ * the mention before it, which no cue can bring there, is not chosen. */
+static const char plan_parent_by_last_cue[] =
+    "ỦY BAN NHÂN DÂN\n"
+    "XÃ AN HÒA\n"
+    "Số: 09/KH-UBND\n"
+    "An Hòa, ngày 10 tháng 02 năm 2026\n"
+    "KẾ HOẠCH\n"
+    "Phát triển du lịch cộng đồng bền vững trên địa bàn xã\n"
+    "Căn cứ Luật Du lịch số 09/2017/QH14 ngày 19 tháng 6 năm 2017;\n"
+    "Căn cứ Quyết định số 55/QĐ-UBND ngày 01/3/2025 của UBND huyện về ban "
+    "hành Đề án phát triển du lịch cộng đồng bền vững trên địa bàn huyện;\n"
+    "I. MỤC ĐÍCH\n"
+    "1. Mục đích\n"
+    "Khai thác tiềm năng du lịch của xã.\n";
+
+START_TEST(parent_reached_by_the_last_cue) {
+  doc d;
+  extract(&d, plan_parent_by_last_cue, strlen(plan_parent_by_last_cue));
+  const frame_document *m = &d.f->document;
+  check_field(&d, "parent_number", &m->parent_number, "55/QĐ-UBND",
+              "55/QĐ-UBND", "meta.parent.same_subject");
+  check_field(&d, "parent_date", &m->parent_date, "2025-03-01", "01/3/2025",
+              "ref.");
+  release(&d);
+}
+END_TEST
+
 /* A ward's decision that issues a plan for a span of years; the plan is
  * attached with its own title; a footnote cites a decision; the parent is
  * the province's programme for the same period, cited under "Căn cứ". */
@@ -1157,6 +1188,7 @@ int main(void) {
   tcase_add_test(tp, plan_with_header_and_half_year);
   tcase_add_test(tp, decision_issuing_a_plan_for_years);
   tcase_add_test(tp, kept_matches_are_the_last_and_the_earliest);
+  tcase_add_test(tp, parent_reached_by_the_last_cue);
   tcase_add_test(tp, plan_without_header);
   tcase_add_test(tp, capitals_and_no_parent);
   tcase_add_test(tp, capitals_spelled_as_printed_far_on);
