@@ -105,25 +105,33 @@ typedef struct block_masks {
 } block_masks;
 
 static CCHC_INLINE block_masks masks_of(__m128i x) {
-  /* (compared as signed bytes: 0x80..0xFF are negative) */
-  const __m128i cc0 = _mm_set1_epi8(-64), cc1 = _mm_set1_epi8(-63),
-                ce0 = _mm_set1_epi8(-32), ced = _mm_set1_epi8(-19),
-                c1f = _mm_set1_epi8(0x1F), tab = _mm_set1_epi8('\t'),
-                lf = _mm_set1_epi8('\n'), cr = _mm_set1_epi8('\r'),
+  /* (compared as signed bytes: 0x80..0xFF are -128..-1; each class is a
+   * range, told by the masks of the bytes below a few bounds, bit k for
+   * byte k: one vector compare a bound, where a pair a range cost more) */
+  const __m128i c80 = _mm_set1_epi8(-64), cc2 = _mm_set1_epi8(-62),
+                ce0 = _mm_set1_epi8(-32), ce1 = _mm_set1_epi8(-31),
+                ced = _mm_set1_epi8(-19), c1f = _mm_set1_epi8(0x1F),
                 quote = _mm_set1_epi8('"'), backslash = _mm_set1_epi8('\\');
+  uint32_t high = (uint32_t)_mm_movemask_epi8(x); /* 0x80..0xFF */
+  uint32_t below_c2 = (uint32_t)_mm_movemask_epi8(_mm_cmpgt_epi8(cc2, x));
+  uint32_t below_e0 = (uint32_t)_mm_movemask_epi8(_mm_cmpgt_epi8(ce0, x));
+  uint32_t below_e1 = (uint32_t)_mm_movemask_epi8(_mm_cmpgt_epi8(ce1, x));
+  uint32_t below_ed = (uint32_t)_mm_movemask_epi8(_mm_cmpgt_epi8(ced, x));
+  __m128i control = _mm_cmpeq_epi8(_mm_max_epu8(x, c1f), c1f); /* <= 0x1F */
+  uint32_t controls = (uint32_t)_mm_movemask_epi8(control);
   block_masks m;
-  m.cont = (uint32_t)_mm_movemask_epi8(_mm_cmplt_epi8(x, cc0));
-  m.lead2 = (uint32_t)_mm_movemask_epi8( /* C2..DF */
-      _mm_and_si128(_mm_cmpgt_epi8(x, cc1), _mm_cmplt_epi8(x, ce0)));
-  m.lead3 = (uint32_t)_mm_movemask_epi8( /* E1..EC */
-      _mm_and_si128(_mm_cmpgt_epi8(x, ce0), _mm_cmplt_epi8(x, ced)));
-  m.ascii = (uint32_t)_mm_movemask_epi8(_mm_or_si128(
-      _mm_cmpgt_epi8(x, c1f), /* 0x20..0x7F */
-      _mm_or_si128(_mm_cmpeq_epi8(x, tab),
-                   _mm_or_si128(_mm_cmpeq_epi8(x, lf), _mm_cmpeq_epi8(x, cr)))));
-  m.escapes = (uint32_t)_mm_movemask_epi8(_mm_or_si128(
-      _mm_or_si128(_mm_cmpeq_epi8(x, quote), _mm_cmpeq_epi8(x, backslash)),
-      _mm_cmpeq_epi8(_mm_max_epu8(x, c1f), c1f))); /* x <= 0x1F */
+  m.cont = (uint32_t)_mm_movemask_epi8(_mm_cmpgt_epi8(c80, x)); /* 80..BF */
+  m.lead2 = ~below_c2 & below_e0;                  /* C2..DF */
+  m.lead3 = ~below_e1 & below_ed;                  /* E1..EC */
+  m.ascii = ~high & ~controls & 0xFFFF;            /* 0x20..0x7F */
+  if (controls) /* tabs and line breaks are taken alone too */
+    m.ascii |= (uint32_t)_mm_movemask_epi8(_mm_or_si128(
+        _mm_cmpeq_epi8(x, _mm_set1_epi8('\t')),
+        _mm_or_si128(_mm_cmpeq_epi8(x, _mm_set1_epi8('\n')),
+                     _mm_cmpeq_epi8(x, _mm_set1_epi8('\r')))));
+  m.escapes = controls | (uint32_t)_mm_movemask_epi8(_mm_or_si128(
+                             _mm_cmpeq_epi8(x, quote),
+                             _mm_cmpeq_epi8(x, backslash)));
   return m;
 }
 
