@@ -11,6 +11,7 @@
  * plan renumbered in another style gives the same tree. */
 #include "extract.h"
 
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unicode/uchar.h>
@@ -234,12 +235,18 @@ typedef struct mark {
  * as the walk over the lines asks for each: a plan has thousands of
  * lines of a few hundred kinds (rule_text.line_kind), and the facts of
  * each rule asked again at every line cost as much as the searches.  Only
- * for at most 64 rules (on). */
+ * for at most 63 rules (on). */
 typedef struct mark_sieve {
   bool on;
   uint64_t body, appendix; /* the rules tried outside / in the appendix */
-  uint64_t open[256];      /* those a line opening with byte c may match */
+  const mark *mk;          /* the rules (nmk of them) */
+  size_t nmk;
   uint64_t *by_kind;       /* those a line of kind k may match, or NULL */
+  /* those a line opening with byte c may match, read at the first line
+   * that opens with c (OPEN_UNREAD before: no rule has bit 63, the sieve
+   * being on for 63 rules at most): a plan's lines open with a few dozen
+   * bytes, and the whole table cost 256 bytes times the rules a plan */
+  uint64_t open[256];
 } mark_sieve;
 
 /* The rules of mk[0, n) that may match a line with features `has`. */
@@ -253,21 +260,16 @@ static uint64_t marks_may_match(const mark *mk, size_t n, uint64_t has) {
 /* False without memory. */
 static bool mark_sieve_init(mark_sieve *sv, const xctx *x, const mark *mk,
                             size_t n) {
-  memset(sv, 0, sizeof *sv);
-  if (n > 64) return true;
+  memset(sv, 0, offsetof(mark_sieve, open));
+  if (n > 63) return true;
+  memset(sv->open, 0xFF, sizeof sv->open); /* OPEN_UNREAD */
   sv->on = true;
+  sv->mk = mk;
+  sv->nmk = n;
   for (size_t i = 0; i < n; i++) {
     uint64_t bit = (uint64_t)1 << i;
     if (mk[i].body) sv->body |= bit;
     if (mk[i].appendix) sv->appendix |= bit;
-    /* rule_may_open of each byte, its test of the facts asked once (a
-     * plan's sieve is 256 bytes times the section rules) */
-    const rule_facts *f = &mk[i].r->facts;
-    uint64_t any = !f->has_first || !f->starts || !f->at_zero || f->after
-                       ? bit
-                       : 0;
-    for (unsigned c = 0; c < 256; c++) /* (no branch: vectorized) */
-      sv->open[c] |= any | (bit & -(uint64_t)(f->first[c] != 0));
   }
   const rule_text *t = &x->scan;
   if (!t->line_kind) return true; /* too many kinds: asked at each line */
@@ -278,13 +280,28 @@ static bool mark_sieve_init(mark_sieve *sv, const xctx *x, const mark *mk,
   return true;
 }
 
+/* The rules a line opening with byte c may match: rule_may_open of c,
+ * its test of the facts asked once a plan. */
+#define OPEN_UNREAD UINT64_MAX
+static uint64_t sieve_open(mark_sieve *sv, unsigned char c) {
+  if (sv->open[c] != OPEN_UNREAD) return sv->open[c];
+  uint64_t m = 0;
+  for (size_t i = 0; i < sv->nmk; i++) {
+    const rule_facts *f = &sv->mk[i].r->facts;
+    if (!f->has_first || !f->starts || !f->at_zero || f->after ||
+        f->first[c] != 0)
+      m |= (uint64_t)1 << i;
+  }
+  return sv->open[c] = m;
+}
+
 /* The rules of the sieve line li (s[0, n)) may match. */
-static uint64_t mark_sieve_line(const mark_sieve *sv, const xctx *x,
+static uint64_t mark_sieve_line(mark_sieve *sv, const xctx *x,
                                 const mark *mk, size_t nmk, size_t li,
                                 const char *s, size_t n, bool in_appendix) {
   const rule_text *t = &x->scan;
   uint64_t m = in_appendix ? sv->appendix : sv->body;
-  if (n) m &= sv->open[(unsigned char)s[0]];
+  if (n) m &= sieve_open(sv, (unsigned char)s[0]);
   if (!m) return 0;
   return m & (sv->by_kind ? sv->by_kind[t->line_kind[li]]
                           : marks_may_match(mk, nmk, rule_line_has(t, li)));
