@@ -236,12 +236,15 @@ typedef struct mark {
  * lines of a few hundred kinds (rule_text.line_kind), and the facts of
  * each rule asked again at every line cost as much as the searches.  Only
  * for at most 63 rules (on). */
+#define OPEN_UNREAD UINT64_MAX
 typedef struct mark_sieve {
   bool on;
   uint64_t body, appendix; /* the rules tried outside / in the appendix */
   const mark *mk;          /* the rules (nmk of them) */
   size_t nmk;
-  uint64_t *by_kind;       /* those a line of kind k may match, or NULL */
+  /* those a line of kind k may match (OPEN_UNREAD until a line of that
+   * kind asks: most lines are told by their first byte), or NULL */
+  uint64_t *by_kind;
   /* those a line opening with byte c may match, read at the first line
    * that opens with c (OPEN_UNREAD before: no rule has bit 63, the sieve
    * being on for 63 rules at most): a plan's lines open with a few dozen
@@ -275,14 +278,12 @@ static bool mark_sieve_init(mark_sieve *sv, const xctx *x, const mark *mk,
   if (!t->line_kind) return true; /* too many kinds: asked at each line */
   if (!(sv->by_kind = malloc((t->nkinds ? t->nkinds : 1) * sizeof(uint64_t))))
     return false;
-  for (size_t k = 0; k < t->nkinds; k++)
-    sv->by_kind[k] = marks_may_match(mk, n, t->kinds[k]);
+  memset(sv->by_kind, 0xFF, t->nkinds * sizeof(uint64_t)); /* OPEN_UNREAD */
   return true;
 }
 
 /* The rules a line opening with byte c may match: rule_may_open of c,
  * its test of the facts asked once a plan. */
-#define OPEN_UNREAD UINT64_MAX
 static uint64_t sieve_open(mark_sieve *sv, unsigned char c) {
   if (sv->open[c] != OPEN_UNREAD) return sv->open[c];
   uint64_t m = 0;
@@ -295,6 +296,13 @@ static uint64_t sieve_open(mark_sieve *sv, unsigned char c) {
   return sv->open[c] = m;
 }
 
+/* The rules a line of kind k may match, asked once a plan. */
+static uint64_t sieve_kind(mark_sieve *sv, const rule_text *t, size_t k) {
+  if (sv->by_kind[k] == OPEN_UNREAD)
+    sv->by_kind[k] = marks_may_match(sv->mk, sv->nmk, t->kinds[k]);
+  return sv->by_kind[k];
+}
+
 /* The rules of the sieve line li (s[0, n)) may match. */
 static uint64_t mark_sieve_line(mark_sieve *sv, const xctx *x,
                                 const mark *mk, size_t nmk, size_t li,
@@ -303,7 +311,7 @@ static uint64_t mark_sieve_line(mark_sieve *sv, const xctx *x,
   uint64_t m = in_appendix ? sv->appendix : sv->body;
   if (n) m &= sieve_open(sv, (unsigned char)s[0]);
   if (!m) return 0;
-  return m & (sv->by_kind ? sv->by_kind[t->line_kind[li]]
+  return m & (sv->by_kind ? sieve_kind(sv, t, t->line_kind[li])
                           : marks_may_match(mk, nmk, rule_line_has(t, li)));
 }
 
