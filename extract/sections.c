@@ -91,6 +91,7 @@ static bool pairs_within(const pair_set *w, const pair_set *p) {
 }
 
 typedef struct area_word {
+  bool read; /* the rest is read (area_word_read) */
   char text[AREA_WORD_MAX]; /* folded when caseless */
   uint8_t len;              /* 0: not looked for */
   bool caseless;
@@ -138,8 +139,29 @@ static bool holds(const char *s, size_t n, const char *w, size_t wn) {
   return false;
 }
 
-/* The area rules with their words (rules without facts have no clause:
- * they run on every heading); NULL without memory. */
+/* Word k of clause c of a's rule, read at its first look: a heading
+ * that holds no word of a clause is not asked the clauses after it, and
+ * the first word found ends a clause, so most words of a plan's rules
+ * are never looked for (folding and pairing them all cost ~10,000
+ * instructions a plan). */
+static const area_word *area_word_read(area_rule *a, size_t c, size_t k) {
+  area_word *w = &a->alts[c][k];
+  if (w->read) return w;
+  const rule_literal *l = a->r->facts.lits[c][k];
+  size_t ln = strlen(l->text);
+  size_t wn = l->caseless ? fold_case(l->text, ln, w->text, sizeof w->text)
+              : ln <= sizeof w->text ? (memcpy(w->text, l->text, ln), ln)
+                                     : SIZE_MAX;
+  w->caseless = l->caseless;
+  w->len = wn == SIZE_MAX || wn == 0 ? 0 : (uint8_t)wn;
+  w->pairs = pairs_of(w->text, w->len);
+  w->read = true;
+  return w;
+}
+
+/* The area rules with their words, read when first looked for (rules
+ * without facts have no clause: they run on every heading); NULL without
+ * memory. */
 static area_rule *area_rules_read(rule_list areas) {
   /* (not zeroed: ~2 KB a rule, of which the words' few bytes are read) */
   area_rule *ar = malloc((areas.n ? areas.n : 1) * sizeof *ar);
@@ -152,17 +174,7 @@ static area_rule *area_rules_read(rule_list areas) {
     a->nclauses = f->nlits < RULE_LITS ? f->nlits : RULE_LITS;
     for (size_t c = 0; c < a->nclauses; c++) {
       a->nalts[c] = f->nalts[c] < RULE_LIT_ALTS ? f->nalts[c] : RULE_LIT_ALTS;
-      for (size_t k = 0; k < a->nalts[c]; k++) {
-        const rule_literal *l = f->lits[c][k];
-        area_word *w = &a->alts[c][k];
-        size_t ln = strlen(l->text);
-        size_t wn = l->caseless ? fold_case(l->text, ln, w->text, sizeof w->text)
-                    : ln <= sizeof w->text ? (memcpy(w->text, l->text, ln), ln)
-                                           : SIZE_MAX;
-        w->caseless = l->caseless;
-        w->len = wn == SIZE_MAX || wn == 0 ? 0 : (uint8_t)wn;
-        w->pairs = pairs_of(w->text, w->len);
-      }
+      for (size_t k = 0; k < a->nalts[c]; k++) a->alts[c][k].read = false;
     }
   }
   return ar;
@@ -170,13 +182,13 @@ static area_rule *area_rules_read(rule_list areas) {
 
 /* May a's rule match heading s[0, n) (folded: folded[0, fn), or fn
  * SIZE_MAX when it could not be folded)?  False only when it cannot. */
-static bool area_may_match(const area_rule *a, const char *s, size_t n,
+static bool area_may_match(area_rule *a, const char *s, size_t n,
                            const char *folded, size_t fn,
                            const pair_set *folded_pairs) {
   for (size_t c = 0; c < a->nclauses; c++) {
     bool found = false;
     for (size_t k = 0; k < a->nalts[c] && !found; k++) {
-      const area_word *w = &a->alts[c][k];
+      const area_word *w = area_word_read(a, c, k);
       if (!w->len || (w->caseless && fn == SIZE_MAX)) found = true;
       else if (w->caseless)
         found = pairs_within(&w->pairs, folded_pairs) &&
@@ -190,7 +202,7 @@ static bool area_may_match(const area_rule *a, const char *s, size_t n,
 
 /* The area a heading names first: "... CHÍNH QUYỀN SỐ VÀ ÁP DỤNG ISO" is
  * about digital government before ISO.  Rule order breaks ties. */
-static const char *heading_area(xctx *x, const area_rule *ar, size_t nar,
+static const char *heading_area(xctx *x, area_rule *ar, size_t nar,
                                 const char *s, size_t n) {
   char folded[AREA_HEADING_MAX];
   size_t fn = fold_case(s, n, folded, sizeof folded);

@@ -260,6 +260,39 @@ START_TEST(parent_reached_by_the_last_cue) {
 }
 END_TEST
 
+/* A heading's area, named by a word that is not the first of its rule's
+ * clause (sections.c reads a rule's words when first looked for,
+ * area_word_read): "một cửa" and "TTHC" (tthc), "công chức" (cong_vu),
+ * "tuyên tuyền" (tuyen_truyen), in capitals and not; the first word a
+ * heading holds names it ("ISO" before "thể chế"). */
+static const char plan_areas_by_later_words[] =
+    "KẾ HOẠCH\n"
+    "Cải cách hành chính năm 2026\n"
+    "I. NHIỆM VỤ\n"
+    "1. Thực hiện cơ chế MỘT CỬA, một cửa liên thông\n"
+    "2. Nâng cao chất lượng đội ngũ công chức\n"
+    "3. Đẩy mạnh công tác tuyên tuyền\n"
+    "4. Rà soát TTHC\n"
+    "5. Áp dụng ISO trong cải cách thể chế\n"
+    "6. Nội dung khác\n";
+
+START_TEST(heading_areas_by_later_words) {
+  doc d;
+  extract(&d, plan_areas_by_later_words, strlen(plan_areas_by_later_words));
+  static const char *const want[] = {NULL,      "tthc", "cong_vu",
+                                     "tuyen_truyen", "tthc", "iso", NULL};
+  ck_assert_uint_eq(d.f->nsections, sizeof want / sizeof *want);
+  for (size_t i = 0; i < d.f->nsections; i++) {
+    const char *got = d.f->sections[i].area;
+    ck_assert_msg(want[i] ? got && !strcmp(got, want[i]) : !got,
+                  "section %zu (%s): area %s, want %s", i,
+                  d.f->sections[i].heading, got ? got : "none",
+                  want[i] ? want[i] : "none");
+  }
+  release(&d);
+}
+END_TEST
+
 /* A ward's decision that issues a plan for a span of years; the plan is
  * attached with its own title; a footnote cites a decision; the parent is
  * the province's programme for the same period, cited under "Căn cứ". */
@@ -1189,6 +1222,7 @@ int main(void) {
   tcase_add_test(tp, decision_issuing_a_plan_for_years);
   tcase_add_test(tp, kept_matches_are_the_last_and_the_earliest);
   tcase_add_test(tp, parent_reached_by_the_last_cue);
+  tcase_add_test(tp, heading_areas_by_later_words);
   tcase_add_test(tp, plan_without_header);
   tcase_add_test(tp, capitals_and_no_parent);
   tcase_add_test(tp, capitals_spelled_as_printed_far_on);
