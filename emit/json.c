@@ -290,7 +290,10 @@ static CCHC_INLINE void compact_done(writer *j, const char *end) {
 }
 
 /* The decimal digits of u at p, as cchc_integer_text prints them; their
- * count.  (Inline, on 32 bits: spans' offsets are most integers.) */
+ * count.  (Inline, on 32 bits: spans' offsets are most integers.)  They
+ * are written from the last one back into a block of 16 bytes, copied
+ * whole (a copy of a constant size, no count of the digits first): p has
+ * room for 16 bytes, and those past the digits are written over next. */
 static CCHC_INLINE size_t digits32(uint32_t u, char *p) {
   static const char pairs[] = "00010203040506070809"
                               "10111213141516171819"
@@ -302,10 +305,8 @@ static CCHC_INLINE size_t digits32(uint32_t u, char *p) {
                               "70717273747576777879"
                               "80818283848586878889"
                               "90919293949596979899";
-  size_t n = 1;
-  for (uint32_t t = u; t >= 10; t /= 10)
-    n++;
-  char *q = p + n;
+  char block[32]; /* the digits end at block + 16 (10 at most) */
+  char *q = block + 16;
   while (u >= 100) {
     unsigned k = u % 100 * 2;
     u /= 100;
@@ -318,10 +319,13 @@ static CCHC_INLINE size_t digits32(uint32_t u, char *p) {
   } else {
     *--q = (char)('0' + u);
   }
-  return n;
+  memcpy(p, q, 16);
+  return (size_t)(block + 16 - q);
 }
 
-/* The text of v at p (room for CCHC_INTEGER_MAX bytes); its length. */
+/* The text of v at p (room for CCHC_INTEGER_MAX bytes, 16 at least); its
+ * length. */
+_Static_assert(CCHC_INTEGER_MAX >= 16, "digits32 writes 16 bytes");
 static CCHC_INLINE size_t integer_at(long long v, char *p) {
   return v >= 0 && v <= (long long)UINT32_MAX ? digits32((uint32_t)v, p)
                                                : cchc_integer_text(v, p);
