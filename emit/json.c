@@ -422,20 +422,13 @@ static void j_null(void *ctx, emit_name name) {
 /* The string `s` (n bytes) as the value `name`: copied between quotes
  * when there is nothing to escape (most text of a plan), else printed by
  * jansson. */
-static void put_string(writer *j, emit_name name, const char *s, size_t n,
-                       bool escape_free) {
+static __attribute__((noinline)) void put_string(writer *j, emit_name name,
+                                                 const char *s, size_t n,
+                                                 bool escape_free) {
   /* jansson escapes '/' and the characters past U+007F too only under
    * these flags (the writers use neither) */
   if (!escape_free || (j->flags & (JSON_ESCAPE_SLASH | JSON_ENSURE_ASCII))) {
     put(j, name, string(j, s, n));
-    return;
-  }
-  char *p = compact_member(j, name, n + 2);
-  if (p) {
-    p[0] = '"';
-    memcpy(p + 1, s, n);
-    p[n + 1] = '"';
-    compact_done(j, p + n + 2);
     return;
   }
   if (!begin_value(j, name))
@@ -456,10 +449,21 @@ static void put_string(writer *j, emit_name name, const char *s, size_t n,
     j->done = true;
 }
 
-/* The walk hands over valid UTF-8 only (emit.h). */
+/* The walk hands over valid UTF-8 only (emit.h).  The compact layout's
+ * string with nothing to escape (most values) is finished before its text
+ * is copied, the copy last: nothing is kept across a call, no register
+ * saved; the other ways are put_string's, not inlined here. */
 static void j_string(void *ctx, emit_name name, const char *value, size_t n,
                      bool escape_free) {
   writer *j = ctx;
+  char *p;
+  if (value && escape_free && (p = compact_member(j, name, n + 2))) {
+    p[0] = '"';
+    p[n + 1] = '"';
+    compact_done(j, p + n + 2);
+    memcpy(p + 1, value, n);
+    return;
+  }
   if (!value)
     j_null(j, name);
   else
