@@ -385,7 +385,7 @@ static void open_container(writer *j, emit_name name, bool array) {
   j->depth++;
 }
 
-static void close_container(writer *j) {
+static __attribute__((noinline)) void close_container(writer *j) {
   if (j->failed || j->depth == 0)
     return;
   int d = --j->depth;
@@ -404,7 +404,20 @@ static void j_begin_array(void *ctx, emit_name name, emit_name item) {
   open_container(ctx, name, true);
 }
 
-static void j_end(void *ctx) { close_container(ctx); }
+/* The compact layout's way (nothing before the bracket) without a call,
+ * when the buffer has room. */
+static void j_end(void *ctx) {
+  writer *j = ctx;
+  emit_sink *out = j->out;
+  int d = j->depth - 1;
+  if (j->compact && d > 0 && !j->failed && !out->failed &&
+      out->n < sizeof out->buf) {
+    j->depth = d;
+    out->buf[out->n++] = j->array[d] ? ']' : '}';
+    return;
+  }
+  close_container(j);
+}
 
 /* null, true and false: JSON's literals, which jansson prints as they
  * are in every layout (copied: no value of jansson's made per call). */
@@ -496,18 +509,9 @@ static void j_boolean(void *ctx, emit_name name, bool value) {
     put_text(j, name, "false", 5);
 }
 
-static void j_span(void *ctx, emit_name name, frame_span s) {
+static __attribute__((noinline)) void span_slow(void *ctx, emit_name name,
+                                                frame_span s) {
   writer *j = ctx;
-  char *p = compact_member(j, name, 2 * CCHC_INTEGER_MAX + 3);
-  if (p) {
-    *p++ = '[';
-    p += integer_at((long long)s.start, p);
-    *p++ = ',';
-    p += integer_at((long long)s.end, p);
-    *p++ = ']';
-    compact_done(j, p);
-    return;
-  }
   /* Without indentation the pair is "[start, end]" (compact: no blank),
    * printed at once: a document has thousands of spans, and each value
    * on its own went through the container's steps. */
@@ -532,6 +536,24 @@ static void j_span(void *ctx, emit_name name, frame_span s) {
   put_integer(j, name, (long long)s.start);
   put_integer(j, name, (long long)s.end);
   close_container(j);
+}
+
+/* The compact layout's span of offsets below 2^32 (all but huge texts')
+ * without a call: "[start,end]" at once; else span_slow. */
+static void j_span(void *ctx, emit_name name, frame_span s) {
+  writer *j = ctx;
+  char *p;
+  if (s.start <= UINT32_MAX && s.end <= UINT32_MAX &&
+      (p = compact_member(j, name, 2 * CCHC_INTEGER_MAX + 3))) {
+    *p++ = '[';
+    p += digits32((uint32_t)s.start, p);
+    *p++ = ',';
+    p += digits32((uint32_t)s.end, p);
+    *p++ = ']';
+    compact_done(j, p);
+    return;
+  }
+  span_slow(ctx, name, s);
 }
 
 static const emit_ops json_ops = {

@@ -369,26 +369,36 @@ static cchc_status check(const cchc_frame *f, cchc_error *err) {
 /* ------------------------------------------------------------------ */
 /* The walk                                                            */
 
-static void str(walker *w, emit_name name, const char *s) {
+/* A string not met yet in this walk (seen: its slot): its length, and
+ * the clean scan.  Not inlined in str, whose way for a string met again
+ * then keeps nothing across its call. */
+static __attribute__((noinline)) void str_new(walker *w, emit_name name,
+                                              const char *s,
+                                              seen_string *seen) {
   size_t len = 0;
   bool escape_free = false;
-  if (s) {
-    uintptr_t a = (uintptr_t)s;
-    seen_string *seen = &w->seen[(a ^ a >> 9) % SEEN_SLOTS];
-    if (seen->s == s) {
-      w->ops->string(w->ctx, name, s, seen->len, seen->escape_free);
-      return;
-    }
-    const char *raw = s;
-    size_t n = strlen(s);
-    s = clean(w, s, n, &len, &escape_free);
-    if (s == raw) /* (a cleaned copy is no string of the frame) */
-      *seen = (seen_string){raw, n, escape_free};
-  }
+  const char *raw = s;
+  size_t n = strlen(s);
+  s = clean(w, s, n, &len, &escape_free);
+  if (s == raw) /* (a cleaned copy is no string of the frame) */
+    *seen = (seen_string){raw, n, escape_free};
   if (s)
     w->ops->string(w->ctx, name, s, len, escape_free);
   else
     w->ops->null(w->ctx, name);
+}
+
+static void str(walker *w, emit_name name, const char *s) {
+  if (!s) {
+    w->ops->null(w->ctx, name);
+    return;
+  }
+  uintptr_t a = (uintptr_t)s;
+  seen_string *seen = &w->seen[(a ^ a >> 9) % SEEN_SLOTS];
+  if (seen->s == s)
+    w->ops->string(w->ctx, name, s, seen->len, seen->escape_free);
+  else
+    str_new(w, name, s, seen);
 }
 
 static void span(walker *w, emit_name name, frame_span s) {
