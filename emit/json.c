@@ -366,23 +366,34 @@ static void put_integer(writer *j, emit_name name, long long v) {
   put_text(j, name, text, cchc_integer_text(v, text));
 }
 
-static void open_container(writer *j, emit_name name, bool array) {
+static __attribute__((noinline)) void open_slow(writer *j, emit_name name,
+                                                bool array) {
   if (j->depth == MAX_DEPTH) {
     j->failed = true;
     return;
   }
-  char *p = compact_member(j, name, 1);
-  if (p) {
-    *p = array ? '[' : '{';
-    compact_done(j, p + 1);
-  } else {
-    if (!begin_value(j, name))
-      return;
-    emit_put(j->out, array ? "[" : "{", 1);
-  }
+  if (!begin_value(j, name))
+    return;
+  emit_put(j->out, array ? "[" : "{", 1);
   j->array[j->depth] = array;
   j->filled[j->depth] = false;
   j->depth++;
+}
+
+/* The compact layout's way without a call (as j_string's); else
+ * open_slow. */
+static CCHC_INLINE void open_container(writer *j, emit_name name,
+                                       bool array) {
+  char *p;
+  if (j->depth < MAX_DEPTH && (p = compact_member(j, name, 1))) {
+    *p = array ? '[' : '{';
+    compact_done(j, p + 1);
+    j->array[j->depth] = array;
+    j->filled[j->depth] = false;
+    j->depth++;
+    return;
+  }
+  open_slow(j, name, array);
 }
 
 static __attribute__((noinline)) void close_container(writer *j) {
