@@ -11,6 +11,7 @@
  * plan renumbered in another style gives the same tree. */
 #include "extract.h"
 
+#include <pthread.h>
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
@@ -105,16 +106,63 @@ typedef struct area_rule {
   area_word alts[RULE_LITS][RULE_LIT_ALTS];
 } area_rule;
 
+/* ICU's simple case folding of the letters of Vietnamese headings, read
+ * once per process: Latin-1 to Latin Extended-B (two bytes, U+0080 to
+ * U+024F, "Đ", "Ơ", "Ư") and Latin Extended Additional (three bytes E1
+ * B8..BB, U+1E00 to U+1EFF, "Ệ"); a heading in capitals called u_foldCase
+ * at most of its letters.  0: a fold that is not a BMP character
+ * (asked of ICU). */
+enum { FOLD_LATIN_END = 0x250, FOLD_EXT = 0x1E00, FOLD_EXT_END = 0x1F00 };
+static uint16_t fold_latin[FOLD_LATIN_END], fold_ext[FOLD_EXT_END - FOLD_EXT];
+static pthread_once_t fold_tables_once = PTHREAD_ONCE_INIT;
+
+static uint16_t fold_of(UChar32 c) {
+  UChar32 f = u_foldCase(c, U_FOLD_CASE_DEFAULT);
+  return f > 0 && f <= 0xFFFF && !U_IS_SURROGATE(f) ? (uint16_t)f : 0;
+}
+
+static void fold_tables_read(void) {
+  for (UChar32 c = 0x80; c < FOLD_LATIN_END; c++) fold_latin[c] = fold_of(c);
+  for (UChar32 c = FOLD_EXT; c < FOLD_EXT_END; c++)
+    fold_ext[c - FOLD_EXT] = fold_of(c);
+}
+
+/* The fold of the character at u[i] (n bytes) when a table holds it, and
+ * its length in *len; else 0. */
+static uint16_t fold_known(const uint8_t *u, size_t i, size_t n, int32_t *len) {
+  if (u[i] >= 0xC2 && u[i] <= 0xC9 && n - i >= 2 &&
+      (u[i + 1] & 0xC0) == 0x80) {
+    *len = 2;
+    return fold_latin[(u[i] & 0x1F) << 6 | (u[i + 1] & 0x3F)];
+  }
+  if (u[i] == 0xE1 && n - i >= 3 && u[i + 1] >= 0xB8 && u[i + 1] <= 0xBB &&
+      (u[i + 2] & 0xC0) == 0x80) {
+    *len = 3;
+    return fold_ext[(u[i + 1] & 0x03) << 6 | (u[i + 2] & 0x3F)];
+  }
+  return 0;
+}
+
 /* s[0, n) folded to one case into out[0, cap): its length, or SIZE_MAX
  * when out is too small or s is not UTF-8. */
 static size_t fold_case(const char *s, size_t n, char *out, size_t cap) {
   const uint8_t *u = (const uint8_t *)s;
   int32_t i = 0, o = 0;
+  pthread_once(&fold_tables_once, fold_tables_read);
   while ((size_t)i < n) {
     if (u[i] < 0x80) { /* ASCII folds to ASCII: only A-Z change */
       if ((size_t)o >= cap) return SIZE_MAX;
       out[o++] = (char)(u[i] >= 'A' && u[i] <= 'Z' ? u[i] + 32 : u[i]);
       i++;
+      continue;
+    }
+    int32_t len;
+    uint16_t f = fold_known(u, (size_t)i, n, &len);
+    if (f) {
+      UBool bad = false;
+      i += len;
+      U8_APPEND((uint8_t *)out, o, (int32_t)cap, f, bad);
+      if (bad) return SIZE_MAX;
       continue;
     }
     UChar32 c;
