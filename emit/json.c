@@ -446,62 +446,13 @@ static void j_null(void *ctx, emit_name name) {
 /* The string `s` (n bytes) as the value `name`: copied between quotes
  * when there is nothing to escape (most text of a plan), else printed by
  * jansson. */
-/* jansson's escape of byte c where it is one of the two-byte escapes it
- * prints ('"', '\\', tab, line feed, carriage return), else NULL. */
-static const char *short_escape(unsigned char c) {
-  switch (c) {
-  case '"': return "\\\"";
-  case '\\': return "\\\\";
-  case '\t': return "\\t";
-  case '\n': return "\\n";
-  case '\r': return "\\r";
-  default: return NULL;
-  }
-}
-
-/* The string `s` (n bytes, valid UTF-8) as jansson prints it when every
- * byte it escapes has a short escape (the walk replaced the other
- * control characters): the runs between those bytes copied as they are.
- * False, with nothing written, when another byte below 0x20 is there:
- * jansson prints it.  (jansson's escaper took ~20,000 instructions for a
- * task's text that holds a line break.) */
-static bool put_escaped(writer *j, emit_name name, const char *s, size_t n) {
-  for (size_t i = 0; i < n; i++)
-    if ((unsigned char)s[i] < 0x20 && !short_escape((unsigned char)s[i]))
-      return false;
-  if (!begin_value(j, name))
-    return true;
-  emit_sink *out = j->out;
-  emit_put(out, "\"", 1);
-  size_t from = 0;
-  for (size_t i = 0; i < n; i++) {
-    unsigned char c = (unsigned char)s[i];
-    const char *e = c < 0x20 || c == '"' || c == '\\' ? short_escape(c) : NULL;
-    if (e) {
-      emit_put(out, s + from, i - from);
-      emit_put(out, e, 2);
-      from = i + 1;
-    }
-  }
-  emit_put(out, s + from, n - from);
-  emit_put(out, "\"", 1);
-  if (j->depth == 0)
-    j->done = true;
-  return true;
-}
-
 static __attribute__((noinline)) void put_string(writer *j, emit_name name,
                                                  const char *s, size_t n,
                                                  bool escape_free) {
   /* jansson escapes '/' and the characters past U+007F too only under
    * these flags (the writers use neither) */
-  if (j->flags & (JSON_ESCAPE_SLASH | JSON_ENSURE_ASCII)) {
+  if (!escape_free || (j->flags & (JSON_ESCAPE_SLASH | JSON_ENSURE_ASCII))) {
     put(j, name, string(j, s, n));
-    return;
-  }
-  if (!escape_free) {
-    if (!put_escaped(j, name, s, n))
-      put(j, name, string(j, s, n));
     return;
   }
   if (!begin_value(j, name))
