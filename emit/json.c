@@ -51,6 +51,10 @@ typedef struct writer {
   bool done;   /* the root value is complete */
   bool failed; /* jansson failed (out of memory), or a bug in the walk */
   json_t *string, *real; /* the scalar being printed */
+  /* The compact layout with every key printed: values are written by
+   * compact_member (fast_key[name]: the key's text) */
+  bool compact;
+  const printed *fast_key[EMIT_NNAMES];
   printed keys[EMIT_NNAMES]; /* those key_texts lacks */
 } writer;
 
@@ -68,7 +72,7 @@ static writer *writer_new(void) {
   writer *j = malloc(sizeof *j);
   if (!j)
     return NULL;
-  memset(j, 0, offsetof(writer, keys));
+  memset(j, 0, offsetof(writer, fast_key));
   for (size_t i = 0; i < EMIT_NNAMES; i++)
     j->keys[i].len = 0;
   return j;
@@ -253,6 +257,80 @@ static CCHC_INLINE bool begin_value(writer *j, emit_name name) {
   return !j->failed;
 }
 
+/* The compact layout's way to a value (a jsonl document's every value
+ * but the root): what comes before it (the comma, the key) written
+ * straight into the buffer, and where the value goes, when the buffer
+ * has room for it and `extra` bytes more; NULL for the general way (the
+ * other layout, the root, a failure, a full buffer).  The steps of
+ * begin_value with what the compact layout decides known: a document
+ * prints tens of thousands of values, and those steps cost more than
+ * most values' text. */
+static CCHC_INLINE char *compact_member(writer *j, emit_name name,
+                                        size_t extra) {
+  int d = j->depth;
+  emit_sink *out = j->out;
+  if (!j->compact || d == 0 || j->failed || out->failed ||
+      sizeof out->buf - out->n < KEY_COPY + extra)
+    return NULL;
+  char *at = out->buf + out->n;
+  bool comma = j->filled[d - 1];
+  j->filled[d - 1] = true;
+  if (j->array[d - 1]) { /* (the separator alone) */
+    *at = ',';
+    return at + comma;
+  }
+  const printed *k = j->fast_key[name];
+  memcpy(at, k->text + !comma, KEY_COPY);
+  return at + k->len - !comma;
+}
+
+/* The buffer filled up to `end` (after compact_member). */
+static CCHC_INLINE void compact_done(writer *j, const char *end) {
+  j->out->n = (size_t)(end - j->out->buf);
+}
+
+/* The decimal digits of u at p, as cchc_integer_text prints them; their
+ * count.  (Inline, on 32 bits: spans' offsets are most integers.)  They
+ * are written from the last one back into a block of 16 bytes, copied
+ * whole (a copy of a constant size, no count of the digits first): p has
+ * room for 16 bytes, and those past the digits are written over next. */
+static CCHC_INLINE size_t digits32(uint32_t u, char *p) {
+  static const char pairs[] = "00010203040506070809"
+                              "10111213141516171819"
+                              "20212223242526272829"
+                              "30313233343536373839"
+                              "40414243444546474849"
+                              "50515253545556575859"
+                              "60616263646566676869"
+                              "70717273747576777879"
+                              "80818283848586878889"
+                              "90919293949596979899";
+  char block[32]; /* the digits end at block + 16 (10 at most) */
+  char *q = block + 16;
+  while (u >= 100) {
+    unsigned k = u % 100 * 2;
+    u /= 100;
+    *--q = pairs[k + 1];
+    *--q = pairs[k];
+  }
+  if (u >= 10) {
+    *--q = pairs[u * 2 + 1];
+    *--q = pairs[u * 2];
+  } else {
+    *--q = (char)('0' + u);
+  }
+  memcpy(p, q, 16);
+  return (size_t)(block + 16 - q);
+}
+
+/* The text of v at p (room for CCHC_INTEGER_MAX bytes, 16 at least); its
+ * length. */
+_Static_assert(CCHC_INTEGER_MAX >= 16, "digits32 writes 16 bytes");
+static CCHC_INLINE size_t integer_at(long long v, char *p) {
+  return v >= 0 && v <= (long long)UINT32_MAX ? digits32((uint32_t)v, p)
+                                               : cchc_integer_text(v, p);
+}
+
 /* The scalar `v` (NULL when jansson failed to make it). */
 static void put(writer *j, emit_name name, const json_t *v) {
   if (!v) {
@@ -279,11 +357,17 @@ static void put_text(writer *j, emit_name name, const char *text,
 
 /* The integer `v`, as jansson prints it. */
 static void put_integer(writer *j, emit_name name, long long v) {
+  char *p = compact_member(j, name, CCHC_INTEGER_MAX);
+  if (p) {
+    compact_done(j, p + integer_at(v, p));
+    return;
+  }
   char text[CCHC_INTEGER_MAX];
   put_text(j, name, text, cchc_integer_text(v, text));
 }
 
-static void open_container(writer *j, emit_name name, bool array) {
+static __attribute__((noinline)) void open_slow(writer *j, emit_name name,
+                                                bool array) {
   if (j->depth == MAX_DEPTH) {
     j->failed = true;
     return;
@@ -296,11 +380,27 @@ static void open_container(writer *j, emit_name name, bool array) {
   j->depth++;
 }
 
-static void close_container(writer *j) {
+/* The compact layout's way without a call (as j_string's); else
+ * open_slow. */
+static CCHC_INLINE void open_container(writer *j, emit_name name,
+                                       bool array) {
+  char *p;
+  if (j->depth < MAX_DEPTH && (p = compact_member(j, name, 1))) {
+    *p = array ? '[' : '{';
+    compact_done(j, p + 1);
+    j->array[j->depth] = array;
+    j->filled[j->depth] = false;
+    j->depth++;
+    return;
+  }
+  open_slow(j, name, array);
+}
+
+static __attribute__((noinline)) void close_container(writer *j) {
   if (j->failed || j->depth == 0)
     return;
   int d = --j->depth;
-  if (j->filled[d])
+  if (j->filled[d] && !j->compact) /* (compact: nothing before it) */
     separate(j, d, false);
   emit_put(j->out, j->array[d] ? "]" : "}", 1);
   if (d == 0)
@@ -315,20 +415,40 @@ static void j_begin_array(void *ctx, emit_name name, emit_name item) {
   open_container(ctx, name, true);
 }
 
-static void j_end(void *ctx) { close_container(ctx); }
+/* The compact layout's way (nothing before the bracket) without a call,
+ * when the buffer has room. */
+static void j_end(void *ctx) {
+  writer *j = ctx;
+  emit_sink *out = j->out;
+  int d = j->depth - 1;
+  if (j->compact && d > 0 && !j->failed && !out->failed &&
+      out->n < sizeof out->buf) {
+    j->depth = d;
+    out->buf[out->n++] = j->array[d] ? ']' : '}';
+    return;
+  }
+  close_container(j);
+}
 
 /* null, true and false: JSON's literals, which jansson prints as they
  * are in every layout (copied: no value of jansson's made per call). */
 static void j_null(void *ctx, emit_name name) {
   writer *j = ctx;
+  char *p = compact_member(j, name, 4);
+  if (p) {
+    memcpy(p, "null", 4);
+    compact_done(j, p + 4);
+    return;
+  }
   put_text(j, name, "null", 4);
 }
 
 /* The string `s` (n bytes) as the value `name`: copied between quotes
  * when there is nothing to escape (most text of a plan), else printed by
  * jansson. */
-static void put_string(writer *j, emit_name name, const char *s, size_t n,
-                       bool escape_free) {
+static __attribute__((noinline)) void put_string(writer *j, emit_name name,
+                                                 const char *s, size_t n,
+                                                 bool escape_free) {
   /* jansson escapes '/' and the characters past U+007F too only under
    * these flags (the writers use neither) */
   if (!escape_free || (j->flags & (JSON_ESCAPE_SLASH | JSON_ENSURE_ASCII))) {
@@ -353,10 +473,21 @@ static void put_string(writer *j, emit_name name, const char *s, size_t n,
     j->done = true;
 }
 
-/* The walk hands over valid UTF-8 only (emit.h). */
+/* The walk hands over valid UTF-8 only (emit.h).  The compact layout's
+ * string with nothing to escape (most values) is finished before its text
+ * is copied, the copy last: nothing is kept across a call, no register
+ * saved; the other ways are put_string's, not inlined here. */
 static void j_string(void *ctx, emit_name name, const char *value, size_t n,
                      bool escape_free) {
   writer *j = ctx;
+  char *p;
+  if (value && escape_free && (p = compact_member(j, name, n + 2))) {
+    p[0] = '"';
+    p[n + 1] = '"';
+    compact_done(j, p + n + 2);
+    memcpy(p + 1, value, n);
+    return;
+  }
   if (!value)
     j_null(j, name);
   else
@@ -377,13 +508,20 @@ static void j_integer(void *ctx, emit_name name, long long value) {
 
 static void j_boolean(void *ctx, emit_name name, bool value) {
   writer *j = ctx;
+  char *p = compact_member(j, name, 5);
+  if (p) {
+    memcpy(p, value ? "true" : "false", 5); /* (the bytes past are free) */
+    compact_done(j, p + (value ? 4 : 5));
+    return;
+  }
   if (value)
     put_text(j, name, "true", 4);
   else
     put_text(j, name, "false", 5);
 }
 
-static void j_span(void *ctx, emit_name name, frame_span s) {
+static __attribute__((noinline)) void span_slow(void *ctx, emit_name name,
+                                                frame_span s) {
   writer *j = ctx;
   /* Without indentation the pair is "[start, end]" (compact: no blank),
    * printed at once: a document has thousands of spans, and each value
@@ -411,6 +549,24 @@ static void j_span(void *ctx, emit_name name, frame_span s) {
   close_container(j);
 }
 
+/* The compact layout's span of offsets below 2^32 (all but huge texts')
+ * without a call: "[start,end]" at once; else span_slow. */
+static void j_span(void *ctx, emit_name name, frame_span s) {
+  writer *j = ctx;
+  char *p;
+  if (s.start <= UINT32_MAX && s.end <= UINT32_MAX &&
+      (p = compact_member(j, name, 2 * CCHC_INTEGER_MAX + 3))) {
+    *p++ = '[';
+    p += digits32((uint32_t)s.start, p);
+    *p++ = ',';
+    p += digits32((uint32_t)s.end, p);
+    *p++ = ']';
+    compact_done(j, p);
+    return;
+  }
+  span_slow(ctx, name, s);
+}
+
 static const emit_ops json_ops = {
     .begin_object = j_begin_object,
     .end_object = j_end,
@@ -435,6 +591,11 @@ cchc_status emit_json(const cchc_frame *frame, bool compact, emit_sink *out,
   j->string = json_string_nocheck("");
   j->real = json_real(0);
   cchc_status st = CCHC_OK;
+  /* the compact layout's fast way, when every key is printed */
+  j->compact = compact;
+  for (size_t i = 0; i < EMIT_NNAMES && j->compact; i++)
+    j->compact = (j->fast_key[i] = key_text(j, (emit_name)i)) != NULL &&
+                 j->fast_key[i]->len <= KEY_COPY;
   if (!j->string || !j->real)
     j->failed = true;
   else

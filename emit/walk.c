@@ -105,25 +105,33 @@ typedef struct block_masks {
 } block_masks;
 
 static CCHC_INLINE block_masks masks_of(__m128i x) {
-  /* (compared as signed bytes: 0x80..0xFF are negative) */
-  const __m128i cc0 = _mm_set1_epi8(-64), cc1 = _mm_set1_epi8(-63),
-                ce0 = _mm_set1_epi8(-32), ced = _mm_set1_epi8(-19),
-                c1f = _mm_set1_epi8(0x1F), tab = _mm_set1_epi8('\t'),
-                lf = _mm_set1_epi8('\n'), cr = _mm_set1_epi8('\r'),
+  /* (compared as signed bytes: 0x80..0xFF are -128..-1; each class is a
+   * range, told by the masks of the bytes below a few bounds, bit k for
+   * byte k: one vector compare a bound, where a pair a range cost more) */
+  const __m128i c80 = _mm_set1_epi8(-64), cc2 = _mm_set1_epi8(-62),
+                ce0 = _mm_set1_epi8(-32), ce1 = _mm_set1_epi8(-31),
+                ced = _mm_set1_epi8(-19), c1f = _mm_set1_epi8(0x1F),
                 quote = _mm_set1_epi8('"'), backslash = _mm_set1_epi8('\\');
+  uint32_t high = (uint32_t)_mm_movemask_epi8(x); /* 0x80..0xFF */
+  uint32_t below_c2 = (uint32_t)_mm_movemask_epi8(_mm_cmpgt_epi8(cc2, x));
+  uint32_t below_e0 = (uint32_t)_mm_movemask_epi8(_mm_cmpgt_epi8(ce0, x));
+  uint32_t below_e1 = (uint32_t)_mm_movemask_epi8(_mm_cmpgt_epi8(ce1, x));
+  uint32_t below_ed = (uint32_t)_mm_movemask_epi8(_mm_cmpgt_epi8(ced, x));
+  __m128i control = _mm_cmpeq_epi8(_mm_max_epu8(x, c1f), c1f); /* <= 0x1F */
+  uint32_t controls = (uint32_t)_mm_movemask_epi8(control);
   block_masks m;
-  m.cont = (uint32_t)_mm_movemask_epi8(_mm_cmplt_epi8(x, cc0));
-  m.lead2 = (uint32_t)_mm_movemask_epi8( /* C2..DF */
-      _mm_and_si128(_mm_cmpgt_epi8(x, cc1), _mm_cmplt_epi8(x, ce0)));
-  m.lead3 = (uint32_t)_mm_movemask_epi8( /* E1..EC */
-      _mm_and_si128(_mm_cmpgt_epi8(x, ce0), _mm_cmplt_epi8(x, ced)));
-  m.ascii = (uint32_t)_mm_movemask_epi8(_mm_or_si128(
-      _mm_cmpgt_epi8(x, c1f), /* 0x20..0x7F */
-      _mm_or_si128(_mm_cmpeq_epi8(x, tab),
-                   _mm_or_si128(_mm_cmpeq_epi8(x, lf), _mm_cmpeq_epi8(x, cr)))));
-  m.escapes = (uint32_t)_mm_movemask_epi8(_mm_or_si128(
-      _mm_or_si128(_mm_cmpeq_epi8(x, quote), _mm_cmpeq_epi8(x, backslash)),
-      _mm_cmpeq_epi8(_mm_max_epu8(x, c1f), c1f))); /* x <= 0x1F */
+  m.cont = (uint32_t)_mm_movemask_epi8(_mm_cmpgt_epi8(c80, x)); /* 80..BF */
+  m.lead2 = ~below_c2 & below_e0;                  /* C2..DF */
+  m.lead3 = ~below_e1 & below_ed;                  /* E1..EC */
+  m.ascii = ~high & ~controls & 0xFFFF;            /* 0x20..0x7F */
+  if (controls) /* tabs and line breaks are taken alone too */
+    m.ascii |= (uint32_t)_mm_movemask_epi8(_mm_or_si128(
+        _mm_cmpeq_epi8(x, _mm_set1_epi8('\t')),
+        _mm_or_si128(_mm_cmpeq_epi8(x, _mm_set1_epi8('\n')),
+                     _mm_cmpeq_epi8(x, _mm_set1_epi8('\r')))));
+  m.escapes = controls | (uint32_t)_mm_movemask_epi8(_mm_or_si128(
+                             _mm_cmpeq_epi8(x, quote),
+                             _mm_cmpeq_epi8(x, backslash)));
   return m;
 }
 
@@ -189,8 +197,34 @@ static uint64_t quote_or_backslash8(uint64_t x) {
  * validating U8_NEXT (cchc_utf8_next).  The same look at each byte tells
  * whether one is a byte JSON escapes (*escape_free): the writer copies
  * a string without one as it is, with no scan of its own. */
+/* Is every byte of x printable ASCII (0x20 to 0x7F) other than '"' and
+ * '\\'?  (Byte-wise tests on 8 bytes: the walk's ids, numbers, dates and
+ * keys are such short strings.) */
+static bool plain_ascii8(uint64_t x) {
+  const uint64_t highs = UINT64_C(0x8080808080808080);
+  return !(((x | (x - UINT64_C(0x2020202020202020))) & highs) |
+           quote_or_backslash8(x));
+}
+
 size_t emit_clean_scan(const char *s, size_t n, bool *escape_free) {
   const unsigned char *u = (const unsigned char *)s;
+  /* Up to 16 bytes of plain ASCII, read as two words that may overlap
+   * (fewer than 8 bytes: one word, the rest 'a'): clean, nothing to
+   * escape */
+  if (n <= 16) {
+    uint64_t a = UINT64_C(0x6161616161616161), b = a;
+    if (n >= 8) {
+      memcpy(&a, s, sizeof a);
+      memcpy(&b, s + n - 8, sizeof b);
+    } else {
+      for (size_t i = 0; i < n; i++)
+        ((unsigned char *)&a)[i] = u[i];
+    }
+    if (plain_ascii8(a) && plain_ascii8(b)) {
+      *escape_free = true;
+      return n;
+    }
+  }
   size_t i = 0;
   uint64_t escapes = 0; /* nonzero: a byte to escape was seen */
 #if defined(__SSE2__)
@@ -361,26 +395,36 @@ static cchc_status check(const cchc_frame *f, cchc_error *err) {
 /* ------------------------------------------------------------------ */
 /* The walk                                                            */
 
-static void str(walker *w, emit_name name, const char *s) {
+/* A string not met yet in this walk (seen: its slot): its length, and
+ * the clean scan.  Not inlined in str, whose way for a string met again
+ * then keeps nothing across its call. */
+static __attribute__((noinline)) void str_new(walker *w, emit_name name,
+                                              const char *s,
+                                              seen_string *seen) {
   size_t len = 0;
   bool escape_free = false;
-  if (s) {
-    uintptr_t a = (uintptr_t)s;
-    seen_string *seen = &w->seen[(a ^ a >> 9) % SEEN_SLOTS];
-    if (seen->s == s) {
-      w->ops->string(w->ctx, name, s, seen->len, seen->escape_free);
-      return;
-    }
-    const char *raw = s;
-    size_t n = strlen(s);
-    s = clean(w, s, n, &len, &escape_free);
-    if (s == raw) /* (a cleaned copy is no string of the frame) */
-      *seen = (seen_string){raw, n, escape_free};
-  }
+  const char *raw = s;
+  size_t n = strlen(s);
+  s = clean(w, s, n, &len, &escape_free);
+  if (s == raw) /* (a cleaned copy is no string of the frame) */
+    *seen = (seen_string){raw, n, escape_free};
   if (s)
     w->ops->string(w->ctx, name, s, len, escape_free);
   else
     w->ops->null(w->ctx, name);
+}
+
+static void str(walker *w, emit_name name, const char *s) {
+  if (!s) {
+    w->ops->null(w->ctx, name);
+    return;
+  }
+  uintptr_t a = (uintptr_t)s;
+  seen_string *seen = &w->seen[(a ^ a >> 9) % SEEN_SLOTS];
+  if (seen->s == s)
+    w->ops->string(w->ctx, name, s, seen->len, seen->escape_free);
+  else
+    str_new(w, name, s, seen);
 }
 
 static void span(walker *w, emit_name name, frame_span s) {

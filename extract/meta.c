@@ -41,15 +41,48 @@ static size_t next_char(const xctx *x, size_t i) {
   return i;
 }
 
+/* A match of r in x->md kept aside while other searches run, and put
+ * back without a search: the search again from where it starts found
+ * the same match (the leftmost at or after that place, by the same
+ * pattern), but cost a scan.  Not for a rule that marks its matches
+ * (the mark is not in the pairs) nor a pattern with \G (which tells the
+ * place a search starts from); nor when the pairs are more than kept. */
+enum { KEPT_PAIRS = 32 };
+typedef struct kept_match {
+  bool on;
+  size_t pairs;
+  PCRE2_SIZE ov[2 * KEPT_PAIRS];
+} kept_match;
+
+static void keep_init(kept_match *k, const xctx *x, const rule *r) {
+  k->pairs = pcre2_get_ovector_count(x->md);
+  k->on = !r->marked && k->pairs <= KEPT_PAIRS && !strstr(r->pattern, "\\G");
+}
+
+static void keep(kept_match *k, const xctx *x) {
+  memcpy(k->ov, pcre2_get_ovector_pointer(x->md), 2 * k->pairs * sizeof *k->ov);
+}
+
+static void put_back(const kept_match *k, xctx *x) {
+  memcpy(pcre2_get_ovector_pointer(x->md), k->ov, 2 * k->pairs * sizeof *k->ov);
+}
+
 /* Match r in s[a..b): the first match, or the last one when `last`.  On
  * success x->md holds the match. */
 static bool find(xctx *x, const rule *r, size_t a, size_t b, bool last) {
   size_t at = a, found = SIZE_MAX;
+  kept_match k = {.on = false};
+  if (last) keep_init(&k, x, r);
   while (at <= b && rule_scan(r, &x->scan, b, at, x->md)) {
     PCRE2_SIZE *ov = pcre2_get_ovector_pointer(x->md);
     if (!last) return true;
     found = ov[0];
     at = ov[1] > ov[0] ? ov[1] : next_char(x, ov[0]);
+    if (k.on) keep(&k, x);
+  }
+  if (found != SIZE_MAX && k.on) {
+    put_back(&k, x);
+    return true;
   }
   return found != SIZE_MAX && rule_scan(r, &x->scan, b, found, x->md);
 }
@@ -404,14 +437,21 @@ static bool find_period(xctx *x, size_t a, size_t b, const issue *iss,
   /* a match lies in s[a..b): a rule that needs what it lacks (a line of
    * the header without a digit) is not run */
   uint64_t has = rule_features(x->s + a, b - a);
+  kept_match k = {.on = false};
   for (size_t i = 0; i < rs.n; i++)
     if (rule_may_match(rs.items[i], has) &&
         rule_scan(rs.items[i], &x->scan, b, a, x->md)) {
       size_t s, e;
       rule_match_span(x->md, &s, &e);
-      if (s < best_at) best = rs.items[i], best_at = s;
+      if (s < best_at) {
+        best = rs.items[i], best_at = s;
+        keep_init(&k, x, best);
+        if (k.on) keep(&k, x);
+      }
     }
-  if (!best || !rule_scan(best, &x->scan, b, best_at, x->md)) return false;
+  if (!best) return false;
+  if (k.on) put_back(&k, x);
+  else if (!rule_scan(best, &x->scan, b, best_at, x->md)) return false;
   size_t y2s, y2e;
   bool has_first = rule_group(best, x->md, "y", &p->ys, &p->ye);
   if (!rule_group(best, x->md, "y2", &y2s, &y2e)) {

@@ -637,9 +637,27 @@ static cchc_status build_entries(refs_state *st) {
 
 /* ---- the parent plan ---------------------------------------------------- */
 
-/* Score of mention i (first of its clause in the header) by the cues. */
+/* The most cues k.. can add to a score: rest[k], the sum of their
+ * weights above 0 (a period cue's `overlap` too); rest[cues.n] is 0.
+ * Weights are read as parent_score reads them. */
+static void cue_rests(rule_list cues, int *rest) {
+  rest[cues.n] = 0;
+  for (size_t k = cues.n; k-- > 0;) {
+    const char *w = rule_attr(cues.items[k], "weight");
+    const char *overlap = rule_attr(cues.items[k], "overlap");
+    int most = 0;
+    if (w && atoi(w) > most) most = atoi(w);
+    if (w && overlap && atoi(overlap) > most) most = atoi(overlap);
+    rest[k] = rest[k + 1] + most;
+  }
+}
+
+/* Score of mention i (first of its clause in the header) by the cues.  A
+ * score that can no longer reach `need` (with all the cues left: rest)
+ * is returned as it stands, below `need`, without the cues left: the
+ * mention cannot be the parent, whatever they say. */
 static int parent_score(refs_state *st, size_t i, size_t cs, size_t ce,
-                        rule_list cues,
+                        rule_list cues, const int *rest, int need,
                         const rule **top) {
   xctx *x = st->x;
   const mention *m = &st->m[i];
@@ -649,6 +667,7 @@ static int parent_score(refs_state *st, size_t i, size_t cs, size_t ce,
   const frame_document *d = &x->f->document;
   int score = 0, top_weight = 0;
   for (size_t k = 0; k < cues.n; k++) {
+    if (score + rest[k] < need) return score;
     const rule *cue = cues.items[k];
     const char *on = rule_attr(cue, "on");
     const char *w = rule_attr(cue, "weight");
@@ -685,6 +704,12 @@ static void choose_parent(refs_state *st) {
   rule_list cues = rules_select(x->rules, "meta.parent.", NULL);
   size_t hend = header_end(x), best = SIZE_MAX;
   int best_score = 0;
+  int *rest = malloc((cues.n + 1) * sizeof *rest);
+  if (!rest) {
+    x->f->failed = true; /* cchc_extract reports it */
+    return;
+  }
+  cue_rests(cues, rest);
   const rule *best_cue = NULL;
   for (size_t i = 0; i < st->nm && st->m[i].s < hend; i++) {
     const mention *m = &st->m[i];
@@ -694,13 +719,15 @@ static void choose_parent(refs_state *st) {
     while (ce < le && x->s[ce] != ';') ce++;
     if (i > 0 && st->m[i - 1].s >= cs) continue; /* not first in clause */
     const rule *top = NULL;
-    int score = parent_score(st, i, cs, ce, cues, &top);
+    int need = best_score > PARENT_MIN_SCORE ? best_score : PARENT_MIN_SCORE;
+    int score = parent_score(st, i, cs, ce, cues, rest, need, &top);
     if (score >= PARENT_MIN_SCORE && score >= best_score) {
       best = i;
       best_score = score;
       best_cue = top;
     }
   }
+  free(rest);
   if (best == SIZE_MAX) return;
   const mention *m = &st->m[best];
   const frame_reference *r = &x->f->references[m->ref];

@@ -11,6 +11,8 @@
  * plan renumbered in another style gives the same tree. */
 #include "extract.h"
 
+#include <pthread.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unicode/uchar.h>
@@ -90,6 +92,7 @@ static bool pairs_within(const pair_set *w, const pair_set *p) {
 }
 
 typedef struct area_word {
+  bool read; /* the rest is read (area_word_read) */
   char text[AREA_WORD_MAX]; /* folded when caseless */
   uint8_t len;              /* 0: not looked for */
   bool caseless;
@@ -103,16 +106,63 @@ typedef struct area_rule {
   area_word alts[RULE_LITS][RULE_LIT_ALTS];
 } area_rule;
 
+/* ICU's simple case folding of the letters of Vietnamese headings, read
+ * once per process: Latin-1 to Latin Extended-B (two bytes, U+0080 to
+ * U+024F, "Đ", "Ơ", "Ư") and Latin Extended Additional (three bytes E1
+ * B8..BB, U+1E00 to U+1EFF, "Ệ"); a heading in capitals called u_foldCase
+ * at most of its letters.  0: a fold that is not a BMP character
+ * (asked of ICU). */
+enum { FOLD_LATIN_END = 0x250, FOLD_EXT = 0x1E00, FOLD_EXT_END = 0x1F00 };
+static uint16_t fold_latin[FOLD_LATIN_END], fold_ext[FOLD_EXT_END - FOLD_EXT];
+static pthread_once_t fold_tables_once = PTHREAD_ONCE_INIT;
+
+static uint16_t fold_of(UChar32 c) {
+  UChar32 f = u_foldCase(c, U_FOLD_CASE_DEFAULT);
+  return f > 0 && f <= 0xFFFF && !U_IS_SURROGATE(f) ? (uint16_t)f : 0;
+}
+
+static void fold_tables_read(void) {
+  for (UChar32 c = 0x80; c < FOLD_LATIN_END; c++) fold_latin[c] = fold_of(c);
+  for (UChar32 c = FOLD_EXT; c < FOLD_EXT_END; c++)
+    fold_ext[c - FOLD_EXT] = fold_of(c);
+}
+
+/* The fold of the character at u[i] (n bytes) when a table holds it, and
+ * its length in *len; else 0. */
+static uint16_t fold_known(const uint8_t *u, size_t i, size_t n, int32_t *len) {
+  if (u[i] >= 0xC2 && u[i] <= 0xC9 && n - i >= 2 &&
+      (u[i + 1] & 0xC0) == 0x80) {
+    *len = 2;
+    return fold_latin[(u[i] & 0x1F) << 6 | (u[i + 1] & 0x3F)];
+  }
+  if (u[i] == 0xE1 && n - i >= 3 && u[i + 1] >= 0xB8 && u[i + 1] <= 0xBB &&
+      (u[i + 2] & 0xC0) == 0x80) {
+    *len = 3;
+    return fold_ext[(u[i + 1] & 0x03) << 6 | (u[i + 2] & 0x3F)];
+  }
+  return 0;
+}
+
 /* s[0, n) folded to one case into out[0, cap): its length, or SIZE_MAX
  * when out is too small or s is not UTF-8. */
 static size_t fold_case(const char *s, size_t n, char *out, size_t cap) {
   const uint8_t *u = (const uint8_t *)s;
   int32_t i = 0, o = 0;
+  pthread_once(&fold_tables_once, fold_tables_read);
   while ((size_t)i < n) {
     if (u[i] < 0x80) { /* ASCII folds to ASCII: only A-Z change */
       if ((size_t)o >= cap) return SIZE_MAX;
       out[o++] = (char)(u[i] >= 'A' && u[i] <= 'Z' ? u[i] + 32 : u[i]);
       i++;
+      continue;
+    }
+    int32_t len;
+    uint16_t f = fold_known(u, (size_t)i, n, &len);
+    if (f) {
+      UBool bad = false;
+      i += len;
+      U8_APPEND((uint8_t *)out, o, (int32_t)cap, f, bad);
+      if (bad) return SIZE_MAX;
       continue;
     }
     UChar32 c;
@@ -137,8 +187,29 @@ static bool holds(const char *s, size_t n, const char *w, size_t wn) {
   return false;
 }
 
-/* The area rules with their words (rules without facts have no clause:
- * they run on every heading); NULL without memory. */
+/* Word k of clause c of a's rule, read at its first look: a heading
+ * that holds no word of a clause is not asked the clauses after it, and
+ * the first word found ends a clause, so most words of a plan's rules
+ * are never looked for (folding and pairing them all cost ~10,000
+ * instructions a plan). */
+static const area_word *area_word_read(area_rule *a, size_t c, size_t k) {
+  area_word *w = &a->alts[c][k];
+  if (w->read) return w;
+  const rule_literal *l = a->r->facts.lits[c][k];
+  size_t ln = strlen(l->text);
+  size_t wn = l->caseless ? fold_case(l->text, ln, w->text, sizeof w->text)
+              : ln <= sizeof w->text ? (memcpy(w->text, l->text, ln), ln)
+                                     : SIZE_MAX;
+  w->caseless = l->caseless;
+  w->len = wn == SIZE_MAX || wn == 0 ? 0 : (uint8_t)wn;
+  w->pairs = pairs_of(w->text, w->len);
+  w->read = true;
+  return w;
+}
+
+/* The area rules with their words, read when first looked for (rules
+ * without facts have no clause: they run on every heading); NULL without
+ * memory. */
 static area_rule *area_rules_read(rule_list areas) {
   /* (not zeroed: ~2 KB a rule, of which the words' few bytes are read) */
   area_rule *ar = malloc((areas.n ? areas.n : 1) * sizeof *ar);
@@ -151,17 +222,7 @@ static area_rule *area_rules_read(rule_list areas) {
     a->nclauses = f->nlits < RULE_LITS ? f->nlits : RULE_LITS;
     for (size_t c = 0; c < a->nclauses; c++) {
       a->nalts[c] = f->nalts[c] < RULE_LIT_ALTS ? f->nalts[c] : RULE_LIT_ALTS;
-      for (size_t k = 0; k < a->nalts[c]; k++) {
-        const rule_literal *l = f->lits[c][k];
-        area_word *w = &a->alts[c][k];
-        size_t ln = strlen(l->text);
-        size_t wn = l->caseless ? fold_case(l->text, ln, w->text, sizeof w->text)
-                    : ln <= sizeof w->text ? (memcpy(w->text, l->text, ln), ln)
-                                           : SIZE_MAX;
-        w->caseless = l->caseless;
-        w->len = wn == SIZE_MAX || wn == 0 ? 0 : (uint8_t)wn;
-        w->pairs = pairs_of(w->text, w->len);
-      }
+      for (size_t k = 0; k < a->nalts[c]; k++) a->alts[c][k].read = false;
     }
   }
   return ar;
@@ -169,13 +230,13 @@ static area_rule *area_rules_read(rule_list areas) {
 
 /* May a's rule match heading s[0, n) (folded: folded[0, fn), or fn
  * SIZE_MAX when it could not be folded)?  False only when it cannot. */
-static bool area_may_match(const area_rule *a, const char *s, size_t n,
+static bool area_may_match(area_rule *a, const char *s, size_t n,
                            const char *folded, size_t fn,
                            const pair_set *folded_pairs) {
   for (size_t c = 0; c < a->nclauses; c++) {
     bool found = false;
     for (size_t k = 0; k < a->nalts[c] && !found; k++) {
-      const area_word *w = &a->alts[c][k];
+      const area_word *w = area_word_read(a, c, k);
       if (!w->len || (w->caseless && fn == SIZE_MAX)) found = true;
       else if (w->caseless)
         found = pairs_within(&w->pairs, folded_pairs) &&
@@ -189,7 +250,7 @@ static bool area_may_match(const area_rule *a, const char *s, size_t n,
 
 /* The area a heading names first: "... CHÍNH QUYỀN SỐ VÀ ÁP DỤNG ISO" is
  * about digital government before ISO.  Rule order breaks ties. */
-static const char *heading_area(xctx *x, const area_rule *ar, size_t nar,
+static const char *heading_area(xctx *x, area_rule *ar, size_t nar,
                                 const char *s, size_t n) {
   char folded[AREA_HEADING_MAX];
   size_t fn = fold_case(s, n, folded, sizeof folded);
@@ -234,12 +295,21 @@ typedef struct mark {
  * as the walk over the lines asks for each: a plan has thousands of
  * lines of a few hundred kinds (rule_text.line_kind), and the facts of
  * each rule asked again at every line cost as much as the searches.  Only
- * for at most 64 rules (on). */
+ * for at most 63 rules (on). */
+#define OPEN_UNREAD UINT64_MAX
 typedef struct mark_sieve {
   bool on;
   uint64_t body, appendix; /* the rules tried outside / in the appendix */
-  uint64_t open[256];      /* those a line opening with byte c may match */
-  uint64_t *by_kind;       /* those a line of kind k may match, or NULL */
+  const mark *mk;          /* the rules (nmk of them) */
+  size_t nmk;
+  /* those a line of kind k may match (OPEN_UNREAD until a line of that
+   * kind asks: most lines are told by their first byte), or NULL */
+  uint64_t *by_kind;
+  /* those a line opening with byte c may match, read at the first line
+   * that opens with c (OPEN_UNREAD before: no rule has bit 63, the sieve
+   * being on for 63 rules at most): a plan's lines open with a few dozen
+   * bytes, and the whole table cost 256 bytes times the rules a plan */
+  uint64_t open[256];
 } mark_sieve;
 
 /* The rules of mk[0, n) that may match a line with features `has`. */
@@ -253,40 +323,55 @@ static uint64_t marks_may_match(const mark *mk, size_t n, uint64_t has) {
 /* False without memory. */
 static bool mark_sieve_init(mark_sieve *sv, const xctx *x, const mark *mk,
                             size_t n) {
-  memset(sv, 0, sizeof *sv);
-  if (n > 64) return true;
+  memset(sv, 0, offsetof(mark_sieve, open));
+  if (n > 63) return true;
+  memset(sv->open, 0xFF, sizeof sv->open); /* OPEN_UNREAD */
   sv->on = true;
+  sv->mk = mk;
+  sv->nmk = n;
   for (size_t i = 0; i < n; i++) {
     uint64_t bit = (uint64_t)1 << i;
     if (mk[i].body) sv->body |= bit;
     if (mk[i].appendix) sv->appendix |= bit;
-    /* rule_may_open of each byte, its test of the facts asked once (a
-     * plan's sieve is 256 bytes times the section rules) */
-    const rule_facts *f = &mk[i].r->facts;
-    uint64_t any = !f->has_first || !f->starts || !f->at_zero || f->after
-                       ? bit
-                       : 0;
-    for (unsigned c = 0; c < 256; c++) /* (no branch: vectorized) */
-      sv->open[c] |= any | (bit & -(uint64_t)(f->first[c] != 0));
   }
   const rule_text *t = &x->scan;
   if (!t->line_kind) return true; /* too many kinds: asked at each line */
   if (!(sv->by_kind = malloc((t->nkinds ? t->nkinds : 1) * sizeof(uint64_t))))
     return false;
-  for (size_t k = 0; k < t->nkinds; k++)
-    sv->by_kind[k] = marks_may_match(mk, n, t->kinds[k]);
+  memset(sv->by_kind, 0xFF, t->nkinds * sizeof(uint64_t)); /* OPEN_UNREAD */
   return true;
 }
 
+/* The rules a line opening with byte c may match: rule_may_open of c,
+ * its test of the facts asked once a plan. */
+static uint64_t sieve_open(mark_sieve *sv, unsigned char c) {
+  if (sv->open[c] != OPEN_UNREAD) return sv->open[c];
+  uint64_t m = 0;
+  for (size_t i = 0; i < sv->nmk; i++) {
+    const rule_facts *f = &sv->mk[i].r->facts;
+    if (!f->has_first || !f->starts || !f->at_zero || f->after ||
+        f->first[c] != 0)
+      m |= (uint64_t)1 << i;
+  }
+  return sv->open[c] = m;
+}
+
+/* The rules a line of kind k may match, asked once a plan. */
+static uint64_t sieve_kind(mark_sieve *sv, const rule_text *t, size_t k) {
+  if (sv->by_kind[k] == OPEN_UNREAD)
+    sv->by_kind[k] = marks_may_match(sv->mk, sv->nmk, t->kinds[k]);
+  return sv->by_kind[k];
+}
+
 /* The rules of the sieve line li (s[0, n)) may match. */
-static uint64_t mark_sieve_line(const mark_sieve *sv, const xctx *x,
+static uint64_t mark_sieve_line(mark_sieve *sv, const xctx *x,
                                 const mark *mk, size_t nmk, size_t li,
                                 const char *s, size_t n, bool in_appendix) {
   const rule_text *t = &x->scan;
   uint64_t m = in_appendix ? sv->appendix : sv->body;
-  if (n) m &= sv->open[(unsigned char)s[0]];
+  if (n) m &= sieve_open(sv, (unsigned char)s[0]);
   if (!m) return 0;
-  return m & (sv->by_kind ? sv->by_kind[t->line_kind[li]]
+  return m & (sv->by_kind ? sieve_kind(sv, t, t->line_kind[li])
                           : marks_may_match(mk, nmk, rule_line_has(t, li)));
 }
 

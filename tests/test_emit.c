@@ -1826,6 +1826,72 @@ START_TEST(json_copied_and_escaped_strings) {
 }
 END_TEST
 
+/* The compact layout writes most values straight into the sink's buffer
+ * (emit/json.c, compact_member): deadlines whose texts of every length
+ * from 0 to 96 bytes move where each value falls against the buffer's
+ * end, with spans whose offsets are 0, one digit, ten digits around
+ * 2^32 and more, true and false, nulls and the empty string, print every
+ * value exactly and are laid out as jansson lays out the tree, in jsonl
+ * and in JSON. */
+START_TEST(jsonl_values_across_the_buffer) {
+  static const long long offsets[] = {0,          9,          10,
+                                      99,         100,        65535,
+                                      999999999,  1000000000, 4294967295LL,
+                                      4294967296LL, 123456789012LL};
+  enum { NOFF = sizeof offsets / sizeof *offsets, NDL = 1500 };
+  cchc_frame *f = frame_new();
+  ck_assert_ptr_nonnull(f);
+  char buf[128];
+  for (size_t i = 0; i < NDL; i++) {
+    frame_deadline *d = FRAME_PUSH(f, deadlines);
+    ck_assert_ptr_nonnull(d);
+    snprintf(buf, sizeof buf, "d%zu", i);
+    d->id = frame_strdup(f, buf);
+    size_t len = i % 97;
+    memset(buf, 'a' + (char)(i % 26), len);
+    buf[len] = '\0';
+    d->text = frame_strdup(f, buf);
+    d->kind = i % 3 ? "year" : NULL;
+    d->start = i % 4 ? NULL : "";
+    d->year_inferred = i % 2;
+    d->span = (frame_span){(size_t)offsets[i % NOFF],
+                           (size_t)offsets[(i * 7 + 3) % NOFF]};
+    d->rule = "deadline.year";
+  }
+  const cchc_format formats[] = {CCHC_FORMAT_JSONL, CCHC_FORMAT_JSON};
+  const size_t layouts[] = {JSON_COMPACT, JSON_INDENT(2)};
+  for (size_t k = 0; k < 2; k++) {
+    char *out = render(f, formats[k], 0, NULL);
+    json_t *j = parse_json(out);
+    char path[64];
+    for (size_t i = 0; i < NDL; i++) {
+      snprintf(path, sizeof path, "deadlines/%zu/span", i);
+      assert_jspan(j, path, offsets[i % NOFF], offsets[(i * 7 + 3) % NOFF]);
+      snprintf(path, sizeof path, "deadlines/%zu/year_inferred", i);
+      ck_assert_msg(json_is_boolean(jat(j, path)) &&
+                        json_is_true(jat(j, path)) == (i % 2 == 1),
+                    "%s", path);
+      snprintf(path, sizeof path, "deadlines/%zu/text", i);
+      assert_jstr(j, path, f->deadlines[i].text);
+      snprintf(path, sizeof path, "deadlines/%zu/kind", i);
+      if (i % 3)
+        assert_jstr(j, path, "year");
+      else
+        assert_jnull(j, path);
+      snprintf(path, sizeof path, "deadlines/%zu/start", i);
+      if (i % 4)
+        assert_jnull(j, path);
+      else
+        assert_jstr(j, path, "");
+    }
+    assert_laid_out_like_jansson(j, out, layouts[k], (int)k);
+    json_decref(j);
+    free(out);
+  }
+  cchc_frame_free(f);
+}
+END_TEST
+
 /* Would a spreadsheet read this CSV cell as a formula?  One that begins
  * with '=', '+', '-', '@', tab or CR does, unless it is a plain number
  * ("-5"). */
@@ -2674,6 +2740,7 @@ int main(void) {
   tcase_add_test(tc, json_strings_one_byte_apart);
   tcase_add_test(tc, json_raw_strings_recur_cleaned);
   tcase_add_test(tc, json_copied_and_escaped_strings);
+  tcase_add_test(tc, jsonl_values_across_the_buffer);
   tcase_add_test(tc, csv_formulas_neutralized);
   suite_add_tcase(s, tc);
 

@@ -188,6 +188,114 @@ START_TEST(plan_with_header_and_half_year) {
 }
 END_TEST
 
+/* meta.c keeps a match aside while other searches run and puts it back
+ * without searching again (kept_match): the last of two signatures and of
+ * two header bodies (pick=last), and the earliest of two periods in the
+ * title, found by a rule later in file order (meta.period.year after
+ * meta.period.span), keep their own groups and spans. */
+static const char plan_two_of_each[] =
+    "ỦY BAN NHÂN DÂN HUYỆN ĐỊNH HÓA\n"
+    "ỦY BAN NHÂN DÂN\n"
+    "XÃ PHÚ ĐÌNH\n"
+    "Số: 21/KH-UBND\n"
+    "Phú Đình, ngày 08 tháng 01 năm 2026\n"
+    "KẾ HOẠCH\n"
+    "Chuyển đổi số năm 2026 và định hướng giai đoạn 2026-2030\n"
+    "I. MỤC TIÊU\n"
+    "1. Mục tiêu chung\n"
+    "Hoàn thành các nhiệm vụ đã giao.\n"
+    "TM. ỦY BAN NHÂN DÂN\n"
+    "CHỦ TỊCH\n"
+    "Trần Văn Bình\n"
+    "Nơi nhận: như trên.\n"
+    "KT. CHỦ TỊCH\n"
+    "PHÓ CHỦ TỊCH\n"
+    "Nguyễn Thị Lan\n";
+
+START_TEST(kept_matches_are_the_last_and_the_earliest) {
+  doc d;
+  extract(&d, plan_two_of_each, strlen(plan_two_of_each));
+  const frame_document *m = &d.f->document;
+  check_field(&d, "signer", &m->signer, "Nguyễn Thị Lan", "Nguyễn Thị Lan",
+              "meta.");
+  check_field(&d, "place", &m->place, "Phú Đình", "PHÚ ĐÌNH", "meta.");
+  check_field(&d, "level", &m->level, "commune", "XÃ PHÚ ĐÌNH", "meta.");
+  check_field(&d, "year", &m->year, "2026", "2026", "meta.");
+  check_field(&d, "period_start", &m->period_start, "2026-01-01", "năm 2026",
+              "meta.period.year");
+  check_field(&d, "period_end", &m->period_end, "2026-12-31", "năm 2026",
+              "meta.period.year");
+  release(&d);
+}
+END_TEST
+
+/* The parent is chosen by the sum of the cues, and a mention whose score
+ * can no longer reach the bar is not asked the cues left (refs.c,
+ * cue_rests): here the parent reaches it, 2 + 3, only by the last cue
+ * with a weight above 0 (meta.parent.same_subject, the title's subject);
+ * the mention before it, which no cue can bring there, is not chosen. */
+static const char plan_parent_by_last_cue[] =
+    "ỦY BAN NHÂN DÂN\n"
+    "XÃ AN HÒA\n"
+    "Số: 09/KH-UBND\n"
+    "An Hòa, ngày 10 tháng 02 năm 2026\n"
+    "KẾ HOẠCH\n"
+    "Phát triển du lịch cộng đồng bền vững trên địa bàn xã\n"
+    "Căn cứ Luật Du lịch số 09/2017/QH14 ngày 19 tháng 6 năm 2017;\n"
+    "Căn cứ Quyết định số 55/QĐ-UBND ngày 01/3/2025 của UBND huyện về ban "
+    "hành Đề án phát triển du lịch cộng đồng bền vững trên địa bàn huyện;\n"
+    "I. MỤC ĐÍCH\n"
+    "1. Mục đích\n"
+    "Khai thác tiềm năng du lịch của xã.\n";
+
+START_TEST(parent_reached_by_the_last_cue) {
+  doc d;
+  extract(&d, plan_parent_by_last_cue, strlen(plan_parent_by_last_cue));
+  const frame_document *m = &d.f->document;
+  check_field(&d, "parent_number", &m->parent_number, "55/QĐ-UBND",
+              "55/QĐ-UBND", "meta.parent.same_subject");
+  check_field(&d, "parent_date", &m->parent_date, "2025-03-01", "01/3/2025",
+              "ref.");
+  release(&d);
+}
+END_TEST
+
+/* A heading's area, named by a word that is not the first of its rule's
+ * clause (sections.c reads a rule's words when first looked for,
+ * area_word_read): "một cửa" and "TTHC" (tthc), "công chức" (cong_vu),
+ * "tuyên tuyền" (tuyen_truyen), in capitals and not; the first word a
+ * heading holds names it ("ISO" before "thể chế").  "CÔNG VỤ" in
+ * capitals is found as "công vụ" folded (sections.c folds the letters of
+ * Vietnamese by its tables, fold_known). */
+static const char plan_areas_by_later_words[] =
+    "KẾ HOẠCH\n"
+    "Cải cách hành chính năm 2026\n"
+    "I. NHIỆM VỤ\n"
+    "1. Thực hiện cơ chế MỘT CỬA, một cửa liên thông\n"
+    "2. Nâng cao chất lượng đội ngũ công chức\n"
+    "3. Đẩy mạnh công tác tuyên tuyền\n"
+    "4. Rà soát TTHC\n"
+    "5. Áp dụng ISO trong cải cách thể chế\n"
+    "6. NÂNG CAO CHẤT LƯỢNG CÔNG VỤ\n"
+    "7. Nội dung khác\n";
+
+START_TEST(heading_areas_by_later_words) {
+  doc d;
+  extract(&d, plan_areas_by_later_words, strlen(plan_areas_by_later_words));
+  static const char *const want[] = {
+      NULL, "tthc", "cong_vu", "tuyen_truyen", "tthc", "iso", "cong_vu", NULL};
+  ck_assert_uint_eq(d.f->nsections, sizeof want / sizeof *want);
+  for (size_t i = 0; i < d.f->nsections; i++) {
+    const char *got = d.f->sections[i].area;
+    ck_assert_msg(want[i] ? got && !strcmp(got, want[i]) : !got,
+                  "section %zu (%s): area %s, want %s", i,
+                  d.f->sections[i].heading, got ? got : "none",
+                  want[i] ? want[i] : "none");
+  }
+  release(&d);
+}
+END_TEST
+
 /* A ward's decision that issues a plan for a span of years; the plan is
  * attached with its own title; a footnote cites a decision; the parent is
  * the province's programme for the same period, cited under "Căn cứ". */
@@ -1115,6 +1223,9 @@ int main(void) {
   tcase_add_checked_fixture(tp, load_rules, free_rules);
   tcase_add_test(tp, plan_with_header_and_half_year);
   tcase_add_test(tp, decision_issuing_a_plan_for_years);
+  tcase_add_test(tp, kept_matches_are_the_last_and_the_earliest);
+  tcase_add_test(tp, parent_reached_by_the_last_cue);
+  tcase_add_test(tp, heading_areas_by_later_words);
   tcase_add_test(tp, plan_without_header);
   tcase_add_test(tp, capitals_and_no_parent);
   tcase_add_test(tp, capitals_spelled_as_printed_far_on);
