@@ -130,4 +130,12 @@ cchc_status cchc_layout(cchc_mbuf *text, const cchc_edits *edits,
 extern bool layout_check_joined;
 extern size_t layout_joined_blocks, layout_joined_wrong;
 
+/* For tests only (false in use): read_lines counts the code points of
+ * each line and finds whether it is plain again as scan_content does on
+ * its content alone, which scan_line found in the walk that found its
+ * newline; layout_lines_wrong counts those that differ, of
+ * layout_lines_read. */
+extern bool layout_check_lines;
+extern size_t layout_lines_read, layout_lines_wrong;
+
 #endif

@@ -2811,6 +2811,56 @@ START_TEST(layout_joined_blocks_counted) {
 }
 END_TEST
 
+/* Each line's code points and plainness, which read_lines finds in the
+ * walk that finds its newline (blanks around the content included), are
+ * those of its content alone: lines with blanks, tabs and '-' at either
+ * end or inside, broken hyphens, characters of 1 to 4 bytes, lines longer
+ * than 255 blocks of 16 bytes, a last line without a newline. */
+START_TEST(layout_lines_scanned_as_content) {
+  static const char *const pieces[] = {
+      "của", "x", "NQ-", "TW", "27/NQ-", " ", "  ", "\t", "-", "- ",
+      "ệ", "đ", "😀", "a b", "X- ", "1.", "|", ",", "hoá", "  -  "};
+  size_t cap = 64 * 1024;
+  char *buf = malloc(cap);
+  ck_assert_ptr_nonnull(buf);
+  layout_check_lines = true;
+  layout_lines_read = layout_lines_wrong = 0;
+  uint64_t seed = 0x9E3779B97F4A7C15u;
+  for (int trial = 0; trial < 2000; trial++) {
+    size_t len = 0;
+    seed ^= seed << 13, seed ^= seed >> 7, seed ^= seed << 17;
+    int lines = 1 + (int)(seed % 40);
+    for (int k = 0; k < lines; k++) {
+      seed ^= seed << 13, seed ^= seed >> 7, seed ^= seed << 17;
+      /* in one text of ten, a first line of thousands of characters,
+       * most of them "ệ": more continuation bytes than a lane of 255
+       * blocks counts */
+      bool long_line = k == 0 && trial % 10 == 0;
+      size_t words = long_line ? 3000 + (size_t)trial : seed % 12;
+      for (size_t w = 0; w < words && len + 16 < cap; w++) {
+        seed ^= seed << 13, seed ^= seed >> 7, seed ^= seed << 17;
+        const char *p = long_line && seed % 8
+                            ? "ệ"
+                            : pieces[seed % (sizeof pieces / sizeof *pieces)];
+        size_t pl = strlen(p);
+        memcpy(buf + len, p, pl);
+        len += pl;
+      }
+      if (len + 2 >= cap)
+        break;
+      if (k + 1 < lines || seed % 3) /* (the last one without, now and then) */
+        buf[len++] = '\n';
+    }
+    cchc_text *t = must_norm(buf, len, CCHC_NORM_REPAIR, CCHC_ENC_AUTO);
+    cchc_text_free(t);
+  }
+  layout_check_lines = false;
+  free(buf);
+  ck_assert_uint_gt(layout_lines_read, 20000);
+  ck_assert_uint_eq(layout_lines_wrong, 0);
+}
+END_TEST
+
 /* ------------------------------------------------------------------ */
 
 int main(void) {
@@ -2932,6 +2982,7 @@ int main(void) {
   tcase_add_test(tc, offsets_invariant_random);
   tcase_add_test(tc, offsets_end_at_marked_starts);
   tcase_add_test(tc, layout_joined_blocks_counted);
+  tcase_add_test(tc, layout_lines_scanned_as_content);
   tcase_add_test(tc, layout_separator_in_place_maps_line_end);
   suite_add_tcase(s, tc);
 
