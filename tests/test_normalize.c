@@ -461,6 +461,40 @@ START_TEST(tone_rule_at_every_lane) {
 }
 END_TEST
 
+/* A character the mapping changes, at every byte of the steps of 32 and
+ * 16 that plain_stretch takes through letters that stay: each is mapped
+ * wherever it falls. */
+START_TEST(mapped_at_every_lane) {
+  static const struct {
+    const char *from, *to;
+    cchc_repair_kind kind;
+  } cases[] = {
+      {"Ð", "Đ", CCHC_REPAIR_LOOKALIKE},     {"ð", "đ", CCHC_REPAIR_LOOKALIKE},
+      {"Ɖ", "Đ", CCHC_REPAIR_LOOKALIKE},     {"\xC2\xA0", " ", CCHC_REPAIR_SPACE},
+      {"–", "-", CCHC_REPAIR_PUNCT},         {"“", "\"", CCHC_REPAIR_PUNCT},
+  };
+  for (size_t c = 0; c < sizeof cases / sizeof *cases; c++)
+    for (size_t k = 0; k < 80; k++) {
+      char in[256], expected[256];
+      size_t n = 0;
+      for (size_t b = 0; b + 1 < k; b += 2) { /* "ư": two bytes */
+        memcpy(in + n, "ư", 2);
+        n += 2;
+      }
+      if (k % 2)
+        in[n++] = 'a';
+      in[n] = '\0';
+      strcpy(expected, in);
+      strcat(in, cases[c].from);
+      strcat(expected, cases[c].to);
+      static const char rest[] = "ệ ơn ưa đêm dài ệ ơ ư ắ ằ ẳ ẵ ặ ấ ầ ẩ ẫ ậ";
+      strcat(in, rest);
+      strcat(expected, rest);
+      check_chars(in, expected, cases[c].kind, 1);
+    }
+}
+END_TEST
+
 START_TEST(lookalike_letters) {
   check_chars("\u00D0ồng Nai", "Đồng Nai", CCHC_REPAIR_LOOKALIKE, 1);
   check_chars("\u00D0\u00D0", "ĐĐ", CCHC_REPAIR_LOOKALIKE, 2);
@@ -2890,6 +2924,7 @@ int main(void) {
   tcase_add_test(tc, tone_marks_moved);
   tcase_add_test(tc, tone_marks_kept);
   tcase_add_test(tc, tone_rule_at_every_lane);
+  tcase_add_test(tc, mapped_at_every_lane);
   tcase_add_test(tc, lookalike_letters);
   tcase_add_test(tc, odd_spaces);
   tcase_add_test(tc, dashes_and_quotes);
