@@ -1359,6 +1359,59 @@ static void assert_char_ends(const char *in, size_t n, const bool *starts,
   cchc_text_free(t);
 }
 
+/* A byte the decoder's blocks do not pass (an invalid byte, a control,
+ * a no-break space, leads E0, ED and F0) at every offset of the steps of
+ * 32 and 16 bytes it takes through Vietnamese letters: the text is what a
+ * character at a time makes of it, and each character ends where its
+ * source character does (the blocks that passed marked their starts). */
+START_TEST(decode_breaks_at_every_lane) {
+  static const struct {
+    const char *from, *to;
+  } cases[] = {
+      {"\xFF", "\xEF\xBF\xBD"}, {"\x01", ""},
+      {"\xC2\x85", ""},           {"\xC2\xA0", " "},
+      {"😀", "😀"},                 {"\xE0\xA4\x85", "\xE0\xA4\x85"},
+      {"\xED\x9F\xBF", "\xED\x9F\xBF"},
+  };
+  static const char rest[] = "ệ ơn ưa đêm dài ệ ơ ư ắ ằ ẳ ẵ ặ ấ ầ ẩ ẫ ậ";
+  for (size_t c = 0; c < sizeof cases / sizeof *cases; c++)
+    for (size_t k = 0; k < 80; k++) {
+      char in[512], expected[512];
+      size_t n = 0;
+      for (size_t b = 0; b + 1 < k; b += 2) { /* "ư": two bytes */
+        memcpy(in + n, "ư", 2);
+        n += 2;
+      }
+      if (k % 2)
+        in[n++] = 'a';
+      in[n] = '\0';
+      strcpy(expected, in);
+      strcat(in, cases[c].from);
+      strcat(expected, cases[c].to);
+      /* the steps after it at every alignment of the rest too: its
+       * characters cut at a step's end */
+      for (size_t a = 0; a < k % 7; a++) {
+        strcat(in, "a");
+        strcat(expected, "a");
+      }
+      for (int r = 0; r < 3; r++) {
+        strcat(in, rest);
+        strcat(expected, rest);
+      }
+      n = strlen(in);
+      cchc_text *t =
+          must_norm(in, n, CCHC_NORM_REPAIR | CCHC_NORM_NO_LAYOUT, CCHC_ENC_UTF8);
+      ck_assert_msg(strcmp(cchc_text_data(t), expected) == 0,
+                    "case %zu at %zu: got [%s]", c, k, cchc_text_data(t));
+      cchc_text_free(t);
+      bool st[512];
+      for (size_t b = 0; b < n; b++)
+        st[b] = ((unsigned char)in[b] & 0xC0) != 0x80;
+      assert_char_ends(in, n, st, CCHC_ENC_UTF8);
+    }
+}
+END_TEST
+
 /* A plan rewritten with what maps a character of several bytes to fewer
  * (no-break spaces, soft hyphens, CR LF, tabs, curly quotes, NFD, a
  * control character), as UTF-8, UTF-16LE and Windows-1258: the ends of
@@ -2925,6 +2978,7 @@ int main(void) {
   tcase_add_test(tc, tone_marks_kept);
   tcase_add_test(tc, tone_rule_at_every_lane);
   tcase_add_test(tc, mapped_at_every_lane);
+  tcase_add_test(tc, decode_breaks_at_every_lane);
   tcase_add_test(tc, lookalike_letters);
   tcase_add_test(tc, odd_spaces);
   tcase_add_test(tc, dashes_and_quotes);
