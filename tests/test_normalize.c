@@ -2902,7 +2902,9 @@ END_TEST
  * walk that finds its newline (blanks around the content included), are
  * those of its content alone: lines with blanks, tabs and '-' at either
  * end or inside, broken hyphens, characters of 1 to 4 bytes, lines longer
- * than 255 blocks of 16 bytes, a last line without a newline. */
+ * than 255 blocks of 16 bytes, a last line without a newline.  And the
+ * line ends count_line_ends counts by steps of 32 and 16 bytes (blank
+ * lines at any offset) are those a byte at a time. */
 START_TEST(layout_lines_scanned_as_content) {
   static const char *const pieces[] = {
       "của", "x", "NQ-", "TW", "27/NQ-", " ", "  ", "\t", "-", "- ",
