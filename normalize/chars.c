@@ -598,15 +598,16 @@ static bool viet_letters_plain(cchc_canon *c) {
   return c->viet_plain;
 }
 
-/* How far from s[i] (a character start; c->c1 is 0) the text goes on with
- * nothing for the mapping to do, looked at 16 bytes at a time (SSE2):
- * ASCII but tabs, and letters that stay (`plain`) but one right after an
- * ASCII o or u, where the tone rule looks.  Every character of it begins
- * an NFC segment and leaves c1 at 0.  Returns the end (a character
- * start). */
-static size_t plain_stretch(cchc_canon *c, const char *s, size_t i,
-                            size_t n) {
-  const unsigned char *u = (const unsigned char *)s;
+/* What plain_stretch asks of 16 bytes, a bit per byte (byte k, bit k). */
+typedef struct stretch_masks {
+  uint32_t leads, lead3; /* of characters; of three bytes or more */
+  uint32_t ou, letters;  /* an ASCII o or u; ASCII letter */
+  uint32_t stops;        /* a tab, a lead of four bytes */
+  uint32_t known;        /* leads of letters that stay (E1 BA xx, E1 BB xx
+                            when viet) */
+} stretch_masks;
+
+static CCHC_INLINE stretch_masks stretch_block(__m128i x, bool viet) {
   /* (bytes compared as signed: 0x80..0xFF are negative) */
   const __m128i c80 = _mm_set1_epi8(-64), ce0 = _mm_set1_epi8(-33),
                 cf0 = _mm_set1_epi8(-17), tab = _mm_set1_epi8('\t'),
@@ -614,46 +615,74 @@ static size_t plain_stretch(cchc_canon *c, const char *s, size_t i,
                 uu = _mm_set1_epi8('u'), e1 = _mm_set1_epi8(-31),
                 bb = _mm_set1_epi8(-69), one = _mm_set1_epi8(1),
                 a_1 = _mm_set1_epi8('a' - 1), z1 = _mm_set1_epi8('z' + 1);
+  stretch_masks k;
+  __m128i lx = _mm_or_si128(x, case_bit);
+  uint32_t cont = (uint32_t)_mm_movemask_epi8(_mm_cmplt_epi8(x, c80));
+  k.leads = (uint32_t)_mm_movemask_epi8(x) & ~cont;
+  k.lead3 = (uint32_t)_mm_movemask_epi8(_mm_cmpgt_epi8(x, ce0)) &
+            k.leads; /* E0..FF */
+  k.ou = (uint32_t)_mm_movemask_epi8(
+      _mm_or_si128(_mm_cmpeq_epi8(lx, o), _mm_cmpeq_epi8(lx, uu)));
+  k.letters = (uint32_t)_mm_movemask_epi8(
+      _mm_and_si128(_mm_cmpgt_epi8(lx, a_1), _mm_cmplt_epi8(lx, z1)));
+  k.stops = (uint32_t)_mm_movemask_epi8(_mm_cmpeq_epi8(x, tab)) |
+            ((uint32_t)_mm_movemask_epi8(_mm_cmpgt_epi8(x, cf0)) & k.leads);
+  k.known = 0;
+  if (viet) {
+    __m128i next = _mm_srli_si128(x, 1); /* lane k: the byte after it */
+    k.known = (uint32_t)_mm_movemask_epi8(_mm_and_si128(
+        _mm_cmpeq_epi8(x, e1), _mm_cmpeq_epi8(_mm_or_si128(next, one), bb)));
+  }
+  return k;
+}
+
+/* How far from s[i] (a character start; c->c1 is 0) the text goes on with
+ * nothing for the mapping to do, looked at 32 bytes at a time, then 16
+ * (SSE2): ASCII but tabs, and letters that stay (`plain`) but one right
+ * after an ASCII o or u, where the tone rule looks.  Every character of it
+ * begins an NFC segment and leaves c1 at 0.  Returns the end (a character
+ * start).  (Two blocks a step share the work on their bits: what is asked
+ * of each lane is the same whatever the step, but for a letter a block's
+ * end hid, which a step of two sees more often.) */
+static size_t plain_stretch(cchc_canon *c, const char *s, size_t i,
+                            size_t n) {
+  const unsigned char *u = (const unsigned char *)s;
   bool viet = viet_letters_plain(c);
   uint32_t prev_ou = (c->last | 0x20) == 'o' || (c->last | 0x20) == 'u';
   while (i + 16 <= n) {
-    __m128i x = _mm_loadu_si128((const __m128i *)(const void *)(u + i));
-    __m128i lx = _mm_or_si128(x, case_bit);
-    uint32_t cont = (uint32_t)_mm_movemask_epi8(_mm_cmplt_epi8(x, c80));
-    uint32_t leads = (uint32_t)_mm_movemask_epi8(x) & ~cont;
-    uint32_t lead3 = (uint32_t)_mm_movemask_epi8(_mm_cmpgt_epi8(x, ce0)) &
-                     leads; /* E0..FF */
-    uint32_t ou = (uint32_t)_mm_movemask_epi8(
-        _mm_or_si128(_mm_cmpeq_epi8(lx, o), _mm_cmpeq_epi8(lx, uu)));
+    unsigned width = i + 32 <= n ? 32 : 16;
+    stretch_masks k = stretch_block(
+        _mm_loadu_si128((const __m128i *)(const void *)(u + i)), viet);
+    if (width == 32) {
+      stretch_masks h = stretch_block(
+          _mm_loadu_si128((const __m128i *)(const void *)(u + i + 16)), viet);
+      k.leads |= h.leads << 16;
+      k.lead3 |= h.lead3 << 16;
+      k.ou |= h.ou << 16;
+      k.letters |= h.letters << 16;
+      k.stops |= h.stops << 16;
+      k.known |= h.known << 16;
+    }
     /* A letter after an o or u ("oạ") is where the tone rule looks, at
      * the end of the word: not when an ASCII letter follows it in the
-     * block ("hoạch", "quốc"), which goes on with the word and leaves c1
+     * step ("hoạch", "quốc"), which goes on with the word and leaves c1
      * at 0 as the walk would (the stretch never ends between the two, as
      * an ASCII letter is no stop). */
-    uint32_t letters = (uint32_t)_mm_movemask_epi8(
-        _mm_and_si128(_mm_cmpgt_epi8(lx, a_1), _mm_cmplt_epi8(lx, z1)));
-    uint32_t word_goes_on =
-        (leads & ~lead3 & letters >> 2) | (lead3 & letters >> 3);
+    uint32_t word_goes_on = (k.leads & ~k.lead3 & k.letters >> 2) |
+                            (k.lead3 & k.letters >> 3);
     /* a tab, a letter after an o or u but those, beyond the BMP (the walk
-     * asks ICU); a character the block's end cuts */
-    uint32_t bad = (uint32_t)_mm_movemask_epi8(_mm_cmpeq_epi8(x, tab)) |
-                   ((ou << 1 | prev_ou) & leads & ~word_goes_on) |
-                   ((uint32_t)_mm_movemask_epi8(_mm_cmpgt_epi8(x, cf0)) &
-                    leads);
-    uint32_t cut = (leads & 0x8000) | (lead3 & 0x4000);
-    unsigned stop = bad | cut ? (unsigned)__builtin_ctz(bad | cut) : 16;
-    bool at_cut = stop < 16 && !(bad >> stop & 1);
-    uint32_t known = 0; /* leads that need no look-up */
-    if (viet) {
-      __m128i next = _mm_srli_si128(x, 1); /* lane k: the byte after it */
-      known = (uint32_t)_mm_movemask_epi8(_mm_and_si128(
-          _mm_cmpeq_epi8(x, e1), _mm_cmpeq_epi8(_mm_or_si128(next, one), bb)));
-    }
-    for (uint32_t m = leads & ~known & ((1u << stop) - 1); m; m &= m - 1) {
+     * asks ICU); a character the step's end cuts */
+    uint32_t bad = k.stops | ((k.ou << 1 | prev_ou) & k.leads & ~word_goes_on);
+    uint32_t last = (uint32_t)1 << (width - 1);
+    uint32_t cut = (k.leads & last) | (k.lead3 & last >> 1);
+    unsigned stop = bad | cut ? (unsigned)__builtin_ctz(bad | cut) : width;
+    bool at_cut = stop < width && !(bad >> stop & 1);
+    uint32_t below = stop >= 32 ? UINT32_MAX : ((uint32_t)1 << stop) - 1;
+    for (uint32_t m = k.leads & ~k.known & below; m; m &= m - 1) {
       unsigned at = (unsigned)__builtin_ctz(m);
       const unsigned char *b = u + i + at;
       bool plain =
-          lead3 >> at & 1
+          k.lead3 >> at & 1
               ? classes_has(c->classes, c->nfc, c->classes->plain,
                             (uint32_t)(b[0] & 0x0F) << 12 |
                                 (uint32_t)(b[1] & 0x3F) << 6 | (b[2] & 0x3Fu))
@@ -665,9 +694,9 @@ static size_t plain_stretch(cchc_canon *c, const char *s, size_t i,
       }
     }
     if (stop)
-      prev_ou = ou >> (stop - 1) & 1;
+      prev_ou = k.ou >> (stop - 1) & 1;
     i += stop;
-    if (stop < 16 && !at_cut)
+    if (stop < width && !at_cut)
       break;
   }
   return i;

@@ -145,36 +145,80 @@ static void mark_starts(sink *k, const unsigned char *in, size_t i, size_t j) {
  * the loop below, char by char, before blocks are tried again.  Each
  * block that passes has its characters marked in `starts` (when not
  * NULL) as it is read: the run needs no second walk for them. */
-static size_t pass_blocks(const unsigned char *u, size_t j, size_t lim,
-                          size_t *retry, uint8_t *starts) {
+/* The masks pass_blocks asks of 16 bytes (bit i for byte i). */
+typedef struct block_masks {
+  uint32_t cont, lead2, lead3, ascii;
+} block_masks;
+
+static CCHC_INLINE block_masks utf8_masks(__m128i x) {
   const __m128i c80 = _mm_set1_epi8(-64), cc2 = _mm_set1_epi8(-62),
                 ce0 = _mm_set1_epi8(-32), ced = _mm_set1_epi8(-19),
                 cf0 = _mm_set1_epi8(-16), c1f = _mm_set1_epi8(0x1F),
                 c7f = _mm_set1_epi8(0x7F), tab = _mm_set1_epi8('\t'),
                 lf = _mm_set1_epi8('\n');
+  block_masks m;
+  /* (compared as signed bytes: 0x80..0xFF are negative) */
+  m.cont = (uint32_t)_mm_movemask_epi8(_mm_cmplt_epi8(x, c80));
+  m.lead2 = (uint32_t)_mm_movemask_epi8(
+      _mm_and_si128(_mm_cmpgt_epi8(x, cc2), _mm_cmplt_epi8(x, ce0)));
+  m.lead3 = (uint32_t)_mm_movemask_epi8(_mm_andnot_si128(
+      _mm_cmpeq_epi8(x, ced),
+      _mm_and_si128(_mm_cmpgt_epi8(x, ce0), _mm_cmplt_epi8(x, cf0))));
+  m.ascii = (uint32_t)_mm_movemask_epi8(_mm_or_si128(
+      _mm_and_si128(_mm_cmpgt_epi8(x, c1f), _mm_cmplt_epi8(x, c7f)),
+      _mm_or_si128(_mm_cmpeq_epi8(x, tab), _mm_cmpeq_epi8(x, lf))));
+  return m;
+}
+
+/* Mark in `starts` the characters of the 16 bytes from j that passed
+ * (cont: their continuation bytes): their 16 bits from bit j, in the 3
+ * bytes from j / 8 on (the bitmap has len / 8 + 2 bytes at least). */
+static CCHC_INLINE void mark_block(uint8_t *starts, size_t j, uint32_t cont) {
+  uint32_t w;
+  memcpy(&w, starts + (j >> 3), sizeof w);
+  w |= (~cont & 0xFFFFu) << (j & 7);
+  memcpy(starts + (j >> 3), &w, sizeof w);
+}
+
+static size_t pass_blocks(const unsigned char *u, size_t j, size_t lim,
+                          size_t *retry, uint8_t *starts) {
   uint32_t need = 0; /* continuation bytes owed by the last block, as bits */
   size_t done = j;   /* end of the last whole character */
-  for (; j + 16 <= lim; j += 16) {
-    __m128i x = _mm_loadu_si128((const __m128i *)(const void *)(u + j));
-    /* (compared as signed bytes: 0x80..0xFF are negative) */
-    uint32_t cont = (uint32_t)_mm_movemask_epi8(_mm_cmplt_epi8(x, c80));
-    uint32_t lead2 = (uint32_t)_mm_movemask_epi8(
-        _mm_and_si128(_mm_cmpgt_epi8(x, cc2), _mm_cmplt_epi8(x, ce0)));
-    uint32_t lead3 = (uint32_t)_mm_movemask_epi8(_mm_andnot_si128(
-        _mm_cmpeq_epi8(x, ced),
-        _mm_and_si128(_mm_cmpgt_epi8(x, ce0), _mm_cmplt_epi8(x, cf0))));
-    uint32_t ascii = (uint32_t)_mm_movemask_epi8(_mm_or_si128(
-        _mm_and_si128(_mm_cmpgt_epi8(x, c1f), _mm_cmplt_epi8(x, c7f)),
-        _mm_or_si128(_mm_cmpeq_epi8(x, tab), _mm_cmpeq_epi8(x, lf))));
-    if (!cchc_utf8_block(cont, lead2, lead3, ascii, j, &need, &done, retry))
+  /* Two blocks a step, their masks joined: cchc_utf8_block's checks on 32
+   * bits, the bits owed past them in bits 32 and 33 (a step that fails
+   * returns the end of the step before: decode_utf8 reads a block of it
+   * that passed again, a character at a time, and marks its starts). */
+  for (; j + 32 <= lim; j += 32) {
+    block_masks a = utf8_masks(
+        _mm_loadu_si128((const __m128i *)(const void *)(u + j)));
+    block_masks b = utf8_masks(
+        _mm_loadu_si128((const __m128i *)(const void *)(u + j + 16)));
+    uint32_t cont = a.cont | b.cont << 16, lead2 = a.lead2 | b.lead2 << 16,
+             lead3 = a.lead3 | b.lead3 << 16,
+             ascii = a.ascii | b.ascii << 16;
+    uint64_t owed = need | (uint64_t)lead2 << 1 | (uint64_t)lead3 << 1 |
+                    (uint64_t)lead3 << 2;
+    uint32_t bad = ~(cont | lead2 | lead3 | ascii) | ((uint32_t)owed ^ cont);
+    if (bad) {
+      *retry = j + (size_t)__builtin_ctz(bad) + 1;
       return done;
-    if (starts) { /* its 16 bits from bit j: in the 3 bytes from j / 8 on
-                     (the bitmap has len / 8 + 2 bytes at least) */
-      uint32_t w;
-      memcpy(&w, starts + (j >> 3), sizeof w);
-      w |= (~cont & 0xFFFFu) << (j & 7);
-      memcpy(starts + (j >> 3), &w, sizeof w);
     }
+    need = (uint32_t)(owed >> 32);
+    /* a character cut by the step's end: the whole ones end at its lead */
+    done = need ? j + 31 - (size_t)__builtin_clz(lead2 | lead3) : j + 32;
+    if (starts) {
+      mark_block(starts, j, a.cont);
+      mark_block(starts, j + 16, b.cont);
+    }
+  }
+  for (; j + 16 <= lim; j += 16) {
+    block_masks m = utf8_masks(
+        _mm_loadu_si128((const __m128i *)(const void *)(u + j)));
+    if (!cchc_utf8_block(m.cont, m.lead2, m.lead3, m.ascii, j, &need, &done,
+                         retry))
+      return done;
+    if (starts)
+      mark_block(starts, j, m.cont);
   }
   *retry = j + 1; /* too near lim for a block */
   return done;

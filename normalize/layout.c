@@ -528,6 +528,20 @@ static size_t count_line_ends(const char *s, size_t n) {
 #if defined(__SSE2__)
   const __m128i nl = _mm_set1_epi8('\n');
   uint32_t carry = 1; /* (a newline at 0 is not counted) */
+  for (; n - i >= 32; i += 32) { /* two blocks a step, their bits joined */
+    uint32_t m = (uint32_t)_mm_movemask_epi8(_mm_cmpeq_epi8(
+                     _mm_loadu_si128((const __m128i *)(const void *)(s + i)),
+                     nl)) |
+                 (uint32_t)_mm_movemask_epi8(_mm_cmpeq_epi8(
+                     _mm_loadu_si128(
+                         (const __m128i *)(const void *)(s + i + 16)),
+                     nl))
+                     << 16;
+    uint32_t ends = m & ~(m << 1 | carry);
+    carry = m >> 31;
+    for (; ends; ends &= ends - 1) /* (few: no popcount instruction) */
+      count++;
+  }
   for (; n - i >= 16; i += 16) {
     uint32_t m = (uint32_t)_mm_movemask_epi8(_mm_cmpeq_epi8(
         _mm_loadu_si128((const __m128i *)(const void *)(s + i)), nl));
@@ -655,6 +669,73 @@ static size_t scan_content(const char *s, size_t start, size_t end,
   }
   *plain = !edit && !(dash_sp && has_broken_hyphen(s, start, end));
   return n;
+}
+
+/* The line from s[p] to its newline or the text's end s[len]: where it
+ * ends (*e), the continuation bytes in s[p, *e), whether a tab or a blank
+ * after a blank lies in s[p, *e) (*edit), and a blank after a '-' (*dash),
+ * in one walk of 16 bytes at a time (SSE2), which finds the newline as it
+ * counts: what find_newline then scan_content did in two.  Trailing blanks
+ * are ASCII (no continuation byte), and one after the content is no edit:
+ * a line without an edit there has none in its content, the others are
+ * scanned again without them (scan_content). */
+static size_t scan_line(const char *s, size_t p, size_t len, size_t *e,
+                        bool *edit, bool *dash) {
+  size_t conts = 0;
+  char before = 0; /* the byte before the one read */
+  bool ed = false, da = false;
+#if defined(__SSE2__)
+  static const signed char lane_mask[32] = {-1, -1, -1, -1, -1, -1, -1, -1,
+                                            -1, -1, -1, -1, -1, -1, -1, -1};
+  const __m128i zero = _mm_setzero_si128(), nl = _mm_set1_epi8('\n');
+  scan_state st = {zero, zero, zero, zero, zero};
+  unsigned blocks = 0; /* in lane_conts (at most 255: its lanes are bytes) */
+  for (; p + 16 <= len; p += 16) {
+    __m128i x = _mm_loadu_si128((const __m128i *)(const void *)(s + p));
+    unsigned m = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(x, nl));
+    if (m) { /* its lanes from the newline on made a letter */
+      unsigned k = (unsigned)__builtin_ctz(m);
+      __m128i lanes = _mm_loadu_si128(
+          (const __m128i *)(const void *)(lane_mask + 16 - k));
+      scan_block(&st, _mm_or_si128(_mm_and_si128(x, lanes),
+                                   _mm_andnot_si128(lanes, _mm_set1_epi8('a'))));
+      __m128i sums = _mm_sad_epu8(st.lane_conts, zero);
+      conts += (size_t)_mm_cvtsi128_si64(sums) +
+               (size_t)_mm_cvtsi128_si64(_mm_unpackhi_epi64(sums, sums));
+      *e = p + k;
+      *edit = _mm_movemask_epi8(st.edits) != 0;
+      *dash = _mm_movemask_epi8(st.dash_sps) != 0;
+      return conts;
+    }
+    scan_block(&st, x);
+    if (++blocks == 255) {
+      __m128i sums = _mm_sad_epu8(st.lane_conts, zero);
+      conts += (size_t)_mm_cvtsi128_si64(sums) +
+               (size_t)_mm_cvtsi128_si64(_mm_unpackhi_epi64(sums, sums));
+      st.lane_conts = zero;
+      blocks = 0;
+    }
+  }
+  __m128i sums = _mm_sad_epu8(st.lane_conts, zero);
+  conts += (size_t)_mm_cvtsi128_si64(sums) +
+           (size_t)_mm_cvtsi128_si64(_mm_unpackhi_epi64(sums, sums));
+  ed = _mm_movemask_epi8(st.edits) != 0;
+  da = _mm_movemask_epi8(st.dash_sps) != 0;
+  before = _mm_movemask_epi8(st.sp_last) >> 15     ? ' '
+           : _mm_movemask_epi8(st.dash_last) >> 15 ? '-'
+                                                   : 0;
+#endif
+  for (; p < len && s[p] != '\n'; p++) { /* near the end of the text */
+    char c = s[p];
+    conts += ((unsigned char)c & 0xC0) == 0x80;
+    ed |= c == '\t' || (c == ' ' && before == ' ');
+    da |= c == ' ' && before == '-';
+    before = c;
+  }
+  *e = p;
+  *edit = ed;
+  *dash = da;
+  return conts;
 }
 
 /* The classes of the content s[p, q) (no blank at either end) into *l,
@@ -1398,6 +1479,8 @@ static bool block_joined(block b) {
 
 bool layout_check_joined = false;
 size_t layout_joined_blocks = 0, layout_joined_wrong = 0;
+bool layout_check_lines = false;
+size_t layout_lines_read = 0, layout_lines_wrong = 0;
 
 /* The state of layout from one pass to the next: the lines of the text a
  * pass reads, and the blocks it writes.  A pass whose model is the one
@@ -1886,6 +1969,13 @@ static void read_lines(layout *L, const cchc_mbuf *md, const held_lines *held) {
   /* room for every line at once (a long text has millions): those that
    * are not empty, an upper bound of those with content */
   size_t lines = 1 + count_line_ends(s, md->len);
+  if (layout_check_lines) { /* the count a byte at a time */
+    size_t ends = 0;
+    for (size_t i = 1; i < md->len; i++)
+      ends += s[i] == '\n' && s[i - 1] != '\n';
+    layout_lines_read++;
+    layout_lines_wrong += lines != 1 + ends;
+  }
   if (lines > L->cap) {
     size_t cap = cchc_huge_size(lines * sizeof *L->ls) / sizeof *L->ls;
     line *room = realloc(L->ls, cap * sizeof *room);
@@ -1898,28 +1988,48 @@ static void read_lines(layout *L, const cchc_mbuf *md, const held_lines *held) {
     /* written from the first on, the blank lines left out */
     cchc_prefer_huge_pages(L->ls, L->cap * sizeof *L->ls);
   }
-  size_t p = 0, h = 0;
+  size_t raw = 0, h = 0, len = md->len;
   for (;;) {
-    const char *nlp = p < md->len ? find_newline(s + p, s + md->len) : NULL;
-    size_t e = nlp ? (size_t)(nlp - s) : md->len;
-    line *ls = L->cnt < L->cap ? L->ls /* (always: the room above) */
-                               : cchc_grow(L->ls, &L->cap, L->cnt, sizeof *ls);
-    if (!ls) {
-      L->failed = true;
-      return;
-    }
-    L->ls = ls;
-    line *l = &ls[L->cnt];
-    while (h < held->n && held->at[h] < e)
-      h++;
-    if (classify(s, p, e, md->len, l)) {
-      if (h < held->n && nlp && held->at[h] == e) /* (classify cleared it) */
+    size_t p = raw, e;
+    while (p < len && is_space(s[p]))
+      p++;
+    bool edit, dash;
+    size_t conts = scan_line(s, p, len, &e, &edit, &dash);
+    size_t q = e;
+    while (q > p && is_space(s[q - 1]))
+      q--;
+    if (q > p) {
+      line *ls = L->cnt < L->cap ? L->ls /* (always: the room above) */
+                                 : cchc_grow(L->ls, &L->cap, L->cnt, sizeof *ls);
+      if (!ls) {
+        L->failed = true;
+        return;
+      }
+      L->ls = ls;
+      line *l = &ls[L->cnt];
+      bool plain = true;
+      if (edit) /* (its trailing blanks may be the edit) */
+        scan_content(s, p, q, len, &plain);
+      else if (dash)
+        plain = !has_broken_hyphen(s, p, q);
+      if (layout_check_lines) {
+        bool exact;
+        size_t cps = scan_content(s, p, q, len, &exact);
+        layout_lines_read++;
+        layout_lines_wrong += cps != q - p - conts || exact != plain;
+      }
+      classify_content(s, p, q, q - p - conts, plain, l);
+      l->lead_space = p > raw;
+      l->trail_space = q < e;
+      while (h < held->n && held->at[h] < e)
+        h++;
+      if (h < held->n && e < len && held->at[h] == e) /* (classify cleared it) */
         l->held = true;
       L->cnt++;
     }
-    p = e + 1;
-    if (!nlp)
+    if (e >= len)
       break;
+    raw = e + 1;
   }
   /* the room of the blank lines given back, and the end of the huge page
    * the last line ends in: the passes after read fewer lines */

@@ -461,6 +461,40 @@ START_TEST(tone_rule_at_every_lane) {
 }
 END_TEST
 
+/* A character the mapping changes, at every byte of the steps of 32 and
+ * 16 that plain_stretch takes through letters that stay: each is mapped
+ * wherever it falls. */
+START_TEST(mapped_at_every_lane) {
+  static const struct {
+    const char *from, *to;
+    cchc_repair_kind kind;
+  } cases[] = {
+      {"Ð", "Đ", CCHC_REPAIR_LOOKALIKE},     {"ð", "đ", CCHC_REPAIR_LOOKALIKE},
+      {"Ɖ", "Đ", CCHC_REPAIR_LOOKALIKE},     {"\xC2\xA0", " ", CCHC_REPAIR_SPACE},
+      {"–", "-", CCHC_REPAIR_PUNCT},         {"“", "\"", CCHC_REPAIR_PUNCT},
+  };
+  for (size_t c = 0; c < sizeof cases / sizeof *cases; c++)
+    for (size_t k = 0; k < 80; k++) {
+      char in[256], expected[256];
+      size_t n = 0;
+      for (size_t b = 0; b + 1 < k; b += 2) { /* "ư": two bytes */
+        memcpy(in + n, "ư", 2);
+        n += 2;
+      }
+      if (k % 2)
+        in[n++] = 'a';
+      in[n] = '\0';
+      strcpy(expected, in);
+      strcat(in, cases[c].from);
+      strcat(expected, cases[c].to);
+      static const char rest[] = "ệ ơn ưa đêm dài ệ ơ ư ắ ằ ẳ ẵ ặ ấ ầ ẩ ẫ ậ";
+      strcat(in, rest);
+      strcat(expected, rest);
+      check_chars(in, expected, cases[c].kind, 1);
+    }
+}
+END_TEST
+
 START_TEST(lookalike_letters) {
   check_chars("\u00D0ồng Nai", "Đồng Nai", CCHC_REPAIR_LOOKALIKE, 1);
   check_chars("\u00D0\u00D0", "ĐĐ", CCHC_REPAIR_LOOKALIKE, 2);
@@ -1324,6 +1358,59 @@ static void assert_char_ends(const char *in, size_t n, const bool *starts,
   }
   cchc_text_free(t);
 }
+
+/* A byte the decoder's blocks do not pass (an invalid byte, a control,
+ * a no-break space, leads E0, ED and F0) at every offset of the steps of
+ * 32 and 16 bytes it takes through Vietnamese letters: the text is what a
+ * character at a time makes of it, and each character ends where its
+ * source character does (the blocks that passed marked their starts). */
+START_TEST(decode_breaks_at_every_lane) {
+  static const struct {
+    const char *from, *to;
+  } cases[] = {
+      {"\xFF", "\xEF\xBF\xBD"}, {"\x01", ""},
+      {"\xC2\x85", ""},           {"\xC2\xA0", " "},
+      {"😀", "😀"},                 {"\xE0\xA4\x85", "\xE0\xA4\x85"},
+      {"\xED\x9F\xBF", "\xED\x9F\xBF"},
+  };
+  static const char rest[] = "ệ ơn ưa đêm dài ệ ơ ư ắ ằ ẳ ẵ ặ ấ ầ ẩ ẫ ậ";
+  for (size_t c = 0; c < sizeof cases / sizeof *cases; c++)
+    for (size_t k = 0; k < 80; k++) {
+      char in[512], expected[512];
+      size_t n = 0;
+      for (size_t b = 0; b + 1 < k; b += 2) { /* "ư": two bytes */
+        memcpy(in + n, "ư", 2);
+        n += 2;
+      }
+      if (k % 2)
+        in[n++] = 'a';
+      in[n] = '\0';
+      strcpy(expected, in);
+      strcat(in, cases[c].from);
+      strcat(expected, cases[c].to);
+      /* the steps after it at every alignment of the rest too: its
+       * characters cut at a step's end */
+      for (size_t a = 0; a < k % 7; a++) {
+        strcat(in, "a");
+        strcat(expected, "a");
+      }
+      for (int r = 0; r < 3; r++) {
+        strcat(in, rest);
+        strcat(expected, rest);
+      }
+      n = strlen(in);
+      cchc_text *t =
+          must_norm(in, n, CCHC_NORM_REPAIR | CCHC_NORM_NO_LAYOUT, CCHC_ENC_UTF8);
+      ck_assert_msg(strcmp(cchc_text_data(t), expected) == 0,
+                    "case %zu at %zu: got [%s]", c, k, cchc_text_data(t));
+      cchc_text_free(t);
+      bool st[512];
+      for (size_t b = 0; b < n; b++)
+        st[b] = ((unsigned char)in[b] & 0xC0) != 0x80;
+      assert_char_ends(in, n, st, CCHC_ENC_UTF8);
+    }
+}
+END_TEST
 
 /* A plan rewritten with what maps a character of several bytes to fewer
  * (no-break spaces, soft hyphens, CR LF, tabs, curly quotes, NFD, a
@@ -2811,6 +2898,58 @@ START_TEST(layout_joined_blocks_counted) {
 }
 END_TEST
 
+/* Each line's code points and plainness, which read_lines finds in the
+ * walk that finds its newline (blanks around the content included), are
+ * those of its content alone: lines with blanks, tabs and '-' at either
+ * end or inside, broken hyphens, characters of 1 to 4 bytes, lines longer
+ * than 255 blocks of 16 bytes, a last line without a newline.  And the
+ * line ends count_line_ends counts by steps of 32 and 16 bytes (blank
+ * lines at any offset) are those a byte at a time. */
+START_TEST(layout_lines_scanned_as_content) {
+  static const char *const pieces[] = {
+      "của", "x", "NQ-", "TW", "27/NQ-", " ", "  ", "\t", "-", "- ",
+      "ệ", "đ", "😀", "a b", "X- ", "1.", "|", ",", "hoá", "  -  "};
+  size_t cap = 64 * 1024;
+  char *buf = malloc(cap);
+  ck_assert_ptr_nonnull(buf);
+  layout_check_lines = true;
+  layout_lines_read = layout_lines_wrong = 0;
+  uint64_t seed = 0x9E3779B97F4A7C15u;
+  for (int trial = 0; trial < 2000; trial++) {
+    size_t len = 0;
+    seed ^= seed << 13, seed ^= seed >> 7, seed ^= seed << 17;
+    int lines = 1 + (int)(seed % 40);
+    for (int k = 0; k < lines; k++) {
+      seed ^= seed << 13, seed ^= seed >> 7, seed ^= seed << 17;
+      /* in one text of ten, a first line of thousands of characters,
+       * most of them "ệ": more continuation bytes than a lane of 255
+       * blocks counts */
+      bool long_line = k == 0 && trial % 10 == 0;
+      size_t words = long_line ? 3000 + (size_t)trial : seed % 12;
+      for (size_t w = 0; w < words && len + 16 < cap; w++) {
+        seed ^= seed << 13, seed ^= seed >> 7, seed ^= seed << 17;
+        const char *p = long_line && seed % 8
+                            ? "ệ"
+                            : pieces[seed % (sizeof pieces / sizeof *pieces)];
+        size_t pl = strlen(p);
+        memcpy(buf + len, p, pl);
+        len += pl;
+      }
+      if (len + 2 >= cap)
+        break;
+      if (k + 1 < lines || seed % 3) /* (the last one without, now and then) */
+        buf[len++] = '\n';
+    }
+    cchc_text *t = must_norm(buf, len, CCHC_NORM_REPAIR, CCHC_ENC_AUTO);
+    cchc_text_free(t);
+  }
+  layout_check_lines = false;
+  free(buf);
+  ck_assert_uint_gt(layout_lines_read, 20000);
+  ck_assert_uint_eq(layout_lines_wrong, 0);
+}
+END_TEST
+
 /* ------------------------------------------------------------------ */
 
 int main(void) {
@@ -2840,6 +2979,8 @@ int main(void) {
   tcase_add_test(tc, tone_marks_moved);
   tcase_add_test(tc, tone_marks_kept);
   tcase_add_test(tc, tone_rule_at_every_lane);
+  tcase_add_test(tc, mapped_at_every_lane);
+  tcase_add_test(tc, decode_breaks_at_every_lane);
   tcase_add_test(tc, lookalike_letters);
   tcase_add_test(tc, odd_spaces);
   tcase_add_test(tc, dashes_and_quotes);
@@ -2932,6 +3073,7 @@ int main(void) {
   tcase_add_test(tc, offsets_invariant_random);
   tcase_add_test(tc, offsets_end_at_marked_starts);
   tcase_add_test(tc, layout_joined_blocks_counted);
+  tcase_add_test(tc, layout_lines_scanned_as_content);
   tcase_add_test(tc, layout_separator_in_place_maps_line_end);
   suite_add_tcase(s, tc);
 
