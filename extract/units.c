@@ -393,6 +393,18 @@ static bool mention_in_match(const char *p) {
   return true;
 }
 
+/* mention_in_match(r->pattern), read at the first ask and kept in r (the
+ * rules are shared: every worker reads the same from the same pattern). */
+static bool mention_inside(const rule *r) {
+  _Atomic unsigned char *kept = &((rule *)r)->mention_inside;
+  unsigned char v = atomic_load_explicit(kept, memory_order_relaxed);
+  if (!v) {
+    v = mention_in_match(r->pattern) ? 2 : 1;
+    atomic_store_explicit(kept, v, memory_order_relaxed);
+  }
+  return v == 2;
+}
+
 /* May a match of r start with byte c, by its first bytes or first words
  * (rule_facts.first, rule.first_words)?  True when its facts do not say;
  * may_start_at tells for a place. */
@@ -519,10 +531,10 @@ static unit_rules *unit_rules_of(xctx *x) {
   }
   u->starts_known = true;
   for (size_t i = 0; i < u->n; i++)
-    u->starts_known = u->starts_known && mention_in_match(u->items[i]->pattern);
+    u->starts_known = u->starts_known && mention_inside(u->items[i]);
   for (size_t i = 0; i < u->cc.names.n; i++)
     u->starts_known =
-        u->starts_known && mention_in_match(u->cc.names.items[i]->pattern);
+        u->starts_known && mention_inside(u->cc.names.items[i]);
   u->found = 0;
   u->context_read = false;
   free(u->starting); /* of the rules chosen before */

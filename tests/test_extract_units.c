@@ -1392,6 +1392,34 @@ START_TEST(ungated_search_finds_units) {
 }
 END_TEST
 
+/* Whether each unit rule's mention lies inside its match is read from its
+ * pattern once and kept in the rule (rule.mention_inside): every later
+ * document reads the kept answer, and units_may_start still says no
+ * where a line opens with work (it could not, were the mentions' starts
+ * not known) and yes where it opens with a unit. */
+START_TEST(kept_mention_starts_serve_every_document) {
+  const char *in = "Triển khai thực hiện kế hoạch\nUBND xã chủ trì\n";
+  size_t second = strlen("Triển khai thực hiện kế hoạch\n");
+  rule_list unit = rules_select(rules, "unit.", NULL);
+  ck_assert_uint_gt(unit.n, 10);
+  for (int pass = 0; pass < 3; pass++) {
+    doc d;
+    doc_open(&d, in, strlen(in), "commune");
+    ck_assert(!units_may_start(&d.x, 0, second - 1));
+    ck_assert(units_may_start(&d.x, second, d.x.n - 1));
+    ck_assert(!d.x.f->failed);
+    doc_close(&d);
+    size_t kept = 0; /* those of the level's rules: read, each inside */
+    for (size_t i = 0; i < unit.n; i++) {
+      unsigned v = atomic_load(&((rule *)unit.items[i])->mention_inside);
+      ck_assert_uint_ne(v, 1);
+      kept += v == 2;
+    }
+    ck_assert_uint_gt(kept, 10);
+  }
+}
+END_TEST
+
 /* ---- the words of a text ------------------------------------------------- */
 
 /* Is every byte of l a word byte (rule_text_words)? */
@@ -1538,6 +1566,7 @@ int main(void) {
   tcase_set_timeout(tgate, 300);
   tcase_add_unchecked_fixture(tgate, load_rules, free_rules);
   tcase_add_test(tgate, ungated_search_finds_units);
+  tcase_add_test(tgate, kept_mention_starts_serve_every_document);
   tcase_add_loop_test(tgate, corpus_gate_finds_what_a_search_finds, 0,
                       (int)(nall_plans ? nall_plans : 1));
   suite_add_tcase(s, tgate);
