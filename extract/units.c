@@ -626,6 +626,9 @@ typedef struct literal_gate {
    * that may match there by their first clause */
   size_t lo, first, last;
   uint64_t *range, *maybe;
+  /* the range range_literals read last (asked_hi 0: none) and its answer */
+  size_t asked_lo, asked_hi;
+  bool asked_known;
 } literal_gate;
 
 static void literal_gate_free(literal_gate *g) {
@@ -931,16 +934,29 @@ static size_t run_after(const literal_gate *g, const xctx *x, size_t from,
 
 /* Into g->range, the literals s[lo, hi) may hold: those of the words it
  * covers (whole words: a literal in part of one is in all of it), whose
- * runs are noted (for all the runs, those of the text); into
- * g->maybe, the chosen rules with one of them in their first clause, and
- * those without clauses.  False when that is not known (a word too
- * long). */
+ * runs are noted (for all the runs, those of the text).  False when that
+ * is not known (a word too long).  The range asked last is answered as
+ * before (units_may_start asks of the place and line end that
+ * clause_units then asks mentions of). */
 static bool range_words_literals(const xctx *x, literal_gate *g, size_t lo,
                                  size_t hi);
 static void maybe_read(literal_gate *g);
 
+static bool range_literals_read(const xctx *x, literal_gate *g, size_t lo,
+                                size_t hi);
+
 static bool range_literals(const xctx *x, literal_gate *g, size_t lo,
                            size_t hi) {
+  if (g->asked_hi && g->asked_lo == lo && g->asked_hi == hi)
+    return g->asked_known;
+  g->asked_known = range_literals_read(x, g, lo, hi);
+  g->asked_lo = lo;
+  g->asked_hi = hi;
+  return g->asked_known;
+}
+
+static bool range_literals_read(const xctx *x, literal_gate *g, size_t lo,
+                                size_t hi) {
   memset(g->range, 0, g->nbits * sizeof *g->range);
   if (!g->worded) return range_words_literals(x, g, lo, hi);
   g->lo = lo;
@@ -957,7 +973,6 @@ static bool range_literals(const xctx *x, literal_gate *g, size_t lo,
     for (size_t b = 0; b < g->nbits; b++)
       g->range[b] |= g->holds[w * g->nbits + b];
   }
-  maybe_read(g);
   return true;
 }
 
@@ -1007,7 +1022,6 @@ static bool range_words_literals(const xctx *x, literal_gate *g, size_t lo,
   free(at);
   free(len);
   free(holds);
-  if (ok) maybe_read(g);
   return ok;
 }
 
@@ -1673,6 +1687,7 @@ static void mentions(xctx *x, size_t start, size_t end, cand_list *l) {
       u->gate && !u->ungated && range_literals(x, u->gate, start, end)
           ? u->gate
           : NULL;
+  if (g) maybe_read(u->gate);
   if (!g) {
     for (size_t i = 0; i < u->n; i++) run_rule(x, g, u, i, start, end, l);
   } else { /* in rule order, those whose first clause the range holds */

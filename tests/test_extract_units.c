@@ -1374,6 +1374,46 @@ START_TEST(corpus_gate_finds_what_a_search_finds) {
 }
 END_TEST
 
+/* The gate answers the range it read last without reading it again
+ * (units_may_start asks of a place and its line's end, and clause_units
+ * then of the same): asked in that order at the first words of each line,
+ * from the third back (each range holding the last), each range gives
+ * what a search of every rule over it gives. */
+START_TEST(range_asked_again_gives_what_a_search_finds) {
+  ck_assert_uint_lt((size_t)_i, ncorpus);
+  const char *path = corpus[_i];
+  size_t len;
+  char *src = harness_read(path, &len);
+  ck_assert_ptr_nonnull(src);
+  doc g, u;
+  doc_open(&g, src, len, "commune");
+  doc_open(&u, src, len, "commune");
+  ck_assert(units_set_ungated(&u.x, true));
+  size_t opened = 0;
+  for (size_t ls = 0; ls < g.x.n;) {
+    const char *nl = memchr(g.x.s + ls, '\n', g.x.n - ls);
+    size_t le = nl ? (size_t)(nl - g.x.s) : g.x.n;
+    size_t k = ls, at[3], n = 0;
+    while (k < le && g.x.s[k] == ' ') k++;
+    for (; n < 3 && k < le; n++) {
+      at[n] = k;
+      while (k < le && g.x.s[k] != ' ') k++;
+      while (k < le && g.x.s[k] == ' ') k++;
+    }
+    while (n-- > 0) { /* from the third word back: ranges that grow */
+      opened += units_may_start(&g.x, at[n], le);
+      same_in_range(&g, &u, at[n], le, path);
+    }
+    ls = le + 1;
+  }
+  ck_assert_uint_gt(opened, 0);
+  ck_assert(!g.x.f->failed && !u.x.f->failed);
+  doc_close(&g);
+  doc_close(&u);
+  free(src);
+}
+END_TEST
+
 /* The search the gate is checked against is the search: a range with a
  * unit gives it ungated too, and the ungated search keeps no answer. */
 START_TEST(ungated_search_finds_units) {
@@ -1567,6 +1607,8 @@ int main(void) {
   tcase_add_unchecked_fixture(tgate, load_rules, free_rules);
   tcase_add_test(tgate, ungated_search_finds_units);
   tcase_add_test(tgate, kept_mention_starts_serve_every_document);
+  tcase_add_loop_test(tgate, range_asked_again_gives_what_a_search_finds, 0,
+                      (int)(ncorpus ? ncorpus : 1));
   tcase_add_loop_test(tgate, corpus_gate_finds_what_a_search_finds, 0,
                       (int)(nall_plans ? nall_plans : 1));
   suite_add_tcase(s, tgate);
