@@ -276,6 +276,10 @@ typedef struct rule {
    * pattern at the first ask, once for every worker: each document asks
    * of every unit rule); 0 until then, 1 no, 2 yes */
   _Atomic unsigned char mention_inside;
+  /* units.c: how many characters before a search's start it may read
+   * (text_context), read from the pattern at the first ask and kept: 0
+   * until then, else one more (SIZE_MAX: not known) */
+  _Atomic size_t text_context;
 } rule;
 
 /* Taxonomy entries remember their file and line: the rules made from

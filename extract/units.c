@@ -187,11 +187,17 @@ static bool answer_give(range_answers *a, size_t start, size_t end,
  * (`context` characters: text_context), on whether the text's start is
  * among them, and on the document (its level, the alt= keys it names:
  * the answers are dropped with the rules chosen); the rules see the text
- * cut at the range's end.  A slot per hash (a newer text takes it) notes
- * a text seen once by its hash alone, and keeps the answer (offsets from
- * the range's start) only when the text comes again: most texts of a
- * plan never do.  A plan gets few slots, a long text up to TEXT_SLOTS. */
-enum { TEXT_SLOTS = 4096, TEXT_ANSWER_MAX = 512, TEXT_AFTER = 256 };
+ * cut at the range's end.  Only the unit and cell rules count in the
+ * context (a character or two: \b): the names' grammar reads some 40
+ * back, into the cell before, but runs only for a standalone title that
+ * no edge of a cell lets in (inside_name), and an answer whose search ran
+ * it is not kept: a search that read only the bytes of the key goes the
+ * same way over the same bytes, and so does not run it either.  A slot
+ * per hash (a newer text takes it) notes a text seen once by its hash
+ * alone, and keeps the answer (offsets from the range's start) only when
+ * the text comes again: most texts of a plan never do.  A plan gets few
+ * slots, a long text up to TEXT_SLOTS. */
+enum { TEXT_SLOTS = 4096, TEXT_ANSWER_MAX = 512 };
 
 typedef struct text_answer {
   uint64_t hash; /* of the text last seen here (0 and no text: none) */
@@ -326,11 +332,11 @@ typedef struct unit_rules {
   bool start_read[256];
   struct literal_gate *gate; /* built when first asked */
   range_answers said, named; /* of mentions() and unknown_names() */
-  /* characters before a range the chosen rules may read (text_context):
-   * SIZE_MAX when not known, and then no answer is kept by text */
+  /* characters before a range the chosen rules and the cell rules may
+   * read (text_context; not the names' grammar: see text_answer): SIZE_MAX
+   * when not known, and then no answer is kept by text */
   size_t context;
   bool context_read;
-  size_t found;          /* ranges whose mentions were found (not given) */
   bool ungated; /* units_set_ungated: no gate, no answer kept */
   text_answers *by_text; /* of mentions(), made when first kept */
   size_t text_hits;      /* answers given by text (units_text_hits) */
@@ -432,17 +438,67 @@ static const uint64_t *rules_starting(unit_rules *u, unsigned char c) {
   return bits;
 }
 
+/* How deep the lookbehinds of pattern p nest (0: none), read as
+ * mention_in_match reads groups; SIZE_MAX when unsure: quoting, comments,
+ * a subroutine call (a lookbehind may call a group holding another), or
+ * groups that do not pair. */
+static size_t lookbehind_depth(const char *p) {
+  static const char *const verbs[] = {
+      "(*plb:", "(*nlb:", "(*naplb:", "(*positive_lookbehind:",
+      "(*negative_lookbehind:", "(*non_atomic_positive_lookbehind:"};
+  enum { DEPTH = 64 };
+  bool behind[DEPTH]; /* each open group: a lookbehind? */
+  size_t depth = 0, open_behind = 0, deepest = 0;
+  if (strstr(p, "\\Q") || strstr(p, "\\g") || strchr(p, '#')) return SIZE_MAX;
+  for (const char *q = p; *q; q++) {
+    if (*q == '\\') {
+      if (!*++q) return SIZE_MAX;
+    } else if (*q == '[') { /* a class: its brackets are no groups */
+      q++;
+      if (*q == '^') q++;
+      if (*q == ']') q++;
+      for (; *q && *q != ']'; q++)
+        if (*q == '\\' && q[1]) q++;
+        else if (q[0] == '[' && q[1] == ':' && strstr(q + 2, ":]"))
+          q = strstr(q + 2, ":]") + 1;
+      if (!*q) return SIZE_MAX;
+    } else if (*q == '(') {
+      if (q[1] == '?' && (q[2] == '&' || q[2] == 'R' || q[2] == '+' ||
+                          (q[2] >= '0' && q[2] <= '9') ||
+                          (q[2] == '-' && q[3] >= '0' && q[3] <= '9') ||
+                          (q[2] == 'P' && q[3] == '>')))
+        return SIZE_MAX;
+      if (depth == DEPTH) return SIZE_MAX;
+      bool lb = !strncmp(q, "(?<=", 4) || !strncmp(q, "(?<!", 4);
+      for (size_t k = 0; !lb && k < sizeof verbs / sizeof *verbs; k++)
+        lb = !strncmp(q, verbs[k], strlen(verbs[k]));
+      behind[depth++] = lb;
+      open_behind += lb;
+      if (open_behind > deepest) deepest = open_behind;
+    } else if (*q == ')') {
+      if (!depth) return SIZE_MAX;
+      open_behind -= behind[--depth];
+    }
+  }
+  return depth ? SIZE_MAX : deepest;
+}
+
 /* How many characters before the place a search starts r may read: PCRE2
  * tells the longest lookbehind (\b counts one), but not how far nested
- * ones reach together; each lookbehind of a chain moves back at most that
- * far, and a chain holds each lookbehind of the pattern once at most (no
- * recursion inside one), so at most one more than there are lookbehinds
- * times it, and one more for a multiline ^.  SIZE_MAX when not known. */
+ * ones reach together.  A lookbehind moves back at most that far and one
+ * inside it as far again from there, and \b or a multiline ^ at the
+ * deepest reads one more: the depth of the nesting (lookbehind_depth)
+ * times it, and one.  When the depth is not read, a chain holds each
+ * lookbehind of the pattern once at most (no recursion inside one), so
+ * at most one more than there are lookbehinds.  SIZE_MAX when not
+ * known. */
 static size_t text_context(const rule *r) {
   uint32_t longest = 0;
   if (!r->code ||
       pcre2_pattern_info(r->code, PCRE2_INFO_MAXLOOKBEHIND, &longest) != 0)
     return SIZE_MAX;
+  size_t depth = lookbehind_depth(r->pattern);
+  if (depth != SIZE_MAX) return (depth ? depth : 1) * longest + 1;
   static const char *const verbs[] = {
       "(*plb:", "(*nlb:", "(*naplb:", "(*positive_lookbehind:",
       "(*negative_lookbehind:", "(*non_atomic_positive_lookbehind:"};
@@ -458,26 +514,42 @@ static size_t text_context(const rule *r) {
   return chain * longest + 1;
 }
 
+/* text_context(r), read at the first ask and kept in r (the rules are
+ * shared: every worker reads the same from the same pattern; unit.spelling
+ * is long, and every document asks). */
+static size_t text_context_kept(const rule *r) {
+  _Atomic size_t *kept = &((rule *)r)->text_context;
+  size_t v = atomic_load_explicit(kept, memory_order_relaxed);
+  if (!v) {
+    size_t c = text_context(r);
+    v = c == SIZE_MAX ? SIZE_MAX : c + 1;
+    atomic_store_explicit(kept, v, memory_order_relaxed);
+  }
+  return v == SIZE_MAX ? SIZE_MAX : v - 1;
+}
+
 static size_t context_max(size_t c, const rule *r) {
-  size_t rc = c == SIZE_MAX ? SIZE_MAX : text_context(r);
+  size_t rc = c == SIZE_MAX ? SIZE_MAX : text_context_kept(r);
   return rc > c ? rc : c;
 }
 
 static bool continuation(const xctx *x, size_t at);
 
 /* The key of [start, end) with u->context characters before it; false
- * when its answer is not kept by text (too long, context not known, or
- * too few ranges found yet: a plan asks for a few dozen, hardly ever the
- * same text twice, and is spared the keys). */
+ * when its answer is not kept by text (too long, context not known, or a
+ * mention may start before its match: the names' grammar would then read
+ * around it).  Every plan keys its ranges from its first: with a context
+ * of two characters (\b) a cell's key is "|\n" and its text, and the
+ * cells of one table repeat after a few rows. */
 static bool text_key_of(const xctx *x, unit_rules *u, size_t start,
                         size_t end, text_key *k) {
-  if (u->found < TEXT_AFTER || end - start > TEXT_ANSWER_MAX) return false;
+  if (end - start > TEXT_ANSWER_MAX ||
+      !u->starts_known)
+    return false;
   if (!u->context_read) {
     u->context = 0;
     for (size_t i = 0; i < u->n; i++)
       u->context = context_max(u->context, u->items[i]);
-    for (size_t i = 0; i < u->cc.names.n; i++)
-      u->context = context_max(u->context, u->cc.names.items[i]);
     for (size_t i = 0; i < u->cc.cells.n; i++)
       u->context = context_max(u->context, u->cc.cells.items[i]);
     u->context_read = true;
@@ -535,7 +607,6 @@ static unit_rules *unit_rules_of(xctx *x) {
   for (size_t i = 0; i < u->cc.names.n; i++)
     u->starts_known =
         u->starts_known && mention_inside(u->cc.names.items[i]);
-  u->found = 0;
   u->context_read = false;
   free(u->starting); /* of the rules chosen before */
   u->starting = NULL;
@@ -1610,7 +1681,7 @@ static void judge(judging *j, size_t i) {
  * them until nothing changes would, without a pass over all per link of a
  * chain of titles ("A + B + C + Sở X").  False when out of memory. */
 static bool accept_standalone(xctx *x, const cell_ctx *cc, cand_list *l,
-                              size_t start, size_t end) {
+                              size_t start, size_t end, bool *names_read) {
   size_t first = 0; /* most lists hold no standalone title: nothing to do */
   while (first < l->n && !l->items[first].standalone) first++;
   if (first == l->n) return true;
@@ -1633,6 +1704,7 @@ static bool accept_standalone(xctx *x, const cell_ctx *cc, cand_list *l,
       judge(&j, ix.by_end[k].i);
   }
   free(j.todo);
+  *names_read = j.names.first != NULL; /* find_line_names ran */
   line_names_free(&j.names);
   cand_index_free(&ix);
   return ok;
@@ -1677,7 +1749,6 @@ static void mentions(xctx *x, size_t start, size_t end, cand_list *l) {
     u->text_hits++;
     return;
   }
-  u->found++;
   if (!u->ungated && !u->gate &&
       !(u->gate = literal_gate_build(x, u, x->n <= GATE_TEXT_MAX))) {
     out_of_memory(x);
@@ -1697,7 +1768,9 @@ static void mentions(xctx *x, size_t start, size_t end, cand_list *l) {
         if (range_may_hold(g, i)) run_rule(x, g, u, i, start, end, l);
       }
   }
-  if (l->failed || !accept_standalone(x, &u->cc, l, start, end)) {
+  bool names_read = false; /* then the answer is not kept by text */
+  if (l->failed ||
+      !accept_standalone(x, &u->cc, l, start, end, &names_read)) {
     l->n = 0;
     out_of_memory(x);
     return;
@@ -1732,7 +1805,8 @@ static void mentions(xctx *x, size_t start, size_t end, cand_list *l) {
   l->n = n;
   if (!l->failed && !(x->f && x->f->failed) && !u->ungated) {
     answer_keep(&u->said, start, end, l);
-    if (keyed) text_answer_keep(&u->by_text, x->n, &key, start, l);
+    if (keyed && !names_read)
+      text_answer_keep(&u->by_text, x->n, &key, start, l);
   }
 }
 
