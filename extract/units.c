@@ -193,15 +193,15 @@ static bool answer_give(range_answers *a, size_t start, size_t end,
  * no edge of a cell lets in (inside_name), and an answer whose search ran
  * it is not kept: a search that read only the bytes of the key goes the
  * same way over the same bytes, and so does not run it either.  A slot
- * per hash (a newer text takes it) notes a text seen once by its hash
- * alone, and keeps the answer (offsets from the range's start) only when
- * the text comes again: most texts of a plan never do.  A plan gets few
+ * per hash (a newer text takes it) keeps the answer (offsets from the
+ * range's start) for its text: a cell's text comes again a few rows on,
+ * and a copy costs less than the second search of it.  A plan gets few
  * slots, a long text up to TEXT_SLOTS. */
 enum { TEXT_SLOTS = 4096, TEXT_ANSWER_MAX = 512 };
 
 typedef struct text_answer {
-  uint64_t hash; /* of the text last seen here (0 and no text: none) */
-  char *text;    /* the context and the range; NULL: not kept (yet) */
+  uint64_t hash; /* of the text kept here */
+  char *text;    /* the context and the range; NULL: none kept */
   size_t len, before; /* bytes in all, of them before the range */
   bool at_zero;       /* the context reaches the text's start */
   cand *items;        /* start and end from the range's start */
@@ -272,9 +272,8 @@ static bool text_answer_give(text_answers *a, const text_key *k, size_t start,
   return true;
 }
 
-/* l is the answer for the range of k from `start`, in a text of n bytes:
- * note its text, or keep it when that text was seen last in its slot
- * (nothing is kept without memory). */
+/* Keep l as the answer for the range of k from `start`, in a text of n
+ * bytes, in the slot of its text (nothing is kept without memory). */
 static void text_answer_keep(text_answers **pa, size_t n, const text_key *k,
                              size_t start, const cand_list *l) {
   if (!*pa) {
@@ -285,12 +284,9 @@ static void text_answer_keep(text_answers **pa, size_t n, const text_key *k,
     (*pa)->nslots = nslots;
   }
   text_answer *t = text_slot(*pa, k);
-  if (t->hash != k->hash || t->text) { /* seen first (or again: a clash) */
-    free(t->text);
-    free(t->items);
-    *t = (text_answer){.hash = k->hash};
-    return;
-  }
+  free(t->text);
+  free(t->items);
+  *t = (text_answer){0};
   char *text = malloc(k->len ? k->len : 1);
   cand *items = malloc((l->n ? l->n : 1) * sizeof *items);
   if (!text || !items) {
