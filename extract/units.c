@@ -436,8 +436,8 @@ static const uint64_t *rules_starting(unit_rules *u, unsigned char c) {
 
 /* How deep the lookbehinds of pattern p nest (0: none), read as
  * mention_in_match reads groups; SIZE_MAX when unsure: quoting, comments,
- * a subroutine call (a lookbehind may call a group holding another), or
- * groups that do not pair. */
+ * callouts, a subroutine call (a lookbehind may call a group holding
+ * another), or groups that do not pair. */
 static size_t lookbehind_depth(const char *p) {
   static const char *const verbs[] = {
       "(*plb:", "(*nlb:", "(*naplb:", "(*positive_lookbehind:",
@@ -445,7 +445,9 @@ static size_t lookbehind_depth(const char *p) {
   enum { DEPTH = 64 };
   bool behind[DEPTH]; /* each open group: a lookbehind? */
   size_t depth = 0, open_behind = 0, deepest = 0;
-  if (strstr(p, "\\Q") || strstr(p, "\\g") || strchr(p, '#')) return SIZE_MAX;
+  if (strstr(p, "\\Q") || strstr(p, "\\g") || strstr(p, "(?C") ||
+      strchr(p, '#'))
+    return SIZE_MAX;
   for (const char *q = p; *q; q++) {
     if (*q == '\\') {
       if (!*++q) return SIZE_MAX;
