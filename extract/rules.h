@@ -272,6 +272,14 @@ typedef struct rule {
    * stand, read from the pattern at the first ask (once for every worker:
    * a property of the rule); 0 until then */
   _Atomic unsigned char number_scan;
+  /* units.c: does the group u of each match lie inside it (read from the
+   * pattern at the first ask, once for every worker: each document asks
+   * of every unit rule); 0 until then, 1 no, 2 yes */
+  _Atomic unsigned char mention_inside;
+  /* units.c: how many characters before a search's start it may read
+   * (text_context), read from the pattern at the first ask and kept: 0
+   * until then, else one more (SIZE_MAX: not known) */
+  _Atomic size_t text_context;
 } rule;
 
 /* Taxonomy entries remember their file and line: the rules made from

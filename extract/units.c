@@ -187,15 +187,21 @@ static bool answer_give(range_answers *a, size_t start, size_t end,
  * (`context` characters: text_context), on whether the text's start is
  * among them, and on the document (its level, the alt= keys it names:
  * the answers are dropped with the rules chosen); the rules see the text
- * cut at the range's end.  A slot per hash (a newer text takes it) notes
- * a text seen once by its hash alone, and keeps the answer (offsets from
- * the range's start) only when the text comes again: most texts of a
- * plan never do.  A plan gets few slots, a long text up to TEXT_SLOTS. */
-enum { TEXT_SLOTS = 4096, TEXT_ANSWER_MAX = 512, TEXT_AFTER = 256 };
+ * cut at the range's end.  Only the unit and cell rules count in the
+ * context (a character or two: \b): the names' grammar reads some 40
+ * back, into the cell before, but runs only for a standalone title that
+ * no edge of a cell lets in (inside_name), and an answer whose search ran
+ * it is not kept: a search that read only the bytes of the key goes the
+ * same way over the same bytes, and so does not run it either.  A slot
+ * per hash (a newer text takes it) keeps the answer (offsets from the
+ * range's start) for its text: a cell's text comes again a few rows on,
+ * and a copy costs less than the second search of it.  A plan gets few
+ * slots, a long text up to TEXT_SLOTS. */
+enum { TEXT_SLOTS = 4096, TEXT_ANSWER_MAX = 512 };
 
 typedef struct text_answer {
-  uint64_t hash; /* of the text last seen here (0 and no text: none) */
-  char *text;    /* the context and the range; NULL: not kept (yet) */
+  uint64_t hash; /* of the text kept here */
+  char *text;    /* the context and the range; NULL: none kept */
   size_t len, before; /* bytes in all, of them before the range */
   bool at_zero;       /* the context reaches the text's start */
   cand *items;        /* start and end from the range's start */
@@ -266,9 +272,8 @@ static bool text_answer_give(text_answers *a, const text_key *k, size_t start,
   return true;
 }
 
-/* l is the answer for the range of k from `start`, in a text of n bytes:
- * note its text, or keep it when that text was seen last in its slot
- * (nothing is kept without memory). */
+/* Keep l as the answer for the range of k from `start`, in a text of n
+ * bytes, in the slot of its text (nothing is kept without memory). */
 static void text_answer_keep(text_answers **pa, size_t n, const text_key *k,
                              size_t start, const cand_list *l) {
   if (!*pa) {
@@ -279,12 +284,9 @@ static void text_answer_keep(text_answers **pa, size_t n, const text_key *k,
     (*pa)->nslots = nslots;
   }
   text_answer *t = text_slot(*pa, k);
-  if (t->hash != k->hash || t->text) { /* seen first (or again: a clash) */
-    free(t->text);
-    free(t->items);
-    *t = (text_answer){.hash = k->hash};
-    return;
-  }
+  free(t->text);
+  free(t->items);
+  *t = (text_answer){0};
   char *text = malloc(k->len ? k->len : 1);
   cand *items = malloc((l->n ? l->n : 1) * sizeof *items);
   if (!text || !items) {
@@ -326,11 +328,11 @@ typedef struct unit_rules {
   bool start_read[256];
   struct literal_gate *gate; /* built when first asked */
   range_answers said, named; /* of mentions() and unknown_names() */
-  /* characters before a range the chosen rules may read (text_context):
-   * SIZE_MAX when not known, and then no answer is kept by text */
+  /* characters before a range the chosen rules and the cell rules may
+   * read (text_context; not the names' grammar: see text_answer): SIZE_MAX
+   * when not known, and then no answer is kept by text */
   size_t context;
   bool context_read;
-  size_t found;          /* ranges whose mentions were found (not given) */
   bool ungated; /* units_set_ungated: no gate, no answer kept */
   text_answers *by_text; /* of mentions(), made when first kept */
   size_t text_hits;      /* answers given by text (units_text_hits) */
@@ -393,6 +395,18 @@ static bool mention_in_match(const char *p) {
   return true;
 }
 
+/* mention_in_match(r->pattern), read at the first ask and kept in r (the
+ * rules are shared: every worker reads the same from the same pattern). */
+static bool mention_inside(const rule *r) {
+  _Atomic unsigned char *kept = &((rule *)r)->mention_inside;
+  unsigned char v = atomic_load_explicit(kept, memory_order_relaxed);
+  if (!v) {
+    v = mention_in_match(r->pattern) ? 2 : 1;
+    atomic_store_explicit(kept, v, memory_order_relaxed);
+  }
+  return v == 2;
+}
+
 /* May a match of r start with byte c, by its first bytes or first words
  * (rule_facts.first, rule.first_words)?  True when its facts do not say;
  * may_start_at tells for a place. */
@@ -420,17 +434,69 @@ static const uint64_t *rules_starting(unit_rules *u, unsigned char c) {
   return bits;
 }
 
+/* How deep the lookbehinds of pattern p nest (0: none), read as
+ * mention_in_match reads groups; SIZE_MAX when unsure: quoting, comments,
+ * callouts, a subroutine call (a lookbehind may call a group holding
+ * another), or groups that do not pair. */
+static size_t lookbehind_depth(const char *p) {
+  static const char *const verbs[] = {
+      "(*plb:", "(*nlb:", "(*naplb:", "(*positive_lookbehind:",
+      "(*negative_lookbehind:", "(*non_atomic_positive_lookbehind:"};
+  enum { DEPTH = 64 };
+  bool behind[DEPTH]; /* each open group: a lookbehind? */
+  size_t depth = 0, open_behind = 0, deepest = 0;
+  if (strstr(p, "\\Q") || strstr(p, "\\g") || strstr(p, "(?C") ||
+      strchr(p, '#'))
+    return SIZE_MAX;
+  for (const char *q = p; *q; q++) {
+    if (*q == '\\') {
+      if (!*++q) return SIZE_MAX;
+    } else if (*q == '[') { /* a class: its brackets are no groups */
+      q++;
+      if (*q == '^') q++;
+      if (*q == ']') q++;
+      for (; *q && *q != ']'; q++)
+        if (*q == '\\' && q[1]) q++;
+        else if (q[0] == '[' && q[1] == ':' && strstr(q + 2, ":]"))
+          q = strstr(q + 2, ":]") + 1;
+      if (!*q) return SIZE_MAX;
+    } else if (*q == '(') {
+      if (q[1] == '?' && (q[2] == '&' || q[2] == 'R' || q[2] == '+' ||
+                          (q[2] >= '0' && q[2] <= '9') ||
+                          (q[2] == '-' && q[3] >= '0' && q[3] <= '9') ||
+                          (q[2] == 'P' && q[3] == '>')))
+        return SIZE_MAX;
+      if (depth == DEPTH) return SIZE_MAX;
+      bool lb = !strncmp(q, "(?<=", 4) || !strncmp(q, "(?<!", 4);
+      for (size_t k = 0; !lb && k < sizeof verbs / sizeof *verbs; k++)
+        lb = !strncmp(q, verbs[k], strlen(verbs[k]));
+      behind[depth++] = lb;
+      open_behind += lb;
+      if (open_behind > deepest) deepest = open_behind;
+    } else if (*q == ')') {
+      if (!depth) return SIZE_MAX;
+      open_behind -= behind[--depth];
+    }
+  }
+  return depth ? SIZE_MAX : deepest;
+}
+
 /* How many characters before the place a search starts r may read: PCRE2
  * tells the longest lookbehind (\b counts one), but not how far nested
- * ones reach together; each lookbehind of a chain moves back at most that
- * far, and a chain holds each lookbehind of the pattern once at most (no
- * recursion inside one), so at most one more than there are lookbehinds
- * times it, and one more for a multiline ^.  SIZE_MAX when not known. */
+ * ones reach together.  A lookbehind moves back at most that far and one
+ * inside it as far again from there, and \b or a multiline ^ at the
+ * deepest reads one more: the depth of the nesting (lookbehind_depth)
+ * times it, and one.  When the depth is not read, a chain holds each
+ * lookbehind of the pattern once at most (no recursion inside one), so
+ * at most one more than there are lookbehinds.  SIZE_MAX when not
+ * known. */
 static size_t text_context(const rule *r) {
   uint32_t longest = 0;
   if (!r->code ||
       pcre2_pattern_info(r->code, PCRE2_INFO_MAXLOOKBEHIND, &longest) != 0)
     return SIZE_MAX;
+  size_t depth = lookbehind_depth(r->pattern);
+  if (depth != SIZE_MAX) return (depth ? depth : 1) * longest + 1;
   static const char *const verbs[] = {
       "(*plb:", "(*nlb:", "(*naplb:", "(*positive_lookbehind:",
       "(*negative_lookbehind:", "(*non_atomic_positive_lookbehind:"};
@@ -446,26 +512,42 @@ static size_t text_context(const rule *r) {
   return chain * longest + 1;
 }
 
+/* text_context(r), read at the first ask and kept in r (the rules are
+ * shared: every worker reads the same from the same pattern; unit.spelling
+ * is long, and every document asks). */
+static size_t text_context_kept(const rule *r) {
+  _Atomic size_t *kept = &((rule *)r)->text_context;
+  size_t v = atomic_load_explicit(kept, memory_order_relaxed);
+  if (!v) {
+    size_t c = text_context(r);
+    v = c == SIZE_MAX ? SIZE_MAX : c + 1;
+    atomic_store_explicit(kept, v, memory_order_relaxed);
+  }
+  return v == SIZE_MAX ? SIZE_MAX : v - 1;
+}
+
 static size_t context_max(size_t c, const rule *r) {
-  size_t rc = c == SIZE_MAX ? SIZE_MAX : text_context(r);
+  size_t rc = c == SIZE_MAX ? SIZE_MAX : text_context_kept(r);
   return rc > c ? rc : c;
 }
 
 static bool continuation(const xctx *x, size_t at);
 
 /* The key of [start, end) with u->context characters before it; false
- * when its answer is not kept by text (too long, context not known, or
- * too few ranges found yet: a plan asks for a few dozen, hardly ever the
- * same text twice, and is spared the keys). */
+ * when its answer is not kept by text (too long, context not known, or a
+ * mention may start before its match: the names' grammar would then read
+ * around it).  Every plan keys its ranges from its first: with a context
+ * of two characters (\b) a cell's key is "|\n" and its text, and the
+ * cells of one table repeat after a few rows. */
 static bool text_key_of(const xctx *x, unit_rules *u, size_t start,
                         size_t end, text_key *k) {
-  if (u->found < TEXT_AFTER || end - start > TEXT_ANSWER_MAX) return false;
+  if (end - start > TEXT_ANSWER_MAX ||
+      !u->starts_known)
+    return false;
   if (!u->context_read) {
     u->context = 0;
     for (size_t i = 0; i < u->n; i++)
       u->context = context_max(u->context, u->items[i]);
-    for (size_t i = 0; i < u->cc.names.n; i++)
-      u->context = context_max(u->context, u->cc.names.items[i]);
     for (size_t i = 0; i < u->cc.cells.n; i++)
       u->context = context_max(u->context, u->cc.cells.items[i]);
     u->context_read = true;
@@ -519,11 +601,10 @@ static unit_rules *unit_rules_of(xctx *x) {
   }
   u->starts_known = true;
   for (size_t i = 0; i < u->n; i++)
-    u->starts_known = u->starts_known && mention_in_match(u->items[i]->pattern);
+    u->starts_known = u->starts_known && mention_inside(u->items[i]);
   for (size_t i = 0; i < u->cc.names.n; i++)
     u->starts_known =
-        u->starts_known && mention_in_match(u->cc.names.items[i]->pattern);
-  u->found = 0;
+        u->starts_known && mention_inside(u->cc.names.items[i]);
   u->context_read = false;
   free(u->starting); /* of the rules chosen before */
   u->starting = NULL;
@@ -614,6 +695,9 @@ typedef struct literal_gate {
    * that may match there by their first clause */
   size_t lo, first, last;
   uint64_t *range, *maybe;
+  /* the range range_literals read last (asked_hi 0: none) and its answer */
+  size_t asked_lo, asked_hi;
+  bool asked_known;
 } literal_gate;
 
 static void literal_gate_free(literal_gate *g) {
@@ -919,16 +1003,29 @@ static size_t run_after(const literal_gate *g, const xctx *x, size_t from,
 
 /* Into g->range, the literals s[lo, hi) may hold: those of the words it
  * covers (whole words: a literal in part of one is in all of it), whose
- * runs are noted (for all the runs, those of the text); into
- * g->maybe, the chosen rules with one of them in their first clause, and
- * those without clauses.  False when that is not known (a word too
- * long). */
+ * runs are noted (for all the runs, those of the text).  False when that
+ * is not known (a word too long).  The range asked last is answered as
+ * before (units_may_start asks of the place and line end that
+ * clause_units then asks mentions of). */
 static bool range_words_literals(const xctx *x, literal_gate *g, size_t lo,
                                  size_t hi);
 static void maybe_read(literal_gate *g);
 
+static bool range_literals_read(const xctx *x, literal_gate *g, size_t lo,
+                                size_t hi);
+
 static bool range_literals(const xctx *x, literal_gate *g, size_t lo,
                            size_t hi) {
+  if (g->asked_hi && g->asked_lo == lo && g->asked_hi == hi)
+    return g->asked_known;
+  g->asked_known = range_literals_read(x, g, lo, hi);
+  g->asked_lo = lo;
+  g->asked_hi = hi;
+  return g->asked_known;
+}
+
+static bool range_literals_read(const xctx *x, literal_gate *g, size_t lo,
+                                size_t hi) {
   memset(g->range, 0, g->nbits * sizeof *g->range);
   if (!g->worded) return range_words_literals(x, g, lo, hi);
   g->lo = lo;
@@ -945,7 +1042,6 @@ static bool range_literals(const xctx *x, literal_gate *g, size_t lo,
     for (size_t b = 0; b < g->nbits; b++)
       g->range[b] |= g->holds[w * g->nbits + b];
   }
-  maybe_read(g);
   return true;
 }
 
@@ -995,7 +1091,6 @@ static bool range_words_literals(const xctx *x, literal_gate *g, size_t lo,
   free(at);
   free(len);
   free(holds);
-  if (ok) maybe_read(g);
   return ok;
 }
 
@@ -1584,7 +1679,7 @@ static void judge(judging *j, size_t i) {
  * them until nothing changes would, without a pass over all per link of a
  * chain of titles ("A + B + C + Sở X").  False when out of memory. */
 static bool accept_standalone(xctx *x, const cell_ctx *cc, cand_list *l,
-                              size_t start, size_t end) {
+                              size_t start, size_t end, bool *names_read) {
   size_t first = 0; /* most lists hold no standalone title: nothing to do */
   while (first < l->n && !l->items[first].standalone) first++;
   if (first == l->n) return true;
@@ -1607,6 +1702,7 @@ static bool accept_standalone(xctx *x, const cell_ctx *cc, cand_list *l,
       judge(&j, ix.by_end[k].i);
   }
   free(j.todo);
+  *names_read = j.names.first != NULL; /* find_line_names ran */
   line_names_free(&j.names);
   cand_index_free(&ix);
   return ok;
@@ -1651,7 +1747,6 @@ static void mentions(xctx *x, size_t start, size_t end, cand_list *l) {
     u->text_hits++;
     return;
   }
-  u->found++;
   if (!u->ungated && !u->gate &&
       !(u->gate = literal_gate_build(x, u, x->n <= GATE_TEXT_MAX))) {
     out_of_memory(x);
@@ -1661,6 +1756,7 @@ static void mentions(xctx *x, size_t start, size_t end, cand_list *l) {
       u->gate && !u->ungated && range_literals(x, u->gate, start, end)
           ? u->gate
           : NULL;
+  if (g) maybe_read(u->gate);
   if (!g) {
     for (size_t i = 0; i < u->n; i++) run_rule(x, g, u, i, start, end, l);
   } else { /* in rule order, those whose first clause the range holds */
@@ -1670,7 +1766,9 @@ static void mentions(xctx *x, size_t start, size_t end, cand_list *l) {
         if (range_may_hold(g, i)) run_rule(x, g, u, i, start, end, l);
       }
   }
-  if (l->failed || !accept_standalone(x, &u->cc, l, start, end)) {
+  bool names_read = false; /* then the answer is not kept by text */
+  if (l->failed ||
+      !accept_standalone(x, &u->cc, l, start, end, &names_read)) {
     l->n = 0;
     out_of_memory(x);
     return;
@@ -1705,7 +1803,8 @@ static void mentions(xctx *x, size_t start, size_t end, cand_list *l) {
   l->n = n;
   if (!l->failed && !(x->f && x->f->failed) && !u->ungated) {
     answer_keep(&u->said, start, end, l);
-    if (keyed) text_answer_keep(&u->by_text, x->n, &key, start, l);
+    if (keyed && !names_read)
+      text_answer_keep(&u->by_text, x->n, &key, start, l);
   }
 }
 

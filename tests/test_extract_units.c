@@ -1374,6 +1374,46 @@ START_TEST(corpus_gate_finds_what_a_search_finds) {
 }
 END_TEST
 
+/* The gate answers the range it read last without reading it again
+ * (units_may_start asks of a place and its line's end, and clause_units
+ * then of the same): asked in that order at the first words of each line,
+ * from the third back (each range holding the last), each range gives
+ * what a search of every rule over it gives. */
+START_TEST(range_asked_again_gives_what_a_search_finds) {
+  ck_assert_uint_lt((size_t)_i, ncorpus);
+  const char *path = corpus[_i];
+  size_t len;
+  char *src = harness_read(path, &len);
+  ck_assert_ptr_nonnull(src);
+  doc g, u;
+  doc_open(&g, src, len, "commune");
+  doc_open(&u, src, len, "commune");
+  ck_assert(units_set_ungated(&u.x, true));
+  size_t opened = 0;
+  for (size_t ls = 0; ls < g.x.n;) {
+    const char *nl = memchr(g.x.s + ls, '\n', g.x.n - ls);
+    size_t le = nl ? (size_t)(nl - g.x.s) : g.x.n;
+    size_t k = ls, at[3], n = 0;
+    while (k < le && g.x.s[k] == ' ') k++;
+    for (; n < 3 && k < le; n++) {
+      at[n] = k;
+      while (k < le && g.x.s[k] != ' ') k++;
+      while (k < le && g.x.s[k] == ' ') k++;
+    }
+    while (n-- > 0) { /* from the third word back: ranges that grow */
+      opened += units_may_start(&g.x, at[n], le);
+      same_in_range(&g, &u, at[n], le, path);
+    }
+    ls = le + 1;
+  }
+  ck_assert_uint_gt(opened, 0);
+  ck_assert(!g.x.f->failed && !u.x.f->failed);
+  doc_close(&g);
+  doc_close(&u);
+  free(src);
+}
+END_TEST
+
 /* The search the gate is checked against is the search: a range with a
  * unit gives it ungated too, and the ungated search keeps no answer. */
 START_TEST(ungated_search_finds_units) {
@@ -1389,6 +1429,34 @@ START_TEST(ungated_search_finds_units) {
   }
   ck_assert_uint_eq(units_text_hits(&d.x), 0);
   doc_close(&d);
+}
+END_TEST
+
+/* Whether each unit rule's mention lies inside its match is read from its
+ * pattern once and kept in the rule (rule.mention_inside): every later
+ * document reads the kept answer, and units_may_start still says no
+ * where a line opens with work (it could not, were the mentions' starts
+ * not known) and yes where it opens with a unit. */
+START_TEST(kept_mention_starts_serve_every_document) {
+  const char *in = "Triển khai thực hiện kế hoạch\nUBND xã chủ trì\n";
+  size_t second = strlen("Triển khai thực hiện kế hoạch\n");
+  rule_list unit = rules_select(rules, "unit.", NULL);
+  ck_assert_uint_gt(unit.n, 10);
+  for (int pass = 0; pass < 3; pass++) {
+    doc d;
+    doc_open(&d, in, strlen(in), "commune");
+    ck_assert(!units_may_start(&d.x, 0, second - 1));
+    ck_assert(units_may_start(&d.x, second, d.x.n - 1));
+    ck_assert(!d.x.f->failed);
+    doc_close(&d);
+    size_t kept = 0; /* those of the level's rules: read, each inside */
+    for (size_t i = 0; i < unit.n; i++) {
+      unsigned v = atomic_load(&((rule *)unit.items[i])->mention_inside);
+      ck_assert_uint_ne(v, 1);
+      kept += v == 2;
+    }
+    ck_assert_uint_gt(kept, 10);
+  }
 }
 END_TEST
 
@@ -1488,6 +1556,116 @@ START_TEST(words_found_through_distinct_words_are_those_of_the_text) {
 }
 END_TEST
 
+/* A cell's answer is kept by its text and the two characters before it
+ * (all the unit and cell rules read back: \b): the same cell after
+ * another cell, in another row, is answered by text, the same as a
+ * search of every rule over it; after a letter ("UBND" then no word of
+ * its own) or a blank instead of the line break, it is found anew. */
+START_TEST(cells_after_other_cells_are_answered_by_text) {
+  static const char *const rows[][2] = {
+      {"Sở Tư pháp", "UBND xã"},       {"Sở Nội vụ", "UBND xã"},
+      {"Văn phòng UBND xã", "UBND xã"}, {"Phòng Văn hóa - Xã hội", "UBND xã"},
+      {"Sở Tư pháp", "Tư pháp"},        {"Công an xã", "Tư pháp"},
+  };
+  size_t nrows = sizeof rows / sizeof *rows;
+  char in[4096], *p = in;
+  size_t at[3 * sizeof rows / sizeof *rows][2], nat = 0;
+  for (size_t i = 0; i < 3 * nrows; i++) {
+    const char *lead = rows[i % nrows][0], *cell = rows[i % nrows][1];
+    p += sprintf(p, "%zu\n|\n%s\n|\n", i, lead);
+    at[nat][0] = (size_t)(p - in);
+    p = stpcpy(p, cell);
+    at[nat++][1] = (size_t)(p - in);
+    p = stpcpy(p, "\n|\n");
+  }
+  /* the same texts after a letter and after a blank */
+  size_t glued = (size_t)(p - in);
+  p = stpcpy(p, "aUBND xã\n| Tư pháp\n");
+  doc g, u;
+  doc_open(&g, in, (size_t)(p - in), "commune");
+  doc_open(&u, in, (size_t)(p - in), "commune");
+  ck_assert(units_set_ungated(&u.x, true));
+  ck_assert_uint_eq(g.x.n, (size_t)(p - in)); /* canonical as written */
+  for (size_t i = 0; i < nat; i++)
+    ck_assert_uint_eq(find_range(&g, at[i][0], at[i][1]), 1);
+  /* each of the two texts is searched once, then given */
+  ck_assert_uint_eq(units_text_hits(&g.x), nat - 2);
+  for (size_t i = 0; i < nat; i++)
+    same_in_range(&g, &u, at[i][0], at[i][1], "cells");
+  size_t hits = units_text_hits(&g.x);
+  size_t ubnd = glued + 1, tp = glued + strlen("aUBND xã\n| ");
+  same_in_range(&g, &u, ubnd, ubnd + strlen("UBND xã"), "glued");
+  ck_assert_uint_eq(find_range(&g, ubnd, ubnd + strlen("UBND xã")), 0);
+  same_in_range(&g, &u, tp, tp + strlen("Tư pháp"), "after a blank");
+  ck_assert_uint_eq(units_text_hits(&g.x), hits);
+  doc_close(&g);
+  doc_close(&u);
+}
+END_TEST
+
+/* A title that no cell edge lets in is asked whether a name runs into it
+ * (inside_name): the names' grammar reads further back than two
+ * characters, so such an answer is not kept by text, however often the
+ * cell comes. */
+START_TEST(cells_read_by_the_names_grammar_are_found_anew) {
+  const char *cell = "kèm theo Tư pháp";
+  char in[1024], *p = in;
+  size_t at[6];
+  for (size_t i = 0; i < 6; i++) {
+    p += sprintf(p, "%zu\n|\nSở Nội vụ\n|\n", i);
+    at[i] = (size_t)(p - in);
+    p = stpcpy(p, cell);
+    p = stpcpy(p, "\n|\n");
+  }
+  doc g, u;
+  doc_open(&g, in, (size_t)(p - in), "commune");
+  doc_open(&u, in, (size_t)(p - in), "commune");
+  ck_assert(units_set_ungated(&u.x, true));
+  ck_assert_uint_eq(g.x.n, (size_t)(p - in));
+  for (size_t i = 0; i < 6; i++) {
+    same_in_range(&g, &u, at[i], at[i] + strlen(cell), "names read");
+    ck_assert_uint_eq(find_range(&g, at[i], at[i] + strlen(cell)), 1);
+    ck_assert_str_eq(found[0].key, "tu_phap");
+  }
+  ck_assert_uint_eq(units_text_hits(&g.x), 0);
+  doc_close(&g);
+  doc_close(&u);
+}
+END_TEST
+
+/* Over each corpus plan, every line asked as a cell (and again without
+ * its first word) gives, answered by text or not, what a search of every
+ * rule over it gives; the plans' repeated lines are answered by text. */
+START_TEST(corpus_cells_answered_by_text_are_searched_alike) {
+  size_t hits = 0;
+  for (size_t i = 0; i < ncorpus; i++) {
+    size_t len;
+    char *src = harness_read(corpus[i], &len);
+    ck_assert_ptr_nonnull(src);
+    doc g, u;
+    doc_open(&g, src, len, "commune");
+    doc_open(&u, src, len, "commune");
+    ck_assert(units_set_ungated(&u.x, true));
+    for (size_t ls = 0; ls < g.x.n;) {
+      const char *nl = memchr(g.x.s + ls, '\n', g.x.n - ls);
+      size_t le = nl ? (size_t)(nl - g.x.s) : g.x.n, k = ls;
+      same_in_range(&g, &u, ls, le, corpus[i]);
+      while (k < le && g.x.s[k] != ' ') k++;
+      while (k < le && g.x.s[k] == ' ') k++;
+      if (k > ls && k < le) same_in_range(&g, &u, k, le, corpus[i]);
+      ls = le + 1;
+    }
+    ck_assert(!g.x.f->failed && !u.x.f->failed);
+    ck_assert_uint_eq(units_text_hits(&u.x), 0);
+    hits += units_text_hits(&g.x);
+    doc_close(&g);
+    doc_close(&u);
+    free(src);
+  }
+  ck_assert_uint_gt(hits, ncorpus);
+}
+END_TEST
+
 int main(void) {
   collect_forms();
   ncorpus = harness_corpus(&corpus);
@@ -1538,6 +1716,12 @@ int main(void) {
   tcase_set_timeout(tgate, 300);
   tcase_add_unchecked_fixture(tgate, load_rules, free_rules);
   tcase_add_test(tgate, ungated_search_finds_units);
+  tcase_add_test(tgate, kept_mention_starts_serve_every_document);
+  tcase_add_test(tgate, cells_after_other_cells_are_answered_by_text);
+  tcase_add_test(tgate, cells_read_by_the_names_grammar_are_found_anew);
+  tcase_add_test(tgate, corpus_cells_answered_by_text_are_searched_alike);
+  tcase_add_loop_test(tgate, range_asked_again_gives_what_a_search_finds, 0,
+                      (int)(ncorpus ? ncorpus : 1));
   tcase_add_loop_test(tgate, corpus_gate_finds_what_a_search_finds, 0,
                       (int)(nall_plans ? nall_plans : 1));
   suite_add_tcase(s, tgate);
