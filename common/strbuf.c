@@ -106,19 +106,20 @@ void strbuf_addf(strbuf *sb, const char *fmt, ...) {
   va_end(ap);
 }
 
+const char cchc_digit_pairs[201] = "00010203040506070809"
+                                  "10111213141516171819"
+                                  "20212223242526272829"
+                                  "30313233343536373839"
+                                  "40414243444546474849"
+                                  "50515253545556575859"
+                                  "60616263646566676869"
+                                  "70717273747576777879"
+                                  "80818283848586878889"
+                                  "90919293949596979899";
+
 /* Written from the last digit back, two at a time: a document prints
  * tens of thousands of integers (every span's two offsets). */
 size_t cchc_integer_text(long long v, char buf[CCHC_INTEGER_MAX]) {
-  static const char pairs[] = "00010203040506070809"
-                              "10111213141516171819"
-                              "20212223242526272829"
-                              "30313233343536373839"
-                              "40414243444546474849"
-                              "50515253545556575859"
-                              "60616263646566676869"
-                              "70717273747576777879"
-                              "80818283848586878889"
-                              "90919293949596979899";
   char digits[CCHC_INTEGER_MAX];
   unsigned long long u = v < 0 ? 0ULL - (unsigned long long)v
                                : (unsigned long long)v;
@@ -126,12 +127,12 @@ size_t cchc_integer_text(long long v, char buf[CCHC_INTEGER_MAX]) {
   while (u >= 100) {
     unsigned k = (unsigned)(u % 100) * 2;
     u /= 100;
-    *--p = pairs[k + 1];
-    *--p = pairs[k];
+    *--p = cchc_digit_pairs[k + 1];
+    *--p = cchc_digit_pairs[k];
   }
   if (u >= 10) {
-    *--p = pairs[u * 2 + 1];
-    *--p = pairs[u * 2];
+    *--p = cchc_digit_pairs[u * 2 + 1];
+    *--p = cchc_digit_pairs[u * 2];
   } else {
     *--p = (char)('0' + u);
   }

@@ -47,6 +47,9 @@ void strbuf_vaddf(strbuf *sb, const char *fmt, va_list ap);
  * A frame prints tens of thousands (offsets, ids): snprintf took longer
  * than the rest of printing one, and the JSON writer's table of printed
  * integers missed the cache at each offset, seen once per plan. */
+/* "00" "01" ... "99": the two digits of each number below 100, for the
+ * writers of integers (cchc_integer_text, the JSON writer's offsets). */
+extern const char cchc_digit_pairs[201];
 enum { CCHC_INTEGER_MAX = 20 }; /* "-9223372036854775808" */
 size_t cchc_integer_text(long long v, char buf[CCHC_INTEGER_MAX]);
 

@@ -295,27 +295,17 @@ static CCHC_INLINE void compact_done(writer *j, const char *end) {
  * whole (a copy of a constant size, no count of the digits first): p has
  * room for 16 bytes, and those past the digits are written over next. */
 static CCHC_INLINE size_t digits32(uint32_t u, char *p) {
-  static const char pairs[] = "00010203040506070809"
-                              "10111213141516171819"
-                              "20212223242526272829"
-                              "30313233343536373839"
-                              "40414243444546474849"
-                              "50515253545556575859"
-                              "60616263646566676869"
-                              "70717273747576777879"
-                              "80818283848586878889"
-                              "90919293949596979899";
   char block[32]; /* the digits end at block + 16 (10 at most) */
   char *q = block + 16;
   while (u >= 100) {
     unsigned k = u % 100 * 2;
     u /= 100;
-    *--q = pairs[k + 1];
-    *--q = pairs[k];
+    *--q = cchc_digit_pairs[k + 1];
+    *--q = cchc_digit_pairs[k];
   }
   if (u >= 10) {
-    *--q = pairs[u * 2 + 1];
-    *--q = pairs[u * 2];
+    *--q = cchc_digit_pairs[u * 2 + 1];
+    *--q = cchc_digit_pairs[u * 2];
   } else {
     *--q = (char)('0' + u);
   }

@@ -170,6 +170,24 @@ bool xmatch_at(xctx *x, const rule *r, const char *s, size_t n, size_t at) {
   return code_match(anchored, &r->anchored_jit, s, n, at, x->md, NULL) > 0;
 }
 
+uint64_t xtext_hash(const char *s, size_t n) {
+  const uint64_t mul = UINT64_C(0xFF51AFD7ED558CCD);
+  uint64_t h = (uint64_t)n * UINT64_C(0x9E3779B97F4A7C15), w;
+  size_t i = 0;
+  for (; i + 8 <= n; i += 8) {
+    memcpy(&w, s + i, 8);
+    h = (h ^ w) * mul;
+    h ^= h >> 32;
+  }
+  if (i < n) {
+    w = 0;
+    memcpy(&w, s + i, n - i);
+    h = (h ^ w) * mul;
+    h ^= h >> 32;
+  }
+  return h;
+}
+
 bool xstarts_with_word(const rule *r) {
   const rule_facts *f = &r->facts;
   for (size_t k = 0; k < f->nanchor; k++)

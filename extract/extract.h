@@ -160,6 +160,10 @@ bool xfirst_before(xctx *x, rule_list rules, size_t a, size_t b,
  * does, up to the limit only. */
 bool xmatch_until(xctx *x, const rule *r, const char *s, size_t n, size_t pos,
                   size_t limit);
+/* A hash of s[0, n) taken 8 bytes at a time, for the tables that keep
+ * answers by text (units' ranges, table cells): not for anything kept
+ * across documents or written out. */
+uint64_t xtext_hash(const char *s, size_t n);
 /* r's match in s[0..n) that starts at `at`, in x->md: by the pattern
  * compiled anchored and without PCRE2's start-up scans (rule.anchored,
  * rules.h, compiled at the first try), as a search from `at` would look

@@ -817,21 +817,6 @@ typedef struct cell_facts {
 } cell_facts;
 enum { CELL_FACTS = 1024 };
 
-/* A hash of s[0, n) taken 8 bytes at a time. */
-static uint64_t text_hash(const char *s, size_t n) {
-  const uint64_t mul = UINT64_C(0xFF51AFD7ED558CCD);
-  uint64_t h = (uint64_t)n * UINT64_C(0x9E3779B97F4A7C15), w;
-  size_t i = 0;
-  for (; i + 8 <= n; i += 8) {
-    memcpy(&w, s + i, 8);
-    h = (h ^ w) * mul;
-    h ^= h >> 32;
-  }
-  for (w = 0; i < n; i++) w = w << 8 | (unsigned char)s[i];
-  h = (h ^ w) * mul;
-  return h ^ h >> 32;
-}
-
 bool table_cell_facts_off = false;
 
 /* The facts of non-empty text [a, b): those kept for its bytes, else a
@@ -842,7 +827,7 @@ static cell_facts *facts_of(crawl *c, size_t a, size_t b) {
       (!c->facts && !(c->facts = calloc(CELL_FACTS, sizeof *c->facts))))
     return NULL;
   const char *s = c->x->s;
-  uint64_t h = text_hash(s + a, b - a);
+  uint64_t h = xtext_hash(s + a, b - a);
   cell_facts *f = &c->facts[(size_t)(h ^ h >> 29) & (CELL_FACTS - 1)];
   if (f->len == b - a && f->hash == h &&
       (f->at == a || !memcmp(s + f->at, s + a, b - a)))

@@ -221,26 +221,6 @@ typedef struct text_key {
   uint64_t hash;
 } text_key;
 
-/* A hash of s[0, n) taken 8 bytes at a time (a key is hashed at every
- * ask, hit or not). */
-static uint64_t text_hash(const char *s, size_t n) {
-  const uint64_t mul = UINT64_C(0xFF51AFD7ED558CCD);
-  uint64_t h = (uint64_t)n * UINT64_C(0x9E3779B97F4A7C15), w;
-  size_t i = 0;
-  for (; i + 8 <= n; i += 8) {
-    memcpy(&w, s + i, 8);
-    h = (h ^ w) * mul;
-    h ^= h >> 32;
-  }
-  if (i < n) {
-    w = 0;
-    memcpy(&w, s + i, n - i);
-    h = (h ^ w) * mul;
-    h ^= h >> 32;
-  }
-  return h;
-}
-
 static void text_answers_free(text_answers *a) {
   if (!a) return;
   for (size_t i = 0; i < a->nslots; i++) {
@@ -356,6 +336,20 @@ void units_free(xctx *x) {
   x->unit_rules = NULL;
 }
 
+/* The ']' that closes the class opening at p[0] == '[' (a ']' first in
+ * it, escapes and POSIX names [:...:] inside it are its text); NULL when
+ * the pattern ends first. */
+static const char *class_end(const char *p) {
+  const char *q = p + 1;
+  if (*q == '^') q++;
+  if (*q == ']') q++;
+  for (; *q && *q != ']'; q++)
+    if (*q == '\\' && q[1]) q++;
+    else if (q[0] == '[' && q[1] == ':' && strstr(q + 2, ":]"))
+      q = strstr(q + 2, ":]") + 1;
+  return *q ? q : NULL;
+}
+
 /* Does the group u of a pattern lie inside its match, so that a mention
  * starts where a match does or after: no \K, and no lookbehind around
  * "(?<u>"?  Read conservatively (quoting, comments): false when unsure. */
@@ -374,14 +368,7 @@ static bool mention_in_match(const char *p) {
     if (*q == '\\') {
       if (!*++q) break;
     } else if (*q == '[') { /* a class: its brackets are no groups */
-      q++;
-      if (*q == '^') q++;
-      if (*q == ']') q++;
-      for (; *q && *q != ']'; q++)
-        if (*q == '\\' && q[1]) q++;
-        else if (q[0] == '[' && q[1] == ':' && strstr(q + 2, ":]"))
-          q = strstr(q + 2, ":]") + 1;
-      if (!*q) return false;
+      if (!(q = class_end(q))) return false;
     } else if (*q == '(') {
       if (!strncmp(q, "(?<u>", 5) && open_behind) return false;
       if (depth == DEPTH) return false;
@@ -452,14 +439,7 @@ static size_t lookbehind_depth(const char *p) {
     if (*q == '\\') {
       if (!*++q) return SIZE_MAX;
     } else if (*q == '[') { /* a class: its brackets are no groups */
-      q++;
-      if (*q == '^') q++;
-      if (*q == ']') q++;
-      for (; *q && *q != ']'; q++)
-        if (*q == '\\' && q[1]) q++;
-        else if (q[0] == '[' && q[1] == ':' && strstr(q + 2, ":]"))
-          q = strstr(q + 2, ":]") + 1;
-      if (!*q) return SIZE_MAX;
+      if (!(q = class_end(q))) return SIZE_MAX;
     } else if (*q == '(') {
       if (q[1] == '?' && (q[2] == '&' || q[2] == 'R' || q[2] == '+' ||
                           (q[2] >= '0' && q[2] <= '9') ||
@@ -560,7 +540,7 @@ static bool text_key_of(const xctx *x, unit_rules *u, size_t start,
   }
   if (end - from > 2 * TEXT_ANSWER_MAX) return false;
   *k = (text_key){x->s + from, end - from, start - from, from == 0, 0};
-  k->hash = text_hash(k->text, k->len) ^ k->before ^
+  k->hash = xtext_hash(k->text, k->len) ^ k->before ^
             (uint64_t)k->at_zero << 63;
   return true;
 }
