@@ -299,6 +299,19 @@ cchc_frame *harness_process(const cchc_rules *rules, const char *src,
   return frame;
 }
 
+char *harness_process_json(const cchc_rules *rules, const char *src,
+                           size_t len) {
+  cchc_frame *f = harness_process(rules, src, len);
+  char *out = NULL;
+  size_t n = 0;
+  cchc_error err = {0};
+  ck_assert_msg(cchc_render(f, CCHC_FORMAT_JSON, 0, &out, &n, &err) ==
+                    CCHC_OK,
+                "render: %s", err.message);
+  cchc_frame_free(f);
+  return out;
+}
+
 const char *harness_rules_dir_with(const char *name, const char *content) {
   static char dir[4096];
   static int seq;

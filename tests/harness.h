@@ -97,6 +97,11 @@ void harness_free_rules(void);
 cchc_frame *harness_process(const cchc_rules *rules, const char *src,
                             size_t len);
 
+/* harness_process of `src`, its frame rendered as JSON (asserting
+ * success); the caller frees the text. */
+char *harness_process_json(const cchc_rules *rules, const char *src,
+                           size_t len);
+
 /* A fresh temporary rules directory holding a copy of the shipped rules
  * and taxonomy tables with the file `name` given `content` (replaced or
  * added), or removed when `content` is NULL.  Static storage, overwritten
