@@ -3605,110 +3605,317 @@ static size_t word_holding(const uint32_t *begin, size_t nwords, uint32_t o) {
   return lo;
 }
 
-/* rule_words_places over the distinct words of the text (w) instead of the
- * text: each word lies whole in one word of the text, so its places are
- * those it has in each distinct word, at each run of that word.  The
- * distinct words are walked one after another, a 0 byte (no word byte)
- * after each; a plan's distinct words are a tenth of its bytes. */
-static bool words_places_by_words(const rule_text *t, const rule_words *w,
-                                  const rule_literal *const *words,
-                                  size_t nwords, uint32_t **at,
-                                  size_t *count) {
+/* ---- the places of words in the distinct words, kept ---------------------- */
+
+/* What the walk of the distinct words (words_places_by_words) found in
+ * each word for a list of words, kept for the next texts: the words of
+ * plans repeat (a plan meets a few hundred it has not met), and walking
+ * them cost more than looking each up.  Kept by the list's texts and
+ * cases, not its addresses (a rule set freed and another loaded may
+ * reuse them): the places are a function of those and of each word's
+ * bytes alone.  At most WALK_WORDS_KEPT words in WALK_LISTS lists, so
+ * that memory stays flat over any batch (a word past them is walked, as
+ * every word was); one lock for all, taken twice per text. */
+enum {
+  WALK_LISTS = 4,
+  WALK_WORDS_KEPT = 1 << 16,
+  WALK_SLOTS = 2 * WALK_WORDS_KEPT,
+  WALK_PAIRS_KEPT = 1 << 20
+};
+
+/* A word kept: its bytes, bytes[at, at + len), and its places,
+ * pairs[first, first + n) (walk_pair). */
+typedef struct walk_word {
+  uint64_t hash;
+  uint32_t at, len, first, n;
+} walk_word;
+
+typedef struct walk_memo {
+  char **texts; /* the list's words, in order, and their cases */
+  bool *caseless;
+  bool *told; /* has forms the walk looks for (word_forms) */
+  size_t nlits;
+  char *bytes;
+  size_t nbytes, cap_bytes;
+  walk_word *words;
+  size_t nwords, cap_words;
+  uint32_t *pairs;
+  size_t npairs, cap_pairs;
+  uint32_t *slots; /* index + 1 by hash, 0 empty */
+} walk_memo;
+
+static pthread_mutex_t walk_lock = PTHREAD_MUTEX_INITIALIZER;
+static walk_memo walk_memos[WALK_LISTS];
+static size_t nwalk_memos;
+
+/* A place of the list's word k at byte `off` of a distinct word (off <
+ * RULE_LONGEST_WORD), in 32 bits. */
+static uint32_t walk_pair(size_t k, size_t off) {
+  return (uint32_t)(k << 16 | off);
+}
+
+/* The memo of the list words[0, nwords), made when new; NULL when there
+ * is no room (or memory), or the list is too long for walk_pair.  Under
+ * walk_lock. */
+static walk_memo *walk_memo_for(const rule_literal *const *words,
+                                size_t nwords) {
+  if (!nwords || nwords > UINT16_MAX) return NULL;
+  for (size_t i = 0; i < nwalk_memos; i++) {
+    walk_memo *m = &walk_memos[i];
+    size_t k = 0;
+    if (m->nlits == nwords)
+      while (k < nwords && m->caseless[k] == words[k]->caseless &&
+             !strcmp(m->texts[k], words[k]->text))
+        k++;
+    if (k == nwords) return m;
+  }
+  if (nwalk_memos == WALK_LISTS) return NULL;
+  walk_memo *m = &walk_memos[nwalk_memos];
+  *m = (walk_memo){.nlits = nwords};
+  m->texts = calloc(nwords, sizeof *m->texts);
+  m->caseless = malloc(nwords * sizeof *m->caseless);
+  m->told = malloc(nwords * sizeof *m->told);
+  m->slots = calloc(WALK_SLOTS, sizeof *m->slots);
+  bool ok = m->texts && m->caseless && m->told && m->slots;
+  xword_form forms[XWORD_VARIANTS];
+  for (size_t k = 0; ok && k < nwords; k++) {
+    ok = (m->texts[k] = strdup(words[k]->text)) != NULL;
+    m->caseless[k] = words[k]->caseless;
+    m->told[k] = word_forms_kept(words[k], forms) > 0;
+  }
+  if (ok) return &walk_memos[nwalk_memos++];
+  for (size_t k = 0; m->texts && k < nwords; k++) free(m->texts[k]);
+  free(m->texts);
+  free(m->caseless);
+  free(m->told);
+  free(m->slots);
+  *m = (walk_memo){0};
+  return NULL;
+}
+
+/* The slot of the word w[0, n) of hash h: the one holding it, or the
+ * empty one where it goes. */
+static uint32_t *walk_slot(const walk_memo *m, const char *w, size_t n,
+                           uint64_t h) {
+  for (size_t k = (size_t)(h ^ h >> 32) & (WALK_SLOTS - 1);;
+       k = (k + 1) & (WALK_SLOTS - 1)) {
+    uint32_t i = m->slots[k];
+    if (!i) return &m->slots[k];
+    const walk_word *kw = &m->words[i - 1];
+    if (kw->hash == h && kw->len == n && !memcmp(m->bytes + kw->at, w, n))
+      return &m->slots[k];
+  }
+}
+
+/* Keep the places pairs[0, np) of word w[0, n) of hash h; false when it
+ * cannot be kept (no room, no memory: it is walked when met again). */
+static bool walk_keep(walk_memo *m, const char *w, size_t n, uint64_t h,
+                      const uint32_t *pairs, size_t np) {
+  if (m->nwords == WALK_WORDS_KEPT || m->npairs + np > WALK_PAIRS_KEPT)
+    return false;
+  uint32_t *slot = walk_slot(m, w, n, h);
+  if (*slot) return true; /* another thread kept it */
+  void *grown;
+  if (m->nwords == m->cap_words) {
+    if (!(grown = cchc_grow(m->words, &m->cap_words, m->nwords,
+                            sizeof *m->words)))
+      return false;
+    m->words = grown;
+  }
+  if (m->nbytes + n > m->cap_bytes) {
+    if (!(grown = cchc_grow(m->bytes, &m->cap_bytes, m->nbytes + n, 1)))
+      return false;
+    m->bytes = grown;
+  }
+  if (m->npairs + np > m->cap_pairs) {
+    if (!(grown = cchc_grow(m->pairs, &m->cap_pairs, m->npairs + np,
+                            sizeof *m->pairs)))
+      return false;
+    m->pairs = grown;
+  }
+  memcpy(m->bytes + m->nbytes, w, n);
+  if (np) memcpy(m->pairs + m->npairs, pairs, np * sizeof *pairs);
+  m->words[m->nwords] = (walk_word){h, (uint32_t)m->nbytes, (uint32_t)n,
+                                    (uint32_t)m->npairs, (uint32_t)np};
+  m->nbytes += n;
+  m->npairs += np;
+  *slot = (uint32_t)++m->nwords;
+  return true;
+}
+
+/* A growing array of pairs (walk_pair). */
+typedef struct pair_list {
+  uint32_t *v;
+  size_t n, cap;
+} pair_list;
+
+static bool pairs_add(pair_list *p, const uint32_t *v, size_t n) {
+  if (p->n + n > p->cap) {
+    void *grown = cchc_grow(p->v, &p->cap, p->n + n, sizeof *p->v);
+    if (!grown) return false;
+    p->v = grown;
+  }
+  if (n) memcpy(p->v + p->n, v, n * sizeof *v);
+  p->n += n;
+  return true;
+}
+
+/* The places of words[0, nwords) in the distinct words of w listed in
+ * miss[0, nmiss), walked (rule_words_places) one after another, a 0 byte
+ * (no word byte) after each: into *lp, each word's after the last
+ * (first[d], n[d]), in the list's order then the word's.  False without
+ * memory. */
+static bool words_walk(const rule_text *t, const rule_words *w,
+                       const rule_literal *const *words, size_t nwords,
+                       const size_t *miss, size_t nmiss, pair_list *lp,
+                       uint32_t *first, uint32_t *n) {
   size_t total = 0;
-  for (size_t d = 0; d < w->nwords; d++) total += w->len[d] + 1;
+  for (size_t j = 0; j < nmiss; j++) total += w->len[miss[j]] + 1;
   char *buf = malloc(total ? total : 1);
-  uint32_t *begin = malloc((w->nwords + 1) * sizeof *begin);
+  uint32_t *begin = malloc((nmiss + 1) * sizeof *begin);
   uint32_t **in = calloc(nwords ? nwords : 1, sizeof *in);
   size_t *nin = malloc((nwords ? nwords : 1) * sizeof *nin);
-  size_t *cap = calloc(nwords ? nwords : 1, sizeof *cap);
-  /* the places in the distinct words, by word: (literal, offset) pairs,
-   * word d's from first[d] on */
-  size_t *first = calloc(w->nwords + 3, sizeof *first);
-  uint32_t *pair_lit = NULL, *pair_off = NULL;
-  unsigned char *holds = NULL; /* does word d - 1 hold a place */
-  bool ok = buf && begin && in && nin && cap && first && total <= UINT32_MAX;
-  for (size_t k = 0; k < nwords; k++) at[k] = NULL, count[k] = SIZE_MAX;
+  size_t *fill = calloc(nmiss + 1, sizeof *fill);
+  bool ok = buf && begin && in && nin && fill && total <= UINT32_MAX;
   if (ok) {
     size_t o = 0;
-    for (size_t d = 0; d < w->nwords; d++) {
-      begin[d] = (uint32_t)o;
-      memcpy(buf + o, t->s + w->at[d], w->len[d]);
-      o += w->len[d];
+    for (size_t j = 0; j < nmiss; j++) {
+      begin[j] = (uint32_t)o;
+      memcpy(buf + o, t->s + w->at[miss[j]], w->len[miss[j]]);
+      o += w->len[miss[j]];
       buf[o++] = 0;
     }
-    begin[w->nwords] = (uint32_t)o;
+    begin[nmiss] = (uint32_t)o;
     ok = rule_words_places(buf, total, words, nwords, in, nin);
   }
-  size_t npairs = 0;
+  /* each missed word's pairs from first[d]: counted, then placed */
+  size_t base = lp->n, npairs = 0;
+  for (size_t j = 0; j < nmiss; j++) n[miss[j]] = 0;
   for (size_t k = 0; ok && k < nwords; k++) {
     if (nin[k] == SIZE_MAX) continue;
     npairs += nin[k];
     for (size_t p = 0; p < nin[k]; p++)
-      first[word_holding(begin, w->nwords, in[k][p]) + 1]++;
+      n[miss[word_holding(begin, nmiss, in[k][p])]]++;
+  }
+  if (ok && lp->n + npairs > lp->cap) {
+    void *grown = cchc_grow(lp->v, &lp->cap, lp->n + npairs, sizeof *lp->v);
+    if ((ok = grown != NULL)) lp->v = grown;
   }
   if (ok) {
-    for (size_t d = 0; d < w->nwords; d++) first[d + 1] += first[d];
-    pair_lit = malloc((npairs ? npairs : 1) * sizeof *pair_lit);
-    pair_off = malloc((npairs ? npairs : 1) * sizeof *pair_off);
-    ok = pair_lit && pair_off;
-  }
-  if (ok) {
-    /* each word's pairs in literal order, each literal's in order: first[d]
-     * moves to the end of word d's, and back */
+    for (size_t j = 0, at = base; j < nmiss; j++) {
+      first[miss[j]] = (uint32_t)at;
+      at += n[miss[j]];
+    }
     for (size_t k = 0; k < nwords; k++) {
       if (nin[k] == SIZE_MAX) continue;
-      count[k] = 0;
       for (size_t p = 0; p < nin[k]; p++) {
-        size_t d = word_holding(begin, w->nwords, in[k][p]);
-        pair_lit[first[d]] = (uint32_t)k;
-        pair_off[first[d]++] = in[k][p] - begin[d];
+        size_t j = word_holding(begin, nmiss, in[k][p]);
+        lp->v[first[miss[j]] + fill[j]++] = walk_pair(k, in[k][p] - begin[j]);
       }
     }
-    /* first[d + 1], first[d + 2]: where word d's pairs start and end;
-     * first[0], first[1]: those of a run too long (RULE_NO_WORD + 1 is
-     * 0), none */
-    for (size_t d = w->nwords + 1; d > 1; d--) first[d] = first[d - 2];
-    first[0] = first[1] = 0;
-    /* the places in the text, in text order: most runs' words hold no
-     * word looked for, told by a byte of each word (one load a run: the
-     * walk passes every run of the text) */
-    if ((holds = malloc(w->nwords + 1)))
-      for (size_t d1 = 0; d1 <= w->nwords; d1++)
-        holds[d1] = first[d1] != first[d1 + 1];
-    ok = holds != NULL;
-    const uint32_t *run_word = w->run_word;
-    for (size_t r = 0; ok && r < w->nruns; r++) {
-      uint32_t d1 = run_word[r] + 1; /* (unsigned: wraps) */
-      if (!holds[d1]) continue;
-      for (size_t p = first[d1]; ok && p < first[d1 + 1]; p++) {
-        size_t k = pair_lit[p];
-        void *grown = count[k] < cap[k]
-                          ? at[k]
-                          : cchc_grow(at[k], &cap[k], count[k], sizeof *at[k]);
-        if (!(ok = grown != NULL)) break;
-        at[k] = grown;
-        at[k][count[k]++] = w->run_at[r] + pair_off[p];
-      }
-    }
+    lp->n += npairs;
   }
-  for (size_t k = 0; ok && k < nwords; k++)
-    if (at[k]) at[k] = cchc_shrink(at[k], &cap[k], count[k], sizeof *at[k]);
   for (size_t k = 0; in && k < nwords; k++) free(in[k]);
-  if (!ok)
-    for (size_t k = 0; k < nwords; k++) {
-      free(at[k]);
-      at[k] = NULL;
-      count[k] = SIZE_MAX;
-    }
   free(buf);
   free(begin);
   free(in);
   free(nin);
-  free(cap);
+  free(fill);
+  return ok;
+}
+
+/* rule_words_places over the distinct words of the text (w) instead of the
+ * text: each word lies whole in one word of the text, so its places are
+ * those it has in each distinct word, at each run of that word.  The
+ * places in a distinct word are kept (walk_memo) for the list
+ * words[0, nwords); those of the words met first are walked
+ * (words_walk).  Literal k of the list goes to at[want[k]] and
+ * count[want[k]] (of m), or nowhere when want[k] is SIZE_MAX. */
+static bool words_places_by_words(const rule_text *t, const rule_words *w,
+                                  const rule_literal *const *words,
+                                  size_t nwords, const size_t *want,
+                                  size_t m, uint32_t **at, size_t *count) {
+  size_t nd = w->nwords;
+  uint32_t *first = malloc((nd + 1) * sizeof *first);
+  /* n[d] = n1[d + 1]: word d's places; n1[0] those of a run too long
+   * (RULE_NO_WORD + 1 wraps to 0), none */
+  uint32_t *n1 = malloc((nd + 1) * sizeof *n1), *n = n1 + 1;
+  size_t *miss = malloc((nd + 1) * sizeof *miss), nmiss = 0;
+  size_t *cap = calloc(m ? m : 1, sizeof *cap);
+  const uint64_t *hash = rule_text_word_hashes(t);
+  pair_list lp = {0};
+  bool ok = first && n1 && miss && cap;
+  if (n1) n1[0] = 0;
+  for (size_t j = 0; j < m; j++) at[j] = NULL, count[j] = SIZE_MAX;
+  walk_memo *memo = NULL;
+  if (ok) {
+    pthread_mutex_lock(&walk_lock);
+    memo = hash ? walk_memo_for(words, nwords) : NULL;
+    /* the words the walk can tell (rule_words_places: count[k] SIZE_MAX
+     * for the others) */
+    xword_form forms[XWORD_VARIANTS];
+    for (size_t k = 0; k < nwords; k++)
+      if (want[k] != SIZE_MAX &&
+          (memo ? memo->told[k] : word_forms_kept(words[k], forms) > 0))
+        count[want[k]] = 0;
+    for (size_t d = 0; ok && d < nd; d++) {
+      uint32_t i = memo ? *walk_slot(memo, t->s + w->at[d], w->len[d],
+                                     hash[d])
+                        : 0;
+      if (!i) {
+        miss[nmiss++] = d;
+        continue;
+      }
+      const walk_word *kw = &memo->words[i - 1];
+      first[d] = (uint32_t)lp.n;
+      n[d] = kw->n;
+      ok = pairs_add(&lp, memo->pairs + kw->first, kw->n);
+    }
+    pthread_mutex_unlock(&walk_lock);
+  }
+  ok = ok && (!nmiss || words_walk(t, w, words, nwords, miss, nmiss, &lp,
+                                   first, n));
+  if (ok && memo && nmiss) {
+    pthread_mutex_lock(&walk_lock);
+    for (size_t j = 0; j < nmiss; j++) {
+      size_t d = miss[j];
+      if (!walk_keep(memo, t->s + w->at[d], w->len[d], hash[d],
+                     lp.v + first[d], n[d]))
+        break;
+    }
+    pthread_mutex_unlock(&walk_lock);
+  }
+  /* the places in the text, in text order: most runs' words hold no word
+   * looked for (n 0) */
+  const uint32_t *run_word = w->run_word;
+  for (size_t r = 0, nruns = ok ? w->nruns : 0; r < nruns; r++) {
+    uint32_t d1 = run_word[r] + 1u; /* (unsigned: wraps) */
+    if (!n1[d1]) continue;
+    for (size_t p = first[d1 - 1], e = p + n1[d1]; p < e; p++) {
+      size_t j = want[lp.v[p] >> 16];
+      if (j == SIZE_MAX) continue;
+      void *grown = count[j] < cap[j]
+                        ? at[j]
+                        : cchc_grow(at[j], &cap[j], count[j], sizeof *at[j]);
+      if (!(ok = grown != NULL)) goto walked;
+      at[j] = grown;
+      at[j][count[j]++] = w->run_at[r] + (lp.v[p] & 0xFFFF);
+    }
+  }
+walked:
+  for (size_t j = 0; ok && j < m; j++)
+    if (at[j]) at[j] = cchc_shrink(at[j], &cap[j], count[j], sizeof *at[j]);
+  if (!ok)
+    for (size_t j = 0; j < m; j++) {
+      free(at[j]);
+      at[j] = NULL;
+      count[j] = SIZE_MAX;
+    }
   free(first);
-  free(pair_lit);
-  free(pair_off);
-  free(holds);
+  free(n1);
+  free(miss);
+  free(cap);
+  free(lp.v);
   return ok;
 }
 
@@ -3718,28 +3925,32 @@ bool rule_text_find_words(const rule_text *t,
       nwords && words[0]->set ? literal_cache_for(t, words[0]->set) : NULL;
   if (!c || t->n > UINT32_MAX) return nwords == 0;
   /* the words not yet found to the end of the text (nor left to the
-   * searches as dense) */
+   * searches as dense): words[k] is walk[want[k]] */
   const rule_literal **walk = malloc(nwords * sizeof *walk);
+  size_t *want = malloc(nwords * sizeof *want);
   uint32_t **at = malloc(nwords * sizeof *at);
   size_t *count = malloc(nwords * sizeof *count), m = 0;
-  bool ok = walk && at && count;
+  bool ok = walk && want && at && count;
   bool in_words = true; /* every place of every word inside a word */
   for (size_t k = 0; ok && k < nwords; k++) {
     const rule_literal *l = words[k];
+    want[k] = SIZE_MAX;
     if (l->set != c->set || l->id >= c->nhits) continue;
     const literal_places *p = &literal_known_of(c, l->id)->places;
     if (p->dense || p->done >= t->n) continue;
     size_t j = 0;
     while (j < m && walk[j] != l) j++;
     if (j == m) {
+      want[k] = m;
       walk[m++] = l;
       in_words = in_words && rule_literal_in_words(l);
     }
   }
-  /* by the text's words when they are known whole (none too long) */
+  /* by the text's words when they are known whole (none too long); the
+   * whole list asked for, which the next texts ask for too (walk_memo) */
   const rule_words *w = ok && m && in_words ? rule_text_words(t) : NULL;
   if (w && !w->too_long)
-    ok = words_places_by_words(t, w, walk, m, at, count);
+    ok = words_places_by_words(t, w, words, nwords, want, m, at, count);
   else
     ok = ok && rule_words_places(t->s, t->n, walk, m, at, count);
   for (size_t k = 0; ok && k < m; k++) {
@@ -3752,6 +3963,7 @@ bool rule_text_find_words(const rule_text *t,
         .at = at[k], .n = count[k], .cap = count[k], .done = t->n};
   }
   free(walk);
+  free(want);
   free(at);
   free(count);
   return ok;

@@ -1420,6 +1420,75 @@ START_TEST(word_places_as_the_patterns_find_them) {
 }
 END_TEST
 
+/* The places of words found through the distinct words of a text are
+ * those a walk of the whole text finds, for texts after the first too,
+ * whose words' places are mostly those kept from the texts before (for
+ * the list asked with: rule_text_find_words): texts that share words at
+ * other places and have words of their own, the same words listed in
+ * another order (kept apart: a place names its word by its rank), and a
+ * word a search already found to the end of the text (not walked). */
+START_TEST(word_places_kept_from_the_texts_before) {
+  enum { WORDS = 64 };
+  const rule_literal *list[WORDS], *reversed[WORDS];
+  size_t nwords = 0;
+  rule_list rs = rules_select(rules, "deadline.", NULL);
+  for (size_t i = 0; i < rs.n; i++)
+    for (size_t k = 0; k < rs.items[i]->facts.nanchor; k++) {
+      const rule_literal *l = rs.items[i]->facts.anchor[k];
+      bool words_only = rule_literal_in_words(l);
+      for (size_t j = 0; words_only && j < nwords; j++)
+        words_only = list[j] != l;
+      if (words_only && nwords < WORDS) list[nwords++] = l;
+    }
+  ck_assert_uint_gt(nwords, 8);
+  for (size_t k = 0; k < nwords; k++) reversed[k] = list[nwords - 1 - k];
+  static const char *const lines[] = {
+      "%d. Từ ngày %d/3 đến TRONG tháng %d, định kỳ hằng năm THỜI gian\n",
+      "tiến độ %d: trước ngàyngày %d, Định kỳ hàng quý %d mỗi năm từtừ\n",
+      "%d chậm nhất là vào ngày %d Thường xuyên, kiểm tra rà soát %d\n",
+  };
+  size_t found = 0;
+  for (int round = 0; round < 2; round++)
+    for (size_t i = 0; i < 3; i++)
+      for (int order = 0; order < 2; order++) {
+        const rule_literal *const *words = order ? reversed : list;
+        char *s = NULL;
+        size_t n = 0;
+        FILE *f = open_memstream(&s, &n);
+        ck_assert_ptr_nonnull(f);
+        for (int j = 0; j < 40; j++)
+          fprintf(f, lines[(i + (size_t)j) % 3], j * 7 + (int)i,
+                  j % 28 + 1, j % 12 + 1);
+        fprintf(f, "chữ%zu riêng%d của văn bản %zu\n", i, round, i);
+        fclose(f);
+        rule_text t;
+        cchc_error err = {0};
+        ck_assert_int_eq(rule_text_init(&t, s, n, &err), CCHC_OK);
+        const uint32_t *got;
+        size_t ngot;
+        if (i == 2) /* the first word searched to the end before the walk */
+          ck_assert(rule_text_places(&t, words[0], &got, &ngot));
+        ck_assert(rule_text_find_words(&t, words, nwords));
+        uint32_t *at[WORDS];
+        size_t count[WORDS];
+        ck_assert(rule_words_places(s, n, words, nwords, at, count));
+        for (size_t k = 0; k < nwords; k++) {
+          if (count[k] == SIZE_MAX) continue; /* left to the searches */
+          ck_assert(rule_text_places(&t, words[k], &got, &ngot));
+          ck_assert_msg(ngot == count[k], "text %zu, %s: %zu places, want %zu",
+                        i, words[k]->text, ngot, count[k]);
+          for (size_t p = 0; p < ngot; p++)
+            ck_assert_uint_eq(got[p], at[k][p]);
+          found += count[k];
+          free(at[k]);
+        }
+        rule_text_free(&t);
+        free(s);
+      }
+  ck_assert_uint_gt(found, 1000);
+}
+END_TEST
+
 /* ---- patterns rewritten for speed match as before ------------------------ */
 
 /* Rules whose pattern was rewritten only to be found faster, each with
@@ -1677,6 +1746,7 @@ int main(void) {
   tcase_add_test(tp, deadline_rules_pass_their_examples);
   tcase_add_test(tp, unknown_kind_is_an_error);
   tcase_add_test(tp, word_places_as_the_patterns_find_them);
+  tcase_add_test(tp, word_places_kept_from_the_texts_before);
   tcase_add_test(tp, deadlines_across_the_stretches_of_a_long_plan);
   tcase_add_test(tp, zones_around_few_candidates_of_a_long_plan);
   tcase_add_test(tp, cited_dates_among_many_deadlines);
