@@ -269,12 +269,19 @@ static void bytes_add_caseless(bytes *b, uint32_t lo, uint32_t hi) {
 /* ---- reading a pattern -------------------------------------------------- */
 
 /* A clause of literals, as in rule_facts.lits: indices into the reader's
- * words; its weight is the length in characters of its shortest word (a
- * long word is a rare one). */
+ * words (WORDS_MAX of them), and the same as a bit each; its weight is the
+ * length in characters of its shortest word (a long word is a rare
+ * one). */
 typedef struct lit_clause {
+  uint64_t set;
   uint8_t ids[RULE_LIT_ALTS];
   uint8_t n, weight;
 } lit_clause;
+
+/* The clauses a piece of pattern keeps while it is read: more than a rule
+ * keeps (RULE_LITS), so that those it keeps can be chosen among clauses
+ * of other words (keep_literals). */
+enum { NODE_LITS = 8 };
 
 /* The most bytes a piece of a match takes: `bytes`, plus `runs` runs of
  * white space (as long as the text has them there: window_start), or no
@@ -334,7 +341,7 @@ typedef struct node {
   bool at_zero;     /*   or the subject's start */
   bool empty;       /* it may match the empty string */
   bytes first;      /* what its matches start with when not empty */
-  lit_clause lits[RULE_LITS]; /* words its matches hold */
+  lit_clause lits[NODE_LITS]; /* words its matches hold */
   size_t nlits;
   /* when it is one letter or digit written as itself: its bytes and case
    * mode, a piece of the word it stands in */
@@ -354,6 +361,7 @@ typedef struct node {
 
 /* The words a pattern's sequences spell, for lit_clause. */
 enum { WORD_MAX = 48, WORDS_MAX = 64 };
+_Static_assert(WORDS_MAX <= 64, "a word of a lit_clause is a bit");
 typedef struct word {
   unsigned char text[WORD_MAX];
   uint8_t len, chars;
@@ -517,9 +525,7 @@ static void add_clause(node *n, uint64_t c) {
 
 /* Does clause a hold every word of b (b says as much or more)? */
 static bool lits_within(const lit_clause *b, const lit_clause *a) {
-  for (size_t i = 0; i < b->n; i++)
-    if (!memchr(a->ids, b->ids[i], a->n)) return false;
-  return true;
+  return !(b->set & ~a->set);
 }
 
 static bool lits_better(const lit_clause *a, const lit_clause *b) {
@@ -527,7 +533,7 @@ static bool lits_better(const lit_clause *a, const lit_clause *b) {
 }
 
 /* A clause of words more in n's conjunction, as add_clause: at most
- * RULE_LITS, the best; a word of one character says too little. */
+ * NODE_LITS, the best; a word of one character says too little. */
 static void add_lits(node *n, const lit_clause *c) {
   if (!c->n || c->weight < 2) return;
   for (size_t i = 0; i < n->nlits; i++)
@@ -536,7 +542,7 @@ static void add_lits(node *n, const lit_clause *c) {
   for (size_t i = 0; i < n->nlits; i++)
     if (!lits_within(c, &n->lits[i])) n->lits[k++] = n->lits[i];
   n->nlits = k;
-  if (k < RULE_LITS) {
+  if (k < NODE_LITS) {
     n->lits[n->nlits++] = *c;
     return;
   }
@@ -588,14 +594,12 @@ static void either(const reader *rd, node *a, const node *b) {
       /* a match of either holds a word of either's clause */
       lit_clause u = a->lits[i];
       const lit_clause *c = &b->lits[j];
-      bool fits = true;
-      for (size_t k = 0; k < c->n && fits; k++) {
-        if (memchr(u.ids, c->ids[k], u.n)) continue;
-        if (u.n == RULE_LIT_ALTS) fits = false;
-        else u.ids[u.n++] = c->ids[k];
-      }
+      if (__builtin_popcountll(u.set | c->set) > RULE_LIT_ALTS) continue;
+      for (size_t k = 0; k < c->n; k++)
+        if (!(u.set & BIT(c->ids[k]))) u.ids[u.n++] = c->ids[k];
+      u.set |= c->set;
       if (c->weight < u.weight) u.weight = c->weight;
-      if (fits) add_lits(&n, &u);
+      add_lits(&n, &u);
     }
   n.eats |= b->eats;
   n.one = a->one && b->one ? a->one | b->one : 0;
@@ -1399,7 +1403,8 @@ static void end_word(reader *rd, node *out, const node *pre, word *w,
     i++;
   if (i == WORDS_MAX) return; /* a clause fewer */
   if (i == wt->n) wt->items[wt->n++] = *w;
-  lit_clause c = {.ids = {(uint8_t)i}, .n = 1, .weight = w->chars};
+  lit_clause c = {.set = BIT(i), .ids = {(uint8_t)i}, .n = 1,
+                  .weight = w->chars};
   add_lits(out, &c);
   anchor alone = {.ids = {(uint8_t)i}, .n = 1}, near;
   if (anchor_shift(&alone, pre->len, &near))
@@ -1596,8 +1601,20 @@ static const rule_literal *literal_of(rule_literals *ls, const word *w) {
   return l;
 }
 
-/* n's clauses of words as r's literals, the best first; a clause with a
- * word ls could not take is left out. */
+/* Do clauses a and b share a word? */
+static bool lits_share(const lit_clause *a, const lit_clause *b) {
+  return a->set & b->set;
+}
+
+/* n's clauses of words as r's literals (RULE_LITS of them), the best
+ * first; a clause with a word ls could not take is left out.  A clause
+ * that shares a word with one kept excludes no more where that word
+ * stands ("ubnd" in [ubnd|nhân] [ubnd|ban] [ubnd|dân]: a text with
+ * "UBND" holds all three), so the best clause is kept, then the best of
+ * words of their own ([ubnd|nhân] [văn|vp] [xã|phường]), then the best of
+ * the rest.  Of their own, only clauses of a few words: each word is
+ * searched for where the rule may run, and one of many is likely to stand
+ * anywhere. */
 static void keep_literals(rule *r, node *n, const word_table *wt,
                           rule_literals *ls) {
   for (size_t i = 1; i < n->nlits; i++)
@@ -1607,8 +1624,26 @@ static void keep_literals(rule *r, node *n, const word_table *wt,
       n->lits[k] = n->lits[k - 1];
       n->lits[k - 1] = c;
     }
+  const lit_clause *kept[RULE_LITS];
+  bool taken[NODE_LITS] = {false};
+  size_t nkept = 0;
+  for (int pass = 0; pass < 2; pass++)
+    for (size_t i = 0; i < n->nlits && nkept < RULE_LITS; i++) {
+      if (taken[i]) continue;
+      bool take = pass || !nkept; /* the best, then any left */
+      if (!take && n->lits[i].n <= RULE_LIT_ALTS / 2) {
+        take = true;
+        for (size_t j = 0; j < nkept && take; j++)
+          take = !lits_share(&n->lits[i], kept[j]);
+      }
+      if (!take) continue;
+      taken[i] = true;
+      kept[nkept++] = &n->lits[i];
+    }
+  /* in the order of n's: the best first */
   rule_facts *f = &r->facts;
   for (size_t i = 0; i < n->nlits; i++) {
+    if (!taken[i]) continue;
     const lit_clause *c = &n->lits[i];
     size_t k = 0;
     while (k < c->n &&

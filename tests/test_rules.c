@@ -893,6 +893,17 @@ static const struct {
   uint32_t flags;
 } words[] = {
     {"\\bUBND\\s+(?:tỉnh|huyện)", "[ubnd] [tỉnh|huyện]", PCRE2_CASELESS},
+    /* clauses of words of their own before those sharing one with a
+     * better: a text with "UBND" holds [ubnd|nhân], [ubnd|ban] and
+     * [ubnd|dân] alike */
+    {"(?:Văn\\s+phòng|VP)\\s*(?:UBND|Ủy\\s+ban\\s+nhân\\s+dân)\\s+"
+     "(?:xã|phường)",
+     "[ubnd|nhân] [văn|vp] [xã|phường]", PCRE2_CASELESS},
+    {"(?:abcd|wxyz)(?:efgh|wxyz)(?:ijkl|wxyz)(?:ab|cd|ef|gh)",
+     "[abcd|wxyz] [efgh|wxyz] [ab|cd|ef|gh]", PCRE2_CASELESS},
+    /* of their own, of a few words only */
+    {"(?:abcd|wxyz)(?:efgh|wxyz)(?:ijkl|wxyz)(?:ab|cd|ef|gh|ij)",
+     "[abcd|wxyz] [efgh|wxyz] [ijkl|wxyz]", PCRE2_CASELESS},
     {"(?:ab|cd)(?:efg|hij)", "[efg|hij] [ab|cd]", PCRE2_CASELESS},
     {"(?i:Trạm)\\s+Y\\s+tế", "[trạm] [tế/c]", 0},
     {"a(?=bcd)ef", "[ef]", PCRE2_CASELESS},
@@ -1769,6 +1780,93 @@ static void parts(const cchc_rules *rs, rule_text *t, pcre2_match_data *md,
 START_TEST(scans_of_parts_find_what_rules_match) { check_corpus_texts(parts); }
 END_TEST
 
+/* Does s[a..b) hold, for each clause of r's literals, one of its words
+ * whole?  Searched by each word's own pattern in that span alone.  The
+ * word (or NULL) of the first clause none holds in *missing. */
+static bool clauses_held(const rule *r, const char *s, size_t a, size_t b,
+                         pcre2_match_data *md, size_t *missing) {
+  const rule_facts *f = &r->facts;
+  for (size_t c = 0; c < f->nlits; c++) {
+    bool held = false;
+    for (size_t k = 0; k < f->nalts[c] && !held; k++)
+      held = pcre2_match(f->lits[c][k]->code, (PCRE2_SPTR)s, b, a,
+                         PCRE2_NO_UTF_CHECK, md, NULL) > 0;
+    if (!held) {
+      *missing = c;
+      return false;
+    }
+  }
+  return true;
+}
+
+/* Each match of r in s[0..n): every clause of its literals held inside
+ * the match (rule_facts.lits: consumed, not only looked at), or a
+ * message saying where it is not.  A rule with \K says its match starts
+ * after text it consumed: not checked. */
+static bool clauses_in_matches(const rule *r, const char *s, size_t n,
+                               pcre2_match_data *md, pcre2_match_data *lmd,
+                               char *why, size_t size, size_t *matches) {
+  if (!r->facts.nlits || strstr(r->pattern, "\\K")) return true;
+  for (size_t at = 0; at <= n;) {
+    if (pcre2_match(r->code, (PCRE2_SPTR)s, n, at, PCRE2_NO_UTF_CHECK, md,
+                    NULL) <= 0)
+      break;
+    size_t a, b, c = 0;
+    rule_match_span(md, &a, &b);
+    ++*matches;
+    if (!clauses_held(r, s, a, b, lmd, &c)) {
+      snprintf(why, size, "%s: match [%zu, %zu) \"%.*s\" holds no word of "
+               "clause %zu (%s, ...)", r->id, a, b, (int)(b - a), s + a, c,
+               r->facts.lits[c][0]->text);
+      return false;
+    }
+    at = b > a ? b : a + 1;
+    while (at < n && ((unsigned char)s[at] & 0xC0) == 0x80) at++;
+  }
+  return true;
+}
+
+static size_t clause_matches; /* matches checked by clauses_hold */
+
+static void clauses_hold(const cchc_rules *rs, rule_text *t,
+                         pcre2_match_data *md, const char *path) {
+  char why[512];
+  pcre2_match_data *lmd = pcre2_match_data_create(1, NULL);
+  ck_assert_ptr_nonnull(lmd);
+  for (size_t k = 0; k < rs->nrules; k++)
+    ck_assert_msg(clauses_in_matches(&rs->rules[k], t->s, t->n, md, lmd, why,
+                                     sizeof why, &clause_matches),
+                  "%s: %s", path, why);
+  pcre2_match_data_free(lmd);
+}
+
+/* The clauses of words the reader keeps hold in every match of every
+ * shipped rule: over every plan's canonical text, and in each rule's own
+ * examples that it matches. */
+START_TEST(clauses_of_words_hold_in_every_match) {
+  clause_matches = 0;
+  check_corpus_texts(clauses_hold);
+  ck_assert_uint_gt(clause_matches, 1000);
+  const cchc_rules *rs = harness_rules();
+  pcre2_match_data *md = rules_match_data(rs);
+  pcre2_match_data *lmd = pcre2_match_data_create(1, NULL);
+  ck_assert_ptr_nonnull(lmd);
+  char why[512];
+  size_t matches = 0;
+  for (size_t k = 0; k < rs->nrules; k++)
+    for (size_t e = 0; e < rs->rules[k].nexamples; e++) {
+      const char *x = rs->rules[k].examples[e].text;
+      ck_assert_msg(clauses_in_matches(&rs->rules[k], x, strlen(x), md, lmd,
+                                       why, sizeof why, &matches),
+                    "example line %u: %s", rs->rules[k].examples[e].line,
+                    why);
+    }
+  ck_assert_uint_gt(matches, 100);
+  pcre2_match_data_free(lmd);
+  pcre2_match_data_free(md);
+}
+END_TEST
+
 /* The words of a text as the unit gate reads them: runs of ASCII letters
  * and digits and bytes beyond ASCII, each distinct one once. */
 static const char *words_text;
@@ -2397,6 +2495,7 @@ int main(void) {
                       2 * (int)(sizeof look_ahead / sizeof *look_ahead));
   tcase_add_test(tf, scans_find_what_rules_match);
   tcase_add_test(tf, scans_of_parts_find_what_rules_match);
+  tcase_add_test(tf, clauses_of_words_hold_in_every_match);
   tcase_add_test(tf, literals_stand_in_words_where_searches_find_them);
   tcase_add_test(tf, literal_places_are_those_searches_find_in_any_order);
   suite_add_tcase(s, tf);
