@@ -461,6 +461,18 @@ START_TEST(tone_rule_at_every_lane) {
 }
 END_TEST
 
+/* k bytes of letters that stay ("ư", two bytes each, then an "a" when k
+ * is odd) at `in`, ended by a NUL: what stands before the character a
+ * lane test moves across the steps. */
+static void lane_prefix(char *in, size_t k) {
+  size_t n = 0;
+  for (; n + 1 < k; n += 2)
+    memcpy(in + n, "ư", 2);
+  if (k % 2)
+    in[n++] = 'a';
+  in[n] = '\0';
+}
+
 /* A character the mapping changes, at every byte of the steps of 32 and
  * 16 that plain_stretch takes through letters that stay: each is mapped
  * wherever it falls. */
@@ -476,14 +488,7 @@ START_TEST(mapped_at_every_lane) {
   for (size_t c = 0; c < sizeof cases / sizeof *cases; c++)
     for (size_t k = 0; k < 80; k++) {
       char in[256], expected[256];
-      size_t n = 0;
-      for (size_t b = 0; b + 1 < k; b += 2) { /* "ư": two bytes */
-        memcpy(in + n, "ư", 2);
-        n += 2;
-      }
-      if (k % 2)
-        in[n++] = 'a';
-      in[n] = '\0';
+      lane_prefix(in, k);
       strcpy(expected, in);
       strcat(in, cases[c].from);
       strcat(expected, cases[c].to);
@@ -1377,14 +1382,7 @@ START_TEST(decode_breaks_at_every_lane) {
   for (size_t c = 0; c < sizeof cases / sizeof *cases; c++)
     for (size_t k = 0; k < 80; k++) {
       char in[512], expected[512];
-      size_t n = 0;
-      for (size_t b = 0; b + 1 < k; b += 2) { /* "ư": two bytes */
-        memcpy(in + n, "ư", 2);
-        n += 2;
-      }
-      if (k % 2)
-        in[n++] = 'a';
-      in[n] = '\0';
+      lane_prefix(in, k);
       strcpy(expected, in);
       strcat(in, cases[c].from);
       strcat(expected, cases[c].to);
@@ -1398,7 +1396,7 @@ START_TEST(decode_breaks_at_every_lane) {
         strcat(in, rest);
         strcat(expected, rest);
       }
-      n = strlen(in);
+      size_t n = strlen(in);
       cchc_text *t =
           must_norm(in, n, CCHC_NORM_REPAIR | CCHC_NORM_NO_LAYOUT, CCHC_ENC_UTF8);
       ck_assert_msg(strcmp(cchc_text_data(t), expected) == 0,
