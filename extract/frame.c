@@ -288,8 +288,10 @@ static bool in_arena(const cchc_frame *f, const char *s) {
 /* The copies adoption has made, by the address of what they copy: the
  * items of a long plan share a few rule ids and taxonomy keys, each
  * copied once (a million tasks would copy their rule id a million
- * times).  Direct-mapped: a miss only copies again. */
-enum { ADOPTED_SLOTS = 1024 };
+ * times).  Direct-mapped: a miss only copies again.  A plan borrows some
+ * hundred strings; the table is on the stack, cleared per frame (a 16 KB
+ * calloc per plan cost more than the adoption's copies). */
+enum { ADOPTED_SLOTS = 512 };
 
 typedef struct adoption {
   cchc_frame *f;
@@ -298,14 +300,21 @@ typedef struct adoption {
   } copies[ADOPTED_SLOTS];
 } adoption;
 
-static void adopt(adoption *a, const char **s) {
-  if (!*s || in_arena(a->f, *s)) return;
-  size_t slot = ((uintptr_t)*s >> 3) % ADOPTED_SLOTS;
-  if (a->copies[slot].from != *s || !a->copies[slot].to) {
-    a->copies[slot].from = *s;
-    a->copies[slot].to = frame_strdup(a->f, *s);
+/* A string met again is looked up first: `from` is never an arena
+ * string, so a hit needs no search of the arena's blocks. */
+static CCHC_INLINE void adopt(adoption *a, const char **s) {
+  const char *p = *s;
+  if (!p) return;
+  size_t slot = ((uintptr_t)p >> 3) % ADOPTED_SLOTS;
+  if (a->copies[slot].from == p) {
+    *s = a->copies[slot].to;
+    return;
   }
-  *s = a->copies[slot].to;
+  if (in_arena(a->f, p)) return;
+  const char *to = frame_strdup(a->f, p);
+  a->copies[slot].from = to ? p : NULL; /* (none: copied again) */
+  a->copies[slot].to = to;
+  *s = to;
 }
 
 static void adopt_field(adoption *a, frame_field *fd) {
@@ -346,9 +355,9 @@ void frame_adopt_strings(cchc_frame *f) {
   free(f->interned); /* (nothing is interned after extraction) */
   f->interned = NULL;
   f->ninterned = f->cap_interned = 0;
-  adoption *a = calloc(1, sizeof *a);
-  if (!a || !index_arena(f)) {
-    free(a);
+  adoption table, *a = &table;
+  memset(a->copies, 0, sizeof a->copies);
+  if (!index_arena(f)) {
     f->failed = true;
     return;
   }
@@ -395,7 +404,6 @@ void frame_adopt_strings(cchc_frame *f) {
   }
   for (size_t i = 0; i < f->ninconsistencies; i++)
     adopt(a, &f->inconsistencies[i].indicator);
-  free(a);
   free(f->ranges);
   f->ranges = NULL;
   f->nranges = 0;
