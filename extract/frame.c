@@ -276,6 +276,9 @@ static bool index_arena(cchc_frame *f) {
 }
 
 static bool in_arena(const cchc_frame *f, const char *s) {
+  if (f->nranges <= 2) /* (a plan's strings fill a block or two) */
+    return (f->nranges > 0 && s >= f->ranges[0].lo && s < f->ranges[0].hi) ||
+           (f->nranges > 1 && s >= f->ranges[1].lo && s < f->ranges[1].hi);
   size_t lo = 0, hi = f->nranges; /* last range with lo <= s */
   while (lo < hi) {
     size_t mid = lo + (hi - lo) / 2;

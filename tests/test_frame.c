@@ -561,6 +561,44 @@ START_TEST(frame_adopt_borrowed_once) {
 }
 END_TEST
 
+/* The arena's own strings are told from borrowed ones in frames of one
+ * to eight blocks (a string longer than a block gets one of its own):
+ * each is left where it is, every borrowed one copied. */
+START_TEST(frame_adopt_keeps_arena_strings_of_every_block) {
+  enum { BIG = 70 * 1024 };
+  char *big = malloc(BIG + 1);
+  ck_assert_ptr_nonnull(big);
+  memset(big, 'b', BIG);
+  big[BIG] = '\0';
+  static const char lent[] = "task.borrowed";
+  for (int blocks = 0; blocks < 5; blocks++) {
+    cchc_frame *f = frame_new();
+    ck_assert_ptr_nonnull(f);
+    const char *own[12];
+    for (int i = 0; i < 12; i++) {
+      /* a big string, then small ones: 1, 2, 4, 6 and 8 blocks, each
+       * block's first string among them */
+      own[i] = i % 3 == 0 && i / 3 < blocks ? frame_strdup(f, big)
+                                            : frame_printf(f, "t%d", i);
+      frame_task *t = FRAME_PUSH(f, tasks);
+      ck_assert_ptr_nonnull(t);
+      t->text = own[i];
+      t->rule = lent;
+      t->section = t->deadline = t->target = -1;
+    }
+    frame_adopt_strings(f);
+    ck_assert(!f->failed);
+    for (int i = 0; i < 12; i++) {
+      ck_assert_ptr_eq(f->tasks[i].text, own[i]);
+      ck_assert_ptr_ne(f->tasks[i].rule, lent);
+      ck_assert_str_eq(f->tasks[i].rule, lent);
+    }
+    cchc_frame_free(f);
+  }
+  free(big);
+}
+END_TEST
+
 /* ------------------------------------------------------------------ */
 /* Bad JSON                                                            */
 
@@ -664,6 +702,7 @@ int main(void) {
   tcase_add_test(tc, frame_intern_every_length);
   tcase_add_test(tc, frame_grow_huge_room);
   tcase_add_test(tc, frame_adopt_borrowed_once);
+  tcase_add_test(tc, frame_adopt_keeps_arena_strings_of_every_block);
   tcase_add_test(tc, bad_json);
   suite_add_tcase(s, tc);
 
