@@ -107,7 +107,9 @@ const char *frame_intern(cchc_frame *f, const char *s) {
   if (!s) return NULL;
   size_t n = strlen(s);
   if (2 * (f->ninterned + 1) > f->cap_interned) {
-    size_t cap = f->cap_interned ? 2 * f->cap_interned : 256;
+    /* 512 at first: a plan keeps some 150 strings (from 256, half the
+     * plans moved theirs to a table twice as large) */
+    size_t cap = f->cap_interned ? 2 * f->cap_interned : 512;
     const char **slots = calloc(cap, sizeof *slots);
     if (!slots) return s; /* not kept: a copy of its own */
     for (size_t i = 0; i < f->cap_interned; i++) {
