@@ -311,6 +311,20 @@ void cchc_mbuf_copy(cchc_mbuf *b, const cchc_mbuf *in, size_t from, size_t n,
   else if (b->len != from) /* a rewrite in place, behind what it reads */
     memmove(b->data + b->len, in->data + from, n);
   size_t end = from + n;
+  /* Most copies lie inside the run the last one ended in (a line of a
+   * text copied on): that run as run_near would find it, and nothing of
+   * the loops below to do. */
+  if (hint && *hint < in->nruns) {
+    const cchc_run *run = &in->runs[*hint];
+    if (run->at <= from &&
+        (*hint + 1 == in->nruns || end <= in->runs[*hint + 1].at)) {
+      map_add(b, b->len, n,
+              run->seq ? run->src + (uint32_t)(from - run->at) : run->src,
+              run->seq);
+      b->len += n;
+      return;
+    }
+  }
   size_t r = run_near(in, from, hint);
   if (r < in->nruns) { /* the first run, from `from` on, may continue b's */
     const cchc_run *run = &in->runs[r];

@@ -216,9 +216,24 @@ size_t emit_clean_scan(const char *s, size_t n, bool *escape_free) {
     if (n >= 8) {
       memcpy(&a, s, sizeof a);
       memcpy(&b, s + n - 8, sizeof b);
-    } else {
-      for (size_t i = 0; i < n; i++)
-        ((unsigned char *)&a)[i] = u[i];
+    } else if (n) {
+      /* the n bytes by two loads that may overlap (an id, a date: the
+       * byte loop was compiled into a call of memcpy) */
+      uint64_t lo, hi;
+      if (n >= 4) {
+        uint32_t x, y;
+        memcpy(&x, s, 4);
+        memcpy(&y, s + n - 4, 4);
+        lo = x, hi = (uint64_t)y << 8 * (n - 4);
+      } else if (n >= 2) {
+        uint16_t x, y;
+        memcpy(&x, s, 2);
+        memcpy(&y, s + n - 2, 2);
+        lo = x, hi = (uint64_t)y << 8 * (n - 2);
+      } else {
+        lo = hi = u[0];
+      }
+      a = lo | hi | a << 8 * n; /* ('a' past the n bytes) */
     }
     if (plain_ascii8(a) && plain_ascii8(b)) {
       *escape_free = true;

@@ -107,7 +107,9 @@ const char *frame_intern(cchc_frame *f, const char *s) {
   if (!s) return NULL;
   size_t n = strlen(s);
   if (2 * (f->ninterned + 1) > f->cap_interned) {
-    size_t cap = f->cap_interned ? 2 * f->cap_interned : 256;
+    /* 512 at first: a plan keeps some 150 strings (from 256, half the
+     * plans moved theirs to a table twice as large) */
+    size_t cap = f->cap_interned ? 2 * f->cap_interned : 512;
     const char **slots = calloc(cap, sizeof *slots);
     if (!slots) return s; /* not kept: a copy of its own */
     for (size_t i = 0; i < f->cap_interned; i++) {
@@ -276,6 +278,9 @@ static bool index_arena(cchc_frame *f) {
 }
 
 static bool in_arena(const cchc_frame *f, const char *s) {
+  if (f->nranges <= 2) /* (a plan's strings fill a block or two) */
+    return (f->nranges > 0 && s >= f->ranges[0].lo && s < f->ranges[0].hi) ||
+           (f->nranges > 1 && s >= f->ranges[1].lo && s < f->ranges[1].hi);
   size_t lo = 0, hi = f->nranges; /* last range with lo <= s */
   while (lo < hi) {
     size_t mid = lo + (hi - lo) / 2;
@@ -288,8 +293,10 @@ static bool in_arena(const cchc_frame *f, const char *s) {
 /* The copies adoption has made, by the address of what they copy: the
  * items of a long plan share a few rule ids and taxonomy keys, each
  * copied once (a million tasks would copy their rule id a million
- * times).  Direct-mapped: a miss only copies again. */
-enum { ADOPTED_SLOTS = 1024 };
+ * times).  Direct-mapped: a miss only copies again.  A plan borrows some
+ * hundred strings; the table is on the stack, cleared per frame (a 16 KB
+ * calloc per plan cost more than the adoption's copies). */
+enum { ADOPTED_SLOTS = 512 };
 
 typedef struct adoption {
   cchc_frame *f;
@@ -298,14 +305,21 @@ typedef struct adoption {
   } copies[ADOPTED_SLOTS];
 } adoption;
 
-static void adopt(adoption *a, const char **s) {
-  if (!*s || in_arena(a->f, *s)) return;
-  size_t slot = ((uintptr_t)*s >> 3) % ADOPTED_SLOTS;
-  if (a->copies[slot].from != *s || !a->copies[slot].to) {
-    a->copies[slot].from = *s;
-    a->copies[slot].to = frame_strdup(a->f, *s);
+/* A string met again is looked up first: `from` is never an arena
+ * string, so a hit needs no search of the arena's blocks. */
+static CCHC_INLINE void adopt(adoption *a, const char **s) {
+  const char *p = *s;
+  if (!p) return;
+  size_t slot = ((uintptr_t)p >> 3) % ADOPTED_SLOTS;
+  if (a->copies[slot].from == p) {
+    *s = a->copies[slot].to;
+    return;
   }
-  *s = a->copies[slot].to;
+  if (in_arena(a->f, p)) return;
+  const char *to = frame_strdup(a->f, p);
+  a->copies[slot].from = to ? p : NULL; /* (none: copied again) */
+  a->copies[slot].to = to;
+  *s = to;
 }
 
 static void adopt_field(adoption *a, frame_field *fd) {
@@ -346,9 +360,9 @@ void frame_adopt_strings(cchc_frame *f) {
   free(f->interned); /* (nothing is interned after extraction) */
   f->interned = NULL;
   f->ninterned = f->cap_interned = 0;
-  adoption *a = calloc(1, sizeof *a);
-  if (!a || !index_arena(f)) {
-    free(a);
+  adoption table, *a = &table;
+  memset(a->copies, 0, sizeof a->copies);
+  if (!index_arena(f)) {
     f->failed = true;
     return;
   }
@@ -395,7 +409,6 @@ void frame_adopt_strings(cchc_frame *f) {
   }
   for (size_t i = 0; i < f->ninconsistencies; i++)
     adopt(a, &f->inconsistencies[i].indicator);
-  free(a);
   free(f->ranges);
   f->ranges = NULL;
   f->nranges = 0;

@@ -518,6 +518,87 @@ START_TEST(frame_grow_huge_room) {
 }
 END_TEST
 
+/* frame_adopt_strings copies into the arena every string the frame
+ * borrows (a rule's id, a key), one copy per borrowed string however
+ * many items hold it, and leaves the arena's own strings where they are.
+ * Two borrowed strings 4096 bytes apart share a slot of the copies table
+ * (by address): met by turns, each still gets a copy of its own text.
+ * After the borrowed bytes are overwritten and freed the frame reads the
+ * same. */
+START_TEST(frame_adopt_borrowed_once) {
+  cchc_frame *f = frame_new();
+  ck_assert_ptr_nonnull(f);
+  char *lent = malloc(8192);
+  ck_assert_ptr_nonnull(lent);
+  memset(lent, 0, 8192);
+  char *rule = lent, *same_slot = lent + 4096, *area = lent + 100;
+  strcpy(rule, "task.bullet");
+  strcpy(same_slot, "task.sentence");
+  strcpy(area, "thu_tuc_hanh_chinh");
+  enum { N = 50 };
+  const char *texts[N];
+  for (int i = 0; i < N; i++) {
+    frame_task *t = FRAME_PUSH(f, tasks);
+    ck_assert_ptr_nonnull(t);
+    t->text = texts[i] = frame_printf(f, "nhiệm vụ %d", i);
+    t->id = frame_printf(f, "k%d", i + 1);
+    t->rule = i % 2 ? same_slot : rule; /* by turns: one slot */
+    t->area = area;
+    t->section = t->deadline = t->target = -1;
+  }
+  frame_adopt_strings(f);
+  ck_assert(!f->failed);
+  memset(lent, 'x', 8191);
+  free(lent);
+  for (int i = 0; i < N; i++) {
+    const frame_task *t = &f->tasks[i];
+    ck_assert_ptr_eq(t->text, texts[i]); /* the arena's: kept */
+    ck_assert_str_eq(t->rule, i % 2 ? "task.sentence" : "task.bullet");
+    ck_assert_str_eq(t->area, "thu_tuc_hanh_chinh");
+    ck_assert_ptr_eq(t->area, f->tasks[0].area); /* one copy */
+  }
+  cchc_frame_free(f);
+}
+END_TEST
+
+/* The arena's own strings are told from borrowed ones in frames of one
+ * to eight blocks (a string longer than a block gets one of its own):
+ * each is left where it is, every borrowed one copied. */
+START_TEST(frame_adopt_keeps_arena_strings_of_every_block) {
+  enum { BIG = 70 * 1024 };
+  char *big = malloc(BIG + 1);
+  ck_assert_ptr_nonnull(big);
+  memset(big, 'b', BIG);
+  big[BIG] = '\0';
+  static const char lent[] = "task.borrowed";
+  for (int blocks = 0; blocks < 5; blocks++) {
+    cchc_frame *f = frame_new();
+    ck_assert_ptr_nonnull(f);
+    const char *own[12];
+    for (int i = 0; i < 12; i++) {
+      /* a big string, then small ones: 1, 2, 4, 6 and 8 blocks, each
+       * block's first string among them */
+      own[i] = i % 3 == 0 && i / 3 < blocks ? frame_strdup(f, big)
+                                            : frame_printf(f, "t%d", i);
+      frame_task *t = FRAME_PUSH(f, tasks);
+      ck_assert_ptr_nonnull(t);
+      t->text = own[i];
+      t->rule = lent;
+      t->section = t->deadline = t->target = -1;
+    }
+    frame_adopt_strings(f);
+    ck_assert(!f->failed);
+    for (int i = 0; i < 12; i++) {
+      ck_assert_ptr_eq(f->tasks[i].text, own[i]);
+      ck_assert_ptr_ne(f->tasks[i].rule, lent);
+      ck_assert_str_eq(f->tasks[i].rule, lent);
+    }
+    cchc_frame_free(f);
+  }
+  free(big);
+}
+END_TEST
+
 /* ------------------------------------------------------------------ */
 /* Bad JSON                                                            */
 
@@ -620,6 +701,8 @@ int main(void) {
   tcase_add_test(tc, frame_intern_alike_ends);
   tcase_add_test(tc, frame_intern_every_length);
   tcase_add_test(tc, frame_grow_huge_room);
+  tcase_add_test(tc, frame_adopt_borrowed_once);
+  tcase_add_test(tc, frame_adopt_keeps_arena_strings_of_every_block);
   tcase_add_test(tc, bad_json);
   suite_add_tcase(s, tc);
 
