@@ -117,7 +117,8 @@ static size_t work_end(tk *t, size_t a, size_t b) {
  * has mostly just read (clause_coordinators keeps its last answer). */
 static size_t work_start(tk *t, size_t a, size_t cs, size_t b) {
   size_t ms, me, ms_a, me_a;
-  if (!xfirst(t->x, t->with, cs, b, &ms, &me, NULL) ||
+  if (clause_words_none(t, t->with, cs, b) ||
+      !xfirst(t->x, t->with, cs, b, &ms, &me, NULL) ||
       !units_joined(t->x, cs, ms))
     return cs;
   /* coordinators_of reads the lists after each "phối hợp" from the first
