@@ -58,6 +58,8 @@ static void coordinators_of(tk *t, size_t a, size_t b, xunits *out) {
   xunits m = {0};
   bool have = false;
   size_t at = a, k = 0;
+  /* (a duty is asked who leads it first: its words are known) */
+  if (clause_words_none(t, t->with, a, b)) return;
   while (at < b) {
     size_t ms, me;
     if (!xfirst(x, t->with, at, b, &ms, &me, NULL)) break;
@@ -219,7 +221,8 @@ static clause_words *clause_words_read(tk *t) {
   for (int strong = 0; ok && strong < 2; strong++)
     ok = words_note(cw, t->cues_after[strong].near) &&
          words_note(cw, t->cues_before[strong].near);
-  ok = ok && words_note(cw, t->areas);
+  ok = ok && words_note(cw, t->areas) && words_note(cw, t->with) &&
+       words_note(cw, t->area_lead);
   /* and a last row for the runs too long to be words: all of them */
   cw->holds = ok ? calloc((w->nwords + 1) * WORD_BITS, sizeof *cw->holds)
                  : NULL;
@@ -244,6 +247,11 @@ static const clause_words *words_of(tk *t) {
 }
 
 bool clause_words_within(tk *t, size_t a, size_t b, clause_held *out) {
+  if (t->held_kept && t->held_a == a && t->held_b == b) {
+    out->has[0] = t->held_has[0];
+    out->has[1] = t->held_has[1];
+    return true;
+  }
   const clause_words *cw = words_of(t);
   if (!cw) return false;
   const rule_words *w = cw->w;
@@ -261,8 +269,28 @@ bool clause_words_within(tk *t, size_t a, size_t b, clause_held *out) {
     h0 |= in[0];
     h1 |= in[1];
   }
-  out->has[0] = h0;
-  out->has[1] = h1;
+  out->has[0] = t->held_has[0] = h0;
+  out->has[1] = t->held_has[1] = h1;
+  t->held_a = a;
+  t->held_b = b;
+  t->held_kept = true;
+  return true;
+}
+
+bool clause_words_told(tk *t, const rule *r) {
+  const clause_words *cw = t->clause_words;
+  if (!cw || r < cw->rules_base || (size_t)(r - cw->rules_base) >= cw->nslots)
+    return false;
+  uint16_t s = cw->slot[r - cw->rules_base];
+  return s && cw->needs[s - 1].n == r->facts.nlits;
+}
+
+bool clause_words_none(tk *t, rule_list rules, size_t a, size_t b) {
+  if (!t->held_kept || t->held_a > a || b > t->held_b || !t->clause_words)
+    return false;
+  const clause_held held = {{t->held_has[0], t->held_has[1]}};
+  for (size_t i = 0; i < rules.n; i++)
+    if (clause_words_may(t, rules.items[i], &held)) return false;
   return true;
 }
 

@@ -33,9 +33,13 @@ bool duties_find(tk *t) {
   for (size_t i = 0; i < f->nsections; i++) {
     const frame_section *sec = &f->sections[i];
     if (!sec->heading) continue;
+    size_t n = strlen(sec->heading);
     for (size_t r = 0; r < t->part.n; r++)
-      if (rule_exec(t->part.items[r], sec->heading, strlen(sec->heading), 0,
-                    x->md)) {
+      /* (a heading rule is anchored: most headings start with no byte
+       * its matches start with) */
+      if ((!n || rule_may_open(t->part.items[r],
+                               (unsigned char)sec->heading[0])) &&
+          rule_exec(t->part.items[r], sec->heading, n, 0, x->md)) {
         t->part_start = xline_at(x, sec->body_start);
         size_t end = sec->body_end ? sec->body_end : x->n;
         t->part_end = end >= x->n ? x->nlines : xline_at(x, end);

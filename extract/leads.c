@@ -42,7 +42,8 @@ static void areas_named(tk *t, const char *s, size_t n,
     const rule *r = t->areas.items[i];
     const char *area = rule_attr(r, "area");
     if (!area || !clause_words_may(t, r, held) ||
-        !rule_literals_held(r, s, n, x->md))
+        (!(held && clause_words_told(t, r)) &&
+         !rule_literals_held(r, s, n, x->md)))
       continue;
     for (size_t at = 0; at < n && rule_exec(r, s, n, at, x->md);) {
       size_t ms, me;
@@ -116,7 +117,8 @@ static size_t work_end(tk *t, size_t a, size_t b) {
  * has mostly just read (clause_coordinators keeps its last answer). */
 static size_t work_start(tk *t, size_t a, size_t cs, size_t b) {
   size_t ms, me, ms_a, me_a;
-  if (!xfirst(t->x, t->with, cs, b, &ms, &me, NULL) ||
+  if (clause_words_none(t, t->with, cs, b) ||
+      !xfirst(t->x, t->with, cs, b, &ms, &me, NULL) ||
       !units_joined(t->x, cs, ms))
     return cs;
   /* coordinators_of reads the lists after each "phối hợp" from the first
@@ -193,7 +195,10 @@ const char *leads_of_areas(tk *t, size_t a, size_t at, size_t b,
                            const xunits *lead, const rule **why) {
   xctx *x = t->x;
   const rule *cue = NULL;
-  if (!lead->n || at > b || !xany(x, t->area_lead, at, b, &cue)) return NULL;
+  /* a duty's words are known (its lead was asked first) */
+  if (!lead->n || at > b || clause_words_none(t, t->area_lead, at, b) ||
+      !xany(x, t->area_lead, at, b, &cue))
+    return NULL;
   size_t ms, me; /* lead.area is anchored: ms is 0 */
   rule_match_span(x->md, &ms, &me);
   size_t cs = work_start(t, a, at + me, b);

@@ -34,6 +34,12 @@ typedef struct tk {
    * owned */
   struct clause_words *clause_words;
   bool clause_words_read;
+  /* what clause_words_within told last: the words of [held_a, held_b)
+   * (clause_held.has), kept for the asks of the range and of those inside
+   * it (clause_words_none) */
+  uint64_t held_has[2];
+  size_t held_a, held_b;
+  bool held_kept;
   rule_list with, cut;
   rule_list fields; /* field.*: the labels of assignment lines */
   /* area.* with the leadarea.* rules that set an area; leadarea masks */
@@ -103,6 +109,16 @@ bool clause_words_within(tk *t, size_t a, size_t b, clause_held *out);
 /* May r match in a clause whose runs hold *held (NULL: not known)?  False
  * only when a clause of r's literals (rule_facts.lits) has none there. */
 bool clause_words_may(tk *t, const rule *r, const clause_held *held);
+/* Do the words tell of every clause of r's literals (clause_words_may
+ * then true: each clause has a word in the runs, and a search of the
+ * literals would mostly find them again)? */
+bool clause_words_told(tk *t, const rule *r);
+/* Can no rule of `rules` match within [a, b), as the words kept for a
+ * range holding it tell (clause_words_within asked last of such a range:
+ * the runs it touches hold all that those of [a, b) hold)?  False when
+ * not known: rules outside those noted (clause_words_read), no range
+ * kept. */
+bool clause_words_none(tk *t, rule_list rules, size_t a, size_t b);
 /* The lead a clause [a, b) names: a unit followed by a lead.after match or
  * preceded by a lead.before one, with the units listed with it; units in a
  * coordination list do not lead.  `strong` keeps only rules with

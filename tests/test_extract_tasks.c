@@ -456,6 +456,44 @@ START_TEST(coordinators_of_the_whole_task) {
 }
 END_TEST
 
+/* Whether a range holds the words of "phối hợp" and "chủ trì" is told by
+ * the words of the last range asked who leads (clause_words_none) only
+ * when that range holds it: a task of two clauses, its coordinators in
+ * the first, is asked after its second clause (which names none); a duty
+ * names them on its next line, and its area lead after them. */
+START_TEST(coordinators_told_by_a_range_around) {
+  doc d = extract("KẾ HOẠCH\n"
+                  "Cải cách hành chính xã An Phú năm 2025\n"
+                  "I. NHIỆM VỤ\n"
+                  "1. Cải cách thủ tục hành chính\n"
+                  "Phòng Văn hóa - Xã hội chủ trì, phối hợp với Phòng Kinh "
+                  "tế rà soát thủ tục hành chính; kiểm tra hồ sơ trước "
+                  "ngày 30/6/2025.\n"
+                  "II. TỔ CHỨC THỰC HIỆN\n"
+                  "1. Công an xã\n"
+                  "- Rà soát hồ sơ an ninh trật tự, phối hợp với\n"
+                  "Ban Chỉ huy Quân sự xã kiểm tra địa bàn.\n"
+                  "- Kiểm tra hồ sơ cấp xã.\n"
+                  "- Chủ trì cải cách thủ tục hành chính.\n");
+  const frame_task *t = task(&d, "Phòng Văn hóa - Xã hội chủ trì");
+  check_units(t->lead, t->nlead, "phong_vhxh");
+  check_units(t->coordinators, t->ncoordinators, "phong_kinh_te");
+  t = task(&d, "Rà soát hồ sơ an ninh");
+  check_units(t->lead, t->nlead, "cong_an");
+  check_units(t->coordinators, t->ncoordinators, "quan_su");
+  t = task(&d, "Kiểm tra hồ sơ cấp xã");
+  ck_assert_uint_eq(t->ncoordinators, 0);
+  t = task(&d, "Chủ trì cải cách thủ tục");
+  ck_assert_str_eq(t->rule, "lead.area");
+  bool led = false;
+  for (size_t i = 0; i < d.f->nleads; i++)
+    led = led || (d.f->leads[i].unit.key &&
+                  !strcmp(d.f->leads[i].unit.key, "cong_an"));
+  ck_assert(led);
+  done(&d);
+}
+END_TEST
+
 /* A unit listed after "phối hợp với" does not lead, even followed by a
  * lead cue; the same unit opening its clause does.  (clause_lead reads the
  * coordination list only once a unit has a cue: this holds it to the
@@ -1428,6 +1466,7 @@ int main(void) {
   tcase_add_test(tc, body_tasks);
   tcase_add_test(tc, coordinators_do_not_lead);
   tcase_add_test(tc, coordinators_of_the_whole_task);
+  tcase_add_test(tc, coordinators_told_by_a_range_around);
   tcase_add_test(tc, scattered_table);
   tcase_add_test(tc, table_budget_cells);
   tcase_add_test(tc, inconsistency);
