@@ -316,6 +316,9 @@ typedef struct unit_rules {
   bool ungated; /* units_set_ungated: no gate, no answer kept */
   text_answers *by_text; /* of mentions(), made when first kept */
   size_t text_hits;      /* answers given by text (units_text_hits) */
+  struct name_try *tries; /* of the names' grammar (name_try_at) */
+  uint64_t tries_kept;    /* a bit per slot of `tries` that holds one */
+  size_t name_tries_run;  /* tries run, not answered (units_name_tries) */
 } unit_rules;
 
 static void literal_gate_free(struct literal_gate *g);
@@ -332,6 +335,7 @@ void units_free(xctx *x) {
   answers_free(&u->said);
   answers_free(&u->named);
   text_answers_free(u->by_text);
+  free(u->tries);
   free(u);
   x->unit_rules = NULL;
 }
@@ -1799,6 +1803,11 @@ size_t units_text_hits(const xctx *x) {
   return u ? u->text_hits : 0;
 }
 
+size_t units_name_tries(const xctx *x) {
+  const unit_rules *u = x->unit_rules;
+  return u ? u->name_tries_run : 0;
+}
+
 void xunits_push(xctx *x, xunits *l, const xunit *u) {
   xunit *p = frame_grow(x->f, (void **)&l->items, &l->n, &l->cap, sizeof *u);
   if (p) *p = *u;
@@ -1863,16 +1872,101 @@ static bool overlaps_any(const cand_list *l, size_t a, size_t b) {
   return lo < l->n && l->items[lo].start < b;
 }
 
+/* A try of a `unitname.` rule at one place of the text cut at `cut`:
+ * whether a match starts there, where it ends (me) and the name it reads
+ * (its group u, else the match).  The names' grammar is long, and a try
+ * costs some thousands of instructions when it matches; a clause and the
+ * clauses in it after "phối hợp với" end at one place, and are scanned
+ * for names each from its own start, so that the tries at the places they
+ * share are made again, as is the try units_may_start made where the
+ * clause opens.  A try is a function of the rule, the document's text, the
+ * place and the cut only: NAME_TRIES of them are kept per document, each
+ * in the slot its place and cut hash to (a newer one takes the slot). */
+enum { NAME_TRIES = 64 }; /* (a bit each in unit_rules.tries_kept) */
+
+typedef struct name_try {
+  const rule *r;
+  size_t at, cut;
+  bool found;
+  size_t us, ue, me;
+} name_try;
+
+/* The try of r at `at` in the text cut at `cut`, into *t; whether a match
+ * starts there (matches_at). */
+static bool matches_at(xctx *x, const rule *r, size_t at, size_t end);
+
+static bool name_try_at(xctx *x, unit_rules *u, const rule *r, size_t at,
+                        size_t cut, name_try *t) {
+  name_try *slot = NULL;
+  uint64_t bit = 0;
+  if (u && !u->ungated &&
+      (u->tries || (u->tries = malloc(NAME_TRIES * sizeof *u->tries)))) {
+    uint64_t h = (uint64_t)at * 0x9E3779B97F4A7C15u ^
+                 (uint64_t)cut * 0xC2B2AE3D27D4EB4Fu;
+    size_t i = (size_t)(h ^ h >> 29) % NAME_TRIES;
+    slot = &u->tries[i];
+    bit = (uint64_t)1 << i;
+    if (u->tries_kept & bit && slot->r == r && slot->at == at &&
+        slot->cut == cut) {
+      *t = *slot;
+      return t->found;
+    }
+  }
+  *t = (name_try){r, at, cut, false, 0, 0, 0};
+  if (u) u->name_tries_run++;
+  if (matches_at(x, r, at, cut)) {
+    PCRE2_SIZE *ov = pcre2_get_ovector_pointer(x->md);
+    t->found = true;
+    t->us = ov[0];
+    t->ue = t->me = ov[1];
+    rule_group(r, x->md, "u", &t->us, &t->ue);
+  }
+  if (slot) {
+    *slot = *t;
+    u->tries_kept |= bit;
+  }
+  return t->found;
+}
+
+/* The first match of r in the text cut at `cut`, from `at` on, into *t,
+ * for a rule whose matches start with one of its first words
+ * (rule.first_words): tried where one of them stands, in text order, as
+ * a search of r tries it (rule_exec), each try kept (name_try_at). */
+static bool name_scan(xctx *x, unit_rules *u, const rule *r, size_t at,
+                      size_t cut, name_try *t) {
+  const rule_first_words *fw = r->first_words;
+  const unsigned char *s = (const unsigned char *)x->s;
+  for (size_t i = at; i < cut; i++)
+    for (size_t k = fw->from[s[i]]; k < fw->to[s[i]]; k++)
+      if (fw->w[k].len <= cut - i &&
+          (fw->w[k].len < 2 || s[i + 1] == fw->w[k].text[1]) &&
+          !memcmp(s + i, fw->w[k].text, fw->w[k].len)) {
+        if (name_try_at(x, u, r, i, cut, t)) return true;
+        break;
+      }
+  return false;
+}
+
 /* The next match of `unitname.` rule r in the text cut at `end`, from
  * *at on (moved past it): the name it reads, [*us, *ue), maybe empty. */
 static bool next_name(xctx *x, const rule *r, size_t *at, size_t end,
                       size_t *us, size_t *ue) {
-  if (*at >= end || !match_at(x, r, end, *at)) return false;
-  PCRE2_SIZE *ov = pcre2_get_ovector_pointer(x->md);
-  *us = ov[0];
-  *ue = ov[1];
-  rule_group(r, x->md, "u", us, ue);
-  *at = ov[1] > *at ? ov[1] : *at + 1;
+  if (*at >= end) return false;
+  size_t me;
+  if (r->first_words) {
+    name_try t;
+    if (!name_scan(x, x->unit_rules, r, *at, end, &t)) return false;
+    *us = t.us;
+    *ue = t.ue;
+    me = t.me;
+  } else {
+    if (!match_at(x, r, end, *at)) return false;
+    PCRE2_SIZE *ov = pcre2_get_ovector_pointer(x->md);
+    *us = ov[0];
+    *ue = me = ov[1];
+    rule_group(r, x->md, "u", us, ue);
+  }
+  *at = me > *at ? me : *at + 1;
   while (*at < end && continuation(x, *at)) (*at)++;
   return true;
 }
@@ -2008,10 +2102,14 @@ bool units_may_start(xctx *x, size_t at, size_t end) {
         return true;
     }
   }
-  for (size_t i = 0; i < u->cc.names.n; i++)
-    if (may_start_at(x, u->cc.names.items[i], at) &&
-        matches_at(x, u->cc.names.items[i], at, end))
+  for (size_t i = 0; i < u->cc.names.n; i++) {
+    const rule *r = u->cc.names.items[i];
+    name_try t;
+    if (may_start_at(x, r, at) &&
+        (r->first_words ? name_try_at(x, u, r, at, end, &t)
+                        : matches_at(x, r, at, end)))
       return true;
+  }
   return false;
 }
 
