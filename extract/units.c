@@ -877,6 +877,24 @@ static bool postings_build(literal_gate *g, const unit_rules *u) {
   return true;
 }
 
+/* Does every literal of r's clauses lie inside words
+ * (rule_literal_in_words)?  Read at the first ask and kept in r (the rules
+ * are shared: every worker reads the same from the same literals). */
+static bool lits_in_words(const rule *r) {
+  _Atomic unsigned char *kept = &((rule *)r)->lits_in_words;
+  unsigned char v = atomic_load_explicit(kept, memory_order_relaxed);
+  if (!v) {
+    const rule_facts *f = &r->facts;
+    bool all = true;
+    for (size_t c = 0; all && c < f->nlits; c++)
+      for (size_t k = 0; all && k < f->nalts[c]; k++)
+        all = rule_literal_in_words(f->lits[c][k]);
+    v = all ? 2 : 1;
+    atomic_store_explicit(kept, v, memory_order_relaxed);
+  }
+  return v == 2;
+}
+
 /* The gate of the chosen rules, with the words of the whole text when
  * `worded`; NULL without memory. */
 static literal_gate *literal_gate_build(const xctx *x, const unit_rules *u,
@@ -901,11 +919,10 @@ static literal_gate *literal_gate_build(const xctx *x, const unit_rules *u,
   /* number the literals of the rules whose literals all lie inside words */
   for (size_t i = 0; i < u->n; i++) {
     const rule_facts *f = &u->items[i]->facts;
-    bool all = f->nlits > 0;
-    for (size_t c = 0; c < f->nlits; c++)
+    bool all = f->nlits > 0 && lits_in_words(u->items[i]);
+    for (size_t c = 0; all && c < f->nlits; c++)
       for (size_t k = 0; k < f->nalts[c]; k++)
-        all = all && f->lits[c][k]->set == set &&
-              rule_literal_in_words(f->lits[c][k]);
+        all = all && f->lits[c][k]->set == set;
     for (size_t c = 0; all && c < f->nlits; c++)
       for (size_t k = 0; k < f->nalts[c]; k++)
         if (literal_number(g, f->lits[c][k], lits, cap) == SIZE_MAX) goto fail;

@@ -1466,6 +1466,34 @@ START_TEST(names_tries_are_kept_by_place_and_cut) {
 }
 END_TEST
 
+/* Whether every literal of a unit rule's clauses lies inside words is read
+ * once and kept in the rule (rule.lits_in_words): after a document asked,
+ * each kept answer is what the literals say. */
+START_TEST(kept_literals_in_words_are_those_of_the_rules) {
+  const char *in = "Sở KH&CN phối hợp với UBND các xã, phường và Công an tỉnh\n";
+  doc d;
+  doc_open(&d, in, strlen(in), "province");
+  ck_assert_uint_gt(find_all(&d), 0);
+  rule_list all = rules_select(rules, "unit.", NULL);
+  size_t yes = 0, no = 0;
+  for (size_t i = 0; i < all.n; i++) {
+    const rule *r = all.items[i];
+    unsigned char kept = atomic_load(&((rule *)r)->lits_in_words);
+    if (!kept) continue;
+    bool words = true;
+    for (size_t c = 0; c < r->facts.nlits; c++)
+      for (size_t k = 0; k < r->facts.nalts[c]; k++)
+        words = words && rule_literal_in_words(r->facts.lits[c][k]);
+    ck_assert_msg(kept == (words ? 2 : 1), "%s: kept %u", r->id,
+                  (unsigned)kept);
+    yes += words;
+    no += !words;
+  }
+  ck_assert_uint_gt(yes + no, 20);
+  doc_close(&d);
+}
+END_TEST
+
 /* The search the gate is checked against is the search: a range with a
  * unit gives it ungated too, and the ungated search keeps no answer. */
 START_TEST(ungated_search_finds_units) {
@@ -1769,6 +1797,7 @@ int main(void) {
   tcase_add_unchecked_fixture(tgate, load_rules, free_rules);
   tcase_add_test(tgate, ungated_search_finds_units);
   tcase_add_test(tgate, names_tries_are_kept_by_place_and_cut);
+  tcase_add_test(tgate, kept_literals_in_words_are_those_of_the_rules);
   tcase_add_test(tgate, kept_mention_starts_serve_every_document);
   tcase_add_test(tgate, cells_after_other_cells_are_answered_by_text);
   tcase_add_test(tgate, cells_read_by_the_names_grammar_are_found_anew);
