@@ -317,6 +317,7 @@ typedef struct unit_rules {
   text_answers *by_text; /* of mentions(), made when first kept */
   size_t text_hits;      /* answers given by text (units_text_hits) */
   struct name_try *tries; /* of the names' grammar (name_try_at) */
+  struct first_bytes *first_bytes; /* of a names rule (name_scan) */
   uint64_t tries_kept;    /* a bit per slot of `tries` that holds one */
   size_t name_tries_run;  /* tries run, not answered (units_name_tries) */
 } unit_rules;
@@ -336,6 +337,7 @@ void units_free(xctx *x) {
   answers_free(&u->named);
   text_answers_free(u->by_text);
   free(u->tries);
+  free(u->first_bytes);
   free(u);
   x->unit_rules = NULL;
 }
@@ -1945,6 +1947,26 @@ static bool name_try_at(xctx *x, unit_rules *u, const rule *r, size_t at,
   return t->found;
 }
 
+/* The bytes r's first words (rule.first_words) start with, a flag per
+ * byte value, read once per document for the scans of the names' grammar
+ * (a byte a time: the clause's bytes are many, the words' first bytes a
+ * few; fw->from and fw->to cost two reads and a compare of each). */
+typedef struct first_bytes {
+  const rule *r;
+  bool starts[256];
+} first_bytes;
+
+static const bool *first_bytes_of(unit_rules *u, const rule *r) {
+  first_bytes *fb = u ? u->first_bytes : NULL;
+  if (u && !fb && !(fb = u->first_bytes = malloc(sizeof *fb))) return NULL;
+  if (fb && fb->r != r) {
+    for (unsigned c = 0; c < 256; c++)
+      fb->starts[c] = r->first_words->from[c] < r->first_words->to[c];
+    fb->r = r;
+  }
+  return fb ? fb->starts : NULL;
+}
+
 /* The first match of r in the text cut at `cut`, from `at` on, into *t,
  * for a rule whose matches start with one of its first words
  * (rule.first_words): tried where one of them stands, in text order, as
@@ -1953,7 +1975,14 @@ static bool name_scan(xctx *x, unit_rules *u, const rule *r, size_t at,
                       size_t cut, name_try *t) {
   const rule_first_words *fw = r->first_words;
   const unsigned char *s = (const unsigned char *)x->s;
-  for (size_t i = at; i < cut; i++)
+  const bool *starts = first_bytes_of(u, r);
+  for (size_t i = at; i < cut; i++) {
+    if (starts) {
+      const unsigned char *p = s + i, *e = s + cut;
+      while (p < e && !starts[*p]) p++;
+      if (p == e) break;
+      i = (size_t)(p - s);
+    }
     for (size_t k = fw->from[s[i]]; k < fw->to[s[i]]; k++)
       if (fw->w[k].len <= cut - i &&
           (fw->w[k].len < 2 || s[i + 1] == fw->w[k].text[1]) &&
@@ -1961,6 +1990,7 @@ static bool name_scan(xctx *x, unit_rules *u, const rule *r, size_t at,
         if (name_try_at(x, u, r, i, cut, t)) return true;
         break;
       }
+  }
   return false;
 }
 
