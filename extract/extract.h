@@ -270,5 +270,8 @@ void units_free(xctx *x);
 /* How many times units_find and the like answered a range by the answer
  * kept for another range of the same text and context (for tests). */
 size_t units_text_hits(const xctx *x);
+/* How many tries of the names' grammar at one place were run, and not
+ * answered by the try kept for that place and cut (for tests). */
+size_t units_name_tries(const xctx *x);
 
 #endif

@@ -280,6 +280,11 @@ typedef struct rule {
    * (text_context), read from the pattern at the first ask and kept: 0
    * until then, else one more (SIZE_MAX: not known) */
   _Atomic size_t text_context;
+  /* units.c: does every literal of facts.lits lie inside words
+   * (rule_literal_in_words), read at the first ask and kept (each
+   * document's literal gate asks of every unit rule): 0 until then, 1
+   * no, 2 yes */
+  _Atomic unsigned char lits_in_words;
 } rule;
 
 /* Taxonomy entries remember their file and line: the rules made from

@@ -316,6 +316,10 @@ typedef struct unit_rules {
   bool ungated; /* units_set_ungated: no gate, no answer kept */
   text_answers *by_text; /* of mentions(), made when first kept */
   size_t text_hits;      /* answers given by text (units_text_hits) */
+  struct name_try *tries; /* of the names' grammar (name_try_at) */
+  struct first_bytes *first_bytes; /* of a names rule (name_scan) */
+  uint64_t tries_kept;    /* a bit per slot of `tries` that holds one */
+  size_t name_tries_run;  /* tries run, not answered (units_name_tries) */
 } unit_rules;
 
 static void literal_gate_free(struct literal_gate *g);
@@ -332,6 +336,8 @@ void units_free(xctx *x) {
   answers_free(&u->said);
   answers_free(&u->named);
   text_answers_free(u->by_text);
+  free(u->tries);
+  free(u->first_bytes);
   free(u);
   x->unit_rules = NULL;
 }
@@ -873,6 +879,24 @@ static bool postings_build(literal_gate *g, const unit_rules *u) {
   return true;
 }
 
+/* Does every literal of r's clauses lie inside words
+ * (rule_literal_in_words)?  Read at the first ask and kept in r (the rules
+ * are shared: every worker reads the same from the same literals). */
+static bool lits_in_words(const rule *r) {
+  _Atomic unsigned char *kept = &((rule *)r)->lits_in_words;
+  unsigned char v = atomic_load_explicit(kept, memory_order_relaxed);
+  if (!v) {
+    const rule_facts *f = &r->facts;
+    bool all = true;
+    for (size_t c = 0; all && c < f->nlits; c++)
+      for (size_t k = 0; all && k < f->nalts[c]; k++)
+        all = rule_literal_in_words(f->lits[c][k]);
+    v = all ? 2 : 1;
+    atomic_store_explicit(kept, v, memory_order_relaxed);
+  }
+  return v == 2;
+}
+
 /* The gate of the chosen rules, with the words of the whole text when
  * `worded`; NULL without memory. */
 static literal_gate *literal_gate_build(const xctx *x, const unit_rules *u,
@@ -897,11 +921,10 @@ static literal_gate *literal_gate_build(const xctx *x, const unit_rules *u,
   /* number the literals of the rules whose literals all lie inside words */
   for (size_t i = 0; i < u->n; i++) {
     const rule_facts *f = &u->items[i]->facts;
-    bool all = f->nlits > 0;
-    for (size_t c = 0; c < f->nlits; c++)
+    bool all = f->nlits > 0 && lits_in_words(u->items[i]);
+    for (size_t c = 0; all && c < f->nlits; c++)
       for (size_t k = 0; k < f->nalts[c]; k++)
-        all = all && f->lits[c][k]->set == set &&
-              rule_literal_in_words(f->lits[c][k]);
+        all = all && f->lits[c][k]->set == set;
     for (size_t c = 0; all && c < f->nlits; c++)
       for (size_t k = 0; k < f->nalts[c]; k++)
         if (literal_number(g, f->lits[c][k], lits, cap) == SIZE_MAX) goto fail;
@@ -1799,6 +1822,11 @@ size_t units_text_hits(const xctx *x) {
   return u ? u->text_hits : 0;
 }
 
+size_t units_name_tries(const xctx *x) {
+  const unit_rules *u = x->unit_rules;
+  return u ? u->name_tries_run : 0;
+}
+
 void xunits_push(xctx *x, xunits *l, const xunit *u) {
   xunit *p = frame_grow(x->f, (void **)&l->items, &l->n, &l->cap, sizeof *u);
   if (p) *p = *u;
@@ -1863,16 +1891,129 @@ static bool overlaps_any(const cand_list *l, size_t a, size_t b) {
   return lo < l->n && l->items[lo].start < b;
 }
 
+/* A try of a `unitname.` rule at one place of the text cut at `cut`:
+ * whether a match starts there, where it ends (me) and the name it reads
+ * (its group u, else the match).  The names' grammar is long, and a try
+ * costs some thousands of instructions when it matches; a clause and the
+ * clauses in it after "phối hợp với" end at one place, and are scanned
+ * for names each from its own start, so that the tries at the places they
+ * share are made again, as is the try units_may_start made where the
+ * clause opens.  A try is a function of the rule, the document's text, the
+ * place and the cut only: NAME_TRIES of them are kept per document, each
+ * in the slot its place and cut hash to (a newer one takes the slot). */
+enum { NAME_TRIES = 64 }; /* (a bit each in unit_rules.tries_kept) */
+
+typedef struct name_try {
+  const rule *r;
+  size_t at, cut;
+  bool found;
+  size_t us, ue, me;
+} name_try;
+
+/* The try of r at `at` in the text cut at `cut`, into *t; whether a match
+ * starts there (matches_at). */
+static bool matches_at(xctx *x, const rule *r, size_t at, size_t end);
+
+static bool name_try_at(xctx *x, unit_rules *u, const rule *r, size_t at,
+                        size_t cut, name_try *t) {
+  name_try *slot = NULL;
+  uint64_t bit = 0;
+  if (u && !u->ungated &&
+      (u->tries || (u->tries = malloc(NAME_TRIES * sizeof *u->tries)))) {
+    uint64_t h = (uint64_t)at * 0x9E3779B97F4A7C15u ^
+                 (uint64_t)cut * 0xC2B2AE3D27D4EB4Fu;
+    size_t i = (size_t)(h ^ h >> 29) % NAME_TRIES;
+    slot = &u->tries[i];
+    bit = (uint64_t)1 << i;
+    if (u->tries_kept & bit && slot->r == r && slot->at == at &&
+        slot->cut == cut) {
+      *t = *slot;
+      return t->found;
+    }
+  }
+  *t = (name_try){r, at, cut, false, 0, 0, 0};
+  if (u) u->name_tries_run++;
+  if (matches_at(x, r, at, cut)) {
+    PCRE2_SIZE *ov = pcre2_get_ovector_pointer(x->md);
+    t->found = true;
+    t->us = ov[0];
+    t->ue = t->me = ov[1];
+    rule_group(r, x->md, "u", &t->us, &t->ue);
+  }
+  if (slot) {
+    *slot = *t;
+    u->tries_kept |= bit;
+  }
+  return t->found;
+}
+
+/* The bytes r's first words (rule.first_words) start with, a flag per
+ * byte value, read once per document for the scans of the names' grammar
+ * (a byte a time: the clause's bytes are many, the words' first bytes a
+ * few; fw->from and fw->to cost two reads and a compare of each). */
+typedef struct first_bytes {
+  const rule *r;
+  bool starts[256];
+} first_bytes;
+
+static const bool *first_bytes_of(unit_rules *u, const rule *r) {
+  first_bytes *fb = u ? u->first_bytes : NULL;
+  if (u && !fb && !(fb = u->first_bytes = malloc(sizeof *fb))) return NULL;
+  if (fb && fb->r != r) {
+    for (unsigned c = 0; c < 256; c++)
+      fb->starts[c] = r->first_words->from[c] < r->first_words->to[c];
+    fb->r = r;
+  }
+  return fb ? fb->starts : NULL;
+}
+
+/* The first match of r in the text cut at `cut`, from `at` on, into *t,
+ * for a rule whose matches start with one of its first words
+ * (rule.first_words): tried where one of them stands, in text order, as
+ * a search of r tries it (rule_exec), each try kept (name_try_at). */
+static bool name_scan(xctx *x, unit_rules *u, const rule *r, size_t at,
+                      size_t cut, name_try *t) {
+  const rule_first_words *fw = r->first_words;
+  const unsigned char *s = (const unsigned char *)x->s;
+  const bool *starts = first_bytes_of(u, r);
+  for (size_t i = at; i < cut; i++) {
+    if (starts) {
+      const unsigned char *p = s + i, *e = s + cut;
+      while (p < e && !starts[*p]) p++;
+      if (p == e) break;
+      i = (size_t)(p - s);
+    }
+    for (size_t k = fw->from[s[i]]; k < fw->to[s[i]]; k++)
+      if (fw->w[k].len <= cut - i &&
+          (fw->w[k].len < 2 || s[i + 1] == fw->w[k].text[1]) &&
+          !memcmp(s + i, fw->w[k].text, fw->w[k].len)) {
+        if (name_try_at(x, u, r, i, cut, t)) return true;
+        break;
+      }
+  }
+  return false;
+}
+
 /* The next match of `unitname.` rule r in the text cut at `end`, from
  * *at on (moved past it): the name it reads, [*us, *ue), maybe empty. */
 static bool next_name(xctx *x, const rule *r, size_t *at, size_t end,
                       size_t *us, size_t *ue) {
-  if (*at >= end || !match_at(x, r, end, *at)) return false;
-  PCRE2_SIZE *ov = pcre2_get_ovector_pointer(x->md);
-  *us = ov[0];
-  *ue = ov[1];
-  rule_group(r, x->md, "u", us, ue);
-  *at = ov[1] > *at ? ov[1] : *at + 1;
+  if (*at >= end) return false;
+  size_t me;
+  if (r->first_words) {
+    name_try t;
+    if (!name_scan(x, x->unit_rules, r, *at, end, &t)) return false;
+    *us = t.us;
+    *ue = t.ue;
+    me = t.me;
+  } else {
+    if (!match_at(x, r, end, *at)) return false;
+    PCRE2_SIZE *ov = pcre2_get_ovector_pointer(x->md);
+    *us = ov[0];
+    *ue = me = ov[1];
+    rule_group(r, x->md, "u", us, ue);
+  }
+  *at = me > *at ? me : *at + 1;
   while (*at < end && continuation(x, *at)) (*at)++;
   return true;
 }
@@ -2008,10 +2149,14 @@ bool units_may_start(xctx *x, size_t at, size_t end) {
         return true;
     }
   }
-  for (size_t i = 0; i < u->cc.names.n; i++)
-    if (may_start_at(x, u->cc.names.items[i], at) &&
-        matches_at(x, u->cc.names.items[i], at, end))
+  for (size_t i = 0; i < u->cc.names.n; i++) {
+    const rule *r = u->cc.names.items[i];
+    name_try t;
+    if (may_start_at(x, r, at) &&
+        (r->first_words ? name_try_at(x, u, r, at, end, &t)
+                        : matches_at(x, r, at, end)))
       return true;
+  }
   return false;
 }
 

@@ -1414,6 +1414,86 @@ START_TEST(range_asked_again_gives_what_a_search_finds) {
 }
 END_TEST
 
+/* A try of the names' grammar at a place is kept with the place and the
+ * cut of the text (name_try_at): clauses that end at one place and start
+ * further on (the clause, then after "phối hợp với"), and
+ * units_may_start before them, are answered from the tries already made;
+ * a range cut elsewhere is tried again, as the grammar reads up to the
+ * cut ("Trung tâm Chuyển đổi" cut after "Chuyển" is another name).  Each
+ * range gives what a fresh search gives (the ungated document keeps no
+ * try), and fewer tries are run. */
+START_TEST(names_tries_are_kept_by_place_and_cut) {
+  const char *in =
+      "Sở Nội vụ chủ trì, phối hợp với Trung tâm Chuyển đổi số tỉnh, "
+      "Hội Nông dân tỉnh và Liên minh Hợp tác xã tỉnh thực hiện\n";
+  doc g, u;
+  doc_open(&g, in, strlen(in), "province");
+  doc_open(&u, in, strlen(in), "province");
+  ck_assert(units_set_ungated(&u.x, true));
+  size_t end = g.x.n - 1, words[64], nwords = 0;
+  for (size_t k = 0; k < end && nwords < 64;) {
+    words[nwords++] = k;
+    while (k < end && g.x.s[k] != ' ') k++;
+    while (k < end && g.x.s[k] == ' ') k++;
+  }
+  ck_assert_uint_gt(nwords, 20);
+  /* from the last word back, every range to the line's end; then from
+   * the first word, every cut after a word */
+  for (size_t w = nwords; w-- > 0;) {
+    ck_assert(units_may_start(&g.x, words[w], end) ==
+              units_may_start(&u.x, words[w], end));
+    same_in_range(&g, &u, words[w], end, "suffix");
+  }
+  for (size_t w = 1; w < nwords; w++)
+    for (size_t cut = words[w] - 1; cut <= words[w] + 2; cut++)
+      same_in_range(&g, &u, words[0], cut, "prefix");
+  size_t run = units_name_tries(&g.x), searched = units_name_tries(&u.x);
+  ck_assert_uint_gt(run, 0);
+  ck_assert_msg(run < searched, "%zu tries run, %zu without kept ones", run,
+                searched);
+  xunits l = {0};
+  units_find_named(&g.x, words[0], end, &l);
+  bool centre = false;
+  for (size_t i = 0; i < l.n; i++)
+    centre = centre ||
+             (!l.items[i].key && l.items[i].end - l.items[i].start ==
+                                     strlen("Trung tâm Chuyển đổi số tỉnh"));
+  ck_assert(centre);
+  xunits_free(&l);
+  ck_assert(!g.x.f->failed && !u.x.f->failed);
+  doc_close(&g);
+  doc_close(&u);
+}
+END_TEST
+
+/* Whether every literal of a unit rule's clauses lies inside words is read
+ * once and kept in the rule (rule.lits_in_words): after a document asked,
+ * each kept answer is what the literals say. */
+START_TEST(kept_literals_in_words_are_those_of_the_rules) {
+  const char *in = "Sở KH&CN phối hợp với UBND các xã, phường và Công an tỉnh\n";
+  doc d;
+  doc_open(&d, in, strlen(in), "province");
+  ck_assert_uint_gt(find_all(&d), 0);
+  rule_list all = rules_select(rules, "unit.", NULL);
+  size_t yes = 0, no = 0;
+  for (size_t i = 0; i < all.n; i++) {
+    const rule *r = all.items[i];
+    unsigned char kept = atomic_load(&((rule *)r)->lits_in_words);
+    if (!kept) continue;
+    bool words = true;
+    for (size_t c = 0; c < r->facts.nlits; c++)
+      for (size_t k = 0; k < r->facts.nalts[c]; k++)
+        words = words && rule_literal_in_words(r->facts.lits[c][k]);
+    ck_assert_msg(kept == (words ? 2 : 1), "%s: kept %u", r->id,
+                  (unsigned)kept);
+    yes += words;
+    no += !words;
+  }
+  ck_assert_uint_gt(yes + no, 20);
+  doc_close(&d);
+}
+END_TEST
+
 /* The search the gate is checked against is the search: a range with a
  * unit gives it ungated too, and the ungated search keeps no answer. */
 START_TEST(ungated_search_finds_units) {
@@ -1716,6 +1796,8 @@ int main(void) {
   tcase_set_timeout(tgate, 300);
   tcase_add_unchecked_fixture(tgate, load_rules, free_rules);
   tcase_add_test(tgate, ungated_search_finds_units);
+  tcase_add_test(tgate, names_tries_are_kept_by_place_and_cut);
+  tcase_add_test(tgate, kept_literals_in_words_are_those_of_the_rules);
   tcase_add_test(tgate, kept_mention_starts_serve_every_document);
   tcase_add_test(tgate, cells_after_other_cells_are_answered_by_text);
   tcase_add_test(tgate, cells_read_by_the_names_grammar_are_found_anew);
