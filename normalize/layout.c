@@ -199,8 +199,10 @@ static bool is_alnum(int32_t c) {
   return c < 0x80 ? is_alpha(c) || (c >= '0' && c <= '9') : u_isalnum(c);
 }
 
+/* (layout reads what decoding wrote, and extraction asks cchc_list_marker
+ * of it: well-formed, its bytes are not checked again) */
 static int32_t cp_beyond_ascii(const char *s, size_t n, size_t *i) {
-  int32_t c = cchc_utf8_next(s, n, i);
+  int32_t c = cchc_utf8_next_valid(s, n, i);
   return c < 0 ? 0xFFFD : c;
 }
 
