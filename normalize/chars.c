@@ -109,16 +109,45 @@ static bool is_tone_mark(UChar c) {
          c == 0x0323;
 }
 
+/* The split of a BMP character into an ASCII vowel and one tone mark,
+ * kept at its first use: TONE_NONE, or TONE_SPLIT, the mark's low byte
+ * (the marks are U+03xx) and the vowel; 0 until asked.  ICU's answer is
+ * the same for every text, so one table serves the process (the words
+ * that end in "oá", "uý", "uả" of a plan asked ICU's decomposition at
+ * each); an entry is written whole, with the same value by whichever
+ * thread comes first. */
+enum { TONE_NONE = 1, TONE_SPLIT = 1 << 16 };
+static _Atomic uint32_t tone_splits[0x10000];
+
+/* Is c2 an ASCII vowel with one tone mark?  *b2 gets the vowel, *mark the
+ * mark. */
+static bool tone_split(const UNormalizer2 *nfd, UChar32 c2, UChar32 *b2,
+                       UChar *mark) {
+  bool bmp = c2 >= 0 && c2 <= 0xFFFF;
+  uint32_t e =
+      bmp ? atomic_load_explicit(&tone_splits[c2], memory_order_relaxed) : 0;
+  if (!e) {
+    UChar dec[8];
+    e = decompose(nfd, c2, dec) == 2 && is_tone_mark(dec[1]) && dec[0] < 0x80
+            ? TONE_SPLIT | (uint32_t)(dec[1] & 0xFF) << 8 | dec[0]
+            : TONE_NONE;
+    if (bmp)
+      atomic_store_explicit(&tone_splits[c2], e, memory_order_relaxed);
+  }
+  if (!(e & TONE_SPLIT))
+    return false;
+  *b2 = (UChar32)(e & 0x7F);
+  *mark = (UChar)(0x300 | (e >> 8 & 0xFF));
+  return true;
+}
+
 /* The tone rule's first test, on the last two characters of a word, c1
  * (an ASCII o or u) and c2: is c2 a vowel with a tone mark that makes
  * "oa", "oe" or "uy" after c1?  *b2 gets the vowel, *mark the mark. */
 static bool tone_pair(const UNormalizer2 *nfd, UChar32 c1, UChar32 c2,
                       UChar32 *b2, UChar *mark) {
-  UChar dec[8];
-  if (decompose(nfd, c2, dec) != 2 || !is_tone_mark(dec[1]) || dec[0] >= 0x80)
+  if (!tone_split(nfd, c2, b2, mark))
     return false;
-  *b2 = dec[0];
-  *mark = dec[1];
   UChar32 l1 = c1 | 0x20, lb2 = *b2 | 0x20;
   return (l1 == 'o' && (lb2 == 'a' || lb2 == 'e')) ||
          (l1 == 'u' && lb2 == 'y');

@@ -199,8 +199,10 @@ static bool is_alnum(int32_t c) {
   return c < 0x80 ? is_alpha(c) || (c >= '0' && c <= '9') : u_isalnum(c);
 }
 
+/* (layout reads what decoding wrote, and extraction asks cchc_list_marker
+ * of it: well-formed, its bytes are not checked again) */
 static int32_t cp_beyond_ascii(const char *s, size_t n, size_t *i) {
-  int32_t c = cchc_utf8_next(s, n, i);
+  int32_t c = cchc_utf8_next_valid(s, n, i);
   return c < 0 ? 0xFFFD : c;
 }
 
@@ -779,31 +781,35 @@ static void classify_content(const char *s, size_t p, size_t q, size_t cps,
     l->func_end = is_func_word(s, w, q);
     l->number_end = is_number_word(s, w, q);
   }
-  int letters = 0, upper = 0;
-  for (size_t k = 0; k < n && letters == upper;) {
-    unsigned char ab = (unsigned char)c[k];
-    if (ab < 0x80) { /* ASCII fast path: a lower-case letter ends it */
-      k++;
-      if (ab >= 'a' && ab <= 'z')
+  /* (a line that starts with a lower-case letter has a letter and is in
+   * no capitals: wordless and all_caps stay cleared, unasked) */
+  if (!l->lower) {
+    int letters = 0, upper = 0;
+    for (size_t k = 0; k < n && letters == upper;) {
+      unsigned char ab = (unsigned char)c[k];
+      if (ab < 0x80) { /* ASCII fast path: a lower-case letter ends it */
+        k++;
+        if (ab >= 'a' && ab <= 'z')
+          letters++;
+        else if (ab >= 'A' && ab <= 'Z')
+          letters++, upper++;
+        continue;
+      }
+      int32_t ch = cp_at(c, n, &k);
+      if (is_alpha(ch)) {
         letters++;
-      else if (ab >= 'A' && ab <= 'Z')
-        letters++, upper++;
-      continue;
+        upper += is_upper(ch);
+      }
     }
-    int32_t ch = cp_at(c, n, &k);
-    if (is_alpha(ch)) {
-      letters++;
-      upper += is_upper(ch);
+    l->all_caps = letters >= 4 && upper == letters;
+    bool wordless = true;
+    for (size_t k = 0; k < n && wordless;) {
+      unsigned char ab = (unsigned char)c[k];
+      int32_t ch = ab < 0x80 ? (k++, ab) : cp_at(c, n, &k);
+      wordless = !is_alnum(ch);
     }
+    l->wordless = wordless;
   }
-  l->all_caps = letters >= 4 && upper == letters;
-  bool wordless = true;
-  for (size_t k = 0; k < n && wordless;) {
-    unsigned char ab = (unsigned char)c[k];
-    int32_t ch = ab < 0x80 ? (k++, ab) : cp_at(c, n, &k);
-    wordless = !is_alnum(ch);
-  }
-  l->wordless = wordless;
   l->motto = (c[0] == '\xC4' && n == strlen("Độc lập - Tự do - Hạnh phúc") &&
               memcmp(c, "Độc lập - Tự do - Hạnh phúc", n) == 0) ||
              (c[0] == 'C' && n >= 34 && memcmp(c, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", 34 < n ? 34 : n) == 0);
@@ -2245,7 +2251,7 @@ cchc_status cchc_layout(cchc_mbuf *text, const cchc_edits *edits,
   /* A pass without Markdown leaves none: it joins no '*' to another and
    * starts no line but where a line of its text (without leading blanks
    * since the first pass) started.  So the text is looked at again only
-   * after a pass that had some. */
+   * after a pass that had some (a text without is not looked at twice). */
   bool same = false, markdown = true;
   while (rc == CCHC_OK && !same) {
     markdown = markdown && is_markdown(text);

@@ -139,6 +139,22 @@ typedef struct key_out {
   bool space; /* a blank waits for the next byte that is none */
 } key_out;
 
+/* A byte of the key at out[*o] (room made), a blank waiting in *space:
+ * what key_put does, on a position the caller holds in locals (through
+ * the strbuf, every byte stored was taken to change its length and
+ * buffer, which were loaded again for the next). */
+static CCHC_INLINE void key_put_at(char *out, size_t *o, bool *space,
+                                   char ch) {
+  if (ch == ' ' || ch == '\t' || ch == '\n' || ch == '\r') {
+    *space = *o > 0;
+    return;
+  }
+  if (*space)
+    out[(*o)++] = ' ';
+  *space = false;
+  out[(*o)++] = ch;
+}
+
 static CCHC_INLINE void key_put(key_out *k, char ch) {
   strbuf *sb = k->sb;
   if (ch == ' ' || ch == '\t' || ch == '\n' || ch == '\r') {
@@ -165,6 +181,9 @@ static bool key_run_kept(const char *s, size_t len, key_out *k) {
   /* a character of 2 bytes or more keys as KEPT_BYTES at most */
   if (!key_room(k, len * (KEPT_BYTES / 2)))
     return false;
+  char *out = k->sb->buf;
+  size_t o = at;
+  bool pending = space;
   for (size_t i = 0; i < len;) {
     uint32_t cp;
     size_t w = kept_char_at(u + i, len - i, &cp);
@@ -172,16 +191,15 @@ static bool key_run_kept(const char *s, size_t len, key_out *k) {
                    : KEPT_NO;
     if ((e & KEPT_STATE) == KEPT_UNKNOWN)
       e = keep_char(cp);
-    if ((e & KEPT_STATE) != KEPT_YES) { /* the run is keyed whole */
-      k->sb->len = at;
-      k->space = space;
+    if ((e & KEPT_STATE) != KEPT_YES) /* the run is keyed whole */
       return false;
-    }
     size_t n = (e >> 8) & 0xFF;
     for (size_t b = 0; b < n; b++)
-      key_put(k, (char)(e >> (16 + 8 * b)));
+      key_put_at(out, &o, &pending, (char)(e >> (16 + 8 * b)));
     i += w;
   }
+  k->sb->len = o;
+  k->space = pending;
   return true;
 }
 
@@ -207,18 +225,20 @@ char *cchc_match_key(const char *s, size_t len, cchc_error *err) {
   for (size_t i = 0; i < len && rc == 0;) {
     unsigned char c = (unsigned char)s[i];
     if (c < 0x80) {
-      size_t j = i;
-      while (j < len && (unsigned char)s[j] < 0x80)
-        j++;
-      if (!key_room(&k, j - i)) {
+      /* (room for the rest of s: the run's end is found as it is keyed) */
+      if (!key_room(&k, len - i)) {
         rc = UTF8PROC_ERROR_NOMEM;
         break;
       }
-      for (; i < j; i++) {
+      size_t o = key.len;
+      bool space = k.space;
+      for (; i < len && (unsigned char)s[i] < 0x80; i++) {
         int kc = ascii_keys[(unsigned char)s[i]];
         if (kc >= 0)
-          key_put(&k, (char)kc);
+          key_put_at(key.buf, &o, &space, (char)kc);
       }
+      key.len = o;
+      k.space = space;
       continue;
     }
     size_t j = i + 1;
