@@ -14,6 +14,7 @@
  * whose key words (entry_keys) the clause holds is not tried at all. */
 #include "indicators.h"
 
+#include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -91,6 +92,7 @@ struct indicator_set {
   size_t *word_first, *word_entries, *always, nalways;
   void **blocks; /* every allocation, released together */
   size_t nblocks, cap_blocks;
+  struct piece_memo *memo; /* a clause's words by their bytes (classify) */
 };
 
 /* ---- memory: one list of blocks per set ------------------------------- */
@@ -127,8 +129,11 @@ static const char *keep_str(indicator_set *s, const char *t, size_t n) {
   return c;
 }
 
+static void piece_memo_free(struct piece_memo *m);
+
 void indicators_free(indicator_set *s) {
   if (!s) return;
+  piece_memo_free(s->memo);
   for (size_t i = 0; i < s->nblocks; i++) free(s->blocks[i]);
   free(s->blocks);
   free(s);
@@ -238,6 +243,233 @@ static size_t vocab_find(const indicator_set *s, const word *w) {
   return id ? id - 1 : NOT_IN_VOCAB;
 }
 
+/* ---- a clause's words by the bytes they come from ------------------------ */
+
+/* A clause's text falls into pieces at the ASCII bytes that no word of its
+ * match key holds: blanks and punctuation, but a '.' or ',' that may join
+ * the digits of a number ("98,5"), and '%', a word alone (a piece of its
+ * own).  cchc_match_key keys each ASCII byte alone and each run of bytes
+ * beyond ASCII apart, so a piece keys as it does inside the whole text,
+ * and the words of the text's key are those of its pieces' keys in turn.
+ * Plans share their words (syllables), so what a piece's words are (their
+ * numbers in the vocabulary, and whether each is a number) is kept by the
+ * piece's bytes for the clauses after, of any plan: a lookup where a key
+ * was made, split into words and each looked up.  A function of the set
+ * and the bytes only; bounded (a piece past the bounds is keyed each
+ * time); one lock per set, taken once per clause. */
+enum {
+  PIECE_LONGEST = 48,     /* bytes of a piece kept */
+  PIECES_KEPT = 1 << 15,  /* pieces kept per set */
+  PIECE_SLOTS = 2 * PIECES_KEPT,
+  PIECE_WORDS = 1 << 17   /* their words */
+};
+
+/* A word of a piece: its vocabulary number + 1 (0: none) and, in the top
+ * bit, whether it is a number. */
+#define WORD_NUMBER UINT32_C(0x80000000)
+
+typedef struct piece_kept {
+  uint64_t hash;
+  uint32_t at, first; /* its bytes from memo.bytes[at], words from
+                         memo.words[first] */
+  uint16_t len, nw;
+} piece_kept;
+
+struct piece_memo {
+  pthread_mutex_t lock;
+  unsigned char class[256]; /* piece_class of each byte */
+  uint32_t *slots; /* index + 1 by hash, 0 empty; NULL until first used */
+  piece_kept *v;
+  size_t n;
+  char *bytes;
+  size_t nbytes;
+  uint32_t *words;
+  size_t nwords;
+};
+
+static void piece_memo_free(struct piece_memo *m) {
+  if (!m) return;
+  pthread_mutex_destroy(&m->lock);
+  free(m->slots);
+  free(m->v);
+  free(m->bytes);
+  free(m->words);
+  free(m);
+}
+
+/* What byte c is to the pieces: PIECE_IN goes into one (a word byte of
+ * the key, or one the key drops: a control character); PIECE_JOIN ('.'
+ * and ',') does when the byte after it is a digit, or may key as one or
+ * be dropped; PIECE_ALONE ('%') is one; PIECE_OUT parts them. */
+enum { PIECE_OUT, PIECE_IN, PIECE_JOIN, PIECE_ALONE };
+
+static unsigned char piece_class(unsigned char c) {
+  if (c >= 0x80 || (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') ||
+      (c >= 'A' && c <= 'Z') || (c < 0x20 && !(c >= '\t' && c <= '\r')) ||
+      c == 0x7F)
+    return PIECE_IN;
+  return c == '.' || c == ',' ? PIECE_JOIN : c == '%' ? PIECE_ALONE : PIECE_OUT;
+}
+
+/* Words of a clause, as word codes (WORD_NUMBER | vocabulary number + 1). */
+typedef struct codes {
+  uint32_t *v;
+  size_t n, cap;
+} codes;
+
+static bool codes_add(codes *c, uint32_t code) {
+  if (c->n == c->cap) {
+    size_t cap = c->cap ? 2 * c->cap : 64;
+    uint32_t *p = realloc(c->v, cap * sizeof *p);
+    if (!p) return false;
+    c->v = p;
+    c->cap = cap;
+  }
+  c->v[c->n++] = code;
+  return true;
+}
+
+static size_t vocab_find(const indicator_set *s, const word *w);
+
+/* The words of piece p[0..n) keyed (cchc_match_key) appended to out. */
+static cchc_status piece_words(const indicator_set *s, const char *p, size_t n,
+                               codes *out, cchc_error *err) {
+  cchc_error local = {0};
+  char *key = cchc_match_key(p, n, &local);
+  if (!key) {
+    if (err) *err = local;
+    return local.code ? local.code : CCHC_ERR_NOMEM;
+  }
+  word one[PIECE_LONGEST + 1], *w = one;
+  size_t kn = strlen(key);
+  if (kn > PIECE_LONGEST && !(w = malloc((kn + 1) * sizeof *w))) {
+    free(key);
+    return cchc_fail(err, CCHC_ERR_NOMEM, "out of memory");
+  }
+  size_t nw = words_of(key, w);
+  bool ok = true;
+  for (size_t i = 0; ok && i < nw; i++) {
+    size_t v = vocab_find(s, &w[i]);
+    ok = codes_add(out, (is_digit(w[i].s[0]) ? WORD_NUMBER : 0) |
+                            (v == NOT_IN_VOCAB ? 0 : (uint32_t)(v + 1)));
+  }
+  if (w != one) free(w);
+  free(key);
+  return ok ? CCHC_OK : cchc_fail(err, CCHC_ERR_NOMEM, "out of memory");
+}
+
+/* The slot of piece p[0..n) (hash h) in m: where it is, or the empty one
+ * where it goes. */
+static uint32_t *piece_slot(struct piece_memo *m, const char *p, size_t n,
+                            uint64_t h) {
+  for (size_t i = h & (PIECE_SLOTS - 1);; i = (i + 1) & (PIECE_SLOTS - 1)) {
+    uint32_t k = m->slots[i];
+    if (!k) return &m->slots[i];
+    const piece_kept *e = &m->v[k - 1];
+    if (e->hash != h || e->len != n) continue;
+    /* compared here: pieces are a few bytes, a call costs more */
+    const char *b = m->bytes + e->at;
+    size_t q = 0;
+    while (q < n && b[q] == p[q]) q++;
+    if (q == n) return &m->slots[i];
+  }
+}
+
+/* Keep piece p[0..n) (hash h, empty slot `slot`) with its words
+ * words[0..nw): false when the memo is full or out of memory. */
+static bool piece_keep(struct piece_memo *m, uint32_t *slot, const char *p,
+                       size_t n, uint64_t h, const uint32_t *words,
+                       size_t nw) {
+  if (m->n == PIECES_KEPT || m->nwords + nw > PIECE_WORDS || nw > UINT16_MAX)
+    return false;
+  if (!m->v) {
+    m->v = malloc(PIECES_KEPT * sizeof *m->v);
+    m->bytes = malloc((size_t)PIECES_KEPT * PIECE_LONGEST);
+    m->words = malloc(PIECE_WORDS * sizeof *m->words);
+    if (!m->v || !m->bytes || !m->words) {
+      free(m->v), free(m->bytes), free(m->words);
+      m->v = NULL, m->bytes = NULL, m->words = NULL;
+      return false;
+    }
+  }
+  piece_kept *e = &m->v[m->n];
+  *e = (piece_kept){h, (uint32_t)m->nbytes, (uint32_t)m->nwords, (uint16_t)n,
+                    (uint16_t)nw};
+  memcpy(m->bytes + m->nbytes, p, n);
+  m->nbytes += n;
+  if (nw) memcpy(m->words + m->nwords, words, nw * sizeof *words);
+  m->nwords += nw;
+  *slot = (uint32_t)++m->n;
+  return true;
+}
+
+/* The words of text[0..len) (the words of its match key) into out, piece
+ * by piece, kept pieces from the memo. */
+static cchc_status text_words(const indicator_set *s, const char *text,
+                              size_t len, codes *out, cchc_error *err) {
+  struct piece_memo *m = s->memo;
+  if (!m) /* (no memory for it) */
+    return piece_words(s, text, len, out, err);
+  cchc_status st = CCHC_OK;
+  pthread_mutex_lock(&m->lock);
+  bool keeps = m->slots || (m->slots = calloc(PIECE_SLOTS, sizeof *m->slots));
+  const unsigned char *u = (const unsigned char *)text, *cls = m->class;
+  for (size_t i = 0; i < len && st == CCHC_OK;) {
+    size_t j = i;
+    uint64_t h = CCHC_HASH_START;
+    unsigned char c = cls[u[i]];
+    if (c == PIECE_ALONE) {
+      h = cchc_hash_step(h, u[j++]);
+    } else {
+      /* (a '.' or ',' goes in before what may key as a digit, a byte
+       * beyond ASCII or a control character: PIECE_IN but letters) */
+      while (j < len &&
+             ((c = cls[u[j]]) == PIECE_IN ||
+              (c == PIECE_JOIN && j + 1 < len && cls[u[j + 1]] == PIECE_IN &&
+               !((u[j + 1] | 0x20) >= 'a' && (u[j + 1] | 0x20) <= 'z'))))
+        h = cchc_hash_step(h, u[j++]);
+      if (j == i) { /* a blank or a mark */
+        i++;
+        continue;
+      }
+    }
+    size_t n = j - i;
+    uint32_t *slot = keeps && n <= PIECE_LONGEST
+                         ? piece_slot(m, text + i, n, h)
+                         : NULL;
+    if (slot && *slot) {
+      const piece_kept *e = &m->v[*slot - 1];
+      for (size_t k = 0; k < e->nw && st == CCHC_OK; k++)
+        if (!codes_add(out, m->words[e->first + k]))
+          st = cchc_fail(err, CCHC_ERR_NOMEM, "out of memory");
+    } else {
+      size_t from = out->n;
+      st = piece_words(s, text + i, n, out, err);
+      if (st == CCHC_OK && slot)
+        piece_keep(m, slot, text + i, n, h, out->v + from, out->n - from);
+    }
+    i = j;
+  }
+  pthread_mutex_unlock(&m->lock);
+  return st;
+}
+
+bool indicators_words_agree(const indicator_set *s, const char *text,
+                            size_t len) {
+  codes cold = {0}, kept = {0}, whole = {0};
+  bool ok = s && text_words(s, text, len, &cold, NULL) == CCHC_OK &&
+            text_words(s, text, len, &kept, NULL) == CCHC_OK &&
+            piece_words(s, text, len, &whole, NULL) == CCHC_OK &&
+            cold.n == whole.n && kept.n == whole.n &&
+            (!whole.n ||
+             (!memcmp(cold.v, whole.v, whole.n * sizeof *whole.v) &&
+              !memcmp(kept.v, whole.v, whole.n * sizeof *whole.v)));
+  free(cold.v);
+  free(kept.v);
+  free(whole.v);
+  return ok;
+}
+
 static bool match_from(const phrase *p, size_t k, const clause *c,
                        size_t at) {
   for (; k < p->n; k++) {
@@ -296,12 +528,14 @@ static long resolve(const indicator_set *s, const clause *c,
 
 static cchc_status classify(const indicator_set *s, const char *text,
                             size_t len, long *out, cchc_error *err) {
-  char *key;
-  word *w;
-  size_t nw;
   *out = -1;
-  cchc_status st = fold_words(text, len, &key, &w, &nw, err);
-  if (st != CCHC_OK) return st;
+  codes w = {0};
+  cchc_status st = text_words(s, text, len, &w, err);
+  if (st != CCHC_OK) {
+    free(w.v);
+    return st;
+  }
+  size_t nw = w.n;
   /* one block: w[nw + 1], next[nw + 1], first[nvocab + 1], has[nvocab +
    * 1], the entries to try[ne], number[nw + 1] */
   size_t nhas = s->nvocab + 1 + s->ne;
@@ -319,8 +553,10 @@ static cchc_status classify(const indicator_set *s, const char *text,
     /* from the last word back, so that first[] ends at each word's first
      * place and next[] links its places in order */
     for (size_t i = nw; i-- > 0;) {
-      c.number[i] = is_digit(w[i].s[0]);
-      size_t v = c.w[i] = vocab_find(s, &w[i]);
+      uint32_t code = w.v[i];
+      c.number[i] = code & WORD_NUMBER;
+      code &= ~WORD_NUMBER;
+      size_t v = c.w[i] = code ? code - 1 : NOT_IN_VOCAB;
       c.next[i] = nw;
       if (v == NOT_IN_VOCAB) continue;
       if (c.has[v]) {
@@ -338,8 +574,7 @@ static cchc_status classify(const indicator_set *s, const char *text,
     st = cchc_fail(err, CCHC_ERR_NOMEM, "out of memory");
   }
   free(c.w);
-  free(w);
-  free(key);
+  free(w.v);
   return st;
 }
 
@@ -440,7 +675,7 @@ static cchc_status chunk_items(parser *p, const char *t, size_t n,
                                alts *tail) {
   char *key;
   word *w;
-  size_t nw;
+  size_t nw = 0;
   cchc_status st = fold_words(t, n, &key, &w, &nw, p->err);
   if (st != CCHC_OK) return st;
   item *it = keep(p->s, nw * sizeof *it);
@@ -793,6 +1028,16 @@ cchc_status indicators_parse(const cchc_rules *rs, const char *path,
   if (st == CCHC_OK) st = finish_entry(&p);
   if (st == CCHC_OK) st = hash_vocab(&p);
   if (st == CCHC_OK) st = index_entries(&p);
+  /* (without memory for it, every clause is keyed whole: no memo) */
+  if (st == CCHC_OK && (s->memo = calloc(1, sizeof *s->memo))) {
+    if (pthread_mutex_init(&s->memo->lock, NULL)) {
+      free(s->memo);
+      s->memo = NULL;
+    } else {
+      for (unsigned c = 0; c < 256; c++)
+        s->memo->class[c] = piece_class((unsigned char)c);
+    }
+  }
   if (st != CCHC_OK) {
     indicators_free(s);
     return st;

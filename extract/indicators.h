@@ -23,6 +23,12 @@ size_t indicators_count(const indicator_set *set);
 cchc_status indicators_match(const indicator_set *set, const char *text,
                              size_t len, const char **key, cchc_error *err);
 
+/* Are the words a clause text[0..len) is read as, piece by piece (the
+ * first time, and again from the pieces kept), those of its whole match
+ * key (cchc_match_key)?  For tests. */
+bool indicators_words_agree(const indicator_set *set, const char *text,
+                            size_t len);
+
 /* Run every example: a "yes:" clause must be claimed by its own entry, a
  * "no:" clause must not get that entry's key.  Returns the failures; adds
  * the examples run to *run. */

@@ -12,6 +12,8 @@
 #include "harness.h"
 
 #include "../extract/frame.h"
+#include "../extract/indicators.h"
+#include "../extract/rules.h"
 
 #include <glob.h>
 #include <jansson.h>
@@ -316,6 +318,48 @@ START_TEST(phrases_tried_at_each_place_of_their_first_word) {
 }
 END_TEST
 
+/* A clause is read piece by piece, each piece's words kept by its bytes
+ * (indicators.c, text_words): the words are those of the whole text's
+ * match key, for numbers whose '.' or ',' joins their digits, '%' beside
+ * a word, marks and digits beyond ASCII that key as ASCII, characters the
+ * key drops, and every line of the annotated plans, read twice (the
+ * second time from the pieces kept). */
+START_TEST(clause_words_read_by_pieces) {
+  static const char *const tricky[] = {
+      "đạt 98,5% hồ sơ; 1.000 hộ, 2,5 và 3.", "98.% a.5 x,y 1,a 7,%",
+      "tỷ lệ\xE2\x80\x93hồ sơ \xE2\x80\x9C" "100%\xE2\x80\x9D",
+      "\xEF\xBC\x95\xEF\xBC\x90\xEF\xBC\x85 TTHC 1,\xEF\xBC\x95 2.\xEF\xBC\xA1",
+      "hồ\x01sơ 9.\x01" "5 tr\xC2\xADong 98\x7F,5 .5 ,5 5. 5,",
+      "Ty\xCC\x89 le\xCC\xA3\xCC\x82 ho\xCC\x82\xCC\x80 so\xCC\x9B 80%",
+      "%%% ... ,,, 1%2%3 %a% \xC3\x80%", ""};
+  const indicator_set *set = rules->indicators_by_meaning;
+  ck_assert_ptr_nonnull(set);
+  for (size_t i = 0; i < sizeof tricky / sizeof *tricky; i++)
+    ck_assert_msg(indicators_words_agree(set, tricky[i], strlen(tricky[i])),
+                  "words differ: '%s'", tricky[i]);
+  char **paths;
+  size_t npaths = harness_corpus_all(&paths), lines = 0;
+  ck_assert_uint_ge(npaths, 9);
+  for (size_t k = 0; k < npaths; k++) {
+    size_t n;
+    char *text = harness_read(paths[k], &n);
+    ck_assert_ptr_nonnull(text);
+    for (size_t at = 0; at < n;) {
+      const char *nl = memchr(text + at, '\n', n - at);
+      size_t len = nl ? (size_t)(nl - text - at) : n - at;
+      ck_assert_msg(indicators_words_agree(set, text + at, len),
+                    "%s: words differ: '%.*s'", paths[k], (int)len,
+                    text + at);
+      lines++;
+      at += len + 1;
+    }
+    free(text);
+  }
+  ck_assert_uint_gt(lines, 1000);
+  harness_free_list(paths, npaths);
+}
+END_TEST
+
 /* ---- areas ------------------------------------------------------------------ */
 
 /* Areas of the targets of src, in order. */
@@ -439,6 +483,7 @@ int main(void) {
                       sizeof near_misses / sizeof *near_misses);
   tcase_add_test(tc, area_from_section_title_or_indicator);
   tcase_add_test(tc, direction_words_inside_another_area);
+  tcase_add_test(tc, clause_words_read_by_pieces);
   suite_add_tcase(s, tc);
   TCase *tf = tcase_create("file");
   /* Check's default of 4 s is too short for examples_are_run under the
