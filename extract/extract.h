@@ -201,6 +201,11 @@ typedef struct meta_subject meta_subject;
 int meta_subject_overlap(xctx *x, meta_subject **subject, size_t a,
                          size_t b);
 void meta_subject_free(meta_subject *subject);
+/* For tests only (false in use): the last match of a meta rule whose
+ * matches start at line starts is found by rule_scan's searches, not
+ * tried at each line start (meta.c: scan), so that both ways can be
+ * compared (test_extract_meta). */
+extern bool meta_line_tries_off;
 /* Time limits (deadlines.c); tasks and leads (tasks.c and the passes it
  * runs: duties.c, appendix.c); appendix targets that disagree with the
  * body (inconsistencies.c). */
