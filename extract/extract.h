@@ -58,6 +58,11 @@ typedef struct xctx {
   rule_text scan; /* the text as rule_scan reads it, owned */
   struct unit_rules *unit_rules; /* units.c: chosen for the level, owned */
   cchc_error *err;
+  /* meta.c: the group `subject` of the title's match, as meta_title found
+   * it ([subject_start, subject_end) when has_subject), for the plan's
+   * subject (meta_subject_overlap); title_read false: not found yet */
+  bool title_read, has_subject;
+  size_t subject_start, subject_end;
 } xctx;
 
 /* Canonical offsets of line li (< x->nlines): its start, and its end (its

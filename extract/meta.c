@@ -346,6 +346,9 @@ static void meta_kind(xctx *x, const portal *pt) {
 static void meta_title(xctx *x, size_t *ts, size_t *te) {
   *ts = *te = 0;
   const rule *r = first_rule(x, "meta.title.");
+  x->title_read = true;
+  x->has_subject = r && rule_group(r, x->md, "subject", &x->subject_start,
+                                   &x->subject_end);
   if (!r) return;
   size_t s, e;
   if (!rule_group(r, x->md, "title", &s, &e)) rule_match_span(x->md, &s, &e);
@@ -404,9 +407,11 @@ static meta_subject *subject_words(xctx *x, meta_subject **subject) {
   if (*subject) return *subject;
   meta_subject *sj = calloc(1, sizeof *sj);
   if (!sj) return NULL;
-  const rule *r = first_rule(x, "meta.title.");
-  size_t ss, se;
-  if (r && rule_group(r, x->md, "subject", &ss, &se)) {
+  /* the title's match as meta_title found it, else searched again */
+  size_t ss = x->subject_start, se = x->subject_end;
+  const rule *r = x->title_read ? NULL : first_rule(x, "meta.title.");
+  if (x->title_read ? x->has_subject
+                    : r && rule_group(r, x->md, "subject", &ss, &se)) {
     cchc_error err = {0};
     if (!(sj->key = cchc_match_key(x->s + ss, se - ss, &err)) &&
         err.code == CCHC_ERR_NOMEM) {
