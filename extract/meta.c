@@ -92,22 +92,19 @@ static bool scan(xctx *x, const rule *r, size_t len, size_t start,
     return rule_scan(r, &x->scan, len, start, x->md);
   const unsigned char *u = (const unsigned char *)x->s;
   const rule_facts *f = &r->facts;
-  size_t p = start;
-  if (p && u[p - 1] != '\n') { /* the next line start */
-    const char *nl = memchr(x->s + p, '\n', len - p);
-    if (!nl) return false;
-    p = (size_t)(nl - x->s) + 1;
-  }
-  for (;;) {
+  /* the line starts from `start` on, read from the text's lines */
+  size_t li = xline_at(x, start);
+  if (li < x->nlines && xline_start(x, li) < start) li++;
+  for (; li < x->nlines; li++) {
+    size_t p = xline_start(x, li);
     /* (with facts.has_first a match opens with one of its bytes: not
      * empty, so none starts at len) */
-    if (f->has_first ? p < len && rule_may_start(r, u, p, len)
-                     : p <= len && (p || f->at_zero))
-      if (xmatch_at(x, r, x->s, len, p)) return true;
-    const char *nl = p < len ? memchr(x->s + p, '\n', len - p) : NULL;
-    if (!nl) return false;
-    p = (size_t)(nl - x->s) + 1;
+    if (f->has_first ? p >= len : p > len) return false;
+    if ((f->has_first ? rule_may_start(r, u, p, len) : p || f->at_zero) &&
+        xmatch_at(x, r, x->s, len, p))
+      return true;
   }
+  return false;
 }
 
 /* Match r in s[a..b): the first match, or the last one when `last`.  On
