@@ -1232,7 +1232,7 @@ static char *meta_json(const char *src, size_t n, bool tries) {
 /* Signatures: one wrapped over three lines whose second line opens a match
  * of its own (the walk goes on past the first match's end, not from the
  * line after its start), a line that opens like one and is none, and the
- * last one the text's last line, without a line break after it. */
+ * last one on the text's last line, without a line break after it. */
 static const char plan_signed_twice[] =
     "ỦY BAN NHÂN DÂN\n"
     "XÃ HỒNG LỘC\n"
