@@ -58,6 +58,11 @@ typedef struct xctx {
   rule_text scan; /* the text as rule_scan reads it, owned */
   struct unit_rules *unit_rules; /* units.c: chosen for the level, owned */
   cchc_error *err;
+  /* meta.c: the group `subject` of the title's match, as meta_title found
+   * it ([subject_start, subject_end) when has_subject), for the plan's
+   * subject (meta_subject_overlap); title_read false: not found yet */
+  bool title_read, has_subject;
+  size_t subject_start, subject_end;
 } xctx;
 
 /* Canonical offsets of line li (< x->nlines): its start, and its end (its
@@ -201,6 +206,11 @@ typedef struct meta_subject meta_subject;
 int meta_subject_overlap(xctx *x, meta_subject **subject, size_t a,
                          size_t b);
 void meta_subject_free(meta_subject *subject);
+/* For tests only (false in use): the last match of a meta rule whose
+ * matches start at line starts is found by rule_scan's searches, not
+ * tried at each line start (meta.c: scan), so that both ways can be
+ * compared (test_extract_meta). */
+extern bool meta_line_tries_off;
 /* Time limits (deadlines.c); tasks and leads (tasks.c and the passes it
  * runs: duties.c, appendix.c); appendix targets that disagree with the
  * body (inconsistencies.c). */

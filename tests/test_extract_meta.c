@@ -1217,6 +1217,76 @@ START_TEST(citations_by_sites_match_as_searched) {
 }
 END_TEST
 
+/* ---- tab21: the last match of a rule of line starts ---------------------- */
+
+/* The frame of src as JSON, the last match of a meta rule of line starts
+ * found by rule_scan (`tries` false) or tried at each line start (meta.c:
+ * scan). */
+static char *meta_json(const char *src, size_t n, bool tries) {
+  meta_line_tries_off = !tries;
+  char *out = harness_process_json(rules, src, n);
+  meta_line_tries_off = false;
+  return out;
+}
+
+/* Signatures: one wrapped over three lines whose second line opens a match
+ * of its own (the walk goes on past the first match's end, not from the
+ * line after its start), a line that opens like one and is none, and the
+ * last one on the text's last line, without a line break after it. */
+static const char plan_signed_twice[] =
+    "ỦY BAN NHÂN DÂN\n"
+    "XÃ HỒNG LỘC\n"
+    "Số: 07/KH-UBND\n"
+    "Hồng Lộc, ngày 09 tháng 01 năm 2026\n"
+    "KẾ HOẠCH\n"
+    "Kiểm soát thủ tục hành chính năm 2026\n"
+    "I. MỤC ĐÍCH\n"
+    "CHỦ TỊCH Nguyễn Đình Tuấn yêu cầu các phòng thực hiện.\n"
+    "KT. CHỦ TỊCH\n"
+    "PHÓ CHỦ TỊCH\n"
+    "Nguyễn Văn An\n"
+    "Nơi nhận: như trên.\n"
+    "CHỦ TỊCH Trần Đức Hòa";
+
+/* The last match of a rule whose matches start at line starts (the
+ * signer) is found by tries at the line starts alone, without the search
+ * for its words from each match on: the frames are the same as by
+ * rule_scan's searches, over these signatures and the corpus. */
+START_TEST(last_matches_of_line_rules_as_searched) {
+  doc d;
+  extract(&d, plan_signed_twice, sizeof plan_signed_twice - 1);
+  check_field(&d, "signer", &d.f->document.signer, "Trần Đức Hòa",
+              "Trần Đức Hòa", "meta.signer");
+  release(&d);
+  /* without the last signature, the wrapped one: its name */
+  size_t cut = strstr(plan_signed_twice, "Nơi nhận") - plan_signed_twice;
+  extract(&d, plan_signed_twice, cut);
+  check_field(&d, "signer", &d.f->document.signer, "Nguyễn Văn An",
+              "Nguyễn Văn An", "meta.signer");
+  release(&d);
+  char **paths = NULL;
+  size_t nfiles_all = harness_corpus_all(&paths);
+  ck_assert_uint_ge(nfiles_all, 4);
+  size_t signed_docs = 0;
+  for (size_t f = 0; f <= nfiles_all; f++) {
+    size_t len = sizeof plan_signed_twice - 1;
+    char *src = f < nfiles_all ? harness_read(paths[f], &len)
+                               : strdup(plan_signed_twice);
+    ck_assert_ptr_nonnull(src);
+    char *tried = meta_json(src, len, true);
+    char *searched = meta_json(src, len, false);
+    ck_assert_msg(!strcmp(tried, searched), "%s: frames differ",
+                  f < nfiles_all ? paths[f] : "plan_signed_twice");
+    signed_docs += strstr(tried, "\"meta.signer\"") != NULL;
+    free(tried);
+    free(searched);
+    free(src);
+  }
+  harness_free_list(paths, nfiles_all);
+  ck_assert_uint_ge(signed_docs, 4);
+}
+END_TEST
+
 int main(void) {
   Suite *s = suite_create("extract_meta");
   TCase *tp = tcase_create("plans");
@@ -1247,6 +1317,7 @@ int main(void) {
   tcase_add_test(tc, province_national_documents_agree);
   tcase_add_test(tc, rewritten_date_patterns_match_as_before);
   tcase_add_test(tc, citations_by_sites_match_as_searched);
+  tcase_add_test(tc, last_matches_of_line_rules_as_searched);
   suite_add_tcase(s, tc);
   TCase *tr = tcase_create("rules");
   tcase_add_loop_test(tr, malformed_meta_rules_name_file_and_line, 0,
