@@ -973,6 +973,103 @@ START_TEST(words_in_their_case_are_found_by_their_caseless_twin) {
 }
 END_TEST
 
+/* The white space of \s, as rule_window_start reads it: its length at p
+ * (< e), 0 for none. */
+static size_t plain_space(const unsigned char *p, const unsigned char *e) {
+  static const char *const spaces[] = {
+      "\xc2\x85", "\u00a0", "\u1680", "\u180e", "\u2000", "\u2001",
+      "\u2002",   "\u2003", "\u2004", "\u2005", "\u2006", "\u2007",
+      "\u2008",   "\u2009", "\u200a", "\u2028", "\u2029", "\u202f",
+      "\u205f",   "\u3000"};
+  if (*p < 0x80) return (*p >= '\t' && *p <= '\r') || *p == ' ';
+  for (size_t k = 0; k < sizeof spaces / sizeof *spaces; k++) {
+    size_t len = strlen(spaces[k]);
+    if ((size_t)(e - p) >= len && !memcmp(p, spaces[k], len)) return len;
+  }
+  return 0;
+}
+
+/* rule_window_start as a plain walk back, a character at a time: the
+ * bytes passed, less the `runs` longest runs of white space among them
+ * (the one being passed counted as far as it goes), first more than
+ * `fixed` at a character that starts before the answer. */
+static size_t plain_window_start(const char *text, size_t n, size_t o,
+                                 size_t fixed, size_t runs, size_t floor) {
+  const unsigned char *s = (const unsigned char *)text, *e = s + n;
+  size_t lens[512], nlens = 0, run = 0; /* the runs passed, in order */
+  for (size_t i = o; i > floor;) {
+    size_t j = i - 1;
+    while (j > floor && (s[j] & 0xC0) == 0x80) j--;
+    bool white = plain_space(s + j, e) == i - j;
+    if (white) {
+      run += i - j;
+    } else if (run) {
+      lens[nlens++] = run;
+      run = 0;
+    }
+    /* the runs' longest `runs`, the one being passed among them */
+    size_t all[513], nall = 0, most = 0;
+    for (size_t k = 0; k < nlens; k++) all[nall++] = lens[k];
+    if (run) all[nall++] = run;
+    for (size_t k = 0; k < runs && k < nall; k++) {
+      size_t best = k;
+      for (size_t m = k + 1; m < nall; m++)
+        if (all[m] > all[best]) best = m;
+      size_t v = all[best];
+      all[best] = all[k];
+      all[k] = v;
+      most += v;
+    }
+    if (o - j - most > fixed) return i;
+    i = j;
+  }
+  return floor;
+}
+
+/* Where a match holding a word at o starts at the earliest
+ * (rule_window_start, which keeps the longest runs as it walks): as the
+ * plain walk tells, over runs of white space of every kind and
+ * characters of one to three bytes, for any bound, number of runs and
+ * floor. */
+START_TEST(window_starts_are_those_of_a_plain_walk) {
+  static const char *const parts[] = {
+      "a",  "năm", "Đ", "ờ", "1", ",", " ", "  ", "\t", "\n",
+      "\u00a0", "\u3000", "\u2003", " \u00a0 ", "\u1ec7", "x"};
+  enum { NPARTS = sizeof parts / sizeof *parts };
+  unsigned seed = 11u + (unsigned)_i;
+  for (int round = 0; round < 200; round++) {
+    char text[512];
+    size_t n = 0;
+    for (;;) {
+      seed = seed * 1103515245u + 12345u;
+      const char *p = parts[(seed >> 8) % NPARTS];
+      if (n + strlen(p) >= 200) break;
+      memcpy(text + n, p, strlen(p));
+      n += strlen(p);
+    }
+    /* the characters' starts */
+    size_t starts[512], nstarts = 0;
+    for (size_t i = 0; i <= n; i++)
+      if (i == n || ((unsigned char)text[i] & 0xC0) != 0x80)
+        starts[nstarts++] = i;
+    for (int k = 0; k < 40; k++) {
+      seed = seed * 1103515245u + 12345u;
+      size_t o = starts[(seed >> 8) % nstarts];
+      seed = seed * 1103515245u + 12345u;
+      size_t floor = starts[(seed >> 8) % nstarts];
+      if (floor > o) floor = 0;
+      size_t fixed = (seed >> 4) % 40, runs = (seed >> 12) % 5;
+      ck_assert_msg(rule_window_start(text, n, o, fixed, runs, floor) ==
+                        plain_window_start(text, n, o, fixed, runs, floor),
+                    "o %zu fixed %zu runs %zu floor %zu: %zu, not %zu", o,
+                    fixed, runs, floor,
+                    rule_window_start(text, n, o, fixed, runs, floor),
+                    plain_window_start(text, n, o, fixed, runs, floor));
+    }
+  }
+}
+END_TEST
+
 /* A literal's byte pairs (rule_literal_pairs) are read at the first ask,
  * once, into the literal, for every thread that asks at once: "quá"
  * without case pairs its first two letters in each case, and "Kế" in its
@@ -2475,6 +2572,7 @@ int main(void) {
                       sizeof words / sizeof *words);
   tcase_add_test(tf, words_in_their_case_are_found_by_their_caseless_twin);
   tcase_add_test(tf, literal_pairs_are_read_once_into_the_literal);
+  tcase_add_loop_test(tf, window_starts_are_those_of_a_plain_walk, 0, 4);
   tcase_add_test(tf, words_found_in_one_walk_are_those_the_patterns_find);
   tcase_add_loop_test(tf, facts_name_the_words_near_the_start, 0,
                       (int)(sizeof near_words / sizeof *near_words));
