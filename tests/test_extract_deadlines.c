@@ -977,6 +977,76 @@ START_TEST(deadlines_across_the_stretches_of_a_long_plan) {
 }
 END_TEST
 
+/* A rule whose words stand far after its start (deadline.yearly_review:
+ * "hằng năm" up to 60 characters after its verb) is searched near them
+ * window by window (deadlines.c: near_ranged), each window starting after
+ * the last of the rule's barrier bytes before the word, the windows of a
+ * long text a stretch at a time: a plan of a megabyte whose lines hold the
+ * verb at every distance from "hằng năm", a barrier or a budget between
+ * them, two of them on a line, and matches around every pause, has the
+ * matches the rule's search of the whole text finds, each once. */
+START_TEST(far_words_searched_window_by_window) {
+  enum { LINES = 24000 };
+  static const char head[] = "KẾ HOẠCH\n"
+                             "Cải cách hành chính\n"
+                             "I. NHIỆM VỤ\n";
+  static const char *const lines[] = {
+      "- Việc %d%.*s: Sở Nội vụ kiểm tra công tác của các xã hằng năm.\n",
+      "- Việc %d%.*s: rà soát văn bản. Các xã tổng hợp hàng năm.\n",
+      "- Việc %d%.*s: đánh giá, bố trí dự toán ngân sách hằng năm.\n",
+      "- Việc %d: cập nhật %.*s hằng năm.\n",
+      "- Việc %d%.*s: công bố danh mục hằng năm và theo dõi hàng năm.\n",
+      "- Việc %d%.*s: sơ kết; công tác thi đua hằng năm.\n",
+  };
+  static const char pad[] = "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
+                            "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx";
+  size_t cap = sizeof head + LINES * 160;
+  char *src = malloc(cap);
+  ck_assert_ptr_nonnull(src);
+  size_t n = strlen(strcpy(src, head));
+  for (int i = 0; i < LINES; i++) {
+    int k = i % 6, width = k == 3 ? i % 71 : i % 13;
+    n += (size_t)snprintf(src + n, cap - n, lines[k], i, width, pad);
+  }
+  ck_assert_uint_gt(n, 3u << 18); /* several stretches */
+  /* the matches of the rule's search of the whole text */
+  const rule *r = rules_find(rules, "deadline.yearly_review");
+  ck_assert_ptr_nonnull(r);
+  pcre2_match_data *md = rules_match_data(rules);
+  ck_assert_ptr_nonnull(md);
+  size_t *want = malloc(2 * LINES * 2 * sizeof *want), nwant = 0;
+  ck_assert_ptr_nonnull(want);
+  for (size_t pos = 0; pos < n && rule_exec(r, src, n, pos, md);) {
+    size_t a, b;
+    rule_match_span(md, &a, &b);
+    ck_assert_uint_gt(b, a);
+    want[nwant++] = a;
+    want[nwant++] = b;
+    pos = b;
+  }
+  pcre2_match_data_free(md);
+  /* lines 0 and 4 (twice) match, line 3 while its verb is near enough */
+  ck_assert_uint_gt(nwant / 2, LINES / 2);
+  ck_assert_uint_lt(nwant / 2, LINES / 6 * 4);
+  doc d;
+  extract(&d, src);
+  size_t got = 0;
+  for (size_t i = 0; i < d.f->ndeadlines; i++) {
+    const frame_deadline *x = &d.f->deadlines[i];
+    if (strcmp(x->rule, "deadline.yearly_review")) continue;
+    ck_assert_uint_lt(2 * got, nwant);
+    ck_assert_uint_eq(x->span.start, want[2 * got]);
+    ck_assert_uint_eq(x->span.end, want[2 * got + 1]);
+    ck_assert_str_eq(x->recurrence, "yearly");
+    got++;
+  }
+  ck_assert_uint_eq(2 * got, nwant);
+  release(&d);
+  free(want);
+  free(src);
+}
+END_TEST
+
 /* Around few candidates in a long plan, the nodeadline rules search the
  * stretch before each only (deadlines.c: find_zones), all rules around
  * the candidates of 256 KB at a time: a plan of a megabyte of plain
@@ -1748,6 +1818,7 @@ int main(void) {
   tcase_add_test(tp, word_places_as_the_patterns_find_them);
   tcase_add_test(tp, word_places_kept_from_the_texts_before);
   tcase_add_test(tp, deadlines_across_the_stretches_of_a_long_plan);
+  tcase_add_test(tp, far_words_searched_window_by_window);
   tcase_add_test(tp, zones_around_few_candidates_of_a_long_plan);
   tcase_add_test(tp, cited_dates_among_many_deadlines);
   tcase_add_test(tp, line_start_zones_up_to_each_candidate);
