@@ -818,6 +818,7 @@ static void free_rule_code(rule *r) {
   pcre2_code_free(r->code);
   pcre2_code_free(r->anchored);
   free(r->first_words);
+  free(r->start_words);
   free(r->facts.guard);
 }
 
