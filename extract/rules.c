@@ -281,6 +281,7 @@ void cchc_rules_free(cchc_rules *rs) {
     pcre2_code_free(r->code);
     pcre2_code_free(r->anchored);
     free(r->first_words);
+    free(r->start_words);
     free(r->facts.guard);
     free(r->keys);
     free(r->values);

@@ -203,6 +203,32 @@ typedef struct rule_first_words {
 bool rule_first_words_read(const char *pattern, uint32_t options,
                            rule_first_words **out);
 
+/* The starts of the matches of a pattern without case (or of one whose
+ * first words are not known as bytes): each match starts with a digit
+ * (when `digits`: a branch opens with \d or a digit) or with the first
+ * characters of one of its words, each character in any of its forms
+ * without case (rule_case_forms).  Read from the words every branch
+ * opens with, through the groups that follow a first character
+ * ("\u0110(?:\u1ec1|i\u1ec1u)") and past a group that may be skipped
+ * ("(?:TCVN\s*)?ISO").  A try at every byte PCRE2 would stop at (each
+ * first letter in either case) is made only where a word stands. */
+enum { RULE_START_WORDS = 32, RULE_START_CHARS = 3 };
+typedef struct rule_start_words {
+  bool digits;
+  uint8_t n;
+  /* bytes a word's first character or a digit (1: a word's; 2: a digit's,
+   * told by lead_may_be_digit) starts with */
+  uint8_t first[256];
+  uint8_t nchars[RULE_START_WORDS];
+  uint8_t nforms[RULE_START_WORDS][RULE_START_CHARS];
+  int32_t forms[RULE_START_WORDS][RULE_START_CHARS][4 /* RULE_CASE_FORMS */];
+} rule_start_words;
+bool rule_start_words_read(const char *pattern, uint32_t options,
+                           rule_start_words **out);
+/* Can a match start at s[i] (i < n) by sw: a digit, or a word? */
+bool rule_start_word_at(const rule_start_words *sw, const unsigned char *s,
+                        size_t i, size_t n);
+
 typedef struct rule {
   const char *id;      /* "target.min" */
   const char *path;    /* file it came from */
@@ -261,6 +287,10 @@ typedef struct rule {
    * NULL: not known, or not needed (the pattern has other facts, or
    * PCRE2 skips to a first code unit itself). */
   rule_first_words *first_words;
+  /* rule_exec, rule_exec_until and rule_next_start try it only where a
+   * match can start by these (a pattern without case, which PCRE2 would
+   * try at every first letter); NULL: not known. */
+  rule_start_words *start_words;
   /* PCRE2's table of the named groups (in code: nnames entries of
    * name_size bytes, the group number in two bytes then the name, sorted
    * by name), read at compile: rule_group looks a name up there itself,
@@ -451,7 +481,8 @@ static inline bool rule_may_start(const rule *r, const unsigned char *s,
 /* The first offset in [i, end) (end <= n) where a match of r may start
  * (rule_may_start, s[0, n) the subject), end when none: 16 bytes at a
  * time where r's first bytes are few (rule.nfirst_ascii).  Only for a
- * rule with facts.has_first. */
+ * rule with facts.has_first.  With r->start_words, only where one stands
+ * (rule_start_word_at). */
 size_t rule_next_start(const rule *r, const char *s, size_t i, size_t end,
                        size_t n);
 /* Read r's facts from its pattern (rules.c calls it once r->code is

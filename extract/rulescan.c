@@ -2124,6 +2124,9 @@ typedef struct first_reader {
   reader top; /* at the pattern's start */
   int calls;  /* being followed */
   int read;   /* followed */
+  /* rule_start_words: words in any case mode (compared without case),
+   * read through groups; a branch that opens with \d sets digits */
+  bool any_case, digits;
 } first_reader;
 
 static void first_alt(first_reader *fr, reader *rd, word_set *out);
@@ -2227,6 +2230,87 @@ static bool options_head(const reader *rd) {
   return c > 0 && strchr("imnsxJU^-", c) && !(c == '-' && is_digit(peek(rd, 3)));
 }
 
+/* The group (or call) at rd->p (its '('): the first words of its
+ * branches into *g, rd past it and its quantifier; *optional when the
+ * quantifier lets it be skipped.  False (rd->bad) when not known. */
+static bool group_words(first_reader *fr, reader *rd, word_set *g,
+                        bool *optional) {
+  rd->p++;
+  bool call = peek(rd, 0) == '?' && (peek(rd, 1) == '&' ||
+                                     (peek(rd, 1) == 'P' && peek(rd, 2) == '>'));
+  if (call) {
+    rd->p += peek(rd, 1) == '&' ? 2 : 3;
+    reader body;
+    if (++fr->calls > CALLS_MAX || ++fr->read > CALLS_READ ||
+        !find_called(fr, rd, &body)) {
+      rd->bad = true;
+      return false;
+    }
+    first_alt(fr, &body, g);
+    fr->calls--;
+    if (body.bad || at_end(&body)) rd->bad = true;
+  } else {
+    int h = peek(rd, 1);
+    if ((peek(rd, 0) == '?' && !strchr(":>|<'", h) &&
+         !(h == 'P' && peek(rd, 2) == '<')) ||
+        skip_group_head(rd, NULL) != HEAD_BODY) {
+      rd->bad = true;
+      return false;
+    }
+    reader saved = *rd;
+    first_alt(fr, rd, g);
+    close_group(rd, &saved);
+  }
+  if (rd->bad) return false;
+  skip_extended(rd);
+  unsigned min = 1, max = 1;
+  *optional = read_quantifier(rd, &min, &max) && !min;
+  return !rd->bad;
+}
+
+static void first_seq(first_reader *fr, reader *rd, word_set *out);
+
+/* For any_case: a group at rd->p (its '(', not zero-width nor options)
+ * after the words w of a branch (`started`) or at its start.  After
+ * words, each of them followed by each of the group's (when it is not
+ * skipped, and they are not too many: else w stays, rd at the group).
+ * At the start, its words; and when it may be skipped, the words of what
+ * follows too, read here with the rest of the branch: true then (out
+ * holds them, rd at the branch's end). */
+static bool any_case_group(first_reader *fr, reader *rd, word_set *out,
+                           word_set *w, bool started) {
+  reader at = *rd;
+  word_set g;
+  bool optional = false;
+  bool known = group_words(fr, rd, &g, &optional);
+  if (started) {
+    if (!known || optional || !words_times(w, &g)) *rd = at;
+    return false;
+  }
+  if (!known) {
+    rd->bad = true;
+    return false;
+  }
+  if (!optional) {
+    *w = g;
+    return false;
+  }
+  for (size_t i = 0; i < g.n; i++) {
+    size_t k = 0;
+    while (k < out->n && (out->w[k].len != g.w[i].len ||
+                          memcmp(out->w[k].text, g.w[i].text, g.w[i].len)))
+      k++;
+    if (k < out->n) continue;
+    if (out->n == RULE_FIRST_WORDS) {
+      rd->bad = true;
+      return true;
+    }
+    out->w[out->n++] = g.w[i];
+  }
+  first_seq(fr, rd, out);
+  return true;
+}
+
 /* One branch: its first words into out; then past the rest of it.  The
  * words are the literal characters it opens with, after what consumes
  * nothing; or those of the group or call it opens with. */
@@ -2249,13 +2333,31 @@ static void first_seq(first_reader *fr, reader *rd, word_set *out) {
       }
       /* options: "(?x)" lasts, "(?x:" opens a group */
       rd->p += 2;
-      if (!read_options(rd) || rd->caseless) {
+      if (!read_options(rd) || (rd->caseless && !fr->any_case)) {
         rd->bad = true;
         break;
       }
       if (*rd->p++ == ')') continue;
       started = first_group(fr, rd, &w);
       break;
+    }
+    if (c == '(' && fr->any_case) {
+      if (any_case_group(fr, rd, out, &w, started)) return;
+      started = true;
+      break;
+    }
+    if (fr->any_case && !started && c == '\\' && e == 'd') {
+      /* a digit starts the branch's matches (unless it may be skipped) */
+      rd->p += 2;
+      skip_extended(rd);
+      unsigned min = 1, max = 1;
+      if (read_quantifier(rd, &min, &max) && !min) rd->bad = true;
+      fr->digits = true;
+      for (;;) { /* the rest of the branch */
+        skip_extended(rd);
+        if (rd->bad || at_end(rd) || *rd->p == '|' || *rd->p == ')') return;
+        skip_item(rd, NULL);
+      }
     }
     if (c == '(') {
       if (started) break;
@@ -2302,7 +2404,8 @@ static void first_seq(first_reader *fr, reader *rd, word_set *out) {
     bool plain = c == '['
                      ? (rd->p++, read_plain_class(rd, &chars))
                      : read_plain_char(rd, &chars.w[0], false);
-    if (!plain || rd->caseless || quantified(rd) || !words_times(&w, &chars)) {
+    if (!plain || (rd->caseless && !fr->any_case) || quantified(rd) ||
+        !words_times(&w, &chars)) {
       *rd = before;
       if (!started) rd->bad = true;
       break;
@@ -2409,6 +2512,123 @@ drop:
   r->first_words = NULL;
 }
 
+_Static_assert(RULE_CASE_FORMS == 4, "rule_start_words.forms");
+
+/* The characters c matches without case, c among them, into out: how
+ * many, 0 when more than RULE_CASE_FORMS.  PCRE2 matches one character
+ * by one: the strings of ICU's closure (full foldings: "i\u0307" of
+ * U+0130) are none it matches, and are left out. */
+static size_t char_forms(int32_t c, int32_t out[RULE_CASE_FORMS]) {
+  USet *set = uset_open(c, c);
+  if (!set) return 0;
+  uset_closeOver(set, USET_CASE_INSENSITIVE);
+  size_t n = 0;
+  bool ok = true;
+  UErrorCode st = U_ZERO_ERROR;
+  for (int32_t k = 0, items = uset_getItemCount(set); ok && k < items; k++) {
+    UChar32 lo, hi;
+    UChar str[8];
+    int32_t len = uset_getItem(set, k, &lo, &hi, str, 8, &st);
+    if (U_FAILURE(st)) ok = false;
+    for (UChar32 x = lo; ok && !len && x <= hi; x++) {
+      if (n == RULE_CASE_FORMS) ok = false;
+      else out[n++] = x;
+    }
+    st = U_ZERO_ERROR; /* (a string longer than str) */
+  }
+  uset_close(set);
+  return ok ? n : 0;
+}
+
+bool rule_start_words_read(const char *pattern, uint32_t options,
+                           rule_start_words **out) {
+  *out = NULL;
+  first_reader fr = {
+      .top = {.p = (const unsigned char *)pattern,
+              .end = (const unsigned char *)pattern + strlen(pattern),
+              .ext = options & PCRE2_EXTENDED,
+              .ext2 = options & PCRE2_EXTENDED_MORE,
+              .caseless = options & PCRE2_CASELESS},
+      .any_case = true};
+  word_set *w = malloc(sizeof *w);
+  rule_start_words *sw = calloc(1, sizeof *sw);
+  reader rd = fr.top;
+  bool ok = w && sw;
+  if (ok) first_alt(&fr, &rd, w);
+  ok = ok && !rd.bad && at_end(&rd) && (w->n || fr.digits);
+  if (ok && fr.digits) {
+    sw->digits = true;
+    for (unsigned c = '0'; c <= '9'; c++) sw->first[c] = 2;
+    for (unsigned c = 0xD9; c < 256; c++) sw->first[c] = 2;
+  }
+  for (size_t k = 0; ok && k < w->n; k++) {
+    const char *text = (const char *)w->w[k].text;
+    size_t len = w->w[k].len, i = 0, chars = 0;
+    if (sw->digits && *text >= '0' && *text <= '9') continue;
+    if (sw->n == RULE_START_WORDS) ok = false;
+    for (; ok && i < len && chars < RULE_START_CHARS; chars++) {
+      int32_t c = cchc_utf8_next(text, len, &i);
+      int32_t *f = sw->forms[sw->n][chars];
+      size_t nf = c < 0 ? 0 : char_forms(c, f);
+      ok = nf > 0;
+      sw->nforms[sw->n][chars] = (uint8_t)nf;
+      for (size_t m = 0; ok && !chars && m < nf; m++) {
+        unsigned char b[4] = {0};
+        int32_t o = 0;
+        UBool bad = false;
+        U8_APPEND(b, o, 4, f[m], bad);
+        ok = !bad;
+        sw->first[b[0]] |= 1;
+      }
+    }
+    /* a word of one character: tried at nearly every letter */
+    ok = ok && chars >= 2;
+    sw->nchars[sw->n++] = (uint8_t)chars;
+  }
+  free(w);
+  if (!ok) {
+    free(sw);
+    return false;
+  }
+  *out = sw;
+  return true;
+}
+
+bool rule_start_word_at(const rule_start_words *sw, const unsigned char *s,
+                        size_t i, size_t n) {
+  uint8_t f = sw->first[s[i]];
+  if (!f) return false;
+  if (f & 2 && ((unsigned)(s[i] - '0') < 10 || lead_may_be_digit(s + i, s + n)))
+    return true;
+  if (!(f & 1)) return false;
+  int32_t c[RULE_START_CHARS];
+  size_t nc = 0;
+  for (size_t j = i; nc < RULE_START_CHARS && j < n; nc++)
+    if ((c[nc] = cchc_utf8_next((const char *)s, n, &j)) < 0) break;
+  for (size_t k = 0; k < sw->n; k++) {
+    if (sw->nchars[k] > nc) continue;
+    size_t m = 0;
+    for (; m < sw->nchars[k]; m++) {
+      size_t x = 0;
+      while (x < sw->nforms[k][m] && sw->forms[k][m][x] != c[m]) x++;
+      if (x == sw->nforms[k][m]) break;
+    }
+    if (m == sw->nchars[k]) return true;
+  }
+  return false;
+}
+
+/* A pattern without case that PCRE2 would try at every first letter of
+ * its words (no first code unit): tried only where one of them stands
+ * (rule_start_words). */
+static void read_start_words(rule *r, uint32_t options) {
+  uint32_t type = 0;
+  pcre2_pattern_info(r->code, PCRE2_INFO_FIRSTCODETYPE, &type);
+  if (!(options & PCRE2_CASELESS) || type || (options & PCRE2_ANCHORED) ||
+      !jit_supported())
+    return;
+  rule_start_words_read(r->pattern, options, &r->start_words);
+}
 
 /* The barrier's characters into f->barrier_bytes when they are at most
  * four ASCII bytes and no digit (the long windows before a rule's word
@@ -2576,6 +2796,7 @@ void rule_read_facts(rule *r, rule_literals *ls) {
     return;
   r->tries_anchored = jit_supported(); /* no JIT: a search is as good */
   r->by_first = r->tries_anchored && tries_all;
+  if (r->by_first) read_start_words(r, options);
 }
 
 /* r->anchored (with tries_anchored), compiled now at the first try; NULL
@@ -2605,6 +2826,29 @@ static bool by_first_words(const rule *r, const char *s, size_t len,
         break;
       }
   return false;
+}
+
+static inline size_t first_candidate(const rule *r, const unsigned char *s,
+                                     size_t i, size_t len);
+
+/* r's first match in s[start, len) that starts at or before limit, tried
+ * where one of its start words stands (r->start_words); -1 when r cannot
+ * be tried anchored (no memory): a search finds the same. */
+static int by_start_words(const rule *r, const char *s, size_t len,
+                          size_t start, size_t limit, pcre2_match_data *md) {
+  pcre2_code *anchored = rule_anchored(r);
+  if (!anchored) return -1;
+  const unsigned char *u = (const unsigned char *)s;
+  const rule_start_words *sw = r->start_words;
+  size_t end = limit < len ? limit + 1 : len;
+  for (size_t i = start; i < end; i++) {
+    i = first_candidate(r, u, i, end);
+    if (i < end && rule_may_start(r, u, i, len) &&
+        rule_start_word_at(sw, u, i, len) &&
+        code_match(anchored, &r->anchored_jit, s, len, i, md, NULL) > 0)
+      return 1;
+  }
+  return 0;
 }
 
 static size_t space_at(const unsigned char *p, const unsigned char *e);
@@ -2672,7 +2916,9 @@ size_t rule_next_start(const rule *r, const char *s, size_t i, size_t end,
   const unsigned char *u = (const unsigned char *)s;
   for (; i < end; i++) {
     i = first_candidate(r, u, i, end);
-    if (i < end && rule_may_start(r, u, i, n)) return i;
+    if (i < end && rule_may_start(r, u, i, n) &&
+        (!r->start_words || rule_start_word_at(r->start_words, u, i, n)))
+      return i;
   }
   return end;
 }
@@ -2702,6 +2948,10 @@ bool rule_exec(const rule *r, const char *s, size_t len, size_t start,
   /* Subjects are canonical text or examples, both checked UTF-8 already;
    * re-checking the whole subject on every call would be quadratic. */
   if (r->first_words) return by_first_words(r, s, len, start, md);
+  int by_words = r->start_words && r->by_first
+                     ? by_start_words(r, s, len, start, len, md)
+                     : -1;
+  if (by_words >= 0) return by_words;
   pcre2_code *anchored = r->by_first ? rule_anchored(r) : NULL;
   if (anchored) {
     const unsigned char *u = (const unsigned char *)s;
@@ -4180,6 +4430,8 @@ static inline bool match_at(const rule *r, const rule_text *t, size_t len,
                             size_t p, pcre2_match_data *md) {
   const unsigned char *s = (const unsigned char *)t->s;
   if (r->facts.has_first && (p >= len || !rule_may_start(r, s, p, len)))
+    return false;
+  if (r->start_words && (p >= len || !rule_start_word_at(r->start_words, s, p, len)))
     return false;
   return try_at(r, t, len, p, md);
 }

@@ -818,6 +818,7 @@ static void free_rule_code(rule *r) {
   pcre2_code_free(r->code);
   pcre2_code_free(r->anchored);
   free(r->first_words);
+  free(r->start_words);
   free(r->facts.guard);
 }
 
@@ -1789,8 +1790,8 @@ static void check_corpus_texts(plan_check *check) {
 }
 
 /* rule_next_start skips 16 bytes at a time to where a match may start:
- * it must stop at every offset where rule_may_start holds, and at no
- * other, for every shipped rule with first bytes, over each corpus text
+ * it must stop at every offset where rule_may_start holds (and, for a rule
+ * with start words, rule_start_word_at), and at no other, for every shipped rule with first bytes, over each corpus text
  * and over windows that end at every place of a block (so that the byte
  * after a block is the window's last, or past it). */
 static void next_starts(const cchc_rules *rs, rule_text *t,
@@ -1804,7 +1805,9 @@ static void next_starts(const cchc_rules *rs, rule_text *t,
     tried++;
     size_t i = rule_next_start(r, t->s, 0, n, n);
     for (size_t p = 0; p < n; p++) {
-      if (!rule_may_start(r, u, p, n)) continue;
+      if (!rule_may_start(r, u, p, n) ||
+          (r->start_words && !rule_start_word_at(r->start_words, u, p, n)))
+        continue;
       if (i != p) /* (ck_assert writes to Check's pipe at each call) */
         ck_abort_msg("%s: rule %s starts at %zu, next_start %zu", path,
                      r->id, p, i);
@@ -1814,7 +1817,11 @@ static void next_starts(const cchc_rules *rs, rule_text *t,
     for (size_t from = 0; from + 40 < n; from += 331)
       for (size_t end = from; end < from + 40; end++) {
         size_t want = from;
-        while (want < end && !rule_may_start(r, u, want, n)) want++;
+        while (want < end &&
+               (!rule_may_start(r, u, want, n) ||
+                (r->start_words &&
+                 !rule_start_word_at(r->start_words, u, want, n))))
+          want++;
         if (rule_next_start(r, t->s, from, end, n) != want)
           ck_abort_msg("%s: rule %s in [%zu, %zu)", path, r->id, from, end);
       }
@@ -1900,10 +1907,14 @@ static bool clauses_held(const rule *r, const char *s, size_t a, size_t b,
  * the match (rule_facts.lits: consumed, not only looked at), or a
  * message saying where it is not.  A rule with \K says its match starts
  * after text it consumed: not checked. */
+static size_t start_word_matches; /* matches checked by their start words */
+
 static bool clauses_in_matches(const rule *r, const char *s, size_t n,
                                pcre2_match_data *md, pcre2_match_data *lmd,
                                char *why, size_t size, size_t *matches) {
-  if (!r->facts.nlits || strstr(r->pattern, "\\K")) return true;
+  /* (\K moves a match's start past what was matched) */
+  if (strstr(r->pattern, "\\K") || (!r->facts.nlits && !r->start_words))
+    return true;
   for (size_t at = 0; at <= n;) {
     if (pcre2_match(r->code, (PCRE2_SPTR)s, n, at, PCRE2_NO_UTF_CHECK, md,
                     NULL) <= 0)
@@ -1911,7 +1922,16 @@ static bool clauses_in_matches(const rule *r, const char *s, size_t n,
     size_t a, b, c = 0;
     rule_match_span(md, &a, &b);
     ++*matches;
-    if (!clauses_held(r, s, a, b, lmd, &c)) {
+    if (r->start_words) {
+      start_word_matches++;
+      if (!rule_start_word_at(r->start_words, (const unsigned char *)s, a,
+                              n)) {
+        snprintf(why, size, "%s: match [%zu, %zu) \"%.*s\" starts with none "
+                 "of its start words", r->id, a, b, (int)(b - a), s + a);
+        return false;
+      }
+    }
+    if (r->facts.nlits && !clauses_held(r, s, a, b, lmd, &c)) {
       snprintf(why, size, "%s: match [%zu, %zu) \"%.*s\" holds no word of "
                "clause %zu (%s, ...)", r->id, a, b, (int)(b - a), s + a, c,
                r->facts.lits[c][0]->text);
@@ -1942,8 +1962,10 @@ static void clauses_hold(const cchc_rules *rs, rule_text *t,
  * examples that it matches. */
 START_TEST(clauses_of_words_hold_in_every_match) {
   clause_matches = 0;
+  start_word_matches = 0;
   check_corpus_texts(clauses_hold);
   ck_assert_uint_gt(clause_matches, 1000);
+  ck_assert_uint_gt(start_word_matches, 1000);
   const cchc_rules *rs = harness_rules();
   pcre2_match_data *md = rules_match_data(rs);
   pcre2_match_data *lmd = pcre2_match_data_create(1, NULL);
@@ -1960,6 +1982,70 @@ START_TEST(clauses_of_words_hold_in_every_match) {
     }
   ck_assert_uint_gt(matches, 100);
   pcre2_match_data_free(lmd);
+  pcre2_match_data_free(md);
+}
+END_TEST
+
+/* The rules without case that PCRE2 would try at every first letter of
+ * their words are tried only where a word (in any case) or, for those
+ * with a branch opening with \d, a digit stands: the start words of the
+ * non-target rules, read through "\u0110(?:\u1ec1|i\u1ec1u)" and past
+ * "(?:TCVN\s*)?"; checked in every match above, here at places they must
+ * and must not allow. */
+static const struct {
+  const char *rule, *text;
+  bool starts;
+} start_word_cases[] = {
+    {"nontarget.name", "Đề án 06", true},
+    {"nontarget.name", "đỀ ÁN 06", true},
+    {"nontarget.name", "điều 2", true},
+    {"nontarget.name", "Khoản 3", true},
+    {"nontarget.name", "ISO 9001", true},
+    {"nontarget.name", "iso 9001", true},
+    {"nontarget.name", "TCVN ISO 9001:2015", true},
+    {"nontarget.name", "Đà Nẵng", false},
+    {"nontarget.name", "Các xã", false},
+    {"nontarget.name", "06 nội dung", false},
+    {"nontarget.level", "mức độ 3", true},
+    {"nontarget.level", "MỨC ĐỘ 3", true},
+    {"nontarget.level", "Tổ dân phố 2", true},
+    {"nontarget.level", "ấp 3", true},
+    {"nontarget.level", "mua 3", false},
+    {"nontarget.level", "100% TTHC", false},
+    {"nontarget.date", "tháng 01/2024", true},
+    {"nontarget.date", "THÁNG 01", true},
+    {"nontarget.date", "Quý 1", true},
+    {"nontarget.date", "15/01/2024", true},
+    {"nontarget.date", "thì 5", false},
+    {"nontarget.date", "nội dung", false},
+};
+
+START_TEST(start_words_tell_where_matches_may_start) {
+  const cchc_rules *rs = harness_rules();
+  const rule *r = rules_find(rs, start_word_cases[_i].rule);
+  ck_assert_ptr_nonnull(r);
+  /* nontarget.date is tried at every byte it may start with (by_first):
+   * it is tried only at its start words; the others, searched by PCRE2
+   * (its start bitmap), are not, but their words are read all the same */
+  ck_assert(!strcmp(r->id, "nontarget.date") == (r->start_words != NULL));
+  uint32_t options = 0;
+  pcre2_pattern_info(r->code, PCRE2_INFO_ARGOPTIONS, &options);
+  rule_start_words *sw = NULL;
+  ck_assert_msg(rule_start_words_read(r->pattern, options, &sw),
+                "%s has no start words", r->id);
+  const char *x = start_word_cases[_i].text;
+  ck_assert_msg(rule_start_word_at(sw, (const unsigned char *)x, 0,
+                                   strlen(x)) == start_word_cases[_i].starts,
+                "%s at \"%s\"", r->id, x);
+  free(sw);
+  /* and a search finds a match at the start exactly where they allow one
+   * (each text that may start one is one of its matches) */
+  pcre2_match_data *md = rules_match_data(rs);
+  bool found = rule_exec(r, x, strlen(x), 0, md);
+  size_t a = SIZE_MAX, b;
+  if (found) rule_match_span(md, &a, &b);
+  ck_assert_msg((found && a == 0) == start_word_cases[_i].starts,
+                "%s in \"%s\"", r->id, x);
   pcre2_match_data_free(md);
 }
 END_TEST
@@ -2594,6 +2680,8 @@ int main(void) {
   tcase_add_test(tf, scans_find_what_rules_match);
   tcase_add_test(tf, scans_of_parts_find_what_rules_match);
   tcase_add_test(tf, clauses_of_words_hold_in_every_match);
+  tcase_add_loop_test(tf, start_words_tell_where_matches_may_start, 0,
+                      (int)(sizeof start_word_cases / sizeof *start_word_cases));
   tcase_add_test(tf, literals_stand_in_words_where_searches_find_them);
   tcase_add_test(tf, literal_places_are_those_searches_find_in_any_order);
   suite_add_tcase(s, tf);
