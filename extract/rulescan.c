@@ -2268,6 +2268,29 @@ static bool group_words(first_reader *fr, reader *rd, word_set *g,
   return !rd->bad;
 }
 
+/* The words of w not yet in out added to it; false when out is full. */
+static bool words_union(word_set *out, const word_set *w) {
+  for (size_t i = 0; i < w->n; i++) {
+    size_t k = 0;
+    while (k < out->n && (out->w[k].len != w->w[i].len ||
+                          memcmp(out->w[k].text, w->w[i].text, w->w[i].len)))
+      k++;
+    if (k < out->n) continue;
+    if (out->n == RULE_FIRST_WORDS) return false;
+    out->w[out->n++] = w->w[i];
+  }
+  return true;
+}
+
+/* rd past the rest of the branch, to its '|' or ')' or the end. */
+static void skip_branch_rest(reader *rd) {
+  for (;;) {
+    skip_extended(rd);
+    if (rd->bad || at_end(rd) || *rd->p == '|' || *rd->p == ')') return;
+    skip_item(rd, NULL);
+  }
+}
+
 static void first_seq(first_reader *fr, reader *rd, word_set *out);
 
 /* For any_case: a group at rd->p (its '(', not zero-width nor options)
@@ -2295,17 +2318,9 @@ static bool any_case_group(first_reader *fr, reader *rd, word_set *out,
     *w = g;
     return false;
   }
-  for (size_t i = 0; i < g.n; i++) {
-    size_t k = 0;
-    while (k < out->n && (out->w[k].len != g.w[i].len ||
-                          memcmp(out->w[k].text, g.w[i].text, g.w[i].len)))
-      k++;
-    if (k < out->n) continue;
-    if (out->n == RULE_FIRST_WORDS) {
-      rd->bad = true;
-      return true;
-    }
-    out->w[out->n++] = g.w[i];
+  if (!words_union(out, &g)) {
+    rd->bad = true;
+    return true;
   }
   first_seq(fr, rd, out);
   return true;
@@ -2353,48 +2368,19 @@ static void first_seq(first_reader *fr, reader *rd, word_set *out) {
       unsigned min = 1, max = 1;
       if (read_quantifier(rd, &min, &max) && !min) rd->bad = true;
       fr->digits = true;
-      for (;;) { /* the rest of the branch */
-        skip_extended(rd);
-        if (rd->bad || at_end(rd) || *rd->p == '|' || *rd->p == ')') return;
-        skip_item(rd, NULL);
-      }
+      skip_branch_rest(rd);
+      return;
     }
     if (c == '(') {
+      /* a call or a group of branches (the assertions and options are
+       * read above): its words, when it cannot be skipped */
       if (started) break;
       word_set g;
-      rd->p++;
-      bool call = peek(rd, 0) == '?' && (peek(rd, 1) == '&' ||
-                                         (peek(rd, 1) == 'P' && peek(rd, 2) == '>'));
-      if (call) {
-        rd->p += peek(rd, 1) == '&' ? 2 : 3;
-        reader body;
-        if (++fr->calls > CALLS_MAX || ++fr->read > CALLS_READ ||
-            !find_called(fr, rd, &body)) {
-          rd->bad = true;
-          break;
-        }
-        first_alt(fr, &body, &g);
-        fr->calls--;
-        if (body.bad || at_end(&body)) {
-          rd->bad = true;
-          break;
-        }
-        skip_extended(rd);
-        unsigned min = 1, max = 1;
-        if (read_quantifier(rd, &min, &max) && !min) rd->bad = true;
-      } else {
-        /* a group of branches (the assertions and options are read
-         * above): not a condition, a recursion, a verb ... */
-        int h = peek(rd, 1);
-        if (peek(rd, 0) == '?' && !strchr(":>|<'", h) &&
-            !(h == 'P' && peek(rd, 2) == '<'))
-          rd->bad = true;
-        else if (skip_group_head(rd, NULL) != HEAD_BODY)
-          rd->bad = true;
-        else
-          first_group(fr, rd, &g);
+      bool optional = false;
+      if (!group_words(fr, rd, &g, &optional) || optional) {
+        rd->bad = true;
+        break;
       }
-      if (rd->bad) break;
       w = g;
       started = true;
       break;
@@ -2417,23 +2403,11 @@ static void first_seq(first_reader *fr, reader *rd, word_set *out) {
     rd->bad = true;
     return;
   }
-  for (size_t i = 0; i < w.n; i++) {
-    size_t k = 0;
-    while (k < out->n && (out->w[k].len != w.w[i].len ||
-                          memcmp(out->w[k].text, w.w[i].text, w.w[i].len)))
-      k++;
-    if (k < out->n) continue;
-    if (out->n == RULE_FIRST_WORDS) {
-      rd->bad = true;
-      return;
-    }
-    out->w[out->n++] = w.w[i];
+  if (!words_union(out, &w)) {
+    rd->bad = true;
+    return;
   }
-  for (;;) { /* the rest of the branch */
-    skip_extended(rd);
-    if (rd->bad || at_end(rd) || *rd->p == '|' || *rd->p == ')') return;
-    skip_item(rd, NULL);
-  }
+  skip_branch_rest(rd);
 }
 
 /* The first words of a group's branches (rd->p at the first), up to its
@@ -2514,30 +2488,36 @@ drop:
 
 _Static_assert(RULE_CASE_FORMS == 4, "rule_start_words.forms");
 
-/* The characters c matches without case, c among them, into out: how
- * many, 0 when more than RULE_CASE_FORMS.  PCRE2 matches one character
- * by one: the strings of ICU's closure (full foldings: "i\u0307" of
- * U+0130) are none it matches, and are left out. */
-static size_t char_forms(int32_t c, int32_t out[RULE_CASE_FORMS]) {
+/* The characters c matches without case (PCRE2 matches one character by
+ * one, by the case folding ICU's closure holds), c among them, into out:
+ * how many; 0 when more than RULE_CASE_FORMS.  The closure's strings
+ * (full foldings: "i\u0307" of U+0130) are none PCRE2 matches: with
+ * strings_fail a closure holding one gives 0, else they are left out. */
+static size_t case_closure(int32_t c, int32_t out[RULE_CASE_FORMS],
+                           bool strings_fail) {
   USet *set = uset_open(c, c);
   if (!set) return 0;
   uset_closeOver(set, USET_CASE_INSENSITIVE);
   size_t n = 0;
   bool ok = true;
-  UErrorCode st = U_ZERO_ERROR;
   for (int32_t k = 0, items = uset_getItemCount(set); ok && k < items; k++) {
     UChar32 lo, hi;
     UChar str[8];
+    UErrorCode st = U_ZERO_ERROR;
     int32_t len = uset_getItem(set, k, &lo, &hi, str, 8, &st);
-    if (U_FAILURE(st)) ok = false;
+    if (U_FAILURE(st) || (len && strings_fail)) ok = false;
     for (UChar32 x = lo; ok && !len && x <= hi; x++) {
       if (n == RULE_CASE_FORMS) ok = false;
       else out[n++] = x;
     }
-    st = U_ZERO_ERROR; /* (a string longer than str) */
   }
   uset_close(set);
   return ok ? n : 0;
+}
+
+/* For start words: a character's forms, the strings left out. */
+static size_t char_forms(int32_t c, int32_t out[RULE_CASE_FORMS]) {
+  return case_closure(c, out, false);
 }
 
 bool rule_start_words_read(const char *pattern, uint32_t options,
@@ -3275,30 +3255,11 @@ typedef struct xword_form {
   size_t len;
 } xword_form;
 
-/* The characters c matches without case (PCRE2 matches by the case
- * folding ICU's closure holds), c among them, into out: how many; 0 when
- * the closure holds a string (a full folding) or more than
+/* The characters c matches without case, c among them, into out: how
+ * many; 0 when the closure holds a string (a full folding) or more than
  * RULE_CASE_FORMS characters. */
 size_t rule_case_forms(int32_t c, int32_t out[RULE_CASE_FORMS]) {
-  USet *set = uset_open(c, c);
-  if (!set) return 0;
-  uset_closeOver(set, USET_CASE_INSENSITIVE);
-  size_t n = 0;
-  bool ok = true;
-  UErrorCode st = U_ZERO_ERROR;
-  for (int32_t k = 0, items = uset_getItemCount(set); ok && k < items; k++) {
-    UChar32 lo, hi;
-    UChar str[4];
-    /* a string (a full folding) is length > 0 */
-    if (uset_getItem(set, k, &lo, &hi, str, 4, &st) != 0 || U_FAILURE(st))
-      ok = false;
-    for (UChar32 x = lo; ok && x <= hi; x++) {
-      if (n == RULE_CASE_FORMS) ok = false;
-      else out[n++] = x;
-    }
-  }
-  uset_close(set);
-  return ok ? n : 0;
+  return case_closure(c, out, true);
 }
 
 /* The forms of word w (a rule_literal's text, with its case), in f[0,
