@@ -1799,35 +1799,95 @@ static bool literals_search(const rule_literal *const *lits, size_t nlits,
 enum { WORDS_KEPT = 1 << 16, WORD_SLOTS = 2 * WORDS_KEPT };
 static pthread_mutex_t answers_lock = PTHREAD_MUTEX_INITIALIZER;
 
-/* A word kept: its bytes, bytes[at, at + len) of its list, and hash. */
+/* Words kept by their bytes, for the tables that keep an answer per word
+ * across texts (the literals a word holds, the places of a list's words
+ * in it): keys[i] is word i (in order of arrival), bytes[at, at + len)
+ * and its hash; slots (nslots, a power of two, at most half full): index
+ * + 1 by hash, 0 empty.  The answers stand beside, indexed alike. */
 typedef struct kept_word {
-  size_t at;
-  uint32_t len;
   uint64_t hash;
+  uint32_t at, len;
 } kept_word;
+typedef struct word_keys {
+  char *bytes;
+  size_t nbytes, cap_bytes;
+  kept_word *keys;
+  size_t n, cap;
+  uint32_t *slots;
+  size_t nslots;
+} word_keys;
+
+static bool word_keys_init(word_keys *t, size_t nslots) {
+  *t = (word_keys){.nslots = nslots};
+  t->slots = calloc(nslots, sizeof *t->slots);
+  return t->slots != NULL;
+}
+
+static void word_keys_free(word_keys *t) {
+  free(t->bytes);
+  free(t->keys);
+  free(t->slots);
+}
+
+/* The slot of the word w[0, n) of hash h: the one holding it, or the
+ * empty one where it goes. */
+static uint32_t *word_keys_slot(const word_keys *t, const char *w, size_t n,
+                                uint64_t h) {
+  for (size_t k = (size_t)(h ^ h >> 32) & (t->nslots - 1);;
+       k = (k + 1) & (t->nslots - 1)) {
+    uint32_t i = t->slots[k];
+    if (!i) return &t->slots[k];
+    const kept_word *kw = &t->keys[i - 1];
+    if (kw->hash == h && kw->len == n && !memcmp(t->bytes + kw->at, w, n))
+      return &t->slots[k];
+  }
+}
+
+/* Room for one more word of n bytes; false without memory.  t->cap may
+ * grow: the answers beside grow with it. */
+static bool word_keys_reserve(word_keys *t, size_t n) {
+  void *grown;
+  if (t->n == t->cap) {
+    if (!(grown = cchc_grow(t->keys, &t->cap, t->n, sizeof *t->keys)))
+      return false;
+    t->keys = grown;
+  }
+  if (t->nbytes + n > t->cap_bytes) {
+    if (!(grown = cchc_grow(t->bytes, &t->cap_bytes, t->nbytes + n, 1)))
+      return false;
+    t->bytes = grown;
+  }
+  return true;
+}
+
+/* Word w[0, n) of hash h added at its empty slot (word_keys_slot), after
+ * word_keys_reserve: its index. */
+static size_t word_keys_push(word_keys *t, uint32_t *slot, const char *w,
+                             size_t n, uint64_t h) {
+  memcpy(t->bytes + t->nbytes, w, n);
+  t->keys[t->n] = (kept_word){h, (uint32_t)t->nbytes, (uint32_t)n};
+  t->nbytes += n;
+  *slot = (uint32_t)++t->n;
+  return t->n - 1;
+}
 
 /* What was found for the words of texts before, for one list of literals
  * (the unit rules of a level ask with one list, document after
  * document): the words of plans repeat, so a batch searches mostly the
- * words it has not met.  Words kept in order of arrival, holds[i * nbits
- * ...] the literals word i holds; slots: index + 1 by hash, 0 empty. */
+ * words it has not met.  holds[i * nbits ...] the literals word i
+ * holds (for cap_holds words). */
 struct word_answers {
   const rule_literal **lits;
   size_t nlits, nbits;
-  char *bytes;
-  size_t nbytes, cap_bytes;
-  kept_word *words;
+  word_keys words;
   uint64_t *holds;
-  size_t nwords, cap_words;
-  uint32_t *slots;
+  size_t cap_holds;
 };
 
 static void word_answers_free(word_answers *a) {
   free(a->lits);
-  free(a->bytes);
-  free(a->words);
+  word_keys_free(&a->words);
   free(a->holds);
-  free(a->slots);
 }
 
 void rule_word_answers_free(rule_word_answers *wa) {
@@ -1857,8 +1917,8 @@ static word_answers *answers_for(rule_word_answers *wa,
   if (!a) return NULL;
   *a = (word_answers){.nlits = nlits, .nbits = nbits};
   a->lits = malloc((nlits + 1) * sizeof *a->lits);
-  a->slots = calloc(WORD_SLOTS, sizeof *a->slots);
-  if (!a->lits || !a->slots) {
+  bool keys = word_keys_init(&a->words, WORD_SLOTS);
+  if (!a->lits || !keys) {
     word_answers_free(a);
     free(a);
     return NULL;
@@ -1868,49 +1928,23 @@ static word_answers *answers_for(rule_word_answers *wa,
   return a;
 }
 
-/* The slot of the word w[0, n) of hash h: the one holding it, or the empty
- * one where it goes. */
-static uint32_t *answer_slot(const word_answers *a, const char *w, size_t n,
-                             uint64_t h) {
-  for (size_t k = (size_t)(h ^ h >> 32) & (WORD_SLOTS - 1);;
-       k = (k + 1) & (WORD_SLOTS - 1)) {
-    uint32_t i = a->slots[k];
-    if (!i) return &a->slots[k];
-    const kept_word *kw = &a->words[i - 1];
-    if (kw->hash == h && kw->len == n && !memcmp(a->bytes + kw->at, w, n))
-      return &a->slots[k];
-  }
-}
-
 /* Keep what word w[0, n) of hash h holds; false when it cannot be kept
  * (no room, or no memory: it is then searched when met again). */
 static bool answer_keep(word_answers *a, const char *w, size_t n, uint64_t h,
                         const uint64_t *holds) {
-  if (a->nwords == WORDS_KEPT) return false;
-  uint32_t *slot = answer_slot(a, w, n, h);
+  if (a->words.n == WORDS_KEPT) return false;
+  uint32_t *slot = word_keys_slot(&a->words, w, n, h);
   if (*slot) return true;
-  if (a->nwords == a->cap_words) {
-    size_t cap = a->cap_words;
-    kept_word *words = cchc_grow(a->words, &cap, a->nwords, sizeof *words);
-    if (!words) return false;
-    a->words = words;
-    uint64_t *kept = realloc(a->holds, cap * a->nbits * sizeof *kept);
+  if (!word_keys_reserve(&a->words, n)) return false;
+  if (a->cap_holds < a->words.cap) {
+    uint64_t *kept =
+        realloc(a->holds, a->words.cap * a->nbits * sizeof *kept);
     if (!kept) return false;
     a->holds = kept;
-    a->cap_words = cap;
+    a->cap_holds = a->words.cap;
   }
-  if (a->nbytes + n > a->cap_bytes) {
-    size_t cap = a->cap_bytes;
-    char *grown = cchc_grow(a->bytes, &cap, a->nbytes + n, 1);
-    if (!grown) return false;
-    a->bytes = grown;
-    a->cap_bytes = cap;
-  }
-  memcpy(a->bytes + a->nbytes, w, n);
-  a->words[a->nwords] = (kept_word){a->nbytes, (uint32_t)n, h};
-  memcpy(a->holds + a->nwords * a->nbits, holds, a->nbits * sizeof *holds);
-  a->nbytes += n;
-  *slot = (uint32_t)++a->nwords;
+  size_t i = word_keys_push(&a->words, slot, w, n, h);
+  memcpy(a->holds + i * a->nbits, holds, a->nbits * sizeof *holds);
   return true;
 }
 
@@ -1951,7 +1985,7 @@ bool rule_literals_in_words(const rule_literal *const *lits, size_t nlits,
   word_answers *a = wa ? answers_for(wa, lits, nlits, nbits) : NULL;
   for (size_t w = 0; w < nwords; w++) {
     uint32_t i =
-        a ? *answer_slot(a, s + at[w], len[w], hash[w]) : 0;
+        a ? *word_keys_slot(&a->words, s + at[w], len[w], hash[w]) : 0;
     if (i)
       memcpy(holds + w * nbits, a->holds + (i - 1) * nbits,
              nbits * sizeof *holds);
@@ -3869,25 +3903,21 @@ enum {
   WALK_PAIRS_KEPT = 1 << 20
 };
 
-/* A word kept: its bytes, bytes[at, at + len), and its places,
- * pairs[first, first + n) (walk_pair). */
-typedef struct walk_word {
-  uint64_t hash;
-  uint32_t at, len, first, n;
-} walk_word;
+/* The places of a word kept, pairs[first, first + n) (walk_pair). */
+typedef struct walk_span {
+  uint32_t first, n;
+} walk_span;
 
 typedef struct walk_memo {
   char **texts; /* the list's words, in order, and their cases */
   bool *caseless;
   bool *told; /* has forms the walk looks for (word_forms) */
   size_t nlits;
-  char *bytes;
-  size_t nbytes, cap_bytes;
-  walk_word *words;
-  size_t nwords, cap_words;
+  word_keys words;
+  walk_span *spans; /* of words.keys[i], for cap_spans words */
+  size_t cap_spans;
   uint32_t *pairs;
   size_t npairs, cap_pairs;
-  uint32_t *slots; /* index + 1 by hash, 0 empty */
 } walk_memo;
 
 static pthread_mutex_t walk_lock = PTHREAD_MUTEX_INITIALIZER;
@@ -3921,8 +3951,8 @@ static walk_memo *walk_memo_for(const rule_literal *const *words,
   m->texts = calloc(nwords, sizeof *m->texts);
   m->caseless = malloc(nwords * sizeof *m->caseless);
   m->told = malloc(nwords * sizeof *m->told);
-  m->slots = calloc(WALK_SLOTS, sizeof *m->slots);
-  bool ok = m->texts && m->caseless && m->told && m->slots;
+  bool keys = word_keys_init(&m->words, WALK_SLOTS);
+  bool ok = m->texts && m->caseless && m->told && keys;
   xword_form forms[XWORD_VARIANTS];
   for (size_t k = 0; ok && k < nwords; k++) {
     ok = (m->texts[k] = strdup(words[k]->text)) != NULL;
@@ -3934,44 +3964,26 @@ static walk_memo *walk_memo_for(const rule_literal *const *words,
   free(m->texts);
   free(m->caseless);
   free(m->told);
-  free(m->slots);
+  word_keys_free(&m->words);
   *m = (walk_memo){0};
   return NULL;
-}
-
-/* The slot of the word w[0, n) of hash h: the one holding it, or the
- * empty one where it goes. */
-static uint32_t *walk_slot(const walk_memo *m, const char *w, size_t n,
-                           uint64_t h) {
-  for (size_t k = (size_t)(h ^ h >> 32) & (WALK_SLOTS - 1);;
-       k = (k + 1) & (WALK_SLOTS - 1)) {
-    uint32_t i = m->slots[k];
-    if (!i) return &m->slots[k];
-    const walk_word *kw = &m->words[i - 1];
-    if (kw->hash == h && kw->len == n && !memcmp(m->bytes + kw->at, w, n))
-      return &m->slots[k];
-  }
 }
 
 /* Keep the places pairs[0, np) of word w[0, n) of hash h; false when it
  * cannot be kept (no room, no memory: it is walked when met again). */
 static bool walk_keep(walk_memo *m, const char *w, size_t n, uint64_t h,
                       const uint32_t *pairs, size_t np) {
-  if (m->nwords == WALK_WORDS_KEPT || m->npairs + np > WALK_PAIRS_KEPT)
+  if (m->words.n == WALK_WORDS_KEPT || m->npairs + np > WALK_PAIRS_KEPT)
     return false;
-  uint32_t *slot = walk_slot(m, w, n, h);
+  uint32_t *slot = word_keys_slot(&m->words, w, n, h);
   if (*slot) return true; /* another thread kept it */
+  if (!word_keys_reserve(&m->words, n)) return false;
   void *grown;
-  if (m->nwords == m->cap_words) {
-    if (!(grown = cchc_grow(m->words, &m->cap_words, m->nwords,
-                            sizeof *m->words)))
+  if (m->cap_spans < m->words.cap) {
+    if (!(grown = realloc(m->spans, m->words.cap * sizeof *m->spans)))
       return false;
-    m->words = grown;
-  }
-  if (m->nbytes + n > m->cap_bytes) {
-    if (!(grown = cchc_grow(m->bytes, &m->cap_bytes, m->nbytes + n, 1)))
-      return false;
-    m->bytes = grown;
+    m->spans = grown;
+    m->cap_spans = m->words.cap;
   }
   if (m->npairs + np > m->cap_pairs) {
     if (!(grown = cchc_grow(m->pairs, &m->cap_pairs, m->npairs + np,
@@ -3979,13 +3991,10 @@ static bool walk_keep(walk_memo *m, const char *w, size_t n, uint64_t h,
       return false;
     m->pairs = grown;
   }
-  memcpy(m->bytes + m->nbytes, w, n);
   if (np) memcpy(m->pairs + m->npairs, pairs, np * sizeof *pairs);
-  m->words[m->nwords] = (walk_word){h, (uint32_t)m->nbytes, (uint32_t)n,
-                                    (uint32_t)m->npairs, (uint32_t)np};
-  m->nbytes += n;
+  size_t i = word_keys_push(&m->words, slot, w, n, h);
+  m->spans[i] = (walk_span){(uint32_t)m->npairs, (uint32_t)np};
   m->npairs += np;
-  *slot = (uint32_t)++m->nwords;
   return true;
 }
 
@@ -4105,17 +4114,17 @@ static bool words_places_by_words(const rule_text *t, const rule_words *w,
           (memo ? memo->told[k] : word_forms_kept(words[k], forms) > 0))
         count[want[k]] = 0;
     for (size_t d = 0; ok && d < nd; d++) {
-      uint32_t i = memo ? *walk_slot(memo, t->s + w->at[d], w->len[d],
-                                     hash[d])
+      uint32_t i = memo ? *word_keys_slot(&memo->words, t->s + w->at[d],
+                                          w->len[d], hash[d])
                         : 0;
       if (!i) {
         miss[nmiss++] = d;
         continue;
       }
-      const walk_word *kw = &memo->words[i - 1];
+      const walk_span *ws = &memo->spans[i - 1];
       first[d] = (uint32_t)lp.n;
-      n[d] = kw->n;
-      ok = pairs_add(&lp, memo->pairs + kw->first, kw->n);
+      n[d] = ws->n;
+      ok = pairs_add(&lp, memo->pairs + ws->first, ws->n);
     }
     pthread_mutex_unlock(&walk_lock);
   }
