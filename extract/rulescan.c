@@ -1793,17 +1793,22 @@ static bool literals_search(const rule_literal *const *lits, size_t nlits,
 
 /* At most WORDS_KEPT words per list of literals, so that memory stays
  * flat over any batch (the words of a language are fewer; a text past
- * them is searched, as every text is without them), in twice as many
- * slots.  One lock for every rule set, taken twice for a document's words
- * (looked up, then those searched added). */
-enum { WORDS_KEPT = 1 << 16, WORD_SLOTS = 2 * WORDS_KEPT };
+ * them is searched, as every text is without them).  One lock for every
+ * rule set, taken twice for a document's words (looked up, then those
+ * searched added). */
+enum { WORDS_KEPT = 1 << 16 };
 static pthread_mutex_t answers_lock = PTHREAD_MUTEX_INITIALIZER;
 
 /* Words kept by their bytes, for the tables that keep an answer per word
  * across texts (the literals a word holds, the places of a list's words
  * in it): keys[i] is word i (in order of arrival), bytes[at, at + len)
- * and its hash; slots (nslots, a power of two, at most half full): index
- * + 1 by hash, 0 empty.  The answers stand beside, indexed alike. */
+ * and its hash; the answers stand beside, indexed alike.  slots (nslots,
+ * a power of two, at most half full): the hash's high half << 32 | index
+ * + 1, 0 empty.  Every distinct word of every plan is looked up here, so
+ * what a lookup touches is its cost: the slots grow with the words kept
+ * (not sized for the most at once: 512 kB a table read at random missed
+ * the caches), and a probe reads a word's key and bytes only when the
+ * hash's high half agrees. */
 typedef struct kept_word {
   uint64_t hash;
   uint32_t at, len;
@@ -1813,13 +1818,15 @@ typedef struct word_keys {
   size_t nbytes, cap_bytes;
   kept_word *keys;
   size_t n, cap;
-  uint32_t *slots;
+  uint64_t *slots;
   size_t nslots;
 } word_keys;
 
-static bool word_keys_init(word_keys *t, size_t nslots) {
-  *t = (word_keys){.nslots = nslots};
-  t->slots = calloc(nslots, sizeof *t->slots);
+enum { WORD_KEYS_FIRST_SLOTS = 1 << 10 };
+
+static bool word_keys_init(word_keys *t) {
+  *t = (word_keys){.nslots = WORD_KEYS_FIRST_SLOTS};
+  t->slots = calloc(t->nslots, sizeof *t->slots);
   return t->slots != NULL;
 }
 
@@ -1829,46 +1836,63 @@ static void word_keys_free(word_keys *t) {
   free(t->slots);
 }
 
-/* The slot of the word w[0, n) of hash h: the one holding it, or the
- * empty one where it goes. */
-static uint32_t *word_keys_slot(const word_keys *t, const char *w, size_t n,
-                                uint64_t h) {
-  for (size_t k = (size_t)(h ^ h >> 32) & (t->nslots - 1);;
+static size_t word_keys_home(uint64_t h, size_t nslots) {
+  return (size_t)(h ^ h >> 32) & (nslots - 1);
+}
+
+/* Index + 1 of the word w[0, n) of hash h, 0 when it is not kept. */
+static uint32_t word_keys_find(const word_keys *t, const char *w, size_t n,
+                               uint64_t h) {
+  uint32_t tag = (uint32_t)(h >> 32);
+  for (size_t k = word_keys_home(h, t->nslots);;
        k = (k + 1) & (t->nslots - 1)) {
-    uint32_t i = t->slots[k];
-    if (!i) return &t->slots[k];
-    const kept_word *kw = &t->keys[i - 1];
-    if (kw->hash == h && kw->len == n && !memcmp(t->bytes + kw->at, w, n))
-      return &t->slots[k];
+    uint64_t e = t->slots[k];
+    if (!e) return 0;
+    if ((uint32_t)(e >> 32) != tag) continue;
+    const kept_word *kw = &t->keys[(uint32_t)e - 1];
+    if (kw->len == n && !memcmp(t->bytes + kw->at, w, n)) return (uint32_t)e;
   }
 }
 
-/* Room for one more word of n bytes; false without memory.  t->cap may
- * grow: the answers beside grow with it. */
-static bool word_keys_reserve(word_keys *t, size_t n) {
+/* Word i (hash h) into the first empty slot of its probe. */
+static void word_keys_place(uint64_t *slots, size_t nslots, uint64_t h,
+                            size_t i) {
+  size_t k = word_keys_home(h, nslots);
+  while (slots[k]) k = (k + 1) & (nslots - 1);
+  slots[k] = (h >> 32) << 32 | (uint64_t)(i + 1);
+}
+
+/* The word w[0, n) of hash h, not kept yet (word_keys_find), added: its
+ * index; SIZE_MAX without memory, the table then as it was.  t->n grows
+ * by one: the answers beside must have room for index t->n first. */
+static size_t word_keys_add(word_keys *t, const char *w, size_t n,
+                            uint64_t h) {
   void *grown;
+  if (2 * (t->n + 1) > t->nslots) {
+    size_t nslots = 2 * t->nslots;
+    uint64_t *slots = calloc(nslots, sizeof *slots);
+    if (!slots) return SIZE_MAX;
+    for (size_t i = 0; i < t->n; i++)
+      word_keys_place(slots, nslots, t->keys[i].hash, i);
+    free(t->slots);
+    t->slots = slots;
+    t->nslots = nslots;
+  }
   if (t->n == t->cap) {
     if (!(grown = cchc_grow(t->keys, &t->cap, t->n, sizeof *t->keys)))
-      return false;
+      return SIZE_MAX;
     t->keys = grown;
   }
   if (t->nbytes + n > t->cap_bytes) {
     if (!(grown = cchc_grow(t->bytes, &t->cap_bytes, t->nbytes + n, 1)))
-      return false;
+      return SIZE_MAX;
     t->bytes = grown;
   }
-  return true;
-}
-
-/* Word w[0, n) of hash h added at its empty slot (word_keys_slot), after
- * word_keys_reserve: its index. */
-static size_t word_keys_push(word_keys *t, uint32_t *slot, const char *w,
-                             size_t n, uint64_t h) {
   memcpy(t->bytes + t->nbytes, w, n);
   t->keys[t->n] = (kept_word){h, (uint32_t)t->nbytes, (uint32_t)n};
   t->nbytes += n;
-  *slot = (uint32_t)++t->n;
-  return t->n - 1;
+  word_keys_place(t->slots, t->nslots, h, t->n);
+  return t->n++;
 }
 
 /* What was found for the words of texts before, for one list of literals
@@ -1917,7 +1941,7 @@ static word_answers *answers_for(rule_word_answers *wa,
   if (!a) return NULL;
   *a = (word_answers){.nlits = nlits, .nbits = nbits};
   a->lits = malloc((nlits + 1) * sizeof *a->lits);
-  bool keys = word_keys_init(&a->words, WORD_SLOTS);
+  bool keys = word_keys_init(&a->words);
   if (!a->lits || !keys) {
     word_answers_free(a);
     free(a);
@@ -1933,17 +1957,13 @@ static word_answers *answers_for(rule_word_answers *wa,
 static bool answer_keep(word_answers *a, const char *w, size_t n, uint64_t h,
                         const uint64_t *holds) {
   if (a->words.n == WORDS_KEPT) return false;
-  uint32_t *slot = word_keys_slot(&a->words, w, n, h);
-  if (*slot) return true;
-  if (!word_keys_reserve(&a->words, n)) return false;
-  if (a->cap_holds < a->words.cap) {
-    uint64_t *kept =
-        realloc(a->holds, a->words.cap * a->nbits * sizeof *kept);
-    if (!kept) return false;
-    a->holds = kept;
-    a->cap_holds = a->words.cap;
-  }
-  size_t i = word_keys_push(&a->words, slot, w, n, h);
+  if (word_keys_find(&a->words, w, n, h)) return true;
+  uint64_t *kept = cchc_grow(a->holds, &a->cap_holds, a->words.n,
+                             a->nbits * sizeof *kept);
+  if (!kept) return false;
+  a->holds = kept;
+  size_t i = word_keys_add(&a->words, w, n, h);
+  if (i == SIZE_MAX) return false;
   memcpy(a->holds + i * a->nbits, holds, a->nbits * sizeof *holds);
   return true;
 }
@@ -1984,8 +2004,7 @@ bool rule_literals_in_words(const rule_literal *const *lits, size_t nlits,
   pthread_mutex_lock(&answers_lock);
   word_answers *a = wa ? answers_for(wa, lits, nlits, nbits) : NULL;
   for (size_t w = 0; w < nwords; w++) {
-    uint32_t i =
-        a ? *word_keys_slot(&a->words, s + at[w], len[w], hash[w]) : 0;
+    uint32_t i = a ? word_keys_find(&a->words, s + at[w], len[w], hash[w]) : 0;
     if (i)
       memcpy(holds + w * nbits, a->holds + (i - 1) * nbits,
              nbits * sizeof *holds);
@@ -3899,7 +3918,6 @@ static size_t word_holding(const uint32_t *begin, size_t nwords, uint32_t o) {
 enum {
   WALK_LISTS = 4,
   WALK_WORDS_KEPT = 1 << 16,
-  WALK_SLOTS = 2 * WALK_WORDS_KEPT,
   WALK_PAIRS_KEPT = 1 << 20
 };
 
@@ -3951,7 +3969,7 @@ static walk_memo *walk_memo_for(const rule_literal *const *words,
   m->texts = calloc(nwords, sizeof *m->texts);
   m->caseless = malloc(nwords * sizeof *m->caseless);
   m->told = malloc(nwords * sizeof *m->told);
-  bool keys = word_keys_init(&m->words, WALK_SLOTS);
+  bool keys = word_keys_init(&m->words);
   bool ok = m->texts && m->caseless && m->told && keys;
   xword_form forms[XWORD_VARIANTS];
   for (size_t k = 0; ok && k < nwords; k++) {
@@ -3975,24 +3993,22 @@ static bool walk_keep(walk_memo *m, const char *w, size_t n, uint64_t h,
                       const uint32_t *pairs, size_t np) {
   if (m->words.n == WALK_WORDS_KEPT || m->npairs + np > WALK_PAIRS_KEPT)
     return false;
-  uint32_t *slot = word_keys_slot(&m->words, w, n, h);
-  if (*slot) return true; /* another thread kept it */
-  if (!word_keys_reserve(&m->words, n)) return false;
+  if (word_keys_find(&m->words, w, n, h))
+    return true; /* another thread kept it */
   void *grown;
-  if (m->cap_spans < m->words.cap) {
-    if (!(grown = realloc(m->spans, m->words.cap * sizeof *m->spans)))
-      return false;
-    m->spans = grown;
-    m->cap_spans = m->words.cap;
-  }
+  if (!(grown = cchc_grow(m->spans, &m->cap_spans, m->words.n,
+                          sizeof *m->spans)))
+    return false;
+  m->spans = grown;
   if (m->npairs + np > m->cap_pairs) {
     if (!(grown = cchc_grow(m->pairs, &m->cap_pairs, m->npairs + np,
                             sizeof *m->pairs)))
       return false;
     m->pairs = grown;
   }
+  size_t i = word_keys_add(&m->words, w, n, h);
+  if (i == SIZE_MAX) return false;
   if (np) memcpy(m->pairs + m->npairs, pairs, np * sizeof *pairs);
-  size_t i = word_keys_push(&m->words, slot, w, n, h);
   m->spans[i] = (walk_span){(uint32_t)m->npairs, (uint32_t)np};
   m->npairs += np;
   return true;
@@ -4114,7 +4130,7 @@ static bool words_places_by_words(const rule_text *t, const rule_words *w,
           (memo ? memo->told[k] : word_forms_kept(words[k], forms) > 0))
         count[want[k]] = 0;
     for (size_t d = 0; ok && d < nd; d++) {
-      uint32_t i = memo ? *word_keys_slot(&memo->words, t->s + w->at[d],
+      uint32_t i = memo ? word_keys_find(&memo->words, t->s + w->at[d],
                                           w->len[d], hash[d])
                         : 0;
       if (!i) {
