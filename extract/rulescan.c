@@ -1794,10 +1794,11 @@ static bool literals_search(const rule_literal *const *lits, size_t nlits,
 /* At most WORDS_KEPT words per list of literals, so that memory stays
  * flat over any batch (the words of a language are fewer; a text past
  * them is searched, as every text is without them).  One lock for every
- * rule set, taken twice for a document's words (looked up, then those
- * searched added). */
+ * rule set, taken twice for a document's words: to read, as every
+ * worker's plan looks its words up at once (a mutex made the other
+ * worker sleep through them), then to write the words searched. */
 enum { WORDS_KEPT = 1 << 16 };
-static pthread_mutex_t answers_lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_rwlock_t answers_lock = PTHREAD_RWLOCK_INITIALIZER;
 
 /* Words kept by their bytes, for the tables that keep an answer per word
  * across texts (the literals a word holds, the places of a list's words
@@ -1924,16 +1925,18 @@ void rule_word_answers_free(rule_word_answers *wa) {
   free(wa);
 }
 
-/* The answers for lits[0, nlits), new when none; NULL without memory. */
+/* The answers for lits[0, nlits); when there are none, new if `make`
+ * (under answers_lock to write), else NULL; NULL without memory. */
 static word_answers *answers_for(rule_word_answers *wa,
                                  const rule_literal *const *lits,
-                                 size_t nlits, size_t nbits) {
+                                 size_t nlits, size_t nbits, bool make) {
   for (size_t i = 0; i < wa->n; i++) {
     word_answers *a = wa->lists[i];
     if (a->nlits == nlits && a->nbits == nbits &&
         !memcmp(a->lits, lits, nlits * sizeof *lits))
       return a;
   }
+  if (!make) return NULL;
   word_answers **v = cchc_grow(wa->lists, &wa->cap, wa->n, sizeof *v);
   if (!v) return NULL;
   wa->lists = v;
@@ -2001,8 +2004,19 @@ bool rule_literals_in_words(const rule_literal *const *lits, size_t nlits,
     made[w] = cchc_hash_bytes(s + at[w], len[w]);
   miss[0] = 0; /* (read only up to nmiss: for the compiler) */
   size_t nmiss = 0;
-  pthread_mutex_lock(&answers_lock);
-  word_answers *a = wa ? answers_for(wa, lits, nlits, nbits) : NULL;
+  word_answers *a = NULL;
+  if (wa) {
+    /* (a list once made stays until the rules are freed) */
+    pthread_rwlock_rdlock(&answers_lock);
+    a = answers_for(wa, lits, nlits, nbits, false);
+    pthread_rwlock_unlock(&answers_lock);
+    if (!a) {
+      pthread_rwlock_wrlock(&answers_lock);
+      a = answers_for(wa, lits, nlits, nbits, true);
+      pthread_rwlock_unlock(&answers_lock);
+    }
+  }
+  pthread_rwlock_rdlock(&answers_lock);
   for (size_t w = 0; w < nwords; w++) {
     uint32_t i = a ? word_keys_find(&a->words, s + at[w], len[w], hash[w]) : 0;
     if (i)
@@ -2011,16 +2025,16 @@ bool rule_literals_in_words(const rule_literal *const *lits, size_t nlits,
     else
       miss[nmiss++] = w;
   }
-  pthread_mutex_unlock(&answers_lock);
+  pthread_rwlock_unlock(&answers_lock);
   bool ok = literals_search(lits, nlits, s, at, len, miss, nmiss, holds, nbits);
   if (ok && a && nmiss) {
-    pthread_mutex_lock(&answers_lock);
+    pthread_rwlock_wrlock(&answers_lock);
     for (size_t j = 0; j < nmiss; j++) {
       size_t w = miss[j];
       if (!answer_keep(a, s + at[w], len[w], hash[w], holds + w * nbits))
         break;
     }
-    pthread_mutex_unlock(&answers_lock);
+    pthread_rwlock_unlock(&answers_lock);
   }
   free(miss);
   free(made);
@@ -3938,7 +3952,9 @@ typedef struct walk_memo {
   size_t npairs, cap_pairs;
 } walk_memo;
 
-static pthread_mutex_t walk_lock = PTHREAD_MUTEX_INITIALIZER;
+/* Read by every worker's plan at once, written for the words searched
+ * (as answers_lock). */
+static pthread_rwlock_t walk_lock = PTHREAD_RWLOCK_INITIALIZER;
 static walk_memo walk_memos[WALK_LISTS];
 static size_t nwalk_memos;
 
@@ -3948,11 +3964,11 @@ static uint32_t walk_pair(size_t k, size_t off) {
   return (uint32_t)(k << 16 | off);
 }
 
-/* The memo of the list words[0, nwords), made when new; NULL when there
- * is no room (or memory), or the list is too long for walk_pair.  Under
- * walk_lock. */
+/* The memo of the list words[0, nwords); when there is none, made if
+ * `make` (under walk_lock to write), else NULL; NULL when there is no room
+ * (or memory), or the list is too long for walk_pair.  Under walk_lock. */
 static walk_memo *walk_memo_for(const rule_literal *const *words,
-                                size_t nwords) {
+                                size_t nwords, bool make) {
   if (!nwords || nwords > UINT16_MAX) return NULL;
   for (size_t i = 0; i < nwalk_memos; i++) {
     walk_memo *m = &walk_memos[i];
@@ -3963,7 +3979,7 @@ static walk_memo *walk_memo_for(const rule_literal *const *words,
         k++;
     if (k == nwords) return m;
   }
-  if (nwalk_memos == WALK_LISTS) return NULL;
+  if (!make || nwalk_memos == WALK_LISTS) return NULL;
   walk_memo *m = &walk_memos[nwalk_memos];
   *m = (walk_memo){.nlits = nwords};
   m->texts = calloc(nwords, sizeof *m->texts);
@@ -4120,8 +4136,18 @@ static bool words_places_by_words(const rule_text *t, const rule_words *w,
   for (size_t j = 0; j < m; j++) at[j] = NULL, count[j] = SIZE_MAX;
   walk_memo *memo = NULL;
   if (ok) {
-    pthread_mutex_lock(&walk_lock);
-    memo = hash ? walk_memo_for(words, nwords) : NULL;
+    if (hash) {
+      /* (a memo once made stays for the process) */
+      pthread_rwlock_rdlock(&walk_lock);
+      memo = walk_memo_for(words, nwords, false);
+      pthread_rwlock_unlock(&walk_lock);
+      if (!memo) {
+        pthread_rwlock_wrlock(&walk_lock);
+        memo = walk_memo_for(words, nwords, true);
+        pthread_rwlock_unlock(&walk_lock);
+      }
+    }
+    pthread_rwlock_rdlock(&walk_lock);
     /* the words the walk can tell (rule_words_places: count[k] SIZE_MAX
      * for the others) */
     xword_form forms[XWORD_VARIANTS];
@@ -4142,19 +4168,19 @@ static bool words_places_by_words(const rule_text *t, const rule_words *w,
       n[d] = ws->n;
       ok = pairs_add(&lp, memo->pairs + ws->first, ws->n);
     }
-    pthread_mutex_unlock(&walk_lock);
+    pthread_rwlock_unlock(&walk_lock);
   }
   ok = ok && (!nmiss || words_walk(t, w, words, nwords, miss, nmiss, &lp,
                                    first, n));
   if (ok && memo && nmiss) {
-    pthread_mutex_lock(&walk_lock);
+    pthread_rwlock_wrlock(&walk_lock);
     for (size_t j = 0; j < nmiss; j++) {
       size_t d = miss[j];
       if (!walk_keep(memo, t->s + w->at[d], w->len[d], hash[d],
                      lp.v + first[d], n[d]))
         break;
     }
-    pthread_mutex_unlock(&walk_lock);
+    pthread_rwlock_unlock(&walk_lock);
   }
   /* the places in the text, in text order: most runs' words hold no word
    * looked for (n 0) */
