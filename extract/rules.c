@@ -262,6 +262,25 @@ static const char *own(cchc_rules *rs, const char *s, size_t n) {
   return c;
 }
 
+static void *grow(void *items, size_t *cap, size_t n, size_t size);
+
+/* The attribute key k[0, kn) owned by the set, one copy per distinct key:
+ * rule_attr reads a rule's keys for every ask (tens of thousands a plan),
+ * and a copy per attribute, scattered over the heap, missed the caches
+ * where a few dozen shared ones stay in them. */
+static const char *own_key(cchc_rules *rs, const char *k, size_t kn) {
+  for (size_t i = 0; i < rs->nattr_keys; i++)
+    if (!strncmp(rs->attr_keys[i], k, kn) && !rs->attr_keys[i][kn])
+      return rs->attr_keys[i];
+  const char **keys = grow(rs->attr_keys, &rs->cap_attr_keys,
+                           rs->nattr_keys, sizeof *keys);
+  if (!keys) return NULL;
+  rs->attr_keys = keys;
+  const char *c = own(rs, k, kn);
+  if (c) rs->attr_keys[rs->nattr_keys++] = c;
+  return c;
+}
+
 static void *grow(void *items, size_t *cap, size_t n, size_t size) {
   if (n < *cap) return items;
   size_t ncap = *cap ? *cap * 2 : 16;
@@ -306,6 +325,7 @@ void cchc_rules_free(cchc_rules *rs) {
   rule_literals_free(&rs->literals);
   for (size_t i = 0; i < rs->nstrings; i++) free(rs->strings[i]);
   free(rs->strings);
+  free(rs->attr_keys);
   free(rs);
 }
 
@@ -988,7 +1008,7 @@ static cchc_status parse_rules_file(cchc_rules *rs, const char *path,
       }
       memcpy(kb, v, kn);
       const char *k = trim(kb, &kn);
-      const char *key = own(rs, k, kn), *val = own(rs, eq + 1, wn);
+      const char *key = own_key(rs, k, kn), *val = own(rs, eq + 1, wn);
       if (!key || !val) {
         st = NOMEM(err);
         break;

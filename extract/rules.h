@@ -375,6 +375,9 @@ struct cchc_rules {
   size_t nid_slots;
   char **strings;      /* every string owned by the set */
   size_t nstrings, cap_strings;
+  /* the distinct keys of the rules' attributes (own_key), among strings */
+  const char **attr_keys;
+  size_t nattr_keys, cap_attr_keys;
 };
 
 /* A selection of rules in file order: a view into the rule set (no copy,
