@@ -16,9 +16,18 @@
 
 /* ---- JIT at first match ------------------------------------------------ */
 
-/* One lock for every compile: compiles are few (one per pattern a run
- * matches), and a pattern's first matches wait for its compile anyway. */
-static pthread_mutex_t jit_lock = PTHREAD_MUTEX_INITIALIZER;
+/* A lock per state, by its address among JIT_LOCKS: a pattern's first
+ * matches wait for its compile anyway, but with one lock for all, the
+ * workers of a batch's first plans, each compiling the patterns it meets
+ * first (hundreds, some milliseconds together), waited on each other's. */
+enum { JIT_LOCKS = 64 };
+static pthread_mutex_t jit_locks[JIT_LOCKS] = {
+    [0 ... JIT_LOCKS - 1] = PTHREAD_MUTEX_INITIALIZER};
+
+static pthread_mutex_t *jit_lock_of(const jit_state *jit) {
+  uintptr_t a = (uintptr_t)jit;
+  return &jit_locks[(a >> 4 ^ a >> 10) % JIT_LOCKS];
+}
 
 /* The state of `jit` once `first` has run on `arg`, the first caller
  * running it under the lock (it returns JIT_READY or JIT_NONE) while
@@ -29,13 +38,14 @@ static unsigned char once(const jit_state *jit,
   _Atomic unsigned char *state = &((jit_state *)jit)->state;
   unsigned char s = atomic_load_explicit(state, memory_order_acquire);
   if (s == JIT_UNTRIED) {
-    pthread_mutex_lock(&jit_lock);
+    pthread_mutex_t *lock = jit_lock_of(jit);
+    pthread_mutex_lock(lock);
     s = atomic_load_explicit(state, memory_order_relaxed);
     if (s == JIT_UNTRIED) {
       s = first(arg);
       atomic_store_explicit(state, s, memory_order_release);
     }
-    pthread_mutex_unlock(&jit_lock);
+    pthread_mutex_unlock(lock);
   }
   return s;
 }
