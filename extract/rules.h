@@ -375,7 +375,12 @@ struct cchc_rules {
   size_t nid_slots;
   char **strings;      /* every string owned by the set */
   size_t nstrings, cap_strings;
+  /* the unit rules of each level met and what their patterns tell, made
+   * at the first ask (units.c); NULL until then */
+  struct unit_choices *unit_choices;
 };
+/* Free the unit choices of a rule set (units.c). */
+void unit_choices_free(struct unit_choices *cs);
 
 /* A selection of rules in file order: a view into the rule set (no copy,
  * no limit), valid as long as the set. */

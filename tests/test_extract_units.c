@@ -1540,6 +1540,53 @@ START_TEST(kept_mention_starts_serve_every_document) {
 }
 END_TEST
 
+/* The unit rules of a level, with what the gate and the starts know of
+ * them, are chosen once for the rule set and read by every later document
+ * of that level: a level is told by its letters (not by where its string
+ * lies), each level reads its own rules ("các cơ quan" is another unit at
+ * the province level), and documents of one level interleaved with those
+ * of others find what the first one found. */
+START_TEST(unit_rules_are_chosen_once_per_level) {
+  char dir[4096];
+  snprintf(dir, sizeof dir, "%s/rules", harness_root());
+  cchc_rules *rs = NULL;
+  cchc_error err = {0};
+  ck_assert_int_eq(cchc_rules_load(dir, &rs, &err), CCHC_OK);
+  ck_assert_uint_eq(units_levels_chosen(rs), 0);
+  const char *in = "phối hợp với các cơ quan, đơn vị liên quan\n"
+                   "UBND xã chủ trì\n";
+  char province[] = "province", commune[] = "commune";
+  static const struct {
+    int level; /* 0: none, 1: "province", 2: "commune", 3, 4: copies */
+    const char *key;
+    size_t chosen;
+  } docs[] = {{1, "cac_so_nganh", 1}, {2, "cac_co_quan", 2},
+              {1, "cac_so_nganh", 2}, {0, "cac_co_quan", 3},
+              {3, "cac_so_nganh", 3}, {4, "cac_co_quan", 3},
+              {0, "cac_co_quan", 3}};
+  for (size_t i = 0; i < sizeof docs / sizeof *docs; i++) {
+    const char *level = (const char *[]){NULL, "province", "commune",
+                                         province, commune}[docs[i].level];
+    doc d;
+    memset(&d, 0, sizeof d);
+    ck_assert_int_eq(cchc_normalize(in, strlen(in), NULL, &d.t, &d.err),
+                     CCHC_OK);
+    ck_assert_int_eq(xctx_open(&d.x, rs, d.t, &d.err), CCHC_OK);
+    d.x.f->document.level.value = level;
+    size_t second = strlen("phối hợp với các cơ quan, đơn vị liên quan\n");
+    ck_assert(units_may_start(&d.x, second, d.x.n - 1));
+    size_t n = find_all(&d);
+    ck_assert_uint_eq(n, 2);
+    ck_assert_str_eq(found[0].key, docs[i].key);
+    ck_assert_str_eq(found[1].key, "ubnd_xa");
+    ck_assert(!d.x.f->failed);
+    doc_close(&d);
+    ck_assert_uint_eq(units_levels_chosen(rs), docs[i].chosen);
+  }
+  cchc_rules_free(rs);
+}
+END_TEST
+
 /* ---- the words of a text ------------------------------------------------- */
 
 /* Is every byte of l a word byte (rule_text_words)? */
@@ -1763,6 +1810,7 @@ int main(void) {
   tcase_add_test(tc, short_title_as_cell_is_a_unit);
   tcase_add_test(tc, short_title_takes_the_unit_the_plan_names);
   tcase_add_test(tc, level_decides_collectives);
+  tcase_add_test(tc, unit_rules_are_chosen_once_per_level);
   tcase_add_test(tc, unknown_unit_keeps_its_text);
   tcase_add_loop_test(tc, unit_names_by_grammar, 0,
                       (int)(sizeof named / sizeof *named));
