@@ -371,6 +371,17 @@ typedef struct unit_rules {
   bool ungated; /* units_set_ungated: no gate, no answer kept */
   text_answers *by_text; /* of mentions(), made when first kept */
   size_t text_hits;      /* answers given by text (units_text_hits) */
+  /* The match of chosen rule `i` at `at` in the text cut at `end` that
+   * units_may_start found last (valid): clause_opening asks the mentions
+   * of that range next, where a search of the rule from `at` finds this
+   * same match first (a search tries `at` first, as the try did, and
+   * `at` is where a scan of the range starts); run_rule takes it. */
+  struct {
+    bool valid;
+    size_t i, at, end;
+    size_t me, us, ue; /* its end, its group u (else the match) */
+    const char *key;   /* rule_value "unit" */
+  } opening;
   struct name_try *tries; /* of the names' grammar (name_try_at) */
   struct first_bytes *first_bytes; /* of a names rule (name_scan) */
   uint64_t tries_kept;    /* a bit per slot of `tries` that holds one */
@@ -606,6 +617,7 @@ static unit_rules *unit_rules_of(xctx *x) {
   }
   u->chosen = false;
   u->nalts = 0;
+  u->opening.valid = false;
   unit_choice_free(u->own);
   u->own = NULL;
   const unit_choice *ch = unit_choice_shared(x->rules, level);
@@ -1709,12 +1721,27 @@ static void run_rule(xctx *x, const literal_gate *g, const unit_rules *u,
                      size_t i, size_t lo, size_t hi, cand_list *l) {
   const rule *r = u->items[i];
   size_t at = lo;
-  while (at < hi && chosen_match(x, g, u, i, hi, at)) {
-    PCRE2_SIZE *ov = pcre2_get_ovector_pointer(x->md);
-    size_t ms = ov[0], me = ov[1];
-    size_t us = ms, ue = me;
-    rule_group(r, x->md, "u", &us, &ue);
-    const char *key = rule_value(r, x->md, "unit");
+  /* the first match known from units_may_start, or none */
+  bool known = u->opening.valid && u->opening.i == i && u->opening.at == lo &&
+               u->opening.end == hi;
+  while (at < hi) {
+    size_t me, us, ue;
+    const char *key;
+    if (known) {
+      me = u->opening.me;
+      us = u->opening.us;
+      ue = u->opening.ue;
+      key = u->opening.key;
+      known = false;
+    } else {
+      if (!chosen_match(x, g, u, i, hi, at)) break;
+      PCRE2_SIZE *ov = pcre2_get_ovector_pointer(x->md);
+      me = ov[1];
+      us = ov[0];
+      ue = me;
+      rule_group(r, x->md, "u", &us, &ue);
+      key = rule_value(r, x->md, "unit");
+    }
     if (key && ue > us)
       cand_push(l, (cand){r, u->order[i], key, us, ue, u->standalone[i],
                           true});
@@ -2241,6 +2268,7 @@ bool units_may_start(xctx *x, size_t at, size_t end) {
   if (!clip_range(x, &start, &end) || start != at) return false;
   unit_rules *u = unit_rules_of(x);
   if (!u || !u->starts_known) return true;
+  u->opening.valid = false;
   const uint64_t *starting = rules_starting(u, (unsigned char)x->s[at]);
   const literal_gate *g = NULL;
   bool ranged = false;
@@ -2266,8 +2294,18 @@ bool units_may_start(xctx *x, size_t at, size_t end) {
         ranged = true;
       }
       if (may_match(g, i) && !barred(x, g, i, u->items[i]) &&
-          matches_at(x, u->items[i], at, end))
+          matches_at(x, u->items[i], at, end)) {
+        PCRE2_SIZE *ov = pcre2_get_ovector_pointer(x->md);
+        u->opening.us = ov[0];
+        u->opening.ue = u->opening.me = ov[1];
+        rule_group(u->items[i], x->md, "u", &u->opening.us, &u->opening.ue);
+        u->opening.key = rule_value(u->items[i], x->md, "unit");
+        u->opening.i = i;
+        u->opening.at = at;
+        u->opening.end = end;
+        u->opening.valid = true;
         return true;
+      }
     }
   }
   for (size_t i = 0; i < u->cc.names.n; i++) {
