@@ -283,5 +283,8 @@ size_t units_text_hits(const xctx *x);
 /* How many tries of the names' grammar at one place were run, and not
  * answered by the try kept for that place and cut (for tests). */
 size_t units_name_tries(const xctx *x);
+/* How many levels the unit rules of rs were chosen for, each once for
+ * every document and worker of that level (for tests). */
+size_t units_levels_chosen(const cchc_rules *rs);
 
 #endif

@@ -332,6 +332,7 @@ void cchc_rules_free(cchc_rules *rs) {
   free(rs->unit_slots);
   free(rs->id_slots);
   indicators_free(rs->indicators_by_meaning);
+  unit_choices_free(rs->unit_choices);
   rule_literals_free(&rs->literals);
   for (size_t i = 0; i < rs->nstrings; i++) free(rs->strings[i]);
   free(rs->strings);

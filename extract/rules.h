@@ -378,7 +378,12 @@ struct cchc_rules {
   /* the distinct keys of the rules' attributes (own_key), among strings */
   const char **attr_keys;
   size_t nattr_keys, cap_attr_keys;
+  /* the unit rules of each level met and what their patterns tell, made
+   * at the first ask (units.c); NULL until then */
+  struct unit_choices *unit_choices;
 };
+/* Free the unit choices of a rule set (units.c). */
+void unit_choices_free(struct unit_choices *cs);
 
 /* A selection of rules in file order: a view into the rule set (no copy,
  * no limit), valid as long as the set. */

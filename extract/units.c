@@ -20,6 +20,7 @@
  * asked again is answered from the first time. */
 #include "extract.h"
 
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -83,10 +84,9 @@ static bool list_has(const char *list, const char *word) {
 }
 
 /* A `level=` rule applies only in plans of those levels. */
-static bool level_applies(const xctx *x, const rule *r) {
+static bool level_applies(const char *level, const rule *r) {
   const char *want = rule_attr(r, "level");
   if (!want) return true;
-  const char *level = x->f ? x->f->document.level.value : NULL;
   return level && list_has(want, level);
 }
 
@@ -288,34 +288,100 @@ static void text_answer_keep(text_answers **pa, size_t n, const text_key *k,
  * level_applies), chosen once for its level: the units of every clause
  * are asked for, each time of all of them.  What the whole document says
  * is asked once too. */
+/* What the gate knows of the chosen rules alone, before any text
+ * (literal_gate_build): the literals of their clauses, numbered, and the
+ * sets each clause and each first clause make of them. */
+typedef struct gate_rules {
+  size_t nlits;   /* literals of the unit rules, numbered here */
+  const rule_literal **lits; /* by number */
+  size_t nbits;   /* uint64_t per set of them */
+  size_t *number; /* literal id in its set -> number + 1, 0: none */
+  size_t nnumber;
+  /* per chosen rule: needs[i * RULE_LITS * nbits ...], one set per clause,
+   * the rule gated when it has clauses (nclauses[i]) */
+  uint64_t *needs;
+  size_t *nclauses;
+  size_t *need_lo, *need_hi; /* per clause: where its set is not 0 */
+  /* the literals of the clauses of gated rules (counted to choose one) */
+  uint64_t *posted;
+  /* the chosen rules (a bit each, rbits uint64_t per set) that may match
+   * where literal l stands: first_of[l * rbits ...], those with l in their
+   * first clause; ungated: those without clauses, which may match
+   * anywhere */
+  size_t rbits;
+  uint64_t *first_of, *ungated;
+} gate_rules;
+
+/* The `unit.` rules that apply at one level and what their patterns tell
+ * before any text: a function of the rule set and the level, made once
+ * per level for the set (unit_choice_shared) and then only read, by every
+ * worker and document (each plan made them anew: its selection, the
+ * gate's numbering and sets, some 60 KB zeroed and filled). */
+typedef struct unit_choice {
+  char *level;       /* NULL: a document without a level */
+  rule_list all;     /* every `unit.` rule */
+  const rule **items; /* those that give a unit and apply at the level */
+  size_t *order;     /* index in `all` */
+  bool *standalone;
+  size_t n;
+  cell_ctx cc;
+  bool starts_known; /* every mention of theirs lies in its match */
+  /* the chosen rules a match may start with byte c by their facts: a bit
+   * each in starting[c * rbits ...]; NULL without memory */
+  uint64_t *starting;
+  size_t rbits;
+  size_t context; /* see unit_rules.context */
+  gate_rules gate;
+  bool gate_made; /* false without memory (or a literal beyond its set) */
+} unit_choice;
+
+/* The choices made for a rule set, one per level met (a few: commune,
+ * district, province, ...); a document of yet another level makes its
+ * own. */
+enum { UNIT_CHOICES = 16 };
+struct unit_choices {
+  unit_choice *items[UNIT_CHOICES];
+  size_t n;
+};
+
 typedef struct unit_rules {
   const char *level; /* the document's level when chosen (in the frame) */
   bool chosen;
+  const unit_choice *ch; /* the rules chosen for the level */
+  unit_choice *own;      /* ch when made for this document alone */
+  /* of ch, read only */
   rule_list all;     /* every `unit.` rule */
-  const rule **items;
-  size_t *order;     /* index in `all` */
-  bool *standalone;
+  const rule *const *items;
+  const size_t *order;     /* index in `all` */
+  const bool *standalone;
   size_t n;
   cell_ctx cc;
   alt_named *alts; /* the keys asked about so far */
   size_t nalts, cap_alts;
   bool starts_known; /* every mention of theirs lies in its match */
-  /* the chosen rules a match may start with byte c by their facts: a bit
-   * each in starting[c * rbits ...], once start_read[c] (read when a place
-   * with that byte is first asked about); NULL without memory */
-  uint64_t *starting;
+  /* the chosen rules a match may start with byte c (unit_choice) */
+  const uint64_t *starting;
   size_t rbits;
-  bool start_read[256];
   struct literal_gate *gate; /* built when first asked */
   range_answers said, named; /* of mentions() and unknown_names() */
   /* characters before a range the chosen rules and the cell rules may
    * read (text_context; not the names' grammar: see text_answer): SIZE_MAX
    * when not known, and then no answer is kept by text */
   size_t context;
-  bool context_read;
   bool ungated; /* units_set_ungated: no gate, no answer kept */
   text_answers *by_text; /* of mentions(), made when first kept */
   size_t text_hits;      /* answers given by text (units_text_hits) */
+  /* The match of chosen rule `i` at `at` in the text cut at `end` that
+   * units_may_start found last (valid): clause_opening asks the mentions
+   * of that range next, where a search of the rule from `at` finds this
+   * same match first (a search tries `at` first, as the try did, and
+   * `at` is where a scan of the range starts); run_rule takes it. */
+  struct {
+    bool valid;
+    size_t i, at, end;
+    size_t me, us, ue; /* its end, its group u (else the match) */
+    const char *key;   /* rule_value "unit" */
+  } opening;
   struct name_try *tries; /* of the names' grammar (name_try_at) */
   struct first_bytes *first_bytes; /* of a names rule (name_scan) */
   uint64_t tries_kept;    /* a bit per slot of `tries` that holds one */
@@ -323,14 +389,12 @@ typedef struct unit_rules {
 } unit_rules;
 
 static void literal_gate_free(struct literal_gate *g);
+static void unit_choice_free(unit_choice *c);
 
 void units_free(xctx *x) {
   unit_rules *u = x->unit_rules;
   if (!u) return;
-  free(u->items);
-  free(u->order);
-  free(u->standalone);
-  free(u->starting);
+  unit_choice_free(u->own);
   free(u->alts);
   literal_gate_free(u->gate);
   answers_free(&u->said);
@@ -409,22 +473,10 @@ static bool may_start_with(const rule *r, unsigned c) {
   return !fw || fw->from[c] < fw->to[c];
 }
 
-/* The chosen rules a match may start with byte c (see unit_rules), or
+/* The chosen rules a match may start with byte c (see unit_choice), or
  * NULL without memory. */
-static const uint64_t *rules_starting(unit_rules *u, unsigned char c) {
-  if (!u->starting) {
-    u->rbits = (u->n + 63) / 64;
-    if (!(u->starting = calloc(256 * (u->rbits ? u->rbits : 1),
-                               sizeof *u->starting)))
-      return NULL;
-  }
-  uint64_t *bits = u->starting + c * u->rbits;
-  if (!u->start_read[c])
-    for (size_t i = 0; i < u->n; i++)
-      if (may_start_with(u->items[i], c))
-        bits[i / 64] |= (uint64_t)1 << (i % 64);
-  u->start_read[c] = true;
-  return bits;
+static const uint64_t *rules_starting(const unit_rules *u, unsigned char c) {
+  return u->starting ? u->starting + c * u->rbits : NULL;
 }
 
 /* How deep the lookbehinds of pattern p nest (0: none), read as
@@ -530,14 +582,6 @@ static bool text_key_of(const xctx *x, unit_rules *u, size_t start,
   if (end - start > TEXT_ANSWER_MAX ||
       !u->starts_known)
     return false;
-  if (!u->context_read) {
-    u->context = 0;
-    for (size_t i = 0; i < u->n; i++)
-      u->context = context_max(u->context, u->items[i]);
-    for (size_t i = 0; i < u->cc.cells.n; i++)
-      u->context = context_max(u->context, u->cc.cells.items[i]);
-    u->context_read = true;
-  }
   if (u->context == SIZE_MAX) return false;
   size_t from = start;
   for (size_t c = 0; c < u->context && from > 0; c++) {
@@ -550,6 +594,11 @@ static bool text_key_of(const xctx *x, unit_rules *u, size_t start,
             (uint64_t)k->at_zero << 63;
   return true;
 }
+
+static unit_choice *unit_choice_make(const cchc_rules *rs,
+                                     const char *level);
+static const unit_choice *unit_choice_shared(const cchc_rules *rs,
+                                             const char *level);
 
 /* The unit rules of the document; NULL (the frame failed) without memory. */
 static unit_rules *unit_rules_of(xctx *x) {
@@ -568,33 +617,22 @@ static unit_rules *unit_rules_of(xctx *x) {
   }
   u->chosen = false;
   u->nalts = 0;
-  u->all = rules_select(x->rules, "unit.", NULL);
-  u->cc.names = rules_select(x->rules, "unitname.", NULL);
-  u->cc.cells = rules_select(x->rules, "unitcell.", NULL);
-  size_t cap = u->all.n ? u->all.n : 1;
-  if ((!u->items && !(u->items = malloc(cap * sizeof *u->items))) ||
-      (!u->order && !(u->order = malloc(cap * sizeof *u->order))) ||
-      (!u->standalone &&
-       !(u->standalone = malloc(cap * sizeof *u->standalone))))
-    goto nomem;
-  u->n = 0;
-  for (size_t i = 0; i < u->all.n; i++) {
-    const rule *r = u->all.items[i];
-    if (!rule_gives(r, "unit") || !level_applies(x, r)) continue;
-    u->items[u->n] = r;
-    u->order[u->n] = i;
-    u->standalone[u->n++] = attr_yes(r, "standalone");
-  }
-  u->starts_known = true;
-  for (size_t i = 0; i < u->n; i++)
-    u->starts_known = u->starts_known && mention_inside(u->items[i]);
-  for (size_t i = 0; i < u->cc.names.n; i++)
-    u->starts_known =
-        u->starts_known && mention_inside(u->cc.names.items[i]);
-  u->context_read = false;
-  free(u->starting); /* of the rules chosen before */
-  u->starting = NULL;
-  memset(u->start_read, 0, sizeof u->start_read);
+  u->opening.valid = false;
+  unit_choice_free(u->own);
+  u->own = NULL;
+  const unit_choice *ch = unit_choice_shared(x->rules, level);
+  if (!ch && !(ch = u->own = unit_choice_make(x->rules, level))) goto nomem;
+  u->ch = ch;
+  u->all = ch->all;
+  u->cc = ch->cc;
+  u->items = ch->items;
+  u->order = ch->order;
+  u->standalone = ch->standalone;
+  u->n = ch->n;
+  u->starts_known = ch->starts_known;
+  u->starting = ch->starting;
+  u->rbits = ch->rbits;
+  u->context = ch->context;
   u->level = level;
   u->chosen = true;
   return u;
@@ -642,40 +680,23 @@ enum { LONGEST_WORD = RULE_LONGEST_WORD }; /* a longer run: no word */
 enum { GATE_TEXT_MAX = RULE_WORDS_TEXT_MAX, RANGE_READ_MAX = 64u << 10 };
 
 typedef struct literal_gate {
-  size_t nlits;   /* literals of the unit rules, numbered here */
-  const rule_literal **lits; /* by number */
+  gate_rules r; /* of the unit choice: borrowed, read only */
   bool worded; /* the words of the whole text are read (below) */
-  size_t nbits;   /* uint64_t per set of them */
-  size_t *number; /* literal id in its set -> number + 1, 0: none */
-  size_t nnumber;
-  /* per chosen rule: needs[i * RULE_LITS * nbits ...], one set per clause,
-   * the rule gated when it has clauses (nclauses[i]) */
-  uint64_t *needs;
-  size_t *nclauses;
-  size_t *need_lo, *need_hi; /* per clause: where its set is not 0 */
   /* the text's words (rule_text_words: its runs in order, and the
    * distinct words' first places and lengths), borrowed from the text */
   const rule_words *words;
   uint64_t *holds; /* holds[w * nbits ...]: literals distinct word w holds */
   /* the runs holding literal l, in order: post_run[post_first[l] ...
    * post_first[l + 1]), for the literals of the chosen clauses (`clause`;
-   * none for the rest); posted: the literals of the clauses of gated
-   * rules, counted to choose */
+   * none for the rest) */
   size_t *post_first;
   uint32_t *post_run;
-  uint64_t *posted;
   unsigned char *clause; /* per chosen rule: the clause gated_match goes by */
   uint64_t *whole; /* the literals the text holds */
   /* the runs whose word holds a literal, or is too long, in order: a
    * range's literals are read from these alone */
   uint32_t *held;
   size_t nheld;
-  /* the chosen rules (a bit each, rbits uint64_t per set) that may match
-   * where literal l stands: first_of[l * rbits ...], those with l in their
-   * first clause; ungated: those without clauses, which may match
-   * anywhere */
-  size_t rbits;
-  uint64_t *first_of, *ungated;
   /* the range last asked about: where it starts (lo), its runs [first,
    * last) (first: the first ending after lo), its literals, the rules
    * that may match there by their first clause */
@@ -688,21 +709,12 @@ typedef struct literal_gate {
 
 static void literal_gate_free(literal_gate *g) {
   if (!g) return;
-  free(g->lits);
-  free(g->number);
-  free(g->needs);
-  free(g->nclauses);
-  free(g->need_lo);
-  free(g->need_hi);
   free(g->holds);
   free(g->post_first);
   free(g->post_run);
-  free(g->posted);
   free(g->clause);
   free(g->whole);
   free(g->held);
-  free(g->first_of);
-  free(g->ungated);
   free(g->maybe);
   free(g->range);
   free(g);
@@ -731,7 +743,7 @@ static size_t run_end(const literal_gate *g, const xctx *x, size_t k) {
 }
 
 /* The number of literal l, given one when new; SIZE_MAX without room. */
-static size_t literal_number(literal_gate *g, const rule_literal *l,
+static size_t literal_number(gate_rules *g, const rule_literal *l,
                              const rule_literal **order, size_t cap) {
   if (l->id >= g->nnumber) return SIZE_MAX;
   if (!g->number[l->id]) {
@@ -746,11 +758,11 @@ static size_t literal_number(literal_gate *g, const rule_literal *l,
 static bool words_search(literal_gate *g, const xctx *x,
                          const rule_literal *const *lits) {
   const rule_words *w = g->words;
-  g->holds = calloc(w->nwords ? w->nwords * g->nbits : 1, sizeof *g->holds);
+  g->holds = calloc(w->nwords ? w->nwords * g->r.nbits : 1, sizeof *g->holds);
   const uint64_t *hash = rule_text_word_hashes(&x->scan);
   return g->holds && hash &&
-         rule_literals_in_words(lits, g->nlits, x->s, w->at, w->len, hash,
-                                w->nwords, g->holds, g->nbits);
+         rule_literals_in_words(lits, g->r.nlits, x->s, w->at, w->len, hash,
+                                w->nwords, g->holds, g->r.nbits);
 }
 
 /* For each gated rule, the clause whose literals the fewest runs hold:
@@ -764,10 +776,10 @@ static bool clauses_choose(literal_gate *g, const unit_rules *u,
   for (size_t i = 0; i < u->n; i++) {
     const rule_facts *f = &u->items[i]->facts;
     size_t fewest = SIZE_MAX;
-    for (size_t c = 0; c < g->nclauses[i]; c++) {
+    for (size_t c = 0; c < g->r.nclauses[i]; c++) {
       size_t runs = 0;
       for (size_t k = 0; k < f->nalts[c]; k++) {
-        size_t l = g->number[f->lits[c][k]->id] - 1;
+        size_t l = g->r.number[f->lits[c][k]->id] - 1;
         runs += runs_of[l];
       }
       if (runs < fewest) {
@@ -791,7 +803,7 @@ static bool clauses_choose(literal_gate *g, const unit_rules *u,
  * moves to the next one's, and back). */
 static bool postings_build(literal_gate *g, const unit_rules *u) {
   size_t nwords = g->words->nwords;
-  g->post_first = calloc(g->nlits + 1, sizeof *g->post_first);
+  g->post_first = calloc(g->r.nlits + 1, sizeof *g->post_first);
   g->held = malloc((g->words->nruns + 1) * sizeof *g->held);
   unsigned char *holder = calloc(nwords + 1, sizeof *holder);
   uint32_t *count = calloc(nwords + 1, sizeof *count);
@@ -801,11 +813,11 @@ static bool postings_build(literal_gate *g, const unit_rules *u) {
   bool ok = g->post_first && g->held && holder && count && word_first;
   for (size_t w = 0; ok && w < nwords; w++) {
     word_first[w] = nposts;
-    const uint64_t *has = g->holds + w * g->nbits;
-    for (size_t b = 0; b < g->nbits; b++) {
+    const uint64_t *has = g->holds + w * g->r.nbits;
+    for (size_t b = 0; b < g->r.nbits; b++) {
       holder[w] |= has[b] != 0;
       g->whole[b] |= has[b];
-      for (uint64_t m = has[b] & g->posted[b]; ok && m; m &= m - 1) {
+      for (uint64_t m = has[b] & g->r.posted[b]; ok && m; m &= m - 1) {
         uint32_t *p = nposts < cap_posts
                           ? word_post
                           : cchc_grow(word_post, &cap_posts, nposts,
@@ -837,16 +849,16 @@ static bool postings_build(literal_gate *g, const unit_rules *u) {
   /* the clauses gated_match goes by, chosen by those counts; the runs are
    * placed along their literals only (the others' postings are never
    * read: each word keeps its posted literals of those clauses) */
-  uint64_t *chosen = ok ? calloc(g->nbits, sizeof *chosen) : NULL;
+  uint64_t *chosen = ok ? calloc(g->r.nbits, sizeof *chosen) : NULL;
   ok = chosen && clauses_choose(g, u, g->post_first + 1);
   for (size_t i = 0; ok && i < u->n; i++) {
     const rule_facts *f = &u->items[i]->facts;
-    for (size_t k = 0; g->nclauses[i] && k < f->nalts[g->clause[i]]; k++) {
-      size_t l = g->number[f->lits[g->clause[i]][k]->id] - 1;
+    for (size_t k = 0; g->r.nclauses[i] && k < f->nalts[g->clause[i]]; k++) {
+      size_t l = g->r.number[f->lits[g->clause[i]][k]->id] - 1;
       chosen[l / 64] |= (uint64_t)1 << (l % 64);
     }
   }
-  for (size_t l = 0; ok && l < g->nlits; l++)
+  for (size_t l = 0; ok && l < g->r.nlits; l++)
     if (!(chosen[l / 64] >> (l % 64) & 1)) g->post_first[l + 1] = 0;
   for (size_t w = 0, kept = 0; ok && w <= nwords; w++) {
     size_t from = word_first[w], to = word_first[w + 1];
@@ -860,9 +872,9 @@ static bool postings_build(literal_gate *g, const unit_rules *u) {
   if (ok) {
     uint32_t *held = realloc(g->held, (g->nheld + 1) * sizeof *held);
     if (held) g->held = held;
-    for (size_t l = 0; l < g->nlits; l++)
+    for (size_t l = 0; l < g->r.nlits; l++)
       g->post_first[l + 1] += g->post_first[l];
-    g->post_run = malloc((g->post_first[g->nlits] + 1) * sizeof *g->post_run);
+    g->post_run = malloc((g->post_first[g->r.nlits] + 1) * sizeof *g->post_run);
     ok = g->post_run != NULL;
   }
   for (size_t h = 0; ok && h < g->nheld; h++) {
@@ -874,7 +886,7 @@ static bool postings_build(literal_gate *g, const unit_rules *u) {
   free(word_first);
   free(word_post);
   if (!ok) return false;
-  for (size_t l = g->nlits; l > 0; l--) g->post_first[l] = g->post_first[l - 1];
+  for (size_t l = g->r.nlits; l > 0; l--) g->post_first[l] = g->post_first[l - 1];
   g->post_first[0] = 0;
   return true;
 }
@@ -897,47 +909,58 @@ static bool lits_in_words(const rule *r) {
   return v == 2;
 }
 
-/* The gate of the chosen rules, with the words of the whole text when
- * `worded`; NULL without memory. */
-static literal_gate *literal_gate_build(const xctx *x, const unit_rules *u,
-                                        bool worded) {
-  literal_gate *g = calloc(1, sizeof *g);
-  const rule_literal **lits = NULL;
-  if (!g) return NULL;
+static void gate_rules_free(gate_rules *g) {
+  free(g->lits);
+  free(g->number);
+  free(g->needs);
+  free(g->nclauses);
+  free(g->need_lo);
+  free(g->need_hi);
+  free(g->posted);
+  free(g->first_of);
+  free(g->ungated);
+  *g = (gate_rules){0};
+}
+
+/* The gate's part of the chosen rules items[0, n) alone (gate_rules);
+ * false without memory. */
+static bool gate_rules_build(gate_rules *g, const rule *const *items,
+                             size_t n) {
+  *g = (gate_rules){0};
   const rule_literals *set = NULL;
   size_t cap = 0;
-  for (size_t i = 0; i < u->n; i++) {
-    const rule_facts *f = &u->items[i]->facts;
+  for (size_t i = 0; i < n; i++) {
+    const rule_facts *f = &items[i]->facts;
     for (size_t c = 0; c < f->nlits; c++) {
       cap += f->nalts[c];
       for (size_t k = 0; k < f->nalts[c]; k++) set = f->lits[c][k]->set;
     }
   }
   g->nnumber = set ? set->n : 0;
-  g->nclauses = calloc(u->n ? u->n : 1, sizeof *g->nclauses);
+  g->nclauses = calloc(n ? n : 1, sizeof *g->nclauses);
   g->number = calloc(g->nnumber ? g->nnumber : 1, sizeof *g->number);
-  lits = malloc((cap ? cap : 1) * sizeof *lits);
-  if (!g->nclauses || !g->number || !lits) goto fail;
+  g->lits = malloc((cap ? cap : 1) * sizeof *g->lits);
+  if (!g->nclauses || !g->number || !g->lits) goto fail;
   /* number the literals of the rules whose literals all lie inside words */
-  for (size_t i = 0; i < u->n; i++) {
-    const rule_facts *f = &u->items[i]->facts;
-    bool all = f->nlits > 0 && lits_in_words(u->items[i]);
+  for (size_t i = 0; i < n; i++) {
+    const rule_facts *f = &items[i]->facts;
+    bool all = f->nlits > 0 && lits_in_words(items[i]);
     for (size_t c = 0; all && c < f->nlits; c++)
       for (size_t k = 0; k < f->nalts[c]; k++)
         all = all && f->lits[c][k]->set == set;
     for (size_t c = 0; all && c < f->nlits; c++)
       for (size_t k = 0; k < f->nalts[c]; k++)
-        if (literal_number(g, f->lits[c][k], lits, cap) == SIZE_MAX) goto fail;
+        if (literal_number(g, f->lits[c][k], g->lits, cap) == SIZE_MAX)
+          goto fail;
     if (all) g->nclauses[i] = f->nlits;
   }
   g->nbits = g->nlits / 64 + 1;
-  g->needs = calloc(u->n * RULE_LITS * g->nbits + 1, sizeof *g->needs);
-  g->range = calloc(g->nbits, sizeof *g->range);
-  g->need_lo = calloc(u->n * RULE_LITS + 1, sizeof *g->need_lo);
-  g->need_hi = calloc(u->n * RULE_LITS + 1, sizeof *g->need_hi);
-  if (!g->needs || !g->range || !g->need_lo || !g->need_hi) goto fail;
-  for (size_t i = 0; i < u->n; i++) {
-    const rule_facts *f = &u->items[i]->facts;
+  g->needs = calloc(n * RULE_LITS * g->nbits + 1, sizeof *g->needs);
+  g->need_lo = calloc(n * RULE_LITS + 1, sizeof *g->need_lo);
+  g->need_hi = calloc(n * RULE_LITS + 1, sizeof *g->need_hi);
+  if (!g->needs || !g->need_lo || !g->need_hi) goto fail;
+  for (size_t i = 0; i < n; i++) {
+    const rule_facts *f = &items[i]->facts;
     for (size_t c = 0; c < g->nclauses[i]; c++) {
       size_t *lo = &g->need_lo[i * RULE_LITS + c],
              *hi = &g->need_hi[i * RULE_LITS + c];
@@ -951,16 +974,13 @@ static literal_gate *literal_gate_build(const xctx *x, const unit_rules *u,
       }
     }
   }
-  g->rbits = u->n / 64 + 1;
+  g->rbits = n / 64 + 1;
   g->first_of = calloc(g->nlits * g->rbits + 1, sizeof *g->first_of);
   g->ungated = calloc(g->rbits, sizeof *g->ungated);
-  g->maybe = calloc(g->rbits, sizeof *g->maybe);
   g->posted = calloc(g->nbits, sizeof *g->posted);
-  g->whole = calloc(g->nbits, sizeof *g->whole);
-  if (!g->first_of || !g->ungated || !g->maybe || !g->posted || !g->whole)
-    goto fail;
-  for (size_t i = 0; i < u->n; i++) {
-    const rule_facts *f = &u->items[i]->facts;
+  if (!g->first_of || !g->ungated || !g->posted) goto fail;
+  for (size_t i = 0; i < n; i++) {
+    const rule_facts *f = &items[i]->facts;
     uint64_t bit = (uint64_t)1 << (i % 64);
     if (!g->nclauses[i]) g->ungated[i / 64] |= bit;
     for (size_t k = 0; g->nclauses[i] && k < f->nalts[0]; k++) {
@@ -973,17 +993,123 @@ static literal_gate *literal_gate_build(const xctx *x, const unit_rules *u,
         g->posted[l / 64] |= (uint64_t)1 << (l % 64);
       }
   }
-  g->lits = lits;
+  return true;
+fail:
+  gate_rules_free(g);
+  return false;
+}
+
+/* The gate of the chosen rules, with the words of the whole text when
+ * `worded`; NULL without memory. */
+static literal_gate *literal_gate_build(const xctx *x, const unit_rules *u,
+                                        bool worded) {
+  if (!u->ch->gate_made) return NULL;
+  literal_gate *g = calloc(1, sizeof *g);
+  if (!g) return NULL;
+  g->r = u->ch->gate;
+  g->range = calloc(g->r.nbits, sizeof *g->range);
+  g->maybe = calloc(g->r.rbits, sizeof *g->maybe);
+  g->whole = calloc(g->r.nbits, sizeof *g->whole);
+  if (!g->range || !g->maybe || !g->whole) goto fail;
   g->worded = worded;
-  if (worded && (!words_read(g, x) || !words_search(g, x, lits) ||
+  if (worded && (!words_read(g, x) || !words_search(g, x, g->r.lits) ||
                  !postings_build(g, u)))
     goto fail;
   return g;
 fail:
-  free(lits);
-  g->lits = NULL;
   literal_gate_free(g);
   return NULL;
+}
+
+/* ---- the unit rules of a level ---------------------------------------------- */
+
+static void unit_choice_free(unit_choice *c) {
+  if (!c) return;
+  free(c->level);
+  free(c->items);
+  free(c->order);
+  free(c->standalone);
+  free(c->starting);
+  gate_rules_free(&c->gate);
+  free(c);
+}
+
+void unit_choices_free(struct unit_choices *cs) {
+  if (!cs) return;
+  for (size_t i = 0; i < cs->n; i++) unit_choice_free(cs->items[i]);
+  free(cs);
+}
+
+/* The unit rules of rs that apply at `level` (NULL: none) and what their
+ * patterns tell (unit_choice); NULL without memory. */
+static unit_choice *unit_choice_make(const cchc_rules *rs,
+                                     const char *level) {
+  unit_choice *u = calloc(1, sizeof *u);
+  if (!u || (level && !(u->level = strdup(level)))) goto fail;
+  u->all = rules_select(rs, "unit.", NULL);
+  u->cc.names = rules_select(rs, "unitname.", NULL);
+  u->cc.cells = rules_select(rs, "unitcell.", NULL);
+  size_t cap = u->all.n ? u->all.n : 1;
+  if (!(u->items = malloc(cap * sizeof *u->items)) ||
+      !(u->order = malloc(cap * sizeof *u->order)) ||
+      !(u->standalone = malloc(cap * sizeof *u->standalone)))
+    goto fail;
+  for (size_t i = 0; i < u->all.n; i++) {
+    const rule *r = u->all.items[i];
+    if (!rule_gives(r, "unit") || !level_applies(level, r)) continue;
+    u->items[u->n] = r;
+    u->order[u->n] = i;
+    u->standalone[u->n++] = attr_yes(r, "standalone");
+  }
+  u->starts_known = true;
+  for (size_t i = 0; i < u->n; i++)
+    u->starts_known = u->starts_known && mention_inside(u->items[i]);
+  for (size_t i = 0; i < u->cc.names.n; i++)
+    u->starts_known =
+        u->starts_known && mention_inside(u->cc.names.items[i]);
+  u->context = 0;
+  for (size_t i = 0; i < u->n; i++)
+    u->context = context_max(u->context, u->items[i]);
+  for (size_t i = 0; i < u->cc.cells.n; i++)
+    u->context = context_max(u->context, u->cc.cells.items[i]);
+  /* without memory for it, every rule is looked at (rules_starting) */
+  u->rbits = (u->n + 63) / 64;
+  u->starting = calloc(256 * (u->rbits ? u->rbits : 1), sizeof *u->starting);
+  for (unsigned c = 0; u->starting && c < 256; c++)
+    for (size_t i = 0; i < u->n; i++)
+      if (may_start_with(u->items[i], c))
+        u->starting[c * u->rbits + i / 64] |= (uint64_t)1 << (i % 64);
+  u->gate_made = gate_rules_build(&u->gate, u->items, u->n);
+  return u;
+fail:
+  unit_choice_free(u);
+  return NULL;
+}
+
+/* The shared choices of every rule set (cchc_rules.unit_choices): made
+ * under this lock, never changed once made. */
+static pthread_mutex_t choices_lock = PTHREAD_MUTEX_INITIALIZER;
+
+/* The choice for `level` kept with rs, made at the first ask; NULL
+ * without memory or room (the caller then makes its own). */
+static const unit_choice *unit_choice_shared(const cchc_rules *rs,
+                                             const char *level) {
+  /* the rule set is shared read-only; its choices are made once, under
+   * the lock, as rulescan.c keeps the answers of the literals */
+  cchc_rules *w = (cchc_rules *)rs;
+  const unit_choice *found = NULL;
+  pthread_mutex_lock(&choices_lock);
+  if (!w->unit_choices) w->unit_choices = calloc(1, sizeof *w->unit_choices);
+  struct unit_choices *cs = w->unit_choices;
+  for (size_t i = 0; cs && !found && i < cs->n; i++) {
+    const char *l = cs->items[i]->level;
+    if (l == level || (l && level && !strcmp(l, level))) found = cs->items[i];
+  }
+  if (!found && cs && cs->n < UNIT_CHOICES &&
+      (cs->items[cs->n] = unit_choice_make(rs, level)))
+    found = cs->items[cs->n++];
+  pthread_mutex_unlock(&choices_lock);
+  return found;
 }
 
 /* The first of v[lo, hi) (in order) at or after `at` (hi: none). */
@@ -1029,21 +1155,21 @@ static bool range_literals(const xctx *x, literal_gate *g, size_t lo,
 
 static bool range_literals_read(const xctx *x, literal_gate *g, size_t lo,
                                 size_t hi) {
-  memset(g->range, 0, g->nbits * sizeof *g->range);
+  memset(g->range, 0, g->r.nbits * sizeof *g->range);
   if (!g->worded) return range_words_literals(x, g, lo, hi);
   g->lo = lo;
   g->first = run_after(g, x, 0, lo);
   g->last = first_at_or_after(g->words->run_at, g->first, g->words->nruns, hi);
   bool whole = g->first == 0 && g->last == g->words->nruns;
   if (whole && g->words->too_long) return false;
-  if (whole) memcpy(g->range, g->whole, g->nbits * sizeof *g->range);
+  if (whole) memcpy(g->range, g->whole, g->r.nbits * sizeof *g->range);
   for (size_t h = whole ? g->nheld
                         : first_at_or_after(g->held, 0, g->nheld, g->first);
        h < g->nheld && g->held[h] < g->last; h++) {
     uint32_t w = g->words->run_word[g->held[h]];
     if (w == NO_WORD) return false;
-    for (size_t b = 0; b < g->nbits; b++)
-      g->range[b] |= g->holds[w * g->nbits + b];
+    for (size_t b = 0; b < g->r.nbits; b++)
+      g->range[b] |= g->holds[w * g->r.nbits + b];
   }
   return true;
 }
@@ -1051,12 +1177,12 @@ static bool range_literals_read(const xctx *x, literal_gate *g, size_t lo,
 /* Into g->maybe, the chosen rules with a literal of g->range in their
  * first clause, and those without clauses. */
 static void maybe_read(literal_gate *g) {
-  memcpy(g->maybe, g->ungated, g->rbits * sizeof *g->maybe);
-  for (size_t b = 0; b < g->nbits; b++)
+  memcpy(g->maybe, g->r.ungated, g->r.rbits * sizeof *g->maybe);
+  for (size_t b = 0; b < g->r.nbits; b++)
     for (uint64_t m = g->range[b]; m; m &= m - 1) {
       const uint64_t *rules =
-          g->first_of + (b * 64 + (size_t)__builtin_ctzll(m)) * g->rbits;
-      for (size_t k = 0; k < g->rbits; k++) g->maybe[k] |= rules[k];
+          g->r.first_of + (b * 64 + (size_t)__builtin_ctzll(m)) * g->r.rbits;
+      for (size_t k = 0; k < g->r.rbits; k++) g->maybe[k] |= rules[k];
     }
 }
 
@@ -1085,12 +1211,12 @@ static bool range_words_literals(const xctx *x, literal_gate *g, size_t lo,
     len[nwords++] = (uint32_t)(e - i);
     i = e;
   }
-  if (ok) ok = (holds = calloc(nwords * g->nbits + 1, sizeof *holds)) &&
-               rule_literals_in_words(g->lits, g->nlits, s, at, len, NULL,
-                                      nwords, holds, g->nbits);
+  if (ok) ok = (holds = calloc(nwords * g->r.nbits + 1, sizeof *holds)) &&
+               rule_literals_in_words(g->r.lits, g->r.nlits, s, at, len, NULL,
+                                      nwords, holds, g->r.nbits);
   for (size_t w = 0; ok && w < nwords; w++)
-    for (size_t b = 0; b < g->nbits; b++)
-      g->range[b] |= holds[w * g->nbits + b];
+    for (size_t b = 0; b < g->r.nbits; b++)
+      g->range[b] |= holds[w * g->r.nbits + b];
   free(at);
   free(len);
   free(holds);
@@ -1101,8 +1227,8 @@ static bool range_words_literals(const xctx *x, literal_gate *g, size_t lo,
 static bool clause_in(const literal_gate *g, size_t i, size_t c,
                       const uint64_t *has) {
   size_t k = i * RULE_LITS + c;
-  const uint64_t *need = g->needs + k * g->nbits;
-  for (size_t b = g->need_lo[k]; b < g->need_hi[k]; b++)
+  const uint64_t *need = g->r.needs + k * g->r.nbits;
+  for (size_t b = g->r.need_lo[k]; b < g->r.need_hi[k]; b++)
     if (need[b] & has[b]) return true;
   return false;
 }
@@ -1110,7 +1236,7 @@ static bool clause_in(const literal_gate *g, size_t i, size_t c,
 /* May chosen rule i match in the range of g->range?  False only when one
  * of its clauses has no literal there. */
 static bool range_may_hold(const literal_gate *g, size_t i) {
-  for (size_t c = 0; c < g->nclauses[i]; c++)
+  for (size_t c = 0; c < g->r.nclauses[i]; c++)
     if (!clause_in(g, i, c, g->range)) return false;
   return true;
 }
@@ -1150,7 +1276,7 @@ static CCHC_INLINE size_t next_holding(const literal_gate *g, const rule_facts *
                            size_t c, size_t k, size_t *at) {
   size_t best = g->words->nruns;
   for (size_t a = 0; a < f->nalts[c]; a++) {
-    size_t l = g->number[f->lits[c][a]->id] - 1, end = g->post_first[l + 1];
+    size_t l = g->r.number[f->lits[c][a]->id] - 1, end = g->post_first[l + 1];
     size_t p = at[a];
     if (p == SIZE_MAX)
       p = first_at_or_after(g->post_run, g->post_first[l], end, k);
@@ -1580,14 +1706,14 @@ static bool clip_range(const xctx *x, size_t *start, size_t *end) {
 static bool chosen_match(const xctx *x, const literal_gate *g,
                          const unit_rules *u, size_t i, size_t hi,
                          size_t at) {
-  if (g && g->worded && g->nclauses[i])
+  if (g && g->worded && g->r.nclauses[i])
     return gated_match(x, g, i, u->items[i], hi, at);
   return match_at(x, u->items[i], hi, at);
 }
 
 /* May chosen rule i match in the range asked of g (NULL: not known)? */
 static bool may_match(const literal_gate *g, size_t i) {
-  return !g || !g->nclauses[i] || range_may_hold(g, i);
+  return !g || !g->r.nclauses[i] || range_may_hold(g, i);
 }
 
 /* Run chosen rule i over s[lo, hi) (the range of g); push each mention. */
@@ -1595,12 +1721,27 @@ static void run_rule(xctx *x, const literal_gate *g, const unit_rules *u,
                      size_t i, size_t lo, size_t hi, cand_list *l) {
   const rule *r = u->items[i];
   size_t at = lo;
-  while (at < hi && chosen_match(x, g, u, i, hi, at)) {
-    PCRE2_SIZE *ov = pcre2_get_ovector_pointer(x->md);
-    size_t ms = ov[0], me = ov[1];
-    size_t us = ms, ue = me;
-    rule_group(r, x->md, "u", &us, &ue);
-    const char *key = rule_value(r, x->md, "unit");
+  /* the first match known from units_may_start, or none */
+  bool known = u->opening.valid && u->opening.i == i && u->opening.at == lo &&
+               u->opening.end == hi;
+  while (at < hi) {
+    size_t me, us, ue;
+    const char *key;
+    if (known) {
+      me = u->opening.me;
+      us = u->opening.us;
+      ue = u->opening.ue;
+      key = u->opening.key;
+      known = false;
+    } else {
+      if (!chosen_match(x, g, u, i, hi, at)) break;
+      PCRE2_SIZE *ov = pcre2_get_ovector_pointer(x->md);
+      me = ov[1];
+      us = ov[0];
+      ue = me;
+      rule_group(r, x->md, "u", &us, &ue);
+      key = rule_value(r, x->md, "unit");
+    }
     if (key && ue > us)
       cand_push(l, (cand){r, u->order[i], key, us, ue, u->standalone[i],
                           true});
@@ -1763,7 +1904,7 @@ static void mentions(xctx *x, size_t start, size_t end, cand_list *l) {
   if (!g) {
     for (size_t i = 0; i < u->n; i++) run_rule(x, g, u, i, start, end, l);
   } else { /* in rule order, those whose first clause the range holds */
-    for (size_t b = 0; b < g->rbits; b++)
+    for (size_t b = 0; b < g->r.rbits; b++)
       for (uint64_t m = g->maybe[b]; m; m &= m - 1) {
         size_t i = b * 64 + (size_t)__builtin_ctzll(m);
         if (range_may_hold(g, i)) run_rule(x, g, u, i, start, end, l);
@@ -1825,6 +1966,13 @@ size_t units_text_hits(const xctx *x) {
 size_t units_name_tries(const xctx *x) {
   const unit_rules *u = x->unit_rules;
   return u ? u->name_tries_run : 0;
+}
+
+size_t units_levels_chosen(const cchc_rules *rs) {
+  pthread_mutex_lock(&choices_lock);
+  size_t n = rs->unit_choices ? rs->unit_choices->n : 0;
+  pthread_mutex_unlock(&choices_lock);
+  return n;
 }
 
 void xunits_push(xctx *x, xunits *l, const xunit *u) {
@@ -2103,7 +2251,7 @@ static bool matches_at(xctx *x, const rule *r, size_t at, size_t end) {
  * cannot tell. */
 static bool barred(const xctx *x, const literal_gate *g, size_t i,
                    const rule *r) {
-  if (!g || !g->worded || !g->nclauses[i] || !r->facts.barrier) return false;
+  if (!g || !g->worded || !g->r.nclauses[i] || !r->facts.barrier) return false;
   size_t read[RULE_LIT_ALTS];
   for (size_t a = 0; a < RULE_LIT_ALTS; a++) read[a] = SIZE_MAX;
   size_t k = next_holding(g, &r->facts, g->clause[i], g->first, read);
@@ -2120,6 +2268,7 @@ bool units_may_start(xctx *x, size_t at, size_t end) {
   if (!clip_range(x, &start, &end) || start != at) return false;
   unit_rules *u = unit_rules_of(x);
   if (!u || !u->starts_known) return true;
+  u->opening.valid = false;
   const uint64_t *starting = rules_starting(u, (unsigned char)x->s[at]);
   const literal_gate *g = NULL;
   bool ranged = false;
@@ -2145,8 +2294,18 @@ bool units_may_start(xctx *x, size_t at, size_t end) {
         ranged = true;
       }
       if (may_match(g, i) && !barred(x, g, i, u->items[i]) &&
-          matches_at(x, u->items[i], at, end))
+          matches_at(x, u->items[i], at, end)) {
+        PCRE2_SIZE *ov = pcre2_get_ovector_pointer(x->md);
+        u->opening.us = ov[0];
+        u->opening.ue = u->opening.me = ov[1];
+        rule_group(u->items[i], x->md, "u", &u->opening.us, &u->opening.ue);
+        u->opening.key = rule_value(u->items[i], x->md, "unit");
+        u->opening.i = i;
+        u->opening.at = at;
+        u->opening.end = end;
+        u->opening.valid = true;
         return true;
+      }
     }
   }
   for (size_t i = 0; i < u->cc.names.n; i++) {

@@ -1512,6 +1512,53 @@ START_TEST(ungated_search_finds_units) {
 }
 END_TEST
 
+/* Where units_may_start finds a unit rule's match at a clause's start,
+ * the mentions asked next of that range take it as the rule's first match
+ * there (unit_rules.opening): on the corpus, at the start of each line and
+ * after its first words, the mentions after a yes are those a search of
+ * every rule over the range finds, and the units that open there are
+ * found. */
+START_TEST(corpus_mentions_after_an_opening_are_those_searched) {
+  ck_assert_uint_lt((size_t)_i, ncorpus);
+  size_t len;
+  char *src = harness_read(corpus[_i], &len);
+  ck_assert_ptr_nonnull(src);
+  doc g, u;
+  doc_open(&g, src, len, "commune");
+  doc_open(&u, src, len, "commune");
+  ck_assert(units_set_ungated(&u.x, true));
+  size_t opened = 0;
+  for (size_t ls = 0; ls < g.x.n;) {
+    const char *nl = memchr(g.x.s + ls, '\n', g.x.n - ls);
+    size_t le = nl ? (size_t)(nl - g.x.s) : g.x.n;
+    size_t k = ls;
+    while (k < le && g.x.s[k] == ' ') k++;
+    for (size_t w = 0; w < 3 && k < le; w++) {
+      if (units_may_start(&g.x, k, le)) {
+        xunits p = {0}, q = {0};
+        units_find_named(&g.x, k, le, &p);
+        units_find_named(&u.x, k, le, &q);
+        ck_assert_msg(same_units(&p, &q),
+                      "%s: [%zu, %zu): after an opening %zu mentions, "
+                      "searched %zu: '%.*s'",
+                      corpus[_i], k, le, p.n, q.n, (int)(le - k), g.x.s + k);
+        opened += p.n && p.items[0].start == k && p.items[0].key;
+        xunits_free(&p);
+        xunits_free(&q);
+      }
+      while (k < le && g.x.s[k] != ' ') k++;
+      while (k < le && g.x.s[k] == ' ') k++;
+    }
+    ls = le + 1;
+  }
+  ck_assert(!g.x.f->failed && !u.x.f->failed);
+  ck_assert_uint_gt(opened, 0);
+  doc_close(&g);
+  doc_close(&u);
+  free(src);
+}
+END_TEST
+
 /* Whether each unit rule's mention lies inside its match is read from its
  * pattern once and kept in the rule (rule.mention_inside): every later
  * document reads the kept answer, and units_may_start still says no
@@ -1537,6 +1584,53 @@ START_TEST(kept_mention_starts_serve_every_document) {
     }
     ck_assert_uint_gt(kept, 10);
   }
+}
+END_TEST
+
+/* The unit rules of a level, with what the gate and the starts know of
+ * them, are chosen once for the rule set and read by every later document
+ * of that level: a level is told by its letters (not by where its string
+ * lies), each level reads its own rules ("các cơ quan" is another unit at
+ * the province level), and documents of one level interleaved with those
+ * of others find what the first one found. */
+START_TEST(unit_rules_are_chosen_once_per_level) {
+  char dir[4096];
+  snprintf(dir, sizeof dir, "%s/rules", harness_root());
+  cchc_rules *rs = NULL;
+  cchc_error err = {0};
+  ck_assert_int_eq(cchc_rules_load(dir, &rs, &err), CCHC_OK);
+  ck_assert_uint_eq(units_levels_chosen(rs), 0);
+  const char *in = "phối hợp với các cơ quan, đơn vị liên quan\n"
+                   "UBND xã chủ trì\n";
+  char province[] = "province", commune[] = "commune";
+  static const struct {
+    int level; /* 0: none, 1: "province", 2: "commune", 3, 4: copies */
+    const char *key;
+    size_t chosen;
+  } docs[] = {{1, "cac_so_nganh", 1}, {2, "cac_co_quan", 2},
+              {1, "cac_so_nganh", 2}, {0, "cac_co_quan", 3},
+              {3, "cac_so_nganh", 3}, {4, "cac_co_quan", 3},
+              {0, "cac_co_quan", 3}};
+  for (size_t i = 0; i < sizeof docs / sizeof *docs; i++) {
+    const char *level = (const char *[]){NULL, "province", "commune",
+                                         province, commune}[docs[i].level];
+    doc d;
+    memset(&d, 0, sizeof d);
+    ck_assert_int_eq(cchc_normalize(in, strlen(in), NULL, &d.t, &d.err),
+                     CCHC_OK);
+    ck_assert_int_eq(xctx_open(&d.x, rs, d.t, &d.err), CCHC_OK);
+    d.x.f->document.level.value = level;
+    size_t second = strlen("phối hợp với các cơ quan, đơn vị liên quan\n");
+    ck_assert(units_may_start(&d.x, second, d.x.n - 1));
+    size_t n = find_all(&d);
+    ck_assert_uint_eq(n, 2);
+    ck_assert_str_eq(found[0].key, docs[i].key);
+    ck_assert_str_eq(found[1].key, "ubnd_xa");
+    ck_assert(!d.x.f->failed);
+    doc_close(&d);
+    ck_assert_uint_eq(units_levels_chosen(rs), docs[i].chosen);
+  }
+  cchc_rules_free(rs);
 }
 END_TEST
 
@@ -1763,6 +1857,7 @@ int main(void) {
   tcase_add_test(tc, short_title_as_cell_is_a_unit);
   tcase_add_test(tc, short_title_takes_the_unit_the_plan_names);
   tcase_add_test(tc, level_decides_collectives);
+  tcase_add_test(tc, unit_rules_are_chosen_once_per_level);
   tcase_add_test(tc, unknown_unit_keeps_its_text);
   tcase_add_loop_test(tc, unit_names_by_grammar, 0,
                       (int)(sizeof named / sizeof *named));
@@ -1796,6 +1891,8 @@ int main(void) {
   tcase_set_timeout(tgate, 300);
   tcase_add_unchecked_fixture(tgate, load_rules, free_rules);
   tcase_add_test(tgate, ungated_search_finds_units);
+  tcase_add_loop_test(tgate, corpus_mentions_after_an_opening_are_those_searched,
+                      0, (int)(ncorpus ? ncorpus : 1));
   tcase_add_test(tgate, names_tries_are_kept_by_place_and_cut);
   tcase_add_test(tgate, kept_literals_in_words_are_those_of_the_rules);
   tcase_add_test(tgate, kept_mention_starts_serve_every_document);
