@@ -2539,6 +2539,72 @@ START_TEST(streaming_copies_in_place) {
 }
 END_TEST
 
+/* input_read: the input before the offset overwritten when it is called,
+ * as an owner that gives back its pages may leave it. */
+typedef struct read_input {
+  char *bytes;
+  size_t upto;
+  int calls;
+} read_input;
+
+static void scribble_read(void *arg, size_t offset) {
+  read_input *in = arg;
+  if (offset > in->upto) {
+    memset(in->bytes + in->upto, 0xFF, offset - in->upto);
+    in->upto = offset;
+  }
+  in->calls++;
+}
+
+/* A text of several MB that the decoder passes in long runs, which stage
+ * 2 reads where they lie, is read no more before an offset once
+ * input_read has it: a run held for stage 2 across the offset is copied
+ * first.  (Form feeds, which the decoder writes as newlines, break the
+ * runs: a run is held wherever an offset is given.)
+ * The text and its map are those of a run that keeps the input. */
+START_TEST(input_read_not_read_again) {
+  static const char unit[] =
+      "Vie\xCC\x82\xCC\xA3t Nam\xC2\xA0ho\xC3\xA1 thu\xE1\xBB\xB7 \xE2\x80\x93"
+      " \xE2\x80\x9Cm\xE1\xBB\xA5" "c ti\xC3\xAA" "u\xE2\x80\x9D kh\xC3\xB4ng\n";
+  size_t ulen = sizeof unit - 1, copies = (3u << 20) / ulen + 7,
+         n = ulen * copies;
+  char *text = malloc(n);
+  ck_assert_ptr_nonnull(text);
+  /* form feeds: none, or one a period */
+  const size_t periods[] = {0, 37000, 150000};
+  for (size_t b = 0; b < sizeof periods / sizeof *periods; b++) {
+    for (size_t k = 0; k < copies; k++)
+      memcpy(text + k * ulen, unit, ulen);
+    for (size_t at = periods[b]; at && at < n; at += periods[b]) {
+      char *nl = memchr(text + at, '\n', n - at);
+      if (nl)
+        *nl = '\f';
+    }
+    cchc_text *kept = must_norm(text, n, CCHC_NORM_NO_LAYOUT, CCHC_ENC_AUTO);
+    read_input in = {text, 0, 0};
+    cchc_normalize_options o = {.flags = CCHC_NORM_NO_LAYOUT,
+                                .input_read = scribble_read,
+                                .input_read_arg = &in};
+    cchc_text *t = NULL;
+    cchc_error err = {0};
+    ck_assert_int_eq(cchc_normalize(text, n, &o, &t, &err), CCHC_OK);
+    ck_assert_int_ge(in.calls, 2);
+    ck_assert_uint_eq(cchc_text_len(t), cchc_text_len(kept));
+    ck_assert_msg(memcmp(cchc_text_data(t), cchc_text_data(kept),
+                         cchc_text_len(t)) == 0,
+                  "form feeds every %zu bytes: the text differs from the "
+                  "one of a kept input",
+                  periods[b]);
+    for (size_t i = 0; i <= cchc_text_len(t); i += 97)
+      ck_assert_uint_eq(cchc_text_source_offset(t, i),
+                        cchc_text_source_offset(kept, i));
+    cchc_text_free(t);
+    cchc_text_free(kept);
+  }
+  free(text);
+}
+END_TEST
+
 /* Layout rewrites the text in place; removing emphasis markers lets NFC
  * reorder and recompose what they separated, which may lengthen it
  * ("à**" and a combining dot below: "ạ" and a combining grave, one byte
@@ -3211,6 +3277,7 @@ int main(void) {
   tcase_add_test(tc, streaming_copies);
   tcase_add_test(tc, canon_fed_in_place_as_copied);
   tcase_add_test(tc, streaming_copies_in_place);
+  tcase_add_test(tc, input_read_not_read_again);
   tcase_add_test(tc, layout_in_place_lengthens);
   suite_add_tcase(s, tc);
 
