@@ -368,10 +368,10 @@ static void log_dropped(cchc_canon *c, const cchc_mbuf *in, size_t from,
   }
 }
 
-/* NFC of the chunk [start, end) of c->in, appended to c->mid; false when
+/* NFC of the chunk [start, end) of `in`, appended to c->mid; false when
  * the chunk is NFC already (nothing is written then). */
-static bool nfc_chunk(cchc_canon *c, size_t start, size_t end) {
-  const cchc_mbuf *in = &c->in;
+static bool nfc_chunk(cchc_canon *c, const cchc_mbuf *in, size_t start,
+                      size_t end) {
   cchc_mbuf *out = &c->mid;
   const UNormalizer2 *nfc = c->nfc;
   UChar seg_in[64], seg_out[256];
@@ -893,31 +893,22 @@ static size_t map_range(cchc_canon *c, const cchc_mbuf *in, size_t from,
   return n;
 }
 
-/* NFC and mapping of the chunks of c->in that are complete (all of them
- * at the end), which then leave c->in. */
-static void canon_step(cchc_canon *c, bool final) {
+/* NFC and mapping of the chunks of `in` that are complete (all of them
+ * when final); returns where the rest begins. */
+static size_t canon_chunks(cchc_canon *c, const cchc_mbuf *in, bool final) {
   size_t start = 0;
-  c->blocked = false;
-  if (c->mid.len) { /* through NFC before a rewrite was blocked */
-    if (c->out->len + c->mid.len > c->limit) {
-      c->blocked = true;
-      return;
-    }
-    map_range(c, &c->mid, 0, c->mid.len, false);
-    cchc_mbuf_truncate(&c->mid, 0);
-  }
-  while (c->rc == CCHC_OK && start < c->in.len &&
-         (final || c->in.len > start + CHUNK)) {
-    size_t end = chunk_end(&c->in, start);
+  while (c->rc == CCHC_OK && start < in->len &&
+         (final || in->len > start + CHUNK)) {
+    size_t end = chunk_end(in, start);
     if (c->out->len + (end - start) > c->limit) { /* the mapping never
                                                      lengthens text */
       c->blocked = true;
       break;
     }
     /* Mapped as far as it is NFC, the rest through NFC then mapped. */
-    size_t nfc_from = map_range(c, &c->in, start, end, true);
-    if (nfc_from < end && !nfc_chunk(c, nfc_from, end)) {
-      map_range(c, &c->in, nfc_from, end, false);
+    size_t nfc_from = map_range(c, in, start, end, true);
+    if (nfc_from < end && !nfc_chunk(c, in, nfc_from, end)) {
+      map_range(c, in, nfc_from, end, false);
     } else if (nfc_from < end && c->rc == CCHC_OK) {
       if (c->out->len + c->mid.len > c->limit) {
         c->blocked = true;
@@ -929,7 +920,22 @@ static void canon_step(cchc_canon *c, bool final) {
     }
     start = end;
   }
-  cchc_mbuf_drop_front(&c->in, start);
+  return start;
+}
+
+/* NFC and mapping of the chunks of c->in that are complete (all of them
+ * at the end), which then leave c->in. */
+static void canon_step(cchc_canon *c, bool final) {
+  c->blocked = false;
+  if (c->mid.len) { /* through NFC before a rewrite was blocked */
+    if (c->out->len + c->mid.len > c->limit) {
+      c->blocked = true;
+      return;
+    }
+    map_range(c, &c->mid, 0, c->mid.len, false);
+    cchc_mbuf_truncate(&c->mid, 0);
+  }
+  cchc_mbuf_drop_front(&c->in, canon_chunks(c, &c->in, final));
 }
 
 cchc_canon *cchc_canon_new(cchc_mbuf *out, const cchc_repair_log *log) {
@@ -970,6 +976,25 @@ void cchc_canon_free(cchc_canon *c) {
 }
 
 cchc_mbuf *cchc_canon_input(cchc_canon *c) { return &c->in; }
+
+void cchc_canon_fed_in_place(cchc_canon *c, const char *s, size_t n,
+                             uint32_t src, bool final) {
+  /* `s` read where it lies, as c->in would be read holding it alone: the
+   * same chunks, the same map (one run, byte for byte) */
+  cchc_run run = {0, src, n > 1};
+  cchc_mbuf view = {.data = (char *)(uintptr_t)s, .len = n, .cap = n,
+                    .runs = &run, .nruns = n ? 1 : 0, .runs_cap = 1};
+  if (c->rc != CCHC_OK || c->in.len || c->mid.len) { /* (not in use) */
+    cchc_mbuf_copy(&c->in, &view, 0, n, NULL);
+    if (!final)
+      cchc_canon_fed(c);
+    return;
+  }
+  c->blocked = false;
+  size_t done = canon_chunks(c, &view, final);
+  if (done < n) /* what the step leaves waits in c->in */
+    cchc_mbuf_copy(&c->in, &view, done, n - done, NULL);
+}
 
 void cchc_canon_reset(cchc_canon *c) {
   cchc_mbuf_truncate(&c->in, 0);

@@ -65,7 +65,70 @@ typedef struct sink {
   size_t chars;
   const cchc_normalize_options *opt; /* its input_read, or NULL */
   size_t reported;                   /* the offset it was last given */
+  /* in[held, held_end): characters that pass as they are, not yet given
+   * to stage 2: read by it where they lie when it takes them before
+   * anything else is fed (cchc_canon_fed_in_place), else copied to its
+   * input (a plan's whole text, most often, is such a run: no copy) */
+  const char *in;
+  size_t held, held_end;
+  size_t room;   /* what stage 2's input takes at its first byte */
+  bool reserved; /* it did */
 } sink;
+
+/* Stage 2's input, about to be written: its room, at once (doubled as it
+ * filled, it was copied over and over). */
+static cchc_mbuf *sink_out(sink *k) {
+  if (!k->reserved) {
+    k->reserved = true;
+    cchc_mbuf_reserve(k->out, k->room);
+  }
+  return k->out;
+}
+
+/* The run held, copied to stage 2's input. */
+static void sink_flush(sink *k) {
+  if (k->held_end > k->held)
+    cchc_mbuf_put_seq(sink_out(k), k->in + k->held, k->held_end - k->held,
+                      (uint32_t)k->held);
+  k->held = k->held_end = 0;
+}
+
+/* in[i, j) passes as it is. */
+static void sink_pass(sink *k, size_t i, size_t j) {
+  if (k->held_end > k->held && k->held_end != i)
+    sink_flush(k);
+  if (k->held_end == k->held)
+    k->held = i;
+  k->held_end = j;
+}
+
+/* Stage 2 takes what is fed to it when a batch waits (cchc_canon_fed): the
+ * run held, in place when it waits alone. */
+static void sink_fed(sink *k) {
+  size_t n = k->held_end - k->held;
+  if (n && !k->out->len && n >= CCHC_CANON_BATCH) {
+    sink_out(k); /* (what the step leaves goes there) */
+    cchc_canon_fed_in_place(k->canon, k->in + k->held, n, (uint32_t)k->held,
+                            false);
+    k->held = k->held_end = 0;
+    return;
+  }
+  if (n && k->out->len + n >= CCHC_CANON_BATCH)
+    sink_flush(k);
+  cchc_canon_fed(k->canon);
+}
+
+/* The input is decoded: the run held goes to stage 2, which is to take
+ * it all (its final step) before the input may go. */
+static void sink_done(sink *k) {
+  size_t n = k->held_end - k->held;
+  if (n && !k->out->len) {
+    cchc_canon_fed_in_place(k->canon, k->in + k->held, n, (uint32_t)k->held,
+                            true);
+    k->held = k->held_end = 0;
+  }
+  sink_flush(k);
+}
 
 /* Tell input_read that the input before `upto` has been read: every MB or
  * so, as its owner gives back pages (a call per block of text would cost
@@ -73,6 +136,7 @@ typedef struct sink {
 static void sink_read(sink *k, size_t upto) {
   enum { STEP = 1 << 20 };
   if (k->opt && k->opt->input_read && upto - k->reported >= STEP) {
+    sink_flush(k); /* (its pages may go) */
     k->opt->input_read(k->opt->input_read_arg, upto);
     k->reported = upto;
   }
@@ -226,6 +290,7 @@ static size_t pass_blocks(const unsigned char *u, size_t j, size_t lim,
 #endif
 
 static void sink_put(sink *k, int32_t cp, uint32_t src, uint32_t last) {
+  sink_flush(k); /* (what precedes it) */
   k->chars++;
   mark_start(k, src);
   if (cp == '\n') {
@@ -233,17 +298,17 @@ static void sink_put(sink *k, int32_t cp, uint32_t src, uint32_t last) {
       k->prev_cr = false;
       return;
     }
-    cchc_mbuf_put(k->out, "\n", 1, src);
+    cchc_mbuf_put(sink_out(k), "\n", 1, src);
     return;
   }
   k->prev_cr = false;
   if (cp == '\r') {
     k->prev_cr = true;
-    cchc_mbuf_put(k->out, "\n", 1, src);
+    cchc_mbuf_put(sink_out(k), "\n", 1, src);
     return;
   }
   if (cp == '\f') { /* page break from PDF extraction */
-    cchc_mbuf_put(k->out, "\n", 1, src);
+    cchc_mbuf_put(sink_out(k), "\n", 1, src);
     return;
   }
   if (cp == 0) {
@@ -260,10 +325,10 @@ static void sink_put(sink *k, int32_t cp, uint32_t src, uint32_t last) {
   }
   if (cp < 0x80) {
     char c = (char)cp;
-    cchc_mbuf_put(k->out, &c, 1, src);
+    cchc_mbuf_put(sink_out(k), &c, 1, src);
     return;
   }
-  cchc_mbuf_putc_span(k->out, (uint32_t)cp, src, last);
+  cchc_mbuf_putc_span(sink_out(k), (uint32_t)cp, src, last);
 }
 
 /* Scan bytes that carry no BOM: NULs, valid multi-byte sequences, the first
@@ -333,7 +398,7 @@ static cchc_status decode_utf8(const char *in, size_t len, size_t skip,
   size_t retry = i; /* (pass_blocks) */
   (void)retry;
   while (i < len) {
-    cchc_canon_fed(k->canon);
+    sink_fed(k);
     sink_read(k, i);
     /* Fast path: a run of bytes that pass through unchanged (printable
      * ASCII, LF, TAB, valid multi-byte characters other than C1 controls),
@@ -391,7 +456,7 @@ static cchc_status decode_utf8(const char *in, size_t len, size_t skip,
       k->prev_cr = false;
       if (k->starts && unmarked < j)
         mark_starts(k, u, unmarked, j);
-      cchc_mbuf_put_seq(k->out, in + i, j - i, (uint32_t)i);
+      sink_pass(k, i, j);
       k->chars += j - i;
       i = j;
       continue;
@@ -556,12 +621,12 @@ cchc_status cchc_decode(const char *in, size_t len,
                     cchc_encoding_name(bom));
   }
 
+  /* The room stage 2's input will take (a batch and a run of the
+   * decoder at most) */
+  size_t most = CCHC_CANON_BATCH + CCHC_DECODE_RUN,
+         room = len - skip < most ? len - skip : most;
   sink k = {.canon = out, .out = cchc_canon_input(out), .starts = starts,
-            .log = log, .opt = opt};
-  /* The room stage 2's input will take, at once: doubled as it filled,
-   * it was copied over and over (a plan's whole text, twice). */
-  size_t most = CCHC_CANON_BATCH + CCHC_DECODE_RUN;
-  cchc_mbuf_reserve(k.out, len - skip < most ? len - skip : most);
+            .log = log, .opt = opt, .in = in, .room = room};
   if (skip)
     mark_start(&k, 0); /* the BOM is a character of its own */
   cchc_status rc;
@@ -587,7 +652,7 @@ cchc_status cchc_decode(const char *in, size_t len,
       memset(starts, 0, len / 8 + 1);
     cchc_canon_reset(out);
     k = (sink){.canon = out, .out = cchc_canon_input(out), .starts = starts,
-               .log = log, .opt = opt};
+               .log = log, .opt = opt, .in = in, .room = room};
     if (opt && opt->input_read) /* what follows reads from the start */
       opt->input_read(opt->input_read_arg, 0);
     if (skip)
@@ -658,6 +723,7 @@ decoded:
     return cchc_fail(err, CCHC_ERR_BINARY,
                      "binary input: %zu control characters in %zu", k.controls,
                      k.chars);
+  sink_done(&k);
   *enc_out = enc;
   return CCHC_OK;
 }

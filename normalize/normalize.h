@@ -87,6 +87,14 @@ cchc_mbuf *cchc_canon_input(cchc_canon *c);
 /* Forget all that was fed and written: start again. */
 void cchc_canon_reset(cchc_canon *c);
 void cchc_canon_fed(cchc_canon *c);
+/* As if s[0, n), mapped byte for byte to src, src + 1, ..., were appended
+ * to cchc_canon_input() and cchc_canon_fed ran, its step taken whatever
+ * n (or, when `final`, the step of cchc_canon_finish, as no more is fed):
+ * when the input was empty, its chunks are read where they lie (the
+ * decoder's input, whole runs of which need no copy), and only what the
+ * step leaves is copied to the input.  `s` is not read after the call. */
+void cchc_canon_fed_in_place(cchc_canon *c, const char *s, size_t n,
+                             uint32_t src, bool final);
 /* The rest; the repairs go to `log` (NFC's first, then the mapping's),
  * the places it changed to *edits (the caller frees edits->at). */
 cchc_status cchc_canon_finish(cchc_canon *c, cchc_repair_log *log,

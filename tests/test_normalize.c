@@ -2394,6 +2394,217 @@ START_TEST(streaming_copies) {
 }
 END_TEST
 
+/* Stage 2 reads a run the decoder passed as it is where it lies
+ * (cchc_canon_fed_in_place), not from a copy in its input: the text, the
+ * map, the repairs and the edits are those of the run copied to its input
+ * and fed, at every size around its chunks and batches, whether the step
+ * is a batch's (its rest left to the input) or the last. */
+static void canon_fed_both_ways(const char *s, size_t n, uint32_t src,
+                                bool final) {
+  cchc_repair_log la, lb;
+  cchc_log_init(&la);
+  cchc_log_init(&lb);
+  cchc_mbuf a, b;
+  cchc_mbuf_init(&a);
+  cchc_mbuf_init(&b);
+  cchc_canon *ca = cchc_canon_new(&a, &la), *cb = cchc_canon_new(&b, &lb);
+  ck_assert_ptr_nonnull(ca);
+  ck_assert_ptr_nonnull(cb);
+  cchc_mbuf_put_seq(cchc_canon_input(ca), s, n, src);
+  if (!final) /* (which takes a step from a batch on only) */
+    cchc_canon_fed(ca);
+  char *copy = malloc(n + 1); /* (overwritten once read: not read again) */
+  ck_assert_ptr_nonnull(copy);
+  memcpy(copy, s, n);
+  cchc_canon_fed_in_place(cb, copy, n, src, final);
+  memset(copy, 'x', n);
+  free(copy);
+  if (!final && n >= CCHC_CANON_BATCH) /* the rest waits in the input */
+    ck_assert_uint_eq(cchc_canon_input(cb)->len, cchc_canon_input(ca)->len);
+  cchc_edits ea = {0}, eb = {0};
+  cchc_error err;
+  ck_assert_int_eq(cchc_canon_finish(ca, &la, &ea, &err), CCHC_OK);
+  ck_assert_int_eq(cchc_canon_finish(cb, &lb, &eb, &err), CCHC_OK);
+  ck_assert_uint_eq(a.len, b.len);
+  ck_assert_mem_eq(a.data, b.data, a.len);
+  size_t ha = 0, hb = 0;
+  for (size_t i = 0; i < a.len; i++)
+    if (cchc_mbuf_src(&a, i, &ha) != cchc_mbuf_src(&b, i, &hb))
+      ck_abort_msg("%zu bytes (%s): byte %zu maps to %u, not %u", n,
+                   final ? "final" : "a batch", i, cchc_mbuf_src(&b, i, NULL),
+                   cchc_mbuf_src(&a, i, NULL));
+  ck_assert_uint_eq(la.len, lb.len);
+  for (int k = 0; k < CCHC_REPAIR_KIND_COUNT; k++)
+    ck_assert_uint_eq(la.counts[k], lb.counts[k]);
+  for (size_t r = 0; r < la.len; r++) {
+    ck_assert_uint_eq(la.items[r].offset, lb.items[r].offset);
+    ck_assert_uint_eq(la.items[r].kind, lb.items[r].kind);
+    ck_assert_str_eq(cchc_log_detail(&la, &la.items[r]),
+                     cchc_log_detail(&lb, &lb.items[r]));
+  }
+  ck_assert_uint_eq(ea.n, eb.n);
+  ck_assert(ea.all == eb.all);
+  for (size_t i = 0; i < ea.n; i++)
+    ck_assert_uint_eq(ea.at[i], eb.at[i]);
+  free(ea.at);
+  free(eb.at);
+  cchc_canon_free(ca);
+  cchc_canon_free(cb);
+  cchc_mbuf_free(&a);
+  cchc_mbuf_free(&b);
+  cchc_log_free(&la);
+  cchc_log_free(&lb);
+}
+
+START_TEST(canon_fed_in_place_as_copied) {
+  /* NFD, a tone mark to move, no-break and zero-width spaces, a dash,
+   * quotes, look-alike letters, a tab: what stage 2 edits, everywhere */
+  static const char unit[] =
+      "Vie\xCC\x82\xCC\xA3t Nam\xC2\xA0ho\xC3\xA1 thu\xE1\xBB\xB7 \xE2\x80\x93"
+      " \xE2\x80\x9Cm\xE1\xBB\xA5" "c ti\xC3\xAA" "u\xE2\x80\x9D\tkh\xC3\xB4ng"
+      "\xE2\x80\x8B \xC3\x90\xC3\xA0 N\xE1\xBA\xB5ng\n";
+  enum { CHUNK = 16384, BATCH = CCHC_CANON_BATCH };
+  const size_t sizes[] = {1,         2,          CHUNK - 1, CHUNK,
+                          CHUNK + 7, BATCH - 1,  BATCH,     BATCH + 1,
+                          BATCH + CHUNK + 3, 3 * BATCH + 77};
+  size_t ulen = sizeof unit - 1, most = 3 * BATCH + 77 + ulen;
+  char *text = malloc(most);
+  ck_assert_ptr_nonnull(text);
+  for (size_t k = 0; k + ulen <= most; k += ulen)
+    memcpy(text + k, unit, ulen);
+  for (size_t z = 0; z < sizeof sizes / sizeof *sizes; z++) {
+    /* cut at a character's start */
+    size_t n = sizes[z];
+    while (n < most && ((unsigned char)text[n] & 0xC0) == 0x80)
+      n++;
+    canon_fed_both_ways(text, n, 3, true);
+    canon_fed_both_ways(text, n, 1000, false);
+  }
+  free(text);
+}
+END_TEST
+
+/* A text of copies of a paragraph without a CR or a bad byte, which the
+ * decoder passes whole: stage 2 reads it in place batch by batch, and
+ * its canonical text, map and repairs are the paragraph's, copy after
+ * copy, as where every paragraph broke the run (streaming_copies). */
+START_TEST(streaming_copies_in_place) {
+  static const char unit[] =
+      "Vie\xCC\x82\xCC\xA3t Nam\xC2\xA0ho\xC3\xA1 thu\xE1\xBB\xB7 \xE2\x80\x93"
+      " \xE2\x80\x9Cm\xE1\xBB\xA5" "c ti\xC3\xAA" "u\xE2\x80\x9D kh\xC3\xB4ng"
+      "\xE2\x80\x8B \xC3\x90\xC3\xA0 N\xE1\xBA\xB5ng\n";
+  enum { COPIES = 9000 }; /* over 500 KB: several chunks and batches */
+  size_t ulen = sizeof unit - 1, n = ulen * COPIES;
+  char *in = malloc(n);
+  ck_assert_ptr_nonnull(in);
+  for (size_t k = 0; k < COPIES; k++)
+    memcpy(in + k * ulen, unit, ulen);
+  unsigned flags = CCHC_NORM_NO_LAYOUT;
+  cchc_text *one = must_norm(unit, ulen, flags, CCHC_ENC_AUTO);
+  cchc_text *all = must_norm(in, n, flags, CCHC_ENC_AUTO);
+  size_t olen = cchc_text_len(one);
+  ck_assert_uint_eq(cchc_text_len(all), olen * COPIES);
+  for (size_t k = 0; k < COPIES; k++) {
+    const char *d = cchc_text_data(all) + k * olen;
+    if (memcmp(d, cchc_text_data(one), olen) != 0)
+      ck_abort_msg("copy %zu: [%.*s], not [%s]", k, (int)olen, d,
+                   cchc_text_data(one));
+    for (size_t i = 0; i < olen; i++) {
+      size_t a, b, x, y;
+      cchc_text_source_span(all, k * olen + i, k * olen + i + 1, &a, &b);
+      cchc_text_source_span(one, i, i + 1, &x, &y);
+      if (a != k * ulen + x || b != k * ulen + y)
+        ck_abort_msg("copy %zu, byte %zu maps to [%zu, %zu), not [%zu, %zu)",
+                     k, i, a, b, k * ulen + x, k * ulen + y);
+    }
+  }
+  size_t m = cchc_text_repairs(one);
+  ck_assert_uint_gt(m, 0);
+  ck_assert_uint_eq(cchc_text_repairs(all), m * COPIES);
+  for (size_t r = 0; r < m * COPIES; r++) {
+    cchc_repair_kind ka, kb;
+    size_t oa, ob;
+    const char *da, *db;
+    cchc_text_repair_at(all, r, &ka, &oa, &da);
+    cchc_text_repair_at(one, r % m, &kb, &ob, &db);
+    if (ka != kb || oa != (r / m) * ulen + ob || strcmp(da, db) != 0)
+      ck_abort_msg("repair %zu: %s at %zu (%s)", r, cchc_repair_kind_name(ka),
+                   oa, da);
+  }
+  ck_assert_uint_gt(cchc_text_repair_count(one, CCHC_REPAIR_TONE_MARK), 0);
+  ck_assert_uint_gt(cchc_text_repair_count(one, CCHC_REPAIR_NFC), 0);
+  cchc_text_free(one);
+  cchc_text_free(all);
+  free(in);
+}
+END_TEST
+
+/* input_read: the input before the offset overwritten when it is called,
+ * as an owner that gives back its pages may leave it. */
+typedef struct read_input {
+  char *bytes;
+  size_t upto;
+  int calls;
+} read_input;
+
+static void scribble_read(void *arg, size_t offset) {
+  read_input *in = arg;
+  if (offset > in->upto) {
+    memset(in->bytes + in->upto, 0xFF, offset - in->upto);
+    in->upto = offset;
+  }
+  in->calls++;
+}
+
+/* A text of several MB that the decoder passes in long runs, which stage
+ * 2 reads where they lie, is read no more before an offset once
+ * input_read has it: a run held for stage 2 across the offset is copied
+ * first.  (Form feeds, which the decoder writes as newlines, break the
+ * runs: a run is held wherever an offset is given.)
+ * The text and its map are those of a run that keeps the input. */
+START_TEST(input_read_not_read_again) {
+  static const char unit[] =
+      "Vie\xCC\x82\xCC\xA3t Nam\xC2\xA0ho\xC3\xA1 thu\xE1\xBB\xB7 \xE2\x80\x93"
+      " \xE2\x80\x9Cm\xE1\xBB\xA5" "c ti\xC3\xAA" "u\xE2\x80\x9D kh\xC3\xB4ng\n";
+  size_t ulen = sizeof unit - 1, copies = (3u << 20) / ulen + 7,
+         n = ulen * copies;
+  char *text = malloc(n);
+  ck_assert_ptr_nonnull(text);
+  /* form feeds: none, or one a period */
+  const size_t periods[] = {0, 37000, 150000};
+  for (size_t b = 0; b < sizeof periods / sizeof *periods; b++) {
+    for (size_t k = 0; k < copies; k++)
+      memcpy(text + k * ulen, unit, ulen);
+    for (size_t at = periods[b]; at && at < n; at += periods[b]) {
+      char *nl = memchr(text + at, '\n', n - at);
+      if (nl)
+        *nl = '\f';
+    }
+    cchc_text *kept = must_norm(text, n, CCHC_NORM_NO_LAYOUT, CCHC_ENC_AUTO);
+    read_input in = {text, 0, 0};
+    cchc_normalize_options o = {.flags = CCHC_NORM_NO_LAYOUT,
+                                .input_read = scribble_read,
+                                .input_read_arg = &in};
+    cchc_text *t = NULL;
+    cchc_error err = {0};
+    ck_assert_int_eq(cchc_normalize(text, n, &o, &t, &err), CCHC_OK);
+    ck_assert_int_ge(in.calls, 2);
+    ck_assert_uint_eq(cchc_text_len(t), cchc_text_len(kept));
+    ck_assert_msg(memcmp(cchc_text_data(t), cchc_text_data(kept),
+                         cchc_text_len(t)) == 0,
+                  "form feeds every %zu bytes: the text differs from the "
+                  "one of a kept input",
+                  periods[b]);
+    for (size_t i = 0; i <= cchc_text_len(t); i += 97)
+      ck_assert_uint_eq(cchc_text_source_offset(t, i),
+                        cchc_text_source_offset(kept, i));
+    cchc_text_free(t);
+    cchc_text_free(kept);
+  }
+  free(text);
+}
+END_TEST
+
 /* Layout rewrites the text in place; removing emphasis markers lets NFC
  * reorder and recompose what they separated, which may lengthen it
  * ("à**" and a combining dot below: "ạ" and a combining grave, one byte
@@ -3064,6 +3275,9 @@ int main(void) {
   tcase_add_test(tc, many_combining_marks);
   tcase_add_test(tc, long_runs_of_dropped_characters);
   tcase_add_test(tc, streaming_copies);
+  tcase_add_test(tc, canon_fed_in_place_as_copied);
+  tcase_add_test(tc, streaming_copies_in_place);
+  tcase_add_test(tc, input_read_not_read_again);
   tcase_add_test(tc, layout_in_place_lengthens);
   suite_add_tcase(s, tc);
 
