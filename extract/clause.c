@@ -262,12 +262,28 @@ bool clause_words_within(tk *t, size_t a, size_t b, clause_held *out) {
     else hi = mid;
   }
   if (lo > 0) lo--; /* the run before may reach into [a, b) */
+  /* the runs up to b: found first (a clause holds a few dozen, found in
+   * a few steps of doubling), so that the walk over them reads their
+   * words alone */
+  size_t step = 1, hi_lo = lo;
+  hi = lo;
+  while (hi < w->nruns && w->run_at[hi] < b) {
+    hi_lo = hi + 1;
+    hi = lo + step < w->nruns ? lo + step : w->nruns;
+    step *= 2;
+  }
+  while (hi_lo < hi) { /* the first run from hi_lo starting at or after b */
+    size_t mid = hi_lo + (hi - hi_lo) / 2;
+    if (w->run_at[mid] < b) hi_lo = mid + 1;
+    else hi = mid;
+  }
   uint64_t h0 = 0, h1 = 0;
-  for (size_t k = lo; k < w->nruns && w->run_at[k] < b; k++) {
-    size_t d = w->run_word[k];
-    const uint64_t *in = cw->holds + (d < w->nwords ? d : w->nwords) * 2;
-    h0 |= in[0];
-    h1 |= in[1];
+  const uint32_t *word = w->run_word;
+  const size_t last = w->nwords;
+  for (size_t k = lo; k < hi; k++) {
+    size_t d = word[k] < last ? word[k] : last;
+    h0 |= cw->holds[2 * d];
+    h1 |= cw->holds[2 * d + 1];
   }
   out->has[0] = t->held_has[0] = h0;
   out->has[1] = t->held_has[1] = h1;
