@@ -786,6 +786,10 @@ typedef struct crawl {
   size_t line;        /* the next line to read */
   size_t prev;        /* the last border, or x->n */
   size_t prev_line;   /* its line */
+  /* the first bar at or after the line read last (x->n: none; SIZE_MAX:
+   * not looked for): the lines before it are passed without a search of
+   * each (most plans have no table) */
+  size_t bar;
   bool done;          /* every line read */
   /* cut_rows' arrays, kept from table to table (a long table's are
    * fresh pages each time they are allocated anew) */
@@ -793,6 +797,9 @@ typedef struct crawl {
   size_t *back, *back_k;
   size_t cap_cut;
   struct cell_facts *facts; /* CELL_FACTS of them, taken at the first ask */
+  /* which of them hold a text: a bit each, where zeroing the slots
+   * themselves (calloc) wrote 40 KB a plan, most never asked */
+  uint64_t facts_used[16];
 } crawl;
 
 /* What the rules said of a cell's text.  A crawled table repeats its
@@ -816,6 +823,8 @@ typedef struct cell_facts {
   int8_t said[CELL_ASKS]; /* 1 yes, 0 no, -1 not asked */
 } cell_facts;
 enum { CELL_FACTS = 1024 };
+_Static_assert(sizeof ((crawl *)0)->facts_used * 8 == CELL_FACTS,
+               "a bit of facts_used per slot of facts");
 
 bool table_cell_facts_off = false;
 
@@ -824,14 +833,22 @@ bool table_cell_facts_off = false;
  * table_cell_facts_off). */
 static cell_facts *facts_of(crawl *c, size_t a, size_t b) {
   if (table_cell_facts_off ||
-      (!c->facts && !(c->facts = calloc(CELL_FACTS, sizeof *c->facts))))
+      (!c->facts && !(c->facts = malloc(CELL_FACTS * sizeof *c->facts))))
     return NULL;
   const char *s = c->x->s;
   uint64_t h = xtext_hash(s + a, b - a);
-  cell_facts *f = &c->facts[(size_t)(h ^ h >> 29) & (CELL_FACTS - 1)];
-  if (f->len == b - a && f->hash == h &&
-      (f->at == a || !memcmp(s + f->at, s + a, b - a)))
-    return f;
+  size_t k = (size_t)(h ^ h >> 29) & (CELL_FACTS - 1);
+  cell_facts *f = &c->facts[k];
+  uint64_t bit = (uint64_t)1 << (k & 63);
+  if (c->facts_used[k >> 6] & bit) {
+    if (f->len == b - a && f->hash == h &&
+        (f->at == a || !memcmp(s + f->at, s + a, b - a))) {
+      c->x->table_facts_reused++;
+      return f;
+    }
+  } else {
+    c->facts_used[k >> 6] |= bit;
+  }
   *f = (cell_facts){h, a, b - a, NULL, -2, {-1, -1, -1}};
   return f;
 }
@@ -1275,9 +1292,12 @@ static void read_slots(crawl *c) {
   for (; c->line < x->nlines && c->nslots == had && !x->f->failed;
        c->line++) {
     size_t li = c->line;
-    const char *p = x->s + xline_start(x, li);
-    size_t len = xline_end(x, li) - xline_start(x, li);
-    if (!memchr(p, '|', len) || rule_line(x, li)) continue;
+    size_t ls = xline_start(x, li);
+    if (c->bar == SIZE_MAX || c->bar < ls) {
+      const char *bar = memchr(x->s + ls, '|', x->n - ls);
+      c->bar = bar ? (size_t)(bar - x->s) : x->n;
+    }
+    if (c->bar >= xline_end(x, li) || rule_line(x, li)) continue;
     for (size_t at = xline_start(x, li); at < xline_end(x, li); at++) {
       if (x->s[at] != '|') continue;
       /* a border's line is the line read (no search by offset) */
@@ -1342,7 +1362,8 @@ static cchc_status table_crawled(xctx *x) {
              .group = rules_select(x->rules, "tcell.", "group"),
              .cont = rules_select(x->rules, "task.", "cont"),
              .fields = rules_select(x->rules, "field.", NULL),
-             .prev = x->n};
+             .prev = x->n,
+             .bar = SIZE_MAX};
   crawled_tables(&c);
   free(c.slots);
   free(c.best);
