@@ -769,6 +769,8 @@ typedef struct slot {
                            slot_number) */
   int8_t heading;       /* tcell.group: 1 yes, 0 no, -1 not asked yet (only
                            a row of one text asks, slot_heading) */
+  uint16_t fact;        /* 1 + the facts slot add_slot found or took for
+                           its text (cell_any looks there first); 0: none */
 } slot;
 
 /* The slots are read as the tables need them, a window of them held: the
@@ -822,7 +824,7 @@ typedef struct cell_facts {
   int8_t field;    /* table_field: a table_role, -1 none, -2 not asked */
   int8_t said[CELL_ASKS]; /* 1 yes, 0 no, -1 not asked */
 } cell_facts;
-enum { CELL_FACTS = 1024 };
+enum { CELL_FACTS = 1024 }; /* (a slot's `fact` holds 1 + an index) */
 _Static_assert(sizeof ((crawl *)0)->facts_used * 8 == CELL_FACTS,
                "a bit of facts_used per slot of facts");
 
@@ -853,11 +855,16 @@ static cell_facts *facts_of(crawl *c, size_t a, size_t b) {
   return f;
 }
 
-/* xany of `rules` over non-empty [a, b), which asks `ask` of it: the
- * answer kept in the text's facts. */
-static bool cell_any(crawl *c, rule_list rules, size_t a, size_t b,
+/* xany of `rules` over non-empty slot s, which asks `ask` of it: the
+ * answer kept in its text's facts.  The facts slot add_slot found for s
+ * still holds them when it still holds the text at s (the same place and
+ * length: the same bytes), without hashing the text again; else it has
+ * been taken by another text since, and they are looked for by it. */
+static bool cell_any(crawl *c, const slot *s, rule_list rules,
                      cell_ask ask) {
-  cell_facts *f = facts_of(c, a, b);
+  size_t a = s->a, b = s->b;
+  cell_facts *f = s->fact ? &c->facts[s->fact - 1] : NULL;
+  if (!f || f->at != a || f->len != b - a) f = facts_of(c, a, b);
   if (f && f->said[ask] >= 0) return f->said[ask];
   bool yes = xany(c->x, rules, a, b, NULL);
   if (f) f->said[ask] = yes;
@@ -930,7 +937,7 @@ static void add_slot(crawl *c, size_t open, size_t close, size_t lines) {
   slot *s = frame_grow(x->f, (void **)&c->slots, &c->nslots, &c->cap,
                        sizeof *c->slots);
   if (!s) return;
-  *s = (slot){open, close, a, b, lines, -1, NULL, -1, -1};
+  *s = (slot){open, close, a, b, lines, -1, NULL, -1, -1, 0};
   bool dashes = true;
   for (size_t i = a; i < b && dashes; i++)
     dashes = x->s[i] == '-' || x->s[i] == ':' || x->s[i] == '|' ||
@@ -940,6 +947,7 @@ static void add_slot(crawl *c, size_t open, size_t close, size_t lines) {
   /* a header cell is short: one line of a few words */
   if (lines > 3 || b - a > 120) return;
   cell_facts *f = facts_of(c, a, b);
+  if (f) s->fact = (uint16_t)(f - c->facts + 1);
   if (f && f->field > -2) { /* its text was asked before */
     s->field = f->field;
     s->why = f->why;
@@ -959,14 +967,14 @@ static void add_slot(crawl *c, size_t open, size_t close, size_t lines) {
  * rules' searches cost a PCRE2 call each. */
 static bool slot_number(crawl *c, slot *s) {
   if (s->number < 0)
-    s->number = cell_any(c, c->number, s->a, s->b, ASK_NUMBER);
+    s->number = cell_any(c, s, c->number, ASK_NUMBER);
   return s->number > 0;
 }
 
 /* Does non-empty slot s read as a group heading (tcell.group)? */
 static bool slot_heading(crawl *c, slot *s) {
   if (s->heading < 0)
-    s->heading = cell_any(c, c->group, s->a, s->b, ASK_HEADING);
+    s->heading = cell_any(c, s, c->group, ASK_HEADING);
   return s->heading > 0;
 }
 
@@ -1182,7 +1190,7 @@ static bool wrapped_row(crawl *c, const raw_row *r) {
     const slot *s = slot_at(c, r->first + i);
     if (s->a == s->b) continue;
     full++;
-    if (!cell_any(c, c->cont, s->a, s->b, ASK_CONT)) return false;
+    if (!cell_any(c, s, c->cont, ASK_CONT)) return false;
   }
   return full > 0;
 }

@@ -1001,6 +1001,52 @@ START_TEST(table_cells_answered_by_their_text) {
 }
 END_TEST
 
+/* A slot asks its facts where it found them for its text, unless another
+ * text has taken them since: a table of more distinct cells than the
+ * facts keep (1024), its number column holding numbers and, in rows that
+ * go on from the row above (all in lower case), words, is read as with
+ * each cell asked of the rules itself (a word taken for a number would
+ * start a row of its own). */
+START_TEST(table_cells_past_as_many_facts) {
+  enum { ROWS = 1500 };
+  size_t cap = 400000, len = 0;
+  char *src = malloc(cap);
+  ck_assert_ptr_nonnull(src);
+  len += (size_t)snprintf(src + len, cap - len,
+                          "%s| TT | Nhiệm vụ | Chủ trì | Phối hợp "
+                          "| Thời gian |\n|---|---|---|---|---|\n",
+                          TABLE_PLAN_HEAD);
+  for (int r = 0; r < ROWS; r++) {
+    len += (size_t)snprintf(src + len, cap - len,
+                            "| %d | Rà soát thủ tục số %d | Phòng Kinh tế "
+                            "| Công an xã | Năm 2026 |\n",
+                            r + 1, r);
+    if (r % 2)
+      len += (size_t)snprintf(src + len, cap - len,
+                              "| mục %d | và báo cáo kết quả %d | | | |\n",
+                              r, r);
+    ck_assert_uint_lt(len, cap);
+  }
+  size_t dcap = 1 << 20;
+  char *kept = malloc(dcap), *asked = malloc(dcap);
+  ck_assert_ptr_nonnull(kept);
+  ck_assert_ptr_nonnull(asked);
+  size_t reused_kept, reused_asked;
+  size_t n = crawled_dump(src, kept, dcap, &reused_kept);
+  table_cell_facts_off = true;
+  ck_assert_uint_eq(crawled_dump(src, asked, dcap, &reused_asked), n);
+  table_cell_facts_off = false;
+  ck_assert_uint_ge(n, 1);
+  ck_assert_msg(!strcmp(kept, asked),
+                "the tables read differ from those read with every cell "
+                "asked (%zu and %zu bytes)",
+                strlen(kept), strlen(asked));
+  free(kept);
+  free(asked);
+  free(src);
+}
+END_TEST
+
 /* A table's cells lie in one array that moves as it grows, and merged
  * cells lay the rows out anew: a long table whose rows name alternating
  * units, every third row with its unit and time cells empty (it takes the
@@ -1600,6 +1646,7 @@ int main(void) {
   tcase_add_test(tc, table_long_merged_rows);
   tcase_add_test(tc, table_crawl_between_lines_without_bars);
   tcase_add_test(tc, table_cells_answered_by_their_text);
+  tcase_add_test(tc, table_cells_past_as_many_facts);
   tcase_add_test(tc, table_targets);
   tcase_add_test(tc, inline_assignments);
   tcase_add_test(tc, labels_after_semicolon);
