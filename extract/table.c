@@ -934,8 +934,11 @@ static void add_slot(crawl *c, size_t open, size_t close, size_t lines) {
   xctx *x = c->x;
   size_t a = open + 1, b = close;
   xtrim(x, &a, &b);
-  slot *s = frame_grow(x->f, (void **)&c->slots, &c->nslots, &c->cap,
-                       sizeof *c->slots);
+  /* (every field is set below: frame_grow's zeroing only when it grows) */
+  slot *s = c->nslots < c->cap ? &c->slots[c->nslots++]
+                               : frame_grow(x->f, (void **)&c->slots,
+                                            &c->nslots, &c->cap,
+                                            sizeof *c->slots);
   if (!s) return;
   *s = (slot){open, close, a, b, lines, -1, NULL, -1, -1, 0};
   bool dashes = true;
@@ -1304,6 +1307,10 @@ static void read_slots(crawl *c) {
     if (c->bar == SIZE_MAX || c->bar < ls) {
       const char *bar = memchr(x->s + ls, '|', x->n - ls);
       c->bar = bar ? (size_t)(bar - x->s) : x->n;
+    }
+    if (c->bar == x->n) { /* no bar on: no slot more */
+      c->line = x->nlines;
+      break;
     }
     if (c->bar >= xline_end(x, li) || rule_line(x, li)) continue;
     for (size_t at = xline_start(x, li); at < xline_end(x, li); at++) {
