@@ -120,8 +120,11 @@ static table_cell *add_cell(xctx *x, table *t, table_row *row,
                             table_role role, size_t start, size_t end,
                             int ref) {
   const table_cell *had = t->cells;
-  table_cell *c = frame_grow(x->f, (void **)&t->cells, &t->ncells,
-                             &t->cap_cells, sizeof *t->cells);
+  /* (set whole below: frame_grow, with its zeroing, only to grow) */
+  table_cell *c = t->ncells < t->cap_cells
+                      ? &t->cells[t->ncells++]
+                      : frame_grow(x->f, (void **)&t->cells, &t->ncells,
+                                   &t->cap_cells, sizeof *t->cells);
   if (!c) return NULL;
   if (t->cells != had) point_rows(t);
   row->ncells++;
