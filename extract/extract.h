@@ -54,6 +54,9 @@ typedef struct xctx {
   size_t first_section_line; /* lines before it are the header */
   struct table *tables;      /* crawled tables (table.c), owned */
   size_t ntables, cap_tables;
+  /* table.c: crawled cells answered by the facts kept for their text
+   * (for tests) */
+  size_t table_facts_reused;
   xstarts target_starts, deadline_starts; /* built when first asked */
   rule_text scan; /* the text as rule_scan reads it, owned */
   struct unit_rules *unit_rules; /* units.c: chosen for the level, owned */

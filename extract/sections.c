@@ -176,6 +176,72 @@ static size_t fold_case(const char *s, size_t n, char *out, size_t cap) {
   return (size_t)o;
 }
 
+/* fold_case of a heading with the pairs of its folded bytes (pairs_of) in
+ * *p, in one pass: a heading's fold and its pairs cost as much as the
+ * searches of its words.  On SIZE_MAX, *p is empty (pairs_of of none). */
+static size_t fold_case_pairs(const char *s, size_t n, char *out, size_t cap,
+                              pair_set *p) {
+  const uint8_t *u = (const uint8_t *)s;
+  size_t i = 0, o = 0;
+  *p = (pair_set){{0, 0, 0, 0}};
+  pthread_once(&fold_tables_once, fold_tables_read);
+  /* the pair of out[o - 1] and b: a pair per byte after the first */
+#define FOLD_PAIR_PUT(b)                                                 \
+  do {                                                                   \
+    unsigned char pb_ = (unsigned char)(b);                              \
+    if (o) {                                                             \
+      unsigned h_ = pair_hash((unsigned char)out[o - 1], pb_);           \
+      p->w[h_ >> 6] |= (uint64_t)1 << (h_ & 63);                         \
+    }                                                                    \
+    out[o++] = (char)pb_;                                                \
+  } while (0)
+  while (i < n) {
+    if (u[i] < 0x80) { /* ASCII folds to ASCII: only A-Z change */
+      if (o >= cap) goto fail;
+      FOLD_PAIR_PUT(u[i] >= 'A' && u[i] <= 'Z' ? u[i] + 32 : u[i]);
+      i++;
+      continue;
+    }
+    int32_t len;
+    uint32_t c = fold_known(u, i, n, &len);
+    if (c) {
+      i += (size_t)len;
+    } else {
+      int32_t k = (int32_t)i;
+      UChar32 d;
+      U8_NEXT(u, k, (int32_t)n, d);
+      if (d < 0) goto fail;
+      i = (size_t)k;
+      c = (uint32_t)u_foldCase(d, U_FOLD_CASE_DEFAULT);
+    }
+    /* as U8_APPEND writes c (a code point of ICU's fold: valid) */
+    if (c <= 0x7F) {
+      if (o >= cap) goto fail; /* (U8_APPEND writes it past cap) */
+      FOLD_PAIR_PUT(c);
+    } else if (c <= 0x7FF && o + 1 < cap) {
+      FOLD_PAIR_PUT(c >> 6 | 0xC0);
+      FOLD_PAIR_PUT((c & 0x3F) | 0x80);
+    } else if ((c <= 0xD7FF || (c >= 0xE000 && c <= 0xFFFF)) && c > 0x7FF &&
+               o + 2 < cap) {
+      FOLD_PAIR_PUT(c >> 12 | 0xE0);
+      FOLD_PAIR_PUT((c >> 6 & 0x3F) | 0x80);
+      FOLD_PAIR_PUT((c & 0x3F) | 0x80);
+    } else if (c > 0xFFFF && c <= 0x10FFFF && o + 3 < cap) {
+      FOLD_PAIR_PUT(c >> 18 | 0xF0);
+      FOLD_PAIR_PUT((c >> 12 & 0x3F) | 0x80);
+      FOLD_PAIR_PUT((c >> 6 & 0x3F) | 0x80);
+      FOLD_PAIR_PUT((c & 0x3F) | 0x80);
+    } else {
+      goto fail;
+    }
+  }
+#undef FOLD_PAIR_PUT
+  return o;
+fail:
+  *p = (pair_set){{0, 0, 0, 0}};
+  return SIZE_MAX;
+}
+
 /* Does s[0, n) hold w[0, wn) (wn > 0)? */
 static bool holds(const char *s, size_t n, const char *w, size_t wn) {
   for (const char *p = s, *e = s + n; (size_t)(e - p) >= wn;) {
@@ -253,8 +319,8 @@ static bool area_may_match(area_rule *a, const char *s, size_t n,
 static const char *heading_area(xctx *x, area_rule *ar, size_t nar,
                                 const char *s, size_t n) {
   char folded[AREA_HEADING_MAX];
-  size_t fn = fold_case(s, n, folded, sizeof folded);
-  pair_set fp = pairs_of(folded, fn == SIZE_MAX ? 0 : fn);
+  pair_set fp;
+  size_t fn = fold_case_pairs(s, n, folded, sizeof folded, &fp);
   const char *best = NULL;
   size_t best_at = n + 1;
   for (size_t i = 0; i < nar; i++)

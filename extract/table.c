@@ -120,8 +120,11 @@ static table_cell *add_cell(xctx *x, table *t, table_row *row,
                             table_role role, size_t start, size_t end,
                             int ref) {
   const table_cell *had = t->cells;
-  table_cell *c = frame_grow(x->f, (void **)&t->cells, &t->ncells,
-                             &t->cap_cells, sizeof *t->cells);
+  /* (set whole below: frame_grow, with its zeroing, only to grow) */
+  table_cell *c = t->ncells < t->cap_cells
+                      ? &t->cells[t->ncells++]
+                      : frame_grow(x->f, (void **)&t->cells, &t->ncells,
+                                   &t->cap_cells, sizeof *t->cells);
   if (!c) return NULL;
   if (t->cells != had) point_rows(t);
   row->ncells++;
@@ -769,6 +772,8 @@ typedef struct slot {
                            slot_number) */
   int8_t heading;       /* tcell.group: 1 yes, 0 no, -1 not asked yet (only
                            a row of one text asks, slot_heading) */
+  uint16_t fact;        /* 1 + the facts slot add_slot found or took for
+                           its text (cell_any looks there first); 0: none */
 } slot;
 
 /* The slots are read as the tables need them, a window of them held: the
@@ -786,6 +791,10 @@ typedef struct crawl {
   size_t line;        /* the next line to read */
   size_t prev;        /* the last border, or x->n */
   size_t prev_line;   /* its line */
+  /* the first bar at or after the line read last (x->n: none; SIZE_MAX:
+   * not looked for): the lines before it are passed without a search of
+   * each (most plans have no table) */
+  size_t bar;
   bool done;          /* every line read */
   /* cut_rows' arrays, kept from table to table (a long table's are
    * fresh pages each time they are allocated anew) */
@@ -793,6 +802,9 @@ typedef struct crawl {
   size_t *back, *back_k;
   size_t cap_cut;
   struct cell_facts *facts; /* CELL_FACTS of them, taken at the first ask */
+  /* which of them hold a text: a bit each, where zeroing the slots
+   * themselves (calloc) wrote 40 KB a plan, most never asked */
+  uint64_t facts_used[16];
 } crawl;
 
 /* What the rules said of a cell's text.  A crawled table repeats its
@@ -815,7 +827,9 @@ typedef struct cell_facts {
   int8_t field;    /* table_field: a table_role, -1 none, -2 not asked */
   int8_t said[CELL_ASKS]; /* 1 yes, 0 no, -1 not asked */
 } cell_facts;
-enum { CELL_FACTS = 1024 };
+enum { CELL_FACTS = 1024 }; /* (a slot's `fact` holds 1 + an index) */
+_Static_assert(sizeof ((crawl *)0)->facts_used * 8 == CELL_FACTS,
+               "a bit of facts_used per slot of facts");
 
 bool table_cell_facts_off = false;
 
@@ -824,23 +838,36 @@ bool table_cell_facts_off = false;
  * table_cell_facts_off). */
 static cell_facts *facts_of(crawl *c, size_t a, size_t b) {
   if (table_cell_facts_off ||
-      (!c->facts && !(c->facts = calloc(CELL_FACTS, sizeof *c->facts))))
+      (!c->facts && !(c->facts = malloc(CELL_FACTS * sizeof *c->facts))))
     return NULL;
   const char *s = c->x->s;
   uint64_t h = xtext_hash(s + a, b - a);
-  cell_facts *f = &c->facts[(size_t)(h ^ h >> 29) & (CELL_FACTS - 1)];
-  if (f->len == b - a && f->hash == h &&
-      (f->at == a || !memcmp(s + f->at, s + a, b - a)))
-    return f;
+  size_t k = (size_t)(h ^ h >> 29) & (CELL_FACTS - 1);
+  cell_facts *f = &c->facts[k];
+  uint64_t bit = (uint64_t)1 << (k & 63);
+  if (c->facts_used[k >> 6] & bit) {
+    if (f->len == b - a && f->hash == h &&
+        (f->at == a || !memcmp(s + f->at, s + a, b - a))) {
+      c->x->table_facts_reused++;
+      return f;
+    }
+  } else {
+    c->facts_used[k >> 6] |= bit;
+  }
   *f = (cell_facts){h, a, b - a, NULL, -2, {-1, -1, -1}};
   return f;
 }
 
-/* xany of `rules` over non-empty [a, b), which asks `ask` of it: the
- * answer kept in the text's facts. */
-static bool cell_any(crawl *c, rule_list rules, size_t a, size_t b,
+/* xany of `rules` over non-empty slot s, which asks `ask` of it: the
+ * answer kept in its text's facts.  The facts slot add_slot found for s
+ * still holds them when it still holds the text at s (the same place and
+ * length: the same bytes), without hashing the text again; else it has
+ * been taken by another text since, and they are looked for by it. */
+static bool cell_any(crawl *c, const slot *s, rule_list rules,
                      cell_ask ask) {
-  cell_facts *f = facts_of(c, a, b);
+  size_t a = s->a, b = s->b;
+  cell_facts *f = s->fact ? &c->facts[s->fact - 1] : NULL;
+  if (!f || f->at != a || f->len != b - a) f = facts_of(c, a, b);
   if (f && f->said[ask] >= 0) return f->said[ask];
   bool yes = xany(c->x, rules, a, b, NULL);
   if (f) f->said[ask] = yes;
@@ -910,10 +937,13 @@ static void add_slot(crawl *c, size_t open, size_t close, size_t lines) {
   xctx *x = c->x;
   size_t a = open + 1, b = close;
   xtrim(x, &a, &b);
-  slot *s = frame_grow(x->f, (void **)&c->slots, &c->nslots, &c->cap,
-                       sizeof *c->slots);
+  /* (every field is set below: frame_grow's zeroing only when it grows) */
+  slot *s = c->nslots < c->cap ? &c->slots[c->nslots++]
+                               : frame_grow(x->f, (void **)&c->slots,
+                                            &c->nslots, &c->cap,
+                                            sizeof *c->slots);
   if (!s) return;
-  *s = (slot){open, close, a, b, lines, -1, NULL, -1, -1};
+  *s = (slot){open, close, a, b, lines, -1, NULL, -1, -1, 0};
   bool dashes = true;
   for (size_t i = a; i < b && dashes; i++)
     dashes = x->s[i] == '-' || x->s[i] == ':' || x->s[i] == '|' ||
@@ -923,6 +953,7 @@ static void add_slot(crawl *c, size_t open, size_t close, size_t lines) {
   /* a header cell is short: one line of a few words */
   if (lines > 3 || b - a > 120) return;
   cell_facts *f = facts_of(c, a, b);
+  if (f) s->fact = (uint16_t)(f - c->facts + 1);
   if (f && f->field > -2) { /* its text was asked before */
     s->field = f->field;
     s->why = f->why;
@@ -942,14 +973,14 @@ static void add_slot(crawl *c, size_t open, size_t close, size_t lines) {
  * rules' searches cost a PCRE2 call each. */
 static bool slot_number(crawl *c, slot *s) {
   if (s->number < 0)
-    s->number = cell_any(c, c->number, s->a, s->b, ASK_NUMBER);
+    s->number = cell_any(c, s, c->number, ASK_NUMBER);
   return s->number > 0;
 }
 
 /* Does non-empty slot s read as a group heading (tcell.group)? */
 static bool slot_heading(crawl *c, slot *s) {
   if (s->heading < 0)
-    s->heading = cell_any(c, c->group, s->a, s->b, ASK_HEADING);
+    s->heading = cell_any(c, s, c->group, ASK_HEADING);
   return s->heading > 0;
 }
 
@@ -1165,7 +1196,7 @@ static bool wrapped_row(crawl *c, const raw_row *r) {
     const slot *s = slot_at(c, r->first + i);
     if (s->a == s->b) continue;
     full++;
-    if (!cell_any(c, c->cont, s->a, s->b, ASK_CONT)) return false;
+    if (!cell_any(c, s, c->cont, ASK_CONT)) return false;
   }
   return full > 0;
 }
@@ -1275,9 +1306,16 @@ static void read_slots(crawl *c) {
   for (; c->line < x->nlines && c->nslots == had && !x->f->failed;
        c->line++) {
     size_t li = c->line;
-    const char *p = x->s + xline_start(x, li);
-    size_t len = xline_end(x, li) - xline_start(x, li);
-    if (!memchr(p, '|', len) || rule_line(x, li)) continue;
+    size_t ls = xline_start(x, li);
+    if (c->bar == SIZE_MAX || c->bar < ls) {
+      const char *bar = memchr(x->s + ls, '|', x->n - ls);
+      c->bar = bar ? (size_t)(bar - x->s) : x->n;
+    }
+    if (c->bar == x->n) { /* no bar on: no slot more */
+      c->line = x->nlines;
+      break;
+    }
+    if (c->bar >= xline_end(x, li) || rule_line(x, li)) continue;
     for (size_t at = xline_start(x, li); at < xline_end(x, li); at++) {
       if (x->s[at] != '|') continue;
       /* a border's line is the line read (no search by offset) */
@@ -1342,7 +1380,8 @@ static cchc_status table_crawled(xctx *x) {
              .group = rules_select(x->rules, "tcell.", "group"),
              .cont = rules_select(x->rules, "task.", "cont"),
              .fields = rules_select(x->rules, "field.", NULL),
-             .prev = x->n};
+             .prev = x->n,
+             .bar = SIZE_MAX};
   crawled_tables(&c);
   free(c.slots);
   free(c.best);

@@ -17,6 +17,7 @@
 
 #include "../extract/frame.h"
 #include "../extract/rules.h"
+#include "../extract/table.h"
 #include "../extract/tasks.h"
 
 #include <math.h>
@@ -879,6 +880,173 @@ START_TEST(table_crawl_after_many_slots) {
 }
 END_TEST
 
+/* ---- tab22: crawled tables read past lines without bars, cells' facts -- */
+
+/* The crawled tables of src as extract_frame's first passes read them
+ * (sections, then cells): each as "rows:" then its cells "role=text|",
+ * into out; their number is returned, and in *reused how many cells were
+ * answered by the facts kept for their text. */
+static size_t crawled_dump(const char *src, char *out, size_t cap,
+                           size_t *reused) {
+  cchc_text *t = NULL;
+  cchc_error err = {0};
+  ck_assert_int_eq(cchc_normalize(src, strlen(src), NULL, &t, &err), CCHC_OK);
+  xctx x;
+  memset(&x, 0, sizeof x);
+  ck_assert_int_eq(xctx_open(&x, rules, t, &err), CCHC_OK);
+  ck_assert_int_eq(extract_sections(&x), CCHC_OK);
+  ck_assert_int_eq(table_cells(&x), CCHC_OK);
+  size_t len = 0, n = x.ntables;
+  out[0] = '\0';
+  for (size_t i = 0; i < n; i++) {
+    const table *tb = &x.tables[i];
+    len += (size_t)snprintf(out + len, cap - len, "%zu:", tb->nrows);
+    for (size_t k = 0; k < tb->ncells && len < cap; k++) {
+      const table_cell *c = &tb->cells[k];
+      len += (size_t)snprintf(out + len, cap - len, "%d=%.*s|", c->role,
+                              (int)(c->end - c->start), x.s + c->start);
+    }
+    len += (size_t)snprintf(out + len, cap - len, "\n");
+    ck_assert_uint_lt(len, cap);
+  }
+  *reused = x.table_facts_reused;
+  xctx_close(&x);
+  cchc_text_free(t);
+  return n;
+}
+
+/* The crawl passes the lines before the next bar of the text without a
+ * search of each: a table after hundreds of lines of prose, another after
+ * more, the last of its rows the text's last line (no line break after
+ * it), each read whole; a text without a bar has no table. */
+START_TEST(table_crawl_between_lines_without_bars) {
+  const char *row =
+      "| %d | Nhiệm vụ số %d của xã | Phòng Kinh tế | Trạm Y tế xã "
+      "| Quý II/2026 |";
+  size_t cap = 200000, len = 0, wlen = 0;
+  char *src = malloc(cap), *want = malloc(cap);
+  ck_assert_ptr_nonnull(src);
+  ck_assert_ptr_nonnull(want);
+  len += (size_t)snprintf(src + len, cap - len, "%s", TABLE_PLAN_HEAD);
+  for (int round = 0, n = 0; round < 2; round++) {
+    for (int i = 0; i < 300; i++)
+      len += (size_t)snprintf(src + len, cap - len,
+                              "Đoạn văn bản thứ %d của phụ lục\n", i);
+    len += (size_t)snprintf(src + len, cap - len,
+                            "| TT | Nhiệm vụ | Chủ trì | Phối hợp "
+                            "| Thời gian |\n|---|---|---|---|---|\n");
+    for (int r = 0; r < 3; r++, n++) {
+      len += (size_t)snprintf(src + len, cap - len, row, r + 1, n);
+      if (round == 0 || r < 2) src[len++] = '\n';
+      wlen += (size_t)snprintf(want + wlen, cap - wlen,
+                               "Nhiệm vụ số %d của xã | phong_kinh_te "
+                               "| tram_y_te | quarter 2026-04-01..2026-06-30"
+                               "\n", n);
+    }
+    ck_assert_uint_lt(len, cap);
+  }
+  src[len] = '\0';
+  char dump[8192];
+  size_t reused;
+  ck_assert_uint_eq(crawled_dump(src, dump, sizeof dump, &reused), 2);
+  ck_assert_ptr_nonnull(strstr(dump, "Nhiệm vụ số 0 của xã"));
+  ck_assert_ptr_nonnull(strstr(dump, "Nhiệm vụ số 5 của xã"));
+  assert_field_tasks(src, want);
+  ck_assert_uint_eq(crawled_dump(TABLE_PLAN_HEAD "Đoạn văn bản\n", dump,
+                                 sizeof dump, &reused),
+                    0);
+}
+END_TEST
+
+/* A crawled table's cells that repeat ("Phòng Kinh tế", "Năm 2026") are
+ * answered by the facts kept for their text (a slot is trusted only once
+ * a text was put in it: the slots are not zeroed), and the tables read
+ * so are those read with each cell asked of the rules itself. */
+START_TEST(table_cells_answered_by_their_text) {
+  size_t cap = 65536, len = 0;
+  char *src = malloc(cap);
+  ck_assert_ptr_nonnull(src);
+  len += (size_t)snprintf(src + len, cap - len,
+                          "%s| TT | Nhiệm vụ | Chủ trì | Phối hợp "
+                          "| Thời gian |\n|---|---|---|---|---|\n",
+                          TABLE_PLAN_HEAD);
+  for (int r = 0; r < 60; r++) {
+    if (r % 20 == 0)
+      len += (size_t)snprintf(src + len, cap - len,
+                              "| %s | NHÓM NHIỆM VỤ %d | | | |\n",
+                              r ? "II" : "I", r / 20 + 1);
+    len += (size_t)snprintf(src + len, cap - len,
+                            "| %d | Rà soát thủ tục hành chính số %d | %s "
+                            "| Công an xã | %s |\n",
+                            r + 1, r, r % 2 ? "Phòng Kinh tế" : "Trạm Y tế xã",
+                            r % 3 ? "Năm 2026" : "Quý II/2026");
+    ck_assert_uint_lt(len, cap);
+  }
+  char *kept = malloc(cap), *asked = malloc(cap);
+  ck_assert_ptr_nonnull(kept);
+  ck_assert_ptr_nonnull(asked);
+  size_t reused_kept, reused_asked;
+  ck_assert_uint_eq(crawled_dump(src, kept, cap, &reused_kept), 1);
+  table_cell_facts_off = true;
+  ck_assert_uint_eq(crawled_dump(src, asked, cap, &reused_asked), 1);
+  table_cell_facts_off = false;
+  ck_assert_str_eq(kept, asked);
+  ck_assert_ptr_nonnull(strstr(kept, "60:"));
+  ck_assert_uint_eq(reused_asked, 0);
+  /* the number, lead, coordinator and time cells of most rows */
+  ck_assert_uint_gt(reused_kept, 60);
+  free(kept);
+  free(asked);
+  free(src);
+}
+END_TEST
+
+/* A slot asks its facts where it found them for its text, unless another
+ * text has taken them since: a table of more distinct cells than the
+ * facts keep (1024), its number column holding numbers and, in rows that
+ * go on from the row above (all in lower case), words, is read as with
+ * each cell asked of the rules itself (a word taken for a number would
+ * start a row of its own). */
+START_TEST(table_cells_past_as_many_facts) {
+  enum { ROWS = 1500 };
+  size_t cap = 400000, len = 0;
+  char *src = malloc(cap);
+  ck_assert_ptr_nonnull(src);
+  len += (size_t)snprintf(src + len, cap - len,
+                          "%s| TT | Nhiệm vụ | Chủ trì | Phối hợp "
+                          "| Thời gian |\n|---|---|---|---|---|\n",
+                          TABLE_PLAN_HEAD);
+  for (int r = 0; r < ROWS; r++) {
+    len += (size_t)snprintf(src + len, cap - len,
+                            "| %d | Rà soát thủ tục số %d | Phòng Kinh tế "
+                            "| Công an xã | Năm 2026 |\n",
+                            r + 1, r);
+    if (r % 2)
+      len += (size_t)snprintf(src + len, cap - len,
+                              "| mục %d | và báo cáo kết quả %d | | | |\n",
+                              r, r);
+    ck_assert_uint_lt(len, cap);
+  }
+  size_t dcap = 1 << 20;
+  char *kept = malloc(dcap), *asked = malloc(dcap);
+  ck_assert_ptr_nonnull(kept);
+  ck_assert_ptr_nonnull(asked);
+  size_t reused_kept, reused_asked;
+  size_t n = crawled_dump(src, kept, dcap, &reused_kept);
+  table_cell_facts_off = true;
+  ck_assert_uint_eq(crawled_dump(src, asked, dcap, &reused_asked), n);
+  table_cell_facts_off = false;
+  ck_assert_uint_ge(n, 1);
+  ck_assert_msg(!strcmp(kept, asked),
+                "the tables read differ from those read with every cell "
+                "asked (%zu and %zu bytes)",
+                strlen(kept), strlen(asked));
+  free(kept);
+  free(asked);
+  free(src);
+}
+END_TEST
+
 /* A table's cells lie in one array that moves as it grows, and merged
  * cells lay the rows out anew: a long table whose rows name alternating
  * units, every third row with its unit and time cells empty (it takes the
@@ -1476,6 +1644,9 @@ int main(void) {
   tcase_add_test(tc, table_crawl_rows);
   tcase_add_test(tc, table_crawl_after_many_slots);
   tcase_add_test(tc, table_long_merged_rows);
+  tcase_add_test(tc, table_crawl_between_lines_without_bars);
+  tcase_add_test(tc, table_cells_answered_by_their_text);
+  tcase_add_test(tc, table_cells_past_as_many_facts);
   tcase_add_test(tc, table_targets);
   tcase_add_test(tc, inline_assignments);
   tcase_add_test(tc, labels_after_semicolon);
