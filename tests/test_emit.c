@@ -2729,6 +2729,57 @@ END_TEST
 
 /* Standard input: path null, the rest as for a file; -o DIR with one json
  * input writes DIR/NAME.json. */
+/* A named input is read on the stat taken when it was opened, and a read
+ * that gives the file's stat size (less than was asked) ends it
+ * (cli/util.c, read_all): files of sizes about a page and a pipe's buffer
+ * and past them, in one batch, are read whole and exactly, their bytes
+ * and SHA-256 those of the file. */
+START_TEST(cli_inputs_read_whole) {
+  static const size_t sizes[] = {1,     2,     4095,  4096,  4097,
+                                 65535, 65536, 65537, 200001};
+  enum { NSIZES = sizeof sizes / sizeof *sizes };
+  static const char line[] = "Kế hoạch cải cách hành chính năm 2026.\n";
+  char *dir = harness_make_dir("read-whole");
+  char *paths[NSIZES];
+  char shas[NSIZES][65];
+  const char *argv[NSIZES + 5] = {"extract", "-f", "jsonl", "--repair"};
+  char *data = malloc(200001);
+  ck_assert_ptr_nonnull(data);
+  for (size_t i = 0; i < NSIZES; i++) {
+    for (size_t k = 0; k < sizes[i]; k++)
+      data[k] = line[k % (sizeof line - 1)];
+    /* (a letter cut at the end: --repair mends it) */
+    char name[32];
+    snprintf(name, sizeof name, "plan-%zu.txt", sizes[i]);
+    paths[i] = in_dir(dir, name);
+    write_file(paths[i], data, sizes[i]);
+    ck_assert_int_eq(cchc_sha256_hex(data, sizes[i], shas[i], NULL), CCHC_OK);
+    argv[4 + i] = paths[i];
+  }
+  argv[4 + NSIZES] = NULL;
+  harness_result r = harness_cli_run(argv, NULL, 0);
+  const char *at = r.out;
+  for (size_t i = 0; i < NSIZES; i++) {
+    ck_assert_msg(at && *at, "no document for %zu bytes\n%s", sizes[i], r.err);
+    const char *eol = strchr(at, '\n');
+    ck_assert_ptr_nonnull(eol);
+    char *one = strndup(at, (size_t)(eol - at));
+    json_t *j = parse_json(one);
+    assert_jint(j, "source/bytes", (long long)sizes[i]);
+    const char *sha = json_string_value(jat(j, "source/sha256"));
+    ck_assert_msg(sha && !strcmp(sha, shas[i]), "%zu bytes: sha256 %s", sizes[i],
+                  sha ? sha : "null");
+    json_decref(j);
+    free(one);
+    free(paths[i]);
+    at = eol + 1;
+  }
+  harness_result_free(&r);
+  free(data);
+  free(dir);
+}
+END_TEST
+
 START_TEST(cli_stdin_and_single_dir) {
   const char *argv[] = {"extract", NULL};
   harness_result r = harness_cli_run(argv, GOOD_PLAN, sizeof GOOD_PLAN - 1);
@@ -2831,6 +2882,7 @@ int main(void) {
   tcase_add_test(tc, cli_output_atomic);
   tcase_add_test(tc, cli_usage_errors);
   tcase_add_test(tc, cli_stdin_and_single_dir);
+  tcase_add_test(tc, cli_inputs_read_whole);
   suite_add_tcase(s, tc);
 
   int rc = harness_run(s);
