@@ -475,6 +475,32 @@ bool cli_out_write(cli_out *o, const void *data, size_t len) {
   return false;
 }
 
+bool cli_out_write_direct(cli_out *o, const void *data, size_t len) {
+  if (o->error)
+    return false;
+  errno = 0;
+  if (fflush(o->fp) != 0) { /* what stdio holds goes first */
+    o->error = errno ? errno : EIO;
+    out_report(o, o->error);
+    return false;
+  }
+  int fd = fileno(o->fp);
+  const char *p = data;
+  while (len) {
+    ssize_t k = write(fd, p, len);
+    if (k < 0 && errno == EINTR)
+      continue;
+    if (k <= 0) {
+      o->error = k < 0 && errno ? errno : EIO;
+      out_report(o, o->error);
+      return false;
+    }
+    p += k;
+    len -= (size_t)k;
+  }
+  return true;
+}
+
 bool cli_out_commit(cli_out *o) {
   /* The first reason a write failed; a failed fflush retries what is
    * buffered and tells why. */

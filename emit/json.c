@@ -216,7 +216,7 @@ _Static_assert(KEY_COPY + 1 <= PRINTED_MAX, "a key's copy inside its text");
 
 static inline void put_key(emit_sink *out, const printed *k, size_t skip) {
   size_t len = k->len - skip;
-  if (len <= KEY_COPY && sizeof out->buf - out->n >= KEY_COPY &&
+  if (len <= KEY_COPY && out->cap - out->n >= KEY_COPY &&
       !out->failed) {
     memcpy(out->buf + out->n, k->text + skip, KEY_COPY);
     out->n += len;
@@ -270,7 +270,7 @@ static CCHC_INLINE char *compact_member(writer *j, emit_name name,
   int d = j->depth;
   emit_sink *out = j->out;
   if (!j->compact || d == 0 || j->failed || out->failed ||
-      sizeof out->buf - out->n < KEY_COPY + extra)
+      out->cap - out->n < KEY_COPY + extra)
     return NULL;
   char *at = out->buf + out->n;
   bool comma = j->filled[d - 1];
@@ -412,7 +412,7 @@ static void j_end(void *ctx) {
   emit_sink *out = j->out;
   int d = j->depth - 1;
   if (j->compact && d > 0 && !j->failed && !out->failed &&
-      out->n < sizeof out->buf) {
+      out->n < out->cap) {
     j->depth = d;
     out->buf[out->n++] = j->array[d] ? ']' : '}';
     return;
@@ -519,7 +519,7 @@ static __attribute__((noinline)) void put_string(writer *j, emit_name name,
   if (!begin_value(j, name))
     return;
   emit_sink *out = j->out;
-  if (n + 2 <= sizeof out->buf - out->n && !out->failed) { /* (most) */
+  if (n + 2 <= out->cap - out->n && !out->failed) { /* (most) */
     char *at = out->buf + out->n;
     at[0] = '"';
     memcpy(at + 1, s, n);

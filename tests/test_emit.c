@@ -2236,6 +2236,81 @@ START_TEST(render_to_stops_at_a_refused_write) {
 }
 END_TEST
 
+/* cchc_render_buffered: the corpus's frames rendered one after the other
+ * into one buffer of the caller's (4 kB, each format) are the bytes of
+ * their cchc_render texts joined, handed over in pieces of the buffer
+ * filled (but for less than the next value; a longer value alone) and the
+ * last (cchc_render_flush); a frame that fails before a piece of it was
+ * written (inconsistent) leaves the buffer as it was, and the stream goes
+ * on; once the write refuses a piece, the call and every one after fail
+ * with CCHC_ERR_IO and nothing more is written. */
+START_TEST(render_buffered_joins_documents) {
+  load_corpus();
+  enum { CAP = 4096 };
+  static char data[CAP];
+  cchc_frame *bad = hand_frame();
+  bad_section(bad);
+  for (int fmt = CCHC_FORMAT_JSON; fmt <= CCHC_FORMAT_CSV; fmt++) {
+    pieces p = {0};
+    cchc_render_buffer buf = {
+        .data = data, .cap = CAP, .write = keep_piece, .ctx = &p};
+    strbuf want = STRBUF_INIT;
+    for (size_t c = 0; c < ncorpus; c++) {
+      size_t len;
+      char *src = harness_read(corpus[c], &len);
+      ck_assert_ptr_nonnull(src);
+      cchc_frame *f = harness_process(harness_rules(), src, len);
+      unsigned flags = c == 0 ? CCHC_RENDER_CSV_HEADER : 0;
+      size_t n;
+      char *whole = render(f, (cchc_format)fmt, flags, &n);
+      strbuf_add(&want, whole, n);
+      cchc_error err = {0};
+      ck_assert_int_eq(
+          cchc_render_buffered(f, (cchc_format)fmt, flags, &buf, &err),
+          CCHC_OK);
+      size_t held = buf.len;
+      ck_assert_int_eq(
+          cchc_render_buffered(bad, (cchc_format)fmt, 0, &buf, &err),
+          CCHC_ERR_INVALID);
+      ck_assert_uint_eq(buf.len, held);
+      free(whole);
+      cchc_frame_free(f);
+      free(src);
+    }
+    /* each a buffer that the next value did not fit in */
+    ck_assert_uint_ge(p.calls, p.len / CAP);
+    ck_assert_uint_le(p.calls, p.len / (CAP - 1024));
+    ck_assert_int_eq(cchc_render_flush(&buf, NULL), CCHC_OK);
+    ck_assert_uint_eq(p.len, want.len);
+    ck_assert_msg(memcmp(p.text, want.buf, want.len) == 0,
+                  "format %d: the stream differs", fmt);
+    ck_assert_uint_gt(p.calls, 2);
+    strbuf_release(&want);
+    free(p.text);
+
+    /* a refused write */
+    pieces r = {.refuse_at = 2};
+    cchc_render_buffer rb = {
+        .data = data, .cap = CAP, .write = keep_piece, .ctx = &r};
+    cchc_status st = CCHC_OK;
+    for (size_t c = 0; c < ncorpus && st == CCHC_OK; c++) {
+      size_t len;
+      char *src = harness_read(corpus[c], &len);
+      cchc_frame *f = harness_process(harness_rules(), src, len);
+      st = cchc_render_buffered(f, (cchc_format)fmt, 0, &rb, NULL);
+      cchc_frame_free(f);
+      free(src);
+    }
+    ck_assert_int_eq(st, CCHC_ERR_IO);
+    ck_assert_uint_eq(r.calls, 2);
+    ck_assert_int_eq(cchc_render_flush(&rb, NULL), CCHC_ERR_IO);
+    ck_assert_uint_eq(r.calls, 2);
+    free(r.text);
+  }
+  cchc_frame_free(bad);
+}
+END_TEST
+
 /* The JSON writer keeps what recurs from one document to the next in a
  * table of its thread (emit/json.c).  Two plans rendered in turn on four
  * threads at once, and one rendered from inside the write function of
@@ -2862,6 +2937,7 @@ int main(void) {
   tcase_add_unchecked_fixture(tc, NULL, harness_free_rules);
   tcase_add_test(tc, render_to_streams_the_same_text);
   tcase_add_test(tc, render_to_stops_at_a_refused_write);
+  tcase_add_test(tc, render_buffered_joins_documents);
   tcase_add_test(tc, json_memo_threads_and_nesting);
   /* a large document: longer than the default timeout under ASan */
   tcase_add_test(tc, json_shared_strings_across_memo_reset);
