@@ -384,12 +384,17 @@ int cmd_extract(cli_ctx *ctx, int argc, char **argv) {
 cleanup:
   if (shared_open) {
     /* No output file after a stopped command or when nothing was
-     * extracted: a failing run leaves the target untouched.  (A failed
-     * write of the buffer was reported, and fails the commit.) */
-    if (rc == EXIT_USAGE || (out_path && run.emitted == 0))
+     * extracted: a failing run leaves the target untouched. */
+    bool aborting = rc == EXIT_USAGE || (out_path && run.emitted == 0);
+    /* What the stream's buffer holds goes out as stdio's would have: on a
+     * commit, and on an abort where the output is written directly
+     * (standard output, a device), not into a temporary file.  (A failed
+     * write was reported, and fails the commit.) */
+    bool flushed = !run.buffer || (aborting && shared.tmp) ||
+                   cchc_render_flush(run.buffer, NULL) == CCHC_OK;
+    if (aborting)
       cli_out_abort(&shared);
-    else if ((run.buffer && cchc_render_flush(run.buffer, NULL) != CCHC_OK) |
-             !cli_out_commit(&shared))
+    else if (!flushed | !cli_out_commit(&shared))
       rc = EXIT_USAGE;
   }
   if (run.buffer)
