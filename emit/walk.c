@@ -14,7 +14,8 @@
 #if defined(__SSE2__)
 #include <emmintrin.h>
 #endif
-#if defined(__x86_64__) && defined(__GNUC__)
+/* (AVX2 beside SSE2 only: the plain C build, PORTABLE=1, has neither) */
+#if defined(__SSE2__) && defined(__x86_64__) && defined(__GNUC__)
 #include <immintrin.h>
 #define CLEAN_AVX2 1
 #endif
