@@ -177,6 +177,9 @@ bool cli_out_open(cli_out *o, const char *path);
 /* Write len bytes; on failure print "cchc: PATH: write error: reason"
  * (once) and return false. */
 bool cli_out_write(cli_out *o, const void *data, size_t len);
+/* cli_out_write straight to the file after what stdio holds, for pieces
+ * of a buffer of the caller's (no copy into stdio's). */
+bool cli_out_write_direct(cli_out *o, const void *data, size_t len);
 /* Flush, check for write errors, rename into place.  false on failure,
  * with the reason printed (the temporary file is removed, the target is
  * untouched). */

@@ -2,9 +2,11 @@
 #define _GNU_SOURCE
 #include "cli.h"
 
+#include <stdio_ext.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 static const char extract_help[] =
     "usage: cchc extract [-f FORMAT] [-o OUT] [-j N] [--rules DIR] [--repair]\n"
@@ -86,6 +88,42 @@ static cchc_status render_one(const cchc_frame *frame, const char *path,
   if (st != CCHC_OK && st != CCHC_ERR_IO)
     cli_report(path, NULL, 0, &err);
   *wrote = sink.wrote;
+  return st;
+}
+
+static bool write_direct(void *ctx, const char *data, size_t len) {
+  return cli_out_write_direct(ctx, data, len);
+}
+
+/* The pieces the documents left `fp` in through stdio: its buffer's (64
+ * kB for standard output, main.c), or cchc_render_to's 16 kB when larger,
+ * which stdio wrote through (a file's buffer is 4 kB); so the stream
+ * leaves in as few writes, and a failing output is found out as soon. */
+static size_t stream_piece_size(FILE *fp) {
+  enum { RENDER_PIECE = 16 << 10 };
+  size_t size = __fbufsize(fp); /* 0 until stdio allocates it */
+  struct stat st;
+  if (!size)
+    size = fstat(fileno(fp), &st) == 0 && st.st_blksize > 0
+               ? (size_t)st.st_blksize
+               : BUFSIZ;
+  return size > RENDER_PIECE ? size : RENDER_PIECE;
+}
+
+/* Render `frame` into the stream's buffer, written out each time it is
+ * full: the documents of a batch leave in pieces of its size, with no
+ * copy into stdio's buffer on the way.  What render_one returns, for
+ * *wrote: part of this document (or of those before) reached the
+ * output. */
+static cchc_status render_buffered(const cchc_frame *frame, const char *path,
+                                   cchc_format format, unsigned flags,
+                                   cchc_render_buffer *buf, bool *wrote) {
+  cchc_error err = {0};
+  buf->wrote = false;
+  cchc_status st = cchc_render_buffered(frame, format, flags, buf, &err);
+  if (st != CCHC_OK && st != CCHC_ERR_IO)
+    cli_report(path, NULL, 0, &err);
+  *wrote = buf->wrote;
   return st;
 }
 
@@ -202,6 +240,9 @@ typedef struct extract_run {
   size_t nfiles;
   char **names;   /* per input: DIR/NAME.EXT, or NULL for one stream */
   cli_out *shared;
+  /* the stream's buffer (NULL: rendered through stdio, as to a terminal,
+   * which sees each document when it ends) */
+  cchc_render_buffer *buffer;
   size_t emitted; /* inputs written */
   int rc;
 } extract_run;
@@ -261,10 +302,11 @@ static bool extract_finish(void *ctx, size_t i, void *job) {
                        : 0;
   bool wrote = false;
   cchc_status st =
-      run->names
-          ? render_file(j->frame, j->path, run->names[i], run->format)
-          : render_one(j->frame, j->path, run->format, flags, run->shared,
-                       &wrote);
+      run->names    ? render_file(j->frame, j->path, run->names[i], run->format)
+      : run->buffer ? render_buffered(j->frame, j->path, run->format, flags,
+                                      run->buffer, &wrote)
+                    : render_one(j->frame, j->path, run->format, flags,
+                                 run->shared, &wrote);
   if (st == CCHC_ERR_IO || (st != CCHC_OK && wrote)) {
     /* the output failed, or holds half a document: the rest cannot be
      * written */
@@ -320,6 +362,11 @@ int cmd_extract(cli_ctx *ctx, int argc, char **argv) {
   if (!per_file && !(shared_open = cli_out_open(&shared, out_path)))
     goto cleanup;
   run.shared = &shared;
+  cchc_render_buffer buffer = {.write = write_direct, .ctx = &shared};
+  if (shared_open && !isatty(fileno(shared.fp)) &&
+      (buffer.cap = stream_piece_size(shared.fp)) &&
+      (buffer.data = malloc(buffer.cap)))
+    run.buffer = &buffer;
 
   run.rc = unreadable ? EXIT_INPUT : EXIT_OK;
   cli_batch batch = {.n = files.n,
@@ -338,11 +385,20 @@ cleanup:
   if (shared_open) {
     /* No output file after a stopped command or when nothing was
      * extracted: a failing run leaves the target untouched. */
-    if (rc == EXIT_USAGE || (out_path && run.emitted == 0))
+    bool aborting = rc == EXIT_USAGE || (out_path && run.emitted == 0);
+    /* What the stream's buffer holds goes out as stdio's would have: on a
+     * commit, and on an abort where the output is written directly
+     * (standard output, a device), not into a temporary file.  (A failed
+     * write was reported, and fails the commit.) */
+    bool flushed = !run.buffer || (aborting && shared.tmp) ||
+                   cchc_render_flush(run.buffer, NULL) == CCHC_OK;
+    if (aborting)
       cli_out_abort(&shared);
-    else if (!cli_out_commit(&shared))
+    else if (!flushed | !cli_out_commit(&shared))
       rc = EXIT_USAGE;
   }
+  if (run.buffer)
+    free(run.buffer->data);
   if (run.names)
     for (size_t i = 0; i < files.n; i++)
       free(run.names[i]);

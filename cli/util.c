@@ -227,6 +227,9 @@ static bool guard_take(cli_input *in) {
   return false;
 }
 
+static bool read_all(int fd, const struct stat *st, char **data, size_t *len,
+                     cchc_error *err);
+
 bool cli_input_open(const char *path, cli_input *in, cchc_error *err) {
   memset(in, 0, sizeof *in);
   bool is_stdin;
@@ -251,8 +254,17 @@ bool cli_input_open(const char *path, cli_input *in, cchc_error *err) {
       }
     }
   }
-  if (ok && !in->mapped)
-    ok = cli_read_fd(fd, is_stdin, &in->data, &in->len, err);
+  if (ok && !in->mapped) {
+    if (is_stdin) {
+      ok = cli_read_fd(fd, is_stdin, &in->data, &in->len, err);
+    } else {
+      /* Opened here with O_NONBLOCK as its only status flag: cleared in
+       * one call, and the file read on the stat just taken (a batch pays
+       * these calls per input, each an entry into the kernel). */
+      fcntl(fd, F_SETFL, 0);
+      ok = read_all(fd, &st, &in->data, &in->len, err);
+    }
+  }
   if (!is_stdin)
     close(fd);
   return ok;
@@ -294,25 +306,19 @@ void cli_input_read(void *input, size_t offset) {
     in->released = end;
 }
 
-bool cli_read_fd(int fd, bool is_stdin, char **data, size_t *len,
-                 cchc_error *err) {
+/* The whole of fd, whose fstat (stat_input's) is *st, into a block of its
+ * own with a NUL after it. */
+static bool read_all(int fd, const struct stat *st, char **data, size_t *len,
+                     cchc_error *err) {
   const size_t max = CCHC_DEFAULT_MAX_BYTES;
   *data = NULL;
   *len = 0;
   char *buf = NULL;
   bool ok = false;
-  struct stat st;
-  if (!stat_input(fd, is_stdin, &st, err))
-    goto cleanup;
-  if (!is_stdin) { /* regular: reads never block; fail on a read error */
-    int flags = fcntl(fd, F_GETFL);
-    if (flags >= 0)
-      fcntl(fd, F_SETFL, flags & ~O_NONBLOCK);
-  }
   /* Room for max + 1 bytes and the NUL at most: one byte past the limit
    * tells a pipe that is too long, without reading (or allocating) the
    * rest.  A regular file is read into one block of its size. */
-  size_t cap = S_ISREG(st.st_mode) ? (size_t)st.st_size + 2 : 1 << 16, n = 0;
+  size_t cap = S_ISREG(st->st_mode) ? (size_t)st->st_size + 2 : 1 << 16, n = 0;
   for (;;) {
     if (!buf || n + 1 >= cap) {
       size_t ncap = !buf ? cap : cap > (max + 2) / 2 ? max + 2 : cap * 2;
@@ -339,6 +345,12 @@ bool cli_read_fd(int fd, bool is_stdin, char **data, size_t *len,
                 "input is more than the limit of %zu bytes", max);
       goto cleanup;
     }
+    /* A regular file that gave its stat size, less than was asked, is at
+     * its end: no read more to be told so (one that grew since its stat
+     * gave all that was asked, and is read on). */
+    if (S_ISREG(st->st_mode) && n == (size_t)st->st_size &&
+        (size_t)got < cap - (n - (size_t)got) - 1)
+      break;
   }
   buf[n] = '\0';
   *data = buf;
@@ -348,6 +360,21 @@ bool cli_read_fd(int fd, bool is_stdin, char **data, size_t *len,
 cleanup:
   free(buf);
   return ok;
+}
+
+bool cli_read_fd(int fd, bool is_stdin, char **data, size_t *len,
+                 cchc_error *err) {
+  *data = NULL;
+  *len = 0;
+  struct stat st;
+  if (!stat_input(fd, is_stdin, &st, err))
+    return false;
+  if (!is_stdin) { /* regular: reads never block; fail on a read error */
+    int flags = fcntl(fd, F_GETFL);
+    if (flags >= 0)
+      fcntl(fd, F_SETFL, flags & ~O_NONBLOCK);
+  }
+  return read_all(fd, &st, data, len, err);
 }
 
 /* The permissions a new file gets from open(2) with mode 0666. */
@@ -446,6 +473,32 @@ bool cli_out_write(cli_out *o, const void *data, size_t len) {
   o->error = errno ? errno : EIO;
   out_report(o, o->error);
   return false;
+}
+
+bool cli_out_write_direct(cli_out *o, const void *data, size_t len) {
+  if (o->error)
+    return false;
+  errno = 0;
+  if (fflush(o->fp) != 0) { /* what stdio holds goes first */
+    o->error = errno ? errno : EIO;
+    out_report(o, o->error);
+    return false;
+  }
+  int fd = fileno(o->fp);
+  const char *p = data;
+  while (len) {
+    ssize_t k = write(fd, p, len);
+    if (k < 0 && errno == EINTR)
+      continue;
+    if (k <= 0) {
+      o->error = k < 0 && errno ? errno : EIO;
+      out_report(o, o->error);
+      return false;
+    }
+    p += k;
+    len -= (size_t)k;
+  }
+  return true;
 }
 
 bool cli_out_commit(cli_out *o) {

@@ -89,22 +89,30 @@ bool emit_number_is_integer(double v);
 char *emit_format_number(double v, char buf[40]);
 
 /* Where a format writes: the caller's write function (cchc_render_to),
- * behind a buffer so that it sees pieces of a useful size.  After the
- * write function refuses a piece, everything after it is dropped and
- * `failed` stays set. */
+ * behind a buffer so that it sees pieces of a useful size: the sink's own
+ * (EMIT_SINK_BYTES, cchc_render_to's pieces) or the caller's
+ * (cchc_render_buffered), which may hold what documents before wrote.
+ * After the write function refuses a piece, everything after it is
+ * dropped and `failed` stays set. */
+enum { EMIT_SINK_BYTES = 16384 };
 typedef struct emit_sink {
   cchc_write_fn write;
   void *ctx;
-  size_t n; /* bytes in buf */
+  char *buf;     /* cap bytes */
+  size_t cap;
+  size_t n;      /* bytes in buf */
+  size_t pieces; /* handed to write */
   bool failed;
-  char buf[16384];
 } emit_sink;
 
-void emit_sink_init(emit_sink *s, cchc_write_fn write, void *ctx);
+/* A sink writing to `write` from `buf` (cap bytes, of which the first n
+ * are held already; cap at least 1 kB). */
+void emit_sink_init(emit_sink *s, char *buf, size_t cap, size_t n,
+                    cchc_write_fn write, void *ctx);
 void emit_put_through(emit_sink *s, const void *data, size_t len);
 /* Inline: the formats put a few bytes at a time. */
 static inline void emit_put(emit_sink *s, const void *data, size_t len) {
-  if (len <= sizeof s->buf - s->n && !s->failed) {
+  if (len <= s->cap - s->n && !s->failed) {
     memcpy(s->buf + s->n, data, len);
     s->n += len;
   } else {

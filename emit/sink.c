@@ -3,18 +3,25 @@
 
 #include <string.h>
 
-void emit_sink_init(emit_sink *s, cchc_write_fn write, void *ctx) {
+void emit_sink_init(emit_sink *s, char *buf, size_t cap, size_t n,
+                    cchc_write_fn write, void *ctx) {
   s->write = write;
   s->ctx = ctx;
-  s->n = 0;
+  s->buf = buf;
+  s->cap = cap;
+  s->n = n;
+  s->pieces = 0;
   s->failed = false;
 }
 
 /* Hand the buffered bytes to the writer; after it refuses a piece, drop
  * everything. */
 static void drain(emit_sink *s) {
-  if (s->n && !s->failed && !s->write(s->ctx, s->buf, s->n))
-    s->failed = true;
+  if (s->n && !s->failed) {
+    s->pieces++;
+    if (!s->write(s->ctx, s->buf, s->n))
+      s->failed = true;
+  }
   s->n = 0;
 }
 
@@ -23,11 +30,14 @@ static void drain(emit_sink *s) {
 void emit_put_through(emit_sink *s, const void *data, size_t len) {
   if (s->failed)
     return;
-  if (s->n + len > sizeof s->buf) {
+  if (s->n + len > s->cap) {
     drain(s);
-    if (len >= sizeof s->buf) { /* a large piece goes through as it is */
-      if (!s->failed && !s->write(s->ctx, data, len))
-        s->failed = true;
+    if (len >= s->cap) { /* a large piece goes through as it is */
+      if (!s->failed) {
+        s->pieces++;
+        if (!s->write(s->ctx, data, len))
+          s->failed = true;
+      }
       return;
     }
   }
@@ -46,13 +56,13 @@ bool emit_put_json(emit_sink *s, const json_t *v, size_t flags) {
   if (s->failed)
     return true;
   /* json_dumpb writes only what fits but tells the whole length */
-  size_t room = sizeof s->buf - s->n;
+  size_t room = s->cap - s->n;
   size_t n = json_dumpb(v, s->buf + s->n, room, flags);
-  if (n > room && n <= sizeof s->buf) {
+  if (n > room && n <= s->cap) {
     drain(s);
     if (s->failed)
       return true;
-    room = sizeof s->buf;
+    room = s->cap;
     n = json_dumpb(v, s->buf, room, flags);
   }
   if (n == 0) /* no value prints as nothing */

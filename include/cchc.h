@@ -556,6 +556,33 @@ cchc_status cchc_render(const cchc_frame *frame, cchc_format format,
                         unsigned flags, char **out, size_t *len,
                         cchc_error *err);
 
+/* The caller's buffer that documents are rendered into one after the
+ * other (cchc_render_buffered): handed whole to `write` each time it is
+ * full, so that a stream of many documents leaves in pieces of about
+ * `cap` bytes (a value longer than the buffer goes alone) without a copy
+ * into a buffer of the caller's own (as cchc_render_to's pieces would
+ * be); cchc_render_flush writes what is left.  Set data, cap (1 kB at
+ * least), write and ctx, the rest 0. */
+typedef struct cchc_render_buffer {
+  char *data;
+  size_t cap;
+  size_t len; /* bytes held, not written yet */
+  cchc_write_fn write;
+  void *ctx;
+  bool failed; /* `write` refused a piece: nothing more is written */
+  bool wrote;  /* a piece was handed to `write` (the caller may clear it) */
+} cchc_render_buffer;
+
+/* cchc_render_to into `buf`, after what it holds: the same bytes.  A
+ * document that fails before a piece of it was written leaves the buffer
+ * as it was; after a piece was, the rest is dropped. */
+cchc_status cchc_render_buffered(const cchc_frame *frame, cchc_format format,
+                                 unsigned flags, cchc_render_buffer *buf,
+                                 cchc_error *err);
+/* Hand what `buf` holds to its `write`: CCHC_ERR_IO when it refused a
+ * piece, now or before. */
+cchc_status cchc_render_flush(cchc_render_buffer *buf, cchc_error *err);
+
 /* The published schema of the frame: a JSON Schema ("json") or an XSD
  * ("xml").  Static storage; NULL for an unknown name. */
 const char *cchc_schema(const char *name);

@@ -1826,6 +1826,59 @@ START_TEST(json_copied_and_escaped_strings) {
 }
 END_TEST
 
+/* Strings with bytes to escape are written by the writer's own escaper
+ * (emit/json.c, put_escaped), no longer by jansson: every character the
+ * walk lets through that JSON escapes ('"', '\\', tab, LF, CR) alone, in
+ * runs, side by side, first and last, between Vietnamese letters, in
+ * strings of 1 to 40 bytes and in one of 40,000 that crosses the sink's
+ * buffer many times, prints as jansson prints the same document (both
+ * layouts) and reads back as the string. */
+START_TEST(json_escaped_strings_like_jansson) {
+  static const char *const pieces[] = {"\"", "\\", "\t", "\n", "\r",
+                                       "ế",  "a",  "\"\"", "\\\r\n"};
+  enum { NPIECES = sizeof pieces / sizeof *pieces, LONG = 40000 };
+  static char buf[LONG + 8];
+  cchc_frame *f = frame_new();
+  ck_assert_ptr_nonnull(f);
+  size_t count = 0;
+  for (size_t len = 1; len <= 41; len++)
+    for (size_t first = 0; first < NPIECES; first++) {
+      size_t n = 0, k = first;
+      size_t want = len <= 40 ? len : LONG;
+      while (n < want) { /* pieces in turn, from `first` on */
+        const char *p = pieces[k++ % NPIECES];
+        memcpy(buf + n, p, strlen(p));
+        n += strlen(p);
+      }
+      buf[n] = '\0';
+      frame_section *sec = FRAME_PUSH(f, sections);
+      ck_assert_ptr_nonnull(sec);
+      sec->id = frame_printf(f, "s%zu", count + 1);
+      sec->heading = frame_strdup(f, buf);
+      sec->parent = -1;
+      sec->span = (frame_span){count, count + 1};
+      count++;
+    }
+  const cchc_format formats[] = {CCHC_FORMAT_JSON, CCHC_FORMAT_JSONL};
+  const size_t layouts[] = {JSON_INDENT(2), JSON_COMPACT};
+  for (size_t k = 0; k < 2; k++) {
+    char *out = render(f, formats[k], 0, NULL);
+    json_t *j = parse_json(out);
+    char path[64];
+    for (size_t i = 0; i < count; i++) {
+      snprintf(path, sizeof path, "sections/%zu/heading", i);
+      const char *got = json_string_value(jat(j, path));
+      ck_assert_msg(got && !strcmp(got, f->sections[i].heading), "%s differs",
+                    path);
+    }
+    assert_laid_out_like_jansson(j, out, layouts[k], (int)k);
+    json_decref(j);
+    free(out);
+  }
+  cchc_frame_free(f);
+}
+END_TEST
+
 /* The compact layout writes most values straight into the sink's buffer
  * (emit/json.c, compact_member): deadlines whose texts of every length
  * from 0 to 96 bytes move where each value falls against the buffer's
@@ -2180,6 +2233,81 @@ START_TEST(render_to_stops_at_a_refused_write) {
                    CCHC_ERR_INVALID);
   ck_assert_uint_eq(p.calls, 0);
   cchc_frame_free(f);
+}
+END_TEST
+
+/* cchc_render_buffered: the corpus's frames rendered one after the other
+ * into one buffer of the caller's (4 kB, each format) are the bytes of
+ * their cchc_render texts joined, handed over in pieces of the buffer
+ * filled (but for less than the next value; a longer value alone) and the
+ * last (cchc_render_flush); a frame that fails before a piece of it was
+ * written (inconsistent) leaves the buffer as it was, and the stream goes
+ * on; once the write refuses a piece, the call and every one after fail
+ * with CCHC_ERR_IO and nothing more is written. */
+START_TEST(render_buffered_joins_documents) {
+  load_corpus();
+  enum { CAP = 4096 };
+  static char data[CAP];
+  cchc_frame *bad = hand_frame();
+  bad_section(bad);
+  for (int fmt = CCHC_FORMAT_JSON; fmt <= CCHC_FORMAT_CSV; fmt++) {
+    pieces p = {0};
+    cchc_render_buffer buf = {
+        .data = data, .cap = CAP, .write = keep_piece, .ctx = &p};
+    strbuf want = STRBUF_INIT;
+    for (size_t c = 0; c < ncorpus; c++) {
+      size_t len;
+      char *src = harness_read(corpus[c], &len);
+      ck_assert_ptr_nonnull(src);
+      cchc_frame *f = harness_process(harness_rules(), src, len);
+      unsigned flags = c == 0 ? CCHC_RENDER_CSV_HEADER : 0;
+      size_t n;
+      char *whole = render(f, (cchc_format)fmt, flags, &n);
+      strbuf_add(&want, whole, n);
+      cchc_error err = {0};
+      ck_assert_int_eq(
+          cchc_render_buffered(f, (cchc_format)fmt, flags, &buf, &err),
+          CCHC_OK);
+      size_t held = buf.len;
+      ck_assert_int_eq(
+          cchc_render_buffered(bad, (cchc_format)fmt, 0, &buf, &err),
+          CCHC_ERR_INVALID);
+      ck_assert_uint_eq(buf.len, held);
+      free(whole);
+      cchc_frame_free(f);
+      free(src);
+    }
+    /* each a buffer that the next value did not fit in */
+    ck_assert_uint_ge(p.calls, p.len / CAP);
+    ck_assert_uint_le(p.calls, p.len / (CAP - 1024));
+    ck_assert_int_eq(cchc_render_flush(&buf, NULL), CCHC_OK);
+    ck_assert_uint_eq(p.len, want.len);
+    ck_assert_msg(memcmp(p.text, want.buf, want.len) == 0,
+                  "format %d: the stream differs", fmt);
+    ck_assert_uint_gt(p.calls, 2);
+    strbuf_release(&want);
+    free(p.text);
+
+    /* a refused write */
+    pieces r = {.refuse_at = 2};
+    cchc_render_buffer rb = {
+        .data = data, .cap = CAP, .write = keep_piece, .ctx = &r};
+    cchc_status st = CCHC_OK;
+    for (size_t c = 0; c < ncorpus && st == CCHC_OK; c++) {
+      size_t len;
+      char *src = harness_read(corpus[c], &len);
+      cchc_frame *f = harness_process(harness_rules(), src, len);
+      st = cchc_render_buffered(f, (cchc_format)fmt, 0, &rb, NULL);
+      cchc_frame_free(f);
+      free(src);
+    }
+    ck_assert_int_eq(st, CCHC_ERR_IO);
+    ck_assert_uint_eq(r.calls, 2);
+    ck_assert_int_eq(cchc_render_flush(&rb, NULL), CCHC_ERR_IO);
+    ck_assert_uint_eq(r.calls, 2);
+    free(r.text);
+  }
+  cchc_frame_free(bad);
 }
 END_TEST
 
@@ -2676,6 +2804,57 @@ END_TEST
 
 /* Standard input: path null, the rest as for a file; -o DIR with one json
  * input writes DIR/NAME.json. */
+/* A named input is read on the stat taken when it was opened, and a read
+ * that gives the file's stat size (less than was asked) ends it
+ * (cli/util.c, read_all): files of sizes about a page and a pipe's buffer
+ * and past them, in one batch, are read whole and exactly, their bytes
+ * and SHA-256 those of the file. */
+START_TEST(cli_inputs_read_whole) {
+  static const size_t sizes[] = {1,     2,     4095,  4096,  4097,
+                                 65535, 65536, 65537, 200001};
+  enum { NSIZES = sizeof sizes / sizeof *sizes };
+  static const char line[] = "Kế hoạch cải cách hành chính năm 2026.\n";
+  char *dir = harness_make_dir("read-whole");
+  char *paths[NSIZES];
+  char shas[NSIZES][65];
+  const char *argv[NSIZES + 5] = {"extract", "-f", "jsonl", "--repair"};
+  char *data = malloc(200001);
+  ck_assert_ptr_nonnull(data);
+  for (size_t i = 0; i < NSIZES; i++) {
+    for (size_t k = 0; k < sizes[i]; k++)
+      data[k] = line[k % (sizeof line - 1)];
+    /* (a letter cut at the end: --repair mends it) */
+    char name[32];
+    snprintf(name, sizeof name, "plan-%zu.txt", sizes[i]);
+    paths[i] = in_dir(dir, name);
+    write_file(paths[i], data, sizes[i]);
+    ck_assert_int_eq(cchc_sha256_hex(data, sizes[i], shas[i], NULL), CCHC_OK);
+    argv[4 + i] = paths[i];
+  }
+  argv[4 + NSIZES] = NULL;
+  harness_result r = harness_cli_run(argv, NULL, 0);
+  const char *at = r.out;
+  for (size_t i = 0; i < NSIZES; i++) {
+    ck_assert_msg(at && *at, "no document for %zu bytes\n%s", sizes[i], r.err);
+    const char *eol = strchr(at, '\n');
+    ck_assert_ptr_nonnull(eol);
+    char *one = strndup(at, (size_t)(eol - at));
+    json_t *j = parse_json(one);
+    assert_jint(j, "source/bytes", (long long)sizes[i]);
+    const char *sha = json_string_value(jat(j, "source/sha256"));
+    ck_assert_msg(sha && !strcmp(sha, shas[i]), "%zu bytes: sha256 %s", sizes[i],
+                  sha ? sha : "null");
+    json_decref(j);
+    free(one);
+    free(paths[i]);
+    at = eol + 1;
+  }
+  harness_result_free(&r);
+  free(data);
+  free(dir);
+}
+END_TEST
+
 START_TEST(cli_stdin_and_single_dir) {
   const char *argv[] = {"extract", NULL};
   harness_result r = harness_cli_run(argv, GOOD_PLAN, sizeof GOOD_PLAN - 1);
@@ -2750,6 +2929,7 @@ int main(void) {
   tcase_set_timeout(tc, 120);
   tcase_add_test(tc, json_unescaped_agrees_with_jansson);
   tcase_add_test(tc, clean_prefix_agrees_with_decoding);
+  tcase_add_test(tc, json_escaped_strings_like_jansson);
   suite_add_tcase(s, tc);
 
   tc = tcase_create("stream");
@@ -2757,6 +2937,7 @@ int main(void) {
   tcase_add_unchecked_fixture(tc, NULL, harness_free_rules);
   tcase_add_test(tc, render_to_streams_the_same_text);
   tcase_add_test(tc, render_to_stops_at_a_refused_write);
+  tcase_add_test(tc, render_buffered_joins_documents);
   tcase_add_test(tc, json_memo_threads_and_nesting);
   /* a large document: longer than the default timeout under ASan */
   tcase_add_test(tc, json_shared_strings_across_memo_reset);
@@ -2777,6 +2958,7 @@ int main(void) {
   tcase_add_test(tc, cli_output_atomic);
   tcase_add_test(tc, cli_usage_errors);
   tcase_add_test(tc, cli_stdin_and_single_dir);
+  tcase_add_test(tc, cli_inputs_read_whole);
   suite_add_tcase(s, tc);
 
   int rc = harness_run(s);
