@@ -558,8 +558,13 @@ typedef struct cuts {
   size_t n, cap;
 } cuts;
 
+/* The matches of the rules of `set` in the block s[0..n), each rule's
+ * from the block's start on, up to the first that starts at or after
+ * `upto`: a clause is cut by the last cut before its number and the first
+ * one after it (set_clauses), and parted by the cuts between two of its
+ * numbers (part_clauses), so none after that first one is ever read. */
 static bool collect(tctx *t, const rule_list *set, const char *s, size_t n,
-                    uint64_t has, cuts *out) {
+                    uint64_t has, size_t upto, cuts *out) {
   out->n = 0;
   for (size_t i = 0; i < set->n; i++) {
     if (!rule_may_match(set->items[i], has) ||
@@ -578,6 +583,7 @@ static bool collect(tctx *t, const rule_list *set, const char *s, size_t n,
         out->cap = cap;
       }
       out->v[out->n++] = c;
+      if (c.s >= upto) break;
     }
   }
   return true;
@@ -1062,7 +1068,9 @@ cchc_status extract_targets(xctx *x) {
       break;
     }
     if (!c.n) continue;
-    if (!collect(&t, &t.ends, s, n, has, &ends) ||
+    /* (candidates are sorted by value and disjoint: the last ends last) */
+    size_t last_me = c.v[c.n - 1].me, last_ms = c.v[c.n - 1].ms;
+    if (!collect(&t, &t.ends, s, n, has, last_me, &ends) ||
         !copy_cuts(&ends, &ends_by_end)) {
       st = cchc_fail(x->err, CCHC_ERR_NOMEM, "out of memory");
       break;
@@ -1071,8 +1079,8 @@ cchc_status extract_targets(xctx *x) {
     sort_cuts(&ends_by_end, cmp_cut_e);
     set_clauses(&c, &ends, &ends_by_end, s, n);
     if (clause_shared(&c)) {
-      if (!collect(&t, &t.lists, s, n, has, &lists) ||
-          !collect(&t, &t.openers, s, n, has, &openers)) {
+      if (!collect(&t, &t.lists, s, n, has, last_ms, &lists) ||
+          !collect(&t, &t.openers, s, n, has, last_ms, &openers)) {
         st = cchc_fail(x->err, CCHC_ERR_NOMEM, "out of memory");
         break;
       }
