@@ -66,6 +66,7 @@ typedef struct tctx {
   const char *plan_area; /* the one area the plan's title names, or NULL */
   table_join_rules joins;
   uint64_t *feat; /* feat[i]: the features of byte i of the block */
+  uint64_t byte_features[256]; /* of each byte, for feat (block_features) */
   size_t cap_feat;
   /* where each literal of the rule set (rules.h) first stands in the
    * block, as far as found (SIZE_MAX: nowhere): lit_first[id] when
@@ -138,9 +139,14 @@ static size_t block_end(tctx *t, size_t li) {
  * looked for in, and the clause cuts are found at once by their first
  * character.) */
 
-/* The features of each byte of s[0..n) into t->feat: an ASCII byte's own;
- * a lead byte's those of its character (a digit beyond ASCII); none for
- * the rest of a character.  False without memory. */
+/* The features of each byte of s[0..n) into t->feat, one lookup a byte
+ * (byte_features): an ASCII byte's own; a digit's for every lead byte
+ * beyond ASCII, as one may start a digit (rule_features); none for the
+ * rest of a character.  A stretch's features only let a rule pass over a
+ * stretch that lacks what it needs, and each stretch searched holds a
+ * digit already (a candidate's value), so the same stretches are
+ * searched as when each lead byte is told apart; barriers never hold a
+ * digit (stretch_end).  False without memory. */
 static bool block_features(tctx *t, const char *s, size_t n) {
   if (n > t->cap_feat) {
     uint64_t *p = realloc(t->feat, n * sizeof *p);
@@ -148,16 +154,8 @@ static bool block_features(tctx *t, const char *s, size_t n) {
     t->feat = p;
     t->cap_feat = n;
   }
-  /* a character beyond ASCII has no feature but a digit's (rule_features):
-   * told by its lead byte, inline, where a call per letter cost more than
-   * the walk */
   const unsigned char *u = (const unsigned char *)s;
-  const uint64_t digit = rule_ascii_features['0'];
-  for (size_t i = 0; i < n; i++)
-    t->feat[i] = u[i] < 0x80    ? rule_ascii_features[u[i]]
-                 : u[i] < 0xC0 ? 0
-                 : lead_may_be_digit(u + i, u + n) ? digit
-                                                   : 0;
+  for (size_t i = 0; i < n; i++) t->feat[i] = t->byte_features[u[i]];
   return true;
 }
 
@@ -558,8 +556,13 @@ typedef struct cuts {
   size_t n, cap;
 } cuts;
 
+/* The matches of the rules of `set` in the block s[0..n), each rule's
+ * from the block's start on, up to the first that starts at or after
+ * `upto`: a clause is cut by the last cut before its number and the first
+ * one after it (set_clauses), and parted by the cuts between two of its
+ * numbers (part_clauses), so none after that first one is ever read. */
 static bool collect(tctx *t, const rule_list *set, const char *s, size_t n,
-                    uint64_t has, cuts *out) {
+                    uint64_t has, size_t upto, cuts *out) {
   out->n = 0;
   for (size_t i = 0; i < set->n; i++) {
     if (!rule_may_match(set->items[i], has) ||
@@ -578,6 +581,7 @@ static bool collect(tctx *t, const rule_list *set, const char *s, size_t n,
         out->cap = cap;
       }
       out->v[out->n++] = c;
+      if (c.s >= upto) break;
     }
   }
   return true;
@@ -1019,6 +1023,10 @@ cchc_status extract_targets(xctx *x) {
   t.subj_after = rules_select(rs, "subject.", "after");
   t.subj_before = rules_select(rs, "subject.", "before");
   t.plan_area = title_area(&t);
+  for (int c = 0; c < 256; c++)
+    t.byte_features[c] = c < 0x80    ? rule_ascii_features[c]
+                         : c >= 0xC0 ? rule_ascii_features['0']
+                                     : 0;
   /* (without memory, no gates: every rule runs) */
   read_gates(&t, &t.targets, &t.gate_of);
   read_gates(&t, &t.nontargets, &t.nongate_of);
@@ -1062,7 +1070,9 @@ cchc_status extract_targets(xctx *x) {
       break;
     }
     if (!c.n) continue;
-    if (!collect(&t, &t.ends, s, n, has, &ends) ||
+    /* (candidates are sorted by value and disjoint: the last ends last) */
+    size_t last_me = c.v[c.n - 1].me, last_ms = c.v[c.n - 1].ms;
+    if (!collect(&t, &t.ends, s, n, has, last_me, &ends) ||
         !copy_cuts(&ends, &ends_by_end)) {
       st = cchc_fail(x->err, CCHC_ERR_NOMEM, "out of memory");
       break;
@@ -1071,8 +1081,8 @@ cchc_status extract_targets(xctx *x) {
     sort_cuts(&ends_by_end, cmp_cut_e);
     set_clauses(&c, &ends, &ends_by_end, s, n);
     if (clause_shared(&c)) {
-      if (!collect(&t, &t.lists, s, n, has, &lists) ||
-          !collect(&t, &t.openers, s, n, has, &openers)) {
+      if (!collect(&t, &t.lists, s, n, has, last_ms, &lists) ||
+          !collect(&t, &t.openers, s, n, has, last_ms, &openers)) {
         st = cchc_fail(x->err, CCHC_ERR_NOMEM, "out of memory");
         break;
       }

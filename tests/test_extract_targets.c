@@ -325,6 +325,26 @@ START_TEST(two_in_one_sentence) {
 }
 END_TEST
 
+/* Each clause rule's cuts are read up to its first one after the last
+ * target of the block (targets.c, collect): the cut that ends the last
+ * target's clause is such a first one, and the separator that parts two
+ * targets comes after other matches of its rule. */
+START_TEST(clause_cuts_up_to_the_last_target) {
+  doc d = extract(
+      "- Tỷ lệ hồ sơ đúng hạn đạt 90%. Tỷ lệ hồ sơ trực tuyến đạt 80%. Các "
+      "đơn vị báo cáo; tổng hợp, đánh giá.\n"
+      "- Rà soát, cắt giảm 20% quy định, 30% chi phí tuân thủ, hồ sơ và "
+      "thủ tục.\n");
+  ck_assert_uint_eq(d.f->ntargets, 4);
+  check_str(tgt(&d, 0)->text, "Tỷ lệ hồ sơ đúng hạn đạt 90%", "text");
+  check_str(tgt(&d, 1)->text, "Tỷ lệ hồ sơ trực tuyến đạt 80%", "text");
+  check_str(tgt(&d, 2)->text, "Rà soát, cắt giảm 20% quy định", "text");
+  check_str(tgt(&d, 3)->text, "30% chi phí tuân thủ, hồ sơ và thủ tục",
+            "text");
+  done(&d);
+}
+END_TEST
+
 /* ------------------------------------------------------------------ */
 /* Numbers that are not targets                                         */
 
@@ -1239,6 +1259,7 @@ int main(void) {
   tcase_add_test(tc, span_across_line_break);
   tcase_add_test(tc, counts);
   tcase_add_test(tc, two_in_one_sentence);
+  tcase_add_test(tc, clause_cuts_up_to_the_last_target);
   tcase_add_test(tc, not_citations_dates_names);
   tcase_add_test(tc, not_descriptive_counts);
   tcase_add_test(tc, not_levels_after_a_number_dropped_twice);
