@@ -70,6 +70,12 @@ typedef struct cchc_mbuf {
  * arrays of them exactly (a long text has a million). */
 size_t cchc_line_count(const char *s, size_t n);
 
+/* The lines of a normalized text as layout left them: the offset of the
+ * newline ending each line, then the text's length (the line after the
+ * last newline), *n = cchc_line_count of the text; NULL (*n 0) when not
+ * known (no layout, or one whose last pass read a copy). */
+const uint32_t *cchc_text_line_ends(const cchc_text *t, size_t *n);
+
 /* The code points of the UTF-8 s[0..n): its bytes that continue none
  * (16 at a time where there is SSE2). */
 size_t cchc_utf8_count(const char *s, size_t n);

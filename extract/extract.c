@@ -385,7 +385,11 @@ const char *xfolded(xctx *x, size_t a, size_t b) {
  * has a million.  Where each lies is the scan's: its lines are the same,
  * and one more after a final '\n'. */
 static cchc_status split_lines(xctx *x) {
-  cchc_status st = rule_text_init(&x->scan, x->s, x->n, x->err);
+  /* (layout's lines when it handed them over: the text is its output) */
+  size_t nends;
+  const uint32_t *ends = cchc_text_line_ends(x->text, &nends);
+  cchc_status st = rule_text_init_lines(&x->scan, x->s, x->n, ends, nends,
+                                        x->err);
   if (st != CCHC_OK) return st;
   x->nlines = x->scan.nlines;
   if (x->nlines && xline_start(x, x->nlines - 1) >= x->n) x->nlines--;

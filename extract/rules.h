@@ -548,6 +548,12 @@ typedef struct rule_text {
 } rule_text;
 cchc_status rule_text_init(rule_text *t, const char *s, size_t n,
                            cchc_error *err);
+/* The same, where the lines of s are known: ends[k] the offset of the
+ * newline ending line k, ends[nends - 1] = n (cchc_text_line_ends),
+ * which it takes as they are (NULL: found as rule_text_init does). */
+cchc_status rule_text_init_lines(rule_text *t, const char *s, size_t n,
+                                 const uint32_t *ends, size_t nends,
+                                 cchc_error *err);
 enum { RULE_LINE_KINDS = 1 << 16 };
 static inline uint64_t rule_line_has(const rule_text *t, size_t li) {
   return t->line_kind ? t->kinds[t->line_kind[li]] : t->line_has[li];

@@ -4349,11 +4349,18 @@ static bool line_kind_set(rule_text *t, kind_table *kt, size_t cap,
 
 cchc_status rule_text_init(rule_text *t, const char *s, size_t n,
                            cchc_error *err) {
+  return rule_text_init_lines(t, s, n, NULL, 0, err);
+}
+
+cchc_status rule_text_init_lines(rule_text *t, const char *s, size_t n,
+                                 const uint32_t *ends, size_t nends,
+                                 cchc_error *err) {
   memset(t, 0, sizeof *t);
   t->s = s;
   t->n = n;
+  if (!nends) ends = NULL;
   /* the lines counted first: a long text has a million, each held once */
-  size_t cap = cchc_line_count(s, n);
+  size_t cap = ends ? nends : cchc_line_count(s, n);
   size_t most = cap < RULE_LINE_KINDS ? cap : RULE_LINE_KINDS;
   kind_table kt = {.mask = 63};
   while (kt.mask < 2 * most) kt.mask = kt.mask * 2 + 1;
@@ -4363,7 +4370,12 @@ cchc_status rule_text_init(rule_text *t, const char *s, size_t n,
   t->kinds = malloc(most * sizeof *t->kinds);
   if (!kt.slots || !t->line_end || !t->line_kind || !t->kinds) goto nomem;
   for (size_t i = 0;;) {
-    const char *nl = memchr(s + i, '\n', n - i);
+    /* (where the ends are known, the newline is not looked for) */
+    const char *nl;
+    if (ends)
+      nl = t->nlines + 1 < cap ? s + ends[t->nlines] : NULL;
+    else
+      nl = memchr(s + i, '\n', n - i);
     size_t end = nl ? (size_t)(nl - s) : n;
     uint64_t has = rule_features(s + i, end + (nl != NULL) - i);
     t->line_end[t->nlines] = (uint32_t)end;

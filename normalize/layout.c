@@ -2216,6 +2216,43 @@ static cchc_status plain_pass(layout *L, cchc_mbuf *text,
   return rc;
 }
 
+/* The newlines that end the lines of `text`, which the pass that left it
+ * as it was read (L's lines: each its own line's, from its start to its
+ * newline, since a pass that writes nothing keeps every line where it
+ * was, its content alone between two newlines), then text->len: cnt + 1
+ * offsets, *n, written over the line array (4 bytes a line where it held
+ * 16), which the caller takes.  NULL when the lines do not lie end to
+ * end (checked all the same: a few reads a line) or without memory. */
+static uint32_t *final_line_ends(layout *L, const cchc_mbuf *text,
+                                 size_t *n) {
+  const line *ls = L->ls;
+  size_t cnt = L->cnt, len = text->len;
+  if (len > UINT32_MAX || (cnt ? ls[cnt - 1].end + (size_t)1 != len : len))
+    return NULL;
+  uint32_t *ends = cnt ? (uint32_t *)(void *)L->ls : malloc(sizeof *ends);
+  if (!ends)
+    return NULL;
+  /* (ends[k] lies in ls[k / 4], read; when the lines are not the text's,
+   * the array, written over, is freed all the same) */
+  for (size_t k = 0, at = 0; k < cnt; k++) {
+    uint32_t start = ls[k].start, end = ls[k].end;
+    if (start != at || end >= len || text->data[end] != '\n')
+      return NULL;
+    ends[k] = end;
+    at = end + (size_t)1;
+  }
+  ends[cnt] = (uint32_t)len;
+  if (cnt) {
+    L->ls = NULL;
+    L->cap = L->cnt = 0;
+    uint32_t *less = realloc(ends, (cnt + 1) * sizeof *ends);
+    if (less)
+      ends = less;
+  }
+  *n = cnt + 1;
+  return ends;
+}
+
 /* Layout repeats its pass until nothing changes, so that normalizing the
  * output again changes nothing: one join can make the next line joinable
  * (a line stops being a table row), a cascade of any length.  Every pass
@@ -2227,6 +2264,19 @@ cchc_status cchc_layout(cchc_mbuf *text, const cchc_edits *edits,
                         void *(*settled)(void *arg, const cchc_mbuf *text,
                                          size_t *bytes),
                         void *settled_arg, cchc_error *err) {
+  return cchc_layout_lines(text, edits, log, settled, settled_arg, NULL, NULL,
+                           err);
+}
+
+cchc_status cchc_layout_lines(cchc_mbuf *text, const cchc_edits *edits,
+                              cchc_repair_log *log,
+                              void *(*settled)(void *arg,
+                                               const cchc_mbuf *text,
+                                               size_t *bytes),
+                              void *settled_arg, uint32_t **line_ends,
+                              size_t *nline_ends, cchc_error *err) {
+  if (line_ends)
+    *line_ends = NULL;
   layout L = {.settled = settled, .settled_arg = settled_arg};
   pthread_once(&func_keys_once, func_keys_fill);
   cchc_status rc = CCHC_OK;
@@ -2258,6 +2308,10 @@ cchc_status cchc_layout(cchc_mbuf *text, const cchc_edits *edits,
     rc = markdown ? markdown_pass(&L, text, log, &same, err)
                   : plain_pass(&L, text, log, &same, err);
   }
+  /* The last pass wrote nothing: its lines are the text's, unless it read
+   * a copy without its Markdown (markdown_pass). */
+  if (rc == CCHC_OK && line_ends && !markdown && !L.failed)
+    *line_ends = final_line_ends(&L, text, nline_ends);
   free(L.ls);
   free(L.blocks);
   return rc;

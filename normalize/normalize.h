@@ -130,6 +130,19 @@ cchc_status cchc_layout(cchc_mbuf *text, const cchc_edits *edits,
                                          size_t *bytes),
                         void *settled_arg, cchc_error *err);
 
+/* cchc_layout, and the lines of the text it leaves, which its last pass
+ * read: *line_ends (from malloc, *nline_ends of them) the offset of the
+ * newline that ends each line, then the text's length (the empty line
+ * after the last newline, as cchc_line_count counts it); NULL when layout
+ * does not hold them (a last pass over a copy without Markdown). */
+cchc_status cchc_layout_lines(cchc_mbuf *text, const cchc_edits *edits,
+                              cchc_repair_log *log,
+                              void *(*settled)(void *arg,
+                                               const cchc_mbuf *text,
+                                               size_t *bytes),
+                              void *settled_arg, uint32_t **line_ends,
+                              size_t *nline_ends, cchc_error *err);
+
 /* For tests only (false in use): layout counts again the code points of
  * each block it joined (JOINED_PLAIN), which it took as its lines were
  * written, and looks for a broken hyphen in it; layout_joined_wrong

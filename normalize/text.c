@@ -54,6 +54,10 @@ struct cchc_text {
   size_t source_len;
   cchc_encoding encoding;
   cchc_repair_log log;
+  /* The newline ending each line, then the length (cchc_text_line_ends):
+   * layout's, NULL when it did not hand them over. */
+  uint32_t *line_ends;
+  size_t nline_ends;
 };
 
 static const char *const kind_names[CCHC_REPAIR_KIND_COUNT] = {
@@ -486,7 +490,8 @@ cchc_status cchc_normalize(const char *input, size_t len,
   /* The ends are found once layout has settled the characters, before it
    * reads the lines and writes a second map: the bits are gone by then. */
   if (!(options && (options->flags & CCHC_NORM_NO_LAYOUT)))
-    rc = cchc_layout(&chars, &edits, &t->log, settled, t, err);
+    rc = cchc_layout_lines(&chars, &edits, &t->log, settled, t,
+                           &t->line_ends, &t->nline_ends, err);
   else
     free(settled(t, &chars, &(size_t){0}));
   free(edits.at);
@@ -529,7 +534,13 @@ void cchc_text_free(cchc_text *t) {
   cchc_log_free(&t->log);
   free(t->ends);
   free(t->starts);
+  free(t->line_ends);
   free(t);
+}
+
+const uint32_t *cchc_text_line_ends(const cchc_text *t, size_t *n) {
+  *n = t->line_ends ? t->nline_ends : 0;
+  return t->line_ends;
 }
 
 const char *cchc_text_data(const cchc_text *t) {

@@ -3175,6 +3175,81 @@ START_TEST(layout_lines_scanned_as_content) {
 }
 END_TEST
 
+/* The line ends layout hands over with the text (cchc_text_line_ends,
+ * which extraction takes for its lines) are the text's: each newline's
+ * offset, then the length, as a byte at a time finds them.  Over every
+ * plan (each hands them over) and texts made of lines of every kind
+ * (blank, with blanks around, bullets, page numbers, Markdown, lines
+ * that join or not); and none without layout. */
+static bool ends_are_the_texts(const cchc_text *t, size_t *handed) {
+  size_t n, len = cchc_text_len(t);
+  const uint32_t *ends = cchc_text_line_ends(t, &n);
+  if (!ends)
+    return true;
+  (*handed)++;
+  const char *s = cchc_text_data(t);
+  size_t k = 0;
+  for (size_t i = 0; i < len; i++)
+    if (s[i] == '\n' && (k >= n || ends[k++] != i))
+      return false;
+  return k + 1 == n && ends[k] == len;
+}
+
+START_TEST(layout_line_ends_are_the_texts) {
+  char **paths;
+  size_t nplans = harness_corpus_all(&paths), n, handed = 0;
+  ck_assert_uint_gt(nplans, 0);
+  for (size_t i = 0; i < nplans; i++) {
+    char *plan = harness_read(paths[i], &n);
+    cchc_text *t = must_norm(plan, n, CCHC_NORM_REPAIR, CCHC_ENC_AUTO);
+    ck_assert_msg(ends_are_the_texts(t, &handed), "%s", paths[i]);
+    cchc_text_free(t);
+    t = must_norm(plan, n, CCHC_NORM_NO_LAYOUT, CCHC_ENC_AUTO);
+    ck_assert_ptr_null(cchc_text_line_ends(t, &n));
+    ck_assert_uint_eq(n, 0);
+    cchc_text_free(t);
+    free(plan);
+  }
+  harness_free_list(paths, nplans);
+  ck_assert_uint_eq(handed, nplans);
+  static const char *const pieces[] = {
+      "của", "NQ-", "TW", "- ", "1.", "a)", "CHỦ TỊCH", "3,", "12", ";",
+      ".", "|", "**", "# ", "x\tx", " ", "\t", "hoá", "ệ", "Điều 2."};
+  char buf[4096];
+  size_t texts = 0;
+  handed = 0;
+  uint64_t seed = 0x2545F4914F6CDD1Du;
+  for (int trial = 0; trial < 3000; trial++) {
+    size_t len = 0;
+    seed ^= seed << 13, seed ^= seed >> 7, seed ^= seed << 17;
+    int lines = (int)(seed % 50);
+    for (int k = 0; k < lines && len + 200 < sizeof buf; k++) {
+      seed ^= seed << 13, seed ^= seed >> 7, seed ^= seed << 17;
+      int words = (int)(seed % 8);
+      for (int w = 0; w < words; w++) {
+        seed ^= seed << 13, seed ^= seed >> 7, seed ^= seed << 17;
+        const char *p = pieces[seed % (sizeof pieces / sizeof *pieces)];
+        size_t pl = strlen(p);
+        memcpy(buf + len, p, pl);
+        len += pl;
+        if (w + 1 < words && (seed >> 20) % 5)
+          buf[len++] = ' ';
+      }
+      seed ^= seed << 13, seed ^= seed >> 7, seed ^= seed << 17;
+      if ((seed >> 30) % 6 == 0) /* a page number */
+        len += (size_t)sprintf(buf + len, "\n%d", k / 3 + 1);
+      if (k + 1 < lines || seed % 2) /* (the last one without, now and then) */
+        buf[len++] = '\n';
+    }
+    cchc_text *t = must_norm(buf, len, CCHC_NORM_REPAIR, CCHC_ENC_AUTO);
+    ck_assert_msg(ends_are_the_texts(t, &handed), "trial %d", trial);
+    texts++;
+    cchc_text_free(t);
+  }
+  ck_assert_uint_gt(handed, texts * 9 / 10);
+}
+END_TEST
+
 /* ------------------------------------------------------------------ */
 
 int main(void) {
@@ -3303,6 +3378,7 @@ int main(void) {
   tcase_add_test(tc, offsets_end_at_marked_starts);
   tcase_add_test(tc, layout_joined_blocks_counted);
   tcase_add_test(tc, layout_lines_scanned_as_content);
+  tcase_add_test(tc, layout_line_ends_are_the_texts);
   tcase_add_test(tc, layout_separator_in_place_maps_line_end);
   suite_add_tcase(s, tc);
 

@@ -1834,6 +1834,59 @@ START_TEST(next_starts_are_where_matches_may_start) {
 }
 END_TEST
 
+/* A scan over the lines layout handed over with the text
+ * (rule_text_init_lines with cchc_text_line_ends) is the scan that finds
+ * them itself: the same lines, each of the same features, over every
+ * plan and a few short texts, each handing them over. */
+static void same_text_scans(const cchc_text *text, const char *what) {
+  size_t nends;
+  const uint32_t *ends = cchc_text_line_ends(text, &nends);
+  ck_assert_msg(ends != NULL, "%s: no lines handed over", what);
+  const char *s = cchc_text_data(text);
+  size_t n = cchc_text_len(text);
+  cchc_error err = {0};
+  rule_text a, b;
+  ck_assert_int_eq(rule_text_init(&a, s, n, &err), CCHC_OK);
+  ck_assert_int_eq(rule_text_init_lines(&b, s, n, ends, nends, &err),
+                   CCHC_OK);
+  ck_assert_uint_eq(a.nlines, b.nlines);
+  ck_assert_msg(a.has == b.has, "%s: features of the text", what);
+  for (size_t li = 0; li < a.nlines; li++) {
+    ck_assert_msg(a.line_end[li] == b.line_end[li], "%s: line %zu", what, li);
+    ck_assert_msg(rule_line_has(&a, li) == rule_line_has(&b, li),
+                  "%s: features of line %zu", what, li);
+  }
+  rule_text_free(&a);
+  rule_text_free(&b);
+}
+
+START_TEST(lines_handed_by_layout_are_those_scanned) {
+  char **paths;
+  size_t np = harness_corpus_all(&paths);
+  ck_assert_uint_gt(np, 0);
+  for (size_t i = 0; i < np; i++) {
+    cchc_text *text = harness_normalize_file(paths[i]);
+    same_text_scans(text, paths[i]);
+    cchc_text_free(text);
+  }
+  harness_free_list(paths, np);
+  /* the empty text, one line without a newline, digits beyond ASCII at a
+   * line's end, a last line of a byte, blanks and blank lines */
+  static const char *const texts[] = {
+      "", "a", "\n", "a\n\nb", "Điều 1. x\n- y;\n", "١٢\n٣",
+      "x\n1", "a\tb\n|\n(1) c\n", "  a  \n\n\n b\n"};
+  for (size_t i = 0; i < sizeof texts / sizeof *texts; i++) {
+    cchc_text *text = NULL;
+    cchc_error err = {0};
+    ck_assert_int_eq(cchc_normalize(texts[i], strlen(texts[i]), NULL, &text,
+                                    &err),
+                     CCHC_OK);
+    same_text_scans(text, texts[i]);
+    cchc_text_free(text);
+  }
+}
+END_TEST
+
 /* Every shipped rule over the whole text and the text cut short. */
 static void whole_and_cut(const cchc_rules *rs, rule_text *t,
                           pcre2_match_data *md, const char *path) {
@@ -2689,6 +2742,7 @@ int main(void) {
   tcase_add_unchecked_fixture(tn, NULL, harness_free_rules);
   tcase_set_timeout(tn, 120);
   tcase_add_test(tn, next_starts_are_where_matches_may_start);
+  tcase_add_test(tn, lines_handed_by_layout_are_those_scanned);
   suite_add_tcase(s, tn);
   TCase *ts = tcase_create("sections");
   tcase_add_unchecked_fixture(ts, NULL, harness_free_rules);
