@@ -715,6 +715,55 @@ static size_t barred_after(const xctx *x, const rule_facts *f, size_t floor,
   return last > lo ? last : floor;
 }
 
+/* Where a byte next stands from where a walk forward is: the first place
+ * of the byte at or after `from` is `at` (x->n: none).  Each place is
+ * found once, however many windows ask before it. */
+typedef struct byte_next {
+  size_t from, at; /* at SIZE_MAX: not looked for yet */
+} byte_next;
+
+static size_t next_byte(const xctx *x, byte_next *b, unsigned char c,
+                        size_t from) {
+  if (b->at == SIZE_MAX || from < b->from || from > b->at) {
+    const char *p = from < x->n ? memchr(x->s + from, c, x->n - from) : NULL;
+    b->at = p ? (size_t)(p - x->s) : x->n;
+  }
+  b->from = from;
+  return b->at;
+}
+
+/* r's first match that starts in [pos, limit] (limit < x->n, pos a
+ * character's start), in x->md.  PCRE2's search of a window looks ahead
+ * for the byte every match holds (rule.ahead) before it tries a
+ * position, to the end of the text when the byte is missing there: with
+ * less than some 500 KB left (past that its JIT code does not look) each
+ * window cost the rest of the text, and a plan of windows up to the
+ * square of its length (an appendix table without an 'm', which
+ * nodeadline.plan_name, report_name and doc_horizon hold in "năm": their
+ * windows in 256 KB of it cost 118 M instructions, more than in a
+ * megabyte).  The window is searched when the byte stands within
+ * WINDOW_AHEAD_REACH after it, as rule_scan's windows are (where it next
+ * stands kept in *ahead); else tried at each position where a match can
+ * start, anchored, without the look ahead (xmatch_at). */
+enum { WINDOW_AHEAD_REACH = 4096 };
+static bool window_until(xctx *x, const rule *r, byte_next *ahead,
+                         size_t pos, size_t limit) {
+  if (r->ahead < 0 || r->by_first ||
+      next_byte(x, ahead, (unsigned char)r->ahead, limit) - limit <
+          WINDOW_AHEAD_REACH)
+    return xmatch_until(x, r, x->s, x->n, pos, limit);
+  const unsigned char *u = (const unsigned char *)x->s;
+  if (r->facts.has_first) { /* (no continuation byte starts a match) */
+    for (size_t i = rule_next_start(r, x->s, pos, limit + 1, x->n); i <= limit;
+         i = rule_next_start(r, x->s, i + 1, limit + 1, x->n))
+      if (xmatch_at(x, r, x->s, x->n, i)) return true;
+    return false;
+  }
+  for (size_t i = pos; i <= limit; i++)
+    if ((u[i] & 0xC0) != 0x80 && xmatch_at(x, r, x->s, x->n, i)) return true;
+  return false;
+}
+
 /* r's first match at or after `pos` (a character's start) that starts
  * before `limit`, in x->md.  False when there is none: the walk then
  * stands at the first position not tried, and goes on from there at the
@@ -786,7 +835,7 @@ static bool near_match(xctx *x, const rule *r, near_walk *nw, size_t pos,
  * start finds there what the search of the whole text finds (a match
  * that starts before a barrier ends before it).  Each rule's search goes
  * on from its last match, in text order, as the search of the whole text
- * does.  The windows are tried position by position (xmatch_until), at a
+ * does.  The windows are tried position by position (window_until), at a
  * cost per byte many times that of a scan of the whole text, which skips
  * by the rule's facts: once a rule's windows would add up to more than
  * 1/WINDOW_SHARE of the text (its barrier is rare), the rest of the text
@@ -902,10 +951,11 @@ static bool lines_match(xctx *x, const rule *r, size_t pos, size_t limit) {
  * window (lines_match), where PCRE2's search of the window cost more.
  * False when out of memory. */
 static bool add_zones(xctx *x, const rule *r, near_walk *nw, bool lines,
-                      size_t *pos, size_t limit, zones *zs) {
+                      byte_next *ahead, size_t *pos, size_t limit,
+                      zones *zs) {
   while (*pos < x->n && *pos <= limit &&
          (limit < x->n ? lines ? lines_match(x, r, *pos, limit)
-                               : xmatch_until(x, r, x->s, x->n, *pos, limit)
+                               : window_until(x, r, ahead, *pos, limit)
           : nw         ? near_match(x, r, nw, *pos, SIZE_MAX)
                        : rule_scan(r, &x->scan, x->n, *pos, x->md))) {
     *pos = next_from(x->s, x->n, match_start(x->md), match_end(x->md));
@@ -922,6 +972,7 @@ typedef struct zone_walk {
   size_t k;   /* the next candidate */
   bool whole; /* scanning the rest whole */
   bool lines; /* of line starts (starts_lines) */
+  byte_next ahead; /* of the rule's byte (window_until) */
 } zone_walk;
 
 /* r's matches from w->pos on, as zones in *zs, as the search of the rest
@@ -978,7 +1029,8 @@ static cchc_status find_zones(dctx *d, const cand *c, size_t nc, zone **out,
     uint64_t b = rs.items[i]->facts.barrier & ~rule_ascii_features['0'];
     zw[i] = (zone_walk){.budget = x->n / WINDOW_SHARE,
                         .whole = !b,
-                        .lines = starts_lines(rs.items[i])};
+                        .lines = starts_lines(rs.items[i]),
+                        .ahead = {.at = SIZE_MAX}};
     barrier_bytes_of(b, &zw[i].barrier);
   }
   for (size_t limit = 0; limit < x->n && nc;) {
@@ -994,7 +1046,8 @@ static cchc_status find_zones(dctx *d, const cand *c, size_t nc, zone **out,
         if (w->whole) break;
         w->pos = from;
         if (w->pos < end) w->budget -= end - w->pos;
-        if (!add_zones(x, r, NULL, w->lines, &w->pos, end, &zs)) goto nomem;
+        if (!add_zones(x, r, NULL, w->lines, &w->ahead, &w->pos, end, &zs))
+          goto nomem;
       }
     }
   }

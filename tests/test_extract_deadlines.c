@@ -1147,6 +1147,47 @@ START_TEST(line_start_zones_in_windows) {
 }
 END_TEST
 
+/* The nodeadline rules searched in the window before each candidate
+ * (find_zones) hold a byte PCRE2 looks ahead for before it tries a
+ * position ("m" of "năm"): where it stands nowhere for kilobytes after
+ * a window, the window is tried position by position instead
+ * (deadlines.c: window_until), and finds the same zones: a plan whose
+ * names of a report (nodeadline.report_name) and horizons of a period
+ * (nodeadline.doc_horizon) each stand before 5 KB without an "m" drops
+ * their years and keeps the deadlines between. */
+START_TEST(zones_in_windows_without_the_byte_after) {
+  enum { BLOCKS = 40, FILLER = 110 };
+  static const char head[] = "KẾ HOẠCH\n"
+                             "Cải cách hành chính năm 2026\n"
+                             "I. NHIỆM VỤ\n";
+  strbuf src = STRBUF_INIT;
+  strbuf_addstr(&src, head);
+  for (int i = 0; i < BLOCKS; i++) {
+    strbuf_addf(&src, "- Việc %d hoàn thành trước ngày 15/3/2026.\n", i);
+    strbuf_addstr(&src, i % 2 ? "- Báo cáo 6 tháng đầu năm 2026 của xã.\n"
+                              : "- Thực hiện giai đoạn 2021 - 2025, định "
+                                "hướng đến năm 2030.\n");
+    for (int k = 0; k < FILLER; k++)
+      strbuf_addf(&src, "- Rà soát thủ tục hành chính lĩnh vực %d.\n", k);
+  }
+  ck_assert(!src.failed);
+  /* nothing after the head holds an "m" but the names */
+  size_t ms = 0;
+  for (const char *p = src.buf + strlen(head); (p = strchr(p, 'm')); p++) ms++;
+  ck_assert_uint_eq(ms, BLOCKS);
+  doc d;
+  extract(&d, src.buf);
+  if (d.f->ndeadlines != BLOCKS) dump(&d);
+  ck_assert_uint_eq(d.f->ndeadlines, BLOCKS);
+  for (size_t i = 0; i < d.f->ndeadlines; i++) {
+    ck_assert_str_eq(d.f->deadlines[i].end, "2026-03-15");
+    ck_assert_str_eq(d.f->deadlines[i].text, "trước ngày 15/3/2026");
+  }
+  release(&d);
+  strbuf_release(&src);
+}
+END_TEST
+
 START_TEST(zones_around_few_candidates_of_a_long_plan) {
   enum { LINES = 20000, EVERY = 40 };
   static const char head[] = "KẾ HOẠCH\n"
@@ -1819,6 +1860,7 @@ int main(void) {
   tcase_add_test(tp, word_places_kept_from_the_texts_before);
   tcase_add_test(tp, deadlines_across_the_stretches_of_a_long_plan);
   tcase_add_test(tp, far_words_searched_window_by_window);
+  tcase_add_test(tp, zones_in_windows_without_the_byte_after);
   tcase_add_test(tp, zones_around_few_candidates_of_a_long_plan);
   tcase_add_test(tp, cited_dates_among_many_deadlines);
   tcase_add_test(tp, line_start_zones_up_to_each_candidate);
