@@ -580,6 +580,28 @@ static bool zone_walk_wants(const rule *r) {
          near_anchors(r) && words_lettered(r);
 }
 
+/* Do r's matches start only at line starts (after a line break, or at
+ * the text's start), as "(?m)^" has them?  Its facts' `after` then is the
+ * line break's feature alone (each ASCII character has its own; a byte
+ * beyond ASCII counts as a digit, near_may_follow). */
+static bool starts_lines(const rule *r) {
+  const rule_facts *f = &r->facts;
+  return f->starts && f->after == rule_ascii_features['\n'];
+}
+
+/* Is nodeadline rule r, searched in the stretch before each candidate
+ * (find_zones), tried near its words there rather than searched, the
+ * places of its words found in the walk (words_find)?  When it could be
+ * tried near them as a deadline rule, and it is no rule of line starts
+ * (lines_match tries those): "liệu" of nodeadline.stats, "báo" of a
+ * report's name stand in few of the sentences before the candidates,
+ * where each search of a sentence cost ~1,600 instructions (on 40 plans
+ * 4.4 M for the three rules). */
+static bool zone_near_windows(const rule *r) {
+  return (r->facts.barrier & ~rule_ascii_features['0']) && !starts_lines(r) &&
+         near_words(r) && words_lettered(r);
+}
+
 /* The places of the words of every rule in rs tried near them, and of
  * the nodeadline rules in zr that want them (zone_walk_wants), found in
  * one walk of the text (rule_text_find_words) before the rules ask, and
@@ -593,7 +615,7 @@ static bool words_find(dctx *d, rule_list rs, rule_list zr, bool tables) {
   for (size_t i = 0; ok && i < rs.n + zr.n; i++) {
     const rule *r = i < rs.n ? rs.items[i] : zr.items[i - rs.n];
     const char *where = rule_attr(r, "where");
-    if (i >= rs.n ? !zone_walk_wants(r)
+    if (i >= rs.n ? !(zone_walk_wants(r) || zone_near_windows(r))
                   : (!tables && where && !strcmp(where, "table")) ||
                         !(walk_wants(r) || near_ranged(r)))
       continue;
@@ -715,6 +737,55 @@ static size_t barred_after(const xctx *x, const rule_facts *f, size_t floor,
   return last > lo ? last : floor;
 }
 
+/* Where a byte next stands from where a walk forward is: the first place
+ * of the byte at or after `from` is `at` (x->n: none).  Each place is
+ * found once, however many windows ask before it. */
+typedef struct byte_next {
+  size_t from, at; /* at SIZE_MAX: not looked for yet */
+} byte_next;
+
+static size_t next_byte(const xctx *x, byte_next *b, unsigned char c,
+                        size_t from) {
+  if (b->at == SIZE_MAX || from < b->from || from > b->at) {
+    const char *p = from < x->n ? memchr(x->s + from, c, x->n - from) : NULL;
+    b->at = p ? (size_t)(p - x->s) : x->n;
+  }
+  b->from = from;
+  return b->at;
+}
+
+/* r's first match that starts in [pos, limit] (limit < x->n, pos a
+ * character's start), in x->md.  PCRE2's search of a window looks ahead
+ * for the byte every match holds (rule.ahead) before it tries a
+ * position, to the end of the text when the byte is missing there: with
+ * less than some 500 KB left (past that its JIT code does not look) each
+ * window cost the rest of the text, and a plan of windows up to the
+ * square of its length (an appendix table without an 'm', which
+ * nodeadline.plan_name, report_name and doc_horizon hold in "năm": their
+ * windows in 256 KB of it cost 118 M instructions, more than in a
+ * megabyte).  The window is searched when the byte stands within
+ * WINDOW_AHEAD_REACH after it, as rule_scan's windows are (where it next
+ * stands kept in *ahead); else tried at each position where a match can
+ * start, anchored, without the look ahead (xmatch_at). */
+enum { WINDOW_AHEAD_REACH = 4096 };
+static bool window_until(xctx *x, const rule *r, byte_next *ahead,
+                         size_t pos, size_t limit) {
+  if (r->ahead < 0 || r->by_first ||
+      next_byte(x, ahead, (unsigned char)r->ahead, limit) - limit <
+          WINDOW_AHEAD_REACH)
+    return xmatch_until(x, r, x->s, x->n, pos, limit);
+  const unsigned char *u = (const unsigned char *)x->s;
+  if (r->facts.has_first) { /* (no continuation byte starts a match) */
+    for (size_t i = rule_next_start(r, x->s, pos, limit + 1, x->n); i <= limit;
+         i = rule_next_start(r, x->s, i + 1, limit + 1, x->n))
+      if (xmatch_at(x, r, x->s, x->n, i)) return true;
+    return false;
+  }
+  for (size_t i = pos; i <= limit; i++)
+    if ((u[i] & 0xC0) != 0x80 && xmatch_at(x, r, x->s, x->n, i)) return true;
+  return false;
+}
+
 /* r's first match at or after `pos` (a character's start) that starts
  * before `limit`, in x->md.  False when there is none: the walk then
  * stands at the first position not tried, and goes on from there at the
@@ -786,7 +857,7 @@ static bool near_match(xctx *x, const rule *r, near_walk *nw, size_t pos,
  * start finds there what the search of the whole text finds (a match
  * that starts before a barrier ends before it).  Each rule's search goes
  * on from its last match, in text order, as the search of the whole text
- * does.  The windows are tried position by position (xmatch_until), at a
+ * does.  The windows are tried position by position (window_until), at a
  * cost per byte many times that of a scan of the whole text, which skips
  * by the rule's facts: once a rule's windows would add up to more than
  * 1/WINDOW_SHARE of the text (its barrier is rare), the rest of the text
@@ -869,15 +940,6 @@ static bool zone_take(xctx *x, const rule *r, zones *zs) {
   return true;
 }
 
-/* Do r's matches start only at line starts (after a line break, or at
- * the text's start), as "(?m)^" has them?  Its facts' `after` then is the
- * line break's feature alone (each ASCII character has its own; a byte
- * beyond ASCII counts as a digit, near_may_follow). */
-static bool starts_lines(const rule *r) {
-  const rule_facts *f = &r->facts;
-  return f->starts && f->after == rule_ascii_features['\n'];
-}
-
 /* r's first match that starts in [pos, limit] (limit < x->n), in x->md,
  * tried at each line start there that its first byte allows. */
 static bool lines_match(xctx *x, const rule *r, size_t pos, size_t limit) {
@@ -899,13 +961,16 @@ static bool lines_match(xctx *x, const rule *r, size_t pos, size_t limit) {
  * them, and past the limit (none starts before: the search from there
  * finds what the search from *pos finds).  `limit` + 1 is a character's
  * start.  A rule of line starts (`lines`) is tried at those of the
- * window (lines_match), where PCRE2's search of the window cost more.
- * False when out of memory. */
+ * window (lines_match), where PCRE2's search of the window cost more; a
+ * rule with nw near its words there (zone_near_windows).  False when out
+ * of memory. */
 static bool add_zones(xctx *x, const rule *r, near_walk *nw, bool lines,
-                      size_t *pos, size_t limit, zones *zs) {
+                      byte_next *ahead, size_t *pos, size_t limit,
+                      zones *zs) {
   while (*pos < x->n && *pos <= limit &&
          (limit < x->n ? lines ? lines_match(x, r, *pos, limit)
-                               : xmatch_until(x, r, x->s, x->n, *pos, limit)
+                         : nw  ? near_match(x, r, nw, *pos, limit + 1)
+                               : window_until(x, r, ahead, *pos, limit)
           : nw         ? near_match(x, r, nw, *pos, SIZE_MAX)
                        : rule_scan(r, &x->scan, x->n, *pos, x->md))) {
     *pos = next_from(x->s, x->n, match_start(x->md), match_end(x->md));
@@ -922,6 +987,9 @@ typedef struct zone_walk {
   size_t k;   /* the next candidate */
   bool whole; /* scanning the rest whole */
   bool lines; /* of line starts (starts_lines) */
+  bool near;  /* tried near its words in the stretches (zone_near_windows) */
+  near_walk nw;
+  byte_next ahead; /* of the rule's byte (window_until) */
 } zone_walk;
 
 /* r's matches from w->pos on, as zones in *zs, as the search of the rest
@@ -978,9 +1046,16 @@ static cchc_status find_zones(dctx *d, const cand *c, size_t nc, zone **out,
     uint64_t b = rs.items[i]->facts.barrier & ~rule_ascii_features['0'];
     zw[i] = (zone_walk){.budget = x->n / WINDOW_SHARE,
                         .whole = !b,
-                        .lines = starts_lines(rs.items[i])};
+                        .lines = starts_lines(rs.items[i]),
+                        .near = nc && zone_near_windows(rs.items[i]),
+                        .ahead = {.at = SIZE_MAX}};
     barrier_bytes_of(b, &zw[i].barrier);
+    /* every word's places first: near_start points into d->places */
+    for (size_t k = 0; zw[i].near && k < rs.items[i]->facts.nanchor; k++)
+      if (places_of(d, rs.items[i]->facts.anchor[k]) == SIZE_MAX) goto nomem;
   }
+  for (size_t i = 0; i < rs.n; i++)
+    if (zw[i].near && !near_start(d, rs.items[i], &zw[i].nw)) goto nomem;
   for (size_t limit = 0; limit < x->n && nc;) {
     limit = x->n - limit > NEAR_STRETCH ? limit + NEAR_STRETCH : x->n;
     for (size_t i = 0; i < rs.n; i++) {
@@ -994,7 +1069,9 @@ static cchc_status find_zones(dctx *d, const cand *c, size_t nc, zone **out,
         if (w->whole) break;
         w->pos = from;
         if (w->pos < end) w->budget -= end - w->pos;
-        if (!add_zones(x, r, NULL, w->lines, &w->pos, end, &zs)) goto nomem;
+        if (!add_zones(x, r, w->near ? &w->nw : NULL, w->lines, &w->ahead,
+                       &w->pos, end, &zs))
+          goto nomem;
       }
     }
   }
@@ -1273,7 +1350,9 @@ static void places_release(dctx *d) {
     for (size_t j = 0; j < zr.n && !wanted; j++) {
       const rule_facts *f = &zr.items[j]->facts;
       for (size_t k = 0; k < f->nanchor && !wanted; k++)
-        wanted = f->anchor[k] == p->word && near_zone_words(d, zr.items[j]);
+        wanted = f->anchor[k] == p->word &&
+                 (near_zone_words(d, zr.items[j]) ||
+                  zone_near_windows(zr.items[j]));
     }
     if (wanted) d->places[kept++] = *p;
     else free(p->at); /* those the text keeps stay: later scans ask */

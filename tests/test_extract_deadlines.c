@@ -1047,6 +1047,61 @@ START_TEST(far_words_searched_window_by_window) {
 }
 END_TEST
 
+/* The nodeadline rules with words near their start (a statistics window's
+ * "liệu", a report's or a plan's name) are tried near those words in the
+ * stretch before each candidate (deadlines.c: zone_near_windows), the
+ * places of their words found in the walk: a plan of a megabyte with
+ * those names and windows before its candidates at every distance, and
+ * the same words where they name nothing ("dữ liệu"), drops exactly the
+ * candidates they reach into, across the stretches of 256 KB. */
+START_TEST(zones_tried_near_their_words) {
+  enum { LINES = 24000, EVERY = 40 }; /* few candidates: windows */
+  static const char head[] = "KẾ HOẠCH\n"
+                             "Cải cách hành chính năm 2026\n"
+                             "I. NHIỆM VỤ\n";
+  static const char filler[] =
+      "- Tăng cường tuyên truyền cải cách hành chính %d%.*s.\n";
+  static const struct {
+    const char *line, *end; /* the deadline kept, NULL: none */
+  } lines[] = {
+      {"- Việc %d%.*s hoàn thành trước ngày 15/3/2026.\n", "2026-03-15"},
+      {"- Việc %d%.*s: Số liệu thống kê tính từ ngày 14/6 đến ngày 14/9.\n",
+       NULL},
+      {"- Báo cáo kết quả %d%.*s 6 tháng đầu năm gửi trước ngày 10/6/2026.\n",
+       "2026-06-10"},
+      {"- Thực hiện Kế hoạch CCHC %d%.*s đến năm 2026.\n", NULL},
+      {"- Cập nhật cơ sở dữ liệu %d%.*s từ ngày 1/4/2026 đến ngày "
+       "30/4/2026.\n",
+       "2026-04-30"},
+      {"- Tuyên truyền về số liệu %d%.*s và báo cáo kết quả.\n", NULL},
+  };
+  enum { KINDS = sizeof lines / sizeof *lines };
+  size_t cap = sizeof head + LINES * 120;
+  char *src = malloc(cap);
+  ck_assert_ptr_nonnull(src);
+  size_t n = strlen(strcpy(src, head));
+  for (int i = 0; i < LINES; i++)
+    n += (size_t)snprintf(src + n, cap - n,
+                          i % EVERY ? filler : lines[i / EVERY % KINDS].line,
+                          i, i % 29, "xxxxxxxxxxxxxxxxxxxxxxxxxxxxx");
+  ck_assert_uint_gt(n, 3u << 18); /* several stretches */
+  doc d;
+  extract(&d, src);
+  size_t j = 0;
+  for (int i = 0; i < LINES; i += EVERY) {
+    const char *end = lines[i / EVERY % KINDS].end;
+    if (!end) continue;
+    if (j >= d.f->ndeadlines) dump(&d);
+    ck_assert_uint_lt(j, d.f->ndeadlines);
+    ck_assert_str_eq(d.f->deadlines[j].end, end);
+    j++;
+  }
+  ck_assert_uint_eq(j, d.f->ndeadlines);
+  release(&d);
+  free(src);
+}
+END_TEST
+
 /* Around few candidates in a long plan, the nodeadline rules search the
  * stretch before each only (deadlines.c: find_zones), all rules around
  * the candidates of 256 KB at a time: a plan of a megabyte of plain
@@ -1144,6 +1199,47 @@ START_TEST(line_start_zones_in_windows) {
   ck_assert_str_eq(d.f->deadlines[0].end, "2026-12-31");
   ck_assert_str_eq(d.f->deadlines[1].end, "2027-12-31");
   release(&d);
+}
+END_TEST
+
+/* The nodeadline rules searched in the window before each candidate
+ * (find_zones) hold a byte PCRE2 looks ahead for before it tries a
+ * position ("m" of "năm"): where it stands nowhere for kilobytes after
+ * a window, the window is tried position by position instead
+ * (deadlines.c: window_until), and finds the same zones: a plan whose
+ * names of a report (nodeadline.report_name) and horizons of a period
+ * (nodeadline.doc_horizon) each stand before 5 KB without an "m" drops
+ * their years and keeps the deadlines between. */
+START_TEST(zones_in_windows_without_the_byte_after) {
+  enum { BLOCKS = 40, FILLER = 110 };
+  static const char head[] = "KẾ HOẠCH\n"
+                             "Cải cách hành chính năm 2026\n"
+                             "I. NHIỆM VỤ\n";
+  strbuf src = STRBUF_INIT;
+  strbuf_addstr(&src, head);
+  for (int i = 0; i < BLOCKS; i++) {
+    strbuf_addf(&src, "- Việc %d hoàn thành trước ngày 15/3/2026.\n", i);
+    strbuf_addstr(&src, i % 2 ? "- Báo cáo 6 tháng đầu năm 2026 của xã.\n"
+                              : "- Thực hiện giai đoạn 2021 - 2025, định "
+                                "hướng đến năm 2030.\n");
+    for (int k = 0; k < FILLER; k++)
+      strbuf_addf(&src, "- Rà soát thủ tục hành chính lĩnh vực %d.\n", k);
+  }
+  ck_assert(!src.failed);
+  /* nothing after the head holds an "m" but the names */
+  size_t ms = 0;
+  for (const char *p = src.buf + strlen(head); (p = strchr(p, 'm')); p++) ms++;
+  ck_assert_uint_eq(ms, BLOCKS);
+  doc d;
+  extract(&d, src.buf);
+  if (d.f->ndeadlines != BLOCKS) dump(&d);
+  ck_assert_uint_eq(d.f->ndeadlines, BLOCKS);
+  for (size_t i = 0; i < d.f->ndeadlines; i++) {
+    ck_assert_str_eq(d.f->deadlines[i].end, "2026-03-15");
+    ck_assert_str_eq(d.f->deadlines[i].text, "trước ngày 15/3/2026");
+  }
+  release(&d);
+  strbuf_release(&src);
 }
 END_TEST
 
@@ -1819,6 +1915,8 @@ int main(void) {
   tcase_add_test(tp, word_places_kept_from_the_texts_before);
   tcase_add_test(tp, deadlines_across_the_stretches_of_a_long_plan);
   tcase_add_test(tp, far_words_searched_window_by_window);
+  tcase_add_test(tp, zones_tried_near_their_words);
+  tcase_add_test(tp, zones_in_windows_without_the_byte_after);
   tcase_add_test(tp, zones_around_few_candidates_of_a_long_plan);
   tcase_add_test(tp, cited_dates_among_many_deadlines);
   tcase_add_test(tp, line_start_zones_up_to_each_candidate);
