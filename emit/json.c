@@ -433,73 +433,6 @@ static void j_null(void *ctx, emit_name name) {
   put_text(j, name, "null", 4);
 }
 
-/* The offset in s[i, n) of the first byte JSON escapes ('"', '\\', below
- * 0x20), n when none is. */
-static size_t next_escaped(const char *s, size_t i, size_t n) {
-#if defined(__SSE2__)
-  const __m128i quote = _mm_set1_epi8('"'), backslash = _mm_set1_epi8('\\'),
-                control = _mm_set1_epi8(0x1F);
-  for (; n - i >= 16; i += 16) {
-    __m128i x = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
-    unsigned hit = (unsigned)_mm_movemask_epi8(_mm_or_si128(
-        _mm_or_si128(_mm_cmpeq_epi8(x, quote), _mm_cmpeq_epi8(x, backslash)),
-        _mm_cmpeq_epi8(_mm_max_epu8(x, control), control)));
-    if (hit)
-      return i + (size_t)__builtin_ctz(hit);
-  }
-#endif
-  for (; i < n; i++) {
-    unsigned char c = (unsigned char)s[i];
-    if (c < 0x20 || c == '"' || c == '\\')
-      break;
-  }
-  return i;
-}
-
-/* The string `s` (valid UTF-8, n bytes) as jansson prints it without
- * JSON_ESCAPE_SLASH and JSON_ENSURE_ASCII: between quotes, '"' and '\\'
- * after a backslash, the controls \b \f \n \r \t so, the others as
- * \u00XX (upper-case hex), every other byte as it is.  The runs between
- * those go to the buffer as they are: a string with a quote in it (a
- * plan's quoted titles, a few a plan) went through jansson's decoder a
- * character at a time, and was printed twice when it did not fit in the
- * room left. */
-static __attribute__((noinline)) void put_escaped(writer *j, emit_name name,
-                                                  const char *s, size_t n) {
-  static const char hex[] = "0123456789ABCDEF";
-  if (!begin_value(j, name))
-    return;
-  emit_sink *out = j->out;
-  emit_put(out, "\"", 1);
-  for (size_t i = 0; i < n;) {
-    size_t e = next_escaped(s, i, n);
-    emit_put(out, s + i, e - i);
-    if (e == n)
-      break;
-    unsigned char c = (unsigned char)s[e];
-    char seq[6] = {'\\', (char)c};
-    size_t len = 2;
-    switch (c) {
-    case '"': case '\\': break;
-    case '\b': seq[1] = 'b'; break;
-    case '\f': seq[1] = 'f'; break;
-    case '\n': seq[1] = 'n'; break;
-    case '\r': seq[1] = 'r'; break;
-    case '\t': seq[1] = 't'; break;
-    default:
-      memcpy(seq + 1, "u00", 3);
-      seq[4] = hex[c >> 4];
-      seq[5] = hex[c & 15];
-      len = 6;
-    }
-    emit_put(out, seq, len);
-    i = e + 1;
-  }
-  emit_put(out, "\"", 1);
-  if (j->depth == 0)
-    j->done = true;
-}
-
 /* The string `s` (n bytes) as the value `name`: copied between quotes
  * when there is nothing to escape (most text of a plan), else printed by
  * jansson. */
@@ -508,12 +441,8 @@ static __attribute__((noinline)) void put_string(writer *j, emit_name name,
                                                  bool escape_free) {
   /* jansson escapes '/' and the characters past U+007F too only under
    * these flags (the writers use neither) */
-  if (j->flags & (JSON_ESCAPE_SLASH | JSON_ENSURE_ASCII)) {
+  if (!escape_free || (j->flags & (JSON_ESCAPE_SLASH | JSON_ENSURE_ASCII))) {
     put(j, name, string(j, s, n));
-    return;
-  }
-  if (!escape_free) {
-    put_escaped(j, name, s, n);
     return;
   }
   if (!begin_value(j, name))

@@ -1826,59 +1826,6 @@ START_TEST(json_copied_and_escaped_strings) {
 }
 END_TEST
 
-/* Strings with bytes to escape are written by the writer's own escaper
- * (emit/json.c, put_escaped), no longer by jansson: every character the
- * walk lets through that JSON escapes ('"', '\\', tab, LF, CR) alone, in
- * runs, side by side, first and last, between Vietnamese letters, in
- * strings of 1 to 40 bytes and in one of 40,000 that crosses the sink's
- * buffer many times, prints as jansson prints the same document (both
- * layouts) and reads back as the string. */
-START_TEST(json_escaped_strings_like_jansson) {
-  static const char *const pieces[] = {"\"", "\\", "\t", "\n", "\r",
-                                       "ế",  "a",  "\"\"", "\\\r\n"};
-  enum { NPIECES = sizeof pieces / sizeof *pieces, LONG = 40000 };
-  static char buf[LONG + 8];
-  cchc_frame *f = frame_new();
-  ck_assert_ptr_nonnull(f);
-  size_t count = 0;
-  for (size_t len = 1; len <= 41; len++)
-    for (size_t first = 0; first < NPIECES; first++) {
-      size_t n = 0, k = first;
-      size_t want = len <= 40 ? len : LONG;
-      while (n < want) { /* pieces in turn, from `first` on */
-        const char *p = pieces[k++ % NPIECES];
-        memcpy(buf + n, p, strlen(p));
-        n += strlen(p);
-      }
-      buf[n] = '\0';
-      frame_section *sec = FRAME_PUSH(f, sections);
-      ck_assert_ptr_nonnull(sec);
-      sec->id = frame_printf(f, "s%zu", count + 1);
-      sec->heading = frame_strdup(f, buf);
-      sec->parent = -1;
-      sec->span = (frame_span){count, count + 1};
-      count++;
-    }
-  const cchc_format formats[] = {CCHC_FORMAT_JSON, CCHC_FORMAT_JSONL};
-  const size_t layouts[] = {JSON_INDENT(2), JSON_COMPACT};
-  for (size_t k = 0; k < 2; k++) {
-    char *out = render(f, formats[k], 0, NULL);
-    json_t *j = parse_json(out);
-    char path[64];
-    for (size_t i = 0; i < count; i++) {
-      snprintf(path, sizeof path, "sections/%zu/heading", i);
-      const char *got = json_string_value(jat(j, path));
-      ck_assert_msg(got && !strcmp(got, f->sections[i].heading), "%s differs",
-                    path);
-    }
-    assert_laid_out_like_jansson(j, out, layouts[k], (int)k);
-    json_decref(j);
-    free(out);
-  }
-  cchc_frame_free(f);
-}
-END_TEST
-
 /* The compact layout writes most values straight into the sink's buffer
  * (emit/json.c, compact_member): deadlines whose texts of every length
  * from 0 to 96 bytes move where each value falls against the buffer's
@@ -2929,7 +2876,6 @@ int main(void) {
   tcase_set_timeout(tc, 120);
   tcase_add_test(tc, json_unescaped_agrees_with_jansson);
   tcase_add_test(tc, clean_prefix_agrees_with_decoding);
-  tcase_add_test(tc, json_escaped_strings_like_jansson);
   suite_add_tcase(s, tc);
 
   tc = tcase_create("stream");
