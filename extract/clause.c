@@ -376,10 +376,10 @@ static bool surely_not_blank(const unsigned char *p) {
  * and then no lead by these cues: their units are not searched for.  A
  * cue's twin matches inside the cue's match, so the cue ends within 40
  * bytes after a place where its twin starts (each such place is found:
- * a search from each character after the last one found), and, for cues
- * that end where their subject does (rule_facts.ends), before more than
- * end_bytes bytes that are not white space.  True when not told (a cue
- * without a twin). */
+ * a search from each character after the last one found), no sooner than
+ * the twin's shortest match after it, and, for cues that end where their
+ * subject does (rule_facts.ends), before more than end_bytes bytes that
+ * are not white space.  True when not told (a cue without a twin). */
 static bool cue_before_may(tk *t, const lead_cues *c, size_t a, size_t b,
                            const clause_held *held) {
   xctx *x = t->x;
@@ -394,6 +394,10 @@ static bool cue_before_may(tk *t, const lead_cues *c, size_t a, size_t b,
   for (size_t r = 0; r < c->near.n; r++) {
     const rule *n = c->near.items[r];
     if (!clause_words_may(t, n, held)) continue;
+    /* the cue ends after its twin's match, of this many characters (each
+     * a byte at least) or more */
+    uint32_t least = 0;
+    if (pcre2_pattern_info(n->code, PCRE2_INFO_MINLENGTH, &least)) least = 0;
     for (size_t from = a; from < b;) {
       if (code_match(n->code, &n->jit, x->s + a, b - a, from - a, x->md,
                      NULL) <= 0)
@@ -406,6 +410,7 @@ static bool cue_before_may(tk *t, const lead_cues *c, size_t a, size_t b,
           if ((s[p - 1] & 0xC0) != 0x80) solid = surely_not_blank(s + p - 1);
           if (solid && ++held_bytes > fixed) break; /* it would hold more */
         }
+        if (p - ts < least) continue;
         if (!units_mention_may_start(x, p)) continue;
         size_t bs = p > a + 40 ? boundary(x, p - 40, p) : a;
         if (lead_cue(t, c->cues, bs, p)) return true;
