@@ -1155,57 +1155,6 @@ static const char *group_u_opens(const char *p, bool extended) {
   }
 }
 
-/* Into first[] the lead bytes of the characters the group opening at
- * g[0] == '(' (its name read) at `body` starts with: one letter or digit,
- * not optional, in each of its forms without case (a superset when the
- * rule keeps case).  False when not so read. */
-static bool group_first_bytes(const char *g, const char *body, bool extended,
-                              bool first[256]) {
-  bool alts;
-  const char *close = group_close(g, &alts);
-  if (!close || alts) return false;
-  while (extended && pattern_blank(*body)) body++;
-  const unsigned char *b = (const unsigned char *)body;
-  if (*b < 0x80 && !((*b | 0x20) >= 'a' && (*b | 0x20) <= 'z') &&
-      !(*b >= '0' && *b <= '9'))
-    return false;
-  utf8proc_int32_t cp;
-  utf8proc_ssize_t len = utf8proc_iterate(b, 4, &cp);
-  if (len <= 0 || body + len > close) return false;
-  const char *next = body + len;
-  while (extended && pattern_blank(*next)) next++;
-  if (*next == '?' || *next == '*' || *next == '{') return false;
-  int32_t forms[RULE_CASE_FORMS];
-  size_t nf = rule_case_forms(cp, forms);
-  if (!nf) return false;
-  for (size_t k = 0; k < nf; k++) {
-    utf8proc_uint8_t enc[4];
-    if (utf8proc_encode_char(forms[k], enc) <= 0) return false;
-    first[enc[0]] = true;
-  }
-  return true;
-}
-
-/* The bytes r's mentions may start with away from its match's start: its
- * group u where that is not the match's start, into u_first[].  False
- * when not read (a group named otherwise, quoting, comments, a group
- * opening with other than a letter or digit). */
-static bool mention_first_off(const rule *r, bool u_first[256]) {
-  const char *p = r->pattern;
-  bool extended =
-      r->anchored_options & (PCRE2_EXTENDED | PCRE2_EXTENDED_MORE);
-  if (!strstr(p, "(?<u>")) return true;
-  if (strstr(p, "(?P<u>") || strstr(p, "(?'u'") || strstr(p, "\\Q") ||
-      strchr(p, '#') || strstr(p, "\\K"))
-    return false;
-  const char *opens = group_u_opens(p, extended);
-  for (const char *q = strstr(p, "(?<u>"); q; q = strstr(q + 1, "(?<u>")) {
-    if (q == opens) continue;
-    if (!group_first_bytes(q, q + 5, extended, u_first)) return false;
-  }
-  return true;
-}
-
 /* The slot of bytes c0 c1 c2 in unit_choice.triples. */
 static size_t triple_slot(unsigned c0, unsigned c1, unsigned c2) {
   uint32_t h = (c0 << 16 | c1 << 8 | c2) * 0x9E3779B1u;
@@ -1233,6 +1182,88 @@ static void pair_set(uint64_t *pairs, unsigned c0, int c1) {
     return;
   }
   memset(pairs + c0 * 256 / 64, 0xFF, 256 / 8);
+}
+
+/* The bytes a mention may start with (unit_choice.pairs, open, triples),
+ * filled as read. */
+typedef struct start_tables {
+  uint64_t *pairs, *open, *triples;
+} start_tables;
+
+/* Into first[] the lead bytes of the characters the group opening at
+ * g[0] == '(' (its name read) at `body` starts with, and into st its
+ * first bytes: it opens with letters or digits, not optional, each in
+ * its forms without case (a superset when the rule keeps case), up to
+ * three of them (the first two bytes of those, or the first alone, when
+ * they are fewer).  False when its first is not so read. */
+static bool group_first_bytes(const char *g, const char *body, bool extended,
+                              bool first[256], start_tables *st) {
+  bool alts;
+  const char *close = group_close(g, &alts);
+  if (!close || alts) return false;
+  int32_t forms[3][RULE_CASE_FORMS];
+  size_t nforms[3], nchars = 0;
+  const char *q = body;
+  while (nchars < 3) {
+    while (extended && pattern_blank(*q)) q++;
+    const unsigned char *b = (const unsigned char *)q;
+    if (q >= close || (*b < 0x80 && !((*b | 0x20) >= 'a' && (*b | 0x20) <= 'z') &&
+                       !(*b >= '0' && *b <= '9')))
+      break;
+    utf8proc_int32_t cp;
+    utf8proc_ssize_t len = utf8proc_iterate(b, 4, &cp);
+    if (len <= 0 || q + len > close) break;
+    const char *next = q + len;
+    while (extended && pattern_blank(*next)) next++;
+    if (*next == '?' || *next == '*' || *next == '{') break; /* optional */
+    if (!(nforms[nchars] = rule_case_forms(cp, forms[nchars]))) break;
+    nchars++;
+    q = next;
+    if (*next == '+') break; /* repeated: what follows is not known */
+  }
+  if (!nchars) return false;
+  size_t combos = 1;
+  for (size_t m = 0; m < nchars; m++) combos *= nforms[m];
+  for (size_t i = 0; i < combos; i++) {
+    unsigned char w[3 * 4];
+    size_t len = 0, rest = i;
+    for (size_t m = 0; m < nchars && len < 3; m++) {
+      utf8proc_ssize_t l =
+          utf8proc_encode_char(forms[m][rest % nforms[m]], w + len);
+      rest /= nforms[m];
+      if (l <= 0) return false;
+      len += (size_t)l;
+    }
+    first[w[0]] = true;
+    if (len >= 2) {
+      word_set(st->pairs, st->open, st->triples, w, len < 3 ? len : 3);
+    } else {
+      pair_set(st->pairs, w[0], -1);
+      pair_set(st->open, w[0], -1);
+    }
+  }
+  return true;
+}
+
+/* The bytes r's mentions may start with away from its match's start: its
+ * group u where that is not the match's start, into u_first[].  False
+ * when not read (a group named otherwise, quoting, comments, a group
+ * opening with other than a letter or digit). */
+static bool mention_first_off(const rule *r, bool u_first[256],
+                              start_tables *st) {
+  const char *p = r->pattern;
+  bool extended =
+      r->anchored_options & (PCRE2_EXTENDED | PCRE2_EXTENDED_MORE);
+  if (!strstr(p, "(?<u>")) return true;
+  if (strstr(p, "(?P<u>") || strstr(p, "(?'u'") || strstr(p, "\\Q") ||
+      strchr(p, '#') || strstr(p, "\\K"))
+    return false;
+  const char *opens = group_u_opens(p, extended);
+  for (const char *q = strstr(p, "(?<u>"); q; q = strstr(q + 1, "(?<u>")) {
+    if (q == opens) continue;
+    if (!group_first_bytes(q, q + 5, extended, u_first, st)) return false;
+  }
+  return true;
 }
 
 /* Into pairs the first two bytes of a start word's forms (rule_start_words):
@@ -1322,32 +1353,29 @@ static void mention_starts_read(unit_choice *u, struct unit_choices *cs) {
     const rule *r = j < u->n ? u->items[j] : u->cc.names.items[j - u->n];
     ok = words_kept(cs, r, &u->first_words[j], &u->start_words[j]);
   }
+  /* the pairs: of each rule's words, else of the bytes it starts with,
+   * and of its group u's first characters */
+  uint64_t *pairs = ok ? calloc(256 * 256 / 64, sizeof *pairs) : NULL;
+  uint64_t *open = ok ? calloc(256 * 256 / 64, sizeof *open) : NULL;
+  uint64_t *triples = ok ? calloc(65536 / 64, sizeof *triples) : NULL;
+  ok = ok && pairs && open && triples;
+  start_tables st = {pairs, open, triples};
   for (size_t j = 0; ok && j < n; j++) {
     const rule *r = j < u->n ? u->items[j] : u->cc.names.items[j - u->n];
     bool u_first[256] = {false};
-    ok = mention_first_off(r, u_first);
+    ok = mention_first_off(r, u_first, &st);
     uint64_t bit = (uint64_t)1 << (j % 64);
     for (unsigned c = 0; ok && c < 256; c++) {
       if (u_first[c]) off[c * mbits + j / 64] |= bit;
       if (u_first[c] || may_start_with(r, c)) any[c * mbits + j / 64] |= bit;
     }
   }
-  /* the pairs: of each rule's words, else of the bytes it starts with */
-  uint64_t *pairs = ok ? calloc(256 * 256 / 64, sizeof *pairs) : NULL;
-  uint64_t *open = ok ? calloc(256 * 256 / 64, sizeof *open) : NULL;
-  uint64_t *triples = ok ? calloc(65536 / 64, sizeof *triples) : NULL;
-  ok = ok && pairs && open && triples;
   for (size_t j = 0; ok && j < n; j++) {
     const rule *r = j < u->n ? u->items[j] : u->cc.names.items[j - u->n];
     const rule_first_words *fw =
         r->first_words ? r->first_words : u->first_words[j];
     const rule_start_words *sw =
         r->start_words ? r->start_words : u->start_words[j];
-    for (unsigned c = 0; c < 256; c++)
-      if (off[c * mbits + j / 64] >> (j % 64) & 1) {
-        pair_set(pairs, c, -1);
-        pair_set(open, c, -1);
-      }
     if (fw) {
       for (size_t k = 0; k < fw->n; k++)
         if (fw->w[k].len >= 2) {
