@@ -355,6 +355,72 @@ static bool cue_within(tk *t, const lead_cues *c, bool after, size_t a,
   return false;
 }
 
+/* Is the character at p (canonical text) surely no white space (\s):
+ * ASCII but blanks and controls, or beyond ASCII outside the blocks that
+ * hold white space (U+0080-U+00BF, U+1680-U+180E, U+2000-U+205F,
+ * U+3000)?  Vietnamese letters (U+1E00 on) are not in them. */
+static bool surely_not_blank(const unsigned char *p) {
+  switch (p[0]) {
+  case 0xC2: return false;
+  case 0xE1: return p[1] >= 0xB8;
+  case 0xE2: return p[1] >= 0x82;
+  case 0xE3: return p[1] != 0x80;
+  default: return p[0] < 0x80 ? p[0] > 0x20 && p[0] < 0x7F : p[0] >= 0xC3;
+  }
+}
+
+/* Is there a place in [a, b) where a cue of c (a "before" cue: it ends
+ * where its unit starts) matches the window clause_lead gives it and a
+ * unit mention may start (units_mention_may_start)?  Most clauses that
+ * hold "giao" or "yêu cầu" (in "giao dịch", "theo yêu cầu") have none,
+ * and then no lead by these cues: their units are not searched for.  A
+ * cue's twin matches inside the cue's match, so the cue ends within 40
+ * bytes after a place where its twin starts (each such place is found:
+ * a search from each character after the last one found), no sooner than
+ * the twin's shortest match after it, and, for cues that end where their
+ * subject does (rule_facts.ends), before more than end_bytes bytes that
+ * are not white space.  True when not told (a cue without a twin). */
+static bool cue_before_may(tk *t, const lead_cues *c, size_t a, size_t b,
+                           const clause_held *held) {
+  xctx *x = t->x;
+  const unsigned char *s = (const unsigned char *)x->s;
+  if (!c->near_all) return true;
+  size_t fixed = 0; /* SIZE_MAX: not told */
+  for (size_t r = 0; r < c->cues.n; r++) {
+    const rule_facts *f = &c->cues.items[r]->facts;
+    if (!f->ends) fixed = SIZE_MAX;
+    else if (fixed < f->end_bytes) fixed = f->end_bytes;
+  }
+  for (size_t r = 0; r < c->near.n; r++) {
+    const rule *n = c->near.items[r];
+    if (!clause_words_may(t, n, held)) continue;
+    /* the cue ends after its twin's match, of this many characters (each
+     * a byte at least) or more */
+    uint32_t least = 0;
+    if (pcre2_pattern_info(n->code, PCRE2_INFO_MINLENGTH, &least)) least = 0;
+    for (size_t from = a; from < b;) {
+      if (code_match(n->code, &n->jit, x->s + a, b - a, from - a, x->md,
+                     NULL) <= 0)
+        break;
+      size_t ts = a + pcre2_get_ovector_pointer(x->md)[0];
+      size_t last = ts + 40 < b ? ts + 40 : b - 1, held_bytes = 0;
+      bool solid = false; /* the character of the last byte counted */
+      for (size_t p = ts; p <= last; p++) {
+        if (p > ts) { /* [ts, p) lies in the cue's match */
+          if ((s[p - 1] & 0xC0) != 0x80) solid = surely_not_blank(s + p - 1);
+          if (solid && ++held_bytes > fixed) break; /* it would hold more */
+        }
+        if (p - ts < least) continue;
+        if (!units_mention_may_start(x, p)) continue;
+        size_t bs = p > a + 40 ? boundary(x, p - 40, p) : a;
+        if (lead_cue(t, c->cues, bs, p)) return true;
+      }
+      from = boundary(x, ts + 1, b);
+    }
+  }
+  return false;
+}
+
 bool clause_lead(tk *t, size_t a, size_t b, bool strong, xunits *out,
                  bool *needs, const rule **why) {
   xctx *x = t->x;
@@ -364,7 +430,8 @@ bool clause_lead(tk *t, size_t a, size_t b, bool strong, xunits *out,
   clause_held h;
   const clause_held *held = clause_words_within(t, a, b, &h) ? &h : NULL;
   if (!cue_within(t, cues_after, true, a, b, held) &&
-      !cue_within(t, cues_before, false, a, b, held))
+      (!cue_within(t, cues_before, false, a, b, held) ||
+       !cue_before_may(t, cues_before, a, b, held)))
     return false;
   xunits m = {0};
   xunits coords = {0};

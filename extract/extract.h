@@ -274,6 +274,11 @@ void units_find_named(xctx *x, size_t start, size_t end, xunits *out);
 /* Can a mention units_find_named gives for [at, end) start at `at`?  False
  * only when none can: no rule it runs matches there. */
 bool units_may_start(xctx *x, size_t at, size_t end);
+/* Can a mention units_find_named gives for any range start at `at`?
+ * False only when none can, by the bytes and words the rules' mentions
+ * start with and the characters their matches follow (rule_facts.first,
+ * guard, rule.first_words): no search, no literal gate. */
+bool units_mention_may_start(xctx *x, size_t at);
 /* For tests: with `on`, every unit rule runs over every range asked,
  * searched as a whole (no literal gate, no answer kept for a range or a
  * text): what the gated search must give.  False without memory. */

@@ -330,6 +330,31 @@ typedef struct unit_choice {
    * each in starting[c * rbits ...]; NULL without memory */
   uint64_t *starting;
   size_t rbits;
+  /* Where a mention (group u, else the match) may start, for
+   * units_mention_may_start: per byte c, mention_first[c * mbits ...] has
+   * a bit for each chosen rule, then each `unitname.` rule (cc.names), a
+   * mention of which may start with c; u_first[c * mbits ...] those whose
+   * group u may start with c elsewhere than where their match does (told
+   * by the byte alone).  NULL: not told (without memory, or a group u
+   * whose first characters are not read). */
+  uint64_t *mention_first, *u_first;
+  size_t mbits;
+  /* per rule as in mention_first: the words its matches start with, read
+   * when the rule keeps none (its first bytes told its searches enough);
+   * NULL when not read.  Those of unit_choices.words, borrowed, or owned
+   * (words_owned) by a choice made for one document. */
+  rule_first_words **first_words;
+  rule_start_words **start_words;
+  size_t nwords;
+  bool words_owned;
+  /* the first two bytes a mention of any of them may start with, a bit
+   * per pair (first byte * 256 + second), from the above: most places
+   * are told by one look; NULL: not told */
+  uint64_t *pairs;
+  /* of those pairs, the ones a mention may go on from with any byte
+   * (open) and, for the rest, the first three bytes of the words, a bit
+   * per hash of three (triple_slot) */
+  uint64_t *open, *triples;
   size_t context; /* see unit_rules.context */
   gate_rules gate;
   bool gate_made; /* false without memory (or a literal beyond its set) */
@@ -342,6 +367,15 @@ enum { UNIT_CHOICES = 16 };
 struct unit_choices {
   unit_choice *items[UNIT_CHOICES];
   size_t n;
+  /* the words a rule's matches start with (unit_choice.first_words),
+   * read once for every level's choice: reading a rule's words case by
+   * case costs tens of thousands of instructions */
+  struct words_read {
+    const rule *r;
+    rule_first_words *fw;
+    rule_start_words *sw;
+  } *words;
+  size_t nwords, cap_words;
 };
 
 typedef struct unit_rules {
@@ -362,6 +396,11 @@ typedef struct unit_rules {
   /* the chosen rules a match may start with byte c (unit_choice) */
   const uint64_t *starting;
   size_t rbits;
+  const uint64_t *mention_first, *u_first; /* (unit_choice) */
+  size_t mbits;
+  rule_first_words *const *first_words; /* (unit_choice) */
+  rule_start_words *const *start_words;
+  const uint64_t *pairs, *open, *triples;
   struct literal_gate *gate; /* built when first asked */
   range_answers said, named; /* of mentions() and unknown_names() */
   /* characters before a range the chosen rules and the cell rules may
@@ -596,7 +635,8 @@ static bool text_key_of(const xctx *x, unit_rules *u, size_t start,
 }
 
 static unit_choice *unit_choice_make(const cchc_rules *rs,
-                                     const char *level);
+                                     const char *level,
+                                     struct unit_choices *cs);
 static const unit_choice *unit_choice_shared(const cchc_rules *rs,
                                              const char *level);
 
@@ -621,7 +661,7 @@ static unit_rules *unit_rules_of(xctx *x) {
   unit_choice_free(u->own);
   u->own = NULL;
   const unit_choice *ch = unit_choice_shared(x->rules, level);
-  if (!ch && !(ch = u->own = unit_choice_make(x->rules, level))) goto nomem;
+  if (!ch && !(ch = u->own = unit_choice_make(x->rules, level, NULL))) goto nomem;
   u->ch = ch;
   u->all = ch->all;
   u->cc = ch->cc;
@@ -632,6 +672,14 @@ static unit_rules *unit_rules_of(xctx *x) {
   u->starts_known = ch->starts_known;
   u->starting = ch->starting;
   u->rbits = ch->rbits;
+  u->mention_first = ch->mention_first;
+  u->u_first = ch->u_first;
+  u->mbits = ch->mbits;
+  u->first_words = ch->first_words;
+  u->start_words = ch->start_words;
+  u->pairs = ch->pairs;
+  u->open = ch->open;
+  u->triples = ch->triples;
   u->context = ch->context;
   u->level = level;
   u->chosen = true;
@@ -1030,6 +1078,17 @@ static void unit_choice_free(unit_choice *c) {
   free(c->order);
   free(c->standalone);
   free(c->starting);
+  free(c->mention_first);
+  free(c->u_first);
+  for (size_t j = 0; c->words_owned && j < c->nwords; j++) {
+    free(c->first_words[j]);
+    free(c->start_words[j]);
+  }
+  free(c->first_words);
+  free(c->start_words);
+  free(c->pairs);
+  free(c->open);
+  free(c->triples);
   gate_rules_free(&c->gate);
   free(c);
 }
@@ -1037,13 +1096,326 @@ static void unit_choice_free(unit_choice *c) {
 void unit_choices_free(struct unit_choices *cs) {
   if (!cs) return;
   for (size_t i = 0; i < cs->n; i++) unit_choice_free(cs->items[i]);
+  for (size_t i = 0; i < cs->nwords; i++) {
+    free(cs->words[i].fw);
+    free(cs->words[i].sw);
+  }
+  free(cs->words);
   free(cs);
+}
+
+/* ---- where a mention may start ---------------------------------------- */
+
+static bool pattern_blank(char c) {
+  return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' ||
+         c == '\v';
+}
+
+/* The ')' closing the group that opens at p[0] == '(' (escapes and
+ * classes are text); *alts: a '|' stands at its own depth.  NULL when the
+ * pattern ends first. */
+static const char *group_close(const char *p, bool *alts) {
+  size_t depth = 0;
+  *alts = false;
+  for (const char *q = p; *q; q++) {
+    if (*q == '\\') {
+      if (!*++q) return NULL;
+    } else if (*q == '[') {
+      if (!(q = class_end(q))) return NULL;
+    } else if (*q == '(') {
+      depth++;
+    } else if (*q == ')') {
+      if (!--depth) return q;
+    } else if (*q == '|' && depth == 1) {
+      *alts = true;
+    }
+  }
+  return NULL;
+}
+
+/* The "(?<u>" pattern p opens with after items that read no character
+ * (lookarounds, \b, ^), or NULL: a mention of that group starts where its
+ * match does. */
+static const char *group_u_opens(const char *p, bool extended) {
+  for (;;) {
+    while (extended && pattern_blank(*p)) p++;
+    if (!strncmp(p, "(?<u>", 5)) return p;
+    bool alts;
+    if (!strncmp(p, "(?=", 3) || !strncmp(p, "(?!", 3) ||
+        !strncmp(p, "(?<=", 4) || !strncmp(p, "(?<!", 4)) {
+      if (!(p = group_close(p, &alts))) return NULL;
+      p++;
+    } else if (p[0] == '\\' && (p[1] == 'b' || p[1] == 'B' || p[1] == 'A')) {
+      p += 2;
+    } else if (*p == '^') {
+      p++;
+    } else {
+      return NULL;
+    }
+  }
+}
+
+/* The slot of bytes c0 c1 c2 in unit_choice.triples. */
+static size_t triple_slot(unsigned c0, unsigned c1, unsigned c2) {
+  uint32_t h = (c0 << 16 | c1 << 8 | c2) * 0x9E3779B1u;
+  return h >> 16;
+}
+
+/* A word's first bytes w[0, len) (len >= 2) into pairs, and open or
+ * triples. */
+static void word_set(uint64_t *pairs, uint64_t *open, uint64_t *triples,
+                     const unsigned char *w, size_t len) {
+  size_t k = w[0] * 256u + w[1];
+  pairs[k / 64] |= (uint64_t)1 << (k % 64);
+  if (len == 2) {
+    open[k / 64] |= (uint64_t)1 << (k % 64);
+    return;
+  }
+  size_t t = triple_slot(w[0], w[1], w[2]);
+  triples[t / 64] |= (uint64_t)1 << (t % 64);
+}
+
+/* Pairs of bytes (unit_choice.pairs): every pair c0 c1, or c0 and any. */
+static void pair_set(uint64_t *pairs, unsigned c0, int c1) {
+  if (c1 >= 0) {
+    pairs[(c0 * 256 + (unsigned)c1) / 64] |= (uint64_t)1 << (c1 % 64);
+    return;
+  }
+  memset(pairs + c0 * 256 / 64, 0xFF, 256 / 8);
+}
+
+/* The bytes a mention may start with (unit_choice.pairs, open, triples),
+ * filled as read. */
+typedef struct start_tables {
+  uint64_t *pairs, *open, *triples;
+} start_tables;
+
+/* Into first[] the lead bytes of the characters the group opening at
+ * g[0] == '(' (its name read) at `body` starts with, and into st its
+ * first bytes: it opens with letters or digits, not optional, each in
+ * its forms without case (a superset when the rule keeps case), up to
+ * three of them (the first two bytes of those, or the first alone, when
+ * they are fewer).  False when its first is not so read. */
+static bool group_first_bytes(const char *g, const char *body, bool extended,
+                              bool first[256], start_tables *st) {
+  bool alts;
+  const char *close = group_close(g, &alts);
+  if (!close || alts) return false;
+  int32_t forms[3][RULE_CASE_FORMS];
+  size_t nforms[3], nchars = 0;
+  const char *q = body;
+  while (nchars < 3) {
+    while (extended && pattern_blank(*q)) q++;
+    const unsigned char *b = (const unsigned char *)q;
+    if (q >= close || (*b < 0x80 && !((*b | 0x20) >= 'a' && (*b | 0x20) <= 'z') &&
+                       !(*b >= '0' && *b <= '9')))
+      break;
+    utf8proc_int32_t cp;
+    utf8proc_ssize_t len = utf8proc_iterate(b, 4, &cp);
+    if (len <= 0 || q + len > close) break;
+    const char *next = q + len;
+    while (extended && pattern_blank(*next)) next++;
+    if (*next == '?' || *next == '*' || *next == '{') break; /* optional */
+    if (!(nforms[nchars] = rule_case_forms(cp, forms[nchars]))) break;
+    nchars++;
+    q = next;
+    if (*next == '+') break; /* repeated: what follows is not known */
+  }
+  if (!nchars) return false;
+  size_t combos = 1;
+  for (size_t m = 0; m < nchars; m++) combos *= nforms[m];
+  for (size_t i = 0; i < combos; i++) {
+    unsigned char w[3 * 4];
+    size_t len = 0, rest = i;
+    for (size_t m = 0; m < nchars && len < 3; m++) {
+      utf8proc_ssize_t l =
+          utf8proc_encode_char(forms[m][rest % nforms[m]], w + len);
+      rest /= nforms[m];
+      if (l <= 0) return false;
+      len += (size_t)l;
+    }
+    first[w[0]] = true;
+    if (len >= 2) {
+      word_set(st->pairs, st->open, st->triples, w, len < 3 ? len : 3);
+    } else {
+      pair_set(st->pairs, w[0], -1);
+      pair_set(st->open, w[0], -1);
+    }
+  }
+  return true;
+}
+
+/* The bytes r's mentions may start with away from its match's start: its
+ * group u where that is not the match's start, into u_first[].  False
+ * when not read (a group named otherwise, quoting, comments, a group
+ * opening with other than a letter or digit). */
+static bool mention_first_off(const rule *r, bool u_first[256],
+                              start_tables *st) {
+  const char *p = r->pattern;
+  bool extended =
+      r->anchored_options & (PCRE2_EXTENDED | PCRE2_EXTENDED_MORE);
+  if (!strstr(p, "(?<u>")) return true;
+  if (strstr(p, "(?P<u>") || strstr(p, "(?'u'") || strstr(p, "\\Q") ||
+      strchr(p, '#') || strstr(p, "\\K"))
+    return false;
+  const char *opens = group_u_opens(p, extended);
+  for (const char *q = strstr(p, "(?<u>"); q; q = strstr(q + 1, "(?<u>")) {
+    if (q == opens) continue;
+    if (!group_first_bytes(q, q + 5, extended, u_first, st)) return false;
+  }
+  return true;
+}
+
+/* Into pairs the first two bytes of a start word's forms (rule_start_words):
+ * of its first character's when that takes two bytes or more, else its
+ * first byte and each form of the second character's first.  False when
+ * a form does not encode. */
+static bool start_word_pairs(const rule_start_words *sw, uint64_t *pairs,
+                             uint64_t *open, uint64_t *triples) {
+  for (unsigned c = 0; c < 256; c++)
+    if (sw->first[c] & 2) { /* a digit's */
+      pair_set(pairs, c, -1);
+      pair_set(open, c, -1);
+    }
+  for (size_t k = 0; k < sw->n; k++) {
+    /* each choice of a form for each of its first characters (a word
+     * has two at least: rule_start_words_read) */
+    size_t nc = sw->nchars[k], combos = 1;
+    if (nc < 2) return false;
+    for (size_t m = 0; m < nc; m++) combos *= sw->nforms[k][m];
+    for (size_t i = 0; i < combos; i++) {
+      unsigned char w[3 * 4];
+      size_t len = 0, rest = i;
+      for (size_t m = 0; m < nc && len < 3; m++) {
+        size_t f = rest % sw->nforms[k][m];
+        rest /= sw->nforms[k][m];
+        utf8proc_ssize_t l =
+            utf8proc_encode_char(sw->forms[k][m][f], w + len);
+        if (l <= 0) return false;
+        len += (size_t)l;
+      }
+      word_set(pairs, open, triples, w, len < 3 ? len : 3);
+    }
+  }
+  return true;
+}
+
+/* The words r's matches start with, when r keeps none: into *fw (a rule
+ * with case) or *sw, NULL when not read. */
+static void words_of_rule(const rule *r, rule_first_words **fw,
+                          rule_start_words **sw) {
+  *fw = NULL;
+  *sw = NULL;
+  if (r->first_words || r->start_words) return;
+  if (!(r->anchored_options & PCRE2_CASELESS))
+    rule_first_words_read(r->pattern, r->anchored_options, fw);
+  if (!*fw) rule_start_words_read(r->pattern, r->anchored_options, sw);
+}
+
+/* words_of_rule, kept in cs for the choices of other levels (NULL: the
+ * choice reads and owns its own).  False without memory. */
+static bool words_kept(struct unit_choices *cs, const rule *r,
+                       rule_first_words **fw, rule_start_words **sw) {
+  if (!cs) {
+    words_of_rule(r, fw, sw);
+    return true;
+  }
+  for (size_t i = 0; i < cs->nwords; i++)
+    if (cs->words[i].r == r) {
+      *fw = cs->words[i].fw;
+      *sw = cs->words[i].sw;
+      return true;
+    }
+  struct words_read *p = cchc_grow(cs->words, &cs->cap_words, cs->nwords,
+                                   sizeof *cs->words);
+  if (!p) return false;
+  cs->words = p;
+  words_of_rule(r, fw, sw);
+  cs->words[cs->nwords++] = (struct words_read){r, *fw, *sw};
+  return true;
+}
+
+/* unit_choice.mention_first and u_first, left NULL when not told; the
+ * words read kept in cs (NULL: by the choice). */
+static void mention_starts_read(unit_choice *u, struct unit_choices *cs) {
+  size_t n = u->n + u->cc.names.n;
+  size_t mbits = (n + 63) / 64 ? (n + 63) / 64 : 1;
+  uint64_t *any = calloc(256 * mbits, sizeof *any);
+  uint64_t *off = calloc(256 * mbits, sizeof *off);
+  u->first_words = calloc(n ? n : 1, sizeof *u->first_words);
+  u->start_words = calloc(n ? n : 1, sizeof *u->start_words);
+  bool ok = any && off && u->first_words && u->start_words;
+  if (ok) u->nwords = n;
+  u->words_owned = !cs;
+  /* the words a rule's matches start with, as rule_read_facts reads
+   * them for the rules that need them (a miss leaves NULL: not told) */
+  for (size_t j = 0; ok && j < n; j++) {
+    const rule *r = j < u->n ? u->items[j] : u->cc.names.items[j - u->n];
+    ok = words_kept(cs, r, &u->first_words[j], &u->start_words[j]);
+  }
+  /* the pairs: of each rule's words, else of the bytes it starts with,
+   * and of its group u's first characters */
+  uint64_t *pairs = ok ? calloc(256 * 256 / 64, sizeof *pairs) : NULL;
+  uint64_t *open = ok ? calloc(256 * 256 / 64, sizeof *open) : NULL;
+  uint64_t *triples = ok ? calloc(65536 / 64, sizeof *triples) : NULL;
+  ok = ok && pairs && open && triples;
+  start_tables st = {pairs, open, triples};
+  for (size_t j = 0; ok && j < n; j++) {
+    const rule *r = j < u->n ? u->items[j] : u->cc.names.items[j - u->n];
+    bool u_first[256] = {false};
+    ok = mention_first_off(r, u_first, &st);
+    uint64_t bit = (uint64_t)1 << (j % 64);
+    for (unsigned c = 0; ok && c < 256; c++) {
+      if (u_first[c]) off[c * mbits + j / 64] |= bit;
+      if (u_first[c] || may_start_with(r, c)) any[c * mbits + j / 64] |= bit;
+    }
+  }
+  for (size_t j = 0; ok && j < n; j++) {
+    const rule *r = j < u->n ? u->items[j] : u->cc.names.items[j - u->n];
+    const rule_first_words *fw =
+        r->first_words ? r->first_words : u->first_words[j];
+    const rule_start_words *sw =
+        r->start_words ? r->start_words : u->start_words[j];
+    if (fw) {
+      for (size_t k = 0; k < fw->n; k++)
+        if (fw->w[k].len >= 2) {
+          word_set(pairs, open, triples, fw->w[k].text,
+                   fw->w[k].len < 3 ? fw->w[k].len : 3);
+        } else {
+          pair_set(pairs, fw->w[k].text[0], -1);
+          pair_set(open, fw->w[k].text[0], -1);
+        }
+    } else if (sw) {
+      ok = start_word_pairs(sw, pairs, open, triples);
+    } else {
+      for (unsigned c = 0; c < 256; c++)
+        if (may_start_with(r, c)) {
+          pair_set(pairs, c, -1);
+          pair_set(open, c, -1);
+        }
+    }
+  }
+  if (!ok) {
+    free(any);
+    free(off);
+    free(pairs);
+    free(open);
+    free(triples);
+    return;
+  }
+  u->pairs = pairs;
+  u->open = open;
+  u->triples = triples;
+  u->mention_first = any;
+  u->u_first = off;
+  u->mbits = mbits;
 }
 
 /* The unit rules of rs that apply at `level` (NULL: none) and what their
  * patterns tell (unit_choice); NULL without memory. */
 static unit_choice *unit_choice_make(const cchc_rules *rs,
-                                     const char *level) {
+                                     const char *level,
+                                     struct unit_choices *cs) {
   unit_choice *u = calloc(1, sizeof *u);
   if (!u || (level && !(u->level = strdup(level)))) goto fail;
   u->all = rules_select(rs, "unit.", NULL);
@@ -1079,6 +1451,7 @@ static unit_choice *unit_choice_make(const cchc_rules *rs,
     for (size_t i = 0; i < u->n; i++)
       if (may_start_with(u->items[i], c))
         u->starting[c * u->rbits + i / 64] |= (uint64_t)1 << (i % 64);
+  mention_starts_read(u, cs);
   u->gate_made = gate_rules_build(&u->gate, u->items, u->n);
   return u;
 fail:
@@ -1106,7 +1479,7 @@ static const unit_choice *unit_choice_shared(const cchc_rules *rs,
     if (l == level || (l && level && !strcmp(l, level))) found = cs->items[i];
   }
   if (!found && cs && cs->n < UNIT_CHOICES &&
-      (cs->items[cs->n] = unit_choice_make(rs, level)))
+      (cs->items[cs->n] = unit_choice_make(rs, level, cs)))
     found = cs->items[cs->n++];
   pthread_mutex_unlock(&choices_lock);
   return found;
@@ -2316,6 +2689,44 @@ bool units_may_start(xctx *x, size_t at, size_t end) {
                         : matches_at(x, r, at, end)))
       return true;
   }
+  return false;
+}
+
+bool units_mention_may_start(xctx *x, size_t at) {
+  if (at >= x->n || continuation(x, at)) return false;
+  unit_rules *u = unit_rules_of(x);
+  if (!u || !u->starts_known || !u->mention_first) return true;
+  const unsigned char *s = (const unsigned char *)x->s;
+  unsigned c = s[at], c1 = at + 1 < x->n ? s[at + 1] : 0;
+  /* (a pair with the end's 0: a word of one byte, or a rule's bytes) */
+  size_t pair = c * 256 + c1;
+  if (!(u->pairs[pair / 64] >> (pair % 64) & 1)) return false;
+  if (!(u->open[pair / 64] >> (pair % 64) & 1)) {
+    size_t t = triple_slot(c, c1, at + 2 < x->n ? s[at + 2] : 0);
+    if (!(u->triples[t / 64] >> (t % 64) & 1)) return false;
+  }
+  const uint64_t *any = u->mention_first + c * u->mbits;
+  const uint64_t *off = u->u_first + c * u->mbits;
+  for (size_t b = 0; b < u->mbits; b++)
+    for (uint64_t m = any[b]; m; m &= m - 1) {
+      size_t j = b * 64 + (size_t)__builtin_ctzll(m);
+      const rule *r = j < u->n ? u->items[j] : u->cc.names.items[j - u->n];
+      if (off[b] >> (j % 64) & 1) return true; /* by its byte alone */
+      if (!may_start_at(x, r, at)) continue;
+      const rule_first_words *fw =
+          r->first_words ? r->first_words : u->first_words[j];
+      const rule_start_words *sw =
+          r->start_words ? r->start_words : u->start_words[j];
+      if (fw) {
+        size_t k = fw->from[c];
+        while (k < fw->to[c] && !(fw->w[k].len <= x->n - at &&
+                                  !memcmp(s + at, fw->w[k].text, fw->w[k].len)))
+          k++;
+        if (k == fw->to[c]) continue;
+      }
+      if (sw && !rule_start_word_at(sw, s, at, x->n)) continue;
+      return true;
+    }
   return false;
 }
 

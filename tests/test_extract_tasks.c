@@ -1430,6 +1430,29 @@ START_TEST(leads_where_twins_match) {
 }
 END_TEST
 
+/* A clause with a "before" cue's words and no "after" cue is searched
+ * for its units only where the cue may end within its reach of its twin
+ * and a unit may start there (clause.c: cue_before_may): the cue's long
+ * forms ("giao cho", "đề nghị" before a unit in lower case) lead, and
+ * "giao dịch" before a unit does not. */
+START_TEST(leads_after_before_cues_within_their_reach) {
+  doc d = extract("KẾ HOẠCH\nCải cách hành chính năm 2026\n"
+                  "I. MỤC TIÊU\n"
+                  "Rà soát thủ tục hành chính; giao cho Công an xã kiểm tra "
+                  "việc thực hiện trong tháng 6 năm 2026.\n"
+                  "Tăng cường giao dịch trực tuyến; đề nghị các ban, ngành "
+                  "cấp xã hưởng ứng trong tháng 7 năm 2026.\n"
+                  "Đẩy mạnh giao dịch điện tử tại Công an xã trong tháng 8 "
+                  "năm 2026.\n");
+  const frame_task *t = task(&d, "giao cho Công an xã");
+  check_units(t->lead, t->nlead, "cong_an");
+  t = task(&d, "đề nghị các ban, ngành");
+  check_units(t->lead, t->nlead, "cac_ban_nganh");
+  ck_assert_uint_eq(task(&d, "Đẩy mạnh giao dịch")->nlead, 0);
+  done(&d);
+}
+END_TEST
+
 /* The work of a "Chủ trì, phối hợp với X" duty starts after X: the
  * coordinators skipped are those of the whole duty when its first "phối
  * hợp" follows "Chủ trì" (read once for both, leads.c: work_start), and
@@ -1651,6 +1674,7 @@ int main(void) {
   tcase_add_test(tc, inline_assignments);
   tcase_add_test(tc, labels_after_semicolon);
   tcase_add_test(tc, leads_where_twins_match);
+  tcase_add_test(tc, leads_after_before_cues_within_their_reach);
   tcase_add_test(tc, unit_texts_by_span);
   tcase_add_test(tc, area_work_after_coordinators);
   tcase_add_test(tc, no_tasks_after_signature);
