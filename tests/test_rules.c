@@ -794,6 +794,143 @@ START_TEST(rules_are_found_by_id_from_the_index) {
 }
 END_TEST
 
+/* ---- patterns made cheaper without changing their matches ----------- */
+
+/* Rules whose lazy stretch tried an assertion (a lookbehind, a \b, eight
+ * lookbehinds) at every character before the letter the next word opens
+ * with: the rules file's form checks that letter first ("(?=t)"), which
+ * cannot change a match (assertions at one place commute, and the word
+ * holds the letter); and meta.date, meta.date.slash, whose place name
+ * (capitalised words, then ",") is read possessively: a shorter word or
+ * fewer words leave a letter, "." or " " before the "," that cannot match
+ * it.  Each with its first form: the shipped pattern must
+ * find, on every corpus text and every example of the rule, the very
+ * matches (every group) the first form found.  (deadline.yearly_review and
+ * deadline.dates_yearly, made cheaper alike, are checked against their
+ * first forms by test_extract_deadlines.) */
+static const struct {
+  const char *id, *before;
+} cheaper_forms[] = {
+    {"deadline.report_by_period",
+     "báo\\s+cáo[^.;\\n]{0,80}?(?<![\\p{L}])theo\\s+(?:định\\s+kỳ(?:\\s+"
+     "(?:và|hoặc)\\s+đột\\s+xuất)?|(?:quý|(?:sáu|0?6)\\s+tháng|tháng|năm"
+     "|tuần)(?:\\s*,\\s*(?:quý|(?:sáu|0?6)\\s+tháng|tháng|năm|tuần))*(?:"
+     "\\s*(?:,|và|hoặc)\\s*đột\\s+xuất)?)(?![\\p{L}\\d])"},
+    {"nodeadline.cited",
+     "(?:(?<![\\p{L}\\d])\\d+[\\p{L}\\d.-]*/[\\p{L}\\d/.-]+|(?<![\\p{L}]"
+     ")(?-i:Luật|Bộ\\s+luật|Hiến\\s+pháp)(?![\\p{L}])[^.;\\n]{0,160}?(?<"
+     "!trước)(?<!nhất)(?<!vào)(?<!hết)(?<!đến)(?<!tới)(?<!quá)(?<!là))\\"
+     "s+ngày\\s+(?:\\d{1,2}\\s*/\\s*\\d{1,2}\\s*/\\s*\\d{4}|\\d{1,2}\\s+"
+     "tháng\\s+\\d{1,2}\\s+năm\\s+\\d{4})"},
+    {"meta.parent.issues_plan",
+     "^[^;\\n]{0,120}?\\b(?:ban\\s+hành|phê\\s+duyệt|về)\\s+(?:kèm\\s+th"
+     "eo\\s+)?\"?(?:Kế\\s+hoạch|Chương\\s+trình|Đề\\s+án|Chiến\\s+lược)"},
+    {"meta.date",
+     "(?m)(?=^|[ \\t])(?:^|(?<=phúc)[ \\t]+|(?<=\\p{Lu})[ \\t]+(?=Số\\s*"
+     ":))(?:Số\\b[^\\n]*?[ \\t])?\\p{Lu}[\\p{L}.]*(?:[ ]+\\p{Lu}[\\p{L}."
+     "]*){0,4}\\s*,\\s*(?<date>ngày\\s+(?<d>\\d{1,2})\\s+tháng\\s+(?<m>\\"
+     "d{1,2})\\s+năm\\s+(?<y>\\d{4}))"},
+    {"meta.date.slash",
+     "(?m)(?=^|[ \\t])(?:^|(?<=phúc)[ \\t]+|(?<=\\p{Lu})[ \\t]+(?=Số\\s*"
+     ":))(?:Số\\b[^\\n]*?[ \\t])?\\p{Lu}[\\p{L}.]*(?:[ ]+\\p{Lu}[\\p{L}."
+     "]*){0,4}\\s*,\\s*(?<date>ngày\\s+(?<d>\\d{1,2})\\s*[/.-]\\s*(?<m>\\"
+     "d{1,2})\\s*[/.-]\\s*(?<y>\\d{4}))"},
+};
+
+typedef struct form_tries {
+  pcre2_code *a, *b;
+  pcre2_match_data *ma, *mb;
+  size_t hits;
+  char differs[256];
+} form_tries;
+
+static pcre2_code *form_compile(const char *pattern, uint32_t options) {
+  int e;
+  PCRE2_SIZE at;
+  pcre2_code *c = pcre2_compile((PCRE2_SPTR)pattern, PCRE2_ZERO_TERMINATED,
+                                options, &e, &at, NULL);
+  ck_assert_msg(c != NULL, "pattern error %d at %zu", e, (size_t)at);
+  pcre2_jit_compile(c, PCRE2_JIT_COMPLETE); /* as the rules run */
+  return c;
+}
+
+/* Do both forms match s[0..n) from `at` alike (with every group)?  The
+ * first difference is kept; *end: where a search goes on after a match. */
+static bool form_try(form_tries *t, const char *s, size_t n, size_t at,
+                       uint32_t options, size_t *end) {
+  int ra = pcre2_match(t->a, (PCRE2_SPTR)s, n, at, options, t->ma, NULL);
+  int rb = pcre2_match(t->b, (PCRE2_SPTR)s, n, at, options, t->mb, NULL);
+  bool same = ra == rb;
+  if (same && ra > 0) {
+    const PCRE2_SIZE *oa = pcre2_get_ovector_pointer(t->ma);
+    const PCRE2_SIZE *ob = pcre2_get_ovector_pointer(t->mb);
+    for (int g = 0; g < 2 * ra; g++) same &= oa[g] == ob[g];
+    t->hits += same;
+    if (end) *end = oa[1] > oa[0] ? oa[1] : oa[0] + 1;
+  }
+  if (!same && !t->differs[0])
+    snprintf(t->differs, sizeof t->differs, "%d before, %d now at %zu of \"%.*s\"",
+             ra, rb, at, (int)(n - at < 120 ? n - at : 120), s + at);
+  return same && ra > 0;
+}
+
+/* s[0..n) searched match after match, and tried anchored at each of its
+ * characters. */
+static void form_check(form_tries *t, const char *s, size_t n) {
+  size_t end;
+  for (size_t a = 0; a <= n; a++)
+    if (a == n || ((unsigned char)s[a] & 0xC0) != 0x80)
+      form_try(t, s, n, a, PCRE2_ANCHORED, NULL);
+  for (size_t a = 0; a <= n && form_try(t, s, n, a, 0, &end);) {
+    a = end;
+    while (a < n && ((unsigned char)s[a] & 0xC0) == 0x80) a++;
+  }
+}
+
+START_TEST(cheaper_patterns_match_as_before) {
+  cchc_rules *rs = harness_rules();
+  const rule *now = rules_find(rs, cheaper_forms[_i].id);
+  ck_assert_ptr_nonnull(now);
+  ck_assert_str_ne(now->pattern, cheaper_forms[_i].before); /* a rewrite */
+  uint32_t options = 0;
+  ck_assert_int_eq(
+      pcre2_pattern_info(now->code, PCRE2_INFO_ARGOPTIONS, &options), 0);
+  form_tries t = {.a = form_compile(cheaper_forms[_i].before, options),
+                    .b = form_compile(now->pattern, options)};
+  t.ma = pcre2_match_data_create_from_pattern(t.a, NULL);
+  t.mb = pcre2_match_data_create_from_pattern(t.b, NULL);
+  ck_assert(t.ma && t.mb);
+  for (size_t e = 0; e < now->nexamples; e++)
+    form_check(&t, now->examples[e].text, strlen(now->examples[e].text));
+  char **paths;
+  size_t np = harness_corpus_all(&paths);
+  ck_assert_uint_ge(np, 4);
+  for (size_t i = 0; i < np; i++) {
+    cchc_text *x = harness_normalize_file(paths[i]);
+    const char *text = cchc_text_data(x);
+    /* the whole text searched (the rules also search windows of it), and
+     * each line, as a window of its own, tried at each character */
+    size_t end;
+    for (size_t a = 0, n = strlen(text); a <= n && form_try(&t, text, n, a, 0, &end);)
+      a = end;
+    for (const char *line = text; *line;) {
+      const char *eol = strchr(line, '\n');
+      if (!eol) eol = line + strlen(line);
+      form_check(&t, line, (size_t)(eol - line));
+      line = *eol ? eol + 1 : eol;
+    }
+    cchc_text_free(x);
+  }
+  harness_free_list(paths, np);
+  ck_assert_msg(!t.differs[0], "%s: %s", now->id, t.differs);
+  ck_assert_uint_gt(t.hits, 0); /* the texts hold what the rule finds */
+  pcre2_match_data_free(t.ma);
+  pcre2_match_data_free(t.mb);
+  pcre2_code_free(t.a);
+  pcre2_code_free(t.b);
+}
+END_TEST
+
 /* ---- what patterns say before they run ------------------------------ */
 
 /* The literals of the rule fact_rule made last. */
@@ -2731,6 +2868,8 @@ int main(void) {
   tcase_add_loop_test(tf, scans_stay_linear_without_a_required_character, 0,
                       2 * (int)(sizeof look_ahead / sizeof *look_ahead));
   tcase_add_test(tf, scans_find_what_rules_match);
+  tcase_add_loop_test(tf, cheaper_patterns_match_as_before, 0,
+                      (int)(sizeof cheaper_forms / sizeof *cheaper_forms));
   tcase_add_test(tf, scans_of_parts_find_what_rules_match);
   tcase_add_test(tf, clauses_of_words_hold_in_every_match);
   tcase_add_loop_test(tf, start_words_tell_where_matches_may_start, 0,
