@@ -531,6 +531,8 @@ typedef struct rule_text {
   size_t n;
   uint32_t *line_end; /* offset of the line break ending line i (or n; a
                         text is below 4 GB) */
+  /* line_end is the caller's (rule_text_init_lines' ends), not freed */
+  bool line_end_lent;
   /* The features of line i with its line break (rule_line_has): a long
    * text has a million lines of a few thousand kinds, so a line holds the
    * index of its features in `kinds`, 2 bytes; past RULE_LINE_KINDS kinds,
@@ -550,7 +552,8 @@ cchc_status rule_text_init(rule_text *t, const char *s, size_t n,
                            cchc_error *err);
 /* The same, where the lines of s are known: ends[k] the offset of the
  * newline ending line k, ends[nends - 1] = n (cchc_text_line_ends),
- * which it takes as they are (NULL: found as rule_text_init does). */
+ * which it reads where they lie, as t's line_end: they must outlive t
+ * (NULL: found as rule_text_init does). */
 cchc_status rule_text_init_lines(rule_text *t, const char *s, size_t n,
                                  const uint32_t *ends, size_t nends,
                                  cchc_error *err);

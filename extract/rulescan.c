@@ -3123,7 +3123,7 @@ static struct literal_cache *literal_cache_for(const rule_text *t,
 }
 
 void rule_text_free(rule_text *t) {
-  free(t->line_end);
+  if (!t->line_end_lent) free(t->line_end);
   free(t->line_kind);
   free(t->kinds);
   free(t->line_has);
@@ -4365,7 +4365,11 @@ cchc_status rule_text_init_lines(rule_text *t, const char *s, size_t n,
   kind_table kt = {.mask = 63};
   while (kt.mask < 2 * most) kt.mask = kt.mask * 2 + 1;
   kt.slots = calloc(kt.mask + 1, sizeof *kt.slots);
-  t->line_end = malloc(cap * sizeof *t->line_end);
+  /* the ends given are the lines' ends, the text's length last: read
+   * where they lie (a long text's million lines held once, not twice) */
+  t->line_end_lent = ends != NULL;
+  t->line_end =
+      ends ? (uint32_t *)ends : malloc(cap * sizeof *t->line_end);
   t->line_kind = malloc(cap * sizeof *t->line_kind);
   t->kinds = malloc(most * sizeof *t->kinds);
   if (!kt.slots || !t->line_end || !t->line_kind || !t->kinds) goto nomem;
@@ -4378,7 +4382,7 @@ cchc_status rule_text_init_lines(rule_text *t, const char *s, size_t n,
       nl = memchr(s + i, '\n', n - i);
     size_t end = nl ? (size_t)(nl - s) : n;
     uint64_t has = rule_features(s + i, end + (nl != NULL) - i);
-    t->line_end[t->nlines] = (uint32_t)end;
+    if (!ends) t->line_end[t->nlines] = (uint32_t)end;
     if (!line_kind_set(t, &kt, cap, t->nlines++, has)) goto nomem;
     t->has |= has;
     if (!nl) break;
