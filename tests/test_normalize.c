@@ -2333,25 +2333,17 @@ START_TEST(long_runs_of_dropped_characters) {
 }
 END_TEST
 
-/* Canonical characters are made in one pass over pieces of the input (the
- * decoder feeds NFC, chunk by chunk, which feeds the mapping): a text of
- * many copies of one paragraph, each with what that stage edits (a CR, a
- * bad byte, no-break spaces, a tone mark to move, decomposed letters, a
- * zero-width space, dashes and quotes), crosses those pieces anywhere.
- * Its canonical text, offset map and repairs are those of the paragraph,
- * copy after copy. */
-START_TEST(streaming_copies) {
-  static const char unit[] =
-      "Vie\xCC\x82\xCC\xA3t Nam\xC2\xA0ho\xC3\xA1 thu\xE1\xBB\xB7 \xE2\x80\x93"
-      " \xE2\x80\x9Cm\xE1\xBB\xA5" "c ti\xC3\xAA" "u\xE2\x80\x9D \xFF kh\xC3\xB4ng"
-      "\xE2\x80\x8B \xC3\x90\xC3\xA0 N\xE1\xBA\xB5ng\r\n";
-  enum { COPIES = 9000 }; /* over 600 KB: several chunks and batches */
-  size_t ulen = sizeof unit - 1, n = ulen * COPIES;
+/* COPIES copies of the paragraph unit[0, ulen) normalized under `flags`
+ * as one text: its canonical text, offset map and repairs are the
+ * paragraph's, copy after copy (over 500 KB: several chunks and
+ * batches). */
+static void copies_as_one(const char *unit, size_t ulen, unsigned flags) {
+  enum { COPIES = 9000 };
+  size_t n = ulen * COPIES;
   char *in = malloc(n);
   ck_assert_ptr_nonnull(in);
   for (size_t k = 0; k < COPIES; k++)
     memcpy(in + k * ulen, unit, ulen);
-  unsigned flags = CCHC_NORM_REPAIR | CCHC_NORM_NO_LAYOUT;
   cchc_text *one = must_norm(unit, ulen, flags, CCHC_ENC_AUTO);
   cchc_text *all = must_norm(in, n, flags, CCHC_ENC_AUTO);
   size_t olen = cchc_text_len(one);
@@ -2371,6 +2363,7 @@ START_TEST(streaming_copies) {
     }
   }
   size_t m = cchc_text_repairs(one);
+  ck_assert_uint_gt(m, 0);
   ck_assert_uint_eq(cchc_text_repairs(all), m * COPIES);
   for (int kind = 0; kind < CCHC_REPAIR_KIND_COUNT; kind++)
     ck_assert_uint_eq(cchc_text_repair_count(all, (cchc_repair_kind)kind),
@@ -2391,6 +2384,22 @@ START_TEST(streaming_copies) {
   cchc_text_free(one);
   cchc_text_free(all);
   free(in);
+}
+
+/* Canonical characters are made in one pass over pieces of the input (the
+ * decoder feeds NFC, chunk by chunk, which feeds the mapping): a text of
+ * many copies of one paragraph, each with what that stage edits (a CR, a
+ * bad byte, no-break spaces, a tone mark to move, decomposed letters, a
+ * zero-width space, dashes and quotes), crosses those pieces anywhere.
+ * Its canonical text, offset map and repairs are those of the paragraph,
+ * copy after copy. */
+START_TEST(streaming_copies) {
+  static const char unit[] =
+      "Vie\xCC\x82\xCC\xA3t Nam\xC2\xA0ho\xC3\xA1 thu\xE1\xBB\xB7 \xE2\x80\x93"
+      " \xE2\x80\x9Cm\xE1\xBB\xA5" "c ti\xC3\xAA" "u\xE2\x80\x9D \xFF kh\xC3\xB4ng"
+      "\xE2\x80\x8B \xC3\x90\xC3\xA0 N\xE1\xBA\xB5ng\r\n";
+  copies_as_one(unit, sizeof unit - 1,
+                CCHC_NORM_REPAIR | CCHC_NORM_NO_LAYOUT);
 }
 END_TEST
 
@@ -2493,49 +2502,7 @@ START_TEST(streaming_copies_in_place) {
       "Vie\xCC\x82\xCC\xA3t Nam\xC2\xA0ho\xC3\xA1 thu\xE1\xBB\xB7 \xE2\x80\x93"
       " \xE2\x80\x9Cm\xE1\xBB\xA5" "c ti\xC3\xAA" "u\xE2\x80\x9D kh\xC3\xB4ng"
       "\xE2\x80\x8B \xC3\x90\xC3\xA0 N\xE1\xBA\xB5ng\n";
-  enum { COPIES = 9000 }; /* over 500 KB: several chunks and batches */
-  size_t ulen = sizeof unit - 1, n = ulen * COPIES;
-  char *in = malloc(n);
-  ck_assert_ptr_nonnull(in);
-  for (size_t k = 0; k < COPIES; k++)
-    memcpy(in + k * ulen, unit, ulen);
-  unsigned flags = CCHC_NORM_NO_LAYOUT;
-  cchc_text *one = must_norm(unit, ulen, flags, CCHC_ENC_AUTO);
-  cchc_text *all = must_norm(in, n, flags, CCHC_ENC_AUTO);
-  size_t olen = cchc_text_len(one);
-  ck_assert_uint_eq(cchc_text_len(all), olen * COPIES);
-  for (size_t k = 0; k < COPIES; k++) {
-    const char *d = cchc_text_data(all) + k * olen;
-    if (memcmp(d, cchc_text_data(one), olen) != 0)
-      ck_abort_msg("copy %zu: [%.*s], not [%s]", k, (int)olen, d,
-                   cchc_text_data(one));
-    for (size_t i = 0; i < olen; i++) {
-      size_t a, b, x, y;
-      cchc_text_source_span(all, k * olen + i, k * olen + i + 1, &a, &b);
-      cchc_text_source_span(one, i, i + 1, &x, &y);
-      if (a != k * ulen + x || b != k * ulen + y)
-        ck_abort_msg("copy %zu, byte %zu maps to [%zu, %zu), not [%zu, %zu)",
-                     k, i, a, b, k * ulen + x, k * ulen + y);
-    }
-  }
-  size_t m = cchc_text_repairs(one);
-  ck_assert_uint_gt(m, 0);
-  ck_assert_uint_eq(cchc_text_repairs(all), m * COPIES);
-  for (size_t r = 0; r < m * COPIES; r++) {
-    cchc_repair_kind ka, kb;
-    size_t oa, ob;
-    const char *da, *db;
-    cchc_text_repair_at(all, r, &ka, &oa, &da);
-    cchc_text_repair_at(one, r % m, &kb, &ob, &db);
-    if (ka != kb || oa != (r / m) * ulen + ob || strcmp(da, db) != 0)
-      ck_abort_msg("repair %zu: %s at %zu (%s)", r, cchc_repair_kind_name(ka),
-                   oa, da);
-  }
-  ck_assert_uint_gt(cchc_text_repair_count(one, CCHC_REPAIR_TONE_MARK), 0);
-  ck_assert_uint_gt(cchc_text_repair_count(one, CCHC_REPAIR_NFC), 0);
-  cchc_text_free(one);
-  cchc_text_free(all);
-  free(in);
+  copies_as_one(unit, sizeof unit - 1, CCHC_NORM_NO_LAYOUT);
 }
 END_TEST
 
