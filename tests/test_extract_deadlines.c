@@ -1107,6 +1107,19 @@ END_TEST
  * the candidates of 256 KB at a time: a plan of a megabyte of plain
  * lines with a deadline every 40 lines and a report's name (whose half
  * year is none) every 120 keeps each deadline and drops each name. */
+/* The plan `text` gives n deadlines, each "trước ngày 15/3/2026". */
+static void expect_each_by_mid_march(const char *text, size_t n) {
+  doc d;
+  extract(&d, text);
+  if (d.f->ndeadlines != n) dump(&d);
+  ck_assert_uint_eq(d.f->ndeadlines, n);
+  for (size_t i = 0; i < d.f->ndeadlines; i++) {
+    ck_assert_str_eq(d.f->deadlines[i].end, "2026-03-15");
+    ck_assert_str_eq(d.f->deadlines[i].text, "trước ngày 15/3/2026");
+  }
+  release(&d);
+}
+
 /* A nodeadline rule whose barrier is rare (a cited law's date holds no
  * ';') searches the rest of a long plan whole, going on from the last ';'
  * before each candidate it has not passed: the dates of cited laws among
@@ -1127,15 +1140,7 @@ START_TEST(cited_dates_among_many_deadlines) {
     strbuf_addf(&src, task, i, i + 1,
                 i % 7 ? "" : "- Rà soát; tổng hợp kết quả.\n");
   ck_assert(!src.failed);
-  doc d;
-  extract(&d, src.buf);
-  if (d.f->ndeadlines != TASKS) dump(&d);
-  ck_assert_uint_eq(d.f->ndeadlines, TASKS);
-  for (size_t i = 0; i < d.f->ndeadlines; i++) {
-    ck_assert_str_eq(d.f->deadlines[i].end, "2026-03-15");
-    ck_assert_str_eq(d.f->deadlines[i].text, "trước ngày 15/3/2026");
-  }
-  release(&d);
+  expect_each_by_mid_march(src.buf, TASKS);
   strbuf_release(&src);
 }
 END_TEST
@@ -1230,15 +1235,7 @@ START_TEST(zones_in_windows_without_the_byte_after) {
   size_t ms = 0;
   for (const char *p = src.buf + strlen(head); (p = strchr(p, 'm')); p++) ms++;
   ck_assert_uint_eq(ms, BLOCKS);
-  doc d;
-  extract(&d, src.buf);
-  if (d.f->ndeadlines != BLOCKS) dump(&d);
-  ck_assert_uint_eq(d.f->ndeadlines, BLOCKS);
-  for (size_t i = 0; i < d.f->ndeadlines; i++) {
-    ck_assert_str_eq(d.f->deadlines[i].end, "2026-03-15");
-    ck_assert_str_eq(d.f->deadlines[i].text, "trước ngày 15/3/2026");
-  }
-  release(&d);
+  expect_each_by_mid_march(src.buf, BLOCKS);
   strbuf_release(&src);
 }
 END_TEST
