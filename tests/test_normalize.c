@@ -3064,7 +3064,7 @@ START_TEST(layout_joined_blocks_counted) {
     for (int k = 0; k < lines && len + 200 < sizeof buf; k++) {
       int words = 1 + (int)((seed >> 8) % 9);
       for (int w = 0; w < words; w++) {
-        seed ^= seed << 13, seed ^= seed >> 7, seed ^= seed << 17;
+        rng_next(&seed);
         const char *p = pieces[seed % (sizeof pieces / sizeof *pieces)];
         size_t pl = strlen(p);
         memcpy(buf + len, p, pl);
@@ -3072,7 +3072,7 @@ START_TEST(layout_joined_blocks_counted) {
         if (w + 1 < words)
           buf[len++] = (seed >> 20) % 7 ? ' ' : '-';
       }
-      seed ^= seed << 13, seed ^= seed >> 7, seed ^= seed << 17;
+      rng_next(&seed);
       int brk = (int)((seed >> 30) % 10);
       if (brk == 0)
         buf[len++] = ' ';
@@ -3109,17 +3109,17 @@ START_TEST(layout_lines_scanned_as_content) {
   uint64_t seed = 0x9E3779B97F4A7C15u;
   for (int trial = 0; trial < 2000; trial++) {
     size_t len = 0;
-    seed ^= seed << 13, seed ^= seed >> 7, seed ^= seed << 17;
+    rng_next(&seed);
     int lines = 1 + (int)(seed % 40);
     for (int k = 0; k < lines; k++) {
-      seed ^= seed << 13, seed ^= seed >> 7, seed ^= seed << 17;
+      rng_next(&seed);
       /* in one text of ten, a first line of thousands of characters,
        * most of them "ệ": more continuation bytes than a lane of 255
        * blocks counts */
       bool long_line = k == 0 && trial % 10 == 0;
       size_t words = long_line ? 3000 + (size_t)trial : seed % 12;
       for (size_t w = 0; w < words && len + 16 < cap; w++) {
-        seed ^= seed << 13, seed ^= seed >> 7, seed ^= seed << 17;
+        rng_next(&seed);
         const char *p = long_line && seed % 8
                             ? "ệ"
                             : pieces[seed % (sizeof pieces / sizeof *pieces)];
@@ -3188,13 +3188,13 @@ START_TEST(layout_line_ends_are_the_texts) {
   uint64_t seed = 0x2545F4914F6CDD1Du;
   for (int trial = 0; trial < 3000; trial++) {
     size_t len = 0;
-    seed ^= seed << 13, seed ^= seed >> 7, seed ^= seed << 17;
+    rng_next(&seed);
     int lines = (int)(seed % 50);
     for (int k = 0; k < lines && len + 200 < sizeof buf; k++) {
-      seed ^= seed << 13, seed ^= seed >> 7, seed ^= seed << 17;
+      rng_next(&seed);
       int words = (int)(seed % 8);
       for (int w = 0; w < words; w++) {
-        seed ^= seed << 13, seed ^= seed >> 7, seed ^= seed << 17;
+        rng_next(&seed);
         const char *p = pieces[seed % (sizeof pieces / sizeof *pieces)];
         size_t pl = strlen(p);
         memcpy(buf + len, p, pl);
@@ -3202,7 +3202,7 @@ START_TEST(layout_line_ends_are_the_texts) {
         if (w + 1 < words && (seed >> 20) % 5)
           buf[len++] = ' ';
       }
-      seed ^= seed << 13, seed ^= seed >> 7, seed ^= seed << 17;
+      rng_next(&seed);
       if ((seed >> 30) % 6 == 0) /* a page number */
         len += (size_t)sprintf(buf + len, "\n%d", k / 3 + 1);
       if (k + 1 < lines || seed % 2) /* (the last one without, now and then) */
