@@ -229,7 +229,9 @@ char *cli_path_in(const char *dir, const char *name);
 /* A batch on several threads (jobs.c), for -j N.  Input i is prepared on
  * the calling thread, in input order; worked on by one of N worker
  * threads; then finished on the calling thread, strictly in input order,
- * so that what a batch prints and writes is the same for every N.  At
+ * so that what a batch prints and writes is the same for every N (with
+ * any_thread, each of N threads, the calling one among them, prepares and
+ * works; finishing is still one at a time and in input order).  At
  * most 8N inputs (slots_per_worker N) are in flight at once: memory does
  * not grow with the number of inputs.  With N = 1 no thread is started and each input is
  * prepared, worked on and finished before the next. */
@@ -239,18 +241,24 @@ typedef struct cli_batch {
   size_t job_size; /* bytes of one job, the caller's struct, zeroed
                       before prepare */
   unsigned slots_per_worker; /* inputs in flight per worker (0: 8) */
+  /* prepare may run on any thread, beside other prepares and works, and
+   * finish on any thread, one at a time, in input order: then the calling
+   * thread is one of the N and no thread hands inputs to another. */
+  bool any_thread;
   void *ctx;
-  /* Calling thread: set up job `job` for input i (read it, ...). */
+  /* Calling thread (any thread with any_thread): set up job `job` for
+   * input i (read it, ...). */
   void (*prepare)(void *ctx, size_t i, void *job);
   /* A worker: the work of a job; touches nothing but the job and what
    * may be shared read-only (the rules). */
   void (*work)(void *ctx, void *job);
-  /* Calling thread, in input order: report and write the result, and
+  /* Calling thread (any thread with any_thread, one at a time), in input
+   * order: report and write the result, and
    * release what the job holds.  false stops the batch: no input is
    * prepared or finished after it. */
   bool (*finish)(void *ctx, size_t i, void *job);
-  /* Calling thread, after a stop: release a job prepared but not
-   * finished. */
+  /* Calling thread, after a stop, every other thread ended: release a
+   * job prepared but not finished. */
   void (*discard)(void *ctx, void *job);
 } cli_batch;
 

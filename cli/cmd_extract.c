@@ -283,7 +283,7 @@ static void extract_work(void *ctx, void *job) {
   }
 }
 
-/* In input order on the calling thread: the frame is rendered straight
+/* In input order, one input at a time: the frame is rendered straight
  * into its output (no whole document held as a string). */
 static bool extract_finish(void *ctx, size_t i, void *job) {
   extract_run *run = ctx;
@@ -373,6 +373,7 @@ int cmd_extract(cli_ctx *ctx, int argc, char **argv) {
                      .jobs = jobs,
                      .job_size = sizeof(extract_job),
                      .ctx = &run,
+                     .any_thread = true,
                      .prepare = extract_prepare,
                      .work = extract_work,
                      .finish = extract_finish,

@@ -48,14 +48,14 @@ static size_t all_plans(char ***paths) {
 /* Same exit code, standard output and standard error. */
 static void assert_same_run(const harness_result *a, const harness_result *b,
                             const char *what) {
-  ck_assert_msg(a->rc == b->rc, "%s: exit %d with -j 1, %d with -j 2\n%s",
+  ck_assert_msg(a->rc == b->rc, "%s: exit %d with -j 1, %d with -j N\n%s",
                 what, a->rc, b->rc, b->err);
   ck_assert_msg(a->outlen == b->outlen &&
                     memcmp(a->out, b->out, a->outlen) == 0,
                 "%s: standard output differs (%zu and %zu bytes)", what,
                 a->outlen, b->outlen);
   ck_assert_msg(strcmp(a->err, b->err) == 0,
-                "%s: standard error differs:\n-j 1:\n%s\n-j 2:\n%s", what,
+                "%s: standard error differs:\n-j 1:\n%s\n-j N:\n%s", what,
                 a->err, b->err);
 }
 
@@ -78,18 +78,19 @@ static void assert_same_dir(const char *a, const char *b) {
   }
 }
 
-/* Run `head` + paths with -j 1 and with -j 2 (head[2], the value of -j,
- * is set here), assert the two runs agree, return the -j 1 run.  With
+/* Run `head` + paths with -j 1 and with -j `jobs` (head[2], the value of
+ * -j, is set here), assert the two runs agree, return the -j 1 run.  With
  * dirs, the argument "DIR" of head is dirs[0] for -j 1 and dirs[1] for
- * -j 2, and the two directories must then hold the same files. */
-static harness_result run_both(const char **head, char **paths, size_t n,
-                               char *const *dirs, const char *what) {
+ * -j `jobs`, and the two directories must then hold the same files. */
+static harness_result run_jobs(const char **head, char **paths, size_t n,
+                               char *const *dirs, const char *what,
+                               const char *jobs) {
   harness_result runs[2];
   size_t dir_at = 0;
   while (dirs && strcmp(head[dir_at], "DIR") != 0)
     dir_at++;
   for (int j = 0; j < 2; j++) {
-    head[2] = j ? "2" : "1";
+    head[2] = j ? jobs : "1";
     if (dirs)
       head[dir_at] = dirs[j];
     const char **argv = args(head, paths, n);
@@ -103,6 +104,11 @@ static harness_result run_both(const char **head, char **paths, size_t n,
   assert_same_run(&runs[0], &runs[1], what);
   harness_result_free(&runs[1]);
   return runs[0];
+}
+
+static harness_result run_both(const char **head, char **paths, size_t n,
+                               char *const *dirs, const char *what) {
+  return run_jobs(head, paths, n, dirs, what, "2");
 }
 
 /* ingest the paths with -j 1 into dbs[0] and with -j 2 into dbs[1];
@@ -248,6 +254,50 @@ START_TEST(bad_inputs_in_the_middle) {
   free(empty);
   free(bad);
   free(missing);
+  harness_free_list(plans, np);
+}
+END_TEST
+
+/* More threads than cores and many short inputs, bad ones among them:
+ * the ring of inputs in flight fills, threads wait for room, and the
+ * inputs are finished by whichever thread completes the oldest; what is
+ * written is still that of -j 1, in input order. */
+START_TEST(many_threads_many_inputs) {
+  char **plans;
+  size_t np = harness_corpus(&plans);
+  ck_assert_uint_ge(np, 3);
+  char *missing = harness_tmp_path("missing-many.txt");
+  char *tiny = harness_tmp_path("tiny.txt");
+  const char text[] = "Kế hoạch cải cách hành chính năm 2026\n"
+                      "Tỷ lệ hồ sơ giải quyết đúng hạn đạt 98%.\n";
+  ck_assert_int_eq(harness_write(tiny, text, sizeof text - 1), 0);
+  enum { N = 150 };
+  char *inputs[N];
+  size_t good = 0;
+  for (size_t i = 0; i < N; i++) {
+    inputs[i] = i % 37 == 5 ? missing : i % 3 ? tiny : plans[i / 3 % np];
+    good += inputs[i] != missing;
+  }
+  const char *head[] = {"extract", "-j", "J", "-f", "jsonl", NULL};
+  harness_result r = run_jobs(head, inputs, N, NULL, "-j 7", "7");
+  ck_assert_msg(r.rc == 1, "exit %d: %s", r.rc, r.err);
+  size_t lines = 0;
+  for (const char *c = r.out; (c = strchr(c, '\n')); c++)
+    lines++;
+  ck_assert_uint_eq(lines, good);
+  harness_result_free(&r);
+
+  /* Stopped by a failed output: the same stop and count as -j 1. */
+  if (access("/dev/full", W_OK) == 0) {
+    const char *full[] = {"extract", "-j", "J",         "-f",
+                          "jsonl",   "-o", "/dev/full", NULL};
+    r = run_jobs(full, inputs, N, NULL, "-j 7, /dev/full", "7");
+    ck_assert_msg(r.rc == 2 && strstr(r.err, "inputs not tried"),
+                  "exit %d: %s", r.rc, r.err);
+    harness_result_free(&r);
+  }
+  free(missing);
+  free(tiny);
   harness_free_list(plans, np);
 }
 END_TEST
@@ -553,6 +603,7 @@ int main(void) {
   tcase_add_test(tc, input_order_slowest_first);
   tcase_add_test(tc, bad_inputs_in_the_middle);
   tcase_add_test(tc, output_failure_stops_the_same);
+  tcase_add_test(tc, many_threads_many_inputs);
   tcase_add_test(tc, directory_input);
   tcase_add_test(tc, jobs_option);
   suite_add_tcase(s, tc);
