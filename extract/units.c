@@ -843,61 +843,69 @@ static bool clauses_choose(literal_gate *g, const unit_rules *u,
  * long (held); the clause each gated rule goes by (clauses_choose); and
  * for each literal of those clauses, the runs whose word holds it.
  * What a distinct word holds is read once, into the list of its posted
- * literals (word_post); the runs are walked once without a branch on
- * their words (a run too long counts as the word numbered nwords, which
- * is held and posts nothing), noting the held ones and counting each
- * word's runs, so that each literal's count is its words' counts; the
- * held runs are then placed along their literals (each literal's start
- * moves to the next one's, and back). */
+ * literals (word_post); most words hold none and are passed at one look.
+ * The runs are walked once without a branch on their words, noting the
+ * held ones and counting each word's runs, so that each literal's count
+ * is its words' counts; the held runs are then placed along their
+ * literals (each literal's start moves to the next one's, and back).
+ * The per-word arrays are indexed by word + 1, as a run's word + 1 is
+ * read: a run too long (NO_WORD) wraps to 0, which is held and posts
+ * nothing. */
 static bool postings_build(literal_gate *g, const unit_rules *u) {
-  size_t nwords = g->words->nwords;
+  size_t nwords = g->words->nwords, nbits = g->r.nbits;
+  const uint32_t *run_word = g->words->run_word;
   g->post_first = calloc(g->r.nlits + 1, sizeof *g->post_first);
   g->held = malloc((g->words->nruns + 1) * sizeof *g->held);
-  unsigned char *holder = calloc(nwords + 1, sizeof *holder);
-  uint32_t *count = calloc(nwords + 1, sizeof *count);
-  size_t *word_first = malloc((nwords + 2) * sizeof *word_first);
+  unsigned char *holder1 = calloc(nwords + 1, sizeof *holder1);
+  uint32_t *count1 = calloc(nwords + 1, sizeof *count1);
+  /* word w's posts: word_post[first1[w + 1], first1[w + 2]) */
+  size_t *first1 = malloc((nwords + 2) * sizeof *first1);
   size_t nposts = 0, cap_posts = 0;
   uint32_t *word_post = NULL;
-  bool ok = g->post_first && g->held && holder && count && word_first;
+  bool ok = g->post_first && g->held && holder1 && count1 && first1;
+  if (ok) {
+    first1[0] = first1[1] = 0;
+    holder1[0] = 1;
+  }
   for (size_t w = 0; ok && w < nwords; w++) {
-    word_first[w] = nposts;
-    const uint64_t *has = g->holds + w * g->r.nbits;
-    for (size_t b = 0; b < g->r.nbits; b++) {
-      holder[w] |= has[b] != 0;
-      g->whole[b] |= has[b];
-      for (uint64_t m = has[b] & g->r.posted[b]; ok && m; m &= m - 1) {
-        uint32_t *p = nposts < cap_posts
-                          ? word_post
-                          : cchc_grow(word_post, &cap_posts, nposts,
-                                      sizeof *word_post);
-        if (!(ok = p != NULL)) break;
-        word_post = p;
-        word_post[nposts++] = (uint32_t)(b * 64 + (size_t)__builtin_ctzll(m));
+    const uint64_t *has = g->holds + w * nbits;
+    uint64_t any = 0;
+    for (size_t b = 0; b < nbits; b++) any |= has[b];
+    if (any) {
+      holder1[w + 1] = 1;
+      for (size_t b = 0; b < nbits; b++) {
+        g->whole[b] |= has[b];
+        for (uint64_t m = has[b] & g->r.posted[b]; ok && m; m &= m - 1) {
+          uint32_t *p = nposts < cap_posts
+                            ? word_post
+                            : cchc_grow(word_post, &cap_posts, nposts,
+                                        sizeof *word_post);
+          if (!(ok = p != NULL)) break;
+          word_post = p;
+          word_post[nposts++] =
+              (uint32_t)(b * 64 + (size_t)__builtin_ctzll(m));
+        }
       }
     }
-  }
-  if (ok) {
-    word_first[nwords] = word_first[nwords + 1] = nposts;
-    holder[nwords] = 1;
+    first1[w + 2] = nposts;
   }
   size_t nheld = 0;
-  for (size_t k = 0; ok && k < g->words->nruns; k++) {
-    uint32_t w = g->words->run_word[k];
-    w = w < nwords ? w : (uint32_t)nwords;
+  for (size_t k = 0, nruns = ok ? g->words->nruns : 0; k < nruns; k++) {
+    uint32_t w1 = run_word[k] + 1u; /* (unsigned: wraps) */
     g->held[nheld] = (uint32_t)k;
-    nheld += holder[w];
-    count[w]++;
+    nheld += holder1[w1];
+    count1[w1]++;
   }
   g->nheld = nheld;
-  for (size_t w = 0; ok && w < nwords; w++)
-    for (size_t p = word_first[w]; p < word_first[w + 1]; p++)
-      g->post_first[word_post[p] + 1] += count[w];
-  free(holder);
-  free(count);
+  for (size_t w1 = 1; ok && w1 <= nwords; w1++)
+    for (size_t p = first1[w1]; p < first1[w1 + 1]; p++)
+      g->post_first[word_post[p] + 1] += count1[w1];
+  free(holder1);
+  free(count1);
   /* the clauses gated_match goes by, chosen by those counts; the runs are
    * placed along their literals only (the others' postings are never
    * read: each word keeps its posted literals of those clauses) */
-  uint64_t *chosen = ok ? calloc(g->r.nbits, sizeof *chosen) : NULL;
+  uint64_t *chosen = ok ? calloc(nbits, sizeof *chosen) : NULL;
   ok = chosen && clauses_choose(g, u, g->post_first + 1);
   for (size_t i = 0; ok && i < u->n; i++) {
     const rule_facts *f = &u->items[i]->facts;
@@ -908,13 +916,13 @@ static bool postings_build(literal_gate *g, const unit_rules *u) {
   }
   for (size_t l = 0; ok && l < g->r.nlits; l++)
     if (!(chosen[l / 64] >> (l % 64) & 1)) g->post_first[l + 1] = 0;
-  for (size_t w = 0, kept = 0; ok && w <= nwords; w++) {
-    size_t from = word_first[w], to = word_first[w + 1];
-    word_first[w] = kept;
-    for (size_t p = from; w < nwords && p < to; p++)
+  for (size_t w1 = 1, kept = 0; ok && w1 <= nwords; w1++) {
+    size_t from = first1[w1], to = first1[w1 + 1];
+    first1[w1] = kept;
+    for (size_t p = from; p < to; p++)
       if (chosen[word_post[p] / 64] >> (word_post[p] % 64) & 1)
         word_post[kept++] = word_post[p];
-    if (w == nwords) word_first[w + 1] = kept;
+    if (w1 == nwords) first1[w1 + 1] = kept;
   }
   free(chosen);
   if (ok) {
@@ -926,12 +934,11 @@ static bool postings_build(literal_gate *g, const unit_rules *u) {
     ok = g->post_run != NULL;
   }
   for (size_t h = 0; ok && h < g->nheld; h++) {
-    uint32_t k = g->held[h], w = g->words->run_word[k];
-    w = w < nwords ? w : (uint32_t)nwords;
-    for (size_t p = word_first[w]; p < word_first[w + 1]; p++)
+    uint32_t k = g->held[h], w1 = run_word[k] + 1u;
+    for (size_t p = first1[w1]; p < first1[w1 + 1]; p++)
       g->post_run[g->post_first[word_post[p]]++] = k;
   }
-  free(word_first);
+  free(first1);
   free(word_post);
   if (!ok) return false;
   for (size_t l = g->r.nlits; l > 0; l--) g->post_first[l] = g->post_first[l - 1];
@@ -1536,14 +1543,23 @@ static bool range_literals_read(const xctx *x, literal_gate *g, size_t lo,
   bool whole = g->first == 0 && g->last == g->words->nruns;
   if (whole && g->words->too_long) return false;
   if (whole) memcpy(g->range, g->whole, g->r.nbits * sizeof *g->range);
+  /* (the first two words of the set in registers: a rule set of up to
+   * 128 literals has no more) */
+  size_t nbits = g->r.nbits;
+  const uint32_t *run_word = g->words->run_word;
+  uint64_t r0 = 0, r1 = 0;
   for (size_t h = whole ? g->nheld
                         : first_at_or_after(g->held, 0, g->nheld, g->first);
        h < g->nheld && g->held[h] < g->last; h++) {
-    uint32_t w = g->words->run_word[g->held[h]];
+    uint32_t w = run_word[g->held[h]];
     if (w == NO_WORD) return false;
-    for (size_t b = 0; b < g->r.nbits; b++)
-      g->range[b] |= g->holds[w * g->r.nbits + b];
+    const uint64_t *has = g->holds + (size_t)w * nbits;
+    r0 |= has[0];
+    if (nbits > 1) r1 |= has[1];
+    for (size_t b = 2; b < nbits; b++) g->range[b] |= has[b];
   }
+  g->range[0] |= r0;
+  if (nbits > 1) g->range[1] |= r1;
   return true;
 }
 
