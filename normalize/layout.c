@@ -1247,12 +1247,14 @@ static bool more_even(const page_number *nums, size_t held, size_t k) {
 
 static void mark_pages(line *ls, size_t cnt) {
   /* chain[v]: the longest run of page numbers ending with value v so far:
-   * its length and its last member (in nums); allocated at the first
-   * number, as most texts a pass reads have none or a few (every pass
-   * cleared 16 KB for them) */
+   * its length and its last member (in nums); chain[v] for v past the
+   * room made (nvalues) is empty.  Room is made as far as the values
+   * seen reach (a plan's pages: a few dozen), as most texts a pass reads
+   * have none or a few numbers (each pass cleared 8 KB for all values). */
   struct run {
     uint32_t len, last;
   } *chain = NULL;
+  size_t nvalues = 0;
   page_number *nums = NULL;
   size_t n = 0, cap = 0;
   for (size_t k = 0; k < cnt; k++) {
@@ -1260,8 +1262,19 @@ static void mark_pages(line *ls, size_t cnt) {
     int v = l->lone_value;
     if (!l->lone_num || l->lone_punct || v < 1 || v > PAGE_MAX)
       continue;
-    if (!chain && !(chain = calloc(PAGE_MAX + 1, sizeof *chain)))
-      return; /* then no page number is recognized this way */
+    if ((size_t)v >= nvalues) {
+      size_t more = 2 * nvalues > (size_t)v + 1 ? 2 * nvalues : (size_t)v + 1;
+      if (more < 64)
+        more = 64;
+      if (more > PAGE_MAX + 1)
+        more = PAGE_MAX + 1;
+      struct run *grown = realloc(chain, more * sizeof *chain);
+      if (!grown)
+        goto cleanup; /* then no page number is recognized this way */
+      memset(grown + nvalues, 0, (more - nvalues) * sizeof *grown);
+      chain = grown;
+      nvalues = more;
+    }
     page_number *grown = cchc_grow(nums, &cap, n, sizeof *nums);
     if (!grown || n >= UINT32_MAX)
       goto cleanup;

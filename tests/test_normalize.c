@@ -908,6 +908,24 @@ START_TEST(layout_page_numbers_counting_up) {
 }
 END_TEST
 
+/* Page numbers of any value up to PAGE_MAX count up as well, those of a
+ * run that crosses the values mark_pages first makes room for (64) and
+ * those up to the last value it takes (999). */
+START_TEST(layout_page_numbers_high_values) {
+  static const int at[] = {40, 80, 120};
+  static const int runs[][3] = {{63, 64, 65}, {127, 128, 129}, {997, 998, 999}};
+  for (size_t i = 0; i < sizeof runs / sizeof *runs; i++) {
+    char *in = paged(at, runs[i], 3, 160);
+    cchc_text *t = must_norm(in, strlen(in), 0, CCHC_ENC_AUTO);
+    ck_assert_uint_eq(cchc_text_repair_count(t, CCHC_REPAIR_PAGE_NUMBER), 3);
+    ck_assert_uint_eq(lone_number_lines(cchc_text_data(t)), 0);
+    assert_idempotent(t);
+    cchc_text_free(t);
+    free(in);
+  }
+}
+END_TEST
+
 /* Two runs of page numbers as long as each other end with the same value
  * (a stray "4" a few lines from the page's): the more even one is the
  * plan's pages, whichever comes first, and the other number is kept. */
@@ -3273,6 +3291,7 @@ int main(void) {
   tcase_add_test(tc, layout_page_numbers_counting_up);
   tcase_add_test(tc, layout_page_numbers_more_even_run);
   tcase_add_test(tc, layout_page_numbers_lower_run_on_tie);
+  tcase_add_test(tc, layout_page_numbers_high_values);
   tcase_add_test(tc, layout_bold_span_wraps);
   tcase_add_test(tc, layout_fixed_width_wraps);
   tcase_add_test(tc, layout_fixed_width_wraps_wide);
