@@ -522,42 +522,6 @@ static const char *find_newline(const char *p, const char *e) {
   return NULL;
 }
 
-/* How many lines of s[0, n) have content or end a blank one: the newlines
- * not at 0 and not right after another (an upper bound of the lines with
- * content, as read_lines counts them). */
-static size_t count_line_ends(const char *s, size_t n) {
-  size_t count = 0, i = 0;
-#if defined(__SSE2__)
-  const __m128i nl = _mm_set1_epi8('\n');
-  uint32_t carry = 1; /* (a newline at 0 is not counted) */
-  for (; n - i >= 32; i += 32) { /* two blocks a step, their bits joined */
-    uint32_t m = (uint32_t)_mm_movemask_epi8(_mm_cmpeq_epi8(
-                     _mm_loadu_si128((const __m128i *)(const void *)(s + i)),
-                     nl)) |
-                 (uint32_t)_mm_movemask_epi8(_mm_cmpeq_epi8(
-                     _mm_loadu_si128(
-                         (const __m128i *)(const void *)(s + i + 16)),
-                     nl))
-                     << 16;
-    uint32_t ends = m & ~(m << 1 | carry);
-    carry = m >> 31;
-    for (; ends; ends &= ends - 1) /* (few: no popcount instruction) */
-      count++;
-  }
-  for (; n - i >= 16; i += 16) {
-    uint32_t m = (uint32_t)_mm_movemask_epi8(_mm_cmpeq_epi8(
-        _mm_loadu_si128((const __m128i *)(const void *)(s + i)), nl));
-    uint32_t ends = m & ~(m << 1 | carry);
-    carry = m >> 15;
-    for (; ends; ends &= ends - 1) /* (few: no popcount instruction) */
-      count++;
-  }
-#endif
-  for (; i < n; i++)
-    count += s[i] == '\n' && i > 0 && s[i - 1] != '\n';
-  return count;
-}
-
 /* Is there a broken hyphen in the content s[start, end)? */
 static bool has_broken_hyphen(const char *s, size_t start, size_t end) {
   /* its blank is right after a '-' */
@@ -1247,12 +1211,14 @@ static bool more_even(const page_number *nums, size_t held, size_t k) {
 
 static void mark_pages(line *ls, size_t cnt) {
   /* chain[v]: the longest run of page numbers ending with value v so far:
-   * its length and its last member (in nums); allocated at the first
-   * number, as most texts a pass reads have none or a few (every pass
-   * cleared 16 KB for them) */
+   * its length and its last member (in nums); chain[v] for v past the
+   * room made (nvalues) is empty.  Room is made as far as the values
+   * seen reach (a plan's pages: a few dozen), as most texts a pass reads
+   * have none or a few numbers (each pass cleared 8 KB for all values). */
   struct run {
     uint32_t len, last;
   } *chain = NULL;
+  size_t nvalues = 0;
   page_number *nums = NULL;
   size_t n = 0, cap = 0;
   for (size_t k = 0; k < cnt; k++) {
@@ -1260,8 +1226,19 @@ static void mark_pages(line *ls, size_t cnt) {
     int v = l->lone_value;
     if (!l->lone_num || l->lone_punct || v < 1 || v > PAGE_MAX)
       continue;
-    if (!chain && !(chain = calloc(PAGE_MAX + 1, sizeof *chain)))
-      return; /* then no page number is recognized this way */
+    if ((size_t)v >= nvalues) {
+      size_t more = 2 * nvalues > (size_t)v + 1 ? 2 * nvalues : (size_t)v + 1;
+      if (more < 64)
+        more = 64;
+      if (more > PAGE_MAX + 1)
+        more = PAGE_MAX + 1;
+      struct run *grown = realloc(chain, more * sizeof *chain);
+      if (!grown)
+        goto cleanup; /* then no page number is recognized this way */
+      memset(grown + nvalues, 0, (more - nvalues) * sizeof *grown);
+      chain = grown;
+      nvalues = more;
+    }
     page_number *grown = cchc_grow(nums, &cap, n, sizeof *nums);
     if (!grown || n >= UINT32_MAX)
       goto cleanup;
@@ -1967,33 +1944,38 @@ static void settle(layout *L, const cchc_mbuf *text) {
   }
 }
 
+/* The bytes of text a line of content takes, at least, in most texts:
+ * read_lines makes room for that many lines at once. */
+enum { LINE_BYTES_GUESS = 24 };
+
+/* Room for `lines` lines in L (false, L->failed, when out of memory): on
+ * huge pages, written from the first on, the blank lines left out. */
+static bool line_room(layout *L, size_t lines) {
+  if (lines <= L->cap)
+    return true;
+  size_t cap = cchc_huge_size(lines * sizeof *L->ls) / sizeof *L->ls;
+  line *room = realloc(L->ls, cap * sizeof *room);
+  if (!room) {
+    L->failed = true;
+    return false;
+  }
+  L->ls = room;
+  L->cap = cap;
+  cchc_prefer_huge_pages(L->ls, L->cap * sizeof *L->ls);
+  return true;
+}
+
 /* The lines of md, every one classified; `held` lists the newlines that
  * lie inside a bold span. */
 static void read_lines(layout *L, const cchc_mbuf *md, const held_lines *held) {
   const char *s = md->data;
   L->cnt = 0;
-  /* room for every line at once (a long text has millions): those that
-   * are not empty, an upper bound of those with content */
-  size_t lines = 1 + count_line_ends(s, md->len);
-  if (layout_check_lines) { /* the count a byte at a time */
-    size_t ends = 0;
-    for (size_t i = 1; i < md->len; i++)
-      ends += s[i] == '\n' && s[i - 1] != '\n';
-    layout_lines_read++;
-    layout_lines_wrong += lines != 1 + ends;
-  }
-  if (lines > L->cap) {
-    size_t cap = cchc_huge_size(lines * sizeof *L->ls) / sizeof *L->ls;
-    line *room = realloc(L->ls, cap * sizeof *room);
-    if (!room) {
-      L->failed = true;
-      return;
-    }
-    L->ls = room;
-    L->cap = cap;
-    /* written from the first on, the blank lines left out */
-    cchc_prefer_huge_pages(L->ls, L->cap * sizeof *L->ls);
-  }
+  /* room for the lines at once (a long text has millions): a line of
+   * content every LINE_BYTES_GUESS bytes, more made as they come (a text
+   * of short lines), the rest given back below (a walk of the text that
+   * counted them first was a pass over it of its own) */
+  if (!line_room(L, md->len / LINE_BYTES_GUESS + 16))
+    return;
   size_t raw = 0, h = 0, len = md->len;
   for (;;) {
     size_t p = raw, e;
@@ -2005,14 +1987,9 @@ static void read_lines(layout *L, const cchc_mbuf *md, const held_lines *held) {
     while (q > p && is_space(s[q - 1]))
       q--;
     if (q > p) {
-      line *ls = L->cnt < L->cap ? L->ls /* (always: the room above) */
-                                 : cchc_grow(L->ls, &L->cap, L->cnt, sizeof *ls);
-      if (!ls) {
-        L->failed = true;
+      if (L->cnt >= L->cap && !line_room(L, 2 * L->cap))
         return;
-      }
-      L->ls = ls;
-      line *l = &ls[L->cnt];
+      line *l = &L->ls[L->cnt];
       bool plain = true;
       if (edit) /* (its trailing blanks may be the edit) */
         scan_content(s, p, q, len, &plain);

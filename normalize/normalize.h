@@ -154,9 +154,8 @@ extern size_t layout_joined_blocks, layout_joined_wrong;
 /* For tests only (false in use): read_lines counts the code points of
  * each line and finds whether it is plain again as scan_content does on
  * its content alone, which scan_line found in the walk that found its
- * newline, and counts the text's line ends a byte at a time as
- * count_line_ends does by blocks; layout_lines_wrong counts those that
- * differ, of layout_lines_read (lines and texts). */
+ * newline; layout_lines_wrong counts those that differ, of
+ * layout_lines_read. */
 extern bool layout_check_lines;
 extern size_t layout_lines_read, layout_lines_wrong;
 

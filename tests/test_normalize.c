@@ -908,6 +908,24 @@ START_TEST(layout_page_numbers_counting_up) {
 }
 END_TEST
 
+/* Page numbers of any value up to PAGE_MAX count up as well, those of a
+ * run that crosses the values mark_pages first makes room for (64) and
+ * those up to the last value it takes (999). */
+START_TEST(layout_page_numbers_high_values) {
+  static const int at[] = {40, 80, 120};
+  static const int runs[][3] = {{63, 64, 65}, {127, 128, 129}, {997, 998, 999}};
+  for (size_t i = 0; i < sizeof runs / sizeof *runs; i++) {
+    char *in = paged(at, runs[i], 3, 160);
+    cchc_text *t = must_norm(in, strlen(in), 0, CCHC_ENC_AUTO);
+    ck_assert_uint_eq(cchc_text_repair_count(t, CCHC_REPAIR_PAGE_NUMBER), 3);
+    ck_assert_uint_eq(lone_number_lines(cchc_text_data(t)), 0);
+    assert_idempotent(t);
+    cchc_text_free(t);
+    free(in);
+  }
+}
+END_TEST
+
 /* Two runs of page numbers as long as each other end with the same value
  * (a stray "4" a few lines from the page's): the more even one is the
  * plan's pages, whichever comes first, and the other number is kept. */
@@ -3090,13 +3108,33 @@ START_TEST(layout_joined_blocks_counted) {
 }
 END_TEST
 
+/* Lines far shorter than read_lines guesses a line takes (24 bytes):
+ * room is made for them as they come, and each is kept, cells of a
+ * crawled table that nothing joins. */
+START_TEST(layout_many_short_lines) {
+  enum { LINES = 50000 };
+  char *in = malloc(3 * LINES);
+  ck_assert_ptr_nonnull(in);
+  for (size_t i = 0; i < LINES; i++)
+    memcpy(in + 3 * i, "|x\n", 3);
+  cchc_text *t = must_norm(in, 3 * LINES, 0, CCHC_ENC_AUTO);
+  ck_assert_uint_eq(cchc_text_len(t), 3 * LINES);
+  ck_assert(memcmp(cchc_text_data(t), in, 3 * LINES) == 0);
+  size_t n = 0;
+  const uint32_t *ends = cchc_text_line_ends(t, &n);
+  ck_assert_ptr_nonnull(ends);
+  ck_assert_uint_eq(n, LINES + 1);
+  ck_assert_uint_eq(ends[LINES - 1], 3 * LINES - 1);
+  cchc_text_free(t);
+  free(in);
+}
+END_TEST
+
 /* Each line's code points and plainness, which read_lines finds in the
  * walk that finds its newline (blanks around the content included), are
  * those of its content alone: lines with blanks, tabs and '-' at either
  * end or inside, broken hyphens, characters of 1 to 4 bytes, lines longer
- * than 255 blocks of 16 bytes, a last line without a newline.  And the
- * line ends count_line_ends counts by steps of 32 and 16 bytes (blank
- * lines at any offset) are those a byte at a time. */
+ * than 255 blocks of 16 bytes, a last line without a newline. */
 START_TEST(layout_lines_scanned_as_content) {
   static const char *const pieces[] = {
       "của", "x", "NQ-", "TW", "27/NQ-", " ", "  ", "\t", "-", "- ",
@@ -3273,6 +3311,7 @@ int main(void) {
   tcase_add_test(tc, layout_page_numbers_counting_up);
   tcase_add_test(tc, layout_page_numbers_more_even_run);
   tcase_add_test(tc, layout_page_numbers_lower_run_on_tie);
+  tcase_add_test(tc, layout_page_numbers_high_values);
   tcase_add_test(tc, layout_bold_span_wraps);
   tcase_add_test(tc, layout_fixed_width_wraps);
   tcase_add_test(tc, layout_fixed_width_wraps_wide);
@@ -3345,6 +3384,7 @@ int main(void) {
   tcase_add_test(tc, offsets_end_at_marked_starts);
   tcase_add_test(tc, layout_joined_blocks_counted);
   tcase_add_test(tc, layout_lines_scanned_as_content);
+  tcase_add_test(tc, layout_many_short_lines);
   tcase_add_test(tc, layout_line_ends_are_the_texts);
   tcase_add_test(tc, layout_separator_in_place_maps_line_end);
   suite_add_tcase(s, tc);
