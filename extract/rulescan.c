@@ -1963,11 +1963,13 @@ bool rule_literals_in_words(const rule_literal *const *lits, size_t nlits,
   size_t nrow = a ? a->nrow : 0;
   for (size_t w = 0; w < nwords; w++) {
     uint32_t r = a && id[w] < nrow ? row[id[w]] : 0;
-    if (r)
-      memcpy(holds + w * nbits, a->holds + (r - 1) * nbits,
-             nbits * sizeof *holds);
-    else
+    if (!r) {
       miss[nmiss++] = w;
+      continue;
+    }
+    /* a few words each: copied in line */
+    const uint64_t *kept = a->holds + (r - 1) * nbits;
+    for (size_t b = 0; b < nbits; b++) holds[w * nbits + b] = kept[b];
   }
   pthread_rwlock_unlock(&answers_lock);
   bool ok = literals_search(lits, nlits, s, at, len, miss, nmiss, holds, nbits);
