@@ -4318,6 +4318,12 @@ static bool words_places_by_words(const rule_text *t, const rule_words *w,
    * looked for (n 0) */
   const uint32_t *run_word = w->run_word;
   for (size_t r = 0, nruns = ok ? w->nruns : 0; r < nruns; r++) {
+    /* four runs at a step while none holds one */
+    while (r + 4 <= nruns &&
+           !(n1[run_word[r] + 1u] | n1[run_word[r + 1] + 1u] |
+             n1[run_word[r + 2] + 1u] | n1[run_word[r + 3] + 1u]))
+      r += 4;
+    if (r == nruns) break;
     uint32_t d1 = run_word[r] + 1u; /* (unsigned: wraps) */
     if (!n1[d1]) continue;
     for (size_t p = first[d1 - 1], e = p + n1[d1]; p < e; p++) {
