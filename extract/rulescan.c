@@ -1800,118 +1800,47 @@ static bool literals_search(const rule_literal *const *lits, size_t nlits,
 enum { WORDS_KEPT = 1 << 16 };
 static pthread_rwlock_t answers_lock = PTHREAD_RWLOCK_INITIALIZER;
 
-/* Words kept by their bytes, for the tables that keep an answer per word
- * across texts (the literals a word holds, the places of a list's words
- * in it): keys[i] is word i (in order of arrival), bytes[at, at + len)
- * and its hash; the answers stand beside, indexed alike.  slots (nslots,
- * a power of two, at most half full): the hash's high half << 32 | index
- * + 1, 0 empty.  Every distinct word of every plan is looked up here, so
- * what a lookup touches is its cost: the slots grow with the words kept
- * (not sized for the most at once: 512 kB a table read at random missed
- * the caches), and a probe reads a word's key and bytes only when the
- * hash's high half agrees. */
-typedef struct kept_word {
-  uint64_t hash;
-  uint32_t at, len;
-} kept_word;
-typedef struct word_keys {
-  char *bytes;
-  size_t nbytes, cap_bytes;
-  kept_word *keys;
-  size_t n, cap;
-  uint64_t *slots;
-  size_t nslots;
-} word_keys;
+/* The words of texts by number (word_ids, after the words of a text are
+ * read: below). */
+typedef struct text_words text_words;
+static uint64_t word_key(const char *s, size_t at, size_t n, size_t len);
+static void word_ids_find(const char *s, const size_t *at,
+                          const uint32_t *len, const uint64_t *key, size_t m,
+                          uint32_t *id);
+static const uint32_t *shown_word_ids(const char *s, const size_t *at,
+                                      const uint32_t *len,
+                                      const uint64_t *hash, size_t nwords);
 
-enum { WORD_KEYS_FIRST_SLOTS = 1 << 10 };
-
-static bool word_keys_init(word_keys *t) {
-  *t = (word_keys){.nslots = WORD_KEYS_FIRST_SLOTS};
-  t->slots = calloc(t->nslots, sizeof *t->slots);
-  return t->slots != NULL;
-}
-
-static void word_keys_free(word_keys *t) {
-  free(t->bytes);
-  free(t->keys);
-  free(t->slots);
-}
-
-static size_t word_keys_home(uint64_t h, size_t nslots) {
-  return (size_t)(h ^ h >> 32) & (nslots - 1);
-}
-
-/* Index + 1 of the word w[0, n) of hash h, 0 when it is not kept. */
-static uint32_t word_keys_find(const word_keys *t, const char *w, size_t n,
-                               uint64_t h) {
-  uint32_t tag = (uint32_t)(h >> 32);
-  for (size_t k = word_keys_home(h, t->nslots);;
-       k = (k + 1) & (t->nslots - 1)) {
-    uint64_t e = t->slots[k];
-    if (!e) return 0;
-    if ((uint32_t)(e >> 32) != tag) continue;
-    const kept_word *kw = &t->keys[(uint32_t)e - 1];
-    if (kw->len == n && !memcmp(t->bytes + kw->at, w, n)) return (uint32_t)e;
-  }
-}
-
-/* Word i (hash h) into the first empty slot of its probe. */
-static void word_keys_place(uint64_t *slots, size_t nslots, uint64_t h,
-                            size_t i) {
-  size_t k = word_keys_home(h, nslots);
-  while (slots[k]) k = (k + 1) & (nslots - 1);
-  slots[k] = (h >> 32) << 32 | (uint64_t)(i + 1);
-}
-
-/* The word w[0, n) of hash h, not kept yet (word_keys_find), added: its
- * index; SIZE_MAX without memory, the table then as it was.  t->n grows
- * by one: the answers beside must have room for index t->n first. */
-static size_t word_keys_add(word_keys *t, const char *w, size_t n,
-                            uint64_t h) {
-  void *grown;
-  if (2 * (t->n + 1) > t->nslots) {
-    size_t nslots = 2 * t->nslots;
-    uint64_t *slots = calloc(nslots, sizeof *slots);
-    if (!slots) return SIZE_MAX;
-    for (size_t i = 0; i < t->n; i++)
-      word_keys_place(slots, nslots, t->keys[i].hash, i);
-    free(t->slots);
-    t->slots = slots;
-    t->nslots = nslots;
-  }
-  if (t->n == t->cap) {
-    if (!(grown = cchc_grow(t->keys, &t->cap, t->n, sizeof *t->keys)))
-      return SIZE_MAX;
-    t->keys = grown;
-  }
-  if (t->nbytes + n > t->cap_bytes) {
-    if (!(grown = cchc_grow(t->bytes, &t->cap_bytes, t->nbytes + n, 1)))
-      return SIZE_MAX;
-    t->bytes = grown;
-  }
-  memcpy(t->bytes + t->nbytes, w, n);
-  t->keys[t->n] = (kept_word){h, (uint32_t)t->nbytes, (uint32_t)n};
-  t->nbytes += n;
-  word_keys_place(t->slots, t->nslots, h, t->n);
-  return t->n++;
+/* Room in a memo's index by word number (word_ids) for number id: *row
+ * grown to cover it, the new part 0 (not kept); false without memory. */
+static bool rows_cover(uint32_t **row, size_t *nrow, uint32_t id) {
+  if (id < *nrow) return true;
+  size_t n = 2 * *nrow > (size_t)id + 1 ? 2 * *nrow : (size_t)id + 1;
+  uint32_t *grown = realloc(*row, n * sizeof *grown);
+  if (!grown) return false;
+  memset(grown + *nrow, 0, (n - *nrow) * sizeof *grown);
+  *row = grown;
+  *nrow = n;
+  return true;
 }
 
 /* What was found for the words of texts before, for one list of literals
  * (the unit rules of a level ask with one list, document after
  * document): the words of plans repeat, so a batch searches mostly the
- * words it has not met.  holds[i * nbits ...] the literals word i
- * holds (for cap_holds words). */
+ * words it has not met.  Word number i (word_ids) holds the literals
+ * holds[(row[i] - 1) * nbits ...] when row[i] (i < nrow) is not 0. */
 struct word_answers {
   const rule_literal **lits;
   size_t nlits, nbits;
-  word_keys words;
+  uint32_t *row;
+  size_t nrow;
   uint64_t *holds;
-  size_t cap_holds;
+  size_t nkept, cap_holds;
 };
 
 static void word_answers_free(word_answers *a) {
   free(a->lits);
-  word_keys_free(&a->words);
+  free(a->row);
   free(a->holds);
 }
 
@@ -1944,9 +1873,7 @@ static word_answers *answers_for(rule_word_answers *wa,
   if (!a) return NULL;
   *a = (word_answers){.nlits = nlits, .nbits = nbits};
   a->lits = malloc((nlits + 1) * sizeof *a->lits);
-  bool keys = word_keys_init(&a->words);
-  if (!a->lits || !keys) {
-    word_answers_free(a);
+  if (!a->lits) {
     free(a);
     return NULL;
   }
@@ -1955,19 +1882,18 @@ static word_answers *answers_for(rule_word_answers *wa,
   return a;
 }
 
-/* Keep what word w[0, n) of hash h holds; false when it cannot be kept
- * (no room, or no memory: it is then searched when met again). */
-static bool answer_keep(word_answers *a, const char *w, size_t n, uint64_t h,
-                        const uint64_t *holds) {
-  if (a->words.n == WORDS_KEPT) return false;
-  if (word_keys_find(&a->words, w, n, h)) return true;
-  uint64_t *kept = cchc_grow(a->holds, &a->cap_holds, a->words.n,
+/* Keep what word number id holds; false when it cannot be kept (no room,
+ * or no memory: it is then searched when met again). */
+static bool answer_keep(word_answers *a, uint32_t id, const uint64_t *holds) {
+  if (a->nkept == WORDS_KEPT || !rows_cover(&a->row, &a->nrow, id))
+    return false;
+  if (a->row[id]) return true; /* another thread kept it */
+  uint64_t *kept = cchc_grow(a->holds, &a->cap_holds, a->nkept,
                              a->nbits * sizeof *kept);
   if (!kept) return false;
   a->holds = kept;
-  size_t i = word_keys_add(&a->words, w, n, h);
-  if (i == SIZE_MAX) return false;
-  memcpy(a->holds + i * a->nbits, holds, a->nbits * sizeof *holds);
+  memcpy(a->holds + a->nkept * a->nbits, holds, a->nbits * sizeof *holds);
+  a->row[id] = (uint32_t)++a->nkept;
   return true;
 }
 
@@ -1985,6 +1911,27 @@ bool rule_literals_held(const rule *r, const char *s, size_t n,
   return true;
 }
 
+/* The words' numbers (word_ids): those of a text's words looked up once
+ * for it (shown_word_ids), else looked up here into *made (freed by the
+ * caller); NULL without memory. */
+static const uint32_t *words_numbered(const char *s, const size_t *at,
+                                      const uint32_t *len,
+                                      const uint64_t *hash, size_t nwords,
+                                      uint32_t **made) {
+  const uint32_t *id = shown_word_ids(s, at, len, hash, nwords);
+  if (id) return id;
+  uint64_t *key = malloc((nwords + 1) * sizeof *key);
+  *made = malloc((nwords + 1) * sizeof **made);
+  if (key && *made) {
+    /* (the word's end taken as the text's: no byte past it is read) */
+    for (size_t w = 0; w < nwords; w++)
+      key[w] = word_key(s + at[w], 0, len[w], len[w]);
+    word_ids_find(s, at, len, key, nwords, *made);
+  }
+  free(key);
+  return key ? *made : NULL;
+}
+
 bool rule_literals_in_words(const rule_literal *const *lits, size_t nlits,
                             const char *s, const size_t *at,
                             const uint32_t *len, const uint64_t *known,
@@ -1993,19 +1940,14 @@ bool rule_literals_in_words(const rule_literal *const *lits, size_t nlits,
   for (size_t i = 0; wa && i < nlits; i++)
     if (lits[i]->set != lits[0]->set) wa = NULL;
   size_t *miss = malloc((nwords + 1) * sizeof *miss); /* [0, nmiss) set */
-  uint64_t *made = known ? NULL : malloc((nwords + 1) * sizeof *made);
-  const uint64_t *hash = known ? known : made;
-  if (!miss || !hash) {
-    free(miss);
-    free(made);
-    return false;
-  }
-  for (size_t w = 0; made && w < nwords; w++)
-    made[w] = cchc_hash_bytes(s + at[w], len[w]);
+  uint32_t *made = NULL;
+  const uint32_t *id =
+      wa && miss ? words_numbered(s, at, len, known, nwords, &made) : NULL;
+  if (!miss) return false;
   miss[0] = 0; /* (read only up to nmiss: for the compiler) */
   size_t nmiss = 0;
   word_answers *a = NULL;
-  if (wa) {
+  if (id) {
     /* (a list once made stays until the rules are freed) */
     pthread_rwlock_rdlock(&answers_lock);
     a = answers_for(wa, lits, nlits, nbits, false);
@@ -2017,13 +1959,17 @@ bool rule_literals_in_words(const rule_literal *const *lits, size_t nlits,
     }
   }
   pthread_rwlock_rdlock(&answers_lock);
+  const uint32_t *row = a ? a->row : NULL;
+  size_t nrow = a ? a->nrow : 0;
   for (size_t w = 0; w < nwords; w++) {
-    uint32_t i = a ? word_keys_find(&a->words, s + at[w], len[w], hash[w]) : 0;
-    if (i)
-      memcpy(holds + w * nbits, a->holds + (i - 1) * nbits,
-             nbits * sizeof *holds);
-    else
+    uint32_t r = a && id[w] < nrow ? row[id[w]] : 0;
+    if (!r) {
       miss[nmiss++] = w;
+      continue;
+    }
+    /* a few words each: copied in line */
+    const uint64_t *kept = a->holds + (r - 1) * nbits;
+    for (size_t b = 0; b < nbits; b++) holds[w * nbits + b] = kept[b];
   }
   pthread_rwlock_unlock(&answers_lock);
   bool ok = literals_search(lits, nlits, s, at, len, miss, nmiss, holds, nbits);
@@ -2031,8 +1977,7 @@ bool rule_literals_in_words(const rule_literal *const *lits, size_t nlits,
     pthread_rwlock_wrlock(&answers_lock);
     for (size_t j = 0; j < nmiss; j++) {
       size_t w = miss[j];
-      if (!answer_keep(a, s + at[w], len[w], hash[w], holds + w * nbits))
-        break;
+      if (id[w] && !answer_keep(a, id[w], holds + w * nbits)) break;
     }
     pthread_rwlock_unlock(&answers_lock);
   }
@@ -3076,10 +3021,10 @@ struct literal_cache {
   size_t nknown;
   size_t nhits;
   pcre2_match_data *md;
-  rule_words *words; /* of the text (rule_text_words), for any rule set */
+  text_words *words; /* of the text (rule_text_words), for any rule set */
 };
 
-static void rule_words_free(rule_words *w);
+static void text_words_free(text_words *tw);
 
 static void literal_cache_clear(struct literal_cache *c) {
   for (size_t i = 0; i < c->nknown; i++) free(c->known[i].places.at);
@@ -3131,7 +3076,7 @@ void rule_text_free(rule_text *t) {
   if (t->literals) {
     literal_cache_clear(t->literals);
     pcre2_match_data_free(t->literals->md);
-    rule_words_free(t->literals->words);
+    text_words_free(t->literals->words);
     free(t->literals);
   }
   memset(t, 0, sizeof *t);
@@ -3861,37 +3806,226 @@ static bool words_read(words_build *g, const char *s, size_t n) {
   return true;
 }
 
-static void rule_words_free(rule_words *w) {
-  if (!w) return;
-  free(w->run_at);
-  free(w->run_word);
-  free(w->at);
-  free(w->len);
-  free(w->hash);
-  free(w);
+/* ---- every text's words, numbered ------------------------------------- */
+
+/* The distinct words of the texts, each numbered once for the process
+ * (from 1, in order of arrival; at most WORD_IDS_MAX of them): the memos
+ * that keep an answer per word across texts (the literals a word holds,
+ * the places of a list's words in it) keep it by number, in arrays, and
+ * a text's distinct words are looked up here once (text_word_ids), where
+ * each memo looked each word up by its bytes in a table of its own.  A
+ * number stands for the same bytes as long as the process runs, so what
+ * is kept by number is a function of the rules and the word's bytes
+ * alone.  Keyed as the words of a text are read (word_key): a word of up
+ * to 8 bytes is told by its key and length, a longer one by its bytes too
+ * (kept in `bytes`: few words are that long).  Read by every worker's
+ * plans at once; written for the words met first.  A word past the
+ * bounds has no number (0): the memos search it, as every word without
+ * them. */
+enum { WORD_IDS_MAX = 1 << 17, WORD_IDS_BYTES_MAX = 1 << 22 };
+static struct {
+  word_slot *slots; /* .word: the number, 0 empty; at most half full */
+  size_t nslots;
+  uint32_t *at; /* [number - 1]: where a long word's bytes are */
+  size_t n, cap;
+  char *bytes;
+  size_t nbytes, cap_bytes;
+} word_ids;
+static pthread_rwlock_t word_ids_lock = PTHREAD_RWLOCK_INITIALIZER;
+
+/* The slot of the word w[0, n) of key `key` (word_key) among
+ * slots[0, nslots): the one holding it, or the empty one where it goes.
+ * Under word_ids_lock. */
+static size_t word_id_slot(const word_slot *slots, size_t nslots,
+                           const char *w, size_t n, uint64_t key) {
+  size_t mask = nslots - 1;
+  for (size_t k = key_slot(key, nslots);; k = (k + 1) & mask) {
+    const word_slot *e = &slots[k];
+    if (!e->word || (e->key == key && e->len == n &&
+                     (n <= KEY_BYTES ||
+                      !memcmp(word_ids.bytes + word_ids.at[e->word - 1], w,
+                              n))))
+      return k;
+  }
+}
+
+/* The number of the word w[0, n) of key `key`, given one when new; 0
+ * past the bounds or without memory.  Under word_ids_lock to write. */
+static uint32_t word_id_add(const char *w, size_t n, uint64_t key) {
+  if (2 * (word_ids.n + 1) > word_ids.nslots) {
+    size_t nslots = word_ids.nslots ? 2 * word_ids.nslots : 4096;
+    word_slot *slots = calloc(nslots, sizeof *slots);
+    if (!slots) return 0;
+    for (size_t k = 0; k < word_ids.nslots; k++) {
+      const word_slot *e = &word_ids.slots[k];
+      if (!e->word) continue;
+      size_t j = key_slot(e->key, nslots);
+      while (slots[j].word) j = (j + 1) & (nslots - 1);
+      slots[j] = *e;
+    }
+    free(word_ids.slots);
+    word_ids.slots = slots;
+    word_ids.nslots = nslots;
+  }
+  size_t k = word_id_slot(word_ids.slots, word_ids.nslots, w, n, key);
+  if (word_ids.slots[k].word) return word_ids.slots[k].word;
+  if (word_ids.n == WORD_IDS_MAX) return 0;
+  void *grown;
+  if (word_ids.n == word_ids.cap) {
+    if (!(grown = cchc_grow(word_ids.at, &word_ids.cap, word_ids.n,
+                            sizeof *word_ids.at)))
+      return 0;
+    word_ids.at = grown;
+  }
+  word_ids.at[word_ids.n] = (uint32_t)word_ids.nbytes;
+  if (n > KEY_BYTES) {
+    if (word_ids.nbytes + n > WORD_IDS_BYTES_MAX) return 0;
+    if (word_ids.nbytes + n > word_ids.cap_bytes) {
+      if (!(grown = cchc_grow(word_ids.bytes, &word_ids.cap_bytes,
+                              word_ids.nbytes + n, 1)))
+        return 0;
+      word_ids.bytes = grown;
+    }
+    memcpy(word_ids.bytes + word_ids.nbytes, w, n);
+    word_ids.nbytes += n;
+  }
+  uint32_t id = (uint32_t)++word_ids.n;
+  word_ids.slots[k] = (word_slot){key, (uint32_t)n, id};
+  return id;
+}
+
+/* id[i] := the number of word i of the m words s[at[i], at[i] + len[i])
+ * of keys key[i] (word_key), the new ones numbered (0: none). */
+static void word_ids_find(const char *s, const size_t *at,
+                          const uint32_t *len, const uint64_t *key, size_t m,
+                          uint32_t *id) {
+  size_t nnew = 0;
+  pthread_rwlock_rdlock(&word_ids_lock);
+  const word_slot *slots = word_ids.slots;
+  size_t nslots = word_ids.nslots;
+  for (size_t i = 0; i < m; i++) {
+    uint32_t found = 0;
+    if (!nslots) {
+    } else if (len[i] <= KEY_BYTES) { /* told by key and length: in line */
+      size_t mask = nslots - 1, k = key_slot(key[i], nslots);
+      while (slots[k].word && (slots[k].key != key[i] || slots[k].len != len[i]))
+        k = (k + 1) & mask;
+      found = slots[k].word;
+    } else {
+      found = slots[word_id_slot(slots, nslots, s + at[i], len[i], key[i])].word;
+    }
+    id[i] = found;
+    nnew += !found;
+  }
+  pthread_rwlock_unlock(&word_ids_lock);
+  if (!nnew) return;
+  pthread_rwlock_wrlock(&word_ids_lock);
+  for (size_t i = 0; i < m; i++)
+    if (!id[i]) id[i] = word_id_add(s + at[i], len[i], key[i]);
+  pthread_rwlock_unlock(&word_ids_lock);
+}
+
+/* The words of a text as rule_text_words read them, and beyond what
+ * callers read: each distinct word's key (word_key) and its number among
+ * all texts' words (word_ids), looked up at the first ask. */
+struct text_words {
+  rule_words w;
+  const char *s; /* the text */
+  uint64_t *key;
+  uint32_t *id;
+};
+
+/* The texts' words whose hashes rule_text_word_hashes gave, while they
+ * live: rule_literals_in_words is handed a text's words as arrays, and
+ * finds here by their addresses the text's words and so their numbers,
+ * looked up once per text for every list of literals asked.  A worker
+ * holds a text or two at once; words not found here are looked up where
+ * asked. */
+enum { WORDS_SHOWN = 64 };
+static pthread_mutex_t shown_lock = PTHREAD_MUTEX_INITIALIZER;
+static text_words *words_shown[WORDS_SHOWN];
+static size_t nwords_shown;
+
+static void text_words_free(text_words *tw) {
+  if (!tw) return;
+  if (tw->w.hash) {
+    pthread_mutex_lock(&shown_lock);
+    for (size_t i = 0; i < nwords_shown; i++)
+      if (words_shown[i] == tw) {
+        words_shown[i] = words_shown[--nwords_shown];
+        break;
+      }
+    pthread_mutex_unlock(&shown_lock);
+  }
+  free(tw->w.run_at);
+  free(tw->w.run_word);
+  free(tw->w.at);
+  free(tw->w.len);
+  free(tw->w.hash);
+  free(tw->key);
+  free(tw->id);
+  free(tw);
 }
 
 const rule_words *rule_text_words(const rule_text *t) {
   struct literal_cache *c = t->literals;
   if (!c || t->n > RULE_WORDS_TEXT_MAX) return NULL;
-  if (c->words) return c->words;
-  words_build g = {.w = calloc(1, sizeof *g.w)};
-  bool ok = g.w && words_read(&g, t->s, t->n);
+  if (c->words) return &c->words->w;
+  text_words *tw = calloc(1, sizeof *tw);
+  words_build g = {.w = tw ? &tw->w : NULL};
+  bool ok = tw && words_read(&g, t->s, t->n);
   free(g.slots); /* the runs say which word stands where */
-  free(g.key);
+  if (tw) tw->key = g.key, tw->s = t->s;
+  else free(g.key);
   if (!ok) {
-    rule_words_free(g.w);
+    text_words_free(tw);
     return NULL;
   }
-  return c->words = g.w;
+  c->words = tw;
+  return &tw->w;
+}
+
+/* The number of each distinct word of t (word_ids), looked up at the
+ * first ask; NULL without memory. */
+static const uint32_t *text_word_ids(text_words *tw) {
+  if (tw->id) return tw->id;
+  uint32_t *id = malloc((tw->w.nwords + 1) * sizeof *id);
+  if (!id) return NULL;
+  word_ids_find(tw->s, tw->w.at, tw->w.len, tw->key, tw->w.nwords, id);
+  return tw->id = id;
+}
+
+/* The numbers of the words s[at[w], at[w] + len[w]), w < nwords, when
+ * they are a text's distinct words as rule_text_words read them, with the
+ * hashes rule_text_word_hashes gave; else NULL. */
+static const uint32_t *shown_word_ids(const char *s, const size_t *at,
+                                      const uint32_t *len,
+                                      const uint64_t *hash, size_t nwords) {
+  text_words *tw = NULL;
+  pthread_mutex_lock(&shown_lock);
+  for (size_t i = 0; hash && i < nwords_shown && !tw; i++)
+    if (words_shown[i]->w.hash == hash)
+      tw = words_shown[i];
+  pthread_mutex_unlock(&shown_lock);
+  /* (the caller holds the words: they live through the call) */
+  if (!tw || tw->s != s || tw->w.at != at || tw->w.len != len ||
+      tw->w.nwords != nwords)
+    return NULL;
+  return text_word_ids(tw);
 }
 
 const uint64_t *rule_text_word_hashes(const rule_text *t) {
-  rule_words *w = rule_text_words(t) ? t->literals->words : NULL;
+  text_words *tw = rule_text_words(t) ? t->literals->words : NULL;
+  rule_words *w = tw ? &tw->w : NULL;
   if (!w || w->hash) return w ? w->hash : NULL;
   w->hash = malloc((w->nwords + 1) * sizeof *w->hash);
   for (size_t i = 0; w->hash && i < w->nwords; i++)
     w->hash[i] = cchc_hash_bytes(t->s + w->at[i], w->len[i]);
+  if (w->hash) {
+    pthread_mutex_lock(&shown_lock);
+    if (nwords_shown < WORDS_SHOWN) words_shown[nwords_shown++] = tw;
+    pthread_mutex_unlock(&shown_lock);
+  }
   return w->hash;
 }
 
@@ -3945,9 +4079,12 @@ typedef struct walk_memo {
   bool *caseless;
   bool *told; /* has forms the walk looks for (word_forms) */
   size_t nlits;
-  word_keys words;
-  walk_span *spans; /* of words.keys[i], for cap_spans words */
-  size_t cap_spans;
+  /* word number i (word_ids) has the places spans[row[i] - 1] when row[i]
+   * (i < nrow) is not 0 */
+  uint32_t *row;
+  size_t nrow;
+  walk_span *spans;
+  size_t nkept, cap_spans;
   uint32_t *pairs;
   size_t npairs, cap_pairs;
 } walk_memo;
@@ -3985,8 +4122,7 @@ static walk_memo *walk_memo_for(const rule_literal *const *words,
   m->texts = calloc(nwords, sizeof *m->texts);
   m->caseless = malloc(nwords * sizeof *m->caseless);
   m->told = malloc(nwords * sizeof *m->told);
-  bool keys = word_keys_init(&m->words);
-  bool ok = m->texts && m->caseless && m->told && keys;
+  bool ok = m->texts && m->caseless && m->told;
   xword_form forms[XWORD_VARIANTS];
   for (size_t k = 0; ok && k < nwords; k++) {
     ok = (m->texts[k] = strdup(words[k]->text)) != NULL;
@@ -3998,21 +4134,20 @@ static walk_memo *walk_memo_for(const rule_literal *const *words,
   free(m->texts);
   free(m->caseless);
   free(m->told);
-  word_keys_free(&m->words);
   *m = (walk_memo){0};
   return NULL;
 }
 
-/* Keep the places pairs[0, np) of word w[0, n) of hash h; false when it
- * cannot be kept (no room, no memory: it is walked when met again). */
-static bool walk_keep(walk_memo *m, const char *w, size_t n, uint64_t h,
-                      const uint32_t *pairs, size_t np) {
-  if (m->words.n == WALK_WORDS_KEPT || m->npairs + np > WALK_PAIRS_KEPT)
+/* Keep the places pairs[0, np) of word number id; false when it cannot
+ * be kept (no room, no memory: it is walked when met again). */
+static bool walk_keep(walk_memo *m, uint32_t id, const uint32_t *pairs,
+                      size_t np) {
+  if (m->nkept == WALK_WORDS_KEPT || m->npairs + np > WALK_PAIRS_KEPT ||
+      !rows_cover(&m->row, &m->nrow, id))
     return false;
-  if (word_keys_find(&m->words, w, n, h))
-    return true; /* another thread kept it */
+  if (m->row[id]) return true; /* another thread kept it */
   void *grown;
-  if (!(grown = cchc_grow(m->spans, &m->cap_spans, m->words.n,
+  if (!(grown = cchc_grow(m->spans, &m->cap_spans, m->nkept,
                           sizeof *m->spans)))
     return false;
   m->spans = grown;
@@ -4022,10 +4157,9 @@ static bool walk_keep(walk_memo *m, const char *w, size_t n, uint64_t h,
       return false;
     m->pairs = grown;
   }
-  size_t i = word_keys_add(&m->words, w, n, h);
-  if (i == SIZE_MAX) return false;
   if (np) memcpy(m->pairs + m->npairs, pairs, np * sizeof *pairs);
-  m->spans[i] = (walk_span){(uint32_t)m->npairs, (uint32_t)np};
+  m->spans[m->nkept] = (walk_span){(uint32_t)m->npairs, (uint32_t)np};
+  m->row[id] = (uint32_t)++m->nkept;
   m->npairs += np;
   return true;
 }
@@ -4129,14 +4263,14 @@ static bool words_places_by_words(const rule_text *t, const rule_words *w,
   uint32_t *n1 = malloc((nd + 1) * sizeof *n1), *n = n1 + 1;
   size_t *miss = malloc((nd + 1) * sizeof *miss), nmiss = 0;
   size_t *cap = calloc(m ? m : 1, sizeof *cap);
-  const uint64_t *hash = rule_text_word_hashes(t);
+  const uint32_t *id = text_word_ids(t->literals->words);
   pair_list lp = {0};
   bool ok = first && n1 && miss && cap;
   if (n1) n1[0] = 0;
   for (size_t j = 0; j < m; j++) at[j] = NULL, count[j] = SIZE_MAX;
   walk_memo *memo = NULL;
   if (ok) {
-    if (hash) {
+    if (id) {
       /* (a memo once made stays for the process) */
       pthread_rwlock_rdlock(&walk_lock);
       memo = walk_memo_for(words, nwords, false);
@@ -4155,10 +4289,10 @@ static bool words_places_by_words(const rule_text *t, const rule_words *w,
       if (want[k] != SIZE_MAX &&
           (memo ? memo->told[k] : word_forms_kept(words[k], forms) > 0))
         count[want[k]] = 0;
+    const uint32_t *row = memo ? memo->row : NULL;
+    size_t nrow = memo ? memo->nrow : 0;
     for (size_t d = 0; ok && d < nd; d++) {
-      uint32_t i = memo ? word_keys_find(&memo->words, t->s + w->at[d],
-                                          w->len[d], hash[d])
-                        : 0;
+      uint32_t i = id && id[d] < nrow ? row[id[d]] : 0;
       if (!i) {
         miss[nmiss++] = d;
         continue;
@@ -4176,9 +4310,7 @@ static bool words_places_by_words(const rule_text *t, const rule_words *w,
     pthread_rwlock_wrlock(&walk_lock);
     for (size_t j = 0; j < nmiss; j++) {
       size_t d = miss[j];
-      if (!walk_keep(memo, t->s + w->at[d], w->len[d], hash[d],
-                     lp.v + first[d], n[d]))
-        break;
+      if (id[d] && !walk_keep(memo, id[d], lp.v + first[d], n[d])) break;
     }
     pthread_rwlock_unlock(&walk_lock);
   }
@@ -4186,6 +4318,12 @@ static bool words_places_by_words(const rule_text *t, const rule_words *w,
    * looked for (n 0) */
   const uint32_t *run_word = w->run_word;
   for (size_t r = 0, nruns = ok ? w->nruns : 0; r < nruns; r++) {
+    /* four runs at a step while none holds one */
+    while (r + 4 <= nruns &&
+           !(n1[run_word[r] + 1u] | n1[run_word[r + 1] + 1u] |
+             n1[run_word[r + 2] + 1u] | n1[run_word[r + 3] + 1u]))
+      r += 4;
+    if (r == nruns) break;
     uint32_t d1 = run_word[r] + 1u; /* (unsigned: wraps) */
     if (!n1[d1]) continue;
     for (size_t p = first[d1 - 1], e = p + n1[d1]; p < e; p++) {

@@ -2363,6 +2363,101 @@ START_TEST(literals_stand_in_words_where_searches_find_them) {
 }
 END_TEST
 
+/* Does literal l's pattern find a match in w[0, n)? */
+static bool literal_in(const rule_literal *l, const char *w, size_t n,
+                       pcre2_match_data *md) {
+  return pcre2_match(l->code, (PCRE2_SPTR)w, n, 0, 0, md, NULL) > 0;
+}
+
+/* What the words of a text hold, asked with the words as the text reads
+ * them (rule_text_words) and their hashes (rule_text_word_hashes: the
+ * text's words are then numbered once, and a word numbered so keeps what
+ * a text before found in it), and asked again with copies of the arrays
+ * (numbered where asked), is what each literal's pattern finds in each
+ * word, text after text.  Two long words of one key (their first and last
+ * 8 bytes and length alike: word_key) but other bytes between, one
+ * holding a literal the other does not, are two words. */
+START_TEST(literals_in_words_are_kept_by_the_words_bytes) {
+  const cchc_rules *rs = harness_rules();
+  pcre2_match_data *md = rules_match_data(rs);
+  const rule_literal **lits = malloc(rs->literals.n * sizeof *lits);
+  ck_assert_ptr_nonnull(lits);
+  size_t nlits = 0;
+  for (size_t i = 0; i < rs->literals.n; i++)
+    if (rule_literal_in_words(rs->literals.items[i]))
+      lits[nlits++] = rs->literals.items[i];
+  ck_assert_uint_gt(nlits, 100);
+  size_t nbits = nlits / 64 + 1;
+  /* a literal of a few ASCII letters, in word A between the same 8 bytes
+   * as B's digits, and not in B */
+  char a[64], b[64];
+  const rule_literal *in_a = NULL;
+  for (size_t i = 0; i < nlits && !in_a; i++) {
+    const char *p = lits[i]->text;
+    size_t n = strlen(p), k = 0;
+    while (k < n && p[k] >= 'a' && p[k] <= 'z') k++;
+    if (k < n || n < 3 || n > 8) continue;
+    snprintf(a, sizeof a, "qqqqqqqq%sqqqqqqqq", p);
+    snprintf(b, sizeof b, "qqqqqqqq%.*sqqqqqqqq", (int)n, "0123456789");
+    if (literal_in(lits[i], a, strlen(a), md) &&
+        !literal_in(lits[i], b, strlen(b), md))
+      in_a = lits[i];
+  }
+  ck_assert_ptr_nonnull(in_a);
+  char texts[3][256];
+  snprintf(texts[0], sizeof texts[0], "Kế hoạch %s về văn bản năm 2026\n", a);
+  snprintf(texts[1], sizeof texts[1], "%s: văn bản của Kế hoạch\n", b);
+  snprintf(texts[2], sizeof texts[2], "%s, lần nữa %s; hoạch\n", b, a);
+  bool told_apart = false;
+  for (int round = 0; round < 2; round++)
+    for (size_t i = 0; i < 3; i++) {
+      rule_text t;
+      cchc_error err = {0};
+      ck_assert_int_eq(
+          rule_text_init(&t, texts[i], strlen(texts[i]), &err), CCHC_OK);
+      const rule_words *w = rule_text_words(&t);
+      const uint64_t *hash = rule_text_word_hashes(&t);
+      ck_assert(w && hash);
+      size_t nw = w->nwords;
+      uint64_t *holds = calloc(nw * nbits + 1, sizeof *holds);
+      uint64_t *again = calloc(nw * nbits + 1, sizeof *again);
+      size_t *at = malloc((nw + 1) * sizeof *at);
+      uint32_t *len = malloc((nw + 1) * sizeof *len);
+      ck_assert(holds && again && at && len);
+      memcpy(at, w->at, nw * sizeof *at);
+      memcpy(len, w->len, nw * sizeof *len);
+      ck_assert(rule_literals_in_words(lits, nlits, t.s, w->at, w->len, hash,
+                                       nw, holds, nbits));
+      ck_assert(rule_literals_in_words(lits, nlits, t.s, at, len, NULL, nw,
+                                       again, nbits));
+      for (size_t d = 0; d < nw; d++) {
+        const char *word = t.s + w->at[d];
+        for (size_t k = 0; k < nlits; k++) {
+          bool want = literal_in(lits[k], word, w->len[d], md);
+          uint64_t bit = (uint64_t)1 << (k % 64);
+          ck_assert_msg(!!(holds[d * nbits + k / 64] & bit) == want &&
+                            !!(again[d * nbits + k / 64] & bit) == want,
+                        "text %zu, round %d: '%s' in '%.*s': told %d/%d, "
+                        "searched %d",
+                        i, round, lits[k]->text, (int)w->len[d], word,
+                        !!(holds[d * nbits + k / 64] & bit),
+                        !!(again[d * nbits + k / 64] & bit), want);
+          told_apart = told_apart || (lits[k] == in_a && !want &&
+                                      w->len[d] == strlen(b));
+        }
+      }
+      free(holds);
+      free(again);
+      free(at);
+      free(len);
+      rule_text_free(&t);
+    }
+  ck_assert(told_apart);
+  free(lits);
+  pcre2_match_data_free(md);
+}
+END_TEST
+
 /* Where each literal of the shipped rules stands in a plan, asked of one
  * text in any order (the text keeps what it knows of each literal apart,
  * in the order first asked): the places its pattern's search finds, the
@@ -2875,6 +2970,7 @@ int main(void) {
   tcase_add_loop_test(tf, start_words_tell_where_matches_may_start, 0,
                       (int)(sizeof start_word_cases / sizeof *start_word_cases));
   tcase_add_test(tf, literals_stand_in_words_where_searches_find_them);
+  tcase_add_test(tf, literals_in_words_are_kept_by_the_words_bytes);
   tcase_add_test(tf, literal_places_are_those_searches_find_in_any_order);
   suite_add_tcase(s, tf);
   TCase *tn = tcase_create("starts");
