@@ -226,9 +226,9 @@ static clause_words *clause_words_read(tk *t) {
   /* and a last row for the runs too long to be words: all of them */
   cw->holds = ok ? calloc((w->nwords + 1) * WORD_BITS, sizeof *cw->holds)
                  : NULL;
-  const uint64_t *hash = rule_text_word_hashes(&x->scan);
-  if (!cw->holds || !hash ||
-      !rule_literals_in_words(cw->lits, cw->nlits, x->s, w->at, w->len, hash,
+  const uint32_t *id = rule_text_word_ids(&x->scan);
+  if (!cw->holds || !id ||
+      !rule_literals_in_words(cw->lits, cw->nlits, x->s, w->at, w->len, id,
                               w->nwords, cw->holds, WORD_BITS)) {
     clause_words_free(cw);
     return NULL;

@@ -516,12 +516,12 @@ size_t rule_case_forms(int32_t c, int32_t out[RULE_CASE_FORMS]);
  * s[at[w], at[w] + len[w]) holds: bit i of holds[w * nbits + i / 64] is
  * set when the literal's pattern finds a match in the word (holds starts
  * zeroed).  The literals are of one set; what is found for a word is kept
- * there for later calls with the same list.  hash: each word's
- * cchc_hash_bytes when known (rule_text_word_hashes), NULL to have them
- * made here.  False without memory. */
+ * there for later calls with the same list.  id: each word's number
+ * when known (rule_text_word_ids), NULL to have them looked up here.
+ * False without memory. */
 bool rule_literals_in_words(const rule_literal *const *lits, size_t nlits,
                             const char *s, const size_t *at,
-                            const uint32_t *len, const uint64_t *hash,
+                            const uint32_t *len, const uint32_t *id,
                             size_t nwords, uint64_t *holds, size_t nbits);
 
 /* A whole text as scans see it: its lines and the features of each, so
@@ -606,13 +606,14 @@ typedef struct rule_words {
   uint32_t *len;
   size_t nwords;
   bool too_long;
-  uint64_t *hash; /* each word's cchc_hash_bytes: rule_text_word_hashes */
 } rule_words;
 const rule_words *rule_text_words(const rule_text *t);
-/* The hash of each distinct word of t (rule_text_words), made at the first
- * ask and kept with the words: every list of literals asked of the words
- * (rule_literals_in_words) reads the same.  NULL without memory. */
-const uint64_t *rule_text_word_hashes(const rule_text *t);
+/* The number of each distinct word of t (rule_text_words) among the words
+ * of every text the process read (one dictionary, shared by the threads),
+ * looked up at the first ask and kept with the words: every list of
+ * literals asked of the words (rule_literals_in_words) reads the same, and
+ * answers by number what a text before found.  NULL without memory. */
+const uint32_t *rule_text_word_ids(const rule_text *t);
 /* rule_word_bytes[c] is '1' for a byte of a word as rule_text_words reads
  * them (units.c walks the same runs). */
 extern const char rule_word_bytes[256];

@@ -1807,9 +1807,6 @@ static uint64_t word_key(const char *s, size_t at, size_t n, size_t len);
 static void word_ids_find(const char *s, const size_t *at,
                           const uint32_t *len, const uint64_t *key, size_t m,
                           uint32_t *id);
-static const uint32_t *shown_word_ids(const char *s, const size_t *at,
-                                      const uint32_t *len,
-                                      const uint64_t *hash, size_t nwords);
 
 /* Room in a memo's index by word number (word_ids) for number id: *row
  * grown to cover it, the new part 0 (not kept); false without memory. */
@@ -1911,15 +1908,14 @@ bool rule_literals_held(const rule *r, const char *s, size_t n,
   return true;
 }
 
-/* The words' numbers (word_ids): those of a text's words looked up once
- * for it (shown_word_ids), else looked up here into *made (freed by the
- * caller); NULL without memory. */
+/* The words' numbers (word_ids): `known` when given (a text's words
+ * looked up once for it: rule_text_word_ids), else looked up here into
+ * *made (freed by the caller); NULL without memory. */
 static const uint32_t *words_numbered(const char *s, const size_t *at,
                                       const uint32_t *len,
-                                      const uint64_t *hash, size_t nwords,
+                                      const uint32_t *known, size_t nwords,
                                       uint32_t **made) {
-  const uint32_t *id = shown_word_ids(s, at, len, hash, nwords);
-  if (id) return id;
+  if (known) return known;
   uint64_t *key = malloc((nwords + 1) * sizeof *key);
   *made = malloc((nwords + 1) * sizeof **made);
   if (key && *made) {
@@ -1934,7 +1930,7 @@ static const uint32_t *words_numbered(const char *s, const size_t *at,
 
 bool rule_literals_in_words(const rule_literal *const *lits, size_t nlits,
                             const char *s, const size_t *at,
-                            const uint32_t *len, const uint64_t *known,
+                            const uint32_t *len, const uint32_t *known,
                             size_t nwords, uint64_t *holds, size_t nbits) {
   rule_word_answers *wa = nlits ? lits[0]->set->answers : NULL;
   for (size_t i = 0; wa && i < nlits; i++)
@@ -3935,33 +3931,12 @@ struct text_words {
   uint32_t *id;
 };
 
-/* The texts' words whose hashes rule_text_word_hashes gave, while they
- * live: rule_literals_in_words is handed a text's words as arrays, and
- * finds here by their addresses the text's words and so their numbers,
- * looked up once per text for every list of literals asked.  A worker
- * holds a text or two at once; words not found here are looked up where
- * asked. */
-enum { WORDS_SHOWN = 64 };
-static pthread_mutex_t shown_lock = PTHREAD_MUTEX_INITIALIZER;
-static text_words *words_shown[WORDS_SHOWN];
-static size_t nwords_shown;
-
 static void text_words_free(text_words *tw) {
   if (!tw) return;
-  if (tw->w.hash) {
-    pthread_mutex_lock(&shown_lock);
-    for (size_t i = 0; i < nwords_shown; i++)
-      if (words_shown[i] == tw) {
-        words_shown[i] = words_shown[--nwords_shown];
-        break;
-      }
-    pthread_mutex_unlock(&shown_lock);
-  }
   free(tw->w.run_at);
   free(tw->w.run_word);
   free(tw->w.at);
   free(tw->w.len);
-  free(tw->w.hash);
   free(tw->key);
   free(tw->id);
   free(tw);
@@ -3995,38 +3970,8 @@ static const uint32_t *text_word_ids(text_words *tw) {
   return tw->id = id;
 }
 
-/* The numbers of the words s[at[w], at[w] + len[w]), w < nwords, when
- * they are a text's distinct words as rule_text_words read them, with the
- * hashes rule_text_word_hashes gave; else NULL. */
-static const uint32_t *shown_word_ids(const char *s, const size_t *at,
-                                      const uint32_t *len,
-                                      const uint64_t *hash, size_t nwords) {
-  text_words *tw = NULL;
-  pthread_mutex_lock(&shown_lock);
-  for (size_t i = 0; hash && i < nwords_shown && !tw; i++)
-    if (words_shown[i]->w.hash == hash)
-      tw = words_shown[i];
-  pthread_mutex_unlock(&shown_lock);
-  /* (the caller holds the words: they live through the call) */
-  if (!tw || tw->s != s || tw->w.at != at || tw->w.len != len ||
-      tw->w.nwords != nwords)
-    return NULL;
-  return text_word_ids(tw);
-}
-
-const uint64_t *rule_text_word_hashes(const rule_text *t) {
-  text_words *tw = rule_text_words(t) ? t->literals->words : NULL;
-  rule_words *w = tw ? &tw->w : NULL;
-  if (!w || w->hash) return w ? w->hash : NULL;
-  w->hash = malloc((w->nwords + 1) * sizeof *w->hash);
-  for (size_t i = 0; w->hash && i < w->nwords; i++)
-    w->hash[i] = cchc_hash_bytes(t->s + w->at[i], w->len[i]);
-  if (w->hash) {
-    pthread_mutex_lock(&shown_lock);
-    if (nwords_shown < WORDS_SHOWN) words_shown[nwords_shown++] = tw;
-    pthread_mutex_unlock(&shown_lock);
-  }
-  return w->hash;
+const uint32_t *rule_text_word_ids(const rule_text *t) {
+  return rule_text_words(t) ? text_word_ids(t->literals->words) : NULL;
 }
 
 

@@ -807,9 +807,9 @@ static bool words_search(literal_gate *g, const xctx *x,
                          const rule_literal *const *lits) {
   const rule_words *w = g->words;
   g->holds = calloc(w->nwords ? w->nwords * g->r.nbits : 1, sizeof *g->holds);
-  const uint64_t *hash = rule_text_word_hashes(&x->scan);
-  return g->holds && hash &&
-         rule_literals_in_words(lits, g->r.nlits, x->s, w->at, w->len, hash,
+  const uint32_t *id = rule_text_word_ids(&x->scan);
+  return g->holds && id &&
+         rule_literals_in_words(lits, g->r.nlits, x->s, w->at, w->len, id,
                                 w->nwords, g->holds, g->r.nbits);
 }
 

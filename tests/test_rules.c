@@ -2311,18 +2311,14 @@ static void literals_in_words(const cchc_rules *rs, rule_text *t,
   uint64_t *want = calloc(nw * nbits + 1, sizeof *want);
   ck_assert(holds && want);
   /* asked twice: the second time the words are answered from the first
-   * (and from the plans before), their hashes given as a text's words
-   * give them (rule_text_word_hashes) */
+   * (and from the plans before) */
   uint64_t *again = calloc(nw * nbits + 1, sizeof *again);
-  uint64_t *hash = malloc((nw + 1) * sizeof *hash);
-  ck_assert(again && hash);
-  for (size_t w = 0; w < nw; w++) hash[w] = cchc_hash_bytes(t->s + at[w], len[w]);
+  ck_assert(again);
   ck_assert(rule_literals_in_words(lits, nlits, t->s, at, len, NULL, nw,
                                    holds, nbits));
-  ck_assert(rule_literals_in_words(lits, nlits, t->s, at, len, hash, nw,
+  ck_assert(rule_literals_in_words(lits, nlits, t->s, at, len, NULL, nw,
                                    again, nbits));
   ck_assert(!memcmp(holds, again, nw * nbits * sizeof *holds));
-  free(hash);
   free(again);
   size_t found = 0;
   for (size_t i = 0; i < nlits; i++)
@@ -2370,9 +2366,9 @@ static bool literal_in(const rule_literal *l, const char *w, size_t n,
 }
 
 /* What the words of a text hold, asked with the words as the text reads
- * them (rule_text_words) and their hashes (rule_text_word_hashes: the
- * text's words are then numbered once, and a word numbered so keeps what
- * a text before found in it), and asked again with copies of the arrays
+ * them (rule_text_words) and their numbers (rule_text_word_ids: the
+ * text's words numbered once, and a word numbered so keeps what a text
+ * before found in it), and asked again with copies of the arrays
  * (numbered where asked), is what each literal's pattern finds in each
  * word, text after text.  Two long words of one key (their first and last
  * 8 bytes and length alike: word_key) but other bytes between, one
@@ -2416,8 +2412,8 @@ START_TEST(literals_in_words_are_kept_by_the_words_bytes) {
       ck_assert_int_eq(
           rule_text_init(&t, texts[i], strlen(texts[i]), &err), CCHC_OK);
       const rule_words *w = rule_text_words(&t);
-      const uint64_t *hash = rule_text_word_hashes(&t);
-      ck_assert(w && hash);
+      const uint32_t *id = rule_text_word_ids(&t);
+      ck_assert(w && id);
       size_t nw = w->nwords;
       uint64_t *holds = calloc(nw * nbits + 1, sizeof *holds);
       uint64_t *again = calloc(nw * nbits + 1, sizeof *again);
@@ -2426,7 +2422,7 @@ START_TEST(literals_in_words_are_kept_by_the_words_bytes) {
       ck_assert(holds && again && at && len);
       memcpy(at, w->at, nw * sizeof *at);
       memcpy(len, w->len, nw * sizeof *len);
-      ck_assert(rule_literals_in_words(lits, nlits, t.s, w->at, w->len, hash,
+      ck_assert(rule_literals_in_words(lits, nlits, t.s, w->at, w->len, id,
                                        nw, holds, nbits));
       ck_assert(rule_literals_in_words(lits, nlits, t.s, at, len, NULL, nw,
                                        again, nbits));
