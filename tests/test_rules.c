@@ -803,7 +803,17 @@ END_TEST
  * holds the letter); and meta.date, meta.date.slash, whose place name
  * (capitalised words, then ",") is read possessively: a shorter word or
  * fewer words leave a letter, "." or " " before the "," that cannot match
- * it.  Each with its first form: the shipped pattern must
+ * it; subject.after, subject.before, whose lazy subject steps
+ * possessively over the letters and digits of a few code point ranges
+ * (read without a property lookup, and holding no space, "(", ".", ",",
+ * ";" or ":"): the assertion that follows fails before any of them;
+ * ref.cite, whose document types are grouped by first letter (no two
+ * match at one place); the unit rules and tcell.budget, whose branches
+ * each opened with \b (tried once now, before the branches, and not
+ * again before each); and nodeadline.doc_horizon, whose words before
+ * "đến năm" are read possessively (a shorter run of blanks or of
+ * letters leaves the other kind next, which neither accepts).  Each with
+ * its first form: the shipped pattern must
  * find, on every corpus text and every example of the rule, the very
  * matches (every group) the first form found.  (deadline.yearly_review and
  * deadline.dates_yearly, made cheaper alike, are checked against their
@@ -834,7 +844,77 @@ static const struct {
      "(?m)(?=^|[ \\t])(?:^|(?<=phúc)[ \\t]+|(?<=\\p{Lu})[ \\t]+(?=Số\\s*"
      ":))(?:Số\\b[^\\n]*?[ \\t])?\\p{Lu}[\\p{L}.]*(?:[ ]+\\p{Lu}[\\p{L}."
      "]*){0,4}\\s*,\\s*(?<date>ngày\\s+(?<d>\\d{1,2})\\s*[/.-]\\s*(?<m>\\"
-     "d{1,2})\\s*[/.-]\\s*(?<y>\\d{4}))"},
+     "d{1,2})\\s*[/.-]\\s*(?<y>\\d{4}))"},    {"subject.after",
+     "^\\s*(?!(?:trở|so\\s+với|trong|vào|tại|trên\\s+tổn"
+     "g|cấp\\s+xã\\s+trở)\\b)(?<subject>(?-i:[\\p{L}]|\\d)[^;"
+     ":]*?)(?![^\\s(.,;])(?!\\s++[^\\s(.,;\\dđpsbtkvhc])\\s*(?=\\"
+     "s(?:(?:và|hoặc)\\s+)?(?:đ(?:ược|ều|ạt|ảm\\s+bả"
+     "o)|phải|s(?:ẽ|o\\s+với)|khi|bảo\\s+đảm|trong\\s+("
+     "?:năm|số))\\b|\\s+(?:(?:cho|đến|tới|với)\\s+)?\\d|"
+     "\\s*\\(|[\\s.,;]*$)"},
+    {"subject.before",
+     "^\\s*(?:[-+*]\\s*|(?:\\d{1,2}(?:\\.\\d{1,2})*[.)]?\\s+))?(?<"
+     "subject>[\\p{L}(].*?)(?![^\\s,])(?:[\\s,]+(?:đạt|là|bằ"
+     "ng|chiếm|ở\\s+mức)(?:\\s+(?:tỷ\\s+lệ|tỉ\\s+lệ|"
+     "mức))?)?[\\s,]*$"},
+    {"ref.cite",
+     "(?<!\\p{L})(?<type>Nghị\\s+quyết(?:\\s+liên\\s+tịch)?"
+     "|Nghị\\s+định|Quyết\\s+định|Kế\\s+hoạch(?:\\s+"
+     "liên\\s+tịch)?|Chỉ\\s+thị|Thông\\s+tư(?:\\s+liên\\"
+     "s+tịch)?|Công\\s+điện|Công\\s+văn|Văn\\s+bản|Chư"
+     "ơng\\s+trình(?:\\s+hành\\s+động)?|Kết\\s+luận|Bộ"
+     "\\s+luật|Luật|Pháp\\s+lệnh|Thông\\s+báo(?:\\s+kết"
+     "\\s+luận)?|Hướng\\s+dẫn|Đề\\s+án|Quy\\s+định|B"
+     "áo\\s+cáo|Thông\\s+tri|Tờ\\s+trình|Quy\\s+chế)\\s+(?"
+     ":số\\s*:?\\s*)?(?<number>\\d{1,5}(?:/\\d{4})?[/-]\\p{Lu}(?"
+     ":(?!(?i:ngày|năm|tháng|của|về|và|ban)(?!\\p{L}))[\\p"
+     "{L}\\d])*(?:[-/]\\p{Lu}(?:(?!(?i:ngày|năm|tháng|của|về"
+     "|và|ban)(?!\\p{L}))[\\p{L}\\d])*)*)"},
+    {"nodeadline.doc_horizon",
+     "(?:(?-i:Chiến\\s+lược|Chương\\s+trình|Quy\\s+hoạch"
+     "|Đề\\s+án|Kế\\s+hoạch|Nghị\\s+quyết)(?:[ \\t]+[^"
+     "\\s.;,()]+){0,14}?[ \\t]+(?:(?:định\\s+hướng|tầm\\s+"
+     "nhìn)\\s+)?(?:đến|tới)\\s+năm\\s+\\d{4}(?:\\s*,?\\s*("
+     "?:và\\s+)?(?:định\\s+hướng|tầm\\s+nhìn)\\s+(?:đế"
+     "n|tới)\\s+năm\\s+\\d{4})?|(?:giai\\s+đoạn|thời\\s+kỳ"
+     "|(?:đến|tới)\\s+năm)\\s+\\d{4}(?:\\s*-\\s*\\d{4})?\\s*"
+     ",?\\s*(?:và\\s+)?(?:định\\s+hướng|tầm\\s+nhìn)\\s+"
+     "(?:đến|tới)\\s+năm\\s+\\d{4})"},
+    {"unit.ban_nhan_dan_thon",
+     "\\bBan\\s+nhân\\s+dân\\s+(?:các\\s+)?(?:thôn|ấp|xóm|b"
+     "ản|tổ\\s+dân\\s+phố|khu\\s+phố)(?:\\s*,\\s*(?:thôn"
+     "|ấp|xóm|bản|tổ\\s+dân\\s+phố|khu\\s+phố))*|\\bcá"
+     "c\\s+(?:thôn|ấp|xóm|tổ\\s+dân\\s+phố)(?:\\s*,\\s*(?"
+     ":thôn|ấp|xóm|tổ\\s+dân\\s+phố))*\\b"},
+    {"unit.cac_bo_nganh",
+     "\\b(?:các\\s+)?bộ\\s*,\\s*(?:ngành|cơ\\s+quan\\s+ngang\\"
+     "s+bộ(?:\\s*,\\s*cơ\\s+quan\\s+thuộc\\s+Chính\\s+phủ)"
+     "?)|\\b(?:các\\s+)?Bộ\\s+trưởng\\s*,\\s*Thủ\\s+trưở"
+     "ng\\s+cơ\\s+quan\\s+ngang\\s+bộ(?:\\s*,\\s*(?:Thủ\\s+tr"
+     "ưởng\\s+)?cơ\\s+quan\\s+thuộc\\s+Chính\\s+phủ)?"},
+    {"unit.doanh_nghiep",
+     "\\b(?:các\\s+)?doanh\\s+nghiệp\\s+(?:viễn\\s+thông|cô"
+     "ng\\s+nghệ(?:\\s+số)?|bưu\\s+chính|cung\\s+cấp\\s+dị"
+     "ch\\s+vụ)(?:\\s*(?:,|và)\\s*(?:viễn\\s+thông|công\\s+"
+     "nghệ(?:\\s+số)?|bưu\\s+chính))*(?:\\s+trên\\s+địa\\"
+     "s+bàn)?|\\bTập\\s+đoàn\\s+(?:Viettel|VNPT|FPT|Bưu\\s+c"
+     "hính\\s+Viễn\\s+thông)(?:\\s*(?:,|và)\\s*(?:Tập\\s+đ"
+     "oàn\\s+)?(?:Viettel|VNPT|FPT|Mobifone))*"},
+    {"unit.phong_vhxh",
+     "\\bPhòng\\s+(?:Phòng\\s+)?(?:Văn\\s+hóa(?:\\s*[-,]\\s*|\\"
+     "s+và\\s+|\\s+)Xã\\s+hội|VH\\s*-?\\s*XH)(?:\\s+(?:xã|phư"
+     "ờng)\\b(?!\\s+hội))?|\\bP\\.?\\s?VHXH\\b"},
+    {"unit.bp_mot_cua",
+     "\\b(?:Bộ\\s+phận|BP)\\s+(?:tiếp\\s+nhận\\s+(?:và|&)"
+     "\\s+trả\\s+kết\\s+quả|TN\\s*(?:&|và)\\s*TKQ|một\\s+"
+     "cửa|hành\\s+chính\\s+công)(?:\\s+(?:cấp\\s+|của\\s+"
+     ")?(?:xã|phường)\\b(?!\\s+hội))?|\\bBPMC\\b"},
+    {"tcell.budget",
+     "\\btheo\\s+(?:dự\\s+toán(?:\\s+(?:được\\s+)?(?:cấp|"
+     "giao|duyệt|phê\\s+duyệt))?|(?:KH|kế\\s+hoạch)\\s+ch"
+     "uyển\\s+đổi\\s+số)|\\bngân\\s+sách\\s+(?:nhà\\s+nư"
+     "ớc|xã|tỉnh)\\b|\\bxã\\s+hội\\s+hóa\\b|\\bkinh\\s+ph"
+     "í\\s+(?:thường\\s+xuyên|sự\\s+nghiệp)\\b"},
 };
 
 typedef struct form_tries {
