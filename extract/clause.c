@@ -4,6 +4,7 @@
  * name any number. */
 #include "tasks.h"
 
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -142,44 +143,59 @@ typedef struct rule_needs {
   uint8_t n;
 } rule_needs;
 
-typedef struct clause_words {
-  const rule_words *w; /* the text's, borrowed */
+/* Which literals the rules asked per clause are of (numbered, up to
+ * CLAUSE_WORDS) and what each rule's matches hold of them: a function of
+ * the rule set alone (the rules a tk selects), so made once per set, at
+ * its first plan, and shared read-only by every plan and thread after
+ * (rules.h: cchc_rules.clause_word_rules; about 20 k instructions and
+ * two allocations a plan before). */
+typedef struct clause_word_rules {
   const rule_literal *lits[CLAUSE_WORDS];
   size_t nlits;
-  uint64_t *holds; /* per distinct word: the lits it holds */
   const rule *rules_base; /* rule r is told by needs[slot[r - base] - 1] */
   size_t nslots;
   uint16_t *slot;
   rule_needs *needs;
   size_t nneeds, cap;
+} clause_word_rules;
+
+typedef struct clause_words {
+  const rule_words *w;            /* the text's, borrowed */
+  const clause_word_rules *rules; /* the rule set's, borrowed */
+  uint64_t *holds; /* per distinct word: the lits it holds */
 } clause_words;
 
 static void clause_words_free(clause_words *cw) {
   if (!cw) return;
   free(cw->holds);
-  free(cw->slot);
-  free(cw->needs);
   free(cw);
 }
 
-/* The number of literal l in cw, given one when new; -1 without room or
+void clause_word_rules_free(struct clause_word_rules *wr) {
+  if (!wr) return;
+  free(wr->slot);
+  free(wr->needs);
+  free(wr);
+}
+
+/* The number of literal l in wr, given one when new; -1 without room or
  * when l may lie across words. */
-static int word_number(clause_words *cw, const rule_literal *l) {
+static int word_number(clause_word_rules *wr, const rule_literal *l) {
   if (!rule_literal_in_words(l)) return -1;
-  for (size_t i = 0; i < cw->nlits; i++)
-    if (cw->lits[i] == l) return (int)i;
-  if (cw->nlits == CLAUSE_WORDS) return -1;
-  cw->lits[cw->nlits] = l;
-  return (int)cw->nlits++;
+  for (size_t i = 0; i < wr->nlits; i++)
+    if (wr->lits[i] == l) return (int)i;
+  if (wr->nlits == CLAUSE_WORDS) return -1;
+  wr->lits[wr->nlits] = l;
+  return (int)wr->nlits++;
 }
 
 /* Note what the matches of each rule of `rules` hold (those outside the
  * set's array are not told).  False without memory. */
-static bool words_note(clause_words *cw, rule_list rules) {
+static bool words_note(clause_word_rules *wr, rule_list rules) {
   for (size_t i = 0; i < rules.n; i++) {
     const rule *r = rules.items[i];
-    if (r < cw->rules_base || (size_t)(r - cw->rules_base) >= cw->nslots ||
-        cw->slot[r - cw->rules_base])
+    if (r < wr->rules_base || (size_t)(r - wr->rules_base) >= wr->nslots ||
+        wr->slot[r - wr->rules_base])
       continue;
     rule_needs rn = {.n = 0};
     const rule_facts *f = &r->facts;
@@ -187,22 +203,59 @@ static bool words_note(clause_words *cw, rule_list rules) {
       uint64_t m[WORD_BITS] = {0};
       bool told = f->nalts[k] > 0;
       for (size_t a = 0; told && a < f->nalts[k]; a++) {
-        int l = word_number(cw, f->lits[k][a]);
+        int l = word_number(wr, f->lits[k][a]);
         if (l < 0) told = false;
         else m[l / 64] |= (uint64_t)1 << (l % 64);
       }
       if (told) memcpy(rn.need[rn.n++], m, sizeof m);
     }
-    rule_needs *p = cw->nneeds < cw->cap
-                        ? cw->needs
-                        : cchc_grow(cw->needs, &cw->cap, cw->nneeds,
-                                    sizeof *cw->needs);
-    if (!p || cw->nneeds >= UINT16_MAX) return false;
-    cw->needs = p;
-    cw->needs[cw->nneeds++] = rn;
-    cw->slot[r - cw->rules_base] = (uint16_t)cw->nneeds;
+    rule_needs *p = wr->nneeds < wr->cap
+                        ? wr->needs
+                        : cchc_grow(wr->needs, &wr->cap, wr->nneeds,
+                                    sizeof *wr->needs);
+    if (!p || wr->nneeds >= UINT16_MAX) return false;
+    wr->needs = p;
+    wr->needs[wr->nneeds++] = rn;
+    wr->slot[r - wr->rules_base] = (uint16_t)wr->nneeds;
   }
   return true;
+}
+
+/* The literals of the rules a clause is asked about, from t's rules;
+ * NULL without memory. */
+static clause_word_rules *word_rules_make(const tk *t) {
+  const cchc_rules *rs = t->x->rules;
+  clause_word_rules *wr = calloc(1, sizeof *wr);
+  if (!wr) return NULL;
+  wr->rules_base = rs->rules;
+  wr->nslots = rs->nrules;
+  wr->slot = calloc(wr->nslots + 1, sizeof *wr->slot);
+  bool ok = wr->slot != NULL;
+  for (int strong = 0; ok && strong < 2; strong++)
+    ok = words_note(wr, t->cues_after[strong].near) &&
+         words_note(wr, t->cues_before[strong].near);
+  ok = ok && words_note(wr, t->areas) && words_note(wr, t->with) &&
+       words_note(wr, t->area_lead);
+  if (!ok) {
+    clause_word_rules_free(wr);
+    return NULL;
+  }
+  return wr;
+}
+
+static pthread_mutex_t word_rules_lock = PTHREAD_MUTEX_INITIALIZER;
+
+/* The set's clause_word_rules, made at the first ask (under the lock: the
+ * set is shared by the threads); NULL without memory (asked again by the
+ * next plan).  The lists a tk selects are the same for every plan of a
+ * set (extract_tasks: rules_select, select_areas, lead_cues_select). */
+static const clause_word_rules *word_rules_of(const tk *t) {
+  cchc_rules *w = (cchc_rules *)t->x->rules;
+  pthread_mutex_lock(&word_rules_lock);
+  if (!w->clause_word_rules) w->clause_word_rules = word_rules_make(t);
+  const clause_word_rules *wr = w->clause_word_rules;
+  pthread_mutex_unlock(&word_rules_lock);
+  return wr;
 }
 
 /* The words of the rules a clause is asked about, in the text's words;
@@ -211,24 +264,16 @@ static bool words_note(clause_words *cw, rule_list rules) {
 static clause_words *clause_words_read(tk *t) {
   xctx *x = t->x;
   const rule_words *w = rule_text_words(&x->scan);
-  clause_words *cw = w ? calloc(1, sizeof *cw) : NULL;
+  const clause_word_rules *wr = w ? word_rules_of(t) : NULL;
+  clause_words *cw = wr ? calloc(1, sizeof *cw) : NULL;
   if (!cw) return NULL;
   cw->w = w;
-  cw->rules_base = x->rules->rules;
-  cw->nslots = x->rules->nrules;
-  cw->slot = calloc(cw->nslots + 1, sizeof *cw->slot);
-  bool ok = cw->slot != NULL;
-  for (int strong = 0; ok && strong < 2; strong++)
-    ok = words_note(cw, t->cues_after[strong].near) &&
-         words_note(cw, t->cues_before[strong].near);
-  ok = ok && words_note(cw, t->areas) && words_note(cw, t->with) &&
-       words_note(cw, t->area_lead);
+  cw->rules = wr;
   /* and a last row for the runs too long to be words: all of them */
-  cw->holds = ok ? calloc((w->nwords + 1) * WORD_BITS, sizeof *cw->holds)
-                 : NULL;
+  cw->holds = calloc((w->nwords + 1) * WORD_BITS, sizeof *cw->holds);
   const uint32_t *id = rule_text_word_ids(&x->scan);
   if (!cw->holds || !id ||
-      !rule_literals_in_words(cw->lits, cw->nlits, x->s, w->at, w->len, id,
+      !rule_literals_in_words(wr->lits, wr->nlits, x->s, w->at, w->len, id,
                               w->nwords, cw->holds, WORD_BITS)) {
     clause_words_free(cw);
     return NULL;
@@ -294,11 +339,12 @@ bool clause_words_within(tk *t, size_t a, size_t b, clause_held *out) {
 }
 
 bool clause_words_told(tk *t, const rule *r) {
-  const clause_words *cw = t->clause_words;
-  if (!cw || r < cw->rules_base || (size_t)(r - cw->rules_base) >= cw->nslots)
+  const clause_word_rules *wr =
+      t->clause_words ? t->clause_words->rules : NULL;
+  if (!wr || r < wr->rules_base || (size_t)(r - wr->rules_base) >= wr->nslots)
     return false;
-  uint16_t s = cw->slot[r - cw->rules_base];
-  return s && cw->needs[s - 1].n == r->facts.nlits;
+  uint16_t s = wr->slot[r - wr->rules_base];
+  return s && wr->needs[s - 1].n == r->facts.nlits;
 }
 
 bool clause_words_none(tk *t, rule_list rules, size_t a, size_t b) {
@@ -311,13 +357,14 @@ bool clause_words_none(tk *t, rule_list rules, size_t a, size_t b) {
 }
 
 bool clause_words_may(tk *t, const rule *r, const clause_held *held) {
-  const clause_words *cw = t->clause_words;
-  if (!held || !cw || r < cw->rules_base ||
-      (size_t)(r - cw->rules_base) >= cw->nslots)
+  const clause_word_rules *wr =
+      t->clause_words ? t->clause_words->rules : NULL;
+  if (!held || !wr || r < wr->rules_base ||
+      (size_t)(r - wr->rules_base) >= wr->nslots)
     return true;
-  uint16_t s = cw->slot[r - cw->rules_base];
+  uint16_t s = wr->slot[r - wr->rules_base];
   if (!s) return true;
-  const rule_needs *rn = &cw->needs[s - 1];
+  const rule_needs *rn = &wr->needs[s - 1];
   for (size_t k = 0; k < rn->n; k++)
     if (!(rn->need[k][0] & held->has[0]) && !(rn->need[k][1] & held->has[1]))
       return false;

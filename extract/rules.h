@@ -381,7 +381,12 @@ struct cchc_rules {
   /* the unit rules of each level met and what their patterns tell, made
    * at the first ask (units.c); NULL until then */
   struct unit_choices *unit_choices;
+  /* the literals of the rules the task passes ask per clause, made at the
+   * first plan (clause.c); NULL until then */
+  struct clause_word_rules *clause_word_rules;
 };
+/* Free a rule set's clause_word_rules (clause.c). */
+void clause_word_rules_free(struct clause_word_rules *wr);
 /* Free the unit choices of a rule set (units.c). */
 void unit_choices_free(struct unit_choices *cs);
 

@@ -1575,6 +1575,47 @@ START_TEST(rule_words_skip_only_clauses_without_them) {
 }
 END_TEST
 
+/* What the rules' words in a clause are (clause.c: clause_word_rules) is
+ * made once per rule set, at its first plan, and every plan after reads
+ * the same: each corpus plan's frame from a set that other plans used
+ * first is the frame from a set loaded for that plan alone. */
+START_TEST(clause_word_rules_made_once_per_set) {
+  char **files;
+  size_t n = harness_corpus_all(&files);
+  ck_assert_uint_ge(n, 4);
+  char dir[4096];
+  snprintf(dir, sizeof dir, "%s/rules", harness_root());
+  cchc_rules *set = NULL;
+  cchc_error err = {0};
+  ck_assert_int_eq(cchc_rules_load(dir, &set, &err), CCHC_OK);
+  ck_assert_ptr_null(set->clause_word_rules);
+  const struct clause_word_rules *first = NULL;
+  size_t leads = 0;
+  for (size_t i = 0; i < n; i++) {
+    size_t len = 0;
+    char *src = harness_read(files[i], &len);
+    ck_assert_ptr_nonnull(src);
+    char *shared = harness_process_json(set, src, len);
+    if (!first) first = set->clause_word_rules;
+    ck_assert_ptr_nonnull(first);
+    ck_assert_ptr_eq(set->clause_word_rules, first);
+    cchc_rules *own = NULL;
+    ck_assert_int_eq(cchc_rules_load(dir, &own, &err), CCHC_OK);
+    char *alone = harness_process_json(own, src, len);
+    ck_assert_ptr_nonnull(own->clause_word_rules);
+    ck_assert_msg(!strcmp(shared, alone), "%s: the frames differ", files[i]);
+    leads += strstr(shared, "\"lead\"") != NULL;
+    cchc_rules_free(own);
+    free(shared);
+    free(alone);
+    free(src);
+  }
+  ck_assert_uint_gt(leads, n / 2); /* the plans ask clauses of leads */
+  cchc_rules_free(set);
+  harness_free_list(files, n);
+}
+END_TEST
+
 /* A unit's text is kept by its span for the next task naming it: every
  * duty under a heading prints the heading's units as they stand, a duty
  * leading with units of its own prints those, and each unit its own span
@@ -1686,6 +1727,7 @@ int main(void) {
   tcase_add_test(tcc, corpus_against_gold);
   tcase_add_test(tcc, lead_cue_twins_match_where_cues_do);
   tcase_add_test(tcc, rule_words_skip_only_clauses_without_them);
+  tcase_add_test(tcc, clause_word_rules_made_once_per_set);
   suite_add_tcase(s, tcc);
   return harness_run(s);
 }
