@@ -381,8 +381,17 @@ bool clause_words_may(tk *t, const rule *r, const clause_held *held) {
  * its parts and missing from most clauses: those are looked for first
  * (lead_cues.twin_alone).  A cue without a twin is asked of its literals
  * only. */
+/* What cue_within found of the "before" twins searched from a clause's
+ * start (bit r of `searched`: twin r was; of `found`: it matched, first
+ * at ts[r]): cue_before_may starts its search of each twin there, and
+ * takes the answer instead of searching again. */
+typedef struct twin_firsts {
+  uint64_t searched, found;
+  size_t ts[64];
+} twin_firsts;
+
 static bool cue_within(tk *t, const lead_cues *c, bool after, size_t a,
-                       size_t b, const clause_held *held) {
+                       size_t b, const clause_held *held, twin_firsts *tf) {
   const xctx *x = t->x;
   for (size_t r = 0; r < c->cues.n; r++) {
     /* the twin decides (near_all): not where its words are not */
@@ -395,9 +404,16 @@ static bool cue_within(tk *t, const lead_cues *c, bool after, size_t a,
     if (!c->near_all) return true;
     size_t from = after ? boundary(x, a + 1, b) : a;
     const rule *n = c->near.items[r];
-    if (from < b && code_match(n->code, &n->jit, x->s + a, b - a, from - a,
-                               x->md, NULL) > 0)
-      return true;
+    bool hit = from < b && code_match(n->code, &n->jit, x->s + a, b - a,
+                                      from - a, x->md, NULL) > 0;
+    if (tf && from == a && r < 64) {
+      tf->searched |= (uint64_t)1 << r;
+      if (hit) {
+        tf->found |= (uint64_t)1 << r;
+        tf->ts[r] = a + pcre2_get_ovector_pointer(x->md)[0];
+      }
+    }
+    if (hit) return true;
   }
   return false;
 }
@@ -428,7 +444,7 @@ static bool surely_not_blank(const unsigned char *p) {
  * subject does (rule_facts.ends), before more than end_bytes bytes that
  * are not white space.  True when not told (a cue without a twin). */
 static bool cue_before_may(tk *t, const lead_cues *c, size_t a, size_t b,
-                           const clause_held *held) {
+                           const clause_held *held, const twin_firsts *tf) {
   xctx *x = t->x;
   const unsigned char *s = (const unsigned char *)x->s;
   if (!c->near_all) return true;
@@ -445,11 +461,18 @@ static bool cue_before_may(tk *t, const lead_cues *c, size_t a, size_t b,
      * a byte at least) or more */
     uint32_t least = 0;
     if (pcre2_pattern_info(n->code, PCRE2_INFO_MINLENGTH, &least)) least = 0;
+    bool first_known = r < 64 && (tf->searched >> r & 1);
     for (size_t from = a; from < b;) {
-      if (code_match(n->code, &n->jit, x->s + a, b - a, from - a, x->md,
-                     NULL) <= 0)
-        break;
-      size_t ts = a + pcre2_get_ovector_pointer(x->md)[0];
+      size_t ts;
+      if (first_known && from == a) { /* cue_within searched from a */
+        if (!(tf->found >> r & 1)) break;
+        ts = tf->ts[r];
+      } else {
+        if (code_match(n->code, &n->jit, x->s + a, b - a, from - a, x->md,
+                       NULL) <= 0)
+          break;
+        ts = a + pcre2_get_ovector_pointer(x->md)[0];
+      }
       size_t last = ts + 40 < b ? ts + 40 : b - 1, held_bytes = 0;
       bool solid = false; /* the character of the last byte counted */
       for (size_t p = ts; p <= last; p++) {
@@ -476,9 +499,11 @@ bool clause_lead(tk *t, size_t a, size_t b, bool strong, xunits *out,
   if (b <= a) return false;
   clause_held h;
   const clause_held *held = clause_words_within(t, a, b, &h) ? &h : NULL;
-  if (!cue_within(t, cues_after, true, a, b, held) &&
-      (!cue_within(t, cues_before, false, a, b, held) ||
-       !cue_before_may(t, cues_before, a, b, held)))
+  twin_firsts tf; /* (ts read only where found: not cleared) */
+  tf.searched = tf.found = 0;
+  if (!cue_within(t, cues_after, true, a, b, held, NULL) &&
+      (!cue_within(t, cues_before, false, a, b, held, &tf) ||
+       !cue_before_may(t, cues_before, a, b, held, &tf)))
     return false;
   xunits m = {0};
   xunits coords = {0};

@@ -1453,6 +1453,29 @@ START_TEST(leads_after_before_cues_within_their_reach) {
 }
 END_TEST
 
+/* cue_before_may takes the first match of each twin from the clause's
+ * start that cue_within found (clause.c: twin_firsts) and searches on
+ * from there: a cue right at the clause's start leads, and so does one
+ * after a first twin match that does not ("giao dịch"), in the same
+ * clause; a clause whose only twin match does not lead names none. */
+START_TEST(leads_after_the_first_twin_match) {
+  doc d = extract("KẾ HOẠCH\nCải cách hành chính năm 2026\n"
+                  "I. MỤC TIÊU\n"
+                  "Giao Công an xã kiểm tra việc thực hiện trong tháng 6 năm "
+                  "2026.\n"
+                  "Tăng cường giao dịch trực tuyến, giao cho Công an xã rà "
+                  "soát trong tháng 7 năm 2026.\n"
+                  "Mở rộng giao dịch điện tử với Công an xã trong tháng 8 "
+                  "năm 2026.\n");
+  check_units(task(&d, "Giao Công an xã")->lead,
+              task(&d, "Giao Công an xã")->nlead, "cong_an");
+  const frame_task *t = task(&d, "Tăng cường giao dịch");
+  check_units(t->lead, t->nlead, "cong_an");
+  ck_assert_uint_eq(task(&d, "Mở rộng giao dịch")->nlead, 0);
+  done(&d);
+}
+END_TEST
+
 /* The work of a "Chủ trì, phối hợp với X" duty starts after X: the
  * coordinators skipped are those of the whole duty when its first "phối
  * hợp" follows "Chủ trì" (read once for both, leads.c: work_start), and
@@ -1716,6 +1739,7 @@ int main(void) {
   tcase_add_test(tc, labels_after_semicolon);
   tcase_add_test(tc, leads_where_twins_match);
   tcase_add_test(tc, leads_after_before_cues_within_their_reach);
+  tcase_add_test(tc, leads_after_the_first_twin_match);
   tcase_add_test(tc, unit_texts_by_span);
   tcase_add_test(tc, area_work_after_coordinators);
   tcase_add_test(tc, no_tasks_after_signature);
