@@ -187,18 +187,29 @@ static void *crew_member(void *arg) {
   return NULL;
 }
 
-static bool run_crew(const cli_batch *b, size_t nthreads) {
+/* The ring of a batch on nthreads threads: *window slots of jobs, their
+ * done flags and the threads' handles; false (nothing held) without
+ * memory. */
+static bool ring_alloc(const cli_batch *b, size_t nthreads, size_t *window,
+                       char **slots, bool **done, pthread_t **threads) {
   size_t per = b->slots_per_worker ? b->slots_per_worker : SLOTS_PER_WORKER;
-  crew c = {.b = b, .window = per * nthreads, .go = true};
-  pthread_t *threads = calloc(nthreads, sizeof *threads);
-  c.slots = calloc(c.window, b->job_size ? b->job_size : 1);
-  c.done = calloc(c.window, sizeof *c.done);
-  if (!threads || !c.slots || !c.done) {
-    free(threads);
-    free(c.slots);
-    free(c.done);
+  *window = per * nthreads;
+  *threads = calloc(nthreads, sizeof **threads);
+  *slots = calloc(*window, b->job_size ? b->job_size : 1);
+  *done = calloc(*window, sizeof **done);
+  if (*threads && *slots && *done)
+    return true;
+  free(*threads);
+  free(*slots);
+  free(*done);
+  return false;
+}
+
+static bool run_crew(const cli_batch *b, size_t nthreads) {
+  crew c = {.b = b, .go = true};
+  pthread_t *threads;
+  if (!ring_alloc(b, nthreads, &c.window, &c.slots, &c.done, &threads))
     return run_serial(b);
-  }
   pthread_mutex_init(&c.lock, NULL);
   pthread_cond_init(&c.room_cv, NULL);
   size_t started = 0;
@@ -252,17 +263,10 @@ bool cli_batch_run(const cli_batch *b) {
     return run_serial(b);
   if (b->any_thread)
     return run_crew(b, nthreads);
-  size_t per = b->slots_per_worker ? b->slots_per_worker : SLOTS_PER_WORKER;
-  runner r = {.b = b, .window = per * nthreads};
-  pthread_t *threads = calloc(nthreads, sizeof *threads);
-  r.slots = calloc(r.window, b->job_size ? b->job_size : 1);
-  r.done = calloc(r.window, sizeof *r.done);
-  if (!threads || !r.slots || !r.done) {
-    free(threads);
-    free(r.slots);
-    free(r.done);
+  runner r = {.b = b};
+  pthread_t *threads;
+  if (!ring_alloc(b, nthreads, &r.window, &r.slots, &r.done, &threads))
     return run_serial(b);
-  }
   pthread_mutex_init(&r.lock, NULL);
   pthread_cond_init(&r.work_cv, NULL);
   pthread_cond_init(&r.done_cv, NULL);
