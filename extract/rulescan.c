@@ -43,6 +43,9 @@
 #if defined(__SSE2__)
 #include <emmintrin.h>
 #endif
+#if defined(__x86_64__) && defined(__GNUC__)
+#include <immintrin.h>
+#endif
 
 #include <unicode/uchar.h>
 #include <unicode/uset.h>
@@ -3018,6 +3021,10 @@ struct literal_cache {
   size_t nhits;
   pcre2_match_data *md;
   text_words *words; /* of the text (rule_text_words), for any rule set */
+  /* bit i of word_bits[k]: is byte 64k + i a word byte, found as the
+   * lines were read (lines_by_blocks) for rule_text_words, which frees it;
+   * NULL: found there */
+  uint64_t *word_bits;
 };
 
 static void text_words_free(text_words *tw);
@@ -3073,6 +3080,7 @@ void rule_text_free(rule_text *t) {
     literal_cache_clear(t->literals);
     pcre2_match_data_free(t->literals->md);
     text_words_free(t->literals->words);
+    free(t->literals->word_bits);
     free(t->literals);
   }
   memset(t, 0, sizeof *t);
@@ -3728,7 +3736,8 @@ static uint64_t word_mask64(const char *s, size_t at, size_t n) {
 /* The words of the text, each distinct one numbered.  A text of n bytes
  * has at most n / 2 + 1 runs (a run and what ends it): room for them is
  * taken at once (a long text's pages are touched only as runs fill them).
- * The runs are read 64 bytes at a time (word_mask64): each place where a
+ * The runs are read 64 bytes at a time (word_mask64, or `bits` when the
+ * lines' reading found them: lines_by_blocks): each place where a
  * byte is a word byte and the one before it is not, or the other way
  * round, starts or ends a run, in turn; the text's end ends one too (the
  * bytes past it are none).  A run of up to 8 bytes with 8 bytes of text
@@ -3736,7 +3745,8 @@ static uint64_t word_mask64(const char *s, size_t at, size_t n) {
  * added there when new (word_new, out of line); the others by word_lookup
  * (a run too long is RULE_NO_WORD); the arrays are held in locals, as the
  * stores of runs could otherwise be taken to change them. */
-static bool words_read(words_build *g, const char *s, size_t n) {
+static bool words_read(words_build *g, const char *s, size_t n,
+                       const uint64_t *bits) {
   rule_words *ws = g->w;
   size_t cap_runs = n / 2 + 1;
   uint32_t *run_at = ws->run_at = malloc(cap_runs * sizeof *ws->run_at);
@@ -3749,7 +3759,7 @@ static bool words_read(words_build *g, const char *s, size_t n) {
   bool open = false;   /* a run is open */
   uint64_t before = 0; /* is the byte before a block a word byte */
   for (size_t at = 0; at <= n; at += 64) {
-    uint64_t in_word = word_mask64(s, at, n);
+    uint64_t in_word = bits ? bits[at / 64] : word_mask64(s, at, n);
     uint64_t turns = in_word ^ (in_word << 1 | before);
     before = in_word >> 63;
     /* a run's start and end in one step: the turns alternate */
@@ -3948,8 +3958,10 @@ const rule_words *rule_text_words(const rule_text *t) {
   if (c->words) return &c->words->w;
   text_words *tw = calloc(1, sizeof *tw);
   words_build g = {.w = tw ? &tw->w : NULL};
-  bool ok = tw && words_read(&g, t->s, t->n);
+  bool ok = tw && words_read(&g, t->s, t->n, c->word_bits);
   free(g.slots); /* the runs say which word stands where */
+  free(c->word_bits); /* (read once: the words are kept) */
+  c->word_bits = NULL;
   if (tw) tw->key = g.key, tw->s = t->s;
   else free(g.key);
   if (!ok) {
@@ -4430,6 +4442,177 @@ static bool line_kind_set(rule_text *t, kind_table *kt, size_t cap,
   return true;
 }
 
+#if defined(__SSE2__)
+/* The bytes of 64 bytes of text as bit masks (bit i for byte i): `word`
+ * the word bytes (rule_word_bytes), `space` the spaces, `digit` the
+ * ASCII digits and the lead bytes that may start a digit
+ * (lead_may_be_digit, told from each byte and the next). */
+typedef struct block_masks {
+  uint64_t word, space, digit;
+} block_masks;
+
+/* The masks of nb blocks of 64 bytes at p (p[64 * nb] readable), 16
+ * bytes at a time. */
+static void masks_sse2(const unsigned char *p, size_t nb, block_masks *m) {
+  for (size_t b = 0; b < nb; b++, p += 64) {
+    uint64_t words = 0, space = 0, digits = 0;
+    for (unsigned k = 0; k < 4; k++) {
+      const unsigned char *q = p + 16 * k;
+      const __m128i c = _mm_loadu_si128((const __m128i *)(const void *)q);
+      const __m128i lead = digit_leads(
+          c, _mm_loadu_si128((const __m128i *)(const void *)(q + 1)));
+      const __m128i digit =
+          GE(_mm_set1_epi8(9), _mm_sub_epi8(c, _mm_set1_epi8('0')));
+      const __m128i letter = GE(
+          _mm_set1_epi8(25),
+          _mm_sub_epi8(_mm_or_si128(c, _mm_set1_epi8(0x20)), _mm_set1_epi8('a')));
+      const __m128i sp = _mm_cmpeq_epi8(c, _mm_set1_epi8(' '));
+      /* (c itself: the sign bit of a byte beyond ASCII) */
+      const __m128i in_word = _mm_or_si128(_mm_or_si128(letter, digit), c);
+      words |= (uint64_t)(uint16_t)_mm_movemask_epi8(in_word) << (16 * k);
+      space |= (uint64_t)(uint16_t)_mm_movemask_epi8(sp) << (16 * k);
+      digits |= (uint64_t)(uint16_t)_mm_movemask_epi8(_mm_or_si128(digit, lead))
+                << (16 * k);
+    }
+    m[b] = (block_masks){words, space, digits};
+  }
+}
+
+#if defined(__x86_64__) && defined(__GNUC__)
+#define MASKS_AVX2 1
+/* masks_sse2 32 bytes at a time, where the processor has AVX2. */
+__attribute__((target("avx2"))) static void masks_avx2(const unsigned char *p,
+                                                        size_t nb,
+                                                        block_masks *m) {
+#define GE32(a, b) _mm256_cmpeq_epi8(_mm256_max_epu8((a), (b)), (a))
+  for (size_t b = 0; b < nb; b++, p += 64) {
+    uint64_t words = 0, space = 0, digits = 0;
+    for (unsigned k = 0; k < 2; k++) {
+      const unsigned char *q = p + 32 * k;
+      const __m256i c = _mm256_loadu_si256((const __m256i *)(const void *)q);
+      const __m256i next =
+          _mm256_loadu_si256((const __m256i *)(const void *)(q + 1));
+      /* digit_leads */
+      __m256i lead = _mm256_andnot_si256(
+          _mm256_and_si256(_mm256_cmpeq_epi8(c, _mm256_set1_epi8((char)0xE1)),
+                           GE32(next, _mm256_set1_epi8((char)0xB8))),
+          GE32(c, _mm256_set1_epi8((char)0xD9)));
+      lead = _mm256_andnot_si256(
+          _mm256_andnot_si256(GE32(next, _mm256_set1_epi8((char)0xB0)),
+                              _mm256_cmpeq_epi8(c, _mm256_set1_epi8((char)0xE2))),
+          lead);
+      const __m256i digit =
+          GE32(_mm256_set1_epi8(9), _mm256_sub_epi8(c, _mm256_set1_epi8('0')));
+      const __m256i letter =
+          GE32(_mm256_set1_epi8(25),
+               _mm256_sub_epi8(_mm256_or_si256(c, _mm256_set1_epi8(0x20)),
+                               _mm256_set1_epi8('a')));
+      const __m256i sp = _mm256_cmpeq_epi8(c, _mm256_set1_epi8(' '));
+      const __m256i in_word =
+          _mm256_or_si256(_mm256_or_si256(letter, digit), c);
+      words |= (uint64_t)(uint32_t)_mm256_movemask_epi8(in_word) << (32 * k);
+      space |= (uint64_t)(uint32_t)_mm256_movemask_epi8(sp) << (32 * k);
+      digits |= (uint64_t)(uint32_t)_mm256_movemask_epi8(
+                    _mm256_or_si256(digit, lead))
+                << (32 * k);
+    }
+    m[b] = (block_masks){words, space, digits};
+  }
+#undef GE32
+}
+#endif
+
+/* The bits below bit `to` (to <= 64). */
+static inline uint64_t bits_below(size_t to) {
+  return to >= 64 ? ~(uint64_t)0 : ((uint64_t)1 << to) - 1;
+}
+
+/* The features (rule_features) of the bytes [from, to) of the block of
+ * masks m at p: those of its ASCII bytes that are neither letter nor
+ * space nor digit by the table, each at once; a space's, a digit's. */
+static inline uint64_t block_features(const block_masks *m,
+                                      const unsigned char *p, size_t from,
+                                      size_t to) {
+  uint64_t in = bits_below(to) & ~bits_below(from), has = 0;
+  for (uint64_t r = ~(m->word | m->space) & in; r; r &= r - 1)
+    has |= rule_ascii_features[p[__builtin_ctzll(r)]];
+  if (m->space & in) has |= rule_ascii_features[' '];
+  return m->digit & in ? has | BIT(F_DIGIT) : has;
+}
+
+static bool line_kind_set(rule_text *t, kind_table *kt, size_t cap,
+                          size_t li, uint64_t has);
+
+/* Blocks whose masks are read at once (a call for many). */
+enum { MASK_BLOCKS = 32 };
+
+/* The features of the lines of t whose ends are known (ends[0, cap): the
+ * newline ending each line, then t->n), as rule_features finds them line
+ * by line, read 64 bytes at a time over the whole text: a line's
+ * features are those of its bytes, and a byte's are told by it and the
+ * next (the newline ending a line is the only byte whose next lies in
+ * the next line, and it is no lead byte).  Where each line's features
+ * were a call, its last 16 bytes read twice and a short line's byte by
+ * byte.  The word bytes are kept in bits[0, t->n / 64 + 1] when `bits`
+ * (rule_text_words reads them, where it read the text once more).
+ * False without memory. */
+static bool lines_by_blocks(rule_text *t, kind_table *kt, size_t cap,
+                            const uint32_t *ends, uint64_t *bits) {
+  const unsigned char *s = (const unsigned char *)t->s;
+  size_t n = t->n, li = 0, a = 0; /* line li starts at a */
+  size_t le = cap > 1 ? (size_t)ends[0] + 1 : n; /* and ends before le */
+  uint64_t has = 0;
+#ifdef MASKS_AVX2
+  const bool avx2 = __builtin_cpu_supports("avx2");
+#endif
+  block_masks masks[MASK_BLOCKS];
+  /* the last block's bytes past the text: no feature, no word byte, and
+   * a lead byte before them may start a digit, as one that ends the text
+   * (lead_may_be_digit without a next byte: 0xB0 is at or above 0xB0,
+   * below 0xB8) */
+  unsigned char pad[80];
+  for (size_t b = 0; b < n;) {
+    const unsigned char *p = s + b;
+    /* the blocks with a byte after them in the text */
+    size_t nb = n - b > 64 ? (n - b - 1) / 64 : 0;
+    if (nb > MASK_BLOCKS) nb = MASK_BLOCKS;
+    if (!nb) {
+      memset(pad, 0xB0, sizeof pad);
+      memcpy(pad, p, n - b);
+      p = pad;
+      nb = 1;
+    }
+#ifdef MASKS_AVX2
+    if (avx2) masks_avx2(p, nb, masks);
+    else
+#endif
+      masks_sse2(p, nb, masks);
+    if (p == pad) masks[0].word &= bits_below(n - b);
+    for (size_t k = 0; k < nb; k++, b += 64, p += 64) {
+      const block_masks *m = &masks[k];
+      if (bits) bits[b / 64] = m->word;
+      /* the lines that end in the block, then the start of the next */
+      while (li < cap && le <= b + 64) {
+        has |= block_features(m, p, a > b ? a - b : 0, le - b);
+        if (!line_kind_set(t, kt, cap, t->nlines++, has)) return false;
+        t->has |= has;
+        has = 0;
+        a = le;
+        le = ++li + 1 < cap ? (size_t)ends[li] + 1 : n;
+      }
+      if (li < cap) has |= block_features(m, p, a > b ? a - b : 0, 64);
+    }
+  }
+  if (bits && n % 64 == 0) bits[n / 64] = 0; /* (the runs' last block) */
+  for (; li < cap; li++) { /* a line at the text's end: empty */
+    if (!line_kind_set(t, kt, cap, t->nlines++, has)) return false;
+    t->has |= has;
+    has = 0;
+  }
+  return true;
+}
+#endif
+
 cchc_status rule_text_init(rule_text *t, const char *s, size_t n,
                            cchc_error *err) {
   return rule_text_init_lines(t, s, n, NULL, 0, err);
@@ -4446,6 +4629,7 @@ cchc_status rule_text_init_lines(rule_text *t, const char *s, size_t n,
   size_t cap = ends ? nends : cchc_line_count(s, n);
   size_t most = cap < RULE_LINE_KINDS ? cap : RULE_LINE_KINDS;
   kind_table kt = {.mask = 63};
+  uint64_t *bits = NULL; /* (literal_cache.word_bits) */
   while (kt.mask < 2 * most) kt.mask = kt.mask * 2 + 1;
   kt.slots = calloc(kt.mask + 1, sizeof *kt.slots);
   /* the ends given are the lines' ends, the text's length last: read
@@ -4456,6 +4640,15 @@ cchc_status rule_text_init_lines(rule_text *t, const char *s, size_t n,
   t->line_kind = malloc(cap * sizeof *t->line_kind);
   t->kinds = malloc(most * sizeof *t->kinds);
   if (!kt.slots || !t->line_end || !t->line_kind || !t->kinds) goto nomem;
+#if defined(__SSE2__)
+  if (ends) {
+    /* the words' bytes as well, for the text's words (without memory for
+     * them, rule_text_words finds them) */
+    if (n <= RULE_WORDS_TEXT_MAX)
+      bits = malloc((n / 64 + 1) * sizeof *bits);
+    if (!lines_by_blocks(t, &kt, cap, ends, bits)) goto nomem;
+  } else
+#endif
   for (size_t i = 0;;) {
     /* (where the ends are known, the newline is not looked for) */
     const char *nl;
@@ -4480,8 +4673,10 @@ cchc_status rule_text_init_lines(rule_text *t, const char *s, size_t n,
   rule_thread_ready(); /* (without it, matches run as before) */
   if (!(t->mc = pcre2_match_context_create(NULL))) goto nomem;
   if (!(t->literals = calloc(1, sizeof *t->literals))) goto nomem;
+  t->literals->word_bits = bits;
   return CCHC_OK;
 nomem:
+  free(bits);
   free(kt.slots);
   rule_text_free(t);
   return cchc_fail(err, CCHC_ERR_NOMEM, "out of memory");

@@ -2104,6 +2104,68 @@ START_TEST(lines_handed_by_layout_are_those_scanned) {
 }
 END_TEST
 
+/* Lines whose ends are handed over are read 64 bytes at a time over the
+ * whole text, the text's word bytes kept for its words: random texts of
+ * the bytes that matter (digits' lead bytes and the bytes after them at
+ * line ends, block ends and the text's end), of 0 to 400 bytes, give each
+ * line the features rule_features gives it alone, as the lines found
+ * without their ends have, and the words read as rule_text_words reads
+ * them without the lines' word bytes. */
+START_TEST(lines_read_by_blocks_as_line_by_line) {
+  static const unsigned char alphabet[] = {
+      'a', 'Z', ' ', ' ', '\n', '\n', '\t', '0', '9', '/', '%', ',', '.',
+      0x7F, 0x01, 0xC3, 0xA0, 0xD9, 0xE1, 0xE1, 0xE2, 0x80, 0xAF,
+      0xB0, 0xB7, 0xB8, 0xBB, 0xF0, 0x9D, 0x9F};
+  unsigned char s[401];
+  uint32_t ends[402];
+  unsigned seed = 7;
+  for (int round = 0; round < 6000; round++) {
+    size_t n = (size_t)(round % 401), nends = 0;
+    for (size_t i = 0; i < n; i++) {
+      seed = seed * 1103515245u + 12345u;
+      /* long runs of letters now and then: lines across blocks */
+      s[i] = (seed >> 28) < 3 ? 'x' : alphabet[(seed >> 16) % sizeof alphabet];
+      if (s[i] == '\n') ends[nends++] = (uint32_t)i;
+    }
+    ends[nends++] = (uint32_t)n;
+    const char *text = (const char *)s;
+    cchc_error err = {0};
+    rule_text a, b;
+    ck_assert_int_eq(rule_text_init(&a, text, n, &err), CCHC_OK);
+    ck_assert_int_eq(rule_text_init_lines(&b, text, n, ends, nends, &err),
+                     CCHC_OK);
+    ck_assert_uint_eq(b.nlines, nends);
+    ck_assert_uint_eq(a.nlines, b.nlines);
+    ck_assert_msg(a.has == b.has, "round %d: features of the text", round);
+    for (size_t li = 0, at = 0; li < b.nlines; li++) {
+      size_t end = li + 1 < nends ? ends[li] + 1 : n;
+      ck_assert_msg(rule_line_has(&b, li) == rule_features(text + at, end - at),
+                    "round %d: features of line %zu", round, li);
+      ck_assert_msg(rule_line_has(&a, li) == rule_line_has(&b, li),
+                    "round %d: line %zu", round, li);
+      at = end;
+    }
+    const rule_words *wa = rule_text_words(&a), *wb = rule_text_words(&b);
+    ck_assert_ptr_nonnull(wa);
+    ck_assert_ptr_nonnull(wb);
+    ck_assert_uint_eq(wa->nruns, wb->nruns);
+    ck_assert_uint_eq(wa->nwords, wb->nwords);
+    ck_assert(wa->too_long == wb->too_long);
+    for (size_t r = 0; r < wa->nruns; r++) {
+      ck_assert_msg(wa->run_at[r] == wb->run_at[r], "round %d: run %zu",
+                    round, r);
+      ck_assert_uint_eq(wa->run_word[r], wb->run_word[r]);
+    }
+    for (size_t w = 0; w < wa->nwords; w++) {
+      ck_assert_uint_eq(wa->at[w], wb->at[w]);
+      ck_assert_uint_eq(wa->len[w], wb->len[w]);
+    }
+    rule_text_free(&a);
+    rule_text_free(&b);
+  }
+}
+END_TEST
+
 /* Every shipped rule over the whole text and the text cut short. */
 static void whole_and_cut(const cchc_rules *rs, rule_text *t,
                           pcre2_match_data *md, const char *path) {
@@ -3054,6 +3116,7 @@ int main(void) {
   tcase_set_timeout(tn, 120);
   tcase_add_test(tn, next_starts_are_where_matches_may_start);
   tcase_add_test(tn, lines_handed_by_layout_are_those_scanned);
+  tcase_add_test(tn, lines_read_by_blocks_as_line_by_line);
   suite_add_tcase(s, tn);
   TCase *ts = tcase_create("sections");
   tcase_add_unchecked_fixture(ts, NULL, harness_free_rules);
