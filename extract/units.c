@@ -2652,12 +2652,19 @@ static bool barred(const xctx *x, const literal_gate *g, size_t i,
  * plan, hardly ever twice at one place and end): only the rules that may
  * start with the byte there are looked at (a tenth of them), and the gate
  * reads the range only once one of them may start right there. */
+static bool mention_bytes_may_start(const xctx *x, const unit_rules *u,
+                                    size_t at);
+
 bool units_may_start(xctx *x, size_t at, size_t end) {
   size_t start = at;
   if (!clip_range(x, &start, &end) || start != at) return false;
   unit_rules *u = unit_rules_of(x);
   if (!u || !u->starts_known) return true;
   u->opening.valid = false;
+  /* the first bytes mentions start with tell at one look of most places
+   * (a line's first word in lower case, a dash) that none starts there,
+   * before the rules that may start with its byte are tried */
+  if (!mention_bytes_may_start(x, u, at)) return false;
   const uint64_t *starting = rules_starting(u, (unsigned char)x->s[at]);
   const literal_gate *g = NULL;
   bool ranged = false;
@@ -2708,10 +2715,12 @@ bool units_may_start(xctx *x, size_t at, size_t end) {
   return false;
 }
 
-bool units_mention_may_start(xctx *x, size_t at) {
+/* May a mention start at `at` by its first two or three bytes alone
+ * (unit_choice.pairs, open, triples)?  True when not told. */
+static bool mention_bytes_may_start(const xctx *x, const unit_rules *u,
+                                    size_t at) {
   if (at >= x->n || continuation(x, at)) return false;
-  unit_rules *u = unit_rules_of(x);
-  if (!u || !u->starts_known || !u->mention_first) return true;
+  if (!u->starts_known || !u->mention_first) return true;
   const unsigned char *s = (const unsigned char *)x->s;
   unsigned c = s[at], c1 = at + 1 < x->n ? s[at + 1] : 0;
   /* (a pair with the end's 0: a word of one byte, or a rule's bytes) */
@@ -2721,6 +2730,16 @@ bool units_mention_may_start(xctx *x, size_t at) {
     size_t t = triple_slot(c, c1, at + 2 < x->n ? s[at + 2] : 0);
     if (!(u->triples[t / 64] >> (t % 64) & 1)) return false;
   }
+  return true;
+}
+
+bool units_mention_may_start(xctx *x, size_t at) {
+  if (at >= x->n || continuation(x, at)) return false;
+  unit_rules *u = unit_rules_of(x);
+  if (!u || !u->starts_known || !u->mention_first) return true;
+  if (!mention_bytes_may_start(x, u, at)) return false;
+  const unsigned char *s = (const unsigned char *)x->s;
+  unsigned c = s[at];
   const uint64_t *any = u->mention_first + c * u->mbits;
   const uint64_t *off = u->u_first + c * u->mbits;
   for (size_t b = 0; b < u->mbits; b++)

@@ -1905,6 +1905,48 @@ START_TEST(mention_starts_are_told_without_a_search) {
 }
 END_TEST
 
+/* units_may_start refuses at one look a place whose first bytes no
+ * mention starts with (units_mention_may_start's first test), before any
+ * rule is tried there, and still opens where a unit stands. */
+START_TEST(lists_open_only_where_a_mention_may_start) {
+  const char *text = "- Tăng cường công tác kiểm tra.\n"
+                     "Sở Tư pháp chủ trì, phối hợp với các cơ quan.\n"
+                     "2. UBND các xã triển khai thực hiện.\n";
+  doc d;
+  doc_open(&d, text, strlen(text), "province");
+  size_t refused = 0, opened = 0;
+  for (size_t ls = 0; ls < d.x.n;) {
+    const char *nl = memchr(d.x.s + ls, '\n', d.x.n - ls);
+    size_t le = nl ? (size_t)(nl - d.x.s) : d.x.n;
+    for (size_t k = ls; k < le; k++) {
+      if (k > ls && d.x.s[k - 1] != ' ') continue; /* word starts */
+      bool may = units_may_start(&d.x, k, le);
+      ck_assert_msg(!may || units_mention_may_start(&d.x, k),
+                    "a list may open at %zu: '%.*s'", k, (int)(le - k),
+                    d.x.s + k);
+      xunits l = {0};
+      units_find_named(&d.x, k, le, &l);
+      ck_assert_msg(may || !l.n || l.items[0].start != k,
+                    "a unit opens at %zu: '%.*s'", k, (int)(le - k),
+                    d.x.s + k);
+      refused += !may;
+      opened += l.n && l.items[0].start == k;
+      xunits_free(&l);
+    }
+    ls = le + 1;
+  }
+  const char *so = strstr(d.x.s, "Sở Tư pháp");
+  ck_assert_ptr_nonnull(so);
+  size_t at = (size_t)(so - d.x.s);
+  ck_assert(units_may_start(&d.x, at, at + strlen("Sở Tư pháp chủ trì")));
+  ck_assert(!units_may_start(&d.x, 0, strlen("- Tăng")));
+  ck_assert_uint_ge(opened, 2);
+  ck_assert_uint_gt(refused, opened);
+  ck_assert(!d.x.f->failed);
+  doc_close(&d);
+}
+END_TEST
+
 int main(void) {
   collect_forms();
   ncorpus = harness_corpus(&corpus);
@@ -1960,6 +2002,7 @@ int main(void) {
                       0, (int)(ncorpus ? ncorpus : 1));
   tcase_add_test(tgate, names_tries_are_kept_by_place_and_cut);
   tcase_add_test(tgate, mention_starts_are_told_without_a_search);
+  tcase_add_test(tgate, lists_open_only_where_a_mention_may_start);
   tcase_add_test(tgate, kept_literals_in_words_are_those_of_the_rules);
   tcase_add_test(tgate, kept_mention_starts_serve_every_document);
   tcase_add_test(tgate, cells_after_other_cells_are_answered_by_text);
