@@ -219,12 +219,15 @@ const char *leads_of_areas(tk *t, size_t a, size_t at, size_t b,
     for (size_t u = 0; u < lead->n; u++)
       add_lead(t, h.items[i].area, &lead->items[u], a, ce, h.items[i].r);
   }
+  /* the plan's area (its title's areas read once) is asked only of work
+   * that is the whole plan, which most plans' leads are not */
   const rule *whole = NULL;
-  const char *area = plan_area(t);
+  const char *area =
+      xany(x, t->plan, cs, ce, &whole) ? plan_area(t) : NULL;
   bool named = false;
   for (size_t i = 0; i < h.n && area; i++)
     named = named || !strcmp(h.items[i].area, area);
-  if (area && !named && xany(x, t->plan, cs, ce, &whole)) {
+  if (area && !named) {
     if (!first) first = area;
     for (size_t u = 0; u < lead->n; u++)
       add_lead(t, area, &lead->items[u], a, ce, whole);

@@ -180,6 +180,35 @@ static bool answer_give(range_answers *a, size_t start, size_t end,
   return true;
 }
 
+/* The matches the rules' scans met in a range, before any mention was
+ * judged: each match's span, in the order the scans met them (rule by
+ * rule), and whether it gave a candidate (the candidates in that order).
+ * A range ending where one scanned before ends, and starting inside it
+ * (the units after "phối hợp với" in a clause whose units were asked, a
+ * cell's rest), is scanned by the same rules in the same text cut at the
+ * same place: when no match of the longer scan runs across its start,
+ * each rule's scan from there meets the longer scan's matches that start
+ * there or after, and no other (a search from a place finds the leftmost
+ * match starting there or after, and the longer scan searched from the
+ * end of a match ending there or before).  The judging, which reads the
+ * range's ends, is done anew.  The last RAW_SCANS ranges scanned are
+ * kept, each in the slot its end hashes to. */
+enum { RAW_SCANS = 8, RAW_MATCHES_MAX = 64 };
+
+typedef struct raw_match {
+  size_t ms, me; /* the match */
+  bool gave;     /* it gave the next candidate */
+} raw_match;
+
+typedef struct raw_scan {
+  bool valid;
+  size_t start, end;
+  raw_match m[RAW_MATCHES_MAX];
+  size_t nm;
+  cand c[RAW_MATCHES_MAX];
+  size_t nc;
+} raw_scan;
+
 /* What mentions() gave for short ranges by their text: a table repeats
  * its cells ("UBND xã", "Các sở, ban, ngành") hundreds of times, each a
  * range of its own.  The answer depends on the bytes of the range, on
@@ -418,9 +447,10 @@ typedef struct unit_rules {
   struct {
     bool valid;
     size_t i, at, end;
-    size_t me, us, ue; /* its end, its group u (else the match) */
+    size_t ms, me, us, ue; /* the match, its group u (else the match) */
     const char *key;   /* rule_value "unit" */
   } opening;
+  raw_scan *raw; /* RAW_SCANS of them, made when first kept */
   struct name_try *tries; /* of the names' grammar (name_try_at) */
   struct first_bytes *first_bytes; /* of a names rule (name_scan) */
   uint64_t tries_kept;    /* a bit per slot of `tries` that holds one */
@@ -440,6 +470,7 @@ void units_free(xctx *x) {
   answers_free(&u->named);
   text_answers_free(u->by_text);
   free(u->tries);
+  free(u->raw);
   free(u->first_bytes);
   free(u);
   x->unit_rules = NULL;
@@ -654,6 +685,8 @@ static unit_rules *unit_rules_of(xctx *x) {
     answers_clear(&u->named);
     text_answers_free(u->by_text);
     u->by_text = NULL;
+    free(u->raw);
+    u->raw = NULL;
   }
   u->chosen = false;
   u->nalts = 0;
@@ -2105,18 +2138,32 @@ static bool may_match(const literal_gate *g, size_t i) {
   return !g || !g->r.nclauses[i] || range_may_hold(g, i);
 }
 
-/* Run chosen rule i over s[lo, hi) (the range of g); push each mention. */
+/* Note a match of a scan in *rs (NULL: not kept); a scan with more
+ * matches than it holds is not kept. */
+static void raw_note(raw_scan *rs, size_t ms, size_t me, bool gave) {
+  if (!rs || !rs->valid) return;
+  if (rs->nm == RAW_MATCHES_MAX) {
+    rs->valid = false;
+    return;
+  }
+  rs->m[rs->nm++] = (raw_match){ms, me, gave};
+}
+
+/* Run chosen rule i over s[lo, hi) (the range of g); push each mention,
+ * noting each match in *rs (NULL: none). */
 static void run_rule(xctx *x, const literal_gate *g, const unit_rules *u,
-                     size_t i, size_t lo, size_t hi, cand_list *l) {
+                     size_t i, size_t lo, size_t hi, cand_list *l,
+                     raw_scan *rs) {
   const rule *r = u->items[i];
   size_t at = lo;
   /* the first match known from units_may_start, or none */
   bool known = u->opening.valid && u->opening.i == i && u->opening.at == lo &&
                u->opening.end == hi;
   while (at < hi) {
-    size_t me, us, ue;
+    size_t ms, me, us, ue;
     const char *key;
     if (known) {
+      ms = u->opening.ms;
       me = u->opening.me;
       us = u->opening.us;
       ue = u->opening.ue;
@@ -2126,14 +2173,16 @@ static void run_rule(xctx *x, const literal_gate *g, const unit_rules *u,
       if (!chosen_match(x, g, u, i, hi, at)) break;
       PCRE2_SIZE *ov = pcre2_get_ovector_pointer(x->md);
       me = ov[1];
-      us = ov[0];
+      ms = us = ov[0];
       ue = me;
       rule_group(r, x->md, "u", &us, &ue);
       key = rule_value(r, x->md, "unit");
     }
-    if (key && ue > us)
+    bool gave = key && ue > us;
+    if (gave)
       cand_push(l, (cand){r, u->order[i], key, us, ue, u->standalone[i],
                           true});
+    raw_note(rs, ms, me, gave);
     at = me > at ? me : at + 1;
     while (at < hi && continuation(x, at)) at++;
   }
@@ -2270,6 +2319,57 @@ static size_t keep_apart(xctx *x, cand *items, size_t n) {
   return kept;
 }
 
+/* The slot of u's raw scans for ranges ending at `end` (NULL: none kept,
+ * no memory, or mentions may lie outside their matches: a match's span
+ * would then not tell where its scan started). */
+static raw_scan *raw_scan_of(unit_rules *u, size_t end) {
+  if (u->ungated || !u->starts_known) return NULL;
+  if (!u->raw) { /* (not cleared: each slot's arrays are filled as read) */
+    if (!(u->raw = malloc(RAW_SCANS * sizeof *u->raw))) return NULL;
+    for (size_t i = 0; i < RAW_SCANS; i++) u->raw[i].valid = false;
+  }
+  uint64_t h = (uint64_t)end * 0x9E3779B97F4A7C15u;
+  return &u->raw[(size_t)(h >> 61) % RAW_SCANS];
+}
+
+/* The candidates of [start, end) from the scan kept in rs, into the
+ * empty l: false when rs holds no scan of a range ending at `end` and
+ * starting before `start`, or one of its matches runs across start. */
+static bool raw_scan_give(raw_scan *rs, size_t start, size_t end,
+                          cand_list *l) {
+  if (!rs || !rs->valid || rs->end != end || rs->start >= start) return false;
+  for (size_t k = 0; k < rs->nm; k++)
+    if (rs->m[k].ms < start && rs->m[k].me > start) return false;
+  size_t c = 0;
+  for (size_t k = 0; k < rs->nm; k++) {
+    if (!rs->m[k].gave) continue;
+    if (rs->m[k].ms >= start) cand_push(l, rs->c[c]);
+    c++;
+  }
+  /* the scan of [start, end) is these matches: kept for a range inside */
+  size_t nm = 0;
+  for (size_t k = 0; k < rs->nm; k++)
+    if (rs->m[k].ms >= start) rs->m[nm++] = rs->m[k];
+  rs->nm = nm;
+  rs->nc = l->n;
+  if (l->n) memcpy(rs->c, l->items, l->n * sizeof *l->items);
+  rs->start = start;
+  if (l->failed) rs->valid = false;
+  return true;
+}
+
+/* Keep the candidates l the scan noted in rs gave (none kept when it
+ * met too many matches, or without memory). */
+static void raw_scan_keep(raw_scan *rs, const cand_list *l) {
+  if (!rs || !rs->valid) return;
+  if (l->failed || l->n > RAW_MATCHES_MAX) {
+    rs->valid = false;
+    return;
+  }
+  rs->nc = l->n;
+  if (l->n) memcpy(rs->c, l->items, l->n * sizeof *l->items);
+}
+
 /* The mentions in [start, end): l->items[0, l->n) in text order, apart. */
 static void mentions(xctx *x, size_t start, size_t end, cand_list *l) {
   unit_rules *u = unit_rules_of(x);
@@ -2285,19 +2385,30 @@ static void mentions(xctx *x, size_t start, size_t end, cand_list *l) {
     out_of_memory(x);
     return;
   }
-  const literal_gate *g =
-      u->gate && !u->ungated && range_literals(x, u->gate, start, end)
-          ? u->gate
-          : NULL;
-  if (g) maybe_read(u->gate);
-  if (!g) {
-    for (size_t i = 0; i < u->n; i++) run_rule(x, g, u, i, start, end, l);
-  } else { /* in rule order, those whose first clause the range holds */
-    for (size_t b = 0; b < g->r.rbits; b++)
-      for (uint64_t m = g->maybe[b]; m; m &= m - 1) {
-        size_t i = b * 64 + (size_t)__builtin_ctzll(m);
-        if (range_may_hold(g, i)) run_rule(x, g, u, i, start, end, l);
-      }
+  raw_scan *rs = raw_scan_of(u, end);
+  if (!raw_scan_give(rs, start, end, l)) {
+    const literal_gate *g =
+        u->gate && !u->ungated && range_literals(x, u->gate, start, end)
+            ? u->gate
+            : NULL;
+    if (rs) { /* (its arrays are filled as the scans go) */
+      rs->valid = true;
+      rs->start = start;
+      rs->end = end;
+      rs->nm = rs->nc = 0;
+    }
+    if (g) maybe_read(u->gate);
+    if (!g) {
+      for (size_t i = 0; i < u->n; i++)
+        run_rule(x, g, u, i, start, end, l, rs);
+    } else { /* in rule order, those whose first clause the range holds */
+      for (size_t b = 0; b < g->r.rbits; b++)
+        for (uint64_t m = g->maybe[b]; m; m &= m - 1) {
+          size_t i = b * 64 + (size_t)__builtin_ctzll(m);
+          if (range_may_hold(g, i)) run_rule(x, g, u, i, start, end, l, rs);
+        }
+    }
+    raw_scan_keep(rs, l);
   }
   bool names_read = false; /* then the answer is not kept by text */
   if (l->failed ||
@@ -2652,12 +2763,19 @@ static bool barred(const xctx *x, const literal_gate *g, size_t i,
  * plan, hardly ever twice at one place and end): only the rules that may
  * start with the byte there are looked at (a tenth of them), and the gate
  * reads the range only once one of them may start right there. */
+static bool mention_bytes_may_start(const xctx *x, const unit_rules *u,
+                                    size_t at);
+
 bool units_may_start(xctx *x, size_t at, size_t end) {
   size_t start = at;
   if (!clip_range(x, &start, &end) || start != at) return false;
   unit_rules *u = unit_rules_of(x);
   if (!u || !u->starts_known) return true;
   u->opening.valid = false;
+  /* the first bytes mentions start with tell at one look of most places
+   * (a line's first word in lower case, a dash) that none starts there,
+   * before the rules that may start with its byte are tried */
+  if (!mention_bytes_may_start(x, u, at)) return false;
   const uint64_t *starting = rules_starting(u, (unsigned char)x->s[at]);
   const literal_gate *g = NULL;
   bool ranged = false;
@@ -2685,7 +2803,7 @@ bool units_may_start(xctx *x, size_t at, size_t end) {
       if (may_match(g, i) && !barred(x, g, i, u->items[i]) &&
           matches_at(x, u->items[i], at, end)) {
         PCRE2_SIZE *ov = pcre2_get_ovector_pointer(x->md);
-        u->opening.us = ov[0];
+        u->opening.us = u->opening.ms = ov[0];
         u->opening.ue = u->opening.me = ov[1];
         rule_group(u->items[i], x->md, "u", &u->opening.us, &u->opening.ue);
         u->opening.key = rule_value(u->items[i], x->md, "unit");
@@ -2708,10 +2826,12 @@ bool units_may_start(xctx *x, size_t at, size_t end) {
   return false;
 }
 
-bool units_mention_may_start(xctx *x, size_t at) {
+/* May a mention start at `at` by its first two or three bytes alone
+ * (unit_choice.pairs, open, triples)?  True when not told. */
+static bool mention_bytes_may_start(const xctx *x, const unit_rules *u,
+                                    size_t at) {
   if (at >= x->n || continuation(x, at)) return false;
-  unit_rules *u = unit_rules_of(x);
-  if (!u || !u->starts_known || !u->mention_first) return true;
+  if (!u->starts_known || !u->mention_first) return true;
   const unsigned char *s = (const unsigned char *)x->s;
   unsigned c = s[at], c1 = at + 1 < x->n ? s[at + 1] : 0;
   /* (a pair with the end's 0: a word of one byte, or a rule's bytes) */
@@ -2721,6 +2841,16 @@ bool units_mention_may_start(xctx *x, size_t at) {
     size_t t = triple_slot(c, c1, at + 2 < x->n ? s[at + 2] : 0);
     if (!(u->triples[t / 64] >> (t % 64) & 1)) return false;
   }
+  return true;
+}
+
+bool units_mention_may_start(xctx *x, size_t at) {
+  if (at >= x->n || continuation(x, at)) return false;
+  unit_rules *u = unit_rules_of(x);
+  if (!u || !u->starts_known || !u->mention_first) return true;
+  if (!mention_bytes_may_start(x, u, at)) return false;
+  const unsigned char *s = (const unsigned char *)x->s;
+  unsigned c = s[at];
   const uint64_t *any = u->mention_first + c * u->mbits;
   const uint64_t *off = u->u_first + c * u->mbits;
   for (size_t b = 0; b < u->mbits; b++)

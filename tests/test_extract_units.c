@@ -1905,6 +1905,125 @@ START_TEST(mention_starts_are_told_without_a_search) {
 }
 END_TEST
 
+/* units_may_start refuses at one look a place whose first bytes no
+ * mention starts with (units_mention_may_start's first test), before any
+ * rule is tried there, and still opens where a unit stands. */
+START_TEST(lists_open_only_where_a_mention_may_start) {
+  const char *text = "- Tăng cường công tác kiểm tra.\n"
+                     "Sở Tư pháp chủ trì, phối hợp với các cơ quan.\n"
+                     "2. UBND các xã triển khai thực hiện.\n";
+  doc d;
+  doc_open(&d, text, strlen(text), "province");
+  size_t refused = 0, opened = 0;
+  for (size_t ls = 0; ls < d.x.n;) {
+    const char *nl = memchr(d.x.s + ls, '\n', d.x.n - ls);
+    size_t le = nl ? (size_t)(nl - d.x.s) : d.x.n;
+    for (size_t k = ls; k < le; k++) {
+      if (k > ls && d.x.s[k - 1] != ' ') continue; /* word starts */
+      bool may = units_may_start(&d.x, k, le);
+      ck_assert_msg(!may || units_mention_may_start(&d.x, k),
+                    "a list may open at %zu: '%.*s'", k, (int)(le - k),
+                    d.x.s + k);
+      xunits l = {0};
+      units_find_named(&d.x, k, le, &l);
+      ck_assert_msg(may || !l.n || l.items[0].start != k,
+                    "a unit opens at %zu: '%.*s'", k, (int)(le - k),
+                    d.x.s + k);
+      refused += !may;
+      opened += l.n && l.items[0].start == k;
+      xunits_free(&l);
+    }
+    ls = le + 1;
+  }
+  const char *so = strstr(d.x.s, "Sở Tư pháp");
+  ck_assert_ptr_nonnull(so);
+  size_t at = (size_t)(so - d.x.s);
+  ck_assert(units_may_start(&d.x, at, at + strlen("Sở Tư pháp chủ trì")));
+  ck_assert(!units_may_start(&d.x, 0, strlen("- Tăng")));
+  ck_assert_uint_ge(opened, 2);
+  ck_assert_uint_gt(refused, opened);
+  ck_assert(!d.x.f->failed);
+  doc_close(&d);
+}
+END_TEST
+
+/* A range that ends where one scanned before ends and starts inside it
+ * (the units after "phối hợp với", a cell's rest) is answered from the
+ * longer scan's matches unless one runs across its start; its mentions
+ * are judged anew at its own edges.  Asked at each line, then from each
+ * of its words on (ranges that shrink, each a suffix of the one before),
+ * every range gives what a search of every rule over it gives. */
+enum { SUFFIXES_ASKED = 16 };
+
+START_TEST(suffix_ranges_give_what_a_search_finds) {
+  ck_assert_uint_lt((size_t)_i, ncorpus);
+  const char *path = corpus[_i];
+  size_t len;
+  char *src = harness_read(path, &len);
+  ck_assert_ptr_nonnull(src);
+  doc g, u;
+  doc_open(&g, src, len, "province");
+  doc_open(&u, src, len, "province");
+  ck_assert(units_set_ungated(&u.x, true));
+  for (size_t ls = 0; ls < g.x.n;) {
+    const char *nl = memchr(g.x.s + ls, '\n', g.x.n - ls);
+    size_t le = nl ? (size_t)(nl - g.x.s) : g.x.n;
+    size_t k = ls;
+    for (size_t w = 0; w < SUFFIXES_ASKED && k < le; w++) {
+      same_in_range(&g, &u, k, le, path);
+      while (k < le && g.x.s[k] != ' ') k++;
+      while (k < le && g.x.s[k] == ' ') k++;
+    }
+    ls = le + 1;
+  }
+  ck_assert(!g.x.f->failed && !u.x.f->failed);
+  doc_close(&g);
+  doc_close(&u);
+  free(src);
+}
+END_TEST
+
+/* The same, where it matters: a suffix starting inside a mention of the
+ * longer range ("Ủy ban nhân dân xã" of "Chủ tịch Ủy ban nhân dân xã":
+ * that match runs across it), and one whose start is the edge a short
+ * title stands at ("Tư pháp" right after "phối hợp với": a title at the
+ * range's start). */
+START_TEST(suffix_ranges_cut_by_a_match_are_searched_anew) {
+  const char *text =
+      "Sở Nội vụ chủ trì, phối hợp với Sở Tài chính, Tư pháp thực hiện.\n"
+      "Chủ tịch Ủy ban nhân dân xã giao Văn phòng, phối hợp với Tư pháp.\n";
+  doc g, u;
+  doc_open(&g, text, strlen(text), "commune");
+  doc_open(&u, text, strlen(text), "commune");
+  ck_assert(units_set_ungated(&u.x, true));
+  size_t asked = 0;
+  for (size_t ls = 0; ls < g.x.n;) {
+    const char *nl = memchr(g.x.s + ls, '\n', g.x.n - ls);
+    size_t le = nl ? (size_t)(nl - g.x.s) : g.x.n;
+    same_in_range(&g, &u, ls, le, "text");
+    /* every character boundary of the line, from its start on */
+    for (size_t k = ls + 1; k < le; k++)
+      if (((unsigned char)g.x.s[k] & 0xC0) != 0x80) {
+        same_in_range(&g, &u, k, le, "text");
+        asked++;
+      }
+    ls = le + 1;
+  }
+  const char *ub = strstr(g.x.s, "Ủy ban nhân dân xã");
+  ck_assert_ptr_nonnull(ub);
+  size_t at = (size_t)(ub - g.x.s), le = (size_t)(strchr(ub, '\n') - g.x.s);
+  xunits l = {0};
+  units_find(&g.x, at, le, &l);
+  ck_assert_uint_gt(l.n, 0);
+  ck_assert_uint_eq(l.items[0].start, at);
+  xunits_free(&l);
+  ck_assert_uint_gt(asked, 100);
+  ck_assert(!g.x.f->failed && !u.x.f->failed);
+  doc_close(&g);
+  doc_close(&u);
+}
+END_TEST
+
 int main(void) {
   collect_forms();
   ncorpus = harness_corpus(&corpus);
@@ -1960,6 +2079,7 @@ int main(void) {
                       0, (int)(ncorpus ? ncorpus : 1));
   tcase_add_test(tgate, names_tries_are_kept_by_place_and_cut);
   tcase_add_test(tgate, mention_starts_are_told_without_a_search);
+  tcase_add_test(tgate, lists_open_only_where_a_mention_may_start);
   tcase_add_test(tgate, kept_literals_in_words_are_those_of_the_rules);
   tcase_add_test(tgate, kept_mention_starts_serve_every_document);
   tcase_add_test(tgate, cells_after_other_cells_are_answered_by_text);
@@ -1967,6 +2087,9 @@ int main(void) {
   tcase_add_test(tgate, corpus_cells_answered_by_text_are_searched_alike);
   tcase_add_loop_test(tgate, range_asked_again_gives_what_a_search_finds, 0,
                       (int)(ncorpus ? ncorpus : 1));
+  tcase_add_loop_test(tgate, suffix_ranges_give_what_a_search_finds, 0,
+                      (int)(ncorpus ? ncorpus : 1));
+  tcase_add_test(tgate, suffix_ranges_cut_by_a_match_are_searched_anew);
   tcase_add_loop_test(tgate, corpus_gate_finds_what_a_search_finds, 0,
                       (int)(nall_plans ? nall_plans : 1));
   suite_add_tcase(s, tgate);
