@@ -353,9 +353,14 @@ static CCHC_INLINE uint32_t run_src(const text_map *m, size_t r, size_t i) {
 }
 
 /* Source offset of byte i through the slots: the run that holds it lies
- * from the run of its slot's first byte to that of the next slot's. */
-static uint32_t slot_src(const text_map *m, size_t i) {
+ * from the run of its slot's first byte to that of the next slot's, and
+ * from *from on, a run that starts at or before it (a span's end is
+ * looked up after its start); *from gets its run. */
+static CCHC_INLINE uint32_t slot_src(const text_map *m, size_t i,
+                                     size_t *from) {
   size_t k = i >> MAP_SLOT_BITS, r = m->slots[k], z = m->slots[k + 1];
+  if (*from > r)
+    r = *from;
   while (z - r > 4) { /* (a dense map: UTF-16, a run a character) */
     size_t mid = r + (z - r) / 2;
     if (run_start(m, mid) <= i)
@@ -365,6 +370,7 @@ static uint32_t slot_src(const text_map *m, size_t i) {
   }
   while (r < z && run_start(m, r + 1) <= i)
     r++;
+  *from = r;
   return run_src(m, r, i);
 }
 
@@ -372,8 +378,10 @@ static uint32_t text_src_in(const cchc_text *t, size_t i, map_at *at) {
   const text_map *m = &t->map;
   if (!m->ngroups) /* (no map kept, or it was not compacted) */
     return cchc_mbuf_src(&t->buf, i, NULL);
-  if (m->slots)
-    return slot_src(m, i);
+  if (m->slots) {
+    size_t from = 0;
+    return slot_src(m, i, &from);
+  }
   size_t lo = at->group, hi = m->ngroups; /* the last group at or before i */
   size_t a = 0; /* a run of the group at or before i */
   if (lo + 1 < hi && m->groups[lo + 1].at > i) {
@@ -625,14 +633,17 @@ void cchc_text_source_span(const cchc_text *t, size_t start, size_t end,
     return;
   }
   map_at at = {0, SIZE_MAX};
-  *src_start = text_src_in(t, start, &at);
+  const text_map *map = &t->map;
+  size_t run = 0; /* (the slots': the run of the start) */
+  bool slots = map->ngroups && map->slots;
+  *src_start = slots ? slot_src(map, start, &run) : text_src_in(t, start, &at);
   /* a span that ends inside a character ends after it */
   while (end < t->buf.len && ((unsigned char)t->buf.data[end] & 0xC0) == 0x80)
     end++;
   /* The last byte maps into the last source character (its last byte for
    * multi-byte characters, its first for one-byte ones); the span ends at
    * the next source character start. */
-  size_t m = text_src_in(t, end - 1, &at);
+  size_t m = slots ? slot_src(map, end - 1, &run) : text_src_in(t, end - 1, &at);
   if (t->starts) {
     *src_end = end_after(t, m);
     return;
