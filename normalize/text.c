@@ -141,8 +141,8 @@ static void detail_take(cchc_repair_log *log, cchc_repair *r, size_t n) {
   log->details_len += n + 1;
 }
 
-void cchc_log_fixed(cchc_repair_log *log, cchc_repair_kind kind,
-                    uint32_t offset, const char *detail) {
+void cchc_log_fixed_listed(cchc_repair_log *log, cchc_repair_kind kind,
+                           uint32_t offset, const char *detail) {
   log->counts[kind]++;
   cchc_repair *r = log_slot(log);
   if (r)
