@@ -1128,31 +1128,39 @@ static int cmp_int(const void *a, const void *b) {
   return *(const int *)a - *(const int *)b;
 }
 
-/* Table zones, the table class of the pass before kept in was_table (and
- * page numbers cleared, which mark_pages finds again). */
-static void mark_tables(line *ls, size_t cnt) {
-  /* shorts: short lines in the window [k - 4, k + 4] (within the text),
-   * slid along: the line entering it added, the one leaving taken off;
-   * the window is 9 lines but within 4 of either end */
-  size_t shorts = 0;
+/* Table zones, line by line (table_next), the table class of the pass
+ * before kept in was_table (and page numbers cleared, which the pages
+ * find again).  shorts: short lines in the window [k - 4, k + 4] (within
+ * the text), slid along: the line entering it added, the one leaving
+ * taken off; the window is 9 lines but within 4 of either end. */
+typedef struct table_window {
+  size_t shorts;
+} table_window;
+
+static table_window table_start(const line *ls, size_t cnt) {
+  table_window w = {0};
   for (size_t k = 0; k < cnt && k < 4; k++)
-    shorts += ls[k].short_line;
-  for (size_t k = 0; k < cnt; k++) {
-    if (k + 4 < cnt)
-      shorts += ls[k + 4].short_line;
-    if (k >= 5)
-      shorts -= ls[k - 5].short_line;
-    size_t win = 9;
-    if (k < 4 || k + 4 >= cnt) {
-      size_t nlo = k >= 4 ? k - 4 : 0, nhi = k + 4 < cnt ? k + 4 : cnt - 1;
-      win = nhi - nlo + 1;
-    }
-    line *l = &ls[k];
-    bool table = l->table;
-    l->page = false;
-    l->was_table = table;
-    l->table = win >= 5 && shorts * 3 >= win * 2;
+    w.shorts += ls[k].short_line;
+  return w;
+}
+
+/* The table class of line k, the lines before it classed. */
+static CCHC_INLINE void table_next(table_window *w, line *ls, size_t cnt,
+                                   size_t k) {
+  if (k + 4 < cnt)
+    w->shorts += ls[k + 4].short_line;
+  if (k >= 5)
+    w->shorts -= ls[k - 5].short_line;
+  size_t win = 9;
+  if (k < 4 || k + 4 >= cnt) {
+    size_t nlo = k >= 4 ? k - 4 : 0, nhi = k + 4 < cnt ? k + 4 : cnt - 1;
+    win = nhi - nlo + 1;
   }
+  line *l = &ls[k];
+  bool table = l->table;
+  l->page = false;
+  l->was_table = table;
+  l->table = win >= 5 && w->shorts * 3 >= win * 2;
 }
 
 /* Page numbers: numbers alone on a line, outside tables, that count up one
@@ -1209,88 +1217,93 @@ static bool more_even(const page_number *nums, size_t held, size_t k) {
   return dev[0] <= dev[1];
 }
 
-static void mark_pages(line *ls, size_t cnt) {
-  /* chain[v]: the longest run of page numbers ending with value v so far:
-   * its length and its last member (in nums); chain[v] for v past the
-   * room made (nvalues) is empty.  Room is made as far as the values
-   * seen reach (a plan's pages: a few dozen), as most texts a pass reads
-   * have none or a few numbers (each pass cleared 8 KB for all values). */
+/* The numbers read so far (page_add, line by line), the runs they make
+ * (pages_mark, at the end).  chain[v]: the longest run of page numbers
+ * ending with value v so far: its length and its last member (in nums);
+ * chain[v] for v past the room made (nvalues) is empty.  Room is made as
+ * far as the values seen reach (a plan's pages: a few dozen), as most
+ * texts a pass reads have none or a few numbers (each pass cleared 8 KB
+ * for all values). */
+typedef struct page_runs {
   struct run {
     uint32_t len, last;
-  } *chain = NULL;
-  size_t nvalues = 0;
-  page_number *nums = NULL;
-  size_t n = 0, cap = 0;
-  for (size_t k = 0; k < cnt; k++) {
-    const line *l = &ls[k];
-    int v = l->lone_value;
-    if (!l->lone_num || l->lone_punct || v < 1 || v > PAGE_MAX)
-      continue;
-    if ((size_t)v >= nvalues) {
-      size_t more = 2 * nvalues > (size_t)v + 1 ? 2 * nvalues : (size_t)v + 1;
-      if (more < 64)
-        more = 64;
-      if (more > PAGE_MAX + 1)
-        more = PAGE_MAX + 1;
-      struct run *grown = realloc(chain, more * sizeof *chain);
-      if (!grown)
-        goto cleanup; /* then no page number is recognized this way */
-      memset(grown + nvalues, 0, (more - nvalues) * sizeof *grown);
-      chain = grown;
-      nvalues = more;
+  } *chain;
+  size_t nvalues;
+  page_number *nums;
+  size_t n, cap;
+  bool failed; /* out of memory: no page number is recognized this way */
+} page_runs;
+
+/* Line k (its table class found) as a page number, if it may be one. */
+static void page_add(page_runs *pr, const line *ls, size_t k) {
+  const line *l = &ls[k];
+  int v = l->lone_value;
+  if (!l->lone_num || l->lone_punct || v < 1 || v > PAGE_MAX || pr->failed)
+    return;
+  if ((size_t)v >= pr->nvalues) {
+    size_t nvalues = pr->nvalues;
+    size_t more = 2 * nvalues > (size_t)v + 1 ? 2 * nvalues : (size_t)v + 1;
+    if (more < 64)
+      more = 64;
+    if (more > PAGE_MAX + 1)
+      more = PAGE_MAX + 1;
+    struct run *grown = realloc(pr->chain, more * sizeof *grown);
+    if (!grown) {
+      pr->failed = true;
+      return;
     }
-    page_number *grown = cchc_grow(nums, &cap, n, sizeof *nums);
-    if (!grown || n >= UINT32_MAX)
-      goto cleanup;
-    nums = grown;
-    struct run r = {1, (uint32_t)n};
-    nums[n] = (page_number){k, NO_NUMBER};
-    if (v > 1 && chain[v - 1].len) {
-      size_t gap = k - nums[chain[v - 1].last].line;
-      if (gap >= PAGE_LINES && gap <= PAGE_LINES_MAX) {
-        r.len = chain[v - 1].len + 1;
-        nums[n].prev = chain[v - 1].last;
-      }
-    }
-    /* in a table zone, a number only goes on with a run of pages */
-    if (l->table && r.len < 3)
-      continue; /* (no run holds it: its place is taken by the next) */
-    n++;
-    if (r.len > chain[v].len ||
-        (r.len == chain[v].len && !more_even(nums, chain[v].last, r.last)))
-      chain[v] = r;
+    memset(grown + nvalues, 0, (more - nvalues) * sizeof *grown);
+    pr->chain = grown;
+    pr->nvalues = more;
   }
-  /* The longest run, the lowest value on a tie: only the values of the
-   * numbers listed have a run. */
+  page_number *grown = cchc_grow(pr->nums, &pr->cap, pr->n, sizeof *grown);
+  if (!grown || pr->n >= UINT32_MAX) {
+    if (grown)
+      pr->nums = grown;
+    pr->failed = true;
+    return;
+  }
+  pr->nums = grown;
+  struct run *chain = pr->chain;
+  page_number *nums = pr->nums;
+  size_t n = pr->n;
+  struct run r = {1, (uint32_t)n};
+  nums[n] = (page_number){k, NO_NUMBER};
+  if (v > 1 && chain[v - 1].len) {
+    size_t gap = k - nums[chain[v - 1].last].line;
+    if (gap >= PAGE_LINES && gap <= PAGE_LINES_MAX) {
+      r.len = chain[v - 1].len + 1;
+      nums[n].prev = chain[v - 1].last;
+    }
+  }
+  /* in a table zone, a number only goes on with a run of pages */
+  if (l->table && r.len < 3)
+    return; /* (no run holds it: its place is taken by the next) */
+  pr->n++;
+  if (r.len > chain[v].len ||
+      (r.len == chain[v].len && !more_even(nums, chain[v].last, r.last)))
+    chain[v] = r;
+}
+
+/* The page numbers: the longest run, the lowest value on a tie (only the
+ * values of the numbers listed have a run), marked. */
+static void pages_mark(page_runs *pr, line *ls) {
   size_t best_len = 0, best_last = 0;
   int best_v = PAGE_MAX + 1;
-  for (size_t k = 0; k < n; k++) {
-    int v = ls[nums[k].line].lone_value;
-    if (chain[v].len > best_len || (chain[v].len == best_len && v < best_v)) {
-      best_len = chain[v].len;
-      best_last = chain[v].last;
+  for (size_t k = 0; !pr->failed && k < pr->n; k++) {
+    int v = ls[pr->nums[k].line].lone_value;
+    if (pr->chain[v].len > best_len ||
+        (pr->chain[v].len == best_len && v < best_v)) {
+      best_len = pr->chain[v].len;
+      best_last = pr->chain[v].last;
       best_v = v;
     }
   }
-  if (best_len >= 3 && even_pages(nums, best_last))
-    for (size_t k = best_last; k != NO_NUMBER; k = nums[k].prev)
-      ls[nums[k].line].page = true;
-cleanup:
-  free(chain);
-  free(nums);
-}
-
-/* Lines between two bars alone are one cell of a crawled table: not a
- * zone of scattered cells. */
-static void mark_bar_cells(line *ls, size_t cnt) {
-  size_t open = cnt; /* index of the last bar, or cnt */
-  for (size_t k = 0; k < cnt; k++) {
-    if (!ls[k].bar)
-      continue;
-    for (size_t j = open + 1; open < cnt && j < k; j++)
-      ls[j].table = false;
-    open = k;
-  }
+  if (!pr->failed && best_len >= 3 && even_pages(pr->nums, best_last))
+    for (size_t k = best_last; k != NO_NUMBER; k = pr->nums[k].prev)
+      ls[pr->nums[k].line].page = true;
+  free(pr->chain);
+  free(pr->nums);
 }
 
 /* The widths of the wrapped lines, counted by width below WIDTHS_COUNTED
@@ -1336,33 +1349,46 @@ static void widths_ranked(widths *w, const size_t rank[4], int at[4]) {
     at[k] = w->longer[rank[k] - below];
 }
 
-static model build_model(const line *ls, size_t cnt) {
+/* The classes a pass finds of the lines as a whole, in one walk: table
+ * zones, page numbers, the model (from the table classes as the zones
+ * make them), then the lines between two bars alone, one cell of a
+ * crawled table, taken out of the zones (each walk of its own, the lines
+ * were read four times a pass).  At line k, the pair (k - 1, k) of the
+ * model is read before the bars clear any line below k. */
+static model mark_lines(line *ls, size_t cnt) {
   model m = {0};
   widths w;
   memset(w.count, 0, sizeof w.count);
   w.longer = NULL;
   w.nlonger = w.cap = 0;
   w.failed = false;
-  size_t wraps = 0, total = 0, tw = 0, ends = 0, tend = 0;
+  page_runs pr = {0};
+  table_window tw = table_start(ls, cnt);
+  size_t wraps = 0, total = 0, tws = 0, ends = 0, tend = 0;
+  size_t open = cnt; /* index of the last bar, or cnt */
   for (size_t k = 0; k < cnt; k++) {
-    const line *a = &ls[k];
-    if (a->table)
-      continue;
-    total++;
-    if (k + 1 >= cnt)
-      continue;
-    const line *b = &ls[k + 1];
-    if (b->table)
-      continue;
-    if (!a->terminal && b->lower && !b->marker && !a->lone_num) {
-      widths_add(&w, (int)a->cplen);
-      wraps++;
-      tw += a->trail_space;
-    } else if (a->terminal && b->marker) {
-      ends++;
-      tend += a->trail_space;
+    table_next(&tw, ls, cnt, k);
+    page_add(&pr, ls, k);
+    const line *b = &ls[k];
+    total += !b->table;
+    if (k > 0 && !b->table && !ls[k - 1].table) {
+      const line *a = &ls[k - 1];
+      if (!a->terminal && b->lower && !b->marker && !a->lone_num) {
+        widths_add(&w, (int)a->cplen);
+        wraps++;
+        tws += a->trail_space;
+      } else if (a->terminal && b->marker) {
+        ends++;
+        tend += a->trail_space;
+      }
+    }
+    if (b->bar) {
+      for (size_t j = open + 1; open < cnt && j < k; j++)
+        ls[j].table = false;
+      open = k;
     }
   }
+  pages_mark(&pr, ls);
   m.wrapped = wraps >= 3 && wraps * 20 >= total;
   if (m.wrapped && !w.failed) {
     /* the widths at ranks wraps/10, /2, *9/10 and *19/20 in increasing
@@ -1375,7 +1401,7 @@ static model build_model(const line *ls, size_t cnt) {
     m.fixed = (at[2] - at[0]) * 100 <= m.width * FIXED_SPREAD;
     m.wrap_width = at[3];
   }
-  m.trail_signal = wraps >= 3 && ends >= 3 && tw * 10 >= wraps * 8 &&
+  m.trail_signal = wraps >= 3 && ends >= 3 && tws * 10 >= wraps * 8 &&
                    tend * 10 <= ends * 6;
   free(w.longer);
   return m;
@@ -1713,10 +1739,7 @@ static bool write_pass(layout *L, const cchc_mbuf *md, cchc_mbuf *out,
                        cchc_repair_log *log) {
   line *ls = L->ls;
   size_t cnt = L->cnt;
-  mark_tables(ls, cnt);
-  mark_pages(ls, cnt);
-  model m = build_model(ls, cnt);
-  mark_bar_cells(ls, cnt);
+  model m = mark_lines(ls, cnt);
   bool sparse = L->has_prior && same_model(&m, &L->prior);
   if (L->has_prior) /* (the first pass's lines, just read, are not same) */
     for (size_t j = 0; j < cnt; j++) /* a class that changed is a change */

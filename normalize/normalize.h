@@ -41,8 +41,19 @@ void cchc_log_repair(cchc_repair_log *log, cchc_repair_kind kind,
 /* The same for a detail that is a string literal without a conversion
  * and shorter than CCHC_REPAIR_DETAIL_MAX, kept as it is: no variadic
  * call for the repairs a long text logs by the million. */
-void cchc_log_fixed(cchc_repair_log *log, cchc_repair_kind kind,
-                    uint32_t offset, const char *detail);
+void cchc_log_fixed_listed(cchc_repair_log *log, cchc_repair_kind kind,
+                           uint32_t offset, const char *detail);
+static inline void cchc_log_fixed(cchc_repair_log *log, cchc_repair_kind kind,
+                                  uint32_t offset, const char *detail) {
+  /* A log that keeps the count of its repairs and their number only (a
+   * frame's), as log_slot does for it: no call per line joined. */
+  if (log->length_only && !log->counts_only && !log->failed) {
+    log->counts[kind]++;
+    log->len += log->len < CCHC_REPAIR_LIST_MAX;
+    return;
+  }
+  cchc_log_fixed_listed(log, kind, offset, detail);
+}
 /* The detail of repair r of `log`. */
 const char *cchc_log_detail(const cchc_repair_log *log, const cchc_repair *r);
 /* Log the repairs of `more` after those of `log`, as if logged there. */

@@ -32,11 +32,21 @@ typedef struct map_run {
   uint16_t src; /* past the group's, times 2, plus 1 when seq */
 } map_run;
 
+/* The map is looked up by text offset some hundreds of times a plan
+ * (every span of its frame): `slots` lists, for every MAP_SLOT bytes of
+ * the text, the run that holds the first of them, so that a look-up
+ * starts within a few runs of its own, where a search of the groups and
+ * then of a group's runs took a dozen steps.  4 bytes per MAP_SLOT bytes
+ * of text (NULL when out of memory: then the groups are searched). */
+enum { MAP_SLOT_BITS = 8 };
+
 typedef struct text_map {
   map_group *groups;
   map_run *runs;   /* MAP_GROUP a group (those of groups kept whole unused) */
   cchc_run *whole; /* the runs of the groups kept whole */
   size_t ngroups, nruns, nwhole;
+  uint32_t *slots; /* (len >> MAP_SLOT_BITS) + 2 of them, the last two the
+                      last run */
 } text_map;
 
 struct cchc_text {
@@ -131,8 +141,8 @@ static void detail_take(cchc_repair_log *log, cchc_repair *r, size_t n) {
   log->details_len += n + 1;
 }
 
-void cchc_log_fixed(cchc_repair_log *log, cchc_repair_kind kind,
-                    uint32_t offset, const char *detail) {
+void cchc_log_fixed_listed(cchc_repair_log *log, cchc_repair_kind kind,
+                           uint32_t offset, const char *detail) {
   log->counts[kind]++;
   cchc_repair *r = log_slot(log);
   if (r)
@@ -277,6 +287,16 @@ static bool map_compact(text_map *m, cchc_mbuf *b) {
     free(whole);
     return false;
   }
+  /* (from the runs as they are, before the map_runs overwrite them) */
+  size_t nslots = (b->len >> MAP_SLOT_BITS) + 2;
+  uint32_t *slots = malloc(nslots * sizeof *slots);
+  if (slots)
+    for (size_t k = 0, r = 0; k < nslots; k++) {
+      size_t at = k << MAP_SLOT_BITS;
+      while (r + 1 < n && b->runs[r + 1].at <= at)
+        r++;
+      slots[k] = (uint32_t)r;
+    }
   unsigned char *out = (unsigned char *)b->runs; /* the map_runs */
   nwhole = 0;
   for (size_t g = 0; g < ng; g++) {
@@ -298,7 +318,7 @@ static bool map_compact(text_map *m, cchc_mbuf *b) {
   }
   map_run *runs = realloc(b->runs, n * sizeof *runs);
   *m = (text_map){groups, runs ? runs : (map_run *)(void *)b->runs, whole,
-                  ng, n, nwhole};
+                  ng, n, nwhole, slots};
   b->runs = NULL;
   b->nruns = b->runs_cap = 0;
   return true;
@@ -313,10 +333,55 @@ typedef struct map_at {
   size_t group, run; /* run: in the group, or SIZE_MAX */
 } map_at;
 
+/* Where run r of the compact map starts in the text, and (*src) the
+ * source offset of byte i (at or after its start) when it holds it. */
+static CCHC_INLINE size_t run_start(const text_map *m, size_t r) {
+  const map_group *g = &m->groups[r / MAP_GROUP];
+  return g->whole != UINT32_MAX ? m->whole[g->whole + r % MAP_GROUP].at
+                                : g->at + (size_t)m->runs[r].at;
+}
+
+static CCHC_INLINE uint32_t run_src(const text_map *m, size_t r, size_t i) {
+  const map_group *g = &m->groups[r / MAP_GROUP];
+  if (g->whole != UINT32_MAX) {
+    const cchc_run *w = &m->whole[g->whole + r % MAP_GROUP];
+    return w->seq ? w->src + (uint32_t)(i - w->at) : w->src;
+  }
+  const map_run *c = &m->runs[r];
+  uint32_t src = g->src + (uint32_t)(c->src >> 1);
+  return c->src & 1 ? src + (uint32_t)(i - g->at - c->at) : src;
+}
+
+/* Source offset of byte i through the slots: the run that holds it lies
+ * from the run of its slot's first byte to that of the next slot's, and
+ * from *from on, a run that starts at or before it (a span's end is
+ * looked up after its start); *from gets its run. */
+static CCHC_INLINE uint32_t slot_src(const text_map *m, size_t i,
+                                     size_t *from) {
+  size_t k = i >> MAP_SLOT_BITS, r = m->slots[k], z = m->slots[k + 1];
+  if (*from > r)
+    r = *from;
+  while (z - r > 4) { /* (a dense map: UTF-16, a run a character) */
+    size_t mid = r + (z - r) / 2;
+    if (run_start(m, mid) <= i)
+      r = mid;
+    else
+      z = mid;
+  }
+  while (r < z && run_start(m, r + 1) <= i)
+    r++;
+  *from = r;
+  return run_src(m, r, i);
+}
+
 static uint32_t text_src_in(const cchc_text *t, size_t i, map_at *at) {
   const text_map *m = &t->map;
   if (!m->ngroups) /* (no map kept, or it was not compacted) */
     return cchc_mbuf_src(&t->buf, i, NULL);
+  if (m->slots) {
+    size_t from = 0;
+    return slot_src(m, i, &from);
+  }
   size_t lo = at->group, hi = m->ngroups; /* the last group at or before i */
   size_t a = 0; /* a run of the group at or before i */
   if (lo + 1 < hi && m->groups[lo + 1].at > i) {
@@ -531,6 +596,7 @@ void cchc_text_free(cchc_text *t) {
   free(t->map.groups);
   free(t->map.runs);
   free(t->map.whole);
+  free(t->map.slots);
   cchc_log_free(&t->log);
   free(t->ends);
   free(t->starts);
@@ -567,14 +633,17 @@ void cchc_text_source_span(const cchc_text *t, size_t start, size_t end,
     return;
   }
   map_at at = {0, SIZE_MAX};
-  *src_start = text_src_in(t, start, &at);
+  const text_map *map = &t->map;
+  size_t run = 0; /* (the slots': the run of the start) */
+  bool slots = map->ngroups && map->slots;
+  *src_start = slots ? slot_src(map, start, &run) : text_src_in(t, start, &at);
   /* a span that ends inside a character ends after it */
   while (end < t->buf.len && ((unsigned char)t->buf.data[end] & 0xC0) == 0x80)
     end++;
   /* The last byte maps into the last source character (its last byte for
    * multi-byte characters, its first for one-byte ones); the span ends at
    * the next source character start. */
-  size_t m = text_src_in(t, end - 1, &at);
+  size_t m = slots ? slot_src(map, end - 1, &run) : text_src_in(t, end - 1, &at);
   if (t->starts) {
     *src_end = end_after(t, m);
     return;

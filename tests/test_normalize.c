@@ -1367,6 +1367,53 @@ START_TEST(offsets_sparse_and_dense_edits) {
 }
 END_TEST
 
+/* The map looked up through its slots (a run every MAP_SLOT bytes of
+ * text) where runs are dense: UTF-16, where every character is a run of
+ * its own (a character's first bytes map to its first unit, its last
+ * byte to the unit's second byte), many runs to a slot, a slot's runs
+ * searched.  Every byte's source offset and every character's span are
+ * those the units say. */
+START_TEST(offsets_slots_dense_runs) {
+  enum { REPEAT = 600 };
+  static const char piece[] = "Xin chào Việt Nam ";
+  size_t cap = REPEAT * sizeof piece + 16;
+  char *s = malloc(cap), *in = malloc(2 * cap + 2);
+  ck_assert_ptr_nonnull(s);
+  ck_assert_ptr_nonnull(in);
+  size_t len = 0;
+  for (int k = 0; k < REPEAT; k++) {
+    memcpy(s + len, piece, sizeof piece - 1);
+    len += sizeof piece - 1;
+  }
+  memcpy(s + len, "cuối.\n", sizeof "cuối.\n");
+  size_t n = to_utf16(s, false, true, in);
+  cchc_text *t = must_norm(in, n, 0, CCHC_ENC_AUTO);
+  ck_assert_str_eq(cchc_text_data(t), s);
+  size_t tl = cchc_text_len(t), units = 0;
+  for (size_t i = 0; i < tl;) {
+    size_t j = i + 1;
+    while (j < tl && ((unsigned char)s[j] & 0xC0) == 0x80)
+      j++;
+    size_t first = 2 + 2 * units; /* after the BOM */
+    for (size_t b = i; b < j; b++)
+      ck_assert_msg(cchc_text_source_offset(t, b) ==
+                        (b + 1 < j || j - i == 1 ? first : first + 1),
+                    "byte %zu maps to %zu, its unit starts at %zu", b,
+                    cchc_text_source_offset(t, b), first);
+    size_t a, e;
+    cchc_text_source_span(t, i, j, &a, &e);
+    ck_assert_uint_eq(a, first);
+    ck_assert_uint_eq(e, first + 2);
+    units++;
+    i = j;
+  }
+  ck_assert_uint_eq(2 + 2 * units, n);
+  cchc_text_free(t);
+  free(s);
+  free(in);
+}
+END_TEST
+
 /* Where each character of the text ends in the source, told apart from
  * the map: the first source character start after the source offset of
  * its last byte (starts[k]: a source character starts at k; n: the end).
@@ -3334,6 +3381,7 @@ int main(void) {
   tcase_add_test(tc, page_number_forms_dropped);
   tcase_add_test(tc, offsets_long_text_ends);
   tcase_add_test(tc, offsets_sparse_and_dense_edits);
+  tcase_add_test(tc, offsets_slots_dense_runs);
   tcase_add_test(tc, offsets_char_ends_every_encoding);
   tcase_add_test(tc, map_compacted_in_place);
   tcase_add_test(tc, repairs_listed);
