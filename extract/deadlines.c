@@ -184,6 +184,18 @@ static size_t place_at(const word_places *p, size_t i) {
 
 typedef struct gate_memo gate_memo; /* (near_gate) */
 
+/* What parse_point made of a time expression: a plan repeats a few of
+ * them ("2026" and "2030" each a dozen times), and each parse tries the
+ * point rules, so the answer for its bytes (in the text: `s` points
+ * there) and the year it fills in is kept for the plan (parse_point). */
+typedef struct point_known {
+  const char *s; /* NULL: an empty slot */
+  size_t n;
+  int year;
+  bool ok;
+  struct interval iv;
+} point_known;
+
 typedef struct dctx {
   xctx *x;
   rule_list rules;      /* the deadline rules: a candidate's prio indexes it */
@@ -197,6 +209,8 @@ typedef struct dctx {
   size_t nwalked;
   gate_memo *gates; /* of the gates of the rules tried near their words */
   size_t ngates;
+  point_known *points_known; /* cap_points_known slots: 0 or a power of two */
+  size_t npoints_known, cap_points_known;
 } dctx;
 
 /* s[a..b) as a number into *out; false when it is not digits. */
@@ -274,9 +288,62 @@ static bool read_point(dctx *d, const rule *r, const char *s, raw_point *p) {
  * only (a search would go on through the rest), and only when its facts
  * let a match start with the first byte (a "Quý" is tried by the rules
  * of quarters alone). */
+static bool parse_point_rules(dctx *d, const char *s, size_t n,
+                              interval *iv);
+
+/* The slot of s[0..n) parsed with year `year` among d->points_known:
+ * where it is, or the empty one where it goes. */
+static point_known *point_slot(const dctx *d, const char *s, size_t n,
+                               int year) {
+  size_t mask = d->cap_points_known - 1;
+  for (size_t i = (cchc_hash_bytes(s, n) ^ (size_t)year) & mask;;
+       i = (i + 1) & mask) {
+    point_known *k = &d->points_known[i];
+    if (!k->s ||
+        (k->n == n && k->year == year && (k->s == s || !memcmp(k->s, s, n))))
+      return k;
+  }
+}
+
+/* Keep what s[0..n) parsed to (the table at most half full; without
+ * memory, nothing is kept). */
+static void point_keep(dctx *d, const char *s, size_t n, bool ok,
+                       const interval *iv) {
+  if (2 * (d->npoints_known + 1) > d->cap_points_known) {
+    size_t ncap = d->cap_points_known, cap = ncap ? 2 * ncap : 32;
+    point_known *old = d->points_known, *p = calloc(cap, sizeof *p);
+    if (!p) return;
+    d->points_known = p;
+    d->cap_points_known = cap;
+    for (size_t i = 0; i < ncap; i++)
+      if (old[i].s) *point_slot(d, old[i].s, old[i].n, old[i].year) = old[i];
+    free(old);
+  }
+  point_known *k = point_slot(d, s, n, d->plan_year);
+  if (!k->s) d->npoints_known++;
+  *k = (point_known){s, n, d->plan_year, ok, *iv};
+}
+
+/* parse_point_rules, read once per expression and year of the plan. */
 static bool parse_point(dctx *d, const char *s, size_t n,
                         interval *iv) {
   while (n && (*s == ' ' || *s == '\t' || *s == '\n')) s++, n--;
+  if (d->cap_points_known) {
+    const point_known *k = point_slot(d, s, n, d->plan_year);
+    if (k->s) {
+      *iv = k->iv;
+      return k->ok;
+    }
+  }
+  interval got = {0}; /* (what a parse leaves unset is kept as 0) */
+  bool ok = parse_point_rules(d, s, n, &got);
+  point_keep(d, s, n, ok, &got);
+  *iv = got;
+  return ok;
+}
+
+static bool parse_point_rules(dctx *d, const char *s, size_t n,
+                              interval *iv) {
   const unsigned char *u = (const unsigned char *)s;
   for (size_t i = 0; i < d->points.n; i++) {
     const rule *r = d->points.items[i];
@@ -1613,6 +1680,7 @@ done:
   for (size_t i = 0; i < d.nplaces; i++) free(d.places[i].at);
   free(d.places);
   free(d.walked);
+  free(d.points_known);
   for (size_t i = 0; i < d.ngates; i++) {
     free(d.gates[i].at);
     free(d.gates[i].holds);
