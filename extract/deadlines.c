@@ -187,13 +187,17 @@ typedef struct gate_memo gate_memo; /* (near_gate) */
 /* What parse_point made of a time expression: a plan repeats a few of
  * them ("2026" and "2030" each a dozen times), and each parse tries the
  * point rules, so the answer for its bytes (in the text: `s` points
- * there) and the year it fills in is kept for the plan (parse_point). */
+ * there) and the year it fills in is kept for the plan (parse_point);
+ * so is the recurrence grain_of read in a match ("Thường xuyên"), under
+ * the year GRAIN_KEY. */
+enum { GRAIN_KEY = -1 }; /* (a plan's year is 0 or more) */
 typedef struct point_known {
   const char *s; /* NULL: an empty slot */
   size_t n;
   int year;
   bool ok;
   struct interval iv;
+  const char *grain;
 } point_known;
 
 typedef struct dctx {
@@ -307,8 +311,8 @@ static point_known *point_slot(const dctx *d, const char *s, size_t n,
 
 /* Keep what s[0..n) parsed to (the table at most half full; without
  * memory, nothing is kept). */
-static void point_keep(dctx *d, const char *s, size_t n, bool ok,
-                       const interval *iv) {
+static void point_keep(dctx *d, const char *s, size_t n, int year,
+                       const point_known *answer) {
   if (2 * (d->npoints_known + 1) > d->cap_points_known) {
     size_t ncap = d->cap_points_known, cap = ncap ? 2 * ncap : 32;
     point_known *old = d->points_known, *p = calloc(cap, sizeof *p);
@@ -319,9 +323,10 @@ static void point_keep(dctx *d, const char *s, size_t n, bool ok,
       if (old[i].s) *point_slot(d, old[i].s, old[i].n, old[i].year) = old[i];
     free(old);
   }
-  point_known *k = point_slot(d, s, n, d->plan_year);
+  point_known *k = point_slot(d, s, n, year);
   if (!k->s) d->npoints_known++;
-  *k = (point_known){s, n, d->plan_year, ok, *iv};
+  *k = *answer;
+  k->s = s, k->n = n, k->year = year;
 }
 
 /* parse_point_rules, read once per expression and year of the plan. */
@@ -335,11 +340,11 @@ static bool parse_point(dctx *d, const char *s, size_t n,
       return k->ok;
     }
   }
-  interval got = {0}; /* (what a parse leaves unset is kept as 0) */
-  bool ok = parse_point_rules(d, s, n, &got);
-  point_keep(d, s, n, ok, &got);
-  *iv = got;
-  return ok;
+  point_known got = {0}; /* (what a parse leaves unset is kept as 0) */
+  got.ok = parse_point_rules(d, s, n, &got.iv);
+  point_keep(d, s, n, d->plan_year, &got);
+  *iv = got.iv;
+  return got.ok;
 }
 
 static bool parse_point_rules(dctx *d, const char *s, size_t n,
@@ -416,12 +421,19 @@ static bool parse_dates(dctx *d, const char *s, size_t n, interval **out,
   return true;
 }
 
-/* The recurrence the grain rules read in s[0..n), or NULL. */
-static const char *grain_of(const dctx *d, const char *s, size_t n) {
-  for (size_t i = 0; i < d->grains.n; i++)
+/* The recurrence the grain rules read in s[0..n), or NULL; read once
+ * per plan for the same bytes (point_known). */
+static const char *grain_of(dctx *d, const char *s, size_t n) {
+  if (d->cap_points_known) {
+    const point_known *k = point_slot(d, s, n, GRAIN_KEY);
+    if (k->s) return k->grain;
+  }
+  point_known got = {0};
+  for (size_t i = 0; i < d->grains.n && !got.grain; i++)
     if (rule_exec(d->grains.items[i], s, n, 0, d->md))
-      return rule_attr(d->grains.items[i], "recurrence");
-  return NULL;
+      got.grain = rule_attr(d->grains.items[i], "recurrence");
+  point_keep(d, s, n, GRAIN_KEY, &got);
+  return got.grain;
 }
 
 /* ---- the plan's year ----------------------------------------------------- */

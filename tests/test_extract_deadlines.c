@@ -1905,6 +1905,27 @@ START_TEST(time_expressions_parsed_once_per_year) {
 }
 END_TEST
 
+/* The recurrence read in a match is kept for the plan by the match's
+ * bytes (deadlines.c: grain_of): repeats of two recurrences, one after
+ * the other, each read as its own. */
+START_TEST(recurrences_read_once_per_text) {
+  doc d;
+  extract(&d, "KẾ HOẠCH\n"
+              "Cải cách hành chính năm 2026\n"
+              "I. NHIỆM VỤ\n"
+              "- Báo cáo kết quả thực hiện hằng tháng.\n"
+              "- Báo cáo kết quả thực hiện hằng quý.\n"
+              "- Báo cáo kết quả thực hiện hằng tháng.\n"
+              "- Báo cáo kết quả thực hiện hằng quý.\n");
+  for (int i = 0; i < 2; i++) {
+    expect(&d, "hằng tháng", "recurring", NULL, NULL, false, "monthly");
+    expect(&d, "hằng quý", "recurring", NULL, NULL, false, "quarterly");
+  }
+  expect_all_seen(&d);
+  release(&d);
+}
+END_TEST
+
 int main(void) {
   Suite *s = suite_create("extract_deadlines");
   TCase *tp = tcase_create("plans");
@@ -1948,6 +1969,7 @@ int main(void) {
   tcase_add_test(tp, rewritten_rules_are_tried_before_rarer_words);
   tcase_add_test(tp, rules_are_tried_only_where_their_gates_match);
   tcase_add_test(tp, time_expressions_parsed_once_per_year);
+  tcase_add_test(tp, recurrences_read_once_per_text);
   suite_add_tcase(s, tp);
   TCase *tr = tcase_create("rewritten");
   tcase_add_checked_fixture(tr, load_rules, free_rules);
