@@ -1243,6 +1243,32 @@ START_TEST(cell_facts_kept_by_text) {
 }
 END_TEST
 
+/* A short block without a candidate is known as such for the rest of
+ * the plan by its bytes (targets.c: known_empty): the repeats of "2. Năm
+ * 2025" are passed over, and the blocks of as many bytes between them
+ * ("3. 100% TTHC") still give their targets. */
+START_TEST(short_blocks_known_empty_by_their_bytes) {
+  doc d = extract("KẾ HOẠCH\n"
+                  "Cải cách hành chính năm 2026\n"
+                  "I. MỤC TIÊU\n"
+                  "1. 100% TTHC\n"
+                  "2. Năm 2025\n"
+                  "3. 100% TTHC\n"
+                  "4. Năm 2025\n"
+                  "5. 100% TTHC\n"
+                  "6. Năm 2025\n");
+  ck_assert_uint_eq(d.f->ntargets, 3);
+  for (size_t i = 0; i < 3; i++) {
+    const frame_target *t = tgt(&d, i);
+    char *text = span_text(&d, t);
+    ck_assert_str_eq(text, "100%");
+    free(text);
+    ck_assert(t->value == 100);
+  }
+  done(&d);
+}
+END_TEST
+
 int main(void) {
   Suite *s = suite_create("extract_targets");
   TCase *tc = tcase_create("sentences");
@@ -1274,6 +1300,7 @@ int main(void) {
   tcase_add_test(tc, scattered_appendix_table);
   tcase_add_test(tc, empty_and_plain_texts);
   tcase_add_test(tc, joins_read_when_asked);
+  tcase_add_test(tc, short_blocks_known_empty_by_their_bytes);
   suite_add_tcase(s, tc);
   TCase *tcr = tcase_create("rewritten");
   tcase_add_checked_fixture(tcr, load_rules, free_rules);
