@@ -1191,13 +1191,32 @@ static bool *appendix_sections(xctx *x) {
   const cchc_frame *f = x->f;
   bool *app = calloc(f->nsections ? f->nsections : 1, sizeof *app);
   if (!app) return NULL;
+  /* a plan's hundreds of sections come of a few rules, each named by its
+   * id (the rule's own string): what each says is looked up once */
+  enum { RULES_SEEN = 16 };
+  struct {
+    const char *id;
+    bool appendix;
+  } seen[RULES_SEEN];
+  size_t nseen = 0;
   for (size_t i = 0; i < f->nsections; i++) {
     const frame_section *sec = &f->sections[i];
-    const rule *r = sec->rule ? rules_find(x->rules, sec->rule) : NULL;
-    const char *marker = r ? rule_attr(r, "marker") : NULL;
-    app[i] = (marker && !strcmp(marker, "appendix")) ||
-             (sec->parent >= 0 && (size_t)sec->parent < i &&
-              app[sec->parent]);
+    size_t k = 0;
+    while (k < nseen && seen[k].id != sec->rule) k++;
+    bool appendix;
+    if (k < nseen) {
+      appendix = seen[k].appendix;
+    } else {
+      const rule *r = sec->rule ? rules_find(x->rules, sec->rule) : NULL;
+      const char *marker = r ? rule_attr(r, "marker") : NULL;
+      appendix = marker && !strcmp(marker, "appendix");
+      if (nseen < RULES_SEEN) {
+        seen[nseen].id = sec->rule;
+        seen[nseen++].appendix = appendix;
+      }
+    }
+    app[i] = appendix || (sec->parent >= 0 && (size_t)sec->parent < i &&
+                          app[sec->parent]);
   }
   return app;
 }
