@@ -184,6 +184,22 @@ static size_t place_at(const word_places *p, size_t i) {
 
 typedef struct gate_memo gate_memo; /* (near_gate) */
 
+/* What parse_point made of a time expression: a plan repeats a few of
+ * them ("2026" and "2030" each a dozen times), and each parse tries the
+ * point rules, so the answer for its bytes (in the text: `s` points
+ * there) and the year it fills in is kept for the plan (parse_point);
+ * so is the recurrence grain_of read in a match ("Thường xuyên"), under
+ * the year GRAIN_KEY. */
+enum { GRAIN_KEY = -1 }; /* (a plan's year is 0 or more) */
+typedef struct point_known {
+  const char *s; /* NULL: an empty slot */
+  size_t n;
+  int year;
+  bool ok;
+  struct interval iv;
+  const char *grain;
+} point_known;
+
 typedef struct dctx {
   xctx *x;
   rule_list rules;      /* the deadline rules: a candidate's prio indexes it */
@@ -197,6 +213,8 @@ typedef struct dctx {
   size_t nwalked;
   gate_memo *gates; /* of the gates of the rules tried near their words */
   size_t ngates;
+  point_known *points_known; /* cap_points_known slots: 0 or a power of two */
+  size_t npoints_known, cap_points_known;
 } dctx;
 
 /* s[a..b) as a number into *out; false when it is not digits. */
@@ -274,9 +292,63 @@ static bool read_point(dctx *d, const rule *r, const char *s, raw_point *p) {
  * only (a search would go on through the rest), and only when its facts
  * let a match start with the first byte (a "Quý" is tried by the rules
  * of quarters alone). */
+static bool parse_point_rules(dctx *d, const char *s, size_t n,
+                              interval *iv);
+
+/* The slot of s[0..n) parsed with year `year` among d->points_known:
+ * where it is, or the empty one where it goes. */
+static point_known *point_slot(const dctx *d, const char *s, size_t n,
+                               int year) {
+  size_t mask = d->cap_points_known - 1;
+  for (size_t i = (cchc_hash_bytes(s, n) ^ (size_t)year) & mask;;
+       i = (i + 1) & mask) {
+    point_known *k = &d->points_known[i];
+    if (!k->s ||
+        (k->n == n && k->year == year && (k->s == s || !memcmp(k->s, s, n))))
+      return k;
+  }
+}
+
+/* Keep what s[0..n) parsed to (the table at most half full; without
+ * memory, nothing is kept). */
+static void point_keep(dctx *d, const char *s, size_t n, int year,
+                       const point_known *answer) {
+  if (2 * (d->npoints_known + 1) > d->cap_points_known) {
+    size_t ncap = d->cap_points_known, cap = ncap ? 2 * ncap : 32;
+    point_known *old = d->points_known, *p = calloc(cap, sizeof *p);
+    if (!p) return;
+    d->points_known = p;
+    d->cap_points_known = cap;
+    for (size_t i = 0; i < ncap; i++)
+      if (old[i].s) *point_slot(d, old[i].s, old[i].n, old[i].year) = old[i];
+    free(old);
+  }
+  point_known *k = point_slot(d, s, n, year);
+  if (!k->s) d->npoints_known++;
+  *k = *answer;
+  k->s = s, k->n = n, k->year = year;
+}
+
+/* parse_point_rules, read once per expression and year of the plan. */
 static bool parse_point(dctx *d, const char *s, size_t n,
                         interval *iv) {
   while (n && (*s == ' ' || *s == '\t' || *s == '\n')) s++, n--;
+  if (d->cap_points_known) {
+    const point_known *k = point_slot(d, s, n, d->plan_year);
+    if (k->s) {
+      *iv = k->iv;
+      return k->ok;
+    }
+  }
+  point_known got = {0}; /* (what a parse leaves unset is kept as 0) */
+  got.ok = parse_point_rules(d, s, n, &got.iv);
+  point_keep(d, s, n, d->plan_year, &got);
+  *iv = got.iv;
+  return got.ok;
+}
+
+static bool parse_point_rules(dctx *d, const char *s, size_t n,
+                              interval *iv) {
   const unsigned char *u = (const unsigned char *)s;
   for (size_t i = 0; i < d->points.n; i++) {
     const rule *r = d->points.items[i];
@@ -349,12 +421,19 @@ static bool parse_dates(dctx *d, const char *s, size_t n, interval **out,
   return true;
 }
 
-/* The recurrence the grain rules read in s[0..n), or NULL. */
-static const char *grain_of(const dctx *d, const char *s, size_t n) {
-  for (size_t i = 0; i < d->grains.n; i++)
+/* The recurrence the grain rules read in s[0..n), or NULL; read once
+ * per plan for the same bytes (point_known). */
+static const char *grain_of(dctx *d, const char *s, size_t n) {
+  if (d->cap_points_known) {
+    const point_known *k = point_slot(d, s, n, GRAIN_KEY);
+    if (k->s) return k->grain;
+  }
+  point_known got = {0};
+  for (size_t i = 0; i < d->grains.n && !got.grain; i++)
     if (rule_exec(d->grains.items[i], s, n, 0, d->md))
-      return rule_attr(d->grains.items[i], "recurrence");
-  return NULL;
+      got.grain = rule_attr(d->grains.items[i], "recurrence");
+  point_keep(d, s, n, GRAIN_KEY, &got);
+  return got.grain;
 }
 
 /* ---- the plan's year ----------------------------------------------------- */
@@ -1112,13 +1191,32 @@ static bool *appendix_sections(xctx *x) {
   const cchc_frame *f = x->f;
   bool *app = calloc(f->nsections ? f->nsections : 1, sizeof *app);
   if (!app) return NULL;
+  /* a plan's hundreds of sections come of a few rules, each named by its
+   * id (the rule's own string): what each says is looked up once */
+  enum { RULES_SEEN = 16 };
+  struct {
+    const char *id;
+    bool appendix;
+  } seen[RULES_SEEN];
+  size_t nseen = 0;
   for (size_t i = 0; i < f->nsections; i++) {
     const frame_section *sec = &f->sections[i];
-    const rule *r = sec->rule ? rules_find(x->rules, sec->rule) : NULL;
-    const char *marker = r ? rule_attr(r, "marker") : NULL;
-    app[i] = (marker && !strcmp(marker, "appendix")) ||
-             (sec->parent >= 0 && (size_t)sec->parent < i &&
-              app[sec->parent]);
+    size_t k = 0;
+    while (k < nseen && seen[k].id != sec->rule) k++;
+    bool appendix;
+    if (k < nseen) {
+      appendix = seen[k].appendix;
+    } else {
+      const rule *r = sec->rule ? rules_find(x->rules, sec->rule) : NULL;
+      const char *marker = r ? rule_attr(r, "marker") : NULL;
+      appendix = marker && !strcmp(marker, "appendix");
+      if (nseen < RULES_SEEN) {
+        seen[nseen].id = sec->rule;
+        seen[nseen++].appendix = appendix;
+      }
+    }
+    app[i] = appendix || (sec->parent >= 0 && (size_t)sec->parent < i &&
+                          app[sec->parent]);
   }
   return app;
 }
@@ -1613,6 +1711,7 @@ done:
   for (size_t i = 0; i < d.nplaces; i++) free(d.places[i].at);
   free(d.places);
   free(d.walked);
+  free(d.points_known);
   for (size_t i = 0; i < d.ngates; i++) {
     free(d.gates[i].at);
     free(d.gates[i].holds);

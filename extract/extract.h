@@ -66,6 +66,11 @@ typedef struct xctx {
    * subject (meta_subject_overlap); title_read false: not found yet */
   bool title_read, has_subject;
   size_t subject_start, subject_end;
+  /* table.c: how short lines stood to the lines before them, by their
+   * bytes (read_join), owned; NULL until first asked */
+  struct join_memo *join_memo;
+  /* table.c: joins answered by join_memo (for tests) */
+  size_t joins_reused;
 } xctx;
 
 /* Canonical offsets of line li (< x->nlines): its start, and its end (its

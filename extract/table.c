@@ -49,13 +49,11 @@ void table_join_rules_of(const cchc_rules *rs, table_join_rules *j) {
   j->cont = rules_select(rs, "cell.", "continue");
 }
 
-/* How line li (> 0) stands to the line before, by the rules. */
-static xjoin read_join(xctx *x, const table_join_rules *j, size_t li) {
-  size_t ls = xline_start(x, li), le = xline_end(x, li);
-  size_t ps = xline_start(x, li - 1), pe = xline_end(x, li - 1);
-  if (xline_is_heading(x, li) || xline_is_heading(x, li - 1) || ps == pe ||
-      ls == le || xany(x, j->closed, ps, pe, NULL))
-    return XJOIN_NEVER;
+/* How the line [ls, le) stands to the line [ps, pe) before it, by the
+ * rules: a function of their bytes. */
+static xjoin join_by_rules(xctx *x, const table_join_rules *j, size_t ps,
+                           size_t pe, size_t ls, size_t le) {
+  if (xany(x, j->closed, ps, pe, NULL)) return XJOIN_NEVER;
   line_start how = start_of(x, j->start, ls, le);
   if (how == START_NEW) return XJOIN_NEVER;
   /* the line's own start first: its rules try one position */
@@ -63,6 +61,73 @@ static xjoin read_join(xctx *x, const table_join_rules *j, size_t li) {
                  xany(x, j->open, ps, pe, NULL)
              ? XJOIN_YES
              : XJOIN_MAY;
+}
+
+/* What the rules said of two short lines, one after the other (their
+ * JOIN_KEPT_BYTES bytes at most, the break between them as printed): a
+ * table repeats its short cells ("x", "2025", "UBND xã") row after row,
+ * and each pair of lines was read by the cell.* rules again.  The lines
+ * and their break lie together in the text, [at, at + n), the break at
+ * at + first.  A slot per hash, a newer pair takes it; a bit per slot
+ * tells the slots used (no zeroing of the slots). */
+enum { JOIN_KEPT_BYTES = 64, JOIN_SLOTS = 1024 };
+bool table_join_memo_off = false;
+typedef struct join_kept {
+  uint64_t hash;
+  uint32_t at, n, first;
+  uint8_t join;
+} join_kept;
+struct join_memo {
+  uint64_t used[JOIN_SLOTS / 64];
+  join_kept slot[JOIN_SLOTS];
+};
+
+/* The slot for the lines [ps, pe) and [pe + 1, le), and whether it holds
+ * them (*held); NULL without memory. */
+static join_kept *join_slot(xctx *x, size_t ps, size_t pe, size_t le,
+                            bool *held) {
+  *held = false;
+  if (!x->join_memo) {
+    if (!(x->join_memo = malloc(sizeof *x->join_memo))) return NULL;
+    memset(x->join_memo->used, 0, sizeof x->join_memo->used);
+  }
+  struct join_memo *m = x->join_memo;
+  size_t n = le - ps, first = pe - ps;
+  uint64_t h = xtext_hash(x->s + ps, n);
+  size_t k = (size_t)(h ^ h >> 29) & (JOIN_SLOTS - 1);
+  join_kept *e = &m->slot[k];
+  uint64_t bit = (uint64_t)1 << (k & 63);
+  if (m->used[k >> 6] & bit) {
+    *held = e->hash == h && e->n == n && e->first == first &&
+            (e->at == ps || !memcmp(x->s + e->at, x->s + ps, n));
+  } else {
+    m->used[k >> 6] |= bit;
+  }
+  if (!*held) *e = (join_kept){h, (uint32_t)ps, (uint32_t)n, (uint32_t)first,
+                               XJOIN_UNREAD};
+  return e;
+}
+
+/* How line li (> 0) stands to the line before: by the rules, or as the
+ * same two short lines stood before. */
+static xjoin read_join(xctx *x, const table_join_rules *j, size_t li) {
+  size_t ls = xline_start(x, li), le = xline_end(x, li);
+  size_t ps = xline_start(x, li - 1), pe = xline_end(x, li - 1);
+  if (xline_is_heading(x, li) || xline_is_heading(x, li - 1) || ps == pe ||
+      ls == le)
+    return XJOIN_NEVER;
+  bool held = false;
+  join_kept *k = !table_join_memo_off && le - ps <= JOIN_KEPT_BYTES &&
+                         x->n <= UINT32_MAX
+                     ? join_slot(x, ps, pe, le, &held)
+                     : NULL;
+  if (held) {
+    x->joins_reused++;
+    return (xjoin)k->join;
+  }
+  xjoin got = join_by_rules(x, j, ps, pe, ls, le);
+  if (k) k->join = (uint8_t)got;
+  return got;
 }
 
 xjoin table_join(xctx *x, const table_join_rules *j, size_t li) {
@@ -1399,6 +1464,8 @@ bool table_holds(const xctx *x, size_t li) {
 }
 
 void table_free_all(xctx *x) {
+  free(x->join_memo);
+  x->join_memo = NULL;
   for (size_t i = 0; i < x->ntables; i++) table_free(&x->tables[i]);
   free(x->tables);
   x->tables = NULL;

@@ -130,6 +130,10 @@ void table_free(table *t);
  * (table.c: cell_facts), so that both ways can be compared
  * (test_extract_targets). */
 extern bool table_cell_facts_off;
+/* For tests only (false in use): every join of two short lines is read by
+ * the rules, none answered by what they said of the same lines before
+ * (table.c: join_memo). */
+extern bool table_join_memo_off;
 
 /* The first cell of `row` in role `role`, or NULL. */
 const table_cell *table_cell_of(const table_row *row, table_role role);

@@ -94,7 +94,20 @@ typedef struct tctx {
     size_t len, ms, me;
   } *subjects;
   size_t nsubjects, cap_subjects; /* as nknown, cap_known */
+  /* the short blocks that hold no candidate (EMPTY_BLOCK_BYTES at most),
+   * by their bytes (the text's from `at`) and features: a plan repeats
+   * its short cells ("2026 - 2030", "Năm 2024", a row's number), each
+   * read again by every rule its features and words let run
+   * (find_candidates, a function of them); a long block seldom repeats,
+   * and hashing it costs more than the repeats spare */
+  struct empty_block {
+    uint64_t hash, has;
+    size_t at, n; /* n 0: a free slot (a block holds a digit) */
+  } *empty;
+  size_t nempty, cap_empty; /* as nknown, cap_known */
 } tctx;
+
+enum { EMPTY_BLOCK_BYTES = 16 };
 
 /* Where to search next after a match [a, b) of s[0..n): its end, or past one
  * character after an empty match. */
@@ -727,6 +740,48 @@ static const char *subject_of(tctx *t, const char *s, const cand *k) {
   return NULL;
 }
 
+/* The slot of block s[0..n) (hash h, features has) among t->empty: where
+ * it is, or the free one where it goes. */
+static struct empty_block *empty_slot(const tctx *t, const char *s, size_t n,
+                                      uint64_t h, uint64_t has) {
+  size_t mask = t->cap_empty - 1;
+  for (size_t i = (size_t)(h ^ h >> 29) & mask;; i = (i + 1) & mask) {
+    struct empty_block *e = &t->empty[i];
+    if (!e->n || (e->hash == h && e->n == n && e->has == has &&
+                  !memcmp(t->x->s + e->at, s, n)))
+      return e;
+  }
+}
+
+/* Does block s[0..n) (features has, hash h) hold no candidate, as the same
+ * bytes did before in the plan? */
+static bool known_empty(const tctx *t, const char *s, size_t n, uint64_t h,
+                        uint64_t has) {
+  return t->cap_empty && empty_slot(t, s, n, h, has)->n;
+}
+
+/* Keep block s[0..n) (in the text) as one without candidates (the table
+ * at most half full; without memory, not kept). */
+static void keep_empty(tctx *t, const char *s, size_t n, uint64_t h,
+                       uint64_t has) {
+  if (!n) return;
+  if (2 * (t->nempty + 1) > t->cap_empty) {
+    size_t ncap = t->cap_empty, cap = ncap ? 2 * ncap : 64;
+    struct empty_block *old = t->empty, *p = calloc(cap, sizeof *p);
+    if (!p) return;
+    t->empty = p;
+    t->cap_empty = cap;
+    for (size_t i = 0; i < ncap; i++)
+      if (old[i].n)
+        *empty_slot(t, t->x->s + old[i].at, old[i].n, old[i].hash,
+                    old[i].has) = old[i];
+    free(old);
+  }
+  struct empty_block *e = empty_slot(t, s, n, h, has);
+  if (!e->n) t->nempty++;
+  *e = (struct empty_block){h, has, (size_t)(s - t->x->s), n};
+}
+
 /* The slot of `text` (interned) among t->known: where it is, or the
  * empty one where it goes. */
 static struct known *known_slot(tctx *t, const char *text) {
@@ -1065,11 +1120,17 @@ cchc_status extract_targets(xctx *x) {
     for (size_t k = li; k <= lj; k++) has |= rule_line_has(&x->scan, k);
     li = lj + 1;
     c.n = 0;
+    bool short_block = n <= EMPTY_BLOCK_BYTES;
+    uint64_t h = short_block ? xtext_hash(s, n) : 0;
+    if (short_block && known_empty(&t, s, n, h, has)) continue;
     if (!find_candidates(&t, s, n, has, &c)) {
       st = cchc_fail(x->err, CCHC_ERR_NOMEM, "out of memory");
       break;
     }
-    if (!c.n) continue;
+    if (!c.n) {
+      if (short_block) keep_empty(&t, s, n, h, has);
+      continue;
+    }
     /* (candidates are sorted by value and disjoint: the last ends last) */
     size_t last_me = c.v[c.n - 1].me, last_ms = c.v[c.n - 1].ms;
     if (!collect(&t, &t.ends, s, n, has, last_me, &ends) ||
@@ -1101,6 +1162,7 @@ cchc_status extract_targets(xctx *x) {
   free(t.lit_first);
   free(t.known);
   free(t.subjects);
+  free(t.empty);
   free(c.v);
   free(ends.v);
   free(ends_by_end.v);

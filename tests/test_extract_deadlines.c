@@ -1878,6 +1878,54 @@ START_TEST(rules_are_tried_only_where_their_gates_match) {
 }
 END_TEST
 
+/* A time expression is parsed once per plan and year (deadlines.c:
+ * parse_point): each repeat of "tháng 3" reads as the first did, with
+ * the plan's year, but the start of a range without a year of its own,
+ * parsed again with the end's (2027), reads that year, before and after
+ * the same words with the plan's. */
+START_TEST(time_expressions_parsed_once_per_year) {
+  static const char src[] =
+      "KẾ HOẠCH\n"
+      "Cải cách hành chính năm 2026\n"
+      "I. NHIỆM VỤ\n"
+      "1. Rà soát thủ tục, thực hiện từ tháng 3 đến tháng 6 năm 2027.\n"
+      "2. Tổng hợp kết quả, hoàn thành trong tháng 3.\n"
+      "3. Báo cáo sơ kết, hoàn thành trong tháng 3.\n"
+      "4. Kiểm tra công vụ, thực hiện từ tháng 3 đến tháng 6 năm 2027.\n"
+      "5. Đánh giá, hoàn thành trong tháng 3.\n";
+  doc d;
+  extract(&d, src);
+  for (int i = 0; i < 2; i++)
+    expect(&d, "từ tháng 3 đến tháng 6 năm 2027", "range", "2027-03-01",
+           "2027-06-30", true, NULL);
+  for (int i = 0; i < 3; i++)
+    expect(&d, "tháng 3", "month", "2026-03-01", "2026-03-31", true, NULL);
+  expect_all_seen(&d);
+  release(&d);
+}
+END_TEST
+
+/* The recurrence read in a match is kept for the plan by the match's
+ * bytes (deadlines.c: grain_of): repeats of two recurrences, one after
+ * the other, each read as its own. */
+START_TEST(recurrences_read_once_per_text) {
+  doc d;
+  extract(&d, "KẾ HOẠCH\n"
+              "Cải cách hành chính năm 2026\n"
+              "I. NHIỆM VỤ\n"
+              "- Báo cáo kết quả thực hiện hằng tháng.\n"
+              "- Báo cáo kết quả thực hiện hằng quý.\n"
+              "- Báo cáo kết quả thực hiện hằng tháng.\n"
+              "- Báo cáo kết quả thực hiện hằng quý.\n");
+  for (int i = 0; i < 2; i++) {
+    expect(&d, "hằng tháng", "recurring", NULL, NULL, false, "monthly");
+    expect(&d, "hằng quý", "recurring", NULL, NULL, false, "quarterly");
+  }
+  expect_all_seen(&d);
+  release(&d);
+}
+END_TEST
+
 int main(void) {
   Suite *s = suite_create("extract_deadlines");
   TCase *tp = tcase_create("plans");
@@ -1920,6 +1968,8 @@ int main(void) {
   tcase_add_test(tp, line_start_zones_in_windows);
   tcase_add_test(tp, rewritten_rules_are_tried_before_rarer_words);
   tcase_add_test(tp, rules_are_tried_only_where_their_gates_match);
+  tcase_add_test(tp, time_expressions_parsed_once_per_year);
+  tcase_add_test(tp, recurrences_read_once_per_text);
   suite_add_tcase(s, tp);
   TCase *tr = tcase_create("rewritten");
   tcase_add_checked_fixture(tr, load_rules, free_rules);
