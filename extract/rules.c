@@ -1243,9 +1243,11 @@ static char *alternation_pattern(spelling *sp, size_t n, bool grouped) {
   bool all_words = grouped;
   for (size_t i = 0; i < n; i++) all_words &= first_word_len(sp[i].text) > 0;
   char *o = pattern + sprintf(pattern, "%s(?:", all_words ? edge_before : "");
+  bool first = true;
   for (size_t i = 0; i < n; i++) {
     if (state[i]) continue;
-    if (o[-1] != ':') *o++ = '|';
+    if (!first) *o++ = '|';
+    first = false;
     size_t w = grouped ? first_word_len(sp[i].text) : 0, in = 1;
     for (size_t j = i + 1; j < n && w; j++) {
       if (state[j] || first_word_len(sp[j].text) != w ||
