@@ -1148,6 +1148,17 @@ static bool word_opens_word(const char *a, size_t na, const char *b,
   return true;
 }
 
+/* Does t open with blanks and then a letter or digit? */
+static bool gap_then_alnum(const char *t) {
+  size_t i = 0, n;
+  while (t[i] == ' ') i++;
+  if (!i || !t[i]) return false;
+  n = i + strlen(t + i);
+  UChar32 c;
+  U8_NEXT(t, i, n, c);
+  return c >= 0 && u_isalnum(c) && !u_isUWhiteSpace(c);
+}
+
 static bool first_words_clash(const spelling *a, const spelling *b) {
   size_t na = first_word_len(a->text), nb = first_word_len(b->text);
   return !na || !nb || word_opens_word(a->text, na, b->text, nb) ||
@@ -1268,12 +1279,20 @@ static char *alternation_pattern(spelling *sp, size_t n, bool grouped) {
     if (!all_words) o += sprintf(o, "%s", edge_before);
     memcpy(o, sp[i].text, w);
     o += w;
+    /* when every one goes on with blanks and a letter or digit, the run
+     * of white space is written once: only all of it can be followed by
+     * that character, so no shorter run is tried */
+    bool gap = true;
+    for (size_t j = i; j < n && gap; j++)
+      if (j == i || state[j] == 1) gap = gap_then_alnum(sp[j].text + w);
+    if (gap) o += sprintf(o, "\\s+");
     o += sprintf(o, "(?:");
-    o = spelling_pattern(o, &sp[i], w, false);
-    for (size_t j = i + 1; j < n; j++)
-      if (state[j] == 1) {
-        *o++ = '|';
-        o = spelling_pattern(o, &sp[j], w, false);
+    for (size_t j = i, any = 0; j < n; j++)
+      if (j == i || state[j] == 1) {
+        if (any++) *o++ = '|';
+        size_t from = w;
+        while (gap && sp[j].text[from] == ' ') from++;
+        o = spelling_pattern(o, &sp[j], from, false);
         state[j] = 2;
       }
     o += sprintf(o, ")");
