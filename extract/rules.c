@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <unicode/uchar.h>
 #include <unicode/utf8.h>
 
 /* ---- JIT at first match ------------------------------------------------ */
@@ -1089,21 +1090,33 @@ static size_t pattern_room(size_t n, const char *mark) {
   return 8 * n + 48 + (mark ? strlen(mark) : 0);
 }
 
-/* Write the pattern of spelling sp at o; returns the end of what it
- * wrote. */
-static char *spelling_pattern(char *o, const spelling *sp) {
-  static const char edge_before[] = "(?<![\\p{L}\\p{N}])";
+static const char edge_before[] = "(?<![\\p{L}\\p{N}])";
+
+/* Bytes of the word a spelling opens with (its leading word bytes; 0 when
+ * it opens with a mark). */
+static size_t first_word_len(const char *t) {
+  size_t n = 0;
+  while (t[n] && word_byte((unsigned char)t[n])) n++;
+  return n;
+}
+
+/* Write the pattern of spelling sp at o from byte `from` of its text (a
+ * word's end, or 0), with the edge before it when `edge`; returns the end
+ * of what it wrote. */
+static char *spelling_pattern(char *o, const spelling *sp, size_t from,
+                              bool edge) {
   static const char edge_after[] = "(?![\\p{L}\\p{N}])";
-  bool any = false, prev_word = false, gap = false;
-  for (const char *p = sp->text; *p; p++) {
+  bool any = from > 0, prev_word = from > 0, gap = false;
+  for (const char *p = sp->text + from; *p; p++) {
     unsigned char c = (unsigned char)*p;
     if (c == ' ') {
       gap = true;
       continue;
     }
     bool w = word_byte(c);
-    if (!any && w) o += sprintf(o, "%s", edge_before);
-    else if (any && !(w && prev_word)) o += sprintf(o, "\\s*");
+    if (!any && w) {
+      if (edge) o += sprintf(o, "%s", edge_before);
+    } else if (any && !(w && prev_word)) o += sprintf(o, "\\s*");
     else if (any && gap) o += sprintf(o, "\\s+");
     if (!w && c < 0x80) *o++ = '\\';
     *o++ = (char)c;
@@ -1114,6 +1127,42 @@ static char *spelling_pattern(char *o, const spelling *sp) {
   if (prev_word) o += sprintf(o, "%s", edge_after);
   if (sp->mark) o += sprintf(o, "(*MARK:%s)", sp->mark);
   return o;
+}
+
+/* Is the first word of a (na bytes) the first word of b (nb bytes) or
+ * the start of it, without case (as the caseless rule matches them)?
+ * Two spellings whose first words are not, either way, never match at
+ * one place: a text holding both words would start with each. */
+static bool word_opens_word(const char *a, size_t na, const char *b,
+                            size_t nb) {
+  size_t i = 0, k = 0;
+  while (i < na) {
+    if (k == nb) return false;
+    UChar32 x, y;
+    U8_NEXT(a, i, na, x);
+    U8_NEXT(b, k, nb, y);
+    if (x < 0 || y < 0 || u_foldCase(x, U_FOLD_CASE_DEFAULT) !=
+                              u_foldCase(y, U_FOLD_CASE_DEFAULT))
+      return false;
+  }
+  return true;
+}
+
+/* Does t open with blanks and then a letter or digit? */
+static bool gap_then_alnum(const char *t) {
+  size_t i = 0, n;
+  while (t[i] == ' ') i++;
+  if (!i || !t[i]) return false;
+  n = i + strlen(t + i);
+  UChar32 c;
+  U8_NEXT(t, i, n, c);
+  return c >= 0 && u_isalnum(c) && !u_isUWhiteSpace(c);
+}
+
+static bool first_words_clash(const spelling *a, const spelling *b) {
+  size_t na = first_word_len(a->text), nb = first_word_len(b->text);
+  return !na || !nb || word_opens_word(a->text, na, b->text, nb) ||
+         word_opens_word(b->text, nb, a->text, na);
 }
 
 /* At one place the first alternative that matches wins: longer spellings
@@ -1182,6 +1231,89 @@ static cchc_status add_spellings(const cchc_rules *rs, pcre2_match_data *md,
   return CCHC_OK;
 }
 
+/* The pattern matching any of the n spellings (sorted longer_first
+ * here), at a new allocation (NULL without memory).  Grouped: PCRE2
+ * tries every alternative at each place a first letter stands, so the
+ * edge before them all is tested once, and the spellings of one first
+ * word follow it once (a spelling joins the first of its word ahead of
+ * those that cannot match where it does: the one that wins at a place is
+ * the one that won in the flat form; each keeps its mark). */
+static char *alternation_pattern(spelling *sp, size_t n, bool grouped) {
+  size_t room = 8 + sizeof edge_before;
+  for (size_t i = 0; i < n; i++)
+    room += pattern_room(strlen(sp[i].text), sp[i].mark);
+  char *pattern = malloc(room);
+  /* 0: to write; 1: in the group being written; 2: written */
+  unsigned char *state = calloc(n ? n : 1, 1);
+  if (!pattern || !state) {
+    free(pattern);
+    free(state);
+    return NULL;
+  }
+  qsort(sp, n, sizeof *sp, longer_first);
+  bool all_words = grouped;
+  for (size_t i = 0; i < n; i++) all_words &= first_word_len(sp[i].text) > 0;
+  char *o = pattern + sprintf(pattern, "%s(?:", all_words ? edge_before : "");
+  bool first = true;
+  for (size_t i = 0; i < n; i++) {
+    if (state[i]) continue;
+    if (!first) *o++ = '|';
+    first = false;
+    size_t w = grouped ? first_word_len(sp[i].text) : 0, in = 1;
+    for (size_t j = i + 1; j < n && w; j++) {
+      if (state[j] || first_word_len(sp[j].text) != w ||
+          memcmp(sp[i].text, sp[j].text, w))
+        continue;
+      bool passes = true; /* j moves ahead of those left between */
+      for (size_t k = i + 1; k < j && passes; k++)
+        passes = state[k] || !first_words_clash(&sp[k], &sp[j]);
+      if (!passes) break;
+      state[j] = 1;
+      in++;
+    }
+    state[i] = 2;
+    if (in == 1) {
+      o = spelling_pattern(o, &sp[i], 0, !all_words);
+      continue;
+    }
+    if (!all_words) o += sprintf(o, "%s", edge_before);
+    memcpy(o, sp[i].text, w);
+    o += w;
+    /* when every one goes on with blanks and a letter or digit, the run
+     * of white space is written once: only all of it can be followed by
+     * that character, so no shorter run is tried */
+    bool gap = true;
+    for (size_t j = i; j < n && gap; j++)
+      if (j == i || state[j] == 1) gap = gap_then_alnum(sp[j].text + w);
+    if (gap) o += sprintf(o, "\\s+");
+    o += sprintf(o, "(?:");
+    for (size_t j = i, any = 0; j < n; j++)
+      if (j == i || state[j] == 1) {
+        if (any++) *o++ = '|';
+        size_t from = w;
+        while (gap && sp[j].text[from] == ' ') from++;
+        o = spelling_pattern(o, &sp[j], from, false);
+        state[j] = 2;
+      }
+    o += sprintf(o, ")");
+  }
+  free(state);
+  sprintf(o, ")");
+  return pattern;
+}
+
+char *rule_spellings_pattern(const char *const *texts,
+                             const char *const *marks, size_t n,
+                             bool grouped) {
+  spelling *sp = calloc(n ? n : 1, sizeof *sp);
+  if (!sp) return NULL;
+  for (size_t i = 0; i < n; i++)
+    sp[i] = (spelling){(char *)texts[i], marks ? marks[i] : NULL, i};
+  char *pattern = alternation_pattern(sp, n, grouped);
+  free(sp);
+  return pattern;
+}
+
 /* Add the rule `id` of taxonomy file path:line matching any of the `n`
  * spellings (none: no rule).  It sets key=value, or with value NULL its
  * matches give `key` by their mark. */
@@ -1197,23 +1329,13 @@ static cchc_status alternation_rule(cchc_rules *rs, size_t *cap_rules,
                      "rule %s is made here from the taxonomy and also "
                      "written at %s:%u",
                      id, dup->path, dup->line);
-  size_t room = 8;
-  for (size_t i = 0; i < n; i++)
-    room += pattern_room(strlen(sp[i].text), sp[i].mark);
-  char *pattern = malloc(room);
+  char *pattern = alternation_pattern(sp, n, true);
   rule *r = grow(rs->rules, cap_rules, rs->nrules, sizeof *r);
   if (!pattern || !r) {
     free(pattern);
     return NOMEM(err);
   }
   rs->rules = r;
-  qsort(sp, n, sizeof *sp, longer_first);
-  char *o = pattern + sprintf(pattern, "(?:");
-  for (size_t i = 0; i < n; i++) {
-    if (i) *o++ = '|';
-    o = spelling_pattern(o, &sp[i]);
-  }
-  sprintf(o, ")");
   r = &rs->rules[rs->nrules];
   memset(r, 0, sizeof *r);
   r->id = own(rs, id, strlen(id));

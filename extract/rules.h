@@ -403,6 +403,16 @@ typedef struct rule_list {
  * only the rules with `set: role=ROLE`; NULL keeps every role. */
 rule_list rules_select(const cchc_rules *rs, const char *path,
                        const char *role);
+/* The pattern a taxonomy rule is made of: any of the n spellings
+ * (canonical text; marks[i] NULL or the mark of texts[i]), longer ones
+ * first.  Grouped, as the loader makes it (the edge before every
+ * spelling tested once, the spellings of one first word after it once);
+ * else one alternative per spelling, each with its edges, which the
+ * grouped form matches as (tests).  Freed by the caller; NULL without
+ * memory. */
+char *rule_spellings_pattern(const char *const *texts,
+                             const char *const *marks, size_t n,
+                             bool grouped);
 const rule *rules_find(const cchc_rules *rs, const char *id);
 /* The value of "set: key=value", or NULL. */
 const char *rule_attr(const rule *r, const char *key);

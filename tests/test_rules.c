@@ -1011,6 +1011,173 @@ START_TEST(cheaper_patterns_match_as_before) {
 }
 END_TEST
 
+/* A taxonomy rule's spellings, grouped as the loader writes them (the
+ * edge before every spelling tested once, the spellings of one first
+ * word after that word once), match as one alternative per spelling in
+ * longer-first order did: the same span and the same mark at every place
+ * of the corpus, of the examples and of strings made of the spellings'
+ * words in mixed case.  A spelling whose first word another's holds
+ * without case ("SỞ VĂN HÓA" before "Sở Văn") keeps its place; the
+ * blanks after a first word are written once only when every spelling
+ * of the word goes on with blanks and a letter or digit ("Phòng -XYZ"
+ * does not: "Phòng-XYZ" names it). */
+static const char *const crafted_spellings[][2] = {
+    {"Sở Văn hóa Thể thao", "a"}, {"SỞ VĂN HÓA", "b"}, {"Sở Văn", "c"},
+    {"Sởi Văn", "d"},             {"Bộ KH & CN", "e"}, {"Sở", "f"},
+    {"Sở KH&CN", "g"},            {"sở y tế", "h"},     {"UB-X", "i"},
+    {"Ban Văn", "j"},             {"Ban", "k"},         {"BAN VĂN HÓA", "l"},
+    {"Ban Văn:", "m"},            {"(UB) Sở", "n"},     {"Phòng -XYZ", "o"},
+    {"Phòng  Nội vụ", "p"},
+};
+
+static uint32_t spelling_rand(uint32_t *seed) {
+  *seed = *seed * 1103515245u + 12345u;
+  return *seed >> 8;
+}
+
+/* Both forms of the n spellings over the corpus lines, the examples and
+ * `made` strings of their words; the marks too. */
+static void spellings_match_alike(const char *const *texts,
+                                  const char *const *marks, size_t n,
+                                  bool with_corpus, int made) {
+  char *flat = rule_spellings_pattern(texts, marks, n, false);
+  char *grouped = rule_spellings_pattern(texts, marks, n, true);
+  ck_assert(flat && grouped);
+  uint32_t options = PCRE2_UTF | PCRE2_UCP | PCRE2_DUPNAMES |
+                     PCRE2_USE_OFFSET_LIMIT | PCRE2_CASELESS;
+  form_tries t = {.a = form_compile(flat, options),
+                  .b = form_compile(grouped, options)};
+  t.ma = pcre2_match_data_create_from_pattern(t.a, NULL);
+  t.mb = pcre2_match_data_create_from_pattern(t.b, NULL);
+  size_t marks_seen = 0;
+  /* strings of the spellings' words, blanks and marks, in mixed case */
+  static const char *const glue[] = {" ", "  ", "\n", ", ", "&", "-", "",
+                                     " và ", "x", "(", ")"};
+  /* each spelling as written and without its blanks */
+  for (size_t i = 0; i < n; i++) {
+    char squeezed[256];
+    size_t k = 0;
+    for (const char *c = texts[i]; *c && k < sizeof squeezed - 1; c++)
+      if (*c != ' ') squeezed[k++] = *c;
+    squeezed[k] = '\0';
+    form_check(&t, texts[i], strlen(texts[i]));
+    form_check(&t, squeezed, k);
+  }
+  uint32_t seed = 27;
+  for (int m = 0; m < made; m++) {
+    char buf[512];
+    size_t len = 0;
+    int words = 1 + (int)(spelling_rand(&seed) % 6);
+    for (int w = 0; w < words && len < 300; w++) {
+      const char *src = texts[spelling_rand(&seed) % n];
+      size_t sl = strlen(src), from = 0, to = sl;
+      if (spelling_rand(&seed) % 2) { /* a piece of it, cut at a space */
+        const char *sp = strchr(src, ' ');
+        if (sp) to = (size_t)(sp - src);
+        if (spelling_rand(&seed) % 2 && sp) from = to + 1, to = sl;
+      }
+      for (size_t k = from; k < to && len < 400; k++) {
+        char c = src[k];
+        if ((unsigned char)c < 0x80 && spelling_rand(&seed) % 3 == 0)
+          c = (char)((c >= 'a' && c <= 'z') ? c - 32 : (c >= 'A' && c <= 'Z') ? c + 32 : c);
+        buf[len++] = c;
+      }
+      const char *g = glue[spelling_rand(&seed) % (sizeof glue / sizeof *glue)];
+      size_t gl = strlen(g);
+      memcpy(buf + len, g, gl);
+      len += gl;
+    }
+    buf[len] = '\0';
+    form_check(&t, buf, len);
+    /* the mark of the first match, when both forms find one */
+    if (pcre2_match(t.a, (PCRE2_SPTR)buf, len, 0, 0, t.ma, NULL) > 0 &&
+        pcre2_match(t.b, (PCRE2_SPTR)buf, len, 0, 0, t.mb, NULL) > 0) {
+      const char *ka = (const char *)pcre2_get_mark(t.ma);
+      const char *kb = (const char *)pcre2_get_mark(t.mb);
+      ck_assert_msg((!ka && !kb) || (ka && kb && !strcmp(ka, kb)),
+                    "mark %s before, %s now in \"%s\"", ka ? ka : "-",
+                    kb ? kb : "-", buf);
+      marks_seen += ka != NULL;
+    }
+  }
+  if (with_corpus) {
+    char **paths;
+    size_t np = harness_corpus_all(&paths);
+    for (size_t i = 0; i < np; i++) {
+      cchc_text *x = harness_normalize_file(paths[i]);
+      const char *text = cchc_text_data(x);
+      for (const char *line = text; *line;) {
+        const char *eol = strchr(line, '\n');
+        if (!eol) eol = line + strlen(line);
+        size_t ln = (size_t)(eol - line), end;
+        for (size_t a = 0; a <= ln && form_try(&t, line, ln, a, 0, &end);) {
+          const char *ka = (const char *)pcre2_get_mark(t.ma);
+          const char *kb = (const char *)pcre2_get_mark(t.mb);
+          ck_assert((!ka && !kb) || (ka && kb && !strcmp(ka, kb)));
+          a = end;
+        }
+        line = *eol ? eol + 1 : eol;
+      }
+      cchc_text_free(x);
+    }
+    harness_free_list(paths, np);
+  }
+  ck_assert_msg(!t.differs[0], "%s", t.differs);
+  ck_assert_uint_gt(t.hits, 0);
+  if (marks) ck_assert_uint_gt(marks_seen, 0);
+  pcre2_match_data_free(t.ma);
+  pcre2_match_data_free(t.mb);
+  pcre2_code_free(t.a);
+  pcre2_code_free(t.b);
+  free(flat);
+  free(grouped);
+}
+
+START_TEST(spelling_rules_grouped_match_as_flat) {
+  size_t n = sizeof crafted_spellings / sizeof *crafted_spellings;
+  const char *texts[sizeof crafted_spellings / sizeof *crafted_spellings];
+  const char *marks[sizeof crafted_spellings / sizeof *crafted_spellings];
+  for (size_t i = 0; i < n; i++)
+    texts[i] = crafted_spellings[i][0], marks[i] = crafted_spellings[i][1];
+  spellings_match_alike(texts, marks, n, false, 20000);
+  /* a spelling that ends in a mark (":") is still one alternative */
+  for (int grouped = 0; grouped < 2; grouped++) {
+    const char *two[] = {"Tổ KT:", "Sở"};
+    char *p = rule_spellings_pattern(two, NULL, 2, grouped);
+    ck_assert_ptr_nonnull(p);
+    pcre2_code *c = form_compile(p, PCRE2_UTF | PCRE2_UCP | PCRE2_CASELESS);
+    pcre2_match_data *md = pcre2_match_data_create_from_pattern(c, NULL);
+    ck_assert_int_gt(pcre2_match(c, (PCRE2_SPTR) "các Sở", 9, 0, 0, md, NULL), 0);
+    ck_assert_int_gt(pcre2_match(c, (PCRE2_SPTR) "Tổ KT :", 9, 0, 0, md, NULL), 0);
+    pcre2_match_data_free(md);
+    pcre2_code_free(c);
+    free(p);
+  }
+  /* the taxonomy's own spellings and area words, as the rules are made */
+  cchc_rules *rs = harness_rules();
+  size_t cap = 0, m = 0;
+  for (size_t i = 0; i < rs->nunits; i++) cap += rs->units[i].nspellings;
+  const char **ut = calloc(cap + 1, sizeof *ut), **um = calloc(cap + 1, sizeof *um);
+  ck_assert(ut && um);
+  for (size_t i = 0; i < rs->nunits; i++)
+    for (size_t k = 0; k < rs->units[i].nspellings; k++)
+      ut[m] = rs->units[i].spellings[k], um[m++] = rs->units[i].key;
+  ck_assert_uint_gt(m, 10);
+  spellings_match_alike(ut, um, m, true, 5000);
+  free(ut);
+  free(um);
+  for (size_t i = 0; i < rs->nareas; i++)
+    if (rs->areas[i].nwords > 1)
+      spellings_match_alike(rs->areas[i].words, NULL, rs->areas[i].nwords,
+                            false, 2000);
+  /* the loader ships the grouped form */
+  const rule *us = rules_find(rs, "unit.spelling");
+  ck_assert_ptr_nonnull(us);
+  static const char hoisted[] = "(?<![\\p{L}\\p{N}])(?:";
+  ck_assert(!strncmp(us->pattern, hoisted, sizeof hoisted - 1));
+}
+END_TEST
+
 /* ---- what patterns say before they run ------------------------------ */
 
 /* The literals of the rule fact_rule made last. */
@@ -3103,6 +3270,7 @@ int main(void) {
   tcase_add_test(tf, scans_find_what_rules_match);
   tcase_add_loop_test(tf, cheaper_patterns_match_as_before, 0,
                       (int)(sizeof cheaper_forms / sizeof *cheaper_forms));
+  tcase_add_test(tf, spelling_rules_grouped_match_as_flat);
   tcase_add_test(tf, scans_of_parts_find_what_rules_match);
   tcase_add_test(tf, clauses_of_words_hold_in_every_match);
   tcase_add_loop_test(tf, start_words_tell_where_matches_may_start, 0,
