@@ -1164,12 +1164,15 @@ END_TEST
 
 /* ---- tab20: crawled cells answered by their text ---------------------- */
 
-/* The frame of src as JSON, each crawled slot asked of the rules itself
- * (`kept` false) or answered by what they said of its text before. */
-static char *frame_json(const char *src, size_t n, bool kept) {
-  table_cell_facts_off = !kept;
+/* The frame of src as JSON with a memo of table.c on (`kept`) or off
+ * (*off: its test switch): each crawled slot asked of the rules itself
+ * or answered by what they said of its text before (table_cell_facts_off),
+ * each short pair of lines joined by the rules or as before
+ * (table_join_memo_off). */
+static char *frame_json(bool *off, const char *src, size_t n, bool kept) {
+  *off = !kept;
   char *out = harness_process_json(rules, src, n);
-  table_cell_facts_off = false;
+  *off = false;
   return out;
 }
 
@@ -1225,8 +1228,8 @@ START_TEST(cell_facts_kept_by_text) {
     size_t len = plan_len;
     char *src = i < n ? harness_read(files[i], &len) : plan;
     ck_assert_ptr_nonnull(src);
-    char *kept = frame_json(src, len, true);
-    char *asked = frame_json(src, len, false);
+    char *kept = frame_json(&table_cell_facts_off, src, len, true);
+    char *asked = frame_json(&table_cell_facts_off, src, len, false);
     ck_assert_msg(!strcmp(kept, asked), "%s: the frames differ",
                   i < n ? files[i] : "crawled_plan");
     if (i == n) { /* every row a task, each with its lead */
@@ -1274,13 +1277,6 @@ END_TEST
  * join_memo) join as the rules read them: every corpus plan, a crawled
  * table and scattered cells that repeat their short lines give the same
  * frame with the joins kept and with each read by the rules. */
-static char *frame_json_joins(const char *src, size_t n, bool kept) {
-  table_join_memo_off = !kept;
-  char *out = harness_process_json(rules, src, n);
-  table_join_memo_off = false;
-  return out;
-}
-
 START_TEST(joins_kept_by_text) {
   char **files;
   size_t n = harness_corpus_all(&files);
@@ -1303,8 +1299,8 @@ START_TEST(joins_kept_by_text) {
                 : i == n ? plan
                          : cells.buf;
     ck_assert_ptr_nonnull(src);
-    char *kept = frame_json_joins(src, len, true);
-    char *read = frame_json_joins(src, len, false);
+    char *kept = frame_json(&table_join_memo_off, src, len, true);
+    char *read = frame_json(&table_join_memo_off, src, len, false);
     ck_assert_msg(!strcmp(kept, read), "%s: the frames differ",
                   i < n ? files[i] : i == n ? "crawled_plan" : "cells");
     free(kept);
