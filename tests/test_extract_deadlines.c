@@ -642,6 +642,59 @@ START_TEST(cells_of_tables_far_apart) {
 }
 END_TEST
 
+/* Cells scattered one per line between separator lines (crawled tables
+ * far apart in the body): a line is a cell when a separator stands
+ * within three lines before it and within three after it (pipe_cell).
+ * An orphan quarter ("III/2027", its "Quý" moved elsewhere: a rule for
+ * cells only, scanned from the stretches within reach of a '|' line,
+ * cell_stretches) on the first or last of three lines between
+ * separators, or on the middle of five (three from each), is a table's
+ * deadline; one on the second of five (four lines from the next
+ * separator) is body text, no deadline, as is one four lines past the
+ * last separator.  A reach of two loses the first, one of four takes the
+ * second of five. */
+START_TEST(cells_at_the_edge_of_reach) {
+  static const struct {
+    int lines, at; /* lines between the separators; the cell's, from 0 */
+    const char *cell, *start, *end;
+  } tables[] = {{3, 0, "I/2027", "2027-01-01", "2027-03-31"},
+                {3, 2, "II/2027", "2027-04-01", "2027-06-30"},
+                {5, 2, "III/2027", "2027-07-01", "2027-09-30"},
+                {5, 1, "IV/2027", NULL, NULL}};
+  char src[32768];
+  size_t n = (size_t)snprintf(src, sizeof src,
+                              "KẾ HOẠCH\n"
+                              "Chuyển đổi số năm 2026\n"
+                              "I. NHIỆM VỤ\n");
+  for (size_t t = 0; t < sizeof tables / sizeof *tables; t++) {
+    for (int i = 0; i < 12; i++)
+      n += (size_t)snprintf(src + n, sizeof src - n,
+                            "Nội dung số %d, các sở rà soát dữ liệu.\n", i);
+    n += (size_t)snprintf(src + n, sizeof src - n, "| TT | Việc | Hạn |\n");
+    for (int line = 0; line < tables[t].lines; line++)
+      n += (size_t)snprintf(src + n, sizeof src - n, "%s\n",
+                            line == tables[t].at ? tables[t].cell
+                                                 : "Tập huấn cán bộ");
+    n += (size_t)snprintf(src + n, sizeof src - n, "|\n");
+  }
+  n += (size_t)snprintf(src + n, sizeof src - n,
+                        "Kiểm tra\n"
+                        "Tổng hợp\n"
+                        "Báo cáo\n"
+                        "IV/2028\n"
+                        "Các xã thực hiện.\n");
+  ck_assert_uint_lt(n, sizeof src - 1);
+  doc d;
+  extract(&d, src);
+  for (size_t t = 0; t < sizeof tables / sizeof *tables; t++)
+    if (tables[t].start)
+      expect(&d, tables[t].cell, "quarter", tables[t].start, tables[t].end,
+             false, NULL);
+  expect_all_seen(&d);
+  release(&d);
+}
+END_TEST
+
 /* The plan's own period where it only names the plan, cited documents and
  * their horizons, a law's entry into force, titles in capitals: none is a
  * deadline. */
@@ -1944,6 +1997,7 @@ int main(void) {
   tcase_add_test(tp, labels_recurrences_and_yearly_days);
   tcase_add_test(tp, crawled_table_cells);
   tcase_add_test(tp, cells_of_tables_far_apart);
+  tcase_add_test(tp, cells_at_the_edge_of_reach);
   tcase_add_test(tp, line_start_rules_tried_near_their_words);
   tcase_add_test(tp, line_start_rules_only_where_lines_start);
   tcase_add_test(tp, time_expressions_in_any_case);
