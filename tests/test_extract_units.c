@@ -58,6 +58,23 @@ static void doc_close(doc *d) {
   cchc_text_free(d->t);
 }
 
+/* The same text twice at `level`: g as extraction searches it (gated, its
+ * answers kept), u searched by every rule over every range asked
+ * (units_set_ungated), the reference g is compared with. */
+static void pair_open(doc *g, doc *u, const char *input, size_t len,
+                      const char *level) {
+  doc_open(g, input, len, level);
+  doc_open(u, input, len, level);
+  ck_assert(units_set_ungated(&u->x, true));
+}
+
+/* Neither ran out of memory; both closed. */
+static void pair_close(doc *g, doc *u) {
+  ck_assert(!g->x.f->failed && !u->x.f->failed);
+  doc_close(g);
+  doc_close(u);
+}
+
 enum { MAX_FOUND = 4096 };
 static xunit found[MAX_FOUND];
 
@@ -1292,9 +1309,7 @@ static void same_in_range(doc *g, doc *u, size_t a, size_t b,
 static void check_gate(const char *src, size_t len, const char *level,
                        const char *what) {
   doc g, u;
-  doc_open(&g, src, len, level);
-  doc_open(&u, src, len, level);
-  ck_assert(units_set_ungated(&u.x, true));
+  pair_open(&g, &u, src, len, level);
   size_t prev = SIZE_MAX, lines = 0;
   for (size_t ls = 0; ls < g.x.n; lines++) {
     const char *nl = memchr(g.x.s + ls, '\n', g.x.n - ls);
@@ -1320,9 +1335,7 @@ static void check_gate(const char *src, size_t len, const char *level,
   }
   same_in_range(&g, &u, 0, g.x.n, what);
   ck_assert_uint_gt(lines, 20);
-  ck_assert(!g.x.f->failed && !u.x.f->failed);
-  doc_close(&g);
-  doc_close(&u);
+  pair_close(&g, &u);
 }
 
 /* src in capitals (utf8proc_toupper of each character): malloc'd. */
@@ -1386,9 +1399,7 @@ START_TEST(range_asked_again_gives_what_a_search_finds) {
   char *src = harness_read(path, &len);
   ck_assert_ptr_nonnull(src);
   doc g, u;
-  doc_open(&g, src, len, "commune");
-  doc_open(&u, src, len, "commune");
-  ck_assert(units_set_ungated(&u.x, true));
+  pair_open(&g, &u, src, len, "commune");
   size_t opened = 0;
   for (size_t ls = 0; ls < g.x.n;) {
     const char *nl = memchr(g.x.s + ls, '\n', g.x.n - ls);
@@ -1407,9 +1418,7 @@ START_TEST(range_asked_again_gives_what_a_search_finds) {
     ls = le + 1;
   }
   ck_assert_uint_gt(opened, 0);
-  ck_assert(!g.x.f->failed && !u.x.f->failed);
-  doc_close(&g);
-  doc_close(&u);
+  pair_close(&g, &u);
   free(src);
 }
 END_TEST
@@ -1427,9 +1436,7 @@ START_TEST(names_tries_are_kept_by_place_and_cut) {
       "Sở Nội vụ chủ trì, phối hợp với Trung tâm Chuyển đổi số tỉnh, "
       "Hội Nông dân tỉnh và Liên minh Hợp tác xã tỉnh thực hiện\n";
   doc g, u;
-  doc_open(&g, in, strlen(in), "province");
-  doc_open(&u, in, strlen(in), "province");
-  ck_assert(units_set_ungated(&u.x, true));
+  pair_open(&g, &u, in, strlen(in), "province");
   size_t end = g.x.n - 1, words[64], nwords = 0;
   for (size_t k = 0; k < end && nwords < 64;) {
     words[nwords++] = k;
@@ -1460,9 +1467,7 @@ START_TEST(names_tries_are_kept_by_place_and_cut) {
                                      strlen("Trung tâm Chuyển đổi số tỉnh"));
   ck_assert(centre);
   xunits_free(&l);
-  ck_assert(!g.x.f->failed && !u.x.f->failed);
-  doc_close(&g);
-  doc_close(&u);
+  pair_close(&g, &u);
 }
 END_TEST
 
@@ -1524,9 +1529,7 @@ START_TEST(corpus_mentions_after_an_opening_are_those_searched) {
   char *src = harness_read(corpus[_i], &len);
   ck_assert_ptr_nonnull(src);
   doc g, u;
-  doc_open(&g, src, len, "commune");
-  doc_open(&u, src, len, "commune");
-  ck_assert(units_set_ungated(&u.x, true));
+  pair_open(&g, &u, src, len, "commune");
   size_t opened = 0;
   for (size_t ls = 0; ls < g.x.n;) {
     const char *nl = memchr(g.x.s + ls, '\n', g.x.n - ls);
@@ -1551,10 +1554,8 @@ START_TEST(corpus_mentions_after_an_opening_are_those_searched) {
     }
     ls = le + 1;
   }
-  ck_assert(!g.x.f->failed && !u.x.f->failed);
   ck_assert_uint_gt(opened, 0);
-  doc_close(&g);
-  doc_close(&u);
+  pair_close(&g, &u);
   free(src);
 }
 END_TEST
@@ -1756,9 +1757,7 @@ START_TEST(cells_after_other_cells_are_answered_by_text) {
   size_t glued = (size_t)(p - in);
   p = stpcpy(p, "aUBND xã\n| Tư pháp\n");
   doc g, u;
-  doc_open(&g, in, (size_t)(p - in), "commune");
-  doc_open(&u, in, (size_t)(p - in), "commune");
-  ck_assert(units_set_ungated(&u.x, true));
+  pair_open(&g, &u, in, (size_t)(p - in), "commune");
   ck_assert_uint_eq(g.x.n, (size_t)(p - in)); /* canonical as written */
   for (size_t i = 0; i < nat; i++)
     ck_assert_uint_eq(find_range(&g, at[i][0], at[i][1]), 1);
@@ -1772,8 +1771,7 @@ START_TEST(cells_after_other_cells_are_answered_by_text) {
   ck_assert_uint_eq(find_range(&g, ubnd, ubnd + strlen("UBND xã")), 0);
   same_in_range(&g, &u, tp, tp + strlen("Tư pháp"), "after a blank");
   ck_assert_uint_eq(units_text_hits(&g.x), hits);
-  doc_close(&g);
-  doc_close(&u);
+  pair_close(&g, &u);
 }
 END_TEST
 
@@ -1792,9 +1790,7 @@ START_TEST(cells_read_by_the_names_grammar_are_found_anew) {
     p = stpcpy(p, "\n|\n");
   }
   doc g, u;
-  doc_open(&g, in, (size_t)(p - in), "commune");
-  doc_open(&u, in, (size_t)(p - in), "commune");
-  ck_assert(units_set_ungated(&u.x, true));
+  pair_open(&g, &u, in, (size_t)(p - in), "commune");
   ck_assert_uint_eq(g.x.n, (size_t)(p - in));
   for (size_t i = 0; i < 6; i++) {
     same_in_range(&g, &u, at[i], at[i] + strlen(cell), "names read");
@@ -1802,8 +1798,7 @@ START_TEST(cells_read_by_the_names_grammar_are_found_anew) {
     ck_assert_str_eq(found[0].key, "tu_phap");
   }
   ck_assert_uint_eq(units_text_hits(&g.x), 0);
-  doc_close(&g);
-  doc_close(&u);
+  pair_close(&g, &u);
 }
 END_TEST
 
@@ -1817,9 +1812,7 @@ START_TEST(corpus_cells_answered_by_text_are_searched_alike) {
     char *src = harness_read(corpus[i], &len);
     ck_assert_ptr_nonnull(src);
     doc g, u;
-    doc_open(&g, src, len, "commune");
-    doc_open(&u, src, len, "commune");
-    ck_assert(units_set_ungated(&u.x, true));
+    pair_open(&g, &u, src, len, "commune");
     for (size_t ls = 0; ls < g.x.n;) {
       const char *nl = memchr(g.x.s + ls, '\n', g.x.n - ls);
       size_t le = nl ? (size_t)(nl - g.x.s) : g.x.n, k = ls;
@@ -1829,11 +1822,9 @@ START_TEST(corpus_cells_answered_by_text_are_searched_alike) {
       if (k > ls && k < le) same_in_range(&g, &u, k, le, corpus[i]);
       ls = le + 1;
     }
-    ck_assert(!g.x.f->failed && !u.x.f->failed);
     ck_assert_uint_eq(units_text_hits(&u.x), 0);
     hits += units_text_hits(&g.x);
-    doc_close(&g);
-    doc_close(&u);
+    pair_close(&g, &u);
     free(src);
   }
   ck_assert_uint_gt(hits, ncorpus);
@@ -1962,9 +1953,7 @@ START_TEST(suffix_ranges_give_what_a_search_finds) {
   char *src = harness_read(path, &len);
   ck_assert_ptr_nonnull(src);
   doc g, u;
-  doc_open(&g, src, len, "province");
-  doc_open(&u, src, len, "province");
-  ck_assert(units_set_ungated(&u.x, true));
+  pair_open(&g, &u, src, len, "province");
   for (size_t ls = 0; ls < g.x.n;) {
     const char *nl = memchr(g.x.s + ls, '\n', g.x.n - ls);
     size_t le = nl ? (size_t)(nl - g.x.s) : g.x.n;
@@ -1976,9 +1965,7 @@ START_TEST(suffix_ranges_give_what_a_search_finds) {
     }
     ls = le + 1;
   }
-  ck_assert(!g.x.f->failed && !u.x.f->failed);
-  doc_close(&g);
-  doc_close(&u);
+  pair_close(&g, &u);
   free(src);
 }
 END_TEST
@@ -1993,9 +1980,7 @@ START_TEST(suffix_ranges_cut_by_a_match_are_searched_anew) {
       "Sở Nội vụ chủ trì, phối hợp với Sở Tài chính, Tư pháp thực hiện.\n"
       "Chủ tịch Ủy ban nhân dân xã giao Văn phòng, phối hợp với Tư pháp.\n";
   doc g, u;
-  doc_open(&g, text, strlen(text), "commune");
-  doc_open(&u, text, strlen(text), "commune");
-  ck_assert(units_set_ungated(&u.x, true));
+  pair_open(&g, &u, text, strlen(text), "commune");
   size_t asked = 0;
   for (size_t ls = 0; ls < g.x.n;) {
     const char *nl = memchr(g.x.s + ls, '\n', g.x.n - ls);
@@ -2018,9 +2003,7 @@ START_TEST(suffix_ranges_cut_by_a_match_are_searched_anew) {
   ck_assert_uint_eq(l.items[0].start, at);
   xunits_free(&l);
   ck_assert_uint_gt(asked, 100);
-  ck_assert(!g.x.f->failed && !u.x.f->failed);
-  doc_close(&g);
-  doc_close(&u);
+  pair_close(&g, &u);
 }
 END_TEST
 
