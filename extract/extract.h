@@ -288,6 +288,10 @@ bool units_mention_may_start(xctx *x, size_t at);
  * searched as a whole (no literal gate, no answer kept for a range or a
  * text): what the gated search must give.  False without memory. */
 bool units_set_ungated(xctx *x, bool on);
+/* For tests: with it set, the names' grammar (units_find_named) is tried
+ * at every place of a range, also past the last one outside the known
+ * mentions (names found there overlap one and are dropped). */
+extern bool names_scan_full;
 /* Release what units.c keeps for the document. */
 void units_free(xctx *x);
 /* How many times units_find and the like answered a range by the answer

@@ -385,6 +385,9 @@ typedef struct unit_choice {
    * per hash of three (triple_slot) */
   uint64_t *open, *triples;
   size_t context; /* see unit_rules.context */
+  /* a bit per `unitname.` rule (cc.names, the first 64) whose mention
+   * starts where its match does (mention_at_match_start) */
+  uint64_t names_at_start;
   gate_rules gate;
   bool gate_made; /* false without memory (or a literal beyond its set) */
 } unit_choice;
@@ -436,6 +439,7 @@ typedef struct unit_rules {
    * read (text_context; not the names' grammar: see text_answer): SIZE_MAX
    * when not known, and then no answer is kept by text */
   size_t context;
+  uint64_t names_at_start; /* (unit_choice) */
   bool ungated; /* units_set_ungated: no gate, no answer kept */
   text_answers *by_text; /* of mentions(), made when first kept */
   size_t text_hits;      /* answers given by text (units_text_hits) */
@@ -714,6 +718,7 @@ static unit_rules *unit_rules_of(xctx *x) {
   u->open = ch->open;
   u->triples = ch->triples;
   u->context = ch->context;
+  u->names_at_start = ch->names_at_start;
   u->level = level;
   u->chosen = true;
   return u;
@@ -1195,6 +1200,28 @@ static const char *group_u_opens(const char *p, bool extended) {
   }
 }
 
+/* Does every mention of r (its group u, else its match) start where its
+ * match does: no \K, and the only group u opens the pattern after items
+ * that read no character, unrepeated (a group left unset gives the whole
+ * match)?  Read conservatively (quoting, comments, other ways to name a
+ * group): false when unsure. */
+static bool mention_at_match_start(const rule *r) {
+  const char *p = r->pattern;
+  bool extended =
+      r->anchored_options & (PCRE2_EXTENDED | PCRE2_EXTENDED_MORE);
+  if (strstr(p, "\\K") || strstr(p, "(?P<u>") || strstr(p, "(?'u'") ||
+      strstr(p, "\\Q") || strchr(p, '#'))
+    return false;
+  const char *u = strstr(p, "(?<u>");
+  if (!u) return true; /* the mention is the match */
+  if (group_u_opens(p, extended) != u || strstr(u + 1, "(?<u>")) return false;
+  bool alts;
+  const char *close = group_close(u, &alts);
+  if (!close) return false;
+  for (close++; extended && pattern_blank(*close); close++) {}
+  return !strchr("*+?{", *close) || !*close;
+}
+
 /* The slot of bytes c0 c1 c2 in unit_choice.triples. */
 static size_t triple_slot(unsigned c0, unsigned c1, unsigned c2) {
   uint32_t h = (c0 << 16 | c1 << 8 | c2) * 0x9E3779B1u;
@@ -1479,6 +1506,9 @@ static unit_choice *unit_choice_make(const cchc_rules *rs,
   for (size_t i = 0; i < u->cc.names.n; i++)
     u->starts_known =
         u->starts_known && mention_inside(u->cc.names.items[i]);
+  for (size_t i = 0; i < u->cc.names.n && i < 64; i++)
+    if (mention_at_match_start(u->cc.names.items[i]))
+      u->names_at_start |= (uint64_t)1 << i;
   u->context = 0;
   for (size_t i = 0; i < u->n; i++)
     u->context = context_max(u->context, u->items[i]);
@@ -2615,42 +2645,81 @@ static const bool *first_bytes_of(unit_rules *u, const rule *r) {
   return fb ? fb->starts : NULL;
 }
 
-/* The first match of r in the text cut at `cut`, from `at` on, into *t,
- * for a rule whose matches start with one of its first words
- * (rule.first_words): tried where one of them stands, in text order, as
- * a search of r tries it (rule_exec), each try kept (name_try_at). */
+/* Does one of the first words fw stand at s[i] in the text cut at
+ * `cut`? */
+static bool first_word_at(const rule_first_words *fw, const unsigned char *s,
+                          size_t i, size_t cut) {
+  for (size_t k = fw->from[s[i]]; k < fw->to[s[i]]; k++)
+    if (fw->w[k].len <= cut - i &&
+        (fw->w[k].len < 2 || s[i + 1] == fw->w[k].text[1]) &&
+        !memcmp(s + i, fw->w[k].text, fw->w[k].len))
+      return true;
+  return false;
+}
+
+/* The first match of r in the text cut at `cut`, from `at` on and
+ * starting at `last` at the latest, into *t, for a rule whose matches
+ * start with one of its first words (rule.first_words): tried where one
+ * of them stands, in text order, as a search of r tries it (rule_exec),
+ * each try kept (name_try_at). */
 static bool name_scan(xctx *x, unit_rules *u, const rule *r, size_t at,
-                      size_t cut, name_try *t) {
+                      size_t cut, size_t last, name_try *t) {
   const rule_first_words *fw = r->first_words;
   const unsigned char *s = (const unsigned char *)x->s;
   const bool *starts = first_bytes_of(u, r);
-  for (size_t i = at; i < cut; i++) {
+  size_t stop = last < cut ? last + 1 : cut;
+  for (size_t i = at; i < stop; i++) {
     if (starts) {
-      const unsigned char *p = s + i, *e = s + cut;
+      const unsigned char *p = s + i, *e = s + stop;
       while (p < e && !starts[*p]) p++;
       if (p == e) break;
       i = (size_t)(p - s);
     }
-    for (size_t k = fw->from[s[i]]; k < fw->to[s[i]]; k++)
-      if (fw->w[k].len <= cut - i &&
-          (fw->w[k].len < 2 || s[i + 1] == fw->w[k].text[1]) &&
-          !memcmp(s + i, fw->w[k].text, fw->w[k].len)) {
-        if (name_try_at(x, u, r, i, cut, t)) return true;
-        break;
-      }
+    if (first_word_at(fw, s, i, cut)) {
+      if (name_try_at(x, u, r, i, cut, t)) return true;
+    }
   }
   return false;
 }
 
+/* The last place of [start, end) where a try of r (a `unitname.` rule
+ * with first words) may start and that lies in none of the mentions of
+ * `known` (in text order and apart); SIZE_MAX when none.  A mention of a
+ * rule whose mentions start where its matches do (mention_at_match_start),
+ * found at a place inside a known mention, overlaps it and is dropped
+ * (unknown_names): a scan finds nothing more once past this place, and
+ * the tries there need not be made (on 40 plans a third of the scans'
+ * tries, most of them matches: the costliest, a match reads the whole
+ * name). */
+static size_t last_free_start(const xctx *x, unit_rules *u, const rule *r,
+                              size_t start, size_t end,
+                              const cand_list *known) {
+  const rule_first_words *fw = r->first_words;
+  const unsigned char *s = (const unsigned char *)x->s;
+  const bool *starts = first_bytes_of(u, r);
+  size_t k = known->n; /* the last known mention starting at q or before */
+  for (size_t q = end; q-- > start;) {
+    if (starts ? !starts[s[q]] : fw->from[s[q]] == fw->to[s[q]]) continue;
+    while (k > 0 && known->items[k - 1].start > q) k--;
+    if (k > 0 && q < known->items[k - 1].end) {
+      q = known->items[k - 1].start; /* the rest of it is inside too */
+      continue;
+    }
+    if (first_word_at(fw, s, q, end)) return q;
+  }
+  return SIZE_MAX;
+}
+
 /* The next match of `unitname.` rule r in the text cut at `end`, from
- * *at on (moved past it): the name it reads, [*us, *ue), maybe empty. */
+ * *at on (moved past it), starting at `last` at the latest when r has
+ * first words: the name it reads, [*us, *ue), maybe empty. */
 static bool next_name(xctx *x, const rule *r, size_t *at, size_t end,
-                      size_t *us, size_t *ue) {
+                      size_t last, size_t *us, size_t *ue) {
   if (*at >= end) return false;
   size_t me;
   if (r->first_words) {
     name_try t;
-    if (!name_scan(x, x->unit_rules, r, *at, end, &t)) return false;
+    if (!name_scan(x, x->unit_rules, r, *at, end, last, &t)) return false;
     *us = t.us;
     *ue = t.ue;
     me = t.me;
@@ -2666,6 +2735,8 @@ static bool next_name(xctx *x, const rule *r, size_t *at, size_t end,
   return true;
 }
 
+bool names_scan_full = false;
+
 /* Every match of the `unitname.` rules in [start, end) that overlaps no
  * mention of `known`, pushed to *l. */
 static void unknown_names(xctx *x, size_t start, size_t end,
@@ -2674,8 +2745,15 @@ static void unknown_names(xctx *x, size_t start, size_t end,
   if (!u || (!u->ungated && answer_give(&u->named, start, end, l))) return;
   rule_list rs = u->cc.names;
   for (size_t i = 0; i < rs.n; i++) {
-    size_t at = start, us, ue;
-    while (next_name(x, rs.items[i], &at, end, &us, &ue))
+    size_t at = start, us, ue, last = SIZE_MAX - 1;
+    /* past the last place outside the known mentions, every name found
+     * overlaps one */
+    if (known->n && rs.items[i]->first_words && i < 64 &&
+        (u->names_at_start >> i & 1) && !u->ungated && !names_scan_full &&
+        (last = last_free_start(x, u, rs.items[i], start, end, known)) ==
+            SIZE_MAX)
+      continue;
+    while (next_name(x, rs.items[i], &at, end, last, &us, &ue))
       if (ue > us && !overlaps_any(known, us, ue))
         cand_push(l, (cand){rs.items[i], i, NULL, us, ue, false, true});
   }
@@ -2690,7 +2768,8 @@ static bool names_stand(xctx *x, size_t start, size_t end) {
   if (!u || answer_of(&u->named, start, end)) return true;
   for (size_t i = 0; i < u->cc.names.n; i++) {
     size_t at = start, us, ue;
-    while (next_name(x, u->cc.names.items[i], &at, end, &us, &ue))
+    while (next_name(x, u->cc.names.items[i], &at, end, SIZE_MAX - 1, &us,
+                     &ue))
       if (ue > us) return true;
   }
   return false;
