@@ -592,14 +592,6 @@ static void index_units(cchc_rules *rs) {
 
 /* ---- rules files -------------------------------------------------------- */
 
-/* The rules the reader has finished, to be compiled and checked once
- * every file is read (check_finished): rules [0, due), rule i with
- * pattern flags flags[i]. */
-typedef struct finished_rules {
-  uint32_t *flags;
-  size_t cap, due;
-} finished_rules;
-
 typedef struct parse_state {
   cchc_rules *rs;
   const char *path;
@@ -608,7 +600,6 @@ typedef struct parse_state {
   char *pattern; /* being assembled (continuation lines) */
   size_t pattern_len;
   uint32_t flags;
-  finished_rules *finished;
 } parse_state;
 
 /* Attributes an extractor selects or branches on, by group.  A value
@@ -683,11 +674,12 @@ static cchc_status check_attr(parse_state *ps, const rule *r, unsigned line,
 }
 
 /* Attributes a rule of its group must set (checked when the rule ends). */
-static cchc_status check_required(const rule *r, cchc_error *err) {
+static cchc_status check_required(parse_state *ps, const rule *r,
+                                  cchc_error *err) {
   for (size_t i = 0; i < sizeof choices / sizeof *choices; i++)
     if (choices[i].required && in_group(r, choices[i].group) &&
         !rule_attr(r, choices[i].key))
-      return fail_line(err, r->path, r->line, "rule %s needs 'set: %s=%s'",
+      return fail_line(err, ps->path, r->line, "rule %s needs 'set: %s=%s'",
                        r->id, choices[i].key,
                        choices[i].values ? "..." : "KEY");
   return CCHC_OK;
@@ -751,25 +743,21 @@ static cchc_status check_canonical(parse_state *ps, unsigned line,
   return st;
 }
 
-/* r->pattern compiled with `flags` (and UTF, UCP, DUPNAMES) into r->code;
- * PCRE2's error code and offset when it does not compile. */
-static void compile_code(rule *r, uint32_t flags, int *error,
-                         PCRE2_SIZE *at) {
+/* Compile r->pattern with `flags` (and UTF, UCP, DUPNAMES); an error names
+ * r's file and line. */
+static cchc_status compile_rule(cchc_rules *rs, rule *r, uint32_t flags,
+                                cchc_error *err) {
+  int code;
+  PCRE2_SIZE at;
   /* USE_OFFSET_LIMIT: rule_scan stops a search where no match can start
    * any more. */
   uint32_t options = PCRE2_UTF | PCRE2_UCP | PCRE2_DUPNAMES |
                      PCRE2_USE_OFFSET_LIMIT | flags;
   r->code = pcre2_compile((PCRE2_SPTR)r->pattern, PCRE2_ZERO_TERMINATED,
-                          options, error, at, NULL);
-}
-
-/* Rule r once compile_code has run: its error naming r's file and line,
- * or its facts and groups read. */
-static cchc_status take_code(cchc_rules *rs, rule *r, int error,
-                             PCRE2_SIZE at, cchc_error *err) {
+                          options, &code, &at, NULL);
   if (!r->code) {
     PCRE2_UCHAR msg[256];
-    pcre2_get_error_message(error, msg, sizeof msg);
+    pcre2_get_error_message(code, msg, sizeof msg);
     return fail_line(err, r->path, r->line,
                      "rule %s: pattern error at offset %zu: %s", r->id,
                      (size_t)at, (const char *)msg);
@@ -784,42 +772,18 @@ static cchc_status take_code(cchc_rules *rs, rule *r, int error,
   return CCHC_OK;
 }
 
-static cchc_status compile_rule(cchc_rules *rs, rule *r, uint32_t flags,
-                                cchc_error *err) {
-  int error;
-  PCRE2_SIZE at;
-  compile_code(r, flags, &error, &at);
-  return take_code(rs, r, error, at, err);
-}
-
-/* Finish the current rule: its pattern taken, to be compiled and checked
- * with the others (check_finished). */
+/* Finish the current rule: compile its pattern and check it is complete. */
 static cchc_status finish_rule(parse_state *ps, cchc_error *err) {
   cchc_rules *rs = ps->rs;
-  finished_rules *f = ps->finished;
-  if (f->due == rs->nrules) return CCHC_OK;
+  if (!rs->nrules || rs->rules[rs->nrules - 1].code) return CCHC_OK;
   rule *r = &rs->rules[rs->nrules - 1];
-  if (ps->pattern) {
-    r->pattern = own(rs, ps->pattern, ps->pattern_len);
-    free(ps->pattern);
-    ps->pattern = NULL;
-    if (!r->pattern) return NOMEM(err);
-  }
-  uint32_t *flags = grow(f->flags, &f->cap, rs->nrules - 1, sizeof *flags);
-  if (!flags) return NOMEM(err);
-  f->flags = flags;
-  f->flags[rs->nrules - 1] = ps->flags;
-  f->due = rs->nrules;
-  return CCHC_OK;
-}
-
-/* Check finished rule r, compiled (compile_code gave error and at): what
- * the reader checked as it finished each rule, in that order. */
-static cchc_status check_rule(cchc_rules *rs, rule *r, int error,
-                              PCRE2_SIZE at, cchc_error *err) {
-  if (!r->pattern)
-    return fail_line(err, r->path, r->line, "rule %s has no pattern", r->id);
-  cchc_status st = take_code(rs, r, error, at, err);
+  if (!ps->pattern)
+    return fail_line(err, ps->path, r->line, "rule %s has no pattern", r->id);
+  r->pattern = own(rs, ps->pattern, ps->pattern_len);
+  free(ps->pattern);
+  ps->pattern = NULL;
+  if (!r->pattern) return NOMEM(err);
+  cchc_status st = compile_rule(rs, r, ps->flags, err);
   if (st != CCHC_OK) return st;
   bool yes = false, no = false;
   for (size_t i = 0; i < r->nexamples; i++) {
@@ -827,116 +791,20 @@ static cchc_status check_rule(cchc_rules *rs, rule *r, int error,
     else no = true;
   }
   if (!yes || !no)
-    return fail_line(err, r->path, r->line,
+    return fail_line(err, ps->path, r->line,
                      "rule %s needs at least one 'yes:' and one 'no:' example",
                      r->id);
-  if ((st = check_required(r, err)) != CCHC_OK) return st;
+  if ((st = check_required(ps, r, err)) != CCHC_OK) return st;
   /* Named groups expected by examples must exist in the pattern. */
   for (size_t i = 0; i < r->nexamples; i++)
     for (size_t j = 0; j < r->examples[i].nexpect; j++)
       if (pcre2_substring_nametable_scan(
               r->code, (PCRE2_SPTR)r->examples[i].expect_names[j], NULL,
               NULL) < 0)
-        return fail_line(err, r->path, r->examples[i].line,
+        return fail_line(err, ps->path, r->examples[i].line,
                          "rule %s has no group named '%s'", r->id,
                          r->examples[i].expect_names[j]);
   return CCHC_OK;
-}
-
-/* ---- compiling the finished rules --------------------------------------- */
-
-int rules_load_helpers = -1;
-
-/* The patterns of the finished rules are compiled by this thread and a
- * helper, the rules checked in order by this one: PCRE2's compile was a
- * third of the load (some 8 ms of the 25 before a batch's first plan),
- * while the second processor stood idle; the facts read from each
- * compiled pattern (rule_read_facts) share the set's literals, so they
- * stay on this thread.  Each thread takes the next pattern not taken. */
-typedef struct code_crew {
-  rule *rules;
-  const uint32_t *flags;
-  size_t n;
-  int *error; /* per rule: compile_code's error and offset */
-  PCRE2_SIZE *at;
-  bool *done;
-  size_t next; /* the first pattern not taken */
-  bool stop, waiting;
-  pthread_mutex_t lock;
-  pthread_cond_t done_cv;
-} code_crew;
-
-/* Lock held: take the next pattern and compile it; false when none is
- * left (or the crew stopped). */
-static bool crew_compile_next(code_crew *c) {
-  if (c->stop || c->next == c->n) return false;
-  size_t i = c->next++;
-  pthread_mutex_unlock(&c->lock);
-  rule *r = &c->rules[i];
-  if (r->pattern) compile_code(r, c->flags[i], &c->error[i], &c->at[i]);
-  pthread_mutex_lock(&c->lock);
-  c->done[i] = true;
-  if (c->waiting) pthread_cond_broadcast(&c->done_cv);
-  return true;
-}
-
-static void *code_helper(void *arg) {
-  code_crew *c = arg;
-  pthread_mutex_lock(&c->lock);
-  while (crew_compile_next(c))
-    ;
-  pthread_mutex_unlock(&c->lock);
-  return NULL;
-}
-
-static bool use_helper(size_t n) {
-  if (rules_load_helpers >= 0) return rules_load_helpers > 0;
-  return n > 1 && sysconf(_SC_NPROCESSORS_ONLN) > 1;
-}
-
-/* Compile and check the finished rules, in order: the first failure is
- * the one the reader would have met first.  `f` is freed. */
-static cchc_status check_finished(cchc_rules *rs, finished_rules *f,
-                                  cchc_error *err) {
-  cchc_status st = CCHC_OK;
-  size_t n = f->due;
-  code_crew c = {.rules = rs->rules, .flags = f->flags, .n = n};
-  c.error = calloc(n ? n : 1, sizeof *c.error);
-  c.at = calloc(n ? n : 1, sizeof *c.at);
-  c.done = calloc(n ? n : 1, sizeof *c.done);
-  if (!c.error || !c.at || !c.done) {
-    st = NOMEM(err);
-    goto done;
-  }
-  pthread_mutex_init(&c.lock, NULL);
-  pthread_cond_init(&c.done_cv, NULL);
-  pthread_t helper;
-  bool helped = use_helper(n) &&
-                pthread_create(&helper, NULL, code_helper, &c) == 0;
-  pthread_mutex_lock(&c.lock);
-  for (size_t i = 0; i < n && st == CCHC_OK; i++) {
-    while (!c.done[i])
-      if (!crew_compile_next(&c)) { /* rule i is the helper's, being made */
-        c.waiting = true;
-        pthread_cond_wait(&c.done_cv, &c.lock);
-        c.waiting = false;
-      }
-    pthread_mutex_unlock(&c.lock);
-    st = check_rule(rs, &rs->rules[i], c.error[i], c.at[i], err);
-    pthread_mutex_lock(&c.lock);
-  }
-  c.stop = true; /* after a failure: the patterns left are not compiled */
-  pthread_mutex_unlock(&c.lock);
-  if (helped) pthread_join(helper, NULL);
-  pthread_cond_destroy(&c.done_cv);
-  pthread_mutex_destroy(&c.lock);
-done:
-  free(c.error);
-  free(c.at);
-  free(c.done);
-  free(f->flags);
-  *f = (finished_rules){0};
-  return st;
 }
 
 static cchc_status parse_example(parse_state *ps, rule *r, unsigned line,
@@ -1003,13 +871,11 @@ static cchc_status parse_example(parse_state *ps, rule *r, unsigned line,
 }
 
 static cchc_status parse_rules_file(cchc_rules *rs, const char *path,
-                                    size_t *cap_rules, finished_rules *f,
-                                    cchc_error *err) {
+                                    size_t *cap_rules, cchc_error *err) {
   size_t len;
   char *data = read_all(path, &len, err);
   if (!data) return err ? err->code : CCHC_ERR_IO;
-  parse_state ps = {.rs = rs, .path = own(rs, path, strlen(path)),
-                    .finished = f};
+  parse_state ps = {.rs = rs, .path = own(rs, path, strlen(path))};
   cchc_status st = ps.path ? CCHC_OK : NOMEM(err);
   unsigned line = 0;
   bool in_pattern = false;
@@ -1794,18 +1660,10 @@ cchc_status cchc_rules_load(const char *dir, cchc_rules **out,
   /* File order is rule priority order within a file; files load sorted. */
   qsort(names, nnames, sizeof *names, cmp_str);
   size_t cap_rules = 0;
-  /* The files are read, then the rules they finished are compiled and
-   * checked: a rule's failure is told before a failure of the reader
-   * after it, as when each rule was compiled as it ended. */
-  finished_rules finished = {0};
-  cchc_error read_err = {0};
   for (size_t i = 0; i < nnames && st == CCHC_OK; i++) {
     snprintf(path, sizeof path, "%s/%s", dir, names[i]);
-    st = parse_rules_file(rs, path, &cap_rules, &finished, &read_err);
+    st = parse_rules_file(rs, path, &cap_rules, err);
   }
-  cchc_status checked = check_finished(rs, &finished, err);
-  if (checked != CCHC_OK) st = checked;
-  else if (st != CCHC_OK && err) *err = read_err;
   if (st == CCHC_OK) st = taxonomy_rules(rs, &cap_rules, err);
   if (st == CCHC_OK) st = index_rules(rs, err);
   if (st == CCHC_OK) st = check_groups(rs, dir, err);

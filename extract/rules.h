@@ -452,11 +452,6 @@ static inline int code_match(pcre2_code *code, const jit_state *jit,
                            PCRE2_NO_UTF_CHECK, md, mc);
 }
 
-/* The threads beside the caller's that cchc_rules_load compiles the
- * rules' patterns on: -1 (the default) one when the machine has more
- * than one processor, else as set (tests: 0 or 1). */
-extern int rules_load_helpers;
-
 /* Match data big enough for every rule; free with pcre2_match_data_free. */
 pcre2_match_data *rules_match_data(const cchc_rules *rs);
 /* Match r in s[0..len) from `start`.  Returns true on a match; the whole

@@ -443,19 +443,6 @@ static const struct {
      "yes: x\nno: y\n",
      2,
      "pattern is not text: binary input"},
-    /* the rules are compiled and checked after the files are read: a
-     * rule's failure still comes before a failure of the lines after it,
-     * and a rule is checked in full before the next */
-    {"rule a.b\npattern: (unclosed\nyes: x\nno: y\n\nrule c.d\npattern: x\n"
-     "what: y\n",
-     1, "pattern error"},
-    {"rule a.b\npattern: x\nyes: x\n\nrule a.b\n", 1, "needs at least one"},
-    {"rule a.b\npattern: x\nyes: x\nno: y\n\nrule c.d\nyes: x\nno: y\n\n"
-     "rule e.f\npattern: (unclosed\nyes: x\nno: y\n",
-     6, "no pattern"},
-    {"rule a.b\npattern: (?<v>x)\nyes: x => w=x\nno: y\n\nrule c.d\n"
-     "pattern: (\n",
-     3, "no group"},
 };
 
 START_TEST(bad_rules_file_names_file_and_line) {
@@ -752,47 +739,6 @@ START_TEST(continuation_lines_extend_the_pattern) {
 END_TEST
 
 /* The shipped rules: every example passes. */
-/* The shipped rules compiled with a helper thread (check_finished) are
- * those compiled on the loading thread alone: each rule's pattern with
- * its options, the same compiled size and groups, the same facts. */
-START_TEST(rules_compiled_with_a_helper_are_those_compiled_alone) {
-  char dir[4096];
-  snprintf(dir, sizeof dir, "%s/rules", harness_root());
-  cchc_rules *sets[2] = {NULL, NULL};
-  int was = rules_load_helpers;
-  for (int k = 0; k < 2; k++) {
-    cchc_error err = {0};
-    rules_load_helpers = k;
-    ck_assert_msg(cchc_rules_load(dir, &sets[k], &err) == CCHC_OK,
-                  "%s:%u: %s", err.path, err.line, err.message);
-  }
-  rules_load_helpers = was;
-  ck_assert_uint_eq(sets[0]->nrules, sets[1]->nrules);
-  ck_assert_uint_eq(sets[0]->max_groups, sets[1]->max_groups);
-  for (size_t i = 0; i < sets[0]->nrules; i++) {
-    const rule *a = &sets[0]->rules[i], *b = &sets[1]->rules[i];
-    ck_assert_str_eq(a->id, b->id);
-    uint32_t oa = 0, ob = 0;
-    size_t sa = 0, sb = 0;
-    pcre2_pattern_info(a->code, PCRE2_INFO_ALLOPTIONS, &oa);
-    pcre2_pattern_info(b->code, PCRE2_INFO_ALLOPTIONS, &ob);
-    pcre2_pattern_info(a->code, PCRE2_INFO_SIZE, &sa);
-    pcre2_pattern_info(b->code, PCRE2_INFO_SIZE, &sb);
-    ck_assert_msg(oa == ob && sa == sb, "rule %s: options %x/%x, size %zu/%zu",
-                  a->id, oa, ob, sa, sb);
-    ck_assert_uint_eq(a->nnames, b->nnames);
-    ck_assert_uint_eq(a->anchored_options, b->anchored_options);
-    ck_assert_int_eq(a->tries_anchored, b->tries_anchored);
-    ck_assert_uint_eq(a->facts.nneeds, b->facts.nneeds);
-    ck_assert(!memcmp(a->facts.needs, b->facts.needs, sizeof a->facts.needs));
-    ck_assert_int_eq(a->facts.has_first, b->facts.has_first);
-    ck_assert(!memcmp(a->facts.first, b->facts.first, sizeof a->facts.first));
-  }
-  cchc_rules_free(sets[0]);
-  cchc_rules_free(sets[1]);
-}
-END_TEST
-
 START_TEST(shipped_rules_pass_their_examples) {
   char dir[4096];
   snprintf(dir, sizeof dir, "%s/rules", harness_root());
@@ -3264,7 +3210,6 @@ int main(void) {
   tcase_add_test(tc, failing_examples_are_reported_with_line);
   tcase_add_loop_test(tc, bad_rules_file_names_file_and_line, 0,
                       (int)(sizeof bad_files / sizeof *bad_files));
-  tcase_add_test(tc, rules_compiled_with_a_helper_are_those_compiled_alone);
   tcase_add_test(tc, bad_taxonomy_line_is_named);
   tcase_add_loop_test(tc, rules_dir_missing_a_file_is_an_error, 0,
                       (int)(sizeof incomplete / sizeof *incomplete));
