@@ -878,7 +878,7 @@ START_TEST(examples_and_attributes_past_their_first_room_are_kept) {
                                      "fifth"};
   ck_assert_uint_eq(r->nattrs, 5);
   for (int k = 0; k < 5; k++) {
-    char v[4];
+    char v[16];
     snprintf(v, sizeof v, "%d", k + 1);
     ck_assert_str_eq(rule_attr(r, keys[k]), v);
   }
