@@ -375,6 +375,10 @@ struct cchc_rules {
   size_t nid_slots;
   char **strings;      /* every string owned by the set */
   size_t nstrings, cap_strings;
+  /* the block of strings[] that own() cuts the next short strings from:
+   * its free bytes at string_room */
+  char *string_room;
+  size_t string_room_left;
   /* the distinct keys of the rules' attributes (own_key), among strings */
   const char **attr_keys;
   size_t nattr_keys, cap_attr_keys;

@@ -386,8 +386,15 @@ typedef struct reader {
   word_table *words; /* of the whole pattern (a group copies the reader) */
 } reader;
 
-static node empty_node(void) {
-  return (node){.zero = true, .after = F_ANY, .at_zero = true, .empty = true};
+/* The nodes are made where they go (a node is 560 bytes: returned by
+ * value, each was built and copied again, per character of every
+ * pattern at load). */
+static void empty_node(node *n) {
+  memset(n, 0, sizeof *n);
+  n->zero = true;
+  n->after = F_ANY;
+  n->at_zero = true;
+  n->empty = true;
 }
 
 /* ---- words near the start ------------------------------------------------ */
@@ -625,24 +632,27 @@ static void either(const reader *rd, node *a, const node *b) {
 
 /* A node that matches one character with features `one`, starting with
  * a byte of `first`. */
-static node char_node(uint64_t one, const bytes *first) {
+static void char_node(node *n, uint64_t one, const bytes *first) {
   /* the longest character of those first bytes */
   uint32_t width = first->digits || first->w[2] || first->w[3] >> 48 ? 4
                    : first->w[3] >> 32                              ? 3
                    : first->w[3]                                    ? 2
                                                                     : 1;
-  node n = {.one = one, .eats = one, .after = F_ANY, .at_zero = true,
-            .first = *first, .len = {width, 0, false},
-            .space = one && !(one & ~F_BLANKS)};
-  if (!(one & F_OTHER)) add_clause(&n, one);
-  return n;
+  memset(n, 0, sizeof *n);
+  n->one = n->eats = one;
+  n->after = F_ANY;
+  n->at_zero = true;
+  n->first = *first;
+  n->len = (span){width, 0, false};
+  n->space = one && !(one & ~F_BLANKS);
+  if (!(one & F_OTHER)) add_clause(n, one);
 }
 
 /* A node of any one character. */
-static node any_node(uint64_t one) {
+static void any_node(node *n, uint64_t one) {
   bytes all = {0};
   bytes_add(&all, 0, 255);
-  return char_node(one, &all);
+  char_node(n, one, &all);
 }
 
 static uint64_t cp_features(uint32_t cp) {
@@ -1156,7 +1166,7 @@ static bool ascii_matched(const unsigned char *b, size_t n, bool ext,
 
 /* The group after "(" (the parenthesis read), up to and past ")". */
 static void read_group(reader *rd, node *out) {
-  *out = empty_node();
+  empty_node(out);
   reader saved = *rd;
   enum { PLAIN, AHEAD, BEHIND, NOT_BEHIND, NOT_AHEAD } kind = PLAIN;
   if (peek(rd, 0) == '*') {
@@ -1249,16 +1259,16 @@ static void read_group(reader *rd, node *out) {
 }
 
 /* A node of the literal character cp. */
-static node literal_node(const reader *rd, uint32_t cp) {
+static void literal_node(node *n, const reader *rd, uint32_t cp) {
   bytes first = {0};
   if (rd->caseless) bytes_add_caseless(&first, cp, cp);
   else bytes_add_chars(&first, cp, cp);
-  return char_node(cp_features(cp), &first);
+  char_node(n, cp_features(cp), &first);
 }
 
 /* One item with its quantifier. */
 static void read_item(reader *rd, node *out) {
-  *out = empty_node();
+  empty_node(out);
   if (++rd->depth > 300) { /* deeper than PCRE2 nests */
     rd->bad = true;
     return;
@@ -1273,7 +1283,7 @@ static void read_item(reader *rd, node *out) {
       rd->depth--;
       return;
     }
-    *out = literal_node(rd, take_char(rd));
+    literal_node(out, rd, take_char(rd));
     rd->depth--;
     return;
   }
@@ -1285,10 +1295,10 @@ static void read_item(reader *rd, node *out) {
     rd->p++;
     bytes first = {0};
     uint64_t one = read_class(rd, &first);
-    *out = char_node(one, &first);
+    char_node(out, one, &first);
   } else if (c == '.') {
     rd->p++;
-    *out = any_node(rd->dotall || !rd->lf ? F_ANY : F_ANY & ~F_NL);
+    any_node(out, rd->dotall || !rd->lf ? F_ANY : F_ANY & ~F_NL);
   } else if (c == '^') {
     rd->p++;
     if (!rd->multiline) out->after = 0;
@@ -1327,32 +1337,32 @@ static void read_item(reader *rd, node *out) {
         out->after = 0;
         quantifiable = false;
       } else if ((f = class_escape(rd, e, &first))) {
-        *out = char_node(f, &first);
+        char_node(out, f, &first);
         out->space = e == 's' || e == 'h' || e == 'v';
       } else if (e == 'N' && peek(rd, 0) != '{') {
-        *out = any_node(rd->lf ? F_ANY & ~F_NL : F_ANY);
+        any_node(out, rd->lf ? F_ANY & ~F_NL : F_ANY);
       } else if (e == 'R') {
-        *out = any_node(F_VSPACE | F_OTHER);
+        any_node(out, F_VSPACE | F_OTHER);
         out->one = 0; /* \r\n is one \R */
         out->nneeds = 0;
       } else if (e == 'X') {
-        *out = any_node(F_ANY);
+        any_node(out, F_ANY);
         out->one = 0;
         out->len = SPAN_INF; /* a grapheme cluster of any length */
       } else if ((cp = char_escape(rd, e)) >= 0) {
-        *out = literal_node(rd, (uint32_t)cp);
+        literal_node(out, rd, (uint32_t)cp);
       } else if (e < 0x80 && (e == '_' || (e >= '0' && e <= '9') ||
                               ((e | 0x20) >= 'a' && (e | 0x20) <= 'z'))) {
         rd->bad = true; /* backreferences, \G, \g, \k, \C, ... */
       } else {
         rd->p--;
-        *out = literal_node(rd, take_char(rd));
+        literal_node(out, rd, take_char(rd));
       }
     }
   } else {
     const unsigned char *at = rd->p;
     uint32_t cp = take_char(rd);
-    *out = literal_node(rd, cp);
+    literal_node(out, rd, cp);
     if (cp >= 0x80 || (cp >= '0' && cp <= '9') ||
         ((cp | 0x20) >= 'a' && (cp | 0x20) <= 'z')) {
       out->chlen = (uint8_t)(rd->p - at);
@@ -1419,7 +1429,7 @@ static void end_word(reader *rd, node *out, const node *pre, word *w,
 
 /* Items up to '|', ')' or the end. */
 static void read_seq(reader *rd, node *out) {
-  *out = empty_node();
+  empty_node(out);
   bool leading = true; /* the items read so far match the empty string */
   /* the word the last items spell: letters and digits written as
    * themselves, one after another, in one case mode */

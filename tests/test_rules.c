@@ -794,6 +794,103 @@ START_TEST(rules_are_found_by_id_from_the_index) {
 }
 END_TEST
 
+/* The line `line` (from 1) of file `path`, without its end, into buf. */
+static bool file_line(const char *path, unsigned line, char *buf,
+                      size_t size) {
+  FILE *fp = fopen(path, "r");
+  if (!fp) return false;
+  bool found = false;
+  for (unsigned l = 1; !found && fgets(buf, (int)size, fp); l++)
+    found = l == line;
+  fclose(fp);
+  if (found) buf[strcspn(buf, "\r\n")] = '\0';
+  return found;
+}
+
+/* The strings a set owns are cut from shared blocks (own, rules.c): each
+ * shipped rule's id is the one on its header line, each example's text
+ * stands on its line, and each pattern opens with its first line, every
+ * one whole (a string that ran into the next, or lost its end, differs
+ * from its line). */
+START_TEST(owned_strings_are_the_lines_they_were_read_from) {
+  cchc_rules *rs = harness_rules();
+  char buf[8192], want[600];
+  size_t examples = 0;
+  for (size_t i = 0; i < rs->nrules; i++) {
+    const rule *r = &rs->rules[i];
+    if (!strcmp(r->purpose ? r->purpose : "", "made from the taxonomy"))
+      continue;
+    ck_assert_msg(file_line(r->path, r->line, buf, sizeof buf), "%s:%u",
+                  r->path, r->line);
+    snprintf(want, sizeof want, "rule %s", r->id);
+    ck_assert_str_eq(buf, want);
+    bool opened = false;
+    for (unsigned l = r->line + 1; !opened; l++) {
+      ck_assert_msg(file_line(r->path, l, buf, sizeof buf), "rule %s", r->id);
+      if (!strncmp(buf, "pattern: ", 9)) {
+        ck_assert_msg(!strncmp(r->pattern, buf + 9, strlen(buf + 9)),
+                      "rule %s: pattern '%s'", r->id, r->pattern);
+        opened = true;
+      }
+    }
+    for (size_t j = 0; j < r->nexamples; j++, examples++) {
+      const rule_example *ex = &r->examples[j];
+      ck_assert(file_line(r->path, ex->line, buf, sizeof buf));
+      ck_assert_msg(strstr(buf, ex->text), "rule %s line %u: '%s'", r->id,
+                    ex->line, ex->text);
+    }
+  }
+  ck_assert_uint_gt(examples, 1000);
+}
+END_TEST
+
+/* A rule's examples, their expected groups and its attributes grow past
+ * the room they start with (grow_from: 4 examples, 2 of the others), and
+ * a long pattern has a string of its own: all are kept, each whole. */
+START_TEST(examples_and_attributes_past_their_first_room_are_kept) {
+  char content[4096];
+  char *o = content;
+  o += sprintf(o, "rule t.many\npattern: (?<a>x)(?<b>y)(?<c>z)");
+  for (int k = 0; k < 70; k++) o += sprintf(o, "(?:w%02d)?", k);
+  o += sprintf(o, "\nset: first=1\nset: second=2\nset: third=3\n"
+                  "set: fourth=4\nset: fifth=5\n");
+  for (int k = 0; k < 7; k++)
+    o += k % 2 ? sprintf(o, "yes: xyz%d\n", k)
+               : sprintf(o, "yes: q xyz %d => a=x; b=y; c=z\n", k);
+  o += sprintf(o, "no: xy\nno: yz\n");
+  cchc_rules *rs = NULL;
+  cchc_error err = {0};
+  ck_assert_msg(cchc_rules_load(harness_rules_dir_with("x.rules", content),
+                                &rs, &err) == CCHC_OK,
+                "%s:%u: %s", err.path, err.line, err.message);
+  const rule *r = rules_find(rs, "t.many");
+  ck_assert_ptr_nonnull(r);
+  ck_assert_uint_eq(r->nexamples, 9);
+  for (size_t j = 0; j < 7; j++) {
+    ck_assert_uint_eq(r->examples[j].nexpect, j % 2 ? 0 : 3);
+    ck_assert(r->examples[j].positive);
+    ck_assert_uint_eq(r->examples[j].line, 8 + j);
+  }
+  ck_assert(!r->examples[8].positive);
+  ck_assert_str_eq(r->examples[8].text, "yz");
+  ck_assert_str_eq(r->examples[6].expect_values[2], "z");
+  static const char *const keys[] = {"first", "second", "third", "fourth",
+                                     "fifth"};
+  ck_assert_uint_eq(r->nattrs, 5);
+  for (int k = 0; k < 5; k++) {
+    char v[16];
+    snprintf(v, sizeof v, "%d", k + 1);
+    ck_assert_str_eq(rule_attr(r, keys[k]), v);
+  }
+  ck_assert_uint_gt(strlen(r->pattern), 512);
+  ck_assert(!strncmp(r->pattern, content + 21, strlen(r->pattern)));
+  size_t run = 0;
+  failures f = {0};
+  ck_assert_uint_eq(cchc_rules_test(rs, collect, &f, &run), 0);
+  cchc_rules_free(rs);
+}
+END_TEST
+
 /* ---- patterns made cheaper without changing their matches ----------- */
 
 /* Rules whose lazy stretch tried an assertion (a lookbehind, a \b, eight
@@ -3210,6 +3307,8 @@ int main(void) {
   tcase_add_test(tc, failing_examples_are_reported_with_line);
   tcase_add_loop_test(tc, bad_rules_file_names_file_and_line, 0,
                       (int)(sizeof bad_files / sizeof *bad_files));
+  tcase_add_test(tc, owned_strings_are_the_lines_they_were_read_from);
+  tcase_add_test(tc, examples_and_attributes_past_their_first_room_are_kept);
   tcase_add_test(tc, bad_taxonomy_line_is_named);
   tcase_add_loop_test(tc, rules_dir_missing_a_file_is_an_error, 0,
                       (int)(sizeof incomplete / sizeof *incomplete));
