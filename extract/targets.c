@@ -393,7 +393,7 @@ static struct block_words *block_words_read(tctx *t) {
   x->block_words = b;
   b->holds = (uint64_t *)(void *)(b + 1);
   b->bit_of = (unsigned char *)(b->holds + nwords + 1);
-  if (!id || w->too_long) return b;
+  if (!id) return b; /* (a block with a run too long is searched) */
   const rule_list *lists[] = {&t->targets, &t->nontargets, &t->ends,
                               &t->lists, &t->openers};
   const rule_literal *lits[BLOCK_WORD_LITS];
