@@ -351,13 +351,14 @@ static size_t block_next(tctx *t, const rule_literal *l, const char *s,
  * the literals numbered (bit_of[id] - 1; 0: none) up to 64.  The words
  * of a block of the text are its runs, whole (it starts and ends at a
  * line's start and end): its literals are those its runs' words hold,
- * read once per block (the block at `base`, n bytes: `held`). */
+ * read once per block (the block asked last: s, n, held). */
 enum { BLOCK_WORD_LITS = 64 };
 bool targets_block_words_off = false;
 struct block_words {
   bool told; /* false: not told (no memory, a long text, too many
               * literals): every literal is searched */
-  size_t base, n;    /* the block last read (n 0: none) */
+  const char *s;     /* the block last asked about, n bytes (NULL: none) */
+  size_t n;
   uint64_t held;     /* its literals */
   bool held_told;    /* false: not told (block_words_held) */
   unsigned char *bit_of; /* by literal id (nids) */
@@ -414,33 +415,45 @@ static struct block_words *block_words_read(tctx *t) {
 /* The literals (block_words) the block of the text at `base`, n bytes,
  * holds: false when not told (a run too long, a block cut inside a
  * word). */
-static bool block_words_held(tctx *t, struct block_words *b, size_t base,
-                             size_t n, uint64_t *held) {
-  if (b->n != n || b->base != base || !n) {
-    const rule_words *w = rule_text_words(&t->x->scan);
-    size_t lo = 0, hi = w->nruns;
-    while (lo < hi) {
-      size_t mid = lo + (hi - lo) / 2;
-      if (w->run_at[mid] < base) lo = mid + 1;
-      else hi = mid;
-    }
-    uint64_t h = 0;
-    /* (a block cut inside a word would hold a part of it: searched) */
-    const char *text = t->x->s;
-    bool told = (!base || !rule_word_byte((unsigned char)text[base - 1])) &&
-                (base + n == t->x->n ||
-                 !rule_word_byte((unsigned char)text[base + n]));
-    for (size_t r = lo; r < w->nruns && w->run_at[r] - base < n; r++) {
-      if (w->run_word[r] == RULE_NO_WORD) told = false;
-      else h |= b->holds[w->run_word[r]];
-    }
-    b->base = base;
-    b->n = n;
-    b->held = h;
-    b->held_told = told;
+static bool block_words_held(tctx *t, const struct block_words *b,
+                             size_t base, size_t n, uint64_t *held) {
+  const rule_words *w = rule_text_words(&t->x->scan);
+  size_t lo = 0, hi = w->nruns;
+  while (lo < hi) {
+    size_t mid = lo + (hi - lo) / 2;
+    if (w->run_at[mid] < base) lo = mid + 1;
+    else hi = mid;
   }
-  *held = b->held;
-  return b->held_told;
+  uint64_t h = 0;
+  /* (a block cut inside a word would hold a part of it: searched) */
+  const char *text = t->x->s;
+  bool told = (!base || !rule_word_byte((unsigned char)text[base - 1])) &&
+              (base + n == t->x->n ||
+               !rule_word_byte((unsigned char)text[base + n]));
+  for (size_t r = lo; r < w->nruns && w->run_at[r] - base < n; r++) {
+    if (w->run_word[r] == RULE_NO_WORD) told = false;
+    else h |= b->holds[w->run_word[r]];
+  }
+  *held = h;
+  return told;
+}
+
+/* The literals block s[0..n) holds, into b->held, for the next asks
+ * about it (b->s, b->n); b->held_told false when they are not told (a
+ * block not of the text, or as block_words_held).  NULL without memory. */
+static struct block_words *block_words_ask(tctx *t, const char *s,
+                                           size_t n) {
+  xctx *x = t->x;
+  uintptr_t p = (uintptr_t)s, text = (uintptr_t)x->s;
+  struct block_words *b = block_words_read(t);
+  if (!b) return NULL;
+  b->s = s;
+  b->n = n;
+  b->held = 0;
+  b->held_told = !targets_block_words_off && b->told && p >= text &&
+                 p - text <= x->n && n <= x->n - (p - text) &&
+                 block_words_held(t, b, p - text, n, &b->held);
+  return b;
 }
 
 /* Can r match in the block s[0..n), as far as its literals tell?  Each
@@ -454,13 +467,11 @@ static bool block_may_match(tctx *t, const rule *r, const char *s, size_t n) {
   const rule_facts *f = &r->facts;
   if (!f->nlits) return true;
   xctx *x = t->x;
-  uintptr_t p = (uintptr_t)s, text = (uintptr_t)x->s;
-  struct block_words *b = NULL;
-  uint64_t held = 0;
-  bool told = !targets_block_words_off && p >= text && p - text <= x->n &&
-              n <= x->n - (p - text) &&
-              (b = block_words_read(t)) && b->told &&
-              block_words_held(t, b, p - text, n, &held);
+  /* (the rules of a block ask one after another) */
+  struct block_words *b = x->block_words;
+  if (!b || b->s != s || b->n != n) b = block_words_ask(t, s, n);
+  bool told = b && b->held_told;
+  uint64_t held = told ? b->held : 0;
   for (size_t i = 0; i < f->nlits; i++) {
     bool any = false;
     for (size_t k = 0; k < f->nalts[i] && !any; k++) {

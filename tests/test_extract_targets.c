@@ -1335,6 +1335,7 @@ START_TEST(block_literals_told_by_their_words) {
     strbuf_addf(&plan, said[r % 10], r);
     strbuf_addstr(&plan, "\n");
   }
+
   strbuf_addstr(&plan, "\n| TT | Chỉ tiêu | Đơn vị tính | Kết quả |\n"
                        "|---|---|---|---|\n"
                        "| 1 | Tỷ lệ hồ sơ trực tuyến | % | 80 |\n"
@@ -1355,18 +1356,32 @@ START_TEST(block_literals_told_by_their_words) {
     strbuf_addf(&addl, "%s\n", around[i][1]);
   }
   strbuf_addstr(&plan, "Tỷ lệ giải quyết đúng hạn đạt 95%");
-  ck_assert(!plan.failed && !addl.failed);
-  for (size_t i = 0; i < n + 2; i++) {
-    size_t len = i == n ? plan.len : addl.len;
-    char *src = i < n ? harness_read(files[i], &len)
-                : i == n ? plan.buf
-                         : addl.buf;
+  /* blocks of one length, one after another, holding other words */
+  strbuf same = STRBUF_INIT;
+  strbuf_addstr(&same, "KẾ HOẠCH\nCải cách hành chính năm 2026\n"
+                       "I. MỤC TIÊU\n");
+  static const char lower[] = "Tối thiểu 80% hồ sơ";
+  for (int r = 0; r < 4; r++) {
+    size_t len0 = same.len;
+    strbuf_addstr(&same, "Có 80% hộ ");
+    while (same.len - len0 < sizeof lower - 1) strbuf_addstr(&same, "x");
+    strbuf_addf(&same, "\n%s\n", lower);
+  }
+  ck_assert(!plan.failed && !addl.failed && !same.failed);
+  const strbuf *made[] = {&plan, &addl, &same};
+  static const char *const names[] = {"plan", "plan with a long run",
+                                      "blocks of one length"};
+  for (size_t i = 0; i < n + 3; i++) {
+    size_t len = i < n ? 0 : made[i - n]->len;
+    char *src = i < n ? harness_read(files[i], &len) : made[i - n]->buf;
     ck_assert_ptr_nonnull(src);
     char *told = frame_json(&targets_block_words_off, src, len, true);
     char *searched = frame_json(&targets_block_words_off, src, len, false);
     ck_assert_msg(!strcmp(told, searched), "%s: the frames differ",
-                  i < n ? files[i] : i == n ? "plan" : "plan with a long run");
-    if (i >= n) { /* a target of the first line, each case, the last */
+                  i < n ? files[i] : names[i - n]);
+    if (i == n + 2) /* each "tối thiểu" a minimum */
+      ck_assert_ptr_nonnull(strstr(told, "\"comparator\": \">=\""));
+    else if (i >= n) { /* a target of the first line, each case, the last */
       ck_assert_ptr_nonnull(strstr(told, "\"value\": 100,"));
       ck_assert_ptr_nonnull(strstr(told, "\"value\": 65,"));
       ck_assert_ptr_nonnull(strstr(told, "\"value\": 60,"));
@@ -1378,6 +1393,7 @@ START_TEST(block_literals_told_by_their_words) {
   }
   strbuf_release(&plan);
   strbuf_release(&addl);
+  strbuf_release(&same);
   harness_free_list(files, n);
 }
 END_TEST
