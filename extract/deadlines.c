@@ -687,10 +687,25 @@ static bool zone_near_windows(const rule *r) {
  * kept by the text for its scans too; those the walk cannot tell are
  * searched at the first ask (places_of).  The where=
  * table rules count only when `tables`.  False when out of memory. */
+/* Is w among words[0, n)?  By `in` (a mark per literal of the rule set,
+ * NULL: none) when w is of the set. */
+static bool word_listed(const rule_literal *const *words, size_t n,
+                        const unsigned char *in, const rule_literals *set,
+                        const rule_literal *w) {
+  if (in && w->set == set && w->id < set->n) return in[w->id];
+  size_t j = 0;
+  while (j < n && words[j] != w) j++;
+  return j < n;
+}
+
 static bool words_find(dctx *d, rule_list rs, rule_list zr, bool tables) {
   const rule_literal **words = NULL;
   size_t nwords = 0, cap = 0;
   bool ok = true;
+  /* the words listed, marked by literal (a list of a few dozen was
+   * searched for each word and each twin) */
+  const rule_literals *set = &d->x->rules->literals;
+  unsigned char *in = calloc(set->n + 1, 1);
   for (size_t i = 0; ok && i < rs.n + zr.n; i++) {
     const rule *r = i < rs.n ? rs.items[i] : zr.items[i - rs.n];
     const char *where = rule_attr(r, "where");
@@ -700,12 +715,11 @@ static bool words_find(dctx *d, rule_list rs, rule_list zr, bool tables) {
       continue;
     for (size_t k = 0; ok && k < r->facts.nanchor; k++) {
       const rule_literal *w = r->facts.anchor[k];
-      size_t j = 0;
-      while (j < nwords && words[j] != w) j++;
-      if (j < nwords) continue;
+      if (word_listed(words, nwords, in, set, w)) continue;
       void *grown = cchc_grow(words, &cap, nwords, sizeof *words);
       if (!grown) ok = false;
       else (words = grown)[nwords++] = w;
+      if (ok && in && w->set == set && w->id < set->n) in[w->id] = 1;
     }
   }
   /* a word in its case whose caseless twin is walked is told by the
@@ -715,12 +729,12 @@ static bool words_find(dctx *d, rule_list rs, rule_list zr, bool tables) {
   size_t nwalk = 0;
   ok = walk != NULL;
   for (size_t j = 0; ok && j < nwords; j++) {
-    bool told = false;
-    for (size_t k = 0; k < nwords && !told; k++)
-      told = words[j]->twin == words[k];
-    if (!told) walk[nwalk++] = words[j];
+    const rule_literal *twin = words[j]->twin;
+    if (!twin || !word_listed(words, nwords, in, set, twin))
+      walk[nwalk++] = words[j];
   }
   ok = ok && rule_text_find_words(&d->x->scan, walk, nwalk);
+  free(in);
   free(walk);
   d->walked = words;
   d->nwalked = ok ? nwords : 0;

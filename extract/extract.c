@@ -482,6 +482,7 @@ void xctx_close(xctx *x) {
   xstarts_free(&x->target_starts);
   xstarts_free(&x->deadline_starts);
   rule_text_free(&x->scan);
+  free(x->block_words);
   pcre2_match_data_free(x->md);
   cchc_frame_free(x->f);
   memset(x, 0, sizeof *x);

@@ -71,6 +71,10 @@ typedef struct xctx {
   struct join_memo *join_memo;
   /* table.c: joins answered by join_memo (for tests) */
   size_t joins_reused;
+  /* targets.c: which literals of the rules a block runs by each distinct
+   * word of the text holds (block_may_match), one allocation, owned;
+   * NULL until first asked */
+  struct block_words *block_words;
 } xctx;
 
 /* Canonical offsets of line li (< x->nlines): its start, and its end (its

@@ -3747,10 +3747,12 @@ static uint64_t word_mask64(const char *s, size_t at, size_t n) {
  * has at most n / 2 + 1 runs (a run and what ends it): room for them is
  * taken at once (a long text's pages are touched only as runs fill them).
  * The runs are read 64 bytes at a time (word_mask64, or `bits` when the
- * lines' reading found them: lines_by_blocks): each place where a
- * byte is a word byte and the one before it is not, or the other way
- * round, starts or ends a run, in turn; the text's end ends one too (the
- * bytes past it are none).  A run of up to 8 bytes with 8 bytes of text
+ * lines' reading found them: lines_by_blocks): each word byte after one
+ * that is none starts a run, which ends at the first byte after it that
+ * is none (one count of the zeros of the mask from there, where a run's
+ * start and its end were read in turn); a run that reaches the block's
+ * end ends at the next block's first such byte, and the text's end ends
+ * one too (the bytes past it are none).  A run of up to 8 bytes with 8 bytes of text
  * from its start (nearly all) is looked up here, its key its bytes, and
  * added there when new (word_new, out of line); the others by word_lookup
  * (a run too long is RULE_NO_WORD); the arrays are held in locals, as the
@@ -3770,19 +3772,29 @@ static bool words_read(words_build *g, const char *s, size_t n,
   uint64_t before = 0; /* is the byte before a block a word byte */
   for (size_t at = 0; at <= n; at += 64) {
     uint64_t in_word = bits ? bits[at / 64] : word_mask64(s, at, n);
-    uint64_t turns = in_word ^ (in_word << 1 | before);
+    uint64_t starts = in_word & ~(in_word << 1 | before);
     before = in_word >> 63;
-    /* a run's start and end in one step: the turns alternate */
-    while (turns) {
-      if (!open) {
-        start = at + (size_t)__builtin_ctzll(turns);
-        turns &= turns - 1;
-        open = true;
-        if (!turns) break;
+    if (open && !~in_word) continue; /* the run goes on past the block */
+    for (;;) {
+      /* each run's end is the first byte after its start that is no word
+       * byte: one count of zeros (a run open from a block before ends at
+       * this one's first) */
+      size_t len;
+      if (open) {
+        len = at + (unsigned)__builtin_ctzll(~in_word) - start;
+        open = false;
+      } else {
+        if (!starts) break;
+        unsigned i = (unsigned)__builtin_ctzll(starts);
+        starts &= starts - 1;
+        uint64_t rest = ~in_word >> i;
+        start = at + i;
+        if (!rest) { /* it goes on past the block */
+          open = true;
+          break;
+        }
+        len = (unsigned)__builtin_ctzll(rest);
       }
-      size_t len = at + (size_t)__builtin_ctzll(turns) - start;
-      turns &= turns - 1;
-      open = false;
       size_t w;
       if (len <= KEY_BYTES && start + KEY_BYTES <= n) {
         uint64_t key = short_key(s + start, len);

@@ -346,15 +346,147 @@ static size_t block_next(tctx *t, const rule_literal *l, const char *s,
   return block_search(t, l, s, n, from);
 }
 
+/* The literals of the rules a block runs by (block_may_match) that each
+ * distinct word of the text (rule_text_words) holds: a bit per literal,
+ * the literals numbered (bit_of[id] - 1; 0: none) up to 64.  The words
+ * of a block of the text are its runs, whole (it starts and ends at a
+ * line's start and end): its literals are those its runs' words hold,
+ * read once per block (the block asked last: s, n, held). */
+enum { BLOCK_WORD_LITS = 64 };
+bool targets_block_words_off = false;
+struct block_words {
+  bool told; /* false: not told (no memory, a long text, too many
+              * literals): every literal is searched */
+  const char *s;     /* the block last asked about, n bytes (NULL: none) */
+  size_t n;
+  uint64_t held;     /* its literals */
+  bool held_told;    /* false: not told (block_words_held) */
+  unsigned char *bit_of; /* by literal id (nids) */
+  uint64_t *holds;   /* by distinct word */
+};
+
+/* Add l to lits[0, *n) (room for BLOCK_WORD_LITS) when it is not there;
+ * false when there is no room, or l is not inside words
+ * (rule_literal_in_words) or of the rule set's literals. */
+static bool word_lit_add(const cchc_rules *rs, unsigned char *bit_of,
+                         const rule_literal **lits, size_t *n,
+                         const rule_literal *l) {
+  if (l->set != &rs->literals || l->id >= rs->literals.n) return false;
+  if (bit_of[l->id]) return true;
+  if (*n == BLOCK_WORD_LITS || !rule_literal_in_words(l)) return false;
+  lits[*n] = l;
+  bit_of[l->id] = (unsigned char)++*n;
+  return true;
+}
+
+/* The literals each distinct word holds, read at the first ask for the
+ * text (rule_literals_in_words: what a word holds is kept for the next
+ * texts); x->block_words, told false when they cannot be. */
+static struct block_words *block_words_read(tctx *t) {
+  xctx *x = t->x;
+  if (x->block_words) return x->block_words;
+  const rule_words *w = rule_text_words(&x->scan);
+  const uint32_t *id = w ? rule_text_word_ids(&x->scan) : NULL;
+  size_t nids = x->rules->literals.n, nwords = w ? w->nwords : 0;
+  struct block_words *b = calloc(1, sizeof *b + nids + 8 +
+                                        (nwords + 1) * sizeof *b->holds);
+  if (!b) return NULL;
+  x->block_words = b;
+  b->holds = (uint64_t *)(void *)(b + 1);
+  b->bit_of = (unsigned char *)(b->holds + nwords + 1);
+  if (!id) return b; /* (a block with a run too long is searched) */
+  const rule_list *lists[] = {&t->targets, &t->nontargets, &t->ends,
+                              &t->lists, &t->openers};
+  const rule_literal *lits[BLOCK_WORD_LITS];
+  size_t nlits = 0;
+  bool ok = true;
+  for (size_t q = 0; ok && q < sizeof lists / sizeof *lists; q++)
+    for (size_t i = 0; ok && i < lists[q]->n; i++) {
+      const rule_facts *f = &lists[q]->items[i]->facts;
+      for (size_t c = 0; ok && c < f->nlits; c++)
+        for (size_t k = 0; ok && k < f->nalts[c]; k++)
+          ok = word_lit_add(x->rules, b->bit_of, lits, &nlits, f->lits[c][k]);
+    }
+  b->told = ok && rule_literals_in_words(lits, nlits, x->s, w->at, w->len,
+                                         id, nwords, b->holds, 1);
+  return b;
+}
+
+/* The literals (block_words) the block of the text at `base`, n bytes,
+ * holds: false when not told (a run too long, a block cut inside a
+ * word). */
+static bool block_words_held(tctx *t, const struct block_words *b,
+                             size_t base, size_t n, uint64_t *held) {
+  const rule_words *w = rule_text_words(&t->x->scan);
+  size_t lo = 0, hi = w->nruns;
+  while (lo < hi) {
+    size_t mid = lo + (hi - lo) / 2;
+    if (w->run_at[mid] < base) lo = mid + 1;
+    else hi = mid;
+  }
+  uint64_t h = 0;
+  /* (a block cut inside a word would hold a part of it: searched) */
+  const char *text = t->x->s;
+  bool told = (!base || !rule_word_byte((unsigned char)text[base - 1])) &&
+              (base + n == t->x->n ||
+               !rule_word_byte((unsigned char)text[base + n]));
+  for (size_t r = lo; r < w->nruns && w->run_at[r] - base < n; r++) {
+    if (w->run_word[r] == RULE_NO_WORD) told = false;
+    else h |= b->holds[w->run_word[r]];
+  }
+  *held = h;
+  return told;
+}
+
+/* The literals block s[0..n) holds, into b->held, for the next asks
+ * about it (b->s, b->n); b->held_told false when they are not told (a
+ * block not of the text, or as block_words_held).  NULL without memory. */
+static struct block_words *block_words_ask(tctx *t, const char *s,
+                                           size_t n) {
+  xctx *x = t->x;
+  uintptr_t p = (uintptr_t)s, text = (uintptr_t)x->s;
+  struct block_words *b = block_words_read(t);
+  if (!b) return NULL;
+  b->s = s;
+  b->n = n;
+  b->held = 0;
+  b->held_told = !targets_block_words_off && b->told && p >= text &&
+                 p - text <= x->n && n <= x->n - (p - text) &&
+                 block_words_held(t, b, p - text, n, &b->held);
+  return b;
+}
+
 /* Can r match in the block s[0..n), as far as its literals tell?  Each
  * match holds, for every clause of them, one of its words (rules.h,
- * rule_facts): a block lacking a clause's words is not searched. */
+ * rule_facts): a block lacking a clause's words is not searched.  A
+ * block of the text (lines of it) is told by the words of its runs
+ * (block_words), where each literal cost a look at the block's byte
+ * pairs and, if they were there, a search (a PCRE2 call); another (a
+ * table row's cells, joined) is searched. */
 static bool block_may_match(tctx *t, const rule *r, const char *s, size_t n) {
   const rule_facts *f = &r->facts;
+  if (!f->nlits) return true;
+  xctx *x = t->x;
+  /* (the rules of a block ask one after another) */
+  struct block_words *b = x->block_words;
+  if (!b || b->s != s || b->n != n) b = block_words_ask(t, s, n);
+  bool told = b && b->held_told;
+  uint64_t held = told ? b->held : 0;
   for (size_t i = 0; i < f->nlits; i++) {
     bool any = false;
-    for (size_t k = 0; k < f->nalts[i] && !any; k++)
-      any = block_holds(t, f->lits[i][k], s, n);
+    for (size_t k = 0; k < f->nalts[i] && !any; k++) {
+      const rule_literal *l = f->lits[i][k];
+      unsigned bit = told && l->set == &x->rules->literals &&
+                             l->id < x->rules->literals.n
+                         ? b->bit_of[l->id]
+                         : 0;
+      any = bit ? held >> (bit - 1) & 1 : block_holds(t, l, s, n);
+      /* as block_first would find it: nowhere in the block */
+      if (bit && !any && t->lit_block && l->id < t->nlits) {
+        t->lit_block[l->id] = t->block;
+        t->lit_first[l->id] = SIZE_MAX;
+      }
+    }
     if (!any) return false;
   }
   return true;

@@ -14,4 +14,9 @@
 void targets_pairs_may_hold(const rule_literal *const *lits, size_t nlits,
                             const char *s, size_t n, bool *may);
 
+/* For tests: each literal of the rules is searched in each block of the
+ * text (by its byte pairs, then PCRE2), not told by the words of the
+ * block's runs (block_may_match). */
+extern bool targets_block_words_off;
+
 #endif

@@ -1306,6 +1306,98 @@ START_TEST(joins_kept_by_text) {
 }
 END_TEST
 
+/* The literals a block of the text holds are told by the words of its
+ * runs (targets.c: block_words), read once per text, where each was
+ * searched in each block: every corpus plan, and a plan whose target
+ * words stand in either case, inside longer words ("ph" of "Phấn"), on
+ * the text's first line and on its last (without a line break), beside
+ * a table's rows (joined cells, searched) and a line whose words cannot
+ * be told (a run too long for a word), give the same frame either way. */
+START_TEST(block_literals_told_by_their_words) {
+  char **files;
+  size_t n = harness_corpus_all(&files);
+  ck_assert_uint_ge(n, 4);
+  strbuf plan = STRBUF_INIT;
+  strbuf_addstr(&plan, "Tỷ lệ hồ sơ trực tuyến đạt 100%\nKẾ HOẠCH\n"
+                       "Cải cách hành chính năm 2026\nI. MỤC TIÊU\n");
+  static const char *const said[] = {
+      "Tối thiểu 80%% hồ sơ được số hóa (%d)",
+      "TỐI THIỂU 90%% THỦ TỤC (%d)",
+      "Tỷ lệ xã đạt chuẩn từ 70%% trở lên (%d)",
+      "TỶ LỆ HỘ TỪ 60%% TRỞ LÊN (%d)",
+      "Không dưới 50%% cán bộ được đào tạo (%d)",
+      "KHÔNG THẤP HƠN 65%% (%d)",
+      "Phấn đấu 100 xã hoàn thành (%d)",
+      "Số liệu thống kê năm 2025 đạt 80%% (%d)",
+      "Đã đạt 75%% trong năm trước (%d)",
+      "Giảm xuống dưới 5%% (%d), tối đa 3 ngày"};
+  for (int r = 0; r < 40; r++) {
+    strbuf_addf(&plan, said[r % 10], r);
+    strbuf_addstr(&plan, "\n");
+  }
+
+  strbuf_addstr(&plan, "\n| TT | Chỉ tiêu | Đơn vị tính | Kết quả |\n"
+                       "|---|---|---|---|\n"
+                       "| 1 | Tỷ lệ hồ sơ trực tuyến | % | 80 |\n"
+                       "| 2 | Số xã đạt chuẩn | xã | tối thiểu 12 |\n\n");
+  /* the same, then runs too long for a word, holding target words or
+   * beside them */
+  strbuf addl = STRBUF_INIT;
+  strbuf_addstr(&addl, plan.buf);
+  static const char *const around[][2] = {
+      {"Mã ", " đạt 85%"},
+      {"Tỷ lệ xã đạt chuẩn từ 70% trở lên", ""},
+      {"", "tối thiểu 80% hồ sơ"},
+      {"Tối thiểu", " 80% hồ sơ"},
+      {"Tỷ lệ ", "không dưới 50% cán bộ"}};
+  for (size_t i = 0; i < sizeof around / sizeof *around; i++) {
+    strbuf_addstr(&addl, around[i][0]);
+    for (int k = 0; k < 300; k++) strbuf_addstr(&addl, "x");
+    strbuf_addf(&addl, "%s\n", around[i][1]);
+  }
+  strbuf_addstr(&plan, "Tỷ lệ giải quyết đúng hạn đạt 95%");
+  /* blocks of one length, one after another, holding other words */
+  strbuf same = STRBUF_INIT;
+  strbuf_addstr(&same, "KẾ HOẠCH\nCải cách hành chính năm 2026\n"
+                       "I. MỤC TIÊU\n");
+  static const char lower[] = "Tối thiểu 80% hồ sơ";
+  for (int r = 0; r < 4; r++) {
+    size_t len0 = same.len;
+    strbuf_addstr(&same, "Có 80% hộ ");
+    while (same.len - len0 < sizeof lower - 1) strbuf_addstr(&same, "x");
+    strbuf_addf(&same, "\n%s\n", lower);
+  }
+  ck_assert(!plan.failed && !addl.failed && !same.failed);
+  const strbuf *made[] = {&plan, &addl, &same};
+  static const char *const names[] = {"plan", "plan with a long run",
+                                      "blocks of one length"};
+  for (size_t i = 0; i < n + 3; i++) {
+    size_t len = i < n ? 0 : made[i - n]->len;
+    char *src = i < n ? harness_read(files[i], &len) : made[i - n]->buf;
+    ck_assert_ptr_nonnull(src);
+    char *told = frame_json(&targets_block_words_off, src, len, true);
+    char *searched = frame_json(&targets_block_words_off, src, len, false);
+    ck_assert_msg(!strcmp(told, searched), "%s: the frames differ",
+                  i < n ? files[i] : names[i - n]);
+    if (i == n + 2) /* each "tối thiểu" a minimum */
+      ck_assert_ptr_nonnull(strstr(told, "\"comparator\": \">=\""));
+    else if (i >= n) { /* a target of the first line, each case, the last */
+      ck_assert_ptr_nonnull(strstr(told, "\"value\": 100,"));
+      ck_assert_ptr_nonnull(strstr(told, "\"value\": 65,"));
+      ck_assert_ptr_nonnull(strstr(told, "\"value\": 60,"));
+      ck_assert_ptr_nonnull(strstr(told, i == n ? "\"value\": 95," : "\"value\": 85,"));
+    }
+    free(told);
+    free(searched);
+    if (i < n) free(src);
+  }
+  strbuf_release(&plan);
+  strbuf_release(&addl);
+  strbuf_release(&same);
+  harness_free_list(files, n);
+}
+END_TEST
+
 int main(void) {
   Suite *s = suite_create("extract_targets");
   TCase *tc = tcase_create("sentences");
@@ -1354,6 +1446,7 @@ int main(void) {
   tcase_add_test(tcc, joins_read_when_asked_corpus);
   tcase_add_test(tcc, cell_facts_kept_by_text);
   tcase_add_test(tcc, joins_kept_by_text);
+  tcase_add_test(tcc, block_literals_told_by_their_words);
   suite_add_tcase(s, tcc);
   return harness_run(s);
 }
