@@ -473,6 +473,16 @@ static size_t last_value_end(const cand *v, size_t n, size_t a, size_t b) {
   return end;
 }
 
+/* Do r's matches start only where the block starts ("^\\s*1.2." of
+ * nontarget.marker: facts.starts, at the subject's start and after no
+ * character)?  A search of such a rule from a later place finds none, and
+ * the stretches past the block's first are not searched (on 40 plans 888
+ * searches, 0.53 M instructions, of which few start at 0). */
+static bool starts_block_only(const rule *r) {
+  const rule_facts *f = &r->facts;
+  return f->starts && f->at_zero && !f->after;
+}
+
 /* Candidates are kept disjoint and sorted by start, so each check is a
  * binary search: a block of thousands of numbers stays n log n. */
 /* `has`: the features of s[0..n) (or more): a block without a digit (or a
@@ -520,6 +530,7 @@ static bool find_candidates(tctx *t, const char *s, size_t n, uint64_t has,
         !block_may_match(t, r, s, n))
       continue;
     size_t pos = 0;
+    bool at_start_only = starts_block_only(r);
     for (size_t from = 0; from <= n; from++) {
       /* the stretches before the one holding the next value still
        * standing hold none */
@@ -532,6 +543,7 @@ static bool find_candidates(tctx *t, const char *s, size_t n, uint64_t has,
                                         &from, &in)
                        : stretch_end(t, r, n, from, &in);
       if (pos < from) pos = from;
+      if (at_start_only && pos) break; /* (no match starts there) */
       size_t last = rule_may_match(r, in)
                         ? last_value_end(out->v, out->n, from, end)
                         : 0;

@@ -1306,6 +1306,28 @@ START_TEST(joins_kept_by_text) {
 }
 END_TEST
 
+/* A non-target whose matches start only where the block starts
+ * (nontarget.marker: "^\\s*..." after no character, rule_facts.starts) is
+ * searched there only (targets.c, starts_block_only): "1.5" opening a
+ * block reads as an item number and drops the percentage it would be,
+ * "2.5" further on, past the block's first stretch, stays a target. */
+START_TEST(nontarget_at_block_start_only) {
+  const rule *marker = rules_find(rules, "nontarget.marker");
+  ck_assert_ptr_nonnull(marker);
+  ck_assert(marker->facts.starts && marker->facts.at_zero &&
+            !marker->facts.after);
+  doc d = extract("KẾ HOẠCH\n"
+                  "Cải cách hành chính năm 2026\n"
+                  "I. MỤC TIÊU\n"
+                  "1.5 % hồ sơ trực tuyến\n"
+                  "đạt 2.5 % hồ sơ trực tuyến\n");
+  ck_assert_uint_eq(d.f->ntargets, 1);
+  ck_assert(tgt(&d, 0)->value == 2.5);
+  check_span(&d, tgt(&d, 0), "đạt 2.5 %");
+  done(&d);
+}
+END_TEST
+
 int main(void) {
   Suite *s = suite_create("extract_targets");
   TCase *tc = tcase_create("sentences");
@@ -1338,6 +1360,7 @@ int main(void) {
   tcase_add_test(tc, empty_and_plain_texts);
   tcase_add_test(tc, joins_read_when_asked);
   tcase_add_test(tc, short_blocks_known_empty_by_their_bytes);
+  tcase_add_test(tc, nontarget_at_block_start_only);
   suite_add_tcase(s, tc);
   TCase *tcr = tcase_create("rewritten");
   tcase_add_checked_fixture(tcr, load_rules, free_rules);
