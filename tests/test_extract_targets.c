@@ -1328,6 +1328,57 @@ START_TEST(nontarget_at_block_start_only) {
 }
 END_TEST
 
+/* A heading's area is told by the words of the text's runs it touches
+ * (sections.c: headings_areas; the area rules' words, each within a word
+ * of the text), where each heading was folded and searched for them
+ * (heading_area): headings in capitals, in lower case, with the area's
+ * words apart and a word that only holds one ("thểthao" holds "thể" as
+ * a search finds it; its rule needs "chế" too) name the same areas either
+ * way, and so do the corpus plans' headings, most of them with an area. */
+START_TEST(heading_areas_by_words) {
+  static const char src[] =
+      "KẾ HOẠCH\nCải cách hành chính năm 2026\n"
+      "I. CẢI CÁCH THỂ CHẾ\n"
+      "1. Cải cách thủ tục hành chính\n"
+      "2. Xây dựng chính quyền số\n"
+      "3. Thểthao và chế độ\n"
+      "4. Công tác tuyên truyền\n"
+      "II. Nội dung khác\n";
+  char *words = frame_json(&sections_area_words_off, src, strlen(src), true);
+  char *folded = frame_json(&sections_area_words_off, src, strlen(src), false);
+  ck_assert_msg(!strcmp(words, folded), "the frames differ");
+  free(words);
+  free(folded);
+  doc d = extract(src);
+  static const char *const want[] = {"the_che", "tthc", "cqs", NULL,
+                                     "tuyen_truyen", NULL};
+  ck_assert_uint_eq(d.f->nsections, 6);
+  for (size_t i = 0; i < 6; i++)
+    check_str(d.f->sections[i].area, want[i], d.f->sections[i].heading);
+  done(&d);
+  char **files;
+  size_t n = harness_corpus_all(&files);
+  ck_assert_uint_ge(n, 4);
+  size_t named = 0;
+  for (size_t i = 0; i < n; i++) {
+    size_t len;
+    char *plan = harness_read(files[i], &len);
+    ck_assert_ptr_nonnull(plan);
+    char *a = frame_json(&sections_area_words_off, plan, len, true);
+    char *b = frame_json(&sections_area_words_off, plan, len, false);
+    ck_assert_msg(!strcmp(a, b), "%s: the frames differ", files[i]);
+    cchc_frame *f = harness_process(rules, plan, len);
+    for (size_t k = 0; k < f->nsections; k++) named += f->sections[k].area != NULL;
+    cchc_frame_free(f);
+    free(a);
+    free(b);
+    free(plan);
+  }
+  ck_assert_uint_gt(named, 50);
+  harness_free_list(files, n);
+}
+END_TEST
+
 int main(void) {
   Suite *s = suite_create("extract_targets");
   TCase *tc = tcase_create("sentences");
@@ -1377,6 +1428,7 @@ int main(void) {
   tcase_add_test(tcc, joins_read_when_asked_corpus);
   tcase_add_test(tcc, cell_facts_kept_by_text);
   tcase_add_test(tcc, joins_kept_by_text);
+  tcase_add_test(tcc, heading_areas_by_words);
   suite_add_tcase(s, tcc);
   return harness_run(s);
 }
