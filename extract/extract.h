@@ -223,6 +223,11 @@ void meta_subject_free(meta_subject *subject);
  * tried at each line start (meta.c: scan), so that both ways can be
  * compared (test_extract_meta). */
 extern bool meta_line_tries_off;
+/* For tests only (false in use): every heading's area rules are told by
+ * the heading folded and searched for their words (sections.c:
+ * heading_area), not by the words of the text's runs it touches
+ * (headings_areas), so that both ways can be compared. */
+extern bool sections_area_words_off;
 /* Time limits (deadlines.c); tasks and leads (tasks.c and the passes it
  * runs: duties.c, appendix.c); appendix targets that disagree with the
  * body (inconsistencies.c). */

@@ -1398,6 +1398,79 @@ START_TEST(block_literals_told_by_their_words) {
 }
 END_TEST
 
+/* A non-target whose matches start only where the block starts
+ * (nontarget.marker: "^\\s*..." after no character, rule_facts.starts) is
+ * searched there only (targets.c, starts_block_only): "1.5" opening a
+ * block reads as an item number and drops the percentage it would be,
+ * "2.5" further on, past the block's first stretch, stays a target. */
+START_TEST(nontarget_at_block_start_only) {
+  const rule *marker = rules_find(rules, "nontarget.marker");
+  ck_assert_ptr_nonnull(marker);
+  ck_assert(marker->facts.starts && marker->facts.at_zero &&
+            !marker->facts.after);
+  doc d = extract("KẾ HOẠCH\n"
+                  "Cải cách hành chính năm 2026\n"
+                  "I. MỤC TIÊU\n"
+                  "1.5 % hồ sơ trực tuyến\n"
+                  "đạt 2.5 % hồ sơ trực tuyến\n");
+  ck_assert_uint_eq(d.f->ntargets, 1);
+  ck_assert(tgt(&d, 0)->value == 2.5);
+  check_span(&d, tgt(&d, 0), "đạt 2.5 %");
+  done(&d);
+}
+END_TEST
+
+/* A heading's area is told by the words of the text's runs it touches
+ * (sections.c: headings_areas; the area rules' words, each within a word
+ * of the text), where each heading was folded and searched for them
+ * (heading_area): headings in capitals, in lower case, with the area's
+ * words apart and a word that only holds one ("thểthao" holds "thể" as
+ * a search finds it; its rule needs "chế" too) name the same areas either
+ * way, and so do the corpus plans' headings, most of them with an area. */
+START_TEST(heading_areas_by_words) {
+  static const char src[] =
+      "KẾ HOẠCH\nCải cách hành chính năm 2026\n"
+      "I. CẢI CÁCH THỂ CHẾ\n"
+      "1. Cải cách thủ tục hành chính\n"
+      "2. Xây dựng chính quyền số\n"
+      "3. Thểthao và chế độ\n"
+      "4. Công tác tuyên truyền\n"
+      "II. Nội dung khác\n";
+  char *words = frame_json(&sections_area_words_off, src, strlen(src), true);
+  char *folded = frame_json(&sections_area_words_off, src, strlen(src), false);
+  ck_assert_msg(!strcmp(words, folded), "the frames differ");
+  free(words);
+  free(folded);
+  doc d = extract(src);
+  static const char *const want[] = {"the_che", "tthc", "cqs", NULL,
+                                     "tuyen_truyen", NULL};
+  ck_assert_uint_eq(d.f->nsections, 6);
+  for (size_t i = 0; i < 6; i++)
+    check_str(d.f->sections[i].area, want[i], d.f->sections[i].heading);
+  done(&d);
+  char **files;
+  size_t n = harness_corpus_all(&files);
+  ck_assert_uint_ge(n, 4);
+  size_t named = 0;
+  for (size_t i = 0; i < n; i++) {
+    size_t len;
+    char *plan = harness_read(files[i], &len);
+    ck_assert_ptr_nonnull(plan);
+    char *a = frame_json(&sections_area_words_off, plan, len, true);
+    char *b = frame_json(&sections_area_words_off, plan, len, false);
+    ck_assert_msg(!strcmp(a, b), "%s: the frames differ", files[i]);
+    cchc_frame *f = harness_process(rules, plan, len);
+    for (size_t k = 0; k < f->nsections; k++) named += f->sections[k].area != NULL;
+    cchc_frame_free(f);
+    free(a);
+    free(b);
+    free(plan);
+  }
+  ck_assert_uint_gt(named, 50);
+  harness_free_list(files, n);
+}
+END_TEST
+
 int main(void) {
   Suite *s = suite_create("extract_targets");
   TCase *tc = tcase_create("sentences");
@@ -1430,6 +1503,7 @@ int main(void) {
   tcase_add_test(tc, empty_and_plain_texts);
   tcase_add_test(tc, joins_read_when_asked);
   tcase_add_test(tc, short_blocks_known_empty_by_their_bytes);
+  tcase_add_test(tc, nontarget_at_block_start_only);
   suite_add_tcase(s, tc);
   TCase *tcr = tcase_create("rewritten");
   tcase_add_checked_fixture(tcr, load_rules, free_rules);
@@ -1447,6 +1521,7 @@ int main(void) {
   tcase_add_test(tcc, cell_facts_kept_by_text);
   tcase_add_test(tcc, joins_kept_by_text);
   tcase_add_test(tcc, block_literals_told_by_their_words);
+  tcase_add_test(tcc, heading_areas_by_words);
   suite_add_tcase(s, tcc);
   return harness_run(s);
 }
