@@ -3340,22 +3340,28 @@ static void same_both_widths(const char *in, size_t n, unsigned flags,
   cchc_text_free(narrow);
 }
 
-/* The decoder's check of UTF-8 (pass_blocks) and the mapping's stretches
- * (plain_stretch) read 32 bytes at once where the processor has AVX2: on
- * random texts of what either stops at (bad bytes, a surrogate, controls,
- * C1 controls, leads E0, ED, F0, tabs, a letter after o or u, look-alike
- * letters, NFD marks, characters cut by a step's end) among Vietnamese
- * letters and long runs of ASCII, and on every corpus plan, the text, its
- * map and its repairs are those of the blocks of 16 (SSE2). */
+/* The decoder's check of UTF-8 (pass_blocks), the mapping's stretches
+ * (plain_stretch) and layout's walk of each line (read_lines) read 32
+ * bytes at once where the processor has AVX2: on random texts of what
+ * they stop at (bad bytes, a surrogate, controls, C1 controls, leads E0,
+ * ED, F0, tabs, a letter after o or u, look-alike letters, NFD marks,
+ * characters cut by a step's end, newlines, runs of blanks, a blank after
+ * a '-') among Vietnamese letters and long runs of ASCII, without layout
+ * and with it, and on every corpus plan, the text, its map and its
+ * repairs are those of the blocks of 16 (SSE2), and each line's code
+ * points and plainness those of its content alone (layout_check_lines). */
 START_TEST(avx2_scans_as_sse2) {
   static const char *const pieces[] = {
       "a", "o", "u", "U", "h", "qu", " ", " ", "\n", "\t", ".", "ạ", "ẻ",
       "ố", "ờ", "à", "á", "đ", "Đ", "ư", "ơ", "Ð", "ð", "\xC2\xA0", "–",
       "“", "😀", "\xE0\xA4\x85", "\xED\x9F\xBF", "\xED\xA0\x80", "\xFF",
-      "\xC3", "\x80", "o\xCC\x81", "\r\n", "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"};
+      "\xC3", "\x80", "o\xCC\x81", "\r\n", "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
+      "-", "  ", "- ", "NQ- TW", "\n\n", "1."};
   enum { NP = sizeof pieces / sizeof *pieces };
   char in[4096];
   uint64_t seed = 28;
+  layout_check_lines = true;
+  layout_lines_read = layout_lines_wrong = 0;
   for (int round = 0; round < 3000; round++) {
     size_t n = 0, count = (size_t)(round % 300);
     for (size_t p = 0; p < count; p++) {
@@ -3372,7 +3378,11 @@ START_TEST(avx2_scans_as_sse2) {
     char what[64];
     snprintf(what, sizeof what, "random text %d", round);
     same_both_widths(in, n, CCHC_NORM_REPAIR | CCHC_NORM_NO_LAYOUT, what);
+    same_both_widths(in, n, CCHC_NORM_REPAIR, what);
   }
+  layout_check_lines = false;
+  ck_assert_uint_gt(layout_lines_read, 50000);
+  ck_assert_uint_eq(layout_lines_wrong, 0);
   char **paths;
   size_t nplans = harness_corpus(&paths);
   ck_assert_uint_gt(nplans, 0);
