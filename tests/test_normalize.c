@@ -3392,6 +3392,7 @@ START_TEST(avx2_scans_as_sse2) {
     same_both_widths(plan, len, CCHC_NORM_REPAIR, paths[p]);
     free(plan);
   }
+  harness_free_list(paths, nplans);
 }
 END_TEST
 
