@@ -1795,9 +1795,12 @@ static bool write_pass(layout *L, const cchc_mbuf *md, cchc_mbuf *out,
   size_t cnt = L->cnt;
   model m = mark_lines(ls, cnt);
   bool sparse = L->has_prior && same_model(&m, &L->prior);
-  if (L->has_prior) /* (the first pass's lines, just read, are not same) */
+  /* (the first pass's lines, just read, are not same; a pass that is not
+   * sparse asks no line whether it is, and the next pass's reading of the
+   * lines sets it anew) */
+  if (sparse)
     for (size_t j = 0; j < cnt; j++) /* a class that changed is a change */
-      ls[j].same = sparse && ls[j].same && !ls[j].page &&
+      ls[j].same = ls[j].same && !ls[j].page &&
                    ls[j].table == ls[j].was_table;
   L->prior = m;
   L->has_prior = true;
