@@ -3344,7 +3344,8 @@ static void same_both_widths(const char *in, size_t n, unsigned flags,
  * (plain_stretch) and layout's walk of each line (read_lines) read 32
  * bytes at once where the processor has AVX2: on random texts of what
  * they stop at (bad bytes, a surrogate, controls, C1 controls, leads E0,
- * ED, F0, tabs, a letter after o or u, look-alike letters, NFD marks,
+ * ED, F0, tabs, a letter after o or u, look-alike letters and symbols
+ * among the letters of two bytes that stay, NFD marks,
  * characters cut by a step's end, newlines, runs of blanks, a blank after
  * a '-') among Vietnamese letters and long runs of ASCII, without layout
  * and with it, and on every corpus plan, the text, its map and its
@@ -3356,7 +3357,7 @@ START_TEST(avx2_scans_as_sse2) {
       "ố", "ờ", "à", "á", "đ", "Đ", "ư", "ơ", "Ð", "ð", "\xC2\xA0", "–",
       "“", "😀", "\xE0\xA4\x85", "\xED\x9F\xBF", "\xED\xA0\x80", "\xFF",
       "\xC3", "\x80", "o\xCC\x81", "\r\n", "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
-      "-", "  ", "- ", "NQ- TW", "\n\n", "1."};
+      "-", "  ", "- ", "NQ- TW", "\n\n", "1.", "Ɖ", "×", "ĩ", "ũ", "Ư"};
   enum { NP = sizeof pieces / sizeof *pieces };
   char in[4096];
   uint64_t seed = 28;
