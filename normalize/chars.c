@@ -35,6 +35,13 @@
 #if defined(__SSE2__)
 #include <emmintrin.h>
 #endif
+/* (AVX2 beside SSE2 only: the plain C build, PORTABLE=1, has neither) */
+#if defined(__SSE2__) && defined(__x86_64__) && defined(__GNUC__)
+#include <immintrin.h>
+#define STRETCH_AVX2 1
+#endif
+
+bool canon_avx2_off = false;
 
 /* NFC works on chunks of CHUNK bytes (ending before an ASCII byte); text
  * fed is canonicalized once BATCH bytes wait. */
@@ -246,6 +253,12 @@ struct cchc_canon {
   /* `plain` of the two-byte characters (U+0080..U+07FF), by lead byte:
    * bit b of [lead & 0x1F] is lead, 0x80 | b; filled with viet_plain */
   uint64_t plain2[32];
+  /* The second bytes of the characters of leads C3..C7 (U+00C0..U+01FF:
+   * à, đ, ơ, ư and the other Vietnamese letters of two bytes) that do not
+   * stay, as a set by nibbles: byte b is one when two_lo[b & 15] has bit
+   * (b >> 4) - 8 (two_hi[b >> 4] has that bit alone); filled with
+   * plain2.  stretch_block32 knows the others without a look-up. */
+  uint8_t two_lo[16], two_hi[16];
 #endif
 };
 
@@ -623,6 +636,15 @@ static bool viet_letters_plain(cchc_canon *c) {
     for (uint32_t blk = 0x80 / 64; blk < 0x800 / 64; blk++)
       c->plain2[blk] = c->classes->plain[classes_block(c->classes, c->nfc,
                                                        blk * 64)];
+    memset(c->two_lo, 0, sizeof c->two_lo);
+    memset(c->two_hi, 0, sizeof c->two_hi);
+    for (unsigned hi = 8; hi < 12; hi++)
+      c->two_hi[hi] = (uint8_t)(1u << (hi - 8));
+    for (unsigned lead = 0xC3; lead <= 0xC7; lead++)
+      for (uint64_t m = ~c->plain2[lead & 0x1F]; m; m &= m - 1) {
+        unsigned second = 0x80 | (unsigned)__builtin_ctzll(m);
+        c->two_lo[second & 15] |= (uint8_t)(1u << ((second >> 4) - 8));
+      }
   }
   return c->viet_plain;
 }
@@ -665,67 +687,165 @@ static CCHC_INLINE stretch_masks stretch_block(__m128i x, bool viet) {
   return k;
 }
 
+#if defined(STRETCH_AVX2)
+/* stretch_block of 32 bytes at once, where the processor has AVX2: the
+ * masks of the two blocks of 16 as plain_stretch joined them, but for
+ * `known`, which here also sees the byte after lane 15 and holds the
+ * letters of two bytes that stay (two_lo, two_hi: a lead known is one the
+ * look-up passes, so the stretch is the same, with fewer look-ups). */
+__attribute__((target("avx2"))) static CCHC_INLINE stretch_masks
+stretch_block32(__m256i x, bool viet, __m256i two_lo, __m256i two_hi) {
+  const __m256i c80 = _mm256_set1_epi8(-64), ce0 = _mm256_set1_epi8(-33),
+                cf0 = _mm256_set1_epi8(-17), tab = _mm256_set1_epi8('\t'),
+                case_bit = _mm256_set1_epi8(0x20), o = _mm256_set1_epi8('o'),
+                uu = _mm256_set1_epi8('u'), e1 = _mm256_set1_epi8(-31),
+                bb = _mm256_set1_epi8(-69), one = _mm256_set1_epi8(1),
+                a_1 = _mm256_set1_epi8('a' - 1),
+                z1 = _mm256_set1_epi8('z' + 1);
+  stretch_masks k;
+  __m256i lx = _mm256_or_si256(x, case_bit);
+  uint32_t cont = (uint32_t)_mm256_movemask_epi8(_mm256_cmpgt_epi8(c80, x));
+  k.leads = (uint32_t)_mm256_movemask_epi8(x) & ~cont;
+  k.lead3 = (uint32_t)_mm256_movemask_epi8(_mm256_cmpgt_epi8(x, ce0)) &
+            k.leads;
+  k.ou = (uint32_t)_mm256_movemask_epi8(
+      _mm256_or_si256(_mm256_cmpeq_epi8(lx, o), _mm256_cmpeq_epi8(lx, uu)));
+  k.letters = (uint32_t)_mm256_movemask_epi8(_mm256_and_si256(
+      _mm256_cmpgt_epi8(lx, a_1), _mm256_cmpgt_epi8(z1, lx)));
+  k.stops =
+      (uint32_t)_mm256_movemask_epi8(_mm256_cmpeq_epi8(x, tab)) |
+      ((uint32_t)_mm256_movemask_epi8(_mm256_cmpgt_epi8(x, cf0)) & k.leads);
+  /* lane k: the byte after it (lane 31: 0, a lead there is cut) */
+  __m256i next =
+      _mm256_alignr_epi8(_mm256_permute2x128_si256(x, x, 0x81), x, 1);
+  /* a lead C3..C7 whose second byte is none of two_lo/two_hi's */
+  const __m256i nibble = _mm256_set1_epi8(0x0F);
+  __m256i lead2 = _mm256_and_si256(_mm256_cmpgt_epi8(x, _mm256_set1_epi8(-62)),
+                                   _mm256_cmpgt_epi8(_mm256_set1_epi8(-56), x));
+  __m256i off = _mm256_and_si256(
+      _mm256_shuffle_epi8(two_lo, _mm256_and_si256(next, nibble)),
+      _mm256_shuffle_epi8(two_hi,
+                          _mm256_and_si256(_mm256_srli_epi16(next, 4), nibble)));
+  k.known = (uint32_t)_mm256_movemask_epi8(_mm256_and_si256(
+      lead2, _mm256_cmpeq_epi8(off, _mm256_setzero_si256())));
+  if (viet)
+    k.known |= (uint32_t)_mm256_movemask_epi8(
+        _mm256_and_si256(_mm256_cmpeq_epi8(x, e1),
+                         _mm256_cmpeq_epi8(_mm256_or_si256(next, one), bb)));
+  return k;
+}
+#endif
+
+/* A step of plain_stretch from u[*i], its masks k (`width` bytes, 32 or
+ * 16): *i moved past what passes; false when the stretch ends there. */
+static CCHC_INLINE bool stretch_step(cchc_canon *c, const unsigned char *u,
+                                     size_t *i, unsigned width,
+                                     stretch_masks k, uint32_t *prev_ou) {
+  /* A letter after an o or u ("oạ") is where the tone rule looks, at
+   * the end of the word: not when an ASCII letter follows it in the
+   * step ("hoạch", "quốc"), which goes on with the word and leaves c1
+   * at 0 as the walk would (the stretch never ends between the two, as
+   * an ASCII letter is no stop). */
+  uint32_t word_goes_on = (k.leads & ~k.lead3 & k.letters >> 2) |
+                          (k.lead3 & k.letters >> 3);
+  /* a tab, a letter after an o or u but those, beyond the BMP (the walk
+   * asks ICU); a character the step's end cuts */
+  uint32_t bad = k.stops | ((k.ou << 1 | *prev_ou) & k.leads & ~word_goes_on);
+  uint32_t last = (uint32_t)1 << (width - 1);
+  uint32_t cut = (k.leads & last) | (k.lead3 & last >> 1);
+  unsigned stop = bad | cut ? (unsigned)__builtin_ctz(bad | cut) : width;
+  bool at_cut = stop < width && !(bad >> stop & 1);
+  uint32_t below = stop >= 32 ? UINT32_MAX : ((uint32_t)1 << stop) - 1;
+  for (uint32_t m = k.leads & ~k.known & below; m; m &= m - 1) {
+    unsigned at = (unsigned)__builtin_ctz(m);
+    const unsigned char *b = u + *i + at;
+    bool plain =
+        k.lead3 >> at & 1
+            ? classes_has(c->classes, c->nfc, c->classes->plain,
+                          (uint32_t)(b[0] & 0x0F) << 12 |
+                              (uint32_t)(b[1] & 0x3F) << 6 | (b[2] & 0x3Fu))
+            : c->plain2[b[0] & 0x1F] >> (b[1] & 0x3F) & 1;
+    if (!plain) {
+      stop = at;
+      at_cut = false;
+      break;
+    }
+  }
+  if (stop)
+    *prev_ou = k.ou >> (stop - 1) & 1;
+  *i += stop;
+  return !(stop < width && !at_cut);
+}
+
+/* The masks of the 32 bytes at u as two blocks of 16. */
+static CCHC_INLINE stretch_masks stretch_pair(const unsigned char *u,
+                                              bool viet) {
+  stretch_masks k =
+      stretch_block(_mm_loadu_si128((const __m128i *)(const void *)u), viet);
+  stretch_masks h = stretch_block(
+      _mm_loadu_si128((const __m128i *)(const void *)(u + 16)), viet);
+  k.leads |= h.leads << 16;
+  k.lead3 |= h.lead3 << 16;
+  k.ou |= h.ou << 16;
+  k.letters |= h.letters << 16;
+  k.stops |= h.stops << 16;
+  k.known |= h.known << 16;
+  return k;
+}
+
+#if defined(STRETCH_AVX2)
+/* plain_stretch's steps of 32 bytes read at once (AVX2). */
+__attribute__((target("avx2"))) static size_t
+plain_stretch_avx2(cchc_canon *c, const unsigned char *u, size_t i, size_t n,
+                   bool viet, uint32_t prev_ou) {
+  const __m256i two_lo = _mm256_broadcastsi128_si256(
+                    _mm_loadu_si128((const __m128i *)(const void *)c->two_lo)),
+                two_hi = _mm256_broadcastsi128_si256(
+                    _mm_loadu_si128((const __m128i *)(const void *)c->two_hi));
+  while (i + 16 <= n) {
+    unsigned width = i + 32 <= n ? 32 : 16;
+    stretch_masks k =
+        width == 32
+            ? stretch_block32(
+                  _mm256_loadu_si256((const __m256i *)(const void *)(u + i)),
+                  viet, two_lo, two_hi)
+            : stretch_block(
+                  _mm_loadu_si128((const __m128i *)(const void *)(u + i)),
+                  viet);
+    if (!stretch_step(c, u, &i, width, k, &prev_ou))
+      break;
+  }
+  return i;
+}
+#endif
+
 /* How far from s[i] (a character start; c->c1 is 0) the text goes on with
  * nothing for the mapping to do, looked at 32 bytes at a time, then 16
- * (SSE2): ASCII but tabs, and letters that stay (`plain`) but one right
- * after an ASCII o or u, where the tone rule looks.  Every character of it
- * begins an NFC segment and leaves c1 at 0.  Returns the end (a character
- * start).  (Two blocks a step share the work on their bits: what is asked
- * of each lane is the same whatever the step, but for a letter a block's
- * end hid, which a step of two sees more often.) */
+ * (SSE2; the 32 at once with AVX2): ASCII but tabs, and letters that stay
+ * (`plain`) but one right after an ASCII o or u, where the tone rule
+ * looks.  Every character of it begins an NFC segment and leaves c1 at 0.
+ * Returns the end (a character start).  (Two blocks a step share the work
+ * on their bits: what is asked of each lane is the same whatever the
+ * step, but for a letter a block's end hid, which a step of two sees more
+ * often.) */
 static size_t plain_stretch(cchc_canon *c, const char *s, size_t i,
                             size_t n) {
   const unsigned char *u = (const unsigned char *)s;
   bool viet = viet_letters_plain(c);
   uint32_t prev_ou = (c->last | 0x20) == 'o' || (c->last | 0x20) == 'u';
+#if defined(STRETCH_AVX2)
+  if (!canon_avx2_off && __builtin_cpu_supports("avx2"))
+    return plain_stretch_avx2(c, u, i, n, viet, prev_ou);
+#endif
   while (i + 16 <= n) {
     unsigned width = i + 32 <= n ? 32 : 16;
-    stretch_masks k = stretch_block(
-        _mm_loadu_si128((const __m128i *)(const void *)(u + i)), viet);
-    if (width == 32) {
-      stretch_masks h = stretch_block(
-          _mm_loadu_si128((const __m128i *)(const void *)(u + i + 16)), viet);
-      k.leads |= h.leads << 16;
-      k.lead3 |= h.lead3 << 16;
-      k.ou |= h.ou << 16;
-      k.letters |= h.letters << 16;
-      k.stops |= h.stops << 16;
-      k.known |= h.known << 16;
-    }
-    /* A letter after an o or u ("oạ") is where the tone rule looks, at
-     * the end of the word: not when an ASCII letter follows it in the
-     * step ("hoạch", "quốc"), which goes on with the word and leaves c1
-     * at 0 as the walk would (the stretch never ends between the two, as
-     * an ASCII letter is no stop). */
-    uint32_t word_goes_on = (k.leads & ~k.lead3 & k.letters >> 2) |
-                            (k.lead3 & k.letters >> 3);
-    /* a tab, a letter after an o or u but those, beyond the BMP (the walk
-     * asks ICU); a character the step's end cuts */
-    uint32_t bad = k.stops | ((k.ou << 1 | prev_ou) & k.leads & ~word_goes_on);
-    uint32_t last = (uint32_t)1 << (width - 1);
-    uint32_t cut = (k.leads & last) | (k.lead3 & last >> 1);
-    unsigned stop = bad | cut ? (unsigned)__builtin_ctz(bad | cut) : width;
-    bool at_cut = stop < width && !(bad >> stop & 1);
-    uint32_t below = stop >= 32 ? UINT32_MAX : ((uint32_t)1 << stop) - 1;
-    for (uint32_t m = k.leads & ~k.known & below; m; m &= m - 1) {
-      unsigned at = (unsigned)__builtin_ctz(m);
-      const unsigned char *b = u + i + at;
-      bool plain =
-          k.lead3 >> at & 1
-              ? classes_has(c->classes, c->nfc, c->classes->plain,
-                            (uint32_t)(b[0] & 0x0F) << 12 |
-                                (uint32_t)(b[1] & 0x3F) << 6 | (b[2] & 0x3Fu))
-              : c->plain2[b[0] & 0x1F] >> (b[1] & 0x3F) & 1;
-      if (!plain) {
-        stop = at;
-        at_cut = false;
-        break;
-      }
-    }
-    if (stop)
-      prev_ou = k.ou >> (stop - 1) & 1;
-    i += stop;
-    if (stop < width && !at_cut)
+    stretch_masks k =
+        width == 32
+            ? stretch_pair(u + i, viet)
+            : stretch_block(
+                  _mm_loadu_si128((const __m128i *)(const void *)(u + i)),
+                  viet);
+    if (!stretch_step(c, u, &i, width, k, &prev_ou))
       break;
   }
   return i;

@@ -18,6 +18,10 @@
 #if defined(__SSE2__)
 #include <emmintrin.h>
 #endif
+/* (AVX2 beside SSE2 only: the plain C build, PORTABLE=1, has neither) */
+#if defined(__SSE2__) && defined(__x86_64__) && defined(__GNUC__)
+#include <immintrin.h>
+#endif
 
 static const char *const enc_names[] = {
     [CCHC_ENC_AUTO] = "auto",         [CCHC_ENC_UTF8] = "utf-8",
@@ -244,37 +248,37 @@ static CCHC_INLINE void mark_block(uint8_t *starts, size_t j, uint32_t cont) {
   memcpy(starts + (j >> 3), &w, sizeof w);
 }
 
-static size_t pass_blocks(const unsigned char *u, size_t j, size_t lim,
-                          size_t *retry, uint8_t *starts) {
-  uint32_t need = 0; /* continuation bytes owed by the last block, as bits */
-  size_t done = j;   /* end of the last whole character */
-  /* Two blocks a step, their masks joined: cchc_utf8_block's checks on 32
-   * bits, the bits owed past them in bits 32 and 33 (a step that fails
-   * returns the end of the step before: decode_utf8 reads a block of it
-   * that passed again, a character at a time, and marks its starts). */
-  for (; j + 32 <= lim; j += 32) {
-    block_masks a = utf8_masks(
-        _mm_loadu_si128((const __m128i *)(const void *)(u + j)));
-    block_masks b = utf8_masks(
-        _mm_loadu_si128((const __m128i *)(const void *)(u + j + 16)));
-    uint32_t cont = a.cont | b.cont << 16, lead2 = a.lead2 | b.lead2 << 16,
-             lead3 = a.lead3 | b.lead3 << 16,
-             ascii = a.ascii | b.ascii << 16;
-    uint64_t owed = need | (uint64_t)lead2 << 1 | (uint64_t)lead3 << 1 |
-                    (uint64_t)lead3 << 2;
-    uint32_t bad = ~(cont | lead2 | lead3 | ascii) | ((uint32_t)owed ^ cont);
-    if (bad) {
-      *retry = j + (size_t)__builtin_ctz(bad) + 1;
-      return done;
-    }
-    need = (uint32_t)(owed >> 32);
-    /* a character cut by the step's end: the whole ones end at its lead */
-    done = need ? j + 31 - (size_t)__builtin_clz(lead2 | lead3) : j + 32;
-    if (starts) {
-      mark_block(starts, j, a.cont);
-      mark_block(starts, j + 16, b.cont);
-    }
+/* The step of two blocks of pass_blocks at u[j], their masks joined (bit
+ * i for byte j + i): cchc_utf8_block's checks on 32 bits, the bits owed
+ * past them in bits 32 and 33; false, *retry set, when it fails. */
+static CCHC_INLINE bool utf8_step(block_masks m, size_t j, uint32_t *need,
+                                  size_t *done, size_t *retry,
+                                  uint8_t *starts) {
+  uint64_t owed = *need | (uint64_t)m.lead2 << 1 | (uint64_t)m.lead3 << 1 |
+                  (uint64_t)m.lead3 << 2;
+  uint32_t bad = ~(m.cont | m.lead2 | m.lead3 | m.ascii) |
+                 ((uint32_t)owed ^ m.cont);
+  if (bad) {
+    *retry = j + (size_t)__builtin_ctz(bad) + 1;
+    return false;
   }
+  *need = (uint32_t)(owed >> 32);
+  /* a character cut by the step's end: the whole ones end at its lead */
+  *done = *need ? j + 31 - (size_t)__builtin_clz(m.lead2 | m.lead3) : j + 32;
+  if (starts) {
+    mark_block(starts, j, m.cont & 0xFFFF);
+    mark_block(starts, j + 16, m.cont >> 16);
+  }
+  return true;
+}
+
+/* The blocks of 16 bytes from j when fewer than 32 are left (a step that
+ * fails returns the end of the step before: decode_utf8 reads a block of
+ * it that passed again, a character at a time, and marks its starts). */
+static CCHC_INLINE size_t pass_last_blocks(const unsigned char *u, size_t j,
+                                           size_t lim, uint32_t need,
+                                           size_t done, size_t *retry,
+                                           uint8_t *starts) {
   for (; j + 16 <= lim; j += 16) {
     block_masks m = utf8_masks(
         _mm_loadu_si128((const __m128i *)(const void *)(u + j)));
@@ -286,6 +290,67 @@ static size_t pass_blocks(const unsigned char *u, size_t j, size_t lim,
   }
   *retry = j + 1; /* too near lim for a block */
   return done;
+}
+
+#if defined(__SSE2__) && defined(__x86_64__) && defined(__GNUC__)
+#define PASS_AVX2 1
+/* utf8_masks of 32 bytes at once, where the processor has AVX2. */
+__attribute__((target("avx2"))) static CCHC_INLINE block_masks
+utf8_masks32(__m256i x) {
+  const __m256i c80 = _mm256_set1_epi8(-64), cc2 = _mm256_set1_epi8(-62),
+                ce0 = _mm256_set1_epi8(-32), ced = _mm256_set1_epi8(-19),
+                cf0 = _mm256_set1_epi8(-16), c1f = _mm256_set1_epi8(0x1F),
+                c7f = _mm256_set1_epi8(0x7F), tab = _mm256_set1_epi8('\t'),
+                lf = _mm256_set1_epi8('\n');
+  block_masks m;
+  /* (compared as signed bytes: 0x80..0xFF are negative) */
+  m.cont = (uint32_t)_mm256_movemask_epi8(_mm256_cmpgt_epi8(c80, x));
+  m.lead2 = (uint32_t)_mm256_movemask_epi8(
+      _mm256_and_si256(_mm256_cmpgt_epi8(x, cc2), _mm256_cmpgt_epi8(ce0, x)));
+  m.lead3 = (uint32_t)_mm256_movemask_epi8(_mm256_andnot_si256(
+      _mm256_cmpeq_epi8(x, ced),
+      _mm256_and_si256(_mm256_cmpgt_epi8(x, ce0), _mm256_cmpgt_epi8(cf0, x))));
+  m.ascii = (uint32_t)_mm256_movemask_epi8(_mm256_or_si256(
+      _mm256_and_si256(_mm256_cmpgt_epi8(x, c1f), _mm256_cmpgt_epi8(c7f, x)),
+      _mm256_or_si256(_mm256_cmpeq_epi8(x, tab), _mm256_cmpeq_epi8(x, lf))));
+  return m;
+}
+
+/* pass_blocks with each step's 32 bytes read at once (AVX2). */
+__attribute__((target("avx2"))) static size_t
+pass_blocks_avx2(const unsigned char *u, size_t j, size_t lim, size_t *retry,
+                 uint8_t *starts) {
+  uint32_t need = 0;
+  size_t done = j;
+  for (; j + 32 <= lim; j += 32)
+    if (!utf8_step(utf8_masks32(_mm256_loadu_si256(
+                       (const __m256i *)(const void *)(u + j))),
+                   j, &need, &done, retry, starts))
+      return done;
+  return pass_last_blocks(u, j, lim, need, done, retry, starts);
+}
+#endif
+
+static size_t pass_blocks(const unsigned char *u, size_t j, size_t lim,
+                          size_t *retry, uint8_t *starts) {
+#if defined(PASS_AVX2)
+  if (!canon_avx2_off && __builtin_cpu_supports("avx2"))
+    return pass_blocks_avx2(u, j, lim, retry, starts);
+#endif
+  uint32_t need = 0; /* continuation bytes owed by the last block, as bits */
+  size_t done = j;   /* end of the last whole character */
+  /* Two blocks a step, their masks joined (utf8_step). */
+  for (; j + 32 <= lim; j += 32) {
+    block_masks a = utf8_masks(
+        _mm_loadu_si128((const __m128i *)(const void *)(u + j)));
+    block_masks b = utf8_masks(
+        _mm_loadu_si128((const __m128i *)(const void *)(u + j + 16)));
+    block_masks m = {a.cont | b.cont << 16, a.lead2 | b.lead2 << 16,
+                     a.lead3 | b.lead3 << 16, a.ascii | b.ascii << 16};
+    if (!utf8_step(m, j, &need, &done, retry, starts))
+      return done;
+  }
+  return pass_last_blocks(u, j, lim, need, done, retry, starts);
 }
 #endif
 

@@ -52,6 +52,11 @@
 #if defined(__SSE2__)
 #include <emmintrin.h>
 #endif
+/* (AVX2 beside SSE2 only: the plain C build, PORTABLE=1, has neither) */
+#if defined(__SSE2__) && defined(__x86_64__) && defined(__GNUC__)
+#include <immintrin.h>
+#define LINES_AVX2 1
+#endif
 
 /* Lengths in code points past this one are told apart no more: a line
  * holds its length in 19 bits. */
@@ -703,6 +708,55 @@ static size_t scan_line(const char *s, size_t p, size_t len, size_t *e,
   *dash = da;
   return conts;
 }
+
+#if defined(LINES_AVX2)
+/* scan_line 32 bytes at a time where the processor has AVX2: each
+ * block's bytes of each kind as bits (a blank, a '-', a tab, a
+ * continuation byte, the newline), those from the newline on dropped, the
+ * byte before lane 0 the last lane of the block before. */
+__attribute__((target("avx2,popcnt"))) static CCHC_INLINE size_t
+scan_line_avx2(const char *s, size_t p, size_t len, size_t *e, bool *edit,
+               bool *dash) {
+  const __m256i nl = _mm256_set1_epi8('\n'), sp = _mm256_set1_epi8(' '),
+                minus = _mm256_set1_epi8('-'), tab = _mm256_set1_epi8('\t'),
+                c80 = _mm256_set1_epi8(-64); /* below: 0x80..0xBF */
+  size_t conts = 0;
+  uint32_t edits = 0, dash_sps = 0, sp_last = 0, dash_last = 0;
+  for (; p + 32 <= len; p += 32) {
+    __m256i x = _mm256_loadu_si256((const __m256i *)(const void *)(s + p));
+    uint32_t n = (uint32_t)_mm256_movemask_epi8(_mm256_cmpeq_epi8(x, nl));
+    uint32_t in = n ? ((uint32_t)1 << __builtin_ctz(n)) - 1 : UINT32_MAX;
+    uint32_t b = (uint32_t)_mm256_movemask_epi8(_mm256_cmpeq_epi8(x, sp)) & in,
+             d = (uint32_t)_mm256_movemask_epi8(_mm256_cmpeq_epi8(x, minus)),
+             t = (uint32_t)_mm256_movemask_epi8(_mm256_cmpeq_epi8(x, tab)),
+             c = (uint32_t)_mm256_movemask_epi8(_mm256_cmpgt_epi8(c80, x));
+    conts += (size_t)__builtin_popcount(c & in);
+    edits |= (t & in) | (b & (b << 1 | sp_last));
+    dash_sps |= b & (d << 1 | dash_last);
+    if (n) {
+      *e = p + (size_t)__builtin_ctz(n);
+      *edit = edits != 0;
+      *dash = dash_sps != 0;
+      return conts;
+    }
+    sp_last = b >> 31;
+    dash_last = d >> 31;
+  }
+  char before = sp_last ? ' ' : dash_last ? '-' : 0; /* the byte before */
+  bool ed = edits != 0, da = dash_sps != 0;
+  for (; p < len && s[p] != '\n'; p++) { /* near the end of the text */
+    char ch = s[p];
+    conts += ((unsigned char)ch & 0xC0) == 0x80;
+    ed |= ch == '\t' || (ch == ' ' && before == ' ');
+    da |= ch == ' ' && before == '-';
+    before = ch;
+  }
+  *e = p;
+  *edit = ed;
+  *dash = da;
+  return conts;
+}
+#endif
 
 /* The classes of the content s[p, q) (no blank at either end) into *l,
  * given its code points and whether it is plain (scan_content): all but
@@ -1741,9 +1795,12 @@ static bool write_pass(layout *L, const cchc_mbuf *md, cchc_mbuf *out,
   size_t cnt = L->cnt;
   model m = mark_lines(ls, cnt);
   bool sparse = L->has_prior && same_model(&m, &L->prior);
-  if (L->has_prior) /* (the first pass's lines, just read, are not same) */
+  /* (the first pass's lines, just read, are not same; a pass that is not
+   * sparse asks no line whether it is, and the next pass's reading of the
+   * lines sets it anew) */
+  if (sparse)
     for (size_t j = 0; j < cnt; j++) /* a class that changed is a change */
-      ls[j].same = sparse && ls[j].same && !ls[j].page &&
+      ls[j].same = ls[j].same && !ls[j].page &&
                    ls[j].table == ls[j].was_table;
   L->prior = m;
   L->has_prior = true;
@@ -1990,7 +2047,12 @@ static bool line_room(layout *L, size_t lines) {
 
 /* The lines of md, every one classified; `held` lists the newlines that
  * lie inside a bold span. */
-static void read_lines(layout *L, const cchc_mbuf *md, const held_lines *held) {
+typedef size_t (*line_scan)(const char *s, size_t p, size_t len, size_t *e,
+                            bool *edit, bool *dash);
+
+static CCHC_INLINE void read_lines_with(layout *L, const cchc_mbuf *md,
+                                        const held_lines *held,
+                                        line_scan scan) {
   const char *s = md->data;
   L->cnt = 0;
   /* room for the lines at once (a long text has millions): a line of
@@ -2005,7 +2067,7 @@ static void read_lines(layout *L, const cchc_mbuf *md, const held_lines *held) {
     while (p < len && is_space(s[p]))
       p++;
     bool edit, dash;
-    size_t conts = scan_line(s, p, len, &e, &edit, &dash);
+    size_t conts = scan(s, p, len, &e, &edit, &dash);
     size_t q = e;
     while (q > p && is_space(s[q - 1]))
       q--;
@@ -2040,6 +2102,25 @@ static void read_lines(layout *L, const cchc_mbuf *md, const held_lines *held) {
   /* the room of the blank lines given back, and the end of the huge page
    * the last line ends in: the passes after read fewer lines */
   L->ls = cchc_shrink(L->ls, &L->cap, L->cnt, sizeof *L->ls);
+}
+
+#if defined(LINES_AVX2)
+/* read_lines, each line's newline found and its bytes counted 32 at a
+ * time (AVX2). */
+__attribute__((target("avx2,popcnt"))) static void
+read_lines_avx2(layout *L, const cchc_mbuf *md, const held_lines *held) {
+  read_lines_with(L, md, held, scan_line_avx2);
+}
+#endif
+
+static void read_lines(layout *L, const cchc_mbuf *md, const held_lines *held) {
+#if defined(LINES_AVX2)
+  if (!canon_avx2_off && __builtin_cpu_supports("avx2")) {
+    read_lines_avx2(L, md, held);
+    return;
+  }
+#endif
+  read_lines_with(L, md, held, scan_line);
 }
 
 /* The lines of `text`, the output of the pass before: a block that copies

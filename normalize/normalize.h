@@ -170,4 +170,10 @@ extern size_t layout_joined_blocks, layout_joined_wrong;
 extern bool layout_check_lines;
 extern size_t layout_lines_read, layout_lines_wrong;
 
+/* For tests only (false in use): the scans that read 32 bytes at once
+ * where the processor has AVX2 (the decoder's pass_blocks, the mapping's
+ * plain_stretch, layout's read_lines) take them as blocks of 16 (SSE2),
+ * as on one without. */
+extern bool canon_avx2_off;
+
 #endif
