@@ -300,12 +300,29 @@ bool clause_words_within(tk *t, size_t a, size_t b, clause_held *out) {
   const clause_words *cw = words_of(t);
   if (!cw) return false;
   const rule_words *w = cw->w;
-  size_t lo = 0, hi = w->nruns; /* the first run starting at or after a */
+  /* the first run starting at or after a: from the last ask's when a
+   * lies after its start, within a few doublings (the clauses of a duty
+   * are asked in text order), else over all the runs */
+  size_t lo = 0, hi = w->nruns;
+  if (t->held_kept && a >= t->held_a && t->held_first <= w->nruns) {
+    lo = t->held_first;
+    for (size_t step = 1; lo < hi;) {
+      size_t probe = lo + step < hi ? lo + step : hi;
+      if (probe < hi && w->run_at[probe] < a) {
+        lo = probe + 1;
+        step *= 2;
+      } else {
+        hi = probe;
+        break;
+      }
+    }
+  }
   while (lo < hi) {
     size_t mid = lo + (hi - lo) / 2;
     if (w->run_at[mid] < a) lo = mid + 1;
     else hi = mid;
   }
+  size_t first = lo;
   if (lo > 0) lo--; /* the run before may reach into [a, b) */
   /* the runs up to b: found first (a clause holds a few dozen, found in
    * a few steps of doubling), so that the walk over them reads their
@@ -334,6 +351,7 @@ bool clause_words_within(tk *t, size_t a, size_t b, clause_held *out) {
   out->has[1] = t->held_has[1] = h1;
   t->held_a = a;
   t->held_b = b;
+  t->held_first = first;
   t->held_kept = true;
   return true;
 }

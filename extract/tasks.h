@@ -40,6 +40,10 @@ typedef struct tk {
   uint64_t held_has[2];
   size_t held_a, held_b;
   bool held_kept;
+  /* (with held_kept) the first run of the text's words starting at or
+   * after held_a: the clauses of a duty are asked in text order, and the
+   * next ask's first run is searched for from it */
+  size_t held_first;
   rule_list with, cut;
   rule_list fields; /* field.*: the labels of assignment lines */
   /* area.* with the leadarea.* rules that set an area; leadarea masks */

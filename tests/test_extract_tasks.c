@@ -1639,6 +1639,41 @@ START_TEST(clause_word_rules_made_once_per_set) {
 }
 END_TEST
 
+/* The first run of a clause's words is searched for from the one asked
+ * before when the clause lies after it (clause_words_within: the clauses
+ * of a duty are asked in text order): clauses far apart on one line, each
+ * opening with its cue, then a clause asked again from an earlier start,
+ * give the frame read with every clause searched for every rule, and
+ * their leads. */
+START_TEST(clause_words_read_from_the_clause_before) {
+  /* clauses of growing length, each naming its lead by its first word
+   * alone ("giao"), so that a first run found one or two runs late loses
+   * the lead at some length */
+  char src[8192];
+  int k = snprintf(src, sizeof src,
+                   "KẾ HOẠCH\nCải cách hành chính năm 2026\n"
+                   "I. TỔ CHỨC THỰC HIỆN\n1. Nhiệm vụ chung\n- Rà soát hồ sơ");
+  static const char *const units[] = {"Công an xã", "Phòng Kinh tế",
+                                      "Phòng Văn hóa - Xã hội"};
+  for (int c = 0; c < 12; c++) {
+    k += snprintf(src + k, sizeof src - (size_t)k, "; giao %s thực hiện",
+                  units[c % 3]);
+    for (int w = 0; w < c + 1; w++)
+      k += snprintf(src + k, sizeof src - (size_t)k, " rà soát hồ sơ");
+  }
+  snprintf(src + k, sizeof src - (size_t)k,
+           ".\n- Chủ trì tuyên truyền; giao Phòng Kinh tế kiểm tra.\n");
+  size_t len = strlen(src);
+  char *with = frame_text(src, len, true), *without = frame_text(src, len, false);
+  ck_assert_msg(!strcmp(with, without), "the frames differ");
+  ck_assert_ptr_nonnull(strstr(with, "\"phong_vhxh\""));
+  ck_assert_ptr_nonnull(strstr(with, "\"phong_kinh_te\""));
+  ck_assert_ptr_nonnull(strstr(with, "\"cong_an\""));
+  free(with);
+  free(without);
+}
+END_TEST
+
 /* A unit's text is kept by its span for the next task naming it: every
  * duty under a heading prints the heading's units as they stand, a duty
  * leading with units of its own prints those, and each unit its own span
@@ -1752,6 +1787,7 @@ int main(void) {
   tcase_add_test(tcc, lead_cue_twins_match_where_cues_do);
   tcase_add_test(tcc, rule_words_skip_only_clauses_without_them);
   tcase_add_test(tcc, clause_word_rules_made_once_per_set);
+  tcase_add_test(tcc, clause_words_read_from_the_clause_before);
   suite_add_tcase(s, tcc);
   return harness_run(s);
 }
