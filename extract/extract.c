@@ -8,13 +8,49 @@
 
 
 
+/* Does line li start at or before off (line 0 always counts)? */
+static bool line_starts_by(const xctx *x, size_t li, size_t off) {
+  return li == 0 || xline_start(x, li) <= off;
+}
+
 size_t xline_at(const xctx *x, size_t off) {
-  size_t lo = 0, hi = x->nlines;
+  /* The last line starting at or before off: searched from the line
+   * answered last, by steps that double (a gallop), then halving.  The
+   * extractors ask of offsets near those they asked before (the cells
+   * of a table row after row, a line's items in order): a few steps,
+   * where a search of all the lines took some ten. */
+  size_t n = x->nlines, h = x->line_hint < n ? x->line_hint : 0;
+  if (n == 0) return 0;
+  size_t lo, hi; /* line lo starts by off; hi (or the end) after it */
+  if (line_starts_by(x, h, off)) {
+    size_t step = 1;
+    lo = h;
+    while (lo + step < n && line_starts_by(x, lo + step, off)) {
+      lo += step;
+      step *= 2;
+    }
+    hi = lo + step < n ? lo + step : n;
+  } else {
+    size_t step = 1;
+    hi = h;
+    for (;;) {
+      size_t at = hi > step ? hi - step : 0;
+      if (line_starts_by(x, at, off)) {
+        lo = at;
+        break;
+      }
+      hi = at;
+      step *= 2;
+    }
+  }
   while (hi - lo > 1) {
     size_t mid = lo + (hi - lo) / 2;
     if (xline_start(x, mid) <= off) lo = mid;
     else hi = mid;
   }
+  /* (the search's only state: the xctx is the caller's own, not const
+   * where it is defined) */
+  ((xctx *)x)->line_hint = lo;
   return lo;
 }
 

@@ -75,6 +75,9 @@ typedef struct xctx {
    * word of the text holds (block_may_match), one allocation, owned;
    * NULL until first asked */
   struct block_words *block_words;
+  /* extract.c: the line xline_at answered last, where its next search
+   * starts (callers mostly ask of offsets near the one before) */
+  size_t line_hint;
 } xctx;
 
 /* Canonical offsets of line li (< x->nlines): its start, and its end (its

@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../extract/extract.h"
 #include "../extract/frame.h"
 
 /* Extract the plan at `path` with its path in the source record. */
@@ -531,8 +532,8 @@ START_TEST(frame_adopt_borrowed_once) {
   char *lent = malloc(8192);
   ck_assert_ptr_nonnull(lent);
   memset(lent, 0, 8192);
-  char *rule = lent, *same_slot = lent + 4096, *area = lent + 100;
-  strcpy(rule, "task.bullet");
+  char *rule_id = lent, *same_slot = lent + 4096, *area = lent + 100;
+  strcpy(rule_id, "task.bullet");
   strcpy(same_slot, "task.sentence");
   strcpy(area, "thu_tuc_hanh_chinh");
   enum { N = 50 };
@@ -542,7 +543,7 @@ START_TEST(frame_adopt_borrowed_once) {
     ck_assert_ptr_nonnull(t);
     t->text = texts[i] = frame_printf(f, "nhiệm vụ %d", i);
     t->id = frame_printf(f, "k%d", i + 1);
-    t->rule = i % 2 ? same_slot : rule; /* by turns: one slot */
+    t->rule = i % 2 ? same_slot : rule_id; /* by turns: one slot */
     t->area = area;
     t->section = t->deadline = t->target = -1;
   }
@@ -614,6 +615,56 @@ static void expect_bad(const char *json, unsigned line, const char *needle) {
   ck_assert_msg(strstr(err.message, needle) != NULL, "message [%s] lacks [%s]",
                 err.message, needle);
 }
+
+/* The last line starting at or before off, by a walk of every line. */
+static size_t line_at_by_walk(const xctx *x, size_t off) {
+  size_t at = 0;
+  for (size_t li = 1; li < x->nlines; li++)
+    if (xline_start(x, li) <= off) at = li;
+  return at;
+}
+
+/* xline_at searches from the line it answered last (extract.c): asked
+ * of every offset in order, in reverse, by jumps of every size both ways
+ * and past the text's end, from texts of one line and of hundreds of
+ * lines of many lengths, it answers as a walk of every line does. */
+START_TEST(xline_at_from_any_line) {
+  const cchc_rules *rules = harness_rules();
+  for (int form = 0; form < 2; form++) {
+    char *src = NULL;
+    size_t len = 0;
+    FILE *m = open_memstream(&src, &len);
+    ck_assert_ptr_nonnull(m);
+    if (form == 0)
+      fputs("Kế hoạch cải cách hành chính năm 2026", m);
+    else
+      for (int i = 0; i < 400; i++)
+        fprintf(m, "%d. Dòng %*s thứ %d.\n\n", i + 1, i * 7 % 50, "x", i);
+    fclose(m);
+    cchc_error err = {0};
+    cchc_text *t = NULL;
+    ck_assert_int_eq(cchc_normalize(src, len, NULL, &t, &err), CCHC_OK);
+    xctx x;
+    ck_assert_int_eq(xctx_open(&x, rules, t, &err), CCHC_OK);
+    ck_assert(form == 0 || x.nlines > 300);
+    for (size_t off = 0; off <= x.n + 2; off++)
+      ck_assert_uint_eq(xline_at(&x, off), line_at_by_walk(&x, off));
+    for (size_t off = x.n + 2; off-- > 0;)
+      ck_assert_uint_eq(xline_at(&x, off), line_at_by_walk(&x, off));
+    unsigned seed = 7;
+    for (int k = 0; k < 5000; k++) {
+      seed = seed * 1103515245u + 12345u;
+      size_t span = (size_t)1 << (seed >> 8) % 16;
+      size_t off = (seed >> 4) % (span < x.n + 3 ? span : x.n + 3);
+      if (seed & 1) off = x.n + 2 - off;
+      ck_assert_uint_eq(xline_at(&x, off), line_at_by_walk(&x, off));
+    }
+    xctx_close(&x);
+    cchc_text_free(t);
+    free(src);
+  }
+}
+END_TEST
 
 START_TEST(bad_json) {
   /* Syntax: line and byte offset of the error. */
@@ -704,6 +755,7 @@ int main(void) {
   tcase_add_test(tc, frame_adopt_borrowed_once);
   tcase_add_test(tc, frame_adopt_keeps_arena_strings_of_every_block);
   tcase_add_test(tc, bad_json);
+  tcase_add_test(tc, xline_at_from_any_line);
   suite_add_tcase(s, tc);
 
   int rc = harness_run(s);
