@@ -265,14 +265,45 @@ static int by_index(const void *a, const void *b) {
   return (p > q) - (p < q);
 }
 
-/* The first of ix->by_start whose start is at or after `at`. */
-static size_t first_start_from(const xstarts *ix, size_t at) {
-  size_t lo = 0, hi = ix->n;
+/* The first of ix->by_start whose start is at or after `at`: searched
+ * from where the last search ended (ix->hint), by steps that double,
+ * then halving.  Tasks ask of their spans in the text's order: a few
+ * steps where a search of all the items took some ten. */
+static size_t first_start_from(xstarts *ix, size_t at) {
+  const xstart *v = ix->by_start;
+  size_t n = ix->n, h = ix->hint < n ? ix->hint : 0;
+  size_t lo, hi; /* the answer is in [lo, hi]: v[lo - 1] before at, v[hi]
+                    at or after it (or hi == n) */
+  if (h == 0 || v[h - 1].start < at) {
+    size_t step = 1;
+    lo = h;
+    while (lo + step <= n && v[lo + step - 1].start < at) {
+      lo += step;
+      step *= 2;
+    }
+    hi = lo + step <= n ? lo + step - 1 : n;
+  } else {
+    size_t step = 1;
+    hi = h - 1; /* v[hi].start >= at */
+    for (;;) {
+      if (hi < step) {
+        lo = 0;
+        break;
+      }
+      if (v[hi - step].start < at) {
+        lo = hi - step + 1;
+        break;
+      }
+      hi -= step;
+      step *= 2;
+    }
+  }
   while (lo < hi) {
     size_t mid = lo + (hi - lo) / 2;
-    if (ix->by_start[mid].start >= at) hi = mid;
+    if (v[mid].start >= at) hi = mid;
     else lo = mid + 1;
   }
+  ix->hint = lo;
   return lo;
 }
 

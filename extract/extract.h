@@ -40,6 +40,7 @@ typedef struct xstarts {
   bool built;
   size_t *found; /* the answer to the last lookup */
   size_t cap_found;
+  size_t hint; /* where the last lookup's search ended: the next starts */
 } xstarts;
 
 typedef struct xctx {

@@ -666,6 +666,59 @@ START_TEST(xline_at_from_any_line) {
 }
 END_TEST
 
+/* xtargets_in searches the targets by their starts from where its last
+ * search ended (extract.c, first_start_from): 300 targets whose starts
+ * repeat, out of order, asked of spans in order, in reverse, empty, past
+ * every start and by jumps of every size both ways, give the targets
+ * starting in each span, in index order, as a look at every target
+ * does. */
+START_TEST(xtargets_in_from_any_start) {
+  const cchc_rules *rules = harness_rules();
+  static const char src[] = "Kế hoạch cải cách hành chính năm 2026";
+  cchc_error err = {0};
+  cchc_text *t = NULL;
+  ck_assert_int_eq(cchc_normalize(src, sizeof src - 1, NULL, &t, &err),
+                   CCHC_OK);
+  xctx x;
+  ck_assert_int_eq(xctx_open(&x, rules, t, &err), CCHC_OK);
+  enum { N = 300, END = 700 };
+  for (size_t i = 0; i < N; i++) {
+    frame_target *tg = FRAME_PUSH(x.f, targets);
+    ck_assert_ptr_nonnull(tg);
+    size_t start = i * 37 % 600 / 3 * 3; /* (each start some 3 times) */
+    tg->span = (frame_span){start, start + 5};
+  }
+  size_t want[N];
+  unsigned seed = 11;
+  for (int k = 0; k < 6000; k++) {
+    size_t a, b;
+    if (k < END) /* in order, then in reverse */
+      a = (size_t)k, b = a + (size_t)k % 9;
+    else if (k < 2 * END)
+      a = (size_t)(2 * END - k), b = a + 4;
+    else {
+      seed = seed * 1103515245u + 12345u;
+      size_t span = (size_t)1 << (seed >> 8) % 11;
+      a = (seed >> 4) % (span < END ? span : END);
+      if (seed & 1) a = END - a;
+      b = a + (seed >> 20) % 40;
+    }
+    size_t nwant = 0;
+    for (size_t i = 0; i < N; i++)
+      if (x.f->targets[i].span.start >= a && x.f->targets[i].span.start < b)
+        want[nwant++] = i;
+    size_t got_n = SIZE_MAX;
+    const size_t *got = xtargets_in(&x, a, b, &got_n);
+    ck_assert_msg(got_n == nwant, "[%zu, %zu): %zu targets, want %zu", a, b,
+                  got_n, nwant);
+    for (size_t i = 0; i < nwant; i++)
+      ck_assert_uint_eq(got[i], want[i]);
+  }
+  xctx_close(&x);
+  cchc_text_free(t);
+}
+END_TEST
+
 START_TEST(bad_json) {
   /* Syntax: line and byte offset of the error. */
   const char *s = "{\"schema\": \"cchc/1\",\n\"targets\": [}";
@@ -756,6 +809,7 @@ int main(void) {
   tcase_add_test(tc, frame_adopt_keeps_arena_strings_of_every_block);
   tcase_add_test(tc, bad_json);
   tcase_add_test(tc, xline_at_from_any_line);
+  tcase_add_test(tc, xtargets_in_from_any_start);
   suite_add_tcase(s, tc);
 
   int rc = harness_run(s);
