@@ -209,6 +209,11 @@ typedef struct dctx {
   UNumberFormat *spell; /* Vietnamese numerals in words (ICU), lazily */
   word_places *places;  /* of the words deadline rules start with */
   size_t nplaces, cap_places;
+  /* by literal id of the rule set: 1 + the index of its places in
+   * `places`, 0 none; NULL: `places` is searched.  Each rule asks for its
+   * words twice (before its walk starts, and as it starts), a few dozen
+   * rules a plan, and the list was read through at each ask. */
+  uint32_t *place_index;
   const rule_literal **walked; /* the words of one walk (words_find) */
   size_t nwalked;
   gate_memo *gates; /* of the gates of the rules tried near their words */
@@ -619,7 +624,12 @@ static bool near_zone_words(const dctx *d, const rule *r) {
  * are found at the first ask, once for the scans of every pass and the
  * tries here. */
 static size_t places_of(dctx *d, const rule_literal *w) {
-  for (size_t i = 0; i < d->nplaces; i++)
+  const rule_literals *set = &d->x->rules->literals;
+  uint32_t *slot = d->place_index && w->set == set && w->id < set->n
+                       ? &d->place_index[w->id]
+                       : NULL;
+  if (slot && *slot) return *slot - 1;
+  for (size_t i = 0; !slot && i < d->nplaces; i++)
     if (d->places[i].word == w) return i;
   void *grown = cchc_grow(d->places, &d->cap_places, d->nplaces,
                           sizeof *d->places);
@@ -628,6 +638,7 @@ static size_t places_of(dctx *d, const rule_literal *w) {
   word_places *p = &d->places[d->nplaces];
   *p = (word_places){.word = w};
   xctx *x = d->x;
+  if (slot) *slot = (uint32_t)d->nplaces + 1;
   if (rule_text_places(&x->scan, w, &p->kept, &p->n)) return d->nplaces++;
   p->kept = NULL;
   size_t cap = 0;
@@ -636,6 +647,7 @@ static size_t places_of(dctx *d, const rule_literal *w) {
     size_t at = match_start(d->md);
     if (!(grown = cchc_grow(p->at, &cap, p->n, sizeof *p->at))) {
       free(p->at);
+      if (slot) *slot = 0;
       return SIZE_MAX;
     }
     p->at = grown;
@@ -1466,6 +1478,12 @@ static void places_release(dctx *d) {
                  (near_zone_words(d, zr.items[j]) ||
                   zone_near_windows(zr.items[j]));
     }
+    const rule_literals *set = &d->x->rules->literals;
+    uint32_t *slot = d->place_index && p->word->set == set &&
+                             p->word->id < set->n
+                         ? &d->place_index[p->word->id]
+                         : NULL;
+    if (slot) *slot = wanted ? (uint32_t)kept + 1 : 0;
     if (wanted) d->places[kept++] = *p;
     else free(p->at); /* those the text keeps stay: later scans ask */
   }
@@ -1696,6 +1714,8 @@ cchc_status extract_deadlines(xctx *x) {
   if (!rs.n) return CCHC_OK;
   d.plan_year = plan_year(x);
   d.md = rules_match_data(x->rules);
+  /* (without memory for it the list is searched) */
+  d.place_index = calloc(x->rules->literals.n + 1, sizeof *d.place_index);
   bool *app = appendix_sections(x);
   zone *z = NULL;
   size_t nz = 0, nc = 0;
@@ -1724,6 +1744,7 @@ done:
   if (d.spell) unum_close(d.spell);
   for (size_t i = 0; i < d.nplaces; i++) free(d.places[i].at);
   free(d.places);
+  free(d.place_index);
   free(d.walked);
   free(d.points_known);
   for (size_t i = 0; i < d.ngates; i++) {

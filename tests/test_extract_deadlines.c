@@ -1979,6 +1979,35 @@ START_TEST(recurrences_read_once_per_text) {
 }
 END_TEST
 
+/* The places of a word are asked for by the word's number (deadlines.c:
+ * place_index), before the walks and again after them, when the list
+ * has given back the words only the deadline rules want and moved the
+ * rest down: "báo" and "liệu" are words of nodeadline rules tried near
+ * them (report_name, stats) among words of deadline rules given back
+ * ("trước", "ngày", "quý" ...), so each zone is found near its own words
+ * only if the numbers follow the list. */
+START_TEST(word_places_asked_by_number_after_the_walks) {
+  doc d;
+  extract(&d, "KẾ HOẠCH\n"
+              "Cải cách hành chính năm 2026\n"
+              "I. NHIỆM VỤ\n"
+              "1. Rà soát thủ tục, hoàn thành trong quý III/2026.\n"
+              "2. Báo cáo 6 tháng đầu năm gửi trước ngày 10/6/2026.\n"
+              "3. Số liệu thống kê tính từ ngày 15/12 đến ngày 14/3.\n"
+              "4. Thường xuyên rà soát, hằng tháng cập nhật.\n"
+              "5. Báo cáo định kỳ theo quý, chậm nhất ngày 20/9/2026.\n");
+  expect(&d, "quý III/2026", "quarter", "2026-07-01", "2026-09-30", false,
+         NULL);
+  expect(&d, "trước ngày 10/6/2026", "date", NULL, "2026-06-10", false, NULL);
+  expect(&d, "hằng tháng", "recurring", NULL, NULL, false, "monthly");
+  expect(&d, "Báo cáo định kỳ", "recurring", NULL, NULL, false, "periodic");
+  expect(&d, "chậm nhất ngày 20/9/2026", "date", NULL, "2026-09-20", false,
+         NULL);
+  expect_all_seen(&d);
+  release(&d);
+}
+END_TEST
+
 int main(void) {
   Suite *s = suite_create("extract_deadlines");
   TCase *tp = tcase_create("plans");
@@ -2024,6 +2053,7 @@ int main(void) {
   tcase_add_test(tp, rules_are_tried_only_where_their_gates_match);
   tcase_add_test(tp, time_expressions_parsed_once_per_year);
   tcase_add_test(tp, recurrences_read_once_per_text);
+  tcase_add_test(tp, word_places_asked_by_number_after_the_walks);
   suite_add_tcase(s, tp);
   TCase *tr = tcase_create("rewritten");
   tcase_add_checked_fixture(tr, load_rules, free_rules);
