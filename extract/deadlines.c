@@ -984,16 +984,40 @@ typedef struct barrier_bytes {
   size_t nbytes; /* BARRIER_SEARCHED + 1: more */
 } barrier_bytes;
 
+/* The ASCII characters of each feature (a bit each of two words: 0-63,
+ * 64-127), read once per thread from rule_ascii_features: a barrier is
+ * made per rule and plan, and reading all 128 characters for each cost
+ * more than the few of its features (most features are one character). */
+typedef struct feature_chars {
+  bool read;
+  uint64_t chars[64][2];
+} feature_chars;
+static _Thread_local feature_chars feature_chars_read;
+
 static void barrier_bytes_of(uint64_t b, barrier_bytes *bb) {
+  feature_chars *fc = &feature_chars_read;
+  if (!fc->read) {
+    for (unsigned c = 0; c < 0x80; c++)
+      for (uint64_t f = rule_ascii_features[c]; f; f &= f - 1)
+        fc->chars[__builtin_ctzll(f)][c >> 6] |= (uint64_t)1 << (c & 63);
+    fc->read = true;
+  }
+  uint64_t in[2] = {0, 0}; /* the barrier's characters */
+  for (; b; b &= b - 1) {
+    const uint64_t *c = fc->chars[__builtin_ctzll(b)];
+    in[0] |= c[0];
+    in[1] |= c[1];
+  }
   bb->nbytes = 0;
   memset(bb->is_barrier, 0, sizeof bb->is_barrier);
-  /* the ASCII bytes only: one is made per rule and plan */
-  for (size_t c = 0; b && c < 0x80; c++) {
-    if (!(rule_ascii_features[c] & b)) continue;
-    bb->is_barrier[c] = 1;
-    if (bb->nbytes < BARRIER_SEARCHED) bb->bytes[bb->nbytes] = (unsigned char)c;
-    if (bb->nbytes <= BARRIER_SEARCHED) bb->nbytes++;
-  }
+  /* the ASCII bytes only, in order */
+  for (unsigned h = 0; h < 2; h++)
+    for (uint64_t m = in[h]; m; m &= m - 1) {
+      unsigned c = 64 * h + (unsigned)__builtin_ctzll(m);
+      bb->is_barrier[c] = 1;
+      if (bb->nbytes < BARRIER_SEARCHED) bb->bytes[bb->nbytes] = (unsigned char)c;
+      if (bb->nbytes <= BARRIER_SEARCHED) bb->nbytes++;
+    }
 }
 
 /* Where the stretch without barrier bb that runs into offset `at` starts:

@@ -2008,6 +2008,28 @@ START_TEST(word_places_asked_by_number_after_the_walks) {
 }
 END_TEST
 
+/* The windows of the nodeadline rules start after the last character of
+ * their barrier before a candidate (deadlines.c: barrier_bytes_of, the
+ * characters of the barrier's features): what a statistics window holds
+ * that is no barrier of its rule (',', '-', '/', ':', quotes) does not
+ * cut it, so its dates are no deadlines, while a ';' or '.' does. */
+START_TEST(zone_windows_cut_only_by_their_barrier) {
+  doc d;
+  extract(&d, "KẾ HOẠCH\n"
+              "Cải cách hành chính năm 2026\n"
+              "I. NHIỆM VỤ\n"
+              "1. Số liệu thống kê, tính \"từ ngày 15/12 đến ngày 14/3\".\n"
+              "2. Số liệu - thống kê: tính từ ngày 15/3 đến ngày 14/6.\n"
+              "3. Số liệu thống kê/tổng hợp tính từ ngày 15/6 đến ngày 14/9.\n"
+              "4. Số liệu thống kê; tính từ ngày 15/9/2026 đến ngày "
+              "14/12/2026.\n");
+  expect(&d, "từ ngày 15/9/2026 đến ngày 14/12/2026", "range", "2026-09-15",
+         "2026-12-14", false, NULL);
+  expect_all_seen(&d);
+  release(&d);
+}
+END_TEST
+
 int main(void) {
   Suite *s = suite_create("extract_deadlines");
   TCase *tp = tcase_create("plans");
@@ -2054,6 +2076,7 @@ int main(void) {
   tcase_add_test(tp, time_expressions_parsed_once_per_year);
   tcase_add_test(tp, recurrences_read_once_per_text);
   tcase_add_test(tp, word_places_asked_by_number_after_the_walks);
+  tcase_add_test(tp, zone_windows_cut_only_by_their_barrier);
   suite_add_tcase(s, tp);
   TCase *tr = tcase_create("rewritten");
   tcase_add_checked_fixture(tr, load_rules, free_rules);
