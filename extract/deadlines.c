@@ -1607,13 +1607,21 @@ static bool cell_stretches(const xctx *x, const bool *app, zone **out,
    * next one after it (SIZE_MAX: none) */
   size_t last = SIZE_MAX, next = SIZE_MAX;
   const char *p = memchr(x->s, '|', x->n);
-  if (p) next = xline_at(x, (size_t)(p - x->s));
+  /* the line of a '|': walked to from the line before (a line's break
+   * belongs to it), where a search by offset cost a binary search for
+   * each line with '|' (a crawled table's rows): the walk passes each
+   * line once in all */
+  if (p)
+    for (next = 0; xline_end(x, next) < (size_t)(p - x->s);) next++;
   for (size_t li = 0; li < x->nlines; li++) {
     while (next != SIZE_MAX && next <= li + REACH) {
       last = next;
       size_t from = xline_end(x, last) + 1; /* its other '|' add none */
       p = from < x->n ? memchr(x->s + from, '|', x->n - from) : NULL;
-      next = p ? xline_at(x, (size_t)(p - x->s)) : SIZE_MAX;
+      if (!p) next = SIZE_MAX;
+      else
+        for (next = last + 1; xline_end(x, next) < (size_t)(p - x->s);)
+          next++;
     }
     int sec = x->lines[li].section;
     bool maybe = (sec >= 0 && (size_t)sec < x->f->nsections && app[sec]) ||
@@ -1637,6 +1645,20 @@ static bool cell_stretches(const xctx *x, const bool *app, zone **out,
   *out = z;
   *nout = n;
   return true;
+}
+
+bool deadlines_cell_stretches(xctx *x, size_t **out, size_t *nout) {
+  bool *app = appendix_sections(x);
+  zone *z = NULL;
+  size_t n = 0;
+  bool ok = app && cell_stretches(x, app, &z, &n);
+  size_t *v = ok ? malloc((2 * n + 1) * sizeof *v) : NULL;
+  for (size_t i = 0; v && i < n; i++) v[2 * i] = z[i].start, v[2 * i + 1] = z[i].end;
+  free(z);
+  free(app);
+  *out = v;
+  *nout = v ? n : 0;
+  return v != NULL;
 }
 
 /* The matches of where=table rule r (deadline rule i) in the stretches
