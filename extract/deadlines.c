@@ -209,6 +209,11 @@ typedef struct dctx {
   UNumberFormat *spell; /* Vietnamese numerals in words (ICU), lazily */
   word_places *places;  /* of the words deadline rules start with */
   size_t nplaces, cap_places;
+  /* by literal id of the rule set: 1 + the index of its places in
+   * `places`, 0 none; NULL: `places` is searched.  Each rule asks for its
+   * words twice (before its walk starts, and as it starts), a few dozen
+   * rules a plan, and the list was read through at each ask. */
+  uint32_t *place_index;
   const rule_literal **walked; /* the words of one walk (words_find) */
   size_t nwalked;
   gate_memo *gates; /* of the gates of the rules tried near their words */
@@ -619,7 +624,12 @@ static bool near_zone_words(const dctx *d, const rule *r) {
  * are found at the first ask, once for the scans of every pass and the
  * tries here. */
 static size_t places_of(dctx *d, const rule_literal *w) {
-  for (size_t i = 0; i < d->nplaces; i++)
+  const rule_literals *set = &d->x->rules->literals;
+  uint32_t *slot = d->place_index && w->set == set && w->id < set->n
+                       ? &d->place_index[w->id]
+                       : NULL;
+  if (slot && *slot) return *slot - 1;
+  for (size_t i = 0; !slot && i < d->nplaces; i++)
     if (d->places[i].word == w) return i;
   void *grown = cchc_grow(d->places, &d->cap_places, d->nplaces,
                           sizeof *d->places);
@@ -628,6 +638,7 @@ static size_t places_of(dctx *d, const rule_literal *w) {
   word_places *p = &d->places[d->nplaces];
   *p = (word_places){.word = w};
   xctx *x = d->x;
+  if (slot) *slot = (uint32_t)d->nplaces + 1;
   if (rule_text_places(&x->scan, w, &p->kept, &p->n)) return d->nplaces++;
   p->kept = NULL;
   size_t cap = 0;
@@ -636,6 +647,7 @@ static size_t places_of(dctx *d, const rule_literal *w) {
     size_t at = match_start(d->md);
     if (!(grown = cchc_grow(p->at, &cap, p->n, sizeof *p->at))) {
       free(p->at);
+      if (slot) *slot = 0;
       return SIZE_MAX;
     }
     p->at = grown;
@@ -972,16 +984,40 @@ typedef struct barrier_bytes {
   size_t nbytes; /* BARRIER_SEARCHED + 1: more */
 } barrier_bytes;
 
+/* The ASCII characters of each feature (a bit each of two words: 0-63,
+ * 64-127), read once per thread from rule_ascii_features: a barrier is
+ * made per rule and plan, and reading all 128 characters for each cost
+ * more than the few of its features (most features are one character). */
+typedef struct feature_chars {
+  bool read;
+  uint64_t chars[64][2];
+} feature_chars;
+static _Thread_local feature_chars feature_chars_read;
+
 static void barrier_bytes_of(uint64_t b, barrier_bytes *bb) {
+  feature_chars *fc = &feature_chars_read;
+  if (!fc->read) {
+    for (unsigned c = 0; c < 0x80; c++)
+      for (uint64_t f = rule_ascii_features[c]; f; f &= f - 1)
+        fc->chars[__builtin_ctzll(f)][c >> 6] |= (uint64_t)1 << (c & 63);
+    fc->read = true;
+  }
+  uint64_t in[2] = {0, 0}; /* the barrier's characters */
+  for (; b; b &= b - 1) {
+    const uint64_t *c = fc->chars[__builtin_ctzll(b)];
+    in[0] |= c[0];
+    in[1] |= c[1];
+  }
   bb->nbytes = 0;
   memset(bb->is_barrier, 0, sizeof bb->is_barrier);
-  /* the ASCII bytes only: one is made per rule and plan */
-  for (size_t c = 0; b && c < 0x80; c++) {
-    if (!(rule_ascii_features[c] & b)) continue;
-    bb->is_barrier[c] = 1;
-    if (bb->nbytes < BARRIER_SEARCHED) bb->bytes[bb->nbytes] = (unsigned char)c;
-    if (bb->nbytes <= BARRIER_SEARCHED) bb->nbytes++;
-  }
+  /* the ASCII bytes only, in order */
+  for (unsigned h = 0; h < 2; h++)
+    for (uint64_t m = in[h]; m; m &= m - 1) {
+      unsigned c = 64 * h + (unsigned)__builtin_ctzll(m);
+      bb->is_barrier[c] = 1;
+      if (bb->nbytes < BARRIER_SEARCHED) bb->bytes[bb->nbytes] = (unsigned char)c;
+      if (bb->nbytes <= BARRIER_SEARCHED) bb->nbytes++;
+    }
 }
 
 /* Where the stretch without barrier bb that runs into offset `at` starts:
@@ -1466,6 +1502,12 @@ static void places_release(dctx *d) {
                  (near_zone_words(d, zr.items[j]) ||
                   zone_near_windows(zr.items[j]));
     }
+    const rule_literals *set = &d->x->rules->literals;
+    uint32_t *slot = d->place_index && p->word->set == set &&
+                             p->word->id < set->n
+                         ? &d->place_index[p->word->id]
+                         : NULL;
+    if (slot) *slot = wanted ? (uint32_t)kept + 1 : 0;
     if (wanted) d->places[kept++] = *p;
     else free(p->at); /* those the text keeps stay: later scans ask */
   }
@@ -1565,13 +1607,21 @@ static bool cell_stretches(const xctx *x, const bool *app, zone **out,
    * next one after it (SIZE_MAX: none) */
   size_t last = SIZE_MAX, next = SIZE_MAX;
   const char *p = memchr(x->s, '|', x->n);
-  if (p) next = xline_at(x, (size_t)(p - x->s));
+  /* the line of a '|': walked to from the line before (a line's break
+   * belongs to it), where a search by offset cost a binary search for
+   * each line with '|' (a crawled table's rows): the walk passes each
+   * line once in all */
+  if (p)
+    for (next = 0; xline_end(x, next) < (size_t)(p - x->s);) next++;
   for (size_t li = 0; li < x->nlines; li++) {
     while (next != SIZE_MAX && next <= li + REACH) {
       last = next;
       size_t from = xline_end(x, last) + 1; /* its other '|' add none */
       p = from < x->n ? memchr(x->s + from, '|', x->n - from) : NULL;
-      next = p ? xline_at(x, (size_t)(p - x->s)) : SIZE_MAX;
+      if (!p) next = SIZE_MAX;
+      else
+        for (next = last + 1; xline_end(x, next) < (size_t)(p - x->s);)
+          next++;
     }
     int sec = x->lines[li].section;
     bool maybe = (sec >= 0 && (size_t)sec < x->f->nsections && app[sec]) ||
@@ -1595,6 +1645,20 @@ static bool cell_stretches(const xctx *x, const bool *app, zone **out,
   *out = z;
   *nout = n;
   return true;
+}
+
+bool deadlines_cell_stretches(xctx *x, size_t **out, size_t *nout) {
+  bool *app = appendix_sections(x);
+  zone *z = NULL;
+  size_t n = 0;
+  bool ok = app && cell_stretches(x, app, &z, &n);
+  size_t *v = ok ? malloc((2 * n + 1) * sizeof *v) : NULL;
+  for (size_t i = 0; v && i < n; i++) v[2 * i] = z[i].start, v[2 * i + 1] = z[i].end;
+  free(z);
+  free(app);
+  *out = v;
+  *nout = v ? n : 0;
+  return v != NULL;
 }
 
 /* The matches of where=table rule r (deadline rule i) in the stretches
@@ -1696,6 +1760,8 @@ cchc_status extract_deadlines(xctx *x) {
   if (!rs.n) return CCHC_OK;
   d.plan_year = plan_year(x);
   d.md = rules_match_data(x->rules);
+  /* (without memory for it the list is searched) */
+  d.place_index = calloc(x->rules->literals.n + 1, sizeof *d.place_index);
   bool *app = appendix_sections(x);
   zone *z = NULL;
   size_t nz = 0, nc = 0;
@@ -1724,6 +1790,7 @@ done:
   if (d.spell) unum_close(d.spell);
   for (size_t i = 0; i < d.nplaces; i++) free(d.places[i].at);
   free(d.places);
+  free(d.place_index);
   free(d.walked);
   free(d.points_known);
   for (size_t i = 0; i < d.ngates; i++) {

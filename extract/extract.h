@@ -305,6 +305,11 @@ bool units_set_ungated(xctx *x, bool on);
  * at every place of a range, also past the last one outside the known
  * mentions (names found there overlap one and are dropped). */
 extern bool names_scan_full;
+/* For tests: the stretches of whole lines where the table rules of the
+ * deadlines look for cells (deadlines.c: cell_stretches), the sections
+ * read, as start and end offsets in turn in *out (malloc'd); false
+ * without memory. */
+bool deadlines_cell_stretches(xctx *x, size_t **out, size_t *nout);
 /* Release what units.c keeps for the document. */
 void units_free(xctx *x);
 /* How many times units_find and the like answered a range by the answer

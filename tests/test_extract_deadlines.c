@@ -1979,6 +1979,124 @@ START_TEST(recurrences_read_once_per_text) {
 }
 END_TEST
 
+/* The places of a word are asked for by the word's number (deadlines.c:
+ * place_index), before the walks and again after them, when the list
+ * has given back the words only the deadline rules want and moved the
+ * rest down: "báo" and "liệu" are words of nodeadline rules tried near
+ * them (report_name, stats) among words of deadline rules given back
+ * ("trước", "ngày", "quý" ...), so each zone is found near its own words
+ * only if the numbers follow the list. */
+START_TEST(word_places_asked_by_number_after_the_walks) {
+  doc d;
+  extract(&d, "KẾ HOẠCH\n"
+              "Cải cách hành chính năm 2026\n"
+              "I. NHIỆM VỤ\n"
+              "1. Rà soát thủ tục, hoàn thành trong quý III/2026.\n"
+              "2. Báo cáo 6 tháng đầu năm gửi trước ngày 10/6/2026.\n"
+              "3. Số liệu thống kê tính từ ngày 15/12 đến ngày 14/3.\n"
+              "4. Thường xuyên rà soát, hằng tháng cập nhật.\n"
+              "5. Báo cáo định kỳ theo quý, chậm nhất ngày 20/9/2026.\n");
+  expect(&d, "quý III/2026", "quarter", "2026-07-01", "2026-09-30", false,
+         NULL);
+  expect(&d, "trước ngày 10/6/2026", "date", NULL, "2026-06-10", false, NULL);
+  expect(&d, "hằng tháng", "recurring", NULL, NULL, false, "monthly");
+  expect(&d, "Báo cáo định kỳ", "recurring", NULL, NULL, false, "periodic");
+  expect(&d, "chậm nhất ngày 20/9/2026", "date", NULL, "2026-09-20", false,
+         NULL);
+  expect_all_seen(&d);
+  release(&d);
+}
+END_TEST
+
+/* The windows of the nodeadline rules start after the last character of
+ * their barrier before a candidate (deadlines.c: barrier_bytes_of, the
+ * characters of the barrier's features): what a statistics window holds
+ * that is no barrier of its rule (',', '-', '/', ':', quotes) does not
+ * cut it, so its dates are no deadlines, while a ';' or '.' does. */
+START_TEST(zone_windows_cut_only_by_their_barrier) {
+  doc d;
+  extract(&d, "KẾ HOẠCH\n"
+              "Cải cách hành chính năm 2026\n"
+              "I. NHIỆM VỤ\n"
+              "1. Số liệu thống kê, tính \"từ ngày 15/12 đến ngày 14/3\".\n"
+              "2. Số liệu - thống kê: tính từ ngày 15/3 đến ngày 14/6.\n"
+              "3. Số liệu thống kê/tổng hợp tính từ ngày 15/6 đến ngày 14/9.\n"
+              "4. Số liệu thống kê; tính từ ngày 15/9/2026 đến ngày "
+              "14/12/2026.\n");
+  expect(&d, "từ ngày 15/9/2026 đến ngày 14/12/2026", "range", "2026-09-15",
+         "2026-12-14", false, NULL);
+  expect_all_seen(&d);
+  release(&d);
+}
+END_TEST
+
+/* The stretches where the table rules look for cells (deadlines.c:
+ * cell_stretches, whose line of each '|' is walked to from the line of
+ * the one before) are the lines of the body within three lines of a line
+ * holding a '|', as a plain reading of every line tells them: texts made
+ * of bars alone, rows, words, blank lines and headings at random, a bar
+ * in the header (no cell), the last line without its break. */
+START_TEST(cell_stretches_as_lines_read_one_by_one) {
+  static const char *const pool[] = {
+      "| TT | Nhiệm vụ | Thời gian |", "|", "| 1 | Số hóa | 2026-2028 |",
+      "Nội dung rà soát dữ liệu.", "2027", "", "15/3/2027",
+      "II. TỔ CHỨC THỰC HIỆN", "a|b", "Giai đoạn 2027 - 2029"};
+  enum { POOL = sizeof pool / sizeof *pool, TEXTS = 300 };
+  uint32_t seed = 12345;
+  size_t compared = 0;
+  for (int k = 0; k < TEXTS; k++) {
+    strbuf b;
+    strbuf_init(&b);
+    strbuf_addstr(&b, "KẾ HOẠCH\n");
+    seed = seed * 1103515245u + 12345u;
+    if (seed >> 28 & 1) strbuf_addstr(&b, "| x | y |\n");
+    strbuf_addstr(&b, "Cải cách hành chính năm 2026\nI. NHIỆM VỤ\n");
+    seed = seed * 1103515245u + 12345u;
+    int lines = 1 + (int)(seed >> 20) % 60;
+    for (int i = 0; i < lines; i++) {
+      seed = seed * 1103515245u + 12345u;
+      /* bars in runs and far apart: most lines are words */
+      size_t pick = (seed >> 16) % 8 < 5 ? 3 + (seed >> 8) % 3 : (seed >> 4) % POOL;
+      strbuf_addstr(&b, pool[pick]);
+      if (i + 1 < lines || (seed >> 27 & 1)) strbuf_addstr(&b, "\n");
+    }
+    cchc_error err = {0};
+    cchc_text *t = NULL;
+    ck_assert_int_eq(cchc_normalize(b.buf, b.len, NULL, &t, &err), CCHC_OK);
+    xctx x;
+    ck_assert_int_eq(xctx_open(&x, rules, t, &err), CCHC_OK);
+    ck_assert_int_eq(extract_sections(&x), CCHC_OK);
+    size_t *got = NULL, ngot = 0;
+    ck_assert(deadlines_cell_stretches(&x, &got, &ngot));
+    /* the plain reading: no section of these texts is an appendix */
+    size_t *want = malloc((2 * x.nlines + 1) * sizeof *want), nwant = 0;
+    ck_assert_ptr_nonnull(want);
+    for (size_t li = 0; li < x.nlines; li++) {
+      bool cell = false;
+      for (size_t l = li > 3 ? li - 3 : 0; l <= li + 3 && l < x.nlines; l++)
+        cell = cell || memchr(x.s + xline_start(&x, l), '|',
+                              xline_end(&x, l) - xline_start(&x, l));
+      if (!cell || li < x.first_section_line) continue;
+      size_t a = xline_start(&x, li);
+      size_t e = li + 1 < x.nlines ? xline_start(&x, li + 1) : x.n;
+      if (nwant && want[2 * nwant - 1] == a) want[2 * nwant - 1] = e;
+      else want[2 * nwant] = a, want[2 * nwant + 1] = e, nwant++;
+    }
+    ck_assert_uint_eq(ngot, nwant);
+    for (size_t i = 0; i < 2 * nwant; i++)
+      ck_assert_msg(got[i] == want[i], "text %d, stretch %zu: %zu, not %zu",
+                    k, i / 2, got[i], want[i]);
+    compared += nwant;
+    free(got);
+    free(want);
+    xctx_close(&x);
+    cchc_text_free(t);
+    strbuf_release(&b);
+  }
+  ck_assert_uint_gt(compared, TEXTS / 2);
+}
+END_TEST
+
 int main(void) {
   Suite *s = suite_create("extract_deadlines");
   TCase *tp = tcase_create("plans");
@@ -2024,6 +2142,9 @@ int main(void) {
   tcase_add_test(tp, rules_are_tried_only_where_their_gates_match);
   tcase_add_test(tp, time_expressions_parsed_once_per_year);
   tcase_add_test(tp, recurrences_read_once_per_text);
+  tcase_add_test(tp, word_places_asked_by_number_after_the_walks);
+  tcase_add_test(tp, zone_windows_cut_only_by_their_barrier);
+  tcase_add_test(tp, cell_stretches_as_lines_read_one_by_one);
   suite_add_tcase(s, tp);
   TCase *tr = tcase_create("rewritten");
   tcase_add_checked_fixture(tr, load_rules, free_rules);
