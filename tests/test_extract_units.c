@@ -58,6 +58,21 @@ static void doc_close(doc *d) {
   cchc_text_free(d->t);
 }
 
+/* The end of the line of x's text that starts at ls: its '\n', or the
+ * text's end. */
+static size_t line_end(const xctx *x, size_t ls) {
+  const char *nl = memchr(x->s + ls, '\n', x->n - ls);
+  return nl ? (size_t)(nl - x->s) : x->n;
+}
+
+/* The start of the word after the one at k, before `end` (the corpus
+ * tests ask each line from its first words on). */
+static size_t next_word(const xctx *x, size_t k, size_t end) {
+  while (k < end && x->s[k] != ' ') k++;
+  while (k < end && x->s[k] == ' ') k++;
+  return k;
+}
+
 /* The same text twice at `level`: g as extraction searches it (gated, its
  * answers kept), u searched by every rule over every range asked
  * (units_set_ungated), the reference g is compared with. */
@@ -1238,8 +1253,7 @@ START_TEST(corpus_lists_open_where_a_rule_matches) {
   doc_open(&d, src, len, NULL);
   size_t opens = 0, refused = 0, inner_opens = 0;
   for (size_t ls = 0; ls < d.x.n;) {
-    const char *nl = memchr(d.x.s + ls, '\n', d.x.n - ls);
-    size_t le = nl ? (size_t)(nl - d.x.s) : d.x.n;
+    size_t le = line_end(&d.x, ls);
     size_t k = ls;
     while (k < le && d.x.s[k] == ' ') k++;
     for (size_t w = 0; w < WORDS_ASKED && k < le; w++) {
@@ -1253,8 +1267,7 @@ START_TEST(corpus_lists_open_where_a_rule_matches) {
       inner_opens += opened && w >= 2;
       refused += !may;
       xunits_free(&l);
-      while (k < le && d.x.s[k] != ' ') k++;
-      while (k < le && d.x.s[k] == ' ') k++;
+      k = next_word(&d.x, k, le);
     }
     ls = le + 1;
   }
@@ -1312,8 +1325,7 @@ static void check_gate(const char *src, size_t len, const char *level,
   pair_open(&g, &u, src, len, level);
   size_t prev = SIZE_MAX, lines = 0;
   for (size_t ls = 0; ls < g.x.n; lines++) {
-    const char *nl = memchr(g.x.s + ls, '\n', g.x.n - ls);
-    size_t le = nl ? (size_t)(nl - g.x.s) : g.x.n;
+    size_t le = line_end(&g.x, ls);
     same_in_range(&g, &u, ls, le, what);
     if (prev != SIZE_MAX) same_in_range(&g, &u, prev, le, what);
     /* at the first words of the line, also after punctuation ("Giao,
@@ -1327,8 +1339,7 @@ static void check_gate(const char *src, size_t len, const char *level,
                     "%s: a unit opens at %zu: '%.*s'", what, k, (int)(le - k),
                     g.x.s + k);
       xunits_free(&q);
-      while (k < le && g.x.s[k] != ' ') k++;
-      while (k < le && g.x.s[k] == ' ') k++;
+      k = next_word(&g.x, k, le);
     }
     prev = ls;
     ls = le + 1;
@@ -1402,14 +1413,12 @@ START_TEST(range_asked_again_gives_what_a_search_finds) {
   pair_open(&g, &u, src, len, "commune");
   size_t opened = 0;
   for (size_t ls = 0; ls < g.x.n;) {
-    const char *nl = memchr(g.x.s + ls, '\n', g.x.n - ls);
-    size_t le = nl ? (size_t)(nl - g.x.s) : g.x.n;
+    size_t le = line_end(&g.x, ls);
     size_t k = ls, at[3], n = 0;
     while (k < le && g.x.s[k] == ' ') k++;
     for (; n < 3 && k < le; n++) {
       at[n] = k;
-      while (k < le && g.x.s[k] != ' ') k++;
-      while (k < le && g.x.s[k] == ' ') k++;
+      k = next_word(&g.x, k, le);
     }
     while (n-- > 0) { /* from the third word back: ranges that grow */
       opened += units_may_start(&g.x, at[n], le);
@@ -1440,8 +1449,7 @@ START_TEST(names_tries_are_kept_by_place_and_cut) {
   size_t end = g.x.n - 1, words[64], nwords = 0;
   for (size_t k = 0; k < end && nwords < 64;) {
     words[nwords++] = k;
-    while (k < end && g.x.s[k] != ' ') k++;
-    while (k < end && g.x.s[k] == ' ') k++;
+    k = next_word(&g.x, k, end);
   }
   ck_assert_uint_gt(nwords, 20);
   /* from the last word back, every range to the line's end; then from
@@ -1532,8 +1540,7 @@ START_TEST(corpus_mentions_after_an_opening_are_those_searched) {
   pair_open(&g, &u, src, len, "commune");
   size_t opened = 0;
   for (size_t ls = 0; ls < g.x.n;) {
-    const char *nl = memchr(g.x.s + ls, '\n', g.x.n - ls);
-    size_t le = nl ? (size_t)(nl - g.x.s) : g.x.n;
+    size_t le = line_end(&g.x, ls);
     size_t k = ls;
     while (k < le && g.x.s[k] == ' ') k++;
     for (size_t w = 0; w < 3 && k < le; w++) {
@@ -1549,8 +1556,7 @@ START_TEST(corpus_mentions_after_an_opening_are_those_searched) {
         xunits_free(&p);
         xunits_free(&q);
       }
-      while (k < le && g.x.s[k] != ' ') k++;
-      while (k < le && g.x.s[k] == ' ') k++;
+      k = next_word(&g.x, k, le);
     }
     ls = le + 1;
   }
@@ -1814,11 +1820,9 @@ START_TEST(corpus_cells_answered_by_text_are_searched_alike) {
     doc g, u;
     pair_open(&g, &u, src, len, "commune");
     for (size_t ls = 0; ls < g.x.n;) {
-      const char *nl = memchr(g.x.s + ls, '\n', g.x.n - ls);
-      size_t le = nl ? (size_t)(nl - g.x.s) : g.x.n, k = ls;
+      size_t le = line_end(&g.x, ls), k = ls;
       same_in_range(&g, &u, ls, le, corpus[i]);
-      while (k < le && g.x.s[k] != ' ') k++;
-      while (k < le && g.x.s[k] == ' ') k++;
+      k = next_word(&g.x, k, le);
       if (k > ls && k < le) same_in_range(&g, &u, k, le, corpus[i]);
       ls = le + 1;
     }
@@ -1840,8 +1844,7 @@ END_TEST
 static void mention_starts_told(doc *d, const char *what, size_t *refused,
                                 size_t *asked) {
   for (size_t ls = 0; ls < d->x.n;) {
-    const char *nl = memchr(d->x.s + ls, '\n', d->x.n - ls);
-    size_t le = nl ? (size_t)(nl - d->x.s) : d->x.n;
+    size_t le = line_end(&d->x, ls);
     xunits l = {0};
     units_find_named(&d->x, ls, le, &l);
     for (size_t i = 0; i < l.n; i++)
@@ -1907,8 +1910,7 @@ START_TEST(lists_open_only_where_a_mention_may_start) {
   doc_open(&d, text, strlen(text), "province");
   size_t refused = 0, opened = 0;
   for (size_t ls = 0; ls < d.x.n;) {
-    const char *nl = memchr(d.x.s + ls, '\n', d.x.n - ls);
-    size_t le = nl ? (size_t)(nl - d.x.s) : d.x.n;
+    size_t le = line_end(&d.x, ls);
     for (size_t k = ls; k < le; k++) {
       if (k > ls && d.x.s[k - 1] != ' ') continue; /* word starts */
       bool may = units_may_start(&d.x, k, le);
@@ -1955,13 +1957,11 @@ START_TEST(suffix_ranges_give_what_a_search_finds) {
   doc g, u;
   pair_open(&g, &u, src, len, "province");
   for (size_t ls = 0; ls < g.x.n;) {
-    const char *nl = memchr(g.x.s + ls, '\n', g.x.n - ls);
-    size_t le = nl ? (size_t)(nl - g.x.s) : g.x.n;
+    size_t le = line_end(&g.x, ls);
     size_t k = ls;
     for (size_t w = 0; w < SUFFIXES_ASKED && k < le; w++) {
       same_in_range(&g, &u, k, le, path);
-      while (k < le && g.x.s[k] != ' ') k++;
-      while (k < le && g.x.s[k] == ' ') k++;
+      k = next_word(&g.x, k, le);
     }
     ls = le + 1;
   }
@@ -1983,8 +1983,7 @@ START_TEST(suffix_ranges_cut_by_a_match_are_searched_anew) {
   pair_open(&g, &u, text, strlen(text), "commune");
   size_t asked = 0;
   for (size_t ls = 0; ls < g.x.n;) {
-    const char *nl = memchr(g.x.s + ls, '\n', g.x.n - ls);
-    size_t le = nl ? (size_t)(nl - g.x.s) : g.x.n;
+    size_t le = line_end(&g.x, ls);
     same_in_range(&g, &u, ls, le, "text");
     /* every character boundary of the line, from its start on */
     for (size_t k = ls + 1; k < le; k++)
@@ -2074,13 +2073,11 @@ START_TEST(names_past_the_known_mentions_are_not_tried) {
   xunits_free(&l);
   size_t fewer = 0, lines = 0;
   for (size_t ls = 0; ls < g.x.n; lines++) {
-    const char *nl = memchr(g.x.s + ls, '\n', g.x.n - ls);
-    size_t le = nl ? (size_t)(nl - g.x.s) : g.x.n;
+    size_t le = line_end(&g.x, ls);
     for (size_t k = ls; k < le;) {
       same_as_tried_everywhere(&g, &h, k, le, &tg, &th);
       fewer += tg < th;
-      while (k < le && g.x.s[k] != ' ') k++;
-      while (k < le && g.x.s[k] == ' ') k++;
+      k = next_word(&g.x, k, le);
     }
     ls = le + 1;
   }
@@ -2105,15 +2102,13 @@ START_TEST(corpus_names_past_the_known_mentions_are_not_tried) {
   doc_open(&h, src, len, "province");
   size_t tried = 0, everywhere = 0, prev = SIZE_MAX;
   for (size_t ls = 0; ls < g.x.n;) {
-    const char *nl = memchr(g.x.s + ls, '\n', g.x.n - ls);
-    size_t le = nl ? (size_t)(nl - g.x.s) : g.x.n, tg, th;
+    size_t le = line_end(&g.x, ls), tg, th;
     size_t k = ls;
     for (size_t w = 0; w < WORDS_ASKED && k < le; w++) {
       same_as_tried_everywhere(&g, &h, k, le, &tg, &th);
       tried += tg;
       everywhere += th;
-      while (k < le && g.x.s[k] != ' ') k++;
-      while (k < le && g.x.s[k] == ' ') k++;
+      k = next_word(&g.x, k, le);
     }
     if (prev != SIZE_MAX) {
       same_as_tried_everywhere(&g, &h, prev, le, &tg, &th);
