@@ -1164,11 +1164,11 @@ END_TEST
 
 /* ---- tab20: crawled cells answered by their text ---------------------- */
 
-/* The frame of src as JSON with a memo of table.c on (`kept`) or off
- * (*off: its test switch): each crawled slot asked of the rules itself
- * or answered by what they said of its text before (table_cell_facts_off),
- * each short pair of lines joined by the rules or as before
- * (table_join_memo_off). */
+/* The frame of src as JSON with a shortcut on (`kept`) or off (*off: its
+ * test switch), for the tests that hold a shortcut to the frame the plain
+ * way gives: table.c's memos (table_cell_facts_off, table_join_memo_off),
+ * targets' literals told by words (targets_block_words_off), headings'
+ * areas by words (sections_area_words_off). */
 static char *frame_json(bool *off, const char *src, size_t n, bool kept) {
   *off = !kept;
   char *out = harness_process_json(rules, src, n);
