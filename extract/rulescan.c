@@ -3627,16 +3627,49 @@ typedef struct words_build {
   size_t nslots;
 } words_build;
 
+/* The first table of a text's words, kept empty by the thread between
+ * texts: zeroing 32 KB for each plan (calloc) cost more than emptying the
+ * few hundred slots a plan's words took (words_slots_done).  Only while
+ * `lent` is it a text's. */
+enum { WORD_SLOTS_FIRST = 2048 }; /* a plan: ~1000 words */
+static _Thread_local struct {
+  word_slot slots[WORD_SLOTS_FIRST];
+  bool lent;
+} first_slots;
+
+/* g's slots given back: the thread's first table emptied (each word's
+ * slot found from its key, as the lookups found it), any other freed. */
+static void words_slots_done(words_build *g) {
+  if (g->slots != first_slots.slots) {
+    free(g->slots);
+  } else {
+    size_t mask = g->nslots - 1;
+    for (size_t w = 0; w < g->w->nwords; w++) {
+      size_t k = key_slot(g->key[w], g->nslots);
+      while (g->slots[k].word != w + 1) k = (k + 1) & mask;
+      g->slots[k] = (word_slot){0};
+    }
+    first_slots.lent = false;
+  }
+  g->slots = NULL;
+  g->nslots = 0;
+}
+
 static bool slots_grow(words_build *g) {
-  size_t nslots = g->nslots ? g->nslots * 2 : 2048; /* a plan: ~1000 words */
-  word_slot *slots = calloc(nslots, sizeof *slots);
-  if (!slots) return false;
+  size_t nslots = g->nslots ? g->nslots * 2 : WORD_SLOTS_FIRST;
+  word_slot *slots;
+  if (!g->nslots && !first_slots.lent) {
+    slots = first_slots.slots; /* empty, and g has no words yet */
+    first_slots.lent = true;
+  } else if (!(slots = calloc(nslots, sizeof *slots))) {
+    return false;
+  }
   for (size_t w = 0; w < g->w->nwords; w++) {
     size_t k = key_slot(g->key[w], nslots);
     while (slots[k].word) k = (k + 1) & (nslots - 1);
     slots[k] = (word_slot){g->key[w], g->w->len[w], (uint32_t)(w + 1)};
   }
-  free(g->slots);
+  if (g->slots) words_slots_done(g); /* (its words are in the new one) */
   g->slots = slots;
   g->nslots = nslots;
   return true;
@@ -3981,7 +4014,7 @@ const rule_words *rule_text_words(const rule_text *t) {
   text_words *tw = calloc(1, sizeof *tw);
   words_build g = {.w = tw ? &tw->w : NULL};
   bool ok = tw && words_read(&g, t->s, t->n, c->word_bits);
-  free(g.slots); /* the runs say which word stands where */
+  if (g.slots) words_slots_done(&g); /* the runs say which word stands where */
   free(c->word_bits); /* (read once: the words are kept) */
   c->word_bits = NULL;
   if (tw) tw->key = g.key, tw->s = t->s;

@@ -3295,6 +3295,68 @@ START_TEST(words_are_numbered_as_a_plain_reader_numbers_them) {
 }
 END_TEST
 
+/* The words of texts read one after another by one thread, each as its
+ * own: the table of distinct words the thread keeps between texts
+ * (words_read) is left empty by each, whether its words fit it (a few
+ * hundred), outgrew it (thousands), or share bytes with the text before:
+ * every run is numbered as the first run of its bytes, the numbers from 0
+ * in order of arrival. */
+START_TEST(words_of_texts_in_turn_are_each_texts_own) {
+  enum { MANY = 3000 };
+  char *texts[4];
+  size_t cap = MANY * 12 + 64;
+  for (int i = 0; i < 4; i++) {
+    texts[i] = malloc(cap);
+    ck_assert_ptr_nonnull(texts[i]);
+  }
+  /* a few words; thousands (twice each); a few, some of the first text's;
+   * the first text's words in another order */
+  snprintf(texts[0], cap, "năm kế hoạch 2026 năm\nthực hiện kế hoạch\n");
+  size_t o = 0;
+  for (int k = 0; k < 2 * MANY; k++)
+    o += (size_t)snprintf(texts[1] + o, cap - o, "w%d%c", k % MANY,
+                          k % 9 ? ' ' : '\n');
+  snprintf(texts[2], cap, "hoạch kế w7 năm 2026, w7 mới\n");
+  snprintf(texts[3], cap, "hiện thực 2026 kế năm hoạch kế\n");
+  for (int round = 0; round < 2; round++)
+    for (int i = 0; i < 4; i++) {
+      rule_text t;
+      cchc_error err = {0};
+      const char *s = texts[i];
+      ck_assert_int_eq(rule_text_init(&t, s, strlen(s), &err), CCHC_OK);
+      const rule_words *w = rule_text_words(&t);
+      ck_assert_ptr_nonnull(w);
+      size_t nd = 0;
+      for (size_t r = 0; r < w->nruns; r++) {
+        size_t a = w->run_at[r], e = a;
+        while (e < t.n && rule_word_byte((unsigned char)s[e])) e++;
+        /* the first run of these bytes */
+        size_t first = 0;
+        for (; first < r; first++) {
+          size_t fa = w->run_at[first], fe = fa;
+          while (fe < t.n && rule_word_byte((unsigned char)s[fe])) fe++;
+          if (fe - fa == e - a && !memcmp(s + fa, s + a, e - a)) break;
+        }
+        uint32_t d = w->run_word[r];
+        if (first == r) {
+          ck_assert_msg(d == nd, "text %d: run %zu '%.*s' numbered %u, "
+                        "new as %zu", i, r, (int)(e - a), s + a, d, nd);
+          nd++;
+        } else {
+          ck_assert_uint_eq(d, w->run_word[first]);
+        }
+        ck_assert_uint_lt(d, w->nwords);
+        ck_assert_uint_eq(w->len[d], e - a);
+        ck_assert(!memcmp(s + w->at[d], s + a, e - a));
+      }
+      ck_assert_uint_eq(nd, w->nwords);
+      ck_assert_uint_eq(w->nwords, i == 1 ? MANY : 6);
+      rule_text_free(&t);
+    }
+  for (int i = 0; i < 4; i++) free(texts[i]);
+}
+END_TEST
+
 int main(void) {
   Suite *s = suite_create("rules");
   TCase *tc = tcase_create("loader");
@@ -3377,6 +3439,7 @@ int main(void) {
   tcase_add_test(tf, literals_stand_in_words_where_searches_find_them);
   tcase_add_test(tf, literals_in_words_are_kept_by_the_words_bytes);
   tcase_add_test(tf, literal_places_are_those_searches_find_in_any_order);
+  tcase_add_test(tf, words_of_texts_in_turn_are_each_texts_own);
   suite_add_tcase(s, tf);
   TCase *tn = tcase_create("starts");
   tcase_add_unchecked_fixture(tn, NULL, harness_free_rules);
