@@ -831,6 +831,11 @@ static bool near_may_follow(const rule_facts *f, const unsigned char *u,
  * place (the walk by the word's distance, rule_window_start, then stops
  * where that does). */
 enum { NEAR_BARRED_REACH = 4096 };
+/* A window of a rule searched near its words (near_ranged) this long or
+ * shorter from the barrier before its word is searched from there: the
+ * walk back by the word's distance read each byte again, at a cost per
+ * byte that is a multiple of the search's. */
+enum { NEAR_RANGED_SEARCHED = 512 };
 static size_t barred_after(const xctx *x, const rule_facts *f, size_t floor,
                            size_t o) {
   size_t lo = o - floor > NEAR_BARRED_REACH ? o - NEAR_BARRED_REACH : floor;
@@ -912,13 +917,21 @@ static bool near_match(xctx *x, const rule *r, near_walk *nw, size_t pos,
       if (nw->ws[k] != SIZE_MAX) {
       } else if (!f->anchor_bytes[k] && !f->anchor_runs[k]) {
         nw->ws[k] = place_at(w, nw->next[k]); /* the word starts the match */
+      } else if (nw->ranged) {
+        /* the window is searched at once (below): from the barrier, which
+         * no match crosses, when it stands near, without the walk back by
+         * the word's distance (a match that starts before that walk's
+         * start holds another place, whose window starts no later) */
+        size_t o = place_at(w, nw->next[k]);
+        size_t barred = barred_after(x, f, nw->tried, o);
+        nw->ws[k] = o - barred <= NEAR_RANGED_SEARCHED
+                        ? barred
+                        : rule_window_start(x->s, x->n, o, f->anchor_bytes[k],
+                                            f->anchor_runs[k], barred);
       } else {
         size_t o = place_at(w, nw->next[k]);
         nw->ws[k] = rule_window_start(x->s, x->n, o, f->anchor_bytes[k],
-                                      f->anchor_runs[k],
-                                      nw->ranged ? barred_after(x, f, nw->tried,
-                                                                o)
-                                                 : nw->tried);
+                                      f->anchor_runs[k], nw->tried);
       }
       size_t from = nw->ws[k] > nw->tried ? nw->ws[k] : nw->tried;
       if (from < best) best = from, kb = k;

@@ -2097,6 +2097,67 @@ START_TEST(cell_stretches_as_lines_read_one_by_one) {
 }
 END_TEST
 
+/* The windows of deadline.yearly_review (searched near its words, window
+ * by window: deadlines.c near_ranged) start at the barrier before its
+ * word when it stands near (NEAR_RANGED_SEARCHED), else where the walk
+ * back by the word's distance ends: on lines whose barrier-free stretch
+ * before "hằng năm" runs from a few bytes to a few kilobytes, the verb
+ * at every distance from it (within reach, past it, two verbs), the rule
+ * finds what its search of the whole text finds, each match once. */
+START_TEST(ranged_windows_from_near_and_far_barriers) {
+  enum { LINES = 400 };
+  static const char *const lines[] = {
+      "- Việc %d %.*s theo dõi %.*s hằng năm\n",
+      "- Việc %d %.*s, công bố %.*s hàng năm và cập nhật hằng năm\n",
+      "- Việc %d %.*s rà soát %.*s đánh giá %.*s hằng năm\n",
+  };
+  size_t cap = 64 + LINES * 4200;
+  char *src = malloc(cap), *words = malloc(4096);
+  ck_assert(src && words);
+  for (int k = 0; k < 4095; k++) words[k] = k % 5 == 4 ? ' ' : 'a' + k % 7;
+  words[4095] = 0;
+  size_t n = strlen(strcpy(src, "KẾ HOẠCH\nI. NHIỆM VỤ\n"));
+  for (int i = 0; i < LINES; i++) {
+    int before = (i * 37) % 3000, gap = i % 3 == 2 ? (i * 7) % 80 : (i * 13) % 90;
+    n += (size_t)snprintf(src + n, cap - n, lines[i % 3], i, before, words,
+                          gap, words, gap / 2, words);
+  }
+  const rule *r = rules_find(rules, "deadline.yearly_review");
+  ck_assert_ptr_nonnull(r);
+  pcre2_match_data *md = rules_match_data(rules);
+  ck_assert_ptr_nonnull(md);
+  size_t *want = malloc(4 * LINES * sizeof *want), nwant = 0;
+  ck_assert_ptr_nonnull(want);
+  for (size_t pos = 0; pos < n && rule_exec(r, src, n, pos, md);) {
+    size_t a, b;
+    rule_match_span(md, &a, &b);
+    ck_assert_uint_gt(b, a);
+    ck_assert_uint_lt(nwant, 4 * LINES);
+    want[nwant++] = a;
+    want[nwant++] = b;
+    pos = b;
+  }
+  pcre2_match_data_free(md);
+  ck_assert_uint_gt(nwant / 2, LINES / 4);
+  doc d;
+  extract(&d, src);
+  size_t got = 0;
+  for (size_t i = 0; i < d.f->ndeadlines; i++) {
+    const frame_deadline *x = &d.f->deadlines[i];
+    if (strcmp(x->rule, "deadline.yearly_review")) continue;
+    ck_assert_uint_lt(2 * got, nwant);
+    ck_assert_uint_eq(x->span.start, want[2 * got]);
+    ck_assert_uint_eq(x->span.end, want[2 * got + 1]);
+    got++;
+  }
+  ck_assert_uint_eq(2 * got, nwant);
+  release(&d);
+  free(want);
+  free(words);
+  free(src);
+}
+END_TEST
+
 int main(void) {
   Suite *s = suite_create("extract_deadlines");
   TCase *tp = tcase_create("plans");
@@ -2132,6 +2193,7 @@ int main(void) {
   tcase_add_test(tp, word_places_kept_from_the_texts_before);
   tcase_add_test(tp, deadlines_across_the_stretches_of_a_long_plan);
   tcase_add_test(tp, far_words_searched_window_by_window);
+  tcase_add_test(tp, ranged_windows_from_near_and_far_barriers);
   tcase_add_test(tp, zones_tried_near_their_words);
   tcase_add_test(tp, zones_in_windows_without_the_byte_after);
   tcase_add_test(tp, zones_around_few_candidates_of_a_long_plan);
