@@ -176,6 +176,17 @@ typedef struct word_places {
   const uint32_t *kept;
   uint32_t *at; /* canonical offsets: a text is below 4 GB */
   size_t n;
+  /* The window before each place (window_at) at the distance of the
+   * first rule tried near the word (win_bytes, win_runs), kept when
+   * another rule shares that distance (win_shared; win NULL until the
+   * first ask): the rules that share a word at one distance ("ngày" 19
+   * bytes and 4 runs after the start of deadline.dates, dates_yearly and
+   * first_last_day) walked back from each place each.  win[i]: the
+   * window's start + 1 (0: not known). */
+  uint32_t *win;
+  uint32_t win_bytes;
+  uint16_t win_runs;
+  bool win_seen, win_shared;
 } word_places;
 
 static size_t place_at(const word_places *p, size_t i) {
@@ -757,7 +768,7 @@ static bool words_find(dctx *d, rule_list rs, rule_list zr, bool tables) {
  * place next[k] and the window before it, from ws[k] (SIZE_MAX: not
  * known yet); every position before `tried` has been tried. */
 typedef struct near_walk {
-  const word_places *w[RULE_ANCHOR_ALTS];
+  word_places *w[RULE_ANCHOR_ALTS];
   size_t next[RULE_ANCHOR_ALTS], ws[RULE_ANCHOR_ALTS];
   size_t tried;
   gate_memo *gate; /* near_gate; NULL: none */
@@ -896,6 +907,25 @@ static bool window_until(xctx *x, const rule *r, byte_next *ahead,
   return false;
 }
 
+/* rule_window_start for place i of w (a word `bytes` bytes and `runs`
+ * runs of white space at most after a match's start), not before `floor`,
+ * kept for the next rule that asks at that distance.  The walk back to a
+ * floor stops there: a window it finds to start above the floor starts
+ * there whatever the floor (or at the floor, when that is later); one
+ * that starts at the floor is not kept (it may start before). */
+static size_t window_at(const xctx *x, word_places *w, size_t i, size_t bytes,
+                        size_t runs, size_t floor) {
+  size_t o = place_at(w, i);
+  if (!w->win_shared || w->win_bytes != bytes || w->win_runs != runs ||
+      (!w->win && !(w->win = calloc(w->n, sizeof *w->win))))
+    return rule_window_start(x->s, x->n, o, bytes, runs, floor);
+  uint32_t *start1 = &w->win[i];
+  if (*start1) return *start1 - 1 > floor ? *start1 - 1 : floor;
+  size_t ws = rule_window_start(x->s, x->n, o, bytes, runs, floor);
+  if (ws > floor) *start1 = (uint32_t)ws + 1;
+  return ws;
+}
+
 /* r's first match at or after `pos` (a character's start) that starts
  * before `limit`, in x->md.  False when there is none: the walk then
  * stands at the first position not tried, and goes on from there at the
@@ -908,7 +938,7 @@ static bool near_match(xctx *x, const rule *r, near_walk *nw, size_t pos,
   for (;;) {
     size_t best = SIZE_MAX, kb = 0; /* the window that starts first */
     for (size_t k = 0; k < f->nanchor; k++) {
-      const word_places *w = nw->w[k];
+      word_places *w = nw->w[k];
       while (nw->next[k] < w->n && place_at(w, nw->next[k]) < nw->tried) {
         nw->next[k]++; /* its window is tried */
         nw->ws[k] = SIZE_MAX;
@@ -929,9 +959,8 @@ static bool near_match(xctx *x, const rule *r, near_walk *nw, size_t pos,
                         : rule_window_start(x->s, x->n, o, f->anchor_bytes[k],
                                             f->anchor_runs[k], barred);
       } else {
-        size_t o = place_at(w, nw->next[k]);
-        nw->ws[k] = rule_window_start(x->s, x->n, o, f->anchor_bytes[k],
-                                      f->anchor_runs[k], nw->tried);
+        nw->ws[k] = window_at(x, w, nw->next[k], f->anchor_bytes[k],
+                              f->anchor_runs[k], nw->tried);
       }
       size_t from = nw->ws[k] > nw->tried ? nw->ws[k] : nw->tried;
       if (from < best) best = from, kb = k;
@@ -1521,8 +1550,12 @@ static void places_release(dctx *d) {
                          ? &d->place_index[p->word->id]
                          : NULL;
     if (slot) *slot = wanted ? (uint32_t)kept + 1 : 0;
-    if (wanted) d->places[kept++] = *p;
-    else free(p->at); /* those the text keeps stay: later scans ask */
+    if (wanted) {
+      d->places[kept++] = *p;
+    } else {
+      free(p->at); /* those the text keeps stay: later scans ask */
+      free(p->win);
+    }
   }
   d->nplaces = kept;
 }
@@ -1738,6 +1771,23 @@ static cchc_status collect(dctx *d, rule_list rs, const bool *app, cand **out,
     if (!near_start(d, rs.items[nr[j].i], &nr[j].nw) ||
         !gate_of(d, rs.items[nr[j].i], &nr[j].nw.gate))
       goto nomem;
+  /* the words two rules walk back from at one distance keep their
+   * windows (window_at) */
+  for (size_t j = 0; j < nnear; j++) {
+    const rule_facts *f = &rs.items[nr[j].i]->facts;
+    for (size_t k = 0; !nr[j].nw.ranged && k < f->nanchor; k++) {
+      word_places *w = nr[j].nw.w[k];
+      if (!f->anchor_bytes[k] && !f->anchor_runs[k]) continue;
+      if (!w->win_seen) {
+        w->win_seen = true;
+        w->win_bytes = f->anchor_bytes[k];
+        w->win_runs = f->anchor_runs[k];
+      } else if (w->win_bytes == f->anchor_bytes[k] &&
+                 w->win_runs == f->anchor_runs[k]) {
+        w->win_shared = w->n <= UINT32_MAX / 2;
+      }
+    }
+  }
   for (size_t limit = 0; limit < x->n;) {
     limit = x->n - limit > NEAR_STRETCH ? limit + NEAR_STRETCH : x->n;
     for (size_t j = 0; j < nnear; j++) {
@@ -1801,7 +1851,10 @@ done:
   free(app);
   pcre2_match_data_free(d.md);
   if (d.spell) unum_close(d.spell);
-  for (size_t i = 0; i < d.nplaces; i++) free(d.places[i].at);
+  for (size_t i = 0; i < d.nplaces; i++) {
+    free(d.places[i].at);
+    free(d.places[i].win);
+  }
   free(d.places);
   free(d.place_index);
   free(d.walked);

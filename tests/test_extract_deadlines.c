@@ -2158,6 +2158,102 @@ START_TEST(ranged_windows_from_near_and_far_barriers) {
 }
 END_TEST
 
+/* Rules tried near one word at one distance keep the window before each
+ * of its places for the next (deadlines.c window_at: "ngày" 19 bytes and
+ * 4 runs after the start of deadline.dates, dates_yearly and
+ * first_last_day), each rule from where its own walk stands: a plan of
+ * lines where those rules match, or nearly, in turn, with runs of white
+ * space of every length before "ngày", has on each line the deadlines
+ * the line has alone under the same heading, and those start where the
+ * line's words say (a window that started late would lose them). */
+START_TEST(windows_shared_by_rules_of_one_word) {
+  enum { LINES = 240 };
+  static const char head[] = "KẾ HOẠCH\nCải cách hành chính năm 2026\n"
+                             "I. NHIỆM VỤ\n";
+  static const char *const forms[] = {
+      "- Việc %d: định kỳ trước%.*sngày 05/6 và 20/11 hằng năm.\n",
+      "- Việc %d: gửi báo cáo trước%.*sngày 15/11 hàng năm.\n",
+      "- Việc %d: hoàn thành chậm nhất là vào%.*sngày 20/6/2026.\n",
+      "- Việc %d: khai trương vào%.*sngày đầu tiên của tháng 3.\n",
+      "- Việc %d: định kỳ 6 tháng, chậm nhất%.*sngày 15/6 hằng năm.\n",
+      "- Việc %d: tổng kết trước ngày cuối cùng của tháng hai năm 2028;"
+      " trước%.*sngày 30/9.\n",
+  };
+  /* where each form's deadlines start (after the marker's first `skip`
+   * bytes), and their rule */
+  static const struct {
+    const char *marker;
+    size_t skip;
+    const char *rule;
+  } starts[][2] = {
+      {{"định kỳ trước", 0, "deadline.dates_yearly"}},
+      {{"trước", 0, "deadline.dates_yearly"}},
+      {{"chậm nhất", 0, "deadline.dates"}},
+      {{"ngày đầu", 0, "deadline.first_last_day"}},
+      {{"định kỳ 6", 0, "deadline.dates_yearly"}},
+      {{"ngày cuối", 0, "deadline.first_last_day"},
+       {"; trước", 2, "deadline.dates"}},
+  };
+  static const char spaces[] = "                                        ";
+  char *lines[LINES];
+  size_t cap = sizeof head + LINES * 200;
+  char *src = malloc(cap);
+  ck_assert_ptr_nonnull(src);
+  size_t n = strlen(strcpy(src, head));
+  size_t at[LINES];
+  for (int i = 0; i < LINES; i++) {
+    char line[200];
+    int k = (i * 7) % 6, width = 1 + (i * 5) % 23;
+    snprintf(line, sizeof line, forms[k], i, width, spaces);
+    lines[i] = strdup(line);
+    ck_assert_ptr_nonnull(lines[i]);
+    at[i] = n;
+    n += (size_t)snprintf(src + n, cap - n, "%s", line);
+  }
+  doc whole;
+  extract(&whole, src);
+  for (int i = 0; i < LINES; i++)
+    for (int e = 0; e < 2 && starts[(i * 7) % 6][e].marker; e++) {
+      const char *m = strstr(lines[i], starts[(i * 7) % 6][e].marker);
+      ck_assert_ptr_nonnull(m);
+      size_t want = at[i] + (size_t)(m - lines[i]) + starts[(i * 7) % 6][e].skip;
+      bool found = false;
+      for (size_t k = 0; k < whole.f->ndeadlines && !found; k++)
+        found = whole.f->deadlines[k].span.start == want &&
+                !strcmp(whole.f->deadlines[k].rule,
+                        starts[(i * 7) % 6][e].rule);
+      ck_assert_msg(found, "line %d: no %s at '%.20s'", i,
+                    starts[(i * 7) % 6][e].rule, src + want);
+    }
+  size_t j = 0, checked = 0;
+  for (int i = 0; i < LINES; i++) {
+    char one[400];
+    snprintf(one, sizeof one, "%s%s", head, lines[i]);
+    doc d;
+    extract(&d, one);
+    for (size_t k = 0; k < d.f->ndeadlines; k++, j++) {
+      const frame_deadline *a = &d.f->deadlines[k];
+      ck_assert_msg(j < whole.f->ndeadlines, "line %d: '%s' missing", i,
+                    a->text);
+      const frame_deadline *b = &whole.f->deadlines[j];
+      ck_assert_msg(b->span.start == a->span.start - (sizeof head - 1) + at[i] &&
+                        b->span.end == a->span.end - (sizeof head - 1) + at[i] &&
+                        !strcmp(a->rule, b->rule) && !strcmp(a->kind, b->kind) &&
+                        same(a->start, b->start) && same(a->end, b->end),
+                    "line %d: '%s' (%s) alone, '%s' (%s) in the plan", i,
+                    a->text, a->rule, b->text, b->rule);
+      checked++;
+    }
+    release(&d);
+    free(lines[i]);
+  }
+  ck_assert_uint_eq(j, whole.f->ndeadlines);
+  ck_assert_uint_gt(checked, LINES);
+  release(&whole);
+  free(src);
+}
+END_TEST
+
 int main(void) {
   Suite *s = suite_create("extract_deadlines");
   TCase *tp = tcase_create("plans");
@@ -2194,6 +2290,7 @@ int main(void) {
   tcase_add_test(tp, deadlines_across_the_stretches_of_a_long_plan);
   tcase_add_test(tp, far_words_searched_window_by_window);
   tcase_add_test(tp, ranged_windows_from_near_and_far_barriers);
+  tcase_add_test(tp, windows_shared_by_rules_of_one_word);
   tcase_add_test(tp, zones_tried_near_their_words);
   tcase_add_test(tp, zones_in_windows_without_the_byte_after);
   tcase_add_test(tp, zones_around_few_candidates_of_a_long_plan);
