@@ -2103,6 +2103,7 @@ bool rule_held_bytes(const rule *r, uint64_t out[4]) {
   while (p && *p) {
     switch (*p) {
     case '.': return false;
+    case '#': return false; /* a comment ("# ...", "(?# ...)") is not read */
     case '\\':
       p++;
       if (!held_escape(out, &p, false)) return false;

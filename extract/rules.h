@@ -528,7 +528,7 @@ void rule_read_facts(rule *r, rule_literals *ls);
  * holds), each ASCII letter in both cases, every byte beyond ASCII, and
  * the ASCII letters that characters beyond it fold to.  False (no fact)
  * when the pattern holds what this does not read: ".", a negated or
- * POSIX class, \d, \w, \p, a back reference, ... */
+ * POSIX class, \d, \w, \p, a back reference, a comment, ... */
 bool rule_held_bytes(const rule *r, uint64_t out[4]);
 /* Does every match of r span the whole of its subject, less a line break
  * ending it: is the pattern "^...$" (no alternative at its top level

@@ -1859,6 +1859,23 @@ START_TEST(gap_facts_from_patterns) {
   ck_assert(!rule_held_bytes(header, held));
   const rule *digits = rules_find(rules, "tcell.rowno"); /* \d */
   ck_assert(!rule_held_bytes(digits, held));
+  /* patterns of our own: what they tell, or that they tell nothing */
+  rule own = {.id = "own"};
+  own.pattern = "^[a-c]+\\-(?:x|\xE2\x84\xAA)$"; /* KELVIN SIGN: k */
+  ck_assert(rule_held_bytes(&own, held));
+  for (const char *c = "abcABC-xXkK\x80\xFF"; *c; c++)
+    ck_assert_msg(held[(unsigned char)*c >> 6] >> ((unsigned char)*c & 63) & 1,
+                  "'%c' held", *c);
+  for (const char *c = "dD ^$+?"; *c; c++)
+    ck_assert_msg(!(held[(unsigned char)*c >> 6] >> ((unsigned char)*c & 63) & 1),
+                  "'%c' not held", *c);
+  const char *none[] = {"a.b", "[^a]", "a\\d", "a\\Qb\\E", "\\x41",
+                        "x(?# [ )y", "a # [x\n.*]", "[[:alpha:]]", "(a)\\1",
+                        "[\xC3\xA0-\xC3\xBF]"};
+  for (size_t i = 0; i < sizeof none / sizeof *none; i++) {
+    own.pattern = none[i];
+    ck_assert_msg(!rule_held_bytes(&own, held), "%s tells no bytes", none[i]);
+  }
 }
 END_TEST
 
