@@ -8,6 +8,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* Guards what the rule set keeps for the task passes (clause_word_rules,
+ * coord_gap_bytes): made at a plan's first ask, shared by the threads. */
+static pthread_mutex_t word_rules_lock = PTHREAD_MUTEX_INITIALIZER;
+
 /* ---- units of a clause ------------------------------------------------------- */
 
 void clause_units(tk *t, size_t a, size_t b, xunits *out) {
@@ -52,15 +56,115 @@ bool clause_acts(tk *t, size_t end, size_t b) {
   return xany(x, t->cont, i, b, NULL);
 }
 
+/* The bytes a gap between listed units may hold: those of each coord.gap
+ * rule (rule_held_bytes) when every gap rule matches only the whole of
+ * its subject (rule_whole_subject; a line break ending it may be left
+ * out: held too), and every byte beyond ASCII; false when not told.  A
+ * function of the rule set: read at its first ask, under the lock of the
+ * set's clause_word_rules, and copied for the plan. */
+static bool gap_bytes_of(tk *t, const uint64_t **bytes) {
+  if (!t->gap_bytes_known) {
+    cchc_rules *w = (cchc_rules *)t->x->rules;
+    pthread_mutex_lock(&word_rules_lock);
+    if (!w->coord_gap_known) {
+      rule_list gap = rules_select(w, "coord.", "gap");
+      bool ok = gap.n > 0;
+      uint64_t all[4] = {0};
+      for (size_t i = 0; ok && i < gap.n; i++) {
+        uint64_t held[4];
+        ok = rule_whole_subject(gap.items[i]) &&
+             rule_held_bytes(gap.items[i], held);
+        for (size_t k = 0; ok && k < 4; k++) all[k] |= held[k];
+      }
+      for (unsigned c = '\n'; c <= '\r'; c++) /* line breaks */
+        all[0] |= (uint64_t)1 << c;
+      all[2] = all[3] = UINT64_MAX;
+      memcpy(w->coord_gap_bytes, all, sizeof all);
+      w->coord_gap_known = ok ? 1 : 2;
+    }
+    memcpy(t->gap_bytes, w->coord_gap_bytes, sizeof t->gap_bytes);
+    t->gap_bytes_known = w->coord_gap_known;
+    pthread_mutex_unlock(&word_rules_lock);
+  }
+  *bytes = t->gap_bytes;
+  return t->gap_bytes_known == 1;
+}
+
+bool coord_lists_all = false;
+
+/* May a list of units open right after an opener ending at `me`, in a
+ * clause ending at b: is there a place p in [me, b) where a mention may
+ * start (units_mention_may_start: by the bytes mentions start with) and
+ * that the opener joins (units_joined, as clause_list asks of the first
+ * unit after it)?  A gap holds only gap bytes (gap_bytes_of), so the
+ * places past the first other byte are joined to nothing.  False only
+ * when no mention of [me, b) can open such a list; true when not told.
+ * Most openers are followed by a unit right away (p = me: one look). */
+static bool list_may_open(tk *t, size_t me, size_t b) {
+  xctx *x = t->x;
+  const uint64_t *gap;
+  if (coord_lists_all || !gap_bytes_of(t, &gap)) return true;
+  const unsigned char *s = (const unsigned char *)x->s;
+  for (size_t p = me; p < b; p++) {
+    if ((s[p] & 0xC0) != 0x80 && units_mention_may_start(x, p) &&
+        units_joined(x, me, p))
+      return true;
+    if (!(gap[s[p] >> 6] >> (s[p] & 63) & 1)) return false;
+  }
+  return false;
+}
+
+/* The units listed right after the openers ending at ends[0, n) (in text
+ * order), added to *out: those of [ends[0], b) searched for once. */
+static void lists_after(tk *t, const size_t *ends, size_t n, size_t b,
+                        xunits *out) {
+  xunits m = {0};
+  clause_units(t, ends[0], b, &m);
+  size_t k = 0;
+  for (size_t j = 0; j < n; j++) {
+    while (k < m.n && m.items[k].start < ends[j]) k++;
+    size_t listed = clause_list(t, &m, k, ends[j]);
+    for (size_t i = 0; i < listed; i++) xunits_add(t->x, out, &m.items[k + i]);
+  }
+  xunits_free(&m);
+}
+
 /* The coordinators of [a, b), added to *out as clause_coordinators
- * says. */
+ * says: the openers (coord.with) found in turn, each from the end of the
+ * one before, and the units listed after each.  A clause where no list
+ * can open after any opener (list_may_open: a fourth of those with one,
+ * "phối hợp chặt chẽ trong ...") lists none, and its units, which cost
+ * some twenty thousand instructions, are not searched for. */
+enum { OPENERS = 16 };
+
 static void coordinators_of(tk *t, size_t a, size_t b, xunits *out) {
   xctx *x = t->x;
-  xunits m = {0};
-  bool have = false;
-  size_t at = a, k = 0;
   /* (a duty is asked who leads it first: its words are known) */
   if (clause_words_none(t, t->with, a, b)) return;
+  size_t ends[OPENERS], n = 0, at = a;
+  bool may = false;
+  while (at < b) {
+    size_t ms, me;
+    if (!xfirst(x, t->with, at, b, &ms, &me, NULL)) break;
+    at = me > at ? me : at + 1;
+    if (n == OPENERS) { /* too many to keep: the list is read */
+      may = true;
+      n = 0;
+      at = a;
+      break;
+    }
+    ends[n++] = me;
+    may = may || list_may_open(t, me, b);
+  }
+  if (!may) return;
+  if (n) {
+    lists_after(t, ends, n, b, out);
+    return;
+  }
+  /* more openers than kept: read in turn */
+  xunits m = {0};
+  bool have = false;
+  size_t k = 0;
   while (at < b) {
     size_t ms, me;
     if (!xfirst(x, t->with, at, b, &ms, &me, NULL)) break;
@@ -68,8 +172,8 @@ static void coordinators_of(tk *t, size_t a, size_t b, xunits *out) {
     if (!have) clause_units(t, me, b, &m);
     have = true;
     while (k < m.n && m.items[k].start < me) k++;
-    size_t n = clause_list(t, &m, k, me);
-    for (size_t i = 0; i < n; i++) xunits_add(x, out, &m.items[k + i]);
+    size_t listed = clause_list(t, &m, k, me);
+    for (size_t i = 0; i < listed; i++) xunits_add(x, out, &m.items[k + i]);
   }
   xunits_free(&m);
 }
@@ -242,8 +346,6 @@ static clause_word_rules *word_rules_make(const tk *t) {
   }
   return wr;
 }
-
-static pthread_mutex_t word_rules_lock = PTHREAD_MUTEX_INITIALIZER;
 
 /* The set's clause_word_rules, made at the first ask (under the lock: the
  * set is shared by the threads); NULL without memory (asked again by the

@@ -1967,3 +1967,223 @@ size_t cchc_rules_test(const cchc_rules *rs, cchc_rules_report_fn report,
   if (examples) *examples = run;
   return failed;
 }
+
+/* ---- the bytes a match may hold ------------------------------------------ */
+
+static void held_byte(uint64_t *out, unsigned c) {
+  out[c >> 6] |= (uint64_t)1 << (c & 63);
+}
+
+/* An ASCII character, in both cases (a pattern may be read without case,
+ * by its flags or by "(?i)" anywhere in it). */
+static void held_ascii(uint64_t *out, unsigned c) {
+  held_byte(out, c);
+  if (c >= 'a' && c <= 'z') held_byte(out, c - 'a' + 'A');
+  else if (c >= 'A' && c <= 'Z') held_byte(out, c - 'A' + 'a');
+}
+
+/* A character of the pattern: its bytes beyond ASCII are all held
+ * already; the few beyond ASCII whose other case is an ASCII letter
+ * (KELVIN SIGN, LONG S, the dotted and dotless I) hold that letter. */
+static void held_char(uint64_t *out, uint32_t cp) {
+  if (cp < 0x80) held_ascii(out, cp);
+  else if (cp == 0x212A) held_ascii(out, 'k');
+  else if (cp == 0x017F) held_ascii(out, 's');
+  else if (cp == 0x0130 || cp == 0x0131) held_ascii(out, 'i');
+}
+
+/* The character at *p (UTF-8; the pattern is valid, PCRE2 compiled it),
+ * *p moved past it. */
+static uint32_t pattern_char(const unsigned char **p) {
+  const unsigned char *s = *p;
+  uint32_t cp = s[0];
+  size_t n = 1;
+  if (cp >= 0xF0) cp &= 0x07, n = 4;
+  else if (cp >= 0xE0) cp &= 0x0F, n = 3;
+  else if (cp >= 0xC0) cp &= 0x1F, n = 2;
+  for (size_t i = 1; i < n && s[i]; i++) cp = cp << 6 | (s[i] & 0x3F);
+  size_t i = 1;
+  while (i < n && s[i]) i++;
+  *p = s + i;
+  return cp;
+}
+
+/* The escape at *p (after its backslash), *p moved past it: its bytes
+ * held.  `in_class`: inside [...] (\b is a backspace there).  False for
+ * an escape not read here (\d, \w, \p, back references, \Q, ...). */
+static bool held_escape(uint64_t *out, const unsigned char **p,
+                        bool in_class) {
+  unsigned c = **p;
+  if (c >= 0x80) { /* a character beyond ASCII: itself */
+    held_char(out, pattern_char(p));
+    return true;
+  }
+  (*p)++;
+  switch (c) {
+  case 's': /* and white space beyond ASCII: held already */
+    for (unsigned b = 9; b <= 13; b++) held_byte(out, b);
+    held_byte(out, ' ');
+    return true;
+  case 'h': held_byte(out, '\t'); held_byte(out, ' '); return true;
+  case 'v': for (unsigned b = 10; b <= 13; b++) held_byte(out, b); return true;
+  case 't': held_byte(out, '\t'); return true;
+  case 'n': held_byte(out, '\n'); return true;
+  case 'r': held_byte(out, '\r'); return true;
+  case 'f': held_byte(out, '\f'); return true;
+  case 'e': held_byte(out, 27); return true;
+  case 'a': held_byte(out, 7); return true;
+  case 'b':
+    if (in_class) held_byte(out, 8);
+    return true; /* outside: an assertion */
+  case 'B': case 'A': case 'z': case 'Z': case 'G': case 'K':
+    return !in_class; /* assertions (\K holds nothing either) */
+  default:
+    if (c == '\0') return false;
+    /* a punctuation mark or blank stands for itself */
+    if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+          (c >= '0' && c <= '9'))) {
+      held_ascii(out, c);
+      return true;
+    }
+    return false;
+  }
+}
+
+/* The class at *p (after its '['), *p moved past its ']'.  False for a
+ * negated class, a POSIX class, a range beyond ASCII, an escape not
+ * read. */
+static bool held_class(uint64_t *out, const unsigned char **p) {
+  const unsigned char *s = *p;
+  if (*s == '^') return false;
+  bool first = true;
+  while (*s && (*s != ']' || first)) {
+    first = false;
+    uint32_t lo;
+    if (*s == '[' && (s[1] == ':' || s[1] == '.' || s[1] == '=')) return false;
+    if (*s == '\\') {
+      s++;
+      unsigned e = *s;
+      if (!held_escape(out, &s, true)) return false;
+      /* a class escape before '-': the '-' is itself */
+      if (e == 's' || e == 'h' || e == 'v') continue;
+      lo = e == 't' ? '\t' : e == 'n' ? '\n' : e == 'r' ? '\r'
+         : e == 'f' ? '\f' : e == 'e' ? 27 : e == 'a' ? 7 : e == 'b' ? 8
+         : e < 0x80 ? e : 0x80;
+    } else {
+      lo = pattern_char(&s);
+      held_char(out, lo);
+    }
+    if (*s == '-' && s[1] && s[1] != ']') { /* a range */
+      s++;
+      uint32_t hi;
+      if (*s == '\\') {
+        s++;
+        unsigned e = *s;
+        if (e >= 0x80 || (e >= 'a' && e <= 'z') || (e >= 'A' && e <= 'Z') ||
+            (e >= '0' && e <= '9'))
+          return false;
+        hi = e;
+        s++;
+      } else {
+        hi = pattern_char(&s);
+      }
+      if (lo >= 0x80 || hi >= 0x80 || hi < lo) return false;
+      for (uint32_t c = lo; c <= hi; c++) held_ascii(out, c);
+    }
+  }
+  if (*s != ']') return false;
+  *p = s + 1;
+  return true;
+}
+
+bool rule_held_bytes(const rule *r, uint64_t out[4]) {
+  out[0] = out[1] = 0;
+  out[2] = out[3] = UINT64_MAX; /* every byte beyond ASCII */
+  const unsigned char *p = (const unsigned char *)r->pattern;
+  while (p && *p) {
+    switch (*p) {
+    case '.': return false;
+    case '#': return false; /* a comment ("# ...", "(?# ...)") is not read */
+    case '\\':
+      p++;
+      if (!held_escape(out, &p, false)) return false;
+      break;
+    case '[':
+      p++;
+      if (!held_class(out, &p)) return false;
+      break;
+    case '(': case ')': case '|': case '?': case '*': case '+': case '^':
+    case '$':
+      p++;
+      break;
+    default: /* a literal, or the syntax of a group, a name, a quantifier:
+                held all the same (more bytes than a match holds) */
+      held_char(out, pattern_char(&p));
+      break;
+    }
+  }
+  return p != NULL;
+}
+
+bool rule_whole_subject(const rule *r) {
+  uint32_t options = 0;
+  if (!r->code || !r->pattern ||
+      pcre2_pattern_info(r->code, PCRE2_INFO_ALLOPTIONS, &options) != 0 ||
+      (options & (PCRE2_MULTILINE | PCRE2_ALT_CIRCUMFLEX)))
+    return false;
+  bool extended = options & (PCRE2_EXTENDED | PCRE2_EXTENDED_MORE);
+  const char *p = r->pattern, *end = p + strlen(p);
+  if (extended) { /* blanks around stand for nothing */
+    while (p < end && (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r'))
+      p++;
+    while (end > p && (end[-1] == ' ' || end[-1] == '\t' || end[-1] == '\n' ||
+                       end[-1] == '\r'))
+      end--;
+  }
+  if (end - p < 2 || *p != '^' || end[-1] != '$' || strchr("?*+{", p[1]))
+    return false; /* (an anchor made optional is none) */
+  /* the '$' unescaped: an even run of backslashes before it */
+  size_t slashes = 0;
+  for (const char *q = end - 1; q > p && q[-1] == '\\'; q--) slashes++;
+  if (slashes % 2) return false;
+  int depth = 0;
+  bool in_class = false;
+  for (const char *q = p + 1; q < end - 1; q++) {
+    if (*q == '\\') {
+      /* (a quoted stretch, \Q...\E, is not read) */
+      if (q + 1 >= end - 1 || q[1] == 'Q') return false;
+      q++;
+      continue;
+    }
+    if (in_class) {
+      if (*q == ']') in_class = false;
+      continue;
+    }
+    if (*q == '[') {
+      in_class = true;
+      if (q[1] == '^') q++;
+      if (q[1] == ']') q++; /* a ']' first stands for itself */
+      continue;
+    }
+    if (*q == '#') return false; /* a comment may hide the anchors */
+    if (*q == '(') {
+      /* "(?...)" or "(?...:" setting options: none may be multiline */
+      if (q[1] == '?') {
+        const char *o = q + 2;
+        bool m = false;
+        while (o < end && ((*o >= 'a' && *o <= 'z') || (*o >= 'A' && *o <= 'Z') ||
+                           *o == '-' || *o == '^')) {
+          m = m || *o == 'm';
+          o++;
+        }
+        if (m && o < end && (*o == ')' || *o == ':')) return false;
+      }
+      depth++;
+    } else if (*q == ')') {
+      if (--depth < 0) return false;
+    } else if (*q == '|' && depth == 0) {
+      return false; /* an alternative without one of the anchors */
+    }
+  }
+  return depth == 0 && !in_class;
+}

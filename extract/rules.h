@@ -388,6 +388,10 @@ struct cchc_rules {
   /* the literals of the rules the task passes ask per clause, made at the
    * first plan (clause.c); NULL until then */
   struct clause_word_rules *clause_word_rules;
+  /* the bytes a gap between listed units may hold (coord.gap), read at
+   * the first ask (clause.c: gap_bytes_of): 1 told, 2 not, 0 not read */
+  uint64_t coord_gap_bytes[4];
+  uint8_t coord_gap_known;
 };
 /* Free a rule set's clause_word_rules (clause.c). */
 void clause_word_rules_free(struct clause_word_rules *wr);
@@ -518,6 +522,18 @@ size_t rule_next_start(const rule *r, const char *s, size_t i, size_t end,
  * know.  Its literals join `ls` (those already there are
  * shared); without memory for them it has fewer facts. */
 void rule_read_facts(rule *r, rule_literals *ls);
+/* The bytes a match of r may hold (consume), a bit each, into out: read
+ * from its pattern, where every literal and class counts wherever it
+ * stands (in lookarounds, names and quantifiers too: more than a match
+ * holds), each ASCII letter in both cases, every byte beyond ASCII, and
+ * the ASCII letters that characters beyond it fold to.  False (no fact)
+ * when the pattern holds what this does not read: ".", a negated or
+ * POSIX class, \d, \w, \p, a back reference, a comment, ... */
+bool rule_held_bytes(const rule *r, uint64_t out[4]);
+/* Does every match of r span the whole of its subject, less a line break
+ * ending it: is the pattern "^...$" (no alternative at its top level
+ * without them, not multiline)?  False when not told. */
+bool rule_whole_subject(const rule *r);
 
 /* May r match in s[0, n)?  Every match holds one literal of each clause
  * of its facts (rule_facts.lits) whole: false only when a clause has none

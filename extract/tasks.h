@@ -63,6 +63,10 @@ typedef struct tk {
   xunits coords;
   size_t coords_a, coords_b;
   bool coords_kept;
+  /* the rule set's coord_gap_bytes and coord_gap_known, read once per
+   * plan (clause.c: list_may_open) */
+  uint64_t gap_bytes[4];
+  uint8_t gap_bytes_known;
   /* the text of unit spans lately put in a task (tasks.c: to_frame_units):
    * a heading's units lead each of its duties, their spans printed once */
   struct unit_text {
@@ -103,6 +107,10 @@ void clause_coordinators_free(tk *t);
  * tell nothing), and every clause is searched for every rule, so that both
  * ways can be compared (test_extract_tasks). */
 extern bool clause_words_off;
+/* For tests only (false in use): the units after every coordination
+ * opener are searched for, none skipped where no list can open
+ * (clause.c: list_may_open), so that both ways can be compared. */
+extern bool coord_lists_all;
 /* The words of the rules a clause is asked about (the lead cues' twins,
  * the area rules) that the runs of the text's words touching [a, b)
  * hold, into *out: false when not known. */

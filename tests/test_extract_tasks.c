@@ -1740,6 +1740,145 @@ START_TEST(unit_texts_by_bytes) {
 }
 END_TEST
 
+/* ---- coordination lists skipped where none can open ---------------------- */
+
+/* The frame of src as JSON, every opener's list searched for or not. */
+static char *frame_coords(const char *src, size_t n, bool all) {
+  coord_lists_all = all;
+  char *out = harness_process_json(rules, src, n);
+  coord_lists_all = false;
+  return out;
+}
+
+/* Openers followed by no unit, by a unit at once, over a gap (", ", " và
+ * ", a line break), by a unit the taxonomy lacks, more openers than are
+ * kept (OPENERS), an opener at a clause's end. */
+static const char *coord_plans[] = {
+    "KẾ HOẠCH\nCải cách hành chính năm 2026\nI. NHIỆM VỤ\n"
+    "Công an xã chủ trì, phối hợp chặt chẽ trong triển khai kiểm tra "
+    "trong quý II năm 2026.\n"
+    "Văn phòng UBND xã chủ trì, phối hợp , Công an xã kiểm tra hồ sơ "
+    "trong quý III năm 2026.\n"
+    "Công an xã chủ trì, phối hợp với và Ban Chỉ huy Quân sự xã tuần tra "
+    "trong tháng 6 năm 2026.\n"
+    "Công an xã chủ trì, phối hợp với Trung tâm Alpha Kiểm Định rà soát "
+    "trong tháng 7 năm 2026; phối hợp\n",
+    "KẾ HOẠCH\nCải cách hành chính năm 2026\nII. TỔ CHỨC THỰC HIỆN\n"
+    "1. Công an xã\n- Rà soát hồ sơ, phối hợp với\n"
+    "Ban Chỉ huy Quân sự xã kiểm tra địa bàn.\n"
+    "- Tuyên truyền, phối hợp tốt trong công tác cải cách.\n"
+    "- Kiểm tra, phối hợp hỗ trợ, phối hợp thường xuyên, phối hợp với "
+    "Văn phòng UBND xã thực hiện.\n",
+    NULL, /* seventeen openers: filled in below */
+};
+
+START_TEST(coordinator_lists_skipped_only_where_none_opens) {
+  char many[4096];
+  int k = snprintf(many, sizeof many,
+                   "KẾ HOẠCH\nCải cách hành chính năm 2026\nI. NHIỆM VỤ\n"
+                   "Công an xã chủ trì");
+  for (int i = 0; i < 17; i++)
+    k += snprintf(many + k, sizeof many - (size_t)k, ", phối hợp kiểm tra");
+  snprintf(many + k, sizeof many - (size_t)k,
+           ", phối hợp với Văn phòng UBND xã trong quý II năm 2026.\n");
+  coord_plans[2] = many;
+  char **files;
+  size_t n = harness_corpus_all(&files);
+  ck_assert_uint_ge(n, 4);
+  size_t nplans = sizeof coord_plans / sizeof *coord_plans, listed = 0;
+  for (size_t i = 0; i < n + nplans; i++) {
+    size_t len = 0;
+    char *src = i < n ? harness_read(files[i], &len)
+                      : strdup(coord_plans[i - n]);
+    ck_assert_ptr_nonnull(src);
+    if (i >= n) len = strlen(src);
+    char *some = frame_coords(src, len, false), *all = frame_coords(src, len, true);
+    ck_assert_msg(!strcmp(some, all), "%s: the frames differ",
+                  i < n ? files[i] : coord_plans[i - n]);
+    listed += strstr(some, "\"coordinators\"") != NULL;
+    free(some);
+    free(all);
+    free(src);
+  }
+  ck_assert_uint_gt(listed, n / 2);
+  harness_free_list(files, n);
+  /* the lists over a gap and on the next line are found */
+  doc d = extract(coord_plans[0]);
+  const frame_task *t = task(&d, "Văn phòng UBND xã chủ trì");
+  check_units(t->coordinators, t->ncoordinators, "cong_an");
+  t = task(&d, "Công an xã chủ trì, phối hợp với và");
+  check_units(t->coordinators, t->ncoordinators, "quan_su");
+  t = task(&d, "Công an xã chủ trì, phối hợp chặt chẽ");
+  ck_assert_uint_eq(t->ncoordinators, 0);
+  done(&d);
+  d = extract(coord_plans[1]);
+  t = task(&d, "Rà soát hồ sơ");
+  check_units(t->coordinators, t->ncoordinators, "quan_su");
+  t = task(&d, "Kiểm tra, phối hợp hỗ trợ");
+  check_units(t->coordinators, t->ncoordinators, "vp_hdnd_ubnd");
+  done(&d);
+  d = extract(many);
+  t = task(&d, "Công an xã chủ trì");
+  check_units(t->coordinators, t->ncoordinators, "vp_hdnd_ubnd");
+  done(&d);
+}
+END_TEST
+
+/* The facts the skip rests on: the gap rule spans its whole subject and
+ * holds blanks, list marks and the letters of "và", "cùng", "với" (in
+ * both cases) and every byte beyond ASCII, not "h" nor "S"; a pattern
+ * with an alternative outside its anchors, or not anchored, does not
+ * span its subject; one with "." or a negated class tells no bytes. */
+START_TEST(gap_facts_from_patterns) {
+  rule_list gap = rules_select(rules, "coord.", "gap");
+  ck_assert_uint_ge(gap.n, 1);
+  uint64_t held[4];
+  ck_assert(rule_whole_subject(gap.items[0]));
+  ck_assert(rule_held_bytes(gap.items[0], held));
+#define HELD(c) (held[(unsigned char)(c) >> 6] >> ((unsigned char)(c) & 63) & 1)
+  const char *in = " \t\n,;&/+vVcCnNgGiI\xC3\xE1";
+  for (const char *c = in; *c; c++) ck_assert_msg(HELD(*c), "'%c' held", *c);
+  const char *out = "hHsSxX.:-0(";
+  for (const char *c = out; *c; c++)
+    if (*c != ':') ck_assert_msg(!HELD(*c), "'%c' not held", *c);
+#undef HELD
+  const struct {
+    const char *id;
+    bool whole;
+  } cases[] = {{"task.part", true},          /* ^\s*tổ chức ...$ */
+               {"task.prefix", false},       /* no $ */
+               {"lead.before.assign", false}, /* (?:^|[...])...$ */
+               {"tcell.rowno", true}};
+  for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+    const rule *r = rules_find(rules, cases[i].id);
+    ck_assert_ptr_nonnull(r);
+    ck_assert_msg(rule_whole_subject(r) == cases[i].whole, "%s", cases[i].id);
+  }
+  const rule *header = rules_find(rules, "tcell.header"); /* .{0,40} */
+  ck_assert_ptr_nonnull(header);
+  ck_assert(!rule_held_bytes(header, held));
+  const rule *digits = rules_find(rules, "tcell.rowno"); /* \d */
+  ck_assert(!rule_held_bytes(digits, held));
+  /* patterns of our own: what they tell, or that they tell nothing */
+  rule own = {.id = "own"};
+  own.pattern = "^[a-c]+\\-(?:x|\xE2\x84\xAA)$"; /* KELVIN SIGN: k */
+  ck_assert(rule_held_bytes(&own, held));
+  for (const char *c = "abcABC-xXkK\x80\xFF"; *c; c++)
+    ck_assert_msg(held[(unsigned char)*c >> 6] >> ((unsigned char)*c & 63) & 1,
+                  "'%c' held", *c);
+  for (const char *c = "dD ^$+?"; *c; c++)
+    ck_assert_msg(!(held[(unsigned char)*c >> 6] >> ((unsigned char)*c & 63) & 1),
+                  "'%c' not held", *c);
+  const char *none[] = {"a.b", "[^a]", "a\\d", "a\\Qb\\E", "\\x41",
+                        "x(?# [ )y", "a # [x\n.*]", "[[:alpha:]]", "(a)\\1",
+                        "[\xC3\xA0-\xC3\xBF]"};
+  for (size_t i = 0; i < sizeof none / sizeof *none; i++) {
+    own.pattern = none[i];
+    ck_assert_msg(!rule_held_bytes(&own, held), "%s tells no bytes", none[i]);
+  }
+}
+END_TEST
+
 int main(void) {
   Suite *s = suite_create("extract_tasks");
   TCase *tc = tcase_create("plan");
@@ -1779,6 +1918,7 @@ int main(void) {
   tcase_add_test(tc, area_work_after_coordinators);
   tcase_add_test(tc, no_tasks_after_signature);
   tcase_add_test(tc, unit_texts_by_bytes);
+  tcase_add_test(tc, gap_facts_from_patterns);
   suite_add_tcase(s, tc);
   TCase *tcc = tcase_create("corpus");
   tcase_add_checked_fixture(tcc, load_rules, free_rules);
@@ -1788,6 +1928,7 @@ int main(void) {
   tcase_add_test(tcc, rule_words_skip_only_clauses_without_them);
   tcase_add_test(tcc, clause_word_rules_made_once_per_set);
   tcase_add_test(tcc, clause_words_read_from_the_clause_before);
+  tcase_add_test(tcc, coordinator_lists_skipped_only_where_none_opens);
   suite_add_tcase(s, tcc);
   return harness_run(s);
 }
