@@ -710,6 +710,17 @@ static size_t scan_line(const char *s, size_t p, size_t len, size_t *e,
 }
 
 #if defined(LINES_AVX2)
+/* The bytes scan_line_avx2 compares with, in all 32 lanes, read from
+ * memory: built from immediates, as the compiler did for each line (the
+ * call that classifies it keeps no vector register), they took three
+ * instructions each. */
+#define LK32(v)                                                               \
+  {v, v, v, v, v, v, v, v, v, v, v, v, v, v, v, v,                            \
+   v, v, v, v, v, v, v, v, v, v, v, v, v, v, v, v}
+static const signed char line_k[5][32] __attribute__((aligned(32))) = {
+    LK32('\n'), LK32(' '), LK32('-'), LK32('\t'), LK32(-64)};
+#undef LK32
+
 /* scan_line 32 bytes at a time where the processor has AVX2: each
  * block's bytes of each kind as bits (a blank, a '-', a tab, a
  * continuation byte, the newline), those from the newline on dropped, the
@@ -717,9 +728,14 @@ static size_t scan_line(const char *s, size_t p, size_t len, size_t *e,
 __attribute__((target("avx2,popcnt"))) static CCHC_INLINE size_t
 scan_line_avx2(const char *s, size_t p, size_t len, size_t *e, bool *edit,
                bool *dash) {
-  const __m256i nl = _mm256_set1_epi8('\n'), sp = _mm256_set1_epi8(' '),
-                minus = _mm256_set1_epi8('-'), tab = _mm256_set1_epi8('\t'),
-                c80 = _mm256_set1_epi8(-64); /* below: 0x80..0xBF */
+  const signed char *k = &line_k[0][0];
+  __asm__("" : "+r"(k)); /* (their values hidden from the compiler) */
+  const __m256i nl = *(const __m256i *)(const void *)k,
+                sp = *(const __m256i *)(const void *)(k + 32),
+                minus = *(const __m256i *)(const void *)(k + 64),
+                tab = *(const __m256i *)(const void *)(k + 96),
+                c80 = *(const __m256i *)(const void *)(k + 128);
+  /* (c80: below it, 0x80..0xBF) */
   size_t conts = 0;
   uint32_t edits = 0, dash_sps = 0, sp_last = 0, dash_last = 0;
   for (; p + 32 <= len; p += 32) {
