@@ -529,8 +529,11 @@ static const char *find_newline(const char *p, const char *e) {
 
 /* Is there a broken hyphen in the content s[start, end)? */
 static bool has_broken_hyphen(const char *s, size_t start, size_t end) {
-  /* its blank is right after a '-' */
-  for (const char *d = memchr(s + start, '-', end - start); d;
+  /* its blank is right after a '-', which has two capitals or digits
+   * before it: no '-' of the first two bytes (a bullet's "- ") is one */
+  if (end - start < 3)
+    return false;
+  for (const char *d = memchr(s + start + 2, '-', end - start - 2); d;
        d = memchr(d + 1, '-', (size_t)(s + end - (d + 1)))) {
     size_t k = (size_t)(d - s) + 1;
     if (k + 1 < end && broken_hyphen(s, start, end, k))

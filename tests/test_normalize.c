@@ -3397,6 +3397,17 @@ START_TEST(avx2_scans_as_sse2) {
 }
 END_TEST
 
+/* has_broken_hyphen looks for a '-' from the third byte of the content on
+ * (two capitals or digits go before it): codes broken at the content's
+ * first bytes ("AB- CD", "ĐT- TW", after leading blanks too) are joined,
+ * a bullet's "- " and "A- CD" (one letter) are no codes. */
+START_TEST(layout_broken_hyphen_at_content_start) {
+  check_repairs("AB- CD của xã\n  XY- ZW ở đây\nA- CD\n- CD\nĐT- TW giao\n",
+                "AB-CD của xã\nXY-ZW ở đây\nA- CD\n- CD\nĐT-TW giao\n",
+                CCHC_REPAIR_HYPHEN_JOIN, 3);
+}
+END_TEST
+
 /* ------------------------------------------------------------------ */
 
 int main(void) {
@@ -3459,6 +3470,7 @@ int main(void) {
   tcase_add_test(tc, layout_fixed_width_wraps_wide);
   tcase_add_test(tc, layout_so_before_a_code);
   tcase_add_test(tc, layout_broken_hyphen_in_a_line);
+  tcase_add_test(tc, layout_broken_hyphen_at_content_start);
   tcase_add_test(tc, layout_border_is_not_text);
   tcase_add_test(tc, layout_repeats_until_nothing_changes);
   suite_add_tcase(s, tc);
