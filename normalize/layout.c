@@ -2166,13 +2166,16 @@ static void reread_lines(layout *L, const cchc_mbuf *text) {
     }
     line *l = &L->ls[k];
     if (block_copies(b[k])) {
-      *l = L->ls[b[k].from];
-      l->same = !l->lead_space && !l->trail_space && !l->held;
-      l->after_same = k == 0 || (block_copies(b[k - 1]) &&
-                                 b[k].from == b[k - 1].from + 1);
-      l->start = (uint32_t)p;
-      l->end = (uint32_t)e;
-      l->lead_space = l->trail_space = l->held = false;
+      /* (its classes changed in a copy held in registers and stored
+       * once: through l, each bit field was a load and a store) */
+      line c = L->ls[b[k].from];
+      c.same = !c.lead_space && !c.trail_space && !c.held;
+      c.after_same = k == 0 || (block_copies(b[k - 1]) &&
+                                b[k].from == b[k - 1].from + 1);
+      c.start = (uint32_t)p;
+      c.end = (uint32_t)e;
+      c.lead_space = c.trail_space = c.held = false;
+      *l = c;
     } else if (block_joined(b[k]) && e > p) {
       /* as NO_LINE_PLAIN, its code points counted and no broken hyphen */
       size_t cps = b[k].from - JOINED_PLAIN;
