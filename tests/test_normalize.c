@@ -3408,6 +3408,51 @@ START_TEST(layout_broken_hyphen_at_content_start) {
 }
 END_TEST
 
+/* The end of a span whose last character came from a longer source
+ * character (a no-break space, a dash, U+FFFD for a bad byte) is looked
+ * up among the ends of its source slot (end_slots): over a text that
+ * has such characters in many slots (and slots without any), every
+ * byte's span ends where the input's next character begins. */
+START_TEST(span_ends_by_source_slot) {
+  static const char *const odd[] = {"\xC2\xA0", "\xE2\x80\x93", "\xFF",
+                                    "\xE2\x80\x9C"};
+  char in[40000];
+  size_t n = 0;
+  uint64_t seed = 29;
+  for (int line = 0; n + 200 < sizeof in; line++) {
+    n += (size_t)snprintf(in + n, sizeof in - n,
+                          "Kế hoạch số %d của xã về cải cách hành chính", line);
+    uint64_t r = rng_next(&seed);
+    if (r % 4 == 0) { /* (few enough that the ends are listed) */
+      const char *o = odd[(r >> 8) % 4];
+      memcpy(in + n, o, strlen(o));
+      n += strlen(o);
+      n += (size_t)snprintf(in + n, sizeof in - n, "tiếp %d", line);
+    }
+    in[n++] = r % 3 ? ' ' : '\n';
+  }
+  cchc_text *t = must_norm(in, n, CCHC_NORM_REPAIR, CCHC_ENC_UTF8);
+  const char *s = cchc_text_data(t);
+  size_t len = cchc_text_len(t), odd_ends = 0;
+  for (size_t i = 0; i < len; i++) {
+    size_t j = i + 1; /* the end of the character holding byte i */
+    while (j < len && ((unsigned char)s[j] & 0xC0) == 0x80)
+      j++;
+    size_t m = cchc_text_source_offset(t, j - 1), e = m + 1;
+    while (e < n && ((unsigned char)in[e] & 0xC0) == 0x80)
+      e++;
+    if (in[m] == '\xFF') /* (one bad byte, one character) */
+      e = m + 1;
+    size_t a, z;
+    cchc_text_source_span(t, i, i + 1, &a, &z);
+    ck_assert_msg(z == e, "byte %zu: span ends at %zu, not %zu", i, z, e);
+    odd_ends += e > m + 1;
+  }
+  ck_assert_uint_gt(odd_ends, 100);
+  cchc_text_free(t);
+}
+END_TEST
+
 /* ------------------------------------------------------------------ */
 
 int main(void) {
@@ -3543,6 +3588,7 @@ int main(void) {
   tcase_add_test(tc, layout_line_ends_are_the_texts);
   tcase_add_test(tc, layout_separator_in_place_maps_line_end);
   tcase_add_test(tc, avx2_scans_as_sse2);
+  tcase_add_test(tc, span_ends_by_source_slot);
   suite_add_tcase(s, tc);
 
   return harness_run(s);
