@@ -77,8 +77,9 @@ typedef struct line {
   bool semi_end : 1;  /* ends a clause: ; */
   bool lone_num : 1, short_line : 1, table : 1;
   bool pipe : 1, bar : 1; /* starts with '|'; is only '|' (a cell border) */
-  /* (the next two only for lines that are not terminal: the others'
-   * ends are never asked) */
+  /* (the next two only for lines that are not terminal, and only once
+   * write_pass found them, when the decision after the line may ask:
+   * end_word_asked) */
   bool func_end : 1; /* ends with a word that cannot end a paragraph ("của") */
   bool number_end : 1; /* ends with "số" (is_number_word) */
   bool all_caps : 1;   /* a heading in capitals ("CHỦ TỊCH") */
@@ -813,11 +814,6 @@ static void classify_content(const char *s, size_t p, size_t q, size_t cps,
   l->lone_num = is_lone_number(c, n, &punct, &value);
   l->lone_punct = (unsigned char)punct;
   l->lone_value = value;
-  if (!l->terminal) {
-    size_t w = short_last_word(s, p, q);
-    l->func_end = is_func_word(s, w, q);
-    l->number_end = is_number_word(s, w, q);
-  }
   /* (a line that starts with a lower-case letter has a letter and is in
    * no capitals: wordless and all_caps stay cleared, unasked) */
   if (!l->lower) {
@@ -1500,7 +1496,33 @@ static bool label_start(const char *s, const line *l) {
   return starts_with_label(s + l->start, l->end - l->start);
 }
 
-/* Does the line before end on a word that needs what follows? */
+/* The last word of line l (its bytes in place), asked by cut_phrase only:
+ * one that cannot end a phrase ("của"), or "số"? */
+static void end_word(const char *s, line *l) {
+  size_t w = short_last_word(s, l->start, l->end);
+  l->func_end = is_func_word(s, w, l->end);
+  l->number_end = is_number_word(s, w, l->end);
+}
+
+/* May the decision after line l (the next line, unless that one is
+ * dropped) ask cut_phrase of it?  Not when l is terminal (the decisions
+ * ask only of a line that is not), nor, outside a text wrapped at a fixed
+ * width (fixed_wrap asks in tables), when the next line is taken before
+ * (branch of a marker, a '|', a bar; a lower-case line or one that opens
+ * with punctuation; in a table, a new block): most lines are followed by
+ * such a line, and their last word, which classify looked up for every
+ * line, is never asked. */
+static bool end_word_asked(const model *m, const line *l, const line *next) {
+  if (l->terminal)
+    return false;
+  if (m->fixed || !next || next->page || next->lone_num)
+    return true;
+  return !(l->bar || l->table || next->table || next->marker || next->pipe ||
+           next->lower || next->cont_punct);
+}
+
+/* Does the line before end on a word that needs what follows?  (Its
+ * end_word found: end_word_asked.) */
 static bool cut_phrase(const char *s, const line *prev, const line *l) {
   return prev->func_end || (prev->number_end && code_start(s, l));
 }
@@ -1765,8 +1787,8 @@ static bool clean_line(const line *ls, size_t cnt, size_t j, bool last_same) {
  * path does for them, at once.  Each is a block of its own, and its bytes
  * stay where they are (skip) or go on the copy that waits (in place, right
  * after the line before).  Returns the end of the run (j: none). */
-static size_t clean_run(emitter *e, const line *ls, size_t cnt, size_t j,
-                        bool last_same) {
+static size_t clean_run(emitter *e, line *ls, size_t cnt, size_t j,
+                        bool last_same, const model *m) {
   const cchc_mbuf *md = e->md;
   const line *prev = &ls[j - 1];
   if (e->skip ? emit_len(e) != prev->end
@@ -1801,6 +1823,10 @@ static size_t clean_run(emitter *e, const line *ls, size_t cnt, size_t j,
     e->out->len = ls[k - 1].end;
   else
     e->k.ce = ls[k - 1].end;
+  /* (its last line is the one before the next decision: its bytes, not
+   * written yet, are in place) */
+  if (end_word_asked(m, &ls[k - 1], k < cnt ? &ls[k] : NULL))
+    end_word(md->data, &ls[k - 1]);
   return k;
 }
 
@@ -1839,7 +1865,7 @@ static bool write_pass(layout *L, const cchc_mbuf *md, cchc_mbuf *out,
   const line *prev = NULL; /* last emitted line */
   for (size_t j = 0; j < cnt; j++) {
     if (sparse && j > 0 && prev == &ls[j - 1]) {
-      size_t run = clean_run(&e, ls, cnt, j, L->last_same);
+      size_t run = clean_run(&e, ls, cnt, j, L->last_same, &m);
       if (run > j) {
         prev = &ls[run - 1];
         j = run - 1;
@@ -1878,6 +1904,9 @@ static bool write_pass(layout *L, const cchc_mbuf *md, cchc_mbuf *out,
         continue;
       }
     }
+    /* (for the decision after it, while its bytes are in place) */
+    if (end_word_asked(&m, l, next))
+      end_word(md->data, l);
     enum { NEWBLOCK, SPACE, GLUE } how = NEWBLOCK;
     /* before the separator, which may overwrite the newline in front of
      * the leading blanks */

@@ -3453,6 +3453,24 @@ START_TEST(span_ends_by_source_slot) {
 }
 END_TEST
 
+/* A line's last word is looked up (end_word) only where the decision
+ * after it may ask (end_word_asked): a line ending with "của" or "với"
+ * still joins the capital after it, past a number dropped between them
+ * (a "2." that is a marker too, whose '.' stays), and one followed by a
+ * lower-case line or a marker needs no look-up. */
+START_TEST(layout_end_word_where_asked) {
+  check_repairs("Kế hoạch này giao nhiệm vụ cho các đơn vị của\n2.\n"
+                "Ủy ban nhân dân xã thực hiện.\n"
+                "Các phòng ban phối hợp với\nỦy ban Mặt trận Tổ quốc xã.\n"
+                "- Rà soát các thủ tục của\nxã và của\n- Sở Nội vụ.\n",
+                "Kế hoạch này giao nhiệm vụ cho các đơn vị của. "
+                "Ủy ban nhân dân xã thực hiện.\n"
+                "Các phòng ban phối hợp với Ủy ban Mặt trận Tổ quốc xã.\n"
+                "- Rà soát các thủ tục của xã và của\n- Sở Nội vụ.\n",
+                CCHC_REPAIR_LINE_JOIN, 3);
+}
+END_TEST
+
 /* ------------------------------------------------------------------ */
 
 int main(void) {
@@ -3516,6 +3534,7 @@ int main(void) {
   tcase_add_test(tc, layout_so_before_a_code);
   tcase_add_test(tc, layout_broken_hyphen_in_a_line);
   tcase_add_test(tc, layout_broken_hyphen_at_content_start);
+  tcase_add_test(tc, layout_end_word_where_asked);
   tcase_add_test(tc, layout_border_is_not_text);
   tcase_add_test(tc, layout_repeats_until_nothing_changes);
   suite_add_tcase(s, tc);
