@@ -1512,7 +1512,8 @@ static void end_word(const char *s, line *l) {
  * with punctuation; in a table, a new block): most lines are followed by
  * such a line, and their last word, which classify looked up for every
  * line, is never asked. */
-static bool end_word_asked(const model *m, const line *l, const line *next) {
+static CCHC_INLINE bool end_word_asked(const model *m, const line *l,
+                                       const line *next) {
   if (l->terminal)
     return false;
   if (m->fixed || !next || next->page || next->lone_num)
