@@ -688,20 +688,39 @@ static CCHC_INLINE stretch_masks stretch_block(__m128i x, bool viet) {
 }
 
 #if defined(STRETCH_AVX2)
+/* The bytes stretch_block32 compares with, each in all 32 lanes, read
+ * from memory (plain_stretch_avx2 hides their values from the compiler):
+ * they are more than the registers, and each one the compiler built
+ * again from an immediate took three instructions, every step. */
+enum {
+  SK_C80, SK_CE0, SK_CF0, SK_TAB, SK_CASE, SK_O, SK_U, SK_E1, SK_BB, SK_ONE,
+  SK_A_1, SK_Z1, SK_NIBBLE, SK_C2, SK_C8, SK_COUNT
+};
+#define SK32(v)                                                               \
+  {v, v, v, v, v, v, v, v, v, v, v, v, v, v, v, v,                            \
+   v, v, v, v, v, v, v, v, v, v, v, v, v, v, v, v}
+static const signed char stretch_k[SK_COUNT][32] __attribute__((aligned(32))) = {
+    [SK_C80] = SK32(-64),     [SK_CE0] = SK32(-33), [SK_CF0] = SK32(-17),
+    [SK_TAB] = SK32('\t'),    [SK_CASE] = SK32(0x20), [SK_O] = SK32('o'),
+    [SK_U] = SK32('u'),       [SK_E1] = SK32(-31),  [SK_BB] = SK32(-69),
+    [SK_ONE] = SK32(1),       [SK_A_1] = SK32('a' - 1),
+    [SK_Z1] = SK32('z' + 1),  [SK_NIBBLE] = SK32(0x0F),
+    [SK_C2] = SK32(-62),      [SK_C8] = SK32(-56)};
+#undef SK32
+#define SK(k) (*(const __m256i *)(const void *)(sk + 32 * (k)))
+
 /* stretch_block of 32 bytes at once, where the processor has AVX2: the
  * masks of the two blocks of 16 as plain_stretch joined them, but for
  * `known`, which here also sees the byte after lane 15 and holds the
  * letters of two bytes that stay (two_lo, two_hi: a lead known is one the
  * look-up passes, so the stretch is the same, with fewer look-ups). */
 __attribute__((target("avx2"))) static CCHC_INLINE stretch_masks
-stretch_block32(__m256i x, bool viet, __m256i two_lo, __m256i two_hi) {
-  const __m256i c80 = _mm256_set1_epi8(-64), ce0 = _mm256_set1_epi8(-33),
-                cf0 = _mm256_set1_epi8(-17), tab = _mm256_set1_epi8('\t'),
-                case_bit = _mm256_set1_epi8(0x20), o = _mm256_set1_epi8('o'),
-                uu = _mm256_set1_epi8('u'), e1 = _mm256_set1_epi8(-31),
-                bb = _mm256_set1_epi8(-69), one = _mm256_set1_epi8(1),
-                a_1 = _mm256_set1_epi8('a' - 1),
-                z1 = _mm256_set1_epi8('z' + 1);
+stretch_block32(__m256i x, bool viet, __m256i two_lo, __m256i two_hi,
+                const signed char *sk) {
+  const __m256i c80 = SK(SK_C80), ce0 = SK(SK_CE0), cf0 = SK(SK_CF0),
+                tab = SK(SK_TAB), case_bit = SK(SK_CASE), o = SK(SK_O),
+                uu = SK(SK_U), e1 = SK(SK_E1), bb = SK(SK_BB), one = SK(SK_ONE),
+                a_1 = SK(SK_A_1), z1 = SK(SK_Z1);
   stretch_masks k;
   __m256i lx = _mm256_or_si256(x, case_bit);
   uint32_t cont = (uint32_t)_mm256_movemask_epi8(_mm256_cmpgt_epi8(c80, x));
@@ -719,9 +738,9 @@ stretch_block32(__m256i x, bool viet, __m256i two_lo, __m256i two_hi) {
   __m256i next =
       _mm256_alignr_epi8(_mm256_permute2x128_si256(x, x, 0x81), x, 1);
   /* a lead C3..C7 whose second byte is none of two_lo/two_hi's */
-  const __m256i nibble = _mm256_set1_epi8(0x0F);
-  __m256i lead2 = _mm256_and_si256(_mm256_cmpgt_epi8(x, _mm256_set1_epi8(-62)),
-                                   _mm256_cmpgt_epi8(_mm256_set1_epi8(-56), x));
+  const __m256i nibble = SK(SK_NIBBLE);
+  __m256i lead2 = _mm256_and_si256(_mm256_cmpgt_epi8(x, SK(SK_C2)),
+                                   _mm256_cmpgt_epi8(SK(SK_C8), x));
   __m256i off = _mm256_and_si256(
       _mm256_shuffle_epi8(two_lo, _mm256_and_si256(next, nibble)),
       _mm256_shuffle_epi8(two_hi,
@@ -802,13 +821,17 @@ plain_stretch_avx2(cchc_canon *c, const unsigned char *u, size_t i, size_t n,
                     _mm_loadu_si128((const __m128i *)(const void *)c->two_lo)),
                 two_hi = _mm256_broadcastsi128_si256(
                     _mm_loadu_si128((const __m128i *)(const void *)c->two_hi));
+  /* (their values hidden from the compiler, which else builds each from
+   * an immediate again) */
+  const signed char *sk = &stretch_k[0][0];
+  __asm__("" : "+r"(sk));
   while (i + 16 <= n) {
     unsigned width = i + 32 <= n ? 32 : 16;
     stretch_masks k =
         width == 32
             ? stretch_block32(
                   _mm256_loadu_si256((const __m256i *)(const void *)(u + i)),
-                  viet, two_lo, two_hi)
+                  viet, two_lo, two_hi, sk)
             : stretch_block(
                   _mm_loadu_si128((const __m128i *)(const void *)(u + i)),
                   viet);

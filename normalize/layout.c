@@ -77,8 +77,9 @@ typedef struct line {
   bool semi_end : 1;  /* ends a clause: ; */
   bool lone_num : 1, short_line : 1, table : 1;
   bool pipe : 1, bar : 1; /* starts with '|'; is only '|' (a cell border) */
-  /* (the next two only for lines that are not terminal: the others'
-   * ends are never asked) */
+  /* (the next two only for lines that are not terminal, and only once
+   * write_pass found them, when the decision after the line may ask:
+   * end_word_asked) */
   bool func_end : 1; /* ends with a word that cannot end a paragraph ("của") */
   bool number_end : 1; /* ends with "số" (is_number_word) */
   bool all_caps : 1;   /* a heading in capitals ("CHỦ TỊCH") */
@@ -529,8 +530,11 @@ static const char *find_newline(const char *p, const char *e) {
 
 /* Is there a broken hyphen in the content s[start, end)? */
 static bool has_broken_hyphen(const char *s, size_t start, size_t end) {
-  /* its blank is right after a '-' */
-  for (const char *d = memchr(s + start, '-', end - start); d;
+  /* its blank is right after a '-', which has two capitals or digits
+   * before it: no '-' of the first two bytes (a bullet's "- ") is one */
+  if (end - start < 3)
+    return false;
+  for (const char *d = memchr(s + start + 2, '-', end - start - 2); d;
        d = memchr(d + 1, '-', (size_t)(s + end - (d + 1)))) {
     size_t k = (size_t)(d - s) + 1;
     if (k + 1 < end && broken_hyphen(s, start, end, k))
@@ -710,6 +714,17 @@ static size_t scan_line(const char *s, size_t p, size_t len, size_t *e,
 }
 
 #if defined(LINES_AVX2)
+/* The bytes scan_line_avx2 compares with, in all 32 lanes, read from
+ * memory: built from immediates, as the compiler did for each line (the
+ * call that classifies it keeps no vector register), they took three
+ * instructions each. */
+#define LK32(v)                                                               \
+  {v, v, v, v, v, v, v, v, v, v, v, v, v, v, v, v,                            \
+   v, v, v, v, v, v, v, v, v, v, v, v, v, v, v, v}
+static const signed char line_k[5][32] __attribute__((aligned(32))) = {
+    LK32('\n'), LK32(' '), LK32('-'), LK32('\t'), LK32(-64)};
+#undef LK32
+
 /* scan_line 32 bytes at a time where the processor has AVX2: each
  * block's bytes of each kind as bits (a blank, a '-', a tab, a
  * continuation byte, the newline), those from the newline on dropped, the
@@ -717,9 +732,14 @@ static size_t scan_line(const char *s, size_t p, size_t len, size_t *e,
 __attribute__((target("avx2,popcnt"))) static CCHC_INLINE size_t
 scan_line_avx2(const char *s, size_t p, size_t len, size_t *e, bool *edit,
                bool *dash) {
-  const __m256i nl = _mm256_set1_epi8('\n'), sp = _mm256_set1_epi8(' '),
-                minus = _mm256_set1_epi8('-'), tab = _mm256_set1_epi8('\t'),
-                c80 = _mm256_set1_epi8(-64); /* below: 0x80..0xBF */
+  const signed char *k = &line_k[0][0];
+  __asm__("" : "+r"(k)); /* (their values hidden from the compiler) */
+  const __m256i nl = *(const __m256i *)(const void *)k,
+                sp = *(const __m256i *)(const void *)(k + 32),
+                minus = *(const __m256i *)(const void *)(k + 64),
+                tab = *(const __m256i *)(const void *)(k + 96),
+                c80 = *(const __m256i *)(const void *)(k + 128);
+  /* (c80: below it, 0x80..0xBF) */
   size_t conts = 0;
   uint32_t edits = 0, dash_sps = 0, sp_last = 0, dash_last = 0;
   for (; p + 32 <= len; p += 32) {
@@ -794,11 +814,6 @@ static void classify_content(const char *s, size_t p, size_t q, size_t cps,
   l->lone_num = is_lone_number(c, n, &punct, &value);
   l->lone_punct = (unsigned char)punct;
   l->lone_value = value;
-  if (!l->terminal) {
-    size_t w = short_last_word(s, p, q);
-    l->func_end = is_func_word(s, w, q);
-    l->number_end = is_number_word(s, w, q);
-  }
   /* (a line that starts with a lower-case letter has a letter and is in
    * no capitals: wordless and all_caps stay cleared, unasked) */
   if (!l->lower) {
@@ -1481,7 +1496,34 @@ static bool label_start(const char *s, const line *l) {
   return starts_with_label(s + l->start, l->end - l->start);
 }
 
-/* Does the line before end on a word that needs what follows? */
+/* The last word of line l (its bytes in place), asked by cut_phrase only:
+ * one that cannot end a phrase ("của"), or "số"? */
+static void end_word(const char *s, line *l) {
+  size_t w = short_last_word(s, l->start, l->end);
+  l->func_end = is_func_word(s, w, l->end);
+  l->number_end = is_number_word(s, w, l->end);
+}
+
+/* May the decision after line l (the next line, unless that one is
+ * dropped) ask cut_phrase of it?  Not when l is terminal (the decisions
+ * ask only of a line that is not), nor, outside a text wrapped at a fixed
+ * width (fixed_wrap asks in tables), when the next line is taken before
+ * (branch of a marker, a '|', a bar; a lower-case line or one that opens
+ * with punctuation; in a table, a new block): most lines are followed by
+ * such a line, and their last word, which classify looked up for every
+ * line, is never asked. */
+static CCHC_INLINE bool end_word_asked(const model *m, const line *l,
+                                       const line *next) {
+  if (l->terminal)
+    return false;
+  if (m->fixed || !next || next->page || next->lone_num)
+    return true;
+  return !(l->bar || l->table || next->table || next->marker || next->pipe ||
+           next->lower || next->cont_punct);
+}
+
+/* Does the line before end on a word that needs what follows?  (Its
+ * end_word found: end_word_asked.) */
 static bool cut_phrase(const char *s, const line *prev, const line *l) {
   return prev->func_end || (prev->number_end && code_start(s, l));
 }
@@ -1746,8 +1788,8 @@ static bool clean_line(const line *ls, size_t cnt, size_t j, bool last_same) {
  * path does for them, at once.  Each is a block of its own, and its bytes
  * stay where they are (skip) or go on the copy that waits (in place, right
  * after the line before).  Returns the end of the run (j: none). */
-static size_t clean_run(emitter *e, const line *ls, size_t cnt, size_t j,
-                        bool last_same) {
+static size_t clean_run(emitter *e, line *ls, size_t cnt, size_t j,
+                        bool last_same, const model *m) {
   const cchc_mbuf *md = e->md;
   const line *prev = &ls[j - 1];
   if (e->skip ? emit_len(e) != prev->end
@@ -1782,6 +1824,10 @@ static size_t clean_run(emitter *e, const line *ls, size_t cnt, size_t j,
     e->out->len = ls[k - 1].end;
   else
     e->k.ce = ls[k - 1].end;
+  /* (its last line is the one before the next decision: its bytes, not
+   * written yet, are in place) */
+  if (end_word_asked(m, &ls[k - 1], k < cnt ? &ls[k] : NULL))
+    end_word(md->data, &ls[k - 1]);
   return k;
 }
 
@@ -1820,7 +1866,7 @@ static bool write_pass(layout *L, const cchc_mbuf *md, cchc_mbuf *out,
   const line *prev = NULL; /* last emitted line */
   for (size_t j = 0; j < cnt; j++) {
     if (sparse && j > 0 && prev == &ls[j - 1]) {
-      size_t run = clean_run(&e, ls, cnt, j, L->last_same);
+      size_t run = clean_run(&e, ls, cnt, j, L->last_same, &m);
       if (run > j) {
         prev = &ls[run - 1];
         j = run - 1;
@@ -1859,6 +1905,9 @@ static bool write_pass(layout *L, const cchc_mbuf *md, cchc_mbuf *out,
         continue;
       }
     }
+    /* (for the decision after it, while its bytes are in place) */
+    if (end_word_asked(&m, l, next))
+      end_word(md->data, l);
     enum { NEWBLOCK, SPACE, GLUE } how = NEWBLOCK;
     /* before the separator, which may overwrite the newline in front of
      * the leading blanks */
@@ -2147,13 +2196,16 @@ static void reread_lines(layout *L, const cchc_mbuf *text) {
     }
     line *l = &L->ls[k];
     if (block_copies(b[k])) {
-      *l = L->ls[b[k].from];
-      l->same = !l->lead_space && !l->trail_space && !l->held;
-      l->after_same = k == 0 || (block_copies(b[k - 1]) &&
-                                 b[k].from == b[k - 1].from + 1);
-      l->start = (uint32_t)p;
-      l->end = (uint32_t)e;
-      l->lead_space = l->trail_space = l->held = false;
+      /* (its classes changed in a copy held in registers and stored
+       * once: through l, each bit field was a load and a store) */
+      line c = L->ls[b[k].from];
+      c.same = !c.lead_space && !c.trail_space && !c.held;
+      c.after_same = k == 0 || (block_copies(b[k - 1]) &&
+                                b[k].from == b[k - 1].from + 1);
+      c.start = (uint32_t)p;
+      c.end = (uint32_t)e;
+      c.lead_space = c.trail_space = c.held = false;
+      *l = c;
     } else if (block_joined(b[k]) && e > p) {
       /* as NO_LINE_PLAIN, its code points counted and no broken hyphen */
       size_t cps = b[k].from - JOINED_PLAIN;

@@ -3397,6 +3397,80 @@ START_TEST(avx2_scans_as_sse2) {
 }
 END_TEST
 
+/* has_broken_hyphen looks for a '-' from the third byte of the content on
+ * (two capitals or digits go before it): codes broken at the content's
+ * first bytes ("AB- CD", "ĐT- TW", after leading blanks too) are joined,
+ * a bullet's "- " and "A- CD" (one letter) are no codes. */
+START_TEST(layout_broken_hyphen_at_content_start) {
+  check_repairs("AB- CD của xã\n  XY- ZW ở đây\nA- CD\n- CD\nĐT- TW giao\n",
+                "AB-CD của xã\nXY-ZW ở đây\nA- CD\n- CD\nĐT-TW giao\n",
+                CCHC_REPAIR_HYPHEN_JOIN, 3);
+}
+END_TEST
+
+/* The end of a span whose last character came from a longer source
+ * character (a no-break space, a dash, U+FFFD for a bad byte) is looked
+ * up among the ends of its source slot (end_slots): over a text that
+ * has such characters in many slots (and slots without any), every
+ * byte's span ends where the input's next character begins. */
+START_TEST(span_ends_by_source_slot) {
+  static const char *const odd[] = {"\xC2\xA0", "\xE2\x80\x93", "\xFF",
+                                    "\xE2\x80\x9C"};
+  char in[40000];
+  size_t n = 0;
+  uint64_t seed = 29;
+  for (int line = 0; n + 200 < sizeof in; line++) {
+    n += (size_t)snprintf(in + n, sizeof in - n,
+                          "Kế hoạch số %d của xã về cải cách hành chính", line);
+    uint64_t r = rng_next(&seed);
+    if (r % 4 == 0) { /* (few enough that the ends are listed) */
+      const char *o = odd[(r >> 8) % 4];
+      memcpy(in + n, o, strlen(o));
+      n += strlen(o);
+      n += (size_t)snprintf(in + n, sizeof in - n, "tiếp %d", line);
+    }
+    in[n++] = r % 3 ? ' ' : '\n';
+  }
+  cchc_text *t = must_norm(in, n, CCHC_NORM_REPAIR, CCHC_ENC_UTF8);
+  const char *s = cchc_text_data(t);
+  size_t len = cchc_text_len(t), odd_ends = 0;
+  for (size_t i = 0; i < len; i++) {
+    size_t j = i + 1; /* the end of the character holding byte i */
+    while (j < len && ((unsigned char)s[j] & 0xC0) == 0x80)
+      j++;
+    size_t m = cchc_text_source_offset(t, j - 1), e = m + 1;
+    while (e < n && ((unsigned char)in[e] & 0xC0) == 0x80)
+      e++;
+    if (in[m] == '\xFF') /* (one bad byte, one character) */
+      e = m + 1;
+    size_t a, z;
+    cchc_text_source_span(t, i, i + 1, &a, &z);
+    ck_assert_msg(z == e, "byte %zu: span ends at %zu, not %zu", i, z, e);
+    odd_ends += e > m + 1;
+  }
+  ck_assert_uint_gt(odd_ends, 100);
+  cchc_text_free(t);
+}
+END_TEST
+
+/* A line's last word is looked up (end_word) only where the decision
+ * after it may ask (end_word_asked): a line ending with "của" or "với"
+ * still joins the capital after it, past a number dropped between them
+ * (a "2." that is a marker too, whose '.' stays), and one followed by a
+ * lower-case line or a marker needs no look-up. */
+START_TEST(layout_end_word_where_asked) {
+  check_repairs("Kế hoạch này giao nhiệm vụ cho các đơn vị của\n2.\n"
+                "Ủy ban nhân dân xã thực hiện.\n"
+                "Các phòng ban phối hợp với\nỦy ban Mặt trận Tổ quốc xã.\n"
+                "- Rà soát các thủ tục của\nxã và của\n- Sở Nội vụ.\n",
+                "Kế hoạch này giao nhiệm vụ cho các đơn vị của. "
+                "Ủy ban nhân dân xã thực hiện.\n"
+                "Các phòng ban phối hợp với Ủy ban Mặt trận Tổ quốc xã.\n"
+                "- Rà soát các thủ tục của xã và của\n- Sở Nội vụ.\n",
+                CCHC_REPAIR_LINE_JOIN, 3);
+}
+END_TEST
+
 /* ------------------------------------------------------------------ */
 
 int main(void) {
@@ -3459,6 +3533,8 @@ int main(void) {
   tcase_add_test(tc, layout_fixed_width_wraps_wide);
   tcase_add_test(tc, layout_so_before_a_code);
   tcase_add_test(tc, layout_broken_hyphen_in_a_line);
+  tcase_add_test(tc, layout_broken_hyphen_at_content_start);
+  tcase_add_test(tc, layout_end_word_where_asked);
   tcase_add_test(tc, layout_border_is_not_text);
   tcase_add_test(tc, layout_repeats_until_nothing_changes);
   suite_add_tcase(s, tc);
@@ -3531,6 +3607,7 @@ int main(void) {
   tcase_add_test(tc, layout_line_ends_are_the_texts);
   tcase_add_test(tc, layout_separator_in_place_maps_line_end);
   tcase_add_test(tc, avx2_scans_as_sse2);
+  tcase_add_test(tc, span_ends_by_source_slot);
   suite_add_tcase(s, tc);
 
   return harness_run(s);
