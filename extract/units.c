@@ -1709,6 +1709,47 @@ static CCHC_INLINE size_t window_start(const literal_gate *g, const xctx *x, siz
                            size_t done, uint64_t barrier) {
   const unsigned char *s = (const unsigned char *)x->s;
   size_t b = g->words->run_at[k];
+#if defined(__SSE2__)
+  /* A window's walk back reads some 50 bytes (ten words), two looks a
+   * word: here 16 bytes a look.  The bytes a barrier may hold are those
+   * beyond words below 0x80 (the walk skips words): punctuation, and the
+   * blanks and controls when the barrier has a blank's feature (most
+   * barriers are punctuation alone, and blanks are a fifth of a text).
+   * Each such byte is then looked up as the walk does. */
+  const uint64_t blanks =
+      rule_ascii_features[' '] | rule_ascii_features['\t'] |
+      rule_ascii_features['\n'] | rule_ascii_features['\v'] |
+      rule_ascii_features['\f'] | rule_ascii_features['\r'];
+  const __m128i low = barrier & blanks ? _mm_set1_epi8(-1)    /* (none) */
+                                        : _mm_set1_epi8(0x20); /* blanks */
+  while (b > done && b >= 16) {
+    __m128i v = _mm_loadu_si128((const __m128i *)(s + b - 16));
+    __m128i ascii = _mm_and_si128(_mm_cmpgt_epi8(v, low),
+                                  _mm_cmplt_epi8(v, _mm_set1_epi8(0x7F)));
+    __m128i t = _mm_or_si128(v, _mm_set1_epi8(0x20));
+    __m128i alpha = _mm_and_si128(_mm_cmpgt_epi8(t, _mm_set1_epi8(0x60)),
+                                  _mm_cmplt_epi8(t, _mm_set1_epi8(0x7B)));
+    __m128i digit = _mm_and_si128(_mm_cmpgt_epi8(v, _mm_set1_epi8(0x2F)),
+                                  _mm_cmplt_epi8(v, _mm_set1_epi8(0x3A)));
+    unsigned m = (unsigned)_mm_movemask_epi8(
+        _mm_andnot_si128(_mm_or_si128(alpha, digit), ascii));
+    if (b - 16 < done) m &= 0xFFFFu << (done - (b - 16)); /* (not before) */
+    while (m) {
+      unsigned top = 31u - (unsigned)__builtin_clz(m);
+      if (rule_ascii_features[s[b - 16 + top]] & barrier)
+        return b - 16 + top + 1;
+      m &= ~(1u << top);
+    }
+    b -= 16;
+  }
+  /* (fewer than 16 bytes into the text: a byte a time) */
+  for (; b > done; b--) {
+    unsigned char c = s[b - 1];
+    if (c < 0x80 && !rule_word_byte(c) && (rule_ascii_features[c] & barrier))
+      return b;
+  }
+  (void)k;
+#else
   while (b > done) {
     unsigned char c = s[b - 1];
     if (rule_word_byte(c)) {
@@ -1718,6 +1759,7 @@ static CCHC_INLINE size_t window_start(const literal_gate *g, const xctx *x, siz
     if (c < 0x80 && (rule_ascii_features[c] & barrier)) return b;
     b--;
   }
+#endif
   return done;
 }
 

@@ -2126,6 +2126,54 @@ START_TEST(corpus_names_past_the_known_mentions_are_not_tried) {
 }
 END_TEST
 
+/* A gated rule's window around a word of its rarest clause starts after
+ * the last character of its barrier before the word (window_start, which
+ * reads 16 bytes a look): a mention right after a barrier ("(Sở Tư
+ * pháp", ":Công an xã"), with the barrier 2 to 19 bytes after a list
+ * item's start (each place in a look, and before the text's 16th byte)
+ * and 0 to 30 bytes before the rarest word, in ranges from the line's start, the
+ * barrier, the byte after it and the mention's start: gated and searched
+ * alike. */
+START_TEST(windows_start_after_the_last_barrier) {
+  static const char *const units[] = {"Văn phòng HĐND và UBND xã",
+                                      "Phòng Văn hóa - Xã hội", "Công an xã",
+                                      "Sở Tư pháp"};
+  static const char barriers[] = "(:;.!\"[";
+  static const char *const fillers[] = {"", " "};
+  size_t cap = 1 << 20, n = 0;
+  char *text = malloc(cap);
+  ck_assert_ptr_nonnull(text);
+  for (size_t pad = 0; pad < 18; pad++)
+    for (size_t b = 0; b < sizeof barriers - 1; b++)
+      for (size_t u = 0; u < sizeof units / sizeof *units; u++)
+        for (size_t f = 0; f < sizeof fillers / sizeof *fillers; f++) {
+          ck_assert_uint_lt(n + 256, cap);
+          n += (size_t)snprintf(text + n, cap - n, "- %.*s%c%s%s thực hiện;\n",
+                                (int)pad, "ghi nhan ket qua xa", barriers[b],
+                                fillers[f], units[u]);
+        }
+  doc g, v;
+  pair_open(&g, &v, text, n, "province");
+  size_t lines = 0, mentions = 0;
+  for (size_t ls = 0; ls < g.x.n; lines++) {
+    size_t le = line_end(&g.x, ls), bar = ls;
+    while (bar < le && !strchr(barriers, g.x.s[bar])) bar++;
+    ck_assert_uint_lt(bar, le);
+    size_t m = bar + 1;
+    while (m < le && g.x.s[m] == ' ') m++;
+    size_t from[] = {ls, bar, bar + 1, m};
+    for (size_t k = 0; k < sizeof from / sizeof *from; k++)
+      same_in_range(&g, &v, from[k], le, "barrier");
+    mentions += find_range(&g, ls, le) > 0;
+    ls = le + 1;
+  }
+  ck_assert_uint_eq(lines, 18 * 7 * 4 * 2);
+  ck_assert_uint_eq(mentions, lines); /* each line names its unit */
+  pair_close(&g, &v);
+  free(text);
+}
+END_TEST
+
 int main(void) {
   collect_forms();
   ncorpus = harness_corpus(&corpus);
@@ -2195,6 +2243,7 @@ int main(void) {
   tcase_add_loop_test(tgate, corpus_gate_finds_what_a_search_finds, 0,
                       (int)(nall_plans ? nall_plans : 1));
   tcase_add_test(tgate, names_past_the_known_mentions_are_not_tried);
+  tcase_add_test(tgate, windows_start_after_the_last_barrier);
   tcase_add_loop_test(tgate, corpus_names_past_the_known_mentions_are_not_tried,
                       0, (int)(ncorpus ? ncorpus : 1));
   suite_add_tcase(s, tgate);
