@@ -2304,6 +2304,25 @@ static int by_start(const void *a, const void *b) {
   return p->end < q->end ? -1 : p->end > q->end;
 }
 
+/* A range's mentions are a few (a clause names two or three units):
+ * sorted in place by insertion, stable as qsort's merge sort is (glibc),
+ * where qsort cost some 650 instructions a list; a long list by qsort. */
+enum { CANDS_SORTED_IN_PLACE = 16 };
+
+static void cands_sort(cand *v, size_t n,
+                       int (*cmp)(const void *, const void *)) {
+  if (n > CANDS_SORTED_IN_PLACE) {
+    qsort(v, n, sizeof *v, cmp);
+    return;
+  }
+  for (size_t i = 1; i < n; i++) {
+    cand c = v[i];
+    size_t j = i;
+    for (; j > 0 && cmp(&v[j - 1], &c) > 0; j--) v[j] = v[j - 1];
+    v[j] = c;
+  }
+}
+
 /* The standalone titles of a list being judged, and those let in whose
  * neighbours are still to be judged again. */
 typedef struct judging {
@@ -2368,6 +2387,20 @@ static bool accept_standalone(xctx *x, const cell_ctx *cc, cand_list *l,
  * one kept.  0 when out of memory. */
 static size_t keep_apart(xctx *x, cand *items, size_t n) {
   if (n < 2) return n;
+  /* a few: each against those kept, where it clashes with one when they
+   * share a byte (an empty one marks none and clashes with none) */
+  if (n <= CANDS_SORTED_IN_PLACE) {
+    size_t kept = 0;
+    for (size_t i = 0; i < n; i++) {
+      cand c = items[i];
+      size_t k = 0;
+      while (k < kept && !(c.start < items[k].end && items[k].start < c.end &&
+                           c.start < c.end && items[k].start < items[k].end))
+        k++;
+      if (k == kept) items[kept++] = c;
+    }
+    return kept;
+  }
   size_t lo = items[0].start, hi = items[0].end;
   for (size_t i = 1; i < n; i++) {
     if (items[i].start < lo) lo = items[i].start;
@@ -2513,9 +2546,9 @@ static void mentions(xctx *x, size_t start, size_t end, cand_list *l) {
   size_t kept = 0;
   for (size_t i = 0; i < l->n; i++)
     if (l->items[i].ok) l->items[kept++] = l->items[i];
-  if (kept > 1) qsort(l->items, kept, sizeof *l->items, by_strength);
+  if (kept > 1) cands_sort(l->items, kept, by_strength);
   size_t n = keep_apart(x, l->items, kept);
-  if (n > 1) qsort(l->items, n, sizeof *l->items, by_start);
+  if (n > 1) cands_sort(l->items, n, by_start);
   l->n = n;
   if (!l->failed && !(x->f && x->f->failed) && !u->ungated) {
     answer_keep(&u->said, start, end, l);
@@ -3005,11 +3038,11 @@ void units_find_named(xctx *x, size_t start, size_t end, xunits *out) {
   unknown_names(x, start, end, &l, &names);
   /* among the names, the longest wins an overlap, as among mentions */
   if (names.n > 1)
-    qsort(names.items, names.n, sizeof *names.items, by_strength);
+    cands_sort(names.items, names.n, by_strength);
   size_t apart = keep_apart(x, names.items, names.n);
   for (size_t i = 0; i < apart; i++) cand_push(&l, names.items[i]);
   if (l.failed || names.failed) out_of_memory(x);
-  if (l.n > 1) qsort(l.items, l.n, sizeof *l.items, by_start);
+  if (l.n > 1) cands_sort(l.items, l.n, by_start);
   for (size_t i = 0; i < l.n; i++) {
     const cand *c = &l.items[i];
     const tax_unit *u = c->key ? tax_find_unit(x->rules, c->key) : NULL;

@@ -2174,6 +2174,48 @@ START_TEST(windows_start_after_the_last_barrier) {
 }
 END_TEST
 
+/* Overlapping mentions are settled longest first, then in text order
+ * (a few sorted and kept apart in place, a long list by qsort and marked
+ * bytes): a line of 1 to 12 offices, each "Văn phòng HĐND và UBND xã"
+ * holding "UBND xã" (2 to 24 candidates), and, for units_find_named, as
+ * many unknown names between them, gives each office once, in order. */
+START_TEST(overlaps_settle_alike_in_short_and_long_lists) {
+  static const char office[] = "Văn phòng HĐND và UBND xã";
+  for (size_t k = 1; k <= 12; k++) {
+    char line[2048];
+    size_t n = 0;
+    for (size_t i = 0; i < k; i++)
+      n += (size_t)snprintf(line + n, sizeof line - n, "%s%s",
+                            i ? ", Trung tâm Khuyến nông Miền Núi, " : "",
+                            office);
+    snprintf(line + n, sizeof line - n, " chủ trì\n");
+    doc d;
+    size_t found_n = find_in(&d, line, "commune");
+    ck_assert_uint_eq(found_n, k);
+    size_t at = 0;
+    for (size_t i = 0; i < k; i++) {
+      const char *p = strstr(d.x.s + at, office);
+      ck_assert_ptr_nonnull(p);
+      ck_assert_str_eq(found[i].key, "vp_hdnd_ubnd");
+      ck_assert_uint_eq(found[i].start, (size_t)(p - d.x.s));
+      ck_assert_uint_eq(found[i].end, found[i].start + strlen(office));
+      at = found[i].end;
+    }
+    xunits listed = {0};
+    units_find_named(&d.x, 0, d.x.n, &listed);
+    ck_assert_uint_eq(listed.n, 2 * k - 1);
+    for (size_t i = 0; i < listed.n; i++) {
+      ck_assert(i % 2 ? listed.items[i].key == NULL
+                      : listed.items[i].key &&
+                            !strcmp(listed.items[i].key, "vp_hdnd_ubnd"));
+      if (i) ck_assert_uint_le(listed.items[i - 1].end, listed.items[i].start);
+    }
+    xunits_free(&listed);
+    doc_close(&d);
+  }
+}
+END_TEST
+
 int main(void) {
   collect_forms();
   ncorpus = harness_corpus(&corpus);
@@ -2185,6 +2227,7 @@ int main(void) {
                       (int)(sizeof spellings / sizeof *spellings));
   tcase_add_loop_test(tc, taxonomy_form_resolves, 0, (int)nform_cases);
   tcase_add_test(tc, longest_match_wins);
+  tcase_add_test(tc, overlaps_settle_alike_in_short_and_long_lists);
   tcase_add_test(tc, comma_list_gives_each_unit);
   tcase_add_loop_test(tc, short_title_in_running_text_is_no_unit, 0,
                       (int)(sizeof not_units / sizeof *not_units));
