@@ -390,6 +390,11 @@ typedef struct unit_choice {
   uint64_t names_at_start;
   gate_rules gate;
   bool gate_made; /* false without memory (or a literal beyond its set) */
+  /* per `unitname.` rule with first words (cc.names: 256 * 256 bits
+   * each, a bit per first two bytes of its words, or the first and any
+   * for a word of one byte), for its scans (first_pair_at); NULL: not
+   * told */
+  uint64_t *name_pairs;
 } unit_choice;
 
 /* The choices made for a rule set, one per level met (a few: commune,
@@ -433,6 +438,7 @@ typedef struct unit_rules {
   rule_first_words *const *first_words; /* (unit_choice) */
   rule_start_words *const *start_words;
   const uint64_t *pairs, *open, *triples;
+  const uint64_t *name_pairs; /* (unit_choice) */
   struct literal_gate *gate; /* built when first asked */
   range_answers said, named; /* of mentions() and unknown_names() */
   /* characters before a range the chosen rules and the cell rules may
@@ -719,6 +725,7 @@ static unit_rules *unit_rules_of(xctx *x) {
   u->triples = ch->triples;
   u->context = ch->context;
   u->names_at_start = ch->names_at_start;
+  u->name_pairs = ch->name_pairs;
   u->level = level;
   u->chosen = true;
   return u;
@@ -928,6 +935,8 @@ static bool postings_build(literal_gate *g, const unit_rules *u) {
     first1[w + 2] = nposts;
   }
   size_t nheld = 0;
+  /* (four runs a turn: the loop's own count and test were a third of it) */
+#pragma GCC unroll 4
   for (size_t k = 0, nruns = ok ? g->words->nruns : 0; k < nruns; k++) {
     uint32_t w1 = run_word[k] + 1u; /* (unsigned: wraps) */
     g->held[nheld] = (uint32_t)k;
@@ -971,7 +980,7 @@ static bool postings_build(literal_gate *g, const unit_rules *u) {
     g->post_run = malloc((g->post_first[g->r.nlits] + 1) * sizeof *g->post_run);
     ok = g->post_run != NULL;
   }
-  for (size_t h = 0; ok && h < g->nheld; h++) {
+  for (size_t h = 0, held_n = ok ? g->nheld : 0; h < held_n; h++) {
     uint32_t k = g->held[h], w1 = run_word[k] + 1u;
     for (size_t p = first1[w1]; p < first1[w1 + 1]; p++)
       g->post_run[g->post_first[word_post[p]]++] = k;
@@ -1135,6 +1144,7 @@ static void unit_choice_free(unit_choice *c) {
   free(c->open);
   free(c->triples);
   gate_rules_free(&c->gate);
+  free(c->name_pairs);
   free(c);
 }
 
@@ -1523,6 +1533,22 @@ static unit_choice *unit_choice_make(const cchc_rules *rs,
         u->starting[c * u->rbits + i / 64] |= (uint64_t)1 << (i % 64);
   mention_starts_read(u, cs);
   u->gate_made = gate_rules_build(&u->gate, u->items, u->n);
+  /* (without memory the scans look at every word of a first byte) */
+  enum { PAIR_WORDS = 256 * 256 / 64 };
+  u->name_pairs = calloc(u->cc.names.n * PAIR_WORDS + 1, sizeof *u->name_pairs);
+  for (size_t j = 0; u->name_pairs && j < u->cc.names.n; j++) {
+    const rule_first_words *fw = u->cc.names.items[j]->first_words;
+    uint64_t *pairs = u->name_pairs + j * PAIR_WORDS;
+    for (size_t k = 0; fw && k < fw->n; k++) {
+      unsigned c0 = fw->w[k].text[0];
+      if (fw->w[k].len < 2) {
+        memset(pairs + c0 * 256 / 64, 0xFF, 256 / 8);
+        continue;
+      }
+      size_t pair = c0 * 256u + fw->w[k].text[1];
+      pairs[pair / 64] |= (uint64_t)1 << (pair % 64);
+    }
+  }
   return u;
 fail:
   unit_choice_free(u);
@@ -1709,6 +1735,47 @@ static CCHC_INLINE size_t window_start(const literal_gate *g, const xctx *x, siz
                            size_t done, uint64_t barrier) {
   const unsigned char *s = (const unsigned char *)x->s;
   size_t b = g->words->run_at[k];
+#if defined(__SSE2__)
+  /* A window's walk back reads some 50 bytes (ten words), two looks a
+   * word: here 16 bytes a look.  The bytes a barrier may hold are those
+   * beyond words below 0x80 (the walk skips words): punctuation, and the
+   * blanks and controls when the barrier has a blank's feature (most
+   * barriers are punctuation alone, and blanks are a fifth of a text).
+   * Each such byte is then looked up as the walk does. */
+  const uint64_t blanks =
+      rule_ascii_features[' '] | rule_ascii_features['\t'] |
+      rule_ascii_features['\n'] | rule_ascii_features['\v'] |
+      rule_ascii_features['\f'] | rule_ascii_features['\r'];
+  const __m128i low = barrier & blanks ? _mm_set1_epi8(-1)    /* (none) */
+                                        : _mm_set1_epi8(0x20); /* blanks */
+  while (b > done && b >= 16) {
+    __m128i v = _mm_loadu_si128((const __m128i *)(s + b - 16));
+    __m128i ascii = _mm_and_si128(_mm_cmpgt_epi8(v, low),
+                                  _mm_cmplt_epi8(v, _mm_set1_epi8(0x7F)));
+    __m128i t = _mm_or_si128(v, _mm_set1_epi8(0x20));
+    __m128i alpha = _mm_and_si128(_mm_cmpgt_epi8(t, _mm_set1_epi8(0x60)),
+                                  _mm_cmplt_epi8(t, _mm_set1_epi8(0x7B)));
+    __m128i digit = _mm_and_si128(_mm_cmpgt_epi8(v, _mm_set1_epi8(0x2F)),
+                                  _mm_cmplt_epi8(v, _mm_set1_epi8(0x3A)));
+    unsigned m = (unsigned)_mm_movemask_epi8(
+        _mm_andnot_si128(_mm_or_si128(alpha, digit), ascii));
+    if (b - 16 < done) m &= 0xFFFFu << (done - (b - 16)); /* (not before) */
+    while (m) {
+      unsigned top = 31u - (unsigned)__builtin_clz(m);
+      if (rule_ascii_features[s[b - 16 + top]] & barrier)
+        return b - 16 + top + 1;
+      m &= ~(1u << top);
+    }
+    b -= 16;
+  }
+  /* (fewer than 16 bytes into the text: a byte a time) */
+  for (; b > done; b--) {
+    unsigned char c = s[b - 1];
+    if (c < 0x80 && !rule_word_byte(c) && (rule_ascii_features[c] & barrier))
+      return b;
+  }
+  (void)k;
+#else
   while (b > done) {
     unsigned char c = s[b - 1];
     if (rule_word_byte(c)) {
@@ -1718,6 +1785,7 @@ static CCHC_INLINE size_t window_start(const literal_gate *g, const xctx *x, siz
     if (c < 0x80 && (rule_ascii_features[c] & barrier)) return b;
     b--;
   }
+#endif
   return done;
 }
 
@@ -2262,6 +2330,25 @@ static int by_start(const void *a, const void *b) {
   return p->end < q->end ? -1 : p->end > q->end;
 }
 
+/* A range's mentions are a few (a clause names two or three units):
+ * sorted in place by insertion, stable as qsort's merge sort is (glibc),
+ * where qsort cost some 650 instructions a list; a long list by qsort. */
+enum { CANDS_SORTED_IN_PLACE = 16 };
+
+static void cands_sort(cand *v, size_t n,
+                       int (*cmp)(const void *, const void *)) {
+  if (n > CANDS_SORTED_IN_PLACE) {
+    qsort(v, n, sizeof *v, cmp);
+    return;
+  }
+  for (size_t i = 1; i < n; i++) {
+    cand c = v[i];
+    size_t j = i;
+    for (; j > 0 && cmp(&v[j - 1], &c) > 0; j--) v[j] = v[j - 1];
+    v[j] = c;
+  }
+}
+
 /* The standalone titles of a list being judged, and those let in whose
  * neighbours are still to be judged again. */
 typedef struct judging {
@@ -2326,6 +2413,20 @@ static bool accept_standalone(xctx *x, const cell_ctx *cc, cand_list *l,
  * one kept.  0 when out of memory. */
 static size_t keep_apart(xctx *x, cand *items, size_t n) {
   if (n < 2) return n;
+  /* a few: each against those kept, where it clashes with one when they
+   * share a byte (an empty one marks none and clashes with none) */
+  if (n <= CANDS_SORTED_IN_PLACE) {
+    size_t kept = 0;
+    for (size_t i = 0; i < n; i++) {
+      cand c = items[i];
+      size_t k = 0;
+      while (k < kept && !(c.start < items[k].end && items[k].start < c.end &&
+                           c.start < c.end && items[k].start < items[k].end))
+        k++;
+      if (k == kept) items[kept++] = c;
+    }
+    return kept;
+  }
   size_t lo = items[0].start, hi = items[0].end;
   for (size_t i = 1; i < n; i++) {
     if (items[i].start < lo) lo = items[i].start;
@@ -2471,9 +2572,9 @@ static void mentions(xctx *x, size_t start, size_t end, cand_list *l) {
   size_t kept = 0;
   for (size_t i = 0; i < l->n; i++)
     if (l->items[i].ok) l->items[kept++] = l->items[i];
-  if (kept > 1) qsort(l->items, kept, sizeof *l->items, by_strength);
+  if (kept > 1) cands_sort(l->items, kept, by_strength);
   size_t n = keep_apart(x, l->items, kept);
-  if (n > 1) qsort(l->items, n, sizeof *l->items, by_start);
+  if (n > 1) cands_sort(l->items, n, by_start);
   l->n = n;
   if (!l->failed && !(x->f && x->f->failed) && !u->ungated) {
     answer_keep(&u->said, start, end, l);
@@ -2645,6 +2746,26 @@ static const bool *first_bytes_of(unit_rules *u, const rule *r) {
   return fb ? fb->starts : NULL;
 }
 
+/* The first pairs of `unitname.` rule r (unit_choice.name_pairs), NULL
+ * when not told. */
+static const uint64_t *name_pairs_of(const unit_rules *u, const rule *r) {
+  if (!r->first_words) return NULL; /* (its row is empty) */
+  for (size_t j = 0; u && u->name_pairs && j < u->cc.names.n; j++)
+    if (u->cc.names.items[j] == r) return u->name_pairs + j * (256 * 256 / 64);
+  return NULL;
+}
+
+/* May one of r's first words stand at s[i] in the text cut at `cut`, by
+ * its first two bytes (pairs: name_pairs_of)?  Nine places in ten where a
+ * first byte stands start none ("c" of "cho", "T" of "Tổ chức"), and a
+ * look at the words of that byte costs some 70 instructions. */
+static bool first_pair_at(const uint64_t *pairs, const unsigned char *s,
+                          size_t i, size_t cut) {
+  if (i + 1 >= cut) return true; /* (first_word_at tells) */
+  size_t pair = s[i] * 256u + s[i + 1];
+  return pairs[pair / 64] >> (pair % 64) & 1;
+}
+
 /* Does one of the first words fw stand at s[i] in the text cut at
  * `cut`? */
 static bool first_word_at(const rule_first_words *fw, const unsigned char *s,
@@ -2667,6 +2788,8 @@ static bool name_scan(xctx *x, unit_rules *u, const rule *r, size_t at,
   const rule_first_words *fw = r->first_words;
   const unsigned char *s = (const unsigned char *)x->s;
   const bool *starts = first_bytes_of(u, r);
+  const uint64_t *pairs =
+      starts && !names_scan_full ? name_pairs_of(u, r) : NULL;
   size_t stop = last < cut ? last + 1 : cut;
   for (size_t i = at; i < stop; i++) {
     if (starts) {
@@ -2674,6 +2797,7 @@ static bool name_scan(xctx *x, unit_rules *u, const rule *r, size_t at,
       while (p < e && !starts[*p]) p++;
       if (p == e) break;
       i = (size_t)(p - s);
+      if (pairs && !first_pair_at(pairs, s, i, cut)) continue;
     }
     if (first_word_at(fw, s, i, cut)) {
       if (name_try_at(x, u, r, i, cut, t)) return true;
@@ -2697,9 +2821,11 @@ static size_t last_free_start(const xctx *x, unit_rules *u, const rule *r,
   const rule_first_words *fw = r->first_words;
   const unsigned char *s = (const unsigned char *)x->s;
   const bool *starts = first_bytes_of(u, r);
+  const uint64_t *pairs = name_pairs_of(u, r);
   size_t k = known->n; /* the last known mention starting at q or before */
   for (size_t q = end; q-- > start;) {
     if (starts ? !starts[s[q]] : fw->from[s[q]] == fw->to[s[q]]) continue;
+    if (pairs && !first_pair_at(pairs, s, q, end)) continue;
     while (k > 0 && known->items[k - 1].start > q) k--;
     if (k > 0 && q < known->items[k - 1].end) {
       q = known->items[k - 1].start; /* the rest of it is inside too */
@@ -2963,11 +3089,11 @@ void units_find_named(xctx *x, size_t start, size_t end, xunits *out) {
   unknown_names(x, start, end, &l, &names);
   /* among the names, the longest wins an overlap, as among mentions */
   if (names.n > 1)
-    qsort(names.items, names.n, sizeof *names.items, by_strength);
+    cands_sort(names.items, names.n, by_strength);
   size_t apart = keep_apart(x, names.items, names.n);
   for (size_t i = 0; i < apart; i++) cand_push(&l, names.items[i]);
   if (l.failed || names.failed) out_of_memory(x);
-  if (l.n > 1) qsort(l.items, l.n, sizeof *l.items, by_start);
+  if (l.n > 1) cands_sort(l.items, l.n, by_start);
   for (size_t i = 0; i < l.n; i++) {
     const cand *c = &l.items[i];
     const tax_unit *u = c->key ? tax_find_unit(x->rules, c->key) : NULL;

@@ -2126,6 +2126,96 @@ START_TEST(corpus_names_past_the_known_mentions_are_not_tried) {
 }
 END_TEST
 
+/* A gated rule's window around a word of its rarest clause starts after
+ * the last character of its barrier before the word (window_start, which
+ * reads 16 bytes a look): a mention right after a barrier ("(Sở Tư
+ * pháp", ":Công an xã"), with the barrier 2 to 19 bytes after a list
+ * item's start (each place in a look, and before the text's 16th byte)
+ * and 0 to 30 bytes before the rarest word, in ranges from the line's start, the
+ * barrier, the byte after it and the mention's start: gated and searched
+ * alike. */
+START_TEST(windows_start_after_the_last_barrier) {
+  static const char *const units[] = {"Văn phòng HĐND và UBND xã",
+                                      "Phòng Văn hóa - Xã hội", "Công an xã",
+                                      "Sở Tư pháp"};
+  static const char barriers[] = "(:;.!\"[";
+  static const char *const fillers[] = {"", " "};
+  size_t cap = 1 << 20, n = 0;
+  char *text = malloc(cap);
+  ck_assert_ptr_nonnull(text);
+  for (size_t pad = 0; pad < 18; pad++)
+    for (size_t b = 0; b < sizeof barriers - 1; b++)
+      for (size_t u = 0; u < sizeof units / sizeof *units; u++)
+        for (size_t f = 0; f < sizeof fillers / sizeof *fillers; f++) {
+          ck_assert_uint_lt(n + 256, cap);
+          n += (size_t)snprintf(text + n, cap - n, "- %.*s%c%s%s thực hiện;\n",
+                                (int)pad, "ghi nhan ket qua xa", barriers[b],
+                                fillers[f], units[u]);
+        }
+  doc g, v;
+  pair_open(&g, &v, text, n, "province");
+  size_t lines = 0, mentions = 0;
+  for (size_t ls = 0; ls < g.x.n; lines++) {
+    size_t le = line_end(&g.x, ls), bar = ls;
+    while (bar < le && !strchr(barriers, g.x.s[bar])) bar++;
+    ck_assert_uint_lt(bar, le);
+    size_t m = bar + 1;
+    while (m < le && g.x.s[m] == ' ') m++;
+    size_t from[] = {ls, bar, bar + 1, m};
+    for (size_t k = 0; k < sizeof from / sizeof *from; k++)
+      same_in_range(&g, &v, from[k], le, "barrier");
+    mentions += find_range(&g, ls, le) > 0;
+    ls = le + 1;
+  }
+  ck_assert_uint_eq(lines, 18 * 7 * 4 * 2);
+  ck_assert_uint_eq(mentions, lines); /* each line names its unit */
+  pair_close(&g, &v);
+  free(text);
+}
+END_TEST
+
+/* Overlapping mentions are settled longest first, then in text order
+ * (a few sorted and kept apart in place, a long list by qsort and marked
+ * bytes): a line of 1 to 12 offices, each "Văn phòng HĐND và UBND xã"
+ * holding "UBND xã" (2 to 24 candidates), and, for units_find_named, as
+ * many unknown names between them, gives each office once, in order. */
+START_TEST(overlaps_settle_alike_in_short_and_long_lists) {
+  static const char office[] = "Văn phòng HĐND và UBND xã";
+  for (size_t k = 1; k <= 12; k++) {
+    char line[2048];
+    size_t n = 0;
+    for (size_t i = 0; i < k; i++)
+      n += (size_t)snprintf(line + n, sizeof line - n, "%s%s",
+                            i ? ", Trung tâm Khuyến nông Miền Núi, " : "",
+                            office);
+    snprintf(line + n, sizeof line - n, " chủ trì\n");
+    doc d;
+    size_t found_n = find_in(&d, line, "commune");
+    ck_assert_uint_eq(found_n, k);
+    size_t at = 0;
+    for (size_t i = 0; i < k; i++) {
+      const char *p = strstr(d.x.s + at, office);
+      ck_assert_ptr_nonnull(p);
+      ck_assert_str_eq(found[i].key, "vp_hdnd_ubnd");
+      ck_assert_uint_eq(found[i].start, (size_t)(p - d.x.s));
+      ck_assert_uint_eq(found[i].end, found[i].start + strlen(office));
+      at = found[i].end;
+    }
+    xunits listed = {0};
+    units_find_named(&d.x, 0, d.x.n, &listed);
+    ck_assert_uint_eq(listed.n, 2 * k - 1);
+    for (size_t i = 0; i < listed.n; i++) {
+      ck_assert(i % 2 ? listed.items[i].key == NULL
+                      : listed.items[i].key &&
+                            !strcmp(listed.items[i].key, "vp_hdnd_ubnd"));
+      if (i) ck_assert_uint_le(listed.items[i - 1].end, listed.items[i].start);
+    }
+    xunits_free(&listed);
+    doc_close(&d);
+  }
+}
+END_TEST
+
 int main(void) {
   collect_forms();
   ncorpus = harness_corpus(&corpus);
@@ -2137,6 +2227,7 @@ int main(void) {
                       (int)(sizeof spellings / sizeof *spellings));
   tcase_add_loop_test(tc, taxonomy_form_resolves, 0, (int)nform_cases);
   tcase_add_test(tc, longest_match_wins);
+  tcase_add_test(tc, overlaps_settle_alike_in_short_and_long_lists);
   tcase_add_test(tc, comma_list_gives_each_unit);
   tcase_add_loop_test(tc, short_title_in_running_text_is_no_unit, 0,
                       (int)(sizeof not_units / sizeof *not_units));
@@ -2195,6 +2286,7 @@ int main(void) {
   tcase_add_loop_test(tgate, corpus_gate_finds_what_a_search_finds, 0,
                       (int)(nall_plans ? nall_plans : 1));
   tcase_add_test(tgate, names_past_the_known_mentions_are_not_tried);
+  tcase_add_test(tgate, windows_start_after_the_last_barrier);
   tcase_add_loop_test(tgate, corpus_names_past_the_known_mentions_are_not_tried,
                       0, (int)(ncorpus ? ncorpus : 1));
   suite_add_tcase(s, tgate);
