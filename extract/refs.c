@@ -387,38 +387,68 @@ static bool site_at(const unsigned char *u, size_t n, size_t m) {
          letter_may(u[m + 6]);
 }
 
-/* Every mark of the text that may be a number's first (site_at), in text
- * order, into st->sites: read once, for all the rules.  False without
- * memory. */
-static bool number_sites(refs_state *st) {
-  if (st->sites_read) return true;
+/* Keep site m in st->sites; false without memory (none are then told:
+ * the rules search by stretches). */
+static bool site_keep(refs_state *st, size_t *cap, size_t m) {
+  if (st->nsites == *cap) {
+    *cap = *cap ? 2 * *cap : 64;
+    size_t *p = realloc(st->sites, *cap * sizeof *p);
+    if (!p) {
+      st->nsites = 0;
+      return false;
+    }
+    st->sites = p;
+  }
+  st->sites[st->nsites++] = m;
+  return true;
+}
+
+/* The sites (site_at) among the marks of x->s[a, b), in text order. */
+static bool sites_in(refs_state *st, size_t *cap, size_t a, size_t b) {
   const xctx *x = st->x;
   const unsigned char *u = (const unsigned char *)x->s;
-  size_t cap = 0, next[2] = {SIZE_MAX, SIZE_MAX};
+  size_t next[2] = {SIZE_MAX, SIZE_MAX};
   static const char marks[2] = {'/', '-'};
-  for (size_t from = 0; from < x->n;) {
-    size_t m = x->n;
+  for (size_t from = a; from < b;) {
+    size_t m = b;
     for (int k = 0; k < 2; k++) {
       if (next[k] == SIZE_MAX || next[k] < from) {
-        const char *p = memchr(x->s + from, marks[k], x->n - from);
-        next[k] = p ? (size_t)(p - x->s) : x->n;
+        const char *p = memchr(x->s + from, marks[k], b - from);
+        next[k] = p ? (size_t)(p - x->s) : b;
       }
       if (next[k] < m) m = next[k];
     }
-    if (m == x->n) break;
-    if (site_at(u, x->n, m)) {
-      if (st->nsites == cap) {
-        cap = cap ? 2 * cap : 64;
-        size_t *p = realloc(st->sites, cap * sizeof *p);
-        if (!p) {
-          st->nsites = 0; /* none told: the rules search by stretches */
-          return false;
-        }
-        st->sites = p;
-      }
-      st->sites[st->nsites++] = m;
-    }
+    if (m == b) break;
+    if (site_at(u, x->n, m) && !site_keep(st, cap, m)) return false;
     from = m + 1;
+  }
+  return true;
+}
+
+/* Every mark of the text that may be a number's first (site_at), in text
+ * order, into st->sites: read once, for all the rules.  Only the lines
+ * whose features (rule_line_has) hold a digit and a mark are read: a site
+ * follows a digit on its line, and most lines of a plan lack one or the
+ * other (the two searches for the marks read the whole text, a search
+ * from each mark).  False without memory. */
+static bool number_sites(refs_state *st) {
+  if (st->sites_read) return true;
+  const xctx *x = st->x;
+  const rule_text *t = &x->scan;
+  size_t cap = 0;
+  uint64_t marks = rule_ascii_features['/'] | rule_ascii_features['-'];
+  if (t->s != x->s || t->n != x->n || !t->nlines ||
+      (!t->line_kind && !t->line_has)) {
+    if (!sites_in(st, &cap, 0, x->n)) return false;
+  } else {
+    /* line li is [line_end[li - 1] + 1, line_end[li]], with its break */
+    for (size_t li = 0; li < t->nlines; li++) {
+      uint64_t has = rule_line_has(t, li);
+      if (!(has & st->digit) || !(has & marks)) continue;
+      size_t ls = li ? (size_t)t->line_end[li - 1] + 1 : 0;
+      size_t le = t->line_end[li] < x->n ? (size_t)t->line_end[li] + 1 : x->n;
+      if (!sites_in(st, &cap, ls, le)) return false;
+    }
   }
   st->sites_read = true;
   return true;
