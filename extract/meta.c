@@ -107,9 +107,67 @@ static bool scan(xctx *x, const rule *r, size_t len, size_t start,
   return false;
 }
 
+/* May the character that ends at x->s[i] (i > 0) be white space (\s)?
+ * ASCII's, and any beyond ASCII whose lead byte white space beyond ASCII
+ * has (0xC2, 0xE1-0xE3; rulescan.c: space_at); its start in *start. */
+static bool may_be_space_before(const xctx *x, size_t i, size_t *start) {
+  const unsigned char *u = (const unsigned char *)x->s;
+  size_t k = i - 1;
+  if (u[k] < 0x80) {
+    *start = k;
+    return u[k] == ' ' || (u[k] >= '\t' && u[k] <= '\r');
+  }
+  while (k > 0 && (u[k] & 0xC0) == 0x80) k--;
+  *start = k;
+  return u[k] == 0xC2 || (u[k] >= 0xE1 && u[k] <= 0xE3);
+}
+
+/* The first match of a rule with attribute window=comma (meta.rules: a
+ * match holds a comma followed by white space and "ngày", and starts on
+ * the line of the last character before that comma that is not white
+ * space) in s[0..b): searched only from the start of that line up to
+ * each such comma, where a search of the whole header tried the pattern
+ * at each of its spaces (the place-and-date line is one of its lines).
+ * Every match starts in the window of its comma; the windows are tried
+ * in text order, each from where the last ended, so the first found is
+ * the leftmost match. */
+static bool find_by_commas(xctx *x, const rule *r, size_t b) {
+  const unsigned char *u = (const unsigned char *)x->s;
+  size_t tried = 0;
+  for (size_t c = 0; c < b; c++) {
+    const char *p = memchr(x->s + c, ',', b - c);
+    if (!p) return false;
+    c = (size_t)(p - x->s);
+    /* the comma's white space, then "ngày" (n in either case; a byte
+     * beyond ASCII may be white space: looked no further) */
+    size_t n = c + 1;
+    while (n < b && (u[n] == ' ' || (u[n] >= '\t' && u[n] <= '\r'))) n++;
+    if (n >= b || (u[n] < 0x80 && (u[n] | 0x20) != 'n')) continue;
+    size_t e = c, k;
+    while (e > 0 && may_be_space_before(x, e, &k)) e = k;
+    size_t from = e;
+    while (from > 0 && u[from - 1] != '\n') from--;
+    if (from < tried) from = tried;
+    if (from <= c && rule_exec_until(r, &x->scan, x->s, b, from, c, x->md))
+      return true;
+    tried = c + 1;
+  }
+  return false;
+}
+
+/* Does rule r say where its matches lie by their commas (find_by_commas)? */
+static bool by_commas(const rule *r) {
+  const char *w = rule_attr(r, "window");
+  return w && !strcmp(w, "comma");
+}
+
+bool meta_comma_windows_off = false;
+
 /* Match r in s[a..b): the first match, or the last one when `last`.  On
  * success x->md holds the match. */
 static bool find(xctx *x, const rule *r, size_t a, size_t b, bool last) {
+  if (!last && !a && b <= x->n && !meta_comma_windows_off && by_commas(r))
+    return find_by_commas(x, r, b);
   size_t at = a, found = SIZE_MAX;
   kept_match k = {.on = false};
   if (last) keep_init(&k, x, r);
