@@ -1366,6 +1366,38 @@ START_TEST(date_lines_by_commas_as_searched) {
 }
 END_TEST
 
+/* ---- meta29: periods in short spans by rule_exec --------------------------- */
+
+/* The frames of the corpus and of the plans of this file's forms are the
+ * same whether the periods of short spans (titles, header lines, the
+ * clauses of cited documents) are searched by rule_exec or by rule_scan
+ * (meta.c: period_scan). */
+START_TEST(periods_in_short_spans_as_scanned) {
+  char **paths = NULL;
+  size_t nfiles_all = harness_corpus_all(&paths);
+  ck_assert_uint_ge(nfiles_all, 4);
+  size_t with_period = 0;
+  for (size_t f = 0; f <= nfiles_all; f++) {
+    size_t len = sizeof plan_signed_twice - 1;
+    char *src = f < nfiles_all ? harness_read(paths[f], &len)
+                               : strdup(plan_signed_twice);
+    ck_assert_ptr_nonnull(src);
+    char *exec = harness_process_json(rules, src, len);
+    meta_period_exec_off = true;
+    char *scanned = harness_process_json(rules, src, len);
+    meta_period_exec_off = false;
+    ck_assert_msg(!strcmp(exec, scanned), "%s: frames differ",
+                  f < nfiles_all ? paths[f] : "plan_signed_twice");
+    with_period += strstr(exec, "\"meta.period.") != NULL;
+    free(exec);
+    free(scanned);
+    free(src);
+  }
+  harness_free_list(paths, nfiles_all);
+  ck_assert_uint_ge(with_period, 4);
+}
+END_TEST
+
 int main(void) {
   Suite *s = suite_create("extract_meta");
   TCase *tp = tcase_create("plans");
@@ -1398,6 +1430,7 @@ int main(void) {
   tcase_add_test(tc, citations_by_sites_match_as_searched);
   tcase_add_test(tc, last_matches_of_line_rules_as_searched);
   tcase_add_test(tc, date_lines_by_commas_as_searched);
+  tcase_add_test(tc, periods_in_short_spans_as_scanned);
   suite_add_tcase(s, tc);
   TCase *tr = tcase_create("rules");
   tcase_add_loop_test(tr, malformed_meta_rules_name_file_and_line, 0,
