@@ -746,8 +746,13 @@ static void choose_parent(refs_state *st) {
     size_t li = xline_at(x, m->s), ls = xline_start(x, li),
            le = xline_end(x, li), cs = m->s, ce = m->e;
     while (cs > ls && x->s[cs - 1] != ';') cs--;
-    while (ce < le && x->s[ce] != ';') ce++;
     if (i > 0 && st->m[i - 1].s >= cs) continue; /* not first in clause */
+    /* its clause's end, for the first of a clause only (a mention
+     * wrapped past its line's end ends it) */
+    if (ce < le) {
+      const char *semi = memchr(x->s + ce, ';', le - ce);
+      ce = semi ? (size_t)(semi - x->s) : le;
+    }
     const rule *top = NULL;
     int need = best_score > PARENT_MIN_SCORE ? best_score : PARENT_MIN_SCORE;
     int score = parent_score(st, i, cs, ce, cues, rest, need, &top);
