@@ -667,17 +667,46 @@ static cchc_status build_entries(refs_state *st) {
 
 /* ---- the parent plan ---------------------------------------------------- */
 
+/* A cue's attributes as parent_score reads them, read once per document
+ * (each mention of the header asked them of every cue by name). */
+enum { CUE_AFTER, CUE_BEFORE, CUE_MENTION };
+typedef struct cue {
+  const rule *r;
+  int on;                 /* CUE_*: the text it reads */
+  bool weighted;          /* has `weight` (a cue without counts for none) */
+  int weight;
+  bool shared, overlap;   /* has `shared`, `overlap` */
+  int shared_words, overlap_weight;
+} cue;
+
+static void cues_read(rule_list cues, cue *cs) {
+  for (size_t k = 0; k < cues.n; k++) {
+    const rule *r = cues.items[k];
+    const char *on = rule_attr(r, "on"), *w = rule_attr(r, "weight");
+    const char *shared = rule_attr(r, "shared");
+    const char *overlap = rule_attr(r, "overlap");
+    cs[k] = (cue){.r = r,
+                  .on = on && !strcmp(on, "before")    ? CUE_BEFORE
+                        : on && !strcmp(on, "mention") ? CUE_MENTION
+                                                       : CUE_AFTER,
+                  .weighted = w != NULL,
+                  .weight = w ? atoi(w) : 0,
+                  .shared = shared != NULL,
+                  .shared_words = shared ? atoi(shared) : 0,
+                  .overlap = overlap != NULL,
+                  .overlap_weight = overlap ? atoi(overlap) : 0};
+  }
+}
+
 /* The most cues k.. can add to a score: rest[k], the sum of their
- * weights above 0 (a period cue's `overlap` too); rest[cues.n] is 0.
- * Weights are read as parent_score reads them. */
-static void cue_rests(rule_list cues, int *rest) {
-  rest[cues.n] = 0;
-  for (size_t k = cues.n; k-- > 0;) {
-    const char *w = rule_attr(cues.items[k], "weight");
-    const char *overlap = rule_attr(cues.items[k], "overlap");
+ * weights above 0 (a period cue's `overlap` too); rest[n] is 0. */
+static void cue_rests(const cue *cs, size_t n, int *rest) {
+  rest[n] = 0;
+  for (size_t k = n; k-- > 0;) {
     int most = 0;
-    if (w && atoi(w) > most) most = atoi(w);
-    if (w && overlap && atoi(overlap) > most) most = atoi(overlap);
+    if (cs[k].weighted && cs[k].weight > most) most = cs[k].weight;
+    if (cs[k].weighted && cs[k].overlap && cs[k].overlap_weight > most)
+      most = cs[k].overlap_weight;
     rest[k] = rest[k + 1] + most;
   }
 }
@@ -687,8 +716,8 @@ static void cue_rests(rule_list cues, int *rest) {
  * is returned as it stands, below `need`, without the cues left: the
  * mention cannot be the parent, whatever they say. */
 static int parent_score(refs_state *st, size_t i, size_t cs, size_t ce,
-                        rule_list cues, const int *rest, int need,
-                        const rule **top) {
+                        const cue *cues, size_t ncues, const int *rest,
+                        int need, const rule **top) {
   xctx *x = st->x;
   const mention *m = &st->m[i];
   size_t after_end = ce;
@@ -696,22 +725,19 @@ static int parent_score(refs_state *st, size_t i, size_t cs, size_t ce,
     after_end = st->m[i + 1].s;
   const frame_document *d = &x->f->document;
   int score = 0, top_weight = 0;
-  for (size_t k = 0; k < cues.n; k++) {
+  for (size_t k = 0; k < ncues; k++) {
     if (score + rest[k] < need) return score;
-    const rule *cue = cues.items[k];
-    const char *on = rule_attr(cue, "on");
-    const char *w = rule_attr(cue, "weight");
+    const cue *c = &cues[k];
     size_t a = m->e, b = after_end;
-    if (on && !strcmp(on, "before")) a = cs, b = m->s;
-    else if (on && !strcmp(on, "mention")) a = m->s, b = m->e;
-    if (!w || b < a || !rule_exec(cue, x->s + a, b - a, 0, x->md))
+    if (c->on == CUE_BEFORE) a = cs, b = m->s;
+    else if (c->on == CUE_MENTION) a = m->s, b = m->e;
+    if (!c->weighted || b < a || !rule_exec(c->r, x->s + a, b - a, 0, x->md))
       continue;
-    const char *shared = rule_attr(cue, "shared");
-    if (shared && meta_subject_overlap(x, &st->subject, a, b) < atoi(shared))
+    if (c->shared &&
+        meta_subject_overlap(x, &st->subject, a, b) < c->shared_words)
       continue;
-    int weight = atoi(w);
-    const char *overlap = rule_attr(cue, "overlap");
-    if (overlap) { /* a period cue: compare with the plan's own period */
+    int weight = c->weight;
+    if (c->overlap) { /* a period cue: compare with the plan's own period */
       char from[11], to[11];
       if (!d->period_start.value || !d->period_end.value ||
           !meta_find_period(x, a, b, from, to))
@@ -720,11 +746,11 @@ static int parent_score(refs_state *st, size_t i, size_t cs, size_t ce,
           strcmp(to, d->period_end.value))
         weight = strcmp(from, d->period_end.value) <= 0 &&
                          strcmp(to, d->period_start.value) >= 0
-                     ? atoi(overlap)
+                     ? c->overlap_weight
                      : 0;
     }
     score += weight;
-    if (weight > top_weight) top_weight = weight, *top = cue;
+    if (weight > top_weight) top_weight = weight, *top = c->r;
   }
   return score;
 }
@@ -735,11 +761,15 @@ static void choose_parent(refs_state *st) {
   size_t hend = header_end(x), best = SIZE_MAX;
   int best_score = 0;
   int *rest = malloc((cues.n + 1) * sizeof *rest);
-  if (!rest) {
+  cue *cs_read = malloc((cues.n ? cues.n : 1) * sizeof *cs_read);
+  if (!rest || !cs_read) {
+    free(rest);
+    free(cs_read);
     x->f->failed = true; /* cchc_extract reports it */
     return;
   }
-  cue_rests(cues, rest);
+  cues_read(cues, cs_read);
+  cue_rests(cs_read, cues.n, rest);
   const rule *best_cue = NULL;
   for (size_t i = 0; i < st->nm && st->m[i].s < hend; i++) {
     const mention *m = &st->m[i];
@@ -755,7 +785,8 @@ static void choose_parent(refs_state *st) {
     }
     const rule *top = NULL;
     int need = best_score > PARENT_MIN_SCORE ? best_score : PARENT_MIN_SCORE;
-    int score = parent_score(st, i, cs, ce, cues, rest, need, &top);
+    int score =
+        parent_score(st, i, cs, ce, cs_read, cues.n, rest, need, &top);
     if (score >= PARENT_MIN_SCORE && score >= best_score) {
       best = i;
       best_score = score;
@@ -763,6 +794,7 @@ static void choose_parent(refs_state *st) {
     }
   }
   free(rest);
+  free(cs_read);
   if (best == SIZE_MAX) return;
   const mention *m = &st->m[best];
   const frame_reference *r = &x->f->references[m->ref];
