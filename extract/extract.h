@@ -227,6 +227,13 @@ void meta_subject_free(meta_subject *subject);
  * tried at each line start (meta.c: scan), so that both ways can be
  * compared (test_extract_meta). */
 extern bool meta_line_tries_off;
+/* For tests only (false in use): the rules with window=comma are searched
+ * in the whole header, not in the windows before their commas (meta.c:
+ * find_by_commas). */
+extern bool meta_comma_windows_off;
+/* For tests only (false in use): periods are searched by rule_scan in
+ * spans of every length (meta.c: period_scan). */
+extern bool meta_period_exec_off;
 /* For tests only (false in use): every heading's area rules are told by
  * the heading folded and searched for their words (sections.c:
  * heading_area), not by the words of the text's runs it touches

@@ -387,38 +387,68 @@ static bool site_at(const unsigned char *u, size_t n, size_t m) {
          letter_may(u[m + 6]);
 }
 
-/* Every mark of the text that may be a number's first (site_at), in text
- * order, into st->sites: read once, for all the rules.  False without
- * memory. */
-static bool number_sites(refs_state *st) {
-  if (st->sites_read) return true;
+/* Keep site m in st->sites; false without memory (none are then told:
+ * the rules search by stretches). */
+static bool site_keep(refs_state *st, size_t *cap, size_t m) {
+  if (st->nsites == *cap) {
+    *cap = *cap ? 2 * *cap : 64;
+    size_t *p = realloc(st->sites, *cap * sizeof *p);
+    if (!p) {
+      st->nsites = 0;
+      return false;
+    }
+    st->sites = p;
+  }
+  st->sites[st->nsites++] = m;
+  return true;
+}
+
+/* The sites (site_at) among the marks of x->s[a, b), in text order. */
+static bool sites_in(refs_state *st, size_t *cap, size_t a, size_t b) {
   const xctx *x = st->x;
   const unsigned char *u = (const unsigned char *)x->s;
-  size_t cap = 0, next[2] = {SIZE_MAX, SIZE_MAX};
+  size_t next[2] = {SIZE_MAX, SIZE_MAX};
   static const char marks[2] = {'/', '-'};
-  for (size_t from = 0; from < x->n;) {
-    size_t m = x->n;
+  for (size_t from = a; from < b;) {
+    size_t m = b;
     for (int k = 0; k < 2; k++) {
       if (next[k] == SIZE_MAX || next[k] < from) {
-        const char *p = memchr(x->s + from, marks[k], x->n - from);
-        next[k] = p ? (size_t)(p - x->s) : x->n;
+        const char *p = memchr(x->s + from, marks[k], b - from);
+        next[k] = p ? (size_t)(p - x->s) : b;
       }
       if (next[k] < m) m = next[k];
     }
-    if (m == x->n) break;
-    if (site_at(u, x->n, m)) {
-      if (st->nsites == cap) {
-        cap = cap ? 2 * cap : 64;
-        size_t *p = realloc(st->sites, cap * sizeof *p);
-        if (!p) {
-          st->nsites = 0; /* none told: the rules search by stretches */
-          return false;
-        }
-        st->sites = p;
-      }
-      st->sites[st->nsites++] = m;
-    }
+    if (m == b) break;
+    if (site_at(u, x->n, m) && !site_keep(st, cap, m)) return false;
     from = m + 1;
+  }
+  return true;
+}
+
+/* Every mark of the text that may be a number's first (site_at), in text
+ * order, into st->sites: read once, for all the rules.  Only the lines
+ * whose features (rule_line_has) hold a digit and a mark are read: a site
+ * follows a digit on its line, and most lines of a plan lack one or the
+ * other (the two searches for the marks read the whole text, a search
+ * from each mark).  False without memory. */
+static bool number_sites(refs_state *st) {
+  if (st->sites_read) return true;
+  const xctx *x = st->x;
+  const rule_text *t = &x->scan;
+  size_t cap = 0;
+  uint64_t marks = rule_ascii_features['/'] | rule_ascii_features['-'];
+  if (t->s != x->s || t->n != x->n || !t->nlines ||
+      (!t->line_kind && !t->line_has)) {
+    if (!sites_in(st, &cap, 0, x->n)) return false;
+  } else {
+    /* line li is [line_end[li - 1] + 1, line_end[li]], with its break */
+    for (size_t li = 0; li < t->nlines; li++) {
+      uint64_t has = rule_line_has(t, li);
+      if (!(has & st->digit) || !(has & marks)) continue;
+      size_t ls = li ? (size_t)t->line_end[li - 1] + 1 : 0;
+      size_t le = t->line_end[li] < x->n ? (size_t)t->line_end[li] + 1 : x->n;
+      if (!sites_in(st, &cap, ls, le)) return false;
+    }
   }
   st->sites_read = true;
   return true;
@@ -637,17 +667,46 @@ static cchc_status build_entries(refs_state *st) {
 
 /* ---- the parent plan ---------------------------------------------------- */
 
+/* A cue's attributes as parent_score reads them, read once per document
+ * (each mention of the header asked them of every cue by name). */
+enum { CUE_AFTER, CUE_BEFORE, CUE_MENTION };
+typedef struct cue {
+  const rule *r;
+  int on;                 /* CUE_*: the text it reads */
+  bool weighted;          /* has `weight` (a cue without counts for none) */
+  int weight;
+  bool shared, overlap;   /* has `shared`, `overlap` */
+  int shared_words, overlap_weight;
+} cue;
+
+static void cues_read(rule_list cues, cue *cs) {
+  for (size_t k = 0; k < cues.n; k++) {
+    const rule *r = cues.items[k];
+    const char *on = rule_attr(r, "on"), *w = rule_attr(r, "weight");
+    const char *shared = rule_attr(r, "shared");
+    const char *overlap = rule_attr(r, "overlap");
+    cs[k] = (cue){.r = r,
+                  .on = on && !strcmp(on, "before")    ? CUE_BEFORE
+                        : on && !strcmp(on, "mention") ? CUE_MENTION
+                                                       : CUE_AFTER,
+                  .weighted = w != NULL,
+                  .weight = w ? atoi(w) : 0,
+                  .shared = shared != NULL,
+                  .shared_words = shared ? atoi(shared) : 0,
+                  .overlap = overlap != NULL,
+                  .overlap_weight = overlap ? atoi(overlap) : 0};
+  }
+}
+
 /* The most cues k.. can add to a score: rest[k], the sum of their
- * weights above 0 (a period cue's `overlap` too); rest[cues.n] is 0.
- * Weights are read as parent_score reads them. */
-static void cue_rests(rule_list cues, int *rest) {
-  rest[cues.n] = 0;
-  for (size_t k = cues.n; k-- > 0;) {
-    const char *w = rule_attr(cues.items[k], "weight");
-    const char *overlap = rule_attr(cues.items[k], "overlap");
+ * weights above 0 (a period cue's `overlap` too); rest[n] is 0. */
+static void cue_rests(const cue *cs, size_t n, int *rest) {
+  rest[n] = 0;
+  for (size_t k = n; k-- > 0;) {
     int most = 0;
-    if (w && atoi(w) > most) most = atoi(w);
-    if (w && overlap && atoi(overlap) > most) most = atoi(overlap);
+    if (cs[k].weighted && cs[k].weight > most) most = cs[k].weight;
+    if (cs[k].weighted && cs[k].overlap && cs[k].overlap_weight > most)
+      most = cs[k].overlap_weight;
     rest[k] = rest[k + 1] + most;
   }
 }
@@ -657,8 +716,8 @@ static void cue_rests(rule_list cues, int *rest) {
  * is returned as it stands, below `need`, without the cues left: the
  * mention cannot be the parent, whatever they say. */
 static int parent_score(refs_state *st, size_t i, size_t cs, size_t ce,
-                        rule_list cues, const int *rest, int need,
-                        const rule **top) {
+                        const cue *cues, size_t ncues, const int *rest,
+                        int need, const rule **top) {
   xctx *x = st->x;
   const mention *m = &st->m[i];
   size_t after_end = ce;
@@ -666,22 +725,19 @@ static int parent_score(refs_state *st, size_t i, size_t cs, size_t ce,
     after_end = st->m[i + 1].s;
   const frame_document *d = &x->f->document;
   int score = 0, top_weight = 0;
-  for (size_t k = 0; k < cues.n; k++) {
+  for (size_t k = 0; k < ncues; k++) {
     if (score + rest[k] < need) return score;
-    const rule *cue = cues.items[k];
-    const char *on = rule_attr(cue, "on");
-    const char *w = rule_attr(cue, "weight");
+    const cue *c = &cues[k];
     size_t a = m->e, b = after_end;
-    if (on && !strcmp(on, "before")) a = cs, b = m->s;
-    else if (on && !strcmp(on, "mention")) a = m->s, b = m->e;
-    if (!w || b < a || !rule_exec(cue, x->s + a, b - a, 0, x->md))
+    if (c->on == CUE_BEFORE) a = cs, b = m->s;
+    else if (c->on == CUE_MENTION) a = m->s, b = m->e;
+    if (!c->weighted || b < a || !rule_exec(c->r, x->s + a, b - a, 0, x->md))
       continue;
-    const char *shared = rule_attr(cue, "shared");
-    if (shared && meta_subject_overlap(x, &st->subject, a, b) < atoi(shared))
+    if (c->shared &&
+        meta_subject_overlap(x, &st->subject, a, b) < c->shared_words)
       continue;
-    int weight = atoi(w);
-    const char *overlap = rule_attr(cue, "overlap");
-    if (overlap) { /* a period cue: compare with the plan's own period */
+    int weight = c->weight;
+    if (c->overlap) { /* a period cue: compare with the plan's own period */
       char from[11], to[11];
       if (!d->period_start.value || !d->period_end.value ||
           !meta_find_period(x, a, b, from, to))
@@ -690,11 +746,11 @@ static int parent_score(refs_state *st, size_t i, size_t cs, size_t ce,
           strcmp(to, d->period_end.value))
         weight = strcmp(from, d->period_end.value) <= 0 &&
                          strcmp(to, d->period_start.value) >= 0
-                     ? atoi(overlap)
+                     ? c->overlap_weight
                      : 0;
     }
     score += weight;
-    if (weight > top_weight) top_weight = weight, *top = cue;
+    if (weight > top_weight) top_weight = weight, *top = c->r;
   }
   return score;
 }
@@ -705,22 +761,32 @@ static void choose_parent(refs_state *st) {
   size_t hend = header_end(x), best = SIZE_MAX;
   int best_score = 0;
   int *rest = malloc((cues.n + 1) * sizeof *rest);
-  if (!rest) {
+  cue *cs_read = malloc((cues.n ? cues.n : 1) * sizeof *cs_read);
+  if (!rest || !cs_read) {
+    free(rest);
+    free(cs_read);
     x->f->failed = true; /* cchc_extract reports it */
     return;
   }
-  cue_rests(cues, rest);
+  cues_read(cues, cs_read);
+  cue_rests(cs_read, cues.n, rest);
   const rule *best_cue = NULL;
   for (size_t i = 0; i < st->nm && st->m[i].s < hend; i++) {
     const mention *m = &st->m[i];
     size_t li = xline_at(x, m->s), ls = xline_start(x, li),
            le = xline_end(x, li), cs = m->s, ce = m->e;
     while (cs > ls && x->s[cs - 1] != ';') cs--;
-    while (ce < le && x->s[ce] != ';') ce++;
     if (i > 0 && st->m[i - 1].s >= cs) continue; /* not first in clause */
+    /* its clause's end, for the first of a clause only (a mention
+     * wrapped past its line's end ends it) */
+    if (ce < le) {
+      const char *semi = memchr(x->s + ce, ';', le - ce);
+      ce = semi ? (size_t)(semi - x->s) : le;
+    }
     const rule *top = NULL;
     int need = best_score > PARENT_MIN_SCORE ? best_score : PARENT_MIN_SCORE;
-    int score = parent_score(st, i, cs, ce, cues, rest, need, &top);
+    int score =
+        parent_score(st, i, cs, ce, cs_read, cues.n, rest, need, &top);
     if (score >= PARENT_MIN_SCORE && score >= best_score) {
       best = i;
       best_score = score;
@@ -728,6 +794,7 @@ static void choose_parent(refs_state *st) {
     }
   }
   free(rest);
+  free(cs_read);
   if (best == SIZE_MAX) return;
   const mention *m = &st->m[best];
   const frame_reference *r = &x->f->references[m->ref];

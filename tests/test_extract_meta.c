@@ -1287,6 +1287,117 @@ START_TEST(last_matches_of_line_rules_as_searched) {
 }
 END_TEST
 
+/* ---- meta29: the place-and-date line searched by its commas -------------- */
+
+/* The frame of src as JSON, the rules with window=comma searched in the
+ * windows before their commas (`windows`) or in the whole header. */
+static char *comma_json(const char *src, size_t n, bool windows) {
+  meta_comma_windows_off = !windows;
+  char *out = harness_process_json(rules, src, n);
+  meta_comma_windows_off = false;
+  return out;
+}
+
+/* Place-and-date lines whose match starts lines before its comma (white
+ * space, a no-break space, between them), after the motto or the number
+ * on a merged line, in figures, after a comma that opens no date, and
+ * none at all; each with the issue date it gives ("" none). */
+static const struct {
+  const char *line, *date;
+} comma_lines[] = {
+    {"Hồng Lộc, ngày 09 tháng 01 năm 2026", "2026-01-09"},
+    {"Hồng Lộc\n\n  , ngày 09 tháng 01 năm 2026", "2026-01-09"},
+    {"Hồng Lộc\xc2\xa0\n\xc2\xa0, ngày 09 tháng 01 năm 2026", "2026-01-09"},
+    {"Hồng Lộc,\xc2\xa0Ngày 09 tháng 01 năm 2026", "2026-01-09"},
+    {"Độc lập - Tự do - Hạnh phúc Số: 04/KH-UBND Phú Lộc, ngày 02 tháng 01 "
+     "năm 2026",
+     "2026-01-02"},
+    {"XÃ HỒNG LỘC Số: 21/KH-UBND Hồng Lộc, ngày 8 tháng 1 năm 2026",
+     "2026-01-08"},
+    {"Kỳ Sơn\n, ngày 05/01/2027", "2027-01-05"},
+    {"Căn cứ Luật Cán bộ, công chức, ngày 13 tháng 11 năm 2008;\nHồng Lộc, "
+     "nay, ngày 10 tháng 2 năm 2026",
+     ""},
+    {"Hồng Lộc ngày 09 tháng 01 năm 2026", ""},
+};
+
+/* The first match of meta.date (and meta.date.slash) is found in the
+ * windows from the line of the last character before each comma that
+ * opens a date, as by a search of the whole header: the same frames over
+ * these lines and over the corpus. */
+START_TEST(date_lines_by_commas_as_searched) {
+  char buf[1024];
+  for (size_t i = 0; i < sizeof comma_lines / sizeof *comma_lines; i++) {
+    int n = snprintf(buf, sizeof buf,
+                     "ỦY BAN NHÂN DÂN\nXÃ HỒNG LỘC\nSố: 07/KH-UBND\n%s\n"
+                     "KẾ HOẠCH\nKiểm soát thủ tục hành chính năm 2026\n"
+                     "I. MỤC ĐÍCH\nNội dung.\n",
+                     comma_lines[i].line);
+    ck_assert(n > 0 && (size_t)n < sizeof buf);
+    char *by = comma_json(buf, (size_t)n, true);
+    char *whole = comma_json(buf, (size_t)n, false);
+    ck_assert_msg(!strcmp(by, whole), "line %zu: frames differ", i);
+    char wanted[32];
+    snprintf(wanted, sizeof wanted, "\"%s\"", comma_lines[i].date);
+    if (*comma_lines[i].date)
+      ck_assert_msg(strstr(by, wanted) != NULL, "line %zu: no date %s", i,
+                    wanted);
+    free(by);
+    free(whole);
+  }
+  char **paths = NULL;
+  size_t nfiles_all = harness_corpus_all(&paths);
+  ck_assert_uint_ge(nfiles_all, 4);
+  size_t dated = 0;
+  for (size_t f = 0; f < nfiles_all; f++) {
+    size_t len;
+    char *src = harness_read(paths[f], &len);
+    ck_assert_ptr_nonnull(src);
+    char *by = comma_json(src, len, true);
+    char *whole = comma_json(src, len, false);
+    ck_assert_msg(!strcmp(by, whole), "%s: frames differ", paths[f]);
+    dated += strstr(by, "\"meta.date") != NULL;
+    free(by);
+    free(whole);
+    free(src);
+  }
+  harness_free_list(paths, nfiles_all);
+  ck_assert_uint_ge(dated, 4);
+}
+END_TEST
+
+/* ---- meta29: periods in short spans by rule_exec --------------------------- */
+
+/* The frames of the corpus and of the plans of this file's forms are the
+ * same whether the periods of short spans (titles, header lines, the
+ * clauses of cited documents) are searched by rule_exec or by rule_scan
+ * (meta.c: period_scan). */
+START_TEST(periods_in_short_spans_as_scanned) {
+  char **paths = NULL;
+  size_t nfiles_all = harness_corpus_all(&paths);
+  ck_assert_uint_ge(nfiles_all, 4);
+  size_t with_period = 0;
+  for (size_t f = 0; f <= nfiles_all; f++) {
+    size_t len = sizeof plan_signed_twice - 1;
+    char *src = f < nfiles_all ? harness_read(paths[f], &len)
+                               : strdup(plan_signed_twice);
+    ck_assert_ptr_nonnull(src);
+    char *exec = harness_process_json(rules, src, len);
+    meta_period_exec_off = true;
+    char *scanned = harness_process_json(rules, src, len);
+    meta_period_exec_off = false;
+    ck_assert_msg(!strcmp(exec, scanned), "%s: frames differ",
+                  f < nfiles_all ? paths[f] : "plan_signed_twice");
+    with_period += strstr(exec, "\"meta.period.") != NULL;
+    free(exec);
+    free(scanned);
+    free(src);
+  }
+  harness_free_list(paths, nfiles_all);
+  ck_assert_uint_ge(with_period, 4);
+}
+END_TEST
+
 int main(void) {
   Suite *s = suite_create("extract_meta");
   TCase *tp = tcase_create("plans");
@@ -1318,6 +1429,8 @@ int main(void) {
   tcase_add_test(tc, rewritten_date_patterns_match_as_before);
   tcase_add_test(tc, citations_by_sites_match_as_searched);
   tcase_add_test(tc, last_matches_of_line_rules_as_searched);
+  tcase_add_test(tc, date_lines_by_commas_as_searched);
+  tcase_add_test(tc, periods_in_short_spans_as_scanned);
   suite_add_tcase(s, tc);
   TCase *tr = tcase_create("rules");
   tcase_add_loop_test(tr, malformed_meta_rules_name_file_and_line, 0,
