@@ -185,78 +185,127 @@ static size_t clean_blocks(const unsigned char *u, size_t j, size_t n,
 }
 #endif
 
-#if defined(__SSE2__)
 #if defined(CLEAN_AVX2)
-/* clean_blocks' test on 32 bytes at a time where the processor has AVX2:
- * the same masks (bit k for byte k), half the steps a byte for the long
- * strings (headings and texts of tasks: most bytes a walk scans).  The
- * blocks end at the last whole character of those that passed, where
- * clean_blocks goes on (fewer than 32 bytes past it); *stop: past the
- * first byte that broke a block (SIZE_MAX when none did). */
-__attribute__((target("avx2"))) static size_t
-clean_blocks32(const unsigned char *u, size_t j, size_t n, size_t *stop,
-               uint32_t *escapes) {
-  const __m256i c80 = _mm256_set1_epi8(-64), cc2 = _mm256_set1_epi8(-62),
-                ce0 = _mm256_set1_epi8(-32), ce1 = _mm256_set1_epi8(-31),
-                ced = _mm256_set1_epi8(-19), c1f = _mm256_set1_epi8(0x1F),
-                quote = _mm256_set1_epi8('"'),
-                backslash = _mm256_set1_epi8('\\');
-  uint64_t need = 0; /* continuation bytes owed by the last block, as bits */
-  size_t done = j;   /* end of the last whole character */
-  *stop = SIZE_MAX;
-  for (; j + 32 <= n; j += 32) {
-    __m256i x = _mm256_loadu_si256((const __m256i *)(const void *)(u + j));
-    uint32_t high = (uint32_t)_mm256_movemask_epi8(x);
-    uint32_t below_c2 =
-        (uint32_t)_mm256_movemask_epi8(_mm256_cmpgt_epi8(cc2, x));
-    uint32_t below_e0 =
-        (uint32_t)_mm256_movemask_epi8(_mm256_cmpgt_epi8(ce0, x));
-    uint32_t below_e1 =
-        (uint32_t)_mm256_movemask_epi8(_mm256_cmpgt_epi8(ce1, x));
-    uint32_t below_ed =
-        (uint32_t)_mm256_movemask_epi8(_mm256_cmpgt_epi8(ced, x));
-    uint32_t controls = (uint32_t)_mm256_movemask_epi8(
-        _mm256_cmpeq_epi8(_mm256_max_epu8(x, c1f), c1f));
-    uint32_t cont = (uint32_t)_mm256_movemask_epi8(_mm256_cmpgt_epi8(c80, x));
-    uint32_t lead2 = ~below_c2 & below_e0, lead3 = ~below_e1 & below_ed;
-    uint32_t alone = ~high & ~controls;
-    if (controls)
-      alone |= (uint32_t)_mm256_movemask_epi8(_mm256_or_si256(
-          _mm256_cmpeq_epi8(x, _mm256_set1_epi8('\t')),
-          _mm256_or_si256(_mm256_cmpeq_epi8(x, _mm256_set1_epi8('\n')),
-                          _mm256_cmpeq_epi8(x, _mm256_set1_epi8('\r')))));
-    *escapes |= controls | (uint32_t)_mm256_movemask_epi8(_mm256_or_si256(
-                               _mm256_cmpeq_epi8(x, quote),
-                               _mm256_cmpeq_epi8(x, backslash)));
-    /* cchc_utf8_block's test on 32 lanes */
-    uint64_t owed = need | (uint64_t)lead2 << 1 | (uint64_t)lead3 << 1 |
-                    (uint64_t)lead3 << 2;
-    uint32_t bad = ~(cont | lead2 | lead3 | alone) | ((uint32_t)owed ^ cont);
-    if (bad) {
-      *stop = j + (size_t)__builtin_ctz(bad) + 1;
-      return done;
-    }
-    need = owed >> 32;
-    done = need ? j + 31 - (size_t)__builtin_clz(lead2 | lead3) : j + 32;
-  }
-  return done;
-}
-#endif
+/* A proof, 32 bytes at a time, that s[0, n) (n >= PROOF_MIN) is clean as
+ * a whole: well-formed UTF-8 (the test of Keiser and Lemire, "Validating
+ * UTF-8 in less than one instruction per byte": three table lookups on
+ * the nibbles of each byte and of the one before it, and the bytes two
+ * and three back for the continuations a lead of three or four bytes
+ * owes), with no control character and no lead 0xEF (U+F000 to U+FFFF,
+ * among them U+FFFE and U+FFFF, which no format carries).  Only the sure
+ * answer is given: false when the string holds any of those (a tab or a
+ * line break too), and the exact walk of emit_clean_scan decides.  Most
+ * bytes a walk scans are long texts (headings, tasks) of two- and
+ * three-byte letters, which that walk classed byte by byte and followed
+ * character by character from block to block; here no branch is taken
+ * before the end.  *escape_free: no '"' nor '\\' in it (with no control
+ * character, nothing else JSON escapes).  The last block is the string's
+ * last 32 bytes, and each block after the first reads the three bytes
+ * before it where they lie. */
+enum { PROOF_MIN = 35 }; /* the last block's three bytes before it */
 
-/* clean_blocks, the blocks of 32 bytes first where AVX2 is to be had. */
-static size_t clean_blocks_wide(const unsigned char *u, size_t j, size_t n,
-                                size_t *retry, uint32_t *escapes) {
-#if defined(CLEAN_AVX2)
-  if (n - j >= 32 && __builtin_cpu_supports("avx2")) {
-    size_t stop;
-    j = clean_blocks32(u, j, n, &stop, escapes);
-    if (stop != SIZE_MAX) {
-      *retry = stop;
-      return j;
-    }
+__attribute__((target("avx2"))) static bool
+proven_clean_avx2(const unsigned char *u, size_t n, bool *escape_free) {
+  /* the classes of a pair of bytes, by the high nibble of the first, its
+   * low nibble and the high nibble of the second: a pair is an error
+   * when the three share a bit */
+  enum {
+    TOO_SHORT = 1 << 0, /* a lead or ASCII, then no continuation */
+    TOO_LONG = 1 << 1,  /* ASCII, then a continuation */
+    OVERLONG_3 = 1 << 2,
+    TOO_LARGE = 1 << 3,
+    SURROGATE = 1 << 4,
+    OVERLONG_2 = 1 << 5,
+    TOO_LARGE_1000 = 1 << 6,
+    OVERLONG_4 = 1 << 6,
+    TWO_CONTS = 1 << 7,
+    CARRY = TOO_SHORT | TOO_LONG | TWO_CONTS,
+  };
+#define LOOKUP16(...) _mm256_setr_epi8(__VA_ARGS__, __VA_ARGS__)
+  const __m256i first_high = LOOKUP16(
+      TOO_LONG, TOO_LONG, TOO_LONG, TOO_LONG, TOO_LONG, TOO_LONG, TOO_LONG,
+      TOO_LONG, TWO_CONTS, TWO_CONTS, TWO_CONTS, TWO_CONTS,
+      TOO_SHORT | OVERLONG_2, TOO_SHORT, TOO_SHORT | OVERLONG_3 | SURROGATE,
+      TOO_SHORT | TOO_LARGE | TOO_LARGE_1000 | OVERLONG_4);
+  const __m256i first_low = LOOKUP16(
+      CARRY | OVERLONG_3 | OVERLONG_2 | OVERLONG_4, CARRY | OVERLONG_2,
+      CARRY, CARRY, CARRY | TOO_LARGE, CARRY | TOO_LARGE | TOO_LARGE_1000,
+      CARRY | TOO_LARGE | TOO_LARGE_1000, CARRY | TOO_LARGE | TOO_LARGE_1000,
+      CARRY | TOO_LARGE | TOO_LARGE_1000, CARRY | TOO_LARGE | TOO_LARGE_1000,
+      CARRY | TOO_LARGE | TOO_LARGE_1000, CARRY | TOO_LARGE | TOO_LARGE_1000,
+      CARRY | TOO_LARGE | TOO_LARGE_1000,
+      CARRY | TOO_LARGE | TOO_LARGE_1000 | SURROGATE,
+      CARRY | TOO_LARGE | TOO_LARGE_1000, CARRY | TOO_LARGE | TOO_LARGE_1000);
+  const __m256i second_high = LOOKUP16(
+      TOO_SHORT, TOO_SHORT, TOO_SHORT, TOO_SHORT, TOO_SHORT, TOO_SHORT,
+      TOO_SHORT, TOO_SHORT,
+      TOO_LONG | OVERLONG_2 | TWO_CONTS | OVERLONG_3 | TOO_LARGE_1000 |
+          OVERLONG_4,
+      TOO_LONG | OVERLONG_2 | TWO_CONTS | OVERLONG_3 | TOO_LARGE,
+      TOO_LONG | OVERLONG_2 | TWO_CONTS | SURROGATE | TOO_LARGE,
+      TOO_LONG | OVERLONG_2 | TWO_CONTS | SURROGATE | TOO_LARGE, TOO_SHORT,
+      TOO_SHORT, TOO_SHORT, TOO_SHORT);
+  /* the bytes looked at besides, by their two nibbles in the same way:
+   * those that end the proof (odd_marks: a control character, 0xEF) and
+   * those JSON escapes besides ('"', '\\') */
+  enum { CONTROL = 1, LEAD_EF = 2, QUOTE = 4, BACKSLASH = 8 };
+  const __m256i marked_high = LOOKUP16(
+      CONTROL, CONTROL, QUOTE, 0, 0, BACKSLASH, 0, 0, 0, 0, 0, 0, 0, 0,
+      LEAD_EF, 0);
+  const __m256i marked_low = LOOKUP16(
+      CONTROL, CONTROL, CONTROL | QUOTE, CONTROL, CONTROL, CONTROL, CONTROL,
+      CONTROL, CONTROL, CONTROL, CONTROL, CONTROL, CONTROL | BACKSLASH,
+      CONTROL, CONTROL, CONTROL | LEAD_EF);
+#undef LOOKUP16
+  const __m256i nibble = _mm256_set1_epi8(0x0F),
+                odd_marks = _mm256_set1_epi8(CONTROL | LEAD_EF),
+                third = _mm256_set1_epi8((char)(0xE0 - 0x80)),
+                fourth = _mm256_set1_epi8((char)(0xF0 - 0x80)),
+                high = _mm256_set1_epi8((char)0x80);
+  __m256i errors = _mm256_setzero_si256(), marks = errors;
+  /* the first block: nothing (ASCII) before it */
+  __m256i x = _mm256_loadu_si256((const __m256i *)(const void *)u);
+  __m256i before = _mm256_permute2x128_si256(errors, x, 0x21);
+  __m256i p1 = _mm256_alignr_epi8(x, before, 15),
+          p2 = _mm256_alignr_epi8(x, before, 14),
+          p3 = _mm256_alignr_epi8(x, before, 13);
+  for (size_t i = 0;;) {
+    __m256i high_x = _mm256_and_si256(_mm256_srli_epi16(x, 4), nibble);
+    __m256i pairs = _mm256_and_si256(
+        _mm256_and_si256(
+            _mm256_shuffle_epi8(
+                first_high,
+                _mm256_and_si256(_mm256_srli_epi16(p1, 4), nibble)),
+            _mm256_shuffle_epi8(first_low, _mm256_and_si256(p1, nibble))),
+        _mm256_shuffle_epi8(second_high, high_x));
+    /* a continuation owed to a lead two or three bytes back: the high bit
+     * set exactly there, where the pairs' classes say TWO_CONTS */
+    __m256i owed = _mm256_and_si256(
+        _mm256_or_si256(_mm256_subs_epu8(p2, third),
+                        _mm256_subs_epu8(p3, fourth)),
+        high);
+    errors = _mm256_or_si256(errors, _mm256_xor_si256(owed, pairs));
+    marks = _mm256_or_si256(
+        marks, _mm256_and_si256(
+                   _mm256_shuffle_epi8(marked_high, high_x),
+                   _mm256_shuffle_epi8(marked_low, _mm256_and_si256(x, nibble))));
+    if (i + 32 >= n)
+      break;
+    /* the next block, or the string's last 32 bytes */
+    i = i + 64 <= n ? i + 32 : n - 32;
+    x = _mm256_loadu_si256((const __m256i *)(const void *)(u + i));
+    p1 = _mm256_loadu_si256((const __m256i *)(const void *)(u + i - 1));
+    p2 = _mm256_loadu_si256((const __m256i *)(const void *)(u + i - 2));
+    p3 = _mm256_loadu_si256((const __m256i *)(const void *)(u + i - 3));
   }
-#endif
-  return clean_blocks(u, j, n, retry, escapes);
+  /* a character cut by the end: a lead among the last three bytes that
+   * owes more than follow it */
+  if (!_mm256_testz_si256(errors, errors) ||
+      !_mm256_testz_si256(marks, odd_marks) || u[n - 1] >= 0xC0 ||
+      u[n - 2] >= 0xE0 || u[n - 3] >= 0xF0)
+    return false;
+  *escape_free = _mm256_testz_si256(marks, marks);
+  return true;
 }
 #endif
 
@@ -320,6 +369,11 @@ size_t emit_clean_scan(const char *s, size_t n, bool *escape_free) {
       return n;
     }
   }
+#if defined(CLEAN_AVX2)
+  if (n >= PROOF_MIN && __builtin_cpu_supports("avx2") &&
+      proven_clean_avx2(u, n, escape_free))
+    return n;
+#endif
   size_t i = 0;
   uint64_t escapes = 0; /* nonzero: a byte to escape was seen */
 #if defined(__SSE2__)
@@ -329,7 +383,7 @@ size_t emit_clean_scan(const char *s, size_t n, bool *escape_free) {
   while (i < n) {
 #if defined(__SSE2__)
     if (i >= retry) {
-      i = clean_blocks_wide(u, i, n, &retry, &block_escapes);
+      i = clean_blocks(u, i, n, &retry, &block_escapes);
       if (i >= n)
         break;
     }
