@@ -319,13 +319,7 @@ static uint64_t quote_or_backslash8(uint64_t x) {
          highs;
 }
 
-/* The length of the start of s[0, n) that needs no cleaning.  Plans are
- * mostly ASCII runs between two- and three-byte letters (Vietnamese is
- * U+00C0 to U+1EF9), so those are taken without a general decode (16
- * bytes at a time with SSE2); any other byte goes through ICU's
- * validating U8_NEXT (cchc_utf8_next).  The same look at each byte tells
- * whether one is a byte JSON escapes (*escape_free): the writer copies
- * a string without one as it is, with no scan of its own. */
+#if !defined(__SSE2__)
 /* Is every byte of x printable ASCII (0x20 to 0x7F) other than '"' and
  * '\\'?  (Byte-wise tests on 8 bytes: the walk's ids, numbers, dates and
  * keys are such short strings.) */
@@ -334,46 +328,61 @@ static bool plain_ascii8(uint64_t x) {
   return !(((x | (x - UINT64_C(0x2020202020202020))) & highs) |
            quote_or_backslash8(x));
 }
-
-size_t emit_clean_scan(const char *s, size_t n, bool *escape_free) {
-  const unsigned char *u = (const unsigned char *)s;
-  /* Up to 16 bytes of plain ASCII, read as two words that may overlap
-   * (fewer than 8 bytes: one word, the rest 'a'): clean, nothing to
-   * escape */
-  if (n <= 16) {
-    uint64_t a = UINT64_C(0x6161616161616161), b = a;
-    if (n >= 8) {
-      memcpy(&a, s, sizeof a);
-      memcpy(&b, s + n - 8, sizeof b);
-    } else if (n) {
-      /* the n bytes by two loads that may overlap (an id, a date: the
-       * byte loop was compiled into a call of memcpy) */
-      uint64_t lo, hi;
-      if (n >= 4) {
-        uint32_t x, y;
-        memcpy(&x, s, 4);
-        memcpy(&y, s + n - 4, 4);
-        lo = x, hi = (uint64_t)y << 8 * (n - 4);
-      } else if (n >= 2) {
-        uint16_t x, y;
-        memcpy(&x, s, 2);
-        memcpy(&y, s + n - 2, 2);
-        lo = x, hi = (uint64_t)y << 8 * (n - 2);
-      } else {
-        lo = hi = u[0];
-      }
-      a = lo | hi | a << 8 * n; /* ('a' past the n bytes) */
-    }
-    if (plain_ascii8(a) && plain_ascii8(b)) {
-      *escape_free = true;
-      return n;
-    }
-  }
-#if defined(CLEAN_AVX2)
-  if (n >= PROOF_MIN && __builtin_cpu_supports("avx2") &&
-      proven_clean_avx2(u, n, escape_free))
-    return n;
 #endif
+
+/* Are the n bytes at s (n <= 16) all printable ASCII other than '"' and
+ * '\\' (clean, nothing to escape)?  Read as two words that may overlap
+ * (fewer than 8 bytes: one word, the rest 'a'), tested at once in a
+ * vector where there is SSE2: most strings a walk meets first are such
+ * (ids, numbers, dates, rule ids, keys). */
+static CCHC_INLINE bool plain_short(const char *s, size_t n) {
+  uint64_t a = UINT64_C(0x6161616161616161), b = a;
+  if (n >= 8) {
+    memcpy(&a, s, sizeof a);
+    memcpy(&b, s + n - 8, sizeof b);
+  } else if (n) {
+    /* the n bytes by two loads that may overlap (an id, a date: the
+     * byte loop was compiled into a call of memcpy) */
+    uint64_t lo, hi;
+    if (n >= 4) {
+      uint32_t x, y;
+      memcpy(&x, s, 4);
+      memcpy(&y, s + n - 4, 4);
+      lo = x, hi = (uint64_t)y << 8 * (n - 4);
+    } else if (n >= 2) {
+      uint16_t x, y;
+      memcpy(&x, s, 2);
+      memcpy(&y, s + n - 2, 2);
+      lo = x, hi = (uint64_t)y << 8 * (n - 2);
+    } else {
+      lo = hi = (unsigned char)s[0];
+    }
+    a = lo | hi | a << 8 * n; /* ('a' past the n bytes) */
+  }
+#if defined(__SSE2__)
+  /* (as signed bytes, those below 0x20 and from 0x80 on are below 0x20) */
+  __m128i x = _mm_set_epi64x((long long)b, (long long)a);
+  __m128i odd = _mm_or_si128(
+      _mm_cmplt_epi8(x, _mm_set1_epi8(0x20)),
+      _mm_or_si128(_mm_cmpeq_epi8(x, _mm_set1_epi8('"')),
+                   _mm_cmpeq_epi8(x, _mm_set1_epi8('\\'))));
+  return !_mm_movemask_epi8(odd);
+#else
+  return plain_ascii8(a) && plain_ascii8(b);
+#endif
+}
+
+/* emit_clean_scan past its two quick answers, the exact walk: the length
+ * of the start of s[0, n) that needs no cleaning.  Plans are mostly ASCII
+ * runs between two- and three-byte letters (Vietnamese is U+00C0 to
+ * U+1EF9), so those are taken without a general decode (16 bytes at a
+ * time with SSE2); any other byte goes through ICU's validating U8_NEXT
+ * (cchc_utf8_next).  The same look at each byte tells whether one is a
+ * byte JSON escapes (*escape_free): the writer copies a string without
+ * one as it is, with no scan of its own. */
+static __attribute__((noinline)) size_t clean_walk(const char *s, size_t n,
+                                                   bool *escape_free) {
+  const unsigned char *u = (const unsigned char *)s;
   size_t i = 0;
   uint64_t escapes = 0; /* nonzero: a byte to escape was seen */
 #if defined(__SSE2__)
@@ -427,6 +436,26 @@ size_t emit_clean_scan(const char *s, size_t n, bool *escape_free) {
   return n;
 }
 
+/* emit_clean_scan, inline in the walk: a short plain string, or a long
+ * one proven clean, without a call of the exact walk. */
+static CCHC_INLINE size_t clean_scan(const char *s, size_t n,
+                                     bool *escape_free) {
+  if (n <= 16 && plain_short(s, n)) {
+    *escape_free = true;
+    return n;
+  }
+#if defined(CLEAN_AVX2)
+  if (n >= PROOF_MIN && __builtin_cpu_supports("avx2") &&
+      proven_clean_avx2((const unsigned char *)s, n, escape_free))
+    return n;
+#endif
+  return clean_walk(s, n, escape_free);
+}
+
+size_t emit_clean_scan(const char *s, size_t n, bool *escape_free) {
+  return clean_scan(s, n, escape_free);
+}
+
 size_t emit_clean_prefix(const char *s, size_t n) {
   bool escape_free;
   return emit_clean_scan(s, n, &escape_free);
@@ -437,7 +466,7 @@ size_t emit_clean_prefix(const char *s, size_t n) {
  * U+FFFD; NULL when out of memory. */
 static const char *clean(walker *w, const char *s, size_t n, size_t *len,
                          bool *escape_free) {
-  size_t i = emit_clean_scan(s, n, escape_free);
+  size_t i = clean_scan(s, n, escape_free);
   *len = n;
   if (i == n)
     return s;
