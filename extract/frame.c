@@ -19,26 +19,36 @@ enum { ARENA_BLOCK = 64 * 1024 };
 
 cchc_frame *frame_new(void) { return calloc(1, sizeof(cchc_frame)); }
 
-/* n bytes from the newest block, at an offset that is a multiple of
- * `align`; a new block when they do not fit. */
-static void *arena_take(cchc_frame *f, size_t n, size_t align) {
-  frame_arena_block *b = f->arena;
-  size_t at = b ? (b->used + align - 1) / align * align : 0;
-  if (!b || at > b->cap || b->cap - at < n) {
-    size_t cap = n > ARENA_BLOCK ? n : ARENA_BLOCK;
-    b = malloc(sizeof(*b) + cap);
-    if (!b) {
-      f->failed = true;
-      return NULL;
-    }
-    b->used = 0;
-    b->cap = cap;
-    b->next = f->arena;
-    f->arena = b;
-    at = 0;
+/* n bytes from a new block (the newest: full, or none yet). */
+static __attribute__((noinline)) void *arena_take_new(cchc_frame *f,
+                                                      size_t n) {
+  size_t cap = n > ARENA_BLOCK ? n : ARENA_BLOCK;
+  frame_arena_block *b = malloc(sizeof(*b) + cap);
+  if (!b) {
+    f->failed = true;
+    return NULL;
   }
-  b->used = at + n;
-  return (char *)b->data + at;
+  b->used = n;
+  b->cap = cap;
+  b->next = f->arena;
+  f->arena = b;
+  return b->data;
+}
+
+/* n bytes from the newest block, at an offset that is a multiple of
+ * `align` (a power of two: a mask, where a division by it was a `div`
+ * on every string of the frame); a new block when they do not fit.
+ * Inline: the callers' align is known. */
+static CCHC_INLINE void *arena_take(cchc_frame *f, size_t n, size_t align) {
+  frame_arena_block *b = f->arena;
+  if (b) {
+    size_t at = (b->used + align - 1) & ~(align - 1);
+    if (at <= b->cap && b->cap - at >= n) {
+      b->used = at + n;
+      return (char *)b->data + at;
+    }
+  }
+  return arena_take_new(f, n);
 }
 
 void *frame_alloc(cchc_frame *f, size_t n) {
@@ -171,7 +181,9 @@ enum { HUGE_ROOM = 2 << 20 };
 
 static void *grow_room(void *items, size_t n, size_t *ncap, size_t size) {
   size_t bytes = *ncap * size;
-  if (bytes < HUGE_ROOM) return realloc(items, bytes);
+  /* (most arrays never grow past their first room: malloc, not realloc's
+   * way to it) */
+  if (bytes < HUGE_ROOM) return items ? realloc(items, bytes) : malloc(bytes);
   size_t room = (bytes + HUGE_ROOM - 1) / HUGE_ROOM * HUGE_ROOM;
   void *p = aligned_alloc(HUGE_ROOM, room);
   if (!p) return NULL;

@@ -789,6 +789,48 @@ START_TEST(bad_json) {
 }
 END_TEST
 
+/* The arena hands out strings of every length packed (no alignment) and
+ * frame_alloc's blocks aligned for any object and zeroed, mixed, over
+ * many 64 kB blocks and past one (a block of its own): each piece keeps
+ * what was written into it while the others are written, and a piece
+ * larger than a block is whole.  An alignment worked out wrong (the mask
+ * of a power of two, one off) fails here. */
+START_TEST(frame_arena_pieces_aligned_and_apart) {
+  cchc_frame *f = frame_new();
+  ck_assert_ptr_nonnull(f);
+  enum { N = 6000 };
+  static struct {
+    unsigned char *p;
+    size_t n;
+  } pieces_made[N];
+  uint64_t seed = 12345;
+  for (size_t i = 0; i < N; i++) {
+    seed = seed * 6364136223846793005u + 1442695040888963407u;
+    size_t n = (size_t)(seed >> 33) % 97 + 1;
+    if (i == N / 2)
+      n = 200000; /* past a block */
+    bool chars = (seed >> 20) & 1;
+    unsigned char *p = chars ? (unsigned char *)frame_alloc_chars(f, n)
+                             : frame_alloc(f, n);
+    ck_assert_ptr_nonnull(p);
+    if (!chars) {
+      ck_assert_uint_eq((uintptr_t)p % _Alignof(max_align_t), 0);
+      for (size_t k = 0; k < n; k++)
+        ck_assert_uint_eq(p[k], 0);
+    }
+    memset(p, (int)(i & 0xFF), n);
+    pieces_made[i].p = p;
+    pieces_made[i].n = n;
+  }
+  for (size_t i = 0; i < N; i++)
+    for (size_t k = 0; k < pieces_made[i].n; k++)
+      if (pieces_made[i].p[k] != (unsigned char)(i & 0xFF))
+        ck_abort_msg("piece %zu, byte %zu written over", i, k);
+  ck_assert(!f->failed);
+  cchc_frame_free(f);
+}
+END_TEST
+
 int main(void) {
   Suite *s = suite_create("frame");
   TCase *tc = tcase_create("accessors");
@@ -810,6 +852,7 @@ int main(void) {
   tcase_add_test(tc, bad_json);
   tcase_add_test(tc, xline_at_from_any_line);
   tcase_add_test(tc, xtargets_in_from_any_start);
+  tcase_add_test(tc, frame_arena_pieces_aligned_and_apart);
   suite_add_tcase(s, tc);
 
   int rc = harness_run(s);
