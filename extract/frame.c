@@ -289,17 +289,25 @@ static bool index_arena(cchc_frame *f) {
   return true;
 }
 
-static bool in_arena(const cchc_frame *f, const char *s) {
-  if (f->nranges <= 2) /* (a plan's strings fill a block or two) */
-    return (f->nranges > 0 && s >= f->ranges[0].lo && s < f->ranges[0].hi) ||
-           (f->nranges > 1 && s >= f->ranges[1].lo && s < f->ranges[1].hi);
-  size_t lo = 0, hi = f->nranges; /* last range with lo <= s */
+/* in_arena past a few blocks: the last range with lo <= s, searched. */
+static __attribute__((noinline)) bool in_arena_search(const cchc_frame *f,
+                                                      const char *s) {
+  size_t lo = 0, hi = f->nranges;
   while (lo < hi) {
     size_t mid = lo + (hi - lo) / 2;
     if (f->ranges[mid].lo <= s) lo = mid + 1;
     else hi = mid;
   }
   return lo > 0 && s < f->ranges[lo - 1].hi;
+}
+
+/* (Inline: asked of every string of the frame, and a plan's strings fill
+ * a block or two.) */
+static CCHC_INLINE bool in_arena(const cchc_frame *f, const char *s) {
+  if (f->nranges <= 2)
+    return (f->nranges > 0 && s >= f->ranges[0].lo && s < f->ranges[0].hi) ||
+           (f->nranges > 1 && s >= f->ranges[1].lo && s < f->ranges[1].hi);
+  return in_arena_search(f, s);
 }
 
 /* The copies adoption has made, by the address of what they copy: the
