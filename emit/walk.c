@@ -186,7 +186,7 @@ static size_t clean_blocks(const unsigned char *u, size_t j, size_t n,
 #endif
 
 #if defined(CLEAN_AVX2)
-/* A proof, 32 bytes at a time, that s[0, n) (n >= PROOF_MIN) is clean as
+/* A proof, 32 bytes at a time, that s[0, n) (proof_fits(n)) is clean as
  * a whole: well-formed UTF-8 (the test of Keiser and Lemire, "Validating
  * UTF-8 in less than one instruction per byte": three table lookups on
  * the nibbles of each byte and of the one before it, and the bytes two
@@ -201,8 +201,12 @@ static size_t clean_blocks(const unsigned char *u, size_t j, size_t n,
  * before the end.  *escape_free: no '"' nor '\\' in it (with no control
  * character, nothing else JSON escapes).  The last block is the string's
  * last 32 bytes, and each block after the first reads the three bytes
- * before it where they lie. */
-enum { PROOF_MIN = 35 }; /* the last block's three bytes before it */
+ * before it where they lie; a string shorter than 32 bytes is one block,
+ * its first and last 16 bytes. */
+static bool proof_fits(size_t n) {
+  /* (those bytes before the last block lie in the string) */
+  return n >= 35 || (n >= 19 && n <= 32);
+}
 
 __attribute__((target("avx2"))) static bool
 proven_clean_avx2(const unsigned char *u, size_t n, bool *escape_free) {
@@ -262,13 +266,28 @@ proven_clean_avx2(const unsigned char *u, size_t n, bool *escape_free) {
                 third = _mm256_set1_epi8((char)(0xE0 - 0x80)),
                 fourth = _mm256_set1_epi8((char)(0xF0 - 0x80)),
                 high = _mm256_set1_epi8((char)0x80);
-  __m256i errors = _mm256_setzero_si256(), marks = errors;
-  /* the first block: nothing (ASCII) before it */
-  __m256i x = _mm256_loadu_si256((const __m256i *)(const void *)u);
-  __m256i before = _mm256_permute2x128_si256(errors, x, 0x21);
-  __m256i p1 = _mm256_alignr_epi8(x, before, 15),
-          p2 = _mm256_alignr_epi8(x, before, 14),
-          p3 = _mm256_alignr_epi8(x, before, 13);
+  __m256i errors = _mm256_setzero_si256(), marks = errors, x, p1, p2, p3;
+  if (n >= 32) {
+    /* the first block: nothing (ASCII) before it */
+    x = _mm256_loadu_si256((const __m256i *)(const void *)u);
+    __m256i before = _mm256_permute2x128_si256(errors, x, 0x21);
+    p1 = _mm256_alignr_epi8(x, before, 15);
+    p2 = _mm256_alignr_epi8(x, before, 14);
+    p3 = _mm256_alignr_epi8(x, before, 13);
+  } else {
+    /* the only block: the string's first 16 bytes (nothing before them)
+     * and its last 16 (three bytes before them read), which overlap */
+    __m128i lo = _mm_loadu_si128((const __m128i *)(const void *)u);
+    const unsigned char *last = u + n - 16;
+#define HALVES(a, b) _mm256_inserti128_si256(_mm256_castsi128_si256(a), b, 1)
+#define BEFORE_LAST(k) _mm_loadu_si128((const __m128i *)(const void *)(last - k))
+    x = HALVES(lo, BEFORE_LAST(0));
+    p1 = HALVES(_mm_slli_si128(lo, 1), BEFORE_LAST(1));
+    p2 = HALVES(_mm_slli_si128(lo, 2), BEFORE_LAST(2));
+    p3 = HALVES(_mm_slli_si128(lo, 3), BEFORE_LAST(3));
+#undef BEFORE_LAST
+#undef HALVES
+  }
   for (size_t i = 0;;) {
     __m256i high_x = _mm256_and_si256(_mm256_srli_epi16(x, 4), nibble);
     __m256i pairs = _mm256_and_si256(
@@ -445,7 +464,7 @@ static CCHC_INLINE size_t clean_scan(const char *s, size_t n,
     return n;
   }
 #if defined(CLEAN_AVX2)
-  if (n >= PROOF_MIN && __builtin_cpu_supports("avx2") &&
+  if (n > 16 && proof_fits(n) && __builtin_cpu_supports("avx2") &&
       proven_clean_avx2((const unsigned char *)s, n, escape_free))
     return n;
 #endif

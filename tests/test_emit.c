@@ -2844,12 +2844,13 @@ START_TEST(cli_stdin_and_single_dir) {
 }
 END_TEST
 
-/* Long strings of many blocks, built at random from pieces (ASCII,
+/* Strings of one block and of many, built at random from pieces (ASCII,
  * Vietnamese letters of two and three bytes, punctuation of three bytes
  * such as curly quotes, four-byte characters, U+FFFD, U+FFFE, bytes to
- * escape, and now and then a broken sequence), of every length from 32 to
+ * escape, and now and then a broken sequence), of every length from 17 to
  * 300: emit_clean_scan (the proof of 32 bytes at a time of a whole
- * string, its last block over the one before) finds the clean start the
+ * string, its last block over the one before, or of a string shorter
+ * than 32 bytes as one block of its two ends) finds the clean start the
  * definition finds, and a clean string's bytes to escape as
  * emit_json_unescaped does.  A proof that misses a broken sequence, or
  * one at the string's end, fails here. */
@@ -2869,7 +2870,7 @@ START_TEST(clean_scan_agrees_on_long_strings) {
   size_t proofs = 0;
   for (int round = 0; round < 40000; round++) {
     seed = seed * 6364136223846793005u + 1442695040888963407u;
-    size_t want_len = 32 + (size_t)(seed >> 33) % 269, n = 0;
+    size_t want_len = 17 + (size_t)(seed >> 33) % 284, n = 0;
     while (n < want_len) {
       seed = seed * 6364136223846793005u + 1442695040888963407u;
       unsigned r = (unsigned)(seed >> 40);
@@ -2898,6 +2899,25 @@ START_TEST(clean_scan_agrees_on_long_strings) {
     }
   }
   ck_assert_uint_gt(proofs, 10000); /* most strings are clean */
+  /* each broken piece at every place of a ground of letters and ASCII,
+   * 17 to 70 bytes: a sequence cut short before a letter or a space too
+   * (each block reads the bytes before it where they lie) */
+  static const char ground[] =
+      "Kế hoạch cải cách hành chính năm 2026 của Ủy ban nhân dân xã Nghĩa";
+  for (size_t b = 0; b < NB; b++)
+    for (size_t len = 17; len <= 70; len++)
+      for (size_t at = 0; at + strlen(broken[b]) <= len; at++) {
+        size_t k = strlen(broken[b]);
+        memcpy(s, ground, at);
+        memcpy(s + at, broken[b], k);
+        memcpy(s + at + k, ground + at, len - at - k);
+        bool escape_free = false;
+        size_t got = emit_clean_scan(s, len, &escape_free),
+               want = clean_prefix_by_decoding(s, len);
+        if (got != want)
+          ck_abort_msg("broken %zu at %zu, %zu bytes: clean to %zu, want %zu",
+                       b, at, len, got, want);
+      }
 }
 END_TEST
 
