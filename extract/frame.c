@@ -214,9 +214,16 @@ void *frame_grow(cchc_frame *f, void **items, size_t *n, size_t *cap,
   return e;
 }
 
+/* The room past an array's items that a shrink leaves as it is: an
+ * array at most doubles, so a small one wastes little, and realloc's
+ * shrink (a split and a free of the rest) cost more than it gave back
+ * (extract_frame shrinks after each pass). */
+enum { SHRINK_SLACK = 4096 };
+
 /* The pages of a huge room past its n items given back (the room of
  * grow_room is no mapping of its own, which realloc could shrink). */
 static void *shrink_room(void *items, size_t *cap, size_t n, size_t size) {
+  if ((*cap - n) * size < SHRINK_SLACK) return items;
 #if defined(MADV_DONTNEED)
   if (items && *cap * size >= HUGE_ROOM) {
     const uintptr_t page = 4096;

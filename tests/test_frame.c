@@ -831,6 +831,41 @@ START_TEST(frame_arena_pieces_aligned_and_apart) {
 }
 END_TEST
 
+/* frame_shrink gives back the room past an array's items when it is
+ * large (600 targets in room for 1,024) and leaves a small one's (5
+ * deadlines in room for 8), which at most doubles: extract_frame shrinks
+ * after every pass, and the realloc of a small room cost more than it
+ * gave back.  The items stay whole either way, and the array grows on. */
+START_TEST(frame_shrink_large_rooms_only) {
+  cchc_frame *f = frame_new();
+  ck_assert_ptr_nonnull(f);
+  for (size_t i = 0; i < 600; i++) {
+    frame_target *t = FRAME_PUSH(f, targets);
+    ck_assert_ptr_nonnull(t);
+    t->span = (frame_span){i, i + 1};
+  }
+  for (size_t i = 0; i < 5; i++) {
+    frame_deadline *d = FRAME_PUSH(f, deadlines);
+    ck_assert_ptr_nonnull(d);
+    d->span = (frame_span){i, i + 2};
+  }
+  ck_assert_uint_eq(f->cap_targets, 1024);
+  ck_assert_uint_eq(f->cap_deadlines, 8);
+  frame_shrink(f);
+  ck_assert_uint_eq(f->cap_targets, 600);
+  ck_assert_uint_eq(f->cap_deadlines, 8);
+  for (size_t i = 0; i < 600; i++)
+    ck_assert_uint_eq(f->targets[i].span.end, i + 1);
+  for (size_t i = 0; i < 5; i++)
+    ck_assert_uint_eq(f->deadlines[i].span.end, i + 2);
+  frame_target *t = FRAME_PUSH(f, targets);
+  ck_assert_ptr_nonnull(t);
+  ck_assert_uint_eq(f->targets[599].span.start, 599);
+  ck_assert(!f->failed);
+  cchc_frame_free(f);
+}
+END_TEST
+
 int main(void) {
   Suite *s = suite_create("frame");
   TCase *tc = tcase_create("accessors");
@@ -853,6 +888,7 @@ int main(void) {
   tcase_add_test(tc, xline_at_from_any_line);
   tcase_add_test(tc, xtargets_in_from_any_start);
   tcase_add_test(tc, frame_arena_pieces_aligned_and_apart);
+  tcase_add_test(tc, frame_shrink_large_rooms_only);
   suite_add_tcase(s, tc);
 
   int rc = harness_run(s);
