@@ -202,10 +202,10 @@ static size_t clean_blocks(const unsigned char *u, size_t j, size_t n,
  * character, nothing else JSON escapes).  The last block is the string's
  * last 32 bytes, and each block after the first reads the three bytes
  * before it where they lie; a string shorter than 32 bytes is one block,
- * its first and last 16 bytes. */
+ * its first and last 16 bytes (of 16 or fewer: 8, twice over). */
 static bool proof_fits(size_t n) {
   /* (those bytes before the last block lie in the string) */
-  return n >= 35 || (n >= 19 && n <= 32);
+  return n >= 35 || (n >= 19 && n <= 32) || (n >= 11 && n <= 16);
 }
 
 __attribute__((target("avx2"))) static bool
@@ -274,6 +274,22 @@ proven_clean_avx2(const unsigned char *u, size_t n, bool *escape_free) {
     p1 = _mm256_alignr_epi8(x, before, 15);
     p2 = _mm256_alignr_epi8(x, before, 14);
     p3 = _mm256_alignr_epi8(x, before, 13);
+  } else if (n <= 16) {
+    /* the only block: the string's first 8 bytes (nothing before them)
+     * and its last 8 (three bytes before them read), twice over */
+    uint64_t a, b, b1, b2, b3;
+    const unsigned char *last = u + n - 8;
+    memcpy(&a, u, 8);
+    memcpy(&b, last, 8);
+    memcpy(&b1, last - 1, 8);
+    memcpy(&b2, last - 2, 8);
+    memcpy(&b3, last - 3, 8);
+#define WORDS(lo, hi) _mm256_broadcastsi128_si256(_mm_set_epi64x((long long)(hi), (long long)(lo)))
+    x = WORDS(a, b);
+    p1 = WORDS(a << 8, b1);
+    p2 = WORDS(a << 16, b2);
+    p3 = WORDS(a << 24, b3);
+#undef WORDS
   } else {
     /* the only block: the string's first 16 bytes (nothing before them)
      * and its last 16 (three bytes before them read), which overlap */
@@ -464,7 +480,7 @@ static CCHC_INLINE size_t clean_scan(const char *s, size_t n,
     return n;
   }
 #if defined(CLEAN_AVX2)
-  if (n > 16 && proof_fits(n) && __builtin_cpu_supports("avx2") &&
+  if (proof_fits(n) && __builtin_cpu_supports("avx2") &&
       proven_clean_avx2((const unsigned char *)s, n, escape_free))
     return n;
 #endif
