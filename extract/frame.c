@@ -194,24 +194,37 @@ static void *grow_room(void *items, size_t n, size_t *ncap, size_t size) {
   return p;
 }
 
+/* A new zeroed item at the end of the array (room for it known). */
+static CCHC_INLINE void *push_item(void *items, size_t *n, size_t size) {
+  void *e = (char *)items + *n * size;
+  (*n)++;
+  return memset(e, 0, size);
+}
+
+/* frame_grow when the array is full: a room twice as large, then the
+ * item. */
+static __attribute__((noinline)) void *grow_full(cchc_frame *f, void **items,
+                                                 size_t *n, size_t *cap,
+                                                 size_t size) {
+  /* Four at first: a long plan holds thousands of these arrays (the
+   * units of a task, the cells of a row), most with one or two items. */
+  size_t ncap = *cap ? *cap * 2 : 4;
+  void *p = grow_room(*items, *n, &ncap, size);
+  if (!p) {
+    f->failed = true;
+    return NULL;
+  }
+  *items = p;
+  *cap = ncap;
+  return push_item(p, n, size);
+}
+
 void *frame_grow(cchc_frame *f, void **items, size_t *n, size_t *cap,
                  size_t size) {
-  if (*n == *cap) {
-    /* Four at first: a long plan holds thousands of these arrays (the
-     * units of a task, the cells of a row), most with one or two items. */
-    size_t ncap = *cap ? *cap * 2 : 4;
-    void *p = grow_room(*items, *n, &ncap, size);
-    if (!p) {
-      f->failed = true;
-      return NULL;
-    }
-    *items = p;
-    *cap = ncap;
-  }
-  void *e = (char *)*items + *n * size;
-  memset(e, 0, size);
-  (*n)++;
-  return e;
+  /* (most calls find room: that way saves no register, its calls are
+   * its last steps) */
+  if (*n == *cap) return grow_full(f, items, n, cap, size);
+  return push_item(*items, n, size);
 }
 
 /* The room past an array's items that a shrink leaves as it is: an

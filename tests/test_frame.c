@@ -866,6 +866,44 @@ START_TEST(frame_shrink_large_rooms_only) {
 }
 END_TEST
 
+/* Every item frame_grow hands out is zeroed whole, whether it finds room
+ * or grows the array first (the bytes of the room written over before,
+ * an item taken back and asked again), and the items before it keep
+ * their bytes across the growth. */
+START_TEST(frame_grow_items_zeroed) {
+  cchc_frame *f = frame_new();
+  ck_assert_ptr_nonnull(f);
+  for (size_t i = 0; i < 200; i++) {
+    frame_task *t = FRAME_PUSH(f, tasks);
+    ck_assert_ptr_nonnull(t);
+    const unsigned char *b = (const unsigned char *)t;
+    for (size_t k = 0; k < sizeof *t; k++)
+      if (b[k])
+        ck_abort_msg("item %zu, byte %zu not zeroed", i, k);
+    memset(t, 0xA5, sizeof *t);
+    if (i % 3 == 0) { /* taken back, its bytes left, and asked again */
+      f->ntasks--;
+      t = FRAME_PUSH(f, tasks);
+      ck_assert_ptr_nonnull(t);
+      b = (const unsigned char *)t;
+      for (size_t k = 0; k < sizeof *t; k++)
+        if (b[k])
+          ck_abort_msg("item %zu again, byte %zu not zeroed", i, k);
+      memset(t, 0xA5, sizeof *t);
+    }
+  }
+  ck_assert_uint_eq(f->ntasks, 200);
+  for (size_t i = 0; i < 200; i++) {
+    const unsigned char *b = (const unsigned char *)&f->tasks[i];
+    for (size_t k = 0; k < sizeof f->tasks[i]; k++)
+      ck_assert_uint_eq(b[k], 0xA5);
+  }
+  f->ntasks = 0; /* (the bytes are no task's to free) */
+  ck_assert(!f->failed);
+  cchc_frame_free(f);
+}
+END_TEST
+
 int main(void) {
   Suite *s = suite_create("frame");
   TCase *tc = tcase_create("accessors");
@@ -889,6 +927,7 @@ int main(void) {
   tcase_add_test(tc, xtargets_in_from_any_start);
   tcase_add_test(tc, frame_arena_pieces_aligned_and_apart);
   tcase_add_test(tc, frame_shrink_large_rooms_only);
+  tcase_add_test(tc, frame_grow_items_zeroed);
   suite_add_tcase(s, tc);
 
   int rc = harness_run(s);
