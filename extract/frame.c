@@ -76,6 +76,7 @@ void frame_alloc_keep(cchc_frame *f, const char *p, size_t taken, size_t n) {
  * are read eight bytes at a time (a short string's words overlap): a
  * byte at a time, the hash was two thirds of interning. */
 enum { INTERN_HASHED = 24 }; /* bytes hashed at each end */
+_Static_assert(INTERN_HASHED == 24, "intern_hash's unrolled words");
 
 static uint64_t intern_mix(uint64_t h, const char *p) {
   uint64_t v;
@@ -90,6 +91,16 @@ static uint64_t intern_hash(const char *s, size_t n) {
     uint64_t v = 0;
     for (size_t i = 0; i < n; i++) v = v << 8 | (unsigned char)s[i];
     h = (h ^ v) * UINT64_C(0x9E3779B97F4A7C15);
+  } else if (n >= INTERN_HASHED) {
+    /* the words at 0, 8, 16 and those ending at n - 16, n - 8, n (the
+     * loop below on a long string, unrolled: most interned strings are
+     * long) */
+    h = intern_mix(h, s);
+    h = intern_mix(h, s + 8);
+    h = intern_mix(h, s + 16);
+    h = intern_mix(h, s + n - 24);
+    h = intern_mix(h, s + n - 16);
+    h = intern_mix(h, s + n - 8);
   } else {
     /* the words at 0, 8, 16 and those ending at n - 16, n - 8, n: every
      * byte of a string up to 2 * INTERN_HASHED bytes */
