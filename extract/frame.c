@@ -356,17 +356,17 @@ typedef struct adoption {
   } copies[ADOPTED_SLOTS];
 } adoption;
 
-/* A string met again is looked up first: `from` is never an arena
- * string, so a hit needs no search of the arena's blocks. */
+/* An arena string (most of a frame's) is told first, by the one or two
+ * blocks of a plan's strings (in_arena, inline); a borrowed one met
+ * again is then found among the copies. */
 static CCHC_INLINE void adopt(adoption *a, const char **s) {
   const char *p = *s;
-  if (!p) return;
+  if (!p || in_arena(a->f, p)) return;
   size_t slot = ((uintptr_t)p >> 3) % ADOPTED_SLOTS;
   if (a->copies[slot].from == p) {
     *s = a->copies[slot].to;
     return;
   }
-  if (in_arena(a->f, p)) return;
   const char *to = frame_strdup(a->f, p);
   a->copies[slot].from = to ? p : NULL; /* (none: copied again) */
   a->copies[slot].to = to;
