@@ -185,78 +185,162 @@ static size_t clean_blocks(const unsigned char *u, size_t j, size_t n,
 }
 #endif
 
-#if defined(__SSE2__)
 #if defined(CLEAN_AVX2)
-/* clean_blocks' test on 32 bytes at a time where the processor has AVX2:
- * the same masks (bit k for byte k), half the steps a byte for the long
- * strings (headings and texts of tasks: most bytes a walk scans).  The
- * blocks end at the last whole character of those that passed, where
- * clean_blocks goes on (fewer than 32 bytes past it); *stop: past the
- * first byte that broke a block (SIZE_MAX when none did). */
-__attribute__((target("avx2"))) static size_t
-clean_blocks32(const unsigned char *u, size_t j, size_t n, size_t *stop,
-               uint32_t *escapes) {
-  const __m256i c80 = _mm256_set1_epi8(-64), cc2 = _mm256_set1_epi8(-62),
-                ce0 = _mm256_set1_epi8(-32), ce1 = _mm256_set1_epi8(-31),
-                ced = _mm256_set1_epi8(-19), c1f = _mm256_set1_epi8(0x1F),
-                quote = _mm256_set1_epi8('"'),
-                backslash = _mm256_set1_epi8('\\');
-  uint64_t need = 0; /* continuation bytes owed by the last block, as bits */
-  size_t done = j;   /* end of the last whole character */
-  *stop = SIZE_MAX;
-  for (; j + 32 <= n; j += 32) {
-    __m256i x = _mm256_loadu_si256((const __m256i *)(const void *)(u + j));
-    uint32_t high = (uint32_t)_mm256_movemask_epi8(x);
-    uint32_t below_c2 =
-        (uint32_t)_mm256_movemask_epi8(_mm256_cmpgt_epi8(cc2, x));
-    uint32_t below_e0 =
-        (uint32_t)_mm256_movemask_epi8(_mm256_cmpgt_epi8(ce0, x));
-    uint32_t below_e1 =
-        (uint32_t)_mm256_movemask_epi8(_mm256_cmpgt_epi8(ce1, x));
-    uint32_t below_ed =
-        (uint32_t)_mm256_movemask_epi8(_mm256_cmpgt_epi8(ced, x));
-    uint32_t controls = (uint32_t)_mm256_movemask_epi8(
-        _mm256_cmpeq_epi8(_mm256_max_epu8(x, c1f), c1f));
-    uint32_t cont = (uint32_t)_mm256_movemask_epi8(_mm256_cmpgt_epi8(c80, x));
-    uint32_t lead2 = ~below_c2 & below_e0, lead3 = ~below_e1 & below_ed;
-    uint32_t alone = ~high & ~controls;
-    if (controls)
-      alone |= (uint32_t)_mm256_movemask_epi8(_mm256_or_si256(
-          _mm256_cmpeq_epi8(x, _mm256_set1_epi8('\t')),
-          _mm256_or_si256(_mm256_cmpeq_epi8(x, _mm256_set1_epi8('\n')),
-                          _mm256_cmpeq_epi8(x, _mm256_set1_epi8('\r')))));
-    *escapes |= controls | (uint32_t)_mm256_movemask_epi8(_mm256_or_si256(
-                               _mm256_cmpeq_epi8(x, quote),
-                               _mm256_cmpeq_epi8(x, backslash)));
-    /* cchc_utf8_block's test on 32 lanes */
-    uint64_t owed = need | (uint64_t)lead2 << 1 | (uint64_t)lead3 << 1 |
-                    (uint64_t)lead3 << 2;
-    uint32_t bad = ~(cont | lead2 | lead3 | alone) | ((uint32_t)owed ^ cont);
-    if (bad) {
-      *stop = j + (size_t)__builtin_ctz(bad) + 1;
-      return done;
-    }
-    need = owed >> 32;
-    done = need ? j + 31 - (size_t)__builtin_clz(lead2 | lead3) : j + 32;
-  }
-  return done;
+/* A proof, 32 bytes at a time, that s[0, n) (proof_fits(n)) is clean as
+ * a whole: well-formed UTF-8 (the test of Keiser and Lemire, "Validating
+ * UTF-8 in less than one instruction per byte": three table lookups on
+ * the nibbles of each byte and of the one before it, and the bytes two
+ * and three back for the continuations a lead of three or four bytes
+ * owes), with no control character and no lead 0xEF (U+F000 to U+FFFF,
+ * among them U+FFFE and U+FFFF, which no format carries).  Only the sure
+ * answer is given: false when the string holds any of those (a tab or a
+ * line break too), and the exact walk of emit_clean_scan decides.  Most
+ * bytes a walk scans are long texts (headings, tasks) of two- and
+ * three-byte letters, which that walk classed byte by byte and followed
+ * character by character from block to block; here no branch is taken
+ * before the end.  *escape_free: no '"' nor '\\' in it (with no control
+ * character, nothing else JSON escapes).  The last block is the string's
+ * last 32 bytes, and each block after the first reads the three bytes
+ * before it where they lie; a string shorter than 32 bytes is one block,
+ * its first and last 16 bytes (of 16 or fewer: 8, twice over). */
+static bool proof_fits(size_t n) {
+  /* (those bytes before the last block lie in the string) */
+  return n >= 35 || (n >= 19 && n <= 32) || (n >= 11 && n <= 16);
 }
-#endif
 
-/* clean_blocks, the blocks of 32 bytes first where AVX2 is to be had. */
-static size_t clean_blocks_wide(const unsigned char *u, size_t j, size_t n,
-                                size_t *retry, uint32_t *escapes) {
-#if defined(CLEAN_AVX2)
-  if (n - j >= 32 && __builtin_cpu_supports("avx2")) {
-    size_t stop;
-    j = clean_blocks32(u, j, n, &stop, escapes);
-    if (stop != SIZE_MAX) {
-      *retry = stop;
-      return j;
-    }
+__attribute__((target("avx2"))) static bool
+proven_clean_avx2(const unsigned char *u, size_t n, bool *escape_free) {
+  /* the classes of a pair of bytes, by the high nibble of the first, its
+   * low nibble and the high nibble of the second: a pair is an error
+   * when the three share a bit */
+  enum {
+    TOO_SHORT = 1 << 0, /* a lead or ASCII, then no continuation */
+    TOO_LONG = 1 << 1,  /* ASCII, then a continuation */
+    OVERLONG_3 = 1 << 2,
+    TOO_LARGE = 1 << 3,
+    SURROGATE = 1 << 4,
+    OVERLONG_2 = 1 << 5,
+    TOO_LARGE_1000 = 1 << 6,
+    OVERLONG_4 = 1 << 6,
+    TWO_CONTS = 1 << 7,
+    CARRY = TOO_SHORT | TOO_LONG | TWO_CONTS,
+  };
+#define LOOKUP16(...) _mm256_setr_epi8(__VA_ARGS__, __VA_ARGS__)
+  const __m256i first_high = LOOKUP16(
+      TOO_LONG, TOO_LONG, TOO_LONG, TOO_LONG, TOO_LONG, TOO_LONG, TOO_LONG,
+      TOO_LONG, TWO_CONTS, TWO_CONTS, TWO_CONTS, TWO_CONTS,
+      TOO_SHORT | OVERLONG_2, TOO_SHORT, TOO_SHORT | OVERLONG_3 | SURROGATE,
+      TOO_SHORT | TOO_LARGE | TOO_LARGE_1000 | OVERLONG_4);
+  const __m256i first_low = LOOKUP16(
+      CARRY | OVERLONG_3 | OVERLONG_2 | OVERLONG_4, CARRY | OVERLONG_2,
+      CARRY, CARRY, CARRY | TOO_LARGE, CARRY | TOO_LARGE | TOO_LARGE_1000,
+      CARRY | TOO_LARGE | TOO_LARGE_1000, CARRY | TOO_LARGE | TOO_LARGE_1000,
+      CARRY | TOO_LARGE | TOO_LARGE_1000, CARRY | TOO_LARGE | TOO_LARGE_1000,
+      CARRY | TOO_LARGE | TOO_LARGE_1000, CARRY | TOO_LARGE | TOO_LARGE_1000,
+      CARRY | TOO_LARGE | TOO_LARGE_1000,
+      CARRY | TOO_LARGE | TOO_LARGE_1000 | SURROGATE,
+      CARRY | TOO_LARGE | TOO_LARGE_1000, CARRY | TOO_LARGE | TOO_LARGE_1000);
+  const __m256i second_high = LOOKUP16(
+      TOO_SHORT, TOO_SHORT, TOO_SHORT, TOO_SHORT, TOO_SHORT, TOO_SHORT,
+      TOO_SHORT, TOO_SHORT,
+      TOO_LONG | OVERLONG_2 | TWO_CONTS | OVERLONG_3 | TOO_LARGE_1000 |
+          OVERLONG_4,
+      TOO_LONG | OVERLONG_2 | TWO_CONTS | OVERLONG_3 | TOO_LARGE,
+      TOO_LONG | OVERLONG_2 | TWO_CONTS | SURROGATE | TOO_LARGE,
+      TOO_LONG | OVERLONG_2 | TWO_CONTS | SURROGATE | TOO_LARGE, TOO_SHORT,
+      TOO_SHORT, TOO_SHORT, TOO_SHORT);
+  /* the bytes looked at besides, by their two nibbles in the same way:
+   * those that end the proof (odd_marks: a control character, 0xEF) and
+   * those JSON escapes besides ('"', '\\') */
+  enum { CONTROL = 1, LEAD_EF = 2, QUOTE = 4, BACKSLASH = 8 };
+  const __m256i marked_high = LOOKUP16(
+      CONTROL, CONTROL, QUOTE, 0, 0, BACKSLASH, 0, 0, 0, 0, 0, 0, 0, 0,
+      LEAD_EF, 0);
+  const __m256i marked_low = LOOKUP16(
+      CONTROL, CONTROL, CONTROL | QUOTE, CONTROL, CONTROL, CONTROL, CONTROL,
+      CONTROL, CONTROL, CONTROL, CONTROL, CONTROL, CONTROL | BACKSLASH,
+      CONTROL, CONTROL, CONTROL | LEAD_EF);
+#undef LOOKUP16
+  const __m256i nibble = _mm256_set1_epi8(0x0F),
+                odd_marks = _mm256_set1_epi8(CONTROL | LEAD_EF),
+                third = _mm256_set1_epi8((char)(0xE0 - 0x80)),
+                fourth = _mm256_set1_epi8((char)(0xF0 - 0x80)),
+                high = _mm256_set1_epi8((char)0x80);
+  __m256i errors = _mm256_setzero_si256(), marks = errors, x, p1, p2, p3;
+  if (n >= 32) {
+    /* the first block: nothing (ASCII) before it */
+    x = _mm256_loadu_si256((const __m256i *)(const void *)u);
+    __m256i before = _mm256_permute2x128_si256(errors, x, 0x21);
+    p1 = _mm256_alignr_epi8(x, before, 15);
+    p2 = _mm256_alignr_epi8(x, before, 14);
+    p3 = _mm256_alignr_epi8(x, before, 13);
+  } else if (n <= 16) {
+    /* the only block: the string's first 8 bytes (nothing before them)
+     * and its last 8 (three bytes before them read), twice over */
+    uint64_t a, b, b1, b2, b3;
+    const unsigned char *last = u + n - 8;
+    memcpy(&a, u, 8);
+    memcpy(&b, last, 8);
+    memcpy(&b1, last - 1, 8);
+    memcpy(&b2, last - 2, 8);
+    memcpy(&b3, last - 3, 8);
+#define WORDS(lo, hi) _mm256_broadcastsi128_si256(_mm_set_epi64x((long long)(hi), (long long)(lo)))
+    x = WORDS(a, b);
+    p1 = WORDS(a << 8, b1);
+    p2 = WORDS(a << 16, b2);
+    p3 = WORDS(a << 24, b3);
+#undef WORDS
+  } else {
+    /* the only block: the string's first 16 bytes (nothing before them)
+     * and its last 16 (three bytes before them read), which overlap */
+    __m128i lo = _mm_loadu_si128((const __m128i *)(const void *)u);
+    const unsigned char *last = u + n - 16;
+#define HALVES(a, b) _mm256_inserti128_si256(_mm256_castsi128_si256(a), b, 1)
+#define BEFORE_LAST(k) _mm_loadu_si128((const __m128i *)(const void *)(last - k))
+    x = HALVES(lo, BEFORE_LAST(0));
+    p1 = HALVES(_mm_slli_si128(lo, 1), BEFORE_LAST(1));
+    p2 = HALVES(_mm_slli_si128(lo, 2), BEFORE_LAST(2));
+    p3 = HALVES(_mm_slli_si128(lo, 3), BEFORE_LAST(3));
+#undef BEFORE_LAST
+#undef HALVES
   }
-#endif
-  return clean_blocks(u, j, n, retry, escapes);
+  for (size_t i = 0;;) {
+    __m256i high_x = _mm256_and_si256(_mm256_srli_epi16(x, 4), nibble);
+    __m256i pairs = _mm256_and_si256(
+        _mm256_and_si256(
+            _mm256_shuffle_epi8(
+                first_high,
+                _mm256_and_si256(_mm256_srli_epi16(p1, 4), nibble)),
+            _mm256_shuffle_epi8(first_low, _mm256_and_si256(p1, nibble))),
+        _mm256_shuffle_epi8(second_high, high_x));
+    /* a continuation owed to a lead two or three bytes back: the high bit
+     * set exactly there, where the pairs' classes say TWO_CONTS */
+    __m256i owed = _mm256_and_si256(
+        _mm256_or_si256(_mm256_subs_epu8(p2, third),
+                        _mm256_subs_epu8(p3, fourth)),
+        high);
+    errors = _mm256_or_si256(errors, _mm256_xor_si256(owed, pairs));
+    marks = _mm256_or_si256(
+        marks, _mm256_and_si256(
+                   _mm256_shuffle_epi8(marked_high, high_x),
+                   _mm256_shuffle_epi8(marked_low, _mm256_and_si256(x, nibble))));
+    if (i + 32 >= n)
+      break;
+    /* the next block, or the string's last 32 bytes */
+    i = i + 64 <= n ? i + 32 : n - 32;
+    x = _mm256_loadu_si256((const __m256i *)(const void *)(u + i));
+    p1 = _mm256_loadu_si256((const __m256i *)(const void *)(u + i - 1));
+    p2 = _mm256_loadu_si256((const __m256i *)(const void *)(u + i - 2));
+    p3 = _mm256_loadu_si256((const __m256i *)(const void *)(u + i - 3));
+  }
+  /* a character cut by the end: a lead among the last three bytes that
+   * owes more than follow it */
+  if (!_mm256_testz_si256(errors, errors) ||
+      !_mm256_testz_si256(marks, odd_marks) || u[n - 1] >= 0xC0 ||
+      u[n - 2] >= 0xE0 || u[n - 3] >= 0xF0)
+    return false;
+  *escape_free = _mm256_testz_si256(marks, marks);
+  return true;
 }
 #endif
 
@@ -270,13 +354,7 @@ static uint64_t quote_or_backslash8(uint64_t x) {
          highs;
 }
 
-/* The length of the start of s[0, n) that needs no cleaning.  Plans are
- * mostly ASCII runs between two- and three-byte letters (Vietnamese is
- * U+00C0 to U+1EF9), so those are taken without a general decode (16
- * bytes at a time with SSE2); any other byte goes through ICU's
- * validating U8_NEXT (cchc_utf8_next).  The same look at each byte tells
- * whether one is a byte JSON escapes (*escape_free): the writer copies
- * a string without one as it is, with no scan of its own. */
+#if !defined(__SSE2__)
 /* Is every byte of x printable ASCII (0x20 to 0x7F) other than '"' and
  * '\\'?  (Byte-wise tests on 8 bytes: the walk's ids, numbers, dates and
  * keys are such short strings.) */
@@ -285,41 +363,61 @@ static bool plain_ascii8(uint64_t x) {
   return !(((x | (x - UINT64_C(0x2020202020202020))) & highs) |
            quote_or_backslash8(x));
 }
+#endif
 
-size_t emit_clean_scan(const char *s, size_t n, bool *escape_free) {
-  const unsigned char *u = (const unsigned char *)s;
-  /* Up to 16 bytes of plain ASCII, read as two words that may overlap
-   * (fewer than 8 bytes: one word, the rest 'a'): clean, nothing to
-   * escape */
-  if (n <= 16) {
-    uint64_t a = UINT64_C(0x6161616161616161), b = a;
-    if (n >= 8) {
-      memcpy(&a, s, sizeof a);
-      memcpy(&b, s + n - 8, sizeof b);
-    } else if (n) {
-      /* the n bytes by two loads that may overlap (an id, a date: the
-       * byte loop was compiled into a call of memcpy) */
-      uint64_t lo, hi;
-      if (n >= 4) {
-        uint32_t x, y;
-        memcpy(&x, s, 4);
-        memcpy(&y, s + n - 4, 4);
-        lo = x, hi = (uint64_t)y << 8 * (n - 4);
-      } else if (n >= 2) {
-        uint16_t x, y;
-        memcpy(&x, s, 2);
-        memcpy(&y, s + n - 2, 2);
-        lo = x, hi = (uint64_t)y << 8 * (n - 2);
-      } else {
-        lo = hi = u[0];
-      }
-      a = lo | hi | a << 8 * n; /* ('a' past the n bytes) */
+/* Are the n bytes at s (n <= 16) all printable ASCII other than '"' and
+ * '\\' (clean, nothing to escape)?  Read as two words that may overlap
+ * (fewer than 8 bytes: one word, the rest 'a'), tested at once in a
+ * vector where there is SSE2: most strings a walk meets first are such
+ * (ids, numbers, dates, rule ids, keys). */
+static CCHC_INLINE bool plain_short(const char *s, size_t n) {
+  uint64_t a = UINT64_C(0x6161616161616161), b = a;
+  if (n >= 8) {
+    memcpy(&a, s, sizeof a);
+    memcpy(&b, s + n - 8, sizeof b);
+  } else if (n) {
+    /* the n bytes by two loads that may overlap (an id, a date: the
+     * byte loop was compiled into a call of memcpy) */
+    uint64_t lo, hi;
+    if (n >= 4) {
+      uint32_t x, y;
+      memcpy(&x, s, 4);
+      memcpy(&y, s + n - 4, 4);
+      lo = x, hi = (uint64_t)y << 8 * (n - 4);
+    } else if (n >= 2) {
+      uint16_t x, y;
+      memcpy(&x, s, 2);
+      memcpy(&y, s + n - 2, 2);
+      lo = x, hi = (uint64_t)y << 8 * (n - 2);
+    } else {
+      lo = hi = (unsigned char)s[0];
     }
-    if (plain_ascii8(a) && plain_ascii8(b)) {
-      *escape_free = true;
-      return n;
-    }
+    a = lo | hi | a << 8 * n; /* ('a' past the n bytes) */
   }
+#if defined(__SSE2__)
+  /* (as signed bytes, those below 0x20 and from 0x80 on are below 0x20) */
+  __m128i x = _mm_set_epi64x((long long)b, (long long)a);
+  __m128i odd = _mm_or_si128(
+      _mm_cmplt_epi8(x, _mm_set1_epi8(0x20)),
+      _mm_or_si128(_mm_cmpeq_epi8(x, _mm_set1_epi8('"')),
+                   _mm_cmpeq_epi8(x, _mm_set1_epi8('\\'))));
+  return !_mm_movemask_epi8(odd);
+#else
+  return plain_ascii8(a) && plain_ascii8(b);
+#endif
+}
+
+/* emit_clean_scan past its two quick answers, the exact walk: the length
+ * of the start of s[0, n) that needs no cleaning.  Plans are mostly ASCII
+ * runs between two- and three-byte letters (Vietnamese is U+00C0 to
+ * U+1EF9), so those are taken without a general decode (16 bytes at a
+ * time with SSE2); any other byte goes through ICU's validating U8_NEXT
+ * (cchc_utf8_next).  The same look at each byte tells whether one is a
+ * byte JSON escapes (*escape_free): the writer copies a string without
+ * one as it is, with no scan of its own. */
+static __attribute__((noinline)) size_t clean_walk(const char *s, size_t n,
+                                                   bool *escape_free) {
+  const unsigned char *u = (const unsigned char *)s;
   size_t i = 0;
   uint64_t escapes = 0; /* nonzero: a byte to escape was seen */
 #if defined(__SSE2__)
@@ -329,7 +427,7 @@ size_t emit_clean_scan(const char *s, size_t n, bool *escape_free) {
   while (i < n) {
 #if defined(__SSE2__)
     if (i >= retry) {
-      i = clean_blocks_wide(u, i, n, &retry, &block_escapes);
+      i = clean_blocks(u, i, n, &retry, &block_escapes);
       if (i >= n)
         break;
     }
@@ -373,6 +471,26 @@ size_t emit_clean_scan(const char *s, size_t n, bool *escape_free) {
   return n;
 }
 
+/* emit_clean_scan, inline in the walk: a short plain string, or a long
+ * one proven clean, without a call of the exact walk. */
+static CCHC_INLINE size_t clean_scan(const char *s, size_t n,
+                                     bool *escape_free) {
+  if (n <= 16 && plain_short(s, n)) {
+    *escape_free = true;
+    return n;
+  }
+#if defined(CLEAN_AVX2)
+  if (proof_fits(n) && __builtin_cpu_supports("avx2") &&
+      proven_clean_avx2((const unsigned char *)s, n, escape_free))
+    return n;
+#endif
+  return clean_walk(s, n, escape_free);
+}
+
+size_t emit_clean_scan(const char *s, size_t n, bool *escape_free) {
+  return clean_scan(s, n, escape_free);
+}
+
 size_t emit_clean_prefix(const char *s, size_t n) {
   bool escape_free;
   return emit_clean_scan(s, n, &escape_free);
@@ -383,7 +501,7 @@ size_t emit_clean_prefix(const char *s, size_t n) {
  * U+FFFD; NULL when out of memory. */
 static const char *clean(walker *w, const char *s, size_t n, size_t *len,
                          bool *escape_free) {
-  size_t i = emit_clean_scan(s, n, escape_free);
+  size_t i = clean_scan(s, n, escape_free);
   *len = n;
   if (i == n)
     return s;

@@ -19,26 +19,36 @@ enum { ARENA_BLOCK = 64 * 1024 };
 
 cchc_frame *frame_new(void) { return calloc(1, sizeof(cchc_frame)); }
 
-/* n bytes from the newest block, at an offset that is a multiple of
- * `align`; a new block when they do not fit. */
-static void *arena_take(cchc_frame *f, size_t n, size_t align) {
-  frame_arena_block *b = f->arena;
-  size_t at = b ? (b->used + align - 1) / align * align : 0;
-  if (!b || at > b->cap || b->cap - at < n) {
-    size_t cap = n > ARENA_BLOCK ? n : ARENA_BLOCK;
-    b = malloc(sizeof(*b) + cap);
-    if (!b) {
-      f->failed = true;
-      return NULL;
-    }
-    b->used = 0;
-    b->cap = cap;
-    b->next = f->arena;
-    f->arena = b;
-    at = 0;
+/* n bytes from a new block (the newest: full, or none yet). */
+static __attribute__((noinline)) void *arena_take_new(cchc_frame *f,
+                                                      size_t n) {
+  size_t cap = n > ARENA_BLOCK ? n : ARENA_BLOCK;
+  frame_arena_block *b = malloc(sizeof(*b) + cap);
+  if (!b) {
+    f->failed = true;
+    return NULL;
   }
-  b->used = at + n;
-  return (char *)b->data + at;
+  b->used = n;
+  b->cap = cap;
+  b->next = f->arena;
+  f->arena = b;
+  return b->data;
+}
+
+/* n bytes from the newest block, at an offset that is a multiple of
+ * `align` (a power of two: a mask, where a division by it was a `div`
+ * on every string of the frame); a new block when they do not fit.
+ * Inline: the callers' align is known. */
+static CCHC_INLINE void *arena_take(cchc_frame *f, size_t n, size_t align) {
+  frame_arena_block *b = f->arena;
+  if (b) {
+    size_t at = (b->used + align - 1) & ~(align - 1);
+    if (at <= b->cap && b->cap - at >= n) {
+      b->used = at + n;
+      return (char *)b->data + at;
+    }
+  }
+  return arena_take_new(f, n);
 }
 
 void *frame_alloc(cchc_frame *f, size_t n) {
@@ -66,6 +76,7 @@ void frame_alloc_keep(cchc_frame *f, const char *p, size_t taken, size_t n) {
  * are read eight bytes at a time (a short string's words overlap): a
  * byte at a time, the hash was two thirds of interning. */
 enum { INTERN_HASHED = 24 }; /* bytes hashed at each end */
+_Static_assert(INTERN_HASHED == 24, "intern_hash's unrolled words");
 
 static uint64_t intern_mix(uint64_t h, const char *p) {
   uint64_t v;
@@ -80,6 +91,16 @@ static uint64_t intern_hash(const char *s, size_t n) {
     uint64_t v = 0;
     for (size_t i = 0; i < n; i++) v = v << 8 | (unsigned char)s[i];
     h = (h ^ v) * UINT64_C(0x9E3779B97F4A7C15);
+  } else if (n >= INTERN_HASHED) {
+    /* the words at 0, 8, 16 and those ending at n - 16, n - 8, n (the
+     * loop below on a long string, unrolled: most interned strings are
+     * long) */
+    h = intern_mix(h, s);
+    h = intern_mix(h, s + 8);
+    h = intern_mix(h, s + 16);
+    h = intern_mix(h, s + n - 24);
+    h = intern_mix(h, s + n - 16);
+    h = intern_mix(h, s + n - 8);
   } else {
     /* the words at 0, 8, 16 and those ending at n - 16, n - 8, n: every
      * byte of a string up to 2 * INTERN_HASHED bytes */
@@ -171,7 +192,9 @@ enum { HUGE_ROOM = 2 << 20 };
 
 static void *grow_room(void *items, size_t n, size_t *ncap, size_t size) {
   size_t bytes = *ncap * size;
-  if (bytes < HUGE_ROOM) return realloc(items, bytes);
+  /* (most arrays never grow past their first room: malloc, not realloc's
+   * way to it) */
+  if (bytes < HUGE_ROOM) return items ? realloc(items, bytes) : malloc(bytes);
   size_t room = (bytes + HUGE_ROOM - 1) / HUGE_ROOM * HUGE_ROOM;
   void *p = aligned_alloc(HUGE_ROOM, room);
   if (!p) return NULL;
@@ -182,29 +205,49 @@ static void *grow_room(void *items, size_t n, size_t *ncap, size_t size) {
   return p;
 }
 
+/* A new zeroed item at the end of the array (room for it known). */
+static CCHC_INLINE void *push_item(void *items, size_t *n, size_t size) {
+  void *e = (char *)items + *n * size;
+  (*n)++;
+  return memset(e, 0, size);
+}
+
+/* frame_grow when the array is full: a room twice as large, then the
+ * item. */
+static __attribute__((noinline)) void *grow_full(cchc_frame *f, void **items,
+                                                 size_t *n, size_t *cap,
+                                                 size_t size) {
+  /* Four at first: a long plan holds thousands of these arrays (the
+   * units of a task, the cells of a row), most with one or two items. */
+  size_t ncap = *cap ? *cap * 2 : 4;
+  void *p = grow_room(*items, *n, &ncap, size);
+  if (!p) {
+    f->failed = true;
+    return NULL;
+  }
+  *items = p;
+  *cap = ncap;
+  return push_item(p, n, size);
+}
+
 void *frame_grow(cchc_frame *f, void **items, size_t *n, size_t *cap,
                  size_t size) {
-  if (*n == *cap) {
-    /* Four at first: a long plan holds thousands of these arrays (the
-     * units of a task, the cells of a row), most with one or two items. */
-    size_t ncap = *cap ? *cap * 2 : 4;
-    void *p = grow_room(*items, *n, &ncap, size);
-    if (!p) {
-      f->failed = true;
-      return NULL;
-    }
-    *items = p;
-    *cap = ncap;
-  }
-  void *e = (char *)*items + *n * size;
-  memset(e, 0, size);
-  (*n)++;
-  return e;
+  /* (most calls find room: that way saves no register, its calls are
+   * its last steps) */
+  if (*n == *cap) return grow_full(f, items, n, cap, size);
+  return push_item(*items, n, size);
 }
+
+/* The room past an array's items that a shrink leaves as it is: an
+ * array at most doubles, so a small one wastes little, and realloc's
+ * shrink (a split and a free of the rest) cost more than it gave back
+ * (extract_frame shrinks after each pass). */
+enum { SHRINK_SLACK = 4096 };
 
 /* The pages of a huge room past its n items given back (the room of
  * grow_room is no mapping of its own, which realloc could shrink). */
 static void *shrink_room(void *items, size_t *cap, size_t n, size_t size) {
+  if ((*cap - n) * size < SHRINK_SLACK) return items;
 #if defined(MADV_DONTNEED)
   if (items && *cap * size >= HUGE_ROOM) {
     const uintptr_t page = 4096;
@@ -277,17 +320,25 @@ static bool index_arena(cchc_frame *f) {
   return true;
 }
 
-static bool in_arena(const cchc_frame *f, const char *s) {
-  if (f->nranges <= 2) /* (a plan's strings fill a block or two) */
-    return (f->nranges > 0 && s >= f->ranges[0].lo && s < f->ranges[0].hi) ||
-           (f->nranges > 1 && s >= f->ranges[1].lo && s < f->ranges[1].hi);
-  size_t lo = 0, hi = f->nranges; /* last range with lo <= s */
+/* in_arena past a few blocks: the last range with lo <= s, searched. */
+static __attribute__((noinline)) bool in_arena_search(const cchc_frame *f,
+                                                      const char *s) {
+  size_t lo = 0, hi = f->nranges;
   while (lo < hi) {
     size_t mid = lo + (hi - lo) / 2;
     if (f->ranges[mid].lo <= s) lo = mid + 1;
     else hi = mid;
   }
   return lo > 0 && s < f->ranges[lo - 1].hi;
+}
+
+/* (Inline: asked of every string of the frame, and a plan's strings fill
+ * a block or two.) */
+static CCHC_INLINE bool in_arena(const cchc_frame *f, const char *s) {
+  if (f->nranges <= 2)
+    return (f->nranges > 0 && s >= f->ranges[0].lo && s < f->ranges[0].hi) ||
+           (f->nranges > 1 && s >= f->ranges[1].lo && s < f->ranges[1].hi);
+  return in_arena_search(f, s);
 }
 
 /* The copies adoption has made, by the address of what they copy: the
@@ -305,17 +356,17 @@ typedef struct adoption {
   } copies[ADOPTED_SLOTS];
 } adoption;
 
-/* A string met again is looked up first: `from` is never an arena
- * string, so a hit needs no search of the arena's blocks. */
+/* An arena string (most of a frame's) is told first, by the one or two
+ * blocks of a plan's strings (in_arena, inline); a borrowed one met
+ * again is then found among the copies. */
 static CCHC_INLINE void adopt(adoption *a, const char **s) {
   const char *p = *s;
-  if (!p) return;
+  if (!p || in_arena(a->f, p)) return;
   size_t slot = ((uintptr_t)p >> 3) % ADOPTED_SLOTS;
   if (a->copies[slot].from == p) {
     *s = a->copies[slot].to;
     return;
   }
-  if (in_arena(a->f, p)) return;
   const char *to = frame_strdup(a->f, p);
   a->copies[slot].from = to ? p : NULL; /* (none: copied again) */
   a->copies[slot].to = to;

@@ -2844,6 +2844,84 @@ START_TEST(cli_stdin_and_single_dir) {
 }
 END_TEST
 
+/* Strings of one block and of many, built at random from pieces (ASCII,
+ * Vietnamese letters of two and three bytes, punctuation of three bytes
+ * such as curly quotes, four-byte characters, U+FFFD, U+FFFE, bytes to
+ * escape, and now and then a broken sequence), of every length from 11 to
+ * 300: emit_clean_scan (the proof of 32 bytes at a time of a whole
+ * string, its last block over the one before, or of a string shorter
+ * than 32 bytes as one block of its two ends) finds the clean start the
+ * definition finds, and a clean string's bytes to escape as
+ * emit_json_unescaped does.  A proof that misses a broken sequence, or
+ * one at the string's end, fails here. */
+START_TEST(clean_scan_agrees_on_long_strings) {
+  static const char *const kinds[] = {
+      "a", "Kế hoạch ", "năm ", "2026", " ", "ế", "Đ", "ủ", "\xE2\x80\x9C",
+      "\xE2\x80\x9D", "\xE2\x80\x93", "\xC2\xA0", "\xF0\x9F\x98\x80",
+      "\xEF\xBF\xBD", "\"", "\\", "/", "\x7F", ".", ",", "abcdefghij"};
+  static const char *const broken[] = {
+      "\x80", "\xBF", "\xC0\x80", "\xC2", "\xE1\x80", "\xED\xA0\x80",
+      "\xE0\x80\x80", "\xF4\x90\x80\x80", "\xF5", "\xFF", "\x01", "\t",
+      "\n", "\xEF\xBF\xBE", "\xEF\xBF\xBF", "\xF0\x9F\x98"};
+  enum { NP = sizeof kinds / sizeof *kinds,
+         NB = sizeof broken / sizeof *broken };
+  char s[400];
+  uint64_t seed = 0x9E3779B97F4A7C15u;
+  size_t proofs = 0;
+  for (int round = 0; round < 40000; round++) {
+    seed = seed * 6364136223846793005u + 1442695040888963407u;
+    size_t want_len = 11 + (size_t)(seed >> 33) % 290, n = 0;
+    while (n < want_len) {
+      seed = seed * 6364136223846793005u + 1442695040888963407u;
+      unsigned r = (unsigned)(seed >> 40);
+      const char *p =
+          r % 97 == 0 ? broken[(r >> 8) % NB] : kinds[(r >> 8) % NP];
+      size_t k = strlen(p);
+      if (n + k > want_len)
+        break;
+      memcpy(s + n, p, k);
+      n += k;
+    }
+    /* whole, and cut at some byte (inside a character, maybe) */
+    size_t cut = (size_t)(seed >> 20) % 4;
+    size_t cuts[2] = {n, n > cut ? n - cut : n};
+    for (size_t c = 0; c < 2; c++) {
+      bool escape_free = false;
+      size_t got = emit_clean_scan(s, cuts[c], &escape_free),
+             want = clean_prefix_by_decoding(s, cuts[c]);
+      if (got != want)
+        ck_abort_msg("round %d, %zu bytes: clean to %zu, want %zu", round,
+                     cuts[c], got, want);
+      if (got == cuts[c]) {
+        proofs++;
+        if (escape_free != emit_json_unescaped(s, cuts[c], JSON_COMPACT))
+          ck_abort_msg("round %d, %zu bytes: escapes", round, cuts[c]);
+      }
+    }
+  }
+  ck_assert_uint_gt(proofs, 10000); /* most strings are clean */
+  /* each broken piece at every place of a ground of letters and ASCII,
+   * 11 to 70 bytes: a sequence cut short before a letter or a space too
+   * (each block reads the bytes before it where they lie) */
+  static const char ground[] =
+      "Kế hoạch cải cách hành chính năm 2026 của Ủy ban nhân dân xã Nghĩa";
+  for (size_t b = 0; b < NB; b++)
+    for (size_t len = 11; len <= 70; len++)
+      for (size_t at = 0; at + strlen(broken[b]) <= len; at++) {
+        size_t k = strlen(broken[b]);
+        memcpy(s, ground, at);
+        memcpy(s + at, broken[b], k);
+        memcpy(s + at + k, ground + at, len - at - k);
+        bool escape_free = false;
+        size_t got = emit_clean_scan(s, len, &escape_free),
+               want = clean_prefix_by_decoding(s, len);
+        if (got != want)
+          ck_abort_msg("broken %zu at %zu, %zu bytes: clean to %zu, want %zu",
+                       b, at, len, got, want);
+      }
+}
+END_TEST
+
 int main(void) {
   Suite *s = suite_create("emit");
 
@@ -2876,6 +2954,7 @@ int main(void) {
   tcase_set_timeout(tc, 120);
   tcase_add_test(tc, json_unescaped_agrees_with_jansson);
   tcase_add_test(tc, clean_prefix_agrees_with_decoding);
+  tcase_add_test(tc, clean_scan_agrees_on_long_strings);
   suite_add_tcase(s, tc);
 
   tc = tcase_create("stream");

@@ -789,6 +789,121 @@ START_TEST(bad_json) {
 }
 END_TEST
 
+/* The arena hands out strings of every length packed (no alignment) and
+ * frame_alloc's blocks aligned for any object and zeroed, mixed, over
+ * many 64 kB blocks and past one (a block of its own): each piece keeps
+ * what was written into it while the others are written, and a piece
+ * larger than a block is whole.  An alignment worked out wrong (the mask
+ * of a power of two, one off) fails here. */
+START_TEST(frame_arena_pieces_aligned_and_apart) {
+  cchc_frame *f = frame_new();
+  ck_assert_ptr_nonnull(f);
+  enum { N = 6000 };
+  static struct {
+    unsigned char *p;
+    size_t n;
+  } pieces_made[N];
+  uint64_t seed = 12345;
+  for (size_t i = 0; i < N; i++) {
+    seed = seed * 6364136223846793005u + 1442695040888963407u;
+    size_t n = (size_t)(seed >> 33) % 97 + 1;
+    if (i == N / 2)
+      n = 200000; /* past a block */
+    bool chars = (seed >> 20) & 1;
+    unsigned char *p = chars ? (unsigned char *)frame_alloc_chars(f, n)
+                             : frame_alloc(f, n);
+    ck_assert_ptr_nonnull(p);
+    if (!chars) {
+      ck_assert_uint_eq((uintptr_t)p % _Alignof(max_align_t), 0);
+      for (size_t k = 0; k < n; k++)
+        ck_assert_uint_eq(p[k], 0);
+    }
+    memset(p, (int)(i & 0xFF), n);
+    pieces_made[i].p = p;
+    pieces_made[i].n = n;
+  }
+  for (size_t i = 0; i < N; i++)
+    for (size_t k = 0; k < pieces_made[i].n; k++)
+      if (pieces_made[i].p[k] != (unsigned char)(i & 0xFF))
+        ck_abort_msg("piece %zu, byte %zu written over", i, k);
+  ck_assert(!f->failed);
+  cchc_frame_free(f);
+}
+END_TEST
+
+/* frame_shrink gives back the room past an array's items when it is
+ * large (600 targets in room for 1,024) and leaves a small one's (5
+ * deadlines in room for 8), which at most doubles: extract_frame shrinks
+ * after every pass, and the realloc of a small room cost more than it
+ * gave back.  The items stay whole either way, and the array grows on. */
+START_TEST(frame_shrink_large_rooms_only) {
+  cchc_frame *f = frame_new();
+  ck_assert_ptr_nonnull(f);
+  for (size_t i = 0; i < 600; i++) {
+    frame_target *t = FRAME_PUSH(f, targets);
+    ck_assert_ptr_nonnull(t);
+    t->span = (frame_span){i, i + 1};
+  }
+  for (size_t i = 0; i < 5; i++) {
+    frame_deadline *d = FRAME_PUSH(f, deadlines);
+    ck_assert_ptr_nonnull(d);
+    d->span = (frame_span){i, i + 2};
+  }
+  ck_assert_uint_eq(f->cap_targets, 1024);
+  ck_assert_uint_eq(f->cap_deadlines, 8);
+  frame_shrink(f);
+  ck_assert_uint_eq(f->cap_targets, 600);
+  ck_assert_uint_eq(f->cap_deadlines, 8);
+  for (size_t i = 0; i < 600; i++)
+    ck_assert_uint_eq(f->targets[i].span.end, i + 1);
+  for (size_t i = 0; i < 5; i++)
+    ck_assert_uint_eq(f->deadlines[i].span.end, i + 2);
+  frame_target *t = FRAME_PUSH(f, targets);
+  ck_assert_ptr_nonnull(t);
+  ck_assert_uint_eq(f->targets[599].span.start, 599);
+  ck_assert(!f->failed);
+  cchc_frame_free(f);
+}
+END_TEST
+
+/* Every item frame_grow hands out is zeroed whole, whether it finds room
+ * or grows the array first (the bytes of the room written over before,
+ * an item taken back and asked again), and the items before it keep
+ * their bytes across the growth. */
+START_TEST(frame_grow_items_zeroed) {
+  cchc_frame *f = frame_new();
+  ck_assert_ptr_nonnull(f);
+  for (size_t i = 0; i < 200; i++) {
+    frame_task *t = FRAME_PUSH(f, tasks);
+    ck_assert_ptr_nonnull(t);
+    const unsigned char *b = (const unsigned char *)t;
+    for (size_t k = 0; k < sizeof *t; k++)
+      if (b[k])
+        ck_abort_msg("item %zu, byte %zu not zeroed", i, k);
+    memset(t, 0xA5, sizeof *t);
+    if (i % 3 == 0) { /* taken back, its bytes left, and asked again */
+      f->ntasks--;
+      t = FRAME_PUSH(f, tasks);
+      ck_assert_ptr_nonnull(t);
+      b = (const unsigned char *)t;
+      for (size_t k = 0; k < sizeof *t; k++)
+        if (b[k])
+          ck_abort_msg("item %zu again, byte %zu not zeroed", i, k);
+      memset(t, 0xA5, sizeof *t);
+    }
+  }
+  ck_assert_uint_eq(f->ntasks, 200);
+  for (size_t i = 0; i < 200; i++) {
+    const unsigned char *b = (const unsigned char *)&f->tasks[i];
+    for (size_t k = 0; k < sizeof f->tasks[i]; k++)
+      ck_assert_uint_eq(b[k], 0xA5);
+  }
+  f->ntasks = 0; /* (the bytes are no task's to free) */
+  ck_assert(!f->failed);
+  cchc_frame_free(f);
+}
+END_TEST
+
 int main(void) {
   Suite *s = suite_create("frame");
   TCase *tc = tcase_create("accessors");
@@ -810,6 +925,9 @@ int main(void) {
   tcase_add_test(tc, bad_json);
   tcase_add_test(tc, xline_at_from_any_line);
   tcase_add_test(tc, xtargets_in_from_any_start);
+  tcase_add_test(tc, frame_arena_pieces_aligned_and_apart);
+  tcase_add_test(tc, frame_shrink_large_rooms_only);
+  tcase_add_test(tc, frame_grow_items_zeroed);
   suite_add_tcase(s, tc);
 
   int rc = harness_run(s);
