@@ -448,6 +448,52 @@ const char *xfolded(xctx *x, size_t a, size_t b) {
   return out;
 }
 
+/* ---- unit lists ------------------------------------------------------ */
+
+/* The first rooms of unit lists given back, kept for the next lists of the
+ * same plan: a plan makes thousands of these lists, most of one to four
+ * items, each of which cost a malloc and a free.  Per thread, as
+ * xunits_free has no context; kept only while a plan is open on the
+ * thread (xctx_open to xctx_close, which frees them), so nothing outlives
+ * a plan.  A kept room is an ordinary malloc'd block: a caller may free or
+ * keep a list's items as before. */
+enum {
+  XUNITS_FIRST = 4, /* frame_grow's first room, in items */
+  XUNITS_KEPT = 64
+};
+static _Thread_local struct {
+  xunit *rooms[XUNITS_KEPT];
+  unsigned n;
+  unsigned open; /* plans open on this thread */
+} kept_rooms;
+
+void xunits_push(xctx *x, xunits *l, const xunit *u) {
+  if (l->n < l->cap) { /* (room: frame_grow's zeroing is overwritten) */
+    l->items[l->n++] = *u;
+    return;
+  }
+  if (!l->items && kept_rooms.n) {
+    l->items = kept_rooms.rooms[--kept_rooms.n];
+    l->cap = XUNITS_FIRST;
+  }
+  xunit *p = frame_grow(x->f, (void **)&l->items, &l->n, &l->cap, sizeof *u);
+  if (p) *p = *u;
+}
+
+void xunits_free(xunits *l) {
+  if (l->items && l->cap == XUNITS_FIRST && kept_rooms.open &&
+      kept_rooms.n < XUNITS_KEPT)
+    kept_rooms.rooms[kept_rooms.n++] = l->items;
+  else
+    free(l->items);
+  *l = (xunits){0};
+}
+
+static void kept_rooms_close(void) {
+  if (--kept_rooms.open) return;
+  while (kept_rooms.n) free(kept_rooms.rooms[--kept_rooms.n]);
+}
+
 /* The lines of the text, in an array of their exact number: a long text
  * has a million.  Where each lies is the scan's: its lines are the same,
  * and one more after a final '\n'. */
@@ -536,6 +582,8 @@ cchc_status xctx_open(xctx *x, const cchc_rules *rules, const cchc_text *text,
               .s = cchc_text_data(text),
               .n = cchc_text_len(text),
               .err = err};
+  kept_rooms.open++;
+  x->keeps_rooms = true;
   x->f = frame_new();
   x->md = rules_match_data(rules);
   if (!x->f || !x->md) return cchc_fail(err, CCHC_ERR_NOMEM, "out of memory");
@@ -552,6 +600,7 @@ void xctx_close(xctx *x) {
   free(x->block_words);
   pcre2_match_data_free(x->md);
   cchc_frame_free(x->f);
+  if (x->keeps_rooms) kept_rooms_close();
   memset(x, 0, sizeof *x);
 }
 

@@ -79,6 +79,9 @@ typedef struct xctx {
   /* extract.c: the line xline_at answered last, where its next search
    * starts (callers mostly ask of offsets near the one before) */
   size_t line_hint;
+  /* extract.c: this xctx counts among the plans open on its thread, for
+   * whom the first rooms of unit lists are kept (xunits_free) */
+  bool keeps_rooms;
 } xctx;
 
 /* Canonical offsets of line li (< x->nlines): its start, and its end (its

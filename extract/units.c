@@ -2606,15 +2606,7 @@ size_t units_levels_chosen(const cchc_rules *rs) {
   return n;
 }
 
-void xunits_push(xctx *x, xunits *l, const xunit *u) {
-  xunit *p = frame_grow(x->f, (void **)&l->items, &l->n, &l->cap, sizeof *u);
-  if (p) *p = *u;
-}
-
-void xunits_free(xunits *l) {
-  free(l->items);
-  *l = (xunits){0};
-}
+/* (xunits_push, xunits_free: extract.c, with the rooms kept per plan) */
 
 static bool same_unit(const xctx *x, const xunit *a, const xunit *b) {
   if (a->key || b->key) return a->key && b->key && !strcmp(a->key, b->key);

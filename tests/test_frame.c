@@ -904,6 +904,50 @@ START_TEST(frame_grow_items_zeroed) {
 }
 END_TEST
 
+/* The first room of a unit list given back is the room of the next list
+ * of the same plan (extract.c, kept_rooms); lists keep their items in
+ * order through it and past it, and a list given back when no plan is
+ * open is freed (the sanitizers' leak check sees it otherwise). */
+START_TEST(xunits_rooms_kept_within_plan) {
+  const cchc_rules *rules = harness_rules();
+  static const char src[] = "Kế hoạch cải cách hành chính năm 2026";
+  cchc_error err = {0};
+  cchc_text *t = NULL;
+  ck_assert_int_eq(cchc_normalize(src, sizeof src - 1, NULL, &t, &err),
+                   CCHC_OK);
+  xctx x;
+  ck_assert_int_eq(xctx_open(&x, rules, t, &err), CCHC_OK);
+  xunits a = {0}, b = {0}, c = {0}, late = {0};
+  for (size_t i = 0; i < 3; i++)
+    xunits_push(&x, &a, &(xunit){.start = i, .end = i + 1});
+  const xunit *room = a.items;
+  xunits_free(&a);
+  ck_assert_ptr_null(a.items);
+  ck_assert_uint_eq(a.n + a.cap, 0);
+  xunits_push(&x, &b, &(xunit){.start = 100, .end = 101, .rule = "r"});
+  ck_assert_ptr_eq(b.items, room);
+  ck_assert_uint_eq(b.n, 1);
+  for (size_t i = 1; i < 9; i++)
+    xunits_push(&x, &b, &(xunit){.start = 100 + i, .end = 101 + i});
+  ck_assert_uint_eq(b.n, 9);
+  for (size_t i = 0; i < 9; i++) {
+    ck_assert_uint_eq(b.items[i].start, 100 + i);
+    ck_assert_uint_eq(b.items[i].end, 101 + i);
+    ck_assert_ptr_null(b.items[i].key);
+  }
+  ck_assert_str_eq(b.items[0].rule, "r");
+  xunits_push(&x, &c, &(xunit){.start = 7});
+  xunits_push(&x, &late, &(xunit){.start = 8});
+  xunits_free(&c);
+  xunits_free(&b);
+  ck_assert_uint_eq(x.f->failed, false);
+  xctx_close(&x);
+  ck_assert_uint_eq(late.items[0].start, 8);
+  xunits_free(&late);
+  cchc_text_free(t);
+}
+END_TEST
+
 int main(void) {
   Suite *s = suite_create("frame");
   TCase *tc = tcase_create("accessors");
@@ -928,6 +972,7 @@ int main(void) {
   tcase_add_test(tc, frame_arena_pieces_aligned_and_apart);
   tcase_add_test(tc, frame_shrink_large_rooms_only);
   tcase_add_test(tc, frame_grow_items_zeroed);
+  tcase_add_test(tc, xunits_rooms_kept_within_plan);
   suite_add_tcase(s, tc);
 
   int rc = harness_run(s);
