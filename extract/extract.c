@@ -468,13 +468,13 @@ static _Thread_local struct {
 } kept_rooms;
 
 void xunits_push(xctx *x, xunits *l, const xunit *u) {
-  if (l->n < l->cap) { /* (room: frame_grow's zeroing is overwritten) */
-    l->items[l->n++] = *u;
-    return;
-  }
   if (!l->items && kept_rooms.n) {
     l->items = kept_rooms.rooms[--kept_rooms.n];
     l->cap = XUNITS_FIRST;
+  }
+  if (l->n < l->cap) { /* (room: frame_grow's zeroing is overwritten) */
+    l->items[l->n++] = *u;
+    return;
   }
   xunit *p = frame_grow(x->f, (void **)&l->items, &l->n, &l->cap, sizeof *u);
   if (p) *p = *u;
