@@ -729,12 +729,20 @@ static bool words_find(dctx *d, rule_list rs, rule_list zr, bool tables) {
    * searched for each word and each twin) */
   const rule_literals *set = &d->x->rules->literals;
   unsigned char *in = calloc(set->n + 1, 1);
-  for (size_t i = 0; ok && i < rs.n + zr.n; i++) {
-    const rule *r = i < rs.n ? rs.items[i] : zr.items[i - rs.n];
+  /* and the province rules searched by their words over the whole text
+   * (meta_province_vote, which runs after this walk): the words' own
+   * searches ("thành" of meta.province.city, found by its 'h') read the
+   * whole text each */
+  rule_list pr = rules_select(d->x->rules, "meta.province.", NULL);
+  for (size_t i = 0; ok && i < rs.n + zr.n + pr.n; i++) {
+    const rule *r = i < rs.n          ? rs.items[i]
+                    : i < rs.n + zr.n ? zr.items[i - rs.n]
+                                      : pr.items[i - rs.n - zr.n];
     const char *where = rule_attr(r, "where");
-    if (i >= rs.n ? !(zone_walk_wants(r) || zone_near_windows(r))
-                  : (!tables && where && !strcmp(where, "table")) ||
-                        !(walk_wants(r) || near_ranged(r)))
+    if (i >= rs.n + zr.n ? !(r->by_anchor || r->by_anchor_near)
+        : i >= rs.n      ? !(zone_walk_wants(r) || zone_near_windows(r))
+                         : (!tables && where && !strcmp(where, "table")) ||
+                               !(walk_wants(r) || near_ranged(r)))
       continue;
     for (size_t k = 0; ok && k < r->facts.nanchor; k++) {
       const rule_literal *w = r->facts.anchor[k];
@@ -1810,7 +1818,7 @@ nomem:
   return NOMEM(x);
 }
 
-cchc_status extract_deadlines(xctx *x) {
+static cchc_status deadlines_find(xctx *x) {
   dctx d = {.x = x};
   rule_list rs = rules_select(x->rules, "deadline.", NULL);
   if (rs.n > UINT16_MAX) /* (a candidate holds its rule in 16 bits) */
@@ -1865,6 +1873,16 @@ done:
   }
   free(d.gates);
   return st;
+}
+
+/* The deadlines, then the province's vote (meta.c), whose rules' words
+ * the deadlines' walk of the text found (words_find): no pass between
+ * reads the province. */
+cchc_status extract_deadlines(xctx *x) {
+  cchc_status st = deadlines_find(x);
+  if (st != CCHC_OK) return st;
+  meta_province_vote(x);
+  return x->f->failed ? NOMEM(x) : CCHC_OK;
 }
 
 /* ---- lookups for the task passes ----------------------------------------- */

@@ -204,6 +204,10 @@ bool xstarts_with_word(const rule *r);
  * to x->f and returns CCHC_OK or an error (x->err filled). */
 cchc_status extract_sections(xctx *x);
 cchc_status extract_meta(xctx *x);
+/* The province of the document by the votes of meta.province.* (meta.c):
+ * run by extract_deadlines after its walk of the text, which finds the
+ * places of those rules' words too. */
+void meta_province_vote(xctx *x);
 cchc_status extract_refs(xctx *x);
 /* For tests: the first match of r, a citation rule whose matches hold a
  * document number (ref.cite, ref.bare, ref.self), at or after `at`, in

@@ -732,8 +732,9 @@ static void meta_issuer(xctx *x, const portal *pt) {
 
 /* The province: every mention votes; the most frequent name wins (the
  * earliest on a tie).  Votes are counted per printed form, each spelled
- * once, then summed per spelling ("ĐỒNG NAI" and "Đồng Nai" agree). */
-static void meta_province(xctx *x) {
+ * once, then summed per spelling ("ĐỒNG NAI" and "Đồng Nai" agree).  Run
+ * by extract_deadlines after its walk of the text (extract.h). */
+void meta_province_vote(xctx *x) {
   frame_document *d = &x->f->document;
   if (d->province.value) return;
   rule_list rs = rules_select(x->rules, "meta.province.", NULL);
@@ -840,7 +841,8 @@ cchc_status extract_meta(xctx *x) {
   meta_date(x, &pt, &iss);
   meta_period(x, ts, te, &iss);
   meta_issuer(x, &pt);
-  meta_province(x);
+  /* (the province is voted after the deadlines' walk of the text:
+   * meta_province_vote) */
   meta_number(x, &pt);
   meta_signer(x, &pt);
   return x->f->failed ? nomem(x) : CCHC_OK;

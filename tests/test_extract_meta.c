@@ -1398,6 +1398,37 @@ START_TEST(periods_in_short_spans_as_scanned) {
 }
 END_TEST
 
+/* The province of a commune of a centrally-run city, named far into a
+ * text long enough for meta.province.city to be searched by the places of
+ * its words ("thành", "tp"), which the deadlines' walk of the text finds
+ * before the vote (meta_province_vote): each mention counts, the words
+ * inside others ("hoàn thành", "http") do not make one. */
+START_TEST(city_province_voted_after_the_walk) {
+  const char *head = "UBND XÃ AN LÃO\nKẾ HOẠCH\nCải cách hành chính năm "
+                     "2026\nI. MỤC TIÊU\n- Hoàn thành việc rà soát thủ tục "
+                     "của tỉnh Thái Nguyên (http://tp.gov.vn).\n";
+  const char *filler = "- Rà soát thủ tục hành chính của các bộ phận, "
+                       "hoàn thành trước ngày 30/6/2026.\n";
+  const char *tail = "- Báo cáo Ủy ban nhân dân thành phố Hải Phòng và "
+                     "UBND TP. Hồ Chí Minh; gửi Sở Nội vụ thành phố\n"
+                     "Hải Phòng theo quy định.\n";
+  size_t hn = strlen(head), fn = strlen(filler), tn = strlen(tail);
+  size_t nf = 80, n = hn + nf * fn + tn;
+  char *text = malloc(n + 1);
+  ck_assert_ptr_nonnull(text);
+  memcpy(text, head, hn);
+  for (size_t i = 0; i < nf; i++) memcpy(text + hn + i * fn, filler, fn);
+  memcpy(text + n - tn, tail, tn + 1);
+  ck_assert_uint_gt(n, 8192);
+  doc d;
+  extract(&d, text, n);
+  check_field(&d, "province", &d.f->document.province, "Hải Phòng",
+              "Hải Phòng", "meta.province.city");
+  release(&d);
+  free(text);
+}
+END_TEST
+
 int main(void) {
   Suite *s = suite_create("extract_meta");
   TCase *tp = tcase_create("plans");
@@ -1410,6 +1441,7 @@ int main(void) {
   tcase_add_test(tp, plan_without_header);
   tcase_add_test(tp, capitals_and_no_parent);
   tcase_add_test(tp, capitals_spelled_as_printed_far_on);
+  tcase_add_test(tp, city_province_voted_after_the_walk);
   tcase_add_loop_test(tp, published_forms, 0,
                       (int)(sizeof forms / sizeof *forms));
   tcase_add_test(tp, glued_number_is_a_citation);
