@@ -1030,6 +1030,23 @@ START_TEST(deadlines_across_the_stretches_of_a_long_plan) {
 }
 END_TEST
 
+/* The frame's deadline.yearly_review deadlines are the spans want lists
+ * (start, end pairs: nwant numbers), in order, each yearly. */
+static void yearly_reviews_are(const doc *d, const size_t *want,
+                               size_t nwant) {
+  size_t got = 0;
+  for (size_t i = 0; i < d->f->ndeadlines; i++) {
+    const frame_deadline *x = &d->f->deadlines[i];
+    if (strcmp(x->rule, "deadline.yearly_review")) continue;
+    ck_assert_uint_lt(2 * got, nwant);
+    ck_assert_uint_eq(x->span.start, want[2 * got]);
+    ck_assert_uint_eq(x->span.end, want[2 * got + 1]);
+    ck_assert_str_eq(x->recurrence, "yearly");
+    got++;
+  }
+  ck_assert_uint_eq(2 * got, nwant);
+}
+
 /* A rule whose words stand far after its start (deadline.yearly_review:
  * "hằng năm" up to 60 characters after its verb) is searched near them
  * window by window (deadlines.c: near_ranged), each window starting after
@@ -1083,17 +1100,7 @@ START_TEST(far_words_searched_window_by_window) {
   ck_assert_uint_lt(nwant / 2, LINES / 6 * 4);
   doc d;
   extract(&d, src);
-  size_t got = 0;
-  for (size_t i = 0; i < d.f->ndeadlines; i++) {
-    const frame_deadline *x = &d.f->deadlines[i];
-    if (strcmp(x->rule, "deadline.yearly_review")) continue;
-    ck_assert_uint_lt(2 * got, nwant);
-    ck_assert_uint_eq(x->span.start, want[2 * got]);
-    ck_assert_uint_eq(x->span.end, want[2 * got + 1]);
-    ck_assert_str_eq(x->recurrence, "yearly");
-    got++;
-  }
-  ck_assert_uint_eq(2 * got, nwant);
+  yearly_reviews_are(&d, want, nwant);
   release(&d);
   free(want);
   free(src);
@@ -2141,16 +2148,7 @@ START_TEST(ranged_windows_from_near_and_far_barriers) {
   ck_assert_uint_gt(nwant / 2, LINES / 4);
   doc d;
   extract(&d, src);
-  size_t got = 0;
-  for (size_t i = 0; i < d.f->ndeadlines; i++) {
-    const frame_deadline *x = &d.f->deadlines[i];
-    if (strcmp(x->rule, "deadline.yearly_review")) continue;
-    ck_assert_uint_lt(2 * got, nwant);
-    ck_assert_uint_eq(x->span.start, want[2 * got]);
-    ck_assert_uint_eq(x->span.end, want[2 * got + 1]);
-    got++;
-  }
-  ck_assert_uint_eq(2 * got, nwant);
+  yearly_reviews_are(&d, want, nwant);
   release(&d);
   free(want);
   free(words);

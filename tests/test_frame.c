@@ -666,6 +666,19 @@ START_TEST(xline_at_from_any_line) {
 }
 END_TEST
 
+/* A plan of one line opened for extraction: the context the tests of
+ * extract.c's lookups fill by hand.  The caller closes x and frees the
+ * text. */
+static cchc_text *open_one_line(xctx *x) {
+  static const char src[] = "Kế hoạch cải cách hành chính năm 2026";
+  cchc_error err = {0};
+  cchc_text *t = NULL;
+  ck_assert_int_eq(cchc_normalize(src, sizeof src - 1, NULL, &t, &err),
+                   CCHC_OK);
+  ck_assert_int_eq(xctx_open(x, harness_rules(), t, &err), CCHC_OK);
+  return t;
+}
+
 /* xtargets_in searches the targets by their starts from where its last
  * search ended (extract.c, first_start_from): 300 targets whose starts
  * repeat, out of order, asked of spans in order, in reverse, empty, past
@@ -673,14 +686,8 @@ END_TEST
  * starting in each span, in index order, as a look at every target
  * does. */
 START_TEST(xtargets_in_from_any_start) {
-  const cchc_rules *rules = harness_rules();
-  static const char src[] = "Kế hoạch cải cách hành chính năm 2026";
-  cchc_error err = {0};
-  cchc_text *t = NULL;
-  ck_assert_int_eq(cchc_normalize(src, sizeof src - 1, NULL, &t, &err),
-                   CCHC_OK);
   xctx x;
-  ck_assert_int_eq(xctx_open(&x, rules, t, &err), CCHC_OK);
+  cchc_text *t = open_one_line(&x);
   enum { N = 300, END = 700 };
   for (size_t i = 0; i < N; i++) {
     frame_target *tg = FRAME_PUSH(x.f, targets);
@@ -909,14 +916,8 @@ END_TEST
  * order through it and past it, and a list given back when no plan is
  * open is freed (the sanitizers' leak check sees it otherwise). */
 START_TEST(xunits_rooms_kept_within_plan) {
-  const cchc_rules *rules = harness_rules();
-  static const char src[] = "Kế hoạch cải cách hành chính năm 2026";
-  cchc_error err = {0};
-  cchc_text *t = NULL;
-  ck_assert_int_eq(cchc_normalize(src, sizeof src - 1, NULL, &t, &err),
-                   CCHC_OK);
   xctx x;
-  ck_assert_int_eq(xctx_open(&x, rules, t, &err), CCHC_OK);
+  cchc_text *t = open_one_line(&x);
   xunits a = {0}, b = {0}, c = {0}, late = {0};
   for (size_t i = 0; i < 3; i++)
     xunits_push(&x, &a, &(xunit){.start = i, .end = i + 1});
