@@ -59,12 +59,6 @@ struct cchc_text {
    * a bit per source byte: a source character starts there. */
   source_end *ends;
   size_t nends;
-  /* The ends by source offset: end_slots[k], the first of `ends` whose
-   * `last` is at or past k << END_SLOT_BITS, for every slot of the
-   * source, then nends: a span's end looks at the few of its slot (most
-   * often none), where a search of them all took some ten steps (NULL:
-   * that search). */
-  uint32_t *end_slots;
   uint8_t *starts;
   size_t starts_size; /* (bytes) */
   size_t source_len;
@@ -501,26 +495,6 @@ static bool find_ends(cchc_text *t, const cchc_mbuf *b) {
   return fits;
 }
 
-enum { END_SLOT_BITS = 8 };
-
-/* t->end_slots for t->ends (left NULL when there are none, or without
- * memory). */
-static void end_slots_fill(cchc_text *t) {
-  if (!t->nends || t->nends > UINT32_MAX)
-    return;
-  size_t nslots = (t->source_len >> END_SLOT_BITS) + 1;
-  uint32_t *slots = malloc((nslots + 1) * sizeof *slots);
-  if (!slots)
-    return;
-  for (size_t k = 0, e = 0; k < nslots; k++) {
-    while (e < t->nends && t->ends[e].last < (k << END_SLOT_BITS))
-      e++;
-    slots[k] = (uint32_t)e;
-  }
-  slots[nslots] = (uint32_t)t->nends;
-  t->end_slots = slots;
-}
-
 /* Layout's `settled`: the bits, once the ends are found, are given to
  * layout, whose line array is written next (*bytes long). */
 static void *settled(void *arg, const cchc_mbuf *chars, size_t *bytes) {
@@ -595,8 +569,6 @@ cchc_status cchc_normalize(const char *input, size_t len,
   cchc_mbuf_shrink_to_fit(&t->buf);
   if (t->buf.nruns)
     map_compact(&t->map, &t->buf);
-  if (!t->starts)
-    end_slots_fill(t);
   if (!cchc_mbuf_terminate(&t->buf)) {
     rc = cchc_fail(err, CCHC_ERR_NOMEM, "out of memory");
     goto fail;
@@ -627,7 +599,6 @@ void cchc_text_free(cchc_text *t) {
   free(t->map.slots);
   cchc_log_free(&t->log);
   free(t->ends);
-  free(t->end_slots);
   free(t->starts);
   free(t->line_ends);
   free(t);
@@ -678,10 +649,6 @@ void cchc_text_source_span(const cchc_text *t, size_t start, size_t end,
     return;
   }
   size_t lo = 0, hi = t->nends; /* the first with last >= m */
-  if (t->end_slots && m < t->source_len) { /* (those of m's slot) */
-    lo = t->end_slots[m >> END_SLOT_BITS];
-    hi = t->end_slots[(m >> END_SLOT_BITS) + 1];
-  }
   while (lo < hi) {
     size_t mid = lo + (hi - lo) / 2;
     if (t->ends[mid].last < m)

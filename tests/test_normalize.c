@@ -3410,10 +3410,10 @@ END_TEST
 
 /* The end of a span whose last character came from a longer source
  * character (a no-break space, a dash, U+FFFD for a bad byte) is looked
- * up among the ends of its source slot (end_slots): over a text that
- * has such characters in many slots (and slots without any), every
- * byte's span ends where the input's next character begins. */
-START_TEST(span_ends_by_source_slot) {
+ * up among the ends the map lists: over a text that has such characters
+ * in many places (and long stretches without any), every byte's span
+ * ends where the input's next character begins. */
+START_TEST(span_ends_at_the_next_character) {
   static const char *const odd[] = {"\xC2\xA0", "\xE2\x80\x93", "\xFF",
                                     "\xE2\x80\x9C"};
   char in[40000];
@@ -3607,7 +3607,7 @@ int main(void) {
   tcase_add_test(tc, layout_line_ends_are_the_texts);
   tcase_add_test(tc, layout_separator_in_place_maps_line_end);
   tcase_add_test(tc, avx2_scans_as_sse2);
-  tcase_add_test(tc, span_ends_by_source_slot);
+  tcase_add_test(tc, span_ends_at_the_next_character);
   suite_add_tcase(s, tc);
 
   return harness_run(s);
