@@ -1248,6 +1248,19 @@ static const char plan_signed_twice[] =
     "Nơi nhận: như trên.\n"
     "CHỦ TỊCH Trần Đức Hòa";
 
+/* Plan f of the corpus's nfiles_all (paths), or plan_signed_twice for
+ * f == nfiles_all: the texts the tests comparing two ways run over.  The
+ * caller frees it. */
+static char *corpus_or_signed(char **paths, size_t nfiles_all, size_t f,
+                              size_t *len, const char **name) {
+  *len = sizeof plan_signed_twice - 1;
+  *name = f < nfiles_all ? paths[f] : "plan_signed_twice";
+  char *src = f < nfiles_all ? harness_read(paths[f], len)
+                             : strdup(plan_signed_twice);
+  ck_assert_ptr_nonnull(src);
+  return src;
+}
+
 /* The last match of a rule whose matches start at line starts (the
  * signer) is found by tries at the line starts alone, without the search
  * for its words from each match on: the frames are the same as by
@@ -1269,14 +1282,13 @@ START_TEST(last_matches_of_line_rules_as_searched) {
   ck_assert_uint_ge(nfiles_all, 4);
   size_t signed_docs = 0;
   for (size_t f = 0; f <= nfiles_all; f++) {
-    size_t len = sizeof plan_signed_twice - 1;
-    char *src = f < nfiles_all ? harness_read(paths[f], &len)
-                               : strdup(plan_signed_twice);
-    ck_assert_ptr_nonnull(src);
+    size_t len;
+    const char *name;
+    char *src = corpus_or_signed(paths, nfiles_all, f, &len, &name);
     char *tried = meta_json(src, len, true);
     char *searched = meta_json(src, len, false);
     ck_assert_msg(!strcmp(tried, searched), "%s: frames differ",
-                  f < nfiles_all ? paths[f] : "plan_signed_twice");
+                  name);
     signed_docs += strstr(tried, "\"meta.signer\"") != NULL;
     free(tried);
     free(searched);
@@ -1378,16 +1390,15 @@ START_TEST(periods_in_short_spans_as_scanned) {
   ck_assert_uint_ge(nfiles_all, 4);
   size_t with_period = 0;
   for (size_t f = 0; f <= nfiles_all; f++) {
-    size_t len = sizeof plan_signed_twice - 1;
-    char *src = f < nfiles_all ? harness_read(paths[f], &len)
-                               : strdup(plan_signed_twice);
-    ck_assert_ptr_nonnull(src);
+    size_t len;
+    const char *name;
+    char *src = corpus_or_signed(paths, nfiles_all, f, &len, &name);
     char *exec = harness_process_json(rules, src, len);
     meta_period_exec_off = true;
     char *scanned = harness_process_json(rules, src, len);
     meta_period_exec_off = false;
     ck_assert_msg(!strcmp(exec, scanned), "%s: frames differ",
-                  f < nfiles_all ? paths[f] : "plan_signed_twice");
+                  name);
     with_period += strstr(exec, "\"meta.period.") != NULL;
     free(exec);
     free(scanned);
