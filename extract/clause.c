@@ -385,10 +385,36 @@ static clause_words *clause_words_read(tk *t) {
   return cw;
 }
 
+/* Into c->twin_words, the words of the first clause of each twin's
+ * literals (rule_needs.need[0]), all of them together: a twin matches
+ * only where a word of its first clause stands (clause_words_may), so a
+ * clause holding none of these holds no twin.  All bits when a twin is not
+ * told (no needs noted, or none known), or some cue has no twin. */
+static void twin_words_read(const clause_word_rules *wr, lead_cues *c) {
+  uint64_t w[WORD_BITS] = {0};
+  bool told = c->near_all;
+  for (size_t r = 0; told && r < c->near.n; r++) {
+    const rule *n = c->near.items[r];
+    uint16_t s = n >= wr->rules_base &&
+                         (size_t)(n - wr->rules_base) < wr->nslots
+                     ? wr->slot[n - wr->rules_base]
+                     : 0;
+    told = s && wr->needs[s - 1].n > 0;
+    for (size_t k = 0; told && k < WORD_BITS; k++)
+      w[k] |= wr->needs[s - 1].need[0][k];
+  }
+  for (size_t k = 0; k < WORD_BITS; k++)
+    c->twin_words[k] = told ? w[k] : UINT64_MAX;
+}
+
 static const clause_words *words_of(tk *t) {
   if (!t->clause_words_read) {
     t->clause_words = clause_words_off ? NULL : clause_words_read(t);
     t->clause_words_read = true;
+    for (int strong = 0; t->clause_words && strong < 2; strong++) {
+      twin_words_read(t->clause_words->rules, &t->cues_after[strong]);
+      twin_words_read(t->clause_words->rules, &t->cues_before[strong]);
+    }
   }
   return t->clause_words;
 }
@@ -513,6 +539,10 @@ typedef struct twin_firsts {
 static bool cue_within(tk *t, const lead_cues *c, bool after, size_t a,
                        size_t b, const clause_held *held, twin_firsts *tf) {
   const xctx *x = t->x;
+  /* most clauses hold no word of any twin: one look for all of them */
+  if (c->near_all && held && !(held->has[0] & c->twin_words[0]) &&
+      !(held->has[1] & c->twin_words[1]))
+    return false;
   for (size_t r = 0; r < c->cues.n; r++) {
     /* the twin decides (near_all): not where its words are not */
     if (c->near_all && !clause_words_may(t, c->near.items[r], held))

@@ -17,6 +17,11 @@ typedef struct lead_cues {
    * cases, ...), which PCRE2 skips to fast: searched for alone, not after
    * the cue's literals */
   uint64_t twin_alone;
+  /* the words of the twins' first clauses of literals, a bit each as
+   * clause_held tells them (clause.c: twin_words_read, at the plan's first
+   * clause; all bits when a twin is not told by them): a clause holding
+   * none of them holds no twin */
+  uint64_t twin_words[2];
 } lead_cues;
 
 typedef struct tk {

@@ -1879,6 +1879,47 @@ START_TEST(gap_facts_from_patterns) {
 }
 END_TEST
 
+/* A clause holding the words of one twin alone, whichever (the last of a
+ * side's list too, and each word of a twin's first words: "chủ trì", "có
+ * trách nhiệm", "chịu trách nhiệm"), is read for its lead: cue_within
+ * looks first at the words of all the twins of a side together
+ * (lead_cues.twin_words), and reads no further a clause holding none.
+ * The frames are those read without the words. */
+static const char *one_twin_clauses[] = {
+    "Công an xã chủ trì kiểm tra hồ sơ an ninh trước ngày 30/6/2026.",
+    "Công an xã có trách nhiệm kiểm tra hồ sơ an ninh.",
+    "Công an xã chịu trách nhiệm kiểm tra hồ sơ an ninh.",
+    "Công an xã tham mưu kiểm tra hồ sơ an ninh.",
+    "Công an xã phối hợp với Phòng Kinh tế kiểm tra hồ sơ.",
+    "Công an xã họp định kỳ về an ninh trật tự.",
+    "Công an xã chủ động tham mưu kiểm tra hồ sơ an ninh.",
+    "Giao Công an xã kiểm tra hồ sơ an ninh.",
+    "Đề nghị Công an xã kiểm tra hồ sơ an ninh.",
+    "Yêu cầu Công an xã kiểm tra hồ sơ an ninh trước ngày 30/9/2026.",
+};
+
+START_TEST(leads_by_the_words_of_any_twin) {
+  const char *clause = one_twin_clauses[_i];
+  char src[1024];
+  snprintf(src, sizeof src,
+           "KẾ HOẠCH\nCải cách hành chính xã An Phú năm 2026\n"
+           "I. NHIỆM VỤ\n1. Cải cách thủ tục hành chính\n"
+           "Rà soát thủ tục hành chính trong năm 2026.\n%s\n",
+           clause);
+  doc d = extract(src);
+  char opening[24];
+  snprintf(opening, sizeof opening, "%.*s", 12, clause);
+  const frame_task *t = task(&d, opening);
+  check_units(t->lead, t->nlead, "cong_an");
+  done(&d);
+  char *with = frame_text(src, strlen(src), true);
+  char *without = frame_text(src, strlen(src), false);
+  ck_assert_str_eq(with, without);
+  free(with);
+  free(without);
+}
+END_TEST
+
 int main(void) {
   Suite *s = suite_create("extract_tasks");
   TCase *tc = tcase_create("plan");
@@ -1919,6 +1960,9 @@ int main(void) {
   tcase_add_test(tc, no_tasks_after_signature);
   tcase_add_test(tc, unit_texts_by_bytes);
   tcase_add_test(tc, gap_facts_from_patterns);
+  tcase_add_loop_test(tc, leads_by_the_words_of_any_twin, 0,
+                      (int)(sizeof one_twin_clauses /
+                            sizeof *one_twin_clauses));
   suite_add_tcase(s, tc);
   TCase *tcc = tcase_create("corpus");
   tcase_add_checked_fixture(tcc, load_rules, free_rules);
