@@ -115,7 +115,7 @@ static bool goes_on(tk *t, size_t li, char under) {
   size_t a = xline_start(x, li), b = xline_end(x, li);
   if (xline_is_heading(x, li) || !readable(t, li)) return false;
   size_t pa = xline_start(x, li - 1), pb = xline_end(x, li - 1);
-  if (xany(x, t->bullet, a, b, NULL)) {
+  if (tasks_span_opens(x, t->bullet, a, b)) {
     xtrim(x, &a, &b);
     return under && x->s[a] != under;
   }

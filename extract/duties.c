@@ -193,7 +193,7 @@ void duties_tasks(tk *t) {
       task_sentences(t, a, b, NULL, NULL);
       continue;
     }
-    bool bullet = xany(x, t->bullet, a, b, NULL);
+    bool bullet = tasks_span_opens(x, t->bullet, a, b);
     if (d.open && !bullet &&
         (xany(x, t->open, d.a, d.b, NULL) ||
          (!acts && xany(x, t->cont, a, b, NULL)))) {

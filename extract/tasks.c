@@ -233,6 +233,15 @@ bool line_stops(tk *t, size_t li) {
   return false;
 }
 
+bool tasks_span_opens(xctx *x, rule_list rules, size_t a, size_t b) {
+  if (b < a) return false;
+  for (size_t i = 0; i < rules.n; i++)
+    if ((a == b || rule_may_open(rules.items[i], (unsigned char)x->s[a])) &&
+        rule_exec(rules.items[i], x->s + a, b - a, 0, x->md))
+      return true;
+  return false;
+}
+
 static bool in_part(const tk *t, size_t li) {
   return li >= t->part_start && li < t->part_end;
 }

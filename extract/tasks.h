@@ -86,6 +86,13 @@ enum { LINE_CLAIMED = 1, LINE_NO_STOP = 2 };
  * task)?  Asked once per line: the answer no is kept in line_marks. */
 bool line_stops(tk *t, size_t li);
 
+/* Does a rule of `rules` match canonical [a, b), as xany tells?  For rules
+ * whose matches start at the span's start and read a few bytes
+ * (task.bullet): xany first reads the features of the whole span for a
+ * rule that needs some, a look at each byte of a line where the search
+ * reads its first few. */
+bool tasks_span_opens(xctx *x, rule_list rules, size_t a, size_t b);
+
 /* ---- one clause (clause.c) ---------------------------------------------- */
 
 /* Unit mentions in canonical [a, b) outside deadlines ("Theo Kế hoạch của

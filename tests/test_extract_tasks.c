@@ -1920,6 +1920,66 @@ START_TEST(leads_by_the_words_of_any_twin) {
 }
 END_TEST
 
+/* tasks_span_opens tells what xany tells, without the features of the
+ * whole span: for the rules of each task.* role, over every line of the
+ * corpus and of lines made to open with bullets and numberings, from the
+ * line's start and from each of its first bytes, whole and cut short,
+ * empty spans too. */
+static const char *span_open_lines =
+    "- Rà soát thủ tục\n+ Kiểm tra\n* Tuyên truyền\n1. Sở Nội vụ\n"
+    "2.3.4) Phòng Kinh tế\n12) Trạm Y tế\na) Công an xã\nđ) Ban chỉ huy\n"
+    "   - thụt vào\n123. không phải\nA) hoa\n-\n1.\nx)\n"
+    "Trên đây là Kế hoạch\nNơi nhận:\nCHỦ TỊCH\nĐề nghị: Hội Nông dân\n"
+    "Trách nhiệm của Sở Nội vụ\ntăng cường kiểm tra\n";
+
+START_TEST(span_opens_as_xany) {
+  char **files;
+  size_t n = harness_corpus_all(&files);
+  ck_assert_uint_ge(n, 4);
+  const char *roles[] = {"bullet", "end", "stop", "prefix", "cont", "open"};
+  size_t asked = 0, found = 0;
+  for (size_t f = 0; f <= n; f++) {
+    size_t len = 0;
+    char *src = f < n ? harness_read(files[f], &len) : strdup(span_open_lines);
+    ck_assert_ptr_nonnull(src);
+    if (f == n) len = strlen(src);
+    cchc_text *t = NULL;
+    cchc_error err = {0};
+    ck_assert_int_eq(cchc_normalize(src, len, NULL, &t, &err), CCHC_OK);
+    xctx x;
+    memset(&x, 0, sizeof x);
+    ck_assert_int_eq(xctx_open(&x, rules, t, &err), CCHC_OK);
+    for (size_t r = 0; r < sizeof roles / sizeof *roles; r++) {
+      rule_list l = rules_select(rules, "task.", roles[r]);
+      ck_assert_uint_gt(l.n, 0);
+      for (size_t li = 0; li < x.nlines; li++) {
+        size_t a = xline_start(&x, li), b = xline_end(&x, li);
+        for (size_t from = a; from <= b && from < a + 6; from++) {
+          if (from < x.n && ((unsigned char)x.s[from] & 0xC0) == 0x80)
+            continue;
+          size_t cut = from + 3 < b ? from + 3 : b;
+          size_t ends[] = {b, cut, from};
+          for (size_t e = 0; e < 3; e++) {
+            bool want = xany(&x, l, from, ends[e], NULL);
+            ck_assert_msg(tasks_span_opens(&x, l, from, ends[e]) == want,
+                          "task.%s at %zu-%zu of %s", roles[r], from, ends[e],
+                          f < n ? files[f] : "span_open_lines");
+            asked++;
+            found += want;
+          }
+        }
+      }
+    }
+    xctx_close(&x);
+    cchc_text_free(t);
+    free(src);
+  }
+  ck_assert_uint_gt(found, 1000);
+  ck_assert_uint_gt(asked, found);
+  harness_free_list(files, n);
+}
+END_TEST
+
 int main(void) {
   Suite *s = suite_create("extract_tasks");
   TCase *tc = tcase_create("plan");
@@ -1973,6 +2033,7 @@ int main(void) {
   tcase_add_test(tcc, clause_word_rules_made_once_per_set);
   tcase_add_test(tcc, clause_words_read_from_the_clause_before);
   tcase_add_test(tcc, coordinator_lists_skipped_only_where_none_opens);
+  tcase_add_test(tcc, span_opens_as_xany);
   suite_add_tcase(s, tcc);
   return harness_run(s);
 }
