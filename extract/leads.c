@@ -105,9 +105,17 @@ static size_t work_end(tk *t, size_t a, size_t b) {
       e = i;
       break;
     }
-  size_t ms, me;
-  if (xfirst(t->x, t->cut, a, e, &ms, &me, NULL)) e = ms;
-  return e;
+  /* the first match of a coord.cut rule, as xfirst finds it, without
+   * the features of [a, e) xfirst reads first (every byte: the rules need
+   * a ',' or ';', which their searches skip to) */
+  size_t cut = e;
+  for (size_t i = 0; i < t->cut.n; i++)
+    if (rule_exec(t->cut.items[i], s + a, e - a, 0, t->x->md)) {
+      size_t ms, me;
+      rule_match_span(t->x->md, &ms, &me);
+      if (a + ms < cut) cut = a + ms;
+    }
+  return cut;
 }
 
 /* Where the work of a "Chủ trì" clause starts, from cs: after "phối hợp

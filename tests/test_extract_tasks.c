@@ -1980,6 +1980,29 @@ START_TEST(span_opens_as_xany) {
 }
 END_TEST
 
+/* The work of a lead for areas ends at the first coordination or purpose
+ * after it (coord.cut, coord.cut.purpose: leads.c, work_end), whichever
+ * rule finds it: ", góp phần" before "; phối hợp", ", phối hợp" before
+ * ", góp phần";
+ * the areas named past it lead nothing. */
+START_TEST(area_work_cut_at_the_first_cut) {
+  doc d = extract("KẾ HOẠCH\nCải cách hành chính xã An Phú năm 2026\n"
+                  "I. NHIỆM VỤ\n1. Tuyên truyền\n"
+                  "Công an xã chủ trì tuyên truyền về an ninh, góp phần "
+                  "phát triển kinh tế số; phối hợp với Phòng Kinh tế về "
+                  "chuyển đổi số doanh nghiệp.\n"
+                  "Phòng Kinh tế chủ trì tuyên truyền pháp luật, phối hợp "
+                  "với Công an xã về chuyển đổi số doanh nghiệp, góp phần "
+                  "phát triển kinh tế số.\n");
+  ck_assert(has_lead(&d, "tuyen_truyen", "cong_an"));
+  ck_assert(has_lead(&d, "tuyen_truyen", "phong_kinh_te"));
+  ck_assert_uint_eq(d.f->nleads, 2);
+  for (size_t i = 0; i < d.f->nleads; i++)
+    ck_assert_ptr_null(strstr(d.f->leads[i].text, "kinh tế số"));
+  done(&d);
+}
+END_TEST
+
 int main(void) {
   Suite *s = suite_create("extract_tasks");
   TCase *tc = tcase_create("plan");
@@ -2020,6 +2043,7 @@ int main(void) {
   tcase_add_test(tc, no_tasks_after_signature);
   tcase_add_test(tc, unit_texts_by_bytes);
   tcase_add_test(tc, gap_facts_from_patterns);
+  tcase_add_test(tc, area_work_cut_at_the_first_cut);
   tcase_add_loop_test(tc, leads_by_the_words_of_any_twin, 0,
                       (int)(sizeof one_twin_clauses /
                             sizeof *one_twin_clauses));
