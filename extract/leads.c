@@ -40,7 +40,7 @@ static void areas_named(tk *t, const char *s, size_t n,
   area_hits all = {0};
   for (size_t i = 0; i < t->areas.n; i++) {
     const rule *r = t->areas.items[i];
-    const char *area = rule_attr(r, "area");
+    const char *area = t->area_names[i];
     if (!area || !clause_words_may(t, r, held) ||
         (!(held && clause_words_told(t, r)) &&
          !rule_literals_held(r, s, n, x->md)))

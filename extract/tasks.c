@@ -309,13 +309,18 @@ static void order_tasks(cchc_frame *f) {
 static bool select_areas(tk *t, const cchc_rules *rs) {
   rule_list areas = rules_select(rs, "area.", NULL);
   rule_list extra = rules_select(rs, "leadarea.", NULL);
-  const rule **all = malloc((areas.n + extra.n + 1) * sizeof *all);
+  /* one block: the rules, then their area names (freed with area_rules) */
+  size_t cap = areas.n + extra.n + 1;
+  const rule **all = malloc(cap * (sizeof *all + sizeof(const char *)));
   if (!all) return false;
+  const char **names = (const char **)(void *)((char *)all + cap * sizeof *all);
   size_t n = 0;
   for (size_t i = 0; i < areas.n; i++) all[n++] = areas.items[i];
   for (size_t i = 0; i < extra.n; i++)
     if (rule_attr(extra.items[i], "area")) all[n++] = extra.items[i];
+  for (size_t i = 0; i < n; i++) names[i] = rule_attr(all[i], "area");
   t->area_rules = all;
+  t->area_names = names;
   t->areas = (rule_list){all, n};
   return true;
 }

@@ -78,6 +78,10 @@ typedef struct tk {
     size_t start, end;
     const char *text; /* NULL: slot free */
   } unit_texts[64];
+  /* the "area" attribute of each rule of `areas` (NULL: none), read once
+   * per plan where areas_named read each rule's at every ask; in the
+   * block of area_rules */
+  const char **area_names;
 } tk;
 
 enum { LINE_CLAIMED = 1, LINE_NO_STOP = 2 };
