@@ -241,6 +241,9 @@ extern bool meta_comma_windows_off;
 /* For tests only (false in use): periods are searched by rule_scan in
  * spans of every length (meta.c: period_scan). */
 extern bool meta_period_exec_off;
+/* For tests only (false in use): the parent's cues are asked in file
+ * order, not the cheap first (refs.c: cues_order). */
+extern bool refs_cue_order_off;
 /* For tests only (false in use): every heading's area rules are told by
  * the heading folded and searched for their words (sections.c:
  * heading_area), not by the words of the text's runs it touches
