@@ -242,7 +242,8 @@ extern bool meta_comma_windows_off;
  * spans of every length (meta.c: period_scan). */
 extern bool meta_period_exec_off;
 /* For tests only (false in use): the parent's cues are asked in file
- * order, not the cheap first (refs.c: cues_order). */
+ * order, not the cheap first (refs.c: cues_order), and the mentions in
+ * text order, not from the last (choose_parent). */
 extern bool refs_cue_order_off;
 /* For tests only (false in use): every heading's area rules are told by
  * the heading folded and searched for their words (sections.c:

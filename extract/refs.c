@@ -700,26 +700,29 @@ static void cues_read(rule_list cues, cue *cs) {
   }
 }
 
-/* How much a cue costs to ask, by what it reads and does: the mention or
- * the clause before it (short), the clause after it, and that clause
- * compared with the plan's period or subject besides (meta_find_period,
- * meta_subject_overlap). */
-static int cue_cost(const cue *c) {
-  if (c->overlap || c->shared) return 2;
-  return c->on == CUE_AFTER ? 1 : 0;
+/* How much a cue costs to ask: the mention or the clause before it are
+ * short, the clause after it runs on (and a period or subject cue
+ * compares it besides). */
+static int cue_cost(const cue *c) { return c->on == CUE_AFTER; }
+
+/* Is cue a asked before cue b: the cheaper, and of one cost the heavier
+ * (one that fails takes the most from what the score can still reach)? */
+static bool cue_before(const cue *a, const cue *b) {
+  return cue_cost(a) < cue_cost(b) ||
+         (cue_cost(a) == cue_cost(b) && a->weight > b->weight);
 }
 
 bool refs_cue_order_off = false;
 
-/* The cues in the order parent_score asks them: the cheap first (file
- * order among those of one cost), so that a score that can no longer
- * reach what it needs stops before the dear ones.  No outcome changes: a
- * mention that can become the parent is asked every cue (parent_score). */
+/* The cues in the order parent_score asks them (cue_before; file order
+ * among equals), so that a score that can no longer reach what it needs
+ * stops before the dear ones.  No outcome changes: a mention that can
+ * become the parent is asked every cue (parent_score). */
 static void cues_order(cue *cs, size_t n) {
   for (size_t i = 1; i < n && !refs_cue_order_off; i++) {
     cue c = cs[i];
     size_t k = i;
-    for (; k > 0 && cue_cost(&cs[k - 1]) > cue_cost(&c); k--) cs[k] = cs[k - 1];
+    for (; k > 0 && cue_before(&c, &cs[k - 1]); k--) cs[k] = cs[k - 1];
     cs[k] = c;
   }
 }
@@ -804,7 +807,14 @@ static void choose_parent(refs_state *st) {
   cues_order(cs_read, cues.n);
   cue_rests(cs_read, cues.n, rest);
   const rule *best_cue = NULL;
-  for (size_t i = 0; i < st->nm && st->m[i].s < hend; i++) {
+  /* The parent is the last mention of the best score: asked from the
+   * last, one before it that ties cannot take its place (it needs one
+   * more), so that more of them stop before the dear cues. */
+  bool backward = !refs_cue_order_off;
+  size_t nh = 0;
+  while (nh < st->nm && st->m[nh].s < hend) nh++;
+  for (size_t k = 0; k < nh; k++) {
+    size_t i = backward ? nh - 1 - k : k;
     const mention *m = &st->m[i];
     size_t li = xline_at(x, m->s), ls = xline_start(x, li),
            le = xline_end(x, li), cs = m->s, ce = m->e;
@@ -817,10 +827,12 @@ static void choose_parent(refs_state *st) {
       ce = semi ? (size_t)(semi - x->s) : le;
     }
     const rule *top = NULL;
-    int need = best_score > PARENT_MIN_SCORE ? best_score : PARENT_MIN_SCORE;
+    int tie = backward && best != SIZE_MAX; /* a tie loses */
+    int need = best_score + tie > PARENT_MIN_SCORE ? best_score + tie
+                                                   : PARENT_MIN_SCORE;
     int score =
         parent_score(st, i, cs, ce, cs_read, cues.n, rest, need, &top);
-    if (score >= PARENT_MIN_SCORE && score >= best_score) {
+    if (score >= PARENT_MIN_SCORE && score >= best_score + tie) {
       best = i;
       best_score = score;
       best_cue = top;

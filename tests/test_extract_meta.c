@@ -1520,6 +1520,33 @@ START_TEST(parent_cues_cheap_first_as_in_file_order) {
 }
 END_TEST
 
+/* Two clauses that carry out a plan score alike: the parent is the later
+ * one, whether the mentions are asked from the last (refs.c:
+ * choose_parent; the earlier one then needs one more) or in text order. */
+static const char plan_carrying_out_two[] =
+    "KẾ HOẠCH\n"
+    "Cải cách hành chính năm 2026\n"
+    "Thực hiện Kế hoạch số 10/KH-UBND ngày 01/3/2025 của UBND huyện;\n"
+    "Thực hiện Kế hoạch số 20/KH-UBND ngày 02/3/2025 của UBND huyện;\n"
+    "Căn cứ Luật số 77/2015/QH13;\n"
+    "I. MỤC ĐÍCH\n"
+    "1. Mục đích\n";
+
+START_TEST(parent_of_a_tie_is_the_later_mention) {
+  for (int off = 0; off < 2; off++) {
+    refs_cue_order_off = off;
+    doc d;
+    extract(&d, plan_carrying_out_two, sizeof plan_carrying_out_two - 1);
+    refs_cue_order_off = false;
+    check_field(&d, "parent_number", &d.f->document.parent_number,
+                "20/KH-UBND", "20/KH-UBND", "meta.parent.carry_out");
+    check_field(&d, "parent_date", &d.f->document.parent_date, "2025-03-02",
+                "02/3/2025", "ref.date");
+    release(&d);
+  }
+}
+END_TEST
+
 int main(void) {
   Suite *s = suite_create("extract_meta");
   TCase *tp = tcase_create("plans");
@@ -1556,6 +1583,7 @@ int main(void) {
   tcase_add_test(tc, periods_in_short_spans_as_scanned);
   tcase_add_test(tc, parent_cues_cheap_first_as_in_file_order);
   tcase_add_test(tc, parent_cue_of_file_order_among_equal_weights);
+  tcase_add_test(tc, parent_of_a_tie_is_the_later_mention);
   suite_add_tcase(s, tc);
   TCase *tr = tcase_create("rules");
   tcase_add_loop_test(tr, malformed_meta_rules_name_file_and_line, 0,
