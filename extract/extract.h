@@ -246,6 +246,10 @@ extern bool meta_period_exec_off;
  * heading_area), not by the words of the text's runs it touches
  * (headings_areas), so that both ways can be compared. */
 extern bool sections_area_words_off;
+/* For tests only (false in use): the parent's cues are asked in file
+ * order, not the cheap first (refs.c: cues_order), and the mentions in
+ * text order, not from the last (choose_parent). */
+extern bool refs_cue_order_off;
 /* Time limits (deadlines.c); tasks and leads (tasks.c and the passes it
  * runs: duties.c, appendix.c); appendix targets that disagree with the
  * body (inconsistencies.c). */

@@ -672,6 +672,7 @@ static cchc_status build_entries(refs_state *st) {
 enum { CUE_AFTER, CUE_BEFORE, CUE_MENTION };
 typedef struct cue {
   const rule *r;
+  size_t file_at;         /* its place among the cues in file order */
   int on;                 /* CUE_*: the text it reads */
   bool weighted;          /* has `weight` (a cue without counts for none) */
   int weight;
@@ -686,6 +687,7 @@ static void cues_read(rule_list cues, cue *cs) {
     const char *shared = rule_attr(r, "shared");
     const char *overlap = rule_attr(r, "overlap");
     cs[k] = (cue){.r = r,
+                  .file_at = k,
                   .on = on && !strcmp(on, "before")    ? CUE_BEFORE
                         : on && !strcmp(on, "mention") ? CUE_MENTION
                                                        : CUE_AFTER,
@@ -695,6 +697,33 @@ static void cues_read(rule_list cues, cue *cs) {
                   .shared_words = shared ? atoi(shared) : 0,
                   .overlap = overlap != NULL,
                   .overlap_weight = overlap ? atoi(overlap) : 0};
+  }
+}
+
+/* How much a cue costs to ask: the mention or the clause before it are
+ * short, the clause after it runs on (and a period or subject cue
+ * compares it besides). */
+static int cue_cost(const cue *c) { return c->on == CUE_AFTER; }
+
+/* Is cue a asked before cue b: the cheaper, and of one cost the heavier
+ * (one that fails takes the most from what the score can still reach)? */
+static bool cue_before(const cue *a, const cue *b) {
+  return cue_cost(a) < cue_cost(b) ||
+         (cue_cost(a) == cue_cost(b) && a->weight > b->weight);
+}
+
+bool refs_cue_order_off = false;
+
+/* The cues in the order parent_score asks them (cue_before; file order
+ * among equals), so that a score that can no longer reach what it needs
+ * stops before the dear ones.  No outcome changes: a mention that can
+ * become the parent is asked every cue (parent_score). */
+static void cues_order(cue *cs, size_t n) {
+  for (size_t i = 1; i < n && !refs_cue_order_off; i++) {
+    cue c = cs[i];
+    size_t k = i;
+    for (; k > 0 && cue_before(&c, &cs[k - 1]); k--) cs[k] = cs[k - 1];
+    cs[k] = c;
   }
 }
 
@@ -714,7 +743,9 @@ static void cue_rests(const cue *cs, size_t n, int *rest) {
 /* Score of mention i (first of its clause in the header) by the cues.  A
  * score that can no longer reach `need` (with all the cues left: rest)
  * is returned as it stands, below `need`, without the cues left: the
- * mention cannot be the parent, whatever they say. */
+ * mention cannot be the parent, whatever they say.  One that can is
+ * asked every cue (their sum is the same in any order), and *top is the
+ * cue of the largest weight, the first in file order among equals. */
 static int parent_score(refs_state *st, size_t i, size_t cs, size_t ce,
                         const cue *cues, size_t ncues, const int *rest,
                         int need, const rule **top) {
@@ -725,13 +756,17 @@ static int parent_score(refs_state *st, size_t i, size_t cs, size_t ce,
     after_end = st->m[i + 1].s;
   const frame_document *d = &x->f->document;
   int score = 0, top_weight = 0;
+  size_t top_at = SIZE_MAX;
   for (size_t k = 0; k < ncues; k++) {
     if (score + rest[k] < need) return score;
     const cue *c = &cues[k];
     size_t a = m->e, b = after_end;
     if (c->on == CUE_BEFORE) a = cs, b = m->s;
     else if (c->on == CUE_MENTION) a = m->s, b = m->e;
-    if (!c->weighted || b < a || !rule_exec(c->r, x->s + a, b - a, 0, x->md))
+    /* (a period cue counts for nothing without the plan's own period) */
+    if (!c->weighted || b < a ||
+        (c->overlap && (!d->period_start.value || !d->period_end.value)) ||
+        !rule_exec(c->r, x->s + a, b - a, 0, x->md))
       continue;
     if (c->shared &&
         meta_subject_overlap(x, &st->subject, a, b) < c->shared_words)
@@ -739,9 +774,7 @@ static int parent_score(refs_state *st, size_t i, size_t cs, size_t ce,
     int weight = c->weight;
     if (c->overlap) { /* a period cue: compare with the plan's own period */
       char from[11], to[11];
-      if (!d->period_start.value || !d->period_end.value ||
-          !meta_find_period(x, a, b, from, to))
-        continue;
+      if (!meta_find_period(x, a, b, from, to)) continue;
       if (strcmp(from, d->period_start.value) ||
           strcmp(to, d->period_end.value))
         weight = strcmp(from, d->period_end.value) <= 0 &&
@@ -750,7 +783,9 @@ static int parent_score(refs_state *st, size_t i, size_t cs, size_t ce,
                      : 0;
     }
     score += weight;
-    if (weight > top_weight) top_weight = weight, *top = c->r;
+    if (weight > top_weight || (weight == top_weight && weight > 0 &&
+                                c->file_at < top_at))
+      top_weight = weight, top_at = c->file_at, *top = c->r;
   }
   return score;
 }
@@ -769,9 +804,17 @@ static void choose_parent(refs_state *st) {
     return;
   }
   cues_read(cues, cs_read);
+  cues_order(cs_read, cues.n);
   cue_rests(cs_read, cues.n, rest);
   const rule *best_cue = NULL;
-  for (size_t i = 0; i < st->nm && st->m[i].s < hend; i++) {
+  /* The parent is the last mention of the best score: asked from the
+   * last, one before it that ties cannot take its place (it needs one
+   * more), so that more of them stop before the dear cues. */
+  bool backward = !refs_cue_order_off;
+  size_t nh = 0;
+  while (nh < st->nm && st->m[nh].s < hend) nh++;
+  for (size_t k = 0; k < nh; k++) {
+    size_t i = backward ? nh - 1 - k : k;
     const mention *m = &st->m[i];
     size_t li = xline_at(x, m->s), ls = xline_start(x, li),
            le = xline_end(x, li), cs = m->s, ce = m->e;
@@ -784,10 +827,12 @@ static void choose_parent(refs_state *st) {
       ce = semi ? (size_t)(semi - x->s) : le;
     }
     const rule *top = NULL;
-    int need = best_score > PARENT_MIN_SCORE ? best_score : PARENT_MIN_SCORE;
+    int tie = backward && best != SIZE_MAX; /* a tie loses */
+    int need = best_score + tie > PARENT_MIN_SCORE ? best_score + tie
+                                                   : PARENT_MIN_SCORE;
     int score =
         parent_score(st, i, cs, ce, cs_read, cues.n, rest, need, &top);
-    if (score >= PARENT_MIN_SCORE && score >= best_score) {
+    if (score >= PARENT_MIN_SCORE && score >= best_score + tie) {
       best = i;
       best_score = score;
       best_cue = top;

@@ -1440,6 +1440,113 @@ START_TEST(city_province_voted_after_the_walk) {
 }
 END_TEST
 
+/* ---- meta30: the parent's cues asked the cheap first ------------------------ */
+
+/* Two cues of one weight, the dear one (on the clause after the mention)
+ * first in the file: asked after the cheap one (on the mention), it is
+ * still the parent's rule, the first in file order of the largest
+ * weight, as when the cues are asked in file order. */
+static const char cues_dear_first[] =
+    "rule meta.parent.about\n"
+    "purpose: the cited document is about something\n"
+    "pattern: \\bvề\\b\n"
+    "set: on=after\n"
+    "set: weight=3\n"
+    "yes: của UBND huyện về cải cách\n"
+    "no: của UBND huyện\n"
+    "\n"
+    "rule meta.parent.plan_doc\n"
+    "purpose: the cited document is a plan\n"
+    "pattern: ^Kế\\s+hoạch\n"
+    "set: on=mention\n"
+    "set: weight=3\n"
+    "yes: Kế hoạch số 12/KH-UBND\n"
+    "no: Quyết định số 3/QĐ-UBND\n";
+
+static const char plan_citing_a_plan[] =
+    "KẾ HOẠCH\n"
+    "Cải cách hành chính năm 2026\n"
+    "Căn cứ Luật số 77/2015/QH13;\n"
+    "Căn cứ Kế hoạch số 12/KH-UBND ngày 01/3/2025 của UBND huyện về cải "
+    "cách;\n"
+    "I. MỤC ĐÍCH\n"
+    "1. Mục đích\n";
+
+START_TEST(parent_cue_of_file_order_among_equal_weights) {
+  cchc_rules *rs = NULL;
+  cchc_error err = {0};
+  ck_assert_int_eq(cchc_rules_load(harness_rules_dir_with("meta.rules",
+                                                          cues_dear_first),
+                                   &rs, &err),
+                   CCHC_OK);
+  for (int off = 0; off < 2; off++) {
+    refs_cue_order_off = off;
+    char *json = harness_process_json(rs, plan_citing_a_plan,
+                                      sizeof plan_citing_a_plan - 1);
+    refs_cue_order_off = false;
+    ck_assert_ptr_nonnull(json);
+    ck_assert_msg(strstr(json, "\"number\": \"12/KH-UBND\""), "%s", json);
+    ck_assert_msg(strstr(json, "\"rule\": \"meta.parent.about\""), "%s", json);
+    ck_assert_msg(!strstr(json, "meta.parent.plan_doc"), "%s", json);
+    free(json);
+  }
+  cchc_rules_free(rs);
+}
+END_TEST
+
+/* The frames of the corpus are the same whether the parent's cues are
+ * asked the cheap first (refs.c: cues_order) or in file order. */
+START_TEST(parent_cues_cheap_first_as_in_file_order) {
+  char **paths = NULL;
+  size_t nfiles_all = harness_corpus_all(&paths);
+  ck_assert_uint_ge(nfiles_all, 4);
+  size_t with_parent = 0;
+  for (size_t f = 0; f <= nfiles_all; f++) {
+    size_t len;
+    const char *name;
+    char *src = corpus_or_signed(paths, nfiles_all, f, &len, &name);
+    char *cheap = harness_process_json(rules, src, len);
+    refs_cue_order_off = true;
+    char *in_order = harness_process_json(rules, src, len);
+    refs_cue_order_off = false;
+    ck_assert_msg(!strcmp(cheap, in_order), "%s: frames differ", name);
+    with_parent += strstr(cheap, "\"meta.parent.") != NULL;
+    free(cheap);
+    free(in_order);
+    free(src);
+  }
+  harness_free_list(paths, nfiles_all);
+  ck_assert_uint_ge(with_parent, 4);
+}
+END_TEST
+
+/* Two clauses that carry out a plan score alike: the parent is the later
+ * one, whether the mentions are asked from the last (refs.c:
+ * choose_parent; the earlier one then needs one more) or in text order. */
+static const char plan_carrying_out_two[] =
+    "KẾ HOẠCH\n"
+    "Cải cách hành chính năm 2026\n"
+    "Thực hiện Kế hoạch số 10/KH-UBND ngày 01/3/2025 của UBND huyện;\n"
+    "Thực hiện Kế hoạch số 20/KH-UBND ngày 02/3/2025 của UBND huyện;\n"
+    "Căn cứ Luật số 77/2015/QH13;\n"
+    "I. MỤC ĐÍCH\n"
+    "1. Mục đích\n";
+
+START_TEST(parent_of_a_tie_is_the_later_mention) {
+  for (int off = 0; off < 2; off++) {
+    refs_cue_order_off = off;
+    doc d;
+    extract(&d, plan_carrying_out_two, sizeof plan_carrying_out_two - 1);
+    refs_cue_order_off = false;
+    check_field(&d, "parent_number", &d.f->document.parent_number,
+                "20/KH-UBND", "20/KH-UBND", "meta.parent.carry_out");
+    check_field(&d, "parent_date", &d.f->document.parent_date, "2025-03-02",
+                "02/3/2025", "ref.date");
+    release(&d);
+  }
+}
+END_TEST
+
 int main(void) {
   Suite *s = suite_create("extract_meta");
   TCase *tp = tcase_create("plans");
@@ -1474,6 +1581,9 @@ int main(void) {
   tcase_add_test(tc, last_matches_of_line_rules_as_searched);
   tcase_add_test(tc, date_lines_by_commas_as_searched);
   tcase_add_test(tc, periods_in_short_spans_as_scanned);
+  tcase_add_test(tc, parent_cues_cheap_first_as_in_file_order);
+  tcase_add_test(tc, parent_cue_of_file_order_among_equal_weights);
+  tcase_add_test(tc, parent_of_a_tie_is_the_later_mention);
   suite_add_tcase(s, tc);
   TCase *tr = tcase_create("rules");
   tcase_add_loop_test(tr, malformed_meta_rules_name_file_and_line, 0,
