@@ -1049,8 +1049,12 @@ static bool gated_match(xctx *x, const rule *r, near_walk *nw, size_t pos,
     g->broken = true;
     return false;
   }
-  size_t i = 0;
-  while (i < g->n && g->at[i] < nw->tried) i++;
+  size_t i = 0, hi = g->n; /* the first place not before `tried` */
+  while (i < hi) {
+    size_t mid = i + (hi - i) / 2;
+    if (g->at[mid] < nw->tried) i = mid + 1;
+    else hi = mid;
+  }
   for (; i < g->n && g->at[i] < limit; i++) {
     size_t q = g->at[i];
     if ((!r->facts.has_first || rule_may_start(r, u, q, x->n)) &&
