@@ -193,7 +193,7 @@ static size_t place_at(const word_places *p, size_t i) {
   return p->kept ? p->kept[i] : p->at[i];
 }
 
-typedef struct gate_memo gate_memo; /* (near_gate) */
+typedef struct gate_walk gate_walk; /* (gated_match) */
 
 /* What parse_point made of a time expression: a plan repeats a few of
  * them ("2026" and "2030" each a dozen times), and each parse tries the
@@ -227,7 +227,7 @@ typedef struct dctx {
   uint32_t *place_index;
   const rule_literal **walked; /* the words of one walk (words_find) */
   size_t nwalked;
-  gate_memo *gates; /* of the gates of the rules tried near their words */
+  gate_walk *gates; /* of the gates of the rules tried near their words */
   size_t ngates;
   point_known *points_known; /* cap_points_known slots: 0 or a power of two */
   size_t npoints_known, cap_points_known;
@@ -779,39 +779,37 @@ typedef struct near_walk {
   word_places *w[RULE_ANCHOR_ALTS];
   size_t next[RULE_ANCHOR_ALTS], ws[RULE_ANCHOR_ALTS];
   size_t tried;
-  gate_memo *gate; /* near_gate; NULL: none */
-  bool ranged;     /* near_ranged */
+  gate_walk *gate; /* gated_match; NULL: none */
+  /* a gate's own walk: tried only at a byte one of its rules may start
+   * with (opens[c]); NULL: any */
+  const uint8_t *opens;
+  bool ranged; /* near_ranged */
 } near_walk;
 
 /* A rule's gate (set: gate=ID, rules/deadlines.rules): a rule whose match
  * opens every match of the rule, so that where it does not match at a
  * position, the rule does not either.  Several rules share one (the seven
  * deadline.label_* rules open with the label of a task's time, the rules
- * of dates due and of "định kỳ" with a word of a time limit), tried near
- * the same words: each position's answer is kept for the next rule to
- * ask, by position in `mask` + 1 slots (a rule walks a stretch before the
- * next one does: NEAR_STRETCH).  A plan's rules ask a gate at about one
- * position in 600 bytes: a slot per GATE_BYTES bytes of the text keeps
- * most answers (512 slots for any plan lost a fifth of them), and zeroing
- * them costs little. */
-enum { GATE_BYTES = 64, GATE_SLOTS_MIN = 256, GATE_SLOTS_MAX = 1 << 16 };
-struct gate_memo {
+ * of dates due and of "định kỳ" with a word of a time limit): the places
+ * where the gate matches are found once, by a walk of the gate near its
+ * own words (it has some: near_anchors; else searched), and each of its
+ * rules is tried at those places only, where each walked the windows
+ * before its words itself and asked the gate at each position (about one
+ * in 600 bytes of a plan; the gate holds at one in ten of those).  Only
+ * at a byte one of its rules may start with (opens): the rules' first
+ * bytes are fewer than the gate's.  The places are those of one stretch
+ * of the text (collect: NEAR_STRETCH) before `upto`, in at[0, n), the
+ * gate's walk standing at `pos`; `broken`: out of memory, the rules walk
+ * their words as without a gate. */
+struct gate_walk {
   const rule *gate;
-  uint32_t *at; /* position + 1 (a text is below 4 GB); 0: none kept */
-  bool *holds;
-  size_t mask;
+  bool near, broken;
+  near_walk nw;
+  uint8_t opens[256];
+  uint32_t *at; /* (a text is below 4 GB) */
+  size_t n, cap;
+  size_t pos, upto;
 };
-
-/* Does r's gate match at q (a character's start)?  True without one. */
-static bool near_gate(xctx *x, gate_memo *g, size_t q) {
-  if (!g) return true;
-  size_t k = (size_t)((q * UINT64_C(0x9E3779B97F4A7C15)) >> 40) & g->mask;
-  if (g->at[k] != (uint32_t)(q + 1)) {
-    g->at[k] = (uint32_t)(q + 1);
-    g->holds[k] = xmatch_at(x, g->gate, x->s, x->n, q);
-  }
-  return g->holds[k];
-}
 
 /* Start the walk of r; false when out of memory. */
 static bool near_start(dctx *d, const rule *r, near_walk *nw) {
@@ -825,6 +823,7 @@ static bool near_start(dctx *d, const rule *r, near_walk *nw) {
   }
   nw->tried = 0;
   nw->gate = NULL;
+  nw->opens = NULL;
   nw->ranged = near_ranged(r);
   return true;
 }
@@ -938,10 +937,17 @@ static size_t window_at(const xctx *x, word_places *w, size_t i, size_t bytes,
  * before `limit`, in x->md.  False when there is none: the walk then
  * stands at the first position not tried, and goes on from there at the
  * next call, as it would have gone on. */
+static bool gated_match(xctx *x, const rule *r, near_walk *nw, size_t pos,
+                        size_t limit);
+
 static bool near_match(xctx *x, const rule *r, near_walk *nw, size_t pos,
                        size_t limit) {
   const rule_facts *f = &r->facts;
   const unsigned char *u = (const unsigned char *)x->s;
+  if (nw->gate && !nw->ranged && !nw->gate->broken &&
+      gated_match(x, r, nw, pos, limit))
+    return true;
+  if (nw->gate && !nw->ranged && !nw->gate->broken) return false;
   if (nw->tried < pos) nw->tried = pos;
   for (;;) {
     size_t best = SIZE_MAX, kb = 0; /* the window that starts first */
@@ -994,7 +1000,7 @@ static bool near_match(xctx *x, const rule *r, near_walk *nw, size_t pos,
         return false;
       }
       if ((!f->has_first || rule_may_start(r, u, q, x->n)) &&
-          near_may_follow(f, u, q) && near_gate(x, nw->gate, q) &&
+          near_may_follow(f, u, q) && (!nw->opens || nw->opens[u[q]]) &&
           xmatch_at(x, r, x->s, x->n, q)) {
         nw->tried = q;
         return true;
@@ -1002,6 +1008,63 @@ static bool near_match(xctx *x, const rule *r, near_walk *nw, size_t pos,
     }
     nw->tried = next_from(x->s, x->n, end, end);
   }
+}
+
+/* The places where gate g matches, found up to `limit` (a stretch's end
+ * or the text's): by the gate's walk near its words, or its search, from
+ * where the last ask left off.  False when out of memory. */
+static bool gate_reach(xctx *x, gate_walk *g, size_t limit) {
+  while (g->upto < limit) {
+    bool found = g->near ? near_match(x, g->gate, &g->nw, g->pos, limit)
+                         : g->pos < limit &&
+                               xmatch_until(x, g->gate, x->s, x->n, g->pos,
+                                            limit - 1);
+    if (!found) {
+      g->upto = limit;
+      break;
+    }
+    size_t q = match_start(x->md);
+    void *grown = cchc_grow(g->at, &g->cap, g->n, sizeof *g->at);
+    if (!grown) return false;
+    g->at = grown;
+    g->at[g->n++] = (uint32_t)q;
+    g->pos = next_from(x->s, x->n, q, q); /* matches may overlap */
+  }
+  return true;
+}
+
+/* near_match for a rule with a gate: tried at the places where its gate
+ * matches only (gate_reach), in text order, where a match may start by
+ * its facts.  Those places hold each position where the rule may match
+ * (a match of the rule opens with one of the gate), not only those the
+ * windows before its words hold: a try elsewhere fails.  False at the
+ * limit, or when out of memory (the gate is broken: the walk goes on as
+ * without one, from where it stands). */
+static bool gated_match(xctx *x, const rule *r, near_walk *nw, size_t pos,
+                        size_t limit) {
+  gate_walk *g = nw->gate;
+  const unsigned char *u = (const unsigned char *)x->s;
+  if (nw->tried < pos) nw->tried = pos;
+  if (!gate_reach(x, g, limit)) {
+    g->broken = true;
+    return false;
+  }
+  size_t i = 0, hi = g->n; /* the first place not before `tried` */
+  while (i < hi) {
+    size_t mid = i + (hi - i) / 2;
+    if (g->at[mid] < nw->tried) i = mid + 1;
+    else hi = mid;
+  }
+  for (; i < g->n && g->at[i] < limit; i++) {
+    size_t q = g->at[i];
+    if ((!r->facts.has_first || rule_may_start(r, u, q, x->n)) &&
+        near_may_follow(&r->facts, u, q) && xmatch_at(x, r, x->s, x->n, q)) {
+      nw->tried = q;
+      return true;
+    }
+  }
+  if (nw->tried < limit) nw->tried = limit;
+  return false;
 }
 
 /* Zones are looked for only around candidates: a nodeadline.* rule whose
@@ -1608,41 +1671,49 @@ typedef struct near_rule {
   size_t pos;
 } near_rule;
 
-/* The memo of r's gate (set: gate=ID) in *out, NULL when r has none (or
- * ID names no rule: a test checks that each names one); false when out
- * of memory.  The memos of a plan's gates are made here, at most one
- * per deadline rule that names a gate, before any is pointed to
- * (d->gates stays put). */
-static bool gate_of(dctx *d, const rule *r, gate_memo **out) {
+/* The rule named by r's gate (set: gate=ID), or NULL when r has none (or
+ * ID names no rule: a test checks that each names one). */
+static const rule *gate_rule(const dctx *d, const rule *r) {
   const char *id = rule_attr(r, "gate");
-  const rule *g = id ? rules_find(d->x->rules, id) : NULL;
+  return id ? rules_find(d->x->rules, id) : NULL;
+}
+
+/* The walk of r's gate in *out, NULL when r has none; r's first bytes
+ * join those its gate's walk tries at.  The walks of a plan's gates are
+ * made here, at most one per deadline rule that names a gate, before any
+ * is pointed to (d->gates stays put), and the places of a gate's words
+ * are found before (near_start points into d->places).  False when out
+ * of memory. */
+static bool gate_of(dctx *d, const rule *r, gate_walk **out) {
+  const rule *g = gate_rule(d, r);
   *out = NULL;
   if (!g) return true;
-  for (size_t i = 0; i < d->ngates; i++)
-    if (d->gates[i].gate == g) {
-      *out = &d->gates[i];
-      return true;
+  gate_walk *w = NULL;
+  for (size_t i = 0; i < d->ngates && !w; i++)
+    if (d->gates[i].gate == g) w = &d->gates[i];
+  if (!w) {
+    if (!d->gates) {
+      size_t gated = 0;
+      for (size_t i = 0; i < d->rules.n; i++)
+        gated += rule_attr(d->rules.items[i], "gate") != NULL;
+      if (!(d->gates = malloc(gated * sizeof *d->gates))) return false;
     }
-  if (!d->gates) {
-    size_t gated = 0;
-    for (size_t i = 0; i < d->rules.n; i++)
-      gated += rule_attr(d->rules.items[i], "gate") != NULL;
-    if (!(d->gates = malloc(gated * sizeof *d->gates))) return false;
+    w = &d->gates[d->ngates];
+    *w = (gate_walk){.gate = g, .near = near_anchors(g)};
+    if (w->near && !near_start(d, g, &w->nw)) return false;
+    w->nw.opens = w->opens;
+    d->ngates++;
   }
-  size_t slots = GATE_SLOTS_MIN;
-  while (slots < GATE_SLOTS_MAX && slots * GATE_BYTES < d->x->n) slots *= 2;
-  gate_memo *m = &d->gates[d->ngates];
-  *m = (gate_memo){.gate = g,
-                   .at = calloc(slots, sizeof *m->at),
-                   .holds = malloc(slots * sizeof *m->holds),
-                   .mask = slots - 1};
-  if (!m->at || !m->holds) {
-    free(m->at);
-    free(m->holds);
-    return false;
+  /* (a byte's first[] is not 0 when a match may start with it) */
+  if (!r->facts.has_first) memset(w->opens, 1, sizeof w->opens);
+  for (size_t c = 0; r->facts.has_first && c < sizeof w->opens; c += 8) {
+    uint64_t o, b;
+    memcpy(&o, w->opens + c, 8);
+    memcpy(&b, r->facts.first + c, 8);
+    o |= b;
+    memcpy(w->opens + c, &o, 8);
   }
-  d->ngates++;
-  *out = m;
+  *out = w;
   return true;
 }
 
@@ -1760,6 +1831,9 @@ static cchc_status collect(dctx *d, rule_list rs, const bool *app, cand **out,
       /* every word's places first: near_start points into d->places */
       for (size_t k = 0; k < r->facts.nanchor; k++)
         if (places_of(d, r->facts.anchor[k]) == SIZE_MAX) goto nomem;
+      const rule *g = gate_rule(d, r); /* and its gate's (gate_of) */
+      for (size_t k = 0; g && near_anchors(g) && k < g->facts.nanchor; k++)
+        if (places_of(d, g->facts.anchor[k]) == SIZE_MAX) goto nomem;
       nr[nnear++] = (near_rule){.i = i, .table = table};
       continue;
     }
@@ -1804,6 +1878,8 @@ static cchc_status collect(dctx *d, rule_list rs, const bool *app, cand **out,
       while (w->pos < x->n && near_match(x, r, &w->nw, w->pos, limit))
         if (!keep_match(x, app, r, w->i, w->table, &cs, &w->pos)) goto nomem;
     }
+    /* every rule has tried the gates' places before the limit */
+    for (size_t i = 0; i < d->ngates; i++) d->gates[i].n = 0;
   }
   free(nr);
   places_release(d);
@@ -1867,10 +1943,7 @@ done:
   free(d.place_index);
   free(d.walked);
   free(d.points_known);
-  for (size_t i = 0; i < d.ngates; i++) {
-    free(d.gates[i].at);
-    free(d.gates[i].holds);
-  }
+  for (size_t i = 0; i < d.ngates; i++) free(d.gates[i].at);
   free(d.gates);
   return st;
 }

@@ -1829,7 +1829,7 @@ END_TEST
 /* ---- gates --------------------------------------------------------------- */
 
 /* A rule with a gate (set: gate=ID) is tried only where its gate matches
- * (deadlines.c: near_gate): sound only when every match of the rule opens
+ * (deadlines.c: gated_match): sound only when every match of the rule opens
  * with a match of the gate.  On every corpus line and two lines joined,
  * and the rule's examples, at each character where the rule matches
  * anchored, so does its gate. */
@@ -2252,6 +2252,98 @@ START_TEST(windows_shared_by_rules_of_one_word) {
 }
 END_TEST
 
+/* A gated rule is tried only at the places where its gate matches, found
+ * once by the gate's own walk near its words (deadlines.c: gate_walk), at
+ * the bytes one of its rules may start with: there it finds every
+ * deadline it finds tried wherever its words allow.  The same rules
+ * without their gates (each "set: gate=" line dropped) give the same
+ * deadlines on every corpus plan, and on a plan whose labels, dates due,
+ * "định kỳ" and spans stand in several stretches of the text. */
+static char *rules_without_gates(void) {
+  char path[4096];
+  snprintf(path, sizeof path, "%s/rules/deadlines.rules", harness_root());
+  size_t len;
+  char *text = harness_read(path, &len);
+  ck_assert_ptr_nonnull(text);
+  char *out = malloc(len + 1), *o = out;
+  ck_assert_ptr_nonnull(out);
+  size_t dropped = 0;
+  for (const char *p = text; *p;) {
+    const char *eol = strchr(p, '\n');
+    size_t n = eol ? (size_t)(eol - p) + 1 : strlen(p);
+    if (!strncmp(p, "set: gate=", 10)) dropped++;
+    else o = (char *)memcpy(o, p, n) + n;
+    p += n;
+  }
+  *o = '\0';
+  free(text);
+  ck_assert_uint_ge(dropped, 16);
+  return out;
+}
+
+static size_t same_deadlines_gated_or_not(const cchc_rules *ungated,
+                                          const char *src) {
+  cchc_frame *a = harness_process(rules, src, strlen(src));
+  cchc_frame *b = harness_process(ungated, src, strlen(src));
+  ck_assert_uint_eq(a->ndeadlines, b->ndeadlines);
+  size_t by_gated = 0;
+  for (size_t i = 0; i < a->ndeadlines; i++) {
+    const frame_deadline *x = &a->deadlines[i], *y = &b->deadlines[i];
+    ck_assert_str_eq(x->rule, y->rule);
+    ck_assert_str_eq(x->kind, y->kind);
+    ck_assert_str_eq(str(x->start), str(y->start));
+    ck_assert_str_eq(str(x->end), str(y->end));
+    ck_assert_uint_eq(x->span.start, y->span.start);
+    ck_assert_uint_eq(x->span.end, y->span.end);
+    const rule *r = rules_find(rules, x->rule);
+    by_gated += r && rule_attr(r, "gate") != NULL;
+  }
+  cchc_frame_free(a);
+  cchc_frame_free(b);
+  return by_gated;
+}
+
+START_TEST(gated_rules_find_what_they_find_without_gates) {
+  char *text = rules_without_gates();
+  cchc_rules *ungated = NULL;
+  cchc_error err = {0};
+  ck_assert_int_eq(cchc_rules_load(harness_rules_dir_with("deadlines.rules",
+                                                          text),
+                                   &ungated, &err),
+                   CCHC_OK);
+  free(text);
+  char **texts;
+  size_t ntexts = rewrites_texts(&texts), by_gated = 0;
+  ck_assert_uint_gt(ntexts, 0);
+  for (size_t t = 0; t < ntexts; t++)
+    by_gated += same_deadlines_gated_or_not(ungated, texts[t]);
+  rewrites_texts_free(texts, ntexts);
+  /* a long plan: the gates' places are kept a stretch at a time */
+  enum { TASKS = 9000 };
+  static const char *const lines[] = {
+      "- Việc %d%.*s. Thời gian thực hiện: quý II/2026.\n",
+      "- Việc %d%.*s hoàn thành chậm nhất là vào ngày 15/3/2026.\n",
+      "- Định kỳ hàng quý báo cáo việc %d%.*s.\n",
+      "- Việc %d%.*s từ tháng 3/2026 đến tháng 5/2026.\n",
+      "- Việc %d%.*s, thời hạn: hằng năm; trước ngày 10/12 hằng năm.\n",
+  };
+  size_t cap = TASKS * 96 + 256;
+  char *src = malloc(cap);
+  ck_assert_ptr_nonnull(src);
+  size_t n = strlen(strcpy(src, "KẾ HOẠCH\nCải cách hành chính năm 2026\n"
+                                "I. NHIỆM VỤ\n"));
+  for (int i = 0; i < TASKS; i++)
+    n += (size_t)snprintf(src + n, cap - n, lines[i % 5], i, i % 11,
+                          "yyyyyyyyyyy");
+  ck_assert_uint_gt(n, 2u << 18); /* several stretches */
+  size_t long_gated = same_deadlines_gated_or_not(ungated, src);
+  ck_assert_uint_ge(long_gated, TASKS);
+  free(src);
+  cchc_rules_free(ungated);
+  ck_assert_uint_gt(by_gated, 0);
+}
+END_TEST
+
 int main(void) {
   Suite *s = suite_create("extract_deadlines");
   TCase *tp = tcase_create("plans");
@@ -2308,6 +2400,7 @@ int main(void) {
   tcase_set_timeout(tr, 300);
   tcase_add_test(tr, rewritten_patterns_match_as_before);
   tcase_add_test(tr, gated_rules_match_only_where_their_gates_do);
+  tcase_add_test(tr, gated_rules_find_what_they_find_without_gates);
   suite_add_tcase(s, tr);
   TCase *tc = tcase_create("corpus");
   tcase_add_checked_fixture(tc, load_rules, free_rules);
