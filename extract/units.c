@@ -48,7 +48,9 @@ typedef struct cand_list {
 static void cand_push(cand_list *l, cand c) {
   if (l->failed) return;
   if (l->n == l->cap) {
-    size_t cap = l->cap ? l->cap * 2 : 64;
+    /* (a range names a few units: a first room of 8 is a small block
+     * malloc keeps per thread, where 64 took a 3 KB one each time) */
+    size_t cap = l->cap ? l->cap * 2 : 8;
     cand *p = realloc(l->items, cap * sizeof *p);
     if (!p) {
       l->failed = true;
