@@ -2240,6 +2240,33 @@ START_TEST(mention_lists_grow_past_their_first_room) {
 }
 END_TEST
 
+/* Short titles joined by "và" stand by their neighbours: each is let in
+ * once the one after it is, found through the list's candidates by start
+ * and by end (met rule by rule, so out of text order; a short list sorted
+ * in place, a long one by qsort).  Every title of a chain of five and of
+ * twenty, "Tư pháp" and "Một cửa" in turn, is let in. */
+START_TEST(chained_titles_stand_in_short_and_long_lists) {
+  static const size_t lengths[] = {5, 20};
+  static const char *const titles[] = {"Tư pháp", "Một cửa"};
+  static const char *const keys[] = {"tu_phap", "bp_mot_cua"};
+  for (size_t k = 0; k < 2; k++) {
+    char in[1024] = "- ";
+    for (size_t i = 0; i < lengths[k]; i++) {
+      if (i) strcat(in, " và ");
+      strcat(in, titles[i % 2]);
+    }
+    strcat(in, "\n");
+    doc g, u;
+    pair_open(&g, &u, in, strlen(in), "commune");
+    ck_assert_uint_eq(find_all(&g), lengths[k]);
+    for (size_t i = 0; i < lengths[k]; i++)
+      ck_assert_str_eq(found[i].key, keys[i % 2]);
+    ck_assert_uint_eq(find_all(&u), lengths[k]);
+    pair_close(&g, &u);
+  }
+}
+END_TEST
+
 int main(void) {
   collect_forms();
   ncorpus = harness_corpus(&corpus);
@@ -2312,6 +2339,7 @@ int main(void) {
   tcase_add_test(tgate, names_past_the_known_mentions_are_not_tried);
   tcase_add_test(tgate, windows_start_after_the_last_barrier);
   tcase_add_test(tgate, mention_lists_grow_past_their_first_room);
+  tcase_add_test(tgate, chained_titles_stand_in_short_and_long_lists);
   tcase_add_loop_test(tgate, corpus_names_past_the_known_mentions_are_not_tried,
                       0, (int)(ncorpus ? ncorpus : 1));
   suite_add_tcase(s, tgate);
