@@ -48,7 +48,9 @@ typedef struct cand_list {
 static void cand_push(cand_list *l, cand c) {
   if (l->failed) return;
   if (l->n == l->cap) {
-    size_t cap = l->cap ? l->cap * 2 : 64;
+    /* (a range names a few units: a first room of 8 is a small block
+     * malloc keeps per thread, where 64 took a 3 KB one each time) */
+    size_t cap = l->cap ? l->cap * 2 : 8;
     cand *p = realloc(l->items, cap * sizeof *p);
     if (!p) {
       l->failed = true;
@@ -2087,6 +2089,27 @@ static int by_at(const void *a, const void *b) {
   return (p->i > q->i) - (p->i < q->i);
 }
 
+/* A list of a few (most: by_at is a total order, so any sort gives the
+ * same) sorted in place by insertion, where qsort cost some 400
+ * instructions a list; a long one by qsort. */
+enum { CAND_ATS_SORTED_IN_PLACE = 16 };
+
+static void cand_ats_sort(cand_at *v, size_t n) {
+  if (n > CAND_ATS_SORTED_IN_PLACE) {
+    qsort(v, n, sizeof *v, by_at);
+    return;
+  }
+  for (size_t i = 1; i < n; i++) {
+    cand_at c = v[i];
+    size_t j = i;
+    for (; j > 0 && (v[j - 1].at > c.at ||
+                     (v[j - 1].at == c.at && v[j - 1].i > c.i));
+         j--)
+      v[j] = v[j - 1];
+    v[j] = c;
+  }
+}
+
 static bool cand_index_build(cand_index *ix, const cand_list *l) {
   ix->n = l->n;
   ix->by_start = malloc((l->n ? l->n : 1) * sizeof *ix->by_start);
@@ -2096,8 +2119,8 @@ static bool cand_index_build(cand_index *ix, const cand_list *l) {
     ix->by_start[i] = (cand_at){l->items[i].start, i};
     ix->by_end[i] = (cand_at){l->items[i].end, i};
   }
-  qsort(ix->by_start, ix->n, sizeof *ix->by_start, by_at);
-  qsort(ix->by_end, ix->n, sizeof *ix->by_end, by_at);
+  cand_ats_sort(ix->by_start, ix->n);
+  cand_ats_sort(ix->by_end, ix->n);
   return true;
 }
 

@@ -2216,6 +2216,57 @@ START_TEST(overlaps_settle_alike_in_short_and_long_lists) {
 }
 END_TEST
 
+/* A range's candidates start in a room of a few (a clause names two or
+ * three units) and the room grows as more are met: a line naming thirty
+ * units gives all thirty, in order, as the ungated search does. */
+START_TEST(mention_lists_grow_past_their_first_room) {
+  char in[2048] = "";
+  for (int i = 0; i < 10; i++)
+    strcat(in, "Công an xã, Ban chỉ huy Quân sự xã, Trạm Y tế xã, ");
+  strcat(in, "\n");
+  static const char *const keys[] = {"cong_an", "quan_su", "tram_y_te"};
+  doc g, u;
+  pair_open(&g, &u, in, strlen(in), "commune");
+  ck_assert_uint_eq(find_all(&g), 30);
+  for (size_t i = 0; i < 30; i++) ck_assert_str_eq(found[i].key, keys[i % 3]);
+  xunit want[30];
+  memcpy(want, found, sizeof want);
+  ck_assert_uint_eq(find_all(&u), 30);
+  for (size_t i = 0; i < 30; i++) {
+    ck_assert_uint_eq(found[i].start, want[i].start);
+    ck_assert_uint_eq(found[i].end, want[i].end);
+  }
+  pair_close(&g, &u);
+}
+END_TEST
+
+/* Short titles joined by "và" stand by their neighbours: each is let in
+ * once the one after it is, found through the list's candidates by start
+ * and by end (met rule by rule, so out of text order; a short list sorted
+ * in place, a long one by qsort).  Every title of a chain of five and of
+ * twenty, "Tư pháp" and "Một cửa" in turn, is let in. */
+START_TEST(chained_titles_stand_in_short_and_long_lists) {
+  static const size_t lengths[] = {5, 20};
+  static const char *const titles[] = {"Tư pháp", "Một cửa"};
+  static const char *const keys[] = {"tu_phap", "bp_mot_cua"};
+  for (size_t k = 0; k < 2; k++) {
+    char in[1024] = "- ";
+    for (size_t i = 0; i < lengths[k]; i++) {
+      if (i) strcat(in, " và ");
+      strcat(in, titles[i % 2]);
+    }
+    strcat(in, "\n");
+    doc g, u;
+    pair_open(&g, &u, in, strlen(in), "commune");
+    ck_assert_uint_eq(find_all(&g), lengths[k]);
+    for (size_t i = 0; i < lengths[k]; i++)
+      ck_assert_str_eq(found[i].key, keys[i % 2]);
+    ck_assert_uint_eq(find_all(&u), lengths[k]);
+    pair_close(&g, &u);
+  }
+}
+END_TEST
+
 int main(void) {
   collect_forms();
   ncorpus = harness_corpus(&corpus);
@@ -2287,6 +2338,8 @@ int main(void) {
                       (int)(nall_plans ? nall_plans : 1));
   tcase_add_test(tgate, names_past_the_known_mentions_are_not_tried);
   tcase_add_test(tgate, windows_start_after_the_last_barrier);
+  tcase_add_test(tgate, mention_lists_grow_past_their_first_room);
+  tcase_add_test(tgate, chained_titles_stand_in_short_and_long_lists);
   tcase_add_loop_test(tgate, corpus_names_past_the_known_mentions_are_not_tried,
                       0, (int)(ncorpus ? ncorpus : 1));
   suite_add_tcase(s, tgate);
