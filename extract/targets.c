@@ -63,7 +63,11 @@ typedef struct tctx {
   uint8_t *gate_of, *nongate_of;
   size_t ngates, gate_block[GATES];
   bool gate_ok[GATES];
-  const char *plan_area; /* the one area the plan's title names, or NULL */
+  /* the one area the plan's title names, or NULL; read when a target
+   * first asks (plan_area_read: most plans' targets take their sections'
+   * areas, and the title's search cost ~13,000 instructions a plan) */
+  const char *plan_area;
+  bool plan_area_read;
   table_join_rules joins;
   uint64_t byte_features[256]; /* of each byte, for the stretches */
   /* where each literal of the rule set (rules.h) first stands in the
@@ -1086,7 +1090,13 @@ static cchc_status emit(tctx *t, size_t base, const char *s, const cand *c) {
   cchc_status st = indicator_of(t, tg->text, &tg->indicator);
   if (st != CCHC_OK) return st;
   tg->area = xsection_area(x, tg->section);
-  if (!tg->area) tg->area = t->plan_area;
+  if (!tg->area) {
+    if (!t->plan_area_read) { /* (the match data is free here) */
+      t->plan_area = title_area(t);
+      t->plan_area_read = true;
+    }
+    tg->area = t->plan_area;
+  }
   if (!tg->area && tg->indicator) {
     const tax_indicator *ti = tax_find_indicator(x->rules, tg->indicator);
     if (ti) tg->area = ti->area;
@@ -1210,7 +1220,6 @@ cchc_status extract_targets(xctx *x) {
   t.openers = rules_select(rs, "clause.", "opener");
   t.subj_after = rules_select(rs, "subject.", "after");
   t.subj_before = rules_select(rs, "subject.", "before");
-  t.plan_area = title_area(&t);
   for (int c = 0; c < 256; c++)
     t.byte_features[c] = c < 0x80    ? rule_ascii_features[c]
                          : c >= 0xC0 ? rule_ascii_features['0']

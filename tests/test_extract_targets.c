@@ -1471,6 +1471,41 @@ START_TEST(heading_areas_by_words) {
 }
 END_TEST
 
+/* The plan's title gives its area to the targets whose sections name
+ * none, read when the first such target asks (targets.c: plan_area_read),
+ * not before the blocks: a target of a section with an area keeps it
+ * before and after one that takes the title's; a title naming the whole
+ * reform gives none (the indicator's area then); a table row's target
+ * asks as a sentence's does. */
+START_TEST(title_area_read_when_a_target_asks) {
+  doc d = extract("KẾ HOẠCH\nChuyển đổi số năm 2026\n"
+                  "I. MỤC TIÊU\n"
+                  "1. Cải cách thể chế\n"
+                  "- 100% văn bản được rà soát\n"
+                  "2. Nhiệm vụ chung\n"
+                  "- 90% hồ sơ được số hóa\n"
+                  "3. Cải cách thể chế\n"
+                  "- 80% văn bản được công bố\n"
+                  "4. Nhiệm vụ khác\n"
+                  "| TT | Chỉ tiêu | Đơn vị tính | Kết quả |\n"
+                  "|---|---|---|---|\n"
+                  "| 1 | Tỷ lệ hồ sơ trực tuyến | % | 70 |\n");
+  static const char *const want[] = {"the_che", "cqs", "the_che", "cqs"};
+  ck_assert_uint_eq(d.f->ntargets, 4);
+  for (size_t i = 0; i < 4; i++) check_str(tgt(&d, i)->area, want[i], "area");
+  ck_assert(tgt(&d, 3)->value == 70);
+  done(&d);
+  d = extract("KẾ HOẠCH\nCải cách hành chính và chuyển đổi số năm 2026\n"
+              "I. MỤC TIÊU\n"
+              "1. Nhiệm vụ chung\n"
+              "- 100% các khoản chi tiêu công được quản lý qua hệ thống "
+              "kế toán số.\n");
+  ck_assert_uint_eq(d.f->ntargets, 1);
+  check_str(tgt(&d, 0)->area, "tai_chinh", "area");
+  done(&d);
+}
+END_TEST
+
 int main(void) {
   Suite *s = suite_create("extract_targets");
   TCase *tc = tcase_create("sentences");
@@ -1504,6 +1539,7 @@ int main(void) {
   tcase_add_test(tc, joins_read_when_asked);
   tcase_add_test(tc, short_blocks_known_empty_by_their_bytes);
   tcase_add_test(tc, nontarget_at_block_start_only);
+  tcase_add_test(tc, title_area_read_when_a_target_asks);
   suite_add_tcase(s, tc);
   TCase *tcr = tcase_create("rewritten");
   tcase_add_checked_fixture(tcr, load_rules, free_rules);
