@@ -289,6 +289,17 @@ void targets_pairs_may_hold(const rule_literal *const *lits, size_t nlits,
   free(seen);
 }
 
+/* Where the literals of the rule set stand in the block (tctx.lit_block,
+ * lit_first), per thread for a rule set of up to LIT_PLACES - 1 literals:
+ * its blocks are numbered on from the last plan's (serial), so an entry
+ * of an earlier plan, or of another rule set, names a block passed and is
+ * never read, and the table is neither allocated nor cleared per plan. */
+enum { LIT_PLACES = 1024 };
+static _Thread_local struct lit_places {
+  size_t block[LIT_PLACES], first[LIT_PLACES];
+  size_t serial; /* the last block numbered on this thread */
+} lit_places;
+
 /* Where literal l first stands in the block s[0..n) at or after `from` (a
  * character's start), or SIZE_MAX: found by its rest when it has one
  * (rules.h: the search for "không" would stop at every 'k', a letter of
@@ -1233,12 +1244,20 @@ cchc_status extract_targets(xctx *x) {
   }
   /* without memory for it, every literal is searched each time */
   t.nlits = rs->literals.n;
-  t.lit_block = calloc(t.nlits + 1, sizeof *t.lit_block);
-  /* (lit_first is read only where lit_block says so: not zeroed) */
-  t.lit_first = malloc((t.nlits + 1) * sizeof *t.lit_first);
-  if (!t.lit_block || !t.lit_first) {
-    free(t.lit_block);
-    t.lit_block = NULL;
+  struct lit_places *lp = &lit_places;
+  bool own_places = t.nlits + 1 > LIT_PLACES;
+  if (own_places) {
+    t.lit_block = calloc(t.nlits + 1, sizeof *t.lit_block);
+    /* (lit_first is read only where lit_block says so: not zeroed) */
+    t.lit_first = malloc((t.nlits + 1) * sizeof *t.lit_first);
+    if (!t.lit_block || !t.lit_first) {
+      free(t.lit_block);
+      t.lit_block = NULL;
+    }
+  } else { /* the thread's, its blocks numbered on from its last plan's */
+    t.lit_block = lp->block;
+    t.lit_first = lp->first;
+    t.block = lp->serial;
   }
   cands c = {0};
   cuts ends = {0}, ends_by_end = {0}, lists = {0}, openers = {0};
@@ -1299,8 +1318,12 @@ cchc_status extract_targets(xctx *x) {
   if (st == CCHC_OK) st = table_targets(&t);
   free(t.gate_of);
   free(t.nongate_of);
-  free(t.lit_block);
-  free(t.lit_first);
+  if (own_places) {
+    free(t.lit_block);
+    free(t.lit_first);
+  } else {
+    lp->serial = t.block;
+  }
   free(t.known);
   free(t.subjects);
   free(t.empty);
