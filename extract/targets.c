@@ -64,8 +64,8 @@ typedef struct tctx {
   size_t ngates, gate_block[GATES];
   bool gate_ok[GATES];
   /* the one area the plan's title names, or NULL; read when a target
-   * first asks (plan_area_read: most plans' targets take their sections'
-   * areas, and the title's search cost ~13,000 instructions a plan) */
+   * first asks (plan_area_read): a plan without targets, or whose targets
+   * all take their sections' areas, runs no area rule over its title */
   const char *plan_area;
   bool plan_area_read;
   table_join_rules joins;
