@@ -63,7 +63,11 @@ typedef struct tctx {
   uint8_t *gate_of, *nongate_of;
   size_t ngates, gate_block[GATES];
   bool gate_ok[GATES];
-  const char *plan_area; /* the one area the plan's title names, or NULL */
+  /* the one area the plan's title names, or NULL; read when a target
+   * first asks (plan_area_read): a plan without targets, or whose targets
+   * all take their sections' areas, runs no area rule over its title */
+  const char *plan_area;
+  bool plan_area_read;
   table_join_rules joins;
   uint64_t byte_features[256]; /* of each byte, for the stretches */
   /* where each literal of the rule set (rules.h) first stands in the
@@ -284,6 +288,17 @@ void targets_pairs_may_hold(const rule_literal *const *lits, size_t nlits,
   }
   free(seen);
 }
+
+/* Where the literals of the rule set stand in the block (tctx.lit_block,
+ * lit_first), per thread for a rule set of up to LIT_PLACES - 1 literals:
+ * its blocks are numbered on from the last plan's (serial), so an entry
+ * of an earlier plan, or of another rule set, names a block passed and is
+ * never read, and the table is neither allocated nor cleared per plan. */
+enum { LIT_PLACES = 1024 };
+static _Thread_local struct lit_places {
+  size_t block[LIT_PLACES], first[LIT_PLACES];
+  size_t serial; /* the last block numbered on this thread */
+} lit_places;
 
 /* Where literal l first stands in the block s[0..n) at or after `from` (a
  * character's start), or SIZE_MAX: found by its rest when it has one
@@ -1086,7 +1101,13 @@ static cchc_status emit(tctx *t, size_t base, const char *s, const cand *c) {
   cchc_status st = indicator_of(t, tg->text, &tg->indicator);
   if (st != CCHC_OK) return st;
   tg->area = xsection_area(x, tg->section);
-  if (!tg->area) tg->area = t->plan_area;
+  if (!tg->area) {
+    if (!t->plan_area_read) { /* (the match data is free here) */
+      t->plan_area = title_area(t);
+      t->plan_area_read = true;
+    }
+    tg->area = t->plan_area;
+  }
   if (!tg->area && tg->indicator) {
     const tax_indicator *ti = tax_find_indicator(x->rules, tg->indicator);
     if (ti) tg->area = ti->area;
@@ -1210,7 +1231,6 @@ cchc_status extract_targets(xctx *x) {
   t.openers = rules_select(rs, "clause.", "opener");
   t.subj_after = rules_select(rs, "subject.", "after");
   t.subj_before = rules_select(rs, "subject.", "before");
-  t.plan_area = title_area(&t);
   for (int c = 0; c < 256; c++)
     t.byte_features[c] = c < 0x80    ? rule_ascii_features[c]
                          : c >= 0xC0 ? rule_ascii_features['0']
@@ -1224,12 +1244,20 @@ cchc_status extract_targets(xctx *x) {
   }
   /* without memory for it, every literal is searched each time */
   t.nlits = rs->literals.n;
-  t.lit_block = calloc(t.nlits + 1, sizeof *t.lit_block);
-  /* (lit_first is read only where lit_block says so: not zeroed) */
-  t.lit_first = malloc((t.nlits + 1) * sizeof *t.lit_first);
-  if (!t.lit_block || !t.lit_first) {
-    free(t.lit_block);
-    t.lit_block = NULL;
+  struct lit_places *lp = &lit_places;
+  bool own_places = t.nlits + 1 > LIT_PLACES;
+  if (own_places) {
+    t.lit_block = calloc(t.nlits + 1, sizeof *t.lit_block);
+    /* (lit_first is read only where lit_block says so: not zeroed) */
+    t.lit_first = malloc((t.nlits + 1) * sizeof *t.lit_first);
+    if (!t.lit_block || !t.lit_first) {
+      free(t.lit_block);
+      t.lit_block = NULL;
+    }
+  } else { /* the thread's, its blocks numbered on from its last plan's */
+    t.lit_block = lp->block;
+    t.lit_first = lp->first;
+    t.block = lp->serial;
   }
   cands c = {0};
   cuts ends = {0}, ends_by_end = {0}, lists = {0}, openers = {0};
@@ -1290,8 +1318,12 @@ cchc_status extract_targets(xctx *x) {
   if (st == CCHC_OK) st = table_targets(&t);
   free(t.gate_of);
   free(t.nongate_of);
-  free(t.lit_block);
-  free(t.lit_first);
+  if (own_places) {
+    free(t.lit_block);
+    free(t.lit_first);
+  } else {
+    lp->serial = t.block;
+  }
   free(t.known);
   free(t.subjects);
   free(t.empty);

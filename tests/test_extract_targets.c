@@ -19,6 +19,7 @@
 #include <jansson.h>
 #include <math.h>
 #include <stdio.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -1471,6 +1472,134 @@ START_TEST(heading_areas_by_words) {
 }
 END_TEST
 
+/* The plan's title gives its area to the targets whose sections name
+ * none, read when the first such target asks (targets.c: plan_area_read),
+ * not before the blocks: a target of a section with an area keeps it
+ * before and after one that takes the title's; a title naming the whole
+ * reform gives none (the indicator's area then); a table row's target
+ * asks as a sentence's does. */
+START_TEST(title_area_read_when_a_target_asks) {
+  doc d = extract("KẾ HOẠCH\nChuyển đổi số năm 2026\n"
+                  "I. MỤC TIÊU\n"
+                  "1. Cải cách thể chế\n"
+                  "- 100% văn bản được rà soát\n"
+                  "2. Nhiệm vụ chung\n"
+                  "- 90% hồ sơ được số hóa\n"
+                  "3. Cải cách thể chế\n"
+                  "- 80% văn bản được công bố\n"
+                  "4. Nhiệm vụ khác\n"
+                  "| TT | Chỉ tiêu | Đơn vị tính | Kết quả |\n"
+                  "|---|---|---|---|\n"
+                  "| 1 | Tỷ lệ hồ sơ trực tuyến | % | 70 |\n");
+  static const char *const want[] = {"the_che", "cqs", "the_che", "cqs"};
+  ck_assert_uint_eq(d.f->ntargets, 4);
+  for (size_t i = 0; i < 4; i++) check_str(tgt(&d, i)->area, want[i], "area");
+  ck_assert(tgt(&d, 3)->value == 70);
+  done(&d);
+  d = extract("KẾ HOẠCH\nCải cách hành chính và chuyển đổi số năm 2026\n"
+              "I. MỤC TIÊU\n"
+              "1. Nhiệm vụ chung\n"
+              "- 100% các khoản chi tiêu công được quản lý qua hệ thống "
+              "kế toán số.\n");
+  ck_assert_uint_eq(d.f->ntargets, 1);
+  check_str(tgt(&d, 0)->area, "tai_chinh", "area");
+  done(&d);
+}
+END_TEST
+
+/* A plan's frame read on a thread of its own (fresh tables), for
+ * lit_places_numbered_on_across_plans. */
+typedef struct fresh_frame {
+  const char *src;
+  size_t n;
+  char *json;
+} fresh_frame;
+
+static void *fresh_frame_read(void *arg) {
+  fresh_frame *ff = arg;
+  ff->json = harness_process_json(rules, ff->src, ff->n);
+  return NULL;
+}
+
+/* Where the literals stand in a block is kept per thread for the plans
+ * after (targets.c: lit_places), its blocks numbered on from the last
+ * plan's: read one after another on one thread, after a plan whose blocks
+ * hold "từ" far in (each searched for it), a plan whose short blocks
+ * hold it at their start ("- từ 5% hồ sơ": at least 5%), and the corpus
+ * plans forward and back, give the frames each gives read on a thread of
+ * its own. */
+START_TEST(lit_places_numbered_on_across_plans) {
+  char **files;
+  size_t n = harness_corpus_all(&files);
+  ck_assert_uint_ge(n, 4);
+  strbuf prime = STRBUF_INIT, probe = STRBUF_INIT;
+  strbuf_addstr(&prime, "KẾ HOẠCH\nCải cách hành chính năm 2026\n");
+  strbuf_addstr(&probe, "KẾ HOẠCH\nCải cách hành chính năm 2026\n");
+  for (int r = 1; r <= 300; r++) {
+    strbuf_addf(&prime,
+                "- Phấn đấu tỷ lệ hồ sơ giải quyết đúng hạn trên tổng số "
+                "hồ sơ tiếp nhận đạt từ %d%%\n", r % 90 + 5);
+    strbuf_addf(&probe, "- từ %d%% hồ sơ\n", r % 90 + 5);
+  }
+  ck_assert(!prime.failed && !probe.failed);
+  size_t m = n + 2; /* the plans, the prime, the probe */
+  fresh_frame *ff = calloc(m, sizeof *ff);
+  ck_assert_ptr_nonnull(ff);
+  for (size_t i = 0; i < m; i++) {
+    ff[i].n = i == n ? prime.len : probe.len;
+    ff[i].src = i < n ? harness_read(files[i], &ff[i].n)
+                : i == n ? prime.buf
+                         : probe.buf;
+    ck_assert_ptr_nonnull(ff[i].src);
+    pthread_t th;
+    ck_assert_int_eq(pthread_create(&th, NULL, fresh_frame_read, &ff[i]), 0);
+    ck_assert_int_eq(pthread_join(th, NULL), 0);
+    ck_assert_ptr_nonnull(ff[i].json);
+  }
+  ck_assert_ptr_nonnull(strstr(ff[n + 1].json, "\">=\""));
+  for (size_t k = 0; k < 2 * (n + 1); k++) {
+    /* the prime, then the probe or a plan: forward, then back */
+    size_t j = k < n + 1 ? k : 2 * (n + 1) - 1 - k;
+    size_t order[2] = {n, j < n ? j : n + 1};
+    for (size_t q = 0; q < 2; q++) {
+      size_t i = order[q];
+      char *json = harness_process_json(rules, ff[i].src, ff[i].n);
+      ck_assert_ptr_nonnull(json);
+      ck_assert_msg(!strcmp(json, ff[i].json), "%s: the frames differ",
+                    i < n ? files[i] : i == n ? "prime" : "probe");
+      free(json);
+    }
+  }
+  for (size_t i = 0; i < m; i++) {
+    if (i < n) free((char *)ff[i].src);
+    free(ff[i].json);
+  }
+  free(ff);
+  strbuf_release(&prime);
+  strbuf_release(&probe);
+  harness_free_list(files, n);
+  /* one-block plans, their words each a byte further on than the last
+   * plan's */
+  static const char *const values[] = {"9%", "97 %", "97,5%", "100 %"};
+  for (size_t v = 0; v < sizeof values / sizeof *values; v++)
+    for (size_t pad = 0; pad < 8; pad++) {
+      char src[256];
+      snprintf(src, sizeof src,
+               "- Trong năm 2025, %.*s tỷ lệ giải quyết hồ sơ đúng hạn đã "
+               "đạt %s %.*s.\n",
+               (int)pad, "aaaaaaaa", values[v], (int)(7 - pad), "bbbbbbbb");
+      fresh_frame one = {src, strlen(src), NULL};
+      pthread_t th;
+      ck_assert_int_eq(pthread_create(&th, NULL, fresh_frame_read, &one), 0);
+      ck_assert_int_eq(pthread_join(th, NULL), 0);
+      char *json = harness_process_json(rules, src, strlen(src));
+      ck_assert_msg(!strcmp(json, one.json), "%s: the frames differ", src);
+      free(json);
+      free(one.json);
+    }
+}
+END_TEST
+
 int main(void) {
   Suite *s = suite_create("extract_targets");
   TCase *tc = tcase_create("sentences");
@@ -1504,6 +1633,7 @@ int main(void) {
   tcase_add_test(tc, joins_read_when_asked);
   tcase_add_test(tc, short_blocks_known_empty_by_their_bytes);
   tcase_add_test(tc, nontarget_at_block_start_only);
+  tcase_add_test(tc, title_area_read_when_a_target_asks);
   suite_add_tcase(s, tc);
   TCase *tcr = tcase_create("rewritten");
   tcase_add_checked_fixture(tcr, load_rules, free_rules);
@@ -1522,6 +1652,7 @@ int main(void) {
   tcase_add_test(tcc, joins_kept_by_text);
   tcase_add_test(tcc, block_literals_told_by_their_words);
   tcase_add_test(tcc, heading_areas_by_words);
+  tcase_add_test(tcc, lit_places_numbered_on_across_plans);
   suite_add_tcase(s, tcc);
   return harness_run(s);
 }
