@@ -260,6 +260,16 @@ typedef struct cli_batch {
   /* Calling thread, after a stop, every other thread ended: release a
    * job prepared but not finished. */
   void (*discard)(void *ctx, void *job);
+  /* Optional, with any_thread: the calling thread's set-up of what work
+   * needs (the rules), run once the other threads are started and before
+   * it takes an input; false stops the batch, no input finished (it
+   * prints why).  Meanwhile the other threads take the first inputs, as
+   * many as are in flight, and run `early` on each after prepare: the
+   * part of work that needs none of it (normalize), so that the second
+   * processor is not idle while the first loads the rules.  work then
+   * runs on them once begin has returned true. */
+  bool (*begin)(void *ctx);
+  void (*early)(void *ctx, void *job);
 } cli_batch;
 
 /* Run the batch.  false when finish stopped it, or when out of memory

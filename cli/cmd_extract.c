@@ -228,11 +228,19 @@ typedef struct extract_job {
   bool data_in_report; /* the error's offset is into data */
   cchc_error err;
   cchc_frame *frame; /* rendered by the calling thread, in order */
+  bool early;        /* normalized before the rules were loaded */
+  cchc_prepared *prepared; /* that input, until its extraction */
+  cchc_process_options popt; /* its options, which prepared points into */
 } extract_job;
 
 /* What the batch shares: options and rules read by every thread, the
  * outputs written by the calling thread only. */
 typedef struct extract_run {
+  cli_ctx *cli;
+  const char *out_path;
+  bool per_file;
+  bool shared_open;
+  cchc_render_buffer buffer_space; /* `buffer` when there is one */
   const cchc_rules *rules;
   cchc_normalize_options opt;
   cchc_format format;
@@ -250,6 +258,7 @@ typedef struct extract_run {
 static void job_release(void *ctx, void *job) {
   extract_job *j = job;
   cli_input_close(&j->input);
+  cchc_prepared_free(j->prepared);
   cchc_frame_free(j->frame);
 }
 
@@ -260,21 +269,35 @@ static void extract_prepare(void *ctx, size_t i, void *job) {
   j->failed = !cli_input_open(j->path, &j->input, &j->err);
 }
 
+/* The job's input normalized (its first step): the work that needs no
+ * rules. */
+static void extract_early(void *ctx, void *job) {
+  const extract_run *run = ctx;
+  extract_job *j = job;
+  j->early = true;
+  if (j->failed)
+    return;
+  j->popt = (cchc_process_options){
+      .normalize = run->opt, .path = strcmp(j->path, "-") ? j->path : NULL};
+  j->popt.normalize.input_done = cli_input_close; /* the frame needs no input */
+  j->popt.normalize.input_done_arg = &j->input;
+  j->popt.normalize.input_read = cli_input_read;
+  j->popt.normalize.input_read_arg = &j->input;
+  if (cchc_process_normalize(j->input.data, j->input.len, &j->popt,
+                             &j->prepared, &j->err) != CCHC_OK)
+    j->failed = j->data_in_report = true;
+}
+
 static void extract_work(void *ctx, void *job) {
   const extract_run *run = ctx;
   extract_job *j = job;
-  if (j->failed)
-    return;
-  cchc_process_options popt = {.normalize = run->opt,
-                               .path = strcmp(j->path, "-") ? j->path : NULL};
-  popt.normalize.input_done = cli_input_close; /* the frame needs no input */
-  popt.normalize.input_done_arg = &j->input;
-  popt.normalize.input_read = cli_input_read;
-  popt.normalize.input_read_arg = &j->input;
-  if (cchc_process(run->rules, j->input.data, j->input.len, &popt, &j->frame,
-                   &j->err) !=
-      CCHC_OK)
+  if (!j->early) /* the rules were there before it was taken */
+    extract_early(ctx, job);
+  cchc_prepared *p = j->prepared; /* NULL: not opened or not decoded */
+  j->prepared = NULL;
+  if (p && cchc_process_extract(run->rules, p, &j->frame, &j->err) != CCHC_OK)
     j->failed = j->data_in_report = true;
+  /* (an input not opened is not cut short) */
   if (cli_input_cut_short(&j->input, &j->err)) {
     cchc_frame_free(j->frame);
     j->frame = NULL;
@@ -322,6 +345,26 @@ static bool extract_finish(void *ctx, size_t i, void *job) {
   return go;
 }
 
+/* The batch's set-up, on the calling thread while other threads may
+ * normalize the first inputs: the rules, then the stream's output (as
+ * before the batch: a rules error leaves the output untouched).  false
+ * (printed) stops the batch. */
+static bool extract_begin(void *ctx) {
+  extract_run *run = ctx;
+  if (!(run->rules = cli_rules(run->cli)))
+    return false;
+  if (!run->per_file &&
+      !(run->shared_open = cli_out_open(run->shared, run->out_path)))
+    return false;
+  cchc_render_buffer *buffer = &run->buffer_space;
+  *buffer = (cchc_render_buffer){.write = write_direct, .ctx = run->shared};
+  if (run->shared_open && !isatty(fileno(run->shared->fp)) &&
+      (buffer->cap = stream_piece_size(run->shared->fp)) &&
+      (buffer->data = malloc(buffer->cap)))
+    run->buffer = buffer;
+  return true;
+}
+
 int cmd_extract(cli_ctx *ctx, int argc, char **argv) {
   extract_run run = {.format = CCHC_FORMAT_JSON};
   format_arg format = {CCHC_FORMAT_JSON, "json"};
@@ -348,25 +391,16 @@ int cmd_extract(cli_ctx *ctx, int argc, char **argv) {
   run.nfiles = files.n;
 
   rc = EXIT_USAGE;
-  bool per_file;
   cli_out shared = {0};
-  bool shared_open = false;
-  if (!plan_outputs(&format, out_path, files.n, &per_file))
-    goto cleanup;
-  if (per_file && !(run.names = output_names(
-                        out_path, files.items, files.n,
-                        format.format == CCHC_FORMAT_XML ? "xml" : "json")))
-    goto cleanup;
-  if (!(run.rules = cli_rules(ctx)))
-    goto cleanup;
-  if (!per_file && !(shared_open = cli_out_open(&shared, out_path)))
-    goto cleanup;
+  run.cli = ctx;
+  run.out_path = out_path;
   run.shared = &shared;
-  cchc_render_buffer buffer = {.write = write_direct, .ctx = &shared};
-  if (shared_open && !isatty(fileno(shared.fp)) &&
-      (buffer.cap = stream_piece_size(shared.fp)) &&
-      (buffer.data = malloc(buffer.cap)))
-    run.buffer = &buffer;
+  if (!plan_outputs(&format, out_path, files.n, &run.per_file))
+    goto cleanup;
+  if (run.per_file && !(run.names = output_names(
+                            out_path, files.items, files.n,
+                            format.format == CCHC_FORMAT_XML ? "xml" : "json")))
+    goto cleanup;
 
   run.rc = unreadable ? EXIT_INPUT : EXIT_OK;
   cli_batch batch = {.n = files.n,
@@ -374,16 +408,23 @@ int cmd_extract(cli_ctx *ctx, int argc, char **argv) {
                      .job_size = sizeof(extract_job),
                      .ctx = &run,
                      .any_thread = true,
+                     /* room for the inputs normalized during the load: 16
+                      * a worker let the other thread do 29 inputs, 12 ms
+                      * of the load's 19 (p200), where 8 stopped it at 16
+                      * inputs, 8 ms; peak memory within 0.5 MB */
+                     .slots_per_worker = 16,
                      .prepare = extract_prepare,
                      .work = extract_work,
                      .finish = extract_finish,
-                     .discard = job_release};
+                     .discard = job_release,
+                     .begin = extract_begin,
+                     .early = extract_early};
   if (!cli_batch_run(&batch))
     run.rc = EXIT_USAGE;
   rc = run.rc;
 
 cleanup:
-  if (shared_open) {
+  if (run.shared_open) {
     /* No output file after a stopped command or when nothing was
      * extracted: a failing run leaves the target untouched. */
     bool aborting = rc == EXIT_USAGE || (out_path && run.emitted == 0);

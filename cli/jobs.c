@@ -115,7 +115,14 @@ static bool feed_and_finish(runner *r) {
  * input: with the calling thread as a third thread on two cores, each
  * input's hand-off (a futex wake, a reschedule interrupt, a worker taken
  * off its core) cost ~3% of the time on the bench's 2,000 plans.  A thread
- * waits only while the ring is full. */
+ * waits only while the ring is full.
+ *
+ * A batch with begin (the rules' load, some 18 ms of one processor) starts
+ * the other threads first: until begin returns they take inputs as the
+ * ring has room and run only their early part (prepare, normalize), each
+ * input then parked; once it has returned, parked inputs are worked on
+ * first, in order, by any thread, and an input whose early part ends
+ * after it is worked on by the thread that ran it. */
 typedef struct crew {
   const cli_batch *b;
   char *slots;
@@ -126,8 +133,12 @@ typedef struct crew {
   bool finishing;           /* a thread is finishing inputs */
   bool stop;                /* no input is taken or finished any more */
   bool go;                  /* false when a finish stopped the batch */
+  bool begun;               /* begin returned true (or there is none) */
+  bool *parked;             /* parked[i % window]: early part run, no work */
+  size_t early_n;           /* inputs claimed before begun */
+  size_t resumed;           /* [0, resumed) of those: no longer parked */
   pthread_mutex_t lock;
-  pthread_cond_t room_cv; /* an input was finished, or stop */
+  pthread_cond_t room_cv; /* an input was finished, begun, or stop */
 } crew;
 
 static void *crew_slot(const crew *c, size_t i) {
@@ -163,9 +174,25 @@ static void *crew_member(void *arg) {
       c->finishing = false;
       continue;
     }
-    if (c->stop || c->claimed == b->n)
-      break; /* what is left is another thread's to complete and finish */
-    if (c->claimed - c->finished == c->window) {
+    if (c->stop)
+      break;
+    if (c->begun) {
+      while (c->resumed < c->early_n && !c->parked[c->resumed % c->window])
+        c->resumed++; /* worked on by the thread that ran its early part */
+      if (c->resumed < c->early_n) {
+        size_t i = c->resumed++;
+        c->parked[i % c->window] = false;
+        pthread_mutex_unlock(&c->lock);
+        b->work(b->ctx, crew_slot(c, i));
+        pthread_mutex_lock(&c->lock);
+        c->done[i % c->window] = true;
+        continue;
+      }
+      if (c->claimed == b->n)
+        break; /* what is left is another thread's to complete and finish */
+    }
+    if (c->claimed - c->finished == c->window || c->claimed == b->n ||
+        (!c->begun && !b->early)) {
       c->waiting++;
       pthread_cond_wait(&c->room_cv, &c->lock);
       c->waiting--;
@@ -173,10 +200,20 @@ static void *crew_member(void *arg) {
     }
     size_t i = c->claimed++;
     c->done[i % c->window] = false;
+    bool early = !c->begun;
     pthread_mutex_unlock(&c->lock);
     void *job = crew_slot(c, i);
     memset(job, 0, b->job_size);
     b->prepare(b->ctx, i, job);
+    if (early) {
+      b->early(b->ctx, job);
+      pthread_mutex_lock(&c->lock);
+      if (!c->begun) {
+        c->parked[i % c->window] = true;
+        continue;
+      }
+      pthread_mutex_unlock(&c->lock);
+    }
     b->work(b->ctx, job);
     pthread_mutex_lock(&c->lock);
     c->done[i % c->window] = true;
@@ -205,17 +242,39 @@ static bool ring_alloc(const cli_batch *b, size_t nthreads, size_t *window,
   return false;
 }
 
+/* begin, when the batch has one, then every input on the calling
+ * thread. */
+static bool run_serial_begun(const cli_batch *b) {
+  return (!b->begin || b->begin(b->ctx)) && run_serial(b);
+}
+
 static bool run_crew(const cli_batch *b, size_t nthreads) {
-  crew c = {.b = b, .go = true};
+  crew c = {.b = b, .go = true, .begun = !b->begin};
   pthread_t *threads;
   if (!ring_alloc(b, nthreads, &c.window, &c.slots, &c.done, &threads))
-    return run_serial(b);
+    return run_serial_begun(b);
+  if (!(c.parked = calloc(c.window, sizeof *c.parked))) {
+    free(threads);
+    free(c.slots);
+    free(c.done);
+    return run_serial_begun(b);
+  }
   pthread_mutex_init(&c.lock, NULL);
   pthread_cond_init(&c.room_cv, NULL);
   size_t started = 0;
   while (started + 1 < nthreads &&
          pthread_create(&threads[started], NULL, crew_member, &c) == 0)
     started++;
+  if (b->begin) {
+    bool ok = b->begin(b->ctx);
+    pthread_mutex_lock(&c.lock);
+    if (ok)
+      c.begun = true, c.early_n = c.claimed;
+    else
+      c.stop = true, c.go = false;
+    pthread_cond_broadcast(&c.room_cv);
+    pthread_mutex_unlock(&c.lock);
+  }
   crew_member(&c);
   for (size_t t = 0; t < started; t++)
     pthread_join(threads[t], NULL);
@@ -228,6 +287,7 @@ static bool run_crew(const cli_batch *b, size_t nthreads) {
   free(threads);
   free(c.slots);
   free(c.done);
+  free(c.parked);
   return c.go;
 }
 
@@ -260,9 +320,11 @@ bool cli_batch_run(const cli_batch *b) {
     keep_freed_memory();
   size_t nthreads = b->jobs < b->n ? b->jobs : b->n;
   if (nthreads <= 1)
-    return run_serial(b);
+    return run_serial_begun(b);
   if (b->any_thread)
     return run_crew(b, nthreads);
+  if (b->begin && !b->begin(b->ctx))
+    return false;
   runner r = {.b = b};
   pthread_t *threads;
   if (!ring_alloc(b, nthreads, &r.window, &r.slots, &r.done, &threads))

@@ -40,8 +40,23 @@ static const command commands[] = {
      "the store as one HTML page: plans, heat map, audit"},
 };
 
-/* Run a command with its context; the rules and store it set up are
- * released here, once. */
+/* The rule set lives until the process ends, whose unmapping takes its
+ * memory back at once: freed one by one, its JIT code went back chunk by
+ * chunk, a munmap and a TLB flush each, 2-4 ms of CPU at the end of every
+ * run (a 2-plan extract's tail 34.6 -> 5.4 ms of wall, median of 16).  A
+ * sanitizer's build frees it, and ICU's caches, for a clean exit. */
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+static void rules_release(cchc_rules *rules) {
+  cchc_rules_free(rules);
+  u_cleanup();
+}
+#else
+static const cchc_rules *rules_kept; /* reachable, for a leak checker */
+static void rules_release(cchc_rules *rules) { rules_kept = rules; }
+#endif
+
+/* Run a command with its context; the store it set up is closed here,
+ * once, and the rules released. */
 static int run(const command *cmd, int argc, char **argv) {
   cli_ctx ctx = {.name = cmd->name, .flags = cmd->flags};
   if (cmd->flags & NEEDS_STORE) {
@@ -50,8 +65,7 @@ static int run(const command *cmd, int argc, char **argv) {
   }
   int rc = cmd->run(&ctx, argc, argv);
   cchc_store_close(ctx.store);
-  cchc_rules_free(ctx.rules);
-  u_cleanup(); /* release ICU caches so leak checkers see a clean exit */
+  rules_release(ctx.rules);
   return rc;
 }
 

@@ -267,6 +267,21 @@ cchc_status cchc_process(const cchc_rules *rules, const char *bytes,
                          size_t len, const cchc_process_options *options,
                          cchc_frame **frame, cchc_error *err);
 void cchc_frame_free(cchc_frame *frame);
+/* cchc_process in two steps, for a caller that normalizes its first
+ * inputs while its rules still load (cchc extract on several threads):
+ * cchc_process_normalize decodes, normalizes and hashes the input into
+ * *out (it needs no rules; `options` and its path must live until the
+ * second step), cchc_process_extract extracts its frame and frees it,
+ * whatever it returns.  The two give what cchc_process gives, errors
+ * included.  cchc_prepared_free frees one not extracted. */
+typedef struct cchc_prepared cchc_prepared;
+cchc_status cchc_process_normalize(const char *bytes, size_t len,
+                                   const cchc_process_options *options,
+                                   cchc_prepared **out, cchc_error *err);
+cchc_status cchc_process_extract(const cchc_rules *rules,
+                                 cchc_prepared *prepared, cchc_frame **frame,
+                                 cchc_error *err);
+void cchc_prepared_free(cchc_prepared *prepared);
 
 /* ------------------------------------------------------------------ */
 /* Reading a frame, as cmark reads its tree: typed accessors on opaque

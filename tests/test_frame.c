@@ -949,6 +949,59 @@ START_TEST(xunits_rooms_kept_within_plan) {
 }
 END_TEST
 
+/* cchc_process_normalize then cchc_process_extract (cchc extract -j N
+ * normalizes its first inputs while the rules load) give what
+ * cchc_process gives: the same frame over the corpus, and the same error,
+ * message and offset for an input that does not decode; a prepared input
+ * freed unextracted leaks nothing (under the sanitizers). */
+START_TEST(process_in_two_steps_as_in_one) {
+  char **plans;
+  size_t n = harness_corpus(&plans);
+  ck_assert_uint_gt(n, 0);
+  const char bin[] = "Ke hoach\n\0\0\0\x01\x02 nam 2026\n";
+  for (size_t i = 0; i <= n + 1; i++) {
+    size_t len = 0;
+    char *data = i < n    ? harness_read(plans[i], &len)
+                 : i == n ? memcpy(malloc(sizeof bin), bin, sizeof bin)
+                          : malloc(1);
+    ck_assert_ptr_nonnull(data);
+    if (i == n)
+      len = sizeof bin - 1;
+    cchc_process_options opt = {.path = i < n ? plans[i] : "x.txt"};
+    cchc_frame *one = NULL, *two = NULL;
+    cchc_error e1 = {0}, e2 = {0};
+    cchc_status s1 = cchc_process(harness_rules(), data, len, &opt, &one, &e1);
+    cchc_prepared *p = NULL;
+    cchc_status s2 = cchc_process_normalize(data, len, &opt, &p, &e2);
+    if (s2 == CCHC_OK)
+      s2 = cchc_process_extract(harness_rules(), p, &two, &e2);
+    else
+      ck_assert_ptr_null(p);
+    ck_assert_int_eq(s1, s2);
+    ck_assert_str_eq(e1.message, e2.message);
+    ck_assert_uint_eq(e1.offset, e2.offset);
+    ck_assert_int_eq(s1 == CCHC_OK, i != n);
+    if (s1 == CCHC_OK) {
+      size_t l1, l2;
+      char *r1 = render(one, CCHC_FORMAT_JSONL, &l1);
+      char *r2 = render(two, CCHC_FORMAT_JSONL, &l2);
+      ck_assert_msg(l1 == l2 && memcmp(r1, r2, l1) == 0,
+                    "input %zu: the frames differ", i);
+      free(r1);
+      free(r2);
+    }
+    cchc_frame_free(one);
+    cchc_frame_free(two);
+    /* normalized and never extracted */
+    p = NULL;
+    if (cchc_process_normalize(data, len, &opt, &p, &e2) == CCHC_OK)
+      cchc_prepared_free(p);
+    free(data);
+  }
+  harness_free_list(plans, n);
+}
+END_TEST
+
 int main(void) {
   Suite *s = suite_create("frame");
   TCase *tc = tcase_create("accessors");
@@ -974,6 +1027,7 @@ int main(void) {
   tcase_add_test(tc, frame_shrink_large_rooms_only);
   tcase_add_test(tc, frame_grow_items_zeroed);
   tcase_add_test(tc, xunits_rooms_kept_within_plan);
+  tcase_add_test(tc, process_in_two_steps_as_in_one);
   suite_add_tcase(s, tc);
 
   int rc = harness_run(s);

@@ -595,6 +595,57 @@ START_TEST(jobs_option) {
 }
 END_TEST
 
+/* A rules directory that does not load, with -j 2 and -j 4, where the
+ * other threads have normalized the first inputs meanwhile (a bad one
+ * among them): the run stops as -j 1 does, before any input, with the
+ * rules' message alone, nothing written and no output file; the inputs
+ * normalized early are released (the sanitizers' leak check). */
+START_TEST(rules_error_stops_before_any_input) {
+  char **plans;
+  size_t np = harness_corpus(&plans);
+  ck_assert_uint_ge(np, 3);
+  char *binary = harness_tmp_path("early-binary.txt");
+  const char bin[] = "Ke hoach\n\0\0\0\x01\x02 nam 2026\n";
+  ck_assert_int_eq(harness_write(binary, bin, sizeof bin - 1), 0);
+  enum { N = 24 };
+  char *inputs[N];
+  for (size_t i = 0; i < N; i++)
+    inputs[i] = i == 1 ? binary : plans[i % np];
+  char *norules = harness_make_dir("no-rules");
+  static const char *const jobs[] = {"1", "2", "4"};
+  harness_result first = {0};
+  for (size_t k = 0; k < 3; k++) {
+    char *out = harness_tmp_path(k == 0 ? "early-1.jsonl"
+                                 : k == 1 ? "early-2.jsonl"
+                                          : "early-4.jsonl");
+    const char *head[] = {"extract", "-j", jobs[k], "--rules", norules,
+                          "-f", "jsonl", "-o", out, NULL};
+    const char **argv = args(head, inputs, N);
+    harness_result r = harness_cli_bounded(argv, NULL, bounded);
+    free(argv);
+    ck_assert_msg(r.rc == 2, "-j %s: exit %d: %s", jobs[k], r.rc, r.err);
+    ck_assert_uint_eq(r.outlen, 0);
+    ck_assert_msg(strstr(r.err, norules), "-j %s: no message for the rules:\n%s",
+                  jobs[k], r.err);
+    ck_assert_msg(!strstr(r.err, binary) && !strstr(r.err, plans[0]),
+                  "-j %s: an input was reported:\n%s", jobs[k], r.err);
+    ck_assert_msg(!harness_file_exists(out), "-j %s: %s was written",
+                  jobs[k], out);
+    if (k == 0)
+      first = r;
+    else {
+      ck_assert_str_eq(first.err, r.err);
+      harness_result_free(&r);
+    }
+    free(out);
+  }
+  harness_result_free(&first);
+  free(norules);
+  free(binary);
+  harness_free_list(plans, np);
+}
+END_TEST
+
 int main(void) {
   Suite *s = suite_create("jobs");
   TCase *tc = tcase_create("extract");
@@ -606,6 +657,7 @@ int main(void) {
   tcase_add_test(tc, many_threads_many_inputs);
   tcase_add_test(tc, directory_input);
   tcase_add_test(tc, jobs_option);
+  tcase_add_test(tc, rules_error_stops_before_any_input);
   suite_add_tcase(s, tc);
 
   tc = tcase_create("ingest");
