@@ -3568,17 +3568,26 @@ const char rule_word_bytes[256] =
  * words sees the keys: which word is which is told by the bytes. */
 enum { KEY_BYTES = 8 };
 
-/* n bytes of 0xFF then zeros, in memory order, from ones + KEY_BYTES - n:
- * the mask of a word's bytes in an 8-byte load, whatever the byte order */
-static const unsigned char key_ones[2 * KEY_BYTES] = {
-    0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF};
+/* key_masks[n]: n bytes of 0xFF then zeros, in memory order: the mask of
+ * a word's bytes in an 8-byte load, whatever the byte order (a row per
+ * length: one load at n * 8) */
+static const unsigned char key_masks[KEY_BYTES + 1][KEY_BYTES] = {
+    {0},
+    {0xFF},
+    {0xFF, 0xFF},
+    {0xFF, 0xFF, 0xFF},
+    {0xFF, 0xFF, 0xFF, 0xFF},
+    {0xFF, 0xFF, 0xFF, 0xFF, 0xFF},
+    {0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF},
+    {0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF},
+    {0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF}};
 
 /* The key of a word of n bytes at p, n <= KEY_BYTES, with 8 bytes
  * readable from p. */
 static inline uint64_t short_key(const char *p, size_t n) {
   uint64_t key, mask;
   memcpy(&key, p, KEY_BYTES);
-  memcpy(&mask, key_ones + KEY_BYTES - n, KEY_BYTES);
+  memcpy(&mask, key_masks[n], KEY_BYTES);
   return key & mask;
 }
 
@@ -3589,7 +3598,7 @@ static uint64_t word_key(const char *s, size_t at, size_t n, size_t len) {
     memcpy(&b, s + at + n - KEY_BYTES, KEY_BYTES);
     /* its first byte in memory 0, as no short word's is: a short word's
      * key is equal to no long one's */
-    memcpy(&first, key_ones + KEY_BYTES - 1, KEY_BYTES);
+    memcpy(&first, key_masks[1], KEY_BYTES);
     return ((a * UINT64_C(0xFF51AFD7ED558CCD)) ^ (b + n)) & ~first;
   }
   if (at + KEY_BYTES <= len) return short_key(s + at, n);
@@ -3776,95 +3785,130 @@ static uint64_t word_mask64(const char *s, size_t at, size_t n) {
   return mask;
 }
 
+/* The slot of a short word's key among the slots of g (words_read), as
+ * key_slot finds it, told as its offset in bytes from the first: the
+ * lookup of each run then adds it to the table's address as it stands
+ * (mask16: the table's size in bytes less one slot). */
+enum { SLOT_BYTES = sizeof(word_slot) };
+static inline size_t key_slot_offset(uint64_t key, size_t mask16) {
+  return (size_t)((key * UINT64_C(0x9E3779B97F4A7C15)) >> 36) & mask16;
+}
+
+/* What words_read holds while it reads runs: where the next run goes,
+ * and the table of distinct words as it stands. */
+typedef struct runs_read {
+  uint32_t *run_at, *run_word;
+  size_t nruns;
+  const char *slots; /* g->slots */
+  size_t mask16;     /* (g->nslots - 1) * SLOT_BYTES */
+} runs_read;
+
+/* The run s[start, start + len) numbered (words_read): false without
+ * memory.  Inline where every run is read. */
+static inline __attribute__((always_inline)) bool run_add(
+    words_build *g, runs_read *rr, const char *s, size_t n, size_t start,
+    size_t len, bool near_end) {
+  size_t w;
+  if (len <= KEY_BYTES && (!near_end || start + KEY_BYTES <= n)) {
+    uint64_t key = short_key(s + start, len);
+    size_t off = key_slot_offset(key, rr->mask16);
+    /* its key tells it (no other word's, nor an empty slot's, 0) */
+    for (;;) {
+      const word_slot *e = (const word_slot *)(const void *)(rr->slots + off);
+      if (__builtin_expect(e->key == key, 1)) { /* (most runs) */
+        w = (size_t)e->word - 1;
+        break;
+      }
+      if (!e->word) { /* a new word, in the empty slot found */
+        if ((w = word_new(g, start, len, key, off / SLOT_BYTES)) == SIZE_MAX)
+          return false;
+        rr->slots = (const char *)g->slots; /* they may have grown */
+        rr->mask16 = (g->nslots - 1) * SLOT_BYTES;
+        break;
+      }
+      off = (off + SLOT_BYTES) & rr->mask16;
+    }
+  } else if (len > RULE_LONGEST_WORD) {
+    g->w->too_long = true;
+    w = RULE_NO_WORD;
+  } else if ((w = word_lookup(g, s, start, len, n)) == SIZE_MAX) {
+    return false;
+  } else { /* the slots may have grown */
+    rr->slots = (const char *)g->slots;
+    rr->mask16 = (g->nslots - 1) * SLOT_BYTES;
+  }
+  rr->run_at[rr->nruns] = (uint32_t)start;
+  rr->run_word[rr->nruns++] = (uint32_t)w;
+  return true;
+}
+
+/* The runs of the blocks of 64 bytes from `at` up to `to` (words_read);
+ * *open: the start of the run open from the block before, SIZE_MAX when
+ * none is; *before: is the byte before the block a word byte.  near_end:
+ * a block may end fewer than 8 bytes before the text's end (a run there
+ * may have fewer than 8 bytes from its start). */
+static inline __attribute__((always_inline)) bool blocks_runs(
+    words_build *g, runs_read *rr, const char *s, size_t n,
+    const uint64_t *bits, size_t at, size_t to, size_t *open,
+    uint64_t *before, bool near_end) {
+  for (; at < to; at += 64) {
+    uint64_t in_word = bits ? bits[at / 64] : word_mask64(s, at, n);
+    uint64_t prev = in_word << 1 | *before; /* is the byte before one */
+    uint64_t starts = in_word & ~prev, ends = prev & ~in_word;
+    *before = in_word >> 63;
+    if (*open != SIZE_MAX) {
+      if (!ends) continue; /* the run goes on past the block */
+      size_t end = at + (unsigned)__builtin_ctzll(ends);
+      if (!run_add(g, rr, s, n, *open, end - *open, near_end)) return false;
+      ends &= ends - 1;
+      *open = SIZE_MAX;
+    }
+    /* each end left follows a start in the block */
+    while (ends) {
+      unsigned i = (unsigned)__builtin_ctzll(starts);
+      unsigned e = (unsigned)__builtin_ctzll(ends);
+      starts &= starts - 1;
+      ends &= ends - 1;
+      if (!run_add(g, rr, s, n, at + i, e - i, near_end)) return false;
+    }
+    if (starts) *open = at + (unsigned)__builtin_ctzll(starts);
+  }
+  return true;
+}
+
 /* The words of the text, each distinct one numbered.  A text of n bytes
  * has at most n / 2 + 1 runs (a run and what ends it): room for them is
  * taken at once (a long text's pages are touched only as runs fill them).
  * The runs are read 64 bytes at a time (word_mask64, or `bits` when the
  * lines' reading found them: lines_by_blocks): each word byte after one
- * that is none starts a run, which ends at the first byte after it that
- * is none (one count of the zeros of the mask from there, where a run's
- * start and its end were read in turn); a run that reaches the block's
- * end ends at the next block's first such byte, and the text's end ends
- * one too (the bytes past it are none).  A run of up to 8 bytes with 8 bytes of text
- * from its start (nearly all) is looked up here, its key its bytes, and
- * added there when new (word_new, out of line); the others by word_lookup
- * (a run too long is RULE_NO_WORD); the arrays are held in locals, as the
- * stores of runs could otherwise be taken to change them. */
+ * that is none starts a run, and each byte that is none after one that
+ * is ends one; the k-th start of a block and its k-th end (after the end
+ * of a run open from a block before) are one run's.  A run whose end is
+ * not in its block ends at the next block's first end, and the text's end
+ * ends one too (the bytes past it are none).  A run of up to 8 bytes with
+ * 8 bytes of text from its start (all but near the end: the blocks before
+ * are read without asking) is looked up in line, its key its bytes, and
+ * added when new (word_new, out of line); the others by word_lookup (a
+ * run too long is RULE_NO_WORD).  The runs' two arrays are one block. */
 static bool words_read(words_build *g, const char *s, size_t n,
                        const uint64_t *bits) {
   rule_words *ws = g->w;
   size_t cap_runs = n / 2 + 1;
-  uint32_t *run_at = ws->run_at = malloc(cap_runs * sizeof *ws->run_at);
-  uint32_t *run_word = ws->run_word =
-      malloc(cap_runs * sizeof *ws->run_word);
-  if (!run_at || !run_word || !slots_grow(g)) return false;
-  const word_slot *slots = g->slots;
-  size_t mask = g->nslots - 1, nruns = 0;
-  size_t start = 0;    /* of the run open */
-  bool open = false;   /* a run is open */
-  uint64_t before = 0; /* is the byte before a block a word byte */
-  for (size_t at = 0; at <= n; at += 64) {
-    uint64_t in_word = bits ? bits[at / 64] : word_mask64(s, at, n);
-    uint64_t starts = in_word & ~(in_word << 1 | before);
-    before = in_word >> 63;
-    if (open && !~in_word) continue; /* the run goes on past the block */
-    for (;;) {
-      /* each run's end is the first byte after its start that is no word
-       * byte: one count of zeros (a run open from a block before ends at
-       * this one's first) */
-      size_t len;
-      if (open) {
-        len = at + (unsigned)__builtin_ctzll(~in_word) - start;
-        open = false;
-      } else {
-        if (!starts) break;
-        unsigned i = (unsigned)__builtin_ctzll(starts);
-        starts &= starts - 1;
-        uint64_t rest = ~in_word >> i;
-        start = at + i;
-        if (!rest) { /* it goes on past the block */
-          open = true;
-          break;
-        }
-        len = (unsigned)__builtin_ctzll(rest);
-      }
-      size_t w;
-      if (len <= KEY_BYTES && start + KEY_BYTES <= n) {
-        uint64_t key = short_key(s + start, len);
-        size_t k = key_slot(key, mask + 1);
-        /* its key tells it (no other word's, nor an empty slot's, 0) */
-        while (slots[k].key != key && slots[k].word) k = (k + 1) & mask;
-        if (slots[k].word) {
-          w = (size_t)slots[k].word - 1;
-        } else { /* a new word, in the empty slot the lookup ended at */
-          if ((w = word_new(g, start, len, key, k)) == SIZE_MAX) {
-            ws->nruns = nruns;
-            return false;
-          }
-          slots = g->slots; /* they may have grown */
-          mask = g->nslots - 1;
-        }
-      } else {
-        w = SIZE_MAX;
-      }
-      if (w == SIZE_MAX) {
-        if (len > RULE_LONGEST_WORD) {
-          ws->too_long = true;
-          w = RULE_NO_WORD;
-        } else if ((w = word_lookup(g, s, start, len, n)) == SIZE_MAX) {
-          ws->nruns = nruns;
-          return false;
-        } else { /* the slots may have grown */
-          slots = g->slots;
-          mask = g->nslots - 1;
-        }
-      }
-      run_at[nruns] = (uint32_t)start;
-      run_word[nruns++] = (uint32_t)w;
-    }
-  }
-  ws->nruns = nruns;
-  return true;
+  ws->run_at = malloc(2 * cap_runs * sizeof *ws->run_at);
+  if (!ws->run_at || !slots_grow(g)) return false;
+  ws->run_word = ws->run_at + cap_runs;
+  runs_read rr = {ws->run_at, ws->run_word, 0, (const char *)g->slots,
+                  (g->nslots - 1) * SLOT_BYTES};
+  size_t open = SIZE_MAX;
+  uint64_t before = 0;
+  /* the blocks that end at least 8 bytes before the text's end (a run
+   * starts in its block), then the rest up to the one holding n */
+  size_t far = n >= 64 + KEY_BYTES ? (n - 64 - KEY_BYTES) / 64 * 64 + 64 : 0;
+  bool ok =
+      blocks_runs(g, &rr, s, n, bits, 0, far, &open, &before, false) &&
+      blocks_runs(g, &rr, s, n, bits, far, n + 1, &open, &before, true);
+  ws->nruns = rr.nruns;
+  return ok;
 }
 
 /* ---- every text's words, numbered ------------------------------------- */
@@ -3998,8 +4042,7 @@ struct text_words {
 
 static void text_words_free(text_words *tw) {
   if (!tw) return;
-  free(tw->w.run_at);
-  free(tw->w.run_word);
+  free(tw->w.run_at); /* (and run_word: one block) */
   free(tw->w.at);
   free(tw->w.len);
   free(tw->key);

@@ -3357,6 +3357,71 @@ START_TEST(words_of_texts_in_turn_are_each_texts_own) {
 }
 END_TEST
 
+/* Every run of a text is numbered as a plain reader numbers it whatever
+ * the text's length, read from a buffer of exactly its bytes (no byte
+ * past the text readable: the sanitizers tell a read past it).  A run's
+ * key is read 8 bytes at once in the blocks that end 8 bytes or more
+ * before the text's end, and only after a check of the room left in the
+ * last ones (words_read): texts of 0 to 260 bytes end in short and long
+ * words, in separators, with runs across the blocks' bounds, read with
+ * the lines' word bytes (rule_text_init_lines) and without them. */
+START_TEST(words_near_the_texts_end_are_read_within_it) {
+  unsigned seed = 29;
+  for (size_t n = 0; n <= 260; n++)
+    for (int variant = 0; variant < 4; variant++) {
+      char *s = malloc(n ? n : 1);
+      uint32_t ends[262];
+      size_t nends = 0;
+      ck_assert_ptr_nonnull(s);
+      for (size_t i = 0; i < n;) {
+        seed = seed * 1103515245u + 12345u;
+        size_t len = 1 + (seed >> 16) % (variant % 2 ? 12 : 5);
+        for (size_t k = 0; k < len && i < n; k++)
+          s[i++] = (char)('a' + (seed >> (k % 16)) % 3);
+        if (i < n) s[i++] = (seed >> 24) % 9 ? ' ' : '\n';
+      }
+      if (variant >= 2 && n) s[n - 1] = ','; /* ends in a separator */
+      for (size_t i = 0; i < n; i++)
+        if (s[i] == '\n') ends[nends++] = (uint32_t)i;
+      ends[nends++] = (uint32_t)n;
+      for (int lines = 0; lines < 2; lines++) {
+        rule_text t;
+        cchc_error err = {0};
+        ck_assert_int_eq(lines ? rule_text_init_lines(&t, s, n, ends, nends,
+                                                      &err)
+                               : rule_text_init(&t, s, n, &err),
+                         CCHC_OK);
+        const rule_words *w = rule_text_words(&t);
+        ck_assert_ptr_nonnull(w);
+        size_t r = 0, nwords = 0;
+        for (size_t i = 0; i < n;) {
+          if (!rule_word_byte((unsigned char)s[i])) {
+            i++;
+            continue;
+          }
+          size_t e = i;
+          while (e < n && rule_word_byte((unsigned char)s[e])) e++;
+          ck_assert_msg(r < w->nruns && w->run_at[r] == i,
+                        "n %zu variant %d: run at %zu", n, variant, i);
+          size_t d = 0;
+          while (d < nwords &&
+                 !(w->len[d] == e - i && !memcmp(s + w->at[d], s + i, e - i)))
+            d++;
+          if (d == nwords) nwords++;
+          ck_assert_msg(w->run_word[r] == d, "n %zu variant %d: run %zu",
+                        n, variant, r);
+          r++;
+          i = e;
+        }
+        ck_assert_uint_eq(r, w->nruns);
+        ck_assert_uint_eq(nwords, w->nwords);
+        rule_text_free(&t);
+      }
+      free(s);
+    }
+}
+END_TEST
+
 int main(void) {
   Suite *s = suite_create("rules");
   TCase *tc = tcase_create("loader");
@@ -3440,6 +3505,7 @@ int main(void) {
   tcase_add_test(tf, literals_in_words_are_kept_by_the_words_bytes);
   tcase_add_test(tf, literal_places_are_those_searches_find_in_any_order);
   tcase_add_test(tf, words_of_texts_in_turn_are_each_texts_own);
+  tcase_add_test(tf, words_near_the_texts_end_are_read_within_it);
   suite_add_tcase(s, tf);
   TCase *tn = tcase_create("starts");
   tcase_add_unchecked_fixture(tn, NULL, harness_free_rules);
