@@ -1941,6 +1941,28 @@ static const uint32_t *words_numbered(const char *s, const size_t *at,
   return key ? *made : NULL;
 }
 
+/* What a's words kept hold, copied for the words numbered id[0, nwords)
+ * into holds (nbits words each); the words not kept listed in miss[]:
+ * their count.  Under answers_lock to read.  Inline, so that the few
+ * words of each word are copied by a loop of a known count. */
+static inline __attribute__((always_inline)) size_t answers_copy(
+    const word_answers *a, const uint32_t *id, size_t nwords,
+    uint64_t *holds, size_t nbits, size_t *miss) {
+  const uint32_t *row = a->row;
+  const uint64_t *kept = a->holds;
+  size_t nrow = a->nrow, nmiss = 0;
+  for (size_t w = 0; w < nwords; w++) {
+    uint32_t r = id[w] < nrow ? row[id[w]] : 0;
+    if (!r) {
+      miss[nmiss++] = w;
+      continue;
+    }
+    for (size_t b = 0; b < nbits; b++)
+      holds[w * nbits + b] = kept[(r - 1) * nbits + b];
+  }
+  return nmiss;
+}
+
 bool rule_literals_in_words(const rule_literal *const *lits, size_t nlits,
                             const char *s, const size_t *at,
                             const uint32_t *len, const uint32_t *known,
@@ -1968,17 +1990,15 @@ bool rule_literals_in_words(const rule_literal *const *lits, size_t nlits,
     }
   }
   pthread_rwlock_rdlock(&answers_lock);
-  const uint32_t *row = a ? a->row : NULL;
-  size_t nrow = a ? a->nrow : 0;
-  for (size_t w = 0; w < nwords; w++) {
-    uint32_t r = a && id[w] < nrow ? row[id[w]] : 0;
-    if (!r) {
-      miss[nmiss++] = w;
-      continue;
-    }
-    /* a few words each: copied in line */
-    const uint64_t *kept = a->holds + (r - 1) * nbits;
-    for (size_t b = 0; b < nbits; b++) holds[w * nbits + b] = kept[b];
+  if (!a) {
+    for (size_t w = 0; w < nwords; w++) miss[w] = w;
+    nmiss = nwords;
+  } else if (nbits == 1) { /* (the lists of a plan: one or two words) */
+    nmiss = answers_copy(a, id, nwords, holds, 1, miss);
+  } else if (nbits == 2) {
+    nmiss = answers_copy(a, id, nwords, holds, 2, miss);
+  } else {
+    nmiss = answers_copy(a, id, nwords, holds, nbits, miss);
   }
   pthread_rwlock_unlock(&answers_lock);
   bool ok = literals_search(lits, nlits, s, at, len, miss, nmiss, holds, nbits);
