@@ -3925,6 +3925,7 @@ static inline __attribute__((always_inline)) bool blocks_runs(
  * are read without asking) is looked up in line, its key its bytes, and
  * added when new (word_new, out of line); the others by word_lookup (a
  * run too long is RULE_NO_WORD).  The runs' two arrays are one block. */
+enum { WORDS_FIRST_MAX = 4096 };
 static bool words_read(words_build *g, const char *s, size_t n,
                        const uint64_t *bits) {
   rule_words *ws = g->w;
@@ -3932,6 +3933,16 @@ static bool words_read(words_build *g, const char *s, size_t n,
   ws->run_at = malloc(2 * cap_runs * sizeof *ws->run_at);
   if (!ws->run_at || !slots_grow(g)) return false;
   ws->run_word = ws->run_at + cap_runs;
+  /* room for about as many distinct words as a text of n bytes has (a
+   * plan of 50 KB about 800): grown from there (word_new), where room
+   * for 16 grew seven times */
+  size_t cap_words = n / 64 + 16;
+  if (cap_words > WORDS_FIRST_MAX) cap_words = WORDS_FIRST_MAX;
+  ws->at = malloc(cap_words * sizeof *ws->at);
+  ws->len = malloc(cap_words * sizeof *ws->len);
+  g->key = malloc(cap_words * sizeof *g->key);
+  if (!ws->at || !ws->len || !g->key) return false;
+  g->cap_words = cap_words;
   runs_read rr = {ws->run_at, ws->run_word, 0, (const char *)g->slots,
                   (g->nslots - 1) * SLOT_BYTES};
   size_t open = SIZE_MAX;
