@@ -4929,16 +4929,47 @@ static uint64_t features_at(const rule_text *t, size_t i) {
   return lead_may_be_digit(s + i, s + t->n) ? BIT(F_DIGIT) : 0;
 }
 
-/* Where the stretch without barrier b that runs into line li starts: after
- * the last barrier before it, and not before pos. */
-static size_t stretch_start(const rule_text *t, size_t li, size_t pos,
-                            uint64_t b) {
+/* The last byte of f's barrier in t->s[lo, hi), plus one; lo when none
+ * is: f->nbarrier_bytes > 0, so that the barrier's characters are those
+ * bytes (barrier_bytes_read), searched for a byte at a time (memrchr),
+ * where each byte's features were read in turn. */
+static size_t barrier_last(const rule_facts *f, const rule_text *t,
+                           size_t lo, size_t hi) {
+  for (size_t k = 0; k < f->nbarrier_bytes && lo < hi; k++) {
+    const char *p = memrchr(t->s + lo, f->barrier_bytes[k], hi - lo);
+    if (p) lo = (size_t)(p - t->s) + 1;
+  }
+  return lo;
+}
+
+/* The first byte of f's barrier in t->s[lo, hi); hi when none is (as
+ * barrier_last). */
+static size_t barrier_first(const rule_facts *f, const rule_text *t,
+                            size_t lo, size_t hi) {
+  for (size_t k = 0; k < f->nbarrier_bytes && lo < hi; k++) {
+    const char *p = memchr(t->s + lo, f->barrier_bytes[k], hi - lo);
+    if (p) hi = (size_t)(p - t->s);
+  }
+  return hi;
+}
+
+/* Where the stretch without r's barrier b that runs into line li starts:
+ * after the last barrier before it, and not before pos. */
+static size_t stretch_start(const rule_facts *f, const rule_text *t,
+                            size_t li, size_t pos, uint64_t b) {
   while (li-- > 0) {
     size_t ls = line_start(t, li), le = t->line_end[li];
     if (le < pos) break;
-    if (rule_line_has(t, li) & b)
-      for (size_t i = le; i > ls && i > pos; i--)
-        if (features_at(t, i - 1) & b) return i;
+    if (rule_line_has(t, li) & b) {
+      size_t lo = ls > pos ? ls : pos;
+      if (f->nbarrier_bytes) {
+        size_t i = barrier_last(f, t, lo, le);
+        if (i > lo) return i;
+      } else {
+        for (size_t i = le; i > lo; i--)
+          if (features_at(t, i - 1) & b) return i;
+      }
+    }
     if (ls <= pos) break;
   }
   return pos;
@@ -4947,17 +4978,24 @@ static size_t stretch_start(const rule_text *t, size_t li, size_t pos,
 /* Lines a stretch_end looks through for a barrier before it gives up. */
 enum { STRETCH_LINES = 64 };
 
-/* Where the stretch without barrier b that runs on from offset `to` (<=
- * len, in line li) ends: at its next barrier, else at len (also when the
- * barrier lies too far on to look for). */
-static size_t stretch_end(const rule_text *t, size_t li, size_t to,
-                          size_t len, uint64_t b) {
+/* Where the stretch without r's barrier b that runs on from offset `to`
+ * (<= len, in line li) ends: at its next barrier, else at len (also when
+ * the barrier lies too far on to look for). */
+static size_t stretch_end(const rule_facts *f, const rule_text *t, size_t li,
+                          size_t to, size_t len, uint64_t b) {
   for (size_t n = 0; li < t->nlines && n < STRETCH_LINES; li++, n++) {
     size_t ls = line_start(t, li);
     if (ls >= len) break;
     if (!(rule_line_has(t, li) & b)) continue;
     size_t i = ls > to ? ls : to, le = t->line_end[li];
-    for (; i <= le && i < t->n; i++)
+    /* the line's bytes and its break */
+    size_t hi = le < t->n ? le + 1 : t->n;
+    if (f->nbarrier_bytes) {
+      if ((i = i < hi ? barrier_first(f, t, i, hi) : hi) < hi)
+        return i < len ? i : len;
+      continue;
+    }
+    for (; i < hi; i++)
       if (features_at(t, i) & b) return i < len ? i : len;
   }
   return len;
@@ -5015,7 +5053,8 @@ static bool scan_windows(const rule *r, const rule_text *t, size_t len,
       continue;
     }
     size_t from =
-        in_line ? (ls > pos ? ls : pos) : stretch_start(t, li, pos, b);
+        in_line ? (ls > pos ? ls : pos)
+                : stretch_start(&r->facts, t, li, pos, b);
     while (li + 1 < t->nlines && line_start(t, li + 1) < len &&
            (in_line ? rule_may_match(r, rule_line_has(t, li + 1))
                     : (rule_line_has(t, li + 1) & q)))
@@ -5027,7 +5066,8 @@ static bool scan_windows(const rule *r, const rule_text *t, size_t len,
     if (ws <= to &&
         (!by_words ||
          literals_within(r, t, ws,
-                         in_line ? to : stretch_end(t, li, to, len, b))) &&
+                         in_line ? to
+                                 : stretch_end(&r->facts, t, li, to, len, b))) &&
         window_match(r, t, len, ws, to, md))
       return true;
     pos = to + 1;
@@ -5097,12 +5137,7 @@ enum { BARRED_WINDOW = 64 };
 static bool barred_from(const rule_facts *f, const rule_text *t, size_t lo,
                         size_t at, size_t *out) {
   if (!f->nbarrier_bytes) return false;
-  size_t last = lo;
-  for (size_t i = 0; i < f->nbarrier_bytes && last < at; i++) {
-    const char *p = memrchr(t->s + last, f->barrier_bytes[i], at - last);
-    if (p) last = (size_t)(p - t->s) + 1;
-  }
-  *out = last;
+  *out = barrier_last(f, t, lo, at);
   return true;
 }
 

@@ -3422,6 +3422,58 @@ START_TEST(words_near_the_texts_end_are_read_within_it) {
 }
 END_TEST
 
+/* A rule whose barrier is a few ASCII bytes and no line break (a match
+ * runs across lines, but not across those bytes) is searched in windows
+ * that start after the last barrier byte before the line holding what it
+ * needs and run on to the next one (scan_windows): those bytes are
+ * searched for (memrchr, memchr) where each byte's features were read.
+ * Texts put the barrier at a line's first byte, right before its break,
+ * at the window's own start, in lines before and after, and nowhere; every
+ * match from every start and every cut of the text is the search's. */
+static const struct {
+  const char *pattern, *text;
+} barred[] = {
+    {"(?-i:[xy])[^.;]{0,60}\\d%",
+     "ab.x\n;y 5%\n.x\nq\nr 7%;\nx 1\n.2%\nx ; 3%\nyy\n\n4%.x5%;"},
+    {"(?-i:[xy])[^.;]{0,60}\\d%",
+     "x\n\n.\n;\nx\n8%\n.;.;y\n;9%\nx.\n6%x"},
+    {"(?-i:[ab])[^;]*?\\d\\s*%",
+     "a ; b 1 %\n;a\n\n2\n%;b;3%\n a 4;%\n;;\nb5%"},
+};
+
+START_TEST(windows_start_after_the_last_barrier_byte) {
+  rule r = fact_rule(barred[_i].pattern, PCRE2_CASELESS);
+  ck_assert_msg(r.facts.nbarrier_bytes > 0 && r.facts.nneeds &&
+                    !(r.facts.barrier & rule_features("\n", 1)),
+                "%s: barrier bytes %u", barred[_i].pattern,
+                (unsigned)r.facts.nbarrier_bytes);
+  pcre2_match_data *md = pcre2_match_data_create_from_pattern(r.code, NULL);
+  const char *s = barred[_i].text;
+  rule_text t;
+  cchc_error err = {0};
+  ck_assert_int_eq(rule_text_init(&t, s, strlen(s), &err), CCHC_OK);
+  char why[512];
+  for (size_t len = 0; len <= t.n; len++) {
+    ck_assert_msg(same_matches(&r, &t, len, md, why, sizeof why), "%s: %s",
+                  barred[_i].pattern, why);
+    for (size_t at = 0; at <= len; at++) {
+      bool a = pcre2_match(r.code, (PCRE2_SPTR)s, len, at, 0, md, NULL) > 0;
+      size_t as = 0, ae = 0, cs = 0, ce = 0;
+      if (a) rule_match_span(md, &as, &ae);
+      bool c = rule_scan(&r, &t, len, at, md);
+      if (c) rule_match_span(md, &cs, &ce);
+      ck_assert_msg(a == c && as == cs && ae == ce,
+                    "%s, %zu bytes from %zu: search %d [%zu, %zu), scan %d "
+                    "[%zu, %zu)",
+                    barred[_i].pattern, len, at, a, as, ae, c, cs, ce);
+    }
+  }
+  rule_text_free(&t);
+  pcre2_match_data_free(md);
+  free_fact_rule(&r);
+}
+END_TEST
+
 int main(void) {
   Suite *s = suite_create("rules");
   TCase *tc = tcase_create("loader");
@@ -3513,6 +3565,8 @@ int main(void) {
   tcase_add_test(tn, next_starts_are_where_matches_may_start);
   tcase_add_test(tn, lines_handed_by_layout_are_those_scanned);
   tcase_add_test(tn, lines_read_by_blocks_as_line_by_line);
+  tcase_add_loop_test(tn, windows_start_after_the_last_barrier_byte, 0,
+                      (int)(sizeof barred / sizeof *barred));
   suite_add_tcase(s, tn);
   TCase *ts = tcase_create("sections");
   tcase_add_unchecked_fixture(ts, NULL, harness_free_rules);
