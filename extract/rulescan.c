@@ -1941,6 +1941,28 @@ static const uint32_t *words_numbered(const char *s, const size_t *at,
   return key ? *made : NULL;
 }
 
+/* What a's words kept hold, copied for the words numbered id[0, nwords)
+ * into holds (nbits words each); the words not kept listed in miss[]:
+ * their count.  Under answers_lock to read.  Inline, so that the few
+ * words of each word are copied by a loop of a known count. */
+static inline __attribute__((always_inline)) size_t answers_copy(
+    const word_answers *a, const uint32_t *id, size_t nwords,
+    uint64_t *holds, size_t nbits, size_t *miss) {
+  const uint32_t *row = a->row;
+  const uint64_t *kept = a->holds;
+  size_t nrow = a->nrow, nmiss = 0;
+  for (size_t w = 0; w < nwords; w++) {
+    uint32_t r = id[w] < nrow ? row[id[w]] : 0;
+    if (!r) {
+      miss[nmiss++] = w;
+      continue;
+    }
+    for (size_t b = 0; b < nbits; b++)
+      holds[w * nbits + b] = kept[(r - 1) * nbits + b];
+  }
+  return nmiss;
+}
+
 bool rule_literals_in_words(const rule_literal *const *lits, size_t nlits,
                             const char *s, const size_t *at,
                             const uint32_t *len, const uint32_t *known,
@@ -1968,17 +1990,15 @@ bool rule_literals_in_words(const rule_literal *const *lits, size_t nlits,
     }
   }
   pthread_rwlock_rdlock(&answers_lock);
-  const uint32_t *row = a ? a->row : NULL;
-  size_t nrow = a ? a->nrow : 0;
-  for (size_t w = 0; w < nwords; w++) {
-    uint32_t r = a && id[w] < nrow ? row[id[w]] : 0;
-    if (!r) {
-      miss[nmiss++] = w;
-      continue;
-    }
-    /* a few words each: copied in line */
-    const uint64_t *kept = a->holds + (r - 1) * nbits;
-    for (size_t b = 0; b < nbits; b++) holds[w * nbits + b] = kept[b];
+  if (!a) {
+    for (size_t w = 0; w < nwords; w++) miss[w] = w;
+    nmiss = nwords;
+  } else if (nbits == 1) { /* (the lists of a plan: one or two words) */
+    nmiss = answers_copy(a, id, nwords, holds, 1, miss);
+  } else if (nbits == 2) {
+    nmiss = answers_copy(a, id, nwords, holds, 2, miss);
+  } else {
+    nmiss = answers_copy(a, id, nwords, holds, nbits, miss);
   }
   pthread_rwlock_unlock(&answers_lock);
   bool ok = literals_search(lits, nlits, s, at, len, miss, nmiss, holds, nbits);
@@ -2928,8 +2948,12 @@ size_t rule_next_start(const rule *r, const char *s, size_t i, size_t end,
  * search looks at about as many bytes. */
 enum { END_WINDOW_MAX = 256 };
 
-bool rule_exec(const rule *r, const char *s, size_t len, size_t start,
-               pcre2_match_data *md) {
+/* rule_exec where a window before the end, or tries where r's first
+ * words or bytes stand, may cut the search (rule_exec). */
+static __attribute__((noinline)) bool exec_by_facts(const rule *r,
+                                                    const char *s,
+                                                    size_t len, size_t start,
+                                                    pcre2_match_data *md) {
   /* A match that ends at the subject's end starts at most its length
    * before it: no sooner than the window before the end (`$` may end one
    * before a line break that ends the subject: then the end is not
@@ -2964,6 +2988,17 @@ bool rule_exec(const rule *r, const char *s, size_t len, size_t start,
     }
     return false;
   }
+  return code_match(r->code, &r->jit, s, len, start, md, NULL) > 0;
+}
+
+bool rule_exec(const rule *r, const char *s, size_t len, size_t start,
+               pcre2_match_data *md) {
+  /* most rules are searched by PCRE2 alone: without the registers
+   * exec_by_facts keeps (a tenth of a short search) */
+  const rule_facts *f = &r->facts;
+  if (r->first_words || r->by_first ||
+      (f->ends && f->end_bytes < END_WINDOW_MAX))
+    return exec_by_facts(r, s, len, start, md);
   return code_match(r->code, &r->jit, s, len, start, md, NULL) > 0;
 }
 
@@ -3568,17 +3603,26 @@ const char rule_word_bytes[256] =
  * words sees the keys: which word is which is told by the bytes. */
 enum { KEY_BYTES = 8 };
 
-/* n bytes of 0xFF then zeros, in memory order, from ones + KEY_BYTES - n:
- * the mask of a word's bytes in an 8-byte load, whatever the byte order */
-static const unsigned char key_ones[2 * KEY_BYTES] = {
-    0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF};
+/* key_masks[n]: n bytes of 0xFF then zeros, in memory order: the mask of
+ * a word's bytes in an 8-byte load, whatever the byte order (a row per
+ * length: one load at n * 8) */
+static const unsigned char key_masks[KEY_BYTES + 1][KEY_BYTES] = {
+    {0},
+    {0xFF},
+    {0xFF, 0xFF},
+    {0xFF, 0xFF, 0xFF},
+    {0xFF, 0xFF, 0xFF, 0xFF},
+    {0xFF, 0xFF, 0xFF, 0xFF, 0xFF},
+    {0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF},
+    {0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF},
+    {0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF}};
 
 /* The key of a word of n bytes at p, n <= KEY_BYTES, with 8 bytes
  * readable from p. */
 static inline uint64_t short_key(const char *p, size_t n) {
   uint64_t key, mask;
   memcpy(&key, p, KEY_BYTES);
-  memcpy(&mask, key_ones + KEY_BYTES - n, KEY_BYTES);
+  memcpy(&mask, key_masks[n], KEY_BYTES);
   return key & mask;
 }
 
@@ -3589,7 +3633,7 @@ static uint64_t word_key(const char *s, size_t at, size_t n, size_t len) {
     memcpy(&b, s + at + n - KEY_BYTES, KEY_BYTES);
     /* its first byte in memory 0, as no short word's is: a short word's
      * key is equal to no long one's */
-    memcpy(&first, key_ones + KEY_BYTES - 1, KEY_BYTES);
+    memcpy(&first, key_masks[1], KEY_BYTES);
     return ((a * UINT64_C(0xFF51AFD7ED558CCD)) ^ (b + n)) & ~first;
   }
   if (at + KEY_BYTES <= len) return short_key(s + at, n);
@@ -3776,95 +3820,141 @@ static uint64_t word_mask64(const char *s, size_t at, size_t n) {
   return mask;
 }
 
+/* The slot of a short word's key among the slots of g (words_read), as
+ * key_slot finds it, told as its offset in bytes from the first: the
+ * lookup of each run then adds it to the table's address as it stands
+ * (mask16: the table's size in bytes less one slot). */
+enum { SLOT_BYTES = sizeof(word_slot) };
+static inline size_t key_slot_offset(uint64_t key, size_t mask16) {
+  return (size_t)((key * UINT64_C(0x9E3779B97F4A7C15)) >> 36) & mask16;
+}
+
+/* What words_read holds while it reads runs: where the next run goes,
+ * and the table of distinct words as it stands. */
+typedef struct runs_read {
+  uint32_t *run_at, *run_word;
+  size_t nruns;
+  const char *slots; /* g->slots */
+  size_t mask16;     /* (g->nslots - 1) * SLOT_BYTES */
+} runs_read;
+
+/* The run s[start, start + len) numbered (words_read): false without
+ * memory.  Inline where every run is read. */
+static inline __attribute__((always_inline)) bool run_add(
+    words_build *g, runs_read *rr, const char *s, size_t n, size_t start,
+    size_t len, bool near_end) {
+  size_t w;
+  if (len <= KEY_BYTES && (!near_end || start + KEY_BYTES <= n)) {
+    uint64_t key = short_key(s + start, len);
+    size_t off = key_slot_offset(key, rr->mask16);
+    /* its key tells it (no other word's, nor an empty slot's, 0) */
+    for (;;) {
+      const word_slot *e = (const word_slot *)(const void *)(rr->slots + off);
+      if (__builtin_expect(e->key == key, 1)) { /* (most runs) */
+        w = (size_t)e->word - 1;
+        break;
+      }
+      if (!e->word) { /* a new word, in the empty slot found */
+        if ((w = word_new(g, start, len, key, off / SLOT_BYTES)) == SIZE_MAX)
+          return false;
+        rr->slots = (const char *)g->slots; /* they may have grown */
+        rr->mask16 = (g->nslots - 1) * SLOT_BYTES;
+        break;
+      }
+      off = (off + SLOT_BYTES) & rr->mask16;
+    }
+  } else if (len > RULE_LONGEST_WORD) {
+    g->w->too_long = true;
+    w = RULE_NO_WORD;
+  } else if ((w = word_lookup(g, s, start, len, n)) == SIZE_MAX) {
+    return false;
+  } else { /* the slots may have grown */
+    rr->slots = (const char *)g->slots;
+    rr->mask16 = (g->nslots - 1) * SLOT_BYTES;
+  }
+  rr->run_at[rr->nruns] = (uint32_t)start;
+  rr->run_word[rr->nruns++] = (uint32_t)w;
+  return true;
+}
+
+/* The runs of the blocks of 64 bytes from `at` up to `to` (words_read);
+ * *open: the start of the run open from the block before, SIZE_MAX when
+ * none is; *before: is the byte before the block a word byte.  near_end:
+ * a block may end fewer than 8 bytes before the text's end (a run there
+ * may have fewer than 8 bytes from its start). */
+static inline __attribute__((always_inline)) bool blocks_runs(
+    words_build *g, runs_read *rr, const char *s, size_t n,
+    const uint64_t *bits, size_t at, size_t to, size_t *open,
+    uint64_t *before, bool near_end) {
+  for (; at < to; at += 64) {
+    uint64_t in_word = bits ? bits[at / 64] : word_mask64(s, at, n);
+    uint64_t prev = in_word << 1 | *before; /* is the byte before one */
+    uint64_t starts = in_word & ~prev, ends = prev & ~in_word;
+    *before = in_word >> 63;
+    if (*open != SIZE_MAX) {
+      if (!ends) continue; /* the run goes on past the block */
+      size_t end = at + (unsigned)__builtin_ctzll(ends);
+      if (!run_add(g, rr, s, n, *open, end - *open, near_end)) return false;
+      ends &= ends - 1;
+      *open = SIZE_MAX;
+    }
+    /* each end left follows a start in the block */
+    while (ends) {
+      unsigned i = (unsigned)__builtin_ctzll(starts);
+      unsigned e = (unsigned)__builtin_ctzll(ends);
+      starts &= starts - 1;
+      ends &= ends - 1;
+      if (!run_add(g, rr, s, n, at + i, e - i, near_end)) return false;
+    }
+    if (starts) *open = at + (unsigned)__builtin_ctzll(starts);
+  }
+  return true;
+}
+
 /* The words of the text, each distinct one numbered.  A text of n bytes
  * has at most n / 2 + 1 runs (a run and what ends it): room for them is
  * taken at once (a long text's pages are touched only as runs fill them).
  * The runs are read 64 bytes at a time (word_mask64, or `bits` when the
  * lines' reading found them: lines_by_blocks): each word byte after one
- * that is none starts a run, which ends at the first byte after it that
- * is none (one count of the zeros of the mask from there, where a run's
- * start and its end were read in turn); a run that reaches the block's
- * end ends at the next block's first such byte, and the text's end ends
- * one too (the bytes past it are none).  A run of up to 8 bytes with 8 bytes of text
- * from its start (nearly all) is looked up here, its key its bytes, and
- * added there when new (word_new, out of line); the others by word_lookup
- * (a run too long is RULE_NO_WORD); the arrays are held in locals, as the
- * stores of runs could otherwise be taken to change them. */
+ * that is none starts a run, and each byte that is none after one that
+ * is ends one; the k-th start of a block and its k-th end (after the end
+ * of a run open from a block before) are one run's.  A run whose end is
+ * not in its block ends at the next block's first end, and the text's end
+ * ends one too (the bytes past it are none).  A run of up to 8 bytes with
+ * 8 bytes of text from its start (all but near the end: the blocks before
+ * are read without asking) is looked up in line, its key its bytes, and
+ * added when new (word_new, out of line); the others by word_lookup (a
+ * run too long is RULE_NO_WORD).  The runs' two arrays are one block. */
+enum { WORDS_FIRST_MAX = 4096 };
 static bool words_read(words_build *g, const char *s, size_t n,
                        const uint64_t *bits) {
   rule_words *ws = g->w;
   size_t cap_runs = n / 2 + 1;
-  uint32_t *run_at = ws->run_at = malloc(cap_runs * sizeof *ws->run_at);
-  uint32_t *run_word = ws->run_word =
-      malloc(cap_runs * sizeof *ws->run_word);
-  if (!run_at || !run_word || !slots_grow(g)) return false;
-  const word_slot *slots = g->slots;
-  size_t mask = g->nslots - 1, nruns = 0;
-  size_t start = 0;    /* of the run open */
-  bool open = false;   /* a run is open */
-  uint64_t before = 0; /* is the byte before a block a word byte */
-  for (size_t at = 0; at <= n; at += 64) {
-    uint64_t in_word = bits ? bits[at / 64] : word_mask64(s, at, n);
-    uint64_t starts = in_word & ~(in_word << 1 | before);
-    before = in_word >> 63;
-    if (open && !~in_word) continue; /* the run goes on past the block */
-    for (;;) {
-      /* each run's end is the first byte after its start that is no word
-       * byte: one count of zeros (a run open from a block before ends at
-       * this one's first) */
-      size_t len;
-      if (open) {
-        len = at + (unsigned)__builtin_ctzll(~in_word) - start;
-        open = false;
-      } else {
-        if (!starts) break;
-        unsigned i = (unsigned)__builtin_ctzll(starts);
-        starts &= starts - 1;
-        uint64_t rest = ~in_word >> i;
-        start = at + i;
-        if (!rest) { /* it goes on past the block */
-          open = true;
-          break;
-        }
-        len = (unsigned)__builtin_ctzll(rest);
-      }
-      size_t w;
-      if (len <= KEY_BYTES && start + KEY_BYTES <= n) {
-        uint64_t key = short_key(s + start, len);
-        size_t k = key_slot(key, mask + 1);
-        /* its key tells it (no other word's, nor an empty slot's, 0) */
-        while (slots[k].key != key && slots[k].word) k = (k + 1) & mask;
-        if (slots[k].word) {
-          w = (size_t)slots[k].word - 1;
-        } else { /* a new word, in the empty slot the lookup ended at */
-          if ((w = word_new(g, start, len, key, k)) == SIZE_MAX) {
-            ws->nruns = nruns;
-            return false;
-          }
-          slots = g->slots; /* they may have grown */
-          mask = g->nslots - 1;
-        }
-      } else {
-        w = SIZE_MAX;
-      }
-      if (w == SIZE_MAX) {
-        if (len > RULE_LONGEST_WORD) {
-          ws->too_long = true;
-          w = RULE_NO_WORD;
-        } else if ((w = word_lookup(g, s, start, len, n)) == SIZE_MAX) {
-          ws->nruns = nruns;
-          return false;
-        } else { /* the slots may have grown */
-          slots = g->slots;
-          mask = g->nslots - 1;
-        }
-      }
-      run_at[nruns] = (uint32_t)start;
-      run_word[nruns++] = (uint32_t)w;
-    }
-  }
-  ws->nruns = nruns;
-  return true;
+  ws->run_at = malloc(2 * cap_runs * sizeof *ws->run_at);
+  if (!ws->run_at || !slots_grow(g)) return false;
+  ws->run_word = ws->run_at + cap_runs;
+  /* room for about as many distinct words as a text of n bytes has (a
+   * plan of 50 KB about 800): grown from there (word_new), where room
+   * for 16 grew seven times */
+  size_t cap_words = n / 64 + 16;
+  if (cap_words > WORDS_FIRST_MAX) cap_words = WORDS_FIRST_MAX;
+  ws->at = malloc(cap_words * sizeof *ws->at);
+  ws->len = malloc(cap_words * sizeof *ws->len);
+  g->key = malloc(cap_words * sizeof *g->key);
+  if (!ws->at || !ws->len || !g->key) return false;
+  g->cap_words = cap_words;
+  runs_read rr = {ws->run_at, ws->run_word, 0, (const char *)g->slots,
+                  (g->nslots - 1) * SLOT_BYTES};
+  size_t open = SIZE_MAX;
+  uint64_t before = 0;
+  /* the blocks that end at least 8 bytes before the text's end (a run
+   * starts in its block), then the rest up to the one holding n */
+  size_t far = n >= 64 + KEY_BYTES ? (n - 64 - KEY_BYTES) / 64 * 64 + 64 : 0;
+  bool ok =
+      blocks_runs(g, &rr, s, n, bits, 0, far, &open, &before, false) &&
+      blocks_runs(g, &rr, s, n, bits, far, n + 1, &open, &before, true);
+  ws->nruns = rr.nruns;
+  return ok;
 }
 
 /* ---- every text's words, numbered ------------------------------------- */
@@ -3998,8 +4088,7 @@ struct text_words {
 
 static void text_words_free(text_words *tw) {
   if (!tw) return;
-  free(tw->w.run_at);
-  free(tw->w.run_word);
+  free(tw->w.run_at); /* (and run_word: one block) */
   free(tw->w.at);
   free(tw->w.len);
   free(tw->key);
@@ -4840,16 +4929,47 @@ static uint64_t features_at(const rule_text *t, size_t i) {
   return lead_may_be_digit(s + i, s + t->n) ? BIT(F_DIGIT) : 0;
 }
 
-/* Where the stretch without barrier b that runs into line li starts: after
- * the last barrier before it, and not before pos. */
-static size_t stretch_start(const rule_text *t, size_t li, size_t pos,
-                            uint64_t b) {
+/* The last byte of f's barrier in t->s[lo, hi), plus one; lo when none
+ * is: f->nbarrier_bytes > 0, so that the barrier's characters are those
+ * bytes (barrier_bytes_read), searched for a byte at a time (memrchr),
+ * where each byte's features were read in turn. */
+static size_t barrier_last(const rule_facts *f, const rule_text *t,
+                           size_t lo, size_t hi) {
+  for (size_t k = 0; k < f->nbarrier_bytes && lo < hi; k++) {
+    const char *p = memrchr(t->s + lo, f->barrier_bytes[k], hi - lo);
+    if (p) lo = (size_t)(p - t->s) + 1;
+  }
+  return lo;
+}
+
+/* The first byte of f's barrier in t->s[lo, hi); hi when none is (as
+ * barrier_last). */
+static size_t barrier_first(const rule_facts *f, const rule_text *t,
+                            size_t lo, size_t hi) {
+  for (size_t k = 0; k < f->nbarrier_bytes && lo < hi; k++) {
+    const char *p = memchr(t->s + lo, f->barrier_bytes[k], hi - lo);
+    if (p) hi = (size_t)(p - t->s);
+  }
+  return hi;
+}
+
+/* Where the stretch without r's barrier b that runs into line li starts:
+ * after the last barrier before it, and not before pos. */
+static size_t stretch_start(const rule_facts *f, const rule_text *t,
+                            size_t li, size_t pos, uint64_t b) {
   while (li-- > 0) {
     size_t ls = line_start(t, li), le = t->line_end[li];
     if (le < pos) break;
-    if (rule_line_has(t, li) & b)
-      for (size_t i = le; i > ls && i > pos; i--)
-        if (features_at(t, i - 1) & b) return i;
+    if (rule_line_has(t, li) & b) {
+      size_t lo = ls > pos ? ls : pos;
+      if (f->nbarrier_bytes) {
+        size_t i = barrier_last(f, t, lo, le);
+        if (i > lo) return i;
+      } else {
+        for (size_t i = le; i > lo; i--)
+          if (features_at(t, i - 1) & b) return i;
+      }
+    }
     if (ls <= pos) break;
   }
   return pos;
@@ -4858,17 +4978,24 @@ static size_t stretch_start(const rule_text *t, size_t li, size_t pos,
 /* Lines a stretch_end looks through for a barrier before it gives up. */
 enum { STRETCH_LINES = 64 };
 
-/* Where the stretch without barrier b that runs on from offset `to` (<=
- * len, in line li) ends: at its next barrier, else at len (also when the
- * barrier lies too far on to look for). */
-static size_t stretch_end(const rule_text *t, size_t li, size_t to,
-                          size_t len, uint64_t b) {
+/* Where the stretch without r's barrier b that runs on from offset `to`
+ * (<= len, in line li) ends: at its next barrier, else at len (also when
+ * the barrier lies too far on to look for). */
+static size_t stretch_end(const rule_facts *f, const rule_text *t, size_t li,
+                          size_t to, size_t len, uint64_t b) {
   for (size_t n = 0; li < t->nlines && n < STRETCH_LINES; li++, n++) {
     size_t ls = line_start(t, li);
     if (ls >= len) break;
     if (!(rule_line_has(t, li) & b)) continue;
     size_t i = ls > to ? ls : to, le = t->line_end[li];
-    for (; i <= le && i < t->n; i++)
+    /* the line's bytes and its break */
+    size_t hi = le < t->n ? le + 1 : t->n;
+    if (f->nbarrier_bytes) {
+      if ((i = i < hi ? barrier_first(f, t, i, hi) : hi) < hi)
+        return i < len ? i : len;
+      continue;
+    }
+    for (; i < hi; i++)
       if (features_at(t, i) & b) return i < len ? i : len;
   }
   return len;
@@ -4926,7 +5053,8 @@ static bool scan_windows(const rule *r, const rule_text *t, size_t len,
       continue;
     }
     size_t from =
-        in_line ? (ls > pos ? ls : pos) : stretch_start(t, li, pos, b);
+        in_line ? (ls > pos ? ls : pos)
+                : stretch_start(&r->facts, t, li, pos, b);
     while (li + 1 < t->nlines && line_start(t, li + 1) < len &&
            (in_line ? rule_may_match(r, rule_line_has(t, li + 1))
                     : (rule_line_has(t, li + 1) & q)))
@@ -4938,7 +5066,8 @@ static bool scan_windows(const rule *r, const rule_text *t, size_t len,
     if (ws <= to &&
         (!by_words ||
          literals_within(r, t, ws,
-                         in_line ? to : stretch_end(t, li, to, len, b))) &&
+                         in_line ? to
+                                 : stretch_end(&r->facts, t, li, to, len, b))) &&
         window_match(r, t, len, ws, to, md))
       return true;
     pos = to + 1;
@@ -5008,12 +5137,7 @@ enum { BARRED_WINDOW = 64 };
 static bool barred_from(const rule_facts *f, const rule_text *t, size_t lo,
                         size_t at, size_t *out) {
   if (!f->nbarrier_bytes) return false;
-  size_t last = lo;
-  for (size_t i = 0; i < f->nbarrier_bytes && last < at; i++) {
-    const char *p = memrchr(t->s + last, f->barrier_bytes[i], at - last);
-    if (p) last = (size_t)(p - t->s) + 1;
-  }
-  *out = last;
+  *out = barrier_last(f, t, lo, at);
   return true;
 }
 

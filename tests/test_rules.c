@@ -3357,6 +3357,123 @@ START_TEST(words_of_texts_in_turn_are_each_texts_own) {
 }
 END_TEST
 
+/* Every run of a text is numbered as a plain reader numbers it whatever
+ * the text's length, read from a buffer of exactly its bytes (no byte
+ * past the text readable: the sanitizers tell a read past it).  A run's
+ * key is read 8 bytes at once in the blocks that end 8 bytes or more
+ * before the text's end, and only after a check of the room left in the
+ * last ones (words_read): texts of 0 to 260 bytes end in short and long
+ * words, in separators, with runs across the blocks' bounds, read with
+ * the lines' word bytes (rule_text_init_lines) and without them. */
+START_TEST(words_near_the_texts_end_are_read_within_it) {
+  unsigned seed = 29;
+  for (size_t n = 0; n <= 260; n++)
+    for (int variant = 0; variant < 4; variant++) {
+      char *s = malloc(n ? n : 1);
+      uint32_t ends[262];
+      size_t nends = 0;
+      ck_assert_ptr_nonnull(s);
+      for (size_t i = 0; i < n;) {
+        seed = seed * 1103515245u + 12345u;
+        size_t len = 1 + (seed >> 16) % (variant % 2 ? 12 : 5);
+        for (size_t k = 0; k < len && i < n; k++)
+          s[i++] = (char)('a' + (seed >> (k % 16)) % 3);
+        if (i < n) s[i++] = (seed >> 24) % 9 ? ' ' : '\n';
+      }
+      if (variant >= 2 && n) s[n - 1] = ','; /* ends in a separator */
+      for (size_t i = 0; i < n; i++)
+        if (s[i] == '\n') ends[nends++] = (uint32_t)i;
+      ends[nends++] = (uint32_t)n;
+      for (int lines = 0; lines < 2; lines++) {
+        rule_text t;
+        cchc_error err = {0};
+        ck_assert_int_eq(lines ? rule_text_init_lines(&t, s, n, ends, nends,
+                                                      &err)
+                               : rule_text_init(&t, s, n, &err),
+                         CCHC_OK);
+        const rule_words *w = rule_text_words(&t);
+        ck_assert_ptr_nonnull(w);
+        size_t r = 0, nwords = 0;
+        for (size_t i = 0; i < n;) {
+          if (!rule_word_byte((unsigned char)s[i])) {
+            i++;
+            continue;
+          }
+          size_t e = i;
+          while (e < n && rule_word_byte((unsigned char)s[e])) e++;
+          ck_assert_msg(r < w->nruns && w->run_at[r] == i,
+                        "n %zu variant %d: run at %zu", n, variant, i);
+          size_t d = 0;
+          while (d < nwords &&
+                 !(w->len[d] == e - i && !memcmp(s + w->at[d], s + i, e - i)))
+            d++;
+          if (d == nwords) nwords++;
+          ck_assert_msg(w->run_word[r] == d, "n %zu variant %d: run %zu",
+                        n, variant, r);
+          r++;
+          i = e;
+        }
+        ck_assert_uint_eq(r, w->nruns);
+        ck_assert_uint_eq(nwords, w->nwords);
+        rule_text_free(&t);
+      }
+      free(s);
+    }
+}
+END_TEST
+
+/* A rule whose barrier is a few ASCII bytes and no line break (a match
+ * runs across lines, but not across those bytes) is searched in windows
+ * that start after the last barrier byte before the line holding what it
+ * needs and run on to the next one (scan_windows): those bytes are
+ * searched for (memrchr, memchr) where each byte's features were read.
+ * Texts put the barrier at a line's first byte, right before its break,
+ * at the window's own start, in lines before and after, and nowhere; every
+ * match from every start and every cut of the text is the search's. */
+static const struct {
+  const char *pattern, *text;
+} barred[] = {
+    {"(?-i:[xy])[^.;]{0,60}\\d%",
+     "ab.x\n;y 5%\n.x\nq\nr 7%;\nx 1\n.2%\nx ; 3%\nyy\n\n4%.x5%;"},
+    {"(?-i:[xy])[^.;]{0,60}\\d%",
+     "x\n\n.\n;\nx\n8%\n.;.;y\n;9%\nx.\n6%x"},
+    {"(?-i:[ab])[^;]*?\\d\\s*%",
+     "a ; b 1 %\n;a\n\n2\n%;b;3%\n a 4;%\n;;\nb5%"},
+};
+
+START_TEST(windows_start_after_the_last_barrier_byte) {
+  rule r = fact_rule(barred[_i].pattern, PCRE2_CASELESS);
+  ck_assert_msg(r.facts.nbarrier_bytes > 0 && r.facts.nneeds &&
+                    !(r.facts.barrier & rule_features("\n", 1)),
+                "%s: barrier bytes %u", barred[_i].pattern,
+                (unsigned)r.facts.nbarrier_bytes);
+  pcre2_match_data *md = pcre2_match_data_create_from_pattern(r.code, NULL);
+  const char *s = barred[_i].text;
+  rule_text t;
+  cchc_error err = {0};
+  ck_assert_int_eq(rule_text_init(&t, s, strlen(s), &err), CCHC_OK);
+  char why[512];
+  for (size_t len = 0; len <= t.n; len++) {
+    ck_assert_msg(same_matches(&r, &t, len, md, why, sizeof why), "%s: %s",
+                  barred[_i].pattern, why);
+    for (size_t at = 0; at <= len; at++) {
+      bool a = pcre2_match(r.code, (PCRE2_SPTR)s, len, at, 0, md, NULL) > 0;
+      size_t as = 0, ae = 0, cs = 0, ce = 0;
+      if (a) rule_match_span(md, &as, &ae);
+      bool c = rule_scan(&r, &t, len, at, md);
+      if (c) rule_match_span(md, &cs, &ce);
+      ck_assert_msg(a == c && as == cs && ae == ce,
+                    "%s, %zu bytes from %zu: search %d [%zu, %zu), scan %d "
+                    "[%zu, %zu)",
+                    barred[_i].pattern, len, at, a, as, ae, c, cs, ce);
+    }
+  }
+  rule_text_free(&t);
+  pcre2_match_data_free(md);
+  free_fact_rule(&r);
+}
+END_TEST
+
 int main(void) {
   Suite *s = suite_create("rules");
   TCase *tc = tcase_create("loader");
@@ -3440,6 +3557,7 @@ int main(void) {
   tcase_add_test(tf, literals_in_words_are_kept_by_the_words_bytes);
   tcase_add_test(tf, literal_places_are_those_searches_find_in_any_order);
   tcase_add_test(tf, words_of_texts_in_turn_are_each_texts_own);
+  tcase_add_test(tf, words_near_the_texts_end_are_read_within_it);
   suite_add_tcase(s, tf);
   TCase *tn = tcase_create("starts");
   tcase_add_unchecked_fixture(tn, NULL, harness_free_rules);
@@ -3447,6 +3565,8 @@ int main(void) {
   tcase_add_test(tn, next_starts_are_where_matches_may_start);
   tcase_add_test(tn, lines_handed_by_layout_are_those_scanned);
   tcase_add_test(tn, lines_read_by_blocks_as_line_by_line);
+  tcase_add_loop_test(tn, windows_start_after_the_last_barrier_byte, 0,
+                      (int)(sizeof barred / sizeof *barred));
   suite_add_tcase(s, tn);
   TCase *ts = tcase_create("sections");
   tcase_add_unchecked_fixture(ts, NULL, harness_free_rules);
