@@ -3471,6 +3471,87 @@ START_TEST(layout_end_word_where_asked) {
 }
 END_TEST
 
+/* A span that ends inside a run of the map that goes on byte for byte
+ * ends where its last byte's source offset + 1 is, with no look-up of
+ * the listed ends; one that ends at a run's last byte, or in a run whose
+ * bytes all map to one source offset (the first bytes of a character of
+ * UTF-16), has its end looked up.  Each text's characters come one for
+ * one from the source's, whose ends are known from the source alone:
+ * every span from a character start to a character end, up to 40 bytes
+ * long, ends where the source character of its last character ends. */
+static void spans_end_as_source_chars(const char *in, size_t n,
+                                      cchc_encoding enc,
+                                      const size_t *src_ends, size_t nchars) {
+  cchc_text *t = must_norm(in, n, 0, enc);
+  const char *d = cchc_text_data(t);
+  size_t len = cchc_text_len(t);
+  size_t *char_of = calloc(len + 1, sizeof *char_of); /* by end byte */
+  size_t c = 0;
+  for (size_t j = 1; j <= len; j++)
+    if (j == len || ((unsigned char)d[j] & 0xC0) != 0x80)
+      char_of[j] = c++;
+  ck_assert_uint_eq(c, nchars);
+  for (size_t i = 0; i < len; i++) {
+    if (((unsigned char)d[i] & 0xC0) == 0x80)
+      continue;
+    for (size_t j = i + 1; j <= len && j <= i + 40; j++) {
+      if (j < len && ((unsigned char)d[j] & 0xC0) == 0x80)
+        continue;
+      size_t a, z;
+      cchc_text_source_span(t, i, j, &a, &z);
+      ck_assert_msg(z == src_ends[char_of[j]],
+                    "%s: span [%zu, %zu) ends at %zu, not %zu",
+                    cchc_encoding_name(enc), i, j, z, src_ends[char_of[j]]);
+    }
+  }
+  free(char_of);
+  cchc_text_free(t);
+}
+
+START_TEST(span_ends_inside_and_after_runs) {
+  /* one line of words, with characters the mapping shortens (a no-break
+   * space, a dash, quotes: runs end after them) between letters, so that
+   * nothing is joined or collapsed */
+  static const char *const piece[] = {
+      "Kế", " ", "hoạch", "\xC2\xA0", "số", " ", "12", "\xE2\x80\x93", "KH",
+      " ", "\xE2\x80\x9C", "cải", " ", "cách", "\xE2\x80\x9D", " ", "ở",
+      " ", "xã", " ", "Đông", "\xC2\xA0", "Hưng"};
+  enum { REPEAT = 40 };
+  size_t np = sizeof piece / sizeof *piece;
+  char *u8 = malloc(REPEAT * 200), *u16 = malloc(REPEAT * 400 + 2);
+  size_t *ends8 = malloc(REPEAT * 200 * sizeof *ends8),
+         *ends16 = malloc(REPEAT * 200 * sizeof *ends16);
+  size_t n8 = 0, n16 = 2, chars = 0;
+  u16[0] = '\xFF';
+  u16[1] = '\xFE';
+  for (int r = 0; r < REPEAT; r++)
+    for (size_t k = 0; k < np; k++)
+      for (size_t i = 0; piece[k][i];) {
+        size_t at = i;
+        int32_t cp = cchc_utf8_next(piece[k], strlen(piece[k]), &i);
+        memcpy(u8 + n8, piece[k] + at, i - at);
+        n8 += i - at;
+        u16[n16++] = (char)(cp & 0xFF);
+        u16[n16++] = (char)(cp >> 8);
+        ends8[chars] = n8;
+        ends16[chars] = n16;
+        chars++;
+      }
+  u8[n8++] = '\n'; /* (the text's last line ends with one) */
+  u16[n16++] = '\n';
+  u16[n16++] = 0;
+  ends8[chars] = n8;
+  ends16[chars] = n16;
+  chars++;
+  spans_end_as_source_chars(u8, n8, CCHC_ENC_UTF8, ends8, chars);
+  spans_end_as_source_chars(u16, n16, CCHC_ENC_UTF16LE, ends16, chars);
+  free(u8);
+  free(u16);
+  free(ends8);
+  free(ends16);
+}
+END_TEST
+
 /* ------------------------------------------------------------------ */
 
 int main(void) {
@@ -3608,6 +3689,7 @@ int main(void) {
   tcase_add_test(tc, layout_separator_in_place_maps_line_end);
   tcase_add_test(tc, avx2_scans_as_sse2);
   tcase_add_test(tc, span_ends_at_the_next_character);
+  tcase_add_test(tc, span_ends_inside_and_after_runs);
   suite_add_tcase(s, tc);
 
   return harness_run(s);
