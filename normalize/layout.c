@@ -368,23 +368,31 @@ static CCHC_INLINE size_t marker_body(const char *s, size_t n) {
     }
   }
   /* "Điều 3.", "Chương II", "Mục 1", "Phần I": the word, the number and
-   * what punctuates it. */
+   * what punctuates it.  Each word in its two spellings, the row told by
+   * the line's first byte ('Đ' is C4 90: most lines end here), so that a
+   * line is compared with two at most. */
 #define WORD(w) {w, sizeof w - 1}
   static const struct {
     const char *w;
     size_t len;
-  } words[] = {WORD("Điều "), WORD("Chương "), WORD("Mục "), WORD("Phần "),
-               WORD("ĐIỀU "), WORD("CHƯƠNG "), WORD("MỤC "), WORD("PHẦN ")};
+  } words[4][2] = {{WORD("Điều "), WORD("ĐIỀU ")},
+                   {WORD("Chương "), WORD("CHƯƠNG ")},
+                   {WORD("Mục "), WORD("MỤC ")},
+                   {WORD("Phần "), WORD("PHẦN ")}};
 #undef WORD
-  if (s[0] != 'C' && s[0] != 'M' && s[0] != 'P' &&
-      s[0] != '\xC4') /* (their first bytes, 'Đ' C4 90: most lines end here) */
+  int row = s[0] == '\xC4' ? 0 : s[0] == 'C' ? 1 : s[0] == 'M' ? 2
+                                                   : s[0] == 'P' ? 3 : -1;
+  if (row < 0)
     return 0;
-  for (size_t w = 0; w < sizeof words / sizeof *words; w++) {
-    /* (their lengths known: no strlen for each line that starts so) */
-    if (n < words[w].len || s[0] != words[w].w[0] || s[1] != words[w].w[1] ||
-        memcmp(s, words[w].w, words[w].len) != 0)
+  for (size_t w = 0; w < 2; w++) {
+    /* (their lengths known: no strlen for each line that starts so; their
+     * second and third bytes first: "Đảm", "Các" are no such word) */
+    const char *word = words[row][w].w;
+    size_t len = words[row][w].len;
+    if (n < len || s[1] != word[1] || s[2] != word[2] ||
+        memcmp(s, word, len) != 0)
       continue;
-    size_t j = words[w].len, k = j;
+    size_t j = len, k = j;
     while (k < n && ((s[k] >= '0' && s[k] <= '9') || s[k] == 'I' ||
                      s[k] == 'V' || s[k] == 'X' || s[k] == 'L'))
       k++;

@@ -3552,6 +3552,43 @@ START_TEST(span_ends_inside_and_after_runs) {
 }
 END_TEST
 
+/* The words that open a numbered part ("Điều", "Chương", "Mục",
+ * "Phần") are looked for among the two spellings that share the line's
+ * first byte: each spelling, before a number of either kind, is a marker
+ * in whichever order the rows come; words that share its first bytes but
+ * not all ("Đảm", "ĐIều", "CHương", "MỤc", "PHần") are none, nor is a
+ * word of another row's first byte. */
+START_TEST(marker_words_by_first_byte) {
+  static const struct {
+    const char *s, *marker;
+  } cases[] = {
+      {"Điều 12. Thi hành", "Điều 12. "},
+      {"ĐIỀU 4 Hiệu lực", "ĐIỀU 4 "},
+      {"Chương III. Tổ chức", "Chương III. "},
+      {"CHƯƠNG 2: Chung", "CHƯƠNG 2: "},
+      {"Mục 3. Kinh phí", "Mục 3. "},
+      {"MỤC IV Giải pháp", "MỤC IV "},
+      {"Phần 1. Mục tiêu", "Phần 1. "},
+      {"PHẦN II NỘI DUNG", "PHẦN II "},
+      {"Đảm bảo 100%", ""},
+      {"ĐIều 3. Sai", ""},
+      {"CHương 2. Sai", ""},
+      {"MỤc 1. Sai", ""},
+      {"PHần 1. Sai", ""},
+      {"Đ 1. Sai", ""},
+      {"Mục", ""},
+      {"Phầ", ""},
+      {"Chươn 2", ""},
+      {"Các Mục 2", ""},
+  };
+  for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+    size_t got = cchc_list_marker(cases[i].s, strlen(cases[i].s));
+    ck_assert_msg(got == strlen(cases[i].marker), "\"%s\": %zu, want \"%s\"",
+                  cases[i].s, got, cases[i].marker);
+  }
+}
+END_TEST
+
 /* ------------------------------------------------------------------ */
 
 int main(void) {
@@ -3605,6 +3642,7 @@ int main(void) {
   tcase_add_test(tc, layout_stray_leading_space);
   tcase_add_test(tc, layout_every_numbering_starts_a_block);
   tcase_add_test(tc, list_marker_lengths);
+  tcase_add_test(tc, marker_words_by_first_byte);
   tcase_add_test(tc, layout_page_numbers_counting_up);
   tcase_add_test(tc, layout_page_numbers_more_even_run);
   tcase_add_test(tc, layout_page_numbers_lower_run_on_tie);
