@@ -817,9 +817,12 @@ static void classify_content(const char *s, size_t p, size_t q, size_t cps,
     int32_t before = last_cp(s, p, lp, &pp);
     l->hyphen_end = before != ' ' && (is_alnum(before));
   }
-  char punct;
-  int value;
-  l->lone_num = is_lone_number(c, n, &punct, &value);
+  /* (a number alone starts with a digit, "- " or "Trang ": for the other
+   * lines, most of them, what is_lone_number answers without a call) */
+  char punct = 0;
+  int value = -1;
+  if ((c[0] >= '0' && c[0] <= '9') || c[0] == '-' || c[0] == 'T')
+    l->lone_num = is_lone_number(c, n, &punct, &value);
   l->lone_punct = (unsigned char)punct;
   l->lone_value = value;
   /* (a line that starts with a lower-case letter has a letter and is in
