@@ -2072,11 +2072,16 @@ static bool write_pass(layout *L, const cchc_mbuf *md, cchc_mbuf *out,
 }
 
 /* The characters of the text are final: tell the caller, once. */
+enum { SPARE_LINES_MIN = 64 << 10 };
 static void settle(layout *L, const cchc_mbuf *text) {
   size_t bytes = 0;
   void *spare = L->settled ? L->settled(L->settled_arg, text, &bytes) : NULL;
   L->settled = NULL;
-  if (spare && !L->ls && bytes >= sizeof *L->ls) { /* the line array's */
+  /* (a small block, a short text's, lies in the heap, where a realloc to
+   * the line array's size, five times larger, most often copies it to a
+   * block of its own: freed, the array is made afresh, and nothing is
+   * copied; a long text's is a mapping, which realloc moves as it is) */
+  if (spare && !L->ls && bytes >= SPARE_LINES_MIN) { /* the line array's */
     L->ls = spare;
     L->cap = bytes / sizeof *L->ls;
   } else {

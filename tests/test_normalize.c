@@ -3589,6 +3589,36 @@ START_TEST(marker_words_by_first_byte) {
 }
 END_TEST
 
+/* Layout's line array is the block of the source's character starts
+ * (settle) for a long text only: a short text's block is freed and the
+ * array made afresh.  Texts on either side of that size, of lines that
+ * each stay a block of their own, come out as they went in, every line
+ * end handed over. */
+START_TEST(layout_line_array_either_way) {
+  static const size_t sizes[] = {2000, 400 * 1024, 512 * 1024, 700 * 1024};
+  static const char line[] = "Dòng của kế hoạch cải cách hành chính.\n";
+  size_t each = sizeof line - 1;
+  for (size_t z = 0; z < sizeof sizes / sizeof *sizes; z++) {
+    size_t lines = sizes[z] / each, n = lines * each;
+    char *in = malloc(n);
+    ck_assert_ptr_nonnull(in);
+    for (size_t i = 0; i < lines; i++)
+      memcpy(in + i * each, line, each);
+    cchc_text *t = must_norm(in, n, 0, CCHC_ENC_AUTO);
+    ck_assert_uint_eq(cchc_text_len(t), n);
+    ck_assert(memcmp(cchc_text_data(t), in, n) == 0);
+    size_t nends = 0;
+    const uint32_t *ends = cchc_text_line_ends(t, &nends);
+    ck_assert_ptr_nonnull(ends);
+    ck_assert_uint_eq(nends, lines + 1);
+    for (size_t i = 0; i < lines; i++)
+      ck_assert_uint_eq(ends[i], (i + 1) * each - 1);
+    cchc_text_free(t);
+    free(in);
+  }
+}
+END_TEST
+
 /* ------------------------------------------------------------------ */
 
 int main(void) {
@@ -3723,6 +3753,7 @@ int main(void) {
   tcase_add_test(tc, layout_joined_blocks_counted);
   tcase_add_test(tc, layout_lines_scanned_as_content);
   tcase_add_test(tc, layout_many_short_lines);
+  tcase_add_test(tc, layout_line_array_either_way);
   tcase_add_test(tc, layout_line_ends_are_the_texts);
   tcase_add_test(tc, layout_separator_in_place_maps_line_end);
   tcase_add_test(tc, avx2_scans_as_sse2);
