@@ -956,15 +956,19 @@ static CCHC_INLINE void copier_take(copier *k, size_t from, size_t n) {
 }
 
 /* Is the text Markdown: a "**" anywhere, or a heading ("#" to "######"
- * and a space) at the start of a line?  Then layout strips its markers. */
-static bool is_markdown(const cchc_mbuf *b) {
+ * and a space) at the start of a line?  Then layout strips its markers.
+ * *hashes: whether a '#' lies in it (true when not looked for). */
+static bool is_markdown(const cchc_mbuf *b, bool *hashes) {
   const char *s = b->data, *e = s + b->len;
+  *hashes = true;
   for (const char *p = s; p < e && (p = memchr(p, '*', (size_t)(e - p)));
        p++)
     if (p + 1 < e && p[1] == '*')
       return true;
+  *hashes = false;
   for (const char *p = s; p < e && (p = memchr(p, '#', (size_t)(e - p)));
        p++) {
+    *hashes = true;
     if (p > s && p[-1] != '\n')
       continue;
     const char *q = p;
@@ -1043,10 +1047,11 @@ static void junction_close(junction *j, const char *s, size_t i, size_t eol) {
  * escapes, removed in place.  Newlines inside bold spans go to `held`;
  * the lines where a removed marker may join what stage 2 would change
  * (junction) or where it made an edit (`edits`) to `dirty`.  Returns
- * whether an emphasis marker was removed. */
+ * whether an emphasis marker was removed; *marks_left: whether a '*' or a
+ * '#' stays in the text (a pass without them leaves no Markdown). */
 static bool strip_markdown(cchc_mbuf *text, const cchc_edits *edits,
                            held_lines *held, line_list *dirty,
-                           cchc_repair_log *log) {
+                           cchc_repair_log *log, bool *marks_left) {
   /* Nothing is written past what was read, and what is read behind is
    * either not yet overwritten or overwritten by itself. */
   const cchc_mbuf *in = text;
@@ -1058,6 +1063,8 @@ static bool strip_markdown(cchc_mbuf *text, const cchc_edits *edits,
   const char *star = memchr(s, '*', n), *bslash = memchr(s, '\\', n);
   const char *hash = memchr(s, '#', n);
   bool joined = false;
+  /* (a '#' stays but in a heading marker; a '*' is kept below, or not) */
+  *marks_left = hash != NULL;
   size_t i = 0, e = 0; /* edits->at[e]: the next edit */
   dirty->all = edits->all;
   while (i < n) {
@@ -1155,6 +1162,7 @@ static bool strip_markdown(cchc_mbuf *text, const cchc_edits *edits,
         }
         junction_close(&junc, s, i, eol);
         copier_take(&k, i, run);
+        *marks_left = true;
         i = j;
         continue;
       }
@@ -1616,6 +1624,10 @@ typedef struct layout {
   bool has_prior;  /* (not for the first pass, nor after Markdown) */
   bool last_same;  /* the last line was the last one of that pass too */
   bool failed;     /* out of memory */
+  /* A '*' or a '#' lies in the text the first pass reads: without, it
+   * leaves no Markdown (it joins no '*' to another, and a line it starts
+   * with a '#' started with one) */
+  bool marks_left;
   /* called once the characters are final, before the lines are read */
   void *(*settled)(void *arg, const cchc_mbuf *text, size_t *bytes);
   void *settled_arg;
@@ -2258,7 +2270,7 @@ static cchc_status prepare(layout *L, cchc_mbuf *md, const cchc_edits *edits,
   held_lines held = {0};
   line_list dirty = {0};
   cchc_status rc = CCHC_OK;
-  bool joined = strip_markdown(md, edits, &held, &dirty, log);
+  bool joined = strip_markdown(md, edits, &held, &dirty, log, &L->marks_left);
   if (md->failed) {
     rc = cchc_fail(err, CCHC_ERR_NOMEM, "out of memory in layout");
     goto cleanup;
@@ -2429,9 +2441,12 @@ cchc_status cchc_layout_lines(cchc_mbuf *text, const cchc_edits *edits,
   layout L = {.settled = settled, .settled_arg = settled_arg};
   pthread_once(&func_keys_once, func_keys_fill);
   cchc_status rc = CCHC_OK;
-  if (is_markdown(text)) {
+  bool hashes;
+  if (is_markdown(text, &hashes)) {
     rc = prepare(&L, text, edits, log, err);
   } else {
+    /* (no "**": a '*' is no Markdown the pass could make) */
+    L.marks_left = hashes;
     settle(&L, text);
     read_lines(&L, text, &(held_lines){0});
   }
@@ -2450,10 +2465,12 @@ cchc_status cchc_layout_lines(cchc_mbuf *text, const cchc_edits *edits,
   /* A pass without Markdown leaves none: it joins no '*' to another and
    * starts no line but where a line of its text (without leading blanks
    * since the first pass) started.  So the text is looked at again only
-   * after a pass that had some (a text without is not looked at twice). */
-  bool same = false, markdown = true;
+   * after a pass that had some (a text without is not looked at twice),
+   * and after the first pass only when a '*' or a '#' was left in it
+   * (marks_left: most texts have no '#', and keep no '*' once stripped). */
+  bool same = false, markdown = L.marks_left;
   while (rc == CCHC_OK && !same) {
-    markdown = markdown && is_markdown(text);
+    markdown = markdown && is_markdown(text, &hashes);
     rc = markdown ? markdown_pass(&L, text, log, &same, err)
                   : plain_pass(&L, text, log, &same, err);
   }

@@ -3619,6 +3619,32 @@ START_TEST(layout_line_array_either_way) {
 }
 END_TEST
 
+/* After the first pass, Markdown is looked for again only when a '#' or
+ * a '*' was left in the text it read: a heading whose '#' an indent hid
+ * comes to a line's start once the blanks go, in a text without
+ * Markdown, and one whose escape was removed, in a text stripped of its
+ * "**", are stripped by the next passes; a text stripped of all its
+ * marks, or keeping a bullet's '*', is laid out as before. */
+static void norm_text_is(const char *in, const char *want) {
+  cchc_text *t = must_norm(in, strlen(in), 0, CCHC_ENC_AUTO);
+  ck_assert_msg(cchc_text_len(t) == strlen(want) &&
+                    memcmp(cchc_text_data(t), want, strlen(want)) == 0,
+                "got \"%s\", want \"%s\"", cchc_text_data(t), want);
+  cchc_text_free(t);
+}
+
+START_TEST(markdown_left_after_first_pass) {
+  norm_text_is("Kế hoạch năm 2026.\n   # Mục tiêu\nNội dung chính.\n",
+               "Kế hoạch năm 2026.\nMục tiêu\nNội dung chính.\n");
+  norm_text_is("**KẾ HOẠCH**\n\n\\# Mục tiêu\nNội dung chính.\n",
+               "KẾ HOẠCH\nMục tiêu\nNội dung chính.\n");
+  norm_text_is("**KẾ HOẠCH**\n\n- Mục tiêu *chung*\nNội dung chính.\n",
+               "KẾ HOẠCH\n- Mục tiêu chung\nNội dung chính.\n");
+  norm_text_is("**KẾ HOẠCH**\n\n* Mục tiêu\nNội dung chính.\n",
+               "KẾ HOẠCH\n* Mục tiêu\nNội dung chính.\n");
+}
+END_TEST
+
 /* ------------------------------------------------------------------ */
 
 int main(void) {
@@ -3754,6 +3780,7 @@ int main(void) {
   tcase_add_test(tc, layout_lines_scanned_as_content);
   tcase_add_test(tc, layout_many_short_lines);
   tcase_add_test(tc, layout_line_array_either_way);
+  tcase_add_test(tc, markdown_left_after_first_pass);
   tcase_add_test(tc, layout_line_ends_are_the_texts);
   tcase_add_test(tc, layout_separator_in_place_maps_line_end);
   tcase_add_test(tc, avx2_scans_as_sse2);
