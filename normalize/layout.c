@@ -368,23 +368,31 @@ static CCHC_INLINE size_t marker_body(const char *s, size_t n) {
     }
   }
   /* "Điều 3.", "Chương II", "Mục 1", "Phần I": the word, the number and
-   * what punctuates it. */
+   * what punctuates it.  Each word in its two spellings, the row told by
+   * the line's first byte ('Đ' is C4 90: most lines end here), so that a
+   * line is compared with two at most. */
 #define WORD(w) {w, sizeof w - 1}
   static const struct {
     const char *w;
     size_t len;
-  } words[] = {WORD("Điều "), WORD("Chương "), WORD("Mục "), WORD("Phần "),
-               WORD("ĐIỀU "), WORD("CHƯƠNG "), WORD("MỤC "), WORD("PHẦN ")};
+  } words[4][2] = {{WORD("Điều "), WORD("ĐIỀU ")},
+                   {WORD("Chương "), WORD("CHƯƠNG ")},
+                   {WORD("Mục "), WORD("MỤC ")},
+                   {WORD("Phần "), WORD("PHẦN ")}};
 #undef WORD
-  if (s[0] != 'C' && s[0] != 'M' && s[0] != 'P' &&
-      s[0] != '\xC4') /* (their first bytes, 'Đ' C4 90: most lines end here) */
+  int row = s[0] == '\xC4' ? 0 : s[0] == 'C' ? 1 : s[0] == 'M' ? 2
+                                                   : s[0] == 'P' ? 3 : -1;
+  if (row < 0)
     return 0;
-  for (size_t w = 0; w < sizeof words / sizeof *words; w++) {
-    /* (their lengths known: no strlen for each line that starts so) */
-    if (n < words[w].len || s[0] != words[w].w[0] || s[1] != words[w].w[1] ||
-        memcmp(s, words[w].w, words[w].len) != 0)
+  for (size_t w = 0; w < 2; w++) {
+    /* (their lengths known: no strlen for each line that starts so; their
+     * second and third bytes first: "Đảm", "Các" are no such word) */
+    const char *word = words[row][w].w;
+    size_t len = words[row][w].len;
+    if (n < len || s[1] != word[1] || s[2] != word[2] ||
+        memcmp(s, word, len) != 0)
       continue;
-    size_t j = words[w].len, k = j;
+    size_t j = len, k = j;
     while (k < n && ((s[k] >= '0' && s[k] <= '9') || s[k] == 'I' ||
                      s[k] == 'V' || s[k] == 'X' || s[k] == 'L'))
       k++;
@@ -809,9 +817,12 @@ static void classify_content(const char *s, size_t p, size_t q, size_t cps,
     int32_t before = last_cp(s, p, lp, &pp);
     l->hyphen_end = before != ' ' && (is_alnum(before));
   }
-  char punct;
-  int value;
-  l->lone_num = is_lone_number(c, n, &punct, &value);
+  /* (a number alone starts with a digit, "- " or "Trang ": for the other
+   * lines, most of them, what is_lone_number answers without a call) */
+  char punct = 0;
+  int value = -1;
+  if ((c[0] >= '0' && c[0] <= '9') || c[0] == '-' || c[0] == 'T')
+    l->lone_num = is_lone_number(c, n, &punct, &value);
   l->lone_punct = (unsigned char)punct;
   l->lone_value = value;
   /* (a line that starts with a lower-case letter has a letter and is in
@@ -945,15 +956,19 @@ static CCHC_INLINE void copier_take(copier *k, size_t from, size_t n) {
 }
 
 /* Is the text Markdown: a "**" anywhere, or a heading ("#" to "######"
- * and a space) at the start of a line?  Then layout strips its markers. */
-static bool is_markdown(const cchc_mbuf *b) {
+ * and a space) at the start of a line?  Then layout strips its markers.
+ * *hashes: whether a '#' lies in it (true when not looked for). */
+static bool is_markdown(const cchc_mbuf *b, bool *hashes) {
   const char *s = b->data, *e = s + b->len;
+  *hashes = true;
   for (const char *p = s; p < e && (p = memchr(p, '*', (size_t)(e - p)));
        p++)
     if (p + 1 < e && p[1] == '*')
       return true;
+  *hashes = false;
   for (const char *p = s; p < e && (p = memchr(p, '#', (size_t)(e - p)));
        p++) {
+    *hashes = true;
     if (p > s && p[-1] != '\n')
       continue;
     const char *q = p;
@@ -1032,10 +1047,11 @@ static void junction_close(junction *j, const char *s, size_t i, size_t eol) {
  * escapes, removed in place.  Newlines inside bold spans go to `held`;
  * the lines where a removed marker may join what stage 2 would change
  * (junction) or where it made an edit (`edits`) to `dirty`.  Returns
- * whether an emphasis marker was removed. */
+ * whether an emphasis marker was removed; *marks_left: whether a '*' or a
+ * '#' stays in the text (a pass without them leaves no Markdown). */
 static bool strip_markdown(cchc_mbuf *text, const cchc_edits *edits,
                            held_lines *held, line_list *dirty,
-                           cchc_repair_log *log) {
+                           cchc_repair_log *log, bool *marks_left) {
   /* Nothing is written past what was read, and what is read behind is
    * either not yet overwritten or overwritten by itself. */
   const cchc_mbuf *in = text;
@@ -1047,6 +1063,8 @@ static bool strip_markdown(cchc_mbuf *text, const cchc_edits *edits,
   const char *star = memchr(s, '*', n), *bslash = memchr(s, '\\', n);
   const char *hash = memchr(s, '#', n);
   bool joined = false;
+  /* (a '#' stays but in a heading marker; a '*' is kept below, or not) */
+  *marks_left = hash != NULL;
   size_t i = 0, e = 0; /* edits->at[e]: the next edit */
   dirty->all = edits->all;
   while (i < n) {
@@ -1144,6 +1162,7 @@ static bool strip_markdown(cchc_mbuf *text, const cchc_edits *edits,
         }
         junction_close(&junc, s, i, eol);
         copier_take(&k, i, run);
+        *marks_left = true;
         i = j;
         continue;
       }
@@ -1605,6 +1624,10 @@ typedef struct layout {
   bool has_prior;  /* (not for the first pass, nor after Markdown) */
   bool last_same;  /* the last line was the last one of that pass too */
   bool failed;     /* out of memory */
+  /* A '*' or a '#' lies in the text the first pass reads: without, it
+   * leaves no Markdown (it joins no '*' to another, and a line it starts
+   * with a '#' started with one) */
+  bool marks_left;
   /* called once the characters are final, before the lines are read */
   void *(*settled)(void *arg, const cchc_mbuf *text, size_t *bytes);
   void *settled_arg;
@@ -2061,11 +2084,16 @@ static bool write_pass(layout *L, const cchc_mbuf *md, cchc_mbuf *out,
 }
 
 /* The characters of the text are final: tell the caller, once. */
+enum { SPARE_LINES_MIN = 64 << 10 };
 static void settle(layout *L, const cchc_mbuf *text) {
   size_t bytes = 0;
   void *spare = L->settled ? L->settled(L->settled_arg, text, &bytes) : NULL;
   L->settled = NULL;
-  if (spare && !L->ls && bytes >= sizeof *L->ls) { /* the line array's */
+  /* (a small block, a short text's, lies in the heap, where a realloc to
+   * the line array's size, five times larger, most often copies it to a
+   * block of its own: freed, the array is made afresh, and nothing is
+   * copied; a long text's is a mapping, which realloc moves as it is) */
+  if (spare && !L->ls && bytes >= SPARE_LINES_MIN) { /* the line array's */
     L->ls = spare;
     L->cap = bytes / sizeof *L->ls;
   } else {
@@ -2242,7 +2270,7 @@ static cchc_status prepare(layout *L, cchc_mbuf *md, const cchc_edits *edits,
   held_lines held = {0};
   line_list dirty = {0};
   cchc_status rc = CCHC_OK;
-  bool joined = strip_markdown(md, edits, &held, &dirty, log);
+  bool joined = strip_markdown(md, edits, &held, &dirty, log, &L->marks_left);
   if (md->failed) {
     rc = cchc_fail(err, CCHC_ERR_NOMEM, "out of memory in layout");
     goto cleanup;
@@ -2413,9 +2441,12 @@ cchc_status cchc_layout_lines(cchc_mbuf *text, const cchc_edits *edits,
   layout L = {.settled = settled, .settled_arg = settled_arg};
   pthread_once(&func_keys_once, func_keys_fill);
   cchc_status rc = CCHC_OK;
-  if (is_markdown(text)) {
+  bool hashes;
+  if (is_markdown(text, &hashes)) {
     rc = prepare(&L, text, edits, log, err);
   } else {
+    /* (no "**": a '*' is no Markdown the pass could make) */
+    L.marks_left = hashes;
     settle(&L, text);
     read_lines(&L, text, &(held_lines){0});
   }
@@ -2434,10 +2465,12 @@ cchc_status cchc_layout_lines(cchc_mbuf *text, const cchc_edits *edits,
   /* A pass without Markdown leaves none: it joins no '*' to another and
    * starts no line but where a line of its text (without leading blanks
    * since the first pass) started.  So the text is looked at again only
-   * after a pass that had some (a text without is not looked at twice). */
-  bool same = false, markdown = true;
+   * after a pass that had some (a text without is not looked at twice),
+   * and after the first pass only when a '*' or a '#' was left in it
+   * (marks_left: most texts have no '#', and keep no '*' once stripped). */
+  bool same = false, markdown = L.marks_left;
   while (rc == CCHC_OK && !same) {
-    markdown = markdown && is_markdown(text);
+    markdown = markdown && is_markdown(text, &hashes);
     rc = markdown ? markdown_pass(&L, text, log, &same, err)
                   : plain_pass(&L, text, log, &same, err);
   }

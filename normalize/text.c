@@ -352,6 +352,13 @@ static CCHC_INLINE uint32_t run_src(const text_map *m, size_t r, size_t i) {
   return c->src & 1 ? src + (uint32_t)(i - g->at - c->at) : src;
 }
 
+/* Does run r of the compact map go on byte for byte? */
+static CCHC_INLINE bool run_seq(const text_map *m, size_t r) {
+  const map_group *g = &m->groups[r / MAP_GROUP];
+  return g->whole != UINT32_MAX ? m->whole[g->whole + r % MAP_GROUP].seq
+                                : m->runs[r].src & 1;
+}
+
 /* Source offset of byte i through the slots: the run that holds it lies
  * from the run of its slot's first byte to that of the next slot's, and
  * from *from on, a run that starts at or before it (a span's end is
@@ -644,6 +651,16 @@ void cchc_text_source_span(const cchc_text *t, size_t start, size_t end,
    * multi-byte characters, its first for one-byte ones); the span ends at
    * the next source character start. */
   size_t m = slots ? slot_src(map, end - 1, &run) : text_src_in(t, end - 1, &at);
+  /* Inside a run that goes on byte for byte, the byte after the last one
+   * maps to m + 1, and begins a character of the text (end is past the
+   * continuation bytes), which begins where its source character does:
+   * the span ends there, and no end is looked up (only a run's last byte
+   * may end elsewhere, find_ends). */
+  if (slots && end < t->buf.len && run_seq(map, run) &&
+      (run + 1 >= map->nruns || run_start(map, run + 1) > end)) {
+    *src_end = m + 1;
+    return;
+  }
   if (t->starts) {
     *src_end = end_after(t, m);
     return;

@@ -3471,6 +3471,180 @@ START_TEST(layout_end_word_where_asked) {
 }
 END_TEST
 
+/* A span that ends inside a run of the map that goes on byte for byte
+ * ends where its last byte's source offset + 1 is, with no look-up of
+ * the listed ends; one that ends at a run's last byte, or in a run whose
+ * bytes all map to one source offset (the first bytes of a character of
+ * UTF-16), has its end looked up.  Each text's characters come one for
+ * one from the source's, whose ends are known from the source alone:
+ * every span from a character start to a character end, up to 40 bytes
+ * long, ends where the source character of its last character ends. */
+static void spans_end_as_source_chars(const char *in, size_t n,
+                                      cchc_encoding enc,
+                                      const size_t *src_ends, size_t nchars) {
+  cchc_text *t = must_norm(in, n, 0, enc);
+  const char *d = cchc_text_data(t);
+  size_t len = cchc_text_len(t);
+  size_t *char_of = calloc(len + 1, sizeof *char_of); /* by end byte */
+  size_t c = 0;
+  for (size_t j = 1; j <= len; j++)
+    if (j == len || ((unsigned char)d[j] & 0xC0) != 0x80)
+      char_of[j] = c++;
+  ck_assert_uint_eq(c, nchars);
+  for (size_t i = 0; i < len; i++) {
+    if (((unsigned char)d[i] & 0xC0) == 0x80)
+      continue;
+    for (size_t j = i + 1; j <= len && j <= i + 40; j++) {
+      if (j < len && ((unsigned char)d[j] & 0xC0) == 0x80)
+        continue;
+      size_t a, z;
+      cchc_text_source_span(t, i, j, &a, &z);
+      ck_assert_msg(z == src_ends[char_of[j]],
+                    "%s: span [%zu, %zu) ends at %zu, not %zu",
+                    cchc_encoding_name(enc), i, j, z, src_ends[char_of[j]]);
+    }
+  }
+  free(char_of);
+  cchc_text_free(t);
+}
+
+START_TEST(span_ends_inside_and_after_runs) {
+  /* one line of words, with characters the mapping shortens (a no-break
+   * space, a dash, quotes: runs end after them) between letters, so that
+   * nothing is joined or collapsed */
+  static const char *const piece[] = {
+      "Kế", " ", "hoạch", "\xC2\xA0", "số", " ", "12", "\xE2\x80\x93", "KH",
+      " ", "\xE2\x80\x9C", "cải", " ", "cách", "\xE2\x80\x9D", " ", "ở",
+      " ", "xã", " ", "Đông", "\xC2\xA0", "Hưng"};
+  enum { REPEAT = 40 };
+  size_t np = sizeof piece / sizeof *piece;
+  char *u8 = malloc(REPEAT * 200), *u16 = malloc(REPEAT * 400 + 2);
+  size_t *ends8 = malloc(REPEAT * 200 * sizeof *ends8),
+         *ends16 = malloc(REPEAT * 200 * sizeof *ends16);
+  size_t n8 = 0, n16 = 2, chars = 0;
+  u16[0] = '\xFF';
+  u16[1] = '\xFE';
+  for (int r = 0; r < REPEAT; r++)
+    for (size_t k = 0; k < np; k++)
+      for (size_t i = 0; piece[k][i];) {
+        size_t at = i;
+        int32_t cp = cchc_utf8_next(piece[k], strlen(piece[k]), &i);
+        memcpy(u8 + n8, piece[k] + at, i - at);
+        n8 += i - at;
+        u16[n16++] = (char)(cp & 0xFF);
+        u16[n16++] = (char)(cp >> 8);
+        ends8[chars] = n8;
+        ends16[chars] = n16;
+        chars++;
+      }
+  u8[n8++] = '\n'; /* (the text's last line ends with one) */
+  u16[n16++] = '\n';
+  u16[n16++] = 0;
+  ends8[chars] = n8;
+  ends16[chars] = n16;
+  chars++;
+  spans_end_as_source_chars(u8, n8, CCHC_ENC_UTF8, ends8, chars);
+  spans_end_as_source_chars(u16, n16, CCHC_ENC_UTF16LE, ends16, chars);
+  free(u8);
+  free(u16);
+  free(ends8);
+  free(ends16);
+}
+END_TEST
+
+/* The words that open a numbered part ("Điều", "Chương", "Mục",
+ * "Phần") are looked for among the two spellings that share the line's
+ * first byte: each spelling, before a number of either kind, is a marker
+ * in whichever order the rows come; words that share its first bytes but
+ * not all ("Đảm", "ĐIều", "CHương", "MỤc", "PHần") are none, nor is a
+ * word of another row's first byte. */
+START_TEST(marker_words_by_first_byte) {
+  static const struct {
+    const char *s, *marker;
+  } cases[] = {
+      {"Điều 12. Thi hành", "Điều 12. "},
+      {"ĐIỀU 4 Hiệu lực", "ĐIỀU 4 "},
+      {"Chương III. Tổ chức", "Chương III. "},
+      {"CHƯƠNG 2: Chung", "CHƯƠNG 2: "},
+      {"Mục 3. Kinh phí", "Mục 3. "},
+      {"MỤC IV Giải pháp", "MỤC IV "},
+      {"Phần 1. Mục tiêu", "Phần 1. "},
+      {"PHẦN II NỘI DUNG", "PHẦN II "},
+      {"Đảm bảo 100%", ""},
+      {"ĐIều 3. Sai", ""},
+      {"CHương 2. Sai", ""},
+      {"MỤc 1. Sai", ""},
+      {"PHần 1. Sai", ""},
+      {"Đ 1. Sai", ""},
+      {"Mục", ""},
+      {"Phầ", ""},
+      {"Chươn 2", ""},
+      {"Các Mục 2", ""},
+  };
+  for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+    size_t got = cchc_list_marker(cases[i].s, strlen(cases[i].s));
+    ck_assert_msg(got == strlen(cases[i].marker), "\"%s\": %zu, want \"%s\"",
+                  cases[i].s, got, cases[i].marker);
+  }
+}
+END_TEST
+
+/* Layout's line array is the block of the source's character starts
+ * (settle) for a long text only: a short text's block is freed and the
+ * array made afresh.  Texts on either side of that size, of lines that
+ * each stay a block of their own, come out as they went in, every line
+ * end handed over. */
+START_TEST(layout_line_array_either_way) {
+  static const size_t sizes[] = {2000, 400 * 1024, 512 * 1024, 700 * 1024};
+  static const char line[] = "Dòng của kế hoạch cải cách hành chính.\n";
+  size_t each = sizeof line - 1;
+  for (size_t z = 0; z < sizeof sizes / sizeof *sizes; z++) {
+    size_t lines = sizes[z] / each, n = lines * each;
+    char *in = malloc(n);
+    ck_assert_ptr_nonnull(in);
+    for (size_t i = 0; i < lines; i++)
+      memcpy(in + i * each, line, each);
+    cchc_text *t = must_norm(in, n, 0, CCHC_ENC_AUTO);
+    ck_assert_uint_eq(cchc_text_len(t), n);
+    ck_assert(memcmp(cchc_text_data(t), in, n) == 0);
+    size_t nends = 0;
+    const uint32_t *ends = cchc_text_line_ends(t, &nends);
+    ck_assert_ptr_nonnull(ends);
+    ck_assert_uint_eq(nends, lines + 1);
+    for (size_t i = 0; i < lines; i++)
+      ck_assert_uint_eq(ends[i], (i + 1) * each - 1);
+    cchc_text_free(t);
+    free(in);
+  }
+}
+END_TEST
+
+/* After the first pass, Markdown is looked for again only when a '#' or
+ * a '*' was left in the text it read: a heading whose '#' an indent hid
+ * comes to a line's start once the blanks go, in a text without
+ * Markdown, and one whose escape was removed, in a text stripped of its
+ * "**", are stripped by the next passes; a text stripped of all its
+ * marks, or keeping a bullet's '*', is laid out as before. */
+static void norm_text_is(const char *in, const char *want) {
+  cchc_text *t = must_norm(in, strlen(in), 0, CCHC_ENC_AUTO);
+  ck_assert_msg(cchc_text_len(t) == strlen(want) &&
+                    memcmp(cchc_text_data(t), want, strlen(want)) == 0,
+                "got \"%s\", want \"%s\"", cchc_text_data(t), want);
+  cchc_text_free(t);
+}
+
+START_TEST(markdown_left_after_first_pass) {
+  norm_text_is("Kế hoạch năm 2026.\n   # Mục tiêu\nNội dung chính.\n",
+               "Kế hoạch năm 2026.\nMục tiêu\nNội dung chính.\n");
+  norm_text_is("**KẾ HOẠCH**\n\n\\# Mục tiêu\nNội dung chính.\n",
+               "KẾ HOẠCH\nMục tiêu\nNội dung chính.\n");
+  norm_text_is("**KẾ HOẠCH**\n\n- Mục tiêu *chung*\nNội dung chính.\n",
+               "KẾ HOẠCH\n- Mục tiêu chung\nNội dung chính.\n");
+  norm_text_is("**KẾ HOẠCH**\n\n* Mục tiêu\nNội dung chính.\n",
+               "KẾ HOẠCH\n* Mục tiêu\nNội dung chính.\n");
+}
+END_TEST
+
 /* ------------------------------------------------------------------ */
 
 int main(void) {
@@ -3524,6 +3698,7 @@ int main(void) {
   tcase_add_test(tc, layout_stray_leading_space);
   tcase_add_test(tc, layout_every_numbering_starts_a_block);
   tcase_add_test(tc, list_marker_lengths);
+  tcase_add_test(tc, marker_words_by_first_byte);
   tcase_add_test(tc, layout_page_numbers_counting_up);
   tcase_add_test(tc, layout_page_numbers_more_even_run);
   tcase_add_test(tc, layout_page_numbers_lower_run_on_tie);
@@ -3604,10 +3779,13 @@ int main(void) {
   tcase_add_test(tc, layout_joined_blocks_counted);
   tcase_add_test(tc, layout_lines_scanned_as_content);
   tcase_add_test(tc, layout_many_short_lines);
+  tcase_add_test(tc, layout_line_array_either_way);
+  tcase_add_test(tc, markdown_left_after_first_pass);
   tcase_add_test(tc, layout_line_ends_are_the_texts);
   tcase_add_test(tc, layout_separator_in_place_maps_line_end);
   tcase_add_test(tc, avx2_scans_as_sse2);
   tcase_add_test(tc, span_ends_at_the_next_character);
+  tcase_add_test(tc, span_ends_inside_and_after_runs);
   suite_add_tcase(s, tc);
 
   return harness_run(s);
