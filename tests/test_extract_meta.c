@@ -1380,32 +1380,40 @@ END_TEST
 
 /* ---- meta29: periods in short spans by rule_exec --------------------------- */
 
+/* Every frame of the corpus and of plan_signed_twice is the same with the
+ * test switch *off false and true; returns how many hold `key` (a rule id
+ * prefix, so that the change is seen at work). */
+static size_t frames_same_with_switch(bool *off, const char *key) {
+  char **paths = NULL;
+  size_t nfiles_all = harness_corpus_all(&paths);
+  ck_assert_uint_ge(nfiles_all, 4);
+  size_t holding = 0;
+  for (size_t f = 0; f <= nfiles_all; f++) {
+    size_t len;
+    const char *name;
+    char *src = corpus_or_signed(paths, nfiles_all, f, &len, &name);
+    char *on = harness_process_json(rules, src, len);
+    *off = true;
+    char *switched = harness_process_json(rules, src, len);
+    *off = false;
+    ck_assert_msg(!strcmp(on, switched), "%s: frames differ", name);
+    holding += strstr(on, key) != NULL;
+    free(on);
+    free(switched);
+    free(src);
+  }
+  harness_free_list(paths, nfiles_all);
+  return holding;
+}
+
 /* The frames of the corpus and of the plans of this file's forms are the
  * same whether the periods of short spans (titles, header lines, the
  * clauses of cited documents) are searched by rule_exec or by rule_scan
  * (meta.c: period_scan). */
 START_TEST(periods_in_short_spans_as_scanned) {
-  char **paths = NULL;
-  size_t nfiles_all = harness_corpus_all(&paths);
-  ck_assert_uint_ge(nfiles_all, 4);
-  size_t with_period = 0;
-  for (size_t f = 0; f <= nfiles_all; f++) {
-    size_t len;
-    const char *name;
-    char *src = corpus_or_signed(paths, nfiles_all, f, &len, &name);
-    char *exec = harness_process_json(rules, src, len);
-    meta_period_exec_off = true;
-    char *scanned = harness_process_json(rules, src, len);
-    meta_period_exec_off = false;
-    ck_assert_msg(!strcmp(exec, scanned), "%s: frames differ",
-                  name);
-    with_period += strstr(exec, "\"meta.period.") != NULL;
-    free(exec);
-    free(scanned);
-    free(src);
-  }
-  harness_free_list(paths, nfiles_all);
-  ck_assert_uint_ge(with_period, 4);
+  ck_assert_uint_ge(frames_same_with_switch(&meta_period_exec_off,
+                                            "\"meta.period."),
+                    4);
 }
 END_TEST
 
@@ -1497,26 +1505,8 @@ END_TEST
 /* The frames of the corpus are the same whether the parent's cues are
  * asked the cheap first (refs.c: cues_order) or in file order. */
 START_TEST(parent_cues_cheap_first_as_in_file_order) {
-  char **paths = NULL;
-  size_t nfiles_all = harness_corpus_all(&paths);
-  ck_assert_uint_ge(nfiles_all, 4);
-  size_t with_parent = 0;
-  for (size_t f = 0; f <= nfiles_all; f++) {
-    size_t len;
-    const char *name;
-    char *src = corpus_or_signed(paths, nfiles_all, f, &len, &name);
-    char *cheap = harness_process_json(rules, src, len);
-    refs_cue_order_off = true;
-    char *in_order = harness_process_json(rules, src, len);
-    refs_cue_order_off = false;
-    ck_assert_msg(!strcmp(cheap, in_order), "%s: frames differ", name);
-    with_parent += strstr(cheap, "\"meta.parent.") != NULL;
-    free(cheap);
-    free(in_order);
-    free(src);
-  }
-  harness_free_list(paths, nfiles_all);
-  ck_assert_uint_ge(with_parent, 4);
+  ck_assert_uint_ge(
+      frames_same_with_switch(&refs_cue_order_off, "\"meta.parent."), 4);
 }
 END_TEST
 
