@@ -150,11 +150,21 @@ typedef struct span_features {
   bool known;
 } span_features;
 
+/* Does every match of r start at the start of its subject (rule_facts:
+ * starts, at_zero, no `after`)? */
+static bool rule_opens_subject(const rule *r) {
+  const rule_facts *f = &r->facts;
+  return f->starts && f->at_zero && !f->after;
+}
+
 static bool may_match(const xctx *x, const rule *r, size_t a, size_t b,
                       span_features *sf) {
   /* a rule that matches only at the subject's start: its first byte */
   if (a < b && !rule_may_open(r, (unsigned char)x->s[a])) return false;
-  if (!r->facts.nneeds) return true;
+  /* ... and no scan of all of [a, b) for its features: its anchored try
+   * fails within the few bytes its start holds, where the scan reads
+   * every byte of the span (a table cell, a line) */
+  if (!r->facts.nneeds || rule_opens_subject(r)) return true;
   if (!sf->known) {
     sf->has = rule_features(x->s + a, b - a);
     sf->known = true;

@@ -2003,6 +2003,71 @@ START_TEST(area_work_cut_at_the_first_cut) {
 }
 END_TEST
 
+/* xany skips the scan of the whole span for the features a rule needs
+ * when the rule matches only at the span's start (extract.c, may_match):
+ * for every such rule of the set, xany of it alone finds what its search
+ * finds, over every line of the corpus and lines whose needed digit or
+ * mark stands far from their start, from each of a line's first bytes.
+ * (A scan of the first 8 bytes in place of the whole span fails it: the
+ * number of an article after "Điều ", 7 bytes.) */
+static const char *opens_far_lines =
+    "Điều 5. Phạm vi điều chỉnh\nĐIỀU 12: Tổ chức thực hiện\n"
+    "Điều  7 . Hiệu lực\nĐiều năm. không\n12/2024/NQ-CP\n"
+    "                          12\n3.1. Rà soát\n2024\n12\n1.2.\n";
+
+START_TEST(span_start_rules_skip_features_soundly) {
+  char **files;
+  size_t n = harness_corpus_all(&files);
+  ck_assert_uint_ge(n, 4);
+  size_t nrules = 0, asked = 0, found = 0, far = 0;
+  for (size_t f = 0; f <= n; f++) {
+    size_t len = 0;
+    char *src = f < n ? harness_read(files[f], &len) : strdup(opens_far_lines);
+    ck_assert_ptr_nonnull(src);
+    if (f == n) len = strlen(src);
+    cchc_text *t = NULL;
+    cchc_error err = {0};
+    ck_assert_int_eq(cchc_normalize(src, len, NULL, &t, &err), CCHC_OK);
+    xctx x;
+    memset(&x, 0, sizeof x);
+    ck_assert_int_eq(xctx_open(&x, rules, t, &err), CCHC_OK);
+    nrules = 0;
+    for (size_t k = 0; k < rules->nrules; k++) {
+      const rule *r = &rules->rules[k];
+      const rule_facts *rf = &r->facts;
+      if (!rf->nneeds || !rf->starts || !rf->at_zero || rf->after) continue;
+      nrules++;
+      for (size_t li = 0; li < x.nlines; li++) {
+        size_t a = xline_start(&x, li), b = xline_end(&x, li);
+        for (size_t from = a; from <= b && from < a + 4; from++) {
+          if (from < x.n && ((unsigned char)x.s[from] & 0xC0) == 0x80)
+            continue;
+          bool want = rule_exec(r, x.s + from, b - from, 0, x.md);
+          bool got = xany(&x, (rule_list){&r, 1}, from, b, NULL);
+          ck_assert_msg(got == want, "%s at %zu-%zu of %s", r->id, from, b,
+                        f < n ? files[f] : "opens_far_lines");
+          asked++;
+          found += want;
+          /* a match whose needed character is not within its first
+           * 8 bytes */
+          far += want && f == n &&
+                 !rule_may_match(r, rule_features(x.s + from,
+                                                  b - from < 8 ? b - from : 8));
+        }
+      }
+    }
+    xctx_close(&x);
+    cchc_text_free(t);
+    free(src);
+  }
+  ck_assert_uint_gt(nrules, 0);
+  ck_assert_uint_gt(found, 0);
+  ck_assert_uint_gt(far, 1); /* the articles */
+  ck_assert_uint_gt(asked, found);
+  harness_free_list(files, n);
+}
+END_TEST
+
 int main(void) {
   Suite *s = suite_create("extract_tasks");
   TCase *tc = tcase_create("plan");
@@ -2058,6 +2123,7 @@ int main(void) {
   tcase_add_test(tcc, clause_words_read_from_the_clause_before);
   tcase_add_test(tcc, coordinator_lists_skipped_only_where_none_opens);
   tcase_add_test(tcc, span_opens_as_xany);
+  tcase_add_test(tcc, span_start_rules_skip_features_soundly);
   suite_add_tcase(s, tcc);
   return harness_run(s);
 }
