@@ -1759,6 +1759,9 @@ static bool literals_search(const rule_literal *const *lits, size_t nlits,
                             const char *s, const size_t *at,
                             const uint32_t *len, const size_t *which,
                             size_t m, uint64_t *holds, size_t nbits) {
+  /* No word to search (every word's answer kept): nothing to set up; the
+   * literals measured and a match data made cost ~4,700 instructions. */
+  if (!m) return true;
   /* A literal matched in its case is its characters, and a UTF-8
    * character matches only its own bytes (which start on a character, the
    * lead byte being no continuation byte): such a literal stands in a word
