@@ -5254,7 +5254,7 @@ bool rule_scan(const rule *r, const rule_text *t, size_t len, size_t start,
   return rule_exec(r, t->s, len, start, md);
 }
 
-/* ---- second characters ----------------------------------------------------- */
+/* ---- second characters --------------------------------------------------- */
 
 /* A small reader of how a pattern opens, for the bytes its matches'
  * second character may start with (rule_second_bytes_read).  It knows
@@ -5307,7 +5307,7 @@ static bool second_optional(const char **p) {
  * p moved past the item: false when not read, or when the item may match
  * nothing.  Items: \s, an escaped punctuation, a plain punctuation, a
  * class of plain or escaped ASCII punctuation. */
-static bool second_item(const char **pp, uint64_t set[4]) {
+static bool second_item(const char **pp, uint64_t set[8]) {
   const char *p = *pp;
   if (p[0] == '\\' && p[1] == 's') {
     /* \s in UCP mode: ASCII spaces, and the spaces past ASCII (U+0085,
@@ -5317,6 +5317,11 @@ static bool second_item(const char **pp, uint64_t set[4]) {
     second_add(set, ' ');
     second_add(set, 0xC2);
     for (unsigned c = 0xE1; c <= 0xE3; c++) second_add(set, c);
+    /* and the bytes after those leads: C2 85, C2 A0; E1 9A 80 (and
+     * U+180E, E1 A0 8E); E2 80 8x, E2 80 Ax, E2 81 9F; E3 80 80.  Most
+     * letters of Vietnamese past ASCII are E1 B8 to E1 BB. */
+    static const unsigned char next[] = {0x80, 0x81, 0x85, 0x9A, 0xA0};
+    for (size_t k = 0; k < sizeof next; k++) second_add(set + 4, next[k]);
     p += 2;
   } else if (p[0] == '\\' && second_punct((unsigned char)p[1])) {
     second_add(set, (unsigned char)p[1]);
@@ -5373,8 +5378,8 @@ static const char *second_branch_end(const char *p) {
 }
 
 bool rule_second_bytes_read(const char *pattern, uint32_t options,
-                            uint64_t set[4]) {
-  memset(set, 0, 4 * sizeof *set);
+                            uint64_t set[8]) {
+  memset(set, 0, 8 * sizeof *set);
   /* "^" at the subject's start only; the characters of UTF mode; spaces
    * and comments of extended mode, case, not read */
   if (!(options & PCRE2_UTF) ||
@@ -5417,13 +5422,4 @@ bool rule_second_bytes_read(const char *pattern, uint32_t options,
     return true;
   }
   return second_item(&p, set);
-}
-
-bool rule_second_byte_may(const rule *r, const char *s, size_t n) {
-  if (!r->has_second || n < 2) return true;
-  unsigned c = (unsigned char)s[0];
-  size_t k = c < 0x80 ? 1 : c < 0xC0 ? 0 : c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4;
-  if (!k || k >= n) return true; /* not a character start, or no second */
-  unsigned b = (unsigned char)s[k];
-  return (r->second_bytes[b / 64] >> (b % 64)) & 1;
 }

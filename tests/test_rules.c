@@ -3516,7 +3516,7 @@ static const struct {
 };
 
 START_TEST(second_bytes_are_read_from_how_patterns_open) {
-  uint64_t set[4];
+  uint64_t set[8];
   bool known = rule_second_bytes_read(second_cases[_i].pattern,
                                       second_cases[_i].options, set);
   ck_assert_msg(known == second_cases[_i].known, "%s",
@@ -3552,6 +3552,11 @@ START_TEST(second_bytes_pass_over_no_line_a_rule_matches) {
     ck_assert_ptr_nonnull(r);
     ck_assert_msg(r->has_second, "%s", must[m]);
   }
+  /* a letter then one past ASCII that is no space: told without a search */
+  const rule *row = rules_find(rs, "section.letter_row");
+  ck_assert(!rule_second_byte_may(row, "Kế hoạch", strlen("Kế hoạch")));
+  ck_assert(!rule_second_byte_may(row, "Sở Y tế", strlen("Sở Y tế")));
+  ck_assert(rule_second_byte_may(row, "A\xC2\xA0Nâng", 7));
   static const char *lines_made[] = {
       "A Nâng cao", "B. CÁC NHIỆM VỤ", "C) Kinh phí", "Đ\xC2\xA0Nâng cao",
       "Đ/ Kiểm tra", "a) Nội dung", "đ. Nội dung", "A\tNâng cao",
@@ -3601,7 +3606,7 @@ END_TEST
 /* The spaces rule_second_bytes_read takes \s for are every character
  * PCRE2 (UTF, UCP) matches by \s: each starts with a byte of its set. */
 START_TEST(second_bytes_of_spaces_are_those_pcre2_matches) {
-  uint64_t set[4];
+  uint64_t set[8];
   ck_assert(rule_second_bytes_read("^[A-Z]\\s", PCRE2_UTF | PCRE2_UCP, set));
   int e;
   PCRE2_SIZE off;
@@ -3623,6 +3628,8 @@ START_TEST(second_bytes_of_spaces_are_those_pcre2_matches) {
     if (pcre2_match(re, b, n, 0, 0, md, NULL) <= 0) continue;
     spaces++;
     ck_assert_msg(set[b[0] / 64] >> (b[0] % 64) & 1, "U+%04X", cp);
+    ck_assert_msg(n == 1 || set[4 + b[1] / 64] >> (b[1] % 64) & 1, "U+%04X 2",
+                  cp);
   }
   ck_assert_uint_gt(spaces, 20);
   pcre2_match_data_free(md);
