@@ -315,6 +315,15 @@ typedef struct rule {
    * document's literal gate asks of every unit rule): 0 until then, 1
    * no, 2 yes */
   _Atomic unsigned char lits_in_words;
+  /* A pattern that matches only from the subject's start, its first item
+   * one character: the bytes its second character may start with
+   * (rule_second_bytes_read), a bit each in [0, 4), and those that may
+   * follow a lead byte of two or more in [4, 8); only with has_second.  Most
+   * lines that section rules are asked of fail on their second
+   * character (section.letter_row: 979 searches of 10 plans for 2
+   * matches). */
+  bool has_second;
+  uint64_t second_bytes[8];
 } rule;
 
 /* Taxonomy entries remember their file and line: the rules made from
@@ -686,5 +695,28 @@ const tax_area *tax_find_area(const cchc_rules *rs, const char *key);
 const tax_indicator *tax_find_indicator(const cchc_rules *rs,
                                         const char *key);
 const tax_unit *tax_find_unit(const cchc_rules *rs, const char *key);
+
+/* The bytes the second character of every match of a pattern may start
+ * with, into set[0, 4) (a bit each), and those that may follow its lead
+ * byte when past ASCII, into set[4, 8), read from its opening when every
+ * match starts at the subject's start ("^", not multiline) with a class
+ * of one character: false when not so read (the pattern is then asked
+ * as before). */
+bool rule_second_bytes_read(const char *pattern, uint32_t options,
+                            uint64_t set[8]);
+/* May r match line s[0, n) by its second character (has_second)?  False
+ * only when it cannot.  Inline: asked at most lines of a plan. */
+static inline bool rule_second_byte_may(const rule *r, const char *s,
+                                        size_t n) {
+  if (!r->has_second || n < 2) return true;
+  unsigned c = (unsigned char)s[0];
+  size_t k = c < 0x80 ? 1 : c < 0xC0 ? 0 : c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4;
+  if (!k || k >= n) return true; /* not a character start, or no second */
+  unsigned b = (unsigned char)s[k];
+  if (!((r->second_bytes[b / 64] >> (b % 64)) & 1)) return false;
+  if (b < 0xC0 || k + 1 >= n) return true;
+  b = (unsigned char)s[k + 1];
+  return (r->second_bytes[4 + b / 64] >> (b % 64)) & 1;
+}
 
 #endif

@@ -680,14 +680,19 @@ cchc_status extract_sections(xctx *x) {
           mark_sieve_line(&sv, x, mk, marks.n, li, s, n, in_appendix);
       for (; may && !hm; may &= may - 1) {
         size_t i = (size_t)__builtin_ctzll(may);
-        if (rule_exec(mk[i].r, s, n, 0, x->md)) hm = &mk[i];
+        /* a lettered rule fails on most lines at their second character
+         * (rule_second_byte_may): told without a search */
+        if (rule_second_byte_may(mk[i].r, s, n) &&
+            rule_exec(mk[i].r, s, n, 0, x->md))
+          hm = &mk[i];
       }
     }
     for (size_t i = 0; !sv.on && i < marks.n && !hm; i++) {
       const rule *m = mk[i].r;
       if (!(in_appendix ? mk[i].appendix : mk[i].body) ||
           !rule_may_match(m, has) ||
-          (n && !rule_may_open(m, (unsigned char)s[0])))
+          (n && !rule_may_open(m, (unsigned char)s[0])) ||
+          !rule_second_byte_may(m, s, n))
         continue;
       if (rule_exec(m, s, n, 0, x->md)) hm = &mk[i];
     }

@@ -3474,6 +3474,169 @@ START_TEST(windows_start_after_the_last_barrier_byte) {
 }
 END_TEST
 
+
+/* The bytes a match's second character may start with, read from how a
+ * pattern opens (rule_second_bytes_read): only for patterns that match
+ * from the subject's start with one character first; every other
+ * pattern is not read. */
+static const struct {
+  const char *pattern;
+  uint32_t options;
+  bool known;
+  const char *in, *out; /* bytes in the set, bytes not in it */
+} second_cases[] = {
+    {"^(?<num>[A-ZĐ])\\s+(?<head>\\p{Lu}\\p{Ll}(?s:.*))$", PCRE2_UTF, true,
+     " \t\xC2\xE1\xE2\xE3", ".)/aA1\xC3\xC4\xE0\xE4"},
+    {"^(?<num>[A-ZĐ])(?:\\.\\s+(?=\\p{Lu})|[)/]\\s+)(?<head>\\S(?s:.*))$",
+     PCRE2_UTF, true, ".)/", " a\xC2"},
+    {"^(?<num>[a-zđ])[).\\/]\\s+(?<head>\\S(?s:.*))$", PCRE2_UTF, true,
+     ").", " a"},
+    {"^[A-Z]-x", PCRE2_UTF, true, "-", " x"},
+    /* the second character may be absent or any */
+    {"^(?<num>[A-Z])\\s*x", PCRE2_UTF, false, "", ""},
+    {"^(?<num>[A-Z])(?:\\.|x)", PCRE2_UTF, false, "", ""},
+    {"^(?<num>[A-Z])(?:\\.|\\s)?x", PCRE2_UTF, false, "", ""},
+    {"^(?<num>[A-Z])(?:\\.|)x", PCRE2_UTF, false, "", ""},
+    /* the first item more or less than one character */
+    {"^[A-Z]+\\s", PCRE2_UTF, false, "", ""},
+    {"^[A-Z]{1,2}\\s", PCRE2_UTF, false, "", ""},
+    {"^(?<num>[A-Z]\\.)\\s", PCRE2_UTF, false, "", ""},
+    {"^A\\s", PCRE2_UTF, false, "", ""},
+    /* not from the subject's start alone, or other options */
+    {"[A-Z]\\s", PCRE2_UTF, false, "", ""},
+    {"^[A-Z]\\s", PCRE2_UTF | PCRE2_MULTILINE, false, "", ""},
+    {"^[A-Z]\\s", PCRE2_UTF | PCRE2_EXTENDED, false, "", ""},
+    {"^[a-z][.]", PCRE2_UTF | PCRE2_CASELESS, false, "", ""},
+    {"^[A-Z]\\s", 0, false, "", ""},
+    {"^[A-Z](?#x|y)\\s", PCRE2_UTF, false, "", ""},
+    /* a class of a range or a letter in second place */
+    {"^[A-Z][+-/]", PCRE2_UTF, false, "", ""},
+    {"^[A-Z][.a]", PCRE2_UTF, false, "", ""},
+    {"^[A-Z][^.]", PCRE2_UTF, false, "", ""},
+};
+
+START_TEST(second_bytes_are_read_from_how_patterns_open) {
+  uint64_t set[8];
+  bool known = rule_second_bytes_read(second_cases[_i].pattern,
+                                      second_cases[_i].options, set);
+  ck_assert_msg(known == second_cases[_i].known, "%s",
+                second_cases[_i].pattern);
+  for (const char *c = second_cases[_i].in; *c; c++) {
+    unsigned b = (unsigned char)*c;
+    ck_assert_msg(set[b / 64] >> (b % 64) & 1, "%s: 0x%02X not in",
+                  second_cases[_i].pattern, b);
+  }
+  for (const char *c = second_cases[_i].out; *c; c++) {
+    unsigned b = (unsigned char)*c;
+    ck_assert_msg(!(set[b / 64] >> (b % 64) & 1), "%s: 0x%02X in",
+                  second_cases[_i].pattern, b);
+  }
+}
+END_TEST
+
+/* A rule whose second bytes are known (the section rules letter_row,
+ * upper, alpha) is never passed over by them on a line PCRE2 matches:
+ * every line of every corpus plan, as is and from each of its first
+ * characters, and crafted lines, each asked of every such shipped rule.
+ * Most lines are passed over (the point of it). */
+START_TEST(second_bytes_pass_over_no_line_a_rule_matches) {
+  cchc_rules *rs = harness_rules();
+  const rule *known[64];
+  size_t nknown = 0;
+  for (size_t i = 0; i < rs->nrules && nknown < 64; i++)
+    if (rs->rules[i].has_second) known[nknown++] = &rs->rules[i];
+  const char *must[] = {"section.letter_row", "section.upper",
+                        "section.alpha"};
+  for (size_t m = 0; m < 3; m++) {
+    const rule *r = rules_find(rs, must[m]);
+    ck_assert_ptr_nonnull(r);
+    ck_assert_msg(r->has_second, "%s", must[m]);
+  }
+  /* a letter then one past ASCII that is no space: told without a search */
+  const rule *row = rules_find(rs, "section.letter_row");
+  ck_assert(!rule_second_byte_may(row, "Kế hoạch", strlen("Kế hoạch")));
+  ck_assert(!rule_second_byte_may(row, "Sở Y tế", strlen("Sở Y tế")));
+  ck_assert(rule_second_byte_may(row, "A\xC2\xA0Nâng", 7));
+  static const char *lines_made[] = {
+      "A Nâng cao", "B. CÁC NHIỆM VỤ", "C) Kinh phí", "Đ\xC2\xA0Nâng cao",
+      "Đ/ Kiểm tra", "a) Nội dung", "đ. Nội dung", "A\tNâng cao",
+      "A\xE3\x80\x80Nâng cao", "AB Hai", "A", "Ă Nâng", "a/ x", "b", ""};
+  pcre2_match_data *md = pcre2_match_data_create(32, NULL);
+  size_t asked = 0, passed = 0, matched = 0;
+  char **paths;
+  size_t np = harness_corpus(&paths);
+  ck_assert_uint_gt(np, 0);
+  for (size_t f = 0; f <= np; f++) {
+    cchc_text *t = f < np ? harness_normalize_file(paths[f]) : NULL;
+    size_t nc = sizeof lines_made / sizeof *lines_made;
+    const char *s = t ? cchc_text_data(t) : NULL;
+    size_t n = t ? cchc_text_len(t) : 0;
+    for (size_t at = 0, c = 0; t ? at < n : c < nc;) {
+      const char *line = t ? s + at : lines_made[c];
+      size_t len = t ? strcspn(line, "\n") : strlen(line);
+      if (t) at += len + 1;
+      else c++;
+      /* the line, and the line from each of its first characters */
+      for (size_t from = 0, k = 0; from <= len && k < 4; k++) {
+        for (size_t r = 0; r < nknown; r++) {
+          bool may = rule_second_byte_may(known[r], line + from, len - from);
+          bool hit = rule_exec(known[r], line + from, len - from, 0, md);
+          ck_assert_msg(may || !hit, "%s passes over '%.*s'", known[r]->id,
+                        (int)(len - from), line + from);
+          asked++;
+          passed += !may;
+          matched += hit;
+        }
+        if (from == len) break;
+        for (from++; from < len && ((unsigned char)line[from] & 0xC0) == 0x80;
+             from++) {
+        }
+      }
+    }
+    if (t) cchc_text_free(t);
+  }
+  pcre2_match_data_free(md);
+  harness_free_list(paths, np);
+  ck_assert_uint_gt(matched, 10);
+  ck_assert_uint_gt(passed, asked / 2);
+}
+END_TEST
+
+
+/* The spaces rule_second_bytes_read takes \s for are every character
+ * PCRE2 (UTF, UCP) matches by \s: each starts with a byte of its set. */
+START_TEST(second_bytes_of_spaces_are_those_pcre2_matches) {
+  uint64_t set[8];
+  ck_assert(rule_second_bytes_read("^[A-Z]\\s", PCRE2_UTF | PCRE2_UCP, set));
+  int e;
+  PCRE2_SIZE off;
+  pcre2_code *re = pcre2_compile((PCRE2_SPTR) "^\\s", PCRE2_ZERO_TERMINATED,
+                                 PCRE2_UTF | PCRE2_UCP, &e, &off, NULL);
+  ck_assert_ptr_nonnull(re);
+  pcre2_match_data *md = pcre2_match_data_create(1, NULL);
+  size_t spaces = 0;
+  for (uint32_t cp = 0; cp <= 0x10FFFF; cp++) {
+    if (cp >= 0xD800 && cp <= 0xDFFF) continue;
+    unsigned char b[4];
+    size_t n = cp < 0x80 ? 1 : cp < 0x800 ? 2 : cp < 0x10000 ? 3 : 4;
+    if (n == 1) b[0] = (unsigned char)cp;
+    else {
+      b[0] = (unsigned char)((0xF00u >> n) | (cp >> (6 * (n - 1))));
+      for (size_t k = 1; k < n; k++)
+        b[k] = (unsigned char)(0x80 | ((cp >> (6 * (n - 1 - k))) & 0x3F));
+    }
+    if (pcre2_match(re, b, n, 0, 0, md, NULL) <= 0) continue;
+    spaces++;
+    ck_assert_msg(set[b[0] / 64] >> (b[0] % 64) & 1, "U+%04X", cp);
+    ck_assert_msg(n == 1 || set[4 + b[1] / 64] >> (b[1] % 64) & 1, "U+%04X 2",
+                  cp);
+  }
+  ck_assert_uint_gt(spaces, 20);
+  pcre2_match_data_free(md);
+  pcre2_code_free(re);
+}
+END_TEST
+
 int main(void) {
   Suite *s = suite_create("rules");
   TCase *tc = tcase_create("loader");
@@ -3582,6 +3745,10 @@ int main(void) {
   tcase_add_test(ts, corpus_sections_have_areas);
   tcase_add_test(ts, sections_keep_where_their_heading_starts);
   tcase_add_test(ts, lines_of_one_kind_find_each_their_section_rule);
+  tcase_add_loop_test(ts, second_bytes_are_read_from_how_patterns_open, 0,
+                      (int)(sizeof second_cases / sizeof *second_cases));
+  tcase_add_test(ts, second_bytes_pass_over_no_line_a_rule_matches);
+  tcase_add_test(ts, second_bytes_of_spaces_are_those_pcre2_matches);
   suite_add_tcase(s, ts);
   return harness_run(s);
 }
