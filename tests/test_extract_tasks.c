@@ -1920,6 +1920,33 @@ START_TEST(leads_by_the_words_of_any_twin) {
 }
 END_TEST
 
+/* Plan f of the corpus's n files (f == n: the text `extra`) normalized
+ * and opened for extraction, as extract_frame opens it. */
+typedef struct opened_plan {
+  char *src;
+  cchc_text *t;
+  xctx x;
+} opened_plan;
+
+static void plan_open(opened_plan *p, char **files, size_t n, size_t f,
+                      const char *extra) {
+  size_t len = 0;
+  p->src = f < n ? harness_read(files[f], &len) : strdup(extra);
+  ck_assert_ptr_nonnull(p->src);
+  if (f == n) len = strlen(p->src);
+  p->t = NULL;
+  cchc_error err = {0};
+  ck_assert_int_eq(cchc_normalize(p->src, len, NULL, &p->t, &err), CCHC_OK);
+  memset(&p->x, 0, sizeof p->x);
+  ck_assert_int_eq(xctx_open(&p->x, rules, p->t, &err), CCHC_OK);
+}
+
+static void plan_close(opened_plan *p) {
+  xctx_close(&p->x);
+  cchc_text_free(p->t);
+  free(p->src);
+}
+
 /* tasks_span_opens tells what xany tells, without the features of the
  * whole span: for the rules of each task.* role, over every line of the
  * corpus and of lines made to open with bullets and numberings, from the
@@ -1939,29 +1966,22 @@ START_TEST(span_opens_as_xany) {
   const char *roles[] = {"bullet", "end", "stop", "prefix", "cont", "open"};
   size_t asked = 0, found = 0;
   for (size_t f = 0; f <= n; f++) {
-    size_t len = 0;
-    char *src = f < n ? harness_read(files[f], &len) : strdup(span_open_lines);
-    ck_assert_ptr_nonnull(src);
-    if (f == n) len = strlen(src);
-    cchc_text *t = NULL;
-    cchc_error err = {0};
-    ck_assert_int_eq(cchc_normalize(src, len, NULL, &t, &err), CCHC_OK);
-    xctx x;
-    memset(&x, 0, sizeof x);
-    ck_assert_int_eq(xctx_open(&x, rules, t, &err), CCHC_OK);
+    opened_plan p;
+    plan_open(&p, files, n, f, span_open_lines);
+    xctx *x = &p.x;
     for (size_t r = 0; r < sizeof roles / sizeof *roles; r++) {
       rule_list l = rules_select(rules, "task.", roles[r]);
       ck_assert_uint_gt(l.n, 0);
-      for (size_t li = 0; li < x.nlines; li++) {
-        size_t a = xline_start(&x, li), b = xline_end(&x, li);
+      for (size_t li = 0; li < x->nlines; li++) {
+        size_t a = xline_start(x, li), b = xline_end(x, li);
         for (size_t from = a; from <= b && from < a + 6; from++) {
-          if (from < x.n && ((unsigned char)x.s[from] & 0xC0) == 0x80)
+          if (from < x->n && ((unsigned char)x->s[from] & 0xC0) == 0x80)
             continue;
           size_t cut = from + 3 < b ? from + 3 : b;
           size_t ends[] = {b, cut, from};
           for (size_t e = 0; e < 3; e++) {
-            bool want = xany(&x, l, from, ends[e], NULL);
-            ck_assert_msg(tasks_span_opens(&x, l, from, ends[e]) == want,
+            bool want = xany(x, l, from, ends[e], NULL);
+            ck_assert_msg(tasks_span_opens(x, l, from, ends[e]) == want,
                           "task.%s at %zu-%zu of %s", roles[r], from, ends[e],
                           f < n ? files[f] : "span_open_lines");
             asked++;
@@ -1970,9 +1990,7 @@ START_TEST(span_opens_as_xany) {
         }
       }
     }
-    xctx_close(&x);
-    cchc_text_free(t);
-    free(src);
+    plan_close(&p);
   }
   ck_assert_uint_gt(found, 1000);
   ck_assert_uint_gt(asked, found);
@@ -2021,29 +2039,22 @@ START_TEST(span_start_rules_skip_features_soundly) {
   ck_assert_uint_ge(n, 4);
   size_t nrules = 0, asked = 0, found = 0, far = 0;
   for (size_t f = 0; f <= n; f++) {
-    size_t len = 0;
-    char *src = f < n ? harness_read(files[f], &len) : strdup(opens_far_lines);
-    ck_assert_ptr_nonnull(src);
-    if (f == n) len = strlen(src);
-    cchc_text *t = NULL;
-    cchc_error err = {0};
-    ck_assert_int_eq(cchc_normalize(src, len, NULL, &t, &err), CCHC_OK);
-    xctx x;
-    memset(&x, 0, sizeof x);
-    ck_assert_int_eq(xctx_open(&x, rules, t, &err), CCHC_OK);
+    opened_plan p;
+    plan_open(&p, files, n, f, opens_far_lines);
+    xctx *x = &p.x;
     nrules = 0;
     for (size_t k = 0; k < rules->nrules; k++) {
       const rule *r = &rules->rules[k];
       const rule_facts *rf = &r->facts;
       if (!rf->nneeds || !rf->starts || !rf->at_zero || rf->after) continue;
       nrules++;
-      for (size_t li = 0; li < x.nlines; li++) {
-        size_t a = xline_start(&x, li), b = xline_end(&x, li);
+      for (size_t li = 0; li < x->nlines; li++) {
+        size_t a = xline_start(x, li), b = xline_end(x, li);
         for (size_t from = a; from <= b && from < a + 4; from++) {
-          if (from < x.n && ((unsigned char)x.s[from] & 0xC0) == 0x80)
+          if (from < x->n && ((unsigned char)x->s[from] & 0xC0) == 0x80)
             continue;
-          bool want = rule_exec(r, x.s + from, b - from, 0, x.md);
-          bool got = xany(&x, (rule_list){&r, 1}, from, b, NULL);
+          bool want = rule_exec(r, x->s + from, b - from, 0, x->md);
+          bool got = xany(x, (rule_list){&r, 1}, from, b, NULL);
           ck_assert_msg(got == want, "%s at %zu-%zu of %s", r->id, from, b,
                         f < n ? files[f] : "opens_far_lines");
           asked++;
@@ -2051,14 +2062,12 @@ START_TEST(span_start_rules_skip_features_soundly) {
           /* a match whose needed character is not within its first
            * 8 bytes */
           far += want && f == n &&
-                 !rule_may_match(r, rule_features(x.s + from,
+                 !rule_may_match(r, rule_features(x->s + from,
                                                   b - from < 8 ? b - from : 8));
         }
       }
     }
-    xctx_close(&x);
-    cchc_text_free(t);
-    free(src);
+    plan_close(&p);
   }
   ck_assert_uint_gt(nrules, 0);
   ck_assert_uint_gt(found, 0);
