@@ -1932,20 +1932,39 @@ static const struct {
     {"(?=(?<![kK])\\d)\\d|(?i)(?<!k)x", "k1 K2 3 kx Kx x"},
 };
 
-START_TEST(scans_find_what_rules_match_where_facts_skip) {
-  rule r = fact_rule(crafted[_i].pattern, PCRE2_CASELESS);
-  pcre2_match_data *md = pcre2_match_data_create_from_pattern(r.code, NULL);
+/* Every match of r in every cut of s (at character boundaries) is
+ * PCRE2's (same_matches); with every_start, also the first match from
+ * every start of every cut, searched and scanned. */
+static void scans_match_searches(const rule *r, const char *s,
+                                 bool every_start) {
+  pcre2_match_data *md = pcre2_match_data_create_from_pattern(r->code, NULL);
   rule_text t;
   cchc_error err = {0};
-  const char *s = crafted[_i].text;
   ck_assert_int_eq(rule_text_init(&t, s, strlen(s), &err), CCHC_OK);
   char why[512];
-  for (size_t len = 0; len <= t.n; len++)
-    if (len == t.n || ((unsigned char)s[len] & 0xC0) != 0x80)
-      ck_assert_msg(same_matches(&r, &t, len, md, why, sizeof why), "%s: %s",
-                    crafted[_i].pattern, why);
+  for (size_t len = 0; len <= t.n; len++) {
+    if (len < t.n && ((unsigned char)s[len] & 0xC0) == 0x80) continue;
+    ck_assert_msg(same_matches(r, &t, len, md, why, sizeof why), "%s: %s",
+                  r->pattern, why);
+    for (size_t at = 0; every_start && at <= len; at++) {
+      bool a = pcre2_match(r->code, (PCRE2_SPTR)s, len, at, 0, md, NULL) > 0;
+      size_t as = 0, ae = 0, cs = 0, ce = 0;
+      if (a) rule_match_span(md, &as, &ae);
+      bool c = rule_scan(r, &t, len, at, md);
+      if (c) rule_match_span(md, &cs, &ce);
+      ck_assert_msg(a == c && as == cs && ae == ce,
+                    "%s, %zu bytes from %zu: search %d [%zu, %zu), scan %d "
+                    "[%zu, %zu)",
+                    r->pattern, len, at, a, as, ae, c, cs, ce);
+    }
+  }
   rule_text_free(&t);
   pcre2_match_data_free(md);
+}
+
+START_TEST(scans_find_what_rules_match_where_facts_skip) {
+  rule r = fact_rule(crafted[_i].pattern, PCRE2_CASELESS);
+  scans_match_searches(&r, crafted[_i].text, false);
   free_fact_rule(&r);
 }
 END_TEST
@@ -3447,29 +3466,7 @@ START_TEST(windows_start_after_the_last_barrier_byte) {
                     !(r.facts.barrier & rule_features("\n", 1)),
                 "%s: barrier bytes %u", barred[_i].pattern,
                 (unsigned)r.facts.nbarrier_bytes);
-  pcre2_match_data *md = pcre2_match_data_create_from_pattern(r.code, NULL);
-  const char *s = barred[_i].text;
-  rule_text t;
-  cchc_error err = {0};
-  ck_assert_int_eq(rule_text_init(&t, s, strlen(s), &err), CCHC_OK);
-  char why[512];
-  for (size_t len = 0; len <= t.n; len++) {
-    ck_assert_msg(same_matches(&r, &t, len, md, why, sizeof why), "%s: %s",
-                  barred[_i].pattern, why);
-    for (size_t at = 0; at <= len; at++) {
-      bool a = pcre2_match(r.code, (PCRE2_SPTR)s, len, at, 0, md, NULL) > 0;
-      size_t as = 0, ae = 0, cs = 0, ce = 0;
-      if (a) rule_match_span(md, &as, &ae);
-      bool c = rule_scan(&r, &t, len, at, md);
-      if (c) rule_match_span(md, &cs, &ce);
-      ck_assert_msg(a == c && as == cs && ae == ce,
-                    "%s, %zu bytes from %zu: search %d [%zu, %zu), scan %d "
-                    "[%zu, %zu)",
-                    barred[_i].pattern, len, at, a, as, ae, c, cs, ce);
-    }
-  }
-  rule_text_free(&t);
-  pcre2_match_data_free(md);
+  scans_match_searches(&r, barred[_i].text, true);
   free_fact_rule(&r);
 }
 END_TEST
