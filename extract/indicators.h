@@ -29,6 +29,12 @@ cchc_status indicators_match(const indicator_set *set, const char *text,
 bool indicators_words_agree(const indicator_set *set, const char *text,
                             size_t len);
 
+/* While the set's piece memo is held (as by another thread), are the
+ * words another thread reads text[0..len) as, without waiting for it,
+ * those of its whole match key?  For tests. */
+bool indicators_words_while_memo_held(const indicator_set *set,
+                                      const char *text, size_t len);
+
 /* Run every example: a "yes:" clause must be claimed by its own entry, a
  * "no:" clause must not get that entry's key.  Returns the failures; adds
  * the examples run to *run. */
