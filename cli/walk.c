@@ -100,7 +100,49 @@ static bool dir_set_add(dir_set *s, const struct stat *st, bool *oom) {
   return true;
 }
 
-static bool not_hidden(const char *name) { return name[0] != '.'; }
+/* An entry of a directory: its name and, when the file system says, its
+ * type (DT_UNKNOWN when not). */
+typedef struct dir_entry {
+  char *name;
+  unsigned char type;
+} dir_entry;
+
+static int cmp_entry(const void *a, const void *b) {
+  return strcmp(((const dir_entry *)a)->name, ((const dir_entry *)b)->name);
+}
+
+/* The entries of `d` not hidden, sorted by name, into *out (*n of them);
+ * false when out of memory. */
+static bool dir_entries(DIR *d, dir_entry **out, size_t *n) {
+  dir_entry *v = NULL;
+  size_t cap = 0;
+  struct dirent *e;
+  *n = 0;
+  while ((e = readdir(d))) {
+    if (e->d_name[0] == '.')
+      continue;
+    if (*n == cap) {
+      size_t more = cap ? cap * 2 : 64;
+      dir_entry *w = realloc(v, more * sizeof *w);
+      if (!w)
+        goto fail;
+      v = w, cap = more;
+    }
+    if (!(v[*n].name = strdup(e->d_name)))
+      goto fail;
+    v[(*n)++].type = e->d_type;
+  }
+  if (*n) /* an empty list has no array to sort */
+    qsort(v, *n, sizeof *v, cmp_entry);
+  *out = v;
+  return true;
+fail:
+  for (size_t i = 0; i < *n; i++)
+    free(v[i].name);
+  free(v);
+  *n = 0;
+  return false;
+}
 
 /* Add the *.txt files under `dir` (recursively, sorted, hidden entries
  * skipped).  A directory named by the user may be a symbolic link; below
@@ -128,17 +170,30 @@ static bool collect_dir(const char *dir, bool named, dir_set *seen,
     closedir(d);
     return !oom;
   }
-  cli_paths names = {0};
-  bool ok = cli_dir_names(d, not_hidden, &names);
+  dir_entry *names = NULL;
+  size_t nnames = 0;
+  bool ok = dir_entries(d, &names, &nnames);
   closedir(d);
-  for (size_t i = 0; ok && i < names.n; i++) {
-    char *p = cli_path_in(dir, names.items[i]);
+  for (size_t i = 0; ok && i < nnames; i++) {
+    /* The type the directory gives spares a regular file its lstat (a
+     * call into the kernel per file, 2,000 of them before a batch could
+     * start); only an entry of unknown type is asked. */
+    unsigned char type = names[i].type;
+    if (type == DT_REG && !cli_has_txt_suffix(names[i].name))
+      continue;
+    char *p = cli_path_in(dir, names[i].name);
     if (!p) {
       ok = false;
       break;
     }
     struct stat est, target;
-    if (lstat(p, &est) != 0) {
+    if (type == DT_REG) {
+      est.st_mode = S_IFREG;
+    } else if (type == DT_DIR) {
+      est.st_mode = S_IFDIR;
+    } else if (type == DT_LNK) {
+      est.st_mode = S_IFLNK;
+    } else if (type != DT_UNKNOWN || lstat(p, &est) != 0) {
       free(p);
       continue;
     }
@@ -156,7 +211,9 @@ static bool collect_dir(const char *dir, bool named, dir_set *seen,
       free(p);
     }
   }
-  cli_paths_free(&names);
+  for (size_t i = 0; i < nnames; i++)
+    free(names[i].name);
+  free(names);
   return ok;
 }
 
