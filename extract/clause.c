@@ -547,7 +547,13 @@ static bool cue_within(tk *t, const lead_cues *c, bool after, size_t a,
     /* the twin decides (near_all): not where its words are not */
     if (c->near_all && !clause_words_may(t, c->near.items[r], held))
       continue;
-    bool alone = c->near_all && r < 64 && (c->twin_alone >> r & 1);
+    /* a twin whose words the clause's runs were found to hold (told:
+     * clause_words_may above) is searched for alone: its cue's literals,
+     * the same words, are there too but where a run reaches in from
+     * before a */
+    bool alone = c->near_all &&
+                 ((r < 64 && (c->twin_alone >> r & 1)) ||
+                  (held && clause_words_told(t, c->near.items[r])));
     if (!alone &&
         !rule_literals_held(c->cues.items[r], x->s + a, b - a, x->md))
       continue;

@@ -2077,6 +2077,59 @@ START_TEST(span_start_rules_skip_features_soundly) {
 }
 END_TEST
 
+/* A cue's twin whose words the clause's runs hold is searched for at
+ * once, not after a search of its cue's literals (clause.c: cue_within):
+ * the twins that open with many bytes ("tham mưu", "phối hợp với", "họp",
+ * "chủ động") lead where they match, in a body sentence and in a duty,
+ * and a body clause holding their words out of order ("mưu tham", "hợp
+ * phối với") leads by none (its time makes it a task); each
+ * frame is the one read without the words, where the literals are
+ * searched first. */
+static const struct {
+  const char *clause;
+  const char *lead; /* NULL: none */
+} many_byte_twins[] = {
+    {"Công an xã tham mưu kiểm tra hồ sơ an ninh trong tháng 6 năm 2026.",
+     "cong_an"},
+    {"Công an xã phối hợp với Phòng Kinh tế kiểm tra trong tháng 6 năm 2026.",
+     "cong_an"},
+    {"Công an xã họp định kỳ về an ninh trong tháng 6 năm 2026.", "cong_an"},
+    {"Công an xã chủ động phối hợp kiểm tra trong tháng 6 năm 2026.",
+     "cong_an"},
+    {"Công an xã mưu tham kiểm tra hồ sơ trong tháng 6 năm 2026.", NULL},
+    {"Công an xã hợp phối với Phòng Kinh tế trong tháng 6 năm 2026.", NULL},
+    {"Công an xã động chủ, họp lại trong tháng 6 năm 2026.", NULL},
+};
+
+START_TEST(twins_with_their_words_searched_at_once) {
+  char src[1024];
+  snprintf(src, sizeof src,
+           "KẾ HOẠCH\nCải cách hành chính xã An Phú năm 2026\n"
+           "I. NHIỆM VỤ\n1. Cải cách thủ tục hành chính\n"
+           "Rà soát thủ tục hành chính trong năm 2026.\n%s\n"
+           "II. TỔ CHỨC THỰC HIỆN\n1. Văn phòng HĐND và UBND xã\n- %s\n",
+           many_byte_twins[_i].clause, many_byte_twins[_i].clause);
+  doc d = extract(src);
+  size_t named = 0;
+  for (size_t i = 0; i < d.f->ntasks; i++) {
+    const frame_task *k = &d.f->tasks[i];
+    if (strncmp(k->text, "Công an xã", strlen("Công an xã"))) continue;
+    if (many_byte_twins[_i].lead)
+      check_units(k->lead, k->nlead, many_byte_twins[_i].lead);
+    else if (!named) /* the body's clause (a duty's own units act) */
+      ck_assert_uint_eq(k->nlead, 0);
+    named++;
+  }
+  ck_assert_uint_ge(named, many_byte_twins[_i].lead ? 2 : 1);
+  done(&d);
+  char *with = frame_text(src, strlen(src), true);
+  char *without = frame_text(src, strlen(src), false);
+  ck_assert_str_eq(with, without);
+  free(with);
+  free(without);
+}
+END_TEST
+
 int main(void) {
   Suite *s = suite_create("extract_tasks");
   TCase *tc = tcase_create("plan");
@@ -2121,6 +2174,9 @@ int main(void) {
   tcase_add_loop_test(tc, leads_by_the_words_of_any_twin, 0,
                       (int)(sizeof one_twin_clauses /
                             sizeof *one_twin_clauses));
+  tcase_add_loop_test(tc, twins_with_their_words_searched_at_once, 0,
+                      (int)(sizeof many_byte_twins /
+                            sizeof *many_byte_twins));
   suite_add_tcase(s, tc);
   TCase *tcc = tcase_create("corpus");
   tcase_add_checked_fixture(tcc, load_rules, free_rules);
