@@ -433,7 +433,9 @@ bool clause_words_within(tk *t, size_t a, size_t b, clause_held *out) {
    * are asked in text order), else over all the runs */
   size_t lo = 0, hi = w->nruns;
   if (t->held_kept && a >= t->held_a && t->held_first <= w->nruns) {
-    lo = t->held_first;
+    /* from the last ask's end when a lies past it (the next clause) */
+    lo = a >= t->held_b && t->held_next <= w->nruns ? t->held_next
+                                                      : t->held_first;
     for (size_t step = 1; lo < hi;) {
       size_t probe = lo + step < hi ? lo + step : hi;
       if (probe < hi && w->run_at[probe] < a) {
@@ -480,6 +482,7 @@ bool clause_words_within(tk *t, size_t a, size_t b, clause_held *out) {
   t->held_a = a;
   t->held_b = b;
   t->held_first = first;
+  t->held_next = hi;
   t->held_kept = true;
   return true;
 }

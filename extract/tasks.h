@@ -82,6 +82,10 @@ typedef struct tk {
    * per plan where areas_named read each rule's at every ask; in the
    * block of area_rules */
   const char **area_names;
+  /* (with held_kept) the first run starting at or after held_b: a clause
+   * of a sentence is asked right after the one before it ends, and its
+   * first run is searched for from there */
+  size_t held_next;
 } tk;
 
 enum { LINE_CLAIMED = 1, LINE_NO_STOP = 2 };

@@ -2077,6 +2077,101 @@ START_TEST(span_start_rules_skip_features_soundly) {
 }
 END_TEST
 
+/* A clause asked right after the one before it ends (task_sentences asks
+ * a sentence's clauses in turn) has its first run searched for from the
+ * first run past that one's end (clause.c: clause_words_within,
+ * tk.held_next): over every line of the corpus and of crafted lines, each
+ * split at its ';' and '.' as task_sentences splits it, the clauses asked
+ * in turn hold the words a fresh ask of each finds, and so do the asks of
+ * a line's clauses in reverse, of a clause again and of one inside it.
+ * Its own rule set: the words are of the lists of this tk alone (areas,
+ * coord.opener, lead.area), made into the set's clause_word_rules. */
+static const char *clause_run_lines =
+    "Chủ trì;giao Công an xã kiểm tra;phối hợp với Phòng Kinh tế.\n"
+    "Chuyển đổi số ; chính quyền số ;; cải cách thủ tục hành chính. Xong\n"
+    "a;b;c;d;e;f;g;h;i;j;k;l;m;n;o;p;q;r;s;t;u;v;w;x;y;z\n"
+    ";Kinh tế số; ;tham mưu.Phối hợp.\n";
+
+static bool held_same(const clause_held *a, const clause_held *b) {
+  return a->has[0] == b->has[0] && a->has[1] == b->has[1];
+}
+
+START_TEST(clause_words_read_from_the_clause_just_before) {
+  char **files;
+  size_t n = harness_corpus_all(&files);
+  ck_assert_uint_ge(n, 4);
+  char dir[4096];
+  snprintf(dir, sizeof dir, "%s/rules", harness_root());
+  cchc_rules *set = NULL;
+  cchc_error err = {0};
+  ck_assert_int_eq(cchc_rules_load(dir, &set, &err), CCHC_OK);
+  size_t next = 0, asked = 0, holding = 0;
+  for (size_t f = 0; f <= n; f++) {
+    size_t len = 0;
+    char *src = f < n ? harness_read(files[f], &len) : strdup(clause_run_lines);
+    ck_assert_ptr_nonnull(src);
+    if (f == n) len = strlen(src);
+    cchc_text *text = NULL;
+    ck_assert_int_eq(cchc_normalize(src, len, NULL, &text, &err), CCHC_OK);
+    xctx x;
+    memset(&x, 0, sizeof x);
+    ck_assert_int_eq(xctx_open(&x, set, text, &err), CCHC_OK);
+    tk t = {.x = &x,
+            .areas = rules_select(set, "area.", NULL),
+            .with = rules_select(set, "coord.", "opener"),
+            .area_lead = rules_select(set, "lead.", "area")};
+    tk fresh = t;
+    for (size_t li = 0; li < x.nlines; li++) {
+      size_t a = xline_start(&x, li), b = xline_end(&x, li);
+      size_t cs[256], ce[256], nc = 0;
+      for (size_t i = a, c = a; i <= b && nc < 256; i++)
+        if (i == b || x.s[i] == ';' ||
+            (x.s[i] == '.' && (i + 1 == b || xblank(x.s[i + 1])))) {
+          if (i > c) {
+            cs[nc] = c;
+            ce[nc++] = i;
+          }
+          c = i + 1;
+        }
+      /* in turn, in reverse, again, and inside */
+      size_t order[3 * 256 + 2], no = 0;
+      for (size_t k = 0; k < nc; k++) order[no++] = k;
+      for (size_t k = nc; k-- > 0;) order[no++] = k;
+      for (size_t k = 0; k < nc; k++) order[no++] = k;
+      for (size_t o = 0; o < no; o++) {
+        size_t k = order[o];
+        bool after = t.held_kept && cs[k] >= t.held_b;
+        clause_held got, want;
+        ck_assert(clause_words_within(&t, cs[k], ce[k], &got));
+        fresh.held_kept = false;
+        ck_assert(clause_words_within(&fresh, cs[k], ce[k], &want));
+        ck_assert_msg(held_same(&got, &want), "[%zu, %zu) of %s", cs[k],
+                      ce[k], f < n ? files[f] : "clause_run_lines");
+        next += after;
+        asked++;
+        holding += want.has[0] || want.has[1];
+        if (ce[k] - cs[k] > 2) { /* a clause inside the last one */
+          ck_assert(clause_words_within(&t, cs[k] + 1, ce[k] - 1, &got));
+          fresh.held_kept = false;
+          ck_assert(clause_words_within(&fresh, cs[k] + 1, ce[k] - 1, &want));
+          ck_assert(held_same(&got, &want));
+        }
+      }
+    }
+    clause_coordinators_free(&t);
+    clause_coordinators_free(&fresh);
+    xctx_close(&x);
+    cchc_text_free(text);
+    free(src);
+  }
+  ck_assert_uint_gt(next, asked / 4); /* most asks follow the one before */
+  ck_assert_uint_gt(holding, 0);
+  ck_assert_uint_gt(asked, holding);
+  cchc_rules_free(set);
+  harness_free_list(files, n);
+}
+END_TEST
+
 /* A cue's twin whose words the clause's runs hold is searched for at
  * once, not after a search of its cue's literals (clause.c: cue_within):
  * the twins that open with many bytes ("tham mưu", "phối hợp với", "họp",
@@ -2189,6 +2284,7 @@ int main(void) {
   tcase_add_test(tcc, coordinator_lists_skipped_only_where_none_opens);
   tcase_add_test(tcc, span_opens_as_xany);
   tcase_add_test(tcc, span_start_rules_skip_features_soundly);
+  tcase_add_test(tcc, clause_words_read_from_the_clause_just_before);
   suite_add_tcase(s, tcc);
   return harness_run(s);
 }
