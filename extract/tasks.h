@@ -214,5 +214,8 @@ void appendix_tasks(tk *t);
  * "Tổ chức thực hiện" part and the tables: the tasks they assign; their
  * lines are marked in claimed (assign.c). */
 void assign_tasks(tk *t);
+/* The end of the sentence starting at a, within [a, b): its first '.'
+ * that b or a blank follows, else b (tasks.c). */
+size_t task_sentence_end(const xctx *x, size_t a, size_t b);
 
 #endif

@@ -2225,6 +2225,52 @@ START_TEST(twins_with_their_words_searched_at_once) {
 }
 END_TEST
 
+/* task_sentence_end finds each '.' by memchr (tasks.c): over every line
+ * of the corpus and crafted lines, from each of a line's bytes, it gives
+ * what a look at every byte gives, the first '.' that the span's end or
+ * a blank follows ("3.5 triệu" and "v.v..." go on; "TP." before the end
+ * ends). */
+static const char *sentence_end_lines =
+    "Tăng 3.5 triệu đồng. Giảm v.v... còn lại\nTP.\n. .\n..x..\n"
+    "không có dấu\n1.2.3.4.5 a. b\n";
+
+static size_t sentence_end_by_bytes(const xctx *x, size_t a, size_t b) {
+  for (size_t i = a; i < b; i++)
+    if (x->s[i] == '.' && (i + 1 == b || xblank(x->s[i + 1]))) return i;
+  return b;
+}
+
+START_TEST(sentence_ends_found_by_memchr) {
+  char **files;
+  size_t n = harness_corpus_all(&files);
+  ck_assert_uint_ge(n, 4);
+  size_t asked = 0, inside = 0;
+  for (size_t f = 0; f <= n; f++) {
+    opened_plan p;
+    plan_open(&p, files, n, f, sentence_end_lines);
+    xctx *x = &p.x;
+    for (size_t li = 0; li < x->nlines; li++) {
+      size_t a = xline_start(x, li), b = xline_end(x, li);
+      for (size_t from = a; from <= b; from++) {
+        size_t want = sentence_end_by_bytes(x, from, b);
+        ck_assert_uint_eq(task_sentence_end(x, from, b), want);
+        asked++;
+        inside += want < b;
+      }
+      /* cut short right after a '.' */
+      for (size_t i = a; i < b; i++)
+        if (x->s[i] == '.')
+          ck_assert_uint_eq(task_sentence_end(x, a, i + 1),
+                            sentence_end_by_bytes(x, a, i + 1));
+    }
+    plan_close(&p);
+  }
+  ck_assert_uint_gt(inside, 0);
+  ck_assert_uint_gt(asked, inside);
+  harness_free_list(files, n);
+}
+END_TEST
+
 int main(void) {
   Suite *s = suite_create("extract_tasks");
   TCase *tc = tcase_create("plan");
@@ -2285,6 +2331,7 @@ int main(void) {
   tcase_add_test(tcc, span_opens_as_xany);
   tcase_add_test(tcc, span_start_rules_skip_features_soundly);
   tcase_add_test(tcc, clause_words_read_from_the_clause_just_before);
+  tcase_add_test(tcc, sentence_ends_found_by_memchr);
   suite_add_tcase(s, tcc);
   return harness_run(s);
 }
