@@ -433,7 +433,9 @@ bool clause_words_within(tk *t, size_t a, size_t b, clause_held *out) {
    * are asked in text order), else over all the runs */
   size_t lo = 0, hi = w->nruns;
   if (t->held_kept && a >= t->held_a && t->held_first <= w->nruns) {
-    lo = t->held_first;
+    /* from the last ask's end when a lies past it (the next clause) */
+    lo = a >= t->held_b && t->held_next <= w->nruns ? t->held_next
+                                                      : t->held_first;
     for (size_t step = 1; lo < hi;) {
       size_t probe = lo + step < hi ? lo + step : hi;
       if (probe < hi && w->run_at[probe] < a) {
@@ -480,6 +482,7 @@ bool clause_words_within(tk *t, size_t a, size_t b, clause_held *out) {
   t->held_a = a;
   t->held_b = b;
   t->held_first = first;
+  t->held_next = hi;
   t->held_kept = true;
   return true;
 }
@@ -547,7 +550,13 @@ static bool cue_within(tk *t, const lead_cues *c, bool after, size_t a,
     /* the twin decides (near_all): not where its words are not */
     if (c->near_all && !clause_words_may(t, c->near.items[r], held))
       continue;
-    bool alone = c->near_all && r < 64 && (c->twin_alone >> r & 1);
+    /* a twin whose words the clause's runs were found to hold (told:
+     * clause_words_may above) is searched for alone: its cue's literals,
+     * the same words, are there too but where a run reaches in from
+     * before a */
+    bool alone = c->near_all &&
+                 ((r < 64 && (c->twin_alone >> r & 1)) ||
+                  (held && clause_words_told(t, c->near.items[r])));
     if (!alone &&
         !rule_literals_held(c->cues.items[r], x->s + a, b - a, x->md))
       continue;

@@ -99,12 +99,7 @@ const char *plan_area(tk *t) {
  * end, or a later coordination (coord.cut), within [a, b). */
 static size_t work_end(tk *t, size_t a, size_t b) {
   const char *s = t->x->s;
-  size_t e = b;
-  for (size_t i = a; i < b; i++)
-    if (s[i] == '.' && (i + 1 == b || xblank(s[i + 1]))) {
-      e = i;
-      break;
-    }
+  size_t e = task_sentence_end(t->x, a, b);
   /* the first match of a coord.cut rule, as xfirst finds it, without
    * the features of [a, e) xfirst reads first (every byte: the rules need
    * a ',' or ';', which their searches skip to) */

@@ -82,6 +82,10 @@ typedef struct tk {
    * per plan where areas_named read each rule's at every ask; in the
    * block of area_rules */
   const char **area_names;
+  /* (with held_kept) the first run starting at or after held_b: a clause
+   * of a sentence is asked right after the one before it ends, and its
+   * first run is searched for from there */
+  size_t held_next;
 } tk;
 
 enum { LINE_CLAIMED = 1, LINE_NO_STOP = 2 };
@@ -210,5 +214,8 @@ void appendix_tasks(tk *t);
  * "Tổ chức thực hiện" part and the tables: the tasks they assign; their
  * lines are marked in claimed (assign.c). */
 void assign_tasks(tk *t);
+/* The end of the sentence starting at a, within [a, b): its first '.'
+ * that b or a blank follows, else b (tasks.c). */
+size_t task_sentence_end(const xctx *x, size_t a, size_t b);
 
 #endif

@@ -2077,6 +2077,200 @@ START_TEST(span_start_rules_skip_features_soundly) {
 }
 END_TEST
 
+/* A clause asked right after the one before it ends (task_sentences asks
+ * a sentence's clauses in turn) has its first run searched for from the
+ * first run past that one's end (clause.c: clause_words_within,
+ * tk.held_next): over every line of the corpus and of crafted lines, each
+ * split at its ';' and '.' as task_sentences splits it, the clauses asked
+ * in turn hold the words a fresh ask of each finds, and so do the asks of
+ * a line's clauses in reverse, of a clause again and of one inside it.
+ * Its own rule set: the words are of the lists of this tk alone (areas,
+ * coord.opener, lead.area), made into the set's clause_word_rules. */
+static const char *clause_run_lines =
+    "Chủ trì;giao Công an xã kiểm tra;phối hợp với Phòng Kinh tế.\n"
+    "Chuyển đổi số ; chính quyền số ;; cải cách thủ tục hành chính. Xong\n"
+    "a;b;c;d;e;f;g;h;i;j;k;l;m;n;o;p;q;r;s;t;u;v;w;x;y;z\n"
+    ";Kinh tế số; ;tham mưu.Phối hợp.\n";
+
+static bool held_same(const clause_held *a, const clause_held *b) {
+  return a->has[0] == b->has[0] && a->has[1] == b->has[1];
+}
+
+START_TEST(clause_words_read_from_the_clause_just_before) {
+  char **files;
+  size_t n = harness_corpus_all(&files);
+  ck_assert_uint_ge(n, 4);
+  char dir[4096];
+  snprintf(dir, sizeof dir, "%s/rules", harness_root());
+  cchc_rules *set = NULL;
+  cchc_error err = {0};
+  ck_assert_int_eq(cchc_rules_load(dir, &set, &err), CCHC_OK);
+  size_t next = 0, asked = 0, holding = 0;
+  for (size_t f = 0; f <= n; f++) {
+    size_t len = 0;
+    char *src = f < n ? harness_read(files[f], &len) : strdup(clause_run_lines);
+    ck_assert_ptr_nonnull(src);
+    if (f == n) len = strlen(src);
+    cchc_text *text = NULL;
+    ck_assert_int_eq(cchc_normalize(src, len, NULL, &text, &err), CCHC_OK);
+    xctx x;
+    memset(&x, 0, sizeof x);
+    ck_assert_int_eq(xctx_open(&x, set, text, &err), CCHC_OK);
+    tk t = {.x = &x,
+            .areas = rules_select(set, "area.", NULL),
+            .with = rules_select(set, "coord.", "opener"),
+            .area_lead = rules_select(set, "lead.", "area")};
+    tk fresh = t;
+    for (size_t li = 0; li < x.nlines; li++) {
+      size_t a = xline_start(&x, li), b = xline_end(&x, li);
+      size_t cs[256], ce[256], nc = 0;
+      for (size_t i = a, c = a; i <= b && nc < 256; i++)
+        if (i == b || x.s[i] == ';' ||
+            (x.s[i] == '.' && (i + 1 == b || xblank(x.s[i + 1])))) {
+          if (i > c) {
+            cs[nc] = c;
+            ce[nc++] = i;
+          }
+          c = i + 1;
+        }
+      /* in turn, in reverse, again, and inside */
+      size_t order[3 * 256 + 2], no = 0;
+      for (size_t k = 0; k < nc; k++) order[no++] = k;
+      for (size_t k = nc; k-- > 0;) order[no++] = k;
+      for (size_t k = 0; k < nc; k++) order[no++] = k;
+      for (size_t o = 0; o < no; o++) {
+        size_t k = order[o];
+        bool after = t.held_kept && cs[k] >= t.held_b;
+        clause_held got, want;
+        ck_assert(clause_words_within(&t, cs[k], ce[k], &got));
+        fresh.held_kept = false;
+        ck_assert(clause_words_within(&fresh, cs[k], ce[k], &want));
+        ck_assert_msg(held_same(&got, &want), "[%zu, %zu) of %s", cs[k],
+                      ce[k], f < n ? files[f] : "clause_run_lines");
+        next += after;
+        asked++;
+        holding += want.has[0] || want.has[1];
+        if (ce[k] - cs[k] > 2) { /* a clause inside the last one */
+          ck_assert(clause_words_within(&t, cs[k] + 1, ce[k] - 1, &got));
+          fresh.held_kept = false;
+          ck_assert(clause_words_within(&fresh, cs[k] + 1, ce[k] - 1, &want));
+          ck_assert(held_same(&got, &want));
+        }
+      }
+    }
+    clause_coordinators_free(&t);
+    clause_coordinators_free(&fresh);
+    xctx_close(&x);
+    cchc_text_free(text);
+    free(src);
+  }
+  ck_assert_uint_gt(next, asked / 4); /* most asks follow the one before */
+  ck_assert_uint_gt(holding, 0);
+  ck_assert_uint_gt(asked, holding);
+  cchc_rules_free(set);
+  harness_free_list(files, n);
+}
+END_TEST
+
+/* A cue's twin whose words the clause's runs hold is searched for at
+ * once, not after a search of its cue's literals (clause.c: cue_within):
+ * the twins that open with many bytes ("tham mưu", "phối hợp với", "họp",
+ * "chủ động") lead where they match, in a body sentence and in a duty,
+ * and a body clause holding their words out of order ("mưu tham", "hợp
+ * phối với") leads by none (its time makes it a task); each
+ * frame is the one read without the words, where the literals are
+ * searched first. */
+static const struct {
+  const char *clause;
+  const char *lead; /* NULL: none */
+} many_byte_twins[] = {
+    {"Công an xã tham mưu kiểm tra hồ sơ an ninh trong tháng 6 năm 2026.",
+     "cong_an"},
+    {"Công an xã phối hợp với Phòng Kinh tế kiểm tra trong tháng 6 năm 2026.",
+     "cong_an"},
+    {"Công an xã họp định kỳ về an ninh trong tháng 6 năm 2026.", "cong_an"},
+    {"Công an xã chủ động phối hợp kiểm tra trong tháng 6 năm 2026.",
+     "cong_an"},
+    {"Công an xã mưu tham kiểm tra hồ sơ trong tháng 6 năm 2026.", NULL},
+    {"Công an xã hợp phối với Phòng Kinh tế trong tháng 6 năm 2026.", NULL},
+    {"Công an xã động chủ, họp lại trong tháng 6 năm 2026.", NULL},
+};
+
+START_TEST(twins_with_their_words_searched_at_once) {
+  char src[1024];
+  snprintf(src, sizeof src,
+           "KẾ HOẠCH\nCải cách hành chính xã An Phú năm 2026\n"
+           "I. NHIỆM VỤ\n1. Cải cách thủ tục hành chính\n"
+           "Rà soát thủ tục hành chính trong năm 2026.\n%s\n"
+           "II. TỔ CHỨC THỰC HIỆN\n1. Văn phòng HĐND và UBND xã\n- %s\n",
+           many_byte_twins[_i].clause, many_byte_twins[_i].clause);
+  doc d = extract(src);
+  size_t named = 0;
+  for (size_t i = 0; i < d.f->ntasks; i++) {
+    const frame_task *k = &d.f->tasks[i];
+    if (strncmp(k->text, "Công an xã", strlen("Công an xã"))) continue;
+    if (many_byte_twins[_i].lead)
+      check_units(k->lead, k->nlead, many_byte_twins[_i].lead);
+    else if (!named) /* the body's clause (a duty's own units act) */
+      ck_assert_uint_eq(k->nlead, 0);
+    named++;
+  }
+  ck_assert_uint_ge(named, many_byte_twins[_i].lead ? 2 : 1);
+  done(&d);
+  char *with = frame_text(src, strlen(src), true);
+  char *without = frame_text(src, strlen(src), false);
+  ck_assert_str_eq(with, without);
+  free(with);
+  free(without);
+}
+END_TEST
+
+/* task_sentence_end finds each '.' by memchr (tasks.c): over every line
+ * of the corpus and crafted lines, from each of a line's bytes, it gives
+ * what a look at every byte gives, the first '.' that the span's end or
+ * a blank follows ("3.5 triệu" and "v.v..." go on; "TP." before the end
+ * ends). */
+static const char *sentence_end_lines =
+    "Tăng 3.5 triệu đồng. Giảm v.v... còn lại\nTP.\n. .\n..x..\n"
+    "không có dấu\n1.2.3.4.5 a. b\n";
+
+static size_t sentence_end_by_bytes(const xctx *x, size_t a, size_t b) {
+  for (size_t i = a; i < b; i++)
+    if (x->s[i] == '.' && (i + 1 == b || xblank(x->s[i + 1]))) return i;
+  return b;
+}
+
+START_TEST(sentence_ends_found_by_memchr) {
+  char **files;
+  size_t n = harness_corpus_all(&files);
+  ck_assert_uint_ge(n, 4);
+  size_t asked = 0, inside = 0;
+  for (size_t f = 0; f <= n; f++) {
+    opened_plan p;
+    plan_open(&p, files, n, f, sentence_end_lines);
+    xctx *x = &p.x;
+    for (size_t li = 0; li < x->nlines; li++) {
+      size_t a = xline_start(x, li), b = xline_end(x, li);
+      for (size_t from = a; from <= b; from++) {
+        size_t want = sentence_end_by_bytes(x, from, b);
+        ck_assert_uint_eq(task_sentence_end(x, from, b), want);
+        asked++;
+        inside += want < b;
+      }
+      /* cut short right after a '.' */
+      for (size_t i = a; i < b; i++)
+        if (x->s[i] == '.')
+          ck_assert_uint_eq(task_sentence_end(x, a, i + 1),
+                            sentence_end_by_bytes(x, a, i + 1));
+    }
+    plan_close(&p);
+  }
+  ck_assert_uint_gt(inside, 0);
+  ck_assert_uint_gt(asked, inside);
+  harness_free_list(files, n);
+}
+END_TEST
+
 int main(void) {
   Suite *s = suite_create("extract_tasks");
   TCase *tc = tcase_create("plan");
@@ -2121,6 +2315,9 @@ int main(void) {
   tcase_add_loop_test(tc, leads_by_the_words_of_any_twin, 0,
                       (int)(sizeof one_twin_clauses /
                             sizeof *one_twin_clauses));
+  tcase_add_loop_test(tc, twins_with_their_words_searched_at_once, 0,
+                      (int)(sizeof many_byte_twins /
+                            sizeof *many_byte_twins));
   suite_add_tcase(s, tc);
   TCase *tcc = tcase_create("corpus");
   tcase_add_checked_fixture(tcc, load_rules, free_rules);
@@ -2133,6 +2330,8 @@ int main(void) {
   tcase_add_test(tcc, coordinator_lists_skipped_only_where_none_opens);
   tcase_add_test(tcc, span_opens_as_xany);
   tcase_add_test(tcc, span_start_rules_skip_features_soundly);
+  tcase_add_test(tcc, clause_words_read_from_the_clause_just_before);
+  tcase_add_test(tcc, sentence_ends_found_by_memchr);
   suite_add_tcase(s, tcc);
   return harness_run(s);
 }
