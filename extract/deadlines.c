@@ -1964,7 +1964,8 @@ enum { OPENING_RULES = 32 };
 static bool scan_openings(xctx *x, const bool *app, opening_scan *o,
                           size_t no, const zone *st, size_t nst, cands *cs) {
   const unsigned char *u = (const unsigned char *)x->s;
-  uint32_t at_line[256] = {0}, at_pipe[256] = {0}; /* the rules a byte may open */
+  /* the rules whose matches a byte after the blanks may open */
+  uint32_t at_line[256] = {0}, at_pipe[256] = {0};
   for (size_t j = 0; j < no; j++) {
     barrier_bytes_of(o[j].r->facts.barrier & ~rule_ascii_features['0'],
                      &o[j].bb);
@@ -1975,7 +1976,9 @@ static bool scan_openings(xctx *x, const bool *app, opening_scan *o,
         if (o[j].r->opening_pipes) at_pipe[c] |= (uint32_t)1 << j;
       }
   }
-  size_t pipe = 0; /* the next '|' at or after it stands (x->n: none) */
+  /* the next '|' at or after the opening (x->n: none; SIZE_MAX: not
+   * looked for yet) */
+  size_t pipe = SIZE_MAX;
   for (size_t k = 0; k < nst; k++) {
     size_t from = SIZE_MAX, end = st[k].end;
     for (size_t j = 0; j < no; j++) {
@@ -2002,11 +2005,12 @@ static bool scan_openings(xctx *x, const bool *app, opening_scan *o,
         }
       }
       /* the next opening: after the next '|' or '\n' */
-      if (pipe < q) {
+      if (pipe == SIZE_MAX || pipe < q) {
         const unsigned char *p = memchr(u + q, '|', x->n - q);
         pipe = p ? (size_t)(p - u) : x->n;
       }
-      const unsigned char *nl = memchr(u + q, '\n', (pipe < end ? pipe : end) - q);
+      const unsigned char *nl =
+          memchr(u + q, '\n', (pipe < end ? pipe : end) - q);
       if (nl) {
         q = (size_t)(nl - u) + 1, line = true;
       } else if (pipe < end) {
@@ -2054,7 +2058,8 @@ static cchc_status collect(dctx *d, rule_list rs, const bool *app, cand **out,
     if (table) {
       if (!celled && !cell_stretches(x, app, &cells, &ncells)) goto nomem;
       celled = true;
-      if (!deadlines_cells_by_scan && nopen < OPENING_RULES && opening_of(r)) {
+      if (!deadlines_cells_by_scan && nopen < OPENING_RULES &&
+          opening_of(r)) {
         if (!open && !(open = malloc(OPENING_RULES * sizeof *open)))
           goto nomem;
         open[nopen++] = (opening_scan){.r = r, .i = i};
