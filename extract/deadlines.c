@@ -27,6 +27,7 @@
 #include "extract.h"
 #include "../common/strbuf.h"
 
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -1809,6 +1810,221 @@ static bool scan_cells(xctx *x, const bool *app, const rule *r, size_t i,
   return true;
 }
 
+/* ---- table cells by their openings ---- */
+
+/* Past the class that opens at p ("["), or NULL when not read. */
+static const char *class_past(const char *p) {
+  p++;
+  if (*p == '^') p++;
+  if (*p == ']') p++; /* a "]" first is itself */
+  while (*p && *p != ']') {
+    if (p[0] == '\\') {
+      if (!p[1] || p[1] == 'Q') return NULL;
+      p += 2;
+    } else if (p[0] == '[' && p[1] == ':') {
+      const char *e = strstr(p + 2, ":]");
+      if (!e) return NULL;
+      p = e + 2;
+    } else {
+      p++;
+    }
+  }
+  return *p ? p + 1 : NULL;
+}
+
+/* Past the group that opens at p ("("), or NULL when not read. */
+static const char *group_past(const char *p) {
+  int depth = 0;
+  while (*p) {
+    if (p[0] == '\\') {
+      if (!p[1] || p[1] == 'Q') return NULL;
+      p += 2;
+    } else if (p[0] == '[') {
+      if (!(p = class_past(p))) return NULL;
+    } else {
+      if (*p == '(') depth++;
+      if (*p == ')' && --depth == 0) return p + 1;
+      p++;
+    }
+  }
+  return NULL;
+}
+
+/* A match opens at a line start (multiline "^": the text's start or after
+ * a '\n', the newline PCRE2 was built with being LF), or after a '|' with
+ * the lookbehind; the lookbehinds before only narrow that.  "[ \t]*" then
+ * takes every blank when the rest cannot start with one, so the byte after
+ * the blanks is one the rest starts with: PCRE2's own first code unit or
+ * start bitmap of the rest compiled alone (with the rule's options), which
+ * its searches skip by.  A rest that may match nothing has none. */
+bool deadline_opening_read(const rule *r, bool *pipes, uint64_t bytes[4]) {
+  static const char pipe_or_line[] = "(?:^|(?<=\\|))", blanks[] = "[ \\t]*";
+  const char *p = r->pattern;
+  uint32_t options = 0, newline = 0;
+  memset(bytes, 0, 4 * sizeof *bytes);
+  if (!p || !r->code || strncmp(p, "(?m)", 4) ||
+      pcre2_pattern_info(r->code, PCRE2_INFO_ARGOPTIONS, &options) ||
+      pcre2_pattern_info(r->code, PCRE2_INFO_NEWLINE, &newline) ||
+      newline != PCRE2_NEWLINE_LF ||
+      (options & (PCRE2_EXTENDED | PCRE2_EXTENDED_MORE | PCRE2_LITERAL |
+                  PCRE2_ALT_CIRCUMFLEX | PCRE2_NO_START_OPTIMIZE)))
+    return false;
+  p += 4;
+  while (!strncmp(p, "(?<!", 4) || !strncmp(p, "(?<=", 4))
+    if (!(p = group_past(p))) return false;
+  *pipes = !strncmp(p, pipe_or_line, sizeof pipe_or_line - 1);
+  if (*pipes) p += sizeof pipe_or_line - 1;
+  else if (*p == '^') p++;
+  else return false;
+  if (strncmp(p, blanks, sizeof blanks - 1)) return false;
+  p += sizeof blanks - 1;
+  int error;
+  PCRE2_SIZE at;
+  pcre2_code *rest = pcre2_compile((PCRE2_SPTR)p, PCRE2_ZERO_TERMINATED,
+                                   options, &error, &at, NULL);
+  if (!rest) return false;
+  uint32_t empty = 1, type = 0, unit = 0;
+  const uint8_t *map = NULL;
+  bool read = !pcre2_pattern_info(rest, PCRE2_INFO_MATCHEMPTY, &empty) &&
+              !empty &&
+              !pcre2_pattern_info(rest, PCRE2_INFO_FIRSTCODETYPE, &type);
+  if (read && type == 1) {
+    pcre2_pattern_info(rest, PCRE2_INFO_FIRSTCODEUNIT, &unit);
+    /* a letter in either case: PCRE2 may match the first one without */
+    read = unit < 0x80;
+    bool letter = (unit | 0x20) >= 'a' && (unit | 0x20) <= 'z';
+    if (read) bytes[unit / 64] |= (uint64_t)1 << (unit % 64);
+    if (read && letter)
+      bytes[(unit ^ 0x20) / 64] |= (uint64_t)1 << ((unit ^ 0x20) % 64);
+  } else if (read &&
+             !pcre2_pattern_info(rest, PCRE2_INFO_FIRSTBITMAP, &map) && map) {
+    for (unsigned c = 0; c < 256; c++)
+      if (map[c / 8] >> (c % 8) & 1) bytes[c / 64] |= (uint64_t)1 << (c % 64);
+  } else if (read) {
+    /* PCRE2 knows none where the rest opens with \d (in UCP mode, any
+     * decimal digit): the words and digits every branch opens with */
+    rule_start_words *sw = NULL;
+    read = rule_start_words_read(p, options, &sw);
+    for (unsigned c = 0; read && c < 256; c++)
+      if (sw->first[c]) bytes[c / 64] |= (uint64_t)1 << (c % 64);
+    free(sw);
+  }
+  pcre2_code_free(rest);
+  /* a blank may start the rest: "[ \t]*" may leave it some */
+  return read && !(bytes[0] >> ' ' & 1) && !(bytes[0] >> '\t' & 1);
+}
+
+/* deadline_opening_read of r, read once for every worker; false when
+ * not so. */
+static bool opening_of(const rule *r) {
+  static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
+  rule *w = (rule *)r; /* the one part of the shared rule written, once */
+  unsigned char st =
+      atomic_load_explicit(&w->opening_state, memory_order_acquire);
+  if (!st) {
+    bool pipes = false;
+    uint64_t bytes[4];
+    bool read = deadline_opening_read(r, &pipes, bytes);
+    pthread_mutex_lock(&lock);
+    st = atomic_load_explicit(&w->opening_state, memory_order_relaxed);
+    if (!st) {
+      w->opening_pipes = pipes;
+      memcpy(w->opening_bytes, bytes, sizeof bytes);
+      st = read ? 2 : 1;
+      atomic_store_explicit(&w->opening_state, st, memory_order_release);
+    }
+    pthread_mutex_unlock(&lock);
+  }
+  return st == 2;
+}
+
+bool deadlines_cells_by_scan = false;
+
+/* A where=table rule searched at the openings of lines and cells
+ * (opening_of), and where its search stands. */
+typedef struct opening_scan {
+  const rule *r;
+  size_t i; /* in the deadline rules */
+  size_t pos;
+  barrier_bytes bb;
+} opening_scan;
+enum { OPENING_RULES = 32 };
+
+/* The matches of the where=table rules o[0, no) (no <= OPENING_RULES)
+ * that open at a line or cell opening (opening_of), as scan_cells finds
+ * them: each rule's matches start only at openings, so its search from
+ * a position finds the first opening after it where the rule matches
+ * there; those whose byte after the blanks starts no match are not
+ * tried.  The rules walk the openings of each stretch (cs) together,
+ * each from where its search stands (from its last barrier byte before
+ * the stretch, as scan_cells); past a stretch, a rule stands at its end
+ * (what scan_cells would find after it, in the text between, is found
+ * from the next stretch's barrier byte: a match holds none).  False when
+ * out of memory. */
+static bool scan_openings(xctx *x, const bool *app, opening_scan *o,
+                          size_t no, const zone *st, size_t nst, cands *cs) {
+  const unsigned char *u = (const unsigned char *)x->s;
+  /* the rules whose matches a byte after the blanks may open */
+  uint32_t at_line[256] = {0}, at_pipe[256] = {0};
+  for (size_t j = 0; j < no; j++) {
+    barrier_bytes_of(o[j].r->facts.barrier & ~rule_ascii_features['0'],
+                     &o[j].bb);
+    for (unsigned h = 0; h < 4; h++)
+      for (uint64_t m = o[j].r->opening_bytes[h]; m; m &= m - 1) {
+        unsigned c = 64 * h + (unsigned)__builtin_ctzll(m);
+        at_line[c] |= (uint32_t)1 << j;
+        if (o[j].r->opening_pipes) at_pipe[c] |= (uint32_t)1 << j;
+      }
+  }
+  /* the next '|' at or after the opening (x->n: none; SIZE_MAX: not
+   * looked for yet) */
+  size_t pipe = SIZE_MAX;
+  for (size_t k = 0; k < nst; k++) {
+    size_t from = SIZE_MAX, end = st[k].end;
+    for (size_t j = 0; j < no; j++) {
+      if (o[j].pos < st[k].start)
+        o[j].pos = stretch_start(x, &o[j].bb, o[j].pos, st[k].start,
+                                 st[k].start - o[j].pos);
+      if (o[j].pos < end && o[j].pos < from) from = o[j].pos;
+    }
+    if (from == SIZE_MAX) continue;
+    /* each opening from the line of `from` on: a line's start, then the
+     * '|' in it */
+    const unsigned char *ls = from ? memrchr(u, '\n', from) : NULL;
+    size_t q = ls ? (size_t)(ls - u) + 1 : 0;
+    for (bool line = true; q < end;) {
+      if (q >= from) {
+        size_t b = q;
+        while (b < x->n && (u[b] == ' ' || u[b] == '\t')) b++;
+        for (uint32_t m = b < x->n ? (line ? at_line : at_pipe)[u[b]] : 0; m;
+             m &= m - 1) {
+          opening_scan *w = &o[__builtin_ctz(m)];
+          if (w->pos <= q && xmatch_at(x, w->r, x->s, x->n, q) &&
+              !keep_match(x, app, w->r, w->i, true, cs, &w->pos))
+            return false;
+        }
+      }
+      /* the next opening: after the next '|' or '\n' */
+      if (pipe == SIZE_MAX || pipe < q) {
+        const unsigned char *p = memchr(u + q, '|', x->n - q);
+        pipe = p ? (size_t)(p - u) : x->n;
+      }
+      const unsigned char *nl =
+          memchr(u + q, '\n', (pipe < end ? pipe : end) - q);
+      if (nl) {
+        q = (size_t)(nl - u) + 1, line = true;
+      } else if (pipe < end) {
+        q = pipe + 1, line = false;
+      } else {
+        break;
+      }
+    }
+    for (size_t j = 0; j < no; j++)
+      if (o[j].pos < end) o[j].pos = end;
+  }
+  return true;
+}
+
 /* Every match of the deadline rules, in no order, but those outside the
  * table cells a where=table rule wants. */
 static cchc_status collect(dctx *d, rule_list rs, const bool *app, cand **out,
@@ -1818,6 +2034,8 @@ static cchc_status collect(dctx *d, rule_list rs, const bool *app, cand **out,
   near_rule *nr = malloc((rs.n ? rs.n : 1) * sizeof *nr);
   size_t nnear = 0, ncells = 0;
   zone *cells = NULL; /* cell_stretches, when a table rule scans */
+  opening_scan *open = NULL; /* table rules tried at openings */
+  size_t nopen = 0;
   bool tables = may_have_table(x, app), celled = false;
   if (!nr || !words_find(d, rs, rules_select(x->rules, "nodeadline.", NULL),
                          tables))
@@ -1840,13 +2058,24 @@ static cchc_status collect(dctx *d, rule_list rs, const bool *app, cand **out,
     if (table) {
       if (!celled && !cell_stretches(x, app, &cells, &ncells)) goto nomem;
       celled = true;
-      if (!scan_cells(x, app, r, i, cells, ncells, &cs)) goto nomem;
+      if (!deadlines_cells_by_scan && nopen < OPENING_RULES &&
+          opening_of(r)) {
+        if (!open && !(open = malloc(OPENING_RULES * sizeof *open)))
+          goto nomem;
+        open[nopen++] = (opening_scan){.r = r, .i = i};
+      } else if (!scan_cells(x, app, r, i, cells, ncells, &cs)) {
+        goto nomem;
+      }
       continue;
     }
     for (size_t pos = 0;
          pos < x->n && rule_scan(r, &x->scan, x->n, pos, x->md);)
       if (!keep_match(x, app, r, i, table, &cs, &pos)) goto nomem;
   }
+  if (nopen && !scan_openings(x, app, open, nopen, cells, ncells, &cs))
+    goto nomem;
+  free(open);
+  open = NULL;
   free(cells);
   cells = NULL;
   for (size_t j = 0; j < nnear; j++)
@@ -1890,6 +2119,7 @@ static cchc_status collect(dctx *d, rule_list rs, const bool *app, cand **out,
 nomem:
   free(nr);
   free(cells);
+  free(open);
   free(cs.v);
   return NOMEM(x);
 }

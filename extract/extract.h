@@ -328,6 +328,15 @@ extern bool names_scan_full;
  * read, as start and end offsets in turn in *out (malloc'd); false
  * without memory. */
 bool deadlines_cell_stretches(xctx *x, size_t **out, size_t *nout);
+/* Do the matches of r open at a line start, or also after a '|'
+ * (*pipes), then blanks ([ \t]*), and then one of the bytes of `bytes`
+ * (a bit each), as its pattern reads "(?m)", lookbehinds, "^" or
+ * "(?:^|(?<=\|))", "[ \t]*" and a rest whose first bytes PCRE2 knows
+ * and holds no blank?  False when not so, or not read (deadlines.c). */
+bool deadline_opening_read(const rule *r, bool *pipes, uint64_t bytes[4]);
+/* For tests: with it set, every where=table rule is searched through the
+ * stretches (scan_cells), none at the openings of lines and cells. */
+extern bool deadlines_cells_by_scan;
 /* Release what units.c keeps for the document. */
 void units_free(xctx *x);
 /* How many times units_find and the like answered a range by the answer

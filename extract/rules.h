@@ -324,6 +324,14 @@ typedef struct rule {
    * matches). */
   bool has_second;
   uint64_t second_bytes[8];
+  /* deadlines.c: a rule whose matches open at a line start (or after a
+   * '|' too: opening_pipes) and blanks: the bytes that may follow the
+   * blanks, a bit each (deadline_opening_read), read at the first ask and
+   * kept (each plan with a table asks); opening_state 0 until then, 1 not
+   * so, 2 read */
+  _Atomic unsigned char opening_state;
+  bool opening_pipes;
+  uint64_t opening_bytes[4];
 } rule;
 
 /* Taxonomy entries remember their file and line: the rules made from

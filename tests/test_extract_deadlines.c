@@ -2344,6 +2344,145 @@ START_TEST(gated_rules_find_what_they_find_without_gates) {
 }
 END_TEST
 
+/* The bytes after the blanks that open the matches of the table rules
+ * searched at line and cell openings (deadline_opening_read): read from
+ * PCRE2's own first bytes of the rest of each pattern (or from the digits
+ * and words it opens with), for the rules of that form; none for a rule
+ * of another opening. */
+START_TEST(cell_openings_read_from_the_patterns) {
+  static const struct {
+    const char *id;
+    bool read, pipes;
+    const char *bytes; /* the ASCII bytes of the set */
+  } want[] = {
+      {"deadline.cell_year_bare", true, true, "12"},
+      {"deadline.cell_years", true, true, "12GNTgnt"},
+      {"deadline.cell_month", true, true, "0123456789"},
+      {"deadline.cell_date", true, true, "0123456789Nn"},
+      {"deadline.cell_quarter_orphan", true, false, "Ii"},
+      {"deadline.cell_quarter", false, false, ""},
+      {"deadline.dates", false, false, ""},
+  };
+  for (size_t i = 0; i < sizeof want / sizeof *want; i++) {
+    const rule *r = rules_find(rules, want[i].id);
+    ck_assert_ptr_nonnull(r);
+    bool pipes = !want[i].pipes;
+    uint64_t bytes[4];
+    ck_assert_msg(deadline_opening_read(r, &pipes, bytes) == want[i].read,
+                  "%s", want[i].id);
+    if (!want[i].read) continue;
+    ck_assert_msg(pipes == want[i].pipes, "%s", want[i].id);
+    for (unsigned c = 0; c < 0x80; c++)
+      ck_assert_msg((bytes[c / 64] >> (c % 64) & 1) ==
+                        (c && strchr(want[i].bytes, (int)c) != NULL),
+                    "%s: byte %02x", want[i].id, c);
+  }
+}
+END_TEST
+
+/* Table-like texts at random: rows of cells between '|', bare lines,
+ * cells that are years, spans, months, dates, row numbers, words, with
+ * blanks and tabs around, spans wrapped over lines, an appendix or none. */
+static char *cells_text(uint32_t *seed) {
+  static const char *const cells[] = {
+      "2026", " 2027 ", "\t2028.", "12/2026", "30/6/2027", "Ngày 15/3",
+      "2026-2028", "Năm 2026 - 2030", "giai đoạn 2027-2029", "Từ năm 2027",
+      "I/2024", " II / 2025 ", "1", "10", "Tổ chức", "Ủy ban", "2027 hồ sơ",
+      "năm", "2026\n-\n2028", "15.3.2026", "", "Thường xuyên", "Quý IV",
+      "Từ Quý III/2026", "Số 2026-2028", "12/2027\n2028", "20", "3/2026 |"};
+  enum { CELLS = sizeof cells / sizeof *cells };
+  strbuf b;
+  strbuf_init(&b);
+  strbuf_addstr(&b, "KẾ HOẠCH\nCải cách hành chính năm 2026\nI. NHIỆM VỤ\n");
+  *seed = *seed * 1103515245u + 12345u;
+  int rows = 1 + (int)(*seed >> 20) % 40;
+  for (int i = 0; i < rows; i++) {
+    *seed = *seed * 1103515245u + 12345u;
+    unsigned kind = *seed >> 28;
+    if (kind == 0) strbuf_addstr(&b, "PHỤ LỤC\n");
+    if (kind < 6) { /* a bare line */
+      strbuf_addstr(&b, cells[(*seed >> 8) % CELLS]);
+      strbuf_addstr(&b, "\n");
+      continue;
+    }
+    int n = 1 + (int)(*seed >> 4) % 4;
+    if (kind < 14) strbuf_addstr(&b, "|");
+    for (int k = 0; k < n; k++) {
+      *seed = *seed * 1103515245u + 12345u;
+      strbuf_addstr(&b, cells[(*seed >> 12) % CELLS]);
+      strbuf_addstr(&b, k + 1 < n || kind < 14 ? "|" : "");
+    }
+    strbuf_addstr(&b, "\n");
+  }
+  return strbuf_detach(&b, NULL);
+}
+
+/* The table rules searched at the openings of lines and cells give the
+ * deadlines their search through the stretches gives, on random tables
+ * and the rewritten forms; and wherever one of them matches at an
+ * opening (by PCRE2, anchored), the byte after the blanks is in its set. */
+START_TEST(cells_at_openings_as_by_the_stretches) {
+  static const char *const ids[] = {
+      "deadline.cell_year_bare", "deadline.cell_years", "deadline.cell_month",
+      "deadline.cell_date", "deadline.cell_quarter_orphan"};
+  enum { IDS = sizeof ids / sizeof *ids, TEXTS = 400 };
+  char **texts;
+  size_t ntexts = rewrites_texts(&texts);
+  ck_assert_uint_gt(ntexts, 0);
+  uint32_t seed = 4242;
+  size_t by_openings = 0, matched = 0;
+  pcre2_match_data *md = pcre2_match_data_create(64, NULL);
+  ck_assert_ptr_nonnull(md);
+  for (size_t t = 0; t < ntexts + TEXTS; t++) {
+    char *made = t < ntexts ? NULL : cells_text(&seed);
+    const char *src = made ? made : texts[t];
+    size_t n = strlen(src);
+    deadlines_cells_by_scan = true;
+    cchc_frame *a = harness_process(rules, src, n);
+    deadlines_cells_by_scan = false;
+    cchc_frame *b = harness_process(rules, src, n);
+    ck_assert_uint_eq(a->ndeadlines, b->ndeadlines);
+    for (size_t i = 0; i < a->ndeadlines; i++) {
+      const frame_deadline *x = &a->deadlines[i], *y = &b->deadlines[i];
+      ck_assert_str_eq(x->rule, y->rule);
+      ck_assert_str_eq(str(x->start), str(y->start));
+      ck_assert_str_eq(str(x->end), str(y->end));
+      ck_assert_uint_eq(x->span.start, y->span.start);
+      ck_assert_uint_eq(x->span.end, y->span.end);
+      for (size_t k = 0; k < IDS; k++) by_openings += !strcmp(x->rule, ids[k]);
+    }
+    cchc_frame_free(a);
+    cchc_frame_free(b);
+    /* the fact against PCRE2 at every opening of the text as given */
+    for (size_t k = 0; k < IDS; k++) {
+      const rule *r = rules_find(rules, ids[k]);
+      bool pipes;
+      uint64_t bytes[4];
+      ck_assert(deadline_opening_read(r, &pipes, bytes));
+      for (size_t q = 0; q < n; q++) {
+        if (q && src[q - 1] != '\n' && src[q - 1] != '|') continue;
+        if (pcre2_match(r->code, (PCRE2_SPTR)src, n, q, PCRE2_ANCHORED, md,
+                        NULL) < 0)
+          continue;
+        size_t c = q;
+        while (c < n && (src[c] == ' ' || src[c] == '\t')) c++;
+        ck_assert_uint_lt(c, n);
+        unsigned char u = (unsigned char)src[c];
+        ck_assert_msg(bytes[u / 64] >> (u % 64) & 1, "%s at %zu: %02x",
+                      ids[k], q, u);
+        ck_assert(pipes || !q || src[q - 1] == '\n');
+        matched++;
+      }
+    }
+    free(made);
+  }
+  pcre2_match_data_free(md);
+  rewrites_texts_free(texts, ntexts);
+  ck_assert_uint_gt(by_openings, TEXTS);
+  ck_assert_uint_gt(matched, TEXTS);
+}
+END_TEST
+
 int main(void) {
   Suite *s = suite_create("extract_deadlines");
   TCase *tp = tcase_create("plans");
@@ -2394,6 +2533,7 @@ int main(void) {
   tcase_add_test(tp, word_places_asked_by_number_after_the_walks);
   tcase_add_test(tp, zone_windows_cut_only_by_their_barrier);
   tcase_add_test(tp, cell_stretches_as_lines_read_one_by_one);
+  tcase_add_test(tp, cell_openings_read_from_the_patterns);
   suite_add_tcase(s, tp);
   TCase *tr = tcase_create("rewritten");
   tcase_add_checked_fixture(tr, load_rules, free_rules);
@@ -2401,6 +2541,7 @@ int main(void) {
   tcase_add_test(tr, rewritten_patterns_match_as_before);
   tcase_add_test(tr, gated_rules_match_only_where_their_gates_do);
   tcase_add_test(tr, gated_rules_find_what_they_find_without_gates);
+  tcase_add_test(tr, cells_at_openings_as_by_the_stretches);
   suite_add_tcase(s, tr);
   TCase *tc = tcase_create("corpus");
   tcase_add_checked_fixture(tc, load_rules, free_rules);
