@@ -1144,6 +1144,30 @@ static const char *title_area(tctx *t) {
 
 /* "98,5" -> 98.5; a count may group thousands with dots ("1.000"). */
 static double number(const char *s, size_t n, bool count) {
+  /* ASCII digits with one separator at most, fifteen digits at most (as
+   * every value the rules take): the digits as an integer, over 10 to
+   * the power of the decimals.  Both are exact in a double, and IEEE
+   * division rounds the quotient to the nearest, as strtod does the
+   * decimal (a call of ~400 instructions a target). */
+  uint64_t digits = 0;
+  size_t ndigits = 0, decimals = 0, seps = 0;
+  bool plain = n > 0;
+  for (size_t i = 0; i < n && plain; i++) {
+    unsigned char c = (unsigned char)s[i];
+    if (c >= '0' && c <= '9') {
+      digits = digits * 10 + (c - '0');
+      ndigits++;
+      decimals += seps && !count;
+    } else {
+      plain = (c == ',' || c == '.') && ++seps == 1 && i > 0;
+    }
+  }
+  if (plain && ndigits <= 15 && (count || !seps || decimals > 0)) {
+    double v = (double)digits;
+    static const double ten[] = {1, 10, 100, 1e3, 1e4, 1e5, 1e6, 1e7,
+                                 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15};
+    return decimals ? v / ten[decimals] : v;
+  }
   char buf[32];
   size_t k = 0;
   for (size_t i = 0; i < n && k + 1 < sizeof buf; i++) {

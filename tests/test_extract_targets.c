@@ -1651,6 +1651,48 @@ START_TEST(clause_cuts_by_first_bytes) {
 }
 END_TEST
 
+/* ---- tgt31: values read without strtod ----------------------------------- */
+
+/* A value of ASCII digits with one separator at most is read as an integer
+ * over a power of ten (targets.c, number): the same double strtod gives
+ * for the decimal, over one and two decimals of every hundredth integer
+ * part and counts grouped with a dot; a value with two separators is
+ * read by strtod as before ("1.000.000" as a count). */
+START_TEST(values_read_as_strtod_reads_them) {
+  strbuf plan = STRBUF_INIT;
+  strbuf_addstr(&plan, "KẾ HOẠCH\nCải cách hành chính năm 2026\nI. MỤC TIÊU\n");
+  enum { VALUES = 2 * 100 * 10 + 2 };
+  static char text[VALUES][16];
+  size_t nv = 0;
+  for (int a = 0; a < 1000; a += 10)
+    for (int d = 1; d < 100; d += 11) {
+      snprintf(text[nv++], sizeof text[0], "%d.%d", a, d % 10);
+      snprintf(text[nv++], sizeof text[0], "%d.%02d", a + 7, d);
+    }
+  for (size_t i = 0; i < nv; i++) {
+    char comma[16];
+    memcpy(comma, text[i], sizeof comma);
+    if (i % 2) *strchr(comma, '.') = ','; /* "98,5" as "98.5" */
+    strbuf_addf(&plan, "- Tỷ lệ hồ sơ %zu đạt %s%%;\n", i, comma);
+  }
+  strbuf_addstr(&plan, "- Có ít nhất 1.000 hộ gia đình tham gia.\n"
+                       "- Có ít nhất 1.000.000 lượt truy cập.\n");
+  ck_assert(!plan.failed);
+  doc d = extract(plan.buf);
+  for (size_t i = 0; i < nv; i++) {
+    const frame_target *t = tgt(&d, i);
+    ck_assert_msg(t->value == strtod(text[i], NULL),
+                  "%s read as %.17g, strtod %.17g", text[i], t->value,
+                  strtod(text[i], NULL));
+  }
+  ck_assert(tgt(&d, nv)->value == 1000.0);
+  ck_assert(tgt(&d, nv + 1)->value == 1000000.0);
+  ck_assert_uint_eq(d.f->ntargets, nv + 2);
+  done(&d);
+  strbuf_release(&plan);
+}
+END_TEST
+
 int main(void) {
   Suite *s = suite_create("extract_targets");
   TCase *tc = tcase_create("sentences");
@@ -1685,6 +1727,7 @@ int main(void) {
   tcase_add_test(tc, short_blocks_known_empty_by_their_bytes);
   tcase_add_test(tc, nontarget_at_block_start_only);
   tcase_add_test(tc, title_area_read_when_a_target_asks);
+  tcase_add_test(tc, values_read_as_strtod_reads_them);
   suite_add_tcase(s, tc);
   TCase *tcr = tcase_create("rewritten");
   tcase_add_checked_fixture(tcr, load_rules, free_rules);
