@@ -1662,7 +1662,7 @@ START_TEST(values_read_as_strtod_reads_them) {
   strbuf plan = STRBUF_INIT;
   strbuf_addstr(&plan, "KẾ HOẠCH\nCải cách hành chính năm 2026\nI. MỤC TIÊU\n");
   enum { VALUES = 2 * 100 * 10 + 2 };
-  static char text[VALUES][16];
+  static char text[VALUES][32]; /* (room for any int: -O1 tells no range) */
   size_t nv = 0;
   for (int a = 0; a < 1000; a += 10)
     for (int d = 1; d < 100; d += 11) {
@@ -1670,7 +1670,7 @@ START_TEST(values_read_as_strtod_reads_them) {
       snprintf(text[nv++], sizeof text[0], "%d.%02d", a + 7, d);
     }
   for (size_t i = 0; i < nv; i++) {
-    char comma[16];
+    char comma[sizeof text[0]];
     memcpy(comma, text[i], sizeof comma);
     if (i % 2) *strchr(comma, '.') = ','; /* "98,5" as "98.5" */
     strbuf_addf(&plan, "- Tỷ lệ hồ sơ %zu đạt %s%%;\n", i, comma);
