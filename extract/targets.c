@@ -34,6 +34,9 @@
 
 #include <stdlib.h>
 #include <string.h>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 /* Byte pairs: a block sums up which pairs of adjacent bytes it holds, and
  * a literal the pairs it holds in whichever case its letters stand
@@ -50,6 +53,9 @@ typedef struct tctx {
   xctx *x;
   rule_list targets, nontargets, ends, lists, openers;
   rule_list subj_after, subj_before;
+  /* the bytes the matches of each clause rule start with, when few
+   * (first_bytes_of): ends[i]'s in end_first[i], and so on */
+  struct first_bytes *end_first, *list_first, *opener_first;
   /* A block runs a target rule only when it holds a character of each
    * clause of the rule's needs: of the first clause of some rule, at
    * least (every feature when a rule needs none).  Most lines hold no
@@ -717,20 +723,113 @@ typedef struct cuts {
   size_t n, cap;
 } cuts;
 
+/* The bytes every match of a rule starts with, when they are at most
+ * FIRST_BYTES_MAX and none is an ASCII letter, digit or blank (";",
+ * "|", ".!?" and the lead byte of "…"): PCRE2's search for such a rule
+ * steps through the block a character at a time, some 15 instructions a
+ * byte, where a look for the bytes themselves passes 16 bytes at once
+ * and the rule is tried, anchored, where one stands (first_bytes_exec).
+ * n 0: not so (no facts, or other bytes), the rule is searched. */
+enum { FIRST_BYTES_MAX = 4 };
+_Static_assert(FIRST_BYTES_MAX == 4, "targets_first_bytes fills out[4]");
+struct first_bytes {
+  unsigned char b[FIRST_BYTES_MAX];
+  uint8_t n;
+};
+
+static struct first_bytes first_bytes_of(const rule *r) {
+  struct first_bytes fb = {{0}, 0};
+  const rule_facts *f = &r->facts;
+  /* (PCRE2 skips to a first code unit it knows by itself) */
+  if (!f->has_first || r->first_unit) return fb;
+  /* eight bytes of first[] at a time: most are none */
+  for (unsigned w = 0; w < 256; w += 8) {
+    uint64_t eight;
+    memcpy(&eight, f->first + w, sizeof eight);
+    for (unsigned c = w; eight; c++, eight >>= 8) {
+      if (!(eight & 0xFF)) continue;
+      bool common = c < 0x80 && (((c | 0x20) >= 'a' && (c | 0x20) <= 'z') ||
+                                 (c >= '0' && c <= '9') || c == ' ' ||
+                                 (c >= '\t' && c <= '\r'));
+      if (common || fb.n == FIRST_BYTES_MAX) {
+        fb.n = 0;
+        return fb;
+      }
+      fb.b[fb.n++] = (unsigned char)c;
+    }
+  }
+  return fb;
+}
+
+bool targets_first_bytes_off = false;
+
+size_t targets_first_bytes(const rule *r, unsigned char out[4]) {
+  struct first_bytes fb = first_bytes_of(r);
+  memcpy(out, fb.b, fb.n);
+  return fb.n;
+}
+
+/* The first offset in [i, n) that holds one of fb's bytes, or n. */
+static size_t first_bytes_next(const struct first_bytes *fb,
+                               const unsigned char *u, size_t i, size_t n) {
+#if defined(__SSE2__)
+  for (; i + 16 <= n; i += 16) {
+    const __m128i c = _mm_loadu_si128((const __m128i *)(u + i));
+    __m128i hit = _mm_cmpeq_epi8(c, _mm_set1_epi8((char)fb->b[0]));
+    for (unsigned k = 1; k < fb->n; k++)
+      hit = _mm_or_si128(hit,
+                         _mm_cmpeq_epi8(c, _mm_set1_epi8((char)fb->b[k])));
+    unsigned m = (unsigned)_mm_movemask_epi8(hit);
+    if (m) return i + (size_t)__builtin_ctz(m);
+  }
+#endif
+  for (; i < n; i++)
+    for (unsigned k = 0; k < fb->n; k++)
+      if (u[i] == fb->b[k]) return i;
+  return n;
+}
+
+/* rule_exec(r, s, n, pos, md) for a rule with first bytes fb (fb->n > 0):
+ * the leftmost place a match may start at (its first byte, and the
+ * character before as its facts allow: rule_may_start) where the anchored
+ * try matches, as PCRE2's search tries the places in turn; its match is
+ * that try's (the subject whole: lookbehinds see what they saw). */
+static bool first_bytes_exec(tctx *t, const rule *r,
+                             const struct first_bytes *fb, const char *s,
+                             size_t n, size_t pos) {
+  const unsigned char *u = (const unsigned char *)s;
+  for (size_t i = first_bytes_next(fb, u, pos, n); i < n;
+       i = first_bytes_next(fb, u, i + 1, n))
+    if (rule_may_start(r, u, i, n) && xmatch_at(t->x, r, s, n, i))
+      return true;
+  return false;
+}
+
+/* The first bytes of each rule of `list`, into a new array (NULL without
+ * memory: every rule is searched). */
+static struct first_bytes *first_bytes_read(const rule_list *list) {
+  struct first_bytes *v = malloc((list->n ? list->n : 1) * sizeof *v);
+  for (size_t i = 0; v && i < list->n; i++) v[i] = first_bytes_of(list->items[i]);
+  return v;
+}
+
 /* The matches of the rules of `set` in the block s[0..n), each rule's
  * from the block's start on, up to the first that starts at or after
  * `upto`: a clause is cut by the last cut before its number and the first
  * one after it (set_clauses), and parted by the cuts between two of its
  * numbers (part_clauses), so none after that first one is ever read. */
-static bool collect(tctx *t, const rule_list *set, const char *s, size_t n,
+static bool collect(tctx *t, const rule_list *set,
+                    const struct first_bytes *firsts, const char *s, size_t n,
                     uint64_t has, size_t upto, cuts *out) {
   out->n = 0;
   for (size_t i = 0; i < set->n; i++) {
-    if (!rule_may_match(set->items[i], has) ||
-        !block_may_match(t, set->items[i], s, n))
-      continue;
+    const rule *r = set->items[i];
+    if (!rule_may_match(r, has) || !block_may_match(t, r, s, n)) continue;
+    const struct first_bytes *fb =
+        firsts && firsts[i].n && !targets_first_bytes_off ? &firsts[i] : NULL;
     size_t pos = 0;
-    while (pos <= n && rule_exec(set->items[i], s, n, pos, t->x->md)) {
+    while (pos <= n && (fb ? first_bytes_exec(t, r, fb, s, n, pos)
+                           : rule_exec(r, s, n, pos, t->x->md))) {
       cut c;
       rule_match_span(t->x->md, &c.s, &c.e);
       pos = next_pos(s, n, pos, c.e);
@@ -1045,6 +1144,30 @@ static const char *title_area(tctx *t) {
 
 /* "98,5" -> 98.5; a count may group thousands with dots ("1.000"). */
 static double number(const char *s, size_t n, bool count) {
+  /* ASCII digits with one separator at most, fifteen digits at most (as
+   * every value the rules take): the digits as an integer, over 10 to
+   * the power of the decimals.  Both are exact in a double, and IEEE
+   * division rounds the quotient to the nearest, as strtod does the
+   * decimal (a call of ~400 instructions a target). */
+  uint64_t digits = 0;
+  size_t ndigits = 0, decimals = 0, seps = 0;
+  bool plain = n > 0;
+  for (size_t i = 0; i < n && plain; i++) {
+    unsigned char c = (unsigned char)s[i];
+    if (c >= '0' && c <= '9') {
+      digits = digits * 10 + (c - '0');
+      ndigits++;
+      decimals += seps && !count;
+    } else {
+      plain = (c == ',' || c == '.') && ++seps == 1 && i > 0;
+    }
+  }
+  if (plain && ndigits <= 15 && (count || !seps || decimals > 0)) {
+    double v = (double)digits;
+    static const double ten[] = {1, 10, 100, 1e3, 1e4, 1e5, 1e6, 1e7,
+                                 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15};
+    return decimals ? v / ten[decimals] : v;
+  }
   char buf[32];
   size_t k = 0;
   for (size_t i = 0; i < n && k + 1 < sizeof buf; i++) {
@@ -1235,6 +1358,10 @@ cchc_status extract_targets(xctx *x) {
     t.byte_features[c] = c < 0x80    ? rule_ascii_features[c]
                          : c >= 0xC0 ? rule_ascii_features['0']
                                      : 0;
+  /* (without memory, every clause rule is searched) */
+  t.end_first = first_bytes_read(&t.ends);
+  t.list_first = first_bytes_read(&t.lists);
+  t.opener_first = first_bytes_read(&t.openers);
   /* (without memory, no gates: every rule runs) */
   read_gates(&t, &t.targets, &t.gate_of);
   read_gates(&t, &t.nontargets, &t.nongate_of);
@@ -1294,7 +1421,7 @@ cchc_status extract_targets(xctx *x) {
     }
     /* (candidates are sorted by value and disjoint: the last ends last) */
     size_t last_me = c.v[c.n - 1].me, last_ms = c.v[c.n - 1].ms;
-    if (!collect(&t, &t.ends, s, n, has, last_me, &ends) ||
+    if (!collect(&t, &t.ends, t.end_first, s, n, has, last_me, &ends) ||
         !copy_cuts(&ends, &ends_by_end)) {
       st = cchc_fail(x->err, CCHC_ERR_NOMEM, "out of memory");
       break;
@@ -1303,8 +1430,10 @@ cchc_status extract_targets(xctx *x) {
     sort_cuts(&ends_by_end, cmp_cut_e);
     set_clauses(&c, &ends, &ends_by_end, s, n);
     if (clause_shared(&c)) {
-      if (!collect(&t, &t.lists, s, n, has, last_ms, &lists) ||
-          !collect(&t, &t.openers, s, n, has, last_ms, &openers)) {
+      if (!collect(&t, &t.lists, t.list_first, s, n, has, last_ms,
+                   &lists) ||
+          !collect(&t, &t.openers, t.opener_first, s, n, has, last_ms,
+                   &openers)) {
         st = cchc_fail(x->err, CCHC_ERR_NOMEM, "out of memory");
         break;
       }
@@ -1318,6 +1447,9 @@ cchc_status extract_targets(xctx *x) {
   if (st == CCHC_OK) st = table_targets(&t);
   free(t.gate_of);
   free(t.nongate_of);
+  free(t.end_first);
+  free(t.list_first);
+  free(t.opener_first);
   if (own_places) {
     free(t.lit_block);
     free(t.lit_first);

@@ -19,4 +19,13 @@ void targets_pairs_may_hold(const rule_literal *const *lits, size_t nlits,
  * block's runs (block_may_match). */
 extern bool targets_block_words_off;
 
+/* The bytes every match of clause rule r starts with (at most 4, none an
+ * ASCII letter, digit or blank), into out: their count, 0 when r's
+ * cuts are searched by PCRE2 (no such bytes, or PCRE2 knows its first
+ * code unit).  The cuts of such a rule are tried, anchored, where its
+ * bytes stand. */
+size_t targets_first_bytes(const rule *r, unsigned char out[4]);
+/* For tests: every clause rule is searched by PCRE2. */
+extern bool targets_first_bytes_off;
+
 #endif

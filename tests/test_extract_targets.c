@@ -1600,6 +1600,99 @@ START_TEST(lit_places_numbered_on_across_plans) {
 }
 END_TEST
 
+/* ---- tgt31: clause cuts tried where their first bytes stand ------------ */
+
+/* A clause rule whose matches start with a few bytes that are no letter,
+ * digit nor blank (clause.sentence: ".", "!", "?", the lead byte of "…")
+ * is tried, anchored, where one of them stands (targets.c,
+ * first_bytes_exec), not searched by PCRE2: the same cuts, so the same
+ * frames, over sentence ends of each kind, a decimal point, an item
+ * number opening a block, and the corpus. */
+START_TEST(clause_cuts_by_first_bytes) {
+  unsigned char b[4];
+  const rule *sentence = rules_find(rules, "clause.sentence");
+  const rule *opener = rules_find(rules, "clause.opener");
+  ck_assert_ptr_nonnull(sentence);
+  ck_assert_ptr_nonnull(opener);
+  size_t nb = targets_first_bytes(sentence, b);
+  ck_assert_uint_eq(nb, 4);
+  ck_assert_ptr_nonnull(memchr(b, '.', nb));
+  ck_assert_ptr_nonnull(memchr(b, 0xE2, nb)); /* "…" */
+  ck_assert_uint_eq(targets_first_bytes(opener, b), 0); /* letters */
+  char **files;
+  size_t n = harness_corpus_all(&files);
+  ck_assert_uint_ge(n, 4);
+  static const char plan[] =
+      "KẾ HOẠCH\nCải cách hành chính năm 2026\nI. MỤC TIÊU\n"
+      "- Tỷ lệ hồ sơ đạt 90%. Tỷ lệ giao dịch đạt 80%! Có đạt 70% không? "
+      "Tỷ lệ số hóa đạt 98.5% hồ sơ… Tỷ lệ hài lòng đạt 60%.\n"
+      "3.2. 100% TTHC được rà soát. Tối thiểu 95% hồ sơ đúng hạn\n";
+  for (size_t i = 0; i <= n; i++) {
+    size_t len = i < n ? 0 : strlen(plan);
+    char *src = i < n ? harness_read(files[i], &len) : (char *)plan;
+    ck_assert_ptr_nonnull(src);
+    char *tried = frame_json(&targets_first_bytes_off, src, len, true);
+    char *searched = frame_json(&targets_first_bytes_off, src, len, false);
+    ck_assert_msg(!strcmp(tried, searched), "%s: the frames differ",
+                  i < n ? files[i] : "plan");
+    if (i == n) { /* each sentence its own clause; "98.5" and "3.2." cut none */
+      static const char *const texts[] = {
+          "\"Tỷ lệ hồ sơ đạt 90%\"", "\"Tỷ lệ giao dịch đạt 80%\"",
+          "\"Có đạt 70% không\"", "\"Tỷ lệ số hóa đạt 98.5% hồ sơ\"",
+          "\"Tỷ lệ hài lòng đạt 60%\"", "\"100% TTHC được rà soát\""};
+      for (size_t k = 0; k < sizeof texts / sizeof *texts; k++)
+        ck_assert_msg(strstr(tried, texts[k]), "no clause %s", texts[k]);
+    }
+    free(tried);
+    free(searched);
+    if (i < n) free(src);
+  }
+  harness_free_list(files, n);
+}
+END_TEST
+
+/* ---- tgt31: values read without strtod ----------------------------------- */
+
+/* A value of ASCII digits with one separator at most is read as an integer
+ * over a power of ten (targets.c, number): the same double strtod gives
+ * for the decimal, over one and two decimals of every hundredth integer
+ * part and counts grouped with a dot; a value with two separators is
+ * read by strtod as before ("1.000.000" as a count). */
+START_TEST(values_read_as_strtod_reads_them) {
+  strbuf plan = STRBUF_INIT;
+  strbuf_addstr(&plan, "KẾ HOẠCH\nCải cách hành chính năm 2026\nI. MỤC TIÊU\n");
+  enum { VALUES = 2 * 100 * 10 + 2 };
+  static char text[VALUES][32]; /* (room for any int: -O1 tells no range) */
+  size_t nv = 0;
+  for (int a = 0; a < 1000; a += 10)
+    for (int d = 1; d < 100; d += 11) {
+      snprintf(text[nv++], sizeof text[0], "%d.%d", a, d % 10);
+      snprintf(text[nv++], sizeof text[0], "%d.%02d", a + 7, d);
+    }
+  for (size_t i = 0; i < nv; i++) {
+    char comma[sizeof text[0]];
+    memcpy(comma, text[i], sizeof comma);
+    if (i % 2) *strchr(comma, '.') = ','; /* "98,5" as "98.5" */
+    strbuf_addf(&plan, "- Tỷ lệ hồ sơ %zu đạt %s%%;\n", i, comma);
+  }
+  strbuf_addstr(&plan, "- Có ít nhất 1.000 hộ gia đình tham gia.\n"
+                       "- Có ít nhất 1.000.000 lượt truy cập.\n");
+  ck_assert(!plan.failed);
+  doc d = extract(plan.buf);
+  for (size_t i = 0; i < nv; i++) {
+    const frame_target *t = tgt(&d, i);
+    ck_assert_msg(t->value == strtod(text[i], NULL),
+                  "%s read as %.17g, strtod %.17g", text[i], t->value,
+                  strtod(text[i], NULL));
+  }
+  ck_assert(tgt(&d, nv)->value == 1000.0);
+  ck_assert(tgt(&d, nv + 1)->value == 1000000.0);
+  ck_assert_uint_eq(d.f->ntargets, nv + 2);
+  done(&d);
+  strbuf_release(&plan);
+}
+END_TEST
+
 int main(void) {
   Suite *s = suite_create("extract_targets");
   TCase *tc = tcase_create("sentences");
@@ -1634,6 +1727,7 @@ int main(void) {
   tcase_add_test(tc, short_blocks_known_empty_by_their_bytes);
   tcase_add_test(tc, nontarget_at_block_start_only);
   tcase_add_test(tc, title_area_read_when_a_target_asks);
+  tcase_add_test(tc, values_read_as_strtod_reads_them);
   suite_add_tcase(s, tc);
   TCase *tcr = tcase_create("rewritten");
   tcase_add_checked_fixture(tcr, load_rules, free_rules);
@@ -1653,6 +1747,7 @@ int main(void) {
   tcase_add_test(tcc, block_literals_told_by_their_words);
   tcase_add_test(tcc, heading_areas_by_words);
   tcase_add_test(tcc, lit_places_numbered_on_across_plans);
+  tcase_add_test(tcc, clause_cuts_by_first_bytes);
   suite_add_tcase(s, tcc);
   return harness_run(s);
 }
