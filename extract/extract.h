@@ -340,4 +340,10 @@ size_t units_name_tries(const xctx *x);
  * every document and worker of that level (for tests). */
 size_t units_levels_chosen(const cchc_rules *rs);
 
+/* For tests only (false in use): a window of the rules with
+ * window=comma is searched after every comma followed by white space and
+ * a byte that may open "ngày", not only after those followed by the word
+ * (meta.c: find_by_commas). */
+extern bool meta_comma_word_off;
+
 #endif

@@ -1537,6 +1537,73 @@ START_TEST(parent_of_a_tie_is_the_later_mention) {
 }
 END_TEST
 
+/* ---- meta31: comma windows by the word after the comma ------------------- */
+
+/* The frame of a header of `lines` (then a title and a first section) as
+ * JSON, with the test switch *off set to `switched`. */
+static char *header_json(const char *lines, bool *off, bool switched) {
+  char buf[2048];
+  int n = snprintf(buf, sizeof buf,
+                   "%s\nKẾ HOẠCH\nKiểm soát thủ tục hành chính năm 2026\n"
+                   "I. MỤC ĐÍCH\nNội dung.\n",
+                   lines);
+  ck_assert(n > 0 && (size_t)n < sizeof buf);
+  *off = switched;
+  char *out = harness_process_json(rules, buf, (size_t)n);
+  *off = false;
+  ck_assert_ptr_nonnull(out);
+  return out;
+}
+
+/* Place-and-date lines whose comma is followed by "ngày" in capitals,
+ * after a no-break space, an ideographic space, a line break or none,
+ * and lines of commas that open other words (one beyond ASCII, "đồng",
+ * one of "n", "nay"): each with the date wanted ("" none). */
+static const struct {
+  const char *line, *date;
+} word_comma_lines[] = {
+    {"HỒNG LỘC, NGÀY 09 THÁNG 01 NĂM 2026", "2026-01-09"},
+    {"Hồng Lộc,\xc2\xa0ngày 09 tháng 01 năm 2026", "2026-01-09"},
+    {"Hồng Lộc,\xe3\x80\x80 Ngày 09 tháng 01 năm 2026", "2026-01-09"},
+    {"Hồng Lộc,\nngày 09 tháng 01 năm 2026", "2026-01-09"},
+    {"Hồng Lộc,ngày 09/01/2026", "2026-01-09"},
+    {"Căn cứ Luật Cán bộ, đồng bộ, nay, ngày 13 tháng 11 năm 2008;\n"
+     "Hồng Lộc, ngày 10 tháng 2 năm 2026",
+     "2026-02-10"},
+    {"Căn cứ Luật Cán bộ, công chức, ngàyX 13 tháng 11 năm 2008", ""},
+};
+
+/* A window of meta.date and meta.date.slash is searched only after a
+ * comma followed by white space and "ngày" (meta.c: find_by_commas):
+ * these lines and the corpus give the same frames as with a window after
+ * every comma that may open it, and the dates wanted. */
+START_TEST(date_windows_by_the_word_after_the_comma) {
+  for (size_t i = 0; i < sizeof word_comma_lines / sizeof *word_comma_lines;
+       i++) {
+    char lines[512];
+    snprintf(lines, sizeof lines,
+             "ỦY BAN NHÂN DÂN\nXÃ HỒNG LỘC\nSố: 07/KH-UBND\n%s",
+             word_comma_lines[i].line);
+    char *by_word = header_json(lines, &meta_comma_word_off, false);
+    char *every = header_json(lines, &meta_comma_word_off, true);
+    ck_assert_msg(!strcmp(by_word, every), "line %zu: frames differ", i);
+    char wanted[32];
+    snprintf(wanted, sizeof wanted, "\"%s\"", word_comma_lines[i].date);
+    if (*word_comma_lines[i].date)
+      ck_assert_msg(strstr(by_word, wanted) != NULL, "line %zu: no date %s",
+                    i, wanted);
+    else
+      ck_assert_msg(strstr(by_word, "\"meta.date") == NULL,
+                    "line %zu: a date", i);
+    free(by_word);
+    free(every);
+  }
+  ck_assert_uint_ge(frames_same_with_switch(&meta_comma_word_off,
+                                            "\"meta.date"),
+                    4);
+}
+END_TEST
+
 int main(void) {
   Suite *s = suite_create("extract_meta");
   TCase *tp = tcase_create("plans");
@@ -1574,6 +1641,7 @@ int main(void) {
   tcase_add_test(tc, parent_cues_cheap_first_as_in_file_order);
   tcase_add_test(tc, parent_cue_of_file_order_among_equal_weights);
   tcase_add_test(tc, parent_of_a_tie_is_the_later_mention);
+  tcase_add_test(tc, date_windows_by_the_word_after_the_comma);
   suite_add_tcase(s, tc);
   TCase *tr = tcase_create("rules");
   tcase_add_loop_test(tr, malformed_meta_rules_name_file_and_line, 0,
