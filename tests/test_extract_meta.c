@@ -1537,7 +1537,8 @@ START_TEST(parent_of_a_tie_is_the_later_mention) {
 }
 END_TEST
 
-/* ---- meta31: comma windows by the word after the comma ------------------- */
+/* ---- meta31: comma windows by the word after the comma; the plan's
+ * number by the places of numbers ---------------------------------------- */
 
 /* The frame of a header of `lines` (then a title and a first section) as
  * JSON, with the test switch *off set to `switched`. */
@@ -1604,6 +1605,60 @@ START_TEST(date_windows_by_the_word_after_the_comma) {
 }
 END_TEST
 
+/* Headers whose number is printed alone, after the motto on a merged
+ * line, on the header's last line, after citations of other numbers, in
+ * a portal's line, in the sentence that reports the plan's issue, or
+ * not at all (a blank number): each with the number wanted ("" none). */
+static const struct {
+  const char *lines, *number;
+} number_headers[] = {
+    {"ỦY BAN NHÂN DÂN\nXÃ HỒNG LỘC\nSố: 03/KH-UBND", "03/KH-UBND"},
+    {"XÃ PHÚ LỘC Độc lập - Tự do - Hạnh phúc Số: 04/KH-UBND Phú Lộc, ngày "
+     "02 tháng 01 năm 2026",
+     "04/KH-UBND"},
+    {"Căn cứ Nghị quyết số 76/NQ-CP ngày 15/7/2021 của Chính phủ;\n"
+     "Căn cứ Quyết định số 3504/QĐ-UBND ngày 22/10/2021, 12-NQ/TU;\n"
+     "ỦY BAN NHÂN DÂN\nXÃ HỒNG LỘC\nSố: 118/2025/KH-UBND",
+     "118/2025/KH-UBND"},
+    {"Số hiệu: 31/KH-UBND Loại văn bản: Kế hoạch", "31/KH-UBND"},
+    {"Căn cứ Quyết định số 02/QĐ-UBND của UBND tỉnh;\nNgày 9/1/2026, Ủy ban "
+     "nhân dân xã Vĩnh Hòa đã ban hành Kế hoạch số 05/KH-UBND về cải cách",
+     "05/KH-UBND"},
+    {"ỦY BAN NHÂN DÂN\nXÃ HỒNG LỘC\nSố: /KH-UBND", ""},
+};
+
+/* The rules of the plan's number (meta.number.*, whose matches end with
+ * a number) are searched only before the places where a number may stand
+ * in the header (refs_sites_scan): these headers and the corpus give the
+ * same frames as searches of the whole header, and the numbers wanted. */
+START_TEST(plan_numbers_by_sites_as_searched) {
+  for (size_t i = 0; i < sizeof number_headers / sizeof *number_headers;
+       i++) {
+    char *by_sites = header_json(number_headers[i].lines,
+                                 &meta_number_sites_off, false);
+    char *searched = header_json(number_headers[i].lines,
+                                 &meta_number_sites_off, true);
+    ck_assert_msg(!strcmp(by_sites, searched), "header %zu: frames differ",
+                  i);
+    char wanted[64];
+    snprintf(wanted, sizeof wanted, "\"number\": \"%s\"",
+             number_headers[i].number);
+    if (*number_headers[i].number)
+      ck_assert_msg(strstr(by_sites, wanted) != NULL &&
+                        strstr(by_sites, "\"meta.number") != NULL,
+                    "header %zu: no number %s", i, wanted);
+    else
+      ck_assert_msg(strstr(by_sites, "\"meta.number") == NULL,
+                    "header %zu: a number", i);
+    free(by_sites);
+    free(searched);
+  }
+  ck_assert_uint_ge(frames_same_with_switch(&meta_number_sites_off,
+                                            "\"meta.number"),
+                    4);
+}
+END_TEST
+
 int main(void) {
   Suite *s = suite_create("extract_meta");
   TCase *tp = tcase_create("plans");
@@ -1642,6 +1697,7 @@ int main(void) {
   tcase_add_test(tc, parent_cue_of_file_order_among_equal_weights);
   tcase_add_test(tc, parent_of_a_tie_is_the_later_mention);
   tcase_add_test(tc, date_windows_by_the_word_after_the_comma);
+  tcase_add_test(tc, plan_numbers_by_sites_as_searched);
   suite_add_tcase(s, tc);
   TCase *tr = tcase_create("rules");
   tcase_add_loop_test(tr, malformed_meta_rules_name_file_and_line, 0,
