@@ -349,4 +349,29 @@ size_t units_name_tries(const xctx *x);
  * every document and worker of that level (for tests). */
 size_t units_levels_chosen(const cchc_rules *rs);
 
+/* For tests only (false in use): a window of the rules with
+ * window=comma is searched after every comma followed by white space and
+ * a byte that may open "ngày", not only after those followed by the word
+ * (meta.c: find_by_commas). */
+extern bool meta_comma_word_off;
+
+/* A search of rules whose matches end with a document's number by the
+ * places such a number may stand (refs.c: scan_sites), within
+ * x->s[0, len) (len is cut at x->n), the places read once for all the
+ * rules asked: NULL without memory.  refs_sites_scan: r's first match in
+ * x->s[0, len) at or after `at`, as rule_scan(r, &x->scan, len, at,
+ * x->md) finds it, into *found (x->md holds it); false when r is not
+ * searched so (its pattern does not end with a number; no memory):
+ * nothing was searched. */
+typedef struct refs_sites refs_sites;
+refs_sites *refs_sites_open(xctx *x, size_t len);
+size_t refs_sites_len(const refs_sites *rs);
+bool refs_sites_scan(refs_sites *rs, const rule *r, size_t at, bool *found);
+void refs_sites_close(refs_sites *rs);
+
+/* For tests only (false in use): the rules of the plan's number are
+ * searched over the header, not only before the places of numbers
+ * (meta.c: find, refs_sites_scan). */
+extern bool meta_number_sites_off;
+
 #endif

@@ -58,6 +58,7 @@ typedef struct site_scan {
 
 typedef struct refs_state {
   xctx *x;
+  size_t len; /* the scans by sites read x->s[0, len) (x->n: all of it) */
   uint64_t ascii[256]; /* the features of each ASCII byte; 0 beyond */
   uint64_t digit;      /* the feature of a digit */
   const rule *cite, *date, *next, *issuer, *bare, *self;
@@ -178,7 +179,7 @@ static size_t needed_marks(const refs_state *st, const rule *r, uint64_t b,
       if (!(st->ascii[c] & q)) continue;
       q &= ~st->ascii[c];
       ok = n < MARKS_MAX && !(st->ascii[c] & b);
-      marks[n++] = (unsigned char)c;
+      if (ok) marks[n++] = (unsigned char)c; /* (not past the last) */
     }
     if (ok && n && !q) return n; /* q: a feature of no ASCII character */
   }
@@ -439,15 +440,26 @@ static bool number_sites(refs_state *st) {
   uint64_t marks = rule_ascii_features['/'] | rule_ascii_features['-'];
   if (t->s != x->s || t->n != x->n || !t->nlines ||
       (!t->line_kind && !t->line_has)) {
-    if (!sites_in(st, &cap, 0, x->n)) return false;
+    if (!sites_in(st, &cap, 0, st->len)) return false;
   } else {
-    /* line li is [line_end[li - 1] + 1, line_end[li]], with its break */
-    for (size_t li = 0; li < t->nlines; li++) {
+    /* line li is [line_end[li - 1] + 1, line_end[li]], with its break;
+     * the lines before nl start before st->len */
+    size_t nl = t->nlines;
+    if (st->len < x->n) {
+      size_t lo = 0;
+      while (lo < nl) { /* the first line whose break is at or past len */
+        size_t mid = lo + (nl - lo) / 2;
+        if (t->line_end[mid] < st->len) lo = mid + 1;
+        else nl = mid;
+      }
+      nl = lo < t->nlines ? lo + 1 : lo;
+    }
+    for (size_t li = 0; li < nl; li++) {
       uint64_t has = rule_line_has(t, li);
       if (!(has & st->digit) || !(has & marks)) continue;
       size_t ls = li ? (size_t)t->line_end[li - 1] + 1 : 0;
       size_t le = t->line_end[li] < x->n ? (size_t)t->line_end[li] + 1 : x->n;
-      if (!sites_in(st, &cap, ls, le)) return false;
+      if (!sites_in(st, &cap, ls, le < st->len ? le : st->len)) return false;
     }
   }
   st->sites_read = true;
@@ -473,7 +485,8 @@ static void site_scan_init(refs_state *st, site_scan *sc, const rule *r) {
   sc->last_site = SIZE_MAX;
   if (sc->mode != SITE_BEFORE) return;
   uint64_t b = r->facts.barrier & ~st->digit;
-  for (size_t c = 0; c < 128; c++) sc->stop[c] = (st->ascii[c] & b) != 0;
+  for (size_t c = 0; c < 128; c++)
+    sc->stop[c] = (rule_ascii_features[c] & b) != 0;
 }
 
 /* Where the stretch without a barrier character that holds the site m
@@ -525,7 +538,12 @@ static bool scan_sites(refs_state *st, site_scan *sc, size_t at) {
     }
     if (from < tried) from = tried;
     if (from > limit) continue;
-    if (rule_exec_until(sc->r, &x->scan, x->s, x->n, from, limit, x->md))
+    /* (a rule whose first bytes PCRE2 does not know is tried at those of
+     * its facts: meta.number, tried at every blank of a long window) */
+    if (sc->mode == SITE_BEFORE && sc->r->by_first
+            ? xmatch_until(x, sc->r, x->s, st->len, from, limit)
+            : rule_exec_until(sc->r, &x->scan, x->s, st->len, from, limit,
+                              x->md))
       return true;
     tried = limit + 1;
   }
@@ -859,7 +877,7 @@ static void choose_parent(refs_state *st) {
 }
 
 cchc_status extract_refs(xctx *x) {
-  refs_state st = {.x = x};
+  refs_state st = {.x = x, .len = x->n};
   st.cite = rules_find(x->rules, "ref.cite");
   if (!st.cite) return CCHC_OK; /* no citation rules loaded */
   st.date = rules_find(x->rules, "ref.date");
@@ -903,7 +921,7 @@ done:
 }
 
 bool refs_number_match(xctx *x, const rule *r, size_t at, bool *by_sites) {
-  refs_state st = {.x = x};
+  refs_state st = {.x = x, .len = x->n};
   memcpy(st.ascii, rule_ascii_features, sizeof rule_ascii_features);
   st.digit = rule_ascii_features['0'];
   site_scan_init(&st, &st.scans[0], r);
@@ -911,4 +929,47 @@ bool refs_number_match(xctx *x, const rule *r, size_t at, bool *by_sites) {
   bool found = scan_number_rule(&st, &st.scans[0], at, false);
   free(st.sites);
   return found;
+}
+
+/* The state of the scans by sites of a meta field's rules (refs_sites_*):
+ * one reading of the sites of x->s[0, len) for all of them. */
+struct refs_sites {
+  refs_state st;
+  site_scan sc;
+};
+
+refs_sites *refs_sites_open(xctx *x, size_t len) {
+  /* only what the scans by sites read is set (the rest of a refs_state,
+   * its tables for scans by stretches, would be 4 KB to clear) */
+  refs_sites *rs = malloc(sizeof *rs);
+  if (!rs) return NULL;
+  refs_state *st = &rs->st;
+  st->x = x;
+  st->len = len < x->n ? len : x->n;
+  st->digit = rule_ascii_features['0'];
+  st->sites = NULL;
+  st->nsites = 0;
+  st->sites_read = false;
+  rs->sc.r = NULL;
+  return rs;
+}
+
+size_t refs_sites_len(const refs_sites *rs) { return rs->st.len; }
+
+bool refs_sites_scan(refs_sites *rs, const rule *r, size_t at, bool *found) {
+  if (rs->sc.r != r) site_scan_init(&rs->st, &rs->sc, r);
+  if (rs->sc.mode == BY_STRETCHES || !number_sites(&rs->st)) return false;
+  xctx *x = rs->st.x;
+  /* a rule missing a word every match holds is not run (as by rule_scan:
+   * meta.number.portal's "hiệu" is seldom printed) */
+  *found = at <= rs->st.len &&
+           rule_literals_held(r, x->s, rs->st.len, x->md) &&
+           scan_sites(&rs->st, &rs->sc, at);
+  return true;
+}
+
+void refs_sites_close(refs_sites *rs) {
+  if (!rs) return;
+  free(rs->st.sites);
+  free(rs);
 }

@@ -1537,6 +1537,128 @@ START_TEST(parent_of_a_tie_is_the_later_mention) {
 }
 END_TEST
 
+/* ---- meta31: comma windows by the word after the comma; the plan's
+ * number by the places of numbers ---------------------------------------- */
+
+/* The frame of a header of `lines` (then a title and a first section) as
+ * JSON, with the test switch *off set to `switched`. */
+static char *header_json(const char *lines, bool *off, bool switched) {
+  char buf[2048];
+  int n = snprintf(buf, sizeof buf,
+                   "%s\nKẾ HOẠCH\nKiểm soát thủ tục hành chính năm 2026\n"
+                   "I. MỤC ĐÍCH\nNội dung.\n",
+                   lines);
+  ck_assert(n > 0 && (size_t)n < sizeof buf);
+  *off = switched;
+  char *out = harness_process_json(rules, buf, (size_t)n);
+  *off = false;
+  ck_assert_ptr_nonnull(out);
+  return out;
+}
+
+/* Place-and-date lines whose comma is followed by "ngày" in capitals,
+ * after a no-break space, an ideographic space, a line break or none,
+ * and lines of commas that open other words (one beyond ASCII, "đồng",
+ * one of "n", "nay"): each with the date wanted ("" none). */
+static const struct {
+  const char *line, *date;
+} word_comma_lines[] = {
+    {"HỒNG LỘC, NGÀY 09 THÁNG 01 NĂM 2026", "2026-01-09"},
+    {"Hồng Lộc,\xc2\xa0ngày 09 tháng 01 năm 2026", "2026-01-09"},
+    {"Hồng Lộc,\xe3\x80\x80 Ngày 09 tháng 01 năm 2026", "2026-01-09"},
+    {"Hồng Lộc,\nngày 09 tháng 01 năm 2026", "2026-01-09"},
+    {"Hồng Lộc,ngày 09/01/2026", "2026-01-09"},
+    {"Căn cứ Luật Cán bộ, đồng bộ, nay, ngày 13 tháng 11 năm 2008;\n"
+     "Hồng Lộc, ngày 10 tháng 2 năm 2026",
+     "2026-02-10"},
+    {"Căn cứ Luật Cán bộ, công chức, ngàyX 13 tháng 11 năm 2008", ""},
+};
+
+/* A window of meta.date and meta.date.slash is searched only after a
+ * comma followed by white space and "ngày" (meta.c: find_by_commas):
+ * these lines and the corpus give the same frames as with a window after
+ * every comma that may open it, and the dates wanted. */
+START_TEST(date_windows_by_the_word_after_the_comma) {
+  for (size_t i = 0; i < sizeof word_comma_lines / sizeof *word_comma_lines;
+       i++) {
+    char lines[512];
+    snprintf(lines, sizeof lines,
+             "ỦY BAN NHÂN DÂN\nXÃ HỒNG LỘC\nSố: 07/KH-UBND\n%s",
+             word_comma_lines[i].line);
+    char *by_word = header_json(lines, &meta_comma_word_off, false);
+    char *every = header_json(lines, &meta_comma_word_off, true);
+    ck_assert_msg(!strcmp(by_word, every), "line %zu: frames differ", i);
+    char wanted[32];
+    snprintf(wanted, sizeof wanted, "\"%s\"", word_comma_lines[i].date);
+    if (*word_comma_lines[i].date)
+      ck_assert_msg(strstr(by_word, wanted) != NULL, "line %zu: no date %s",
+                    i, wanted);
+    else
+      ck_assert_msg(strstr(by_word, "\"meta.date") == NULL,
+                    "line %zu: a date", i);
+    free(by_word);
+    free(every);
+  }
+  ck_assert_uint_ge(frames_same_with_switch(&meta_comma_word_off,
+                                            "\"meta.date"),
+                    4);
+}
+END_TEST
+
+/* Headers whose number is printed alone, after the motto on a merged
+ * line, on the header's last line, after citations of other numbers, in
+ * a portal's line, in the sentence that reports the plan's issue, or
+ * not at all (a blank number): each with the number wanted ("" none). */
+static const struct {
+  const char *lines, *number;
+} number_headers[] = {
+    {"ỦY BAN NHÂN DÂN\nXÃ HỒNG LỘC\nSố: 03/KH-UBND", "03/KH-UBND"},
+    {"XÃ PHÚ LỘC Độc lập - Tự do - Hạnh phúc Số: 04/KH-UBND Phú Lộc, ngày "
+     "02 tháng 01 năm 2026",
+     "04/KH-UBND"},
+    {"Căn cứ Nghị quyết số 76/NQ-CP ngày 15/7/2021 của Chính phủ;\n"
+     "Căn cứ Quyết định số 3504/QĐ-UBND ngày 22/10/2021, 12-NQ/TU;\n"
+     "ỦY BAN NHÂN DÂN\nXÃ HỒNG LỘC\nSố: 118/2025/KH-UBND",
+     "118/2025/KH-UBND"},
+    {"Số hiệu: 31/KH-UBND Loại văn bản: Kế hoạch", "31/KH-UBND"},
+    {"Căn cứ Quyết định số 02/QĐ-UBND của UBND tỉnh;\nNgày 9/1/2026, Ủy ban "
+     "nhân dân xã Vĩnh Hòa đã ban hành Kế hoạch số 05/KH-UBND về cải cách",
+     "05/KH-UBND"},
+    {"ỦY BAN NHÂN DÂN\nXÃ HỒNG LỘC\nSố: /KH-UBND", ""},
+};
+
+/* The rules of the plan's number (meta.number.*, whose matches end with
+ * a number) are searched only before the places where a number may stand
+ * in the header (refs_sites_scan): these headers and the corpus give the
+ * same frames as searches of the whole header, and the numbers wanted. */
+START_TEST(plan_numbers_by_sites_as_searched) {
+  for (size_t i = 0; i < sizeof number_headers / sizeof *number_headers;
+       i++) {
+    char *by_sites = header_json(number_headers[i].lines,
+                                 &meta_number_sites_off, false);
+    char *searched = header_json(number_headers[i].lines,
+                                 &meta_number_sites_off, true);
+    ck_assert_msg(!strcmp(by_sites, searched), "header %zu: frames differ",
+                  i);
+    char wanted[64];
+    snprintf(wanted, sizeof wanted, "\"number\": \"%s\"",
+             number_headers[i].number);
+    if (*number_headers[i].number)
+      ck_assert_msg(strstr(by_sites, wanted) != NULL &&
+                        strstr(by_sites, "\"meta.number") != NULL,
+                    "header %zu: no number %s", i, wanted);
+    else
+      ck_assert_msg(strstr(by_sites, "\"meta.number") == NULL,
+                    "header %zu: a number", i);
+    free(by_sites);
+    free(searched);
+  }
+  ck_assert_uint_ge(frames_same_with_switch(&meta_number_sites_off,
+                                            "\"meta.number"),
+                    4);
+}
+END_TEST
+
 int main(void) {
   Suite *s = suite_create("extract_meta");
   TCase *tp = tcase_create("plans");
@@ -1574,6 +1696,8 @@ int main(void) {
   tcase_add_test(tc, parent_cues_cheap_first_as_in_file_order);
   tcase_add_test(tc, parent_cue_of_file_order_among_equal_weights);
   tcase_add_test(tc, parent_of_a_tie_is_the_later_mention);
+  tcase_add_test(tc, date_windows_by_the_word_after_the_comma);
+  tcase_add_test(tc, plan_numbers_by_sites_as_searched);
   suite_add_tcase(s, tc);
   TCase *tr = tcase_create("rules");
   tcase_add_loop_test(tr, malformed_meta_rules_name_file_and_line, 0,
