@@ -261,16 +261,19 @@ static CCHC_INLINE bool begin_value(writer *j, emit_name name) {
  * but the root): what comes before it (the comma, the key) written
  * straight into the buffer, and where the value goes, when the buffer
  * has room for it and `extra` bytes more; NULL for the general way (the
- * other layout, the root, a failure, a full buffer).  The steps of
- * begin_value with what the compact layout decides known: a document
- * prints tens of thousands of values, and those steps cost more than
- * most values' text. */
+ * other layout, the root, a full buffer).  The steps of begin_value with
+ * what the compact layout decides known: a document prints tens of
+ * thousands of values, and those steps cost more than most values' text.
+ * The failures (j->failed, out->failed) are not asked about: both stay
+ * set and fail the document (emit_json, cchc_render_to and
+ * cchc_render_buffered then write none of what the buffer holds past
+ * what was written before), and the bytes written after one stay inside
+ * the buffer, the depth between 1 and MAX_DEPTH. */
 static CCHC_INLINE char *compact_member(writer *j, emit_name name,
                                         size_t extra) {
   int d = j->depth;
   emit_sink *out = j->out;
-  if (!j->compact || d == 0 || j->failed || out->failed ||
-      out->cap - out->n < KEY_COPY + extra)
+  if (!j->compact || d == 0 || out->cap - out->n < KEY_COPY + extra)
     return NULL;
   char *at = out->buf + out->n;
   bool comma = j->filled[d - 1];
@@ -406,13 +409,12 @@ static void j_begin_array(void *ctx, emit_name name, emit_name item) {
 }
 
 /* The compact layout's way (nothing before the bracket) without a call,
- * when the buffer has room. */
+ * when the buffer has room (failures not asked about: compact_member). */
 static void j_end(void *ctx) {
   writer *j = ctx;
   emit_sink *out = j->out;
   int d = j->depth - 1;
-  if (j->compact && d > 0 && !j->failed && !out->failed &&
-      out->n < out->cap) {
+  if (j->compact && d > 0 && out->n < out->cap) {
     j->depth = d;
     out->buf[out->n++] = j->array[d] ? ']' : '}';
     return;

@@ -2922,6 +2922,51 @@ START_TEST(clean_scan_agrees_on_long_strings) {
 }
 END_TEST
 
+/* After a refused write the compact layout's fast way goes on writing a
+ * jsonl document's values into the buffer without asking about the
+ * failure (emit/json.c, compact_member): each plan of the corpus,
+ * rendered into a buffer of the least size (1,024 bytes, allocated to the
+ * byte: AddressSanitizer sees a byte past it) whose first, second or
+ * fifth write is refused, fails with CCHC_ERR_IO, makes no write after
+ * the refused one, and leaves nothing in the buffer; the next document
+ * fails at once, with no write. */
+START_TEST(jsonl_refused_write_stays_in_buffer) {
+  load_corpus();
+  enum { CAP = 1024 };
+  static const size_t refuse[] = {1, 2, 5};
+  for (size_t c = 0; c < ncorpus; c++) {
+    size_t len;
+    char *src = harness_read(corpus[c], &len);
+    ck_assert_ptr_nonnull(src);
+    cchc_frame *f = harness_process(harness_rules(), src, len);
+    for (size_t r = 0; r < sizeof refuse / sizeof *refuse; r++) {
+      char *data = malloc(CAP);
+      ck_assert_ptr_nonnull(data);
+      pieces p = {.refuse_at = refuse[r]};
+      cchc_render_buffer buf = {
+          .data = data, .cap = CAP, .write = keep_piece, .ctx = &p};
+      cchc_status st = cchc_render_buffered(f, CCHC_FORMAT_JSONL, 0, &buf,
+                                            NULL);
+      if (p.calls < refuse[r]) { /* a short plan: fewer writes */
+        ck_assert_int_eq(st, CCHC_OK);
+      } else {
+        ck_assert_int_eq(st, CCHC_ERR_IO);
+        ck_assert_uint_eq(p.calls, refuse[r]);
+        ck_assert_uint_eq(buf.len, 0);
+        ck_assert_int_eq(
+            cchc_render_buffered(f, CCHC_FORMAT_JSONL, 0, &buf, NULL),
+            CCHC_ERR_IO);
+        ck_assert_uint_eq(p.calls, refuse[r]);
+      }
+      free(p.text);
+      free(data);
+    }
+    cchc_frame_free(f);
+    free(src);
+  }
+}
+END_TEST
+
 int main(void) {
   Suite *s = suite_create("emit");
 
@@ -2966,6 +3011,7 @@ int main(void) {
   tcase_add_test(tc, json_memo_threads_and_nesting);
   /* a large document: longer than the default timeout under ASan */
   tcase_add_test(tc, json_shared_strings_across_memo_reset);
+  tcase_add_test(tc, jsonl_refused_write_stays_in_buffer);
   suite_add_tcase(s, tc);
 
   tc = tcase_create("cli");
