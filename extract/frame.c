@@ -212,6 +212,13 @@ static CCHC_INLINE void *push_item(void *items, size_t *n, size_t size) {
   return memset(e, 0, size);
 }
 
+/* The first room of one of the frame's own lists (its sections, targets,
+ * deadlines, tasks, ...: those whose pointer lies in the frame itself),
+ * in bytes: a plan holds dozens of each, whose rooms grew four, eight,
+ * ... each a realloc; no more than frame_shrink leaves as it is
+ * (SHRINK_SLACK, below), so that a short list is not shrunk either. */
+enum { FRAME_LIST_FIRST = 4096 };
+
 /* frame_grow when the array is full: a room twice as large, then the
  * item. */
 static __attribute__((noinline)) void *grow_full(cchc_frame *f, void **items,
@@ -219,7 +226,11 @@ static __attribute__((noinline)) void *grow_full(cchc_frame *f, void **items,
                                                  size_t size) {
   /* Four at first: a long plan holds thousands of these arrays (the
    * units of a task, the cells of a row), most with one or two items. */
-  size_t ncap = *cap ? *cap * 2 : 4;
+  size_t first = 4;
+  uintptr_t at = (uintptr_t)items, lo = (uintptr_t)f;
+  if (at >= lo && at < lo + sizeof *f && FRAME_LIST_FIRST / size > first)
+    first = FRAME_LIST_FIRST / size;
+  size_t ncap = *cap ? *cap * 2 : first;
   void *p = grow_room(*items, *n, &ncap, size);
   if (!p) {
     f->failed = true;

@@ -839,10 +839,11 @@ START_TEST(frame_arena_pieces_aligned_and_apart) {
 END_TEST
 
 /* frame_shrink gives back the room past an array's items when it is
- * large (600 targets in room for 1,024) and leaves a small one's (5
- * deadlines in room for 8), which at most doubles: extract_frame shrinks
- * after every pass, and the realloc of a small room cost more than it
- * gave back.  The items stay whole either way, and the array grows on. */
+ * large (600 targets in room for 1,152: 36, the first room of 4 KB,
+ * doubled five times) and leaves a small one's (5 deadlines in the first
+ * room of 51), which at most doubles: extract_frame shrinks after every
+ * pass, and the realloc of a small room cost more than it gave back.  The
+ * items stay whole either way, and the array grows on. */
 START_TEST(frame_shrink_large_rooms_only) {
   cchc_frame *f = frame_new();
   ck_assert_ptr_nonnull(f);
@@ -856,11 +857,12 @@ START_TEST(frame_shrink_large_rooms_only) {
     ck_assert_ptr_nonnull(d);
     d->span = (frame_span){i, i + 2};
   }
-  ck_assert_uint_eq(f->cap_targets, 1024);
-  ck_assert_uint_eq(f->cap_deadlines, 8);
+  size_t first_deadlines = 4096 / sizeof *f->deadlines;
+  ck_assert_uint_eq(f->cap_targets, (4096 / sizeof *f->targets) << 5);
+  ck_assert_uint_eq(f->cap_deadlines, first_deadlines);
   frame_shrink(f);
   ck_assert_uint_eq(f->cap_targets, 600);
-  ck_assert_uint_eq(f->cap_deadlines, 8);
+  ck_assert_uint_eq(f->cap_deadlines, first_deadlines);
   for (size_t i = 0; i < 600; i++)
     ck_assert_uint_eq(f->targets[i].span.end, i + 1);
   for (size_t i = 0; i < 5; i++)
@@ -1002,6 +1004,46 @@ START_TEST(process_in_two_steps_as_in_one) {
 }
 END_TEST
 
+/* The frame's own lists (those held in the frame: sections, targets,
+ * deadlines, tasks, ...) start with room for 4 KB of items, where four
+ * grew four or five times in a plan; every other list frame_grow grows
+ * (a task's units, a row's cells: thousands in a long plan, most of one
+ * or two items) still starts with four.  frame_shrink leaves a first room
+ * as it is (no realloc), and the items grow on past it. */
+START_TEST(frame_lists_start_with_4_kb) {
+  cchc_frame *f = frame_new();
+  ck_assert_ptr_nonnull(f);
+  ck_assert_ptr_nonnull(FRAME_PUSH(f, sections));
+  ck_assert_ptr_nonnull(FRAME_PUSH(f, tasks));
+  ck_assert_ptr_nonnull(FRAME_PUSH(f, inconsistencies));
+  ck_assert_uint_eq(f->cap_sections, 4096 / sizeof *f->sections);
+  ck_assert_uint_eq(f->cap_tasks, 4096 / sizeof *f->tasks);
+  ck_assert_uint_eq(f->cap_inconsistencies, 4096 / sizeof *f->inconsistencies);
+  ck_assert_uint_gt(f->cap_tasks, 4);
+  /* a list outside the frame: four */
+  frame_unit *units = NULL;
+  size_t nunits = 0, cap_units = 0;
+  ck_assert_ptr_nonnull(frame_grow(f, (void **)&units, &nunits, &cap_units,
+                                   sizeof *units));
+  ck_assert_uint_eq(cap_units, 4);
+  const frame_task *tasks = f->tasks;
+  frame_shrink(f);
+  ck_assert_ptr_eq(f->tasks, tasks);
+  size_t first = 4096 / sizeof *f->tasks;
+  ck_assert_uint_eq(f->cap_tasks, first);
+  for (size_t i = 1; i <= first; i++) {
+    frame_task *t = FRAME_PUSH(f, tasks);
+    ck_assert_ptr_nonnull(t);
+    t->span = (frame_span){i, i + 1};
+  }
+  ck_assert_uint_eq(f->cap_tasks, 2 * first);
+  ck_assert_uint_eq(f->tasks[f->ntasks - 1].span.start, f->ntasks - 1);
+  ck_assert(!f->failed);
+  free(units);
+  cchc_frame_free(f);
+}
+END_TEST
+
 int main(void) {
   Suite *s = suite_create("frame");
   TCase *tc = tcase_create("accessors");
@@ -1028,6 +1070,7 @@ int main(void) {
   tcase_add_test(tc, frame_grow_items_zeroed);
   tcase_add_test(tc, xunits_rooms_kept_within_plan);
   tcase_add_test(tc, process_in_two_steps_as_in_one);
+  tcase_add_test(tc, frame_lists_start_with_4_kb);
   suite_add_tcase(s, tc);
 
   int rc = harness_run(s);
