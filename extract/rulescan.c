@@ -3678,8 +3678,11 @@ typedef struct words_build {
 /* The first table of a text's words, kept empty by the thread between
  * texts: zeroing 32 KB for each plan (calloc) cost more than emptying the
  * few hundred slots a plan's words took (words_slots_done).  Only while
- * `lent` is it a text's. */
-enum { WORD_SLOTS_FIRST = 2048 }; /* a plan: ~1000 words */
+ * `lent` is it a text's.  Room for 2,048 words (half full): a plan of
+ * 50 KB has some 800, the longest of the corpus over 1,024, whose table
+ * grew (a calloc of 64 KB and every word placed again: 8 of 40 plans,
+ * 66,000 instructions each). */
+enum { WORD_SLOTS_FIRST = 4096 };
 static _Thread_local struct {
   word_slot slots[WORD_SLOTS_FIRST];
   bool lent;
