@@ -839,14 +839,18 @@ static void classify_content(const char *s, size_t p, size_t q, size_t cps,
           letters++, upper++;
         continue;
       }
-      int32_t ch = cp_at(c, n, &k);
-      if (is_alpha(ch)) {
+      /* (its general category once: is_alpha then is_upper asked ICU
+       * twice) */
+      uint32_t gc = U_MASK(u_charType(cp_at(c, n, &k)));
+      if (gc & U_GC_L_MASK) {
         letters++;
-        upper += is_upper(ch);
+        upper += (gc & U_GC_LU_MASK) != 0;
       }
     }
     l->all_caps = letters >= 4 && upper == letters;
-    bool wordless = true;
+    /* A letter seen is a letter or digit: the walk for one is needed
+     * only where none was (most lines stop at their first letters). */
+    bool wordless = letters == 0;
     for (size_t k = 0; k < n && wordless;) {
       unsigned char ab = (unsigned char)c[k];
       int32_t ch = ab < 0x80 ? (k++, ab) : cp_at(c, n, &k);

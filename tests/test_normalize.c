@@ -3645,6 +3645,27 @@ START_TEST(markdown_left_after_first_pass) {
 }
 END_TEST
 
+/* A line's capitals, letters and digits beyond ASCII, by ICU's general
+ * category of each character: a heading in capitals after a line that
+ * ends with "của" starts a block, a line in lower case or opening with a
+ * titlecase letter (Lt, a letter but no capital) goes on it; a line of
+ * symbols is no text to join, one with a letter or a digit beyond ASCII
+ * after them is (found without a second walk once a letter is seen). */
+START_TEST(layout_caps_and_wordless_beyond_ascii) {
+  norm_text_is("Kế hoạch của\nỦY BAN NHÂN DÂN\n",
+               "Kế hoạch của\nỦY BAN NHÂN DÂN\n");
+  norm_text_is("Kế hoạch của\nỦy ban nhân dân\n",
+               "Kế hoạch của Ủy ban nhân dân\n");
+  norm_text_is("Kế hoạch của\nǅA BAN\n", "Kế hoạch của ǅA BAN\n");
+  norm_text_is("Đơn vị thực hiện của\n§ §\n",
+               "Đơn vị thực hiện của\n§ §\n");
+  norm_text_is("Đơn vị thực hiện của\n§ Đ\n",
+               "Đơn vị thực hiện của § Đ\n");
+  norm_text_is("Đơn vị thực hiện của\n§ ٣\n",
+               "Đơn vị thực hiện của § ٣\n");
+}
+END_TEST
+
 /* ------------------------------------------------------------------ */
 
 int main(void) {
@@ -3786,6 +3807,7 @@ int main(void) {
   tcase_add_test(tc, avx2_scans_as_sse2);
   tcase_add_test(tc, span_ends_at_the_next_character);
   tcase_add_test(tc, span_ends_inside_and_after_runs);
+  tcase_add_test(tc, layout_caps_and_wordless_beyond_ascii);
   suite_add_tcase(s, tc);
 
   return harness_run(s);
