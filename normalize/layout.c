@@ -285,9 +285,29 @@ static bool dash_after(const char *s, size_t n, size_t r) {
 /* One of ".)/:" (not the NUL strchr would find). */
 static bool marker_punct(char c) { return c && strchr(".)/:", c); }
 
+/* "a)", "b/", "đ)" and "a. Word": the marker of a line that opens with a
+ * lower-case letter, s[i] the byte after it, or 0. */
+static CCHC_INLINE size_t letter_marker(const char *s, size_t n, size_t i) {
+  if (i < n && (s[i] == ')' || s[i] == '/') && (i + 1 == n || s[i + 1] == ' '))
+    return i + 1;
+  if (i + 2 < n && s[i] == '.' && s[i + 1] == ' ') {
+    size_t j = i + 2;
+    return is_alpha(cp_at(s, n, &j)) ? i + 1 : 0;
+  }
+  return 0;
+}
+
 /* Length of the marker itself (without the blanks after it), or 0. */
 static CCHC_INLINE size_t marker_body(const char *s, size_t n) {
   if (n == 0)
+    return 0;
+  /* By the first byte, what most lines are told at once: a lower-case
+   * ASCII letter can only open "a)" or "a. Word"; a character beyond
+   * ASCII opens none but 'đ', 'Đ' and "Điều" (C4 91, C4 90, C4 90). */
+  unsigned char b0 = (unsigned char)s[0];
+  if (b0 >= 'a' && b0 <= 'z')
+    return letter_marker(s, n, 1);
+  if (b0 >= 0x80 && b0 != 0xC4)
     return 0;
   if ((s[0] == '-' || s[0] == '+' || s[0] == '*') && (n == 1 || s[1] == ' '))
     return 1;
@@ -348,16 +368,8 @@ static CCHC_INLINE size_t marker_body(const char *s, size_t n) {
   /* a) b/ đ)  and "a. Word" */
   size_t i = 0;
   int32_t c = cp_at(s, n, &i);
-  if ((c >= 'a' && c <= 'z') || c == 0x0111) {
-    if (i < n && (s[i] == ')' || s[i] == '/') &&
-        (i + 1 == n || s[i + 1] == ' '))
-      return i + 1;
-    if (i + 2 < n && s[i] == '.' && s[i + 1] == ' ') {
-      size_t j = i + 2;
-      return is_alpha(cp_at(s, n, &j)) ? i + 1 : 0;
-    }
-    return 0;
-  }
+  if ((c >= 'a' && c <= 'z') || c == 0x0111)
+    return letter_marker(s, n, i);
   /* A) B/ and "C. Word" (I, V, X, L are Roman numerals, above) */
   if (((c >= 'A' && c <= 'Z') || c == 0x0110) && i + 1 < n && s[i + 1] == ' ') {
     if (s[i] == ')' || s[i] == '/')
