@@ -2234,8 +2234,12 @@ static void reread_lines(layout *L, const cchc_mbuf *text) {
                    ? p + (L->ls[b[k].from].end - L->ls[b[k].from].start)
                    : SIZE_MAX;
     if (e > text->len || (e < text->len && s[e] != '\n')) { /* (no copy) */
-      const char *nl =
-          p < text->len ? memchr(s + p, '\n', text->len - p) : NULL;
+      /* (a block joined has as many bytes as code points at least: its
+       * newline lies past them) */
+      size_t from = block_joined(b[k]) ? p + (b[k].from - JOINED_PLAIN) : p;
+      const char *nl = from < text->len
+                           ? memchr(s + from, '\n', text->len - from)
+                           : NULL;
       e = nl ? (size_t)(nl - s) : text->len;
     }
     line *l = &L->ls[k];
