@@ -200,9 +200,7 @@ void cchc_mbuf_shrink_to_fit(cchc_mbuf *b) {
 
 /* Room for `need` runs in b's map, twice the room at a time (and from a
  * huge page on, whole huge pages when b->huge_map). */
-static bool runs_room(cchc_mbuf *b, size_t need) {
-  if (need <= b->runs_cap)
-    return true;
+static bool runs_grow(cchc_mbuf *b, size_t need) {
   size_t cap = b->runs_cap ? 2 * b->runs_cap : 16;
   if (cap < need)
     cap = need;
@@ -218,6 +216,11 @@ static bool runs_room(cchc_mbuf *b, size_t need) {
   if (b->huge_map)
     cchc_prefer_huge_pages(runs, cap * sizeof *runs);
   return true;
+}
+
+/* (a call only to grow: a run is added per edit a stage makes) */
+static CCHC_INLINE bool runs_room(cchc_mbuf *b, size_t need) {
+  return need <= b->runs_cap || runs_grow(b, need);
 }
 
 /* Map the n bytes from `at` (the end of the text) to src (seq: src, src+1,

@@ -240,7 +240,8 @@ static CCHC_INLINE block_masks utf8_masks(__m128i x) {
 
 /* Mark in `starts` the characters of the 16 bytes from j that passed
  * (cont: their continuation bytes): their 16 bits from bit j, in the 3
- * bytes from j / 8 on (the bitmap has len / 8 + 2 bytes at least). */
+ * bytes from j / 8 on (the bitmap has len / 8 + 8 bytes at least; a step
+ * of 32, utf8_step, reads and writes 8 bytes from j / 8 on). */
 static CCHC_INLINE void mark_block(uint8_t *starts, size_t j, uint32_t cont) {
   uint32_t w;
   memcpy(&w, starts + (j >> 3), sizeof w);
@@ -265,9 +266,11 @@ static CCHC_INLINE bool utf8_step(block_masks m, size_t j, uint32_t *need,
   *need = (uint32_t)(owed >> 32);
   /* a character cut by the step's end: the whole ones end at its lead */
   *done = *need ? j + 31 - (size_t)__builtin_clz(m.lead2 | m.lead3) : j + 32;
-  if (starts) {
-    mark_block(starts, j, m.cont & 0xFFFF);
-    mark_block(starts, j + 16, m.cont >> 16);
+  if (starts) { /* the 32 bits at once, in the 5 bytes from j / 8 on */
+    uint64_t w;
+    memcpy(&w, starts + (j >> 3), sizeof w);
+    w |= (uint64_t)~m.cont << (j & 7);
+    memcpy(starts + (j >> 3), &w, sizeof w);
   }
   return true;
 }

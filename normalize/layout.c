@@ -285,9 +285,29 @@ static bool dash_after(const char *s, size_t n, size_t r) {
 /* One of ".)/:" (not the NUL strchr would find). */
 static bool marker_punct(char c) { return c && strchr(".)/:", c); }
 
+/* "a)", "b/", "đ)" and "a. Word": the marker of a line that opens with a
+ * lower-case letter, s[i] the byte after it, or 0. */
+static CCHC_INLINE size_t letter_marker(const char *s, size_t n, size_t i) {
+  if (i < n && (s[i] == ')' || s[i] == '/') && (i + 1 == n || s[i + 1] == ' '))
+    return i + 1;
+  if (i + 2 < n && s[i] == '.' && s[i + 1] == ' ') {
+    size_t j = i + 2;
+    return is_alpha(cp_at(s, n, &j)) ? i + 1 : 0;
+  }
+  return 0;
+}
+
 /* Length of the marker itself (without the blanks after it), or 0. */
 static CCHC_INLINE size_t marker_body(const char *s, size_t n) {
   if (n == 0)
+    return 0;
+  /* By the first byte, what most lines are told at once: a lower-case
+   * ASCII letter can only open "a)" or "a. Word"; a character beyond
+   * ASCII opens none but 'đ', 'Đ' and "Điều" (C4 91, C4 90, C4 90). */
+  unsigned char b0 = (unsigned char)s[0];
+  if (b0 >= 'a' && b0 <= 'z')
+    return letter_marker(s, n, 1);
+  if (b0 >= 0x80 && b0 != 0xC4)
     return 0;
   if ((s[0] == '-' || s[0] == '+' || s[0] == '*') && (n == 1 || s[1] == ' '))
     return 1;
@@ -348,16 +368,8 @@ static CCHC_INLINE size_t marker_body(const char *s, size_t n) {
   /* a) b/ đ)  and "a. Word" */
   size_t i = 0;
   int32_t c = cp_at(s, n, &i);
-  if ((c >= 'a' && c <= 'z') || c == 0x0111) {
-    if (i < n && (s[i] == ')' || s[i] == '/') &&
-        (i + 1 == n || s[i + 1] == ' '))
-      return i + 1;
-    if (i + 2 < n && s[i] == '.' && s[i + 1] == ' ') {
-      size_t j = i + 2;
-      return is_alpha(cp_at(s, n, &j)) ? i + 1 : 0;
-    }
-    return 0;
-  }
+  if ((c >= 'a' && c <= 'z') || c == 0x0111)
+    return letter_marker(s, n, i);
   /* A) B/ and "C. Word" (I, V, X, L are Roman numerals, above) */
   if (((c >= 'A' && c <= 'Z') || c == 0x0110) && i + 1 < n && s[i + 1] == ' ') {
     if (s[i] == ')' || s[i] == '/')
@@ -839,14 +851,18 @@ static void classify_content(const char *s, size_t p, size_t q, size_t cps,
           letters++, upper++;
         continue;
       }
-      int32_t ch = cp_at(c, n, &k);
-      if (is_alpha(ch)) {
+      /* (its general category once: is_alpha then is_upper asked ICU
+       * twice) */
+      uint32_t gc = U_MASK(u_charType(cp_at(c, n, &k)));
+      if (gc & U_GC_L_MASK) {
         letters++;
-        upper += is_upper(ch);
+        upper += (gc & U_GC_LU_MASK) != 0;
       }
     }
     l->all_caps = letters >= 4 && upper == letters;
-    bool wordless = true;
+    /* A letter seen is a letter or digit: the walk for one is needed
+     * only where none was (most lines stop at their first letters). */
+    bool wordless = letters == 0;
     for (size_t k = 0; k < n && wordless;) {
       unsigned char ab = (unsigned char)c[k];
       int32_t ch = ab < 0x80 ? (k++, ab) : cp_at(c, n, &k);
@@ -2218,8 +2234,12 @@ static void reread_lines(layout *L, const cchc_mbuf *text) {
                    ? p + (L->ls[b[k].from].end - L->ls[b[k].from].start)
                    : SIZE_MAX;
     if (e > text->len || (e < text->len && s[e] != '\n')) { /* (no copy) */
-      const char *nl =
-          p < text->len ? memchr(s + p, '\n', text->len - p) : NULL;
+      /* (a block joined has as many bytes as code points at least: its
+       * newline lies past them) */
+      size_t from = block_joined(b[k]) ? p + (b[k].from - JOINED_PLAIN) : p;
+      const char *nl = from < text->len
+                           ? memchr(s + from, '\n', text->len - from)
+                           : NULL;
       e = nl ? (size_t)(nl - s) : text->len;
     }
     line *l = &L->ls[k];

@@ -68,7 +68,8 @@ enum { CCHC_CANON_BATCH = 8 * 16384, CCHC_DECODE_RUN = 65536 };
 /* Stage 1: bytes -> UTF-8 with the map, fed to stage 2 as it is decoded.
  * CR LF and CR become LF, form feeds become LF, control characters are
  * dropped (counted). */
-/* `starts` (len / 8 + 1 bytes, zeroed) receives one bit per source byte
+/* `starts` (len / 8 + 8 bytes, zeroed: its blocks are marked 8 bytes at a
+ * time) receives one bit per source byte
  * that begins a character, so spans can end where a source character ends
  * whatever became of it (NULL: no map is kept). */
 cchc_status cchc_decode(const char *in, size_t len,

@@ -531,7 +531,7 @@ cchc_status cchc_normalize(const char *input, size_t len,
 
   cchc_status rc;
   cchc_canon *canon = cchc_canon_new(&chars, &t->log);
-  t->starts_size = cchc_huge_size(len / 8 + 2);
+  t->starts_size = cchc_huge_size(len / 8 + 8); /* (cchc_decode's) */
   t->starts = text_only ? NULL : calloc(t->starts_size, 1);
   if ((!text_only && !t->starts) || !canon) {
     rc = cchc_fail(err, CCHC_ERR_NOMEM, "out of memory");

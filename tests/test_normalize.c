@@ -3645,6 +3645,55 @@ START_TEST(markdown_left_after_first_pass) {
 }
 END_TEST
 
+/* A line's capitals, letters and digits beyond ASCII, by ICU's general
+ * category of each character: a heading in capitals after a line that
+ * ends with "của" starts a block, a line in lower case or opening with a
+ * titlecase letter (Lt, a letter but no capital) goes on it; a line of
+ * symbols is no text to join, one with a letter or a digit beyond ASCII
+ * after them is (found without a second walk once a letter is seen). */
+START_TEST(layout_caps_and_wordless_beyond_ascii) {
+  norm_text_is("Kế hoạch của\nỦY BAN NHÂN DÂN\n",
+               "Kế hoạch của\nỦY BAN NHÂN DÂN\n");
+  norm_text_is("Kế hoạch của\nỦy ban nhân dân\n",
+               "Kế hoạch của Ủy ban nhân dân\n");
+  norm_text_is("Kế hoạch của\nǅA BAN\n", "Kế hoạch của ǅA BAN\n");
+  norm_text_is("Đơn vị thực hiện của\n§ §\n",
+               "Đơn vị thực hiện của\n§ §\n");
+  norm_text_is("Đơn vị thực hiện của\n§ Đ\n",
+               "Đơn vị thực hiện của § Đ\n");
+  norm_text_is("Đơn vị thực hiện của\n§ ٣\n",
+               "Đơn vị thực hiện của § ٣\n");
+}
+END_TEST
+
+/* List markers told by their line's first byte: a lower-case ASCII
+ * letter opens only "a)", "b/" or "c. Word"; beyond ASCII only 'đ', 'Đ'
+ * and "Điều" (C4 91, C4 90) open one. */
+START_TEST(list_markers_told_by_first_byte) {
+  static const struct {
+    const char *s, *marker;
+  } cases[] = {
+      {"a) Nội dung", "a) "},  {"b/ Tổ chức", "b/ "},
+      {"c. Word", "c. "},      {"x. ủy ban", "x. "},
+      {"a)", "a)"},            {"e. 5 nhiệm vụ", ""},
+      {"a.b", ""},             {"a.", ""},
+      {"ab) x", ""},           {"hoàn thành", ""},
+      {"đ) Tổ chức", "đ) "},   {"đ/ x", "đ/ "},
+      {"đ. Ý kiến", "đ. "},    {"Đ) X", "Đ) "},
+      {"Điều 3. Y", "Điều 3. "}, {"ư) x", ""},
+      {"ạ) x", ""},            {"\xE2\x80\x9C" "a) x", ""},
+      {"Ủy ban", ""},          {"É) x", ""},
+      {"- Nội dung", "- "},    {"I. MỤC TIÊU", "I. "},
+      {"1. Mục tiêu", "1. "},  {"A) Word", "A) "},
+  };
+  for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+    size_t got = cchc_list_marker(cases[i].s, strlen(cases[i].s));
+    ck_assert_msg(got == strlen(cases[i].marker), "\"%s\": %zu, want \"%s\"",
+                  cases[i].s, got, cases[i].marker);
+  }
+}
+END_TEST
+
 /* ------------------------------------------------------------------ */
 
 int main(void) {
@@ -3786,6 +3835,8 @@ int main(void) {
   tcase_add_test(tc, avx2_scans_as_sse2);
   tcase_add_test(tc, span_ends_at_the_next_character);
   tcase_add_test(tc, span_ends_inside_and_after_runs);
+  tcase_add_test(tc, layout_caps_and_wordless_beyond_ascii);
+  tcase_add_test(tc, list_markers_told_by_first_byte);
   suite_add_tcase(s, tc);
 
   return harness_run(s);
