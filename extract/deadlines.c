@@ -190,6 +190,35 @@ typedef struct word_places {
   bool win_seen, win_shared;
 } word_places;
 
+/* The attributes the deadline passes ask of rule r of set rs at every
+ * plan (rule.said_*), read once for every worker: a plan asked some 300
+ * times (rule_attr, and rules_find for a gate's id, 160 instructions). */
+static const rule *deadline_said_read(const cchc_rules *rs, const rule *r);
+static inline const rule *deadline_said(const cchc_rules *rs, const rule *r) {
+  rule *w = (rule *)r;
+  if (atomic_load_explicit(&w->said_state, memory_order_acquire)) return r;
+  return deadline_said_read(rs, r);
+}
+
+__attribute__((noinline)) static const rule *
+deadline_said_read(const cchc_rules *rs, const rule *r) {
+  static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
+  rule *w = (rule *)r; /* the one part of the shared rule written, once */
+  const char *id = rule_attr(r, "gate"), *where = rule_attr(r, "where");
+  const char *kind = rule_attr(r, "kind");
+  const rule *gate = id ? rules_find(rs, id) : NULL;
+  pthread_mutex_lock(&lock);
+  if (!atomic_load_explicit(&w->said_state, memory_order_relaxed)) {
+    w->said_gate = gate;
+    w->said_table = where && !strcmp(where, "table");
+    w->said_kind = kind;
+    w->said_date = kind && !strcmp(kind, "date");
+    atomic_store_explicit(&w->said_state, 1, memory_order_release);
+  }
+  pthread_mutex_unlock(&lock);
+  return r;
+}
+
 static size_t place_at(const word_places *p, size_t i) {
   return p->kept ? p->kept[i] : p->at[i];
 }
@@ -279,7 +308,7 @@ static bool to_value(dctx *d, const char *s, size_t a, size_t b, int *out) {
  * a rule may set day=first or day=last. */
 static bool read_point(dctx *d, const rule *r, const char *s, raw_point *p) {
   memset(p, 0, sizeof *p);
-  p->kind = rule_attr(r, "kind");
+  p->kind = deadline_said(d->x->rules, r)->said_kind;
   if (!p->kind) return false;
   const char *day = rule_attr(r, "day");
   if (day) p->day = !strcmp(day, "last") ? -1 : 1;
@@ -385,6 +414,10 @@ static bool parse_point_rules(dctx *d, const char *s, size_t n,
   return false;
 }
 
+/* A list's date rules whose search is remembered (parse_dates); those
+ * after are searched at each date. */
+enum { DATES_KEPT = 32 };
+
 /* Every date in a list "15/3, 15/6, 15/9/2026": one interval each, in
  * *out (malloc'd, the caller frees; NULL when there is none).  A date
  * without a year takes the year printed after it in the list, else the
@@ -395,19 +428,33 @@ static bool parse_dates(dctx *d, const char *s, size_t n, interval **out,
   size_t k = 0, cap = 0;
   *out = NULL;
   *nout = 0;
+  /* Where the first match of date rule i from the last search starts (n:
+   * none; SIZE_MAX: not searched): each date of the list was looked for
+   * by every rule, and a rule whose match lies past the date taken found
+   * it again from the next.  A search from pos finds what one from
+   * before it found at or after pos (no point rule holds \G or a
+   * backtracking verb: test dates_of_mixed_forms_each_read_once). */
+  size_t first[DATES_KEPT];
+  for (size_t i = 0; i < DATES_KEPT; i++) first[i] = SIZE_MAX;
   for (size_t pos = 0; pos < n;) {
-    const rule *best = NULL;
+    const rule *best = NULL, *held = NULL; /* held: whose match d->md holds */
     size_t best_at = n;
     for (size_t i = 0; i < d->points.n; i++) {
       const rule *r = d->points.items[i];
-      const char *kind = rule_attr(r, "kind");
-      if (!kind || strcmp(kind, "date")) continue;
-      if (rule_exec(r, s, n, pos, d->md) && match_start(d->md) < best_at) {
+      if (!deadline_said(d->x->rules, r)->said_date) continue;
+      size_t at = i < DATES_KEPT ? first[i] : SIZE_MAX;
+      if (at == SIZE_MAX || at < pos) {
+        held = rule_exec(r, s, n, pos, d->md) ? r : NULL;
+        at = held ? match_start(d->md) : n;
+        if (i < DATES_KEPT) first[i] = at;
+      }
+      if (at < best_at) {
         best = r;
-        best_at = match_start(d->md);
+        best_at = at;
       }
     }
-    if (!best || !rule_exec(best, s, n, best_at, d->md)) break;
+    if (!best) break;
+    if (best != held && !rule_exec(best, s, n, best_at, d->md)) break;
     size_t end = match_end(d->md);
     void *grown = cchc_grow(raw, &cap, k, sizeof *raw);
     if (!grown) {
@@ -599,11 +646,10 @@ static bool walk_wants(const rule *r) {
  * the same, but walks each window back from the word, byte by byte, for
  * as far as the words may stand, before it looks for the barrier: half
  * its cost on 40 plans (2.3 M of 4.5 M instructions). */
-static bool near_ranged(const rule *r) {
+static bool near_ranged(const cchc_rules *rs, const rule *r) {
   const rule_facts *f = &r->facts;
-  const char *where = rule_attr(r, "where"); /* (scan_cells) */
   if (!f->nanchor || f->starts || !f->nbarrier_bytes || near_anchors(r) ||
-      (where && !strcmp(where, "table")))
+      deadline_said(rs, r)->said_table) /* (scan_cells) */
     return false;
   for (size_t k = 0; k < f->nanchor; k++)
     if (!f->anchor[k]->code) return false;
@@ -739,11 +785,11 @@ static bool words_find(dctx *d, rule_list rs, rule_list zr, bool tables) {
     const rule *r = i < rs.n          ? rs.items[i]
                     : i < rs.n + zr.n ? zr.items[i - rs.n]
                                       : pr.items[i - rs.n - zr.n];
-    const char *where = rule_attr(r, "where");
+    const cchc_rules *all = d->x->rules;
     if (i >= rs.n + zr.n ? !(r->by_anchor || r->by_anchor_near)
         : i >= rs.n      ? !(zone_walk_wants(r) || zone_near_windows(r))
-                         : (!tables && where && !strcmp(where, "table")) ||
-                               !(walk_wants(r) || near_ranged(r)))
+                         : (!tables && deadline_said(all, r)->said_table) ||
+                               !(walk_wants(r) || near_ranged(all, r)))
       continue;
     for (size_t k = 0; ok && k < r->facts.nanchor; k++) {
       const rule_literal *w = r->facts.anchor[k];
@@ -825,7 +871,7 @@ static bool near_start(dctx *d, const rule *r, near_walk *nw) {
   nw->tried = 0;
   nw->gate = NULL;
   nw->opens = NULL;
-  nw->ranged = near_ranged(r);
+  nw->ranged = near_ranged(d->x->rules, r);
   return true;
 }
 
@@ -1514,7 +1560,8 @@ static cchc_status push(dctx *d, const cand *c, const char *kind,
  * expressions do not parse). */
 static cchc_status emit(dctx *d, const cand *c) {
   xctx *x = d->x;
-  const char *kind = rule_attr(d->rules.items[c->prio], "kind");
+  const char *kind =
+      deadline_said(x->rules, d->rules.items[c->prio])->said_kind;
   const char *s = x->s;
   interval from = {0}, to = {0};
   bool has_from = c->has[G_FROM] &&
@@ -1675,8 +1722,7 @@ typedef struct near_rule {
 /* The rule named by r's gate (set: gate=ID), or NULL when r has none (or
  * ID names no rule: a test checks that each names one). */
 static const rule *gate_rule(const dctx *d, const rule *r) {
-  const char *id = rule_attr(r, "gate");
-  return id ? rules_find(d->x->rules, id) : NULL;
+  return deadline_said(d->x->rules, r)->said_gate;
 }
 
 /* The walk of r's gate in *out, NULL when r has none; r's first bytes
@@ -1696,7 +1742,7 @@ static bool gate_of(dctx *d, const rule *r, gate_walk **out) {
     if (!d->gates) {
       size_t gated = 0;
       for (size_t i = 0; i < d->rules.n; i++)
-        gated += rule_attr(d->rules.items[i], "gate") != NULL;
+        gated += gate_rule(d, d->rules.items[i]) != NULL;
       if (!(d->gates = malloc(gated * sizeof *d->gates))) return false;
     }
     w = &d->gates[d->ngates];
@@ -2042,10 +2088,9 @@ static cchc_status collect(dctx *d, rule_list rs, const bool *app, cand **out,
     goto nomem;
   for (size_t i = 0; i < rs.n; i++) {
     const rule *r = rs.items[i]; /* its kind is known: the loader checks */
-    const char *where = rule_attr(r, "where");
-    bool table = where && !strcmp(where, "table");
+    bool table = deadline_said(x->rules, r)->said_table;
     if (table && !tables) continue;
-    if (walk_wants(r) || near_ranged(r)) {
+    if (walk_wants(r) || near_ranged(x->rules, r)) {
       /* every word's places first: near_start points into d->places */
       for (size_t k = 0; k < r->facts.nanchor; k++)
         if (places_of(d, r->facts.anchor[k]) == SIZE_MAX) goto nomem;

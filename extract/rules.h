@@ -332,6 +332,15 @@ typedef struct rule {
   _Atomic unsigned char opening_state;
   bool opening_pipes;
   uint64_t opening_bytes[4];
+  /* deadlines.c: what the deadline passes ask of a rule's attributes at
+   * every plan (deadline_said): the rule its gate=ID names (NULL: none),
+   * whether it has where=table, its kind (NULL: none) and whether that is
+   * "date"; read at the first ask and kept, said_state 0 until then, 1
+   * read */
+  _Atomic unsigned char said_state;
+  bool said_table, said_date;
+  const struct rule *said_gate;
+  const char *said_kind;
 } rule;
 
 /* Taxonomy entries remember their file and line: the rules made from

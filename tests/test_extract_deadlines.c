@@ -2483,6 +2483,66 @@ START_TEST(cells_at_openings_as_by_the_stretches) {
 }
 END_TEST
 
+/* A list of dates in several forms (deadlines.c: parse_dates): each
+ * date rule's search is remembered while its match lies past the date
+ * taken, and the date of another rule taken between is read from its own
+ * match.  The dates without a year take the one printed after them. */
+START_TEST(dates_of_mixed_forms_each_read_once) {
+  doc d;
+  extract(&d,
+          "KẾ HOẠCH\n"
+          "Cải cách hành chính năm 2025\n"
+          "I. TỔ CHỨC THỰC HIỆN\n"
+          "Tham mưu báo cáo định kỳ, giao ban cải cách hành chính quý I, 6 "
+          "tháng, quý III, năm gửi về UBND tỉnh chậm nhất vào ngày 15/3, "
+          "20 tháng 6, 25/9, 30 tháng 12 năm 2026 theo quy định.\n");
+  static const char *const ends[] = {"2026-03-15", "2026-06-20", "2026-09-25",
+                                     "2026-12-30"};
+  if (d.f->ndeadlines != 5) dump(&d);
+  ck_assert_uint_eq(d.f->ndeadlines, 5);
+  ck_assert_str_eq(d.f->deadlines[0].kind, "recurring");
+  for (size_t i = 0; i < 4; i++) {
+    const frame_deadline *x = &d.f->deadlines[i + 1];
+    ck_assert_str_eq(x->kind, "date");
+    ck_assert_str_eq(x->end, ends[i]);
+    ck_assert_int_eq(x->year_inferred, 0);
+  }
+  release(&d);
+  /* (the memory of a search holds while no date rule can end a search
+   * early or depend on where it starts) */
+  rule_list ps = rules_select(rules, "point.", NULL);
+  for (size_t i = 0; i < ps.n; i++) {
+    ck_assert_ptr_null(strstr(ps.items[i]->pattern, "(*"));
+    ck_assert_ptr_null(strstr(ps.items[i]->pattern, "\\G"));
+  }
+}
+END_TEST
+
+/* What the deadline passes ask of each rule's attributes at every plan
+ * is read once and kept with the rule (deadlines.c: deadline_said): after
+ * a plan, each deadline rule holds the rule its gate names, whether it
+ * is a table rule, and its kind, as its attributes say. */
+START_TEST(rule_attributes_read_once_as_they_say) {
+  doc d;
+  extract(&d, body_plan);
+  release(&d);
+  rule_list rs = rules_select(rules, "deadline.", NULL);
+  size_t with_gate = 0, tables = 0;
+  for (size_t i = 0; i < rs.n; i++) {
+    rule *r = (rule *)rs.items[i];
+    const char *gate = rule_attr(r, "gate"), *where = rule_attr(r, "where");
+    ck_assert_int_eq(atomic_load(&r->said_state), 1);
+    ck_assert_ptr_eq(r->said_gate, gate ? rules_find(rules, gate) : NULL);
+    ck_assert_int_eq(r->said_table, where && !strcmp(where, "table"));
+    ck_assert_ptr_eq(r->said_kind, rule_attr(r, "kind"));
+    with_gate += r->said_gate != NULL;
+    tables += r->said_table;
+  }
+  ck_assert_uint_gt(with_gate, 0);
+  ck_assert_uint_gt(tables, 0);
+}
+END_TEST
+
 int main(void) {
   Suite *s = suite_create("extract_deadlines");
   TCase *tp = tcase_create("plans");
@@ -2534,6 +2594,8 @@ int main(void) {
   tcase_add_test(tp, zone_windows_cut_only_by_their_barrier);
   tcase_add_test(tp, cell_stretches_as_lines_read_one_by_one);
   tcase_add_test(tp, cell_openings_read_from_the_patterns);
+  tcase_add_test(tp, dates_of_mixed_forms_each_read_once);
+  tcase_add_test(tp, rule_attributes_read_once_as_they_say);
   suite_add_tcase(s, tp);
   TCase *tr = tcase_create("rewritten");
   tcase_add_checked_fixture(tr, load_rules, free_rules);
