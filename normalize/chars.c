@@ -813,7 +813,15 @@ static CCHC_INLINE stretch_masks stretch_pair(const unsigned char *u,
 }
 
 #if defined(STRETCH_AVX2)
-/* plain_stretch's steps of 32 bytes read at once (AVX2). */
+/* plain_stretch's steps of 32 bytes read at once (AVX2).  Each step goes
+ * on 32 bytes whatever its last character: one the step's end cuts is
+ * looked up whole (its bytes lie before n, or it stops the stretch), and
+ * the next step passes over its tail (continuation bytes are no leads).
+ * So a step stops only where the stretch ends (stretch_step also stopped
+ * at a cut character and read from its lead again, its bits and their
+ * first stop worked out again each time); a letter after an o or u that
+ * the step's end cuts from what follows it ends the stretch, as a letter
+ * whose next byte lies past a step did in stretch_step. */
 __attribute__((target("avx2"))) static size_t
 plain_stretch_avx2(cchc_canon *c, const unsigned char *u, size_t i, size_t n,
                    bool viet, uint32_t prev_ou) {
@@ -825,17 +833,44 @@ plain_stretch_avx2(cchc_canon *c, const unsigned char *u, size_t i, size_t n,
    * an immediate again) */
   const signed char *sk = &stretch_k[0][0];
   __asm__("" : "+r"(sk));
+  while (i + 32 <= n) {
+    stretch_masks k = stretch_block32(
+        _mm256_loadu_si256((const __m256i *)(const void *)(u + i)), viet,
+        two_lo, two_hi, sk);
+    uint32_t word_goes_on = (k.leads & ~k.lead3 & k.letters >> 2) |
+                            (k.lead3 & k.letters >> 3);
+    uint32_t bad = k.stops | ((k.ou << 1 | prev_ou) & k.leads & ~word_goes_on);
+    /* the leads before the first bad one that `known` did not pass (a
+     * lead of two bytes in lane 31: known saw no second byte there) */
+    uint32_t ask = k.leads & ~(k.known & 0x7FFFFFFFu) &
+                   (bad ? (bad & (0u - bad)) - 1 : UINT32_MAX);
+    for (; ask; ask &= ask - 1) {
+      unsigned at = (unsigned)__builtin_ctz(ask);
+      const unsigned char *b = u + i + at;
+      bool three = k.lead3 >> at & 1;
+      bool plain =
+          i + at + (three ? 3u : 2u) <= n &&
+          (three ? classes_has(c->classes, c->nfc, c->classes->plain,
+                               (uint32_t)(b[0] & 0x0F) << 12 |
+                                   (uint32_t)(b[1] & 0x3F) << 6 |
+                                   (b[2] & 0x3Fu))
+                 : c->plain2[b[0] & 0x1F] >> (b[1] & 0x3F) & 1);
+      if (!plain) {
+        bad |= 1u << at; /* (below every other bad one) */
+        break;
+      }
+    }
+    if (bad)
+      return i + (size_t)__builtin_ctz(bad);
+    prev_ou = k.ou >> 31;
+    i += 32;
+  }
+  while (i < n && (u[i] & 0xC0) == 0x80) /* the tail of a character cut */
+    i++;
   while (i + 16 <= n) {
-    unsigned width = i + 32 <= n ? 32 : 16;
-    stretch_masks k =
-        width == 32
-            ? stretch_block32(
-                  _mm256_loadu_si256((const __m256i *)(const void *)(u + i)),
-                  viet, two_lo, two_hi, sk)
-            : stretch_block(
-                  _mm_loadu_si128((const __m128i *)(const void *)(u + i)),
-                  viet);
-    if (!stretch_step(c, u, &i, width, k, &prev_ou))
+    stretch_masks k = stretch_block(
+        _mm_loadu_si128((const __m128i *)(const void *)(u + i)), viet);
+    if (!stretch_step(c, u, &i, 16, k, &prev_ou))
       break;
   }
   return i;

@@ -3696,6 +3696,59 @@ END_TEST
 
 /* ------------------------------------------------------------------ */
 
+/* plain_stretch_avx2 steps 32 bytes at a time whatever the character a
+ * step's end cuts (it looks that one up whole and passes over its tail):
+ * each piece below (a letter after an o or u, which the tone rule moves
+ * or the word keeps; letters of two and three bytes that stay or not; a
+ * quote, a dash, a tab, NFD, a character past the BMP) put at every
+ * offset from 0 to 99 after ASCII or Vietnamese letters, with a word
+ * going on after it or not, and at the text's end: the text, its map
+ * and its repairs are those of the blocks of 16, and "hoà" and "thuý"
+ * are written "hòa" and "thúy" wherever they stand. */
+START_TEST(stretch_steps_over_cut_characters) {
+  static const char *const pieces[] = {
+      "hoà", "thuý", "quả", "hoạch", "oạ", "uả", "à", "đ", "Đ", "ư",
+      "ạ", "ở", "Ð", "ǜ", "ȁ", "\xC2\xA0", "“", "–", "o\xCC\x81", "\t",
+      "😀", "ĩ", "Ư", "×"};
+  static const char *const pads[] = {"x", "ạ", "ê", "o", "u"};
+  static const char *const tails[] = {"", " ", "c", "ng và ", "\n"};
+  enum { NP = sizeof pieces / sizeof *pieces };
+  char in[512], what[96];
+  for (size_t p = 0; p < NP; p++)
+    for (size_t d = 0; d < sizeof pads / sizeof *pads; d++)
+      for (size_t t = 0; t < sizeof tails / sizeof *tails; t++)
+        for (size_t off = 0; off < 100; off++) {
+          size_t n = 0, pl = strlen(pads[d]);
+          while (n < off) { /* (a pad of two bytes may end one past) */
+            memcpy(in + n, pads[d], pl);
+            n += pl;
+          }
+          size_t at = n;
+          n += (size_t)sprintf(in + n, "%s%s", pieces[p], tails[t]);
+          if (t % 2) /* and more text after it, for steps past it */
+            n += (size_t)sprintf(in + n, "%s",
+                                 "kế hoạch của Ủy ban nhân dân tỉnh đã");
+          snprintf(what, sizeof what, "piece %zu pad %zu tail %zu at %zu", p,
+                   d, t, at);
+          same_both_widths(in, n, CCHC_NORM_REPAIR | CCHC_NORM_NO_LAYOUT,
+                           what);
+          if (p < 2 && tails[t][0] != 'c' && tails[t][0] != 'n') {
+            canon_avx2_off = false;
+            cchc_text *x = must_norm(in, n, CCHC_NORM_REPAIR |
+                                                CCHC_NORM_NO_LAYOUT,
+                                     CCHC_ENC_UTF8);
+            const char *want = p == 0 ? "hòa" : "thúy";
+            size_t wl = strlen(want), xl = cchc_text_len(x);
+            bool found = false;
+            for (size_t q = 0; q + wl <= xl && !found; q++)
+              found = memcmp(cchc_text_data(x) + q, want, wl) == 0;
+            ck_assert_msg(found, "%s: no %s", what, want);
+            cchc_text_free(x);
+          }
+        }
+}
+END_TEST
+
 int main(void) {
   Suite *s = suite_create("normalize");
 
@@ -3837,6 +3890,7 @@ int main(void) {
   tcase_add_test(tc, span_ends_inside_and_after_runs);
   tcase_add_test(tc, layout_caps_and_wordless_beyond_ascii);
   tcase_add_test(tc, list_markers_told_by_first_byte);
+  tcase_add_test(tc, stretch_steps_over_cut_characters);
   suite_add_tcase(s, tc);
 
   return harness_run(s);
