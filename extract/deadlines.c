@@ -1858,26 +1858,6 @@ static bool scan_cells(xctx *x, const bool *app, const rule *r, size_t i,
 
 /* ---- table cells by their openings ---- */
 
-/* Past the class that opens at p ("["), or NULL when not read. */
-static const char *class_past(const char *p) {
-  p++;
-  if (*p == '^') p++;
-  if (*p == ']') p++; /* a "]" first is itself */
-  while (*p && *p != ']') {
-    if (p[0] == '\\') {
-      if (!p[1] || p[1] == 'Q') return NULL;
-      p += 2;
-    } else if (p[0] == '[' && p[1] == ':') {
-      const char *e = strstr(p + 2, ":]");
-      if (!e) return NULL;
-      p = e + 2;
-    } else {
-      p++;
-    }
-  }
-  return *p ? p + 1 : NULL;
-}
-
 /* Past the group that opens at p ("("), or NULL when not read. */
 static const char *group_past(const char *p) {
   int depth = 0;
@@ -1886,7 +1866,7 @@ static const char *group_past(const char *p) {
       if (!p[1] || p[1] == 'Q') return NULL;
       p += 2;
     } else if (p[0] == '[') {
-      if (!(p = class_past(p))) return NULL;
+      if (!(p = rule_class_past(p + 1))) return NULL;
     } else {
       if (*p == '(') depth++;
       if (*p == ')' && --depth == 0) return p + 1;

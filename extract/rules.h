@@ -721,6 +721,10 @@ const tax_unit *tax_find_unit(const cchc_rules *rs, const char *key);
  * as before). */
 bool rule_second_bytes_read(const char *pattern, uint32_t options,
                             uint64_t set[8]);
+
+/* Past a class of a pattern's text (p just after its "["): the byte after
+ * its "]", or NULL when not read (\Q or \E inside, or no "]"). */
+const char *rule_class_past(const char *p);
 /* May r match line s[0, n) by its second character (has_second)?  False
  * only when it cannot.  Inline: asked at most lines of a plan. */
 static inline bool rule_second_byte_may(const rule *r, const char *s,

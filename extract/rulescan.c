@@ -5275,7 +5275,7 @@ static bool second_punct(int c) {
 
 /* Past a class (p just after its "["): the byte after its "]", or NULL
  * when not read.  Any class matches one character. */
-static const char *second_skip_class(const char *p) {
+const char *rule_class_past(const char *p) {
   if (*p == '^') p++;
   if (*p == ']') p++; /* a "]" first is itself */
   while (*p && *p != ']') {
@@ -5365,7 +5365,7 @@ static const char *second_branch_end(const char *p) {
       if (!p[1] || p[1] == 'Q' || p[1] == 'E') return NULL;
       p += 2;
     } else if (*p == '[') {
-      if (!(p = second_skip_class(p + 1))) return NULL;
+      if (!(p = rule_class_past(p + 1))) return NULL;
     } else if (*p == '(') {
       depth++;
       p++;
@@ -5411,7 +5411,7 @@ bool rule_second_bytes_read(const char *pattern, uint32_t options,
     }
     grouped = true;
   }
-  if (*p != '[' || !(p = second_skip_class(p + 1))) return false;
+  if (*p != '[' || !(p = rule_class_past(p + 1))) return false;
   if (grouped && *p++ != ')') return false;
   if (strchr("*?{+", *p)) return false; /* one character, no more or less */
   /* the second: an item, or a group of branches each opening with one */
