@@ -1540,6 +1540,15 @@ static char *frame_text(const char *src, size_t n, bool words) {
   return out;
 }
 
+/* src gives the same frame with the switch frame_text turns on and off. */
+static void same_frame_either_way(const char *src) {
+  char *with = frame_text(src, strlen(src), true);
+  char *without = frame_text(src, strlen(src), false);
+  ck_assert_str_eq(with, without);
+  free(with);
+  free(without);
+}
+
 /* A clause whose runs hold no word of a cue's twin is not searched for the
  * cue, nor the work of a lead for an area whose words it lacks (clause.c:
  * clause_words): the frame is the same as when every clause is searched
@@ -1598,19 +1607,27 @@ START_TEST(rule_words_skip_only_clauses_without_them) {
 }
 END_TEST
 
+/* Every corpus plan's path (*files, *n of them) and a rule set loaded
+ * for the test alone (no plan has used it yet). */
+static cchc_rules *corpus_and_fresh_rules(char ***files, size_t *n) {
+  *n = harness_corpus_all(files);
+  ck_assert_uint_ge(*n, 4);
+  char dir[4096];
+  snprintf(dir, sizeof dir, "%s/rules", harness_root());
+  cchc_rules *set = NULL;
+  cchc_error err = {0};
+  ck_assert_int_eq(cchc_rules_load(dir, &set, &err), CCHC_OK);
+  return set;
+}
+
 /* What the rules' words in a clause are (clause.c: clause_word_rules) is
  * made once per rule set, at its first plan, and every plan after reads
  * the same: each corpus plan's frame from a set that other plans used
  * first is the frame from a set loaded for that plan alone. */
 START_TEST(clause_word_rules_made_once_per_set) {
   char **files;
-  size_t n = harness_corpus_all(&files);
-  ck_assert_uint_ge(n, 4);
-  char dir[4096];
-  snprintf(dir, sizeof dir, "%s/rules", harness_root());
-  cchc_rules *set = NULL;
-  cchc_error err = {0};
-  ck_assert_int_eq(cchc_rules_load(dir, &set, &err), CCHC_OK);
+  size_t n;
+  cchc_rules *set = corpus_and_fresh_rules(&files, &n);
   ck_assert_ptr_null(set->clause_word_rules);
   const struct clause_word_rules *first = NULL;
   size_t leads = 0;
@@ -1622,7 +1639,10 @@ START_TEST(clause_word_rules_made_once_per_set) {
     if (!first) first = set->clause_word_rules;
     ck_assert_ptr_nonnull(first);
     ck_assert_ptr_eq(set->clause_word_rules, first);
+    char dir[4096];
+    snprintf(dir, sizeof dir, "%s/rules", harness_root());
     cchc_rules *own = NULL;
+    cchc_error err = {0};
     ck_assert_int_eq(cchc_rules_load(dir, &own, &err), CCHC_OK);
     char *alone = harness_process_json(own, src, len);
     ck_assert_ptr_nonnull(own->clause_word_rules);
@@ -1912,11 +1932,7 @@ START_TEST(leads_by_the_words_of_any_twin) {
   const frame_task *t = task(&d, opening);
   check_units(t->lead, t->nlead, "cong_an");
   done(&d);
-  char *with = frame_text(src, strlen(src), true);
-  char *without = frame_text(src, strlen(src), false);
-  ck_assert_str_eq(with, without);
-  free(with);
-  free(without);
+  same_frame_either_way(src);
 }
 END_TEST
 
@@ -2098,13 +2114,9 @@ static bool held_same(const clause_held *a, const clause_held *b) {
 
 START_TEST(clause_words_read_from_the_clause_just_before) {
   char **files;
-  size_t n = harness_corpus_all(&files);
-  ck_assert_uint_ge(n, 4);
-  char dir[4096];
-  snprintf(dir, sizeof dir, "%s/rules", harness_root());
-  cchc_rules *set = NULL;
+  size_t n;
+  cchc_rules *set = corpus_and_fresh_rules(&files, &n);
   cchc_error err = {0};
-  ck_assert_int_eq(cchc_rules_load(dir, &set, &err), CCHC_OK);
   size_t next = 0, asked = 0, holding = 0;
   for (size_t f = 0; f <= n; f++) {
     size_t len = 0;
@@ -2217,11 +2229,7 @@ START_TEST(twins_with_their_words_searched_at_once) {
   }
   ck_assert_uint_ge(named, many_byte_twins[_i].lead ? 2 : 1);
   done(&d);
-  char *with = frame_text(src, strlen(src), true);
-  char *without = frame_text(src, strlen(src), false);
-  ck_assert_str_eq(with, without);
-  free(with);
-  free(without);
+  same_frame_either_way(src);
 }
 END_TEST
 
