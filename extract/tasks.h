@@ -131,6 +131,10 @@ extern bool clause_words_off;
  * opener are searched for, none skipped where no list can open
  * (clause.c: list_may_open), so that both ways can be compared. */
 extern bool coord_lists_all;
+/* For tests only (false in use): the task.contingent rules are searched
+ * for in every sentence asked, whatever literals it holds (tasks.c:
+ * contingent_within), so that both ways can be compared. */
+extern bool contingent_literals_off;
 /* The words of the rules a clause is asked about (the lead cues' twins,
  * the area rules) that the runs of the text's words touching [a, b)
  * hold, into *out: false when not known. */

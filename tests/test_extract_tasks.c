@@ -2279,6 +2279,65 @@ START_TEST(sentence_ends_found_by_memchr) {
 }
 END_TEST
 
+/* A sentence on what to do if difficulties arise sets no task
+ * (task.contingent); its rule is searched for only where the sentence's
+ * words may hold its literals (tasks.c: contingent_within).  Frames are
+ * the same as when every sentence asked is searched -- over the corpus
+ * and sentences whose words stand in capitals, in a later clause, at the
+ * sentence's end, glued to the next word, or in the sentence after. */
+static const char contingent_plan[] =
+    "KẾ HOẠCH\nCải cách hành chính năm 2026\nI. NHIỆM VỤ\n"
+    "Nếu có khó khăn, vướng mắc, giao Công an xã báo cáo trong tháng 6 năm "
+    "2026.\n"
+    "Công an xã chủ trì tháo gỡ khó khăn cho doanh nghiệp trong quý II năm "
+    "2026.\n"
+    "KHI PHÁT SINH VƯỚNG MẮC, Văn phòng UBND xã chủ trì tổng hợp trong tháng "
+    "7 năm 2026.\n"
+    "Phòng Kinh tế chủ trì rà soát; trường hợp có khó khăn thì báo cáo UBND "
+    "xã trong tháng 8 năm 2026.\n"
+    "Phòng Kinh tế chủ trì kiểm tra trong tháng 9 năm 2026; nếu có vướng "
+    "mắc.\n"
+    "Nếu có khókhăn, Công an xã chủ trì kiểm tra trong tháng 10 năm 2026.\n"
+    "Khi cần, Công an xã chủ trì rà soát trong tháng 11 năm 2026. Nếu có "
+    "khó khăn thì báo cáo.\n";
+
+static char *frame_contingent(const char *src, size_t n, bool all) {
+  contingent_literals_off = all;
+  char *out = harness_process_json(rules, src, n);
+  contingent_literals_off = false;
+  return out;
+}
+
+START_TEST(contingent_sentences_searched_only_where_their_words_are) {
+  char **files;
+  size_t n = harness_corpus_all(&files);
+  ck_assert_uint_ge(n, 4);
+  for (size_t i = 0; i <= n; i++) {
+    size_t len = 0;
+    char *src = i < n ? harness_read(files[i], &len) : strdup(contingent_plan);
+    ck_assert_ptr_nonnull(src);
+    if (i == n) len = strlen(src);
+    char *some = frame_contingent(src, len, false);
+    char *all = frame_contingent(src, len, true);
+    ck_assert_msg(!strcmp(some, all), "%s: the frames differ",
+                  i < n ? files[i] : "contingent_plan");
+    free(some);
+    free(all);
+    free(src);
+  }
+  harness_free_list(files, n);
+  doc d = extract(contingent_plan);
+  ck_assert(!has_task(&d, "Nếu có khó khăn"));
+  ck_assert(!has_task(&d, "KHI PHÁT SINH"));
+  ck_assert(!has_task(&d, "Phòng Kinh tế chủ trì"));
+  ck_assert(has_task(&d, "Công an xã chủ trì tháo gỡ khó khăn"));
+  ck_assert(has_task(&d, "Nếu có khókhăn, Công an xã chủ trì"));
+  ck_assert(has_task(&d, "Khi cần, Công an xã chủ trì rà soát"));
+  ck_assert_uint_eq(d.f->ntasks, 3);
+  done(&d);
+}
+END_TEST
+
 int main(void) {
   Suite *s = suite_create("extract_tasks");
   TCase *tc = tcase_create("plan");
@@ -2340,6 +2399,7 @@ int main(void) {
   tcase_add_test(tcc, span_start_rules_skip_features_soundly);
   tcase_add_test(tcc, clause_words_read_from_the_clause_just_before);
   tcase_add_test(tcc, sentence_ends_found_by_memchr);
+  tcase_add_test(tcc, contingent_sentences_searched_only_where_their_words_are);
   suite_add_tcase(s, tcc);
   return harness_run(s);
 }
