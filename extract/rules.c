@@ -392,6 +392,7 @@ void cchc_rules_free(cchc_rules *rs) {
   indicators_free(rs->indicators_by_meaning);
   unit_choices_free(rs->unit_choices);
   clause_word_rules_free(rs->clause_word_rules);
+  task_rules_free(rs->task_rules);
   rule_literals_free(&rs->literals);
   for (size_t i = 0; i < rs->nstrings; i++) free(rs->strings[i]);
   free(rs->strings);

@@ -414,6 +414,9 @@ struct cchc_rules {
   /* the literals of the rules the task passes ask per clause, made at the
    * first plan (clause.c); NULL until then */
   struct clause_word_rules *clause_word_rules;
+  /* the rules the task passes select (extract_tasks), made at the first
+   * plan (tasks.c); NULL until then */
+  struct task_rules *task_rules;
   /* the bytes a gap between listed units may hold (coord.gap), read at
    * the first ask (clause.c: gap_bytes_of): 1 told, 2 not, 0 not read */
   uint64_t coord_gap_bytes[4];
@@ -421,6 +424,8 @@ struct cchc_rules {
 };
 /* Free a rule set's clause_word_rules (clause.c). */
 void clause_word_rules_free(struct clause_word_rules *wr);
+/* Free a rule set's task_rules (tasks.c). */
+void task_rules_free(struct task_rules *tr);
 /* Free the unit choices of a rule set (units.c). */
 void unit_choices_free(struct unit_choices *cs);
 

@@ -27,6 +27,7 @@
 #include "table.h"
 #include "tasks.h"
 
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -336,7 +337,7 @@ static void order_tasks(cchc_frame *f) {
 }
 
 /* area.* rules and leadarea.* rules that set an area, in an array of its
- * own (freed with the context). */
+ * own (freed with the set's task_rules). */
 static bool select_areas(tk *t, const cchc_rules *rs) {
   rule_list areas = rules_select(rs, "area.", NULL);
   rule_list extra = rules_select(rs, "leadarea.", NULL);
@@ -408,8 +409,8 @@ static void cues_of(const cchc_rules *rs, rule_list from, bool strong,
   *next = near + n;
 }
 
-/* The lead cues of each side, all and strong, chosen once per plan rather
- * than at every clause. */
+/* The lead cues of each side, all and strong, chosen once per rule set
+ * rather than at every clause. */
 static bool lead_cues_select(tk *t, const cchc_rules *rs) {
   size_t n = 2 * 2 * (t->after.n + t->before.n);
   const rule **all = malloc((n ? n : 1) * sizeof *all);
@@ -423,35 +424,73 @@ static bool lead_cues_select(tk *t, const cchc_rules *rs) {
   return true;
 }
 
-cchc_status extract_tasks(xctx *x) {
-  const cchc_rules *rs = x->rules;
-  tk t = {.x = x,
-          .part = rules_select(rs, "task.", "part"),
-          .end = rules_select(rs, "task.", "end"),
-          .stop = rules_select(rs, "task.", "stop"),
-          .prefix = rules_select(rs, "task.", "prefix"),
-          .bullet = rules_select(rs, "task.", "bullet"),
-          .open = rules_select(rs, "task.", "open"),
-          .cont = rules_select(rs, "task.", "cont"),
-          .contingent = rules_select(rs, "task.", "contingent"),
-          .after = rules_select(rs, "lead.", "after"),
-          .before = rules_select(rs, "lead.", "before"),
-          .area_lead = rules_select(rs, "lead.", "area"),
-          .plan = rules_select(rs, "lead.", "plan"),
-          .with = rules_select(rs, "coord.", "opener"),
-          .cut = rules_select(rs, "coord.", "cut"),
-          .masks = rules_select(rs, "leadarea.", "mask"),
-          .fields = rules_select(rs, "field.", NULL),
-          .part_start = x->nlines,
-          .part_end = x->nlines,
-          .app_start = x->nlines,
-          .app_end = x->nlines};
-  t.line_marks = calloc(x->nlines ? x->nlines : 1, sizeof *t.line_marks);
-  if (!t.line_marks || !select_areas(&t, rs) || !lead_cues_select(&t, rs)) {
-    free(t.line_marks);
-    free(t.area_rules);
-    return cchc_fail(x->err, CCHC_ERR_NOMEM, "out of memory");
+/* What extract_tasks selects of a rule set (a tk's lists of rules, the
+ * area rules and the lead cues, with the blocks these own): a function of
+ * the set alone, made at its first plan and kept with it (rules.h:
+ * cchc_rules.task_rules), read by every plan and thread after; each plan
+ * selected them anew before (some ten thousand instructions). */
+struct task_rules {
+  tk selected; /* no context; the fields a plan reads zero */
+};
+
+/* Guards a rule set's task_rules while made: the set is shared by the
+ * threads. */
+static pthread_mutex_t task_rules_lock = PTHREAD_MUTEX_INITIALIZER;
+
+void task_rules_free(struct task_rules *tr) {
+  if (!tr) return;
+  free(tr->selected.area_rules);
+  free(tr->selected.cue_rules);
+  free(tr);
+}
+
+static struct task_rules *task_rules_make(const cchc_rules *rs) {
+  struct task_rules *tr = calloc(1, sizeof *tr);
+  if (!tr) return NULL;
+  tk *t = &tr->selected;
+  t->part = rules_select(rs, "task.", "part");
+  t->end = rules_select(rs, "task.", "end");
+  t->stop = rules_select(rs, "task.", "stop");
+  t->prefix = rules_select(rs, "task.", "prefix");
+  t->bullet = rules_select(rs, "task.", "bullet");
+  t->open = rules_select(rs, "task.", "open");
+  t->cont = rules_select(rs, "task.", "cont");
+  t->contingent = rules_select(rs, "task.", "contingent");
+  t->after = rules_select(rs, "lead.", "after");
+  t->before = rules_select(rs, "lead.", "before");
+  t->area_lead = rules_select(rs, "lead.", "area");
+  t->plan = rules_select(rs, "lead.", "plan");
+  t->with = rules_select(rs, "coord.", "opener");
+  t->cut = rules_select(rs, "coord.", "cut");
+  t->masks = rules_select(rs, "leadarea.", "mask");
+  t->fields = rules_select(rs, "field.", NULL);
+  if (!select_areas(t, rs) || !lead_cues_select(t, rs)) {
+    task_rules_free(tr);
+    return NULL;
   }
+  return tr;
+}
+
+/* The set's selections, made at the first ask; NULL without memory
+ * (asked again by the next plan). */
+static const tk *task_rules_of(const cchc_rules *rs) {
+  cchc_rules *w = (cchc_rules *)rs;
+  pthread_mutex_lock(&task_rules_lock);
+  if (!w->task_rules) w->task_rules = task_rules_make(rs);
+  const struct task_rules *tr = w->task_rules;
+  pthread_mutex_unlock(&task_rules_lock);
+  return tr ? &tr->selected : NULL;
+}
+
+cchc_status extract_tasks(xctx *x) {
+  const tk *selected = task_rules_of(x->rules);
+  if (!selected) return cchc_fail(x->err, CCHC_ERR_NOMEM, "out of memory");
+  tk t = *selected;
+  t.x = x;
+  t.part_start = t.part_end = x->nlines;
+  t.app_start = t.app_end = x->nlines;
+  t.line_marks = calloc(x->nlines ? x->nlines : 1, sizeof *t.line_marks);
+  if (!t.line_marks) return cchc_fail(x->err, CCHC_ERR_NOMEM, "out of memory");
   xappendix_lines(x, &t.app_start, &t.app_end);
   if (duties_find(&t)) {
     if (t.app_start > t.part_start && t.app_start < t.part_end)
@@ -465,8 +504,6 @@ cchc_status extract_tasks(xctx *x) {
   assign_tasks(&t);
   body_tasks(&t);
   order_tasks(x->f);
-  free(t.area_rules);
-  free(t.cue_rules);
   free(t.line_marks);
   clause_coordinators_free(&t);
   return x->f->failed ? cchc_fail(x->err, CCHC_ERR_NOMEM, "out of memory")

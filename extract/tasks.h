@@ -31,7 +31,7 @@ typedef struct tk {
   /* lead.*, coord.*: where a unit leads, who coordinates */
   rule_list after, before, area_lead, plan;
   /* after and before, [0] all, [1] the strong ones (lead_cues_select);
-   * their rules in one owned array */
+   * their rules in one array, owned by the rule set's task_rules */
   lead_cues cues_after[2], cues_before[2];
   const rule **cue_rules;
   /* which words of the text hold which words of the rules asked per
@@ -53,7 +53,7 @@ typedef struct tk {
   rule_list fields; /* field.*: the labels of assignment lines */
   /* area.* with the leadarea.* rules that set an area; leadarea masks */
   rule_list areas, masks;
-  const rule **area_rules; /* owned: the items of `areas` */
+  const rule **area_rules; /* the items of `areas` (the set's task_rules) */
   size_t part_start, part_end; /* "Tổ chức thực hiện" lines */
   size_t app_start, app_end;   /* appendix lines */
   const char *plan_area; /* the area the plan's title names (plan_area) */
@@ -79,7 +79,7 @@ typedef struct tk {
     const char *text; /* NULL: slot free */
   } unit_texts[64];
   /* the "area" attribute of each rule of `areas` (NULL: none), read once
-   * per plan where areas_named read each rule's at every ask; in the
+   * per rule set where areas_named read each rule's at every ask; in the
    * block of area_rules */
   const char **area_names;
   /* (with held_kept) the first run starting at or after held_b: a clause

@@ -1620,16 +1620,19 @@ static cchc_rules *corpus_and_fresh_rules(char ***files, size_t *n) {
   return set;
 }
 
-/* What the rules' words in a clause are (clause.c: clause_word_rules) is
- * made once per rule set, at its first plan, and every plan after reads
- * the same: each corpus plan's frame from a set that other plans used
- * first is the frame from a set loaded for that plan alone. */
+/* What the rules' words in a clause are (clause.c: clause_word_rules) and
+ * the rules the task passes select (tasks.c: task_rules) are made once
+ * per rule set, at its first plan, and every plan after reads the same:
+ * each corpus plan's frame from a set that other plans used first is the
+ * frame from a set loaded for that plan alone. */
 START_TEST(clause_word_rules_made_once_per_set) {
   char **files;
   size_t n;
   cchc_rules *set = corpus_and_fresh_rules(&files, &n);
   ck_assert_ptr_null(set->clause_word_rules);
+  ck_assert_ptr_null(set->task_rules);
   const struct clause_word_rules *first = NULL;
+  const struct task_rules *selected = NULL;
   size_t leads = 0;
   for (size_t i = 0; i < n; i++) {
     size_t len = 0;
@@ -1637,8 +1640,11 @@ START_TEST(clause_word_rules_made_once_per_set) {
     ck_assert_ptr_nonnull(src);
     char *shared = harness_process_json(set, src, len);
     if (!first) first = set->clause_word_rules;
+    if (!selected) selected = set->task_rules;
     ck_assert_ptr_nonnull(first);
     ck_assert_ptr_eq(set->clause_word_rules, first);
+    ck_assert_ptr_nonnull(selected);
+    ck_assert_ptr_eq(set->task_rules, selected);
     char dir[4096];
     snprintf(dir, sizeof dir, "%s/rules", harness_root());
     cchc_rules *own = NULL;
@@ -1646,6 +1652,7 @@ START_TEST(clause_word_rules_made_once_per_set) {
     ck_assert_int_eq(cchc_rules_load(dir, &own, &err), CCHC_OK);
     char *alone = harness_process_json(own, src, len);
     ck_assert_ptr_nonnull(own->clause_word_rules);
+    ck_assert_ptr_nonnull(own->task_rules);
     ck_assert_msg(!strcmp(shared, alone), "%s: the frames differ", files[i]);
     leads += strstr(shared, "\"lead\"") != NULL;
     cchc_rules_free(own);
