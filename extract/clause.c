@@ -339,7 +339,8 @@ static clause_word_rules *word_rules_make(const tk *t) {
     ok = words_note(wr, t->cues_after[strong].near) &&
          words_note(wr, t->cues_before[strong].near);
   ok = ok && words_note(wr, t->areas) && words_note(wr, t->with) &&
-       words_note(wr, t->area_lead) && words_note(wr, t->contingent);
+       words_note(wr, t->area_lead) && words_note(wr, t->contingent) &&
+       words_note(wr, t->cut) && words_note(wr, t->masks);
   if (!ok) {
     clause_word_rules_free(wr);
     return NULL;

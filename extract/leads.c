@@ -102,10 +102,17 @@ static size_t work_end(tk *t, size_t a, size_t b) {
   size_t e = task_sentence_end(t->x, a, b);
   /* the first match of a coord.cut rule, as xfirst finds it, without
    * the features of [a, e) xfirst reads first (every byte: the rules need
-   * a ',' or ';', which their searches skip to) */
+   * a ',' or ';', which their searches skip to); a rule whose words the
+   * runs of [a, e) lack is not searched for (most work goes on with no
+   * "phối hợp" nor "nhằm"), and the words of [a, e) are those the areas
+   * are then asked of when no cut is found (clause_words_within keeps
+   * them) */
+  clause_held h;
+  const clause_held *held = clause_words_within(t, a, e, &h) ? &h : NULL;
   size_t cut = e;
   for (size_t i = 0; i < t->cut.n; i++)
-    if (rule_exec(t->cut.items[i], s + a, e - a, 0, t->x->md)) {
+    if (clause_words_may(t, t->cut.items[i], held) &&
+        rule_exec(t->cut.items[i], s + a, e - a, 0, t->x->md)) {
       size_t ms, me;
       rule_match_span(t->x->md, &ms, &me);
       if (a + ms < cut) cut = a + ms;
@@ -140,8 +147,11 @@ static size_t work_start(tk *t, size_t a, size_t cs, size_t b) {
 
 /* A copy of canonical [a, b) with people ("cán bộ, công chức",
  * leadarea role=mask) hidden from the area words; NULL when out of
- * memory.  *hid: some were. */
-static char *masked(tk *t, size_t a, size_t b, bool *hid) {
+ * memory.  *hid: some were.  `held`: the words of the runs [a, b) touches
+ * (clause_words_within), or NULL: a mask whose words they lack is not
+ * searched for while nothing is hidden (the copy is the text till then). */
+static char *masked(tk *t, size_t a, size_t b, const clause_held *held,
+                    bool *hid) {
   xctx *x = t->x;
   size_t n = b - a;
   char *buf = malloc(n + 1);
@@ -151,7 +161,8 @@ static char *masked(tk *t, size_t a, size_t b, bool *hid) {
   }
   memcpy(buf, x->s + a, n);
   buf[n] = '\0';
-  for (size_t i = 0; i < t->masks.n; i++)
+  for (size_t i = 0; i < t->masks.n; i++) {
+    if (!*hid && !clause_words_may(t, t->masks.items[i], held)) continue;
     for (size_t at = 0;
          at < n && rule_exec(t->masks.items[i], buf, n, at, x->md);) {
       size_t ms, me;
@@ -160,6 +171,7 @@ static char *masked(tk *t, size_t a, size_t b, bool *hid) {
       *hid = true;
       at = me > at ? me : at + 1;
     }
+  }
   return buf;
 }
 
@@ -208,13 +220,13 @@ const char *leads_of_areas(tk *t, size_t a, size_t at, size_t b,
   size_t ce = work_end(t, cs, b);
   if (ce <= cs) return NULL;
   bool hid = false;
-  char *buf = masked(t, cs, ce, &hid);
+  clause_held held;
+  bool told = clause_words_within(t, cs, ce, &held);
+  char *buf = masked(t, cs, ce, told ? &held : NULL, &hid);
   if (!buf) return NULL;
   area_hits h = {0};
   /* the copy is the text itself unless people were hidden */
-  clause_held held;
-  bool told = !hid && clause_words_within(t, cs, ce, &held);
-  areas_named(t, buf, ce - cs, told ? &held : NULL, &h);
+  areas_named(t, buf, ce - cs, told && !hid ? &held : NULL, &h);
   free(buf);
   const char *first = NULL;
   for (size_t i = 0; i < h.n; i++) {

@@ -1550,11 +1550,12 @@ static void same_frame_either_way(const char *src) {
 }
 
 /* A clause whose runs hold no word of a cue's twin is not searched for the
- * cue, nor the work of a lead for an area whose words it lacks (clause.c:
- * clause_words): the frame is the same as when every clause is searched
- * for every rule -- over the whole corpus and plans where the words stand
- * in other cases, inside longer words, in a run too long to be a word,
- * right at a clause's ends, and in work whose people are hidden. */
+ * cue, nor the work of a lead for an area, a cut (coord.cut) or people to
+ * hide (leadarea role=mask) whose words it lacks (clause.c: clause_words):
+ * the frame is the same as when every clause is searched for every rule
+ * -- over the whole corpus and plans where the words stand in other
+ * cases, inside longer words, in a run too long to be a word, right at a
+ * clause's ends, and in work whose people are hidden. */
 static const char *rule_word_plans[] = {
     "KẾ HOẠCH\nCải cách hành chính năm 2026\nI. MỤC TIÊU\n"
     "GIAO CÔNG AN XÃ kiểm tra; Công an xã CHỦ TRÌ rà soát.\n"
@@ -1570,6 +1571,16 @@ static const char *rule_word_plans[] = {
     " chuyển đổi số.\n- Công an xã chủ trì, phối hợp với Phòng Văn hóa - "
     "Xã hội thực hiện chuyển đổi số doanh nghiệp.\n"
     "- Chủ trì tuyên truyền về CCHC.\n",
+    "KẾ HOẠCH\nCải cách hành chính năm 2026\nI. NHIỆM VỤ\n"
+    "Công an xã chủ trì tuyên truyền về an ninh, PHỐI HỢP với Phòng Kinh tế "
+    "về chuyển đổi số doanh nghiệp.\n"
+    "Phòng Kinh tế chủ trì tuyên truyền pháp luật,phốihợp chuyển đổi số "
+    "doanh nghiệp; NHẰM phát triển kinh tế số.\n"
+    "Văn phòng UBND xã chủ trì đào tạo CÁN BỘ, CÔNG CHỨC về chuyển đổi số, "
+    "nhằm\n"
+    "Công an xã chủ trì tuyên truyền cho cán bộ công chức, viên chức về "
+    "cải cách hành chính, phối hợp\n"
+    "Phòng Kinh tế chủ trì kiểm tra cánbộ, công chức chuyển đổi số.\n",
 };
 
 START_TEST(rule_words_skip_only_clauses_without_them) {
