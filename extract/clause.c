@@ -215,10 +215,15 @@ static size_t boundary(const xctx *x, size_t at, size_t hi) {
   return at;
 }
 
-/* The first rule of `rules` matching canonical [a, b), or NULL. */
-static const rule *lead_cue(tk *t, rule_list rules, size_t a, size_t b) {
+/* The first rule of `rules` matching canonical [a, b), or NULL.  `held`:
+ * the words of a range holding [a, b) (clause_words_within), or NULL: a
+ * rule whose words it lacks is not searched for (most of the cues, in the
+ * windows around a clause's units). */
+static const rule *lead_cue(tk *t, rule_list rules, size_t a, size_t b,
+                            const clause_held *held) {
   for (size_t r = 0; r < rules.n; r++)
-    if (rule_exec(rules.items[r], t->x->s + a, b - a, 0, t->x->md))
+    if (clause_words_may(t, rules.items[r], held) &&
+        rule_exec(rules.items[r], t->x->s + a, b - a, 0, t->x->md))
       return rules.items[r];
   return NULL;
 }
@@ -340,7 +345,8 @@ static clause_word_rules *word_rules_make(const tk *t) {
          words_note(wr, t->cues_before[strong].near);
   ok = ok && words_note(wr, t->areas) && words_note(wr, t->with) &&
        words_note(wr, t->area_lead) && words_note(wr, t->contingent) &&
-       words_note(wr, t->cut) && words_note(wr, t->masks);
+       words_note(wr, t->cut) && words_note(wr, t->masks) &&
+       words_note(wr, t->after) && words_note(wr, t->before);
   if (!ok) {
     clause_word_rules_free(wr);
     return NULL;
@@ -643,7 +649,7 @@ static bool cue_before_may(tk *t, const lead_cues *c, size_t a, size_t b,
         if (p - ts < least) continue;
         if (!units_mention_may_start(x, p)) continue;
         size_t bs = p > a + 40 ? boundary(x, p - 40, p) : a;
-        if (lead_cue(t, c->cues, bs, p)) return true;
+        if (lead_cue(t, c->cues, bs, p, held)) return true;
       }
       from = boundary(x, ts + 1, b);
     }
@@ -674,11 +680,11 @@ bool clause_lead(tk *t, size_t a, size_t b, bool strong, xunits *out,
     /* "X chủ trì" within 80 bytes after the unit, else "giao X" within 40
      * before it */
     size_t ae = u->end + 80 < b ? boundary(x, u->end + 80, b) : b;
-    const rule *hit = lead_cue(t, cues_after->cues, u->end, ae);
+    const rule *hit = lead_cue(t, cues_after->cues, u->end, ae, held);
     bool after = hit != NULL;
     if (!hit) {
       size_t bs = u->start > a + 40 ? boundary(x, u->start - 40, u->start) : a;
-      hit = lead_cue(t, cues_before->cues, bs, u->start);
+      hit = lead_cue(t, cues_before->cues, bs, u->start, held);
     }
     if (!hit) continue;
     /* a unit in a coordination list does not lead: the list (a search

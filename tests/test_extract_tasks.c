@@ -1550,8 +1550,9 @@ static void same_frame_either_way(const char *src) {
 }
 
 /* A clause whose runs hold no word of a cue's twin is not searched for the
- * cue, nor the work of a lead for an area, a cut (coord.cut) or people to
- * hide (leadarea role=mask) whose words it lacks (clause.c: clause_words):
+ * cue, nor the windows around its units for a cue, nor the work of a lead
+ * for an area, a cut (coord.cut) or people to hide (leadarea role=mask)
+ * whose words it lacks (clause.c: clause_words):
  * the frame is the same as when every clause is searched for every rule
  * -- over the whole corpus and plans where the words stand in other
  * cases, inside longer words, in a run too long to be a word, right at a
