@@ -546,13 +546,18 @@ typedef struct twin_firsts {
   size_t ts[64];
 } twin_firsts;
 
+/* Do the clause's words (held) lack every word of c's twins, so that no
+ * cue of c matches there? */
+static inline bool twins_absent(const lead_cues *c, const clause_held *held) {
+  return c->near_all && held && !(held->has[0] & c->twin_words[0]) &&
+         !(held->has[1] & c->twin_words[1]);
+}
+
 static bool cue_within(tk *t, const lead_cues *c, bool after, size_t a,
                        size_t b, const clause_held *held, twin_firsts *tf) {
   const xctx *x = t->x;
   /* most clauses hold no word of any twin: one look for all of them */
-  if (c->near_all && held && !(held->has[0] & c->twin_words[0]) &&
-      !(held->has[1] & c->twin_words[1]))
-    return false;
+  if (twins_absent(c, held)) return false;
   for (size_t r = 0; r < c->cues.n; r++) {
     /* the twin decides (near_all): not where its words are not */
     if (c->near_all && !clause_words_may(t, c->near.items[r], held))
@@ -665,6 +670,10 @@ bool clause_lead(tk *t, size_t a, size_t b, bool strong, xunits *out,
   if (b <= a) return false;
   clause_held h;
   const clause_held *held = clause_words_within(t, a, b, &h) ? &h : NULL;
+  /* (cue_within's first look, for both sides at once: most clauses end
+   * here) */
+  if (twins_absent(cues_after, held) && twins_absent(cues_before, held))
+    return false;
   twin_firsts tf; /* (ts read only where found: not cleared) */
   tf.searched = tf.found = 0;
   if (!cue_within(t, cues_after, true, a, b, held, NULL) &&
