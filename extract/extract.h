@@ -337,6 +337,15 @@ bool deadline_opening_read(const rule *r, bool *pipes, uint64_t bytes[4]);
 /* For tests: with it set, every where=table rule is searched through the
  * stretches (scan_cells), none at the openings of lines and cells. */
 extern bool deadlines_cells_by_scan;
+/* One past the last byte of s[lo, hi) that is an ASCII character of the
+ * features `barrier` (rule_facts.barrier), 0 when none is: how the
+ * deadline passes find where a stretch without a rule's barrier starts
+ * (32 bytes at a time where the processor has AVX2).  For tests, with
+ * deadlines_barrier_avx2_off set, byte by byte (or by memrchr) as where
+ * it has not. */
+size_t deadlines_barrier_last(const char *s, size_t lo, size_t hi,
+                              uint64_t barrier);
+extern bool deadlines_barrier_avx2_off;
 /* Release what units.c keeps for the document. */
 void units_free(xctx *x);
 /* How many times units_find and the like answered a range by the answer

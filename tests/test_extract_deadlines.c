@@ -2483,6 +2483,87 @@ START_TEST(cells_at_openings_as_by_the_stretches) {
 }
 END_TEST
 
+/* Where a stretch without a rule's barrier starts (deadlines.c:
+ * barrier_last, 32 bytes at a time by AVX2 where the host has it, else
+ * by memrchr or byte by byte): the last ASCII byte of the barrier's
+ * features in a range, as a plain walk back tells it, for the barriers
+ * of every rule (with and without their digits, as the zones use them)
+ * on random texts of letters, white space, punctuation, digits and
+ * characters beyond ASCII, over ranges that end anywhere in a block of
+ * 32 and hold none to several blocks; and every corpus plan's deadlines
+ * the same with AVX2 and without. */
+START_TEST(barriers_found_back_as_byte_by_byte) {
+  static const char *const pieces[] = {
+      "a", "Z", " ", "\n", "\t", ".", ";", ",", ":", "(", ")", "-", "/",
+      "0", "7", "|", "\"", "ngày", "Đ", "ế", "ộ", "\xC2\xA0", "\xE2\x80\x93",
+      "\xD9\xA3"};
+  enum { PIECES = sizeof pieces / sizeof *pieces, TEXTS = 60, LEN = 300 };
+  uint64_t barriers[64];
+  size_t nb = 0;
+  for (size_t i = 0; i < rules->nrules && nb + 2 <= 64; i++) {
+    uint64_t b = rules->rules[i].facts.barrier;
+    if (!b) continue;
+    barriers[nb++] = b;
+    barriers[nb++] = b & ~rule_ascii_features['0'];
+  }
+  ck_assert_uint_gt(nb, 8);
+  uint32_t seed = 77;
+  size_t found = 0;
+  for (int t = 0; t < TEXTS; t++) {
+    strbuf b = STRBUF_INIT;
+    while (b.len < LEN) {
+      seed = seed * 1103515245u + 12345u;
+      /* mostly letters and blanks, as text is */
+      unsigned k = (seed >> 16) % (PIECES + 40);
+      strbuf_addstr(&b, k < PIECES ? pieces[k] : k % 2 ? "t" : " ");
+    }
+    const char *s = b.buf;
+    for (size_t k = 0; k < nb; k++)
+      for (size_t hi = 0; hi <= b.len; hi += 1 + (hi * 7 + k) % 5)
+        for (size_t span = 0; span <= hi && span <= 100; span += 1 + span / 9) {
+          size_t lo = hi - span, want = 0;
+          for (size_t i = hi; i > lo && !want; i--) {
+            unsigned char c = (unsigned char)s[i - 1];
+            if (c < 0x80 && (rule_ascii_features[c] & barriers[k])) want = i;
+          }
+          found += want != 0;
+          ck_assert_uint_eq(deadlines_barrier_last(s, lo, hi, barriers[k]),
+                            want);
+          deadlines_barrier_avx2_off = true;
+          size_t bytewise = deadlines_barrier_last(s, lo, hi, barriers[k]);
+          deadlines_barrier_avx2_off = false;
+          ck_assert_uint_eq(bytewise, want);
+        }
+    strbuf_release(&b);
+  }
+  ck_assert_uint_gt(found, 1000);
+  char **texts;
+  size_t ntexts = rewrites_texts(&texts), ndeadlines = 0;
+  ck_assert_uint_gt(ntexts, 0);
+  for (size_t t = 0; t < ntexts; t++) {
+    size_t n = strlen(texts[t]);
+    deadlines_barrier_avx2_off = true;
+    cchc_frame *a = harness_process(rules, texts[t], n);
+    deadlines_barrier_avx2_off = false;
+    cchc_frame *c = harness_process(rules, texts[t], n);
+    ck_assert_uint_eq(a->ndeadlines, c->ndeadlines);
+    for (size_t i = 0; i < a->ndeadlines; i++) {
+      const frame_deadline *x = &a->deadlines[i], *y = &c->deadlines[i];
+      ck_assert_str_eq(x->rule, y->rule);
+      ck_assert_str_eq(str(x->start), str(y->start));
+      ck_assert_str_eq(str(x->end), str(y->end));
+      ck_assert_uint_eq(x->span.start, y->span.start);
+      ck_assert_uint_eq(x->span.end, y->span.end);
+    }
+    ndeadlines += a->ndeadlines;
+    cchc_frame_free(a);
+    cchc_frame_free(c);
+  }
+  rewrites_texts_free(texts, ntexts);
+  ck_assert_uint_gt(ndeadlines, 100);
+}
+END_TEST
+
 /* A list of dates in several forms (deadlines.c: parse_dates): each
  * date rule's search is remembered while its match lies past the date
  * taken, and the date of another rule taken between is read from its own
@@ -2604,6 +2685,7 @@ int main(void) {
   tcase_add_test(tr, gated_rules_match_only_where_their_gates_do);
   tcase_add_test(tr, gated_rules_find_what_they_find_without_gates);
   tcase_add_test(tr, cells_at_openings_as_by_the_stretches);
+  tcase_add_test(tr, barriers_found_back_as_byte_by_byte);
   suite_add_tcase(s, tr);
   TCase *tc = tcase_create("corpus");
   tcase_add_checked_fixture(tc, load_rules, free_rules);
