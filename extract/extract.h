@@ -356,6 +356,9 @@ typedef struct units_gate_runs {
   size_t nlits;
 } units_gate_runs;
 bool units_gate_runs_of(xctx *x, units_gate_runs *out);
+/* For tests: does one of r's first words (rule.first_words, not NULL)
+ * stand at s[i] in a text cut at `cut` (i < cut), as units.c tells it? */
+bool units_first_word_at(const rule *r, const char *s, size_t i, size_t cut);
 /* Release what units.c keeps for the document. */
 void units_free(xctx *x);
 /* How many times units_find and the like answered a range by the answer

@@ -2822,12 +2822,20 @@ static bool first_pair_at(const uint64_t *pairs, const unsigned char *s,
  * `cut`? */
 static bool first_word_at(const rule_first_words *fw, const unsigned char *s,
                           size_t i, size_t cut) {
-  for (size_t k = fw->from[s[i]]; k < fw->to[s[i]]; k++)
-    if (fw->w[k].len <= cut - i &&
-        (fw->w[k].len < 2 || s[i + 1] == fw->w[k].text[1]) &&
-        !memcmp(s + i, fw->w[k].text, fw->w[k].len))
-      return true;
+  for (size_t k = fw->from[s[i]]; k < fw->to[s[i]]; k++) {
+    const rule_first_word *w = &fw->w[k];
+    if (w->len > cut - i || (w->len >= 2 && s[i + 1] != w->text[1])) continue;
+    /* (the words are short, their first two bytes told: a call of memcmp
+     * cost more than the bytes left) */
+    size_t j = 2;
+    while (j < w->len && s[i + j] == w->text[j]) j++;
+    if (j >= w->len) return true;
+  }
   return false;
+}
+
+bool units_first_word_at(const rule *r, const char *s, size_t i, size_t cut) {
+  return first_word_at(r->first_words, (const unsigned char *)s, i, cut);
 }
 
 /* The first match of r in the text cut at `cut`, from `at` on and
@@ -2978,16 +2986,10 @@ bool units_unknown(xctx *x, size_t start, size_t end, xunit *out) {
  * its first words (rule_facts.first, rule.first_words)?  True when its
  * facts do not say. */
 static bool may_start_at(const xctx *x, const rule *r, size_t at) {
-  unsigned c = (unsigned char)x->s[at];
   if (r->facts.has_first)
     return rule_may_start(r, (const unsigned char *)x->s, at, x->n);
   const rule_first_words *fw = r->first_words;
-  if (!fw) return true;
-  for (size_t k = fw->from[c]; k < fw->to[c]; k++)
-    if (fw->w[k].len <= x->n - at &&
-        !memcmp(x->s + at, fw->w[k].text, fw->w[k].len))
-      return true;
-  return false;
+  return !fw || first_word_at(fw, (const unsigned char *)x->s, at, x->n);
 }
 
 /* Does r match starting at `at`, in the text cut at `end`?  A rule whose
@@ -3120,13 +3122,7 @@ bool units_mention_may_start(xctx *x, size_t at) {
           r->first_words ? r->first_words : u->first_words[j];
       const rule_start_words *sw =
           r->start_words ? r->start_words : u->start_words[j];
-      if (fw) {
-        size_t k = fw->from[c];
-        while (k < fw->to[c] && !(fw->w[k].len <= x->n - at &&
-                                  !memcmp(s + at, fw->w[k].text, fw->w[k].len)))
-          k++;
-        if (k == fw->to[c]) continue;
-      }
+      if (fw && !first_word_at(fw, s, at, x->n)) continue;
       if (sw && !rule_start_word_at(sw, s, at, x->n)) continue;
       return true;
     }

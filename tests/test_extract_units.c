@@ -2269,6 +2269,70 @@ START_TEST(gate_runs_placed_alike_either_way) {
 }
 END_TEST
 
+/* Does one of r's first words stand at s[i] in a text cut at `cut`: its
+ * bytes compared whole (what units.c tells by its first two bytes and a
+ * compare of the rest)? */
+static bool first_word_by_memcmp(const rule *r, const char *s, size_t i,
+                                 size_t cut) {
+  const rule_first_words *fw = r->first_words;
+  for (size_t k = 0; k < fw->n; k++)
+    if (fw->w[k].len <= cut - i && !memcmp(s + i, fw->w[k].text, fw->w[k].len))
+      return true;
+  return false;
+}
+
+/* Where a rule's matches start with its first words (the names' grammar,
+ * the rules without facts), units.c tells whether one stands at a place
+ * by its first two bytes and a compare of the rest: at every byte of each
+ * corpus plan, of its copy in capitals, and of words that share all but
+ * one byte with a first word (each byte changed in turn) or stop one byte
+ * short of it, cut anywhere, it tells what a compare of the whole word
+ * tells. */
+START_TEST(first_words_told_as_compared_whole) {
+  const char *const paths[] = {"unit.", "unitname.", "unitcell."};
+  size_t nrules = 0, told_n = 0;
+  for (size_t p = 0; p < sizeof paths / sizeof *paths; p++) {
+    rule_list rs = rules_select(rules, paths[p], NULL);
+    for (size_t j = 0; j < rs.n; j++) {
+      const rule *r = rs.items[j];
+      if (!r->first_words) continue;
+      nrules++;
+      const rule_first_words *fw = r->first_words;
+      for (size_t k = 0; k < fw->n; k++) {
+        char w[RULE_FIRST_WORD + 1];
+        size_t len = fw->w[k].len;
+        for (size_t b = 0; b <= len; b++) { /* b == len: the word itself */
+          memcpy(w, fw->w[k].text, len);
+          if (b < len) w[b] = (char)(w[b] ^ 0x01);
+          for (size_t cut = 1; cut <= len; cut++) {
+            bool told = units_first_word_at(r, w, 0, cut);
+            ck_assert_msg(told == first_word_by_memcmp(r, w, 0, cut),
+                          "%s: '%.*s' cut at %zu", r->id, (int)len, w, cut);
+            told_n += told;
+          }
+        }
+      }
+      for (size_t i = 0; i < ncorpus; i++) {
+        size_t len, ulen;
+        char *src = harness_read(corpus[i], &len);
+        ck_assert_ptr_nonnull(src);
+        char *up = upper_copy(src, len, &ulen);
+        for (size_t at = 0; at < len; at++)
+          ck_assert(units_first_word_at(r, src, at, len) ==
+                    first_word_by_memcmp(r, src, at, len));
+        for (size_t at = 0; at < ulen; at++)
+          ck_assert(units_first_word_at(r, up, at, ulen) ==
+                    first_word_by_memcmp(r, up, at, ulen));
+        free(up);
+        free(src);
+      }
+    }
+  }
+  ck_assert_uint_gt(nrules, 0);
+  ck_assert_uint_gt(told_n, 0);
+}
+END_TEST
+
 /* Overlapping mentions are settled longest first, then in text order
  * (a few sorted and kept apart in place, a long list by qsort and marked
  * bytes): a line of 1 to 12 offices, each "Văn phòng HĐND và UBND xã"
@@ -2434,6 +2498,7 @@ int main(void) {
   tcase_add_test(tgate, names_past_the_known_mentions_are_not_tried);
   tcase_add_test(tgate, windows_start_after_the_last_barrier);
   tcase_add_test(tgate, gate_runs_placed_alike_either_way);
+  tcase_add_test(tgate, first_words_told_as_compared_whole);
   tcase_add_test(tgate, mention_lists_grow_past_their_first_room);
   tcase_add_test(tgate, chained_titles_stand_in_short_and_long_lists);
   tcase_add_loop_test(tgate, corpus_names_past_the_known_mentions_are_not_tried,
