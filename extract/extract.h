@@ -346,6 +346,28 @@ extern bool deadlines_cells_by_scan;
 size_t deadlines_barrier_last(const char *s, size_t lo, size_t hi,
                               uint64_t barrier);
 extern bool deadlines_barrier_avx2_off;
+/* For tests: with it set, the literal gate of the unit rules places each
+ * run along its literals by the list of its word's literals, also for a
+ * word of one literal (units.c: postings_build, one1). */
+extern bool units_gate_one_post_off;
+/* For tests: the literal gate of the unit rules over x's whole text, built
+ * now if not yet: the runs whose words hold a literal or are too long
+ * (held[0, nheld), run numbers in order), and for the literals numbered
+ * [0, nlits) the runs posted for each, post_run[post_first[l],
+ * post_first[l + 1]) (borrowed until x closes).  False when the gate does
+ * not read the text's words (no unit rules, a text too long, without
+ * memory). */
+typedef struct units_gate_runs {
+  const uint32_t *held;
+  size_t nheld;
+  const size_t *post_first;
+  const uint32_t *post_run;
+  size_t nlits;
+} units_gate_runs;
+bool units_gate_runs_of(xctx *x, units_gate_runs *out);
+/* For tests: does one of r's first words (rule.first_words, not NULL)
+ * stand at s[i] in a text cut at `cut` (i < cut), as units.c tells it? */
+bool units_first_word_at(const rule *r, const char *s, size_t i, size_t cut);
 /* Release what units.c keeps for the document. */
 void units_free(xctx *x);
 /* How many times units_find and the like answered a range by the answer

@@ -886,6 +886,8 @@ static bool clauses_choose(literal_gate *g, const unit_rules *u,
   return true;
 }
 
+bool units_gate_one_post_off = false;
+
 /* The literals the text holds (whole); the runs that hold any or are too
  * long (held); the clause each gated rule goes by (clauses_choose); and
  * for each literal of those clauses, the runs whose word holds it.
@@ -894,9 +896,10 @@ static bool clauses_choose(literal_gate *g, const unit_rules *u,
  * The runs are walked once without a branch on their words, noting the
  * held ones and counting each word's runs, so that each literal's count
  * is its words' counts; the held runs are then placed along their
- * literals (each literal's start moves to the next one's, and back).
- * The per-word arrays are indexed by word + 1, as a run's word + 1 is
- * read: a run too long (NO_WORD) wraps to 0, which is held and posts
+ * literals (each literal's start moves to the next one's, and back), a
+ * word of one literal of those clauses (most that have any) by one look
+ * (one1).  The per-word arrays are indexed by word + 1, as a run's word +
+ * 1 is read: a run too long (NO_WORD) wraps to 0, which is held and posts
  * nothing. */
 static bool postings_build(literal_gate *g, const unit_rules *u) {
   size_t nwords = g->words->nwords, nbits = g->r.nbits;
@@ -916,8 +919,12 @@ static bool postings_build(literal_gate *g, const unit_rules *u) {
   }
   for (size_t w = 0; ok && w < nwords; w++) {
     const uint64_t *has = g->holds + w * nbits;
-    uint64_t any = 0;
-    for (size_t b = 0; b < nbits; b++) any |= has[b];
+    uint64_t any = has[0];
+    if (nbits == 2) { /* (a set of 64 to 127 literals: the shipped rules) */
+      any |= has[1];
+    } else {
+      for (size_t b = 1; b < nbits; b++) any |= has[b];
+    }
     if (any) {
       holder1[w + 1] = 1;
       for (size_t b = 0; b < nbits; b++) {
@@ -950,7 +957,6 @@ static bool postings_build(literal_gate *g, const unit_rules *u) {
     for (size_t p = first1[w1]; p < first1[w1 + 1]; p++)
       g->post_first[word_post[p] + 1] += count1[w1];
   free(holder1);
-  free(count1);
   /* the clauses gated_match goes by, chosen by those counts; the runs are
    * placed along their literals only (the others' postings are never
    * read: each word keeps its posted literals of those clauses) */
@@ -965,6 +971,11 @@ static bool postings_build(literal_gate *g, const unit_rules *u) {
   }
   for (size_t l = 0; ok && l < g->r.nlits; l++)
     if (!(chosen[l / 64] >> (l % 64) & 1)) g->post_first[l + 1] = 0;
+  /* word w's posts of those clauses, told at one look: none (one1[w + 1]
+   * 0), the one literal l (l + 1), or more (SEVERAL: read from word_post;
+   * also every word when units_gate_one_post_off); the counts are read */
+  enum { SEVERAL = UINT32_MAX };
+  uint32_t *one1 = count1;
   for (size_t w1 = 1, kept = 0; ok && w1 <= nwords; w1++) {
     size_t from = first1[w1], to = first1[w1 + 1];
     first1[w1] = kept;
@@ -972,7 +983,12 @@ static bool postings_build(literal_gate *g, const unit_rules *u) {
       if (chosen[word_post[p] / 64] >> (word_post[p] % 64) & 1)
         word_post[kept++] = word_post[p];
     if (w1 == nwords) first1[w1 + 1] = kept;
+    size_t n = kept - first1[w1];
+    one1[w1] = !n                                     ? 0
+               : n == 1 && !units_gate_one_post_off ? word_post[kept - 1] + 1
+                                                      : SEVERAL;
   }
+  if (one1) one1[0] = 0; /* (a run too long) */
   free(chosen);
   if (ok) {
     uint32_t *held = realloc(g->held, (g->nheld + 1) * sizeof *held);
@@ -982,11 +998,20 @@ static bool postings_build(literal_gate *g, const unit_rules *u) {
     g->post_run = malloc((g->post_first[g->r.nlits] + 1) * sizeof *g->post_run);
     ok = g->post_run != NULL;
   }
-  for (size_t h = 0, held_n = ok ? g->nheld : 0; h < held_n; h++) {
-    uint32_t k = g->held[h], w1 = run_word[k] + 1u;
-    for (size_t p = first1[w1]; p < first1[w1 + 1]; p++)
-      g->post_run[g->post_first[word_post[p]]++] = k;
+  /* (locals: a store through g's arrays would have g's fields read again) */
+  size_t *next = g->post_first;
+  uint32_t *post_run = g->post_run;
+  const uint32_t *held = g->held;
+  for (size_t h = 0, held_n = ok ? nheld : 0; h < held_n; h++) {
+    uint32_t k = held[h], w1 = run_word[k] + 1u, one = one1[w1];
+    if (one - 1u < SEVERAL - 1u) {
+      post_run[next[one - 1]++] = k;
+    } else if (one == SEVERAL) {
+      for (size_t p = first1[w1]; p < first1[w1 + 1]; p++)
+        post_run[next[word_post[p]]++] = k;
+    }
   }
+  free(count1);
   free(first1);
   free(word_post);
   if (!ok) return false;
@@ -2612,6 +2637,18 @@ bool units_set_ungated(xctx *x, bool on) {
   return u != NULL;
 }
 
+bool units_gate_runs_of(xctx *x, units_gate_runs *out) {
+  *out = (units_gate_runs){0};
+  unit_rules *u = unit_rules_of(x);
+  if (!u || u->ungated || x->n > GATE_TEXT_MAX) return false;
+  if (!u->gate && !(u->gate = literal_gate_build(x, u, true))) return false;
+  const literal_gate *g = u->gate;
+  if (!g->worded) return false;
+  *out = (units_gate_runs){g->held, g->nheld, g->post_first, g->post_run,
+                           g->r.nlits};
+  return true;
+}
+
 size_t units_text_hits(const xctx *x) {
   const unit_rules *u = x->unit_rules;
   return u ? u->text_hits : 0;
@@ -2785,12 +2822,20 @@ static bool first_pair_at(const uint64_t *pairs, const unsigned char *s,
  * `cut`? */
 static bool first_word_at(const rule_first_words *fw, const unsigned char *s,
                           size_t i, size_t cut) {
-  for (size_t k = fw->from[s[i]]; k < fw->to[s[i]]; k++)
-    if (fw->w[k].len <= cut - i &&
-        (fw->w[k].len < 2 || s[i + 1] == fw->w[k].text[1]) &&
-        !memcmp(s + i, fw->w[k].text, fw->w[k].len))
-      return true;
+  for (size_t k = fw->from[s[i]]; k < fw->to[s[i]]; k++) {
+    const rule_first_word *w = &fw->w[k];
+    if (w->len > cut - i || (w->len >= 2 && s[i + 1] != w->text[1])) continue;
+    /* (the words are short, their first two bytes told: a call of memcmp
+     * cost more than the bytes left) */
+    size_t j = 2;
+    while (j < w->len && s[i + j] == w->text[j]) j++;
+    if (j >= w->len) return true;
+  }
   return false;
+}
+
+bool units_first_word_at(const rule *r, const char *s, size_t i, size_t cut) {
+  return first_word_at(r->first_words, (const unsigned char *)s, i, cut);
 }
 
 /* The first match of r in the text cut at `cut`, from `at` on and
@@ -2941,16 +2986,10 @@ bool units_unknown(xctx *x, size_t start, size_t end, xunit *out) {
  * its first words (rule_facts.first, rule.first_words)?  True when its
  * facts do not say. */
 static bool may_start_at(const xctx *x, const rule *r, size_t at) {
-  unsigned c = (unsigned char)x->s[at];
   if (r->facts.has_first)
     return rule_may_start(r, (const unsigned char *)x->s, at, x->n);
   const rule_first_words *fw = r->first_words;
-  if (!fw) return true;
-  for (size_t k = fw->from[c]; k < fw->to[c]; k++)
-    if (fw->w[k].len <= x->n - at &&
-        !memcmp(x->s + at, fw->w[k].text, fw->w[k].len))
-      return true;
-  return false;
+  return !fw || first_word_at(fw, (const unsigned char *)x->s, at, x->n);
 }
 
 /* Does r match starting at `at`, in the text cut at `end`?  A rule whose
@@ -3083,13 +3122,7 @@ bool units_mention_may_start(xctx *x, size_t at) {
           r->first_words ? r->first_words : u->first_words[j];
       const rule_start_words *sw =
           r->start_words ? r->start_words : u->start_words[j];
-      if (fw) {
-        size_t k = fw->from[c];
-        while (k < fw->to[c] && !(fw->w[k].len <= x->n - at &&
-                                  !memcmp(s + at, fw->w[k].text, fw->w[k].len)))
-          k++;
-        if (k == fw->to[c]) continue;
-      }
+      if (fw && !first_word_at(fw, s, at, x->n)) continue;
       if (sw && !rule_start_word_at(sw, s, at, x->n)) continue;
       return true;
     }

@@ -2174,6 +2174,165 @@ START_TEST(windows_start_after_the_last_barrier) {
 }
 END_TEST
 
+static int by_uint32(const void *a, const void *b) {
+  uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+  return (x > y) - (x < y);
+}
+
+/* The gate of input at the province's level, a word of one literal placed
+ * by one look (by_list false) or by its list, into *d (open) and *r. */
+static void gate_open(doc *d, const char *input, size_t len, bool by_list,
+                      units_gate_runs *r) {
+  doc_open(d, input, len, "province");
+  units_gate_one_post_off = by_list;
+  bool worded = units_gate_runs_of(&d->x, r);
+  units_gate_one_post_off = false;
+  ck_assert(worded);
+  ck_assert(!d->x.f->failed);
+}
+
+/* The gate of input, a word of one literal placed by one look, holds and
+ * posts the same runs as one placing each by its list; their number of
+ * held runs. */
+static size_t gate_alike(const char *input, size_t len, const char *what) {
+  doc a, b;
+  units_gate_runs ra, rb;
+  gate_open(&a, input, len, false, &ra);
+  gate_open(&b, input, len, true, &rb);
+  ck_assert_msg(ra.nheld == rb.nheld, "%s: %zu held runs, %zu by lists",
+                what, ra.nheld, rb.nheld);
+  ck_assert_msg(!ra.nheld || !memcmp(ra.held, rb.held,
+                                     ra.nheld * sizeof *ra.held),
+                "%s: other runs held", what);
+  ck_assert_uint_eq(ra.nlits, rb.nlits);
+  ck_assert(!memcmp(ra.post_first, rb.post_first,
+                    (ra.nlits + 1) * sizeof *ra.post_first));
+  size_t nposts = ra.post_first[ra.nlits];
+  ck_assert_msg(!nposts || !memcmp(ra.post_run, rb.post_run,
+                                   nposts * sizeof *ra.post_run),
+                "%s: other runs posted", what);
+  /* each held run stands in order, and each posted one is held */
+  for (size_t h = 1; h < ra.nheld; h++)
+    ck_assert_uint_lt(ra.held[h - 1], ra.held[h]);
+  for (size_t p = 0; p < nposts; p++)
+    ck_assert_ptr_nonnull(bsearch(&ra.post_run[p], ra.held, ra.nheld,
+                                  sizeof *ra.held, by_uint32));
+  size_t n = ra.nheld;
+  doc_close(&a);
+  doc_close(&b);
+  return n;
+}
+
+/* The gate places a run whose word holds one literal of the clauses it
+ * goes by at one look (postings_build, one1): lines of 0 to 40 words,
+ * "UBND" and "xã" (which hold literals of the unit rules) and "qqq"
+ * (none) in 12 mixes, with a word too long to read in various places (a
+ * run without word, always held), hold and post the runs the lists of
+ * the words' literals place, as many held as the line's words that hold;
+ * and so does every corpus plan, also in capitals. */
+START_TEST(gate_runs_placed_alike_either_way) {
+  static const char *const words[] = {"UBND", "xã", "qqq"};
+  char longword[RULE_LONGEST_WORD + 8];
+  memset(longword, 'q', sizeof longword - 1);
+  longword[sizeof longword - 1] = '\0';
+  size_t cap = 64 * (sizeof longword + 8);
+  char *text = malloc(cap);
+  ck_assert_ptr_nonnull(text);
+  for (size_t n = 0; n <= 40; n++)
+    for (size_t seed = 0; seed < 12; seed++) {
+      size_t len = 0, holding = 0;
+      for (size_t i = 0; i < n; i++) {
+        /* (seeds 0-2 one word alone, the others a mix varying by seed) */
+        size_t pick = seed < 3 ? seed : (i * 7 + seed * (i + 3)) % 3;
+        bool too_long = seed >= 9 && i == (seed * 5) % (n ? n : 1);
+        const char *w = too_long ? longword : words[pick];
+        holding += too_long || pick < 2;
+        len += (size_t)snprintf(text + len, cap - len, "%s%s",
+                                i ? " " : "", w);
+      }
+      len += (size_t)snprintf(text + len, cap - len, "\n");
+      char what[64];
+      snprintf(what, sizeof what, "%zu words, seed %zu", n, seed);
+      ck_assert_uint_eq(gate_alike(text, len, what), holding);
+    }
+  free(text);
+  for (size_t i = 0; i < nall_plans; i++) {
+    size_t len, ulen;
+    char *src = harness_read(all_plans[i], &len);
+    ck_assert_ptr_nonnull(src);
+    ck_assert_uint_gt(gate_alike(src, len, all_plans[i]), 0);
+    char *up = upper_copy(src, len, &ulen);
+    gate_alike(up, ulen, all_plans[i]);
+    free(up);
+    free(src);
+  }
+}
+END_TEST
+
+/* Does one of r's first words stand at s[i] in a text cut at `cut`: its
+ * bytes compared whole (what units.c tells by its first two bytes and a
+ * compare of the rest)? */
+static bool first_word_by_memcmp(const rule *r, const char *s, size_t i,
+                                 size_t cut) {
+  const rule_first_words *fw = r->first_words;
+  for (size_t k = 0; k < fw->n; k++)
+    if (fw->w[k].len <= cut - i && !memcmp(s + i, fw->w[k].text, fw->w[k].len))
+      return true;
+  return false;
+}
+
+/* Where a rule's matches start with its first words (the names' grammar,
+ * the rules without facts), units.c tells whether one stands at a place
+ * by its first two bytes and a compare of the rest: at every byte of each
+ * corpus plan, of its copy in capitals, and of words that share all but
+ * one byte with a first word (each byte changed in turn) or stop one byte
+ * short of it, cut anywhere, it tells what a compare of the whole word
+ * tells. */
+START_TEST(first_words_told_as_compared_whole) {
+  const char *const paths[] = {"unit.", "unitname.", "unitcell."};
+  size_t nrules = 0, told_n = 0;
+  for (size_t p = 0; p < sizeof paths / sizeof *paths; p++) {
+    rule_list rs = rules_select(rules, paths[p], NULL);
+    for (size_t j = 0; j < rs.n; j++) {
+      const rule *r = rs.items[j];
+      if (!r->first_words) continue;
+      nrules++;
+      const rule_first_words *fw = r->first_words;
+      for (size_t k = 0; k < fw->n; k++) {
+        char w[RULE_FIRST_WORD + 1];
+        size_t len = fw->w[k].len;
+        for (size_t b = 0; b <= len; b++) { /* b == len: the word itself */
+          memcpy(w, fw->w[k].text, len);
+          if (b < len) w[b] = (char)(w[b] ^ 0x01);
+          for (size_t cut = 1; cut <= len; cut++) {
+            bool told = units_first_word_at(r, w, 0, cut);
+            ck_assert_msg(told == first_word_by_memcmp(r, w, 0, cut),
+                          "%s: '%.*s' cut at %zu", r->id, (int)len, w, cut);
+            told_n += told;
+          }
+        }
+      }
+      for (size_t i = 0; i < ncorpus; i++) {
+        size_t len, ulen;
+        char *src = harness_read(corpus[i], &len);
+        ck_assert_ptr_nonnull(src);
+        char *up = upper_copy(src, len, &ulen);
+        for (size_t at = 0; at < len; at++)
+          ck_assert(units_first_word_at(r, src, at, len) ==
+                    first_word_by_memcmp(r, src, at, len));
+        for (size_t at = 0; at < ulen; at++)
+          ck_assert(units_first_word_at(r, up, at, ulen) ==
+                    first_word_by_memcmp(r, up, at, ulen));
+        free(up);
+        free(src);
+      }
+    }
+  }
+  ck_assert_uint_gt(nrules, 0);
+  ck_assert_uint_gt(told_n, 0);
+}
+END_TEST
+
 /* Overlapping mentions are settled longest first, then in text order
  * (a few sorted and kept apart in place, a long list by qsort and marked
  * bytes): a line of 1 to 12 offices, each "Văn phòng HĐND và UBND xã"
@@ -2338,6 +2497,8 @@ int main(void) {
                       (int)(nall_plans ? nall_plans : 1));
   tcase_add_test(tgate, names_past_the_known_mentions_are_not_tried);
   tcase_add_test(tgate, windows_start_after_the_last_barrier);
+  tcase_add_test(tgate, gate_runs_placed_alike_either_way);
+  tcase_add_test(tgate, first_words_told_as_compared_whole);
   tcase_add_test(tgate, mention_lists_grow_past_their_first_room);
   tcase_add_test(tgate, chained_titles_stand_in_short_and_long_lists);
   tcase_add_loop_test(tgate, corpus_names_past_the_known_mentions_are_not_tried,
