@@ -210,7 +210,7 @@ bool xfirst_before(xctx *x, rule_list rules, size_t a, size_t b,
 
 bool xmatch_at(xctx *x, const rule *r, const char *s, size_t n, size_t at) {
   pcre2_code *anchored = code_once(&r->anchored, &r->anchored_jit,
-                                   r->pattern, r->anchored_options);
+                                   rule_compiled(r), r->anchored_options);
   if (!anchored) /* no memory for it: the search finds the same */
     return rule_exec_until(r, &x->scan, s, n, at, at, x->md);
   return code_match(anchored, &r->anchored_jit, s, n, at, x->md, NULL) > 0;

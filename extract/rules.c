@@ -801,8 +801,97 @@ static cchc_status check_canonical(parse_state *ps, unsigned line,
   return st;
 }
 
-/* Compile r->pattern with `flags` (and UTF, UCP, DUPNAMES); an error names
- * r's file and line. */
+/* Copy p[0, n) to *o, moving both on. */
+static void copy_on(char **o, const char **p, size_t n) {
+  memcpy(*o, *p, n);
+  *o += n;
+  *p += n;
+}
+
+char *rule_spaces_spelled(const char *pattern, uint32_t options) {
+  if (!(options & PCRE2_UCP) || (options & PCRE2_LITERAL)) return NULL;
+  bool extended = options & (PCRE2_EXTENDED | PCRE2_EXTENDED_MORE);
+  size_t n = strlen(pattern), escapes = 0;
+  for (size_t i = 0; i + 1 < n; i++)
+    if (pattern[i] == '\\' && (pattern[++i] == 's' || pattern[i] == 'S'))
+      escapes++;
+  if (!escapes) return NULL;
+  char *out = malloc(n + escapes * (sizeof RULE_SPACE_CHARS + 3) + 1);
+  if (!out) return NULL;
+  const char *p = pattern, *e = pattern + n;
+  const char *class_start = NULL; /* just past "[" or "[^" when in one */
+  char *o = out;
+  bool spelled = false;
+  while (p < e) {
+    if (*p == '\\') {
+      if (p + 1 == e) break; /* (an error PCRE2 reports) */
+      if (p[1] == 'Q') { /* verbatim up to \E */
+        if (class_start) break;
+        const char *q = strstr(p + 2, "\\E");
+        copy_on(&o, &p, q ? (size_t)(q + 2 - p) : (size_t)(e - p));
+      } else if (p[1] == 's' && !class_start) {
+        o = stpcpy(stpcpy(o, "["), RULE_SPACE_CHARS);
+        *o++ = ']';
+        p += 2;
+        spelled = true;
+      } else if (p[1] == 's') { /* ("-" next to either is as next to \s) */
+        o = stpcpy(o, RULE_SPACE_CHARS);
+        p += 2;
+        spelled = true;
+      } else if (p[1] == 'S') {
+        if (class_start) break; /* (its complement within a class) */
+        o = stpcpy(stpcpy(o, "[^"), RULE_SPACE_CHARS);
+        *o++ = ']';
+        p += 2;
+        spelled = true;
+      } else { /* another escape: "\cX" takes the character after */
+        copy_on(&o, &p, p[1] == 'c' && p + 2 < e ? 3 : 2);
+      }
+    } else if (class_start) {
+      if (p[0] == '[' && p[1] == ':') { /* "[:alpha:]" */
+        const char *q = strstr(p + 2, ":]");
+        if (!q) break;
+        copy_on(&o, &p, (size_t)(q + 2 - p));
+      } else {
+        if (*p == ']') class_start = NULL;
+        *o++ = *p++;
+      }
+    } else if (*p == '[') {
+      *o++ = *p++;
+      if (*p == '^') *o++ = *p++;
+      class_start = o;
+      if (*p == ']') *o++ = *p++; /* a "]" first is itself */
+    } else if (p[0] == '(' && (p[1] == '*' || (p[1] == '?' && p[2] == '#'))) {
+      /* a verb, whose name is its text ("(*MARK:...)"), or a comment */
+      const char *q = strchr(p, ')');
+      copy_on(&o, &p, q ? (size_t)(q + 1 - p) : (size_t)(e - p));
+    } else if (p[0] == '(' && p[1] == '?' && p[2] == 'C') {
+      break; /* a callout, whose string is its text */
+    } else if (p[0] == '(' && p[1] == '?') {
+      /* options set inside: with x, "#" would open comments */
+      const char *q = p + 2;
+      while ((*q >= 'a' && *q <= 'z') || (*q >= 'A' && *q <= 'Z') ||
+             *q == '-' || *q == '^')
+        if (*q++ == 'x') break;
+      if (q[-1] == 'x') break;
+      copy_on(&o, &p, 2);
+    } else if (*p == '#' && extended) { /* a comment to the line's end */
+      const char *q = strchr(p, '\n');
+      copy_on(&o, &p, q ? (size_t)(q + 1 - p) : (size_t)(e - p));
+    } else {
+      *o++ = *p++;
+    }
+  }
+  if (p < e || class_start || !spelled) { /* not read to its end */
+    free(out);
+    return NULL;
+  }
+  *o = '\0';
+  return out;
+}
+
+/* Compile r->pattern with `flags` (and UTF, UCP, DUPNAMES), its \s spelled
+ * out (rule.spelled); an error names r's file and line. */
 static cchc_status compile_rule(cchc_rules *rs, rule *r, uint32_t flags,
                                 cchc_error *err) {
   int code;
@@ -811,8 +900,22 @@ static cchc_status compile_rule(cchc_rules *rs, rule *r, uint32_t flags,
    * any more. */
   uint32_t options = PCRE2_UTF | PCRE2_UCP | PCRE2_DUPNAMES |
                      PCRE2_USE_OFFSET_LIMIT | flags;
-  r->code = pcre2_compile((PCRE2_SPTR)r->pattern, PCRE2_ZERO_TERMINATED,
-                          options, &code, &at, NULL);
+  char *spelled = rule_spaces_spelled(r->pattern, options);
+  if (spelled) {
+    r->code = pcre2_compile((PCRE2_SPTR)spelled, PCRE2_ZERO_TERMINATED,
+                            options, &code, &at, NULL);
+    r->spelled = r->code ? own(rs, spelled, strlen(spelled)) : NULL;
+    free(spelled);
+    if (r->code && !r->spelled) {
+      pcre2_code_free(r->code);
+      r->code = NULL;
+      return NOMEM(err);
+    }
+  }
+  /* as written: an error is told at its offset there */
+  if (!r->code)
+    r->code = pcre2_compile((PCRE2_SPTR)r->pattern, PCRE2_ZERO_TERMINATED,
+                            options, &code, &at, NULL);
   if (!r->code) {
     PCRE2_UCHAR msg[256];
     pcre2_get_error_message(code, msg, sizeof msg);

@@ -235,6 +235,11 @@ typedef struct rule {
   unsigned line;       /* line of its "rule" header */
   const char *purpose;
   const char *pattern;
+  /* The text PCRE2 compiles into code and anchored: pattern with its \s
+   * spelled out (rule_spaces_spelled), or NULL for pattern itself
+   * (rule_compiled).  The facts and the other readers of a pattern's
+   * text read `pattern`. */
+  const char *spelled;
   pcre2_code *code;    /* JIT compiled at its first match */
   const char **keys, **values; /* "set: key=value" attributes */
   size_t nattrs;
@@ -730,6 +735,29 @@ bool rule_second_bytes_read(const char *pattern, uint32_t options,
 /* Past a class of a pattern's text (p just after its "["): the byte after
  * its "]", or NULL when not read (\Q or \E inside, or no "]"). */
 const char *rule_class_past(const char *p);
+
+/* In UCP mode PCRE2 tells \s by each character's Unicode properties, a
+ * table look-up of some 35 instructions at every place a pattern asks
+ * (the runs between the words of nearly every rule, and again at each
+ * place a search backtracks to).  \h and \v, which UCP does not change,
+ * are told by a few comparisons: PCRE2's \s in UCP mode (PT_SPACE) is the
+ * characters of \h (its HSPACE_CASES), those of \v (VSPACE_CASES) and
+ * those of category Z, all of which are in \h or \v (as no character has
+ * entered Z since Unicode 6.3; a test compares \s and [\h\v] over every
+ * code point). */
+#define RULE_SPACE_CHARS "\\h\\v"
+/* pattern (compiled with `options`) with each \s written as
+ * [RULE_SPACE_CHARS] (within a class, as RULE_SPACE_CHARS) and each \S
+ * outside a class as [^RULE_SPACE_CHARS]: a new string (free it), which
+ * matches exactly what pattern does; NULL when there is nothing to
+ * spell, when the options are not UCP, or when the text holds what this
+ * does not read (\S or \Q within a class, an option x set inside the
+ * pattern, a class left open). */
+char *rule_spaces_spelled(const char *pattern, uint32_t options);
+/* The text PCRE2 compiles for r (rule.spelled). */
+static inline const char *rule_compiled(const rule *r) {
+  return r->spelled ? r->spelled : r->pattern;
+}
 /* May r match line s[0, n) by its second character (has_second)?  False
  * only when it cannot.  Inline: asked at most lines of a plan. */
 static inline bool rule_second_byte_may(const rule *r, const char *s,

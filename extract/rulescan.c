@@ -2827,7 +2827,7 @@ void rule_read_facts(rule *r, rule_literals *ls) {
 /* r->anchored (with tries_anchored), compiled now at the first try; NULL
  * without memory for it: a search finds the same. */
 static pcre2_code *rule_anchored(const rule *r) {
-  return code_once(&r->anchored, &r->anchored_jit, r->pattern,
+  return code_once(&r->anchored, &r->anchored_jit, rule_compiled(r),
                    r->anchored_options);
 }
 

@@ -3634,6 +3634,158 @@ START_TEST(second_bytes_of_spaces_are_those_pcre2_matches) {
 }
 END_TEST
 
+/* \s in UCP mode and its spelling (rule_spaces_spelled: [\h\v]) match the
+ * same characters, each code point asked, with case and without; and so
+ * do \S and [^\h\v]. */
+START_TEST(spelled_spaces_are_the_spaces_of_pcre2) {
+  const char *written[] = {"\\s", "\\S", "[x\\s]", "[^\\s(]"};
+  pcre2_match_data *md = pcre2_match_data_create(1, NULL);
+  size_t spaces = 0;
+  for (int caseless = 0; caseless < 2; caseless++)
+    for (size_t w = 0; w < sizeof written / sizeof *written; w++) {
+      uint32_t options =
+          PCRE2_UTF | PCRE2_UCP | (caseless ? PCRE2_CASELESS : 0);
+      char *spelled = rule_spaces_spelled(written[w], options);
+      ck_assert_ptr_nonnull(spelled);
+      ck_assert_ptr_null(strstr(spelled, "\\s"));
+      int e;
+      PCRE2_SIZE off;
+      /* anchored and JIT compiled where JIT is: 80 000 matches each */
+      pcre2_code *a = pcre2_compile((PCRE2_SPTR)written[w],
+                                    PCRE2_ZERO_TERMINATED,
+                                    options | PCRE2_ANCHORED, &e, &off, NULL);
+      pcre2_code *b = pcre2_compile((PCRE2_SPTR)spelled,
+                                    PCRE2_ZERO_TERMINATED,
+                                    options | PCRE2_ANCHORED, &e, &off, NULL);
+      ck_assert_ptr_nonnull(a);
+      ck_assert_ptr_nonnull(b);
+      pcre2_jit_compile(a, PCRE2_JIT_COMPLETE);
+      pcre2_jit_compile(b, PCRE2_JIT_COMPLETE);
+      /* every character of the BMP (white space lies below U+3001), and
+       * one in 61 beyond it */
+      for (uint32_t cp = 0; cp <= 0x10FFFF; cp += cp < 0x10000 ? 1 : 61) {
+        if (cp >= 0xD800 && cp <= 0xDFFF) continue;
+        unsigned char u[4];
+        size_t n = cp < 0x80 ? 1 : cp < 0x800 ? 2 : cp < 0x10000 ? 3 : 4;
+        if (n == 1) u[0] = (unsigned char)cp;
+        else {
+          u[0] = (unsigned char)((0xF00u >> n) | (cp >> (6 * (n - 1))));
+          for (size_t k = 1; k < n; k++)
+            u[k] = (unsigned char)(0x80 | ((cp >> (6 * (n - 1 - k))) & 0x3F));
+        }
+        bool in_a = pcre2_match(a, u, n, 0, 0, md, NULL) > 0;
+        bool in_b = pcre2_match(b, u, n, 0, 0, md, NULL) > 0;
+        ck_assert_msg(in_a == in_b, "%s as %s at U+%04X", written[w], spelled,
+                      cp);
+        spaces += !w && in_a;
+      }
+      pcre2_code_free(a);
+      pcre2_code_free(b);
+      free(spelled);
+    }
+  ck_assert_uint_gt(spaces, 2 * 20);
+  pcre2_match_data_free(md);
+}
+END_TEST
+
+/* What rule_spaces_spelled writes, and where it leaves a pattern as it
+ * is (NULL): nothing to spell, text it does not read. */
+static const struct {
+  const char *pattern;
+  uint32_t options;
+  const char *spelled;
+} spellings[] = {
+    {"a\\s+b", 0, "a[\\h\\v]+b"},
+    {"[^\\s(.,;]\\S*", 0, "[^\\h\\v(.,;][^\\h\\v]*"},
+    {"[]\\s][[:alpha:]\\s]", 0, "[]\\h\\v][[:alpha:]\\h\\v]"},
+    {"\\\\s\\Q\\s\\E\\s", 0, "\\\\s\\Q\\s\\E[\\h\\v]"},
+    {"(*MARK:\\s)(?#\\s)\\s", 0, "(*MARK:\\s)(?#\\s)[\\h\\v]"},
+    {"a # \\s [\n\\s", PCRE2_EXTENDED, "a # \\s [\n[\\h\\v]"},
+    {"\\cx\\s", 0, "\\cx[\\h\\v]"},
+    {"a\\\\s", 0, NULL},             /* a backslash, then "s" */
+    {"\\Q\\s\\E", 0, NULL},          /* quoted: nothing spelled */
+    {"[\\S]", 0, NULL},              /* \S within a class */
+    {"(?x)a # [\n\\s", 0, NULL},     /* comments set inside */
+    {"[\\s", 0, NULL},               /* a class left open */
+    {"(?C\"\\s\")\\s", 0, NULL},     /* a callout's string */
+};
+
+START_TEST(spaces_are_spelled_where_read) {
+  for (size_t i = 0; i < sizeof spellings / sizeof *spellings; i++) {
+    char *got = rule_spaces_spelled(spellings[i].pattern,
+                                    PCRE2_UTF | PCRE2_UCP |
+                                        spellings[i].options);
+    if (!spellings[i].spelled) ck_assert_msg(!got, "%s", spellings[i].pattern);
+    else ck_assert_str_eq(got ? got : "(null)", spellings[i].spelled);
+    free(got);
+  }
+  ck_assert_ptr_null(rule_spaces_spelled("a\\sb", PCRE2_UTF)); /* not UCP */
+}
+END_TEST
+
+/* Every shipped rule whose \s is spelled (rule.spelled) matches on each
+ * line of the corpus, from its start and from its middle, where and as
+ * its pattern as written does: its groups and its mark. */
+START_TEST(spelled_rules_match_as_written) {
+  cchc_rules *rs = harness_rules();
+  char **files;
+  size_t nfiles = harness_corpus(&files), spelled = 0, matches = 0;
+  ck_assert_uint_gt(nfiles, 0);
+  cchc_text **texts = malloc(nfiles * sizeof *texts);
+  for (size_t f = 0; f < nfiles; f++)
+    texts[f] = harness_normalize_file(files[f]);
+  pcre2_match_data *ma = pcre2_match_data_create(64, NULL);
+  pcre2_match_data *mb = pcre2_match_data_create(64, NULL);
+  for (size_t i = 0; i < rs->nrules; i++) {
+    const rule *r = &rs->rules[i];
+    if (!r->spelled) continue;
+    spelled++;
+    uint32_t options = 0;
+    pcre2_pattern_info(r->code, PCRE2_INFO_ARGOPTIONS, &options);
+    int e;
+    PCRE2_SIZE off;
+    pcre2_code *written = pcre2_compile((PCRE2_SPTR)r->pattern,
+                                        PCRE2_ZERO_TERMINATED, options, &e,
+                                        &off, NULL);
+    ck_assert_ptr_nonnull(written);
+    pcre2_jit_compile(written, PCRE2_JIT_COMPLETE);
+    ck_assert_int_eq(pcre2_jit_compile(r->code, PCRE2_JIT_COMPLETE), 0);
+    for (size_t f = 0; f < nfiles; f++) {
+      const char *s = cchc_text_data(texts[f]);
+      size_t n = cchc_text_len(texts[f]);
+      for (size_t a = 0, b; a < n; a = b + 1) {
+        const char *nl = memchr(s + a, '\n', n - a);
+        b = nl ? (size_t)(nl - s) : n;
+        for (size_t from = a; from <= b; from += (b - a) / 2 + 1) {
+          int x = pcre2_match(written, (PCRE2_SPTR)s + a, b - a, from - a, 0,
+                              ma, NULL);
+          int y = pcre2_match(r->code, (PCRE2_SPTR)s + a, b - a, from - a, 0,
+                              mb, NULL);
+          ck_assert_msg(x == y, "%s: %d, spelled %d", r->id, x, y);
+          if (x <= 0) continue;
+          matches++;
+          PCRE2_SIZE *va = pcre2_get_ovector_pointer(ma);
+          PCRE2_SIZE *vb = pcre2_get_ovector_pointer(mb);
+          for (int k = 0; k < 2 * x; k++)
+            ck_assert_msg(va[k] == vb[k], "%s: group %d", r->id, k / 2);
+          PCRE2_SPTR ka = pcre2_get_mark(ma), kb = pcre2_get_mark(mb);
+          ck_assert(!ka == !kb);
+          if (ka) ck_assert_str_eq((const char *)ka, (const char *)kb);
+        }
+      }
+    }
+    pcre2_code_free(written);
+  }
+  ck_assert_uint_gt(spelled, rs->nrules / 2);
+  ck_assert_uint_gt(matches, 1000);
+  pcre2_match_data_free(ma);
+  pcre2_match_data_free(mb);
+  for (size_t f = 0; f < nfiles; f++) cchc_text_free(texts[f]);
+  free(texts);
+  harness_free_list(files, nfiles);
+}
+END_TEST
+
 int main(void) {
   Suite *s = suite_create("rules");
   TCase *tc = tcase_create("loader");
@@ -3664,6 +3816,8 @@ int main(void) {
   tcase_add_test(tc, rules_are_found_by_id_from_the_index);
   tcase_add_test(tc, attributes_are_found_by_whole_key);
   tcase_add_test(tc, groups_are_found_by_whole_name);
+  tcase_add_test(tc, spaces_are_spelled_where_read);
+  tcase_add_test(tc, spelled_rules_match_as_written);
   suite_add_tcase(s, tc);
   /* correctness over a million strings each: past Check's 4 s default
    * under the sanitizers on a loaded machine */
@@ -3672,6 +3826,7 @@ int main(void) {
   tcase_add_test(tb, features_as_byte_by_byte);
   tcase_add_test(tb, features_of_long_strings_as_byte_by_byte);
   tcase_add_test(tb, threads_match_on_stacks_of_their_own);
+  tcase_add_test(tb, spelled_spaces_are_the_spaces_of_pcre2);
   tcase_add_loop_test(tb, words_are_numbered_as_a_plain_reader_numbers_them,
                       0, 3);
   suite_add_tcase(s, tb);
