@@ -39,7 +39,9 @@
  * The pass is repeated until it changes nothing, so normalizing canonical
  * text is the identity.  It rewrites the text in place; only the first
  * pass reads every line, the next ones only the lines a join made, and a
- * pass writes nothing before its first change. */
+ * pass writes nothing before its first change.  Most texts need no second
+ * pass, which a check after the first finds by reading again only the
+ * blocks where it could differ (first_pass_final). */
 #include "normalize.h"
 
 #include <pthread.h>
@@ -1288,6 +1290,7 @@ enum {
  * an array indexed by line would be faulted in whole for them. */
 typedef struct page_number {
   size_t line, prev;
+  int value;
 } page_number;
 #define NO_NUMBER SIZE_MAX
 
@@ -1338,9 +1341,9 @@ typedef struct page_runs {
   bool failed; /* out of memory: no page number is recognized this way */
 } page_runs;
 
-/* Line k (its table class found) as a page number, if it may be one. */
-static void page_add(page_runs *pr, const line *ls, size_t k) {
-  const line *l = &ls[k];
+/* Line k, l (its table class found), as a page number, if it may be
+ * one. */
+static void page_add(page_runs *pr, const line *l, size_t k) {
   int v = l->lone_value;
   if (!l->lone_num || l->lone_punct || v < 1 || v > PAGE_MAX || pr->failed)
     return;
@@ -1372,7 +1375,7 @@ static void page_add(page_runs *pr, const line *ls, size_t k) {
   page_number *nums = pr->nums;
   size_t n = pr->n;
   struct run r = {1, (uint32_t)n};
-  nums[n] = (page_number){k, NO_NUMBER};
+  nums[n] = (page_number){k, NO_NUMBER, v};
   if (v > 1 && chain[v - 1].len) {
     size_t gap = k - nums[chain[v - 1].last].line;
     if (gap >= PAGE_LINES && gap <= PAGE_LINES_MAX) {
@@ -1390,12 +1393,13 @@ static void page_add(page_runs *pr, const line *ls, size_t k) {
 }
 
 /* The page numbers: the longest run, the lowest value on a tie (only the
- * values of the numbers listed have a run), marked. */
-static void pages_mark(page_runs *pr, line *ls) {
+ * values of the numbers listed have a run), if there is one (*last: its
+ * last member in nums).  The runs are freed. */
+static bool pages_found(page_runs *pr, size_t *last) {
   size_t best_len = 0, best_last = 0;
   int best_v = PAGE_MAX + 1;
   for (size_t k = 0; !pr->failed && k < pr->n; k++) {
-    int v = ls[pr->nums[k].line].lone_value;
+    int v = pr->nums[k].value;
     if (pr->chain[v].len > best_len ||
         (pr->chain[v].len == best_len && v < best_v)) {
       best_len = pr->chain[v].len;
@@ -1403,10 +1407,19 @@ static void pages_mark(page_runs *pr, line *ls) {
       best_v = v;
     }
   }
-  if (!pr->failed && best_len >= 3 && even_pages(pr->nums, best_last))
-    for (size_t k = best_last; k != NO_NUMBER; k = pr->nums[k].prev)
-      ls[pr->nums[k].line].page = true;
+  *last = best_last;
+  bool found = !pr->failed && best_len >= 3 && even_pages(pr->nums, best_last);
   free(pr->chain);
+  pr->chain = NULL;
+  return found;
+}
+
+/* The page numbers, marked. */
+static void pages_mark(page_runs *pr, line *ls) {
+  size_t last;
+  if (pages_found(pr, &last))
+    for (size_t k = last; k != NO_NUMBER; k = pr->nums[k].prev)
+      ls[pr->nums[k].line].page = true;
   free(pr->nums);
 }
 
@@ -1472,7 +1485,7 @@ static model mark_lines(line *ls, size_t cnt) {
   size_t open = cnt; /* index of the last bar, or cnt */
   for (size_t k = 0; k < cnt; k++) {
     table_next(&tw, ls, cnt, k);
-    page_add(&pr, ls, k);
+    page_add(&pr, &ls[k], k);
     const line *b = &ls[k];
     total += !b->table;
     if (k > 0 && !b->table && !ls[k - 1].table) {
@@ -1583,6 +1596,93 @@ static bool word_fits(const model *m, const line *a, const line *b,
 }
 
 
+/* How line l joins the line written before it, prev: the decision of a
+ * pass (its model m, the text s the lines lie in). */
+typedef enum { NEWBLOCK, SPACE, GLUE } join_how;
+
+static CCHC_INLINE join_how decide(const model *m, const line *prev,
+                                   const line *l, const char *s) {
+  join_how how = NEWBLOCK;
+  bool in_table = l->table || prev->table;
+  /* in a text wrapped at a fixed width, a line that reaches the margin
+   * before a word that would not fit on it was wrapped: a title in
+   * capitals goes on in capitals, and a line in capitals after one in
+   * lower case is a heading unless it is one word ("CCHC"); in a
+   * table, where a cell may end at the margin too, only a phrase cut
+   * after a word that cannot end it ("đạt trên" / "85%"), a quantity
+   * and its unit ("01" / "Gb/s"), a phrase and its parenthesis
+   * ("(R&D)") or its last acronym are never two cells */
+  bool fixed_wrap = m->fixed && !prev->terminal && !prev->lone_num &&
+                    reaches_margin(m, prev, 75) &&
+                    !word_fits(m, prev, l, s);
+  /* (asked only of a fixed-width wrap) */
+  bool acronym = fixed_wrap && l->all_caps &&
+                 first_word(s, l) >= l->cplen - 1;
+  if (fixed_wrap && prev->all_caps)
+    fixed_wrap = l->all_caps;
+  else if (fixed_wrap && l->all_caps && !acronym)
+    fixed_wrap = false;
+  if (fixed_wrap && in_table && !prev->all_caps)
+    fixed_wrap = cut_phrase(s, prev, l) || prev->digit_end || acronym ||
+                 s[l->start] == '(';
+  if (l->marker || l->pipe || prev->bar)
+    how = NEWBLOCK;
+  else if (prev->hyphen_end && !l->lower && !in_table) {
+    size_t i = l->start;
+    int32_t c = cp_at(s, l->end, &i);
+    how = is_alnum(c) ? GLUE : NEWBLOCK;
+    if (how == NEWBLOCK && reaches_margin(m, prev, 75))
+      how = SPACE;
+  } else if (l->cont_punct && !in_table)
+    how = GLUE;
+  else if (l->lower && !(in_table && prev->lone_num))
+    how = (prev->hyphen_end && !in_table) ? GLUE : SPACE;
+  else if (fixed_wrap && !l->motto && !prev->motto)
+    how = SPACE;
+  else if (in_table || l->all_caps || prev->all_caps || l->motto)
+    how = NEWBLOCK;
+  else if (!prev->terminal)
+    how = (cut_phrase(s, prev, l) ||
+           (reaches_margin(m, prev, 75) &&
+            !word_fits(m, prev, l, s) &&
+            !label_start(s, l)))
+              ? SPACE
+              : NEWBLOCK;
+  /* a sentence may end at the margin and the next one go on; a clause
+   * ending in ';' before a capital is the item of a list ("Căn cứ
+   * ...;"), unless a fixed width says the next word did not fit */
+  else if ((prev->dot_end || (prev->semi_end && m->fixed)) &&
+           reaches_margin(m, prev, 85) &&
+           !word_fits(m, prev, l, s) && !prev->lone_num &&
+           !label_start(s, l))
+    how = SPACE;
+  if (prev->held && !l->marker)
+    how = SPACE;
+  if (prev->motto)
+    how = NEWBLOCK;
+  /* A border is no text to wrap: "|" of a crawled table. */
+  if (how == SPACE && (l->wordless || prev->wordless))
+    how = NEWBLOCK;
+  /* Table cells continue lower-case fragments only within the zone. */
+  if (how == SPACE && in_table && !l->lower && !fixed_wrap)
+    how = NEWBLOCK;
+  return how;
+}
+
+/* Is line l, a number alone, dropped between prev and next (either may be
+ * NULL)? */
+static CCHC_INLINE bool lone_dropped(const line *prev, const line *l,
+                                     const line *next) {
+  if ((prev && prev->bar) || (next && next->bar))
+    return false;
+  bool interrupts = next && (next->lower || next->cont_punct);
+  /* At the end of the text there is no sentence left to interrupt:
+   * "...chỉ số\n2." keeps its "2.". */
+  bool mid_sentence = prev && next && !prev->terminal && !next->marker &&
+                      !(next->lone_num && l->table);
+  return interrupts || mid_sentence;
+}
+
 /* A line of the output of a pass that copies a line of the text it read
  * unchanged says which (its index); the others say NO_LINE. */
 #define NO_LINE UINT32_MAX
@@ -1612,10 +1712,17 @@ typedef struct block {
   uint32_t from;
 } block;
 
+/* What first_pass_final finds of a block, the classes of it as a line
+ * that mark_lines reads: short, a bar alone, in a table zone of the
+ * window, in a table zone once the lines between two bars are out. */
+enum { BLOCK_SHORT = 1, BLOCK_BAR = 2, BLOCK_ZONE = 4, BLOCK_TABLE = 8 };
+
 static bool block_copies(block b) { return b.from < JOINED_PLAIN; }
 static bool block_joined(block b) {
   return b.from >= JOINED_PLAIN && b.from < NO_LINE_PLAIN;
 }
+/* (NO_LINE or NO_LINE_PLAIN) */
+static bool block_edited(block b) { return b.from >= NO_LINE_PLAIN; }
 
 bool layout_check_joined = false;
 size_t layout_joined_blocks = 0, layout_joined_wrong = 0;
@@ -1644,6 +1751,11 @@ typedef struct layout {
    * leaves no Markdown (it joins no '*' to another, and a line it starts
    * with a '#' started with one) */
   bool marks_left;
+  /* (the first pass) the blocks whose start the check after it reads
+   * again (first_pass_final), increasing; `flags_failed`: out of memory */
+  uint32_t *flagged;
+  size_t nflagged, flagged_cap;
+  bool flags_failed;
   /* called once the characters are final, before the lines are read */
   void *(*settled)(void *arg, const cchc_mbuf *text, size_t *bytes);
   void *settled_arg;
@@ -1708,6 +1820,20 @@ static void block_open(emitter *e, uint32_t from) {
   L->open_plain = true;
   L->open_cps = 0;
   L->open_dash_blank = false;
+}
+
+/* The check after the first pass reads block k again. */
+static void flag_block(layout *L, size_t k) {
+  if (L->flags_failed || (L->nflagged && L->flagged[L->nflagged - 1] == k))
+    return;
+  uint32_t *f = cchc_grow(L->flagged, &L->flagged_cap, L->nflagged,
+                          sizeof *f);
+  if (!f) {
+    L->flags_failed = true;
+    return;
+  }
+  L->flagged = f;
+  L->flagged[L->nflagged++] = (uint32_t)k;
 }
 
 /* The block being written is no copy of one line. */
@@ -1887,6 +2013,7 @@ static bool write_pass(layout *L, const cchc_mbuf *md, cchc_mbuf *out,
     for (size_t j = 0; j < cnt; j++) /* a class that changed is a change */
       ls[j].same = ls[j].same && !ls[j].page &&
                    ls[j].table == ls[j].was_table;
+  bool first = !L->has_prior;
   L->prior = m;
   L->has_prior = true;
   L->nblocks = 0;
@@ -1903,6 +2030,7 @@ static bool write_pass(layout *L, const cchc_mbuf *md, cchc_mbuf *out,
                .skip = out->data == md->data, .k = {.out = out, .in = md}};
 
   const line *prev = NULL; /* last emitted line */
+  bool prev_end_found = false; /* end_word read prev */
   for (size_t j = 0; j < cnt; j++) {
     if (sparse && j > 0 && prev == &ls[j - 1]) {
       size_t run = clean_run(&e, ls, cnt, j, L->last_same, &m);
@@ -1922,100 +2050,35 @@ static bool write_pass(layout *L, const cchc_mbuf *md, cchc_mbuf *out,
       emit_dirty(&e);
       continue;
     }
-    if (l->lone_num && !clean && !(prev && prev->bar) &&
-        !(next && next->bar)) {
-      bool interrupts = next && (next->lower || next->cont_punct);
-      /* At the end of the text there is no sentence left to interrupt:
-       * "...chỉ số\n2." keeps its "2.". */
-      bool mid_sentence = prev && next && !prev->terminal && !next->marker &&
-                          !(next->lone_num && l->table);
-      if (interrupts || mid_sentence) {
-        cchc_log_fixed(log, CCHC_REPAIR_PAGE_NUMBER,
-                       log_lists(log) ? cchc_mbuf_src(md, l->start, NULL) : 0,
-                       "number alone on a line dropped");
-        emit_dirty(&e);
-        if (l->lone_punct && prev) { /* "3," keeps its comma */
-          char punct = l->lone_punct;
-          copier_flush(&e.k);
-          cchc_mbuf_put(out, &punct, 1, cchc_mbuf_src(md, l->end - 1, NULL));
-          block_changed(&e);
-          L->open_cps++;
-        }
-        continue;
+    if (l->lone_num && !clean && lone_dropped(prev, l, next)) {
+      cchc_log_fixed(log, CCHC_REPAIR_PAGE_NUMBER,
+                     log_lists(log) ? cchc_mbuf_src(md, l->start, NULL) : 0,
+                     "number alone on a line dropped");
+      emit_dirty(&e);
+      if (l->lone_punct && prev) { /* "3," keeps its comma */
+        char punct = l->lone_punct;
+        copier_flush(&e.k);
+        cchc_mbuf_put(out, &punct, 1, cchc_mbuf_src(md, l->end - 1, NULL));
+        block_changed(&e);
+        L->open_cps++;
       }
+      continue;
     }
-    /* (for the decision after it, while its bytes are in place) */
-    if (end_word_asked(&m, l, next))
+    /* (for the decision after it, while its bytes are in place; in the
+     * first pass also for the check after it, where only a table zone
+     * kept it from being asked: first_pass_final) */
+    bool end_found = end_word_asked(&m, l, next) ||
+                     (first && next && !l->terminal && !l->bar &&
+                      !(next->marker || next->pipe || next->lower ||
+                        next->cont_punct));
+    if (end_found)
       end_word(md->data, l);
-    enum { NEWBLOCK, SPACE, GLUE } how = NEWBLOCK;
+    join_how how = NEWBLOCK;
     /* before the separator, which may overwrite the newline in front of
      * the leading blanks */
     size_t raw = l->lead_space ? raw_start(md, l) : l->start;
-    if (prev && !clean) {
-      bool in_table = l->table || prev->table;
-      /* in a text wrapped at a fixed width, a line that reaches the margin
-       * before a word that would not fit on it was wrapped: a title in
-       * capitals goes on in capitals, and a line in capitals after one in
-       * lower case is a heading unless it is one word ("CCHC"); in a
-       * table, where a cell may end at the margin too, only a phrase cut
-       * after a word that cannot end it ("đạt trên" / "85%"), a quantity
-       * and its unit ("01" / "Gb/s"), a phrase and its parenthesis
-       * ("(R&D)") or its last acronym are never two cells */
-      bool fixed_wrap = m.fixed && !prev->terminal && !prev->lone_num &&
-                        reaches_margin(&m, prev, 75) &&
-                        !word_fits(&m, prev, l, md->data);
-      /* (asked only of a fixed-width wrap) */
-      bool acronym = fixed_wrap && l->all_caps &&
-                     first_word(md->data, l) >= l->cplen - 1;
-      if (fixed_wrap && prev->all_caps)
-        fixed_wrap = l->all_caps;
-      else if (fixed_wrap && l->all_caps && !acronym)
-        fixed_wrap = false;
-      if (fixed_wrap && in_table && !prev->all_caps)
-        fixed_wrap = cut_phrase(md->data, prev, l) || prev->digit_end || acronym ||
-                     md->data[l->start] == '(';
-      if (l->marker || l->pipe || prev->bar)
-        how = NEWBLOCK;
-      else if (prev->hyphen_end && !l->lower && !in_table) {
-        size_t i = l->start;
-        int32_t c = cp_at(md->data, l->end, &i);
-        how = is_alnum(c) ? GLUE : NEWBLOCK;
-        if (how == NEWBLOCK && reaches_margin(&m, prev, 75))
-          how = SPACE;
-      } else if (l->cont_punct && !in_table)
-        how = GLUE;
-      else if (l->lower && !(in_table && prev->lone_num))
-        how = (prev->hyphen_end && !in_table) ? GLUE : SPACE;
-      else if (fixed_wrap && !l->motto && !prev->motto)
-        how = SPACE;
-      else if (in_table || l->all_caps || prev->all_caps || l->motto)
-        how = NEWBLOCK;
-      else if (!prev->terminal)
-        how = (cut_phrase(md->data, prev, l) ||
-               (reaches_margin(&m, prev, 75) &&
-                !word_fits(&m, prev, l, md->data) &&
-                !label_start(md->data, l)))
-                  ? SPACE
-                  : NEWBLOCK;
-      /* a sentence may end at the margin and the next one go on; a clause
-       * ending in ';' before a capital is the item of a list ("Căn cứ
-       * ...;"), unless a fixed width says the next word did not fit */
-      else if ((prev->dot_end || (prev->semi_end && m.fixed)) &&
-               reaches_margin(&m, prev, 85) &&
-               !word_fits(&m, prev, l, md->data) && !prev->lone_num &&
-               !label_start(md->data, l))
-        how = SPACE;
-      if (prev->held && !l->marker)
-        how = SPACE;
-      if (prev->motto)
-        how = NEWBLOCK;
-      /* A border is no text to wrap: "|" of a crawled table. */
-      if (how == SPACE && (l->wordless || prev->wordless))
-        how = NEWBLOCK;
-      /* Table cells continue lower-case fragments only within the zone. */
-      if (how == SPACE && in_table && !l->lower && !fixed_wrap)
-        how = NEWBLOCK;
-    }
+    if (prev && !clean)
+      how = decide(&m, prev, l, md->data);
     if (prev) {
       /* (the separator's source offset, where it is written or logged,
        * is taken as the output stands before emit_dirty) */
@@ -2064,11 +2127,22 @@ static bool write_pass(layout *L, const cchc_mbuf *md, cchc_mbuf *out,
     if (l->lead_space && prev)
       cchc_log_repair(log, CCHC_REPAIR_WHITESPACE, cchc_mbuf_src(md, raw, NULL),
                       "stray leading space removed");
+    if (first && how == NEWBLOCK &&
+        (l->lone_num ||
+         (prev && (prev->hyphen_end || l->cont_punct ||
+                   (l->lower && !l->marker) ||
+                   (!prev->terminal && !(l->marker || l->pipe || prev->bar) &&
+                    (!prev_end_found || prev->func_end || prev->number_end))))))
+      flag_block(L, L->nblocks);
+    if (first && how == GLUE && L->nblocks &&
+        block_copies(L->blocks[L->nblocks - 1]))
+      flag_block(L, L->nblocks - 1);
     if (how == NEWBLOCK) /* (the first line too) */
       block_open(&e, (uint32_t)j);
     if (!put_content(&e, l) || how != NEWBLOCK)
       block_changed(&e);
     prev = l;
+    prev_end_found = end_found;
   }
   if (prev) {
     if (emit_len(&e) != prev->end || md->len != (size_t)prev->end + 1 ||
@@ -2216,6 +2290,16 @@ static void read_lines(layout *L, const cchc_mbuf *md, const held_lines *held) {
   read_lines_with(L, md, held, scan_line);
 }
 
+/* (layout_check_joined) Count the code points of the joined block
+ * s[p, e) again, and look for a broken hyphen in it. */
+static void joined_checked(const char *s, size_t p, size_t e, size_t cps) {
+  size_t count = cchc_utf8_count(s + p, e - p);
+  layout_joined_blocks++;
+  layout_joined_wrong +=
+      (count < LINE_CPLEN_MAX ? count : LINE_CPLEN_MAX) != cps ||
+      has_broken_hyphen(s, p, e);
+}
+
 /* The lines of `text`, the output of the pass before: a block that copies
  * a line unchanged keeps that line's classes (no blank around it now),
  * the others are classified again. */
@@ -2257,12 +2341,8 @@ static void reread_lines(layout *L, const cchc_mbuf *text) {
     } else if (block_joined(b[k]) && e > p) {
       /* as NO_LINE_PLAIN, its code points counted and no broken hyphen */
       size_t cps = b[k].from - JOINED_PLAIN;
-      if (layout_check_joined) {
-        size_t count = cchc_utf8_count(s + p, e - p);
-        layout_joined_blocks++;
-        layout_joined_wrong += (count < LINE_CPLEN_MAX ? count : LINE_CPLEN_MAX) != cps ||
-                               has_broken_hyphen(s, p, e);
-      }
+      if (layout_check_joined)
+        joined_checked(s, p, e, cps);
       classify_content(s, p, e, cps, true, l);
     } else if (b[k].from == NO_LINE_PLAIN && e > p) {
       /* lines joined as they were, each plain, by a blank or nothing: no
@@ -2434,12 +2514,224 @@ static uint32_t *final_line_ends(layout *L, const cchc_mbuf *text,
   return ends;
 }
 
+/* Block k of the first pass's output, s[ends[k - 1] + 1, ends[k]) (cls:
+ * its table class), with the classes the second pass would read it with
+ * (reread_lines, mark_lines): a copy its line's, a joined block
+ * classified. */
+static void block_line(const layout *L, const char *s, const uint32_t *ends,
+                       const unsigned char *cls, size_t k, line *out) {
+  size_t p = k ? ends[k - 1] + (size_t)1 : 0, e = ends[k];
+  block b = L->blocks[k];
+  if (block_copies(b)) {
+    line c = L->ls[b.from];
+    c.start = (uint32_t)p;
+    c.end = (uint32_t)e;
+    c.lead_space = c.trail_space = c.held = false;
+    *out = c;
+  } else if (block_joined(b)) {
+    classify_content(s, p, e, b.from - JOINED_PLAIN, true, out);
+  } else if (b.from == NO_LINE_PLAIN) {
+    classify_content(s, p, e, cchc_utf8_count(s + p, e - p),
+                     !has_broken_hyphen(s, p, e), out);
+  } else {
+    classify(s, p, e, ends[k] + (size_t)1, out);
+  }
+  out->table = (cls[k] & BLOCK_TABLE) != 0;
+  out->page = false;
+}
+
+bool layout_second_pass_forced = false;
+bool layout_count_skips = false;
+size_t layout_second_passes_skipped = 0;
+
+/* Would a second pass over the text the first one wrote change nothing?
+ * Then it is not run, and *ends (cnt + 1 offsets from malloc, as
+ * final_line_ends gives them) are the newlines of its lines.
+ *
+ * Why a second pass may change something: the first decided with the
+ * classes of the lines it read, the second reads the blocks it wrote.  A
+ * join makes a longer line: the table zones (runs of short lines) move
+ * and shrink, so a line that was a cell ("của tỉnh" / ", của huyện")
+ * joins now; the model is found again (the wraps are gone: most texts
+ * are not "wrapped" any more); the gaps between numbers alone count
+ * fewer lines (a run of page numbers may form); and a joined block's own
+ * classes differ from its lines' (a marker glued to "," is none: "1." /
+ * ", a" is "1., a", which a line ending "của" then joins; its capitals,
+ * its number alone).
+ *
+ * What the second pass does, block by block, is what write_pass does:
+ * it drops a page number or a number alone, or decides how the block
+ * joins the one before (decide).  It changes nothing when it drops
+ * nothing and decides NEWBLOCK everywhere (the blocks are one newline
+ * apart, without blanks around them, and plain: copies of plain lines or
+ * JOINED_PLAIN; any other block and the check gives up).  So:
+ *  - its model: the pairs of a wrap need a lower-case block that is no
+ *    marker, whose boundary is read here (below); with fewer than 3 or
+ *    too few to say "wrapped", no model term (margin, fixed width) holds.
+ *  - the numbers alone (copies of such lines, and joined blocks of at
+ *    most 10 code points: "Trang 9", "12,"; "- 9 -" cannot be joined,
+ *    as the lines it splits into are a marker or wordless) are read
+ *    here, each with its neighbours: dropped, or one of a run of pages
+ *    (page_add with the table zones of the blocks), and it gives up.
+ *  - a boundary the first pass flagged (the block after it, below) is
+ *    read here: decide on the blocks, as the second pass would.
+ *  - any other boundary is NEWBLOCK: the first pass opened the block
+ *    after it at line l, after line p, where !p.hyphen_end,
+ *    !l.cont_punct, l is lower-case only as a marker, and p is terminal,
+ *    or l a marker or a '|', or p a bar, or p's last word neither cuts a
+ *    phrase nor is "số".  The blocks around it, P (ending with p) and L
+ *    (starting with l), have the same first and last characters, so the
+ *    same lower, cont_punct, pipe, hyphen_end and terminal; P is a bar
+ *    only as a copy (a bar joins nothing); L is a marker where l is (a
+ *    copy, or joined first by a blank: every marker form stays one when
+ *    " " and more follow; a block first joined by nothing is flagged);
+ *    P's last word is p's, or holds the '-' or the punctuation that glued
+ *    it, which no word of cut_phrase holds.  Without a model term,
+ *    decide gives NEWBLOCK for a marker, '|' or bar, can give GLUE or
+ *    SPACE only through hyphen_end, cont_punct, lower or a non-terminal
+ *    P whose last word cuts a phrase, and its last rules only turn a
+ *    SPACE into NEWBLOCK (held is the first pass's only).
+ * tests/test_normalize.c (second_pass_skipped_only_when_unchanged) runs
+ * the passes to the fixed point and this on crafted texts where the
+ * second pass changes something, and on the corpus. */
+static bool first_pass_final(layout *L, const cchc_mbuf *text,
+                             uint32_t **ends_out, size_t *nends) {
+  const block *b = L->blocks;
+  const line *ls = L->ls;
+  const char *s = text->data;
+  size_t n = L->nblocks, len = text->len;
+  if (L->flags_failed || L->failed || len >= UINT32_MAX || (!n && len))
+    return false;
+  uint32_t *ends = malloc((n + 1) * sizeof *ends);
+  unsigned char *cls = malloc(n ? n : 1);
+  bool ok = ends && cls;
+  /* where each block ends, whether it is short or a bar */
+  size_t p = 0;
+  for (size_t k = 0; ok && k < n; k++) {
+    size_t e;
+    if (block_copies(b[k])) {
+      const line *c = &ls[b[k].from];
+      e = p + (c->end - c->start);
+      cls[k] = (unsigned char)((c->short_line ? BLOCK_SHORT : 0) |
+                               (c->bar ? BLOCK_BAR : 0));
+    } else if (block_joined(b[k])) {
+      size_t cps = b[k].from - JOINED_PLAIN, from = p + cps;
+      const char *nl =
+          from < len ? memchr(s + from, '\n', len - from) : NULL;
+      e = nl ? (size_t)(nl - s) : len;
+      cls[k] = cps <= 24 ? BLOCK_SHORT : 0;
+      if (layout_check_joined && e > p)
+        joined_checked(s, p, e, cps);
+    } else { /* (edited: read as the second pass reads it) */
+      const char *nl = p < len ? memchr(s + p, '\n', len - p) : NULL;
+      e = nl ? (size_t)(nl - s) : len;
+      if (e >= len || e == p) {
+        ok = false;
+        break;
+      }
+      ends[k] = (uint32_t)e;
+      line x;
+      block_line(L, s, ends, cls, k, &x);
+      size_t cps = cchc_utf8_count(s + p, e - p);
+      /* (a block the second pass would edit: it changes the text) */
+      if (!x.plain || x.lead_space || x.trail_space ||
+          x.start != p || x.end != e) {
+        ok = false;
+        break;
+      }
+      cls[k] = (unsigned char)((cps <= 24 ? BLOCK_SHORT : 0) |
+                               (x.bar ? BLOCK_BAR : 0));
+    }
+    if (e >= len || s[e] != '\n' || e == p) {
+      ok = false;
+      break;
+    }
+    ends[k] = (uint32_t)e;
+    p = e + 1;
+  }
+  ok = ok && p == len;
+  /* the table zones as mark_lines finds them (table_next), then the
+   * lines between two bars taken out */
+  size_t shorts = 0, total = 0;
+  for (size_t k = 0; ok && k < n && k < 4; k++)
+    shorts += cls[k] & BLOCK_SHORT;
+  for (size_t k = 0, open = n; ok && k < n; k++) {
+    if (k + 4 < n)
+      shorts += cls[k + 4] & BLOCK_SHORT;
+    if (k >= 5)
+      shorts -= cls[k - 5] & BLOCK_SHORT;
+    size_t win = 9;
+    if (k < 4 || k + 4 >= n) {
+      size_t nlo = k >= 4 ? k - 4 : 0, nhi = k + 4 < n ? k + 4 : n - 1;
+      win = nhi - nlo + 1;
+    }
+    if (win >= 5 && shorts * 3 >= win * 2)
+      cls[k] |= BLOCK_ZONE | BLOCK_TABLE;
+    total += !(cls[k] & BLOCK_ZONE);
+    if (cls[k] & BLOCK_BAR) {
+      for (size_t j = open + 1; open < n && j < k; j++)
+        cls[j] &= (unsigned char)~BLOCK_TABLE;
+      open = k;
+    }
+  }
+  /* the blocks to read again, each with the ones around it */
+  static const model unwrapped; /* (no model term holds) */
+  page_runs pr = {0};
+  size_t wraps = 0;
+  for (size_t k = 0, f = 0; ok && k < n; k++) {
+    bool flagged = f < L->nflagged && L->flagged[f] == k;
+    f += flagged;
+    if (!flagged && !block_edited(b[k]) && !(k > 0 && block_edited(b[k - 1])) &&
+        !(block_copies(b[k]) ? ls[b[k].from].lone_num
+                             : b[k].from - JOINED_PLAIN <= 10))
+      continue;
+    line l, prev, next;
+    block_line(L, s, ends, cls, k, &l);
+    if (k > 0)
+      block_line(L, s, ends, cls, k - 1, &prev);
+    if (k + 1 < n)
+      block_line(L, s, ends, cls, k + 1, &next);
+    if (l.lone_num) {
+      /* (page_add reads the zone, before the bars) */
+      l.table = (cls[k] & BLOCK_ZONE) != 0;
+      page_add(&pr, &l, k);
+      l.table = (cls[k] & BLOCK_TABLE) != 0;
+      if (lone_dropped(k > 0 ? &prev : NULL, &l, k + 1 < n ? &next : NULL))
+        ok = false;
+    }
+    if (k > 0) {
+      if (end_word_asked(&unwrapped, &prev, &l))
+        end_word(s, &prev);
+      if (decide(&unwrapped, &prev, &l, s) != NEWBLOCK)
+        ok = false;
+      wraps += !(cls[k - 1] & BLOCK_ZONE) && !(cls[k] & BLOCK_ZONE) &&
+               !prev.terminal && l.lower && !l.marker && !prev.lone_num;
+    }
+  }
+  size_t last;
+  if (pages_found(&pr, &last))
+    ok = false;
+  free(pr.nums);
+  if (wraps >= 3 && wraps * 20 >= total) /* (wrapped: a model term) */
+    ok = false;
+  free(cls);
+  if (!ok) {
+    free(ends);
+    return false;
+  }
+  ends[n] = (uint32_t)len;
+  *ends_out = ends;
+  *nends = n + 1;
+  return true;
+}
+
 /* Layout repeats its pass until nothing changes, so that normalizing the
  * output again changes nothing: one join can make the next line joinable
  * (a line stops being a table row), a cascade of any length.  Every pass
  * that changes the text lowers its weight, so the repetition ends.  Only
  * the first pass reads every line; the next ones read again only the
- * lines a join made, and write only from the first change on. */
+ * lines a join made, and write only from the first change on; a second
+ * pass that would change nothing is not run (first_pass_final). */
 cchc_status cchc_layout(cchc_mbuf *text, const cchc_edits *edits,
                         cchc_repair_log *log,
                         void *(*settled)(void *arg, const cchc_mbuf *text,
@@ -2489,6 +2781,14 @@ cchc_status cchc_layout_lines(cchc_mbuf *text, const cchc_edits *edits,
    * and after the first pass only when a '*' or a '#' was left in it
    * (marks_left: most texts have no '#', and keep no '*' once stripped). */
   bool same = false, markdown = L.marks_left;
+  uint32_t *ends = NULL;
+  size_t nends = 0;
+  if (rc == CCHC_OK && !layout_second_pass_forced) {
+    markdown = markdown && is_markdown(text, &hashes);
+    same = !markdown && first_pass_final(&L, text, &ends, &nends);
+    if (same && layout_count_skips)
+      layout_second_passes_skipped++;
+  }
   while (rc == CCHC_OK && !same) {
     markdown = markdown && is_markdown(text, &hashes);
     rc = markdown ? markdown_pass(&L, text, log, &same, err)
@@ -2496,9 +2796,16 @@ cchc_status cchc_layout_lines(cchc_mbuf *text, const cchc_edits *edits,
   }
   /* The last pass wrote nothing: its lines are the text's, unless it read
    * a copy without its Markdown (markdown_pass). */
-  if (rc == CCHC_OK && line_ends && !markdown && !L.failed)
+  if (rc == CCHC_OK && line_ends && ends) {
+    *line_ends = ends;
+    *nline_ends = nends;
+    ends = NULL;
+  } else if (rc == CCHC_OK && line_ends && !markdown && !L.failed) {
     *line_ends = final_line_ends(&L, text, nline_ends);
+  }
+  free(ends);
   free(L.ls);
   free(L.blocks);
+  free(L.flagged);
   return rc;
 }
