@@ -1714,15 +1714,20 @@ typedef struct block {
 
 /* What first_pass_final finds of a block, the classes of it as a line
  * that mark_lines reads: short, a bar alone, in a table zone of the
- * window, in a table zone once the lines between two bars are out. */
-enum { BLOCK_SHORT = 1, BLOCK_BAR = 2, BLOCK_ZONE = 4, BLOCK_TABLE = 8 };
+ * window, in a table zone once the lines between two bars are out; and
+ * whether it reads the block again. */
+enum {
+  BLOCK_SHORT = 1,
+  BLOCK_BAR = 2,
+  BLOCK_ZONE = 4,
+  BLOCK_TABLE = 8,
+  BLOCK_READ = 16 /* (read again, with the blocks around it) */
+};
 
 static bool block_copies(block b) { return b.from < JOINED_PLAIN; }
 static bool block_joined(block b) {
   return b.from >= JOINED_PLAIN && b.from < NO_LINE_PLAIN;
 }
-/* (NO_LINE or NO_LINE_PLAIN) */
-static bool block_edited(block b) { return b.from >= NO_LINE_PLAIN; }
 
 bool layout_check_joined = false;
 size_t layout_joined_blocks = 0, layout_joined_wrong = 0;
@@ -2067,11 +2072,12 @@ static bool write_pass(layout *L, const cchc_mbuf *md, cchc_mbuf *out,
     /* (for the decision after it, while its bytes are in place; in the
      * first pass also for the check after it, where only a table zone
      * kept it from being asked: first_pass_final) */
-    bool end_found = end_word_asked(&m, l, next) ||
-                     (first && next && !l->terminal && !l->bar &&
-                      !(next->marker || next->pipe || next->lower ||
-                        next->cont_punct));
-    if (end_found)
+    bool end_found = !l->terminal &&
+                     (m.fixed || !next || next->page || next->lone_num ||
+                      !(l->bar || next->marker || next->pipe || next->lower ||
+                        next->cont_punct ||
+                        (!first && (l->table || next->table))));
+    if (end_found) /* (end_word_asked, or a table's in the first pass) */
       end_word(md->data, l);
     join_how how = NEWBLOCK;
     /* before the separator, which may overwrite the newline in front of
@@ -2127,18 +2133,20 @@ static bool write_pass(layout *L, const cchc_mbuf *md, cchc_mbuf *out,
     if (l->lead_space && prev)
       cchc_log_repair(log, CCHC_REPAIR_WHITESPACE, cchc_mbuf_src(md, raw, NULL),
                       "stray leading space removed");
-    if (first && how == NEWBLOCK &&
-        (l->lone_num ||
-         (prev && (prev->hyphen_end || l->cont_punct ||
-                   (l->lower && !l->marker) ||
-                   (!prev->terminal && !(l->marker || l->pipe || prev->bar) &&
-                    (!prev_end_found || prev->func_end || prev->number_end))))))
-      flag_block(L, L->nblocks);
-    if (first && how == GLUE && L->nblocks &&
-        block_copies(L->blocks[L->nblocks - 1]))
-      flag_block(L, L->nblocks - 1);
-    if (how == NEWBLOCK) /* (the first line too) */
+    if (how == NEWBLOCK) { /* (the first line too) */
+      /* (bitwise: the bits of a line tested at once) */
+      if (first &&
+          (l->lone_num |
+           (prev && (prev->hyphen_end | l->cont_punct |
+                     (l->lower & !l->marker) |
+                     (!prev->terminal & !(l->marker | l->pipe | prev->bar) &
+                      (!prev_end_found | prev->func_end | prev->number_end))))))
+        flag_block(L, L->nblocks);
       block_open(&e, (uint32_t)j);
+    } else if (first && how == GLUE && L->nblocks &&
+               block_copies(L->blocks[L->nblocks - 1])) {
+      flag_block(L, L->nblocks - 1);
+    }
     if (!put_content(&e, l) || how != NEWBLOCK)
       block_changed(&e);
     prev = l;
@@ -2604,58 +2612,67 @@ static bool first_pass_final(layout *L, const cchc_mbuf *text,
     return false;
   uint32_t *ends = malloc((n + 1) * sizeof *ends);
   unsigned char *cls = malloc(n ? n : 1);
-  bool ok = ends && cls;
-  /* where each block ends, whether it is short or a bar */
+  page_runs pr = {0};
+  if (!ends || !cls)
+    goto give_up;
+  /* where each block ends, whether it is short or a bar, and whether it
+   * is read again below: a number alone (a copy of one, a joined block
+   * short enough to be one), an edited block and the one after it */
   size_t p = 0;
-  for (size_t k = 0; ok && k < n; k++) {
+  unsigned char read_next = 0;
+  for (size_t k = 0; k < n; k++) {
+    block bk = b[k];
     size_t e;
-    if (block_copies(b[k])) {
-      const line *c = &ls[b[k].from];
-      e = p + (c->end - c->start);
-      cls[k] = (unsigned char)((c->short_line ? BLOCK_SHORT : 0) |
-                               (c->bar ? BLOCK_BAR : 0));
-    } else if (block_joined(b[k])) {
-      size_t cps = b[k].from - JOINED_PLAIN, from = p + cps;
-      const char *nl =
-          from < len ? memchr(s + from, '\n', len - from) : NULL;
-      e = nl ? (size_t)(nl - s) : len;
-      cls[k] = cps <= 24 ? BLOCK_SHORT : 0;
-      if (layout_check_joined && e > p)
-        joined_checked(s, p, e, cps);
-    } else { /* (edited: read as the second pass reads it) */
-      const char *nl = p < len ? memchr(s + p, '\n', len - p) : NULL;
-      e = nl ? (size_t)(nl - s) : len;
-      if (e >= len || e == p) {
-        ok = false;
-        break;
+    unsigned char c = read_next;
+    read_next = 0;
+    if (block_copies(bk)) {
+      const line *x = &ls[bk.from];
+      e = p + (x->end - x->start);
+      if (e >= len || s[e] != '\n')
+        goto give_up;
+      c |= (unsigned char)(x->short_line * BLOCK_SHORT | x->bar * BLOCK_BAR |
+                           x->lone_num * BLOCK_READ);
+    } else {
+      size_t cps = block_joined(bk) ? bk.from - JOINED_PLAIN : 0;
+      /* (a block joined has as many bytes as code points at least) */
+      const char *nl = p + cps < len ? memchr(s + p + cps, '\n', len - p - cps)
+                                     : NULL;
+      if (!nl || nl == s + p)
+        goto give_up;
+      e = (size_t)(nl - s);
+      if (block_joined(bk)) {
+        c |= (unsigned char)((cps <= 24) * BLOCK_SHORT |
+                             (cps <= 10) * BLOCK_READ);
+        if (layout_check_joined)
+          joined_checked(s, p, e, cps);
+      } else { /* (edited: read as the second pass reads it) */
+        ends[k] = (uint32_t)e;
+        line x;
+        block_line(L, s, ends, cls, k, &x);
+        /* (a block the second pass would edit: it changes the text) */
+        if (!x.plain || x.lead_space || x.trail_space || x.start != p ||
+            x.end != e)
+          goto give_up;
+        c |= (unsigned char)((cchc_utf8_count(s + p, e - p) <= 24) *
+                                 BLOCK_SHORT |
+                             x.bar * BLOCK_BAR | BLOCK_READ);
+        read_next = BLOCK_READ;
       }
-      ends[k] = (uint32_t)e;
-      line x;
-      block_line(L, s, ends, cls, k, &x);
-      size_t cps = cchc_utf8_count(s + p, e - p);
-      /* (a block the second pass would edit: it changes the text) */
-      if (!x.plain || x.lead_space || x.trail_space ||
-          x.start != p || x.end != e) {
-        ok = false;
-        break;
-      }
-      cls[k] = (unsigned char)((cps <= 24 ? BLOCK_SHORT : 0) |
-                               (x.bar ? BLOCK_BAR : 0));
     }
-    if (e >= len || s[e] != '\n' || e == p) {
-      ok = false;
-      break;
-    }
+    cls[k] = c;
     ends[k] = (uint32_t)e;
     p = e + 1;
   }
-  ok = ok && p == len;
+  if (p != len)
+    goto give_up;
+  for (size_t f = 0; f < L->nflagged; f++)
+    cls[L->flagged[f]] |= BLOCK_READ;
   /* the table zones as mark_lines finds them (table_next), then the
    * lines between two bars taken out */
-  size_t shorts = 0, total = 0;
-  for (size_t k = 0; ok && k < n && k < 4; k++)
+  size_t shorts = 0, zones = 0;
+  for (size_t k = 0; k < n && k < 4; k++)
     shorts += cls[k] & BLOCK_SHORT;
-  for (size_t k = 0, open = n; ok && k < n; k++) {
+  for (size_t k = 0, open = n; k < n; k++) {
     if (k + 4 < n)
       shorts += cls[k + 4] & BLOCK_SHORT;
     if (k >= 5)
@@ -2665,9 +2682,10 @@ static bool first_pass_final(layout *L, const cchc_mbuf *text,
       size_t nlo = k >= 4 ? k - 4 : 0, nhi = k + 4 < n ? k + 4 : n - 1;
       win = nhi - nlo + 1;
     }
-    if (win >= 5 && shorts * 3 >= win * 2)
+    if (win >= 5 && shorts * 3 >= win * 2) {
       cls[k] |= BLOCK_ZONE | BLOCK_TABLE;
-    total += !(cls[k] & BLOCK_ZONE);
+      zones++;
+    }
     if (cls[k] & BLOCK_BAR) {
       for (size_t j = open + 1; open < n && j < k; j++)
         cls[j] &= (unsigned char)~BLOCK_TABLE;
@@ -2676,14 +2694,9 @@ static bool first_pass_final(layout *L, const cchc_mbuf *text,
   }
   /* the blocks to read again, each with the ones around it */
   static const model unwrapped; /* (no model term holds) */
-  page_runs pr = {0};
   size_t wraps = 0;
-  for (size_t k = 0, f = 0; ok && k < n; k++) {
-    bool flagged = f < L->nflagged && L->flagged[f] == k;
-    f += flagged;
-    if (!flagged && !block_edited(b[k]) && !(k > 0 && block_edited(b[k - 1])) &&
-        !(block_copies(b[k]) ? ls[b[k].from].lone_num
-                             : b[k].from - JOINED_PLAIN <= 10))
+  for (size_t k = 0; k < n; k++) {
+    if (!(cls[k] & BLOCK_READ))
       continue;
     line l, prev, next;
     block_line(L, s, ends, cls, k, &l);
@@ -2697,32 +2710,35 @@ static bool first_pass_final(layout *L, const cchc_mbuf *text,
       page_add(&pr, &l, k);
       l.table = (cls[k] & BLOCK_TABLE) != 0;
       if (lone_dropped(k > 0 ? &prev : NULL, &l, k + 1 < n ? &next : NULL))
-        ok = false;
+        goto give_up;
     }
     if (k > 0) {
       if (end_word_asked(&unwrapped, &prev, &l))
         end_word(s, &prev);
       if (decide(&unwrapped, &prev, &l, s) != NEWBLOCK)
-        ok = false;
+        goto give_up;
       wraps += !(cls[k - 1] & BLOCK_ZONE) && !(cls[k] & BLOCK_ZONE) &&
                !prev.terminal && l.lower && !l.marker && !prev.lone_num;
     }
   }
   size_t last;
-  if (pages_found(&pr, &last))
-    ok = false;
+  bool pages = pages_found(&pr, &last);
   free(pr.nums);
-  if (wraps >= 3 && wraps * 20 >= total) /* (wrapped: a model term) */
-    ok = false;
+  pr.nums = NULL;
+  /* (wrapped: a model term holds) */
+  if (pages || (wraps >= 3 && wraps * 20 >= n - zones))
+    goto give_up;
   free(cls);
-  if (!ok) {
-    free(ends);
-    return false;
-  }
   ends[n] = (uint32_t)len;
   *ends_out = ends;
   *nends = n + 1;
   return true;
+give_up:
+  free(pr.chain);
+  free(pr.nums);
+  free(cls);
+  free(ends);
+  return false;
 }
 
 /* Layout repeats its pass until nothing changes, so that normalizing the
