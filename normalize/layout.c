@@ -1712,16 +1712,13 @@ typedef struct block {
   uint32_t from;
 } block;
 
-/* What first_pass_final finds of a block, the classes of it as a line
- * that mark_lines reads: short, a bar alone, in a table zone of the
- * window, in a table zone once the lines between two bars are out; and
- * whether it reads the block again. */
+/* What first_pass_final finds of a block: the classes of it as a line
+ * that mark_lines reads (short, a bar alone), and whether it reads the
+ * block again. */
 enum {
   BLOCK_SHORT = 1,
   BLOCK_BAR = 2,
-  BLOCK_ZONE = 4,
-  BLOCK_TABLE = 8,
-  BLOCK_READ = 16 /* (read again, with the blocks around it) */
+  BLOCK_READ = 4 /* (read again, with the blocks around it) */
 };
 
 static bool block_copies(block b) { return b.from < JOINED_PLAIN; }
@@ -2522,12 +2519,21 @@ static uint32_t *final_line_ends(layout *L, const cchc_mbuf *text,
   return ends;
 }
 
-/* Block k of the first pass's output, s[ends[k - 1] + 1, ends[k]) (cls:
- * its table class), with the classes the second pass would read it with
- * (reread_lines, mark_lines): a copy its line's, a joined block
- * classified. */
+/* Is block k of n (their classes cls) in a table zone, as mark_lines
+ * finds it (table_next): two thirds of the window of 9 around it short. */
+static bool block_zone(const unsigned char *cls, size_t n, size_t k) {
+  size_t lo = k >= 4 ? k - 4 : 0, hi = k + 4 < n ? k + 4 : n - 1;
+  size_t win = hi - lo + 1, shorts = 0;
+  for (size_t j = lo; j <= hi; j++)
+    shorts += cls[j] & BLOCK_SHORT;
+  return win >= 5 && shorts * 3 >= win * 2;
+}
+
+/* Block k of the first pass's output, s[ends[k - 1] + 1, ends[k]), with
+ * the classes the second pass would read it with (reread_lines), its
+ * table class `table`: a copy its line's, a joined block classified. */
 static void block_line(const layout *L, const char *s, const uint32_t *ends,
-                       const unsigned char *cls, size_t k, line *out) {
+                       size_t k, bool table, line *out) {
   size_t p = k ? ends[k - 1] + (size_t)1 : 0, e = ends[k];
   block b = L->blocks[k];
   if (block_copies(b)) {
@@ -2544,7 +2550,7 @@ static void block_line(const layout *L, const char *s, const uint32_t *ends,
   } else {
     classify(s, p, e, ends[k] + (size_t)1, out);
   }
-  out->table = (cls[k] & BLOCK_TABLE) != 0;
+  out->table = table;
   out->page = false;
 }
 
@@ -2563,16 +2569,18 @@ size_t layout_second_passes_skipped = 0;
  * joins now; the model is found again (the wraps are gone: most texts
  * are not "wrapped" any more); the gaps between numbers alone count
  * fewer lines (a run of page numbers may form); and a joined block's own
- * classes differ from its lines' (a marker glued to "," is none: "1." /
- * ", a" is "1., a", which a line ending "của" then joins; its capitals,
- * its number alone).
+ * classes differ from its lines' (a marker glued to "," is none: "II." /
+ * ", và" is "II., và", which a line ending "của" then joins; its
+ * capitals, its number alone).
  *
  * What the second pass does, block by block, is what write_pass does:
  * it drops a page number or a number alone, or decides how the block
  * joins the one before (decide).  It changes nothing when it drops
  * nothing and decides NEWBLOCK everywhere (the blocks are one newline
- * apart, without blanks around them, and plain: copies of plain lines or
- * JOINED_PLAIN; any other block and the check gives up).  So:
+ * apart, without blanks around them, and plain: copies of plain lines,
+ * JOINED_PLAIN, or an edited block that reads as plain, which is read
+ * here with the boundaries on either side of it; else the check gives
+ * up).  So:
  *  - its model: the pairs of a wrap need a lower-case block that is no
  *    marker, whose boundary is read here (below); with fewer than 3 or
  *    too few to say "wrapped", no model term (margin, fixed width) holds.
@@ -2601,7 +2609,7 @@ size_t layout_second_passes_skipped = 0;
  *    SPACE into NEWBLOCK (held is the first pass's only).
  * tests/test_normalize.c (second_pass_skipped_only_when_unchanged) runs
  * the passes to the fixed point and this on crafted texts where the
- * second pass changes something, and on the corpus. */
+ * second pass changes something, on the corpus and on random texts. */
 static bool first_pass_final(layout *L, const cchc_mbuf *text,
                              uint32_t **ends_out, size_t *nends) {
   const block *b = L->blocks;
@@ -2618,7 +2626,7 @@ static bool first_pass_final(layout *L, const cchc_mbuf *text,
   /* where each block ends, whether it is short or a bar, and whether it
    * is read again below: a number alone (a copy of one, a joined block
    * short enough to be one), an edited block and the one after it */
-  size_t p = 0;
+  size_t p = 0, first_bar = n, last_bar = 0;
   unsigned char read_next = 0;
   for (size_t k = 0; k < n; k++) {
     block bk = b[k];
@@ -2648,7 +2656,7 @@ static bool first_pass_final(layout *L, const cchc_mbuf *text,
       } else { /* (edited: read as the second pass reads it) */
         ends[k] = (uint32_t)e;
         line x;
-        block_line(L, s, ends, cls, k, &x);
+        block_line(L, s, ends, k, false, &x);
         /* (a block the second pass would edit: it changes the text) */
         if (!x.plain || x.lead_space || x.trail_space || x.start != p ||
             x.end != e)
@@ -2662,53 +2670,39 @@ static bool first_pass_final(layout *L, const cchc_mbuf *text,
     cls[k] = c;
     ends[k] = (uint32_t)e;
     p = e + 1;
+    if (c & BLOCK_BAR) {
+      first_bar = first_bar < n ? first_bar : k;
+      last_bar = k;
+    }
   }
   if (p != len)
     goto give_up;
   for (size_t f = 0; f < L->nflagged; f++)
     cls[L->flagged[f]] |= BLOCK_READ;
-  /* the table zones as mark_lines finds them (table_next), then the
-   * lines between two bars taken out */
-  size_t shorts = 0, zones = 0;
-  for (size_t k = 0; k < n && k < 4; k++)
-    shorts += cls[k] & BLOCK_SHORT;
-  for (size_t k = 0, open = n; k < n; k++) {
-    if (k + 4 < n)
-      shorts += cls[k + 4] & BLOCK_SHORT;
-    if (k >= 5)
-      shorts -= cls[k - 5] & BLOCK_SHORT;
-    size_t win = 9;
-    if (k < 4 || k + 4 >= n) {
-      size_t nlo = k >= 4 ? k - 4 : 0, nhi = k + 4 < n ? k + 4 : n - 1;
-      win = nhi - nlo + 1;
-    }
-    if (win >= 5 && shorts * 3 >= win * 2) {
-      cls[k] |= BLOCK_ZONE | BLOCK_TABLE;
-      zones++;
-    }
-    if (cls[k] & BLOCK_BAR) {
-      for (size_t j = open + 1; open < n && j < k; j++)
-        cls[j] &= (unsigned char)~BLOCK_TABLE;
-      open = k;
-    }
-  }
-  /* the blocks to read again, each with the ones around it */
+  /* the table class of a block read: its zone (table_next), unless it
+   * lies between two bars (mark_lines takes the lines between out; a bar
+   * stays) */
+#define BLOCK_TABLE_AT(k)                                                     \
+  (block_zone(cls, n, (k)) &&                                                 \
+   ((cls[(k)] & BLOCK_BAR) || !(first_bar < (k) && (k) < last_bar)))
   static const model unwrapped; /* (no model term holds) */
   size_t wraps = 0;
   for (size_t k = 0; k < n; k++) {
     if (!(cls[k] & BLOCK_READ))
       continue;
     line l, prev, next;
-    block_line(L, s, ends, cls, k, &l);
+    bool zone = block_zone(cls, n, k), prev_zone = k > 0 && block_zone(cls, n, k - 1);
+    block_line(L, s, ends, k, BLOCK_TABLE_AT(k), &l);
     if (k > 0)
-      block_line(L, s, ends, cls, k - 1, &prev);
+      block_line(L, s, ends, k - 1, BLOCK_TABLE_AT(k - 1), &prev);
     if (k + 1 < n)
-      block_line(L, s, ends, cls, k + 1, &next);
+      block_line(L, s, ends, k + 1, BLOCK_TABLE_AT(k + 1), &next);
     if (l.lone_num) {
       /* (page_add reads the zone, before the bars) */
-      l.table = (cls[k] & BLOCK_ZONE) != 0;
+      bool table = l.table;
+      l.table = zone;
       page_add(&pr, &l, k);
-      l.table = (cls[k] & BLOCK_TABLE) != 0;
+      l.table = table;
       if (lone_dropped(k > 0 ? &prev : NULL, &l, k + 1 < n ? &next : NULL))
         goto give_up;
     }
@@ -2717,16 +2711,22 @@ static bool first_pass_final(layout *L, const cchc_mbuf *text,
         end_word(s, &prev);
       if (decide(&unwrapped, &prev, &l, s) != NEWBLOCK)
         goto give_up;
-      wraps += !(cls[k - 1] & BLOCK_ZONE) && !(cls[k] & BLOCK_ZONE) &&
-               !prev.terminal && l.lower && !l.marker && !prev.lone_num;
+      wraps += !prev_zone && !zone && !prev.terminal && l.lower && !l.marker &&
+               !prev.lone_num;
     }
   }
+#undef BLOCK_TABLE_AT
+  /* (the blocks outside table zones, asked only where the wraps may be
+   * enough to say "wrapped") */
+  size_t total = 0;
+  for (size_t k = 0; wraps >= 3 && k < n; k++)
+    total += !block_zone(cls, n, k);
   size_t last;
   bool pages = pages_found(&pr, &last);
   free(pr.nums);
   pr.nums = NULL;
   /* (wrapped: a model term holds) */
-  if (pages || (wraps >= 3 && wraps * 20 >= n - zones))
+  if (pages || (wraps >= 3 && wraps * 20 >= total))
     goto give_up;
   free(cls);
   ends[n] = (uint32_t)len;
