@@ -5225,6 +5225,21 @@ static size_t digit_end(const unsigned char *s, size_t i, size_t len) {
 /* Digits' windows closer than this are searched as one (ANCHOR_GAP). */
 enum { DIGIT_GAP = 16 };
 
+/* r's first match in s[0..len) starting in [w, e] (e < len): tried,
+ * anchored, where it may start for a rule tried so (by_first: PCRE2 would
+ * try every place), else searched. */
+static bool window_first(const rule *r, const rule_text *t, const char *s,
+                         size_t len, size_t w, size_t e,
+                         pcre2_match_data *md) {
+  pcre2_code *anchored = r->by_first ? rule_anchored(r) : NULL;
+  if (!anchored) return rule_exec_until(r, t, s, len, w, e, md);
+  for (size_t i = rule_next_start(r, s, w, e + 1, len); i <= e;
+       i = rule_next_start(r, s, i + 1, e + 1, len))
+    if (code_match(anchored, &r->anchored_jit, s, len, i, md, NULL) > 0)
+      return true;
+  return false;
+}
+
 bool rule_exec_near_digits(const rule *r, const rule_text *t, const char *s,
                            size_t len, size_t start, size_t limit,
                            pcre2_match_data *md) {
@@ -5256,8 +5271,7 @@ bool rule_exec_near_digits(const rule *r, const rule_text *t, const char *s,
       if (wn > e + DIGIT_GAP) break;
       e = next;
     }
-    if (rule_exec_until(r, t, s, len, w, e < last ? e : last, md))
-      return true;
+    if (window_first(r, t, s, len, w, e < last ? e : last, md)) return true;
     if (e >= last) return false;
     d = next;
     w = wn;

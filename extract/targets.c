@@ -631,13 +631,14 @@ bool targets_near_digits_off = false;
 
 /* r's first match in the block s[0..n) starting in [pos, limit].  A rule
  * whose matches hold a digit near their start (nontarget.level,
- * nontarget.name: "thôn 3", "Đề án 06") is searched in the windows before
- * the block's digits only, where PCRE2 would stop at every letter its
- * words start with (rule_exec_near_digits); one tried at the places its
- * first bytes stand (by_first: "(?<![\d.,/])\d...") is tried there. */
+ * nontarget.name: "thôn 3", "Đề án 06"; nontarget.date "ngày 15") is
+ * searched in the windows before the block's digits only, where PCRE2
+ * would stop at every letter its words start with, or the tries at its
+ * first bytes and words would be made all along the stretch
+ * (rule_exec_near_digits). */
 static bool nontarget_match(tctx *t, const rule *r, const char *s, size_t n,
                             size_t pos, size_t limit) {
-  if (r->facts.near_digit && !r->by_first && !targets_near_digits_off)
+  if (r->facts.near_digit && !targets_near_digits_off)
     return rule_exec_near_digits(r, &t->x->scan, s, n, pos, limit,
                                  t->x->md);
   return xmatch_until(t->x, r, s, n, pos, limit);

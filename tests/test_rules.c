@@ -1772,8 +1772,9 @@ START_TEST(facts_tell_the_digit_near_the_start) {
 }
 END_TEST
 
-/* A search in the windows before digits (rule_exec_near_digits) finds
- * what PCRE2's search finds, from every start and up to every limit:
+/* A search in the windows before digits (rule_exec_near_digits: PCRE2's
+ * search in each, or tries where the rule's first bytes and words stand)
+ * finds what PCRE2's search finds, from every start and up to every limit:
  * digits near and far, in runs and alone, beyond ASCII (U+0663, a lead
  * byte such as U+1EA1's that starts none), runs of white space of several
  * kinds (U+00A0), a match that is its window's last. */
@@ -1783,8 +1784,11 @@ START_TEST(searches_near_digits_find_what_searches_find) {
       "(?:abc\\s*)?\\d+",
       "(?<![\\d.,/:-])(?<value>\\d{1,3})\\s+(?=lớp)",
       "(?-i:x)(?=\\s*\\d)",
+      "(?<![\\d.,])\\d{1,2}/\\d{1,2}|"
+      "\\b(?:ngày\\s+\\d{1,2}|(?:năm|quý)\\s+\\d{1,4}\\b)",
   };
-  const char *s = "thôn 3, Thôn\t\t  12 và tổ dân phố\xc2\xa0 07; mức  độ 4 "
+  const char *s = "thôn 3, Thôn\t\t  12 và tổ dân phố\xc2\xa0 07; Ngày  15/01, "
+                  "năm 2026 mức  độ 4 "
                   "abc\xd9\xa3 abc   9 xạ 2 lớp, 1.2 lớp x   5x"
                   "                                                  "
                   "thôn 1000 thôn 99 abc45 Mức Độ 3";
@@ -1796,6 +1800,8 @@ START_TEST(searches_near_digits_find_what_searches_find) {
   for (size_t k = 0; k < sizeof patterns / sizeof *patterns; k++) {
     rule r = fact_rule(patterns[k], PCRE2_CASELESS);
     ck_assert(r.facts.near_digit);
+    /* (searched by PCRE2, or tried where first bytes and words stand) */
+    ck_assert(r.by_first == (k == 1 || k == 2 || k == 4));
     size_t found = 0;
     for (size_t start = 0; start < n; start++) {
       if (((unsigned char)s[start] & 0xC0) == 0x80) continue;
