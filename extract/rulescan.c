@@ -5222,8 +5222,11 @@ static size_t digit_end(const unsigned char *s, size_t i, size_t len) {
   return i;
 }
 
-/* Digits' windows closer than this are searched as one (ANCHOR_GAP). */
-enum { DIGIT_GAP = 16 };
+/* Digits' windows closer than this are searched as one (ANCHOR_GAP); a
+ * stretch this short or shorter is tried whole, finding its windows
+ * costing about as much (on 40 plans, 32 bytes: -0.32 M instructions;
+ * 16: -0.2 M; 64: +0.4 M). */
+enum { DIGIT_GAP = 16, DIGIT_STRETCH = 32 };
 
 /* r's first match in s[0..len) starting in [w, e] (e < len): tried,
  * anchored, where it may start for a rule tried so (by_first: PCRE2 would
@@ -5250,6 +5253,9 @@ bool rule_exec_near_digits(const rule *r, const rule_text *t, const char *s,
   const rule_facts *f = &r->facts;
   const unsigned char *u = (const unsigned char *)s;
   size_t last = limit < len ? limit : len; /* (a match holds a digit) */
+  if (last - start <= DIGIT_STRETCH)
+    return start < len &&
+           window_first(r, t, s, len, start, last < len ? last : len - 1, md);
   size_t d = next_digit(u, start, len), w = 0;
   if (d < len)
     w = rule_window_start(s, len, d, f->digit_bytes, f->digit_runs, start);
