@@ -359,7 +359,6 @@ typedef struct node {
   /* every match holds a digit (a character of \d) at most this far after
    * its start (rule_facts.near_digit), or inf: not known */
   span digit_all;
-  span digit_ne; /* the same for every match but the empty one */
   /* A match at a position whose byte is of class k (RULE_GUARD_*) never
    * follows an ASCII character of guard[k] (a lookbehind, \b): a bit per
    * ASCII character. */
@@ -399,7 +398,7 @@ static void empty_node(node *n) {
   n->after = F_ANY;
   n->at_zero = true;
   n->empty = true;
-  n->digit_all = n->digit_ne = SPAN_INF;
+  n->digit_all = SPAN_INF;
 }
 
 /* ---- words near the start ------------------------------------------------ */
@@ -516,14 +515,12 @@ static inline span digit_union(const span *a, const span *b) {
   return span_max(*a, *b);
 }
 
+/* n's bound for its matches that are not empty: its own when none is
+ * empty, none when some is (anchor_ne keeps one for words; kept for
+ * digits too, it told no rule more and cost 1 M instructions a load) */
+static const span digit_unknown = {.inf = true};
 static inline const span *digit_nonempty(const node *n) {
-  return n->zero ? NULL : &n->digit_ne;
-}
-
-/* As anchor_settle, for the digit. */
-static inline void digit_settle(node *n) {
-  n->digit_ne = digit_pick(n->digit_ne, n->digit_all);
-  if (!n->empty) n->digit_all = digit_pick(n->digit_all, n->digit_ne);
+  return n->zero ? NULL : n->empty ? &digit_unknown : &n->digit_all;
 }
 
 /* The digit near the start of a then b (a not yet changed), as
@@ -531,14 +528,10 @@ static inline void digit_settle(node *n) {
  * they are where a matched the empty string, or else a's. */
 static inline void then_digits(node *a, const node *b) {
   /* (most pieces of most patterns hold none: none either way) */
-  if (a->digit_all.inf && a->digit_ne.inf && b->digit_all.inf &&
-      b->digit_ne.inf)
-    return;
+  if (b->digit_all.inf) return;
   span all = a->digit_all;
   all = digit_pick(all, span_add(b->digit_all, a->len));
   all = digit_pick(all, digit_union(digit_nonempty(a), &b->digit_all));
-  a->digit_ne = digit_pick(all, digit_union(digit_nonempty(a),
-                                            digit_nonempty(b)));
   a->digit_all = all;
 }
 
@@ -633,7 +626,6 @@ static void then(const reader *rd, node *a, const node *b) {
   if (a->empty) bytes_or(&a->first, &b->first);
   a->empty = a->empty && b->empty;
   anchor_settle(rd, a);
-  digit_settle(a);
 }
 
 /* a or b (a holds the branches before). */
@@ -642,7 +634,6 @@ static void either(const reader *rd, node *a, const node *b) {
   anchor_union(&a->anchor_all, &b->anchor_all, &n.anchor_all);
   anchor_union(nonempty(a), nonempty(b), &n.anchor_ne);
   n.digit_all = digit_union(&a->digit_all, &b->digit_all);
-  n.digit_ne = digit_union(digit_nonempty(a), digit_nonempty(b));
   n.len = span_max(a->len, b->len);
   n.ends = a->ends && b->ends;
   n.space = a->space && b->space;
@@ -679,7 +670,6 @@ static void either(const reader *rd, node *a, const node *b) {
   n.empty = a->empty || b->empty;
   bytes_or(&n.first, &b->first);
   anchor_settle(rd, &n);
-  digit_settle(&n);
   *a = n;
 }
 
@@ -699,8 +689,7 @@ static void char_node(node *n, uint64_t one, const bytes *first) {
   n->len = (span){width, 0, false};
   n->space = one && !(one & ~F_BLANKS);
   /* a character of the digit feature alone is a digit (\d, [0-9]) */
-  n->digit_all = n->digit_ne =
-      one == BIT(F_DIGIT) ? (span){0, 0, false} : SPAN_INF;
+  n->digit_all = one == BIT(F_DIGIT) ? (span){0, 0, false} : SPAN_INF;
   if (!(one & F_OTHER)) add_clause(n, one);
 }
 
