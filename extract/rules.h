@@ -182,6 +182,14 @@ typedef struct rule_facts {
   uint32_t anchor_bytes[RULE_ANCHOR_ALTS];
   uint16_t anchor_runs[RULE_ANCHOR_ALTS];
   uint8_t nanchor;
+  /* With near_digit, each match holds a digit (a character of \d, of any
+   * script) that starts at most digit_bytes bytes after the match, plus
+   * digit_runs runs of white space (as anchor_bytes): a search need try
+   * the pattern only in the window before each digit of the text
+   * (rule_exec_near_digits). */
+  bool near_digit;
+  uint32_t digit_bytes;
+  uint16_t digit_runs;
 } rule_facts;
 
 /* The words every match starts with (rule_read_facts): read from a
@@ -699,6 +707,14 @@ bool rule_literal_in_words(const rule_literal *l);
 bool rule_exec_until(const rule *r, const rule_text *t, const char *s,
                      size_t len, size_t start, size_t limit,
                      pcre2_match_data *md);
+/* rule_exec_until for a rule with facts.near_digit: r's first match in
+ * s[0..len) starting in [start, limit], searched only in the windows
+ * before the places where a digit may stand (an ASCII digit, or a lead
+ * byte that may start one: lead_may_be_digit), nearby windows as one.
+ * The same answer as rule_exec_until's. */
+bool rule_exec_near_digits(const rule *r, const rule_text *t, const char *s,
+                           size_t len, size_t start, size_t limit,
+                           pcre2_match_data *md);
 /* Where a match that holds a word at o, at most `fixed` bytes plus
  * `runs` runs of white space after its start (rule_facts.anchor_bytes and
  * anchor_runs), starts at the earliest in text[0..n), not before `floor`

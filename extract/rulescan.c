@@ -356,6 +356,9 @@ typedef struct node {
   bool space;       /* it matches one white-space character (of \s) */
   anchor anchor_all; /* words near the start of every match */
   anchor anchor_ne;  /* the same for every match but the empty one */
+  /* every match holds a digit (a character of \d) at most this far after
+   * its start (rule_facts.near_digit), or inf: not known */
+  span digit_all;
   /* A match at a position whose byte is of class k (RULE_GUARD_*) never
    * follows an ASCII character of guard[k] (a lookbehind, \b): a bit per
    * ASCII character. */
@@ -395,6 +398,7 @@ static void empty_node(node *n) {
   n->after = F_ANY;
   n->at_zero = true;
   n->empty = true;
+  n->digit_all = SPAN_INF;
 }
 
 /* ---- words near the start ------------------------------------------------ */
@@ -494,6 +498,43 @@ static void anchor_settle(const reader *rd, node *n) {
   if (!n->empty) anchor_pick(rd, &n->anchor_all, &n->anchor_ne);
 }
 
+/* ---- digits near the start ---------------------------------------------- */
+
+/* Of two bounds on where a digit stands after a match's start, the
+ * tighter (runs of white space weigh as anchor_cost has them). */
+static inline span digit_pick(span a, span b) {
+  if (a.inf || b.inf) return a.inf ? b : a;
+  return b.bytes + ANCHOR_RUN * b.runs < a.bytes + ANCHOR_RUN * a.runs ? b
+                                                                        : a;
+}
+
+/* The bound a match of either holds a digit within (NULL: a piece whose
+ * one match is the empty string, as anchor_union has it). */
+static inline span digit_union(const span *a, const span *b) {
+  if (!a || !b) return a ? *a : b ? *b : SPAN_INF;
+  return span_max(*a, *b);
+}
+
+/* n's bound for its matches that are not empty: its own when none is
+ * empty, none when some is (anchor_ne keeps one for words; kept for
+ * digits too, it told no rule more and cost 1 M instructions a load) */
+static const span digit_unknown = {.inf = true};
+static inline const span *digit_nonempty(const node *n) {
+  return n->zero ? NULL : n->empty ? &digit_unknown : &n->digit_all;
+}
+
+/* The digit near the start of a then b (a not yet changed), as
+ * then_anchors has words: a's; b's, as far further as a is long; b's as
+ * they are where a matched the empty string, or else a's. */
+static inline void then_digits(node *a, const node *b) {
+  /* (most pieces of most patterns hold none: none either way) */
+  if (b->digit_all.inf) return;
+  span all = a->digit_all;
+  all = digit_pick(all, span_add(b->digit_all, a->len));
+  all = digit_pick(all, digit_union(digit_nonempty(a), &b->digit_all));
+  a->digit_all = all;
+}
+
 /* The words near the start of a then b (a not yet changed): a's; b's,
  * as far further as a is long; b's as they are, where a matched the
  * empty string, or else a's. */
@@ -573,6 +614,7 @@ static void then(const reader *rd, node *a, const node *b) {
         a->guard[k][1] |= b->guard[k][1];
       }
   then_anchors(rd, a, b);
+  then_digits(a, b);
   a->len = span_add(a->len, b->len);
   a->ends = a->ends || b->ends; /* nothing goes on past the end */
   a->space = false;
@@ -591,6 +633,7 @@ static void either(const reader *rd, node *a, const node *b) {
   node n = *a;
   anchor_union(&a->anchor_all, &b->anchor_all, &n.anchor_all);
   anchor_union(nonempty(a), nonempty(b), &n.anchor_ne);
+  n.digit_all = digit_union(&a->digit_all, &b->digit_all);
   n.len = span_max(a->len, b->len);
   n.ends = a->ends && b->ends;
   n.space = a->space && b->space;
@@ -645,6 +688,8 @@ static void char_node(node *n, uint64_t one, const bytes *first) {
   n->first = *first;
   n->len = (span){width, 0, false};
   n->space = one && !(one & ~F_BLANKS);
+  /* a character of the digit feature alone is a digit (\d, [0-9]) */
+  n->digit_all = one == BIT(F_DIGIT) ? (span){0, 0, false} : SPAN_INF;
   if (!(one & F_OTHER)) add_clause(n, one);
 }
 
@@ -1247,6 +1292,7 @@ static void read_group(reader *rd, node *out) {
   /* the words a lookahead holds stand in the text where it looks, as near
    * the start as those of a piece matched there would */
   if (kind == AHEAD) out->anchor_all = inner.anchor_all;
+  if (kind == AHEAD) out->digit_all = inner.digit_all; /* so its digits */
   /* a lookahead's match starts where the pattern's does */
   if (kind == AHEAD) memcpy(out->guard, inner.guard, sizeof out->guard);
   /* a lookbehind that fails after each of some ASCII characters */
@@ -1389,6 +1435,7 @@ static void read_item(reader *rd, node *out) {
       memset(out->guard, 0, sizeof out->guard);
       out->ends = false;
       out->anchor_all.n = 0;
+      out->digit_all = SPAN_INF;
       out->nneeds = 0;
       out->nlits = 0;
       out->after = F_ANY;
@@ -2720,6 +2767,11 @@ void rule_read_facts(rule *r, rule_literals *ls) {
     keep_anchor(r, &n, wt, ls);
   }
   free(wt);
+  if (!n.digit_all.inf) {
+    r->facts.near_digit = true;
+    r->facts.digit_bytes = n.digit_all.bytes;
+    r->facts.digit_runs = n.digit_all.runs;
+  }
   /* the most selective clause first: line scans look for it */
   for (size_t i = 1; i < n.nneeds; i++)
     for (size_t k = i; k > 0 && clause_weight(n.needs[k]) <
@@ -5132,6 +5184,95 @@ size_t rule_window_start(const char *text, size_t n, size_t o, size_t fixed,
 /* Windows before words closer than this are searched as one: a search
  * costs more than trying a few positions. */
 enum { ANCHOR_GAP = 16 };
+
+/* The first offset from i on (len when none) where a digit may stand: an
+ * ASCII digit, or a lead byte that may start one (lead_may_be_digit), 16
+ * bytes at a time with SSE2 (a line holds a few numbers). */
+static size_t next_digit(const unsigned char *s, size_t i, size_t len) {
+#if defined(__SSE2__)
+  for (; i + 17 <= len; i += 16) { /* (reads the byte after the block) */
+    const __m128i c = _mm_loadu_si128((const __m128i *)(s + i));
+    unsigned m = (unsigned)_mm_movemask_epi8(_mm_or_si128(
+        GE(_mm_set1_epi8(9), _mm_sub_epi8(c, _mm_set1_epi8('0'))),
+        digit_leads(c, _mm_loadu_si128((const __m128i *)(s + i + 1)))));
+    if (m) return i + (size_t)__builtin_ctz(m);
+  }
+#endif
+  for (; i < len; i++)
+    if ((unsigned)(s[i] - '0') <= 9 || lead_may_be_digit(s + i, s + len))
+      return i;
+  return len;
+}
+
+/* Where the character at i (a digit's place) ends. */
+static size_t digit_end(const unsigned char *s, size_t i, size_t len) {
+  while (++i < len && (s[i] & 0xC0) == 0x80) {
+  }
+  return i;
+}
+
+/* Digits' windows closer than this are searched as one (ANCHOR_GAP); a
+ * stretch this short or shorter is tried whole, finding its windows
+ * costing about as much (on 40 plans, 32 bytes: -0.32 M instructions;
+ * 16: -0.2 M; 64: +0.4 M). */
+enum { DIGIT_GAP = 16, DIGIT_STRETCH = 32 };
+
+/* r's first match in s[0..len) starting in [w, e] (e < len): tried,
+ * anchored, where it may start for a rule tried so (by_first: PCRE2 would
+ * try every place), else searched. */
+static bool window_first(const rule *r, const rule_text *t, const char *s,
+                         size_t len, size_t w, size_t e,
+                         pcre2_match_data *md) {
+  pcre2_code *anchored = r->by_first ? rule_anchored(r) : NULL;
+  if (!anchored) return rule_exec_until(r, t, s, len, w, e, md);
+  for (size_t i = rule_next_start(r, s, w, e + 1, len); i <= e;
+       i = rule_next_start(r, s, i + 1, e + 1, len))
+    if (code_match(anchored, &r->anchored_jit, s, len, i, md, NULL) > 0)
+      return true;
+  return false;
+}
+
+bool rule_exec_near_digits(const rule *r, const rule_text *t, const char *s,
+                           size_t len, size_t start, size_t limit,
+                           pcre2_match_data *md) {
+  /* A match starting at p holds a digit at most the fact's bound after
+   * p, so the first place a digit may stand at or after p is as near (a
+   * part of the match up to that digit is no longer): p lies in the
+   * window before that place, which starts after the place before it. */
+  const rule_facts *f = &r->facts;
+  const unsigned char *u = (const unsigned char *)s;
+  size_t last = limit < len ? limit : len; /* (a match holds a digit) */
+  if (last - start <= DIGIT_STRETCH)
+    return start < len &&
+           window_first(r, t, s, len, start, last < len ? last : len - 1, md);
+  size_t d = next_digit(u, start, len), w = 0;
+  if (d < len)
+    w = rule_window_start(s, len, d, f->digit_bytes, f->digit_runs, start);
+  while (d < len && w <= last) {
+    size_t e = d, next = len, wn = 0; /* the window [w, e] */
+    /* (no window after one reaching the last start starts in time) */
+    while (e < last) {
+      size_t floor = digit_end(u, e, len);
+      next = next_digit(u, floor, len);
+      if (next == len) break;
+      /* (a window starts at its digit at the latest: a digit this near
+       * joins the window whatever its start) */
+      if (next <= e + DIGIT_GAP) {
+        e = next;
+        continue;
+      }
+      wn = rule_window_start(s, len, next, f->digit_bytes, f->digit_runs,
+                             floor);
+      if (wn > e + DIGIT_GAP) break;
+      e = next;
+    }
+    if (window_first(r, t, s, len, w, e < last ? e : last, md)) return true;
+    if (e >= last) return false;
+    d = next;
+    w = wn;
+  }
+  return false;
+}
 
 /* A window before a word this long or longer starts after the last
  * character of the rule's barrier in it (anchor_next), when that barrier

@@ -627,6 +627,23 @@ static bool starts_block_only(const rule *r) {
   return f->starts && f->at_zero && !f->after;
 }
 
+bool targets_near_digits_off = false;
+
+/* r's first match in the block s[0..n) starting in [pos, limit].  A rule
+ * whose matches hold a digit near their start (nontarget.level,
+ * nontarget.name: "thôn 3", "Đề án 06"; nontarget.date "ngày 15") is
+ * searched in the windows before the block's digits only, where PCRE2
+ * would stop at every letter its words start with, or the tries at its
+ * first bytes and words would be made all along the stretch
+ * (rule_exec_near_digits). */
+static bool nontarget_match(tctx *t, const rule *r, const char *s, size_t n,
+                            size_t pos, size_t limit) {
+  if (r->facts.near_digit && !targets_near_digits_off)
+    return rule_exec_near_digits(r, &t->x->scan, s, n, pos, limit,
+                                 t->x->md);
+  return xmatch_until(t->x, r, s, n, pos, limit);
+}
+
 /* Candidates are kept disjoint and sorted by start, so each check is a
  * binary search: a block of thousands of numbers stays n log n. */
 /* `has`: the features of s[0..n) (or more): a block without a digit (or a
@@ -691,7 +708,7 @@ static bool find_candidates(tctx *t, const char *s, size_t n, uint64_t has,
                         : 0;
       size_t limit = last && last - 1 < end ? last - 1 : end;
       if (last)
-        while (pos <= limit && xmatch_until(t->x, r, s, n, pos, limit)) {
+        while (pos <= limit && nontarget_match(t, r, s, n, pos, limit)) {
           size_t a, b;
           rule_match_span(md, &a, &b);
           pos = next_pos(s, n, pos, b);

@@ -28,4 +28,9 @@ size_t targets_first_bytes(const rule *r, unsigned char out[4]);
 /* For tests: every clause rule is searched by PCRE2. */
 extern bool targets_first_bytes_off;
 
+/* For tests: the non-target rules whose matches each hold a digit near
+ * their start (rule_facts.near_digit) are searched by PCRE2 from each
+ * place on, not only in the windows before the block's digits. */
+extern bool targets_near_digits_off;
+
 #endif

@@ -1600,6 +1600,64 @@ START_TEST(lit_places_numbered_on_across_plans) {
 }
 END_TEST
 
+/* ---- nontgt32: non-targets searched near digits only ------------------- */
+
+/* The non-targets whose matches hold a digit near their start
+ * (nontarget.level "thôn 3", nontarget.name "Đề án 06", searched by
+ * PCRE2; nontarget.date "ngày 15", tried where its first bytes and words
+ * stand: rule_facts.near_digit, read from their patterns) are searched
+ * only in the windows before the blocks' digits (targets.c,
+ * nontarget_match): the same drops,
+ * so the same frames, over counts after a level or a name ("tổ 8 lớp",
+ * "Đề án 06 lớp", "Kế hoạch 15 buổi": dropped), numbers on either side,
+ * and the corpus. */
+START_TEST(nontargets_near_digits) {
+  static const char *const near[] = {"nontarget.level", "nontarget.name",
+                                      "nontarget.date"};
+  for (size_t k = 0; k < 3; k++) {
+    const rule *r = rules_find(rules, near[k]);
+    ck_assert_ptr_nonnull(r);
+    ck_assert(r->facts.near_digit && r->by_first == (k == 2));
+  }
+  char **files;
+  size_t n = harness_corpus_all(&files);
+  ck_assert_uint_ge(n, 4);
+  static const char plan[] =
+      "KẾ HOẠCH\nCải cách hành chính năm 2026\nI. MỤC TIÊU\n"
+      "- 100% dịch vụ công mức độ 4 được cung cấp; thôn 3 tổ chức 2 lớp "
+      "tập huấn.\n"
+      "- Triển khai Đề án 06 đạt 90% hồ sơ; tổ dân phố 12 có 01 mô hình "
+      "điểm.\n"
+      "- Tổ chức 3 cuộc đối thoại tại thôn 5, xóm 7 và tổ 8 lớp học.\n"
+      "- Thực hiện Đề án 06 lớp học số; Kế hoạch 15 buổi.\n";
+  for (size_t i = 0; i <= n; i++) {
+    size_t len = i < n ? 0 : strlen(plan);
+    char *src = i < n ? harness_read(files[i], &len) : (char *)plan;
+    ck_assert_ptr_nonnull(src);
+    char *near_only = frame_json(&targets_near_digits_off, src, len, true);
+    char *searched = frame_json(&targets_near_digits_off, src, len, false);
+    ck_assert_msg(!strcmp(near_only, searched), "%s: the frames differ",
+                  i < n ? files[i] : "plan");
+    if (i == n) {
+      static const char *const kept[] = {
+          "\"value\": 100,", "\"value\": 2,", "\"value\": 90,",
+          "\"value\": 1,", "\"value\": 3,"};
+      for (size_t k = 0; k < sizeof kept / sizeof *kept; k++)
+        ck_assert_msg(strstr(near_only, kept[k]), "no %s", kept[k]);
+      static const char *const dropped[] = {
+          "\"value\": 8,", "\"value\": 6,", "\"value\": 15,",
+          "\"value\": 4,", "\"value\": 12,"};
+      for (size_t k = 0; k < sizeof dropped / sizeof *dropped; k++)
+        ck_assert_msg(!strstr(near_only, dropped[k]), "%s", dropped[k]);
+    }
+    free(near_only);
+    free(searched);
+    if (i < n) free(src);
+  }
+  harness_free_list(files, n);
+}
+END_TEST
+
 /* ---- tgt31: clause cuts tried where their first bytes stand ------------ */
 
 /* A clause rule whose matches start with a few bytes that are no letter,
@@ -1748,6 +1806,7 @@ int main(void) {
   tcase_add_test(tcc, heading_areas_by_words);
   tcase_add_test(tcc, lit_places_numbered_on_across_plans);
   tcase_add_test(tcc, clause_cuts_by_first_bytes);
+  tcase_add_test(tcc, nontargets_near_digits);
   suite_add_tcase(s, tcc);
   return harness_run(s);
 }

@@ -1731,6 +1731,103 @@ START_TEST(facts_name_the_words_near_the_start) {
 }
 END_TEST
 
+/* How far after a match's start a digit (of \\d) stands at most in every
+ * match ("BYTES+RUNS", RUNS runs of white space), or "-": not told, for
+ * a pattern some match of which may hold none near its start, or that
+ * the reader does not know.  Caseless, as the rules are. */
+static const struct {
+  const char *pattern, *near;
+} near_digits[] = {
+    {"\\d", "0+0"},
+    {"(?<![\\d.,/:-])(?<value>\\d{1,3})\\s+(?=lớp)", "0+0"},
+    {"ab\\s+\\d{1,3}\\b", "2+1"},
+    {"\\b(?:mức\\s+độ|thôn|tổ\\s+dân\\s+phố)\\s+\\d{1,3}\\b",
+     "13+3"}, /* ổ 3, â 2, ố 3 bytes; the longest branch's runs */
+    {"(?:abc\\s*)?\\d", "3+1"},          /* skipped or not */
+    {"(?-i:x)[0-9]|(?-i:yz)\\p{Nd}", "2+0"},
+    {"k\\d", "3+0"},  /* 'k' is also U+212A, of 3 bytes */
+    {"(?-i:x)(?=\\s*\\d)", "1+1"}, /* looked at: it stands in the text */
+    {"(?-i:x)\\d|\\d{4}", "1+0"},
+    {"(?-i:x)+\\d", "-"},            /* no bound */
+    {"\\w+\\d", "-"},
+    {"(?-i:x)\\d|(?-i:y)", "-"},     /* a branch holds none */
+    {"(?:(?-i:x)\\d)?", "-"},        /* may be empty */
+    {"\\d?(?-i:x)", "-"},
+    {"(?-i:x)(?!\\d)", "-"},         /* stands there only if not */
+    {"(?<=\\d)(?-i:x)", "-"},        /* before the start */
+    {"[\\d.](?-i:x)", "-"},          /* a class not of digits alone */
+    {"(?-i:x)\\w", "-"},
+    {"(\\d)\\1", "-"},             /* not read */
+};
+
+START_TEST(facts_tell_the_digit_near_the_start) {
+  rule r = fact_rule(near_digits[_i].pattern, PCRE2_CASELESS);
+  char got[32] = "-";
+  if (r.facts.near_digit)
+    snprintf(got, sizeof got, "%u+%u", r.facts.digit_bytes,
+             (unsigned)r.facts.digit_runs);
+  ck_assert_msg(!strcmp(got, near_digits[_i].near), "%s: %s, not %s",
+                near_digits[_i].pattern, got, near_digits[_i].near);
+  free_fact_rule(&r);
+}
+END_TEST
+
+/* A search in the windows before digits (rule_exec_near_digits: PCRE2's
+ * search in each, or tries where the rule's first bytes and words stand)
+ * finds what PCRE2's search finds, from every start and up to every limit:
+ * digits near and far, in runs and alone, beyond ASCII (U+0663, a lead
+ * byte such as U+1EA1's that starts none), runs of white space of several
+ * kinds (U+00A0), a match that is its window's last. */
+START_TEST(searches_near_digits_find_what_searches_find) {
+  static const char *const patterns[] = {
+      "\\b(?:mức\\s+độ|thôn|tổ\\s+dân\\s+phố)\\s+\\d{1,3}\\b",
+      "(?:abc\\s*)?\\d+",
+      "(?<![\\d.,/:-])(?<value>\\d{1,3})\\s+(?=lớp)",
+      "(?-i:x)(?=\\s*\\d)",
+      "(?<![\\d.,])\\d{1,2}/\\d{1,2}|"
+      "\\b(?:ngày\\s+\\d{1,2}|(?:năm|quý)\\s+\\d{1,4}\\b)",
+  };
+  const char *s = "thôn 3, Thôn\t\t  12 và tổ dân phố\xc2\xa0 07; Ngày  15/01, "
+                  "năm 2026 mức  độ 4 "
+                  "abc\xd9\xa3 abc   9 xạ 2 lớp, 1.2 lớp x   5x"
+                  "                                                  "
+                  "thôn 1000 thôn 99 abc45 Mức Độ 3";
+  size_t n = strlen(s);
+  rule_text t;
+  cchc_error err = {0};
+  ck_assert_int_eq(rule_text_init(&t, s, n, &err), CCHC_OK);
+  pcre2_match_data *md = pcre2_match_data_create(8, NULL);
+  for (size_t k = 0; k < sizeof patterns / sizeof *patterns; k++) {
+    rule r = fact_rule(patterns[k], PCRE2_CASELESS);
+    ck_assert(r.facts.near_digit);
+    /* (searched by PCRE2, or tried where first bytes and words stand) */
+    ck_assert(r.by_first == (k == 1 || k == 2 || k == 4));
+    size_t found = 0;
+    for (size_t start = 0; start < n; start++) {
+      if (((unsigned char)s[start] & 0xC0) == 0x80) continue;
+      for (size_t limit = start; limit <= n; limit++) {
+        bool near = rule_exec_near_digits(&r, &t, s, n, start, limit, md);
+        size_t ns = 0, ne = 0;
+        if (near) rule_match_span(md, &ns, &ne);
+        bool searched = rule_exec_until(&r, &t, s, n, start, limit, md);
+        ck_assert_msg(near == searched, "%s from %zu to %zu: %d, not %d",
+                      patterns[k], start, limit, near, searched);
+        if (!searched) continue;
+        size_t ss, se;
+        rule_match_span(md, &ss, &se);
+        ck_assert_uint_eq(ns, ss);
+        ck_assert_uint_eq(ne, se);
+        found++;
+      }
+    }
+    ck_assert_uint_gt(found, 100);
+    free_fact_rule(&r);
+  }
+  pcre2_match_data_free(md);
+  rule_text_free(&t);
+}
+END_TEST
+
 /* Where matches start, and what they never hold. */
 START_TEST(facts_say_where_matches_lie) {
   rule r = fact_rule("(?m)(?:^|(?<=\\|))[ \\t]*\\d{4}[ \\t]*(?=\\||$)", 0);
@@ -3845,6 +3942,9 @@ int main(void) {
   tcase_add_test(tf, words_found_in_one_walk_are_those_the_patterns_find);
   tcase_add_loop_test(tf, facts_name_the_words_near_the_start, 0,
                       (int)(sizeof near_words / sizeof *near_words));
+  tcase_add_loop_test(tf, facts_tell_the_digit_near_the_start, 0,
+                      (int)(sizeof near_digits / sizeof *near_digits));
+  tcase_add_test(tf, searches_near_digits_find_what_searches_find);
   tcase_add_test(tf, facts_say_where_matches_lie);
   tcase_add_loop_test(tf, facts_say_what_a_match_never_follows, 0,
                       sizeof guards / sizeof *guards);
