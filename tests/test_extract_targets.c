@@ -1177,6 +1177,34 @@ static char *frame_json(bool *off, const char *src, size_t n, bool kept) {
   return out;
 }
 
+/* Every corpus plan and `plan` give the same frame with the fast path that
+ * *off turns off as without it; returned: the plan's frame, for the
+ * caller's own checks. */
+static char *same_frames_either_way(bool *off, const char *plan) {
+  char **files;
+  size_t n = harness_corpus_all(&files);
+  ck_assert_uint_ge(n, 4);
+  char *planned = NULL;
+  for (size_t i = 0; i <= n; i++) {
+    size_t len = i < n ? 0 : strlen(plan);
+    char *src = i < n ? harness_read(files[i], &len) : (char *)plan;
+    ck_assert_ptr_nonnull(src);
+    char *fast = frame_json(off, src, len, true);
+    char *slow = frame_json(off, src, len, false);
+    ck_assert_msg(!strcmp(fast, slow), "%s: the frames differ",
+                  i < n ? files[i] : "plan");
+    free(slow);
+    if (i < n) {
+      free(fast);
+      free(src);
+    } else {
+      planned = fast;
+    }
+  }
+  harness_free_list(files, n);
+  return planned;
+}
+
 /* A crawled table of `rows` rows: numbers, distinct tasks, a lead and
  * coordinators that repeat, a repeated header under each group, a
  * deadline that repeats; then a second table whose number column holds
@@ -1619,9 +1647,6 @@ START_TEST(nontargets_near_digits) {
     ck_assert_ptr_nonnull(r);
     ck_assert(r->facts.near_digit && r->by_first == (k == 2));
   }
-  char **files;
-  size_t n = harness_corpus_all(&files);
-  ck_assert_uint_ge(n, 4);
   static const char plan[] =
       "KẾ HOẠCH\nCải cách hành chính năm 2026\nI. MỤC TIÊU\n"
       "- 100% dịch vụ công mức độ 4 được cung cấp; thôn 3 tổ chức 2 lớp "
@@ -1630,31 +1655,18 @@ START_TEST(nontargets_near_digits) {
       "điểm.\n"
       "- Tổ chức 3 cuộc đối thoại tại thôn 5, xóm 7 và tổ 8 lớp học.\n"
       "- Thực hiện Đề án 06 lớp học số; Kế hoạch 15 buổi.\n";
-  for (size_t i = 0; i <= n; i++) {
-    size_t len = i < n ? 0 : strlen(plan);
-    char *src = i < n ? harness_read(files[i], &len) : (char *)plan;
-    ck_assert_ptr_nonnull(src);
-    char *near_only = frame_json(&targets_near_digits_off, src, len, true);
-    char *searched = frame_json(&targets_near_digits_off, src, len, false);
-    ck_assert_msg(!strcmp(near_only, searched), "%s: the frames differ",
-                  i < n ? files[i] : "plan");
-    if (i == n) {
-      static const char *const kept[] = {
-          "\"value\": 100,", "\"value\": 2,", "\"value\": 90,",
-          "\"value\": 1,", "\"value\": 3,"};
-      for (size_t k = 0; k < sizeof kept / sizeof *kept; k++)
-        ck_assert_msg(strstr(near_only, kept[k]), "no %s", kept[k]);
-      static const char *const dropped[] = {
-          "\"value\": 8,", "\"value\": 6,", "\"value\": 15,",
-          "\"value\": 4,", "\"value\": 12,"};
-      for (size_t k = 0; k < sizeof dropped / sizeof *dropped; k++)
-        ck_assert_msg(!strstr(near_only, dropped[k]), "%s", dropped[k]);
-    }
-    free(near_only);
-    free(searched);
-    if (i < n) free(src);
-  }
-  harness_free_list(files, n);
+  char *near_only = same_frames_either_way(&targets_near_digits_off, plan);
+  static const char *const kept[] = {"\"value\": 100,", "\"value\": 2,",
+                                     "\"value\": 90,", "\"value\": 1,",
+                                     "\"value\": 3,"};
+  for (size_t k = 0; k < sizeof kept / sizeof *kept; k++)
+    ck_assert_msg(strstr(near_only, kept[k]), "no %s", kept[k]);
+  static const char *const dropped[] = {"\"value\": 8,", "\"value\": 6,",
+                                        "\"value\": 15,", "\"value\": 4,",
+                                        "\"value\": 12,"};
+  for (size_t k = 0; k < sizeof dropped / sizeof *dropped; k++)
+    ck_assert_msg(!strstr(near_only, dropped[k]), "%s", dropped[k]);
+  free(near_only);
 }
 END_TEST
 
@@ -1677,35 +1689,20 @@ START_TEST(clause_cuts_by_first_bytes) {
   ck_assert_ptr_nonnull(memchr(b, '.', nb));
   ck_assert_ptr_nonnull(memchr(b, 0xE2, nb)); /* "…" */
   ck_assert_uint_eq(targets_first_bytes(opener, b), 0); /* letters */
-  char **files;
-  size_t n = harness_corpus_all(&files);
-  ck_assert_uint_ge(n, 4);
   static const char plan[] =
       "KẾ HOẠCH\nCải cách hành chính năm 2026\nI. MỤC TIÊU\n"
       "- Tỷ lệ hồ sơ đạt 90%. Tỷ lệ giao dịch đạt 80%! Có đạt 70% không? "
       "Tỷ lệ số hóa đạt 98.5% hồ sơ… Tỷ lệ hài lòng đạt 60%.\n"
       "3.2. 100% TTHC được rà soát. Tối thiểu 95% hồ sơ đúng hạn\n";
-  for (size_t i = 0; i <= n; i++) {
-    size_t len = i < n ? 0 : strlen(plan);
-    char *src = i < n ? harness_read(files[i], &len) : (char *)plan;
-    ck_assert_ptr_nonnull(src);
-    char *tried = frame_json(&targets_first_bytes_off, src, len, true);
-    char *searched = frame_json(&targets_first_bytes_off, src, len, false);
-    ck_assert_msg(!strcmp(tried, searched), "%s: the frames differ",
-                  i < n ? files[i] : "plan");
-    if (i == n) { /* each sentence its own clause; "98.5" and "3.2." cut none */
-      static const char *const texts[] = {
-          "\"Tỷ lệ hồ sơ đạt 90%\"", "\"Tỷ lệ giao dịch đạt 80%\"",
-          "\"Có đạt 70% không\"", "\"Tỷ lệ số hóa đạt 98.5% hồ sơ\"",
-          "\"Tỷ lệ hài lòng đạt 60%\"", "\"100% TTHC được rà soát\""};
-      for (size_t k = 0; k < sizeof texts / sizeof *texts; k++)
-        ck_assert_msg(strstr(tried, texts[k]), "no clause %s", texts[k]);
-    }
-    free(tried);
-    free(searched);
-    if (i < n) free(src);
-  }
-  harness_free_list(files, n);
+  char *tried = same_frames_either_way(&targets_first_bytes_off, plan);
+  /* each sentence its own clause; "98.5" and "3.2." cut none */
+  static const char *const texts[] = {
+      "\"Tỷ lệ hồ sơ đạt 90%\"", "\"Tỷ lệ giao dịch đạt 80%\"",
+      "\"Có đạt 70% không\"", "\"Tỷ lệ số hóa đạt 98.5% hồ sơ\"",
+      "\"Tỷ lệ hài lòng đạt 60%\"", "\"100% TTHC được rà soát\""};
+  for (size_t k = 0; k < sizeof texts / sizeof *texts; k++)
+    ck_assert_msg(strstr(tried, texts[k]), "no clause %s", texts[k]);
+  free(tried);
 }
 END_TEST
 
