@@ -65,6 +65,15 @@ static void dump(const doc *d) {
   }
 }
 
+/* x and y are the same deadline: rule, bounds and span. */
+static void deadlines_alike(const frame_deadline *x, const frame_deadline *y) {
+  ck_assert_str_eq(x->rule, y->rule);
+  ck_assert_str_eq(str(x->start), str(y->start));
+  ck_assert_str_eq(str(x->end), str(y->end));
+  ck_assert_uint_eq(x->span.start, y->span.start);
+  ck_assert_uint_eq(x->span.end, y->span.end);
+}
+
 /* The next deadline not yet checked whose original span reads `span`;
  * then its kind, interval, inferred year and recurrence (NULL: none). */
 static void expect(doc *d, const char *span, const char *kind,
@@ -2444,11 +2453,7 @@ START_TEST(cells_at_openings_as_by_the_stretches) {
     ck_assert_uint_eq(a->ndeadlines, b->ndeadlines);
     for (size_t i = 0; i < a->ndeadlines; i++) {
       const frame_deadline *x = &a->deadlines[i], *y = &b->deadlines[i];
-      ck_assert_str_eq(x->rule, y->rule);
-      ck_assert_str_eq(str(x->start), str(y->start));
-      ck_assert_str_eq(str(x->end), str(y->end));
-      ck_assert_uint_eq(x->span.start, y->span.start);
-      ck_assert_uint_eq(x->span.end, y->span.end);
+      deadlines_alike(x, y);
       for (size_t k = 0; k < IDS; k++) by_openings += !strcmp(x->rule, ids[k]);
     }
     cchc_frame_free(a);
@@ -2549,11 +2554,7 @@ START_TEST(barriers_found_back_as_byte_by_byte) {
     ck_assert_uint_eq(a->ndeadlines, c->ndeadlines);
     for (size_t i = 0; i < a->ndeadlines; i++) {
       const frame_deadline *x = &a->deadlines[i], *y = &c->deadlines[i];
-      ck_assert_str_eq(x->rule, y->rule);
-      ck_assert_str_eq(str(x->start), str(y->start));
-      ck_assert_str_eq(str(x->end), str(y->end));
-      ck_assert_uint_eq(x->span.start, y->span.start);
-      ck_assert_uint_eq(x->span.end, y->span.end);
+      deadlines_alike(x, y);
     }
     ndeadlines += a->ndeadlines;
     cchc_frame_free(a);
