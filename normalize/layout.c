@@ -39,7 +39,9 @@
  * The pass is repeated until it changes nothing, so normalizing canonical
  * text is the identity.  It rewrites the text in place; only the first
  * pass reads every line, the next ones only the lines a join made, and a
- * pass writes nothing before its first change. */
+ * pass writes nothing before its first change.  Most texts need no second
+ * pass, which a check after the first finds by reading again only the
+ * blocks where it could differ (first_pass_final). */
 #include "normalize.h"
 
 #include <pthread.h>
@@ -90,7 +92,9 @@ typedef struct line {
   bool plain : 1;      /* its content needs no edit (scan_content) */
   /* (the next three only between a pass and the next: see clean_line) */
   bool same : 1;       /* the pass before copied it, its classes as they
-                          were (no blank or bold span around it then) */
+                          were (no blank or bold span around it then);
+                          after the first pass, that of line k says that
+                          the check reads block k again (flag_block) */
   bool after_same : 1; /* the line before it in that pass's text was the
                           one before it now (or it is the first) */
   bool was_table : 1;  /* its table class in that pass */
@@ -1288,6 +1292,7 @@ enum {
  * an array indexed by line would be faulted in whole for them. */
 typedef struct page_number {
   size_t line, prev;
+  int value;
 } page_number;
 #define NO_NUMBER SIZE_MAX
 
@@ -1338,9 +1343,9 @@ typedef struct page_runs {
   bool failed; /* out of memory: no page number is recognized this way */
 } page_runs;
 
-/* Line k (its table class found) as a page number, if it may be one. */
-static void page_add(page_runs *pr, const line *ls, size_t k) {
-  const line *l = &ls[k];
+/* Line k, l (its table class found), as a page number, if it may be
+ * one. */
+static void page_add(page_runs *pr, const line *l, size_t k) {
   int v = l->lone_value;
   if (!l->lone_num || l->lone_punct || v < 1 || v > PAGE_MAX || pr->failed)
     return;
@@ -1372,7 +1377,7 @@ static void page_add(page_runs *pr, const line *ls, size_t k) {
   page_number *nums = pr->nums;
   size_t n = pr->n;
   struct run r = {1, (uint32_t)n};
-  nums[n] = (page_number){k, NO_NUMBER};
+  nums[n] = (page_number){k, NO_NUMBER, v};
   if (v > 1 && chain[v - 1].len) {
     size_t gap = k - nums[chain[v - 1].last].line;
     if (gap >= PAGE_LINES && gap <= PAGE_LINES_MAX) {
@@ -1390,12 +1395,13 @@ static void page_add(page_runs *pr, const line *ls, size_t k) {
 }
 
 /* The page numbers: the longest run, the lowest value on a tie (only the
- * values of the numbers listed have a run), marked. */
-static void pages_mark(page_runs *pr, line *ls) {
+ * values of the numbers listed have a run), if there is one (*last: its
+ * last member in nums).  The runs are freed. */
+static bool pages_found(page_runs *pr, size_t *last) {
   size_t best_len = 0, best_last = 0;
   int best_v = PAGE_MAX + 1;
   for (size_t k = 0; !pr->failed && k < pr->n; k++) {
-    int v = ls[pr->nums[k].line].lone_value;
+    int v = pr->nums[k].value;
     if (pr->chain[v].len > best_len ||
         (pr->chain[v].len == best_len && v < best_v)) {
       best_len = pr->chain[v].len;
@@ -1403,10 +1409,19 @@ static void pages_mark(page_runs *pr, line *ls) {
       best_v = v;
     }
   }
-  if (!pr->failed && best_len >= 3 && even_pages(pr->nums, best_last))
-    for (size_t k = best_last; k != NO_NUMBER; k = pr->nums[k].prev)
-      ls[pr->nums[k].line].page = true;
+  *last = best_last;
+  bool found = !pr->failed && best_len >= 3 && even_pages(pr->nums, best_last);
   free(pr->chain);
+  pr->chain = NULL;
+  return found;
+}
+
+/* The page numbers, marked. */
+static void pages_mark(page_runs *pr, line *ls) {
+  size_t last;
+  if (pages_found(pr, &last))
+    for (size_t k = last; k != NO_NUMBER; k = pr->nums[k].prev)
+      ls[pr->nums[k].line].page = true;
   free(pr->nums);
 }
 
@@ -1472,7 +1487,7 @@ static model mark_lines(line *ls, size_t cnt) {
   size_t open = cnt; /* index of the last bar, or cnt */
   for (size_t k = 0; k < cnt; k++) {
     table_next(&tw, ls, cnt, k);
-    page_add(&pr, ls, k);
+    page_add(&pr, &ls[k], k);
     const line *b = &ls[k];
     total += !b->table;
     if (k > 0 && !b->table && !ls[k - 1].table) {
@@ -1583,6 +1598,93 @@ static bool word_fits(const model *m, const line *a, const line *b,
 }
 
 
+/* How line l joins the line written before it, prev: the decision of a
+ * pass (its model m, the text s the lines lie in). */
+typedef enum { NEWBLOCK, SPACE, GLUE } join_how;
+
+static CCHC_INLINE join_how decide(const model *m, const line *prev,
+                                   const line *l, const char *s) {
+  join_how how = NEWBLOCK;
+  bool in_table = l->table || prev->table;
+  /* in a text wrapped at a fixed width, a line that reaches the margin
+   * before a word that would not fit on it was wrapped: a title in
+   * capitals goes on in capitals, and a line in capitals after one in
+   * lower case is a heading unless it is one word ("CCHC"); in a
+   * table, where a cell may end at the margin too, only a phrase cut
+   * after a word that cannot end it ("đạt trên" / "85%"), a quantity
+   * and its unit ("01" / "Gb/s"), a phrase and its parenthesis
+   * ("(R&D)") or its last acronym are never two cells */
+  bool fixed_wrap = m->fixed && !prev->terminal && !prev->lone_num &&
+                    reaches_margin(m, prev, 75) &&
+                    !word_fits(m, prev, l, s);
+  /* (asked only of a fixed-width wrap) */
+  bool acronym = fixed_wrap && l->all_caps &&
+                 first_word(s, l) >= l->cplen - 1;
+  if (fixed_wrap && prev->all_caps)
+    fixed_wrap = l->all_caps;
+  else if (fixed_wrap && l->all_caps && !acronym)
+    fixed_wrap = false;
+  if (fixed_wrap && in_table && !prev->all_caps)
+    fixed_wrap = cut_phrase(s, prev, l) || prev->digit_end || acronym ||
+                 s[l->start] == '(';
+  if (l->marker || l->pipe || prev->bar)
+    how = NEWBLOCK;
+  else if (prev->hyphen_end && !l->lower && !in_table) {
+    size_t i = l->start;
+    int32_t c = cp_at(s, l->end, &i);
+    how = is_alnum(c) ? GLUE : NEWBLOCK;
+    if (how == NEWBLOCK && reaches_margin(m, prev, 75))
+      how = SPACE;
+  } else if (l->cont_punct && !in_table)
+    how = GLUE;
+  else if (l->lower && !(in_table && prev->lone_num))
+    how = (prev->hyphen_end && !in_table) ? GLUE : SPACE;
+  else if (fixed_wrap && !l->motto && !prev->motto)
+    how = SPACE;
+  else if (in_table || l->all_caps || prev->all_caps || l->motto)
+    how = NEWBLOCK;
+  else if (!prev->terminal)
+    how = (cut_phrase(s, prev, l) ||
+           (reaches_margin(m, prev, 75) &&
+            !word_fits(m, prev, l, s) &&
+            !label_start(s, l)))
+              ? SPACE
+              : NEWBLOCK;
+  /* a sentence may end at the margin and the next one go on; a clause
+   * ending in ';' before a capital is the item of a list ("Căn cứ
+   * ...;"), unless a fixed width says the next word did not fit */
+  else if ((prev->dot_end || (prev->semi_end && m->fixed)) &&
+           reaches_margin(m, prev, 85) &&
+           !word_fits(m, prev, l, s) && !prev->lone_num &&
+           !label_start(s, l))
+    how = SPACE;
+  if (prev->held && !l->marker)
+    how = SPACE;
+  if (prev->motto)
+    how = NEWBLOCK;
+  /* A border is no text to wrap: "|" of a crawled table. */
+  if (how == SPACE && (l->wordless || prev->wordless))
+    how = NEWBLOCK;
+  /* Table cells continue lower-case fragments only within the zone. */
+  if (how == SPACE && in_table && !l->lower && !fixed_wrap)
+    how = NEWBLOCK;
+  return how;
+}
+
+/* Is line l, a number alone, dropped between prev and next (either may be
+ * NULL)? */
+static CCHC_INLINE bool lone_dropped(const line *prev, const line *l,
+                                     const line *next) {
+  if ((prev && prev->bar) || (next && next->bar))
+    return false;
+  bool interrupts = next && (next->lower || next->cont_punct);
+  /* At the end of the text there is no sentence left to interrupt:
+   * "...chỉ số\n2." keeps its "2.". */
+  bool mid_sentence = prev && next && !prev->terminal && !next->marker &&
+                      !(next->lone_num && l->table);
+  return interrupts || mid_sentence;
+}
+
 /* A line of the output of a pass that copies a line of the text it read
  * unchanged says which (its index); the others say NO_LINE. */
 #define NO_LINE UINT32_MAX
@@ -1611,6 +1713,15 @@ _Static_assert(JOINED_PLAIN + LINE_CPLEN_MAX < NO_LINE_PLAIN,
 typedef struct block {
   uint32_t from;
 } block;
+
+/* What first_pass_final finds of a block: the classes of it as a line
+ * that mark_lines reads (short, a bar alone), and whether it reads the
+ * block again. */
+enum {
+  BLOCK_SHORT = 1,
+  BLOCK_BAR = 2,
+  BLOCK_READ = 4 /* (read again, with the blocks around it) */
+};
 
 static bool block_copies(block b) { return b.from < JOINED_PLAIN; }
 static bool block_joined(block b) {
@@ -1644,6 +1755,9 @@ typedef struct layout {
    * leaves no Markdown (it joins no '*' to another, and a line it starts
    * with a '#' started with one) */
   bool marks_left;
+  /* (the first pass) its first block and its last that are a bar alone
+   * (none: SIZE_MAX and 0), for the check after it */
+  size_t first_bar, last_bar;
   /* called once the characters are final, before the lines are read */
   void *(*settled)(void *arg, const cchc_mbuf *text, size_t *bytes);
   void *settled_arg;
@@ -1709,6 +1823,13 @@ static void block_open(emitter *e, uint32_t from) {
   L->open_cps = 0;
   L->open_dash_blank = false;
 }
+
+/* The check after the first pass (first_pass_final) reads block k again.
+ * Said in line k's `same` (k is no more than the line being written):
+ * from the first pass until the lines are read again, which set it anew,
+ * nothing reads it, and an array of the blocks flagged held more. */
+static void flag_block(layout *L, size_t k) { L->ls[k].same = true; }
+static bool block_flagged(const layout *L, size_t k) { return L->ls[k].same; }
 
 /* The block being written is no copy of one line. */
 static void block_changed(emitter *e) {
@@ -1887,9 +2008,12 @@ static bool write_pass(layout *L, const cchc_mbuf *md, cchc_mbuf *out,
     for (size_t j = 0; j < cnt; j++) /* a class that changed is a change */
       ls[j].same = ls[j].same && !ls[j].page &&
                    ls[j].table == ls[j].was_table;
+  bool first = !L->has_prior;
   L->prior = m;
   L->has_prior = true;
   L->nblocks = 0;
+  L->first_bar = SIZE_MAX;
+  L->last_bar = 0;
   if (cnt > L->blocks_cap) { /* a block a line at most: room once */
     size_t cap = cchc_huge_size(cnt * sizeof *L->blocks) / sizeof *L->blocks;
     block *b = realloc(L->blocks, cap * sizeof *b);
@@ -1903,6 +2027,7 @@ static bool write_pass(layout *L, const cchc_mbuf *md, cchc_mbuf *out,
                .skip = out->data == md->data, .k = {.out = out, .in = md}};
 
   const line *prev = NULL; /* last emitted line */
+  bool prev_end_found = false; /* end_word read prev */
   for (size_t j = 0; j < cnt; j++) {
     if (sparse && j > 0 && prev == &ls[j - 1]) {
       size_t run = clean_run(&e, ls, cnt, j, L->last_same, &m);
@@ -1922,100 +2047,36 @@ static bool write_pass(layout *L, const cchc_mbuf *md, cchc_mbuf *out,
       emit_dirty(&e);
       continue;
     }
-    if (l->lone_num && !clean && !(prev && prev->bar) &&
-        !(next && next->bar)) {
-      bool interrupts = next && (next->lower || next->cont_punct);
-      /* At the end of the text there is no sentence left to interrupt:
-       * "...chỉ số\n2." keeps its "2.". */
-      bool mid_sentence = prev && next && !prev->terminal && !next->marker &&
-                          !(next->lone_num && l->table);
-      if (interrupts || mid_sentence) {
-        cchc_log_fixed(log, CCHC_REPAIR_PAGE_NUMBER,
-                       log_lists(log) ? cchc_mbuf_src(md, l->start, NULL) : 0,
-                       "number alone on a line dropped");
-        emit_dirty(&e);
-        if (l->lone_punct && prev) { /* "3," keeps its comma */
-          char punct = l->lone_punct;
-          copier_flush(&e.k);
-          cchc_mbuf_put(out, &punct, 1, cchc_mbuf_src(md, l->end - 1, NULL));
-          block_changed(&e);
-          L->open_cps++;
-        }
-        continue;
+    if (l->lone_num && !clean && lone_dropped(prev, l, next)) {
+      cchc_log_fixed(log, CCHC_REPAIR_PAGE_NUMBER,
+                     log_lists(log) ? cchc_mbuf_src(md, l->start, NULL) : 0,
+                     "number alone on a line dropped");
+      emit_dirty(&e);
+      if (l->lone_punct && prev) { /* "3," keeps its comma */
+        char punct = l->lone_punct;
+        copier_flush(&e.k);
+        cchc_mbuf_put(out, &punct, 1, cchc_mbuf_src(md, l->end - 1, NULL));
+        block_changed(&e);
+        L->open_cps++;
       }
+      continue;
     }
-    /* (for the decision after it, while its bytes are in place) */
-    if (end_word_asked(&m, l, next))
+    /* (for the decision after it, while its bytes are in place; in the
+     * first pass also for the check after it, where only a table zone
+     * kept it from being asked: first_pass_final) */
+    bool end_found = !l->terminal &&
+                     (m.fixed || !next || next->page || next->lone_num ||
+                      !(l->bar || next->marker || next->pipe || next->lower ||
+                        next->cont_punct ||
+                        (!first && (l->table || next->table))));
+    if (end_found) /* (end_word_asked, or a table's in the first pass) */
       end_word(md->data, l);
-    enum { NEWBLOCK, SPACE, GLUE } how = NEWBLOCK;
+    join_how how = NEWBLOCK;
     /* before the separator, which may overwrite the newline in front of
      * the leading blanks */
     size_t raw = l->lead_space ? raw_start(md, l) : l->start;
-    if (prev && !clean) {
-      bool in_table = l->table || prev->table;
-      /* in a text wrapped at a fixed width, a line that reaches the margin
-       * before a word that would not fit on it was wrapped: a title in
-       * capitals goes on in capitals, and a line in capitals after one in
-       * lower case is a heading unless it is one word ("CCHC"); in a
-       * table, where a cell may end at the margin too, only a phrase cut
-       * after a word that cannot end it ("đạt trên" / "85%"), a quantity
-       * and its unit ("01" / "Gb/s"), a phrase and its parenthesis
-       * ("(R&D)") or its last acronym are never two cells */
-      bool fixed_wrap = m.fixed && !prev->terminal && !prev->lone_num &&
-                        reaches_margin(&m, prev, 75) &&
-                        !word_fits(&m, prev, l, md->data);
-      /* (asked only of a fixed-width wrap) */
-      bool acronym = fixed_wrap && l->all_caps &&
-                     first_word(md->data, l) >= l->cplen - 1;
-      if (fixed_wrap && prev->all_caps)
-        fixed_wrap = l->all_caps;
-      else if (fixed_wrap && l->all_caps && !acronym)
-        fixed_wrap = false;
-      if (fixed_wrap && in_table && !prev->all_caps)
-        fixed_wrap = cut_phrase(md->data, prev, l) || prev->digit_end || acronym ||
-                     md->data[l->start] == '(';
-      if (l->marker || l->pipe || prev->bar)
-        how = NEWBLOCK;
-      else if (prev->hyphen_end && !l->lower && !in_table) {
-        size_t i = l->start;
-        int32_t c = cp_at(md->data, l->end, &i);
-        how = is_alnum(c) ? GLUE : NEWBLOCK;
-        if (how == NEWBLOCK && reaches_margin(&m, prev, 75))
-          how = SPACE;
-      } else if (l->cont_punct && !in_table)
-        how = GLUE;
-      else if (l->lower && !(in_table && prev->lone_num))
-        how = (prev->hyphen_end && !in_table) ? GLUE : SPACE;
-      else if (fixed_wrap && !l->motto && !prev->motto)
-        how = SPACE;
-      else if (in_table || l->all_caps || prev->all_caps || l->motto)
-        how = NEWBLOCK;
-      else if (!prev->terminal)
-        how = (cut_phrase(md->data, prev, l) ||
-               (reaches_margin(&m, prev, 75) &&
-                !word_fits(&m, prev, l, md->data) &&
-                !label_start(md->data, l)))
-                  ? SPACE
-                  : NEWBLOCK;
-      /* a sentence may end at the margin and the next one go on; a clause
-       * ending in ';' before a capital is the item of a list ("Căn cứ
-       * ...;"), unless a fixed width says the next word did not fit */
-      else if ((prev->dot_end || (prev->semi_end && m.fixed)) &&
-               reaches_margin(&m, prev, 85) &&
-               !word_fits(&m, prev, l, md->data) && !prev->lone_num &&
-               !label_start(md->data, l))
-        how = SPACE;
-      if (prev->held && !l->marker)
-        how = SPACE;
-      if (prev->motto)
-        how = NEWBLOCK;
-      /* A border is no text to wrap: "|" of a crawled table. */
-      if (how == SPACE && (l->wordless || prev->wordless))
-        how = NEWBLOCK;
-      /* Table cells continue lower-case fragments only within the zone. */
-      if (how == SPACE && in_table && !l->lower && !fixed_wrap)
-        how = NEWBLOCK;
-    }
+    if (prev && !clean)
+      how = decide(&m, prev, l, md->data);
     if (prev) {
       /* (the separator's source offset, where it is written or logged,
        * is taken as the output stands before emit_dirty) */
@@ -2064,11 +2125,28 @@ static bool write_pass(layout *L, const cchc_mbuf *md, cchc_mbuf *out,
     if (l->lead_space && prev)
       cchc_log_repair(log, CCHC_REPAIR_WHITESPACE, cchc_mbuf_src(md, raw, NULL),
                       "stray leading space removed");
-    if (how == NEWBLOCK) /* (the first line too) */
+    if (how == NEWBLOCK) { /* (the first line too) */
+      /* (bitwise: the bits of a line tested at once) */
+      if (first &&
+          (l->lone_num |
+           (prev && (prev->hyphen_end | l->cont_punct |
+                     (l->lower & !l->marker) |
+                     (!prev->terminal & !(l->marker | l->pipe | prev->bar) &
+                      (!prev_end_found | prev->func_end | prev->number_end))))))
+        flag_block(L, L->nblocks);
+      if (first && l->bar) {
+        L->first_bar = L->first_bar < L->nblocks ? L->first_bar : L->nblocks;
+        L->last_bar = L->nblocks;
+      }
       block_open(&e, (uint32_t)j);
+    } else if (first && how == GLUE && L->nblocks &&
+               block_copies(L->blocks[L->nblocks - 1])) {
+      flag_block(L, L->nblocks - 1);
+    }
     if (!put_content(&e, l) || how != NEWBLOCK)
       block_changed(&e);
     prev = l;
+    prev_end_found = end_found;
   }
   if (prev) {
     if (emit_len(&e) != prev->end || md->len != (size_t)prev->end + 1 ||
@@ -2216,6 +2294,16 @@ static void read_lines(layout *L, const cchc_mbuf *md, const held_lines *held) {
   read_lines_with(L, md, held, scan_line);
 }
 
+/* (layout_check_joined) Count the code points of the joined block
+ * s[p, e) again, and look for a broken hyphen in it. */
+static void joined_checked(const char *s, size_t p, size_t e, size_t cps) {
+  size_t count = cchc_utf8_count(s + p, e - p);
+  layout_joined_blocks++;
+  layout_joined_wrong +=
+      (count < LINE_CPLEN_MAX ? count : LINE_CPLEN_MAX) != cps ||
+      has_broken_hyphen(s, p, e);
+}
+
 /* The lines of `text`, the output of the pass before: a block that copies
  * a line unchanged keeps that line's classes (no blank around it now),
  * the others are classified again. */
@@ -2257,12 +2345,8 @@ static void reread_lines(layout *L, const cchc_mbuf *text) {
     } else if (block_joined(b[k]) && e > p) {
       /* as NO_LINE_PLAIN, its code points counted and no broken hyphen */
       size_t cps = b[k].from - JOINED_PLAIN;
-      if (layout_check_joined) {
-        size_t count = cchc_utf8_count(s + p, e - p);
-        layout_joined_blocks++;
-        layout_joined_wrong += (count < LINE_CPLEN_MAX ? count : LINE_CPLEN_MAX) != cps ||
-                               has_broken_hyphen(s, p, e);
-      }
+      if (layout_check_joined)
+        joined_checked(s, p, e, cps);
       classify_content(s, p, e, cps, true, l);
     } else if (b[k].from == NO_LINE_PLAIN && e > p) {
       /* lines joined as they were, each plain, by a blank or nothing: no
@@ -2434,12 +2518,275 @@ static uint32_t *final_line_ends(layout *L, const cchc_mbuf *text,
   return ends;
 }
 
+/* Block k of the first pass's output, s[p, e), with the classes the
+ * second pass would read it with (reread_lines), its table class
+ * `table`: a copy its line's, a joined block classified. */
+static void block_line(const layout *L, const char *s, size_t k, size_t p,
+                       size_t e, bool table, line *out) {
+  block b = L->blocks[k];
+  if (block_copies(b)) {
+    line c = L->ls[b.from];
+    c.start = (uint32_t)p;
+    c.end = (uint32_t)e;
+    c.lead_space = c.trail_space = c.held = false;
+    *out = c;
+  } else if (block_joined(b)) {
+    classify_content(s, p, e, b.from - JOINED_PLAIN, true, out);
+  } else if (b.from == NO_LINE_PLAIN) {
+    classify_content(s, p, e, cchc_utf8_count(s + p, e - p),
+                     !has_broken_hyphen(s, p, e), out);
+  } else {
+    classify(s, p, e, e + 1, out);
+  }
+  out->table = table;
+  out->page = false;
+}
+
+bool layout_second_pass_forced = false;
+bool layout_count_skips = false;
+size_t layout_second_passes_skipped = 0;
+
+/* The blocks first_pass_final has found, the last SEEN of them (block k
+ * at k & SEEN_MASK): it reads each block to be read again SEEN_LAG
+ * blocks after it found it, once the blocks whose table zones it asks
+ * (those beside it, each with the window of 9 around it) are found, and
+ * keeps nothing per block (an array of ends and classes, 5 bytes a block
+ * held with the first pass's lines, raised a long text's peak). */
+enum { SEEN = 16, SEEN_MASK = SEEN - 1, SEEN_LAG = 5 };
+typedef struct blocks_seen {
+  uint32_t end[SEEN];
+  unsigned char cls[SEEN]; /* BLOCK_* */
+} blocks_seen;
+
+/* Is block k of n in a table zone, as mark_lines finds it (table_next):
+ * two thirds of the window of 9 around it short. */
+static bool seen_zone(const blocks_seen *w, size_t n, size_t k) {
+  size_t lo = k >= 4 ? k - 4 : 0, hi = k + 4 < n ? k + 4 : n - 1;
+  size_t win = hi - lo + 1, shorts = 0;
+  for (size_t j = lo; j <= hi; j++)
+    shorts += w->cls[j & SEEN_MASK] & BLOCK_SHORT;
+  return win >= 5 && shorts * 3 >= win * 2;
+}
+
+/* Block k of n, found (w), as the second pass would read it, with the
+ * blocks beside it: false where that pass would change something (a
+ * number alone dropped, a boundary other than a new block).  Numbers
+ * alone go to pr, the pairs of a wrap outside table zones to *wraps. */
+static bool seen_unchanged(const layout *L, const char *s,
+                           const blocks_seen *w, size_t n, size_t k,
+                           page_runs *pr, size_t *wraps) {
+  static const model unwrapped; /* (no model term holds) */
+  bool zone[3]; /* of blocks k - 1, k, k + 1 */
+  line ls[3];   /* the same */
+  for (size_t d = 0; d < 3; d++) {
+    if (k + d < 1 || k + d > n)
+      continue;
+    size_t j = k + d - 1;
+    size_t p = j ? w->end[(j - 1) & SEEN_MASK] + (size_t)1 : 0;
+    zone[d] = seen_zone(w, n, j);
+    /* the table class: its zone, unless it lies between two bars
+     * (mark_lines takes the lines between out; a bar stays) */
+    bool table = zone[d] && ((w->cls[j & SEEN_MASK] & BLOCK_BAR) ||
+                             !(L->first_bar < j && j < L->last_bar));
+    block_line(L, s, j, p, w->end[j & SEEN_MASK], table, &ls[d]);
+  }
+  line *prev = k > 0 ? &ls[0] : NULL, *l = &ls[1],
+       *next = k + 1 < n ? &ls[2] : NULL;
+  if (l->lone_num) {
+    /* (page_add reads the zone, before the bars) */
+    bool table = l->table;
+    l->table = zone[1];
+    page_add(pr, l, k);
+    l->table = table;
+    if (lone_dropped(prev, l, next))
+      return false;
+  }
+  if (prev) {
+    if (end_word_asked(&unwrapped, prev, l))
+      end_word(s, prev);
+    if (decide(&unwrapped, prev, l, s) != NEWBLOCK)
+      return false;
+    *wraps += !zone[0] && !zone[1] && !prev->terminal && l->lower &&
+              !l->marker && !prev->lone_num;
+  }
+  return true;
+}
+
+/* Would a second pass over the text the first one wrote change nothing?
+ * Then it is not run.  It needs no memory but a few blocks' (above).
+ *
+ * Why a second pass may change something: the first decided with the
+ * classes of the lines it read, the second reads the blocks it wrote.  A
+ * join makes a longer line: the table zones (runs of short lines) move
+ * and shrink, so a line that was a cell ("của tỉnh" / ", của huyện")
+ * joins now; the model is found again (the wraps are gone: most texts
+ * are not "wrapped" any more); the gaps between numbers alone count
+ * fewer lines (a run of page numbers may form); and a joined block's own
+ * classes differ from its lines' (a marker glued to "," is none: "II." /
+ * ", và" is "II., và", which a line ending "của" then joins; its
+ * capitals, its number alone).
+ *
+ * What the second pass does, block by block, is what write_pass does:
+ * it drops a page number or a number alone, or decides how the block
+ * joins the one before (decide).  It changes nothing when it drops
+ * nothing and decides NEWBLOCK everywhere (the blocks are one newline
+ * apart, without blanks around them, and plain: copies of plain lines,
+ * JOINED_PLAIN, or an edited block that reads as plain, which is read
+ * here with the boundaries on either side of it; else the check gives
+ * up).  So:
+ *  - its model: the pairs of a wrap need a lower-case block that is no
+ *    marker, whose boundary is read here (below); with fewer than 3, no
+ *    model term (margin, fixed width) holds (with more it gives up).
+ *  - the numbers alone (copies of such lines, and joined blocks of at
+ *    most 10 code points: "Trang 9", "12,"; "- 9 -" cannot be joined,
+ *    as the lines it splits into are a marker or wordless) are read
+ *    here, each with its neighbours: dropped, or one of a run of pages
+ *    (page_add with the table zones of the blocks), and it gives up.
+ *  - a boundary the first pass flagged (the block after it, below) is
+ *    read here: decide on the blocks, as the second pass would.
+ *  - any other boundary is NEWBLOCK: the first pass opened the block
+ *    after it at line l, after line p, where !p.hyphen_end,
+ *    !l.cont_punct, l is lower-case only as a marker, and p is terminal,
+ *    or l a marker or a '|', or p a bar, or p's last word neither cuts a
+ *    phrase nor is "số".  The blocks around it, P (ending with p) and L
+ *    (starting with l), have the same first and last characters, so the
+ *    same lower, cont_punct, pipe, hyphen_end and terminal; P is a bar
+ *    only as a copy (a bar joins nothing); L is a marker where l is (a
+ *    copy, or joined first by a blank: every marker form stays one when
+ *    " " and more follow; a block first joined by nothing is flagged);
+ *    P's last word is p's, or holds the '-' or the punctuation that glued
+ *    it, which no word of cut_phrase holds.  Without a model term,
+ *    decide gives NEWBLOCK for a marker, '|' or bar, can give GLUE or
+ *    SPACE only through hyphen_end, cont_punct, lower or a non-terminal
+ *    P whose last word cuts a phrase, and its last rules only turn a
+ *    SPACE into NEWBLOCK (held is the first pass's only).
+ * tests/test_normalize.c (second_pass_skipped_only_when_unchanged) runs
+ * the passes to the fixed point and this on crafted texts where the
+ * second pass changes something, on the corpus and on random texts. */
+static bool first_pass_final(layout *L, const cchc_mbuf *text) {
+  const block *b = L->blocks;
+  const line *ls = L->ls;
+  const char *s = text->data;
+  size_t n = L->nblocks, len = text->len;
+  if (L->failed || len >= UINT32_MAX || (!n && len))
+    return false;
+  blocks_seen w;
+  page_runs pr = {0};
+  size_t p = 0, wraps = 0;
+  unsigned char read_next = 0;
+  for (size_t i = 0; i < n; i++) {
+    /* block i: where it ends, whether it is short or a bar, and whether
+     * it is read again: flagged by the first pass, a number alone (a copy
+     * of one, a joined block short enough to be one), an edited block and
+     * the one after it */
+    block bk = b[i];
+    size_t e;
+    unsigned char c = read_next | (block_flagged(L, i) ? BLOCK_READ : 0);
+    read_next = 0;
+    if (block_copies(bk)) {
+      const line *x = &ls[bk.from];
+      e = p + (x->end - x->start);
+      if (e >= len || s[e] != '\n')
+        goto give_up;
+      c |= (unsigned char)(x->short_line * BLOCK_SHORT | x->bar * BLOCK_BAR |
+                           x->lone_num * BLOCK_READ);
+    } else {
+      size_t cps = block_joined(bk) ? bk.from - JOINED_PLAIN : 0;
+      /* (a block joined has as many bytes as code points at least) */
+      const char *nl = p + cps < len ? memchr(s + p + cps, '\n', len - p - cps)
+                                     : NULL;
+      if (!nl || nl == s + p)
+        goto give_up;
+      e = (size_t)(nl - s);
+      if (block_joined(bk)) {
+        c |= (unsigned char)((cps <= 24) * BLOCK_SHORT |
+                             (cps <= 10) * BLOCK_READ);
+        if (layout_check_joined)
+          joined_checked(s, p, e, cps);
+      } else { /* (edited: read as the second pass reads it) */
+        line x;
+        block_line(L, s, i, p, e, false, &x);
+        /* (a block the second pass would edit: it changes the text; a
+         * bar is always a copy, as the first pass found the bars) */
+        if (!x.plain || x.lead_space || x.trail_space || x.start != p ||
+            x.end != e || x.bar)
+          goto give_up;
+        c |= (unsigned char)(x.short_line * BLOCK_SHORT | BLOCK_READ);
+        read_next = BLOCK_READ;
+      }
+    }
+    w.end[i & SEEN_MASK] = (uint32_t)e;
+    w.cls[i & SEEN_MASK] = c;
+    p = e + 1;
+    if (i >= SEEN_LAG && (w.cls[(i - SEEN_LAG) & SEEN_MASK] & BLOCK_READ) &&
+        !seen_unchanged(L, s, &w, n, i - SEEN_LAG, &pr, &wraps))
+      goto give_up;
+  }
+  if (p != len)
+    goto give_up;
+  for (size_t k = n > SEEN_LAG ? n - SEEN_LAG : 0; k < n; k++)
+    if ((w.cls[k & SEEN_MASK] & BLOCK_READ) &&
+        !seen_unchanged(L, s, &w, n, k, &pr, &wraps))
+      goto give_up;
+  size_t last;
+  bool pages = pages_found(&pr, &last);
+  free(pr.nums);
+  /* With 3 pairs of a wrap, the text may be "wrapped" (as many as the
+   * blocks outside table zones over 20), and a model term hold: it is
+   * not known here, as the blocks are not kept.  (Such pairs are rare:
+   * a lower-case block after one that is no terminal starts no new
+   * block, but after a border, a bar or the motto.) */
+  return !pages && wraps < 3;
+give_up:
+  free(pr.chain);
+  free(pr.nums);
+  return false;
+}
+
+/* The newlines that end the lines of `text` as the first pass wrote them
+ * (its blocks, which first_pass_final read), then text->len: as
+ * final_line_ends gives them, written over the line array the same way
+ * (ends[k] lies in ls[k / 4], read; block k copies line k or a later
+ * one). */
+static uint32_t *first_pass_ends(layout *L, const cchc_mbuf *text,
+                                 size_t *n) {
+  const block *b = L->blocks;
+  const char *s = text->data;
+  size_t cnt = L->nblocks, len = text->len;
+  uint32_t *ends = cnt ? (uint32_t *)(void *)L->ls : malloc(sizeof *ends);
+  if (!ends)
+    return NULL;
+  for (size_t k = 0, p = 0; k < cnt; k++) {
+    size_t e;
+    if (block_copies(b[k])) {
+      const line *x = &L->ls[b[k].from];
+      e = p + (x->end - x->start);
+    } else { /* (first_pass_final found its newline) */
+      size_t cps = block_joined(b[k]) ? b[k].from - JOINED_PLAIN : 0;
+      e = (size_t)((const char *)memchr(s + p + cps, '\n', len - p - cps) - s);
+    }
+    ends[k] = (uint32_t)e;
+    p = e + 1;
+  }
+  ends[cnt] = (uint32_t)len;
+  if (cnt) {
+    L->ls = NULL;
+    L->cap = L->cnt = 0;
+    uint32_t *less = realloc(ends, (cnt + 1) * sizeof *ends);
+    if (less)
+      ends = less;
+  }
+  *n = cnt + 1;
+  return ends;
+}
+
 /* Layout repeats its pass until nothing changes, so that normalizing the
  * output again changes nothing: one join can make the next line joinable
  * (a line stops being a table row), a cascade of any length.  Every pass
  * that changes the text lowers its weight, so the repetition ends.  Only
  * the first pass reads every line; the next ones read again only the
- * lines a join made, and write only from the first change on. */
+ * lines a join made, and write only from the first change on; a second
+ * pass that would change nothing is not run (first_pass_final). */
 cchc_status cchc_layout(cchc_mbuf *text, const cchc_edits *edits,
                         cchc_repair_log *log,
                         void *(*settled)(void *arg, const cchc_mbuf *text,
@@ -2489,6 +2836,13 @@ cchc_status cchc_layout_lines(cchc_mbuf *text, const cchc_edits *edits,
    * and after the first pass only when a '*' or a '#' was left in it
    * (marks_left: most texts have no '#', and keep no '*' once stripped). */
   bool same = false, markdown = L.marks_left;
+  bool skipped = false;
+  if (rc == CCHC_OK && !layout_second_pass_forced) {
+    markdown = markdown && is_markdown(text, &hashes);
+    same = skipped = !markdown && first_pass_final(&L, text);
+    if (same && layout_count_skips)
+      layout_second_passes_skipped++;
+  }
   while (rc == CCHC_OK && !same) {
     markdown = markdown && is_markdown(text, &hashes);
     rc = markdown ? markdown_pass(&L, text, log, &same, err)
@@ -2496,7 +2850,9 @@ cchc_status cchc_layout_lines(cchc_mbuf *text, const cchc_edits *edits,
   }
   /* The last pass wrote nothing: its lines are the text's, unless it read
    * a copy without its Markdown (markdown_pass). */
-  if (rc == CCHC_OK && line_ends && !markdown && !L.failed)
+  if (rc == CCHC_OK && line_ends && skipped)
+    *line_ends = first_pass_ends(&L, text, nline_ends);
+  else if (rc == CCHC_OK && line_ends && !markdown && !L.failed)
     *line_ends = final_line_ends(&L, text, nline_ends);
   free(L.ls);
   free(L.blocks);

@@ -171,6 +171,13 @@ extern size_t layout_joined_blocks, layout_joined_wrong;
 extern bool layout_check_lines;
 extern size_t layout_lines_read, layout_lines_wrong;
 
+/* For tests only (false in use): layout runs its passes until one changes
+ * nothing, even where the check after the first pass finds that a second
+ * would change nothing (first_pass_final); with layout_count_skips,
+ * layout_second_passes_skipped counts the texts where it skipped it. */
+extern bool layout_second_pass_forced, layout_count_skips;
+extern size_t layout_second_passes_skipped;
+
 /* For tests only (false in use): the scans that read 32 bytes at once
  * where the processor has AVX2 (the decoder's pass_blocks, the mapping's
  * plain_stretch, layout's read_lines) take them as blocks of 16 (SSE2),

@@ -3749,6 +3749,131 @@ START_TEST(stretch_steps_over_cut_characters) {
 }
 END_TEST
 
+/* in[0, n) normalized with layout's passes repeated until one changes
+ * nothing (layout_second_pass_forced) and with the check after the first
+ * pass that skips the second where it would change nothing
+ * (first_pass_final): the same text, map, repairs (in order) and line
+ * ends.  Returns whether the second pass was skipped. */
+static bool same_passes_either_way(const char *in, size_t n,
+                                   const char *what) {
+  layout_second_pass_forced = true;
+  cchc_text *passes = must_norm(in, n, CCHC_NORM_REPAIR, CCHC_ENC_UTF8);
+  layout_second_pass_forced = false;
+  layout_count_skips = true;
+  size_t skips = layout_second_passes_skipped;
+  cchc_text *checked = must_norm(in, n, CCHC_NORM_REPAIR, CCHC_ENC_UTF8);
+  bool skipped = layout_second_passes_skipped > skips;
+  layout_count_skips = false;
+  same_normalized(passes, checked, what);
+  for (size_t i = 0; i < cchc_text_repairs(passes); i++) {
+    cchc_repair_kind k1, k2;
+    size_t o1, o2;
+    const char *d1, *d2;
+    cchc_text_repair_at(passes, i, &k1, &o1, &d1);
+    cchc_text_repair_at(checked, i, &k2, &o2, &d2);
+    ck_assert_msg(k1 == k2 && o1 == o2 && strcmp(d1, d2) == 0,
+                  "%s: repair %zu apart", what, i);
+  }
+  size_t n1, n2;
+  const uint32_t *e1 = cchc_text_line_ends(passes, &n1),
+                 *e2 = cchc_text_line_ends(checked, &n2);
+  ck_assert_msg(n1 == n2 && (!n1 || memcmp(e1, e2, n1 * sizeof *e1) == 0),
+                "%s: line ends apart", what);
+  cchc_text_free(passes);
+  cchc_text_free(checked);
+  return skipped;
+}
+
+/* The second pass of layout is skipped only where it would change
+ * nothing.  Texts where it does change something, one for each way a
+ * first pass's joins enable another edit: a marker glued to "," is none,
+ * and a line ending "của" joins it (twice); the table zone a line was a
+ * cell of dissolves once its neighbours are joined, and ", của huyện"
+ * joins; numbers alone kept as rows of a table (before another number)
+ * drop once it dissolves; numbers alone 240 lines apart, kept, are a run
+ * of pages once the wrapped lines between them are joined.  They are not
+ * skipped, and every corpus plan and random texts of such pieces read the
+ * same either way, most corpus plans skipping it. */
+START_TEST(second_pass_skipped_only_when_unchanged) {
+  static const char *const changed[] = {
+      "Ban chỉ đạo của\nII.\n, và các sở\n",
+      "Ban chỉ đạo của\na)\n, và các sở\n",
+      "Một hai ba bốn năm sáu\nbảy tám\nChín mười\nmười một mười hai\n"
+      "Của tỉnh\n, của huyện\nMười ba\nmười bốn mười lăm\n",
+      "Xây dựng chính quyền số\n2\n1\n2\nmột hai ba\nBốn năm\n"
+      "sáu bảy tám chín mười một\n"};
+  for (size_t i = 0; i < sizeof changed / sizeof *changed; i++)
+    ck_assert_msg(!same_passes_either_way(changed[i], strlen(changed[i]),
+                                          changed[i]),
+                  "skipped: %s", changed[i]);
+  char *pages = malloc(1 << 20);
+  ck_assert_ptr_nonnull(pages);
+  size_t len = 0;
+  for (int page = 2; page < 6; page++) {
+    for (int k = 0; k < 120; k++)
+      len += (size_t)sprintf(pages + len,
+                             "Đây là câu văn thứ %d của trang được viết "
+                             "khá dài\nvà kết thúc ở dòng sau.\n",
+                             k);
+    len += (size_t)sprintf(pages + len, "%d\n- Mục tiếp theo.\n", page);
+  }
+  ck_assert(!same_passes_either_way(pages, len, "pages 240 lines apart"));
+  free(pages);
+
+  char **paths;
+  size_t nplans = harness_corpus_all(&paths), plans_skipped = 0;
+  ck_assert_uint_gt(nplans, 0);
+  for (size_t i = 0; i < nplans; i++) {
+    size_t n;
+    char *plan = harness_read(paths[i], &n);
+    plans_skipped += same_passes_either_way(plan, n, paths[i]);
+    free(plan);
+  }
+  harness_free_list(paths, nplans);
+  ck_assert_uint_gt(plans_skipped, nplans / 2);
+
+  static const char *const pieces[] = {
+      "của", "các", "số", "NQ-", "TW", "Đ", "X", "a", "ĐẢNG", "CHỦ TỊCH",
+      "thực hiện", "đạt trên", "85%", "(R&D)", "-", "- ", "1.", "II.", "a)",
+      "3,", "12", "2", "Trang 4", "01", ";", ".", ",", ", và", "bộ-", "|",
+      "Độc lập - Tự do - Hạnh phúc", "x  x", "hoá", "một hai ba bốn năm sáu"};
+  enum { NP = sizeof pieces / sizeof *pieces };
+  char buf[4096];
+  uint64_t seed = 6364136223846793005u;
+  size_t tries = 0, skips = 0;
+  for (int trial = 0; trial < 4000; trial++) {
+    size_t n = 0;
+    int lines = 2 + (int)(rng_next(&seed) % 70);
+    for (int k = 0; k < lines && n + 200 < sizeof buf; k++) {
+      int words = 1 + (int)(rng_next(&seed) % 6);
+      for (int w = 0; w < words; w++) {
+        const char *p = pieces[rng_next(&seed) % NP];
+        size_t pl = strlen(p);
+        memcpy(buf + n, p, pl);
+        n += pl;
+        if (w + 1 < words)
+          buf[n++] = ' ';
+      }
+      int brk = (int)(rng_next(&seed) % 12);
+      if (brk == 0)
+        buf[n++] = ' ';
+      buf[n++] = '\n';
+      if (brk == 1)
+        buf[n++] = '\n';
+      if (brk == 2) /* a number alone, counting up */
+        n += (size_t)sprintf(buf + n, "%d\n", k / 4 + 1);
+    }
+    char what[48];
+    snprintf(what, sizeof what, "random text %d", trial);
+    tries++;
+    skips += same_passes_either_way(buf, n, what);
+  }
+  /* (both ways, often) */
+  ck_assert_uint_gt(skips, tries / 10);
+  ck_assert_uint_lt(skips, tries * 9 / 10);
+}
+END_TEST
+
 int main(void) {
   Suite *s = suite_create("normalize");
 
@@ -3891,6 +4016,7 @@ int main(void) {
   tcase_add_test(tc, layout_caps_and_wordless_beyond_ascii);
   tcase_add_test(tc, list_markers_told_by_first_byte);
   tcase_add_test(tc, stretch_steps_over_cut_characters);
+  tcase_add_test(tc, second_pass_skipped_only_when_unchanged);
   suite_add_tcase(s, tc);
 
   return harness_run(s);
