@@ -1631,21 +1631,21 @@ END_TEST
 /* ---- nontgt32: non-targets searched near digits only ------------------- */
 
 /* The non-targets whose matches hold a digit near their start
- * (nontarget.level "thôn 3", nontarget.name "Đề án 06", searched by
- * PCRE2; nontarget.date "ngày 15", tried where its first bytes and words
- * stand: rule_facts.near_digit, read from their patterns) are searched
- * only in the windows before the blocks' digits (targets.c,
- * nontarget_match): the same drops,
+ * (nontarget.place "thôn 3", nontarget.level "mức độ 4", nontarget.name
+ * "Đề án 06", searched by PCRE2; nontarget.date "ngày 15", tried where
+ * its first bytes and words stand: rule_facts.near_digit, read from their
+ * patterns) are searched only in the windows before the blocks' digits
+ * (targets.c, nontarget_match): the same drops,
  * so the same frames, over counts after a level or a name ("tổ 8 lớp",
  * "Đề án 06 lớp", "Kế hoạch 15 buổi": dropped), numbers on either side,
  * and the corpus. */
 START_TEST(nontargets_near_digits) {
-  static const char *const near[] = {"nontarget.level", "nontarget.name",
-                                      "nontarget.date"};
-  for (size_t k = 0; k < 3; k++) {
+  static const char *const near[] = {"nontarget.place", "nontarget.level",
+                                      "nontarget.name", "nontarget.date"};
+  for (size_t k = 0; k < 4; k++) {
     const rule *r = rules_find(rules, near[k]);
     ck_assert_ptr_nonnull(r);
-    ck_assert(r->facts.near_digit && r->by_first == (k == 2));
+    ck_assert(r->facts.near_digit && r->by_first == (k == 3));
   }
   static const char plan[] =
       "KẾ HOẠCH\nCải cách hành chính năm 2026\nI. MỤC TIÊU\n"
