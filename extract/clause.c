@@ -271,7 +271,9 @@ typedef struct clause_word_rules {
 typedef struct clause_words {
   const rule_words *w;            /* the text's, borrowed */
   const clause_word_rules *rules; /* the rule set's, borrowed */
-  uint64_t *holds; /* per distinct word: the lits it holds */
+  /* per distinct word d, at row d + 1: the lits it holds; row 0, that of
+   * the runs too long to be words (RULE_NO_WORD + 1 wraps to 0): all */
+  uint64_t *holds;
 } clause_words;
 
 static void clause_words_free(clause_words *cw) {
@@ -378,17 +380,15 @@ static clause_words *clause_words_read(tk *t) {
   if (!cw) return NULL;
   cw->w = w;
   cw->rules = wr;
-  /* and a last row for the runs too long to be words: all of them */
   cw->holds = calloc((w->nwords + 1) * WORD_BITS, sizeof *cw->holds);
   const uint32_t *id = rule_text_word_ids(&x->scan);
   if (!cw->holds || !id ||
       !rule_literals_in_words(wr->lits, wr->nlits, x->s, w->at, w->len, id,
-                              w->nwords, cw->holds, WORD_BITS)) {
+                              w->nwords, cw->holds + WORD_BITS, WORD_BITS)) {
     clause_words_free(cw);
     return NULL;
   }
-  memset(cw->holds + w->nwords * WORD_BITS, 0xFF,
-         WORD_BITS * sizeof *cw->holds);
+  memset(cw->holds, 0xFF, WORD_BITS * sizeof *cw->holds);
   return cw;
 }
 
@@ -478,11 +478,11 @@ bool clause_words_within(tk *t, size_t a, size_t b, clause_held *out) {
   }
   uint64_t h0 = 0, h1 = 0;
   const uint32_t *word = w->run_word;
-  const size_t last = w->nwords;
+#pragma GCC unroll 4
   for (size_t k = lo; k < hi; k++) {
-    size_t d = word[k] < last ? word[k] : last;
-    h0 |= cw->holds[2 * d];
-    h1 |= cw->holds[2 * d + 1];
+    uint32_t d1 = word[k] + 1u; /* (unsigned: RULE_NO_WORD wraps to 0) */
+    h0 |= cw->holds[2 * (size_t)d1];
+    h1 |= cw->holds[2 * (size_t)d1 + 1];
   }
   out->has[0] = t->held_has[0] = h0;
   out->has[1] = t->held_has[1] = h1;

@@ -318,14 +318,24 @@ typedef struct codes {
   size_t n, cap;
 } codes;
 
+/* Room in c for k more codes, grown; false without memory. */
+static __attribute__((noinline)) bool codes_grow(codes *c, size_t k) {
+  size_t cap = c->cap ? 2 * c->cap : 64;
+  while (cap < c->n + k) cap *= 2;
+  uint32_t *p = realloc(c->v, cap * sizeof *p);
+  if (!p) return false;
+  c->v = p;
+  c->cap = cap;
+  return true;
+}
+
+/* Room in c for k more codes (in line: asked for each piece). */
+static inline bool codes_room(codes *c, size_t k) {
+  return c->n + k <= c->cap || codes_grow(c, k);
+}
+
 static bool codes_add(codes *c, uint32_t code) {
-  if (c->n == c->cap) {
-    size_t cap = c->cap ? 2 * c->cap : 64;
-    uint32_t *p = realloc(c->v, cap * sizeof *p);
-    if (!p) return false;
-    c->v = p;
-    c->cap = cap;
-  }
+  if (!codes_room(c, 1)) return false;
   c->v[c->n++] = code;
   return true;
 }
@@ -359,20 +369,77 @@ static cchc_status piece_words(const indicator_set *s, const char *p, size_t n,
   return ok ? CCHC_OK : cchc_fail(err, CCHC_ERR_NOMEM, "out of memory");
 }
 
-/* The slot of piece p[0..n) (hash h) in m: where it is, or the empty one
- * where it goes. */
+/* A piece's bytes read 8 at a time (piece_hash, piece_same): its k-th
+ * 8 bytes, or for the last 1 to 8 (n of them, from p) a number that tells
+ * them apart from any other n bytes, read without a byte past them. */
+static inline uint64_t piece_tail(const unsigned char *p, size_t n) {
+  uint64_t v;
+  if (n == 8) {
+    memcpy(&v, p, 8);
+    return v;
+  }
+  if (n >= 4) { /* two 4 bytes, overlapping when n < 8 */
+    uint32_t lo, hi;
+    memcpy(&lo, p, 4);
+    memcpy(&hi, p + n - 4, 4);
+    return (uint64_t)hi << 32 | lo;
+  }
+  if (n >= 2) {
+    uint16_t lo, hi;
+    memcpy(&lo, p, 2);
+    memcpy(&hi, p + n - 2, 2);
+    return (uint64_t)hi << 16 | lo;
+  }
+  return p[0];
+}
+
+static inline uint64_t piece_mix(uint64_t h, uint64_t v) {
+  return ((h << 5 | h >> 59) ^ v) * UINT64_C(0x9E3779B97F4A7C15);
+}
+
+bool indicators_piece_hash_off = false;
+
+/* The hash of piece p[0..n), n >= 1, 8 bytes a step: a byte at a time
+ * (a multiply each, one waiting for the other) cost as much as finding
+ * the piece. */
+static uint64_t piece_hash(const unsigned char *p, size_t n) {
+  uint64_t h = n, v;
+  size_t q = 0;
+  if (indicators_piece_hash_off) return h;
+  for (; n - q > 8; q += 8) {
+    memcpy(&v, p + q, 8);
+    h = piece_mix(h, v);
+  }
+  h = piece_mix(h, piece_tail(p + q, n - q));
+  return h ^ h >> 29; /* (the slot is of the low bits) */
+}
+
+/* Are a[0..n) and b[0..n) the same, n >= 1 (compared here: pieces are a
+ * few bytes, a call costs more)? */
+static bool piece_same(const unsigned char *a, const unsigned char *b,
+                       size_t n) {
+  uint64_t x, y;
+  size_t q = 0;
+  for (; n - q > 8; q += 8) {
+    memcpy(&x, a + q, 8);
+    memcpy(&y, b + q, 8);
+    if (x != y) return false;
+  }
+  return piece_tail(a + q, n - q) == piece_tail(b + q, n - q);
+}
+
+/* The slot of piece p[0..n) (hash h: piece_hash) in m: where it is, or
+ * the empty one where it goes. */
 static uint32_t *piece_slot(struct piece_memo *m, const char *p, size_t n,
                             uint64_t h) {
   for (size_t i = h & (PIECE_SLOTS - 1);; i = (i + 1) & (PIECE_SLOTS - 1)) {
     uint32_t k = m->slots[i];
     if (!k) return &m->slots[i];
     const piece_kept *e = &m->v[k - 1];
-    if (e->hash != h || e->len != n) continue;
-    /* compared here: pieces are a few bytes, a call costs more */
-    const char *b = m->bytes + e->at;
-    size_t q = 0;
-    while (q < n && b[q] == p[q]) q++;
-    if (q == n) return &m->slots[i];
+    if (e->hash == h && e->len == n &&
+        piece_same((const unsigned char *)m->bytes + e->at,
+                   (const unsigned char *)p, n))
+      return &m->slots[i];
   }
 }
 
@@ -422,10 +489,9 @@ static cchc_status text_words(const indicator_set *s, const char *text,
   const unsigned char *u = (const unsigned char *)text, *cls = m->class;
   for (size_t i = 0; i < len && st == CCHC_OK;) {
     size_t j = i;
-    uint64_t h = CCHC_HASH_START;
     unsigned char c = cls[u[i]];
     if (c == PIECE_ALONE) {
-      h = cchc_hash_step(h, u[j++]);
+      j++;
     } else {
       /* (a '.' or ',' goes in before what may key as a digit, a byte
        * beyond ASCII or a control character: PIECE_IN but letters) */
@@ -433,21 +499,27 @@ static cchc_status text_words(const indicator_set *s, const char *text,
              ((c = cls[u[j]]) == PIECE_IN ||
               (c == PIECE_JOIN && j + 1 < len && cls[u[j + 1]] == PIECE_IN &&
                !((u[j + 1] | 0x20) >= 'a' && (u[j + 1] | 0x20) <= 'z'))))
-        h = cchc_hash_step(h, u[j++]);
+        j++;
       if (j == i) { /* a blank or a mark */
         i++;
         continue;
       }
     }
     size_t n = j - i;
+    uint64_t h = keeps && n <= PIECE_LONGEST ? piece_hash(u + i, n) : 0;
     uint32_t *slot = keeps && n <= PIECE_LONGEST
                          ? piece_slot(m, text + i, n, h)
                          : NULL;
     if (slot && *slot) {
       const piece_kept *e = &m->v[*slot - 1];
-      for (size_t k = 0; k < e->nw && st == CCHC_OK; k++)
-        if (!codes_add(out, m->words[e->first + k]))
-          st = cchc_fail(err, CCHC_ERR_NOMEM, "out of memory");
+      if (!codes_room(out, e->nw)) {
+        st = cchc_fail(err, CCHC_ERR_NOMEM, "out of memory");
+      } else {
+        /* (a piece has a word or two: a call to memcpy cost more) */
+        const uint32_t *w = m->words + e->first;
+        for (size_t k = 0; k < e->nw; k++) out->v[out->n + k] = w[k];
+        out->n += e->nw;
+      }
     } else {
       size_t from = out->n;
       st = piece_words(s, text + i, n, out, err);

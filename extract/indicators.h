@@ -23,6 +23,10 @@ size_t indicators_count(const indicator_set *set);
 cchc_status indicators_match(const indicator_set *set, const char *text,
                              size_t len, const char **key, cchc_error *err);
 
+/* For tests: every piece of a clause of one length hashes alike, so that
+ * only the comparison of their bytes tells the pieces kept apart. */
+extern bool indicators_piece_hash_off;
+
 /* Are the words a clause text[0..len) is read as, piece by piece (the
  * first time, and again from the pieces kept), those of its whole match
  * key (cchc_match_key)?  For tests. */

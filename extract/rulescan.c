@@ -3722,6 +3722,7 @@ static inline size_t key_slot(uint64_t key, size_t nslots) {
 typedef struct words_build {
   rule_words *w;
   uint64_t *key;
+  uint32_t *slot_of; /* [w]: the slot word w was put in (word_new) */
   size_t cap_words;
   word_slot *slots;
   size_t nslots;
@@ -3741,17 +3742,15 @@ static _Thread_local struct {
 } first_slots;
 
 /* g's slots given back: the thread's first table emptied (each word's
- * slot found from its key, as the lookups found it), any other freed. */
+ * slot as word_new put it there: a word stays in its slot while the table
+ * is the first, where finding it again from its key took some 16
+ * instructions a word), any other freed. */
 static void words_slots_done(words_build *g) {
   if (g->slots != first_slots.slots) {
     free(g->slots);
   } else {
-    size_t mask = g->nslots - 1;
-    for (size_t w = 0; w < g->w->nwords; w++) {
-      size_t k = key_slot(g->key[w], g->nslots);
-      while (g->slots[k].word != w + 1) k = (k + 1) & mask;
-      g->slots[k] = (word_slot){0};
-    }
+    for (size_t w = 0; w < g->w->nwords; w++)
+      g->slots[g->slot_of[w]] = (word_slot){0};
     first_slots.lent = false;
   }
   g->slots = NULL;
@@ -3786,20 +3785,23 @@ static __attribute__((noinline)) size_t word_new(words_build *g, size_t at,
                                                  size_t k) {
   rule_words *ws = g->w;
   if (ws->nwords == g->cap_words) {
-    size_t c1 = g->cap_words, c2 = c1, c3 = c1;
+    size_t c1 = g->cap_words, c2 = c1, c3 = c1, c4 = c1;
     size_t *a = cchc_grow(ws->at, &c1, ws->nwords, sizeof *a);
     if (a) ws->at = a;
     uint32_t *l = cchc_grow(ws->len, &c2, ws->nwords, sizeof *l);
     if (l) ws->len = l;
     uint64_t *ks = cchc_grow(g->key, &c3, ws->nwords, sizeof *ks);
     if (ks) g->key = ks;
-    if (!a || !l || !ks) return SIZE_MAX;
+    uint32_t *so = cchc_grow(g->slot_of, &c4, ws->nwords, sizeof *so);
+    if (so) g->slot_of = so;
+    if (!a || !l || !ks || !so) return SIZE_MAX;
     g->cap_words = c1;
   }
   size_t w = ws->nwords++;
   ws->at[w] = at;
   ws->len[w] = (uint32_t)n;
   g->key[w] = key;
+  g->slot_of[w] = (uint32_t)k;
   g->slots[k] = (word_slot){key, (uint32_t)n, (uint32_t)(w + 1)};
   if (2 * ws->nwords > g->nslots && !slots_grow(g)) return SIZE_MAX;
   return w;
@@ -4000,7 +4002,8 @@ static bool words_read(words_build *g, const char *s, size_t n,
   ws->at = malloc(cap_words * sizeof *ws->at);
   ws->len = malloc(cap_words * sizeof *ws->len);
   g->key = malloc(cap_words * sizeof *g->key);
-  if (!ws->at || !ws->len || !g->key) return false;
+  g->slot_of = malloc(cap_words * sizeof *g->slot_of);
+  if (!ws->at || !ws->len || !g->key || !g->slot_of) return false;
   g->cap_words = cap_words;
   runs_read rr = {ws->run_at, ws->run_word, 0, (const char *)g->slots,
                   (g->nslots - 1) * SLOT_BYTES};
@@ -4163,6 +4166,7 @@ const rule_words *rule_text_words(const rule_text *t) {
   words_build g = {.w = tw ? &tw->w : NULL};
   bool ok = tw && words_read(&g, t->s, t->n, c->word_bits);
   if (g.slots) words_slots_done(&g); /* the runs say which word stands where */
+  free(g.slot_of);
   free(c->word_bits); /* (read once: the words are kept) */
   c->word_bits = NULL;
   if (tw) tw->key = g.key, tw->s = t->s;

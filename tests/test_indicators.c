@@ -334,12 +334,41 @@ START_TEST(clause_words_read_by_pieces) {
       "\xEF\xBC\x95\xEF\xBC\x90\xEF\xBC\x85 TTHC 1,\xEF\xBC\x95 2.\xEF\xBC\xA1",
       "hồ\x01sơ 9.\x01" "5 tr\xC2\xADong 98\x7F,5 .5 ,5 5. 5,",
       "Ty\xCC\x89 le\xCC\xA3\xCC\x82 ho\xCC\x82\xCC\x80 so\xCC\x9B 80%",
-      "%%% ... ,,, 1%2%3 %a% \xC3\x80%", ""};
+      "%%% ... ,,, 1%2%3 %a% \xC3\x80%",
+      /* each kind of byte that ends a piece or not, and pieces of 1 to 49
+       * bytes hashed and compared eight at a time (piece_hash, piece_same),
+       * alike but for their first or last byte */
+      "0123456789abcdef0123456789.5,5xyz\x7F\x01\x1F\x0Etail\x08x",
+      "abcdefghijklmnop\tqrstuvwxyzabcde\vXYZ\rabcdefghijklmn\x0Cq",
+      "\xC3\xA0\xC3\xA0\xC3\xA0\xC3\xA0\xC3\xA0\xC3\xA0\xC3\xA0\xC3\xA0"
+      ".5,a,5.Z@[`{~\x7F/:;<=>?!\"#$&'()*+-_|^]\\ 1.000.000,25%",
+      "a ab abc abcd abcde abcdef abcdefg abcdefgh abcdefghi "
+      "bbcdefghi abcdefghj abcdefghijklmnop abcdefghijklmnoq "
+      "abcdefghijklmnopq bbcdefghijklmnopq abcdefghijklmnopr "
+      "abcdefghijklmnopqrstuvwxyzabcdefghijklmnopqrstu "
+      "abcdefghijklmnopqrstuvwxyzabcdefghijklmnopqrstuv "
+      "bbcdefghijklmnopqrstuvwxyzabcdefghijklmnopqrstuv "
+      "abcdefghijklmnopqrstuvwxyzabcdefghijklmnopqrstuvw a abcdefgh",
+      /* pieces of one length whose words differ by one byte in each eight
+       * ("a.1" is two words, "a11" one) */
+      "a.1 a11 abcdefgh.1 abcdefgh11 a.1bcdefghij a11bcdefghij "
+      "abcdefghijklmnopqrst.1uvwxyzabcdefghijklmnopqrs "
+      "abcdefghijklmnopqrst11uvwxyzabcdefghijklmnopqrs "
+      "abcdefghijklmnopqrstuvwxyzabcdefghijklmnopqr.1 "
+      "abcdefghijklmnopqrstuvwxyzabcdefghijklmnopqr11",
+      ""};
   const indicator_set *set = rules->indicators_by_meaning;
   ck_assert_ptr_nonnull(set);
   for (size_t i = 0; i < sizeof tricky / sizeof *tricky; i++)
     ck_assert_msg(indicators_words_agree(set, tricky[i], strlen(tricky[i])),
                   "words differ: '%s'", tricky[i]);
+  /* and with the pieces of a length hashed alike: their bytes compared
+   * alone tell them apart */
+  indicators_piece_hash_off = true;
+  for (size_t i = 0; i < sizeof tricky / sizeof *tricky; i++)
+    ck_assert_msg(indicators_words_agree(set, tricky[i], strlen(tricky[i])),
+                  "words differ, hashed alike: '%s'", tricky[i]);
+  indicators_piece_hash_off = false;
   char **paths;
   size_t npaths = harness_corpus_all(&paths), lines = 0;
   ck_assert_uint_ge(npaths, 9);
