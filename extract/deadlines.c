@@ -1046,7 +1046,19 @@ static bool near_match(xctx *x, const rule *r, near_walk *nw, size_t pos,
       nw->tried = next_from(x->s, x->n, end, end);
       continue;
     }
+    /* (a rule with first bytes passes the bytes that start none at a
+     * look each: no continuation byte is one, so the tries are those of
+     * the walk by characters, up to the window's end or the limit) */
+    size_t stop = end < limit ? end + 1 : limit;
     for (size_t q = best; q <= end; q = next_from(x->s, x->n, q, q)) {
+      if (f->has_first && q < stop && !f->first[u[q]]) {
+        while (++q < stop && !f->first[u[q]]) {
+        }
+        if (q == stop) {
+          if (stop == end + 1) break;
+          while (q < x->n && (u[q] & 0xC0) == 0x80) q++; /* (a character) */
+        }
+      }
       if (q >= limit) {
         nw->tried = q;
         return false;

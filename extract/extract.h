@@ -350,6 +350,11 @@ extern bool deadlines_barrier_avx2_off;
  * run along its literals by the list of its word's literals, also for a
  * word of one literal (units.c: postings_build, one1). */
 extern bool units_gate_one_post_off;
+/* For tests: with it set when the literal gate of the unit rules is
+ * built, it tells whether a range holds a literal of each clause of a
+ * rule by the words of each clause's set one by one, also for a set of two
+ * words (units.c: range_may_hold). */
+extern bool units_gate_sets_by_words_off;
 /* For tests: the literal gate of the unit rules over x's whole text, built
  * now if not yet: the runs whose words hold a literal or are too long
  * (held[0, nheld), run numbers in order), and for the literals numbered

@@ -800,6 +800,8 @@ typedef struct literal_gate {
   /* the range range_literals read last (asked_hi 0: none) and its answer */
   size_t asked_lo, asked_hi;
   bool asked_known;
+  /* the sets are of two words, read in registers (range_may_hold) */
+  bool sets_in_registers;
 } literal_gate;
 
 static void literal_gate_free(literal_gate *g) {
@@ -1128,6 +1130,8 @@ fail:
   return false;
 }
 
+bool units_gate_sets_by_words_off = false;
+
 /* The gate of the chosen rules, with the words of the whole text when
  * `worded`; NULL without memory. */
 static literal_gate *literal_gate_build(const xctx *x, const unit_rules *u,
@@ -1141,6 +1145,7 @@ static literal_gate *literal_gate_build(const xctx *x, const unit_rules *u,
   g->whole = calloc(g->r.nbits, sizeof *g->whole);
   if (!g->range || !g->maybe || !g->whole) goto fail;
   g->worded = worded;
+  g->sets_in_registers = g->r.nbits == 2 && !units_gate_sets_by_words_off;
   if (worded && (!words_read(g, x) || !words_search(g, x, g->r.lits) ||
                  !postings_build(g, u)))
     goto fail;
@@ -1739,9 +1744,20 @@ static bool clause_in(const literal_gate *g, size_t i, size_t c,
 }
 
 /* May chosen rule i match in the range of g->range?  False only when one
- * of its clauses has no literal there. */
+ * of its clauses has no literal there.  A set of two words (64 to 127
+ * literals: the shipped rules) is read in registers, each clause's at one
+ * look (its words' bounds cost more than the words); else a clause's
+ * words one by one. */
 static bool range_may_hold(const literal_gate *g, size_t i) {
-  for (size_t c = 0; c < g->r.nclauses[i]; c++)
+  size_t n = g->r.nclauses[i];
+  if (g->sets_in_registers) {
+    const uint64_t *need = g->r.needs + i * RULE_LITS * 2;
+    uint64_t h0 = g->range[0], h1 = g->range[1];
+    for (size_t c = 0; c < n; c++)
+      if (!((need[2 * c] & h0) | (need[2 * c + 1] & h1))) return false;
+    return true;
+  }
+  for (size_t c = 0; c < n; c++)
     if (!clause_in(g, i, c, g->range)) return false;
   return true;
 }

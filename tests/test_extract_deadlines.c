@@ -1116,6 +1116,73 @@ START_TEST(far_words_searched_window_by_window) {
 }
 END_TEST
 
+/* A rule tried near its words position by position (deadlines.c:
+ * near_match; deadline.periodic_inspection before "định kỳ") passes at a
+ * look each the bytes no match starts with, up to the word or the
+ * stretch's end: a plan of over a megabyte (five stretches) whose lines
+ * put its verbs after words of three-byte letters of every width, a
+ * letter or a comma in the way, has the matches the rule's search of the
+ * whole text finds, each once. */
+START_TEST(near_tries_pass_bytes_that_start_none) {
+  enum { LINES = 16000 };
+  static const char head[] = "KẾ HOẠCH\n"
+                             "Cải cách hành chính\n"
+                             "I. NHIỆM VỤ\n";
+  static const char *const lines[] = {
+      "- Việc %d%.*s: Sở Nội vụ kiểm tra công vụ định kỳ và đột xuất.\n",
+      "- Việc %d: thanh tra %.*s định kỳ các xã.\n",
+      "- Việc %d: đôn đốc%.*s kiểm tra, định kỳ tổng hợp.\n",
+      "- Việc %d: ễkiểm tra%.*s định kỳ.\n",
+      "- Việc %d: Rà soát ễễ %.*s định kỳ; rà soát định kỳ.\n",
+  };
+  /* (three-byte letters: a width of 3k bytes keeps them whole) */
+  static const char pad[] = "ễễễễễễễễễễễễễễễễễễễễễễễễễễễễễễễễễễễễễễễễ";
+  size_t cap = sizeof head + LINES * 200;
+  char *src = malloc(cap);
+  ck_assert_ptr_nonnull(src);
+  size_t n = strlen(strcpy(src, head));
+  for (int i = 0; i < LINES; i++) {
+    int k = i % 5, width = 3 * (i % 17);
+    n += (size_t)snprintf(src + n, cap - n, lines[k], i, width, pad);
+  }
+  ck_assert_uint_gt(n, 3u << 18); /* several stretches */
+  const char *id = "deadline.periodic_inspection";
+  const rule *r = rules_find(rules, id);
+  ck_assert_ptr_nonnull(r);
+  ck_assert(r->facts.has_first);
+  pcre2_match_data *md = rules_match_data(rules);
+  ck_assert_ptr_nonnull(md);
+  size_t *want = malloc(2 * LINES * 2 * sizeof *want), nwant = 0;
+  ck_assert_ptr_nonnull(want);
+  for (size_t pos = 0; pos < n && rule_exec(r, src, n, pos, md);) {
+    size_t a, b;
+    rule_match_span(md, &a, &b);
+    ck_assert_uint_gt(b, a);
+    want[nwant++] = a;
+    want[nwant++] = b;
+    pos = b;
+  }
+  pcre2_match_data_free(md);
+  /* lines 0 and 1 match, line 4 twice unless its pad is a third word */
+  ck_assert_uint_gt(nwant / 2, LINES / 5 * 3);
+  doc d;
+  extract(&d, src);
+  size_t got = 0;
+  for (size_t i = 0; i < d.f->ndeadlines; i++) {
+    const frame_deadline *x = &d.f->deadlines[i];
+    if (strcmp(x->rule, id)) continue;
+    ck_assert_uint_lt(2 * got, nwant);
+    ck_assert_uint_eq(x->span.start, want[2 * got]);
+    ck_assert_uint_eq(x->span.end, want[2 * got + 1]);
+    got++;
+  }
+  ck_assert_uint_eq(2 * got, nwant);
+  release(&d);
+  free(want);
+  free(src);
+}
+END_TEST
+
 /* The nodeadline rules with words near their start (a statistics window's
  * "liệu", a report's or a plan's name) are tried near those words in the
  * stretch before each candidate (deadlines.c: zone_near_windows), the
@@ -2660,6 +2727,7 @@ int main(void) {
   tcase_add_test(tp, word_places_kept_from_the_texts_before);
   tcase_add_test(tp, deadlines_across_the_stretches_of_a_long_plan);
   tcase_add_test(tp, far_words_searched_window_by_window);
+  tcase_add_test(tp, near_tries_pass_bytes_that_start_none);
   tcase_add_test(tp, ranged_windows_from_near_and_far_barriers);
   tcase_add_test(tp, windows_shared_by_rules_of_one_word);
   tcase_add_test(tp, zones_tried_near_their_words);

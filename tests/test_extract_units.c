@@ -1398,6 +1398,64 @@ START_TEST(corpus_gate_finds_what_a_search_finds) {
 }
 END_TEST
 
+/* units_find of [a, b) in d, into *out: d's gate, built at its first
+ * ask, reads a set of two words in registers or (by_words) word by word. */
+static void find_by(doc *d, size_t a, size_t b, bool by_words, xunits *out) {
+  units_gate_sets_by_words_off = by_words;
+  units_find(&d->x, a, b, out);
+  units_gate_sets_by_words_off = false;
+  ck_assert(!d->x.f->failed);
+}
+
+/* The gate tells whether a range holds a literal of each clause of a rule
+ * from a set of two words in registers (range_may_hold): on each corpus
+ * plan, each line, each two lines and the whole text give the mentions
+ * the clauses' sets read word by word give, and units_may_start at each
+ * line's first word says the same. */
+START_TEST(clause_sets_read_alike_in_registers) {
+  ck_assert_uint_lt((size_t)_i, ncorpus);
+  const char *path = corpus[_i];
+  size_t len;
+  char *src = harness_read(path, &len);
+  ck_assert_ptr_nonnull(src);
+  doc a, b;
+  doc_open(&a, src, len, "commune");
+  doc_open(&b, src, len, "commune");
+  size_t mentions = 0, prev = SIZE_MAX;
+  for (size_t ls = 0; ls <= a.x.n;) {
+    size_t le = ls < a.x.n ? line_end(&a.x, ls) : a.x.n;
+    size_t from[2] = {ls < a.x.n ? ls : 0, prev}, to = le;
+    for (int k = 0; k < 2 && from[k] != SIZE_MAX; k++) {
+      xunits p = {0}, q = {0};
+      find_by(&a, from[k], to, false, &p);
+      find_by(&b, from[k], to, true, &q);
+      ck_assert_msg(same_units(&p, &q), "%s: [%zu, %zu): %zu mentions, %zu "
+                    "by words", path, from[k], to, p.n, q.n);
+      mentions += p.n;
+      xunits_free(&p);
+      xunits_free(&q);
+    }
+    if (ls < a.x.n) {
+      size_t k = ls;
+      while (k < le && a.x.s[k] == ' ') k++;
+      if (k < le) {
+        ck_assert_msg(units_may_start(&a.x, k, le) ==
+                          units_may_start(&b.x, k, le),
+                      "%s: opening at %zu", path, k);
+      }
+    }
+    if (ls == a.x.n) break;
+    prev = ls;
+    ls = le + 1 < a.x.n ? le + 1 : a.x.n;
+  }
+  ck_assert_uint_gt(mentions, 0);
+  ck_assert(!a.x.f->failed && !b.x.f->failed);
+  doc_close(&a);
+  doc_close(&b);
+  free(src);
+}
+END_TEST
+
 /* The gate answers the range it read last without reading it again
  * (units_may_start asks of a place and its line's end, and clause_units
  * then of the same): asked in that order at the first words of each line,
@@ -2488,6 +2546,8 @@ int main(void) {
   tcase_add_test(tgate, cells_after_other_cells_are_answered_by_text);
   tcase_add_test(tgate, cells_read_by_the_names_grammar_are_found_anew);
   tcase_add_test(tgate, corpus_cells_answered_by_text_are_searched_alike);
+  tcase_add_loop_test(tgate, clause_sets_read_alike_in_registers, 0,
+                      (int)ncorpus);
   tcase_add_loop_test(tgate, range_asked_again_gives_what_a_search_finds, 0,
                       (int)(ncorpus ? ncorpus : 1));
   tcase_add_loop_test(tgate, suffix_ranges_give_what_a_search_finds, 0,
