@@ -309,6 +309,19 @@ typedef struct next_match {
 } next_match;
 enum { BUDGET_RULES = 8 };
 
+/* The frame's deadlines or targets that start in the zone, by start (then
+ * index): read once for the zone, where an ask of each line was two
+ * binary searches and a copy; `next` is the first not before the line
+ * read last (the lines are read in order). */
+typedef struct zone_item {
+  size_t start, index;
+} zone_item;
+typedef struct zone_items {
+  zone_item *items;
+  size_t n, next;
+} zone_items;
+bool table_zone_items_off = false;
+
 typedef struct reader {
   xctx *x;
   table *out;
@@ -338,6 +351,8 @@ typedef struct reader {
   bool pend;        /* an unnumbered cell that may be the task cell */
   text_span pending;
   size_t text_end; /* end of the numbered cell's text (with continuations) */
+  zone_items deadlines, targets;
+  size_t *line_items; /* room for the items of a line (zone_in) */
   /* the line being read */
   event *ev;
   size_t nev, cap_ev;
@@ -501,6 +516,42 @@ static bool budget_cell(reader *rd, size_t a, size_t b, size_t *ms,
   return found;
 }
 
+static int by_item_start(const void *a, const void *b) {
+  const zone_item *p = a, *q = b;
+  if (p->start != q->start) return p->start < q->start ? -1 : 1;
+  return p->index < q->index ? -1 : p->index > q->index;
+}
+
+/* The items `in` (n of them, frame deadlines when `deadlines`, else
+ * targets) by start; false without memory. */
+static bool zone_items_of(const cchc_frame *f, const size_t *in, size_t n,
+                          bool deadlines, zone_items *z) {
+  *z = (zone_items){0};
+  if (!n) return true;
+  if (!(z->items = malloc(n * sizeof *z->items))) return false;
+  for (size_t k = 0; k < n; k++)
+    z->items[k] = (zone_item){deadlines ? f->deadlines[in[k]].span.start
+                                        : f->targets[in[k]].span.start,
+                              in[k]};
+  z->n = n;
+  if (n > 1) qsort(z->items, n, sizeof *z->items, by_item_start);
+  return true;
+}
+
+/* The items of z that start in [a, b), a line after the line asked
+ * before, into out in index order (as xdeadlines_in and xtargets_in give
+ * them); their count. */
+static size_t zone_in(zone_items *z, size_t a, size_t b, size_t *out) {
+  while (z->next < z->n && z->items[z->next].start < a) z->next++;
+  size_t n = 0;
+  for (size_t k = z->next; k < z->n && z->items[k].start < b; k++) {
+    size_t i = n++, v = z->items[k].index; /* (a line holds a few) */
+    for (; i > 0 && out[i - 1] > v; i--) out[i] = out[i - 1];
+    out[i] = v;
+  }
+  return n;
+}
+
 /* The events of line li, [a, b), sorted. */
 static void line_events(reader *rd, size_t li, size_t a, size_t b) {
   xctx *x = rd->x;
@@ -530,14 +581,17 @@ static void line_events(reader *rd, size_t li, size_t a, size_t b) {
       push_event(rd, (event){EV_UNIT, um->items[k].start, um->items[k].end,
                              0, k});
   size_t n;
-  const size_t *in = xdeadlines_in(x, a, b, &n);
+  const size_t *in = rd->line_items;
+  if (in) n = zone_in(&rd->deadlines, a, b, rd->line_items);
+  else in = xdeadlines_in(x, a, b, &n);
   for (size_t k = 0; k < n; k++) {
     size_t d = in[k];
     const frame_deadline *fd = &f->deadlines[d];
     if (d > 0 && f->deadlines[d - 1].span.start == fd->span.start) continue;
     push_event(rd, (event){EV_DEADLINE, fd->span.start, 0, 0, d});
   }
-  in = xtargets_in(x, a, b, &n);
+  if (rd->line_items) n = zone_in(&rd->targets, a, b, rd->line_items);
+  else in = xtargets_in(x, a, b, &n);
   for (size_t k = 0; k < n; k++)
     push_event(rd, (event){EV_TARGET, f->targets[in[k]].span.start, 0, 0,
                            in[k]});
@@ -788,11 +842,26 @@ bool table_read(xctx *x, size_t first, size_t last, table *out) {
     rd.budget_kept = budget_alike(rd.budget_rules.items[i]);
   /* every unit mention of the zone at once */
   units_find(x, xline_start(x, first), rd.zone_end, &rd.units);
+  /* and the deadlines and targets starting in it (else each line asks) */
+  size_t nd = 0, nt = 0;
+  const size_t *in = xdeadlines_in(x, xline_start(x, first), rd.zone_end,
+                                   &nd);
+  bool zoned = !table_zone_items_off && (in || !nd) &&
+               zone_items_of(x->f, in, nd, true, &rd.deadlines);
+  if (zoned) {
+    in = xtargets_in(x, xline_start(x, first), rd.zone_end, &nt);
+    zoned = (in || !nt) && zone_items_of(x->f, in, nt, false, &rd.targets);
+  }
+  if (zoned)
+    rd.line_items = malloc(((nd > nt ? nd : nt) + 1) * sizeof *rd.line_items);
   read_scattered(&rd);
   fit_cells(out);
   fill_merged(x, out);
   xunits_free(&rd.units);
   xunits_free(&rd.row_units);
+  free(rd.deadlines.items);
+  free(rd.targets.items);
+  free(rd.line_items);
   free(rd.tasks);
   free(rd.ev);
   return true;
