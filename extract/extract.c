@@ -148,6 +148,8 @@ bool xappendix_lines(const xctx *x, size_t *first, size_t *last) {
 typedef struct span_features {
   uint64_t has;
   bool known;
+  bool line;  /* [a, b) is line li's text: its features are the scan's */
+  size_t li;
 } span_features;
 
 /* Does every match of r start at the start of its subject (rule_facts:
@@ -166,17 +168,17 @@ static bool may_match(const xctx *x, const rule *r, size_t a, size_t b,
    * every byte of the span (a table cell, a line) */
   if (!r->facts.nneeds || rule_opens_subject(r)) return true;
   if (!sf->known) {
-    sf->has = rule_features(x->s + a, b - a);
+    sf->has = sf->line ? xline_features(x, sf->li)
+                       : rule_features(x->s + a, b - a);
     sf->known = true;
   }
   return rule_may_match(r, sf->has);
 }
 
-bool xany(xctx *x, rule_list rules, size_t a, size_t b, const rule **hit) {
-  if (b < a) return false;
-  span_features sf = {0};
+static inline bool any_known(xctx *x, rule_list rules, size_t a, size_t b,
+                             span_features *sf, const rule **hit) {
   for (size_t i = 0; i < rules.n; i++)
-    if (may_match(x, rules.items[i], a, b, &sf) &&
+    if (may_match(x, rules.items[i], a, b, sf) &&
         rule_exec(rules.items[i], x->s + a, b - a, 0, x->md)) {
       if (hit) *hit = rules.items[i];
       return true;
@@ -184,17 +186,28 @@ bool xany(xctx *x, rule_list rules, size_t a, size_t b, const rule **hit) {
   return false;
 }
 
-bool xfirst_before(xctx *x, rule_list rules, size_t a, size_t b,
-                   size_t limit, size_t *ms, size_t *me, const rule **hit) {
+bool xany(xctx *x, rule_list rules, size_t a, size_t b, const rule **hit) {
+  if (b < a) return false;
+  span_features sf = {0};
+  return any_known(x, rules, a, b, &sf, hit);
+}
+
+bool xany_line(xctx *x, rule_list rules, size_t li, const rule **hit) {
+  span_features sf = {.line = true, .li = li};
+  return any_known(x, rules, xline_start(x, li), xline_end(x, li), &sf, hit);
+}
+
+static inline bool first_known(xctx *x, rule_list rules, size_t a,
+                               size_t b, size_t limit, span_features *sf,
+                               size_t *ms, size_t *me, const rule **hit) {
   bool found = false;
   /* a match that starts before the limit may run on to b: the features of
    * [a, b) would be as many scans of the rest as calls */
   bool limited = limit < b;
-  span_features sf = {0};
   for (size_t i = 0; i < rules.n; i++)
     if (limited ? rule_exec_until(rules.items[i], &x->scan, x->s + a, b - a,
                                   0, limit - a, x->md)
-                : may_match(x, rules.items[i], a, b, &sf) &&
+                : may_match(x, rules.items[i], a, b, sf) &&
                       rule_exec(rules.items[i], x->s + a, b - a, 0, x->md)) {
       size_t s, e;
       rule_match_span(x->md, &s, &e);
@@ -206,6 +219,19 @@ bool xfirst_before(xctx *x, rule_list rules, size_t a, size_t b,
       }
     }
   return found;
+}
+
+bool xfirst_before(xctx *x, rule_list rules, size_t a, size_t b,
+                   size_t limit, size_t *ms, size_t *me, const rule **hit) {
+  span_features sf = {0};
+  return first_known(x, rules, a, b, limit, &sf, ms, me, hit);
+}
+
+bool xfirst_line(xctx *x, rule_list rules, size_t li, size_t *ms, size_t *me,
+                 const rule **hit) {
+  span_features sf = {.line = true, .li = li};
+  size_t b = xline_end(x, li);
+  return first_known(x, rules, xline_start(x, li), b, b, &sf, ms, me, hit);
 }
 
 bool xmatch_at(xctx *x, const rule *r, const char *s, size_t n, size_t at) {

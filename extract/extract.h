@@ -93,6 +93,17 @@ static inline size_t xline_end(const xctx *x, size_t li) {
   return x->scan.line_end[li];
 }
 
+/* The features (rule_features) of line li's text, without its break: the
+ * scan read them with the break, and a lead byte's with the byte after it
+ * (a line of valid UTF-8 ends in no lead byte; one that does is read
+ * again: rule_features reads a last lead byte without a next). */
+static inline uint64_t xline_features(const xctx *x, size_t li) {
+  size_t a = xline_start(x, li), b = xline_end(x, li);
+  if (b > a && (unsigned char)x->s[b - 1] >= 0xC0)
+    return rule_features(x->s + a, b - a);
+  return rule_line_has(&x->scan, li) & ~rule_ascii_features['\n'];
+}
+
 /* Frame spans hold canonical offsets while extraction runs: extractors
  * build them as (frame_span){start, end} and compare them with the text;
  * cchc_extract maps every span to the original input once, at the end. */
@@ -167,11 +178,19 @@ const size_t *xdeadlines_in(xctx *x, size_t a, size_t b, size_t *n);
  * *hit (when hit is not NULL); x->md holds its match, relative to a.
  * Rules whose facts say they cannot match [a, b) are not run. */
 bool xany(xctx *x, rule_list rules, size_t a, size_t b, const rule **hit);
+/* xany over line li (its text, without the break), whose features the
+ * scan read with every line's (xline_features): a table reader asks rules
+ * of whole lines, line by line, where each ask read the line's bytes for
+ * them again. */
+bool xany_line(xctx *x, rule_list rules, size_t li, const rule **hit);
 /* The earliest match of a rule of `rules` in canonical [a, b): *ms, *me
  * (canonical offsets) and *hit (the first rule, in file order, on a tie).
  * x->md is not left holding it. */
 bool xfirst(xctx *x, rule_list rules, size_t a, size_t b, size_t *ms,
             size_t *me, const rule **hit);
+/* xfirst over line li's text (as xany_line). */
+bool xfirst_line(xctx *x, rule_list rules, size_t li, size_t *ms, size_t *me,
+                 const rule **hit);
 /* xfirst for a match that starts before `limit` (a <= limit <= b): the
  * search stops there. */
 bool xfirst_before(xctx *x, rule_list rules, size_t a, size_t b,

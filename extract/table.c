@@ -30,12 +30,12 @@ static cchc_status table_crawled(xctx *x);
  * whether it reads as the rest of the line before (a match without). */
 typedef enum { START_NONE, START_GOES_ON, START_NEW } line_start;
 
-static line_start start_of(xctx *x, rule_list start, size_t a, size_t b) {
+static line_start start_of(xctx *x, rule_list start, size_t li) {
   line_start got = START_NONE;
   for (size_t i = 0; i < start.n; i++) {
     const rule *r = start.items[i];
     size_t gs, ge;
-    if (!xany(x, (rule_list){&start.items[i], 1}, a, b, NULL)) continue;
+    if (!xany_line(x, (rule_list){&start.items[i], 1}, li, NULL)) continue;
     if (rule_group(r, x->md, "new", &gs, &ge)) return START_NEW;
     got = START_GOES_ON;
   }
@@ -49,16 +49,15 @@ void table_join_rules_of(const cchc_rules *rs, table_join_rules *j) {
   j->cont = rules_select(rs, "cell.", "continue");
 }
 
-/* How the line [ls, le) stands to the line [ps, pe) before it, by the
- * rules: a function of their bytes. */
-static xjoin join_by_rules(xctx *x, const table_join_rules *j, size_t ps,
-                           size_t pe, size_t ls, size_t le) {
-  if (xany(x, j->closed, ps, pe, NULL)) return XJOIN_NEVER;
-  line_start how = start_of(x, j->start, ls, le);
+/* How line li stands to the line before it, by the rules: a function of
+ * their bytes. */
+static xjoin join_by_rules(xctx *x, const table_join_rules *j, size_t li) {
+  if (xany_line(x, j->closed, li - 1, NULL)) return XJOIN_NEVER;
+  line_start how = start_of(x, j->start, li);
   if (how == START_NEW) return XJOIN_NEVER;
   /* the line's own start first: its rules try one position */
-  return how == START_GOES_ON || xany(x, j->cont, ls, le, NULL) ||
-                 xany(x, j->open, ps, pe, NULL)
+  return how == START_GOES_ON || xany_line(x, j->cont, li, NULL) ||
+                 xany_line(x, j->open, li - 1, NULL)
              ? XJOIN_YES
              : XJOIN_MAY;
 }
@@ -125,7 +124,7 @@ static xjoin read_join(xctx *x, const table_join_rules *j, size_t li) {
     x->joins_reused++;
     return (xjoin)k->join;
   }
-  xjoin got = join_by_rules(x, j, ps, pe, ls, le);
+  xjoin got = join_by_rules(x, j, li);
   if (k) k->join = (uint8_t)got;
   return got;
 }
@@ -310,6 +309,19 @@ typedef struct next_match {
 } next_match;
 enum { BUDGET_RULES = 8 };
 
+/* The frame's deadlines or targets that start in the zone, by start (then
+ * index): read once for the zone, where an ask of each line was two
+ * binary searches and a copy; `next` is the first not before the line
+ * read last (the lines are read in order). */
+typedef struct zone_item {
+  size_t start, index;
+} zone_item;
+typedef struct zone_items {
+  zone_item *items;
+  size_t n, next;
+} zone_items;
+bool table_zone_items_off = false;
+
 typedef struct reader {
   xctx *x;
   table *out;
@@ -339,6 +351,8 @@ typedef struct reader {
   bool pend;        /* an unnumbered cell that may be the task cell */
   text_span pending;
   size_t text_end; /* end of the numbered cell's text (with continuations) */
+  zone_items deadlines, targets;
+  size_t *line_items; /* room for the items of a line (zone_in) */
   /* the line being read */
   event *ev;
   size_t nev, cap_ev;
@@ -434,12 +448,11 @@ static void end_row(reader *rd) {
 static bool cell_goes_on(reader *rd, size_t li) {
   xctx *x = rd->x;
   xjoin join = table_join(x, &rd->joins, li + 1);
-  size_t ns = xline_start(x, li + 1), ne = xline_end(x, li + 1), ms, me;
+  size_t ns = xline_start(x, li + 1), ms, me;
   if (join == XJOIN_NEVER ||
-      (xfirst(x, rd->marker, ns, ne, &ms, &me, NULL) && ms == ns))
+      (xfirst_line(x, rd->marker, li + 1, &ms, &me, NULL) && ms == ns))
     return false;
-  return join == XJOIN_YES ||
-         xany(x, rd->open, xline_start(x, li), xline_end(x, li), NULL);
+  return join == XJOIN_YES || xany_line(x, rd->open, li, NULL);
 }
 
 /* End of the text of the cell starting on line li. */
@@ -503,15 +516,53 @@ static bool budget_cell(reader *rd, size_t a, size_t b, size_t *ms,
   return found;
 }
 
-/* The events of line [a, b), sorted. */
-static void line_events(reader *rd, size_t a, size_t b) {
+static int by_item_start(const void *a, const void *b) {
+  const zone_item *p = a, *q = b;
+  if (p->start != q->start) return p->start < q->start ? -1 : 1;
+  return p->index < q->index ? -1 : p->index > q->index;
+}
+
+/* The items `in` (n of them, frame deadlines when `deadlines`, else
+ * targets) by start; false without memory. */
+static bool zone_items_of(const cchc_frame *f, const size_t *in, size_t n,
+                          bool deadlines, zone_items *z) {
+  *z = (zone_items){0};
+  if (!n) return true;
+  if (!(z->items = malloc(n * sizeof *z->items))) return false;
+  for (size_t k = 0; k < n; k++)
+    z->items[k] = (zone_item){deadlines ? f->deadlines[in[k]].span.start
+                                        : f->targets[in[k]].span.start,
+                              in[k]};
+  z->n = n;
+  if (n > 1) qsort(z->items, n, sizeof *z->items, by_item_start);
+  return true;
+}
+
+/* The items of z that start in [a, b), a line after the line asked
+ * before, into out in index order (as xdeadlines_in and xtargets_in give
+ * them); their count. */
+static size_t zone_in(zone_items *z, size_t a, size_t b, size_t *out) {
+  while (z->next < z->n && z->items[z->next].start < a) z->next++;
+  size_t n = 0;
+  for (size_t k = z->next; k < z->n && z->items[k].start < b; k++) {
+    size_t i = n++, v = z->items[k].index; /* (a line holds a few) */
+    for (; i > 0 && out[i - 1] > v; i--) out[i] = out[i - 1];
+    out[i] = v;
+  }
+  return n;
+}
+
+/* The events of line li, [a, b), sorted. */
+static void line_events(reader *rd, size_t li, size_t a, size_t b) {
   xctx *x = rd->x;
   const cchc_frame *f = x->f;
   rd->nev = 0;
   for (size_t at = a; at < b;) {
     size_t ms, me, gs, ge;
     const rule *hit = NULL;
-    if (!xfirst(x, rd->marker, at, b, &ms, &me, &hit)) break;
+    if (!(at == a ? xfirst_line(x, rd->marker, li, &ms, &me, &hit)
+                  : xfirst(x, rd->marker, at, b, &ms, &me, &hit)))
+      break;
     /* the match data holds the earliest rule's match only when it ran
      * last (no rule after it in the list): else run it again for its
      * level */
@@ -530,14 +581,17 @@ static void line_events(reader *rd, size_t a, size_t b) {
       push_event(rd, (event){EV_UNIT, um->items[k].start, um->items[k].end,
                              0, k});
   size_t n;
-  const size_t *in = xdeadlines_in(x, a, b, &n);
+  const size_t *in = rd->line_items;
+  if (in) n = zone_in(&rd->deadlines, a, b, rd->line_items);
+  else in = xdeadlines_in(x, a, b, &n);
   for (size_t k = 0; k < n; k++) {
     size_t d = in[k];
     const frame_deadline *fd = &f->deadlines[d];
     if (d > 0 && f->deadlines[d - 1].span.start == fd->span.start) continue;
     push_event(rd, (event){EV_DEADLINE, fd->span.start, 0, 0, d});
   }
-  in = xtargets_in(x, a, b, &n);
+  if (rd->line_items) n = zone_in(&rd->targets, a, b, rd->line_items);
+  else in = xtargets_in(x, a, b, &n);
   for (size_t k = 0; k < n; k++)
     push_event(rd, (event){EV_TARGET, f->targets[in[k]].span.start, 0, 0,
                            in[k]});
@@ -558,8 +612,7 @@ static bool unit_cell(reader *rd, const xunit *m, size_t li, size_t self,
   bool at_start = true;
   for (size_t i = la; i < m->start; i++)
     if (!xblank(x->s[i]) && x->s[i] != '-' && x->s[i] != '+') at_start = false;
-  if (at_start && li > rd->first &&
-      xany(x, rd->open, xline_start(x, li - 1), xline_end(x, li - 1), NULL))
+  if (at_start && li > rd->first && xany_line(x, rd->open, li - 1, NULL))
     return false;
   if (joined_prev) return true;
   /* what follows: the line end, another mention, a deadline or budget */
@@ -599,7 +652,7 @@ static void unnumbered_cell(reader *rd, size_t li) {
    * or units already, is neither cell */
   bool started = row_started(rd);
   bool asks = started ? !rd->has_products && !rd->row_units.n : !unit_first;
-  bool prod = asks && xany(x, rd->product, a, b, NULL);
+  bool prod = asks && xany_line(x, rd->product, li, NULL);
   if (!unit_first && !prod && !started) {
     size_t e = cell_end(rd, li);
     if (!rd->expect_task) rd->expect_task = true;
@@ -673,7 +726,7 @@ static void on_deadline(reader *rd, size_t k) {
 static void read_line(reader *rd, size_t li) {
   xctx *x = rd->x;
   size_t a = rd->a, b = rd->b;
-  line_events(rd, a, b);
+  line_events(rd, li, a, b);
   rd->continuation = a < rd->text_end;
   rd->numbered = false;
   bool any_mark = false, cell_first = false;
@@ -730,8 +783,7 @@ static void read_line(reader *rd, size_t li) {
 static bool has_header(xctx *x, size_t first, size_t last) {
   rule_list header = rules_select(x->rules, "tcell.", "header");
   for (size_t li = first; li < last; li++)
-    if (xany(x, header, xline_start(x, li), xline_end(x, li), NULL))
-      return true;
+    if (xany_line(x, header, li, NULL)) return true;
   return false;
 }
 
@@ -750,14 +802,14 @@ static void read_scattered(reader *rd) {
       started = true;
       continue;
     }
-    if (xany(x, rd->rowno, a, b, NULL)) {
+    if (xany_line(x, rd->rowno, li, NULL)) {
       end_row(rd);
       rd->target = -1;
       rd->expect_task = rd->pend = false;
       continue;
     }
     size_t ms, me;
-    if (!started && !xfirst(x, rd->marker, a, b, &ms, &me, NULL)) continue;
+    if (!started && !xfirst_line(x, rd->marker, li, &ms, &me, NULL)) continue;
     started = true;
     rd->a = a;
     rd->b = b;
@@ -790,11 +842,26 @@ bool table_read(xctx *x, size_t first, size_t last, table *out) {
     rd.budget_kept = budget_alike(rd.budget_rules.items[i]);
   /* every unit mention of the zone at once */
   units_find(x, xline_start(x, first), rd.zone_end, &rd.units);
+  /* and the deadlines and targets starting in it (else each line asks) */
+  size_t nd = 0, nt = 0;
+  const size_t *in = xdeadlines_in(x, xline_start(x, first), rd.zone_end,
+                                   &nd);
+  bool zoned = !table_zone_items_off && (in || !nd) &&
+               zone_items_of(x->f, in, nd, true, &rd.deadlines);
+  if (zoned) {
+    in = xtargets_in(x, xline_start(x, first), rd.zone_end, &nt);
+    zoned = (in || !nt) && zone_items_of(x->f, in, nt, false, &rd.targets);
+  }
+  if (zoned)
+    rd.line_items = malloc(((nd > nt ? nd : nt) + 1) * sizeof *rd.line_items);
   read_scattered(&rd);
   fit_cells(out);
   fill_merged(x, out);
   xunits_free(&rd.units);
   xunits_free(&rd.row_units);
+  free(rd.deadlines.items);
+  free(rd.targets.items);
+  free(rd.line_items);
   free(rd.tasks);
   free(rd.ev);
   return true;

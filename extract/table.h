@@ -135,6 +135,11 @@ extern bool table_cell_facts_off;
  * (table.c: join_memo). */
 extern bool table_join_memo_off;
 
+/* For tests only (false in use): the scattered-cells reader asks the
+ * deadlines and targets of each line (xdeadlines_in, xtargets_in), none
+ * read from those of its zone (table.c: zone_items). */
+extern bool table_zone_items_off;
+
 /* The first cell of `row` in role `role`, or NULL. */
 const table_cell *table_cell_of(const table_row *row, table_role role);
 

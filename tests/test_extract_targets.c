@@ -1205,6 +1205,31 @@ static char *same_frames_either_way(bool *off, const char *plan) {
   return planned;
 }
 
+/* The scattered-cells reader reads the deadlines and targets of its zone
+ * once, by start, and each line's from there (table.c: zone_items): the
+ * frames are the same as when each line asks xdeadlines_in and
+ * xtargets_in, over the corpus (a PDF plan's appendix) and a table whose
+ * lines hold several times, a time and a figure on one line, and a time
+ * that runs over a line's end. */
+START_TEST(scattered_items_read_by_zone) {
+  static const char plan[] =
+      "KẾ HOẠCH\nCải cách hành chính xã An Phú năm 2026\n"
+      "I. MỤC TIÊU\n- 100% thủ tục được công khai.\n"
+      "PHỤ LỤC\nTT\n1- Mục tiêu\n2- Nhiệm vụ\n3- Hoạt động\n"
+      "5- Chủ trì 6- Phối hợp\n7- Thời gian hoàn thành\n"
+      "I CÔNG TÁC CHỈ ĐẠO ĐIỀU HÀNH\n1\n"
+      "1.1. Đạt 100% văn bản được ban hành đúng hạn\n"
+      "2.1. Ban hành Kế hoạch CCHC\n3.1. Xây dựng dự thảo\n"
+      "Văn phòng HĐND và UBND xã Các ban, ngành Tháng 01/2026 "
+      "Quý II/2026\n3.2. Tổng hợp ý kiến Công an xã Năm 2026\n"
+      "2\n1.2. Tỷ lệ hồ sơ trực tuyến đạt 80% trong năm 2026\n"
+      "2.2. Số hóa hồ sơ\nPhòng Kinh tế Trước ngày 30/6/2026; "
+      "ngày\n15/12/2026 ngân sách xã\n"
+      "2.3. Tuyên truyền đạt 95% người dân\nCông an xã Hằng tháng\n";
+  free(same_frames_either_way(&table_zone_items_off, plan));
+}
+END_TEST
+
 /* A crawled table of `rows` rows: numbers, distinct tasks, a lead and
  * coordinators that repeat, a repeated header under each group, a
  * deadline that repeats; then a second table whose number column holds
@@ -1804,6 +1829,7 @@ int main(void) {
   tcase_add_test(tcc, lit_places_numbered_on_across_plans);
   tcase_add_test(tcc, clause_cuts_by_first_bytes);
   tcase_add_test(tcc, nontargets_near_digits);
+  tcase_add_test(tcc, scattered_items_read_by_zone);
   suite_add_tcase(s, tcc);
   return harness_run(s);
 }

@@ -2033,6 +2033,71 @@ START_TEST(span_opens_as_xany) {
 }
 END_TEST
 
+/* xany_line and xfirst_line take a line's features from the scan's, read
+ * with its break (extract.h: xline_features), where xany and xfirst read
+ * the line's bytes: over every line of the corpus and of lines made to
+ * end in marks, blanks, digits and letters beyond ASCII, the features are
+ * rule_features of the line's text, and for the rules the table readers
+ * ask of whole lines (tcell.*, cell.*) each gives what xany and xfirst
+ * give: the answer, the rule hit, the match. */
+static const char *line_feature_lines =
+    "1.1. Nâng cao chất lượng\n2.1. Ban hành khai\n3\n"
+    "Kế hoạch CCHC năm 2024 của xã;\n   \n\n\t\n"
+    "Sở Tư pháp chủ trì,\nthời gian hoàn thành: 12/2024\n"
+    "ngân sách xã\nTT\nChủ trì\n١٢٣ số\n…\nnăm ２０２４\nĐ\n"
+    "(theo dự toán được giao)\nVăn hóa -\nI CẢI CÁCH THỂ CHẾ";
+
+START_TEST(line_features_as_the_lines_bytes) {
+  char **files;
+  size_t n = harness_corpus_all(&files);
+  ck_assert_uint_ge(n, 4);
+  const char *families[] = {"tcell.", "cell."};
+  size_t asked = 0, found = 0;
+  for (size_t f = 0; f <= n; f++) {
+    opened_plan p;
+    plan_open(&p, files, n, f, line_feature_lines);
+    xctx *x = &p.x;
+    const char *name = f < n ? files[f] : "line_feature_lines";
+    for (size_t li = 0; li < x->nlines; li++) {
+      size_t a = xline_start(x, li), b = xline_end(x, li);
+      ck_assert_msg(xline_features(x, li) == rule_features(x->s + a, b - a),
+                    "features of line %zu of %s", li, name);
+    }
+    for (size_t k = 0; k < sizeof families / sizeof *families; k++) {
+      rule_list l = rules_select(rules, families[k], NULL);
+      ck_assert_uint_ge(l.n, 3);
+      for (size_t i = 0; i <= l.n; i++) {
+        /* each rule alone, then the family as one list */
+        rule_list one = i < l.n ? (rule_list){&l.items[i], 1} : l;
+        for (size_t li = 0; li < x->nlines; li++) {
+          size_t a = xline_start(x, li), b = xline_end(x, li);
+          const rule *want_hit = NULL, *got_hit = NULL;
+          bool want = xany(x, one, a, b, &want_hit);
+          bool got = xany_line(x, one, li, &got_hit);
+          ck_assert_msg(got == want && got_hit == want_hit,
+                        "xany_line %s line %zu of %s",
+                        i < l.n ? l.items[i]->id : families[k], li, name);
+          size_t wms = 0, wme = 0, gms = 0, gme = 0;
+          want_hit = got_hit = NULL;
+          want = xfirst(x, one, a, b, &wms, &wme, &want_hit);
+          got = xfirst_line(x, one, li, &gms, &gme, &got_hit);
+          ck_assert_msg(got == want && got_hit == want_hit &&
+                            (!got || (gms == wms && gme == wme)),
+                        "xfirst_line %s line %zu of %s",
+                        i < l.n ? l.items[i]->id : families[k], li, name);
+          asked++;
+          found += want;
+        }
+      }
+    }
+    plan_close(&p);
+  }
+  ck_assert_uint_gt(found, 1000);
+  ck_assert_uint_gt(asked, found);
+  harness_free_list(files, n);
+}
+END_TEST
+
 /* The work of a lead for areas ends at the first coordination or purpose
  * after it (coord.cut, coord.cut.purpose: leads.c, work_end), whichever
  * rule finds it: ", góp phần" before "; phối hợp", ", phối hợp" before
@@ -2415,6 +2480,7 @@ int main(void) {
   tcase_add_test(tcc, clause_words_read_from_the_clause_before);
   tcase_add_test(tcc, coordinator_lists_skipped_only_where_none_opens);
   tcase_add_test(tcc, span_opens_as_xany);
+  tcase_add_test(tcc, line_features_as_the_lines_bytes);
   tcase_add_test(tcc, span_start_rules_skip_features_soundly);
   tcase_add_test(tcc, clause_words_read_from_the_clause_just_before);
   tcase_add_test(tcc, sentence_ends_found_by_memchr);
