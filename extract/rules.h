@@ -60,6 +60,9 @@ typedef struct rule_word_answers rule_word_answers;
 typedef struct rule_literal {
   char *text;   /* letters and digits: no metacharacter */
   bool caseless;
+  /* every byte a word byte (rule_literal_in_words): read as it is made,
+   * where the extractors read its text again at every plan */
+  bool in_words;
   pcre2_code *code;
   jit_state jit;
   /* "(?<=F)REST" for a word F REST, with JIT: found faster, or NULL */
@@ -700,8 +703,12 @@ static inline bool rule_word_byte(unsigned char c) {
   return rule_word_bytes[c] == '1';
 }
 /* Is every byte of l a word byte, so that each place of l (and of its
- * other case forms) lies inside one word of a text? */
-bool rule_literal_in_words(const rule_literal *l);
+ * other case forms) lies inside one word of a text?  Read from its bytes
+ * (rule_literal_bytes_in_words) as it is made. */
+bool rule_literal_bytes_in_words(const char *text);
+static inline bool rule_literal_in_words(const rule_literal *l) {
+  return l->in_words;
+}
 /* rule_exec for a match starting at or before `limit` only: the search
  * stops there (t lends its match context; s need not be its text). */
 bool rule_exec_until(const rule *r, const rule_text *t, const char *s,

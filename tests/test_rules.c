@@ -2887,6 +2887,28 @@ static bool literal_in(const rule_literal *l, const char *w, size_t n,
   return pcre2_match(l->code, (PCRE2_SPTR)w, n, 0, 0, md, NULL) > 0;
 }
 
+/* rule_literal_in_words reads what the literal's bytes told as it was
+ * made: the same as its bytes read now, for every literal of the set. */
+START_TEST(literal_in_words_as_its_bytes_tell) {
+  const cchc_rules *rs = harness_rules();
+  size_t in = 0;
+  for (size_t i = 0; i < rs->literals.n; i++) {
+    const rule_literal *l = rs->literals.items[i];
+    bool bytes = true;
+    for (const char *p = l->text; *p; p++)
+      bytes = bytes && rule_word_byte((unsigned char)*p);
+    ck_assert_int_eq(rule_literal_in_words(l), bytes);
+    ck_assert_int_eq(rule_literal_bytes_in_words(l->text), bytes);
+    in += bytes;
+  }
+  ck_assert_uint_gt(in, 100);
+  /* (the shipped set's literals all are: the other answer by its bytes) */
+  ck_assert(rule_literal_bytes_in_words("h\xc3\xa0nh"));
+  ck_assert(!rule_literal_bytes_in_words("b-c"));
+  ck_assert(!rule_literal_bytes_in_words("b c"));
+}
+END_TEST
+
 /* What the words of a text hold, asked with the words as the text reads
  * them (rule_text_words) and their numbers (rule_text_word_ids: the
  * text's words numbered once, and a word numbered so keeps what a text
@@ -3969,6 +3991,7 @@ int main(void) {
   tcase_add_loop_test(tf, start_words_tell_where_matches_may_start, 0,
                       (int)(sizeof start_word_cases / sizeof *start_word_cases));
   tcase_add_test(tf, literals_stand_in_words_where_searches_find_them);
+  tcase_add_test(tf, literal_in_words_as_its_bytes_tell);
   tcase_add_test(tf, literals_in_words_are_kept_by_the_words_bytes);
   tcase_add_test(tf, literal_places_are_those_searches_find_in_any_order);
   tcase_add_test(tf, words_of_texts_in_turn_are_each_texts_own);
