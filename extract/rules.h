@@ -357,6 +357,15 @@ typedef struct rule {
   bool said_table, said_date;
   const struct rule *said_gate;
   const char *said_kind;
+  /* sections.c: what the walk over the lines asks of a section rule at
+   * every plan (section_mark): its marker style as a number (equal
+   * styles, equal numbers), whether it is tried outside / in the appendix,
+   * whether its style is "decimal" / "appendix", and header=continues;
+   * read at the first ask and kept, mark_state 0 until then, 1 read */
+  _Atomic unsigned char mark_state;
+  bool mark_body, mark_appendix, mark_decimal, mark_opens_appendix;
+  bool mark_continues;
+  int mark_style;
 } rule;
 
 /* Taxonomy entries remember their file and line: the rules made from

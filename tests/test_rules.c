@@ -3169,6 +3169,52 @@ START_TEST(section_tree_nests_by_numbering_style) {
 }
 END_TEST
 
+/* What the walk over the lines asks of each section rule is read once
+ * and kept with the rule (sections.c: section_mark): after a plan, each
+ * holds what its attributes say, and two rules share a style number
+ * exactly when their marker styles (marker, else id) are one name; the
+ * decimal depths' numbers 0 to 3 are no rule's but a "decimalN" one's. */
+static const char *marker_style(const rule *r) {
+  const char *m = rule_attr(r, "marker");
+  return m ? m : r->id;
+}
+
+START_TEST(section_marks_read_once_as_they_say) {
+  cchc_frame *f = extract_text(plan);
+  cchc_frame_free(f);
+  rule_list ms = rules_select(harness_rules(), "section.", NULL);
+  ck_assert_uint_gt(ms.n, 3);
+  size_t appendix = 0, decimal = 0, shared = 0;
+  for (size_t i = 0; i < ms.n; i++) {
+    const rule *r = ms.items[i];
+    const char *table = rule_attr(r, "table"), *header = rule_attr(r, "header");
+    const char *style = marker_style(r);
+    ck_assert_int_eq(atomic_load(&((rule *)r)->mark_state), 1);
+    ck_assert_int_eq(r->mark_body, !(table && !strcmp(table, "only")));
+    ck_assert_int_eq(r->mark_opens_appendix, !strcmp(style, "appendix"));
+    ck_assert_int_eq(r->mark_appendix,
+                     table != NULL || !strcmp(style, "appendix"));
+    ck_assert_int_eq(r->mark_decimal, !strcmp(style, "decimal"));
+    ck_assert_int_eq(r->mark_continues,
+                     header && !strcmp(header, "continues"));
+    bool depth = strlen(style) == 8 && !strncmp(style, "decimal", 7) &&
+                 style[7] >= '2' && style[7] <= '5';
+    ck_assert_int_eq(r->mark_style < 4, depth);
+    if (depth) ck_assert_int_eq(r->mark_style, style[7] - '2');
+    for (size_t j = 0; j < ms.n; j++) {
+      bool same = !strcmp(style, marker_style(ms.items[j]));
+      ck_assert_int_eq(r->mark_style == ms.items[j]->mark_style, same);
+      shared += same && i != j;
+    }
+    appendix += r->mark_opens_appendix;
+    decimal += r->mark_decimal;
+  }
+  ck_assert_uint_gt(appendix, 0);
+  ck_assert_uint_gt(decimal, 0);
+  ck_assert_uint_gt(shared, 0); /* (roman, letter) */
+}
+END_TEST
+
 START_TEST(appendix_cells_are_not_sections) {
   cchc_frame *f = extract_text(plan);
   const frame_section *app = NULL;
@@ -4017,6 +4063,7 @@ int main(void) {
   tcase_add_test(ts, section_levels_ignore_punctuation);
   tcase_add_test(ts, decision_articles_are_sections);
   tcase_add_test(ts, appendix_cells_are_not_sections);
+  tcase_add_test(ts, section_marks_read_once_as_they_say);
   tcase_add_test(ts, corpus_sections_have_areas);
   tcase_add_test(ts, sections_keep_where_their_heading_starts);
   tcase_add_test(ts, lines_of_one_kind_find_each_their_section_rule);
