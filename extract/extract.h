@@ -148,6 +148,9 @@ void xtrim(const xctx *x, size_t *a, size_t *b);
 /* Drop the list marker that opens [*a, b) ("- ", "2.4. ", "a) ": the one
  * grammar, cchc_list_marker) and the blanks around it. */
 void xskip_bullet(const xctx *x, size_t *a, size_t b);
+/* Section rule r of marks (the set's section rules) with its mark_*
+ * fields read (rule.mark_state), once for the rule set. */
+const rule *xsection_mark(rule_list marks, const rule *r);
 /* The appendix of the plan as lines [*first, *last) (the section whose
  * rule has marker=appendix); false when it has none. */
 bool xappendix_lines(const xctx *x, size_t *first, size_t *last);

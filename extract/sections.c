@@ -96,6 +96,10 @@ section_mark_read(rule_list marks, const rule *r) {
   return r;
 }
 
+const rule *xsection_mark(rule_list marks, const rule *r) {
+  return section_mark(marks, r);
+}
+
 /* Every heading is asked each area rule, and a heading names an area
  * rarely: a rule runs on a heading only when the heading holds, for each
  * clause of the rule's facts.lits, one of its words, as every match of the

@@ -3192,6 +3192,10 @@ START_TEST(section_marks_read_once_as_they_say) {
     ck_assert_int_eq(atomic_load(&((rule *)r)->mark_state), 1);
     ck_assert_int_eq(r->mark_body, !(table && !strcmp(table, "only")));
     ck_assert_int_eq(r->mark_opens_appendix, !strcmp(style, "appendix"));
+    /* (xappendix_lines asks it for marker=appendix: no id is "appendix") */
+    const char *marker = rule_attr(r, "marker");
+    ck_assert_int_eq(r->mark_opens_appendix,
+                     marker && !strcmp(marker, "appendix"));
     ck_assert_int_eq(r->mark_appendix,
                      table != NULL || !strcmp(style, "appendix"));
     ck_assert_int_eq(r->mark_decimal, !strcmp(style, "decimal"));
