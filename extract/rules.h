@@ -366,6 +366,11 @@ typedef struct rule {
   bool mark_body, mark_appendix, mark_decimal, mark_opens_appendix;
   bool mark_continues;
   int mark_style;
+  /* meta.c: what the searches of a meta rule ask of its attributes at
+   * every plan (meta_said): scope=all, pick=last, window=comma; read at
+   * the first ask and kept, meta_state 0 until then, 1 read */
+  _Atomic unsigned char meta_state;
+  bool meta_scope_all, meta_pick_last, meta_by_commas;
 } rule;
 
 /* Taxonomy entries remember their file and line: the rules made from
