@@ -337,6 +337,11 @@ bool deadlines_cell_stretches(xctx *x, size_t **out, size_t *nout);
  * "(?:^|(?<=\|))", "[ \t]*" and a rest whose first bytes PCRE2 knows
  * and holds no blank?  False when not so, or not read (deadlines.c). */
 bool deadline_opening_read(const rule *r, bool *pipes, uint64_t bytes[4]);
+/* For tests: whether rule r is tried near its words found in the walk
+ * of the text (walk_wants) and searched near them window by window
+ * (near_ranged), read afresh, where the passes read what deadline_said
+ * kept in r (said_walk_wants, said_near_ranged). */
+void deadline_near_read(const rule *r, bool *walk_wants, bool *ranged);
 /* For tests: with it set, every where=table rule is searched through the
  * stretches (scan_cells), none at the openings of lines and cells. */
 extern bool deadlines_cells_by_scan;

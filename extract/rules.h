@@ -355,6 +355,8 @@ typedef struct rule {
    * read */
   _Atomic unsigned char said_state;
   bool said_table, said_date;
+  /* its walk_wants and near_ranged, pure functions of its facts */
+  bool said_walk_wants, said_near_ranged;
   const struct rule *said_gate;
   const char *said_kind;
   /* sections.c: what the walk over the lines asks of a section rule at

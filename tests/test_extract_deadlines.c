@@ -2603,13 +2603,14 @@ END_TEST
 /* What the deadline passes ask of each rule's attributes at every plan
  * is read once and kept with the rule (deadlines.c: deadline_said): after
  * a plan, each deadline rule holds the rule its gate names, whether it
- * is a table rule, and its kind, as its attributes say. */
+ * is a table rule, and its kind, as its attributes say, and whether it
+ * is tried near its words (walk_wants, near_ranged) as read afresh. */
 START_TEST(rule_attributes_read_once_as_they_say) {
   doc d;
   extract(&d, body_plan);
   release(&d);
   rule_list rs = rules_select(rules, "deadline.", NULL);
-  size_t with_gate = 0, tables = 0;
+  size_t with_gate = 0, tables = 0, walked = 0, ranges = 0;
   for (size_t i = 0; i < rs.n; i++) {
     rule *r = (rule *)rs.items[i];
     const char *gate = rule_attr(r, "gate"), *where = rule_attr(r, "where");
@@ -2617,11 +2618,19 @@ START_TEST(rule_attributes_read_once_as_they_say) {
     ck_assert_ptr_eq(r->said_gate, gate ? rules_find(rules, gate) : NULL);
     ck_assert_int_eq(r->said_table, where && !strcmp(where, "table"));
     ck_assert_ptr_eq(r->said_kind, rule_attr(r, "kind"));
+    bool walk, ranged;
+    deadline_near_read(r, &walk, &ranged);
+    ck_assert_int_eq(r->said_walk_wants, walk);
+    ck_assert_int_eq(r->said_near_ranged, ranged);
     with_gate += r->said_gate != NULL;
     tables += r->said_table;
+    walked += walk;
+    ranges += ranged;
   }
   ck_assert_uint_gt(with_gate, 0);
   ck_assert_uint_gt(tables, 0);
+  ck_assert_uint_gt(walked, 0);
+  ck_assert_uint_gt(ranges, 0);
 }
 END_TEST
 
