@@ -373,6 +373,10 @@ typedef struct rule {
    * the first ask and kept, meta_state 0 until then, 1 read */
   _Atomic unsigned char meta_state;
   bool meta_scope_all, meta_pick_last, meta_by_commas;
+  /* rule_gate: the rule its gate=ID names (NULL: none); gate_state 0
+   * until read, 1 read */
+  _Atomic unsigned char gate_state;
+  const struct rule *gate;
 } rule;
 
 /* Taxonomy entries remember their file and line: the rules made from
@@ -485,6 +489,10 @@ char *rule_spellings_pattern(const char *const *texts,
                              const char *const *marks, size_t n,
                              bool grouped);
 const rule *rules_find(const cchc_rules *rs, const char *id);
+/* The rule of rs that r's gate=ID names (rules_find), NULL when none:
+ * read at the first ask and kept in r (rule.gate_state), where the
+ * target passes looked it up by its attribute and id at every plan. */
+const rule *rule_gate(const cchc_rules *rs, const rule *r);
 /* The value of "set: key=value", or NULL. */
 const char *rule_attr(const rule *r, const char *key);
 /* The value of attribute `key` for the match of r in md: the one of its
