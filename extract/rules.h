@@ -377,6 +377,13 @@ typedef struct rule {
    * until read, 1 read */
   _Atomic unsigned char gate_state;
   const struct rule *gate;
+  /* refs.c: what the parent's choice asks of a cue rule's attributes at
+   * every plan (cue_said): its on= (as a CUE_*), weight=, shared= and
+   * overlap= (had and their numbers); cue_state 0 until read, 1 read */
+  _Atomic unsigned char cue_state;
+  unsigned char cue_on;
+  bool cue_weighted, cue_shared, cue_overlap;
+  int cue_weight, cue_shared_words, cue_overlap_weight;
 } rule;
 
 /* Taxonomy entries remember their file and line: the rules made from
