@@ -253,6 +253,11 @@ extern bool sections_area_words_off;
  * order, not the cheap first (refs.c: cues_order), and the mentions in
  * text order, not from the last (choose_parent). */
 extern bool refs_cue_order_off;
+/* For tests: with it set, the stops of a scan by the sites of numbers
+ * (the bytes of its rule's barrier) are read byte by byte from the
+ * features of all 128 ASCII bytes, not by the lists of each feature's
+ * bytes (refs.c: site_scan_init). */
+extern bool refs_stops_by_bytes;
 /* Time limits (deadlines.c); tasks and leads (tasks.c and the passes it
  * runs: duties.c, appendix.c); appendix targets that disagree with the
  * body (inconsistencies.c). */

@@ -1660,6 +1660,15 @@ START_TEST(plan_numbers_by_sites_as_searched) {
 }
 END_TEST
 
+/* The frames of the corpus are the same whether the stops of a scan by
+ * the sites of numbers are set by the lists of each barrier feature's
+ * bytes or read byte by byte (refs.c: site_scan_init). */
+START_TEST(site_stops_by_feature_lists_as_by_bytes) {
+  ck_assert_uint_ge(
+      frames_same_with_switch(&refs_stops_by_bytes, "\"meta.number"), 4);
+}
+END_TEST
+
 /* What the searches ask of a meta rule's attributes at every plan is
  * read once and kept with the rule (meta.c: meta_said): after a plan,
  * every rule read holds scope=all, pick=last and window=comma as its
@@ -1776,6 +1785,7 @@ int main(void) {
   tcase_add_test(tc, plan_numbers_by_sites_as_searched);
   tcase_add_test(tc, meta_attributes_read_once_as_they_say);
   tcase_add_test(tc, cue_attributes_read_once_as_they_say);
+  tcase_add_test(tc, site_stops_by_feature_lists_as_by_bytes);
   suite_add_tcase(s, tc);
   TCase *tr = tcase_create("rules");
   tcase_add_loop_test(tr, malformed_meta_rules_name_file_and_line, 0,
