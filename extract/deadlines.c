@@ -1740,13 +1740,33 @@ static bool may_have_table(const xctx *x, const bool *app) {
  * Those of the words of the nodeadline rules tried near them are kept for
  * find_zones; no walk points into d->places now.  The places the text
  * keeps stay, for the scans after (its memory peaks elsewhere). */
+bool deadlines_zone_words_unlisted = false;
+
 static void places_release(dctx *d) {
   rule_list zr = rules_select(d->x->rules, "nodeadline.", NULL);
+  /* the words of the nodeadline rules tried near them, listed once: each
+   * place was compared with every such rule's words, and whether the rule
+   * is tried near them asked again (without memory: asked as before) */
+  enum { ZONE_WORDS = 96 }; /* (9 rules of up to 8 words: the shipped set) */
+  const rule_literal *few[ZONE_WORDS];
+  size_t room = zr.n * RULE_ANCHOR_ALTS;
+  const rule_literal **zw = deadlines_zone_words_unlisted ? NULL
+                            : room <= ZONE_WORDS
+                                ? few
+                                : malloc((room + 1) * sizeof *zw);
+  size_t nzw = 0;
+  for (size_t j = 0; zw && j < zr.n; j++) {
+    const rule_facts *f = &zr.items[j]->facts;
+    if (f->nanchor && (near_zone_words(d, zr.items[j]) ||
+                       zone_near_windows(zr.items[j])))
+      for (size_t k = 0; k < f->nanchor; k++) zw[nzw++] = f->anchor[k];
+  }
   size_t kept = 0;
   for (size_t i = 0; i < d->nplaces; i++) {
     word_places *p = &d->places[i];
     bool wanted = false;
-    for (size_t j = 0; j < zr.n && !wanted; j++) {
+    for (size_t k = 0; k < nzw && !wanted; k++) wanted = zw[k] == p->word;
+    for (size_t j = 0; !zw && j < zr.n && !wanted; j++) {
       const rule_facts *f = &zr.items[j]->facts;
       for (size_t k = 0; k < f->nanchor && !wanted; k++)
         wanted = f->anchor[k] == p->word &&
@@ -1767,6 +1787,7 @@ static void places_release(dctx *d) {
     }
   }
   d->nplaces = kept;
+  if (zw != few) free(zw); /* (free(NULL) when unlisted) */
 }
 
 typedef struct cands {

@@ -350,6 +350,10 @@ void deadline_near_read(const rule *r, bool *walk_wants, bool *ranged);
 /* For tests: with it set, every where=table rule is searched through the
  * stretches (scan_cells), none at the openings of lines and cells. */
 extern bool deadlines_cells_by_scan;
+/* For tests: with it set, the places the deadline walks found are kept
+ * for the nodeadline rules by asking each rule for each place, not by the
+ * list of those rules' words made once (deadlines.c: places_release). */
+extern bool deadlines_zone_words_unlisted;
 /* One past the last byte of s[lo, hi) that is an ASCII character of the
  * features `barrier` (rule_facts.barrier), 0 when none is: how the
  * deadline passes find where a stretch without a rule's barrier starts

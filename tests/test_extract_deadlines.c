@@ -2634,6 +2634,31 @@ START_TEST(rule_attributes_read_once_as_they_say) {
 }
 END_TEST
 
+/* The deadlines of the rewritten forms are the same whether the places
+ * kept for the nodeadline rules are told by the list of their words
+ * (deadlines.c: places_release) or by asking each rule for each place. */
+START_TEST(zone_places_kept_alike_by_the_list) {
+  char **texts;
+  size_t ntexts = rewrites_texts(&texts), ndeadlines = 0;
+  ck_assert_uint_gt(ntexts, 0);
+  for (size_t t = 0; t < ntexts; t++) {
+    size_t n = strlen(texts[t]);
+    deadlines_zone_words_unlisted = true;
+    cchc_frame *a = harness_process(rules, texts[t], n);
+    deadlines_zone_words_unlisted = false;
+    cchc_frame *c = harness_process(rules, texts[t], n);
+    ck_assert_uint_eq(a->ndeadlines, c->ndeadlines);
+    for (size_t i = 0; i < a->ndeadlines; i++)
+      deadlines_alike(&a->deadlines[i], &c->deadlines[i]);
+    ndeadlines += a->ndeadlines;
+    cchc_frame_free(a);
+    cchc_frame_free(c);
+  }
+  ck_assert_uint_gt(ndeadlines, 100);
+  rewrites_texts_free(texts, ntexts);
+}
+END_TEST
+
 int main(void) {
   Suite *s = suite_create("extract_deadlines");
   TCase *tp = tcase_create("plans");
@@ -2687,6 +2712,7 @@ int main(void) {
   tcase_add_test(tp, cell_openings_read_from_the_patterns);
   tcase_add_test(tp, dates_of_mixed_forms_each_read_once);
   tcase_add_test(tp, rule_attributes_read_once_as_they_say);
+  tcase_add_test(tp, zone_places_kept_alike_by_the_list);
   suite_add_tcase(s, tp);
   TCase *tr = tcase_create("rewritten");
   tcase_add_checked_fixture(tr, load_rules, free_rules);
