@@ -727,49 +727,23 @@ typedef struct cue {
   int shared_words, overlap_weight;
 } cue;
 
-/* Cue rule r with its cue_* fields read: every plan asked each cue's four
- * attributes by name and read their numbers. */
-__attribute__((noinline)) static const rule *cue_said_read(const rule *r) {
-  static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
-  rule *w = (rule *)r; /* the one part of the shared rule written, once */
-  const char *on = rule_attr(r, "on"), *weight = rule_attr(r, "weight");
-  const char *shared = rule_attr(r, "shared");
-  const char *overlap = rule_attr(r, "overlap");
-  pthread_mutex_lock(&lock);
-  if (!atomic_load_explicit(&w->cue_state, memory_order_relaxed)) {
-    w->cue_on = on && !strcmp(on, "before")    ? CUE_BEFORE
-                : on && !strcmp(on, "mention") ? CUE_MENTION
-                                               : CUE_AFTER;
-    w->cue_weighted = weight != NULL;
-    w->cue_weight = weight ? atoi(weight) : 0;
-    w->cue_shared = shared != NULL;
-    w->cue_shared_words = shared ? atoi(shared) : 0;
-    w->cue_overlap = overlap != NULL;
-    w->cue_overlap_weight = overlap ? atoi(overlap) : 0;
-    atomic_store_explicit(&w->cue_state, 1, memory_order_release);
-  }
-  pthread_mutex_unlock(&lock);
-  return r;
-}
-
-static inline const rule *cue_said(const rule *r) {
-  if (atomic_load_explicit(&((rule *)r)->cue_state, memory_order_acquire))
-    return r;
-  return cue_said_read(r);
-}
-
 static void cues_read(rule_list cues, cue *cs) {
   for (size_t k = 0; k < cues.n; k++) {
-    const rule *r = cue_said(cues.items[k]);
+    const rule *r = cues.items[k];
+    const char *on = rule_attr(r, "on"), *w = rule_attr(r, "weight");
+    const char *shared = rule_attr(r, "shared");
+    const char *overlap = rule_attr(r, "overlap");
     cs[k] = (cue){.r = r,
                   .file_at = k,
-                  .on = r->cue_on,
-                  .weighted = r->cue_weighted,
-                  .weight = r->cue_weight,
-                  .shared = r->cue_shared,
-                  .shared_words = r->cue_shared_words,
-                  .overlap = r->cue_overlap,
-                  .overlap_weight = r->cue_overlap_weight};
+                  .on = on && !strcmp(on, "before")    ? CUE_BEFORE
+                        : on && !strcmp(on, "mention") ? CUE_MENTION
+                                                       : CUE_AFTER,
+                  .weighted = w != NULL,
+                  .weight = w ? atoi(w) : 0,
+                  .shared = shared != NULL,
+                  .shared_words = shared ? atoi(shared) : 0,
+                  .overlap = overlap != NULL,
+                  .overlap_weight = overlap ? atoi(overlap) : 0};
   }
 }
 

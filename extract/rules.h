@@ -244,6 +244,7 @@ typedef struct rule {
   const char *id;      /* "target.min" */
   const char *path;    /* file it came from */
   unsigned line;       /* line of its "rule" header */
+  int mark_style;      /* sections.c: see mark_state (in a hole here) */
   const char *purpose;
   const char *pattern;
   /* The text PCRE2 compiles into code and anchored: pattern with its \s
@@ -322,6 +323,17 @@ typedef struct rule {
    * pattern at the first ask, once for every worker: each document asks
    * of every unit rule); 0 until then, 1 no, 2 yes */
   _Atomic unsigned char mention_inside;
+  /* sections.c: what the walk over the lines asks of a section rule at
+   * every plan (section_mark): whether it is tried outside / in the
+   * appendix, whether its style is "decimal" / "appendix", and
+   * header=continues, and its marker style as a number (mark_style:
+   * equal styles, equal numbers); read at the first ask and kept,
+   * mark_state 0 until then, 1 read.  (These fields and those of
+   * meta_said and rule_gate fill holes of the struct: a rule grown by
+   * 32 bytes raised the peak of a 100 MB plan by 0.4 MB.) */
+  _Atomic unsigned char mark_state;
+  bool mark_body, mark_appendix, mark_decimal, mark_opens_appendix;
+  bool mark_continues;
   /* units.c: how many characters before a search's start it may read
    * (text_context), read from the pattern at the first ask and kept: 0
    * until then, else one more (SIZE_MAX: not known) */
@@ -339,6 +351,11 @@ typedef struct rule {
    * character (section.letter_row: 979 searches of 10 plans for 2
    * matches). */
   bool has_second;
+  /* meta.c: what the searches of a meta rule ask of its attributes at
+   * every plan (meta_said): scope=all, pick=last, window=comma; read at
+   * the first ask and kept, meta_state 0 until then, 1 read */
+  _Atomic unsigned char meta_state;
+  bool meta_scope_all, meta_pick_last, meta_by_commas;
   uint64_t second_bytes[8];
   /* deadlines.c: a rule whose matches open at a line start (or after a
    * '|' too: opening_pipes) and blanks: the bytes that may follow the
@@ -347,6 +364,10 @@ typedef struct rule {
    * so, 2 read */
   _Atomic unsigned char opening_state;
   bool opening_pipes;
+  /* rule_gate: the rule its gate=ID names, its index in the set + 1
+   * (gate_at, 0: none); gate_state 0 until read, 1 read */
+  _Atomic unsigned char gate_state;
+  uint16_t gate_at;
   uint64_t opening_bytes[4];
   /* deadlines.c: what the deadline passes ask of a rule's attributes at
    * every plan (deadline_said): the rule its gate=ID names (NULL: none),
@@ -359,31 +380,6 @@ typedef struct rule {
   bool said_walk_wants, said_near_ranged;
   const struct rule *said_gate;
   const char *said_kind;
-  /* sections.c: what the walk over the lines asks of a section rule at
-   * every plan (section_mark): its marker style as a number (equal
-   * styles, equal numbers), whether it is tried outside / in the appendix,
-   * whether its style is "decimal" / "appendix", and header=continues;
-   * read at the first ask and kept, mark_state 0 until then, 1 read */
-  _Atomic unsigned char mark_state;
-  bool mark_body, mark_appendix, mark_decimal, mark_opens_appendix;
-  bool mark_continues;
-  int mark_style;
-  /* meta.c: what the searches of a meta rule ask of its attributes at
-   * every plan (meta_said): scope=all, pick=last, window=comma; read at
-   * the first ask and kept, meta_state 0 until then, 1 read */
-  _Atomic unsigned char meta_state;
-  bool meta_scope_all, meta_pick_last, meta_by_commas;
-  /* rule_gate: the rule its gate=ID names (NULL: none); gate_state 0
-   * until read, 1 read */
-  _Atomic unsigned char gate_state;
-  const struct rule *gate;
-  /* refs.c: what the parent's choice asks of a cue rule's attributes at
-   * every plan (cue_said): its on= (as a CUE_*), weight=, shared= and
-   * overlap= (had and their numbers); cue_state 0 until read, 1 read */
-  _Atomic unsigned char cue_state;
-  unsigned char cue_on;
-  bool cue_weighted, cue_shared, cue_overlap;
-  int cue_weight, cue_shared_words, cue_overlap_weight;
 } rule;
 
 /* Taxonomy entries remember their file and line: the rules made from

@@ -1702,48 +1702,6 @@ START_TEST(meta_attributes_read_once_as_they_say) {
 }
 END_TEST
 
-/* What the parent's choice asks of a cue rule's attributes at every plan
- * is read once and kept with the rule (refs.c: cue_said): after a plan
- * with a parent, every meta.parent. cue holds its on= as a kind (after,
- * before: 1, mention: 2; 0 the rest), and whether it has weight=,
- * shared= and overlap= with their numbers, as its attributes say. */
-static int attr_number(const rule *r, const char *key, bool *had) {
-  const char *v = rule_attr(r, key);
-  *had = v != NULL;
-  return v ? atoi(v) : 0;
-}
-
-START_TEST(cue_attributes_read_once_as_they_say) {
-  doc d;
-  extract(&d, plan_carrying_out_two, sizeof plan_carrying_out_two - 1);
-  release(&d);
-  rule_list cues = rules_select(rules, "meta.parent.", NULL);
-  ck_assert_uint_gt(cues.n, 3);
-  size_t weighted = 0, kinds[3] = {0};
-  for (size_t i = 0; i < cues.n; i++) {
-    rule *r = (rule *)cues.items[i];
-    ck_assert_int_eq(atomic_load(&r->cue_state), 1);
-    const char *on = rule_attr(r, "on");
-    int kind = on && !strcmp(on, "before")    ? 1
-               : on && !strcmp(on, "mention") ? 2
-                                              : 0;
-    ck_assert_int_eq(r->cue_on, kind);
-    bool had;
-    ck_assert_int_eq(r->cue_weight, attr_number(r, "weight", &had));
-    ck_assert_int_eq(r->cue_weighted, had);
-    ck_assert_int_eq(r->cue_shared_words, attr_number(r, "shared", &had));
-    ck_assert_int_eq(r->cue_shared, had);
-    ck_assert_int_eq(r->cue_overlap_weight, attr_number(r, "overlap", &had));
-    ck_assert_int_eq(r->cue_overlap, had);
-    weighted += r->cue_weighted;
-    kinds[kind]++;
-  }
-  ck_assert_uint_gt(weighted, 0);
-  ck_assert_uint_gt(kinds[0], 0);
-  ck_assert_uint_gt(kinds[1] + kinds[2], 0);
-}
-END_TEST
-
 int main(void) {
   Suite *s = suite_create("extract_meta");
   TCase *tp = tcase_create("plans");
@@ -1784,7 +1742,6 @@ int main(void) {
   tcase_add_test(tc, date_windows_by_the_word_after_the_comma);
   tcase_add_test(tc, plan_numbers_by_sites_as_searched);
   tcase_add_test(tc, meta_attributes_read_once_as_they_say);
-  tcase_add_test(tc, cue_attributes_read_once_as_they_say);
   tcase_add_test(tc, site_stops_by_feature_lists_as_by_bytes);
   suite_add_tcase(s, tc);
   TCase *tr = tcase_create("rules");
