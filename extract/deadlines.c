@@ -199,6 +199,8 @@ typedef struct word_places {
  * plan (rule.said_*), read once for every worker: a plan asked some 300
  * times (rule_attr, and rules_find for a gate's id, 160 instructions). */
 static const rule *deadline_said_read(const cchc_rules *rs, const rule *r);
+static bool walk_wants(const rule *r);
+static bool near_ranged_read(const rule *r, bool table);
 static inline const rule *deadline_said(const cchc_rules *rs, const rule *r) {
   rule *w = (rule *)r;
   if (atomic_load_explicit(&w->said_state, memory_order_acquire)) return r;
@@ -212,10 +214,14 @@ deadline_said_read(const cchc_rules *rs, const rule *r) {
   const char *id = rule_attr(r, "gate"), *where = rule_attr(r, "where");
   const char *kind = rule_attr(r, "kind");
   const rule *gate = id ? rules_find(rs, id) : NULL;
+  bool table = where && !strcmp(where, "table");
+  bool walk = walk_wants(r), ranged = near_ranged_read(r, table);
   pthread_mutex_lock(&lock);
   if (!atomic_load_explicit(&w->said_state, memory_order_relaxed)) {
     w->said_gate = gate;
-    w->said_table = where && !strcmp(where, "table");
+    w->said_table = table;
+    w->said_walk_wants = walk;
+    w->said_near_ranged = ranged;
     w->said_kind = kind;
     w->said_date = kind && !strcmp(kind, "date");
     atomic_store_explicit(&w->said_state, 1, memory_order_release);
@@ -641,6 +647,11 @@ static bool walk_wants(const rule *r) {
   return near_words(r) || (near_anchors(r) && words_lettered(r));
 }
 
+/* walk_wants of deadline rule r, read once (deadline_said). */
+static bool deadline_walk_wants(const cchc_rules *rs, const rule *r) {
+  return deadline_said(rs, r)->said_walk_wants;
+}
+
 /* Is deadline rule r searched near its words window by window (rather
  * than tried position by position, or scanned whole)?  When, out of the
  * table cells, its words
@@ -651,14 +662,25 @@ static bool walk_wants(const rule *r) {
  * the same, but walks each window back from the word, byte by byte, for
  * as far as the words may stand, before it looks for the barrier: half
  * its cost on 40 plans (2.3 M of 4.5 M instructions). */
-static bool near_ranged(const cchc_rules *rs, const rule *r) {
+static bool near_ranged_read(const rule *r, bool table) {
   const rule_facts *f = &r->facts;
   if (!f->nanchor || f->starts || !f->nbarrier_bytes || near_anchors(r) ||
-      deadline_said(rs, r)->said_table) /* (scan_cells) */
+      table) /* (scan_cells) */
     return false;
   for (size_t k = 0; k < f->nanchor; k++)
     if (!f->anchor[k]->code) return false;
   return true;
+}
+
+void deadline_near_read(const rule *r, bool *walk, bool *ranged) {
+  const char *where = rule_attr(r, "where");
+  *walk = walk_wants(r);
+  *ranged = near_ranged_read(r, where && !strcmp(where, "table"));
+}
+
+/* (read once: deadline_said) */
+static bool near_ranged(const cchc_rules *rs, const rule *r) {
+  return deadline_said(rs, r)->said_near_ranged;
 }
 
 /* Are the places of w had from the walk: w walked, or w in its case and
@@ -794,7 +816,8 @@ static bool words_find(dctx *d, rule_list rs, rule_list zr, bool tables) {
     if (i >= rs.n + zr.n ? !(r->by_anchor || r->by_anchor_near)
         : i >= rs.n      ? !(zone_walk_wants(r) || zone_near_windows(r))
                          : (!tables && deadline_said(all, r)->said_table) ||
-                               !(walk_wants(r) || near_ranged(all, r)))
+                               !(deadline_walk_wants(all, r) ||
+                                 near_ranged(all, r)))
       continue;
     for (size_t k = 0; ok && k < r->facts.nanchor; k++) {
       const rule_literal *w = r->facts.anchor[k];
@@ -1729,13 +1752,33 @@ static bool may_have_table(const xctx *x, const bool *app) {
  * Those of the words of the nodeadline rules tried near them are kept for
  * find_zones; no walk points into d->places now.  The places the text
  * keeps stay, for the scans after (its memory peaks elsewhere). */
+bool deadlines_zone_words_unlisted = false;
+
 static void places_release(dctx *d) {
   rule_list zr = rules_select(d->x->rules, "nodeadline.", NULL);
+  /* the words of the nodeadline rules tried near them, listed once: each
+   * place was compared with every such rule's words, and whether the rule
+   * is tried near them asked again (without memory: asked as before) */
+  enum { ZONE_WORDS = 96 }; /* (9 rules of up to 8 words: the shipped set) */
+  const rule_literal *few[ZONE_WORDS];
+  size_t room = zr.n * RULE_ANCHOR_ALTS;
+  const rule_literal **zw = deadlines_zone_words_unlisted ? NULL
+                            : room <= ZONE_WORDS
+                                ? few
+                                : malloc((room + 1) * sizeof *zw);
+  size_t nzw = 0;
+  for (size_t j = 0; zw && j < zr.n; j++) {
+    const rule_facts *f = &zr.items[j]->facts;
+    if (f->nanchor && (near_zone_words(d, zr.items[j]) ||
+                       zone_near_windows(zr.items[j])))
+      for (size_t k = 0; k < f->nanchor; k++) zw[nzw++] = f->anchor[k];
+  }
   size_t kept = 0;
   for (size_t i = 0; i < d->nplaces; i++) {
     word_places *p = &d->places[i];
     bool wanted = false;
-    for (size_t j = 0; j < zr.n && !wanted; j++) {
+    for (size_t k = 0; k < nzw && !wanted; k++) wanted = zw[k] == p->word;
+    for (size_t j = 0; !zw && j < zr.n && !wanted; j++) {
       const rule_facts *f = &zr.items[j]->facts;
       for (size_t k = 0; k < f->nanchor && !wanted; k++)
         wanted = f->anchor[k] == p->word &&
@@ -1756,6 +1799,7 @@ static void places_release(dctx *d) {
     }
   }
   d->nplaces = kept;
+  if (zw != few) free(zw); /* (free(NULL) when unlisted) */
 }
 
 typedef struct cands {
@@ -2149,7 +2193,7 @@ static cchc_status collect(dctx *d, rule_list rs, const bool *app, cand **out,
     const rule *r = rs.items[i]; /* its kind is known: the loader checks */
     bool table = deadline_said(x->rules, r)->said_table;
     if (table && !tables) continue;
-    if (walk_wants(r) || near_ranged(x->rules, r)) {
+    if (deadline_walk_wants(x->rules, r) || near_ranged(x->rules, r)) {
       /* every word's places first: near_start points into d->places */
       for (size_t k = 0; k < r->facts.nanchor; k++)
         if (places_of(d, r->facts.anchor[k]) == SIZE_MAX) goto nomem;

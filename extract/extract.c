@@ -107,7 +107,10 @@ static bool appendix_rule(const rule *const *appendix, size_t n,
 /* A section's rule is one of the section rules (sections.c): the few of
  * them with marker=appendix are picked once, and each section's id
  * compared with theirs, where each section was a search of the rules by
- * its id and of the rule's attributes (a plan has a hundred sections). */
+ * its id and of the rule's attributes (a plan has a hundred sections).
+ * Whether a rule's marker is "appendix" is read once for the rule set
+ * (xsection_mark: its style, marker or else its id, which is of the
+ * section rules, "section.*", never "appendix"). */
 enum { APPENDIX_RULES = 8 };
 
 bool xappendix_lines(const xctx *x, size_t *first, size_t *last) {
@@ -116,8 +119,7 @@ bool xappendix_lines(const xctx *x, size_t *first, size_t *last) {
   const rule *appendix[APPENDIX_RULES];
   size_t nappendix = 0;
   for (size_t i = 0; i < marks.n; i++) {
-    const char *m = rule_attr(marks.items[i], "marker");
-    if (!m || strcmp(m, "appendix")) continue;
+    if (!xsection_mark(marks, marks.items[i])->mark_opens_appendix) continue;
     if (nappendix == APPENDIX_RULES) { /* too many to keep: looked up */
       nappendix = SIZE_MAX;
       break;

@@ -159,6 +159,9 @@ void xtrim(const xctx *x, size_t *a, size_t *b);
 /* Drop the list marker that opens [*a, b) ("- ", "2.4. ", "a) ": the one
  * grammar, cchc_list_marker) and the blanks around it. */
 void xskip_bullet(const xctx *x, size_t *a, size_t b);
+/* Section rule r of marks (the set's section rules) with its mark_*
+ * fields read (rule.mark_state), once for the rule set. */
+const rule *xsection_mark(rule_list marks, const rule *r);
 /* The appendix of the plan as lines [*first, *last) (the section whose
  * rule has marker=appendix); false when it has none. */
 bool xappendix_lines(const xctx *x, size_t *first, size_t *last);
@@ -269,6 +272,11 @@ extern bool sections_area_words_off;
  * order, not the cheap first (refs.c: cues_order), and the mentions in
  * text order, not from the last (choose_parent). */
 extern bool refs_cue_order_off;
+/* For tests: with it set, the stops of a scan by the sites of numbers
+ * (the bytes of its rule's barrier) are read byte by byte from the
+ * features of all 128 ASCII bytes, not by the lists of each feature's
+ * bytes (refs.c: site_scan_init). */
+extern bool refs_stops_by_bytes;
 /* Time limits (deadlines.c); tasks and leads (tasks.c and the passes it
  * runs: duties.c, appendix.c); appendix targets that disagree with the
  * body (inconsistencies.c). */
@@ -353,9 +361,18 @@ bool deadlines_cell_stretches(xctx *x, size_t **out, size_t *nout);
  * "(?:^|(?<=\|))", "[ \t]*" and a rest whose first bytes PCRE2 knows
  * and holds no blank?  False when not so, or not read (deadlines.c). */
 bool deadline_opening_read(const rule *r, bool *pipes, uint64_t bytes[4]);
+/* For tests: whether rule r is tried near its words found in the walk
+ * of the text (walk_wants) and searched near them window by window
+ * (near_ranged), read afresh, where the passes read what deadline_said
+ * kept in r (said_walk_wants, said_near_ranged). */
+void deadline_near_read(const rule *r, bool *walk_wants, bool *ranged);
 /* For tests: with it set, every where=table rule is searched through the
  * stretches (scan_cells), none at the openings of lines and cells. */
 extern bool deadlines_cells_by_scan;
+/* For tests: with it set, the places the deadline walks found are kept
+ * for the nodeadline rules by asking each rule for each place, not by the
+ * list of those rules' words made once (deadlines.c: places_release). */
+extern bool deadlines_zone_words_unlisted;
 /* One past the last byte of s[lo, hi) that is an ASCII character of the
  * features `barrier` (rule_facts.barrier), 0 when none is: how the
  * deadline passes find where a stretch without a rule's barrier starts

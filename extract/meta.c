@@ -10,6 +10,8 @@
  * spelling of a place name written in capitals. */
 #include "extract.h"
 
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -30,9 +32,39 @@ static size_t header_end(const xctx *x) {
              : x->n;
 }
 
+/* Meta rule r with its meta_* fields read: the searches asked its
+ * attributes by name, some 80 times a plan. */
+static const rule *meta_said_read(const rule *r);
+static inline const rule *meta_said(const rule *r) {
+  if (atomic_load_explicit(&((rule *)r)->meta_state, memory_order_acquire))
+    return r;
+  return meta_said_read(r);
+}
+
+static bool attr_is(const rule *r, const char *key, const char *value) {
+  const char *v = rule_attr(r, key);
+  return v && !strcmp(v, value);
+}
+
+__attribute__((noinline)) static const rule *meta_said_read(const rule *r) {
+  static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
+  rule *w = (rule *)r; /* the one part of the shared rule written, once */
+  bool scope_all = attr_is(r, "scope", "all");
+  bool pick_last = attr_is(r, "pick", "last");
+  bool by_commas = attr_is(r, "window", "comma");
+  pthread_mutex_lock(&lock);
+  if (!atomic_load_explicit(&w->meta_state, memory_order_relaxed)) {
+    w->meta_scope_all = scope_all;
+    w->meta_pick_last = pick_last;
+    w->meta_by_commas = by_commas;
+    atomic_store_explicit(&w->meta_state, 1, memory_order_release);
+  }
+  pthread_mutex_unlock(&lock);
+  return r;
+}
+
 static size_t scope_end(const xctx *x, const rule *r) {
-  const char *s = rule_attr(r, "scope");
-  return s && !strcmp(s, "all") ? x->n : header_end(x);
+  return meta_said(r)->meta_scope_all ? x->n : header_end(x);
 }
 
 static size_t next_char(const xctx *x, size_t i) {
@@ -186,8 +218,7 @@ static bool find_by_commas(xctx *x, const rule *r, size_t b) {
 
 /* Does rule r say where its matches lie by their commas (find_by_commas)? */
 static bool by_commas(const rule *r) {
-  const char *w = rule_attr(r, "window");
-  return w && !strcmp(w, "comma");
+  return meta_said(r)->meta_by_commas;
 }
 
 bool meta_comma_windows_off = false;
@@ -237,8 +268,7 @@ static const rule *first_rule_by(xctx *x, const char *prefix,
   rule_list rs = rules_select(x->rules, prefix, NULL);
   for (size_t i = 0; i < rs.n; i++) {
     const rule *r = rs.items[i];
-    const char *pick = rule_attr(r, "pick");
-    if (find(x, r, 0, scope_end(x, r), pick && !strcmp(pick, "last"), sites))
+    if (find(x, r, 0, scope_end(x, r), meta_said(r)->meta_pick_last, sites))
       return r;
   }
   return NULL;

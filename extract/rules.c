@@ -1927,6 +1927,24 @@ const rule *rules_find(const cchc_rules *rs, const char *id) {
   return NULL;
 }
 
+const rule *rule_gate(const cchc_rules *rs, const rule *r) {
+  static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
+  rule *w = (rule *)r; /* the one part of the shared rule written, once */
+  if (atomic_load_explicit(&w->gate_state, memory_order_acquire))
+    return w->gate_at ? &rs->rules[w->gate_at - 1] : NULL;
+  const char *id = rule_attr(r, "gate");
+  const rule *gate = id ? rules_find(rs, id) : NULL;
+  size_t at = gate ? (size_t)(gate - rs->rules) + 1 : 0;
+  if (at > UINT16_MAX) return gate; /* (not kept: looked up at each ask) */
+  pthread_mutex_lock(&lock);
+  if (!atomic_load_explicit(&w->gate_state, memory_order_relaxed)) {
+    w->gate_at = (uint16_t)at;
+    atomic_store_explicit(&w->gate_state, 1, memory_order_release);
+  }
+  pthread_mutex_unlock(&lock);
+  return gate;
+}
+
 const char *rule_value(const rule *r, pcre2_match_data *md,
                        const char *key) {
   if (r->marked && !strcmp(r->marked, key))

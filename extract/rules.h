@@ -60,6 +60,9 @@ typedef struct rule_word_answers rule_word_answers;
 typedef struct rule_literal {
   char *text;   /* letters and digits: no metacharacter */
   bool caseless;
+  /* every byte a word byte (rule_literal_in_words): read as it is made,
+   * where the extractors read its text again at every plan */
+  bool in_words;
   pcre2_code *code;
   jit_state jit;
   /* "(?<=F)REST" for a word F REST, with JIT: found faster, or NULL */
@@ -241,6 +244,7 @@ typedef struct rule {
   const char *id;      /* "target.min" */
   const char *path;    /* file it came from */
   unsigned line;       /* line of its "rule" header */
+  int mark_style;      /* sections.c: see mark_state (in a hole here) */
   const char *purpose;
   const char *pattern;
   /* The text PCRE2 compiles into code and anchored: pattern with its \s
@@ -319,6 +323,17 @@ typedef struct rule {
    * pattern at the first ask, once for every worker: each document asks
    * of every unit rule); 0 until then, 1 no, 2 yes */
   _Atomic unsigned char mention_inside;
+  /* sections.c: what the walk over the lines asks of a section rule at
+   * every plan (section_mark): whether it is tried outside / in the
+   * appendix, whether its style is "decimal" / "appendix", and
+   * header=continues, and its marker style as a number (mark_style:
+   * equal styles, equal numbers); read at the first ask and kept,
+   * mark_state 0 until then, 1 read.  (These fields and those of
+   * meta_said and rule_gate fill holes of the struct: a rule grown by
+   * 32 bytes raised the peak of a 100 MB plan by 0.4 MB.) */
+  _Atomic unsigned char mark_state;
+  bool mark_body, mark_appendix, mark_decimal, mark_opens_appendix;
+  bool mark_continues;
   /* units.c: how many characters before a search's start it may read
    * (text_context), read from the pattern at the first ask and kept: 0
    * until then, else one more (SIZE_MAX: not known) */
@@ -336,6 +351,11 @@ typedef struct rule {
    * character (section.letter_row: 979 searches of 10 plans for 2
    * matches). */
   bool has_second;
+  /* meta.c: what the searches of a meta rule ask of its attributes at
+   * every plan (meta_said): scope=all, pick=last, window=comma; read at
+   * the first ask and kept, meta_state 0 until then, 1 read */
+  _Atomic unsigned char meta_state;
+  bool meta_scope_all, meta_pick_last, meta_by_commas;
   uint64_t second_bytes[8];
   /* deadlines.c: a rule whose matches open at a line start (or after a
    * '|' too: opening_pipes) and blanks: the bytes that may follow the
@@ -344,6 +364,10 @@ typedef struct rule {
    * so, 2 read */
   _Atomic unsigned char opening_state;
   bool opening_pipes;
+  /* rule_gate: the rule its gate=ID names, its index in the set + 1
+   * (gate_at, 0: none); gate_state 0 until read, 1 read */
+  _Atomic unsigned char gate_state;
+  uint16_t gate_at;
   uint64_t opening_bytes[4];
   /* deadlines.c: what the deadline passes ask of a rule's attributes at
    * every plan (deadline_said): the rule its gate=ID names (NULL: none),
@@ -352,6 +376,8 @@ typedef struct rule {
    * read */
   _Atomic unsigned char said_state;
   bool said_table, said_date;
+  /* its walk_wants and near_ranged, pure functions of its facts */
+  bool said_walk_wants, said_near_ranged;
   const struct rule *said_gate;
   const char *said_kind;
 } rule;
@@ -466,6 +492,10 @@ char *rule_spellings_pattern(const char *const *texts,
                              const char *const *marks, size_t n,
                              bool grouped);
 const rule *rules_find(const cchc_rules *rs, const char *id);
+/* The rule of rs that r's gate=ID names (rules_find), NULL when none:
+ * read at the first ask and kept in r (rule.gate_state), where the
+ * target passes looked it up by its attribute and id at every plan. */
+const rule *rule_gate(const cchc_rules *rs, const rule *r);
 /* The value of "set: key=value", or NULL. */
 const char *rule_attr(const rule *r, const char *key);
 /* The value of attribute `key` for the match of r in md: the one of its
@@ -700,8 +730,12 @@ static inline bool rule_word_byte(unsigned char c) {
   return rule_word_bytes[c] == '1';
 }
 /* Is every byte of l a word byte, so that each place of l (and of its
- * other case forms) lies inside one word of a text? */
-bool rule_literal_in_words(const rule_literal *l);
+ * other case forms) lies inside one word of a text?  Read from its bytes
+ * (rule_literal_bytes_in_words) as it is made. */
+bool rule_literal_bytes_in_words(const char *text);
+static inline bool rule_literal_in_words(const rule_literal *l) {
+  return l->in_words;
+}
 /* rule_exec for a match starting at or before `limit` only: the search
  * stops there (t lends its match context; s need not be its text). */
 bool rule_exec_until(const rule *r, const rule_text *t, const char *s,

@@ -1642,6 +1642,7 @@ static const rule_literal *literal_of(rule_literals *ls, const word *w) {
   memcpy(l->text, text, len);
   l->text[len] = '\0';
   l->caseless = w->caseless;
+  l->in_words = rule_literal_bytes_in_words(l->text);
   int code;
   PCRE2_SIZE at;
   /* the options of the rule it comes from, case as where it stands */
@@ -4194,12 +4195,13 @@ const uint32_t *rule_text_word_ids(const rule_text *t) {
 }
 
 
-/* Is every byte of l a word byte, so that each place of l lies inside one
- * word of a text?  Then so is every byte of its other forms (word_forms):
+/* Is every byte of a literal's text a word byte, so that each place of
+ * it lies inside one word of a text?  Then so is every byte of its other
+ * forms (word_forms):
  * a letter's other cases are letters, and no character is another case of
  * an ASCII digit or punctuation. */
-bool rule_literal_in_words(const rule_literal *l) {
-  for (const char *p = l->text; *p; p++)
+bool rule_literal_bytes_in_words(const char *text) {
+  for (const char *p = text; *p; p++)
     if (!rule_word_byte((unsigned char)*p)) return false;
   return true;
 }

@@ -12,6 +12,7 @@
 #include "extract.h"
 
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
@@ -50,13 +51,53 @@ static size_t decimal_depth(const char *num, size_t n) {
   return dots - 1;
 }
 
-/* The number of style name `name` among names[0, *n), added when new:
- * styles are compared as numbers while the lines are walked. */
-static int style_number(const char **names, size_t *n, const char *name) {
-  size_t k = 0;
-  while (k < *n && strcmp(names[k], name)) k++;
-  if (k == *n) names[(*n)++] = name;
-  return (int)k;
+/* The number of style name `name` of a section rule of marks: styles are
+ * compared as numbers while the lines are walked.  The decimal depths
+ * are 0 to DECIMAL_STYLES - 1 (decimal_styles), a rule's marker
+ * DECIMAL_STYLES and up, by the first rule of marks with that marker. */
+static int style_number(rule_list marks, const char *name) {
+  for (size_t k = 0; k < DECIMAL_STYLES; k++)
+    if (!strcmp(decimal_styles[k], name)) return (int)k;
+  size_t i = 0;
+  while (i < marks.n && strcmp(marker_of(marks.items[i]), name)) i++;
+  return (int)(DECIMAL_STYLES + i);
+}
+
+/* Section rule r of marks (the set's section rules) with its mark_*
+ * fields read: the walk asked its attributes and compared its style with
+ * the others' by name at every plan (some 200 string compares of a
+ * plan of four lines). */
+static const rule *section_mark_read(rule_list marks, const rule *r);
+static inline const rule *section_mark(rule_list marks, const rule *r) {
+  if (atomic_load_explicit(&((rule *)r)->mark_state, memory_order_acquire))
+    return r;
+  return section_mark_read(marks, r);
+}
+
+__attribute__((noinline)) static const rule *
+section_mark_read(rule_list marks, const rule *r) {
+  static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
+  rule *w = (rule *)r; /* the one part of the shared rule written, once */
+  const char *table = rule_attr(r, "table");
+  const char *header = rule_attr(r, "header");
+  const char *style = marker_of(r);
+  int number = style_number(marks, style);
+  pthread_mutex_lock(&lock);
+  if (!atomic_load_explicit(&w->mark_state, memory_order_relaxed)) {
+    w->mark_style = number;
+    w->mark_body = !(table && !strcmp(table, "only"));
+    w->mark_opens_appendix = !strcmp(style, "appendix");
+    w->mark_appendix = table || w->mark_opens_appendix;
+    w->mark_decimal = !strcmp(style, "decimal");
+    w->mark_continues = header && !strcmp(header, "continues");
+    atomic_store_explicit(&w->mark_state, 1, memory_order_release);
+  }
+  pthread_mutex_unlock(&lock);
+  return r;
+}
+
+const rule *xsection_mark(rule_list marks, const rule *r) {
+  return section_mark(marks, r);
 }
 
 /* Every heading is asked each area rule, and a heading names an area
@@ -627,35 +668,26 @@ cchc_status extract_sections(xctx *x) {
     int sec;
   } *stack = malloc((marks.n + DECIMAL_STYLES) * sizeof *stack);
   mark *mk = malloc((marks.n ? marks.n : 1) * sizeof *mk);
-  const char **names =
-      malloc((marks.n + DECIMAL_STYLES) * sizeof *names); /* of styles */
   area_rule *ar = area_rules_read(areas);
-  if (!stack || !mk || !names || !ar) {
+  if (!stack || !mk || !ar) {
     free(stack);
     free(mk);
-    free(names);
     free(ar);
     return cchc_fail(x->err, CCHC_ERR_NOMEM, "out of memory");
   }
-  /* The attributes the walk asks of a section rule, read once a plan
-   * rather than at each section (a plan has hundreds). */
-  size_t nnames = 0;
-  int decimal_style[DECIMAL_STYLES];
-  for (size_t k = 0; k < DECIMAL_STYLES; k++)
-    decimal_style[k] = style_number(names, &nnames, decimal_styles[k]);
+  /* The attributes the walk asks of a section rule, read once for the
+   * rule set (section_mark) rather than at each section (a plan has
+   * hundreds). */
   for (size_t i = 0; i < marks.n; i++) {
-    const char *table = rule_attr(marks.items[i], "table");
-    const char *header = rule_attr(marks.items[i], "header");
-    const char *style = marker_of(marks.items[i]);
-    mk[i].r = marks.items[i];
-    mk[i].style = style_number(names, &nnames, style);
-    mk[i].body = !(table && !strcmp(table, "only"));
-    mk[i].opens_appendix = !strcmp(style, "appendix");
-    mk[i].appendix = table || mk[i].opens_appendix;
-    mk[i].decimal = !strcmp(style, "decimal");
-    mk[i].continues = header && !strcmp(header, "continues");
+    const rule *r = section_mark(marks, marks.items[i]);
+    mk[i] = (mark){.r = r,
+                   .style = r->mark_style,
+                   .body = r->mark_body,
+                   .appendix = r->mark_appendix,
+                   .decimal = r->mark_decimal,
+                   .opens_appendix = r->mark_opens_appendix,
+                   .continues = r->mark_continues};
   }
-  free(names);
   mark_sieve sv;
   if (!mark_sieve_init(&sv, x, mk, marks.n)) {
     free(stack);
@@ -706,7 +738,8 @@ cchc_status extract_sections(xctx *x) {
     bool numbered = rule_group(hit, x->md, "num", &ns, &ne) && ne > ns;
     bool headed = rule_group(hit, x->md, "head", &hs, &he);
     heading_trim(s, hs, &he);
-    if (hm->decimal) style = decimal_style[decimal_depth(s + ns, ne - ns)];
+    /* (a depth's style_number is its index in decimal_styles) */
+    if (hm->decimal) style = (int)decimal_depth(s + ns, ne - ns);
     if (hm->opens_appendix) {
       in_appendix = true;
       depth = 0; /* the appendix is a top-level part */

@@ -545,8 +545,7 @@ static inline bool gate_open(tctx *t, const uint8_t *gate_of, size_t i,
 static void read_gates(tctx *t, const rule_list *list, uint8_t **gate_of) {
   if (!list->n || !(*gate_of = calloc(list->n, sizeof **gate_of))) return;
   for (size_t i = 0; i < list->n; i++) {
-    const char *id = rule_attr(list->items[i], "gate");
-    const rule *gate = id ? rules_find(t->x->rules, id) : NULL;
+    const rule *gate = rule_gate(t->x->rules, list->items[i]);
     if (!gate) continue;
     size_t g = 0;
     while (g < t->ngates && t->gates[g] != gate) g++;

@@ -2670,13 +2670,14 @@ END_TEST
 /* What the deadline passes ask of each rule's attributes at every plan
  * is read once and kept with the rule (deadlines.c: deadline_said): after
  * a plan, each deadline rule holds the rule its gate names, whether it
- * is a table rule, and its kind, as its attributes say. */
+ * is a table rule, and its kind, as its attributes say, and whether it
+ * is tried near its words (walk_wants, near_ranged) as read afresh. */
 START_TEST(rule_attributes_read_once_as_they_say) {
   doc d;
   extract(&d, body_plan);
   release(&d);
   rule_list rs = rules_select(rules, "deadline.", NULL);
-  size_t with_gate = 0, tables = 0;
+  size_t with_gate = 0, tables = 0, walked = 0, ranges = 0;
   for (size_t i = 0; i < rs.n; i++) {
     rule *r = (rule *)rs.items[i];
     const char *gate = rule_attr(r, "gate"), *where = rule_attr(r, "where");
@@ -2684,11 +2685,44 @@ START_TEST(rule_attributes_read_once_as_they_say) {
     ck_assert_ptr_eq(r->said_gate, gate ? rules_find(rules, gate) : NULL);
     ck_assert_int_eq(r->said_table, where && !strcmp(where, "table"));
     ck_assert_ptr_eq(r->said_kind, rule_attr(r, "kind"));
+    bool walk, ranged;
+    deadline_near_read(r, &walk, &ranged);
+    ck_assert_int_eq(r->said_walk_wants, walk);
+    ck_assert_int_eq(r->said_near_ranged, ranged);
     with_gate += r->said_gate != NULL;
     tables += r->said_table;
+    walked += walk;
+    ranges += ranged;
   }
   ck_assert_uint_gt(with_gate, 0);
   ck_assert_uint_gt(tables, 0);
+  ck_assert_uint_gt(walked, 0);
+  ck_assert_uint_gt(ranges, 0);
+}
+END_TEST
+
+/* The deadlines of the rewritten forms are the same whether the places
+ * kept for the nodeadline rules are told by the list of their words
+ * (deadlines.c: places_release) or by asking each rule for each place. */
+START_TEST(zone_places_kept_alike_by_the_list) {
+  char **texts;
+  size_t ntexts = rewrites_texts(&texts), ndeadlines = 0;
+  ck_assert_uint_gt(ntexts, 0);
+  for (size_t t = 0; t < ntexts; t++) {
+    size_t n = strlen(texts[t]);
+    deadlines_zone_words_unlisted = true;
+    cchc_frame *a = harness_process(rules, texts[t], n);
+    deadlines_zone_words_unlisted = false;
+    cchc_frame *c = harness_process(rules, texts[t], n);
+    ck_assert_uint_eq(a->ndeadlines, c->ndeadlines);
+    for (size_t i = 0; i < a->ndeadlines; i++)
+      deadlines_alike(&a->deadlines[i], &c->deadlines[i]);
+    ndeadlines += a->ndeadlines;
+    cchc_frame_free(a);
+    cchc_frame_free(c);
+  }
+  ck_assert_uint_gt(ndeadlines, 100);
+  rewrites_texts_free(texts, ntexts);
 }
 END_TEST
 
@@ -2746,6 +2780,7 @@ int main(void) {
   tcase_add_test(tp, cell_openings_read_from_the_patterns);
   tcase_add_test(tp, dates_of_mixed_forms_each_read_once);
   tcase_add_test(tp, rule_attributes_read_once_as_they_say);
+  tcase_add_test(tp, zone_places_kept_alike_by_the_list);
   suite_add_tcase(s, tp);
   TCase *tr = tcase_create("rewritten");
   tcase_add_checked_fixture(tr, load_rules, free_rules);

@@ -6,6 +6,7 @@
 #define _GNU_SOURCE
 #include "harness.h"
 
+#include <stdatomic.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -1659,6 +1660,48 @@ START_TEST(plan_numbers_by_sites_as_searched) {
 }
 END_TEST
 
+/* The frames of the corpus are the same whether the stops of a scan by
+ * the sites of numbers are set by the lists of each barrier feature's
+ * bytes or read byte by byte (refs.c: site_scan_init). */
+START_TEST(site_stops_by_feature_lists_as_by_bytes) {
+  ck_assert_uint_ge(
+      frames_same_with_switch(&refs_stops_by_bytes, "\"meta.number"), 4);
+}
+END_TEST
+
+/* What the searches ask of a meta rule's attributes at every plan is
+ * read once and kept with the rule (meta.c: meta_said): after a plan,
+ * every rule read holds scope=all, pick=last and window=comma as its
+ * attributes say, and each of them is met. */
+static bool attr_is(const rule *r, const char *key, const char *value) {
+  const char *v = rule_attr(r, key);
+  return v && !strcmp(v, value);
+}
+
+START_TEST(meta_attributes_read_once_as_they_say) {
+  doc d;
+  extract(&d, plan_half, strlen(plan_half));
+  release(&d);
+  rule_list rs = rules_select(rules, "meta.", NULL);
+  size_t read = 0, all = 0, last = 0, commas = 0;
+  for (size_t i = 0; i < rs.n; i++) {
+    rule *r = (rule *)rs.items[i];
+    if (!atomic_load(&r->meta_state)) continue;
+    read++;
+    ck_assert_int_eq(r->meta_scope_all, attr_is(r, "scope", "all"));
+    ck_assert_int_eq(r->meta_pick_last, attr_is(r, "pick", "last"));
+    ck_assert_int_eq(r->meta_by_commas, attr_is(r, "window", "comma"));
+    all += r->meta_scope_all;
+    last += r->meta_pick_last;
+    commas += r->meta_by_commas;
+  }
+  ck_assert_uint_gt(read, 10);
+  ck_assert_uint_gt(all, 0);
+  ck_assert_uint_gt(last, 0);
+  ck_assert_uint_gt(commas, 0);
+}
+END_TEST
+
 int main(void) {
   Suite *s = suite_create("extract_meta");
   TCase *tp = tcase_create("plans");
@@ -1698,6 +1741,8 @@ int main(void) {
   tcase_add_test(tc, parent_of_a_tie_is_the_later_mention);
   tcase_add_test(tc, date_windows_by_the_word_after_the_comma);
   tcase_add_test(tc, plan_numbers_by_sites_as_searched);
+  tcase_add_test(tc, meta_attributes_read_once_as_they_say);
+  tcase_add_test(tc, site_stops_by_feature_lists_as_by_bytes);
   suite_add_tcase(s, tc);
   TCase *tr = tcase_create("rules");
   tcase_add_loop_test(tr, malformed_meta_rules_name_file_and_line, 0,

@@ -961,6 +961,10 @@ START_TEST(gates_hold_where_their_rules_match) {
     rule_list rs = rules_select(rules, groups[k], NULL);
     for (size_t i = 0; i < rs.n; i++) {
       const char *id = rule_attr(rs.items[i], "gate");
+      /* (as read once and kept: rule_gate, asked twice) */
+      for (int ask = 0; ask < 2; ask++)
+        ck_assert_ptr_eq(rule_gate(rules, rs.items[i]),
+                         id ? rules_find(rules, id) : NULL);
       if (!id) continue;
       const rule *gate = rules_find(rules, id);
       ck_assert_msg(gate && !strncmp(id, "tgate.", 6), "%s: gate %s",

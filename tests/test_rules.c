@@ -2888,6 +2888,28 @@ static bool literal_in(const rule_literal *l, const char *w, size_t n,
   return pcre2_match(l->code, (PCRE2_SPTR)w, n, 0, 0, md, NULL) > 0;
 }
 
+/* rule_literal_in_words reads what the literal's bytes told as it was
+ * made: the same as its bytes read now, for every literal of the set. */
+START_TEST(literal_in_words_as_its_bytes_tell) {
+  const cchc_rules *rs = harness_rules();
+  size_t in = 0;
+  for (size_t i = 0; i < rs->literals.n; i++) {
+    const rule_literal *l = rs->literals.items[i];
+    bool bytes = true;
+    for (const char *p = l->text; *p; p++)
+      bytes = bytes && rule_word_byte((unsigned char)*p);
+    ck_assert_int_eq(rule_literal_in_words(l), bytes);
+    ck_assert_int_eq(rule_literal_bytes_in_words(l->text), bytes);
+    in += bytes;
+  }
+  ck_assert_uint_gt(in, 100);
+  /* (the shipped set's literals all are: the other answer by its bytes) */
+  ck_assert(rule_literal_bytes_in_words("h\xc3\xa0nh"));
+  ck_assert(!rule_literal_bytes_in_words("b-c"));
+  ck_assert(!rule_literal_bytes_in_words("b c"));
+}
+END_TEST
+
 /* What the words of a text hold, asked with the words as the text reads
  * them (rule_text_words) and their numbers (rule_text_word_ids: the
  * text's words numbered once, and a word numbered so keeps what a text
@@ -3145,6 +3167,56 @@ START_TEST(section_tree_nests_by_numbering_style) {
                     s21->span.end - s21->span.start));
   ck_assert_str_eq(s21->rule, "section.arabic");
   cchc_frame_free(f);
+}
+END_TEST
+
+/* What the walk over the lines asks of each section rule is read once
+ * and kept with the rule (sections.c: section_mark): after a plan, each
+ * holds what its attributes say, and two rules share a style number
+ * exactly when their marker styles (marker, else id) are one name; the
+ * decimal depths' numbers 0 to 3 are no rule's but a "decimalN" one's. */
+static const char *marker_style(const rule *r) {
+  const char *m = rule_attr(r, "marker");
+  return m ? m : r->id;
+}
+
+START_TEST(section_marks_read_once_as_they_say) {
+  cchc_frame *f = extract_text(plan);
+  cchc_frame_free(f);
+  rule_list ms = rules_select(harness_rules(), "section.", NULL);
+  ck_assert_uint_gt(ms.n, 3);
+  size_t appendix = 0, decimal = 0, shared = 0;
+  for (size_t i = 0; i < ms.n; i++) {
+    const rule *r = ms.items[i];
+    const char *table = rule_attr(r, "table"), *header = rule_attr(r, "header");
+    const char *style = marker_style(r);
+    ck_assert_int_eq(atomic_load(&((rule *)r)->mark_state), 1);
+    ck_assert_int_eq(r->mark_body, !(table && !strcmp(table, "only")));
+    ck_assert_int_eq(r->mark_opens_appendix, !strcmp(style, "appendix"));
+    /* (xappendix_lines asks it for marker=appendix: no id is "appendix") */
+    const char *marker = rule_attr(r, "marker");
+    ck_assert_int_eq(r->mark_opens_appendix,
+                     marker && !strcmp(marker, "appendix"));
+    ck_assert_int_eq(r->mark_appendix,
+                     table != NULL || !strcmp(style, "appendix"));
+    ck_assert_int_eq(r->mark_decimal, !strcmp(style, "decimal"));
+    ck_assert_int_eq(r->mark_continues,
+                     header && !strcmp(header, "continues"));
+    bool depth = strlen(style) == 8 && !strncmp(style, "decimal", 7) &&
+                 style[7] >= '2' && style[7] <= '5';
+    ck_assert_int_eq(r->mark_style < 4, depth);
+    if (depth) ck_assert_int_eq(r->mark_style, style[7] - '2');
+    for (size_t j = 0; j < ms.n; j++) {
+      bool same = !strcmp(style, marker_style(ms.items[j]));
+      ck_assert_int_eq(r->mark_style == ms.items[j]->mark_style, same);
+      shared += same && i != j;
+    }
+    appendix += r->mark_opens_appendix;
+    decimal += r->mark_decimal;
+  }
+  ck_assert_uint_gt(appendix, 0);
+  ck_assert_uint_gt(decimal, 0);
+  ck_assert_uint_gt(shared, 0); /* (roman, letter) */
 }
 END_TEST
 
@@ -3970,6 +4042,7 @@ int main(void) {
   tcase_add_loop_test(tf, start_words_tell_where_matches_may_start, 0,
                       (int)(sizeof start_word_cases / sizeof *start_word_cases));
   tcase_add_test(tf, literals_stand_in_words_where_searches_find_them);
+  tcase_add_test(tf, literal_in_words_as_its_bytes_tell);
   tcase_add_test(tf, literals_in_words_are_kept_by_the_words_bytes);
   tcase_add_test(tf, literal_places_are_those_searches_find_in_any_order);
   tcase_add_test(tf, words_of_texts_in_turn_are_each_texts_own);
@@ -3995,6 +4068,7 @@ int main(void) {
   tcase_add_test(ts, section_levels_ignore_punctuation);
   tcase_add_test(ts, decision_articles_are_sections);
   tcase_add_test(ts, appendix_cells_are_not_sections);
+  tcase_add_test(ts, section_marks_read_once_as_they_say);
   tcase_add_test(ts, corpus_sections_have_areas);
   tcase_add_test(ts, sections_keep_where_their_heading_starts);
   tcase_add_test(ts, lines_of_one_kind_find_each_their_section_rule);
