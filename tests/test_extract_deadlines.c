@@ -1039,21 +1039,50 @@ START_TEST(deadlines_across_the_stretches_of_a_long_plan) {
 }
 END_TEST
 
-/* The frame's deadline.yearly_review deadlines are the spans want lists
- * (start, end pairs: nwant numbers), in order, each yearly. */
-static void yearly_reviews_are(const doc *d, const size_t *want,
-                               size_t nwant) {
+/* The frame's deadlines by rule `id` are the spans want lists (start, end
+ * pairs: nwant numbers), in order, each of `recurrence` when it is not
+ * NULL. */
+static void rule_deadlines_are(const doc *d, const char *id,
+                               const size_t *want, size_t nwant,
+                               const char *recurrence) {
   size_t got = 0;
   for (size_t i = 0; i < d->f->ndeadlines; i++) {
     const frame_deadline *x = &d->f->deadlines[i];
-    if (strcmp(x->rule, "deadline.yearly_review")) continue;
+    if (strcmp(x->rule, id)) continue;
     ck_assert_uint_lt(2 * got, nwant);
     ck_assert_uint_eq(x->span.start, want[2 * got]);
     ck_assert_uint_eq(x->span.end, want[2 * got + 1]);
-    ck_assert_str_eq(x->recurrence, "yearly");
+    if (recurrence) ck_assert_str_eq(x->recurrence, recurrence);
     got++;
   }
   ck_assert_uint_eq(2 * got, nwant);
+}
+
+/* The matches of rule `id`'s search of the whole of src[0..n), one after
+ * another: start, end pairs (*nwant numbers), malloc'd. */
+static size_t *whole_text_matches(const char *id, const char *src, size_t n,
+                                  size_t *nwant) {
+  const rule *r = rules_find(rules, id);
+  ck_assert_ptr_nonnull(r);
+  pcre2_match_data *md = rules_match_data(rules);
+  ck_assert_ptr_nonnull(md);
+  size_t cap = 64, *want = malloc(cap * sizeof *want);
+  ck_assert_ptr_nonnull(want);
+  *nwant = 0;
+  for (size_t pos = 0; pos < n && rule_exec(r, src, n, pos, md);) {
+    size_t a, b;
+    rule_match_span(md, &a, &b);
+    ck_assert_uint_gt(b, a);
+    if (*nwant + 2 > cap) {
+      want = realloc(want, (cap *= 2) * sizeof *want);
+      ck_assert_ptr_nonnull(want);
+    }
+    want[(*nwant)++] = a;
+    want[(*nwant)++] = b;
+    pos = b;
+  }
+  pcre2_match_data_free(md);
+  return want;
 }
 
 /* A rule whose words stand far after its start (deadline.yearly_review:
@@ -1089,27 +1118,14 @@ START_TEST(far_words_searched_window_by_window) {
   }
   ck_assert_uint_gt(n, 3u << 18); /* several stretches */
   /* the matches of the rule's search of the whole text */
-  const rule *r = rules_find(rules, "deadline.yearly_review");
-  ck_assert_ptr_nonnull(r);
-  pcre2_match_data *md = rules_match_data(rules);
-  ck_assert_ptr_nonnull(md);
-  size_t *want = malloc(2 * LINES * 2 * sizeof *want), nwant = 0;
-  ck_assert_ptr_nonnull(want);
-  for (size_t pos = 0; pos < n && rule_exec(r, src, n, pos, md);) {
-    size_t a, b;
-    rule_match_span(md, &a, &b);
-    ck_assert_uint_gt(b, a);
-    want[nwant++] = a;
-    want[nwant++] = b;
-    pos = b;
-  }
-  pcre2_match_data_free(md);
+  size_t nwant;
+  size_t *want = whole_text_matches("deadline.yearly_review", src, n, &nwant);
   /* lines 0 and 4 (twice) match, line 3 while its verb is near enough */
   ck_assert_uint_gt(nwant / 2, LINES / 2);
   ck_assert_uint_lt(nwant / 2, LINES / 6 * 4);
   doc d;
   extract(&d, src);
-  yearly_reviews_are(&d, want, nwant);
+  rule_deadlines_are(&d, "deadline.yearly_review", want, nwant, "yearly");
   release(&d);
   free(want);
   free(src);
@@ -1150,33 +1166,13 @@ START_TEST(near_tries_pass_bytes_that_start_none) {
   const rule *r = rules_find(rules, id);
   ck_assert_ptr_nonnull(r);
   ck_assert(r->facts.has_first);
-  pcre2_match_data *md = rules_match_data(rules);
-  ck_assert_ptr_nonnull(md);
-  size_t *want = malloc(2 * LINES * 2 * sizeof *want), nwant = 0;
-  ck_assert_ptr_nonnull(want);
-  for (size_t pos = 0; pos < n && rule_exec(r, src, n, pos, md);) {
-    size_t a, b;
-    rule_match_span(md, &a, &b);
-    ck_assert_uint_gt(b, a);
-    want[nwant++] = a;
-    want[nwant++] = b;
-    pos = b;
-  }
-  pcre2_match_data_free(md);
+  size_t nwant;
+  size_t *want = whole_text_matches(id, src, n, &nwant);
   /* lines 0 and 1 match, line 4 twice unless its pad is a third word */
   ck_assert_uint_gt(nwant / 2, LINES / 5 * 3);
   doc d;
   extract(&d, src);
-  size_t got = 0;
-  for (size_t i = 0; i < d.f->ndeadlines; i++) {
-    const frame_deadline *x = &d.f->deadlines[i];
-    if (strcmp(x->rule, id)) continue;
-    ck_assert_uint_lt(2 * got, nwant);
-    ck_assert_uint_eq(x->span.start, want[2 * got]);
-    ck_assert_uint_eq(x->span.end, want[2 * got + 1]);
-    got++;
-  }
-  ck_assert_uint_eq(2 * got, nwant);
+  rule_deadlines_are(&d, id, want, nwant, NULL);
   release(&d);
   free(want);
   free(src);
@@ -2224,7 +2220,7 @@ START_TEST(ranged_windows_from_near_and_far_barriers) {
   ck_assert_uint_gt(nwant / 2, LINES / 4);
   doc d;
   extract(&d, src);
-  yearly_reviews_are(&d, want, nwant);
+  rule_deadlines_are(&d, "deadline.yearly_review", want, nwant, "yearly");
   release(&d);
   free(want);
   free(words);
