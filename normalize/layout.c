@@ -2481,6 +2481,23 @@ static cchc_status plain_pass(layout *L, cchc_mbuf *text,
   return rc;
 }
 
+/* cnt line ends written over L's line array (or a malloc'd one when cnt
+ * is 0), closed by len: the array handed to the caller (*n offsets), L
+ * holding no lines any more, shrunk to its 4 bytes a line. */
+static uint32_t *ends_taken(layout *L, uint32_t *ends, size_t cnt,
+                            size_t len, size_t *n) {
+  ends[cnt] = (uint32_t)len;
+  if (cnt) {
+    L->ls = NULL;
+    L->cap = L->cnt = 0;
+    uint32_t *less = realloc(ends, (cnt + 1) * sizeof *ends);
+    if (less)
+      ends = less;
+  }
+  *n = cnt + 1;
+  return ends;
+}
+
 /* The newlines that end the lines of `text`, which the pass that left it
  * as it was read (L's lines: each its own line's, from its start to its
  * newline, since a pass that writes nothing keeps every line where it
@@ -2506,16 +2523,7 @@ static uint32_t *final_line_ends(layout *L, const cchc_mbuf *text,
     ends[k] = end;
     at = end + (size_t)1;
   }
-  ends[cnt] = (uint32_t)len;
-  if (cnt) {
-    L->ls = NULL;
-    L->cap = L->cnt = 0;
-    uint32_t *less = realloc(ends, (cnt + 1) * sizeof *ends);
-    if (less)
-      ends = less;
-  }
-  *n = cnt + 1;
-  return ends;
+  return ends_taken(L, ends, cnt, len, n);
 }
 
 /* Block k of the first pass's output, s[p, e), with the classes the
@@ -2768,16 +2776,7 @@ static uint32_t *first_pass_ends(layout *L, const cchc_mbuf *text,
     ends[k] = (uint32_t)e;
     p = e + 1;
   }
-  ends[cnt] = (uint32_t)len;
-  if (cnt) {
-    L->ls = NULL;
-    L->cap = L->cnt = 0;
-    uint32_t *less = realloc(ends, (cnt + 1) * sizeof *ends);
-    if (less)
-      ends = less;
-  }
-  *n = cnt + 1;
-  return ends;
+  return ends_taken(L, ends, cnt, len, n);
 }
 
 /* Layout repeats its pass until nothing changes, so that normalizing the
